@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The published entry point runs the compiled CLI; `npm install` builds dist/ through `prepare`.
+import { main } from "../dist/generator/cli.js";
+
+process.exitCode = await main(process.argv.slice(2));

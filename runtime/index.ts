@@ -1,0 +1,2 @@
+// Public entry point of alter-gen/runtime.
+export type * from "./operation.js";

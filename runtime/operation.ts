@@ -1,0 +1,158 @@
+// The seam between generated clients and the runtime. Generated modules hold data that
+// satisfies these types and method *types* built from the generic interfaces below; every
+// behaviour (URL building, auth, retries, pagination, errors) lives in the runtime.
+// See docs/architecture.md, "The generated client".
+
+export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE";
+
+export type ParamLocation = "path" | "query" | "header" | "cookie";
+
+/** How one named parameter of `params` travels. A bare location is shorthand for `{ in }`. */
+export interface ParamSpec {
+  in: ParamLocation;
+  /** Wire name when it differs from the property name (collisions, renames). */
+  name?: string;
+  /** OpenAPI serialisation style; defaults are OpenAPI's (form+explode for query, simple for path/header). */
+  style?: "form" | "simple" | "spaceDelimited" | "pipeDelimited" | "deepObject" | "label" | "matrix";
+  explode?: boolean;
+  /** Already-encoded values (OpenAPI `allowReserved`). */
+  allowReserved?: boolean;
+}
+
+/** How the request body is encoded. */
+export type BodyKind = "json" | "form" | "multipart" | "binary" | "text";
+
+/** How the success response body is decoded. */
+export type ResponseKind = "json" | "text" | "binary" | "empty";
+
+export interface OperationSpec {
+  /** The document's operationId, or the generator's stable fallback; sent to the vault for audit. */
+  id: string;
+  method: HttpMethod;
+  /** Path template relative to the provider base URL, e.g. `/orgs/{org}/repos`. */
+  path: string;
+  params?: Readonly<Record<string, ParamSpec | ParamLocation>>;
+  body?: { kind: BodyKind; mediaType: string; required?: boolean };
+  /** Default "json". */
+  response?: ResponseKind;
+  /** Present when the operation pages with the provider's pagination style. */
+  paginate?: { items?: string };
+  /** Overrides the method's idempotency for retries (e.g. PUT that is not idempotent). */
+  idempotent?: boolean;
+  /** An operation-level server that replaces the provider base URL. */
+  baseUrl?: string;
+}
+
+export type OperationTable = Readonly<Record<string, OperationSpec>>;
+
+/**
+ * How a provider pages. Paths are dot paths into the JSON page body.
+ * - link-header: GitHub (`Link: <…>; rel="next"`)
+ * - cursor: Slack (cursor / response_metadata.next_cursor), Google (pageToken / nextPageToken),
+ *   Notion (start_cursor / next_cursor, has_more; in the body for POST queries), Asana
+ *   (offset / next_page.offset), Zoom (next_page_token / next_page_token)
+ * - item-cursor: Stripe (starting_after = id of the last item, while has_more)
+ * - offset: Jira (startAt += number of items, until startAt >= total)
+ */
+export type PaginationStyle =
+  | { style: "link-header" }
+  | { style: "cursor"; param: string; next: string; hasMore?: string; in?: "query" | "body" }
+  | { style: "item-cursor"; param: string; hasMore: string; idField: string }
+  | { style: "offset"; param: string; total: string; limitParam?: string };
+
+export interface RateLimitHeaders {
+  limit?: string;
+  remaining?: string;
+  reset?: string;
+  /** What `reset` holds. */
+  resetUnit?: "epoch-seconds" | "seconds" | "epoch-ms";
+}
+
+/** Provider metadata the generator copies from specs/providers.yaml into `provider.ts`. */
+export interface ProviderSpec {
+  id: string;
+  name: string;
+  baseUrl: string;
+  pagination?: PaginationStyle;
+  rateLimit?: RateLimitHeaders;
+  /** Response headers that carry the provider's request id, first match wins. */
+  requestIdHeaders?: readonly string[];
+}
+
+/** A grant id, or "the signed-in end user's grant for this provider". */
+export type GrantRef = string | IdentityGrantRef;
+
+export interface IdentityGrantRef {
+  readonly type: "identity";
+  /** Chooses among several accounts of the same user for this provider. */
+  readonly account?: string;
+}
+
+export type CallMode = "retrieve" | "proxy";
+
+export interface CallOptions {
+  reason?: string;
+  runId?: string;
+  threadId?: string;
+  toolCallId?: string;
+  toolName?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+  mode?: CallMode;
+  /** Makes an unsafe method (POST, PATCH) retryable; sent as the Idempotency-Key header. */
+  idempotencyKey?: string;
+}
+
+/** Options given once to `createXClient(vault, defaults)`. */
+export interface ClientDefaults extends Omit<CallOptions, "signal" | "toolCallId"> {
+  /** Replaces the provider base URL (a proxy, an enterprise host, a local stand-in). */
+  baseUrl?: string;
+}
+
+export interface ApiResponse<R, H = Record<string, string>> {
+  data: R;
+  status: number;
+  headers: H;
+  requestId: string | undefined;
+}
+
+/** Methods whose params object has at least one required property. */
+export interface Method<P, R, E = unknown> {
+  (grant: GrantRef, params: P, options?: CallOptions): Promise<R>;
+  withResponse(grant: GrantRef, params: P, options?: CallOptions): Promise<ApiResponse<R>>;
+  /** Narrows a caught error to this operation's provider error with its typed body. */
+  isError(error: unknown): error is ProviderErrorOf<E>;
+}
+
+/** Methods whose params are all optional. */
+export interface MethodOpt<P, R, E = unknown> {
+  (grant: GrantRef, params?: P, options?: CallOptions): Promise<R>;
+  withResponse(grant: GrantRef, params?: P, options?: CallOptions): Promise<ApiResponse<R>>;
+  isError(error: unknown): error is ProviderErrorOf<E>;
+}
+
+export interface Paginated<P, R, I> {
+  /** Every item across pages. */
+  paginate(grant: GrantRef, params: P, options?: CallOptions): AsyncIterableIterator<I>;
+  /** Every page, as the typed response. */
+  pages(grant: GrantRef, params: P, options?: CallOptions): AsyncIterableIterator<R>;
+}
+
+export interface PaginatedOpt<P, R, I> {
+  paginate(grant: GrantRef, params?: P, options?: CallOptions): AsyncIterableIterator<I>;
+  pages(grant: GrantRef, params?: P, options?: CallOptions): AsyncIterableIterator<R>;
+}
+
+export type PaginatedMethod<P, R, E, I> = Method<P, R, E> & Paginated<P, R, I>;
+export type PaginatedMethodOpt<P, R, E, I> = MethodOpt<P, R, E> & PaginatedOpt<P, R, I>;
+
+/** The shape of a thrown provider error, narrowed by `isError`. Implemented in errors.ts. */
+export interface ProviderErrorOf<E> extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: E;
+  readonly requestId: string | undefined;
+  readonly operationId: string;
+}
