@@ -1,0 +1,61 @@
+// The shape of one entry of specs/providers.yaml. Read by the generator (client metadata),
+// the vault (hosts, injection, OAuth endpoints) and the provider stand-ins (tests).
+import type { PaginationStyle, RateLimitHeaders } from "../runtime/operation.js";
+
+export type CatalogInjection =
+  | { type: "bearer" }
+  | { type: "header"; name: string; prefix?: string }
+  | { type: "query"; name: string }
+  | { type: "basic" }
+  | { type: "aws-sigv4"; region: string; service: string };
+
+export interface CatalogOAuth {
+  authorizeUrl: string;
+  tokenUrl: string;
+  revokeUrl?: string;
+  pkce: boolean;
+  /** Joins scopes in the authorize URL (" " for most, "," for Slack and GitHub legacy). */
+  scopeSeparator: string;
+  defaultScopes: string[];
+  /** Extra fixed authorize parameters (e.g. Google's access_type=offline). */
+  authorizeParams?: Record<string, string>;
+}
+
+export interface CatalogSpecSource {
+  /** npm package the document was pulled from, its version and the path inside it. */
+  package: string;
+  version: string;
+  path: string;
+}
+
+export interface CatalogProvider {
+  id: string;
+  name: string;
+  /** Pinned document, relative to specs/. */
+  specFile: string;
+  source: CatalogSpecSource;
+  sha256: string;
+  baseUrl: string;
+  /** `URL.host` values a credential may be sent to. */
+  hosts: string[];
+  injection: CatalogInjection;
+  oauth?: CatalogOAuth;
+  pagination?: PaginationStyle;
+  rateLimit?: RateLimitHeaders;
+  requestIdHeaders?: string[];
+  /** How operations are grouped into modules. */
+  namespaceBy: "tag" | "operationId-prefix";
+  /** Parameters that carry the credential and so are never method params (e.g. Slack's `token`). */
+  credentialParams?: { in: "header" | "query"; name: string }[];
+  /** Spec fixes (relative to specs/), applied in order before parsing the model. */
+  fixesFile?: string;
+  /** Naming overrides (relative to specs/): operationId -> "namespace.method". */
+  overridesFile?: string;
+  docsUrl?: string;
+}
+
+export interface Catalog {
+  /** Absolute path of the specs/ folder the catalog was read from. */
+  dir: string;
+  providers: CatalogProvider[];
+}
