@@ -43,8 +43,11 @@ export interface CatalogProvider {
   pagination?: PaginationStyle;
   rateLimit?: RateLimitHeaders;
   requestIdHeaders?: string[];
-  /** How operations are grouped into modules. */
-  namespaceBy: "tag" | "operationId-prefix";
+  /**
+   * How operations are grouped into modules. `path-segment`: the first path segment that is not
+   * a version (`/v1/customers/{id}` -> `customers`), for documents without tags (Stripe).
+   */
+  namespaceBy: "tag" | "operationId-prefix" | "path-segment";
   /** Parameters that carry the credential and so are never method params (e.g. Slack's `token`). */
   credentialParams?: { in: "header" | "query"; name: string }[];
   /** Spec fixes (relative to specs/), applied in order before parsing the model. */
@@ -52,6 +55,8 @@ export interface CatalogProvider {
   /** Naming overrides (relative to specs/): operationId -> "namespace.method". */
   overridesFile?: string;
   docsUrl?: string;
+  /** Headers every request to this provider carries (e.g. Notion's `Notion-Version`). */
+  defaultHeaders?: Record<string, string>;
 }
 
 export interface Catalog {

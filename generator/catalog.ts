@@ -1,0 +1,399 @@
+// Reads and validates specs/providers.yaml (the catalog) and checks pinned documents against
+// specs/specs.lock.json. Every error names the file and the JSON pointer at fault.
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import type { Catalog, CatalogInjection, CatalogOAuth, CatalogProvider } from "./catalog-types.js";
+import { GeneratorError, SpecError, UsageError, joinPointer } from "./errors.js";
+
+export type { Catalog, CatalogProvider } from "./catalog-types.js";
+
+/**
+ * The package's own specs/ folder. Found by walking up from this module to the alter-gen
+ * package.json, so it works from generator/ (source, tsx, vitest) and from dist/generator/.
+ */
+export function defaultSpecsDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, "package.json");
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "alter-gen") return join(dir, "specs");
+      } catch {
+        // not our package.json; keep walking
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new GeneratorError("cannot find the alter-gen package folder (and its specs/) above " + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+/** Reads, parses and validates `<specsDir>/providers.yaml`. */
+export async function loadCatalog(specsDir: string = defaultSpecsDir()): Promise<Catalog> {
+  const dir = resolve(specsDir);
+  const file = join(dir, "providers.yaml");
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read the provider catalog: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file });
+  }
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (error) {
+    throw new UsageError(`the provider catalog is not valid YAML: ${(error as Error).message.split("\n")[0]}`, { file });
+  }
+  return { dir, providers: validateCatalogData(data, file) };
+}
+
+/** Validates parsed catalog data (the whole providers.yaml document). */
+export function validateCatalogData(data: unknown, file: string): CatalogProvider[] {
+  const v = new Validator(file);
+  const root = v.object(data, "");
+  v.keys(root, "", ["providers"]);
+  const list = root.providers;
+  if (!Array.isArray(list)) v.fail("/providers", "must be a list of provider entries");
+  const providers = (list as unknown[]).map((item, i) => validateProvider(v, item, joinPointer("/providers", i)));
+  const seen = new Map<string, number>();
+  providers.forEach((p, i) => {
+    const first = seen.get(p.id);
+    if (first !== undefined) v.fail(joinPointer("/providers", i, "id"), `duplicate provider id "${p.id}" (also /providers/${first})`);
+    seen.set(p.id, i);
+  });
+  return providers;
+}
+
+const PROVIDER_KEYS = [
+  "id", "name", "specFile", "source", "sha256", "baseUrl", "hosts", "injection", "oauth", "pagination", "rateLimit",
+  "requestIdHeaders", "namespaceBy", "credentialParams", "fixesFile", "overridesFile", "docsUrl", "defaultHeaders",
+];
+
+function validateProvider(v: Validator, item: unknown, at: string): CatalogProvider {
+  const o = v.object(item, at);
+  v.keys(o, at, PROVIDER_KEYS);
+  const id = v.string(o, at, "id");
+  if (!/^[a-z][a-z0-9-]*$/.test(id)) v.fail(joinPointer(at, "id"), `"${id}" must be lower-case letters, digits and dashes`);
+  const provider: CatalogProvider = {
+    id,
+    name: v.string(o, at, "name"),
+    specFile: v.relativePath(o, at, "specFile"),
+    source: validateSource(v, o.source, joinPointer(at, "source")),
+    sha256: v.string(o, at, "sha256"),
+    baseUrl: v.url(o, at, "baseUrl"),
+    hosts: v.stringList(o, at, "hosts"),
+    injection: validateInjection(v, o.injection, joinPointer(at, "injection")),
+    namespaceBy: v.oneOf(o, at, "namespaceBy", ["tag", "operationId-prefix", "path-segment"] as const),
+  };
+  if (!/^[0-9a-f]{64}$/.test(provider.sha256)) v.fail(joinPointer(at, "sha256"), "must be 64 lower-case hex digits");
+  if (provider.hosts.length === 0) v.fail(joinPointer(at, "hosts"), "must name at least one host");
+  // The base URL may carry a template ({cloudId}); its host must still be one the credential may go to.
+  const baseHost = new URL(provider.baseUrl.replace(/\{[^}]*\}/g, "x")).host;
+  if (!provider.hosts.includes(baseHost)) {
+    v.fail(joinPointer(at, "hosts"), `must include the host of baseUrl ("${baseHost}")`);
+  }
+  if (o.oauth !== undefined) provider.oauth = validateOAuth(v, o.oauth, joinPointer(at, "oauth"));
+  if (o.pagination !== undefined) provider.pagination = validatePagination(v, o.pagination, joinPointer(at, "pagination"));
+  if (o.rateLimit !== undefined) {
+    const r = v.object(o.rateLimit, joinPointer(at, "rateLimit"));
+    const rat = joinPointer(at, "rateLimit");
+    v.keys(r, rat, ["limit", "remaining", "reset", "resetUnit"]);
+    provider.rateLimit = {};
+    for (const k of ["limit", "remaining", "reset"] as const) if (r[k] !== undefined) provider.rateLimit[k] = v.string(r, rat, k);
+    if (r.resetUnit !== undefined) provider.rateLimit.resetUnit = v.oneOf(r, rat, "resetUnit", ["epoch-seconds", "seconds", "epoch-ms"] as const);
+    if (r.reset !== undefined && r.resetUnit === undefined) v.fail(joinPointer(rat, "resetUnit"), "is required when reset is given");
+  }
+  if (o.requestIdHeaders !== undefined) provider.requestIdHeaders = v.stringList(o, at, "requestIdHeaders");
+  if (o.credentialParams !== undefined) {
+    const cat = joinPointer(at, "credentialParams");
+    if (!Array.isArray(o.credentialParams)) v.fail(cat, "must be a list of {in, name}");
+    provider.credentialParams = (o.credentialParams as unknown[]).map((p, i) => {
+      const pat = joinPointer(cat, i);
+      const po = v.object(p, pat);
+      v.keys(po, pat, ["in", "name"]);
+      return { in: v.oneOf(po, pat, "in", ["header", "query"] as const), name: v.string(po, pat, "name") };
+    });
+  }
+  if (o.fixesFile !== undefined) provider.fixesFile = v.relativePath(o, at, "fixesFile");
+  if (o.overridesFile !== undefined) provider.overridesFile = v.relativePath(o, at, "overridesFile");
+  if (o.docsUrl !== undefined) provider.docsUrl = v.url(o, at, "docsUrl");
+  if (o.defaultHeaders !== undefined) {
+    const hat = joinPointer(at, "defaultHeaders");
+    const h = v.object(o.defaultHeaders, hat);
+    provider.defaultHeaders = {};
+    for (const name of Object.keys(h)) {
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) v.fail(joinPointer(hat, name), `"${name}" is not a valid header name`);
+      provider.defaultHeaders[name] = v.string(h, hat, name);
+    }
+  }
+  return provider;
+}
+
+function validateSource(v: Validator, value: unknown, at: string): CatalogProvider["source"] {
+  const o = v.object(value, at);
+  v.keys(o, at, ["package", "version", "path"]);
+  return { package: v.string(o, at, "package"), version: v.string(o, at, "version"), path: v.string(o, at, "path") };
+}
+
+function validateInjection(v: Validator, value: unknown, at: string): CatalogInjection {
+  const o = v.object(value, at);
+  const type = v.oneOf(o, at, "type", ["bearer", "header", "query", "basic", "aws-sigv4"] as const);
+  switch (type) {
+    case "bearer":
+    case "basic":
+      v.keys(o, at, ["type"]);
+      return { type };
+    case "header": {
+      v.keys(o, at, ["type", "name", "prefix"]);
+      const out: CatalogInjection = { type, name: v.string(o, at, "name") };
+      if (o.prefix !== undefined) out.prefix = v.string(o, at, "prefix");
+      return out;
+    }
+    case "query":
+      v.keys(o, at, ["type", "name"]);
+      return { type, name: v.string(o, at, "name") };
+    case "aws-sigv4":
+      v.keys(o, at, ["type", "region", "service"]);
+      return { type, region: v.string(o, at, "region"), service: v.string(o, at, "service") };
+  }
+}
+
+function validateOAuth(v: Validator, value: unknown, at: string): CatalogOAuth {
+  const o = v.object(value, at);
+  v.keys(o, at, ["authorizeUrl", "tokenUrl", "revokeUrl", "pkce", "scopeSeparator", "defaultScopes", "authorizeParams"]);
+  const out: CatalogOAuth = {
+    authorizeUrl: v.url(o, at, "authorizeUrl"),
+    tokenUrl: v.url(o, at, "tokenUrl"),
+    pkce: v.boolean(o, at, "pkce"),
+    scopeSeparator: v.string(o, at, "scopeSeparator", true),
+    defaultScopes: v.stringList(o, at, "defaultScopes"),
+  };
+  if (out.scopeSeparator === "") v.fail(joinPointer(at, "scopeSeparator"), "must not be empty");
+  if (o.revokeUrl !== undefined) out.revokeUrl = v.url(o, at, "revokeUrl");
+  if (o.authorizeParams !== undefined) {
+    const pat = joinPointer(at, "authorizeParams");
+    const p = v.object(o.authorizeParams, pat);
+    out.authorizeParams = {};
+    for (const k of Object.keys(p)) out.authorizeParams[k] = v.string(p, pat, k);
+  }
+  return out;
+}
+
+function validatePagination(v: Validator, value: unknown, at: string): NonNullable<CatalogProvider["pagination"]> {
+  const o = v.object(value, at);
+  const style = v.oneOf(o, at, "style", ["link-header", "cursor", "item-cursor", "offset"] as const);
+  switch (style) {
+    case "link-header":
+      v.keys(o, at, ["style"]);
+      return { style };
+    case "cursor": {
+      v.keys(o, at, ["style", "param", "next", "hasMore", "in"]);
+      const out: NonNullable<CatalogProvider["pagination"]> = { style, param: v.string(o, at, "param"), next: v.string(o, at, "next") };
+      if (o.hasMore !== undefined) out.hasMore = v.string(o, at, "hasMore");
+      if (o.in !== undefined) out.in = v.oneOf(o, at, "in", ["query", "body"] as const);
+      return out;
+    }
+    case "item-cursor":
+      v.keys(o, at, ["style", "param", "hasMore", "idField"]);
+      return { style, param: v.string(o, at, "param"), hasMore: v.string(o, at, "hasMore"), idField: v.string(o, at, "idField") };
+    case "offset": {
+      v.keys(o, at, ["style", "param", "total", "limitParam"]);
+      const out: NonNullable<CatalogProvider["pagination"]> = { style, param: v.string(o, at, "param"), total: v.string(o, at, "total") };
+      if (o.limitParam !== undefined) out.limitParam = v.string(o, at, "limitParam");
+      return out;
+    }
+  }
+}
+
+/** Small typed readers that throw a UsageError naming the file and pointer. */
+class Validator {
+  constructor(readonly file: string) {}
+
+  fail(pointer: string, message: string): never {
+    throw new UsageError(`invalid provider catalog: ${pointer || "/"} ${message}`, { file: this.file, pointer });
+  }
+
+  object(value: unknown, at: string): Record<string, unknown> {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) this.fail(at, `must be a mapping (got ${describe(value)})`);
+    return value as Record<string, unknown>;
+  }
+
+  keys(o: Record<string, unknown>, at: string, allowed: readonly string[]): void {
+    for (const key of Object.keys(o)) {
+      if (!allowed.includes(key)) {
+        const hint = closest(key, allowed, 1)[0];
+        this.fail(joinPointer(at, key), `is not a known field${hint ? ` (did you mean "${hint}"?)` : ""}; allowed: ${allowed.join(", ")}`);
+      }
+    }
+  }
+
+  string(o: Record<string, unknown>, at: string, key: string, keepBlank = false): string {
+    const value = o[key];
+    if (value === undefined) this.fail(joinPointer(at, key), "is required");
+    // YAML reads 1.0 or 23.0.2-like scalars as numbers sometimes; versions must stay strings.
+    if (typeof value !== "string") this.fail(joinPointer(at, key), `must be a string (got ${describe(value)})`);
+    if (!keepBlank && value.trim() === "") this.fail(joinPointer(at, key), "must not be empty");
+    return value;
+  }
+
+  boolean(o: Record<string, unknown>, at: string, key: string): boolean {
+    const value = o[key];
+    if (typeof value !== "boolean") this.fail(joinPointer(at, key), value === undefined ? "is required" : `must be true or false (got ${describe(value)})`);
+    return value;
+  }
+
+  stringList(o: Record<string, unknown>, at: string, key: string): string[] {
+    const value = o[key];
+    if (value === undefined) this.fail(joinPointer(at, key), "is required");
+    if (!Array.isArray(value)) this.fail(joinPointer(at, key), `must be a list of strings (got ${describe(value)})`);
+    return value.map((item, i) => {
+      if (typeof item !== "string" || item === "") this.fail(joinPointer(at, key, i), `must be a non-empty string (got ${describe(item)})`);
+      return item;
+    });
+  }
+
+  oneOf<const T extends readonly string[]>(o: Record<string, unknown>, at: string, key: string, allowed: T): T[number] {
+    const value = o[key];
+    if (typeof value !== "string" || !allowed.includes(value)) {
+      this.fail(joinPointer(at, key), value === undefined ? `is required (one of ${allowed.join(", ")})` : `must be one of ${allowed.join(", ")} (got ${describe(value)})`);
+    }
+    return value as T[number];
+  }
+
+  url(o: Record<string, unknown>, at: string, key: string): string {
+    const value = this.string(o, at, key);
+    let url: URL;
+    try {
+      url = new URL(value.replace(/\{[^}]*\}/g, "x"));
+    } catch {
+      return this.fail(joinPointer(at, key), `is not an absolute URL ("${value}")`);
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") this.fail(joinPointer(at, key), `must be an http(s) URL ("${value}")`);
+    return value;
+  }
+
+  relativePath(o: Record<string, unknown>, at: string, key: string): string {
+    const value = this.string(o, at, key);
+    if (isAbsolute(value) || value.split(/[\\/]/).includes("..")) {
+      this.fail(joinPointer(at, key), `must be a path inside specs/ without ".." ("${value}")`);
+    }
+    return value;
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
+export function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The candidates nearest to `word`, best first; only plausible ones (distance <= max(2, len/3)). */
+export function closest(word: string, candidates: readonly string[], limit = 3): string[] {
+  const w = word.toLowerCase();
+  const budget = Math.max(2, Math.floor(w.length / 3));
+  return candidates
+    .map((c) => ({ c, d: c.toLowerCase().startsWith(w) || c.toLowerCase().includes(w) ? 0.5 : levenshtein(w, c.toLowerCase()) }))
+    .filter((x) => x.d <= budget)
+    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
+    .slice(0, limit)
+    .map((x) => x.c);
+}
+
+/** The entry for `id`, or a UsageError that suggests the closest ids. */
+export function findProvider(catalog: Catalog, id: string): CatalogProvider {
+  const found = catalog.providers.find((p) => p.id === id);
+  if (found) return found;
+  const ids = catalog.providers.map((p) => p.id);
+  const near = closest(id, ids);
+  const hint = near.length ? `Did you mean ${near.map((n) => `"${n}"`).join(" or ")}? ` : "";
+  throw new UsageError(`unknown provider "${id}". ${hint}Known providers: ${ids.join(", ")}.`, { flag: "--provider" });
+}
+
+/** Absolute path of a file named relative to specs/ in the catalog (specFile, fixesFile, ...). */
+export function catalogPath(catalog: Catalog, relativePath: string): string {
+  const full = resolve(catalog.dir, relativePath);
+  if (relative(catalog.dir, full).startsWith(".." + sep)) throw new UsageError(`"${relativePath}" points outside specs/`, { file: join(catalog.dir, "providers.yaml") });
+  return full;
+}
+
+export interface LockEntry {
+  id: string;
+  package: string;
+  version: string;
+  path: string;
+  file: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** Reads specs/specs.lock.json. */
+export async function loadLock(catalog: Catalog): Promise<LockEntry[]> {
+  const file = join(catalog.dir, "specs.lock.json");
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(code ? `cannot read the specs lock: ${code}` : `the specs lock is not valid JSON: ${(error as Error).message}`, { file });
+  }
+  const docs = (data as { documents?: unknown }).documents;
+  if (!Array.isArray(docs)) throw new UsageError("the specs lock has no documents list", { file, pointer: "/documents" });
+  return docs as LockEntry[];
+}
+
+/**
+ * Checks the pinned document of `provider` against its catalog sha256 and the lock. Returns the
+ * document's bytes so callers need not read a 13 MB file twice.
+ */
+export async function verifySha256(catalog: Catalog, provider: CatalogProvider, lock?: LockEntry[]): Promise<Buffer> {
+  const file = catalogPath(catalog, provider.specFile);
+  const catalogFile = join(catalog.dir, "providers.yaml");
+  const index = catalog.providers.indexOf(provider);
+  const pointer = joinPointer("/providers", index < 0 ? provider.id : index, "sha256");
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new UsageError(
+      `the pinned document of "${provider.id}" cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); run npm run specs:update`,
+      { file },
+    );
+  }
+  const actual = createHash("sha256").update(bytes).digest("hex");
+  if (actual !== provider.sha256) {
+    throw new SpecError(
+      `the pinned document of "${provider.id}" has sha256 ${actual}, but the catalog pins ${provider.sha256}; run npm run specs:update or restore the file`,
+      { file: catalogFile, pointer },
+    );
+  }
+  const entries = lock ?? (await loadLock(catalog));
+  const locked = entries.find((e) => e.id === provider.id);
+  const lockFile = join(catalog.dir, "specs.lock.json");
+  if (!locked) throw new SpecError(`"${provider.id}" is not in the specs lock; run npm run specs:update`, { file: lockFile });
+  if (locked.sha256 !== actual || locked.file !== provider.specFile) {
+    throw new SpecError(
+      `the specs lock disagrees with the catalog for "${provider.id}" (lock: ${locked.file} ${locked.sha256}); run npm run specs:update`,
+      { file: lockFile, pointer: joinPointer("/documents", entries.indexOf(locked)) },
+    );
+  }
+  return bytes;
+}
