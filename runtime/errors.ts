@@ -35,7 +35,9 @@ export type SignatureErrorCode =
   | "signature_replayed"
   | "digest_mismatch"
   | "unknown_key"
-  | "key_revoked";
+  | "key_revoked"
+  /** A sealed value (credential, user token) failed AES-GCM authentication or is malformed. */
+  | "seal_invalid";
 
 /**
  * A request or response failed signature checks. Never retry blindly. `unverified` is true when
