@@ -1,0 +1,86 @@
+// Debian's Chromium driven by playwright-core, for browser flows (connect, authenticate). Each
+// launch gets a fresh user-data-dir, so no cookie or IDP session leaks between tests.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export interface TestBrowser {
+  readonly context: BrowserContext;
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<TestBrowser> {
+  const userDataDir = await mkdtemp(join(tmpdir(), "alter-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  return {
+    context,
+    newPage: () => context.newPage(),
+    close: async () => {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface IdpLoginOptions {
+  /** The test IDP's issuer (test/support/idp.ts); pages on other origins end the login. */
+  issuer: string;
+  username: string;
+  password?: string;
+  /** What to click on the consent page. Default "allow". */
+  consent?: "allow" | "deny";
+  timeoutMs?: number;
+}
+
+/**
+ * Completes whatever the test IDP shows in `page` (login form, consent) until the browser leaves
+ * the IDP's origin, i.e. it is back at the redirect URI. Returns that URL.
+ */
+export async function completeIdpLogin(page: Page, options: IdpLoginOptions): Promise<string> {
+  const idpOrigin = new URL(options.issuer).origin;
+  const timeout = options.timeoutMs ?? 15_000;
+  // Wait until the browser is either at an IDP interaction page or away from the IDP.
+  const settled = async () => {
+    await page.waitForURL((u) => u.origin !== idpOrigin || u.pathname.startsWith("/interaction/"), { timeout });
+    await page.waitForLoadState("domcontentloaded", { timeout });
+  };
+  await settled();
+  for (let step = 0; step < 6; step += 1) {
+    if (new URL(page.url()).origin !== idpOrigin) return page.url();
+    const prompt = await page.locator('meta[name="idp-prompt"]').getAttribute("content", { timeout });
+    const navigated = page.waitForEvent("framenavigated", { predicate: (f) => f === page.mainFrame(), timeout });
+    if (prompt === "login") {
+      await page.fill("#login", options.username);
+      await page.fill("#password", options.password ?? "password");
+      await page.click("#sign-in");
+    } else if (prompt === "consent") {
+      await page.click(options.consent === "deny" ? "#deny" : "#allow");
+    } else {
+      throw new Error(`unexpected IDP page at ${page.url()}: ${(await page.content()).slice(0, 300)}`);
+    }
+    await navigated;
+    await settled();
+    const error = await page.locator("#login-error").textContent({ timeout: 50 }).catch(() => null);
+    if (error) throw new Error(`IDP login failed: ${error}`);
+  }
+  throw new Error(`IDP login did not finish; still at ${page.url()}`);
+}
