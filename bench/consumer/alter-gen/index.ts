@@ -1,0 +1,14 @@
+import { AlterVault } from "alter-gen/runtime";
+import { createGithubClient } from "alter-gen/generated/github";
+
+const vault = new AlterVault({ apiKey: "key-from-somewhere" });
+const github = createGithubClient(vault);
+const grant = "grant-id-from-somewhere";
+
+export async function main(): Promise<{ names: string[]; issueNumber: number; merged: boolean }> {
+  const repos = await github.repos.listForOrg(grant, { org: "nodejs", per_page: 10 });
+  const names = repos.map((r) => r.full_name);
+  const issue = await github.issues.create(grant, { owner: "nodejs", repo: "node", body: { title: "Benchmark", labels: ["bench"] } });
+  const pr = await github.pulls.get(grant, { owner: "nodejs", repo: "node", pull_number: 1 });
+  return { names, issueNumber: issue.number, merged: pr.merged };
+}

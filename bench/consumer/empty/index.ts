@@ -1,0 +1,2 @@
+// Baseline: what an empty program costs tsc with this tsconfig.
+export {};
