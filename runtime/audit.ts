@@ -1,0 +1,72 @@
+// Audit metadata sent with every credential request. `withContext` scopes it to everything that
+// runs inside a function (AsyncLocalStorage), and per-call options override it field by field.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { SDK_VERSION } from "./version.js";
+
+/** What a caller may set around a block of calls. */
+export interface AuditScope {
+  runId?: string;
+  threadId?: string;
+  toolCallId?: string;
+  toolName?: string;
+  reason?: string;
+}
+
+export type CallerType = "service" | "agent";
+
+/** `AuditContext` of docs/protocol.md. */
+export interface AuditContext extends AuditScope {
+  caller?: string;
+  callerType?: CallerType;
+  operationId?: string;
+  sdkVersion?: string;
+}
+
+const SCOPE_KEYS = ["runId", "threadId", "toolCallId", "toolName", "reason"] as const;
+
+export class AuditContextStore {
+  readonly #als = new AsyncLocalStorage<AuditScope>();
+
+  /** Runs `fn` with `scope` merged over any enclosing scope. */
+  run<T>(scope: AuditScope, fn: () => T): T {
+    return this.#als.run({ ...this.#als.getStore(), ...pick(scope) }, fn);
+  }
+
+  current(): AuditScope | undefined {
+    return this.#als.getStore();
+  }
+}
+
+function pick(source: Partial<Record<(typeof SCOPE_KEYS)[number], unknown>> | undefined): AuditScope {
+  const out: AuditScope = {};
+  if (!source) return out;
+  for (const k of SCOPE_KEYS) {
+    const v = source[k];
+    if (typeof v === "string" && v !== "") out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * The context of one call. Precedence, lowest first: client defaults, the enclosing
+ * `withContext` scope, the call's options.
+ */
+export function buildAuditContext(input: {
+  caller?: string | undefined;
+  callerType: CallerType;
+  operationId?: string | undefined;
+  defaults?: AuditScope | undefined;
+  scope?: AuditScope | undefined;
+  options?: AuditScope | undefined;
+}): AuditContext {
+  const ctx: AuditContext = {
+    ...pick(input.defaults),
+    ...pick(input.scope),
+    ...pick(input.options),
+    callerType: input.callerType,
+    sdkVersion: SDK_VERSION,
+  };
+  if (input.caller) ctx.caller = input.caller;
+  if (input.operationId) ctx.operationId = input.operationId;
+  return ctx;
+}
