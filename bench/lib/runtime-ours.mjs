@@ -1,0 +1,153 @@
+// Our side of the runtime benchmark: (c) the provider leg through the runtime, (d) a generated
+// client call with the local vault, and the CPU per call of the runtime's own work.
+// Everything is loaded from dist/ (the built package), the way an installed alter-gen runs.
+import { randomBytes } from "node:crypto";
+
+const notes = [];
+const closers = [];
+
+export function notesOf() {
+  return notes;
+}
+export { notesOf as notes };
+
+export async function closeAll() {
+  for (const c of closers.reverse()) {
+    try {
+      await c();
+    } catch {
+      /* best effort at the end of a benchmark */
+    }
+  }
+}
+
+export function contenders({ importDist, providerOrigin, targetPath, token, log }) {
+  return [
+    {
+      key: "leg",
+      label: "(c) provider leg through the runtime, credential in hand",
+      async setup() {
+        const call = await importDist("runtime/call.js");
+        throw new Error(`runtime/call.js has no provider-leg entry the benchmark knows (exports: ${Object.keys(call).join(", ")})`);
+      },
+    },
+    {
+      key: "vault",
+      label: "(d) generated-client call through the runtime + local vault (retrieve mode)",
+      async setup() {
+        await importDist("vault/index.js");
+        throw new Error("the vault set-up for the benchmark is not written yet");
+      },
+    },
+  ];
+}
+
+/**
+ * CPU per call of what the runtime adds around a provider call in retrieve mode, step by step:
+ * sign the vault request (Content-Digest + RFC 9421 HMAC signature), verify the vault's signed
+ * response (digest + signature bound to the request), open the sealed credential, and inject it
+ * into the provider request after the host check.
+ */
+export async function cpuPerCall({ importDist, iterations, providerOrigin, targetPath, token, log }) {
+  const signing = await importDist("runtime/signing.js");
+  const digest = await importDist("runtime/digest.js");
+  const seal = await importDist("runtime/seal.js");
+  const creds = await importDist("runtime/credentials.js");
+  const keys = await importDist("runtime/keys.js");
+
+  const key = keys.generateApiKey();
+  const { requestSigning, responseSigning, credentialSealing } = key.keys;
+  const vaultUrl = "http://127.0.0.1:7788/v1/credentials/retrieve";
+  const providerUrl = `${providerOrigin}${targetPath}`;
+  const providerHost = new URL(providerUrl).host;
+  const requestBody = JSON.stringify({
+    grant: { grantId: "grt_0123456789abcdef" },
+    provider: "github",
+    request: { operationId: "repos/get", method: "GET", url: providerUrl },
+    context: { caller: "bench", callerType: "service", operationId: "repos/get", sdkVersion: "0.1.0", reason: "benchmark" },
+  });
+  const REQ_COMPONENTS = ["@method", "@target-uri", "content-digest", "content-type"];
+  const RES_COMPONENTS = ["@status", "content-digest", "content-type", '"@method";req', '"@target-uri";req', '"signature";req;key="alter"'];
+
+  function signRequest() {
+    const created = Math.floor(Date.now() / 1000);
+    const nonce = randomBytes(16).toString("base64url");
+    const headers = { "content-type": "application/json", "content-digest": digest.createContentDigest(requestBody) };
+    const signed = signing.signMessage(
+      { method: "POST", url: vaultUrl, headers },
+      {
+        label: "alter",
+        components: REQ_COMPONENTS,
+        params: { created, expires: created + 60, nonce, keyid: key.keyId, alg: "hmac-sha256" },
+        key: { alg: "hmac-sha256", key: requestSigning },
+      },
+    );
+    headers["signature-input"] = signed.signatureInput;
+    headers.signature = signed.signature;
+    return { method: "POST", url: vaultUrl, headers, nonce };
+  }
+
+  // One vault response, signed the way the vault signs it (outside the timed loops).
+  const req = signRequest();
+  const sealed = seal.seal({ token }, credentialSealing, req.nonce);
+  const responseBody = JSON.stringify({
+    grantId: "grt_0123456789abcdef",
+    provider: "github",
+    account: "octocat",
+    credential: sealed,
+    injection: { type: "bearer" },
+    hosts: [providerHost],
+    expiresAt: null,
+    auditId: "aud_0123456789",
+  });
+  const resHeaders = { "content-type": "application/json", "content-digest": digest.createContentDigest(responseBody) };
+  const resSigned = signing.signMessage(
+    { status: 200, headers: resHeaders, request: req },
+    {
+      label: "alter",
+      components: RES_COMPONENTS,
+      params: { created: Math.floor(Date.now() / 1000), keyid: key.keyId, alg: "hmac-sha256" },
+      key: { alg: "hmac-sha256", key: responseSigning },
+    },
+  );
+  resHeaders["signature-input"] = resSigned.signatureInput;
+  resHeaders.signature = resSigned.signature;
+  const response = { status: 200, headers: resHeaders, request: req };
+
+  function verifyResponse() {
+    digest.verifyContentDigest(resHeaders["content-digest"], responseBody);
+    signing.verifyMessage(response, {
+      label: "alter",
+      exactComponents: RES_COMPONENTS,
+      resolveKey: () => ({ alg: "hmac-sha256", key: responseSigning }),
+      requiredParams: ["created", "keyid"],
+    });
+    return JSON.parse(responseBody);
+  }
+  const parsed = verifyResponse();
+  function openAndInject() {
+    const credential = seal.unseal(parsed.credential, credentialSealing, req.nonce);
+    const url = new URL(providerUrl);
+    if (!parsed.hosts.includes(url.host)) throw new Error("host not allowed");
+    return creds.injectCredential(parsed.injection, credential, { method: "GET", url: providerUrl, headers: { accept: "application/json" }, body: null });
+  }
+  if (openAndInject().headers.authorization !== `Bearer ${token}`) throw new Error("injection self-check failed");
+
+  const steps = [
+    ["sign the vault request (Content-Digest + HMAC signature)", signRequest],
+    ["verify the vault response (digest + signature bound to the request)", verifyResponse],
+    ["open the sealed credential, check the host, inject (bearer)", openAndInject],
+  ];
+  const rows = [];
+  for (const [label, fn] of steps) {
+    for (let i = 0; i < Math.min(2000, iterations); i++) fn(); // warm-up (JIT)
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < iterations; i++) fn();
+    const d = process.cpuUsage(t0);
+    rows.push({ label, us: (d.user + d.system) / iterations });
+    log(`cpu: ${label}: ${rows.at(-1).us.toFixed(1)} µs`);
+  }
+  rows.push({ label: "**total added per call**", us: rows.reduce((s, r) => s + r.us, 0), total: true });
+  notes.push("- CPU steps are composed from the runtime's own modules (dist/runtime/signing, digest, seal, credentials) following docs/protocol.md.");
+  return rows;
+}

@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+// `npm run bench:runtime`: throughput and latency of provider calls at concurrency 64 against a
+// loopback provider (a separate process), in one run:
+//   (a) raw undici request() with the token in hand, (b) global fetch,
+//   (c) the provider leg alone through the runtime (credential already in hand),
+//   (d) a generated-client call through the runtime with the local vault (retrieve mode),
+// plus the CPU the runtime adds per call (signing, verifying, injecting), from process.cpuUsage().
+//
+// Flags: --requests N (default 20000), --concurrency C (default 64), --rounds R (default 3),
+//        --cpu-iterations N (default 20000), --no-readme, --no-build.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { startChildServer } from "./lib/child-server.mjs";
+import { machine, machineLine, ourVersion, packageVersion, ROOT } from "./lib/env.mjs";
+import { fmtInt, fmtPct, markdownTable } from "./lib/format.mjs";
+import { runLoad } from "./lib/load.mjs";
+import { writeSection } from "./lib/readme.mjs";
+import { median } from "./lib/stats.mjs";
+
+const { values: opts } = parseArgs({
+  options: {
+    requests: { type: "string", default: "20000" },
+    concurrency: { type: "string", default: "64" },
+    rounds: { type: "string", default: "3" },
+    "cpu-iterations": { type: "string", default: "20000" },
+    "no-readme": { type: "boolean", default: false },
+    "no-build": { type: "boolean", default: false },
+  },
+});
+const TOTAL = Number(opts.requests);
+const CONCURRENCY = Number(opts.concurrency);
+const ROUNDS = Math.max(1, Number(opts.rounds));
+const CPU_ITERATIONS = Number(opts["cpu-iterations"]);
+const log = (...a) => console.error("[bench:runtime]", ...a);
+const env0 = machine();
+
+const TOKEN = "bench-provider-token-0123456789";
+const provider = await startChildServer(path.join(ROOT, "bench/lib/provider-server.mjs"), [TOKEN]);
+const providerOrigin = `http://127.0.0.1:${provider.port}`;
+const targetPath = "/repos/octocat/Hello-World";
+const targetUrl = `${providerOrigin}${targetPath}`;
+log(`provider stand-in (pid ${provider.pid}) at ${providerOrigin}`);
+
+const undiciVersion = JSON.parse(readFileSync(path.join(ROOT, "node_modules/undici/package.json"), "utf8")).version;
+const { Agent, request } = await import("undici");
+
+// ---------------------------------------------------------------------------------------------
+// The contenders. Each is `{ key, label, setup(): Promise<{ call(i), close() }> }`; a setup that
+// throws marks the row "not measured" with the reason.
+
+const contenders = [];
+
+contenders.push({
+  key: "undici",
+  label: `(a) raw undici ${undiciVersion} request(), token in hand`,
+  async setup() {
+    const agent = new Agent({ keepAliveTimeout: 60_000 });
+    const headers = { authorization: `Bearer ${TOKEN}`, accept: "application/json" };
+    return {
+      async call() {
+        const res = await request(targetUrl, { dispatcher: agent, headers });
+        const data = await res.body.json();
+        if (res.statusCode !== 200 || data.id !== 1296269) throw new Error(`status ${res.statusCode}`);
+      },
+      close: () => agent.close(),
+    };
+  },
+});
+
+contenders.push({
+  key: "fetch",
+  label: `(b) global fetch (Node ${process.version}, undici ${process.versions.undici})`,
+  async setup() {
+    const headers = { authorization: `Bearer ${TOKEN}`, accept: "application/json" };
+    return {
+      async call() {
+        const res = await fetch(targetUrl, { headers });
+        const data = await res.json();
+        if (res.status !== 200 || data.id !== 1296269) throw new Error(`status ${res.status}`);
+      },
+      close: async () => {},
+    };
+  },
+});
+
+// Our side loads from dist/ (built here), exactly as an installed package runs.
+let ourNote = "";
+if (!opts["no-build"]) {
+  log("npm run build");
+  const r = spawnSync("npm", ["run", "build", "--silent"], { cwd: ROOT, encoding: "utf8" });
+  if (r.status !== 0) ourNote = `\`npm run build\` failed (exit ${r.status}); used whatever dist/ held.`;
+}
+const distUrl = (p) => pathToFileURL(path.join(ROOT, "dist", p)).href;
+async function importDist(p) {
+  if (!existsSync(path.join(ROOT, "dist", p))) throw new Error(`dist/${p} does not exist (not landed or not built)`);
+  return import(distUrl(p));
+}
+
+const ourSide = await import("./lib/runtime-ours.mjs");
+contenders.push(...ourSide.contenders({ importDist, providerOrigin, targetPath, token: TOKEN, log }));
+
+// ---------------------------------------------------------------------------------------------
+// Throughput: every contender once per round, rounds interleaved so background load hits all.
+
+const live = [];
+for (const c of contenders) {
+  try {
+    const inst = await c.setup();
+    await inst.call(0); // fail fast with a clear reason
+    live.push({ ...c, inst, rounds: [] });
+  } catch (e) {
+    log(`${c.key}: not measured: ${e?.message ?? e}`);
+    c.failure = String(e?.message ?? e).split("\n")[0].slice(0, 300);
+  }
+}
+for (let round = 0; round < ROUNDS; round++) {
+  for (const c of live) {
+    log(`round ${round + 1}/${ROUNDS}: ${c.key} (${TOTAL} requests, concurrency ${CONCURRENCY})`);
+    const r = await runLoad((i) => c.inst.call(i), { concurrency: CONCURRENCY, total: TOTAL, warmup: Math.min(2000, TOTAL / 10) });
+    if (r.errors) log(`${c.key}: ${r.errors} errors, first: ${r.firstError?.message ?? r.firstError}`);
+    c.rounds.push(r);
+  }
+}
+for (const c of live) await c.inst.close?.();
+
+// ---------------------------------------------------------------------------------------------
+// CPU the runtime adds per call.
+
+let cpuRows = [];
+let cpuFailure;
+try {
+  cpuRows = await ourSide.cpuPerCall({ importDist, iterations: CPU_ITERATIONS, providerOrigin, targetPath, token: TOKEN, log });
+} catch (e) {
+  cpuFailure = String(e?.message ?? e).split("\n")[0];
+  log(`cpu: not measured: ${cpuFailure}`);
+}
+await ourSide.closeAll?.();
+await provider.close();
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const summary = (c) => ({
+  rps: median(c.rounds.map((r) => r.rps)),
+  p50: median(c.rounds.map((r) => r.p50)),
+  p99: median(c.rounds.map((r) => r.p99)),
+  errors: c.rounds.reduce((n, r) => n + r.errors, 0),
+  cpu: median(c.rounds.map((r) => r.cpuUsPerCall)),
+});
+const raw = live.find((c) => c.key === "undici");
+const rawRps = raw ? summary(raw).rps : Number.NaN;
+const rows = contenders.map((c) => {
+  const l = live.find((x) => x.key === c.key);
+  if (!l) return [c.label, `not measured: ${c.failure}`, "", "", "", "", ""];
+  const s = summary(l);
+  return [c.label, fmtInt(s.rps), `${s.p50.toFixed(2)} ms`, `${s.p99.toFixed(2)} ms`, fmtPct(s.rps / rawRps), `${s.cpu.toFixed(0)} µs`, fmtInt(s.errors)];
+});
+
+const lines = [];
+lines.push(`Measured ${machineLine(env0)}.`);
+lines.push("");
+lines.push(`Versions: alter-gen ${ourVersion()}; undici ${undiciVersion} (project dependency); Node ${process.version} (bundled undici ${process.versions.undici} behind fetch).`);
+lines.push("");
+lines.push(
+  `Loopback provider: \`bench/lib/provider-server.mjs\` (node:http, its own process, a fixed 283-byte JSON body, 401 without the bearer token). ` +
+    `Each row: ${fmtInt(TOTAL)} requests at concurrency ${CONCURRENCY} after a warm-up, ${ROUNDS} rounds interleaved across rows, median of the rounds. ` +
+    "The client process's CPU per request (user+system, all of its work: HTTP, JSON, runtime) is in the last-but-one column.",
+);
+lines.push("");
+lines.push(markdownTable(["path", "requests/s", "p50", "p99", "vs raw undici", "client CPU / request", "errors"], rows, ["l", "r", "r", "r", "r", "r", "r"]));
+lines.push("");
+lines.push(...ourSide.notes());
+if (ourNote) lines.push(`- ${ourNote}`);
+lines.push("");
+lines.push("### CPU the runtime adds per call");
+lines.push("");
+if (cpuRows.length) {
+  lines.push(`\`process.cpuUsage()\` (user+system) over ${fmtInt(CPU_ITERATIONS)} iterations of each step, after a warm-up, in this process.`);
+  lines.push("");
+  lines.push(markdownTable(["step", "µs per call"], cpuRows.map((r) => [r.label, r.us.toFixed(1)]), ["l", "r"]));
+} else lines.push(`Not measured: ${cpuFailure ?? "no runtime functions available"}.`);
+lines.push("");
+lines.push("### Targets");
+lines.push("");
+const leg = live.find((c) => c.key === "leg");
+const yesNo = (b) => (b ? "**met**" : "**not met**");
+if (leg && raw) {
+  const share = summary(leg).rps / rawRps;
+  lines.push(`- Provider leg at >= 80% of raw undici's throughput: ${fmtPct(share)} — ${yesNo(share >= 0.8)}.`);
+} else lines.push(`- Provider leg vs raw undici: not measured (${contenders.find((c) => c.key === "leg")?.failure ?? "no provider-leg entry"}).`);
+const total = cpuRows.find((r) => r.total);
+if (total) lines.push(`- CPU added per call (signing + verifying + injecting) under 50 µs: ${total.us.toFixed(1)} µs — ${yesNo(total.us < 50)}.`);
+else lines.push(`- CPU added per call: not measured (${cpuFailure ?? "runtime functions missing"}).`);
+
+const report = lines.join("\n");
+console.log(report);
+if (!opts["no-readme"]) writeSection("Runtime", report);
