@@ -1,5 +1,7 @@
 // The error hierarchy of alter-gen/runtime. Every error has a stable `code` and a `retryable`
 // flag; none ever carries a secret (messages are built from codes, ids and field names only).
+import type { ProviderErrorOf } from "./operation.js";
+import { redactHeaders } from "./redact.js";
 
 export interface AlterErrorOptions {
   cause?: unknown;
@@ -15,6 +17,11 @@ export class AlterSDKError extends Error {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.retryable = retryable;
+  }
+
+  /** What JSON.stringify shows: the name, code and message, never a cause or body. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message, retryable: this.retryable };
   }
 }
 
@@ -51,5 +58,348 @@ export class SignatureError extends AlterSDKError {
   constructor(code: SignatureErrorCode, message: string, options?: AlterErrorOptions & { unverified?: boolean }) {
     super(code, message, false, options);
     this.unverified = options?.unverified ?? false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vault (backend) errors
+
+export interface BackendErrorOptions extends AlterErrorOptions {
+  /** HTTP status of the vault's answer. */
+  status?: number;
+  retryable?: boolean;
+}
+
+/** The vault refused or failed a request. */
+export class BackendError extends AlterSDKError {
+  override name = "BackendError";
+  readonly status: number | undefined;
+  constructor(code: string, message: string, options?: BackendErrorOptions) {
+    super(code, message, options?.retryable ?? false, options);
+    this.status = options?.status;
+  }
+}
+
+/** The grant cannot be used until the user connects again. */
+export class ReAuthRequiredError extends BackendError {
+  override name = "ReAuthRequiredError";
+}
+export class GrantExpiredError extends ReAuthRequiredError {
+  override name = "GrantExpiredError";
+  constructor(message = "the grant has expired; connect again", options?: BackendErrorOptions) {
+    super("grant_expired", message, { status: 410, ...options });
+  }
+}
+export class GrantRevokedError extends ReAuthRequiredError {
+  override name = "GrantRevokedError";
+  constructor(message = "the grant was revoked; connect again", options?: BackendErrorOptions) {
+    super("grant_revoked", message, { status: 410, ...options });
+  }
+}
+export class CredentialRevokedError extends ReAuthRequiredError {
+  override name = "CredentialRevokedError";
+  constructor(message = "the provider no longer accepts this grant's credential; connect again", options?: BackendErrorOptions & { code?: "credential_revoked" | "reauth_required" }) {
+    super(options?.code ?? "credential_revoked", message, { status: 410, ...options });
+  }
+}
+
+export class GrantNotFoundError extends BackendError {
+  override name = "GrantNotFoundError";
+  constructor(message = "no such grant for this caller", options?: BackendErrorOptions) {
+    super("grant_not_found", message, { status: 404, ...options });
+  }
+}
+
+/** Several grants match the user for this provider; pass `account` to choose. */
+export class AmbiguousGrantError extends BackendError {
+  override name = "AmbiguousGrantError";
+  readonly accounts: readonly string[];
+  constructor(accounts: readonly string[], message?: string, options?: BackendErrorOptions) {
+    super("ambiguous_grant", message ?? `several grants match; pass account (one of: ${accounts.join(", ")})`, { status: 409, ...options });
+    this.accounts = Object.freeze([...accounts]);
+  }
+}
+
+/** A grant policy denied access; may pass later (e.g. outside a time window). */
+export class PolicyViolationError extends BackendError {
+  override name = "PolicyViolationError";
+  /** Which policy denied it: `expiresAt`, `timeWindow`, `ipAllowlist`, ... */
+  readonly policy: string | undefined;
+  /** Seconds after which the call may pass, when the vault knows. */
+  readonly retryAfter: number | undefined;
+  constructor(message: string, options?: BackendErrorOptions & { policy?: string; retryAfter?: number }) {
+    super("policy_violation", message, { status: 403, ...options });
+    this.policy = options?.policy;
+    this.retryAfter = options?.retryAfter;
+  }
+}
+
+/** The API key may not do this. */
+export class InsufficientScopeError extends BackendError {
+  override name = "InsufficientScopeError";
+  constructor(message = "this API key may not do that", options?: BackendErrorOptions) {
+    super("insufficient_scope", message, { status: 403, ...options });
+  }
+}
+
+/** Transient: another caller is refreshing the grant's token. */
+export class TokenRefreshInProgressError extends BackendError {
+  override name = "TokenRefreshInProgressError";
+  constructor(message = "the grant's token is being refreshed; retry shortly", options?: BackendErrorOptions) {
+    super("token_refresh_in_progress", message, { status: 503, ...options, retryable: true });
+  }
+}
+
+/** The end user's token (Alter-User-Token) was rejected by the vault. */
+export class IdentityError extends BackendError {
+  override name = "IdentityError";
+  constructor(message = "the user token is not valid", options?: BackendErrorOptions & { code?: string }) {
+    super(options?.code ?? "user_token_invalid", message, { status: 401, ...options });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connect flow
+
+export class ConnectFlowError extends AlterSDKError {
+  override name = "ConnectFlowError";
+}
+export class ConnectDeniedError extends ConnectFlowError {
+  override name = "ConnectDeniedError";
+  constructor(message = "the user denied the connection", options?: AlterErrorOptions) {
+    super("connect_denied", message, false, options);
+  }
+}
+export class ConnectTimeoutError extends ConnectFlowError {
+  override name = "ConnectTimeoutError";
+  constructor(message = "the connect flow did not finish in time", options?: AlterErrorOptions) {
+    super("connect_timeout", message, true, options);
+  }
+}
+export class ConnectConfigError extends ConnectFlowError {
+  override name = "ConnectConfigError";
+  constructor(message: string, options?: AlterErrorOptions) {
+    super("connect_config", message, false, options);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Provider errors
+
+export interface ProviderAPIErrorInit<E> {
+  status: number;
+  /** Response headers; credential-carrying ones are redacted on construction. */
+  headers: Readonly<Record<string, string | readonly string[] | number | undefined>>;
+  body: E;
+  requestId: string | undefined;
+  operationId: string;
+  /** Defaults to a sentence naming the operation and status. */
+  message?: string;
+  cause?: unknown;
+}
+
+/** The provider answered with a non-2xx status. Implements `ProviderErrorOf<E>`. */
+export class ProviderAPIError<E = unknown> extends AlterSDKError implements ProviderErrorOf<E> {
+  override name = "ProviderAPIError";
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: E;
+  readonly requestId: string | undefined;
+  readonly operationId: string;
+  constructor(init: ProviderAPIErrorInit<E>, code = "provider_error") {
+    const retryable = init.status === 408 || init.status === 429 || init.status >= 500;
+    super(code, init.message ?? `${init.operationId} failed: the provider answered ${init.status}`, retryable, { cause: init.cause });
+    this.status = init.status;
+    this.headers = redactHeaders(init.headers);
+    this.body = init.body;
+    this.requestId = init.requestId;
+    this.operationId = init.operationId;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), status: this.status, operationId: this.operationId, requestId: this.requestId };
+  }
+}
+
+/** 429 (or a provider's rate-limit signal). `resetAt` is when the limit resets, when known. */
+export class RateLimitError<E = unknown> extends ProviderAPIError<E> {
+  override name = "RateLimitError";
+  readonly resetAt: Date | undefined;
+  constructor(init: ProviderAPIErrorInit<E> & { resetAt?: Date }) {
+    super({ message: `${init.operationId} was rate limited by the provider (${init.status})`, ...init }, "rate_limited");
+    this.resetAt = init.resetAt;
+  }
+}
+
+/** The provider says the grant lacks a scope; the user must connect again with more scopes. */
+export class ScopeReauthRequiredError<E = unknown> extends ProviderAPIError<E> {
+  override name = "ScopeReauthRequiredError";
+  readonly requiredScopes: readonly string[];
+  constructor(init: ProviderAPIErrorInit<E> & { requiredScopes?: readonly string[] }) {
+    super({ message: `${init.operationId} needs scopes the grant does not have; connect again`, ...init }, "scope_reauth_required");
+    this.requiredScopes = Object.freeze([...(init.requiredScopes ?? [])]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Approvals
+
+export class ApprovalError extends AlterSDKError {
+  override name = "ApprovalError";
+  readonly approvalId: string | undefined;
+  constructor(code: string, message: string, approvalId?: string, options?: AlterErrorOptions) {
+    super(code, message, false, options);
+    this.approvalId = approvalId;
+  }
+}
+
+/** The grant requires a person's approval; wait with `vault.awaitApproval(approvalId)`. */
+export class ApprovalRequiredError extends ApprovalError {
+  override name = "ApprovalRequiredError";
+  declare readonly approvalId: string;
+  readonly approvalUrl: string;
+  readonly expiresAt: string | undefined;
+  constructor(init: { approvalId: string; approvalUrl: string; expiresAt?: string; message?: string }) {
+    super("approval_required", init.message ?? `this call needs approval: ${init.approvalUrl}`, init.approvalId);
+    this.approvalUrl = init.approvalUrl;
+    this.expiresAt = init.expiresAt;
+  }
+}
+export class ApprovalDeniedError extends ApprovalError {
+  override name = "ApprovalDeniedError";
+  constructor(approvalId?: string, message = "the approval was denied") {
+    super("approval_denied", message, approvalId);
+  }
+}
+export class ApprovalExpiredError extends ApprovalError {
+  override name = "ApprovalExpiredError";
+  constructor(approvalId?: string, message = "the approval expired before anyone decided") {
+    super("approval_expired", message, approvalId);
+  }
+}
+export class ApprovalTimeoutError extends ApprovalError {
+  override name = "ApprovalTimeoutError";
+  constructor(approvalId?: string, message = "gave up waiting for the approval") {
+    super("approval_timeout", message, approvalId);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transport
+
+/** The request did not complete (connection refused, reset, DNS, provider unreachable). */
+export class NetworkError extends AlterSDKError {
+  override name = "NetworkError";
+  constructor(message: string, options?: AlterErrorOptions & { code?: string }) {
+    super(options?.code ?? "network_error", message, true, options);
+  }
+}
+
+export class TimeoutError extends NetworkError {
+  override name = "TimeoutError";
+  constructor(message: string, options?: AlterErrorOptions) {
+    super(message, { ...options, code: "timeout" });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vault error envelopes
+
+export interface ErrorEnvelope {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+const SIGNATURE_CODES = new Set<string>([
+  "signature_missing",
+  "signature_invalid",
+  "signature_expired",
+  "signature_future",
+  "signature_replayed",
+  "digest_mismatch",
+  "unknown_key",
+  "key_revoked",
+]);
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Vault messages are shown to people; keep them one printable line of sane length. */
+function cleanMessage(value: unknown, fallback: string): string {
+  if (typeof value !== "string" || value.trim() === "") return fallback;
+  const text = value.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return text.length > 500 ? `${text.slice(0, 497)}...` : text;
+}
+
+/**
+ * The error class for a vault error answer (docs/protocol.md, "Error codes"). Unknown codes
+ * become a BackendError, retryable for 5xx; a body that is not an envelope becomes
+ * `BackendError("invalid_response")`.
+ */
+export function errorFromEnvelope(httpStatus: number, envelope: unknown, options?: { unverified?: boolean }): AlterSDKError {
+  const error = (envelope as ErrorEnvelope | undefined)?.error;
+  if (error === null || typeof error !== "object" || typeof error.code !== "string") {
+    return new BackendError("invalid_response", `the vault answered ${httpStatus} without an error envelope`, {
+      status: httpStatus,
+      retryable: httpStatus >= 500,
+    });
+  }
+  const code = error.code;
+  const message = cleanMessage(error.message, `the vault answered ${httpStatus} ${code}`);
+  const details = error.details !== null && typeof error.details === "object" ? error.details : {};
+  const status = httpStatus;
+
+  if (SIGNATURE_CODES.has(code)) {
+    return new SignatureError(code as SignatureErrorCode, options?.unverified ? `${message} (unverified: the answer was not signed)` : message, {
+      unverified: options?.unverified ?? false,
+    });
+  }
+  switch (code) {
+    case "invalid_request":
+    case "provider_host_not_allowed":
+      return new AlterValueError(message, code);
+    case "user_token_invalid":
+      return new IdentityError(message, { status });
+    case "insufficient_scope":
+      return new InsufficientScopeError(message, { status });
+    case "policy_violation": {
+      const retryAfter = typeof details.retryAfter === "number" ? details.retryAfter : undefined;
+      return new PolicyViolationError(message, { status, policy: str(details.policy), retryAfter });
+    }
+    case "approval_required": {
+      const approvalId = str(details.approvalId);
+      const approvalUrl = str(details.approvalUrl);
+      if (approvalId === undefined || approvalUrl === undefined) {
+        return new BackendError("invalid_response", "the vault asked for approval without an approval id and URL", { status });
+      }
+      return new ApprovalRequiredError({ approvalId, approvalUrl, expiresAt: str(details.expiresAt), message });
+    }
+    case "approval_denied":
+      return new ApprovalDeniedError(str(details.approvalId), message);
+    case "approval_expired":
+      return new ApprovalExpiredError(str(details.approvalId), message);
+    case "grant_not_found":
+      return new GrantNotFoundError(message, { status });
+    case "ambiguous_grant": {
+      const accounts = Array.isArray(details.accounts) ? details.accounts.filter((a): a is string => typeof a === "string") : [];
+      return new AmbiguousGrantError(accounts, message, { status });
+    }
+    case "grant_expired":
+      return new GrantExpiredError(message, { status });
+    case "grant_revoked":
+      return new GrantRevokedError(message, { status });
+    case "credential_revoked":
+    case "reauth_required":
+      return new CredentialRevokedError(message, { status, code });
+    case "connect_config":
+      return new ConnectConfigError(message);
+    case "token_refresh_in_progress":
+      return new TokenRefreshInProgressError(message, { status });
+    case "provider_unreachable":
+      return new NetworkError(message, { code });
+    case "internal_error":
+      return new BackendError(code, message, { status, retryable: true });
+    default:
+      return new BackendError(code, message, { status, retryable: status >= 500 });
   }
 }
