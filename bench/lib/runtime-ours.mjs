@@ -25,10 +25,51 @@ export function contenders({ importDist, providerOrigin, targetPath, token, log 
   return [
     {
       key: "leg",
-      label: "(c) provider leg through the runtime, credential in hand",
+      label: "(c) provider leg through the runtime (`executeCall`), credential in hand",
       async setup() {
         const call = await importDist("runtime/call.js");
-        throw new Error(`runtime/call.js has no provider-leg entry the benchmark knows (exports: ${Object.keys(call).join(", ")})`);
+        const audit = await importDist("runtime/audit.js");
+        const retry = await importDist("runtime/retry.js");
+        const { Agent } = await import("undici");
+        if (typeof call.executeCall !== "function") throw new Error(`dist/runtime/call.js has no executeCall (exports: ${Object.keys(call).join(", ")})`);
+        const host = new URL(providerOrigin).host;
+        // The vault's answer is already in hand: the transport returns it without a round trip,
+        // so what is measured is the runtime's own provider path (URL building, audit context,
+        // host and scheme checks, injection, undici request() through its Agent, decoding).
+        const retrieved = { grantId: "grt_bench", credential: { alg: "A256GCM", iv: "", ct: "", tag: "" }, injection: { type: "bearer" }, hosts: [host] };
+        const transport = {
+          async request() {
+            return { data: retrieved, nonce: "bench-nonce", status: 200, headers: {} };
+          },
+          unseal() {
+            return { token };
+          },
+        };
+        const providerAgent = new Agent({ keepAliveTimeout: 60_000 });
+        const env = {
+          transport,
+          providerAgent,
+          identity: { async require() { return undefined; } },
+          audit: new audit.AuditContextStore(),
+          retry: retry.resolveRetryPolicy(undefined),
+          caller: "bench",
+          callerType: "service",
+          timeoutMs: 30_000,
+          logger: undefined,
+          approvals: new Map(),
+          now: Date.now,
+          random: Math.random,
+        };
+        const provider = { id: "github", name: "GitHub", baseUrl: providerOrigin, requestIdHeaders: ["x-github-request-id"] };
+        const op = { id: "repos/get", method: "GET", path: "/repos/{owner}/{repo}", params: { owner: "path", repo: "path" } };
+        const [, owner, repo] = targetPath.split("/").filter(Boolean);
+        return {
+          async call() {
+            const r = await call.executeCall(env, { provider, op, grant: "grt_bench", params: { owner, repo }, options: undefined, defaults: undefined });
+            if (r.status !== 200 || r.data.id !== 1296269) throw new Error(`status ${r.status}`);
+          },
+          close: () => providerAgent.close(),
+        };
       },
     },
     {
