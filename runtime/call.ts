@@ -1,0 +1,440 @@
+// One provider call. Retrieve mode: ask the vault for the credential, check where it may go,
+// inject it, send through the providers' Agent, decode. Proxy mode: hand the whole request to the
+// vault and decode what it returns. The credential exists only in local variables of
+// `attemptRetrieve`; it is never stored on an object, logged or put into an error.
+import { request as undiciRequest, type Dispatcher } from "undici";
+import type { ApiResponse, CallOptions, ClientDefaults, GrantRef, HttpMethod, OperationSpec, ProviderSpec } from "./operation.js";
+import type { VaultTransport } from "./transport.js";
+import type { SealedValue } from "./seal.js";
+import { buildTarget } from "./url.js";
+import { encodeBody, bodyBytes, type EncodedBody } from "./body.js";
+import { injectCredential, type Injection, type OutgoingRequest } from "./credentials.js";
+import { decideRetry, retryDelay, sleep, type AttemptOutcome, type RetryPolicy } from "./retry.js";
+import { buildAuditContext, type AuditContext, type AuditContextStore, type CallerType } from "./audit.js";
+import { decodeBody, decodeErrorBody, flattenHeaders, requestIdOf } from "./response.js";
+import { redactUrl } from "./redact.js";
+import type { IdentitySource } from "./identity.js";
+import type { PageCursor } from "./paginate.js";
+import {
+  AlterValueError,
+  ApprovalRequiredError,
+  NetworkError,
+  ProviderAPIError,
+  RateLimitError,
+  ScopeReauthRequiredError,
+  TimeoutError,
+} from "./errors.js";
+import { serverDelay } from "./retry.js";
+
+/** The logger AlterVault accepts (`console` fits). Messages and fields never hold secrets. */
+export interface Logger {
+  warn(message: string, fields?: Record<string, unknown>): void;
+  debug?(message: string, fields?: Record<string, unknown>): void;
+  info?(message: string, fields?: Record<string, unknown>): void;
+  error?(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** What a call needs from its AlterVault (held privately by the vault, never exported). */
+export interface CallEnv {
+  transport: VaultTransport;
+  providerAgent: Dispatcher;
+  identity: IdentitySource;
+  audit: AuditContextStore;
+  retry: RetryPolicy;
+  caller: string | undefined;
+  callerType: CallerType;
+  timeoutMs: number;
+  logger: Logger | undefined;
+  /** Approval ids raised by proxy calls, so `awaitApproval` can decode the result per operation. */
+  approvals: Map<string, PendingApproval>;
+  now: () => number;
+  random: () => number;
+  closed: boolean;
+}
+
+export interface PendingApproval {
+  provider: ProviderSpec;
+  op: OperationSpec;
+}
+
+export interface CallInput {
+  provider: ProviderSpec;
+  op: OperationSpec;
+  grant: GrantRef;
+  params: Record<string, unknown> | undefined;
+  options: CallOptions | undefined;
+  defaults: ClientDefaults | undefined;
+  /** Set by pagination for pages after the first. */
+  cursor?: PageCursor | undefined;
+}
+
+export interface CallResult<R = unknown> extends ApiResponse<R> {
+  /** The URL that was requested (pagination resolves relative next links against it). */
+  url: string;
+}
+
+/** The wire form of a grant reference (docs/protocol.md, `GrantRef`). */
+export type WireGrant = { grantId: string } | { provider: string; account?: string };
+
+interface Prepared {
+  method: HttpMethod;
+  url: string;
+  headers: Record<string, string>;
+  body: EncodedBody | undefined;
+  grant: WireGrant;
+  identity: boolean;
+  context: AuditContext;
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+  idempotencyKey: string | undefined;
+}
+
+interface ProviderAnswer {
+  status: number;
+  headers: Record<string, string>;
+  bytes: Uint8Array;
+}
+
+const ACCEPT: Record<string, string> = { json: "application/json", text: "text/plain, */*;q=0.5", binary: "*/*", empty: "*/*" };
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** https anywhere; plain http only to this machine. */
+export function isAllowedScheme(url: URL): boolean {
+  return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK.test(url.hostname));
+}
+
+function wireGrant(grant: GrantRef, provider: ProviderSpec, opId: string): { grant: WireGrant; identity: boolean } {
+  if (typeof grant === "string") {
+    if (grant.trim() === "") throw new AlterValueError(`${opId}: the grant id is empty`);
+    return { grant: { grantId: grant }, identity: false };
+  }
+  if (grant && typeof grant === "object" && (grant as { type?: unknown }).type === "identity") {
+    const account = (grant as { account?: unknown }).account;
+    return { grant: typeof account === "string" ? { provider: provider.id, account } : { provider: provider.id }, identity: true };
+  }
+  throw new AlterValueError(`${opId}: grant must be a grant id string or asUser(...)`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors of the provider leg
+
+function insecureTargetError(opId: string, redactedUrl: string): AlterValueError {
+  return new AlterValueError(`${opId}: refusing to send a credential to ${redactedUrl}: only https, or http to this machine, is allowed`, "insecure_provider_url");
+}
+
+function hostNotAllowedError(opId: string, host: string, providerId: string): AlterValueError {
+  return new AlterValueError(
+    `${opId}: the vault allows ${providerId}'s credential only for its own hosts, and ${host} is not one of them; nothing was sent`,
+    "provider_host_not_allowed",
+  );
+}
+
+function timeoutError(opId: string, ms: number): TimeoutError {
+  return new TimeoutError(`${opId}: the provider did not answer within ${ms} ms`);
+}
+
+function networkError(opId: string, redactedUrl: string, cause: unknown, secrets: readonly string[]): NetworkError {
+  const code = typeof (cause as { code?: unknown })?.code === "string" ? (cause as { code: string }).code : undefined;
+  let detail = cause instanceof Error ? cause.message : String(cause);
+  for (const s of secrets) detail = detail.split(s).join("[REDACTED]");
+  // The original error is not attached: its fields could hold the request (and so the credential).
+  return new NetworkError(`${opId}: could not reach ${redactedUrl}: ${code ? code + " " : ""}${detail}`);
+}
+
+function approvalRequired(error: unknown): string | undefined {
+  return error instanceof ApprovalRequiredError ? error.approvalId : undefined;
+}
+
+/** Scope hints: RFC 6750 `insufficient_scope`, GitHub's scope headers, common body codes. */
+function missingScopes(status: number, headers: Record<string, string>, body: unknown): string[] | undefined {
+  if (status !== 401 && status !== 403) return undefined;
+  const www = headers["www-authenticate"] ?? "";
+  if (/error\s*=\s*"?insufficient_scope/i.test(www)) {
+    const m = /scope\s*=\s*"([^"]*)"/i.exec(www);
+    return m?.[1] ? m[1].split(/\s+/).filter(Boolean) : [];
+  }
+  const accepted = headers["x-accepted-oauth-scopes"];
+  if (accepted !== undefined && status === 403) {
+    const need = accepted.split(/,\s*/).filter(Boolean);
+    const have = new Set((headers["x-oauth-scopes"] ?? "").split(/,\s*/).filter(Boolean));
+    if (need.length > 0 && !need.some((s) => have.has(s))) return need;
+  }
+  const b = body as Record<string, unknown> | undefined;
+  const code = typeof b?.error === "string" ? b.error : typeof b?.code === "string" ? b.code : undefined;
+  if (code && /^(insufficient_scope|missing_scope|insufficient_scopes)$/i.test(code)) {
+    const needed = typeof b?.needed === "string" ? b.needed.split(/[,\s]+/).filter(Boolean) : [];
+    return needed;
+  }
+  return undefined;
+}
+
+/** The error for a non-2xx provider answer. */
+export function providerError(op: OperationSpec, provider: ProviderSpec, status: number, headers: Record<string, string>, body: unknown, nowMs: number): ProviderAPIError {
+  const init = { status, headers, body, requestId: requestIdOf(headers, provider), operationId: op.id };
+  if (status === 429) {
+    const delay = serverDelay(headers, provider.rateLimit, nowMs);
+    return new RateLimitError({ ...init, resetAt: delay === undefined ? undefined : new Date(nowMs + delay) });
+  }
+  const scopes = missingScopes(status, headers, body);
+  if (scopes) return new ScopeReauthRequiredError({ ...init, requiredScopes: scopes });
+  return new ProviderAPIError(init);
+}
+
+async function prepare(env: CallEnv, input: CallInput): Promise<Prepared> {
+  const { provider, op, defaults } = input;
+  const options = input.options ?? {};
+  const baseUrl = op.baseUrl ?? defaults?.baseUrl ?? provider.baseUrl;
+  const target = buildTarget(baseUrl, op, input.params, input.cursor?.query);
+  const url = input.cursor?.url ?? target.url;
+
+  let bodyValue = target.body;
+  if (input.cursor?.body) {
+    bodyValue = { ...((bodyValue as Record<string, unknown> | undefined) ?? {}), ...input.cursor.body };
+  }
+  let body: EncodedBody | undefined;
+  if (op.body && bodyValue !== undefined) {
+    body = await encodeBody(op.body.kind, op.body.mediaType, bodyValue, `${op.id}: body`);
+  } else if (op.body?.required) {
+    throw new AlterValueError(`${op.id}: params.body is required`);
+  } else if (bodyValue !== undefined) {
+    throw new AlterValueError(`${op.id}: this operation takes no request body`);
+  }
+
+  const headers: Record<string, string> = { accept: ACCEPT[op.response ?? "json"]! };
+  for (const extra of [target.headers, defaults?.headers, options.headers]) {
+    if (!extra) continue;
+    for (const [k, v] of Object.entries(extra)) {
+      if (typeof v !== "string" || /[\r\n]/.test(v)) throw new AlterValueError(`${op.id}: header "${k}" must be a string without line breaks`);
+      headers[k.toLowerCase()] = v;
+    }
+  }
+  if (body) headers["content-type"] = body.contentType;
+  const idempotencyKey = options.idempotencyKey;
+  if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
+
+  const parsed = new URL(url);
+  if (!isAllowedScheme(parsed)) throw insecureTargetError(op.id, redactUrl(url));
+
+  const { grant, identity } = wireGrant(input.grant, provider, op.id);
+  const context = buildAuditContext({
+    caller: env.caller,
+    callerType: env.callerType,
+    operationId: op.id,
+    defaults,
+    scope: env.audit.current(),
+    options,
+  });
+  const timeoutMs = options.timeoutMs ?? defaults?.timeoutMs ?? env.timeoutMs;
+  return { method: op.method, url, headers, body, grant, identity, context, signal: options.signal, timeoutMs, idempotencyKey };
+}
+
+/** Runs one operation with retries; returns the decoded success or throws the mapped error. */
+export async function executeCall(env: CallEnv, input: CallInput): Promise<CallResult> {
+  const prepared = await prepare(env, input);
+  const mode = input.options?.mode ?? input.defaults?.mode ?? "retrieve";
+  const { op, provider } = input;
+  let retriesDone = 0;
+  let refreshedAfter401 = false;
+  for (;;) {
+    let outcome: AttemptOutcome;
+    let answer: ProviderAnswer | undefined;
+    try {
+      answer = mode === "proxy" ? await attemptProxy(env, input, prepared) : await attemptRetrieve(env, input, prepared);
+      outcome = { kind: "status", status: answer.status, headers: answer.headers };
+    } catch (error) {
+      if (prepared.signal?.aborted) throw prepared.signal.reason;
+      const sent = (error as { [SENT]?: boolean })[SENT] === true;
+      outcome = { kind: "error", error, sent };
+    }
+
+    if (answer && answer.status >= 200 && answer.status < 300) {
+      return {
+        data: decodeBody(op.response ?? "json", answer.status, answer.headers, answer.bytes),
+        status: answer.status,
+        headers: answer.headers,
+        requestId: requestIdOf(answer.headers, provider),
+        url: prepared.url,
+      };
+    }
+
+    // A 401 in retrieve mode: the token may have expired between retrieve and use. One fresh
+    // retrieve (the vault refreshes) and one more try, whatever the method: the provider refused
+    // the request, so nothing happened.
+    if (answer && answer.status === 401 && mode === "retrieve" && !refreshedAfter401 && (prepared.body?.replayable ?? true)) {
+      refreshedAfter401 = true;
+      env.logger?.debug?.("provider answered 401; retrying once with a fresh credential", { operationId: op.id });
+      continue;
+    }
+
+    const decision = decideRetry(
+      {
+        method: prepared.method,
+        idempotent: op.idempotent,
+        idempotencyKey: prepared.idempotencyKey,
+        replayable: prepared.body?.replayable ?? true,
+        retriesDone,
+        policy: env.retry,
+        aborted: prepared.signal?.aborted ?? false,
+      },
+      outcome,
+    );
+    const delay = decision.retry ? retryDelay(env.retry, retriesDone, outcome, provider.rateLimit, env.now(), env.random) : undefined;
+    if (delay === undefined) {
+      if (answer) throw providerError(op, provider, answer.status, answer.headers, decodeErrorBody(answer.headers, answer.bytes), env.now());
+      throw (outcome as { error: unknown }).error;
+    }
+    env.logger?.debug?.("retrying", { operationId: op.id, attempt: retriesDone + 1, delayMs: delay, rule: decision.rule, status: answer?.status });
+    await sleep(delay, prepared.signal);
+    retriesDone++;
+  }
+}
+
+/** Marks errors raised after the provider may have received the request. */
+const SENT = Symbol("sent");
+function markSent<E>(error: E): E {
+  if (error && typeof error === "object") (error as { [SENT]?: boolean })[SENT] = true;
+  return error;
+}
+
+interface RetrieveResponse {
+  grantId: string;
+  credential: SealedValue;
+  injection: Injection;
+  hosts: string[];
+}
+
+async function attemptRetrieve(env: CallEnv, input: CallInput, p: Prepared): Promise<ProviderAnswer> {
+  const userToken = p.identity ? await env.identity.require(input.op.id) : undefined;
+  const res = await env.transport.request<RetrieveResponse>("POST", "/v1/credentials/retrieve", {
+    body: {
+      grant: p.grant,
+      provider: input.provider.id,
+      request: { operationId: input.op.id, method: p.method, url: redactUrl(p.url) },
+      context: p.context,
+    },
+    userToken,
+    signal: p.signal,
+    timeoutMs: p.timeoutMs,
+  });
+  const { injection, hosts } = res.data;
+  const target = new URL(p.url);
+  // Checked before the credential is even unsealed: a wrong host never gets near it.
+  if (!Array.isArray(hosts) || !hosts.includes(target.host)) throw hostNotAllowedError(input.op.id, target.host, input.provider.id);
+  if (!isAllowedScheme(target)) throw insecureTargetError(input.op.id, redactUrl(p.url));
+
+  const body = p.body?.payload;
+  let outgoing: OutgoingRequest = {
+    method: p.method,
+    url: p.url,
+    headers: p.headers,
+    body: body instanceof Uint8Array ? body : null,
+    streamed: body !== undefined && !(body instanceof Uint8Array),
+  };
+  const secrets: string[] = [];
+  {
+    const credential = env.transport.unseal(res.data.credential, res.nonce) as Record<string, unknown>;
+    for (const v of Object.values(credential ?? {})) if (typeof v === "string" && v.length >= 6) secrets.push(v);
+    outgoing = injectCredential(injection, credential, outgoing, env.now());
+  }
+  // The injection may only add to the URL's query; a changed host would be a bug, never sent.
+  if (new URL(outgoing.url).host !== target.host) throw hostNotAllowedError(input.op.id, new URL(outgoing.url).host, input.provider.id);
+  return sendToProvider(env, input.op.id, outgoing, p, secrets);
+}
+
+async function sendToProvider(env: CallEnv, opId: string, req: OutgoingRequest, p: Prepared, secrets: string[]): Promise<ProviderAnswer> {
+  const timeout = AbortSignal.timeout(p.timeoutMs);
+  const signal = p.signal ? AbortSignal.any([p.signal, timeout]) : timeout;
+  try {
+    const res = await undiciRequest(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: p.body?.payload ?? null,
+      dispatcher: env.providerAgent,
+      signal,
+    });
+    const bytes = new Uint8Array(await res.body.arrayBuffer());
+    return { status: res.statusCode, headers: flattenHeaders(res.headers), bytes: scrub(bytes, secrets) };
+  } catch (error) {
+    if (p.signal?.aborted) throw p.signal.reason;
+    if (timeout.aborted) throw markSent(timeoutError(opId, p.timeoutMs));
+    throw markSent(networkError(opId, redactUrl(p.url), error, secrets));
+  }
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** A provider that echoes the credential back (debug endpoints, error pages) must not leak it. */
+function scrub(bytes: Uint8Array, secrets: string[]): Uint8Array {
+  if (secrets.length === 0 || bytes.length === 0) return bytes;
+  let text: string | undefined;
+  for (const s of secrets) {
+    if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(s)) {
+      text = (text ?? dec.decode(bytes)).split(s).join("[REDACTED]");
+    }
+  }
+  return text === undefined ? bytes : enc.encode(text);
+}
+
+interface ProxyResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string | null;
+}
+
+async function attemptProxy(env: CallEnv, input: CallInput, p: Prepared): Promise<ProviderAnswer> {
+  const userToken = p.identity ? await env.identity.require(input.op.id) : undefined;
+  const bytes = p.body ? await bodyBytes(p.body) : undefined;
+  if (p.body && !p.body.replayable) p.body = { ...p.body, payload: bytes!, replayable: true };
+  try {
+    const res = await env.transport.request<ProxyResponse>("POST", "/v1/proxy", {
+      body: {
+        grant: p.grant,
+        provider: input.provider.id,
+        request: {
+          operationId: input.op.id,
+          method: p.method,
+          url: p.url,
+          headers: p.headers,
+          body: bytes ? Buffer.from(bytes).toString("base64") : null,
+        },
+        context: p.context,
+      },
+      userToken,
+      signal: p.signal,
+      timeoutMs: p.timeoutMs,
+    });
+    return proxyAnswer(res.data);
+  } catch (error) {
+    const approval = approvalRequired(error);
+    if (approval) env.approvals.set(approval, { provider: input.provider, op: input.op });
+    // The vault may have reached the provider before failing (provider_unreachable after a
+    // partial send is indistinguishable), so vault errors in proxy mode count as sent.
+    throw markSent(error);
+  }
+}
+
+export function proxyAnswer(data: ProxyResponse): ProviderAnswer {
+  return {
+    status: data.status,
+    headers: flattenHeaders(data.headers ?? {}),
+    bytes: data.body ? new Uint8Array(Buffer.from(data.body, "base64")) : new Uint8Array(0),
+  };
+}
+
+/** Decodes a proxy result (from a call or an executed approval) into the caller's result. */
+export function decodeProxyResult(pending: PendingApproval | undefined, data: ProxyResponse, now: number): ApiResponse<unknown> {
+  const answer = proxyAnswer(data);
+  const op = pending?.op;
+  const providerLike = pending?.provider ?? ({ id: "unknown", name: "unknown", baseUrl: "" } as ProviderSpec);
+  if (answer.status < 200 || answer.status >= 300) {
+    throw providerError(op ?? ({ id: "approval", method: "GET", path: "" } as OperationSpec), providerLike, answer.status, answer.headers, decodeErrorBody(answer.headers, answer.bytes), now);
+  }
+  return {
+    data: decodeBody(op?.response ?? "json", answer.status, answer.headers, answer.bytes),
+    status: answer.status,
+    headers: answer.headers,
+    requestId: requestIdOf(answer.headers, providerLike),
+  };
+}

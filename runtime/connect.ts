@@ -1,0 +1,214 @@
+// Browser flows driven from the SDK: connect (OAuth at a provider, through the vault) and
+// authenticate (OIDC login at the app's IDP, through the vault). Both create a session, open a
+// browser on the vault's page (or print the URL), and poll the session until it ends.
+import { spawn } from "node:child_process";
+import type { VaultTransport } from "./transport.js";
+import type { SealedValue } from "./seal.js";
+import type { Logger } from "./call.js";
+import type { IdentitySource } from "./identity.js";
+import type { GrantInfo } from "./grants.js";
+import { sleep } from "./retry.js";
+import { AlterSDKError, AlterValueError, ConnectConfigError, ConnectDeniedError, ConnectFlowError, ConnectTimeoutError } from "./errors.js";
+
+/** `true` (default): the platform's opener; `false`: print the URL; a function: call it (tests drive Chromium). */
+export type BrowserOpener = boolean | ((url: string) => void | Promise<void>);
+
+export interface FlowOptions {
+  /** How long to wait for the person, in ms (default 5 minutes). */
+  timeoutMs?: number;
+  /** Polling interval (default 1 s). */
+  pollIntervalMs?: number;
+  openBrowser?: BrowserOpener;
+  signal?: AbortSignal;
+}
+
+export interface ConnectSessionOptions {
+  providers: string[];
+  scopes?: Record<string, string[]>;
+  /**
+   * Connect as the signed-in user (user grants; needs a user token source) or as the app
+   * (system grants). Default: as the user when a token source is configured.
+   */
+  asUser?: boolean;
+}
+
+export interface ConnectSession {
+  sessionId: string;
+  connectUrl: string;
+  expiresAt: string;
+}
+
+export type ConnectOptions = ConnectSessionOptions & FlowOptions;
+
+export interface AuthenticateResult {
+  /** The IDP subject of the signed-in user (from the token's claims; not a secret). */
+  subject: string | undefined;
+  /** When the cached token expires (from its `exp`), if it says. */
+  expiresAt: Date | undefined;
+}
+
+const DEFAULT_FLOW_TIMEOUT_MS = 5 * 60_000;
+const DEFAULT_POLL_MS = 1_000;
+
+function platformOpener(url: string): Promise<void> {
+  const [cmd, args] =
+    process.platform === "darwin" ? ["open", [url]] : process.platform === "win32" ? ["cmd", ["/c", "start", '""', url.replace(/&/g, "^&")]] : ["xdg-open", [url]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd as string, args as string[], { stdio: "ignore", detached: true });
+    child.once("error", reject);
+    child.once("spawn", () => {
+      child.unref();
+      resolve();
+    });
+  });
+}
+
+/** Opens `url` for a person; prints it when no browser can be opened. */
+export async function openForPerson(url: string, opener: BrowserOpener | undefined, what: string, logger: Logger | undefined): Promise<void> {
+  const print = () => {
+    process.stderr.write(`\n${what}: open this URL in a browser:\n  ${url}\n\n`);
+  };
+  if (opener === false) return print();
+  if (typeof opener === "function") return void (await opener(url));
+  const headless = process.platform === "linux" && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+  if (headless) return print();
+  try {
+    await platformOpener(url);
+    logger?.info?.(`${what}: opened the browser`);
+  } catch {
+    print();
+  }
+}
+
+/** Polls `check` until it returns a value, the time runs out (`onTimeout`), or the signal aborts. */
+export async function pollUntil<T>(
+  check: () => Promise<T | undefined>,
+  options: { timeoutMs: number; pollIntervalMs: number; signal?: AbortSignal | undefined },
+  onTimeout: () => Error,
+): Promise<T> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const done = await check();
+    if (done !== undefined) return done;
+    const left = deadline - Date.now();
+    if (left <= 0) throw onTimeout();
+    await sleep(Math.min(options.pollIntervalMs, left), options.signal);
+  }
+}
+
+function checkFlowOptions(o: FlowOptions, where: string): { timeoutMs: number; pollIntervalMs: number } {
+  const timeoutMs = o.timeoutMs ?? DEFAULT_FLOW_TIMEOUT_MS;
+  const pollIntervalMs = o.pollIntervalMs ?? DEFAULT_POLL_MS;
+  if (!(timeoutMs > 0)) throw new AlterValueError(`${where}: timeoutMs must be a positive number`);
+  if (!(pollIntervalMs > 0)) throw new AlterValueError(`${where}: pollIntervalMs must be a positive number`);
+  return { timeoutMs, pollIntervalMs };
+}
+
+export async function createConnectSession(transport: VaultTransport, identity: IdentitySource, options: ConnectSessionOptions): Promise<ConnectSession> {
+  if (!Array.isArray(options?.providers) || options.providers.length === 0 || !options.providers.every((p) => typeof p === "string" && p !== "")) {
+    throw new AlterValueError("connect: providers must be a non-empty array of provider ids, e.g. [\"github\"]");
+  }
+  if (options.scopes !== undefined) {
+    for (const [p, list] of Object.entries(options.scopes)) {
+      if (!Array.isArray(list) || !list.every((s) => typeof s === "string")) throw new AlterValueError(`connect: scopes.${p} must be an array of strings`);
+    }
+  }
+  const asUser = options.asUser ?? identity.configured;
+  const userToken = asUser ? await identity.require("connect") : undefined;
+  const body: Record<string, unknown> = { providers: options.providers };
+  if (options.scopes) body.scopes = options.scopes;
+  const res = await transport.request<ConnectSession>("POST", "/v1/connect/sessions", { body, userToken });
+  return { sessionId: res.data.sessionId, connectUrl: res.data.connectUrl, expiresAt: res.data.expiresAt };
+}
+
+interface ConnectStatus {
+  status: "pending" | "completed" | "denied" | "expired" | "failed";
+  grants: GrantInfo[];
+  error: { code: string; message: string } | null;
+}
+
+export async function runConnect(transport: VaultTransport, identity: IdentitySource, options: ConnectOptions, logger: Logger | undefined): Promise<GrantInfo[]> {
+  const flow = checkFlowOptions(options, "connect");
+  const session = await createConnectSession(transport, identity, options);
+  await openForPerson(session.connectUrl, options.openBrowser, `Connect ${options.providers.join(", ")}`, logger);
+  return pollUntil(
+    async () => {
+      const { data } = await transport.request<ConnectStatus>("GET", `/v1/connect/sessions/${encodeURIComponent(session.sessionId)}`, { signal: options.signal });
+      switch (data.status) {
+        case "pending":
+          return undefined;
+        case "completed":
+          return data.grants;
+        case "denied":
+          throw new ConnectDeniedError(data.error?.message ?? "the user denied the connection at the provider");
+        case "expired":
+          throw new ConnectTimeoutError("the connect session expired before the user finished");
+        case "failed":
+          if (data.error?.code === "connect_config") throw new ConnectConfigError(data.error.message);
+          throw new ConnectFlowError(data.error?.code ?? "connect_failed", data.error?.message ?? "the connect flow failed", false);
+        default:
+          throw new ConnectFlowError("connect_failed", `the vault reported an unknown connect status`, false);
+      }
+    },
+    { ...flow, signal: options.signal },
+    () => new ConnectTimeoutError(`the connect flow did not finish within ${flow.timeoutMs} ms`),
+  );
+}
+
+interface AuthSession {
+  sessionId: string;
+  loginUrl: string;
+  expiresAt: string;
+}
+
+interface AuthStatus {
+  status: "pending" | "completed" | "failed" | "expired";
+  userToken: SealedValue | null;
+}
+
+function claimsOf(jwt: string): { sub?: unknown; exp?: unknown } {
+  try {
+    return JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8"));
+  } catch {
+    return {};
+  }
+}
+
+/** The OIDC login through the vault; installs the user's token as the identity source. */
+export async function runAuthenticate(transport: VaultTransport, identity: IdentitySource, options: FlowOptions, logger: Logger | undefined): Promise<AuthenticateResult> {
+  const flow = checkFlowOptions(options, "authenticate");
+  const created = await transport.request<AuthSession>("POST", "/v1/auth/sessions", { body: {} });
+  await openForPerson(created.data.loginUrl, options.openBrowser, "Sign in", logger);
+  const token = await pollUntil(
+    async () => {
+      const res = await transport.request<AuthStatus>("GET", `/v1/auth/sessions/${encodeURIComponent(created.data.sessionId)}`, { signal: options.signal });
+      switch (res.data.status) {
+        case "pending":
+          return undefined;
+        case "completed": {
+          if (!res.data.userToken) {
+            throw new AlterSDKError("auth_token_consumed", "the login completed, but its token was already collected by another poll; call authenticate() again");
+          }
+          const sealed = transport.unseal(res.data.userToken, res.nonce) as unknown;
+          // The plaintext is JSON: a bare string, or an object carrying the ID token.
+          const value =
+            typeof sealed === "string" ? sealed : ((sealed as { idToken?: unknown; token?: unknown } | null)?.idToken ?? (sealed as { token?: unknown } | null)?.token);
+          if (typeof value !== "string" || value === "") throw new AlterSDKError("invalid_response", "the vault returned a user token that is not a string");
+          return value;
+        }
+        case "expired":
+          throw new ConnectTimeoutError("the login session expired before the user signed in");
+        default:
+          throw new ConnectFlowError("auth_failed", "the login at the identity provider failed", false);
+      }
+    },
+    { ...flow, signal: options.signal },
+    () => new ConnectTimeoutError(`the login did not finish within ${flow.timeoutMs} ms`),
+  );
+  identity.setAuthenticated(token);
+  const claims = claimsOf(token);
+  return {
+    subject: typeof claims.sub === "string" ? claims.sub : undefined,
+    expiresAt: typeof claims.exp === "number" ? new Date(claims.exp * 1000) : undefined,
+  };
+}
