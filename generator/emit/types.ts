@@ -1,0 +1,77 @@
+// Schema types: the public API the module emitters call (see model/schema.ts for the model).
+//
+//   printType(node, { direction, refName })      → a TypeScript type expression
+//   printComponentDeclarations(schemas, options)  → the `schemas.d.ts` body + enum values `.js`
+//   printEnumConsts(schemas)                      → enum value objects: `.d.ts` + `.js` text
+//
+// Output is already in prettier 3's default style (printWidth 80, double quotes, semicolons,
+// trailing commas): the printer builds prettier's own layout documents (emit/types/doc.ts).
+//
+// Decisions:
+// - Requests vs responses. readOnly properties are left out of request types, writeOnly ones
+//   out of response types; enums with several values are open on responses
+//   (`"a" | "b" | (string & {})`, so a value added by the provider later does not break
+//   compilation, while editors still suggest the known ones) and closed on requests. A
+//   component whose two shapes differ (directly or through a `$ref`) is declared twice:
+//   `Pet` (responses) and `PetInput` (requests). Single-value enums and consts stay closed.
+// - `format: binary` is `Blob | Uint8Array` in requests (what the runtime can send) and
+//   `Uint8Array` in responses (what it decodes binary bodies to).
+// - 64-bit integers are `number`, as JSON.parse produces them; the JSDoc says that values
+//   beyond 2^53 lose precision. `integer` is `number`; string formats (date-time…) stay `string`.
+// - An object with properties has no index signature unless `additionalProperties` is a
+//   schema (then the signature admits the declared property types too), so a misspelt
+//   property stays a compile error. `{}` is `unknown`; `type: object` alone is
+//   `Record<string, unknown>`; an object without properties and `additionalProperties: T` is
+//   `Record<string, T>` (`{ [key: string]: T }` when T names a declared type, to keep
+//   recursive aliases legal).
+// - Discriminators: each union variant is narrowed to its value(s) (`Cat & { petType: "cat" }`)
+//   unless its declaration already pins them; subtypes naming a discriminating base in
+//   `allOf` get the property pinned in their own declaration (mapping values, else the schema
+//   name).
+
+import type { SchemaNode } from "../model/schema.js";
+import { printDoc } from "./types/doc.js";
+import { enumConstDocs } from "./types/enums.js";
+import { toTs, type Direction } from "./types/to-ts.js";
+import { typeDoc } from "./types/ts-ast.js";
+import type { EnumValue } from "../model/schema.js";
+
+export { printComponentDeclarations, printEnumConsts, componentNames } from "./types/declarations.js";
+export type { ComponentDeclarations, ComponentDeclarationOptions, ComponentNames } from "./types/declarations.js";
+export { directionalSchemas, reachableSchemas } from "./types/direction.js";
+export { jsdocLines, type Direction } from "./types/to-ts.js";
+export { enumMemberNames } from "./types/enums.js";
+
+export interface TypePrintOptions {
+  direction: Direction;
+  /** The declared name for a component schema (`printComponentDeclarations(...).refName`). */
+  refName(name: string, direction: Direction): string;
+  /**
+   * Indentation of the line the type starts on (e.g. "  " for a property of a top-level
+   * interface), so that line breaking matches prettier. Default "".
+   */
+  indent?: string;
+  /** Columns already used on the first line before the type (e.g. `  params: `). Default 0. */
+  startColumn?: number;
+}
+
+/**
+ * A TypeScript type expression for `node`. Multi-line results are indented for `opts.indent`
+ * (the first line carries no indentation: the caller places it).
+ */
+export function printType(node: SchemaNode, opts: TypePrintOptions): string {
+  const type = toTs(node, { direction: opts.direction, refName: opts.refName });
+  const indent = opts.indent ?? "";
+  const start = opts.startColumn ?? indent.length;
+  // Print as if preceded by `start` columns, then drop the placeholder.
+  const placeholder = "\u0000".repeat(start);
+  const text = printDoc([placeholder, typeDoc(type, "annotation")], 80);
+  const body = text.slice(start);
+  return indent === "" ? body : body.replace(/\n/g, "\n" + indent);
+}
+
+/** The value object for one enum: `.d.ts` declaration and `.js` definition. */
+export function printEnumConst(name: string, values: readonly EnumValue[]): { dts: string; js: string } {
+  const docs = enumConstDocs(name, values);
+  return { dts: printDoc(docs.dts) + "\n", js: printDoc(docs.js) + "\n" };
+}

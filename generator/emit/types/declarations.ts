@@ -1,0 +1,243 @@
+// The body of `schemas.d.ts`: one declaration per component schema (two when request and
+// response types differ), sorted by schema name, plus the enum value objects (`schemas.js`).
+
+import { SpecError } from "../../errors.js";
+import type { SchemaNode } from "../../model/schema.js";
+import { typeNameFor } from "../../model/type-names.js";
+import { hardline, join, printDoc, type Doc } from "./doc.js";
+import { directionalSchemas, reachableSchemas } from "./direction.js";
+import { enumConstDocs } from "./enums.js";
+import { aliasCycles } from "./cycles.js";
+import { discriminatorValues, jsdocLines, toTs, type Direction, type ToTsContext } from "./to-ts.js";
+import { interfaceDoc, jsdocDoc, typeAliasDoc, union, type TsType } from "./ts-ast.js";
+import { stringLiteral } from "./literals.js";
+
+export interface ComponentDeclarationOptions {
+  /**
+   * Component schemas used in requests (bodies, parameters). When given, `…Input` declarations
+   * are emitted only for schemas reachable from these; otherwise for every schema that differs.
+   */
+  requestSchemas?: Iterable<string>;
+}
+
+export interface ComponentNames {
+  /** Declaration used in responses (and in requests when there is no input variant). */
+  response: string;
+  /** Declaration used in requests; equals `response` when the two do not differ. */
+  request: string;
+}
+
+export interface ComponentDeclarations {
+  /**
+   * `.d.ts` text: the type declarations, then the enum value objects' declarations
+   * (`export declare const Status: {…}`), separated by blank lines, ending with a newline
+   * ("" when there are none).
+   */
+  code: string;
+  /** `.js` text: the enum value objects (`export const Status = {…};`), "" when none. */
+  js: string;
+  /** The type name to print for a `$ref` to component `name` in `direction`. */
+  refName(name: string, direction: Direction): string;
+  /** Schema name → declared type names. */
+  names: ReadonlyMap<string, ComponentNames>;
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Assigns TypeScript names: response names first (sorted), then `…Input` names. */
+export function componentNames(
+  schemas: ReadonlyMap<string, SchemaNode>,
+  withInput: ReadonlySet<string>,
+  taken: Set<string> = new Set(),
+): Map<string, ComponentNames> {
+  const sorted = [...schemas.keys()].sort(byCodeUnits);
+  const names = new Map<string, ComponentNames>();
+  for (const name of sorted) {
+    const response = typeNameFor(name, taken);
+    names.set(name, { response, request: response });
+  }
+  for (const name of sorted) {
+    if (!withInput.has(name)) continue;
+    const entry = names.get(name)!;
+    entry.request = typeNameFor(entry.response + "Input", taken);
+  }
+  return names;
+}
+
+export function printComponentDeclarations(
+  schemas: ReadonlyMap<string, SchemaNode>,
+  options: ComponentDeclarationOptions = {},
+): ComponentDeclarations {
+  const differing = directionalSchemas(schemas);
+  let withInput = differing;
+  if (options.requestSchemas) {
+    const reachable = reachableSchemas(options.requestSchemas, schemas);
+    withInput = new Set([...differing].filter((n) => reachable.has(n)));
+  }
+  const names = componentNames(schemas, withInput);
+  const refName = (name: string, direction: Direction): string => {
+    const entry = names.get(name);
+    if (!entry) throw new SpecError(`$ref to a component schema that does not exist: "${name}"`, {});
+    return direction === "request" ? entry.request : entry.response;
+  };
+  const resolve = (name: string, direction: Direction, pointer?: string): string => {
+    const entry = names.get(name);
+    if (!entry) throw new SpecError(`$ref to a component schema that does not exist: "${name}"`, pointer === undefined ? {} : { pointer });
+    return direction === "request" ? entry.request : entry.response;
+  };
+  checkRefs(schemas, resolve);
+
+  const narrowing = allOfNarrowing(schemas);
+  const pinnedValues = (schemaName: string, property: string): readonly string[] | undefined => {
+    const narrowed = narrowing.get(schemaName);
+    if (narrowed && narrowed.property === property) return narrowed.values;
+    return ownLiteralValues(schemas.get(schemaName), property);
+  };
+  const cycles = aliasCycles(schemas);
+
+  const docs: Doc[] = [];
+  for (const schemaName of [...schemas.keys()].sort(byCodeUnits)) {
+    const node = schemas.get(schemaName)!;
+    const entry = names.get(schemaName)!;
+    const directions: [Direction, string][] = [["response", entry.response]];
+    if (entry.request !== entry.response) directions.push(["request", entry.request]);
+    for (const [direction, typeName] of directions) {
+      const ctx: ToTsContext = {
+        direction,
+        refName,
+        pinnedValues,
+        replaceTopLevelRef: (target) => cycles.replacement(schemaName, target),
+      };
+      let type = toTs(node, ctx, true);
+      const narrowed = narrowing.get(schemaName);
+      if (narrowed) type = pinProperty(type, narrowed.property, narrowed.values);
+      docs.push(declarationDoc(typeName, type, node, node.nullable === true));
+    }
+  }
+  const enums = printEnumConsts(schemas);
+  const types = docs.length ? printDoc(join([hardline, hardline], docs)) + "\n" : "";
+  return {
+    code: [types, enums.dts].filter(Boolean).join("\n"),
+    js: enums.js,
+    refName,
+    names,
+  };
+}
+
+/**
+ * The value objects of every component enum (`Status.Active`): the `.d.ts` declarations and
+ * the `.js` definitions, sorted by schema name, named like the enum's (response) type.
+ */
+export function printEnumConsts(schemas: ReadonlyMap<string, SchemaNode>): { dts: string; js: string } {
+  const names = componentNames(schemas, new Set());
+  const dts: Doc[] = [];
+  const js: Doc[] = [];
+  for (const schemaName of [...schemas.keys()].sort(byCodeUnits)) {
+    const node = schemas.get(schemaName)!;
+    if (node.kind !== "enum") continue;
+    const consts = enumConstDocs(names.get(schemaName)!.response, node.values);
+    dts.push(consts.dts);
+    js.push(consts.js);
+  }
+  return {
+    dts: dts.length ? printDoc(join([hardline, hardline], dts)) + "\n" : "",
+    js: js.length ? printDoc(join([hardline, hardline], js)) + "\n" : "",
+  };
+}
+
+function declarationDoc(typeName: string, type: TsType, node: SchemaNode, nullable: boolean): Doc {
+  const doc = jsdocLines(node);
+  const decl = type.t === "object" && !nullable && type.members.length > 0 ? interfaceDoc(typeName, type.members) : typeAliasDoc(typeName, type);
+  return doc.length > 0 ? [jsdocDoc(doc), hardline, decl] : decl;
+}
+
+function checkRefs(schemas: ReadonlyMap<string, SchemaNode>, resolve: (name: string, d: Direction, pointer?: string) => string): void {
+  const visit = (node: SchemaNode): void => {
+    if (node.kind === "ref") {
+      resolve(node.name, "response", node.pointer);
+      return;
+    }
+    switch (node.kind) {
+      case "object":
+        for (const p of node.properties) visit(p.schema);
+        if (node.additional) visit(node.additional);
+        break;
+      case "array":
+        node.prefixItems?.forEach(visit);
+        visit(node.items);
+        break;
+      case "union":
+        node.variants.forEach(visit);
+        break;
+      case "intersection":
+        node.parts.forEach(visit);
+        break;
+      default:
+        break;
+    }
+  };
+  for (const node of schemas.values()) visit(node);
+}
+
+/**
+ * Subtypes that name a discriminating base in their `allOf` get the discriminator property
+ * pinned to their own value(s): the base's mapping entries that point at them, else their name.
+ */
+function allOfNarrowing(schemas: ReadonlyMap<string, SchemaNode>): Map<string, { property: string; values: string[] }> {
+  const out = new Map<string, { property: string; values: string[] }>();
+  for (const [name, node] of schemas) {
+    if (node.kind !== "intersection") continue;
+    for (const part of node.parts) {
+      if (part.kind !== "ref") continue;
+      const base = schemas.get(part.name);
+      const d = base?.discriminator;
+      if (!d) continue;
+      out.set(name, { property: d.propertyName, values: discriminatorValues(d.mapping, name) });
+      break;
+    }
+  }
+  return out;
+}
+
+function ownLiteralValues(node: SchemaNode | undefined, property: string): string[] | undefined {
+  if (!node) return undefined;
+  const objects = node.kind === "object" ? [node] : node.kind === "intersection" ? node.parts.filter((p) => p.kind === "object") : [];
+  for (const object of objects) {
+    if (object.kind !== "object") continue;
+    const prop = object.properties.find((p) => p.name === property);
+    if (!prop || !prop.required) continue;
+    const schema = prop.schema;
+    if (schema.kind === "enum" && schema.values.every((v) => typeof v === "string")) return schema.values as string[];
+    if (schema.kind === "const" && typeof schema.value === "string") return [schema.value];
+  }
+  return undefined;
+}
+
+/** Sets `property` to the given literals in the type's own object part (adding one if needed). */
+function pinProperty(type: TsType, property: string, values: string[]): TsType {
+  const pinned: TsType = union(values.map((v) => ({ t: "literal", text: stringLiteral(v) })));
+  const setIn = (object: TsType & { t: "object" }): TsType => {
+    const members = object.members.filter((m) => m.key !== property);
+    const existing = object.members.find((m) => m.key === property);
+    const member = { ...(existing ?? {}), key: property, type: pinned, optional: false };
+    const index = existing ? object.members.indexOf(existing) : members.findIndex((m) => m.key === undefined);
+    if (index < 0) members.push(member);
+    else members.splice(index, 0, member);
+    return { t: "object", members };
+  };
+  if (type.t === "object") return setIn(type);
+  if (type.t === "intersection") {
+    const types = [...type.types];
+    for (let i = types.length - 1; i >= 0; i--) {
+      const part = types[i]!;
+      if (part.t === "object" && part.members.length > 0) {
+        types[i] = setIn(part);
+        return { t: "intersection", types };
+      }
+    }
+    return { t: "intersection", types: [...types, setIn({ t: "object", members: [] })] };
+  }
+  return { t: "intersection", types: [type, setIn({ t: "object", members: [] })] };
+}

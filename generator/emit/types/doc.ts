@@ -1,0 +1,236 @@
+// A small Wadler-style document printer with prettier's semantics (group / indent / align /
+// line / softline / hardline / ifBreak / indentIfBreak), so the type emitter can print exactly
+// what prettier 3 prints without running prettier over megabytes of declarations.
+//
+// The algorithm follows prettier's printDocToString: a group is printed flat when its content,
+// followed by the rest of the line, fits in the remaining width; a hard line breaks every
+// enclosing group; trailing spaces are trimmed before a newline.
+
+export type Doc = string | Doc[] | DocCommand;
+
+type DocCommand =
+  | { type: "group"; contents: Doc; break: boolean; id?: symbol }
+  | { type: "indent"; contents: Doc }
+  | { type: "align"; n: number; contents: Doc }
+  | { type: "line"; soft?: boolean; hard?: boolean }
+  | { type: "break-parent" }
+  | { type: "if-break"; breakContents: Doc; flatContents: Doc; groupId?: symbol }
+  | { type: "indent-if-break"; contents: Doc; groupId: symbol };
+
+export const line: Doc = { type: "line" };
+export const softline: Doc = { type: "line", soft: true };
+const hardlineNoBreak: Doc = { type: "line", hard: true };
+const breakParent: Doc = { type: "break-parent" };
+export const hardline: Doc = [hardlineNoBreak, breakParent];
+
+export function group(contents: Doc, opts: { shouldBreak?: boolean; id?: symbol } = {}): Doc {
+  const g: DocCommand = { type: "group", contents, break: opts.shouldBreak ?? false };
+  if (opts.id) g.id = opts.id;
+  return g;
+}
+export function indent(contents: Doc): Doc {
+  return { type: "indent", contents };
+}
+export function align(n: number, contents: Doc): Doc {
+  return { type: "align", n, contents };
+}
+export function ifBreak(breakContents: Doc, flatContents: Doc = "", opts: { groupId?: symbol } = {}): Doc {
+  const d: DocCommand = { type: "if-break", breakContents, flatContents };
+  if (opts.groupId) d.groupId = opts.groupId;
+  return d;
+}
+export function indentIfBreak(contents: Doc, groupId: symbol): Doc {
+  return { type: "indent-if-break", contents, groupId };
+}
+export function join(separator: Doc, docs: Doc[]): Doc[] {
+  const out: Doc[] = [];
+  docs.forEach((d, i) => {
+    if (i > 0) out.push(separator);
+    out.push(d);
+  });
+  return out;
+}
+
+/** Marks every group that contains a hard line as broken (prettier's propagateBreaks). */
+function propagateBreaks(doc: Doc): boolean {
+  if (typeof doc === "string") return false;
+  if (Array.isArray(doc)) {
+    let found = false;
+    for (const d of doc) if (propagateBreaks(d)) found = true;
+    return found;
+  }
+  switch (doc.type) {
+    case "break-parent":
+      return true;
+    case "group": {
+      const inner = propagateBreaks(doc.contents);
+      if (inner) doc.break = true;
+      return doc.break;
+    }
+    case "indent":
+    case "align":
+    case "indent-if-break":
+      return propagateBreaks(doc.contents);
+    case "if-break": {
+      const a = propagateBreaks(doc.breakContents);
+      const b = propagateBreaks(doc.flatContents);
+      return a || b;
+    }
+    default:
+      return false;
+  }
+}
+
+const MODE_BREAK = 1;
+const MODE_FLAT = 2;
+type Mode = typeof MODE_BREAK | typeof MODE_FLAT;
+interface Cmd {
+  ind: string;
+  mode: Mode;
+  doc: Doc;
+}
+
+// Wide (CJK, fullwidth) characters count 2 columns, combining marks 0, as prettier counts them.
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+const ZERO = /[\u0300-\u036f\u200b-\u200f\ufe00-\ufe0f]/u;
+
+export function stringWidth(text: string): number {
+  if (ASCII.test(text)) return text.length;
+  let width = 0;
+  for (const ch of text) {
+    if (ZERO.test(ch)) continue;
+    width += WIDE.test(ch) ? 2 : 1;
+  }
+  return width;
+}
+
+function fits(next: Cmd, rest: Cmd[], width: number, groupModes: Map<symbol, Mode>, mustBeFlat: boolean): boolean {
+  let restIdx = rest.length;
+  const cmds: { mode: Mode; doc: Doc }[] = [next];
+  while (width >= 0) {
+    if (cmds.length === 0) {
+      if (restIdx === 0) return true;
+      cmds.push(rest[--restIdx]!);
+      continue;
+    }
+    const { mode, doc } = cmds.pop()!;
+    if (typeof doc === "string") {
+      width -= stringWidth(doc);
+      continue;
+    }
+    if (Array.isArray(doc)) {
+      for (let i = doc.length - 1; i >= 0; i--) cmds.push({ mode, doc: doc[i]! });
+      continue;
+    }
+    switch (doc.type) {
+      case "indent":
+      case "align":
+      case "indent-if-break":
+        cmds.push({ mode, doc: doc.contents });
+        break;
+      case "group": {
+        if (mustBeFlat && doc.break) return false;
+        cmds.push({ mode: doc.break ? MODE_BREAK : mode, doc: doc.contents });
+        break;
+      }
+      case "if-break": {
+        const groupMode = doc.groupId ? (groupModes.get(doc.groupId) ?? MODE_FLAT) : mode;
+        const contents = groupMode === MODE_BREAK ? doc.breakContents : doc.flatContents;
+        if (contents) cmds.push({ mode, doc: contents });
+        break;
+      }
+      case "line":
+        if (mode === MODE_BREAK || doc.hard) return true;
+        if (!doc.soft) width -= 1;
+        break;
+      case "break-parent":
+        break;
+    }
+  }
+  return false;
+}
+
+function trimTrailing(out: string[]): void {
+  while (out.length > 0) {
+    const last = out[out.length - 1]!;
+    const trimmed = last.replace(/[ \t]+$/, "");
+    if (trimmed.length === 0) {
+      out.pop();
+      continue;
+    }
+    out[out.length - 1] = trimmed;
+    return;
+  }
+}
+
+/** Prints `doc` within `width` columns (prettier's printWidth), two-space indentation. */
+export function printDoc(doc: Doc, width = 80): string {
+  propagateBreaks(doc);
+  const groupModes = new Map<symbol, Mode>();
+  const out: string[] = [];
+  let pos = 0;
+  let shouldRemeasure = false;
+  const cmds: Cmd[] = [{ ind: "", mode: MODE_BREAK, doc }];
+  while (cmds.length > 0) {
+    const { ind, mode, doc } = cmds.pop()!;
+    if (typeof doc === "string") {
+      out.push(doc);
+      pos += stringWidth(doc);
+      continue;
+    }
+    if (Array.isArray(doc)) {
+      for (let i = doc.length - 1; i >= 0; i--) cmds.push({ ind, mode, doc: doc[i]! });
+      continue;
+    }
+    switch (doc.type) {
+      case "indent":
+        cmds.push({ ind: ind + "  ", mode, doc: doc.contents });
+        break;
+      case "align":
+        cmds.push({ ind: ind + " ".repeat(doc.n), mode, doc: doc.contents });
+        break;
+      case "group": {
+        let chosen: Mode;
+        if (mode === MODE_FLAT && !shouldRemeasure) {
+          chosen = doc.break ? MODE_BREAK : MODE_FLAT;
+        } else {
+          shouldRemeasure = false;
+          const next: Cmd = { ind, mode: MODE_FLAT, doc: doc.contents };
+          chosen = !doc.break && fits(next, cmds, width - pos, groupModes, false) ? MODE_FLAT : MODE_BREAK;
+        }
+        cmds.push({ ind, mode: chosen, doc: doc.contents });
+        if (doc.id) groupModes.set(doc.id, chosen);
+        break;
+      }
+      case "if-break":
+      case "indent-if-break": {
+        const groupMode = doc.groupId ? groupModes.get(doc.groupId) : mode;
+        if (doc.type === "if-break") {
+          const contents = groupMode === MODE_BREAK ? doc.breakContents : doc.flatContents;
+          if (contents) cmds.push({ ind, mode, doc: contents });
+        } else {
+          cmds.push({ ind: groupMode === MODE_BREAK ? ind + "  " : ind, mode, doc: doc.contents });
+        }
+        break;
+      }
+      case "line":
+        if (mode === MODE_FLAT && !doc.hard) {
+          if (!doc.soft) {
+            out.push(" ");
+            pos += 1;
+          }
+          break;
+        }
+        if (mode === MODE_FLAT) shouldRemeasure = true;
+        trimTrailing(out);
+        out.push("\n" + ind);
+        pos = ind.length;
+        break;
+      case "break-parent":
+        break;
+    }
+  }
+  return out.join("");
+}

@@ -1,0 +1,48 @@
+// Enum value objects: for a component enum `Status` the `.d.ts` gets
+// `export declare const Status: { readonly Active: "active"; … }` and the `.js` the matching
+// `export const Status = { Active: "active", … };`, so users can write `Status.Active`.
+
+import type { EnumValue } from "../../model/schema.js";
+import { pascalCase } from "../../model/type-names.js";
+import { group, hardline, indent, join, line, type Doc } from "./doc.js";
+import { numberLiteral, stringLiteral } from "./literals.js";
+import { jsdocDoc } from "./ts-ast.js";
+
+/** Member names for enum values: PascalCase, valid identifiers, unique (`Active`, `_1`, `Plus1`). */
+export function enumMemberNames(values: readonly EnumValue[]): string[] {
+  const taken = new Set<string>();
+  return values.map((value) => {
+    let base: string;
+    if (typeof value === "boolean") base = value ? "True" : "False";
+    else if (typeof value === "number") {
+      base = (value < 0 ? "Minus" : "_") + numberLiteral(Math.abs(value)).replace(/[.+-]/g, "_");
+    } else {
+      base = pascalCase(value.replace(/^\+/, "Plus ").replace(/^-/, "Minus "));
+      if (base === "") base = value === "" ? "Empty" : "Value";
+      if (/^\p{N}/u.test(base)) base = "_" + base;
+    }
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+    taken.add(name);
+    return name;
+  });
+}
+
+function valueText(value: EnumValue): string {
+  if (typeof value === "string") return stringLiteral(value);
+  if (typeof value === "number") return numberLiteral(value);
+  return String(value);
+}
+
+export function enumConstDocs(constName: string, values: readonly EnumValue[], description?: string[]): { dts: Doc; js: Doc } {
+  const keys = enumMemberNames(values);
+  const dtsMembers = keys.map((key, i) => ["readonly ", key, ": ", valueText(values[i]!)]);
+  const jsMembers = keys.map((key, i) => [key, ": ", valueText(values[i]!)]);
+  const body = (members: Doc[], separator: string): Doc =>
+    group(["{", indent([line, join([separator, line], members)]), separator, line, "}"], { shouldBreak: true });
+  const doc = description && description.length > 0 ? [jsdocDoc(description), hardline] : [];
+  return {
+    dts: [...doc, "export declare const ", constName, ": ", body(dtsMembers, ";"), ";"],
+    js: ["export const ", constName, " = ", body(jsMembers, ","), ";"],
+  };
+}

@@ -1,0 +1,70 @@
+// Literal text exactly as prettier prints it: string quotes, number forms, property keys.
+
+const IDENTIFIER = /^[$_\p{ID_Start}][$\u200c\u200d\p{ID_Continue}]*$/u;
+
+export function isIdentifierName(name: string): boolean {
+  return IDENTIFIER.test(name);
+}
+
+/**
+ * A string literal. Double quotes unless the value holds more double than single quotes (what
+ * prettier picks); control characters and line separators escaped.
+ */
+export function stringLiteral(value: string): string {
+  let doubles = 0;
+  let singles = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 34) doubles++;
+    else if (c === 39) singles++;
+  }
+  const quote = doubles > singles ? "'" : '"';
+  let out = quote;
+  for (const ch of value) {
+    switch (ch) {
+      case "\\":
+        out += "\\\\";
+        break;
+      case "\n":
+        out += "\\n";
+        break;
+      case "\r":
+        out += "\\r";
+        break;
+      case "\t":
+        out += "\\t";
+        break;
+      case "\b":
+        out += "\\b";
+        break;
+      case "\f":
+        out += "\\f";
+        break;
+      case "\u2028":
+        out += "\\u2028";
+        break;
+      case "\u2029":
+        out += "\\u2029";
+        break;
+      default: {
+        if (ch === quote) out += "\\" + ch;
+        else {
+          const code = ch.codePointAt(0)!;
+          out += code < 0x20 || code === 0x7f ? "\\u" + code.toString(16).padStart(4, "0") : ch;
+        }
+      }
+    }
+  }
+  return out + quote;
+}
+
+/** A number literal in prettier's normal form (`1e21`, not `1e+21`). */
+export function numberLiteral(value: number): string {
+  if (Object.is(value, -0)) return "0";
+  return String(value).toLowerCase().replace(/e\+/, "e");
+}
+
+/** A property key: bare when it is an identifier name, quoted otherwise (prettier's "as-needed"). */
+export function propertyKey(name: string): string {
+  return isIdentifierName(name) ? name : stringLiteral(name);
+}

@@ -1,0 +1,188 @@
+// A tiny TypeScript type AST and its printer, following prettier 3's rules for the node types we
+// emit (union, intersection, array, tuple, type reference, type literal, literal, keyword), so
+// the text needs no formatting pass. Parent-dependent rules (union indentation, parentheses,
+// hugging `{…} | null`) are why this goes through an AST instead of string concatenation.
+
+import { align, group, hardline, ifBreak, indent, indentIfBreak, join, line, softline, type Doc } from "./doc.js";
+import { propertyKey } from "./literals.js";
+
+export type TsType =
+  | { t: "keyword"; name: "string" | "number" | "boolean" | "null" | "unknown" | "never" | "undefined" }
+  /** A literal as printed (`"a"`, `1`, `true`). */
+  | { t: "literal"; text: string }
+  | { t: "ref"; name: string; args?: TsType[] }
+  | { t: "array"; element: TsType }
+  | { t: "tuple"; elements: TsType[]; rest?: TsType }
+  | { t: "union"; types: TsType[] }
+  | { t: "intersection"; types: TsType[] }
+  | { t: "object"; members: TsMember[] };
+
+export interface TsMember {
+  /** `undefined` for an index signature `[key: string]: T`. */
+  key?: string;
+  optional?: boolean;
+  readonly?: boolean;
+  type: TsType;
+  /** JSDoc lines (without `*` prefixes); empty or absent for none. */
+  doc?: string[];
+}
+
+export const kw = (name: (TsType & { t: "keyword" })["name"]): TsType => ({ t: "keyword", name });
+
+/** Builds a union, flattening nested unions and dropping duplicates; one member → that member. */
+export function union(types: TsType[]): TsType {
+  const flat: TsType[] = [];
+  const seen = new Set<string>();
+  for (const type of types) {
+    for (const member of type.t === "union" ? type.types : [type]) {
+      const key = member.t === "keyword" || member.t === "literal" || (member.t === "ref" && !member.args) ? member.t + ":" + (member.t === "keyword" ? member.name : member.t === "literal" ? member.text : member.name) : undefined;
+      if (key !== undefined) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      flat.push(member);
+    }
+  }
+  if (flat.some((m) => m.t === "keyword" && m.name === "unknown")) {
+    return kw("unknown");
+  }
+  const withoutNever = flat.filter((m) => !(m.t === "keyword" && m.name === "never"));
+  if (withoutNever.length === 0) return kw("never");
+  return withoutNever.length === 1 ? withoutNever[0]! : { t: "union", types: withoutNever };
+}
+
+export function intersection(types: TsType[]): TsType {
+  const flat = types.flatMap((t) => (t.t === "intersection" ? t.types : [t])).filter((t) => !(t.t === "keyword" && t.name === "unknown"));
+  if (flat.length === 0) return kw("unknown");
+  return flat.length === 1 ? flat[0]! : { t: "intersection", types: flat };
+}
+
+type Parent = "alias" | "annotation" | "array" | "tuple" | "tuple-many" | "type-arg" | "union" | "intersection";
+
+const isObjectType = (t: TsType) => t.t === "object";
+const isVoid = (t: TsType) => t.t === "keyword" && (t.name === "null" || t.name === "undefined");
+
+/** prettier's shouldHugUnionType: one object-like member plus only null/void. */
+function shouldHugUnion(types: TsType[]): boolean {
+  const objectLike = types.find((t) => t.t === "object" || t.t === "ref");
+  if (!objectLike) return false;
+  return types.every((t) => t === objectLike || isVoid(t));
+}
+
+/** prettier's shouldHugType (inline single type argument). */
+function shouldHugType(type: TsType): boolean {
+  if (type.t === "keyword" || (type.t === "ref" && !type.args) || type.t === "object") return true;
+  if (type.t === "union") return shouldHugUnion(type.types);
+  return false;
+}
+
+function needsParens(type: TsType, parent: Parent): boolean {
+  if (type.t === "union") return parent === "array" || parent === "intersection";
+  if (type.t === "intersection") return parent === "array" || parent === "union";
+  return false;
+}
+
+export function typeDoc(type: TsType, parent: Parent = "annotation"): Doc {
+  switch (type.t) {
+    case "keyword":
+      return type.name;
+    case "literal":
+      return type.text;
+    case "ref":
+      return type.args ? [type.name, typeArgs(type.args)] : type.name;
+    case "array":
+      return [typeDoc(type.element, "array"), "[]"];
+    case "tuple":
+      return tupleDoc(type);
+    case "union": {
+      const doc = unionDoc(type.types, parent);
+      return needsParens(type, parent) ? ["(", doc, ")"] : doc;
+    }
+    case "intersection": {
+      const doc = intersectionDoc(type.types);
+      return needsParens(type, parent) ? ["(", doc, ")"] : doc;
+    }
+    case "object":
+      return objectDoc(type.members);
+  }
+}
+
+function typeArgs(args: TsType[]): Doc {
+  if (args.length === 1 && shouldHugType(args[0]!)) return ["<", typeDoc(args[0]!, "type-arg"), ">"];
+  return group(["<", indent([softline, join([",", line], args.map((a) => typeDoc(a, "type-arg")))]), softline, ">"]);
+}
+
+function unionDoc(types: TsType[], parent: Parent): Doc {
+  if (shouldHugUnion(types)) return join(" | ", types.map((t) => typeDoc(t, "union")));
+  // prettier 3.10: the first member's bar only appears when the union breaks.
+  const members = group(types.map((t, i) => [i === 0 ? ifBreak("| ") : [line, "| "], align(2, typeDoc(t, "union"))]));
+  if (needsParens({ t: "union", types }, parent)) return group([indent([softline, members]), softline]);
+  if (parent === "tuple-many") return group([indent([ifBreak(["(", softline]), members]), softline, ifBreak(")")]);
+  if (parent === "alias" || parent === "tuple" || parent === "type-arg") return members;
+  return group(indent([softline, members]));
+}
+
+function intersectionDoc(types: TsType[]): Doc {
+  let wasIndented = false;
+  const parts = types.map((type, index) => {
+    const doc = typeDoc(type, "intersection");
+    if (index === 0) return doc;
+    const current = isObjectType(type);
+    const previous = isObjectType(types[index - 1]!);
+    if (previous && current) return [" & ", wasIndented ? indent(doc) : doc];
+    if (!previous && !current) return indent([" &", line, doc]);
+    if (index > 1) wasIndented = true;
+    return [" & ", index > 1 ? indent(doc) : doc];
+  });
+  return group(parts);
+}
+
+function tupleDoc(type: TsType & { t: "tuple" }): Doc {
+  const count = type.elements.length + (type.rest ? 1 : 0);
+  if (count === 0) return "[]";
+  const elementParent: Parent = count > 1 ? "tuple-many" : "tuple";
+  const items: Doc[] = type.elements.map((e) => typeDoc(e, elementParent));
+  if (type.rest) items.push(["...", typeDoc({ t: "array", element: type.rest }, elementParent)]);
+  return group(["[", indent([softline, join([",", line], items)]), ifBreak(","), softline, "]"]);
+}
+
+/** JSDoc block as prettier re-indents it: one `*` line per text line. */
+export function jsdocDoc(lines: string[]): Doc {
+  if (lines.length === 1 && !lines[0]!.includes("*/")) return `/** ${lines[0]} */`;
+  const body = lines.map((l) => (l === "" ? " *" : ` * ${l}`));
+  return join(hardline, ["/**", ...body, " */"]);
+}
+
+export function memberDoc(member: TsMember): Doc {
+  const head: Doc[] = [];
+  if (member.readonly) head.push("readonly ");
+  if (member.key === undefined) head.push("[key: string]");
+  else head.push(propertyKey(member.key), member.optional ? "?" : "");
+  const printed = group([...head, ": ", typeDoc(member.type, "annotation")]);
+  if (member.doc && member.doc.length > 0) return [jsdocDoc(member.doc), hardline, printed];
+  return printed;
+}
+
+/** A type literal / interface body; always expanded (one member per line). */
+export function objectDoc(members: TsMember[]): Doc {
+  if (members.length === 0) return "{}";
+  return group(["{", indent([line, join([";", line], members.map(memberDoc))]), ifBreak(";"), line, "}"], { shouldBreak: true });
+}
+
+/**
+ * `export type Name = T;` with prettier's assignment layouts: a union that does not hug breaks
+ * after `=` first ("break-after-operator"), everything else is "fluid".
+ */
+export function typeAliasDoc(name: string, type: TsType, prefix = "export "): Doc {
+  const rhs = typeDoc(type, "alias");
+  const left = group(["type ", name]);
+  if (type.t === "union" && !shouldHugUnion(type.types)) {
+    return [prefix, group([left, " =", group(indent([line, rhs]))]), ";"];
+  }
+  const id = Symbol("assignment");
+  return [prefix, group([left, " =", group(indent(line), { id }), indentIfBreak(rhs, id)]), ";"];
+}
+
+export function interfaceDoc(name: string, members: TsMember[], prefix = "export "): Doc {
+  return [prefix, "interface ", name, " ", objectDoc(members)];
+}
