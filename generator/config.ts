@@ -1,0 +1,139 @@
+// Every generator option, its default, and the config file (alter-gen.config.yaml) that can
+// list several clients. The CLI and the config file both end up as a list of Targets.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parse } from "yaml";
+import { joinPointer, UsageError } from "./errors.js";
+import { PACKAGE_ROOT } from "./version.js";
+
+export const defaults = {
+  /** Where `--provider` / `--spec` clients go: `<out>/<id>/`, relative to the working directory. */
+  out: "clients",
+  /** Where `--all` puts the catalog clients: the package's own generated/ folder. */
+  allOut: path.join(PACKAGE_ROOT, "generated"),
+  /** Picked up from the working directory when no target flag is given. */
+  configFile: "alter-gen.config.yaml",
+  /** How operations of a document outside the catalog are grouped. */
+  namespaceBy: "tag" as const,
+};
+
+export type NamespaceBy = "tag" | "operationId-prefix" | "path-segment";
+
+export interface CatalogTarget {
+  kind: "catalog";
+  id: string;
+  include: string[];
+  exclude: string[];
+}
+
+export interface SpecTarget {
+  kind: "spec";
+  id: string;
+  name: string;
+  spec: string;
+  namespaceBy: NamespaceBy;
+  baseUrl?: string;
+  include: string[];
+  exclude: string[];
+  /** Flag or config pointer the spec came from (for messages). */
+  flag: string;
+}
+
+export type Target = CatalogTarget | SpecTarget;
+
+export interface ConfigFile {
+  file: string;
+  out?: string;
+  targets: Target[];
+}
+
+/** Splits repeatable, comma-separated list flags: `--include a,b --include c`. */
+export function listOption(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+}
+
+export const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+
+function stringList(value: unknown, file: string, pointer: string): string[] {
+  if (value === undefined) return [];
+  if (typeof value === "string") return listOption([value]);
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return listOption(value);
+  throw new UsageError("expected a string or a list of strings", { file, pointer });
+}
+
+function str(value: unknown, file: string, pointer: string, required: boolean): string | undefined {
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== "string" || !value) throw new UsageError(`expected a non-empty string`, { file, pointer });
+  return value;
+}
+
+export async function loadConfigFile(file: string, flag?: string): Promise<ConfigFile> {
+  const abs = path.resolve(file);
+  let text: string;
+  try {
+    text = await readFile(abs, "utf8");
+  } catch (err) {
+    throw new UsageError(`The config file ${abs} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}).`, { file: abs, ...(flag ? { flag } : {}) });
+  }
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (err) {
+    const e = err as { linePos?: { line: number; col: number }[]; message: string };
+    const at = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "";
+    throw new UsageError(`The config file is not valid YAML${at}: ${e.message.split("\n")[0]}.`, { file: abs });
+  }
+  return parseConfig(data, abs);
+}
+
+export function parseConfig(data: unknown, file: string): ConfigFile {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new UsageError('A config file is a mapping with "providers" (a list) and an optional "out".', { file, pointer: "" });
+  }
+  const d = data as Record<string, unknown>;
+  for (const key of Object.keys(d)) {
+    if (!["out", "providers"].includes(key)) throw new UsageError(`Unknown key "${key}" in the config file (allowed: out, providers).`, { file, pointer: joinPointer("", key) });
+  }
+  if (!Array.isArray(d.providers) || d.providers.length === 0) {
+    throw new UsageError('"providers" must be a non-empty list of catalog ids or {id, spec, …} entries.', { file, pointer: "/providers" });
+  }
+  const dir = path.dirname(file);
+  const out = str(d.out, file, "/out", false);
+  const targets = d.providers.map((entry, i): Target => {
+    const at = joinPointer("/providers", i);
+    if (typeof entry === "string") return { kind: "catalog", id: entry, include: [], exclude: [] };
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      throw new UsageError("Each provider is a catalog id or a mapping {id, spec?, name?, namespaceBy?, baseUrl?, include?, exclude?}.", { file, pointer: at });
+    }
+    const e = entry as Record<string, unknown>;
+    for (const key of Object.keys(e)) {
+      if (!["id", "spec", "name", "namespaceBy", "baseUrl", "include", "exclude"].includes(key)) {
+        throw new UsageError(`Unknown key "${key}" (allowed: id, spec, name, namespaceBy, baseUrl, include, exclude).`, { file, pointer: joinPointer(at, key) });
+      }
+    }
+    const id = str(e.id, file, joinPointer(at, "id"), true)!;
+    const include = stringList(e.include, file, joinPointer(at, "include"));
+    const exclude = stringList(e.exclude, file, joinPointer(at, "exclude"));
+    if (e.spec === undefined) return { kind: "catalog", id, include, exclude };
+    if (!ID_PATTERN.test(id)) throw new UsageError(`"${id}" is not a valid client id (lower-case letters, digits and dashes).`, { file, pointer: joinPointer(at, "id") });
+    const spec = str(e.spec, file, joinPointer(at, "spec"), true)!;
+    const nsBy = e.namespaceBy ?? defaults.namespaceBy;
+    if (nsBy !== "tag" && nsBy !== "operationId-prefix" && nsBy !== "path-segment") {
+      throw new UsageError('namespaceBy must be "tag", "operationId-prefix" or "path-segment".', { file, pointer: joinPointer(at, "namespaceBy") });
+    }
+    const target: SpecTarget = {
+      kind: "spec",
+      id,
+      name: str(e.name, file, joinPointer(at, "name"), false) ?? id,
+      spec: /^https?:\/\//.test(spec) ? spec : path.resolve(dir, spec),
+      namespaceBy: nsBy,
+      include,
+      exclude,
+      flag: `${path.basename(file)} ${joinPointer(at, "spec")}`,
+    };
+    const baseUrl = str(e.baseUrl, file, joinPointer(at, "baseUrl"), false);
+    if (baseUrl) target.baseUrl = baseUrl;
+    return target;
+  });
+  return { file, ...(out ? { out: path.resolve(dir, out) } : {}), targets };
+}

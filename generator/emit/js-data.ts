@@ -1,0 +1,45 @@
+// Prints plain data (objects, arrays, strings, numbers, booleans) as JavaScript in prettier's
+// style. Objects are always expanded (prettier keeps an object expanded when its first key
+// starts a new line), so only arrays need the fits-in-80-columns decision.
+import { numberLiteral, propertyKey, stringLiteral } from "./types/literals.js";
+
+export type Data = string | number | boolean | null | undefined | readonly Data[] | { readonly [key: string]: Data };
+
+const WIDTH = 80;
+
+function flat(value: Data): string | undefined {
+  if (value === null) return "null";
+  if (typeof value === "string") return stringLiteral(value);
+  if (typeof value === "number") return numberLiteral(value);
+  if (typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) {
+    const parts = value.map(flat);
+    return parts.every((p) => p !== undefined) ? `[${parts.join(", ")}]` : undefined;
+  }
+  if (typeof value === "object" && value !== null && Object.values(value).every((v) => v === undefined)) return "{}";
+  return undefined;
+}
+
+/** `value` printed at `indent` (spaces) where the current line already holds `prefixWidth` characters; `suffix` follows it. */
+export function printData(value: Data, indent: number, prefixWidth: number, suffix: string): string {
+  const oneLine = flat(value);
+  if (oneLine !== undefined && (!Array.isArray(value) || prefixWidth + oneLine.length + suffix.length <= WIDTH)) return oneLine;
+  const pad = " ".repeat(indent + 2);
+  if (Array.isArray(value)) {
+    const items = value.map((v) => pad + printData(v, indent + 2, indent + 2, ",") + ",");
+    return `[\n${items.join("\n")}\n${" ".repeat(indent)}]`;
+  }
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(value as Record<string, Data>)) {
+    if (v === undefined) continue;
+    const key = propertyKey(k);
+    lines.push(`${pad}${key}: ${printData(v, indent + 2, indent + 2 + key.length + 2, ",")},`);
+  }
+  return `{\n${lines.join("\n")}\n${" ".repeat(indent)}}`;
+}
+
+/** `export const name = value;` */
+export function exportConst(name: string, value: Data, typeComment?: string): string {
+  const prefix = `export const ${name} = `;
+  return `${typeComment ? `/** @type {${typeComment}} */\n` : ""}${prefix}${printData(value, 0, prefix.length, ";")};\n`;
+}

@@ -1,0 +1,140 @@
+// The types half of a namespace module (`<namespace>.d.ts`): per operation a named Params
+// interface, Response / Error / Item aliases, and the `<Ns>Methods` interface of method types.
+// Printed through the shared prettier-style document printer, so no formatting pass is needed.
+import type { NamespaceModel, OperationModel, ResponseVariant } from "../model/api.js";
+import { collectRefs, type SchemaNode } from "../model/schema.js";
+import { group, hardline, ifBreak, indent, join, line, printDoc, type Doc } from "./types/doc.js";
+import { stringLiteral } from "./types/literals.js";
+import { interfaceDoc, kw, typeAliasDoc, union, type TsMember, type TsType } from "./types/ts-ast.js";
+import { docLines, paragraphs } from "./jsdoc.js";
+
+export type Direction = "request" | "response";
+/** Converts a schema node to a type AST; component refs print as `S.<Name>`. */
+export type SchemaToType = (node: SchemaNode, direction: Direction) => TsType;
+
+const ref = (name: string, args?: TsType[]): TsType => (args ? { t: "ref", name, args } : { t: "ref", name });
+
+/** What a binary request body accepts (runtime/body.ts encodes each of these). */
+const binaryBody: TsType = union([ref("Uint8Array"), ref("ArrayBuffer"), ref("Blob"), kw("string"), ref("ReadableStream", [ref("Uint8Array")])]);
+
+export function importDoc(names: string[], from: string, typeOnly = true): Doc {
+  // prettier never breaks an import with a single specifier.
+  if (names.length === 1) return `${typeOnly ? "import type" : "import"} { ${names[0]} } from ${stringLiteral(from)};`;
+  return group([
+    typeOnly ? "import type {" : "import {",
+    indent([line, join([",", line], names)]),
+    ifBreak(","),
+    line,
+    "} from ",
+    stringLiteral(from),
+    ";",
+  ]);
+}
+
+function bodyType(op: OperationModel, toType: SchemaToType): TsType {
+  const body = op.body!;
+  if (body.kind === "binary") return binaryBody;
+  if (body.schema) return toType(body.schema, "request");
+  return body.kind === "text" ? kw("string") : kw("unknown");
+}
+
+function variantType(v: ResponseVariant, toType: SchemaToType): TsType | undefined {
+  switch (v.kind) {
+    case "empty":
+      return undefined;
+    case "text":
+      return kw("string");
+    case "binary":
+      return ref("Uint8Array");
+    case "json":
+      return v.schema ? toType(v.schema, "response") : kw("unknown");
+  }
+}
+
+function responseType(op: OperationModel, toType: SchemaToType): TsType {
+  const types = op.success.map((v) => variantType(v, toType)).filter((t): t is TsType => t !== undefined);
+  return types.length ? union(types) : ref("void");
+}
+
+function errorType(op: OperationModel, toType: SchemaToType): TsType {
+  const types = op.errors.map((v) => variantType(v, toType)).filter((t): t is TsType => t !== undefined);
+  return types.length ? union(types) : kw("unknown");
+}
+
+export function isRequired(op: OperationModel): boolean {
+  return op.params.some((p) => p.required) || op.body?.required === true;
+}
+
+export function methodTypeName(op: OperationModel): string {
+  return (op.paginate ? "PaginatedMethod" : "Method") + (isRequired(op) ? "" : "Opt");
+}
+
+function paramsMembers(op: OperationModel, toType: SchemaToType): TsMember[] {
+  const members: TsMember[] = op.params.map((p) => {
+    const doc = paragraphs(docLines(p.description), p.deprecated ? ["@deprecated"] : []);
+    const m: TsMember = { key: p.property, type: toType(p.schema, "request") };
+    if (!p.required) m.optional = true;
+    if (doc.length) m.doc = doc;
+    return m;
+  });
+  if (op.body) {
+    const m: TsMember = { key: "body", type: bodyType(op, toType) };
+    if (!op.body.required) m.optional = true;
+    const doc = docLines(op.body.description);
+    if (doc.length) m.doc = doc;
+    members.push(m);
+  }
+  return members;
+}
+
+function methodDoc(op: OperationModel): string[] {
+  const summary = docLines(op.summary);
+  const description = docLines(op.description);
+  const same = summary.join("\n") === description.join("\n");
+  const tags: string[] = [];
+  if (op.deprecated) tags.push("@deprecated");
+  if (op.docsUrl) tags.push(`@see ${op.docsUrl}`);
+  return paragraphs(summary, same ? [] : description, tags);
+}
+
+/** Schema nodes an operation's types are printed from (to know whether `S` is imported). */
+function nodesOf(op: OperationModel): SchemaNode[] {
+  const out: SchemaNode[] = op.params.map((p) => p.schema);
+  if (op.body?.schema) out.push(op.body.schema);
+  for (const v of [...op.success, ...op.errors]) if (v.schema) out.push(v.schema);
+  if (op.paginate) out.push(op.paginate.item);
+  return out;
+}
+
+export function namespaceDts(ns: NamespaceModel, header: string, toType: SchemaToType): string {
+  const runtimeTypes = new Set<string>();
+  let usesSchemas = false;
+  const blocks: Doc[] = [];
+  const methodMembers: TsMember[] = [];
+  for (const op of ns.operations) {
+    const t = op.typeName;
+    const decls: Doc[] = [
+      interfaceDoc(`${t}Params`, paramsMembers(op, toType)),
+      typeAliasDoc(`${t}Response`, responseType(op, toType)),
+      typeAliasDoc(`${t}Error`, errorType(op, toType)),
+    ];
+    const args = [ref(`${t}Params`), ref(`${t}Response`), ref(`${t}Error`)];
+    if (op.paginate) {
+      decls.push(typeAliasDoc(`${t}Item`, toType(op.paginate.item, "response")));
+      args.push(ref(`${t}Item`));
+    }
+    blocks.push(join(hardline, decls));
+    const method = methodTypeName(op);
+    runtimeTypes.add(method);
+    const member: TsMember = { key: op.name, type: ref(method, args) };
+    const doc = methodDoc(op);
+    if (doc.length) member.doc = doc;
+    methodMembers.push(member);
+    if (!usesSchemas) usesSchemas = nodesOf(op).some((n) => collectRefs(n).size > 0);
+  }
+  blocks.push(interfaceDoc(`${ns.typeName}Methods`, methodMembers));
+  const imports: Doc[] = [importDoc([...runtimeTypes].sort(), "alter-gen/runtime")];
+  if (usesSchemas) imports.push('import type * as S from "./schemas.js";');
+  const doc: Doc = [join(hardline, imports), hardline, hardline, join([hardline, hardline], blocks), hardline];
+  return header + "\n" + printDoc(doc);
+}

@@ -1,0 +1,27 @@
+// Binds the schema-type emitter (emit/types.ts) to the client layout: schemas.d.ts / schemas.js,
+// and the converter namespace modules use to print types that refer to `S.<Name>`.
+import { collectRefs, type SchemaNode } from "../model/schema.js";
+import type { SchemaToType } from "./namespace.js";
+import { printComponentDeclarations } from "./types.js";
+import { toTs } from "./types/to-ts.js";
+
+export interface SchemaModule {
+  dts: string;
+  js: string;
+  toType: SchemaToType;
+}
+
+/** `requestNodes`: parameter and body schemas, so `…Input` variants are declared only where used. */
+export function schemaModule(header: string, schemas: ReadonlyMap<string, SchemaNode>, requestNodes: Iterable<SchemaNode>): SchemaModule {
+  const requestSchemas = new Set<string>();
+  for (const node of requestNodes) collectRefs(node, requestSchemas);
+  const decl = printComponentDeclarations(schemas, { requestSchemas });
+  const refName = (name: string, direction: "request" | "response") => `S.${decl.refName(name, direction)}`;
+  const dtsBody = decl.code.trimEnd();
+  const jsBody = decl.js.trimEnd();
+  return {
+    dts: header + "\n" + (dtsBody ? dtsBody + "\n" : "export {};\n"),
+    js: header + "\n" + (jsBody ? jsBody + "\n" : "export {};\n"),
+    toType: (node, direction) => toTs(node, { direction, refName }),
+  };
+}

@@ -1,0 +1,173 @@
+// The programmatic API: one provider job in, a set of files out (in memory), then written or
+// compared. The CLI is a thin layer over generateClient() and syncFiles().
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { PaginationStyle, RateLimitHeaders } from "../runtime/operation.js";
+import type { CatalogInjection } from "./catalog-types.js";
+import { GeneratorError, UsageError } from "./errors.js";
+import { clientTypeName, factoryName, indexDts, indexJs, providerDts, providerJs } from "./emit/client-files.js";
+import { header } from "./emit/header.js";
+import type { Data } from "./emit/js-data.js";
+import { namespaceDts } from "./emit/namespace.js";
+import { operationTableJs } from "./emit/operation-table.js";
+import { schemaModule } from "./emit/schema-module.js";
+import type { ApiModel } from "./model/api.js";
+import { buildModel } from "./model/build.js";
+import { loadSpec } from "./spec/index.js";
+
+/** Everything needed to generate one client. */
+export interface ClientJob {
+  id: string;
+  name: string;
+  /** File path or URL of the OpenAPI / Swagger document. */
+  spec: string;
+  /** The CLI flag or config key the spec came from, for messages. */
+  specFlag?: string;
+  /** Base URL; defaults to the document's first server. */
+  baseUrl?: string;
+  pagination?: PaginationStyle;
+  rateLimit?: RateLimitHeaders;
+  requestIdHeaders?: string[];
+  defaultHeaders?: Record<string, string>;
+  namespaceBy: "tag" | "operationId-prefix" | "path-segment";
+  injection?: CatalogInjection;
+  credentialParams?: { in: "header" | "query"; name: string }[];
+  /** Applied to the parsed document before anything else (catalog spec fixes). */
+  fix?: (doc: Record<string, any>) => Record<string, any> | void;
+  overrides?: Record<string, string>;
+  include?: string[];
+  exclude?: string[];
+}
+
+export interface PhaseTimes {
+  load: number;
+  model: number;
+  emit: number;
+}
+
+export interface GeneratedClient {
+  id: string;
+  /** File name (relative to the client folder) -> content. Sorted by name. */
+  files: Map<string, string>;
+  model: ApiModel;
+  operations: number;
+  warnings: string[];
+  ms: PhaseTimes;
+}
+
+function baseUrlOf(doc: Record<string, any>): string {
+  const server = doc.servers?.[0];
+  if (!server || typeof server.url !== "string") return "";
+  return server.url.replace(/\{([^}]+)\}/g, (m: string, v: string) => (server.variables?.[v]?.default !== undefined ? String(server.variables[v].default) : m)).replace(/\/$/, "");
+}
+
+export async function generateClient(job: ClientJob): Promise<GeneratedClient> {
+  const t0 = performance.now();
+  const spec = await loadSpec(job.spec, { ...(job.specFlag ? { flag: job.specFlag } : {}), ...(job.fix ? { fix: job.fix } : {}) });
+  const t1 = performance.now();
+  const baseUrl = job.baseUrl ?? baseUrlOf(spec.doc);
+  const model = buildModel(
+    { doc: spec.doc, source: spec.source, sha256: spec.sha256, version: spec.version },
+    {
+      providerId: job.id,
+      namespaceBy: job.namespaceBy,
+      ...(job.pagination ? { pagination: job.pagination } : {}),
+      ...(job.injection ? { injection: job.injection } : {}),
+      ...(job.credentialParams ? { credentialParams: job.credentialParams } : {}),
+      ...(job.overrides ? { overrides: job.overrides } : {}),
+      ...(job.include ? { include: job.include } : {}),
+      ...(job.exclude ? { exclude: job.exclude } : {}),
+      baseUrl,
+    },
+  );
+  const t2 = performance.now();
+  const head = header({ providerId: job.id, sha256: spec.sha256 });
+  const files = new Map<string, string>();
+  const requestNodes = model.namespaces.flatMap((ns) => ns.operations.flatMap((op) => [...op.params.map((p) => p.schema), ...(op.body?.schema ? [op.body.schema] : [])]));
+  const schemas = schemaModule(head, model.schemas, requestNodes);
+  files.set("schemas.d.ts", schemas.dts);
+  files.set("schemas.js", schemas.js);
+  let operations = 0;
+  for (const ns of model.namespaces) {
+    operations += ns.operations.length;
+    files.set(`${ns.file}.d.ts`, namespaceDts(ns, head, schemas.toType));
+    files.set(`${ns.file}.js`, head + "\n" + operationTableJs(ns.operations));
+  }
+  const provider: Record<string, Data> = {
+    id: job.id,
+    name: job.name,
+    baseUrl,
+    pagination: job.pagination as Data,
+    rateLimit: job.rateLimit as Data,
+    requestIdHeaders: job.requestIdHeaders,
+    defaultHeaders: job.defaultHeaders,
+  };
+  files.set("provider.js", providerJs(head, provider));
+  files.set("provider.d.ts", providerDts(head));
+  const info = { providerId: job.id, displayName: job.name, namespaces: model.namespaces };
+  files.set("index.js", indexJs(head, info));
+  files.set("index.d.ts", indexDts(head, info));
+  const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  const t3 = performance.now();
+  return { id: job.id, files: sorted, model, operations, warnings: model.warnings, ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };
+}
+
+export { clientTypeName, factoryName };
+
+export interface SyncResult {
+  dir: string;
+  written: string[];
+  unchanged: string[];
+  stale: string[];
+  missing: string[];
+  extra: string[];
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
+  }
+}
+
+/**
+ * Writes `files` into `dir` (only those whose content changed, and removes files the client no
+ * longer has), or with `check` only compares and reports.
+ */
+export async function syncFiles(dir: string, files: ReadonlyMap<string, string>, options: { check: boolean; flag?: string }): Promise<SyncResult> {
+  const result: SyncResult = { dir, written: [], unchanged: [], stale: [], missing: [], extra: [] };
+  let existing: string[];
+  try {
+    existing = await listDir(dir);
+  } catch (err) {
+    throw new UsageError(`The output folder ${dir} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}).`, { file: dir, ...(options.flag ? { flag: options.flag } : {}) });
+  }
+  const generatedExt = /\.(js|d\.ts|ts)$/;
+  for (const name of existing) if (!files.has(name) && generatedExt.test(name)) result.extra.push(name);
+  for (const [name, content] of files) {
+    let current: string | undefined;
+    if (existing.includes(name)) current = await readFile(path.join(dir, name), "utf8");
+    if (current === content) result.unchanged.push(name);
+    else if (current === undefined) result.missing.push(name);
+    else result.stale.push(name);
+  }
+  if (options.check) return result;
+  try {
+    await mkdir(dir, { recursive: true });
+    for (const name of [...result.missing, ...result.stale]) {
+      await writeFile(path.join(dir, name), files.get(name)!);
+      result.written.push(name);
+    }
+    for (const name of result.extra) await rm(path.join(dir, name));
+  } catch (err) {
+    if (err instanceof GeneratorError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `Cannot write the client into ${dir}: ${code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOTDIR" || code === "EEXIST" ? "a file is in the way of the folder" : code ?? String(err)}.`,
+      { file: dir, ...(options.flag ? { flag: options.flag } : {}) },
+    );
+  }
+  return result;
+}

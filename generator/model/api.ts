@@ -1,0 +1,92 @@
+// The intermediate model the emitters read. Built from a validated OpenAPI 3.x document by
+// build.ts; nothing here refers to raw OpenAPI objects.
+import type { BodyKind, HttpMethod, ParamLocation, ParamSpec, ResponseKind } from "../../runtime/operation.js";
+import type { SchemaNode } from "./schema.js";
+
+export interface ParamModel {
+  /** Property name in the params object (the wire name unless renamed for a collision). */
+  property: string;
+  wireName: string;
+  in: ParamLocation;
+  required: boolean;
+  schema: SchemaNode;
+  description?: string;
+  deprecated?: boolean;
+  style?: ParamSpec["style"];
+  explode?: boolean;
+  allowReserved?: boolean;
+}
+
+export interface BodyModel {
+  kind: BodyKind;
+  mediaType: string;
+  required: boolean;
+  /** Absent for raw binary bodies without a schema. */
+  schema?: SchemaNode;
+  description?: string;
+}
+
+/** One declared response body (or its absence). */
+export interface ResponseVariant {
+  status: string;
+  kind: ResponseKind;
+  mediaType?: string;
+  schema?: SchemaNode;
+}
+
+export interface PaginationModel {
+  /** Dot path of the items array in the page body; absent when the page is the array. */
+  items?: string;
+  item: SchemaNode;
+}
+
+export interface OperationModel {
+  /** operationId, or the stable fallback. */
+  id: string;
+  /** True when `id` was derived because the document has no operationId. */
+  derivedId: boolean;
+  method: HttpMethod;
+  path: string;
+  namespace: string;
+  name: string;
+  /** Prefix of the operation's type names, e.g. `ReposListForOrg`. */
+  typeName: string;
+  tags: string[];
+  summary?: string;
+  description?: string;
+  deprecated: boolean;
+  docsUrl?: string;
+  params: ParamModel[];
+  body?: BodyModel;
+  success: ResponseVariant[];
+  errors: ResponseVariant[];
+  responseKind: ResponseKind;
+  paginate?: PaginationModel;
+  baseUrl?: string;
+  /** JSON pointer of the operation object, for messages. */
+  pointer: string;
+}
+
+export interface NamespaceModel {
+  /** Property of the client object, e.g. `repos`. */
+  name: string;
+  /** Type-name prefix, e.g. `Repos`. */
+  typeName: string;
+  /** Module file stem, e.g. `repos` (`issue-comments`). */
+  file: string;
+  /** Sorted by method name. */
+  operations: OperationModel[];
+}
+
+export interface ApiModel {
+  providerId: string;
+  title: string;
+  apiVersion: string;
+  openapiVersion: "3.0" | "3.1";
+  sha256: string;
+  /** Component schemas by name (document order). */
+  schemas: Map<string, SchemaNode>;
+  /** Sorted by name. */
+  namespaces: NamespaceModel[];
+  warnings: string[];
+}

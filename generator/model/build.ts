@@ -1,0 +1,343 @@
+// Builds the ApiModel from a validated OpenAPI 3.x document: operations with their params,
+// bodies, responses and pagination, named and grouped into namespaces.
+import type { HttpMethod, PaginationStyle, ParamLocation, ParamSpec } from "../../runtime/operation.js";
+import type { CatalogInjection } from "../catalog-types.js";
+import { joinPointer, SpecError } from "../errors.js";
+import { getPointer } from "../spec/bundle.js";
+import type { ApiModel, BodyModel, NamespaceModel, OperationModel, ParamModel, ResponseVariant } from "./api.js";
+import { pickBodyMedia, pickResponseMedia } from "./media.js";
+import { camelCase, deriveName, fallbackOperationName, isIdentifier, kebabCase, pascalCase } from "./names.js";
+import { normalizeSchema } from "./normalize-schema.js";
+import { detectPagination, objectProperties, type RawSchemaRef } from "./pagination.js";
+import type { SchemaNode } from "./schema.js";
+
+type Json = Record<string, any>;
+
+export interface ModelOptions {
+  providerId: string;
+  namespaceBy: "tag" | "operationId-prefix" | "path-segment";
+  pagination?: PaginationStyle;
+  injection?: CatalogInjection;
+  credentialParams?: { in: "header" | "query"; name: string }[];
+  /** operationId -> "namespace.method". */
+  overrides?: Record<string, string>;
+  /** Tags, operation ids, namespaces or `namespace.method` names to keep (all when empty). */
+  include?: string[];
+  exclude?: string[];
+  /** The server the client's base URL stands for (operation servers equal to it are ignored). */
+  baseUrl?: string;
+}
+
+export interface SpecInput {
+  doc: Json;
+  source: string;
+  sha256: string;
+  version: "3.0" | "3.1";
+}
+
+const methods: HttpMethod[] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"];
+const locations: ParamLocation[] = ["path", "query", "header", "cookie"];
+
+export function buildModel(spec: SpecInput, options: ModelOptions): ApiModel {
+  return new ModelBuilder(spec, options).build();
+}
+
+class ModelBuilder {
+  private readonly doc: Json;
+  private readonly warnings: string[] = [];
+  private readonly credential: { in: string; name: string }[];
+  constructor(
+    private readonly spec: SpecInput,
+    private readonly options: ModelOptions,
+  ) {
+    this.doc = spec.doc;
+    this.credential = this.credentialParams();
+  }
+
+  build(): ApiModel {
+    const ops: OperationModel[] = [];
+    for (const [path, item] of Object.entries<Json>(this.doc.paths ?? {})) {
+      if (!item || typeof item !== "object") continue;
+      const itemPointer = joinPointer("/paths", path);
+      const pathItem = this.deref(item, itemPointer).value;
+      for (const method of methods) {
+        const op = pathItem[method.toLowerCase()];
+        if (!op || typeof op !== "object") continue;
+        ops.push(this.operation(path, method, pathItem, op, joinPointer(itemPointer, method.toLowerCase())));
+      }
+    }
+    this.nameOperations(ops);
+    const kept = ops.filter((op) => this.selected(op));
+    const schemas = new Map<string, SchemaNode>();
+    for (const [name, raw] of Object.entries<Json>(this.doc.components?.schemas ?? {})) {
+      schemas.set(name, this.schema(raw, joinPointer("/components/schemas", name)));
+    }
+    return {
+      providerId: this.options.providerId,
+      title: String(this.doc.info?.title ?? this.options.providerId),
+      apiVersion: String(this.doc.info?.version ?? ""),
+      openapiVersion: this.spec.version,
+      sha256: this.spec.sha256,
+      schemas,
+      namespaces: this.group(kept),
+      warnings: this.warnings,
+    };
+  }
+
+  private schema(raw: unknown, pointer: string): SchemaNode {
+    return normalizeSchema(raw as never, { version: this.spec.version, file: this.spec.source, pointer });
+  }
+
+  /** Follows non-schema `$ref`s (parameters, bodies, responses, path items). */
+  private deref(value: Json, pointer: string): { value: Json; pointer: string } {
+    let cur = value;
+    let at = pointer;
+    for (let i = 0; i < 32 && cur && typeof cur.$ref === "string"; i++) {
+      const ref: string = cur.$ref;
+      const next = getPointer(this.doc, ref.slice(1));
+      if (next === undefined || next === null || typeof next !== "object") {
+        throw new SpecError(`The $ref "${ref}" does not resolve.`, { file: this.spec.source, pointer: joinPointer(at, "$ref") });
+      }
+      at = ref.slice(1);
+      cur = next as Json;
+    }
+    return { value: cur, pointer: at };
+  }
+
+  private resolveSchema = (ref: RawSchemaRef): RawSchemaRef => {
+    const r = this.deref(ref.schema, ref.pointer);
+    return { schema: r.value, pointer: r.pointer };
+  };
+
+  private credentialParams(): { in: string; name: string }[] {
+    const out = [...(this.options.credentialParams ?? [])];
+    for (const scheme of Object.values<Json>(this.doc.components?.securitySchemes ?? {})) {
+      if (scheme?.type === "apiKey" && (scheme.in === "header" || scheme.in === "query") && typeof scheme.name === "string") {
+        out.push({ in: scheme.in, name: scheme.name });
+      }
+    }
+    const inj = this.options.injection;
+    if (!inj || inj.type === "bearer" || inj.type === "basic") out.push({ in: "header", name: "Authorization" });
+    if (inj?.type === "header" || inj?.type === "query") out.push({ in: inj.type, name: inj.name });
+    return out;
+  }
+
+  private isCredential(p: { in: string; name: string }): boolean {
+    return this.credential.some((c) => c.in === p.in && (p.in === "header" ? c.name.toLowerCase() === p.name.toLowerCase() : c.name === p.name));
+  }
+
+  private operation(path: string, method: HttpMethod, pathItem: Json, op: Json, pointer: string): OperationModel {
+    const params = this.params(pathItem, op, pointer);
+    const body = this.body(op, pointer);
+    if (body && params.some((p) => p.property === "body")) {
+      for (const p of params) if (p.property === "body") p.property = `body_${p.in}`;
+    }
+    const { success, errors, successRaw } = this.responses(op, pointer);
+    const responseKind = success.find((v) => v.kind !== "empty")?.kind ?? "empty";
+    const bodyProps = body?.kind === "json" && op.requestBody ? this.bodyProperties(op, pointer) : [];
+    const detected = detectPagination(this.options.pagination, {
+      queryParams: params.filter((p) => p.in === "query").map((p) => p.wireName),
+      bodyProperties: bodyProps,
+      ...(successRaw ? { response: successRaw } : {}),
+      resolve: this.resolveSchema,
+    });
+    const id = typeof op.operationId === "string" && op.operationId ? op.operationId : fallbackOperationName(method, path);
+    const model: OperationModel = {
+      id,
+      derivedId: !(typeof op.operationId === "string" && op.operationId),
+      method,
+      path,
+      namespace: "",
+      name: "",
+      typeName: "",
+      tags: Array.isArray(op.tags) ? op.tags.map(String) : [],
+      deprecated: op.deprecated === true,
+      params,
+      success,
+      errors,
+      responseKind,
+      pointer,
+    };
+    if (typeof op.summary === "string" && op.summary.trim()) model.summary = op.summary.trim();
+    if (typeof op.description === "string" && op.description.trim()) model.description = op.description.trim();
+    if (typeof op.externalDocs?.url === "string") model.docsUrl = op.externalDocs.url;
+    if (body) model.body = body;
+    if (detected) model.paginate = { ...(detected.items ? { items: detected.items } : {}), item: this.schema(detected.item.schema, detected.item.pointer) };
+    const baseUrl = this.operationServer(op.servers ?? pathItem.servers);
+    if (baseUrl) model.baseUrl = baseUrl;
+    return model;
+  }
+
+  private operationServer(servers: unknown): string | undefined {
+    if (!Array.isArray(servers) || !servers.length) return undefined;
+    const s = servers[0] as Json;
+    if (typeof s?.url !== "string") return undefined;
+    const url = s.url.replace(/\{([^}]+)\}/g, (m: string, v: string) => (s.variables?.[v]?.default !== undefined ? String(s.variables[v].default) : m)).replace(/\/$/, "");
+    const docServer = typeof this.doc.servers?.[0]?.url === "string" ? String(this.doc.servers[0].url).replace(/\/$/, "") : undefined;
+    if (url === docServer || url === this.options.baseUrl?.replace(/\/$/, "")) return undefined;
+    return url;
+  }
+
+  private params(pathItem: Json, op: Json, pointer: string): ParamModel[] {
+    const byKey = new Map<string, { p: Json; pointer: string }>();
+    const itemPointer = pointer.slice(0, pointer.lastIndexOf("/"));
+    const add = (list: unknown, base: string) => {
+      if (!Array.isArray(list)) return;
+      list.forEach((raw, i) => {
+        const r = this.deref(raw as Json, joinPointer(base, "parameters", i));
+        const p = r.value;
+        if (typeof p.name !== "string" || !locations.includes(p.in)) {
+          throw new SpecError(`A parameter needs a "name" and an "in" of path, query, header or cookie.`, { file: this.spec.source, pointer: r.pointer });
+        }
+        byKey.set(`${p.in}:${p.name}`, { p, pointer: r.pointer });
+      });
+    };
+    add(pathItem.parameters, itemPointer);
+    add(op.parameters, pointer);
+    const out: ParamModel[] = [];
+    const used = new Set<string>();
+    const entries = [...byKey.values()].filter(({ p }) => !this.isCredential(p as { in: string; name: string }));
+    // Path params claim their names first so a clashing query/header param is the one renamed.
+    entries.sort((a, b) => locations.indexOf(a.p.in) - locations.indexOf(b.p.in));
+    for (const { p, pointer: at } of entries) {
+      let property: string = p.name;
+      if (used.has(property)) {
+        property = `${p.name}_${p.in}`;
+        for (let i = 2; used.has(property); i++) property = `${p.name}_${p.in}${i}`;
+      }
+      used.add(property);
+      let rawSchema: unknown = p.schema;
+      let schemaPointer = joinPointer(at, "schema");
+      if (rawSchema === undefined && p.content && typeof p.content === "object") {
+        const media = Object.keys(p.content)[0];
+        if (media) {
+          rawSchema = p.content[media]?.schema;
+          schemaPointer = joinPointer(at, "content", media, "schema");
+        }
+      }
+      const param: ParamModel = {
+        property,
+        wireName: p.name,
+        in: p.in,
+        required: p.in === "path" || p.required === true,
+        schema: this.schema(rawSchema ?? {}, schemaPointer),
+      };
+      if (typeof p.description === "string" && p.description.trim()) param.description = p.description.trim();
+      if (p.deprecated === true) param.deprecated = true;
+      const defaultStyle = p.in === "query" || p.in === "cookie" ? "form" : "simple";
+      if (typeof p.style === "string" && p.style !== defaultStyle) param.style = p.style as ParamSpec["style"];
+      const style = p.style ?? defaultStyle;
+      if (typeof p.explode === "boolean" && p.explode !== (style === "form")) param.explode = p.explode;
+      if (p.allowReserved === true) param.allowReserved = true;
+      out.push(param);
+    }
+    // Property order follows the document (path item first), not the claim order.
+    const order = [...byKey.keys()];
+    out.sort((a, b) => order.indexOf(`${a.in}:${a.wireName}`) - order.indexOf(`${b.in}:${b.wireName}`));
+    return out;
+  }
+
+  private body(op: Json, pointer: string): BodyModel | undefined {
+    if (!op.requestBody) return undefined;
+    const r = this.deref(op.requestBody, joinPointer(pointer, "requestBody"));
+    const content = r.value.content;
+    if (!content || typeof content !== "object") return undefined;
+    const picked = pickBodyMedia(content);
+    if (!picked) return undefined;
+    const raw = content[picked.mediaType]?.schema;
+    const body: BodyModel = { kind: picked.kind, mediaType: picked.mediaType, required: r.value.required === true };
+    if (raw !== undefined && picked.kind !== "binary") body.schema = this.schema(raw, joinPointer(r.pointer, "content", picked.mediaType, "schema"));
+    if (typeof r.value.description === "string" && r.value.description.trim()) body.description = r.value.description.trim();
+    return body;
+  }
+
+  private bodyProperties(op: Json, pointer: string): string[] {
+    const r = this.deref(op.requestBody, joinPointer(pointer, "requestBody"));
+    const picked = pickBodyMedia(r.value.content ?? {});
+    const raw = picked && r.value.content[picked.mediaType]?.schema;
+    if (!raw) return [];
+    return [...objectProperties({ schema: raw, pointer: joinPointer(r.pointer, "content", picked.mediaType, "schema") }, this.resolveSchema).keys()];
+  }
+
+  private responses(op: Json, pointer: string): { success: ResponseVariant[]; errors: ResponseVariant[]; successRaw?: RawSchemaRef } {
+    const success: ResponseVariant[] = [];
+    const errors: ResponseVariant[] = [];
+    let successRaw: RawSchemaRef | undefined;
+    const codes = Object.keys(op.responses ?? {}).sort();
+    for (const status of codes) {
+      const r = this.deref(op.responses[status], joinPointer(pointer, "responses", status));
+      const content = r.value?.content;
+      const picked = content && typeof content === "object" ? pickResponseMedia(content) : undefined;
+      const raw = picked ? content[picked.mediaType]?.schema : undefined;
+      const variant: ResponseVariant = { status, kind: picked ? picked.kind : "empty" };
+      if (picked) variant.mediaType = picked.mediaType;
+      if (picked && raw !== undefined && picked.kind === "json") {
+        const at = joinPointer(r.pointer, "content", picked.mediaType, "schema");
+        variant.schema = this.schema(raw, at);
+        if (/^2/.test(status) && !successRaw) successRaw = { schema: raw, pointer: at };
+      }
+      if (/^2/.test(status) || status === "2XX") success.push(variant);
+      else if (/^[45]/.test(status) || status === "default") errors.push(variant);
+    }
+    return { success, errors, ...(successRaw ? { successRaw } : {}) };
+  }
+
+  private nameOperations(ops: OperationModel[]): void {
+    const overrides = this.options.overrides ?? {};
+    for (const op of ops) {
+      const override = overrides[op.id];
+      if (override) {
+        const dot = override.lastIndexOf(".");
+        op.namespace = camelCase(override.slice(0, dot)) || "default";
+        op.name = camelCase(override.slice(dot + 1));
+      } else {
+        const d = deriveName({ operationId: op.derivedId ? undefined : op.id, method: op.method, path: op.path, tags: op.tags, namespaceBy: this.options.namespaceBy });
+        op.namespace = d.namespace;
+        op.name = d.method;
+      }
+    }
+    // Collisions: the first in (path, method) order keeps the name; the others get 2, 3, ...
+    const sorted = [...ops].sort((a, b) => (a.path === b.path ? methods.indexOf(a.method) - methods.indexOf(b.method) : a.path < b.path ? -1 : 1));
+    const taken = new Set<string>();
+    for (const op of sorted) {
+      const base = op.name;
+      let name = base;
+      for (let i = 2; taken.has(`${op.namespace}.${name}`); i++) name = `${base}${i}`;
+      if (name !== base) this.warnings.push(`${op.method} ${op.path} (${op.id}) is named ${op.namespace}.${name}: ${op.namespace}.${base} was already taken.`);
+      op.name = name;
+      taken.add(`${op.namespace}.${name}`);
+    }
+    const typeNames = new Set<string>();
+    for (const op of sorted) {
+      const base = pascalCase(op.namespace) + pascalCase(op.name);
+      let t = base;
+      for (let i = 2; typeNames.has(t); i++) t = `${base}${i}`;
+      typeNames.add(t);
+      op.typeName = t;
+    }
+  }
+
+  private selected(op: OperationModel): boolean {
+    const keys = [op.id, op.namespace, `${op.namespace}.${op.name}`, ...op.tags];
+    const inc = this.options.include ?? [];
+    const exc = this.options.exclude ?? [];
+    if (inc.length && !keys.some((k) => inc.includes(k))) return false;
+    return !keys.some((k) => exc.includes(k));
+  }
+
+  private group(ops: OperationModel[]): NamespaceModel[] {
+    const by = new Map<string, OperationModel[]>();
+    for (const op of ops) by.set(op.namespace, [...(by.get(op.namespace) ?? []), op]);
+    const files = new Set<string>(["index", "provider", "schemas"]);
+    return [...by.keys()].sort().map((name) => {
+      let file = kebabCase(name) || "default";
+      if (files.has(file)) file = `${file}-api`;
+      for (let i = 2; files.has(file); i++) file = `${kebabCase(name)}-${i}`;
+      files.add(file);
+      const operations = by.get(name)!.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return { name, typeName: pascalCase(name), file, operations };
+    });
+  }
+}
+
+export { isIdentifier };

@@ -1,0 +1,127 @@
+// Naming rules: method names from operationIds, namespaces from tags / operationId prefixes /
+// path segments, fallbacks, identifiers that are safe as object keys, and collision suffixes.
+
+/** Splits on anything that is not a letter or digit, and on lower->Upper boundaries kept as-is. */
+export function words(text: string): string[] {
+  return text.split(/[^A-Za-z0-9]+/).filter(Boolean);
+}
+
+function lowerFirstWord(word: string): string {
+  // `URL` -> `url`, `URLs` -> `urls`, `GetThing` -> `getThing`.
+  if (/^[A-Z0-9]+s?$/.test(word)) return word.toLowerCase();
+  const lead = /^[A-Z]+(?=[A-Z][a-z])/.exec(word);
+  if (lead) return lead[0].toLowerCase() + word.slice(lead[0].length);
+  return word.charAt(0).toLowerCase() + word.slice(1);
+}
+
+function upperFirst(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** `list-for-org` -> `listForOrg`, `postMessage` -> `postMessage`, `GetCustomers` -> `getCustomers`. */
+export function camelCase(text: string): string {
+  const parts = words(text);
+  if (!parts.length) return "";
+  const out = lowerFirstWord(parts[0]!) + parts.slice(1).map(upperFirst).join("");
+  return /^[0-9]/.test(out) ? `_${out}` : out;
+}
+
+/** `repos` + `listForOrg` -> `ReposListForOrg`. */
+export function pascalCase(text: string): string {
+  const out = words(text).map(upperFirst).join("");
+  return /^[0-9]/.test(out) ? `_${out}` : out;
+}
+
+/** `issueComments` -> `issue-comments` (module file names). */
+export function kebabCase(text: string): string {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
+    .replace(/([A-Z])([A-Z][a-z])/g, "$1-$2")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+}
+
+const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+export function isIdentifier(name: string): boolean {
+  return identifier.test(name);
+}
+
+/** Keys that an object literal or the runtime's method objects treat specially. */
+const unsafeKeys = new Set(["__proto__", "constructor", "prototype", "hasOwnProperty", "toString", "valueOf", "then"]);
+
+/** Makes a derived member name safe as a property of plain objects (and not thenable). */
+export function safeMember(name: string): string {
+  const n = name || "call";
+  return unsafeKeys.has(n) ? `${n}_` : n;
+}
+
+const httpVerbs: Record<string, string> = { get: "get", put: "replace", post: "create", delete: "delete", patch: "update", head: "head", options: "options", trace: "trace" };
+
+/** A stable name for an operation without operationId: `GET /pets/{petId}` -> `getPetsByPetId`. */
+export function fallbackOperationName(method: string, path: string): string {
+  const segs = path.split("/").filter(Boolean);
+  const parts = segs.map((s) => {
+    const m = /^\{(.+)\}$/.exec(s);
+    return m ? `by-${m[1]}` : s;
+  });
+  return camelCase([method.toLowerCase(), ...parts].join("-")) || method.toLowerCase();
+}
+
+/** Version-like path segments skipped by path-segment namespacing (`v1`, `2.0`, `api`). */
+function isVersionSegment(seg: string): boolean {
+  return /^(v\d+(\.\d+)*|\d+(\.\d+)*|api|rest)$/i.test(seg);
+}
+
+export function firstPathSegment(path: string): string | undefined {
+  for (const seg of path.split("/")) {
+    if (!seg || seg.startsWith("{") || isVersionSegment(seg)) continue;
+    return seg;
+  }
+  return undefined;
+}
+
+/** Splits an operationId at its first separator (`/`, `.`, `_`): `chat_postMessage` -> [chat, postMessage]. */
+export function splitOperationId(id: string): [prefix: string, rest: string] | undefined {
+  const m = /^([^/._]+)[/._](.+)$/.exec(id);
+  return m ? [m[1]!, m[2]!] : undefined;
+}
+
+export interface NameInput {
+  operationId: string | undefined;
+  method: string;
+  path: string;
+  tags: string[];
+  namespaceBy: "tag" | "operationId-prefix" | "path-segment";
+}
+
+export interface DerivedName {
+  namespace: string;
+  method: string;
+}
+
+/** The namespace and method an operation gets before overrides and collision handling. */
+export function deriveName(input: NameInput): DerivedName {
+  const { operationId, tags, path } = input;
+  const fallback = fallbackOperationName(input.method, path);
+  const split = operationId ? splitOperationId(operationId) : undefined;
+  const tag = tags[0];
+  const segment = firstPathSegment(path);
+  let namespace: string | undefined;
+  let method: string;
+  if (input.namespaceBy === "operationId-prefix" && split) {
+    namespace = split[0];
+    method = split[1];
+  } else {
+    namespace = input.namespaceBy === "path-segment" ? (segment ?? tag) : input.namespaceBy === "tag" ? (tag ?? split?.[0] ?? segment) : (tag ?? segment);
+    method = operationId ?? fallback;
+    // `calendar.events.list` under namespace `events` -> `list`: drop the qualified prefix.
+    if (operationId && namespace && /[./]/.test(operationId)) {
+      const segs = operationId.split(/[./]/);
+      const at = segs.findIndex((s) => camelCase(s) === camelCase(namespace!));
+      if (at >= 0 && at < segs.length - 1) method = segs.slice(at + 1).join("-");
+    }
+  }
+  const ns = camelCase(namespace ?? "default") || "default";
+  return { namespace: safeMember(ns), method: safeMember(camelCase(method) || fallback) };
+}

@@ -1,0 +1,93 @@
+// Reads an OpenAPI document from a file or URL and parses it as JSON or YAML, turning every
+// failure into a GeneratorError that names the file and, for syntax errors, line and column.
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parseDocument } from "yaml";
+import { SpecError, UsageError } from "../errors.js";
+
+export interface LoadedText {
+  /** Absolute path, or the URL as given. */
+  source: string;
+  text: string;
+  sha256: string;
+}
+
+export function isUrl(source: string): boolean {
+  return /^https?:\/\//i.test(source);
+}
+
+export function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+export async function readSource(source: string, flag?: string): Promise<LoadedText> {
+  if (isUrl(source)) return fetchSource(source, flag);
+  const file = path.resolve(source);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory, not a file" : code === "EACCES" ? "is not readable (permission denied)" : `cannot be read (${code ?? String(err)})`;
+    throw new UsageError(`The OpenAPI document ${file} ${why}.`, { file, ...(flag ? { flag } : {}) });
+  }
+  return { source: file, text, sha256: sha256(text) };
+}
+
+async function fetchSource(url: string, flag?: string): Promise<LoadedText> {
+  // undici is loaded lazily: most runs read local files.
+  const { request } = await import("undici");
+  let status: number;
+  let text: string;
+  try {
+    const res = await request(url, { maxRedirections: 5, headersTimeout: 30_000, bodyTimeout: 60_000 } as Parameters<typeof request>[1]);
+    status = res.statusCode;
+    text = await res.body.text();
+  } catch (err) {
+    throw new UsageError(`Could not fetch the OpenAPI document from ${url}: ${(err as Error).message}.`, { file: url, ...(flag ? { flag } : {}) });
+  }
+  if (status < 200 || status >= 300) {
+    throw new UsageError(`Fetching the OpenAPI document from ${url} returned HTTP ${status}.`, { file: url, ...(flag ? { flag } : {}) });
+  }
+  return { source: url, text, sha256: sha256(text) };
+}
+
+/** 1-based line and column of a character offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Parses JSON (fast path) or YAML; `file` is only used in error messages. */
+export function parseText(text: string, file: string): unknown {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      const message = (err as Error).message;
+      const pos = /position (\d+)/.exec(message);
+      const where = pos ? lineColumn(text, Number(pos[1])) : undefined;
+      const at = where ? ` at line ${where.line}, column ${where.column}` : "";
+      throw new SpecError(`The document is not valid JSON${at}: ${message.replace(/ in JSON at position \d+.*$/, "")}.`, { file });
+    }
+  }
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = first.linePos?.[0];
+    const at = pos ? ` at line ${pos.line}, column ${pos.col}` : "";
+    const reason = first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    throw new SpecError(`The document is not valid YAML${at}: ${reason}.`, { file });
+  }
+  return doc.toJS({ maxAliasCount: -1 });
+}

@@ -1,0 +1,57 @@
+// Structural checks that turn a document the model cannot use into one clear error: the
+// version, the shape of `paths`, and every internal `$ref` resolving to something.
+import { joinPointer, SpecError } from "../errors.js";
+import { getPointer } from "./bundle.js";
+
+type Json = Record<string, any>;
+
+export type DocumentKind = { kind: "openapi"; version: "3.0" | "3.1" } | { kind: "swagger2" };
+
+export function detectKind(doc: unknown, file: string): DocumentKind {
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+    const what = Array.isArray(doc) ? "an array" : doc === null ? "empty" : `a ${typeof doc}`;
+    throw new SpecError(`This is not an OpenAPI document: the top level is ${what}, not an object with an "openapi" or "swagger" field.`, { file, pointer: "" });
+  }
+  const d = doc as Json;
+  if (typeof d.openapi === "string") {
+    if (/^3\.0(\.|$)/.test(d.openapi)) return { kind: "openapi", version: "3.0" };
+    if (/^3\.1(\.|$)/.test(d.openapi)) return { kind: "openapi", version: "3.1" };
+    throw new SpecError(`OpenAPI version "${d.openapi}" is not supported (3.0.x, 3.1.x and Swagger 2.0 are).`, { file, pointer: "/openapi" });
+  }
+  if (d.swagger !== undefined) {
+    if (String(d.swagger) === "2.0") return { kind: "swagger2" };
+    throw new SpecError(`Swagger version "${d.swagger}" is not supported (only 2.0 is).`, { file, pointer: "/swagger" });
+  }
+  const keys = Object.keys(d).slice(0, 5).join(", ");
+  throw new SpecError(`This is not an OpenAPI document: it has no "openapi" or "swagger" field (top-level keys: ${keys || "none"}).`, { file, pointer: "" });
+}
+
+export function validateDocument(doc: Json, file: string): void {
+  if (doc.paths !== undefined && (doc.paths === null || typeof doc.paths !== "object" || Array.isArray(doc.paths))) {
+    throw new SpecError(`"paths" must be an object of path items.`, { file, pointer: "/paths" });
+  }
+  if (doc.paths === undefined && doc.webhooks === undefined) {
+    throw new SpecError(`The document has no "paths" object, so there is nothing to generate.`, { file, pointer: "" });
+  }
+  checkRefs(doc, doc, "", file);
+}
+
+function checkRefs(root: Json, node: unknown, pointer: string, file: string): void {
+  if (Array.isArray(node)) {
+    node.forEach((v, i) => checkRefs(root, v, joinPointer(pointer, i), file));
+    return;
+  }
+  if (node === null || typeof node !== "object") return;
+  const ref = (node as Json).$ref;
+  if (typeof ref === "string") {
+    if (!ref.startsWith("#")) {
+      throw new SpecError(`The $ref "${ref}" points outside the document and was not bundled.`, { file, pointer: joinPointer(pointer, "$ref") });
+    }
+    if (getPointer(root, ref.slice(1)) === undefined) {
+      throw new SpecError(`The $ref "${ref}" does not resolve to anything in the document.`, { file, pointer: joinPointer(pointer, "$ref") });
+    }
+  }
+  for (const [k, v] of Object.entries(node)) {
+    if (v !== null && typeof v === "object") checkRefs(root, v, joinPointer(pointer, k), file);
+  }
+}
