@@ -1,0 +1,64 @@
+// Operator grant commands: issue (managed secrets), list, revoke.
+import { VaultError, VaultUsageError } from "../errors.js";
+import { issueManagedGrant, revokeGrantRecord, type PrincipalInput } from "../grants/issue.js";
+import type { GrantInfo, GrantPolicy, GrantStatus } from "../grants/types.js";
+import { validatePolicy } from "../policy/validate.js";
+import { grantInfo, listGrants as listRows } from "../storage/grants.js";
+import { ensureUser } from "../storage/users.js";
+import { auditAdmin, withVault, type AdminOptions } from "./open.js";
+
+export interface IssueGrantOptions extends AdminOptions {
+  secretId: string;
+  /** "system", "user:<IDP subject>" or "group:<IDP group id>". */
+  principal: string;
+  label?: string;
+  account?: string;
+  policy?: GrantPolicy;
+}
+
+export function parsePrincipal(text: string): { type: "system" | "user" | "group"; value: string | null } {
+  if (text === "system") return { type: "system", value: null };
+  const m = /^(user|group):(.+)$/.exec(text);
+  if (!m) throw new VaultUsageError(`--principal "${text}" must be system, user:<subject> or group:<group id>.`);
+  return { type: m[1] as "user" | "group", value: m[2]! };
+}
+
+export async function issueGrant(opts: IssueGrantOptions): Promise<GrantInfo> {
+  const p = parsePrincipal(opts.principal);
+  const policy = validatePolicy(opts.policy ?? {}, "policy");
+  return withVault(opts, (s) =>
+    s.db.transaction(() => {
+      let principal: PrincipalInput;
+      if (p.type === "user") {
+        const user = ensureUser(s.db, s.app.id, p.value!, s.now());
+        principal = { type: "user", id: user.id, label: opts.label ?? p.value };
+      } else principal = { type: p.type, id: p.value, label: opts.label ?? p.value };
+      const g = issueManagedGrant(s, s.app, opts.secretId, principal, policy, opts.account ?? null);
+      auditAdmin(s, "grants issue", { grantId: g.id, provider: g.provider, details: { principalType: g.principalType } });
+      return grantInfo(g, s.now());
+    })(),
+  );
+}
+
+export async function listGrants(opts: AdminOptions & { provider?: string; status?: GrantStatus } = {}): Promise<GrantInfo[]> {
+  return withVault(opts, (s) =>
+    listRows(s.db, s.app.id, opts.provider ? { provider: opts.provider } : {})
+      .map((g) => grantInfo(g, s.now()))
+      .filter((g) => !opts.status || g.status === opts.status),
+  );
+}
+
+export async function revokeGrant(opts: AdminOptions & { grantId: string; reason?: string }): Promise<GrantInfo> {
+  return withVault(opts, async (s) => {
+    try {
+      const g = await revokeGrantRecord(s, s.app, opts.grantId, opts.reason ?? null);
+      auditAdmin(s, "grants revoke", { grantId: g.id, provider: g.provider });
+      return grantInfo(g, s.now());
+    } catch (e) {
+      if (e instanceof VaultError && e.code === "grant_not_found") {
+        throw new VaultUsageError(`No active grant with id ${opts.grantId}; see \`alter-gen vault grants list\`.`);
+      }
+      throw e;
+    }
+  });
+}

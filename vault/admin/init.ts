@@ -1,0 +1,83 @@
+// `vault init`: data folder, master key, database, the app and its first API key.
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { generateApiKey } from "../../runtime/keys.js";
+import { AtRest } from "../crypto/at-rest.js";
+import { decodeMasterKey, generateMasterKey, MASTER_KEY_ENV, masterKeyPath, writeMasterKeyFile } from "../crypto/master-key.js";
+import { writeMasterKeyCheck } from "../crypto/key-check.js";
+import { openDatabase } from "../storage/db.js";
+import { createApp } from "../storage/apps.js";
+import { insertApiKey } from "../storage/api-keys.js";
+import { AuditWriter } from "../audit/writer.js";
+import { VaultUsageError } from "../errors.js";
+import { DB_FILE } from "../state.js";
+import { DEFAULT_DATA_DIR } from "./open.js";
+
+export interface InitOptions {
+  dataDir?: string;
+  /** A master key to use (base64url/hex of 32 bytes, or the bytes). Not written to disk. */
+  masterKey?: string | Uint8Array;
+  appName?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface InitResult {
+  appId: string;
+  keyId: string;
+  /** The full API key: shown once, stored nowhere. */
+  apiKey: string;
+  dataDir: string;
+  masterKeySource: "file" | "env" | "option";
+}
+
+export async function initVault(opts: InitOptions = {}): Promise<InitResult> {
+  const dir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
+  const env = opts.env ?? process.env;
+  if (existsSync(join(dir, DB_FILE))) {
+    throw new VaultUsageError(`${dir} already holds a vault (${DB_FILE}); use another --data folder or remove it first.`);
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let key: Buffer;
+  let source: InitResult["masterKeySource"];
+  if (opts.masterKey !== undefined) {
+    key = typeof opts.masterKey === "string" ? decodeMasterKey(opts.masterKey, "The masterKey option") : Buffer.from(opts.masterKey);
+    if (key.length !== 32) throw new VaultUsageError("The masterKey option must be 32 bytes.");
+    source = "option";
+  } else if (env[MASTER_KEY_ENV]) {
+    key = decodeMasterKey(env[MASTER_KEY_ENV]!, `The environment variable ${MASTER_KEY_ENV}`);
+    source = "env";
+  } else {
+    if (existsSync(masterKeyPath(dir))) throw new VaultUsageError(`${masterKeyPath(dir)} already exists; remove it or init another folder.`);
+    key = generateMasterKey();
+    writeMasterKeyFile(masterKeyPath(dir), key);
+    source = "file";
+  }
+  const crypto = new AtRest(key);
+  key.fill(0);
+  // The database only holds sealed secrets, but nobody else needs to read it either.
+  closeSync(openSync(join(dir, DB_FILE), "a", 0o600));
+  chmodSync(join(dir, DB_FILE), 0o600);
+  const db = openDatabase(join(dir, DB_FILE));
+  try {
+    const now = Date.now();
+    const generated = generateApiKey();
+    const app = db.transaction(() => {
+      writeMasterKeyCheck(db, crypto);
+      const app = createApp(db, opts.appName ?? "default", now);
+      insertApiKey(db, crypto, { id: generated.keyId, appId: app.id, label: "initial", derived: generated.keys }, now);
+      new AuditWriter(db).write({
+        action: "admin",
+        outcome: "success",
+        appId: app.id,
+        keyId: generated.keyId,
+        caller: "alter-gen vault",
+        callerType: "service",
+        details: { command: "init" },
+      });
+      return app;
+    })();
+    return { appId: app.id, keyId: generated.keyId, apiKey: generated.apiKey, dataDir: dir, masterKeySource: source };
+  } finally {
+    db.close();
+  }
+}

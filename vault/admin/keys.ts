@@ -1,0 +1,57 @@
+// API key lifecycle: create (shown once), list, deprecate (with a sunset date), revoke.
+import { createPublicKey } from "node:crypto";
+import { generateApiKey } from "../../runtime/keys.js";
+import { VaultUsageError } from "../errors.js";
+import { deprecateApiKeyRow, getApiKey, insertApiKey, listApiKeys as listRows, revokeApiKeyRow, type ApiKeyRecord } from "../storage/api-keys.js";
+import { auditAdmin, withVault, type AdminOptions } from "./open.js";
+
+export interface CreateApiKeyOptions extends AdminOptions {
+  label?: string;
+  /** An Ed25519 public key (PEM) for `alg="ed25519"` request signatures. */
+  ed25519PublicKeyPem?: string;
+}
+
+export async function createApiKey(opts: CreateApiKeyOptions = {}): Promise<{ keyId: string; apiKey: string }> {
+  let x: string | null = null;
+  if (opts.ed25519PublicKeyPem !== undefined) {
+    try {
+      const jwk = createPublicKey(opts.ed25519PublicKeyPem).export({ format: "jwk" });
+      if (jwk.crv !== "Ed25519" || typeof jwk.x !== "string") throw new Error();
+      x = jwk.x;
+    } catch {
+      throw new VaultUsageError("The Ed25519 public key is not a PEM-encoded Ed25519 public key.");
+    }
+  }
+  return withVault(opts, (s) => {
+    const g = generateApiKey();
+    insertApiKey(s.db, s.crypto, { id: g.keyId, appId: s.app.id, label: opts.label ?? null, derived: g.keys, ed25519PublicKey: x }, s.now());
+    auditAdmin(s, "keys create", { details: { keyId: g.keyId } });
+    return { keyId: g.keyId, apiKey: g.apiKey };
+  });
+}
+
+export async function listApiKeys(opts: AdminOptions = {}): Promise<ApiKeyRecord[]> {
+  return withVault(opts, (s) => listRows(s.db, s.app.id));
+}
+
+export async function revokeApiKey(opts: AdminOptions & { keyId: string }): Promise<ApiKeyRecord> {
+  return withVault(opts, (s) => {
+    if (!getApiKey(s.db, opts.keyId)) throw new VaultUsageError(`No API key with id ${opts.keyId}; see \`alter-gen vault keys list\`.`);
+    if (!revokeApiKeyRow(s.db, opts.keyId, s.now())) throw new VaultUsageError(`API key ${opts.keyId} is already revoked.`);
+    auditAdmin(s, "keys revoke", { details: { keyId: opts.keyId } });
+    return getApiKey(s.db, opts.keyId)!;
+  });
+}
+
+export async function deprecateApiKey(opts: AdminOptions & { keyId: string; sunsetAt?: string }): Promise<ApiKeyRecord> {
+  return withVault(opts, (s) => {
+    const sunset = opts.sunsetAt ?? new Date(s.now() + 30 * 86_400_000).toISOString();
+    if (Number.isNaN(Date.parse(sunset))) throw new VaultUsageError(`--sunset "${opts.sunsetAt}" is not an ISO date.`);
+    if (!getApiKey(s.db, opts.keyId)) throw new VaultUsageError(`No API key with id ${opts.keyId}; see \`alter-gen vault keys list\`.`);
+    if (!deprecateApiKeyRow(s.db, opts.keyId, new Date(sunset).toISOString(), s.now())) {
+      throw new VaultUsageError(`API key ${opts.keyId} is not active (only active keys can be deprecated).`);
+    }
+    auditAdmin(s, "keys deprecate", { details: { keyId: opts.keyId, sunsetAt: sunset } });
+    return getApiKey(s.db, opts.keyId)!;
+  });
+}

@@ -1,0 +1,52 @@
+// `vault providers set`: OAuth client, base URL and host overrides for one provider.
+import { VaultUsageError } from "../errors.js";
+import { isProviderSlug } from "../grants/provider-config.js";
+import type { Injection } from "../grants/types.js";
+import { listProviderSettings, setProviderSettings, type ProviderSettings } from "../storage/providers.js";
+import { auditAdmin, withVault, type AdminOptions } from "./open.js";
+
+export interface ProviderConfigOptions extends AdminOptions {
+  provider: string;
+  clientId?: string | null;
+  /** In clear only on its way in; stored sealed. */
+  clientSecret?: string | null;
+  baseUrl?: string | null;
+  hosts?: string[] | null;
+  injection?: Injection | null;
+}
+
+export async function setProviderConfig(opts: ProviderConfigOptions): Promise<ProviderSettings> {
+  if (!isProviderSlug(opts.provider)) throw new VaultUsageError(`"${opts.provider}" is not a provider id such as github.`);
+  if (opts.baseUrl) {
+    let u: URL;
+    try {
+      u = new URL(opts.baseUrl);
+    } catch {
+      throw new VaultUsageError(`--base-url "${opts.baseUrl}" is not an absolute URL.`);
+    }
+    if (u.protocol !== "https:" && u.protocol !== "http:") throw new VaultUsageError("--base-url must be an http or https URL.");
+  }
+  if (opts.hosts) {
+    opts.hosts.forEach((h) => {
+      if (!/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/i.test(h)) throw new VaultUsageError(`--hosts entry "${h}" is not a host or host:port.`);
+    });
+  }
+  return withVault(opts, (s) => {
+    const patch: Parameters<typeof setProviderSettings>[4] = {};
+    if (opts.clientId !== undefined) patch.clientId = opts.clientId;
+    if (opts.clientSecret !== undefined) patch.clientSecret = opts.clientSecret;
+    if (opts.baseUrl !== undefined) patch.baseUrl = opts.baseUrl === null ? null : opts.baseUrl.replace(/\/$/, "");
+    if (opts.hosts !== undefined) patch.hosts = opts.hosts === null ? null : opts.hosts.map((h) => h.toLowerCase());
+    if (opts.injection !== undefined) patch.injection = opts.injection;
+    const out = setProviderSettings(s.db, s.crypto, s.app.id, opts.provider, patch, s.now());
+    auditAdmin(s, "providers set", {
+      provider: opts.provider,
+      details: { fields: Object.keys(patch) },
+    });
+    return out;
+  });
+}
+
+export async function listProviderConfigs(opts: AdminOptions = {}): Promise<ProviderSettings[]> {
+  return withVault(opts, (s) => listProviderSettings(s.db, s.app.id));
+}

@@ -1,0 +1,78 @@
+// Managed secrets: stored sealed, never printed or returned.
+import { VaultUsageError } from "../errors.js";
+import { isProviderSlug } from "../grants/provider-config.js";
+import type { Credential } from "../grants/types.js";
+import { insertSecret, listSecrets as listRows, type ManagedSecretRecord, type SecretType } from "../storage/secrets.js";
+import { auditAdmin, withVault, type AdminOptions } from "./open.js";
+
+export interface AddSecretOptions extends AdminOptions {
+  provider: string;
+  /** A token string, or the structured value for basic / aws. */
+  value: string | Credential;
+  type?: SecretType;
+  /** A human label; also the grant's account identifier. */
+  label?: string;
+}
+
+/** Turns raw input into a credential of `type`; errors never repeat the value. */
+export function credentialFromInput(type: SecretType, value: string | Credential): Credential {
+  if (typeof value !== "string") {
+    if (type === "token" && "token" in value && typeof value.token === "string" && value.token) return { token: value.token };
+    if (type === "basic" && "username" in value && typeof value.username === "string" && typeof value.password === "string") {
+      return { username: value.username, password: value.password };
+    }
+    if (type === "aws" && "accessKeyId" in value && typeof value.accessKeyId === "string" && typeof value.secretAccessKey === "string") {
+      return {
+        accessKeyId: value.accessKeyId,
+        secretAccessKey: value.secretAccessKey,
+        ...(value.sessionToken ? { sessionToken: value.sessionToken } : {}),
+      };
+    }
+    throw new VaultUsageError(`The secret value does not have the fields of a ${type} secret.`);
+  }
+  const text = value.replace(/\r?\n$/, "");
+  if (text === "") throw new VaultUsageError("The secret value is empty.");
+  if (type === "token") {
+    if (/[\r\n]/.test(text)) throw new VaultUsageError("A token secret must be one line.");
+    return { token: text };
+  }
+  if (type === "basic") {
+    const i = text.indexOf(":");
+    if (i <= 0) throw new VaultUsageError('A basic secret is "username:password" (one line, the first colon separates them).');
+    return { username: text.slice(0, i), password: text.slice(i + 1) };
+  }
+  // aws: JSON { accessKeyId, secretAccessKey, sessionToken? } or "id:secret[:session]"
+  if (text.startsWith("{")) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new VaultUsageError("An aws secret given as JSON must be valid JSON with accessKeyId and secretAccessKey.");
+    }
+    return credentialFromInput("aws", parsed as Credential);
+  }
+  const parts = text.split(":");
+  if (parts.length < 2 || parts.length > 3 || !parts[0] || !parts[1]) {
+    throw new VaultUsageError('An aws secret is "accessKeyId:secretAccessKey[:sessionToken]" or JSON.');
+  }
+  return { accessKeyId: parts[0], secretAccessKey: parts[1], ...(parts[2] ? { sessionToken: parts[2] } : {}) };
+}
+
+export async function addManagedSecret(opts: AddSecretOptions): Promise<ManagedSecretRecord> {
+  if (!isProviderSlug(opts.provider)) throw new VaultUsageError(`--provider "${opts.provider}" is not a provider id such as github.`);
+  const type = opts.type ?? "token";
+  if (!["token", "basic", "aws"].includes(type)) throw new VaultUsageError(`--type "${type}" must be token, basic or aws.`);
+  const value = credentialFromInput(type, opts.value);
+  return withVault(opts, (s) => {
+    const rec = s.db.transaction(() => {
+      const rec = insertSecret(s.db, s.crypto, { appId: s.app.id, provider: opts.provider, label: opts.label ?? null, type, value }, s.now());
+      auditAdmin(s, "secrets add", { provider: opts.provider, details: { secretId: rec.id, type } });
+      return rec;
+    })();
+    return rec;
+  });
+}
+
+export async function listManagedSecrets(opts: AdminOptions = {}): Promise<ManagedSecretRecord[]> {
+  return withVault(opts, (s) => listRows(s.db, s.app.id));
+}

@@ -1,0 +1,64 @@
+// Shared pieces of the vault commands: the --data option, output, and turning expected
+// failures into one paragraph with exit code 2 (CommanderError, which the alter-gen CLI prints).
+import { CommanderError, type Command } from "commander";
+import { VaultError, VaultUsageError } from "../errors.js";
+import { DEFAULT_DATA_DIR } from "../admin/open.js";
+
+export interface DataFlags {
+  data?: string;
+}
+
+export function withData(cmd: Command): Command {
+  return cmd.option("-d, --data <dir>", "vault data folder", DEFAULT_DATA_DIR);
+}
+
+export function out(text: string): void {
+  process.stdout.write(text.endsWith("\n") ? text : text + "\n");
+}
+
+export function usage(message: string): never {
+  throw new CommanderError(2, "alter.vault.usage", message);
+}
+
+/** Wraps an action so VaultUsageError / client-side VaultError become exit-2 paragraphs. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      if (e instanceof VaultUsageError) usage(e.message);
+      if (e instanceof VaultError && e.status < 500) usage(e.message);
+      throw e;
+    }
+  };
+}
+
+/** "90", "90s", "30m", "12h", "7d" → seconds. */
+export function parseDuration(text: string, flag: string): number {
+  const m = /^(\d+)\s*(s|m|h|d)?$/.exec(text.trim());
+  if (!m) usage(`${flag} "${text}" is not a duration such as 3600, 30m, 12h or 7d.`);
+  const n = Number(m[1]);
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? "s") as "s" | "m" | "h" | "d"];
+  if (n <= 0) usage(`${flag} must be positive.`);
+  return n * unit;
+}
+
+export function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ");
+  return [fmt(head), ...rows.map(fmt)].join("\n");
+}
+
+export function readEnvSecret(name: string, flag: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) usage(`${flag} takes the name of an environment variable, not a value.`);
+  const v = process.env[name];
+  if (v === undefined || v === "") usage(`${flag} ${name}: the environment variable ${name} is not set or empty.`);
+  return v;
+}
+
+export async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) usage("--from-stdin needs the secret piped in (for example `printf %s \"$TOKEN\" | alter-gen vault secrets add …`).");
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}

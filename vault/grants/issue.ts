@@ -1,0 +1,69 @@
+// Issues managed-secret grants and revokes grants; used by the HTTP API, the CLI and tests.
+import { VaultError, VaultUsageError } from "../errors.js";
+import type { VaultState } from "../http/context.js";
+import type { AppRecord } from "../storage/apps.js";
+import { getSecret } from "../storage/secrets.js";
+import { getGrant, insertGrant, markRevoked } from "../storage/grants.js";
+import { grantExpiry } from "../policy/validate.js";
+import { revokeAtProvider } from "../oauth/revoke.js";
+import type { GrantPolicy, GrantRecord, PrincipalType } from "./types.js";
+
+export interface PrincipalInput {
+  type: PrincipalType;
+  /** users.id (user) or the IDP group id (group); null for system. */
+  id: string | null;
+  label: string | null;
+}
+
+export function issueManagedGrant(
+  state: Pick<VaultState, "db" | "now">,
+  app: AppRecord,
+  secretId: string,
+  principal: PrincipalInput,
+  policy: GrantPolicy,
+  account: string | null = null,
+): GrantRecord {
+  const secret = getSecret(state.db, app.id, secretId);
+  if (!secret) throw new VaultUsageError(`No managed secret with id ${secretId}; list them with \`alter-gen vault secrets list\`.`);
+  const now = state.now();
+  return insertGrant(
+    state.db,
+    {
+      appId: app.id,
+      provider: secret.provider,
+      account: account ?? secret.label,
+      principalType: principal.type,
+      principalId: principal.id,
+      principalLabel: principal.label,
+      scopes: [],
+      source: "managed_secret",
+      managedSecretId: secret.id,
+      policy,
+      expiresAt: grantExpiry(policy, now),
+    },
+    now,
+  );
+}
+
+/**
+ * Revokes a grant: the provider's revocation endpoint first (OAuth, where there is one), then
+ * the tokens are deleted and the status set. Missing or already revoked: grant_not_found.
+ */
+export async function revokeGrantRecord(
+  state: VaultState,
+  app: AppRecord,
+  grantId: string,
+  reason: string | null,
+): Promise<GrantRecord> {
+  const g = getGrant(state.db, app.id, grantId);
+  if (!g || g.status === "revoked") throw new VaultError("grant_not_found", "No active grant with this id.");
+  if (g.source === "oauth") {
+    try {
+      await revokeAtProvider({ vault: state, db: state.db, crypto: state.crypto, now: state.now }, g);
+    } catch {
+      // The local revocation below must happen whatever the provider says.
+    }
+  }
+  if (!markRevoked(state.db, app.id, grantId, reason, state.now())) throw new VaultError("grant_not_found", "No active grant with this id.");
+  return getGrant(state.db, app.id, grantId)!;
+}

@@ -1,0 +1,45 @@
+// A provider's effective settings for an app: the catalog entry overridden by `vault providers set`.
+import { VaultError } from "../errors.js";
+import type { VaultState } from "../http/context.js";
+import { getProviderSettings } from "../storage/providers.js";
+import type { Injection } from "./types.js";
+
+export interface EffectiveProvider {
+  id: string;
+  baseUrl: string | null;
+  /** `URL.host` values the credential may be sent to. */
+  hosts: string[];
+  injection: Injection;
+  /** True when the configured base URL is itself loopback (a stand-in): only then may the
+   *  proxy reach loopback or private addresses. */
+  loopbackAllowed: boolean;
+}
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+export function isProviderSlug(id: unknown): id is string {
+  return typeof id === "string" && SLUG.test(id);
+}
+
+export function effectiveProvider(state: Pick<VaultState, "db" | "catalogProvider">, appId: string, provider: string): EffectiveProvider {
+  const cat = state.catalogProvider(provider);
+  const settings = getProviderSettings(state.db, appId, provider);
+  if (!cat && !settings) {
+    throw new VaultError("invalid_request", `Unknown provider "${provider}": it is not in the catalog and has no settings (alter-gen vault providers set ${provider} …).`);
+  }
+  const baseUrl = settings?.baseUrl ?? cat?.baseUrl ?? null;
+  let hosts = settings?.hosts ?? cat?.hosts ?? [];
+  // A base URL override (a stand-in) without explicit hosts: its own host is the only target.
+  if (settings?.baseUrl && !settings.hosts) hosts = [new URL(settings.baseUrl).host];
+  const injection = (settings?.injection ?? cat?.injection ?? { type: "bearer" }) as Injection;
+  return { id: provider, baseUrl, hosts, injection, loopbackAllowed: baseUrl !== null && isLoopbackUrl(baseUrl) };
+}
+
+export function isLoopbackUrl(u: string): boolean {
+  try {
+    const h = new URL(u).hostname.replace(/^\[|\]$/g, "");
+    return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+  } catch {
+    return false;
+  }
+}

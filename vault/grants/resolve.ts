@@ -1,0 +1,61 @@
+// Finds the grant a request names (by id, or by the verified user's identity) and checks that it
+// can be used now: status, expiry, policy.
+import { VaultError } from "../errors.js";
+import type { RouteContext } from "../http/context.js";
+import { effectiveStatus, getGrant, grantsForIdentity } from "../storage/grants.js";
+import { enforcePolicy } from "../policy/evaluate.js";
+import type { GrantRecord } from "./types.js";
+
+export type GrantRefInput = { grantId: string } | { provider: string; account?: string };
+
+export function parseGrantRef(v: unknown): GrantRefInput {
+  if (v && typeof v === "object" && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    if (typeof o.grantId === "string" && o.grantId !== "") return { grantId: o.grantId };
+    if (typeof o.provider === "string" && o.provider !== "") {
+      if (o.account !== undefined && typeof o.account !== "string") throw new VaultError("invalid_request", "grant.account must be a string.");
+      return o.account === undefined ? { provider: o.provider } : { provider: o.provider, account: o.account };
+    }
+  }
+  throw new VaultError("invalid_request", "grant must be { grantId } or { provider, account? }.");
+}
+
+/** The grant to use, or a VaultError with the code the SDK maps to the caller's next move. */
+export function findGrant(ctx: RouteContext, ref: GrantRefInput, provider: string): GrantRecord {
+  if ("grantId" in ref) {
+    const g = getGrant(ctx.db, ctx.app.id, ref.grantId);
+    if (!g) throw new VaultError("grant_not_found", "No grant with this id exists for this app.");
+    if (g.provider !== provider) {
+      throw new VaultError("invalid_request", `Grant ${g.id} is a ${g.provider} grant, not a ${provider} grant.`);
+    }
+    return g;
+  }
+  if (!ctx.user) {
+    throw new VaultError("user_token_invalid", "An identity-based grant reference needs the end user's token (Alter-User-Token).");
+  }
+  if (ref.provider !== provider) throw new VaultError("invalid_request", `grant.provider "${ref.provider}" differs from provider "${provider}".`);
+  let candidates = grantsForIdentity(ctx.db, ctx.app.id, provider, ctx.user.userId, ctx.user.groups);
+  if (ref.account !== undefined) candidates = candidates.filter((g) => g.account === ref.account);
+  if (candidates.length === 0) {
+    throw new VaultError("grant_not_found", `This user has no ${provider} grant${ref.account !== undefined ? ` for account "${ref.account}"` : ""}; connect first.`);
+  }
+  const now = ctx.now();
+  const usable = candidates.filter((g) => effectiveStatus(g, now) === "active");
+  if (usable.length > 1) {
+    const accounts = [...new Set(usable.map((g) => g.account ?? g.id))];
+    throw new VaultError("ambiguous_grant", `This user has ${usable.length} ${provider} grants; pass the account to choose one.`, {
+      details: { accounts },
+    });
+  }
+  // With nothing usable, report the newest grant's status so the caller knows to reconnect.
+  return usable[0] ?? candidates[candidates.length - 1]!;
+}
+
+/** Throws unless the grant is usable now; returns whether each call needs approval. */
+export function checkUsable(ctx: RouteContext, g: GrantRecord, mode: "retrieve" | "proxy"): { requireApproval: boolean } {
+  const status = effectiveStatus(g, ctx.now());
+  if (status === "revoked") throw new VaultError("grant_revoked", "The grant was revoked; connect again or issue a new grant.");
+  if (status === "expired") throw new VaultError("grant_expired", "The grant expired; connect again or issue a new grant.");
+  if (status === "reauth_required") throw new VaultError("reauth_required", "The grant's credential no longer works; the user must connect again.");
+  return enforcePolicy(g.policy, { nowMs: ctx.now(), remoteAddress: ctx.remoteAddress, grantCreatedAt: g.createdAt, mode });
+}

@@ -1,0 +1,64 @@
+// Grant records as stored, and the public GrantInfo shape of docs/protocol.md.
+
+export type PrincipalType = "user" | "group" | "system";
+export type GrantStatus = "active" | "expired" | "revoked" | "reauth_required";
+export type GrantSource = "oauth" | "managed_secret";
+
+export interface GrantPolicy {
+  expiresAt?: string;
+  maxTtlSeconds?: number;
+  timeWindow?: { start: string; end: string; timeZone: string; days?: number[] };
+  ipAllowlist?: string[];
+  requireApproval?: boolean;
+}
+
+export interface GrantRecord {
+  id: string;
+  appId: string;
+  provider: string;
+  account: string | null;
+  principalType: PrincipalType;
+  /** users.id for a user grant, the IDP group id for a group grant, null for system. */
+  principalId: string | null;
+  principalLabel: string | null;
+  scopes: string[];
+  status: GrantStatus;
+  source: GrantSource;
+  managedSecretId: string | null;
+  /** Sealed OAuth tokens (purpose "grant-credential", AAD the grant id); null for managed secrets. */
+  credentialSealed: string | null;
+  credentialExpiresAt: string | null;
+  policy: GrantPolicy;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  revokeReason: string | null;
+}
+
+export interface GrantInfo {
+  grantId: string;
+  provider: string;
+  account: string | null;
+  principal: { type: PrincipalType; id: string | null; label: string | null };
+  scopes: string[];
+  status: GrantStatus;
+  source: GrantSource;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  policy: GrantPolicy;
+}
+
+/** A credential in clear, only ever in memory for the duration of one request. */
+export type Credential =
+  | { token: string }
+  | { username: string; password: string }
+  | { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+
+export type Injection =
+  | { type: "bearer" }
+  | { type: "header"; name: string; prefix?: string }
+  | { type: "query"; name: string }
+  | { type: "basic" }
+  | { type: "aws-sigv4"; region: string; service: string };

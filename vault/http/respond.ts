@@ -1,0 +1,79 @@
+// Writes responses. Every answer to a request whose key is known is signed, bound to the
+// request's signature (`"signature";req;key="alter"`), errors included.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { signMessage } from "../../runtime/signing.js";
+import { createContentDigest } from "../../runtime/digest.js";
+import { VaultError } from "../errors.js";
+import type { RouteResult } from "./context.js";
+import type { KeyInfo } from "./verify.js";
+import { LABEL } from "./verify.js";
+
+export const RESPONSE_COMPONENTS = [
+  "@status",
+  "content-digest",
+  "content-type",
+  '"@method";req',
+  '"@target-uri";req',
+  '"signature";req;key="alter"',
+] as const;
+
+export interface SigningInfo {
+  key: KeyInfo;
+  url: string;
+  nowSec: number;
+}
+
+export function send(req: IncomingMessage, res: ServerResponse, result: RouteResult, signing?: SigningInfo): void {
+  const headers: Record<string, string> = { "cache-control": "no-store", ...(result.headers ?? {}) };
+  let body: Buffer;
+  if (result.location !== undefined) {
+    headers.location = result.location;
+    body = Buffer.alloc(0);
+  } else if (result.html !== undefined) {
+    headers["content-type"] = "text/html; charset=utf-8";
+    headers["content-security-policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+    headers["x-frame-options"] = "DENY";
+    headers["referrer-policy"] = "no-referrer";
+    body = Buffer.from(result.html, "utf8");
+  } else {
+    headers["content-type"] = "application/json";
+    body = Buffer.from(JSON.stringify(result.json ?? {}), "utf8");
+  }
+  if (signing && hasAlterSignature(req)) {
+    signInto(req, result.status, headers, body, signing);
+  }
+  headers["content-length"] = String(body.length);
+  res.writeHead(result.status, headers);
+  res.end(req.method === "HEAD" ? undefined : body);
+}
+
+function signInto(req: IncomingMessage, status: number, headers: Record<string, string>, body: Buffer, signing: SigningInfo): void {
+  headers["content-digest"] = createContentDigest(body);
+  if (signing.key.apiKey.state === "deprecated" && signing.key.apiKey.sunsetAt) {
+    headers["alter-key-deprecated"] = signing.key.apiKey.sunsetAt;
+  }
+  try {
+    const signed = signMessage(
+      { status, headers, request: { method: req.method ?? "GET", url: signing.url, headers: req.headers } },
+      {
+        label: LABEL,
+        components: RESPONSE_COMPONENTS,
+        params: { created: signing.nowSec, keyid: signing.key.apiKey.id, alg: "hmac-sha256" },
+        key: { alg: "hmac-sha256", key: signing.key.keys.responseSigning },
+      },
+    );
+    headers["signature-input"] = signed.signatureInput;
+    headers.signature = signed.signature;
+  } catch {
+    // The request's Signature field has no usable `alter` member to bind to: such an answer
+    // (always an error) goes out unsigned and the SDK treats it as unverified.
+  }
+}
+
+function hasAlterSignature(req: IncomingMessage): boolean {
+  return req.headers.signature !== undefined && req.headers["signature-input"] !== undefined;
+}
+
+export function errorResult(e: VaultError): RouteResult {
+  return { status: e.status, json: e.toJSON() };
+}

@@ -1,0 +1,137 @@
+// Grant management over the signed API: list, revoke, issue managed-secret grants.
+import { VaultError, VaultUsageError } from "../../errors.js";
+import type { RouteContext, RouteDef, RouteResult } from "../context.js";
+import { bodyObject, obj, str } from "../request-fields.js";
+import { getGrant, grantInfo, listGrants } from "../../storage/grants.js";
+import { issueManagedGrant, revokeGrantRecord, type PrincipalInput } from "../../grants/issue.js";
+import { validatePolicy } from "../../policy/validate.js";
+import { verifyUserToken } from "../../identity/verify.js";
+import type { GrantStatus } from "../../grants/types.js";
+
+const STATUSES = new Set(["active", "expired", "revoked", "reauth_required"]);
+
+function list(ctx: RouteContext): RouteResult {
+  const q = ctx.url.searchParams;
+  const provider = q.get("provider") ?? undefined;
+  const status = q.get("status") ?? undefined;
+  if (status !== undefined && !STATUSES.has(status)) throw new VaultError("invalid_request", "status must be active, expired, revoked or reauth_required.");
+  const limitText = q.get("limit");
+  const limit = limitText === null ? 100 : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new VaultError("invalid_request", "limit must be an integer from 1 to 500.");
+  const cursor = q.get("cursor");
+  let after: { createdAt: string; id: string } | undefined;
+  if (cursor) {
+    try {
+      const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
+      if (typeof createdAt !== "string" || typeof id !== "string") throw new Error();
+      after = { createdAt, id };
+    } catch {
+      throw new VaultError("invalid_request", "cursor is not a cursor this vault returned.");
+    }
+  }
+  const now = ctx.now();
+  // Status is computed (an active grant past expiry reads "expired"), so filter after reading.
+  const out = [];
+  let last: { createdAt: string; id: string } | undefined = after;
+  let more = false;
+  for (;;) {
+    const page = listGrants(ctx.db, ctx.app.id, {
+      provider,
+      identity: ctx.user ? { userId: ctx.user.userId, groups: ctx.user.groups } : undefined,
+      after: last,
+      limit: limit + 1,
+    });
+    for (const g of page) {
+      if (out.length === limit) {
+        more = true;
+        break;
+      }
+      last = { createdAt: g.createdAt, id: g.id };
+      const info = grantInfo(g, now);
+      if (status === undefined || info.status === (status as GrantStatus)) out.push(info);
+    }
+    if (more || page.length <= limit) break;
+  }
+  const nextCursor = more && last ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString("base64url") : null;
+  return { status: 200, json: { grants: out, nextCursor } };
+}
+
+async function revoke(ctx: RouteContext): Promise<RouteResult> {
+  const started = performance.now();
+  const grantId = ctx.params.id!;
+  const body = ctx.body === undefined ? {} : bodyObject(ctx.body);
+  const reason = str(body, "reason", "/reason", false) ?? null;
+  const existing = getGrant(ctx.db, ctx.app.id, grantId);
+  const base = {
+    action: "grant.revoke",
+    appId: ctx.app.id,
+    keyId: ctx.apiKey?.id,
+    grantId,
+    provider: existing?.provider,
+    principalType: existing?.principalType,
+    principalId: existing?.principalId,
+    reason,
+    remoteAddress: ctx.remoteAddress,
+  };
+  try {
+    // With a user token, anything that is not the user's own grant looks missing.
+    if (ctx.user && (!existing || existing.principalType !== "user" || existing.principalId !== ctx.user.userId)) {
+      throw new VaultError("grant_not_found", "No active grant with this id.");
+    }
+    const g = await revokeGrantRecord(ctx.vault, ctx.app, grantId, reason);
+    ctx.audit.write({ ...base, outcome: "success", status: 200, latencyMs: performance.now() - started });
+    return { status: 200, json: { grant: grantInfo(g, ctx.now()) } };
+  } catch (e) {
+    if (e instanceof VaultError) ctx.audit.write({ ...base, outcome: "denied", status: e.status, errorCode: e.code });
+    throw e;
+  }
+}
+
+async function issue(ctx: RouteContext): Promise<RouteResult> {
+  const body = bodyObject(ctx.body);
+  const secretId = str(body, "managedSecretId", "/managedSecretId")!;
+  const p = obj(body, "principal", "/principal")!;
+  const type = str(p, "type", "/principal/type")!;
+  const label = str(p, "label", "/principal/label", false) ?? null;
+  let principal: PrincipalInput;
+  if (type === "system") principal = { type: "system", id: null, label };
+  else if (type === "group") principal = { type: "group", id: str(p, "groupId", "/principal/groupId")!, label };
+  else if (type === "user") {
+    const token = str(p, "userToken", "/principal/userToken")!;
+    const user = await verifyUserToken(ctx, token);
+    principal = { type: "user", id: user.userId, label: label ?? user.subject };
+  } else throw new VaultError("invalid_request", '/principal/type must be "user", "group" or "system".');
+  let policy;
+  try {
+    policy = validatePolicy(body.policy, "/policy");
+  } catch (e) {
+    if (e instanceof VaultUsageError) throw new VaultError("invalid_request", e.message);
+    throw e;
+  }
+  let grant;
+  try {
+    grant = issueManagedGrant(ctx.vault, ctx.app, secretId, principal, policy);
+  } catch (e) {
+    if (e instanceof VaultUsageError) throw new VaultError("invalid_request", "/managedSecretId does not name a managed secret of this app.");
+    throw e;
+  }
+  ctx.audit.write({
+    action: "grant.issue",
+    outcome: "success",
+    status: 201,
+    appId: ctx.app.id,
+    keyId: ctx.apiKey?.id,
+    grantId: grant.id,
+    provider: grant.provider,
+    principalType: grant.principalType,
+    principalId: grant.principalId,
+    remoteAddress: ctx.remoteAddress,
+  });
+  return { status: 201, json: { grant: grantInfo(grant, ctx.now()) } };
+}
+
+export const grantRoutes: RouteDef[] = [
+  { method: "GET", path: "/v1/grants", auth: "signed", handler: list },
+  { method: "POST", path: "/v1/grants", auth: "signed", handler: issue },
+  { method: "POST", path: "/v1/grants/:id/revoke", auth: "signed", handler: revoke },
+];

@@ -1,0 +1,114 @@
+// API keys: only the HKDF-derived keys are stored, sealed under the master key.
+import type { Db } from "./db.js";
+import type { AtRest } from "../crypto/at-rest.js";
+
+export type ApiKeyState = "active" | "deprecated" | "revoked";
+
+export interface DerivedKeys {
+  requestSigning: Uint8Array;
+  responseSigning: Uint8Array;
+  credentialSealing: Uint8Array;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  appId: string;
+  label: string | null;
+  state: ApiKeyState;
+  ed25519PublicKey: string | null;
+  createdAt: string;
+  deprecatedAt: string | null;
+  /** For deprecated keys: the ISO date after which the key stops working. */
+  sunsetAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+interface Row {
+  id: string;
+  app_id: string;
+  label: string | null;
+  state: ApiKeyState;
+  derived_keys_sealed: string;
+  ed25519_public_key: string | null;
+  created_at: string;
+  deprecated_at: string | null;
+  sunset_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+const PURPOSE = "api-key";
+
+function toRecord(r: Row): ApiKeyRecord {
+  return {
+    id: r.id,
+    appId: r.app_id,
+    label: r.label,
+    state: r.state,
+    ed25519PublicKey: r.ed25519_public_key,
+    createdAt: r.created_at,
+    deprecatedAt: r.deprecated_at,
+    sunsetAt: r.sunset_at,
+    revokedAt: r.revoked_at,
+    lastUsedAt: r.last_used_at,
+  };
+}
+
+export function insertApiKey(
+  db: Db,
+  crypto: AtRest,
+  key: { id: string; appId: string; label: string | null; derived: DerivedKeys; ed25519PublicKey?: string | null },
+  now: number,
+): ApiKeyRecord {
+  const sealed = crypto.sealJson(PURPOSE, key.id, {
+    requestSigning: Buffer.from(key.derived.requestSigning).toString("base64url"),
+    responseSigning: Buffer.from(key.derived.responseSigning).toString("base64url"),
+    credentialSealing: Buffer.from(key.derived.credentialSealing).toString("base64url"),
+  });
+  db.prepare(
+    `INSERT INTO api_keys (id, app_id, label, state, derived_keys_sealed, ed25519_public_key, created_at)
+     VALUES (?, ?, ?, 'active', ?, ?, ?)`,
+  ).run(key.id, key.appId, key.label, sealed, key.ed25519PublicKey ?? null, new Date(now).toISOString());
+  return getApiKey(db, key.id)!;
+}
+
+export function getApiKey(db: Db, id: string): ApiKeyRecord | undefined {
+  const row = db.prepare("SELECT * FROM api_keys WHERE id = ?").get(id) as Row | undefined;
+  return row && toRecord(row);
+}
+
+export function listApiKeys(db: Db, appId: string): ApiKeyRecord[] {
+  return (db.prepare("SELECT * FROM api_keys WHERE app_id = ? ORDER BY created_at, id").all(appId) as Row[]).map(toRecord);
+}
+
+export function openDerivedKeys(db: Db, crypto: AtRest, id: string): DerivedKeys | undefined {
+  const row = db.prepare("SELECT derived_keys_sealed FROM api_keys WHERE id = ?").get(id) as
+    | { derived_keys_sealed: string }
+    | undefined;
+  if (!row) return undefined;
+  const k = crypto.openJson<Record<keyof DerivedKeys, string>>(PURPOSE, id, row.derived_keys_sealed);
+  return {
+    requestSigning: Buffer.from(k.requestSigning, "base64url"),
+    responseSigning: Buffer.from(k.responseSigning, "base64url"),
+    credentialSealing: Buffer.from(k.credentialSealing, "base64url"),
+  };
+}
+
+export function revokeApiKeyRow(db: Db, id: string, now: number): boolean {
+  const r = db
+    .prepare("UPDATE api_keys SET state = 'revoked', revoked_at = ? WHERE id = ? AND state != 'revoked'")
+    .run(new Date(now).toISOString(), id);
+  return r.changes === 1;
+}
+
+export function deprecateApiKeyRow(db: Db, id: string, sunsetAt: string, now: number): boolean {
+  const r = db
+    .prepare("UPDATE api_keys SET state = 'deprecated', deprecated_at = ?, sunset_at = ? WHERE id = ? AND state = 'active'")
+    .run(new Date(now).toISOString(), sunsetAt, id);
+  return r.changes === 1;
+}
+
+export function touchApiKey(db: Db, id: string, now: number): void {
+  db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?").run(new Date(now).toISOString(), id);
+}

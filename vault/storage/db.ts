@@ -1,0 +1,42 @@
+// Opens the vault's SQLite database and brings its schema up to date.
+import Database from "better-sqlite3";
+import type { Database as Db } from "better-sqlite3";
+import { migrations as allMigrations } from "./migrations/index.js";
+import type { Migration } from "./migrations/types.js";
+
+export type { Db };
+
+export function openDatabase(file: string, migrations: Migration[] = allMigrations): Db {
+  const db = new Database(file);
+  // WAL + NORMAL: a committed transaction survives the process being killed (the WAL is
+  // written before commit returns); only an OS crash can lose the last ones.
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  migrate(db, migrations);
+  return db;
+}
+
+export function migrate(db: Db, migrations: Migration[]): void {
+  const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]!.version === sorted[i - 1]!.version) {
+      throw new Error(`two migrations share version ${sorted[i]!.version}: ${sorted[i - 1]!.name} and ${sorted[i]!.name}`);
+    }
+  }
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const applied = new Set(
+    (db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version),
+  );
+  const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+  for (const m of sorted) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      if (m.sql) db.exec(m.sql);
+      m.up?.(db);
+      record.run(m.version, m.name, new Date().toISOString());
+    }).immediate();
+  }
+}

@@ -1,0 +1,190 @@
+// Grant rows. Credentials stay sealed here; only vault/grants/credential.ts opens them.
+import { randomUUID } from "node:crypto";
+import type { Db } from "./db.js";
+import type { GrantInfo, GrantPolicy, GrantRecord, GrantSource, GrantStatus, PrincipalType } from "../grants/types.js";
+
+interface Row {
+  id: string;
+  app_id: string;
+  provider: string;
+  account: string | null;
+  principal_type: PrincipalType;
+  principal_id: string | null;
+  principal_label: string | null;
+  scopes: string;
+  status: GrantStatus;
+  source: GrantSource;
+  managed_secret_id: string | null;
+  credential_sealed: string | null;
+  credential_expires_at: string | null;
+  policy: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  revoke_reason: string | null;
+}
+
+export function rowToGrant(r: Row): GrantRecord {
+  return {
+    id: r.id,
+    appId: r.app_id,
+    provider: r.provider,
+    account: r.account,
+    principalType: r.principal_type,
+    principalId: r.principal_id,
+    principalLabel: r.principal_label,
+    scopes: JSON.parse(r.scopes) as string[],
+    status: r.status,
+    source: r.source,
+    managedSecretId: r.managed_secret_id,
+    credentialSealed: r.credential_sealed,
+    credentialExpiresAt: r.credential_expires_at,
+    policy: JSON.parse(r.policy) as GrantPolicy,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    lastUsedAt: r.last_used_at,
+    revokedAt: r.revoked_at,
+    revokeReason: r.revoke_reason,
+  };
+}
+
+/** The public shape; the status reported is the effective one (an active grant past expiry is "expired"). */
+export function grantInfo(g: GrantRecord, now: number): GrantInfo {
+  return {
+    grantId: g.id,
+    provider: g.provider,
+    account: g.account,
+    principal: { type: g.principalType, id: g.principalId, label: g.principalLabel },
+    scopes: g.scopes,
+    status: effectiveStatus(g, now),
+    source: g.source,
+    createdAt: g.createdAt,
+    expiresAt: g.expiresAt,
+    lastUsedAt: g.lastUsedAt,
+    policy: g.policy,
+  };
+}
+
+export function effectiveStatus(g: GrantRecord, now: number): GrantStatus {
+  if (g.status === "active" && g.expiresAt !== null && Date.parse(g.expiresAt) <= now) return "expired";
+  return g.status;
+}
+
+export interface NewGrant {
+  id?: string;
+  appId: string;
+  provider: string;
+  account: string | null;
+  principalType: PrincipalType;
+  principalId: string | null;
+  principalLabel: string | null;
+  scopes: string[];
+  source: GrantSource;
+  managedSecretId?: string | null;
+  /** Already sealed with purpose "grant-credential" and this grant's id (see credential.ts). */
+  credentialSealed?: string | null;
+  credentialExpiresAt?: string | null;
+  policy: GrantPolicy;
+  expiresAt: string | null;
+}
+
+export function insertGrant(db: Db, g: NewGrant, now: number): GrantRecord {
+  const id = g.id ?? randomUUID();
+  db.prepare(
+    `INSERT INTO grants (id, app_id, provider, account, principal_type, principal_id, principal_label, scopes,
+       status, source, managed_secret_id, credential_sealed, credential_expires_at, policy, created_at, expires_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    id,
+    g.appId,
+    g.provider,
+    g.account,
+    g.principalType,
+    g.principalId,
+    g.principalLabel,
+    JSON.stringify(g.scopes),
+    g.source,
+    g.managedSecretId ?? null,
+    g.credentialSealed ?? null,
+    g.credentialExpiresAt ?? null,
+    JSON.stringify(g.policy),
+    new Date(now).toISOString(),
+    g.expiresAt,
+  );
+  return getGrant(db, g.appId, id)!;
+}
+
+export function getGrant(db: Db, appId: string, id: string): GrantRecord | undefined {
+  const row = db.prepare("SELECT * FROM grants WHERE app_id = ? AND id = ?").get(appId, id) as Row | undefined;
+  return row && rowToGrant(row);
+}
+
+/** Grants a verified user may use for a provider: their own user grants and their groups' grants. */
+export function grantsForIdentity(db: Db, appId: string, provider: string, userId: string, groups: string[]): GrantRecord[] {
+  const groupList = JSON.stringify(groups);
+  const rows = db
+    .prepare(
+      `SELECT * FROM grants WHERE app_id = ? AND provider = ? AND (
+         (principal_type = 'user' AND principal_id = ?) OR
+         (principal_type = 'group' AND principal_id IN (SELECT value FROM json_each(?))))
+       ORDER BY created_at, id`,
+    )
+    .all(appId, provider, userId, groupList) as Row[];
+  return rows.map(rowToGrant);
+}
+
+export interface GrantFilter {
+  provider?: string;
+  status?: GrantStatus;
+  /** Restrict to a user's own grants plus their groups' grants. */
+  identity?: { userId: string; groups: string[] };
+  principalType?: PrincipalType;
+  limit?: number;
+  /** Exclusive cursor: (created_at, id) of the last grant of the previous page. */
+  after?: { createdAt: string; id: string };
+}
+
+export function listGrants(db: Db, appId: string, f: GrantFilter = {}): GrantRecord[] {
+  const where = ["app_id = ?"];
+  const args: unknown[] = [appId];
+  if (f.provider) {
+    where.push("provider = ?");
+    args.push(f.provider);
+  }
+  if (f.principalType) {
+    where.push("principal_type = ?");
+    args.push(f.principalType);
+  }
+  if (f.identity) {
+    where.push(
+      "((principal_type = 'user' AND principal_id = ?) OR (principal_type = 'group' AND principal_id IN (SELECT value FROM json_each(?))))",
+    );
+    args.push(f.identity.userId, JSON.stringify(f.identity.groups));
+  }
+  if (f.after) {
+    where.push("(created_at > ? OR (created_at = ? AND id > ?))");
+    args.push(f.after.createdAt, f.after.createdAt, f.after.id);
+  }
+  const sql = `SELECT * FROM grants WHERE ${where.join(" AND ")} ORDER BY created_at, id${f.limit ? " LIMIT " + Math.floor(f.limit) : ""}`;
+  return (db.prepare(sql).all(...args) as Row[]).map(rowToGrant);
+}
+
+/** Marks a grant revoked and deletes its tokens; false when it was missing or already revoked. */
+export function markRevoked(db: Db, appId: string, id: string, reason: string | null, now: number): boolean {
+  const r = db
+    .prepare(
+      `UPDATE grants SET status = 'revoked', revoked_at = ?, revoke_reason = ?, credential_sealed = NULL,
+         credential_expires_at = NULL WHERE app_id = ? AND id = ? AND status != 'revoked'`,
+    )
+    .run(new Date(now).toISOString(), reason, appId, id);
+  return r.changes === 1;
+}
+
+export function setGrantStatus(db: Db, id: string, status: GrantStatus): void {
+  db.prepare("UPDATE grants SET status = ? WHERE id = ?").run(status, id);
+}
+
+export function touchGrant(db: Db, id: string, now: number): void {
+  db.prepare("UPDATE grants SET last_used_at = ? WHERE id = ?").run(new Date(now).toISOString(), id);
+}

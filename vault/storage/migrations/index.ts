@@ -1,0 +1,7 @@
+// Every schema migration, in any order (db.ts sorts by version). Add one line per file.
+import type { Migration } from "./types.js";
+import { m001Core } from "./001-core.js";
+import { m002Audit } from "./002-audit.js";
+import { m003Approvals } from "./003-approvals.js";
+
+export const migrations: Migration[] = [m001Core, m002Audit, m003Approvals];

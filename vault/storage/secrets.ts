@@ -1,0 +1,70 @@
+// Managed secrets: write-only. The sealed value is opened only to serve a grant.
+import { randomUUID } from "node:crypto";
+import type { Db } from "./db.js";
+import type { AtRest } from "../crypto/at-rest.js";
+import type { Credential } from "../grants/types.js";
+
+export type SecretType = "token" | "basic" | "aws";
+
+export interface ManagedSecretRecord {
+  id: string;
+  appId: string;
+  provider: string;
+  label: string | null;
+  type: SecretType;
+  createdAt: string;
+}
+
+interface Row {
+  id: string;
+  app_id: string;
+  provider: string;
+  label: string | null;
+  type: SecretType;
+  sealed: string;
+  created_at: string;
+}
+
+const PURPOSE = "managed-secret";
+
+const toRecord = (r: Row): ManagedSecretRecord => ({
+  id: r.id,
+  appId: r.app_id,
+  provider: r.provider,
+  label: r.label,
+  type: r.type,
+  createdAt: r.created_at,
+});
+
+export function insertSecret(
+  db: Db,
+  crypto: AtRest,
+  s: { appId: string; provider: string; label: string | null; type: SecretType; value: Credential },
+  now: number,
+): ManagedSecretRecord {
+  const id = randomUUID();
+  db.prepare("INSERT INTO managed_secrets (id, app_id, provider, label, type, sealed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+    id,
+    s.appId,
+    s.provider,
+    s.label,
+    s.type,
+    crypto.sealJson(PURPOSE, id, s.value),
+    new Date(now).toISOString(),
+  );
+  return getSecret(db, s.appId, id)!;
+}
+
+export function getSecret(db: Db, appId: string, id: string): ManagedSecretRecord | undefined {
+  const row = db.prepare("SELECT * FROM managed_secrets WHERE app_id = ? AND id = ?").get(appId, id) as Row | undefined;
+  return row && toRecord(row);
+}
+
+export function listSecrets(db: Db, appId: string): ManagedSecretRecord[] {
+  return (db.prepare("SELECT * FROM managed_secrets WHERE app_id = ? ORDER BY created_at, id").all(appId) as Row[]).map(toRecord);
+}
+
+export function openSecret(db: Db, crypto: AtRest, id: string): Credential | undefined {
+  const row = db.prepare("SELECT sealed FROM managed_secrets WHERE id = ?").get(id) as { sealed: string } | undefined;
+  return row && crypto.openJson<Credential>(PURPOSE, id, row.sealed);
+}

@@ -1,0 +1,1 @@
+export const VAULT_VERSION = "0.1.0";
