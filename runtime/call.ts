@@ -185,6 +185,10 @@ async function prepare(env: CallEnv, input: CallInput): Promise<Prepared> {
   const { provider, op, defaults } = input;
   const options = input.options ?? {};
   const baseUrl = op.baseUrl ?? defaults?.baseUrl ?? provider.baseUrl;
+  const variable = /\{([^}]+)\}/.exec(baseUrl);
+  if (variable) {
+    throw new AlterValueError(`${op.id}: the base URL ${baseUrl} has a {${variable[1]}} to fill in: pass baseUrl with the real value when creating the ${provider.id} client`);
+  }
   const target = buildTarget(baseUrl, op, input.params, input.cursor?.query);
   const url = input.cursor?.url ?? target.url;
 

@@ -1,0 +1,66 @@
+// Real peers for call-path tests: a local vault (vault-core's initVault/startVault) in a fresh
+// data folder, and a provider stand-in that validates every request against the provider's
+// pinned OpenAPI document. The vault is pointed at the stand-in (base URL and hosts on loopback).
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { addManagedSecret, initVault, issueGrant, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
+import type { GrantPolicy } from "../../../vault/index.js";
+import { startProviderStandin, type Standin } from "../../support/standin/index.js";
+import type { ProviderSpec } from "../../../runtime/operation.js";
+
+export interface Peers {
+  vault: RunningVault;
+  standin: Standin;
+  dataDir: string;
+  apiKey: string;
+  /** The provider's catalog entry as the generator would copy it, pointed at the stand-in. */
+  provider: ProviderSpec;
+  /** Issues a managed-secret grant for `token` (system principal unless told) and returns its id. */
+  grant(token: string, options?: { principal?: string; label?: string; account?: string; policy?: GrantPolicy }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startPeers(providerId: string): Promise<Peers> {
+  const dataDir = await mkdtemp(join(tmpdir(), "alter-runtime-"));
+  const init = await initVault({ dataDir, env: {} }); // master key written to the data folder
+  const standin = await startProviderStandin(providerId);
+  const base = new URL(standin.url);
+  await setProviderConfig({ dataDir, provider: providerId, baseUrl: standin.url, hosts: [base.host] });
+  const vault = await startVault({ dataDir, port: 0 });
+  const accepted: string[] = [];
+  const p = standin.provider;
+  const provider: ProviderSpec = {
+    id: p.id,
+    name: p.name,
+    baseUrl: standin.url,
+    ...(p.pagination ? { pagination: p.pagination } : {}),
+    ...(p.rateLimit ? { rateLimit: p.rateLimit } : {}),
+    ...(p.requestIdHeaders ? { requestIdHeaders: p.requestIdHeaders } : {}),
+  };
+  return {
+    vault,
+    standin,
+    dataDir,
+    apiKey: init.apiKey,
+    provider,
+    async grant(token, options = {}) {
+      const secret = await addManagedSecret({ dataDir, provider: providerId, value: token, label: options.label ?? "acct" });
+      const g = await issueGrant({
+        dataDir,
+        secretId: secret.id,
+        principal: options.principal ?? "system",
+        ...(options.label ? { label: options.label } : {}),
+        ...(options.account ? { account: options.account } : {}),
+        ...(options.policy ? { policy: options.policy } : {}),
+      });
+      accepted.push(token);
+      standin.expectCredential(...accepted);
+      return g.grantId;
+    },
+    async close() {
+      await Promise.allSettled([vault.close(), standin.close()]);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
