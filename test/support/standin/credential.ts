@@ -1,0 +1,56 @@
+// Checks that the credential arrived exactly where the catalog entry says. Messages name the
+// expected place, never the value that was presented.
+import type { CatalogInjection } from "../../../generator/catalog-types.js";
+
+/** A token, or a username and password for basic injection. */
+export type StandinCredential = string | { username: string; password: string };
+
+export interface CredentialVerdict {
+  message: string;
+  expired: boolean;
+}
+
+function asString(c: StandinCredential): string {
+  return typeof c === "string" ? c : `${c.username}:${c.password}`;
+}
+
+/** The credential the request carries in the catalog's place, or undefined with a reason. */
+function presented(injection: CatalogInjection, req: { headers: Record<string, string>; query: URLSearchParams }): { value?: string; reason: string } {
+  const auth = req.headers.authorization;
+  switch (injection.type) {
+    case "bearer": {
+      const m = auth !== undefined ? /^Bearer ([^\s]+)$/i.exec(auth) : null;
+      return m ? { value: m[1]!, reason: "" } : { reason: "expected the credential as Authorization: Bearer <token>" };
+    }
+    case "basic": {
+      const m = auth !== undefined ? /^Basic ([A-Za-z0-9+/=]+)$/i.exec(auth) : null;
+      return m ? { value: Buffer.from(m[1]!, "base64").toString("utf8"), reason: "" } : { reason: "expected the credential as Authorization: Basic <base64>" };
+    }
+    case "header": {
+      const v = req.headers[injection.name.toLowerCase()];
+      const prefix = injection.prefix ?? "";
+      if (v === undefined || !v.startsWith(prefix)) return { reason: `expected the credential in the ${injection.name} header${prefix ? ` after "${prefix}"` : ""}` };
+      return { value: v.slice(prefix.length), reason: "" };
+    }
+    case "query": {
+      const all = req.query.getAll(injection.name);
+      return all.length === 1 ? { value: all[0]!, reason: "" } : { reason: `expected the credential once in the ${injection.name} query parameter` };
+    }
+    case "aws-sigv4":
+      return { reason: "AWS SigV4 requests are not checked by this stand-in" };
+  }
+}
+
+/** Undefined when the request is authorised; else why not (401). */
+export function checkCredential(
+  injection: CatalogInjection,
+  req: { headers: Record<string, string>; query: URLSearchParams },
+  accepted: readonly StandinCredential[],
+  expired: readonly StandinCredential[],
+): CredentialVerdict | undefined {
+  const { value, reason } = presented(injection, req);
+  if (value === undefined) return { message: reason, expired: false };
+  if (expired.some((c) => asString(c) === value)) return { message: "the access token expired", expired: true };
+  if (!accepted.some((c) => asString(c) === value)) return { message: "the credential is not valid", expired: false };
+  return undefined;
+}

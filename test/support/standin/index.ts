@@ -1,0 +1,44 @@
+// Provider stand-ins for tests: see server.ts. `startProviderStandin("github")` is the usual
+// entry point; `startStandin` takes any entry and document.
+import { readFile } from "node:fs/promises";
+import { parse } from "yaml";
+import { catalogPath, findProvider, loadCatalog } from "../../../generator/catalog.js";
+import type { Catalog, CatalogProvider } from "../../../generator/catalog-types.js";
+import { applyFixes, loadFixes } from "../../../generator/spec-fixes.js";
+import { startStandin, type Standin, type StartStandinOptions } from "./server.js";
+
+export { startStandin, tooManyRequests, serverError, expiredToken } from "./server.js";
+export type { Standin, StartStandinOptions, ScriptedResponse, RecordedRequest } from "./server.js";
+export type { StandinCredential } from "./credential.js";
+export type { SeriesOptions } from "./paginate.js";
+export { PageSeries } from "./paginate.js";
+
+const documents = new Map<string, Promise<object>>();
+
+/** The provider's pinned document with its catalog fixes applied; parsed once per process. */
+export function loadStandinDocument(catalog: Catalog, provider: CatalogProvider): Promise<object> {
+  const key = `${catalog.dir}:${provider.id}:${provider.sha256}`;
+  let doc = documents.get(key);
+  if (!doc) {
+    doc = (async () => {
+      const file = catalogPath(catalog, provider.specFile);
+      const text = await readFile(file, "utf8");
+      const parsed = (file.endsWith(".json") ? JSON.parse(text) : parse(text)) as object;
+      if (provider.fixesFile) {
+        const fixes = catalogPath(catalog, provider.fixesFile);
+        applyFixes(parsed, await loadFixes(fixes), fixes);
+      }
+      return parsed;
+    })();
+    documents.set(key, doc);
+  }
+  // Each stand-in gets its own copy: nothing it does may leak into another test's document.
+  return doc.then((d) => structuredClone(d));
+}
+
+/** Starts a stand-in for a catalog provider by id. */
+export async function startProviderStandin(id: string, options: Omit<StartStandinOptions, "provider" | "document"> = {}): Promise<Standin> {
+  const catalog = await loadCatalog();
+  const provider = findProvider(catalog, id);
+  return startStandin({ ...options, provider, document: await loadStandinDocument(catalog, provider) });
+}
