@@ -19,4 +19,7 @@ export const sealedColumns: SealedColumn[] = [
   { table: "grants", idColumn: "id", column: "credential_sealed", purpose: "grant-credential" },
   { table: "approvals", idColumn: "id", column: "request_sealed", purpose: "approval-request" },
   { table: "approvals", idColumn: "id", column: "result_sealed", purpose: "approval-result" },
+  { table: "idp_configs", idColumn: "app_id", column: "client_secret_sealed", purpose: "idp-client-secret" },
+  { table: "oauth_states", idColumn: "id", column: "verifier_sealed", purpose: "oauth-pkce-verifier" },
+  { table: "auth_sessions", idColumn: "id", column: "id_token_sealed", purpose: "auth-session-token" },
 ];

@@ -6,6 +6,8 @@ import { proxyRoutes } from "./proxy.js";
 import { grantRoutes } from "./grants.js";
 import { approvalRoutes } from "./approvals.js";
 import { approvalPageRoutes } from "./approval-page.js";
+import { connectRoutes } from "./connect.js";
+import { authRoutes } from "./auth.js";
 
 export const routeModules: (readonly RouteDef[])[] = [
   healthRoutes,
@@ -14,6 +16,8 @@ export const routeModules: (readonly RouteDef[])[] = [
   grantRoutes,
   approvalRoutes,
   approvalPageRoutes,
+  connectRoutes,
+  authRoutes,
 ];
 
 export function allRoutes(): RouteDef[] {

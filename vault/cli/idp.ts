@@ -1,0 +1,55 @@
+// `alter-gen vault idp set|show|remove`.
+import type { Command } from "commander";
+import { getIdp, removeIdp, setIdp, type SetIdpOptions } from "../identity/admin.js";
+import { action, out, readEnvSecret, withData, type DataFlags } from "./common.js";
+
+interface SetFlags extends DataFlags {
+  issuer: string;
+  audience?: string;
+  clientId?: string;
+  clientSecretFromEnv?: string;
+  groupsClaim?: string;
+}
+
+export function registerIdp(vault: Command): void {
+  const idp = vault.command("idp").description("the app's identity provider (OIDC): verifies end-user JWTs, runs authenticate logins");
+  withData(idp.command("set").description("discover an OIDC issuer and use it as the app's IDP (one per app)"))
+    .requiredOption("--issuer <url>", "the issuer URL exactly as in its tokens' iss")
+    .option("--audience <aud>", "expected aud of end-user tokens (default: --client-id)")
+    .option("--client-id <id>", "OIDC client the vault uses for authenticate logins")
+    .option("--client-secret-from-env <VAR>", "read that client's secret from this environment variable")
+    .option("--groups-claim <name>", "claim holding the user's groups", "groups")
+    .action(
+      action(async (flags: SetFlags) => {
+        const opts: SetIdpOptions = { dataDir: flags.data, issuer: flags.issuer };
+        if (flags.audience !== undefined) opts.audience = flags.audience;
+        if (flags.clientId !== undefined) opts.clientId = flags.clientId;
+        if (flags.clientSecretFromEnv !== undefined) opts.clientSecret = readEnvSecret(flags.clientSecretFromEnv, "--client-secret-from-env");
+        if (flags.groupsClaim !== undefined) opts.groupsClaim = flags.groupsClaim;
+        const c = await setIdp(opts);
+        out(`IDP set: issuer ${c.issuer}, audience ${c.audience}, client id ${c.clientId ?? "(none)"}, groups claim ${c.groupsClaim}, keys ${c.discovery.jwksUri}.`);
+      }),
+    );
+  withData(idp.command("show").description("show the app's IDP (never the client secret)")).action(
+    action(async (flags: DataFlags) => {
+      const c = await getIdp({ dataDir: flags.data });
+      if (!c) return out("No IDP configured. Run `alter-gen vault idp set --issuer <url> --client-id <id>`.");
+      out(
+        [
+          `issuer        ${c.issuer}`,
+          `audience      ${c.audience}`,
+          `client id     ${c.clientId ?? "(none)"}`,
+          `client secret ${c.hasClientSecret ? "set" : "not set"}`,
+          `groups claim  ${c.groupsClaim}`,
+          `jwks          ${c.discovery.jwksUri}`,
+          `algorithms    ${c.discovery.algorithms.join(", ")}`,
+        ].join("\n"),
+      );
+    }),
+  );
+  withData(idp.command("remove").description("stop trusting the app's IDP (identity-based calls fail until a new one is set)")).action(
+    action(async (flags: DataFlags) => {
+      out((await removeIdp({ dataDir: flags.data })) ? "IDP removed." : "No IDP was configured.");
+    }),
+  );
+}

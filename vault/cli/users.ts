@@ -1,0 +1,26 @@
+// `alter-gen vault users list|remove`.
+import type { Command } from "commander";
+import { listUsers, removeUser } from "../identity/admin.js";
+import { action, out, table, withData, type DataFlags } from "./common.js";
+
+export function registerUsers(vault: Command): void {
+  const users = vault.command("users").description("end users seen through the app's IDP");
+  withData(users.command("list").description("list users, their groups and when they were last seen"))
+    .option("--json", "print JSON")
+    .action(
+      action(async (flags: DataFlags & { json?: boolean }) => {
+        const rows = await listUsers({ dataDir: flags.data });
+        if (flags.json) return out(JSON.stringify(rows, null, 2));
+        out(table(["SUBJECT", "STATUS", "GROUPS", "LAST SEEN"], rows.map((u) => [u.subject, u.status, u.groups.join(","), u.lastSeenAt ?? ""])));
+      }),
+    );
+  withData(users.command("remove").description("deprovision a user: their tokens stop working and their grants are revoked at once"))
+    .argument("<subject>", "the user's IDP subject (sub)")
+    .option("--reason <text>", "recorded on each revoked grant", "user removed")
+    .action(
+      action(async (subject: string, flags: DataFlags & { reason: string }) => {
+        const r = await removeUser({ dataDir: flags.data, subject, reason: flags.reason });
+        out(`Removed ${r.subject}; revoked ${r.revokedGrants.length} grant(s)${r.revokedGrants.length ? ": " + r.revokedGrants.join(", ") : ""}.`);
+      }),
+    );
+}

@@ -1,0 +1,185 @@
+// Authenticate sessions: an OIDC login at the app's IDP through the vault (authorization code +
+// PKCE with the IDP client configured by `vault idp set`). The verified ID token is kept sealed
+// until the SDK collects it, once.
+import { randomUUID } from "node:crypto";
+import { VaultError } from "../errors.js";
+import type { RouteContext } from "../http/context.js";
+import type { Db } from "../storage/db.js";
+import { openIdpClientSecret } from "../identity/idp-config.js";
+import { provisionUser, requireIdp, verifyIdpJwt } from "../identity/verify.js";
+import { hashToken } from "./pkce.js";
+import { constantTimeEqualHex } from "./compare.js";
+import { consumeAttempt, createAttempt } from "./states.js";
+import { OAuthEndpointError, requestToken } from "./token-endpoint.js";
+
+export const AUTH_SESSION_TTL_MS = 10 * 60_000;
+export const AUTH_CALLBACK_PATH = "/auth/callback";
+const TOKEN_PURPOSE = "auth-session-token";
+
+export type AuthStatus = "pending" | "completed" | "failed" | "expired";
+
+interface Row {
+  id: string;
+  app_id: string;
+  key_id: string | null;
+  page_token_hash: string;
+  status: AuthStatus;
+  id_token_sealed: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AuthSession {
+  id: string;
+  appId: string;
+  keyId: string | null;
+  status: AuthStatus;
+  hasToken: boolean;
+  error: { code: string; message: string } | null;
+  expiresAt: string;
+}
+
+const toSession = (r: Row, now: number): AuthSession => ({
+  id: r.id,
+  appId: r.app_id,
+  keyId: r.key_id,
+  status: r.status === "pending" && Date.parse(r.expires_at) <= now ? "expired" : r.status,
+  hasToken: r.id_token_sealed !== null,
+  error: r.error_code ? { code: r.error_code, message: r.error_message ?? "" } : null,
+  expiresAt: r.expires_at,
+});
+
+type Ctx = Pick<RouteContext, "db" | "crypto" | "now" | "app" | "audit" | "remoteAddress" | "vault">;
+
+/** Checks the app can run a login at its IDP (issuer, client id) before creating a session. */
+export function createAuthSession(ctx: Ctx & Pick<RouteContext, "apiKey">, pageToken: string): AuthSession {
+  const idp = getIdpOrConfigError(ctx);
+  if (!idp.clientId || !idp.discovery.authorizationEndpoint || !idp.discovery.tokenEndpoint) {
+    throw new VaultError(
+      "connect_config",
+      "The vault's IDP has no OIDC client for logins; run `alter-gen vault idp set --issuer … --client-id … --client-secret …`.",
+    );
+  }
+  const id = randomUUID();
+  const now = ctx.now();
+  ctx.db
+    .prepare(
+      `INSERT INTO auth_sessions (id, app_id, key_id, page_token_hash, status, created_at, expires_at)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
+    )
+    .run(id, ctx.app.id, ctx.apiKey?.id ?? null, hashToken(pageToken), new Date(now).toISOString(), new Date(now + AUTH_SESSION_TTL_MS).toISOString());
+  return getAuthSession(ctx.db, id, now)!;
+}
+
+function getIdpOrConfigError(ctx: Ctx) {
+  try {
+    return requireIdp(ctx);
+  } catch {
+    throw new VaultError("connect_config", "This vault has no identity provider; run `alter-gen vault idp set --issuer <url> …` first.");
+  }
+}
+
+export function getAuthSession(db: Db, id: string, now: number): AuthSession | undefined {
+  const row = db.prepare("SELECT * FROM auth_sessions WHERE id = ?").get(id) as Row | undefined;
+  return row && toSession(row, now);
+}
+
+export function authSessionForPage(db: Db, id: string, pageToken: string, now: number): AuthSession | undefined {
+  const row = db.prepare("SELECT * FROM auth_sessions WHERE id = ?").get(id) as Row | undefined;
+  if (!row || !constantTimeEqualHex(row.page_token_hash, hashToken(pageToken))) return undefined;
+  return toSession(row, now);
+}
+
+/** The IDP's authorize URL for this session (fresh state, nonce and PKCE). */
+export function loginRedirect(ctx: Ctx, session: AuthSession, base: string): string {
+  const idp = getIdpOrConfigError(ctx);
+  const redirectUri = base + AUTH_CALLBACK_PATH;
+  const attempt = createAttempt(ctx.db, ctx.crypto, { kind: "auth", sessionId: session.id, provider: null, redirectUri }, ctx.now());
+  const scopes = ["openid", "email", "profile"];
+  if (idp.discovery.scopesSupported.includes(idp.groupsClaim)) scopes.push(idp.groupsClaim);
+  const url = new URL(idp.discovery.authorizationEndpoint!);
+  url.searchParams.set("response_type", "code");
+  url.searchParams.set("client_id", idp.clientId!);
+  url.searchParams.set("redirect_uri", redirectUri);
+  url.searchParams.set("scope", scopes.join(" "));
+  url.searchParams.set("state", attempt.state);
+  url.searchParams.set("nonce", attempt.nonce);
+  url.searchParams.set("code_challenge", attempt.challenge);
+  url.searchParams.set("code_challenge_method", "S256");
+  return url.toString();
+}
+
+export type AuthCallbackOutcome = { kind: "signed-in"; subject: string } | { kind: "failed"; message: string };
+
+export async function handleAuthCallback(ctx: Ctx, query: URLSearchParams): Promise<AuthCallbackOutcome> {
+  const now = ctx.now();
+  const state = query.get("state");
+  const attempt = state ? consumeAttempt(ctx.db, ctx.crypto, "auth", state, now) : undefined;
+  if (!attempt) return { kind: "failed", message: "This sign-in link is unknown, expired, or was already used. Start again from your application." };
+  const session = getAuthSession(ctx.db, attempt.sessionId, now);
+  if (!session || session.appId !== ctx.app.id) return { kind: "failed", message: "This sign-in session does not exist." };
+  if (session.status !== "pending") return { kind: "failed", message: `This sign-in session is ${session.status}.` };
+  const fail = (code: string, message: string): AuthCallbackOutcome => {
+    ctx.db
+      .prepare("UPDATE auth_sessions SET status = 'failed', error_code = ?, error_message = ?, completed_at = ? WHERE id = ? AND status = 'pending'")
+      .run(code, message, new Date(ctx.now()).toISOString(), session.id);
+    ctx.audit.write({ action: "authenticate", outcome: "error", appId: session.appId, keyId: session.keyId, remoteAddress: ctx.remoteAddress, errorCode: code, details: { sessionId: session.id } });
+    return { kind: "failed", message };
+  };
+  const error = query.get("error");
+  if (error) return fail(error === "access_denied" ? "auth_denied" : "auth_failed", `The identity provider answered "${error.slice(0, 100)}".`);
+  const code = query.get("code");
+  if (!code) return fail("auth_failed", "The identity provider sent no authorization code.");
+
+  const idp = getIdpOrConfigError(ctx);
+  let idToken: string;
+  try {
+    const res = await requestToken(
+      idp.discovery.tokenEndpoint!,
+      { grant_type: "authorization_code", code, redirect_uri: attempt.redirectUri, code_verifier: attempt.verifier },
+      { clientId: idp.clientId!, clientSecret: openIdpClientSecret(ctx.db, ctx.crypto, ctx.app.id), method: "client_secret_post" },
+    );
+    if (!res.idToken) return fail("auth_failed", "The identity provider returned no ID token.");
+    idToken = res.idToken;
+  } catch (e) {
+    if (e instanceof OAuthEndpointError || e instanceof VaultError) return fail("auth_failed", `The code exchange with the identity provider failed: ${e.message}`);
+    throw e;
+  }
+  let subject: string;
+  try {
+    const payload = await verifyIdpJwt(idp, idToken, ctx.now(), attempt.nonce ?? undefined);
+    const user = provisionUser(ctx, idp, payload);
+    subject = user.subject;
+    ctx.audit.write({
+      action: "authenticate",
+      outcome: "success",
+      appId: session.appId,
+      keyId: session.keyId,
+      principalType: "user",
+      principalId: user.userId,
+      remoteAddress: ctx.remoteAddress,
+      details: { sessionId: session.id },
+    });
+  } catch (e) {
+    if (e instanceof VaultError) return fail("user_token_invalid", e.message);
+    throw e;
+  }
+  ctx.db
+    .prepare("UPDATE auth_sessions SET status = 'completed', id_token_sealed = ?, completed_at = ? WHERE id = ? AND status = 'pending'")
+    .run(ctx.crypto.seal(TOKEN_PURPOSE, session.id, idToken), new Date(ctx.now()).toISOString(), session.id);
+  return { kind: "signed-in", subject };
+}
+
+/** The ID token once: it is deleted from the vault as it is handed over. */
+export function takeAuthToken(ctx: Pick<RouteContext, "db" | "crypto" | "now">, id: string): string | null {
+  return ctx.db.transaction(() => {
+    const row = ctx.db.prepare("SELECT id_token_sealed FROM auth_sessions WHERE id = ? AND status = 'completed'").get(id) as
+      | { id_token_sealed: string | null }
+      | undefined;
+    if (!row?.id_token_sealed) return null;
+    ctx.db.prepare("UPDATE auth_sessions SET id_token_sealed = NULL, delivered_at = ? WHERE id = ?").run(new Date(ctx.now()).toISOString(), id);
+    return ctx.crypto.open(TOKEN_PURPOSE, id, row.id_token_sealed).toString("utf8");
+  })();
+}

@@ -1,0 +1,125 @@
+// The OAuth settings of one provider for one app: the catalog's `oauth` entry, the app's client
+// id/secret (`vault providers set`), and per-app endpoint overrides (`vault oauth set`), which let
+// tests or self-hosted installs point a catalog provider at another authorization server.
+import type { Db } from "../storage/db.js";
+import type { RouteContext } from "../http/context.js";
+import { VaultError } from "../errors.js";
+import { getProviderSettings, openClientSecret } from "../storage/providers.js";
+import { assertSafeOAuthUrl } from "./urls.js";
+
+export type TokenAuthMethod = "client_secret_post" | "client_secret_basic";
+
+export interface OAuthEndpointOverrides {
+  authorizeUrl?: string | null;
+  tokenUrl?: string | null;
+  revokeUrl?: string | null;
+  userinfoUrl?: string | null;
+  authMethod?: TokenAuthMethod | null;
+}
+
+export interface OAuthProviderConfig {
+  provider: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  revokeUrl: string | null;
+  userinfoUrl: string | null;
+  pkce: boolean;
+  scopeSeparator: string;
+  defaultScopes: string[];
+  authorizeParams: Record<string, string>;
+  clientId: string;
+  authMethod: TokenAuthMethod;
+}
+
+export type OAuthContext = Pick<RouteContext, "db" | "crypto" | "now" | "vault">;
+
+interface OverrideRow {
+  authorize_url: string | null;
+  token_url: string | null;
+  revoke_url: string | null;
+  userinfo_url: string | null;
+  auth_method: TokenAuthMethod | null;
+}
+
+export function getOAuthOverrides(db: Db, appId: string, provider: string): OAuthEndpointOverrides | undefined {
+  const r = db.prepare("SELECT * FROM oauth_endpoints WHERE app_id = ? AND provider = ?").get(appId, provider) as OverrideRow | undefined;
+  return (
+    r && {
+      authorizeUrl: r.authorize_url,
+      tokenUrl: r.token_url,
+      revokeUrl: r.revoke_url,
+      userinfoUrl: r.userinfo_url,
+      authMethod: r.auth_method,
+    }
+  );
+}
+
+/** Upserts overrides; fields left undefined keep their stored value, null clears one. */
+export function setOAuthOverrides(db: Db, appId: string, provider: string, patch: OAuthEndpointOverrides, now: number): OAuthEndpointOverrides {
+  const cur = getOAuthOverrides(db, appId, provider) ?? {};
+  const next = { ...cur };
+  const urlFields = [
+    ["authorizeUrl", "--authorize-url"],
+    ["tokenUrl", "--token-url"],
+    ["revokeUrl", "--revoke-url"],
+    ["userinfoUrl", "--userinfo-url"],
+  ] as const;
+  for (const [field, flag] of urlFields) {
+    const v = patch[field];
+    if (v === undefined) continue;
+    next[field] = v === null ? null : assertSafeOAuthUrl(v, flag).href;
+  }
+  if (patch.authMethod !== undefined) next.authMethod = patch.authMethod;
+  db.prepare(
+    `INSERT INTO oauth_endpoints (app_id, provider, authorize_url, token_url, revoke_url, userinfo_url, auth_method, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (app_id, provider) DO UPDATE SET authorize_url = excluded.authorize_url, token_url = excluded.token_url,
+       revoke_url = excluded.revoke_url, userinfo_url = excluded.userinfo_url, auth_method = excluded.auth_method,
+       updated_at = excluded.updated_at`,
+  ).run(
+    appId,
+    provider,
+    next.authorizeUrl ?? null,
+    next.tokenUrl ?? null,
+    next.revokeUrl ?? null,
+    next.userinfoUrl ?? null,
+    next.authMethod ?? null,
+    new Date(now).toISOString(),
+  );
+  return getOAuthOverrides(db, appId, provider)!;
+}
+
+/** Everything needed to run OAuth for `provider`, or a `connect_config` error naming what is missing. */
+export function resolveOAuthProvider(ctx: OAuthContext, appId: string, provider: string): OAuthProviderConfig {
+  const entry = ctx.vault.catalogProvider(provider);
+  if (!entry) throw new VaultError("connect_config", `Unknown provider "${provider}": it is not in the catalog (specs/providers.yaml).`);
+  if (!entry.oauth) {
+    throw new VaultError("connect_config", `Provider "${provider}" has no OAuth flow in the catalog; use a managed secret (\`vault secrets add\`).`);
+  }
+  const settings = getProviderSettings(ctx.db, appId, provider);
+  if (!settings?.clientId) {
+    throw new VaultError(
+      "connect_config",
+      `Provider "${provider}" has no OAuth client configured; run \`alter-gen vault providers set ${provider} --client-id … --client-secret …\`.`,
+    );
+  }
+  const o = getOAuthOverrides(ctx.db, appId, provider) ?? {};
+  return {
+    provider,
+    authorizeUrl: o.authorizeUrl ?? entry.oauth.authorizeUrl,
+    tokenUrl: o.tokenUrl ?? entry.oauth.tokenUrl,
+    revokeUrl: o.revokeUrl ?? entry.oauth.revokeUrl ?? null,
+    userinfoUrl: o.userinfoUrl ?? null,
+    pkce: entry.oauth.pkce,
+    scopeSeparator: entry.oauth.scopeSeparator,
+    defaultScopes: entry.oauth.defaultScopes,
+    authorizeParams: entry.oauth.authorizeParams ?? {},
+    clientId: settings.clientId,
+    authMethod: o.authMethod ?? "client_secret_post",
+  };
+}
+
+/** The client secret in clear, only for a token or revocation request. */
+export function clientSecretFor(ctx: Pick<OAuthContext, "db" | "crypto">, appId: string, provider: string): string | null {
+  return openClientSecret(ctx.db, ctx.crypto, appId, provider);
+}

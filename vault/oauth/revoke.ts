@@ -1,0 +1,46 @@
+// Revocation: tell the provider (RFC 7009) where it has a revocation endpoint, then delete the
+// grant's tokens and mark it revoked. Only a new connect restores access.
+import type { GrantRecord } from "../grants/types.js";
+import { getGrant, markRevoked } from "../storage/grants.js";
+import { clientSecretFor, resolveOAuthProvider, type OAuthContext } from "./provider-config.js";
+import { requestRevocation } from "./token-endpoint.js";
+import { openTokens } from "./tokens.js";
+
+export interface ProviderRevocation {
+  /** Whether the provider's revocation endpoint was called. */
+  called: boolean;
+  /** HTTP status of the last revocation request, null when not called or unreachable. */
+  status: number | null;
+}
+
+/** Best effort: a provider that is down must not keep a grant alive in the vault. */
+export async function revokeAtProvider(ctx: OAuthContext, grant: GrantRecord): Promise<ProviderRevocation> {
+  if (grant.source !== "oauth" || !grant.credentialSealed) return { called: false, status: null };
+  let config;
+  try {
+    config = resolveOAuthProvider(ctx, grant.appId, grant.provider);
+  } catch {
+    return { called: false, status: null };
+  }
+  if (!config.revokeUrl) return { called: false, status: null };
+  const tokens = openTokens(ctx.crypto, grant.id, grant.credentialSealed);
+  const auth = { clientId: config.clientId, clientSecret: clientSecretFor(ctx, grant.appId, grant.provider), method: config.authMethod };
+  let status: number | null = null;
+  try {
+    // Revoking the refresh token ends the whole authorization at most servers; the access token
+    // goes too, for servers that only revoke what they are handed.
+    if (tokens.refreshToken) status = await requestRevocation(config.revokeUrl, tokens.refreshToken, "refresh_token", auth);
+    status = await requestRevocation(config.revokeUrl, tokens.token, "access_token", auth);
+  } catch {
+    // unreachable: the vault still forgets the tokens below
+  }
+  return { called: true, status };
+}
+
+/** Revokes at the provider, then in the vault. False when the grant is missing or already revoked. */
+export async function revokeGrant(ctx: OAuthContext, appId: string, grantId: string, reason: string | null): Promise<boolean> {
+  const grant = getGrant(ctx.db, appId, grantId);
+  if (!grant || grant.status === "revoked") return false;
+  await revokeAtProvider(ctx, grant);
+  return markRevoked(ctx.db, appId, grantId, reason, ctx.now());
+}
