@@ -28,6 +28,9 @@ export async function startPeers(providerId: string): Promise<Peers> {
   const base = new URL(standin.url);
   await setProviderConfig({ dataDir, provider: providerId, baseUrl: standin.url, hosts: [base.host] });
   const vault = await startVault({ dataDir, port: 0 });
+  // The vault refuses requests whose `created` second is not after its start (possible replays
+  // from before a restart); let the clock pass into the next whole second.
+  await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
   const accepted: string[] = [];
   const p = standin.provider;
   const provider: ProviderSpec = {
