@@ -166,8 +166,16 @@ export function toComponentId(input: ComponentInput): ComponentId {
 
 /** `"name";param...` as it appears in the signature base and in Signature-Input. */
 export function serializeComponentId(id: ComponentId): string {
-  return serializeItem({ value: id.name, params: id.params });
+  // Component ids are treated as immutable; their serialisation is needed several times per
+  // message, so it is remembered on the object itself (a symbol key: invisible to JSON/equality).
+  const cached = (id as CachedId)[SERIALIZED];
+  if (cached !== undefined) return cached;
+  const text = serializeItem({ value: id.name, params: id.params });
+  if (Object.isExtensible(id)) Object.defineProperty(id, SERIALIZED, { value: text, enumerable: false });
+  return text;
 }
+const SERIALIZED = Symbol("serialized");
+type CachedId = ComponentId & { [SERIALIZED]?: string };
 
 function sameComponent(a: ComponentId, b: ComponentId): boolean {
   return serializeComponentId(a) === serializeComponentId(b);
@@ -202,6 +210,9 @@ export function headerValue(headers: HeaderMap, name: string): string | undefine
 }
 
 function trimField(value: string): string {
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  if (first !== 0x20 && first !== 0x09 && last !== 0x20 && last !== 0x09 && !value.includes("\n")) return value;
   // obs-fold (a line break inside a value) is replaced by a space, as §2.1 requires.
   return value.replace(/\r?\n[ \t]+/g, " ").replace(/^[ \t]+|[ \t]+$/g, "");
 }
@@ -343,10 +354,9 @@ function asKeyInput(key: KeyObject | Uint8Array, alg: SignatureAlgorithm): KeyOb
 
 /** Signs a signature base with one of the RFC 9421 algorithms. */
 export function signBase(base: string, key: SignatureKey): Buffer {
+  if (key.alg === "hmac-sha256") return createHmac("sha256", key.key).update(base, "utf8").digest();
   const data = Buffer.from(base, "utf8");
   switch (key.alg) {
-    case "hmac-sha256":
-      return createHmac("sha256", key.key).update(data).digest();
     case "ed25519":
       return cryptoSign(null, data, asKeyInput(key.key, key.alg));
     case "ecdsa-p256-sha256":
@@ -364,12 +374,12 @@ export function signBase(base: string, key: SignatureKey): Buffer {
 
 /** Checks `signature` over `base`; HMAC values are compared in constant time. */
 export function verifyBase(base: string, signature: Uint8Array, key: SignatureKey): boolean {
+  if (key.alg === "hmac-sha256") {
+    const expected = createHmac("sha256", key.key).update(base, "utf8").digest();
+    return signature.length === expected.length && timingSafeEqual(signature, expected);
+  }
   const data = Buffer.from(base, "utf8");
   switch (key.alg) {
-    case "hmac-sha256": {
-      const expected = createHmac("sha256", key.key).update(data).digest();
-      return signature.length === expected.length && timingSafeEqual(signature, expected);
-    }
     case "ed25519":
       return cryptoVerify(null, data, asKeyInput(key.key, key.alg), signature);
     case "ecdsa-p256-sha256":

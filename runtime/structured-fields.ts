@@ -43,16 +43,25 @@ export function isInnerList(member: Member): member is InnerList {
 
 const KEY_RE = /^[a-z*][a-z0-9_\-.*]*$/;
 const TOKEN_RE = /^[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*$/;
-const STRING_RE = /^[\x20-\x7e]*$/;
+
+// Keys repeat on every message (created, keyid, req, key, ...): remember the valid ones.
+const validKeys = new Set<string>();
 
 export function serializeKey(key: string): string {
+  if (validKeys.has(key)) return key;
   if (!KEY_RE.test(key)) throw new StructuredFieldError(`invalid key ${JSON.stringify(key)}`);
+  if (validKeys.size < 256) validKeys.add(key);
   return key;
 }
 
 export function serializeString(value: string): string {
-  if (!STRING_RE.test(value)) throw new StructuredFieldError("string holds a character outside 0x20-0x7e");
-  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  let escapes = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) throw new StructuredFieldError("string holds a character outside 0x20-0x7e");
+    if (c === 0x22 || c === 0x5c) escapes = true;
+  }
+  return escapes ? `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"` : `"${value}"`;
 }
 
 export function serializeBareItem(value: BareItem): string {
