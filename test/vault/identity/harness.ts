@@ -1,0 +1,74 @@
+// Real peers for identity and OAuth tests: the test IDP (oidc-provider), a local vault in a fresh
+// data folder trusting it as the app's IDP, and the catalog's github provider pointed at the
+// same oidc-provider as its OAuth authorization server. Requests go through the SDK's signed
+// transport.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { initVault, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
+import { setIdp } from "../../../vault/identity/admin.js";
+import { setOAuthEndpoints } from "../../../vault/oauth/admin.js";
+import { DB_FILE } from "../../../vault/state.js";
+import { VaultTransport } from "../../../runtime/transport.js";
+import { startIdp, type IdpUser, type StartIdpOptions, type TestIdp } from "../../support/idp.js";
+
+export const APP_CLIENT = { clientId: "alter-app", clientSecret: "app-secret-CANARY-7f3a" };
+export const GITHUB_CLIENT = { clientId: "gh-oauth-app", clientSecret: "gh-secret-CANARY-91c2" };
+
+export const USERS: IdpUser[] = [
+  { sub: "alice", email: "alice@example.test", groups: ["eng"] },
+  { sub: "bob", email: "bob@example.test", groups: [] },
+];
+
+export interface Peers {
+  idp: TestIdp;
+  vault: RunningVault;
+  dataDir: string;
+  apiKey: string;
+  transport: VaultTransport;
+  /** A real ID token for `sub`, through an HTTP login at the IDP with the app's client. */
+  userToken(sub: string): Promise<string>;
+  /** A direct handle on the vault's database, for facts the API does not expose. */
+  sql<T>(query: string, ...args: unknown[]): T[];
+  close(): Promise<void>;
+}
+
+export async function startPeers(options: { idp?: StartIdpOptions; withIdp?: boolean } = {}): Promise<Peers> {
+  const idp = await startIdp({ users: USERS, extraScopes: ["repo", "read:user"], ...options.idp });
+  const dataDir = await mkdtemp(join(tmpdir(), "alter-identity-"));
+  const init = await initVault({ dataDir, env: {} });
+  const vault = await startVault({ dataDir, port: 0 });
+  idp.addClient({ ...APP_CLIENT, redirectUris: [`${vault.url}/auth/callback`] });
+  idp.addClient({ ...GITHUB_CLIENT, redirectUris: [`${vault.url}/connect/callback`] });
+  if (options.withIdp !== false) {
+    await setIdp({ dataDir, issuer: idp.issuer, clientId: APP_CLIENT.clientId, clientSecret: APP_CLIENT.clientSecret });
+  }
+  await setProviderConfig({ dataDir, provider: "github", clientId: GITHUB_CLIENT.clientId, clientSecret: GITHUB_CLIENT.clientSecret });
+  await setOAuthEndpoints({
+    dataDir,
+    provider: "github",
+    authorizeUrl: idp.endpoints.authorize,
+    tokenUrl: idp.endpoints.token,
+    revokeUrl: idp.endpoints.revocation,
+  });
+  // The vault refuses requests signed in the second it started (possible replays from before).
+  await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+  const transport = new VaultTransport({ baseUrl: vault.url, apiKey: init.apiKey });
+  const db = new Database(join(dataDir, DB_FILE));
+  return {
+    idp,
+    vault,
+    dataDir,
+    apiKey: init.apiKey,
+    transport,
+    userToken: async (sub) => (await idp.login(sub, { clientId: APP_CLIENT.clientId })).idToken,
+    sql: <T>(query: string, ...args: unknown[]) => db.prepare(query).all(...args) as T[],
+    async close() {
+      db.close();
+      await transport.close();
+      await Promise.allSettled([vault.close(), idp.close()]);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
