@@ -18,6 +18,8 @@ export interface Peers {
   provider: ProviderSpec;
   /** Issues a managed-secret grant for `token` (system principal unless told) and returns its id. */
   grant(token: string, options?: { principal?: string; label?: string; account?: string; policy?: GrantPolicy }): Promise<string>;
+  /** Stores a managed secret (and makes the stand-in accept it); returns the secret's id. */
+  secret(token: string, label?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,12 @@ export async function startPeers(providerId: string): Promise<Peers> {
       accepted.push(token);
       standin.expectCredential(...accepted);
       return g.grantId;
+    },
+    async secret(token, label) {
+      const rec = await addManagedSecret({ dataDir, provider: providerId, value: token, label: label ?? "acct" });
+      accepted.push(token);
+      standin.expectCredential(...accepted);
+      return rec.id;
     },
     async close() {
       await Promise.allSettled([vault.close(), standin.close()]);
