@@ -228,7 +228,7 @@ function parsedUrl(view: MessageView, component: string): URL {
 
 function derivedValue(view: MessageView, id: ComponentId): string {
   for (const key of id.params.keys()) {
-    if (key !== "req" && !(key === "name" && id.name === "@query-param")) {
+    if (key !== "req") {
       throw invalid(`derived component ${id.name} does not take the parameter ${key}`);
     }
   }

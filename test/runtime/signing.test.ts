@@ -470,3 +470,66 @@ describe("structured fields", () => {
     expect(() => parseDictionary(text)).toThrow();
   });
 });
+
+describe("component values (RFC 9421 §2.1-2.2)", () => {
+  const view: MessageView = {
+    method: "GET",
+    url: "https://WWW.Example.com:443/a%20b/c?x=1&y=%20",
+    headers: {
+      "x-list": ["a", " b, c "],
+      "example-dict": " a=1,    b=2;x=1;y=2,   c=(a   b   c)",
+      "x-folded": "one\r\n two",
+      "x-empty": "",
+      "x-raw": ["value", "other"],
+    },
+  };
+  const line = (component: ComponentInput) => createSignatureBase(view, [component], {}).split("\n")[0];
+
+  it.each([
+    ["@method", '"@method": GET'],
+    ["@target-uri", '"@target-uri": https://WWW.Example.com:443/a%20b/c?x=1&y=%20'],
+    ["@authority", '"@authority": www.example.com'],
+    ["@scheme", '"@scheme": https'],
+    ["@request-target", '"@request-target": /a%20b/c?x=1&y=%20'],
+    ["@path", '"@path": /a%20b/c'],
+    ["@query", '"@query": ?x=1&y=%20'],
+    ["x-list", '"x-list": a, b, c'],
+    ["x-folded", '"x-folded": one two'],
+    ["x-empty", '"x-empty": '],
+    ['"example-dict";key="b"', '"example-dict";key="b": 2;x=1;y=2'],
+    ['"example-dict";key="c"', '"example-dict";key="c": (a b c)'],
+    ['"x-raw";bs', '"x-raw";bs: :dmFsdWU=:, :b3RoZXI=:'],
+  ])("%s", (component, expected) => {
+    expect(line(component)).toBe(expected);
+  });
+
+  it("@query of a URL without a query is ?", () => {
+    expect(createSignatureBase({ method: "GET", url: "https://e.com/p", headers: {} }, ["@query"], {}).split("\n")[0]).toBe('"@query": ?');
+  });
+
+  it("@status needs a response; ;req needs the request", () => {
+    expect(() => createSignatureBase(view, ["@status"], {})).toThrow(SignatureError);
+    expect(() => createSignatureBase(view, ['"@method";req'], {})).toThrow(expect.objectContaining({ message: expect.stringContaining("request") }));
+  });
+
+  it.each([
+    ["a missing field", ["x-missing"]],
+    ["a missing dictionary member", ['"example-dict";key="zz"']],
+    ["a component covered twice", ["@method", "@method"]],
+    ["an unknown derived component", ["@nope"]],
+    ["sf (not supported)", ['"x-list";sf']],
+    ["key on a derived component", ['"@method";key="a"']],
+  ])("refuses %s", (_name, components) => {
+    expect(() => createSignatureBase(view, components, {})).toThrow(SignatureError);
+  });
+
+  it("refuses a value with a bare line break (signature base injection)", () => {
+    const evil: MessageView = { method: "GET", url: "https://e.com/", headers: { "x-a": 'v\n"@method": POST' } };
+    expect(() => createSignatureBase(evil, ["x-a"], {})).toThrow(expect.objectContaining({ message: expect.stringContaining("line break") }));
+  });
+
+  it("finds headers whatever their case", () => {
+    const mixed: MessageView = { method: "GET", url: "https://e.com/", headers: { "Content-Type": "text/plain" } };
+    expect(createSignatureBase(mixed, ["content-type"], {}).split("\n")[0]).toBe('"content-type": text/plain');
+  });
+});
