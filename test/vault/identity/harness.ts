@@ -31,6 +31,8 @@ export interface Peers {
   userToken(sub: string): Promise<string>;
   /** A direct handle on the vault's database, for facts the API does not expose. */
   sql<T>(query: string, ...args: unknown[]): T[];
+  /** Changes the vault's database directly (e.g. to move a session's expiry into the past). */
+  exec(query: string, ...args: unknown[]): number;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startPeers(options: { idp?: StartIdpOptions; withIdp?: boo
     transport,
     userToken: async (sub) => (await idp.login(sub, { clientId: APP_CLIENT.clientId })).idToken,
     sql: <T>(query: string, ...args: unknown[]) => db.prepare(query).all(...args) as T[],
+    exec: (query, ...args) => db.prepare(query).run(...args).changes,
     async close() {
       db.close();
       await transport.close();

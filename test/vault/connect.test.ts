@@ -1,0 +1,126 @@
+// The connect flow end to end: the SDK's signed session endpoints, the vault's connect page in
+// headless Chromium, a real OAuth authorization server (oidc-provider standing in for GitHub's),
+// the callback's code exchange, and the stored grant.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, type TestBrowser } from "../support/browser.js";
+import { GITHUB_CLIENT, startPeers, type Peers } from "./identity/harness.js";
+import { connectStatus, createConnect, retrieveToken, runInBrowser } from "./identity/flows.js";
+
+let peers: Peers;
+let browser: TestBrowser;
+beforeAll(async () => {
+  [peers, browser] = await Promise.all([startPeers(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await peers?.close();
+});
+
+const SCOPES = { github: ["openid", "email", "repo"] };
+
+describe("connect flow", () => {
+  it("without a user token makes a system grant whose token works at the provider", async () => {
+    const session = await createConnect(peers, { providers: ["github"], scopes: SCOPES });
+    expect(session.connectUrl).toMatch(new RegExp(`^${peers.vault.url}/connect/${session.sessionId}\\?state=`));
+    expect((await connectStatus(peers, session.sessionId)).status).toBe("pending");
+
+    const done = await runInBrowser(browser, peers, session.connectUrl, "alice");
+    expect(done.outcome).toBe("completed");
+    expect(done.message).toMatch(/Connected GitHub as alice@example\.test/);
+
+    const status = await connectStatus(peers, session.sessionId);
+    expect(status.status).toBe("completed");
+    expect(status.grants).toHaveLength(1);
+    const grant = status.grants[0]!;
+    expect(grant).toMatchObject({
+      provider: "github",
+      account: "alice@example.test",
+      principal: { type: "system", id: null },
+      source: "oauth",
+      status: "active",
+    });
+    expect(grant.scopes).toEqual(expect.arrayContaining(["openid", "email", "repo"]));
+
+    // The stored token is a real access token of the authorization server.
+    const token = await retrieveToken(peers, { grantId: grant.grantId });
+    const me = await fetch(peers.idp.endpoints.userinfo, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { sub: string }).sub).toBe("alice");
+    // ... and it is sealed at rest, like the client secret.
+    const rows = JSON.stringify(peers.sql("SELECT * FROM grants WHERE id = ?", grant.grantId));
+    expect(rows).not.toContain(token);
+    expect(JSON.stringify(peers.sql("SELECT * FROM audit"))).not.toContain(token);
+    expect(JSON.stringify(peers.sql("SELECT * FROM audit"))).not.toContain(GITHUB_CLIENT.clientSecret);
+
+    // The authorization used PKCE: the code exchange carried a verifier the IDP checked.
+    const exchange = peers.idp.tokenRequests("authorization_code").at(-1);
+    expect(exchange).toMatchObject({ status: 200, outcome: "success" });
+
+    // The state is single-use: replaying the callback is refused.
+    const replay = await fetch(done.url);
+    expect(replay.status).toBe(400);
+    expect(await replay.text()).toMatch(/already used/);
+  });
+
+  it("with a user token makes a grant owned by that user", async () => {
+    const bobToken = await peers.userToken("bob");
+    const session = await createConnect(peers, { providers: ["github"], scopes: SCOPES }, bobToken);
+    const done = await runInBrowser(browser, peers, session.connectUrl, "bob");
+    expect(done.outcome).toBe("completed");
+    const status = await connectStatus(peers, session.sessionId);
+    const bobId = peers.sql<{ id: string }>("SELECT id FROM users WHERE subject = 'bob'")[0]!.id;
+    expect(status.grants[0]).toMatchObject({ principal: { type: "user", id: bobId, label: "bob" }, account: "bob@example.test" });
+
+    // Identity-based retrieval finds it for bob, and not for alice.
+    const token = await retrieveToken(peers, { provider: "github" }, bobToken);
+    const me = await fetch(peers.idp.endpoints.userinfo, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await me.json()) as { sub: string }).sub).toBe("bob");
+    await expect(retrieveToken(peers, { provider: "github" }, await peers.userToken("alice"))).rejects.toMatchObject({ code: "grant_not_found" });
+  });
+
+  it("marks the session denied when the user refuses at the provider", async () => {
+    const before = peers.sql<{ n: number }>("SELECT count(*) AS n FROM grants")[0]!.n;
+    const session = await createConnect(peers, { providers: ["github"], scopes: SCOPES });
+    const done = await runInBrowser(browser, peers, session.connectUrl, "alice", "deny");
+    expect(done.outcome).toBe("denied");
+    const status = await connectStatus(peers, session.sessionId);
+    expect(status).toMatchObject({ status: "denied", grants: [], error: { code: "connect_denied" } });
+    expect(peers.sql<{ n: number }>("SELECT count(*) AS n FROM grants")[0]!.n).toBe(before);
+  });
+
+  it("expires sessions: the page and the poll both say so", async () => {
+    const session = await createConnect(peers, { providers: ["github"] });
+    expect(Date.parse(session.expiresAt) - Date.now()).toBeLessThanOrEqual(10 * 60_000);
+    expect(peers.exec("UPDATE connect_sessions SET expires_at = ? WHERE id = ?", new Date(Date.now() - 1000).toISOString(), session.sessionId)).toBe(1);
+    expect((await connectStatus(peers, session.sessionId)).status).toBe("expired");
+    const page = await fetch(session.connectUrl, { redirect: "manual" });
+    expect(page.status).toBe(410);
+    expect(await page.text()).toMatch(/expired/);
+  });
+
+  it("refuses a connect page without the session's state", async () => {
+    const session = await createConnect(peers, { providers: ["github"] });
+    const wrong = new URL(session.connectUrl);
+    wrong.searchParams.set("state", "guessed");
+    expect((await fetch(wrong, { redirect: "manual" })).status).toBe(404);
+    const right = await fetch(session.connectUrl, { redirect: "manual" });
+    expect(right.status).toBe(303);
+    const authorize = new URL(right.headers.get("location")!);
+    expect(authorize.origin + authorize.pathname).toBe(peers.idp.endpoints.authorize);
+    expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(authorize.searchParams.get("redirect_uri")).toBe(`${peers.vault.url}/connect/callback`);
+    expect(authorize.searchParams.get("scope")).toBe("repo read:user");
+  });
+
+  it("rejects bad requests and unconfigured providers before any browser step", async () => {
+    await expect(createConnect(peers, { providers: [] })).rejects.toMatchObject({ code: "invalid_request", message: expect.stringMatching(/\/providers/) });
+    await expect(createConnect(peers, { providers: ["github"], scopes: { slack: ["x"] } })).rejects.toMatchObject({
+      message: expect.stringMatching(/\/scopes\/slack names a provider not in \/providers/),
+    });
+    await expect(createConnect(peers, { providers: ["slack"] })).rejects.toMatchObject({
+      code: "connect_config",
+      message: expect.stringMatching(/vault providers set slack/),
+    });
+    await expect(createConnect(peers, { providers: ["nosuch"] })).rejects.toMatchObject({ code: "connect_config", message: expect.stringMatching(/not in the catalog/) });
+  });
+});

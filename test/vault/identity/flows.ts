@@ -1,0 +1,62 @@
+// Drives the vault's browser flows in headless Chromium against the test IDP.
+import type { TestBrowser } from "../../support/browser.js";
+import { completeIdpLogin } from "../../support/browser.js";
+import type { Peers } from "./harness.js";
+
+export interface BrowserOutcome {
+  /** data-outcome of the vault's result page: completed, connected, denied, signed-in, error. */
+  outcome: string | null;
+  message: string | null;
+  /** The URL the browser ended on (the vault's callback with code and state). */
+  url: string;
+}
+
+/** Opens a vault page (connect or login URL) and goes through the IDP as `username`. */
+export async function runInBrowser(browser: TestBrowser, peers: Peers, url: string, username: string, consent: "allow" | "deny" = "allow"): Promise<BrowserOutcome> {
+  // A fresh IDP session per flow, so the user is who we say.
+  await browser.context.clearCookies();
+  const page = await browser.newPage();
+  try {
+    await page.goto(url);
+    await completeIdpLogin(page, { issuer: peers.idp.issuer, username, consent });
+    const message = page.locator("#message");
+    return { outcome: await message.getAttribute("data-outcome"), message: await message.textContent(), url: page.url() };
+  } finally {
+    await page.close();
+  }
+}
+
+export interface SessionStatus {
+  status: string;
+  grants: {
+    grantId: string;
+    provider: string;
+    account: string | null;
+    principal: { type: string; id: string | null; label: string | null };
+    scopes: string[];
+    status: string;
+    source: string;
+  }[];
+  error: { code: string; message: string } | null;
+}
+
+export async function createConnect(peers: Peers, body: unknown, userToken?: string) {
+  const res = await peers.transport.request<{ sessionId: string; connectUrl: string; expiresAt: string }>("POST", "/v1/connect/sessions", {
+    body,
+    ...(userToken ? { userToken } : {}),
+  });
+  return res.data;
+}
+
+export async function connectStatus(peers: Peers, sessionId: string): Promise<SessionStatus> {
+  return (await peers.transport.request<SessionStatus>("GET", `/v1/connect/sessions/${sessionId}`)).data;
+}
+
+/** Retrieves the grant's credential through the signed API and unseals it. */
+export async function retrieveToken(peers: Peers, grant: { grantId: string } | { provider: string }, userToken?: string): Promise<string> {
+  const res = await peers.transport.request<{ credential: unknown }>("POST", "/v1/credentials/retrieve", {
+    body: { grant, provider: "github", request: { operationId: "users/getAuthenticated", method: "GET", url: "https://api.github.com/user" } },
+    ...(userToken ? { userToken } : {}),
+  });
+  return peers.transport.unseal<{ token: string }>(res.data.credential, res.nonce).token;
+}
