@@ -84,7 +84,7 @@ export function parseText(text: string, file: string): unknown {
   const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
-    const pos = first.linePos?.[0];
+    const pos = first.linePos?.[0] ?? (first.pos ? (({ line, column }) => ({ line, col: column }))(lineColumn(text, first.pos[0])) : undefined);
     const at = pos ? ` at line ${pos.line}, column ${pos.col}` : "";
     const reason = first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
     throw new SpecError(`The document is not valid YAML${at}: ${reason}.`, { file });

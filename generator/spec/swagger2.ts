@@ -67,6 +67,9 @@ export function convertSwagger2(doc: Json): Json {
     if (typeof p.$ref === "string" && p.$ref.startsWith("#/components/parameters/")) {
       return src.parameters?.[p.$ref.slice(24)] ?? p;
     }
+    if (typeof p.$ref === "string" && p.$ref.startsWith("#/components/requestBodies/")) {
+      return src.parameters?.[p.$ref.slice(27)] ?? p;
+    }
     return p;
   };
 

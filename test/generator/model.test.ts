@@ -1,0 +1,154 @@
+// Parameter, body, response and pagination modelling, table-driven over tiny inline documents.
+import { describe, expect, it } from "vitest";
+import type { PaginationStyle } from "../../runtime/operation.js";
+import type { OperationModel } from "../../generator/model/api.js";
+import { buildModel, type ModelOptions } from "../../generator/model/build.js";
+
+function op(operation: Record<string, unknown>, options: Partial<ModelOptions> = {}, extra: Record<string, unknown> = {}): OperationModel {
+  const doc = { openapi: "3.0.3", info: { title: "t", version: "1" }, paths: { "/things/{id}": { post: { operationId: "things/do", ...operation } } }, ...extra };
+  const model = buildModel({ doc, source: "inline.yaml", sha256: "0", version: "3.0" }, { providerId: "t", namespaceBy: "operationId-prefix", ...options });
+  return model.namespaces[0]!.operations[0]!;
+}
+
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
+const json = (schema: unknown) => ({ content: { "application/json": { schema } } });
+
+describe("parameters", () => {
+  const cases: [string, { given: { operation: Record<string, unknown>; options?: Partial<ModelOptions>; extra?: Record<string, unknown> }; want: Record<string, unknown>[] }][] = [
+    ["path param is required", { given: { operation: { parameters: [idParam] } }, want: [{ property: "id", in: "path", required: true }] }],
+    [
+      "query param with the same name is renamed, wire name kept",
+      { given: { operation: { parameters: [idParam, { name: "id", in: "query", schema: { type: "string" } }] } }, want: [{ property: "id", in: "path" }, { property: "id_query", wireName: "id", in: "query" }] },
+    ],
+    ["catalog credential params are dropped", { given: { operation: { parameters: [idParam, { name: "token", in: "query" }] }, options: { credentialParams: [{ in: "query", name: "token" }] } }, want: [{ property: "id" }] }],
+    [
+      "apiKey security scheme params are dropped (header names case-insensitively)",
+      {
+        given: {
+          operation: { parameters: [idParam, { name: "x-api-key", in: "header" }] },
+          extra: { components: { securitySchemes: { k: { type: "apiKey", in: "header", name: "X-API-Key" } } } },
+        },
+        want: [{ property: "id" }],
+      },
+    ],
+    ["Authorization header is dropped for bearer injection", { given: { operation: { parameters: [idParam, { name: "Authorization", in: "header" }] }, options: { injection: { type: "bearer" } } }, want: [{ property: "id" }] }],
+    [
+      "non-default style/explode are recorded",
+      { given: { operation: { parameters: [idParam, { name: "tags", in: "query", explode: false, schema: { type: "array", items: { type: "string" } } }] } }, want: [{ property: "id" }, { property: "tags", explode: false }] },
+    ],
+    [
+      "a param named body is renamed when there is a body",
+      { given: { operation: { parameters: [idParam, { name: "body", in: "query" }], requestBody: json({ type: "object" }) } }, want: [{ property: "id" }, { property: "body_query", wireName: "body" }] },
+    ],
+  ];
+  it.each(cases)("%s", (_name, { given, want }) => {
+    const params = op(given.operation, given.options, given.extra).params;
+    expect(params).toHaveLength(want.length);
+    want.forEach((w, i) => expect(params[i]).toMatchObject(w));
+  });
+});
+
+describe("bodies and responses", () => {
+  const cases: [string, { given: Record<string, unknown>; want: Partial<OperationModel> | Record<string, unknown> }][] = [
+    ["JSON body", { given: { requestBody: { required: true, ...json({ type: "object" }) } }, want: { body: { kind: "json", mediaType: "application/json", required: true } } }],
+    ["form body", { given: { requestBody: { content: { "application/x-www-form-urlencoded": { schema: { type: "object" } } } } }, want: { body: { kind: "form", mediaType: "application/x-www-form-urlencoded", required: false } } }],
+    ["multipart body", { given: { requestBody: { content: { "multipart/form-data": { schema: { type: "object" } } } } }, want: { body: { kind: "multipart" } } }],
+    ["binary body", { given: { requestBody: { content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } } }, want: { body: { kind: "binary", mediaType: "application/octet-stream" } } }],
+    ["*/* body is binary", { given: { requestBody: { content: { "*/*": {} } } }, want: { body: { kind: "binary", mediaType: "*/*" } } }],
+    ["JSON is preferred over form", { given: { requestBody: { content: { "application/x-www-form-urlencoded": {}, "application/json": {} } } }, want: { body: { kind: "json" } } }],
+    ["empty response", { given: { responses: { "204": { description: "x" } } }, want: { responseKind: "empty" } }],
+    ["text response", { given: { responses: { "200": { description: "x", content: { "text/plain": { schema: { type: "string" } } } } } }, want: { responseKind: "text" } }],
+    ["binary response", { given: { responses: { "200": { description: "x", content: { "application/zip": {} } } } }, want: { responseKind: "binary" } }],
+    ["vendor JSON response", { given: { responses: { "200": { description: "x", content: { "application/vnd.github+json": { schema: { type: "object" } } } } } }, want: { responseKind: "json" } }],
+    ["operation server", { given: { servers: [{ url: "https://uploads.example.com/{v}", variables: { v: { default: "v2" } } }] }, want: { baseUrl: "https://uploads.example.com/v2" } }],
+  ];
+  it.each(cases)("%s", (_name, { given, want }) => {
+    expect(op({ parameters: [idParam], responses: { "200": { description: "ok" } }, ...given })).toMatchObject(want);
+  });
+
+  it("error responses are 4xx, 5xx and default", () => {
+    const o = op({ parameters: [idParam], responses: { "200": { description: "ok", ...json({}) }, "404": { description: "nf", ...json({}) }, "500": { description: "e" }, default: { description: "d", ...json({}) } } });
+    expect(o.errors.map((e) => e.status)).toEqual(["404", "500", "default"]);
+    expect(o.success.map((e) => e.status)).toEqual(["200"]);
+  });
+});
+
+describe("pagination", () => {
+  const page = (schema: unknown) => ({ responses: { "200": { description: "ok", ...json(schema) } } });
+  const q = (name: string) => ({ name, in: "query", schema: { type: "string" } });
+  const cases: [string, { given: { style: PaginationStyle; operation: Record<string, unknown> }; want: { items?: string } | undefined }][] = [
+    ["link-header with page param and array body", { given: { style: { style: "link-header" }, operation: { parameters: [idParam, q("page")], ...page({ type: "array", items: { type: "string" } }) } }, want: {} }],
+    [
+      "link-header with one array property",
+      { given: { style: { style: "link-header" }, operation: { parameters: [idParam, q("page")], ...page({ type: "object", properties: { total_count: { type: "integer" }, runs: { type: "array", items: {} } } }) } }, want: { items: "runs" } },
+    ],
+    ["no page param, not paginated", { given: { style: { style: "link-header" }, operation: { parameters: [idParam], ...page({ type: "array", items: {} }) } }, want: undefined }],
+    [
+      "item-cursor (Stripe) data array",
+      { given: { style: { style: "item-cursor", param: "starting_after", hasMore: "has_more", idField: "id" }, operation: { parameters: [idParam, q("starting_after")], ...page({ type: "object", properties: { data: { type: "array", items: {} }, has_more: { type: "boolean" } } }) } }, want: { items: "data" } },
+    ],
+    [
+      "cursor param in a JSON body (Notion)",
+      {
+        given: {
+          style: { style: "cursor", param: "start_cursor", next: "next_cursor", in: "body" },
+          operation: { parameters: [idParam], requestBody: json({ type: "object", properties: { start_cursor: { type: "string" } } }), ...page({ type: "object", properties: { results: { type: "array", items: {} } } }) },
+        },
+        want: { items: "results" },
+      },
+    ],
+    [
+      "several arrays: the preferred name wins",
+      { given: { style: { style: "offset", param: "startAt", total: "total" }, operation: { parameters: [idParam, q("startAt")], ...page({ type: "object", properties: { names: { type: "array", items: {} }, values: { type: "array", items: {} } } }) } }, want: { items: "values" } },
+    ],
+    [
+      "several arrays, none preferred: not paginated",
+      { given: { style: { style: "offset", param: "startAt", total: "total" }, operation: { parameters: [idParam, q("startAt")], ...page({ type: "object", properties: { a: { type: "array", items: {} }, b: { type: "array", items: {} } } }) } }, want: undefined },
+    ],
+  ];
+  it.each(cases)("%s", (_name, { given, want }) => {
+    const o = op(given.operation, { pagination: given.style });
+    if (want === undefined) expect(o.paginate).toBeUndefined();
+    else {
+      expect(o.paginate).toBeDefined();
+      expect(o.paginate!.items).toBe(want.items);
+    }
+  });
+});
+
+describe("names across operations", () => {
+  it("collisions get a numeric suffix and a warning, never a dropped operation", () => {
+    const doc = {
+      openapi: "3.0.3",
+      info: { title: "t", version: "1" },
+      paths: { "/a": { get: { operationId: "x/get" } }, "/b": { get: { operationId: "x/get" } } },
+    };
+    const model = buildModel({ doc, source: "inline.yaml", sha256: "0", version: "3.0" }, { providerId: "t", namespaceBy: "operationId-prefix" });
+    expect(model.namespaces[0]!.operations.map((o) => [o.name, o.path])).toEqual([
+      ["get", "/a"],
+      ["get2", "/b"],
+    ]);
+    expect(model.warnings).toHaveLength(1);
+    expect(model.warnings[0]).toContain("x.get2");
+  });
+
+  it("overrides rename operations", () => {
+    const doc = { openapi: "3.0.3", info: { title: "t", version: "1" }, paths: { "/a": { get: { operationId: "retrieveABlock", tags: ["Blocks"] } } } };
+    const model = buildModel({ doc, source: "inline.yaml", sha256: "0", version: "3.0" }, { providerId: "t", namespaceBy: "tag", overrides: { retrieveABlock: "blocks.retrieve" } });
+    expect(model.namespaces[0]!.name).toBe("blocks");
+    expect(model.namespaces[0]!.operations[0]!.name).toBe("retrieve");
+  });
+
+  it("include and exclude filter by tag, operation id and namespace.method", () => {
+    const doc = {
+      openapi: "3.0.3",
+      info: { title: "t", version: "1" },
+      paths: { "/a": { get: { operationId: "a/one", tags: ["alpha"] }, post: { operationId: "a/two", tags: ["beta"] } }, "/b": { get: { operationId: "b/three" } } },
+    };
+    const names = (options: Partial<ModelOptions>) =>
+      buildModel({ doc, source: "i", sha256: "0", version: "3.0" }, { providerId: "t", namespaceBy: "operationId-prefix", ...options }).namespaces.flatMap((n) => n.operations.map((o) => `${n.name}.${o.name}`));
+    expect(names({ include: ["alpha"] })).toEqual(["a.one"]);
+    expect(names({ include: ["b/three", "a.two"] })).toEqual(["a.two", "b.three"]);
+    expect(names({ exclude: ["a"] })).toEqual(["b.three"]);
+  });
+});
