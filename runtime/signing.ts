@@ -319,7 +319,7 @@ function paramsToMap(params: SignatureParams): Parameters {
   return map;
 }
 
-function buildBase(view: MessageView, components: readonly ComponentId[], inner: InnerList): string {
+function buildBase(view: MessageView, components: readonly ComponentId[], signatureParams: string): string {
   let base = "";
   const seen = new Set<string>();
   for (const id of components) {
@@ -328,7 +328,7 @@ function buildBase(view: MessageView, components: readonly ComponentId[], inner:
     seen.add(serialized);
     base += `${serialized}: ${componentValue(view, id)}\n`;
   }
-  return `${base}"@signature-params": ${serializeInnerList(inner)}`;
+  return `${base}"@signature-params": ${signatureParams}`;
 }
 
 function innerListOf(components: readonly ComponentId[], params: Parameters): InnerList {
@@ -341,7 +341,7 @@ function innerListOf(components: readonly ComponentId[], params: Parameters): In
  */
 export function createSignatureBase(view: MessageView, components: readonly ComponentInput[], params: SignatureParams): string {
   const ids = components.map(toComponentId);
-  return buildBase(view, ids, innerListOf(ids, paramsToMap(params)));
+  return buildBase(view, ids, serializeInnerList(innerListOf(ids, paramsToMap(params))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,11 +413,12 @@ export function verifyBase(base: string, signature: Uint8Array, key: SignatureKe
 export function signMessage(view: MessageView, options: SignOptions): SignResult {
   const ids = options.components.map(toComponentId);
   const inner = innerListOf(ids, paramsToMap(options.params));
-  const base = buildBase(view, ids, inner);
+  const signatureParams = serializeInnerList(inner);
+  const base = buildBase(view, ids, signatureParams);
   const signatureBytes = signBase(base, options.key);
   const label = serializeBareItemKey(options.label);
   return {
-    signatureInput: `${label}=${serializeInnerList(inner)}`,
+    signatureInput: `${label}=${signatureParams}`,
     signature: `${label}=${serializeBareItem(signatureBytes)}`,
     base,
     signatureBytes,
@@ -530,7 +531,7 @@ export function verifyMessage(view: MessageView, options: VerifyOptions): Verifi
   if (params.alg !== undefined && params.alg !== key.alg) {
     throw invalid(`the signature's alg ${params.alg} does not match the key's algorithm`);
   }
-  const base = buildBase(view, components, parsed.inner);
+  const base = buildBase(view, components, serializeInnerList(parsed.inner));
   let ok: boolean;
   try {
     ok = verifyBase(base, parsed.signature, key);

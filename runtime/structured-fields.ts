@@ -130,6 +130,9 @@ class Cursor {
   peek(): string {
     return this.text.charAt(this.pos);
   }
+  code(): number {
+    return this.text.charCodeAt(this.pos);
+  }
   fail(what: string): never {
     throw new StructuredFieldError(`${what} at character ${this.pos}`);
   }
@@ -151,15 +154,17 @@ const isAlpha = (c: string): boolean => (c >= "a" && c <= "z") || (c >= "A" && c
 const TCHAR_EXTRA = "!#$%&'*+-.^_`|~:/";
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
+function isKeyChar(c: number): boolean {
+  // lcalpha / DIGIT / "_" / "-" / "." / "*"
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2d || c === 0x2e || c === 0x2a;
+}
+
 function parseKey(cur: Cursor): string {
-  const first = cur.peek();
-  if (!isLcAlpha(first) && first !== "*") cur.fail("expected a key");
+  const first = cur.code();
+  if (!((first >= 0x61 && first <= 0x7a) || first === 0x2a)) cur.fail("expected a key");
   const start = cur.pos;
-  for (;;) {
-    const c = cur.peek();
-    if (c !== "" && (isLcAlpha(c) || isDigit(c) || c === "_" || c === "-" || c === "." || c === "*")) cur.pos++;
-    else break;
-  }
+  cur.pos++;
+  while (isKeyChar(cur.code())) cur.pos++;
   return cur.text.slice(start, cur.pos);
 }
 
@@ -194,18 +199,23 @@ function parseNumber(cur: Cursor): number | SfDecimal {
 function parseString(cur: Cursor): string {
   cur.pos++; // opening quote
   let out = "";
-  while (!cur.done) {
-    const c = cur.text.charAt(cur.pos++);
-    if (c === "\\") {
-      const next = cur.text.charAt(cur.pos++);
-      if (next !== '"' && next !== "\\") cur.fail("invalid escape in string");
-      out += next;
-    } else if (c === '"') {
+  let start = cur.pos;
+  const text = cur.text;
+  while (cur.pos < text.length) {
+    const c = text.charCodeAt(cur.pos);
+    if (c === 0x5c) {
+      const next = text.charCodeAt(cur.pos + 1);
+      if (next !== 0x22 && next !== 0x5c) cur.fail("invalid escape in string");
+      out += text.slice(start, cur.pos) + String.fromCharCode(next);
+      cur.pos += 2;
+      start = cur.pos;
+    } else if (c === 0x22) {
+      out += text.slice(start, cur.pos);
+      cur.pos++;
       return out;
     } else {
-      const code = c.charCodeAt(0);
-      if (code < 0x20 || code > 0x7e) cur.fail("invalid character in string");
-      out += c;
+      if (c < 0x20 || c > 0x7e) cur.fail("invalid character in string");
+      cur.pos++;
     }
   }
   return cur.fail("unterminated string");
