@@ -5,11 +5,15 @@
 
 import type { SchemaNode } from "../../model/schema.js";
 
-/** Refs a type alias for `node` would need resolved eagerly (union / intersection members). */
-function topLevelRefs(node: SchemaNode, into: Set<string>): Set<string> {
-  if (node.kind === "ref") into.add(node.name);
-  else if (node.kind === "union") for (const v of node.variants) topLevelRefs(v, into);
-  else if (node.kind === "intersection") for (const p of node.parts) topLevelRefs(p, into);
+type Position = "union" | "intersection";
+
+/** Refs a type alias for `node` needs resolved eagerly (union / intersection members), by position. */
+function topLevelRefs(node: SchemaNode, position: Position, into: Map<string, Position>): Map<string, Position> {
+  if (node.kind === "ref") {
+    // An intersection edge wins: it is the one we prefer to cut.
+    if (into.get(node.name) !== "intersection") into.set(node.name, position);
+  } else if (node.kind === "union") for (const v of node.variants) topLevelRefs(v, "union", into);
+  else if (node.kind === "intersection") for (const p of node.parts) topLevelRefs(p, "intersection", into);
   return into;
 }
 
@@ -22,23 +26,52 @@ export interface AliasCycles {
   replacement(from: string, target: string): SchemaNode | null | undefined;
 }
 
+function key(from: string, target: string): string {
+  return from + "\u0000" + target;
+}
+
 export function aliasCycles(schemas: ReadonlyMap<string, SchemaNode>): AliasCycles {
-  const edges = new Map<string, string[]>();
+  const typed = new Map<string, Map<string, Position>>();
   for (const [name, node] of schemas) {
     if (printsAsInterface(node)) continue;
-    edges.set(name, [...topLevelRefs(node, new Set())].filter((t) => schemas.has(t) && !printsAsInterface(schemas.get(t)!)));
+    const refs = topLevelRefs(node, "intersection", new Map());
+    for (const target of [...refs.keys()]) {
+      const t = schemas.get(target);
+      if (!t || printsAsInterface(t)) refs.delete(target);
+    }
+    typed.set(name, refs);
   }
-  const component = stronglyConnected(edges);
-  const cyclic = (from: string, target: string): boolean => {
-    const a = component.get(from);
-    return a !== undefined && a === component.get(target) && (a.size > 1 || (edges.get(from) ?? []).includes(from));
+  const graph = (skip: Set<string>) =>
+    new Map([...typed].map(([name, refs]) => [name, [...refs.keys()].filter((t) => !skip.has(key(name, t)))]));
+  const cyclicEdges = (edges: Map<string, string[]>, accept: (from: string, target: string) => boolean): string[] => {
+    const component = stronglyConnected(edges);
+    const out: string[] = [];
+    for (const [from, targets] of edges) {
+      for (const target of targets) {
+        const c = component.get(from);
+        if (c && c === component.get(target) && (c.size > 1 || from === target) && accept(from, target)) out.push(key(from, target));
+      }
+    }
+    return out;
+  };
+  // First cut the allOf-style edges inside cycles (a subtype naming its base), which keeps
+  // the base's union of subtypes intact; then whatever cycles remain.
+  const cut = new Set<string>();
+  const full = graph(cut);
+  const original = stronglyConnected(full);
+  for (const edge of cyclicEdges(full, (from, target) => typed.get(from)!.get(target) === "intersection")) cut.add(edge);
+  for (const edge of cyclicEdges(graph(cut), () => true)) cut.add(edge);
+
+  const sameCycle = (a: string, b: string): boolean => {
+    const c = original.get(a);
+    return c !== undefined && c === original.get(b);
   };
   const strip = (node: SchemaNode, from: string): SchemaNode | null => {
     switch (node.kind) {
       case "union":
         return null;
       case "ref":
-        return cyclic(from, node.name) ? null : node;
+        return sameCycle(from, node.name) ? null : node;
       case "intersection": {
         const parts = node.parts.map((p) => strip(p, from)).filter((p): p is SchemaNode => p !== null);
         if (parts.length === 0) return null;
@@ -50,7 +83,7 @@ export function aliasCycles(schemas: ReadonlyMap<string, SchemaNode>): AliasCycl
   };
   return {
     replacement(from, target) {
-      if (!cyclic(from, target)) return undefined;
+      if (!cut.has(key(from, target))) return undefined;
       return strip(schemas.get(target)!, from);
     },
   };

@@ -117,7 +117,8 @@ export function printComponentDeclarations(
     }
   }
   const enums = printEnumConsts(schemas);
-  const types = docs.length ? printDoc(join([hardline, hardline], docs)) + "\n" : "";
+  // One document per declaration keeps the printer's working set small.
+  const types = docs.map((d) => printDoc(d) + "\n").join("\n");
   return {
     code: [types, enums.dts].filter(Boolean).join("\n"),
     js: enums.js,
@@ -188,8 +189,9 @@ function checkRefs(schemas: ReadonlyMap<string, SchemaNode>, resolve: (name: str
 function allOfNarrowing(schemas: ReadonlyMap<string, SchemaNode>): Map<string, { property: string; values: string[] }> {
   const out = new Map<string, { property: string; values: string[] }>();
   for (const [name, node] of schemas) {
-    if (node.kind !== "intersection") continue;
-    for (const part of node.parts) {
+    // `allOf: [$ref]` alone was collapsed into the ref itself.
+    const parts = node.kind === "intersection" ? node.parts : node.kind === "ref" ? [node] : [];
+    for (const part of parts) {
       if (part.kind !== "ref") continue;
       const base = schemas.get(part.name);
       const d = base?.discriminator;

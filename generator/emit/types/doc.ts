@@ -15,7 +15,31 @@ type DocCommand =
   | { type: "line"; soft?: boolean; hard?: boolean }
   | { type: "break-parent" }
   | { type: "if-break"; breakContents: Doc; flatContents: Doc; groupId?: symbol }
-  | { type: "indent-if-break"; contents: Doc; groupId: symbol };
+  | { type: "indent-if-break"; contents: Doc; groupId: symbol }
+  | LazyGroup;
+
+/**
+ * A group whose flat rendering is known up front (and has no hard breaks): printed as `flat` when
+ * it fits, otherwise as `build()`. Saves building documents for the common one-line case.
+ */
+interface LazyGroup {
+  type: "lazy";
+  flat: string;
+  build: () => Doc;
+  built?: Doc;
+}
+
+export function lazyGroup(flat: string, build: () => Doc): Doc {
+  return { type: "lazy", flat, build };
+}
+
+function expand(doc: LazyGroup): Doc {
+  if (doc.built === undefined) {
+    doc.built = doc.build();
+    propagateBreaks(doc.built);
+  }
+  return doc.built;
+}
 
 export const line: Doc = { type: "line" };
 export const softline: Doc = { type: "line", soft: true };
@@ -91,13 +115,18 @@ interface Cmd {
 }
 
 // Wide (CJK, fullwidth) characters count 2 columns, combining marks 0, as prettier counts them.
-// eslint-disable-next-line no-control-regex
-const ASCII = /^[\x00-\x7f]*$/;
 const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
 const ZERO = /[\u0300-\u036f\u200b-\u200f\ufe00-\ufe0f]/u;
 
 export function stringWidth(text: string): number {
-  if (ASCII.test(text)) return text.length;
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 0x7e) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return text.length;
   let width = 0;
   for (const ch of text) {
     if (ZERO.test(ch)) continue;
@@ -146,6 +175,10 @@ function fits(next: Cmd, rest: Cmd[], width: number, groupModes: Map<symbol, Mod
         if (!doc.soft) width -= 1;
         break;
       case "break-parent":
+        break;
+      case "lazy":
+        if (mode === MODE_FLAT) width -= stringWidth(doc.flat);
+        else cmds.push({ mode, doc: expand(doc) });
         break;
     }
   }
@@ -230,6 +263,17 @@ export function printDoc(doc: Doc, width = 80): string {
         break;
       case "break-parent":
         break;
+      case "lazy": {
+        const flatMode = mode === MODE_FLAT && !shouldRemeasure;
+        if (!flatMode) shouldRemeasure = false;
+        if (flatMode || fits({ ind, mode: MODE_FLAT, doc: doc.flat }, cmds, width - pos, groupModes, false)) {
+          out.push(doc.flat);
+          pos += stringWidth(doc.flat);
+        } else {
+          cmds.push({ ind, mode: MODE_BREAK, doc: expand(doc) });
+        }
+        break;
+      }
     }
   }
   return out.join("");

@@ -3,7 +3,7 @@
 // the text needs no formatting pass. Parent-dependent rules (union indentation, parentheses,
 // hugging `{…} | null`) are why this goes through an AST instead of string concatenation.
 
-import { align, group, hardline, ifBreak, indent, indentIfBreak, join, line, softline, type Doc } from "./doc.js";
+import { align, group, hardline, ifBreak, indent, indentIfBreak, join, lazyGroup, line, softline, type Doc } from "./doc.js";
 import { propertyKey } from "./literals.js";
 
 export type TsType =
@@ -153,12 +153,65 @@ export function jsdocDoc(lines: string[]): Doc {
   return join(hardline, ["/**", ...body, " */"]);
 }
 
+/**
+ * The one-line rendering of `type` (what its document prints in flat mode), or null when it
+ * cannot be on one line (it holds a non-empty object type, which always breaks).
+ */
+export function flatType(type: TsType, parent: Parent = "annotation"): string | null {
+  switch (type.t) {
+    case "keyword":
+      return type.name;
+    case "literal":
+      return type.text;
+    case "ref": {
+      if (!type.args) return type.name;
+      const args = flatList(type.args, "type-arg");
+      return args === null ? null : `${type.name}<${args.join(", ")}>`;
+    }
+    case "array": {
+      const element = flatType(type.element, "array");
+      return element === null ? null : element + "[]";
+    }
+    case "tuple": {
+      const count = type.elements.length + (type.rest ? 1 : 0);
+      const elementParent: Parent = count > 1 ? "tuple-many" : "tuple";
+      const items = flatList(type.elements, elementParent);
+      if (items === null) return null;
+      if (type.rest) {
+        const rest = flatType({ t: "array", element: type.rest }, elementParent);
+        if (rest === null) return null;
+        items.push("..." + rest);
+      }
+      return `[${items.join(", ")}]`;
+    }
+    case "union":
+    case "intersection": {
+      const items = flatList(type.types, type.t);
+      if (items === null) return null;
+      const text = items.join(type.t === "union" ? " | " : " & ");
+      return needsParens(type, parent) ? `(${text})` : text;
+    }
+    case "object":
+      return type.members.length === 0 ? "{}" : null;
+  }
+}
+
+function flatList(types: TsType[], parent: Parent): string[] | null {
+  const out: string[] = [];
+  for (const t of types) {
+    const text = flatType(t, parent);
+    if (text === null) return null;
+    out.push(text);
+  }
+  return out;
+}
+
 export function memberDoc(member: TsMember): Doc {
-  const head: Doc[] = [];
-  if (member.readonly) head.push("readonly ");
-  if (member.key === undefined) head.push("[key: string]");
-  else head.push(propertyKey(member.key), member.optional ? "?" : "");
-  const printed = group([...head, ": ", typeDoc(member.type, "annotation")]);
+  let head = member.readonly ? "readonly " : "";
+  head += member.key === undefined ? "[key: string]" : propertyKey(member.key) + (member.optional ? "?" : "");
+  const flat = flatType(member.type);
+  const full = (): Doc => group([head, ": ", typeDoc(member.type, "annotation")]);
+  const printed = flat === null ? full() : lazyGroup(`${head}: ${flat}`, full);
   if (member.doc && member.doc.length > 0) return [jsdocDoc(member.doc), hardline, printed];
   return printed;
 }
@@ -174,13 +227,17 @@ export function objectDoc(members: TsMember[]): Doc {
  * after `=` first ("break-after-operator"), everything else is "fluid".
  */
 export function typeAliasDoc(name: string, type: TsType, prefix = "export "): Doc {
-  const rhs = typeDoc(type, "alias");
-  const left = group(["type ", name]);
-  if (type.t === "union" && !shouldHugUnion(type.types)) {
-    return [prefix, group([left, " =", group(indent([line, rhs]))]), ";"];
-  }
-  const id = Symbol("assignment");
-  return [prefix, group([left, " =", group(indent(line), { id }), indentIfBreak(rhs, id)]), ";"];
+  const full = (): Doc => {
+    const rhs = typeDoc(type, "alias");
+    const left = group(["type ", name]);
+    if (type.t === "union" && !shouldHugUnion(type.types)) {
+      return group([left, " =", group(indent([line, rhs]))]);
+    }
+    const id = Symbol("assignment");
+    return group([left, " =", group(indent(line), { id }), indentIfBreak(rhs, id)]);
+  };
+  const flat = flatType(type, "alias");
+  return [prefix, flat === null ? full() : lazyGroup(`type ${name} = ${flat}`, full), ";"];
 }
 
 export function interfaceDoc(name: string, members: TsMember[], prefix = "export "): Doc {
