@@ -11,3 +11,5 @@ export { DEFAULT_DATA_DIR, type AdminOptions } from "./admin/open.js";
 export { VaultError, VaultUsageError } from "./errors.js";
 export type { GrantInfo, GrantPolicy, Credential, Injection } from "./grants/types.js";
 export type { AuditRow } from "./audit/writer.js";
+export { listApprovals, approve, deny } from "./admin/approvals.js";
+export type { ApprovalRecord, ApprovalStatus } from "./approvals/store.js";

@@ -1,3 +1,42 @@
 import type { Command } from "commander";
+import { approve, deny, listApprovals } from "../admin/approvals.js";
+import type { ApprovalStatus } from "../approvals/store.js";
+import { action, out, table, usage, withData, type DataFlags } from "./common.js";
 
-export function registerApprovals(_vault: Command): void {}
+const STATUSES = ["pending", "approved", "denied", "expired", "executing", "executed", "failed"];
+
+export function registerApprovals(vault: Command): void {
+  const approvals = vault.command("approvals").description("calls waiting for a person's approval (proxy mode)");
+  withData(approvals.command("list").description("list approvals (pending first)"))
+    .option("--status <status>", STATUSES.join(", "))
+    .option("--json", "print JSON")
+    .action(
+      action(async (flags: DataFlags & { status?: string; json?: boolean }) => {
+        if (flags.status && !STATUSES.includes(flags.status)) usage(`--status "${flags.status}" must be one of ${STATUSES.join(", ")}.`);
+        const rows = await listApprovals({ dataDir: flags.data, ...(flags.status ? { status: flags.status as ApprovalStatus } : {}) });
+        if (flags.json) return out(JSON.stringify(rows, null, 2));
+        out(
+          table(
+            ["APPROVAL", "STATUS", "REQUEST", "CALLER", "REASON", "EXPIRES"],
+            rows.map((a) => [a.id, a.status, `${a.method} ${a.urlRedacted}`, a.context.caller ?? "", a.context.reason ?? "", a.expiresAt]),
+          ),
+        );
+      }),
+    );
+  withData(approvals.command("approve").description("approve a pending call; it runs once, now"))
+    .argument("<approvalId>")
+    .action(
+      action(async (id: string, flags: DataFlags) => {
+        const a = await approve({ dataDir: flags.data, approvalId: id });
+        out(`Approval ${a.id}: ${a.status}${a.errorCode ? ` (${a.errorCode})` : ""}.`);
+      }),
+    );
+  withData(approvals.command("deny").description("deny a pending call"))
+    .argument("<approvalId>")
+    .action(
+      action(async (id: string, flags: DataFlags) => {
+        const a = await deny({ dataDir: flags.data, approvalId: id });
+        out(`Approval ${a.id}: ${a.status}.`);
+      }),
+    );
+}

@@ -3,7 +3,7 @@ import { VaultError } from "../errors.js";
 import type { RouteContext } from "../http/context.js";
 import { openSecret } from "../storage/secrets.js";
 import { ensureFreshCredential } from "../oauth/refresh.js";
-import type { Credential, GrantRecord } from "./types.js";
+import type { Credential, GrantRecord, Injection } from "./types.js";
 
 export async function credentialFor(ctx: Pick<RouteContext, "db" | "crypto" | "now" | "vault" | "app">, g: GrantRecord): Promise<Credential> {
   if (g.source === "managed_secret") {
@@ -13,4 +13,14 @@ export async function credentialFor(ctx: Pick<RouteContext, "db" | "crypto" | "n
     return c;
   }
   return ensureFreshCredential(ctx, g);
+}
+
+/** How the credential goes into the request: the provider's injection, except that a basic
+ *  pair always goes as Basic auth. */
+export function injectionFor(configured: Injection, credential: Credential): Injection {
+  if ("username" in credential) return { type: "basic" };
+  if ("accessKeyId" in credential && configured.type !== "aws-sigv4") {
+    throw new VaultError("invalid_request", "This grant holds AWS keys but the provider is not configured for aws-sigv4 injection.");
+  }
+  return configured;
 }

@@ -31,6 +31,8 @@ export interface Peers {
   userToken(sub: string): Promise<string>;
   /** A direct handle on the vault's database, for facts the API does not expose. */
   sql<T>(query: string, ...args: unknown[]): T[];
+  /** Moves the vault's clock this many ms ahead of real time (keep it under the 60 s signature window). */
+  setClockOffset(ms: number): void;
   /** Changes the vault's database directly (e.g. to move a session's expiry into the past). */
   exec(query: string, ...args: unknown[]): number;
   close(): Promise<void>;
@@ -40,7 +42,8 @@ export async function startPeers(options: { idp?: StartIdpOptions; withIdp?: boo
   const idp = await startIdp({ users: USERS, extraScopes: ["repo", "read:user"], ...options.idp });
   const dataDir = await mkdtemp(join(tmpdir(), "alter-identity-"));
   const init = await initVault({ dataDir, env: {} });
-  const vault = await startVault({ dataDir, port: 0 });
+  let offset = 0;
+  const vault = await startVault({ dataDir, port: 0, now: () => Date.now() + offset });
   idp.addClient({ ...APP_CLIENT, redirectUris: [`${vault.url}/auth/callback`] });
   idp.addClient({ ...GITHUB_CLIENT, redirectUris: [`${vault.url}/connect/callback`] });
   if (options.withIdp !== false) {
@@ -67,6 +70,9 @@ export async function startPeers(options: { idp?: StartIdpOptions; withIdp?: boo
     userToken: async (sub) => (await idp.login(sub, { clientId: APP_CLIENT.clientId })).idToken,
     sql: <T>(query: string, ...args: unknown[]) => db.prepare(query).all(...args) as T[],
     exec: (query, ...args) => db.prepare(query).run(...args).changes,
+    setClockOffset: (ms) => {
+      offset = ms;
+    },
     async close() {
       db.close();
       await transport.close();

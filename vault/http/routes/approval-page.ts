@@ -1,3 +1,63 @@
-import type { RouteDef } from "../context.js";
+// The browser page where a person approves or denies a pending call. Access needs the one-time
+// token from the approval URL (valid until the decision); the form also carries a CSRF token
+// minted for that page view.
+import { randomBytes } from "node:crypto";
+import type { RouteContext, RouteDef, RouteResult } from "../context.js";
+import { approvalTokens, expireIfDue, getApproval, hashToken, setCsrfHash, tokenMatches } from "../../approvals/store.js";
+import { approvalPage, approvalStatusPage, errorPage } from "../../approvals/page.js";
+import { approveAndRun, denyApproval } from "../../approvals/execute.js";
+import { getApp } from "../../storage/apps.js";
+import { VaultUsageError } from "../../errors.js";
 
-export const approvalPageRoutes: RouteDef[] = [];
+const forbidden = (): RouteResult => ({ status: 403, html: errorPage("Link not valid", "This approval link is not valid. Ask for a new link.") });
+
+function authorize(ctx: RouteContext, token: string | null | undefined) {
+  const id = ctx.params.id!;
+  expireIfDue(ctx.db, id, ctx.now());
+  const a = getApproval(ctx.db, id);
+  const t = approvalTokens(ctx.db, id);
+  if (!a || !t || !token || !tokenMatches(token, t.page)) return undefined;
+  return { a, t };
+}
+
+function show(ctx: RouteContext): RouteResult {
+  const token = ctx.url.searchParams.get("token");
+  const found = authorize(ctx, token);
+  if (!found) return forbidden();
+  const { a } = found;
+  if (a.status !== "pending") return { status: 200, html: approvalStatusPage(a) };
+  const csrf = randomBytes(24).toString("base64url");
+  setCsrfHash(ctx.db, a.id, hashToken(csrf));
+  return { status: 200, html: approvalPage(a, token!, csrf) };
+}
+
+async function decideRoute(ctx: RouteContext): Promise<RouteResult> {
+  const form = ctx.form;
+  const found = authorize(ctx, form?.get("token"));
+  if (!found || !form) return forbidden();
+  const { a, t } = found;
+  // A form posted from another site would carry a foreign Origin; browsers always send it on POST.
+  const origin = ctx.req.headers.origin;
+  if (origin !== undefined && origin !== "null" && origin !== ctx.url.origin) return forbidden();
+  const csrf = form.get("csrf");
+  if (!csrf || !tokenMatches(csrf, t.csrf)) return forbidden();
+  const decision = form.get("decision");
+  if (decision !== "approve" && decision !== "deny") return { status: 400, html: errorPage("Bad request", "Choose approve or deny.") };
+  const app = getApp(ctx.db, a.appId);
+  if (!app) return forbidden();
+  try {
+    const after =
+      decision === "approve"
+        ? await approveAndRun(ctx.vault, app, a.id, "approval page")
+        : denyApproval(ctx.vault, app, a.id, "approval page");
+    return { status: 200, html: approvalStatusPage(after, decision === "approve" ? "Approved; the call ran once." : "Denied; the call will not run.") };
+  } catch (e) {
+    if (e instanceof VaultUsageError) return { status: 409, html: approvalStatusPage(getApproval(ctx.db, a.id)!, "This approval was already decided.") };
+    throw e;
+  }
+}
+
+export const approvalPageRoutes: RouteDef[] = [
+  { method: "GET", path: "/approvals/:id", auth: "browser", handler: show },
+  { method: "POST", path: "/approvals/:id/decision", auth: "browser", handler: decideRoute },
+];

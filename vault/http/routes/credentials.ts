@@ -3,7 +3,7 @@ import { VaultError } from "../../errors.js";
 import type { RouteContext, RouteDef, RouteResult } from "../context.js";
 import { auditContext, auditFromContext, bodyObject, obj, str, type AuditContext } from "../request-fields.js";
 import { checkUsable, findGrant, parseGrantRef } from "../../grants/resolve.js";
-import { credentialFor } from "../../grants/credential.js";
+import { credentialFor, injectionFor } from "../../grants/credential.js";
 import { effectiveProvider, isProviderSlug } from "../../grants/provider-config.js";
 import { touchGrant } from "../../storage/grants.js";
 import type { GrantRecord } from "../../grants/types.js";
@@ -31,8 +31,7 @@ async function retrieve(ctx: RouteContext): Promise<RouteResult> {
     const config = effectiveProvider(ctx.vault, ctx.app.id, provider);
     if (url !== undefined) checkTargetHost(url, config.hosts);
     const credential = await credentialFor(ctx, grant);
-    const injection =
-      grant.source === "managed_secret" && "username" in credential ? { type: "basic" as const } : config.injection;
+    const injection = injectionFor(config.injection, credential);
     const sealed = ctx.sealForCaller(credential);
     touchGrant(ctx.db, grant.id, ctx.now());
     const auditId = ctx.audit.write({

@@ -1,3 +1,85 @@
-import type { RouteDef } from "../context.js";
+// POST /v1/proxy: the vault makes the provider call itself (the token never leaves the vault).
+// An approval-gated grant stores the request and answers 403 approval_required.
+import { VaultError } from "../../errors.js";
+import type { RouteContext, RouteDef, RouteResult } from "../context.js";
+import { auditContext, auditFromContext, bodyObject, obj, str, type AuditContext } from "../request-fields.js";
+import { checkUsable, findGrant, parseGrantRef } from "../../grants/resolve.js";
+import { effectiveProvider, isProviderSlug } from "../../grants/provider-config.js";
+import { checkProxyTarget, parseProxyRequest, type ProxyRequest } from "../../proxy/send.js";
+import { proxyThroughGrant } from "../../proxy/call.js";
+import { createApproval } from "../../approvals/store.js";
+import { redactUrl } from "../../audit/redact.js";
+import type { GrantRecord } from "../../grants/types.js";
 
-export const proxyRoutes: RouteDef[] = [];
+async function proxy(ctx: RouteContext): Promise<RouteResult> {
+  const started = performance.now();
+  const body = bodyObject(ctx.body);
+  let context: AuditContext = {};
+  let provider: string | undefined;
+  let req: ProxyRequest | undefined;
+  let operationId: string | undefined;
+  let grant: GrantRecord | undefined;
+  const audit = (extra: Parameters<RouteContext["audit"]["write"]>[0]) =>
+    ctx.audit.write({
+      appId: ctx.app.id,
+      keyId: ctx.apiKey?.id ?? null,
+      ...auditFromContext(context),
+      operationId,
+      principalType: grant?.principalType ?? (ctx.user ? "user" : null),
+      principalId: grant?.principalId ?? ctx.user?.userId ?? null,
+      grantId: grant?.id ?? null,
+      provider,
+      method: req?.method,
+      url: req?.url,
+      remoteAddress: ctx.remoteAddress,
+      latencyMs: performance.now() - started,
+      ...extra,
+    });
+  try {
+    context = auditContext(body.context);
+    provider = str(body, "provider", "/provider")!;
+    if (!isProviderSlug(provider)) throw new VaultError("invalid_request", "/provider must be a provider slug such as github.");
+    const request = obj(body, "request", "/request")!;
+    operationId = str(request, "operationId", "/request/operationId", false) ?? context.operationId;
+    req = parseProxyRequest(request);
+    grant = findGrant(ctx, parseGrantRef(body.grant), provider);
+    const { requireApproval } = checkUsable(ctx, grant, "proxy");
+    checkProxyTarget(req.url, effectiveProvider(ctx.vault, ctx.app.id, provider));
+
+    if (requireApproval) {
+      const { approval, pageToken } = createApproval(
+        ctx.db,
+        ctx.crypto,
+        {
+          appId: ctx.app.id,
+          grantId: grant.id,
+          keyId: ctx.apiKey?.id ?? null,
+          provider,
+          operationId: operationId ?? null,
+          request: req,
+          urlRedacted: redactUrl(req.url),
+          context,
+          remoteAddress: ctx.remoteAddress,
+        },
+        ctx.now(),
+      );
+      const approvalUrl = `${ctx.vault.baseUrl}/approvals/${approval.id}?token=${pageToken}`;
+      const e = new VaultError("approval_required", "A person must approve this call; it runs once approved.", {
+        details: { approvalId: approval.id, approvalUrl, expiresAt: approval.expiresAt },
+      });
+      audit({ action: "approval.create", outcome: "denied", status: e.status, errorCode: e.code, details: { approvalId: approval.id } });
+      return { status: e.status, json: e.toJSON() };
+    }
+
+    const res = await proxyThroughGrant(ctx, grant, req);
+    const auditId = audit({ action: "proxy.call", outcome: "success", status: res.status });
+    return { status: 200, json: { ...res, grantId: grant.id, auditId } };
+  } catch (e) {
+    if (e instanceof VaultError) {
+      audit({ action: "proxy.call", outcome: e.status >= 500 ? "error" : "denied", status: e.status, errorCode: e.code });
+    }
+    throw e;
+  }
+}
+
+export const proxyRoutes: RouteDef[] = [{ method: "POST", path: "/v1/proxy", auth: "signed", handler: proxy }];

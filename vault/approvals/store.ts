@@ -1,0 +1,177 @@
+// Approval records: a pending proxied request waiting for a person's yes or no.
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import type { Db } from "../storage/db.js";
+import type { AtRest } from "../crypto/at-rest.js";
+import type { ProxyRequest, ProxyResponse } from "../proxy/send.js";
+import type { AuditContext } from "../http/request-fields.js";
+
+export type ApprovalStatus = "pending" | "approved" | "denied" | "expired" | "executing" | "executed" | "failed";
+
+export const APPROVAL_TTL_MS = 60 * 60 * 1000;
+
+export interface ApprovalRecord {
+  id: string;
+  appId: string;
+  grantId: string;
+  keyId: string | null;
+  status: ApprovalStatus;
+  provider: string;
+  operationId: string | null;
+  method: string;
+  urlRedacted: string;
+  context: AuditContext;
+  remoteAddress: string | null;
+  createdAt: string;
+  expiresAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  errorCode: string | null;
+  hasResult: boolean;
+}
+
+interface Row {
+  id: string;
+  app_id: string;
+  grant_id: string;
+  key_id: string | null;
+  status: ApprovalStatus;
+  provider: string;
+  operation_id: string | null;
+  method: string;
+  url_redacted: string;
+  request_sealed: string;
+  context: string;
+  remote_address: string | null;
+  page_token_hash: string;
+  csrf_token_hash: string | null;
+  created_at: string;
+  expires_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  result_sealed: string | null;
+  error_code: string | null;
+}
+
+const toRecord = (r: Row): ApprovalRecord => ({
+  id: r.id,
+  appId: r.app_id,
+  grantId: r.grant_id,
+  keyId: r.key_id,
+  status: r.status,
+  provider: r.provider,
+  operationId: r.operation_id,
+  method: r.method,
+  urlRedacted: r.url_redacted,
+  context: JSON.parse(r.context) as AuditContext,
+  remoteAddress: r.remote_address,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  decidedAt: r.decided_at,
+  decidedBy: r.decided_by,
+  errorCode: r.error_code,
+  hasResult: r.result_sealed !== null,
+});
+
+export const hashToken = (t: string) => createHash("sha256").update(t, "utf8").digest("hex");
+
+export function tokenMatches(token: string, hash: string | null): boolean {
+  if (!hash) return false;
+  const a = Buffer.from(hashToken(token), "hex");
+  const b = Buffer.from(hash, "hex");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export interface NewApproval {
+  appId: string;
+  grantId: string;
+  keyId: string | null;
+  provider: string;
+  operationId: string | null;
+  request: ProxyRequest;
+  urlRedacted: string;
+  context: AuditContext;
+  remoteAddress: string;
+}
+
+/** Creates a pending approval; returns it with the page token (only its hash is stored). */
+export function createApproval(db: Db, crypto: AtRest, a: NewApproval, nowMs: number): { approval: ApprovalRecord; pageToken: string } {
+  const id = randomUUID();
+  const pageToken = randomBytes(32).toString("base64url");
+  const sealed = crypto.sealJson("approval-request", id, {
+    method: a.request.method,
+    url: a.request.url,
+    headers: a.request.headers,
+    body: a.request.body ? a.request.body.toString("base64") : null,
+  });
+  db.prepare(
+    `INSERT INTO approvals (id, app_id, grant_id, key_id, status, provider, operation_id, method, url_redacted, request_sealed,
+       context, remote_address, page_token_hash, created_at, expires_at)
+     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    id, a.appId, a.grantId, a.keyId, a.provider, a.operationId, a.request.method, a.urlRedacted, sealed,
+    JSON.stringify(a.context), a.remoteAddress, hashToken(pageToken),
+    new Date(nowMs).toISOString(), new Date(nowMs + APPROVAL_TTL_MS).toISOString(),
+  );
+  return { approval: getApproval(db, id)!, pageToken };
+}
+
+export function getApproval(db: Db, id: string): ApprovalRecord | undefined {
+  const row = db.prepare("SELECT * FROM approvals WHERE id = ?").get(id) as Row | undefined;
+  return row && toRecord(row);
+}
+
+export function approvalTokens(db: Db, id: string): { page: string; csrf: string | null } | undefined {
+  const row = db.prepare("SELECT page_token_hash, csrf_token_hash FROM approvals WHERE id = ?").get(id) as
+    | { page_token_hash: string; csrf_token_hash: string | null }
+    | undefined;
+  return row && { page: row.page_token_hash, csrf: row.csrf_token_hash };
+}
+
+export function setCsrfHash(db: Db, id: string, hash: string): void {
+  db.prepare("UPDATE approvals SET csrf_token_hash = ? WHERE id = ? AND status = 'pending'").run(hash, id);
+}
+
+export function listApprovalRows(db: Db, appId: string, status?: ApprovalStatus): ApprovalRecord[] {
+  const rows = status
+    ? (db.prepare("SELECT * FROM approvals WHERE app_id = ? AND status = ? ORDER BY created_at").all(appId, status) as Row[])
+    : (db.prepare("SELECT * FROM approvals WHERE app_id = ? ORDER BY created_at").all(appId) as Row[]);
+  return rows.map(toRecord);
+}
+
+/** Pending past its expiry becomes expired (lazily, whenever it is read). */
+export function expireIfDue(db: Db, id: string, nowMs: number): void {
+  db.prepare("UPDATE approvals SET status = 'expired' WHERE id = ? AND status = 'pending' AND expires_at <= ?").run(id, new Date(nowMs).toISOString());
+}
+
+/** pending → approved|denied, once; false when it was no longer pending (or expired). */
+export function decide(db: Db, id: string, decision: "approved" | "denied", by: string, nowMs: number): boolean {
+  const r = db
+    .prepare("UPDATE approvals SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending' AND expires_at > ?")
+    .run(decision, new Date(nowMs).toISOString(), by, id, new Date(nowMs).toISOString());
+  return r.changes === 1;
+}
+
+/** approved → executing, once: whoever wins this update runs the request. */
+export function claimExecution(db: Db, id: string): boolean {
+  return db.prepare("UPDATE approvals SET status = 'executing' WHERE id = ? AND status = 'approved'").run(id).changes === 1;
+}
+
+export function finishExecution(db: Db, crypto: AtRest, id: string, result: ProxyResponse | null, errorCode: string | null): void {
+  db.prepare("UPDATE approvals SET status = ?, result_sealed = ?, error_code = ? WHERE id = ? AND status = 'executing'").run(
+    result ? "executed" : "failed",
+    result ? crypto.sealJson("approval-result", id, result) : null,
+    errorCode,
+    id,
+  );
+}
+
+export function openApprovalRequest(db: Db, crypto: AtRest, id: string): ProxyRequest {
+  const row = db.prepare("SELECT request_sealed FROM approvals WHERE id = ?").get(id) as { request_sealed: string };
+  const r = crypto.openJson<{ method: string; url: string; headers: Record<string, string>; body: string | null }>("approval-request", id, row.request_sealed);
+  return { method: r.method, url: r.url, headers: r.headers, body: r.body === null ? null : Buffer.from(r.body, "base64") };
+}
+
+export function openApprovalResult(db: Db, crypto: AtRest, id: string): ProxyResponse | null {
+  const row = db.prepare("SELECT result_sealed FROM approvals WHERE id = ?").get(id) as { result_sealed: string | null } | undefined;
+  return row?.result_sealed ? crypto.openJson<ProxyResponse>("approval-result", id, row.result_sealed) : null;
+}

@@ -1,0 +1,161 @@
+// Performs one provider call for proxy mode: only to the provider's hosts, never to private or
+// loopback addresses (checked on the resolved address, so DNS cannot point us inward) unless the
+// provider's configured base URL is itself loopback.
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { Agent, request } from "undici";
+import { injectCredential, type OutgoingRequest } from "../../runtime/credentials.js";
+import { VaultError } from "../errors.js";
+import type { EffectiveProvider } from "../grants/provider-config.js";
+import type { Credential, Injection } from "../grants/types.js";
+import { isLoopbackAddress, isPrivateAddress } from "./address.js";
+
+export interface ProxyRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** Body bytes, or null. */
+  body: Buffer | null;
+}
+
+export interface ProxyResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** base64 */
+  body: string;
+}
+
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+// Never forwarded from the caller: they belong to the connection or would carry credentials.
+const DROP_REQUEST = new Set([
+  "host", "connection", "keep-alive", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding",
+  "upgrade", "content-length", "authorization", "cookie", "accept-encoding", "expect",
+]);
+const DROP_RESPONSE = new Set(["connection", "keep-alive", "transfer-encoding", "set-cookie", "content-length", "trailer", "upgrade"]);
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const TIMEOUT_MS = 30_000;
+
+/** Validates the target against the provider's hosts and scheme rules; returns the parsed URL. */
+export function checkProxyTarget(rawUrl: string, provider: EffectiveProvider): URL {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new VaultError("invalid_request", "/request/url is not an absolute URL.");
+  }
+  if (url.username || url.password) throw new VaultError("invalid_request", "/request/url must not contain credentials.");
+  if (!provider.hosts.includes(url.host)) {
+    throw new VaultError("provider_host_not_allowed", `${url.host} is not one of the provider's hosts (${provider.hosts.join(", ")}).`, {
+      details: { host: url.host, hosts: provider.hosts },
+    });
+  }
+  const literal = url.hostname.replace(/^\[|\]$/g, "");
+  const inward = literal === "localhost" || isLoopbackAddress(literal) || (isIPLiteral(literal) && isPrivateAddress(literal));
+  if (inward && !provider.loopbackAllowed) {
+    throw new VaultError("provider_host_not_allowed", `${url.host} is a private or loopback address; the vault does not proxy there.`, {
+      details: { host: url.host },
+    });
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && provider.loopbackAllowed && inward)) {
+    throw new VaultError("provider_host_not_allowed", "The vault only proxies over https (http only to a loopback stand-in).");
+  }
+  return url;
+}
+
+function isIPLiteral(h: string): boolean {
+  return /^[\d.]+$/.test(h) || h.includes(":");
+}
+
+function guardedLookup(allowInward: boolean) {
+  return (hostname: string, options: object, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, "", 0);
+      const list = addresses as LookupAddress[];
+      const ok = allowInward ? list : list.filter((a) => !isPrivateAddress(a.address));
+      if (ok.length === 0) {
+        const e = new Error(`${hostname} resolves only to private or loopback addresses`) as NodeJS.ErrnoException;
+        e.code = "EPRIVATEADDR";
+        return callback(e, "", 0);
+      }
+      if ((options as { all?: boolean }).all) return callback(null, ok);
+      callback(null, ok[0]!.address, ok[0]!.family);
+    });
+  };
+}
+
+const agents = new Map<boolean, Agent>();
+function agentFor(allowInward: boolean): Agent {
+  let a = agents.get(allowInward);
+  if (!a) {
+    a = new Agent({ connect: { lookup: guardedLookup(allowInward) as never, timeout: 10_000 }, connections: 64 });
+    agents.set(allowInward, a);
+  }
+  return a;
+}
+
+export function parseProxyRequest(r: Record<string, unknown>): ProxyRequest {
+  const method = typeof r.method === "string" ? r.method.toUpperCase() : "";
+  if (!METHODS.has(method)) throw new VaultError("invalid_request", "/request/method must be an HTTP method such as GET or POST.");
+  if (typeof r.url !== "string") throw new VaultError("invalid_request", "/request/url is required.");
+  const headers: Record<string, string> = {};
+  if (r.headers !== undefined && r.headers !== null) {
+    if (typeof r.headers !== "object" || Array.isArray(r.headers)) throw new VaultError("invalid_request", "/request/headers must be an object of strings.");
+    for (const [k, v] of Object.entries(r.headers as Record<string, unknown>)) {
+      if (typeof v !== "string") throw new VaultError("invalid_request", `/request/headers/${k} must be a string.`);
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) throw new VaultError("invalid_request", `/request/headers: "${k}" is not a header name.`);
+      headers[k.toLowerCase()] = v;
+    }
+  }
+  let body: Buffer | null = null;
+  if (r.body !== undefined && r.body !== null) {
+    if (typeof r.body !== "string" || !/^[A-Za-z0-9+/=_-]*$/.test(r.body)) throw new VaultError("invalid_request", "/request/body must be base64 or null.");
+    body = Buffer.from(r.body, "base64");
+  }
+  return { method, url: r.url, headers, body };
+}
+
+export async function sendProxied(provider: EffectiveProvider, injection: Injection, credential: Credential, req: ProxyRequest, nowMs: number): Promise<ProxyResponse> {
+  checkProxyTarget(req.url, provider);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (!DROP_REQUEST.has(k)) headers[k] = v;
+  headers["accept-encoding"] = "identity";
+  const outgoing: OutgoingRequest = { method: req.method, url: req.url, headers, body: req.body };
+  const injected = injectCredential(injection, credential, outgoing, nowMs);
+  let res;
+  try {
+    res = await request(injected.url, {
+      method: injected.method as never,
+      headers: injected.headers,
+      body: injected.body ?? null,
+      dispatcher: agentFor(provider.loopbackAllowed),
+      headersTimeout: TIMEOUT_MS,
+      bodyTimeout: TIMEOUT_MS,
+    } as Parameters<typeof request>[1]);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EPRIVATEADDR") {
+      throw new VaultError("provider_host_not_allowed", "The provider host resolves to a private or loopback address; the vault does not proxy there.");
+    }
+    throw new VaultError("provider_unreachable", "The vault could not reach the provider; try again.", { details: { cause: code ?? "network" } });
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_RESPONSE_BYTES) {
+        res.body.destroy();
+        throw new VaultError("provider_unreachable", "The provider's response is larger than the proxy accepts (16 MiB).");
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch (e) {
+    if (e instanceof VaultError) throw e;
+    throw new VaultError("provider_unreachable", "The provider's response was cut off; try again.");
+  }
+  const outHeaders: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers)) {
+    if (v === undefined || DROP_RESPONSE.has(k)) continue;
+    outHeaders[k] = Array.isArray(v) ? v.join(", ") : String(v);
+  }
+  return { status: res.statusCode, headers: outHeaders, body: Buffer.concat(chunks).toString("base64") };
+}
