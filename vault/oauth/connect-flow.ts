@@ -126,7 +126,7 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
       principalLabel: user?.subject ?? null,
       scopes: granted,
       source: "oauth",
-      credentialSealed: sealTokens(ctx.crypto, grantId, tokensFrom(res)),
+      credentialSealed: sealTokens(ctx.crypto, grantId, tokensFrom(res, ctx.now())),
       credentialExpiresAt: expiryFrom(res, ctx.now()),
       policy: {},
       expiresAt: null,

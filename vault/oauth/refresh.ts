@@ -11,9 +11,13 @@ import { getGrant, setGrantStatus } from "../storage/grants.js";
 import type { Db } from "../storage/db.js";
 import { clientSecretFor, resolveOAuthProvider, type OAuthContext } from "./provider-config.js";
 import { OAuthEndpointError, requestToken } from "./token-endpoint.js";
-import { expiryFrom, openTokens, sealTokens, tokensFrom } from "./tokens.js";
+import { expiryFrom, openTokens, sealTokens, tokensFrom, type StoredOAuthTokens } from "./tokens.js";
 
-/** Refresh when the access token has less than this left. */
+/**
+ * Refresh when the access token has less than this left, or less than half its lifetime for
+ * short-lived tokens — so a token that was just refreshed is used, not refreshed again by a
+ * call that read the grant a moment before.
+ */
 export const REFRESH_AHEAD_MS = 60_000;
 /** How long one refresh may hold the lease before another process may take over. */
 const LEASE_MS = 30_000;
@@ -24,7 +28,8 @@ const inflight = new Map<string, Promise<Credential>>();
 
 export async function ensureFreshCredential(ctx: OAuthContext, grant: GrantRecord): Promise<Credential> {
   assertUsable(grant);
-  if (!needsRefresh(grant, ctx.now())) return { token: openTokens(ctx.crypto, grant.id, grant.credentialSealed!).token };
+  const tokens = openTokens(ctx.crypto, grant.id, grant.credentialSealed!);
+  if (!needsRefresh(grant, tokens, ctx.now())) return { token: tokens.token };
   let pending = inflight.get(grant.id);
   if (!pending) {
     pending = refreshUnderLease(ctx, grant).finally(() => inflight.delete(grant.id));
@@ -40,8 +45,11 @@ function assertUsable(grant: GrantRecord): void {
   }
 }
 
-function needsRefresh(grant: GrantRecord, now: number): boolean {
-  return grant.credentialExpiresAt !== null && Date.parse(grant.credentialExpiresAt) - now <= REFRESH_AHEAD_MS;
+function needsRefresh(grant: GrantRecord, tokens: StoredOAuthTokens, now: number): boolean {
+  if (grant.credentialExpiresAt === null) return false;
+  const expiresAt = Date.parse(grant.credentialExpiresAt);
+  const lifetime = tokens.obtainedAt === null ? Infinity : expiresAt - tokens.obtainedAt;
+  return expiresAt - now <= Math.min(REFRESH_AHEAD_MS, lifetime / 2);
 }
 
 async function refreshUnderLease(ctx: OAuthContext, first: GrantRecord): Promise<Credential> {
@@ -51,7 +59,8 @@ async function refreshUnderLease(ctx: OAuthContext, first: GrantRecord): Promise
     if (!grant) throw new VaultError("grant_not_found", "This grant no longer exists.");
     assertUsable(grant);
     // Another process may have refreshed while we waited for the lease.
-    if (!needsRefresh(grant, ctx.now())) return { token: openTokens(ctx.crypto, grant.id, grant.credentialSealed!).token };
+    const tokens = openTokens(ctx.crypto, grant.id, grant.credentialSealed!);
+    if (!needsRefresh(grant, tokens, ctx.now())) return { token: tokens.token };
     if (takeLease(ctx.db, grant.id)) {
       try {
         return await refreshNow(ctx, grant);
@@ -101,7 +110,7 @@ async function refreshNow(ctx: OAuthContext, grant: GrantRecord): Promise<Creden
     if (stillValid) return { token: current.token };
     throw e;
   }
-  const tokens = tokensFrom(res, current.refreshToken);
+  const tokens = tokensFrom(res, ctx.now(), current.refreshToken);
   const updated = ctx.db
     .prepare("UPDATE grants SET credential_sealed = ?, credential_expires_at = ? WHERE id = ? AND status = 'active'")
     .run(sealTokens(ctx.crypto, grant.id, tokens), expiryFrom(res, ctx.now()), grant.id);

@@ -11,10 +11,13 @@ export interface StoredOAuthTokens {
   refreshToken: string | null;
   tokenType: string;
   scope: string | null;
+  /** Epoch ms when the access token was obtained (how far into its life it is). */
+  obtainedAt: number | null;
 }
 
-export function tokensFrom(res: TokenResponse, previousRefresh: string | null = null): StoredOAuthTokens {
+export function tokensFrom(res: TokenResponse, now: number, previousRefresh: string | null = null): StoredOAuthTokens {
   return {
+    obtainedAt: now,
     token: res.accessToken,
     // A refresh answer without a new refresh token keeps the old one (non-rotating servers).
     refreshToken: res.refreshToken ?? previousRefresh,
@@ -29,7 +32,13 @@ export function sealTokens(crypto: AtRest, grantId: string, tokens: StoredOAuthT
 
 export function openTokens(crypto: AtRest, grantId: string, sealed: string): StoredOAuthTokens {
   const t = crypto.openJson<Partial<StoredOAuthTokens>>(GRANT_CREDENTIAL_PURPOSE, grantId, sealed);
-  return { token: t.token ?? "", refreshToken: t.refreshToken ?? null, tokenType: t.tokenType ?? "bearer", scope: t.scope ?? null };
+  return {
+    token: t.token ?? "",
+    refreshToken: t.refreshToken ?? null,
+    tokenType: t.tokenType ?? "bearer",
+    scope: t.scope ?? null,
+    obtainedAt: t.obtainedAt ?? null,
+  };
 }
 
 export function expiryFrom(res: TokenResponse, now: number): string | null {
