@@ -26,7 +26,7 @@ function isBlob(value: unknown): value is Blob {
   return typeof Blob !== "undefined" && value instanceof Blob;
 }
 
-/** Form values: scalars as text; objects and arrays as JSON strings, the way Slack's Web API reads them. */
+/** A scalar form value as text; objects and arrays become JSON (multipart text parts). */
 export function formValue(value: unknown): string {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
@@ -34,16 +34,28 @@ export function formValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
+// Nested objects and arrays use bracket notation (`metadata[plan]=pro`, `items[0][price]=p_1`):
+// that is what the one catalog provider with nested form fields (Stripe, whose document declares
+// `style: deepObject` for them) and qs-style servers read. Slack declares every form field as a
+// scalar (its JSON fields, such as `blocks`, are typed `string`), so those pass through as given.
+function formPairs(prefix: string, value: unknown, out: [string, string][]): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => formPairs(`${prefix}[${i}]`, v, out));
+  } else if (typeof value === "object" && !(value instanceof Date)) {
+    for (const [k, v] of Object.entries(value)) formPairs(`${prefix}[${k}]`, v, out);
+  } else {
+    out.push([prefix, formValue(value)]);
+  }
+}
+
 export function encodeForm(value: unknown, where: string): string {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new AlterValueError(`${where}: a form body must be an object of fields`);
   }
-  const sp = new URLSearchParams();
-  for (const [k, v] of Object.entries(value)) {
-    if (v === undefined || v === null) continue;
-    sp.append(k, formValue(v));
-  }
-  return sp.toString();
+  const pairs: [string, string][] = [];
+  for (const [k, v] of Object.entries(value)) formPairs(k, v, pairs);
+  return new URLSearchParams(pairs).toString();
 }
 
 async function encodeMultipart(value: unknown, where: string): Promise<{ bytes: Uint8Array; contentType: string }> {

@@ -206,7 +206,7 @@ async function prepare(env: CallEnv, input: CallInput): Promise<Prepared> {
   }
 
   const headers: Record<string, string> = { accept: ACCEPT[op.response ?? "json"]! };
-  for (const extra of [target.headers, defaults?.headers, options.headers]) {
+  for (const extra of [provider.defaultHeaders, target.headers, defaults?.headers, options.headers]) {
     if (!extra) continue;
     for (const [k, v] of Object.entries(extra)) {
       if (typeof v !== "string" || /[\r\n]/.test(v)) throw new AlterValueError(`${op.id}: header "${k}" must be a string without line breaks`);

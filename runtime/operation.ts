@@ -77,6 +77,8 @@ export interface ProviderSpec {
   rateLimit?: RateLimitHeaders;
   /** Response headers that carry the provider's request id, first match wins. */
   requestIdHeaders?: readonly string[];
+  /** Headers every request to this provider carries (e.g. Notion-Version); params and options override them. */
+  defaultHeaders?: Readonly<Record<string, string>>;
 }
 
 /** A grant id, or "the signed-in end user's grant for this provider". */

@@ -12,14 +12,20 @@ describe("encodeBody", () => {
     expect(b.replayable).toBe(true);
   });
 
-  it("form: scalars as text, nested values as JSON strings (Slack style)", async () => {
-    const b = await encodeBody("form", "application/x-www-form-urlencoded", { channel: "C1", text: "hi there", blocks: [{ type: "section" }], unfurl: false, skip: undefined }, "op body");
+  it("form: scalars as text, JSON-string fields (Slack blocks) untouched", async () => {
+    const blocks = JSON.stringify([{ type: "section" }]);
+    const b = await encodeBody("form", "application/x-www-form-urlencoded", { channel: "C1", text: "hi there & more", blocks, unfurl: false, skip: undefined }, "op body");
     const sp = new URLSearchParams(text(b));
     expect(sp.get("channel")).toBe("C1");
-    expect(sp.get("text")).toBe("hi there");
-    expect(JSON.parse(sp.get("blocks")!)).toEqual([{ type: "section" }]);
+    expect(sp.get("text")).toBe("hi there & more");
+    expect(sp.get("blocks")).toBe(blocks);
     expect(sp.get("unfurl")).toBe("false");
     expect(sp.has("skip")).toBe(false);
+  });
+
+  it("form: nested objects and arrays in bracket notation (Stripe deepObject)", async () => {
+    const b = await encodeBody("form", "application/x-www-form-urlencoded", { metadata: { plan: "pro" }, items: [{ price: "p_1", quantity: 2 }], expand: ["a", "b"] }, "op body");
+    expect(decodeURIComponent(text(b))).toBe("metadata[plan]=pro&items[0][price]=p_1&items[0][quantity]=2&expand[0]=a&expand[1]=b");
   });
 
   it("form rejects a non-object, naming where", () => {

@@ -1,0 +1,168 @@
+// Generated clients (generated/<id>) through the runtime, against the local vault and each
+// provider's stand-in, which validates every request against the provider's pinned document:
+// parameter serialisation, body encodings and every catalog pagination style.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AlterVault } from "alter-gen/runtime";
+import { createGithubClient } from "alter-gen/generated/github";
+import { createSlackClient } from "alter-gen/generated/slack";
+import { createStripeClient } from "alter-gen/generated/stripe";
+import { createJiraClient } from "alter-gen/generated/jira";
+import { createAsanaClient } from "alter-gen/generated/asana";
+import { createZoomClient } from "alter-gen/generated/zoom";
+import { createGoogleCalendarClient } from "alter-gen/generated/google-calendar";
+import { startPeers, type Peers } from "./support/peers.js";
+
+interface Setup {
+  peers: Peers;
+  vault: AlterVault;
+  grantId: string;
+}
+
+const setups = new Map<string, Setup>();
+async function setup(id: string): Promise<Setup> {
+  let s = setups.get(id);
+  if (!s) {
+    const peers = await startPeers(id);
+    const grantId = await peers.grant(`tok_${id.replace(/-/g, "")}_0123456789`);
+    const vault = new AlterVault({ apiKey: peers.apiKey, baseUrl: peers.vault.url, retry: false });
+    s = { peers, vault, grantId };
+    setups.set(id, s);
+  }
+  return s;
+}
+
+afterAll(async () => {
+  for (const s of setups.values()) {
+    await s.vault.close();
+    await s.peers.close();
+  }
+});
+
+/** The requests the stand-in saw since `from`, asserting the document found nothing wrong. */
+function valid(peers: Peers, from: number) {
+  const seen = peers.standin.requests.slice(from);
+  for (const r of seen) expect(r.problems, `${r.method} ${r.url}`).toEqual([]);
+  return seen;
+}
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+describe("pagination styles through generated clients", () => {
+  it("link-header (GitHub repos.listForOrg)", async () => {
+    const { peers, vault, grantId } = await setup("github");
+    const gh = createGithubClient(vault, { baseUrl: peers.standin.url });
+    peers.standin.paginate("repos/list-for-org", { pages: 3, perPage: 2 });
+    const from = peers.standin.requests.length;
+    const repos = await collect(gh.repos.listForOrg.paginate(grantId, { org: "nodejs", per_page: 2 }));
+    expect(repos).toHaveLength(6);
+    expect(valid(peers, from)).toHaveLength(3);
+  });
+
+  it("cursor in the query (Slack conversations.list)", async () => {
+    const { peers, vault, grantId } = await setup("slack");
+    const slack = createSlackClient(vault, { baseUrl: peers.standin.url });
+    peers.standin.paginate("conversations_list", { pages: 3, perPage: 2 });
+    const from = peers.standin.requests.length;
+    const channels = await collect(slack.conversations.list.paginate(grantId, { limit: 2 }));
+    expect(channels).toHaveLength(6);
+    const seen = valid(peers, from);
+    expect(seen[0]!.query.cursor).toBeUndefined();
+    expect(seen[1]!.query.cursor).toBeTypeOf("string");
+  });
+
+  it("item cursor (Stripe customers)", async () => {
+    const { peers, vault, grantId } = await setup("stripe");
+    const stripe = createStripeClient(vault, { baseUrl: peers.standin.url });
+    peers.standin.paginate("GetCustomers", { pages: 3, perPage: 2 });
+    const from = peers.standin.requests.length;
+    const customers = await collect(stripe.customers.getCustomers.paginate(grantId, { limit: 2, expand: ["data.default_source"] }));
+    expect(customers).toHaveLength(6);
+    const seen = valid(peers, from);
+    expect(seen[1]!.query.starting_after).toBe((customers[1] as { id: string }).id);
+  });
+
+  it("offset (Jira dashboards), with the base URL's {cloudId} filled by the client's baseUrl", async () => {
+    const { peers, vault, grantId } = await setup("jira");
+    const jira = createJiraClient(vault, { baseUrl: peers.standin.url });
+    peers.standin.paginate("getAllDashboards", { pages: 3, perPage: 2 });
+    const from = peers.standin.requests.length;
+    const dashboards = await collect(jira.dashboards.getAllDashboards.paginate(grantId, { maxResults: 2 }));
+    expect(dashboards).toHaveLength(6);
+    expect(valid(peers, from).map((r) => r.query.startAt)).toEqual([undefined, "2", "4"]);
+  });
+
+  it("cursor at a nested path (Asana next_page.offset)", async () => {
+    const { peers, vault, grantId } = await setup("asana");
+    const asana = createAsanaClient(vault, { baseUrl: peers.standin.url });
+    peers.standin.paginate("getGoals", { pages: 3, perPage: 2 });
+    const from = peers.standin.requests.length;
+    const goals = await collect(asana.goals.getGoals.paginate(grantId, { limit: 2, workspace: "1", opt_fields: ["name", "owner"] }));
+    expect(goals).toHaveLength(6);
+    const seen = valid(peers, from);
+    expect(seen[0]!.url).toContain("opt_fields=name,owner");
+  });
+
+  it("next_page_token (Zoom users)", async () => {
+    const { peers, vault, grantId } = await setup("zoom");
+    const zoom = createZoomClient(vault, { baseUrl: peers.standin.url });
+    peers.standin.paginate("users", { pages: 3, perPage: 2 });
+    const from = peers.standin.requests.length;
+    const users = await collect(zoom.users.users.paginate(grantId, { page_size: 2 }));
+    expect(users).toHaveLength(6);
+    valid(peers, from);
+  });
+
+  it("pageToken (Google Calendar events), pages() yields typed pages", async () => {
+    const { peers, vault, grantId } = await setup("google-calendar");
+    const cal = createGoogleCalendarClient(vault, { baseUrl: peers.standin.url });
+    peers.standin.paginate("calendar.events.list", { pages: 3, perPage: 2 });
+    const from = peers.standin.requests.length;
+    const pages = await collect(cal.events.list.pages(grantId, { calendarId: "primary", maxResults: 2 }));
+    expect(pages).toHaveLength(3);
+    expect(pages.flatMap((p) => p.items ?? [])).toHaveLength(6);
+    valid(peers, from);
+  });
+});
+
+describe("body encodings through generated clients", () => {
+  it("form (Slack chat.postMessage), nested values as JSON strings", async () => {
+    const { peers, vault, grantId } = await setup("slack");
+    const slack = createSlackClient(vault, { baseUrl: peers.standin.url });
+    const from = peers.standin.requests.length;
+    await slack.chat.postMessage(grantId, { body: { channel: "C123", text: "hello & welcome", blocks: JSON.stringify([{ type: "divider" }]) } });
+    const [req] = valid(peers, from);
+    expect(req!.headers["content-type"]).toContain("application/x-www-form-urlencoded");
+    expect(new URLSearchParams(req!.rawBody).get("text")).toBe("hello & welcome");
+  });
+
+  it("form with nested objects and arrays (Stripe customers create: metadata, preferred_locales)", async () => {
+    const { peers, vault, grantId } = await setup("stripe");
+    const stripe = createStripeClient(vault, { baseUrl: peers.standin.url });
+    const from = peers.standin.requests.length;
+    await stripe.customers.postCustomers(
+      grantId,
+      { body: { email: "a@example.com", name: "Ada", metadata: { plan: "pro" }, preferred_locales: ["en", "fr"] } },
+      { idempotencyKey: "cus-create-1" },
+    );
+    const [req] = valid(peers, from);
+    expect(req!.headers["idempotency-key"]).toBe("cus-create-1");
+    const sent = new URLSearchParams(req!.rawBody);
+    expect(sent.get("email")).toBe("a@example.com");
+    expect(sent.get("metadata[plan]")).toBe("pro");
+    expect(sent.get("preferred_locales[1]")).toBe("fr");
+  });
+
+  it("multipart (Jira addAttachment)", async () => {
+    const { peers, vault, grantId } = await setup("jira");
+    const jira = createJiraClient(vault, { baseUrl: peers.standin.url });
+    const from = peers.standin.requests.length;
+    await jira.issueAttachments.addAttachment(grantId, { issueIdOrKey: "PROJ-1", body: { file: new Blob(["log line\n"], { type: "text/plain" }) } }, { headers: { "X-Atlassian-Token": "no-check" } });
+    const [req] = valid(peers, from);
+    expect(req!.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
+    expect(req!.rawBody).toContain("log line");
+  });
+});
