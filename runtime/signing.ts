@@ -167,11 +167,11 @@ export function toComponentId(input: ComponentInput): ComponentId {
 /** `"name";param...` as it appears in the signature base and in Signature-Input. */
 export function serializeComponentId(id: ComponentId): string {
   // Component ids are treated as immutable; their serialisation is needed several times per
-  // message, so it is remembered on the object itself (a symbol key: invisible to JSON/equality).
+  // message, so it is remembered on the object itself (a symbol key: invisible to JSON).
   const cached = (id as CachedId)[SERIALIZED];
   if (cached !== undefined) return cached;
   const text = serializeItem({ value: id.name, params: id.params });
-  if (Object.isExtensible(id)) Object.defineProperty(id, SERIALIZED, { value: text, enumerable: false });
+  if (Object.isExtensible(id)) (id as CachedId)[SERIALIZED] = text;
   return text;
 }
 const SERIALIZED = Symbol("serialized");
