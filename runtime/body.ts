@@ -61,6 +61,13 @@ export function encodeForm(value: unknown, where: string): string {
 async function encodeMultipart(value: unknown, where: string): Promise<{ bytes: Uint8Array; contentType: string }> {
   let form: FormData;
   if (value instanceof FormData) form = value;
+  else if (isBlob(value) || value instanceof Uint8Array) {
+    // A document that types the whole multipart body as one binary (Jira's attachments) means a
+    // single file part; "file" is the field name such APIs read.
+    form = new FormData();
+    const blob = isBlob(value) ? value : new Blob([value]);
+    form.append("file", blob, (value as { name?: string }).name ?? "file");
+  }
   else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
     form = new FormData();
     for (const [k, v] of Object.entries(value)) {

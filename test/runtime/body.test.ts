@@ -42,6 +42,11 @@ describe("encodeBody", () => {
     expect(b.replayable).toBe(true);
   });
 
+  it("multipart given one file: a single part named file", async () => {
+    const b = await encodeBody("multipart", "multipart/form-data", new File(["abc"], "a.txt"), "op body");
+    expect(text(b)).toContain('name="file"; filename="a.txt"');
+  });
+
   it("binary: bytes are replayable, streams are not", async () => {
     const bytes = new Uint8Array([1, 2, 3]);
     expect(await encodeBody("binary", "application/octet-stream", bytes, "x")).toMatchObject({ payload: bytes, replayable: true });

@@ -160,9 +160,10 @@ describe("body encodings through generated clients", () => {
     const { peers, vault, grantId } = await setup("jira");
     const jira = createJiraClient(vault, { baseUrl: peers.standin.url });
     const from = peers.standin.requests.length;
-    await jira.issueAttachments.addAttachment(grantId, { issueIdOrKey: "PROJ-1", body: { file: new Blob(["log line\n"], { type: "text/plain" }) } }, { headers: { "X-Atlassian-Token": "no-check" } });
+    await jira.issueAttachments.addAttachment(grantId, { issueIdOrKey: "PROJ-1", body: { file: new File(["log line\n"], "build.log", { type: "text/plain" }) } }, { headers: { "X-Atlassian-Token": "no-check" } });
     const [req] = valid(peers, from);
     expect(req!.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
     expect(req!.rawBody).toContain("log line");
+    expect(req!.rawBody).toContain('name="file"; filename="build.log"');
   });
 });
