@@ -249,7 +249,7 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<number> {
       job = { id: target.id, name: target.name, spec: target.spec, specFlag: target.flag, namespaceBy: target.namespaceBy, include: target.include, exclude: target.exclude };
       if (target.baseUrl) job.baseUrl = target.baseUrl;
     }
-    say(`${progress}${target.id}: reading ${path.relative(io.cwd, job.spec) || job.spec}\n`);
+    say(`${progress}${target.id}: reading ${/^https?:/.test(job.spec) ? job.spec : path.relative(io.cwd, job.spec) || job.spec}\n`);
     const client: GeneratedClient = await generateClient(job);
     if (target.kind === "catalog") {
       const entry = findProvider((await getCatalog()), target.id);

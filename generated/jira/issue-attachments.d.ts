@@ -7,7 +7,7 @@ import type * as S from "./schemas.js";
 export interface IssueAttachmentsAddAttachmentParams {
   /** The ID or key of the issue that attachments are added to. */
   issueIdOrKey: string;
-  body?: Blob | Uint8Array;
+  body?: Record<string, Blob | Uint8Array | string>;
 }
 export type IssueAttachmentsAddAttachmentResponse = S.Attachment[];
 export type IssueAttachmentsAddAttachmentError = unknown;

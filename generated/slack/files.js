@@ -32,6 +32,9 @@ export const operations = {
       limit: "query",
       cursor: "query",
     },
+    paginate: {
+      items: "comments",
+    },
   },
   list: {
     id: "files_list",

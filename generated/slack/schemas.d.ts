@@ -156,7 +156,7 @@ export interface ObjsComment {
 /** file comments object */
 export type ObjsComments = unknown[];
 
-export type ObjsConversation = (
+export type ObjsConversation =
   | {
       accepted_user?: DefsUserId;
       connected_team_ids?: DefsWorkspaceId[];
@@ -328,8 +328,7 @@ export type ObjsConversation = (
       unread_count_display?: number;
       user: DefsUserId;
       version?: number;
-    }
-)[];
+    };
 
 export interface ObjsEnterpriseUser {
   enterprise_id: DefsEnterpriseId;
@@ -547,7 +546,7 @@ export interface ObjsResources {
   wildcard?: boolean;
 }
 
-export type ObjsResponseMetadata = (
+export type ObjsResponseMetadata =
   | {
       next_cursor: string;
     }
@@ -559,8 +558,7 @@ export type ObjsResponseMetadata = (
       messages: string[];
       next_cursor: string;
       warnings: "method_deprecated"[];
-    }
-)[];
+    };
 
 export type ObjsScopes = string[];
 
@@ -656,7 +654,7 @@ export interface ObjsTeamProfileFieldOption {
   is_scim?: boolean | null;
 }
 
-export type ObjsUser = (
+export type ObjsUser =
   | {
       color?: string;
       deleted?: boolean;
@@ -722,8 +720,7 @@ export type ObjsUser = (
       tz_label?: string;
       tz_offset?: number;
       updated: number;
-    }
-)[];
+    };
 
 /** User profile object */
 export interface ObjsUserProfile {

@@ -279,6 +279,7 @@ export type UsersListError = {
     | (string & {});
   ok: S.DefsOkFalse;
 };
+export type UsersListItem = S.ObjsUser;
 
 export interface UsersLookupByEmailParams {
   /** An email address belonging to a user in the workspace */
@@ -594,7 +595,12 @@ export interface UsersMethods {
    *
    * @see https://api.slack.com/methods/users.list
    */
-  list: MethodOpt<UsersListParams, UsersListResponse, UsersListError>;
+  list: PaginatedMethodOpt<
+    UsersListParams,
+    UsersListResponse,
+    UsersListError,
+    UsersListItem
+  >;
   /**
    * Find a user with an email address.
    *

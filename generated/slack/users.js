@@ -59,6 +59,9 @@ export const operations = {
       cursor: "query",
       include_locale: "query",
     },
+    paginate: {
+      items: "members",
+    },
   },
   lookupByEmail: {
     id: "users_lookupByEmail",

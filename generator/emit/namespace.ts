@@ -17,6 +17,9 @@ const ref = (name: string, args?: TsType[]): TsType => (args ? { t: "ref", name,
 /** What a binary request body accepts (runtime/body.ts encodes each of these). */
 const binaryBody: TsType = union([ref("Uint8Array"), ref("ArrayBuffer"), ref("Blob"), kw("string"), ref("ReadableStream", [ref("Uint8Array")])]);
 
+/** Field name -> file or text, for multipart bodies without an object schema. */
+const multipartFields: TsType = ref("Record", [kw("string"), union([ref("Blob"), ref("Uint8Array"), kw("string")])]);
+
 export function importDoc(names: string[], from: string, typeOnly = true): Doc {
   // prettier never breaks an import with a single specifier.
   if (names.length === 1) return `${typeOnly ? "import type" : "import"} { ${names[0]} } from ${stringLiteral(from)};`;
@@ -34,6 +37,8 @@ export function importDoc(names: string[], from: string, typeOnly = true): Doc {
 function bodyType(op: OperationModel, toType: SchemaToType): TsType {
   const body = op.body!;
   if (body.kind === "binary") return binaryBody;
+  // A multipart body declared as one binary string (Jira attachments): any named file fields.
+  if (body.kind === "multipart" && (!body.schema || body.schema.kind === "primitive" || body.schema.kind === "unknown")) return multipartFields;
   if (body.schema) return toType(body.schema, "request");
   return body.kind === "text" ? kw("string") : kw("unknown");
 }

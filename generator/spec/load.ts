@@ -38,15 +38,16 @@ export async function readSource(source: string, flag?: string): Promise<LoadedT
 
 async function fetchSource(url: string, flag?: string): Promise<LoadedText> {
   // undici is loaded lazily: most runs read local files.
-  const { request } = await import("undici");
+  const { fetch } = await import("undici");
   let status: number;
   let text: string;
   try {
-    const res = await request(url, { maxRedirections: 5, headersTimeout: 30_000, bodyTimeout: 60_000 } as Parameters<typeof request>[1]);
-    status = res.statusCode;
-    text = await res.body.text();
+    const res = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(60_000) });
+    status = res.status;
+    text = await res.text();
   } catch (err) {
-    throw new UsageError(`Could not fetch the OpenAPI document from ${url}: ${(err as Error).message}.`, { file: url, ...(flag ? { flag } : {}) });
+    const cause = (err as { cause?: Error }).cause;
+    throw new UsageError(`Could not fetch the OpenAPI document from ${url}: ${cause?.message ?? (err as Error).message}.`, { file: url, ...(flag ? { flag } : {}) });
   }
   if (status < 200 || status >= 300) {
     throw new UsageError(`Fetching the OpenAPI document from ${url} returned HTTP ${status}.`, { file: url, ...(flag ? { flag } : {}) });
