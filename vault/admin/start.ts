@@ -49,7 +49,8 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
     const wait = 1000 - (Date.now() % 1000);
     await new Promise((r) => setTimeout(r, wait));
   }
-  state.startedAt = state.now();
+  // Aligned to the whole second so that `created` (whole seconds) compares exactly.
+  state.startedAt = opts.now ? state.now() : Math.floor(state.now() / 1000) * 1000;
   const serverOpts: Parameters<typeof createVaultServer>[1] = { routes: allRoutes() };
   if (tls) serverOpts.tls = tls;
   if (opts.publicUrl) serverOpts.publicUrl = opts.publicUrl;

@@ -113,7 +113,7 @@ export function verifyRequest(
   const p = verified.params;
   // Nothing signed before this process started can be accepted: the nonce cache of the
   // previous process is gone, so such a request could be a replay.
-  if (p.created! < Math.ceil(state.startedAt / 1000)) {
+  if (p.created! * 1000 < state.startedAt) {
     throw new VaultError("signature_replayed", "The request was signed before the vault started; sign it again.");
   }
   const validUntil = Math.max(p.expires!, p.created! + MAX_AGE_SECONDS) * 1000 + 1000;
