@@ -8,10 +8,12 @@ export type SpecFix =
   | { op: "add"; path: string; value: unknown; why: string }
   | { op: "replace"; path: string; value: unknown; why: string }
   | { op: "remove"; path: string; why: string }
+  /** Replaces `path` with the value at `from` (which is removed), as in RFC 6902. */
+  | { op: "move"; from: string; path: string; why: string }
   /** Asserts a value (deep equality) so that a later index-based edit cannot hit the wrong item. */
   | { op: "test"; path: string; value: unknown; why: string };
 
-const OPS = new Set(["add", "replace", "remove", "test"]);
+const OPS = new Set(["add", "replace", "remove", "test", "move"]);
 
 /** Parses RFC 6901 pointer text into segments. */
 export function parsePointer(pointer: string): string[] {
@@ -36,15 +38,15 @@ export function validateFixes(data: unknown, file: string): SpecFix[] {
     }
     const fix = item as Record<string, unknown>;
     for (const key of Object.keys(fix)) {
-      if (!["op", "path", "value", "why"].includes(key)) {
-        throw new UsageError(`unknown key "${key}" in a fix (allowed: op, path, value, why)`, {
+      if (!["op", "path", "value", "why", "from"].includes(key)) {
+        throw new UsageError(`unknown key "${key}" in a fix (allowed: op, path, value, from, why)`, {
           file,
           pointer: joinPointer(at, key),
         });
       }
     }
     if (typeof fix.op !== "string" || !OPS.has(fix.op)) {
-      throw new UsageError(`"op" must be one of add, replace, remove, test (got ${JSON.stringify(fix.op)})`, {
+      throw new UsageError(`"op" must be one of add, replace, remove, test, move (got ${JSON.stringify(fix.op)})`, {
         file,
         pointer: joinPointer(at, "op"),
       });
@@ -58,7 +60,18 @@ export function validateFixes(data: unknown, file: string): SpecFix[] {
     if (typeof fix.why !== "string" || fix.why.trim() === "") {
       throw new UsageError(`every fix needs a "why" saying which defect it repairs`, { file, pointer: joinPointer(at, "why") });
     }
-    if (fix.op !== "remove" && !("value" in fix)) {
+    if (fix.op === "move") {
+      if (typeof fix.from !== "string" || !fix.from.startsWith("/")) {
+        throw new UsageError(`a "move" fix needs "from", a JSON pointer starting with "/"`, { file, pointer: joinPointer(at, "from") });
+      }
+      if (fix.path.startsWith(fix.from + "/")) {
+        throw new UsageError(`a "move" cannot put a value inside itself`, { file, pointer: joinPointer(at, "path") });
+      }
+      if ("value" in fix) throw new UsageError(`a "move" fix takes no "value"`, { file, pointer: joinPointer(at, "value") });
+    } else if ("from" in fix) {
+      throw new UsageError(`only a "move" fix takes "from"`, { file, pointer: joinPointer(at, "from") });
+    }
+    if (fix.op !== "remove" && fix.op !== "move" && !("value" in fix)) {
       throw new UsageError(`a "${fix.op}" fix needs a "value"`, { file, pointer: at });
     }
     if (fix.op === "remove" && "value" in fix) {
@@ -104,77 +117,105 @@ function deepEqual(a: unknown, b: unknown): boolean {
  */
 export function applyFixes<T>(doc: T, fixes: readonly SpecFix[], file: string): T {
   fixes.forEach((fix, index) => {
-    const fail = (reason: string): never => {
-      throw new SpecError(
-        `spec fix #${index} (${fix.op} ${fix.path}) no longer applies: ${reason}. Update or drop it (why it was added: ${fix.why})`,
-        { file, pointer: joinPointer("", index) },
-      );
-    };
-    let segments: string[];
-    try {
-      segments = parsePointer(fix.path);
-    } catch (error) {
-      return fail((error as Error).message);
-    }
-    if (segments.length === 0) return fail("the whole document cannot be patched");
-    let parent: unknown = doc;
-    for (const [depth, segment] of segments.slice(0, -1).entries()) {
-      const next = isContainer(parent) ? (parent as Record<string, unknown>)[segment] : undefined;
-      if (!isContainer(next) || (Array.isArray(parent) && !/^\d+$/.test(segment))) {
-        return fail(`nothing at ${joinPointer("", ...segments.slice(0, depth + 1))}`);
+    if (fix.op === "move") {
+      // A move is a read, a remove and an add, each reported as this fix.
+      const read = readPointer(doc, fix.from);
+      if (read === NOTHING) {
+        throw new SpecError(
+          `spec fix #${index} (move ${fix.from} -> ${fix.path}) no longer applies: nothing at ${fix.from}. Update or drop it (why it was added: ${fix.why})`,
+          { file, pointer: joinPointer("", index) },
+        );
       }
-      parent = next;
+      applyOne(doc, { op: "remove", path: fix.from, why: fix.why }, index, file, `move ${fix.from} -> ${fix.path}`);
+      applyOne(doc, { op: "add", path: fix.path, value: read, why: fix.why }, index, file, `move ${fix.from} -> ${fix.path}`);
+      return;
     }
-    const last = segments[segments.length - 1]!;
-    if (!isContainer(parent)) return fail("its parent is not an object or array");
+    applyOne(doc, fix, index, file, `${fix.op} ${fix.path}`);
+  });
+  return doc;
+}
 
-    if (Array.isArray(parent)) {
-      const append = last === "-";
-      if (!append && !/^(0|[1-9]\d*)$/.test(last)) return fail(`"${last}" is not an array index`);
-      const i = append ? parent.length : Number(last);
-      const exists = i < parent.length;
-      switch (fix.op) {
-        case "add":
-          if (i > parent.length) return fail(`index ${i} is past the end of an array of ${parent.length}`);
-          parent.splice(i, 0, structuredClone(fix.value));
-          return;
-        case "replace":
-          if (!exists) return fail(`no item ${i} (the array has ${parent.length})`);
-          parent[i] = structuredClone(fix.value);
-          return;
-        case "remove":
-          if (!exists) return fail(`no item ${i} (the array has ${parent.length})`);
-          parent.splice(i, 1);
-          return;
-        case "test":
-          if (!exists || !deepEqual(parent[i], fix.value)) {
-            return fail(`expected ${JSON.stringify(fix.value)}, found ${exists ? JSON.stringify(parent[i]) : "nothing"}`);
-          }
-          return;
-      }
+const NOTHING = Symbol("nothing");
+
+function readPointer(doc: unknown, pointer: string): unknown {
+  let node: unknown = doc;
+  for (const segment of parsePointer(pointer)) {
+    if (!isContainer(node) || !Object.prototype.hasOwnProperty.call(node, segment)) return NOTHING;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}
+
+function applyOne(doc: unknown, fix: Exclude<SpecFix, { op: "move" }>, index: number, file: string, label: string): void {
+  const fail = (reason: string): never => {
+    throw new SpecError(`spec fix #${index} (${label}) no longer applies: ${reason}. Update or drop it (why it was added: ${fix.why})`, {
+      file,
+      pointer: joinPointer("", index),
+    });
+  };
+  let segments: string[];
+  try {
+    segments = parsePointer(fix.path);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  if (segments.length === 0) return fail("the whole document cannot be patched");
+  let parent: unknown = doc;
+  for (const [depth, segment] of segments.slice(0, -1).entries()) {
+    const next = isContainer(parent) ? (parent as Record<string, unknown>)[segment] : undefined;
+    if (!isContainer(next) || (Array.isArray(parent) && !/^\d+$/.test(segment))) {
+      return fail(`nothing at ${joinPointer("", ...segments.slice(0, depth + 1))}`);
     }
-    const object = parent as Record<string, unknown>;
-    const exists = Object.prototype.hasOwnProperty.call(object, last);
+    parent = next;
+  }
+  const last = segments[segments.length - 1]!;
+  if (!isContainer(parent)) return fail("its parent is not an object or array");
+
+  if (Array.isArray(parent)) {
+    const append = last === "-";
+    if (!append && !/^(0|[1-9]\d*)$/.test(last)) return fail(`"${last}" is not an array index`);
+    const i = append ? parent.length : Number(last);
+    const exists = i < parent.length;
     switch (fix.op) {
       case "add":
-        object[last] = structuredClone(fix.value);
+        if (i > parent.length) return fail(`index ${i} is past the end of an array of ${parent.length}`);
+        parent.splice(i, 0, structuredClone(fix.value));
         return;
       case "replace":
-        if (!exists) return fail(`there is no "${last}" to replace`);
-        object[last] = structuredClone(fix.value);
+        if (!exists) return fail(`no item ${i} (the array has ${parent.length})`);
+        parent[i] = structuredClone(fix.value);
         return;
       case "remove":
-        if (!exists) return fail(`there is no "${last}" to remove`);
-        delete object[last];
+        if (!exists) return fail(`no item ${i} (the array has ${parent.length})`);
+        parent.splice(i, 1);
         return;
       case "test":
-        if (!exists || !deepEqual(object[last], fix.value)) {
-          return fail(`expected ${JSON.stringify(fix.value)}, found ${exists ? JSON.stringify(object[last]) : "nothing"}`);
+        if (!exists || !deepEqual(parent[i], fix.value)) {
+          return fail(`expected ${JSON.stringify(fix.value)}, found ${exists ? JSON.stringify(parent[i]) : "nothing"}`);
         }
         return;
     }
-  });
-  return doc;
+  }
+  const object = parent as Record<string, unknown>;
+  const exists = Object.prototype.hasOwnProperty.call(object, last);
+  switch (fix.op) {
+    case "add":
+      object[last] = structuredClone(fix.value);
+      return;
+    case "replace":
+      if (!exists) return fail(`there is no "${last}" to replace`);
+      object[last] = structuredClone(fix.value);
+      return;
+    case "remove":
+      if (!exists) return fail(`there is no "${last}" to remove`);
+      delete object[last];
+      return;
+    case "test":
+      if (!exists || !deepEqual(object[last], fix.value)) {
+        return fail(`expected ${JSON.stringify(fix.value)}, found ${exists ? JSON.stringify(object[last]) : "nothing"}`);
+      }
+      return;
+  }
 }
 
 /** Reads a naming-overrides file: operationId -> "namespace.method". */

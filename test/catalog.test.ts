@@ -256,6 +256,7 @@ describe("applyFixes", () => {
     ["append to an array", { given: [{ op: "add", path: `${P}/tags/-`, value: "y", why: "w" }], want: { tags: ["x", "y"] } }],
     ["insert into an array", { given: [{ op: "add", path: `${P}/tags/0`, value: "w", why: "w" }], want: { tags: ["w", "x"] } }],
     ["replace", { given: [{ op: "replace", path: `${P}/tags`, value: [], why: "w" }], want: { tags: [] } }],
+    ["move up a level", { given: [{ op: "move", from: `${P}/parameters/0`, path: `${P}/first`, why: "w" }], want: { first: { name: "id" }, parameters: [{ name: "" }] } }],
     [
       "test then remove by index",
       {
@@ -286,6 +287,7 @@ describe("applyFixes", () => {
     ["an index past the end", { given: { op: "remove", path: `${P}/parameters/5`, why: "w" }, want: /no item 5 \(the array has 2\)/ }],
     ["a failed test", { given: { op: "test", path: `${P}/parameters/0/name`, value: "x", why: "w" }, want: /expected "x", found "id"/ }],
     ["a non-index into an array", { given: { op: "remove", path: `${P}/parameters/first`, why: "w" }, want: /not an array index/ }],
+    ["a move from nothing", { given: { op: "move", from: `${P}/nope`, path: `${P}/x`, why: "w" }, want: /nothing at \/paths/ }],
   ])("%s is a SpecError naming file and fix", (_name, { given, want }) => {
     const fixes = validateFixes([{ op: "add", path: "/ok", value: 1, why: "first" }, given], "specs/x/fixes.yaml");
     try {
@@ -302,12 +304,15 @@ describe("applyFixes", () => {
 
   it.each<[string, { given: unknown; want: { pointer: string; message: RegExp } }]>([
     ["not a list", { given: { op: "add" }, want: { pointer: "", message: /YAML list/ } }],
-    ["unknown op", { given: [{ op: "move", path: "/a", why: "w" }], want: { pointer: "/0/op", message: /one of add, replace, remove, test/ } }],
+    ["unknown op", { given: [{ op: "copy", path: "/a", why: "w" }], want: { pointer: "/0/op", message: /one of add, replace, remove, test, move/ } }],
+    ["move without from", { given: [{ op: "move", path: "/a", why: "w" }], want: { pointer: "/0/from", message: /needs "from"/ } }],
+    ["move into itself", { given: [{ op: "move", from: "/a", path: "/a/b", why: "w" }], want: { pointer: "/0/path", message: /inside itself/ } }],
     ["no why", { given: [{ op: "remove", path: "/a" }], want: { pointer: "/0/why", message: /needs a "why"/ } }],
     ["bad pointer", { given: [{ op: "remove", path: "a/b", why: "w" }], want: { pointer: "/0/path", message: /JSON pointer/ } }],
     ["add without value", { given: [{ op: "add", path: "/a", why: "w" }], want: { pointer: "/0", message: /needs a "value"/ } }],
     ["remove with value", { given: [{ op: "remove", path: "/a", value: 1, why: "w" }], want: { pointer: "/0/value", message: /takes no "value"/ } }],
-    ["unknown key", { given: [{ op: "remove", path: "/a", why: "w", from: "/b" }], want: { pointer: "/0/from", message: /unknown key "from"/ } }],
+    ["from on a remove", { given: [{ op: "remove", path: "/a", why: "w", from: "/b" }], want: { pointer: "/0/from", message: /only a "move"/ } }],
+    ["unknown key", { given: [{ op: "remove", path: "/a", why: "w", to: "/b" }], want: { pointer: "/0/to", message: /unknown key "to"/ } }],
   ])("a fixes file with %s is a UsageError", (_name, { given, want }) => {
     try {
       validateFixes(given, "f.yaml");

@@ -6,18 +6,28 @@ import { catalogPath, findProvider, loadCatalog } from "../../../generator/catal
 import type { Catalog, CatalogProvider } from "../../../generator/catalog-types.js";
 import { applyFixes, loadFixes } from "../../../generator/spec-fixes.js";
 import { startStandin, type Standin, type StartStandinOptions } from "./server.js";
+import { Validator } from "./validate.js";
 
 export { startStandin, tooManyRequests, serverError, expiredToken } from "./server.js";
 export type { Standin, StartStandinOptions, ScriptedResponse, RecordedRequest } from "./server.js";
 export type { StandinCredential } from "./credential.js";
 export type { SeriesOptions } from "./paginate.js";
 export { PageSeries } from "./paginate.js";
+export { Validator } from "./validate.js";
 
 const documents = new Map<string, Promise<object>>();
+const validators = new Map<string, Validator>();
 
-/** The provider's pinned document with its catalog fixes applied; parsed once per process. */
+function keyOf(catalog: Catalog, provider: CatalogProvider): string {
+  return `${catalog.dir}:${provider.id}:${provider.sha256}:${JSON.stringify(provider.credentialParams ?? [])}`;
+}
+
+/**
+ * The provider's pinned document with its catalog fixes applied; parsed once per process and
+ * shared, so treat it as read-only (structuredClone it before editing).
+ */
 export function loadStandinDocument(catalog: Catalog, provider: CatalogProvider): Promise<object> {
-  const key = `${catalog.dir}:${provider.id}:${provider.sha256}`;
+  const key = keyOf(catalog, provider);
   let doc = documents.get(key);
   if (!doc) {
     doc = (async () => {
@@ -32,13 +42,20 @@ export function loadStandinDocument(catalog: Catalog, provider: CatalogProvider)
     })();
     documents.set(key, doc);
   }
-  // Each stand-in gets its own copy: nothing it does may leak into another test's document.
-  return doc.then((d) => structuredClone(d));
+  return doc;
 }
 
 /** Starts a stand-in for a catalog provider by id. */
 export async function startProviderStandin(id: string, options: Omit<StartStandinOptions, "provider" | "document"> = {}): Promise<Standin> {
   const catalog = await loadCatalog();
   const provider = findProvider(catalog, id);
-  return startStandin({ ...options, provider, document: await loadStandinDocument(catalog, provider) });
+  const document = await loadStandinDocument(catalog, provider);
+  // One validator per document and process: compiled schemas are reused by every stand-in.
+  const key = keyOf(catalog, provider);
+  let validator = validators.get(key);
+  if (!validator) {
+    validator = new Validator(document as never, provider.credentialParams ?? []);
+    validators.set(key, validator);
+  }
+  return startStandin({ ...options, provider, document, validator });
 }

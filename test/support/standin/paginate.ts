@@ -2,7 +2,7 @@
 // schema: the items array gets `perPage` distinct items, and the cursor fields, Link header or
 // offsets say where the next page is, the way the real provider says it.
 import type { PaginationStyle } from "../../../runtime/operation.js";
-import { sampleOf } from "./sample.js";
+import { sampleOf, uniqueValue } from "./sample.js";
 import { deref, isObject, type Json, type JsonObject } from "./schema.js";
 
 export interface SeriesOptions {
@@ -41,6 +41,14 @@ function propertiesOf(doc: Json, schema: Json | undefined, depth = 0): JsonObjec
   if (!isObject(s) || depth > 5) return {};
   const out: JsonObject = {};
   if (Array.isArray(s.allOf)) for (const part of s.allOf) Object.assign(out, propertiesOf(doc, part, depth + 1));
+  // The branch sampleOf picks: the first that is not null.
+  for (const key of ["oneOf", "anyOf"] as const) {
+    const options = s[key];
+    if (Array.isArray(options)) {
+      const pick = options.find((o) => !(isObject(o) && o.type === "null"));
+      if (pick !== undefined) Object.assign(out, propertiesOf(doc, pick, depth + 1));
+    }
+  }
   if (isObject(s.properties)) Object.assign(out, s.properties);
   return out;
 }
@@ -55,7 +63,7 @@ export class PageSeries {
   readonly perPage: number;
   private readonly itemsPath: string | undefined;
   private readonly itemSchema: Json | undefined;
-  private readonly idIsNumber: boolean;
+  private readonly idSchema: Json | undefined;
 
   constructor(
     private readonly doc: Json,
@@ -81,13 +89,12 @@ export class PageSeries {
       const arr = schemaAt(doc, responseSchema, path);
       this.itemSchema = isObject(arr) ? arr.items : undefined;
     }
-    const idSchema = deref(doc, propertiesOf(doc, this.itemSchema).id);
-    this.idIsNumber = isObject(idSchema) && (idSchema.type === "integer" || idSchema.type === "number");
+    this.idSchema = propertiesOf(doc, this.itemSchema).id;
   }
 
   /** Id of the n-th item of the whole series (0-based). */
   idOf(n: number): Json {
-    return this.idIsNumber ? 1000 + n : `item_${n}`;
+    return uniqueValue(this.doc, this.idSchema, n);
   }
 
   private item(n: number): Json {

@@ -137,3 +137,37 @@ function fromPattern(pattern: string, minLength: Json | undefined, maxLength: Js
     return undefined;
   }
 }
+
+/** A deterministic value of `schema` that differs for each `n` (ids of paginated items). */
+export function uniqueValue(doc: Json, schema: Json | undefined, n: number): Json {
+  const s = deref(doc, schema);
+  const type = isObject(s) ? (Array.isArray(s.type) ? s.type.find((t) => t !== "null") : s.type) : undefined;
+  if (type === "integer" || type === "number") return 1000 + n;
+  if (isObject(s) && typeof s.pattern === "string") {
+    try {
+      const regex = new RegExp(s.pattern, "u");
+      const gen = new RandExp(regex);
+      gen.max = 8;
+      const random = mulberry32(n + 1);
+      gen.randInt = (from, to) => from + Math.floor(random() * (to - from + 1));
+      const value = gen.gen();
+      if (regex.test(value)) return value;
+    } catch {
+      // fall through to the plain form
+    }
+  }
+  if (isObject(s) && s.format === "uuid") return `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
+  return `item_${n}`;
+}
+
+// A tiny seeded PRNG, so that pattern-shaped ids are the same on every run.
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

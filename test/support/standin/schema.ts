@@ -39,8 +39,9 @@ export function deref<T extends Json>(doc: Json, value: T | undefined, seen = 0)
 // Keywords that only document; ajv would reject them in strict mode.
 const ANNOTATIONS = new Set(["example", "examples", "xml", "externalDocs", "discriminator", "deprecated", "readOnly", "writeOnly"]);
 
-function defName(ref: string): string {
-  return ref.replace(/^#\//, "").replace(/[^A-Za-z0-9_.-]/g, "_");
+/** The $id a document component gets inside ajv. */
+function schemaId(ref: string): string {
+  return "https://standin.invalid/" + encodeURIComponent(ref.replace(/^#\//, ""));
 }
 
 export class SchemaBundler {
@@ -53,20 +54,24 @@ export class SchemaBundler {
     readonly openapi31: boolean,
   ) {}
 
-  /** A schema ajv can compile on its own: `{ ...schema, definitions: { every reachable $ref } }`. */
-  bundle(schema: Json): JsonObject {
-    const definitions: JsonObject = {};
+  /**
+   * Converts `schema` for `ajv`, and adds every component it reaches to `ajv` once under its own
+   * $id, so that validators of different operations share the compiled components (Stripe's
+   * customer graph alone is hundreds of schemas).
+   */
+  prepare(schema: Json, ajv: { addSchema(schema: JsonObject, key?: string): unknown }, registered: Set<string>): JsonObject {
     const pending: string[] = [];
     const root = this.convert(schema, pending);
     while (pending.length) {
       const ref = pending.pop()!;
-      const name = defName(ref);
-      if (name in definitions) continue;
-      definitions[name] = this.convertRef(ref, pending);
+      if (registered.has(ref)) continue;
+      registered.add(ref);
+      const converted = this.convertRef(ref, pending);
+      // draft-07 ignores siblings of $ref (including $id), so a bare reference is wrapped.
+      const body: JsonObject = isObject(converted) && converted.$ref === undefined ? { ...converted } : { allOf: [converted] };
+      ajv.addSchema({ ...body, $id: schemaId(ref) });
     }
-    const out: JsonObject = isObject(root) ? { ...root } : { allOf: [root] };
-    if (Object.keys(definitions).length) out.definitions = definitions;
-    return out;
+    return isObject(root) ? root : { allOf: [root] };
   }
 
   private convertRef(ref: string, pending: string[]): Json {
@@ -88,7 +93,7 @@ export class SchemaBundler {
     if (typeof schema.$ref === "string") {
       // A $ref with siblings: 3.0 ignores them; keep just the reference.
       pending.push(schema.$ref);
-      return { $ref: `#/definitions/${defName(schema.$ref)}` };
+      return { $ref: schemaId(schema.$ref) };
     }
     const out: JsonObject = {};
     for (const [key, value] of Object.entries(schema)) {

@@ -45,6 +45,8 @@ export interface StartStandinOptions {
   port?: number;
   /** The credential the first requests must carry; more with expectCredential(). */
   credential?: StandinCredential;
+  /** A validator of the same document, shared so compiled schemas are reused across stand-ins. */
+  validator?: Validator;
 }
 
 export interface Standin {
@@ -104,7 +106,7 @@ export async function startStandin(options: StartStandinOptions): Promise<Standi
   const doc = options.document as JsonObject;
   if (!isObject(doc) || !isObject(doc.paths)) throw new Error(`the document for "${provider.id}" has no paths`);
   const router = new Router(doc);
-  const validator = new Validator(doc, provider.credentialParams ?? []);
+  const validator = options.validator ?? new Validator(doc, provider.credentialParams ?? []);
   const basePath = basePathOf(provider.baseUrl);
   const accepted: StandinCredential[] = options.credential !== undefined ? [options.credential] : [];
   const expired: StandinCredential[] = [];
