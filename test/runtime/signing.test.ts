@@ -39,6 +39,17 @@ const eccP256Public = createPublicKey({
   format: "pem",
 });
 
+// B.1.2 test-key-rsa-pss (public part)
+const rsaPssPublic = createPublicKey({
+  key: {
+    kty: "RSA",
+    e: "AQAB",
+    n:
+      "r4tmm3r20Wd_PbqvP1s2-QEtvpuRaV8Yq40gjUR8y2Rjxa6dpG2GXHbPfvMs8ct-Lh1GH45x28Rw3Ry53mm-oAXjyQ86OnDkZ5N8lYbggD4O3w6M6pAvLkhk95AndTrifbIFPNU8PPMO7OyrFAHqgDsznjPFmTOtCEcN2Z1FpWgchwuYLPL-Wokqltd11nqqzi-bJ9cvSKADYdUAAN5WUtzdpiy6LbTgSxP7ociU4Tn0g5I6aDZJ7A8Lzo0KSyZYoA485mqcO0GVAdVw9lq4aOT9v6d-nb4bnNkQVklLQ3fVAvJm-xdDOp9LCNCN48V2pnDOkFV6-U9nV5oyc6XI2w",
+  },
+  format: "jwk",
+});
+
 // ---- RFC 9421 Appendix B.2 messages ------------------------------------------------------------
 
 const requestDigest = "sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:";
@@ -91,7 +102,18 @@ interface Vector {
 
 const vectors: Vector[] = [
   {
-    name: "B.2.3 full coverage (base only)",
+    name: "B.2.1 minimal, rsa-pss-sha512",
+    message: testRequest,
+    label: "sig-b21",
+    components: [],
+    params: { created: 1618884473, keyid: "test-key-rsa-pss", nonce: "b3k2pp5k7z-50gnwp.yemd" },
+    base: [`"@signature-params": ();created=1618884473;keyid="test-key-rsa-pss";nonce="b3k2pp5k7z-50gnwp.yemd"`],
+    signature:
+      "d2pmTvmbncD3xQm8E9ZV2828BjQWGgiwAaw5bAkgibUopemLJcWDy/lkbbHAve4cRAtx31Iq786U7it++wgGxbtRxf8Udx7zFZsckzXaJMkA7ChG52eSkFxykJeNqsrWH5S+oxNFlD4dzVuwe8DhTSja8xxbR/Z2cOGdCbzR72rgFWhzx2VjBqJzsPLMIQKhO4DGezXehhWwE56YCE+O6c0mKZsfxVrogUvA4HELjVKWmAvtl6UnCh8jYzuVG5WSb/QEVPnP5TmcAnLH1g+s++v6d4s8m0gCw1fV5/SITLq9mhho8K3+7EPYTU8IU1bLhdxO5Nyt8C8ssinQ98Xw9Q==",
+    verifyKey: { alg: "rsa-pss-sha512", key: rsaPssPublic },
+  },
+  {
+    name: "B.2.3 full coverage, rsa-pss-sha512",
     message: testRequest,
     label: "sig-b23",
     components: ["date", "@method", "@path", "@query", "@authority", "content-type", "content-digest", "content-length"],
@@ -107,6 +129,9 @@ const vectors: Vector[] = [
       `"content-length": 18`,
       `"@signature-params": ("date" "@method" "@path" "@query" "@authority" "content-type" "content-digest" "content-length");created=1618884473;keyid="test-key-rsa-pss"`,
     ],
+    signature:
+      "bbN8oArOxYoyylQQUU6QYwrTuaxLwjAC9fbY2F6SVWvh0yBiMIRGOnMYwZ/5MR6fb0Kh1rIRASVxFkeGt683+qRpRRU5p2voTp768ZrCUb38K0fUxN0O0iC59DzYx8DFll5GmydPxSmme9v6ULbMFkl+V5B1TP/yPViV7KsLNmvKiLJH1pFkh/aYA2HXXZzNBXmIkoQoLd7YfW91kE9o/CCoC1xMy7JA1ipwvKvfrs65ldmlu9bpG6A9BmzhuzF8Eim5f8ui9eH8LZH896+QIF61ka39VBrohr9iyMUJpvRX2Zbhl5ZJzSRxpJyoEZAFL2FUo5fTIztsDZKEgM4cUA==",
+    verifyKey: { alg: "rsa-pss-sha512", key: rsaPssPublic },
   },
   {
     name: "B.2.4 response, ecdsa-p256-sha256",
