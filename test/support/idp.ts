@@ -50,6 +50,8 @@ export interface StartIdpOptions {
 export interface IdpRequest {
   method: string;
   path: string;
+  /** The query parameters of the request URL. */
+  query: URLSearchParams;
   status: number;
   grantType?: string;
   outcome?: "success" | "error";
@@ -274,7 +276,7 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<TestIdp> 
   const interactions = createInteractionHandler(() => provider, users);
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", issuer);
-    const record: IdpRequest = { method: req.method ?? "GET", path: url.pathname, status: 0 };
+    const record: IdpRequest = { method: req.method ?? "GET", path: url.pathname, query: url.searchParams, status: 0 };
     requests.push(record);
     pending.set(req, record);
     res.on("finish", () => {

@@ -3,6 +3,9 @@
 // the callback's code exchange, and the stored grant.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
+import { completeIdpLogin } from "../support/browser.js";
+import { setProviderConfig } from "../../vault/index.js";
+import { setOAuthEndpoints } from "../../vault/oauth/admin.js";
 import { GITHUB_CLIENT, startPeers, type Peers } from "./identity/harness.js";
 import { connectStatus, createConnect, retrieveToken, runInBrowser } from "./identity/flows.js";
 
@@ -122,5 +125,66 @@ describe("connect flow", () => {
       message: expect.stringMatching(/vault providers set slack/),
     });
     await expect(createConnect(peers, { providers: ["nosuch"] })).rejects.toMatchObject({ code: "connect_config", message: expect.stringMatching(/not in the catalog/) });
+  });
+
+  it("walks several providers through the picker, one authorization each", async () => {
+    const google = { clientId: "gcal-oauth-app", clientSecret: "gcal-secret-CANARY-55aa" };
+    peers.idp.addClient({ ...google, authMethod: "client_secret_basic", redirectUris: [`${peers.vault.url}/connect/callback`] });
+    await setProviderConfig({ dataDir: peers.dataDir, provider: "google-calendar", clientId: google.clientId, clientSecret: google.clientSecret });
+    await setOAuthEndpoints({
+      dataDir: peers.dataDir,
+      provider: "google-calendar",
+      authorizeUrl: peers.idp.endpoints.authorize,
+      tokenUrl: peers.idp.endpoints.token,
+      authMethod: "client_secret_basic",
+    });
+    const session = await createConnect(peers, {
+      providers: ["github", "google-calendar"],
+      scopes: { github: ["openid", "email"], "google-calendar": ["openid", "email"] },
+    });
+    await browser.context.clearCookies();
+    const page = await browser.newPage();
+    try {
+      await page.goto(session.connectUrl);
+      await page.click("#connect-github");
+      await completeIdpLogin(page, { issuer: peers.idp.issuer, username: "alice" });
+      expect(await page.locator("#message").getAttribute("data-outcome")).toBe("connected");
+      expect((await connectStatus(peers, session.sessionId)).status).toBe("pending");
+      await page.click("#continue");
+      await completeIdpLogin(page, { issuer: peers.idp.issuer, username: "alice" });
+      expect(await page.locator("#message").getAttribute("data-outcome")).toBe("completed");
+    } finally {
+      await page.close();
+    }
+    const status = await connectStatus(peers, session.sessionId);
+    expect(status.status).toBe("completed");
+    expect(status.grants.map((g) => g.provider).sort()).toEqual(["github", "google-calendar"]);
+    // google-calendar authenticated to the token endpoint with HTTP Basic; the IDP accepted it.
+    expect(peers.idp.tokenRequests("authorization_code").slice(-2).every((r) => r.outcome === "success")).toBe(true);
+    // Its catalog authorize parameters went along (Google's offline access); github has none.
+    const authorizations = peers.idp.requests.filter((r) => r.path === "/auth" && r.query.get("state") !== null);
+    const gcal = authorizations.filter((r) => r.query.get("client_id") === google.clientId);
+    expect(gcal.length).toBeGreaterThan(0);
+    expect(gcal.every((r) => r.query.get("access_type") === "offline" && r.query.get("prompt") === "consent")).toBe(true);
+    expect(authorizations.filter((r) => r.query.get("client_id") === GITHUB_CLIENT.clientId).every((r) => !r.query.has("access_type"))).toBe(true);
+  });
+
+  it("records the provider account, so one user's several grants can be told apart", async () => {
+    peers.idp.addUser({ sub: "erin", email: "erin@example.test" });
+    const erinToken = await peers.userToken("erin");
+    // erin connects her own account, then a second one (she signs in at the provider as alice).
+    for (const providerLogin of ["erin", "alice"]) {
+      const session = await createConnect(peers, { providers: ["github"], scopes: SCOPES }, erinToken);
+      expect((await runInBrowser(browser, peers, session.connectUrl, providerLogin)).outcome).toBe("completed");
+    }
+    const err = (await retrieveToken(peers, { provider: "github" }, erinToken).then(
+      () => null,
+      (e: unknown) => e,
+    )) as { code: string; accounts: string[] } | null;
+    expect(err?.code).toBe("ambiguous_grant");
+    expect([...(err?.accounts ?? [])].sort()).toEqual(["alice@example.test", "erin@example.test"]);
+    const token = await retrieveToken(peers, { provider: "github", account: "alice@example.test" }, erinToken);
+    const me = await fetch(peers.idp.endpoints.userinfo, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await me.json()) as { sub: string }).sub).toBe("alice");
   });
 });

@@ -9,6 +9,7 @@ import { openIdpClientSecret } from "../identity/idp-config.js";
 import { provisionUser, requireIdp, verifyIdpJwt } from "../identity/verify.js";
 import { hashToken } from "./pkce.js";
 import { constantTimeEqualHex } from "./compare.js";
+import { pruneFinishedFlows } from "./connect-sessions.js";
 import { consumeAttempt, createAttempt } from "./states.js";
 import { OAuthEndpointError, requestToken } from "./token-endpoint.js";
 
@@ -64,6 +65,7 @@ export function createAuthSession(ctx: Ctx & Pick<RouteContext, "apiKey">, pageT
   }
   const id = randomUUID();
   const now = ctx.now();
+  pruneFinishedFlows(ctx.db, now);
   ctx.db
     .prepare(
       `INSERT INTO auth_sessions (id, app_id, key_id, page_token_hash, status, created_at, expires_at)

@@ -89,9 +89,10 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
   const code = query.get("code");
   if (!code) return { kind: "failed", session, message: "The provider sent no authorization code." };
 
-  const config = resolveOAuthProvider(ctx, session.appId, provider);
   let res;
+  let config;
   try {
+    config = resolveOAuthProvider(ctx, session.appId, provider);
     const params: Record<string, string> = { grant_type: "authorization_code", code, redirect_uri: attempt.redirectUri };
     if (config.pkce) params.code_verifier = attempt.verifier;
     res = await requestToken(config.tokenUrl, params, {

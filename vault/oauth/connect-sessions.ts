@@ -70,6 +70,7 @@ export function createConnectSession(
   s: { appId: string; keyId: string | null; providers: string[]; scopes: Record<string, string[]>; userId: string | null; pageToken: string },
   now: number,
 ): ConnectSession {
+  pruneFinishedFlows(db, now);
   const id = randomUUID();
   db.prepare(
     `INSERT INTO connect_sessions (id, app_id, key_id, page_token_hash, providers, scopes, principal_type, user_id, status, created_at, expires_at)
@@ -120,4 +121,14 @@ export function finishConnectSession(db: Db, id: string, status: "denied" | "fai
   db.prepare(
     "UPDATE connect_sessions SET status = ?, error_code = ?, error_message = ?, completed_at = ? WHERE id = ? AND status = 'pending'",
   ).run(status, error.code, error.message, new Date(now).toISOString(), id);
+}
+
+const KEEP_FINISHED_MS = 24 * 3600_000;
+
+/** Drops authorization attempts and sessions that ended more than a day ago. */
+export function pruneFinishedFlows(db: Db, now: number): void {
+  const before = new Date(now - KEEP_FINISHED_MS).toISOString();
+  db.prepare("DELETE FROM oauth_states WHERE expires_at < ?").run(before);
+  db.prepare("DELETE FROM connect_sessions WHERE expires_at < ?").run(before);
+  db.prepare("DELETE FROM auth_sessions WHERE expires_at < ?").run(before);
 }
