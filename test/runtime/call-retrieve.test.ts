@@ -1,7 +1,7 @@
 // Retrieve-mode calls against the real local vault and a GitHub stand-in that validates each
 // request against GitHub's pinned OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AlterVault, bindOperations, ProviderAPIError, RateLimitError, GrantNotFoundError, AlterValueError } from "../../runtime/index.js";
+import { AlterVault, bindOperations, ProviderAPIError, RateLimitError, GrantNotFoundError, AlterValueError, NetworkError } from "../../runtime/index.js";
 import type { OperationTable } from "../../runtime/index.js";
 import { expiredToken, serverError, tooManyRequests } from "../support/standin/index.js";
 import { startPeers, type Peers } from "./support/peers.js";
@@ -170,5 +170,27 @@ describe("retrieve mode", () => {
     expect(row).toContain("tc-1");
     expect(row).toContain("runtime-tests");
     expect(row).not.toContain("outer");
+  });
+
+  it("the AbortSignal ends a call while it waits out a Retry-After", async () => {
+    const before = peers.standin.requests.length;
+    peers.standin.script("repos/get", tooManyRequests(30));
+    const ac = new AbortController();
+    const pending = github.get(grantId, { owner: "o", repo: "r" }, { signal: ac.signal }).catch((e: unknown) => e);
+    // Abort once the 429 has been answered (the call is then sleeping before its retry).
+    while (peers.standin.requests.length === before) await new Promise((r) => setTimeout(r, 5));
+    ac.abort(new Error("caller gave up"));
+    const err = await pending;
+    expect((err as Error).message).toBe("caller gave up");
+    expect(peers.standin.requests.length - before).toBe(1);
+  });
+
+  // Last: closes the stand-in.
+  it("network errors on a GET are retried, then surface as NetworkError naming the operation", async () => {
+    await peers.standin.close();
+    const err = await github.get(grantId, { owner: "o", repo: "r" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect((err as NetworkError).retryable).toBe(true);
+    expect((err as Error).message).toMatch(/^repos\/get: could not reach http:\/\/127\.0\.0\.1:\d+\/repos\/o\/r: ECONNREFUSED/);
   });
 });
