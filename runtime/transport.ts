@@ -154,6 +154,7 @@ export class VaultTransport {
   async request<T>(method: string, path: string, options: TransportRequestOptions = {}): Promise<TransportResponse<T>> {
     if (this.#closed) throw new AlterSDKError("client_closed", "this vault client was closed");
     if (!path.startsWith("/")) throw new AlterValueError(`vault path must start with /: ${redactUrl(path)}`);
+    if (!/^[A-Z]+$/.test(method)) throw new AlterValueError(`vault request method must be an upper-case HTTP method, not ${JSON.stringify(method.slice(0, 20))}`);
     const requestPath = this.#basePath + path;
     const url = this.#origin + requestPath;
     const body = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body), "utf8");
@@ -208,6 +209,10 @@ export class VaultTransport {
         const code = parsed?.error?.code;
         const sigCode = (typeof code === "string" && SIGNATURE_CODES.has(code) ? code : "signature_missing") as SignatureErrorCode;
         throw new SignatureError(sigCode, `the vault refused the request with an unsigned 401 (${sigCode}, unverified)`, { unverified: true });
+      }
+      if (status === 502 || status === 503 || status === 504) {
+        // Typically a proxy in front of the vault; nothing of the answer is used, only retried.
+        throw new NetworkError(`the vault is unavailable (unsigned ${status}, probably from a proxy in front of it)`, { code: "vault_unavailable" });
       }
       throw new SignatureError("signature_missing", `the vault's answer (${status}) is not signed`);
     }

@@ -37,7 +37,8 @@ type Mode =
   | "deprecated"
   | "slow"
   | "tamper-status"
-  | "signed-401";
+  | "signed-401"
+  | "proxy-503";
 
 interface Seen {
   method: string;
@@ -115,6 +116,10 @@ class ReferenceVault {
     } catch (error) {
       const code = (error as SignatureError).code;
       return this.respond(res, view, entry.derived, keyId!, 401, { error: { code, message: (error as Error).message } });
+    }
+    if (this.mode === "proxy-503") {
+      res.writeHead(503, { "content-type": "text/html" }).end("<html>Service Unavailable</html>");
+      return;
     }
     const parsedBody = body.length > 0 ? JSON.parse(body.toString()) : undefined;
     this.seen.push({
@@ -377,6 +382,20 @@ describe("deprecation, timeouts, failures", () => {
     } finally {
       await t.close();
     }
+  });
+
+  it("an unsigned 503 (a proxy in front of the vault) is a retryable NetworkError", async () => {
+    vault.mode = "proxy-503";
+    const error = (await caught(transport.request("GET", "/v1/echo"))) as NetworkError;
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error.code).toBe("vault_unavailable");
+    expect(error.retryable).toBe(true);
+  });
+
+  it("refuses a lower-case or odd method before sending", async () => {
+    await expect(transport.request("get", "/v1/echo")).rejects.toBeInstanceOf(AlterValueError);
+    await expect(transport.request("GET\r\nX: y", "/v1/echo")).rejects.toBeInstanceOf(AlterValueError);
+    expect(vault.seen).toHaveLength(0);
   });
 
   it("refuses to send after close()", async () => {
