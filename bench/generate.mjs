@@ -4,7 +4,7 @@
 // Microsoft Graph documents, then the type-check cost of a consumer of each GitHub client.
 // Everything is measured in one run and reported as ratios, because the machine is shared.
 //
-// Flags: --runs N (default 3), --docs github,stripe,graph, --no-typecheck, --no-readme,
+// Flags: --runs N (default 3), --docs github,stripe,graph, --tools ours,ots,hey, --no-typecheck, --no-readme,
 //        --no-build, --graph-timeout-min M (default 10).
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync, lstatSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -32,6 +32,7 @@ const { values: opts } = parseArgs({
   options: {
     runs: { type: "string", default: "3" },
     docs: { type: "string", default: "github,stripe,graph" },
+    tools: { type: "string", default: "ours,ots,hey" },
     "no-typecheck": { type: "boolean", default: false },
     "no-readme": { type: "boolean", default: false },
     "no-build": { type: "boolean", default: false },
@@ -100,6 +101,9 @@ const GENERATORS = [
   },
 ];
 
+const TOOLS = new Set(opts.tools.split(",").map((t) => t.trim()));
+for (const g of GENERATORS) if (!TOOLS.has(g.key)) g.available = false;
+
 function dirSize(dir) {
   let files = 0;
   let bytes = 0;
@@ -138,9 +142,10 @@ async function measureGeneration(doc) {
         rmSync(out, { recursive: true, force: true });
         continue;
       }
-      res.runs.push({ wallMs: r.wallMs, rss: r.peakRssBytes });
+      res.runs.push({ wallMs: r.wallMs, cpuMs: r.cpuMs, rss: r.peakRssBytes });
       res.size = dirSize(out);
-      if (i === runs - 1) keep[`${g.key}:${doc.id}`] = out;
+      // alter-gen writes <out>/<id>/; the others write straight into <out>.
+      if (i === runs - 1) keep[`${g.key}:${doc.id}`] = g.key === "ours" && existsSync(path.join(out, doc.id)) ? path.join(out, doc.id) : out;
       else rmSync(out, { recursive: true, force: true });
     }
   }
@@ -148,6 +153,7 @@ async function measureGeneration(doc) {
     const res = results[g.key];
     res.wallMs = median(res.runs.map((r) => r.wallMs));
     res.rss = median(res.runs.map((r) => r.rss));
+    res.cpuMs = median(res.runs.map((r) => r.cpuMs));
   }
   return results;
 }
@@ -198,18 +204,15 @@ function prepareConsumer(name, extra) {
   return dir;
 }
 
-async function measureConsumer(name, dir) {
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) {
-    log(`type-check ${name} ${i + 1}/${RUNS}`);
-    runs.push(await typeCheck(tscJs, dir));
-  }
+function summarizeConsumer(name, label, runs) {
   const med = (k) => median(runs.map((r) => r[k]));
   const last = runs.at(-1);
   return {
     name,
+    label,
     checkMs: med("checkMs"),
     totalMs: med("totalMs"),
+    cpuMs: med("cpuMs"),
     memoryBytes: med("memoryBytes"),
     instantiations: med("instantiations"),
     files: last.files,
@@ -228,22 +231,33 @@ if (!opts["no-typecheck"]) {
     ["empty", "empty program (baseline)"],
     ["octokit", `@octokit/rest ${packageVersion("@octokit/rest")}`],
   ];
-  if (existsSync(path.join(ROOT, "dist/generated/github/index.d.ts"))) plan.push(["alter-gen", "alter-gen, package import (built .d.ts)"]);
-  else consumerNotes.push("alter-gen package import: dist/generated/github/index.d.ts does not exist (generated/github not built).");
+  if (["generated/github/index.d.ts", "generated/github/index.ts", "dist/generated/github/index.d.ts"].some((f) => existsSync(path.join(ROOT, f)))) {
+    plan.push(["alter-gen", "alter-gen, package import `alter-gen/generated/github`"]);
+  } else consumerNotes.push("alter-gen package import: generated/github has no index (not generated yet).");
   const ourGithub = keep["ours:github"];
-  if (ourGithub) plan.push(["alter-gen-src", "alter-gen, generated .ts in the project"]);
+  if (ourGithub) plan.push(["alter-gen-src", "alter-gen, `--out ./clients` output in the project"]);
   else consumerNotes.push("alter-gen generated sources: our generator produced no GitHub output in this run.");
   const heyGithub = keep["hey:github"];
   if (heyGithub) plan.push(["hey-api", `@hey-api/openapi-ts ${packageVersion("@hey-api/openapi-ts")} SDK (.ts)`]);
   else consumerNotes.push("hey-api: no GitHub output in this run (run with --docs including github).");
 
-  for (const [name, label] of plan) {
-    const dir = prepareConsumer(name, (d) => {
+  const prepared = plan.map(([name, label]) => ({
+    name,
+    label,
+    runs: [],
+    dir: prepareConsumer(name, (d) => {
       if (name === "alter-gen-src") cpSync(ourGithub, path.join(d, "clients/github"), { recursive: true });
       if (name === "hey-api") cpSync(heyGithub, path.join(d, "client"), { recursive: true });
-    });
-    consumers.push({ ...(await measureConsumer(name, dir)), label });
+    }),
+  }));
+  // Round-robin again, so that background load spreads over every consumer alike.
+  for (let i = 0; i < RUNS; i++) {
+    for (const c of prepared) {
+      log(`type-check ${c.name} ${i + 1}/${RUNS}`);
+      c.runs.push(await typeCheck(tscJs, c.dir));
+    }
   }
+  for (const c of prepared) consumers.push(summarizeConsumer(c.name, c.label, c.runs));
 
   // Graph: our output has to type-check as a whole (every generated file, fully checked).
   const ourGraph = keep["ours:graph"];
@@ -276,14 +290,14 @@ lines.push(
 lines.push("");
 lines.push(
   `Each generator runs as a child process (\`node <cli>\`), ${RUNS} runs round-robin (1 for Microsoft Graph), median wall time; ` +
-    "peak memory is the child's maximum RSS (GNU time `%M`).",
+    "CPU and peak memory (maximum RSS) of the child from GNU time (`%U+%S`, `%M`).",
 );
 lines.push("");
 
 const genRows = [];
 for (const g of genResults) {
   if (g.missing) {
-    genRows.push([g.doc.title, "document not found", "", "", "", ""]);
+    genRows.push([g.doc.title, "document not found", "", "", "", "", ""]);
     continue;
   }
   const ours = g.results.ours;
@@ -291,11 +305,11 @@ for (const g of genResults) {
     const r = g.results[gen.key];
     const docCell = `${g.doc.title} (${fmtMB(g.bytes)}, ${fmtInt(g.ops)} ops)`;
     if (!gen.available) {
-      genRows.push([docCell, gen.label, "not available", "", "", ""]);
+      genRows.push([docCell, gen.label, "not available", "", "", "", ""]);
       continue;
     }
     if (r.runs.length === 0) {
-      genRows.push([docCell, gen.label, r.failure ?? "no run", Number.isFinite(r.failedRss) ? fmtMB(r.failedRss) : "", "", ""]);
+      genRows.push([docCell, gen.label, r.failure ?? "no run", "", r.failedRss > 0 ? `>= ${fmtMB(r.failedRss)} when stopped` : "", "", ""]);
       continue;
     }
     const vsOurs = gen.key === "ours" ? "1.00x" : fmtRatio(ratio(r.wallMs, ours.wallMs), 1);
@@ -303,6 +317,7 @@ for (const g of genResults) {
       docCell,
       gen.label,
       fmtMs(r.wallMs),
+      fmtMs(r.cpuMs),
       fmtMB(r.rss),
       `${fmtInt(r.size.files)} files, ${fmtMB(r.size.bytes)}`,
       ours.runs.length ? vsOurs : "n/a",
@@ -311,7 +326,7 @@ for (const g of genResults) {
 }
 lines.push("### Generation");
 lines.push("");
-lines.push(markdownTable(["document", "generator", "wall time", "peak RSS", "output", "time / ours"], genRows, ["l", "l", "r", "r", "r", "r"]));
+lines.push(markdownTable(["document", "generator", "wall time", "CPU (user+sys)", "peak RSS", "output", "wall time / ours"], genRows, ["l", "l", "r", "r", "r", "r", "r"]));
 lines.push("");
 
 // Targets on GitHub.
@@ -356,26 +371,31 @@ if (consumers.length) {
       `${fmtInt(c.files)} / ${fmtInt(c.lines)}`,
       fmtMs(c.checkMs),
       fmtMs(c.totalMs),
+      fmtMs(c.cpuMs),
       fmtMB(c.memoryBytes),
       fmtInt(c.instantiations),
     ];
-    if (isBase) return [...cells, "", "", "", ""];
-    const addTotal = added(c, "totalMs");
-    const addMem = added(c, "memoryBytes");
-    const vs = (k) => (octo && c !== octo ? fmtRatio(ratio(added(c, k), added(octo, k))) : "");
-    return [...cells, `+${fmtMs(addTotal)} / +${fmtMB(addMem)}`, vs("checkMs"), vs("totalMs"), vs("memoryBytes")];
+    if (isBase) return [...cells, "", "", ""];
+    const vs = (k) => (octo && c !== octo ? ` (${fmtRatio(ratio(added(c, k), added(octo, k)))})` : "");
+    return [
+      ...cells,
+      `+${fmtMs(added(c, "totalMs"))}${vs("totalMs")}`,
+      `+${fmtMs(added(c, "cpuMs"))}${vs("cpuMs")}`,
+      `+${fmtMB(added(c, "memoryBytes"))}${vs("memoryBytes")}`,
+    ];
   });
   lines.push("### Type-check cost of a consumer of the GitHub client");
   lines.push("");
   lines.push(
     "A consumer calls `repos/list-for-org`, `issues/create` and `pulls/get` (sources in `bench/consumer/`), with the " +
       `\`tsconfig.json\` that \`tsc --init\` (TypeScript ${packageVersion("typescript")}) writes (strict, skipLibCheck). ` +
-      `\`tsc --noEmit --extendedDiagnostics\`, median of ${RUNS}; "added" is minus the empty program; ratios are added cost over what Octokit adds.`,
+      `\`tsc --noEmit --extendedDiagnostics\` (check, total, memory, instantiations as tsc reports them; CPU = user+sys of the tsc process from GNU time), ` +
+      `median of ${RUNS} runs round-robin. "Added" is minus the empty program; in brackets, the added cost over what Octokit adds.`,
   );
   lines.push("");
   lines.push(
     markdownTable(
-      ["consumer", "tsc errors", "files / lines", "check", "total", "memory", "instantiations", "added (total / memory)", "check vs Octokit", "total vs Octokit", "memory vs Octokit"],
+      ["consumer", "tsc errors", "files / lines", "check", "total", "CPU", "memory", "instantiations", "added total time (vs Octokit)", "added CPU (vs Octokit)", "added memory (vs Octokit)"],
       rows,
       ["l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
     ),
@@ -389,9 +409,13 @@ if (consumers.length) {
       const c = consumers.find((x) => x.name === name);
       if (!c) continue;
       const t = ratio(added(c, "totalMs"), added(octo, "totalMs"));
+      const cpu = ratio(added(c, "cpuMs"), added(octo, "cpuMs"));
       const m = ratio(added(c, "memoryBytes"), added(octo, "memoryBytes"));
       const ok = t <= 0.5 && m <= 0.5 && c.errors.count === 0;
-      verdicts.push(`- Consumer type-check at most half of what Octokit adds (${c.label}): time ${fmtRatio(t)}, memory ${fmtRatio(m)} of Octokit's — ${yesNo(ok)}${c.errors.count ? " (it has type errors)" : ""}.`);
+      verdicts.push(
+        `- Consumer type-check at most half of what Octokit adds (${c.label}): total time ${fmtRatio(t)} (CPU ${fmtRatio(cpu)}), ` +
+          `memory ${fmtRatio(m)} of Octokit's — ${yesNo(ok)}${c.errors.count ? " (it has type errors)" : ""}.`,
+      );
     }
   }
 }

@@ -44,5 +44,5 @@ export async function typeCheck(tscJs, projectDir, { timeoutMs = 10 * 60_000 } =
     maxOutput: 4 * 1024 * 1024,
   });
   const text = `${r.stdout}\n${r.stderr}`;
-  return { ...parseDiagnostics(text), errors: errorsOf(text), timedOut: r.timedOut, wallMs: r.wallMs, peakRssBytes: r.peakRssBytes };
+  return { ...parseDiagnostics(text), errors: errorsOf(text), timedOut: r.timedOut, wallMs: r.wallMs, cpuMs: r.cpuMs, peakRssBytes: r.peakRssBytes };
 }
