@@ -354,11 +354,15 @@ describe("deprecation, timeouts, failures", () => {
     expect(warnings.at(-1)).toContain(generated.keyId);
   });
 
-  it("times out with TimeoutError", async () => {
+  it("times out with TimeoutError that shows neither the user token nor the key", async () => {
     vault.mode = "slow";
-    const error = await caught(transport.request("GET", "/v1/echo", { timeoutMs: 200 }));
+    const userToken = `eyJ.${CANARY}.sig`;
+    const error = await caught(transport.request("GET", "/v1/echo", { timeoutMs: 200, userToken }));
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).retryable).toBe(true);
+    const shown = `${inspect(error, { depth: 20, showHidden: true })}${JSON.stringify(error)}${error.stack}`;
+    expect(shown).not.toContain(CANARY);
+    expect(shown).not.toContain(API_KEY.slice(-43));
   });
 
   it("honours an AbortSignal", async () => {
@@ -379,6 +383,7 @@ describe("deprecation, timeouts, failures", () => {
       const error = await caught(t.request("GET", "/v1/echo"));
       expect(error).toBeInstanceOf(NetworkError);
       expect(error.message).toContain("ECONNREFUSED");
+      expect(inspect(error, { depth: 20, showHidden: true })).not.toContain(API_KEY.slice(-43));
     } finally {
       await t.close();
     }
