@@ -51,13 +51,16 @@ export interface TypePrintOptions {
    * interface), so that line breaking matches prettier. Default "".
    */
   indent?: string;
-  /** Columns already used on the first line before the type (e.g. `  params: `). Default 0. */
+  /** Columns already used on the first line before the type (e.g. `  params: `). Default: indent's. */
   startColumn?: number;
+  /** Text that follows the type on its last line (e.g. `;`), counted when deciding to break. */
+  trailing?: string;
 }
 
 /**
- * A TypeScript type expression for `node`. Multi-line results are indented for `opts.indent`
- * (the first line carries no indentation: the caller places it).
+ * A TypeScript type expression for `node`, laid out as prettier lays out a property's type
+ * annotation (`name: <type>`). Continuation lines are indented for `opts.indent`. A union that
+ * breaks right after the colon comes back starting with "\n" (join it to `name:` without a space).
  */
 export function printType(node: SchemaNode, opts: TypePrintOptions): string {
   const type = toTs(node, { direction: opts.direction, refName: opts.refName });
@@ -65,8 +68,9 @@ export function printType(node: SchemaNode, opts: TypePrintOptions): string {
   const start = opts.startColumn ?? indent.length;
   // Print as if preceded by `start` columns, then drop the placeholder.
   const placeholder = "\u0000".repeat(start);
-  const text = printDoc([placeholder, typeDoc(type, "annotation")], 80);
-  const body = text.slice(start);
+  const trailing = opts.trailing ?? "";
+  const text = printDoc([placeholder, typeDoc(type, "annotation"), trailing], 80);
+  const body = text.slice(start, text.length - trailing.length);
   return indent === "" ? body : body.replace(/\n/g, "\n" + indent);
 }
 

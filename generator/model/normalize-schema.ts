@@ -124,8 +124,10 @@ class Normalizer {
     const own = this.ownNode(raw, ptr, meta);
     if (own) parts.push(own);
 
-    if (raw.oneOf !== undefined) parts.push(this.union(raw.oneOf, joinPointer(ptr, "oneOf"), true));
-    if (raw.anyOf !== undefined) parts.push(this.union(raw.anyOf, joinPointer(ptr, "anyOf"), false));
+    // The discriminator selects among the oneOf/anyOf variants: the union carries it too.
+    const d = meta.discriminator;
+    if (raw.oneOf !== undefined) parts.push(this.union(raw.oneOf, joinPointer(ptr, "oneOf"), true, d));
+    if (raw.anyOf !== undefined) parts.push(this.union(raw.anyOf, joinPointer(ptr, "anyOf"), false, d));
     if (raw.allOf !== undefined) {
       const list = this.list(raw.allOf, joinPointer(ptr, "allOf"));
       list.forEach((item, i) => parts.push(this.schema(item, joinPointer(ptr, "allOf", i))));
@@ -283,13 +285,19 @@ class Normalizer {
       const variants: SchemaNode[] = out.map((value) => ({ kind: "const", value }));
       return { kind: "union", variants: [...variants, ...objects], exclusive: true };
     }
-    if (out.length === 0) return meta.nullable ? { kind: "primitive", type: "null" } : { kind: "never" };
+    if (out.length === 0) {
+      if (!meta.nullable) return { kind: "never" };
+      delete meta.nullable;
+      return { kind: "primitive", type: "null" };
+    }
     return { kind: "enum", values: out };
   }
 
-  private union(rawList: unknown, ptr: string, exclusive: boolean): SchemaNode {
+  private union(rawList: unknown, ptr: string, exclusive: boolean, discriminator: Discriminator | undefined): SchemaNode {
     const variants = this.list(rawList, ptr).map((item, i) => this.schema(item, joinPointer(ptr, i)));
-    return simplifyUnion({ kind: "union", variants, exclusive });
+    const node: SchemaNode = { kind: "union", variants, exclusive };
+    if (discriminator) node.discriminator = discriminator;
+    return simplifyUnion(node);
   }
 
   private list(value: unknown, ptr: string): unknown[] {
@@ -368,13 +376,15 @@ function simplifyUnion(node: SchemaNode & { kind: "union" }): SchemaNode {
     }
   }
   if (variants.length === 0) return nullable ? { kind: "primitive", type: "null" } : { kind: "never" };
-  if (variants.length === 1) {
+  // A discriminated union keeps even a single variant, which is narrowed to its value.
+  if (variants.length === 1 && !node.discriminator) {
     const only = variants[0]!;
     if (nullable) only.nullable = true;
     return only;
   }
   const out: SchemaNode = { kind: "union", variants, exclusive: node.exclusive };
   if (nullable) out.nullable = true;
+  if (node.discriminator) out.discriminator = node.discriminator;
   return out;
 }
 
