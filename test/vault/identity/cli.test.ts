@@ -1,0 +1,90 @@
+// The identity and OAuth command groups, run through commander in-process against a data folder
+// and the real test IDP: output on success, one clear paragraph (exit code 2) on bad input.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command, CommanderError } from "commander";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerVaultCommands } from "../../../vault/cli/index.js";
+import { initVault } from "../../../vault/index.js";
+import { startIdp, type TestIdp } from "../../support/idp.js";
+
+const SECRET = "cli-idp-secret-CANARY-0c9d";
+let idp: TestIdp;
+let dataDir: string;
+
+beforeAll(async () => {
+  idp = await startIdp({ users: [{ sub: "alice" }] });
+  dataDir = await mkdtemp(join(tmpdir(), "alter-idp-cli-"));
+  await initVault({ dataDir, env: {} });
+});
+afterAll(async () => {
+  await idp?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Runs `alter-gen vault …args`; returns what it printed, or the CommanderError it ended with. */
+async function run(...args: string[]): Promise<{ out: string; error: CommanderError | null }> {
+  const program = new Command().exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  registerVaultCommands(program);
+  let out = "";
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await program.parseAsync(["vault", ...args, "--data", dataDir], { from: "user" });
+    return { out, error: null };
+  } catch (e) {
+    if (e instanceof CommanderError) return { out, error: e };
+    throw e;
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+describe("vault idp / users / oauth commands", () => {
+  it("idp set discovers the issuer and keeps the client secret out of every output", async () => {
+    process.env.IDP_CLI_SECRET = SECRET;
+    const set = await run("idp", "set", "--issuer", idp.issuer, "--client-id", "alter-app", "--client-secret-from-env", "IDP_CLI_SECRET");
+    expect(set.error).toBeNull();
+    expect(set.out).toContain(`IDP set: issuer ${idp.issuer}, audience alter-app`);
+    const show = await run("idp", "show");
+    expect(show.out).toMatch(/client secret set/);
+    expect(show.out).toContain(`${idp.issuer}/jwks`);
+    expect(set.out + show.out).not.toContain(SECRET);
+  });
+
+  it("refuses a second issuer with a message saying what to do", async () => {
+    const r = await run("idp", "set", "--issuer", "http://127.0.0.1:9", "--client-id", "x");
+    expect(r.error?.exitCode).toBe(2);
+    expect(r.error?.message).toMatch(/one IDP per app.*vault idp remove/);
+  });
+
+  it("names the flag in errors", async () => {
+    const secretAsValue = await run("idp", "set", "--issuer", idp.issuer, "--client-id", "a", "--client-secret-from-env", "not a var name");
+    expect(secretAsValue.error?.message).toMatch(/--client-secret-from-env takes the name of an environment variable/);
+    const method = await run("oauth", "set", "github", "--auth-method", "private_key_jwt");
+    expect(method.error?.message).toMatch(/--auth-method must be client_secret_post or client_secret_basic/);
+    const url = await run("oauth", "set", "github", "--token-url", "http://token.example.test/token");
+    expect(url.error?.message).toMatch(/--token-url must be an https URL/);
+    const unknown = await run("oauth", "set", "nosuch", "--token-url", "https://example.test/token");
+    expect(unknown.error?.message).toMatch(/Unknown provider "nosuch"/);
+    const nobody = await run("users", "remove", "nobody");
+    expect(nobody.error?.message).toMatch(/No user with subject "nobody"/);
+  });
+
+  it("oauth set stores overrides that oauth show prints", async () => {
+    const set = await run("oauth", "set", "github", "--token-url", idp.endpoints.token, "--auth-method", "client_secret_basic");
+    expect(set.error).toBeNull();
+    const show = await run("oauth", "show", "github");
+    expect(JSON.parse(show.out)).toMatchObject({ tokenUrl: idp.endpoints.token, authMethod: "client_secret_basic", authorizeUrl: null });
+  });
+
+  it("idp remove, then users list", async () => {
+    expect((await run("idp", "remove")).out).toMatch(/IDP removed/);
+    expect((await run("idp", "remove")).out).toMatch(/No IDP was configured/);
+    expect(JSON.parse((await run("users", "list", "--json")).out)).toEqual([]);
+  });
+});
