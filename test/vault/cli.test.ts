@@ -1,0 +1,154 @@
+// The `alter-gen vault …` commands through the real CLI entry: happy paths, and bad input
+// answered with one paragraph and exit code 2, never a stack trace or a secret.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "./helpers.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+const SECRET = "ghp_CLI_CANARY_5e6f7a8b9c0d";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], opts: { env?: Record<string, string>; stdin?: string } = {}): Promise<Run> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "generator/cli-entry.ts"), "vault", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ALTER_VAULT_MASTER_KEY: "", ...opts.env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stdin.end(opts.stdin ?? "");
+  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
+}
+
+let tmp: ReturnType<typeof tempDir>;
+let data: string;
+let apiKey: string;
+let secretId: string;
+
+beforeAll(async () => {
+  tmp = tempDir();
+  data = join(tmp.dir, "data");
+  const init = await cli(["init", "--data", data]);
+  expect(init.code).toBe(0);
+  apiKey = /alter_sk_[a-z0-9]{16}_[A-Za-z0-9_-]{43}/.exec(init.stdout)![0];
+  const add = await cli(["secrets", "add", "--data", data, "--provider", "github", "--from-env", "GH_TOKEN", "--label", "octocat"], { env: { GH_TOKEN: SECRET } });
+  expect(add.code).toBe(0);
+  secretId = /secret ([0-9a-f-]{36})/.exec(add.stdout)![1]!;
+}, 60_000);
+afterAll(() => tmp.remove());
+
+describe("vault commands", () => {
+  it("init printed the API key once; secrets add never prints the secret", async () => {
+    expect(apiKey).toMatch(/^alter_sk_/);
+    const list = await cli(["secrets", "list", "--data", data, "--json"]);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toMatchObject([{ id: secretId, provider: "github", label: "octocat", type: "token" }]);
+    expect(list.stdout + list.stderr).not.toContain(SECRET);
+  });
+
+  it("issues, lists and revokes grants, and the audit shows it without the secret", async () => {
+    const issued = await cli([
+      "grants", "issue", "--data", data, "--secret", secretId, "--principal", "system", "--ttl", "12h",
+      "--time-window", "09:00-17:00@Europe/Paris", "--days", "mon,tue,wed,thu,fri", "--ip", "10.0.0.0/8,2001:db8::/32", "--json",
+    ]);
+    expect(issued.code).toBe(0);
+    const grant = JSON.parse(issued.stdout);
+    expect(grant.policy).toEqual({
+      maxTtlSeconds: 43200,
+      timeWindow: { start: "09:00", end: "17:00", timeZone: "Europe/Paris", days: [1, 2, 3, 4, 5] },
+      ipAllowlist: ["10.0.0.0/8", "2001:db8::/32"],
+    });
+    const list = await cli(["grants", "list", "--data", data]);
+    expect(list.stdout).toContain(grant.grantId);
+    const revoke = await cli(["grants", "revoke", grant.grantId, "--data", data, "--reason", "test"]);
+    expect(revoke.code).toBe(0);
+    const audit = await cli(["audit", "--data", data, "--grant", grant.grantId, "--json"]);
+    const rows = audit.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(rows.map((r) => r.details.command)).toEqual(["grants issue", "grants revoke"]);
+    expect(audit.stdout).not.toContain(SECRET);
+  });
+
+  it("manages API keys", async () => {
+    const created = await cli(["keys", "create", "--data", data, "--label", "ci"]);
+    const keyId = /API key ([a-z0-9]{16})/.exec(created.stdout)![1]!;
+    const dep = await cli(["keys", "deprecate", keyId, "--data", data, "--sunset", "2030-01-01T00:00:00Z"]);
+    expect(dep.stdout).toContain("2030-01-01T00:00:00.000Z");
+    const rev = await cli(["keys", "revoke", keyId, "--data", data]);
+    expect(rev.code).toBe(0);
+    const list = await cli(["keys", "list", "--data", data, "--json"]);
+    expect(JSON.parse(list.stdout).find((k: { id: string }) => k.id === keyId).state).toBe("revoked");
+    expect(list.stdout).not.toContain(apiKey.slice(26));
+  });
+
+  it("start prints its address, serves, and shuts down cleanly on SIGTERM", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "generator/cli-entry.ts"), "vault", "start", "--data", data, "--port", "0"], {
+      cwd: ROOT,
+      env: { ...process.env, ALTER_VAULT_MASTER_KEY: "" },
+    });
+    let out = "";
+    const url = await new Promise<string>((resolve) =>
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) resolve(m[1]!);
+      }),
+    );
+    const health = await fetch(url + "/v1/health");
+    expect(await health.json()).toEqual({ ok: true, version: "0.1.0" });
+    child.kill("SIGTERM");
+    const code = await new Promise((r) => child.once("close", r));
+    expect(code).toBe(0);
+    expect(out).toContain("SIGTERM, shutting down");
+  });
+
+  it("rotates the master key", async () => {
+    const r = await cli(["rotate-master-key", "--data", data]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Re-sealed \d+ values/);
+    const list = await cli(["grants", "list", "--data", data, "--json"]);
+    expect(list.code).toBe(0);
+  });
+});
+
+describe("bad input: one paragraph, exit 2, no stack", () => {
+  const cases: [string, () => string[], RegExp, Record<string, string>?][] = [
+    ["init into an existing vault", () => ["init", "--data", data], /already holds a vault/],
+    ["a folder that is not a vault", () => ["grants", "list", "--data", join(tmp.dir, "nothing")], /is not a vault data folder.*vault init/],
+    ["secrets add without a source", () => ["secrets", "add", "--data", data, "--provider", "github"], /exactly one of --from-env/],
+    ["secrets add from an unset variable", () => ["secrets", "add", "--data", data, "--provider", "github", "--from-env", "NOPE_NOT_SET"], /NOPE_NOT_SET.*not set/],
+    ["secrets add given a value instead of a variable name", () => ["secrets", "add", "--data", data, "--provider", "github", "--from-env", "ghp_x-y"], /name of an environment variable/],
+    ["secrets add with a bad type", () => ["secrets", "add", "--data", data, "--provider", "github", "--from-env", "HOME", "--type", "jwt"], /--type "jwt"/],
+    ["secrets add with a bad provider id", () => ["secrets", "add", "--data", data, "--provider", "Git Hub", "--from-env", "HOME"], /--provider "Git Hub"/],
+    ["a bad principal", () => ["grants", "issue", "--data", data, "--secret", secretId, "--principal", "admin"], /--principal "admin"/],
+    ["an unknown secret", () => ["grants", "issue", "--data", data, "--secret", "nope", "--principal", "system"], /No managed secret with id nope/],
+    ["a bad TTL", () => ["grants", "issue", "--data", data, "--secret", secretId, "--principal", "system", "--ttl", "soon"], /--ttl "soon"/],
+    ["a bad time window", () => ["grants", "issue", "--data", data, "--secret", secretId, "--principal", "system", "--time-window", "9-5"], /--time-window "9-5"/],
+    ["an unknown time zone", () => ["grants", "issue", "--data", data, "--secret", secretId, "--principal", "system", "--time-window", "09:00-17:00@Mars/Base"], /Mars\/Base.*IANA/],
+    ["a bad CIDR", () => ["grants", "issue", "--data", data, "--secret", secretId, "--principal", "system", "--ip", "10.0.0.0/33"], /ipAllowlist\[0\].*prefix/],
+    ["revoking an unknown grant", () => ["grants", "revoke", "00000000-0000-4000-8000-000000000000", "--data", data], /No active grant/],
+    ["a bad port", () => ["start", "--data", data, "--port", "http"], /--port "http"/],
+    ["a TLS cert without a key", () => ["start", "--data", data, "--tls-cert", "x.pem"], /both --tls-cert and --tls-key/],
+    ["providers set with nothing to set", () => ["providers", "set", "github", "--data", data], /at least one of/],
+    ["providers set with a bad base URL", () => ["providers", "set", "github", "--data", data, "--base-url", "api.github.com"], /--base-url "api.github.com"/],
+    ["approving an unknown approval", () => ["approvals", "approve", "nope", "--data", data], /No approval with id nope/],
+    ["audit with a bad --since", () => ["audit", "--data", data, "--since", "yesterday"], /--since "yesterday"/],
+    ["an unknown subcommand", () => ["grants", "frobnicate", "--data", data], /unknown command|frobnicate/i],
+    ["a wrong master key", () => ["grants", "list", "--data", data], /ALTER_VAULT_MASTER_KEY does not hold a master key/, { ALTER_VAULT_MASTER_KEY: "abc" }],
+  ];
+  it.concurrent.each(cases)("%s", async (_name, args, message, env) => {
+    const r = await cli(args(), env ? { env } : {});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr + r.stdout).not.toContain(SECRET);
+  });
+});
