@@ -172,6 +172,14 @@ lines.push(
 lines.push("");
 lines.push(markdownTable(["path", "requests/s", "p50", "p99", "vs raw undici", "client CPU / request", "errors"], rows, ["l", "r", "r", "r", "r", "r", "r"]));
 lines.push("");
+const cpuOf = (key) => {
+  const l = live.find((c) => c.key === key);
+  return l ? summary(l).cpu : Number.NaN;
+};
+const legExtra = cpuOf("leg") - cpuOf("undici");
+const vaultExtra = cpuOf("vault") - cpuOf("leg");
+if (Number.isFinite(legExtra)) lines.push(`- Client CPU the runtime adds on the provider leg, (c) − (a): ${legExtra.toFixed(0)} µs per request (URL building, audit context, checks, unsealing, injection, decoding).`);
+if (Number.isFinite(vaultExtra)) lines.push(`- Client CPU of the vault round trip, (d) − (c): ${vaultExtra.toFixed(0)} µs per request (signed HTTP request to the vault, response verification, JSON).`);
 lines.push(...ourSide.notes());
 if (ourNote) lines.push(`- ${ourNote}`);
 lines.push("");

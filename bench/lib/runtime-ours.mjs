@@ -2,6 +2,12 @@
 // client call with the local vault, and the CPU per call of the runtime's own work.
 // Everything is loaded from dist/ (the built package), the way an installed alter-gen runs.
 import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { startChildServer } from "./child-server.mjs";
+import { ROOT } from "./env.mjs";
 
 const notes = [];
 const closers = [];
@@ -21,63 +27,102 @@ export async function closeAll() {
   }
 }
 
+async function importGenerated(id) {
+  const file = path.join(ROOT, `generated/${id}/index.js`);
+  if (!existsSync(file)) throw new Error(`generated/${id}/index.js does not exist`);
+  return import(pathToFileURL(file).href);
+}
+
+/**
+ * A real local vault in its own process: init a data folder, point the github provider at the
+ * loopback stand-in, store the provider token as a managed secret, issue a system grant for it;
+ * then the generated GitHub client calls through AlterVault with that grant id.
+ */
+async function setupVaultCall({ importDist, providerOrigin, targetPath, token, log }) {
+  const admin = await importDist("vault/index.js");
+  const runtime = await importDist("runtime/index.js");
+  const { createGithubClient } = await importGenerated("github");
+
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "bench-vault-"));
+  closers.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  // A throwaway master key for a throwaway vault; admin calls read it from the environment.
+  const masterKey = randomBytes(32).toString("base64url");
+  process.env.ALTER_VAULT_MASTER_KEY = masterKey;
+  const init = await admin.initVault({ dataDir, masterKey });
+  const host = new URL(providerOrigin).host;
+  await admin.setProviderConfig({ dataDir, provider: "github", baseUrl: providerOrigin, hosts: [host] });
+  const secret = await admin.addManagedSecret({ dataDir, provider: "github", value: token, label: "bench" });
+  const grant = await admin.issueGrant({ dataDir, secretId: secret.id, principal: "system", label: "bench" });
+
+  const server = await startChildServer(path.join(ROOT, "bench/lib/vault-server.mjs"), [path.join(ROOT, "dist"), dataDir], {
+    env: { ...process.env, ALTER_VAULT_MASTER_KEY: masterKey },
+  });
+  closers.push(() => server.close());
+  log(`local vault (pid ${server.pid}) at http://127.0.0.1:${server.port}`);
+  const vault = new runtime.AlterVault({ apiKey: init.apiKey, baseUrl: `http://127.0.0.1:${server.port}`, caller: "bench", retry: false });
+  closers.push(() => vault.close());
+  const github = createGithubClient(vault, { baseUrl: providerOrigin });
+  const [, owner, repo] = targetPath.split("/").filter(Boolean);
+  notes.push("- (d) is one vault round trip (signed `POST /v1/credentials/retrieve`, sealed credential, audit row in SQLite) plus the provider call; the vault runs as its own process, so three processes share the 2 cores.");
+  return {
+    async call() {
+      const data = await github.repos.get(grant.grantId, { owner, repo });
+      if (data.id !== 1296269) throw new Error("unexpected provider answer");
+    },
+    close: async () => {},
+  };
+}
+
 export function contenders({ importDist, providerOrigin, targetPath, token, log }) {
   return [
     {
       key: "leg",
-      label: "(c) provider leg through the runtime (`executeCall`), credential in hand",
+      label: "(c) provider leg alone: generated client `github.repos.get` through the runtime, credential in hand",
       async setup() {
-        const call = await importDist("runtime/call.js");
-        const audit = await importDist("runtime/audit.js");
-        const retry = await importDist("runtime/retry.js");
-        const { Agent } = await import("undici");
-        if (typeof call.executeCall !== "function") throw new Error(`dist/runtime/call.js has no executeCall (exports: ${Object.keys(call).join(", ")})`);
-        const host = new URL(providerOrigin).host;
-        // The vault's answer is already in hand: the transport returns it without a round trip,
-        // so what is measured is the runtime's own provider path (URL building, audit context,
-        // host and scheme checks, injection, undici request() through its Agent, decoding).
-        const retrieved = { grantId: "grt_bench", credential: { alg: "A256GCM", iv: "", ct: "", tag: "" }, injection: { type: "bearer" }, hosts: [host] };
-        const transport = {
+        const runtime = await importDist("runtime/index.js");
+        const { internalsOf } = await importDist("runtime/vault.js");
+        const keys = await importDist("runtime/keys.js");
+        const seal = await importDist("runtime/seal.js");
+        const { createGithubClient } = await importGenerated("github");
+        const key = keys.generateApiKey();
+        // Nothing listens at this vault address: the vault round trip is replaced below.
+        const vault = new runtime.AlterVault({ apiKey: key.apiKey, baseUrl: "http://127.0.0.1:9", caller: "bench", retry: false });
+        closers.push(() => vault.close());
+        const env = internalsOf(vault);
+        const realTransport = env.transport;
+        // The vault's answer is already in hand (a real sealed credential, opened by the real
+        // transport's unseal), so what is measured is everything the runtime does on the provider
+        // leg: URL building, audit context, host and scheme checks, unsealing, injection,
+        // undici request() through the vault's own provider Agent, decoding.
+        const nonce = "bench-nonce-0123456789";
+        const answer = {
+          status: 200,
+          nonce,
+          data: { grantId: "grt_bench", credential: seal.seal({ token }, key.keys.credentialSealing, nonce), injection: { type: "bearer" }, hosts: [new URL(providerOrigin).host] },
+        };
+        env.transport = {
           async request() {
-            return { data: retrieved, nonce: "bench-nonce", status: 200, headers: {} };
+            return answer;
           },
-          unseal() {
-            return { token };
-          },
+          unseal: (sealed, n) => realTransport.unseal(sealed, n),
+          close: () => realTransport.close(),
         };
-        const providerAgent = new Agent({ keepAliveTimeout: 60_000 });
-        const env = {
-          transport,
-          providerAgent,
-          identity: { async require() { return undefined; } },
-          audit: new audit.AuditContextStore(),
-          retry: retry.resolveRetryPolicy(undefined),
-          caller: "bench",
-          callerType: "service",
-          timeoutMs: 30_000,
-          logger: undefined,
-          approvals: new Map(),
-          now: Date.now,
-          random: Math.random,
-        };
-        const provider = { id: "github", name: "GitHub", baseUrl: providerOrigin, requestIdHeaders: ["x-github-request-id"] };
-        const op = { id: "repos/get", method: "GET", path: "/repos/{owner}/{repo}", params: { owner: "path", repo: "path" } };
+        const github = createGithubClient(vault, { baseUrl: providerOrigin });
         const [, owner, repo] = targetPath.split("/").filter(Boolean);
         return {
           async call() {
-            const r = await call.executeCall(env, { provider, op, grant: "grt_bench", params: { owner, repo }, options: undefined, defaults: undefined });
-            if (r.status !== 200 || r.data.id !== 1296269) throw new Error(`status ${r.status}`);
+            const data = await github.repos.get("grt_bench", { owner, repo });
+            if (data.id !== 1296269) throw new Error("unexpected provider answer");
           },
-          close: () => providerAgent.close(),
+          close: async () => {},
         };
       },
     },
     {
       key: "vault",
-      label: "(d) generated-client call through the runtime + local vault (retrieve mode)",
+      label: "(d) generated client `github.repos.get` through the runtime + local vault (retrieve mode)",
       async setup() {
-        await importDist("vault/index.js");
-        throw new Error("the vault set-up for the benchmark is not written yet");
+        return setupVaultCall({ importDist, providerOrigin, targetPath, token, log });
       },
     },
   ];
