@@ -127,3 +127,23 @@ describe("POST /v1/credentials/retrieve", () => {
     ]);
   });
 });
+
+describe("when the audit row cannot be written", () => {
+  it("the request fails and no credential leaves the vault", async () => {
+    const { default: Database } = await import("better-sqlite3");
+    const { join } = await import("node:path");
+    const db = new Database(join(v.dataDir, "vault.db"));
+    db.exec("CREATE TRIGGER audit_refuses BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+    try {
+      const res = await call(v, "POST", "/v1/credentials/retrieve", body({ grantId }));
+      expect(res.status).toBe(500);
+      expect(res.json.error.code).toBe("internal_error");
+      expect(res.json.credential).toBeUndefined();
+      verifyResponse(v.apiKey, res.req, res);
+    } finally {
+      db.exec("DROP TRIGGER audit_refuses");
+      db.close();
+    }
+    expect((await call(v, "POST", "/v1/credentials/retrieve", body({ grantId }))).status).toBe(200);
+  });
+});
