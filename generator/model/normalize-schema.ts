@@ -7,7 +7,17 @@
 // `nullable` is honoured in 3.1 documents (and 3.1 type arrays in 3.0 ones), `$ref` siblings keep
 // their annotations (description, nullable, readOnly…), Swagger's `type: file` is binary.
 
-import { joinPointer, SpecError } from "../errors.js";
+import { joinPointer as joinPointerSlow, SpecError } from "../errors.js";
+
+/** RFC 6901 pointer join, skipping the escaping work for the usual plain segments. */
+function joinPointer(base: string, ...segments: (string | number)[]): string {
+  let out = base;
+  for (const segment of segments) {
+    const text = String(segment);
+    out = text.includes("~") || text.includes("/") ? joinPointerSlow(out, text) : out + "/" + text;
+  }
+  return out;
+}
 import type {
   Discriminator,
   EnumValue,

@@ -164,7 +164,8 @@ const INT64_NOTE = "int64: a JSON number in JavaScript; values beyond 2^53 lose 
 export function jsdocLines(meta: SchemaMeta): string[] {
   const lines: string[] = [];
   const text = meta.description ?? meta.title;
-  if (text !== undefined) {
+  if (text !== undefined && isPlainLine(text)) lines.push(text);
+  else if (text !== undefined) {
     const split = text.replace(/\r\n?/g, "\n").split("\n").map((l) => l.replace(/\s+$/, "").replace(/\*\//g, "*\\/"));
     while (split.length > 0 && split[0] === "") split.shift();
     while (split.length > 0 && split[split.length - 1] === "") split.pop();
@@ -180,7 +181,14 @@ export function jsdocLines(meta: SchemaMeta): string[] {
 }
 
 function sanitizeInline(text: string): string {
-  return text.replace(/[\r\n]+/g, " ").replace(/\*\//g, "*\\/");
+  if (isPlainLine(text)) return text;
+  return text.replace(/[\r\n]+/g, " ").replace(/\*\//g, "*\\/").replace(/\s+$/, "");
+}
+
+/** One line without `*\/` or trailing whitespace: usable as is. */
+function isPlainLine(text: string): boolean {
+  if (text.includes("\n") || text.includes("\r") || text.includes("*/")) return false;
+  return !/\s/.test(text.slice(-1));
 }
 
 /**
