@@ -6,6 +6,7 @@ import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { completeIdpLogin } from "../support/browser.js";
 import { setProviderConfig } from "../../vault/index.js";
 import { setOAuthEndpoints } from "../../vault/oauth/admin.js";
+import { removeUser } from "../../vault/identity/admin.js";
 import { GITHUB_CLIENT, startPeers, type Peers } from "./identity/harness.js";
 import { connectStatus, createConnect, retrieveToken, runInBrowser } from "./identity/flows.js";
 
@@ -186,5 +187,44 @@ describe("connect flow", () => {
     const token = await retrieveToken(peers, { provider: "github", account: "alice@example.test" }, erinToken);
     const me = await fetch(peers.idp.endpoints.userinfo, { headers: { authorization: `Bearer ${token}` } });
     expect(((await me.json()) as { sub: string }).sub).toBe("alice");
+  });
+
+  it("removing a user revokes their OAuth grants at the provider, and their open sessions cannot finish", async () => {
+    peers.idp.addUser({ sub: "frank", email: "frank@example.test" });
+    const frankToken = await peers.userToken("frank");
+    const session = await createConnect(peers, { providers: ["github"], scopes: SCOPES }, frankToken);
+    expect((await runInBrowser(browser, peers, session.connectUrl, "frank")).outcome).toBe("completed");
+    const grantId = (await connectStatus(peers, session.sessionId)).grants[0]!.grantId;
+    const pending = await createConnect(peers, { providers: ["github"], scopes: SCOPES }, frankToken);
+
+    const activeBefore = peers.idp.activeRefreshTokens();
+    const revocations = peers.idp.requests.filter((r) => r.path === "/token/revocation").length;
+    const removed = await removeUser({ dataDir: peers.dataDir, subject: "frank" });
+    expect(removed.revokedGrants).toEqual([grantId]);
+    expect(peers.idp.requests.filter((r) => r.path === "/token/revocation" && r.status === 200).length).toBeGreaterThan(revocations);
+    expect(peers.idp.activeRefreshTokens()).toBe(activeBefore - 1);
+    expect(peers.sql("SELECT status, credential_sealed FROM grants WHERE id = ?", grantId)).toEqual([{ status: "revoked", credential_sealed: null }]);
+
+    const late = await runInBrowser(browser, peers, pending.connectUrl, "frank");
+    expect(late.outcome).toBe("error");
+    expect(late.message).toMatch(/removed/);
+    expect((await connectStatus(peers, pending.sessionId)).status).toBe("failed");
+  });
+
+  it("fails the session, without leaking the client secret, when the code exchange is refused", async () => {
+    const canary = "wrong-secret-CANARY-d41d";
+    await setProviderConfig({ dataDir: peers.dataDir, provider: "github", clientSecret: canary });
+    try {
+      const session = await createConnect(peers, { providers: ["github"], scopes: SCOPES });
+      const done = await runInBrowser(browser, peers, session.connectUrl, "alice");
+      expect(done.outcome).toBe("error");
+      expect(done.message).toMatch(/code exchange with github failed: .*invalid_client/);
+      const status = await connectStatus(peers, session.sessionId);
+      expect(status).toMatchObject({ status: "failed", error: { code: "connect_failed" } });
+      const everything = [done.message, JSON.stringify(status), JSON.stringify(peers.sql("SELECT * FROM audit")), JSON.stringify(peers.sql("SELECT * FROM connect_sessions"))].join("\n");
+      expect(everything).not.toContain(canary);
+    } finally {
+      await setProviderConfig({ dataDir: peers.dataDir, provider: "github", clientSecret: GITHUB_CLIENT.clientSecret });
+    }
   });
 });

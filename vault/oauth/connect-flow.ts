@@ -88,6 +88,13 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
   }
   const code = query.get("code");
   if (!code) return { kind: "failed", session, message: "The provider sent no authorization code." };
+  const owner = session.userId ? getUser(ctx.db, session.userId) : undefined;
+  if (owner?.removedAt) {
+    const message = "The user this connection was for has been removed from the vault.";
+    finishConnectSession(ctx.db, session.id, "failed", { code: "connect_failed", message }, now);
+    audit("denied", { errorCode: "user_removed" });
+    return { kind: "failed", session, message };
+  }
 
   let res;
   let config;
@@ -114,7 +121,6 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
   const account = await accountFor(res, config.userinfoUrl);
   const grantId = randomUUID();
   const granted = res.scope !== null ? res.scope.split(/[\s,]+/).filter(Boolean) : scopesFor(session, provider, config.defaultScopes);
-  const user = session.userId ? getUser(ctx.db, session.userId) : undefined;
   insertGrant(
     ctx.db,
     {
@@ -124,7 +130,7 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
       account,
       principalType: session.principalType,
       principalId: session.userId,
-      principalLabel: user?.subject ?? null,
+      principalLabel: owner?.subject ?? null,
       scopes: granted,
       source: "oauth",
       credentialSealed: sealTokens(ctx.crypto, grantId, tokensFrom(res, ctx.now())),

@@ -53,7 +53,7 @@ export async function connectStatus(peers: Peers, sessionId: string): Promise<Se
 }
 
 /** Retrieves the grant's credential through the signed API and unseals it. */
-export async function retrieveToken(peers: Peers, grant: { grantId: string } | { provider: string }, userToken?: string): Promise<string> {
+export async function retrieveToken(peers: Peers, grant: { grantId: string } | { provider: string; account?: string }, userToken?: string): Promise<string> {
   const res = await peers.transport.request<{ credential: unknown }>("POST", "/v1/credentials/retrieve", {
     body: { grant, provider: "github", request: { operationId: "users/getAuthenticated", method: "GET", url: "https://api.github.com/user" } },
     ...(userToken ? { userToken } : {}),

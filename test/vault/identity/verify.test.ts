@@ -1,5 +1,6 @@
 // End-user JWT verification against a real oidc-provider: every identity-based request carries
 // Alter-User-Token, and the vault checks it through the IDP's JWKS.
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addManagedSecret, issueGrant } from "../../../vault/index.js";
 import { getIdp, listUsers, removeIdp, removeUser, setIdp } from "../../../vault/identity/admin.js";
@@ -85,6 +86,20 @@ describe("end-user token verification", () => {
     expect(e.code).toBe("user_token_invalid");
     expect(e.message).toMatch(/signature/);
     expect((await rejection("not-a-jwt")).message).toMatch(/not a JWT/);
+  });
+
+  it("refuses algorithms the IDP does not announce (no HMAC with a guessable key, no none)", async () => {
+    const hs = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer(peers.idp.issuer)
+      .setAudience(APP_CLIENT.clientId)
+      .setSubject("alice")
+      .setExpirationTime("5m")
+      .sign(new TextEncoder().encode("a-shared-secret-anyone-could-try-0123456789"));
+    expect((await rejection(hs)).message).toMatch(/algorithm is not one the IDP announces/);
+    const [, payload] = hs.split(".");
+    const none = `${Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url")}.${payload}.`;
+    expect((await rejection(none)).code).toBe("user_token_invalid");
   });
 
   it("follows a key rotation at the IDP", async () => {
