@@ -235,6 +235,7 @@ async function prepare(env: CallEnv, input: CallInput): Promise<Prepared> {
 
 /** Runs one operation with retries; returns the decoded success or throws the mapped error. */
 export async function executeCall(env: CallEnv, input: CallInput): Promise<CallResult> {
+  if (env.closed) throw new AlterValueError(`${input.op.id}: this AlterVault was closed`);
   const prepared = await prepare(env, input);
   const mode = input.options?.mode ?? input.defaults?.mode ?? "retrieve";
   const { op, provider } = input;
