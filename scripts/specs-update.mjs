@@ -116,4 +116,5 @@ async function updateCatalog(entries) {
   await writeFile(file, doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
 }
 
-await main();
+// Runs only as a script: scripts/corpus.mjs imports the pins from here.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
