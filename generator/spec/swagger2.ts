@@ -161,7 +161,7 @@ function convertBody(body: Json[], consumes: string[]): Json {
 }
 
 function convertForm(form: Json[], consumes: string[]): Json {
-  const hasFile = form.some((f) => f.type === "file");
+  const hasFile = form.some((f) => f.type === "file" || (f.type === "string" && f.format === "binary"));
   const media = hasFile || consumes.includes("multipart/form-data") && !consumes.includes("application/x-www-form-urlencoded")
     ? "multipart/form-data"
     : "application/x-www-form-urlencoded";
