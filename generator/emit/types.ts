@@ -32,14 +32,16 @@
 import type { SchemaNode } from "../model/schema.js";
 import { printDoc } from "./types/doc.js";
 import { enumConstDocs } from "./types/enums.js";
-import { toTs, type Direction } from "./types/to-ts.js";
+import { toTs, type Direction, type ToTsContext } from "./types/to-ts.js";
 import { typeDoc } from "./types/ts-ast.js";
 import type { EnumValue } from "../model/schema.js";
 
 export { printComponentDeclarations, printEnumConsts, componentNames } from "./types/declarations.js";
 export type { ComponentDeclarations, ComponentDeclarationOptions, ComponentNames } from "./types/declarations.js";
 export { directionalSchemas, reachableSchemas } from "./types/direction.js";
-export { jsdocLines, type Direction } from "./types/to-ts.js";
+export { jsdocLines, toTs, type Direction, type ToTsContext } from "./types/to-ts.js";
+export { typeDoc, flatType, typeAliasDoc, interfaceDoc, objectDoc, memberDoc, jsdocDoc, type TsType, type TsMember } from "./types/ts-ast.js";
+export { printDoc, type Doc } from "./types/doc.js";
 export { enumMemberNames } from "./types/enums.js";
 
 export interface TypePrintOptions {
@@ -55,6 +57,8 @@ export interface TypePrintOptions {
   startColumn?: number;
   /** Text that follows the type on its last line (e.g. `;`), counted when deciding to break. */
   trailing?: string;
+  /** `ComponentDeclarations.pinnedValues`, to avoid re-narrowing pinned discriminated variants. */
+  pinnedValues?(schemaName: string, property: string): readonly string[] | undefined;
 }
 
 /**
@@ -63,7 +67,9 @@ export interface TypePrintOptions {
  * breaks right after the colon comes back starting with "\n" (join it to `name:` without a space).
  */
 export function printType(node: SchemaNode, opts: TypePrintOptions): string {
-  const type = toTs(node, { direction: opts.direction, refName: opts.refName });
+  const ctx: ToTsContext = { direction: opts.direction, refName: opts.refName };
+  if (opts.pinnedValues) ctx.pinnedValues = opts.pinnedValues;
+  const type = toTs(node, ctx);
   const indent = opts.indent ?? "";
   const start = opts.startColumn ?? indent.length;
   // Print as if preceded by `start` columns, then drop the placeholder.

@@ -40,6 +40,12 @@ export interface ComponentDeclarations {
   refName(name: string, direction: Direction): string;
   /** Schema name → declared type names. */
   names: ReadonlyMap<string, ComponentNames>;
+  /**
+   * The discriminator values component `schemaName` pins `property` to, if any. Pass it to
+   * `printType` / `toTs` for inline types so discriminated unions of these components are not
+   * narrowed a second time (`Cat & { petType: "cat" }` when `Cat` already says so).
+   */
+  pinnedValues(schemaName: string, property: string): readonly string[] | undefined;
 }
 
 function byCodeUnits(a: string, b: string): number {
@@ -124,6 +130,7 @@ export function printComponentDeclarations(
     js: enums.js,
     refName,
     names,
+    pinnedValues,
   };
 }
 

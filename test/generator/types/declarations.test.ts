@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SpecError } from "../../../generator/errors.js";
-import { printComponentDeclarations } from "../../../generator/emit/types.js";
+import { printComponentDeclarations, printType } from "../../../generator/emit/types.js";
 import { normalizeSchema } from "../../../generator/model/normalize-schema.js";
 import type { SchemaNode } from "../../../generator/model/schema.js";
 
@@ -99,5 +99,19 @@ describe("printComponentDeclarations", () => {
     );
     expect(out.code).toContain('export type One = {\n  t: string;\n} & {\n  x?: string;\n  t: "One";\n};');
     expect(out.code).toContain("} & One;");
+  });
+
+  it("lets inline types skip narrowing variants their declarations already pin", () => {
+    const raw = {
+      Base: { type: "object", required: ["t"], properties: { t: { type: "string" } }, discriminator: { propertyName: "t" } },
+      One: { allOf: [ref("Base")] },
+      Two: { type: "object", required: ["t"], properties: { t: { type: "string" } } },
+    };
+    const out = printComponentDeclarations(schemas(raw));
+    const inline = normalizeSchema({ oneOf: [ref("One"), ref("Two")], discriminator: { propertyName: "t" } }, { version: "3.1", file: "doc.yaml", pointer: "/x" });
+    const printed = printType(inline, { direction: "response", refName: out.refName, pinnedValues: out.pinnedValues });
+    expect(printed).toBe('\n  | One\n  | (Two & {\n      t: "Two";\n    })');
+    expect(out.pinnedValues("One", "t")).toEqual(["One"]);
+    expect(out.pinnedValues("Two", "t")).toBeUndefined();
   });
 });
