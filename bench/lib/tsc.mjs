@@ -37,9 +37,10 @@ function errorsOf(text) {
   return { count: lines.length, first: lines.slice(0, 5) };
 }
 
-export async function typeCheck(tscJs, projectDir, { timeoutMs = 10 * 60_000 } = {}) {
-  const r = await runMeasured(process.execPath, [tscJs, "-p", projectDir, "--noEmit", "--extendedDiagnostics"], {
-    cwd: projectDir,
+/** `project` is a folder with a tsconfig.json, or a tsconfig file (then pass `cwd`). */
+export async function typeCheck(tscJs, project, { cwd = project, timeoutMs = 10 * 60_000 } = {}) {
+  const r = await runMeasured(process.execPath, [tscJs, "-p", project, "--noEmit", "--extendedDiagnostics"], {
+    cwd,
     timeoutMs,
     maxOutput: 4 * 1024 * 1024,
   });
