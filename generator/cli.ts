@@ -2,7 +2,6 @@
 // Every expected failure is a GeneratorError printed as one paragraph with exit code 2.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import type { Catalog, CatalogProvider } from "./catalog-types.js";
 import { catalogPath, findProvider, loadCatalog } from "./catalog.js";
@@ -98,28 +97,16 @@ Exit codes: 0 done, 1 --check found differences, 2 bad input (one paragraph says
   }
 }
 
-/** The vault's commands live with the vault; listed here, loaded only when `vault` is run. */
-function vaultModulePath(): string | undefined {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const ext of [".js", ".ts"]) {
-    const file = path.join(here, "../vault/cli/index" + ext);
-    if (existsSync(file)) return file;
-  }
-  return undefined;
-}
-
+/** Listed in --help here; the real commands are registered only when `vault` is run. */
 function registerVault(program: Command): void {
-  if (!vaultModulePath()) return;
   program.command("vault").description("run and administer the local alter-gen vault (alter-gen vault --help)");
 }
 
 async function runVault(argv: string[], io: CliIO): Promise<number> {
-  const file = vaultModulePath();
-  if (!file) throw new UsageError("The vault commands are not part of this installation.", { flag: "vault" });
-  // A dynamic import keeps the vault's dependencies (SQLite, OAuth) out of plain generator runs.
-  const mod = (await import(pathToFileURL(file).href)) as { registerVaultCommands(p: Command): void };
+  // Imported on demand so generator runs never load the vault's dependencies (SQLite, OAuth).
+  const { registerVaultCommands } = await import("../vault/cli/index.js");
   const program = new Command("alter-gen").exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });
-  mod.registerVaultCommands(program);
+  registerVaultCommands(program);
   await program.parseAsync(argv, { from: "user" });
   return typeof process.exitCode === "number" ? process.exitCode : 0;
 }

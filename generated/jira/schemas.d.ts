@@ -1581,7 +1581,17 @@ export interface CreatedIssues {
 export type CustomContextVariable = {
   /** Type of custom context variable. */
   type: string;
-} & (UserContextVariable | IssueContextVariable | JsonContextVariable);
+} & (
+  | (UserContextVariable & {
+      type: "user";
+    })
+  | (IssueContextVariable & {
+      type: "issue";
+    })
+  | (JsonContextVariable & {
+      type: "json";
+    })
+);
 
 /** Details of configurations for a custom field. */
 export interface CustomFieldConfigurations {
@@ -1611,33 +1621,87 @@ export interface CustomFieldContext {
 
 export type CustomFieldContextDefaultValue = Record<string, never> &
   (
-    | CustomFieldContextDefaultValueCascadingOption
-    | CustomFieldContextDefaultValueMultipleOption
-    | CustomFieldContextDefaultValueSingleOption
-    | CustomFieldContextSingleUserPickerDefaults
-    | CustomFieldContextDefaultValueMultiUserPicker
-    | CustomFieldContextDefaultValueSingleGroupPicker
-    | CustomFieldContextDefaultValueMultipleGroupPicker
-    | CustomFieldContextDefaultValueDate
-    | CustomFieldContextDefaultValueDateTime
-    | CustomFieldContextDefaultValueURL
-    | CustomFieldContextDefaultValueProject
-    | CustomFieldContextDefaultValueFloat
-    | CustomFieldContextDefaultValueLabels
-    | CustomFieldContextDefaultValueTextField
-    | CustomFieldContextDefaultValueTextArea
-    | CustomFieldContextDefaultValueReadOnly
-    | CustomFieldContextDefaultValueSingleVersionPicker
-    | CustomFieldContextDefaultValueMultipleVersionPicker
-    | CustomFieldContextDefaultValueForgeStringField
-    | CustomFieldContextDefaultValueForgeMultiStringField
-    | CustomFieldContextDefaultValueForgeObjectField
-    | CustomFieldContextDefaultValueForgeDateTimeField
-    | CustomFieldContextDefaultValueForgeGroupField
-    | CustomFieldContextDefaultValueForgeMultiGroupField
-    | CustomFieldContextDefaultValueForgeNumberField
-    | CustomFieldContextDefaultValueForgeUserField
-    | CustomFieldContextDefaultValueForgeMultiUserField
+    | (CustomFieldContextDefaultValueCascadingOption & {
+        type: "option.cascading";
+      })
+    | (CustomFieldContextDefaultValueMultipleOption & {
+        type: "option.multiple";
+      })
+    | (CustomFieldContextDefaultValueSingleOption & {
+        type: "option.single";
+      })
+    | (CustomFieldContextSingleUserPickerDefaults & {
+        type: "single.user.select";
+      })
+    | (CustomFieldContextDefaultValueMultiUserPicker & {
+        type: "multi.user.select";
+      })
+    | (CustomFieldContextDefaultValueSingleGroupPicker & {
+        type: "grouppicker.single";
+      })
+    | (CustomFieldContextDefaultValueMultipleGroupPicker & {
+        type: "grouppicker.multiple";
+      })
+    | (CustomFieldContextDefaultValueDate & {
+        type: "datepicker";
+      })
+    | (CustomFieldContextDefaultValueDateTime & {
+        type: "datetimepicker";
+      })
+    | (CustomFieldContextDefaultValueURL & {
+        type: "url";
+      })
+    | (CustomFieldContextDefaultValueProject & {
+        type: "project";
+      })
+    | (CustomFieldContextDefaultValueFloat & {
+        type: "float";
+      })
+    | (CustomFieldContextDefaultValueLabels & {
+        type: "labels";
+      })
+    | (CustomFieldContextDefaultValueTextField & {
+        type: "textfield";
+      })
+    | (CustomFieldContextDefaultValueTextArea & {
+        type: "textarea";
+      })
+    | (CustomFieldContextDefaultValueReadOnly & {
+        type: "readonly";
+      })
+    | (CustomFieldContextDefaultValueSingleVersionPicker & {
+        type: "version.single";
+      })
+    | (CustomFieldContextDefaultValueMultipleVersionPicker & {
+        type: "version.multiple";
+      })
+    | (CustomFieldContextDefaultValueForgeStringField & {
+        type: "forge.string";
+      })
+    | (CustomFieldContextDefaultValueForgeMultiStringField & {
+        type: "forge.string.list";
+      })
+    | (CustomFieldContextDefaultValueForgeObjectField & {
+        type: "forge.object";
+      })
+    | (CustomFieldContextDefaultValueForgeDateTimeField & {
+        type: "forge.datetime";
+      })
+    | (CustomFieldContextDefaultValueForgeGroupField & {
+        type: "forge.group";
+      })
+    | (CustomFieldContextDefaultValueForgeMultiGroupField & {
+        type: "forge.group.list";
+      })
+    | (CustomFieldContextDefaultValueForgeNumberField & {
+        type: "forge.number";
+      })
+    | (CustomFieldContextDefaultValueForgeUserField & {
+        type: "forge.user";
+      })
+    | (CustomFieldContextDefaultValueForgeMultiUserField & {
+        type: "forge.user.list";
+      })
   );
 
 /** The default value for a cascading select custom field. */
@@ -10222,7 +10286,14 @@ export interface WorkflowCompoundCondition {
 
 /** The workflow transition rule conditions tree. */
 export type WorkflowCondition = Record<string, never> &
-  (WorkflowSimpleCondition | WorkflowCompoundCondition);
+  (
+    | (WorkflowSimpleCondition & {
+        nodeType: "simple";
+      })
+    | (WorkflowCompoundCondition & {
+        nodeType: "compound";
+      })
+  );
 
 /** The classic workflow identifiers. */
 export interface WorkflowIDs {
