@@ -226,8 +226,15 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<TestIdp> 
       },
       features: {
         devInteractions: { enabled: false },
-        revocation: { enabled: true },
-        introspection: { enabled: true },
+        // Only the client a token was issued to may revoke or introspect it.
+        revocation: {
+          enabled: true,
+          allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId: string }) => token.clientId === client.clientId,
+        },
+        introspection: {
+          enabled: true,
+          allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId: string }) => token.clientId === client.clientId,
+        },
         // Plain loopback http in tests; DPoP and resource indicators are not what we test.
         dPoP: { enabled: false },
       },

@@ -12,6 +12,8 @@ export interface IdpDiscovery {
   /** Signing algorithms the IDP announces for ID tokens (never "none" or HMAC). */
   algorithms: string[];
   scopesSupported: string[];
+  /** token_endpoint_auth_methods_supported (empty when not announced). */
+  tokenAuthMethods?: string[];
 }
 
 const ASYMMETRIC = /^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$|^ES256K$/;
@@ -50,6 +52,9 @@ export async function discoverIssuer(issuer: string, fetchImpl: typeof fetch = f
     tokenEndpoint: str(meta.token_endpoint),
     userinfoEndpoint: str(meta.userinfo_endpoint),
     algorithms,
+    tokenAuthMethods: Array.isArray(meta.token_endpoint_auth_methods_supported)
+      ? (meta.token_endpoint_auth_methods_supported as unknown[]).filter((x): x is string => typeof x === "string")
+      : [],
     scopesSupported: Array.isArray(meta.scopes_supported) ? (meta.scopes_supported as unknown[]).filter((x): x is string => typeof x === "string") : [],
   };
 }

@@ -141,7 +141,7 @@ export async function handleAuthCallback(ctx: Ctx, query: URLSearchParams): Prom
     const res = await requestToken(
       idp.discovery.tokenEndpoint!,
       { grant_type: "authorization_code", code, redirect_uri: attempt.redirectUri, code_verifier: attempt.verifier },
-      { clientId: idp.clientId!, clientSecret: openIdpClientSecret(ctx.db, ctx.crypto, ctx.app.id), method: "client_secret_post" },
+      { clientId: idp.clientId!, clientSecret: openIdpClientSecret(ctx.db, ctx.crypto, ctx.app.id), method: idpAuthMethod(idp.discovery.tokenAuthMethods) },
     );
     if (!res.idToken) return fail("auth_failed", "The identity provider returned no ID token.");
     idToken = res.idToken;
@@ -184,4 +184,10 @@ export function takeAuthToken(ctx: Pick<RouteContext, "db" | "crypto" | "now">, 
     ctx.db.prepare("UPDATE auth_sessions SET id_token_sealed = NULL, delivered_at = ? WHERE id = ?").run(new Date(ctx.now()).toISOString(), id);
     return ctx.crypto.open(TOKEN_PURPOSE, id, row.id_token_sealed).toString("utf8");
   })();
+}
+
+/** client_secret_post where the IDP takes it (or says nothing), else Basic (OIDC's default). */
+function idpAuthMethod(announced: string[] | undefined): "client_secret_post" | "client_secret_basic" {
+  if (!announced || announced.length === 0 || announced.includes("client_secret_post")) return "client_secret_post";
+  return "client_secret_basic";
 }
