@@ -34,6 +34,11 @@ export interface NormalizeContext {
   file: string;
   /** JSON pointer of `raw` inside the document, e.g. `/components/schemas/Pet`. */
   pointer: string;
+  /**
+   * The whole (bundled) document. When given, local refs that do not name a whole component
+   * schema (`#/components/schemas/A/properties/b`, `#/paths/…/schema`) are inlined.
+   */
+  document?: unknown;
 }
 
 /** Normalises one schema object (and everything inline in it). Throws SpecError on invalid shapes. */
@@ -58,6 +63,25 @@ export function componentNameFromRef(ref: string): string | undefined {
     decoded = segment;
   }
   return decoded.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+/** Follows a URI-fragment JSON pointer (`/a/b~1c`) inside `doc`; undefined when it does not resolve. */
+function resolveLocalPointer(doc: unknown, pointer: string): unknown {
+  if (pointer === "") return doc;
+  if (!pointer.startsWith("/")) return undefined;
+  let current: unknown = doc;
+  for (const raw of pointer.slice(1).split("/")) {
+    let segment: string;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      segment = raw;
+    }
+    segment = segment.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (current === null || typeof current !== "object" || !Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
 }
 
 const JSON_TYPES = new Set(["string", "number", "integer", "boolean", "object", "array", "null"]);
@@ -109,6 +133,9 @@ class Normalizer {
       const ref = raw.$ref;
       if (typeof ref !== "string") this.fail(`Invalid $ref: expected a string, got ${describeValue(ref)}`, joinPointer(ptr, "$ref"));
       const name = componentNameFromRef(ref);
+      if (name === undefined && ref.startsWith("#") && this.ctx.document !== undefined) {
+        return withMeta(this.inlineRef(ref, joinPointer(ptr, "$ref")), meta);
+      }
       if (name === undefined) {
         this.fail(
           `Unsupported $ref "${ref}": only whole component schemas (#/components/schemas/<name>) can be referenced here; external and nested references must be bundled first`,
@@ -127,6 +154,22 @@ class Normalizer {
     }
 
     return this.structural(raw, ptr, meta);
+  }
+
+  /** Refs being inlined, to stop a nested ref that leads back to itself. */
+  private readonly inlining = new Set<string>();
+
+  private inlineRef(ref: string, at: string): SchemaNode {
+    const target = resolveLocalPointer(this.ctx.document, ref.slice(1));
+    if (target === undefined) this.fail(`The $ref "${ref}" does not resolve`, at);
+    // A nested ref that reaches itself again has no finite inline form.
+    if (this.inlining.has(ref)) return { kind: "unknown" };
+    this.inlining.add(ref);
+    try {
+      return this.schema(target, ref.slice(1));
+    } finally {
+      this.inlining.delete(ref);
+    }
   }
 
   private structural(raw: RawSchema, ptr: string, meta: SchemaMeta): SchemaNode {

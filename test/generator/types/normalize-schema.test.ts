@@ -171,3 +171,28 @@ describe("componentNameFromRef", () => {
     expect(componentNameFromRef(given)).toBe(want);
   });
 });
+
+describe("local refs below component level", () => {
+  const document = {
+    components: {
+      schemas: {
+        A: { type: "object", properties: { b: { type: "string", description: "B." }, self: { $ref: "#/components/schemas/A/properties/self" } } },
+      },
+    },
+  };
+  const ctx = { ...ctx30, document };
+
+  it("inlines a ref into a component's property when the document is given", () => {
+    expect(normalizeSchema({ $ref: "#/components/schemas/A/properties/b" }, ctx)).toEqual({ kind: "primitive", type: "string", description: "B." });
+  });
+
+  it("stops a nested ref that leads back to itself", () => {
+    expect(normalizeSchema({ $ref: "#/components/schemas/A/properties/self" }, ctx)).toEqual({ kind: "unknown" });
+  });
+
+  it("names a nested ref that does not resolve", () => {
+    expect(() => normalizeSchema({ properties: { x: { $ref: "#/components/schemas/A/properties/nope" } } }, ctx)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining("does not resolve"), location: { file: "spec.yaml", pointer: "/components/schemas/S/properties/x/$ref" } }),
+    );
+  });
+});
