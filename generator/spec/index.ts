@@ -1,5 +1,6 @@
 // The spec phase: source text -> a self-contained, validated OpenAPI 3.x document.
 import { bundleExternalRefs } from "./bundle.js";
+import { hoistSchemaRefs } from "./hoist.js";
 import { parseText, readSource } from "./load.js";
 import { convertSwagger2 } from "./swagger2.js";
 import { detectKind, validateDocument } from "./validate.js";
@@ -42,5 +43,6 @@ export async function loadSpec(source: string, options: LoadSpecOptions = {}): P
     originalFormat = kind.version === "3.0" ? "openapi-3.0" : "openapi-3.1";
   }
   doc.paths ??= {};
+  hoistSchemaRefs(doc);
   return { source: text.source, sha256: text.sha256, version, originalFormat, doc };
 }

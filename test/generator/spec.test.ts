@@ -74,3 +74,22 @@ describe("convertSwagger2", () => {
     expect(want(convertSwagger2(given))).toEqual(expected);
   });
 });
+
+describe("hoisting schema refs", () => {
+  it("gives a component to a $ref that points inside a response or another schema", async () => {
+    const { hoistSchemaRefs } = await import("../../generator/spec/hoist.js");
+    const doc: Record<string, any> = {
+      openapi: "3.0.3",
+      paths: {
+        "/a": { get: { responses: { "200": { content: { "application/json": { schema: { type: "object", properties: { paging: { type: "object", properties: { next: { type: "string" } } } } } } } } } } },
+        "/b": { get: { responses: { "200": { content: { "application/json": { schema: { $ref: "#/paths/~1a/get/responses/200/content/application~1json/schema/properties/paging" } } } } } } },
+      },
+      components: { schemas: { Pet: { properties: { owner: { $ref: "#/components/schemas/Person/properties/name" } } }, Person: { properties: { name: { type: "string" } } } } },
+    };
+    hoistSchemaRefs(doc);
+    expect(doc.paths["/b"].get.responses["200"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/paging" });
+    expect(doc.components.schemas.paging).toEqual({ type: "object", properties: { next: { type: "string" } } });
+    expect(doc.components.schemas.Pet.properties.owner).toEqual({ $ref: "#/components/schemas/Person_name" });
+    expect(doc.components.schemas.Person_name).toEqual({ type: "string" });
+  });
+});
