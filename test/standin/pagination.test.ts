@@ -52,7 +52,8 @@ describe("paginated series", () => {
     for (let page = 1; page <= 5; page++) {
       const res = await request(url, {
         method: walk.method ?? "GET",
-        headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { "content-type": "application/json" } : {}) },
+        // A client sends the catalog's default headers (Notion-Version) on every request.
+        headers: { authorization: `Bearer ${TOKEN}`, ...s.provider.defaultHeaders, ...(body ? { "content-type": "application/json" } : {}) },
         body: body ? JSON.stringify(body) : undefined,
       });
       const data = (await res.body.json()) as Record<string, unknown>;

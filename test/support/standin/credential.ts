@@ -2,16 +2,21 @@
 // expected place, never the value that was presented.
 import type { CatalogInjection } from "../../../generator/catalog-types.js";
 
-/** A token, or a username and password for basic injection. */
-export type StandinCredential = string | { username: string; password: string };
+/**
+ * A token, or a username and password for basic injection, or a check of the presented value
+ * (for tokens minted elsewhere, e.g. an OAuth server's access tokens, which change on refresh).
+ */
+export type StandinCredential = string | { username: string; password: string } | CredentialCheck;
+export type CredentialCheck = (presented: string) => boolean;
 
 export interface CredentialVerdict {
   message: string;
   expired: boolean;
 }
 
-function asString(c: StandinCredential): string {
-  return typeof c === "string" ? c : `${c.username}:${c.password}`;
+function matches(c: StandinCredential, value: string): boolean {
+  if (typeof c === "function") return c(value);
+  return (typeof c === "string" ? c : `${c.username}:${c.password}`) === value;
 }
 
 /** The credential the request carries in the catalog's place, or undefined with a reason. */
@@ -50,7 +55,7 @@ export function checkCredential(
 ): CredentialVerdict | undefined {
   const { value, reason } = presented(injection, req);
   if (value === undefined) return { message: reason, expired: false };
-  if (expired.some((c) => asString(c) === value)) return { message: "the access token expired", expired: true };
-  if (!accepted.some((c) => asString(c) === value)) return { message: "the credential is not valid", expired: false };
+  if (expired.some((c) => matches(c, value))) return { message: "the access token expired", expired: true };
+  if (!accepted.some((c) => matches(c, value))) return { message: "the credential is not valid", expired: false };
   return undefined;
 }

@@ -187,13 +187,20 @@ export async function startStandin(options: StartStandinOptions): Promise<Standi
     // The query credential (if any) is not a parameter of the operation.
     const params = new URLSearchParams(url.searchParams);
     if (provider.injection.type === "query") params.delete(provider.injection.name);
-    const { problems, body } = validator.validateRequest(operation, {
+    const { problems, body } = await validator.validateRequest(operation, {
       pathParams,
       query: params,
       headers,
       contentType: headers["content-type"],
       body: raw,
     });
+    // Headers the catalog says every request carries (Notion-Version) are required as given.
+    for (const [name, value] of Object.entries(provider.defaultHeaders ?? {})) {
+      const got = headers[name.toLowerCase()];
+      if (got !== value) {
+        problems.push({ pointer: `/header/${name.toLowerCase()}`, message: got === undefined ? `is required (${value})` : `must be ${JSON.stringify(value)}` });
+      }
+    }
     record.body = body.value;
     record.problems = problems;
     if (problems.length) {

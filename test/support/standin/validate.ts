@@ -47,6 +47,17 @@ export function matchMedia(declared: string[], actual: string): string | undefin
   );
 }
 
+/**
+ * Multipart parts as an object: text parts as strings, file parts as their content as text (a
+ * `format: binary` string accepts anything). Repeated names become arrays.
+ */
+async function parseMultipart(raw: Buffer, contentType: string): Promise<Record<string, unknown>> {
+  const form = await new Response(raw, { headers: { "content-type": contentType } }).formData();
+  const entries: [string, string][] = [];
+  for (const [name, value] of form.entries()) entries.push([name, typeof value === "string" ? value : await value.text()]);
+  return parseBracketed(entries);
+}
+
 /** `a[b][0]=x` style keys (Stripe, Rails-like forms) into nested objects and arrays. */
 export function parseBracketed(entries: Iterable<[string, string]>): Record<string, unknown> {
   const root: Record<string, unknown> = {};
@@ -163,11 +174,11 @@ export class Validator {
       for (const [media, content] of Object.entries(isObject(rb.content) ? rb.content : {})) {
         const m = media.toLowerCase();
         const schema = isObject(content) ? content.schema : undefined;
-        if (schema === undefined || !(isJsonMedia(m) || m === "application/x-www-form-urlencoded")) {
+        if (schema === undefined || !(isJsonMedia(m) || m === "application/x-www-form-urlencoded" || m === "multipart/form-data")) {
           bodies.set(media, undefined);
           continue;
         }
-        const ajv = m === "application/x-www-form-urlencoded" ? this.coercing : this.strict;
+        const ajv = isJsonMedia(m) ? this.strict : this.coercing;
         bodies.set(media, this.compileWith(ajv, schema));
       }
     }
@@ -177,10 +188,10 @@ export class Validator {
   }
 
   /** Validates parameters and body; returns what is wrong (empty when the request conforms). */
-  validateRequest(
+  async validateRequest(
     operation: Operation,
     req: { pathParams: Record<string, string>; query: URLSearchParams; headers: Record<string, string>; contentType: string | undefined; body: Buffer },
-  ): { problems: Problem[]; body: ParsedBody } {
+  ): Promise<{ problems: Problem[]; body: ParsedBody }> {
     const compiled = this.compile(operation);
     const out: Problem[] = [];
     const values: Record<string, Record<string, unknown>> = { path: {}, query: {}, header: {} };
@@ -227,6 +238,13 @@ export class Validator {
       }
     } else if (media === "application/x-www-form-urlencoded") {
       body.value = parseBracketed(new URLSearchParams(text));
+    } else if (media === "multipart/form-data") {
+      try {
+        body.value = await parseMultipart(req.body, req.contentType!);
+      } catch {
+        out.push({ pointer: "/body", message: "is not valid multipart/form-data (boundary and parts)" });
+        return { problems: out, body };
+      }
     } else {
       body.value = req.body;
     }
