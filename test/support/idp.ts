@@ -5,6 +5,12 @@
 //   codes, refreshes (rotating refresh tokens) and revokes against it.
 // Logins go through its own small interaction pages (login form, consent with Allow/Deny), so a
 // browser or the HTTP-only `login()` below drives the same pages.
+//
+//   const idp = await startIdp({ users: [{ sub: "alice", email: "a@x.test", groups: ["eng"] }],
+//                                clients: [{ clientId: "app", clientSecret: "s", redirectUris: [cb] }] });
+//   const { idToken } = await idp.login("alice", { clientId: "app" });   // a real end-user JWT
+//   idp.tokenRequests("refresh_token").length;                           // refreshes seen
+//   await idp.rotateKeys({ dropOld: true });  await idp.close();
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -59,6 +65,7 @@ export interface IdpRequest {
 }
 
 export interface IdpTokens {
+  /** The ID token (a JWT); "" when the scope did not include openid. */
   idToken: string;
   accessToken: string;
   refreshToken?: string;
@@ -109,6 +116,11 @@ export interface TestIdp {
   revokeRefreshTokens(): number;
   /** Refresh tokens currently stored (not consumed, not revoked). */
   activeRefreshTokens(): number;
+  /**
+   * Whether `token` is an access token this server issued and still honours (not expired, not
+   * revoked): a resource server's check, for provider stand-ins that accept this IDP's tokens.
+   */
+  isActiveAccessToken(token: string): boolean;
   close(): Promise<void>;
 }
 
@@ -366,6 +378,8 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<TestIdp> 
     },
     activeRefreshTokens: () =>
       [...store.entries()].filter(([k, e]) => k.startsWith("RefreshToken:") && live(e) && !e.payload.consumed).length,
+    // Opaque access tokens are stored under their own value.
+    isActiveAccessToken: (token) => live(store.get(key("AccessToken", token))) !== undefined,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
