@@ -1,0 +1,52 @@
+// Module structure of checked-in clients, read with ts-morph: every operation in a namespace's
+// `.js` table has a typed member in its `.d.ts` Methods interface (and nothing else does), the
+// types a member names are declared beside it, and the index wires every namespace module.
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { Project, SyntaxKind } from "ts-morph";
+import { describe, expect, it } from "vitest";
+
+const generated = path.resolve("generated");
+const providers = ["slack", "notion", "google-calendar", "asana"];
+
+describe.each(providers)("generated/%s", (id) => {
+  const dir = path.join(generated, id);
+  const project = new Project({ skipAddingFilesFromTsConfig: true, compilerOptions: { allowJs: true } });
+  const files = readdirSync(dir);
+  for (const f of files) project.addSourceFileAtPath(path.join(dir, f));
+  const namespaces = files.filter((f) => f.endsWith(".js") && !["index.js", "provider.js", "schemas.js"].includes(f)).map((f) => f.slice(0, -3));
+
+  it("pairs every .js module with a .d.ts", () => {
+    for (const f of files.filter((x) => x.endsWith(".js"))) expect(files).toContain(f.replace(/\.js$/, ".d.ts"));
+  });
+
+  it.each(namespaces)("%s: table keys equal the Methods members, whose types are declared", (ns) => {
+    const js = project.getSourceFileOrThrow(path.join(dir, `${ns}.js`));
+    const table = js.getVariableDeclarationOrThrow("operations").getInitializerIfKindOrThrow(SyntaxKind.ObjectLiteralExpression);
+    const keys = table.getProperties().map((p) => (p.asKindOrThrow(SyntaxKind.PropertyAssignment).getNameNode().getText().replace(/^"|"$/g, "")));
+    const dts = project.getSourceFileOrThrow(path.join(dir, `${ns}.d.ts`));
+    const methods = dts.getInterfaces().find((i) => i.getName().endsWith("Methods"));
+    expect(methods).toBeDefined();
+    const members = methods!.getProperties().map((p) => p.getName().replace(/^"|"$/g, ""));
+    expect(members).toEqual(keys);
+    const declared = new Set([...dts.getInterfaces().map((i) => i.getName()), ...dts.getTypeAliases().map((t) => t.getName())]);
+    for (const member of methods!.getProperties()) {
+      const ref = member.getTypeNodeOrThrow().asKindOrThrow(SyntaxKind.TypeReference);
+      expect(ref.getTypeName().getText()).toMatch(/^(Paginated)?Method(Opt)?$/);
+      for (const arg of ref.getTypeArguments()) expect(declared.has(arg.getText()), `${ns}.${member.getName()}: ${arg.getText()}`).toBe(true);
+      const paginated = ref.getTypeName().getText().startsWith("Paginated");
+      const entry = table.getPropertyOrThrow(member.getName()).asKindOrThrow(SyntaxKind.PropertyAssignment).getInitializerIfKindOrThrow(SyntaxKind.ObjectLiteralExpression);
+      expect(entry.getProperty("paginate") !== undefined, `${ns}.${member.getName()} paginate`).toBe(paginated);
+    }
+  });
+
+  it("index wires every namespace module into the client", () => {
+    const indexJs = project.getSourceFileOrThrow(path.join(dir, "index.js"));
+    const imported = indexJs.getImportDeclarations().map((d) => d.getModuleSpecifierValue()).filter((s) => s.startsWith("./") && s !== "./provider.js");
+    expect(imported.sort()).toEqual(namespaces.map((n) => `./${n}.js`).sort());
+    const indexDts = project.getSourceFileOrThrow(path.join(dir, "index.d.ts"));
+    const client = indexDts.getInterfaces().find((i) => i.getName().endsWith("Client"));
+    expect(client?.getProperties()).toHaveLength(namespaces.length);
+    expect(indexDts.getFunctionOrThrow((f) => f.getName()?.startsWith("create") ?? false).getReturnTypeNodeOrThrow().getText()).toBe(client!.getName());
+  });
+});
