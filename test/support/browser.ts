@@ -1,5 +1,11 @@
 // Debian's Chromium driven by playwright-core, for browser flows (connect, authenticate). Each
 // launch gets a fresh user-data-dir, so no cookie or IDP session leaks between tests.
+//
+//   const browser = await launchBrowser();
+//   const page = await browser.newPage();
+//   await page.goto(connectUrl);                       // a vault page that redirects to the IDP
+//   await completeIdpLogin(page, { issuer: idp.issuer, username: "alice" });  // or consent: "deny"
+//   await browser.close();
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
