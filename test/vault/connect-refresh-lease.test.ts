@@ -2,6 +2,7 @@
 // refresh at the provider — the process without the refresh lease waits for the other's token.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { VaultTransport } from "../../runtime/transport.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
@@ -39,7 +40,9 @@ async function nextLine(): Promise<string> {
 }
 
 async function startSecondVault(): Promise<string> {
-  child = spawn(process.execPath, ["--import", "tsx", "test/vault/identity/vault-process.ts", peers.dataDir], {
+  const script = fileURLToPath(new URL("./identity/vault-process.ts", import.meta.url));
+  child = spawn(process.execPath, ["--import", "tsx", script, peers.dataDir], {
+    cwd: fileURLToPath(new URL("../..", import.meta.url)),
     stdio: ["pipe", "pipe", "inherit"],
   });
   childLines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
