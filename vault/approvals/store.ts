@@ -1,6 +1,6 @@
 // Approval records: a pending proxied request waiting for a person's yes or no.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import type { Db } from "../storage/db.js";
+import { stmt, type Db } from "../storage/db.js";
 import type { AtRest } from "../crypto/at-rest.js";
 import type { ProxyRequest, ProxyResponse } from "../proxy/send.js";
 import type { AuditContext } from "../http/request-fields.js";
@@ -103,7 +103,7 @@ export function createApproval(db: Db, crypto: AtRest, a: NewApproval, nowMs: nu
     headers: a.request.headers,
     body: a.request.body ? a.request.body.toString("base64") : null,
   });
-  db.prepare(
+  stmt(db, 
     `INSERT INTO approvals (id, app_id, grant_id, key_id, status, provider, operation_id, method, url_redacted, request_sealed,
        context, remote_address, page_token_hash, created_at, expires_at)
      VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -116,48 +116,47 @@ export function createApproval(db: Db, crypto: AtRest, a: NewApproval, nowMs: nu
 }
 
 export function getApproval(db: Db, id: string): ApprovalRecord | undefined {
-  const row = db.prepare("SELECT * FROM approvals WHERE id = ?").get(id) as Row | undefined;
+  const row = stmt(db, "SELECT * FROM approvals WHERE id = ?").get(id) as Row | undefined;
   return row && toRecord(row);
 }
 
 export function approvalTokens(db: Db, id: string): { page: string; csrf: string | null } | undefined {
-  const row = db.prepare("SELECT page_token_hash, csrf_token_hash FROM approvals WHERE id = ?").get(id) as
+  const row = stmt(db, "SELECT page_token_hash, csrf_token_hash FROM approvals WHERE id = ?").get(id) as
     | { page_token_hash: string; csrf_token_hash: string | null }
     | undefined;
   return row && { page: row.page_token_hash, csrf: row.csrf_token_hash };
 }
 
 export function setCsrfHash(db: Db, id: string, hash: string): void {
-  db.prepare("UPDATE approvals SET csrf_token_hash = ? WHERE id = ? AND status = 'pending'").run(hash, id);
+  stmt(db, "UPDATE approvals SET csrf_token_hash = ? WHERE id = ? AND status = 'pending'").run(hash, id);
 }
 
 export function listApprovalRows(db: Db, appId: string, status?: ApprovalStatus): ApprovalRecord[] {
   const rows = status
-    ? (db.prepare("SELECT * FROM approvals WHERE app_id = ? AND status = ? ORDER BY created_at").all(appId, status) as Row[])
-    : (db.prepare("SELECT * FROM approvals WHERE app_id = ? ORDER BY created_at").all(appId) as Row[]);
+    ? (stmt(db, "SELECT * FROM approvals WHERE app_id = ? AND status = ? ORDER BY created_at").all(appId, status) as Row[])
+    : (stmt(db, "SELECT * FROM approvals WHERE app_id = ? ORDER BY created_at").all(appId) as Row[]);
   return rows.map(toRecord);
 }
 
 /** Pending past its expiry becomes expired (lazily, whenever it is read). */
 export function expireIfDue(db: Db, id: string, nowMs: number): void {
-  db.prepare("UPDATE approvals SET status = 'expired' WHERE id = ? AND status = 'pending' AND expires_at <= ?").run(id, new Date(nowMs).toISOString());
+  stmt(db, "UPDATE approvals SET status = 'expired' WHERE id = ? AND status = 'pending' AND expires_at <= ?").run(id, new Date(nowMs).toISOString());
 }
 
 /** pending → approved|denied, once; false when it was no longer pending (or expired). */
 export function decide(db: Db, id: string, decision: "approved" | "denied", by: string, nowMs: number): boolean {
-  const r = db
-    .prepare("UPDATE approvals SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending' AND expires_at > ?")
+  const r = stmt(db, "UPDATE approvals SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending' AND expires_at > ?")
     .run(decision, new Date(nowMs).toISOString(), by, id, new Date(nowMs).toISOString());
   return r.changes === 1;
 }
 
 /** approved → executing, once: whoever wins this update runs the request. */
 export function claimExecution(db: Db, id: string): boolean {
-  return db.prepare("UPDATE approvals SET status = 'executing' WHERE id = ? AND status = 'approved'").run(id).changes === 1;
+  return stmt(db, "UPDATE approvals SET status = 'executing' WHERE id = ? AND status = 'approved'").run(id).changes === 1;
 }
 
 export function finishExecution(db: Db, crypto: AtRest, id: string, result: ProxyResponse | null, errorCode: string | null): void {
-  db.prepare("UPDATE approvals SET status = ?, result_sealed = ?, error_code = ? WHERE id = ? AND status = 'executing'").run(
+  stmt(db, "UPDATE approvals SET status = ?, result_sealed = ?, error_code = ? WHERE id = ? AND status = 'executing'").run(
     result ? "executed" : "failed",
     result ? crypto.sealJson("approval-result", id, result) : null,
     errorCode,
@@ -166,12 +165,12 @@ export function finishExecution(db: Db, crypto: AtRest, id: string, result: Prox
 }
 
 export function openApprovalRequest(db: Db, crypto: AtRest, id: string): ProxyRequest {
-  const row = db.prepare("SELECT request_sealed FROM approvals WHERE id = ?").get(id) as { request_sealed: string };
+  const row = stmt(db, "SELECT request_sealed FROM approvals WHERE id = ?").get(id) as { request_sealed: string };
   const r = crypto.openJson<{ method: string; url: string; headers: Record<string, string>; body: string | null }>("approval-request", id, row.request_sealed);
   return { method: r.method, url: r.url, headers: r.headers, body: r.body === null ? null : Buffer.from(r.body, "base64") };
 }
 
 export function openApprovalResult(db: Db, crypto: AtRest, id: string): ProxyResponse | null {
-  const row = db.prepare("SELECT result_sealed FROM approvals WHERE id = ?").get(id) as { result_sealed: string | null } | undefined;
+  const row = stmt(db, "SELECT result_sealed FROM approvals WHERE id = ?").get(id) as { result_sealed: string | null } | undefined;
   return row?.result_sealed ? crypto.openJson<ProxyResponse>("approval-result", id, row.result_sealed) : null;
 }

@@ -1,5 +1,5 @@
 // API keys: only the HKDF-derived keys are stored, sealed under the master key.
-import type { Db } from "./db.js";
+import { stmt, type Db } from "./db.js";
 import type { AtRest } from "../crypto/at-rest.js";
 
 export type ApiKeyState = "active" | "deprecated" | "revoked";
@@ -66,7 +66,7 @@ export function insertApiKey(
     responseSigning: Buffer.from(key.derived.responseSigning).toString("base64url"),
     credentialSealing: Buffer.from(key.derived.credentialSealing).toString("base64url"),
   });
-  db.prepare(
+  stmt(db, 
     `INSERT INTO api_keys (id, app_id, label, state, derived_keys_sealed, ed25519_public_key, created_at)
      VALUES (?, ?, ?, 'active', ?, ?, ?)`,
   ).run(key.id, key.appId, key.label, sealed, key.ed25519PublicKey ?? null, new Date(now).toISOString());
@@ -74,16 +74,16 @@ export function insertApiKey(
 }
 
 export function getApiKey(db: Db, id: string): ApiKeyRecord | undefined {
-  const row = db.prepare("SELECT * FROM api_keys WHERE id = ?").get(id) as Row | undefined;
+  const row = stmt(db, "SELECT * FROM api_keys WHERE id = ?").get(id) as Row | undefined;
   return row && toRecord(row);
 }
 
 export function listApiKeys(db: Db, appId: string): ApiKeyRecord[] {
-  return (db.prepare("SELECT * FROM api_keys WHERE app_id = ? ORDER BY created_at, id").all(appId) as Row[]).map(toRecord);
+  return (stmt(db, "SELECT * FROM api_keys WHERE app_id = ? ORDER BY created_at, id").all(appId) as Row[]).map(toRecord);
 }
 
 export function openDerivedKeys(db: Db, crypto: AtRest, id: string): DerivedKeys | undefined {
-  const row = db.prepare("SELECT derived_keys_sealed FROM api_keys WHERE id = ?").get(id) as
+  const row = stmt(db, "SELECT derived_keys_sealed FROM api_keys WHERE id = ?").get(id) as
     | { derived_keys_sealed: string }
     | undefined;
   if (!row) return undefined;
@@ -96,19 +96,17 @@ export function openDerivedKeys(db: Db, crypto: AtRest, id: string): DerivedKeys
 }
 
 export function revokeApiKeyRow(db: Db, id: string, now: number): boolean {
-  const r = db
-    .prepare("UPDATE api_keys SET state = 'revoked', revoked_at = ? WHERE id = ? AND state != 'revoked'")
+  const r = stmt(db, "UPDATE api_keys SET state = 'revoked', revoked_at = ? WHERE id = ? AND state != 'revoked'")
     .run(new Date(now).toISOString(), id);
   return r.changes === 1;
 }
 
 export function deprecateApiKeyRow(db: Db, id: string, sunsetAt: string, now: number): boolean {
-  const r = db
-    .prepare("UPDATE api_keys SET state = 'deprecated', deprecated_at = ?, sunset_at = ? WHERE id = ? AND state = 'active'")
+  const r = stmt(db, "UPDATE api_keys SET state = 'deprecated', deprecated_at = ?, sunset_at = ? WHERE id = ? AND state = 'active'")
     .run(new Date(now).toISOString(), sunsetAt, id);
   return r.changes === 1;
 }
 
 export function touchApiKey(db: Db, id: string, now: number): void {
-  db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?").run(new Date(now).toISOString(), id);
+  stmt(db, "UPDATE api_keys SET last_used_at = ? WHERE id = ?").run(new Date(now).toISOString(), id);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "./db.js";
+import { stmt, type Db } from "./db.js";
 
 export interface AppRecord {
   id: string;
@@ -17,17 +17,17 @@ const toApp = (r: AppRow): AppRecord => ({ id: r.id, name: r.name, createdAt: r.
 
 export function createApp(db: Db, name: string, now: number): AppRecord {
   const app = { id: randomUUID(), name, createdAt: new Date(now).toISOString() };
-  db.prepare("INSERT INTO apps (id, name, created_at) VALUES (?, ?, ?)").run(app.id, app.name, app.createdAt);
+  stmt(db, "INSERT INTO apps (id, name, created_at) VALUES (?, ?, ?)").run(app.id, app.name, app.createdAt);
   return app;
 }
 
 export function getApp(db: Db, id: string): AppRecord | undefined {
-  const row = db.prepare("SELECT * FROM apps WHERE id = ?").get(id) as AppRow | undefined;
+  const row = stmt(db, "SELECT * FROM apps WHERE id = ?").get(id) as AppRow | undefined;
   return row && toApp(row);
 }
 
 /** The data folder's app (init creates exactly one; browser routes and the CLI act on it). */
 export function defaultApp(db: Db): AppRecord | undefined {
-  const row = db.prepare("SELECT * FROM apps ORDER BY created_at, id LIMIT 1").get() as AppRow | undefined;
+  const row = stmt(db, "SELECT * FROM apps ORDER BY created_at, id LIMIT 1").get() as AppRow | undefined;
   return row && toApp(row);
 }

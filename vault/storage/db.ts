@@ -1,6 +1,6 @@
 // Opens the vault's SQLite database and brings its schema up to date.
 import Database from "better-sqlite3";
-import type { Database as Db } from "better-sqlite3";
+import type { Database as Db, Statement } from "better-sqlite3";
 import { migrations as allMigrations } from "./migrations/index.js";
 import type { Migration } from "./migrations/types.js";
 
@@ -39,4 +39,22 @@ export function migrate(db: Db, migrations: Migration[]): void {
       record.run(m.version, m.name, new Date().toISOString());
     }).immediate();
   }
+}
+
+type AnyStatement = Statement<unknown[]>;
+const statements = new WeakMap<Db, Map<string, AnyStatement>>();
+
+/** A prepared statement, compiled once per database handle (preparing costs more than running). */
+export function stmt(db: Db, sql: string): AnyStatement {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let s = cache.get(sql);
+  if (!s) {
+    s = db.prepare<unknown[]>(sql);
+    if (cache.size < 500) cache.set(sql, s);
+  }
+  return s;
 }

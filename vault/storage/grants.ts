@@ -1,6 +1,6 @@
 // Grant rows. Credentials stay sealed here; only vault/grants/credential.ts opens them.
 import { randomUUID } from "node:crypto";
-import type { Db } from "./db.js";
+import { stmt, type Db } from "./db.js";
 import type { GrantInfo, GrantPolicy, GrantRecord, GrantSource, GrantStatus, PrincipalType } from "../grants/types.js";
 
 interface Row {
@@ -91,7 +91,7 @@ export interface NewGrant {
 
 export function insertGrant(db: Db, g: NewGrant, now: number): GrantRecord {
   const id = g.id ?? randomUUID();
-  db.prepare(
+  stmt(db, 
     `INSERT INTO grants (id, app_id, provider, account, principal_type, principal_id, principal_label, scopes,
        status, source, managed_secret_id, credential_sealed, credential_expires_at, policy, created_at, expires_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
@@ -116,15 +116,14 @@ export function insertGrant(db: Db, g: NewGrant, now: number): GrantRecord {
 }
 
 export function getGrant(db: Db, appId: string, id: string): GrantRecord | undefined {
-  const row = db.prepare("SELECT * FROM grants WHERE app_id = ? AND id = ?").get(appId, id) as Row | undefined;
+  const row = stmt(db, "SELECT * FROM grants WHERE app_id = ? AND id = ?").get(appId, id) as Row | undefined;
   return row && rowToGrant(row);
 }
 
 /** Grants a verified user may use for a provider: their own user grants and their groups' grants. */
 export function grantsForIdentity(db: Db, appId: string, provider: string, userId: string, groups: string[]): GrantRecord[] {
   const groupList = JSON.stringify(groups);
-  const rows = db
-    .prepare(
+  const rows = stmt(db, 
       `SELECT * FROM grants WHERE app_id = ? AND provider = ? AND (
          (principal_type = 'user' AND principal_id = ?) OR
          (principal_type = 'group' AND principal_id IN (SELECT value FROM json_each(?))))
@@ -167,13 +166,12 @@ export function listGrants(db: Db, appId: string, f: GrantFilter = {}): GrantRec
     args.push(f.after.createdAt, f.after.createdAt, f.after.id);
   }
   const sql = `SELECT * FROM grants WHERE ${where.join(" AND ")} ORDER BY created_at, id${f.limit ? " LIMIT " + Math.floor(f.limit) : ""}`;
-  return (db.prepare(sql).all(...args) as Row[]).map(rowToGrant);
+  return (stmt(db, sql).all(...args) as Row[]).map(rowToGrant);
 }
 
 /** Marks a grant revoked and deletes its tokens; false when it was missing or already revoked. */
 export function markRevoked(db: Db, appId: string, id: string, reason: string | null, now: number): boolean {
-  const r = db
-    .prepare(
+  const r = stmt(db, 
       `UPDATE grants SET status = 'revoked', revoked_at = ?, revoke_reason = ?, credential_sealed = NULL,
          credential_expires_at = NULL WHERE app_id = ? AND id = ? AND status != 'revoked'`,
     )
@@ -182,9 +180,9 @@ export function markRevoked(db: Db, appId: string, id: string, reason: string | 
 }
 
 export function setGrantStatus(db: Db, id: string, status: GrantStatus): void {
-  db.prepare("UPDATE grants SET status = ? WHERE id = ?").run(status, id);
+  stmt(db, "UPDATE grants SET status = ? WHERE id = ?").run(status, id);
 }
 
 export function touchGrant(db: Db, id: string, now: number): void {
-  db.prepare("UPDATE grants SET last_used_at = ? WHERE id = ?").run(new Date(now).toISOString(), id);
+  stmt(db, "UPDATE grants SET last_used_at = ? WHERE id = ?").run(new Date(now).toISOString(), id);
 }

@@ -1,5 +1,5 @@
 // Per-app provider settings: OAuth client, base URL and host overrides over the catalog.
-import type { Db } from "./db.js";
+import { stmt, type Db } from "./db.js";
 import type { AtRest } from "../crypto/at-rest.js";
 import type { Injection } from "../grants/types.js";
 
@@ -39,12 +39,12 @@ const toSettings = (r: Row): ProviderSettings => ({
 });
 
 export function getProviderSettings(db: Db, appId: string, provider: string): ProviderSettings | undefined {
-  const row = db.prepare("SELECT * FROM providers WHERE app_id = ? AND provider = ?").get(appId, provider) as Row | undefined;
+  const row = stmt(db, "SELECT * FROM providers WHERE app_id = ? AND provider = ?").get(appId, provider) as Row | undefined;
   return row && toSettings(row);
 }
 
 export function listProviderSettings(db: Db, appId: string): ProviderSettings[] {
-  return (db.prepare("SELECT * FROM providers WHERE app_id = ? ORDER BY provider").all(appId) as Row[]).map(toSettings);
+  return (stmt(db, "SELECT * FROM providers WHERE app_id = ? ORDER BY provider").all(appId) as Row[]).map(toSettings);
 }
 
 export interface ProviderSettingsPatch {
@@ -59,7 +59,7 @@ export interface ProviderSettingsPatch {
 /** Upserts; fields left undefined keep their stored value. */
 export function setProviderSettings(db: Db, crypto: AtRest, appId: string, provider: string, p: ProviderSettingsPatch, now: number): ProviderSettings {
   db.transaction(() => {
-    const cur = db.prepare("SELECT * FROM providers WHERE app_id = ? AND provider = ?").get(appId, provider) as Row | undefined;
+    const cur = stmt(db, "SELECT * FROM providers WHERE app_id = ? AND provider = ?").get(appId, provider) as Row | undefined;
     const next: Row = cur ?? {
       app_id: appId,
       provider,
@@ -76,7 +76,7 @@ export function setProviderSettings(db: Db, crypto: AtRest, appId: string, provi
     if (p.hosts !== undefined) next.hosts = p.hosts === null ? null : JSON.stringify(p.hosts);
     if (p.injection !== undefined) next.injection = p.injection === null ? null : JSON.stringify(p.injection);
     next.updated_at = new Date(now).toISOString();
-    db.prepare(
+    stmt(db, 
       `INSERT INTO providers (app_id, provider, client_id, client_secret_sealed, base_url, hosts, injection, updated_at)
        VALUES (@app_id, @provider, @client_id, @client_secret_sealed, @base_url, @hosts, @injection, @updated_at)
        ON CONFLICT (app_id, provider) DO UPDATE SET client_id = excluded.client_id,
@@ -89,7 +89,7 @@ export function setProviderSettings(db: Db, crypto: AtRest, appId: string, provi
 
 /** The OAuth client secret in clear, for the token endpoint call only. */
 export function openClientSecret(db: Db, crypto: AtRest, appId: string, provider: string): string | null {
-  const row = db.prepare("SELECT client_secret_sealed FROM providers WHERE app_id = ? AND provider = ?").get(appId, provider) as
+  const row = stmt(db, "SELECT client_secret_sealed FROM providers WHERE app_id = ? AND provider = ?").get(appId, provider) as
     | { client_secret_sealed: string | null }
     | undefined;
   if (!row?.client_secret_sealed) return null;

@@ -1,6 +1,6 @@
 // Managed secrets: write-only. The sealed value is opened only to serve a grant.
 import { randomUUID } from "node:crypto";
-import type { Db } from "./db.js";
+import { stmt, type Db } from "./db.js";
 import type { AtRest } from "../crypto/at-rest.js";
 import type { Credential } from "../grants/types.js";
 
@@ -43,7 +43,7 @@ export function insertSecret(
   now: number,
 ): ManagedSecretRecord {
   const id = randomUUID();
-  db.prepare("INSERT INTO managed_secrets (id, app_id, provider, label, type, sealed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+  stmt(db, "INSERT INTO managed_secrets (id, app_id, provider, label, type, sealed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
     id,
     s.appId,
     s.provider,
@@ -56,15 +56,15 @@ export function insertSecret(
 }
 
 export function getSecret(db: Db, appId: string, id: string): ManagedSecretRecord | undefined {
-  const row = db.prepare("SELECT * FROM managed_secrets WHERE app_id = ? AND id = ?").get(appId, id) as Row | undefined;
+  const row = stmt(db, "SELECT * FROM managed_secrets WHERE app_id = ? AND id = ?").get(appId, id) as Row | undefined;
   return row && toRecord(row);
 }
 
 export function listSecrets(db: Db, appId: string): ManagedSecretRecord[] {
-  return (db.prepare("SELECT * FROM managed_secrets WHERE app_id = ? ORDER BY created_at, id").all(appId) as Row[]).map(toRecord);
+  return (stmt(db, "SELECT * FROM managed_secrets WHERE app_id = ? ORDER BY created_at, id").all(appId) as Row[]).map(toRecord);
 }
 
 export function openSecret(db: Db, crypto: AtRest, id: string): Credential | undefined {
-  const row = db.prepare("SELECT sealed FROM managed_secrets WHERE id = ?").get(id) as { sealed: string } | undefined;
+  const row = stmt(db, "SELECT sealed FROM managed_secrets WHERE id = ?").get(id) as { sealed: string } | undefined;
   return row && crypto.openJson<Credential>(PURPOSE, id, row.sealed);
 }

@@ -33,13 +33,18 @@ async function retrieve(ctx: RouteContext): Promise<RouteResult> {
     const credential = await credentialFor(ctx, grant);
     const injection = injectionFor(config.injection, credential);
     const sealed = ctx.sealForCaller(credential);
-    touchGrant(ctx.db, grant.id, ctx.now());
-    const auditId = ctx.audit.write({
-      ...common(ctx, context, grant, provider, method, url, operationId),
-      outcome: "success",
-      status: 200,
-      latencyMs: performance.now() - started,
-    });
+    const used = grant;
+    // One transaction for the bookkeeping; last-used is kept to the second, not rewritten per call.
+    const auditId = ctx.db.transaction(() => {
+      const now = ctx.now();
+      if (used.lastUsedAt === null || now - Date.parse(used.lastUsedAt) >= 1000) touchGrant(ctx.db, used.id, now);
+      return ctx.audit.write({
+        ...common(ctx, context, used, provider, method, url, operationId),
+        outcome: "success",
+        status: 200,
+        latencyMs: performance.now() - started,
+      });
+    })();
     return {
       status: 200,
       json: {
