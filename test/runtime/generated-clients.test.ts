@@ -156,14 +156,17 @@ describe("body encodings through generated clients", () => {
     expect(sent.get("preferred_locales[1]")).toBe("fr");
   });
 
-  it("multipart (Jira addAttachment)", async () => {
-    const { peers, vault, grantId } = await setup("jira");
-    const jira = createJiraClient(vault, { baseUrl: peers.standin.url });
+  it("multipart with a file and text fields (Asana createAttachmentForObject)", async () => {
+    const { peers, vault, grantId } = await setup("asana");
+    const asana = createAsanaClient(vault, { baseUrl: peers.standin.url });
     const from = peers.standin.requests.length;
-    await jira.issueAttachments.addAttachment(grantId, { issueIdOrKey: "PROJ-1", body: { file: new File(["log line\n"], "build.log", { type: "text/plain" }) } }, { headers: { "X-Atlassian-Token": "no-check" } });
+    await asana.attachments.createAttachmentForObject(grantId, {
+      body: { resource_subtype: "asana", parent: "1204", file: new File(["log line\n"], "build.log", { type: "text/plain" }) },
+    });
     const [req] = valid(peers, from);
     expect(req!.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
     expect(req!.rawBody).toContain("log line");
     expect(req!.rawBody).toContain('name="file"; filename="build.log"');
+    expect(req!.rawBody).toContain('name="parent"');
   });
 });
