@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { request } from "undici";
+import { request, type Dispatcher } from "undici";
 import { initVault, startVault, type RunningVault, type StartOptions } from "../../vault/index.js";
 import { ApiKey } from "../../runtime/keys.js";
 import { signMessage, verifyMessage } from "../../runtime/signing.js";
@@ -107,11 +107,15 @@ export interface RawResponse {
 }
 
 /** Sends exactly these headers (undici adds only Host, from the URL unless given). */
-export async function send(r: SignedRequest, override: Partial<Pick<SignedRequest, "method" | "url" | "body">> & { headers?: Record<string, string> } = {}): Promise<RawResponse> {
+export async function send(
+  r: SignedRequest,
+  override: Partial<Pick<SignedRequest, "method" | "url" | "body">> & { headers?: Record<string, string>; dispatcher?: Dispatcher } = {},
+): Promise<RawResponse> {
   const res = await request(override.url ?? r.url, {
     method: (override.method ?? r.method) as never,
     headers: override.headers ?? r.headers,
     body: override.body ?? r.body ?? null,
+    ...(override.dispatcher ? { dispatcher: override.dispatcher } : {}),
   });
   const body = Buffer.from(await res.body.arrayBuffer());
   const headers: Record<string, string> = {};

@@ -72,7 +72,7 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
           ctx.user = await verifyUserToken(ctx, token);
         }
       }
-      parseBody(ctx, req);
+      parseBody(ctx, req, route.auth !== "signed");
       result = await route.handler(ctx);
     } catch (e) {
       if (e instanceof VaultError) result = errorResult(e);
@@ -126,7 +126,8 @@ function baseContext(state: VaultState & { app: AppRecord }, req: IncomingMessag
   return ctx;
 }
 
-function parseBody(ctx: RouteContext, req: IncomingMessage): void {
+/** Signed API routes take JSON only; browser routes may also take HTML form posts. */
+function parseBody(ctx: RouteContext, req: IncomingMessage, formsAllowed: boolean): void {
   if (ctx.rawBody.length === 0) return;
   const type = mediaType(req);
   if (type === "application/json") {
@@ -135,7 +136,7 @@ function parseBody(ctx: RouteContext, req: IncomingMessage): void {
     } catch {
       throw new VaultError("invalid_request", "The request body is not valid JSON.");
     }
-  } else if (type === "application/x-www-form-urlencoded") {
+  } else if (formsAllowed && type === "application/x-www-form-urlencoded") {
     ctx.form = new URLSearchParams(ctx.rawBody.toString("utf8"));
   } else {
     throw new VaultError("unsupported_media_type", "Send the body as application/json.");

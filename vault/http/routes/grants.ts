@@ -6,7 +6,7 @@ import { getGrant, grantInfo, listGrants } from "../../storage/grants.js";
 import { issueManagedGrant, revokeGrantRecord, type PrincipalInput } from "../../grants/issue.js";
 import { validatePolicy } from "../../policy/validate.js";
 import { verifyUserToken } from "../../identity/verify.js";
-import type { GrantStatus } from "../../grants/types.js";
+import type { GrantRecord, GrantStatus } from "../../grants/types.js";
 
 const STATUSES = new Set(["active", "expired", "revoked", "reauth_required"]);
 
@@ -108,13 +108,22 @@ async function issue(ctx: RouteContext): Promise<RouteResult> {
     if (e instanceof VaultUsageError) throw new VaultError("invalid_request", e.message);
     throw e;
   }
-  let grant;
-  try {
-    grant = issueManagedGrant(ctx.vault, ctx.app, secretId, principal, policy);
-  } catch (e) {
-    if (e instanceof VaultUsageError) throw new VaultError("invalid_request", "/managedSecretId does not name a managed secret of this app.");
-    throw e;
-  }
+  // The grant and its audit row commit together: no grant exists without its row.
+  const grant = ctx.db.transaction(() => {
+    let grant;
+    try {
+      grant = issueManagedGrant(ctx.vault, ctx.app, secretId, principal, policy);
+    } catch (e) {
+      if (e instanceof VaultUsageError) throw new VaultError("invalid_request", "/managedSecretId does not name a managed secret of this app.");
+      throw e;
+    }
+    writeIssueAudit(ctx, grant);
+    return grant;
+  })();
+  return { status: 201, json: { grant: grantInfo(grant, ctx.now()) } };
+}
+
+function writeIssueAudit(ctx: RouteContext, grant: GrantRecord): void {
   ctx.audit.write({
     action: "grant.issue",
     outcome: "success",
@@ -127,7 +136,6 @@ async function issue(ctx: RouteContext): Promise<RouteResult> {
     principalId: grant.principalId,
     remoteAddress: ctx.remoteAddress,
   });
-  return { status: 201, json: { grant: grantInfo(grant, ctx.now()) } };
 }
 
 export const grantRoutes: RouteDef[] = [
