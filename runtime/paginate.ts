@@ -77,6 +77,17 @@ function startOffset(op: OperationSpec, params: Record<string, unknown>, wire: s
 }
 
 /**
+ * Where a cursor goes when the catalog does not say: in the query when the operation declares a
+ * query parameter of that name (GET lists), else in the JSON body when it has one (Notion's POST
+ * database queries take `start_cursor` in the body).
+ */
+export function cursorInBody(style: Extract<PaginationStyle, { style: "cursor" }>, op: OperationSpec): boolean {
+  if (style.in) return style.in === "body";
+  if (resolveParams(op).some((p) => p.in === "query" && p.name === style.param)) return false;
+  return op.body?.kind === "json";
+}
+
+/**
  * The cursor for the page after `page`, or undefined when `page` was the last one.
  * Throws when a link-header next URL leaves the current origin (it is never followed).
  */
@@ -100,9 +111,10 @@ export function nextCursor(style: PaginationStyle, op: OperationSpec, page: Page
       if (style.hasMore && !truthy(getPath(page.data, style.hasMore))) return undefined;
       const next = nonEmptyString(getPath(page.data, style.next));
       if (next === undefined) return undefined;
-      const prev = style.in === "body" ? page.cursor?.body?.[style.param] : page.cursor?.query?.[style.param];
+      const inBody = cursorInBody(style, op);
+      const prev = inBody ? page.cursor?.body?.[style.param] : page.cursor?.query?.[style.param];
       if (prev === next) return undefined; // a provider repeating its cursor would loop forever
-      return style.in === "body" ? { body: { [style.param]: next } } : { query: { [style.param]: next } };
+      return inBody ? { body: { [style.param]: next } } : { query: { [style.param]: next } };
     }
     case "item-cursor": {
       if (!truthy(getPath(page.data, style.hasMore)) || items.length === 0) return undefined;

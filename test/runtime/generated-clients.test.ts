@@ -10,6 +10,8 @@ import { createJiraClient } from "alter-gen/generated/jira";
 import { createAsanaClient } from "alter-gen/generated/asana";
 import { createZoomClient } from "alter-gen/generated/zoom";
 import { createGoogleCalendarClient } from "alter-gen/generated/google-calendar";
+import { createNotionClient, provider as notionProvider } from "alter-gen/generated/notion";
+import { bindOperations, type OperationTable } from "alter-gen/runtime";
 import { startPeers, type Peers } from "./support/peers.js";
 
 interface Setup {
@@ -125,6 +127,27 @@ describe("pagination styles through generated clients", () => {
     expect(pages).toHaveLength(3);
     expect(pages.flatMap((p) => p.items ?? [])).toHaveLength(6);
     valid(peers, from);
+  });
+
+  it("cursor in a POST body (Notion database query), with the catalog's Notion-Version header", async () => {
+    const { peers, vault, grantId } = await setup("notion");
+    // The generated table does not mark this operation as paginated; the runtime's behaviour
+    // for a paginated POST query is what is checked here.
+    const table = { query: { id: "queryADatabase", method: "POST", path: "/v1/databases/{id}/query", params: { id: "path" }, body: { kind: "json", mediaType: "application/json" }, paginate: { items: "results" } } } satisfies OperationTable;
+    const db = bindOperations<Record<"query", any>>(vault, notionProvider, table, { baseUrl: peers.standin.url });
+    peers.standin.paginate("queryADatabase", { pages: 3, perPage: 2 });
+    const from = peers.standin.requests.length;
+    const rows = await collect(db.query.paginate(grantId, { id: "d1", body: { page_size: 2 } }));
+    expect(rows).toHaveLength(6);
+    const seen = valid(peers, from);
+    expect(seen.map((r) => r.headers["notion-version"])).toEqual(["2022-06-28", "2022-06-28", "2022-06-28"]);
+    expect((seen[0]!.body as Record<string, unknown>).start_cursor).toBeUndefined();
+    expect((seen[1]!.body as Record<string, unknown>).start_cursor).toBeTypeOf("string");
+    expect((seen[1]!.body as Record<string, unknown>).page_size).toBe(2);
+    // The generated client sends the header too.
+    const notion = createNotionClient(vault, { baseUrl: peers.standin.url });
+    await notion.databases.retrieve(grantId, { id: "d1" });
+    expect(valid(peers, from + 3)[0]!.headers["notion-version"]).toBe("2022-06-28");
   });
 });
 

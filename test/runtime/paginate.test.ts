@@ -41,6 +41,14 @@ describe("cursor (Slack, Notion, Google)", () => {
   it("a repeated cursor ends (no infinite loop)", () => {
     expect(nextCursor(slack, op(), page({ response_metadata: { next_cursor: "a" } }, {}, { query: { cursor: "a" } }))).toBeUndefined();
   });
+  it("without `in`, a POST with a JSON body and no such query param takes the cursor in its body", () => {
+    const style: PaginationStyle = { style: "cursor", param: "start_cursor", next: "next_cursor", hasMore: "has_more" };
+    const post: OperationSpec = { id: "q", method: "POST", path: "/q", body: { kind: "json", mediaType: "application/json" }, paginate: { items: "results" } };
+    const get: OperationSpec = { id: "l", method: "GET", path: "/l", params: { start_cursor: "query" }, paginate: { items: "results" } };
+    const data = { results: [1], has_more: true, next_cursor: "c2" };
+    expect(nextCursor(style, post, page(data))).toEqual({ body: { start_cursor: "c2" } });
+    expect(nextCursor(style, get, page(data))).toEqual({ query: { start_cursor: "c2" } });
+  });
   const notion: PaginationStyle = { style: "cursor", param: "start_cursor", next: "next_cursor", hasMore: "has_more", in: "body" };
   it("body cursor while has_more", () => {
     expect(nextCursor(notion, op("results"), page({ results: [1], has_more: true, next_cursor: "c2" }))).toEqual({ body: { start_cursor: "c2" } });
