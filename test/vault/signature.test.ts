@@ -260,3 +260,24 @@ describe("keys", () => {
     expect(res.json.error.code).toBe("key_revoked");
   });
 });
+
+describe("Ed25519 request signatures", () => {
+  it("a key with a registered Ed25519 public key may sign with alg ed25519; others may not", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+    const k = await createApiKey({ dataDir: v.dataDir, label: "ed", ed25519PublicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() });
+    const t = new VaultTransport({ baseUrl: v.url, apiKey: k.apiKey, signingKey: privateKey });
+    const res = await t.request<{ grants: unknown[] }>("GET", "/v1/grants");
+    expect(res.status).toBe(200);
+    await t.close();
+    // The initial key has no Ed25519 key registered.
+    const other = new VaultTransport({ baseUrl: v.url, apiKey: v.apiKey, signingKey: privateKey });
+    await expect(other.request("GET", "/v1/grants")).rejects.toMatchObject({ code: "signature_invalid" });
+    await other.close();
+    // A different Ed25519 key does not verify.
+    const stranger = generateKeyPairSync("ed25519").privateKey;
+    const wrong = new VaultTransport({ baseUrl: v.url, apiKey: k.apiKey, signingKey: stranger });
+    await expect(wrong.request("GET", "/v1/grants")).rejects.toMatchObject({ code: "signature_invalid" });
+    await wrong.close();
+  });
+});
