@@ -4,7 +4,7 @@
 
 import type { EnumValue } from "../../model/schema.js";
 import { pascalCase } from "../../model/type-names.js";
-import { group, hardline, indent, join, line, type Doc } from "./doc.js";
+import { group, hardline, indent, join, line, stringWidth, type Doc } from "./doc.js";
 import { numberLiteral, stringLiteral } from "./literals.js";
 import { jsdocDoc } from "./ts-ast.js";
 
@@ -34,10 +34,21 @@ function valueText(value: EnumValue): string {
   return String(value);
 }
 
+/**
+ * `Key: value` in an object literal with prettier's assignment layout: a string value moves to
+ * the next line when the line is too long, unless the key is shorter than 5 columns; numbers
+ * and booleans never move.
+ */
+function jsProperty(key: string, value: EnumValue): Doc {
+  const text = valueText(value);
+  if (typeof value !== "string" || stringWidth(key) < 5) return [key, ": ", text];
+  return group([key, ":", group(indent([line, text]))]);
+}
+
 export function enumConstDocs(constName: string, values: readonly EnumValue[], description?: string[]): { dts: Doc; js: Doc } {
   const keys = enumMemberNames(values);
   const dtsMembers = keys.map((key, i) => ["readonly ", key, ": ", valueText(values[i]!)]);
-  const jsMembers = keys.map((key, i) => [key, ": ", valueText(values[i]!)]);
+  const jsMembers = keys.map((key, i) => jsProperty(key, values[i]!));
   const body = (members: Doc[], separator: string): Doc =>
     group(["{", indent([line, join([separator, line], members)]), separator, line, "}"], { shouldBreak: true });
   const doc = description && description.length > 0 ? [jsdocDoc(description), hardline] : [];

@@ -210,7 +210,9 @@ export function memberDoc(member: TsMember): Doc {
   let head = member.readonly ? "readonly " : "";
   head += member.key === undefined ? "[key: string]" : propertyKey(member.key) + (member.optional ? "?" : "");
   const flat = flatType(member.type);
-  const full = (): Doc => group([head, ": ", typeDoc(member.type, "annotation")]);
+  // prettier lets an index signature's parameter list break: `[\n  key: string\n]: T`.
+  const headDoc: Doc = member.key === undefined ? [member.readonly ? "readonly " : "", "[", group([indent([softline, "key: string"]), softline]), "]"] : head;
+  const full = (): Doc => group([headDoc, ": ", typeDoc(member.type, "annotation")]);
   const printed = flat === null ? full() : lazyGroup(`${head}: ${flat}`, full);
   if (member.doc && member.doc.length > 0) return [jsdocDoc(member.doc), hardline, printed];
   return printed;
