@@ -1,7 +1,7 @@
 // Retrieve-mode calls against the real local vault and a GitHub stand-in that validates each
 // request against GitHub's pinned OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AlterVault, bindOperations, ProviderAPIError, RateLimitError, GrantNotFoundError, AlterValueError, NetworkError } from "../../runtime/index.js";
+import { AlterVault, bindOperations, ProviderAPIError, RateLimitError, GrantNotFoundError, AlterValueError, NetworkError, ScopeReauthRequiredError } from "../../runtime/index.js";
 import type { OperationTable } from "../../runtime/index.js";
 import { expiredToken, serverError, tooManyRequests } from "../support/standin/index.js";
 import { startPeers, type Peers } from "./support/peers.js";
@@ -183,6 +183,31 @@ describe("retrieve mode", () => {
     const err = await pending;
     expect((err as Error).message).toBe("caller gave up");
     expect(peers.standin.requests.length - before).toBe(1);
+  });
+
+  it("403 with scope hints is ScopeReauthRequiredError naming the scopes (GitHub headers, RFC 6750)", async () => {
+    peers.standin.script("repos/get", {
+      status: 403,
+      headers: { "x-accepted-oauth-scopes": "repo", "x-oauth-scopes": "read:user" },
+      body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com" },
+    });
+    const err = await github.get(grantId, { owner: "o", repo: "r" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ScopeReauthRequiredError);
+    expect((err as ScopeReauthRequiredError).requiredScopes).toEqual(["repo"]);
+    expect((err as ScopeReauthRequiredError).status).toBe(403);
+
+    peers.standin.script("repos/get", {
+      status: 403,
+      headers: { "www-authenticate": 'Bearer error="insufficient_scope", scope="repo admin:org"' },
+      body: { message: "Forbidden", documentation_url: "https://docs.github.com" },
+    });
+    const err2 = await github.get(grantId, { owner: "o", repo: "r" }).catch((e: unknown) => e);
+    expect((err2 as ScopeReauthRequiredError).requiredScopes).toEqual(["repo", "admin:org"]);
+
+    peers.standin.script("repos/get", { status: 403, body: { message: "Forbidden", documentation_url: "https://docs.github.com" } });
+    const plain = await github.get(grantId, { owner: "o", repo: "r" }).catch((e: unknown) => e);
+    expect(plain).toBeInstanceOf(ProviderAPIError);
+    expect(plain).not.toBeInstanceOf(ScopeReauthRequiredError);
   });
 
   // Last: closes the stand-in.
