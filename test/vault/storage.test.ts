@@ -169,3 +169,17 @@ describe("master key", () => {
     expect(readdirSync(dataDir)).not.toContain("master.key.new");
   });
 });
+
+describe("one server per data folder", () => {
+  it("refuses a second server and a master key rotation while one is serving", async () => {
+    const running = await startVault({ dataDir, port: 0, env: {} });
+    try {
+      await expect(startVault({ dataDir, port: 0, env: {} })).rejects.toThrow(/A vault is serving .* stop it before starting another/);
+      await expect(rotateMasterKey({ dataDir, env: {} })).rejects.toThrow(/stop it before rotating the master key/);
+    } finally {
+      await running.close();
+    }
+    const again = await startVault({ dataDir, port: 0, env: {} });
+    await again.close();
+  });
+});

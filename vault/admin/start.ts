@@ -6,6 +6,7 @@ import { allRoutes } from "../http/routes/index.js";
 import { openVaultState } from "../state.js";
 import { VaultUsageError } from "../errors.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
+import { assertNoServer, takeLock } from "./server-lock.js";
 
 export interface StartOptions {
   dataDir?: string;
@@ -43,6 +44,12 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   if (opts.specsDir) openOpts.specsDir = opts.specsDir;
   if (opts.env) openOpts.env = opts.env;
   const state = await openVaultState(opts.dataDir ?? DEFAULT_DATA_DIR, openOpts);
+  try {
+    assertNoServer(state.dataDir, "starting another one on the same data folder");
+  } catch (e) {
+    state.db.close();
+    throw e;
+  }
   if (!opts.now) {
     // Requests signed before the start are refused as possible replays (created is in whole
     // seconds): begin at the next full second so no request signed before it can pass.
@@ -76,6 +83,14 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   const shownHost = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   const url = opts.publicUrl?.replace(/\/$/, "") ?? `${tls ? "https" : "http"}://${shownHost}:${addr.port}`;
   state.baseUrl = url;
+  let releaseLock: () => void;
+  try {
+    releaseLock = takeLock(state.dataDir, url);
+  } catch (e) {
+    server.close();
+    state.db.close();
+    throw e;
+  }
   let closed: Promise<void> | undefined;
   return {
     url,
@@ -86,6 +101,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
       closed ??= new Promise<void>((resolve) => {
         server.close(() => {
           state.db.close();
+          releaseLock();
           resolve();
         });
         server.closeIdleConnections();

@@ -13,7 +13,7 @@ export function registerRotate(vault: Command): void {
         });
         out(`Re-sealed ${r.resealed} values under the new master key.`);
         if (r.keyDestination === "env") out("Now set ALTER_VAULT_MASTER_KEY to the new key before starting the vault again.");
-        else out("The new key replaced master.key; restart running vaults.");
+        else out("The new key replaced master.key.");
       }),
     );
 }
