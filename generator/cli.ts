@@ -36,6 +36,7 @@ interface GenerateFlags {
   names?: boolean;
   quiet?: boolean;
   catalog?: string;
+  format?: "js" | "ts";
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -59,6 +60,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     .addOption(new Option("-x, --exclude <list>", "drop operations with these tags, operation ids, namespaces or namespace.method names; comma list, repeatable").argParser(collect))
     .option("--check", "write nothing; exit 1 and list the files that are stale, missing or extra")
     .option("-c, --config <file>", `a config file listing several clients (default: ./${defaults.configFile} when no target flag is given)`)
+    .addOption(new Option("--format <format>", "js: .js data + .d.ts types (cheap for consumers' type-checks); ts: single .ts modules").choices(["js", "ts"]).default("js"))
     .option("--names", "print every derived name (operationId -> namespace.method) instead of writing files")
     .option("-q, --quiet", "print only errors and --check findings (for CI)")
     .addOption(new Option("--catalog <dir>", "use another specs/ folder as the catalog").hideHelp())
@@ -236,6 +238,7 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<number> {
       job = { id: target.id, name: target.name, spec: target.spec, specFlag: target.flag, namespaceBy: target.namespaceBy, include: target.include, exclude: target.exclude };
       if (target.baseUrl) job.baseUrl = target.baseUrl;
     }
+    if (flags.format === "ts") job.format = "ts";
     say(`${progress}${target.id}: reading ${/^https?:/.test(job.spec) ? job.spec : path.relative(io.cwd, job.spec) || job.spec}\n`);
     const client: GeneratedClient = await generateClient(job);
     if (target.kind === "catalog") {

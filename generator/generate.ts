@@ -9,9 +9,10 @@ import { clientTypeName, factoryName, indexDts, indexJs, providerDts, providerJs
 import { header } from "./emit/header.js";
 import type { Data } from "./emit/js-data.js";
 import { namespaceDts } from "./emit/namespace.js";
-import { operationTableJs } from "./emit/operation-table.js";
+import { operationTableJs, operationTableTs } from "./emit/operation-table.js";
+import { indexTs, providerTs, schemasTs } from "./emit/client-files-ts.js";
 import { schemaModule } from "./emit/schema-module.js";
-import type { ApiModel } from "./model/api.js";
+import type { ApiModel, NamespaceModel } from "./model/api.js";
 import { buildModel } from "./model/build.js";
 import { loadSpec } from "./spec/index.js";
 
@@ -37,6 +38,8 @@ export interface ClientJob {
   overrides?: Record<string, string>;
   include?: string[];
   exclude?: string[];
+  /** `js` (default): .js data + .d.ts types; `ts`: single .ts modules. */
+  format?: "js" | "ts";
 }
 
 export interface PhaseTimes {
@@ -85,13 +88,24 @@ export async function generateClient(job: ClientJob): Promise<GeneratedClient> {
   const files = new Map<string, string>();
   const requestNodes = model.namespaces.flatMap((ns) => ns.operations.flatMap((op) => [...op.params.map((p) => p.schema), ...(op.body?.schema ? [op.body.schema] : [])]));
   const schemas = schemaModule(head, model.schemas, requestNodes);
-  files.set("schemas.d.ts", schemas.dts);
-  files.set("schemas.js", schemas.js);
+  const ts = job.format === "ts";
+  if (ts) files.set("schemas.ts", schemasTs(schemas.dts, schemas.js));
+  else {
+    files.set("schemas.d.ts", schemas.dts);
+    files.set("schemas.js", schemas.js);
+  }
   let operations = 0;
+  const namespaceTypes = new Map<NamespaceModel, string>();
   for (const ns of model.namespaces) {
     operations += ns.operations.length;
-    files.set(`${ns.file}.d.ts`, namespaceDts(ns, head, schemas.toType));
-    files.set(`${ns.file}.js`, head + "\n" + operationTableJs(ns.operations));
+    if (ts) {
+      const text = namespaceDts(ns, head, schemas.toType, operationTableTs(ns.operations));
+      namespaceTypes.set(ns, text);
+      files.set(`${ns.file}.ts`, text);
+    } else {
+      files.set(`${ns.file}.d.ts`, namespaceDts(ns, head, schemas.toType));
+      files.set(`${ns.file}.js`, head + "\n" + operationTableJs(ns.operations));
+    }
   }
   const provider: Record<string, Data> = {
     id: job.id,
@@ -102,11 +116,16 @@ export async function generateClient(job: ClientJob): Promise<GeneratedClient> {
     requestIdHeaders: job.requestIdHeaders,
     defaultHeaders: job.defaultHeaders,
   };
-  files.set("provider.js", providerJs(head, provider));
-  files.set("provider.d.ts", providerDts(head));
   const info = { providerId: job.id, displayName: job.name, namespaces: model.namespaces };
-  files.set("index.js", indexJs(head, info));
-  files.set("index.d.ts", indexDts(head, info));
+  if (ts) {
+    files.set("provider.ts", providerTs(head, provider));
+    files.set("index.ts", indexTs(head, info, namespaceTypes));
+  } else {
+    files.set("provider.js", providerJs(head, provider));
+    files.set("provider.d.ts", providerDts(head));
+    files.set("index.js", indexJs(head, info));
+    files.set("index.d.ts", indexDts(head, info));
+  }
   const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
   const t3 = performance.now();
   return { id: job.id, files: sorted, model, operations, warnings: model.warnings, ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };

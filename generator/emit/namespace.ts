@@ -20,11 +20,11 @@ const binaryBody: TsType = union([ref("Uint8Array"), ref("ArrayBuffer"), ref("Bl
 /** Field name -> file or text, for multipart bodies without an object schema. */
 const multipartFields: TsType = ref("Record", [kw("string"), union([ref("Blob"), ref("Uint8Array"), kw("string")])]);
 
-export function importDoc(names: string[], from: string, typeOnly = true): Doc {
+export function importDoc(names: string[], from: string, typeOnly = true, keyword = "import"): Doc {
   // prettier never breaks an import with a single specifier.
-  if (names.length === 1) return `${typeOnly ? "import type" : "import"} { ${names[0]} } from ${stringLiteral(from)};`;
+  if (names.length === 1 && keyword === "import") return `${typeOnly ? "import type" : "import"} { ${names[0]} } from ${stringLiteral(from)};`;
   return group([
-    typeOnly ? "import type {" : "import {",
+    typeOnly ? `${keyword} type {` : `${keyword} {`,
     indent([line, join([",", line], names)]),
     ifBreak(","),
     line,
@@ -111,8 +111,12 @@ function nodesOf(op: OperationModel): SchemaNode[] {
   return out;
 }
 
-export function namespaceDts(ns: NamespaceModel, header: string, toType: SchemaToType): string {
-  const runtimeTypes = new Set<string>();
+/**
+ * The namespace's declarations. With `tableTs` (the `--format ts` layout) the operation table
+ * follows the types in the same `.ts` module.
+ */
+export function namespaceDts(ns: NamespaceModel, header: string, toType: SchemaToType, tableTs?: string): string {
+  const runtimeTypes = new Set<string>(tableTs ? ["OperationTable"] : []);
   let usesSchemas = false;
   const blocks: Doc[] = [];
   const methodMembers: TsMember[] = [];
@@ -141,5 +145,5 @@ export function namespaceDts(ns: NamespaceModel, header: string, toType: SchemaT
   const imports: Doc[] = [importDoc([...runtimeTypes].sort(), "alter-gen/runtime")];
   if (usesSchemas) imports.push('import type * as S from "./schemas.js";');
   const doc: Doc = [join(hardline, imports), hardline, hardline, join([hardline, hardline], blocks), hardline];
-  return header + "\n" + printDoc(doc);
+  return header + "\n" + printDoc(doc) + (tableTs ? "\n" + tableTs : "");
 }

@@ -30,8 +30,17 @@ export function operationData(op: OperationModel): Data {
   };
 }
 
+function table(ops: readonly OperationModel[]): Record<string, Data> {
+  const out: Record<string, Data> = {};
+  for (const op of ops) out[op.name] = operationData(op);
+  return out;
+}
+
 export function operationTableJs(ops: readonly OperationModel[]): string {
-  const table: Record<string, Data> = {};
-  for (const op of ops) table[op.name] = operationData(op);
-  return exportConst("operations", table, 'import("alter-gen/runtime").OperationTable');
+  return exportConst("operations", table(ops), 'import("alter-gen/runtime").OperationTable');
+}
+
+/** The `--format ts` table: typed by annotation instead of a JSDoc comment. */
+export function operationTableTs(ops: readonly OperationModel[]): string {
+  return exportConst("operations: OperationTable", table(ops));
 }

@@ -4,6 +4,7 @@ import { describe, expectTypeOf, it } from "vitest";
 import type { AlterVault } from "alter-gen/runtime";
 import { createPetstoreClient, type PetsListPetsItem, type Schemas } from "../fixtures/golden/petstore-3.0/index.js";
 import { createBodiesClient } from "../fixtures/golden/bodies-3.1/index.js";
+import { createBodiesClient as createBodiesClientTs, Schemas as BodiesSchemasTs } from "../fixtures/golden/bodies-3.1-ts/index.js";
 
 declare const vault: AlterVault;
 const petstore = createPetstoreClient(vault, { reason: "tests" });
@@ -55,5 +56,16 @@ describe("generated method types", () => {
     expectTypeOf(petstore.pets.listPets.paginate("g")).toEqualTypeOf<AsyncIterableIterator<Schemas.Pet>>();
     // @ts-expect-error getPet does not page
     void petstore.pets.getPet.paginate;
+  });
+});
+
+describe("--format ts clients", () => {
+  const ts = createBodiesClientTs(vault);
+  it("have the same method types and real enum objects", () => {
+    expectTypeOf(BodiesSchemasTs.Priority.High).toEqualTypeOf<"high">();
+    void ts.chat.postMessage("grant-1", { body: { channel: "C1", priority: BodiesSchemasTs.Priority.Low } });
+    // @ts-expect-error requests only accept the declared enum values
+    void ts.chat.postMessage("grant-1", { body: { channel: "C1", priority: "urgent" } });
+    expectTypeOf(ts.files.download("g", { file: "F1" })).resolves.toEqualTypeOf<Uint8Array>();
   });
 });

@@ -25,6 +25,11 @@ const cases: [string, Omit<ClientJob, "spec"> & { spec: string }][] = [
   ["bodies-3.1", { id: "bodies", name: "Bodies", spec: "bodies-3.1.yaml", namespaceBy: "operationId-prefix" }],
   ["swagger-2.0", { id: "legacy", name: "Legacy", spec: "swagger-2.0.json", namespaceBy: "tag", pagination: { style: "offset", param: "ids", total: "total" } }],
   ["external-refs", { id: "ext", name: "External", spec: "external/main.yaml", namespaceBy: "tag" }],
+  ["bodies-3.1-ts", { id: "bodies", name: "Bodies", spec: "bodies-3.1.yaml", namespaceBy: "operationId-prefix", format: "ts" }],
+  [
+    "petstore-ts",
+    { id: "petstore", name: "Petstore", spec: "petstore-3.0.yaml", namespaceBy: "operationId-prefix", pagination: { style: "cursor", param: "cursor", next: "next" }, format: "ts" },
+  ],
   ["include-store", { id: "petstore", name: "Petstore", spec: "petstore-3.0.yaml", namespaceBy: "tag", include: ["store"] }],
 ];
 
