@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { addManagedSecret, createApiKey, initVault, issueGrant, readAudit, rotateMasterKey, setProviderConfig, startVault } from "../../vault/index.js";
 import { openVaultState } from "../../vault/state.js";
 import { AtRest } from "../../vault/crypto/at-rest.js";
+import { openDerivedKeys } from "../../vault/storage/api-keys.js";
 import { call, tempDir, unsealFor } from "./helpers.js";
 
 const CANARY_TOKEN = "ghp_CANARYstorage0123456789abcdef";
@@ -79,6 +80,11 @@ describe("the data folder", () => {
       const { inspect } = await import("node:util");
       expect(inspect(s.crypto)).toBe("[AtRest]");
       expect(JSON.stringify({ c: s.crypto })).toBe('{"c":"[AtRest]"}');
+      const keyId = /^alter_sk_([a-z0-9]{16})_/.exec(apiKey)![1]!;
+      const keys = openDerivedKeys(s.db, s.crypto, keyId)!;
+      expect(keys.requestSigning).toHaveLength(32);
+      expect(inspect({ keys })).toBe("{ keys: [derived keys] }");
+      expect(JSON.stringify({ keys })).toBe('{"keys":"[derived keys]"}');
     } finally {
       s.db.close();
     }

@@ -1,4 +1,5 @@
 // API keys: only the HKDF-derived keys are stored, sealed under the master key.
+import { inspect } from "node:util";
 import { stmt, type Db } from "./db.js";
 import type { AtRest } from "../crypto/at-rest.js";
 
@@ -88,11 +89,16 @@ export function openDerivedKeys(db: Db, crypto: AtRest, id: string): DerivedKeys
     | undefined;
   if (!row) return undefined;
   const k = crypto.openJson<Record<keyof DerivedKeys, string>>(PURPOSE, id, row.derived_keys_sealed);
-  return {
-    requestSigning: Buffer.from(k.requestSigning, "base64url"),
-    responseSigning: Buffer.from(k.responseSigning, "base64url"),
-    credentialSealing: Buffer.from(k.credentialSealing, "base64url"),
-  };
+  // Non-enumerable with a redacting toJSON/inspect, so logging a context never prints key bytes.
+  const keys = {};
+  Object.defineProperties(keys, {
+    requestSigning: { value: Buffer.from(k.requestSigning, "base64url") },
+    responseSigning: { value: Buffer.from(k.responseSigning, "base64url") },
+    credentialSealing: { value: Buffer.from(k.credentialSealing, "base64url") },
+    toJSON: { value: () => "[derived keys]" },
+    [inspect.custom]: { value: () => "[derived keys]" },
+  });
+  return Object.freeze(keys as DerivedKeys);
 }
 
 export function revokeApiKeyRow(db: Db, id: string, now: number): boolean {
