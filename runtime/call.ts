@@ -13,6 +13,7 @@ import { decideRetry, retryDelay, sleep, type AttemptOutcome, type RetryPolicy }
 import { buildAuditContext, type AuditContext, type AuditContextStore, type CallerType } from "./audit.js";
 import { decodeBody, decodeErrorBody, flattenHeaders, requestIdOf } from "./response.js";
 import { redactUrl } from "./redact.js";
+import { credentialFingerprint } from "./fingerprint.js";
 import type { IdentitySource } from "./identity.js";
 import type { PageCursor } from "./paginate.js";
 import {
@@ -87,12 +88,16 @@ interface Prepared {
   signal: AbortSignal | undefined;
   timeoutMs: number;
   idempotencyKey: string | undefined;
+  /** Fingerprint of a token the provider answered 401 to; asks the vault for a fresh one. */
+  rejectedCredential?: string | undefined;
 }
 
 interface ProviderAnswer {
   status: number;
   headers: Record<string, string>;
   bytes: Uint8Array;
+  /** Fingerprint of the token this answer was obtained with (retrieve mode, token credentials). */
+  credentialFingerprint?: string;
 }
 
 const ACCEPT: Record<string, string> = { json: "application/json", text: "text/plain, */*;q=0.5", binary: "*/*", empty: "*/*" };
@@ -268,6 +273,7 @@ export async function executeCall(env: CallEnv, input: CallInput): Promise<CallR
     // the request, so nothing happened.
     if (answer && answer.status === 401 && mode === "retrieve" && !refreshedAfter401 && (prepared.body?.replayable ?? true)) {
       refreshedAfter401 = true;
+      prepared.rejectedCredential = answer.credentialFingerprint;
       env.logger?.debug?.("provider answered 401; retrying once with a fresh credential", { operationId: op.id });
       continue;
     }
@@ -315,7 +321,12 @@ async function attemptRetrieve(env: CallEnv, input: CallInput, p: Prepared): Pro
     body: {
       grant: p.grant,
       provider: input.provider.id,
-      request: { operationId: input.op.id, method: p.method, url: redactUrl(p.url) },
+      request: {
+        operationId: input.op.id,
+        method: p.method,
+        url: redactUrl(p.url),
+        ...(p.rejectedCredential ? { rejectedCredential: p.rejectedCredential } : {}),
+      },
       context: p.context,
     },
     userToken,
@@ -337,14 +348,17 @@ async function attemptRetrieve(env: CallEnv, input: CallInput, p: Prepared): Pro
     streamed: body !== undefined && !(body instanceof Uint8Array),
   };
   const secrets: string[] = [];
+  let fingerprint: string | undefined;
   {
     const credential = env.transport.unseal(res.data.credential, res.nonce) as Record<string, unknown>;
     for (const v of Object.values(credential ?? {})) if (typeof v === "string" && v.length >= 6) secrets.push(v);
+    if (typeof credential?.token === "string") fingerprint = credentialFingerprint(credential.token);
     outgoing = injectCredential(injection, credential, outgoing, env.now());
   }
   // The injection may only add to the URL's query; a changed host would be a bug, never sent.
   if (new URL(outgoing.url).host !== target.host) throw hostNotAllowedError(input.op.id, new URL(outgoing.url).host, input.provider.id);
-  return sendToProvider(env, input.op.id, outgoing, p, secrets);
+  const answer = await sendToProvider(env, input.op.id, outgoing, p, secrets);
+  return fingerprint === undefined ? answer : { ...answer, credentialFingerprint: fingerprint };
 }
 
 async function sendToProvider(env: CallEnv, opId: string, req: OutgoingRequest, p: Prepared, secrets: string[]): Promise<ProviderAnswer> {

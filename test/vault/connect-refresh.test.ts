@@ -5,6 +5,7 @@
 // waiting: a 20 s token is refreshed once less than half its life is left. (The SDK
 // accepts vault signatures at most 30 s in its future, which bounds the offset.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { credentialFingerprint } from "../../runtime/fingerprint.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
 import { startPeers, type Peers } from "./identity/harness.js";
 import { connectStatus, createConnect, retrieveToken, runInBrowser } from "./identity/flows.js";
@@ -56,6 +57,23 @@ describe("refresh", () => {
     const me = await fetch(peers.idp.endpoints.userinfo, { headers: { authorization: `Bearer ${second[0]}` } });
     expect(me.status).toBe(200);
     expect(refreshes().every((r) => r.outcome === "success")).toBe(true);
+  });
+
+  it("replaces a token the provider refused at once, once for concurrent reports", async () => {
+    const grantId = await connectSystemGrant();
+    const original = await retrieveToken(peers, { grantId });
+    const before = refreshes().length;
+    // Far from expiry, so only the rejection can cause a refresh.
+    const rejected = credentialFingerprint(original);
+    const after = await Promise.all(Array.from({ length: 8 }, () => retrieveToken(peers, { grantId }, undefined, rejected)));
+    expect(refreshes().length).toBe(before + 1);
+    expect(new Set(after).size).toBe(1);
+    expect(after[0]).not.toBe(original);
+    // A late report about the token already replaced changes nothing.
+    expect(await retrieveToken(peers, { grantId }, undefined, rejected)).toBe(after[0]);
+    expect(refreshes().length).toBe(before + 1);
+    const me = await fetch(peers.idp.endpoints.userinfo, { headers: { authorization: `Bearer ${after[0]}` } });
+    expect(me.status).toBe(200);
   });
 
   it("marks the grant reauth_required when the provider refuses the refresh", async () => {

@@ -5,14 +5,20 @@ import { openSecret } from "../storage/secrets.js";
 import { ensureFreshCredential } from "../oauth/refresh.js";
 import type { Credential, GrantRecord, Injection } from "./types.js";
 
-export async function credentialFor(ctx: Pick<RouteContext, "db" | "crypto" | "now" | "vault" | "app">, g: GrantRecord): Promise<Credential> {
+/** `rejected`: fingerprint of a token the provider just refused (docs/protocol.md); an OAuth
+ *  grant whose current token matches it is refreshed now rather than near expiry. */
+export async function credentialFor(
+  ctx: Pick<RouteContext, "db" | "crypto" | "now" | "vault" | "app">,
+  g: GrantRecord,
+  rejected?: string,
+): Promise<Credential> {
   if (g.source === "managed_secret") {
     if (!g.managedSecretId) throw new VaultError("credential_revoked", "The grant has no secret behind it.");
     const c = openSecret(ctx.db, ctx.crypto, g.managedSecretId);
     if (!c) throw new VaultError("credential_revoked", "The managed secret behind this grant was deleted.");
     return c;
   }
-  return ensureFreshCredential(ctx, g);
+  return ensureFreshCredential(ctx, g, rejected);
 }
 
 /** How the credential goes into the request: the provider's injection, except that a basic

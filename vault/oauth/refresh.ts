@@ -5,6 +5,7 @@
 // with rotating refresh tokens, would revoke the grant at the provider.
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { credentialFingerprint } from "../../runtime/fingerprint.js";
 import { VaultError } from "../errors.js";
 import type { Credential, GrantRecord } from "../grants/types.js";
 import { getGrant, setGrantStatus } from "../storage/grants.js";
@@ -26,13 +27,18 @@ const HOLDER = randomUUID();
 
 const inflight = new Map<string, Promise<Credential>>();
 
-export async function ensureFreshCredential(ctx: OAuthContext, grant: GrantRecord): Promise<Credential> {
+/**
+ * `rejected` is the fingerprint of a token the provider answered 401 to: when it is still the
+ * current token, refresh now. Compared by fingerprint so that many concurrent 401s with the same
+ * token cause one refresh, and a 401 with an already-replaced token causes none.
+ */
+export async function ensureFreshCredential(ctx: OAuthContext, grant: GrantRecord, rejected?: string): Promise<Credential> {
   assertUsable(grant);
   const tokens = openTokens(ctx.crypto, grant.id, grant.credentialSealed!);
-  if (!needsRefresh(grant, tokens, ctx.now())) return { token: tokens.token };
+  if (!needsRefresh(grant, tokens, ctx.now(), rejected)) return { token: tokens.token };
   let pending = inflight.get(grant.id);
   if (!pending) {
-    pending = refreshUnderLease(ctx, grant).finally(() => inflight.delete(grant.id));
+    pending = refreshUnderLease(ctx, grant, rejected).finally(() => inflight.delete(grant.id));
     inflight.set(grant.id, pending);
   }
   return pending;
@@ -45,14 +51,19 @@ function assertUsable(grant: GrantRecord): void {
   }
 }
 
-function needsRefresh(grant: GrantRecord, tokens: StoredOAuthTokens, now: number): boolean {
+function needsRefresh(grant: GrantRecord, tokens: StoredOAuthTokens, now: number, rejected?: string): boolean {
+  if (rejected !== undefined && isRejected(tokens, rejected)) return true;
   if (grant.credentialExpiresAt === null) return false;
   const expiresAt = Date.parse(grant.credentialExpiresAt);
   const lifetime = tokens.obtainedAt === null ? Infinity : expiresAt - tokens.obtainedAt;
   return expiresAt - now <= Math.min(REFRESH_AHEAD_MS, lifetime / 2);
 }
 
-async function refreshUnderLease(ctx: OAuthContext, first: GrantRecord): Promise<Credential> {
+function isRejected(tokens: StoredOAuthTokens, rejected: string | undefined): boolean {
+  return rejected !== undefined && credentialFingerprint(tokens.token) === rejected;
+}
+
+async function refreshUnderLease(ctx: OAuthContext, first: GrantRecord, rejected?: string): Promise<Credential> {
   const deadline = Date.now() + LEASE_MS;
   for (;;) {
     const grant = getGrant(ctx.db, first.appId, first.id);
@@ -60,10 +71,10 @@ async function refreshUnderLease(ctx: OAuthContext, first: GrantRecord): Promise
     assertUsable(grant);
     // Another process may have refreshed while we waited for the lease.
     const tokens = openTokens(ctx.crypto, grant.id, grant.credentialSealed!);
-    if (!needsRefresh(grant, tokens, ctx.now())) return { token: tokens.token };
+    if (!needsRefresh(grant, tokens, ctx.now(), rejected)) return { token: tokens.token };
     if (takeLease(ctx.db, grant.id)) {
       try {
-        return await refreshNow(ctx, grant);
+        return await refreshNow(ctx, grant, rejected);
       } finally {
         ctx.db.prepare("DELETE FROM refresh_leases WHERE grant_id = ? AND holder = ?").run(grant.id, HOLDER);
       }
@@ -87,9 +98,11 @@ function takeLease(db: Db, grantId: string): boolean {
   return r.changes === 1;
 }
 
-async function refreshNow(ctx: OAuthContext, grant: GrantRecord): Promise<Credential> {
+async function refreshNow(ctx: OAuthContext, grant: GrantRecord, rejected?: string): Promise<Credential> {
   const current = openTokens(ctx.crypto, grant.id, grant.credentialSealed!);
-  const stillValid = Date.parse(grant.credentialExpiresAt!) > ctx.now();
+  // A token the provider refused is not "still valid", whatever its expiry says.
+  const stillValid =
+    !isRejected(current, rejected) && grant.credentialExpiresAt !== null && Date.parse(grant.credentialExpiresAt) > ctx.now();
   if (!current.refreshToken) {
     if (stillValid) return { token: current.token };
     return needsReauth(ctx, grant, "The access token expired and the provider issued no refresh token; the user must connect again.");

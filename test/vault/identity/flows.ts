@@ -53,9 +53,15 @@ export async function connectStatus(peers: Peers, sessionId: string): Promise<Se
 }
 
 /** Retrieves the grant's credential through the signed API and unseals it. */
-export async function retrieveToken(peers: Peers, grant: { grantId: string } | { provider: string; account?: string }, userToken?: string): Promise<string> {
+export async function retrieveToken(
+  peers: Peers,
+  grant: { grantId: string } | { provider: string; account?: string },
+  userToken?: string,
+  rejectedCredential?: string,
+): Promise<string> {
+  const request = { operationId: "users/getAuthenticated", method: "GET", url: "https://api.github.com/user", rejectedCredential };
   const res = await peers.transport.request<{ credential: unknown }>("POST", "/v1/credentials/retrieve", {
-    body: { grant, provider: "github", request: { operationId: "users/getAuthenticated", method: "GET", url: "https://api.github.com/user" } },
+    body: { grant, provider: "github", request },
     ...(userToken ? { userToken } : {}),
   });
   return peers.transport.unseal<{ token: string }>(res.data.credential, res.nonce).token;

@@ -30,7 +30,8 @@ async function retrieve(ctx: RouteContext): Promise<RouteResult> {
     checkUsable(ctx, grant, "retrieve");
     const config = effectiveProvider(ctx.vault, ctx.app.id, provider);
     if (url !== undefined) checkTargetHost(url, config.hosts);
-    const credential = await credentialFor(ctx, grant);
+    const rejected = str(request, "rejectedCredential", "/request/rejectedCredential", false);
+    const credential = await credentialFor(ctx, grant, rejected);
     const injection = injectionFor(config.injection, credential);
     const sealed = ctx.sealForCaller(credential);
     const used = grant;
