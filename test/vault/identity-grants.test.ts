@@ -112,3 +112,16 @@ describe("identity-based retrieval", () => {
     expect(p.message).toContain("/principal/type");
   });
 });
+
+describe("grants addressed by id with a user token", () => {
+  it("another user's grant looks missing; system grants stay addressable", async () => {
+    const e = await failure(retrieve(bob, { grantId: aliceGrant }));
+    expect(e.code).toBe("grant_not_found");
+    const g = await failure(retrieve(bob, { grantId: groupGrant }));
+    expect(g.code).toBe("grant_not_found");
+    const own = await retrieve(alice, { grantId: groupGrant });
+    expect(own.data.grantId).toBe(groupGrant);
+    const sys = await retrieve(bob, { grantId: systemGrant });
+    expect(sys.data.grantId).toBe(systemGrant);
+  });
+});

@@ -25,6 +25,11 @@ export function findGrant(ctx: RouteContext, ref: GrantRefInput, provider: strin
   if ("grantId" in ref) {
     const g = getGrant(ctx.db, ctx.app.id, ref.grantId);
     if (!g) throw new VaultError("grant_not_found", "No grant with this id exists for this app.");
+    // A caller acting for a signed-in user cannot borrow another user's (or another group's)
+    // grant by id: to them it does not exist. System grants stay addressable by id.
+    if (ctx.user && !visibleTo(g, ctx.user.userId, ctx.user.groups)) {
+      throw new VaultError("grant_not_found", "No grant with this id exists for this user.");
+    }
     if (g.provider !== provider) {
       throw new VaultError("invalid_request", `Grant ${g.id} is a ${g.provider} grant, not a ${provider} grant.`);
     }
@@ -58,4 +63,10 @@ export function checkUsable(ctx: RouteContext, g: GrantRecord, mode: "retrieve" 
   if (status === "expired") throw new VaultError("grant_expired", "The grant expired; connect again or issue a new grant.");
   if (status === "reauth_required") throw new VaultError("reauth_required", "The grant's credential no longer works; the user must connect again.");
   return enforcePolicy(g.policy, { nowMs: ctx.now(), remoteAddress: ctx.remoteAddress, grantCreatedAt: g.createdAt, mode });
+}
+
+function visibleTo(g: GrantRecord, userId: string, groups: string[]): boolean {
+  if (g.principalType === "user") return g.principalId === userId;
+  if (g.principalType === "group") return g.principalId !== null && groups.includes(g.principalId);
+  return true;
 }
