@@ -140,6 +140,36 @@ describe("bad input: exit 2 and one paragraph", () => {
   });
 });
 
+describe("internal errors", () => {
+  const args = ["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "petstore", "--names", "-q"];
+  const failing = (stderr: string[]) => ({
+    stdout: () => {
+      throw new TypeError("stdout exploded");
+    },
+    stderr: (t: string) => void stderr.push(t),
+    cwd: work,
+  });
+
+  it("are one line asking for a report, exit 70, no stack", async () => {
+    const stderr: string[] = [];
+    const code = await main(args, failing(stderr));
+    expect(code).toBe(70);
+    expect(stderr.join("")).toMatch(/^alter-gen: internal error: stdout exploded\. This is a bug in alter-gen; please report it/);
+    expect(stderr.join("")).not.toMatch(/\n\s+at /);
+  });
+
+  it("show the stack with ALTER_GEN_DEBUG=1", async () => {
+    const stderr: string[] = [];
+    process.env.ALTER_GEN_DEBUG = "1";
+    try {
+      expect(await main(args, failing(stderr))).toBe(70);
+    } finally {
+      delete process.env.ALTER_GEN_DEBUG;
+    }
+    expect(stderr.join("")).toMatch(/\n\s+at /);
+  });
+});
+
 describe("as a process", () => {
   it("prints no stack trace and exits 2 for a bad document", () => {
     const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "generator/cli-entry.ts"), "--spec", path.join(specs, "bad/not-openapi.yaml"), "--name", "x", "-q"], { encoding: "utf8", cwd: root });
