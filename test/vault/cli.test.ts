@@ -54,6 +54,13 @@ describe("vault commands", () => {
     expect(list.stdout + list.stderr).not.toContain(SECRET);
   });
 
+  it("reads a basic secret from stdin", async () => {
+    const r = await cli(["secrets", "add", "--data", data, "--provider", "jira", "--type", "basic", "--from-stdin", "--label", "bot"], { stdin: "bot@acme.test:CANARY_pw\n" });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Stored basic secret [0-9a-f-]{36} for jira/);
+    expect(r.stdout + r.stderr).not.toContain("CANARY_pw");
+  });
+
   it("issues, lists and revokes grants, and the audit shows it without the secret", async () => {
     const issued = await cli([
       "grants", "issue", "--data", data, "--secret", secretId, "--principal", "system", "--ttl", "12h",

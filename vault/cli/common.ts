@@ -17,7 +17,8 @@ export function out(text: string): void {
 }
 
 export function usage(message: string): never {
-  throw new CommanderError(2, "alter.vault.usage", message);
+  // The alter-gen CLI prints it as "alter-gen: <message> (see alter-gen --help)."
+  throw new CommanderError(2, "alter.vault.usage", message.replace(/\.$/, ""));
 }
 
 /** Wraps an action so VaultUsageError / client-side VaultError become exit-2 paragraphs. */
