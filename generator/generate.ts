@@ -80,6 +80,7 @@ export async function generateClient(job: ClientJob): Promise<GeneratedClient> {
       ...(job.overrides ? { overrides: job.overrides } : {}),
       ...(job.include ? { include: job.include } : {}),
       ...(job.exclude ? { exclude: job.exclude } : {}),
+      ...(job.defaultHeaders ? { defaultHeaders: job.defaultHeaders } : {}),
       baseUrl,
     },
   );

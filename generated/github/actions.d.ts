@@ -170,7 +170,8 @@ export interface ActionsCreateOrUpdateEnvironmentSecretParams {
     key_id: string;
   };
 }
-export type ActionsCreateOrUpdateEnvironmentSecretResponse = S.EmptyObject;
+export type ActionsCreateOrUpdateEnvironmentSecretResponse =
+  S.EmptyObject | undefined;
 export type ActionsCreateOrUpdateEnvironmentSecretError = unknown;
 
 export interface ActionsCreateOrUpdateOrgSecretParams {
@@ -189,7 +190,7 @@ export interface ActionsCreateOrUpdateOrgSecretParams {
     selected_repository_ids?: (number | string)[];
   };
 }
-export type ActionsCreateOrUpdateOrgSecretResponse = S.EmptyObject;
+export type ActionsCreateOrUpdateOrgSecretResponse = S.EmptyObject | undefined;
 export type ActionsCreateOrUpdateOrgSecretError = unknown;
 
 export interface ActionsCreateOrUpdateRepoSecretParams {
@@ -206,7 +207,7 @@ export interface ActionsCreateOrUpdateRepoSecretParams {
     key_id: string;
   };
 }
-export type ActionsCreateOrUpdateRepoSecretResponse = S.EmptyObject;
+export type ActionsCreateOrUpdateRepoSecretResponse = S.EmptyObject | undefined;
 export type ActionsCreateOrUpdateRepoSecretError = unknown;
 
 export interface ActionsCreateOrgVariableParams {
@@ -326,7 +327,8 @@ export interface ActionsCreateWorkflowDispatchParams {
     return_run_details?: boolean;
   };
 }
-export type ActionsCreateWorkflowDispatchResponse = S.WorkflowDispatchResponse;
+export type ActionsCreateWorkflowDispatchResponse =
+  S.WorkflowDispatchResponse | undefined;
 export type ActionsCreateWorkflowDispatchError = unknown;
 
 export interface ActionsDeleteActionsCacheByIdParams {

@@ -328,9 +328,11 @@ export interface ActivityMarkNotificationsAsReadParams {
     read?: boolean;
   };
 }
-export type ActivityMarkNotificationsAsReadResponse = {
-  message?: string;
-};
+export type ActivityMarkNotificationsAsReadResponse =
+  | {
+      message?: string;
+    }
+  | undefined;
 export type ActivityMarkNotificationsAsReadError = S.BasicError;
 
 export interface ActivityMarkRepoNotificationsAsReadParams {
@@ -346,10 +348,12 @@ export interface ActivityMarkRepoNotificationsAsReadParams {
     last_read_at?: string;
   };
 }
-export type ActivityMarkRepoNotificationsAsReadResponse = {
-  message?: string;
-  url?: string;
-};
+export type ActivityMarkRepoNotificationsAsReadResponse =
+  | {
+      message?: string;
+      url?: string;
+    }
+  | undefined;
 export type ActivityMarkRepoNotificationsAsReadError = unknown;
 
 export interface ActivityMarkThreadAsDoneParams {

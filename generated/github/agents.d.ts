@@ -40,7 +40,7 @@ export interface AgentsCreateOrUpdateOrgSecretParams {
     selected_repository_ids?: number[];
   };
 }
-export type AgentsCreateOrUpdateOrgSecretResponse = S.EmptyObject;
+export type AgentsCreateOrUpdateOrgSecretResponse = S.EmptyObject | undefined;
 export type AgentsCreateOrUpdateOrgSecretError = unknown;
 
 export interface AgentsCreateOrUpdateRepoSecretParams {
@@ -57,7 +57,7 @@ export interface AgentsCreateOrUpdateRepoSecretParams {
     key_id: string;
   };
 }
-export type AgentsCreateOrUpdateRepoSecretResponse = S.EmptyObject;
+export type AgentsCreateOrUpdateRepoSecretResponse = S.EmptyObject | undefined;
 export type AgentsCreateOrUpdateRepoSecretError = unknown;
 
 export interface AgentsCreateOrgVariableParams {

@@ -332,7 +332,7 @@ export interface CodeSecurityGetConfigurationForRepositoryParams {
   repo: string;
 }
 export type CodeSecurityGetConfigurationForRepositoryResponse =
-  S.CodeSecurityConfigurationForRepository;
+  S.CodeSecurityConfigurationForRepository | undefined;
 export type CodeSecurityGetConfigurationForRepositoryError = S.BasicError;
 
 export interface CodeSecurityGetConfigurationsForEnterpriseParams {
@@ -559,7 +559,7 @@ export interface CodeSecurityUpdateConfigurationParams {
   };
 }
 export type CodeSecurityUpdateConfigurationResponse =
-  S.CodeSecurityConfiguration;
+  S.CodeSecurityConfiguration | undefined;
 export type CodeSecurityUpdateConfigurationError = unknown;
 
 export interface CodeSecurityUpdateEnterpriseConfigurationParams {

@@ -135,7 +135,8 @@ export interface CodespacesCreateOrUpdateOrgSecretParams {
     selected_repository_ids?: number[];
   };
 }
-export type CodespacesCreateOrUpdateOrgSecretResponse = S.EmptyObject;
+export type CodespacesCreateOrUpdateOrgSecretResponse =
+  S.EmptyObject | undefined;
 export type CodespacesCreateOrUpdateOrgSecretError =
   S.BasicError | S.ValidationError;
 
@@ -153,7 +154,8 @@ export interface CodespacesCreateOrUpdateRepoSecretParams {
     key_id?: string;
   };
 }
-export type CodespacesCreateOrUpdateRepoSecretResponse = S.EmptyObject;
+export type CodespacesCreateOrUpdateRepoSecretResponse =
+  S.EmptyObject | undefined;
 export type CodespacesCreateOrUpdateRepoSecretError = unknown;
 
 export interface CodespacesCreateOrUpdateSecretForAuthenticatedUserParams {
@@ -169,7 +171,7 @@ export interface CodespacesCreateOrUpdateSecretForAuthenticatedUserParams {
   };
 }
 export type CodespacesCreateOrUpdateSecretForAuthenticatedUserResponse =
-  S.EmptyObject;
+  S.EmptyObject | undefined;
 export type CodespacesCreateOrUpdateSecretForAuthenticatedUserError =
   S.BasicError | S.ValidationError;
 

@@ -382,7 +382,7 @@ export interface CopilotSpacesUpdateCollaboratorForOrgParams {
   };
 }
 export type CopilotSpacesUpdateCollaboratorForOrgResponse =
-  S.CopilotSpaceCollaborator;
+  S.CopilotSpaceCollaborator | undefined;
 export type CopilotSpacesUpdateCollaboratorForOrgError =
   S.BasicError | S.ValidationError;
 
@@ -401,7 +401,7 @@ export interface CopilotSpacesUpdateCollaboratorForUserParams {
   };
 }
 export type CopilotSpacesUpdateCollaboratorForUserResponse =
-  S.CopilotSpaceCollaborator;
+  S.CopilotSpaceCollaborator | undefined;
 export type CopilotSpacesUpdateCollaboratorForUserError =
   S.BasicError | S.ValidationError;
 

@@ -101,7 +101,7 @@ export interface CopilotCopilotEnterpriseReposOneDayReportParams {
   day: string;
 }
 export type CopilotCopilotEnterpriseReposOneDayReportResponse =
-  S.CopilotUsageMetrics1DayReport;
+  S.CopilotUsageMetrics1DayReport | undefined;
 export type CopilotCopilotEnterpriseReposOneDayReportError = S.BasicError;
 
 export interface CopilotCopilotEnterpriseUsageMetricsParams {
@@ -129,7 +129,7 @@ export interface CopilotCopilotOrganizationOneDayUsageMetricsParams {
   day: string;
 }
 export type CopilotCopilotOrganizationOneDayUsageMetricsResponse =
-  S.CopilotUsageMetrics1DayReport;
+  S.CopilotUsageMetrics1DayReport | undefined;
 export type CopilotCopilotOrganizationOneDayUsageMetricsError = S.BasicError;
 
 export interface CopilotCopilotOrganizationReposOneDayReportParams {
@@ -139,7 +139,7 @@ export interface CopilotCopilotOrganizationReposOneDayReportParams {
   day: string;
 }
 export type CopilotCopilotOrganizationReposOneDayReportResponse =
-  S.CopilotUsageMetrics1DayReport;
+  S.CopilotUsageMetrics1DayReport | undefined;
 export type CopilotCopilotOrganizationReposOneDayReportError = S.BasicError;
 
 export interface CopilotCopilotOrganizationUsageMetricsParams {
@@ -157,7 +157,7 @@ export interface CopilotCopilotOrganizationUserTeamsOneDayReportParams {
   day: string;
 }
 export type CopilotCopilotOrganizationUserTeamsOneDayReportResponse =
-  S.CopilotUsageMetrics1DayReport;
+  S.CopilotUsageMetrics1DayReport | undefined;
 export type CopilotCopilotOrganizationUserTeamsOneDayReportError = S.BasicError;
 
 export interface CopilotCopilotOrganizationUsersOneDayUsageMetricsParams {
@@ -167,7 +167,7 @@ export interface CopilotCopilotOrganizationUsersOneDayUsageMetricsParams {
   day: string;
 }
 export type CopilotCopilotOrganizationUsersOneDayUsageMetricsResponse =
-  S.CopilotUsageMetrics1DayReport;
+  S.CopilotUsageMetrics1DayReport | undefined;
 export type CopilotCopilotOrganizationUsersOneDayUsageMetricsError =
   S.BasicError;
 

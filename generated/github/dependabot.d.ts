@@ -30,7 +30,8 @@ export interface DependabotCreateOrUpdateOrgSecretParams {
     selected_repository_ids?: (string | number)[];
   };
 }
-export type DependabotCreateOrUpdateOrgSecretResponse = S.EmptyObject;
+export type DependabotCreateOrUpdateOrgSecretResponse =
+  S.EmptyObject | undefined;
 export type DependabotCreateOrUpdateOrgSecretError = unknown;
 
 export interface DependabotCreateOrUpdateRepoSecretParams {
@@ -47,7 +48,8 @@ export interface DependabotCreateOrUpdateRepoSecretParams {
     key_id?: string;
   };
 }
-export type DependabotCreateOrUpdateRepoSecretResponse = S.EmptyObject;
+export type DependabotCreateOrUpdateRepoSecretResponse =
+  S.EmptyObject | undefined;
 export type DependabotCreateOrUpdateRepoSecretError = unknown;
 
 export interface DependabotDeleteOrgSecretParams {

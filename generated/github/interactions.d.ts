@@ -42,7 +42,7 @@ export type InteractionsGetPullRequestCreationCapForRepoError = S.BasicError;
 
 export interface InteractionsGetRestrictionsForAuthenticatedUserParams {}
 export type InteractionsGetRestrictionsForAuthenticatedUserResponse =
-  S.InteractionLimitResponse | Record<string, never>;
+  S.InteractionLimitResponse | Record<string, never> | undefined;
 export type InteractionsGetRestrictionsForAuthenticatedUserError = unknown;
 
 export interface InteractionsGetRestrictionsForOrgParams {

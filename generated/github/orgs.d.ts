@@ -98,10 +98,8 @@ export interface OrgsConvertMemberToOutsideCollaboratorParams {
     async?: boolean;
   };
 }
-export type OrgsConvertMemberToOutsideCollaboratorResponse = Record<
-  string,
-  never
->;
+export type OrgsConvertMemberToOutsideCollaboratorResponse =
+  Record<string, never> | undefined;
 export type OrgsConvertMemberToOutsideCollaboratorError = S.BasicError;
 
 export interface OrgsCreateArtifactDeploymentRecordParams {

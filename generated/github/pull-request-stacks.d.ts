@@ -135,21 +135,23 @@ export interface PullRequestStacksUnstackParams {
   /** The number that identifies the pull request stack. */
   stack_number: number;
 }
-export type PullRequestStacksUnstackResponse = {
-  id: number;
-  number: number;
-  node_id: string;
-  /** @format uri */
-  url: string;
-  base: {
-    ref: string;
-  };
-  /** Whether the stack has any open pull request. False when all pull requests are merged or closed. */
-  open: boolean;
-  /** @format date-time */
-  created_at: string;
-  pull_requests: S.PullRequestStackPullRequest[];
-};
+export type PullRequestStacksUnstackResponse =
+  | {
+      id: number;
+      number: number;
+      node_id: string;
+      /** @format uri */
+      url: string;
+      base: {
+        ref: string;
+      };
+      /** Whether the stack has any open pull request. False when all pull requests are merged or closed. */
+      open: boolean;
+      /** @format date-time */
+      created_at: string;
+      pull_requests: S.PullRequestStackPullRequest[];
+    }
+  | undefined;
 export type PullRequestStacksUnstackError = S.BasicError | S.ValidationError;
 
 export interface PullRequestStacksMethods {

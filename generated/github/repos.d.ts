@@ -46,7 +46,7 @@ export interface ReposAddCollaboratorParams {
     permission?: string;
   };
 }
-export type ReposAddCollaboratorResponse = S.RepositoryInvitation;
+export type ReposAddCollaboratorResponse = S.RepositoryInvitation | undefined;
 export type ReposAddCollaboratorError = S.BasicError | S.ValidationError;
 
 export interface ReposAddStatusCheckContextsParams {
@@ -1561,7 +1561,7 @@ export interface ReposGetCodeFrequencyStatsParams {
   repo: string;
 }
 export type ReposGetCodeFrequencyStatsResponse =
-  S.CodeFrequencyStat[] | Record<string, unknown>;
+  S.CodeFrequencyStat[] | Record<string, unknown> | undefined;
 export type ReposGetCodeFrequencyStatsError = unknown;
 
 export interface ReposGetCollaboratorPermissionLevelParams {
@@ -1621,7 +1621,7 @@ export interface ReposGetCommitActivityStatsParams {
   repo: string;
 }
 export type ReposGetCommitActivityStatsResponse =
-  S.CommitActivity[] | Record<string, unknown>;
+  S.CommitActivity[] | Record<string, unknown> | undefined;
 export type ReposGetCommitActivityStatsError = unknown;
 
 export interface ReposGetCommitCommentParams {
@@ -1676,7 +1676,7 @@ export interface ReposGetContributorsStatsParams {
   repo: string;
 }
 export type ReposGetContributorsStatsResponse =
-  S.ContributorActivity[] | Record<string, unknown>;
+  S.ContributorActivity[] | Record<string, unknown> | undefined;
 export type ReposGetContributorsStatsError = unknown;
 
 export interface ReposGetCustomDeploymentProtectionRuleParams {
@@ -1942,7 +1942,7 @@ export interface ReposGetPunchCardStatsParams {
   /** The name of the repository without the `.git` extension. The name is not case sensitive. */
   repo: string;
 }
-export type ReposGetPunchCardStatsResponse = S.CodeFrequencyStat[];
+export type ReposGetPunchCardStatsResponse = S.CodeFrequencyStat[] | undefined;
 export type ReposGetPunchCardStatsError = unknown;
 
 export interface ReposGetReadmeParams {
@@ -2454,7 +2454,7 @@ export interface ReposListContributorsParams {
   /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
   page?: number;
 }
-export type ReposListContributorsResponse = S.Contributor[];
+export type ReposListContributorsResponse = S.Contributor[] | undefined;
 export type ReposListContributorsError = S.BasicError;
 export type ReposListContributorsItem = S.Contributor;
 
@@ -2818,7 +2818,7 @@ export interface ReposMergeParams {
     commit_message?: string;
   };
 }
-export type ReposMergeResponse = S.Commit;
+export type ReposMergeResponse = S.Commit | undefined;
 export type ReposMergeError = S.BasicError | S.ValidationError;
 
 export interface ReposMergeUpstreamParams {

@@ -94,7 +94,8 @@ export interface TeamsCheckPermissionsForRepoInOrgParams {
   /** The name of the repository without the `.git` extension. The name is not case sensitive. */
   repo: string;
 }
-export type TeamsCheckPermissionsForRepoInOrgResponse = S.TeamRepository;
+export type TeamsCheckPermissionsForRepoInOrgResponse =
+  S.TeamRepository | undefined;
 export type TeamsCheckPermissionsForRepoInOrgError = unknown;
 
 export interface TeamsCheckPermissionsForRepoLegacyParams {
@@ -105,7 +106,8 @@ export interface TeamsCheckPermissionsForRepoLegacyParams {
   /** The name of the repository without the `.git` extension. The name is not case sensitive. */
   repo: string;
 }
-export type TeamsCheckPermissionsForRepoLegacyResponse = S.TeamRepository;
+export type TeamsCheckPermissionsForRepoLegacyResponse =
+  S.TeamRepository | undefined;
 export type TeamsCheckPermissionsForRepoLegacyError = unknown;
 
 export interface TeamsCreateParams {

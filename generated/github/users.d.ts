@@ -291,7 +291,8 @@ export type UsersListAttestationsResponse =
         initiator?: string;
       }[];
     }
-  | S.EmptyObject;
+  | S.EmptyObject
+  | undefined;
 export type UsersListAttestationsError = S.BasicError;
 
 export interface UsersListAttestationsBulkParams {

@@ -41,10 +41,8 @@ export interface IssueAttachmentsGetAttachmentContentParams {
   /** Whether a redirect is provided for the attachment download. Clients that do not automatically follow redirects can set this to `false` to avoid making multiple requests to download the attachment. */
   redirect?: boolean;
 }
-export type IssueAttachmentsGetAttachmentContentResponse = Record<
-  string,
-  unknown
->;
+export type IssueAttachmentsGetAttachmentContentResponse =
+  Record<string, unknown> | undefined;
 export type IssueAttachmentsGetAttachmentContentError = unknown;
 
 export interface IssueAttachmentsGetAttachmentMetaParams {}

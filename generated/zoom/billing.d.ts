@@ -186,7 +186,8 @@ export interface BillingAccountPlanBaseDeleteParams {
     reason?: 1 | 2 | 3 | 4 | 5 | 6;
   };
 }
-export type BillingAccountPlanBaseDeleteResponse = Record<string, unknown>;
+export type BillingAccountPlanBaseDeleteResponse =
+  Record<string, unknown> | undefined;
 export type BillingAccountPlanBaseDeleteError = unknown;
 
 export interface BillingAccountPlanBaseUpdateParams {

@@ -16,18 +16,20 @@ export interface DevicesDeviceCreateParams {
     protocol: "H.323" | "SIP";
   };
 }
-export type DevicesDeviceCreateResponse = {
-  /** Device ID. */
-  id?: string;
-  /** Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no. */
-  encryption: "auto" | "yes" | "no" | (string & {});
-  /** Device IP. */
-  ip: string;
-  /** Device name. */
-  name: string;
-  /** Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP. */
-  protocol: "H.323" | "SIP" | (string & {});
-};
+export type DevicesDeviceCreateResponse =
+  | {
+      /** Device ID. */
+      id?: string;
+      /** Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no. */
+      encryption: "auto" | "yes" | "no" | (string & {});
+      /** Device IP. */
+      ip: string;
+      /** Device name. */
+      name: string;
+      /** Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP. */
+      protocol: "H.323" | "SIP" | (string & {});
+    }
+  | undefined;
 export type DevicesDeviceCreateError = unknown;
 
 export interface DevicesDeviceDeleteParams {

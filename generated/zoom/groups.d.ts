@@ -685,14 +685,16 @@ export interface GroupsGroupCreateParams {
     name?: string;
   };
 }
-export type GroupsGroupCreateResponse = {
-  /** Group ID. */
-  id?: string;
-  /** Group name. */
-  name?: string;
-  /** Group member count. */
-  total_members?: number;
-};
+export type GroupsGroupCreateResponse =
+  | {
+      /** Group ID. */
+      id?: string;
+      /** Group name. */
+      name?: string;
+      /** Group member count. */
+      total_members?: number;
+    }
+  | undefined;
 export type GroupsGroupCreateError = unknown;
 
 export interface GroupsGroupDeleteParams {
@@ -1021,11 +1023,13 @@ export interface GroupsGroupMembersCreateParams {
     }[];
   };
 }
-export type GroupsGroupMembersCreateResponse = {
-  /** @format date-time */
-  added_at?: string;
-  ids?: string;
-};
+export type GroupsGroupMembersCreateResponse =
+  | {
+      /** @format date-time */
+      added_at?: string;
+      ids?: string;
+    }
+  | undefined;
 export type GroupsGroupMembersCreateError = unknown;
 
 export interface GroupsGroupMembersDeleteParams {

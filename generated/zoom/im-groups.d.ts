@@ -48,20 +48,22 @@ export interface ImGroupsImGroupCreateParams {
     type?: "normal" | "shared" | "restricted";
   };
 }
-export type ImGroupsImGroupCreateResponse = {
-  /** Group ID. */
-  id?: string;
-  /** Group name. */
-  name?: string;
-  /** Members can search for others under same account. */
-  search_by_account?: boolean;
-  /** Members can search for others in the same email domain. */
-  search_by_domain?: boolean;
-  /** Members can search for others under same master account, including all sub accounts. */
-  search_by_ma_account?: boolean;
-  /** Group member count. */
-  total_members?: number;
-};
+export type ImGroupsImGroupCreateResponse =
+  | {
+      /** Group ID. */
+      id?: string;
+      /** Group name. */
+      name?: string;
+      /** Members can search for others under same account. */
+      search_by_account?: boolean;
+      /** Members can search for others in the same email domain. */
+      search_by_domain?: boolean;
+      /** Members can search for others under same master account, including all sub accounts. */
+      search_by_ma_account?: boolean;
+      /** Group member count. */
+      total_members?: number;
+    }
+  | undefined;
 export type ImGroupsImGroupCreateError = unknown;
 
 export interface ImGroupsImGroupDeleteParams {
@@ -162,11 +164,13 @@ export interface ImGroupsImGroupMembersCreateParams {
     }[];
   };
 }
-export type ImGroupsImGroupMembersCreateResponse = {
-  /** @format date-time */
-  added_at?: string;
-  ids?: string;
-};
+export type ImGroupsImGroupMembersCreateResponse =
+  | {
+      /** @format date-time */
+      added_at?: string;
+      ids?: string;
+    }
+  | undefined;
 export type ImGroupsImGroupMembersCreateError = unknown;
 
 export interface ImGroupsImGroupMembersDeleteParams {

@@ -48,7 +48,7 @@ export interface RolesDeleteRoleParams {
   /** Role Id. */
   roleId: string;
 }
-export type RolesDeleteRoleResponse = Record<string, unknown>;
+export type RolesDeleteRoleResponse = Record<string, unknown> | undefined;
 export type RolesDeleteRoleError = unknown;
 
 export interface RolesGetRoleInformationParams {

@@ -52,7 +52,8 @@ export interface SipPhoneDeleteSIPPhoneParams {
   /** Unique Identifier of the SIP Phone. It can be retrieved from the List SIP Phones API. */
   phoneId: string;
 }
-export type SipPhoneDeleteSIPPhoneResponse = Record<string, unknown>;
+export type SipPhoneDeleteSIPPhoneResponse =
+  Record<string, unknown> | undefined;
 export type SipPhoneDeleteSIPPhoneError = unknown;
 
 export interface SipPhoneListSipPhonesParams {
@@ -200,7 +201,8 @@ export interface SipPhoneUpdateSIPPhoneParams {
     voice_mail: string;
   };
 }
-export type SipPhoneUpdateSIPPhoneResponse = Record<string, unknown>;
+export type SipPhoneUpdateSIPPhoneResponse =
+  Record<string, unknown> | undefined;
 export type SipPhoneUpdateSIPPhoneError = unknown;
 
 export interface SipPhoneMethods {

@@ -1248,15 +1248,17 @@ export interface WebinarsWebinarPanelistCreateParams {
     }[];
   };
 }
-export type WebinarsWebinarPanelistCreateResponse = {
-  /** Webinar Id. */
-  id?: string;
-  /**
-   * The time at which the panelist was added.
-   * @format date-time
-   */
-  updated_at?: string;
-};
+export type WebinarsWebinarPanelistCreateResponse =
+  | {
+      /** Webinar Id. */
+      id?: string;
+      /**
+       * The time at which the panelist was added.
+       * @format date-time
+       */
+      updated_at?: string;
+    }
+  | undefined;
 export type WebinarsWebinarPanelistCreateError = unknown;
 
 export interface WebinarsWebinarPanelistDeleteParams {

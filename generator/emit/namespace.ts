@@ -58,7 +58,10 @@ function variantType(v: ResponseVariant, toType: SchemaToType): TsType | undefin
 
 function responseType(op: OperationModel, toType: SchemaToType): TsType {
   const types = op.success.map((v) => variantType(v, toType)).filter((t): t is TsType => t !== undefined);
-  return types.length ? union(types) : ref("void");
+  if (!types.length) return ref("void");
+  // A declared bodiless success (204 beside a 200) decodes to undefined.
+  if (op.success.some((v) => v.kind === "empty")) types.push(kw("undefined"));
+  return union(types);
 }
 
 function errorType(op: OperationModel, toType: SchemaToType): TsType {

@@ -24,6 +24,8 @@ export interface ModelOptions {
   /** Tags, operation ids, namespaces or `namespace.method` names to keep (all when empty). */
   include?: string[];
   exclude?: string[];
+  /** Headers the runtime sends on every call (catalog `defaultHeaders`): such params become optional. */
+  defaultHeaders?: Record<string, string>;
   /** The server the client's base URL stands for (operation servers equal to it are ignored). */
   baseUrl?: string;
 }
@@ -126,6 +128,11 @@ class ModelBuilder {
     return this.credential.some((c) => c.in === p.in && (p.in === "header" ? c.name.toLowerCase() === p.name.toLowerCase() : c.name === p.name));
   }
 
+  private isDefaultHeader(p: { in: string; name: string }): boolean {
+    if (p.in !== "header" || !this.options.defaultHeaders) return false;
+    return Object.keys(this.options.defaultHeaders).some((h) => h.toLowerCase() === p.name.toLowerCase());
+  }
+
   private operation(path: string, method: HttpMethod, pathItem: Json, op: Json, pointer: string): OperationModel {
     const params = this.params(pathItem, op, pointer);
     const body = this.body(op, pointer);
@@ -219,7 +226,7 @@ class ModelBuilder {
         property,
         wireName: p.name,
         in: p.in,
-        required: p.in === "path" || p.required === true,
+        required: p.in === "path" || (p.required === true && !this.isDefaultHeader(p as { in: string; name: string })),
         schema: this.schema(rawSchema ?? {}, schemaPointer),
       };
       if (typeof p.description === "string" && p.description.trim()) param.description = p.description.trim();

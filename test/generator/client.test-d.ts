@@ -46,7 +46,7 @@ describe("generated method types", () => {
     expectTypeOf(petstore.pets.deletePetsById("g", { id: "1" })).resolves.toBeVoid();
     expectTypeOf(petstore.store.getInventory("g")).resolves.toEqualTypeOf<Record<string, number>>();
     expectTypeOf(bodies.files.download("g", { file: "F1" })).resolves.toEqualTypeOf<Uint8Array>();
-    expectTypeOf(bodies.notes.replace("g", { body: "text" })).resolves.toBeString();
+    expectTypeOf(bodies.notes.replace("g", { body: "text" })).resolves.toEqualTypeOf<string | undefined>();
     expectTypeOf<PetsListPetsItem>().toEqualTypeOf<Schemas.Pet>();
     const err: unknown = new Error("x");
     if (petstore.pets.createPet.isError(err)) expectTypeOf(err.body).toEqualTypeOf<Schemas.ErrorSchema>();

@@ -152,3 +152,11 @@ describe("names across operations", () => {
     expect(names({ exclude: ["a"] })).toEqual(["b.three"]);
   });
 });
+
+describe("default headers", () => {
+  it("a required header param the runtime always sends becomes optional", () => {
+    const o = op({ parameters: [idParam, { name: "notion-version", in: "header", required: true, schema: { type: "string" } }] }, { defaultHeaders: { "Notion-Version": "2022-06-28" } });
+    expect(o.params[1]).toMatchObject({ property: "notion-version", required: false });
+    expect(op({ parameters: [idParam, { name: "notion-version", in: "header", required: true, schema: { type: "string" } }] }).params[1]!.required).toBe(true);
+  });
+});

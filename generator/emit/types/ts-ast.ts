@@ -60,7 +60,8 @@ export function intersection(types: TsType[]): TsType {
 type Parent = "alias" | "annotation" | "array" | "tuple" | "tuple-many" | "type-arg" | "union" | "intersection";
 
 const isObjectType = (t: TsType) => t.t === "object";
-const isVoid = (t: TsType) => t.t === "keyword" && (t.name === "null" || t.name === "undefined");
+// prettier hugs `{…} | null` and `| void`, not `| undefined`.
+const isVoid = (t: TsType) => t.t === "keyword" && t.name === "null";
 
 /** prettier's shouldHugUnionType: one object-like member plus only null/void. */
 function shouldHugUnion(types: TsType[]): boolean {
