@@ -107,7 +107,8 @@ export async function encodeBody(kind: BodyKind, mediaType: string, value: unkno
       return { payload: bytes, contentType, replayable: true };
     }
     case "binary": {
-      const contentType = mediaType || "application/octet-stream";
+      // A range (`*/*`, `image/*`) is what the document accepts, not a type to send.
+      const contentType = mediaType && !mediaType.includes("*") ? mediaType : "application/octet-stream";
       if (value instanceof Uint8Array) return { payload: value, contentType, replayable: true };
       if (value instanceof ArrayBuffer) return { payload: new Uint8Array(value), contentType, replayable: true };
       if (typeof value === "string") return { payload: utf8.encode(value), contentType, replayable: true };

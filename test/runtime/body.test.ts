@@ -58,6 +58,11 @@ describe("encodeBody", () => {
     expect(Buffer.from(await bodyBytes(streamed)).toString()).toBe("abc");
   });
 
+  it("binary with a media range sends a concrete type", async () => {
+    expect((await encodeBody("binary", "*/*", new Uint8Array([1]), "x")).contentType).toBe("application/octet-stream");
+    expect((await encodeBody("binary", "image/*", new Blob([new Uint8Array([1])], { type: "image/png" }), "x")).contentType).toBe("image/png");
+  });
+
   it("text requires a string", async () => {
     await expect(encodeBody("text", "text/plain", 5, "op body")).rejects.toThrow(/op body: a text body must be a string/);
     expect(text(await encodeBody("text", "text/csv", "a,b", "x"))).toBe("a,b");

@@ -12,6 +12,9 @@ import { createZoomClient } from "alter-gen/generated/zoom";
 import { createGoogleCalendarClient } from "alter-gen/generated/google-calendar";
 import { createNotionClient, provider as notionProvider } from "alter-gen/generated/notion";
 import { bindOperations, type OperationTable } from "alter-gen/runtime";
+import { Readable } from "node:stream";
+import { ProviderAPIError } from "alter-gen/runtime";
+import { serverError } from "../support/standin/index.js";
 import { startPeers, type Peers } from "./support/peers.js";
 
 interface Setup {
@@ -191,5 +194,33 @@ describe("body encodings through generated clients", () => {
     expect(req!.rawBody).toContain("log line");
     expect(req!.rawBody).toContain('name="file"; filename="build.log"');
     expect(req!.rawBody).toContain('name="parent"');
+  });
+
+  it("binary: bytes are replayed on retry; a stream is sent once and never retried (Jira storeAvatar)", async () => {
+    const { peers, grantId } = await setup("jira");
+    await using vault = new AlterVault({ apiKey: peers.apiKey, baseUrl: peers.vault.url, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+    const jira = createJiraClient(vault, { baseUrl: peers.standin.url });
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    const params = { type: "project" as const, entityId: "10000", size: 16 };
+
+    let from = peers.standin.requests.length;
+    peers.standin.script("storeAvatar", serverError(503));
+    await jira.avatars.storeAvatar(grantId, { ...params, body: png }, { idempotencyKey: "avatar-1", headers: { "X-Atlassian-Token": "no-check" } });
+    let seen = peers.standin.requests.slice(from);
+    expect(seen.map((r) => r.status)).toEqual([503, 201]);
+    expect(seen[0]!.rawBody).toBe(seen[1]!.rawBody);
+    expect(seen[1]!.headers["content-type"]).toBe("application/octet-stream");
+    expect(seen[1]!.problems).toEqual([]);
+
+    from = peers.standin.requests.length;
+    peers.standin.script("storeAvatar", serverError(503));
+    const err = await jira.avatars
+      .storeAvatar(grantId, { ...params, body: Readable.toWeb(Readable.from([Buffer.from(png)])) as ReadableStream<Uint8Array> }, { idempotencyKey: "avatar-2", headers: { "X-Atlassian-Token": "no-check" } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderAPIError);
+    expect((err as ProviderAPIError).status).toBe(503);
+    seen = peers.standin.requests.slice(from);
+    expect(seen).toHaveLength(1);
+    expect(Buffer.from(seen[0]!.rawBody, "latin1").length).toBeGreaterThan(0);
   });
 });
