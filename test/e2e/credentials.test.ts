@@ -132,6 +132,26 @@ describe.each(PROVIDERS)("%s through the generated client", (p) => {
   });
 });
 
+describe("audit URLs are redacted", () => {
+  it.each(["retrieve", "proxy"] as const)("secret-looking query values never reach the audit row (Slack oauth.v2.access, %s)", async (mode) => {
+    const st = world.standins.slack!;
+    const clientSecret = `slack-client-secret-CANARY-${mode}`;
+    const code = `oauth-code-CANARY-${mode}`;
+    world.canaries.push(clientSecret, code);
+    const from = st.requests.length;
+    const slack = createSlackClient(app, { baseUrl: st.url, mode });
+    const { rows } = await auditDuring(world, () => slack.oauth.v2Access(grants["slack:managed"]!, { client_id: "123.456", client_secret: clientSecret, code }, { reason: "redaction" }));
+    // The provider got the real values; the audit row only their names.
+    expect(st.requests[from]!.query).toMatchObject({ client_id: "123.456", client_secret: clientSecret, code });
+    const [row] = callRows(rows);
+    const url = new URL(row!.url!);
+    expect(url.pathname).toBe(new URL(st.url).pathname + "/oauth.v2.access");
+    expect(url.searchParams.get("client_id")).toBe("123.456");
+    expect(url.searchParams.get("client_secret")).toBe("REDACTED");
+    expect(url.searchParams.get("code")).toBe("REDACTED");
+  });
+});
+
 describe("secrets", () => {
   it("no token, client secret or API key secret in the audit log, the logs or the data folder", async () => {
     expect(world.logs.length).toBeGreaterThan(0);

@@ -197,7 +197,7 @@ export async function startE2E(options: E2EOptions): Promise<E2E> {
       const places: [string, string][] = [
         ["audit", JSON.stringify(await readAudit({ dataDir }))],
         ["logs", logs.join("\n")],
-        ...extra.map((x, i): [string, string] => [`extra[${i}]`, typeof x === "string" ? x : inspect(x, { depth: 20, showHidden: true })]),
+        ...extra.map((x, i): [string, string] => [`extra[${i}]`, traces(x)]),
       ];
       for (const name of await readdir(dataDir, { recursive: true })) {
         const bytes = await readFile(join(dataDir, name)).catch(() => undefined);
@@ -218,6 +218,23 @@ export async function startE2E(options: E2EOptions): Promise<E2E> {
     },
   };
   return world;
+}
+
+/** Everything a value shows when printed, serialised or thrown (stack and causes included). */
+function traces(value: unknown): string {
+  if (typeof value === "string") return value;
+  const out = [inspect(value, { depth: 20, showHidden: true, getters: true })];
+  try {
+    out.push(JSON.stringify(value) ?? "");
+  } catch {
+    // cyclic: inspect above has it
+  }
+  let e: unknown = value;
+  while (e instanceof Error) {
+    out.push(String(e), e.stack ?? "");
+    e = (e as { cause?: unknown }).cause;
+  }
+  return out.join("\n");
 }
 
 /** The rows a block of work left, for asserting "exactly one row per call". */
