@@ -240,7 +240,7 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<number> {
     }
     if (flags.format === "ts") job.format = "ts";
     say(`${progress}${target.id}: reading ${/^https?:/.test(job.spec) ? job.spec : path.relative(io.cwd, job.spec) || job.spec}\n`);
-    const client: GeneratedClient = await generateClient(job);
+    const client: GeneratedClient = await generateClient(job, (m) => say(`${progress}${target.id}: ${m}\n`));
     if (target.kind === "catalog") {
       const entry = findProvider((await getCatalog()), target.id);
       const actual = client.model.sha256;

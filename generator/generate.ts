@@ -64,7 +64,10 @@ function baseUrlOf(doc: Record<string, any>): string {
   return server.url.replace(/\{([^}]+)\}/g, (m: string, v: string) => (server.variables?.[v]?.default !== undefined ? String(server.variables[v].default) : m)).replace(/\/$/, "");
 }
 
-export async function generateClient(job: ClientJob): Promise<GeneratedClient> {
+/** Documents with more operations than this report emit progress (Microsoft Graph: 11k). */
+const PROGRESS_THRESHOLD = 2000;
+
+export async function generateClient(job: ClientJob, onProgress?: (message: string) => void): Promise<GeneratedClient> {
   const t0 = performance.now();
   const spec = await loadSpec(job.spec, { ...(job.specFlag ? { flag: job.specFlag } : {}), ...(job.fix ? { fix: job.fix } : {}) });
   const t1 = performance.now();
@@ -96,6 +99,9 @@ export async function generateClient(job: ClientJob): Promise<GeneratedClient> {
     files.set("schemas.js", schemas.js);
   }
   let operations = 0;
+  const total = model.namespaces.reduce((n, ns) => n + ns.operations.length, 0);
+  let nextReport = 0.25;
+  if (onProgress && total > PROGRESS_THRESHOLD) onProgress(`model built in ${(t2 - t0).toFixed(0)} ms: ${total} operations, ${model.schemas.size} schemas; emitting`);
   const namespaceTypes = new Map<NamespaceModel, string>();
   for (const ns of model.namespaces) {
     operations += ns.operations.length;
@@ -106,6 +112,10 @@ export async function generateClient(job: ClientJob): Promise<GeneratedClient> {
     } else {
       files.set(`${ns.file}.d.ts`, namespaceDts(ns, head, schemas.toType));
       files.set(`${ns.file}.js`, head + "\n" + operationTableJs(ns.operations));
+    }
+    if (onProgress && total > PROGRESS_THRESHOLD && operations / total >= nextReport) {
+      onProgress(`emitted ${operations}/${total} operations`);
+      while (operations / total >= nextReport) nextReport += 0.25;
     }
   }
   const provider: Record<string, Data> = {
