@@ -57,8 +57,10 @@ function baseType(node: SchemaNode, ctx: ToTsContext, topLevel: boolean): TsType
       return union(variants);
     }
     case "intersection": {
-      const parts = node.parts.map((p) => toTs(p, ctx, topLevel));
-      return intersection(parts);
+      // A part whose properties all belong to the other direction adds nothing here (printing
+      // it as `Record<string, never>` would turn the other parts' properties into never).
+      const parts = node.parts.filter((p) => !(p.kind === "object" && !p.additional && p.properties.length > 0 && p.properties.every((prop) => hidden(prop.schema, ctx))));
+      return intersection(parts.map((p) => toTs(p, ctx, topLevel)));
     }
     case "enum": {
       const literals: TsType[] = node.values.map((v) => literal(v));
@@ -133,11 +135,15 @@ export function discriminatorValues(mapping: ReadonlyArray<readonly [string, str
   return values.length > 0 ? values : [schemaName];
 }
 
+/** readOnly properties are not sent, writeOnly ones are not received. */
+function hidden(schema: SchemaNode, ctx: ToTsContext): boolean {
+  return ctx.direction === "request" ? schema.readOnly === true : schema.writeOnly === true;
+}
+
 function objectType(node: SchemaNode & { kind: "object" }, ctx: ToTsContext): TsType {
   const members: TsMember[] = [];
   for (const prop of node.properties) {
-    if (ctx.direction === "request" && prop.schema.readOnly) continue;
-    if (ctx.direction === "response" && prop.schema.writeOnly) continue;
+    if (hidden(prop.schema, ctx)) continue;
     const member: TsMember = { key: prop.name, type: toTs(prop.schema, ctx) };
     if (!prop.required) member.optional = true;
     const doc = jsdocLines(prop.schema);

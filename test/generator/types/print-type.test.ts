@@ -111,3 +111,11 @@ describe("printType", () => {
     expect(print(given, "response")).toBe(print(structuredClone(given), "response"));
   });
 });
+
+describe("printType across directions", () => {
+  it("drops an allOf part whose properties all belong to the other direction", () => {
+    const given = { allOf: [pet, { type: "object", properties: { id: { type: "integer", readOnly: true } } }] };
+    expect(print(given, "request")).toBe("PetInput");
+    expect(print(given, "response")).toBe("Pet & {\n  id?: number;\n}");
+  });
+});
