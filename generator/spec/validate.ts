@@ -13,6 +13,8 @@ export function detectKind(doc: unknown, file: string): DocumentKind {
     throw new SpecError(`This is not an OpenAPI document: the top level is ${what}, not an object with an "openapi" or "swagger" field.`, { file, pointer: "" });
   }
   const d = doc as Json;
+  // An unquoted `openapi: 3.0` in YAML is the number 3.
+  if (typeof d.openapi === "number") d.openapi = Number.isInteger(d.openapi) ? `${d.openapi}.0` : String(d.openapi);
   if (typeof d.openapi === "string") {
     if (/^3\.0(\.|$)/.test(d.openapi)) return { kind: "openapi", version: "3.0" };
     if (/^3\.1(\.|$)/.test(d.openapi)) return { kind: "openapi", version: "3.1" };

@@ -43,6 +43,20 @@ describe("loadSpec", () => {
   });
 });
 
+describe("detectKind", () => {
+  const cases: [string, { given: unknown; want: unknown }][] = [
+    ["3.0.x string", { given: { openapi: "3.0.3" }, want: { kind: "openapi", version: "3.0" } }],
+    ["3.1 string", { given: { openapi: "3.1.0" }, want: { kind: "openapi", version: "3.1" } }],
+    ["unquoted YAML 3.0 (a number)", { given: { openapi: 3.0 }, want: { kind: "openapi", version: "3.0" } }],
+    ["unquoted YAML 3.1 (a number)", { given: { openapi: 3.1 }, want: { kind: "openapi", version: "3.1" } }],
+    ["swagger 2.0", { given: { swagger: "2.0" }, want: { kind: "swagger2" } }],
+  ];
+  it.each(cases)("%s", async (_name, { given, want }) => {
+    const { detectKind } = await import("../../generator/spec/validate.js");
+    expect(detectKind(given, "x.yaml")).toEqual(want);
+  });
+});
+
 describe("convertSwagger2", () => {
   const doc = (paths: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ swagger: "2.0", info: { title: "t", version: "1" }, paths, ...extra });
   const cases: [string, { given: Record<string, unknown>; want: (out: any) => unknown; expected: unknown }][] = [
