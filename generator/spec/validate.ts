@@ -21,7 +21,7 @@ export function detectKind(doc: unknown, file: string): DocumentKind {
     throw new SpecError(`OpenAPI version "${d.openapi}" is not supported (3.0.x, 3.1.x and Swagger 2.0 are).`, { file, pointer: "/openapi" });
   }
   if (d.swagger !== undefined) {
-    if (String(d.swagger) === "2.0") return { kind: "swagger2" };
+    if (String(d.swagger) === "2.0" || d.swagger === 2) return { kind: "swagger2" };
     throw new SpecError(`Swagger version "${d.swagger}" is not supported (only 2.0 is).`, { file, pointer: "/swagger" });
   }
   const keys = Object.keys(d).slice(0, 5).join(", ");

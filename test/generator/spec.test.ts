@@ -50,6 +50,7 @@ describe("detectKind", () => {
     ["unquoted YAML 3.0 (a number)", { given: { openapi: 3.0 }, want: { kind: "openapi", version: "3.0" } }],
     ["unquoted YAML 3.1 (a number)", { given: { openapi: 3.1 }, want: { kind: "openapi", version: "3.1" } }],
     ["swagger 2.0", { given: { swagger: "2.0" }, want: { kind: "swagger2" } }],
+    ["unquoted YAML swagger 2.0 (a number)", { given: { swagger: 2.0 }, want: { kind: "swagger2" } }],
   ];
   it.each(cases)("%s", async (_name, { given, want }) => {
     const { detectKind } = await import("../../generator/spec/validate.js");
