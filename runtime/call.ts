@@ -362,22 +362,34 @@ async function attemptRetrieve(env: CallEnv, input: CallInput, p: Prepared): Pro
 }
 
 async function sendToProvider(env: CallEnv, opId: string, req: OutgoingRequest, p: Prepared, secrets: string[]): Promise<ProviderAnswer> {
-  const timeout = AbortSignal.timeout(p.timeoutMs);
-  const signal = p.signal ? AbortSignal.any([p.signal, timeout]) : timeout;
+  // One controller per attempt, its timer cleared on return: AbortSignal.timeout() would leave a
+  // timer alive for the full timeout after every call, which adds up at thousands of calls/s.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, p.timeoutMs);
+  const onAbort = () => controller.abort(p.signal?.reason);
+  p.signal?.addEventListener("abort", onAbort, { once: true });
   try {
+    if (p.signal?.aborted) throw p.signal.reason;
     const res = await undiciRequest(req.url, {
       method: req.method,
       headers: req.headers,
       body: p.body?.payload ?? null,
       dispatcher: env.providerAgent,
-      signal,
+      signal: controller.signal,
     });
     const bytes = new Uint8Array(await res.body.arrayBuffer());
     return { status: res.statusCode, headers: flattenHeaders(res.headers), bytes: scrub(bytes, secrets) };
   } catch (error) {
     if (p.signal?.aborted) throw p.signal.reason;
-    if (timeout.aborted) throw markSent(timeoutError(opId, p.timeoutMs));
+    if (timedOut) throw markSent(timeoutError(opId, p.timeoutMs));
     throw markSent(networkError(opId, redactUrl(p.url), error, secrets));
+  } finally {
+    clearTimeout(timer);
+    p.signal?.removeEventListener("abort", onAbort);
   }
 }
 

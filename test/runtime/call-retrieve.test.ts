@@ -1,7 +1,9 @@
 // Retrieve-mode calls against the real local vault and a GitHub stand-in that validates each
 // request against GitHub's pinned OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AlterVault, bindOperations, ProviderAPIError, RateLimitError, GrantNotFoundError, AlterValueError, NetworkError, ScopeReauthRequiredError } from "../../runtime/index.js";
+import { createServer, type Socket } from "node:net";
+import { AlterVault, bindOperations, ProviderAPIError, RateLimitError, GrantNotFoundError, AlterValueError, NetworkError, ScopeReauthRequiredError, TimeoutError } from "../../runtime/index.js";
+import { setProviderConfig } from "../../vault/index.js";
 import type { OperationTable } from "../../runtime/index.js";
 import { expiredToken, serverError, tooManyRequests } from "../support/standin/index.js";
 import { startPeers, type Peers } from "./support/peers.js";
@@ -208,6 +210,27 @@ describe("retrieve mode", () => {
     const plain = await github.get(grantId, { owner: "o", repo: "r" }).catch((e: unknown) => e);
     expect(plain).toBeInstanceOf(ProviderAPIError);
     expect(plain).not.toBeInstanceOf(ScopeReauthRequiredError);
+  });
+
+  it("a provider that accepts the connection but never answers: TimeoutError after timeoutMs", async () => {
+    // Not a provider double: a socket that swallows the request, i.e. a network condition.
+    const sockets: Socket[] = [];
+    const blackhole = createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => blackhole.listen(0, "127.0.0.1", r));
+    const host = `127.0.0.1:${(blackhole.address() as { port: number }).port}`;
+    await setProviderConfig({ dataDir: peers.dataDir, provider: "github", hosts: [new URL(peers.standin.url).host, host] });
+    try {
+      await using slow = new AlterVault({ apiKey: peers.apiKey, baseUrl: peers.vault.url, retry: false, timeoutMs: 300 });
+      const client = bindOperations<Client>(slow, peers.provider, ops, { baseUrl: `http://${host}` });
+      const err = await client.get(grantId, { owner: "o", repo: "r" }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TimeoutError);
+      expect((err as TimeoutError).message).toBe("repos/get: the provider did not answer within 300 ms");
+      expect(sockets.length).toBe(1);
+    } finally {
+      for (const s of sockets) s.destroy();
+      blackhole.close();
+      await setProviderConfig({ dataDir: peers.dataDir, provider: "github", hosts: [new URL(peers.standin.url).host] });
+    }
   });
 
   // Last: closes the stand-in.
