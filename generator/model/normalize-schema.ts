@@ -36,7 +36,8 @@ export interface NormalizeContext {
   pointer: string;
   /**
    * The whole (bundled) document. When given, local refs that do not name a whole component
-   * schema (`#/components/schemas/A/properties/b`, `#/paths/…/schema`) are inlined.
+   * schema (`#/components/schemas/A/properties/b`, `#/paths/…/schema`) are inlined, and a ref
+   * to a component marked readOnly/writeOnly as a whole carries that mark.
    */
   document?: unknown;
 }
@@ -143,6 +144,10 @@ class Normalizer {
         );
       }
       const refNode: SchemaNode = { kind: "ref", name, pointer: joinPointer(ptr, "$ref") };
+      // A component marked readOnly/writeOnly as a whole makes every property using it so.
+      const target = this.componentRaw(name);
+      if (target?.readOnly === true) refNode.readOnly = true;
+      if (target?.writeOnly === true) refNode.writeOnly = true;
       // 3.1 treats $ref siblings as an implicit allOf; 3.0 says ignore them, but documents use
       // them for exactly this purpose, so constraints are honoured in 3.1 only.
       if (this.ctx.version === "3.1" && STRUCTURAL_KEYWORDS.some((k) => k in raw)) {
@@ -154,6 +159,13 @@ class Normalizer {
     }
 
     return this.structural(raw, ptr, meta);
+  }
+
+  private componentRaw(name: string): RawSchema | undefined {
+    const doc = this.ctx.document;
+    if (!isPlainObject(doc) || !isPlainObject(doc.components) || !isPlainObject(doc.components.schemas)) return undefined;
+    const raw = Object.prototype.hasOwnProperty.call(doc.components.schemas, name) ? doc.components.schemas[name] : undefined;
+    return isPlainObject(raw) ? raw : undefined;
   }
 
   /** Refs being inlined, to stop a nested ref that leads back to itself. */

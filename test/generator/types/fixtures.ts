@@ -21,7 +21,7 @@ export function loadFixture(name: string): Map<string, SchemaNode> {
   const version = doc.openapi.startsWith("3.1") ? "3.1" : "3.0";
   const schemas = new Map<string, SchemaNode>();
   for (const [schemaName, raw] of Object.entries(doc.components.schemas)) {
-    schemas.set(schemaName, normalizeSchema(raw, { version, file, pointer: `/components/schemas/${schemaName}` }));
+    schemas.set(schemaName, normalizeSchema(raw, { version, file, pointer: `/components/schemas/${schemaName}`, document: doc }));
   }
   return schemas;
 }

@@ -196,3 +196,15 @@ describe("local refs below component level", () => {
     );
   });
 });
+
+describe("refs to components marked readOnly or writeOnly as a whole", () => {
+  const document = { components: { schemas: { AlertNumber: { type: "integer", readOnly: true }, Secret: { type: "string", writeOnly: true }, Plain: { type: "string" } } } };
+  it.each([
+    ["AlertNumber", { readOnly: true }],
+    ["Secret", { writeOnly: true }],
+    ["Plain", {}],
+  ] as const)("%s", (name, want) => {
+    const node = normalizeSchema({ $ref: `#/components/schemas/${name}` }, { ...ctx30, document });
+    expect(node).toEqual({ kind: "ref", name, pointer: "/components/schemas/S/$ref", ...want });
+  });
+});

@@ -68,7 +68,7 @@ describe("declarations type-check under strict", () => {
       const version = String(doc.openapi ?? "3.0").startsWith("3.1") ? "3.1" : "3.0";
       const schemas = new Map<string, SchemaNode>();
       for (const [name, raw] of Object.entries(doc.components?.schemas ?? {})) {
-        schemas.set(name, normalizeSchema(raw, { version, file, pointer: `/components/schemas/${name}` }));
+        schemas.set(name, normalizeSchema(raw, { version, file, pointer: `/components/schemas/${name}`, document: doc }));
       }
       const out = printComponentDeclarations(schemas);
       files[`${id}.d.ts`] = out.code || "export {};\n";
