@@ -73,7 +73,7 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
   const t1 = performance.now();
   const baseUrl = job.baseUrl ?? baseUrlOf(spec.doc);
   const model = buildModel(
-    { doc: spec.doc, source: spec.source, sha256: spec.sha256, version: spec.version },
+    { doc: spec.doc, source: spec.source, sha256: spec.sha256, version: spec.version, origins: spec.origins },
     {
       providerId: job.id,
       namespaceBy: job.namespaceBy,

@@ -35,6 +35,8 @@ export interface SpecInput {
   source: string;
   sha256: string;
   version: "3.0" | "3.1";
+  /** Hoisted component name -> original pointer (messages point at what the author wrote). */
+  origins?: Map<string, string>;
 }
 
 const methods: HttpMethod[] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"];
@@ -72,7 +74,7 @@ class ModelBuilder {
     const kept = ops.filter((op) => this.selected(op));
     const schemas = new Map<string, SchemaNode>();
     for (const [name, raw] of Object.entries<Json>(this.doc.components?.schemas ?? {})) {
-      schemas.set(name, this.schema(raw, joinPointer("/components/schemas", name)));
+      schemas.set(name, this.schema(raw, this.spec.origins?.get(name) ?? joinPointer("/components/schemas", name)));
     }
     return {
       providerId: this.options.providerId,

@@ -16,11 +16,13 @@ function isWholeComponent(ref: string): boolean {
   return /^#\/components\/schemas\/[^/]+$/.test(ref);
 }
 
-export function hoistSchemaRefs(doc: Json): void {
+/** Returns hoisted component name -> the JSON pointer it was copied from (for error messages). */
+export function hoistSchemaRefs(doc: Json): Map<string, string> {
   const schemas: Json = (doc.components ??= {}).schemas ?? {};
   const taken = new Set(Object.keys(schemas));
   const names = new Map<string, string>();
   const pending: Json[] = [];
+  const origins = new Map<string, string>();
 
   const visit = (node: unknown, inSchema: boolean): void => {
     if (Array.isArray(node)) {
@@ -40,6 +42,7 @@ export function hoistSchemaRefs(doc: Json): void {
           for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
           taken.add(name);
           names.set(obj.$ref, name);
+          origins.set(name, obj.$ref.slice(1));
           const copy = structuredClone(target) as Json;
           schemas[name] = copy;
           pending.push(copy);
@@ -61,4 +64,5 @@ export function hoistSchemaRefs(doc: Json): void {
   visit(doc, false);
   while (pending.length) visit(pending.pop(), true);
   if (names.size) doc.components.schemas = schemas;
+  return origins;
 }

@@ -15,6 +15,8 @@ export interface LoadedSpec {
   /** The original format, for messages. */
   originalFormat: "openapi-3.0" | "openapi-3.1" | "swagger-2.0";
   doc: Record<string, any>;
+  /** Components created by hoisting -> the pointer they were copied from. */
+  origins: Map<string, string>;
 }
 
 export interface LoadSpecOptions {
@@ -43,6 +45,6 @@ export async function loadSpec(source: string, options: LoadSpecOptions = {}): P
     originalFormat = kind.version === "3.0" ? "openapi-3.0" : "openapi-3.1";
   }
   doc.paths ??= {};
-  hoistSchemaRefs(doc);
-  return { source: text.source, sha256: text.sha256, version, originalFormat, doc };
+  const origins = hoistSchemaRefs(doc);
+  return { source: text.source, sha256: text.sha256, version, originalFormat, doc, origins };
 }
