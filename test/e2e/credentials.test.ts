@@ -109,6 +109,7 @@ describe.each(PROVIDERS)("%s through the generated client", (p) => {
     else {
       expect(Object.values(MANAGED)).not.toContain(bearer);
       expect(world.idp.isActiveAccessToken(bearer!)).toBe(true);
+      expect(world.idp.isActiveAccessToken(`${bearer}x`)).toBe(false);
     }
 
     const calls = callRows(rows);

@@ -96,9 +96,13 @@ describe("a second user", () => {
   });
 
   it("alice can revoke her own grant; afterwards her asUser() call gives GrantRevokedError", async () => {
+    const st = world.standins.github!;
+    const lastToken = st.requests.at(-1)!.headers.authorization!.slice("Bearer ".length);
+    expect(world.idp.isActiveAccessToken(lastToken)).toBe(true);
     const revoked = await alice.revokeGrant(aliceGithub, { reason: "done" });
     expect(revoked.status).toBe("revoked");
-    const st = world.standins.github!;
+    // The vault revoked the tokens at the provider's OAuth server too.
+    expect(world.idp.isActiveAccessToken(lastToken)).toBe(false);
     const from = st.requests.length;
     await expect(github(alice).repos.get(asUser(), { owner: "alice", repo: "notes" })).rejects.toBeInstanceOf(GrantRevokedError);
     expect(st.requests.length).toBe(from);
