@@ -5,7 +5,7 @@ import { request } from "undici";
 import { addManagedSecret, approve, deny, issueGrant, listApprovals, readAudit, revokeGrant, setProviderConfig } from "../../vault/index.js";
 import { startProviderStandin, type Standin } from "../support/standin/index.js";
 import { call, startTestVault, verifyResponse, type TestVault } from "./helpers.js";
-import { checkProxyTarget } from "../../vault/proxy/send.js";
+import { checkProxyTarget, guardedLookup } from "../../vault/proxy/send.js";
 import { isPrivateAddress } from "../../vault/proxy/address.js";
 
 const CANARY = "ghp_CANARY_proxy_0a1b2c3d4e5f60718293";
@@ -98,6 +98,16 @@ describe("the private-address guard", () => {
     const p = { id: "x", baseUrl: "https://x.test", hosts: ["169.254.169.254", "[::1]:8080"], injection: { type: "bearer" as const }, loopbackAllowed: false };
     expect(() => checkProxyTarget("https://169.254.169.254/latest/meta-data", p)).toThrow(/private or loopback/);
     expect(() => checkProxyTarget("https://[::1]:8080/x", p)).toThrow(/private or loopback/);
+  });
+
+  it("the connect-time lookup drops names that resolve inward (no DNS rebinding to loopback)", async () => {
+    const lookup = (allow: boolean) =>
+      new Promise<{ code?: string; addresses?: unknown }>((resolve) =>
+        guardedLookup(allow)("localhost", { all: true }, (err, addresses) => resolve(err ? { code: err.code } : { addresses })),
+      );
+    expect(await lookup(false)).toEqual({ code: "EPRIVATEADDR" });
+    const allowed = await lookup(true);
+    expect(allowed.addresses).toEqual(expect.arrayContaining([expect.objectContaining({ address: expect.stringMatching(/^(127\.0\.0\.1|::1)$/) })]));
   });
 
   it("allows plain http only to a loopback stand-in", () => {

@@ -70,20 +70,89 @@ function text(v: unknown, max = 500): string | null {
   return s.length > max ? s.slice(0, max) + "…" : s;
 }
 
+interface Pending {
+  row: Record<string, unknown>;
+  also: (() => void) | undefined;
+  resolve: (id: string) => void;
+  reject: (e: unknown) => void;
+}
+
 export class AuditWriter {
+  readonly #db: Db;
   readonly #insert;
   readonly #now: () => number;
+  #queue: Pending[] = [];
+  #scheduled = false;
 
   constructor(db: Db, now: () => number = Date.now) {
+    this.#db = db;
     this.#insert = db.prepare(
       `INSERT INTO audit (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => "@" + c).join(", ")})`,
     );
     this.#now = now;
   }
 
+  /** Inserts the row now (inside the caller's transaction, if any) and returns its id. */
   write(e: AuditEntry): string {
+    const row = this.#row(e);
+    this.#insert.run(row);
+    return row.id as string;
+  }
+
+  /**
+   * Group commit: rows queued in the same turn of the event loop are inserted in one
+   * transaction, together with each row's `also` (e.g. the grant's last-used time). The promise
+   * resolves once that transaction has committed, so a caller that waits for it before
+   * answering still never acknowledges an unwritten row; it rejects if the row could not be
+   * written.
+   */
+  commit(e: AuditEntry, also?: () => void): Promise<string> {
+    let row: Record<string, unknown>;
+    try {
+      row = this.#row(e);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<string>((resolve, reject) => {
+      this.#queue.push({ row, also, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    const batch = this.#queue;
+    this.#queue = [];
+    this.#scheduled = false;
+    try {
+      this.#db.transaction(() => {
+        for (const p of batch) {
+          p.also?.();
+          this.#insert.run(p.row);
+        }
+      })();
+      for (const p of batch) p.resolve(p.row.id as string);
+    } catch {
+      // Something in the batch failed: retry one by one so only the failing rows fail.
+      for (const p of batch) {
+        try {
+          this.#db.transaction(() => {
+            p.also?.();
+            this.#insert.run(p.row);
+          })();
+          p.resolve(p.row.id as string);
+        } catch (err) {
+          p.reject(err);
+        }
+      }
+    }
+  }
+
+  #row(e: AuditEntry): Record<string, unknown> {
     const id = randomUUID();
-    this.#insert.run({
+    return {
       id,
       time: new Date(this.#now()).toISOString(),
       app_id: text(e.appId),
@@ -110,7 +179,6 @@ export class AuditWriter {
       latency_ms: e.latencyMs ?? null,
       error_code: text(e.errorCode, 100),
       details: e.details ? JSON.stringify(e.details) : null,
-    });
-    return id;
+    };
   }
 }

@@ -65,7 +65,8 @@ function isIPLiteral(h: string): boolean {
   return /^[\d.]+$/.test(h) || h.includes(":");
 }
 
-function guardedLookup(allowInward: boolean) {
+/** A `lookup` for net.connect that drops private and loopback addresses unless allowed. */
+export function guardedLookup(allowInward: boolean) {
   return (hostname: string, options: object, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, "", 0);

@@ -35,17 +35,13 @@ async function retrieve(ctx: RouteContext): Promise<RouteResult> {
     const injection = injectionFor(config.injection, credential);
     const sealed = ctx.sealForCaller(credential);
     const used = grant;
-    // One transaction for the bookkeeping; last-used is kept to the second, not rewritten per call.
-    const auditId = ctx.db.transaction(() => {
-      const now = ctx.now();
-      if (used.lastUsedAt === null || now - Date.parse(used.lastUsedAt) >= 1000) touchGrant(ctx.db, used.id, now);
-      return ctx.audit.write({
-        ...common(ctx, context, used, provider, method, url, operationId),
-        outcome: "success",
-        status: 200,
-        latencyMs: performance.now() - started,
-      });
-    })();
+    const now = ctx.now();
+    // Last-used is kept to the second, not rewritten per call; it commits with the audit row.
+    const touch = used.lastUsedAt === null || now - Date.parse(used.lastUsedAt) >= 1000 ? () => touchGrant(ctx.db, used.id, now) : undefined;
+    const auditId = await ctx.audit.commit(
+      { ...common(ctx, context, used, provider, method, url, operationId), outcome: "success", status: 200, latencyMs: performance.now() - started },
+      touch,
+    );
     return {
       status: 200,
       json: {
