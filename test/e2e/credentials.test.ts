@@ -9,6 +9,8 @@ import type { AlterVault, CallMode } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
 import { createSlackClient } from "alter-gen/generated/slack";
 import { createStripeClient } from "alter-gen/generated/stripe";
+import { ProviderAPIError } from "alter-gen/runtime";
+import { addManagedSecret, issueGrant } from "../../vault/index.js";
 import { auditDuring, callRows, startE2E, type E2E } from "../support/e2e.js";
 
 const PROVIDERS = ["github", "slack", "stripe"] as const;
@@ -130,6 +132,23 @@ describe.each(PROVIDERS)("%s through the generated client", (p) => {
       threadId: ctx.threadId,
       toolCallId: ctx.toolCallId,
     });
+  });
+});
+
+describe("the stand-in's credential check is live", () => {
+  it("a token the provider never issued is refused with 401 (after one fresh retrieve), in both modes", async () => {
+    const token = "ghp_UNKNOWNtoProviderCANARY01";
+    world.canaries.push(token);
+    const secret = await addManagedSecret({ dataDir: world.dataDir, provider: "github", value: token, label: "stale" });
+    const { grantId } = await issueGrant({ dataDir: world.dataDir, secretId: secret.id, principal: "system" });
+    const st = world.standins.github!;
+    for (const mode of ["retrieve", "proxy"] as const) {
+      const from = st.requests.length;
+      const err = await CASES.github.call(mode, grantId, { runId: "r", threadId: "t", toolCallId: "c", reason: "stale token" }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProviderAPIError);
+      expect((err as ProviderAPIError).status).toBe(401);
+      expect(st.requests.slice(from).map((r) => r.status)).toEqual(mode === "retrieve" ? [401, 401] : [401]);
+    }
   });
 });
 
