@@ -6,7 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addManagedSecret, initVault, issueGrant, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
 import type { GrantPolicy } from "../../../vault/index.js";
-import { startProviderStandin, type Standin } from "../../support/standin/index.js";
+import { loadStandinDocument, startStandin, type Standin } from "../../support/standin/index.js";
+import { findProvider, loadCatalog } from "../../../generator/catalog.js";
+import type { CatalogProvider } from "../../../generator/catalog-types.js";
 import type { ProviderSpec } from "../../../runtime/operation.js";
 
 export interface Peers {
@@ -23,12 +25,25 @@ export interface Peers {
   close(): Promise<void>;
 }
 
-export async function startPeers(providerId: string): Promise<Peers> {
+export interface PeersOptions {
+  /** Changes to the provider's catalog entry, for both the stand-in and the vault (e.g. another injection). */
+  catalog?: Partial<CatalogProvider>;
+}
+
+export async function startPeers(providerId: string, options: PeersOptions = {}): Promise<Peers> {
   const dataDir = await mkdtemp(join(tmpdir(), "alter-runtime-"));
   const init = await initVault({ dataDir, env: {} }); // master key written to the data folder
-  const standin = await startProviderStandin(providerId);
+  const catalog = await loadCatalog();
+  const entry = findProvider(catalog, providerId);
+  const standin = await startStandin({ provider: { ...entry, ...options.catalog }, document: await loadStandinDocument(catalog, entry) });
   const base = new URL(standin.url);
-  await setProviderConfig({ dataDir, provider: providerId, baseUrl: standin.url, hosts: [base.host] });
+  await setProviderConfig({
+    dataDir,
+    provider: providerId,
+    baseUrl: standin.url,
+    hosts: [base.host],
+    ...(options.catalog?.injection ? { injection: options.catalog.injection } : {}),
+  });
   const vault = await startVault({ dataDir, port: 0 });
   // The vault refuses requests whose `created` second is not after its start (possible replays
   // from before a restart); let the clock pass into the next whole second.
