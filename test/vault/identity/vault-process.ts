@@ -1,22 +1,36 @@
-// A second vault process on the same data folder (run with `node --import tsx`), for tests of
-// coordination between processes. Prints {"url": …} once listening. A stdin line
-// `offset <ms>` moves its clock ahead of real time and is answered `ok`. SIGTERM closes it.
+// A second process on the same data folder that is not a server: what `alter-gen vault
+// approvals approve` is when it runs an approved proxy call while the server keeps serving.
+// (Only one server may serve a folder: see vault/admin/server-lock.ts.) Run with
+// `node --import tsx`. Prints `ready` once the folder is open; a stdin line
+// `retrieve <grantId> <clockOffsetMs> <count>` opens the grant's credential <count> times at once
+// and answers with a JSON array of the tokens. SIGTERM closes it.
 import { createInterface } from "node:readline";
-import { startVault } from "../../../vault/index.js";
+import { openVaultState } from "../../../vault/state.js";
+import { getGrant } from "../../../vault/storage/grants.js";
+import { credentialFor } from "../../../vault/grants/credential.js";
 
 const [dataDir] = process.argv.slice(2);
 if (!dataDir) throw new Error("usage: vault-process.ts <dataDir>");
 let offset = 0;
-// The clock starts real: requests signed before the start are refused as replays.
-const vault = await startVault({ dataDir, port: 0, now: () => Date.now() + offset });
-process.stdout.write(JSON.stringify({ url: vault.url }) + "\n");
+const state = await openVaultState(dataDir, { now: () => Date.now() + offset });
+const ctx = { vault: state, db: state.db, crypto: state.crypto, now: state.now, app: state.app };
+process.stdout.write("ready\n");
 createInterface({ input: process.stdin }).on("line", (line) => {
-  const m = /^offset (-?\d+)$/.exec(line.trim());
-  if (m) {
-    offset = Number(m[1]);
-    process.stdout.write("ok\n");
+  const m = /^retrieve (\S+) (-?\d+) (\d+)$/.exec(line.trim());
+  if (!m) return;
+  offset = Number(m[2]);
+  const grant = getGrant(state.db, state.app.id, m[1]!);
+  if (!grant) {
+    process.stdout.write(JSON.stringify({ error: "grant_not_found" }) + "\n");
+    return;
   }
+  const calls = Array.from({ length: Number(m[3]) }, () => credentialFor(ctx, grant));
+  Promise.all(calls).then(
+    (creds) => process.stdout.write(JSON.stringify(creds.map((c) => ("token" in c ? c.token : null))) + "\n"),
+    (e: unknown) => process.stdout.write(JSON.stringify({ error: (e as { code?: string }).code ?? "error" }) + "\n"),
+  );
 });
 process.on("SIGTERM", () => {
-  void vault.close().then(() => process.exit(0));
+  state.db.close();
+  process.exit(0);
 });
