@@ -47,7 +47,14 @@ export function runMeasured(cmd, args, { cwd, env, timeoutMs = 10 * 60_000, maxO
     // Without GNU time: the child's own high-water mark, often. With it: the measured command
     // (time's child), rarely, only so that a run killed at the timeout still has a figure.
     const sampler = setInterval(() => {
-      const pids = useTime ? childrenOf(child.pid) : [child.pid];
+      // The whole tree below: some CLIs re-launch themselves in a child process.
+      const pids = [];
+      const queue = useTime ? childrenOf(child.pid) : [child.pid];
+      while (queue.length && pids.length < 64) {
+        const pid = queue.shift();
+        pids.push(pid);
+        queue.push(...childrenOf(pid));
+      }
       for (const pid of pids) hwmKB = Math.max(hwmKB, readHwmKB(pid));
     }, useTime ? 1000 : 25);
     let timedOut = false;
