@@ -213,7 +213,11 @@ class Normalizer {
       if (value === null) return { kind: "primitive", type: "null" };
       return { kind: "const", value };
     }
-    if (raw.enum !== undefined) return this.enumNode(raw.enum, joinPointer(ptr, "enum"), meta);
+    if (raw.enum !== undefined) {
+      const node = this.enumNode(raw.enum, joinPointer(ptr, "enum"), meta);
+      if (node.kind === "enum") enumExtensions(node, raw);
+      return node;
+    }
 
     const types = this.types(raw, ptr, meta);
     if (types.length === 0) return undefined;
@@ -403,6 +407,29 @@ class Normalizer {
     }
     return { propertyName, mapping };
   }
+}
+
+/**
+ * Vendor extensions that describe enum values, aligned with `enum` in the document (positions of
+ * null and duplicate values are skipped). Ignored unless they are string arrays of the same length.
+ */
+function enumExtensions(node: SchemaNode & { kind: "enum" }, raw: RawSchema): void {
+  const values = raw.enum as unknown[];
+  const aligned = (ext: unknown): string[] | undefined => {
+    if (!Array.isArray(ext) || ext.length !== values.length || !ext.every((e) => typeof e === "string")) return undefined;
+    const out: string[] = [];
+    const seen = new Set<unknown>();
+    values.forEach((value, i) => {
+      if (value === null || seen.has(value) || typeof value === "object") return;
+      seen.add(value);
+      out.push(ext[i] as string);
+    });
+    return out.length === node.values.length ? out : undefined;
+  };
+  const names = aligned(raw["x-enum-varnames"] ?? raw["x-enumNames"]);
+  if (names) node.names = names;
+  const descriptions = aligned(raw["x-enum-descriptions"]);
+  if (descriptions && descriptions.some((d) => d.trim() !== "")) node.valueDescriptions = descriptions;
 }
 
 /** True for a node that adds nothing next to a composition: `type: object` or a bare primitive. */

@@ -92,6 +92,10 @@ export interface EnumNode extends SchemaMeta {
   kind: "enum";
   /** Without `null` (see `nullable`), deduplicated, document order. */
   values: EnumValue[];
+  /** Member names for the value object, aligned with `values` (`x-enum-varnames` / `x-enumNames`). */
+  names?: string[];
+  /** One description per value, aligned with `values` (`x-enum-descriptions`); "" when absent. */
+  valueDescriptions?: string[];
 }
 
 export type PrimitiveType = "string" | "number" | "integer" | "boolean" | "null";

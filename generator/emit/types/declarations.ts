@@ -145,7 +145,7 @@ export function printEnumConsts(schemas: ReadonlyMap<string, SchemaNode>): { dts
   for (const schemaName of [...schemas.keys()].sort(byCodeUnits)) {
     const node = schemas.get(schemaName)!;
     if (node.kind !== "enum") continue;
-    const consts = enumConstDocs(names.get(schemaName)!.response, node.values);
+    const consts = enumConstDocs(names.get(schemaName)!.response, node.values, undefined, node.names);
     dts.push(consts.dts);
     js.push(consts.js);
   }

@@ -9,11 +9,13 @@ import { numberLiteral, stringLiteral } from "./literals.js";
 import { jsdocDoc } from "./ts-ast.js";
 
 /** Member names for enum values: PascalCase, valid identifiers, unique (`Active`, `_1`, `Plus1`). */
-export function enumMemberNames(values: readonly EnumValue[]): string[] {
+export function enumMemberNames(values: readonly EnumValue[], declared?: readonly string[]): string[] {
   const taken = new Set<string>();
-  return values.map((value) => {
+  return values.map((value, index) => {
     let base: string;
-    if (typeof value === "boolean") base = value ? "True" : "False";
+    const given = declared?.[index];
+    if (given !== undefined && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(given)) base = given;
+    else if (typeof value === "boolean") base = value ? "True" : "False";
     else if (typeof value === "number") {
       base = (value < 0 ? "Minus" : "_") + numberLiteral(Math.abs(value)).replace(/[.+-]/g, "_");
     } else {
@@ -45,8 +47,8 @@ function jsProperty(key: string, value: EnumValue): Doc {
   return group([key, ":", group(indent([line, text]))]);
 }
 
-export function enumConstDocs(constName: string, values: readonly EnumValue[], description?: string[]): { dts: Doc; js: Doc } {
-  const keys = enumMemberNames(values);
+export function enumConstDocs(constName: string, values: readonly EnumValue[], description?: string[], declaredNames?: readonly string[]): { dts: Doc; js: Doc } {
+  const keys = enumMemberNames(values, declaredNames);
   const dtsMembers = keys.map((key, i) => ["readonly ", key, ": ", valueText(values[i]!)]);
   const jsMembers = keys.map((key, i) => jsProperty(key, values[i]!));
   const body = (members: Doc[], separator: string): Doc =>

@@ -177,6 +177,13 @@ export function jsdocLines(meta: SchemaMeta): string[] {
     while (split.length > 0 && split[split.length - 1] === "") split.pop();
     lines.push(...split);
   }
+  const values = (meta as SchemaNode).kind === "enum" ? (meta as SchemaNode & { kind: "enum" }) : undefined;
+  if (values?.valueDescriptions) {
+    values.values.forEach((value, i) => {
+      const text = values.valueDescriptions![i]!.trim();
+      if (text !== "") lines.push(sanitizeInline(`- \`${String(value)}\`: ${text}`));
+    });
+  }
   if (meta.deprecated) lines.push("@deprecated");
   if (meta.format !== undefined) lines.push(meta.format === "int64" ? `@format ${INT64_NOTE}` : `@format ${sanitizeInline(meta.format)}`);
   if (meta.default !== undefined) {

@@ -208,3 +208,15 @@ describe("refs to components marked readOnly or writeOnly as a whole", () => {
     expect(node).toEqual({ kind: "ref", name, pointer: "/components/schemas/S/$ref", ...want });
   });
 });
+
+describe("enum vendor extensions", () => {
+  it("aligns x-enum-varnames and x-enum-descriptions with the values, skipping null", () => {
+    const node = normalizeSchema({ enum: ["a", null, "b"], "x-enum-varnames": ["Alpha", "None", "Beta"], "x-enum-descriptions": ["first", "", "second"] }, ctx30);
+    expect(node).toEqual({ kind: "enum", values: ["a", "b"], nullable: true, names: ["Alpha", "Beta"], valueDescriptions: ["first", "second"] });
+  });
+
+  it("ignores extensions that do not line up", () => {
+    const node = normalizeSchema({ enum: ["a", "b"], "x-enum-varnames": ["Alpha"], "x-enum-descriptions": "nope" }, ctx30);
+    expect(node).toEqual({ kind: "enum", values: ["a", "b"] });
+  });
+});
