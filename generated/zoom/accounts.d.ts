@@ -28,6 +28,8 @@ export type AccountsAccountResponse = {
     meeting_connector_list?: string[];
     /**
      * Payee:<br>`master` - master account holder pays.<br>`sub` - Sub account holder pays.
+     * - `master`: master account holder pays
+     * - `sub`: Sub account holder pays
      * @default "master"
      */
     pay_mode?: "master" | "sub" | (string & {});
@@ -82,6 +84,8 @@ export interface AccountsAccountCreateParams {
       meeting_connector_list?: string[];
       /**
        * Payee:<br>`master` - master account holder pays.<br>`sub` - Sub account holder pays.
+       * - `master`: master account holder pays
+       * - `sub`: Sub account holder pays
        * @default "master"
        */
       pay_mode?: "master" | "sub";
@@ -162,6 +166,8 @@ export interface AccountsAccountOptionsUpdateParams {
     meeting_connector_list?: string[];
     /**
      * Payee:<br>`master` - master account holder pays.<br>`sub` - Sub account holder pays.
+     * - `master`: master account holder pays
+     * - `sub`: Sub account holder pays
      * @default "master"
      */
     pay_mode?: "master" | "sub";
@@ -278,7 +284,12 @@ export type AccountsAccountSettingsResponse =
         dscp_video?: number;
         /** Zoom requires encryption for all data between the Zoom cloud, Zoom client, and Zoom Room. Require encryption for 3rd party endpoints (H323/SIP). */
         e2e_encryption?: boolean;
-        /** Play sound when participants join or leave.<br>`host` - Heard by host only.<br>`all` - Heard by host and all attendees.<br>`none` - Disable. */
+        /**
+         * Play sound when participants join or leave.<br>`host` - Heard by host only.<br>`all` - Heard by host and all attendees.<br>`none` - Disable.
+         * - `host`: Heard by host only
+         * - `all`: Heard by host and all attendees
+         * - `none`: Disable
+         */
         entry_exit_chime?: "host" | "all" | "none" | (string & {});
         /** Allow another user to take control of your camera during a meeting. */
         far_end_camera_control?: boolean;
@@ -443,7 +454,12 @@ export type AccountsAccountSettingsResponse =
         auto_delete_cmr?: boolean;
         /** When `auto_delete_cmr` function is 'true' this value will set the number of days before the auto deletion of cloud recordings. */
         auto_delete_cmr_days?: number;
-        /** Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled. */
+        /**
+         * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+         * - `local`: Record on local
+         * - `cloud`: Record on cloud
+         * - `none`: Disabled
+         */
         auto_recording?: "local" | "cloud" | "none" | (string & {});
         /** Allow hosts to record and save the meeting in the cloud. */
         cloud_recording?: boolean;
@@ -502,6 +518,10 @@ export type AccountsAccountSettingsResponse =
       schedule_meeting?: {
         /**
          * Determine how participants can join the audio portion of the meeting.<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - 3rd party audio conference.
+         * - `both`: Telephony and VoIP
+         * - `telephony`: Audio PSTN telephony only
+         * - `voip`: VoIP only
+         * - `thirdParty`: 3rd party audio conference
          * @default "both"
          */
         audio_type?:
@@ -549,7 +569,12 @@ export type AccountsAccountSettingsResponse =
         personal_meeting?: boolean;
         /** Require a password for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
         require_password_for_instant_meetings?: boolean;
-        /** Require a password for a meeting held using Personal Meeting ID (PMI) This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
+        /**
+         * Require a password for a meeting held using Personal Meeting ID (PMI) This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
+         * - `jbh_only`: Only meetings with Join Before Host enabled
+         * - `all`: All meetings using PMI
+         * - `none`: Disabled
+         */
         require_password_for_pmi_meetings?:
           "jbh_only" | "all" | "none" | (string & {});
         /** Require a password for meetings which have already been scheduled */
@@ -947,7 +972,12 @@ export interface AccountsAccountSettingsUpdateParams {
           dscp_video?: number;
           /** Zoom requires encryption for all data between the Zoom cloud, Zoom client, and Zoom Room. Require encryption for 3rd party endpoints (H323/SIP). */
           e2e_encryption?: boolean;
-          /** Play sound when participants join or leave.<br>`host` - Heard by host only.<br>`all` - Heard by host and all attendees.<br>`none` - Disable. */
+          /**
+           * Play sound when participants join or leave.<br>`host` - Heard by host only.<br>`all` - Heard by host and all attendees.<br>`none` - Disable.
+           * - `host`: Heard by host only
+           * - `all`: Heard by host and all attendees
+           * - `none`: Disable
+           */
           entry_exit_chime?: "host" | "all" | "none";
           /** Allow another user to take control of your camera during a meeting. */
           far_end_camera_control?: boolean;
@@ -1111,7 +1141,12 @@ export interface AccountsAccountSettingsUpdateParams {
           auto_delete_cmr?: boolean;
           /** When `auto_delete_cmr` function is 'true' this value will set the number of days before the auto deletion of cloud recordings. */
           auto_delete_cmr_days?: number;
-          /** Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled. */
+          /**
+           * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+           * - `local`: Record on local
+           * - `cloud`: Record on cloud
+           * - `none`: Disabled
+           */
           auto_recording?: "local" | "cloud" | "none";
           /** Allow hosts to record and save the meeting in the cloud. */
           cloud_recording?: boolean;
@@ -1170,6 +1205,10 @@ export interface AccountsAccountSettingsUpdateParams {
         schedule_meeting?: {
           /**
            * Determine how participants can join the audio portion of the meeting.<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - 3rd party audio conference.
+           * - `both`: Telephony and VoIP
+           * - `telephony`: Audio PSTN telephony only
+           * - `voip`: VoIP only
+           * - `thirdParty`: 3rd party audio conference
            * @default "both"
            */
           audio_type?: "both" | "telephony" | "voip" | "thirdParty";
@@ -1216,7 +1255,12 @@ export interface AccountsAccountSettingsUpdateParams {
           personal_meeting?: boolean;
           /** Require a password for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
           require_password_for_instant_meetings?: boolean;
-          /** Require a password for a meeting held using Personal Meeting ID (PMI) This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
+          /**
+           * Require a password for a meeting held using Personal Meeting ID (PMI) This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
+           * - `jbh_only`: Only meetings with Join Before Host enabled
+           * - `all`: All meetings using PMI
+           * - `none`: Disabled
+           */
           require_password_for_pmi_meetings?: "jbh_only" | "all" | "none";
           /** Require a password for meetings which have already been scheduled */
           require_password_for_scheduled_meetings?: boolean;

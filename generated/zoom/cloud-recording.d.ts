@@ -488,6 +488,10 @@ export interface CloudRecordingMeetingRecordingRegistrantStatusParams {
    */
   meetingId: number;
   body: {
+    /**
+     * - `approve`: Approve registrant
+     * - `deny`: Deny registrant
+     */
     action: "approve" | "deny";
     /** List of registrants */
     registrants?: {
@@ -772,12 +776,33 @@ export interface CloudRecordingRecordingRegistrantQuestionUpdateParams {
       required?: boolean;
       /** Title of the question. */
       title?: string;
-      /** The type of registration question and answers. */
+      /**
+       * The type of registration question and answers.
+       * - `short`: Short Answer
+       * - `single`: Single Answer
+       * - `multiple`: Multiple Answer
+       */
       type?: "short" | "single" | "multiple";
     }[];
     /** Array of Registrant Questions */
     questions?: {
-      /** Field name. */
+      /**
+       * Field name.
+       * - `last_name`: Last Name
+       * - `address`: Address
+       * - `city`: City
+       * - `country`: Country/Region
+       * - `zip`: Zip/Postal Code
+       * - `state`: State/Province
+       * - `phone`: Phone
+       * - `industry`: Industry
+       * - `org`: Organization
+       * - `job_title`: Job Title
+       * - `purchasing_time_frame`: Purchasing Time Frame
+       * - `role_in_purchase_process`: Role in Purchase Process
+       * - `no_of_employees`: Number of Employees
+       * - `comments`: Questions & Comments
+       */
       field_name?:
         | "last_name"
         | "address"
@@ -820,12 +845,33 @@ export type CloudRecordingRecordingRegistrantsQuestionsGetResponse = {
     required?: boolean;
     /** Title of the question. */
     title?: string;
-    /** The type of registration question and answers. */
+    /**
+     * The type of registration question and answers.
+     * - `short`: Short Answer
+     * - `single`: Single Answer
+     * - `multiple`: Multiple Answer
+     */
     type?: "short" | "single" | "multiple" | (string & {});
   }[];
   /** Array of Registrant Questions */
   questions?: {
-    /** Field name. */
+    /**
+     * Field name.
+     * - `last_name`: Last Name
+     * - `address`: Address
+     * - `city`: City
+     * - `country`: Country/Region
+     * - `zip`: Zip/Postal Code
+     * - `state`: State/Province
+     * - `phone`: Phone
+     * - `industry`: Industry
+     * - `org`: Organization
+     * - `job_title`: Job Title
+     * - `purchasing_time_frame`: Purchasing Time Frame
+     * - `role_in_purchase_process`: Role in Purchase Process
+     * - `no_of_employees`: Number of Employees
+     * - `comments`: Questions & Comments
+     */
     field_name?:
       | "last_name"
       | "address"
@@ -864,6 +910,9 @@ export type CloudRecordingRecordingSettingUpdateResponse = {
    * `0`- Automatically approve the registration when a user registers.<br>
    * `1` - Manually approve or deny the registration of a user.<br>
    * `2` - No registration required to view the recording.
+   * - `0`: Registrants can watch the recording directly after registration
+   * - `1`: Registrants will receive emails then watch the recording after you approve the registration
+   * - `2`: Disabled
    */
   approval_type?: 0 | 1 | 2 | (number & {});
   /** Authentication domains. */
@@ -881,7 +930,12 @@ export type CloudRecordingRecordingSettingUpdateResponse = {
   recording_authentication?: boolean;
   /** Send an email to host when someone registers to view the recording. This applies for On-demand recordings only. */
   send_email_to_host?: boolean;
-  /** Determine how the meeting recording is shared. */
+  /**
+   * Determine how the meeting recording is shared.
+   * - `publicly`: Publicly
+   * - `internally`: Internally(account members only)
+   * - `none`: None
+   */
   share_recording?: "publicly" | "internally" | "none" | (string & {});
   /** Show social share buttons on registration page. This applies for On-demand recordings only. */
   show_social_share_buttons?: boolean;
@@ -908,6 +962,9 @@ export interface CloudRecordingRecordingSettingsUpdateParams {
      * `0`- Automatically approve the registration when a user registers.<br>
      * `1` - Manually approve or deny the registration of a user.<br>
      * `2` - No registration required to view the recording.
+     * - `0`: Registrants can watch the recording directly after registration
+     * - `1`: Registrants will receive emails then watch the recording after you approve the registration
+     * - `2`: Disabled
      */
     approval_type?: 0 | 1 | 2;
     /** Authentication domains. */
@@ -925,7 +982,12 @@ export interface CloudRecordingRecordingSettingsUpdateParams {
     recording_authentication?: boolean;
     /** Send an email to host when someone registers to view the recording. This applies for On-demand recordings only. */
     send_email_to_host?: boolean;
-    /** Determine how the meeting recording is shared. */
+    /**
+     * Determine how the meeting recording is shared.
+     * - `publicly`: Publicly
+     * - `internally`: Internally(account members only)
+     * - `none`: None
+     */
     share_recording?: "publicly" | "internally" | "none";
     /** Show social share buttons on registration page. This applies for On-demand recordings only. */
     show_social_share_buttons?: boolean;
@@ -948,6 +1010,7 @@ export interface CloudRecordingRecordingStatusUpdateParams {
    */
   meetingId: string;
   body: {
+    /** - `recover`: recover meeting recording */
     action?: "recover";
   };
 }
@@ -966,6 +1029,7 @@ export interface CloudRecordingRecordingStatusUpdateOneParams {
   /** The recording ID. */
   recordingId: string;
   body: {
+    /** - `recover`: recover meeting recording */
     action?: "recover";
   };
 }

@@ -6,13 +6,22 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 export interface DevicesDeviceCreateParams {
   /** H.323/SIP device. */
   body: {
-    /** Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no. */
+    /**
+     * Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no.
+     * - `auto`: auto
+     * - `yes`: yes
+     * - `no`: no
+     */
     encryption: "auto" | "yes" | "no";
     /** Device IP. */
     ip: string;
     /** Device name. */
     name: string;
-    /** Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP. */
+    /**
+     * Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP.
+     * - `H.323`: H.323
+     * - `SIP`: SIP
+     */
     protocol: "H.323" | "SIP";
   };
 }
@@ -20,13 +29,22 @@ export type DevicesDeviceCreateResponse =
   | {
       /** Device ID. */
       id?: string;
-      /** Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no. */
+      /**
+       * Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no.
+       * - `auto`: auto
+       * - `yes`: yes
+       * - `no`: no
+       */
       encryption: "auto" | "yes" | "no" | (string & {});
       /** Device IP. */
       ip: string;
       /** Device name. */
       name: string;
-      /** Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP. */
+      /**
+       * Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP.
+       * - `H.323`: H.323
+       * - `SIP`: SIP
+       */
       protocol: "H.323" | "SIP" | (string & {});
     }
   | undefined;
@@ -74,13 +92,22 @@ export type DevicesDeviceListResponse = {
   devices?: {
     /** Device ID. */
     id?: string;
-    /** Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no. */
+    /**
+     * Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no.
+     * - `auto`: auto
+     * - `yes`: yes
+     * - `no`: no
+     */
     encryption: "auto" | "yes" | "no" | (string & {});
     /** Device IP. */
     ip: string;
     /** Device name. */
     name: string;
-    /** Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP. */
+    /**
+     * Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP.
+     * - `H.323`: H.323
+     * - `SIP`: SIP
+     */
     protocol: "H.323" | "SIP" | (string & {});
   }[];
 };
@@ -88,13 +115,22 @@ export type DevicesDeviceListError = unknown;
 export type DevicesDeviceListItem = {
   /** Device ID. */
   id?: string;
-  /** Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no. */
+  /**
+   * Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no.
+   * - `auto`: auto
+   * - `yes`: yes
+   * - `no`: no
+   */
   encryption: "auto" | "yes" | "no" | (string & {});
   /** Device IP. */
   ip: string;
   /** Device name. */
   name: string;
-  /** Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP. */
+  /**
+   * Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP.
+   * - `H.323`: H.323
+   * - `SIP`: SIP
+   */
   protocol: "H.323" | "SIP" | (string & {});
 };
 
@@ -102,13 +138,22 @@ export interface DevicesDeviceUpdateParams {
   /** The device ID. */
   deviceId: string;
   body: {
-    /** Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no. */
+    /**
+     * Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no.
+     * - `auto`: auto
+     * - `yes`: yes
+     * - `no`: no
+     */
     encryption: "auto" | "yes" | "no";
     /** Device IP. */
     ip: string;
     /** Device name. */
     name: string;
-    /** Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP. */
+    /**
+     * Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP.
+     * - `H.323`: H.323
+     * - `SIP`: SIP
+     */
     protocol: "H.323" | "SIP";
   };
 }

@@ -25,6 +25,9 @@ export type ImGroupsImGroupResponse = {
   search_by_ma_account?: boolean;
   /**
    * IM Group types:<br>`normal` - Only members can see the other members in the group. Other people can search for members in the group.<br>`shared` - Everyone in the account can see the group and members. <br>`restricted` - No one except group members can see the group or search for other group members.
+   * - `normal`: Only members can see the group automatically. Other people can search members in the group.
+   * - `shared`: All people in the account can see the group and members automatically
+   * - `restricted`: Nobody can see the group or search members except the members in the group
    * @default "normal"
    */
   type?: "normal" | "shared" | "restricted" | (string & {});
@@ -43,6 +46,9 @@ export interface ImGroupsImGroupCreateParams {
     search_by_ma_account?: boolean;
     /**
      * IM Group types:<br>`normal` - Only members can see automatically see the other members of this group. Other people can search for members within this group. <br>`shared` - Everyone under an account can see the group members automatically.<br>`restricted` - Nobody can see the group or search for members except the members in the group.
+     * - `normal`: Only members can see the group automatically. Other people can search members in the group.
+     * - `shared`: All people in the account can see the group and members automatically
+     * - `restricted`: Nobody can see the group or search members except the members in the group
      * @default "normal"
      */
     type?: "normal" | "shared" | "restricted";
@@ -200,7 +206,12 @@ export interface ImGroupsImGroupUpdateParams {
     search_by_domain?: boolean;
     /** Members can search for others under same master account, including all sub accounts. */
     search_by_ma_account?: boolean;
-    /** IM Group types:<br>`normal` - Only group members can automatically see others in their group. Other people can search for members in the group.<br>`shared` - Everyone under the account can see the group and members automatically.<br>`restricted` - Nobody can see the group or search for members except for the members in the group. */
+    /**
+     * IM Group types:<br>`normal` - Only group members can automatically see others in their group. Other people can search for members in the group.<br>`shared` - Everyone under the account can see the group and members automatically.<br>`restricted` - Nobody can see the group or search for members except for the members in the group.
+     * - `normal`: Only members can see the group automatically. Other people can search members in the group.
+     * - `shared`: All people in the account can see the group and members automatically
+     * - `restricted`: Nobody can see the group or search members except the members in the group
+     */
     type?: "normal" | "shared" | "restricted";
   };
 }
@@ -227,6 +238,9 @@ export type ImGroupsImGroupsResponse = {
     search_by_ma_account?: boolean;
     /**
      * IM Group types:<br>`normal` - Only members can see the other members in the group. Other people can search for members in the group.<br>`shared` - Everyone in the account can see the group and members. <br>`restricted` - No one except group members can see the group or search for other group members.
+     * - `normal`: Only members can see the group automatically. Other people can search members in the group.
+     * - `shared`: All people in the account can see the group and members automatically
+     * - `restricted`: Nobody can see the group or search members except the members in the group
      * @default "normal"
      */
     type?: "normal" | "shared" | "restricted" | (string & {});

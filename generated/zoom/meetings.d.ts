@@ -31,7 +31,13 @@ export type MeetingsCreateBatchPollsResponse = {
       /** Poll question and answer type. */
       type?: "single" | "multiple" | (string & {});
     }[];
-    /** Status of the Meeting Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results */
+    /**
+     * Status of the Meeting Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results
+     * - `notstart`: Poll not start
+     * - `started`: Poll started
+     * - `ended`: Poll ended
+     * - `sharing`: Poll is sharing
+     */
     status?: "notstart" | "started" | "ended" | "sharing" | (string & {});
     /** Title for the Poll */
     title?: string;
@@ -219,12 +225,26 @@ export type MeetingsMeetingResponse = {
      * @default 1
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
      *
      * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
      */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
@@ -233,7 +253,12 @@ export type MeetingsMeetingResponse = {
      * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -258,6 +283,9 @@ export type MeetingsMeetingResponse = {
      * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
      *
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -282,6 +310,9 @@ export type MeetingsMeetingResponse = {
     };
     /**
      * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -303,6 +334,9 @@ export type MeetingsMeetingResponse = {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -425,6 +459,9 @@ export type MeetingsMeetingResponse = {
     registrants_email_notification?: boolean;
     /**
      * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -488,6 +525,10 @@ export type MeetingsMeetingResponse = {
   /**
    * Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`4` - PMI Meeting<br>
    * `8` - Recurring meeting with a fixed time.
+   * - `1`: Instant Meeting
+   * - `2`: Scheduled Meeting
+   * - `3`: Recurring Meeting with no fixed time
+   * - `8`: Recurring Meeting with fixed time
    * @default 2
    */
   type?: 1 | 2 | 3 | 8 | (number & {});
@@ -528,12 +569,26 @@ export interface MeetingsMeetingCreateParams {
        * @default 1
        */
       monthly_day?: number;
-      /** Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+      /**
+       * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+       * - `-1`: Last week
+       * - `1`: First week
+       * - `2`: Second week
+       * - `3`: Third week
+       * - `4`: Fourth week
+       */
       monthly_week?: -1 | 1 | 2 | 3 | 4;
       /**
        * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
        *
        * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+       * - `1`: Sunday
+       * - `2`: Monday
+       * - `3`: Tuesday
+       * - `4`: Wednesday
+       * - `5`: Thursday
+       * - `6`: Friday
+       * - `7`: Saturday
        */
       monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7;
       /**
@@ -542,7 +597,12 @@ export interface MeetingsMeetingCreateParams {
        * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
        */
       repeat_interval?: number;
-      /** Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+      /**
+       * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+       * - `1`: Daily
+       * - `2`: Weekly
+       * - `3`: Monthly
+       */
       type: 1 | 2 | 3;
       /**
        * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -575,6 +635,9 @@ export interface MeetingsMeetingCreateParams {
        * The default value is `2`. To enable registration required, set the approval type to `0` or `1`. Values include:<br>
        *
        * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+       * - `0`: Automatically Approve
+       * - `1`: Manually Approve
+       * - `2`: No Registration Required
        * @default 2
        */
       approval_type?: 0 | 1 | 2;
@@ -599,6 +662,9 @@ export interface MeetingsMeetingCreateParams {
       };
       /**
        * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
+       * - `both`: Both Telephony and VoIP
+       * - `telephony`: Telephony only
+       * - `voip`: VoIP only
        * @default "both"
        */
       audio?: "both" | "telephony" | "voip";
@@ -608,6 +674,9 @@ export interface MeetingsMeetingCreateParams {
       authentication_option?: string;
       /**
        * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+       * - `local`: Record to local device
+       * - `cloud`: Record to cloud
+       * - `none`: No Recording
        * @default "none"
        */
       auto_recording?: "local" | "cloud" | "none";
@@ -704,6 +773,9 @@ export interface MeetingsMeetingCreateParams {
       registrants_email_notification?: boolean;
       /**
        * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
+       * - `1`: Attendees register once and can attend any of the occurrences
+       * - `2`: Attendees need to register for each occurrence to attend
+       * - `3`: Attendees register once and can choose one or more occurrences to attend
        * @default 1
        */
       registration_type?: 1 | 2 | 3;
@@ -756,6 +828,10 @@ export interface MeetingsMeetingCreateParams {
     }[];
     /**
      * Meeting Type:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time.
+     * - `1`: Instant Meeting
+     * - `2`: Scheduled Meeting
+     * - `3`: Recurring Meeting with no fixed time
+     * - `8`: Recurring Meeting with fixed time
      * @default 2
      */
     type?: 1 | 2 | 3 | 8;
@@ -833,12 +909,26 @@ export type MeetingsMeetingCreateResponse = {
      * @default 1
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
      *
      * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
      */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
@@ -847,7 +937,12 @@ export type MeetingsMeetingCreateResponse = {
      * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -872,6 +967,9 @@ export type MeetingsMeetingCreateResponse = {
      * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
      *
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -896,6 +994,9 @@ export type MeetingsMeetingCreateResponse = {
     };
     /**
      * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -917,6 +1018,9 @@ export type MeetingsMeetingCreateResponse = {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -1039,6 +1143,9 @@ export type MeetingsMeetingCreateResponse = {
     registrants_email_notification?: boolean;
     /**
      * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -1091,6 +1198,10 @@ export type MeetingsMeetingCreateResponse = {
   }[];
   /**
    * Meeting Type
+   * - `1`: Instant Meeting
+   * - `2`: Scheduled Meeting
+   * - `3`: Recurring Meeting with no fixed time
+   * - `8`: Recurring Meeting with fixed time
    * @default 2
    */
   type?: 1 | 2 | 3 | 8 | (number & {});
@@ -1152,6 +1263,8 @@ export interface MeetingsMeetingLiveStreamStatusUpdateParams {
      * The value can be one of the following:<br>
      * `start`: Start a live stream. <br>
      * `stop`: Stop an ongoing live stream.
+     * - `start`: Start a meeting live stream.
+     * - `stop`: Stop a meeting live stream.
      */
     action?: "start" | "stop";
     /** Update the settings of a live streaming session. The settings can only be updated for a live stream that has been stopped. You can not update the settings of an ongoing live stream. */
@@ -1204,7 +1317,11 @@ export interface MeetingsMeetingPollCreateParams {
       answers?: string[];
       /** Question to be asked to the attendees. */
       name?: string;
-      /** Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice */
+      /**
+       * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+       * - `single`: single answer
+       * - `multiple`: multiple answer
+       */
       type?: "single" | "multiple";
     }[];
     /** Title for the poll. */
@@ -1214,7 +1331,13 @@ export interface MeetingsMeetingPollCreateParams {
 export type MeetingsMeetingPollCreateResponse = {
   /** Meeting Poll ID */
   id?: string;
-  /** Status of the Meeting Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results */
+  /**
+   * Status of the Meeting Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results
+   * - `notstart`: Poll not start
+   * - `started`: Poll started
+   * - `ended`: Poll ended
+   * - `sharing`: Poll is sharing
+   */
   status?: "notstart" | "started" | "ended" | "sharing" | (string & {});
   /** Array of Polls */
   questions?: {
@@ -1222,7 +1345,11 @@ export type MeetingsMeetingPollCreateResponse = {
     answers?: string[];
     /** Question to be asked to the attendees. */
     name?: string;
-    /** Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice */
+    /**
+     * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+     * - `single`: single answer
+     * - `multiple`: multiple answer
+     */
     type?: "single" | "multiple" | (string & {});
   }[];
   /** Title for the poll. */
@@ -1256,7 +1383,13 @@ export interface MeetingsMeetingPollGetParams {
 export type MeetingsMeetingPollGetResponse = {
   /** Meeting Poll ID */
   id?: string;
-  /** Status of the Meeting Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results */
+  /**
+   * Status of the Meeting Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results
+   * - `notstart`: Poll not start
+   * - `started`: Poll started
+   * - `ended`: Poll ended
+   * - `sharing`: Poll is sharing
+   */
   status?: "notstart" | "started" | "ended" | "sharing" | (string & {});
   /** Array of Polls */
   questions?: {
@@ -1264,7 +1397,11 @@ export type MeetingsMeetingPollGetResponse = {
     answers?: string[];
     /** Question to be asked to the attendees. */
     name?: string;
-    /** Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice */
+    /**
+     * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+     * - `single`: single answer
+     * - `multiple`: multiple answer
+     */
     type?: "single" | "multiple" | (string & {});
   }[];
   /** Title for the poll. */
@@ -1289,7 +1426,11 @@ export interface MeetingsMeetingPollUpdateParams {
       answers?: string[];
       /** Question to be asked to the attendees. */
       name?: string;
-      /** Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice */
+      /**
+       * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+       * - `single`: single answer
+       * - `multiple`: multiple answer
+       */
       type?: "single" | "multiple";
     }[];
     /** Title for the poll. */
@@ -1312,7 +1453,13 @@ export type MeetingsMeetingPollsResponse = {
   polls?: {
     /** ID of Poll */
     id?: string;
-    /** Status of Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results */
+    /**
+     * Status of Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results
+     * - `notstart`: Poll not start
+     * - `started`: Poll started
+     * - `ended`: Poll ended
+     * - `sharing`: Poll is sharing
+     */
     status?: "notstart" | "started" | "ended" | "sharing" | (string & {});
     /** Array of Polls */
     questions?: {
@@ -1320,7 +1467,11 @@ export type MeetingsMeetingPollsResponse = {
       answers?: string[];
       /** Question to be asked to the attendees. */
       name?: string;
-      /** Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice */
+      /**
+       * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+       * - `single`: single answer
+       * - `multiple`: multiple answer
+       */
       type?: "single" | "multiple" | (string & {});
     }[];
     /** Title for the poll. */
@@ -1427,12 +1578,31 @@ export interface MeetingsMeetingRegistrantQuestionUpdateParams {
       required?: boolean;
       /** Title of the custom question. */
       title?: string;
-      /** Type of the question being asked. */
+      /**
+       * Type of the question being asked.
+       * - `short`: Short Answer
+       * - `single`: Single Answer
+       */
       type?: "short" | "single";
     }[];
     /** Array of Registrant Questions */
     questions?: {
-      /** Field name of the question. */
+      /**
+       * Field name of the question.
+       * - `address`: Address
+       * - `city`: City
+       * - `country`: Country/Region
+       * - `zip`: Zip/Postal Code
+       * - `state`: State/Province
+       * - `phone`: Phone
+       * - `industry`: Industry
+       * - `org`: Organization
+       * - `job_title`: Job Title
+       * - `purchasing_time_frame`: Purchasing Time Frame
+       * - `role_in_purchase_process`: Role in Purchase Process
+       * - `no_of_employees`: Number of Employees
+       * - `comments`: Questions & Comments
+       */
       field_name?:
         | "address"
         | "city"
@@ -1465,7 +1635,12 @@ export interface MeetingsMeetingRegistrantStatusParams {
   /** The meeting occurrence ID. */
   occurrence_id?: string;
   body: {
-    /** Registrant Status:<br>`approve` - Approve registrant.<br>`cancel` - Cancel previously approved registrant's registration.<br>`deny` - Deny registrant. */
+    /**
+     * Registrant Status:<br>`approve` - Approve registrant.<br>`cancel` - Cancel previously approved registrant's registration.<br>`deny` - Deny registrant.
+     * - `approve`: Approve registrant
+     * - `cancel`: Cancel previously approved registrant
+     * - `deny`: Deny registrant
+     */
     action: "approve" | "cancel" | "deny";
     /** List of registrants. */
     registrants?: {
@@ -1653,12 +1828,31 @@ export type MeetingsMeetingRegistrantsQuestionsGetResponse = {
     required?: boolean;
     /** Title of the custom question. */
     title?: string;
-    /** Type of the question being asked. */
+    /**
+     * Type of the question being asked.
+     * - `short`: Short Answer
+     * - `single`: Single Answer
+     */
     type?: "short" | "single" | (string & {});
   }[];
   /** Array of Registrant Questions */
   questions?: {
-    /** Field name of the question. */
+    /**
+     * Field name of the question.
+     * - `address`: Address
+     * - `city`: City
+     * - `country`: Country/Region
+     * - `zip`: Zip/Postal Code
+     * - `state`: State/Province
+     * - `phone`: Phone
+     * - `industry`: Industry
+     * - `org`: Organization
+     * - `job_title`: Job Title
+     * - `purchasing_time_frame`: Purchasing Time Frame
+     * - `role_in_purchase_process`: Role in Purchase Process
+     * - `no_of_employees`: Number of Employees
+     * - `comments`: Questions & Comments
+     */
     field_name?:
       | "address"
       | "city"
@@ -1740,12 +1934,26 @@ export interface MeetingsMeetingUpdateParams {
        * @default 1
        */
       monthly_day?: number;
-      /** Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+      /**
+       * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+       * - `-1`: Last week
+       * - `1`: First week
+       * - `2`: Second week
+       * - `3`: Third week
+       * - `4`: Fourth week
+       */
       monthly_week?: -1 | 1 | 2 | 3 | 4;
       /**
        * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
        *
        * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+       * - `1`: Sunday
+       * - `2`: Monday
+       * - `3`: Tuesday
+       * - `4`: Wednesday
+       * - `5`: Thursday
+       * - `6`: Friday
+       * - `7`: Saturday
        */
       monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7;
       /**
@@ -1754,7 +1962,12 @@ export interface MeetingsMeetingUpdateParams {
        * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
        */
       repeat_interval?: number;
-      /** Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+      /**
+       * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+       * - `1`: Daily
+       * - `2`: Weekly
+       * - `3`: Monthly
+       */
       type: 1 | 2 | 3;
       /**
        * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -1779,6 +1992,9 @@ export interface MeetingsMeetingUpdateParams {
        * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
        *
        * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+       * - `0`: Automatically Approve
+       * - `1`: Manually Approve
+       * - `2`: No Registration Required
        * @default 2
        */
       approval_type?: 0 | 1 | 2;
@@ -1803,6 +2019,9 @@ export interface MeetingsMeetingUpdateParams {
       };
       /**
        * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
+       * - `both`: Both Telephony and VoIP
+       * - `telephony`: Telephony only
+       * - `voip`: VoIP only
        * @default "both"
        */
       audio?: "both" | "telephony" | "voip";
@@ -1824,6 +2043,9 @@ export interface MeetingsMeetingUpdateParams {
       authentication_option?: string;
       /**
        * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+       * - `local`: Record to local device
+       * - `cloud`: Record to cloud
+       * - `none`: No Recording
        * @default "none"
        */
       auto_recording?: "local" | "cloud" | "none";
@@ -1945,6 +2167,9 @@ export interface MeetingsMeetingUpdateParams {
       registrants_email_notification?: boolean;
       /**
        * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
+       * - `1`: Attendees register once and can attend any of the occurrences
+       * - `2`: Attendees need to register for each occurrence to attend
+       * - `3`: Attendees register once and can choose one or more occurrences to attend
        * @default 1
        */
       registration_type?: 1 | 2 | 3;
@@ -1993,6 +2218,10 @@ export interface MeetingsMeetingUpdateParams {
     }[];
     /**
      * Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with a fixed time.
+     * - `1`: Instant Meeting
+     * - `2`: Scheduled Meeting
+     * - `3`: Recurring Meeting with no fixed time
+     * - `8`: Recurring Meeting with fixed time
      * @default 2
      */
     type?: 1 | 2 | 3 | 8;
@@ -2072,7 +2301,13 @@ export type MeetingsMeetingsResponse = {
     timezone?: string;
     /** Meeting topic. */
     topic?: string;
-    /** Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time. */
+    /**
+     * Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time.
+     * - `1`: Instant Meeting
+     * - `2`: Scheduled Meeting
+     * - `3`: Recurring Meeting with no fixed time
+     * - `8`: Recurring Meeting with fixed time
+     */
     type?: 1 | 2 | 3 | 8 | (number & {});
     /** Unique Meeting ID. Each meeting instance will generate its own Meeting UUID. */
     uuid?: string;
@@ -2109,7 +2344,13 @@ export type MeetingsMeetingsItem = {
   timezone?: string;
   /** Meeting topic. */
   topic?: string;
-  /** Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time. */
+  /**
+   * Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time.
+   * - `1`: Instant Meeting
+   * - `2`: Scheduled Meeting
+   * - `3`: Recurring Meeting with no fixed time
+   * - `8`: Recurring Meeting with fixed time
+   */
   type?: 1 | 2 | 3 | 8 | (number & {});
   /** Unique Meeting ID. Each meeting instance will generate its own Meeting UUID. */
   uuid?: string;

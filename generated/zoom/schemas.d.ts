@@ -22,6 +22,8 @@ export interface Account {
     meeting_connector_list?: string[];
     /**
      * Payee:<br>`master` - master account holder pays.<br>`sub` - Sub account holder pays.
+     * - `master`: master account holder pays
+     * - `sub`: Sub account holder pays
      * @default "master"
      */
     pay_mode?: "master" | "sub" | (string & {});
@@ -148,6 +150,8 @@ export interface AccountOptions {
   meeting_connector_list?: string[];
   /**
    * Payee:<br>`master` - master account holder pays.<br>`sub` - Sub account holder pays.
+   * - `master`: master account holder pays
+   * - `sub`: Sub account holder pays
    * @default "master"
    */
   pay_mode?: "master" | "sub" | (string & {});
@@ -342,7 +346,12 @@ export interface AccountSettings {
     dscp_video?: number;
     /** Zoom requires encryption for all data between the Zoom cloud, Zoom client, and Zoom Room. Require encryption for 3rd party endpoints (H323/SIP). */
     e2e_encryption?: boolean;
-    /** Play sound when participants join or leave.<br>`host` - Heard by host only.<br>`all` - Heard by host and all attendees.<br>`none` - Disable. */
+    /**
+     * Play sound when participants join or leave.<br>`host` - Heard by host only.<br>`all` - Heard by host and all attendees.<br>`none` - Disable.
+     * - `host`: Heard by host only
+     * - `all`: Heard by host and all attendees
+     * - `none`: Disable
+     */
     entry_exit_chime?: "host" | "all" | "none" | (string & {});
     /** Allow another user to take control of your camera during a meeting. */
     far_end_camera_control?: boolean;
@@ -507,7 +516,12 @@ export interface AccountSettings {
     auto_delete_cmr?: boolean;
     /** When `auto_delete_cmr` function is 'true' this value will set the number of days before the auto deletion of cloud recordings. */
     auto_delete_cmr_days?: number;
-    /** Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled. */
+    /**
+     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record on local
+     * - `cloud`: Record on cloud
+     * - `none`: Disabled
+     */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
     /** Allow hosts to record and save the meeting in the cloud. */
     cloud_recording?: boolean;
@@ -566,6 +580,10 @@ export interface AccountSettings {
   schedule_meeting?: {
     /**
      * Determine how participants can join the audio portion of the meeting.<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - 3rd party audio conference.
+     * - `both`: Telephony and VoIP
+     * - `telephony`: Audio PSTN telephony only
+     * - `voip`: VoIP only
+     * - `thirdParty`: 3rd party audio conference
      * @default "both"
      */
     audio_type?: "both" | "telephony" | "voip" | "thirdParty" | (string & {});
@@ -612,7 +630,12 @@ export interface AccountSettings {
     personal_meeting?: boolean;
     /** Require a password for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
     require_password_for_instant_meetings?: boolean;
-    /** Require a password for a meeting held using Personal Meeting ID (PMI) This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
+    /**
+     * Require a password for a meeting held using Personal Meeting ID (PMI) This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
+     * - `jbh_only`: Only meetings with Join Before Host enabled
+     * - `all`: All meetings using PMI
+     * - `none`: Disabled
+     */
     require_password_for_pmi_meetings?:
       "jbh_only" | "all" | "none" | (string & {});
     /** Require a password for meetings which have already been scheduled */
@@ -946,7 +969,12 @@ export interface AccountSettingsInMeeting {
   dscp_video?: number;
   /** Zoom requires encryption for all data between the Zoom cloud, Zoom client, and Zoom Room. Require encryption for 3rd party endpoints (H323/SIP). */
   e2e_encryption?: boolean;
-  /** Play sound when participants join or leave.<br>`host` - Heard by host only.<br>`all` - Heard by host and all attendees.<br>`none` - Disable. */
+  /**
+   * Play sound when participants join or leave.<br>`host` - Heard by host only.<br>`all` - Heard by host and all attendees.<br>`none` - Disable.
+   * - `host`: Heard by host only
+   * - `all`: Heard by host and all attendees
+   * - `none`: Disable
+   */
   entry_exit_chime?: "host" | "all" | "none" | (string & {});
   /** Allow another user to take control of your camera during a meeting. */
   far_end_camera_control?: boolean;
@@ -1099,7 +1127,12 @@ export interface AccountSettingsRecording {
   auto_delete_cmr?: boolean;
   /** When `auto_delete_cmr` function is 'true' this value will set the number of days before the auto deletion of cloud recordings. */
   auto_delete_cmr_days?: number;
-  /** Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled. */
+  /**
+   * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+   * - `local`: Record on local
+   * - `cloud`: Record on cloud
+   * - `none`: Disabled
+   */
   auto_recording?: "local" | "cloud" | "none" | (string & {});
   /** Allow hosts to record and save the meeting in the cloud. */
   cloud_recording?: boolean;
@@ -1179,6 +1212,10 @@ export interface AccountSettingsRecordingAuthenticationUpdate {
 export interface AccountSettingsScheduleMeeting {
   /**
    * Determine how participants can join the audio portion of the meeting.<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - 3rd party audio conference.
+   * - `both`: Telephony and VoIP
+   * - `telephony`: Audio PSTN telephony only
+   * - `voip`: VoIP only
+   * - `thirdParty`: 3rd party audio conference
    * @default "both"
    */
   audio_type?: "both" | "telephony" | "voip" | "thirdParty" | (string & {});
@@ -1225,7 +1262,12 @@ export interface AccountSettingsScheduleMeeting {
   personal_meeting?: boolean;
   /** Require a password for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
   require_password_for_instant_meetings?: boolean;
-  /** Require a password for a meeting held using Personal Meeting ID (PMI) This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
+  /**
+   * Require a password for a meeting held using Personal Meeting ID (PMI) This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
+   * - `jbh_only`: Only meetings with Join Before Host enabled
+   * - `all`: All meetings using PMI
+   * - `none`: Disabled
+   */
   require_password_for_pmi_meetings?:
     "jbh_only" | "all" | "none" | (string & {});
   /** Require a password for meetings which have already been scheduled */
@@ -1444,7 +1486,12 @@ export interface AccountUpdateSettings {
     dscp_video?: number;
     /** Zoom requires encryption for all data between the Zoom cloud, Zoom client, and Zoom Room. Require encryption for 3rd party endpoints (H323/SIP). */
     e2e_encryption?: boolean;
-    /** Play sound when participants join or leave.<br>`host` - Heard by host only.<br>`all` - Heard by host and all attendees.<br>`none` - Disable. */
+    /**
+     * Play sound when participants join or leave.<br>`host` - Heard by host only.<br>`all` - Heard by host and all attendees.<br>`none` - Disable.
+     * - `host`: Heard by host only
+     * - `all`: Heard by host and all attendees
+     * - `none`: Disable
+     */
     entry_exit_chime?: "host" | "all" | "none" | (string & {});
     /** Allow another user to take control of your camera during a meeting. */
     far_end_camera_control?: boolean;
@@ -1609,7 +1656,12 @@ export interface AccountUpdateSettings {
     auto_delete_cmr?: boolean;
     /** When `auto_delete_cmr` function is 'true' this value will set the number of days before the auto deletion of cloud recordings. */
     auto_delete_cmr_days?: number;
-    /** Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled. */
+    /**
+     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record on local
+     * - `cloud`: Record on cloud
+     * - `none`: Disabled
+     */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
     /** Allow hosts to record and save the meeting in the cloud. */
     cloud_recording?: boolean;
@@ -1668,6 +1720,10 @@ export interface AccountUpdateSettings {
   schedule_meeting?: {
     /**
      * Determine how participants can join the audio portion of the meeting.<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - 3rd party audio conference.
+     * - `both`: Telephony and VoIP
+     * - `telephony`: Audio PSTN telephony only
+     * - `voip`: VoIP only
+     * - `thirdParty`: 3rd party audio conference
      * @default "both"
      */
     audio_type?: "both" | "telephony" | "voip" | "thirdParty" | (string & {});
@@ -1714,7 +1770,12 @@ export interface AccountUpdateSettings {
     personal_meeting?: boolean;
     /** Require a password for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
     require_password_for_instant_meetings?: boolean;
-    /** Require a password for a meeting held using Personal Meeting ID (PMI) This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
+    /**
+     * Require a password for a meeting held using Personal Meeting ID (PMI) This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
+     * - `jbh_only`: Only meetings with Join Before Host enabled
+     * - `all`: All meetings using PMI
+     * - `none`: Disabled
+     */
     require_password_for_pmi_meetings?:
       "jbh_only" | "all" | "none" | (string & {});
     /** Require a password for meetings which have already been scheduled */
@@ -1943,7 +2004,13 @@ export interface CloudArchivedFiles {
   topic: string;
   /** Total size of the archive. */
   total_size: number;
-  /** The meeting type:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time. */
+  /**
+   * The meeting type:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time.
+   * - `1`: Instant Meeting
+   * - `2`: Scheduled Meeting
+   * - `3`: Recurring Meeting with no fixed time
+   * - `8`: Recurring Meeting with fixed time
+   */
   type: 1 | 2 | 3 | 8 | (number & {});
   /** The Unique Meeting ID. Each meeting instance will generate its own Meeting UUID. */
   uuid: string;
@@ -1959,6 +2026,9 @@ export interface CreateWebinarSettings {
    * The default value is `2`. To enable registration required, set the approval type to `0` or `1`.  Values include:<br>
    *
    * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+   * - `0`: Automatically Approve
+   * - `1`: Manually Approve
+   * - `2`: No Registration Required
    * @default 2
    */
   approval_type?: 0 | 1 | 2 | (number & {});
@@ -1975,6 +2045,9 @@ export interface CreateWebinarSettings {
   };
   /**
    * Determine how participants can join the audio portion of the meeting.
+   * - `both`: Both Telephony and VoIP
+   * - `telephony`: Telephony only
+   * - `voip`: VoIP only
    * @default "both"
    */
   audio?: "both" | "telephony" | "voip" | (string & {});
@@ -1984,6 +2057,9 @@ export interface CreateWebinarSettings {
   authentication_option?: string;
   /**
    * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+   * - `local`: Record to local device
+   * - `cloud`: Record to cloud
+   * - `none`: No Recording
    * @default "none"
    */
   auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -2107,6 +2183,9 @@ export interface CreateWebinarSettings {
   registrants_restrict_number?: number;
   /**
    * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
+   * - `1`: Attendees register once and can attend any of the occurrences
+   * - `2`: Attendees need to register for each occurrence to attend
+   * - `3`: Attendees register once and can choose one or more occurrences to attend
    * @default 1
    */
   registration_type?: 1 | 2 | 3 | (number & {});
@@ -2138,13 +2217,22 @@ export interface DateTime {
 
 /** The H.323/SIP device object. */
 export interface Device {
-  /** Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no. */
+  /**
+   * Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no.
+   * - `auto`: auto
+   * - `yes`: yes
+   * - `no`: no
+   */
   encryption: "auto" | "yes" | "no" | (string & {});
   /** Device IP. */
   ip: string;
   /** Device name. */
   name: string;
-  /** Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP. */
+  /**
+   * Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP.
+   * - `H.323`: H.323
+   * - `SIP`: SIP
+   */
   protocol: "H.323" | "SIP" | (string & {});
 }
 
@@ -2172,13 +2260,22 @@ export interface DeviceList {
   devices?: {
     /** Device ID. */
     id?: string;
-    /** Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no. */
+    /**
+     * Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no.
+     * - `auto`: auto
+     * - `yes`: yes
+     * - `no`: no
+     */
     encryption: "auto" | "yes" | "no" | (string & {});
     /** Device IP. */
     ip: string;
     /** Device name. */
     name: string;
-    /** Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP. */
+    /**
+     * Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP.
+     * - `H.323`: H.323
+     * - `SIP`: SIP
+     */
     protocol: "H.323" | "SIP" | (string & {});
   }[];
 }
@@ -2397,6 +2494,9 @@ export interface IMGroup {
   search_by_ma_account?: boolean;
   /**
    * IM Group types:<br>`normal` - Only members can see the other members in the group. Other people can search for members in the group.<br>`shared` - Everyone in the account can see the group and members. <br>`restricted` - No one except group members can see the group or search for other group members.
+   * - `normal`: Only members can see the group automatically. Other people can search members in the group.
+   * - `shared`: All people in the account can see the group and members automatically
+   * - `restricted`: Nobody can see the group or search members except the members in the group
    * @default "normal"
    */
   type?: "normal" | "shared" | "restricted" | (string & {});
@@ -2422,6 +2522,9 @@ export interface IMGroupList {
     search_by_ma_account?: boolean;
     /**
      * IM Group types:<br>`normal` - Only members can see the other members in the group. Other people can search for members in the group.<br>`shared` - Everyone in the account can see the group and members. <br>`restricted` - No one except group members can see the group or search for other group members.
+     * - `normal`: Only members can see the group automatically. Other people can search members in the group.
+     * - `shared`: All people in the account can see the group and members automatically
+     * - `restricted`: Nobody can see the group or search members except the members in the group
      * @default "normal"
      */
     type?: "normal" | "shared" | "restricted" | (string & {});
@@ -2455,12 +2558,26 @@ export interface Meeting {
      * @default 1
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
      *
      * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
      */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
@@ -2469,7 +2586,12 @@ export interface Meeting {
      * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -2494,6 +2616,9 @@ export interface Meeting {
      * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
      *
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -2518,6 +2643,9 @@ export interface Meeting {
     };
     /**
      * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -2539,6 +2667,9 @@ export interface Meeting {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -2661,6 +2792,9 @@ export interface Meeting {
     registrants_email_notification?: boolean;
     /**
      * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -2703,6 +2837,10 @@ export interface Meeting {
   }[];
   /**
    * Meeting Type:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time.
+   * - `1`: Instant Meeting
+   * - `2`: Scheduled Meeting
+   * - `3`: Recurring Meeting with no fixed time
+   * - `8`: Recurring Meeting with fixed time
    * @default 2
    */
   type?: 1 | 2 | 3 | 8 | (number & {});
@@ -2739,12 +2877,26 @@ export interface MeetingCreate {
      * @default 1
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
      *
      * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
      */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
@@ -2753,7 +2905,12 @@ export interface MeetingCreate {
      * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -2786,6 +2943,9 @@ export interface MeetingCreate {
      * The default value is `2`. To enable registration required, set the approval type to `0` or `1`. Values include:<br>
      *
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -2810,6 +2970,9 @@ export interface MeetingCreate {
     };
     /**
      * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -2819,6 +2982,9 @@ export interface MeetingCreate {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -2915,6 +3081,9 @@ export interface MeetingCreate {
     registrants_email_notification?: boolean;
     /**
      * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -2967,6 +3136,10 @@ export interface MeetingCreate {
   }[];
   /**
    * Meeting Type:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time.
+   * - `1`: Instant Meeting
+   * - `2`: Scheduled Meeting
+   * - `3`: Recurring Meeting with no fixed time
+   * - `8`: Recurring Meeting with fixed time
    * @default 2
    */
   type?: 1 | 2 | 3 | 8 | (number & {});
@@ -3031,12 +3204,26 @@ export interface MeetingInfo {
      * @default 1
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
      *
      * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
      */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
@@ -3045,7 +3232,12 @@ export interface MeetingInfo {
      * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -3070,6 +3262,9 @@ export interface MeetingInfo {
      * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
      *
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -3094,6 +3289,9 @@ export interface MeetingInfo {
     };
     /**
      * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -3115,6 +3313,9 @@ export interface MeetingInfo {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -3237,6 +3438,9 @@ export interface MeetingInfo {
     registrants_email_notification?: boolean;
     /**
      * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -3289,6 +3493,10 @@ export interface MeetingInfo {
   }[];
   /**
    * Meeting Type
+   * - `1`: Instant Meeting
+   * - `2`: Scheduled Meeting
+   * - `3`: Recurring Meeting with no fixed time
+   * - `8`: Recurring Meeting with fixed time
    * @default 2
    */
   type?: 1 | 2 | 3 | 8 | (number & {});
@@ -3351,12 +3559,26 @@ export interface MeetingInfoGet {
      * @default 1
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
      *
      * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
      */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
@@ -3365,7 +3587,12 @@ export interface MeetingInfoGet {
      * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -3390,6 +3617,9 @@ export interface MeetingInfoGet {
      * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
      *
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -3414,6 +3644,9 @@ export interface MeetingInfoGet {
     };
     /**
      * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -3435,6 +3668,9 @@ export interface MeetingInfoGet {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -3557,6 +3793,9 @@ export interface MeetingInfoGet {
     registrants_email_notification?: boolean;
     /**
      * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -3620,6 +3859,10 @@ export interface MeetingInfoGet {
   /**
    * Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`4` - PMI Meeting<br>
    * `8` - Recurring meeting with a fixed time.
+   * - `1`: Instant Meeting
+   * - `2`: Scheduled Meeting
+   * - `3`: Recurring Meeting with no fixed time
+   * - `8`: Recurring Meeting with fixed time
    * @default 2
    */
   type?: 1 | 2 | 3 | 8 | (number & {});
@@ -3694,7 +3937,13 @@ export interface MeetingList {
     timezone?: string;
     /** Meeting topic. */
     topic?: string;
-    /** Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time. */
+    /**
+     * Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time.
+     * - `1`: Instant Meeting
+     * - `2`: Scheduled Meeting
+     * - `3`: Recurring Meeting with no fixed time
+     * - `8`: Recurring Meeting with fixed time
+     */
     type?: 1 | 2 | 3 | 8 | (number & {});
     /** Unique Meeting ID. Each meeting instance will generate its own Meeting UUID. */
     uuid?: string;
@@ -3722,6 +3971,8 @@ export interface MeetingLiveStreamStatus {
    * The value can be one of the following:<br>
    * `start`: Start a live stream. <br>
    * `stop`: Stop an ongoing live stream.
+   * - `start`: Start a meeting live stream.
+   * - `stop`: Stop a meeting live stream.
    */
   action?: "start" | "stop" | (string & {});
   /** Update the settings of a live streaming session. The settings can only be updated for a live stream that has been stopped. You can not update the settings of an ongoing live stream. */
@@ -3996,12 +4247,31 @@ export interface MeetingRegistrantQuestions {
     required?: boolean;
     /** Title of the custom question. */
     title?: string;
-    /** Type of the question being asked. */
+    /**
+     * Type of the question being asked.
+     * - `short`: Short Answer
+     * - `single`: Single Answer
+     */
     type?: "short" | "single" | (string & {});
   }[];
   /** Array of Registrant Questions */
   questions?: {
-    /** Field name of the question. */
+    /**
+     * Field name of the question.
+     * - `address`: Address
+     * - `city`: City
+     * - `country`: Country/Region
+     * - `zip`: Zip/Postal Code
+     * - `state`: State/Province
+     * - `phone`: Phone
+     * - `industry`: Industry
+     * - `org`: Organization
+     * - `job_title`: Job Title
+     * - `purchasing_time_frame`: Purchasing Time Frame
+     * - `role_in_purchase_process`: Role in Purchase Process
+     * - `no_of_employees`: Number of Employees
+     * - `comments`: Questions & Comments
+     */
     field_name?:
       | "address"
       | "city"
@@ -4107,6 +4377,9 @@ export interface MeetingSettings {
    * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
    *
    * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+   * - `0`: Automatically Approve
+   * - `1`: Manually Approve
+   * - `2`: No Registration Required
    * @default 2
    */
   approval_type?: 0 | 1 | 2 | (number & {});
@@ -4131,6 +4404,9 @@ export interface MeetingSettings {
   };
   /**
    * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
+   * - `both`: Both Telephony and VoIP
+   * - `telephony`: Telephony only
+   * - `voip`: VoIP only
    * @default "both"
    */
   audio?: "both" | "telephony" | "voip" | (string & {});
@@ -4152,6 +4428,9 @@ export interface MeetingSettings {
   authentication_option?: string;
   /**
    * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+   * - `local`: Record to local device
+   * - `cloud`: Record to cloud
+   * - `none`: No Recording
    * @default "none"
    */
   auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -4274,6 +4553,9 @@ export interface MeetingSettings {
   registrants_email_notification?: boolean;
   /**
    * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
+   * - `1`: Attendees register once and can attend any of the occurrences
+   * - `2`: Attendees need to register for each occurrence to attend
+   * - `3`: Attendees register once and can choose one or more occurrences to attend
    * @default 1
    */
   registration_type?: 1 | 2 | 3 | (number & {});
@@ -4330,12 +4612,26 @@ export interface MeetingUpdate {
      * @default 1
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
      *
      * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
      */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
@@ -4344,7 +4640,12 @@ export interface MeetingUpdate {
      * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -4369,6 +4670,9 @@ export interface MeetingUpdate {
      * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
      *
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -4393,6 +4697,9 @@ export interface MeetingUpdate {
     };
     /**
      * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -4414,6 +4721,9 @@ export interface MeetingUpdate {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -4535,6 +4845,9 @@ export interface MeetingUpdate {
     registrants_email_notification?: boolean;
     /**
      * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -4583,6 +4896,10 @@ export interface MeetingUpdate {
   }[];
   /**
    * Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with a fixed time.
+   * - `1`: Instant Meeting
+   * - `2`: Scheduled Meeting
+   * - `3`: Recurring Meeting with no fixed time
+   * - `8`: Recurring Meeting with fixed time
    * @default 2
    */
   type?: 1 | 2 | 3 | 8 | (number & {});
@@ -4773,7 +5090,11 @@ export interface Poll {
     answers?: string[];
     /** Question to be asked to the attendees. */
     name?: string;
-    /** Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice */
+    /**
+     * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+     * - `single`: single answer
+     * - `multiple`: multiple answer
+     */
     type?: "single" | "multiple" | (string & {});
   }[];
   /** Title for the poll. */
@@ -4786,7 +5107,13 @@ export interface PollList {
   polls?: {
     /** ID of Poll */
     id?: string;
-    /** Status of Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results */
+    /**
+     * Status of Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results
+     * - `notstart`: Poll not start
+     * - `started`: Poll started
+     * - `ended`: Poll ended
+     * - `sharing`: Poll is sharing
+     */
     status?: "notstart" | "started" | "ended" | "sharing" | (string & {});
     /** Array of Polls */
     questions?: {
@@ -4794,7 +5121,11 @@ export interface PollList {
       answers?: string[];
       /** Question to be asked to the attendees. */
       name?: string;
-      /** Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice */
+      /**
+       * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+       * - `single`: single answer
+       * - `multiple`: multiple answer
+       */
       type?: "single" | "multiple" | (string & {});
     }[];
     /** Title for the poll. */
@@ -5676,12 +6007,33 @@ export interface RecordingRegistrantQuestions {
     required?: boolean;
     /** Title of the question. */
     title?: string;
-    /** The type of registration question and answers. */
+    /**
+     * The type of registration question and answers.
+     * - `short`: Short Answer
+     * - `single`: Single Answer
+     * - `multiple`: Multiple Answer
+     */
     type?: "short" | "single" | "multiple" | (string & {});
   }[];
   /** Array of Registrant Questions */
   questions?: {
-    /** Field name. */
+    /**
+     * Field name.
+     * - `last_name`: Last Name
+     * - `address`: Address
+     * - `city`: City
+     * - `country`: Country/Region
+     * - `zip`: Zip/Postal Code
+     * - `state`: State/Province
+     * - `phone`: Phone
+     * - `industry`: Industry
+     * - `org`: Organization
+     * - `job_title`: Job Title
+     * - `purchasing_time_frame`: Purchasing Time Frame
+     * - `role_in_purchase_process`: Role in Purchase Process
+     * - `no_of_employees`: Number of Employees
+     * - `comments`: Questions & Comments
+     */
     field_name?:
       | "last_name"
       | "address"
@@ -5705,6 +6057,10 @@ export interface RecordingRegistrantQuestions {
 
 /** Registrant Status */
 export interface RecordingRegistrantStatus {
+  /**
+   * - `approve`: Approve registrant
+   * - `deny`: Deny registrant
+   */
   action: "approve" | "deny" | (string & {});
   /** List of registrants */
   registrants?: {
@@ -5719,6 +6075,9 @@ export interface RecordingSettings {
    * `0`- Automatically approve the registration when a user registers.<br>
    * `1` - Manually approve or deny the registration of a user.<br>
    * `2` - No registration required to view the recording.
+   * - `0`: Registrants can watch the recording directly after registration
+   * - `1`: Registrants will receive emails then watch the recording after you approve the registration
+   * - `2`: Disabled
    */
   approval_type?: 0 | 1 | 2 | (number & {});
   /** Authentication domains. */
@@ -5736,7 +6095,12 @@ export interface RecordingSettings {
   recording_authentication?: boolean;
   /** Send an email to host when someone registers to view the recording. This applies for On-demand recordings only. */
   send_email_to_host?: boolean;
-  /** Determine how the meeting recording is shared. */
+  /**
+   * Determine how the meeting recording is shared.
+   * - `publicly`: Publicly
+   * - `internally`: Internally(account members only)
+   * - `none`: None
+   */
   share_recording?: "publicly" | "internally" | "none" | (string & {});
   /** Show social share buttons on registration page. This applies for On-demand recordings only. */
   show_social_share_buttons?: boolean;
@@ -5765,12 +6129,26 @@ export interface Recurrence {
    * @default 1
    */
   monthly_day?: number;
-  /** Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+  /**
+   * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+   * - `-1`: Last week
+   * - `1`: First week
+   * - `2`: Second week
+   * - `3`: Third week
+   * - `4`: Fourth week
+   */
   monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
   /**
    * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
    *
    * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+   * - `1`: Sunday
+   * - `2`: Monday
+   * - `3`: Tuesday
+   * - `4`: Wednesday
+   * - `5`: Thursday
+   * - `6`: Friday
+   * - `7`: Saturday
    */
   monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
   /**
@@ -5779,7 +6157,12 @@ export interface Recurrence {
    * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
    */
   repeat_interval?: number;
-  /** Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+  /**
+   * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+   * - `1`: Daily
+   * - `2`: Weekly
+   * - `3`: Monthly
+   */
   type: 1 | 2 | 3 | (number & {});
   /**
    * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -5916,7 +6299,12 @@ export interface RegistrantList {
 }
 
 export interface RegistrantStatus {
-  /** Registrant Status:<br>`approve` - Approve registrant.<br>`cancel` - Cancel previously approved registrant's registration.<br>`deny` - Deny registrant. */
+  /**
+   * Registrant Status:<br>`approve` - Approve registrant.<br>`cancel` - Cancel previously approved registrant's registration.<br>`deny` - Deny registrant.
+   * - `approve`: Approve registrant
+   * - `cancel`: Cancel previously approved registrant
+   * - `deny`: Deny registrant
+   */
   action: "approve" | "cancel" | "deny" | (string & {});
   /** List of registrants. */
   registrants?: {
@@ -6015,12 +6403,26 @@ export interface Session {
      * @default 1
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
      *
      * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
      */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
@@ -6029,7 +6431,12 @@ export interface Session {
      * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -6054,6 +6461,9 @@ export interface Session {
      * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
      *
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -6078,6 +6488,9 @@ export interface Session {
     };
     /**
      * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -6099,6 +6512,9 @@ export interface Session {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -6221,6 +6637,9 @@ export interface Session {
     registrants_email_notification?: boolean;
     /**
      * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -6263,6 +6682,10 @@ export interface Session {
   }[];
   /**
    * Meeting Type:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time.
+   * - `1`: Instant Meeting
+   * - `2`: Scheduled Meeting
+   * - `3`: Recurring Meeting with no fixed time
+   * - `8`: Recurring Meeting with fixed time
    * @default 2
    */
   type?: 1 | 2 | 3 | 8 | (number & {});
@@ -6299,12 +6722,26 @@ export interface SessionUpdate {
      * @default 1
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
      *
      * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
      */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
@@ -6313,7 +6750,12 @@ export interface SessionUpdate {
      * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -6338,6 +6780,9 @@ export interface SessionUpdate {
      * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
      *
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -6362,6 +6807,9 @@ export interface SessionUpdate {
     };
     /**
      * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -6383,6 +6831,9 @@ export interface SessionUpdate {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -6504,6 +6955,9 @@ export interface SessionUpdate {
     registrants_email_notification?: boolean;
     /**
      * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -6552,6 +7006,10 @@ export interface SessionUpdate {
   }[];
   /**
    * Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with a fixed time.
+   * - `1`: Instant Meeting
+   * - `2`: Scheduled Meeting
+   * - `3`: Recurring Meeting with no fixed time
+   * - `8`: Recurring Meeting with fixed time
    * @default 2
    */
   type?: 1 | 2 | 3 | 8 | (number & {});
@@ -6583,9 +7041,25 @@ export interface SessionWebinar {
      * For instance, if you would like the webinar to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the webinar to recur once every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday. */
+    /**
+     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
+     */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
      * Define the interval at which the webinar should recur. For instance, if you would like to schedule a Webinar that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
@@ -6593,7 +7067,12 @@ export interface SessionWebinar {
      * For a daily webinar, the maximum interval you can set is `90` days. For a weekly webinar, the maximum interval that you can set is `12` weeks. For a monthly webinar, the maximum interval that you can set is `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring webinar of type** `2` to state which day(s) of the week the webinar should repeat. <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the Webinar should recur on Sunday, provide `"1"` as the value of this field.  <br><br> **Note:** If you would like the webinar to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the Webinar should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -6610,6 +7089,9 @@ export interface SessionWebinar {
     alternative_hosts?: string;
     /**
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -6626,6 +7108,9 @@ export interface SessionWebinar {
     };
     /**
      * Determine how participants can join the audio portion of the webinar.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -6637,6 +7122,9 @@ export interface SessionWebinar {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -6764,6 +7252,9 @@ export interface SessionWebinar {
     registrants_restrict_number?: number;
     /**
      * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -6796,6 +7287,9 @@ export interface SessionWebinar {
   }[];
   /**
    * Webinar Types:<br>`5` - Webinar.<br>`6` - Recurring webinar with no fixed time.<br>`9` - Recurring webinar with a fixed time.
+   * - `5`: Webinar
+   * - `6`: Recurring Webinar with no fixed time
+   * - `9`: Recurring Webinar with fixed time
    * @default 5
    */
   type?: 5 | 6 | 9 | (number & {});
@@ -6834,12 +7328,26 @@ export interface SessionWebinarUpdate {
      * @default 1
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
      *
      * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
      */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
@@ -6848,7 +7356,12 @@ export interface SessionWebinarUpdate {
      * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -6866,6 +7379,9 @@ export interface SessionWebinarUpdate {
     alternative_hosts?: string;
     /**
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -6882,6 +7398,9 @@ export interface SessionWebinarUpdate {
     };
     /**
      * Determine how participants can join the audio portion of the webinar.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -6893,6 +7412,9 @@ export interface SessionWebinarUpdate {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -7019,6 +7541,9 @@ export interface SessionWebinarUpdate {
     registrants_restrict_number?: number;
     /**
      * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -7045,6 +7570,9 @@ export interface SessionWebinarUpdate {
   }[];
   /**
    * Webinar Types:<br>`5` - webinar.<br>`6` - Recurring webinar with no fixed time.<br>`9` - Recurring webinar with a fixed time.
+   * - `5`: Webinar
+   * - `6`: Recurring Webinar with no fixed time
+   * - `9`: Recurring Webinar with fixed time
    * @default 5
    */
   type?: 5 | 6 | 9 | (number & {});
@@ -7083,6 +7611,9 @@ export interface TSP {
     /**
      * Dial-in number types:<br>`toll` - Toll number.<br>`tollfree` -Toll free number.<br>
      * `media_link` - Media link.
+     * - `toll`: Toll number <br/>
+     * - `tollfree`: Toll free number <br/>
+     * - `media_link`: Media link phone number <br/>
      */
     type?: "toll" | "tollfree" | "media_link" | (string & {});
   }[];
@@ -7374,6 +7905,9 @@ export interface UserSettings {
     e2e_encryption?: boolean;
     /**
      * Play sound when participants join or leave:<br>`host` - When host joins or leaves.<br>`all` - When any participant joins or leaves.<br>`none` - No join or leave sound.
+     * - `host`: when host joins/leaves
+     * - `all`: when any participant joins/leaves
+     * - `none`: no join/leave sound
      * @default "all"
      */
     entry_exit_chime?: "host" | "all" | "none" | (string & {});
@@ -7511,6 +8045,9 @@ export interface UserSettings {
     auto_delete_cmr_days?: number;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` - Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record on local
+     * - `cloud`: Record on cloud
+     * - `none`: Disabled
      * @default "local"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -7584,6 +8121,10 @@ export interface UserSettings {
   schedule_meeting?: {
     /**
      * Determine how participants can join the audio portion of the meeting:<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - Third party audio conference.
+     * - `both`: Telephony and VoIP
+     * - `telephony`: Audio PSTN telephony only
+     * - `voip`: VoIP only
+     * - `thirdParty`: 3rd party audio conference
      * @default "voip"
      */
     audio_type?: "both" | "telephony" | "voip" | "thirdParty" | (string & {});
@@ -7630,7 +8171,12 @@ export interface UserSettings {
     pstn_password_protected?: boolean;
     /** Require a passcode for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
     require_password_for_instant_meetings?: boolean;
-    /** Require a passcode for Personal Meeting ID (PMI). This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
+    /**
+     * Require a passcode for Personal Meeting ID (PMI). This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
+     * - `jbh_only`: Only meetings with Join Before Host enabled
+     * - `all`: All meetings using PMI
+     * - `none`: Disabled
+     */
     require_password_for_pmi_meetings?:
       "jbh_only" | "all" | "none" | (string & {});
     /** Require a passcode for meetings which have already been scheduled */
@@ -7796,6 +8342,9 @@ export interface UserSettingsInMeeting {
   e2e_encryption?: boolean;
   /**
    * Play sound when participants join or leave:<br>`host` - When host joins or leaves.<br>`all` - When any participant joins or leaves.<br>`none` - No join or leave sound.
+   * - `host`: when host joins/leaves
+   * - `all`: when any participant joins/leaves
+   * - `none`: no join/leave sound
    * @default "all"
    */
   entry_exit_chime?: "host" | "all" | "none" | (string & {});
@@ -7920,6 +8469,9 @@ export interface UserSettingsRecording {
   auto_delete_cmr_days?: number;
   /**
    * Automatic recording:<br>`local` - Record on local.<br>`cloud` - Record on cloud.<br>`none` - Disabled.
+   * - `local`: Record on local
+   * - `cloud`: Record on cloud
+   * - `none`: Disabled
    * @default "local"
    */
   auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -7994,6 +8546,10 @@ export interface UserSettingsRecording {
 export interface UserSettingsScheduleMeeting {
   /**
    * Determine how participants can join the audio portion of the meeting:<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - Third party audio conference.
+   * - `both`: Telephony and VoIP
+   * - `telephony`: Audio PSTN telephony only
+   * - `voip`: VoIP only
+   * - `thirdParty`: 3rd party audio conference
    * @default "voip"
    */
   audio_type?: "both" | "telephony" | "voip" | "thirdParty" | (string & {});
@@ -8040,7 +8596,12 @@ export interface UserSettingsScheduleMeeting {
   pstn_password_protected?: boolean;
   /** Require a passcode for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
   require_password_for_instant_meetings?: boolean;
-  /** Require a passcode for Personal Meeting ID (PMI). This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
+  /**
+   * Require a passcode for Personal Meeting ID (PMI). This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
+   * - `jbh_only`: Only meetings with Join Before Host enabled
+   * - `all`: All meetings using PMI
+   * - `none`: Disabled
+   */
   require_password_for_pmi_meetings?:
     "jbh_only" | "all" | "none" | (string & {});
   /** Require a passcode for meetings which have already been scheduled */
@@ -8187,6 +8748,9 @@ export interface UserSettingsUpdate {
     e2e_encryption?: boolean;
     /**
      * Play sound when participants join or leave:<br>`host` - When host joins or leaves.<br>`all` - When any participant joins or leaves.<br>`none` - No join or leave sound.
+     * - `host`: when host joins/leaves
+     * - `all`: when any participant joins/leaves
+     * - `none`: no join/leave sound
      * @default "all"
      */
     entry_exit_chime?: "host" | "all" | "none" | (string & {});
@@ -8324,6 +8888,9 @@ export interface UserSettingsUpdate {
     auto_delete_cmr_days?: number;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` - Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record on local
+     * - `cloud`: Record on cloud
+     * - `none`: Disabled
      * @default "local"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -8397,6 +8964,10 @@ export interface UserSettingsUpdate {
   schedule_meeting?: {
     /**
      * Determine how participants can join the audio portion of the meeting:<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - Third party audio conference.
+     * - `both`: Telephony and VoIP
+     * - `telephony`: Audio PSTN telephony only
+     * - `voip`: VoIP only
+     * - `thirdParty`: 3rd party audio conference
      * @default "voip"
      */
     audio_type?: "both" | "telephony" | "voip" | "thirdParty" | (string & {});
@@ -8443,7 +9014,12 @@ export interface UserSettingsUpdate {
     pstn_password_protected?: boolean;
     /** Require a passcode for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
     require_password_for_instant_meetings?: boolean;
-    /** Require a passcode for Personal Meeting ID (PMI). This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
+    /**
+     * Require a passcode for Personal Meeting ID (PMI). This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
+     * - `jbh_only`: Only meetings with Join Before Host enabled
+     * - `all`: All meetings using PMI
+     * - `none`: Disabled
+     */
     require_password_for_pmi_meetings?:
       "jbh_only" | "all" | "none" | (string & {});
     /** Require a passcode for meetings which have already been scheduled */
@@ -8583,9 +9159,25 @@ export interface Webinar {
      * For instance, if you would like the webinar to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the webinar to recur once every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday. */
+    /**
+     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
+     */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
      * Define the interval at which the webinar should recur. For instance, if you would like to schedule a Webinar that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
@@ -8593,7 +9185,12 @@ export interface Webinar {
      * For a daily webinar, the maximum interval you can set is `90` days. For a weekly webinar, the maximum interval that you can set is `12` weeks. For a monthly webinar, the maximum interval that you can set is `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring webinar of type** `2` to state which day(s) of the week the webinar should repeat. <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the Webinar should recur on Sunday, provide `"1"` as the value of this field.  <br><br> **Note:** If you would like the webinar to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the Webinar should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -8610,6 +9207,9 @@ export interface Webinar {
     alternative_hosts?: string;
     /**
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -8626,6 +9226,9 @@ export interface Webinar {
     };
     /**
      * Determine how participants can join the audio portion of the webinar.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -8637,6 +9240,9 @@ export interface Webinar {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -8764,6 +9370,9 @@ export interface Webinar {
     registrants_restrict_number?: number;
     /**
      * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -8796,6 +9405,9 @@ export interface Webinar {
   }[];
   /**
    * Webinar Types:<br>`5` - Webinar.<br>`6` - Recurring webinar with no fixed time.<br>`9` - Recurring webinar with a fixed time.
+   * - `5`: Webinar
+   * - `6`: Recurring Webinar with no fixed time
+   * - `9`: Recurring Webinar with fixed time
    * @default 5
    */
   type?: 5 | 6 | 9 | (number & {});
@@ -8853,9 +9465,25 @@ export interface WebinarInfo {
      * For instance, if you would like the webinar to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the webinar to recur once every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday. */
+    /**
+     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
+     */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
      * Define the interval at which the webinar should recur. For instance, if you would like to schedule a Webinar that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
@@ -8863,7 +9491,12 @@ export interface WebinarInfo {
      * For a daily webinar, the maximum interval you can set is `90` days. For a weekly webinar, the maximum interval that you can set is `12` weeks. For a monthly webinar, the maximum interval that you can set is `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring webinar of type** `2` to state which day(s) of the week the webinar should repeat. <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the Webinar should recur on Sunday, provide `"1"` as the value of this field.  <br><br> **Note:** If you would like the webinar to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the Webinar should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -8880,6 +9513,9 @@ export interface WebinarInfo {
     alternative_hosts?: string;
     /**
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -8896,6 +9532,9 @@ export interface WebinarInfo {
     };
     /**
      * Determine how participants can join the audio portion of the webinar.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -8907,6 +9546,9 @@ export interface WebinarInfo {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -9034,6 +9676,9 @@ export interface WebinarInfo {
     registrants_restrict_number?: number;
     /**
      * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -9070,6 +9715,9 @@ export interface WebinarInfo {
   }[];
   /**
    * Webinar Types:<br>`5` - Webinar.<br>`6` - Recurring webinar with no fixed time.<br>`9` - Recurring webinar with a fixed time.
+   * - `5`: Webinar
+   * - `6`: Recurring Webinar with no fixed time
+   * - `9`: Recurring Webinar with fixed time
    * @default 5
    */
   type?: 5 | 6 | 9 | (number & {});
@@ -9373,13 +10021,35 @@ export interface WebinarRegistrantQuestions {
     required?: boolean;
     /** Custom question. */
     title?: string;
-    /** The question-answer type. */
+    /**
+     * The question-answer type.
+     * - `short`: Short Answer
+     * - `single_radio`: Single Radio Answer
+     * - `single_dropdown`: Single Dropdown Answer
+     * - `multiple`: Multiple Answer
+     */
     type?:
       "short" | "single_radio" | "single_dropdown" | "multiple" | (string & {});
   }[];
   /** Array of registration fields whose values should be provided by registrants during registration. */
   questions?: {
-    /** Field name */
+    /**
+     * Field name
+     * - `last_name`: Last Name
+     * - `address`: Address
+     * - `city`: City
+     * - `country`: Country/Region
+     * - `zip`: Zip/Postal Code
+     * - `state`: State/Province
+     * - `phone`: Phone
+     * - `industry`: Industry
+     * - `org`: Organization
+     * - `job_title`: Job Title
+     * - `purchasing_time_frame`: Purchasing Time Frame
+     * - `role_in_purchase_process`: Role in Purchase Process
+     * - `no_of_employees`: Number of Employees
+     * - `comments`: Questions & Comments
+     */
     field_name?:
       | "last_name"
       | "address"
@@ -9409,6 +10079,9 @@ export interface WebinarSettings {
   alternative_hosts?: string;
   /**
    * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+   * - `0`: Automatically Approve
+   * - `1`: Manually Approve
+   * - `2`: No Registration Required
    * @default 2
    */
   approval_type?: 0 | 1 | 2 | (number & {});
@@ -9425,6 +10098,9 @@ export interface WebinarSettings {
   };
   /**
    * Determine how participants can join the audio portion of the webinar.
+   * - `both`: Both Telephony and VoIP
+   * - `telephony`: Telephony only
+   * - `voip`: VoIP only
    * @default "both"
    */
   audio?: "both" | "telephony" | "voip" | (string & {});
@@ -9436,6 +10112,9 @@ export interface WebinarSettings {
   authentication_option?: string;
   /**
    * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+   * - `local`: Record to local device
+   * - `cloud`: Record to cloud
+   * - `none`: No Recording
    * @default "none"
    */
   auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -9563,6 +10242,9 @@ export interface WebinarSettings {
   registrants_restrict_number?: number;
   /**
    * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
+   * - `1`: Attendees register once and can attend any of the occurrences
+   * - `2`: Attendees need to register for each occurrence to attend
+   * - `3`: Attendees register once and can choose one or more occurrences to attend
    * @default 1
    */
   registration_type?: 1 | 2 | 3 | (number & {});
@@ -9605,12 +10287,26 @@ export interface WebinarUpdate {
      * @default 1
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
      *
      * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
      */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
@@ -9619,7 +10315,12 @@ export interface WebinarUpdate {
      * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -9637,6 +10338,9 @@ export interface WebinarUpdate {
     alternative_hosts?: string;
     /**
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -9653,6 +10357,9 @@ export interface WebinarUpdate {
     };
     /**
      * Determine how participants can join the audio portion of the webinar.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -9664,6 +10371,9 @@ export interface WebinarUpdate {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -9790,6 +10500,9 @@ export interface WebinarUpdate {
     registrants_restrict_number?: number;
     /**
      * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -9816,6 +10529,9 @@ export interface WebinarUpdate {
   }[];
   /**
    * Webinar Types:<br>`5` - webinar.<br>`6` - Recurring webinar with no fixed time.<br>`9` - Recurring webinar with a fixed time.
+   * - `5`: Webinar
+   * - `6`: Recurring Webinar with no fixed time
+   * - `9`: Recurring Webinar with fixed time
    * @default 5
    */
   type?: 5 | 6 | 9 | (number & {});
@@ -10008,9 +10724,25 @@ export interface CreateWebinar {
      * For instance, if you would like the webinar to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the webinar to recur once every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday. */
+    /**
+     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
+     */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
      * Define the interval at which the webinar should recur. For instance, if you would like to schedule a Webinar that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
@@ -10018,7 +10750,12 @@ export interface CreateWebinar {
      * For a daily webinar, the maximum interval you can set is `90` days. For a weekly webinar, the maximum interval that you can set is `12` weeks. For a monthly webinar, the maximum interval that you can set is `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring webinar of type** `2` to state which day(s) of the week the webinar should repeat. <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the Webinar should recur on Sunday, provide `"1"` as the value of this field.  <br><br> **Note:** If you would like the webinar to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the Webinar should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -10037,6 +10774,9 @@ export interface CreateWebinar {
      * The default value is `2`. To enable registration required, set the approval type to `0` or `1`.  Values include:<br>
      *
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -10053,6 +10793,9 @@ export interface CreateWebinar {
     };
     /**
      * Determine how participants can join the audio portion of the meeting.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -10062,6 +10805,9 @@ export interface CreateWebinar {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -10185,6 +10931,9 @@ export interface CreateWebinar {
     registrants_restrict_number?: number;
     /**
      * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -10217,6 +10966,9 @@ export interface CreateWebinar {
   }[];
   /**
    * Webinar Types:<br>`5` - Webinar.<br>`6` - Recurring webinar with no fixed time.<br>`9` - Recurring webinar with a fixed time.
+   * - `5`: Webinar
+   * - `6`: Recurring Webinar with no fixed time
+   * - `9`: Recurring Webinar with fixed time
    * @default 5
    */
   type?: 5 | 6 | 9 | (number & {});
@@ -10308,9 +11060,25 @@ export interface RecurrenceWebinar {
    * For instance, if you would like the webinar to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the webinar to recur once every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
    */
   monthly_day?: number;
-  /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+  /**
+   * Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+   * - `-1`: Last week
+   * - `1`: First week
+   * - `2`: Second week
+   * - `3`: Third week
+   * - `4`: Fourth week
+   */
   monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-  /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday. */
+  /**
+   * Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+   * - `1`: Sunday
+   * - `2`: Monday
+   * - `3`: Tuesday
+   * - `4`: Wednesday
+   * - `5`: Thursday
+   * - `6`: Friday
+   * - `7`: Saturday
+   */
   monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
   /**
    * Define the interval at which the webinar should recur. For instance, if you would like to schedule a Webinar that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
@@ -10318,7 +11086,12 @@ export interface RecurrenceWebinar {
    * For a daily webinar, the maximum interval you can set is `90` days. For a weekly webinar, the maximum interval that you can set is `12` weeks. For a monthly webinar, the maximum interval that you can set is `3` months.
    */
   repeat_interval?: number;
-  /** Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+  /**
+   * Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+   * - `1`: Daily
+   * - `2`: Weekly
+   * - `3`: Monthly
+   */
   type: 1 | 2 | 3 | (number & {});
   /**
    * Use this field **only if you're scheduling a recurring webinar of type** `2` to state which day(s) of the week the webinar should repeat. <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the Webinar should recur on Sunday, provide `"1"` as the value of this field.  <br><br> **Note:** If you would like the webinar to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the Webinar should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.

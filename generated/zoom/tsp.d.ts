@@ -81,7 +81,12 @@ export type TspUserTSPResponse = {
     country_label?: string;
     /** Dial-in number: length is less than 16. */
     number?: string;
-    /** Dial-in number types:<br>`toll` - Toll number.<br>`tollfree` -Toll free number. <br> `media_link` - Media link phone number. This is used for PSTN integration instead of a paid bridge number. */
+    /**
+     * Dial-in number types:<br>`toll` - Toll number.<br>`tollfree` -Toll free number. <br> `media_link` - Media link phone number. This is used for PSTN integration instead of a paid bridge number.
+     * - `toll`: Toll number <br/>
+     * - `tollfree`: Toll free number <br/>
+     * - `media_link`: Media link phone number <br/>
+     */
     type?: "toll" | "tollfree" | "media_link" | (string & {});
   }[];
   /** The ID of the TSP account. */
@@ -111,6 +116,9 @@ export interface TspUserTSPCreateParams {
       /**
        * Dial-in number types:<br>`toll` - Toll number.<br>`tollfree` -Toll free number.<br>
        * `media_link` - Media link.
+       * - `toll`: Toll number <br/>
+       * - `tollfree`: Toll free number <br/>
+       * - `media_link`: Media link phone number <br/>
        */
       type?: "toll" | "tollfree" | "media_link";
     }[];
@@ -134,6 +142,9 @@ export type TspUserTSPCreateResponse = {
     /**
      * Dial-in number types:<br>`toll` - Toll number.<br>`tollfree` -Toll free number.<br>
      * `media_link` - Media link.
+     * - `toll`: Toll number <br/>
+     * - `tollfree`: Toll free number <br/>
+     * - `media_link`: Media link phone number <br/>
      */
     type?: "toll" | "tollfree" | "media_link" | (string & {});
   }[];
@@ -170,7 +181,12 @@ export interface TspUserTSPUpdateParams {
       country_label?: string;
       /** Dial-in number: length is less than 16. */
       number?: string;
-      /** Dial-in number types:<br>`toll` - Toll number.<br>`tollfree` -Toll free number.<br>`media_link` - Media Link Phone Number. It is used for PSTN integration instead of paid bridge number. */
+      /**
+       * Dial-in number types:<br>`toll` - Toll number.<br>`tollfree` -Toll free number.<br>`media_link` - Media Link Phone Number. It is used for PSTN integration instead of paid bridge number.
+       * - `toll`: Toll number <br/>
+       * - `tollfree`: Toll free number <br/>
+       * - `media_link`: Media link phone number <br/>
+       */
       type?: "toll" | "tollfree" | "media_link";
     }[];
     /** Leader PIN: numeric value, length is less than 16. */
@@ -201,6 +217,9 @@ export type TspUserTSPsResponse = {
       /**
        * Dial-in number types:<br>`toll` - Toll number.<br>`tollfree` -Toll free number.<br>
        * `media_link` - Media link
+       * - `toll`: Toll number <br/>
+       * - `tollfree`: Toll free number <br/>
+       * - `media_link`: Media link phone number <br/>
        */
       type?: "toll" | "tollfree" | "media_link" | (string & {});
     }[];

@@ -185,7 +185,12 @@ export type UsersUserResponse = {
   plan_united_type?: string;
   /** Unique identifier of the [role](https://marketplace.zoom.us/docs/api-reference/zoom-api/roles/roles) assigned to the user. */
   role_id?: string;
-  /** Status of user's account. */
+  /**
+   * Status of user's account.
+   * - `pending`: Pending User
+   * - `active`: Active User
+   * - `inactive`: Deactivated User
+   */
   status?: "pending" | "active" | "inactive" | (string & {});
   /** Personal meeting room URL, if the user has one. */
   vanity_url?: string;
@@ -254,7 +259,13 @@ export type UsersUserAssistantsDeleteError = unknown;
 export interface UsersUserCreateParams {
   /** User */
   body: {
-    /** Specify how to create the new user: <br>`create` - User will get an email sent from Zoom. There is a confirmation link in this email. The user will then need to use the link to activate their Zoom account. The user can then set or change their password.<br>`autoCreate` - This action is provided for the enterprise customer who has a managed domain. This feature is disabled by default because of the security risk involved in creating a user who does not belong to your domain.<br>`custCreate` - Users created via this option do not have passwords and will not have the ability to log into the Zoom Web Portal or the Zoom Client. These users can still host and join meetings using the `start_url` and `join_url` respectively. To use this option, you must contact the ISV Platform Sales team at isv@zoom.us.<br>`ssoCreate` - This action is provided for the enabled “Pre-provisioning SSO User” option. A user created in this way has no password. If not a basic user, a personal vanity URL using the user name (no domain) of the provisioning email will be generated. If the user name or PMI is invalid or occupied, it will use a random number or random personal vanity URL. */
+    /**
+     * Specify how to create the new user: <br>`create` - User will get an email sent from Zoom. There is a confirmation link in this email. The user will then need to use the link to activate their Zoom account. The user can then set or change their password.<br>`autoCreate` - This action is provided for the enterprise customer who has a managed domain. This feature is disabled by default because of the security risk involved in creating a user who does not belong to your domain.<br>`custCreate` - Users created via this option do not have passwords and will not have the ability to log into the Zoom Web Portal or the Zoom Client. These users can still host and join meetings using the `start_url` and `join_url` respectively. To use this option, you must contact the ISV Platform Sales team at isv@zoom.us.<br>`ssoCreate` - This action is provided for the enabled “Pre-provisioning SSO User” option. A user created in this way has no password. If not a basic user, a personal vanity URL using the user name (no domain) of the provisioning email will be generated. If the user name or PMI is invalid or occupied, it will use a random number or random personal vanity URL.
+     * - `create`: User will get an email sent from Zoom. There is a confirmation link in this email. User will then need to click this link to activate their account to the Zoom service. The user can set or change their password in Zoom. <br/>.
+     * - `autoCreate`: This action is provided for enterprise customer who has a managed domain. This feature is disabled by default because of the security risk involved in creating a user who does not belong to your domain without notifying the user. <br/>
+     * - `custCreate`: This action is provided for API partner only. User created in this way has no password and is not able to log into the Zoom web site or client. <br/>
+     * - `ssoCreate`: This action is provided for enabled "Pre-provisioning SSO User" option. User created in this way has no password. If it is not a basic user, will generate a Personal Vanity URL using user name (no domain) of the provisioning email. If user name or pmi is invalid or occupied, will use random number/random personal vanity URL. <br/>
+     */
     action: "create" | "autoCreate" | "custCreate" | "ssoCreate";
     user_info?: {
       /** User email address. */
@@ -543,6 +554,9 @@ export type UsersUserSettingsResponse =
         e2e_encryption?: boolean;
         /**
          * Play sound when participants join or leave:<br>`host` - When host joins or leaves.<br>`all` - When any participant joins or leaves.<br>`none` - No join or leave sound.
+         * - `host`: when host joins/leaves
+         * - `all`: when any participant joins/leaves
+         * - `none`: no join/leave sound
          * @default "all"
          */
         entry_exit_chime?: "host" | "all" | "none" | (string & {});
@@ -680,6 +694,9 @@ export type UsersUserSettingsResponse =
         auto_delete_cmr_days?: number;
         /**
          * Automatic recording:<br>`local` - Record on local.<br>`cloud` - Record on cloud.<br>`none` - Disabled.
+         * - `local`: Record on local
+         * - `cloud`: Record on cloud
+         * - `none`: Disabled
          * @default "local"
          */
         auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -753,6 +770,10 @@ export type UsersUserSettingsResponse =
       schedule_meeting?: {
         /**
          * Determine how participants can join the audio portion of the meeting:<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - Third party audio conference.
+         * - `both`: Telephony and VoIP
+         * - `telephony`: Audio PSTN telephony only
+         * - `voip`: VoIP only
+         * - `thirdParty`: 3rd party audio conference
          * @default "voip"
          */
         audio_type?:
@@ -800,7 +821,12 @@ export type UsersUserSettingsResponse =
         pstn_password_protected?: boolean;
         /** Require a passcode for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
         require_password_for_instant_meetings?: boolean;
-        /** Require a passcode for Personal Meeting ID (PMI). This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
+        /**
+         * Require a passcode for Personal Meeting ID (PMI). This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
+         * - `jbh_only`: Only meetings with Join Before Host enabled
+         * - `all`: All meetings using PMI
+         * - `none`: Disabled
+         */
         require_password_for_pmi_meetings?:
           "jbh_only" | "all" | "none" | (string & {});
         /** Require a passcode for meetings which have already been scheduled */
@@ -1062,6 +1088,9 @@ export interface UsersUserSettingsUpdateParams {
           e2e_encryption?: boolean;
           /**
            * Play sound when participants join or leave:<br>`host` - When host joins or leaves.<br>`all` - When any participant joins or leaves.<br>`none` - No join or leave sound.
+           * - `host`: when host joins/leaves
+           * - `all`: when any participant joins/leaves
+           * - `none`: no join/leave sound
            * @default "all"
            */
           entry_exit_chime?: "host" | "all" | "none";
@@ -1198,6 +1227,9 @@ export interface UsersUserSettingsUpdateParams {
           auto_delete_cmr_days?: number;
           /**
            * Automatic recording:<br>`local` - Record on local.<br>`cloud` - Record on cloud.<br>`none` - Disabled.
+           * - `local`: Record on local
+           * - `cloud`: Record on cloud
+           * - `none`: Disabled
            * @default "local"
            */
           auto_recording?: "local" | "cloud" | "none";
@@ -1271,6 +1303,10 @@ export interface UsersUserSettingsUpdateParams {
         schedule_meeting?: {
           /**
            * Determine how participants can join the audio portion of the meeting:<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - Third party audio conference.
+           * - `both`: Telephony and VoIP
+           * - `telephony`: Audio PSTN telephony only
+           * - `voip`: VoIP only
+           * - `thirdParty`: 3rd party audio conference
            * @default "voip"
            */
           audio_type?: "both" | "telephony" | "voip" | "thirdParty";
@@ -1317,7 +1353,12 @@ export interface UsersUserSettingsUpdateParams {
           pstn_password_protected?: boolean;
           /** Require a passcode for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
           require_password_for_instant_meetings?: boolean;
-          /** Require a passcode for Personal Meeting ID (PMI). This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
+          /**
+           * Require a passcode for Personal Meeting ID (PMI). This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
+           * - `jbh_only`: Only meetings with Join Before Host enabled
+           * - `all`: All meetings using PMI
+           * - `none`: Disabled
+           */
           require_password_for_pmi_meetings?: "jbh_only" | "all" | "none";
           /** Require a passcode for meetings which have already been scheduled */
           require_password_for_scheduled_meetings?: boolean;
@@ -1478,7 +1519,11 @@ export interface UsersUserStatusParams {
   userId: string;
   /** User status. */
   body: {
-    /** The action types:<br>`activate` - Activate a deactivated user.<br>`deactivate` - Deactivate a user. */
+    /**
+     * The action types:<br>`activate` - Activate a deactivated user.<br>`deactivate` - Deactivate a user.
+     * - `activate`: set users status to active
+     * - `deactivate`: set users status to inactive
+     */
     action: "activate" | "deactivate";
   };
 }

@@ -302,9 +302,25 @@ export type WebinarsWebinarResponse = {
      * For instance, if you would like the webinar to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the webinar to recur once every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday. */
+    /**
+     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
+     */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
      * Define the interval at which the webinar should recur. For instance, if you would like to schedule a Webinar that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
@@ -312,7 +328,12 @@ export type WebinarsWebinarResponse = {
      * For a daily webinar, the maximum interval you can set is `90` days. For a weekly webinar, the maximum interval that you can set is `12` weeks. For a monthly webinar, the maximum interval that you can set is `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring webinar of type** `2` to state which day(s) of the week the webinar should repeat. <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the Webinar should recur on Sunday, provide `"1"` as the value of this field.  <br><br> **Note:** If you would like the webinar to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the Webinar should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -329,6 +350,9 @@ export type WebinarsWebinarResponse = {
     alternative_hosts?: string;
     /**
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -345,6 +369,9 @@ export type WebinarsWebinarResponse = {
     };
     /**
      * Determine how participants can join the audio portion of the webinar.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -356,6 +383,9 @@ export type WebinarsWebinarResponse = {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -483,6 +513,9 @@ export type WebinarsWebinarResponse = {
     registrants_restrict_number?: number;
     /**
      * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -519,6 +552,9 @@ export type WebinarsWebinarResponse = {
   }[];
   /**
    * Webinar Types:<br>`5` - Webinar.<br>`6` - Recurring webinar with no fixed time.<br>`9` - Recurring webinar with a fixed time.
+   * - `5`: Webinar
+   * - `6`: Recurring Webinar with no fixed time
+   * - `9`: Recurring Webinar with fixed time
    * @default 5
    */
   type?: 5 | 6 | 9 | (number & {});
@@ -706,9 +742,25 @@ export interface WebinarsWebinarCreateParams {
        * For instance, if you would like the webinar to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the webinar to recur once every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
        */
       monthly_day?: number;
-      /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+      /**
+       * Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+       * - `-1`: Last week
+       * - `1`: First week
+       * - `2`: Second week
+       * - `3`: Third week
+       * - `4`: Fourth week
+       */
       monthly_week?: -1 | 1 | 2 | 3 | 4;
-      /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday. */
+      /**
+       * Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+       * - `1`: Sunday
+       * - `2`: Monday
+       * - `3`: Tuesday
+       * - `4`: Wednesday
+       * - `5`: Thursday
+       * - `6`: Friday
+       * - `7`: Saturday
+       */
       monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7;
       /**
        * Define the interval at which the webinar should recur. For instance, if you would like to schedule a Webinar that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
@@ -716,7 +768,12 @@ export interface WebinarsWebinarCreateParams {
        * For a daily webinar, the maximum interval you can set is `90` days. For a weekly webinar, the maximum interval that you can set is `12` weeks. For a monthly webinar, the maximum interval that you can set is `3` months.
        */
       repeat_interval?: number;
-      /** Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+      /**
+       * Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+       * - `1`: Daily
+       * - `2`: Weekly
+       * - `3`: Monthly
+       */
       type: 1 | 2 | 3;
       /**
        * Use this field **only if you're scheduling a recurring webinar of type** `2` to state which day(s) of the week the webinar should repeat. <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the Webinar should recur on Sunday, provide `"1"` as the value of this field.  <br><br> **Note:** If you would like the webinar to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the Webinar should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -735,6 +792,9 @@ export interface WebinarsWebinarCreateParams {
        * The default value is `2`. To enable registration required, set the approval type to `0` or `1`.  Values include:<br>
        *
        * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+       * - `0`: Automatically Approve
+       * - `1`: Manually Approve
+       * - `2`: No Registration Required
        * @default 2
        */
       approval_type?: 0 | 1 | 2;
@@ -751,6 +811,9 @@ export interface WebinarsWebinarCreateParams {
       };
       /**
        * Determine how participants can join the audio portion of the meeting.
+       * - `both`: Both Telephony and VoIP
+       * - `telephony`: Telephony only
+       * - `voip`: VoIP only
        * @default "both"
        */
       audio?: "both" | "telephony" | "voip";
@@ -760,6 +823,9 @@ export interface WebinarsWebinarCreateParams {
       authentication_option?: string;
       /**
        * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+       * - `local`: Record to local device
+       * - `cloud`: Record to cloud
+       * - `none`: No Recording
        * @default "none"
        */
       auto_recording?: "local" | "cloud" | "none";
@@ -883,6 +949,9 @@ export interface WebinarsWebinarCreateParams {
       registrants_restrict_number?: number;
       /**
        * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
+       * - `1`: Attendees register once and can attend any of the occurrences
+       * - `2`: Attendees need to register for each occurrence to attend
+       * - `3`: Attendees register once and can choose one or more occurrences to attend
        * @default 1
        */
       registration_type?: 1 | 2 | 3;
@@ -915,6 +984,9 @@ export interface WebinarsWebinarCreateParams {
     }[];
     /**
      * Webinar Types:<br>`5` - Webinar.<br>`6` - Recurring webinar with no fixed time.<br>`9` - Recurring webinar with a fixed time.
+     * - `5`: Webinar
+     * - `6`: Recurring Webinar with no fixed time
+     * - `9`: Recurring Webinar with fixed time
      * @default 5
      */
     type?: 5 | 6 | 9;
@@ -992,9 +1064,25 @@ export type WebinarsWebinarCreateResponse = {
      * For instance, if you would like the webinar to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the webinar to recur once every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
      */
     monthly_day?: number;
-    /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+    /**
+     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+     * - `-1`: Last week
+     * - `1`: First week
+     * - `2`: Second week
+     * - `3`: Third week
+     * - `4`: Fourth week
+     */
     monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /** Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday. */
+    /**
+     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+     * - `1`: Sunday
+     * - `2`: Monday
+     * - `3`: Tuesday
+     * - `4`: Wednesday
+     * - `5`: Thursday
+     * - `6`: Friday
+     * - `7`: Saturday
+     */
     monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
     /**
      * Define the interval at which the webinar should recur. For instance, if you would like to schedule a Webinar that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
@@ -1002,7 +1090,12 @@ export type WebinarsWebinarCreateResponse = {
      * For a daily webinar, the maximum interval you can set is `90` days. For a weekly webinar, the maximum interval that you can set is `12` weeks. For a monthly webinar, the maximum interval that you can set is `3` months.
      */
     repeat_interval?: number;
-    /** Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+    /**
+     * Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+     * - `1`: Daily
+     * - `2`: Weekly
+     * - `3`: Monthly
+     */
     type: 1 | 2 | 3 | (number & {});
     /**
      * Use this field **only if you're scheduling a recurring webinar of type** `2` to state which day(s) of the week the webinar should repeat. <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the Webinar should recur on Sunday, provide `"1"` as the value of this field.  <br><br> **Note:** If you would like the webinar to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the Webinar should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -1019,6 +1112,9 @@ export type WebinarsWebinarCreateResponse = {
     alternative_hosts?: string;
     /**
      * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
      * @default 2
      */
     approval_type?: 0 | 1 | 2 | (number & {});
@@ -1035,6 +1131,9 @@ export type WebinarsWebinarCreateResponse = {
     };
     /**
      * Determine how participants can join the audio portion of the webinar.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
      * @default "both"
      */
     audio?: "both" | "telephony" | "voip" | (string & {});
@@ -1046,6 +1145,9 @@ export type WebinarsWebinarCreateResponse = {
     authentication_option?: string;
     /**
      * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
      * @default "none"
      */
     auto_recording?: "local" | "cloud" | "none" | (string & {});
@@ -1173,6 +1275,9 @@ export type WebinarsWebinarCreateResponse = {
     registrants_restrict_number?: number;
     /**
      * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
      * @default 1
      */
     registration_type?: 1 | 2 | 3 | (number & {});
@@ -1209,6 +1314,9 @@ export type WebinarsWebinarCreateResponse = {
   }[];
   /**
    * Webinar Types:<br>`5` - Webinar.<br>`6` - Recurring webinar with no fixed time.<br>`9` - Recurring webinar with a fixed time.
+   * - `5`: Webinar
+   * - `6`: Recurring Webinar with no fixed time
+   * - `9`: Recurring Webinar with fixed time
    * @default 5
    */
   type?: 5 | 6 | 9 | (number & {});
@@ -1312,7 +1420,11 @@ export interface WebinarsWebinarPollCreateParams {
       answers?: string[];
       /** Question to be asked to the attendees. */
       name?: string;
-      /** Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice */
+      /**
+       * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+       * - `single`: single answer
+       * - `multiple`: multiple answer
+       */
       type?: "single" | "multiple";
     }[];
     /** Title for the poll. */
@@ -1322,7 +1434,13 @@ export interface WebinarsWebinarPollCreateParams {
 export type WebinarsWebinarPollCreateResponse = {
   /** Webinar Poll ID */
   id?: string;
-  /** Status of the Webinar Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results */
+  /**
+   * Status of the Webinar Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results
+   * - `notstart`: Poll not start
+   * - `started`: Poll started
+   * - `ended`: Poll ended
+   * - `sharing`: Poll is sharing
+   */
   status?: "notstart" | "started" | "ended" | "sharing" | (string & {});
   /** Array of Polls */
   questions?: {
@@ -1330,7 +1448,11 @@ export type WebinarsWebinarPollCreateResponse = {
     answers?: string[];
     /** Question to be asked to the attendees. */
     name?: string;
-    /** Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice */
+    /**
+     * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+     * - `single`: single answer
+     * - `multiple`: multiple answer
+     */
     type?: "single" | "multiple" | (string & {});
   }[];
   /** Title for the poll. */
@@ -1356,7 +1478,13 @@ export interface WebinarsWebinarPollGetParams {
 export type WebinarsWebinarPollGetResponse = {
   /** Webinar Poll ID */
   id?: string;
-  /** Status of the Webinar Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results */
+  /**
+   * Status of the Webinar Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results
+   * - `notstart`: Poll not start
+   * - `started`: Poll started
+   * - `ended`: Poll ended
+   * - `sharing`: Poll is sharing
+   */
   status?: "notstart" | "started" | "ended" | "sharing" | (string & {});
   /** Array of Polls */
   questions?: {
@@ -1364,7 +1492,11 @@ export type WebinarsWebinarPollGetResponse = {
     answers?: string[];
     /** Question to be asked to the attendees. */
     name?: string;
-    /** Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice */
+    /**
+     * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+     * - `single`: single answer
+     * - `multiple`: multiple answer
+     */
     type?: "single" | "multiple" | (string & {});
   }[];
   /** Title for the poll. */
@@ -1385,7 +1517,11 @@ export interface WebinarsWebinarPollUpdateParams {
       answers?: string[];
       /** Question to be asked to the attendees. */
       name?: string;
-      /** Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice */
+      /**
+       * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+       * - `single`: single answer
+       * - `multiple`: multiple answer
+       */
       type?: "single" | "multiple";
     }[];
     /** Title for the poll. */
@@ -1404,7 +1540,13 @@ export type WebinarsWebinarPollsResponse = {
   polls?: {
     /** ID of Poll */
     id?: string;
-    /** Status of Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results */
+    /**
+     * Status of Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results
+     * - `notstart`: Poll not start
+     * - `started`: Poll started
+     * - `ended`: Poll ended
+     * - `sharing`: Poll is sharing
+     */
     status?: "notstart" | "started" | "ended" | "sharing" | (string & {});
     /** Array of Polls */
     questions?: {
@@ -1412,7 +1554,11 @@ export type WebinarsWebinarPollsResponse = {
       answers?: string[];
       /** Question to be asked to the attendees. */
       name?: string;
-      /** Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice */
+      /**
+       * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+       * - `single`: single answer
+       * - `multiple`: multiple answer
+       */
       type?: "single" | "multiple" | (string & {});
     }[];
     /** Title for the poll. */
@@ -1561,12 +1707,34 @@ export interface WebinarsWebinarRegistrantQuestionUpdateParams {
       required?: boolean;
       /** Custom question. */
       title?: string;
-      /** The question-answer type. */
+      /**
+       * The question-answer type.
+       * - `short`: Short Answer
+       * - `single_radio`: Single Radio Answer
+       * - `single_dropdown`: Single Dropdown Answer
+       * - `multiple`: Multiple Answer
+       */
       type?: "short" | "single_radio" | "single_dropdown" | "multiple";
     }[];
     /** Array of registration fields whose values should be provided by registrants during registration. */
     questions?: {
-      /** Field name */
+      /**
+       * Field name
+       * - `last_name`: Last Name
+       * - `address`: Address
+       * - `city`: City
+       * - `country`: Country/Region
+       * - `zip`: Zip/Postal Code
+       * - `state`: State/Province
+       * - `phone`: Phone
+       * - `industry`: Industry
+       * - `org`: Organization
+       * - `job_title`: Job Title
+       * - `purchasing_time_frame`: Purchasing Time Frame
+       * - `role_in_purchase_process`: Role in Purchase Process
+       * - `no_of_employees`: Number of Employees
+       * - `comments`: Questions & Comments
+       */
       field_name?:
         | "last_name"
         | "address"
@@ -1596,7 +1764,12 @@ export interface WebinarsWebinarRegistrantStatusParams {
   /** The meeting occurrence ID. */
   occurrence_id?: string;
   body: {
-    /** Used to approve a registrant, deny a registrant, or cancel a previously approved registrant. */
+    /**
+     * Used to approve a registrant, deny a registrant, or cancel a previously approved registrant.
+     * - `approve`: Approve registrant
+     * - `cancel`: Cancel registrant
+     * - `deny`: Deny registrant
+     */
     action: "approve" | "cancel" | "deny";
     /** List of registrants. */
     registrants?: {
@@ -1780,13 +1953,35 @@ export type WebinarsWebinarRegistrantsQuestionsGetResponse = {
     required?: boolean;
     /** Custom question. */
     title?: string;
-    /** The question-answer type. */
+    /**
+     * The question-answer type.
+     * - `short`: Short Answer
+     * - `single_radio`: Single Radio Answer
+     * - `single_dropdown`: Single Dropdown Answer
+     * - `multiple`: Multiple Answer
+     */
     type?:
       "short" | "single_radio" | "single_dropdown" | "multiple" | (string & {});
   }[];
   /** Array of registration fields whose values should be provided by registrants during registration. */
   questions?: {
-    /** Field name */
+    /**
+     * Field name
+     * - `last_name`: Last Name
+     * - `address`: Address
+     * - `city`: City
+     * - `country`: Country/Region
+     * - `zip`: Zip/Postal Code
+     * - `state`: State/Province
+     * - `phone`: Phone
+     * - `industry`: Industry
+     * - `org`: Organization
+     * - `job_title`: Job Title
+     * - `purchasing_time_frame`: Purchasing Time Frame
+     * - `role_in_purchase_process`: Role in Purchase Process
+     * - `no_of_employees`: Number of Employees
+     * - `comments`: Questions & Comments
+     */
     field_name?:
       | "last_name"
       | "address"
@@ -1813,6 +2008,7 @@ export interface WebinarsWebinarStatusParams {
   /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
   webinarId: number;
   body: {
+    /** - `end`: end a webinar */
     action?: "end";
   };
 }
@@ -1857,12 +2053,26 @@ export interface WebinarsWebinarUpdateParams {
        * @default 1
        */
       monthly_day?: number;
-      /** Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month. */
+      /**
+       * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+       * - `-1`: Last week
+       * - `1`: First week
+       * - `2`: Second week
+       * - `3`: Third week
+       * - `4`: Fourth week
+       */
       monthly_week?: -1 | 1 | 2 | 3 | 4;
       /**
        * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
        *
        * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+       * - `1`: Sunday
+       * - `2`: Monday
+       * - `3`: Tuesday
+       * - `4`: Wednesday
+       * - `5`: Thursday
+       * - `6`: Friday
+       * - `7`: Saturday
        */
       monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7;
       /**
@@ -1871,7 +2081,12 @@ export interface WebinarsWebinarUpdateParams {
        * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
        */
       repeat_interval?: number;
-      /** Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly. */
+      /**
+       * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+       * - `1`: Daily
+       * - `2`: Weekly
+       * - `3`: Monthly
+       */
       type: 1 | 2 | 3;
       /**
        * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
@@ -1889,6 +2104,9 @@ export interface WebinarsWebinarUpdateParams {
       alternative_hosts?: string;
       /**
        * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+       * - `0`: Automatically Approve
+       * - `1`: Manually Approve
+       * - `2`: No Registration Required
        * @default 2
        */
       approval_type?: 0 | 1 | 2;
@@ -1905,6 +2123,9 @@ export interface WebinarsWebinarUpdateParams {
       };
       /**
        * Determine how participants can join the audio portion of the webinar.
+       * - `both`: Both Telephony and VoIP
+       * - `telephony`: Telephony only
+       * - `voip`: VoIP only
        * @default "both"
        */
       audio?: "both" | "telephony" | "voip";
@@ -1916,6 +2137,9 @@ export interface WebinarsWebinarUpdateParams {
       authentication_option?: string;
       /**
        * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+       * - `local`: Record to local device
+       * - `cloud`: Record to cloud
+       * - `none`: No Recording
        * @default "none"
        */
       auto_recording?: "local" | "cloud" | "none";
@@ -2042,6 +2266,9 @@ export interface WebinarsWebinarUpdateParams {
       registrants_restrict_number?: number;
       /**
        * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
+       * - `1`: Attendees register once and can attend any of the occurrences
+       * - `2`: Attendees need to register for each occurrence to attend
+       * - `3`: Attendees register once and can choose one or more occurrences to attend
        * @default 1
        */
       registration_type?: 1 | 2 | 3;
@@ -2068,6 +2295,9 @@ export interface WebinarsWebinarUpdateParams {
     }[];
     /**
      * Webinar Types:<br>`5` - webinar.<br>`6` - Recurring webinar with no fixed time.<br>`9` - Recurring webinar with a fixed time.
+     * - `5`: Webinar
+     * - `6`: Recurring Webinar with no fixed time
+     * - `9`: Recurring Webinar with fixed time
      * @default 5
      */
     type?: 5 | 6 | 9;
