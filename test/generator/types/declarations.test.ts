@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SpecError } from "../../../generator/errors.js";
-import { printComponentDeclarations, printType } from "../../../generator/emit/types.js";
+import { printComponentDeclarations, printEnumConst, printEnumConsts, printType } from "../../../generator/emit/types.js";
 import { normalizeSchema } from "../../../generator/model/normalize-schema.js";
 import type { SchemaNode } from "../../../generator/model/schema.js";
 
@@ -113,5 +113,15 @@ describe("printComponentDeclarations", () => {
     expect(printed).toBe('\n  | One\n  | (Two & {\n      t: "Two";\n    })');
     expect(out.pinnedValues("One", "t")).toEqual(["One"]);
     expect(out.pinnedValues("Two", "t")).toBeUndefined();
+  });
+
+  it("prints one enum's value object, and all of a document's", () => {
+    expect(printEnumConst("Level", [1, 2])).toEqual({
+      dts: "export declare const Level: {\n  readonly _1: 1;\n  readonly _2: 2;\n};\n",
+      js: "export const Level = {\n  _1: 1,\n  _2: 2,\n};\n",
+    });
+    const all = printEnumConsts(schemas({ b: { enum: ["x"] }, A: { enum: ["y"] }, C: plain }));
+    expect(declared(all.dts)).toEqual(["A", "B"]);
+    expect(all.js).toBe('export const A = {\n  Y: "y",\n};\n\nexport const B = {\n  X: "x",\n};\n');
   });
 });
