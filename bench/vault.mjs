@@ -223,13 +223,20 @@ lines.push(
   `alter-gen ${ourVersion()} (built dist/), better-sqlite3 (WAL, synchronous=NORMAL), the vault in its own process (\`bench/lib/vault-server.mjs\`), ` +
     `the client in the benchmark process through the runtime's \`VaultTransport\` (${CONCURRENCY} connections), both on one 2-core machine. ` +
     `Each row: ${fmtInt(TOTAL)} requests at concurrency ${CONCURRENCY} after a warm-up, ${ROUNDS} rounds interleaved across rows, median of the rounds. ` +
-    "Every retrieval is verified (RFC 9421 HMAC, Content-Digest, nonce), resolved, policy-checked, sealed (AES-256-GCM), audited (one committed SQLite row), answered with a signed response, then the response signature is verified and the credential unsealed by the client.",
+    "Every retrieval is verified (RFC 9421 HMAC, Content-Digest, nonce), resolved, policy-checked, sealed (AES-256-GCM), audited (one SQLite row, committed before the answer is sent; rows arriving together share one transaction), answered with a signed response, then the response signature is verified and the credential unsealed by the client.",
 );
 lines.push("");
 lines.push(markdownTable(["path", "requests/s", "p50", "p99", "vault CPU / request", "client CPU / request", "errors"], rows, ["l", "r", "r", "r", "r", "r", "r"]));
 lines.push("");
 lines.push(`- Audit rows written for retrievals during the run: ${fmtInt(auditRows)} (one per retrieval, warm-ups included).`);
 lines.push("- Client and vault share the 2 cores, so requests/s is bounded by their sum of CPU per request; the CPU columns say where the time goes.");
+const load1 = Number(env0.loadavg.split(" ")[0]);
+if (load1 > env0.nproc) {
+  lines.push(
+    `- The load average was ${load1.toFixed(1)} on ${env0.nproc} cores when the run started (other work on the machine), so the rates are what was left of it; ` +
+      "vault + client CPU per retrieval is the figure to compare across runs.",
+  );
+}
 if (buildNote) lines.push(`- ${buildNote}`);
 
 const body = lines.join("\n");
