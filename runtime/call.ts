@@ -90,6 +90,8 @@ interface Prepared {
   idempotencyKey: string | undefined;
   /** Fingerprint of a token the provider answered 401 to; asks the vault for a fresh one. */
   rejectedCredential?: string | undefined;
+  /** The sealed credential retrieved for this call (retrieve mode), reused by retries. */
+  retrieved?: Retrieved | undefined;
 }
 
 interface ProviderAnswer {
@@ -274,6 +276,7 @@ export async function executeCall(env: CallEnv, input: CallInput): Promise<CallR
     if (answer && answer.status === 401 && mode === "retrieve" && !refreshedAfter401 && (prepared.body?.replayable ?? true)) {
       refreshedAfter401 = true;
       prepared.rejectedCredential = answer.credentialFingerprint;
+      prepared.retrieved = undefined;
       env.logger?.debug?.("provider answered 401; retrying once with a fresh credential", { operationId: op.id });
       continue;
     }
@@ -313,10 +316,34 @@ interface RetrieveResponse {
   credential: SealedValue;
   injection: Injection;
   hosts: string[];
+  expiresAt?: string | null;
 }
 
-async function attemptRetrieve(env: CallEnv, input: CallInput, p: Prepared): Promise<ProviderAnswer> {
-  const userToken = p.identity ? await env.identity.require(input.op.id) : undefined;
+/**
+ * An identity-based call needs the user's token. A call by grant id sends it too when a user
+ * token source is configured, so the vault refuses another user's grant by id as if it did not
+ * exist (system grants stay addressable by id).
+ */
+function userTokenFor(env: CallEnv, opId: string, p: Prepared): Promise<string | undefined> {
+  return p.identity ? env.identity.require(opId) : env.identity.current();
+}
+
+/** Retries of one call reuse the sealed credential unless it is about to expire. */
+const REUSE_MARGIN_MS = 5_000;
+
+function reusable(retrieved: Retrieved | undefined, now: number): retrieved is Retrieved {
+  if (!retrieved) return false;
+  const expiresAt = retrieved.data.expiresAt ? Date.parse(retrieved.data.expiresAt) : NaN;
+  return Number.isNaN(expiresAt) || expiresAt - now > REUSE_MARGIN_MS;
+}
+
+interface Retrieved {
+  data: RetrieveResponse;
+  nonce: string;
+}
+
+async function retrieve(env: CallEnv, input: CallInput, p: Prepared): Promise<Retrieved> {
+  const userToken = await userTokenFor(env, input.op.id, p);
   const res = await env.transport.request<RetrieveResponse>("POST", "/v1/credentials/retrieve", {
     body: {
       grant: p.grant,
@@ -333,6 +360,13 @@ async function attemptRetrieve(env: CallEnv, input: CallInput, p: Prepared): Pro
     signal: p.signal,
     timeoutMs: p.timeoutMs,
   });
+  return { data: res.data, nonce: res.nonce };
+}
+
+async function attemptRetrieve(env: CallEnv, input: CallInput, p: Prepared): Promise<ProviderAnswer> {
+  // A retry (429, 5xx, network) reuses the credential this call already retrieved, still sealed:
+  // one retrieval, one audit row per call. After a 401 `p.retrieved` is cleared to fetch anew.
+  const res = reusable(p.retrieved, env.now()) ? p.retrieved : (p.retrieved = await retrieve(env, input, p));
   const { injection, hosts } = res.data;
   const target = new URL(p.url);
   // Checked before the credential is even unsealed: a wrong host never gets near it.
@@ -415,7 +449,7 @@ interface ProxyResponse {
 }
 
 async function attemptProxy(env: CallEnv, input: CallInput, p: Prepared): Promise<ProviderAnswer> {
-  const userToken = p.identity ? await env.identity.require(input.op.id) : undefined;
+  const userToken = await userTokenFor(env, input.op.id, p);
   const bytes = p.body ? await bodyBytes(p.body) : undefined;
   if (p.body && !p.body.replayable) p.body = { ...p.body, payload: bytes!, replayable: true };
   try {

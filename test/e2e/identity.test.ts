@@ -84,6 +84,18 @@ describe("a second user", () => {
     expect(st.requests.length).toBe(from);
   });
 
+  it("cannot use alice's grants by id either, while signed in: GrantNotFoundError, nothing sent", async () => {
+    const st = world.standins.github!;
+    const from = st.requests.length;
+    for (const mode of ["retrieve", "proxy"] as const) {
+      const err = await github(bob, mode).repos.get(aliceGithub, { owner: "alice", repo: "notes" }).catch(keep);
+      expect(err).toBeInstanceOf(GrantNotFoundError);
+    }
+    expect(st.requests.length).toBe(from);
+    // The same id works for alice.
+    expect(typeof (await github(alice).repos.get(aliceGithub, { owner: "alice", repo: "notes" })).id).toBe("number");
+  });
+
   it("does not see alice's grants and cannot revoke them: GrantNotFoundError; alice's grant still works", async () => {
     const bobs = [];
     for await (const grant of bob.listGrants()) bobs.push(grant.grantId);

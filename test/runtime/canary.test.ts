@@ -60,7 +60,10 @@ describe("canary", () => {
       return origWrite(chunk as string, ...(rest as []));
     }) as typeof process.stderr.write;
     try {
-      const vault = new AlterVault({ apiKey: peers.apiKey, baseUrl: peers.vault.url, logger, userTokenGetter: () => USER_TOKEN, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+      const vault = new AlterVault({ apiKey: peers.apiKey, baseUrl: peers.vault.url, logger, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+      // A user token source makes every call carry the (here bogus) token, so it gets its own client.
+      const asUserVault = new AlterVault({ apiKey: peers.apiKey, baseUrl: peers.vault.url, logger, userTokenGetter: () => USER_TOKEN });
+      capture("asUserVault", asUserVault);
       const github = bindOperations<Client>(vault, peers.provider, ops);
       capture("vault", vault);
       capture("client", github);
@@ -82,7 +85,7 @@ describe("canary", () => {
       peers.standin.script("repos/get", tooManyRequests(0), tooManyRequests(0), tooManyRequests(0));
       failures.push(github.get(grantId, { owner: "o", repo: "r" }));
       failures.push(github.get("00000000-0000-4000-8000-000000000000", { owner: "o", repo: "r" }));
-      failures.push(github.get(asUser({ account: "x" }), { owner: "o", repo: "r" }));
+      failures.push(bindOperations<Client>(asUserVault, peers.provider, ops).get(asUser({ account: "x" }), { owner: "o", repo: "r" }));
       failures.push(github.createIssue(grantId, { owner: "o", repo: "r", body: { title: 1n } }));
       const wrongKey = new AlterVault({ apiKey: `alter_sk_${"z".repeat(16)}_${apiKeySecret}`, baseUrl: peers.vault.url, logger });
       failures.push(bindOperations<Client>(wrongKey, peers.provider, ops).get(grantId, { owner: "o", repo: "r" }));
@@ -95,6 +98,7 @@ describe("canary", () => {
         capture(`error#${i}`, (r as PromiseRejectedResult).reason);
       }
       await vault.close();
+      await asUserVault.close();
       await wrongKey.close();
       await down.close();
       capture("audit", await readAudit({ dataDir: peers.dataDir }));
