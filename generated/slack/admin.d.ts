@@ -564,7 +564,7 @@ export type AdminEmojiRenameError = {
 };
 
 export interface AdminInviteRequestsApproveParams {
-  body?: {
+  body: {
     /** ID of the request to invite. */
     invite_request_id: string;
     /** ID for the workspace where the invite request was made. */
@@ -609,7 +609,7 @@ export type AdminInviteRequestsDeniedListError = {
 };
 
 export interface AdminInviteRequestsDenyParams {
-  body?: {
+  body: {
     /** ID of the request to invite. */
     invite_request_id: string;
     /** ID for the workspace where the invite request was made. */
@@ -1298,7 +1298,7 @@ export interface AdminMethods {
    *
    * @see https://api.slack.com/methods/admin.inviteRequests.approve
    */
-  inviteRequestsApprove: MethodOpt<
+  inviteRequestsApprove: Method<
     AdminInviteRequestsApproveParams,
     AdminInviteRequestsApproveResponse,
     AdminInviteRequestsApproveError
@@ -1328,7 +1328,7 @@ export interface AdminMethods {
    *
    * @see https://api.slack.com/methods/admin.inviteRequests.deny
    */
-  inviteRequestsDeny: MethodOpt<
+  inviteRequestsDeny: Method<
     AdminInviteRequestsDenyParams,
     AdminInviteRequestsDenyResponse,
     AdminInviteRequestsDenyError

@@ -287,6 +287,7 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
+      required: true,
     },
   },
   inviteRequestsApprovedList: {
@@ -316,6 +317,7 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
+      required: true,
     },
   },
   inviteRequestsList: {

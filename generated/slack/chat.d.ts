@@ -49,7 +49,7 @@ export type ChatDeleteError = {
 };
 
 export interface ChatDeleteScheduledMessageParams {
-  body?: {
+  body: {
     /** Pass true to delete the message as the authed user with `chat:write:user` scope. [Bot users](/bot-users) in this context are considered authed users. If unused or false, the message will be deleted with `chat:write:bot` scope. */
     as_user?: boolean;
     /** The channel the scheduled_message is posting to */
@@ -178,7 +178,7 @@ export type ChatMeMessageError = {
 };
 
 export interface ChatPostEphemeralParams {
-  body?: {
+  body: {
     /** Pass true to post the message as the authed user. Defaults to true if the chat:write:bot scope is not included. Otherwise, defaults to false. */
     as_user?: boolean;
     /** A JSON-based array of structured attachments, presented as a URL-encoded string. */
@@ -243,7 +243,7 @@ export type ChatPostEphemeralError = {
 };
 
 export interface ChatPostMessageParams {
-  body?: {
+  body: {
     /** Pass true to post the message as the authed user, instead of as a bot. Defaults to false. See [authorship](#authorship) below. */
     as_user?: string;
     /** A JSON-based array of structured attachments, presented as a URL-encoded string. */
@@ -504,7 +504,7 @@ export type ChatUnfurlError = {
 };
 
 export interface ChatUpdateParams {
-  body?: {
+  body: {
     /** Pass true to update the message as the authed user. [Bot users](/bot-users) in this context are considered authed users. */
     as_user?: string;
     /** A JSON-based array of structured attachments, presented as a URL-encoded string. This field is required when not presenting `text`. If you don't include this field, the message's previous `attachments` will be retained. To remove previous `attachments`, include an empty array for this field. */
@@ -580,7 +580,7 @@ export interface ChatMethods {
    *
    * @see https://api.slack.com/methods/chat.deleteScheduledMessage
    */
-  deleteScheduledMessage: MethodOpt<
+  deleteScheduledMessage: Method<
     ChatDeleteScheduledMessageParams,
     ChatDeleteScheduledMessageResponse,
     ChatDeleteScheduledMessageError
@@ -610,7 +610,7 @@ export interface ChatMethods {
    *
    * @see https://api.slack.com/methods/chat.postEphemeral
    */
-  postEphemeral: MethodOpt<
+  postEphemeral: Method<
     ChatPostEphemeralParams,
     ChatPostEphemeralResponse,
     ChatPostEphemeralError
@@ -620,7 +620,7 @@ export interface ChatMethods {
    *
    * @see https://api.slack.com/methods/chat.postMessage
    */
-  postMessage: MethodOpt<
+  postMessage: Method<
     ChatPostMessageParams,
     ChatPostMessageResponse,
     ChatPostMessageError
@@ -657,5 +657,5 @@ export interface ChatMethods {
    *
    * @see https://api.slack.com/methods/chat.update
    */
-  update: MethodOpt<ChatUpdateParams, ChatUpdateResponse, ChatUpdateError>;
+  update: Method<ChatUpdateParams, ChatUpdateResponse, ChatUpdateError>;
 }

@@ -19,6 +19,7 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
+      required: true,
     },
   },
   getPermalink: {
@@ -46,6 +47,7 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
+      required: true,
     },
   },
   postMessage: {
@@ -55,6 +57,7 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
+      required: true,
     },
   },
   scheduleMessage: {
@@ -98,6 +101,7 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
+      required: true,
     },
   },
 };

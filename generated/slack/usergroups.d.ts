@@ -5,7 +5,7 @@ import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as S from "./schemas.js";
 
 export interface UsergroupsCreateParams {
-  body?: {
+  body: {
     /** A comma separated string of encoded channel IDs for which the User Group uses as a default. */
     channels?: string;
     /** A short description of the User Group. */
@@ -52,7 +52,7 @@ export type UsergroupsCreateError = {
 };
 
 export interface UsergroupsDisableParams {
-  body?: {
+  body: {
     /** Include the number of users in the User Group. */
     include_count?: boolean;
     /** The encoded ID of the User Group to disable. */
@@ -93,7 +93,7 @@ export type UsergroupsDisableError = {
 };
 
 export interface UsergroupsEnableParams {
-  body?: {
+  body: {
     /** Include the number of users in the User Group. */
     include_count?: boolean;
     /** The encoded ID of the User Group to enable. */
@@ -177,7 +177,7 @@ export type UsergroupsListError = {
 };
 
 export interface UsergroupsUpdateParams {
-  body?: {
+  body: {
     /** A comma separated string of encoded channel IDs for which the User Group uses as a default. */
     channels?: string;
     /** A short description of the User Group. */
@@ -268,7 +268,7 @@ export type UsergroupsUsersListError = {
 };
 
 export interface UsergroupsUsersUpdateParams {
-  body?: {
+  body: {
     /** Include the number of users in the User Group. */
     include_count?: boolean;
     /** The encoded ID of the User Group to update. */
@@ -318,7 +318,7 @@ export interface UsergroupsMethods {
    *
    * @see https://api.slack.com/methods/usergroups.create
    */
-  create: MethodOpt<
+  create: Method<
     UsergroupsCreateParams,
     UsergroupsCreateResponse,
     UsergroupsCreateError
@@ -328,7 +328,7 @@ export interface UsergroupsMethods {
    *
    * @see https://api.slack.com/methods/usergroups.disable
    */
-  disable: MethodOpt<
+  disable: Method<
     UsergroupsDisableParams,
     UsergroupsDisableResponse,
     UsergroupsDisableError
@@ -338,7 +338,7 @@ export interface UsergroupsMethods {
    *
    * @see https://api.slack.com/methods/usergroups.enable
    */
-  enable: MethodOpt<
+  enable: Method<
     UsergroupsEnableParams,
     UsergroupsEnableResponse,
     UsergroupsEnableError
@@ -358,7 +358,7 @@ export interface UsergroupsMethods {
    *
    * @see https://api.slack.com/methods/usergroups.update
    */
-  update: MethodOpt<
+  update: Method<
     UsergroupsUpdateParams,
     UsergroupsUpdateResponse,
     UsergroupsUpdateError
@@ -378,7 +378,7 @@ export interface UsergroupsMethods {
    *
    * @see https://api.slack.com/methods/usergroups.users.update
    */
-  usersUpdate: MethodOpt<
+  usersUpdate: Method<
     UsergroupsUsersUpdateParams,
     UsergroupsUsersUpdateResponse,
     UsergroupsUsersUpdateError

@@ -10,6 +10,7 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
+      required: true,
     },
   },
   disable: {
@@ -19,6 +20,7 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
+      required: true,
     },
   },
   enable: {
@@ -28,6 +30,7 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
+      required: true,
     },
   },
   list: {
@@ -47,6 +50,7 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
+      required: true,
     },
   },
   usersList: {
@@ -65,6 +69,7 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
+      required: true,
     },
   },
 };

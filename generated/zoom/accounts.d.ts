@@ -2114,7 +2114,7 @@ export type AccountsUpdateAccountLockSettingsError = unknown;
 export interface AccountsUpdateAccountOwnerParams {
   /** Account Id of the account. */
   accountId: string;
-  body?: {
+  body: {
     /**
      * Email address of the new owner.
      * @format email

@@ -139,6 +139,7 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+      required: true,
     },
   },
   uploadVB: {

@@ -177,7 +177,7 @@ export type BillingAccountPlanAddonUpdateError = unknown;
 
 export interface BillingAccountPlanBaseDeleteParams {
   accountId: string;
-  body?: {
+  body: {
     /** The action that needs to be taken for this sub account. Value must be set to "cancel". */
     action: string;
     /** Additional comments about the cancellation decision. */

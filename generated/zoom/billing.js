@@ -85,6 +85,7 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+      required: true,
     },
   },
   accountPlanBaseUpdate: {

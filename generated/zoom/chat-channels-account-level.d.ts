@@ -129,7 +129,7 @@ export interface ChatChannelsAccountLevelUpdateChannelParams {
   userId: string;
   /** Channel Id. */
   channelId: string;
-  body?: {
+  body: {
     /** A new name for the channel. */
     name: string;
   };

@@ -69,6 +69,7 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+      required: true,
     },
   },
 };

@@ -161,7 +161,7 @@ export type ChatChannelsRemoveAUserLevelChannelMemberError = unknown;
 export interface ChatChannelsUpdateUserLevelChannelParams {
   /** Channel Id. */
   channelId: string;
-  body?: {
+  body: {
     /** A new name for the channel. */
     name: string;
   };

@@ -150,7 +150,7 @@ export type ChatMessagesGetChatMessagesItem = {
 
 export interface ChatMessagesSendaChatMessageParams {
   userId: string;
-  body?: {
+  body: {
     /** [Chat mentions](https://support.zoom.us/hc/en-us/articles/360037567431-Using-chat-mentions-and-slash-commands) object. Use this object to include mentions in the message that will be sent to  a channel. */
     at_items?: {
       /**

@@ -1079,7 +1079,7 @@ export interface GroupsUpdateAGroupMemberParams {
   groupId: string;
   /** Unique Identifier of the group member. Can be retrieved by calling the [List Group Members](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groupmembers) API. */
   memberId: string;
-  body?: {
+  body: {
     /**
      * Specify the type of action to be performed:<br><br>
      * `move`: Simultaneously remove a member from one group and move the member to a different group.<br>

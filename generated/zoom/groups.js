@@ -141,6 +141,7 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+      required: true,
     },
   },
   updateGroupSettings: {

@@ -3,7 +3,6 @@
 
 import type {
   Method,
-  MethodOpt,
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
@@ -65,7 +64,7 @@ export type PhoneCallQueuesChangeCallQueueManagerResponse = unknown;
 export type PhoneCallQueuesChangeCallQueueManagerError = unknown;
 
 export interface PhoneCallQueuesCreateCallQueueParams {
-  body?: {
+  body: {
     /** Description for the Call Queue. */
     description?: string;
     /**
@@ -448,7 +447,7 @@ export interface PhoneCallQueuesMethods {
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
-  createCallQueue: MethodOpt<
+  createCallQueue: Method<
     PhoneCallQueuesCreateCallQueueParams,
     PhoneCallQueuesCreateCallQueueResponse,
     PhoneCallQueuesCreateCallQueueError

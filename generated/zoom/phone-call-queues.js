@@ -46,6 +46,7 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+      required: true,
     },
   },
   deleteACallQueue: {

@@ -35,6 +35,7 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+      required: true,
     },
   },
   deleteAMemberSLG: {

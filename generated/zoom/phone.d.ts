@@ -242,7 +242,7 @@ export type PhoneAccountCallLogsItem = {
 };
 
 export interface PhoneAddBYOCNumberParams {
-  body?: {
+  body: {
     /** Name of the carrier. */
     carrier: string;
     /** Phone number(s) to be added to Zoom. The value should be in e164 format. */
@@ -262,7 +262,7 @@ export type PhoneAddBYOCNumberResponse = {
 export type PhoneAddBYOCNumberError = unknown;
 
 export interface PhoneAddSettingTemplateParams {
-  body?: {
+  body: {
     /** A description of the template. */
     description?: string;
     /** The name of the template. */
@@ -1670,7 +1670,7 @@ export type PhonePostPhoneSIPTrunkError = unknown;
 export interface PhoneSetUpAccountParams {
   /** Unique identifier of the account. */
   accountId: string;
-  body?: {
+  body: {
     /** Specify emergency address for the account. */
     emergency_address: {
       /** Specify the street address. */
@@ -2019,7 +2019,7 @@ export interface PhoneMethods {
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
    */
-  addBYOCNumber: MethodOpt<
+  addBYOCNumber: Method<
     PhoneAddBYOCNumberParams,
     PhoneAddBYOCNumberResponse,
     PhoneAddBYOCNumberError
@@ -2040,7 +2040,7 @@ export interface PhoneMethods {
    *
    * <br>
    */
-  addSettingTemplate: MethodOpt<
+  addSettingTemplate: Method<
     PhoneAddSettingTemplateParams,
     PhoneAddSettingTemplateResponse,
     PhoneAddSettingTemplateError

@@ -28,6 +28,7 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+      required: true,
     },
   },
   addSettingTemplate: {
@@ -37,6 +38,7 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+      required: true,
     },
   },
   addUserSetting: {
@@ -293,6 +295,7 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+      required: true,
     },
     response: "empty",
   },

@@ -4,7 +4,7 @@
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 
 export interface RoomsAddARoomParams {
-  body?: {
+  body: {
     /**
      * **Optional**<br>Location ID of the lowest level location in the [location hierarchy](https://support.zoom.us/hc/en-us/articles/115000342983-Zoom-Rooms-Location-Hierarchy) where the Zoom Room is to be added. For instance if the structure of the location hierarchy is set up as “country, states, city, campus, building, floor”, a room can only be added under the floor level location.
      *
@@ -693,7 +693,7 @@ export interface RoomsMethods {
    * **Scopes**: `room:write:admin`<br>
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
-  addARoom: MethodOpt<
+  addARoom: Method<
     RoomsAddARoomParams,
     RoomsAddARoomResponse,
     RoomsAddARoomError

@@ -6,7 +6,7 @@ import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
 export interface SipConnectedAudioAddCalloutCountriesParams {
   /** Unique identifier of the account. To add Call-out enabled countries to a sub account, provide the account ID of the sub account in the `accountId` path parameter. To add Call-out enabled countries to a master account, provide `me` as the value of the `accountId` path parameter. */
   accountId: string;
-  body?: {
+  body: {
     /** List of callout countries. */
     callout_countries: {
       /** Two letter country code of the  call-out country. */

@@ -10,6 +10,7 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+      required: true,
     },
     response: "empty",
   },
@@ -45,6 +46,7 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+      required: true,
     },
   },
 };

@@ -15,7 +15,7 @@ export type UsersDelUserVBError = unknown;
 export interface UsersSwitchUserAccountParams {
   accountId: string;
   userId: string;
-  body?: {
+  body: {
     /** The Account ID of the account to which you would like move the user to. */
     account_id: string;
   };

@@ -24,6 +24,7 @@ export const operations = {
     body: {
       kind: "json",
       mediaType: "application/json",
+      required: true,
     },
   },
   updatePresenceStatus: {

@@ -254,10 +254,19 @@ class ModelBuilder {
     const picked = pickBodyMedia(content);
     if (!picked) return undefined;
     const raw = content[picked.mediaType]?.schema;
-    const body: BodyModel = { kind: picked.kind, mediaType: picked.mediaType, required: r.value.required === true };
+    // A body whose schema has required fields cannot be left out, whatever `required` says
+    // (Slack's form bodies omit it).
+    const body: BodyModel = { kind: picked.kind, mediaType: picked.mediaType, required: r.value.required === true || this.hasRequiredFields(raw, joinPointer(r.pointer, "content", picked.mediaType, "schema")) };
     if (raw !== undefined && picked.kind !== "binary") body.schema = this.schema(raw, joinPointer(r.pointer, "content", picked.mediaType, "schema"));
     if (typeof r.value.description === "string" && r.value.description.trim()) body.description = r.value.description.trim();
     return body;
+  }
+
+  private hasRequiredFields(raw: unknown, pointer: string, depth = 0): boolean {
+    if (!raw || typeof raw !== "object" || depth > 8) return false;
+    const r = this.resolveSchema({ schema: raw as Json, pointer });
+    if (Array.isArray(r.schema.required) && r.schema.required.length > 0) return true;
+    return Array.isArray(r.schema.allOf) && r.schema.allOf.some((part: unknown, i: number) => this.hasRequiredFields(part, joinPointer(r.pointer, "allOf", i), depth + 1));
   }
 
   private bodyProperties(op: Json, pointer: string): string[] {

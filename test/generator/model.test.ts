@@ -51,6 +51,7 @@ describe("parameters", () => {
 describe("bodies and responses", () => {
   const cases: [string, { given: Record<string, unknown>; want: Partial<OperationModel> | Record<string, unknown> }][] = [
     ["JSON body", { given: { requestBody: { required: true, ...json({ type: "object" }) } }, want: { body: { kind: "json", mediaType: "application/json", required: true } } }],
+    ["a body with required fields is required even without `required: true`", { given: { requestBody: { content: { "application/x-www-form-urlencoded": { schema: { type: "object", required: ["channel"], properties: { channel: { type: "string" } } } } } } }, want: { body: { kind: "form", required: true } } }],
     ["form body", { given: { requestBody: { content: { "application/x-www-form-urlencoded": { schema: { type: "object" } } } } }, want: { body: { kind: "form", mediaType: "application/x-www-form-urlencoded", required: false } } }],
     ["multipart body", { given: { requestBody: { content: { "multipart/form-data": { schema: { type: "object" } } } } }, want: { body: { kind: "multipart" } } }],
     ["binary body", { given: { requestBody: { content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } } }, want: { body: { kind: "binary", mediaType: "application/octet-stream" } } }],
