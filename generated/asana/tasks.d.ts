@@ -662,7 +662,10 @@ export interface TasksSearchTasksForWorkspaceParams {
   opt_fields?: string[];
   /** Performs full-text search on both task name and description */
   text?: string;
-  /** Filters results by the task's resource_subtype */
+  /**
+   * Filters results by the task's resource_subtype
+   * @default "milestone"
+   */
   resource_subtype?: "default_task" | "milestone";
   /** Comma-separated list of user identifiers */
   "assignee.any"?: string;
@@ -760,10 +763,16 @@ export interface TasksSearchTasksForWorkspaceParams {
   completed?: boolean;
   /** Filter to subtasks */
   is_subtask?: boolean;
-  /** One of `due_date`, `created_at`, `completed_at`, `likes`, or `modified_at`, defaults to `modified_at` */
+  /**
+   * One of `due_date`, `created_at`, `completed_at`, `likes`, or `modified_at`, defaults to `modified_at`
+   * @default "modified_at"
+   */
   sort_by?:
     "due_date" | "created_at" | "completed_at" | "likes" | "modified_at";
-  /** Default `false` */
+  /**
+   * Default `false`
+   * @default false
+   */
   sort_ascending?: boolean;
 }
 export type TasksSearchTasksForWorkspaceResponse = {

@@ -7,7 +7,10 @@ import type * as S from "./schemas.js";
 export interface TypeaheadTypeaheadForWorkspaceParams {
   /** Globally unique identifier for the workspace or organization. */
   workspace_gid: string;
-  /** The type of values the typeahead should return. You can choose from one of the following: `custom_field`, `project`, `project_template`, `portfolio`, `tag`, `task`, and `user`. Note that unlike in the names of endpoints, the types listed here are in singular form (e.g. `task`). Using multiple types is not yet supported. */
+  /**
+   * The type of values the typeahead should return. You can choose from one of the following: `custom_field`, `project`, `project_template`, `portfolio`, `tag`, `task`, and `user`. Note that unlike in the names of endpoints, the types listed here are in singular form (e.g. `task`). Using multiple types is not yet supported.
+   * @default "user"
+   */
   resource_type:
     | "custom_field"
     | "project"
@@ -16,7 +19,10 @@ export interface TypeaheadTypeaheadForWorkspaceParams {
     | "tag"
     | "task"
     | "user";
-  /** *Deprecated: new integrations should prefer the resource_type field.* */
+  /**
+   * *Deprecated: new integrations should prefer the resource_type field.*
+   * @default "user"
+   */
   type?: "custom_field" | "portfolio" | "project" | "tag" | "task" | "user";
   /** The string that will be used to search for relevant objects. If an empty string is passed in, the API will return results. */
   query?: string;

@@ -22,7 +22,10 @@ export interface UsersGetFavoritesForUserParams {
    * The id of included objects will always be returned, regardless of the field options.
    */
   opt_fields?: string[];
-  /** The resource type of favorites to be returned. */
+  /**
+   * The resource type of favorites to be returned.
+   * @default "project"
+   */
   resource_type:
     "portfolio" | "project" | "tag" | "task" | "user" | "project_template";
   /** The workspace in which to get favorites. */

@@ -815,17 +815,32 @@ export type AgentTasksGetTaskByRepoAndIdError =
     };
 
 export interface AgentTasksListTasksParams {
-  /** The number of results per page (max 100). */
+  /**
+   * The number of results per page (max 100).
+   * @default 30
+   */
   per_page?: number;
-  /** The page number of the results to fetch. */
+  /**
+   * The page number of the results to fetch.
+   * @default 1
+   */
   page?: number;
-  /** The field to sort results by. Can be `updated_at` or `created_at`. */
+  /**
+   * The field to sort results by. Can be `updated_at` or `created_at`.
+   * @default "updated_at"
+   */
   sort?: "updated_at" | "created_at";
-  /** The direction to sort results. Can be `asc` or `desc`. */
+  /**
+   * The direction to sort results. Can be `asc` or `desc`.
+   * @default "desc"
+   */
   direction?: "asc" | "desc";
   /** Comma-separated list of task states to filter by. Can be any combination of: `queued`, `in_progress`, `completed`, `failed`, `idle`, `waiting_for_user`, `timed_out`, `cancelled`. */
   state?: string;
-  /** Filter by archived status. When `true`, returns only archived tasks. When `false` or omitted, returns only non-archived tasks. Defaults to `false`. */
+  /**
+   * Filter by archived status. When `true`, returns only archived tasks. When `false` or omitted, returns only non-archived tasks. Defaults to `false`.
+   * @default false
+   */
   is_archived?: boolean;
   /** Only show tasks updated at or after this time (ISO 8601 timestamp) */
   since?: string;
@@ -1144,17 +1159,32 @@ export interface AgentTasksListTasksForRepoParams {
   owner: string;
   /** The name of the repository. The name is not case sensitive. */
   repo: string;
-  /** The number of results per page (max 100). */
+  /**
+   * The number of results per page (max 100).
+   * @default 30
+   */
   per_page?: number;
-  /** The page number of the results to fetch. */
+  /**
+   * The page number of the results to fetch.
+   * @default 1
+   */
   page?: number;
-  /** The field to sort results by. Can be `updated_at` or `created_at`. */
+  /**
+   * The field to sort results by. Can be `updated_at` or `created_at`.
+   * @default "updated_at"
+   */
   sort?: "updated_at" | "created_at";
-  /** The direction to sort results. Can be `asc` or `desc`. */
+  /**
+   * The direction to sort results. Can be `asc` or `desc`.
+   * @default "desc"
+   */
   direction?: "asc" | "desc";
   /** Comma-separated list of task states to filter by. Can be any combination of: `queued`, `in_progress`, `completed`, `failed`, `idle`, `waiting_for_user`, `timed_out`, `cancelled`. */
   state?: string;
-  /** Filter by archived status. When `true`, returns only archived tasks. When `false` or omitted, returns only non-archived tasks. Defaults to `false`. */
+  /**
+   * Filter by archived status. When `true`, returns only archived tasks. When `false` or omitted, returns only non-archived tasks. Defaults to `false`.
+   * @default false
+   */
   is_archived?: boolean;
   /** Only show tasks updated at or after this time (ISO 8601 timestamp) */
   since?: string;

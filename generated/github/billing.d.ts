@@ -72,9 +72,15 @@ export type BillingDeleteBudgetOrgError =
 export interface BillingGetAllBudgetsOrgParams {
   /** The organization name. The name is not case sensitive. */
   org: string;
-  /** The page number of the results to fetch. */
+  /**
+   * The page number of the results to fetch.
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). */
+  /**
+   * The number of results per page (max 100).
+   * @default 10
+   */
   per_page?: number;
   /**
    * Filter budgets by scope type.

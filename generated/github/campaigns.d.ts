@@ -84,15 +84,27 @@ export type CampaignsGetCampaignSummaryError =
 export interface CampaignsListOrgCampaignsParams {
   /** The organization name. The name is not case sensitive. */
   org: string;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
-  /** The direction to sort the results by. */
+  /**
+   * The direction to sort the results by.
+   * @default "desc"
+   */
   direction?: "asc" | "desc";
   /** If specified, only campaigns with this state will be returned. */
   state?: S.CampaignStateInput;
-  /** The property by which to sort the results. */
+  /**
+   * The property by which to sort the results.
+   * @default "created"
+   */
   sort?: "created" | "updated" | "ends_at" | "published";
 }
 export type CampaignsListOrgCampaignsResponse = S.CampaignSummary[];

@@ -141,9 +141,15 @@ export interface ChecksListAnnotationsParams {
   repo: string;
   /** The unique identifier of the check run. */
   check_run_id: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
 }
 export type ChecksListAnnotationsResponse = S.CheckAnnotation[];
@@ -161,11 +167,20 @@ export interface ChecksListForRefParams {
   check_name?: string;
   /** Returns check runs with the specified `status`. */
   status?: "queued" | "in_progress" | "completed";
-  /** Filters check runs by their `completed_at` timestamp. `latest` returns the most recent check runs. */
+  /**
+   * Filters check runs by their `completed_at` timestamp. `latest` returns the most recent check runs.
+   * @default "latest"
+   */
   filter?: "latest" | "all";
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
   app_id?: number;
 }
@@ -187,11 +202,20 @@ export interface ChecksListForSuiteParams {
   check_name?: string;
   /** Returns check runs with the specified `status`. */
   status?: "queued" | "in_progress" | "completed";
-  /** Filters check runs by their `completed_at` timestamp. `latest` returns the most recent check runs. */
+  /**
+   * Filters check runs by their `completed_at` timestamp. `latest` returns the most recent check runs.
+   * @default "latest"
+   */
   filter?: "latest" | "all";
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
 }
 export type ChecksListForSuiteResponse = {
@@ -212,9 +236,15 @@ export interface ChecksListSuitesForRefParams {
   app_id?: number;
   /** Returns check runs with the specified `name`. */
   check_name?: string;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
 }
 export type ChecksListSuitesForRefResponse = {

@@ -32,9 +32,15 @@ export type ClassroomGetAssignmentGradesError = S.BasicError;
 export interface ClassroomListAcceptedAssignmentsForAnAssignmentParams {
   /** The unique identifier of the classroom assignment. */
   assignment_id: number;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
 }
 export type ClassroomListAcceptedAssignmentsForAnAssignmentResponse =
@@ -46,9 +52,15 @@ export type ClassroomListAcceptedAssignmentsForAnAssignmentItem =
 export interface ClassroomListAssignmentsForAClassroomParams {
   /** The unique identifier of the classroom. */
   classroom_id: number;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
 }
 export type ClassroomListAssignmentsForAClassroomResponse =
@@ -58,9 +70,15 @@ export type ClassroomListAssignmentsForAClassroomItem =
   S.SimpleClassroomAssignment;
 
 export interface ClassroomListClassroomsParams {
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
 }
 export type ClassroomListClassroomsResponse = S.SimpleClassroom[];

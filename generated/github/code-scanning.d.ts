@@ -239,9 +239,15 @@ export interface CodeScanningListAlertInstancesParams {
   repo: string;
   /** The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation. */
   alert_number: S.AlertNumber;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
   /** The Git reference for the results you want to list. The `ref` for a branch can be formatted either as `refs/heads/<branch name>` or simply `<branch name>`. To reference a pull request use `refs/pull/<number>/merge`. */
   ref?: S.CodeScanningRef;
@@ -271,15 +277,27 @@ export interface CodeScanningListAlertsForOrgParams {
   before?: string;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
   after?: string;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
-  /** The direction to sort the results by. */
+  /**
+   * The direction to sort the results by.
+   * @default "desc"
+   */
   direction?: "asc" | "desc";
   /** If specified, only code scanning alerts with this state will be returned. */
   state?: S.CodeScanningAlertStateQueryInput;
-  /** The property by which to sort the results. */
+  /**
+   * The property by which to sort the results.
+   * @default "created"
+   */
   sort?: "created" | "updated";
   /** If specified, only code scanning alerts with this severity will be returned. */
   severity?: S.CodeScanningAlertSeverityInput;
@@ -310,15 +328,27 @@ export interface CodeScanningListAlertsForRepoParams {
   tool_name?: S.CodeScanningAnalysisToolName;
   /** The GUID of a code scanning tool. Only results by this tool will be listed. Note that some code scanning tools may not include a GUID in their analysis data. You can specify the tool by using either `tool_guid` or `tool_name`, but not both. */
   tool_guid?: S.CodeScanningAnalysisToolGuid;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
   /** The Git reference for the results you want to list. The `ref` for a branch can be formatted either as `refs/heads/<branch name>` or simply `<branch name>`. To reference a pull request use `refs/pull/<number>/merge`. */
   ref?: S.CodeScanningRef;
-  /** The direction to sort the results by. */
+  /**
+   * The direction to sort the results by.
+   * @default "desc"
+   */
   direction?: "asc" | "desc";
-  /** The property by which to sort the results. . `number` is deprecated - we recommend that you use `created` instead. */
+  /**
+   * The property by which to sort the results. . `number` is deprecated - we recommend that you use `created` instead.
+   * @default "created"
+   */
   sort?: "created" | "number" | "updated";
   /** Set to `open`, `closed, `fixed`, or `dismissed` to list code scanning alerts in a specific state. */
   state?: S.CodeScanningAlertStateInput;
@@ -358,9 +388,15 @@ export interface CodeScanningListRecentAnalysesParams {
   tool_name?: S.CodeScanningAnalysisToolName;
   /** The GUID of a code scanning tool. Only results by this tool will be listed. Note that some code scanning tools may not include a GUID in their analysis data. You can specify the tool by using either `tool_guid` or `tool_name`, but not both. */
   tool_guid?: S.CodeScanningAnalysisToolGuid;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
   /** The number of the pull request for the results you want to list. */
   pr?: number;
@@ -368,9 +404,15 @@ export interface CodeScanningListRecentAnalysesParams {
   ref?: S.CodeScanningRef;
   /** Filter analyses belonging to the same SARIF upload. */
   sarif_id?: S.CodeScanningAnalysisSarifId;
-  /** The direction to sort the results by. */
+  /**
+   * The direction to sort the results by.
+   * @default "desc"
+   */
   direction?: "asc" | "desc";
-  /** The property by which to sort the results. */
+  /**
+   * The property by which to sort the results.
+   * @default "created"
+   */
   sort?: "created";
 }
 export type CodeScanningListRecentAnalysesResponse = S.CodeScanningAnalysis[];

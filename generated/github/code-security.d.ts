@@ -338,7 +338,10 @@ export type CodeSecurityGetConfigurationForRepositoryError = S.BasicError;
 export interface CodeSecurityGetConfigurationsForEnterpriseParams {
   /** The slug version of the enterprise name. */
   enterprise: string;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
   before?: string;
@@ -352,9 +355,15 @@ export type CodeSecurityGetConfigurationsForEnterpriseError = S.BasicError;
 export interface CodeSecurityGetConfigurationsForOrgParams {
   /** The organization name. The name is not case sensitive. */
   org: string;
-  /** The target type of the code security configuration */
+  /**
+   * The target type of the code security configuration
+   * @default "all"
+   */
   target_type?: "global" | "all";
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
   before?: string;
@@ -386,7 +395,10 @@ export interface CodeSecurityGetRepositoriesForConfigurationParams {
   org: string;
   /** The unique identifier of the code security configuration. */
   configuration_id: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
   before?: string;
@@ -396,6 +408,7 @@ export interface CodeSecurityGetRepositoriesForConfigurationParams {
    * A comma-separated list of statuses. If specified, only repositories with these attachment statuses will be returned.
    *
    * Can be: `all`, `attached`, `attaching`, `detached`, `removed`, `enforced`, `failed`, `updating`, `removed_by_enterprise`
+   * @default "all"
    */
   status?: string;
 }
@@ -408,7 +421,10 @@ export interface CodeSecurityGetRepositoriesForEnterpriseConfigurationParams {
   enterprise: string;
   /** The unique identifier of the code security configuration. */
   configuration_id: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
   before?: string;
@@ -418,6 +434,7 @@ export interface CodeSecurityGetRepositoriesForEnterpriseConfigurationParams {
    * A comma-separated list of statuses. If specified, only repositories with these attachment statuses will be returned.
    *
    * Can be: `all`, `attached`, `attaching`, `removed`, `enforced`, `failed`, `updating`, `removed_by_enterprise`
+   * @default "all"
    */
   status?: string;
 }

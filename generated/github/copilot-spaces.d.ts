@@ -288,7 +288,10 @@ export type CopilotSpacesListCollaboratorsForUserError = S.BasicError;
 export interface CopilotSpacesListForOrgParams {
   /** The organization name. The name is not case sensitive. */
   org: string;
-  /** The number of results per page (max 100). */
+  /**
+   * The number of results per page (max 100).
+   * @default 30
+   */
   per_page?: number;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. */
   before?: string;
@@ -304,7 +307,10 @@ export type CopilotSpacesListForOrgError = S.BasicError;
 export interface CopilotSpacesListForUserParams {
   /** The handle for the GitHub user account. */
   username: string;
-  /** The number of results per page (max 100). */
+  /**
+   * The number of results per page (max 100).
+   * @default 30
+   */
   per_page?: number;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. */
   before?: string;

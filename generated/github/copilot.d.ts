@@ -291,9 +291,15 @@ export type CopilotGetCopilotSeatDetailsForUserError = S.BasicError;
 export interface CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationParams {
   /** The organization name. The name is not case sensitive. */
   org: string;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
 }
 export type CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationResponse =
@@ -309,9 +315,15 @@ export type CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationItem
 export interface CopilotListCopilotSeatsParams {
   /** The organization name. The name is not case sensitive. */
   org: string;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 50
+   */
   per_page?: number;
 }
 export type CopilotListCopilotSeatsResponse = {

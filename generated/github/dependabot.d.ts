@@ -187,15 +187,22 @@ export interface DependabotListAlertsForEnterpriseParams {
    * `created` means when the alert was created.
    * `updated` means when the alert's state last changed.
    * `epss_percentage` sorts alerts by the Exploit Prediction Scoring System (EPSS) percentage.
+   * @default "created"
    */
   sort?: "created" | "updated" | "epss_percentage";
-  /** The direction to sort the results by. */
+  /**
+   * The direction to sort the results by.
+   * @default "desc"
+   */
   direction?: "asc" | "desc";
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
   before?: string;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
   after?: string;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
 }
 export type DependabotListAlertsForEnterpriseResponse =
@@ -280,15 +287,22 @@ export interface DependabotListAlertsForOrgParams {
    * `created` means when the alert was created.
    * `updated` means when the alert's state last changed.
    * `epss_percentage` sorts alerts by the Exploit Prediction Scoring System (EPSS) percentage.
+   * @default "created"
    */
   sort?: "created" | "updated" | "epss_percentage";
-  /** The direction to sort the results by. */
+  /**
+   * The direction to sort the results by.
+   * @default "desc"
+   */
   direction?: "asc" | "desc";
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
   before?: string;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
   after?: string;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
 }
 export type DependabotListAlertsForOrgResponse =
@@ -363,15 +377,22 @@ export interface DependabotListAlertsForRepoParams {
    * `created` means when the alert was created.
    * `updated` means when the alert's state last changed.
    * `epss_percentage` sorts alerts by the Exploit Prediction Scoring System (EPSS) percentage.
+   * @default "created"
    */
   sort?: "created" | "updated" | "epss_percentage";
-  /** The direction to sort the results by. */
+  /**
+   * The direction to sort the results by.
+   * @default "desc"
+   */
   direction?: "asc" | "desc";
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
   before?: string;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
   after?: string;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
 }
 export type DependabotListAlertsForRepoResponse = S.DependabotAlert[];
@@ -381,9 +402,15 @@ export type DependabotListAlertsForRepoError =
 export interface DependabotListOrgSecretsParams {
   /** The organization name. The name is not case sensitive. */
   org: string;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
 }
 export type DependabotListOrgSecretsResponse = {
@@ -398,9 +425,15 @@ export interface DependabotListRepoSecretsParams {
   owner: string;
   /** The name of the repository without the `.git` extension. The name is not case sensitive. */
   repo: string;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
 }
 export type DependabotListRepoSecretsResponse = {
@@ -415,9 +448,15 @@ export interface DependabotListSelectedReposForOrgSecretParams {
   org: string;
   /** The name of the secret. */
   secret_name: string;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
 }
 export type DependabotListSelectedReposForOrgSecretResponse = {
@@ -440,9 +479,15 @@ export type DependabotRemoveSelectedRepoFromOrgSecretError = unknown;
 export interface DependabotRepositoryAccessForEnterpriseParams {
   /** The slug version of the enterprise name. */
   enterprise: string;
-  /** The page number of results to fetch. */
+  /**
+   * The page number of results to fetch.
+   * @default 1
+   */
   page?: number;
-  /** Number of results per page. */
+  /**
+   * Number of results per page.
+   * @default 30
+   */
   per_page?: number;
 }
 export type DependabotRepositoryAccessForEnterpriseResponse =
@@ -454,9 +499,15 @@ export type DependabotRepositoryAccessForEnterpriseItem =
 export interface DependabotRepositoryAccessForOrgParams {
   /** The organization name. The name is not case sensitive. */
   org: string;
-  /** The page number of results to fetch. */
+  /**
+   * The page number of results to fetch.
+   * @default 1
+   */
   page?: number;
-  /** Number of results per page. */
+  /**
+   * Number of results per page.
+   * @default 30
+   */
   per_page?: number;
 }
 export type DependabotRepositoryAccessForOrgResponse =

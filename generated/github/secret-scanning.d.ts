@@ -123,7 +123,10 @@ export interface SecretScanningGetAlertParams {
   repo: string;
   /** The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation. */
   alert_number: S.AlertNumber;
-  /** A boolean value representing whether or not to hide literal secrets in the results. */
+  /**
+   * A boolean value representing whether or not to hide literal secrets in the results.
+   * @default false
+   */
   hide_secret?: boolean;
 }
 export type SecretScanningGetAlertResponse = S.SecretScanningAlertWithMetadata;
@@ -173,13 +176,25 @@ export interface SecretScanningListAlertsForOrgParams {
   resolution?: string;
   /** Filters alerts by assignee. Use `*` to get all assigned alerts, `none` to get all unassigned alerts, or a GitHub username to get alerts assigned to a specific user. */
   assignee?: string;
-  /** The property to sort the results by. `created` means when the alert was created. `updated` means when the alert was updated or resolved. */
+  /**
+   * The property to sort the results by. `created` means when the alert was created. `updated` means when the alert was updated or resolved.
+   * @default "created"
+   */
   sort?: "created" | "updated";
-  /** The direction to sort the results by. */
+  /**
+   * The direction to sort the results by.
+   * @default "desc"
+   */
   direction?: "asc" | "desc";
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for events before this cursor. To receive an initial cursor on your first request, include an empty "before" query string. */
   before?: string;
@@ -187,11 +202,20 @@ export interface SecretScanningListAlertsForOrgParams {
   after?: string;
   /** A comma-separated list of validities that, when present, will return alerts that match the validities in this list. Valid options are `active`, `inactive`, and `unknown`. */
   validity?: string;
-  /** A boolean value representing whether or not to filter alerts by the publicly-leaked tag being present. */
+  /**
+   * A boolean value representing whether or not to filter alerts by the publicly-leaked tag being present.
+   * @default false
+   */
   is_publicly_leaked?: boolean;
-  /** A boolean value representing whether or not to filter alerts by the multi-repo tag being present. */
+  /**
+   * A boolean value representing whether or not to filter alerts by the multi-repo tag being present.
+   * @default false
+   */
   is_multi_repo?: boolean;
-  /** A boolean value representing whether or not to hide literal secrets in the results. */
+  /**
+   * A boolean value representing whether or not to hide literal secrets in the results.
+   * @default false
+   */
   hide_secret?: boolean;
   /** A boolean value (`true` or `false`) indicating whether to filter alerts by their push protection bypass status. When set to `true`, only alerts that were created because a push protection rule was bypassed will be returned. When set to `false`, only alerts that were not caused by a push protection bypass will be returned. */
   is_bypassed?: boolean;
@@ -252,13 +276,25 @@ export interface SecretScanningListAlertsForRepoParams {
   resolution?: string;
   /** Filters alerts by assignee. Use `*` to get all assigned alerts, `none` to get all unassigned alerts, or a GitHub username to get alerts assigned to a specific user. */
   assignee?: string;
-  /** The property to sort the results by. `created` means when the alert was created. `updated` means when the alert was updated or resolved. */
+  /**
+   * The property to sort the results by. `created` means when the alert was created. `updated` means when the alert was updated or resolved.
+   * @default "created"
+   */
   sort?: "created" | "updated";
-  /** The direction to sort the results by. */
+  /**
+   * The direction to sort the results by.
+   * @default "desc"
+   */
   direction?: "asc" | "desc";
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for events before this cursor. To receive an initial cursor on your first request, include an empty "before" query string. */
   before?: string;
@@ -266,11 +302,20 @@ export interface SecretScanningListAlertsForRepoParams {
   after?: string;
   /** A comma-separated list of validities that, when present, will return alerts that match the validities in this list. Valid options are `active`, `inactive`, and `unknown`. */
   validity?: string;
-  /** A boolean value representing whether or not to filter alerts by the publicly-leaked tag being present. */
+  /**
+   * A boolean value representing whether or not to filter alerts by the publicly-leaked tag being present.
+   * @default false
+   */
   is_publicly_leaked?: boolean;
-  /** A boolean value representing whether or not to filter alerts by the multi-repo tag being present. */
+  /**
+   * A boolean value representing whether or not to filter alerts by the multi-repo tag being present.
+   * @default false
+   */
   is_multi_repo?: boolean;
-  /** A boolean value representing whether or not to hide literal secrets in the results. */
+  /**
+   * A boolean value representing whether or not to hide literal secrets in the results.
+   * @default false
+   */
   hide_secret?: boolean;
   /** A boolean value (`true` or `false`) indicating whether to filter alerts by their push protection bypass status. When set to `true`, only alerts that were created because a push protection rule was bypassed will be returned. When set to `false`, only alerts that were not caused by a push protection bypass will be returned. */
   is_bypassed?: boolean;
@@ -305,9 +350,15 @@ export interface SecretScanningListLocationsForAlertParams {
   repo: string;
   /** The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation. */
   alert_number: S.AlertNumber;
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
 }
 export type SecretScanningListLocationsForAlertResponse =
@@ -326,13 +377,25 @@ export interface SecretScanningListOrgCustomPatternsParams {
   state?: "published" | "unpublished";
   /** Filter custom patterns by whether push protection is enabled. When absent, returns patterns regardless of push protection status. */
   push_protection?: "enabled" | "disabled";
-  /** The property to sort the results by. */
+  /**
+   * The property to sort the results by.
+   * @default "created"
+   */
   sort?: "created" | "updated" | "name";
-  /** The direction to sort the results by. */
+  /**
+   * The direction to sort the results by.
+   * @default "desc"
+   */
   direction?: "asc" | "desc";
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
   before?: string;
@@ -362,13 +425,25 @@ export interface SecretScanningListRepoCustomPatternsParams {
   state?: "published" | "unpublished";
   /** Filter custom patterns by whether push protection is enabled. When absent, returns patterns regardless of push protection status. */
   push_protection?: "enabled" | "disabled";
-  /** The property to sort the results by. */
+  /**
+   * The property to sort the results by.
+   * @default "created"
+   */
   sort?: "created" | "updated" | "name";
-  /** The direction to sort the results by. */
+  /**
+   * The direction to sort the results by.
+   * @default "desc"
+   */
   direction?: "asc" | "desc";
-  /** The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 1
+   */
   page?: number;
-  /** The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
+  /**
+   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+   * @default 30
+   */
   per_page?: number;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
   before?: string;

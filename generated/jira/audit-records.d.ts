@@ -5,9 +5,15 @@ import type { MethodOpt } from "alter-gen/runtime";
 import type * as S from "./schemas.js";
 
 export interface AuditRecordsGetAuditRecordsParams {
-  /** The number of records to skip before returning the first result. */
+  /**
+   * The number of records to skip before returning the first result.
+   * @default 0
+   */
   offset?: number;
-  /** The maximum number of results to return. */
+  /**
+   * The maximum number of results to return.
+   * @default 1000
+   */
   limit?: number;
   /** The strings to match with audit field content, space separated. */
   filter?: string;

@@ -73,9 +73,15 @@ export interface AvatarsStoreAvatarParams {
   type: "project" | "issuetype";
   /** The ID of the item the avatar is associated with. */
   entityId: string;
-  /** The X coordinate of the top-left corner of the crop region. */
+  /**
+   * The X coordinate of the top-left corner of the crop region.
+   * @default 0
+   */
   x?: number;
-  /** The Y coordinate of the top-left corner of the crop region. */
+  /**
+   * The Y coordinate of the top-left corner of the crop region.
+   * @default 0
+   */
   y?: number;
   /** The length of each side of the crop region. */
   size: number;

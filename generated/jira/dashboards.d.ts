@@ -58,9 +58,15 @@ export interface DashboardsGetAllDashboardsParams {
    *  *  `my` Returns dashboards owned by the user.
    */
   filter?: "my" | "favourite";
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 20
+   */
   maxResults?: number;
 }
 export type DashboardsGetAllDashboardsResponse = S.PageOfDashboards;
@@ -129,6 +135,7 @@ export interface DashboardsGetDashboardsPaginatedParams {
    *  *  `is_favourite` Sorts by whether the dashboard is marked as a favorite.
    *  *  `name` Sorts by dashboard name.
    *  *  `owner` Sorts by dashboard owner name.
+   * @default "name"
    */
   orderBy?:
     | "description"
@@ -149,11 +156,20 @@ export interface DashboardsGetDashboardsPaginatedParams {
     | "owner"
     | "-owner"
     | "+owner";
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
-  /** The status to filter by. It may be active, archived or deleted. */
+  /**
+   * The status to filter by. It may be active, archived or deleted.
+   * @default "active"
+   */
   status?: "active" | "archived" | "deleted";
   /**
    * Use [expand](#expansion) to include additional information about dashboard in the response. This parameter accepts a comma-separated list. Expand options include:

@@ -21,7 +21,10 @@ export interface FiltersCreateFilterParams {
    *  *  `subscriptions` Returns the users that are subscribed to the filter. If you don't specify `subscriptions`, the `subscriptions` object is returned but it doesn't list any subscriptions. The list of subscriptions returned is limited to 1000, to access additional subscriptions append `[start-index:end-index]` to the expand request. For example, to access the next 1000 subscriptions, use `?expand=subscriptions[1001:2000]`.
    */
   expand?: string;
-  /** EXPERIMENTAL: Whether share permissions are overridden to enable filters with any share permissions to be created. Available to users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg). */
+  /**
+   * EXPERIMENTAL: Whether share permissions are overridden to enable filters with any share permissions to be created. Available to users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+   * @default false
+   */
   overrideSharePermissions?: boolean;
   /** The filter to create. */
   body: S.FilterInput;
@@ -79,7 +82,10 @@ export interface FiltersGetFilterParams {
    *  *  `subscriptions` Returns the users that are subscribed to the filter. If you don't specify `subscriptions`, the `subscriptions` object is returned but it doesn't list any subscriptions. The list of subscriptions returned is limited to 1000, to access additional subscriptions append `[start-index:end-index]` to the expand request. For example, to access the next 1000 subscriptions, use `?expand=subscriptions[1001:2000]`.
    */
   expand?: string;
-  /** EXPERIMENTAL: Whether share permissions are overridden to enable filters with any share permissions to be returned. Available to users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg). */
+  /**
+   * EXPERIMENTAL: Whether share permissions are overridden to enable filters with any share permissions to be returned. Available to users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+   * @default false
+   */
   overrideSharePermissions?: boolean;
 }
 export type FiltersGetFilterResponse = S.Filter;
@@ -110,6 +116,7 @@ export interface FiltersGetFiltersPaginatedParams {
    *  *  `name` Sorts by filter name.
    *  *  `owner` Sorts by the ID of the filter owner.
    *  *  `is_shared` Sorts by whether the filter is shared.
+   * @default "name"
    */
   orderBy?:
     | "description"
@@ -133,9 +140,15 @@ export interface FiltersGetFiltersPaginatedParams {
     | "is_shared"
     | "-is_shared"
     | "+is_shared";
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /**
    * Use [expand](#expansion) to include additional information about filter in the response. This parameter accepts a comma-separated list. Expand options include:
@@ -153,7 +166,10 @@ export interface FiltersGetFiltersPaginatedParams {
    *  *  `viewUrl` Returns a URL to view the filter.
    */
   expand?: string;
-  /** EXPERIMENTAL: Whether share permissions are overridden to enable filters with any share permissions to be returned. Available to users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg). */
+  /**
+   * EXPERIMENTAL: Whether share permissions are overridden to enable filters with any share permissions to be returned. Available to users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+   * @default false
+   */
   overrideSharePermissions?: boolean;
 }
 export type FiltersGetFiltersPaginatedResponse = S.PageBeanFilterDetails;
@@ -168,7 +184,10 @@ export interface FiltersGetMyFiltersParams {
    *  *  `subscriptions` Returns the users that are subscribed to the filter. If you don't specify `subscriptions`, the `subscriptions` object is returned but it doesn't list any subscriptions. The list of subscriptions returned is limited to 1000, to access additional subscriptions append `[start-index:end-index]` to the expand request. For example, to access the next 1000 subscriptions, use `?expand=subscriptions[1001:2000]`.
    */
   expand?: string;
-  /** Include the user's favorite filters in the response. */
+  /**
+   * Include the user's favorite filters in the response.
+   * @default false
+   */
   includeFavourites?: boolean;
 }
 export type FiltersGetMyFiltersResponse = S.Filter[];
@@ -214,7 +233,10 @@ export interface FiltersUpdateFilterParams {
    *  *  `subscriptions` Returns the users that are subscribed to the filter. If you don't specify `subscriptions`, the `subscriptions` object is returned but it doesn't list any subscriptions. The list of subscriptions returned is limited to 1000, to access additional subscriptions append `[start-index:end-index]` to the expand request. For example, to access the next 1000 subscriptions, use `?expand=subscriptions[1001:2000]`.
    */
   expand?: string;
-  /** EXPERIMENTAL: Whether share permissions are overridden to enable the addition of any share permissions to filters. Available to users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg). */
+  /**
+   * EXPERIMENTAL: Whether share permissions are overridden to enable the addition of any share permissions to filters. Available to users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+   * @default false
+   */
   overrideSharePermissions?: boolean;
   /** The filter to update. */
   body: S.FilterInput;

@@ -7,9 +7,15 @@ import type * as S from "./schemas.js";
 export interface GroupAndUserPickerFindUsersAndGroupsParams {
   /** The search string. */
   query: string;
-  /** The maximum number of items to return in each list. */
+  /**
+   * The maximum number of items to return in each list.
+   * @default 50
+   */
   maxResults?: number;
-  /** Whether the user avatar should be returned. If an invalid value is provided, the default value is used. */
+  /**
+   * Whether the user avatar should be returned. If an invalid value is provided, the default value is used.
+   * @default false
+   */
   showAvatar?: boolean;
   /** The custom field ID of the field this request is for. */
   fieldId?: string;
@@ -17,7 +23,10 @@ export interface GroupAndUserPickerFindUsersAndGroupsParams {
   projectId?: string[];
   /** The ID of an issue type that returned users and groups must have permission to view. To include multiple issue types, provide an ampersand-separated list. For example, `issueTypeId=10000&issueTypeId=10001`. Special values, such as `-1` (all standard issue types) and `-2` (all subtask issue types), are supported. This parameter is only used when `fieldId` is present. */
   issueTypeId?: string[];
-  /** The size of the avatar to return. If an invalid value is provided, the default value is used. */
+  /**
+   * The size of the avatar to return. If an invalid value is provided, the default value is used.
+   * @default "xsmall"
+   */
   avatarSize?:
     | "xsmall"
     | "xsmall@2x"
@@ -40,9 +49,15 @@ export interface GroupAndUserPickerFindUsersAndGroupsParams {
     | "xxxlarge"
     | "xxxlarge@2x"
     | "xxxlarge@3x";
-  /** Whether the search for groups should be case insensitive. */
+  /**
+   * Whether the search for groups should be case insensitive.
+   * @default false
+   */
   caseInsensitive?: boolean;
-  /** Whether Connect app users and groups should be excluded from the search results. If an invalid value is provided, the default value is used. */
+  /**
+   * Whether Connect app users and groups should be excluded from the search results. If an invalid value is provided, the default value is used.
+   * @default false
+   */
   excludeConnectAddons?: boolean;
 }
 export type GroupAndUserPickerFindUsersAndGroupsResponse =

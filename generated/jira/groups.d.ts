@@ -19,9 +19,15 @@ export type GroupsAddUserToGroupResponse = S.Group;
 export type GroupsAddUserToGroupError = unknown;
 
 export interface GroupsBulkGetGroupsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** The ID of a group. To specify multiple IDs, pass multiple `groupId` parameters. For example, `groupId=5b10a2844c20165700ede21g&groupId=5b10ac8d82e05b22cc7d4ef5`. */
   groupId?: string[];
@@ -57,7 +63,10 @@ export interface GroupsFindGroupsParams {
   excludeId?: string[];
   /** The maximum number of groups to return. The maximum number of groups that can be returned is limited by the system property `jira.ajax.autocomplete.limit`. */
   maxResults?: number;
-  /** Whether the search for groups should be case insensitive. */
+  /**
+   * Whether the search for groups should be case insensitive.
+   * @default false
+   */
   caseInsensitive?: boolean;
   /** This parameter is no longer available. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
   userName?: string;
@@ -87,11 +96,20 @@ export interface GroupsGetUsersFromGroupParams {
   groupname?: string;
   /** The ID of the group. This parameter cannot be used with the `groupName` parameter. */
   groupId?: string;
-  /** Include inactive users. */
+  /**
+   * Include inactive users.
+   * @default false
+   */
   includeInactiveUsers?: boolean;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
 }
 export type GroupsGetUsersFromGroupResponse = S.PageBeanUserDetails;

@@ -38,7 +38,10 @@ export type IssueAttachmentsGetAttachmentError = unknown;
 export interface IssueAttachmentsGetAttachmentContentParams {
   /** The ID of the attachment. */
   id: string;
-  /** Whether a redirect is provided for the attachment download. Clients that do not automatically follow redirects can set this to `false` to avoid making multiple requests to download the attachment. */
+  /**
+   * Whether a redirect is provided for the attachment download. Clients that do not automatically follow redirects can set this to `false` to avoid making multiple requests to download the attachment.
+   * @default true
+   */
   redirect?: boolean;
 }
 export type IssueAttachmentsGetAttachmentContentResponse =
@@ -52,9 +55,15 @@ export type IssueAttachmentsGetAttachmentMetaError = unknown;
 export interface IssueAttachmentsGetAttachmentThumbnailParams {
   /** The ID of the attachment. */
   id: string;
-  /** Whether a redirect is provided for the attachment download. Clients that do not automatically follow redirects can set this to `false` to avoid making multiple requests to download the attachment. */
+  /**
+   * Whether a redirect is provided for the attachment download. Clients that do not automatically follow redirects can set this to `false` to avoid making multiple requests to download the attachment.
+   * @default true
+   */
   redirect?: boolean;
-  /** Whether a default thumbnail is returned when the requested thumbnail is not found. */
+  /**
+   * Whether a default thumbnail is returned when the requested thumbnail is not found.
+   * @default true
+   */
   fallbackToDefault?: boolean;
   /** The maximum width to scale the thumbnail to. */
   width?: number;

@@ -37,9 +37,15 @@ export type IssueCommentsGetCommentError = unknown;
 export interface IssueCommentsGetCommentsParams {
   /** The ID or key of the issue. */
   issueIdOrKey: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 5000
+   */
   maxResults?: number;
   /** [Order](#ordering) the results by a field. Accepts *created* to sort comments by their created date. */
   orderBy?: "created" | "-created" | "+created";
@@ -69,9 +75,15 @@ export interface IssueCommentsUpdateCommentParams {
   issueIdOrKey: string;
   /** The ID of the comment. */
   id: string;
-  /** Whether users are notified when a comment is updated. */
+  /**
+   * Whether users are notified when a comment is updated.
+   * @default true
+   */
   notifyUsers?: boolean;
-  /** Whether screen security is overridden to enable uneditable fields to be edited. Available to Connect app users with the *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) and Forge apps acting on behalf of users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg). */
+  /**
+   * Whether screen security is overridden to enable uneditable fields to be edited. Available to Connect app users with the *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) and Forge apps acting on behalf of users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+   * @default false
+   */
   overrideEditableFlag?: boolean;
   /** Use [expand](#expansion) to include additional information about comments in the response. This parameter accepts `renderedBody`, which returns the comment body rendered in HTML. */
   expand?: string;

@@ -17,9 +17,15 @@ export interface IssueCustomFieldConfigurationAppsGetCustomFieldConfigurationPar
   projectKeyOrId?: string;
   /** The ID of the issue type to filter results by. Must be provided with `projectKeyOrId`. Can't be provided with `issueId`. */
   issueTypeId?: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 100
+   */
   maxResults?: number;
 }
 export type IssueCustomFieldConfigurationAppsGetCustomFieldConfigurationResponse =

@@ -53,9 +53,15 @@ export interface IssueCustomFieldContextsGetContextsForFieldParams {
   isGlobalContext?: boolean;
   /** The list of context IDs. To include multiple contexts, separate IDs with ampersand: `contextId=10000&contextId=10001`. */
   contextId?: number[];
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
 }
 export type IssueCustomFieldContextsGetContextsForFieldResponse =
@@ -67,9 +73,15 @@ export type IssueCustomFieldContextsGetContextsForFieldItem =
 export interface IssueCustomFieldContextsGetCustomFieldContextsForProjectsAndIssueTypesParams {
   /** The ID of the custom field. */
   fieldId: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** The list of project and issue type mappings. */
   body: S.ProjectIssueTypeMappingsInput;
@@ -86,9 +98,15 @@ export interface IssueCustomFieldContextsGetDefaultValuesParams {
   fieldId: string;
   /** The IDs of the contexts. */
   contextId?: number[];
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
 }
 export type IssueCustomFieldContextsGetDefaultValuesResponse =
@@ -102,9 +120,15 @@ export interface IssueCustomFieldContextsGetIssueTypeMappingsForContextsParams {
   fieldId: string;
   /** The ID of the context. To include multiple contexts, provide an ampersand-separated list. For example, `contextId=10001&contextId=10002`. */
   contextId?: number[];
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
 }
 export type IssueCustomFieldContextsGetIssueTypeMappingsForContextsResponse =
@@ -119,9 +143,15 @@ export interface IssueCustomFieldContextsGetProjectContextMappingParams {
   fieldId: string;
   /** The list of context IDs. To include multiple context, separate IDs with ampersand: `contextId=10000&contextId=10001`. */
   contextId?: number[];
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
 }
 export type IssueCustomFieldContextsGetProjectContextMappingResponse =

@@ -33,9 +33,15 @@ export type IssueCustomFieldOptionsAppsDeleteIssueFieldOptionResponse = unknown;
 export type IssueCustomFieldOptionsAppsDeleteIssueFieldOptionError = unknown;
 
 export interface IssueCustomFieldOptionsAppsGetAllIssueFieldOptionsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /**
    * The field key is specified in the following format: **$(app-key)\_\_$(field-key)**. For example, *example-add-on\_\_example-issue-field*. To determine the `fieldKey` value, do one of the following:
@@ -67,9 +73,15 @@ export type IssueCustomFieldOptionsAppsGetIssueFieldOptionResponse =
 export type IssueCustomFieldOptionsAppsGetIssueFieldOptionError = unknown;
 
 export interface IssueCustomFieldOptionsAppsGetSelectableIssueFieldOptionsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** Filters the results to options that are only available in the specified project. */
   projectId?: number;
@@ -89,7 +101,10 @@ export type IssueCustomFieldOptionsAppsGetSelectableIssueFieldOptionsItem =
   S.IssueFieldOption;
 
 export interface IssueCustomFieldOptionsAppsGetVisibleIssueFieldOptionsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
   /** The maximum number of items to return per page. */
   maxResults?: number;
@@ -115,9 +130,15 @@ export interface IssueCustomFieldOptionsAppsReplaceIssueFieldOptionParams {
   replaceWith?: number;
   /** A JQL query that specifies the issues to be updated. For example, *project=10000*. */
   jql?: string;
-  /** Whether screen security is overridden to enable hidden fields to be edited. Available to Connect and Forge app users with admin permission. */
+  /**
+   * Whether screen security is overridden to enable hidden fields to be edited. Available to Connect and Forge app users with admin permission.
+   * @default false
+   */
   overrideScreenSecurity?: boolean;
-  /** Whether screen security is overridden to enable uneditable fields to be edited. Available to Connect and Forge app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg). */
+  /**
+   * Whether screen security is overridden to enable uneditable fields to be edited. Available to Connect and Forge app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+   * @default false
+   */
   overrideEditableFlag?: boolean;
   /**
    * The field key is specified in the following format: **$(app-key)\_\_$(field-key)**. For example, *example-add-on\_\_example-issue-field*. To determine the `fieldKey` value, do one of the following:

@@ -41,11 +41,20 @@ export interface IssueCustomFieldOptionsGetOptionsForContextParams {
   contextId: number;
   /** The ID of the option. */
   optionId?: number;
-  /** Whether only options are returned. */
+  /**
+   * Whether only options are returned.
+   * @default false
+   */
   onlyOptions?: boolean;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 100
+   */
   maxResults?: number;
 }
 export type IssueCustomFieldOptionsGetOptionsForContextResponse =

@@ -7,7 +7,10 @@ import type * as S from "./schemas.js";
 export interface IssueCustomFieldValuesAppsUpdateCustomFieldValueParams {
   /** The ID or key of the custom field. For example, `customfield_10010`. */
   fieldIdOrKey: string;
-  /** Whether to generate a changelog for this update. */
+  /**
+   * Whether to generate a changelog for this update.
+   * @default true
+   */
   generateChangelog?: boolean;
   body: S.CustomFieldValueUpdateDetailsInput;
 }
@@ -15,7 +18,10 @@ export type IssueCustomFieldValuesAppsUpdateCustomFieldValueResponse = unknown;
 export type IssueCustomFieldValuesAppsUpdateCustomFieldValueError = unknown;
 
 export interface IssueCustomFieldValuesAppsUpdateMultipleCustomFieldValuesParams {
-  /** Whether to generate a changelog for this update. */
+  /**
+   * Whether to generate a changelog for this update.
+   * @default true
+   */
   generateChangelog?: boolean;
   body: S.MultipleCustomFieldValuesUpdateDetailsInput;
 }

@@ -49,9 +49,15 @@ export type IssueFieldConfigurationsDeleteFieldConfigurationSchemeError =
   unknown;
 
 export interface IssueFieldConfigurationsGetAllFieldConfigurationSchemesParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** The list of field configuration scheme IDs. To include multiple IDs, provide an ampersand-separated list. For example, `id=10000&id=10001`. */
   id?: number[];
@@ -64,15 +70,27 @@ export type IssueFieldConfigurationsGetAllFieldConfigurationSchemesItem =
   S.FieldConfigurationScheme;
 
 export interface IssueFieldConfigurationsGetAllFieldConfigurationsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** The list of field configuration IDs. To include multiple IDs, provide an ampersand-separated list. For example, `id=10000&id=10001`. */
   id?: number[];
-  /** If *true* returns default field configurations only. */
+  /**
+   * If *true* returns default field configurations only.
+   * @default false
+   */
   isDefault?: boolean;
-  /** The query string used to match against field configuration names and descriptions. */
+  /**
+   * The query string used to match against field configuration names and descriptions.
+   * @default ""
+   */
   query?: string;
 }
 export type IssueFieldConfigurationsGetAllFieldConfigurationsResponse =
@@ -84,9 +102,15 @@ export type IssueFieldConfigurationsGetAllFieldConfigurationsItem =
 export interface IssueFieldConfigurationsGetFieldConfigurationItemsParams {
   /** The ID of the field configuration. */
   id: number;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
 }
 export type IssueFieldConfigurationsGetFieldConfigurationItemsResponse =
@@ -96,9 +120,15 @@ export type IssueFieldConfigurationsGetFieldConfigurationItemsItem =
   S.FieldConfigurationItem;
 
 export interface IssueFieldConfigurationsGetFieldConfigurationSchemeMappingsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** The list of field configuration scheme IDs. To include multiple field configuration schemes separate IDs with ampersand: `fieldConfigurationSchemeId=10000&fieldConfigurationSchemeId=10001`. */
   fieldConfigurationSchemeId?: number[];
@@ -111,9 +141,15 @@ export type IssueFieldConfigurationsGetFieldConfigurationSchemeMappingsItem =
   S.FieldConfigurationIssueTypeItem;
 
 export interface IssueFieldConfigurationsGetFieldConfigurationSchemeProjectMappingParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** The list of project IDs. To include multiple projects, separate IDs with ampersand: `projectId=10000&projectId=10001`. */
   projectId: number[];

@@ -26,9 +26,15 @@ export type IssueFieldsDeleteCustomFieldError = S.ErrorCollection;
 export interface IssueFieldsGetContextsForFieldDeprecatedParams {
   /** The ID of the field to return contexts for. */
   fieldId: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 20
+   */
   maxResults?: number;
 }
 export type IssueFieldsGetContextsForFieldDeprecatedResponse =
@@ -41,9 +47,15 @@ export type IssueFieldsGetFieldsResponse = S.FieldDetails[];
 export type IssueFieldsGetFieldsError = unknown;
 
 export interface IssueFieldsGetFieldsPaginatedParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** The type of fields to search. */
   type?: ("custom" | "system")[];
@@ -92,9 +104,15 @@ export type IssueFieldsGetFieldsPaginatedError = S.ErrorCollection;
 export type IssueFieldsGetFieldsPaginatedItem = S.Field;
 
 export interface IssueFieldsGetTrashedFieldsPaginatedParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   id?: string[];
   /** String used to perform a case-insensitive partial match with field names or descriptions. */

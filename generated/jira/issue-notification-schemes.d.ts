@@ -48,9 +48,15 @@ export type IssueNotificationSchemesGetNotificationSchemeResponse =
 export type IssueNotificationSchemesGetNotificationSchemeError = unknown;
 
 export interface IssueNotificationSchemesGetNotificationSchemeToProjectMappingsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default "0"
+   */
   startAt?: string;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default "50"
+   */
   maxResults?: string;
   /** The list of notifications scheme IDs to be filtered out */
   notificationSchemeId?: string[];
@@ -65,15 +71,24 @@ export type IssueNotificationSchemesGetNotificationSchemeToProjectMappingsItem =
   S.NotificationSchemeAndProjectMappingJsonBean;
 
 export interface IssueNotificationSchemesGetNotificationSchemesParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default "0"
+   */
   startAt?: string;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default "50"
+   */
   maxResults?: string;
   /** The list of notification schemes IDs to be filtered by */
   id?: string[];
   /** The list of projects IDs to be filtered by */
   projectId?: string[];
-  /** When set to true, returns only the default notification scheme. If you provide project IDs not associated with the default, returns an empty page. The default value is false. */
+  /**
+   * When set to true, returns only the default notification scheme. If you provide project IDs not associated with the default, returns an empty page. The default value is false.
+   * @default false
+   */
   onlyDefault?: boolean;
   /**
    * Use [expand](#expansion) to include additional information in the response. This parameter accepts a comma-separated list. Expand options include:

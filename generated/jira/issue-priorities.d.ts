@@ -37,13 +37,22 @@ export type IssuePrioritiesMovePrioritiesResponse = unknown;
 export type IssuePrioritiesMovePrioritiesError = S.ErrorCollection;
 
 export interface IssuePrioritiesSearchPrioritiesParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default "0"
+   */
   startAt?: string;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default "50"
+   */
   maxResults?: string;
   /** The list of priority IDs. To include multiple IDs, provide an ampersand-separated list. For example, `id=2&id=3`. */
   id?: string[];
-  /** Whether only the default priority is returned. */
+  /**
+   * Whether only the default priority is returned.
+   * @default false
+   */
   onlyDefault?: boolean;
 }
 export type IssuePrioritiesSearchPrioritiesResponse = S.PageBeanPriority;

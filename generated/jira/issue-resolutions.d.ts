@@ -37,13 +37,22 @@ export type IssueResolutionsMoveResolutionsResponse = unknown;
 export type IssueResolutionsMoveResolutionsError = S.ErrorCollection;
 
 export interface IssueResolutionsSearchResolutionsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default "0"
+   */
   startAt?: string;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default "50"
+   */
   maxResults?: string;
   /** The list of resolutions IDs to be filtered out */
   id?: string[];
-  /** When set to true, return default only, when IDs provided, if none of them is default, return empty page. Default value is false */
+  /**
+   * When set to true, return default only, when IDs provided, if none of them is default, return empty page. Default value is false
+   * @default false
+   */
   onlyDefault?: boolean;
 }
 export type IssueResolutionsSearchResolutionsResponse =

@@ -37,9 +37,15 @@ export interface IssueSearchSearchForIssuesUsingJqlParams {
    *  *  If a user has hidden their email address in their user profile, partial matches of the email address will not find the user. An exact match is required.
    */
   jql?: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. To manage page size, Jira may return fewer items per page where a large number of fields are requested. The greatest number of items returned per page is achieved when requesting `id` or `key` only. */
+  /**
+   * The maximum number of items to return per page. To manage page size, Jira may return fewer items per page where a large number of fields are requested. The greatest number of items returned per page is achieved when requesting `id` or `key` only.
+   * @default 50
+   */
   maxResults?: number;
   /**
    * Determines how to validate the JQL query and treat the validation results. Supported values are:
@@ -51,6 +57,7 @@ export interface IssueSearchSearchForIssuesUsingJqlParams {
    *  *  `false` *Deprecated* A legacy synonym for `warn`.
    *
    * Note: If the JQL is not correctly formed a 400 response code is returned, regardless of the `validateQuery` value.
+   * @default "strict"
    */
   validateQuery?: "strict" | "warn" | "none" | "true" | "false";
   /**
@@ -86,7 +93,10 @@ export interface IssueSearchSearchForIssuesUsingJqlParams {
   expand?: string;
   /** A list of issue property keys for issue properties to include in the results. This parameter accepts a comma-separated list. Multiple properties can also be provided using an ampersand separated list. For example, `properties=prop1,prop2&properties=prop3`. A maximum of 5 issue property keys can be specified. */
   properties?: string[];
-  /** Reference fields by their key (rather than ID). */
+  /**
+   * Reference fields by their key (rather than ID).
+   * @default false
+   */
   fieldsByKeys?: boolean;
 }
 export type IssueSearchSearchForIssuesUsingJqlResponse = S.SearchResults;

@@ -52,9 +52,15 @@ export type IssueSecuritySchemesGetIssueSecuritySchemesResponse =
 export type IssueSecuritySchemesGetIssueSecuritySchemesError = unknown;
 
 export interface IssueSecuritySchemesGetSecurityLevelMembersParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default "0"
+   */
   startAt?: string;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default "50"
+   */
   maxResults?: string;
   /** The list of issue security level member IDs. To include multiple issue security level members separate IDs with an ampersand: `id=10000&id=10001`. */
   id?: string[];
@@ -80,15 +86,24 @@ export type IssueSecuritySchemesGetSecurityLevelMembersItem =
   S.SecurityLevelMember;
 
 export interface IssueSecuritySchemesGetSecurityLevelsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default "0"
+   */
   startAt?: string;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default "50"
+   */
   maxResults?: string;
   /** The list of issue security scheme level IDs. To include multiple issue security levels, separate IDs with an ampersand: `id=10000&id=10001`. */
   id?: string[];
   /** The list of issue security scheme IDs. To include multiple issue security schemes, separate IDs with an ampersand: `schemeId=10000&schemeId=10001`. */
   schemeId?: string[];
-  /** When set to true, returns multiple default levels for each security scheme containing a default. If you provide scheme and level IDs not associated with the default, returns an empty page. The default value is false. */
+  /**
+   * When set to true, returns multiple default levels for each security scheme containing a default. If you provide scheme and level IDs not associated with the default, returns an empty page. The default value is false.
+   * @default false
+   */
   onlyDefault?: boolean;
 }
 export type IssueSecuritySchemesGetSecurityLevelsResponse =
@@ -120,9 +135,15 @@ export type IssueSecuritySchemesRemoveMemberFromSecurityLevelError =
   S.ErrorCollection;
 
 export interface IssueSecuritySchemesSearchProjectsUsingSecuritySchemesParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default "0"
+   */
   startAt?: string;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default "50"
+   */
   maxResults?: string;
   /** The list of security scheme IDs to be filtered out. */
   issueSecuritySchemeId?: string[];
@@ -137,9 +158,15 @@ export type IssueSecuritySchemesSearchProjectsUsingSecuritySchemesItem =
   S.IssueSecuritySchemeToProjectMapping;
 
 export interface IssueSecuritySchemesSearchSecuritySchemesParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default "0"
+   */
   startAt?: string;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default "50"
+   */
   maxResults?: string;
   /** The list of issue security scheme IDs. To include multiple issue security scheme IDs, separate IDs with an ampersand: `id=10000&id=10001`. */
   id?: string[];

@@ -36,9 +36,15 @@ export type IssueTypeSchemesDeleteIssueTypeSchemeResponse = unknown;
 export type IssueTypeSchemesDeleteIssueTypeSchemeError = unknown;
 
 export interface IssueTypeSchemesGetAllIssueTypeSchemesParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** The list of issue type schemes IDs. To include multiple IDs, provide an ampersand-separated list. For example, `id=10000&id=10001`. */
   id?: number[];
@@ -47,6 +53,7 @@ export interface IssueTypeSchemesGetAllIssueTypeSchemesParams {
    *
    *  *  `name` Sorts by issue type scheme name.
    *  *  `id` Sorts by issue type scheme ID.
+   * @default "id"
    */
   orderBy?: "name" | "-name" | "+name" | "id" | "-id" | "+id";
   /**
@@ -54,9 +61,13 @@ export interface IssueTypeSchemesGetAllIssueTypeSchemesParams {
    *
    *  *  `projects` For each issue type schemes, returns information about the projects the issue type scheme is assigned to.
    *  *  `issueTypes` For each issue type schemes, returns information about the issueTypes the issue type scheme have.
+   * @default ""
    */
   expand?: string;
-  /** String used to perform a case-insensitive partial match with issue type scheme name. */
+  /**
+   * String used to perform a case-insensitive partial match with issue type scheme name.
+   * @default ""
+   */
   queryString?: string;
 }
 export type IssueTypeSchemesGetAllIssueTypeSchemesResponse =
@@ -65,9 +76,15 @@ export type IssueTypeSchemesGetAllIssueTypeSchemesError = unknown;
 export type IssueTypeSchemesGetAllIssueTypeSchemesItem = S.IssueTypeScheme;
 
 export interface IssueTypeSchemesGetIssueTypeSchemeForProjectsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** The list of project IDs. To include multiple project IDs, provide an ampersand-separated list. For example, `projectId=10000&projectId=10001`. */
   projectId: number[];
@@ -79,9 +96,15 @@ export type IssueTypeSchemesGetIssueTypeSchemeForProjectsItem =
   S.IssueTypeSchemeProjects;
 
 export interface IssueTypeSchemesGetIssueTypeSchemesMappingParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** The list of issue type scheme IDs. To include multiple IDs, provide an ampersand-separated list. For example, `issueTypeSchemeId=10000&issueTypeSchemeId=10001`. */
   issueTypeSchemeId?: number[];

@@ -42,9 +42,15 @@ export type IssueTypeScreenSchemesDeleteIssueTypeScreenSchemeResponse = unknown;
 export type IssueTypeScreenSchemesDeleteIssueTypeScreenSchemeError = unknown;
 
 export interface IssueTypeScreenSchemesGetIssueTypeScreenSchemeMappingsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** The list of issue type screen scheme IDs. To include multiple issue type screen schemes, separate IDs with ampersand: `issueTypeScreenSchemeId=10000&issueTypeScreenSchemeId=10001`. */
   issueTypeScreenSchemeId?: number[];
@@ -57,9 +63,15 @@ export type IssueTypeScreenSchemesGetIssueTypeScreenSchemeMappingsItem =
   S.IssueTypeScreenSchemeItem;
 
 export interface IssueTypeScreenSchemesGetIssueTypeScreenSchemeProjectAssociationsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** The list of project IDs. To include multiple projects, separate IDs with ampersand: `projectId=10000&projectId=10001`. */
   projectId: number[];
@@ -72,22 +84,35 @@ export type IssueTypeScreenSchemesGetIssueTypeScreenSchemeProjectAssociationsIte
   S.IssueTypeScreenSchemesProjects;
 
 export interface IssueTypeScreenSchemesGetIssueTypeScreenSchemesParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** The list of issue type screen scheme IDs. To include multiple IDs, provide an ampersand-separated list. For example, `id=10000&id=10001`. */
   id?: number[];
-  /** String used to perform a case-insensitive partial match with issue type screen scheme name. */
+  /**
+   * String used to perform a case-insensitive partial match with issue type screen scheme name.
+   * @default ""
+   */
   queryString?: string;
   /**
    * [Order](#ordering) the results by a field:
    *
    *  *  `name` Sorts by issue type screen scheme name.
    *  *  `id` Sorts by issue type screen scheme ID.
+   * @default "id"
    */
   orderBy?: "name" | "-name" | "+name" | "id" | "-id" | "+id";
-  /** Use [expand](#expansion) to include additional information in the response. This parameter accepts `projects` that, for each issue type screen schemes, returns information about the projects the issue type screen scheme is assigned to. */
+  /**
+   * Use [expand](#expansion) to include additional information in the response. This parameter accepts `projects` that, for each issue type screen schemes, returns information about the projects the issue type screen scheme is assigned to.
+   * @default ""
+   */
   expand?: string;
 }
 export type IssueTypeScreenSchemesGetIssueTypeScreenSchemesResponse =
@@ -99,10 +124,17 @@ export type IssueTypeScreenSchemesGetIssueTypeScreenSchemesItem =
 export interface IssueTypeScreenSchemesGetProjectsForIssueTypeScreenSchemeParams {
   /** The ID of the issue type screen scheme. */
   issueTypeScreenSchemeId: number;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
+  /** @default "" */
   query?: string;
 }
 export type IssueTypeScreenSchemesGetProjectsForIssueTypeScreenSchemeResponse =

@@ -13,9 +13,15 @@ export type IssueTypesCreateIssueTypeError = unknown;
 export interface IssueTypesCreateIssueTypeAvatarParams {
   /** The ID of the issue type. */
   id: string;
-  /** The X coordinate of the top-left corner of the crop region. */
+  /**
+   * The X coordinate of the top-left corner of the crop region.
+   * @default 0
+   */
   x?: number;
-  /** The Y coordinate of the top-left corner of the crop region. */
+  /**
+   * The Y coordinate of the top-left corner of the crop region.
+   * @default 0
+   */
   y?: number;
   /** The length of each side of the crop region. */
   size: number;

@@ -7,7 +7,10 @@ import type * as S from "./schemas.js";
 export interface IssueWorklogsAddWorklogParams {
   /** The ID or key the issue. */
   issueIdOrKey: string;
-  /** Whether users watching the issue are notified by email. */
+  /**
+   * Whether users watching the issue are notified by email.
+   * @default true
+   */
   notifyUsers?: boolean;
   /**
    * Defines how to update the issue's time estimate, the options are:
@@ -16,15 +19,22 @@ export interface IssueWorklogsAddWorklogParams {
    *  *  `leave` Leaves the estimate unchanged.
    *  *  `manual` Reduces the estimate by amount specified in `reduceBy`.
    *  *  `auto` Reduces the estimate by the value of `timeSpent` in the worklog.
+   * @default "auto"
    */
   adjustEstimate?: "new" | "leave" | "manual" | "auto";
   /** The value to set as the issue's remaining time estimate, as days (\#d), hours (\#h), or minutes (\#m or \#). For example, *2d*. Required when `adjustEstimate` is `new`. */
   newEstimate?: string;
   /** The amount to reduce the issue's remaining estimate by, as days (\#d), hours (\#h), or minutes (\#m). For example, *2d*. Required when `adjustEstimate` is `manual`. */
   reduceBy?: string;
-  /** Use [expand](#expansion) to include additional information about work logs in the response. This parameter accepts `properties`, which returns worklog properties. */
+  /**
+   * Use [expand](#expansion) to include additional information about work logs in the response. This parameter accepts `properties`, which returns worklog properties.
+   * @default ""
+   */
   expand?: string;
-  /** Whether the worklog entry should be added to the issue even if the issue is not editable, because jira.issue.editable set to false or missing. For example, the issue is closed. Connect and Forge app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) can use this flag. */
+  /**
+   * Whether the worklog entry should be added to the issue even if the issue is not editable, because jira.issue.editable set to false or missing. For example, the issue is closed. Connect and Forge app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) can use this flag.
+   * @default false
+   */
   overrideEditableFlag?: boolean;
   body: S.WorklogInput;
 }
@@ -36,7 +46,10 @@ export interface IssueWorklogsDeleteWorklogParams {
   issueIdOrKey: string;
   /** The ID of the worklog. */
   id: string;
-  /** Whether users watching the issue are notified by email. */
+  /**
+   * Whether users watching the issue are notified by email.
+   * @default true
+   */
   notifyUsers?: boolean;
   /**
    * Defines how to update the issue's time estimate, the options are:
@@ -45,20 +58,27 @@ export interface IssueWorklogsDeleteWorklogParams {
    *  *  `leave` Leaves the estimate unchanged.
    *  *  `manual` Increases the estimate by amount specified in `increaseBy`.
    *  *  `auto` Reduces the estimate by the value of `timeSpent` in the worklog.
+   * @default "auto"
    */
   adjustEstimate?: "new" | "leave" | "manual" | "auto";
   /** The value to set as the issue's remaining time estimate, as days (\#d), hours (\#h), or minutes (\#m or \#). For example, *2d*. Required when `adjustEstimate` is `new`. */
   newEstimate?: string;
   /** The amount to increase the issue's remaining estimate by, as days (\#d), hours (\#h), or minutes (\#m or \#). For example, *2d*. Required when `adjustEstimate` is `manual`. */
   increaseBy?: string;
-  /** Whether the work log entry should be added to the issue even if the issue is not editable, because jira.issue.editable set to false or missing. For example, the issue is closed. Connect and Forge app users with admin permission can use this flag. */
+  /**
+   * Whether the work log entry should be added to the issue even if the issue is not editable, because jira.issue.editable set to false or missing. For example, the issue is closed. Connect and Forge app users with admin permission can use this flag.
+   * @default false
+   */
   overrideEditableFlag?: boolean;
 }
 export type IssueWorklogsDeleteWorklogResponse = void;
 export type IssueWorklogsDeleteWorklogError = unknown;
 
 export interface IssueWorklogsGetIdsOfWorklogsDeletedSinceParams {
-  /** The date and time, as a UNIX timestamp in milliseconds, after which deleted worklogs are returned. */
+  /**
+   * The date and time, as a UNIX timestamp in milliseconds, after which deleted worklogs are returned.
+   * @default 0
+   */
   since?: number;
 }
 export type IssueWorklogsGetIdsOfWorklogsDeletedSinceResponse =
@@ -66,9 +86,15 @@ export type IssueWorklogsGetIdsOfWorklogsDeletedSinceResponse =
 export type IssueWorklogsGetIdsOfWorklogsDeletedSinceError = unknown;
 
 export interface IssueWorklogsGetIdsOfWorklogsModifiedSinceParams {
-  /** The date and time, as a UNIX timestamp in milliseconds, after which updated worklogs are returned. */
+  /**
+   * The date and time, as a UNIX timestamp in milliseconds, after which updated worklogs are returned.
+   * @default 0
+   */
   since?: number;
-  /** Use [expand](#expansion) to include additional information about worklogs in the response. This parameter accepts `properties` that returns the properties of each worklog. */
+  /**
+   * Use [expand](#expansion) to include additional information about worklogs in the response. This parameter accepts `properties` that returns the properties of each worklog.
+   * @default ""
+   */
   expand?: string;
 }
 export type IssueWorklogsGetIdsOfWorklogsModifiedSinceResponse =
@@ -78,15 +104,24 @@ export type IssueWorklogsGetIdsOfWorklogsModifiedSinceError = unknown;
 export interface IssueWorklogsGetIssueWorklogParams {
   /** The ID or key of the issue. */
   issueIdOrKey: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 5000
+   */
   maxResults?: number;
   /** The worklog start date and time, as a UNIX timestamp in milliseconds, after which worklogs are returned. */
   startedAfter?: number;
   /** The worklog start date and time, as a UNIX timestamp in milliseconds, before which worklogs are returned. */
   startedBefore?: number;
-  /** Use [expand](#expansion) to include additional information about worklogs in the response. This parameter accepts`properties`, which returns worklog properties. */
+  /**
+   * Use [expand](#expansion) to include additional information about worklogs in the response. This parameter accepts`properties`, which returns worklog properties.
+   * @default ""
+   */
   expand?: string;
 }
 export type IssueWorklogsGetIssueWorklogResponse = S.PageOfWorklogs;
@@ -102,6 +137,7 @@ export interface IssueWorklogsGetWorklogParams {
    * Use [expand](#expansion) to include additional information about work logs in the response. This parameter accepts
    *
    * `properties`, which returns worklog properties.
+   * @default ""
    */
   expand?: string;
 }
@@ -109,7 +145,10 @@ export type IssueWorklogsGetWorklogResponse = S.Worklog;
 export type IssueWorklogsGetWorklogError = unknown;
 
 export interface IssueWorklogsGetWorklogsForIdsParams {
-  /** Use [expand](#expansion) to include additional information about worklogs in the response. This parameter accepts `properties` that returns the properties of each worklog. */
+  /**
+   * Use [expand](#expansion) to include additional information about worklogs in the response. This parameter accepts `properties` that returns the properties of each worklog.
+   * @default ""
+   */
   expand?: string;
   /** A JSON object containing a list of worklog IDs. */
   body: S.WorklogIdsRequestBean;
@@ -122,7 +161,10 @@ export interface IssueWorklogsUpdateWorklogParams {
   issueIdOrKey: string;
   /** The ID of the worklog. */
   id: string;
-  /** Whether users watching the issue are notified by email. */
+  /**
+   * Whether users watching the issue are notified by email.
+   * @default true
+   */
   notifyUsers?: boolean;
   /**
    * Defines how to update the issue's time estimate, the options are:
@@ -130,13 +172,20 @@ export interface IssueWorklogsUpdateWorklogParams {
    *  *  `new` Sets the estimate to a specific value, defined in `newEstimate`.
    *  *  `leave` Leaves the estimate unchanged.
    *  *  `auto` Updates the estimate by the difference between the original and updated value of `timeSpent` or `timeSpentSeconds`.
+   * @default "auto"
    */
   adjustEstimate?: "new" | "leave" | "manual" | "auto";
   /** The value to set as the issue's remaining time estimate, as days (\#d), hours (\#h), or minutes (\#m or \#). For example, *2d*. Required when `adjustEstimate` is `new`. */
   newEstimate?: string;
-  /** Use [expand](#expansion) to include additional information about worklogs in the response. This parameter accepts `properties`, which returns worklog properties. */
+  /**
+   * Use [expand](#expansion) to include additional information about worklogs in the response. This parameter accepts `properties`, which returns worklog properties.
+   * @default ""
+   */
   expand?: string;
-  /** Whether the worklog should be added to the issue even if the issue is not editable. For example, because the issue is closed. Connect and Forge app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) can use this flag. */
+  /**
+   * Whether the worklog should be added to the issue even if the issue is not editable. For example, because the issue is closed. Connect and Forge app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) can use this flag.
+   * @default false
+   */
   overrideEditableFlag?: boolean;
   body: S.WorklogInput;
 }

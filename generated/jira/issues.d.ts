@@ -14,7 +14,10 @@ export type IssuesAssignIssueResponse = unknown;
 export type IssuesAssignIssueError = unknown;
 
 export interface IssuesCreateIssueParams {
-  /** Whether the project in which the issue is created is added to the user's **Recently viewed** project list, as shown under **Projects** in Jira. When provided, the issue type and request type are added to the user's history for a project. These values are then used to provide defaults on the issue create screen. */
+  /**
+   * Whether the project in which the issue is created is added to the user's **Recently viewed** project list, as shown under **Projects** in Jira. When provided, the issue type and request type are added to the user's history for a project. These values are then used to provide defaults on the issue create screen.
+   * @default false
+   */
   updateHistory?: boolean;
   body: S.IssueUpdateDetailsInput;
 }
@@ -30,7 +33,10 @@ export type IssuesCreateIssuesError = S.CreatedIssues;
 export interface IssuesDeleteIssueParams {
   /** The ID or key of the issue. */
   issueIdOrKey: string;
-  /** Whether the issue's subtasks are deleted when the issue is deleted. */
+  /**
+   * Whether the issue's subtasks are deleted when the issue is deleted.
+   * @default "false"
+   */
   deleteSubtasks?: "true" | "false";
 }
 export type IssuesDeleteIssueResponse = void;
@@ -47,11 +53,20 @@ export type IssuesDoTransitionError = unknown;
 export interface IssuesEditIssueParams {
   /** The ID or key of the issue. */
   issueIdOrKey: string;
-  /** Whether a notification email about the issue update is sent to all watchers. To disable the notification, administer Jira or administer project permissions are required. If the user doesn't have the necessary permission the request is ignored. */
+  /**
+   * Whether a notification email about the issue update is sent to all watchers. To disable the notification, administer Jira or administer project permissions are required. If the user doesn't have the necessary permission the request is ignored.
+   * @default true
+   */
   notifyUsers?: boolean;
-  /** Whether screen security is overridden to enable hidden fields to be edited. Available to Connect app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) and Forge apps acting on behalf of users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg). */
+  /**
+   * Whether screen security is overridden to enable hidden fields to be edited. Available to Connect app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) and Forge apps acting on behalf of users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+   * @default false
+   */
   overrideScreenSecurity?: boolean;
-  /** Whether screen security is overridden to enable uneditable fields to be edited. Available to Connect app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) and Forge apps acting on behalf of users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg). */
+  /**
+   * Whether screen security is overridden to enable uneditable fields to be edited. Available to Connect app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) and Forge apps acting on behalf of users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+   * @default false
+   */
   overrideEditableFlag?: boolean;
   body: S.IssueUpdateDetailsInput;
 }
@@ -61,9 +76,15 @@ export type IssuesEditIssueError = unknown;
 export interface IssuesGetChangeLogsParams {
   /** The ID or key of the issue. */
   issueIdOrKey: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 100
+   */
   maxResults?: number;
 }
 export type IssuesGetChangeLogsResponse = S.PageBeanChangelog;
@@ -96,9 +117,15 @@ export type IssuesGetCreateIssueMetaError = unknown;
 export interface IssuesGetEditIssueMetaParams {
   /** The ID or key of the issue. */
   issueIdOrKey: string;
-  /** Whether hidden fields are returned. Available to Connect app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) and Forge apps acting on behalf of users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg). */
+  /**
+   * Whether hidden fields are returned. Available to Connect app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) and Forge apps acting on behalf of users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+   * @default false
+   */
   overrideScreenSecurity?: boolean;
-  /** Whether non-editable fields are returned. Available to Connect app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) and Forge apps acting on behalf of users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg). */
+  /**
+   * Whether non-editable fields are returned. Available to Connect app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) and Forge apps acting on behalf of users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+   * @default false
+   */
   overrideEditableFlag?: boolean;
 }
 export type IssuesGetEditIssueMetaResponse = S.IssueUpdateMetadata;
@@ -129,7 +156,10 @@ export interface IssuesGetIssueParams {
    * Note: All fields are returned by default. This differs from [Search for issues using JQL (GET)](#api-rest-api-3-search-get) and [Search for issues using JQL (POST)](#api-rest-api-3-search-post) where the default is all navigable fields.
    */
   fields?: string[];
-  /** Whether fields in `fields` are referenced by keys rather than IDs. This parameter is useful where fields have been added by a connect app and a field's key may differ from its ID. */
+  /**
+   * Whether fields in `fields` are referenced by keys rather than IDs. This parameter is useful where fields have been added by a connect app and a field's key may differ from its ID.
+   * @default false
+   */
   fieldsByKeys?: boolean;
   /**
    * Use [expand](#expansion) to include additional information about the issues in the response. This parameter accepts a comma-separated list. Expand options include:
@@ -158,7 +188,10 @@ export interface IssuesGetIssueParams {
    * This parameter may be specified multiple times. For example, `properties=prop1,prop2& properties=prop3`.
    */
   properties?: string[];
-  /** Whether the project in which the issue is created is added to the user's **Recently viewed** project list, as shown under **Projects** in Jira. This also populates the [JQL issues search](#api-rest-api-3-search-get) `lastViewed` field. */
+  /**
+   * Whether the project in which the issue is created is added to the user's **Recently viewed** project list, as shown under **Projects** in Jira. This also populates the [JQL issues search](#api-rest-api-3-search-get) `lastViewed` field.
+   * @default false
+   */
   updateHistory?: boolean;
 }
 export type IssuesGetIssueResponse = S.IssueBean;
@@ -171,11 +204,20 @@ export interface IssuesGetTransitionsParams {
   expand?: string;
   /** The ID of the transition. */
   transitionId?: string;
-  /** Whether transitions with the condition *Hide From User Condition* are included in the response. */
+  /**
+   * Whether transitions with the condition *Hide From User Condition* are included in the response.
+   * @default false
+   */
   skipRemoteOnlyCondition?: boolean;
-  /** Whether details of transitions that fail a condition are included in the response */
+  /**
+   * Whether details of transitions that fail a condition are included in the response
+   * @default false
+   */
   includeUnavailableTransitions?: boolean;
-  /** Whether the transitions are sorted by ops-bar sequence value first then category order (Todo, In Progress, Done) or only by ops-bar sequence value. */
+  /**
+   * Whether the transitions are sorted by ops-bar sequence value first then category order (Todo, In Progress, Done) or only by ops-bar sequence value.
+   * @default false
+   */
   sortByOpsBarAndStatus?: boolean;
 }
 export type IssuesGetTransitionsResponse = S.Transitions;

@@ -12,9 +12,15 @@ export interface JqlFunctionsAppsGetPrecomputationsParams {
    *  *  Connect: `[App key]__[Module key]`.
    */
   functionKey?: string[];
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 100
+   */
   maxResults?: number;
   /** Not supported yet. */
   orderBy?: string;

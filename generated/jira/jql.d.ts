@@ -41,6 +41,7 @@ export interface JqlParseJqlQueriesParams {
    *  *  `strict` Returns all errors. If validation fails, the query structure is not returned.
    *  *  `warn` Returns all errors. If validation fails but the JQL query is correctly formed, the query structure is returned.
    *  *  `none` No validation is performed. If JQL query is correctly formed, the query structure is returned.
+   * @default "strict"
    */
   validation?: "strict" | "warn" | "none";
   body: S.JqlQueriesToParse;

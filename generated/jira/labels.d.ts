@@ -5,9 +5,15 @@ import type { PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as S from "./schemas.js";
 
 export interface LabelsGetAllLabelsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 1000
+   */
   maxResults?: number;
 }
 export type LabelsGetAllLabelsResponse = S.PageBeanString;

@@ -7,9 +7,15 @@ import type * as S from "./schemas.js";
 export interface ProjectAvatarsCreateProjectAvatarParams {
   /** The ID or (case-sensitive) key of the project. */
   projectIdOrKey: string;
-  /** The X coordinate of the top-left corner of the crop region. */
+  /**
+   * The X coordinate of the top-left corner of the crop region.
+   * @default 0
+   */
   x?: number;
-  /** The Y coordinate of the top-left corner of the crop region. */
+  /**
+   * The Y coordinate of the top-left corner of the crop region.
+   * @default 0
+   */
   y?: number;
   /** The length of each side of the crop region. */
   size?: number;

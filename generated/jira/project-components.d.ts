@@ -45,9 +45,15 @@ export type ProjectComponentsGetProjectComponentsError = unknown;
 export interface ProjectComponentsGetProjectComponentsPaginatedParams {
   /** The project ID or project key (case sensitive). */
   projectIdOrKey: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /**
    * [Order](#ordering) the results by a field:

@@ -36,7 +36,10 @@ export interface ProjectRolesGetProjectRoleParams {
   projectIdOrKey: string;
   /** The ID of the project role. Use [Get all project roles](#api-rest-api-3-role-get) to get a list of project role IDs. */
   id: number;
-  /** Exclude inactive users. */
+  /**
+   * Exclude inactive users.
+   * @default false
+   */
   excludeInactiveUsers?: boolean;
 }
 export type ProjectRolesGetProjectRoleResponse = S.ProjectRole;
@@ -52,8 +55,12 @@ export type ProjectRolesGetProjectRoleByIdError = unknown;
 export interface ProjectRolesGetProjectRoleDetailsParams {
   /** The project ID or project key (case sensitive). */
   projectIdOrKey: string;
-  /** Whether the roles should be filtered to include only those the user is assigned to. */
+  /**
+   * Whether the roles should be filtered to include only those the user is assigned to.
+   * @default false
+   */
   currentMember?: boolean;
+  /** @default false */
   excludeConnectAddons?: boolean;
 }
 export type ProjectRolesGetProjectRoleDetailsResponse = S.ProjectRoleDetails[];

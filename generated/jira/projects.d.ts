@@ -21,7 +21,10 @@ export type ProjectsCreateProjectError = unknown;
 export interface ProjectsDeleteProjectParams {
   /** The project ID or project key (case sensitive). */
   projectIdOrKey: string;
-  /** Whether this project is placed in the Jira recycle bin where it will be available for restoration. */
+  /**
+   * Whether this project is placed in the Jira recycle bin where it will be available for restoration.
+   * @default false
+   */
   enableUndo?: boolean;
 }
 export type ProjectsDeleteProjectResponse = void;
@@ -132,9 +135,15 @@ export type ProjectsRestoreResponse = S.Project;
 export type ProjectsRestoreError = unknown;
 
 export interface ProjectsSearchProjectsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /**
    * [Order](#ordering) the results by a field.
@@ -147,6 +156,7 @@ export interface ProjectsSearchProjectsParams {
    *  *  `owner` Sorts by project lead.
    *  *  `archivedDate` EXPERIMENTAL. Sorts by project archived date.
    *  *  `deletedDate` EXPERIMENTAL. Sorts by project deleted date.
+   * @default "key"
    */
   orderBy?:
     | "category"
@@ -196,6 +206,7 @@ export interface ProjectsSearchProjectsParams {
    *
    *      *  *Administer projects* [project permission](https://confluence.atlassian.com/x/yodKLg) for the project.
    *      *  *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
+   * @default "view"
    */
   action?: "view" | "browse" | "edit";
   /**

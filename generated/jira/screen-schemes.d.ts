@@ -18,15 +18,27 @@ export type ScreenSchemesDeleteScreenSchemeResponse = void;
 export type ScreenSchemesDeleteScreenSchemeError = unknown;
 
 export interface ScreenSchemesGetScreenSchemesParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 25
+   */
   maxResults?: number;
   /** The list of screen scheme IDs. To include multiple IDs, provide an ampersand-separated list. For example, `id=10000&id=10001`. */
   id?: number[];
-  /** Use [expand](#expansion) include additional information in the response. This parameter accepts `issueTypeScreenSchemes` that, for each screen schemes, returns information about the issue type screen scheme the screen scheme is assigned to. */
+  /**
+   * Use [expand](#expansion) include additional information in the response. This parameter accepts `issueTypeScreenSchemes` that, for each screen schemes, returns information about the issue type screen scheme the screen scheme is assigned to.
+   * @default ""
+   */
   expand?: string;
-  /** String used to perform a case-insensitive partial match with screen scheme name. */
+  /**
+   * String used to perform a case-insensitive partial match with screen scheme name.
+   * @default ""
+   */
   queryString?: string;
   /**
    * [Order](#ordering) the results by a field:

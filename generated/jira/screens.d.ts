@@ -36,13 +36,22 @@ export type ScreensGetAvailableScreenFieldsResponse = S.ScreenableField[];
 export type ScreensGetAvailableScreenFieldsError = unknown;
 
 export interface ScreensGetScreensParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 100
+   */
   maxResults?: number;
   /** The list of screen IDs. To include multiple IDs, provide an ampersand-separated list. For example, `id=10000&id=10001`. */
   id?: number[];
-  /** String used to perform a case-insensitive partial match with screen name. */
+  /**
+   * String used to perform a case-insensitive partial match with screen name.
+   * @default ""
+   */
   queryString?: string;
   /** The scope filter string. To filter by multiple scope, provide an ampersand-separated list. For example, `scope=GLOBAL&scope=PROJECT`. */
   scope?: ("GLOBAL" | "TEMPLATE" | "PROJECT")[];
@@ -61,9 +70,15 @@ export type ScreensGetScreensItem = S.Screen;
 export interface ScreensGetScreensForFieldParams {
   /** The ID of the field to return screens for. */
   fieldId: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 100
+   */
   maxResults?: number;
   /** Use [expand](#expansion) to include additional information about screens in the response. This parameter accepts `tab` which returns details about the screen tabs the field is used in. */
   expand?: string;

@@ -48,9 +48,15 @@ export interface StatusSearchParams {
   expand?: string;
   /** The project the status is part of or null for global statuses. */
   projectId?: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 200
+   */
   maxResults?: number;
   /** Term to match status names against or null to search for all statuses in the search scope. */
   searchString?: string;

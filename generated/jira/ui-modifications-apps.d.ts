@@ -20,9 +20,15 @@ export type UiModificationsAppsDeleteUiModificationResponse = unknown;
 export type UiModificationsAppsDeleteUiModificationError = unknown;
 
 export interface UiModificationsAppsGetUiModificationsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /**
    * Use expand to include additional information in the response. This parameter accepts a comma-separated list. Expand options include:

@@ -21,12 +21,19 @@ export interface UserSearchFindAssignableUsersParams {
   project?: string;
   /** The key of the issue. Required, unless `project` is specified. */
   issueKey?: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return. This operation may return less than the maximum number of items even if more are available. The operation fetches users up to the maximum and then, from the fetched users, returns only the users that can be assigned to the issue. */
+  /**
+   * The maximum number of items to return. This operation may return less than the maximum number of items even if more are available. The operation fetches users up to the maximum and then, from the fetched users, returns only the users that can be assigned to the issue.
+   * @default 50
+   */
   maxResults?: number;
   /** The ID of the transition. */
   actionDescriptorId?: number;
+  /** @default false */
   recommend?: boolean;
 }
 export type UserSearchFindAssignableUsersResponse = S.User[];
@@ -42,9 +49,15 @@ export interface UserSearchFindBulkAssignableUsersParams {
   accountId?: string;
   /** A list of project keys (case sensitive). This parameter accepts a comma-separated list. */
   projectKeys: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
 }
 export type UserSearchFindBulkAssignableUsersResponse = S.User[];
@@ -54,9 +67,15 @@ export type UserSearchFindBulkAssignableUsersItem = S.User;
 export interface UserSearchFindUserKeysByQueryParams {
   /** The search query. */
   query: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 100
+   */
   maxResults?: number;
 }
 export type UserSearchFindUserKeysByQueryResponse = S.PageBeanUserKey;
@@ -69,9 +88,15 @@ export interface UserSearchFindUsersParams {
   username?: string;
   /** A query string that is matched exactly against a user `accountId`. Required, unless `query` or `property` is specified. */
   accountId?: string;
-  /** The index of the first item to return in a page of filtered results (page offset). */
+  /**
+   * The index of the first item to return in a page of filtered results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** A query string used to search properties. Property keys are specified by path, so property keys containing dot (.) or equals (=) characters cannot be used. The query string cannot be specified using a JSON object. Example: To search for the value of `nested` from `{"something":{"nested":1,"other":2}}` use `thepropertykey.something.nested=1`. Required, unless `accountId` or `query` is specified. */
   property?: string;
@@ -83,9 +108,15 @@ export type UserSearchFindUsersItem = S.User;
 export interface UserSearchFindUsersByQueryParams {
   /** The search query. */
   query: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 100
+   */
   maxResults?: number;
 }
 export type UserSearchFindUsersByQueryResponse = S.PageBeanUser;
@@ -95,15 +126,22 @@ export type UserSearchFindUsersByQueryItem = S.User;
 export interface UserSearchFindUsersForPickerParams {
   /** A query string that is matched against user attributes, such as `displayName`, and `emailAddress`, to find relevant users. The string can match the prefix of the attribute's value. For example, *query=john* matches a user with a `displayName` of *John Smith* and a user with an `emailAddress` of *johnson@example.com*. */
   query: string;
-  /** The maximum number of items to return. The total number of matched users is returned in `total`. */
+  /**
+   * The maximum number of items to return. The total number of matched users is returned in `total`.
+   * @default 50
+   */
   maxResults?: number;
-  /** Include the URI to the user's avatar. */
+  /**
+   * Include the URI to the user's avatar.
+   * @default false
+   */
   showAvatar?: boolean;
   /** This parameter is no longer available. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
   exclude?: string[];
   /** A list of account IDs to exclude from the search results. This parameter accepts a comma-separated list. Multiple account IDs can also be provided using an ampersand-separated list. For example, `excludeAccountIds=5b10a2844c20165700ede21g,5b10a0effa615349cb016cd8&excludeAccountIds=5b10ac8d82e05b22cc7d4ef5`. Cannot be provided with `exclude`. */
   excludeAccountIds?: string[];
   avatarSize?: string;
+  /** @default false */
   excludeConnectUsers?: boolean;
 }
 export type UserSearchFindUsersForPickerResponse = S.FoundUsers;
@@ -161,9 +199,15 @@ export interface UserSearchFindUsersWithAllPermissionsParams {
   issueKey?: string;
   /** The project key for the project (case sensitive). */
   projectKey?: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
 }
 export type UserSearchFindUsersWithAllPermissionsResponse = S.User[];
@@ -181,9 +225,15 @@ export interface UserSearchFindUsersWithBrowsePermissionParams {
   issueKey?: string;
   /** The project key for the project (case sensitive). Required, unless `issueKey` is specified. */
   projectKey?: string;
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
 }
 export type UserSearchFindUsersWithBrowsePermissionResponse = S.User[];

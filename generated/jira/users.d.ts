@@ -10,9 +10,15 @@ import type {
 import type * as S from "./schemas.js";
 
 export interface UsersBulkGetUsersParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 10
+   */
   maxResults?: number;
   /** This parameter is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
   username?: string[];
@@ -26,9 +32,15 @@ export type UsersBulkGetUsersError = unknown;
 export type UsersBulkGetUsersItem = S.User;
 
 export interface UsersBulkGetUsersMigrationParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 10
+   */
   maxResults?: number;
   /** Username of a user. To specify multiple users, pass multiple copies of this parameter. For example, `username=fred&username=barney`. Required if `key` isn't provided. Cannot be provided if `key` is present. */
   username?: string[];
@@ -47,9 +59,15 @@ export type UsersCreateUserResponse = S.User;
 export type UsersCreateUserError = unknown;
 
 export interface UsersGetAllUsersParams {
-  /** The index of the first item to return. */
+  /**
+   * The index of the first item to return.
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return. */
+  /**
+   * The maximum number of items to return.
+   * @default 50
+   */
   maxResults?: number;
 }
 export type UsersGetAllUsersResponse = S.User[];
@@ -57,9 +75,15 @@ export type UsersGetAllUsersError = unknown;
 export type UsersGetAllUsersItem = S.User;
 
 export interface UsersGetAllUsersDefaultParams {
-  /** The index of the first item to return. */
+  /**
+   * The index of the first item to return.
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return. */
+  /**
+   * The maximum number of items to return.
+   * @default 50
+   */
   maxResults?: number;
 }
 export type UsersGetAllUsersDefaultResponse = S.User[];

@@ -11,9 +11,15 @@ export type WebhooksDeleteWebhookByIdResponse = void;
 export type WebhooksDeleteWebhookByIdError = S.ErrorCollection;
 
 export interface WebhooksGetDynamicWebhooksForAppParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 100
+   */
   maxResults?: number;
 }
 export type WebhooksGetDynamicWebhooksForAppResponse = S.PageBeanWebhook;

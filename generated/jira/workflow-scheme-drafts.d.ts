@@ -87,7 +87,10 @@ export type WorkflowSchemeDraftsGetWorkflowSchemeDraftIssueTypeError = unknown;
 export interface WorkflowSchemeDraftsPublishDraftWorkflowSchemeParams {
   /** The ID of the workflow scheme that the draft belongs to. */
   id: number;
-  /** Whether the request only performs a validation. */
+  /**
+   * Whether the request only performs a validation.
+   * @default false
+   */
   validateOnly?: boolean;
   /** Details of the status mappings. */
   body: S.PublishDraftWorkflowScheme;

@@ -50,9 +50,15 @@ export type WorkflowSchemesDeleteWorkflowSchemeIssueTypeResponse =
 export type WorkflowSchemesDeleteWorkflowSchemeIssueTypeError = unknown;
 
 export interface WorkflowSchemesGetAllWorkflowSchemesParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
 }
 export type WorkflowSchemesGetAllWorkflowSchemesResponse =
@@ -63,7 +69,10 @@ export type WorkflowSchemesGetAllWorkflowSchemesItem = S.WorkflowScheme;
 export interface WorkflowSchemesGetDefaultWorkflowParams {
   /** The ID of the workflow scheme. */
   id: number;
-  /** Set to `true` to return the default workflow for the workflow scheme's draft rather than scheme itself. If the workflow scheme does not have a draft, then the default workflow for the workflow scheme is returned. */
+  /**
+   * Set to `true` to return the default workflow for the workflow scheme's draft rather than scheme itself. If the workflow scheme does not have a draft, then the default workflow for the workflow scheme is returned.
+   * @default false
+   */
   returnDraftIfExists?: boolean;
 }
 export type WorkflowSchemesGetDefaultWorkflowResponse = S.DefaultWorkflow;
@@ -74,7 +83,10 @@ export interface WorkflowSchemesGetWorkflowParams {
   id: number;
   /** The name of a workflow in the scheme. Limits the results to the workflow-issue type mapping for the specified workflow. */
   workflowName?: string;
-  /** Returns the mapping from the workflow scheme's draft rather than the workflow scheme, if set to true. If no draft exists, the mapping from the workflow scheme is returned. */
+  /**
+   * Returns the mapping from the workflow scheme's draft rather than the workflow scheme, if set to true. If no draft exists, the mapping from the workflow scheme is returned.
+   * @default false
+   */
   returnDraftIfExists?: boolean;
 }
 export type WorkflowSchemesGetWorkflowResponse = S.IssueTypesWorkflowMapping;
@@ -83,7 +95,10 @@ export type WorkflowSchemesGetWorkflowError = unknown;
 export interface WorkflowSchemesGetWorkflowSchemeParams {
   /** The ID of the workflow scheme. Find this ID by editing the desired workflow scheme in Jira. The ID is shown in the URL as `schemeId`. For example, *schemeId=10301*. */
   id: number;
-  /** Returns the workflow scheme's draft rather than scheme itself, if set to true. If the workflow scheme does not have a draft, then the workflow scheme is returned. */
+  /**
+   * Returns the workflow scheme's draft rather than scheme itself, if set to true. If the workflow scheme does not have a draft, then the workflow scheme is returned.
+   * @default false
+   */
   returnDraftIfExists?: boolean;
 }
 export type WorkflowSchemesGetWorkflowSchemeResponse = S.WorkflowScheme;
@@ -94,7 +109,10 @@ export interface WorkflowSchemesGetWorkflowSchemeIssueTypeParams {
   id: number;
   /** The ID of the issue type. */
   issueType: string;
-  /** Returns the mapping from the workflow scheme's draft rather than the workflow scheme, if set to true. If no draft exists, the mapping from the workflow scheme is returned. */
+  /**
+   * Returns the mapping from the workflow scheme's draft rather than the workflow scheme, if set to true. If no draft exists, the mapping from the workflow scheme is returned.
+   * @default false
+   */
   returnDraftIfExists?: boolean;
 }
 export type WorkflowSchemesGetWorkflowSchemeIssueTypeResponse =

@@ -11,7 +11,10 @@ export interface WorkflowTransitionPropertiesCreateWorkflowTransitionPropertyPar
   key: string;
   /** The name of the workflow that the transition belongs to. */
   workflowName: string;
-  /** The workflow status. Set to *live* for inactive workflows or *draft* for draft workflows. Active workflows cannot be edited. */
+  /**
+   * The workflow status. Set to *live* for inactive workflows or *draft* for draft workflows. Active workflows cannot be edited.
+   * @default "live"
+   */
   workflowMode?: "live" | "draft";
   body: S.WorkflowTransitionPropertyInput;
 }
@@ -38,13 +41,19 @@ export type WorkflowTransitionPropertiesDeleteWorkflowTransitionPropertyError =
 export interface WorkflowTransitionPropertiesGetWorkflowTransitionPropertiesParams {
   /** The ID of the transition. To get the ID, view the workflow in text mode in the Jira administration console. The ID is shown next to the transition. */
   transitionId: number;
-  /** Some properties with keys that have the *jira.* prefix are reserved, which means they are not editable. To include these properties in the results, set this parameter to *true*. */
+  /**
+   * Some properties with keys that have the *jira.* prefix are reserved, which means they are not editable. To include these properties in the results, set this parameter to *true*.
+   * @default false
+   */
   includeReservedKeys?: boolean;
   /** The key of the property being returned, also known as the name of the property. If this parameter is not specified, all properties on the transition are returned. */
   key?: string;
   /** The name of the workflow that the transition belongs to. */
   workflowName: string;
-  /** The workflow status. Set to *live* for active and inactive workflows, or *draft* for draft workflows. */
+  /**
+   * The workflow status. Set to *live* for active and inactive workflows, or *draft* for draft workflows.
+   * @default "live"
+   */
   workflowMode?: "live" | "draft";
 }
 export type WorkflowTransitionPropertiesGetWorkflowTransitionPropertiesResponse =

@@ -13,9 +13,15 @@ export type WorkflowTransitionRulesDeleteWorkflowTransitionRuleConfigurationsErr
   S.ErrorCollection;
 
 export interface WorkflowTransitionRulesGetWorkflowTransitionRuleConfigurationsParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 10
+   */
   maxResults?: number;
   /** The types of the transition rules to return. */
   types: ("postfunction" | "condition" | "validator")[];

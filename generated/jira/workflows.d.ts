@@ -26,9 +26,15 @@ export type WorkflowsGetAllWorkflowsResponse = S.DeprecatedWorkflow[];
 export type WorkflowsGetAllWorkflowsError = unknown;
 
 export interface WorkflowsGetWorkflowsPaginatedParams {
-  /** The index of the first item to return in a page of results (page offset). */
+  /**
+   * The index of the first item to return in a page of results (page offset).
+   * @default 0
+   */
   startAt?: number;
-  /** The maximum number of items to return per page. */
+  /**
+   * The maximum number of items to return per page.
+   * @default 50
+   */
   maxResults?: number;
   /** The name of a workflow to return. To include multiple workflows, provide an ampersand-separated list. For example, `workflowName=name1&workflowName=name2`. */
   workflowName?: string[];

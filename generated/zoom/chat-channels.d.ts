@@ -49,7 +49,10 @@ export type ChatChannelsDeleteUserLevelChannelError = unknown;
 export interface ChatChannelsGetChannelsParams {
   /** Unique identifier of the user. */
   userId: string;
-  /** The number of records returned from a single API call. */
+  /**
+   * The number of records returned from a single API call.
+   * @default 10
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. The expiration period for this token is 15 minutes. */
   next_page_token?: string;

@@ -61,7 +61,10 @@ export interface ChatMessagesGetChatMessagesParams {
   to_channel?: string;
   /** The query date for which you would like to get the chat messages. */
   date?: string;
-  /** The number of records returned with a single API call. */
+  /**
+   * The number of records returned with a single API call.
+   * @default 10
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;

@@ -10,7 +10,10 @@ import type {
 export interface CloudRecordingGetAccountCloudRecordingParams {
   /** Unique identifier of the account. */
   accountId: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -231,7 +234,10 @@ export type CloudRecordingGetAccountCloudRecordingItem = {
 };
 
 export interface CloudRecordingListArchivedFilesParams {
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -239,7 +245,10 @@ export interface CloudRecordingListArchivedFilesParams {
   from?: string;
   /** End date for the query in "yyyy-MM-dd'T'HH:mm:ss'Z'" format. */
   to?: string;
-  /** Query data type for `from` and `to`. */
+  /**
+   * Query data type for `from` and `to`.
+   * @default "meeting_start_time"
+   */
   query_data_type?: "meeting_start_time" | "archive_complete_time";
 }
 export type CloudRecordingListArchivedFilesResponse = {
@@ -509,14 +518,21 @@ export interface CloudRecordingMeetingRecordingRegistrantsParams {
    * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
    */
   meetingId: number;
-  /** The registrant status:<br>`pending` - Registrant's status is pending.<br>`approved` - Registrant's status is approved.<br>`denied` - Registrant's status is denied. */
+  /**
+   * The registrant status:<br>`pending` - Registrant's status is pending.<br>`approved` - Registrant's status is approved.<br>`denied` - Registrant's status is denied.
+   * @default "approved"
+   */
   status?: "pending" | "approved" | "denied";
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /**
    * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
    *
    * The page number of the current page in the returned records.
+   * @default 1
    */
   page_number?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
@@ -642,7 +658,10 @@ export interface CloudRecordingRecordingDeleteParams {
    * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875=="), you must **double encode** the UUID before making an API request.
    */
   meetingId: string;
-  /** The recording delete actions:<br>`trash` - Move recording to trash.<br>`delete` - Delete recording permanently. */
+  /**
+   * The recording delete actions:<br>`trash` - Move recording to trash.<br>`delete` - Delete recording permanently.
+   * @default "trash"
+   */
   action?: "trash" | "delete";
 }
 export type CloudRecordingRecordingDeleteResponse = void;
@@ -659,7 +678,10 @@ export interface CloudRecordingRecordingDeleteOneParams {
   meetingId: string;
   /** The recording ID. */
   recordingId: string;
-  /** The recording delete actions:<br>`trash` - Move recording to trash.<br>`delete` - Delete recording permanently. */
+  /**
+   * The recording delete actions:<br>`trash` - Move recording to trash.<br>`delete` - Delete recording permanently.
+   * @default "trash"
+   */
   action?: "trash" | "delete";
 }
 export type CloudRecordingRecordingDeleteOneResponse = void;
@@ -1039,15 +1061,22 @@ export type CloudRecordingRecordingStatusUpdateOneError = unknown;
 export interface CloudRecordingRecordingsListParams {
   /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
   userId: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
-  /** Query Metadata of Recording if an On-Premise Meeting Connector was used for the meeting. */
+  /**
+   * Query Metadata of Recording if an On-Premise Meeting Connector was used for the meeting.
+   * @default "false"
+   */
   mc?: string;
   /**
    * Query trash.
    * `true`: List recordings from trash.<br> `false`: Do not list recordings from the trash.<br> The default value is `false`. If you set it to `true`, you can use the `trash_type` property to indicate the type of Cloud recording that you need to retrieve.
+   * @default false
    */
   trash?: boolean;
   /**
@@ -1062,6 +1091,7 @@ export interface CloudRecordingRecordingsListParams {
    * The type of Cloud recording that you would like to retrieve from the trash. The value can be one of the following:<br>
    *     `meeting_recordings`: List all meeting recordings from the trash.<br>
    *     `recording_file`: List all individual recording files from the trash.
+   * @default "meeting_recordings"
    */
   trash_type?: string;
 }

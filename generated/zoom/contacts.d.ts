@@ -45,9 +45,13 @@ export interface ContactsGetUserContactsParams {
    * The type of contact. The value can be one of the following:
    * `company`: Contacts from the user's organization.
    * `external`: External contacts.
+   * @default "company"
    */
   type?: string;
-  /** The number of records returned with a single API call. */
+  /**
+   * The number of records returned with a single API call.
+   * @default 10
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -95,7 +99,10 @@ export interface ContactsSearchCompanyContactsParams {
   search_key: string;
   /** Set `query_presence_status` to `true` in order to include the presence status of a contact in the response. */
   query_presence_status?: string;
-  /** The number of records to be returned with a single API call. */
+  /**
+   * The number of records to be returned with a single API call.
+   * @default 1
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;

@@ -78,6 +78,7 @@ export interface DashboardsDashboardClientFeedbackDetailParams {
   feedbackId: string;
   from?: string;
   to?: string;
+  /** @default 30 */
   page_size?: number;
   next_page_token?: string;
 }
@@ -133,7 +134,10 @@ export interface DashboardsDashboardIMParams {
   from: string;
   /** End date. */
   to: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -256,7 +260,10 @@ export interface DashboardsDashboardIssueDetailZoomRoomParams {
   from: string;
   /** End date. */
   to: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -389,7 +396,10 @@ export interface DashboardsDashboardMeetingDetailParams {
    * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
    */
   meetingId: string;
-  /** The meeting types: <br>`past` - Past meetings.<br>`pastOne` - Past one user meetings.<br>`live` - Live meetings. */
+  /**
+   * The meeting types: <br>`past` - Past meetings.<br>`pastOne` - Past one user meetings.<br>`live` - Live meetings.
+   * @default "live"
+   */
   type?: "past" | "pastOne" | "live";
 }
 export type DashboardsDashboardMeetingDetailResponse = {
@@ -462,7 +472,10 @@ export interface DashboardsDashboardMeetingParticipantQOSParams {
   meetingId: string;
   /** Participant ID. */
   participantId: string;
-  /** The meeting types: <br>`past` - Past meetings.<br>`live` - Live Meetings. */
+  /**
+   * The meeting types: <br>`past` - Past meetings.<br>`live` - Live Meetings.
+   * @default "live"
+   */
   type?: "past" | "pastOne" | "live";
 }
 export type DashboardsDashboardMeetingParticipantQOSResponse = {
@@ -699,9 +712,15 @@ export interface DashboardsDashboardMeetingParticipantShareParams {
    * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
    */
   meetingId: string;
-  /** The meeting types: <br>`past` - Past meetings.<br>`live` - Live Meetings. */
+  /**
+   * The meeting types: <br>`past` - Past meetings.<br>`live` - Live Meetings.
+   * @default "live"
+   */
   type?: "past" | "pastOne" | "live";
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceed the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -763,9 +782,15 @@ export interface DashboardsDashboardMeetingParticipantsParams {
    * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
    */
   meetingId: string;
-  /** The meeting types: <br>`past` - Past meetings.<br>`pastOne` - Past one user meetings.<br>`live` - Live meetings. */
+  /**
+   * The meeting types: <br>`past` - Past meetings.<br>`pastOne` - Past one user meetings.<br>`live` - Live meetings.
+   * @default "live"
+   */
   type?: "past" | "pastOne" | "live";
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -988,9 +1013,15 @@ export interface DashboardsDashboardMeetingParticipantsQOSParams {
    * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
    */
   meetingId: string;
-  /** The meeting types: <br>`past` - Past meetings.<br>`live` - Live Meetings. */
+  /**
+   * The meeting types: <br>`past` - Past meetings.<br>`live` - Live Meetings.
+   * @default "live"
+   */
   type?: "past" | "pastOne" | "live";
-  /** The number of items returned per page. */
+  /**
+   * The number of items returned per page.
+   * @default 1
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -1472,13 +1503,17 @@ export interface DashboardsDashboardMeetingsParams {
    * Specify a value to get the response for the corresponding meeting type. The value of this field can be one of the following:<br> <br>`past` - Meeting that already occurred in the specified date range.<br>`pastOne` - Past meetings that were attended by only one user. <br>`live` - Live meetings.<br><br>
    *
    * If you do not provide this field, the default value will be `live` and thus, the API will only query responses for live meetings.
+   * @default "live"
    */
   type?: "past" | "pastOne" | "live";
   /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
   from: string;
   /** End date. */
   to: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -1650,7 +1685,10 @@ export interface DashboardsDashboardWebinarDetailParams {
    * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
    */
   webinarId: string;
-  /** The webinar type. */
+  /**
+   * The webinar type.
+   * @default "live"
+   */
   type?: "past" | "live";
 }
 export type DashboardsDashboardWebinarDetailResponse = {
@@ -1721,7 +1759,10 @@ export interface DashboardsDashboardWebinarParticipantQOSParams {
   webinarId: string;
   /** Participant ID. */
   participantId: string;
-  /** The webinar type. */
+  /**
+   * The webinar type.
+   * @default "live"
+   */
   type?: "past" | "live";
 }
 export type DashboardsDashboardWebinarParticipantQOSResponse = {
@@ -1958,9 +1999,15 @@ export interface DashboardsDashboardWebinarParticipantShareParams {
    * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
    */
   webinarId: string;
-  /** The webinar type. */
+  /**
+   * The webinar type.
+   * @default "live"
+   */
   type?: "past" | "live";
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceed the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -2022,9 +2069,15 @@ export interface DashboardsDashboardWebinarParticipantsParams {
    * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
    */
   webinarId: string;
-  /** The webinar type. */
+  /**
+   * The webinar type.
+   * @default "live"
+   */
   type?: "past" | "live";
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -2209,9 +2262,15 @@ export interface DashboardsDashboardWebinarParticipantsQOSParams {
    * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
    */
   webinarId: string;
-  /** The webinar type. */
+  /**
+   * The webinar type.
+   * @default "live"
+   */
   type?: "past" | "live";
-  /** The number of items returned per page. */
+  /**
+   * The number of items returned per page.
+   * @default 1
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -2689,13 +2748,19 @@ export type DashboardsDashboardWebinarParticipantsQOSItem = {
 };
 
 export interface DashboardsDashboardWebinarsParams {
-  /** The webinar type. */
+  /**
+   * The webinar type.
+   * @default "live"
+   */
   type?: "past" | "live";
   /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
   from: string;
   /** End date. */
   to: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -2847,7 +2912,10 @@ export interface DashboardsDashboardZoomRoomParams {
   from: string;
   /** End date. */
   to: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -3081,9 +3149,15 @@ export type DashboardsDashboardZoomRoomIssueResponse = {
 export type DashboardsDashboardZoomRoomIssueError = unknown;
 
 export interface DashboardsDashboardZoomRoomsParams {
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
-  /** The page number of the current page in the returned records. */
+  /**
+   * The page number of the current page in the returned records.
+   * @default 1
+   */
   page_number?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -3339,7 +3413,10 @@ export interface DashboardsListCallLogsMetricsParams {
    * * `all`: Retrieve all call logs without filtering by voice quality.
    */
   quality_type?: string;
-  /** The number of records returned within a single call. */
+  /**
+   * The number of records returned within a single call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -3511,11 +3588,15 @@ export interface DashboardsParticipantFeedbackParams {
    * Specify a value to get the response for the corresponding meeting type. The value of this field can be one of the following:<br> <br>`past` - Meeting that already occurred in the specified date range.<br>`pastOne` - Past meetings that were attended by only one user. <br>`live` - Live meetings.<br><br>
    *
    * If you do not provide this field, the default value will be `live` and thus, the API will only query responses for live meetings.
+   * @default "live"
    */
   type?: "past" | "pastOne" | "live";
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
 }
 export type DashboardsParticipantFeedbackResponse = {
@@ -3573,9 +3654,13 @@ export interface DashboardsParticipantWebinarFeedbackParams {
    * Specify a value to get the response for the corresponding meeting type. The value of this field can be one of the following:<br> <br>`past` - Meeting that already occurred in the specified date range.<br>`pastOne` - Past meetings that were attended by only one user. <br>`live` - Live meetings.<br><br>
    *
    * If you do not provide this field, the default value will be `live` and thus, the API will only query responses for live meetings.
+   * @default "live"
    */
   type?: "past" | "pastOne" | "live";
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;

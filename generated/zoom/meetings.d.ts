@@ -1661,14 +1661,21 @@ export interface MeetingsMeetingRegistrantsParams {
   meetingId: number;
   /** The meeting occurrence ID. */
   occurrence_id?: string;
-  /** The registrant status:<br>`pending` - Registrant's status is pending.<br>`approved` - Registrant's status is approved.<br>`denied` - Registrant's status is denied. */
+  /**
+   * The registrant status:<br>`pending` - Registrant's status is pending.<br>`approved` - Registrant's status is approved.<br>`denied` - Registrant's status is denied.
+   * @default "approved"
+   */
   status?: "pending" | "approved" | "denied";
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /**
    * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
    *
    * The page number of the current page in the returned records.
+   * @default 1
    */
   page_number?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
@@ -2244,9 +2251,15 @@ export type MeetingsMeetingregistrantdeleteError = unknown;
 export interface MeetingsMeetingsParams {
   /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
   userId: string;
-  /** The meeting types: <br>`scheduled` - This includes all valid past meetings (unexpired), live meetings and upcoming scheduled meetings. It is equivalent to the combined list of "Previous Meetings" and "Upcoming Meetings" displayed in the user's [Meetings page](https://zoom.us/meeting) on the Zoom Web Portal.<br>`live` - All the ongoing meetings.<br>`upcoming` - All upcoming meetings including live meetings. */
+  /**
+   * The meeting types: <br>`scheduled` - This includes all valid past meetings (unexpired), live meetings and upcoming scheduled meetings. It is equivalent to the combined list of "Previous Meetings" and "Upcoming Meetings" displayed in the user's [Meetings page](https://zoom.us/meeting) on the Zoom Web Portal.<br>`live` - All the ongoing meetings.<br>`upcoming` - All upcoming meetings including live meetings.
+   * @default "live"
+   */
   type?: "scheduled" | "live" | "upcoming";
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -2403,7 +2416,10 @@ export type MeetingsPastMeetingDetailsError = unknown;
 export interface MeetingsPastMeetingParticipantsParams {
   /** The meeting UUID. Each meeting instance will generate its own Meeting UUID (i.e., after a meeting ends, a new UUID will be generated for the next instance of the meeting). Please double encode your UUID when using it for other API calls if the UUID begins with a '/'or contains '//' in it. */
   meetingUUID: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;

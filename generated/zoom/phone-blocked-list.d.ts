@@ -77,7 +77,10 @@ export type PhoneBlockedListGetABlockedListError = unknown;
 export interface PhoneBlockedListListBlockedListParams {
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
-  /** The total number of records returned from a single API call. */
+  /**
+   * The total number of records returned from a single API call.
+   * @default 30
+   */
   page_size?: number;
 }
 export type PhoneBlockedListListBlockedListResponse = {

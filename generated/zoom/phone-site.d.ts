@@ -95,7 +95,10 @@ export type PhoneSiteGetASiteResponse = {
 export type PhoneSiteGetASiteError = unknown;
 
 export interface PhoneSiteListPhoneSitesParams {
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;

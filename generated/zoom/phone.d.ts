@@ -9,7 +9,10 @@ import type {
 } from "alter-gen/runtime";
 
 export interface PhoneAccountCallLogsParams {
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /**
    * Start date from which you would like to get the call logs. The start date should be within past six months. <br>
@@ -29,7 +32,10 @@ export interface PhoneAccountCallLogsParams {
    * `parkTimeout`, `monitor`, `takeover`, `sipGroup`
    */
   path?: string;
-  /** Enables you to sort call logs by start or end time. Choose the sort time value. Values include `startTime` or `endTime`. */
+  /**
+   * Enables you to sort call logs by start or end time. Choose the sort time value. Values include `startTime` or `endTime`.
+   * @default "startTime"
+   */
   time_type?: "startTime" | "endTime";
   /** Unique identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-multiple-sites). Use this query parameter if you have enabled multiple sites and would like to filter the response of this API call by call logs of a specific phone site. */
   site_id?: string;
@@ -448,11 +454,17 @@ export interface PhoneGetPhoneRecordingsParams {
   from?: string;
   /** End date and time in **yyyy-mm-dd** format or **yyyy-MM-dd’T’HH:mm:ss’Z’** format, the same formats supported by the `from` parameter. */
   to?: string;
-  /** The owner type. The allowed values are null, `user`, or `callQueue`. The default is null. If null, returns all owner types. */
+  /**
+   * The owner type. The allowed values are null, `user`, or `callQueue`. The default is null. If null, returns all owner types.
+   * @default "all"
+   */
   owner_type?: string;
   /** The recording type. The allowed values are null, `OnDemand`, or `Automatic`. The default is null. If null, returns all recording types. */
   recording_type?: string;
-  /** The site ID. The default is `All sites`. */
+  /**
+   * The site ID. The default is `All sites`.
+   * @default "All sites"
+   */
   site_id?: string;
 }
 export type PhoneGetPhoneRecordingsResponse = {
@@ -807,7 +819,10 @@ export interface PhoneListAccountPhoneNumbersParams {
    */
   extension_type?:
     "user" | "callQueue" | "autoReceptionist" | "commonAreaPhone";
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The type of phone number. The value can be either `toll` or `tollfree`. */
   number_type?: "toll" | "tollfree";
@@ -949,7 +964,10 @@ export type PhoneListAccountPhoneNumbersItem = {
 export interface PhoneListBYOCSIPTrunkParams {
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
 }
 export type PhoneListBYOCSIPTrunkResponse = {
@@ -1009,7 +1027,10 @@ export type PhoneListCallingPlansResponse = {
 export type PhoneListCallingPlansError = unknown;
 
 export interface PhoneListPhoneUsersParams {
-  /** The number of records returned from a single API call. */
+  /**
+   * The number of records returned from a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -1096,7 +1117,10 @@ export type PhoneListPhoneUsersItem = {
 };
 
 export interface PhoneListSettingTemplatesParams {
-  /** Number of records returns within a single API call. */
+  /**
+   * Number of records returns within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -1205,7 +1229,10 @@ export type PhonePhoneUserError = unknown;
 export interface PhonePhoneUserCallLogsParams {
   /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
   userId: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
   from: string;
@@ -1216,7 +1243,10 @@ export interface PhonePhoneUserCallLogsParams {
   next_page_token?: string;
   /** Filter API responses to include call logs of only the phone number defined in this field. */
   phone_number?: string;
-  /** Enables you to sort call logs by start or end time. Choose the sort time value. Values include `startTime` or `endTime`. */
+  /**
+   * Enables you to sort call logs by start or end time. Choose the sort time value. Values include `startTime` or `endTime`.
+   * @default "startTime"
+   */
   time_type?: "startTime" | "endTime";
 }
 export type PhonePhoneUserCallLogsResponse = {
@@ -1409,7 +1439,10 @@ export type PhonePhoneUserCallLogsItem = {
 export interface PhonePhoneUserRecordingsParams {
   /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
   userId: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -1555,9 +1588,15 @@ export type PhonePhoneUserSettingsError = unknown;
 export interface PhonePhoneUserVoiceMailsParams {
   /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
   userId: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
-  /** Status of the voice mail */
+  /**
+   * Status of the voice mail
+   * @default "all"
+   */
   status?: "all" | "read" | "unread";
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;

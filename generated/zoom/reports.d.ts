@@ -145,7 +145,10 @@ export interface ReportsReportMeetingParticipantsParams {
    * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
    */
   meetingId: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -285,11 +288,17 @@ export interface ReportsReportMeetingsParams {
   from: string;
   /** End date. */
   to: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
-  /** The meeting types: <br>`past` - Past meetings.<br>`pastOne` - Past one user meetings. */
+  /**
+   * The meeting types: <br>`past` - Past meetings.<br>`pastOne` - Past one user meetings.
+   * @default "past"
+   */
   type?: "past" | "pastOne";
 }
 export type ReportsReportMeetingsResponse = {
@@ -428,7 +437,10 @@ export interface ReportsReportOperationLogsParams {
   from: string;
   /** End date. */
   to: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -554,18 +566,23 @@ export interface ReportsReportTelephoneParams {
   /**
    * Audio types:<br>`1` - Toll-free Call-in & Call-out.<br>`2` - Toll <br>
    * `3` - SIP Connected Audio
+   * @default "1"
    */
   type?: 1 | 3;
   /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
   from: string;
   /** End date. */
   to: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /**
    * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
    *
    * The page number of the current page in the returned records.
+   * @default 1
    */
   page_number?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
@@ -713,9 +730,15 @@ export interface ReportsReportUsersParams {
   from: string;
   /** End date. */
   to: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
-  /** The page number of the current page in the returned records. */
+  /**
+   * The page number of the current page in the returned records.
+   * @default 1
+   */
   page_number?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -889,7 +912,10 @@ export interface ReportsReportWebinarParticipantsParams {
    * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
    */
   webinarId: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;

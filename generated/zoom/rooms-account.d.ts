@@ -26,6 +26,7 @@ export interface RoomsAccountGetZRAccountSettingsParams {
    * The type of setting that you would like to retrieve.<br> `alert`: Alert Settings applied on the Zoom Rooms Account.<br>
    * `meeting`: Meeting settings of the Zoom Rooms Account. <br>
    * `signage`: View digital signage settings of the Zoom Rooms Account.
+   * @default "meeting"
    */
   setting_type: "meeting" | "alert";
 }
@@ -222,6 +223,7 @@ export interface RoomsAccountUpdateZoomRoomAccSettingsParams {
    * The type of setting that you would like to update.<br> `alert`: Alert Settings applied on the Zoom Rooms Account.<br>
    * `meeting`: Meeting settings of the Zoom Rooms Account.<br>
    * `signage`: View digital signage settings of the Zoom Rooms Account.
+   * @default "meeting"
    */
   setting_type: string;
   body?:

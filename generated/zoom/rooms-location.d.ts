@@ -79,6 +79,7 @@ export interface RoomsLocationGetZRLocationSettingsParams {
    * The type of setting that you would like to retrieve.<br> `alert`: Alert Settings applied on the Zoom Rooms Account.<br>
    * `meeting`: Meeting settings of the Zoom Rooms Account.<br>
    * `signage`: Digital signage settings of the Zoom Rooms Account.
+   * @default "meeting"
    */
   setting_type: string;
 }
@@ -296,7 +297,10 @@ export interface RoomsLocationListZRLocationsParams {
    * `country`, `states`, `city`, `campus`, `building`, `floor`.
    */
   type?: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -392,6 +396,7 @@ export interface RoomsLocationUpdateZRLocationSettingsParams {
    * The type of setting that you would like to update.<br> `alert`: Alert Settings applied on the Zoom Rooms Account.<br>
    * `meeting`: Meeting settings of the Zoom Rooms Account.<br>
    * `signage`: Digital signage settings.
+   * @default "meeting"
    */
   setting_type: string;
   body?:

@@ -111,6 +111,7 @@ export interface RoomsGetZRSettingsParams {
   /**
    * The type of setting that you would like to retrieve.<br> `alert`: Alert Settings applied on the Zoom Rooms Account.<br>
    * `meeting`: Meeting settings of the Zoom Rooms Account.
+   * @default "meeting"
    */
   setting_type: string;
 }
@@ -298,7 +299,10 @@ export interface RoomsListDigitalSignageContentParams {
   type?: string;
   /** Unique identifier of the folder where the content is located. Provide this field if you would like to filter the response by contents that are only available in a specific folder. */
   folder_id?: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -356,9 +360,15 @@ export interface RoomsListZoomRoomsParams {
   status?: "Offline" | "Available" | "InMeeting" | "UnderConstruction";
   /** Type of the Zoom Rooms. */
   type?: "ZoomRoom" | "SchedulingDisplayOnly" | "DigitalSignageOnly";
-  /** Use this query parameter with a value of `true` if you would like to see Zoom Rooms in your account that have not been assigned to anyone yet. */
+  /**
+   * Use this query parameter with a value of `true` if you would like to see Zoom Rooms in your account that have not been assigned to anyone yet.
+   * @default false
+   */
   unassigned_rooms?: boolean;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;

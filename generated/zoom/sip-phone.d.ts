@@ -61,6 +61,7 @@ export interface SipPhoneListSipPhonesParams {
    * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
    *
    * The page number of the current page in the returned records.
+   * @default 1
    */
   page_number?: number;
   /** User name or email address of a user. If this parameter is provided, only the SIP phone system integration enabled for that specific user will be returned. Otherwise, all SIP phones on an account will be returned. */

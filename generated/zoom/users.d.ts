@@ -303,7 +303,10 @@ export type UsersUserCreateError = unknown;
 export interface UsersUserDeleteParams {
   /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
   userId: string;
-  /** Delete action options:<br>`disassociate` - Disassociate a user.<br>`delete`-  Permanently delete a user.<br>Note: To delete pending user in the account, use `disassociate` */
+  /**
+   * Delete action options:<br>`disassociate` - Disassociate a user.<br>`delete`-  Permanently delete a user.<br>Note: To delete pending user in the account, use `disassociate`
+   * @default "disassociate"
+   */
   action?: "disassociate" | "delete";
   /** Transfer email. */
   transfer_email?: string;
@@ -1644,9 +1647,15 @@ export type UsersUserZakResponse = {
 export type UsersUserZakError = unknown;
 
 export interface UsersUsersParams {
-  /** User statuses:<br>`active` - Users with an active status.<br>`inactive` - Users who are deactivated.<br>`pending` - Users with a pending status. */
+  /**
+   * User statuses:<br>`active` - Users with an active status.<br>`inactive` - Users who are deactivated.<br>`pending` - Users with a pending status.
+   * @default "active"
+   */
   status?: "active" | "inactive" | "pending";
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** Unique identifier of the role. Provide this parameter if you would like to filter the response by a specific role. You can retrieve Role IDs from [List Roles](https://marketplace.zoom.us/docs/api-reference/zoom-api/roles/roles) API. */
   role_id?: string;

@@ -154,7 +154,10 @@ export type WebinarsListPastWebinarQAError = unknown;
 export interface WebinarsListWebinarParticipantsParams {
   /** Unique identifier of the webinar. You can retrieve the value of this field by calling the [list webinars](https://marketplace.zoom.us/docs/api-reference/zoom-api/webinars/webinars) API. */
   webinarId: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -564,7 +567,10 @@ export type WebinarsWebinarError = unknown;
 export interface WebinarsWebinarAbsenteesParams {
   /** The meeting occurrence ID. */
   occurrence_id?: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -1788,16 +1794,23 @@ export interface WebinarsWebinarRegistrantsParams {
   webinarId: number;
   /** The meeting occurrence ID. */
   occurrence_id?: string;
-  /** The registrant status:<br>`pending` - Registrant's status is pending.<br>`approved` - Registrant's status is approved.<br>`denied` - Registrant's status is denied. */
+  /**
+   * The registrant status:<br>`pending` - Registrant's status is pending.<br>`approved` - Registrant's status is approved.<br>`denied` - Registrant's status is denied.
+   * @default "approved"
+   */
   status?: "pending" | "approved" | "denied";
   /** The tracking source ID for the registrants. Useful if you share the webinar registration page in multiple locations. See [Creating source tracking links for webinar registration](https://support.zoom.us/hc/en-us/articles/360000315683-Creating-source-tracking-links-for-webinar-registration) for details. */
   tracking_source_id?: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /**
    * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
    *
    * The page number of the current page in the returned records.
+   * @default 1
    */
   page_number?: number;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
@@ -2309,12 +2322,16 @@ export type WebinarsWebinarUpdateError = unknown;
 export interface WebinarsWebinarsParams {
   /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
   userId: string;
-  /** The number of records returned within a single API call. */
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
   page_size?: number;
   /**
    * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
    *
    * The page number of the current page in the returned records.
+   * @default 1
    */
   page_number?: number;
 }

@@ -79,7 +79,10 @@ export function methodTypeName(op: OperationModel): string {
 
 function paramsMembers(op: OperationModel, toType: SchemaToType): TsMember[] {
   const members: TsMember[] = op.params.map((p) => {
-    const doc = paragraphs(docLines(p.description), p.deprecated ? ["@deprecated"] : []);
+    const tags: string[] = [];
+    if (p.schema.default !== undefined) tags.push(`@default ${JSON.stringify(p.schema.default)}`);
+    if (p.deprecated) tags.push("@deprecated");
+    const doc = [...docLines(p.description), ...tags];
     const m: TsMember = { key: p.property, type: toType(p.schema, "request") };
     if (!p.required) m.optional = true;
     if (doc.length) m.doc = doc;
