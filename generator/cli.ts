@@ -180,10 +180,14 @@ async function resolveTargets(flags: GenerateFlags, io: CliIO): Promise<Resolved
 }
 
 async function catalogJob(catalog: Catalog, entry: CatalogProvider, target: { include: string[]; exclude: string[] }): Promise<ClientJob> {
+  const spec = catalogPath(catalog, entry.specFile);
+  if (!existsSync(spec)) {
+    throw new UsageError(`The pinned document of "${entry.id}" is missing; run npm run specs:update to fetch it.`, { file: spec, flag: "--provider" });
+  }
   const job: ClientJob = {
     id: entry.id,
     name: entry.name,
-    spec: catalogPath(catalog, entry.specFile),
+    spec,
     baseUrl: entry.baseUrl,
     namespaceBy: entry.namespaceBy,
     injection: entry.injection,
