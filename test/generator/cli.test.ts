@@ -133,6 +133,17 @@ describe("bad input: exit 2 and one paragraph", () => {
     for (const w of want) expect(r.stderr).toMatch(w);
   });
 
+  it("a catalog provider whose pinned document is missing", async () => {
+    const catalogDir = path.join(work, "empty-catalog");
+    mkdirSync(catalogDir);
+    writeFileSync(path.join(catalogDir, "providers.yaml"), readFileSync(path.join(root, "specs/providers.yaml")));
+    const r = await run(["--provider", "github", "--catalog", catalogDir, "-q"]);
+    expect(r.code).toBe(2);
+    expectParagraph(r.stderr);
+    expect(r.stderr).toContain("run npm run specs:update");
+    expect(r.stderr).toContain(path.join(catalogDir, "github/openapi.json"));
+  });
+
   it("unwritable output folder", async () => {
     const locked = path.join(work, "locked");
     mkdirSync(locked);
