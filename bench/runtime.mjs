@@ -182,8 +182,8 @@ const cpuOf = (key) => {
 };
 const legExtra = cpuOf("leg") - cpuOf("undici");
 const vaultExtra = cpuOf("vault") - cpuOf("leg");
-if (Number.isFinite(legExtra)) lines.push(`- Client CPU the runtime adds on the provider leg, (c) − (a): ${legExtra.toFixed(0)} µs per request (URL building, audit context, checks, unsealing, injection, decoding).`);
-if (Number.isFinite(vaultExtra)) lines.push(`- Client CPU of the vault round trip, (d) − (c): ${vaultExtra.toFixed(0)} µs per request (signed HTTP request to the vault, response verification, JSON).`);
+if (Number.isFinite(legExtra)) lines.push(`- Client CPU the runtime adds on the provider leg, (c) − (a): ${legExtra.toFixed(0)} µs per request (URL building, audit context, host and scheme checks, injection, timeout signals, response scrubbing and decoding).`);
+if (Number.isFinite(vaultExtra)) lines.push(`- Client CPU of the vault round trip, (d) − (c): ${vaultExtra.toFixed(0)} µs per request (signed HTTP request to the vault, response verification, unsealing, JSON).`);
 lines.push(...ourSide.notes());
 if (ourNote) lines.push(`- ${ourNote}`);
 lines.push("");
