@@ -13,5 +13,5 @@ export { setOAuthEndpoints, getOAuthEndpoints, type OAuthEndpointOptions } from 
 export { VaultError, VaultUsageError } from "./errors.js";
 export type { GrantInfo, GrantPolicy, Credential, Injection } from "./grants/types.js";
 export type { AuditRow } from "./audit/writer.js";
-export { listApprovals, approve, deny } from "./admin/approvals.js";
+export { listApprovals, approve, deny, approverLink } from "./admin/approvals.js";
 export type { ApprovalRecord, ApprovalStatus } from "./approvals/store.js";

@@ -133,10 +133,12 @@ describe("approval-gated proxy calls", () => {
     const err = await gh("proxy").repos.get(grant, { owner: "o", repo: "r" }, { toolCallId: "tc-approve-1" }).catch(keep);
     expect(err).toBeInstanceOf(ApprovalRequiredError);
     const { approvalId, approvalUrl } = err as ApprovalRequiredError;
+    // The agent is told where to watch, not handed the means to approve itself.
+    expect(approvalUrl).not.toContain("token=");
     expect(st.requests.length).toBe(from);
 
     const waiting = app.awaitApproval(approvalId, { timeoutMs: 30_000, pollIntervalMs: 100 });
-    await world.decideInBrowser(approvalUrl, "approve");
+    await world.decideInBrowser(approvalId, "approve");
     expect(await waiting).toEqual(answer);
     expect(st.requests.slice(from).map((r) => r.headers.authorization)).toEqual(["Bearer ghp_E2EapprovalCANARY0001"]);
     const rows = (await world.audit()).filter((r) => r.grantId === grant);

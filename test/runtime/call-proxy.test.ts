@@ -12,6 +12,7 @@ import {
 import type { OperationTable } from "../../runtime/index.js";
 import { serverError } from "../support/standin/index.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
+import { approverLink } from "../../vault/index.js";
 import { startPeers, type Peers } from "./support/peers.js";
 
 const ops = {
@@ -78,11 +79,12 @@ describe("proxy mode", () => {
   });
 });
 
-async function decide(approvalUrl: string, decision: "approve" | "deny"): Promise<void> {
+/** A person opens the approver link an operator printed (`vault approvals link`) and decides. */
+async function decide(approvalId: string, decision: "approve" | "deny"): Promise<void> {
   browser ??= await launchBrowser();
   const page = await browser.newPage();
   try {
-    await page.goto(approvalUrl);
+    await page.goto(await approverLink({ dataDir: peers.dataDir, approvalId }));
     await page.click(`button.${decision}`);
     await page.waitForSelector("p.status");
   } finally {
@@ -100,7 +102,7 @@ describe("approvals", () => {
     expect(peers.standin.requests.length).toBe(before); // nothing ran yet
 
     const waiting = vault.awaitApproval<{ id: number; full_name: string }>(approvalId, { timeoutMs: 30_000, pollIntervalMs: 100 });
-    await decide(approvalUrl, "approve");
+    await decide(approvalId, "approve");
     const repo = await waiting;
     expect(typeof repo.id).toBe("number");
     const ran = peers.standin.requests.slice(before);
@@ -113,7 +115,7 @@ describe("approvals", () => {
     expect(err).toBeInstanceOf(ApprovalRequiredError);
     const before = peers.standin.requests.length;
     const waiting = vault.awaitApproval(err.approvalId, { timeoutMs: 30_000, pollIntervalMs: 100 }).catch((e: unknown) => e);
-    await decide(err.approvalUrl, "deny");
+    await decide(err.approvalId, "deny");
     expect(await waiting).toBeInstanceOf(ApprovalDeniedError);
     expect(peers.standin.requests.length).toBe(before);
   });

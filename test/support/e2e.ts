@@ -10,6 +10,7 @@ import { inspect } from "node:util";
 import { AlterVault, type AlterVaultOptions, type GrantInfo } from "alter-gen/runtime";
 import {
   addManagedSecret,
+  approverLink,
   initVault,
   issueGrant,
   readAudit,
@@ -64,7 +65,8 @@ export interface E2E {
   /** AlterVault.authenticate() with Chromium signing in as `username`. */
   signIn(vault: AlterVault, username: string): Promise<void>;
   /** Clicks approve or deny on the vault's approval page in Chromium. */
-  decideInBrowser(approvalUrl: string, decision: "approve" | "deny"): Promise<void>;
+  /** A person opens the approver link an operator printed (`vault approvals link`) and decides. */
+  decideInBrowser(approvalId: string, decision: "approve" | "deny"): Promise<void>;
   browser(): Promise<TestBrowser>;
   audit(): Promise<AuditRow[]>;
   /** Moves the vault's clock ahead of real time (keep it under the signature window). */
@@ -178,10 +180,10 @@ export async function startE2E(options: E2EOptions): Promise<E2E> {
       await client.authenticate({ openBrowser: (url) => void pages.push(runPage(url, username)), pollIntervalMs: 100, timeoutMs: 30_000 });
       await Promise.all(pages);
     },
-    async decideInBrowser(approvalUrl, decision) {
+    async decideInBrowser(approvalId, decision) {
       const page = await (await getBrowser()).newPage();
       try {
-        await page.goto(approvalUrl);
+        await page.goto(await approverLink({ dataDir, approvalId }));
         await page.click(`button.${decision}`);
         await page.waitForSelector("p.status");
       } finally {

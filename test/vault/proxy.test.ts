@@ -2,7 +2,7 @@
 // OpenAPI document), the private-address guard, and approvals (CLI functions and the page).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
-import { addManagedSecret, approve, deny, issueGrant, listApprovals, readAudit, revokeGrant, setProviderConfig } from "../../vault/index.js";
+import { addManagedSecret, approve, approverLink, deny, issueGrant, listApprovals, readAudit, revokeGrant, setProviderConfig } from "../../vault/index.js";
 import { startProviderStandin, type Standin } from "../support/standin/index.js";
 import { call, startTestVault, verifyResponse, type TestVault } from "./helpers.js";
 import { checkProxyTarget, guardedLookup } from "../../vault/proxy/send.js";
@@ -135,7 +135,8 @@ describe("approvals", () => {
     verifyResponse(v.apiKey, res.req, res);
     const { approvalId, approvalUrl, expiresAt } = res.json.error.details;
     expect(res.json.error.code).toBe("approval_required");
-    expect(approvalUrl).toMatch(new RegExp(`^${v.url}/approvals/${approvalId}\\?token=`));
+    // The caller gets a status page, never the approver's token.
+    expect(approvalUrl).toBe(`${v.url}/approvals/${approvalId}`);
     expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now());
     expect(standin.requests.length).toBe(before);
 
@@ -169,11 +170,26 @@ describe("approvals", () => {
   it("the approval page needs its token and a CSRF token, shows the request redacted, and approves", async () => {
     const body = proxyBody(gatedGrantId, "/repos/octo/hello?access_token=leaky");
     const res = await call(v, "POST", "/v1/proxy", body);
-    const { approvalId, approvalUrl } = res.json.error.details;
+    const { approvalId, approvalUrl: statusUrl } = res.json.error.details;
 
-    const noToken = await request(`${v.url}/approvals/${approvalId}`);
-    expect(noToken.statusCode).toBe(403);
-    await noToken.body.dump();
+    // The SDK's URL shows the status and how an operator decides: no request details, no form.
+    const noToken = await request(statusUrl);
+    expect(noToken.statusCode).toBe(200);
+    const waiting = await noToken.body.text();
+    expect(waiting).toContain("pending");
+    expect(waiting).toContain(`vault approvals approve ${approvalId}`);
+    expect(waiting).not.toContain("triage-agent");
+    expect(waiting).not.toMatch(/name="token"|name="csrf"/);
+    // A decision without the approver's token is refused.
+    const blind = await request(`${v.url}/approvals/${approvalId}/decision`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ decision: "approve" }).toString(),
+    });
+    expect(blind.statusCode).toBe(403);
+    await blind.body.dump();
+    const approvalUrl = await approverLink({ dataDir: v.dataDir, approvalId });
+    expect(approvalUrl).toMatch(new RegExp(`^${v.url}/approvals/${approvalId}\\?token=`));
     const wrongToken = await request(`${v.url}/approvals/${approvalId}?token=nope`);
     expect(wrongToken.statusCode).toBe(403);
     await wrongToken.body.dump();

@@ -1,6 +1,8 @@
 // Approvals from the command line: list, approve (runs the stored request once), deny.
 import { approveAndRun, denyApproval } from "../approvals/execute.js";
-import { expireIfDue, listApprovalRows, type ApprovalRecord, type ApprovalStatus } from "../approvals/store.js";
+import { approverToken, expireIfDue, getApproval, listApprovalRows, type ApprovalRecord, type ApprovalStatus } from "../approvals/store.js";
+import { runningServer } from "./server-lock.js";
+import { VaultUsageError } from "../errors.js";
 import { withVault, type AdminOptions } from "./open.js";
 
 export async function listApprovals(opts: AdminOptions & { status?: ApprovalStatus } = {}): Promise<ApprovalRecord[]> {
@@ -16,4 +18,23 @@ export async function approve(opts: AdminOptions & { approvalId: string; by?: st
 
 export async function deny(opts: AdminOptions & { approvalId: string; by?: string }): Promise<ApprovalRecord> {
   return withVault(opts, (s) => denyApproval(s, s.app, opts.approvalId, opts.by ?? "cli"));
+}
+
+/**
+ * The approver link of a pending approval: the page where a person approves or denies it. For
+ * operators only (it needs the master key); the SDK caller gets a status-only URL. The base URL
+ * is the running server's unless given.
+ */
+export async function approverLink(opts: AdminOptions & { approvalId: string; baseUrl?: string }): Promise<string> {
+  return withVault(opts, (s) => {
+    expireIfDue(s.db, opts.approvalId, s.now());
+    const a = getApproval(s.db, opts.approvalId);
+    if (!a || a.appId !== s.app.id) throw new VaultUsageError(`No approval ${opts.approvalId} in this vault.`);
+    if (a.status !== "pending") throw new VaultUsageError(`Approval ${a.id} is ${a.status}; only a pending approval has an approver link.`);
+    const token = approverToken(s.db, s.crypto, a.id);
+    if (!token) throw new VaultUsageError(`Approval ${a.id} predates approver links; approve it with \`vault approvals approve ${a.id}\`.`);
+    const base = opts.baseUrl ?? runningServer(s.dataDir)?.url;
+    if (!base) throw new VaultUsageError("No vault is serving this data folder; pass --base-url with the address people reach it at.");
+    return `${base.replace(/\/$/, "")}/approvals/${a.id}?token=${token}`;
+  });
 }

@@ -47,6 +47,15 @@ export function approvalStatusPage(a: ApprovalRecord, note?: string): string {
   );
 }
 
+/** The status page behind the SDK's approvalUrl: no request details, no way to decide. */
+export function approvalWaitingPage(a: ApprovalRecord): string {
+  const next =
+    a.status === "pending"
+      ? `<p>This call waits for a person's approval. An operator approves or denies it with <code>alter-gen vault approvals approve ${esc(a.id)}</code> (or <code>deny</code>), or opens the approver link from <code>alter-gen vault approvals link ${esc(a.id)}</code>.</p>`
+      : "";
+  return layout("Approval", `<h1>Approval ${esc(a.id)}</h1><p class="status">Status: ${esc(a.status)}</p>${next}<p>Expires: ${esc(a.expiresAt)}</p>`);
+}
+
 export function errorPage(title: string, message: string): string {
   return layout(title, `<h1>${esc(title)}</h1><p>${esc(message)}</p>`);
 }

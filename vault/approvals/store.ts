@@ -93,7 +93,11 @@ export interface NewApproval {
   remoteAddress: string;
 }
 
-/** Creates a pending approval; returns it with the page token (only its hash is stored). */
+/**
+ * Creates a pending approval; returns it with the approver's page token. The token is stored
+ * as a hash (to check it) and sealed under the master key (so `vault approvals link` can print
+ * it for an operator); it is never returned to the SDK.
+ */
 export function createApproval(db: Db, crypto: AtRest, a: NewApproval, nowMs: number): { approval: ApprovalRecord; pageToken: string } {
   const id = randomUUID();
   const pageToken = randomBytes(32).toString("base64url");
@@ -105,14 +109,22 @@ export function createApproval(db: Db, crypto: AtRest, a: NewApproval, nowMs: nu
   });
   stmt(db, 
     `INSERT INTO approvals (id, app_id, grant_id, key_id, status, provider, operation_id, method, url_redacted, request_sealed,
-       context, remote_address, page_token_hash, created_at, expires_at)
-     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       context, remote_address, page_token_hash, page_token_sealed, created_at, expires_at)
+     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     id, a.appId, a.grantId, a.keyId, a.provider, a.operationId, a.request.method, a.urlRedacted, sealed,
-    JSON.stringify(a.context), a.remoteAddress, hashToken(pageToken),
+    JSON.stringify(a.context), a.remoteAddress, hashToken(pageToken), crypto.sealJson(APPROVER_TOKEN, id, pageToken),
     new Date(nowMs).toISOString(), new Date(nowMs + APPROVAL_TTL_MS).toISOString(),
   );
   return { approval: getApproval(db, id)!, pageToken };
+}
+
+const APPROVER_TOKEN = "approval-page-token";
+
+/** The approver page token of an approval, for operators (it needs the master key). */
+export function approverToken(db: Db, crypto: AtRest, id: string): string | undefined {
+  const row = stmt(db, "SELECT page_token_sealed FROM approvals WHERE id = ?").get(id) as { page_token_sealed: string | null } | undefined;
+  return row?.page_token_sealed ? crypto.openJson<string>(APPROVER_TOKEN, id, row.page_token_sealed) : undefined;
 }
 
 export function getApproval(db: Db, id: string): ApprovalRecord | undefined {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { approve, deny, listApprovals } from "../admin/approvals.js";
+import { approve, approverLink, deny, listApprovals } from "../admin/approvals.js";
 import type { ApprovalStatus } from "../approvals/store.js";
 import { action, out, table, usage, withData, type DataFlags } from "./common.js";
 
@@ -29,6 +29,14 @@ export function registerApprovals(vault: Command): void {
       action(async (id: string, flags: DataFlags) => {
         const a = await approve({ dataDir: flags.data, approvalId: id });
         out(`Approval ${a.id}: ${a.status}${a.errorCode ? ` (${a.errorCode})` : ""}.`);
+      }),
+    );
+  withData(approvals.command("link").description("print the approver link of a pending call (give it only to the person who decides)"))
+    .argument("<approvalId>")
+    .option("--base-url <url>", "the address people reach the vault at (default: the running server's)")
+    .action(
+      action(async (id: string, flags: DataFlags & { baseUrl?: string }) => {
+        out(await approverLink({ dataDir: flags.data, approvalId: id, baseUrl: flags.baseUrl }));
       }),
     );
   withData(approvals.command("deny").description("deny a pending call"))

@@ -1,10 +1,10 @@
-// The browser page where a person approves or denies a pending call. Access needs the one-time
-// token from the approval URL (valid until the decision); the form also carries a CSRF token
-// minted for that page view.
+// The browser page where a person approves or denies a pending call. Deciding needs the token of
+// the approver link (valid until the decision), which only operators can print; the form also
+// carries a CSRF token minted for that page view. Without a token the page shows the status.
 import { randomBytes } from "node:crypto";
 import type { RouteContext, RouteDef, RouteResult } from "../context.js";
 import { approvalTokens, expireIfDue, getApproval, hashToken, setCsrfHash, tokenMatches } from "../../approvals/store.js";
-import { approvalPage, approvalStatusPage, errorPage } from "../../approvals/page.js";
+import { approvalPage, approvalStatusPage, approvalWaitingPage, errorPage } from "../../approvals/page.js";
 import { approveAndRun, denyApproval } from "../../approvals/execute.js";
 import { getApp } from "../../storage/apps.js";
 import { VaultUsageError } from "../../errors.js";
@@ -22,6 +22,7 @@ function authorize(ctx: RouteContext, token: string | null | undefined) {
 
 function show(ctx: RouteContext): RouteResult {
   const token = ctx.url.searchParams.get("token");
+  if (token === null) return statusOnly(ctx);
   const found = authorize(ctx, token);
   if (!found) return forbidden();
   const { a } = found;
@@ -29,6 +30,15 @@ function show(ctx: RouteContext): RouteResult {
   const csrf = randomBytes(24).toString("base64url");
   setCsrfHash(ctx.db, a.id, hashToken(csrf));
   return { status: 200, html: approvalPage(a, token!, csrf) };
+}
+
+/** What the SDK's approvalUrl shows: the status, and how an operator decides. */
+function statusOnly(ctx: RouteContext): RouteResult {
+  const id = ctx.params.id!;
+  expireIfDue(ctx.db, id, ctx.now());
+  const a = getApproval(ctx.db, id);
+  if (!a) return { status: 404, html: errorPage("Not found", "There is no approval with this id.") };
+  return { status: 200, html: approvalWaitingPage(a) };
 }
 
 async function decideRoute(ctx: RouteContext): Promise<RouteResult> {

@@ -47,7 +47,7 @@ async function proxy(ctx: RouteContext): Promise<RouteResult> {
     checkProxyTarget(req.url, effectiveProvider(ctx.vault, ctx.app.id, provider));
 
     if (requireApproval) {
-      const { approval, pageToken } = createApproval(
+      const { approval } = createApproval(
         ctx.db,
         ctx.crypto,
         {
@@ -63,7 +63,9 @@ async function proxy(ctx: RouteContext): Promise<RouteResult> {
         },
         ctx.now(),
       );
-      const approvalUrl = `${ctx.vault.baseUrl}/approvals/${approval.id}?token=${pageToken}`;
+      // A status page only: deciding needs the approver link, which goes to operators
+      // (`alter-gen vault approvals link`), never to the caller, who may be the agent asking.
+      const approvalUrl = `${ctx.vault.baseUrl}/approvals/${approval.id}`;
       const e = new VaultError("approval_required", "A person must approve this call; it runs once approved.", {
         details: { approvalId: approval.id, approvalUrl, expiresAt: approval.expiresAt },
       });
