@@ -184,6 +184,13 @@ const legExtra = cpuOf("leg") - cpuOf("undici");
 const vaultExtra = cpuOf("vault") - cpuOf("leg");
 if (Number.isFinite(legExtra)) lines.push(`- Client CPU the runtime adds on the provider leg, (c) − (a): ${legExtra.toFixed(0)} µs per request (URL building, audit context, host and scheme checks, injection, timeout signals, response scrubbing and decoding).`);
 if (Number.isFinite(vaultExtra)) lines.push(`- Client CPU of the vault round trip, (d) − (c): ${vaultExtra.toFixed(0)} µs per request (signed HTTP request to the vault, response verification, unsealing, JSON).`);
+const vaultBeyondHttp = cpuOf("vault") - cpuOf("leg") - cpuOf("undici");
+if (Number.isFinite(vaultBeyondHttp)) {
+  lines.push(
+    `- In-situ estimate of the runtime's own work on the vault leg, (d) − (c) − (a): ${vaultBeyondHttp.toFixed(0)} µs per call ` +
+      "(the vault round trip's client CPU minus one plain undici request; includes signing, verifying, unsealing, JSON and the transport's bookkeeping, on a loaded machine).",
+  );
+}
 lines.push(...ourSide.notes());
 if (ourNote) lines.push(`- ${ourNote}`);
 lines.push("");
