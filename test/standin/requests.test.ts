@@ -48,6 +48,7 @@ const cases: Record<string, Case[]> = {
     ["the credential in the query instead of the header", { given: { path: `/user/repos?access_token=${TOKEN}` }, want: { status: 400, pointer: "/query/access_token" } }],
     ["a wrong scheme", { given: { path: "/orgs/nodejs/repos", headers: { authorization: `token ${TOKEN}` } }, want: { status: 401 } }],
     ["a wrong token", { given: { path: "/orgs/nodejs/repos", headers: { authorization: "Bearer other" } }, want: { status: 401 } }],
+    ["the credential also copied into another header", { given: { path: "/orgs/nodejs/repos", headers: { ...bearer, "x-debug": TOKEN } }, want: { status: 401 } }],
     ["an unknown path", { given: { path: "/nope/nothing", headers: bearer }, want: { status: 404 } }],
     ["a wrong method", { given: { method: "PATCH", path: "/orgs/nodejs/repos", headers: bearer }, want: { status: 405 } }],
   ],
@@ -61,6 +62,7 @@ const cases: Record<string, Case[]> = {
     ["a missing required query parameter", { given: { path: "/admin.teams.admins.list?limit=5", headers: bearer }, want: { status: 400, pointer: "/query/team_id" } }],
     ["the token as the documented query param, not the catalog's bearer header", { given: { path: `/conversations.list?token=${TOKEN}` }, want: { status: 401 } }],
     ["the token as the documented header param", { given: { path: "/conversations.list", headers: { token: TOKEN } }, want: { status: 401 } }],
+    ["the token also in the query next to the bearer header", { given: { path: `/conversations.list?token=${TOKEN}`, headers: bearer }, want: { status: 401 } }],
     ["the token in the form body", { given: { method: "POST", path: "/chat.postMessage", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `channel=C1&token=${TOKEN}` }, want: { status: 401 } }],
   ],
   stripe: [

@@ -57,5 +57,15 @@ export function checkCredential(
   if (value === undefined) return { message: reason, expired: false };
   if (expired.some((c) => matches(c, value))) return { message: "the access token expired", expired: true };
   if (!accepted.some((c) => matches(c, value))) return { message: "the credential is not valid", expired: false };
+  // "Exactly where the catalog says": the same secret must not also travel somewhere else.
+  const own = injection.type === "header" ? injection.name.toLowerCase() : injection.type === "query" ? undefined : "authorization";
+  const secret = injection.type === "basic" ? value.slice(value.indexOf(":") + 1) : value;
+  // Short test tokens ("t") would match unrelated headers; real and canary secrets are long.
+  if (secret.length >= 8) {
+    const header = Object.entries(req.headers).find(([name, v]) => name !== own && v.includes(secret));
+    if (header) return { message: `the credential was also sent in the ${header[0]} header`, expired: false };
+    const query = [...req.query.entries()].find(([name, v]) => !(injection.type === "query" && name === injection.name) && v.includes(secret));
+    if (query) return { message: `the credential was also sent in the ${query[0]} query parameter`, expired: false };
+  }
   return undefined;
 }
