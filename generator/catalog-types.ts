@@ -57,6 +57,8 @@ export interface CatalogProvider {
   docsUrl?: string;
   /** Headers every request to this provider carries (e.g. Notion's `Notion-Version`). */
   defaultHeaders?: Record<string, string>;
+  /** A JSON body field that is `false` on errors answered with a 2xx status (Slack: `ok`). */
+  okField?: string;
 }
 
 export interface Catalog {

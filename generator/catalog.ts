@@ -70,7 +70,7 @@ export function validateCatalogData(data: unknown, file: string): CatalogProvide
 
 const PROVIDER_KEYS = [
   "id", "name", "specFile", "source", "sha256", "baseUrl", "hosts", "injection", "oauth", "pagination", "rateLimit",
-  "requestIdHeaders", "namespaceBy", "credentialParams", "fixesFile", "overridesFile", "docsUrl", "defaultHeaders",
+  "requestIdHeaders", "namespaceBy", "credentialParams", "fixesFile", "overridesFile", "docsUrl", "defaultHeaders", "okField",
 ];
 
 function validateProvider(v: Validator, item: unknown, at: string): CatalogProvider {
@@ -121,6 +121,7 @@ function validateProvider(v: Validator, item: unknown, at: string): CatalogProvi
   if (o.fixesFile !== undefined) provider.fixesFile = v.relativePath(o, at, "fixesFile");
   if (o.overridesFile !== undefined) provider.overridesFile = v.relativePath(o, at, "overridesFile");
   if (o.docsUrl !== undefined) provider.docsUrl = v.url(o, at, "docsUrl");
+  if (o.okField !== undefined) provider.okField = v.string(o, at, "okField");
   if (o.defaultHeaders !== undefined) {
     const hat = joinPointer(at, "defaultHeaders");
     const h = v.object(o.defaultHeaders, hat);

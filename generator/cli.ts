@@ -198,6 +198,7 @@ async function catalogJob(catalog: Catalog, entry: CatalogProvider, target: { in
   if (entry.rateLimit) job.rateLimit = entry.rateLimit;
   if (entry.requestIdHeaders) job.requestIdHeaders = entry.requestIdHeaders;
   if (entry.defaultHeaders) job.defaultHeaders = entry.defaultHeaders;
+  if (entry.okField) job.okField = entry.okField;
   if (entry.credentialParams) job.credentialParams = entry.credentialParams;
   if (entry.fixesFile) {
     const fixesPath = catalogPath(catalog, entry.fixesFile);

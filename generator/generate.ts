@@ -31,6 +31,7 @@ export interface ClientJob {
   rateLimit?: RateLimitHeaders;
   requestIdHeaders?: string[];
   defaultHeaders?: Record<string, string>;
+  okField?: string;
   namespaceBy: "tag" | "operationId-prefix" | "path-segment";
   injection?: CatalogInjection;
   credentialParams?: { in: "header" | "query"; name: string }[];
@@ -127,6 +128,7 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
     rateLimit: job.rateLimit as Data,
     requestIdHeaders: job.requestIdHeaders,
     defaultHeaders: job.defaultHeaders,
+    okField: job.okField,
   };
   const info = { providerId: job.id, displayName: job.name, namespaces: model.namespaces };
   if (ts) {

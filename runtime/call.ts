@@ -177,8 +177,18 @@ function missingScopes(status: number, headers: Record<string, string>, body: un
 }
 
 /** The error for a non-2xx provider answer. */
+/** A 2xx answer that the provider marks as failed in its body (ProviderSpec.okField). */
+function failedByFlag(provider: ProviderSpec, data: unknown): boolean {
+  return provider.okField !== undefined && typeof data === "object" && data !== null && (data as Record<string, unknown>)[provider.okField] === false;
+}
+
 export function providerError(op: OperationSpec, provider: ProviderSpec, status: number, headers: Record<string, string>, body: unknown, nowMs: number): ProviderAPIError {
   const init = { status, headers, body, requestId: requestIdOf(headers, provider), operationId: op.id };
+  if (status < 300 && provider.okField) {
+    const reason = (body as Record<string, unknown>)["error"];
+    const detail = typeof reason === "string" && /^[\w.:-]{1,80}$/.test(reason) ? ` (${reason})` : "";
+    return new ProviderAPIError({ ...init, message: `${op.id} failed: the provider answered ${status} with "${provider.okField}": false${detail}` });
+  }
   if (status === 429) {
     const delay = serverDelay(headers, provider.rateLimit, nowMs);
     return new RateLimitError({ ...init, resetAt: delay === undefined ? undefined : new Date(nowMs + delay) });
@@ -261,8 +271,10 @@ export async function executeCall(env: CallEnv, input: CallInput): Promise<CallR
     }
 
     if (answer && answer.status >= 200 && answer.status < 300) {
+      const data = decodeBody(op.response ?? "json", answer.status, answer.headers, answer.bytes);
+      if (failedByFlag(provider, data)) throw providerError(op, provider, answer.status, answer.headers, data, env.now());
       return {
-        data: decodeBody(op.response ?? "json", answer.status, answer.headers, answer.bytes),
+        data,
         status: answer.status,
         headers: answer.headers,
         requestId: requestIdOf(answer.headers, provider),

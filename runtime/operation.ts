@@ -79,6 +79,11 @@ export interface ProviderSpec {
   requestIdHeaders?: readonly string[];
   /** Headers every request to this provider carries (e.g. Notion-Version); params and options override them. */
   defaultHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Providers that answer errors with a 2xx status and a flag in the body (Slack: `"ok": false`):
+   * a 2xx JSON object whose `okField` is `false` is thrown as a ProviderAPIError.
+   */
+  okField?: string;
 }
 
 /** A grant id, or "the signed-in end user's grant for this provider". */

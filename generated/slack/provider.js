@@ -12,4 +12,5 @@ export const provider = {
     next: "response_metadata.next_cursor",
   },
   requestIdHeaders: ["x-slack-req-id"],
+  okField: "ok",
 };

@@ -8,6 +8,7 @@ import {
   ApprovalRequiredError,
   GrantRevokedError,
   PolicyViolationError,
+  ProviderAPIError,
   type AlterVault,
 } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
@@ -96,6 +97,24 @@ describe("refresh after 401", () => {
     } finally {
       world.setClockOffset(0);
     }
+  });
+});
+
+describe("errors answered with a 2xx status", () => {
+  it.each(["retrieve", "proxy"] as const)("Slack's HTTP 200 with ok: false is a ProviderAPIError carrying Slack's error (%s)", async (mode) => {
+    const grant = await world.managedGrant("slack", `xoxb-E2Eokfalse-${mode}-CANARY`);
+    const st = world.standins.slack!;
+    st.script("chat_postMessage", { status: 200, body: { ok: false, error: "channel_not_found" } });
+    const slack = createSlackClient(app, { baseUrl: st.url, mode });
+    const err = await slack.chat.postMessage(grant, { body: { channel: "C404", text: "hello" } }).catch(keep);
+    expect(err).toBeInstanceOf(ProviderAPIError);
+    expect(slack.chat.postMessage.isError(err)).toBe(true);
+    const e = err as ProviderAPIError<{ ok: boolean; error?: string }>;
+    expect([e.status, e.body.ok, e.body.error]).toEqual([200, false, "channel_not_found"]);
+    expect(e.message).toContain("channel_not_found");
+    // The same operation answering ok: true is data.
+    const sent = await slack.chat.postMessage(grant, { body: { channel: "C1", text: "hello" } });
+    expect(sent.ok).toBe(true);
   });
 });
 
