@@ -30,6 +30,10 @@ export const operations = {
     params: {
       id: "path",
       page_size: "query",
+      start_cursor: "query",
+    },
+    paginate: {
+      items: "results",
     },
   },
   retrieve: {

@@ -10,6 +10,10 @@ export const operations = {
     params: {
       block_id: "query",
       page_size: "query",
+      start_cursor: "query",
+    },
+    paginate: {
+      items: "results",
     },
   },
 };

@@ -14,6 +14,9 @@ export const operations = {
       kind: "json",
       mediaType: "application/json",
     },
+    paginate: {
+      items: "results",
+    },
   },
   retrieve: {
     id: "retrieveADatabase",

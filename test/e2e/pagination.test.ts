@@ -3,27 +3,29 @@
 // resolving alice's grant (her connected GitHub account, managed grants elsewhere). Three pages
 // each; one audit row per page request, carrying the run's context and the page's URL.
 // (test/runtime/generated-clients.test.ts covers the same styles with app grants in retrieve mode.)
-// Notion's catalog entry describes a cursor style, but its pinned document declares no
-// start_cursor anywhere, so no Notion operation is paginated and there is nothing to walk.
+// Notion's cursor travels in the JSON body of its POST database query (declared by
+// specs/notion/fixes.yaml, since the pinned document omits it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asUser, type AlterVault } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
 import { createSlackClient } from "alter-gen/generated/slack";
 import { createStripeClient } from "alter-gen/generated/stripe";
 import { createJiraClient } from "alter-gen/generated/jira";
+import { createNotionClient } from "alter-gen/generated/notion";
 import { auditDuring, callRows, startE2E, type E2E } from "../support/e2e.js";
 
 let world: E2E;
 let alice: AlterVault;
 
 beforeAll(async () => {
-  world = await startE2E({ providers: ["github", "slack", "stripe", "jira"] });
+  world = await startE2E({ providers: ["github", "slack", "stripe", "jira", "notion"] });
   alice = world.client({ caller: "e2e-pagination", callerType: "agent", retry: false });
   await world.signIn(alice, "alice");
   await world.connect(alice, "github", "alice");
   await world.managedGrant("slack", "xoxp-alice-pages-CANARY-01", { principal: "user:alice" });
   await world.managedGrant("stripe", "sk_test_alicePagesCANARY01", { principal: "user:alice" });
   await world.managedGrant("jira", "jira-alice-pages-CANARY-01", { principal: "user:alice" });
+  await world.managedGrant("notion", "secret_alicePagesCANARY01", { principal: "user:alice" });
 }, 120_000);
 
 afterAll(async () => {
@@ -42,7 +44,8 @@ interface Style {
   items(mode: "proxy" | "retrieve", runId: string): Promise<unknown[]>;
   pages(mode: "proxy" | "retrieve", runId: string): Promise<unknown[][]>;
   /** How the 2nd and 3rd requests asked for their page. */
-  followUp(query: Record<string, string | string[]>, url: string): string | undefined;
+  followUp(query: Record<string, string | string[]>, url: string, body: unknown): string | undefined;
+  method?: string;
 }
 
 const base = (id: string) => ({ baseUrl: world.standins[id]!.url });
@@ -78,6 +81,15 @@ const STYLES: Record<string, Style> = {
       (await collect(createJiraClient(alice, { ...base("jira"), mode }).dashboards.getAllDashboards.pages(asUser(), { maxResults: 2 }, { runId }))).map((p) => p.dashboards ?? []),
     followUp: (q) => q.startAt as string,
   },
+  "cursor in the body (Notion)": {
+    provider: "notion",
+    operationId: "queryADatabase",
+    method: "POST",
+    items: (mode, runId) => collect(createNotionClient(alice, { ...base("notion"), mode }).databases.query.paginate(asUser(), { id: "db1", body: { page_size: 2 } }, { runId })),
+    pages: async (mode, runId) =>
+      (await collect(createNotionClient(alice, { ...base("notion"), mode }).databases.query.pages(asUser(), { id: "db1", body: { page_size: 2 } }, { runId }))).map((p) => p.results ?? []),
+    followUp: (_q, _url, body) => (body as { start_cursor?: string } | undefined)?.start_cursor,
+  },
 };
 
 describe.each(Object.keys(STYLES))("%s", (name) => {
@@ -95,9 +107,9 @@ describe.each(Object.keys(STYLES))("%s", (name) => {
     const seen = st.requests.slice(from);
     expect(seen).toHaveLength(3);
     for (const r of seen) expect(r.problems, r.url).toEqual([]);
-    expect(style.followUp(seen[0]!.query, seen[0]!.url)).toBeUndefined();
-    expect(style.followUp(seen[1]!.query, seen[1]!.url)).toBeTypeOf("string");
-    expect(style.followUp(seen[2]!.query, seen[2]!.url)).not.toBe(style.followUp(seen[1]!.query, seen[1]!.url));
+    expect(style.followUp(seen[0]!.query, seen[0]!.url, seen[0]!.body)).toBeUndefined();
+    expect(style.followUp(seen[1]!.query, seen[1]!.url, seen[1]!.body)).toBeTypeOf("string");
+    expect(style.followUp(seen[2]!.query, seen[2]!.url, seen[2]!.body)).not.toBe(style.followUp(seen[1]!.query, seen[1]!.url, seen[1]!.body));
 
     if (how === "pages") {
       const pages = result as unknown[][];
@@ -119,7 +131,7 @@ describe.each(Object.keys(STYLES))("%s", (name) => {
         principalType: "user",
         provider: style.provider,
         operationId: style.operationId,
-        method: "GET",
+        method: style.method ?? "GET",
         runId,
         outcome: "success",
       });
