@@ -28,12 +28,8 @@ import {
 import { serverDelay } from "./retry.js";
 
 /** The logger AlterVault accepts (`console` fits). Messages and fields never hold secrets. */
-export interface Logger {
-  warn(message: string, fields?: Record<string, unknown>): void;
-  debug?(message: string, fields?: Record<string, unknown>): void;
-  info?(message: string, fields?: Record<string, unknown>): void;
-  error?(message: string, fields?: Record<string, unknown>): void;
-}
+import type { Logger } from "./logger.js";
+export type { Logger } from "./logger.js";
 
 /** What a call needs from its AlterVault (held privately by the vault, never exported). */
 export interface CallEnv {

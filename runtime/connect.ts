@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import type { VaultTransport } from "./transport.js";
 import type { SealedValue } from "./seal.js";
-import type { Logger } from "./call.js";
+import type { Logger } from "./logger.js";
 import type { IdentitySource } from "./identity.js";
 import type { GrantInfo } from "./grants.js";
 import { sleep } from "./retry.js";
@@ -104,6 +104,7 @@ function checkFlowOptions(o: FlowOptions, where: string): { timeoutMs: number; p
   return { timeoutMs, pollIntervalMs };
 }
 
+/** @internal */
 export async function createConnectSession(transport: VaultTransport, identity: IdentitySource, options: ConnectSessionOptions): Promise<ConnectSession> {
   if (!Array.isArray(options?.providers) || options.providers.length === 0 || !options.providers.every((p) => typeof p === "string" && p !== "")) {
     throw new AlterValueError("connect: providers must be a non-empty array of provider ids, e.g. [\"github\"]");
@@ -127,6 +128,7 @@ interface ConnectStatus {
   error: { code: string; message: string } | null;
 }
 
+/** @internal */
 export async function runConnect(transport: VaultTransport, identity: IdentitySource, options: ConnectOptions, logger: Logger | undefined): Promise<GrantInfo[]> {
   const flow = checkFlowOptions(options, "connect");
   const session = await createConnectSession(transport, identity, options);
@@ -175,6 +177,7 @@ function claimsOf(jwt: string): { sub?: unknown; exp?: unknown } {
 }
 
 /** The OIDC login through the vault; installs the user's token as the identity source. */
+/** @internal */
 export async function runAuthenticate(transport: VaultTransport, identity: IdentitySource, options: FlowOptions, logger: Logger | undefined): Promise<AuthenticateResult> {
   const flow = checkFlowOptions(options, "authenticate");
   const created = await transport.request<AuthSession>("POST", "/v1/auth/sessions", { body: {} });

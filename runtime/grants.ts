@@ -74,6 +74,7 @@ export class GrantList implements PromiseLike<GrantPage>, AsyncIterable<GrantInf
   readonly #load: (cursor: string | undefined) => Promise<GrantPage>;
   readonly #cursor: string | undefined;
 
+  /** @internal */
   constructor(transport: VaultTransport, identity: IdentitySource, options: ListGrantsOptions) {
     this.#load = (cursor) => fetchPage(transport, identity, { ...options, cursor });
     this.#cursor = options.cursor;
@@ -94,6 +95,7 @@ export class GrantList implements PromiseLike<GrantPage>, AsyncIterable<GrantInf
   }
 }
 
+/** @internal */
 export async function revokeGrant(transport: VaultTransport, identity: IdentitySource, grantId: string, options: { reason?: string; signal?: AbortSignal } = {}): Promise<GrantInfo> {
   if (typeof grantId !== "string" || grantId.trim() === "") throw new AlterValueError("revokeGrant: grantId must be a non-empty string");
   const userToken = await identity.current();
@@ -127,6 +129,7 @@ function checkPrincipal(p: unknown): GrantPrincipal {
   }
 }
 
+/** @internal */
 export async function createManagedSecretGrant(transport: VaultTransport, options: CreateManagedSecretGrantOptions): Promise<GrantInfo> {
   if (typeof options?.managedSecretId !== "string" || options.managedSecretId === "") {
     throw new AlterValueError("createManagedSecretGrant: managedSecretId is required");

@@ -5,7 +5,7 @@ export * from "./errors.js";
 export { AlterVault, DEFAULT_VAULT_URL, type AlterVaultOptions, type AwaitApprovalOptions } from "./vault.js";
 export { bindOperations } from "./client.js";
 export { asUser, type UserTokenGetter } from "./identity.js";
-export type { Logger } from "./call.js";
+export type { Logger } from "./logger.js";
 export type { AuditScope, AuditContext, CallerType } from "./audit.js";
 export type { RetryPolicy } from "./retry.js";
 export { DEFAULT_RETRY_POLICY } from "./retry.js";

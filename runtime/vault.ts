@@ -1,15 +1,16 @@
 // AlterVault: the one object application code constructs. It holds the API key, the signed
 // vault transport and the providers' Agent in private fields, and offers the management calls.
 // Generated clients reach its internals through `internalsOf`, which index.ts does not export.
-import { inspect } from "node:util";
-import { Agent } from "undici";
 import type { KeyObject } from "node:crypto";
+import { inspectCustom } from "./inspect-symbol.js";
+import { Agent } from "undici";
 import { VaultTransport } from "./transport.js";
 import { parseApiKey } from "./keys.js";
 import { IdentitySource, type UserTokenGetter } from "./identity.js";
 import { AuditContextStore, type AuditScope, type CallerType } from "./audit.js";
 import { resolveRetryPolicy, sleep, type RetryPolicy } from "./retry.js";
-import { decodeProxyResult, type CallEnv, type Logger } from "./call.js";
+import { decodeProxyResult, type CallEnv } from "./call.js";
+import type { Logger } from "./logger.js";
 import { runAuthenticate, runConnect, createConnectSession, type AuthenticateResult, type ConnectOptions, type ConnectSession, type ConnectSessionOptions, type FlowOptions } from "./connect.js";
 import { GrantList, createManagedSecretGrant, revokeGrant, type CreateManagedSecretGrantOptions, type GrantInfo, type ListGrantsOptions } from "./grants.js";
 import { AlterSDKError, AlterValueError, ApprovalDeniedError, ApprovalExpiredError, ApprovalError, ApprovalTimeoutError } from "./errors.js";
@@ -33,8 +34,11 @@ export interface AlterVaultOptions {
   /** Retry policy of provider calls, or false to never retry. */
   retry?: Partial<RetryPolicy> | false;
   logger?: Logger;
-  /** Ed25519 private key (KeyObject or PEM) registered for this API key. */
-  signingKey?: KeyObject | string;
+  /**
+   * Ed25519 private key registered for this API key: a PKCS#8 PEM string or a private KeyObject
+   * from node:crypto (typed structurally so these declarations need no @types/node).
+   */
+  signingKey?: string | { readonly type: string; readonly asymmetricKeyType?: string | undefined };
   /** Allow a plain-http vault address that is not loopback (not recommended). */
   allowInsecureHttp?: boolean;
 }
@@ -55,6 +59,7 @@ interface ApprovalStatus {
 const INTERNALS = new WeakMap<AlterVault, CallEnv>();
 
 /** The call environment of a vault (for generated clients via bindOperations; not public API). */
+/** @internal */
 export function internalsOf(vault: AlterVault): CallEnv {
   const env = INTERNALS.get(vault);
   if (!env) throw new AlterValueError("expected an AlterVault instance (new AlterVault({ apiKey }))");
@@ -98,7 +103,8 @@ export class AlterVault {
     const transport = new VaultTransport({
       baseUrl,
       apiKey,
-      signingKey: options.signingKey,
+      // Checked by the transport (parseSigningKey): a PEM string or a private Ed25519 KeyObject.
+      signingKey: options.signingKey as KeyObject | string | undefined,
       timeoutMs,
       allowInsecureHttp: options.allowInsecureHttp,
       logger: options.logger,
@@ -227,7 +233,7 @@ export class AlterVault {
     return { baseUrl: this.#baseUrl, keyId: this.#keyId };
   }
 
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `AlterVault { baseUrl: '${this.#baseUrl}', keyId: '${this.#keyId}' }`;
   }
 }
