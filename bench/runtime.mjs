@@ -73,6 +73,31 @@ contenders.push({
   },
 });
 
+// Same as (a) plus what a timeout usually costs: an AbortController + timer per request, its
+// signal handed to undici. Kept as a row because it explains most of the gap between (a) and (c).
+contenders.push({
+  key: "undici-signal",
+  label: `(a2) raw undici request() + a per-request AbortSignal (30 s timeout)`,
+  async setup() {
+    const agent = new Agent({ keepAliveTimeout: 60_000 });
+    const headers = { authorization: `Bearer ${TOKEN}`, accept: "application/json" };
+    return {
+      async call() {
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), 30_000);
+        try {
+          const res = await request(targetUrl, { dispatcher: agent, headers, signal: controller.signal });
+          const data = await res.body.json();
+          if (res.statusCode !== 200 || data.id !== 1296269) throw new Error(`status ${res.statusCode}`);
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      close: () => agent.close(),
+    };
+  },
+});
+
 contenders.push({
   key: "fetch",
   label: `(b) global fetch (Node ${process.version}, undici ${process.versions.undici})`,
