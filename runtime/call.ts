@@ -2,6 +2,7 @@
 // inject it, send through the providers' Agent, decode. Proxy mode: hand the whole request to the
 // vault and decode what it returns. The credential exists only in local variables of
 // `attemptRetrieve`; it is never stored on an object, logged or put into an error.
+import { platformSignal } from "./abort.js";
 import { request as undiciRequest, type Dispatcher } from "undici";
 import type { ApiResponse, CallOptions, ClientDefaults, GrantRef, HttpMethod, OperationSpec, ProviderSpec } from "./operation.js";
 import type { VaultTransport } from "./transport.js";
@@ -243,7 +244,7 @@ async function prepare(env: CallEnv, input: CallInput): Promise<Prepared> {
     options,
   });
   const timeoutMs = options.timeoutMs ?? defaults?.timeoutMs ?? env.timeoutMs;
-  return { method: op.method, url, headers, body, grant, identity, context, signal: options.signal, timeoutMs, idempotencyKey };
+  return { method: op.method, url, headers, body, grant, identity, context, signal: platformSignal(options.signal), timeoutMs, idempotencyKey };
 }
 
 /** Runs one operation with retries; returns the decoded success or throws the mapped error. */

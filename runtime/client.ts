@@ -1,6 +1,7 @@
 // Turns a generated operation table into callable methods. Method objects are built on first
 // property access and cached: a client for Microsoft Graph (11k operations) costs nothing until
 // an operation is used.
+import { platformSignal } from "./abort.js";
 import type { CallOptions, ClientDefaults, GrantRef, OperationSpec, OperationTable, ProviderSpec } from "./operation.js";
 import type { AlterVault } from "./vault.js";
 import { internalsOf } from "./vault.js";
@@ -33,7 +34,7 @@ function makeMethod(env: CallEnv, provider: ProviderSpec, op: OperationSpec, def
           const r = await run(grant, params, options, cursor);
           return { data: r.data, url: r.url, headers: r.headers };
         },
-        options?.signal,
+        platformSignal(options?.signal),
       );
     };
     Object.assign(method, {

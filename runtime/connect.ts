@@ -1,6 +1,8 @@
 // Browser flows driven from the SDK: connect (OAuth at a provider, through the vault) and
 // authenticate (OIDC login at the app's IDP, through the vault). Both create a session, open a
 // browser on the vault's page (or print the URL), and poll the session until it ends.
+import { platformSignal } from "./abort.js";
+import type { AbortSignalLike } from "./operation.js";
 import { spawn } from "node:child_process";
 import type { VaultTransport } from "./transport.js";
 import type { SealedValue } from "./seal.js";
@@ -19,7 +21,7 @@ export interface FlowOptions {
   /** Polling interval (default 1 s). */
   pollIntervalMs?: number;
   openBrowser?: BrowserOpener;
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 export interface ConnectSessionOptions {
@@ -83,7 +85,7 @@ export async function openForPerson(url: string, opener: BrowserOpener | undefin
 /** Polls `check` until it returns a value, the time runs out (`onTimeout`), or the signal aborts. */
 export async function pollUntil<T>(
   check: () => Promise<T | undefined>,
-  options: { timeoutMs: number; pollIntervalMs: number; signal?: AbortSignal | undefined },
+  options: { timeoutMs: number; pollIntervalMs: number; signal?: AbortSignalLike | undefined },
   onTimeout: () => Error,
 ): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
@@ -92,7 +94,7 @@ export async function pollUntil<T>(
     if (done !== undefined) return done;
     const left = deadline - Date.now();
     if (left <= 0) throw onTimeout();
-    await sleep(Math.min(options.pollIntervalMs, left), options.signal);
+    await sleep(Math.min(options.pollIntervalMs, left), platformSignal(options.signal));
   }
 }
 
@@ -135,7 +137,7 @@ export async function runConnect(transport: VaultTransport, identity: IdentitySo
   await openForPerson(session.connectUrl, options.openBrowser, `Connect ${options.providers.join(", ")}`, logger);
   return pollUntil(
     async () => {
-      const { data } = await transport.request<ConnectStatus>("GET", `/v1/connect/sessions/${encodeURIComponent(session.sessionId)}`, { signal: options.signal });
+      const { data } = await transport.request<ConnectStatus>("GET", `/v1/connect/sessions/${encodeURIComponent(session.sessionId)}`, { signal: platformSignal(options.signal) });
       switch (data.status) {
         case "pending":
           return undefined;
@@ -184,7 +186,7 @@ export async function runAuthenticate(transport: VaultTransport, identity: Ident
   await openForPerson(created.data.loginUrl, options.openBrowser, "Sign in", logger);
   const token = await pollUntil(
     async () => {
-      const res = await transport.request<AuthStatus>("GET", `/v1/auth/sessions/${encodeURIComponent(created.data.sessionId)}`, { signal: options.signal });
+      const res = await transport.request<AuthStatus>("GET", `/v1/auth/sessions/${encodeURIComponent(created.data.sessionId)}`, { signal: platformSignal(options.signal) });
       switch (res.data.status) {
         case "pending":
           return undefined;

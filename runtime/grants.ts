@@ -1,5 +1,7 @@
 // Grant management calls: list (a page, or every grant by async iteration), revoke, and issuing
 // managed-secret grants to a principal.
+import { platformSignal } from "./abort.js";
+import type { AbortSignalLike } from "./operation.js";
 import type { VaultTransport } from "./transport.js";
 import type { IdentitySource } from "./identity.js";
 import { AlterValueError } from "./errors.js";
@@ -36,7 +38,7 @@ export interface ListGrantsOptions {
   status?: GrantInfo["status"];
   limit?: number;
   cursor?: string;
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** Who a managed-secret grant is for. */
@@ -62,7 +64,7 @@ async function fetchPage(transport: VaultTransport, identity: IdentitySource, o:
   if (o.cursor) q.set("cursor", o.cursor);
   const qs = q.toString();
   const userToken = await identity.current();
-  const res = await transport.request<GrantPage>("GET", `/v1/grants${qs ? `?${qs}` : ""}`, { userToken, signal: o.signal });
+  const res = await transport.request<GrantPage>("GET", `/v1/grants${qs ? `?${qs}` : ""}`, { userToken, signal: platformSignal(o.signal) });
   return { grants: res.data.grants ?? [], nextCursor: res.data.nextCursor ?? null };
 }
 
@@ -96,13 +98,13 @@ export class GrantList implements PromiseLike<GrantPage>, AsyncIterable<GrantInf
 }
 
 /** @internal */
-export async function revokeGrant(transport: VaultTransport, identity: IdentitySource, grantId: string, options: { reason?: string; signal?: AbortSignal } = {}): Promise<GrantInfo> {
+export async function revokeGrant(transport: VaultTransport, identity: IdentitySource, grantId: string, options: { reason?: string; signal?: AbortSignalLike } = {}): Promise<GrantInfo> {
   if (typeof grantId !== "string" || grantId.trim() === "") throw new AlterValueError("revokeGrant: grantId must be a non-empty string");
   const userToken = await identity.current();
   const res = await transport.request<{ grant: GrantInfo }>("POST", `/v1/grants/${encodeURIComponent(grantId)}/revoke`, {
     body: { reason: options.reason ?? "" },
     userToken,
-    signal: options.signal,
+    signal: platformSignal(options.signal),
   });
   return res.data.grant;
 }

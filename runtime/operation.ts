@@ -97,13 +97,24 @@ export interface IdentityGrantRef {
 
 export type CallMode = "retrieve" | "proxy";
 
+/**
+ * The cancellation signal calls honour: a standard `AbortSignal` fits. Declared structurally so
+ * that these declarations need neither the DOM lib nor @types/node in a consumer's build.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
 export interface CallOptions {
   reason?: string;
   runId?: string;
   threadId?: string;
   toolCallId?: string;
   toolName?: string;
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   timeoutMs?: number;
   headers?: Record<string, string>;
   mode?: CallMode;

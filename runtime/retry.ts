@@ -183,6 +183,7 @@ export function retryDelay(
 }
 
 /** Waits `ms`, rejecting with the signal's reason as soon as it aborts. */
+/** @internal */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms <= 0) return Promise.resolve();

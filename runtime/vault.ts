@@ -1,6 +1,9 @@
 // AlterVault: the one object application code constructs. It holds the API key, the signed
 // vault transport and the providers' Agent in private fields, and offers the management calls.
 // Generated clients reach its internals through `internalsOf`, which index.ts does not export.
+import "./disposable.js";
+import { platformSignal } from "./abort.js";
+import type { AbortSignalLike } from "./operation.js";
 import type { KeyObject } from "node:crypto";
 import { inspectCustom } from "./inspect-symbol.js";
 import { Agent } from "undici";
@@ -46,7 +49,7 @@ export interface AlterVaultOptions {
 export interface AwaitApprovalOptions {
   timeoutMs?: number;
   pollIntervalMs?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 interface ApprovalStatus {
@@ -166,7 +169,7 @@ export class AlterVault {
     return new GrantList(this.#live().transport, this.#env.identity, options);
   }
 
-  revokeGrant(grantId: string, options: { reason?: string; signal?: AbortSignal } = {}): Promise<GrantInfo> {
+  revokeGrant(grantId: string, options: { reason?: string; signal?: AbortSignalLike } = {}): Promise<GrantInfo> {
     return revokeGrant(this.#live().transport, this.#env.identity, grantId, options);
   }
 
@@ -186,7 +189,7 @@ export class AlterVault {
     if (!(timeoutMs > 0) || !(pollIntervalMs > 0)) throw new AlterValueError("awaitApproval: timeoutMs and pollIntervalMs must be positive");
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { data } = await env.transport.request<ApprovalStatus>("GET", `/v1/approvals/${encodeURIComponent(approvalId)}`, { signal: options.signal });
+      const { data } = await env.transport.request<ApprovalStatus>("GET", `/v1/approvals/${encodeURIComponent(approvalId)}`, { signal: platformSignal(options.signal) });
       switch (data.status) {
         case "executed": {
           if (!data.result) throw new AlterSDKError("invalid_response", "the vault reported an executed approval without its result");
@@ -208,7 +211,7 @@ export class AlterVault {
       }
       const left = deadline - Date.now();
       if (left <= 0) throw new ApprovalTimeoutError(approvalId, `gave up waiting for approval ${approvalId} after ${timeoutMs} ms`);
-      await sleep(Math.min(pollIntervalMs, left), options.signal);
+      await sleep(Math.min(pollIntervalMs, left), platformSignal(options.signal));
     }
   }
 

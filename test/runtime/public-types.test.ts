@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const dir = join(root, ".tmp", `public-types-${process.pid}`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it("the runtime's public declarations pull in neither undici nor @types/node", () => {
+it("the runtime's public declarations pull in neither undici nor @types/node, and need no DOM", () => {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "consumer.ts");
   writeFileSync(
@@ -23,8 +23,10 @@ it("the runtime's public declarations pull in neither undici nor @types/node", (
       'export const call = () => github.repos.get(asUser(), { owner: "o", repo: "r" });',
     ].join("\n"),
   );
-  // As `tsc --init` sets a project up: NodeNext, strict, skipLibCheck, no global types.
+  // As `tsc --init` sets a project up (NodeNext, strict, skipLibCheck, no global types), with the
+  // plain ES library: no DOM and no @types/node globals to lean on.
   const program = ts.createProgram([file], {
+    lib: ["lib.es2023.d.ts"],
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
     target: ts.ScriptTarget.ESNext,
