@@ -94,11 +94,11 @@ export interface NewApproval {
 }
 
 /**
- * Creates a pending approval; returns it with the approver's page token. The token is stored
- * as a hash (to check it) and sealed under the master key (so `vault approvals link` can print
- * it for an operator); it is never returned to the SDK.
+ * Creates a pending approval. Its approver page token is stored as a hash (to check it) and
+ * sealed under the master key (so `vault approvals link` can print it for an operator); it is
+ * returned to no one here, least of all the SDK caller.
  */
-export function createApproval(db: Db, crypto: AtRest, a: NewApproval, nowMs: number): { approval: ApprovalRecord; pageToken: string } {
+export function createApproval(db: Db, crypto: AtRest, a: NewApproval, nowMs: number): ApprovalRecord {
   const id = randomUUID();
   const pageToken = randomBytes(32).toString("base64url");
   const sealed = crypto.sealJson("approval-request", id, {
@@ -116,7 +116,7 @@ export function createApproval(db: Db, crypto: AtRest, a: NewApproval, nowMs: nu
     JSON.stringify(a.context), a.remoteAddress, hashToken(pageToken), crypto.sealJson(APPROVER_TOKEN, id, pageToken),
     new Date(nowMs).toISOString(), new Date(nowMs + APPROVAL_TTL_MS).toISOString(),
   );
-  return { approval: getApproval(db, id)!, pageToken };
+  return getApproval(db, id)!;
 }
 
 const APPROVER_TOKEN = "approval-page-token";

@@ -47,7 +47,7 @@ async function proxy(ctx: RouteContext): Promise<RouteResult> {
     checkProxyTarget(req.url, effectiveProvider(ctx.vault, ctx.app.id, provider));
 
     if (requireApproval) {
-      const { approval } = createApproval(
+      const approval = createApproval(
         ctx.db,
         ctx.crypto,
         {
