@@ -4,11 +4,11 @@
 //   (a) raw undici request() with the token in hand, (b) global fetch,
 //   (c) the provider leg alone through the runtime (credential already in hand),
 //   (d) a generated-client call through the runtime with the local vault (retrieve mode),
-// plus the CPU the runtime adds per call (signing, verifying, injecting), from process.cpuUsage().
+// each in its own client process (so one path's JIT state cannot slow another), plus the CPU the runtime adds per call (signing, verifying, injecting), from process.cpuUsage().
 //
 // Flags: --requests N (default 20000), --concurrency C (default 64), --rounds R (default 3),
 //        --cpu-iterations N (default 20000), --no-readme, --no-build.
-import { spawnSync } from "node:child_process";
+import { fork, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { startChildServer } from "./lib/child-server.mjs";
 import { machine, machineLine, ourVersion, packageVersion, ROOT } from "./lib/env.mjs";
 import { fmtInt, fmtPct, markdownTable } from "./lib/format.mjs";
-import { runLoad } from "./lib/load.mjs";
+import { contenders as contenderTable } from "./lib/runtime-contenders.mjs";
 import { writeSection } from "./lib/readme.mjs";
 import { median } from "./lib/stats.mjs";
 
@@ -48,71 +48,6 @@ const targetUrl = `${providerOrigin}${targetPath}`;
 log(`provider stand-in (pid ${provider.pid}) at ${providerOrigin}`);
 
 const undiciVersion = JSON.parse(readFileSync(path.join(ROOT, "node_modules/undici/package.json"), "utf8")).version;
-const { Agent, request } = await import("undici");
-
-// ---------------------------------------------------------------------------------------------
-// The contenders. Each is `{ key, label, setup(): Promise<{ call(i), close() }> }`; a setup that
-// throws marks the row "not measured" with the reason.
-
-const contenders = [];
-
-contenders.push({
-  key: "undici",
-  label: `(a) raw undici ${undiciVersion} request(), token in hand`,
-  async setup() {
-    const agent = new Agent({ keepAliveTimeout: 60_000 });
-    const headers = { authorization: `Bearer ${TOKEN}`, accept: "application/json" };
-    return {
-      async call() {
-        const res = await request(targetUrl, { dispatcher: agent, headers });
-        const data = await res.body.json();
-        if (res.statusCode !== 200 || data.id !== 1296269) throw new Error(`status ${res.statusCode}`);
-      },
-      close: () => agent.close(),
-    };
-  },
-});
-
-// Same as (a) plus what a timeout usually costs: an AbortController + timer per request, its
-// signal handed to undici. Kept as a row because it explains most of the gap between (a) and (c).
-contenders.push({
-  key: "undici-signal",
-  label: `(a2) raw undici request() + a per-request AbortSignal (30 s timeout)`,
-  async setup() {
-    const agent = new Agent({ keepAliveTimeout: 60_000 });
-    const headers = { authorization: `Bearer ${TOKEN}`, accept: "application/json" };
-    return {
-      async call() {
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), 30_000);
-        try {
-          const res = await request(targetUrl, { dispatcher: agent, headers, signal: controller.signal });
-          const data = await res.body.json();
-          if (res.statusCode !== 200 || data.id !== 1296269) throw new Error(`status ${res.statusCode}`);
-        } finally {
-          clearTimeout(timer);
-        }
-      },
-      close: () => agent.close(),
-    };
-  },
-});
-
-contenders.push({
-  key: "fetch",
-  label: `(b) global fetch (Node ${process.version}, undici ${process.versions.undici})`,
-  async setup() {
-    const headers = { authorization: `Bearer ${TOKEN}`, accept: "application/json" };
-    return {
-      async call() {
-        const res = await fetch(targetUrl, { headers });
-        const data = await res.json();
-        if (res.status !== 200 || data.id !== 1296269) throw new Error(`status ${res.status}`);
-      },
-      close: async () => {},
-    };
-  },
-});
 
 // Our side loads from dist/ (built here), exactly as an installed package runs.
 let ourNote = "";
@@ -126,33 +61,61 @@ async function importDist(p) {
   if (!existsSync(path.join(ROOT, "dist", p))) throw new Error(`dist/${p} does not exist (not landed or not built)`);
   return import(distUrl(p));
 }
-
 const ourSide = await import("./lib/runtime-ours.mjs");
-contenders.push(...ourSide.contenders({ importDist, providerOrigin, targetPath, token: TOKEN, log }));
+
+// ---------------------------------------------------------------------------------------------
+// The contenders (bench/lib/runtime-contenders.mjs), each in its own process.
+
+let localVault;
+try {
+  localVault = await ourSide.startLocalVault({ importDist, providerOrigin, token: TOKEN, log });
+} catch (e) {
+  log(`local vault: ${e?.message ?? e}`);
+}
+const ctx = { providerOrigin, targetPath, token: TOKEN, vault: localVault };
+const contenders = Object.entries(contenderTable).map(([key, c]) => ({ key, label: c.label() }));
+
+function startContender(key) {
+  const child = fork(path.join(ROOT, "bench/lib/runtime-contender-process.mjs"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const ask = (msg) =>
+    new Promise((resolve, reject) => {
+      const onExit = (code) => reject(new Error(`${key}: its process exited (${code})`));
+      child.once("exit", onExit);
+      child.once("message", (reply) => {
+        child.off("exit", onExit);
+        if (reply.type === "failed") reject(new Error(reply.message));
+        else resolve(reply);
+      });
+      child.send(msg);
+    });
+  return { ask, close: () => new Promise((r) => (child.connected ? (child.once("exit", r), child.disconnect()) : r())) };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Throughput: every contender once per round, rounds interleaved so background load hits all.
 
 const live = [];
 for (const c of contenders) {
+  const proc = startContender(c.key);
   try {
-    const inst = await c.setup();
-    await inst.call(0); // fail fast with a clear reason
-    live.push({ ...c, inst, rounds: [] });
+    await proc.ask({ type: "setup", key: c.key, ctx });
+    live.push({ ...c, proc, rounds: [] });
   } catch (e) {
     log(`${c.key}: not measured: ${e?.message ?? e}`);
     c.failure = String(e?.message ?? e).split("\n")[0].slice(0, 300);
+    await proc.close();
   }
 }
 for (let round = 0; round < ROUNDS; round++) {
   for (const c of live) {
     log(`round ${round + 1}/${ROUNDS}: ${c.key} (${TOTAL} requests, concurrency ${CONCURRENCY})`);
-    const r = await runLoad((i) => c.inst.call(i), { concurrency: CONCURRENCY, total: TOTAL, warmup: Math.min(2000, TOTAL / 10), maxMs: MAX_MS });
-    if (r.errors) log(`${c.key}: ${r.errors} errors, first: ${r.firstError?.message ?? r.firstError}`);
+    const options = { concurrency: CONCURRENCY, total: TOTAL, warmup: Math.min(2000, TOTAL / 10), maxMs: MAX_MS };
+    const { result: r } = await c.proc.ask({ type: "round", options });
+    if (r.errors) log(`${c.key}: ${r.errors} errors, first: ${r.firstError}`);
     c.rounds.push(r);
   }
 }
-for (const c of live) await c.inst.close?.();
+for (const c of live) await c.proc.close();
 
 // ---------------------------------------------------------------------------------------------
 // CPU the runtime adds per call.
@@ -195,7 +158,7 @@ lines.push(`Versions: alter-gen ${ourVersion()}; undici ${undiciVersion} (projec
 lines.push("");
 lines.push(
   `Loopback provider: \`bench/lib/provider-server.mjs\` (node:http, its own process, a fixed 283-byte JSON body, 401 without the bearer token). ` +
-    `Each row: ${fmtInt(TOTAL)} requests at concurrency ${CONCURRENCY} after a warm-up, ${ROUNDS} rounds interleaved across rows, median of the rounds. ` +
+    `Each row runs in its own client process (bench/lib/runtime-contenders.mjs): ${fmtInt(TOTAL)} requests at concurrency ${CONCURRENCY} after a warm-up, ${ROUNDS} rounds interleaved across rows, median of the rounds. ` +
     "The client process's CPU per request (user+system, all of its work: HTTP, JSON, runtime) is in the last-but-one column.",
 );
 lines.push("");

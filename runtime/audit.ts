@@ -59,14 +59,22 @@ export function buildAuditContext(input: {
   scope?: AuditScope | undefined;
   options?: AuditScope | undefined;
 }): AuditContext {
-  const ctx: AuditContext = {
-    ...pick(input.defaults),
-    ...pick(input.scope),
-    ...pick(input.options),
-    callerType: input.callerType,
-    sdkVersion: SDK_VERSION,
-  };
+  const ctx: AuditContext = {};
+  copyScope(ctx, input.defaults);
+  copyScope(ctx, input.scope);
+  copyScope(ctx, input.options);
+  ctx.callerType = input.callerType;
+  ctx.sdkVersion = SDK_VERSION;
   if (input.caller) ctx.caller = input.caller;
   if (input.operationId) ctx.operationId = input.operationId;
   return ctx;
+}
+
+// `pick` without the intermediate object: this runs on every call.
+function copyScope(into: AuditContext, source: Partial<Record<(typeof SCOPE_KEYS)[number], unknown>> | undefined): void {
+  if (!source) return;
+  for (const k of SCOPE_KEYS) {
+    const v = source[k];
+    if (typeof v === "string" && v !== "") into[k] = v;
+  }
 }

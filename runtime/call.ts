@@ -5,14 +5,15 @@
 import { platformSignal } from "./abort.js";
 import { request as undiciRequest, type Dispatcher } from "undici";
 import type { ApiResponse, CallOptions, ClientDefaults, GrantRef, HttpMethod, OperationSpec, ProviderSpec } from "./operation.js";
-import type { VaultTransport } from "./transport.js";
+import type { TransportResponse, VaultTransport } from "./transport.js";
 import type { SealedValue } from "./seal.js";
 import { buildTarget } from "./url.js";
+import { addHeaders, isAllowedScheme, planCall, type CallPlan } from "./call-plan.js";
 import { encodeBody, bodyBytes, type EncodedBody } from "./body.js";
 import { injectCredential, type Injection, type OutgoingRequest } from "./credentials.js";
 import { decideRetry, retryDelay, sleep, type AttemptOutcome, type RetryPolicy } from "./retry.js";
 import { buildAuditContext, type AuditContext, type AuditContextStore, type CallerType } from "./audit.js";
-import { decodeBody, decodeErrorBody, flattenHeaders, requestIdOf } from "./response.js";
+import { decodeBody, decodeErrorBody, flattenHeaders, readsAsText, requestIdOf, undiciHeaders, type RawBody } from "./response.js";
 import { redactUrl } from "./redact.js";
 import { credentialFingerprint } from "./fingerprint.js";
 import type { IdentitySource } from "./identity.js";
@@ -64,6 +65,8 @@ export interface CallInput {
   defaults: ClientDefaults | undefined;
   /** Set by pagination for pages after the first. */
   cursor?: PageCursor | undefined;
+  /** The method's shared plan, when the caller keeps one (else worked out here). */
+  plan?: CallPlan | undefined;
 }
 
 export interface CallResult<R = unknown> extends ApiResponse<R> {
@@ -77,8 +80,13 @@ export type WireGrant = { grantId: string } | { provider: string; account?: stri
 interface Prepared {
   method: HttpMethod;
   url: string;
+  /** `host[:port]` of `url`. */
+  host: string;
+  /** Shared and frozen when the call adds no headers of its own: never written to then. */
   headers: Record<string, string>;
   body: EncodedBody | undefined;
+  /** `params.body` (merged with a pagination cursor's body fields), before encoding. */
+  bodyValue: unknown;
   grant: WireGrant;
   identity: boolean;
   context: AuditContext;
@@ -94,18 +102,9 @@ interface Prepared {
 interface ProviderAnswer {
   status: number;
   headers: Record<string, string>;
-  bytes: Uint8Array;
+  body: RawBody;
   /** Fingerprint of the token this answer was obtained with (retrieve mode, token credentials). */
   credentialFingerprint?: string;
-}
-
-const ACCEPT: Record<string, string> = { json: "application/json", text: "text/plain, */*;q=0.5", binary: "*/*", empty: "*/*" };
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
-/** https anywhere; plain http only to this machine. */
-export function isAllowedScheme(url: URL): boolean {
-  return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK.test(url.hostname));
 }
 
 function wireGrant(grant: GrantRef, provider: ProviderSpec, opId: string): { grant: WireGrant; identity: boolean } {
@@ -195,44 +194,42 @@ export function providerError(op: OperationSpec, provider: ProviderSpec, status:
   return new ProviderAPIError(init);
 }
 
-async function prepare(env: CallEnv, input: CallInput): Promise<Prepared> {
+/** Everything about the call that needs no I/O; the body is encoded by `encodePreparedBody`. */
+function prepare(env: CallEnv, input: CallInput): Prepared {
   const { provider, op, defaults } = input;
   const options = input.options ?? {};
-  const baseUrl = op.baseUrl ?? defaults?.baseUrl ?? provider.baseUrl;
-  const variable = /\{([^}]+)\}/.exec(baseUrl);
-  if (variable) {
-    throw new AlterValueError(`${op.id}: the base URL ${baseUrl} has a {${variable[1]}} to fill in: pass baseUrl with the real value when creating the ${provider.id} client`);
-  }
-  const target = buildTarget(baseUrl, op, input.params, input.cursor?.query);
+  const plan = input.plan ?? planCall(provider, op, defaults);
+  const target = buildTarget(plan.baseUrl, op, input.params, input.cursor?.query);
   const url = input.cursor?.url ?? target.url;
 
   let bodyValue = target.body;
   if (input.cursor?.body) {
     bodyValue = { ...((bodyValue as Record<string, unknown> | undefined) ?? {}), ...input.cursor.body };
   }
-  let body: EncodedBody | undefined;
-  if (op.body && bodyValue !== undefined) {
-    body = await encodeBody(op.body.kind, op.body.mediaType, bodyValue, `${op.id}: body`);
-  } else if (op.body?.required) {
-    throw new AlterValueError(`${op.id}: params.body is required`);
-  } else if (bodyValue !== undefined) {
-    throw new AlterValueError(`${op.id}: this operation takes no request body`);
-  }
+  if (op.body?.required && bodyValue === undefined) throw new AlterValueError(`${op.id}: params.body is required`);
+  if (!op.body && bodyValue !== undefined) throw new AlterValueError(`${op.id}: this operation takes no request body`);
 
-  const headers: Record<string, string> = { accept: ACCEPT[op.response ?? "json"]! };
-  for (const extra of [provider.defaultHeaders, target.headers, defaults?.headers, options.headers]) {
-    if (!extra) continue;
-    for (const [k, v] of Object.entries(extra)) {
-      if (typeof v !== "string" || /[\r\n]/.test(v)) throw new AlterValueError(`${op.id}: header "${k}" must be a string without line breaks`);
-      headers[k.toLowerCase()] = v;
-    }
-  }
-  if (body) headers["content-type"] = body.contentType;
+  // Precedence, lowest first: accept and the provider's headers, header parameters, the
+  // client's default headers, the call's headers, then content-type and idempotency-key.
   const idempotencyKey = options.idempotencyKey;
-  if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
+  let headers: Record<string, string>;
+  if (!hasKeys(target.headers) && !options.headers && bodyValue === undefined && !idempotencyKey) {
+    headers = plan.staticHeaders as Record<string, string>;
+  } else {
+    headers = { ...plan.providerHeaders, ...target.headers, ...plan.clientHeaders };
+    addHeaders(headers, options.headers, op.id);
+    if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
+  }
 
-  const parsed = new URL(url);
-  if (!isAllowedScheme(parsed)) throw insecureTargetError(op.id, redactUrl(url));
+  // A pagination link is the one URL not built on the base URL: it is parsed and checked itself.
+  let host = plan.host;
+  if (input.cursor?.url !== undefined) {
+    const parsed = new URL(url);
+    if (!isAllowedScheme(parsed)) throw insecureTargetError(op.id, redactUrl(url));
+    host = parsed.host;
+  } else if (!plan.secure) {
+    throw insecureTargetError(op.id, redactUrl(url));
+  }
 
   const { grant, identity } = wireGrant(input.grant, provider, op.id);
   const context = buildAuditContext({
@@ -244,31 +241,56 @@ async function prepare(env: CallEnv, input: CallInput): Promise<Prepared> {
     options,
   });
   const timeoutMs = options.timeoutMs ?? defaults?.timeoutMs ?? env.timeoutMs;
-  return { method: op.method, url, headers, body, grant, identity, context, signal: platformSignal(options.signal), timeoutMs, idempotencyKey };
+  return {
+    method: op.method,
+    url,
+    host,
+    headers,
+    body: undefined,
+    bodyValue,
+    grant,
+    identity,
+    context,
+    signal: platformSignal(options.signal),
+    timeoutMs,
+    idempotencyKey,
+  };
+}
+
+function hasKeys(record: Readonly<Record<string, string>>): boolean {
+  for (const _ in record) return true;
+  return false;
+}
+
+async function encodePreparedBody(op: OperationSpec, p: Prepared): Promise<void> {
+  if (!op.body || p.bodyValue === undefined) return;
+  const body = await encodeBody(op.body.kind, op.body.mediaType, p.bodyValue, `${op.id}: body`);
+  p.body = body;
+  p.headers["content-type"] = body.contentType;
 }
 
 /** Runs one operation with retries; returns the decoded success or throws the mapped error. */
 export async function executeCall(env: CallEnv, input: CallInput): Promise<CallResult> {
   if (env.closed) throw new AlterValueError(`${input.op.id}: this AlterVault was closed`);
-  const prepared = await prepare(env, input);
+  const prepared = prepare(env, input);
+  if (prepared.bodyValue !== undefined) await encodePreparedBody(input.op, prepared);
   const mode = input.options?.mode ?? input.defaults?.mode ?? "retrieve";
   const { op, provider } = input;
   let retriesDone = 0;
   let refreshedAfter401 = false;
   for (;;) {
-    let outcome: AttemptOutcome;
+    let failure: AttemptOutcome | undefined;
     let answer: ProviderAnswer | undefined;
     try {
       answer = mode === "proxy" ? await attemptProxy(env, input, prepared) : await attemptRetrieve(env, input, prepared);
-      outcome = { kind: "status", status: answer.status, headers: answer.headers };
     } catch (error) {
       if (prepared.signal?.aborted) throw prepared.signal.reason;
       const sent = (error as { [SENT]?: boolean })[SENT] === true;
-      outcome = { kind: "error", error, sent };
+      failure = { kind: "error", error, sent };
     }
 
     if (answer && answer.status >= 200 && answer.status < 300) {
-      const data = decodeBody(op.response ?? "json", answer.status, answer.headers, answer.bytes);
+      const data = decodeBody(op.response ?? "json", answer.status, answer.headers, answer.body);
       if (failedByFlag(provider, data)) throw providerError(op, provider, answer.status, answer.headers, data, env.now());
       return {
         data,
@@ -290,6 +312,7 @@ export async function executeCall(env: CallEnv, input: CallInput): Promise<CallR
       continue;
     }
 
+    const outcome: AttemptOutcome = failure ?? { kind: "status", status: answer!.status, headers: answer!.headers };
     const decision = decideRetry(
       {
         method: prepared.method,
@@ -304,7 +327,7 @@ export async function executeCall(env: CallEnv, input: CallInput): Promise<CallR
     );
     const delay = decision.retry ? retryDelay(env.retry, retriesDone, outcome, provider.rateLimit, env.now(), env.random) : undefined;
     if (delay === undefined) {
-      if (answer) throw providerError(op, provider, answer.status, answer.headers, decodeErrorBody(answer.headers, answer.bytes), env.now());
+      if (answer) throw providerError(op, provider, answer.status, answer.headers, decodeErrorBody(answer.headers, answer.body), env.now());
       throw (outcome as { error: unknown }).error;
     }
     env.logger?.debug?.("retrying", { operationId: op.id, attempt: retriesDone + 1, delayMs: delay, rule: decision.rule, status: answer?.status });
@@ -338,8 +361,10 @@ interface RetrieveResponse {
  * token source is configured, so the vault refuses another user's grant by id as if it did not
  * exist (system grants stay addressable by id).
  */
-function userTokenFor(env: CallEnv, opId: string, p: Prepared): Promise<string | undefined> {
-  return p.identity ? env.identity.require(opId) : env.identity.current();
+function userTokenFor(env: CallEnv, opId: string, p: Prepared): Promise<string | undefined> | undefined {
+  if (p.identity) return env.identity.require(opId);
+  // Most services have no user token source: no promise, no extra turn of the event loop.
+  return env.identity.configured ? env.identity.current() : undefined;
 }
 
 /** Retries of one call reuse the sealed credential unless it is about to expire. */
@@ -351,14 +376,17 @@ function reusable(retrieved: Retrieved | undefined, now: number): retrieved is R
   return Number.isNaN(expiresAt) || expiresAt - now > REUSE_MARGIN_MS;
 }
 
-interface Retrieved {
-  data: RetrieveResponse;
-  nonce: string;
+/** The vault's answer to a retrieve (the credential inside is still sealed). */
+type Retrieved = Pick<TransportResponse<RetrieveResponse>, "data" | "nonce">;
+
+// Not async: without a user token source the request goes out in this turn, with no extra promise.
+function retrieve(env: CallEnv, input: CallInput, p: Prepared): Promise<Retrieved> {
+  const pendingToken = userTokenFor(env, input.op.id, p);
+  return pendingToken ? pendingToken.then((userToken) => askVault(env, input, p, userToken)) : askVault(env, input, p, undefined);
 }
 
-async function retrieve(env: CallEnv, input: CallInput, p: Prepared): Promise<Retrieved> {
-  const userToken = await userTokenFor(env, input.op.id, p);
-  const res = await env.transport.request<RetrieveResponse>("POST", "/v1/credentials/retrieve", {
+function askVault(env: CallEnv, input: CallInput, p: Prepared, userToken: string | undefined): Promise<Retrieved> {
+  return env.transport.request<RetrieveResponse>("POST", "/v1/credentials/retrieve", {
     body: {
       grant: p.grant,
       provider: input.provider.id,
@@ -374,7 +402,6 @@ async function retrieve(env: CallEnv, input: CallInput, p: Prepared): Promise<Re
     signal: p.signal,
     timeoutMs: p.timeoutMs,
   });
-  return { data: res.data, nonce: res.nonce };
 }
 
 async function attemptRetrieve(env: CallEnv, input: CallInput, p: Prepared): Promise<ProviderAnswer> {
@@ -382,10 +409,9 @@ async function attemptRetrieve(env: CallEnv, input: CallInput, p: Prepared): Pro
   // one retrieval, one audit row per call. After a 401 `p.retrieved` is cleared to fetch anew.
   const res = reusable(p.retrieved, env.now()) ? p.retrieved : (p.retrieved = await retrieve(env, input, p));
   const { injection, hosts } = res.data;
-  const target = new URL(p.url);
-  // Checked before the credential is even unsealed: a wrong host never gets near it.
-  if (!Array.isArray(hosts) || !hosts.includes(target.host)) throw hostNotAllowedError(input.op.id, target.host, input.provider.id);
-  if (!isAllowedScheme(target)) throw insecureTargetError(input.op.id, redactUrl(p.url));
+  // Checked before the credential is even unsealed: a wrong host never gets near it. (The
+  // scheme was checked when the call was prepared.)
+  if (!Array.isArray(hosts) || !hosts.includes(p.host)) throw hostNotAllowedError(input.op.id, p.host, input.provider.id);
 
   const body = p.body?.payload;
   let outgoing: OutgoingRequest = {
@@ -399,20 +425,24 @@ async function attemptRetrieve(env: CallEnv, input: CallInput, p: Prepared): Pro
   let token: string | undefined;
   {
     const credential = env.transport.unseal(res.data.credential, res.nonce) as Record<string, unknown>;
-    for (const v of Object.values(credential ?? {})) if (typeof v === "string" && v.length >= 6) secrets.push(v);
+    for (const k in credential) {
+      const v = credential[k];
+      if (typeof v === "string" && v.length >= 6) secrets.push(v);
+    }
     if (typeof credential?.token === "string") token = credential.token;
     outgoing = injectCredential(injection, credential, outgoing, env.now());
   }
   // The injection may only add to the URL's query; a changed host would be a bug, never sent.
-  if (outgoing.url !== p.url && new URL(outgoing.url).host !== target.host) {
+  if (outgoing.url !== p.url && new URL(outgoing.url).host !== p.host) {
     throw hostNotAllowedError(input.op.id, new URL(outgoing.url).host, input.provider.id);
   }
-  const answer = await sendToProvider(env, input.op.id, outgoing, p, secrets);
+  const answer = await sendToProvider(env, input.op, outgoing, p, secrets);
   // Only a refused token is reported back (by fingerprint), so only then is one computed.
   return answer.status === 401 && token !== undefined ? { ...answer, credentialFingerprint: credentialFingerprint(token) } : answer;
 }
 
-async function sendToProvider(env: CallEnv, opId: string, req: OutgoingRequest, p: Prepared, secrets: string[]): Promise<ProviderAnswer> {
+async function sendToProvider(env: CallEnv, op: OperationSpec, req: OutgoingRequest, p: Prepared, secrets: string[]): Promise<ProviderAnswer> {
+  const opId = op.id;
   // The attempt's time limit is undici's own: `timeoutMs` for the answer's headers and again
   // for each gap in its body. No AbortController or timer per call (they cost more CPU than the
   // rest of the runtime's provider leg); the caller's signal is passed through as it is.
@@ -425,10 +455,13 @@ async function sendToProvider(env: CallEnv, opId: string, req: OutgoingRequest, 
       dispatcher: env.providerAgent,
       headersTimeout: p.timeoutMs,
       bodyTimeout: p.timeoutMs,
-      ...(p.signal ? { signal: p.signal } : {}),
+      signal: p.signal,
     });
-    const bytes = new Uint8Array(await res.body.arrayBuffer());
-    return { status: res.statusCode, headers: flattenHeaders(res.headers), bytes: scrub(bytes, secrets) };
+    const status = res.statusCode;
+    // A body decoded as text is read as text: undici decodes it straight from its buffer.
+    const asText = status < 200 || status >= 300 || readsAsText(op.response ?? "json");
+    const body = asText ? scrubText(await res.body.text(), secrets) : scrub(await res.body.bytes(), secrets);
+    return { status, headers: undiciHeaders(res.headers), body };
   } catch (error) {
     if (p.signal?.aborted) throw p.signal.reason;
     if (isUndiciTimeout(error)) throw markSent(timeoutError(opId, p.timeoutMs));
@@ -440,6 +473,11 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 /** A provider that echoes the credential back (debug endpoints, error pages) must not leak it. */
+function scrubText(text: string, secrets: string[]): string {
+  for (const s of secrets) if (text.includes(s)) text = text.split(s).join("[REDACTED]");
+  return text;
+}
+
 function scrub(bytes: Uint8Array, secrets: string[]): Uint8Array {
   if (secrets.length === 0 || bytes.length === 0) return bytes;
   let text: string | undefined;
@@ -458,7 +496,8 @@ interface ProxyResponse {
 }
 
 async function attemptProxy(env: CallEnv, input: CallInput, p: Prepared): Promise<ProviderAnswer> {
-  const userToken = await userTokenFor(env, input.op.id, p);
+  const pendingToken = userTokenFor(env, input.op.id, p);
+  const userToken = pendingToken && (await pendingToken);
   const bytes = p.body ? await bodyBytes(p.body) : undefined;
   if (p.body && !p.body.replayable) p.body = { ...p.body, payload: bytes!, replayable: true };
   try {
@@ -493,7 +532,7 @@ export function proxyAnswer(data: ProxyResponse): ProviderAnswer {
   return {
     status: data.status,
     headers: flattenHeaders(data.headers ?? {}),
-    bytes: data.body ? new Uint8Array(Buffer.from(data.body, "base64")) : new Uint8Array(0),
+    body: data.body ? new Uint8Array(Buffer.from(data.body, "base64")) : new Uint8Array(0),
   };
 }
 
@@ -503,10 +542,10 @@ export function decodeProxyResult(pending: PendingApproval | undefined, data: Pr
   const op = pending?.op;
   const providerLike = pending?.provider ?? ({ id: "unknown", name: "unknown", baseUrl: "" } as ProviderSpec);
   if (answer.status < 200 || answer.status >= 300) {
-    throw providerError(op ?? ({ id: "approval", method: "GET", path: "" } as OperationSpec), providerLike, answer.status, answer.headers, decodeErrorBody(answer.headers, answer.bytes), now);
+    throw providerError(op ?? ({ id: "approval", method: "GET", path: "" } as OperationSpec), providerLike, answer.status, answer.headers, decodeErrorBody(answer.headers, answer.body), now);
   }
   return {
-    data: decodeBody(op?.response ?? "json", answer.status, answer.headers, answer.bytes),
+    data: decodeBody(op?.response ?? "json", answer.status, answer.headers, answer.body),
     status: answer.status,
     headers: answer.headers,
     requestId: requestIdOf(answer.headers, providerLike),

@@ -5,17 +5,32 @@ import { platformSignal } from "./abort.js";
 import type { CallOptions, ClientDefaults, GrantRef, OperationSpec, OperationTable, ProviderSpec } from "./operation.js";
 import type { AlterVault } from "./vault.js";
 import { internalsOf } from "./vault.js";
-import { executeCall, type CallEnv } from "./call.js";
+import { executeCall, type CallEnv, type CallInput } from "./call.js";
+import { planCall, type CallPlan } from "./call-plan.js";
 import { iterateItems, iteratePages, type PageCursor } from "./paginate.js";
 import { AlterValueError, ProviderAPIError } from "./errors.js";
 
 type AnyParams = Record<string, unknown> | undefined;
 
 function makeMethod(env: CallEnv, provider: ProviderSpec, op: OperationSpec, defaults: ClientDefaults | undefined) {
-  const run = (grant: GrantRef, params: AnyParams, options: CallOptions | undefined, cursor?: PageCursor) =>
-    executeCall(env, { provider, op, grant, params, options, defaults, cursor });
+  // Worked out on the first call (an error here, such as a base URL still holding a
+  // `{variable}`, surfaces from that call and from every call until it is fixed).
+  let plan: CallPlan | undefined;
+  // Only ever called inside an async function, so a throw becomes that call's rejection.
+  const input = (grant: GrantRef, params: AnyParams, options: CallOptions | undefined, cursor?: PageCursor): CallInput => ({
+    provider,
+    op,
+    grant,
+    params,
+    options,
+    defaults,
+    cursor,
+    plan: (plan ??= planCall(provider, op, defaults)),
+  });
+  const run = async (grant: GrantRef, params: AnyParams, options: CallOptions | undefined, cursor?: PageCursor) =>
+    executeCall(env, input(grant, params, options, cursor));
 
-  const method = async (grant: GrantRef, params?: AnyParams, options?: CallOptions) => (await run(grant, params, options)).data;
+  const method = async (grant: GrantRef, params?: AnyParams, options?: CallOptions) => (await executeCall(env, input(grant, params, options))).data;
   method.withResponse = async (grant: GrantRef, params?: AnyParams, options?: CallOptions) => {
     const { data, status, headers, requestId } = await run(grant, params, options);
     return { data, status, headers, requestId };

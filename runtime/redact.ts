@@ -91,6 +91,8 @@ function redactPairs(text: string): string {
  * `REDACTED`. Works on relative and unparsable URLs too (best effort on the query part).
  */
 export function redactUrl(url: string): string {
+  // Nothing to redact without a query, a fragment or userinfo (most API paths).
+  if (url.indexOf("?") === -1 && url.indexOf("#") === -1 && url.indexOf("@") === -1) return url;
   let rest = url;
   let fragment = "";
   const hash = rest.indexOf("#");

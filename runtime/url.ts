@@ -14,15 +14,29 @@ interface ResolvedParam {
   allowReserved: boolean;
 }
 
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
 export interface BuiltTarget {
   url: string;
   /** Header and cookie parameters, already serialised. */
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string>>;
   /** `params.body`, untouched (body.ts encodes it). */
   body: unknown;
 }
 
-const resolvedCache = new WeakMap<OperationSpec, ResolvedParam[]>();
+/** What a call needs from an operation's table entry, worked out once per operation. */
+interface Plan {
+  params: ResolvedParam[];
+  byProp: Map<string, ResolvedParam>;
+  /** The path template split at its `{name}` holes: literals at even indexes, names at odd. */
+  pathParts: string[];
+  /** For each path parameter (by prop), the indexes of `pathParts` it fills. */
+  pathSlots: Map<string, number[]>;
+  /** Template names that no parameter fills (a table defect, reported on call). */
+  unfilled: string[];
+}
+
+const plans = new WeakMap<OperationSpec, Plan>();
 
 function defaultStyle(location: ParamLocation): Style {
   return location === "query" || location === "cookie" ? "form" : "simple";
@@ -30,13 +44,17 @@ function defaultStyle(location: ParamLocation): Style {
 
 /** Normalises the table's shorthand once per operation (tables are static data). */
 export function resolveParams(op: OperationSpec): ResolvedParam[] {
-  const hit = resolvedCache.get(op);
+  return planOf(op).params;
+}
+
+function planOf(op: OperationSpec): Plan {
+  const hit = plans.get(op);
   if (hit) return hit;
-  const out: ResolvedParam[] = [];
+  const params: ResolvedParam[] = [];
   for (const [prop, raw] of Object.entries(op.params ?? {})) {
     const spec: ParamSpec = typeof raw === "string" ? { in: raw } : raw;
     const style = spec.style ?? defaultStyle(spec.in);
-    out.push({
+    params.push({
       prop,
       name: spec.name ?? prop,
       in: spec.in,
@@ -46,15 +64,39 @@ export function resolveParams(op: OperationSpec): ResolvedParam[] {
       allowReserved: spec.allowReserved ?? false,
     });
   }
-  resolvedCache.set(op, out);
-  return out;
+  const pathParts = op.path.split(/\{([^}]+)\}/);
+  const pathSlots = new Map<string, number[]>();
+  const unfilled: string[] = [];
+  for (let i = 1; i < pathParts.length; i += 2) {
+    const p = params.find((x) => x.in === "path" && x.name === pathParts[i]);
+    if (!p) unfilled.push(pathParts[i]!);
+    else pathSlots.set(p.prop, [...(pathSlots.get(p.prop) ?? []), i]);
+  }
+  const plan: Plan = { params, byProp: new Map(params.map((p) => [p.prop, p])), pathParts, pathSlots, unfilled };
+  plans.set(op, plan);
+  return plan;
 }
 
 // RFC 3986 unreserved characters stay as they are; encodeURIComponent leaves !'()* alone,
 // which some servers treat as reserved, so those are escaped too.
 export function encodeStrict(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+  if (isUnreserved(value)) return value;
+  const encoded = encodeURIComponent(value);
+  return NEEDS_EXTRA_ESCAPE.test(encoded) ? encoded.replace(EXTRA_ESCAPE, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase()) : encoded;
 }
+const NEEDS_EXTRA_ESCAPE = /[!'()*]/;
+
+// Most path and query values (ids, names, numbers) need no escaping at all; a character loop
+// says so faster than encodeURIComponent can build a copy.
+function isUnreserved(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x5f || c === 0x7e;
+    if (!ok) return false;
+  }
+  return true;
+}
+const EXTRA_ESCAPE = /[!'()*]/g;
 
 // allowReserved: keep reserved characters (:/?#[]@!$&'()*+,;=) and existing %XX escapes.
 function encodeReserved(value: string): string {
@@ -175,49 +217,49 @@ export function buildTarget(
   if (typeof given !== "object" || Array.isArray(given)) {
     throw new AlterValueError(`params of ${op.id} must be an object, got ${describe(given)}`);
   }
-  const resolved = resolveParams(op);
-  const known = new Set(resolved.map((p) => p.prop));
-  for (const key of Object.keys(given)) {
-    if (key !== "body" && !known.has(key)) {
-      throw new AlterValueError(`${op.id}: unknown parameter "${key}" (known: ${[...known].join(", ") || "none"})`);
+  const plan = planOf(op);
+  for (const key in given) {
+    if (key !== "body" && !plan.byProp.has(key) && Object.hasOwn(given, key)) {
+      throw new AlterValueError(`${op.id}: unknown parameter "${key}" (known: ${[...plan.byProp.keys()].join(", ") || "none"})`);
     }
   }
 
-  const pathValues = new Map<string, string>();
+  if (plan.unfilled.length) {
+    throw new AlterValueError(`${op.id}: path template ${op.path} names {${plan.unfilled[0]}}, which no parameter fills`);
+  }
+  const parts = plan.pathParts.length > 1 ? plan.pathParts.slice() : plan.pathParts;
   const query: string[] = [];
-  const headers: Record<string, string> = {};
-  const cookies: string[] = [];
-  for (const p of resolved) {
-    const where = `${op.id}: parameter "${p.prop}"`;
+  let headers: Record<string, string> | undefined;
+  let cookies: string[] | undefined;
+  for (const p of plan.params) {
     const value = given[p.prop];
     if (p.in === "path") {
       if (value === undefined || value === null || value === "") {
-        throw new AlterValueError(`${where} (in path) is required`);
+        throw new AlterValueError(`${op.id}: parameter "${p.prop}" (in path) is required`);
       }
-      pathValues.set(p.name, serializePathParam(p, value, where));
+      // The common case, a string in a simple-style segment, skips the general serialiser.
+      const text = typeof value === "string" && p.style === "simple" && !p.allowReserved ? encodeStrict(value) : serializePathParam(p, value, `${op.id}: parameter "${p.prop}"`);
+      for (const slot of plan.pathSlots.get(p.prop) ?? []) parts[slot] = text;
       continue;
     }
     if (value === undefined || value === null) continue;
+    const where = `${op.id}: parameter "${p.prop}"`;
     if (p.in === "query") {
       if (extraQuery && p.name in extraQuery) continue;
       query.push(...serializeQueryParam(p, value, where));
     } else if (p.in === "header") {
-      headers[p.name.toLowerCase()] = serializeHeaderParam(p, value, where);
+      (headers ??= {})[p.name.toLowerCase()] = serializeHeaderParam(p, value, where);
     } else {
-      cookies.push(...serializeQueryParam({ ...p, style: "form" }, value, where));
+      (cookies ??= []).push(...serializeQueryParam({ ...p, style: "form" }, value, where));
     }
   }
-  if (cookies.length) headers.cookie = cookies.join("; ");
+  if (cookies) (headers ??= {}).cookie = cookies.join("; ");
   if (extraQuery) {
     for (const [k, v] of Object.entries(extraQuery)) query.push(`${encodeStrict(k)}=${encodeStrict(v)}`);
   }
 
-  const path = op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
-    const v = pathValues.get(name);
-    if (v === undefined) throw new AlterValueError(`${op.id}: path template ${op.path} names {${name}}, which no parameter fills`);
-    return v;
-  });
+  const path = parts.length > 1 ? parts.join("") : parts[0]!;
   let url = joinUrl(baseUrl, path);
   if (query.length) url += (url.includes("?") ? "&" : "?") + query.join("&");
-  return { url, headers, body: given.body };
+  return { url, headers: headers ?? NO_HEADERS, body: given.body };
 }

@@ -1,11 +1,10 @@
-// Our side of the runtime benchmark: (c) the provider leg through the runtime, (d) a generated
-// client call with the local vault, and the CPU per call of the runtime's own work.
+// Our side of the runtime benchmark: the local vault that (d) calls through, and the CPU per call
+// of the runtime's own work.
 // Everything is loaded from dist/ (the built package), the way an installed alter-gen runs.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { startChildServer } from "./child-server.mjs";
 import { ROOT } from "./env.mjs";
 
@@ -27,22 +26,13 @@ export async function closeAll() {
   }
 }
 
-async function importGenerated(id) {
-  const file = path.join(ROOT, `generated/${id}/index.js`);
-  if (!existsSync(file)) throw new Error(`generated/${id}/index.js does not exist`);
-  return import(pathToFileURL(file).href);
-}
-
 /**
  * A real local vault in its own process: init a data folder, point the github provider at the
- * loopback stand-in, store the provider token as a managed secret, issue a system grant for it;
- * then the generated GitHub client calls through AlterVault with that grant id.
+ * loopback stand-in, store the provider token as a managed secret, issue a system grant for it.
+ * Returns what contender (d) needs to call through it: `{ baseUrl, apiKey, grantId }`.
  */
-async function setupVaultCall({ importDist, providerOrigin, targetPath, token, log }) {
+export async function startLocalVault({ importDist, providerOrigin, token, log }) {
   const admin = await importDist("vault/index.js");
-  const runtime = await importDist("runtime/index.js");
-  const { createGithubClient } = await importGenerated("github");
-
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "bench-vault-"));
   closers.push(() => rmSync(dataDir, { recursive: true, force: true }));
   // A throwaway master key for a throwaway vault; admin calls read it from the environment.
@@ -59,71 +49,8 @@ async function setupVaultCall({ importDist, providerOrigin, targetPath, token, l
   });
   closers.push(() => server.close());
   log(`local vault (pid ${server.pid}) at http://127.0.0.1:${server.port}`);
-  const vault = new runtime.AlterVault({ apiKey: init.apiKey, baseUrl: `http://127.0.0.1:${server.port}`, caller: "bench", retry: false });
-  closers.push(() => vault.close());
-  const github = createGithubClient(vault, { baseUrl: providerOrigin });
-  const [, owner, repo] = targetPath.split("/").filter(Boolean);
   notes.push("- (d) is one vault round trip (signed `POST /v1/credentials/retrieve`, sealed credential, audit row in SQLite) plus the provider call; the vault runs as its own process, so three processes share the 2 cores.");
-  return {
-    async call() {
-      const data = await github.repos.get(grant.grantId, { owner, repo });
-      if (data.id !== 1296269) throw new Error("unexpected provider answer");
-    },
-    close: async () => {},
-  };
-}
-
-export function contenders({ importDist, providerOrigin, targetPath, token, log }) {
-  return [
-    {
-      key: "leg",
-      label: "(c) provider leg alone: generated client `github.repos.get` through the runtime, credential in hand",
-      async setup() {
-        const runtime = await importDist("runtime/index.js");
-        const { internalsOf } = await importDist("runtime/vault.js");
-        const keys = await importDist("runtime/keys.js");
-        const { createGithubClient } = await importGenerated("github");
-        const key = keys.generateApiKey();
-        // Nothing listens at this vault address: the vault round trip is replaced below.
-        const vault = new runtime.AlterVault({ apiKey: key.apiKey, baseUrl: "http://127.0.0.1:9", caller: "bench", retry: false });
-        closers.push(() => vault.close());
-        const env = internalsOf(vault);
-        const realTransport = env.transport;
-        // The vault's answer is already in hand and so is the credential (unsealing is vault-leg
-        // work, counted in the CPU table): what is measured is everything the runtime does on
-        // the provider leg: URL building, audit context, host and scheme checks, injection,
-        // undici request() through the vault's own provider Agent, decoding.
-        const answer = {
-          status: 200,
-          nonce: "bench-nonce",
-          data: { grantId: "grt_bench", credential: { alg: "A256GCM" }, injection: { type: "bearer" }, hosts: [new URL(providerOrigin).host] },
-        };
-        env.transport = {
-          async request() {
-            return answer;
-          },
-          unseal: () => ({ token }),
-          close: () => realTransport.close(),
-        };
-        const github = createGithubClient(vault, { baseUrl: providerOrigin });
-        const [, owner, repo] = targetPath.split("/").filter(Boolean);
-        return {
-          async call() {
-            const data = await github.repos.get("grt_bench", { owner, repo });
-            if (data.id !== 1296269) throw new Error("unexpected provider answer");
-          },
-          close: async () => {},
-        };
-      },
-    },
-    {
-      key: "vault",
-      label: "(d) generated client `github.repos.get` through the runtime + local vault (retrieve mode)",
-      async setup() {
-        return setupVaultCall({ importDist, providerOrigin, targetPath, token, log });
-      },
-    },
-  ];
+  return { baseUrl: `http://127.0.0.1:${server.port}`, apiKey: init.apiKey, grantId: grant.grantId };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { AuditContextStore, buildAuditContext } from "../../runtime/audit.js";
-import { decodeBody, decodeErrorBody, flattenHeaders, requestIdOf } from "../../runtime/response.js";
+import { decodeBody, decodeErrorBody, flattenHeaders, requestIdOf, undiciHeaders } from "../../runtime/response.js";
 import { SDK_VERSION } from "../../runtime/version.js";
 
 describe("audit context", () => {
@@ -60,6 +60,19 @@ describe("response helpers", () => {
     expect(decodeBody("empty", 200, {}, b("x"))).toBeUndefined();
     expect(decodeErrorBody({ "content-type": "application/problem+json" }, b('{"message":"no"}'))).toEqual({ message: "no" });
     expect(decodeErrorBody({}, b("plain failure"))).toBe("plain failure");
+  });
+  it("decodes bodies read as text the same way, and blank text as nothing", () => {
+    expect(decodeBody("json", 200, {}, ' \n {"a":[1]}')).toEqual({ a: [1] });
+    expect(decodeBody("json", 200, {}, " \n\t")).toBeUndefined();
+    expect(decodeBody("text", 200, {}, " x ")).toBe(" x ");
+    expect(decodeBody("binary", 200, {}, "hi")).toEqual(new TextEncoder().encode("hi"));
+    expect(decodeErrorBody({}, '  {"error":"bad"}')).toEqual({ error: "bad" });
+    expect(decodeErrorBody({}, "\u00a0")).toBeUndefined();
+  });
+  it("undici's headers are used as they are unless a field repeats", () => {
+    const single = { "content-type": "application/json", "x-request-id": "r1" };
+    expect(undiciHeaders(single)).toBe(single);
+    expect(undiciHeaders({ "x-a": ["1", "2"], "set-cookie": ["a=1", "b=2"], "x-b": "3" })).toEqual({ "x-a": "1, 2", "set-cookie": "a=1\nb=2", "x-b": "3" });
   });
   it("SDK_VERSION equals package.json's version", () => {
     expect(SDK_VERSION).toBe(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version);

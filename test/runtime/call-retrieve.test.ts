@@ -80,6 +80,27 @@ describe("retrieve mode", () => {
     expect(create!.status).toBe(201);
   });
 
+  it("header precedence: provider defaults < header params < client defaults < the call's headers", async () => {
+    const provider = { ...peers.provider, defaultHeaders: { "x-a": "provider", "x-b": "provider", "x-c": "provider", "x-d": "provider" } };
+    const table = {
+      get: { ...ops.get, params: { owner: "path", repo: "path", xb: { in: "header", name: "X-B" }, xc: { in: "header", name: "X-C" } } },
+    } as const satisfies OperationTable;
+    const client = bindOperations<Record<"get", any>>(vault, provider, table, { headers: { "X-C": "client", "x-d": "client" } });
+    const before = peers.standin.requests.length;
+    await client.get(grantId, { owner: "o", repo: "r", xb: "param", xc: "param" }, { headers: { "x-d": "call" } });
+    // A call that adds no headers of its own uses the method's shared set; the first call's
+    // headers must not have leaked into it.
+    await client.get(grantId, { owner: "o", repo: "r" });
+    await client.get(grantId, { owner: "o", repo: "r" });
+    const sent = peers.standin.requests.slice(before).map((r) => ({ a: r.headers["x-a"], b: r.headers["x-b"], c: r.headers["x-c"], d: r.headers["x-d"] }));
+    expect(sent).toEqual([
+      { a: "provider", b: "param", c: "client", d: "call" },
+      { a: "provider", b: "provider", c: "client", d: "client" },
+      { a: "provider", b: "provider", c: "client", d: "client" },
+    ]);
+    await expect(client.get(grantId, { owner: "o", repo: "r" }, { headers: { "x-e": "a\r\nb" } })).rejects.toThrow(/header "x-e" must be a string without line breaks/);
+  });
+
   it("a provider error is a ProviderAPIError with status, body and request id; isError narrows it", async () => {
     peers.standin.script("repos/get", serverError(404, { message: "Not Found", documentation_url: "https://docs.github.com" }));
     const err = await github.get(grantId, { owner: "o", repo: "missing" }).catch((e: unknown) => e);

@@ -114,6 +114,18 @@ describe("bindOperations", () => {
     await expect(client.get(asUser(), { id: 1 })).rejects.toThrow(/no user token/);
   });
 
+  it("a base URL that is not absolute, or still holds a {variable}, fails every call with a clear error", async () => {
+    await using vault = new AlterVault({ apiKey: KEY, baseUrl: "http://127.0.0.1:1" });
+    const relative = bindOperations<Record<string, any>>(vault, provider, ops, { baseUrl: "api.demo.test/v1" });
+    for (let i = 0; i < 2; i++) {
+      const err = await relative.get("grant-1", { id: 1 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AlterValueError);
+      expect((err as AlterValueError).message).toMatch(/things\/get: the base URL "api\.demo\.test\/v1" is not an absolute URL/);
+    }
+    const templated = bindOperations<Record<string, any>>(vault, { ...provider, baseUrl: "https://{site}.demo.test" }, ops);
+    for (let i = 0; i < 2; i++) await expect(templated.get("grant-1", { id: 1 })).rejects.toThrow(/has a \{site\} to fill in/);
+  });
+
   it("asUser validates account", () => {
     expect(asUser({ account: "octo" })).toEqual({ type: "identity", account: "octo" });
     expect(asUser()).toEqual({ type: "identity" });
