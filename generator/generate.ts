@@ -13,6 +13,7 @@ import { namespaceDts } from "./emit/namespace.js";
 import { operationTableJs, operationTableTs } from "./emit/operation-table.js";
 import { indexTs, providerTs, schemasTs } from "./emit/client-files-ts.js";
 import { schemaModule } from "./emit/schema-module.js";
+import { shareRepeatedShapes } from "./model/shared-shapes.js";
 import type { ApiModel, NamespaceModel } from "./model/api.js";
 import { buildModel } from "./model/build.js";
 import { loadSpec } from "./spec/index.js";
@@ -74,7 +75,7 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
   const spec = await loadSpec(job.spec, { ...(job.specFlag ? { flag: job.specFlag } : {}), ...(job.fix ? { fix: job.fix } : {}) });
   const t1 = performance.now();
   const baseUrl = job.baseUrl ?? baseUrlOf(spec.doc);
-  const model = buildModel(
+  const model = shareRepeatedShapes(buildModel(
     { doc: spec.doc, source: spec.source, sha256: spec.sha256, version: spec.version, origins: spec.origins },
     {
       providerId: job.id,
@@ -88,7 +89,7 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
       ...(job.defaultHeaders ? { defaultHeaders: job.defaultHeaders } : {}),
       baseUrl,
     },
-  );
+  ));
   const t2 = performance.now();
   const head = header({ providerId: job.id, sha256: spec.sha256 });
   const files = new Map<string, string>();

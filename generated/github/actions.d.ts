@@ -721,17 +721,8 @@ export interface ActionsGetActionsCacheListParams {
 }
 export type ActionsGetActionsCacheListResponse = S.ActionsCacheList;
 export type ActionsGetActionsCacheListError = unknown;
-export type ActionsGetActionsCacheListItem = {
-  id?: number;
-  ref?: string;
-  key?: string;
-  version?: string;
-  /** @format date-time */
-  last_accessed_at?: string;
-  /** @format date-time */
-  created_at?: string;
-  size_in_bytes?: number;
-};
+export type ActionsGetActionsCacheListItem =
+  S.ActionsCacheListActionsCachesItem;
 
 export interface ActionsGetActionsCacheRetentionLimitForEnterpriseParams {
   /** The slug version of the enterprise name. */

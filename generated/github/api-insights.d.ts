@@ -49,24 +49,7 @@ export interface ApiInsightsGetRouteStatsByActorParams {
 }
 export type ApiInsightsGetRouteStatsByActorResponse = S.ApiInsightsRouteStats;
 export type ApiInsightsGetRouteStatsByActorError = unknown;
-export type ApiInsightsGetRouteStatsByActorItem = {
-  /** The HTTP method */
-  http_method?: string;
-  /** The API path's route template */
-  api_route?: string;
-  /**
-   * The total number of requests within the queried time period
-   * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
-   */
-  total_request_count?: number;
-  /**
-   * The total number of requests that were rate limited within the queried time period
-   * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
-   */
-  rate_limited_request_count?: number;
-  last_rate_limited_timestamp?: string | null;
-  last_request_timestamp?: string;
-};
+export type ApiInsightsGetRouteStatsByActorItem = S.ApiInsightsRouteStatsItem;
 
 export interface ApiInsightsGetSubjectStatsParams {
   /** The organization name. The name is not case sensitive. */
@@ -103,16 +86,7 @@ export interface ApiInsightsGetSubjectStatsParams {
 }
 export type ApiInsightsGetSubjectStatsResponse = S.ApiInsightsSubjectStats;
 export type ApiInsightsGetSubjectStatsError = unknown;
-export type ApiInsightsGetSubjectStatsItem = {
-  subject_type?: string;
-  subject_name?: string;
-  /** @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision */
-  subject_id?: number;
-  total_request_count?: number;
-  rate_limited_request_count?: number;
-  last_rate_limited_timestamp?: string | null;
-  last_request_timestamp?: string;
-};
+export type ApiInsightsGetSubjectStatsItem = S.ApiInsightsSubjectStatsItem;
 
 export interface ApiInsightsGetSummaryStatsParams {
   /** The organization name. The name is not case sensitive. */
@@ -247,20 +221,7 @@ export interface ApiInsightsGetUserStatsParams {
 }
 export type ApiInsightsGetUserStatsResponse = S.ApiInsightsUserStats;
 export type ApiInsightsGetUserStatsError = unknown;
-export type ApiInsightsGetUserStatsItem = {
-  actor_type?: string;
-  actor_name?: string;
-  /** @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision */
-  actor_id?: number;
-  /** @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision */
-  integration_id?: number | null;
-  /** @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision */
-  oauth_application_id?: number | null;
-  total_request_count?: number;
-  rate_limited_request_count?: number;
-  last_rate_limited_timestamp?: string | null;
-  last_request_timestamp?: string;
-};
+export type ApiInsightsGetUserStatsItem = S.ApiInsightsUserStatsItem;
 
 export interface ApiInsightsMethods {
   /**

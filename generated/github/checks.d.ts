@@ -55,26 +55,7 @@ export interface ChecksCreateParams {
       /** The details of the check run. This parameter supports Markdown. **Maximum length**: 65535 characters. */
       text?: string;
       /** Adds information from your analysis to specific lines of code. Annotations are visible on GitHub in the **Checks** and **Files changed** tab of the pull request. The Checks API limits the number of annotations to a maximum of 50 per API request. To create more than 50 annotations, you have to make multiple requests to the [Update a check run](https://docs.github.com/rest/reference/checks#update-a-check-run) endpoint. Each time you update the check run, annotations are appended to the list of annotations that already exist for the check run. GitHub Actions are limited to 10 warning annotations and 10 error annotations per step. For details about how you can view annotations on GitHub, see "[About status checks](https://docs.github.com/articles/about-status-checks#checks)". */
-      annotations?: {
-        /** The path of the file to add an annotation to. For example, `assets/css/main.css`. */
-        path: string;
-        /** The start line of the annotation. Line numbers start at 1. */
-        start_line: number;
-        /** The end line of the annotation. */
-        end_line: number;
-        /** The start column of the annotation. Annotations only support `start_column` and `end_column` on the same line. Omit this parameter if `start_line` and `end_line` have different values. Column numbers start at 1. */
-        start_column?: number;
-        /** The end column of the annotation. Annotations only support `start_column` and `end_column` on the same line. Omit this parameter if `start_line` and `end_line` have different values. */
-        end_column?: number;
-        /** The level of the annotation. */
-        annotation_level: "notice" | "warning" | "failure";
-        /** A short description of the feedback for these lines of code. The maximum size is 64 KB. */
-        message: string;
-        /** The title that represents the annotation. The maximum size is 255 characters. */
-        title?: string;
-        /** Details about this annotation. The maximum size is 64 KB. */
-        raw_details?: string;
-      }[];
+      annotations?: S.ChecksCreateBodyOutputAnnotationsItemInput[];
       /** Adds images to the output displayed in the GitHub pull request UI. */
       images?: {
         /** The alternative text for the image. */
@@ -351,26 +332,7 @@ export interface ChecksUpdateParams {
       /** Can contain Markdown. */
       text?: string;
       /** Adds information from your analysis to specific lines of code. Annotations are visible in GitHub's pull request UI. Annotations are visible in GitHub's pull request UI. The Checks API limits the number of annotations to a maximum of 50 per API request. To create more than 50 annotations, you have to make multiple requests to the [Update a check run](https://docs.github.com/rest/checks/runs#update-a-check-run) endpoint. Each time you update the check run, annotations are appended to the list of annotations that already exist for the check run. GitHub Actions are limited to 10 warning annotations and 10 error annotations per step. For details about annotations in the UI, see "[About status checks](https://docs.github.com/articles/about-status-checks#checks)". */
-      annotations?: {
-        /** The path of the file to add an annotation to. For example, `assets/css/main.css`. */
-        path: string;
-        /** The start line of the annotation. Line numbers start at 1. */
-        start_line: number;
-        /** The end line of the annotation. */
-        end_line: number;
-        /** The start column of the annotation. Annotations only support `start_column` and `end_column` on the same line. Omit this parameter if `start_line` and `end_line` have different values. Column numbers start at 1. */
-        start_column?: number;
-        /** The end column of the annotation. Annotations only support `start_column` and `end_column` on the same line. Omit this parameter if `start_line` and `end_line` have different values. */
-        end_column?: number;
-        /** The level of the annotation. */
-        annotation_level: "notice" | "warning" | "failure";
-        /** A short description of the feedback for these lines of code. The maximum size is 64 KB. */
-        message: string;
-        /** The title that represents the annotation. The maximum size is 255 characters. */
-        title?: string;
-        /** Details about this annotation. The maximum size is 64 KB. */
-        raw_details?: string;
-      }[];
+      annotations?: S.ChecksCreateBodyOutputAnnotationsItemInput[];
       /** Adds images to the output displayed in the GitHub pull request UI. */
       images?: {
         /** The alternative text for the image. */

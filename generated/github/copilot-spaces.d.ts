@@ -62,30 +62,7 @@ export interface CopilotSpacesCreateForOrgParams {
      */
     base_role?: "reader" | "writer" | "admin" | "no_access";
     /** Resources to attach to the space. */
-    resources_attributes?: {
-      /** The type of resource. */
-      resource_type?:
-        | "repository"
-        | "github_file"
-        | "free_text"
-        | "github_issue"
-        | "github_pull_request"
-        | "media_content"
-        | "uploaded_text_file";
-      /** Metadata specific to the resource type. */
-      metadata?: {
-        /** Repository ID for repository or file resources. */
-        repository_id?: number;
-        /** File path for file resources. */
-        file_path?: string;
-        /** Text content for free text resources. */
-        text?: string;
-        /** Name for the resource. */
-        name?: string;
-        /** Issue or PR number. */
-        number?: number;
-      };
-    }[];
+    resources_attributes?: S.CopilotSpacesCreateForOrgBodyResourcesAttributesItemInput[];
   };
 }
 export type CopilotSpacesCreateForOrgResponse = S.CopilotSpace;
@@ -110,30 +87,7 @@ export interface CopilotSpacesCreateForUserParams {
      */
     base_role?: "reader" | "no_access";
     /** Resources to attach to the space. */
-    resources_attributes?: {
-      /** The type of resource. */
-      resource_type?:
-        | "repository"
-        | "github_file"
-        | "free_text"
-        | "github_issue"
-        | "github_pull_request"
-        | "media_content"
-        | "uploaded_text_file";
-      /** Metadata specific to the resource type. */
-      metadata?: {
-        /** Repository ID for repository or file resources. */
-        repository_id?: number;
-        /** File path for file resources. */
-        file_path?: string;
-        /** Text content for free text resources. */
-        text?: string;
-        /** Name for the resource. */
-        name?: string;
-        /** Issue or PR number. */
-        number?: number;
-      };
-    }[];
+    resources_attributes?: S.CopilotSpacesCreateForOrgBodyResourcesAttributesItemInput[];
   };
 }
 export type CopilotSpacesCreateForUserResponse = S.CopilotSpace;
@@ -432,30 +386,7 @@ export interface CopilotSpacesUpdateForOrgParams {
      */
     base_role?: "reader" | "writer" | "admin" | "no_access";
     /** Resources to attach to the space. */
-    resources_attributes?: {
-      /** The type of resource. */
-      resource_type?:
-        | "repository"
-        | "github_file"
-        | "free_text"
-        | "github_issue"
-        | "github_pull_request"
-        | "media_content"
-        | "uploaded_text_file";
-      /** Metadata specific to the resource type. */
-      metadata?: {
-        /** Repository ID for repository or file resources. */
-        repository_id?: number;
-        /** File path for file resources. */
-        file_path?: string;
-        /** Text content for free text resources. */
-        text?: string;
-        /** Name for the resource. */
-        name?: string;
-        /** Issue or PR number. */
-        number?: number;
-      };
-    }[];
+    resources_attributes?: S.CopilotSpacesCreateForOrgBodyResourcesAttributesItemInput[];
   };
 }
 export type CopilotSpacesUpdateForOrgResponse = S.CopilotSpace;
@@ -481,30 +412,7 @@ export interface CopilotSpacesUpdateForUserParams {
      */
     base_role?: "reader" | "no_access";
     /** Resources to attach to the space. */
-    resources_attributes?: {
-      /** The type of resource. */
-      resource_type?:
-        | "repository"
-        | "github_file"
-        | "free_text"
-        | "github_issue"
-        | "github_pull_request"
-        | "media_content"
-        | "uploaded_text_file";
-      /** Metadata specific to the resource type. */
-      metadata?: {
-        /** Repository ID for repository or file resources. */
-        repository_id?: number;
-        /** File path for file resources. */
-        file_path?: string;
-        /** Text content for free text resources. */
-        text?: string;
-        /** Name for the resource. */
-        name?: string;
-        /** Issue or PR number. */
-        number?: number;
-      };
-    }[];
+    resources_attributes?: S.CopilotSpacesCreateForOrgBodyResourcesAttributesItemInput[];
   };
 }
 export type CopilotSpacesUpdateForUserResponse = S.CopilotSpace;

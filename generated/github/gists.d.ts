@@ -72,17 +72,7 @@ export interface GistsGetParams {
   gist_id: string;
 }
 export type GistsGetResponse = S.GistSimple;
-export type GistsGetError =
-  | {
-      block?: {
-        reason?: string;
-        created_at?: string;
-        html_url?: string | null;
-      };
-      message?: string;
-      documentation_url?: string;
-    }
-  | S.BasicError;
+export type GistsGetError = S.GistsGetError403 | S.BasicError;
 
 export interface GistsGetCommentParams {
   /** The unique identifier of the gist. */
@@ -91,17 +81,7 @@ export interface GistsGetCommentParams {
   comment_id: number;
 }
 export type GistsGetCommentResponse = S.GistComment;
-export type GistsGetCommentError =
-  | {
-      block?: {
-        reason?: string;
-        created_at?: string;
-        html_url?: string | null;
-      };
-      message?: string;
-      documentation_url?: string;
-    }
-  | S.BasicError;
+export type GistsGetCommentError = S.GistsGetError403 | S.BasicError;
 
 export interface GistsGetRevisionParams {
   /** The unique identifier of the gist. */

@@ -855,34 +855,8 @@ export interface OrgsListAttestationsBulkParams {
     predicate_type?: string;
   };
 }
-export type OrgsListAttestationsBulkResponse = {
-  /** Mapping of subject digest to bundles. */
-  attestations_subject_digests?: {
-    [key: string]:
-      | {
-          /** The bundle of the attestation. */
-          bundle?: {
-            mediaType?: string;
-            verificationMaterial?: Record<string, unknown>;
-            dsseEnvelope?: Record<string, unknown>;
-          };
-          repository_id?: number;
-          bundle_url?: string;
-        }[]
-      | null;
-  };
-  /** Information about the current page. */
-  page_info?: {
-    /** Indicates whether there is a next page. */
-    has_next?: boolean;
-    /** Indicates whether there is a previous page. */
-    has_previous?: boolean;
-    /** The cursor to the next page. */
-    next?: string;
-    /** The cursor to the previous page. */
-    previous?: string;
-  };
-};
+export type OrgsListAttestationsBulkResponse =
+  S.OrgsListAttestationsBulkResponse;
 export type OrgsListAttestationsBulkError = unknown;
 
 export interface OrgsListBlockedUsersParams {

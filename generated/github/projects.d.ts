@@ -152,25 +152,7 @@ export interface ProjectsCreateViewForOrgParams {
   org: string;
   /** The project's number. */
   project_number: number;
-  body: {
-    /** The name of the view. */
-    name: string;
-    /** The layout of the view. */
-    layout: "table" | "board" | "roadmap";
-    /** The filter query for the view. See [Filtering projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects) for more information. */
-    filter?: string;
-    /**
-     * `visible_fields` is not applicable to `roadmap` layout views.
-     * For `table` and `board` layouts, this represents the field IDs that should be visible in the view. If not provided, the default visible fields will be used.
-     */
-    visible_fields?: number[];
-    /** Sorting configuration for the view. Each element is a two-element array of `[field_id, direction]` where `direction` is `"asc"` or `"desc"`. Supports multiple sort criteria applied in order. */
-    sort_by?: (number | string)[][];
-    /** The field IDs to group items by (horizontal grouping). Supports a single field. The field must support grouping; fields such as `Title`, `Reviewers`, `Linked pull requests`, `Sub-issues progress`, `Tracked by`, and `Tracks` cannot be grouped on. */
-    group_by?: number[];
-    /** The field IDs to use as columns in `board` layout (vertical grouping). Supports a single field. The field must support grouping; fields such as `Title`, `Reviewers`, `Linked pull requests`, `Sub-issues progress`, `Tracked by`, and `Tracks` cannot be grouped on. */
-    vertical_group_by?: number[];
-  };
+  body: S.ProjectsCreateViewForOrgBodyInput;
 }
 export type ProjectsCreateViewForOrgResponse = S.ProjectsV2View;
 export type ProjectsCreateViewForOrgError = S.BasicError | S.ValidationError;
@@ -180,25 +162,7 @@ export interface ProjectsCreateViewForUserParams {
   user_id: string;
   /** The project's number. */
   project_number: number;
-  body: {
-    /** The name of the view. */
-    name: string;
-    /** The layout of the view. */
-    layout: "table" | "board" | "roadmap";
-    /** The filter query for the view. See [Filtering projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects) for more information. */
-    filter?: string;
-    /**
-     * `visible_fields` is not applicable to `roadmap` layout views.
-     * For `table` and `board` layouts, this represents the field IDs that should be visible in the view. If not provided, the default visible fields will be used.
-     */
-    visible_fields?: number[];
-    /** Sorting configuration for the view. Each element is a two-element array of `[field_id, direction]` where `direction` is `"asc"` or `"desc"`. Supports multiple sort criteria applied in order. */
-    sort_by?: (number | string)[][];
-    /** The field IDs to group items by (horizontal grouping). Supports a single field. The field must support grouping; fields such as `Title`, `Reviewers`, `Linked pull requests`, `Sub-issues progress`, `Tracked by`, and `Tracks` cannot be grouped on. */
-    group_by?: number[];
-    /** The field IDs to use as columns in `board` layout (vertical grouping). Supports a single field. The field must support grouping; fields such as `Title`, `Reviewers`, `Linked pull requests`, `Sub-issues progress`, `Tracked by`, and `Tracks` cannot be grouped on. */
-    vertical_group_by?: number[];
-  };
+  body: S.ProjectsCreateViewForOrgBodyInput;
 }
 export type ProjectsCreateViewForUserResponse = S.ProjectsV2View;
 export type ProjectsCreateViewForUserError = S.BasicError | S.ValidationError;

@@ -16,35 +16,9 @@ export interface PullRequestStacksAddParams {
     pull_requests: number[];
   };
 }
-export type PullRequestStacksAddResponse = {
-  id: number;
-  number: number;
-  node_id: string;
-  /** @format uri */
-  url: string;
-  base: {
-    ref: string;
-  };
-  /** Whether the stack has any open pull request. False when all pull requests are merged or closed. */
-  open: boolean;
-  /** @format date-time */
-  created_at: string;
-  pull_requests: S.PullRequestStackPullRequest[];
-};
+export type PullRequestStacksAddResponse = S.PullRequestStacksAddResponse;
 export type PullRequestStacksAddError =
-  | S.BasicError
-  | {
-      message: string;
-      documentation_url: string;
-      errors?: {
-        resource?: string;
-        field?: string;
-        message?: string;
-        code: string;
-        index?: number;
-        value?: string | null | number | (string | number)[];
-      }[];
-    };
+  S.BasicError | S.PullRequestStacksAddError422;
 
 export interface PullRequestStacksCreateParams {
   /** The account owner of the repository. The name is not case sensitive. */
@@ -56,35 +30,9 @@ export interface PullRequestStacksCreateParams {
     pull_requests: number[];
   };
 }
-export type PullRequestStacksCreateResponse = {
-  id: number;
-  number: number;
-  node_id: string;
-  /** @format uri */
-  url: string;
-  base: {
-    ref: string;
-  };
-  /** Whether the stack has any open pull request. False when all pull requests are merged or closed. */
-  open: boolean;
-  /** @format date-time */
-  created_at: string;
-  pull_requests: S.PullRequestStackPullRequest[];
-};
+export type PullRequestStacksCreateResponse = S.PullRequestStacksAddResponse;
 export type PullRequestStacksCreateError =
-  | S.BasicError
-  | {
-      message: string;
-      documentation_url: string;
-      errors?: {
-        resource?: string;
-        field?: string;
-        message?: string;
-        code: string;
-        index?: number;
-        value?: string | null | number | (string | number)[];
-      }[];
-    };
+  S.BasicError | S.PullRequestStacksAddError422;
 
 export interface PullRequestStacksGetParams {
   /** The account owner of the repository. The name is not case sensitive. */
@@ -94,21 +42,7 @@ export interface PullRequestStacksGetParams {
   /** The number that identifies the pull request stack. */
   stack_number: number;
 }
-export type PullRequestStacksGetResponse = {
-  id: number;
-  number: number;
-  node_id: string;
-  /** @format uri */
-  url: string;
-  base: {
-    ref: string;
-  };
-  /** Whether the stack has any open pull request. False when all pull requests are merged or closed. */
-  open: boolean;
-  /** @format date-time */
-  created_at: string;
-  pull_requests: S.PullRequestStackPullRequest[];
-};
+export type PullRequestStacksGetResponse = S.PullRequestStacksAddResponse;
 export type PullRequestStacksGetError = S.BasicError;
 
 export interface PullRequestStacksListParams {
@@ -142,22 +76,7 @@ export interface PullRequestStacksUnstackParams {
   stack_number: number;
 }
 export type PullRequestStacksUnstackResponse =
-  | {
-      id: number;
-      number: number;
-      node_id: string;
-      /** @format uri */
-      url: string;
-      base: {
-        ref: string;
-      };
-      /** Whether the stack has any open pull request. False when all pull requests are merged or closed. */
-      open: boolean;
-      /** @format date-time */
-      created_at: string;
-      pull_requests: S.PullRequestStackPullRequest[];
-    }
-  | undefined;
+  S.PullRequestStacksAddResponse | undefined;
 export type PullRequestStacksUnstackError = S.BasicError | S.ValidationError;
 
 export interface PullRequestStacksMethods {

@@ -1879,30 +1879,7 @@ export interface ReposGetOrgRuleSuitesParams {
 }
 export type ReposGetOrgRuleSuitesResponse = S.RuleSuites;
 export type ReposGetOrgRuleSuitesError = S.BasicError;
-export type ReposGetOrgRuleSuitesItem = {
-  /** The unique identifier of the rule insight. */
-  id?: number;
-  /** The number that identifies the user. */
-  actor_id?: number;
-  /** The handle for the GitHub user account. */
-  actor_name?: string;
-  /** The first commit sha before the push evaluation. */
-  before_sha?: string;
-  /** The last commit sha in the push evaluation. */
-  after_sha?: string;
-  /** The ref name that the evaluation ran on. */
-  ref?: string;
-  /** The ID of the repository associated with the rule evaluation. */
-  repository_id?: number;
-  /** The name of the repository without the `.git` extension. */
-  repository_name?: string;
-  /** @format date-time */
-  pushed_at?: string;
-  /** The result of the rule evaluations for rules with the `active` enforcement status. */
-  result?: "pass" | "fail" | "bypass" | (string & {});
-  /** The result of the rule evaluations for rules with the `active` and `evaluate` enforcement statuses, demonstrating whether rules would pass or fail if all rules in the rule suite were `active`. */
-  evaluation_result?: "pass" | "fail" | "bypass" | (string & {});
-};
+export type ReposGetOrgRuleSuitesItem = S.RuleSuitesItem;
 
 export interface ReposGetOrgRulesetParams {
   /** The organization name. The name is not case sensitive. */
@@ -2122,30 +2099,7 @@ export interface ReposGetRepoRuleSuitesParams {
 }
 export type ReposGetRepoRuleSuitesResponse = S.RuleSuites;
 export type ReposGetRepoRuleSuitesError = S.BasicError;
-export type ReposGetRepoRuleSuitesItem = {
-  /** The unique identifier of the rule insight. */
-  id?: number;
-  /** The number that identifies the user. */
-  actor_id?: number;
-  /** The handle for the GitHub user account. */
-  actor_name?: string;
-  /** The first commit sha before the push evaluation. */
-  before_sha?: string;
-  /** The last commit sha in the push evaluation. */
-  after_sha?: string;
-  /** The ref name that the evaluation ran on. */
-  ref?: string;
-  /** The ID of the repository associated with the rule evaluation. */
-  repository_id?: number;
-  /** The name of the repository without the `.git` extension. */
-  repository_name?: string;
-  /** @format date-time */
-  pushed_at?: string;
-  /** The result of the rule evaluations for rules with the `active` enforcement status. */
-  result?: "pass" | "fail" | "bypass" | (string & {});
-  /** The result of the rule evaluations for rules with the `active` and `evaluate` enforcement statuses, demonstrating whether rules would pass or fail if all rules in the rule suite were `active`. */
-  evaluation_result?: "pass" | "fail" | "bypass" | (string & {});
-};
+export type ReposGetRepoRuleSuitesItem = S.RuleSuitesItem;
 
 export interface ReposGetRepoRulesetParams {
   /** The account owner of the repository. The name is not case sensitive. */
@@ -2400,22 +2354,7 @@ export interface ReposListAttestationsParams {
    */
   predicate_type?: string;
 }
-export type ReposListAttestationsResponse = {
-  attestations?: {
-    /**
-     * The attestation's Sigstore Bundle.
-     * Refer to the [Sigstore Bundle Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto) for more information.
-     */
-    bundle?: {
-      mediaType?: string;
-      verificationMaterial?: Record<string, unknown>;
-      dsseEnvelope?: Record<string, unknown>;
-    };
-    repository_id?: number;
-    bundle_url?: string;
-    initiator?: string;
-  }[];
-};
+export type ReposListAttestationsResponse = S.ReposListAttestationsResponse;
 export type ReposListAttestationsError = unknown;
 
 export interface ReposListAutolinksParams {

@@ -281,24 +281,7 @@ export interface UsersListAttestationsParams {
   predicate_type?: string;
 }
 export type UsersListAttestationsResponse =
-  | {
-      attestations?: {
-        /**
-         * The attestation's Sigstore Bundle.
-         * Refer to the [Sigstore Bundle Specification](https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto) for more information.
-         */
-        bundle?: {
-          mediaType?: string;
-          verificationMaterial?: Record<string, unknown>;
-          dsseEnvelope?: Record<string, unknown>;
-        };
-        repository_id?: number;
-        bundle_url?: string;
-        initiator?: string;
-      }[];
-    }
-  | S.EmptyObject
-  | undefined;
+  S.ReposListAttestationsResponse | S.EmptyObject | undefined;
 export type UsersListAttestationsError = S.BasicError;
 
 export interface UsersListAttestationsBulkParams {
@@ -324,34 +307,8 @@ export interface UsersListAttestationsBulkParams {
     predicate_type?: string;
   };
 }
-export type UsersListAttestationsBulkResponse = {
-  /** Mapping of subject digest to bundles. */
-  attestations_subject_digests?: {
-    [key: string]:
-      | {
-          /** The bundle of the attestation. */
-          bundle?: {
-            mediaType?: string;
-            verificationMaterial?: Record<string, unknown>;
-            dsseEnvelope?: Record<string, unknown>;
-          };
-          repository_id?: number;
-          bundle_url?: string;
-        }[]
-      | null;
-  };
-  /** Information about the current page. */
-  page_info?: {
-    /** Indicates whether there is a next page. */
-    has_next?: boolean;
-    /** Indicates whether there is a previous page. */
-    has_previous?: boolean;
-    /** The cursor to the next page. */
-    next?: string;
-    /** The cursor to the previous page. */
-    previous?: string;
-  };
-};
+export type UsersListAttestationsBulkResponse =
+  S.OrgsListAttestationsBulkResponse;
 export type UsersListAttestationsBulkError = unknown;
 
 export interface UsersListBlockedByAuthenticatedUserParams {

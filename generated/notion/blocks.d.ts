@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface BlocksAppendChildrenParams {
   id: string;
@@ -62,25 +63,7 @@ export type BlocksDeleteResponse = {
   };
   last_edited_time?: string;
   object?: string;
-  paragraph?: {
-    text?: {
-      annotations?: {
-        bold?: boolean;
-        code?: boolean;
-        color?: string;
-        italic?: boolean;
-        strikethrough?: boolean;
-        underline?: boolean;
-      };
-      href?: unknown;
-      plain_text?: string;
-      text?: {
-        content?: string;
-        link?: unknown;
-      };
-      type?: string;
-    }[];
-  };
+  paragraph?: S.BlocksDeleteResponseParagraph;
   type?: string;
 };
 export type BlocksDeleteError = unknown;
@@ -95,95 +78,15 @@ export type BlocksListChildrenResponse = {
   has_more?: boolean;
   next_cursor?: unknown;
   object?: string;
-  results?: {
-    created_time?: string;
-    has_children?: boolean;
-    id?: string;
-    last_edited_time?: string;
-    object?: string;
-    paragraph?: {
-      text?: {
-        annotations?: {
-          bold?: boolean;
-          code?: boolean;
-          color?: string;
-          italic?: boolean;
-          strikethrough?: boolean;
-          underline?: boolean;
-        };
-        href?: unknown;
-        plain_text?: string;
-        text?: {
-          content?: string;
-          link?: unknown;
-        };
-        type?: string;
-      }[];
-    };
-    type?: string;
-    unsupported?: Record<string, unknown>;
-  }[];
+  results?: S.BlocksListChildrenResponseResultsItem[];
 };
 export type BlocksListChildrenError = unknown;
-export type BlocksListChildrenItem = {
-  created_time?: string;
-  has_children?: boolean;
-  id?: string;
-  last_edited_time?: string;
-  object?: string;
-  paragraph?: {
-    text?: {
-      annotations?: {
-        bold?: boolean;
-        code?: boolean;
-        color?: string;
-        italic?: boolean;
-        strikethrough?: boolean;
-        underline?: boolean;
-      };
-      href?: unknown;
-      plain_text?: string;
-      text?: {
-        content?: string;
-        link?: unknown;
-      };
-      type?: string;
-    }[];
-  };
-  type?: string;
-  unsupported?: Record<string, unknown>;
-};
+export type BlocksListChildrenItem = S.BlocksListChildrenResponseResultsItem;
 
 export interface BlocksRetrieveParams {
   id: string;
 }
-export type BlocksRetrieveResponse = {
-  created_time?: string;
-  has_children?: boolean;
-  id?: string;
-  last_edited_time?: string;
-  object?: string;
-  paragraph?: {
-    text?: {
-      annotations?: {
-        bold?: boolean;
-        code?: boolean;
-        color?: string;
-        italic?: boolean;
-        strikethrough?: boolean;
-        underline?: boolean;
-      };
-      href?: unknown;
-      plain_text?: string;
-      text?: {
-        content?: string;
-        link?: unknown;
-      };
-      type?: string;
-    }[];
-  };
-  type?: string;
-};
+export type BlocksRetrieveResponse = S.BlocksRetrieveResponse;
 export type BlocksRetrieveError = unknown;
 
 export interface BlocksUpdateParams {
@@ -199,33 +102,7 @@ export interface BlocksUpdateParams {
     };
   };
 }
-export type BlocksUpdateResponse = {
-  created_time?: string;
-  has_children?: boolean;
-  id?: string;
-  last_edited_time?: string;
-  object?: string;
-  paragraph?: {
-    text?: {
-      annotations?: {
-        bold?: boolean;
-        code?: boolean;
-        color?: string;
-        italic?: boolean;
-        strikethrough?: boolean;
-        underline?: boolean;
-      };
-      href?: unknown;
-      plain_text?: string;
-      text?: {
-        content?: string;
-        link?: unknown;
-      };
-      type?: string;
-    }[];
-  };
-  type?: string;
-};
+export type BlocksUpdateResponse = S.BlocksRetrieveResponse;
 export type BlocksUpdateError = unknown;
 
 export interface BlocksMethods {

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface CommentsListParams {
   block_id?: string;
@@ -14,73 +15,11 @@ export type CommentsListResponse = {
   has_more?: boolean;
   next_cursor?: unknown;
   object?: string;
-  results?: {
-    created_by?: {
-      id?: string;
-      object?: string;
-    };
-    created_time?: string;
-    discussion_id?: string;
-    id?: string;
-    last_edited_time?: string;
-    object?: string;
-    parent?: {
-      block_id?: string;
-      type?: string;
-    };
-    rich_text?: {
-      annotations?: {
-        bold?: boolean;
-        code?: boolean;
-        color?: string;
-        italic?: boolean;
-        strikethrough?: boolean;
-        underline?: boolean;
-      };
-      href?: unknown;
-      plain_text?: string;
-      text?: {
-        content?: string;
-        link?: unknown;
-      };
-      type?: string;
-    }[];
-  }[];
+  results?: S.CommentsListResponseResultsItem[];
   type?: string;
 };
 export type CommentsListError = unknown;
-export type CommentsListItem = {
-  created_by?: {
-    id?: string;
-    object?: string;
-  };
-  created_time?: string;
-  discussion_id?: string;
-  id?: string;
-  last_edited_time?: string;
-  object?: string;
-  parent?: {
-    block_id?: string;
-    type?: string;
-  };
-  rich_text?: {
-    annotations?: {
-      bold?: boolean;
-      code?: boolean;
-      color?: string;
-      italic?: boolean;
-      strikethrough?: boolean;
-      underline?: boolean;
-    };
-    href?: unknown;
-    plain_text?: string;
-    text?: {
-      content?: string;
-      link?: unknown;
-    };
-    type?: string;
-  }[];
-};
+export type CommentsListItem = S.CommentsListResponseResultsItem;
 
 export interface CommentsMethods {
   /**

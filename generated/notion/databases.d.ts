@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface DatabasesQueryParams {
   id: string;
@@ -22,236 +23,10 @@ export type DatabasesQueryResponse = {
   has_more?: boolean;
   next_cursor?: unknown;
   object?: string;
-  results?: {
-    archived?: boolean;
-    cover?: unknown;
-    created_by?: {
-      id?: string;
-      object?: string;
-    };
-    created_time?: string;
-    icon?: unknown;
-    id?: string;
-    last_edited_by?: {
-      id?: string;
-      object?: string;
-    };
-    last_edited_time?: string;
-    object?: string;
-    parent?: {
-      database_id?: string;
-      type?: string;
-    };
-    properties?: {
-      Author?: {
-        id?: string;
-        multi_select?: {
-          color?: string;
-          id?: string;
-          name?: string;
-        }[];
-        type?: string;
-      };
-      Link?: {
-        id?: string;
-        type?: string;
-        url?: string;
-      };
-      Name?: {
-        id?: string;
-        title?: {
-          annotations?: {
-            bold?: boolean;
-            code?: boolean;
-            color?: string;
-            italic?: boolean;
-            strikethrough?: boolean;
-            underline?: boolean;
-          };
-          href?: unknown;
-          plain_text?: string;
-          text?: {
-            content?: string;
-            link?: unknown;
-          };
-          type?: string;
-        }[];
-        type?: string;
-      };
-      Publisher?: {
-        id?: string;
-        select?: {
-          color?: string;
-          id?: string;
-          name?: string;
-        };
-        type?: string;
-      };
-      "Publishing/Release Date"?: {
-        date?: {
-          end?: unknown;
-          start?: string;
-          time_zone?: unknown;
-        };
-        id?: string;
-        type?: string;
-      };
-      Read?: {
-        checkbox?: boolean;
-        id?: string;
-        type?: string;
-      };
-      "Score /5"?: {
-        id?: string;
-        select?: {
-          color?: string;
-          id?: string;
-          name?: string;
-        };
-        type?: string;
-      };
-      Status?: {
-        id?: string;
-        select?: {
-          color?: string;
-          id?: string;
-          name?: string;
-        };
-        type?: string;
-      };
-      Summary?: {
-        id?: string;
-        rich_text?: unknown[];
-        type?: string;
-      };
-      Type?: {
-        id?: string;
-        select?: {
-          color?: string;
-          id?: string;
-          name?: string;
-        };
-        type?: string;
-      };
-    };
-    url?: string;
-  }[];
+  results?: S.DatabasesQueryResponseResultsItem[];
 };
 export type DatabasesQueryError = unknown;
-export type DatabasesQueryItem = {
-  archived?: boolean;
-  cover?: unknown;
-  created_by?: {
-    id?: string;
-    object?: string;
-  };
-  created_time?: string;
-  icon?: unknown;
-  id?: string;
-  last_edited_by?: {
-    id?: string;
-    object?: string;
-  };
-  last_edited_time?: string;
-  object?: string;
-  parent?: {
-    database_id?: string;
-    type?: string;
-  };
-  properties?: {
-    Author?: {
-      id?: string;
-      multi_select?: {
-        color?: string;
-        id?: string;
-        name?: string;
-      }[];
-      type?: string;
-    };
-    Link?: {
-      id?: string;
-      type?: string;
-      url?: string;
-    };
-    Name?: {
-      id?: string;
-      title?: {
-        annotations?: {
-          bold?: boolean;
-          code?: boolean;
-          color?: string;
-          italic?: boolean;
-          strikethrough?: boolean;
-          underline?: boolean;
-        };
-        href?: unknown;
-        plain_text?: string;
-        text?: {
-          content?: string;
-          link?: unknown;
-        };
-        type?: string;
-      }[];
-      type?: string;
-    };
-    Publisher?: {
-      id?: string;
-      select?: {
-        color?: string;
-        id?: string;
-        name?: string;
-      };
-      type?: string;
-    };
-    "Publishing/Release Date"?: {
-      date?: {
-        end?: unknown;
-        start?: string;
-        time_zone?: unknown;
-      };
-      id?: string;
-      type?: string;
-    };
-    Read?: {
-      checkbox?: boolean;
-      id?: string;
-      type?: string;
-    };
-    "Score /5"?: {
-      id?: string;
-      select?: {
-        color?: string;
-        id?: string;
-        name?: string;
-      };
-      type?: string;
-    };
-    Status?: {
-      id?: string;
-      select?: {
-        color?: string;
-        id?: string;
-        name?: string;
-      };
-      type?: string;
-    };
-    Summary?: {
-      id?: string;
-      rich_text?: unknown[];
-      type?: string;
-    };
-    Type?: {
-      id?: string;
-      select?: {
-        color?: string;
-        id?: string;
-        name?: string;
-      };
-      type?: string;
-    };
-  };
-  url?: string;
-};
+export type DatabasesQueryItem = S.DatabasesQueryResponseResultsItem;
 
 export interface DatabasesRetrieveParams {
   id: string;
@@ -277,18 +52,7 @@ export type DatabasesRetrieveResponse = {
     type?: string;
   };
   properties?: {
-    Author?: {
-      id?: string;
-      multi_select?: {
-        options?: {
-          color?: string;
-          id?: string;
-          name?: string;
-        }[];
-      };
-      name?: string;
-      type?: string;
-    };
+    Author?: S.DatabasesRetrieveResponsePropertiesAuthor;
     Link?: {
       id?: string;
       name?: string;
@@ -301,18 +65,7 @@ export type DatabasesRetrieveResponse = {
       title?: Record<string, unknown>;
       type?: string;
     };
-    Publisher?: {
-      id?: string;
-      name?: string;
-      select?: {
-        options?: {
-          color?: string;
-          id?: string;
-          name?: string;
-        }[];
-      };
-      type?: string;
-    };
+    Publisher?: S.DatabasesRetrieveResponsePropertiesPublisher;
     "Publishing/Release Date"?: {
       date?: Record<string, unknown>;
       id?: string;
@@ -325,66 +78,17 @@ export type DatabasesRetrieveResponse = {
       name?: string;
       type?: string;
     };
-    "Score /5"?: {
-      id?: string;
-      name?: string;
-      select?: {
-        options?: {
-          color?: string;
-          id?: string;
-          name?: string;
-        }[];
-      };
-      type?: string;
-    };
-    Status?: {
-      id?: string;
-      name?: string;
-      select?: {
-        options?: {
-          color?: string;
-          id?: string;
-          name?: string;
-        }[];
-      };
-      type?: string;
-    };
+    "Score /5"?: S.DatabasesRetrieveResponsePropertiesPublisher;
+    Status?: S.DatabasesRetrieveResponsePropertiesPublisher;
     Summary?: {
       id?: string;
       name?: string;
       rich_text?: Record<string, unknown>;
       type?: string;
     };
-    Type?: {
-      id?: string;
-      name?: string;
-      select?: {
-        options?: {
-          color?: string;
-          id?: string;
-          name?: string;
-        }[];
-      };
-      type?: string;
-    };
+    Type?: S.DatabasesRetrieveResponsePropertiesPublisher;
   };
-  title?: {
-    annotations?: {
-      bold?: boolean;
-      code?: boolean;
-      color?: string;
-      italic?: boolean;
-      strikethrough?: boolean;
-      underline?: boolean;
-    };
-    href?: unknown;
-    plain_text?: string;
-    text?: {
-      content?: string;
-      link?: unknown;
-    };
-    type?: string;
-  }[];
+  title?: S.BlocksDeleteResponseParagraphTextItem[];
   url?: string;
 };
 export type DatabasesRetrieveError = unknown;
@@ -425,18 +129,7 @@ export type DatabasesUpdateResponse = {
     type?: string;
   };
   properties?: {
-    Author?: {
-      id?: string;
-      multi_select?: {
-        options?: {
-          color?: string;
-          id?: string;
-          name?: string;
-        }[];
-      };
-      name?: string;
-      type?: string;
-    };
+    Author?: S.DatabasesRetrieveResponsePropertiesAuthor;
     Link?: {
       id?: string;
       name?: string;
@@ -449,18 +142,7 @@ export type DatabasesUpdateResponse = {
       title?: Record<string, unknown>;
       type?: string;
     };
-    Publisher?: {
-      id?: string;
-      name?: string;
-      select?: {
-        options?: {
-          color?: string;
-          id?: string;
-          name?: string;
-        }[];
-      };
-      type?: string;
-    };
+    Publisher?: S.DatabasesRetrieveResponsePropertiesPublisher;
     "Publishing/Release Date"?: {
       date?: Record<string, unknown>;
       id?: string;
@@ -473,48 +155,15 @@ export type DatabasesUpdateResponse = {
       name?: string;
       type?: string;
     };
-    "Score /5"?: {
-      id?: string;
-      name?: string;
-      select?: {
-        options?: {
-          color?: string;
-          id?: string;
-          name?: string;
-        }[];
-      };
-      type?: string;
-    };
-    Status?: {
-      id?: string;
-      name?: string;
-      select?: {
-        options?: {
-          color?: string;
-          id?: string;
-          name?: string;
-        }[];
-      };
-      type?: string;
-    };
+    "Score /5"?: S.DatabasesRetrieveResponsePropertiesPublisher;
+    Status?: S.DatabasesRetrieveResponsePropertiesPublisher;
     Summary?: {
       id?: string;
       name?: string;
       rich_text?: Record<string, unknown>;
       type?: string;
     };
-    Type?: {
-      id?: string;
-      name?: string;
-      select?: {
-        options?: {
-          color?: string;
-          id?: string;
-          name?: string;
-        }[];
-      };
-      type?: string;
-    };
+    Type?: S.DatabasesRetrieveResponsePropertiesPublisher;
     "Wine Pairing"?: {
       id?: string;
       name?: string;
@@ -522,23 +171,7 @@ export type DatabasesUpdateResponse = {
       type?: string;
     };
   };
-  title?: {
-    annotations?: {
-      bold?: boolean;
-      code?: boolean;
-      color?: string;
-      italic?: boolean;
-      strikethrough?: boolean;
-      underline?: boolean;
-    };
-    href?: unknown;
-    plain_text?: string;
-    text?: {
-      content?: string;
-      link?: unknown;
-    };
-    type?: string;
-  }[];
+  title?: S.BlocksDeleteResponseParagraphTextItem[];
   url?: string;
 };
 export type DatabasesUpdateError = unknown;

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface PagesRetrieveParams {
   id: string;
@@ -30,27 +31,7 @@ export type PagesRetrieveResponse = {
     type?: string;
   };
   properties?: {
-    title?: {
-      id?: string;
-      title?: {
-        annotations?: {
-          bold?: boolean;
-          code?: boolean;
-          color?: string;
-          italic?: boolean;
-          strikethrough?: boolean;
-          underline?: boolean;
-        };
-        href?: unknown;
-        plain_text?: string;
-        text?: {
-          content?: string;
-          link?: unknown;
-        };
-        type?: string;
-      }[];
-      type?: string;
-    };
+    title?: S.DatabasesQueryResponseResultsItemPropertiesName;
   };
   url?: string;
 };
@@ -94,50 +75,14 @@ export type PagesUpdateResponse = {
     type?: string;
   };
   properties?: {
-    Author?: {
-      id?: string;
-      multi_select?: {
-        color?: string;
-        id?: string;
-        name?: string;
-      }[];
-      type?: string;
-    };
+    Author?: S.DatabasesQueryResponseResultsItemPropertiesAuthor;
     Link?: {
       id?: string;
       type?: string;
       url?: string;
     };
-    Name?: {
-      id?: string;
-      title?: {
-        annotations?: {
-          bold?: boolean;
-          code?: boolean;
-          color?: string;
-          italic?: boolean;
-          strikethrough?: boolean;
-          underline?: boolean;
-        };
-        href?: unknown;
-        plain_text?: string;
-        text?: {
-          content?: string;
-          link?: unknown;
-        };
-        type?: string;
-      }[];
-      type?: string;
-    };
-    Publisher?: {
-      id?: string;
-      select?: {
-        color?: string;
-        id?: string;
-        name?: string;
-      };
-      type?: string;
-    };
+    Name?: S.DatabasesQueryResponseResultsItemPropertiesName;
+    Publisher?: S.DatabasesQueryResponseResultsItemPropertiesPublisher;
     "Publishing/Release Date"?: {
       date?: {
         end?: unknown;
@@ -151,54 +96,14 @@ export type PagesUpdateResponse = {
       id?: string;
       type?: string;
     };
-    "Score /5"?: {
-      id?: string;
-      select?: {
-        color?: string;
-        id?: string;
-        name?: string;
-      };
-      type?: string;
-    };
-    Status?: {
-      id?: string;
-      select?: {
-        color?: string;
-        id?: string;
-        name?: string;
-      };
-      type?: string;
-    };
+    "Score /5"?: S.DatabasesQueryResponseResultsItemPropertiesPublisher;
+    Status?: S.DatabasesQueryResponseResultsItemPropertiesPublisher;
     Summary?: {
       id?: string;
-      rich_text?: {
-        annotations?: {
-          bold?: boolean;
-          code?: boolean;
-          color?: string;
-          italic?: boolean;
-          strikethrough?: boolean;
-          underline?: boolean;
-        };
-        href?: unknown;
-        plain_text?: string;
-        text?: {
-          content?: string;
-          link?: unknown;
-        };
-        type?: string;
-      }[];
+      rich_text?: S.BlocksDeleteResponseParagraphTextItem[];
       type?: string;
     };
-    Type?: {
-      id?: string;
-      select?: {
-        color?: string;
-        id?: string;
-        name?: string;
-      };
-      type?: string;
-    };
+    Type?: S.DatabasesQueryResponseResultsItemPropertiesPublisher;
   };
 };
 export type PagesUpdateError = unknown;

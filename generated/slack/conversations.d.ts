@@ -702,37 +702,8 @@ export interface ConversationsRepliesParams {
 export type ConversationsRepliesResponse = {
   has_more?: boolean;
   messages: (
-    | {
-        last_read?: S.DefsTs;
-        latest_reply?: S.DefsTs;
-        reply_count: number;
-        reply_users?: S.DefsUserId[];
-        reply_users_count?: number;
-        source_team?: S.DefsTeam;
-        subscribed: boolean;
-        team?: S.DefsTeam;
-        text: string;
-        thread_ts: S.DefsTs;
-        ts: S.DefsTs;
-        type: string;
-        unread_count?: number;
-        user: S.DefsUserId;
-        user_profile?: S.ObjsUserProfileShort;
-        user_team?: S.DefsTeam;
-      }
-    | {
-        is_starred?: boolean;
-        parent_user_id: S.DefsUserId;
-        source_team?: S.DefsTeam;
-        team?: S.DefsTeam;
-        text: string;
-        thread_ts: S.DefsTs;
-        ts: S.DefsTs;
-        type: string;
-        user: S.DefsUserId;
-        user_profile?: S.ObjsUserProfileShort;
-        user_team?: S.DefsTeam;
-      }
+    | S.ConversationsRepliesResponseMessagesItemItemVariant1
+    | S.ConversationsRepliesResponseMessagesItemItemVariant2
   )[][];
   ok: S.DefsOkTrue;
 };
@@ -763,37 +734,8 @@ export type ConversationsRepliesError = {
   provided?: string;
 };
 export type ConversationsRepliesItem = (
-  | {
-      last_read?: S.DefsTs;
-      latest_reply?: S.DefsTs;
-      reply_count: number;
-      reply_users?: S.DefsUserId[];
-      reply_users_count?: number;
-      source_team?: S.DefsTeam;
-      subscribed: boolean;
-      team?: S.DefsTeam;
-      text: string;
-      thread_ts: S.DefsTs;
-      ts: S.DefsTs;
-      type: string;
-      unread_count?: number;
-      user: S.DefsUserId;
-      user_profile?: S.ObjsUserProfileShort;
-      user_team?: S.DefsTeam;
-    }
-  | {
-      is_starred?: boolean;
-      parent_user_id: S.DefsUserId;
-      source_team?: S.DefsTeam;
-      team?: S.DefsTeam;
-      text: string;
-      thread_ts: S.DefsTs;
-      ts: S.DefsTs;
-      type: string;
-      user: S.DefsUserId;
-      user_profile?: S.ObjsUserProfileShort;
-      user_team?: S.DefsTeam;
-    }
+  | S.ConversationsRepliesResponseMessagesItemItemVariant1
+  | S.ConversationsRepliesResponseMessagesItemItemVariant2
 )[];
 
 export interface ConversationsSetPurposeParams {

@@ -795,6 +795,39 @@ export interface ObjsUserProfileShort {
   team: DefsWorkspaceId;
 }
 
+export interface ConversationsRepliesResponseMessagesItemItemVariant1 {
+  last_read?: DefsTs;
+  latest_reply?: DefsTs;
+  reply_count: number;
+  reply_users?: DefsUserId[];
+  reply_users_count?: number;
+  source_team?: DefsTeam;
+  subscribed: boolean;
+  team?: DefsTeam;
+  text: string;
+  thread_ts: DefsTs;
+  ts: DefsTs;
+  type: string;
+  unread_count?: number;
+  user: DefsUserId;
+  user_profile?: ObjsUserProfileShort;
+  user_team?: DefsTeam;
+}
+
+export interface ConversationsRepliesResponseMessagesItemItemVariant2 {
+  is_starred?: boolean;
+  parent_user_id: DefsUserId;
+  source_team?: DefsTeam;
+  team?: DefsTeam;
+  text: string;
+  thread_ts: DefsTs;
+  ts: DefsTs;
+  type: string;
+  user: DefsUserId;
+  user_profile?: ObjsUserProfileShort;
+  user_team?: DefsTeam;
+}
+
 export declare const DefsOkFalse: {
   readonly False: false;
 };

@@ -132,23 +132,7 @@ export interface ChargesPostChargesParams {
     /** Whether to immediately capture the charge. Defaults to `true`. When `false`, the charge issues an authorization (or pre-authorization), and will need to be [captured](https://stripe.com/docs/api#capture_charge) later. Uncaptured charges expire after a set number of days (7 by default). For more information, see the [authorizing charges and settling later](https://stripe.com/docs/charges/placing-a-hold) documentation. */
     capture?: boolean;
     /** A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js). */
-    card?:
-      | {
-          address_city?: string;
-          address_country?: string;
-          address_line1?: string;
-          address_line2?: string;
-          address_state?: string;
-          address_zip?: string;
-          cvc?: string;
-          exp_month: number;
-          exp_year: number;
-          metadata?: Record<string, string>;
-          name?: string;
-          number: string;
-          object?: "card";
-        }
-      | string;
+    card?: S.CustomerPaymentSourceCard | string;
     /** Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). */
     currency?: string;
     /** The ID of an existing customer that will be charged in this request. */
@@ -174,21 +158,7 @@ export interface ChargesPostChargesParams {
     /** The email address to which this charge's [receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt will not be sent until the charge is paid, and no receipts will be sent for test mode charges. If this charge is for a [Customer](https://stripe.com/docs/api/customers/object), the email address specified here will override the customer's email address. If `receipt_email` is specified for a charge in live mode, a receipt will be sent regardless of your [email settings](https://dashboard.stripe.com/account/emails). */
     receipt_email?: string;
     /** Shipping information for the charge. Helps prevent fraud on charges for physical goods. */
-    shipping?: {
-      /** optional_fields_address */
-      address: {
-        city?: string;
-        country?: string;
-        line1?: string;
-        line2?: string;
-        postal_code?: string;
-        state?: string;
-      };
-      carrier?: string;
-      name: string;
-      phone?: string;
-      tracking_number?: string;
-    };
+    shipping?: S.OptionalFieldsShipping;
     /** A payment source to be charged. This can be the ID of a [card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank account](https://stripe.com/docs/api#bank_accounts), a [source](https://stripe.com/docs/api#sources), a [token](https://stripe.com/docs/api#tokens), or a [connected account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account). For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank accounts](https://stripe.com/docs/api#bank_accounts), and attached [sources](https://stripe.com/docs/api#sources)---you must also pass the ID of the associated customer. */
     source?: string;
     /** For card charges, use `statement_descriptor_suffix` instead. Otherwise, you can use this value as the complete description of a charge on your customers’ statements. Must contain at least one letter, maximum 22 characters. */
@@ -225,21 +195,7 @@ export interface ChargesPostChargesChargeParams {
     /** This is the email address that the receipt for this charge will be sent to. If this field is updated, then a new email receipt will be sent to the updated address. */
     receipt_email?: string;
     /** Shipping information for the charge. Helps prevent fraud on charges for physical goods. */
-    shipping?: {
-      /** optional_fields_address */
-      address: {
-        city?: string;
-        country?: string;
-        line1?: string;
-        line2?: string;
-        postal_code?: string;
-        state?: string;
-      };
-      carrier?: string;
-      name: string;
-      phone?: string;
-      tracking_number?: string;
-    };
+    shipping?: S.OptionalFieldsShipping;
     /** A string that identifies this transaction as part of a group. `transfer_group` may only be provided if it has not been set. See the [Connect documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options) for details. */
     transfer_group?: string;
   };
@@ -277,44 +233,7 @@ export type ChargesPostChargesChargeCaptureError = S.ErrorSchema;
 
 export interface ChargesPostChargesChargeDisputeParams {
   charge: string;
-  body?: {
-    /** Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000. */
-    evidence?: {
-      access_activity_log?: string;
-      billing_address?: string;
-      cancellation_policy?: string;
-      cancellation_policy_disclosure?: string;
-      cancellation_rebuttal?: string;
-      customer_communication?: string;
-      customer_email_address?: string;
-      customer_name?: string;
-      customer_purchase_ip?: string;
-      customer_signature?: string;
-      duplicate_charge_documentation?: string;
-      duplicate_charge_explanation?: string;
-      duplicate_charge_id?: string;
-      product_description?: string;
-      receipt?: string;
-      refund_policy?: string;
-      refund_policy_disclosure?: string;
-      refund_refusal_explanation?: string;
-      service_date?: string;
-      service_documentation?: string;
-      shipping_address?: string;
-      shipping_carrier?: string;
-      shipping_date?: string;
-      shipping_documentation?: string;
-      shipping_tracking_number?: string;
-      uncategorized_file?: string;
-      uncategorized_text?: string;
-    };
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-    /** Whether to immediately submit evidence to the bank. If `false`, evidence is staged on the dispute. Staged evidence is visible in the API and Dashboard, and can be submitted to the bank by making another request with this attribute set to `true` (the default). */
-    submit?: boolean;
-  };
+  body?: S.ChargesPostChargesChargeDisputeBody;
 }
 export type ChargesPostChargesChargeDisputeResponse = S.Dispute;
 export type ChargesPostChargesChargeDisputeError = S.ErrorSchema;

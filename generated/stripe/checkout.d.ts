@@ -111,23 +111,7 @@ export interface CheckoutPostCheckoutSessionsParams {
     /** Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). */
     currency?: string;
     /** Collect additional information from your customer using custom fields. Up to 2 fields are supported. */
-    custom_fields?: {
-      /** custom_field_dropdown_param */
-      dropdown?: {
-        options: {
-          label: string;
-          value: string;
-        }[];
-      };
-      key: string;
-      /** custom_field_label_param */
-      label: {
-        custom: string;
-        type: "custom";
-      };
-      optional?: boolean;
-      type: "dropdown" | "numeric" | "text";
-    }[];
+    custom_fields?: S.CustomFieldParamInput[];
     /** Display additional text for your customers using custom text. */
     custom_text?: {
       shipping_address?:
@@ -314,15 +298,7 @@ export interface CheckoutPostCheckoutSessionsParams {
       setup_future_usage?: "off_session" | "on_session";
       /** shipping */
       shipping?: {
-        /** address */
-        address: {
-          city?: string;
-          country?: string;
-          line1: string;
-          line2?: string;
-          postal_code?: string;
-          state?: string;
-        };
+        address: S.CheckoutPostCheckoutSessionsBodyPaymentIntentDataShippingAddress;
         carrier?: string;
         name: string;
         phone?: string;
@@ -802,39 +778,7 @@ export interface CheckoutPostCheckoutSessionsParams {
     /** The shipping rate options to apply to this Session. */
     shipping_options?: {
       shipping_rate?: string;
-      /** method_params */
-      shipping_rate_data?: {
-        /** delivery_estimate */
-        delivery_estimate?: {
-          /** delivery_estimate_bound */
-          maximum?: {
-            unit: "business_day" | "day" | "hour" | "month" | "week";
-            value: number;
-          };
-          /** delivery_estimate_bound */
-          minimum?: {
-            unit: "business_day" | "day" | "hour" | "month" | "week";
-            value: number;
-          };
-        };
-        display_name: string;
-        /** fixed_amount */
-        fixed_amount?: {
-          amount: number;
-          currency: string;
-          currency_options?: Record<
-            string,
-            {
-              amount: number;
-              tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-            }
-          >;
-        };
-        metadata?: Record<string, string>;
-        tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-        tax_code?: string;
-        type?: "fixed_amount";
-      };
+      shipping_rate_data?: S.MethodParamsInput;
     }[];
     /**
      * Describes the type of transaction being performed by Checkout in order to customize

@@ -79,17 +79,7 @@ export interface CreditNotesGetCreditNotesPreviewParams {
   /** ID of the invoice. */
   invoice: string;
   /** Line items that make up the credit note. */
-  lines?: {
-    amount?: number;
-    description?: string;
-    invoice_line_item?: string;
-    quantity?: number;
-    tax_rates?: string[] | "";
-    type: "custom_line_item" | "invoice_line_item";
-    unit_amount?: number;
-    /** @format decimal */
-    unit_amount_decimal?: string;
-  }[];
+  lines?: S.CreditNoteLineItemParamsInput[];
   /** The credit note's memo appears on the credit note PDF. */
   memo?: string;
   /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
@@ -126,17 +116,7 @@ export interface CreditNotesGetCreditNotesPreviewLinesParams {
   /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
   limit?: number;
   /** Line items that make up the credit note. */
-  lines?: {
-    amount?: number;
-    description?: string;
-    invoice_line_item?: string;
-    quantity?: number;
-    tax_rates?: string[] | "";
-    type: "custom_line_item" | "invoice_line_item";
-    unit_amount?: number;
-    /** @format decimal */
-    unit_amount_decimal?: string;
-  }[];
+  lines?: S.CreditNoteLineItemParamsInput[];
   /** The credit note's memo appears on the credit note PDF. */
   memo?: string;
   /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
@@ -182,17 +162,7 @@ export interface CreditNotesPostCreditNotesParams {
     /** ID of the invoice. */
     invoice: string;
     /** Line items that make up the credit note. */
-    lines?: {
-      amount?: number;
-      description?: string;
-      invoice_line_item?: string;
-      quantity?: number;
-      tax_rates?: string[] | "";
-      type: "custom_line_item" | "invoice_line_item";
-      unit_amount?: number;
-      /** @format decimal */
-      unit_amount_decimal?: string;
-    }[];
+    lines?: S.CreditNoteLineItemParamsInput[];
     /** The credit note's memo appears on the credit note PDF. */
     memo?: string;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */

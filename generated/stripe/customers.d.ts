@@ -520,16 +520,7 @@ export type CustomersGetCustomersSearchError = S.ErrorSchema;
 export interface CustomersPostCustomersParams {
   body?: {
     /** The customer's address. */
-    address?:
-      | {
-          city?: string;
-          country?: string;
-          line1?: string;
-          line2?: string;
-          postal_code?: string;
-          state?: string;
-        }
-      | "";
+    address?: S.OptionalFieldsAddress | "";
     /** An integer amount in cents (or local equivalent) that represents the customer's current balance, which affect the customer's future invoices. A negative amount represents a credit that decreases the amount due on an invoice; a positive amount increases the amount due on an invoice. */
     balance?: number;
     /** Balance information and default balance settings for this customer. */
@@ -549,21 +540,7 @@ export interface CustomersPostCustomersParams {
     /** The prefix for the customer used to generate unique invoice numbers. Must be 3–12 uppercase letters or numbers. */
     invoice_prefix?: string;
     /** Default invoice settings for this customer. */
-    invoice_settings?: {
-      custom_fields?:
-        | {
-            name: string;
-            value: string;
-          }[]
-        | "";
-      default_payment_method?: string;
-      footer?: string;
-      rendering_options?:
-        | {
-            amount_tax_display?: "" | "exclude_tax" | "include_inclusive_tax";
-          }
-        | "";
-    };
+    invoice_settings?: S.CustomerParamInput;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** The customer's full name or business name. */
@@ -578,21 +555,7 @@ export interface CustomersPostCustomersParams {
     /** The API ID of a promotion code to apply to the customer. The customer will have a discount applied on all recurring payments. Charges you create through the API will not have the discount. */
     promotion_code?: string;
     /** The customer's shipping information. Appears on invoices emailed to this customer. */
-    shipping?:
-      | {
-          /** optional_fields_address */
-          address: {
-            city?: string;
-            country?: string;
-            line1?: string;
-            line2?: string;
-            postal_code?: string;
-            state?: string;
-          };
-          name: string;
-          phone?: string;
-        }
-      | "";
+    shipping?: S.CustomerShipping | "";
     source?: string;
     /** Tax details about the customer. */
     tax?: {
@@ -667,48 +630,13 @@ export interface CustomersPostCustomersCustomerParams {
   customer: string;
   body?: {
     /** The customer's address. */
-    address?:
-      | {
-          city?: string;
-          country?: string;
-          line1?: string;
-          line2?: string;
-          postal_code?: string;
-          state?: string;
-        }
-      | "";
+    address?: S.OptionalFieldsAddress | "";
     /** An integer amount in cents (or local equivalent) that represents the customer's current balance, which affect the customer's future invoices. A negative amount represents a credit that decreases the amount due on an invoice; a positive amount increases the amount due on an invoice. */
     balance?: number;
     /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
-    bank_account?:
-      | {
-          account_holder_name?: string;
-          account_holder_type?: "company" | "individual";
-          account_number: string;
-          country: string;
-          currency?: string;
-          object?: "bank_account";
-          routing_number?: string;
-        }
-      | string;
+    bank_account?: S.CustomerPaymentSourceBankAccountInput | string;
     /** A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js). */
-    card?:
-      | {
-          address_city?: string;
-          address_country?: string;
-          address_line1?: string;
-          address_line2?: string;
-          address_state?: string;
-          address_zip?: string;
-          cvc?: string;
-          exp_month: number;
-          exp_year: number;
-          metadata?: Record<string, string>;
-          name?: string;
-          number: string;
-          object?: "card";
-        }
-      | string;
+    card?: S.CustomerPaymentSourceCard | string;
     /** Balance information and default balance settings for this customer. */
     cash_balance?: {
       /** balance_settings_param */
@@ -740,21 +668,7 @@ export interface CustomersPostCustomersCustomerParams {
     /** The prefix for the customer used to generate unique invoice numbers. Must be 3–12 uppercase letters or numbers. */
     invoice_prefix?: string;
     /** Default invoice settings for this customer. */
-    invoice_settings?: {
-      custom_fields?:
-        | {
-            name: string;
-            value: string;
-          }[]
-        | "";
-      default_payment_method?: string;
-      footer?: string;
-      rendering_options?:
-        | {
-            amount_tax_display?: "" | "exclude_tax" | "include_inclusive_tax";
-          }
-        | "";
-    };
+    invoice_settings?: S.CustomerParamInput;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** The customer's full name or business name. */
@@ -768,21 +682,7 @@ export interface CustomersPostCustomersCustomerParams {
     /** The API ID of a promotion code to apply to the customer. The customer will have a discount applied on all recurring payments. Charges you create through the API will not have the discount. */
     promotion_code?: string;
     /** The customer's shipping information. Appears on invoices emailed to this customer. */
-    shipping?:
-      | {
-          /** optional_fields_address */
-          address: {
-            city?: string;
-            country?: string;
-            line1?: string;
-            line2?: string;
-            postal_code?: string;
-            state?: string;
-          };
-          name: string;
-          phone?: string;
-        }
-      | "";
+    shipping?: S.CustomerShipping | "";
     source?: string;
     /** Tax details about the customer. */
     tax?: {
@@ -834,46 +734,7 @@ export type CustomersPostCustomersCustomerBalanceTransactionsTransactionError =
 
 export interface CustomersPostCustomersCustomerBankAccountsParams {
   customer: string;
-  body?: {
-    /** A token returned by [Stripe.js](https://stripe.com/docs/js) representing the user’s Alipay account details. */
-    alipay_account?: string;
-    /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
-    bank_account?:
-      | {
-          account_holder_name?: string;
-          account_holder_type?: "company" | "individual";
-          account_number: string;
-          country: string;
-          currency?: string;
-          object?: "bank_account";
-          routing_number?: string;
-        }
-      | string;
-    /** A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js). */
-    card?:
-      | {
-          address_city?: string;
-          address_country?: string;
-          address_line1?: string;
-          address_line2?: string;
-          address_state?: string;
-          address_zip?: string;
-          cvc?: string;
-          exp_month: number;
-          exp_year: number;
-          metadata?: Record<string, string>;
-          name?: string;
-          number: string;
-          object?: "card";
-        }
-      | string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string>;
-    /** Please refer to full [documentation](https://stripe.com/docs/api) instead. */
-    source?: string;
-  };
+  body?: S.CustomersPostCustomersCustomerBankAccountsBodyInput;
 }
 export type CustomersPostCustomersCustomerBankAccountsResponse =
   S.PaymentSource;
@@ -882,49 +743,7 @@ export type CustomersPostCustomersCustomerBankAccountsError = S.ErrorSchema;
 export interface CustomersPostCustomersCustomerBankAccountsIdParams {
   customer: string;
   id: string;
-  body?: {
-    /** The name of the person or business that owns the bank account. */
-    account_holder_name?: string;
-    /** The type of entity that holds the account. This can be either `individual` or `company`. */
-    account_holder_type?: "company" | "individual";
-    /** City/District/Suburb/Town/Village. */
-    address_city?: string;
-    /** Billing address country, if provided when creating card. */
-    address_country?: string;
-    /** Address line 1 (Street address/PO Box/Company name). */
-    address_line1?: string;
-    /** Address line 2 (Apartment/Suite/Unit/Building). */
-    address_line2?: string;
-    /** State/County/Province/Region. */
-    address_state?: string;
-    /** ZIP or postal code. */
-    address_zip?: string;
-    /** Two digit number representing the card’s expiration month. */
-    exp_month?: string;
-    /** Four digit number representing the card’s expiration year. */
-    exp_year?: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-    /** Cardholder name. */
-    name?: string;
-    /** owner */
-    owner?: {
-      /** source_address */
-      address?: {
-        city?: string;
-        country?: string;
-        line1?: string;
-        line2?: string;
-        postal_code?: string;
-        state?: string;
-      };
-      email?: string;
-      name?: string;
-      phone?: string;
-    };
-  };
+  body?: S.CustomersPostCustomersCustomerBankAccountsIdBodyInput;
 }
 export type CustomersPostCustomersCustomerBankAccountsIdResponse =
   S.Card | S.BankAccount | S.Source;
@@ -947,46 +766,7 @@ export type CustomersPostCustomersCustomerBankAccountsIdVerifyError =
 
 export interface CustomersPostCustomersCustomerCardsParams {
   customer: string;
-  body?: {
-    /** A token returned by [Stripe.js](https://stripe.com/docs/js) representing the user’s Alipay account details. */
-    alipay_account?: string;
-    /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
-    bank_account?:
-      | {
-          account_holder_name?: string;
-          account_holder_type?: "company" | "individual";
-          account_number: string;
-          country: string;
-          currency?: string;
-          object?: "bank_account";
-          routing_number?: string;
-        }
-      | string;
-    /** A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js). */
-    card?:
-      | {
-          address_city?: string;
-          address_country?: string;
-          address_line1?: string;
-          address_line2?: string;
-          address_state?: string;
-          address_zip?: string;
-          cvc?: string;
-          exp_month: number;
-          exp_year: number;
-          metadata?: Record<string, string>;
-          name?: string;
-          number: string;
-          object?: "card";
-        }
-      | string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string>;
-    /** Please refer to full [documentation](https://stripe.com/docs/api) instead. */
-    source?: string;
-  };
+  body?: S.CustomersPostCustomersCustomerBankAccountsBodyInput;
 }
 export type CustomersPostCustomersCustomerCardsResponse = S.PaymentSource;
 export type CustomersPostCustomersCustomerCardsError = S.ErrorSchema;
@@ -994,49 +774,7 @@ export type CustomersPostCustomersCustomerCardsError = S.ErrorSchema;
 export interface CustomersPostCustomersCustomerCardsIdParams {
   customer: string;
   id: string;
-  body?: {
-    /** The name of the person or business that owns the bank account. */
-    account_holder_name?: string;
-    /** The type of entity that holds the account. This can be either `individual` or `company`. */
-    account_holder_type?: "company" | "individual";
-    /** City/District/Suburb/Town/Village. */
-    address_city?: string;
-    /** Billing address country, if provided when creating card. */
-    address_country?: string;
-    /** Address line 1 (Street address/PO Box/Company name). */
-    address_line1?: string;
-    /** Address line 2 (Apartment/Suite/Unit/Building). */
-    address_line2?: string;
-    /** State/County/Province/Region. */
-    address_state?: string;
-    /** ZIP or postal code. */
-    address_zip?: string;
-    /** Two digit number representing the card’s expiration month. */
-    exp_month?: string;
-    /** Four digit number representing the card’s expiration year. */
-    exp_year?: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-    /** Cardholder name. */
-    name?: string;
-    /** owner */
-    owner?: {
-      /** source_address */
-      address?: {
-        city?: string;
-        country?: string;
-        line1?: string;
-        line2?: string;
-        postal_code?: string;
-        state?: string;
-      };
-      email?: string;
-      name?: string;
-      phone?: string;
-    };
-  };
+  body?: S.CustomersPostCustomersCustomerBankAccountsIdBodyInput;
 }
 export type CustomersPostCustomersCustomerCardsIdResponse =
   S.Card | S.BankAccount | S.Source;
@@ -1087,46 +825,7 @@ export type CustomersPostCustomersCustomerFundingInstructionsError =
 
 export interface CustomersPostCustomersCustomerSourcesParams {
   customer: string;
-  body?: {
-    /** A token returned by [Stripe.js](https://stripe.com/docs/js) representing the user’s Alipay account details. */
-    alipay_account?: string;
-    /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
-    bank_account?:
-      | {
-          account_holder_name?: string;
-          account_holder_type?: "company" | "individual";
-          account_number: string;
-          country: string;
-          currency?: string;
-          object?: "bank_account";
-          routing_number?: string;
-        }
-      | string;
-    /** A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js). */
-    card?:
-      | {
-          address_city?: string;
-          address_country?: string;
-          address_line1?: string;
-          address_line2?: string;
-          address_state?: string;
-          address_zip?: string;
-          cvc?: string;
-          exp_month: number;
-          exp_year: number;
-          metadata?: Record<string, string>;
-          name?: string;
-          number: string;
-          object?: "card";
-        }
-      | string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string>;
-    /** Please refer to full [documentation](https://stripe.com/docs/api) instead. */
-    source?: string;
-  };
+  body?: S.CustomersPostCustomersCustomerBankAccountsBodyInput;
 }
 export type CustomersPostCustomersCustomerSourcesResponse = S.PaymentSource;
 export type CustomersPostCustomersCustomerSourcesError = S.ErrorSchema;
@@ -1134,49 +833,7 @@ export type CustomersPostCustomersCustomerSourcesError = S.ErrorSchema;
 export interface CustomersPostCustomersCustomerSourcesIdParams {
   customer: string;
   id: string;
-  body?: {
-    /** The name of the person or business that owns the bank account. */
-    account_holder_name?: string;
-    /** The type of entity that holds the account. This can be either `individual` or `company`. */
-    account_holder_type?: "company" | "individual";
-    /** City/District/Suburb/Town/Village. */
-    address_city?: string;
-    /** Billing address country, if provided when creating card. */
-    address_country?: string;
-    /** Address line 1 (Street address/PO Box/Company name). */
-    address_line1?: string;
-    /** Address line 2 (Apartment/Suite/Unit/Building). */
-    address_line2?: string;
-    /** State/County/Province/Region. */
-    address_state?: string;
-    /** ZIP or postal code. */
-    address_zip?: string;
-    /** Two digit number representing the card’s expiration month. */
-    exp_month?: string;
-    /** Four digit number representing the card’s expiration year. */
-    exp_year?: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-    /** Cardholder name. */
-    name?: string;
-    /** owner */
-    owner?: {
-      /** source_address */
-      address?: {
-        city?: string;
-        country?: string;
-        line1?: string;
-        line2?: string;
-        postal_code?: string;
-        state?: string;
-      };
-      email?: string;
-      name?: string;
-      phone?: string;
-    };
-  };
+  body?: S.CustomersPostCustomersCustomerBankAccountsIdBodyInput;
 }
 export type CustomersPostCustomersCustomerSourcesIdResponse =
   S.Card | S.BankAccount | S.Source;
@@ -1200,20 +857,7 @@ export interface CustomersPostCustomersCustomerSubscriptionsParams {
   customer: string;
   body?: {
     /** A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items. */
-    add_invoice_items?: {
-      price?: string;
-      /** one_time_price_data_with_negative_amounts */
-      price_data?: {
-        currency: string;
-        product: string;
-        tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-        unit_amount?: number;
-        /** @format decimal */
-        unit_amount_decimal?: string;
-      };
-      quantity?: number;
-      tax_rates?: string[] | "";
-    }[];
+    add_invoice_items?: S.AddInvoiceItemEntryInput[];
     /** A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions). */
     application_fee_percent?: number;
     /** Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed. */
@@ -1261,31 +905,7 @@ export interface CustomersPostCustomersCustomerSubscriptionsParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** A list of up to 20 subscription items, each with an attached price. */
-    items?: {
-      billing_thresholds?:
-        | {
-            usage_gte: number;
-          }
-        | "";
-      metadata?: Record<string, string>;
-      price?: string;
-      /** recurring_price_data */
-      price_data?: {
-        currency: string;
-        product: string;
-        /** recurring_adhoc */
-        recurring: {
-          interval: "day" | "month" | "week" | "year";
-          interval_count?: number;
-        };
-        tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-        unit_amount?: number;
-        /** @format decimal */
-        unit_amount_decimal?: string;
-      };
-      quantity?: number;
-      tax_rates?: string[] | "";
-    }[];
+    items?: S.SubscriptionItemCreateParamsInput[];
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** Indicates if a customer is on or off-session while an invoice payment is attempted. */
@@ -1309,99 +929,7 @@ export interface CustomersPostCustomersCustomerSubscriptionsParams {
       | "error_if_incomplete"
       | "pending_if_incomplete";
     /** Payment settings to pass to invoices created by the subscription. */
-    payment_settings?: {
-      /** payment_method_options */
-      payment_method_options?: {
-        acss_debit?:
-          | {
-              /** mandate_options_param */
-              mandate_options?: {
-                transaction_type?: "business" | "personal";
-              };
-              verification_method?: "automatic" | "instant" | "microdeposits";
-            }
-          | "";
-        bancontact?:
-          | {
-              preferred_language?: "de" | "en" | "fr" | "nl";
-            }
-          | "";
-        card?:
-          | {
-              /** mandate_options_param */
-              mandate_options?: {
-                amount?: number;
-                amount_type?: "fixed" | "maximum";
-                description?: string;
-              };
-              network?:
-                | "amex"
-                | "cartes_bancaires"
-                | "diners"
-                | "discover"
-                | "interac"
-                | "jcb"
-                | "mastercard"
-                | "unionpay"
-                | "unknown"
-                | "visa";
-              request_three_d_secure?: "any" | "automatic";
-            }
-          | "";
-        customer_balance?:
-          | {
-              /** bank_transfer_param */
-              bank_transfer?: {
-                /** eu_bank_transfer_param */
-                eu_bank_transfer?: {
-                  country: string;
-                };
-                type?: string;
-              };
-              funding_type?: string;
-            }
-          | "";
-        konbini?: Record<string, unknown> | "";
-        us_bank_account?:
-          | {
-              /** invoice_linked_account_options_param */
-              financial_connections?: {
-                permissions?: (
-                  "balances" | "ownership" | "payment_method" | "transactions"
-                )[];
-              };
-              verification_method?: "automatic" | "instant" | "microdeposits";
-            }
-          | "";
-      };
-      payment_method_types?:
-        | (
-            | "ach_credit_transfer"
-            | "ach_debit"
-            | "acss_debit"
-            | "au_becs_debit"
-            | "bacs_debit"
-            | "bancontact"
-            | "boleto"
-            | "card"
-            | "cashapp"
-            | "customer_balance"
-            | "fpx"
-            | "giropay"
-            | "grabpay"
-            | "ideal"
-            | "konbini"
-            | "link"
-            | "paynow"
-            | "promptpay"
-            | "sepa_debit"
-            | "sofort"
-            | "us_bank_account"
-            | "wechat_pay"
-          )[]
-        | "";
-      save_default_payment_method?: "off" | "on_subscription";
-    };
+    payment_settings?: S.PaymentSettingsInput;
     /** Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval. */
     pending_invoice_item_interval?:
       | {
@@ -1442,20 +970,7 @@ export interface CustomersPostCustomersCustomerSubscriptionsSubscriptionExposedI
   subscription_exposed_id: string;
   body?: {
     /** A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items. */
-    add_invoice_items?: {
-      price?: string;
-      /** one_time_price_data_with_negative_amounts */
-      price_data?: {
-        currency: string;
-        product: string;
-        tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-        unit_amount?: number;
-        /** @format decimal */
-        unit_amount_decimal?: string;
-      };
-      quantity?: number;
-      tax_rates?: string[] | "";
-    }[];
+    add_invoice_items?: S.AddInvoiceItemEntryInput[];
     /** A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions). */
     application_fee_percent?: number;
     /** Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed. */
@@ -1504,34 +1019,7 @@ export interface CustomersPostCustomersCustomerSubscriptionsSubscriptionExposedI
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** A list of up to 20 subscription items, each with an attached price. */
-    items?: {
-      billing_thresholds?:
-        | {
-            usage_gte: number;
-          }
-        | "";
-      clear_usage?: boolean;
-      deleted?: boolean;
-      id?: string;
-      metadata?: Record<string, string> | "";
-      price?: string;
-      /** recurring_price_data */
-      price_data?: {
-        currency: string;
-        product: string;
-        /** recurring_adhoc */
-        recurring: {
-          interval: "day" | "month" | "week" | "year";
-          interval_count?: number;
-        };
-        tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-        unit_amount?: number;
-        /** @format decimal */
-        unit_amount_decimal?: string;
-      };
-      quantity?: number;
-      tax_rates?: string[] | "";
-    }[];
+    items?: S.SubscriptionItemUpdateParamsInput[];
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** Indicates if a customer is on or off-session while an invoice payment is attempted. */
@@ -1559,99 +1047,7 @@ export interface CustomersPostCustomersCustomerSubscriptionsSubscriptionExposedI
       | "error_if_incomplete"
       | "pending_if_incomplete";
     /** Payment settings to pass to invoices created by the subscription. */
-    payment_settings?: {
-      /** payment_method_options */
-      payment_method_options?: {
-        acss_debit?:
-          | {
-              /** mandate_options_param */
-              mandate_options?: {
-                transaction_type?: "business" | "personal";
-              };
-              verification_method?: "automatic" | "instant" | "microdeposits";
-            }
-          | "";
-        bancontact?:
-          | {
-              preferred_language?: "de" | "en" | "fr" | "nl";
-            }
-          | "";
-        card?:
-          | {
-              /** mandate_options_param */
-              mandate_options?: {
-                amount?: number;
-                amount_type?: "fixed" | "maximum";
-                description?: string;
-              };
-              network?:
-                | "amex"
-                | "cartes_bancaires"
-                | "diners"
-                | "discover"
-                | "interac"
-                | "jcb"
-                | "mastercard"
-                | "unionpay"
-                | "unknown"
-                | "visa";
-              request_three_d_secure?: "any" | "automatic";
-            }
-          | "";
-        customer_balance?:
-          | {
-              /** bank_transfer_param */
-              bank_transfer?: {
-                /** eu_bank_transfer_param */
-                eu_bank_transfer?: {
-                  country: string;
-                };
-                type?: string;
-              };
-              funding_type?: string;
-            }
-          | "";
-        konbini?: Record<string, unknown> | "";
-        us_bank_account?:
-          | {
-              /** invoice_linked_account_options_param */
-              financial_connections?: {
-                permissions?: (
-                  "balances" | "ownership" | "payment_method" | "transactions"
-                )[];
-              };
-              verification_method?: "automatic" | "instant" | "microdeposits";
-            }
-          | "";
-      };
-      payment_method_types?:
-        | (
-            | "ach_credit_transfer"
-            | "ach_debit"
-            | "acss_debit"
-            | "au_becs_debit"
-            | "bacs_debit"
-            | "bancontact"
-            | "boleto"
-            | "card"
-            | "cashapp"
-            | "customer_balance"
-            | "fpx"
-            | "giropay"
-            | "grabpay"
-            | "ideal"
-            | "konbini"
-            | "link"
-            | "paynow"
-            | "promptpay"
-            | "sepa_debit"
-            | "sofort"
-            | "us_bank_account"
-            | "wechat_pay"
-          )[]
-        | "";
-      save_default_payment_method?: "off" | "on_subscription";
-    };
+    payment_settings?: S.PaymentSettingsInput;
     /** Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval. */
     pending_invoice_item_interval?:
       | {

@@ -50,44 +50,7 @@ export type DisputesGetDisputesDisputeError = S.ErrorSchema;
 
 export interface DisputesPostDisputesDisputeParams {
   dispute: string;
-  body?: {
-    /** Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000. */
-    evidence?: {
-      access_activity_log?: string;
-      billing_address?: string;
-      cancellation_policy?: string;
-      cancellation_policy_disclosure?: string;
-      cancellation_rebuttal?: string;
-      customer_communication?: string;
-      customer_email_address?: string;
-      customer_name?: string;
-      customer_purchase_ip?: string;
-      customer_signature?: string;
-      duplicate_charge_documentation?: string;
-      duplicate_charge_explanation?: string;
-      duplicate_charge_id?: string;
-      product_description?: string;
-      receipt?: string;
-      refund_policy?: string;
-      refund_policy_disclosure?: string;
-      refund_refusal_explanation?: string;
-      service_date?: string;
-      service_documentation?: string;
-      shipping_address?: string;
-      shipping_carrier?: string;
-      shipping_date?: string;
-      shipping_documentation?: string;
-      shipping_tracking_number?: string;
-      uncategorized_file?: string;
-      uncategorized_text?: string;
-    };
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-    /** Whether to immediately submit evidence to the bank. If `false`, evidence is staged on the dispute. Staged evidence is visible in the API and Dashboard, and can be submitted to the bank by making another request with this attribute set to `true` (the default). */
-    submit?: boolean;
-  };
+  body?: S.ChargesPostChargesChargeDisputeBody;
 }
 export type DisputesPostDisputesDisputeResponse = S.Dispute;
 export type DisputesPostDisputesDisputeError = S.ErrorSchema;

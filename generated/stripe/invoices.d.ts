@@ -132,93 +132,7 @@ export interface InvoicesGetInvoicesUpcomingParams {
   /** The identifier of the customer whose upcoming invoice you'd like to retrieve. */
   customer?: string;
   /** Details about the customer you want to invoice or overrides for an existing customer. */
-  customer_details?: {
-    address?:
-      | {
-          city?: string;
-          country?: string;
-          line1?: string;
-          line2?: string;
-          postal_code?: string;
-          state?: string;
-        }
-      | "";
-    shipping?:
-      | {
-          /** optional_fields_address */
-          address: {
-            city?: string;
-            country?: string;
-            line1?: string;
-            line2?: string;
-            postal_code?: string;
-            state?: string;
-          };
-          name: string;
-          phone?: string;
-        }
-      | "";
-    /** tax_param */
-    tax?: {
-      ip_address?: string | "";
-    };
-    tax_exempt?: "" | "exempt" | "none" | "reverse";
-    tax_ids?: {
-      type:
-        | "ae_trn"
-        | "au_abn"
-        | "au_arn"
-        | "bg_uic"
-        | "br_cnpj"
-        | "br_cpf"
-        | "ca_bn"
-        | "ca_gst_hst"
-        | "ca_pst_bc"
-        | "ca_pst_mb"
-        | "ca_pst_sk"
-        | "ca_qst"
-        | "ch_vat"
-        | "cl_tin"
-        | "eg_tin"
-        | "es_cif"
-        | "eu_oss_vat"
-        | "eu_vat"
-        | "gb_vat"
-        | "ge_vat"
-        | "hk_br"
-        | "hu_tin"
-        | "id_npwp"
-        | "il_vat"
-        | "in_gst"
-        | "is_vat"
-        | "jp_cn"
-        | "jp_rn"
-        | "jp_trn"
-        | "ke_pin"
-        | "kr_brn"
-        | "li_uid"
-        | "mx_rfc"
-        | "my_frp"
-        | "my_itn"
-        | "my_sst"
-        | "no_vat"
-        | "nz_gst"
-        | "ph_tin"
-        | "ru_inn"
-        | "ru_kpp"
-        | "sa_vat"
-        | "sg_gst"
-        | "sg_uen"
-        | "si_tin"
-        | "th_vat"
-        | "tr_tin"
-        | "tw_vat"
-        | "ua_vat"
-        | "us_ein"
-        | "za_vat";
-      value: string;
-    }[];
-  };
+  customer_details?: S.CustomerDetailsParamInput;
   /** The coupons to redeem into discounts for the invoice preview. If not specified, inherits the discount from the customer or subscription. This only works for coupons directly applied to the invoice. To apply a coupon to a subscription, you must use the `coupon` parameter instead. Pass an empty string to avoid inheriting any discounts. To preview the upcoming invoice for a subscription that hasn't been created, use `coupon` instead. */
   discounts?:
     | {
@@ -229,44 +143,7 @@ export interface InvoicesGetInvoicesUpcomingParams {
   /** Specifies which fields in the response should be expanded. */
   expand?: string[];
   /** List of invoice items to add or update in the upcoming invoice preview. */
-  invoice_items?: {
-    amount?: number;
-    currency?: string;
-    description?: string;
-    discountable?: boolean;
-    discounts?:
-      | {
-          coupon?: string;
-          discount?: string;
-        }[]
-      | "";
-    invoiceitem?: string;
-    metadata?: Record<string, string> | "";
-    /** period */
-    period?: {
-      /** @format unix-time */
-      end: number;
-      /** @format unix-time */
-      start: number;
-    };
-    price?: string;
-    /** one_time_price_data */
-    price_data?: {
-      currency: string;
-      product: string;
-      tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-      unit_amount?: number;
-      /** @format decimal */
-      unit_amount_decimal?: string;
-    };
-    quantity?: number;
-    tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-    tax_code?: string | "";
-    tax_rates?: string[] | "";
-    unit_amount?: number;
-    /** @format decimal */
-    unit_amount_decimal?: string;
-  }[];
+  invoice_items?: S.InvoiceItemPreviewParamsInput[];
   /** The identifier of the unstarted schedule whose upcoming invoice you'd like to retrieve. Cannot be used with subscription or subscription fields. */
   schedule?: string;
   /** The identifier of the subscription for which you'd like to retrieve the upcoming invoice. If not provided, but a `subscription_items` is provided, you will preview creating a subscription with those items. If neither `subscription` nor `subscription_items` is provided, you will retrieve the next upcoming invoice from among the customer's subscriptions. */
@@ -282,34 +159,7 @@ export interface InvoicesGetInvoicesUpcomingParams {
   /** If provided, the invoice returned will preview updating or creating a subscription with these default tax rates. The default tax rates will apply to any line item that does not have `tax_rates` set. */
   subscription_default_tax_rates?: string[] | "";
   /** A list of up to 20 subscription items, each with an attached price. */
-  subscription_items?: {
-    billing_thresholds?:
-      | {
-          usage_gte: number;
-        }
-      | "";
-    clear_usage?: boolean;
-    deleted?: boolean;
-    id?: string;
-    metadata?: Record<string, string> | "";
-    price?: string;
-    /** recurring_price_data */
-    price_data?: {
-      currency: string;
-      product: string;
-      /** recurring_adhoc */
-      recurring: {
-        interval: "day" | "month" | "week" | "year";
-        interval_count?: number;
-      };
-      tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-      unit_amount?: number;
-      /** @format decimal */
-      unit_amount_decimal?: string;
-    };
-    quantity?: number;
-    tax_rates?: string[] | "";
-  }[];
+  subscription_items?: S.SubscriptionItemUpdateParamsInput[];
   /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
   subscription_proration_behavior?:
     "always_invoice" | "create_prorations" | "none";
@@ -340,93 +190,7 @@ export interface InvoicesGetInvoicesUpcomingLinesParams {
   /** The identifier of the customer whose upcoming invoice you'd like to retrieve. */
   customer?: string;
   /** Details about the customer you want to invoice or overrides for an existing customer. */
-  customer_details?: {
-    address?:
-      | {
-          city?: string;
-          country?: string;
-          line1?: string;
-          line2?: string;
-          postal_code?: string;
-          state?: string;
-        }
-      | "";
-    shipping?:
-      | {
-          /** optional_fields_address */
-          address: {
-            city?: string;
-            country?: string;
-            line1?: string;
-            line2?: string;
-            postal_code?: string;
-            state?: string;
-          };
-          name: string;
-          phone?: string;
-        }
-      | "";
-    /** tax_param */
-    tax?: {
-      ip_address?: string | "";
-    };
-    tax_exempt?: "" | "exempt" | "none" | "reverse";
-    tax_ids?: {
-      type:
-        | "ae_trn"
-        | "au_abn"
-        | "au_arn"
-        | "bg_uic"
-        | "br_cnpj"
-        | "br_cpf"
-        | "ca_bn"
-        | "ca_gst_hst"
-        | "ca_pst_bc"
-        | "ca_pst_mb"
-        | "ca_pst_sk"
-        | "ca_qst"
-        | "ch_vat"
-        | "cl_tin"
-        | "eg_tin"
-        | "es_cif"
-        | "eu_oss_vat"
-        | "eu_vat"
-        | "gb_vat"
-        | "ge_vat"
-        | "hk_br"
-        | "hu_tin"
-        | "id_npwp"
-        | "il_vat"
-        | "in_gst"
-        | "is_vat"
-        | "jp_cn"
-        | "jp_rn"
-        | "jp_trn"
-        | "ke_pin"
-        | "kr_brn"
-        | "li_uid"
-        | "mx_rfc"
-        | "my_frp"
-        | "my_itn"
-        | "my_sst"
-        | "no_vat"
-        | "nz_gst"
-        | "ph_tin"
-        | "ru_inn"
-        | "ru_kpp"
-        | "sa_vat"
-        | "sg_gst"
-        | "sg_uen"
-        | "si_tin"
-        | "th_vat"
-        | "tr_tin"
-        | "tw_vat"
-        | "ua_vat"
-        | "us_ein"
-        | "za_vat";
-      value: string;
-    }[];
-  };
+  customer_details?: S.CustomerDetailsParamInput;
   /** The coupons to redeem into discounts for the invoice preview. If not specified, inherits the discount from the customer or subscription. This only works for coupons directly applied to the invoice. To apply a coupon to a subscription, you must use the `coupon` parameter instead. Pass an empty string to avoid inheriting any discounts. To preview the upcoming invoice for a subscription that hasn't been created, use `coupon` instead. */
   discounts?:
     | {
@@ -439,44 +203,7 @@ export interface InvoicesGetInvoicesUpcomingLinesParams {
   /** Specifies which fields in the response should be expanded. */
   expand?: string[];
   /** List of invoice items to add or update in the upcoming invoice preview. */
-  invoice_items?: {
-    amount?: number;
-    currency?: string;
-    description?: string;
-    discountable?: boolean;
-    discounts?:
-      | {
-          coupon?: string;
-          discount?: string;
-        }[]
-      | "";
-    invoiceitem?: string;
-    metadata?: Record<string, string> | "";
-    /** period */
-    period?: {
-      /** @format unix-time */
-      end: number;
-      /** @format unix-time */
-      start: number;
-    };
-    price?: string;
-    /** one_time_price_data */
-    price_data?: {
-      currency: string;
-      product: string;
-      tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-      unit_amount?: number;
-      /** @format decimal */
-      unit_amount_decimal?: string;
-    };
-    quantity?: number;
-    tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-    tax_code?: string | "";
-    tax_rates?: string[] | "";
-    unit_amount?: number;
-    /** @format decimal */
-    unit_amount_decimal?: string;
-  }[];
+  invoice_items?: S.InvoiceItemPreviewParamsInput[];
   /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
   limit?: number;
   /** The identifier of the unstarted schedule whose upcoming invoice you'd like to retrieve. Cannot be used with subscription or subscription fields. */
@@ -496,34 +223,7 @@ export interface InvoicesGetInvoicesUpcomingLinesParams {
   /** If provided, the invoice returned will preview updating or creating a subscription with these default tax rates. The default tax rates will apply to any line item that does not have `tax_rates` set. */
   subscription_default_tax_rates?: string[] | "";
   /** A list of up to 20 subscription items, each with an attached price. */
-  subscription_items?: {
-    billing_thresholds?:
-      | {
-          usage_gte: number;
-        }
-      | "";
-    clear_usage?: boolean;
-    deleted?: boolean;
-    id?: string;
-    metadata?: Record<string, string> | "";
-    price?: string;
-    /** recurring_price_data */
-    price_data?: {
-      currency: string;
-      product: string;
-      /** recurring_adhoc */
-      recurring: {
-        interval: "day" | "month" | "week" | "year";
-        interval_count?: number;
-      };
-      tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-      unit_amount?: number;
-      /** @format decimal */
-      unit_amount_decimal?: string;
-    };
-    quantity?: number;
-    tax_rates?: string[] | "";
-  }[];
+  subscription_items?: S.SubscriptionItemUpdateParamsInput[];
   /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
   subscription_proration_behavior?:
     "always_invoice" | "create_prorations" | "none";
@@ -613,93 +313,7 @@ export interface InvoicesPostInvoicesParams {
     /** The account (if any) for which the funds of the invoice payment are intended. If set, the invoice will be presented with the branding and support information of the specified account. See the [Invoices with Connect](https://stripe.com/docs/billing/invoices/connect) documentation for details. */
     on_behalf_of?: string;
     /** Configuration settings for the PaymentIntent that is generated when the invoice is finalized. */
-    payment_settings?: {
-      default_mandate?: string;
-      /** payment_method_options */
-      payment_method_options?: {
-        acss_debit?:
-          | {
-              /** mandate_options_param */
-              mandate_options?: {
-                transaction_type?: "business" | "personal";
-              };
-              verification_method?: "automatic" | "instant" | "microdeposits";
-            }
-          | "";
-        bancontact?:
-          | {
-              preferred_language?: "de" | "en" | "fr" | "nl";
-            }
-          | "";
-        card?:
-          | {
-              /** installments_param */
-              installments?: {
-                enabled?: boolean;
-                plan?:
-                  | {
-                      count: number;
-                      interval: "month";
-                      type: "fixed_count";
-                    }
-                  | "";
-              };
-              request_three_d_secure?: "any" | "automatic";
-            }
-          | "";
-        customer_balance?:
-          | {
-              /** bank_transfer_param */
-              bank_transfer?: {
-                /** eu_bank_transfer_param */
-                eu_bank_transfer?: {
-                  country: string;
-                };
-                type?: string;
-              };
-              funding_type?: string;
-            }
-          | "";
-        konbini?: Record<string, unknown> | "";
-        us_bank_account?:
-          | {
-              /** invoice_linked_account_options_param */
-              financial_connections?: {
-                permissions?: (
-                  "balances" | "ownership" | "payment_method" | "transactions"
-                )[];
-              };
-              verification_method?: "automatic" | "instant" | "microdeposits";
-            }
-          | "";
-      };
-      payment_method_types?:
-        | (
-            | "ach_credit_transfer"
-            | "ach_debit"
-            | "acss_debit"
-            | "au_becs_debit"
-            | "bacs_debit"
-            | "bancontact"
-            | "boleto"
-            | "card"
-            | "cashapp"
-            | "customer_balance"
-            | "fpx"
-            | "giropay"
-            | "grabpay"
-            | "ideal"
-            | "konbini"
-            | "link"
-            | "paynow"
-            | "promptpay"
-            | "sepa_debit"
-            | "sofort"
-            | "us_bank_account"
-            | "wechat_pay"
-          )[]
-        | "";
-    };
+    payment_settings?: S.InvoicesPostInvoicesBodyPaymentSettingsInput;
     /** How to handle pending invoice items on invoice creation. One of `include` or `exclude`. `include` will include any pending invoice items, and will create an empty draft invoice if no pending invoice items exist. `exclude` will always create an empty invoice draft regardless if there are pending invoice items or not. Defaults to `exclude` if the parameter is omitted. */
     pending_invoice_items_behavior?:
       "exclude" | "include" | "include_and_require";
@@ -710,56 +324,9 @@ export interface InvoicesPostInvoicesParams {
         }
       | "";
     /** Settings for the cost of shipping for this invoice. */
-    shipping_cost?: {
-      shipping_rate?: string;
-      /** method_params */
-      shipping_rate_data?: {
-        /** delivery_estimate */
-        delivery_estimate?: {
-          /** delivery_estimate_bound */
-          maximum?: {
-            unit: "business_day" | "day" | "hour" | "month" | "week";
-            value: number;
-          };
-          /** delivery_estimate_bound */
-          minimum?: {
-            unit: "business_day" | "day" | "hour" | "month" | "week";
-            value: number;
-          };
-        };
-        display_name: string;
-        /** fixed_amount */
-        fixed_amount?: {
-          amount: number;
-          currency: string;
-          currency_options?: Record<
-            string,
-            {
-              amount: number;
-              tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-            }
-          >;
-        };
-        metadata?: Record<string, string>;
-        tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-        tax_code?: string;
-        type?: "fixed_amount";
-      };
-    };
+    shipping_cost?: S.ShippingCostInput;
     /** Shipping details for the invoice. The Invoice PDF will use the `shipping_details` value if it is set, otherwise the PDF will render the shipping address from the customer. */
-    shipping_details?: {
-      /** optional_fields_address */
-      address: {
-        city?: string;
-        country?: string;
-        line1?: string;
-        line2?: string;
-        postal_code?: string;
-        state?: string;
-      };
-      name: string;
-      phone?: string;
-    };
+    shipping_details?: S.RecipientShippingWithOptionalFieldsAddress;
     /** Extra information about a charge for the customer's credit card statement. It must contain at least one letter. If not specified and this invoice is part of a subscription, the default `statement_descriptor` will be set to the first subscription item's product's `statement_descriptor`. */
     statement_descriptor?: string;
     /** The ID of the subscription to invoice, if any. If set, the created invoice will only include pending invoice items for that subscription. The subscription's billing cycle and regular subscription events won't be affected. */
@@ -827,93 +394,7 @@ export interface InvoicesPostInvoicesInvoiceParams {
     /** The account (if any) for which the funds of the invoice payment are intended. If set, the invoice will be presented with the branding and support information of the specified account. See the [Invoices with Connect](https://stripe.com/docs/billing/invoices/connect) documentation for details. */
     on_behalf_of?: string | "";
     /** Configuration settings for the PaymentIntent that is generated when the invoice is finalized. */
-    payment_settings?: {
-      default_mandate?: string;
-      /** payment_method_options */
-      payment_method_options?: {
-        acss_debit?:
-          | {
-              /** mandate_options_param */
-              mandate_options?: {
-                transaction_type?: "business" | "personal";
-              };
-              verification_method?: "automatic" | "instant" | "microdeposits";
-            }
-          | "";
-        bancontact?:
-          | {
-              preferred_language?: "de" | "en" | "fr" | "nl";
-            }
-          | "";
-        card?:
-          | {
-              /** installments_param */
-              installments?: {
-                enabled?: boolean;
-                plan?:
-                  | {
-                      count: number;
-                      interval: "month";
-                      type: "fixed_count";
-                    }
-                  | "";
-              };
-              request_three_d_secure?: "any" | "automatic";
-            }
-          | "";
-        customer_balance?:
-          | {
-              /** bank_transfer_param */
-              bank_transfer?: {
-                /** eu_bank_transfer_param */
-                eu_bank_transfer?: {
-                  country: string;
-                };
-                type?: string;
-              };
-              funding_type?: string;
-            }
-          | "";
-        konbini?: Record<string, unknown> | "";
-        us_bank_account?:
-          | {
-              /** invoice_linked_account_options_param */
-              financial_connections?: {
-                permissions?: (
-                  "balances" | "ownership" | "payment_method" | "transactions"
-                )[];
-              };
-              verification_method?: "automatic" | "instant" | "microdeposits";
-            }
-          | "";
-      };
-      payment_method_types?:
-        | (
-            | "ach_credit_transfer"
-            | "ach_debit"
-            | "acss_debit"
-            | "au_becs_debit"
-            | "bacs_debit"
-            | "bancontact"
-            | "boleto"
-            | "card"
-            | "cashapp"
-            | "customer_balance"
-            | "fpx"
-            | "giropay"
-            | "grabpay"
-            | "ideal"
-            | "konbini"
-            | "link"
-            | "paynow"
-            | "promptpay"
-            | "sepa_debit"
-            | "sofort"
-            | "us_bank_account"
-            | "wechat_pay"
-          )[]
-        | "";
-    };
+    payment_settings?: S.InvoicesPostInvoicesBodyPaymentSettingsInput;
     /** Options for invoice PDF rendering. */
     rendering_options?:
       | {
@@ -921,60 +402,9 @@ export interface InvoicesPostInvoicesInvoiceParams {
         }
       | "";
     /** Settings for the cost of shipping for this invoice. */
-    shipping_cost?:
-      | {
-          shipping_rate?: string;
-          /** method_params */
-          shipping_rate_data?: {
-            /** delivery_estimate */
-            delivery_estimate?: {
-              /** delivery_estimate_bound */
-              maximum?: {
-                unit: "business_day" | "day" | "hour" | "month" | "week";
-                value: number;
-              };
-              /** delivery_estimate_bound */
-              minimum?: {
-                unit: "business_day" | "day" | "hour" | "month" | "week";
-                value: number;
-              };
-            };
-            display_name: string;
-            /** fixed_amount */
-            fixed_amount?: {
-              amount: number;
-              currency: string;
-              currency_options?: Record<
-                string,
-                {
-                  amount: number;
-                  tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-                }
-              >;
-            };
-            metadata?: Record<string, string>;
-            tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-            tax_code?: string;
-            type?: "fixed_amount";
-          };
-        }
-      | "";
+    shipping_cost?: S.ShippingCostInput | "";
     /** Shipping details for the invoice. The Invoice PDF will use the `shipping_details` value if it is set, otherwise the PDF will render the shipping address from the customer. */
-    shipping_details?:
-      | {
-          /** optional_fields_address */
-          address: {
-            city?: string;
-            country?: string;
-            line1?: string;
-            line2?: string;
-            postal_code?: string;
-            state?: string;
-          };
-          name: string;
-          phone?: string;
-        }
-      | "";
+    shipping_details?: S.RecipientShippingWithOptionalFieldsAddress | "";
     /** Extra information about a charge for the customer's credit card statement. It must contain at least one letter. If not specified and this invoice is part of a subscription, the default `statement_descriptor` will be set to the first subscription item's product's `statement_descriptor`. */
     statement_descriptor?: string;
     /** If specified, the funds from the invoice will be transferred to the destination and the ID of the resulting transfer will be found on the invoice's charge. This will be unset if you POST an empty value. */

@@ -16,30 +16,7 @@ export type LinkAccountSessionsGetLinkAccountSessionsSessionError =
   S.ErrorSchema;
 
 export interface LinkAccountSessionsPostLinkAccountSessionsParams {
-  body: {
-    /** The account holder to link accounts for. */
-    account_holder: {
-      account?: string;
-      customer?: string;
-      type: "account" | "customer";
-    };
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Filters to restrict the kinds of accounts to collect. */
-    filters?: {
-      countries: string[];
-    };
-    /**
-     * List of data features that you would like to request access to.
-     *
-     * Possible values are `balances`, `transactions`, `ownership`, and `payment_method`.
-     */
-    permissions: (
-      "balances" | "ownership" | "payment_method" | "transactions"
-    )[];
-    /** For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app. */
-    return_url?: string;
-  };
+  body: S.FinancialConnectionsPostFinancialConnectionsSessionsBodyInput;
 }
 export type LinkAccountSessionsPostLinkAccountSessionsResponse =
   S.FinancialConnectionsSession;

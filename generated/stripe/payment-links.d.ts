@@ -102,23 +102,7 @@ export interface PaymentLinksPostPaymentLinksParams {
     /** Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies) and supported by each line item's price. */
     currency?: string;
     /** Collect additional information from your customer using custom fields. Up to 2 fields are supported. */
-    custom_fields?: {
-      /** custom_field_dropdown_param */
-      dropdown?: {
-        options: {
-          label: string;
-          value: string;
-        }[];
-      };
-      key: string;
-      /** custom_field_label_param */
-      label: {
-        custom: string;
-        type: "custom";
-      };
-      optional?: boolean;
-      type: "dropdown" | "numeric" | "text";
-    }[];
+    custom_fields?: S.CustomFieldParamInput[];
     /** Display additional text for your customers using custom text. */
     custom_text?: {
       shipping_address?:
@@ -139,24 +123,7 @@ export interface PaymentLinksPostPaymentLinksParams {
     /** Generate a post-purchase Invoice for one-time payments. */
     invoice_creation?: {
       enabled: boolean;
-      /** invoice_settings_params */
-      invoice_data?: {
-        account_tax_ids?: string[] | "";
-        custom_fields?:
-          | {
-              name: string;
-              value: string;
-            }[]
-          | "";
-        description?: string;
-        footer?: string;
-        metadata?: Record<string, string> | "";
-        rendering_options?:
-          | {
-              amount_tax_display?: "" | "exclude_tax" | "include_inclusive_tax";
-            }
-          | "";
-      };
+      invoice_data?: S.InvoiceSettingsParamsInput;
     };
     /** The line items representing what is being sold. Each line item represents an item being sold. Up to 20 line items are supported. */
     line_items: {
@@ -517,25 +484,7 @@ export interface PaymentLinksPostPaymentLinksPaymentLinkParams {
     /** Configuration for collecting the customer's billing address. */
     billing_address_collection?: "auto" | "required";
     /** Collect additional information from your customer using custom fields. Up to 2 fields are supported. */
-    custom_fields?:
-      | {
-          /** custom_field_dropdown_param */
-          dropdown?: {
-            options: {
-              label: string;
-              value: string;
-            }[];
-          };
-          key: string;
-          /** custom_field_label_param */
-          label: {
-            custom: string;
-            type: "custom";
-          };
-          optional?: boolean;
-          type: "dropdown" | "numeric" | "text";
-        }[]
-      | "";
+    custom_fields?: S.CustomFieldParamInput[] | "";
     /** Display additional text for your customers using custom text. */
     custom_text?: {
       shipping_address?:
@@ -556,24 +505,7 @@ export interface PaymentLinksPostPaymentLinksPaymentLinkParams {
     /** Generate a post-purchase Invoice for one-time payments. */
     invoice_creation?: {
       enabled: boolean;
-      /** invoice_settings_params */
-      invoice_data?: {
-        account_tax_ids?: string[] | "";
-        custom_fields?:
-          | {
-              name: string;
-              value: string;
-            }[]
-          | "";
-        description?: string;
-        footer?: string;
-        metadata?: Record<string, string> | "";
-        rendering_options?:
-          | {
-              amount_tax_display?: "" | "exclude_tax" | "include_inclusive_tax";
-            }
-          | "";
-      };
+      invoice_data?: S.InvoiceSettingsParamsInput;
     };
     /** The line items representing what is being sold. Each line item represents an item being sold. Up to 20 line items are supported. */
     line_items?: {

@@ -97,21 +97,7 @@ export interface PaymentMethodsPostPaymentMethodsParams {
     /** If this is a `bancontact` PaymentMethod, this hash contains details about the Bancontact payment method. */
     bancontact?: Record<string, unknown>;
     /** Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods. */
-    billing_details?: {
-      address?:
-        | {
-            city?: string;
-            country?: string;
-            line1?: string;
-            line2?: string;
-            postal_code?: string;
-            state?: string;
-          }
-        | "";
-      email?: string | "";
-      name?: string;
-      phone?: string;
-    };
+    billing_details?: S.BillingDetailsInnerParams;
     /** If this is a `blik` PaymentMethod, this hash contains details about the BLIK payment method. */
     blik?: Record<string, unknown>;
     /** If this is a `boleto` PaymentMethod, this hash contains details about the Boleto payment method. */
@@ -335,21 +321,7 @@ export interface PaymentMethodsPostPaymentMethodsPaymentMethodParams {
   payment_method: string;
   body?: {
     /** Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods. */
-    billing_details?: {
-      address?:
-        | {
-            city?: string;
-            country?: string;
-            line1?: string;
-            line2?: string;
-            postal_code?: string;
-            state?: string;
-          }
-        | "";
-      email?: string | "";
-      name?: string;
-      phone?: string;
-    };
+    billing_details?: S.BillingDetailsInnerParams;
     /** If this is a `card` PaymentMethod, this hash contains the user's card details. */
     card?: {
       exp_month?: number;

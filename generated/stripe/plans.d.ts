@@ -86,17 +86,7 @@ export interface PlansPostPlansParams {
     metadata?: Record<string, string> | "";
     /** A brief description of the plan, hidden from customers. */
     nickname?: string;
-    product?:
-      | {
-          active?: boolean;
-          id?: string;
-          metadata?: Record<string, string>;
-          name: string;
-          statement_descriptor?: string;
-          tax_code?: string;
-          unit_label?: string;
-        }
-      | string;
+    product?: S.InlineProductParams | string;
     /** Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`. */
     tiers?: {
       flat_amount?: number;

@@ -93,31 +93,9 @@ export interface PricesPostPricesParams {
     /** Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). */
     currency: string;
     /** Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies). */
-    currency_options?: Record<
-      string,
-      {
-        /** custom_unit_amount */
-        custom_unit_amount?: {
-          enabled: boolean;
-          maximum?: number;
-          minimum?: number;
-          preset?: number;
-        };
-        tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-        tiers?: {
-          flat_amount?: number;
-          /** @format decimal */
-          flat_amount_decimal?: string;
-          unit_amount?: number;
-          /** @format decimal */
-          unit_amount_decimal?: string;
-          up_to: "inf" | number;
-        }[];
-        unit_amount?: number;
-        /** @format decimal */
-        unit_amount_decimal?: string;
-      }
-    >;
+    currency_options?: {
+      [key: string]: S.PricesPostPricesBodyCurrencyOptionsValueInput;
+    };
     /** When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links. */
     custom_unit_amount?: {
       enabled: boolean;
@@ -136,15 +114,7 @@ export interface PricesPostPricesParams {
     /** The ID of the product that this price will belong to. */
     product?: string;
     /** These fields can be used to create a new product that this price will belong to. */
-    product_data?: {
-      active?: boolean;
-      id?: string;
-      metadata?: Record<string, string>;
-      name: string;
-      statement_descriptor?: string;
-      tax_code?: string;
-      unit_label?: string;
-    };
+    product_data?: S.InlineProductParams;
     /** The recurring components of a price such as `interval` and `usage_type`. */
     recurring?: {
       aggregate_usage?: "last_during_period" | "last_ever" | "max" | "sum";
@@ -192,31 +162,9 @@ export interface PricesPostPricesPriceParams {
     active?: boolean;
     /** Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies). */
     currency_options?:
-      | Record<
-          string,
-          {
-            /** custom_unit_amount */
-            custom_unit_amount?: {
-              enabled: boolean;
-              maximum?: number;
-              minimum?: number;
-              preset?: number;
-            };
-            tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-            tiers?: {
-              flat_amount?: number;
-              /** @format decimal */
-              flat_amount_decimal?: string;
-              unit_amount?: number;
-              /** @format decimal */
-              unit_amount_decimal?: string;
-              up_to: "inf" | number;
-            }[];
-            unit_amount?: number;
-            /** @format decimal */
-            unit_amount_decimal?: string;
-          }
-        >
+      | {
+          [key: string]: S.PricesPostPricesBodyCurrencyOptionsValueInput;
+        }
       | "";
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];

@@ -91,31 +91,9 @@ export interface ProductsPostProductsParams {
     /** Data used to generate a new [Price](https://stripe.com/docs/api/prices) object. This Price will be set as the default price for this product. */
     default_price_data?: {
       currency: string;
-      currency_options?: Record<
-        string,
-        {
-          /** custom_unit_amount */
-          custom_unit_amount?: {
-            enabled: boolean;
-            maximum?: number;
-            minimum?: number;
-            preset?: number;
-          };
-          tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-          tiers?: {
-            flat_amount?: number;
-            /** @format decimal */
-            flat_amount_decimal?: string;
-            unit_amount?: number;
-            /** @format decimal */
-            unit_amount_decimal?: string;
-            up_to: "inf" | number;
-          }[];
-          unit_amount?: number;
-          /** @format decimal */
-          unit_amount_decimal?: string;
-        }
-      >;
+      currency_options?: {
+        [key: string]: S.PricesPostPricesBodyCurrencyOptionsValueInput;
+      };
       /** recurring_adhoc */
       recurring?: {
         interval: "day" | "month" | "week" | "year";

@@ -154,20 +154,7 @@ export interface QuotesPostQuotesParams {
     /** A list of line items the customer is being quoted for. Each line item includes information about the product, the quantity, and the resulting cost. */
     line_items?: {
       price?: string;
-      /** price_data */
-      price_data?: {
-        currency: string;
-        product: string;
-        /** recurring_adhoc */
-        recurring?: {
-          interval: "day" | "month" | "week" | "year";
-          interval_count?: number;
-        };
-        tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-        unit_amount?: number;
-        /** @format decimal */
-        unit_amount_decimal?: string;
-      };
+      price_data?: S.PriceDataInput;
       quantity?: number;
       tax_rates?: string[] | "";
     }[];
@@ -241,20 +228,7 @@ export interface QuotesPostQuotesQuoteParams {
     line_items?: {
       id?: string;
       price?: string;
-      /** price_data */
-      price_data?: {
-        currency: string;
-        product: string;
-        /** recurring_adhoc */
-        recurring?: {
-          interval: "day" | "month" | "week" | "year";
-          interval_count?: number;
-        };
-        tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-        unit_amount?: number;
-        /** @format decimal */
-        unit_amount_decimal?: string;
-      };
+      price_data?: S.PriceDataInput;
       quantity?: number;
       tax_rates?: string[] | "";
     }[];

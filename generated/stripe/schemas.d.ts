@@ -16210,3 +16210,7445 @@ export interface WebhookEndpoint {
   /** The URL of the webhook endpoint. */
   url: string;
 }
+
+/** external_account_payout_bank_account */
+export interface ExternalAccountPayoutBankAccount {
+  account_holder_name?: string;
+  account_holder_type?: "company" | "individual" | (string & {});
+  account_number: string;
+  account_type?: "checking" | "futsu" | "savings" | "toza" | (string & {});
+  country: string;
+  currency?: string;
+  /** external_account_documents_param */
+  documents?: {
+    /** documents_param */
+    bank_account_ownership_verification?: {
+      files?: string[];
+    };
+  };
+  object?: "bank_account";
+  routing_number?: string;
+}
+
+/** external_account_payout_bank_account */
+export interface ExternalAccountPayoutBankAccountInput {
+  account_holder_name?: string;
+  account_holder_type?: "company" | "individual";
+  account_number: string;
+  account_type?: "checking" | "futsu" | "savings" | "toza";
+  country: string;
+  currency?: string;
+  /** external_account_documents_param */
+  documents?: {
+    /** documents_param */
+    bank_account_ownership_verification?: {
+      files?: string[];
+    };
+  };
+  object?: "bank_account";
+  routing_number?: string;
+}
+
+/** business_profile_specs */
+export interface BusinessProfileSpecs {
+  mcc?: string;
+  name?: string;
+  product_description?: string;
+  support_address?: AddressSpecs;
+  support_email?: string;
+  support_phone?: string;
+  support_url?: string | "";
+  url?: string;
+}
+
+/** address_specs */
+export interface AddressSpecs {
+  city?: string;
+  country?: string;
+  line1?: string;
+  line2?: string;
+  postal_code?: string;
+  state?: string;
+}
+
+/** capabilities_param */
+export interface CapabilitiesParam {
+  /** capability_param */
+  acss_debit_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  affirm_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  afterpay_clearpay_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  au_becs_debit_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  bacs_debit_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  bancontact_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  bank_transfer_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  blik_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  boleto_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  card_issuing?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  card_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  cartes_bancaires_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  cashapp_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  eps_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  fpx_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  giropay_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  grabpay_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  ideal_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  india_international_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  jcb_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  klarna_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  konbini_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  legacy_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  link_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  oxxo_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  p24_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  paynow_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  promptpay_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  sepa_debit_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  sofort_payments?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  tax_reporting_us_1099_k?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  tax_reporting_us_1099_misc?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  transfers?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  treasury?: {
+    requested?: boolean;
+  };
+  /** capability_param */
+  us_bank_account_ach_payments?: {
+    requested?: boolean;
+  };
+}
+
+/** company_specs */
+export interface CompanySpecs {
+  address?: AddressSpecs;
+  address_kana?: JapanAddressKanaSpecs;
+  address_kanji?: JapanAddressKanjiSpecs;
+  directors_provided?: boolean;
+  executives_provided?: boolean;
+  export_license_id?: string;
+  export_purpose_code?: string;
+  name?: string;
+  name_kana?: string;
+  name_kanji?: string;
+  owners_provided?: boolean;
+  /** company_ownership_declaration */
+  ownership_declaration?: {
+    /** @format unix-time */
+    date?: number;
+    ip?: string;
+    user_agent?: string;
+  };
+  phone?: string;
+  registration_number?: string;
+  structure?:
+    | ""
+    | "free_zone_establishment"
+    | "free_zone_llc"
+    | "government_instrumentality"
+    | "governmental_unit"
+    | "incorporated_non_profit"
+    | "limited_liability_partnership"
+    | "llc"
+    | "multi_member_llc"
+    | "private_company"
+    | "private_corporation"
+    | "private_partnership"
+    | "public_company"
+    | "public_corporation"
+    | "public_partnership"
+    | "single_member_llc"
+    | "sole_establishment"
+    | "sole_proprietorship"
+    | "tax_exempt_government_instrumentality"
+    | "unincorporated_association"
+    | "unincorporated_non_profit"
+    | (string & {});
+  tax_id?: string;
+  tax_id_registrar?: string;
+  vat_id?: string;
+  /** verification_specs */
+  verification?: {
+    /** verification_document_specs */
+    document?: {
+      back?: string;
+      front?: string;
+    };
+  };
+}
+
+/** company_specs */
+export interface CompanySpecsInput {
+  address?: AddressSpecs;
+  address_kana?: JapanAddressKanaSpecs;
+  address_kanji?: JapanAddressKanjiSpecs;
+  directors_provided?: boolean;
+  executives_provided?: boolean;
+  export_license_id?: string;
+  export_purpose_code?: string;
+  name?: string;
+  name_kana?: string;
+  name_kanji?: string;
+  owners_provided?: boolean;
+  /** company_ownership_declaration */
+  ownership_declaration?: {
+    /** @format unix-time */
+    date?: number;
+    ip?: string;
+    user_agent?: string;
+  };
+  phone?: string;
+  registration_number?: string;
+  structure?:
+    | ""
+    | "free_zone_establishment"
+    | "free_zone_llc"
+    | "government_instrumentality"
+    | "governmental_unit"
+    | "incorporated_non_profit"
+    | "limited_liability_partnership"
+    | "llc"
+    | "multi_member_llc"
+    | "private_company"
+    | "private_corporation"
+    | "private_partnership"
+    | "public_company"
+    | "public_corporation"
+    | "public_partnership"
+    | "single_member_llc"
+    | "sole_establishment"
+    | "sole_proprietorship"
+    | "tax_exempt_government_instrumentality"
+    | "unincorporated_association"
+    | "unincorporated_non_profit";
+  tax_id?: string;
+  tax_id_registrar?: string;
+  vat_id?: string;
+  /** verification_specs */
+  verification?: {
+    /** verification_document_specs */
+    document?: {
+      back?: string;
+      front?: string;
+    };
+  };
+}
+
+/** japan_address_kana_specs */
+export interface JapanAddressKanaSpecs {
+  city?: string;
+  country?: string;
+  line1?: string;
+  line2?: string;
+  postal_code?: string;
+  state?: string;
+  town?: string;
+}
+
+/** japan_address_kanji_specs */
+export interface JapanAddressKanjiSpecs {
+  city?: string;
+  country?: string;
+  line1?: string;
+  line2?: string;
+  postal_code?: string;
+  state?: string;
+  town?: string;
+}
+
+/** documents_specs */
+export interface DocumentsSpecs {
+  /** documents_param */
+  bank_account_ownership_verification?: {
+    files?: string[];
+  };
+  /** documents_param */
+  company_license?: {
+    files?: string[];
+  };
+  /** documents_param */
+  company_memorandum_of_association?: {
+    files?: string[];
+  };
+  /** documents_param */
+  company_ministerial_decree?: {
+    files?: string[];
+  };
+  /** documents_param */
+  company_registration_verification?: {
+    files?: string[];
+  };
+  /** documents_param */
+  company_tax_id_verification?: {
+    files?: string[];
+  };
+  /** documents_param */
+  proof_of_registration?: {
+    files?: string[];
+  };
+}
+
+/** individual_specs */
+export interface IndividualSpecs {
+  address?: AddressSpecs;
+  address_kana?: JapanAddressKanaSpecs;
+  address_kanji?: JapanAddressKanjiSpecs;
+  dob?:
+    | {
+        day: number;
+        month: number;
+        year: number;
+      }
+    | "";
+  email?: string;
+  first_name?: string;
+  first_name_kana?: string;
+  first_name_kanji?: string;
+  full_name_aliases?: string[] | "";
+  gender?: string;
+  id_number?: string;
+  id_number_secondary?: string;
+  last_name?: string;
+  last_name_kana?: string;
+  last_name_kanji?: string;
+  maiden_name?: string;
+  metadata?: Record<string, string> | "";
+  phone?: string;
+  political_exposure?: "existing" | "none" | (string & {});
+  registered_address?: AddressSpecs;
+  ssn_last_4?: string;
+  verification?: PersonVerificationSpecs;
+}
+
+/** individual_specs */
+export interface IndividualSpecsInput {
+  address?: AddressSpecs;
+  address_kana?: JapanAddressKanaSpecs;
+  address_kanji?: JapanAddressKanjiSpecs;
+  dob?:
+    | {
+        day: number;
+        month: number;
+        year: number;
+      }
+    | "";
+  email?: string;
+  first_name?: string;
+  first_name_kana?: string;
+  first_name_kanji?: string;
+  full_name_aliases?: string[] | "";
+  gender?: string;
+  id_number?: string;
+  id_number_secondary?: string;
+  last_name?: string;
+  last_name_kana?: string;
+  last_name_kanji?: string;
+  maiden_name?: string;
+  metadata?: Record<string, string> | "";
+  phone?: string;
+  political_exposure?: "existing" | "none";
+  registered_address?: AddressSpecs;
+  ssn_last_4?: string;
+  verification?: PersonVerificationSpecs;
+}
+
+/** person_verification_specs */
+export interface PersonVerificationSpecs {
+  /** person_verification_document_specs */
+  additional_document?: {
+    back?: string;
+    front?: string;
+  };
+  /** person_verification_document_specs */
+  document?: {
+    back?: string;
+    front?: string;
+  };
+}
+
+/** card_payments_settings_specs */
+export interface CardPaymentsSettingsSpecs {
+  /** decline_charge_on_specs */
+  decline_on?: {
+    avs_failure?: boolean;
+    cvc_failure?: boolean;
+  };
+  statement_descriptor_prefix?: string;
+  statement_descriptor_prefix_kana?: string | "";
+  statement_descriptor_prefix_kanji?: string | "";
+}
+
+/** payout_settings_specs */
+export interface PayoutSettingsSpecs {
+  debit_negative_balances?: boolean;
+  /** transfer_schedule_specs */
+  schedule?: {
+    delay_days?: "minimum" | number;
+    interval?: "daily" | "manual" | "monthly" | "weekly" | (string & {});
+    monthly_anchor?: number;
+    weekly_anchor?:
+      | "friday"
+      | "monday"
+      | "saturday"
+      | "sunday"
+      | "thursday"
+      | "tuesday"
+      | "wednesday"
+      | (string & {});
+  };
+  statement_descriptor?: string;
+}
+
+/** payout_settings_specs */
+export interface PayoutSettingsSpecsInput {
+  debit_negative_balances?: boolean;
+  /** transfer_schedule_specs */
+  schedule?: {
+    delay_days?: "minimum" | number;
+    interval?: "daily" | "manual" | "monthly" | "weekly";
+    monthly_anchor?: number;
+    weekly_anchor?:
+      | "friday"
+      | "monday"
+      | "saturday"
+      | "sunday"
+      | "thursday"
+      | "tuesday"
+      | "wednesday";
+  };
+  statement_descriptor?: string;
+}
+
+export interface AccountsPostAccountsAccountBankAccountsBody {
+  /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
+  bank_account?: ExternalAccountPayoutBankAccount | string;
+  /** When set to true, or if this is the first external account added in this currency, this account becomes the default external account for its currency. */
+  default_for_currency?: boolean;
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Please refer to full [documentation](https://stripe.com/docs/api) instead. */
+  external_account?: string;
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string>;
+}
+
+export interface AccountsPostAccountsAccountBankAccountsBodyInput {
+  /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
+  bank_account?: ExternalAccountPayoutBankAccountInput | string;
+  /** When set to true, or if this is the first external account added in this currency, this account becomes the default external account for its currency. */
+  default_for_currency?: boolean;
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Please refer to full [documentation](https://stripe.com/docs/api) instead. */
+  external_account?: string;
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string>;
+}
+
+export interface AccountsPostAccountsAccountBankAccountsIdBody {
+  /** The name of the person or business that owns the bank account. */
+  account_holder_name?: string;
+  /** The type of entity that holds the account. This can be either `individual` or `company`. */
+  account_holder_type?: "" | "company" | "individual" | (string & {});
+  /** The bank account type. This can only be `checking` or `savings` in most countries. In Japan, this can only be `futsu` or `toza`. */
+  account_type?: "checking" | "futsu" | "savings" | "toza" | (string & {});
+  /** City/District/Suburb/Town/Village. */
+  address_city?: string;
+  /** Billing address country, if provided when creating card. */
+  address_country?: string;
+  /** Address line 1 (Street address/PO Box/Company name). */
+  address_line1?: string;
+  /** Address line 2 (Apartment/Suite/Unit/Building). */
+  address_line2?: string;
+  /** State/County/Province/Region. */
+  address_state?: string;
+  /** ZIP or postal code. */
+  address_zip?: string;
+  /** When set to true, this becomes the default external account for its currency. */
+  default_for_currency?: boolean;
+  /** Documents that may be submitted to satisfy various informational requests. */
+  documents?: {
+    /** documents_param */
+    bank_account_ownership_verification?: {
+      files?: string[];
+    };
+  };
+  /** Two digit number representing the card’s expiration month. */
+  exp_month?: string;
+  /** Four digit number representing the card’s expiration year. */
+  exp_year?: string;
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string> | "";
+  /** Cardholder name. */
+  name?: string;
+}
+
+export interface AccountsPostAccountsAccountBankAccountsIdBodyInput {
+  /** The name of the person or business that owns the bank account. */
+  account_holder_name?: string;
+  /** The type of entity that holds the account. This can be either `individual` or `company`. */
+  account_holder_type?: "" | "company" | "individual";
+  /** The bank account type. This can only be `checking` or `savings` in most countries. In Japan, this can only be `futsu` or `toza`. */
+  account_type?: "checking" | "futsu" | "savings" | "toza";
+  /** City/District/Suburb/Town/Village. */
+  address_city?: string;
+  /** Billing address country, if provided when creating card. */
+  address_country?: string;
+  /** Address line 1 (Street address/PO Box/Company name). */
+  address_line1?: string;
+  /** Address line 2 (Apartment/Suite/Unit/Building). */
+  address_line2?: string;
+  /** State/County/Province/Region. */
+  address_state?: string;
+  /** ZIP or postal code. */
+  address_zip?: string;
+  /** When set to true, this becomes the default external account for its currency. */
+  default_for_currency?: boolean;
+  /** Documents that may be submitted to satisfy various informational requests. */
+  documents?: {
+    /** documents_param */
+    bank_account_ownership_verification?: {
+      files?: string[];
+    };
+  };
+  /** Two digit number representing the card’s expiration month. */
+  exp_month?: string;
+  /** Four digit number representing the card’s expiration year. */
+  exp_year?: string;
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string> | "";
+  /** Cardholder name. */
+  name?: string;
+}
+
+export interface AccountsPostAccountsAccountPeopleBody {
+  /** The person's address. */
+  address?: AddressSpecs;
+  /** The Kana variation of the person's address (Japan only). */
+  address_kana?: JapanAddressKanaSpecs;
+  /** The Kanji variation of the person's address (Japan only). */
+  address_kanji?: JapanAddressKanjiSpecs;
+  /** The person's date of birth. */
+  dob?:
+    | {
+        day: number;
+        month: number;
+        year: number;
+      }
+    | "";
+  /** Documents that may be submitted to satisfy various informational requests. */
+  documents?: PersonDocumentsSpecs;
+  /** The person's email address. */
+  email?: string;
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** The person's first name. */
+  first_name?: string;
+  /** The Kana variation of the person's first name (Japan only). */
+  first_name_kana?: string;
+  /** The Kanji variation of the person's first name (Japan only). */
+  first_name_kanji?: string;
+  /** A list of alternate names or aliases that the person is known by. */
+  full_name_aliases?: string[] | "";
+  /** The person's gender (International regulations require either "male" or "female"). */
+  gender?: string;
+  /** The person's ID number, as appropriate for their country. For example, a social security number in the U.S., social insurance number in Canada, etc. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii). */
+  id_number?: string;
+  /** The person's secondary ID number, as appropriate for their country, will be used for enhanced verification checks. In Thailand, this would be the laser code found on the back of an ID card. Instead of the number itself, you can also provide a [PII token provided by Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii). */
+  id_number_secondary?: string;
+  /** The person's last name. */
+  last_name?: string;
+  /** The Kana variation of the person's last name (Japan only). */
+  last_name_kana?: string;
+  /** The Kanji variation of the person's last name (Japan only). */
+  last_name_kanji?: string;
+  /** The person's maiden name. */
+  maiden_name?: string;
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string> | "";
+  /** The country where the person is a national. Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or "XX" if unavailable. */
+  nationality?: string;
+  /** A [person token](https://stripe.com/docs/connect/account-tokens), used to securely provide details to the person. */
+  person_token?: string;
+  /** The person's phone number. */
+  phone?: string;
+  /** Indicates if the person or any of their representatives, family members, or other closely related persons, declares that they hold or have held an important public job or function, in any jurisdiction. */
+  political_exposure?: string;
+  /** The person's registered address. */
+  registered_address?: AddressSpecs;
+  /** The relationship that this person has with the account's legal entity. */
+  relationship?: RelationshipSpecs;
+  /** The last four digits of the person's Social Security number (U.S. only). */
+  ssn_last_4?: string;
+  /** The person's verification status. */
+  verification?: PersonVerificationSpecs;
+}
+
+/** person_documents_specs */
+export interface PersonDocumentsSpecs {
+  /** documents_param */
+  company_authorization?: {
+    files?: string[];
+  };
+  /** documents_param */
+  passport?: {
+    files?: string[];
+  };
+  /** documents_param */
+  visa?: {
+    files?: string[];
+  };
+}
+
+/** relationship_specs */
+export interface RelationshipSpecs {
+  director?: boolean;
+  executive?: boolean;
+  owner?: boolean;
+  percent_ownership?: number | "";
+  representative?: boolean;
+  title?: string;
+}
+
+/** customer_payment_source_card */
+export interface CustomerPaymentSourceCard {
+  address_city?: string;
+  address_country?: string;
+  address_line1?: string;
+  address_line2?: string;
+  address_state?: string;
+  address_zip?: string;
+  cvc?: string;
+  exp_month: number;
+  exp_year: number;
+  metadata?: Record<string, string>;
+  name?: string;
+  number: string;
+  object?: "card";
+}
+
+/** optional_fields_shipping */
+export interface OptionalFieldsShipping {
+  address: OptionalFieldsAddress;
+  carrier?: string;
+  name: string;
+  phone?: string;
+  tracking_number?: string;
+}
+
+/** optional_fields_address */
+export interface OptionalFieldsAddress {
+  city?: string;
+  country?: string;
+  line1?: string;
+  line2?: string;
+  postal_code?: string;
+  state?: string;
+}
+
+export interface ChargesPostChargesChargeDisputeBody {
+  /** Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000. */
+  evidence?: {
+    access_activity_log?: string;
+    billing_address?: string;
+    cancellation_policy?: string;
+    cancellation_policy_disclosure?: string;
+    cancellation_rebuttal?: string;
+    customer_communication?: string;
+    customer_email_address?: string;
+    customer_name?: string;
+    customer_purchase_ip?: string;
+    customer_signature?: string;
+    duplicate_charge_documentation?: string;
+    duplicate_charge_explanation?: string;
+    duplicate_charge_id?: string;
+    product_description?: string;
+    receipt?: string;
+    refund_policy?: string;
+    refund_policy_disclosure?: string;
+    refund_refusal_explanation?: string;
+    service_date?: string;
+    service_documentation?: string;
+    shipping_address?: string;
+    shipping_carrier?: string;
+    shipping_date?: string;
+    shipping_documentation?: string;
+    shipping_tracking_number?: string;
+    uncategorized_file?: string;
+    uncategorized_text?: string;
+  };
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string> | "";
+  /** Whether to immediately submit evidence to the bank. If `false`, evidence is staged on the dispute. Staged evidence is visible in the API and Dashboard, and can be submitted to the bank by making another request with this attribute set to `true` (the default). */
+  submit?: boolean;
+}
+
+/** custom_field_param */
+export interface CustomFieldParam {
+  /** custom_field_dropdown_param */
+  dropdown?: {
+    options: {
+      label: string;
+      value: string;
+    }[];
+  };
+  key: string;
+  /** custom_field_label_param */
+  label: {
+    custom: string;
+    type: "custom";
+  };
+  optional?: boolean;
+  type: "dropdown" | "numeric" | "text" | (string & {});
+}
+
+/** custom_field_param */
+export interface CustomFieldParamInput {
+  /** custom_field_dropdown_param */
+  dropdown?: {
+    options: {
+      label: string;
+      value: string;
+    }[];
+  };
+  key: string;
+  /** custom_field_label_param */
+  label: {
+    custom: string;
+    type: "custom";
+  };
+  optional?: boolean;
+  type: "dropdown" | "numeric" | "text";
+}
+
+/** address */
+export interface CheckoutPostCheckoutSessionsBodyPaymentIntentDataShippingAddress {
+  city?: string;
+  country?: string;
+  line1: string;
+  line2?: string;
+  postal_code?: string;
+  state?: string;
+}
+
+/** method_params */
+export interface MethodParams {
+  delivery_estimate?: DeliveryEstimate;
+  display_name: string;
+  /** fixed_amount */
+  fixed_amount?: {
+    amount: number;
+    currency: string;
+    currency_options?: Record<
+      string,
+      {
+        amount: number;
+        tax_behavior?:
+          "exclusive" | "inclusive" | "unspecified" | (string & {});
+      }
+    >;
+  };
+  metadata?: Record<string, string>;
+  tax_behavior?: "exclusive" | "inclusive" | "unspecified" | (string & {});
+  tax_code?: string;
+  type?: "fixed_amount";
+}
+
+/** method_params */
+export interface MethodParamsInput {
+  delivery_estimate?: DeliveryEstimateInput;
+  display_name: string;
+  /** fixed_amount */
+  fixed_amount?: {
+    amount: number;
+    currency: string;
+    currency_options?: Record<
+      string,
+      {
+        amount: number;
+        tax_behavior?: "exclusive" | "inclusive" | "unspecified";
+      }
+    >;
+  };
+  metadata?: Record<string, string>;
+  tax_behavior?: "exclusive" | "inclusive" | "unspecified";
+  tax_code?: string;
+  type?: "fixed_amount";
+}
+
+/** delivery_estimate */
+export interface DeliveryEstimate {
+  /** delivery_estimate_bound */
+  maximum?: {
+    unit: "business_day" | "day" | "hour" | "month" | "week" | (string & {});
+    value: number;
+  };
+  /** delivery_estimate_bound */
+  minimum?: {
+    unit: "business_day" | "day" | "hour" | "month" | "week" | (string & {});
+    value: number;
+  };
+}
+
+/** delivery_estimate */
+export interface DeliveryEstimateInput {
+  /** delivery_estimate_bound */
+  maximum?: {
+    unit: "business_day" | "day" | "hour" | "month" | "week";
+    value: number;
+  };
+  /** delivery_estimate_bound */
+  minimum?: {
+    unit: "business_day" | "day" | "hour" | "month" | "week";
+    value: number;
+  };
+}
+
+/** credit_note_line_item_params */
+export interface CreditNoteLineItemParams {
+  amount?: number;
+  description?: string;
+  invoice_line_item?: string;
+  quantity?: number;
+  tax_rates?: string[] | "";
+  type: "custom_line_item" | "invoice_line_item" | (string & {});
+  unit_amount?: number;
+  /** @format decimal */
+  unit_amount_decimal?: string;
+}
+
+/** credit_note_line_item_params */
+export interface CreditNoteLineItemParamsInput {
+  amount?: number;
+  description?: string;
+  invoice_line_item?: string;
+  quantity?: number;
+  tax_rates?: string[] | "";
+  type: "custom_line_item" | "invoice_line_item";
+  unit_amount?: number;
+  /** @format decimal */
+  unit_amount_decimal?: string;
+}
+
+/** customer_param */
+export interface CustomerParam {
+  custom_fields?:
+    | {
+        name: string;
+        value: string;
+      }[]
+    | "";
+  default_payment_method?: string;
+  footer?: string;
+  rendering_options?:
+    | {
+        amount_tax_display?:
+          "" | "exclude_tax" | "include_inclusive_tax" | (string & {});
+      }
+    | "";
+}
+
+/** customer_param */
+export interface CustomerParamInput {
+  custom_fields?:
+    | {
+        name: string;
+        value: string;
+      }[]
+    | "";
+  default_payment_method?: string;
+  footer?: string;
+  rendering_options?:
+    | {
+        amount_tax_display?: "" | "exclude_tax" | "include_inclusive_tax";
+      }
+    | "";
+}
+
+/** customer_shipping */
+export interface CustomerShipping {
+  address: OptionalFieldsAddress;
+  name: string;
+  phone?: string;
+}
+
+/** customer_payment_source_bank_account */
+export interface CustomerPaymentSourceBankAccount {
+  account_holder_name?: string;
+  account_holder_type?: "company" | "individual" | (string & {});
+  account_number: string;
+  country: string;
+  currency?: string;
+  object?: "bank_account";
+  routing_number?: string;
+}
+
+/** customer_payment_source_bank_account */
+export interface CustomerPaymentSourceBankAccountInput {
+  account_holder_name?: string;
+  account_holder_type?: "company" | "individual";
+  account_number: string;
+  country: string;
+  currency?: string;
+  object?: "bank_account";
+  routing_number?: string;
+}
+
+export interface CustomersPostCustomersCustomerBankAccountsBody {
+  /** A token returned by [Stripe.js](https://stripe.com/docs/js) representing the user’s Alipay account details. */
+  alipay_account?: string;
+  /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
+  bank_account?: CustomerPaymentSourceBankAccount | string;
+  /** A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js). */
+  card?: CustomerPaymentSourceCard | string;
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string>;
+  /** Please refer to full [documentation](https://stripe.com/docs/api) instead. */
+  source?: string;
+}
+
+export interface CustomersPostCustomersCustomerBankAccountsBodyInput {
+  /** A token returned by [Stripe.js](https://stripe.com/docs/js) representing the user’s Alipay account details. */
+  alipay_account?: string;
+  /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
+  bank_account?: CustomerPaymentSourceBankAccountInput | string;
+  /** A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js). */
+  card?: CustomerPaymentSourceCard | string;
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string>;
+  /** Please refer to full [documentation](https://stripe.com/docs/api) instead. */
+  source?: string;
+}
+
+export interface CustomersPostCustomersCustomerBankAccountsIdBody {
+  /** The name of the person or business that owns the bank account. */
+  account_holder_name?: string;
+  /** The type of entity that holds the account. This can be either `individual` or `company`. */
+  account_holder_type?: "company" | "individual" | (string & {});
+  /** City/District/Suburb/Town/Village. */
+  address_city?: string;
+  /** Billing address country, if provided when creating card. */
+  address_country?: string;
+  /** Address line 1 (Street address/PO Box/Company name). */
+  address_line1?: string;
+  /** Address line 2 (Apartment/Suite/Unit/Building). */
+  address_line2?: string;
+  /** State/County/Province/Region. */
+  address_state?: string;
+  /** ZIP or postal code. */
+  address_zip?: string;
+  /** Two digit number representing the card’s expiration month. */
+  exp_month?: string;
+  /** Four digit number representing the card’s expiration year. */
+  exp_year?: string;
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string> | "";
+  /** Cardholder name. */
+  name?: string;
+  owner?: Owner;
+}
+
+export interface CustomersPostCustomersCustomerBankAccountsIdBodyInput {
+  /** The name of the person or business that owns the bank account. */
+  account_holder_name?: string;
+  /** The type of entity that holds the account. This can be either `individual` or `company`. */
+  account_holder_type?: "company" | "individual";
+  /** City/District/Suburb/Town/Village. */
+  address_city?: string;
+  /** Billing address country, if provided when creating card. */
+  address_country?: string;
+  /** Address line 1 (Street address/PO Box/Company name). */
+  address_line1?: string;
+  /** Address line 2 (Apartment/Suite/Unit/Building). */
+  address_line2?: string;
+  /** State/County/Province/Region. */
+  address_state?: string;
+  /** ZIP or postal code. */
+  address_zip?: string;
+  /** Two digit number representing the card’s expiration month. */
+  exp_month?: string;
+  /** Four digit number representing the card’s expiration year. */
+  exp_year?: string;
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string> | "";
+  /** Cardholder name. */
+  name?: string;
+  owner?: Owner;
+}
+
+/** owner */
+export interface Owner {
+  /** source_address */
+  address?: {
+    city?: string;
+    country?: string;
+    line1?: string;
+    line2?: string;
+    postal_code?: string;
+    state?: string;
+  };
+  email?: string;
+  name?: string;
+  phone?: string;
+}
+
+/** add_invoice_item_entry */
+export interface AddInvoiceItemEntry {
+  price?: string;
+  /** one_time_price_data_with_negative_amounts */
+  price_data?: {
+    currency: string;
+    product: string;
+    tax_behavior?: "exclusive" | "inclusive" | "unspecified" | (string & {});
+    unit_amount?: number;
+    /** @format decimal */
+    unit_amount_decimal?: string;
+  };
+  quantity?: number;
+  tax_rates?: string[] | "";
+}
+
+/** add_invoice_item_entry */
+export interface AddInvoiceItemEntryInput {
+  price?: string;
+  /** one_time_price_data_with_negative_amounts */
+  price_data?: {
+    currency: string;
+    product: string;
+    tax_behavior?: "exclusive" | "inclusive" | "unspecified";
+    unit_amount?: number;
+    /** @format decimal */
+    unit_amount_decimal?: string;
+  };
+  quantity?: number;
+  tax_rates?: string[] | "";
+}
+
+/** subscription_item_create_params */
+export interface SubscriptionItemCreateParams {
+  billing_thresholds?:
+    | {
+        usage_gte: number;
+      }
+    | "";
+  metadata?: Record<string, string>;
+  price?: string;
+  price_data?: RecurringPriceData;
+  quantity?: number;
+  tax_rates?: string[] | "";
+}
+
+/** subscription_item_create_params */
+export interface SubscriptionItemCreateParamsInput {
+  billing_thresholds?:
+    | {
+        usage_gte: number;
+      }
+    | "";
+  metadata?: Record<string, string>;
+  price?: string;
+  price_data?: RecurringPriceDataInput;
+  quantity?: number;
+  tax_rates?: string[] | "";
+}
+
+/** recurring_price_data */
+export interface RecurringPriceData {
+  currency: string;
+  product: string;
+  /** recurring_adhoc */
+  recurring: {
+    interval: "day" | "month" | "week" | "year" | (string & {});
+    interval_count?: number;
+  };
+  tax_behavior?: "exclusive" | "inclusive" | "unspecified" | (string & {});
+  unit_amount?: number;
+  /** @format decimal */
+  unit_amount_decimal?: string;
+}
+
+/** recurring_price_data */
+export interface RecurringPriceDataInput {
+  currency: string;
+  product: string;
+  /** recurring_adhoc */
+  recurring: {
+    interval: "day" | "month" | "week" | "year";
+    interval_count?: number;
+  };
+  tax_behavior?: "exclusive" | "inclusive" | "unspecified";
+  unit_amount?: number;
+  /** @format decimal */
+  unit_amount_decimal?: string;
+}
+
+/** payment_settings */
+export interface PaymentSettings {
+  /** payment_method_options */
+  payment_method_options?: {
+    acss_debit?:
+      | {
+          /** mandate_options_param */
+          mandate_options?: {
+            transaction_type?: "business" | "personal" | (string & {});
+          };
+          verification_method?:
+            "automatic" | "instant" | "microdeposits" | (string & {});
+        }
+      | "";
+    bancontact?:
+      | {
+          preferred_language?: "de" | "en" | "fr" | "nl" | (string & {});
+        }
+      | "";
+    card?:
+      | {
+          /** mandate_options_param */
+          mandate_options?: {
+            amount?: number;
+            amount_type?: "fixed" | "maximum" | (string & {});
+            description?: string;
+          };
+          network?:
+            | "amex"
+            | "cartes_bancaires"
+            | "diners"
+            | "discover"
+            | "interac"
+            | "jcb"
+            | "mastercard"
+            | "unionpay"
+            | "unknown"
+            | "visa"
+            | (string & {});
+          request_three_d_secure?: "any" | "automatic" | (string & {});
+        }
+      | "";
+    customer_balance?:
+      | {
+          /** bank_transfer_param */
+          bank_transfer?: {
+            /** eu_bank_transfer_param */
+            eu_bank_transfer?: {
+              country: string;
+            };
+            type?: string;
+          };
+          funding_type?: string;
+        }
+      | "";
+    konbini?: Record<string, unknown> | "";
+    us_bank_account?:
+      | {
+          /** invoice_linked_account_options_param */
+          financial_connections?: {
+            permissions?: (
+              | "balances"
+              | "ownership"
+              | "payment_method"
+              | "transactions"
+              | (string & {})
+            )[];
+          };
+          verification_method?:
+            "automatic" | "instant" | "microdeposits" | (string & {});
+        }
+      | "";
+  };
+  payment_method_types?:
+    | (
+        | "ach_credit_transfer"
+        | "ach_debit"
+        | "acss_debit"
+        | "au_becs_debit"
+        | "bacs_debit"
+        | "bancontact"
+        | "boleto"
+        | "card"
+        | "cashapp"
+        | "customer_balance"
+        | "fpx"
+        | "giropay"
+        | "grabpay"
+        | "ideal"
+        | "konbini"
+        | "link"
+        | "paynow"
+        | "promptpay"
+        | "sepa_debit"
+        | "sofort"
+        | "us_bank_account"
+        | "wechat_pay"
+        | (string & {})
+      )[]
+    | "";
+  save_default_payment_method?: "off" | "on_subscription" | (string & {});
+}
+
+/** payment_settings */
+export interface PaymentSettingsInput {
+  /** payment_method_options */
+  payment_method_options?: {
+    acss_debit?:
+      | {
+          /** mandate_options_param */
+          mandate_options?: {
+            transaction_type?: "business" | "personal";
+          };
+          verification_method?: "automatic" | "instant" | "microdeposits";
+        }
+      | "";
+    bancontact?:
+      | {
+          preferred_language?: "de" | "en" | "fr" | "nl";
+        }
+      | "";
+    card?:
+      | {
+          /** mandate_options_param */
+          mandate_options?: {
+            amount?: number;
+            amount_type?: "fixed" | "maximum";
+            description?: string;
+          };
+          network?:
+            | "amex"
+            | "cartes_bancaires"
+            | "diners"
+            | "discover"
+            | "interac"
+            | "jcb"
+            | "mastercard"
+            | "unionpay"
+            | "unknown"
+            | "visa";
+          request_three_d_secure?: "any" | "automatic";
+        }
+      | "";
+    customer_balance?:
+      | {
+          /** bank_transfer_param */
+          bank_transfer?: {
+            /** eu_bank_transfer_param */
+            eu_bank_transfer?: {
+              country: string;
+            };
+            type?: string;
+          };
+          funding_type?: string;
+        }
+      | "";
+    konbini?: Record<string, unknown> | "";
+    us_bank_account?:
+      | {
+          /** invoice_linked_account_options_param */
+          financial_connections?: {
+            permissions?: (
+              "balances" | "ownership" | "payment_method" | "transactions"
+            )[];
+          };
+          verification_method?: "automatic" | "instant" | "microdeposits";
+        }
+      | "";
+  };
+  payment_method_types?:
+    | (
+        | "ach_credit_transfer"
+        | "ach_debit"
+        | "acss_debit"
+        | "au_becs_debit"
+        | "bacs_debit"
+        | "bancontact"
+        | "boleto"
+        | "card"
+        | "cashapp"
+        | "customer_balance"
+        | "fpx"
+        | "giropay"
+        | "grabpay"
+        | "ideal"
+        | "konbini"
+        | "link"
+        | "paynow"
+        | "promptpay"
+        | "sepa_debit"
+        | "sofort"
+        | "us_bank_account"
+        | "wechat_pay"
+      )[]
+    | "";
+  save_default_payment_method?: "off" | "on_subscription";
+}
+
+/** subscription_item_update_params */
+export interface SubscriptionItemUpdateParams {
+  billing_thresholds?:
+    | {
+        usage_gte: number;
+      }
+    | "";
+  clear_usage?: boolean;
+  deleted?: boolean;
+  id?: string;
+  metadata?: Record<string, string> | "";
+  price?: string;
+  price_data?: RecurringPriceData;
+  quantity?: number;
+  tax_rates?: string[] | "";
+}
+
+/** subscription_item_update_params */
+export interface SubscriptionItemUpdateParamsInput {
+  billing_thresholds?:
+    | {
+        usage_gte: number;
+      }
+    | "";
+  clear_usage?: boolean;
+  deleted?: boolean;
+  id?: string;
+  metadata?: Record<string, string> | "";
+  price?: string;
+  price_data?: RecurringPriceDataInput;
+  quantity?: number;
+  tax_rates?: string[] | "";
+}
+
+export interface FinancialConnectionsPostFinancialConnectionsSessionsBody {
+  /** The account holder to link accounts for. */
+  account_holder: {
+    account?: string;
+    customer?: string;
+    type: "account" | "customer" | (string & {});
+  };
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Filters to restrict the kinds of accounts to collect. */
+  filters?: {
+    countries: string[];
+  };
+  /**
+   * List of data features that you would like to request access to.
+   *
+   * Possible values are `balances`, `transactions`, `ownership`, and `payment_method`.
+   */
+  permissions: (
+    "balances" | "ownership" | "payment_method" | "transactions" | (string & {})
+  )[];
+  /** For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app. */
+  return_url?: string;
+}
+
+export interface FinancialConnectionsPostFinancialConnectionsSessionsBodyInput {
+  /** The account holder to link accounts for. */
+  account_holder: {
+    account?: string;
+    customer?: string;
+    type: "account" | "customer";
+  };
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Filters to restrict the kinds of accounts to collect. */
+  filters?: {
+    countries: string[];
+  };
+  /**
+   * List of data features that you would like to request access to.
+   *
+   * Possible values are `balances`, `transactions`, `ownership`, and `payment_method`.
+   */
+  permissions: ("balances" | "ownership" | "payment_method" | "transactions")[];
+  /** For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app. */
+  return_url?: string;
+}
+
+/** customer_details_param */
+export interface CustomerDetailsParam {
+  address?: OptionalFieldsAddress | "";
+  shipping?: CustomerShipping | "";
+  /** tax_param */
+  tax?: {
+    ip_address?: string | "";
+  };
+  tax_exempt?: "" | "exempt" | "none" | "reverse" | (string & {});
+  tax_ids?: {
+    type:
+      | "ae_trn"
+      | "au_abn"
+      | "au_arn"
+      | "bg_uic"
+      | "br_cnpj"
+      | "br_cpf"
+      | "ca_bn"
+      | "ca_gst_hst"
+      | "ca_pst_bc"
+      | "ca_pst_mb"
+      | "ca_pst_sk"
+      | "ca_qst"
+      | "ch_vat"
+      | "cl_tin"
+      | "eg_tin"
+      | "es_cif"
+      | "eu_oss_vat"
+      | "eu_vat"
+      | "gb_vat"
+      | "ge_vat"
+      | "hk_br"
+      | "hu_tin"
+      | "id_npwp"
+      | "il_vat"
+      | "in_gst"
+      | "is_vat"
+      | "jp_cn"
+      | "jp_rn"
+      | "jp_trn"
+      | "ke_pin"
+      | "kr_brn"
+      | "li_uid"
+      | "mx_rfc"
+      | "my_frp"
+      | "my_itn"
+      | "my_sst"
+      | "no_vat"
+      | "nz_gst"
+      | "ph_tin"
+      | "ru_inn"
+      | "ru_kpp"
+      | "sa_vat"
+      | "sg_gst"
+      | "sg_uen"
+      | "si_tin"
+      | "th_vat"
+      | "tr_tin"
+      | "tw_vat"
+      | "ua_vat"
+      | "us_ein"
+      | "za_vat"
+      | (string & {});
+    value: string;
+  }[];
+}
+
+/** customer_details_param */
+export interface CustomerDetailsParamInput {
+  address?: OptionalFieldsAddress | "";
+  shipping?: CustomerShipping | "";
+  /** tax_param */
+  tax?: {
+    ip_address?: string | "";
+  };
+  tax_exempt?: "" | "exempt" | "none" | "reverse";
+  tax_ids?: {
+    type:
+      | "ae_trn"
+      | "au_abn"
+      | "au_arn"
+      | "bg_uic"
+      | "br_cnpj"
+      | "br_cpf"
+      | "ca_bn"
+      | "ca_gst_hst"
+      | "ca_pst_bc"
+      | "ca_pst_mb"
+      | "ca_pst_sk"
+      | "ca_qst"
+      | "ch_vat"
+      | "cl_tin"
+      | "eg_tin"
+      | "es_cif"
+      | "eu_oss_vat"
+      | "eu_vat"
+      | "gb_vat"
+      | "ge_vat"
+      | "hk_br"
+      | "hu_tin"
+      | "id_npwp"
+      | "il_vat"
+      | "in_gst"
+      | "is_vat"
+      | "jp_cn"
+      | "jp_rn"
+      | "jp_trn"
+      | "ke_pin"
+      | "kr_brn"
+      | "li_uid"
+      | "mx_rfc"
+      | "my_frp"
+      | "my_itn"
+      | "my_sst"
+      | "no_vat"
+      | "nz_gst"
+      | "ph_tin"
+      | "ru_inn"
+      | "ru_kpp"
+      | "sa_vat"
+      | "sg_gst"
+      | "sg_uen"
+      | "si_tin"
+      | "th_vat"
+      | "tr_tin"
+      | "tw_vat"
+      | "ua_vat"
+      | "us_ein"
+      | "za_vat";
+    value: string;
+  }[];
+}
+
+/** invoice_item_preview_params */
+export interface InvoiceItemPreviewParams {
+  amount?: number;
+  currency?: string;
+  description?: string;
+  discountable?: boolean;
+  discounts?:
+    | {
+        coupon?: string;
+        discount?: string;
+      }[]
+    | "";
+  invoiceitem?: string;
+  metadata?: Record<string, string> | "";
+  /** period */
+  period?: {
+    /** @format unix-time */
+    end: number;
+    /** @format unix-time */
+    start: number;
+  };
+  price?: string;
+  /** one_time_price_data */
+  price_data?: {
+    currency: string;
+    product: string;
+    tax_behavior?: "exclusive" | "inclusive" | "unspecified" | (string & {});
+    unit_amount?: number;
+    /** @format decimal */
+    unit_amount_decimal?: string;
+  };
+  quantity?: number;
+  tax_behavior?: "exclusive" | "inclusive" | "unspecified" | (string & {});
+  tax_code?: string | "";
+  tax_rates?: string[] | "";
+  unit_amount?: number;
+  /** @format decimal */
+  unit_amount_decimal?: string;
+}
+
+/** invoice_item_preview_params */
+export interface InvoiceItemPreviewParamsInput {
+  amount?: number;
+  currency?: string;
+  description?: string;
+  discountable?: boolean;
+  discounts?:
+    | {
+        coupon?: string;
+        discount?: string;
+      }[]
+    | "";
+  invoiceitem?: string;
+  metadata?: Record<string, string> | "";
+  /** period */
+  period?: {
+    /** @format unix-time */
+    end: number;
+    /** @format unix-time */
+    start: number;
+  };
+  price?: string;
+  /** one_time_price_data */
+  price_data?: {
+    currency: string;
+    product: string;
+    tax_behavior?: "exclusive" | "inclusive" | "unspecified";
+    unit_amount?: number;
+    /** @format decimal */
+    unit_amount_decimal?: string;
+  };
+  quantity?: number;
+  tax_behavior?: "exclusive" | "inclusive" | "unspecified";
+  tax_code?: string | "";
+  tax_rates?: string[] | "";
+  unit_amount?: number;
+  /** @format decimal */
+  unit_amount_decimal?: string;
+}
+
+/** payment_settings */
+export interface InvoicesPostInvoicesBodyPaymentSettings {
+  default_mandate?: string;
+  /** payment_method_options */
+  payment_method_options?: {
+    acss_debit?:
+      | {
+          /** mandate_options_param */
+          mandate_options?: {
+            transaction_type?: "business" | "personal" | (string & {});
+          };
+          verification_method?:
+            "automatic" | "instant" | "microdeposits" | (string & {});
+        }
+      | "";
+    bancontact?:
+      | {
+          preferred_language?: "de" | "en" | "fr" | "nl" | (string & {});
+        }
+      | "";
+    card?:
+      | {
+          /** installments_param */
+          installments?: {
+            enabled?: boolean;
+            plan?:
+              | {
+                  count: number;
+                  interval: "month";
+                  type: "fixed_count";
+                }
+              | "";
+          };
+          request_three_d_secure?: "any" | "automatic" | (string & {});
+        }
+      | "";
+    customer_balance?:
+      | {
+          /** bank_transfer_param */
+          bank_transfer?: {
+            /** eu_bank_transfer_param */
+            eu_bank_transfer?: {
+              country: string;
+            };
+            type?: string;
+          };
+          funding_type?: string;
+        }
+      | "";
+    konbini?: Record<string, unknown> | "";
+    us_bank_account?:
+      | {
+          /** invoice_linked_account_options_param */
+          financial_connections?: {
+            permissions?: (
+              | "balances"
+              | "ownership"
+              | "payment_method"
+              | "transactions"
+              | (string & {})
+            )[];
+          };
+          verification_method?:
+            "automatic" | "instant" | "microdeposits" | (string & {});
+        }
+      | "";
+  };
+  payment_method_types?:
+    | (
+        | "ach_credit_transfer"
+        | "ach_debit"
+        | "acss_debit"
+        | "au_becs_debit"
+        | "bacs_debit"
+        | "bancontact"
+        | "boleto"
+        | "card"
+        | "cashapp"
+        | "customer_balance"
+        | "fpx"
+        | "giropay"
+        | "grabpay"
+        | "ideal"
+        | "konbini"
+        | "link"
+        | "paynow"
+        | "promptpay"
+        | "sepa_debit"
+        | "sofort"
+        | "us_bank_account"
+        | "wechat_pay"
+        | (string & {})
+      )[]
+    | "";
+}
+
+/** payment_settings */
+export interface InvoicesPostInvoicesBodyPaymentSettingsInput {
+  default_mandate?: string;
+  /** payment_method_options */
+  payment_method_options?: {
+    acss_debit?:
+      | {
+          /** mandate_options_param */
+          mandate_options?: {
+            transaction_type?: "business" | "personal";
+          };
+          verification_method?: "automatic" | "instant" | "microdeposits";
+        }
+      | "";
+    bancontact?:
+      | {
+          preferred_language?: "de" | "en" | "fr" | "nl";
+        }
+      | "";
+    card?:
+      | {
+          /** installments_param */
+          installments?: {
+            enabled?: boolean;
+            plan?:
+              | {
+                  count: number;
+                  interval: "month";
+                  type: "fixed_count";
+                }
+              | "";
+          };
+          request_three_d_secure?: "any" | "automatic";
+        }
+      | "";
+    customer_balance?:
+      | {
+          /** bank_transfer_param */
+          bank_transfer?: {
+            /** eu_bank_transfer_param */
+            eu_bank_transfer?: {
+              country: string;
+            };
+            type?: string;
+          };
+          funding_type?: string;
+        }
+      | "";
+    konbini?: Record<string, unknown> | "";
+    us_bank_account?:
+      | {
+          /** invoice_linked_account_options_param */
+          financial_connections?: {
+            permissions?: (
+              "balances" | "ownership" | "payment_method" | "transactions"
+            )[];
+          };
+          verification_method?: "automatic" | "instant" | "microdeposits";
+        }
+      | "";
+  };
+  payment_method_types?:
+    | (
+        | "ach_credit_transfer"
+        | "ach_debit"
+        | "acss_debit"
+        | "au_becs_debit"
+        | "bacs_debit"
+        | "bancontact"
+        | "boleto"
+        | "card"
+        | "cashapp"
+        | "customer_balance"
+        | "fpx"
+        | "giropay"
+        | "grabpay"
+        | "ideal"
+        | "konbini"
+        | "link"
+        | "paynow"
+        | "promptpay"
+        | "sepa_debit"
+        | "sofort"
+        | "us_bank_account"
+        | "wechat_pay"
+      )[]
+    | "";
+}
+
+/** shipping_cost */
+export interface ShippingCost {
+  shipping_rate?: string;
+  shipping_rate_data?: MethodParams;
+}
+
+/** shipping_cost */
+export interface ShippingCostInput {
+  shipping_rate?: string;
+  shipping_rate_data?: MethodParamsInput;
+}
+
+/** recipient_shipping_with_optional_fields_address */
+export interface RecipientShippingWithOptionalFieldsAddress {
+  address: OptionalFieldsAddress;
+  name: string;
+  phone?: string;
+}
+
+/** billing_specs */
+export interface BillingSpecs {
+  address: RequiredAddress;
+}
+
+/** required_address */
+export interface RequiredAddress {
+  city: string;
+  country: string;
+  line1: string;
+  line2?: string;
+  postal_code: string;
+  state?: string;
+}
+
+/** individual_param */
+export interface IndividualParam {
+  /** card_issuing_param */
+  card_issuing?: {
+    /** terms_acceptance_param */
+    user_terms_acceptance?: {
+      /** @format unix-time */
+      date?: number;
+      ip?: string;
+      user_agent?: string;
+    };
+  };
+  /** date_of_birth_specs */
+  dob?: {
+    day: number;
+    month: number;
+    year: number;
+  };
+  first_name?: string;
+  last_name?: string;
+  /** person_verification_param */
+  verification?: {
+    /** person_verification_document_param */
+    document?: {
+      back?: string;
+      front?: string;
+    };
+  };
+}
+
+/** authorization_controls_param_v2 */
+export interface AuthorizationControlsParamV2 {
+  allowed_categories?: (
+    | "ac_refrigeration_repair"
+    | "accounting_bookkeeping_services"
+    | "advertising_services"
+    | "agricultural_cooperative"
+    | "airlines_air_carriers"
+    | "airports_flying_fields"
+    | "ambulance_services"
+    | "amusement_parks_carnivals"
+    | "antique_reproductions"
+    | "antique_shops"
+    | "aquariums"
+    | "architectural_surveying_services"
+    | "art_dealers_and_galleries"
+    | "artists_supply_and_craft_shops"
+    | "auto_and_home_supply_stores"
+    | "auto_body_repair_shops"
+    | "auto_paint_shops"
+    | "auto_service_shops"
+    | "automated_cash_disburse"
+    | "automated_fuel_dispensers"
+    | "automobile_associations"
+    | "automotive_parts_and_accessories_stores"
+    | "automotive_tire_stores"
+    | "bail_and_bond_payments"
+    | "bakeries"
+    | "bands_orchestras"
+    | "barber_and_beauty_shops"
+    | "betting_casino_gambling"
+    | "bicycle_shops"
+    | "billiard_pool_establishments"
+    | "boat_dealers"
+    | "boat_rentals_and_leases"
+    | "book_stores"
+    | "books_periodicals_and_newspapers"
+    | "bowling_alleys"
+    | "bus_lines"
+    | "business_secretarial_schools"
+    | "buying_shopping_services"
+    | "cable_satellite_and_other_pay_television_and_radio"
+    | "camera_and_photographic_supply_stores"
+    | "candy_nut_and_confectionery_stores"
+    | "car_and_truck_dealers_new_used"
+    | "car_and_truck_dealers_used_only"
+    | "car_rental_agencies"
+    | "car_washes"
+    | "carpentry_services"
+    | "carpet_upholstery_cleaning"
+    | "caterers"
+    | "charitable_and_social_service_organizations_fundraising"
+    | "chemicals_and_allied_products"
+    | "child_care_services"
+    | "childrens_and_infants_wear_stores"
+    | "chiropodists_podiatrists"
+    | "chiropractors"
+    | "cigar_stores_and_stands"
+    | "civic_social_fraternal_associations"
+    | "cleaning_and_maintenance"
+    | "clothing_rental"
+    | "colleges_universities"
+    | "commercial_equipment"
+    | "commercial_footwear"
+    | "commercial_photography_art_and_graphics"
+    | "commuter_transport_and_ferries"
+    | "computer_network_services"
+    | "computer_programming"
+    | "computer_repair"
+    | "computer_software_stores"
+    | "computers_peripherals_and_software"
+    | "concrete_work_services"
+    | "construction_materials"
+    | "consulting_public_relations"
+    | "correspondence_schools"
+    | "cosmetic_stores"
+    | "counseling_services"
+    | "country_clubs"
+    | "courier_services"
+    | "court_costs"
+    | "credit_reporting_agencies"
+    | "cruise_lines"
+    | "dairy_products_stores"
+    | "dance_hall_studios_schools"
+    | "dating_escort_services"
+    | "dentists_orthodontists"
+    | "department_stores"
+    | "detective_agencies"
+    | "digital_goods_applications"
+    | "digital_goods_games"
+    | "digital_goods_large_volume"
+    | "digital_goods_media"
+    | "direct_marketing_catalog_merchant"
+    | "direct_marketing_combination_catalog_and_retail_merchant"
+    | "direct_marketing_inbound_telemarketing"
+    | "direct_marketing_insurance_services"
+    | "direct_marketing_other"
+    | "direct_marketing_outbound_telemarketing"
+    | "direct_marketing_subscription"
+    | "direct_marketing_travel"
+    | "discount_stores"
+    | "doctors"
+    | "door_to_door_sales"
+    | "drapery_window_covering_and_upholstery_stores"
+    | "drinking_places"
+    | "drug_stores_and_pharmacies"
+    | "drugs_drug_proprietaries_and_druggist_sundries"
+    | "dry_cleaners"
+    | "durable_goods"
+    | "duty_free_stores"
+    | "eating_places_restaurants"
+    | "educational_services"
+    | "electric_razor_stores"
+    | "electric_vehicle_charging"
+    | "electrical_parts_and_equipment"
+    | "electrical_services"
+    | "electronics_repair_shops"
+    | "electronics_stores"
+    | "elementary_secondary_schools"
+    | "emergency_services_gcas_visa_use_only"
+    | "employment_temp_agencies"
+    | "equipment_rental"
+    | "exterminating_services"
+    | "family_clothing_stores"
+    | "fast_food_restaurants"
+    | "financial_institutions"
+    | "fines_government_administrative_entities"
+    | "fireplace_fireplace_screens_and_accessories_stores"
+    | "floor_covering_stores"
+    | "florists"
+    | "florists_supplies_nursery_stock_and_flowers"
+    | "freezer_and_locker_meat_provisioners"
+    | "fuel_dealers_non_automotive"
+    | "funeral_services_crematories"
+    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+    | "furniture_repair_refinishing"
+    | "furriers_and_fur_shops"
+    | "general_services"
+    | "gift_card_novelty_and_souvenir_shops"
+    | "glass_paint_and_wallpaper_stores"
+    | "glassware_crystal_stores"
+    | "golf_courses_public"
+    | "government_licensed_horse_dog_racing_us_region_only"
+    | "government_licensed_online_casions_online_gambling_us_region_only"
+    | "government_owned_lotteries_non_us_region"
+    | "government_owned_lotteries_us_region_only"
+    | "government_services"
+    | "grocery_stores_supermarkets"
+    | "hardware_equipment_and_supplies"
+    | "hardware_stores"
+    | "health_and_beauty_spas"
+    | "hearing_aids_sales_and_supplies"
+    | "heating_plumbing_a_c"
+    | "hobby_toy_and_game_shops"
+    | "home_supply_warehouse_stores"
+    | "hospitals"
+    | "hotels_motels_and_resorts"
+    | "household_appliance_stores"
+    | "industrial_supplies"
+    | "information_retrieval_services"
+    | "insurance_default"
+    | "insurance_underwriting_premiums"
+    | "intra_company_purchases"
+    | "jewelry_stores_watches_clocks_and_silverware_stores"
+    | "landscaping_services"
+    | "laundries"
+    | "laundry_cleaning_services"
+    | "legal_services_attorneys"
+    | "luggage_and_leather_goods_stores"
+    | "lumber_building_materials_stores"
+    | "manual_cash_disburse"
+    | "marinas_service_and_supplies"
+    | "marketplaces"
+    | "masonry_stonework_and_plaster"
+    | "massage_parlors"
+    | "medical_and_dental_labs"
+    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+    | "medical_services"
+    | "membership_organizations"
+    | "mens_and_boys_clothing_and_accessories_stores"
+    | "mens_womens_clothing_stores"
+    | "metal_service_centers"
+    | "miscellaneous"
+    | "miscellaneous_apparel_and_accessory_shops"
+    | "miscellaneous_auto_dealers"
+    | "miscellaneous_business_services"
+    | "miscellaneous_food_stores"
+    | "miscellaneous_general_merchandise"
+    | "miscellaneous_general_services"
+    | "miscellaneous_home_furnishing_specialty_stores"
+    | "miscellaneous_publishing_and_printing"
+    | "miscellaneous_recreation_services"
+    | "miscellaneous_repair_shops"
+    | "miscellaneous_specialty_retail"
+    | "mobile_home_dealers"
+    | "motion_picture_theaters"
+    | "motor_freight_carriers_and_trucking"
+    | "motor_homes_dealers"
+    | "motor_vehicle_supplies_and_new_parts"
+    | "motorcycle_shops_and_dealers"
+    | "motorcycle_shops_dealers"
+    | "music_stores_musical_instruments_pianos_and_sheet_music"
+    | "news_dealers_and_newsstands"
+    | "non_fi_money_orders"
+    | "non_fi_stored_value_card_purchase_load"
+    | "nondurable_goods"
+    | "nurseries_lawn_and_garden_supply_stores"
+    | "nursing_personal_care"
+    | "office_and_commercial_furniture"
+    | "opticians_eyeglasses"
+    | "optometrists_ophthalmologist"
+    | "orthopedic_goods_prosthetic_devices"
+    | "osteopaths"
+    | "package_stores_beer_wine_and_liquor"
+    | "paints_varnishes_and_supplies"
+    | "parking_lots_garages"
+    | "passenger_railways"
+    | "pawn_shops"
+    | "pet_shops_pet_food_and_supplies"
+    | "petroleum_and_petroleum_products"
+    | "photo_developing"
+    | "photographic_photocopy_microfilm_equipment_and_supplies"
+    | "photographic_studios"
+    | "picture_video_production"
+    | "piece_goods_notions_and_other_dry_goods"
+    | "plumbing_heating_equipment_and_supplies"
+    | "political_organizations"
+    | "postal_services_government_only"
+    | "precious_stones_and_metals_watches_and_jewelry"
+    | "professional_services"
+    | "public_warehousing_and_storage"
+    | "quick_copy_repro_and_blueprint"
+    | "railroads"
+    | "real_estate_agents_and_managers_rentals"
+    | "record_stores"
+    | "recreational_vehicle_rentals"
+    | "religious_goods_stores"
+    | "religious_organizations"
+    | "roofing_siding_sheet_metal"
+    | "secretarial_support_services"
+    | "security_brokers_dealers"
+    | "service_stations"
+    | "sewing_needlework_fabric_and_piece_goods_stores"
+    | "shoe_repair_hat_cleaning"
+    | "shoe_stores"
+    | "small_appliance_repair"
+    | "snowmobile_dealers"
+    | "special_trade_services"
+    | "specialty_cleaning"
+    | "sporting_goods_stores"
+    | "sporting_recreation_camps"
+    | "sports_and_riding_apparel_stores"
+    | "sports_clubs_fields"
+    | "stamp_and_coin_stores"
+    | "stationary_office_supplies_printing_and_writing_paper"
+    | "stationery_stores_office_and_school_supply_stores"
+    | "swimming_pools_sales"
+    | "t_ui_travel_germany"
+    | "tailors_alterations"
+    | "tax_payments_government_agencies"
+    | "tax_preparation_services"
+    | "taxicabs_limousines"
+    | "telecommunication_equipment_and_telephone_sales"
+    | "telecommunication_services"
+    | "telegraph_services"
+    | "tent_and_awning_shops"
+    | "testing_laboratories"
+    | "theatrical_ticket_agencies"
+    | "timeshares"
+    | "tire_retreading_and_repair"
+    | "tolls_bridge_fees"
+    | "tourist_attractions_and_exhibits"
+    | "towing_services"
+    | "trailer_parks_campgrounds"
+    | "transportation_services"
+    | "travel_agencies_tour_operators"
+    | "truck_stop_iteration"
+    | "truck_utility_trailer_rentals"
+    | "typesetting_plate_making_and_related_services"
+    | "typewriter_stores"
+    | "u_s_federal_government_agencies_or_departments"
+    | "uniforms_commercial_clothing"
+    | "used_merchandise_and_secondhand_stores"
+    | "utilities"
+    | "variety_stores"
+    | "veterinary_services"
+    | "video_amusement_game_supplies"
+    | "video_game_arcades"
+    | "video_tape_rental_stores"
+    | "vocational_trade_schools"
+    | "watch_jewelry_repair"
+    | "welding_repair"
+    | "wholesale_clubs"
+    | "wig_and_toupee_stores"
+    | "wires_money_orders"
+    | "womens_accessory_and_specialty_shops"
+    | "womens_ready_to_wear_stores"
+    | "wrecking_and_salvage_yards"
+    | (string & {})
+  )[];
+  blocked_categories?: (
+    | "ac_refrigeration_repair"
+    | "accounting_bookkeeping_services"
+    | "advertising_services"
+    | "agricultural_cooperative"
+    | "airlines_air_carriers"
+    | "airports_flying_fields"
+    | "ambulance_services"
+    | "amusement_parks_carnivals"
+    | "antique_reproductions"
+    | "antique_shops"
+    | "aquariums"
+    | "architectural_surveying_services"
+    | "art_dealers_and_galleries"
+    | "artists_supply_and_craft_shops"
+    | "auto_and_home_supply_stores"
+    | "auto_body_repair_shops"
+    | "auto_paint_shops"
+    | "auto_service_shops"
+    | "automated_cash_disburse"
+    | "automated_fuel_dispensers"
+    | "automobile_associations"
+    | "automotive_parts_and_accessories_stores"
+    | "automotive_tire_stores"
+    | "bail_and_bond_payments"
+    | "bakeries"
+    | "bands_orchestras"
+    | "barber_and_beauty_shops"
+    | "betting_casino_gambling"
+    | "bicycle_shops"
+    | "billiard_pool_establishments"
+    | "boat_dealers"
+    | "boat_rentals_and_leases"
+    | "book_stores"
+    | "books_periodicals_and_newspapers"
+    | "bowling_alleys"
+    | "bus_lines"
+    | "business_secretarial_schools"
+    | "buying_shopping_services"
+    | "cable_satellite_and_other_pay_television_and_radio"
+    | "camera_and_photographic_supply_stores"
+    | "candy_nut_and_confectionery_stores"
+    | "car_and_truck_dealers_new_used"
+    | "car_and_truck_dealers_used_only"
+    | "car_rental_agencies"
+    | "car_washes"
+    | "carpentry_services"
+    | "carpet_upholstery_cleaning"
+    | "caterers"
+    | "charitable_and_social_service_organizations_fundraising"
+    | "chemicals_and_allied_products"
+    | "child_care_services"
+    | "childrens_and_infants_wear_stores"
+    | "chiropodists_podiatrists"
+    | "chiropractors"
+    | "cigar_stores_and_stands"
+    | "civic_social_fraternal_associations"
+    | "cleaning_and_maintenance"
+    | "clothing_rental"
+    | "colleges_universities"
+    | "commercial_equipment"
+    | "commercial_footwear"
+    | "commercial_photography_art_and_graphics"
+    | "commuter_transport_and_ferries"
+    | "computer_network_services"
+    | "computer_programming"
+    | "computer_repair"
+    | "computer_software_stores"
+    | "computers_peripherals_and_software"
+    | "concrete_work_services"
+    | "construction_materials"
+    | "consulting_public_relations"
+    | "correspondence_schools"
+    | "cosmetic_stores"
+    | "counseling_services"
+    | "country_clubs"
+    | "courier_services"
+    | "court_costs"
+    | "credit_reporting_agencies"
+    | "cruise_lines"
+    | "dairy_products_stores"
+    | "dance_hall_studios_schools"
+    | "dating_escort_services"
+    | "dentists_orthodontists"
+    | "department_stores"
+    | "detective_agencies"
+    | "digital_goods_applications"
+    | "digital_goods_games"
+    | "digital_goods_large_volume"
+    | "digital_goods_media"
+    | "direct_marketing_catalog_merchant"
+    | "direct_marketing_combination_catalog_and_retail_merchant"
+    | "direct_marketing_inbound_telemarketing"
+    | "direct_marketing_insurance_services"
+    | "direct_marketing_other"
+    | "direct_marketing_outbound_telemarketing"
+    | "direct_marketing_subscription"
+    | "direct_marketing_travel"
+    | "discount_stores"
+    | "doctors"
+    | "door_to_door_sales"
+    | "drapery_window_covering_and_upholstery_stores"
+    | "drinking_places"
+    | "drug_stores_and_pharmacies"
+    | "drugs_drug_proprietaries_and_druggist_sundries"
+    | "dry_cleaners"
+    | "durable_goods"
+    | "duty_free_stores"
+    | "eating_places_restaurants"
+    | "educational_services"
+    | "electric_razor_stores"
+    | "electric_vehicle_charging"
+    | "electrical_parts_and_equipment"
+    | "electrical_services"
+    | "electronics_repair_shops"
+    | "electronics_stores"
+    | "elementary_secondary_schools"
+    | "emergency_services_gcas_visa_use_only"
+    | "employment_temp_agencies"
+    | "equipment_rental"
+    | "exterminating_services"
+    | "family_clothing_stores"
+    | "fast_food_restaurants"
+    | "financial_institutions"
+    | "fines_government_administrative_entities"
+    | "fireplace_fireplace_screens_and_accessories_stores"
+    | "floor_covering_stores"
+    | "florists"
+    | "florists_supplies_nursery_stock_and_flowers"
+    | "freezer_and_locker_meat_provisioners"
+    | "fuel_dealers_non_automotive"
+    | "funeral_services_crematories"
+    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+    | "furniture_repair_refinishing"
+    | "furriers_and_fur_shops"
+    | "general_services"
+    | "gift_card_novelty_and_souvenir_shops"
+    | "glass_paint_and_wallpaper_stores"
+    | "glassware_crystal_stores"
+    | "golf_courses_public"
+    | "government_licensed_horse_dog_racing_us_region_only"
+    | "government_licensed_online_casions_online_gambling_us_region_only"
+    | "government_owned_lotteries_non_us_region"
+    | "government_owned_lotteries_us_region_only"
+    | "government_services"
+    | "grocery_stores_supermarkets"
+    | "hardware_equipment_and_supplies"
+    | "hardware_stores"
+    | "health_and_beauty_spas"
+    | "hearing_aids_sales_and_supplies"
+    | "heating_plumbing_a_c"
+    | "hobby_toy_and_game_shops"
+    | "home_supply_warehouse_stores"
+    | "hospitals"
+    | "hotels_motels_and_resorts"
+    | "household_appliance_stores"
+    | "industrial_supplies"
+    | "information_retrieval_services"
+    | "insurance_default"
+    | "insurance_underwriting_premiums"
+    | "intra_company_purchases"
+    | "jewelry_stores_watches_clocks_and_silverware_stores"
+    | "landscaping_services"
+    | "laundries"
+    | "laundry_cleaning_services"
+    | "legal_services_attorneys"
+    | "luggage_and_leather_goods_stores"
+    | "lumber_building_materials_stores"
+    | "manual_cash_disburse"
+    | "marinas_service_and_supplies"
+    | "marketplaces"
+    | "masonry_stonework_and_plaster"
+    | "massage_parlors"
+    | "medical_and_dental_labs"
+    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+    | "medical_services"
+    | "membership_organizations"
+    | "mens_and_boys_clothing_and_accessories_stores"
+    | "mens_womens_clothing_stores"
+    | "metal_service_centers"
+    | "miscellaneous"
+    | "miscellaneous_apparel_and_accessory_shops"
+    | "miscellaneous_auto_dealers"
+    | "miscellaneous_business_services"
+    | "miscellaneous_food_stores"
+    | "miscellaneous_general_merchandise"
+    | "miscellaneous_general_services"
+    | "miscellaneous_home_furnishing_specialty_stores"
+    | "miscellaneous_publishing_and_printing"
+    | "miscellaneous_recreation_services"
+    | "miscellaneous_repair_shops"
+    | "miscellaneous_specialty_retail"
+    | "mobile_home_dealers"
+    | "motion_picture_theaters"
+    | "motor_freight_carriers_and_trucking"
+    | "motor_homes_dealers"
+    | "motor_vehicle_supplies_and_new_parts"
+    | "motorcycle_shops_and_dealers"
+    | "motorcycle_shops_dealers"
+    | "music_stores_musical_instruments_pianos_and_sheet_music"
+    | "news_dealers_and_newsstands"
+    | "non_fi_money_orders"
+    | "non_fi_stored_value_card_purchase_load"
+    | "nondurable_goods"
+    | "nurseries_lawn_and_garden_supply_stores"
+    | "nursing_personal_care"
+    | "office_and_commercial_furniture"
+    | "opticians_eyeglasses"
+    | "optometrists_ophthalmologist"
+    | "orthopedic_goods_prosthetic_devices"
+    | "osteopaths"
+    | "package_stores_beer_wine_and_liquor"
+    | "paints_varnishes_and_supplies"
+    | "parking_lots_garages"
+    | "passenger_railways"
+    | "pawn_shops"
+    | "pet_shops_pet_food_and_supplies"
+    | "petroleum_and_petroleum_products"
+    | "photo_developing"
+    | "photographic_photocopy_microfilm_equipment_and_supplies"
+    | "photographic_studios"
+    | "picture_video_production"
+    | "piece_goods_notions_and_other_dry_goods"
+    | "plumbing_heating_equipment_and_supplies"
+    | "political_organizations"
+    | "postal_services_government_only"
+    | "precious_stones_and_metals_watches_and_jewelry"
+    | "professional_services"
+    | "public_warehousing_and_storage"
+    | "quick_copy_repro_and_blueprint"
+    | "railroads"
+    | "real_estate_agents_and_managers_rentals"
+    | "record_stores"
+    | "recreational_vehicle_rentals"
+    | "religious_goods_stores"
+    | "religious_organizations"
+    | "roofing_siding_sheet_metal"
+    | "secretarial_support_services"
+    | "security_brokers_dealers"
+    | "service_stations"
+    | "sewing_needlework_fabric_and_piece_goods_stores"
+    | "shoe_repair_hat_cleaning"
+    | "shoe_stores"
+    | "small_appliance_repair"
+    | "snowmobile_dealers"
+    | "special_trade_services"
+    | "specialty_cleaning"
+    | "sporting_goods_stores"
+    | "sporting_recreation_camps"
+    | "sports_and_riding_apparel_stores"
+    | "sports_clubs_fields"
+    | "stamp_and_coin_stores"
+    | "stationary_office_supplies_printing_and_writing_paper"
+    | "stationery_stores_office_and_school_supply_stores"
+    | "swimming_pools_sales"
+    | "t_ui_travel_germany"
+    | "tailors_alterations"
+    | "tax_payments_government_agencies"
+    | "tax_preparation_services"
+    | "taxicabs_limousines"
+    | "telecommunication_equipment_and_telephone_sales"
+    | "telecommunication_services"
+    | "telegraph_services"
+    | "tent_and_awning_shops"
+    | "testing_laboratories"
+    | "theatrical_ticket_agencies"
+    | "timeshares"
+    | "tire_retreading_and_repair"
+    | "tolls_bridge_fees"
+    | "tourist_attractions_and_exhibits"
+    | "towing_services"
+    | "trailer_parks_campgrounds"
+    | "transportation_services"
+    | "travel_agencies_tour_operators"
+    | "truck_stop_iteration"
+    | "truck_utility_trailer_rentals"
+    | "typesetting_plate_making_and_related_services"
+    | "typewriter_stores"
+    | "u_s_federal_government_agencies_or_departments"
+    | "uniforms_commercial_clothing"
+    | "used_merchandise_and_secondhand_stores"
+    | "utilities"
+    | "variety_stores"
+    | "veterinary_services"
+    | "video_amusement_game_supplies"
+    | "video_game_arcades"
+    | "video_tape_rental_stores"
+    | "vocational_trade_schools"
+    | "watch_jewelry_repair"
+    | "welding_repair"
+    | "wholesale_clubs"
+    | "wig_and_toupee_stores"
+    | "wires_money_orders"
+    | "womens_accessory_and_specialty_shops"
+    | "womens_ready_to_wear_stores"
+    | "wrecking_and_salvage_yards"
+    | (string & {})
+  )[];
+  spending_limits?: {
+    amount: number;
+    categories?: (
+      | "ac_refrigeration_repair"
+      | "accounting_bookkeeping_services"
+      | "advertising_services"
+      | "agricultural_cooperative"
+      | "airlines_air_carriers"
+      | "airports_flying_fields"
+      | "ambulance_services"
+      | "amusement_parks_carnivals"
+      | "antique_reproductions"
+      | "antique_shops"
+      | "aquariums"
+      | "architectural_surveying_services"
+      | "art_dealers_and_galleries"
+      | "artists_supply_and_craft_shops"
+      | "auto_and_home_supply_stores"
+      | "auto_body_repair_shops"
+      | "auto_paint_shops"
+      | "auto_service_shops"
+      | "automated_cash_disburse"
+      | "automated_fuel_dispensers"
+      | "automobile_associations"
+      | "automotive_parts_and_accessories_stores"
+      | "automotive_tire_stores"
+      | "bail_and_bond_payments"
+      | "bakeries"
+      | "bands_orchestras"
+      | "barber_and_beauty_shops"
+      | "betting_casino_gambling"
+      | "bicycle_shops"
+      | "billiard_pool_establishments"
+      | "boat_dealers"
+      | "boat_rentals_and_leases"
+      | "book_stores"
+      | "books_periodicals_and_newspapers"
+      | "bowling_alleys"
+      | "bus_lines"
+      | "business_secretarial_schools"
+      | "buying_shopping_services"
+      | "cable_satellite_and_other_pay_television_and_radio"
+      | "camera_and_photographic_supply_stores"
+      | "candy_nut_and_confectionery_stores"
+      | "car_and_truck_dealers_new_used"
+      | "car_and_truck_dealers_used_only"
+      | "car_rental_agencies"
+      | "car_washes"
+      | "carpentry_services"
+      | "carpet_upholstery_cleaning"
+      | "caterers"
+      | "charitable_and_social_service_organizations_fundraising"
+      | "chemicals_and_allied_products"
+      | "child_care_services"
+      | "childrens_and_infants_wear_stores"
+      | "chiropodists_podiatrists"
+      | "chiropractors"
+      | "cigar_stores_and_stands"
+      | "civic_social_fraternal_associations"
+      | "cleaning_and_maintenance"
+      | "clothing_rental"
+      | "colleges_universities"
+      | "commercial_equipment"
+      | "commercial_footwear"
+      | "commercial_photography_art_and_graphics"
+      | "commuter_transport_and_ferries"
+      | "computer_network_services"
+      | "computer_programming"
+      | "computer_repair"
+      | "computer_software_stores"
+      | "computers_peripherals_and_software"
+      | "concrete_work_services"
+      | "construction_materials"
+      | "consulting_public_relations"
+      | "correspondence_schools"
+      | "cosmetic_stores"
+      | "counseling_services"
+      | "country_clubs"
+      | "courier_services"
+      | "court_costs"
+      | "credit_reporting_agencies"
+      | "cruise_lines"
+      | "dairy_products_stores"
+      | "dance_hall_studios_schools"
+      | "dating_escort_services"
+      | "dentists_orthodontists"
+      | "department_stores"
+      | "detective_agencies"
+      | "digital_goods_applications"
+      | "digital_goods_games"
+      | "digital_goods_large_volume"
+      | "digital_goods_media"
+      | "direct_marketing_catalog_merchant"
+      | "direct_marketing_combination_catalog_and_retail_merchant"
+      | "direct_marketing_inbound_telemarketing"
+      | "direct_marketing_insurance_services"
+      | "direct_marketing_other"
+      | "direct_marketing_outbound_telemarketing"
+      | "direct_marketing_subscription"
+      | "direct_marketing_travel"
+      | "discount_stores"
+      | "doctors"
+      | "door_to_door_sales"
+      | "drapery_window_covering_and_upholstery_stores"
+      | "drinking_places"
+      | "drug_stores_and_pharmacies"
+      | "drugs_drug_proprietaries_and_druggist_sundries"
+      | "dry_cleaners"
+      | "durable_goods"
+      | "duty_free_stores"
+      | "eating_places_restaurants"
+      | "educational_services"
+      | "electric_razor_stores"
+      | "electric_vehicle_charging"
+      | "electrical_parts_and_equipment"
+      | "electrical_services"
+      | "electronics_repair_shops"
+      | "electronics_stores"
+      | "elementary_secondary_schools"
+      | "emergency_services_gcas_visa_use_only"
+      | "employment_temp_agencies"
+      | "equipment_rental"
+      | "exterminating_services"
+      | "family_clothing_stores"
+      | "fast_food_restaurants"
+      | "financial_institutions"
+      | "fines_government_administrative_entities"
+      | "fireplace_fireplace_screens_and_accessories_stores"
+      | "floor_covering_stores"
+      | "florists"
+      | "florists_supplies_nursery_stock_and_flowers"
+      | "freezer_and_locker_meat_provisioners"
+      | "fuel_dealers_non_automotive"
+      | "funeral_services_crematories"
+      | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+      | "furniture_repair_refinishing"
+      | "furriers_and_fur_shops"
+      | "general_services"
+      | "gift_card_novelty_and_souvenir_shops"
+      | "glass_paint_and_wallpaper_stores"
+      | "glassware_crystal_stores"
+      | "golf_courses_public"
+      | "government_licensed_horse_dog_racing_us_region_only"
+      | "government_licensed_online_casions_online_gambling_us_region_only"
+      | "government_owned_lotteries_non_us_region"
+      | "government_owned_lotteries_us_region_only"
+      | "government_services"
+      | "grocery_stores_supermarkets"
+      | "hardware_equipment_and_supplies"
+      | "hardware_stores"
+      | "health_and_beauty_spas"
+      | "hearing_aids_sales_and_supplies"
+      | "heating_plumbing_a_c"
+      | "hobby_toy_and_game_shops"
+      | "home_supply_warehouse_stores"
+      | "hospitals"
+      | "hotels_motels_and_resorts"
+      | "household_appliance_stores"
+      | "industrial_supplies"
+      | "information_retrieval_services"
+      | "insurance_default"
+      | "insurance_underwriting_premiums"
+      | "intra_company_purchases"
+      | "jewelry_stores_watches_clocks_and_silverware_stores"
+      | "landscaping_services"
+      | "laundries"
+      | "laundry_cleaning_services"
+      | "legal_services_attorneys"
+      | "luggage_and_leather_goods_stores"
+      | "lumber_building_materials_stores"
+      | "manual_cash_disburse"
+      | "marinas_service_and_supplies"
+      | "marketplaces"
+      | "masonry_stonework_and_plaster"
+      | "massage_parlors"
+      | "medical_and_dental_labs"
+      | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+      | "medical_services"
+      | "membership_organizations"
+      | "mens_and_boys_clothing_and_accessories_stores"
+      | "mens_womens_clothing_stores"
+      | "metal_service_centers"
+      | "miscellaneous"
+      | "miscellaneous_apparel_and_accessory_shops"
+      | "miscellaneous_auto_dealers"
+      | "miscellaneous_business_services"
+      | "miscellaneous_food_stores"
+      | "miscellaneous_general_merchandise"
+      | "miscellaneous_general_services"
+      | "miscellaneous_home_furnishing_specialty_stores"
+      | "miscellaneous_publishing_and_printing"
+      | "miscellaneous_recreation_services"
+      | "miscellaneous_repair_shops"
+      | "miscellaneous_specialty_retail"
+      | "mobile_home_dealers"
+      | "motion_picture_theaters"
+      | "motor_freight_carriers_and_trucking"
+      | "motor_homes_dealers"
+      | "motor_vehicle_supplies_and_new_parts"
+      | "motorcycle_shops_and_dealers"
+      | "motorcycle_shops_dealers"
+      | "music_stores_musical_instruments_pianos_and_sheet_music"
+      | "news_dealers_and_newsstands"
+      | "non_fi_money_orders"
+      | "non_fi_stored_value_card_purchase_load"
+      | "nondurable_goods"
+      | "nurseries_lawn_and_garden_supply_stores"
+      | "nursing_personal_care"
+      | "office_and_commercial_furniture"
+      | "opticians_eyeglasses"
+      | "optometrists_ophthalmologist"
+      | "orthopedic_goods_prosthetic_devices"
+      | "osteopaths"
+      | "package_stores_beer_wine_and_liquor"
+      | "paints_varnishes_and_supplies"
+      | "parking_lots_garages"
+      | "passenger_railways"
+      | "pawn_shops"
+      | "pet_shops_pet_food_and_supplies"
+      | "petroleum_and_petroleum_products"
+      | "photo_developing"
+      | "photographic_photocopy_microfilm_equipment_and_supplies"
+      | "photographic_studios"
+      | "picture_video_production"
+      | "piece_goods_notions_and_other_dry_goods"
+      | "plumbing_heating_equipment_and_supplies"
+      | "political_organizations"
+      | "postal_services_government_only"
+      | "precious_stones_and_metals_watches_and_jewelry"
+      | "professional_services"
+      | "public_warehousing_and_storage"
+      | "quick_copy_repro_and_blueprint"
+      | "railroads"
+      | "real_estate_agents_and_managers_rentals"
+      | "record_stores"
+      | "recreational_vehicle_rentals"
+      | "religious_goods_stores"
+      | "religious_organizations"
+      | "roofing_siding_sheet_metal"
+      | "secretarial_support_services"
+      | "security_brokers_dealers"
+      | "service_stations"
+      | "sewing_needlework_fabric_and_piece_goods_stores"
+      | "shoe_repair_hat_cleaning"
+      | "shoe_stores"
+      | "small_appliance_repair"
+      | "snowmobile_dealers"
+      | "special_trade_services"
+      | "specialty_cleaning"
+      | "sporting_goods_stores"
+      | "sporting_recreation_camps"
+      | "sports_and_riding_apparel_stores"
+      | "sports_clubs_fields"
+      | "stamp_and_coin_stores"
+      | "stationary_office_supplies_printing_and_writing_paper"
+      | "stationery_stores_office_and_school_supply_stores"
+      | "swimming_pools_sales"
+      | "t_ui_travel_germany"
+      | "tailors_alterations"
+      | "tax_payments_government_agencies"
+      | "tax_preparation_services"
+      | "taxicabs_limousines"
+      | "telecommunication_equipment_and_telephone_sales"
+      | "telecommunication_services"
+      | "telegraph_services"
+      | "tent_and_awning_shops"
+      | "testing_laboratories"
+      | "theatrical_ticket_agencies"
+      | "timeshares"
+      | "tire_retreading_and_repair"
+      | "tolls_bridge_fees"
+      | "tourist_attractions_and_exhibits"
+      | "towing_services"
+      | "trailer_parks_campgrounds"
+      | "transportation_services"
+      | "travel_agencies_tour_operators"
+      | "truck_stop_iteration"
+      | "truck_utility_trailer_rentals"
+      | "typesetting_plate_making_and_related_services"
+      | "typewriter_stores"
+      | "u_s_federal_government_agencies_or_departments"
+      | "uniforms_commercial_clothing"
+      | "used_merchandise_and_secondhand_stores"
+      | "utilities"
+      | "variety_stores"
+      | "veterinary_services"
+      | "video_amusement_game_supplies"
+      | "video_game_arcades"
+      | "video_tape_rental_stores"
+      | "vocational_trade_schools"
+      | "watch_jewelry_repair"
+      | "welding_repair"
+      | "wholesale_clubs"
+      | "wig_and_toupee_stores"
+      | "wires_money_orders"
+      | "womens_accessory_and_specialty_shops"
+      | "womens_ready_to_wear_stores"
+      | "wrecking_and_salvage_yards"
+      | (string & {})
+    )[];
+    interval:
+      | "all_time"
+      | "daily"
+      | "monthly"
+      | "per_authorization"
+      | "weekly"
+      | "yearly"
+      | (string & {});
+  }[];
+  spending_limits_currency?: string;
+}
+
+/** authorization_controls_param_v2 */
+export interface AuthorizationControlsParamV2Input {
+  allowed_categories?: (
+    | "ac_refrigeration_repair"
+    | "accounting_bookkeeping_services"
+    | "advertising_services"
+    | "agricultural_cooperative"
+    | "airlines_air_carriers"
+    | "airports_flying_fields"
+    | "ambulance_services"
+    | "amusement_parks_carnivals"
+    | "antique_reproductions"
+    | "antique_shops"
+    | "aquariums"
+    | "architectural_surveying_services"
+    | "art_dealers_and_galleries"
+    | "artists_supply_and_craft_shops"
+    | "auto_and_home_supply_stores"
+    | "auto_body_repair_shops"
+    | "auto_paint_shops"
+    | "auto_service_shops"
+    | "automated_cash_disburse"
+    | "automated_fuel_dispensers"
+    | "automobile_associations"
+    | "automotive_parts_and_accessories_stores"
+    | "automotive_tire_stores"
+    | "bail_and_bond_payments"
+    | "bakeries"
+    | "bands_orchestras"
+    | "barber_and_beauty_shops"
+    | "betting_casino_gambling"
+    | "bicycle_shops"
+    | "billiard_pool_establishments"
+    | "boat_dealers"
+    | "boat_rentals_and_leases"
+    | "book_stores"
+    | "books_periodicals_and_newspapers"
+    | "bowling_alleys"
+    | "bus_lines"
+    | "business_secretarial_schools"
+    | "buying_shopping_services"
+    | "cable_satellite_and_other_pay_television_and_radio"
+    | "camera_and_photographic_supply_stores"
+    | "candy_nut_and_confectionery_stores"
+    | "car_and_truck_dealers_new_used"
+    | "car_and_truck_dealers_used_only"
+    | "car_rental_agencies"
+    | "car_washes"
+    | "carpentry_services"
+    | "carpet_upholstery_cleaning"
+    | "caterers"
+    | "charitable_and_social_service_organizations_fundraising"
+    | "chemicals_and_allied_products"
+    | "child_care_services"
+    | "childrens_and_infants_wear_stores"
+    | "chiropodists_podiatrists"
+    | "chiropractors"
+    | "cigar_stores_and_stands"
+    | "civic_social_fraternal_associations"
+    | "cleaning_and_maintenance"
+    | "clothing_rental"
+    | "colleges_universities"
+    | "commercial_equipment"
+    | "commercial_footwear"
+    | "commercial_photography_art_and_graphics"
+    | "commuter_transport_and_ferries"
+    | "computer_network_services"
+    | "computer_programming"
+    | "computer_repair"
+    | "computer_software_stores"
+    | "computers_peripherals_and_software"
+    | "concrete_work_services"
+    | "construction_materials"
+    | "consulting_public_relations"
+    | "correspondence_schools"
+    | "cosmetic_stores"
+    | "counseling_services"
+    | "country_clubs"
+    | "courier_services"
+    | "court_costs"
+    | "credit_reporting_agencies"
+    | "cruise_lines"
+    | "dairy_products_stores"
+    | "dance_hall_studios_schools"
+    | "dating_escort_services"
+    | "dentists_orthodontists"
+    | "department_stores"
+    | "detective_agencies"
+    | "digital_goods_applications"
+    | "digital_goods_games"
+    | "digital_goods_large_volume"
+    | "digital_goods_media"
+    | "direct_marketing_catalog_merchant"
+    | "direct_marketing_combination_catalog_and_retail_merchant"
+    | "direct_marketing_inbound_telemarketing"
+    | "direct_marketing_insurance_services"
+    | "direct_marketing_other"
+    | "direct_marketing_outbound_telemarketing"
+    | "direct_marketing_subscription"
+    | "direct_marketing_travel"
+    | "discount_stores"
+    | "doctors"
+    | "door_to_door_sales"
+    | "drapery_window_covering_and_upholstery_stores"
+    | "drinking_places"
+    | "drug_stores_and_pharmacies"
+    | "drugs_drug_proprietaries_and_druggist_sundries"
+    | "dry_cleaners"
+    | "durable_goods"
+    | "duty_free_stores"
+    | "eating_places_restaurants"
+    | "educational_services"
+    | "electric_razor_stores"
+    | "electric_vehicle_charging"
+    | "electrical_parts_and_equipment"
+    | "electrical_services"
+    | "electronics_repair_shops"
+    | "electronics_stores"
+    | "elementary_secondary_schools"
+    | "emergency_services_gcas_visa_use_only"
+    | "employment_temp_agencies"
+    | "equipment_rental"
+    | "exterminating_services"
+    | "family_clothing_stores"
+    | "fast_food_restaurants"
+    | "financial_institutions"
+    | "fines_government_administrative_entities"
+    | "fireplace_fireplace_screens_and_accessories_stores"
+    | "floor_covering_stores"
+    | "florists"
+    | "florists_supplies_nursery_stock_and_flowers"
+    | "freezer_and_locker_meat_provisioners"
+    | "fuel_dealers_non_automotive"
+    | "funeral_services_crematories"
+    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+    | "furniture_repair_refinishing"
+    | "furriers_and_fur_shops"
+    | "general_services"
+    | "gift_card_novelty_and_souvenir_shops"
+    | "glass_paint_and_wallpaper_stores"
+    | "glassware_crystal_stores"
+    | "golf_courses_public"
+    | "government_licensed_horse_dog_racing_us_region_only"
+    | "government_licensed_online_casions_online_gambling_us_region_only"
+    | "government_owned_lotteries_non_us_region"
+    | "government_owned_lotteries_us_region_only"
+    | "government_services"
+    | "grocery_stores_supermarkets"
+    | "hardware_equipment_and_supplies"
+    | "hardware_stores"
+    | "health_and_beauty_spas"
+    | "hearing_aids_sales_and_supplies"
+    | "heating_plumbing_a_c"
+    | "hobby_toy_and_game_shops"
+    | "home_supply_warehouse_stores"
+    | "hospitals"
+    | "hotels_motels_and_resorts"
+    | "household_appliance_stores"
+    | "industrial_supplies"
+    | "information_retrieval_services"
+    | "insurance_default"
+    | "insurance_underwriting_premiums"
+    | "intra_company_purchases"
+    | "jewelry_stores_watches_clocks_and_silverware_stores"
+    | "landscaping_services"
+    | "laundries"
+    | "laundry_cleaning_services"
+    | "legal_services_attorneys"
+    | "luggage_and_leather_goods_stores"
+    | "lumber_building_materials_stores"
+    | "manual_cash_disburse"
+    | "marinas_service_and_supplies"
+    | "marketplaces"
+    | "masonry_stonework_and_plaster"
+    | "massage_parlors"
+    | "medical_and_dental_labs"
+    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+    | "medical_services"
+    | "membership_organizations"
+    | "mens_and_boys_clothing_and_accessories_stores"
+    | "mens_womens_clothing_stores"
+    | "metal_service_centers"
+    | "miscellaneous"
+    | "miscellaneous_apparel_and_accessory_shops"
+    | "miscellaneous_auto_dealers"
+    | "miscellaneous_business_services"
+    | "miscellaneous_food_stores"
+    | "miscellaneous_general_merchandise"
+    | "miscellaneous_general_services"
+    | "miscellaneous_home_furnishing_specialty_stores"
+    | "miscellaneous_publishing_and_printing"
+    | "miscellaneous_recreation_services"
+    | "miscellaneous_repair_shops"
+    | "miscellaneous_specialty_retail"
+    | "mobile_home_dealers"
+    | "motion_picture_theaters"
+    | "motor_freight_carriers_and_trucking"
+    | "motor_homes_dealers"
+    | "motor_vehicle_supplies_and_new_parts"
+    | "motorcycle_shops_and_dealers"
+    | "motorcycle_shops_dealers"
+    | "music_stores_musical_instruments_pianos_and_sheet_music"
+    | "news_dealers_and_newsstands"
+    | "non_fi_money_orders"
+    | "non_fi_stored_value_card_purchase_load"
+    | "nondurable_goods"
+    | "nurseries_lawn_and_garden_supply_stores"
+    | "nursing_personal_care"
+    | "office_and_commercial_furniture"
+    | "opticians_eyeglasses"
+    | "optometrists_ophthalmologist"
+    | "orthopedic_goods_prosthetic_devices"
+    | "osteopaths"
+    | "package_stores_beer_wine_and_liquor"
+    | "paints_varnishes_and_supplies"
+    | "parking_lots_garages"
+    | "passenger_railways"
+    | "pawn_shops"
+    | "pet_shops_pet_food_and_supplies"
+    | "petroleum_and_petroleum_products"
+    | "photo_developing"
+    | "photographic_photocopy_microfilm_equipment_and_supplies"
+    | "photographic_studios"
+    | "picture_video_production"
+    | "piece_goods_notions_and_other_dry_goods"
+    | "plumbing_heating_equipment_and_supplies"
+    | "political_organizations"
+    | "postal_services_government_only"
+    | "precious_stones_and_metals_watches_and_jewelry"
+    | "professional_services"
+    | "public_warehousing_and_storage"
+    | "quick_copy_repro_and_blueprint"
+    | "railroads"
+    | "real_estate_agents_and_managers_rentals"
+    | "record_stores"
+    | "recreational_vehicle_rentals"
+    | "religious_goods_stores"
+    | "religious_organizations"
+    | "roofing_siding_sheet_metal"
+    | "secretarial_support_services"
+    | "security_brokers_dealers"
+    | "service_stations"
+    | "sewing_needlework_fabric_and_piece_goods_stores"
+    | "shoe_repair_hat_cleaning"
+    | "shoe_stores"
+    | "small_appliance_repair"
+    | "snowmobile_dealers"
+    | "special_trade_services"
+    | "specialty_cleaning"
+    | "sporting_goods_stores"
+    | "sporting_recreation_camps"
+    | "sports_and_riding_apparel_stores"
+    | "sports_clubs_fields"
+    | "stamp_and_coin_stores"
+    | "stationary_office_supplies_printing_and_writing_paper"
+    | "stationery_stores_office_and_school_supply_stores"
+    | "swimming_pools_sales"
+    | "t_ui_travel_germany"
+    | "tailors_alterations"
+    | "tax_payments_government_agencies"
+    | "tax_preparation_services"
+    | "taxicabs_limousines"
+    | "telecommunication_equipment_and_telephone_sales"
+    | "telecommunication_services"
+    | "telegraph_services"
+    | "tent_and_awning_shops"
+    | "testing_laboratories"
+    | "theatrical_ticket_agencies"
+    | "timeshares"
+    | "tire_retreading_and_repair"
+    | "tolls_bridge_fees"
+    | "tourist_attractions_and_exhibits"
+    | "towing_services"
+    | "trailer_parks_campgrounds"
+    | "transportation_services"
+    | "travel_agencies_tour_operators"
+    | "truck_stop_iteration"
+    | "truck_utility_trailer_rentals"
+    | "typesetting_plate_making_and_related_services"
+    | "typewriter_stores"
+    | "u_s_federal_government_agencies_or_departments"
+    | "uniforms_commercial_clothing"
+    | "used_merchandise_and_secondhand_stores"
+    | "utilities"
+    | "variety_stores"
+    | "veterinary_services"
+    | "video_amusement_game_supplies"
+    | "video_game_arcades"
+    | "video_tape_rental_stores"
+    | "vocational_trade_schools"
+    | "watch_jewelry_repair"
+    | "welding_repair"
+    | "wholesale_clubs"
+    | "wig_and_toupee_stores"
+    | "wires_money_orders"
+    | "womens_accessory_and_specialty_shops"
+    | "womens_ready_to_wear_stores"
+    | "wrecking_and_salvage_yards"
+  )[];
+  blocked_categories?: (
+    | "ac_refrigeration_repair"
+    | "accounting_bookkeeping_services"
+    | "advertising_services"
+    | "agricultural_cooperative"
+    | "airlines_air_carriers"
+    | "airports_flying_fields"
+    | "ambulance_services"
+    | "amusement_parks_carnivals"
+    | "antique_reproductions"
+    | "antique_shops"
+    | "aquariums"
+    | "architectural_surveying_services"
+    | "art_dealers_and_galleries"
+    | "artists_supply_and_craft_shops"
+    | "auto_and_home_supply_stores"
+    | "auto_body_repair_shops"
+    | "auto_paint_shops"
+    | "auto_service_shops"
+    | "automated_cash_disburse"
+    | "automated_fuel_dispensers"
+    | "automobile_associations"
+    | "automotive_parts_and_accessories_stores"
+    | "automotive_tire_stores"
+    | "bail_and_bond_payments"
+    | "bakeries"
+    | "bands_orchestras"
+    | "barber_and_beauty_shops"
+    | "betting_casino_gambling"
+    | "bicycle_shops"
+    | "billiard_pool_establishments"
+    | "boat_dealers"
+    | "boat_rentals_and_leases"
+    | "book_stores"
+    | "books_periodicals_and_newspapers"
+    | "bowling_alleys"
+    | "bus_lines"
+    | "business_secretarial_schools"
+    | "buying_shopping_services"
+    | "cable_satellite_and_other_pay_television_and_radio"
+    | "camera_and_photographic_supply_stores"
+    | "candy_nut_and_confectionery_stores"
+    | "car_and_truck_dealers_new_used"
+    | "car_and_truck_dealers_used_only"
+    | "car_rental_agencies"
+    | "car_washes"
+    | "carpentry_services"
+    | "carpet_upholstery_cleaning"
+    | "caterers"
+    | "charitable_and_social_service_organizations_fundraising"
+    | "chemicals_and_allied_products"
+    | "child_care_services"
+    | "childrens_and_infants_wear_stores"
+    | "chiropodists_podiatrists"
+    | "chiropractors"
+    | "cigar_stores_and_stands"
+    | "civic_social_fraternal_associations"
+    | "cleaning_and_maintenance"
+    | "clothing_rental"
+    | "colleges_universities"
+    | "commercial_equipment"
+    | "commercial_footwear"
+    | "commercial_photography_art_and_graphics"
+    | "commuter_transport_and_ferries"
+    | "computer_network_services"
+    | "computer_programming"
+    | "computer_repair"
+    | "computer_software_stores"
+    | "computers_peripherals_and_software"
+    | "concrete_work_services"
+    | "construction_materials"
+    | "consulting_public_relations"
+    | "correspondence_schools"
+    | "cosmetic_stores"
+    | "counseling_services"
+    | "country_clubs"
+    | "courier_services"
+    | "court_costs"
+    | "credit_reporting_agencies"
+    | "cruise_lines"
+    | "dairy_products_stores"
+    | "dance_hall_studios_schools"
+    | "dating_escort_services"
+    | "dentists_orthodontists"
+    | "department_stores"
+    | "detective_agencies"
+    | "digital_goods_applications"
+    | "digital_goods_games"
+    | "digital_goods_large_volume"
+    | "digital_goods_media"
+    | "direct_marketing_catalog_merchant"
+    | "direct_marketing_combination_catalog_and_retail_merchant"
+    | "direct_marketing_inbound_telemarketing"
+    | "direct_marketing_insurance_services"
+    | "direct_marketing_other"
+    | "direct_marketing_outbound_telemarketing"
+    | "direct_marketing_subscription"
+    | "direct_marketing_travel"
+    | "discount_stores"
+    | "doctors"
+    | "door_to_door_sales"
+    | "drapery_window_covering_and_upholstery_stores"
+    | "drinking_places"
+    | "drug_stores_and_pharmacies"
+    | "drugs_drug_proprietaries_and_druggist_sundries"
+    | "dry_cleaners"
+    | "durable_goods"
+    | "duty_free_stores"
+    | "eating_places_restaurants"
+    | "educational_services"
+    | "electric_razor_stores"
+    | "electric_vehicle_charging"
+    | "electrical_parts_and_equipment"
+    | "electrical_services"
+    | "electronics_repair_shops"
+    | "electronics_stores"
+    | "elementary_secondary_schools"
+    | "emergency_services_gcas_visa_use_only"
+    | "employment_temp_agencies"
+    | "equipment_rental"
+    | "exterminating_services"
+    | "family_clothing_stores"
+    | "fast_food_restaurants"
+    | "financial_institutions"
+    | "fines_government_administrative_entities"
+    | "fireplace_fireplace_screens_and_accessories_stores"
+    | "floor_covering_stores"
+    | "florists"
+    | "florists_supplies_nursery_stock_and_flowers"
+    | "freezer_and_locker_meat_provisioners"
+    | "fuel_dealers_non_automotive"
+    | "funeral_services_crematories"
+    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+    | "furniture_repair_refinishing"
+    | "furriers_and_fur_shops"
+    | "general_services"
+    | "gift_card_novelty_and_souvenir_shops"
+    | "glass_paint_and_wallpaper_stores"
+    | "glassware_crystal_stores"
+    | "golf_courses_public"
+    | "government_licensed_horse_dog_racing_us_region_only"
+    | "government_licensed_online_casions_online_gambling_us_region_only"
+    | "government_owned_lotteries_non_us_region"
+    | "government_owned_lotteries_us_region_only"
+    | "government_services"
+    | "grocery_stores_supermarkets"
+    | "hardware_equipment_and_supplies"
+    | "hardware_stores"
+    | "health_and_beauty_spas"
+    | "hearing_aids_sales_and_supplies"
+    | "heating_plumbing_a_c"
+    | "hobby_toy_and_game_shops"
+    | "home_supply_warehouse_stores"
+    | "hospitals"
+    | "hotels_motels_and_resorts"
+    | "household_appliance_stores"
+    | "industrial_supplies"
+    | "information_retrieval_services"
+    | "insurance_default"
+    | "insurance_underwriting_premiums"
+    | "intra_company_purchases"
+    | "jewelry_stores_watches_clocks_and_silverware_stores"
+    | "landscaping_services"
+    | "laundries"
+    | "laundry_cleaning_services"
+    | "legal_services_attorneys"
+    | "luggage_and_leather_goods_stores"
+    | "lumber_building_materials_stores"
+    | "manual_cash_disburse"
+    | "marinas_service_and_supplies"
+    | "marketplaces"
+    | "masonry_stonework_and_plaster"
+    | "massage_parlors"
+    | "medical_and_dental_labs"
+    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+    | "medical_services"
+    | "membership_organizations"
+    | "mens_and_boys_clothing_and_accessories_stores"
+    | "mens_womens_clothing_stores"
+    | "metal_service_centers"
+    | "miscellaneous"
+    | "miscellaneous_apparel_and_accessory_shops"
+    | "miscellaneous_auto_dealers"
+    | "miscellaneous_business_services"
+    | "miscellaneous_food_stores"
+    | "miscellaneous_general_merchandise"
+    | "miscellaneous_general_services"
+    | "miscellaneous_home_furnishing_specialty_stores"
+    | "miscellaneous_publishing_and_printing"
+    | "miscellaneous_recreation_services"
+    | "miscellaneous_repair_shops"
+    | "miscellaneous_specialty_retail"
+    | "mobile_home_dealers"
+    | "motion_picture_theaters"
+    | "motor_freight_carriers_and_trucking"
+    | "motor_homes_dealers"
+    | "motor_vehicle_supplies_and_new_parts"
+    | "motorcycle_shops_and_dealers"
+    | "motorcycle_shops_dealers"
+    | "music_stores_musical_instruments_pianos_and_sheet_music"
+    | "news_dealers_and_newsstands"
+    | "non_fi_money_orders"
+    | "non_fi_stored_value_card_purchase_load"
+    | "nondurable_goods"
+    | "nurseries_lawn_and_garden_supply_stores"
+    | "nursing_personal_care"
+    | "office_and_commercial_furniture"
+    | "opticians_eyeglasses"
+    | "optometrists_ophthalmologist"
+    | "orthopedic_goods_prosthetic_devices"
+    | "osteopaths"
+    | "package_stores_beer_wine_and_liquor"
+    | "paints_varnishes_and_supplies"
+    | "parking_lots_garages"
+    | "passenger_railways"
+    | "pawn_shops"
+    | "pet_shops_pet_food_and_supplies"
+    | "petroleum_and_petroleum_products"
+    | "photo_developing"
+    | "photographic_photocopy_microfilm_equipment_and_supplies"
+    | "photographic_studios"
+    | "picture_video_production"
+    | "piece_goods_notions_and_other_dry_goods"
+    | "plumbing_heating_equipment_and_supplies"
+    | "political_organizations"
+    | "postal_services_government_only"
+    | "precious_stones_and_metals_watches_and_jewelry"
+    | "professional_services"
+    | "public_warehousing_and_storage"
+    | "quick_copy_repro_and_blueprint"
+    | "railroads"
+    | "real_estate_agents_and_managers_rentals"
+    | "record_stores"
+    | "recreational_vehicle_rentals"
+    | "religious_goods_stores"
+    | "religious_organizations"
+    | "roofing_siding_sheet_metal"
+    | "secretarial_support_services"
+    | "security_brokers_dealers"
+    | "service_stations"
+    | "sewing_needlework_fabric_and_piece_goods_stores"
+    | "shoe_repair_hat_cleaning"
+    | "shoe_stores"
+    | "small_appliance_repair"
+    | "snowmobile_dealers"
+    | "special_trade_services"
+    | "specialty_cleaning"
+    | "sporting_goods_stores"
+    | "sporting_recreation_camps"
+    | "sports_and_riding_apparel_stores"
+    | "sports_clubs_fields"
+    | "stamp_and_coin_stores"
+    | "stationary_office_supplies_printing_and_writing_paper"
+    | "stationery_stores_office_and_school_supply_stores"
+    | "swimming_pools_sales"
+    | "t_ui_travel_germany"
+    | "tailors_alterations"
+    | "tax_payments_government_agencies"
+    | "tax_preparation_services"
+    | "taxicabs_limousines"
+    | "telecommunication_equipment_and_telephone_sales"
+    | "telecommunication_services"
+    | "telegraph_services"
+    | "tent_and_awning_shops"
+    | "testing_laboratories"
+    | "theatrical_ticket_agencies"
+    | "timeshares"
+    | "tire_retreading_and_repair"
+    | "tolls_bridge_fees"
+    | "tourist_attractions_and_exhibits"
+    | "towing_services"
+    | "trailer_parks_campgrounds"
+    | "transportation_services"
+    | "travel_agencies_tour_operators"
+    | "truck_stop_iteration"
+    | "truck_utility_trailer_rentals"
+    | "typesetting_plate_making_and_related_services"
+    | "typewriter_stores"
+    | "u_s_federal_government_agencies_or_departments"
+    | "uniforms_commercial_clothing"
+    | "used_merchandise_and_secondhand_stores"
+    | "utilities"
+    | "variety_stores"
+    | "veterinary_services"
+    | "video_amusement_game_supplies"
+    | "video_game_arcades"
+    | "video_tape_rental_stores"
+    | "vocational_trade_schools"
+    | "watch_jewelry_repair"
+    | "welding_repair"
+    | "wholesale_clubs"
+    | "wig_and_toupee_stores"
+    | "wires_money_orders"
+    | "womens_accessory_and_specialty_shops"
+    | "womens_ready_to_wear_stores"
+    | "wrecking_and_salvage_yards"
+  )[];
+  spending_limits?: {
+    amount: number;
+    categories?: (
+      | "ac_refrigeration_repair"
+      | "accounting_bookkeeping_services"
+      | "advertising_services"
+      | "agricultural_cooperative"
+      | "airlines_air_carriers"
+      | "airports_flying_fields"
+      | "ambulance_services"
+      | "amusement_parks_carnivals"
+      | "antique_reproductions"
+      | "antique_shops"
+      | "aquariums"
+      | "architectural_surveying_services"
+      | "art_dealers_and_galleries"
+      | "artists_supply_and_craft_shops"
+      | "auto_and_home_supply_stores"
+      | "auto_body_repair_shops"
+      | "auto_paint_shops"
+      | "auto_service_shops"
+      | "automated_cash_disburse"
+      | "automated_fuel_dispensers"
+      | "automobile_associations"
+      | "automotive_parts_and_accessories_stores"
+      | "automotive_tire_stores"
+      | "bail_and_bond_payments"
+      | "bakeries"
+      | "bands_orchestras"
+      | "barber_and_beauty_shops"
+      | "betting_casino_gambling"
+      | "bicycle_shops"
+      | "billiard_pool_establishments"
+      | "boat_dealers"
+      | "boat_rentals_and_leases"
+      | "book_stores"
+      | "books_periodicals_and_newspapers"
+      | "bowling_alleys"
+      | "bus_lines"
+      | "business_secretarial_schools"
+      | "buying_shopping_services"
+      | "cable_satellite_and_other_pay_television_and_radio"
+      | "camera_and_photographic_supply_stores"
+      | "candy_nut_and_confectionery_stores"
+      | "car_and_truck_dealers_new_used"
+      | "car_and_truck_dealers_used_only"
+      | "car_rental_agencies"
+      | "car_washes"
+      | "carpentry_services"
+      | "carpet_upholstery_cleaning"
+      | "caterers"
+      | "charitable_and_social_service_organizations_fundraising"
+      | "chemicals_and_allied_products"
+      | "child_care_services"
+      | "childrens_and_infants_wear_stores"
+      | "chiropodists_podiatrists"
+      | "chiropractors"
+      | "cigar_stores_and_stands"
+      | "civic_social_fraternal_associations"
+      | "cleaning_and_maintenance"
+      | "clothing_rental"
+      | "colleges_universities"
+      | "commercial_equipment"
+      | "commercial_footwear"
+      | "commercial_photography_art_and_graphics"
+      | "commuter_transport_and_ferries"
+      | "computer_network_services"
+      | "computer_programming"
+      | "computer_repair"
+      | "computer_software_stores"
+      | "computers_peripherals_and_software"
+      | "concrete_work_services"
+      | "construction_materials"
+      | "consulting_public_relations"
+      | "correspondence_schools"
+      | "cosmetic_stores"
+      | "counseling_services"
+      | "country_clubs"
+      | "courier_services"
+      | "court_costs"
+      | "credit_reporting_agencies"
+      | "cruise_lines"
+      | "dairy_products_stores"
+      | "dance_hall_studios_schools"
+      | "dating_escort_services"
+      | "dentists_orthodontists"
+      | "department_stores"
+      | "detective_agencies"
+      | "digital_goods_applications"
+      | "digital_goods_games"
+      | "digital_goods_large_volume"
+      | "digital_goods_media"
+      | "direct_marketing_catalog_merchant"
+      | "direct_marketing_combination_catalog_and_retail_merchant"
+      | "direct_marketing_inbound_telemarketing"
+      | "direct_marketing_insurance_services"
+      | "direct_marketing_other"
+      | "direct_marketing_outbound_telemarketing"
+      | "direct_marketing_subscription"
+      | "direct_marketing_travel"
+      | "discount_stores"
+      | "doctors"
+      | "door_to_door_sales"
+      | "drapery_window_covering_and_upholstery_stores"
+      | "drinking_places"
+      | "drug_stores_and_pharmacies"
+      | "drugs_drug_proprietaries_and_druggist_sundries"
+      | "dry_cleaners"
+      | "durable_goods"
+      | "duty_free_stores"
+      | "eating_places_restaurants"
+      | "educational_services"
+      | "electric_razor_stores"
+      | "electric_vehicle_charging"
+      | "electrical_parts_and_equipment"
+      | "electrical_services"
+      | "electronics_repair_shops"
+      | "electronics_stores"
+      | "elementary_secondary_schools"
+      | "emergency_services_gcas_visa_use_only"
+      | "employment_temp_agencies"
+      | "equipment_rental"
+      | "exterminating_services"
+      | "family_clothing_stores"
+      | "fast_food_restaurants"
+      | "financial_institutions"
+      | "fines_government_administrative_entities"
+      | "fireplace_fireplace_screens_and_accessories_stores"
+      | "floor_covering_stores"
+      | "florists"
+      | "florists_supplies_nursery_stock_and_flowers"
+      | "freezer_and_locker_meat_provisioners"
+      | "fuel_dealers_non_automotive"
+      | "funeral_services_crematories"
+      | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+      | "furniture_repair_refinishing"
+      | "furriers_and_fur_shops"
+      | "general_services"
+      | "gift_card_novelty_and_souvenir_shops"
+      | "glass_paint_and_wallpaper_stores"
+      | "glassware_crystal_stores"
+      | "golf_courses_public"
+      | "government_licensed_horse_dog_racing_us_region_only"
+      | "government_licensed_online_casions_online_gambling_us_region_only"
+      | "government_owned_lotteries_non_us_region"
+      | "government_owned_lotteries_us_region_only"
+      | "government_services"
+      | "grocery_stores_supermarkets"
+      | "hardware_equipment_and_supplies"
+      | "hardware_stores"
+      | "health_and_beauty_spas"
+      | "hearing_aids_sales_and_supplies"
+      | "heating_plumbing_a_c"
+      | "hobby_toy_and_game_shops"
+      | "home_supply_warehouse_stores"
+      | "hospitals"
+      | "hotels_motels_and_resorts"
+      | "household_appliance_stores"
+      | "industrial_supplies"
+      | "information_retrieval_services"
+      | "insurance_default"
+      | "insurance_underwriting_premiums"
+      | "intra_company_purchases"
+      | "jewelry_stores_watches_clocks_and_silverware_stores"
+      | "landscaping_services"
+      | "laundries"
+      | "laundry_cleaning_services"
+      | "legal_services_attorneys"
+      | "luggage_and_leather_goods_stores"
+      | "lumber_building_materials_stores"
+      | "manual_cash_disburse"
+      | "marinas_service_and_supplies"
+      | "marketplaces"
+      | "masonry_stonework_and_plaster"
+      | "massage_parlors"
+      | "medical_and_dental_labs"
+      | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+      | "medical_services"
+      | "membership_organizations"
+      | "mens_and_boys_clothing_and_accessories_stores"
+      | "mens_womens_clothing_stores"
+      | "metal_service_centers"
+      | "miscellaneous"
+      | "miscellaneous_apparel_and_accessory_shops"
+      | "miscellaneous_auto_dealers"
+      | "miscellaneous_business_services"
+      | "miscellaneous_food_stores"
+      | "miscellaneous_general_merchandise"
+      | "miscellaneous_general_services"
+      | "miscellaneous_home_furnishing_specialty_stores"
+      | "miscellaneous_publishing_and_printing"
+      | "miscellaneous_recreation_services"
+      | "miscellaneous_repair_shops"
+      | "miscellaneous_specialty_retail"
+      | "mobile_home_dealers"
+      | "motion_picture_theaters"
+      | "motor_freight_carriers_and_trucking"
+      | "motor_homes_dealers"
+      | "motor_vehicle_supplies_and_new_parts"
+      | "motorcycle_shops_and_dealers"
+      | "motorcycle_shops_dealers"
+      | "music_stores_musical_instruments_pianos_and_sheet_music"
+      | "news_dealers_and_newsstands"
+      | "non_fi_money_orders"
+      | "non_fi_stored_value_card_purchase_load"
+      | "nondurable_goods"
+      | "nurseries_lawn_and_garden_supply_stores"
+      | "nursing_personal_care"
+      | "office_and_commercial_furniture"
+      | "opticians_eyeglasses"
+      | "optometrists_ophthalmologist"
+      | "orthopedic_goods_prosthetic_devices"
+      | "osteopaths"
+      | "package_stores_beer_wine_and_liquor"
+      | "paints_varnishes_and_supplies"
+      | "parking_lots_garages"
+      | "passenger_railways"
+      | "pawn_shops"
+      | "pet_shops_pet_food_and_supplies"
+      | "petroleum_and_petroleum_products"
+      | "photo_developing"
+      | "photographic_photocopy_microfilm_equipment_and_supplies"
+      | "photographic_studios"
+      | "picture_video_production"
+      | "piece_goods_notions_and_other_dry_goods"
+      | "plumbing_heating_equipment_and_supplies"
+      | "political_organizations"
+      | "postal_services_government_only"
+      | "precious_stones_and_metals_watches_and_jewelry"
+      | "professional_services"
+      | "public_warehousing_and_storage"
+      | "quick_copy_repro_and_blueprint"
+      | "railroads"
+      | "real_estate_agents_and_managers_rentals"
+      | "record_stores"
+      | "recreational_vehicle_rentals"
+      | "religious_goods_stores"
+      | "religious_organizations"
+      | "roofing_siding_sheet_metal"
+      | "secretarial_support_services"
+      | "security_brokers_dealers"
+      | "service_stations"
+      | "sewing_needlework_fabric_and_piece_goods_stores"
+      | "shoe_repair_hat_cleaning"
+      | "shoe_stores"
+      | "small_appliance_repair"
+      | "snowmobile_dealers"
+      | "special_trade_services"
+      | "specialty_cleaning"
+      | "sporting_goods_stores"
+      | "sporting_recreation_camps"
+      | "sports_and_riding_apparel_stores"
+      | "sports_clubs_fields"
+      | "stamp_and_coin_stores"
+      | "stationary_office_supplies_printing_and_writing_paper"
+      | "stationery_stores_office_and_school_supply_stores"
+      | "swimming_pools_sales"
+      | "t_ui_travel_germany"
+      | "tailors_alterations"
+      | "tax_payments_government_agencies"
+      | "tax_preparation_services"
+      | "taxicabs_limousines"
+      | "telecommunication_equipment_and_telephone_sales"
+      | "telecommunication_services"
+      | "telegraph_services"
+      | "tent_and_awning_shops"
+      | "testing_laboratories"
+      | "theatrical_ticket_agencies"
+      | "timeshares"
+      | "tire_retreading_and_repair"
+      | "tolls_bridge_fees"
+      | "tourist_attractions_and_exhibits"
+      | "towing_services"
+      | "trailer_parks_campgrounds"
+      | "transportation_services"
+      | "travel_agencies_tour_operators"
+      | "truck_stop_iteration"
+      | "truck_utility_trailer_rentals"
+      | "typesetting_plate_making_and_related_services"
+      | "typewriter_stores"
+      | "u_s_federal_government_agencies_or_departments"
+      | "uniforms_commercial_clothing"
+      | "used_merchandise_and_secondhand_stores"
+      | "utilities"
+      | "variety_stores"
+      | "veterinary_services"
+      | "video_amusement_game_supplies"
+      | "video_game_arcades"
+      | "video_tape_rental_stores"
+      | "vocational_trade_schools"
+      | "watch_jewelry_repair"
+      | "welding_repair"
+      | "wholesale_clubs"
+      | "wig_and_toupee_stores"
+      | "wires_money_orders"
+      | "womens_accessory_and_specialty_shops"
+      | "womens_ready_to_wear_stores"
+      | "wrecking_and_salvage_yards"
+    )[];
+    interval:
+      | "all_time"
+      | "daily"
+      | "monthly"
+      | "per_authorization"
+      | "weekly"
+      | "yearly";
+  }[];
+  spending_limits_currency?: string;
+}
+
+/** authorization_controls_param */
+export interface AuthorizationControlsParam {
+  allowed_categories?: (
+    | "ac_refrigeration_repair"
+    | "accounting_bookkeeping_services"
+    | "advertising_services"
+    | "agricultural_cooperative"
+    | "airlines_air_carriers"
+    | "airports_flying_fields"
+    | "ambulance_services"
+    | "amusement_parks_carnivals"
+    | "antique_reproductions"
+    | "antique_shops"
+    | "aquariums"
+    | "architectural_surveying_services"
+    | "art_dealers_and_galleries"
+    | "artists_supply_and_craft_shops"
+    | "auto_and_home_supply_stores"
+    | "auto_body_repair_shops"
+    | "auto_paint_shops"
+    | "auto_service_shops"
+    | "automated_cash_disburse"
+    | "automated_fuel_dispensers"
+    | "automobile_associations"
+    | "automotive_parts_and_accessories_stores"
+    | "automotive_tire_stores"
+    | "bail_and_bond_payments"
+    | "bakeries"
+    | "bands_orchestras"
+    | "barber_and_beauty_shops"
+    | "betting_casino_gambling"
+    | "bicycle_shops"
+    | "billiard_pool_establishments"
+    | "boat_dealers"
+    | "boat_rentals_and_leases"
+    | "book_stores"
+    | "books_periodicals_and_newspapers"
+    | "bowling_alleys"
+    | "bus_lines"
+    | "business_secretarial_schools"
+    | "buying_shopping_services"
+    | "cable_satellite_and_other_pay_television_and_radio"
+    | "camera_and_photographic_supply_stores"
+    | "candy_nut_and_confectionery_stores"
+    | "car_and_truck_dealers_new_used"
+    | "car_and_truck_dealers_used_only"
+    | "car_rental_agencies"
+    | "car_washes"
+    | "carpentry_services"
+    | "carpet_upholstery_cleaning"
+    | "caterers"
+    | "charitable_and_social_service_organizations_fundraising"
+    | "chemicals_and_allied_products"
+    | "child_care_services"
+    | "childrens_and_infants_wear_stores"
+    | "chiropodists_podiatrists"
+    | "chiropractors"
+    | "cigar_stores_and_stands"
+    | "civic_social_fraternal_associations"
+    | "cleaning_and_maintenance"
+    | "clothing_rental"
+    | "colleges_universities"
+    | "commercial_equipment"
+    | "commercial_footwear"
+    | "commercial_photography_art_and_graphics"
+    | "commuter_transport_and_ferries"
+    | "computer_network_services"
+    | "computer_programming"
+    | "computer_repair"
+    | "computer_software_stores"
+    | "computers_peripherals_and_software"
+    | "concrete_work_services"
+    | "construction_materials"
+    | "consulting_public_relations"
+    | "correspondence_schools"
+    | "cosmetic_stores"
+    | "counseling_services"
+    | "country_clubs"
+    | "courier_services"
+    | "court_costs"
+    | "credit_reporting_agencies"
+    | "cruise_lines"
+    | "dairy_products_stores"
+    | "dance_hall_studios_schools"
+    | "dating_escort_services"
+    | "dentists_orthodontists"
+    | "department_stores"
+    | "detective_agencies"
+    | "digital_goods_applications"
+    | "digital_goods_games"
+    | "digital_goods_large_volume"
+    | "digital_goods_media"
+    | "direct_marketing_catalog_merchant"
+    | "direct_marketing_combination_catalog_and_retail_merchant"
+    | "direct_marketing_inbound_telemarketing"
+    | "direct_marketing_insurance_services"
+    | "direct_marketing_other"
+    | "direct_marketing_outbound_telemarketing"
+    | "direct_marketing_subscription"
+    | "direct_marketing_travel"
+    | "discount_stores"
+    | "doctors"
+    | "door_to_door_sales"
+    | "drapery_window_covering_and_upholstery_stores"
+    | "drinking_places"
+    | "drug_stores_and_pharmacies"
+    | "drugs_drug_proprietaries_and_druggist_sundries"
+    | "dry_cleaners"
+    | "durable_goods"
+    | "duty_free_stores"
+    | "eating_places_restaurants"
+    | "educational_services"
+    | "electric_razor_stores"
+    | "electric_vehicle_charging"
+    | "electrical_parts_and_equipment"
+    | "electrical_services"
+    | "electronics_repair_shops"
+    | "electronics_stores"
+    | "elementary_secondary_schools"
+    | "emergency_services_gcas_visa_use_only"
+    | "employment_temp_agencies"
+    | "equipment_rental"
+    | "exterminating_services"
+    | "family_clothing_stores"
+    | "fast_food_restaurants"
+    | "financial_institutions"
+    | "fines_government_administrative_entities"
+    | "fireplace_fireplace_screens_and_accessories_stores"
+    | "floor_covering_stores"
+    | "florists"
+    | "florists_supplies_nursery_stock_and_flowers"
+    | "freezer_and_locker_meat_provisioners"
+    | "fuel_dealers_non_automotive"
+    | "funeral_services_crematories"
+    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+    | "furniture_repair_refinishing"
+    | "furriers_and_fur_shops"
+    | "general_services"
+    | "gift_card_novelty_and_souvenir_shops"
+    | "glass_paint_and_wallpaper_stores"
+    | "glassware_crystal_stores"
+    | "golf_courses_public"
+    | "government_licensed_horse_dog_racing_us_region_only"
+    | "government_licensed_online_casions_online_gambling_us_region_only"
+    | "government_owned_lotteries_non_us_region"
+    | "government_owned_lotteries_us_region_only"
+    | "government_services"
+    | "grocery_stores_supermarkets"
+    | "hardware_equipment_and_supplies"
+    | "hardware_stores"
+    | "health_and_beauty_spas"
+    | "hearing_aids_sales_and_supplies"
+    | "heating_plumbing_a_c"
+    | "hobby_toy_and_game_shops"
+    | "home_supply_warehouse_stores"
+    | "hospitals"
+    | "hotels_motels_and_resorts"
+    | "household_appliance_stores"
+    | "industrial_supplies"
+    | "information_retrieval_services"
+    | "insurance_default"
+    | "insurance_underwriting_premiums"
+    | "intra_company_purchases"
+    | "jewelry_stores_watches_clocks_and_silverware_stores"
+    | "landscaping_services"
+    | "laundries"
+    | "laundry_cleaning_services"
+    | "legal_services_attorneys"
+    | "luggage_and_leather_goods_stores"
+    | "lumber_building_materials_stores"
+    | "manual_cash_disburse"
+    | "marinas_service_and_supplies"
+    | "marketplaces"
+    | "masonry_stonework_and_plaster"
+    | "massage_parlors"
+    | "medical_and_dental_labs"
+    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+    | "medical_services"
+    | "membership_organizations"
+    | "mens_and_boys_clothing_and_accessories_stores"
+    | "mens_womens_clothing_stores"
+    | "metal_service_centers"
+    | "miscellaneous"
+    | "miscellaneous_apparel_and_accessory_shops"
+    | "miscellaneous_auto_dealers"
+    | "miscellaneous_business_services"
+    | "miscellaneous_food_stores"
+    | "miscellaneous_general_merchandise"
+    | "miscellaneous_general_services"
+    | "miscellaneous_home_furnishing_specialty_stores"
+    | "miscellaneous_publishing_and_printing"
+    | "miscellaneous_recreation_services"
+    | "miscellaneous_repair_shops"
+    | "miscellaneous_specialty_retail"
+    | "mobile_home_dealers"
+    | "motion_picture_theaters"
+    | "motor_freight_carriers_and_trucking"
+    | "motor_homes_dealers"
+    | "motor_vehicle_supplies_and_new_parts"
+    | "motorcycle_shops_and_dealers"
+    | "motorcycle_shops_dealers"
+    | "music_stores_musical_instruments_pianos_and_sheet_music"
+    | "news_dealers_and_newsstands"
+    | "non_fi_money_orders"
+    | "non_fi_stored_value_card_purchase_load"
+    | "nondurable_goods"
+    | "nurseries_lawn_and_garden_supply_stores"
+    | "nursing_personal_care"
+    | "office_and_commercial_furniture"
+    | "opticians_eyeglasses"
+    | "optometrists_ophthalmologist"
+    | "orthopedic_goods_prosthetic_devices"
+    | "osteopaths"
+    | "package_stores_beer_wine_and_liquor"
+    | "paints_varnishes_and_supplies"
+    | "parking_lots_garages"
+    | "passenger_railways"
+    | "pawn_shops"
+    | "pet_shops_pet_food_and_supplies"
+    | "petroleum_and_petroleum_products"
+    | "photo_developing"
+    | "photographic_photocopy_microfilm_equipment_and_supplies"
+    | "photographic_studios"
+    | "picture_video_production"
+    | "piece_goods_notions_and_other_dry_goods"
+    | "plumbing_heating_equipment_and_supplies"
+    | "political_organizations"
+    | "postal_services_government_only"
+    | "precious_stones_and_metals_watches_and_jewelry"
+    | "professional_services"
+    | "public_warehousing_and_storage"
+    | "quick_copy_repro_and_blueprint"
+    | "railroads"
+    | "real_estate_agents_and_managers_rentals"
+    | "record_stores"
+    | "recreational_vehicle_rentals"
+    | "religious_goods_stores"
+    | "religious_organizations"
+    | "roofing_siding_sheet_metal"
+    | "secretarial_support_services"
+    | "security_brokers_dealers"
+    | "service_stations"
+    | "sewing_needlework_fabric_and_piece_goods_stores"
+    | "shoe_repair_hat_cleaning"
+    | "shoe_stores"
+    | "small_appliance_repair"
+    | "snowmobile_dealers"
+    | "special_trade_services"
+    | "specialty_cleaning"
+    | "sporting_goods_stores"
+    | "sporting_recreation_camps"
+    | "sports_and_riding_apparel_stores"
+    | "sports_clubs_fields"
+    | "stamp_and_coin_stores"
+    | "stationary_office_supplies_printing_and_writing_paper"
+    | "stationery_stores_office_and_school_supply_stores"
+    | "swimming_pools_sales"
+    | "t_ui_travel_germany"
+    | "tailors_alterations"
+    | "tax_payments_government_agencies"
+    | "tax_preparation_services"
+    | "taxicabs_limousines"
+    | "telecommunication_equipment_and_telephone_sales"
+    | "telecommunication_services"
+    | "telegraph_services"
+    | "tent_and_awning_shops"
+    | "testing_laboratories"
+    | "theatrical_ticket_agencies"
+    | "timeshares"
+    | "tire_retreading_and_repair"
+    | "tolls_bridge_fees"
+    | "tourist_attractions_and_exhibits"
+    | "towing_services"
+    | "trailer_parks_campgrounds"
+    | "transportation_services"
+    | "travel_agencies_tour_operators"
+    | "truck_stop_iteration"
+    | "truck_utility_trailer_rentals"
+    | "typesetting_plate_making_and_related_services"
+    | "typewriter_stores"
+    | "u_s_federal_government_agencies_or_departments"
+    | "uniforms_commercial_clothing"
+    | "used_merchandise_and_secondhand_stores"
+    | "utilities"
+    | "variety_stores"
+    | "veterinary_services"
+    | "video_amusement_game_supplies"
+    | "video_game_arcades"
+    | "video_tape_rental_stores"
+    | "vocational_trade_schools"
+    | "watch_jewelry_repair"
+    | "welding_repair"
+    | "wholesale_clubs"
+    | "wig_and_toupee_stores"
+    | "wires_money_orders"
+    | "womens_accessory_and_specialty_shops"
+    | "womens_ready_to_wear_stores"
+    | "wrecking_and_salvage_yards"
+    | (string & {})
+  )[];
+  blocked_categories?: (
+    | "ac_refrigeration_repair"
+    | "accounting_bookkeeping_services"
+    | "advertising_services"
+    | "agricultural_cooperative"
+    | "airlines_air_carriers"
+    | "airports_flying_fields"
+    | "ambulance_services"
+    | "amusement_parks_carnivals"
+    | "antique_reproductions"
+    | "antique_shops"
+    | "aquariums"
+    | "architectural_surveying_services"
+    | "art_dealers_and_galleries"
+    | "artists_supply_and_craft_shops"
+    | "auto_and_home_supply_stores"
+    | "auto_body_repair_shops"
+    | "auto_paint_shops"
+    | "auto_service_shops"
+    | "automated_cash_disburse"
+    | "automated_fuel_dispensers"
+    | "automobile_associations"
+    | "automotive_parts_and_accessories_stores"
+    | "automotive_tire_stores"
+    | "bail_and_bond_payments"
+    | "bakeries"
+    | "bands_orchestras"
+    | "barber_and_beauty_shops"
+    | "betting_casino_gambling"
+    | "bicycle_shops"
+    | "billiard_pool_establishments"
+    | "boat_dealers"
+    | "boat_rentals_and_leases"
+    | "book_stores"
+    | "books_periodicals_and_newspapers"
+    | "bowling_alleys"
+    | "bus_lines"
+    | "business_secretarial_schools"
+    | "buying_shopping_services"
+    | "cable_satellite_and_other_pay_television_and_radio"
+    | "camera_and_photographic_supply_stores"
+    | "candy_nut_and_confectionery_stores"
+    | "car_and_truck_dealers_new_used"
+    | "car_and_truck_dealers_used_only"
+    | "car_rental_agencies"
+    | "car_washes"
+    | "carpentry_services"
+    | "carpet_upholstery_cleaning"
+    | "caterers"
+    | "charitable_and_social_service_organizations_fundraising"
+    | "chemicals_and_allied_products"
+    | "child_care_services"
+    | "childrens_and_infants_wear_stores"
+    | "chiropodists_podiatrists"
+    | "chiropractors"
+    | "cigar_stores_and_stands"
+    | "civic_social_fraternal_associations"
+    | "cleaning_and_maintenance"
+    | "clothing_rental"
+    | "colleges_universities"
+    | "commercial_equipment"
+    | "commercial_footwear"
+    | "commercial_photography_art_and_graphics"
+    | "commuter_transport_and_ferries"
+    | "computer_network_services"
+    | "computer_programming"
+    | "computer_repair"
+    | "computer_software_stores"
+    | "computers_peripherals_and_software"
+    | "concrete_work_services"
+    | "construction_materials"
+    | "consulting_public_relations"
+    | "correspondence_schools"
+    | "cosmetic_stores"
+    | "counseling_services"
+    | "country_clubs"
+    | "courier_services"
+    | "court_costs"
+    | "credit_reporting_agencies"
+    | "cruise_lines"
+    | "dairy_products_stores"
+    | "dance_hall_studios_schools"
+    | "dating_escort_services"
+    | "dentists_orthodontists"
+    | "department_stores"
+    | "detective_agencies"
+    | "digital_goods_applications"
+    | "digital_goods_games"
+    | "digital_goods_large_volume"
+    | "digital_goods_media"
+    | "direct_marketing_catalog_merchant"
+    | "direct_marketing_combination_catalog_and_retail_merchant"
+    | "direct_marketing_inbound_telemarketing"
+    | "direct_marketing_insurance_services"
+    | "direct_marketing_other"
+    | "direct_marketing_outbound_telemarketing"
+    | "direct_marketing_subscription"
+    | "direct_marketing_travel"
+    | "discount_stores"
+    | "doctors"
+    | "door_to_door_sales"
+    | "drapery_window_covering_and_upholstery_stores"
+    | "drinking_places"
+    | "drug_stores_and_pharmacies"
+    | "drugs_drug_proprietaries_and_druggist_sundries"
+    | "dry_cleaners"
+    | "durable_goods"
+    | "duty_free_stores"
+    | "eating_places_restaurants"
+    | "educational_services"
+    | "electric_razor_stores"
+    | "electric_vehicle_charging"
+    | "electrical_parts_and_equipment"
+    | "electrical_services"
+    | "electronics_repair_shops"
+    | "electronics_stores"
+    | "elementary_secondary_schools"
+    | "emergency_services_gcas_visa_use_only"
+    | "employment_temp_agencies"
+    | "equipment_rental"
+    | "exterminating_services"
+    | "family_clothing_stores"
+    | "fast_food_restaurants"
+    | "financial_institutions"
+    | "fines_government_administrative_entities"
+    | "fireplace_fireplace_screens_and_accessories_stores"
+    | "floor_covering_stores"
+    | "florists"
+    | "florists_supplies_nursery_stock_and_flowers"
+    | "freezer_and_locker_meat_provisioners"
+    | "fuel_dealers_non_automotive"
+    | "funeral_services_crematories"
+    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+    | "furniture_repair_refinishing"
+    | "furriers_and_fur_shops"
+    | "general_services"
+    | "gift_card_novelty_and_souvenir_shops"
+    | "glass_paint_and_wallpaper_stores"
+    | "glassware_crystal_stores"
+    | "golf_courses_public"
+    | "government_licensed_horse_dog_racing_us_region_only"
+    | "government_licensed_online_casions_online_gambling_us_region_only"
+    | "government_owned_lotteries_non_us_region"
+    | "government_owned_lotteries_us_region_only"
+    | "government_services"
+    | "grocery_stores_supermarkets"
+    | "hardware_equipment_and_supplies"
+    | "hardware_stores"
+    | "health_and_beauty_spas"
+    | "hearing_aids_sales_and_supplies"
+    | "heating_plumbing_a_c"
+    | "hobby_toy_and_game_shops"
+    | "home_supply_warehouse_stores"
+    | "hospitals"
+    | "hotels_motels_and_resorts"
+    | "household_appliance_stores"
+    | "industrial_supplies"
+    | "information_retrieval_services"
+    | "insurance_default"
+    | "insurance_underwriting_premiums"
+    | "intra_company_purchases"
+    | "jewelry_stores_watches_clocks_and_silverware_stores"
+    | "landscaping_services"
+    | "laundries"
+    | "laundry_cleaning_services"
+    | "legal_services_attorneys"
+    | "luggage_and_leather_goods_stores"
+    | "lumber_building_materials_stores"
+    | "manual_cash_disburse"
+    | "marinas_service_and_supplies"
+    | "marketplaces"
+    | "masonry_stonework_and_plaster"
+    | "massage_parlors"
+    | "medical_and_dental_labs"
+    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+    | "medical_services"
+    | "membership_organizations"
+    | "mens_and_boys_clothing_and_accessories_stores"
+    | "mens_womens_clothing_stores"
+    | "metal_service_centers"
+    | "miscellaneous"
+    | "miscellaneous_apparel_and_accessory_shops"
+    | "miscellaneous_auto_dealers"
+    | "miscellaneous_business_services"
+    | "miscellaneous_food_stores"
+    | "miscellaneous_general_merchandise"
+    | "miscellaneous_general_services"
+    | "miscellaneous_home_furnishing_specialty_stores"
+    | "miscellaneous_publishing_and_printing"
+    | "miscellaneous_recreation_services"
+    | "miscellaneous_repair_shops"
+    | "miscellaneous_specialty_retail"
+    | "mobile_home_dealers"
+    | "motion_picture_theaters"
+    | "motor_freight_carriers_and_trucking"
+    | "motor_homes_dealers"
+    | "motor_vehicle_supplies_and_new_parts"
+    | "motorcycle_shops_and_dealers"
+    | "motorcycle_shops_dealers"
+    | "music_stores_musical_instruments_pianos_and_sheet_music"
+    | "news_dealers_and_newsstands"
+    | "non_fi_money_orders"
+    | "non_fi_stored_value_card_purchase_load"
+    | "nondurable_goods"
+    | "nurseries_lawn_and_garden_supply_stores"
+    | "nursing_personal_care"
+    | "office_and_commercial_furniture"
+    | "opticians_eyeglasses"
+    | "optometrists_ophthalmologist"
+    | "orthopedic_goods_prosthetic_devices"
+    | "osteopaths"
+    | "package_stores_beer_wine_and_liquor"
+    | "paints_varnishes_and_supplies"
+    | "parking_lots_garages"
+    | "passenger_railways"
+    | "pawn_shops"
+    | "pet_shops_pet_food_and_supplies"
+    | "petroleum_and_petroleum_products"
+    | "photo_developing"
+    | "photographic_photocopy_microfilm_equipment_and_supplies"
+    | "photographic_studios"
+    | "picture_video_production"
+    | "piece_goods_notions_and_other_dry_goods"
+    | "plumbing_heating_equipment_and_supplies"
+    | "political_organizations"
+    | "postal_services_government_only"
+    | "precious_stones_and_metals_watches_and_jewelry"
+    | "professional_services"
+    | "public_warehousing_and_storage"
+    | "quick_copy_repro_and_blueprint"
+    | "railroads"
+    | "real_estate_agents_and_managers_rentals"
+    | "record_stores"
+    | "recreational_vehicle_rentals"
+    | "religious_goods_stores"
+    | "religious_organizations"
+    | "roofing_siding_sheet_metal"
+    | "secretarial_support_services"
+    | "security_brokers_dealers"
+    | "service_stations"
+    | "sewing_needlework_fabric_and_piece_goods_stores"
+    | "shoe_repair_hat_cleaning"
+    | "shoe_stores"
+    | "small_appliance_repair"
+    | "snowmobile_dealers"
+    | "special_trade_services"
+    | "specialty_cleaning"
+    | "sporting_goods_stores"
+    | "sporting_recreation_camps"
+    | "sports_and_riding_apparel_stores"
+    | "sports_clubs_fields"
+    | "stamp_and_coin_stores"
+    | "stationary_office_supplies_printing_and_writing_paper"
+    | "stationery_stores_office_and_school_supply_stores"
+    | "swimming_pools_sales"
+    | "t_ui_travel_germany"
+    | "tailors_alterations"
+    | "tax_payments_government_agencies"
+    | "tax_preparation_services"
+    | "taxicabs_limousines"
+    | "telecommunication_equipment_and_telephone_sales"
+    | "telecommunication_services"
+    | "telegraph_services"
+    | "tent_and_awning_shops"
+    | "testing_laboratories"
+    | "theatrical_ticket_agencies"
+    | "timeshares"
+    | "tire_retreading_and_repair"
+    | "tolls_bridge_fees"
+    | "tourist_attractions_and_exhibits"
+    | "towing_services"
+    | "trailer_parks_campgrounds"
+    | "transportation_services"
+    | "travel_agencies_tour_operators"
+    | "truck_stop_iteration"
+    | "truck_utility_trailer_rentals"
+    | "typesetting_plate_making_and_related_services"
+    | "typewriter_stores"
+    | "u_s_federal_government_agencies_or_departments"
+    | "uniforms_commercial_clothing"
+    | "used_merchandise_and_secondhand_stores"
+    | "utilities"
+    | "variety_stores"
+    | "veterinary_services"
+    | "video_amusement_game_supplies"
+    | "video_game_arcades"
+    | "video_tape_rental_stores"
+    | "vocational_trade_schools"
+    | "watch_jewelry_repair"
+    | "welding_repair"
+    | "wholesale_clubs"
+    | "wig_and_toupee_stores"
+    | "wires_money_orders"
+    | "womens_accessory_and_specialty_shops"
+    | "womens_ready_to_wear_stores"
+    | "wrecking_and_salvage_yards"
+    | (string & {})
+  )[];
+  spending_limits?: {
+    amount: number;
+    categories?: (
+      | "ac_refrigeration_repair"
+      | "accounting_bookkeeping_services"
+      | "advertising_services"
+      | "agricultural_cooperative"
+      | "airlines_air_carriers"
+      | "airports_flying_fields"
+      | "ambulance_services"
+      | "amusement_parks_carnivals"
+      | "antique_reproductions"
+      | "antique_shops"
+      | "aquariums"
+      | "architectural_surveying_services"
+      | "art_dealers_and_galleries"
+      | "artists_supply_and_craft_shops"
+      | "auto_and_home_supply_stores"
+      | "auto_body_repair_shops"
+      | "auto_paint_shops"
+      | "auto_service_shops"
+      | "automated_cash_disburse"
+      | "automated_fuel_dispensers"
+      | "automobile_associations"
+      | "automotive_parts_and_accessories_stores"
+      | "automotive_tire_stores"
+      | "bail_and_bond_payments"
+      | "bakeries"
+      | "bands_orchestras"
+      | "barber_and_beauty_shops"
+      | "betting_casino_gambling"
+      | "bicycle_shops"
+      | "billiard_pool_establishments"
+      | "boat_dealers"
+      | "boat_rentals_and_leases"
+      | "book_stores"
+      | "books_periodicals_and_newspapers"
+      | "bowling_alleys"
+      | "bus_lines"
+      | "business_secretarial_schools"
+      | "buying_shopping_services"
+      | "cable_satellite_and_other_pay_television_and_radio"
+      | "camera_and_photographic_supply_stores"
+      | "candy_nut_and_confectionery_stores"
+      | "car_and_truck_dealers_new_used"
+      | "car_and_truck_dealers_used_only"
+      | "car_rental_agencies"
+      | "car_washes"
+      | "carpentry_services"
+      | "carpet_upholstery_cleaning"
+      | "caterers"
+      | "charitable_and_social_service_organizations_fundraising"
+      | "chemicals_and_allied_products"
+      | "child_care_services"
+      | "childrens_and_infants_wear_stores"
+      | "chiropodists_podiatrists"
+      | "chiropractors"
+      | "cigar_stores_and_stands"
+      | "civic_social_fraternal_associations"
+      | "cleaning_and_maintenance"
+      | "clothing_rental"
+      | "colleges_universities"
+      | "commercial_equipment"
+      | "commercial_footwear"
+      | "commercial_photography_art_and_graphics"
+      | "commuter_transport_and_ferries"
+      | "computer_network_services"
+      | "computer_programming"
+      | "computer_repair"
+      | "computer_software_stores"
+      | "computers_peripherals_and_software"
+      | "concrete_work_services"
+      | "construction_materials"
+      | "consulting_public_relations"
+      | "correspondence_schools"
+      | "cosmetic_stores"
+      | "counseling_services"
+      | "country_clubs"
+      | "courier_services"
+      | "court_costs"
+      | "credit_reporting_agencies"
+      | "cruise_lines"
+      | "dairy_products_stores"
+      | "dance_hall_studios_schools"
+      | "dating_escort_services"
+      | "dentists_orthodontists"
+      | "department_stores"
+      | "detective_agencies"
+      | "digital_goods_applications"
+      | "digital_goods_games"
+      | "digital_goods_large_volume"
+      | "digital_goods_media"
+      | "direct_marketing_catalog_merchant"
+      | "direct_marketing_combination_catalog_and_retail_merchant"
+      | "direct_marketing_inbound_telemarketing"
+      | "direct_marketing_insurance_services"
+      | "direct_marketing_other"
+      | "direct_marketing_outbound_telemarketing"
+      | "direct_marketing_subscription"
+      | "direct_marketing_travel"
+      | "discount_stores"
+      | "doctors"
+      | "door_to_door_sales"
+      | "drapery_window_covering_and_upholstery_stores"
+      | "drinking_places"
+      | "drug_stores_and_pharmacies"
+      | "drugs_drug_proprietaries_and_druggist_sundries"
+      | "dry_cleaners"
+      | "durable_goods"
+      | "duty_free_stores"
+      | "eating_places_restaurants"
+      | "educational_services"
+      | "electric_razor_stores"
+      | "electric_vehicle_charging"
+      | "electrical_parts_and_equipment"
+      | "electrical_services"
+      | "electronics_repair_shops"
+      | "electronics_stores"
+      | "elementary_secondary_schools"
+      | "emergency_services_gcas_visa_use_only"
+      | "employment_temp_agencies"
+      | "equipment_rental"
+      | "exterminating_services"
+      | "family_clothing_stores"
+      | "fast_food_restaurants"
+      | "financial_institutions"
+      | "fines_government_administrative_entities"
+      | "fireplace_fireplace_screens_and_accessories_stores"
+      | "floor_covering_stores"
+      | "florists"
+      | "florists_supplies_nursery_stock_and_flowers"
+      | "freezer_and_locker_meat_provisioners"
+      | "fuel_dealers_non_automotive"
+      | "funeral_services_crematories"
+      | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+      | "furniture_repair_refinishing"
+      | "furriers_and_fur_shops"
+      | "general_services"
+      | "gift_card_novelty_and_souvenir_shops"
+      | "glass_paint_and_wallpaper_stores"
+      | "glassware_crystal_stores"
+      | "golf_courses_public"
+      | "government_licensed_horse_dog_racing_us_region_only"
+      | "government_licensed_online_casions_online_gambling_us_region_only"
+      | "government_owned_lotteries_non_us_region"
+      | "government_owned_lotteries_us_region_only"
+      | "government_services"
+      | "grocery_stores_supermarkets"
+      | "hardware_equipment_and_supplies"
+      | "hardware_stores"
+      | "health_and_beauty_spas"
+      | "hearing_aids_sales_and_supplies"
+      | "heating_plumbing_a_c"
+      | "hobby_toy_and_game_shops"
+      | "home_supply_warehouse_stores"
+      | "hospitals"
+      | "hotels_motels_and_resorts"
+      | "household_appliance_stores"
+      | "industrial_supplies"
+      | "information_retrieval_services"
+      | "insurance_default"
+      | "insurance_underwriting_premiums"
+      | "intra_company_purchases"
+      | "jewelry_stores_watches_clocks_and_silverware_stores"
+      | "landscaping_services"
+      | "laundries"
+      | "laundry_cleaning_services"
+      | "legal_services_attorneys"
+      | "luggage_and_leather_goods_stores"
+      | "lumber_building_materials_stores"
+      | "manual_cash_disburse"
+      | "marinas_service_and_supplies"
+      | "marketplaces"
+      | "masonry_stonework_and_plaster"
+      | "massage_parlors"
+      | "medical_and_dental_labs"
+      | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+      | "medical_services"
+      | "membership_organizations"
+      | "mens_and_boys_clothing_and_accessories_stores"
+      | "mens_womens_clothing_stores"
+      | "metal_service_centers"
+      | "miscellaneous"
+      | "miscellaneous_apparel_and_accessory_shops"
+      | "miscellaneous_auto_dealers"
+      | "miscellaneous_business_services"
+      | "miscellaneous_food_stores"
+      | "miscellaneous_general_merchandise"
+      | "miscellaneous_general_services"
+      | "miscellaneous_home_furnishing_specialty_stores"
+      | "miscellaneous_publishing_and_printing"
+      | "miscellaneous_recreation_services"
+      | "miscellaneous_repair_shops"
+      | "miscellaneous_specialty_retail"
+      | "mobile_home_dealers"
+      | "motion_picture_theaters"
+      | "motor_freight_carriers_and_trucking"
+      | "motor_homes_dealers"
+      | "motor_vehicle_supplies_and_new_parts"
+      | "motorcycle_shops_and_dealers"
+      | "motorcycle_shops_dealers"
+      | "music_stores_musical_instruments_pianos_and_sheet_music"
+      | "news_dealers_and_newsstands"
+      | "non_fi_money_orders"
+      | "non_fi_stored_value_card_purchase_load"
+      | "nondurable_goods"
+      | "nurseries_lawn_and_garden_supply_stores"
+      | "nursing_personal_care"
+      | "office_and_commercial_furniture"
+      | "opticians_eyeglasses"
+      | "optometrists_ophthalmologist"
+      | "orthopedic_goods_prosthetic_devices"
+      | "osteopaths"
+      | "package_stores_beer_wine_and_liquor"
+      | "paints_varnishes_and_supplies"
+      | "parking_lots_garages"
+      | "passenger_railways"
+      | "pawn_shops"
+      | "pet_shops_pet_food_and_supplies"
+      | "petroleum_and_petroleum_products"
+      | "photo_developing"
+      | "photographic_photocopy_microfilm_equipment_and_supplies"
+      | "photographic_studios"
+      | "picture_video_production"
+      | "piece_goods_notions_and_other_dry_goods"
+      | "plumbing_heating_equipment_and_supplies"
+      | "political_organizations"
+      | "postal_services_government_only"
+      | "precious_stones_and_metals_watches_and_jewelry"
+      | "professional_services"
+      | "public_warehousing_and_storage"
+      | "quick_copy_repro_and_blueprint"
+      | "railroads"
+      | "real_estate_agents_and_managers_rentals"
+      | "record_stores"
+      | "recreational_vehicle_rentals"
+      | "religious_goods_stores"
+      | "religious_organizations"
+      | "roofing_siding_sheet_metal"
+      | "secretarial_support_services"
+      | "security_brokers_dealers"
+      | "service_stations"
+      | "sewing_needlework_fabric_and_piece_goods_stores"
+      | "shoe_repair_hat_cleaning"
+      | "shoe_stores"
+      | "small_appliance_repair"
+      | "snowmobile_dealers"
+      | "special_trade_services"
+      | "specialty_cleaning"
+      | "sporting_goods_stores"
+      | "sporting_recreation_camps"
+      | "sports_and_riding_apparel_stores"
+      | "sports_clubs_fields"
+      | "stamp_and_coin_stores"
+      | "stationary_office_supplies_printing_and_writing_paper"
+      | "stationery_stores_office_and_school_supply_stores"
+      | "swimming_pools_sales"
+      | "t_ui_travel_germany"
+      | "tailors_alterations"
+      | "tax_payments_government_agencies"
+      | "tax_preparation_services"
+      | "taxicabs_limousines"
+      | "telecommunication_equipment_and_telephone_sales"
+      | "telecommunication_services"
+      | "telegraph_services"
+      | "tent_and_awning_shops"
+      | "testing_laboratories"
+      | "theatrical_ticket_agencies"
+      | "timeshares"
+      | "tire_retreading_and_repair"
+      | "tolls_bridge_fees"
+      | "tourist_attractions_and_exhibits"
+      | "towing_services"
+      | "trailer_parks_campgrounds"
+      | "transportation_services"
+      | "travel_agencies_tour_operators"
+      | "truck_stop_iteration"
+      | "truck_utility_trailer_rentals"
+      | "typesetting_plate_making_and_related_services"
+      | "typewriter_stores"
+      | "u_s_federal_government_agencies_or_departments"
+      | "uniforms_commercial_clothing"
+      | "used_merchandise_and_secondhand_stores"
+      | "utilities"
+      | "variety_stores"
+      | "veterinary_services"
+      | "video_amusement_game_supplies"
+      | "video_game_arcades"
+      | "video_tape_rental_stores"
+      | "vocational_trade_schools"
+      | "watch_jewelry_repair"
+      | "welding_repair"
+      | "wholesale_clubs"
+      | "wig_and_toupee_stores"
+      | "wires_money_orders"
+      | "womens_accessory_and_specialty_shops"
+      | "womens_ready_to_wear_stores"
+      | "wrecking_and_salvage_yards"
+      | (string & {})
+    )[];
+    interval:
+      | "all_time"
+      | "daily"
+      | "monthly"
+      | "per_authorization"
+      | "weekly"
+      | "yearly"
+      | (string & {});
+  }[];
+}
+
+/** authorization_controls_param */
+export interface AuthorizationControlsParamInput {
+  allowed_categories?: (
+    | "ac_refrigeration_repair"
+    | "accounting_bookkeeping_services"
+    | "advertising_services"
+    | "agricultural_cooperative"
+    | "airlines_air_carriers"
+    | "airports_flying_fields"
+    | "ambulance_services"
+    | "amusement_parks_carnivals"
+    | "antique_reproductions"
+    | "antique_shops"
+    | "aquariums"
+    | "architectural_surveying_services"
+    | "art_dealers_and_galleries"
+    | "artists_supply_and_craft_shops"
+    | "auto_and_home_supply_stores"
+    | "auto_body_repair_shops"
+    | "auto_paint_shops"
+    | "auto_service_shops"
+    | "automated_cash_disburse"
+    | "automated_fuel_dispensers"
+    | "automobile_associations"
+    | "automotive_parts_and_accessories_stores"
+    | "automotive_tire_stores"
+    | "bail_and_bond_payments"
+    | "bakeries"
+    | "bands_orchestras"
+    | "barber_and_beauty_shops"
+    | "betting_casino_gambling"
+    | "bicycle_shops"
+    | "billiard_pool_establishments"
+    | "boat_dealers"
+    | "boat_rentals_and_leases"
+    | "book_stores"
+    | "books_periodicals_and_newspapers"
+    | "bowling_alleys"
+    | "bus_lines"
+    | "business_secretarial_schools"
+    | "buying_shopping_services"
+    | "cable_satellite_and_other_pay_television_and_radio"
+    | "camera_and_photographic_supply_stores"
+    | "candy_nut_and_confectionery_stores"
+    | "car_and_truck_dealers_new_used"
+    | "car_and_truck_dealers_used_only"
+    | "car_rental_agencies"
+    | "car_washes"
+    | "carpentry_services"
+    | "carpet_upholstery_cleaning"
+    | "caterers"
+    | "charitable_and_social_service_organizations_fundraising"
+    | "chemicals_and_allied_products"
+    | "child_care_services"
+    | "childrens_and_infants_wear_stores"
+    | "chiropodists_podiatrists"
+    | "chiropractors"
+    | "cigar_stores_and_stands"
+    | "civic_social_fraternal_associations"
+    | "cleaning_and_maintenance"
+    | "clothing_rental"
+    | "colleges_universities"
+    | "commercial_equipment"
+    | "commercial_footwear"
+    | "commercial_photography_art_and_graphics"
+    | "commuter_transport_and_ferries"
+    | "computer_network_services"
+    | "computer_programming"
+    | "computer_repair"
+    | "computer_software_stores"
+    | "computers_peripherals_and_software"
+    | "concrete_work_services"
+    | "construction_materials"
+    | "consulting_public_relations"
+    | "correspondence_schools"
+    | "cosmetic_stores"
+    | "counseling_services"
+    | "country_clubs"
+    | "courier_services"
+    | "court_costs"
+    | "credit_reporting_agencies"
+    | "cruise_lines"
+    | "dairy_products_stores"
+    | "dance_hall_studios_schools"
+    | "dating_escort_services"
+    | "dentists_orthodontists"
+    | "department_stores"
+    | "detective_agencies"
+    | "digital_goods_applications"
+    | "digital_goods_games"
+    | "digital_goods_large_volume"
+    | "digital_goods_media"
+    | "direct_marketing_catalog_merchant"
+    | "direct_marketing_combination_catalog_and_retail_merchant"
+    | "direct_marketing_inbound_telemarketing"
+    | "direct_marketing_insurance_services"
+    | "direct_marketing_other"
+    | "direct_marketing_outbound_telemarketing"
+    | "direct_marketing_subscription"
+    | "direct_marketing_travel"
+    | "discount_stores"
+    | "doctors"
+    | "door_to_door_sales"
+    | "drapery_window_covering_and_upholstery_stores"
+    | "drinking_places"
+    | "drug_stores_and_pharmacies"
+    | "drugs_drug_proprietaries_and_druggist_sundries"
+    | "dry_cleaners"
+    | "durable_goods"
+    | "duty_free_stores"
+    | "eating_places_restaurants"
+    | "educational_services"
+    | "electric_razor_stores"
+    | "electric_vehicle_charging"
+    | "electrical_parts_and_equipment"
+    | "electrical_services"
+    | "electronics_repair_shops"
+    | "electronics_stores"
+    | "elementary_secondary_schools"
+    | "emergency_services_gcas_visa_use_only"
+    | "employment_temp_agencies"
+    | "equipment_rental"
+    | "exterminating_services"
+    | "family_clothing_stores"
+    | "fast_food_restaurants"
+    | "financial_institutions"
+    | "fines_government_administrative_entities"
+    | "fireplace_fireplace_screens_and_accessories_stores"
+    | "floor_covering_stores"
+    | "florists"
+    | "florists_supplies_nursery_stock_and_flowers"
+    | "freezer_and_locker_meat_provisioners"
+    | "fuel_dealers_non_automotive"
+    | "funeral_services_crematories"
+    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+    | "furniture_repair_refinishing"
+    | "furriers_and_fur_shops"
+    | "general_services"
+    | "gift_card_novelty_and_souvenir_shops"
+    | "glass_paint_and_wallpaper_stores"
+    | "glassware_crystal_stores"
+    | "golf_courses_public"
+    | "government_licensed_horse_dog_racing_us_region_only"
+    | "government_licensed_online_casions_online_gambling_us_region_only"
+    | "government_owned_lotteries_non_us_region"
+    | "government_owned_lotteries_us_region_only"
+    | "government_services"
+    | "grocery_stores_supermarkets"
+    | "hardware_equipment_and_supplies"
+    | "hardware_stores"
+    | "health_and_beauty_spas"
+    | "hearing_aids_sales_and_supplies"
+    | "heating_plumbing_a_c"
+    | "hobby_toy_and_game_shops"
+    | "home_supply_warehouse_stores"
+    | "hospitals"
+    | "hotels_motels_and_resorts"
+    | "household_appliance_stores"
+    | "industrial_supplies"
+    | "information_retrieval_services"
+    | "insurance_default"
+    | "insurance_underwriting_premiums"
+    | "intra_company_purchases"
+    | "jewelry_stores_watches_clocks_and_silverware_stores"
+    | "landscaping_services"
+    | "laundries"
+    | "laundry_cleaning_services"
+    | "legal_services_attorneys"
+    | "luggage_and_leather_goods_stores"
+    | "lumber_building_materials_stores"
+    | "manual_cash_disburse"
+    | "marinas_service_and_supplies"
+    | "marketplaces"
+    | "masonry_stonework_and_plaster"
+    | "massage_parlors"
+    | "medical_and_dental_labs"
+    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+    | "medical_services"
+    | "membership_organizations"
+    | "mens_and_boys_clothing_and_accessories_stores"
+    | "mens_womens_clothing_stores"
+    | "metal_service_centers"
+    | "miscellaneous"
+    | "miscellaneous_apparel_and_accessory_shops"
+    | "miscellaneous_auto_dealers"
+    | "miscellaneous_business_services"
+    | "miscellaneous_food_stores"
+    | "miscellaneous_general_merchandise"
+    | "miscellaneous_general_services"
+    | "miscellaneous_home_furnishing_specialty_stores"
+    | "miscellaneous_publishing_and_printing"
+    | "miscellaneous_recreation_services"
+    | "miscellaneous_repair_shops"
+    | "miscellaneous_specialty_retail"
+    | "mobile_home_dealers"
+    | "motion_picture_theaters"
+    | "motor_freight_carriers_and_trucking"
+    | "motor_homes_dealers"
+    | "motor_vehicle_supplies_and_new_parts"
+    | "motorcycle_shops_and_dealers"
+    | "motorcycle_shops_dealers"
+    | "music_stores_musical_instruments_pianos_and_sheet_music"
+    | "news_dealers_and_newsstands"
+    | "non_fi_money_orders"
+    | "non_fi_stored_value_card_purchase_load"
+    | "nondurable_goods"
+    | "nurseries_lawn_and_garden_supply_stores"
+    | "nursing_personal_care"
+    | "office_and_commercial_furniture"
+    | "opticians_eyeglasses"
+    | "optometrists_ophthalmologist"
+    | "orthopedic_goods_prosthetic_devices"
+    | "osteopaths"
+    | "package_stores_beer_wine_and_liquor"
+    | "paints_varnishes_and_supplies"
+    | "parking_lots_garages"
+    | "passenger_railways"
+    | "pawn_shops"
+    | "pet_shops_pet_food_and_supplies"
+    | "petroleum_and_petroleum_products"
+    | "photo_developing"
+    | "photographic_photocopy_microfilm_equipment_and_supplies"
+    | "photographic_studios"
+    | "picture_video_production"
+    | "piece_goods_notions_and_other_dry_goods"
+    | "plumbing_heating_equipment_and_supplies"
+    | "political_organizations"
+    | "postal_services_government_only"
+    | "precious_stones_and_metals_watches_and_jewelry"
+    | "professional_services"
+    | "public_warehousing_and_storage"
+    | "quick_copy_repro_and_blueprint"
+    | "railroads"
+    | "real_estate_agents_and_managers_rentals"
+    | "record_stores"
+    | "recreational_vehicle_rentals"
+    | "religious_goods_stores"
+    | "religious_organizations"
+    | "roofing_siding_sheet_metal"
+    | "secretarial_support_services"
+    | "security_brokers_dealers"
+    | "service_stations"
+    | "sewing_needlework_fabric_and_piece_goods_stores"
+    | "shoe_repair_hat_cleaning"
+    | "shoe_stores"
+    | "small_appliance_repair"
+    | "snowmobile_dealers"
+    | "special_trade_services"
+    | "specialty_cleaning"
+    | "sporting_goods_stores"
+    | "sporting_recreation_camps"
+    | "sports_and_riding_apparel_stores"
+    | "sports_clubs_fields"
+    | "stamp_and_coin_stores"
+    | "stationary_office_supplies_printing_and_writing_paper"
+    | "stationery_stores_office_and_school_supply_stores"
+    | "swimming_pools_sales"
+    | "t_ui_travel_germany"
+    | "tailors_alterations"
+    | "tax_payments_government_agencies"
+    | "tax_preparation_services"
+    | "taxicabs_limousines"
+    | "telecommunication_equipment_and_telephone_sales"
+    | "telecommunication_services"
+    | "telegraph_services"
+    | "tent_and_awning_shops"
+    | "testing_laboratories"
+    | "theatrical_ticket_agencies"
+    | "timeshares"
+    | "tire_retreading_and_repair"
+    | "tolls_bridge_fees"
+    | "tourist_attractions_and_exhibits"
+    | "towing_services"
+    | "trailer_parks_campgrounds"
+    | "transportation_services"
+    | "travel_agencies_tour_operators"
+    | "truck_stop_iteration"
+    | "truck_utility_trailer_rentals"
+    | "typesetting_plate_making_and_related_services"
+    | "typewriter_stores"
+    | "u_s_federal_government_agencies_or_departments"
+    | "uniforms_commercial_clothing"
+    | "used_merchandise_and_secondhand_stores"
+    | "utilities"
+    | "variety_stores"
+    | "veterinary_services"
+    | "video_amusement_game_supplies"
+    | "video_game_arcades"
+    | "video_tape_rental_stores"
+    | "vocational_trade_schools"
+    | "watch_jewelry_repair"
+    | "welding_repair"
+    | "wholesale_clubs"
+    | "wig_and_toupee_stores"
+    | "wires_money_orders"
+    | "womens_accessory_and_specialty_shops"
+    | "womens_ready_to_wear_stores"
+    | "wrecking_and_salvage_yards"
+  )[];
+  blocked_categories?: (
+    | "ac_refrigeration_repair"
+    | "accounting_bookkeeping_services"
+    | "advertising_services"
+    | "agricultural_cooperative"
+    | "airlines_air_carriers"
+    | "airports_flying_fields"
+    | "ambulance_services"
+    | "amusement_parks_carnivals"
+    | "antique_reproductions"
+    | "antique_shops"
+    | "aquariums"
+    | "architectural_surveying_services"
+    | "art_dealers_and_galleries"
+    | "artists_supply_and_craft_shops"
+    | "auto_and_home_supply_stores"
+    | "auto_body_repair_shops"
+    | "auto_paint_shops"
+    | "auto_service_shops"
+    | "automated_cash_disburse"
+    | "automated_fuel_dispensers"
+    | "automobile_associations"
+    | "automotive_parts_and_accessories_stores"
+    | "automotive_tire_stores"
+    | "bail_and_bond_payments"
+    | "bakeries"
+    | "bands_orchestras"
+    | "barber_and_beauty_shops"
+    | "betting_casino_gambling"
+    | "bicycle_shops"
+    | "billiard_pool_establishments"
+    | "boat_dealers"
+    | "boat_rentals_and_leases"
+    | "book_stores"
+    | "books_periodicals_and_newspapers"
+    | "bowling_alleys"
+    | "bus_lines"
+    | "business_secretarial_schools"
+    | "buying_shopping_services"
+    | "cable_satellite_and_other_pay_television_and_radio"
+    | "camera_and_photographic_supply_stores"
+    | "candy_nut_and_confectionery_stores"
+    | "car_and_truck_dealers_new_used"
+    | "car_and_truck_dealers_used_only"
+    | "car_rental_agencies"
+    | "car_washes"
+    | "carpentry_services"
+    | "carpet_upholstery_cleaning"
+    | "caterers"
+    | "charitable_and_social_service_organizations_fundraising"
+    | "chemicals_and_allied_products"
+    | "child_care_services"
+    | "childrens_and_infants_wear_stores"
+    | "chiropodists_podiatrists"
+    | "chiropractors"
+    | "cigar_stores_and_stands"
+    | "civic_social_fraternal_associations"
+    | "cleaning_and_maintenance"
+    | "clothing_rental"
+    | "colleges_universities"
+    | "commercial_equipment"
+    | "commercial_footwear"
+    | "commercial_photography_art_and_graphics"
+    | "commuter_transport_and_ferries"
+    | "computer_network_services"
+    | "computer_programming"
+    | "computer_repair"
+    | "computer_software_stores"
+    | "computers_peripherals_and_software"
+    | "concrete_work_services"
+    | "construction_materials"
+    | "consulting_public_relations"
+    | "correspondence_schools"
+    | "cosmetic_stores"
+    | "counseling_services"
+    | "country_clubs"
+    | "courier_services"
+    | "court_costs"
+    | "credit_reporting_agencies"
+    | "cruise_lines"
+    | "dairy_products_stores"
+    | "dance_hall_studios_schools"
+    | "dating_escort_services"
+    | "dentists_orthodontists"
+    | "department_stores"
+    | "detective_agencies"
+    | "digital_goods_applications"
+    | "digital_goods_games"
+    | "digital_goods_large_volume"
+    | "digital_goods_media"
+    | "direct_marketing_catalog_merchant"
+    | "direct_marketing_combination_catalog_and_retail_merchant"
+    | "direct_marketing_inbound_telemarketing"
+    | "direct_marketing_insurance_services"
+    | "direct_marketing_other"
+    | "direct_marketing_outbound_telemarketing"
+    | "direct_marketing_subscription"
+    | "direct_marketing_travel"
+    | "discount_stores"
+    | "doctors"
+    | "door_to_door_sales"
+    | "drapery_window_covering_and_upholstery_stores"
+    | "drinking_places"
+    | "drug_stores_and_pharmacies"
+    | "drugs_drug_proprietaries_and_druggist_sundries"
+    | "dry_cleaners"
+    | "durable_goods"
+    | "duty_free_stores"
+    | "eating_places_restaurants"
+    | "educational_services"
+    | "electric_razor_stores"
+    | "electric_vehicle_charging"
+    | "electrical_parts_and_equipment"
+    | "electrical_services"
+    | "electronics_repair_shops"
+    | "electronics_stores"
+    | "elementary_secondary_schools"
+    | "emergency_services_gcas_visa_use_only"
+    | "employment_temp_agencies"
+    | "equipment_rental"
+    | "exterminating_services"
+    | "family_clothing_stores"
+    | "fast_food_restaurants"
+    | "financial_institutions"
+    | "fines_government_administrative_entities"
+    | "fireplace_fireplace_screens_and_accessories_stores"
+    | "floor_covering_stores"
+    | "florists"
+    | "florists_supplies_nursery_stock_and_flowers"
+    | "freezer_and_locker_meat_provisioners"
+    | "fuel_dealers_non_automotive"
+    | "funeral_services_crematories"
+    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+    | "furniture_repair_refinishing"
+    | "furriers_and_fur_shops"
+    | "general_services"
+    | "gift_card_novelty_and_souvenir_shops"
+    | "glass_paint_and_wallpaper_stores"
+    | "glassware_crystal_stores"
+    | "golf_courses_public"
+    | "government_licensed_horse_dog_racing_us_region_only"
+    | "government_licensed_online_casions_online_gambling_us_region_only"
+    | "government_owned_lotteries_non_us_region"
+    | "government_owned_lotteries_us_region_only"
+    | "government_services"
+    | "grocery_stores_supermarkets"
+    | "hardware_equipment_and_supplies"
+    | "hardware_stores"
+    | "health_and_beauty_spas"
+    | "hearing_aids_sales_and_supplies"
+    | "heating_plumbing_a_c"
+    | "hobby_toy_and_game_shops"
+    | "home_supply_warehouse_stores"
+    | "hospitals"
+    | "hotels_motels_and_resorts"
+    | "household_appliance_stores"
+    | "industrial_supplies"
+    | "information_retrieval_services"
+    | "insurance_default"
+    | "insurance_underwriting_premiums"
+    | "intra_company_purchases"
+    | "jewelry_stores_watches_clocks_and_silverware_stores"
+    | "landscaping_services"
+    | "laundries"
+    | "laundry_cleaning_services"
+    | "legal_services_attorneys"
+    | "luggage_and_leather_goods_stores"
+    | "lumber_building_materials_stores"
+    | "manual_cash_disburse"
+    | "marinas_service_and_supplies"
+    | "marketplaces"
+    | "masonry_stonework_and_plaster"
+    | "massage_parlors"
+    | "medical_and_dental_labs"
+    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+    | "medical_services"
+    | "membership_organizations"
+    | "mens_and_boys_clothing_and_accessories_stores"
+    | "mens_womens_clothing_stores"
+    | "metal_service_centers"
+    | "miscellaneous"
+    | "miscellaneous_apparel_and_accessory_shops"
+    | "miscellaneous_auto_dealers"
+    | "miscellaneous_business_services"
+    | "miscellaneous_food_stores"
+    | "miscellaneous_general_merchandise"
+    | "miscellaneous_general_services"
+    | "miscellaneous_home_furnishing_specialty_stores"
+    | "miscellaneous_publishing_and_printing"
+    | "miscellaneous_recreation_services"
+    | "miscellaneous_repair_shops"
+    | "miscellaneous_specialty_retail"
+    | "mobile_home_dealers"
+    | "motion_picture_theaters"
+    | "motor_freight_carriers_and_trucking"
+    | "motor_homes_dealers"
+    | "motor_vehicle_supplies_and_new_parts"
+    | "motorcycle_shops_and_dealers"
+    | "motorcycle_shops_dealers"
+    | "music_stores_musical_instruments_pianos_and_sheet_music"
+    | "news_dealers_and_newsstands"
+    | "non_fi_money_orders"
+    | "non_fi_stored_value_card_purchase_load"
+    | "nondurable_goods"
+    | "nurseries_lawn_and_garden_supply_stores"
+    | "nursing_personal_care"
+    | "office_and_commercial_furniture"
+    | "opticians_eyeglasses"
+    | "optometrists_ophthalmologist"
+    | "orthopedic_goods_prosthetic_devices"
+    | "osteopaths"
+    | "package_stores_beer_wine_and_liquor"
+    | "paints_varnishes_and_supplies"
+    | "parking_lots_garages"
+    | "passenger_railways"
+    | "pawn_shops"
+    | "pet_shops_pet_food_and_supplies"
+    | "petroleum_and_petroleum_products"
+    | "photo_developing"
+    | "photographic_photocopy_microfilm_equipment_and_supplies"
+    | "photographic_studios"
+    | "picture_video_production"
+    | "piece_goods_notions_and_other_dry_goods"
+    | "plumbing_heating_equipment_and_supplies"
+    | "political_organizations"
+    | "postal_services_government_only"
+    | "precious_stones_and_metals_watches_and_jewelry"
+    | "professional_services"
+    | "public_warehousing_and_storage"
+    | "quick_copy_repro_and_blueprint"
+    | "railroads"
+    | "real_estate_agents_and_managers_rentals"
+    | "record_stores"
+    | "recreational_vehicle_rentals"
+    | "religious_goods_stores"
+    | "religious_organizations"
+    | "roofing_siding_sheet_metal"
+    | "secretarial_support_services"
+    | "security_brokers_dealers"
+    | "service_stations"
+    | "sewing_needlework_fabric_and_piece_goods_stores"
+    | "shoe_repair_hat_cleaning"
+    | "shoe_stores"
+    | "small_appliance_repair"
+    | "snowmobile_dealers"
+    | "special_trade_services"
+    | "specialty_cleaning"
+    | "sporting_goods_stores"
+    | "sporting_recreation_camps"
+    | "sports_and_riding_apparel_stores"
+    | "sports_clubs_fields"
+    | "stamp_and_coin_stores"
+    | "stationary_office_supplies_printing_and_writing_paper"
+    | "stationery_stores_office_and_school_supply_stores"
+    | "swimming_pools_sales"
+    | "t_ui_travel_germany"
+    | "tailors_alterations"
+    | "tax_payments_government_agencies"
+    | "tax_preparation_services"
+    | "taxicabs_limousines"
+    | "telecommunication_equipment_and_telephone_sales"
+    | "telecommunication_services"
+    | "telegraph_services"
+    | "tent_and_awning_shops"
+    | "testing_laboratories"
+    | "theatrical_ticket_agencies"
+    | "timeshares"
+    | "tire_retreading_and_repair"
+    | "tolls_bridge_fees"
+    | "tourist_attractions_and_exhibits"
+    | "towing_services"
+    | "trailer_parks_campgrounds"
+    | "transportation_services"
+    | "travel_agencies_tour_operators"
+    | "truck_stop_iteration"
+    | "truck_utility_trailer_rentals"
+    | "typesetting_plate_making_and_related_services"
+    | "typewriter_stores"
+    | "u_s_federal_government_agencies_or_departments"
+    | "uniforms_commercial_clothing"
+    | "used_merchandise_and_secondhand_stores"
+    | "utilities"
+    | "variety_stores"
+    | "veterinary_services"
+    | "video_amusement_game_supplies"
+    | "video_game_arcades"
+    | "video_tape_rental_stores"
+    | "vocational_trade_schools"
+    | "watch_jewelry_repair"
+    | "welding_repair"
+    | "wholesale_clubs"
+    | "wig_and_toupee_stores"
+    | "wires_money_orders"
+    | "womens_accessory_and_specialty_shops"
+    | "womens_ready_to_wear_stores"
+    | "wrecking_and_salvage_yards"
+  )[];
+  spending_limits?: {
+    amount: number;
+    categories?: (
+      | "ac_refrigeration_repair"
+      | "accounting_bookkeeping_services"
+      | "advertising_services"
+      | "agricultural_cooperative"
+      | "airlines_air_carriers"
+      | "airports_flying_fields"
+      | "ambulance_services"
+      | "amusement_parks_carnivals"
+      | "antique_reproductions"
+      | "antique_shops"
+      | "aquariums"
+      | "architectural_surveying_services"
+      | "art_dealers_and_galleries"
+      | "artists_supply_and_craft_shops"
+      | "auto_and_home_supply_stores"
+      | "auto_body_repair_shops"
+      | "auto_paint_shops"
+      | "auto_service_shops"
+      | "automated_cash_disburse"
+      | "automated_fuel_dispensers"
+      | "automobile_associations"
+      | "automotive_parts_and_accessories_stores"
+      | "automotive_tire_stores"
+      | "bail_and_bond_payments"
+      | "bakeries"
+      | "bands_orchestras"
+      | "barber_and_beauty_shops"
+      | "betting_casino_gambling"
+      | "bicycle_shops"
+      | "billiard_pool_establishments"
+      | "boat_dealers"
+      | "boat_rentals_and_leases"
+      | "book_stores"
+      | "books_periodicals_and_newspapers"
+      | "bowling_alleys"
+      | "bus_lines"
+      | "business_secretarial_schools"
+      | "buying_shopping_services"
+      | "cable_satellite_and_other_pay_television_and_radio"
+      | "camera_and_photographic_supply_stores"
+      | "candy_nut_and_confectionery_stores"
+      | "car_and_truck_dealers_new_used"
+      | "car_and_truck_dealers_used_only"
+      | "car_rental_agencies"
+      | "car_washes"
+      | "carpentry_services"
+      | "carpet_upholstery_cleaning"
+      | "caterers"
+      | "charitable_and_social_service_organizations_fundraising"
+      | "chemicals_and_allied_products"
+      | "child_care_services"
+      | "childrens_and_infants_wear_stores"
+      | "chiropodists_podiatrists"
+      | "chiropractors"
+      | "cigar_stores_and_stands"
+      | "civic_social_fraternal_associations"
+      | "cleaning_and_maintenance"
+      | "clothing_rental"
+      | "colleges_universities"
+      | "commercial_equipment"
+      | "commercial_footwear"
+      | "commercial_photography_art_and_graphics"
+      | "commuter_transport_and_ferries"
+      | "computer_network_services"
+      | "computer_programming"
+      | "computer_repair"
+      | "computer_software_stores"
+      | "computers_peripherals_and_software"
+      | "concrete_work_services"
+      | "construction_materials"
+      | "consulting_public_relations"
+      | "correspondence_schools"
+      | "cosmetic_stores"
+      | "counseling_services"
+      | "country_clubs"
+      | "courier_services"
+      | "court_costs"
+      | "credit_reporting_agencies"
+      | "cruise_lines"
+      | "dairy_products_stores"
+      | "dance_hall_studios_schools"
+      | "dating_escort_services"
+      | "dentists_orthodontists"
+      | "department_stores"
+      | "detective_agencies"
+      | "digital_goods_applications"
+      | "digital_goods_games"
+      | "digital_goods_large_volume"
+      | "digital_goods_media"
+      | "direct_marketing_catalog_merchant"
+      | "direct_marketing_combination_catalog_and_retail_merchant"
+      | "direct_marketing_inbound_telemarketing"
+      | "direct_marketing_insurance_services"
+      | "direct_marketing_other"
+      | "direct_marketing_outbound_telemarketing"
+      | "direct_marketing_subscription"
+      | "direct_marketing_travel"
+      | "discount_stores"
+      | "doctors"
+      | "door_to_door_sales"
+      | "drapery_window_covering_and_upholstery_stores"
+      | "drinking_places"
+      | "drug_stores_and_pharmacies"
+      | "drugs_drug_proprietaries_and_druggist_sundries"
+      | "dry_cleaners"
+      | "durable_goods"
+      | "duty_free_stores"
+      | "eating_places_restaurants"
+      | "educational_services"
+      | "electric_razor_stores"
+      | "electric_vehicle_charging"
+      | "electrical_parts_and_equipment"
+      | "electrical_services"
+      | "electronics_repair_shops"
+      | "electronics_stores"
+      | "elementary_secondary_schools"
+      | "emergency_services_gcas_visa_use_only"
+      | "employment_temp_agencies"
+      | "equipment_rental"
+      | "exterminating_services"
+      | "family_clothing_stores"
+      | "fast_food_restaurants"
+      | "financial_institutions"
+      | "fines_government_administrative_entities"
+      | "fireplace_fireplace_screens_and_accessories_stores"
+      | "floor_covering_stores"
+      | "florists"
+      | "florists_supplies_nursery_stock_and_flowers"
+      | "freezer_and_locker_meat_provisioners"
+      | "fuel_dealers_non_automotive"
+      | "funeral_services_crematories"
+      | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+      | "furniture_repair_refinishing"
+      | "furriers_and_fur_shops"
+      | "general_services"
+      | "gift_card_novelty_and_souvenir_shops"
+      | "glass_paint_and_wallpaper_stores"
+      | "glassware_crystal_stores"
+      | "golf_courses_public"
+      | "government_licensed_horse_dog_racing_us_region_only"
+      | "government_licensed_online_casions_online_gambling_us_region_only"
+      | "government_owned_lotteries_non_us_region"
+      | "government_owned_lotteries_us_region_only"
+      | "government_services"
+      | "grocery_stores_supermarkets"
+      | "hardware_equipment_and_supplies"
+      | "hardware_stores"
+      | "health_and_beauty_spas"
+      | "hearing_aids_sales_and_supplies"
+      | "heating_plumbing_a_c"
+      | "hobby_toy_and_game_shops"
+      | "home_supply_warehouse_stores"
+      | "hospitals"
+      | "hotels_motels_and_resorts"
+      | "household_appliance_stores"
+      | "industrial_supplies"
+      | "information_retrieval_services"
+      | "insurance_default"
+      | "insurance_underwriting_premiums"
+      | "intra_company_purchases"
+      | "jewelry_stores_watches_clocks_and_silverware_stores"
+      | "landscaping_services"
+      | "laundries"
+      | "laundry_cleaning_services"
+      | "legal_services_attorneys"
+      | "luggage_and_leather_goods_stores"
+      | "lumber_building_materials_stores"
+      | "manual_cash_disburse"
+      | "marinas_service_and_supplies"
+      | "marketplaces"
+      | "masonry_stonework_and_plaster"
+      | "massage_parlors"
+      | "medical_and_dental_labs"
+      | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+      | "medical_services"
+      | "membership_organizations"
+      | "mens_and_boys_clothing_and_accessories_stores"
+      | "mens_womens_clothing_stores"
+      | "metal_service_centers"
+      | "miscellaneous"
+      | "miscellaneous_apparel_and_accessory_shops"
+      | "miscellaneous_auto_dealers"
+      | "miscellaneous_business_services"
+      | "miscellaneous_food_stores"
+      | "miscellaneous_general_merchandise"
+      | "miscellaneous_general_services"
+      | "miscellaneous_home_furnishing_specialty_stores"
+      | "miscellaneous_publishing_and_printing"
+      | "miscellaneous_recreation_services"
+      | "miscellaneous_repair_shops"
+      | "miscellaneous_specialty_retail"
+      | "mobile_home_dealers"
+      | "motion_picture_theaters"
+      | "motor_freight_carriers_and_trucking"
+      | "motor_homes_dealers"
+      | "motor_vehicle_supplies_and_new_parts"
+      | "motorcycle_shops_and_dealers"
+      | "motorcycle_shops_dealers"
+      | "music_stores_musical_instruments_pianos_and_sheet_music"
+      | "news_dealers_and_newsstands"
+      | "non_fi_money_orders"
+      | "non_fi_stored_value_card_purchase_load"
+      | "nondurable_goods"
+      | "nurseries_lawn_and_garden_supply_stores"
+      | "nursing_personal_care"
+      | "office_and_commercial_furniture"
+      | "opticians_eyeglasses"
+      | "optometrists_ophthalmologist"
+      | "orthopedic_goods_prosthetic_devices"
+      | "osteopaths"
+      | "package_stores_beer_wine_and_liquor"
+      | "paints_varnishes_and_supplies"
+      | "parking_lots_garages"
+      | "passenger_railways"
+      | "pawn_shops"
+      | "pet_shops_pet_food_and_supplies"
+      | "petroleum_and_petroleum_products"
+      | "photo_developing"
+      | "photographic_photocopy_microfilm_equipment_and_supplies"
+      | "photographic_studios"
+      | "picture_video_production"
+      | "piece_goods_notions_and_other_dry_goods"
+      | "plumbing_heating_equipment_and_supplies"
+      | "political_organizations"
+      | "postal_services_government_only"
+      | "precious_stones_and_metals_watches_and_jewelry"
+      | "professional_services"
+      | "public_warehousing_and_storage"
+      | "quick_copy_repro_and_blueprint"
+      | "railroads"
+      | "real_estate_agents_and_managers_rentals"
+      | "record_stores"
+      | "recreational_vehicle_rentals"
+      | "religious_goods_stores"
+      | "religious_organizations"
+      | "roofing_siding_sheet_metal"
+      | "secretarial_support_services"
+      | "security_brokers_dealers"
+      | "service_stations"
+      | "sewing_needlework_fabric_and_piece_goods_stores"
+      | "shoe_repair_hat_cleaning"
+      | "shoe_stores"
+      | "small_appliance_repair"
+      | "snowmobile_dealers"
+      | "special_trade_services"
+      | "specialty_cleaning"
+      | "sporting_goods_stores"
+      | "sporting_recreation_camps"
+      | "sports_and_riding_apparel_stores"
+      | "sports_clubs_fields"
+      | "stamp_and_coin_stores"
+      | "stationary_office_supplies_printing_and_writing_paper"
+      | "stationery_stores_office_and_school_supply_stores"
+      | "swimming_pools_sales"
+      | "t_ui_travel_germany"
+      | "tailors_alterations"
+      | "tax_payments_government_agencies"
+      | "tax_preparation_services"
+      | "taxicabs_limousines"
+      | "telecommunication_equipment_and_telephone_sales"
+      | "telecommunication_services"
+      | "telegraph_services"
+      | "tent_and_awning_shops"
+      | "testing_laboratories"
+      | "theatrical_ticket_agencies"
+      | "timeshares"
+      | "tire_retreading_and_repair"
+      | "tolls_bridge_fees"
+      | "tourist_attractions_and_exhibits"
+      | "towing_services"
+      | "trailer_parks_campgrounds"
+      | "transportation_services"
+      | "travel_agencies_tour_operators"
+      | "truck_stop_iteration"
+      | "truck_utility_trailer_rentals"
+      | "typesetting_plate_making_and_related_services"
+      | "typewriter_stores"
+      | "u_s_federal_government_agencies_or_departments"
+      | "uniforms_commercial_clothing"
+      | "used_merchandise_and_secondhand_stores"
+      | "utilities"
+      | "variety_stores"
+      | "veterinary_services"
+      | "video_amusement_game_supplies"
+      | "video_game_arcades"
+      | "video_tape_rental_stores"
+      | "vocational_trade_schools"
+      | "watch_jewelry_repair"
+      | "welding_repair"
+      | "wholesale_clubs"
+      | "wig_and_toupee_stores"
+      | "wires_money_orders"
+      | "womens_accessory_and_specialty_shops"
+      | "womens_ready_to_wear_stores"
+      | "wrecking_and_salvage_yards"
+    )[];
+    interval:
+      | "all_time"
+      | "daily"
+      | "monthly"
+      | "per_authorization"
+      | "weekly"
+      | "yearly";
+  }[];
+}
+
+/** evidence_param */
+export interface EvidenceParam {
+  canceled?:
+    | {
+        additional_documentation?: string | "";
+        canceled_at?: number | "";
+        cancellation_policy_provided?: boolean | "";
+        cancellation_reason?: string;
+        expected_at?: number | "";
+        explanation?: string;
+        product_description?: string;
+        product_type?: "" | "merchandise" | "service" | (string & {});
+        return_status?: "" | "merchant_rejected" | "successful" | (string & {});
+        returned_at?: number | "";
+      }
+    | "";
+  duplicate?:
+    | {
+        additional_documentation?: string | "";
+        card_statement?: string | "";
+        cash_receipt?: string | "";
+        check_image?: string | "";
+        explanation?: string;
+        original_transaction?: string;
+      }
+    | "";
+  fraudulent?:
+    | {
+        additional_documentation?: string | "";
+        explanation?: string;
+      }
+    | "";
+  merchandise_not_as_described?:
+    | {
+        additional_documentation?: string | "";
+        explanation?: string;
+        received_at?: number | "";
+        return_description?: string;
+        return_status?: "" | "merchant_rejected" | "successful" | (string & {});
+        returned_at?: number | "";
+      }
+    | "";
+  not_received?:
+    | {
+        additional_documentation?: string | "";
+        expected_at?: number | "";
+        explanation?: string;
+        product_description?: string;
+        product_type?: "" | "merchandise" | "service" | (string & {});
+      }
+    | "";
+  other?:
+    | {
+        additional_documentation?: string | "";
+        explanation?: string;
+        product_description?: string;
+        product_type?: "" | "merchandise" | "service" | (string & {});
+      }
+    | "";
+  reason?:
+    | "canceled"
+    | "duplicate"
+    | "fraudulent"
+    | "merchandise_not_as_described"
+    | "not_received"
+    | "other"
+    | "service_not_as_described"
+    | (string & {});
+  service_not_as_described?:
+    | {
+        additional_documentation?: string | "";
+        canceled_at?: number | "";
+        cancellation_reason?: string;
+        explanation?: string;
+        received_at?: number | "";
+      }
+    | "";
+}
+
+/** evidence_param */
+export interface EvidenceParamInput {
+  canceled?:
+    | {
+        additional_documentation?: string | "";
+        canceled_at?: number | "";
+        cancellation_policy_provided?: boolean | "";
+        cancellation_reason?: string;
+        expected_at?: number | "";
+        explanation?: string;
+        product_description?: string;
+        product_type?: "" | "merchandise" | "service";
+        return_status?: "" | "merchant_rejected" | "successful";
+        returned_at?: number | "";
+      }
+    | "";
+  duplicate?:
+    | {
+        additional_documentation?: string | "";
+        card_statement?: string | "";
+        cash_receipt?: string | "";
+        check_image?: string | "";
+        explanation?: string;
+        original_transaction?: string;
+      }
+    | "";
+  fraudulent?:
+    | {
+        additional_documentation?: string | "";
+        explanation?: string;
+      }
+    | "";
+  merchandise_not_as_described?:
+    | {
+        additional_documentation?: string | "";
+        explanation?: string;
+        received_at?: number | "";
+        return_description?: string;
+        return_status?: "" | "merchant_rejected" | "successful";
+        returned_at?: number | "";
+      }
+    | "";
+  not_received?:
+    | {
+        additional_documentation?: string | "";
+        expected_at?: number | "";
+        explanation?: string;
+        product_description?: string;
+        product_type?: "" | "merchandise" | "service";
+      }
+    | "";
+  other?:
+    | {
+        additional_documentation?: string | "";
+        explanation?: string;
+        product_description?: string;
+        product_type?: "" | "merchandise" | "service";
+      }
+    | "";
+  reason?:
+    | "canceled"
+    | "duplicate"
+    | "fraudulent"
+    | "merchandise_not_as_described"
+    | "not_received"
+    | "other"
+    | "service_not_as_described";
+  service_not_as_described?:
+    | {
+        additional_documentation?: string | "";
+        canceled_at?: number | "";
+        cancellation_reason?: string;
+        explanation?: string;
+        received_at?: number | "";
+      }
+    | "";
+}
+
+/** secret_key_param */
+export interface SecretKeyParam {
+  /** customer_acceptance_param */
+  customer_acceptance: {
+    /** @format unix-time */
+    accepted_at?: number;
+    /** offline_param */
+    offline?: Record<string, unknown>;
+    /** online_param */
+    online?: {
+      ip_address: string;
+      user_agent: string;
+    };
+    type: "offline" | "online" | (string & {});
+  };
+}
+
+/** secret_key_param */
+export interface SecretKeyParamInput {
+  /** customer_acceptance_param */
+  customer_acceptance: {
+    /** @format unix-time */
+    accepted_at?: number;
+    /** offline_param */
+    offline?: Record<string, unknown>;
+    /** online_param */
+    online?: {
+      ip_address: string;
+      user_agent: string;
+    };
+    type: "offline" | "online";
+  };
+}
+
+/** payment_method_data_params */
+export interface PaymentMethodDataParams {
+  /** payment_method_param */
+  acss_debit?: {
+    account_number: string;
+    institution_number: string;
+    transit_number: string;
+  };
+  /** param */
+  affirm?: Record<string, unknown>;
+  /** param */
+  afterpay_clearpay?: Record<string, unknown>;
+  /** param */
+  alipay?: Record<string, unknown>;
+  /** param */
+  au_becs_debit?: {
+    account_number: string;
+    bsb_number: string;
+  };
+  /** param */
+  bacs_debit?: {
+    account_number?: string;
+    sort_code?: string;
+  };
+  /** param */
+  bancontact?: Record<string, unknown>;
+  billing_details?: BillingDetailsInnerParams;
+  /** param */
+  blik?: Record<string, unknown>;
+  /** param */
+  boleto?: {
+    tax_id: string;
+  };
+  /** param */
+  cashapp?: Record<string, unknown>;
+  /** param */
+  customer_balance?: Record<string, unknown>;
+  /** param */
+  eps?: {
+    bank?:
+      | "arzte_und_apotheker_bank"
+      | "austrian_anadi_bank_ag"
+      | "bank_austria"
+      | "bankhaus_carl_spangler"
+      | "bankhaus_schelhammer_und_schattera_ag"
+      | "bawag_psk_ag"
+      | "bks_bank_ag"
+      | "brull_kallmus_bank_ag"
+      | "btv_vier_lander_bank"
+      | "capital_bank_grawe_gruppe_ag"
+      | "deutsche_bank_ag"
+      | "dolomitenbank"
+      | "easybank_ag"
+      | "erste_bank_und_sparkassen"
+      | "hypo_alpeadriabank_international_ag"
+      | "hypo_bank_burgenland_aktiengesellschaft"
+      | "hypo_noe_lb_fur_niederosterreich_u_wien"
+      | "hypo_oberosterreich_salzburg_steiermark"
+      | "hypo_tirol_bank_ag"
+      | "hypo_vorarlberg_bank_ag"
+      | "marchfelder_bank"
+      | "oberbank_ag"
+      | "raiffeisen_bankengruppe_osterreich"
+      | "schoellerbank_ag"
+      | "sparda_bank_wien"
+      | "volksbank_gruppe"
+      | "volkskreditbank_ag"
+      | "vr_bank_braunau"
+      | (string & {});
+  };
+  /** param */
+  fpx?: {
+    bank:
+      | "affin_bank"
+      | "agrobank"
+      | "alliance_bank"
+      | "ambank"
+      | "bank_islam"
+      | "bank_muamalat"
+      | "bank_of_china"
+      | "bank_rakyat"
+      | "bsn"
+      | "cimb"
+      | "deutsche_bank"
+      | "hong_leong_bank"
+      | "hsbc"
+      | "kfh"
+      | "maybank2e"
+      | "maybank2u"
+      | "ocbc"
+      | "pb_enterprise"
+      | "public_bank"
+      | "rhb"
+      | "standard_chartered"
+      | "uob"
+      | (string & {});
+  };
+  /** param */
+  giropay?: Record<string, unknown>;
+  /** param */
+  grabpay?: Record<string, unknown>;
+  /** param */
+  ideal?: {
+    bank?:
+      | "abn_amro"
+      | "asn_bank"
+      | "bunq"
+      | "handelsbanken"
+      | "ing"
+      | "knab"
+      | "moneyou"
+      | "rabobank"
+      | "regiobank"
+      | "revolut"
+      | "sns_bank"
+      | "triodos_bank"
+      | "van_lanschot"
+      | "yoursafe"
+      | (string & {});
+  };
+  /** param */
+  interac_present?: Record<string, unknown>;
+  /** param */
+  klarna?: {
+    /** date_of_birth */
+    dob?: {
+      day: number;
+      month: number;
+      year: number;
+    };
+  };
+  /** param */
+  konbini?: Record<string, unknown>;
+  /** param */
+  link?: Record<string, unknown>;
+  metadata?: Record<string, string>;
+  /** param */
+  oxxo?: Record<string, unknown>;
+  /** param */
+  p24?: {
+    bank?:
+      | "alior_bank"
+      | "bank_millennium"
+      | "bank_nowy_bfg_sa"
+      | "bank_pekao_sa"
+      | "banki_spbdzielcze"
+      | "blik"
+      | "bnp_paribas"
+      | "boz"
+      | "citi_handlowy"
+      | "credit_agricole"
+      | "envelobank"
+      | "etransfer_pocztowy24"
+      | "getin_bank"
+      | "ideabank"
+      | "ing"
+      | "inteligo"
+      | "mbank_mtransfer"
+      | "nest_przelew"
+      | "noble_pay"
+      | "pbac_z_ipko"
+      | "plus_bank"
+      | "santander_przelew24"
+      | "tmobile_usbugi_bankowe"
+      | "toyota_bank"
+      | "volkswagen_bank"
+      | (string & {});
+  };
+  /** param */
+  paynow?: Record<string, unknown>;
+  /** param */
+  pix?: Record<string, unknown>;
+  /** param */
+  promptpay?: Record<string, unknown>;
+  /** radar_options */
+  radar_options?: {
+    session?: string;
+  };
+  /** param */
+  sepa_debit?: {
+    iban: string;
+  };
+  /** param */
+  sofort?: {
+    country: "AT" | "BE" | "DE" | "ES" | "IT" | "NL" | (string & {});
+  };
+  type:
+    | "acss_debit"
+    | "affirm"
+    | "afterpay_clearpay"
+    | "alipay"
+    | "au_becs_debit"
+    | "bacs_debit"
+    | "bancontact"
+    | "blik"
+    | "boleto"
+    | "cashapp"
+    | "customer_balance"
+    | "eps"
+    | "fpx"
+    | "giropay"
+    | "grabpay"
+    | "ideal"
+    | "klarna"
+    | "konbini"
+    | "link"
+    | "oxxo"
+    | "p24"
+    | "paynow"
+    | "pix"
+    | "promptpay"
+    | "sepa_debit"
+    | "sofort"
+    | "us_bank_account"
+    | "wechat_pay"
+    | (string & {});
+  /** payment_method_param */
+  us_bank_account?: {
+    account_holder_type?: "company" | "individual" | (string & {});
+    account_number?: string;
+    account_type?: "checking" | "savings" | (string & {});
+    financial_connections_account?: string;
+    routing_number?: string;
+  };
+  /** param */
+  wechat_pay?: Record<string, unknown>;
+}
+
+/** payment_method_data_params */
+export interface PaymentMethodDataParamsInput {
+  /** payment_method_param */
+  acss_debit?: {
+    account_number: string;
+    institution_number: string;
+    transit_number: string;
+  };
+  /** param */
+  affirm?: Record<string, unknown>;
+  /** param */
+  afterpay_clearpay?: Record<string, unknown>;
+  /** param */
+  alipay?: Record<string, unknown>;
+  /** param */
+  au_becs_debit?: {
+    account_number: string;
+    bsb_number: string;
+  };
+  /** param */
+  bacs_debit?: {
+    account_number?: string;
+    sort_code?: string;
+  };
+  /** param */
+  bancontact?: Record<string, unknown>;
+  billing_details?: BillingDetailsInnerParams;
+  /** param */
+  blik?: Record<string, unknown>;
+  /** param */
+  boleto?: {
+    tax_id: string;
+  };
+  /** param */
+  cashapp?: Record<string, unknown>;
+  /** param */
+  customer_balance?: Record<string, unknown>;
+  /** param */
+  eps?: {
+    bank?:
+      | "arzte_und_apotheker_bank"
+      | "austrian_anadi_bank_ag"
+      | "bank_austria"
+      | "bankhaus_carl_spangler"
+      | "bankhaus_schelhammer_und_schattera_ag"
+      | "bawag_psk_ag"
+      | "bks_bank_ag"
+      | "brull_kallmus_bank_ag"
+      | "btv_vier_lander_bank"
+      | "capital_bank_grawe_gruppe_ag"
+      | "deutsche_bank_ag"
+      | "dolomitenbank"
+      | "easybank_ag"
+      | "erste_bank_und_sparkassen"
+      | "hypo_alpeadriabank_international_ag"
+      | "hypo_bank_burgenland_aktiengesellschaft"
+      | "hypo_noe_lb_fur_niederosterreich_u_wien"
+      | "hypo_oberosterreich_salzburg_steiermark"
+      | "hypo_tirol_bank_ag"
+      | "hypo_vorarlberg_bank_ag"
+      | "marchfelder_bank"
+      | "oberbank_ag"
+      | "raiffeisen_bankengruppe_osterreich"
+      | "schoellerbank_ag"
+      | "sparda_bank_wien"
+      | "volksbank_gruppe"
+      | "volkskreditbank_ag"
+      | "vr_bank_braunau";
+  };
+  /** param */
+  fpx?: {
+    bank:
+      | "affin_bank"
+      | "agrobank"
+      | "alliance_bank"
+      | "ambank"
+      | "bank_islam"
+      | "bank_muamalat"
+      | "bank_of_china"
+      | "bank_rakyat"
+      | "bsn"
+      | "cimb"
+      | "deutsche_bank"
+      | "hong_leong_bank"
+      | "hsbc"
+      | "kfh"
+      | "maybank2e"
+      | "maybank2u"
+      | "ocbc"
+      | "pb_enterprise"
+      | "public_bank"
+      | "rhb"
+      | "standard_chartered"
+      | "uob";
+  };
+  /** param */
+  giropay?: Record<string, unknown>;
+  /** param */
+  grabpay?: Record<string, unknown>;
+  /** param */
+  ideal?: {
+    bank?:
+      | "abn_amro"
+      | "asn_bank"
+      | "bunq"
+      | "handelsbanken"
+      | "ing"
+      | "knab"
+      | "moneyou"
+      | "rabobank"
+      | "regiobank"
+      | "revolut"
+      | "sns_bank"
+      | "triodos_bank"
+      | "van_lanschot"
+      | "yoursafe";
+  };
+  /** param */
+  interac_present?: Record<string, unknown>;
+  /** param */
+  klarna?: {
+    /** date_of_birth */
+    dob?: {
+      day: number;
+      month: number;
+      year: number;
+    };
+  };
+  /** param */
+  konbini?: Record<string, unknown>;
+  /** param */
+  link?: Record<string, unknown>;
+  metadata?: Record<string, string>;
+  /** param */
+  oxxo?: Record<string, unknown>;
+  /** param */
+  p24?: {
+    bank?:
+      | "alior_bank"
+      | "bank_millennium"
+      | "bank_nowy_bfg_sa"
+      | "bank_pekao_sa"
+      | "banki_spbdzielcze"
+      | "blik"
+      | "bnp_paribas"
+      | "boz"
+      | "citi_handlowy"
+      | "credit_agricole"
+      | "envelobank"
+      | "etransfer_pocztowy24"
+      | "getin_bank"
+      | "ideabank"
+      | "ing"
+      | "inteligo"
+      | "mbank_mtransfer"
+      | "nest_przelew"
+      | "noble_pay"
+      | "pbac_z_ipko"
+      | "plus_bank"
+      | "santander_przelew24"
+      | "tmobile_usbugi_bankowe"
+      | "toyota_bank"
+      | "volkswagen_bank";
+  };
+  /** param */
+  paynow?: Record<string, unknown>;
+  /** param */
+  pix?: Record<string, unknown>;
+  /** param */
+  promptpay?: Record<string, unknown>;
+  /** radar_options */
+  radar_options?: {
+    session?: string;
+  };
+  /** param */
+  sepa_debit?: {
+    iban: string;
+  };
+  /** param */
+  sofort?: {
+    country: "AT" | "BE" | "DE" | "ES" | "IT" | "NL";
+  };
+  type:
+    | "acss_debit"
+    | "affirm"
+    | "afterpay_clearpay"
+    | "alipay"
+    | "au_becs_debit"
+    | "bacs_debit"
+    | "bancontact"
+    | "blik"
+    | "boleto"
+    | "cashapp"
+    | "customer_balance"
+    | "eps"
+    | "fpx"
+    | "giropay"
+    | "grabpay"
+    | "ideal"
+    | "klarna"
+    | "konbini"
+    | "link"
+    | "oxxo"
+    | "p24"
+    | "paynow"
+    | "pix"
+    | "promptpay"
+    | "sepa_debit"
+    | "sofort"
+    | "us_bank_account"
+    | "wechat_pay";
+  /** payment_method_param */
+  us_bank_account?: {
+    account_holder_type?: "company" | "individual";
+    account_number?: string;
+    account_type?: "checking" | "savings";
+    financial_connections_account?: string;
+    routing_number?: string;
+  };
+  /** param */
+  wechat_pay?: Record<string, unknown>;
+}
+
+/** billing_details_inner_params */
+export interface BillingDetailsInnerParams {
+  address?:
+    | {
+        city?: string;
+        country?: string;
+        line1?: string;
+        line2?: string;
+        postal_code?: string;
+        state?: string;
+      }
+    | "";
+  email?: string | "";
+  name?: string;
+  phone?: string;
+}
+
+/** payment_method_options_param */
+export interface PaymentMethodOptionsParam {
+  acss_debit?:
+    | {
+        /** payment_intent_payment_method_options_mandate_options_param */
+        mandate_options?: {
+          custom_mandate_url?: string | "";
+          interval_description?: string;
+          payment_schedule?:
+            "combined" | "interval" | "sporadic" | (string & {});
+          transaction_type?: "business" | "personal" | (string & {});
+        };
+        setup_future_usage?:
+          "" | "none" | "off_session" | "on_session" | (string & {});
+        verification_method?:
+          "automatic" | "instant" | "microdeposits" | (string & {});
+      }
+    | "";
+  affirm?:
+    | {
+        capture_method?: "" | "manual" | (string & {});
+        preferred_locale?: string;
+        setup_future_usage?: "none";
+      }
+    | "";
+  afterpay_clearpay?:
+    | {
+        capture_method?: "" | "manual" | (string & {});
+        reference?: string;
+        setup_future_usage?: "none";
+      }
+    | "";
+  alipay?:
+    | {
+        setup_future_usage?: "" | "none" | "off_session" | (string & {});
+      }
+    | "";
+  au_becs_debit?:
+    | {
+        setup_future_usage?:
+          "" | "none" | "off_session" | "on_session" | (string & {});
+      }
+    | "";
+  bacs_debit?:
+    | {
+        setup_future_usage?:
+          "" | "none" | "off_session" | "on_session" | (string & {});
+      }
+    | "";
+  bancontact?:
+    | {
+        preferred_language?: "de" | "en" | "fr" | "nl" | (string & {});
+        setup_future_usage?: "" | "none" | "off_session" | (string & {});
+      }
+    | "";
+  blik?:
+    | {
+        code?: string;
+      }
+    | "";
+  boleto?:
+    | {
+        expires_after_days?: number;
+        setup_future_usage?:
+          "" | "none" | "off_session" | "on_session" | (string & {});
+      }
+    | "";
+  card?:
+    | {
+        capture_method?: "" | "manual" | (string & {});
+        cvc_token?: string;
+        /** installments_param */
+        installments?: {
+          enabled?: boolean;
+          plan?:
+            | {
+                count: number;
+                interval: "month";
+                type: "fixed_count";
+              }
+            | "";
+        };
+        /** mandate_options_param */
+        mandate_options?: {
+          amount: number;
+          amount_type: "fixed" | "maximum" | (string & {});
+          description?: string;
+          /** @format unix-time */
+          end_date?: number;
+          interval:
+            "day" | "month" | "sporadic" | "week" | "year" | (string & {});
+          interval_count?: number;
+          reference: string;
+          /** @format unix-time */
+          start_date: number;
+          supported_types?: "india"[];
+        };
+        network?:
+          | "amex"
+          | "cartes_bancaires"
+          | "diners"
+          | "discover"
+          | "interac"
+          | "jcb"
+          | "mastercard"
+          | "unionpay"
+          | "unknown"
+          | "visa"
+          | (string & {});
+        request_three_d_secure?: "any" | "automatic" | (string & {});
+        setup_future_usage?:
+          "" | "none" | "off_session" | "on_session" | (string & {});
+        statement_descriptor_suffix_kana?: string | "";
+        statement_descriptor_suffix_kanji?: string | "";
+      }
+    | "";
+  card_present?:
+    | {
+        request_extended_authorization?: boolean;
+        request_incremental_authorization_support?: boolean;
+      }
+    | "";
+  cashapp?:
+    | {
+        capture_method?: "" | "manual" | (string & {});
+        setup_future_usage?:
+          "" | "none" | "off_session" | "on_session" | (string & {});
+      }
+    | "";
+  customer_balance?:
+    | {
+        /** bank_transfer_param */
+        bank_transfer?: {
+          /** eu_bank_transfer_params */
+          eu_bank_transfer?: {
+            country: string;
+          };
+          requested_address_types?: (
+            "iban" | "sepa" | "sort_code" | "spei" | "zengin" | (string & {})
+          )[];
+          type:
+            | "eu_bank_transfer"
+            | "gb_bank_transfer"
+            | "jp_bank_transfer"
+            | "mx_bank_transfer"
+            | (string & {});
+        };
+        funding_type?: "bank_transfer";
+        setup_future_usage?: "none";
+      }
+    | "";
+  eps?:
+    | {
+        setup_future_usage?: "none";
+      }
+    | "";
+  fpx?:
+    | {
+        setup_future_usage?: "none";
+      }
+    | "";
+  giropay?:
+    | {
+        setup_future_usage?: "none";
+      }
+    | "";
+  grabpay?:
+    | {
+        setup_future_usage?: "none";
+      }
+    | "";
+  ideal?:
+    | {
+        setup_future_usage?: "" | "none" | "off_session" | (string & {});
+      }
+    | "";
+  interac_present?: Record<string, unknown> | "";
+  klarna?:
+    | {
+        capture_method?: "" | "manual" | (string & {});
+        preferred_locale?:
+          | "cs-CZ"
+          | "da-DK"
+          | "de-AT"
+          | "de-CH"
+          | "de-DE"
+          | "el-GR"
+          | "en-AT"
+          | "en-AU"
+          | "en-BE"
+          | "en-CA"
+          | "en-CH"
+          | "en-CZ"
+          | "en-DE"
+          | "en-DK"
+          | "en-ES"
+          | "en-FI"
+          | "en-FR"
+          | "en-GB"
+          | "en-GR"
+          | "en-IE"
+          | "en-IT"
+          | "en-NL"
+          | "en-NO"
+          | "en-NZ"
+          | "en-PL"
+          | "en-PT"
+          | "en-SE"
+          | "en-US"
+          | "es-ES"
+          | "es-US"
+          | "fi-FI"
+          | "fr-BE"
+          | "fr-CA"
+          | "fr-CH"
+          | "fr-FR"
+          | "it-CH"
+          | "it-IT"
+          | "nb-NO"
+          | "nl-BE"
+          | "nl-NL"
+          | "pl-PL"
+          | "pt-PT"
+          | "sv-FI"
+          | "sv-SE"
+          | (string & {});
+        setup_future_usage?: "none";
+      }
+    | "";
+  konbini?:
+    | {
+        confirmation_number?: string;
+        expires_after_days?: number | "";
+        expires_at?: number | "";
+        product_description?: string;
+        setup_future_usage?: "none";
+      }
+    | "";
+  link?:
+    | {
+        capture_method?: "" | "manual" | (string & {});
+        persistent_token?: string;
+        setup_future_usage?: "" | "none" | "off_session" | (string & {});
+      }
+    | "";
+  oxxo?:
+    | {
+        expires_after_days?: number;
+        setup_future_usage?: "none";
+      }
+    | "";
+  p24?:
+    | {
+        setup_future_usage?: "none";
+        tos_shown_and_accepted?: boolean;
+      }
+    | "";
+  paynow?:
+    | {
+        setup_future_usage?: "none";
+      }
+    | "";
+  pix?:
+    | {
+        expires_after_seconds?: number;
+        /** @format unix-time */
+        expires_at?: number;
+        setup_future_usage?: "none";
+      }
+    | "";
+  promptpay?:
+    | {
+        setup_future_usage?: "none";
+      }
+    | "";
+  sepa_debit?:
+    | {
+        /** payment_method_options_mandate_options_param */
+        mandate_options?: Record<string, unknown>;
+        setup_future_usage?:
+          "" | "none" | "off_session" | "on_session" | (string & {});
+      }
+    | "";
+  sofort?:
+    | {
+        preferred_language?:
+          "" | "de" | "en" | "es" | "fr" | "it" | "nl" | "pl" | (string & {});
+        setup_future_usage?: "" | "none" | "off_session" | (string & {});
+      }
+    | "";
+  us_bank_account?:
+    | {
+        /** linked_account_options_param */
+        financial_connections?: {
+          permissions?: (
+            | "balances"
+            | "ownership"
+            | "payment_method"
+            | "transactions"
+            | (string & {})
+          )[];
+          return_url?: string;
+        };
+        /** networks_options_param */
+        networks?: {
+          requested?: ("ach" | "us_domestic_wire" | (string & {}))[];
+        };
+        setup_future_usage?:
+          "" | "none" | "off_session" | "on_session" | (string & {});
+        verification_method?:
+          "automatic" | "instant" | "microdeposits" | (string & {});
+      }
+    | "";
+  wechat_pay?:
+    | {
+        app_id?: string;
+        client: "android" | "ios" | "web" | (string & {});
+        setup_future_usage?: "none";
+      }
+    | "";
+}
+
+/** payment_method_options_param */
+export interface PaymentMethodOptionsParamInput {
+  acss_debit?:
+    | {
+        /** payment_intent_payment_method_options_mandate_options_param */
+        mandate_options?: {
+          custom_mandate_url?: string | "";
+          interval_description?: string;
+          payment_schedule?: "combined" | "interval" | "sporadic";
+          transaction_type?: "business" | "personal";
+        };
+        setup_future_usage?: "" | "none" | "off_session" | "on_session";
+        verification_method?: "automatic" | "instant" | "microdeposits";
+      }
+    | "";
+  affirm?:
+    | {
+        capture_method?: "" | "manual";
+        preferred_locale?: string;
+        setup_future_usage?: "none";
+      }
+    | "";
+  afterpay_clearpay?:
+    | {
+        capture_method?: "" | "manual";
+        reference?: string;
+        setup_future_usage?: "none";
+      }
+    | "";
+  alipay?:
+    | {
+        setup_future_usage?: "" | "none" | "off_session";
+      }
+    | "";
+  au_becs_debit?:
+    | {
+        setup_future_usage?: "" | "none" | "off_session" | "on_session";
+      }
+    | "";
+  bacs_debit?:
+    | {
+        setup_future_usage?: "" | "none" | "off_session" | "on_session";
+      }
+    | "";
+  bancontact?:
+    | {
+        preferred_language?: "de" | "en" | "fr" | "nl";
+        setup_future_usage?: "" | "none" | "off_session";
+      }
+    | "";
+  blik?:
+    | {
+        code?: string;
+      }
+    | "";
+  boleto?:
+    | {
+        expires_after_days?: number;
+        setup_future_usage?: "" | "none" | "off_session" | "on_session";
+      }
+    | "";
+  card?:
+    | {
+        capture_method?: "" | "manual";
+        cvc_token?: string;
+        /** installments_param */
+        installments?: {
+          enabled?: boolean;
+          plan?:
+            | {
+                count: number;
+                interval: "month";
+                type: "fixed_count";
+              }
+            | "";
+        };
+        /** mandate_options_param */
+        mandate_options?: {
+          amount: number;
+          amount_type: "fixed" | "maximum";
+          description?: string;
+          /** @format unix-time */
+          end_date?: number;
+          interval: "day" | "month" | "sporadic" | "week" | "year";
+          interval_count?: number;
+          reference: string;
+          /** @format unix-time */
+          start_date: number;
+          supported_types?: "india"[];
+        };
+        network?:
+          | "amex"
+          | "cartes_bancaires"
+          | "diners"
+          | "discover"
+          | "interac"
+          | "jcb"
+          | "mastercard"
+          | "unionpay"
+          | "unknown"
+          | "visa";
+        request_three_d_secure?: "any" | "automatic";
+        setup_future_usage?: "" | "none" | "off_session" | "on_session";
+        statement_descriptor_suffix_kana?: string | "";
+        statement_descriptor_suffix_kanji?: string | "";
+      }
+    | "";
+  card_present?:
+    | {
+        request_extended_authorization?: boolean;
+        request_incremental_authorization_support?: boolean;
+      }
+    | "";
+  cashapp?:
+    | {
+        capture_method?: "" | "manual";
+        setup_future_usage?: "" | "none" | "off_session" | "on_session";
+      }
+    | "";
+  customer_balance?:
+    | {
+        /** bank_transfer_param */
+        bank_transfer?: {
+          /** eu_bank_transfer_params */
+          eu_bank_transfer?: {
+            country: string;
+          };
+          requested_address_types?: (
+            "iban" | "sepa" | "sort_code" | "spei" | "zengin"
+          )[];
+          type:
+            | "eu_bank_transfer"
+            | "gb_bank_transfer"
+            | "jp_bank_transfer"
+            | "mx_bank_transfer";
+        };
+        funding_type?: "bank_transfer";
+        setup_future_usage?: "none";
+      }
+    | "";
+  eps?:
+    | {
+        setup_future_usage?: "none";
+      }
+    | "";
+  fpx?:
+    | {
+        setup_future_usage?: "none";
+      }
+    | "";
+  giropay?:
+    | {
+        setup_future_usage?: "none";
+      }
+    | "";
+  grabpay?:
+    | {
+        setup_future_usage?: "none";
+      }
+    | "";
+  ideal?:
+    | {
+        setup_future_usage?: "" | "none" | "off_session";
+      }
+    | "";
+  interac_present?: Record<string, unknown> | "";
+  klarna?:
+    | {
+        capture_method?: "" | "manual";
+        preferred_locale?:
+          | "cs-CZ"
+          | "da-DK"
+          | "de-AT"
+          | "de-CH"
+          | "de-DE"
+          | "el-GR"
+          | "en-AT"
+          | "en-AU"
+          | "en-BE"
+          | "en-CA"
+          | "en-CH"
+          | "en-CZ"
+          | "en-DE"
+          | "en-DK"
+          | "en-ES"
+          | "en-FI"
+          | "en-FR"
+          | "en-GB"
+          | "en-GR"
+          | "en-IE"
+          | "en-IT"
+          | "en-NL"
+          | "en-NO"
+          | "en-NZ"
+          | "en-PL"
+          | "en-PT"
+          | "en-SE"
+          | "en-US"
+          | "es-ES"
+          | "es-US"
+          | "fi-FI"
+          | "fr-BE"
+          | "fr-CA"
+          | "fr-CH"
+          | "fr-FR"
+          | "it-CH"
+          | "it-IT"
+          | "nb-NO"
+          | "nl-BE"
+          | "nl-NL"
+          | "pl-PL"
+          | "pt-PT"
+          | "sv-FI"
+          | "sv-SE";
+        setup_future_usage?: "none";
+      }
+    | "";
+  konbini?:
+    | {
+        confirmation_number?: string;
+        expires_after_days?: number | "";
+        expires_at?: number | "";
+        product_description?: string;
+        setup_future_usage?: "none";
+      }
+    | "";
+  link?:
+    | {
+        capture_method?: "" | "manual";
+        persistent_token?: string;
+        setup_future_usage?: "" | "none" | "off_session";
+      }
+    | "";
+  oxxo?:
+    | {
+        expires_after_days?: number;
+        setup_future_usage?: "none";
+      }
+    | "";
+  p24?:
+    | {
+        setup_future_usage?: "none";
+        tos_shown_and_accepted?: boolean;
+      }
+    | "";
+  paynow?:
+    | {
+        setup_future_usage?: "none";
+      }
+    | "";
+  pix?:
+    | {
+        expires_after_seconds?: number;
+        /** @format unix-time */
+        expires_at?: number;
+        setup_future_usage?: "none";
+      }
+    | "";
+  promptpay?:
+    | {
+        setup_future_usage?: "none";
+      }
+    | "";
+  sepa_debit?:
+    | {
+        /** payment_method_options_mandate_options_param */
+        mandate_options?: Record<string, unknown>;
+        setup_future_usage?: "" | "none" | "off_session" | "on_session";
+      }
+    | "";
+  sofort?:
+    | {
+        preferred_language?:
+          "" | "de" | "en" | "es" | "fr" | "it" | "nl" | "pl";
+        setup_future_usage?: "" | "none" | "off_session";
+      }
+    | "";
+  us_bank_account?:
+    | {
+        /** linked_account_options_param */
+        financial_connections?: {
+          permissions?: (
+            "balances" | "ownership" | "payment_method" | "transactions"
+          )[];
+          return_url?: string;
+        };
+        /** networks_options_param */
+        networks?: {
+          requested?: ("ach" | "us_domestic_wire")[];
+        };
+        setup_future_usage?: "" | "none" | "off_session" | "on_session";
+        verification_method?: "automatic" | "instant" | "microdeposits";
+      }
+    | "";
+  wechat_pay?:
+    | {
+        app_id?: string;
+        client: "android" | "ios" | "web";
+        setup_future_usage?: "none";
+      }
+    | "";
+}
+
+/** invoice_settings_params */
+export interface InvoiceSettingsParams {
+  account_tax_ids?: string[] | "";
+  custom_fields?:
+    | {
+        name: string;
+        value: string;
+      }[]
+    | "";
+  description?: string;
+  footer?: string;
+  metadata?: Record<string, string> | "";
+  rendering_options?:
+    | {
+        amount_tax_display?:
+          "" | "exclude_tax" | "include_inclusive_tax" | (string & {});
+      }
+    | "";
+}
+
+/** invoice_settings_params */
+export interface InvoiceSettingsParamsInput {
+  account_tax_ids?: string[] | "";
+  custom_fields?:
+    | {
+        name: string;
+        value: string;
+      }[]
+    | "";
+  description?: string;
+  footer?: string;
+  metadata?: Record<string, string> | "";
+  rendering_options?:
+    | {
+        amount_tax_display?: "" | "exclude_tax" | "include_inclusive_tax";
+      }
+    | "";
+}
+
+/** inline_product_params */
+export interface InlineProductParams {
+  active?: boolean;
+  id?: string;
+  metadata?: Record<string, string>;
+  name: string;
+  statement_descriptor?: string;
+  tax_code?: string;
+  unit_label?: string;
+}
+
+/** currency_option */
+export interface PricesPostPricesBodyCurrencyOptionsValue {
+  /** custom_unit_amount */
+  custom_unit_amount?: {
+    enabled: boolean;
+    maximum?: number;
+    minimum?: number;
+    preset?: number;
+  };
+  tax_behavior?: "exclusive" | "inclusive" | "unspecified" | (string & {});
+  tiers?: {
+    flat_amount?: number;
+    /** @format decimal */
+    flat_amount_decimal?: string;
+    unit_amount?: number;
+    /** @format decimal */
+    unit_amount_decimal?: string;
+    up_to: "inf" | number;
+  }[];
+  unit_amount?: number;
+  /** @format decimal */
+  unit_amount_decimal?: string;
+}
+
+/** currency_option */
+export interface PricesPostPricesBodyCurrencyOptionsValueInput {
+  /** custom_unit_amount */
+  custom_unit_amount?: {
+    enabled: boolean;
+    maximum?: number;
+    minimum?: number;
+    preset?: number;
+  };
+  tax_behavior?: "exclusive" | "inclusive" | "unspecified";
+  tiers?: {
+    flat_amount?: number;
+    /** @format decimal */
+    flat_amount_decimal?: string;
+    unit_amount?: number;
+    /** @format decimal */
+    unit_amount_decimal?: string;
+    up_to: "inf" | number;
+  }[];
+  unit_amount?: number;
+  /** @format decimal */
+  unit_amount_decimal?: string;
+}
+
+/** price_data */
+export interface PriceData {
+  currency: string;
+  product: string;
+  /** recurring_adhoc */
+  recurring?: {
+    interval: "day" | "month" | "week" | "year" | (string & {});
+    interval_count?: number;
+  };
+  tax_behavior?: "exclusive" | "inclusive" | "unspecified" | (string & {});
+  unit_amount?: number;
+  /** @format decimal */
+  unit_amount_decimal?: string;
+}
+
+/** price_data */
+export interface PriceDataInput {
+  currency: string;
+  product: string;
+  /** recurring_adhoc */
+  recurring?: {
+    interval: "day" | "month" | "week" | "year";
+    interval_count?: number;
+  };
+  tax_behavior?: "exclusive" | "inclusive" | "unspecified";
+  unit_amount?: number;
+  /** @format decimal */
+  unit_amount_decimal?: string;
+}
+
+/** payment_method_options_param */
+export interface SetupIntentsPostSetupIntentsBodyPaymentMethodOptions {
+  /** setup_intent_payment_method_options_param */
+  acss_debit?: {
+    currency?: "cad" | "usd" | (string & {});
+    /** setup_intent_payment_method_options_mandate_options_param */
+    mandate_options?: {
+      custom_mandate_url?: string | "";
+      default_for?: ("invoice" | "subscription" | (string & {}))[];
+      interval_description?: string;
+      payment_schedule?: "combined" | "interval" | "sporadic" | (string & {});
+      transaction_type?: "business" | "personal" | (string & {});
+    };
+    verification_method?:
+      "automatic" | "instant" | "microdeposits" | (string & {});
+  };
+  /** setup_intent_payment_method_options_param */
+  blik?: {
+    code?: string;
+  };
+  /** setup_intent_param */
+  card?: {
+    /** setup_intent_mandate_options_param */
+    mandate_options?: {
+      amount: number;
+      amount_type: "fixed" | "maximum" | (string & {});
+      currency: string;
+      description?: string;
+      /** @format unix-time */
+      end_date?: number;
+      interval: "day" | "month" | "sporadic" | "week" | "year" | (string & {});
+      interval_count?: number;
+      reference: string;
+      /** @format unix-time */
+      start_date: number;
+      supported_types?: "india"[];
+    };
+    network?:
+      | "amex"
+      | "cartes_bancaires"
+      | "diners"
+      | "discover"
+      | "interac"
+      | "jcb"
+      | "mastercard"
+      | "unionpay"
+      | "unknown"
+      | "visa"
+      | (string & {});
+    request_three_d_secure?: "any" | "automatic" | (string & {});
+  };
+  /** setup_intent_payment_method_options_param */
+  link?: {
+    persistent_token?: string;
+  };
+  /** setup_intent_payment_method_options_param */
+  sepa_debit?: {
+    /** payment_method_options_mandate_options_param */
+    mandate_options?: Record<string, unknown>;
+  };
+  /** setup_intent_payment_method_options_param */
+  us_bank_account?: {
+    /** linked_account_options_param */
+    financial_connections?: {
+      permissions?: (
+        | "balances"
+        | "ownership"
+        | "payment_method"
+        | "transactions"
+        | (string & {})
+      )[];
+      return_url?: string;
+    };
+    /** networks_options_param */
+    networks?: {
+      requested?: ("ach" | "us_domestic_wire" | (string & {}))[];
+    };
+    verification_method?:
+      "automatic" | "instant" | "microdeposits" | (string & {});
+  };
+}
+
+/** payment_method_options_param */
+export interface SetupIntentsPostSetupIntentsBodyPaymentMethodOptionsInput {
+  /** setup_intent_payment_method_options_param */
+  acss_debit?: {
+    currency?: "cad" | "usd";
+    /** setup_intent_payment_method_options_mandate_options_param */
+    mandate_options?: {
+      custom_mandate_url?: string | "";
+      default_for?: ("invoice" | "subscription")[];
+      interval_description?: string;
+      payment_schedule?: "combined" | "interval" | "sporadic";
+      transaction_type?: "business" | "personal";
+    };
+    verification_method?: "automatic" | "instant" | "microdeposits";
+  };
+  /** setup_intent_payment_method_options_param */
+  blik?: {
+    code?: string;
+  };
+  /** setup_intent_param */
+  card?: {
+    /** setup_intent_mandate_options_param */
+    mandate_options?: {
+      amount: number;
+      amount_type: "fixed" | "maximum";
+      currency: string;
+      description?: string;
+      /** @format unix-time */
+      end_date?: number;
+      interval: "day" | "month" | "sporadic" | "week" | "year";
+      interval_count?: number;
+      reference: string;
+      /** @format unix-time */
+      start_date: number;
+      supported_types?: "india"[];
+    };
+    network?:
+      | "amex"
+      | "cartes_bancaires"
+      | "diners"
+      | "discover"
+      | "interac"
+      | "jcb"
+      | "mastercard"
+      | "unionpay"
+      | "unknown"
+      | "visa";
+    request_three_d_secure?: "any" | "automatic";
+  };
+  /** setup_intent_payment_method_options_param */
+  link?: {
+    persistent_token?: string;
+  };
+  /** setup_intent_payment_method_options_param */
+  sepa_debit?: {
+    /** payment_method_options_mandate_options_param */
+    mandate_options?: Record<string, unknown>;
+  };
+  /** setup_intent_payment_method_options_param */
+  us_bank_account?: {
+    /** linked_account_options_param */
+    financial_connections?: {
+      permissions?: (
+        "balances" | "ownership" | "payment_method" | "transactions"
+      )[];
+      return_url?: string;
+    };
+    /** networks_options_param */
+    networks?: {
+      requested?: ("ach" | "us_domestic_wire")[];
+    };
+    verification_method?: "automatic" | "instant" | "microdeposits";
+  };
+}
+
+/** mandate_params */
+export interface MandateParams {
+  /** mandate_acceptance_params */
+  acceptance?: {
+    /** @format unix-time */
+    date?: number;
+    ip?: string;
+    /** mandate_offline_acceptance_params */
+    offline?: {
+      contact_email: string;
+    };
+    /** mandate_online_acceptance_params */
+    online?: {
+      /** @format unix-time */
+      date?: number;
+      ip?: string;
+      user_agent?: string;
+    };
+    status: "accepted" | "pending" | "refused" | "revoked" | (string & {});
+    type?: "offline" | "online" | (string & {});
+    user_agent?: string;
+  };
+  amount?: number | "";
+  currency?: string;
+  interval?: "one_time" | "scheduled" | "variable" | (string & {});
+  notification_method?:
+    | "deprecated_none"
+    | "email"
+    | "manual"
+    | "none"
+    | "stripe_email"
+    | (string & {});
+}
+
+/** mandate_params */
+export interface MandateParamsInput {
+  /** mandate_acceptance_params */
+  acceptance?: {
+    /** @format unix-time */
+    date?: number;
+    ip?: string;
+    /** mandate_offline_acceptance_params */
+    offline?: {
+      contact_email: string;
+    };
+    /** mandate_online_acceptance_params */
+    online?: {
+      /** @format unix-time */
+      date?: number;
+      ip?: string;
+      user_agent?: string;
+    };
+    status: "accepted" | "pending" | "refused" | "revoked";
+    type?: "offline" | "online";
+    user_agent?: string;
+  };
+  amount?: number | "";
+  currency?: string;
+  interval?: "one_time" | "scheduled" | "variable";
+  notification_method?:
+    "deprecated_none" | "email" | "manual" | "none" | "stripe_email";
+}
+
+/** order_item_specs */
+export interface OrderItemSpecs {
+  amount?: number;
+  currency?: string;
+  description?: string;
+  parent?: string;
+  quantity?: number;
+  type?: "discount" | "shipping" | "sku" | "tax" | (string & {});
+}
+
+/** order_item_specs */
+export interface OrderItemSpecsInput {
+  amount?: number;
+  currency?: string;
+  description?: string;
+  parent?: string;
+  quantity?: number;
+  type?: "discount" | "shipping" | "sku" | "tax";
+}
+
+/** order_shipping */
+export interface OrderShipping {
+  address: CheckoutPostCheckoutSessionsBodyPaymentIntentDataShippingAddress;
+  carrier?: string;
+  name?: string;
+  phone?: string;
+  tracking_number?: string;
+}
+
+/** default_settings_params */
+export interface DefaultSettingsParams {
+  application_fee_percent?: number;
+  /** automatic_tax_config */
+  automatic_tax?: {
+    enabled: boolean;
+  };
+  billing_cycle_anchor?: "automatic" | "phase_start" | (string & {});
+  billing_thresholds?:
+    | {
+        amount_gte?: number;
+        reset_billing_cycle_anchor?: boolean;
+      }
+    | "";
+  collection_method?: "charge_automatically" | "send_invoice" | (string & {});
+  default_payment_method?: string;
+  description?: string;
+  /** subscription_schedule_default_settings_param */
+  invoice_settings?: {
+    days_until_due?: number;
+  };
+  on_behalf_of?: string | "";
+  transfer_data?:
+    | {
+        amount_percent?: number;
+        destination: string;
+      }
+    | "";
+}
+
+/** default_settings_params */
+export interface DefaultSettingsParamsInput {
+  application_fee_percent?: number;
+  /** automatic_tax_config */
+  automatic_tax?: {
+    enabled: boolean;
+  };
+  billing_cycle_anchor?: "automatic" | "phase_start";
+  billing_thresholds?:
+    | {
+        amount_gte?: number;
+        reset_billing_cycle_anchor?: boolean;
+      }
+    | "";
+  collection_method?: "charge_automatically" | "send_invoice";
+  default_payment_method?: string;
+  description?: string;
+  /** subscription_schedule_default_settings_param */
+  invoice_settings?: {
+    days_until_due?: number;
+  };
+  on_behalf_of?: string | "";
+  transfer_data?:
+    | {
+        amount_percent?: number;
+        destination: string;
+      }
+    | "";
+}
+
+/** configuration_item_params */
+export interface ConfigurationItemParams {
+  billing_thresholds?:
+    | {
+        usage_gte: number;
+      }
+    | "";
+  metadata?: Record<string, string>;
+  price?: string;
+  price_data?: RecurringPriceData;
+  quantity?: number;
+  tax_rates?: string[] | "";
+}
+
+/** configuration_item_params */
+export interface ConfigurationItemParamsInput {
+  billing_thresholds?:
+    | {
+        usage_gte: number;
+      }
+    | "";
+  metadata?: Record<string, string>;
+  price?: string;
+  price_data?: RecurringPriceDataInput;
+  quantity?: number;
+  tax_rates?: string[] | "";
+}
+
+/** tipping */
+export interface Tipping {
+  /** currency_specific_config */
+  aud?: {
+    fixed_amounts?: number[];
+    percentages?: number[];
+    smart_tip_threshold?: number;
+  };
+  /** currency_specific_config */
+  cad?: {
+    fixed_amounts?: number[];
+    percentages?: number[];
+    smart_tip_threshold?: number;
+  };
+  /** currency_specific_config */
+  chf?: {
+    fixed_amounts?: number[];
+    percentages?: number[];
+    smart_tip_threshold?: number;
+  };
+  /** currency_specific_config */
+  czk?: {
+    fixed_amounts?: number[];
+    percentages?: number[];
+    smart_tip_threshold?: number;
+  };
+  /** currency_specific_config */
+  dkk?: {
+    fixed_amounts?: number[];
+    percentages?: number[];
+    smart_tip_threshold?: number;
+  };
+  /** currency_specific_config */
+  eur?: {
+    fixed_amounts?: number[];
+    percentages?: number[];
+    smart_tip_threshold?: number;
+  };
+  /** currency_specific_config */
+  gbp?: {
+    fixed_amounts?: number[];
+    percentages?: number[];
+    smart_tip_threshold?: number;
+  };
+  /** currency_specific_config */
+  hkd?: {
+    fixed_amounts?: number[];
+    percentages?: number[];
+    smart_tip_threshold?: number;
+  };
+  /** currency_specific_config */
+  myr?: {
+    fixed_amounts?: number[];
+    percentages?: number[];
+    smart_tip_threshold?: number;
+  };
+  /** currency_specific_config */
+  nok?: {
+    fixed_amounts?: number[];
+    percentages?: number[];
+    smart_tip_threshold?: number;
+  };
+  /** currency_specific_config */
+  nzd?: {
+    fixed_amounts?: number[];
+    percentages?: number[];
+    smart_tip_threshold?: number;
+  };
+  /** currency_specific_config */
+  sek?: {
+    fixed_amounts?: number[];
+    percentages?: number[];
+    smart_tip_threshold?: number;
+  };
+  /** currency_specific_config */
+  sgd?: {
+    fixed_amounts?: number[];
+    percentages?: number[];
+    smart_tip_threshold?: number;
+  };
+  /** currency_specific_config */
+  usd?: {
+    fixed_amounts?: number[];
+    percentages?: number[];
+    smart_tip_threshold?: number;
+  };
+}
+
+/** feature_access */
+export interface FeatureAccess {
+  /** access */
+  card_issuing?: {
+    requested: boolean;
+  };
+  /** access */
+  deposit_insurance?: {
+    requested: boolean;
+  };
+  /** financial_addresses */
+  financial_addresses?: {
+    /** access */
+    aba?: {
+      requested: boolean;
+    };
+  };
+  /** inbound_transfers */
+  inbound_transfers?: {
+    /** access_with_ach_details */
+    ach?: {
+      requested: boolean;
+    };
+  };
+  /** access */
+  intra_stripe_flows?: {
+    requested: boolean;
+  };
+  /** outbound_payments */
+  outbound_payments?: {
+    /** access_with_ach_details */
+    ach?: {
+      requested: boolean;
+    };
+    /** access */
+    us_domestic_wire?: {
+      requested: boolean;
+    };
+  };
+  /** outbound_transfers */
+  outbound_transfers?: {
+    /** access_with_ach_details */
+    ach?: {
+      requested: boolean;
+    };
+    /** access */
+    us_domestic_wire?: {
+      requested: boolean;
+    };
+  };
+}

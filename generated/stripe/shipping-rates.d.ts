@@ -53,18 +53,7 @@ export type ShippingRatesGetShippingRatesShippingRateTokenError = S.ErrorSchema;
 export interface ShippingRatesPostShippingRatesParams {
   body: {
     /** The estimated range for how long shipping will take, meant to be displayable to the customer. This will appear on CheckoutSessions. */
-    delivery_estimate?: {
-      /** delivery_estimate_bound */
-      maximum?: {
-        unit: "business_day" | "day" | "hour" | "month" | "week";
-        value: number;
-      };
-      /** delivery_estimate_bound */
-      minimum?: {
-        unit: "business_day" | "day" | "hour" | "month" | "week";
-        value: number;
-      };
-    };
+    delivery_estimate?: S.DeliveryEstimateInput;
     /** The name of the shipping rate, meant to be displayable to the customer. This will appear on CheckoutSessions. */
     display_name: string;
     /** Specifies which fields in the response should be expanded. */

@@ -76,51 +76,12 @@ export interface SourcesPostSourcesParams {
     /** The authentication `flow` of the source to create. `flow` is one of `redirect`, `receiver`, `code_verification`, `none`. It is generally inferred unless a type supports multiple flows. */
     flow?: "code_verification" | "none" | "receiver" | "redirect";
     /** Information about a mandate possibility attached to a source object (generally for bank debits) as well as its acceptance status. */
-    mandate?: {
-      /** mandate_acceptance_params */
-      acceptance?: {
-        /** @format unix-time */
-        date?: number;
-        ip?: string;
-        /** mandate_offline_acceptance_params */
-        offline?: {
-          contact_email: string;
-        };
-        /** mandate_online_acceptance_params */
-        online?: {
-          /** @format unix-time */
-          date?: number;
-          ip?: string;
-          user_agent?: string;
-        };
-        status: "accepted" | "pending" | "refused" | "revoked";
-        type?: "offline" | "online";
-        user_agent?: string;
-      };
-      amount?: number | "";
-      currency?: string;
-      interval?: "one_time" | "scheduled" | "variable";
-      notification_method?:
-        "deprecated_none" | "email" | "manual" | "none" | "stripe_email";
-    };
+    mandate?: S.MandateParamsInput;
     metadata?: Record<string, string>;
     /** The source to share. */
     original_source?: string;
     /** Information about the owner of the payment instrument that may be used or required by particular source types. */
-    owner?: {
-      /** source_address */
-      address?: {
-        city?: string;
-        country?: string;
-        line1?: string;
-        line2?: string;
-        postal_code?: string;
-        state?: string;
-      };
-      email?: string;
-      name?: string;
-      phone?: string;
-    };
+    owner?: S.Owner;
     /** Optional parameters for the receiver flow. Can be set only if the source is a receiver (`flow` is `receiver`). */
     receiver?: {
       refund_attributes_method?: "email" | "manual" | "none";
@@ -131,30 +92,8 @@ export interface SourcesPostSourcesParams {
     };
     /** Information about the items and shipping associated with the source. Required for transactional credit (for example Klarna) sources before you can charge it. */
     source_order?: {
-      items?: {
-        amount?: number;
-        currency?: string;
-        description?: string;
-        parent?: string;
-        quantity?: number;
-        type?: "discount" | "shipping" | "sku" | "tax";
-      }[];
-      /** order_shipping */
-      shipping?: {
-        /** address */
-        address: {
-          city?: string;
-          country?: string;
-          line1: string;
-          line2?: string;
-          postal_code?: string;
-          state?: string;
-        };
-        carrier?: string;
-        name?: string;
-        phone?: string;
-        tracking_number?: string;
-      };
+      items?: S.OrderItemSpecsInput[];
+      shipping?: S.OrderShipping;
     };
     /** An arbitrary string to be displayed on your customer's statement. As an example, if your website is `RunClub` and the item you're charging for is a race ticket, you may want to specify a `statement_descriptor` of `RunClub 5K race ticket.` While many payment types will display this information, some may not display it at all. */
     statement_descriptor?: string;
@@ -176,76 +115,15 @@ export interface SourcesPostSourcesSourceParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** Information about a mandate possibility attached to a source object (generally for bank debits) as well as its acceptance status. */
-    mandate?: {
-      /** mandate_acceptance_params */
-      acceptance?: {
-        /** @format unix-time */
-        date?: number;
-        ip?: string;
-        /** mandate_offline_acceptance_params */
-        offline?: {
-          contact_email: string;
-        };
-        /** mandate_online_acceptance_params */
-        online?: {
-          /** @format unix-time */
-          date?: number;
-          ip?: string;
-          user_agent?: string;
-        };
-        status: "accepted" | "pending" | "refused" | "revoked";
-        type?: "offline" | "online";
-        user_agent?: string;
-      };
-      amount?: number | "";
-      currency?: string;
-      interval?: "one_time" | "scheduled" | "variable";
-      notification_method?:
-        "deprecated_none" | "email" | "manual" | "none" | "stripe_email";
-    };
+    mandate?: S.MandateParamsInput;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** Information about the owner of the payment instrument that may be used or required by particular source types. */
-    owner?: {
-      /** source_address */
-      address?: {
-        city?: string;
-        country?: string;
-        line1?: string;
-        line2?: string;
-        postal_code?: string;
-        state?: string;
-      };
-      email?: string;
-      name?: string;
-      phone?: string;
-    };
+    owner?: S.Owner;
     /** Information about the items and shipping associated with the source. Required for transactional credit (for example Klarna) sources before you can charge it. */
     source_order?: {
-      items?: {
-        amount?: number;
-        currency?: string;
-        description?: string;
-        parent?: string;
-        quantity?: number;
-        type?: "discount" | "shipping" | "sku" | "tax";
-      }[];
-      /** order_shipping */
-      shipping?: {
-        /** address */
-        address: {
-          city?: string;
-          country?: string;
-          line1: string;
-          line2?: string;
-          postal_code?: string;
-          state?: string;
-        };
-        carrier?: string;
-        name?: string;
-        phone?: string;
-        tracking_number?: string;
-      };
+      items?: S.OrderItemSpecsInput[];
+      shipping?: S.OrderShipping;
     };
   };
 }

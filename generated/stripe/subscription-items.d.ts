@@ -113,19 +113,7 @@ export interface SubscriptionItemsPostSubscriptionItemsParams {
     /** The ID of the price object. */
     price?: string;
     /** Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline. */
-    price_data?: {
-      currency: string;
-      product: string;
-      /** recurring_adhoc */
-      recurring: {
-        interval: "day" | "month" | "week" | "year";
-        interval_count?: number;
-      };
-      tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-      unit_amount?: number;
-      /** @format decimal */
-      unit_amount_decimal?: string;
-    };
+    price_data?: S.RecurringPriceDataInput;
     /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
     proration_behavior?: "always_invoice" | "create_prorations" | "none";
     /**
@@ -176,19 +164,7 @@ export interface SubscriptionItemsPostSubscriptionItemsItemParams {
     /** The ID of the price object. When changing a subscription item's price, `quantity` is set to 1 unless a `quantity` parameter is provided. */
     price?: string;
     /** Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline. */
-    price_data?: {
-      currency: string;
-      product: string;
-      /** recurring_adhoc */
-      recurring: {
-        interval: "day" | "month" | "week" | "year";
-        interval_count?: number;
-      };
-      tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-      unit_amount?: number;
-      /** @format decimal */
-      unit_amount_decimal?: string;
-    };
+    price_data?: S.RecurringPriceDataInput;
     /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
     proration_behavior?: "always_invoice" | "create_prorations" | "none";
     /**

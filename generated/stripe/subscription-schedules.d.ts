@@ -84,34 +84,7 @@ export interface SubscriptionSchedulesPostSubscriptionSchedulesParams {
     /** The identifier of the customer to create the subscription schedule for. */
     customer?: string;
     /** Object representing the subscription schedule's default settings. */
-    default_settings?: {
-      application_fee_percent?: number;
-      /** automatic_tax_config */
-      automatic_tax?: {
-        enabled: boolean;
-      };
-      billing_cycle_anchor?: "automatic" | "phase_start";
-      billing_thresholds?:
-        | {
-            amount_gte?: number;
-            reset_billing_cycle_anchor?: boolean;
-          }
-        | "";
-      collection_method?: "charge_automatically" | "send_invoice";
-      default_payment_method?: string;
-      description?: string;
-      /** subscription_schedule_default_settings_param */
-      invoice_settings?: {
-        days_until_due?: number;
-      };
-      on_behalf_of?: string | "";
-      transfer_data?:
-        | {
-            amount_percent?: number;
-            destination: string;
-          }
-        | "";
-    };
+    default_settings?: S.DefaultSettingsParamsInput;
     /** Behavior of the subscription schedule and underlying subscription when it ends. Possible values are `release` or `cancel` with the default being `release`. `release` will end the subscription schedule and keep the underlying subscription running.`cancel` will end the subscription schedule and cancel the underlying subscription. */
     end_behavior?: "cancel" | "none" | "release" | "renew";
     /** Specifies which fields in the response should be expanded. */
@@ -122,20 +95,7 @@ export interface SubscriptionSchedulesPostSubscriptionSchedulesParams {
     metadata?: Record<string, string> | "";
     /** List representing phases of the subscription schedule. Each phase can be customized to have different durations, plans, and coupons. If there are multiple phases, the `end_date` of one phase will always equal the `start_date` of the next phase. */
     phases?: {
-      add_invoice_items?: {
-        price?: string;
-        /** one_time_price_data_with_negative_amounts */
-        price_data?: {
-          currency: string;
-          product: string;
-          tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-          unit_amount?: number;
-          /** @format decimal */
-          unit_amount_decimal?: string;
-        };
-        quantity?: number;
-        tax_rates?: string[] | "";
-      }[];
+      add_invoice_items?: S.AddInvoiceItemEntryInput[];
       application_fee_percent?: number;
       /** automatic_tax_config */
       automatic_tax?: {
@@ -160,31 +120,7 @@ export interface SubscriptionSchedulesPostSubscriptionSchedulesParams {
       invoice_settings?: {
         days_until_due?: number;
       };
-      items: {
-        billing_thresholds?:
-          | {
-              usage_gte: number;
-            }
-          | "";
-        metadata?: Record<string, string>;
-        price?: string;
-        /** recurring_price_data */
-        price_data?: {
-          currency: string;
-          product: string;
-          /** recurring_adhoc */
-          recurring: {
-            interval: "day" | "month" | "week" | "year";
-            interval_count?: number;
-          };
-          tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-          unit_amount?: number;
-          /** @format decimal */
-          unit_amount_decimal?: string;
-        };
-        quantity?: number;
-        tax_rates?: string[] | "";
-      }[];
+      items: S.ConfigurationItemParamsInput[];
       iterations?: number;
       metadata?: Record<string, string>;
       on_behalf_of?: string;
@@ -210,34 +146,7 @@ export interface SubscriptionSchedulesPostSubscriptionSchedulesScheduleParams {
   schedule: string;
   body?: {
     /** Object representing the subscription schedule's default settings. */
-    default_settings?: {
-      application_fee_percent?: number;
-      /** automatic_tax_config */
-      automatic_tax?: {
-        enabled: boolean;
-      };
-      billing_cycle_anchor?: "automatic" | "phase_start";
-      billing_thresholds?:
-        | {
-            amount_gte?: number;
-            reset_billing_cycle_anchor?: boolean;
-          }
-        | "";
-      collection_method?: "charge_automatically" | "send_invoice";
-      default_payment_method?: string;
-      description?: string;
-      /** subscription_schedule_default_settings_param */
-      invoice_settings?: {
-        days_until_due?: number;
-      };
-      on_behalf_of?: string | "";
-      transfer_data?:
-        | {
-            amount_percent?: number;
-            destination: string;
-          }
-        | "";
-    };
+    default_settings?: S.DefaultSettingsParamsInput;
     /** Behavior of the subscription schedule and underlying subscription when it ends. Possible values are `release` or `cancel` with the default being `release`. `release` will end the subscription schedule and keep the underlying subscription running.`cancel` will end the subscription schedule and cancel the underlying subscription. */
     end_behavior?: "cancel" | "none" | "release" | "renew";
     /** Specifies which fields in the response should be expanded. */
@@ -246,20 +155,7 @@ export interface SubscriptionSchedulesPostSubscriptionSchedulesScheduleParams {
     metadata?: Record<string, string> | "";
     /** List representing phases of the subscription schedule. Each phase can be customized to have different durations, plans, and coupons. If there are multiple phases, the `end_date` of one phase will always equal the `start_date` of the next phase. Note that past phases can be omitted. */
     phases?: {
-      add_invoice_items?: {
-        price?: string;
-        /** one_time_price_data_with_negative_amounts */
-        price_data?: {
-          currency: string;
-          product: string;
-          tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-          unit_amount?: number;
-          /** @format decimal */
-          unit_amount_decimal?: string;
-        };
-        quantity?: number;
-        tax_rates?: string[] | "";
-      }[];
+      add_invoice_items?: S.AddInvoiceItemEntryInput[];
       application_fee_percent?: number;
       /** automatic_tax_config */
       automatic_tax?: {
@@ -282,31 +178,7 @@ export interface SubscriptionSchedulesPostSubscriptionSchedulesScheduleParams {
       invoice_settings?: {
         days_until_due?: number;
       };
-      items: {
-        billing_thresholds?:
-          | {
-              usage_gte: number;
-            }
-          | "";
-        metadata?: Record<string, string>;
-        price?: string;
-        /** recurring_price_data */
-        price_data?: {
-          currency: string;
-          product: string;
-          /** recurring_adhoc */
-          recurring: {
-            interval: "day" | "month" | "week" | "year";
-            interval_count?: number;
-          };
-          tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-          unit_amount?: number;
-          /** @format decimal */
-          unit_amount_decimal?: string;
-        };
-        quantity?: number;
-        tax_rates?: string[] | "";
-      }[];
+      items: S.ConfigurationItemParamsInput[];
       iterations?: number;
       metadata?: Record<string, string>;
       on_behalf_of?: string;

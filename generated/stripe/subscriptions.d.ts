@@ -147,20 +147,7 @@ export type SubscriptionsGetSubscriptionsSubscriptionExposedIdError =
 export interface SubscriptionsPostSubscriptionsParams {
   body: {
     /** A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items. */
-    add_invoice_items?: {
-      price?: string;
-      /** one_time_price_data_with_negative_amounts */
-      price_data?: {
-        currency: string;
-        product: string;
-        tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-        unit_amount?: number;
-        /** @format decimal */
-        unit_amount_decimal?: string;
-      };
-      quantity?: number;
-      tax_rates?: string[] | "";
-    }[];
+    add_invoice_items?: S.AddInvoiceItemEntryInput[];
     /** A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions). */
     application_fee_percent?: number;
     /** Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed. */
@@ -212,31 +199,7 @@ export interface SubscriptionsPostSubscriptionsParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** A list of up to 20 subscription items, each with an attached price. */
-    items?: {
-      billing_thresholds?:
-        | {
-            usage_gte: number;
-          }
-        | "";
-      metadata?: Record<string, string>;
-      price?: string;
-      /** recurring_price_data */
-      price_data?: {
-        currency: string;
-        product: string;
-        /** recurring_adhoc */
-        recurring: {
-          interval: "day" | "month" | "week" | "year";
-          interval_count?: number;
-        };
-        tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-        unit_amount?: number;
-        /** @format decimal */
-        unit_amount_decimal?: string;
-      };
-      quantity?: number;
-      tax_rates?: string[] | "";
-    }[];
+    items?: S.SubscriptionItemCreateParamsInput[];
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** Indicates if a customer is on or off-session while an invoice payment is attempted. */
@@ -262,99 +225,7 @@ export interface SubscriptionsPostSubscriptionsParams {
       | "error_if_incomplete"
       | "pending_if_incomplete";
     /** Payment settings to pass to invoices created by the subscription. */
-    payment_settings?: {
-      /** payment_method_options */
-      payment_method_options?: {
-        acss_debit?:
-          | {
-              /** mandate_options_param */
-              mandate_options?: {
-                transaction_type?: "business" | "personal";
-              };
-              verification_method?: "automatic" | "instant" | "microdeposits";
-            }
-          | "";
-        bancontact?:
-          | {
-              preferred_language?: "de" | "en" | "fr" | "nl";
-            }
-          | "";
-        card?:
-          | {
-              /** mandate_options_param */
-              mandate_options?: {
-                amount?: number;
-                amount_type?: "fixed" | "maximum";
-                description?: string;
-              };
-              network?:
-                | "amex"
-                | "cartes_bancaires"
-                | "diners"
-                | "discover"
-                | "interac"
-                | "jcb"
-                | "mastercard"
-                | "unionpay"
-                | "unknown"
-                | "visa";
-              request_three_d_secure?: "any" | "automatic";
-            }
-          | "";
-        customer_balance?:
-          | {
-              /** bank_transfer_param */
-              bank_transfer?: {
-                /** eu_bank_transfer_param */
-                eu_bank_transfer?: {
-                  country: string;
-                };
-                type?: string;
-              };
-              funding_type?: string;
-            }
-          | "";
-        konbini?: Record<string, unknown> | "";
-        us_bank_account?:
-          | {
-              /** invoice_linked_account_options_param */
-              financial_connections?: {
-                permissions?: (
-                  "balances" | "ownership" | "payment_method" | "transactions"
-                )[];
-              };
-              verification_method?: "automatic" | "instant" | "microdeposits";
-            }
-          | "";
-      };
-      payment_method_types?:
-        | (
-            | "ach_credit_transfer"
-            | "ach_debit"
-            | "acss_debit"
-            | "au_becs_debit"
-            | "bacs_debit"
-            | "bancontact"
-            | "boleto"
-            | "card"
-            | "cashapp"
-            | "customer_balance"
-            | "fpx"
-            | "giropay"
-            | "grabpay"
-            | "ideal"
-            | "konbini"
-            | "link"
-            | "paynow"
-            | "promptpay"
-            | "sepa_debit"
-            | "sofort"
-            | "us_bank_account"
-            | "wechat_pay"
-          )[]
-        | "";
-      save_default_payment_method?: "off" | "on_subscription";
-    };
+    payment_settings?: S.PaymentSettingsInput;
     /** Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval. */
     pending_invoice_item_interval?:
       | {
@@ -393,20 +264,7 @@ export interface SubscriptionsPostSubscriptionsSubscriptionExposedIdParams {
   subscription_exposed_id: string;
   body?: {
     /** A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items. */
-    add_invoice_items?: {
-      price?: string;
-      /** one_time_price_data_with_negative_amounts */
-      price_data?: {
-        currency: string;
-        product: string;
-        tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-        unit_amount?: number;
-        /** @format decimal */
-        unit_amount_decimal?: string;
-      };
-      quantity?: number;
-      tax_rates?: string[] | "";
-    }[];
+    add_invoice_items?: S.AddInvoiceItemEntryInput[];
     /** A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions). */
     application_fee_percent?: number;
     /** Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed. */
@@ -457,34 +315,7 @@ export interface SubscriptionsPostSubscriptionsSubscriptionExposedIdParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** A list of up to 20 subscription items, each with an attached price. */
-    items?: {
-      billing_thresholds?:
-        | {
-            usage_gte: number;
-          }
-        | "";
-      clear_usage?: boolean;
-      deleted?: boolean;
-      id?: string;
-      metadata?: Record<string, string> | "";
-      price?: string;
-      /** recurring_price_data */
-      price_data?: {
-        currency: string;
-        product: string;
-        /** recurring_adhoc */
-        recurring: {
-          interval: "day" | "month" | "week" | "year";
-          interval_count?: number;
-        };
-        tax_behavior?: "exclusive" | "inclusive" | "unspecified";
-        unit_amount?: number;
-        /** @format decimal */
-        unit_amount_decimal?: string;
-      };
-      quantity?: number;
-      tax_rates?: string[] | "";
-    }[];
+    items?: S.SubscriptionItemUpdateParamsInput[];
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** Indicates if a customer is on or off-session while an invoice payment is attempted. */
@@ -514,99 +345,7 @@ export interface SubscriptionsPostSubscriptionsSubscriptionExposedIdParams {
       | "error_if_incomplete"
       | "pending_if_incomplete";
     /** Payment settings to pass to invoices created by the subscription. */
-    payment_settings?: {
-      /** payment_method_options */
-      payment_method_options?: {
-        acss_debit?:
-          | {
-              /** mandate_options_param */
-              mandate_options?: {
-                transaction_type?: "business" | "personal";
-              };
-              verification_method?: "automatic" | "instant" | "microdeposits";
-            }
-          | "";
-        bancontact?:
-          | {
-              preferred_language?: "de" | "en" | "fr" | "nl";
-            }
-          | "";
-        card?:
-          | {
-              /** mandate_options_param */
-              mandate_options?: {
-                amount?: number;
-                amount_type?: "fixed" | "maximum";
-                description?: string;
-              };
-              network?:
-                | "amex"
-                | "cartes_bancaires"
-                | "diners"
-                | "discover"
-                | "interac"
-                | "jcb"
-                | "mastercard"
-                | "unionpay"
-                | "unknown"
-                | "visa";
-              request_three_d_secure?: "any" | "automatic";
-            }
-          | "";
-        customer_balance?:
-          | {
-              /** bank_transfer_param */
-              bank_transfer?: {
-                /** eu_bank_transfer_param */
-                eu_bank_transfer?: {
-                  country: string;
-                };
-                type?: string;
-              };
-              funding_type?: string;
-            }
-          | "";
-        konbini?: Record<string, unknown> | "";
-        us_bank_account?:
-          | {
-              /** invoice_linked_account_options_param */
-              financial_connections?: {
-                permissions?: (
-                  "balances" | "ownership" | "payment_method" | "transactions"
-                )[];
-              };
-              verification_method?: "automatic" | "instant" | "microdeposits";
-            }
-          | "";
-      };
-      payment_method_types?:
-        | (
-            | "ach_credit_transfer"
-            | "ach_debit"
-            | "acss_debit"
-            | "au_becs_debit"
-            | "bacs_debit"
-            | "bancontact"
-            | "boleto"
-            | "card"
-            | "cashapp"
-            | "customer_balance"
-            | "fpx"
-            | "giropay"
-            | "grabpay"
-            | "ideal"
-            | "konbini"
-            | "link"
-            | "paynow"
-            | "promptpay"
-            | "sepa_debit"
-            | "sofort"
-            | "us_bank_account"
-            | "wechat_pay"
-          )[]
-        | "";
-      save_default_payment_method?: "off" | "on_subscription";
-    };
+    payment_settings?: S.PaymentSettingsInput;
     /** Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval. */
     pending_invoice_item_interval?:
       | {

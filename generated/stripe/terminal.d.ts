@@ -152,94 +152,7 @@ export interface TerminalPostTerminalConfigurationsParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** Tipping configurations for readers supporting on-reader tips */
-    tipping?:
-      | {
-          /** currency_specific_config */
-          aud?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          cad?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          chf?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          czk?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          dkk?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          eur?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          gbp?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          hkd?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          myr?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          nok?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          nzd?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          sek?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          sgd?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          usd?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-        }
-      | "";
+    tipping?: S.Tipping | "";
     /** An object containing device type specific settings for Verifone P400 readers */
     verifone_p400?: {
       splashscreen?: string | "";
@@ -262,94 +175,7 @@ export interface TerminalPostTerminalConfigurationsConfigurationParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** Tipping configurations for readers supporting on-reader tips */
-    tipping?:
-      | {
-          /** currency_specific_config */
-          aud?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          cad?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          chf?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          czk?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          dkk?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          eur?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          gbp?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          hkd?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          myr?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          nok?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          nzd?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          sek?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          sgd?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-          /** currency_specific_config */
-          usd?: {
-            fixed_amounts?: number[];
-            percentages?: number[];
-            smart_tip_threshold?: number;
-          };
-        }
-      | "";
+    tipping?: S.Tipping | "";
     /** An object containing device type specific settings for Verifone P400 readers */
     verifone_p400?:
       | {
@@ -403,14 +229,7 @@ export interface TerminalPostTerminalLocationsLocationParams {
   location: string;
   body?: {
     /** The full address of the location. */
-    address?: {
-      city?: string;
-      country?: string;
-      line1?: string;
-      line2?: string;
-      postal_code?: string;
-      state?: string;
-    };
+    address?: S.OptionalFieldsAddress;
     /** The ID of a configuration that will be used to customize all readers in this location. */
     configuration_overrides?: string;
     /** A name for the location. */

@@ -21,35 +21,9 @@ export interface TokensPostTokensParams {
         "company" | "government_entity" | "individual" | "non_profit";
       /** connect_js_account_token_company_specs */
       company?: {
-        /** address_specs */
-        address?: {
-          city?: string;
-          country?: string;
-          line1?: string;
-          line2?: string;
-          postal_code?: string;
-          state?: string;
-        };
-        /** japan_address_kana_specs */
-        address_kana?: {
-          city?: string;
-          country?: string;
-          line1?: string;
-          line2?: string;
-          postal_code?: string;
-          state?: string;
-          town?: string;
-        };
-        /** japan_address_kanji_specs */
-        address_kanji?: {
-          city?: string;
-          country?: string;
-          line1?: string;
-          line2?: string;
-          postal_code?: string;
-          state?: string;
-          town?: string;
-        };
+        address?: S.AddressSpecs;
+        address_kana?: S.JapanAddressKanaSpecs;
+        address_kanji?: S.JapanAddressKanjiSpecs;
         directors_provided?: boolean;
         executives_provided?: boolean;
         export_license_id?: string;
@@ -102,83 +76,7 @@ export interface TokensPostTokensParams {
           };
         };
       };
-      /** individual_specs */
-      individual?: {
-        /** address_specs */
-        address?: {
-          city?: string;
-          country?: string;
-          line1?: string;
-          line2?: string;
-          postal_code?: string;
-          state?: string;
-        };
-        /** japan_address_kana_specs */
-        address_kana?: {
-          city?: string;
-          country?: string;
-          line1?: string;
-          line2?: string;
-          postal_code?: string;
-          state?: string;
-          town?: string;
-        };
-        /** japan_address_kanji_specs */
-        address_kanji?: {
-          city?: string;
-          country?: string;
-          line1?: string;
-          line2?: string;
-          postal_code?: string;
-          state?: string;
-          town?: string;
-        };
-        dob?:
-          | {
-              day: number;
-              month: number;
-              year: number;
-            }
-          | "";
-        email?: string;
-        first_name?: string;
-        first_name_kana?: string;
-        first_name_kanji?: string;
-        full_name_aliases?: string[] | "";
-        gender?: string;
-        id_number?: string;
-        id_number_secondary?: string;
-        last_name?: string;
-        last_name_kana?: string;
-        last_name_kanji?: string;
-        maiden_name?: string;
-        metadata?: Record<string, string> | "";
-        phone?: string;
-        political_exposure?: "existing" | "none";
-        /** address_specs */
-        registered_address?: {
-          city?: string;
-          country?: string;
-          line1?: string;
-          line2?: string;
-          postal_code?: string;
-          state?: string;
-        };
-        ssn_last_4?: string;
-        /** person_verification_specs */
-        verification?: {
-          /** person_verification_document_specs */
-          additional_document?: {
-            back?: string;
-            front?: string;
-          };
-          /** person_verification_document_specs */
-          document?: {
-            back?: string;
-            front?: string;
-          };
-        };
-      };
+      individual?: S.IndividualSpecsInput;
       tos_shown_and_accepted?: boolean;
     };
     /** The bank account this token will represent. */
@@ -217,35 +115,9 @@ export interface TokensPostTokensParams {
     expand?: string[];
     /** Information for the person this token will represent. */
     person?: {
-      /** address_specs */
-      address?: {
-        city?: string;
-        country?: string;
-        line1?: string;
-        line2?: string;
-        postal_code?: string;
-        state?: string;
-      };
-      /** japan_address_kana_specs */
-      address_kana?: {
-        city?: string;
-        country?: string;
-        line1?: string;
-        line2?: string;
-        postal_code?: string;
-        state?: string;
-        town?: string;
-      };
-      /** japan_address_kanji_specs */
-      address_kanji?: {
-        city?: string;
-        country?: string;
-        line1?: string;
-        line2?: string;
-        postal_code?: string;
-        state?: string;
-        town?: string;
-      };
+      address?: S.AddressSpecs;
+      address_kana?: S.JapanAddressKanaSpecs;
+      address_kanji?: S.JapanAddressKanjiSpecs;
       dob?:
         | {
             day: number;
@@ -253,21 +125,7 @@ export interface TokensPostTokensParams {
             year: number;
           }
         | "";
-      /** person_documents_specs */
-      documents?: {
-        /** documents_param */
-        company_authorization?: {
-          files?: string[];
-        };
-        /** documents_param */
-        passport?: {
-          files?: string[];
-        };
-        /** documents_param */
-        visa?: {
-          files?: string[];
-        };
-      };
+      documents?: S.PersonDocumentsSpecs;
       email?: string;
       first_name?: string;
       first_name_kana?: string;
@@ -284,38 +142,10 @@ export interface TokensPostTokensParams {
       nationality?: string;
       phone?: string;
       political_exposure?: string;
-      /** address_specs */
-      registered_address?: {
-        city?: string;
-        country?: string;
-        line1?: string;
-        line2?: string;
-        postal_code?: string;
-        state?: string;
-      };
-      /** relationship_specs */
-      relationship?: {
-        director?: boolean;
-        executive?: boolean;
-        owner?: boolean;
-        percent_ownership?: number | "";
-        representative?: boolean;
-        title?: string;
-      };
+      registered_address?: S.AddressSpecs;
+      relationship?: S.RelationshipSpecs;
       ssn_last_4?: string;
-      /** person_verification_specs */
-      verification?: {
-        /** person_verification_document_specs */
-        additional_document?: {
-          back?: string;
-          front?: string;
-        };
-        /** person_verification_document_specs */
-        document?: {
-          back?: string;
-          front?: string;
-        };
-      };
+      verification?: S.PersonVerificationSpecs;
     };
     /** The PII this token will represent. */
     pii?: {

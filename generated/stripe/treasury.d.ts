@@ -492,56 +492,7 @@ export interface TreasuryPostTreasuryFinancialAccountsParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** Encodes whether a FinancialAccount has access to a particular feature. Stripe or the platform can control features via the requested field. */
-    features?: {
-      /** access */
-      card_issuing?: {
-        requested: boolean;
-      };
-      /** access */
-      deposit_insurance?: {
-        requested: boolean;
-      };
-      /** financial_addresses */
-      financial_addresses?: {
-        /** access */
-        aba?: {
-          requested: boolean;
-        };
-      };
-      /** inbound_transfers */
-      inbound_transfers?: {
-        /** access_with_ach_details */
-        ach?: {
-          requested: boolean;
-        };
-      };
-      /** access */
-      intra_stripe_flows?: {
-        requested: boolean;
-      };
-      /** outbound_payments */
-      outbound_payments?: {
-        /** access_with_ach_details */
-        ach?: {
-          requested: boolean;
-        };
-        /** access */
-        us_domestic_wire?: {
-          requested: boolean;
-        };
-      };
-      /** outbound_transfers */
-      outbound_transfers?: {
-        /** access_with_ach_details */
-        ach?: {
-          requested: boolean;
-        };
-        /** access */
-        us_domestic_wire?: {
-          requested: boolean;
-        };
-      };
-    };
+    features?: S.FeatureAccess;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string>;
     /** The set of functionalities that the platform can restrict on the FinancialAccount. */
@@ -563,56 +514,7 @@ export interface TreasuryPostTreasuryFinancialAccountsFinancialAccountParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** Encodes whether a FinancialAccount has access to a particular feature, with a status enum and associated `status_details`. Stripe or the platform may control features via the requested field. */
-    features?: {
-      /** access */
-      card_issuing?: {
-        requested: boolean;
-      };
-      /** access */
-      deposit_insurance?: {
-        requested: boolean;
-      };
-      /** financial_addresses */
-      financial_addresses?: {
-        /** access */
-        aba?: {
-          requested: boolean;
-        };
-      };
-      /** inbound_transfers */
-      inbound_transfers?: {
-        /** access_with_ach_details */
-        ach?: {
-          requested: boolean;
-        };
-      };
-      /** access */
-      intra_stripe_flows?: {
-        requested: boolean;
-      };
-      /** outbound_payments */
-      outbound_payments?: {
-        /** access_with_ach_details */
-        ach?: {
-          requested: boolean;
-        };
-        /** access */
-        us_domestic_wire?: {
-          requested: boolean;
-        };
-      };
-      /** outbound_transfers */
-      outbound_transfers?: {
-        /** access_with_ach_details */
-        ach?: {
-          requested: boolean;
-        };
-        /** access */
-        us_domestic_wire?: {
-          requested: boolean;
-        };
-      };
-    };
+    features?: S.FeatureAccess;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string>;
     /** The set of functionalities that the platform can restrict on the FinancialAccount. */
@@ -737,22 +639,7 @@ export interface TreasuryPostTreasuryOutboundPaymentsParams {
     destination_payment_method?: string;
     /** Hash used to generate the PaymentMethod to be used for this OutboundPayment. Exclusive with `destination_payment_method`. */
     destination_payment_method_data?: {
-      /** billing_details_inner_params */
-      billing_details?: {
-        address?:
-          | {
-              city?: string;
-              country?: string;
-              line1?: string;
-              line2?: string;
-              postal_code?: string;
-              state?: string;
-            }
-          | "";
-        email?: string | "";
-        name?: string;
-        phone?: string;
-      };
+      billing_details?: S.BillingDetailsInnerParams;
       financial_account?: string;
       metadata?: Record<string, string>;
       type: "financial_account" | "us_bank_account";

@@ -2,33 +2,13 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface BillingAccountBillingParams {
   /** The account ID. */
   accountId: string;
 }
-export type BillingAccountBillingResponse = {
-  /** Billing Contact's address. */
-  address: string;
-  /** Billing Contact's apartment/suite. */
-  apt?: string;
-  /** Billing Contact's city. */
-  city: string;
-  /** Billing Contact's Country [ID](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) in abbreviated format. */
-  country: string;
-  /** Billing Contact's email address. */
-  email: string;
-  /** Billing Contact's first name. */
-  first_name: string;
-  /** Billing Contact's last name. */
-  last_name: string;
-  /** Billing Contact's phone number. */
-  phone_number: string;
-  /** Billing Contact's state. */
-  state: string;
-  /** Billing Contact's zip/postal code. */
-  zip: string;
-};
+export type BillingAccountBillingResponse = S.BillingContactRequired;
 export type BillingAccountBillingError = unknown;
 
 export interface BillingAccountBillingInvoicesParams {
@@ -80,28 +60,7 @@ export type BillingAccountBillingInvoicesError = unknown;
 export interface BillingAccountBillingUpdateParams {
   /** The account ID. */
   accountId: string;
-  body: {
-    /** Billing Contact's address. */
-    address?: string;
-    /** Billing Contact's apartment/suite. */
-    apt?: string;
-    /** Billing Contact's city. */
-    city?: string;
-    /** Billing Contact's country. */
-    country?: string;
-    /** Billing Contact's email address. */
-    email?: string;
-    /** Billing Contact's first name. */
-    first_name?: string;
-    /** Billing Contact's last name. */
-    last_name?: string;
-    /** Billing Contact's phone number. */
-    phone_number?: string;
-    /** Billing Contact's state. */
-    state?: string;
-    /** Billing Contact's zip/postal code. */
-    zip?: string;
-  };
+  body: S.BillingContact;
 }
 export type BillingAccountBillingUpdateResponse = void;
 export type BillingAccountBillingUpdateError = unknown;
@@ -134,27 +93,7 @@ export interface BillingAccountPlanAddonCreateParams {
       }
     | {
         /** Phone Plan Object */
-        plan_details: {
-          /** Additional phone base plans. */
-          plan_base?: {
-            /** Call-out countries: multiple values should separated by  commas. For a list of allowed values, refer to the "ID" field in [this](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#tsp-call-out-countries) table. */
-            callout_countries?: string;
-            /** Additional phone base <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#additional-zoom-phone-plans">plan type.</a> */
-            type?: string;
-          };
-          /** Additional phone calling plans. */
-          plan_calling?: {
-            hosts?: number;
-            /** Additional phone calling <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#additional-zoom-phone-plans">plan type.</a> */
-            type?: string;
-          }[];
-          /** Additional phone number plans. */
-          plan_number?: {
-            hosts?: number;
-            /** Additional phone number <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#additional-zoom-phone-plans">plan type.</a> */
-            type?: string;
-          }[];
-        };
+        plan_details: S.PhonePlan;
         /** Zoom Phone Plan `plan_phone` */
         type: string;
       };
@@ -208,28 +147,7 @@ export interface BillingAccountPlanCreateParams {
   accountId: string;
   body: {
     /** Billing Contact object. */
-    contact?: {
-      /** Billing Contact's address. */
-      address: string;
-      /** Billing Contact's apartment/suite. */
-      apt?: string;
-      /** Billing Contact's city. */
-      city: string;
-      /** Billing Contact's Country [ID](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) in abbreviated format. */
-      country: string;
-      /** Billing Contact's email address. */
-      email: string;
-      /** Billing Contact's first name. */
-      first_name: string;
-      /** Billing Contact's last name. */
-      last_name: string;
-      /** Billing Contact's phone number. */
-      phone_number: string;
-      /** Billing Contact's state. */
-      state: string;
-      /** Billing Contact's zip/postal code. */
-      zip: string;
-    };
+    contact?: S.BillingContactRequired;
     /** Additional audio conferencing <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#audio-conferencing-plans">plan type</a>. */
     plan_audio?: {
       /** Call-out countries: multiple values should separated by  commas. For a list of allowed values, refer to the "ID" field in [this](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#tsp-call-out-countries) table. */
@@ -258,27 +176,7 @@ export interface BillingAccountPlanCreateParams {
       type?: string;
     }[];
     /** Phone Plan Object */
-    plan_phone?: {
-      /** Additional phone base plans. */
-      plan_base?: {
-        /** Call-out countries: multiple values should separated by  commas. For a list of allowed values, refer to the "ID" field in [this](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#tsp-call-out-countries) table. */
-        callout_countries?: string;
-        /** Additional phone base <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#additional-zoom-phone-plans">plan type.</a> */
-        type?: string;
-      };
-      /** Additional phone calling plans. */
-      plan_calling?: {
-        hosts?: number;
-        /** Additional phone calling <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#additional-zoom-phone-plans">plan type.</a> */
-        type?: string;
-      }[];
-      /** Additional phone number plans. */
-      plan_number?: {
-        hosts?: number;
-        /** Additional phone number <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#additional-zoom-phone-plans">plan type.</a> */
-        type?: string;
-      }[];
-    };
+    plan_phone?: S.PhonePlan;
     /** Additional cloud recording plan. */
     plan_recording?: string;
     /** Account plan object. */

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface ChatChannelsCreateChannelParams {
   /** Unique identifier of the user. */
@@ -59,26 +60,7 @@ export interface ChatChannelsGetChannelsParams {
 }
 export type ChatChannelsGetChannelsResponse = {
   /** Chat Channel object(s). */
-  channels?: {
-    channels_settings?: {
-      allow_to_add_external_users?: number;
-      new_members_can_see_previous_messages_files?: boolean;
-      posting_permissions?: number;
-    };
-    /** Channel ID: Unique identifier of the Channel. */
-    id?: string;
-    /** Name of the channel. */
-    name?: string;
-    /**
-     * Type of the channel. The value can be one of the following:<br>
-     * `1`: **Private channel.** In this type of channel, members must be invited to join a channel.<br>
-     * `2`: **Private channel with users that belong to the same Zoom account**. Members in this channel should be invited and the members should be from the same organization.<br>
-     * `3`: **Public channel.** Anyone can search for this channel and join the channel. External members cannot be invited.<br>
-     * `4`: **New chat**. This is an instant channel which can be created by adding members to a new chat.<br>
-     * `5`: **Public channel**, similar to above, except members can invite members of other accounts.
-     */
-    type?: number;
-  }[];
+  channels?: S.ChatChannelsGetChannelsResponseChannelsItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /**
@@ -90,26 +72,8 @@ export type ChatChannelsGetChannelsResponse = {
   total_records?: number;
 };
 export type ChatChannelsGetChannelsError = unknown;
-export type ChatChannelsGetChannelsItem = {
-  channels_settings?: {
-    allow_to_add_external_users?: number;
-    new_members_can_see_previous_messages_files?: boolean;
-    posting_permissions?: number;
-  };
-  /** Channel ID: Unique identifier of the Channel. */
-  id?: string;
-  /** Name of the channel. */
-  name?: string;
-  /**
-   * Type of the channel. The value can be one of the following:<br>
-   * `1`: **Private channel.** In this type of channel, members must be invited to join a channel.<br>
-   * `2`: **Private channel with users that belong to the same Zoom account**. Members in this channel should be invited and the members should be from the same organization.<br>
-   * `3`: **Public channel.** Anyone can search for this channel and join the channel. External members cannot be invited.<br>
-   * `4`: **New chat**. This is an instant channel which can be created by adding members to a new chat.<br>
-   * `5`: **Public channel**, similar to above, except members can invite members of other accounts.
-   */
-  type?: number;
-};
+export type ChatChannelsGetChannelsItem =
+  S.ChatChannelsGetChannelsResponseChannelsItem;
 
 export interface ChatChannelsGetUserLevelChannelParams {
   /** Channel ID: Unique Identifier of a channel. */

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface ChatMessagesDeleteChatMessageParams {
   userId: string;
@@ -81,36 +82,7 @@ export type ChatMessagesGetChatMessagesResponse = {
    */
   date?: string;
   /** List of message(s). */
-  messages?: {
-    /** The date-time at which the message was sent. */
-    date_time?: string;
-    /** Message ID: Unique Identifier of the message. */
-    id?: string;
-    /** The message content. */
-    message?: string;
-    /** Unique identifier of a reply. This field will only be returned if the message is a reply message. */
-    reply_main_message_id?: string;
-    /**
-     * Timestamp of when the reply message was sent. This field will only be returned if the message is a reply message.
-     *
-     * The value of this field will be in **long** format(int64).
-     * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
-     */
-    reply_main_message_timestamp?: number;
-    /** The email address of the sender of the message. */
-    sender?: string;
-    /**
-     * This field indicates whether a message is an original message(unedited), an edited message or a deleted message.
-     *
-     * This field is only returned if you set the value of `for include_deleted_and_edited_message` query parameter to `true`.
-     */
-    status?: "Deleted" | "Edited" | "Normal" | (string & {});
-    /**
-     * The timestamp of the message in microseconds.
-     * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
-     */
-    timestamp?: number;
-  }[];
+  messages?: S.ChatMessagesGetChatMessagesResponseMessagesItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /**
@@ -120,36 +92,8 @@ export type ChatMessagesGetChatMessagesResponse = {
   page_size?: number;
 };
 export type ChatMessagesGetChatMessagesError = unknown;
-export type ChatMessagesGetChatMessagesItem = {
-  /** The date-time at which the message was sent. */
-  date_time?: string;
-  /** Message ID: Unique Identifier of the message. */
-  id?: string;
-  /** The message content. */
-  message?: string;
-  /** Unique identifier of a reply. This field will only be returned if the message is a reply message. */
-  reply_main_message_id?: string;
-  /**
-   * Timestamp of when the reply message was sent. This field will only be returned if the message is a reply message.
-   *
-   * The value of this field will be in **long** format(int64).
-   * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
-   */
-  reply_main_message_timestamp?: number;
-  /** The email address of the sender of the message. */
-  sender?: string;
-  /**
-   * This field indicates whether a message is an original message(unedited), an edited message or a deleted message.
-   *
-   * This field is only returned if you set the value of `for include_deleted_and_edited_message` query parameter to `true`.
-   */
-  status?: "Deleted" | "Edited" | "Normal" | (string & {});
-  /**
-   * The timestamp of the message in microseconds.
-   * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
-   */
-  timestamp?: number;
-};
+export type ChatMessagesGetChatMessagesItem =
+  S.ChatMessagesGetChatMessagesResponseMessagesItem;
 
 export interface ChatMessagesSendaChatMessageParams {
   userId: string;

@@ -6,6 +6,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface CloudRecordingGetAccountCloudRecordingParams {
   /** Unique identifier of the account. */
@@ -29,101 +30,7 @@ export type CloudRecordingGetAccountCloudRecordingResponse = {
    */
   from?: string;
   /** Meetings Object */
-  meetings?: {
-    /** The scheduled duration of the meeting. */
-    duration?: number;
-    /** User ID of the user who is set as the host of the meeting. */
-    host_id?: string;
-    /** Meeting ID - Unique Identifier of a meeting, also known as Meeting Number. */
-    id?: string;
-    /** The total number of recordings retrieved from the account. */
-    recording_count?: number;
-    /** Recording files object */
-    recording_files?: {
-      /** The URL using which the recording can be downloaded */
-      download_url?: string;
-      /** The size of the recording file in bytes. */
-      file_size?: number;
-      /**
-       * The recording file type. The value of this field could be one of the following:<br>
-       * * `MP4`: Video file of the recording.<br>
-       * * `M4A` Audio-only file of the recording.<br>
-       * * `TB`: Timestamp file of the recording in JSON format.<br>
-       * * `TRANSCRIPT`: Transcription file of the recording in VTT format.<br>
-       * * `CHAT`: A TXT file containing in-meeting chat messages that were sent during the meeting.<br>
-       * * `CC`: File containing closed captions of the recording in VTT file format.<br>
-       * * `CSV`: File containing polling data in csv format.
-       *
-       * A recording file object with file type of either `CC` or `TB` **does not have** the following properties:<br>
-       * 	`id`, `status`, `file_size`, `recording_type`, and `play_url`.
-       */
-      file_type?:
-        | "MP4"
-        | "M4A"
-        | "CHAT"
-        | "TRANSCRIPT"
-        | "CC"
-        | "CSV"
-        | "TB"
-        | (string & {});
-      /** Recording ID. Identifier for the recording. */
-      id?: string;
-      /** Universally unique identifier of the meeting instance that was being recorded. */
-      meeting_id?: string;
-      /** The URL using which recording can be played. */
-      play_url?: string;
-      /** The date and time at which the recording ended. */
-      recording_end?: string;
-      /** The date and time at which the recording started. */
-      recording_start?: string;
-      /**
-       * The recording type. The value of this field can be one of the following:<br>
-       * * `shared_screen_with_speaker_view(CC)`
-       * * `shared_screen_with_speaker_view`
-       * * `shared_screen_with_gallery_view`
-       * * `shared_screen`
-       * * `active_speaker`
-       * * `gallery_view`
-       * * `audio_only`
-       * * `audio_transcript`
-       * * `chat_file`
-       * * `host_video`
-       * * `closed_caption`
-       * * `poll`
-       * * `timeline`
-       * * `thumbnail`
-       */
-      recording_type?:
-        | "shared_screen_with_speaker_view(CC)"
-        | "shared_screen_with_speaker_view"
-        | "shared_screen_with_gallery_view"
-        | "active_speaker"
-        | "gallery_view"
-        | "shared_screen"
-        | "audio_only"
-        | "audio_transcript"
-        | "chat_file"
-        | "poll"
-        | "host_video"
-        | "closed_caption"
-        | "timeline"
-        | "thumbnail"
-        | (string & {});
-      /** The status of the recording, either `completed` or `processing`. */
-      status?: "completed" | "processing" | (string & {});
-    }[];
-    /**
-     * The date and time at which the meeting started.
-     * @format date-time
-     */
-    start_time?: string;
-    /** Meeting topic. */
-    topic?: string;
-    /** The total size of the meeting in bytes. */
-    total_size?: number;
-    /** Universally Unique Identifier of a meeting instance. Each meeting instance will have its own meeting UUID. */
-    uuid?: string;
-  }[];
+  meetings?: S.CloudRecordingGetAccountCloudRecordingResponseMeetingsItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /** The number of records returned within a single API call. */
@@ -137,101 +44,8 @@ export type CloudRecordingGetAccountCloudRecordingResponse = {
   total_records?: number;
 };
 export type CloudRecordingGetAccountCloudRecordingError = unknown;
-export type CloudRecordingGetAccountCloudRecordingItem = {
-  /** The scheduled duration of the meeting. */
-  duration?: number;
-  /** User ID of the user who is set as the host of the meeting. */
-  host_id?: string;
-  /** Meeting ID - Unique Identifier of a meeting, also known as Meeting Number. */
-  id?: string;
-  /** The total number of recordings retrieved from the account. */
-  recording_count?: number;
-  /** Recording files object */
-  recording_files?: {
-    /** The URL using which the recording can be downloaded */
-    download_url?: string;
-    /** The size of the recording file in bytes. */
-    file_size?: number;
-    /**
-     * The recording file type. The value of this field could be one of the following:<br>
-     * * `MP4`: Video file of the recording.<br>
-     * * `M4A` Audio-only file of the recording.<br>
-     * * `TB`: Timestamp file of the recording in JSON format.<br>
-     * * `TRANSCRIPT`: Transcription file of the recording in VTT format.<br>
-     * * `CHAT`: A TXT file containing in-meeting chat messages that were sent during the meeting.<br>
-     * * `CC`: File containing closed captions of the recording in VTT file format.<br>
-     * * `CSV`: File containing polling data in csv format.
-     *
-     * A recording file object with file type of either `CC` or `TB` **does not have** the following properties:<br>
-     * 	`id`, `status`, `file_size`, `recording_type`, and `play_url`.
-     */
-    file_type?:
-      | "MP4"
-      | "M4A"
-      | "CHAT"
-      | "TRANSCRIPT"
-      | "CC"
-      | "CSV"
-      | "TB"
-      | (string & {});
-    /** Recording ID. Identifier for the recording. */
-    id?: string;
-    /** Universally unique identifier of the meeting instance that was being recorded. */
-    meeting_id?: string;
-    /** The URL using which recording can be played. */
-    play_url?: string;
-    /** The date and time at which the recording ended. */
-    recording_end?: string;
-    /** The date and time at which the recording started. */
-    recording_start?: string;
-    /**
-     * The recording type. The value of this field can be one of the following:<br>
-     * * `shared_screen_with_speaker_view(CC)`
-     * * `shared_screen_with_speaker_view`
-     * * `shared_screen_with_gallery_view`
-     * * `shared_screen`
-     * * `active_speaker`
-     * * `gallery_view`
-     * * `audio_only`
-     * * `audio_transcript`
-     * * `chat_file`
-     * * `host_video`
-     * * `closed_caption`
-     * * `poll`
-     * * `timeline`
-     * * `thumbnail`
-     */
-    recording_type?:
-      | "shared_screen_with_speaker_view(CC)"
-      | "shared_screen_with_speaker_view"
-      | "shared_screen_with_gallery_view"
-      | "active_speaker"
-      | "gallery_view"
-      | "shared_screen"
-      | "audio_only"
-      | "audio_transcript"
-      | "chat_file"
-      | "poll"
-      | "host_video"
-      | "closed_caption"
-      | "timeline"
-      | "thumbnail"
-      | (string & {});
-    /** The status of the recording, either `completed` or `processing`. */
-    status?: "completed" | "processing" | (string & {});
-  }[];
-  /**
-   * The date and time at which the meeting started.
-   * @format date-time
-   */
-  start_time?: string;
-  /** Meeting topic. */
-  topic?: string;
-  /** The total size of the meeting in bytes. */
-  total_size?: number;
-  /** Universally Unique Identifier of a meeting instance. Each meeting instance will have its own meeting UUID. */
-  uuid?: string;
-};
+export type CloudRecordingGetAccountCloudRecordingItem =
+  S.CloudRecordingGetAccountCloudRecordingResponseMeetingsItem;
 
 export interface CloudRecordingListArchivedFilesParams {
   /**
@@ -254,86 +68,7 @@ export interface CloudRecordingListArchivedFilesParams {
 export type CloudRecordingListArchivedFilesResponse = {
   /** Start date for the query in "yyyy-MM-dd'T'HH:mm:ss'Z'" format. The duration for the query defined using the "from" and "to" parameters should not exceed 7 days as this API only provides a week's data at once. */
   from?: string;
-  meetings?: {
-    archive_files?: {
-      /**
-       * The URL using which the archived file can be downloaded. To download the archived file of a meeting or a webinar hosted in your account, create a [Zoom JWT App Type](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-jwt-app). Use the generated JWT token as the value of the access_token query parameter and include this query parameter at the end of the URL as shown in the example.
-       *
-       * Example: `https://{{base-domain}}/rec/archive/download/xxx?access_token={{Your-JWT}}`
-       *
-       * If a user has authorized and installed your OAuth app that supports archiving, use the user’s [OAuth access token](https://marketplace.zoom.us/docs/guides/auth/oauth) to download the file.
-       *
-       * Example: `https://{{base-domain}}/rec/archive/download/xxx?access_token={{ OAuth Access Token }}`
-       */
-      download_url?: string;
-      /** Extension of the recording file. */
-      file_extension?: string;
-      /** The recording file size. */
-      file_size?: number;
-      /**
-       * Recorded file type. The value of this field could be one of the following:
-       *
-       * `MP4`: Video file of the recording.<br>
-       * `M4A`: Audio-only file of the recording.<br>
-       * `TRANSCRIPT`: Transcription file of the recording in VTT format.
-       * CHAT: A TXT file containing in-meeting chat messages that were sent during the meeting.<br>
-       * `CC`: File containing closed captions of the recording in VTT file format.<br>
-       * `CSV`: File containing polling data in csv format.
-       */
-      file_type?: string;
-      /** Unique identifier of the archived file. */
-      id?: string;
-      /**
-       * The recording type. The value of this field can be one of the following:
-       * * `shared_screen_with_speaker_view(CC)`
-       * * `shared_screen_with_speaker_view`
-       * * `shared_screen_with_gallery_view`
-       * * `speaker_view`
-       * * `gallery_view`
-       * * `shared_screen`
-       * * `audio_only`
-       * * `audio_transcript`
-       * * `chat_file`,
-       * * `active_speaker`
-       * * `host_video`
-       */
-      recording_type?: string;
-      /** Status of the archived file. */
-      status?: string;
-    }[];
-    /** Scheduled duration of the meeting or the webinar. */
-    duration?: number;
-    /** ID of the user set as the host of meeting or the webinar that was archived. */
-    host_id?: string;
-    /** Unique identifier of the meeting(meetingId) or the webinar(webinarId). */
-    id?: number;
-    /** Number of recording files returned in the response of this API call. */
-    recording_count?: number;
-    /** The time at which the meeting or the webinar started. */
-    start_time?: string;
-    /** Timezone of the host. */
-    timezone?: string;
-    /** Meeting or webinar topic. */
-    topic?: string;
-    /** Total size of the archive. */
-    total_size?: number;
-    /**
-     * Type of the meeting or the webinar that was archived.<br>
-     * <br>Meeting types:<br>
-     * `1` - Instant meeting<br>
-     * `2` - Scheduled meeting<br>
-     * `3` - Recurring meeting with no fixed time<br>
-     * 8 - Recurring meeting with fixed time
-     *
-     * Webinar types:<br>
-     * `5` - Webinar<br>
-     * `6` - Recurring webinar with no fixed time<br>
-     * `9` - Recurring webinar with a fixed time
-     */
-    type?: number;
-    /** Unique identifier of the meeting instance or the webinar instance during which the archiving took place. Each instance of the meeting will have its own UUID. */
-    uuid?: string;
-  }[];
+  meetings?: S.CloudRecordingListArchivedFilesResponseMeetingsItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /** The number of records returned within a single API call. */
@@ -342,86 +77,8 @@ export type CloudRecordingListArchivedFilesResponse = {
   to?: string;
 };
 export type CloudRecordingListArchivedFilesError = unknown;
-export type CloudRecordingListArchivedFilesItem = {
-  archive_files?: {
-    /**
-     * The URL using which the archived file can be downloaded. To download the archived file of a meeting or a webinar hosted in your account, create a [Zoom JWT App Type](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-jwt-app). Use the generated JWT token as the value of the access_token query parameter and include this query parameter at the end of the URL as shown in the example.
-     *
-     * Example: `https://{{base-domain}}/rec/archive/download/xxx?access_token={{Your-JWT}}`
-     *
-     * If a user has authorized and installed your OAuth app that supports archiving, use the user’s [OAuth access token](https://marketplace.zoom.us/docs/guides/auth/oauth) to download the file.
-     *
-     * Example: `https://{{base-domain}}/rec/archive/download/xxx?access_token={{ OAuth Access Token }}`
-     */
-    download_url?: string;
-    /** Extension of the recording file. */
-    file_extension?: string;
-    /** The recording file size. */
-    file_size?: number;
-    /**
-     * Recorded file type. The value of this field could be one of the following:
-     *
-     * `MP4`: Video file of the recording.<br>
-     * `M4A`: Audio-only file of the recording.<br>
-     * `TRANSCRIPT`: Transcription file of the recording in VTT format.
-     * CHAT: A TXT file containing in-meeting chat messages that were sent during the meeting.<br>
-     * `CC`: File containing closed captions of the recording in VTT file format.<br>
-     * `CSV`: File containing polling data in csv format.
-     */
-    file_type?: string;
-    /** Unique identifier of the archived file. */
-    id?: string;
-    /**
-     * The recording type. The value of this field can be one of the following:
-     * * `shared_screen_with_speaker_view(CC)`
-     * * `shared_screen_with_speaker_view`
-     * * `shared_screen_with_gallery_view`
-     * * `speaker_view`
-     * * `gallery_view`
-     * * `shared_screen`
-     * * `audio_only`
-     * * `audio_transcript`
-     * * `chat_file`,
-     * * `active_speaker`
-     * * `host_video`
-     */
-    recording_type?: string;
-    /** Status of the archived file. */
-    status?: string;
-  }[];
-  /** Scheduled duration of the meeting or the webinar. */
-  duration?: number;
-  /** ID of the user set as the host of meeting or the webinar that was archived. */
-  host_id?: string;
-  /** Unique identifier of the meeting(meetingId) or the webinar(webinarId). */
-  id?: number;
-  /** Number of recording files returned in the response of this API call. */
-  recording_count?: number;
-  /** The time at which the meeting or the webinar started. */
-  start_time?: string;
-  /** Timezone of the host. */
-  timezone?: string;
-  /** Meeting or webinar topic. */
-  topic?: string;
-  /** Total size of the archive. */
-  total_size?: number;
-  /**
-   * Type of the meeting or the webinar that was archived.<br>
-   * <br>Meeting types:<br>
-   * `1` - Instant meeting<br>
-   * `2` - Scheduled meeting<br>
-   * `3` - Recurring meeting with no fixed time<br>
-   * 8 - Recurring meeting with fixed time
-   *
-   * Webinar types:<br>
-   * `5` - Webinar<br>
-   * `6` - Recurring webinar with no fixed time<br>
-   * `9` - Recurring webinar with a fixed time
-   */
-  type?: number;
-  /** Unique identifier of the meeting instance or the webinar instance during which the archiving took place. Each instance of the meeting will have its own UUID. */
-  uuid?: string;
-};
+export type CloudRecordingListArchivedFilesItem =
+  S.CloudRecordingListArchivedFilesResponseMeetingsItem;
 
 export interface CloudRecordingMeetingRecordingRegistrantCreateParams {
   /**
@@ -430,49 +87,7 @@ export interface CloudRecordingMeetingRecordingRegistrantCreateParams {
    * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
    */
   meetingId: number;
-  body: {
-    /** Registrant's address. */
-    address?: string;
-    /** Registrant's city. */
-    city?: string;
-    /** A field that allows registrants to provide any questions or comments that they might have. */
-    comments?: string;
-    /** Registrant's country. The value of this field must be in two-letter abbreviated form and must match the ID field provided in the [Countries](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) table. */
-    country?: string;
-    /** Custom questions. */
-    custom_questions?: {
-      title?: string;
-      value?: string;
-    }[];
-    /** A valid email address of the registrant. */
-    email: string;
-    /** Registrant's first name. */
-    first_name: string;
-    /** Registrant's Industry. */
-    industry?: string;
-    /** Registrant's job title. */
-    job_title?: string;
-    /** Registrant's last name. */
-    last_name?: string;
-    /** Number of Employees:<br>`1-20`<br>`21-50`<br>`51-100`<br>`101-500`<br>`500-1,000`<br>`1,001-5,000`<br>`5,001-10,000`<br>`More than 10,000` */
-    no_of_employees?: string;
-    /** Registrant's Organization. */
-    org?: string;
-    /** Registrant's Phone number. */
-    phone?: string;
-    /**
-     * This field can be included to gauge interest of webinar attendees towards buying your product or service.
-     *
-     * Purchasing Time Frame:<br>`Within a month`<br>`1-3 months`<br>`4-6 months`<br>`More than 6 months`<br>`No timeframe`
-     */
-    purchasing_time_frame?: string;
-    /** Role in Purchase Process:<br>`Decision Maker`<br>`Evaluator/Recommender`<br>`Influencer`<br>`Not involved` */
-    role_in_purchase_process?: string;
-    /** Registrant's State/Province. */
-    state?: string;
-    /** Registrant's Zip/Postal Code. */
-    zip?: string;
-  };
+  body: S.MeetingRegistrant;
 }
 export type CloudRecordingMeetingRecordingRegistrantCreateResponse = {
   /**
@@ -538,116 +153,11 @@ export interface CloudRecordingMeetingRecordingRegistrantsParams {
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
 }
-export type CloudRecordingMeetingRecordingRegistrantsResponse = {
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-  /** The number of pages returned for the request made. */
-  page_count?: number;
-  /**
-   * **Deprecated**: This field has been deprecated. Please use the "next_page_token" field for pagination instead of this field.
-   *
-   * The page number of the current results.
-   * @default 1
-   */
-  page_number?: number;
-  /**
-   * The number of records returned with a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The total number of all the records available across pages. */
-  total_records?: number;
-  /** List of Registrant objects */
-  registrants?: {
-    id?: string;
-    /** Registrant's address. */
-    address?: string;
-    /** Registrant's city. */
-    city?: string;
-    /** A field that allows registrants to provide any questions or comments that they might have. */
-    comments?: string;
-    /** Registrant's country. The value of this field must be in two-letter abbreviated form and must match the ID field provided in the [Countries](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) table. */
-    country?: string;
-    /** Custom questions. */
-    custom_questions?: {
-      title?: string;
-      value?: string;
-    }[];
-    /** A valid email address of the registrant. */
-    email: string;
-    /** Registrant's first name. */
-    first_name: string;
-    /** Registrant's Industry. */
-    industry?: string;
-    /** Registrant's job title. */
-    job_title?: string;
-    /** Registrant's last name. */
-    last_name?: string;
-    /** Number of Employees:<br>`1-20`<br>`21-50`<br>`51-100`<br>`101-500`<br>`500-1,000`<br>`1,001-5,000`<br>`5,001-10,000`<br>`More than 10,000` */
-    no_of_employees?: string;
-    /** Registrant's Organization. */
-    org?: string;
-    /** Registrant's Phone number. */
-    phone?: string;
-    /**
-     * This field can be included to gauge interest of webinar attendees towards buying your product or service.
-     *
-     * Purchasing Time Frame:<br>`Within a month`<br>`1-3 months`<br>`4-6 months`<br>`More than 6 months`<br>`No timeframe`
-     */
-    purchasing_time_frame?: string;
-    /** Role in Purchase Process:<br>`Decision Maker`<br>`Evaluator/Recommender`<br>`Influencer`<br>`Not involved` */
-    role_in_purchase_process?: string;
-    /** Registrant's State/Province. */
-    state?: string;
-    /** Registrant's Zip/Postal Code. */
-    zip?: string;
-  }[];
-};
+export type CloudRecordingMeetingRecordingRegistrantsResponse =
+  S.MeetingRecordingRegistrantList;
 export type CloudRecordingMeetingRecordingRegistrantsError = unknown;
-export type CloudRecordingMeetingRecordingRegistrantsItem = {
-  id?: string;
-  /** Registrant's address. */
-  address?: string;
-  /** Registrant's city. */
-  city?: string;
-  /** A field that allows registrants to provide any questions or comments that they might have. */
-  comments?: string;
-  /** Registrant's country. The value of this field must be in two-letter abbreviated form and must match the ID field provided in the [Countries](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) table. */
-  country?: string;
-  /** Custom questions. */
-  custom_questions?: {
-    title?: string;
-    value?: string;
-  }[];
-  /** A valid email address of the registrant. */
-  email: string;
-  /** Registrant's first name. */
-  first_name: string;
-  /** Registrant's Industry. */
-  industry?: string;
-  /** Registrant's job title. */
-  job_title?: string;
-  /** Registrant's last name. */
-  last_name?: string;
-  /** Number of Employees:<br>`1-20`<br>`21-50`<br>`51-100`<br>`101-500`<br>`500-1,000`<br>`1,001-5,000`<br>`5,001-10,000`<br>`More than 10,000` */
-  no_of_employees?: string;
-  /** Registrant's Organization. */
-  org?: string;
-  /** Registrant's Phone number. */
-  phone?: string;
-  /**
-   * This field can be included to gauge interest of webinar attendees towards buying your product or service.
-   *
-   * Purchasing Time Frame:<br>`Within a month`<br>`1-3 months`<br>`4-6 months`<br>`More than 6 months`<br>`No timeframe`
-   */
-  purchasing_time_frame?: string;
-  /** Role in Purchase Process:<br>`Decision Maker`<br>`Evaluator/Recommender`<br>`Influencer`<br>`Not involved` */
-  role_in_purchase_process?: string;
-  /** Registrant's State/Province. */
-  state?: string;
-  /** Registrant's Zip/Postal Code. */
-  zip?: string;
-};
+export type CloudRecordingMeetingRecordingRegistrantsItem =
+  S.MeetingRecordingRegistrantListRegistrantsItem;
 
 export interface CloudRecordingRecordingDeleteParams {
   /**
@@ -730,47 +240,7 @@ export type CloudRecordingRecordingGetResponse = {
   /** Unique Meeting Identifier. Each instance of the meeting will have its own UUID. */
   uuid?: string;
   /** List of recording file. */
-  recording_files?: {
-    /** The time at which recording was deleted. Returned in the response only for trash query. */
-    deleted_time?: string;
-    /**
-     * The URL using which the recording file can be downloaded. **To access a private or password protected cloud recording of a user in your account, you can use a [Zoom JWT App Type](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-jwt-app). Use the generated JWT token as the value of the `access_token` query parameter and include this query parameter at the end of the URL as shown in the example.**
-     * <br>
-     * Example: `https://api.zoom.us/recording/download/{{ Download Path }}?access_token={{ JWT Token }}`
-     *
-     * **Similarly, if the user has installed your OAuth app that contains recording scope(s), you can also use the user's [OAuth access token](https://marketplace.zoom.us/docs/guides/auth/oauth) to download the Cloud Recording.**<br>
-     *
-     * Example: `https://api.zoom.us/recording/download/{{ Download Path }}?access_token={{ OAuth Access Token }}`
-     */
-    download_url?: string;
-    /** The recording file size. */
-    file_size?: number;
-    /**
-     * The recording file type. The value of this field could be one of the following:<br>
-     * `MP4`: Video file of the recording.<br>`M4A` Audio-only file of the recording.<br>`TIMELINE`: Timestamp file of the recording in JSON file format. To get a timeline file, the "Add a timestamp to the recording" setting must be enabled in the [recording settings](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-recording#h_3f14c3a4-d16b-4a3c-bbe5-ef7d24500048). The time will display in the host's timezone, set on their Zoom profile.
-     * <br> `TRANSCRIPT`: Transcription file of the recording in VTT format.<br> `CHAT`: A TXT file containing in-meeting chat messages that were sent during the meeting.<br>`CC`: File containing closed captions of the recording in VTT file format.<br>`CSV`: File containing polling data in csv format.
-     *
-     * <br>
-     *
-     * A recording file object with file type of either `CC` or `TIMELINE` **does not have** the following properties:<br>
-     * 	`id`, `status`, `file_size`, `recording_type`, and `play_url`.
-     */
-    file_type?: string;
-    /** The recording file ID. Included in the response of general query. */
-    id?: string;
-    /** The meeting ID. */
-    meeting_id?: string;
-    /** The URL using which a recording file can be played. */
-    play_url?: string;
-    /** The recording end time. Response in general query. */
-    recording_end?: string;
-    /** The recording start time. */
-    recording_start?: string;
-    /** The recording type. The value of this field can be one of the following:<br>`shared_screen_with_speaker_view(CC)`<br>`shared_screen_with_speaker_view`<br>`shared_screen_with_gallery_view`<br>`speaker_view`<br>`gallery_view`<br>`shared_screen`<br>`audio_only`<br>`audio_transcript`<br>`chat_file`<br>`active_speaker`<br>`poll` */
-    recording_type?: string;
-    /** The recording status. */
-    status?: "completed";
-  }[];
+  recording_files?: S.Recording[];
   /**
    * JWT token for downloading the meeting recording.
    *  This is only returned if the `include_fields` query parameter contains `download_access_token`.
@@ -789,61 +259,7 @@ export interface CloudRecordingRecordingRegistrantQuestionUpdateParams {
    */
   meetingId: string;
   /** Recording Registrant Questions */
-  body: {
-    /** Array of Registrant Custom Questions */
-    custom_questions?: {
-      /** Answer choices for the question. Can not be used with Short answer type. */
-      answers?: string[];
-      /** State whether registrants are required to answer custom questions or not. */
-      required?: boolean;
-      /** Title of the question. */
-      title?: string;
-      /**
-       * The type of registration question and answers.
-       * - `short`: Short Answer
-       * - `single`: Single Answer
-       * - `multiple`: Multiple Answer
-       */
-      type?: "short" | "single" | "multiple";
-    }[];
-    /** Array of Registrant Questions */
-    questions?: {
-      /**
-       * Field name.
-       * - `last_name`: Last Name
-       * - `address`: Address
-       * - `city`: City
-       * - `country`: Country/Region
-       * - `zip`: Zip/Postal Code
-       * - `state`: State/Province
-       * - `phone`: Phone
-       * - `industry`: Industry
-       * - `org`: Organization
-       * - `job_title`: Job Title
-       * - `purchasing_time_frame`: Purchasing Time Frame
-       * - `role_in_purchase_process`: Role in Purchase Process
-       * - `no_of_employees`: Number of Employees
-       * - `comments`: Questions & Comments
-       */
-      field_name?:
-        | "last_name"
-        | "address"
-        | "city"
-        | "country"
-        | "zip"
-        | "state"
-        | "phone"
-        | "industry"
-        | "org"
-        | "job_title"
-        | "purchasing_time_frame"
-        | "role_in_purchase_process"
-        | "no_of_employees"
-        | "comments";
-      /** State whether the field is required to be answered by the registrant or not. */
-      required?: boolean;
-    }[];
-  };
+  body: S.RecordingRegistrantQuestionsInput;
 }
 export type CloudRecordingRecordingRegistrantQuestionUpdateResponse = void;
 export type CloudRecordingRecordingRegistrantQuestionUpdateError = unknown;
@@ -858,62 +274,8 @@ export interface CloudRecordingRecordingRegistrantsQuestionsGetParams {
    */
   meetingId: string;
 }
-export type CloudRecordingRecordingRegistrantsQuestionsGetResponse = {
-  /** Array of Registrant Custom Questions */
-  custom_questions?: {
-    /** Answer choices for the question. Can not be used with Short answer type. */
-    answers?: string[];
-    /** State whether registrants are required to answer custom questions or not. */
-    required?: boolean;
-    /** Title of the question. */
-    title?: string;
-    /**
-     * The type of registration question and answers.
-     * - `short`: Short Answer
-     * - `single`: Single Answer
-     * - `multiple`: Multiple Answer
-     */
-    type?: "short" | "single" | "multiple" | (string & {});
-  }[];
-  /** Array of Registrant Questions */
-  questions?: {
-    /**
-     * Field name.
-     * - `last_name`: Last Name
-     * - `address`: Address
-     * - `city`: City
-     * - `country`: Country/Region
-     * - `zip`: Zip/Postal Code
-     * - `state`: State/Province
-     * - `phone`: Phone
-     * - `industry`: Industry
-     * - `org`: Organization
-     * - `job_title`: Job Title
-     * - `purchasing_time_frame`: Purchasing Time Frame
-     * - `role_in_purchase_process`: Role in Purchase Process
-     * - `no_of_employees`: Number of Employees
-     * - `comments`: Questions & Comments
-     */
-    field_name?:
-      | "last_name"
-      | "address"
-      | "city"
-      | "country"
-      | "zip"
-      | "state"
-      | "phone"
-      | "industry"
-      | "org"
-      | "job_title"
-      | "purchasing_time_frame"
-      | "role_in_purchase_process"
-      | "no_of_employees"
-      | "comments"
-      | (string & {});
-    /** State whether the field is required to be answered by the registrant or not. */
-    required?: boolean;
-  }[];
-};
+export type CloudRecordingRecordingRegistrantsQuestionsGetResponse =
+  S.RecordingRegistrantQuestions;
 export type CloudRecordingRecordingRegistrantsQuestionsGetError = unknown;
 
 export interface CloudRecordingRecordingSettingUpdateParams {
@@ -926,46 +288,7 @@ export interface CloudRecordingRecordingSettingUpdateParams {
    */
   meetingId: string;
 }
-export type CloudRecordingRecordingSettingUpdateResponse = {
-  /**
-   * Approval type for the registration.<br>
-   * `0`- Automatically approve the registration when a user registers.<br>
-   * `1` - Manually approve or deny the registration of a user.<br>
-   * `2` - No registration required to view the recording.
-   * - `0`: Registrants can watch the recording directly after registration
-   * - `1`: Registrants will receive emails then watch the recording after you approve the registration
-   * - `2`: Disabled
-   */
-  approval_type?: 0 | 1 | 2 | (number & {});
-  /** Authentication domains. */
-  authentication_domains?: string;
-  /** Authentication Options. */
-  authentication_option?: string;
-  /** Determine whether registration  isrequired to view the recording. */
-  on_demand?: boolean;
-  /**
-   * Enable password protection for the recording by setting a password. The password must have a minimum of **eight** characters with a mix of numbers, letters and special characters.<br><br>
-   * **Note:** If the account owner or the admin has set minimum password strength requirements for recordings via Account Settings, the password value provided here must meet those requirements. <br><br>If the requirements are enabled, you can view those requirements by calling either the [Get User Settings API](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/usersettings) or the [Get Account Settings](https://marketplace.zoom.us/docs/api-reference/zoom-api/accounts/accountsettings) API.
-   */
-  password?: string;
-  /** Only authenticated users can view. */
-  recording_authentication?: boolean;
-  /** Send an email to host when someone registers to view the recording. This applies for On-demand recordings only. */
-  send_email_to_host?: boolean;
-  /**
-   * Determine how the meeting recording is shared.
-   * - `publicly`: Publicly
-   * - `internally`: Internally(account members only)
-   * - `none`: None
-   */
-  share_recording?: "publicly" | "internally" | "none" | (string & {});
-  /** Show social share buttons on registration page. This applies for On-demand recordings only. */
-  show_social_share_buttons?: boolean;
-  /** Name of the recording. */
-  topic?: string;
-  /** Determine whether a viewer can download the recording file or not. */
-  viewer_download?: boolean;
-};
+export type CloudRecordingRecordingSettingUpdateResponse = S.RecordingSettings;
 export type CloudRecordingRecordingSettingUpdateError = unknown;
 
 export interface CloudRecordingRecordingSettingsUpdateParams {
@@ -978,46 +301,7 @@ export interface CloudRecordingRecordingSettingsUpdateParams {
    */
   meetingId: string;
   /** Meeting recording Settings */
-  body: {
-    /**
-     * Approval type for the registration.<br>
-     * `0`- Automatically approve the registration when a user registers.<br>
-     * `1` - Manually approve or deny the registration of a user.<br>
-     * `2` - No registration required to view the recording.
-     * - `0`: Registrants can watch the recording directly after registration
-     * - `1`: Registrants will receive emails then watch the recording after you approve the registration
-     * - `2`: Disabled
-     */
-    approval_type?: 0 | 1 | 2;
-    /** Authentication domains. */
-    authentication_domains?: string;
-    /** Authentication Options. */
-    authentication_option?: string;
-    /** Determine whether registration  isrequired to view the recording. */
-    on_demand?: boolean;
-    /**
-     * Enable password protection for the recording by setting a password. The password must have a minimum of **eight** characters with a mix of numbers, letters and special characters.<br><br>
-     * **Note:** If the account owner or the admin has set minimum password strength requirements for recordings via Account Settings, the password value provided here must meet those requirements. <br><br>If the requirements are enabled, you can view those requirements by calling either the [Get User Settings API](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/usersettings) or the [Get Account Settings](https://marketplace.zoom.us/docs/api-reference/zoom-api/accounts/accountsettings) API.
-     */
-    password?: string;
-    /** Only authenticated users can view. */
-    recording_authentication?: boolean;
-    /** Send an email to host when someone registers to view the recording. This applies for On-demand recordings only. */
-    send_email_to_host?: boolean;
-    /**
-     * Determine how the meeting recording is shared.
-     * - `publicly`: Publicly
-     * - `internally`: Internally(account members only)
-     * - `none`: None
-     */
-    share_recording?: "publicly" | "internally" | "none";
-    /** Show social share buttons on registration page. This applies for On-demand recordings only. */
-    show_social_share_buttons?: boolean;
-    /** Name of the recording. */
-    topic?: string;
-    /** Determine whether a viewer can download the recording file or not. */
-    viewer_download?: boolean;
-  };
+  body: S.RecordingSettingsInput;
 }
 export type CloudRecordingRecordingSettingsUpdateResponse = void;
 export type CloudRecordingRecordingSettingsUpdateError = unknown;
@@ -1095,173 +379,9 @@ export interface CloudRecordingRecordingsListParams {
    */
   trash_type?: string;
 }
-export type CloudRecordingRecordingsListResponse = {
-  /**
-   * Start Date.
-   * @format date
-   */
-  from?: string;
-  /**
-   * End Date.
-   * @format date
-   */
-  to?: string;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-  /** The number of pages returned for the request made. */
-  page_count?: number;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The number of all records available across pages. */
-  total_records?: number;
-  /** List of recordings. */
-  meetings?: {
-    /** Unique Identifier of the user account. */
-    account_id?: string;
-    /** Meeting duration. */
-    duration?: number;
-    /** ID of the user set as host of meeting. */
-    host_id?: string;
-    /** Meeting ID - also known as the meeting number. */
-    id?: string;
-    /** Number of recording files returned in the response of this API call. */
-    recording_count?: string;
-    /**
-     * The time at which the meeting started.
-     * @format date-time
-     */
-    start_time?: string;
-    /** Meeting topic. */
-    topic?: string;
-    /** Total size of the recording. */
-    total_size?: string;
-    /**
-     * Type of the meeting that was recorded.
-     *
-     * Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time.
-     */
-    type?: string;
-    /** Unique Meeting Identifier. Each instance of the meeting will have its own UUID. */
-    uuid?: string;
-    /** List of recording file. */
-    recording_files?: {
-      /** The time at which recording was deleted. Returned in the response only for trash query. */
-      deleted_time?: string;
-      /**
-       * The URL using which the recording file can be downloaded. **To access a private or password protected cloud recording of a user in your account, you can use a [Zoom JWT App Type](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-jwt-app). Use the generated JWT token as the value of the `access_token` query parameter and include this query parameter at the end of the URL as shown in the example.**
-       * <br>
-       * Example: `https://api.zoom.us/recording/download/{{ Download Path }}?access_token={{ JWT Token }}`
-       *
-       * **Similarly, if the user has installed your OAuth app that contains recording scope(s), you can also use the user's [OAuth access token](https://marketplace.zoom.us/docs/guides/auth/oauth) to download the Cloud Recording.**<br>
-       *
-       * Example: `https://api.zoom.us/recording/download/{{ Download Path }}?access_token={{ OAuth Access Token }}`
-       */
-      download_url?: string;
-      /** The recording file size. */
-      file_size?: number;
-      /**
-       * The recording file type. The value of this field could be one of the following:<br>
-       * `MP4`: Video file of the recording.<br>`M4A` Audio-only file of the recording.<br>`TIMELINE`: Timestamp file of the recording in JSON file format. To get a timeline file, the "Add a timestamp to the recording" setting must be enabled in the [recording settings](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-recording#h_3f14c3a4-d16b-4a3c-bbe5-ef7d24500048). The time will display in the host's timezone, set on their Zoom profile.
-       * <br> `TRANSCRIPT`: Transcription file of the recording in VTT format.<br> `CHAT`: A TXT file containing in-meeting chat messages that were sent during the meeting.<br>`CC`: File containing closed captions of the recording in VTT file format.<br>`CSV`: File containing polling data in csv format.
-       *
-       * <br>
-       *
-       * A recording file object with file type of either `CC` or `TIMELINE` **does not have** the following properties:<br>
-       * 	`id`, `status`, `file_size`, `recording_type`, and `play_url`.
-       */
-      file_type?: string;
-      /** The recording file ID. Included in the response of general query. */
-      id?: string;
-      /** The meeting ID. */
-      meeting_id?: string;
-      /** The URL using which a recording file can be played. */
-      play_url?: string;
-      /** The recording end time. Response in general query. */
-      recording_end?: string;
-      /** The recording start time. */
-      recording_start?: string;
-      /** The recording type. The value of this field can be one of the following:<br>`shared_screen_with_speaker_view(CC)`<br>`shared_screen_with_speaker_view`<br>`shared_screen_with_gallery_view`<br>`speaker_view`<br>`gallery_view`<br>`shared_screen`<br>`audio_only`<br>`audio_transcript`<br>`chat_file`<br>`active_speaker`<br>`poll` */
-      recording_type?: string;
-      /** The recording status. */
-      status?: "completed";
-    }[];
-  }[];
-};
+export type CloudRecordingRecordingsListResponse = S.RecordingMeetingList;
 export type CloudRecordingRecordingsListError = unknown;
-export type CloudRecordingRecordingsListItem = {
-  /** Unique Identifier of the user account. */
-  account_id?: string;
-  /** Meeting duration. */
-  duration?: number;
-  /** ID of the user set as host of meeting. */
-  host_id?: string;
-  /** Meeting ID - also known as the meeting number. */
-  id?: string;
-  /** Number of recording files returned in the response of this API call. */
-  recording_count?: string;
-  /**
-   * The time at which the meeting started.
-   * @format date-time
-   */
-  start_time?: string;
-  /** Meeting topic. */
-  topic?: string;
-  /** Total size of the recording. */
-  total_size?: string;
-  /**
-   * Type of the meeting that was recorded.
-   *
-   * Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time.
-   */
-  type?: string;
-  /** Unique Meeting Identifier. Each instance of the meeting will have its own UUID. */
-  uuid?: string;
-  /** List of recording file. */
-  recording_files?: {
-    /** The time at which recording was deleted. Returned in the response only for trash query. */
-    deleted_time?: string;
-    /**
-     * The URL using which the recording file can be downloaded. **To access a private or password protected cloud recording of a user in your account, you can use a [Zoom JWT App Type](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-jwt-app). Use the generated JWT token as the value of the `access_token` query parameter and include this query parameter at the end of the URL as shown in the example.**
-     * <br>
-     * Example: `https://api.zoom.us/recording/download/{{ Download Path }}?access_token={{ JWT Token }}`
-     *
-     * **Similarly, if the user has installed your OAuth app that contains recording scope(s), you can also use the user's [OAuth access token](https://marketplace.zoom.us/docs/guides/auth/oauth) to download the Cloud Recording.**<br>
-     *
-     * Example: `https://api.zoom.us/recording/download/{{ Download Path }}?access_token={{ OAuth Access Token }}`
-     */
-    download_url?: string;
-    /** The recording file size. */
-    file_size?: number;
-    /**
-     * The recording file type. The value of this field could be one of the following:<br>
-     * `MP4`: Video file of the recording.<br>`M4A` Audio-only file of the recording.<br>`TIMELINE`: Timestamp file of the recording in JSON file format. To get a timeline file, the "Add a timestamp to the recording" setting must be enabled in the [recording settings](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-recording#h_3f14c3a4-d16b-4a3c-bbe5-ef7d24500048). The time will display in the host's timezone, set on their Zoom profile.
-     * <br> `TRANSCRIPT`: Transcription file of the recording in VTT format.<br> `CHAT`: A TXT file containing in-meeting chat messages that were sent during the meeting.<br>`CC`: File containing closed captions of the recording in VTT file format.<br>`CSV`: File containing polling data in csv format.
-     *
-     * <br>
-     *
-     * A recording file object with file type of either `CC` or `TIMELINE` **does not have** the following properties:<br>
-     * 	`id`, `status`, `file_size`, `recording_type`, and `play_url`.
-     */
-    file_type?: string;
-    /** The recording file ID. Included in the response of general query. */
-    id?: string;
-    /** The meeting ID. */
-    meeting_id?: string;
-    /** The URL using which a recording file can be played. */
-    play_url?: string;
-    /** The recording end time. Response in general query. */
-    recording_end?: string;
-    /** The recording start time. */
-    recording_start?: string;
-    /** The recording type. The value of this field can be one of the following:<br>`shared_screen_with_speaker_view(CC)`<br>`shared_screen_with_speaker_view`<br>`shared_screen_with_gallery_view`<br>`speaker_view`<br>`gallery_view`<br>`shared_screen`<br>`audio_only`<br>`audio_transcript`<br>`chat_file`<br>`active_speaker`<br>`poll` */
-    recording_type?: string;
-    /** The recording status. */
-    status?: "completed";
-  }[];
-};
+export type CloudRecordingRecordingsListItem = S.RecordingMeeting;
 
 export interface CloudRecordingMethods {
   /**

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface CommonAreaPhonesAddCommonAreaPhoneParams {
   body: {
@@ -98,38 +99,7 @@ export interface CommonAreaPhonesListCommonAreaPhonesParams {
   next_page_token?: string;
 }
 export type CommonAreaPhonesListCommonAreaPhonesResponse = {
-  common_area_phones?: {
-    calling_plans?: {
-      /** Plan name. */
-      name?: string;
-      /** [Plan Number](https://marketplace.zoom.us/docs/api-reference/other-references/plans#zoom-phone-calling-plans). */
-      type?: string;
-    }[];
-    /** Type of device (manufacturer name + model name). Refer to the table here for a list of [supported devices](https://marketplace.zoom.us/docs/api-reference/other-references/zoomphone-supporteddevice). */
-    device_type?: string;
-    /** Display name of the common area phone. */
-    display_name?: string;
-    /** Unique Identifier of the common area phone. */
-    id?: string;
-    /**  Mac address or serial number. */
-    mac_address?: string;
-    phone_numbers?: {
-      /** Unique Identifier of the Phone number. */
-      id?: string;
-      /** Phone number. */
-      number?: string;
-      /** Phone number source. The value can be either `internal` or `external`. */
-      source?: "internal" | "external" | (string & {});
-    }[];
-    site?: {
-      /** Unique identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) to which the common area desk phone is assigned. */
-      id?: string;
-      /** Name of the site. */
-      name?: string;
-    };
-    /** Status of the common area phone. It can be either `online` or `offline`. */
-    status?: string;
-  }[];
+  common_area_phones?: S.CommonAreaPhonesListCommonAreaPhonesResponseCommonAreaPhonesItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /** Total number of records returned from a single API call. */
@@ -141,38 +111,8 @@ export type CommonAreaPhonesListCommonAreaPhonesResponse = {
   total_records?: number;
 };
 export type CommonAreaPhonesListCommonAreaPhonesError = unknown;
-export type CommonAreaPhonesListCommonAreaPhonesItem = {
-  calling_plans?: {
-    /** Plan name. */
-    name?: string;
-    /** [Plan Number](https://marketplace.zoom.us/docs/api-reference/other-references/plans#zoom-phone-calling-plans). */
-    type?: string;
-  }[];
-  /** Type of device (manufacturer name + model name). Refer to the table here for a list of [supported devices](https://marketplace.zoom.us/docs/api-reference/other-references/zoomphone-supporteddevice). */
-  device_type?: string;
-  /** Display name of the common area phone. */
-  display_name?: string;
-  /** Unique Identifier of the common area phone. */
-  id?: string;
-  /**  Mac address or serial number. */
-  mac_address?: string;
-  phone_numbers?: {
-    /** Unique Identifier of the Phone number. */
-    id?: string;
-    /** Phone number. */
-    number?: string;
-    /** Phone number source. The value can be either `internal` or `external`. */
-    source?: "internal" | "external" | (string & {});
-  }[];
-  site?: {
-    /** Unique identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) to which the common area desk phone is assigned. */
-    id?: string;
-    /** Name of the site. */
-    name?: string;
-  };
-  /** Status of the common area phone. It can be either `online` or `offline`. */
-  status?: string;
-};
+export type CommonAreaPhonesListCommonAreaPhonesItem =
+  S.CommonAreaPhonesListCommonAreaPhonesResponseCommonAreaPhonesItem;
 
 export interface CommonAreaPhonesUpdateCommonAreaPhoneParams {
   commonAreaPhoneId: string;

@@ -6,6 +6,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface ContactsGetUserContactParams {
   /** The user's contact Id or email address. The contact can be either a company contact or an external contact. */
@@ -108,80 +109,15 @@ export interface ContactsSearchCompanyContactsParams {
   next_page_token?: string;
 }
 export type ContactsSearchCompanyContactsResponse = {
-  contacts?: {
-    /** Department of the contact as provided in the user's Zoom profile. */
-    dept?: string;
-    /** Direct Number(s) of a user who has Zoom Phone license assigned. */
-    direct_numbers?: string[];
-    /** Email address of the contact. */
-    email?: string;
-    /** Extension Number of a user who has Zoom Phone license assigned. */
-    extension_number?: string;
-    /** First name of the contact. */
-    first_name?: string;
-    /** User ID of the contact. */
-    id?: string;
-    /** Unique Identifier of the [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) in which the user has been added. An IM Directory group is not the same as a channel. IM Directory allows administrators to assign users in their account to groups that display within the Contacts list on Zoom clients. */
-    im_group_id?: string;
-    /** Name of the [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) in which the user has been added. An IM Directory group is not the same as a channel. IM Directory allows administrators to assign users in their account to groups that display within the Contacts list on Zoom clients. */
-    im_group_name?: string;
-    /** Department of the user as provided in the user's Zoom profile. */
-    job_title?: string;
-    /** Last name of the contact. */
-    last_name?: string;
-    /** Location of the user as provided in the user's Zoom profile. */
-    location?: string;
-    /** Phone number of the user. */
-    phone_number?: string;
-    /**
-     * Presence status of the contact in Zoom Client. The value of this field can be one of the following:
-     * `Do_Not_Disturb`<br> `away`<br> `Available`<br> `Offline`
-     */
-    presence_status?:
-      "Do_Not_Disturb" | "Away" | "Available" | "Offline" | (string & {});
-    /** SIP Phone number of the user. Returned only if user has SIP phone enabled. */
-    sip_phone_number?: string;
-  }[];
+  contacts?: S.ContactsSearchCompanyContactsResponseContactsItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /** The number of records returned with a single API call. Default value is `1`. */
   page_size?: number;
 };
 export type ContactsSearchCompanyContactsError = unknown;
-export type ContactsSearchCompanyContactsItem = {
-  /** Department of the contact as provided in the user's Zoom profile. */
-  dept?: string;
-  /** Direct Number(s) of a user who has Zoom Phone license assigned. */
-  direct_numbers?: string[];
-  /** Email address of the contact. */
-  email?: string;
-  /** Extension Number of a user who has Zoom Phone license assigned. */
-  extension_number?: string;
-  /** First name of the contact. */
-  first_name?: string;
-  /** User ID of the contact. */
-  id?: string;
-  /** Unique Identifier of the [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) in which the user has been added. An IM Directory group is not the same as a channel. IM Directory allows administrators to assign users in their account to groups that display within the Contacts list on Zoom clients. */
-  im_group_id?: string;
-  /** Name of the [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) in which the user has been added. An IM Directory group is not the same as a channel. IM Directory allows administrators to assign users in their account to groups that display within the Contacts list on Zoom clients. */
-  im_group_name?: string;
-  /** Department of the user as provided in the user's Zoom profile. */
-  job_title?: string;
-  /** Last name of the contact. */
-  last_name?: string;
-  /** Location of the user as provided in the user's Zoom profile. */
-  location?: string;
-  /** Phone number of the user. */
-  phone_number?: string;
-  /**
-   * Presence status of the contact in Zoom Client. The value of this field can be one of the following:
-   * `Do_Not_Disturb`<br> `away`<br> `Available`<br> `Offline`
-   */
-  presence_status?:
-    "Do_Not_Disturb" | "Away" | "Available" | "Offline" | (string & {});
-  /** SIP Phone number of the user. Returned only if user has SIP phone enabled. */
-  sip_phone_number?: string;
-};
+export type ContactsSearchCompanyContactsItem =
+  S.ContactsSearchCompanyContactsResponseContactsItem;
 
 export interface ContactsMethods {
   /**

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface DevicesDeviceCreateParams {
   /** H.323/SIP device. */
@@ -73,48 +74,7 @@ export interface DevicesDeviceListParams {
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
 }
-export type DevicesDeviceListResponse = {
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-  /** The number of pages returned for the request made. */
-  page_count?: number;
-  /**
-   * **Deprecated**: This field has been deprecated. Please use the "next_page_token" field for pagination instead of this field.
-   *
-   * The page number of the current results.
-   * @default 1
-   */
-  page_number?: number;
-  /**
-   * The number of records returned with a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The total number of all the records available across pages. */
-  total_records?: number;
-  /** List of H.323/SIP Device objects. */
-  devices?: {
-    /** Device ID. */
-    id?: string;
-    /**
-     * Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no.
-     * - `auto`: auto
-     * - `yes`: yes
-     * - `no`: no
-     */
-    encryption: "auto" | "yes" | "no" | (string & {});
-    /** Device IP. */
-    ip: string;
-    /** Device name. */
-    name: string;
-    /**
-     * Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP.
-     * - `H.323`: H.323
-     * - `SIP`: SIP
-     */
-    protocol: "H.323" | "SIP" | (string & {});
-  }[];
-};
+export type DevicesDeviceListResponse = S.DeviceList;
 export type DevicesDeviceListError = unknown;
 export type DevicesDeviceListItem = {
   /** Device ID. */

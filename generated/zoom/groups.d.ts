@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface GroupsDelGroupVBParams {
   /** Provide the id of the file that is to be deleted. To delete multiple files, provide comma separated values for this field. */
@@ -182,74 +183,7 @@ export type GroupsGetGroupLockSettingsResponse =
         third_party_audio?: boolean;
       };
     }
-  | {
-      meeting_security?: {
-        /**
-         * `true`: Require that all meetings are secured with at least one security option.
-         *
-         * This setting can only be disabled by Enterprise, ISV, Business (with more than 100 licenses), and Education accounts. [Learn more](https://marketplace.zoom.us/docs/guides/stay-up-to-date/announcements#meeting-security).
-         */
-        auto_security?: boolean;
-        /** If set to `true`, meeting passcode will be encrypted and included in the invite link to allow participants to join with just one click without having to enter the passcode. */
-        embed_password_in_join_link?: boolean;
-        /**
-         * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
-         * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
-         *
-         * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
-         */
-        encryption_type?: "enhanced_encryption" | "e2ee" | (string & {});
-        /** Allow use of end-to-end encryption for meetings. If set to `true`, you can specify the encryption type in `encryption_type` field. */
-        end_to_end_encrypted_meetings?: boolean;
-        /** If set to `true`, all instant, and scheduled meetings that users can join via client, or room systems will be passcode-protected. The Personal Meeting ID (PMI) meetings are not included in this setting. */
-        meeting_password?: boolean;
-        /** Meeting/webinar [passcode requirements](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604). */
-        meeting_password_requirement?: {
-          consecutive_characters_length?: 0 | 4 | 5 | 6 | 7 | 8 | (number & {});
-          /** If set to `true`, the passcode must contain at least 1 letter (such as a,b,c...). */
-          have_letter?: boolean;
-          /** If set to `true`, the passcode must contain at least 1 number (such as 1,2,3...). */
-          have_number?: boolean;
-          /** If set to `true`, the passcode must have at least 1 special character (!,@,#...). */
-          have_special_character?: boolean;
-          /** If set to `true`, the passcode must include both uppercase and lowercase characters. */
-          have_upper_and_lower_characters?: boolean;
-          /** The minimum length that the meeting/webinar passcode needs to have. */
-          length?: number;
-          /** If set to `true`, the passcode must only contain numbers and no other characters. */
-          only_allow_numeric?: boolean;
-          /** If set to `true`, users will be informed if the provided passcode is weak. */
-          weak_enhance_detection?: boolean;
-        };
-        /** Require passcode for participants joining by phone. If set to `true`, a numeric passcode will be required for participants joining by phone if your meeting has a passcode. For meeting with an alphanumeric passcode, a numeric version will be generated. */
-        phone_password?: boolean;
-        /** If set to `true`, all Personal Meeting ID (PMI) meetings that users can join via client, or room systems will be passcode-protected. */
-        pmi_password?: boolean;
-        /** Require a passcode for meetings which have already been scheduled. */
-        require_password_for_scheduled_meeting?: boolean;
-        /** Require a passcode for webinars which have already been scheduled. */
-        require_password_for_scheduled_webinar?: boolean;
-        /** When participants join a meeting, place them in a waiting room and require the host to admit them individually. Enabling the waiting room automatically disables the setting for allowing participants to join before host. */
-        waiting_room?: boolean;
-        /** Specify the settings to be applied if waiting room is enabled. */
-        waiting_room_settings?: {
-          /**
-           * Specify who should be admitted to the waiting room. The value of this field can be one of the following:<br>
-           * `0`: All attendees<br> `1`: Users who are not in your account<br> `2`: Users who are not in your account and are not part of your whitelisted domains that are specified in
-           */
-          participants_to_place_in_waiting_room?: 0 | 1 | 2 | (number & {});
-          /**
-           * Specify who can admit participants from the waiting room. The value of this field can be one of the following:<br>
-           * `0`: Host and co-hosts only<br> `1`: Host, co-hosts, and anyone who bypassed the waiting room (only if host and co-hosts are not present).
-           */
-          users_who_can_admit_participants_from_waiting_room?: number;
-          /** If the value of the `participants_to_place_in_waiting_room` field is `2`, use this setting to specify the domains that can bypass the waiting room feature. Separate multiple domains with commas(example: "aaa.com,bbb.com"). */
-          whitelisted_domains_for_waiting_room?: string;
-        };
-        /** If set to `true`, a passcode will be generated when scheduling a Webinar and participants require the passcode to join the Webinar. */
-        webinar_password?: boolean;
-      };
-    };
+  | S.MeetingSecuritySettings;
 export type GroupsGetGroupLockSettingsError = unknown;
 
 export interface GroupsGetGroupSettingsParams {
@@ -364,26 +298,7 @@ export type GroupsGetGroupSettingsResponse =
         /** Enable virtual background. */
         virtual_background?: boolean;
         /** Settings to manage virtual background. */
-        virtual_background_settings?: {
-          /** Allow users to upload custom backgrounds. */
-          allow_upload_custom?: boolean;
-          /** Allow use of videos for virtual backgrounds. */
-          allow_videos?: boolean;
-          /** Enable virtual background. */
-          enable?: boolean;
-          files?: {
-            /** Unique identifier of the file. */
-            id?: string;
-            /** Indicates whether or not this file is the default virtual background file. */
-            is_default?: boolean;
-            /** File name. */
-            name?: string;
-            /** File size. */
-            size?: string;
-            /** File type. */
-            type?: string;
-          }[];
-        };
+        virtual_background_settings?: S.AccountSettingsInMeetingVirtualBackgroundSettings;
         /** Attendees cannot join a meeting until a host admits them individually from the waiting room. */
         waiting_room?: boolean;
         /** Allow participants to share a whiteboard that includes annotation tools. */
@@ -415,72 +330,7 @@ export type GroupsGetGroupSettingsResponse =
           value?: string;
         };
       };
-      recording?: {
-        /** Make cloud recordings accessible to account members only. */
-        account_user_access_recording?: boolean;
-        /** [Archiving solution](https://support.zoom.us/hc/en-us/articles/360050431572-Archiving-Meeting-and-Webinar-data) settings. This setting can only be used if you have been granted archiving solution access by the Zoom Support team. */
-        archive?: {
-          /** Enable the archiving feature. */
-          enable?: boolean;
-          settings?: {
-            /** Include in-meeting and/or in-webinar audio in the archive. */
-            audio_file?: boolean;
-            /** Include closed caption or transcript in the archive. */
-            cc_transcript_file?: boolean;
-            /** Include in-meeting chat in the archive. */
-            chat_file?: boolean;
-            /** Include user email in in-meeting chat file. */
-            chat_with_sender_email?: boolean;
-            /** Include in-meeting and/or in-webinar video in the archive. */
-            video_file?: boolean;
-          };
-          /**
-           * Archive types:
-           *
-           * * `1`: Only meetings are archived.<br>
-           * * `2`: Only webinars are archived.<br>
-           * * `3`: Both meetings and webinars are archived.
-           */
-          type?: 1 | 2 | 3 | (number & {});
-        };
-        /** Record meetings automatically as they start. */
-        auto_recording?: string;
-        /** Allow hosts to record and save the meeting / webinar in the cloud. */
-        cloud_recording?: boolean;
-        /** Allow anyone with a link to the cloud recording to download. */
-        cloud_recording_download?: boolean;
-        /** Allow only the host with a link to the cloud recording to download. */
-        cloud_recording_download_host?: boolean;
-        /** Allow the host to delete the recordings. If this option is disabled, the recordings cannot be deleted by the host and only admin can delete them. */
-        host_delete_cloud_recording?: boolean;
-        /** Setting to allow cloud recording access only from specific IP address ranges. */
-        ip_address_access_control?: {
-          /** If set to `true`, the cloud recordings of this account can only be accessed by the IP addresses defined in the `ip_addresses_or_ranges` property. */
-          enable?: boolean;
-          /**
-           * IP addresses or ranges that have access to the cloud recordings. Separate multiple IP ranges with comma. Use n.n.n.n, n.n.n.n/n or n.n.n.n - n.n.n.n syntax where n is a number.
-           *
-           * Example: `46.33.24.184, 48.99.100.2/25` or `200.181.108.17 - 220.181.108.157`
-           */
-          ip_addresses_or_ranges?: string;
-        };
-        /** Allow hosts and participants to record the meeting to a local file. */
-        local_recording?: boolean;
-        /** If set to `true`, meeting hosts cannot view their meeting cloud recordings. Only the admins who have recording management privilege can access them. */
-        prevent_host_access_recording?: boolean;
-        /** Record an audio only file. */
-        record_audio_file?: boolean;
-        /** When someone is sharing their screen, active speaker will show on the top right corner of the shared screen. */
-        record_gallery_view?: boolean;
-        /** Record active speaker with shared screen. */
-        record_speaker_view?: boolean;
-        /** Automatically transcribe the audio of a meeting or webinar for cloud recordings. */
-        recording_audio_transcript?: boolean;
-        /** Save chat messages from the meeting / webinar. */
-        save_chat_text?: boolean;
-        /** Add a timestamp to the recording. */
-        show_timestamp?: boolean;
-      };
+      recording?: S.GroupsGetGroupSettingsResponseVariant1Recording;
       schedule_meeting?: {
         /** Determine how participants can join the audio portion of the meeting. */
         audio_type?: string;
@@ -541,125 +391,9 @@ export type GroupsGetGroupSettingsResponse =
         third_party_audio?: boolean;
       };
     }
-  | {
-      /** Meeting Authentication Options */
-      authentication_options?: {
-        /** Authentication default option */
-        default_option?: boolean;
-        /** Authentication domains */
-        domains?: string;
-        /** Authentication id */
-        id?: string;
-        /** Authentication name */
-        name?: string;
-        /**
-         *  Authentication type. Specify one of the following authentication types for the authentication profile:<br>
-         *  * `enforce_login`: This option allows any users to join the meeting or webinar, as long as they are signed into their Zoom account.
-         *  * `enforce_login_with_domains`: This option, allows you to specify a rule so that only those Zoom users whose email addresses contain a certain domain, can join the meeting or webinar. You can either add multiple domains using a comma in between and/or use a wildcard for listing domains.<br>
-         *  * `enforce_login_with_same_account`: This option allows users to join the meeting or webinar with the same Zoom account.
-         */
-        type?:
-          | "enforce_login"
-          | "enforce_login_with_same_account"
-          | "enforce_login_with_domains"
-          | (string & {});
-        /** Authentication visible */
-        visible?: boolean;
-      }[];
-      /** Only authenticated users can join meetings */
-      meeting_authentication?: boolean;
-    }
-  | {
-      /** Authentication Options */
-      authentication_options?: {
-        /** Authentication default option */
-        default_option?: boolean;
-        /** Authentication domians */
-        domains?: string;
-        /** Authentication id */
-        id?: string;
-        /** Authentication name */
-        name?: string;
-        /** Authentication type */
-        type?:
-          | "internally"
-          | "enforce_login"
-          | "enforce_login_with_domains"
-          | (string & {});
-        /** Authentication visible */
-        visible?: boolean;
-      }[];
-      /** Only authenticated users can view cloud recordings */
-      recording_authentication?: boolean;
-    }
-  | {
-      meeting_security?: {
-        /**
-         * `true`: Require that all meetings are secured with at least one security option.
-         *
-         * This setting can only be disabled by Enterprise, ISV, Business (with more than 100 licenses), and Education accounts. [Learn more](https://marketplace.zoom.us/docs/guides/stay-up-to-date/announcements#meeting-security).
-         */
-        auto_security?: boolean;
-        /** If set to `true`, meeting passcode will be encrypted and included in the invite link to allow participants to join with just one click without having to enter the passcode. */
-        embed_password_in_join_link?: boolean;
-        /**
-         * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
-         * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
-         *
-         * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
-         */
-        encryption_type?: "enhanced_encryption" | "e2ee" | (string & {});
-        /** Allow use of end-to-end encryption for meetings. If set to `true`, you can specify the encryption type in `encryption_type` field. */
-        end_to_end_encrypted_meetings?: boolean;
-        /** If set to `true`, all instant, and scheduled meetings that users can join via client, or room systems will be passcode-protected. The Personal Meeting ID (PMI) meetings are not included in this setting. */
-        meeting_password?: boolean;
-        /** Meeting/webinar [passcode requirements](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604). */
-        meeting_password_requirement?: {
-          consecutive_characters_length?: 0 | 4 | 5 | 6 | 7 | 8 | (number & {});
-          /** If set to `true`, the passcode must contain at least 1 letter (such as a,b,c...). */
-          have_letter?: boolean;
-          /** If set to `true`, the passcode must contain at least 1 number (such as 1,2,3...). */
-          have_number?: boolean;
-          /** If set to `true`, the passcode must have at least 1 special character (!,@,#...). */
-          have_special_character?: boolean;
-          /** If set to `true`, the passcode must include both uppercase and lowercase characters. */
-          have_upper_and_lower_characters?: boolean;
-          /** The minimum length that the meeting/webinar passcode needs to have. */
-          length?: number;
-          /** If set to `true`, the passcode must only contain numbers and no other characters. */
-          only_allow_numeric?: boolean;
-          /** If set to `true`, users will be informed if the provided passcode is weak. */
-          weak_enhance_detection?: boolean;
-        };
-        /** Require passcode for participants joining by phone. If set to `true`, a numeric passcode will be required for participants joining by phone if your meeting has a passcode. For meeting with an alphanumeric passcode, a numeric version will be generated. */
-        phone_password?: boolean;
-        /** If set to `true`, all Personal Meeting ID (PMI) meetings that users can join via client, or room systems will be passcode-protected. */
-        pmi_password?: boolean;
-        /** Require a passcode for meetings which have already been scheduled. */
-        require_password_for_scheduled_meeting?: boolean;
-        /** Require a passcode for webinars which have already been scheduled. */
-        require_password_for_scheduled_webinar?: boolean;
-        /** When participants join a meeting, place them in a waiting room and require the host to admit them individually. Enabling the waiting room automatically disables the setting for allowing participants to join before host. */
-        waiting_room?: boolean;
-        /** Specify the settings to be applied if waiting room is enabled. */
-        waiting_room_settings?: {
-          /**
-           * Specify who should be admitted to the waiting room. The value of this field can be one of the following:<br>
-           * `0`: All attendees<br> `1`: Users who are not in your account<br> `2`: Users who are not in your account and are not part of your whitelisted domains that are specified in
-           */
-          participants_to_place_in_waiting_room?: 0 | 1 | 2 | (number & {});
-          /**
-           * Specify who can admit participants from the waiting room. The value of this field can be one of the following:<br>
-           * `0`: Host and co-hosts only<br> `1`: Host, co-hosts, and anyone who bypassed the waiting room (only if host and co-hosts are not present).
-           */
-          users_who_can_admit_participants_from_waiting_room?: number;
-          /** If the value of the `participants_to_place_in_waiting_room` field is `2`, use this setting to specify the domains that can bypass the waiting room feature. Separate multiple domains with commas(example: "aaa.com,bbb.com"). */
-          whitelisted_domains_for_waiting_room?: string;
-        };
-        /** If set to `true`, a passcode will be generated when scheduling a Webinar and participants require the passcode to join the Webinar. */
-        webinar_password?: boolean;
-      };
-    };
+  | S.GroupUserSettingsAuthenticationVariant1
+  | S.GroupUserSettingsAuthenticationVariant2
+  | S.MeetingSecuritySettings;
 export type GroupsGetGroupSettingsError = unknown;
 
 export interface GroupsGroupParams {
@@ -880,74 +614,7 @@ export interface GroupsGroupLockedSettingsParams {
           third_party_audio?: boolean;
         };
       }
-    | {
-        meeting_security?: {
-          /**
-           * `true`: Require that all meetings are secured with at least one security option.
-           *
-           * This setting can only be disabled by Enterprise, ISV, Business (with more than 100 licenses), and Education accounts. [Learn more](https://marketplace.zoom.us/docs/guides/stay-up-to-date/announcements#meeting-security).
-           */
-          auto_security?: boolean;
-          /** If set to `true`, meeting passcode will be encrypted and included in the invite link to allow participants to join with just one click without having to enter the passcode. */
-          embed_password_in_join_link?: boolean;
-          /**
-           * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
-           * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
-           *
-           * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
-           */
-          encryption_type?: "enhanced_encryption" | "e2ee";
-          /** Allow use of end-to-end encryption for meetings. If set to `true`, you can specify the encryption type in `encryption_type` field. */
-          end_to_end_encrypted_meetings?: boolean;
-          /** If set to `true`, all instant, and scheduled meetings that users can join via client, or room systems will be passcode-protected. The Personal Meeting ID (PMI) meetings are not included in this setting. */
-          meeting_password?: boolean;
-          /** Meeting/webinar [passcode requirements](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604). */
-          meeting_password_requirement?: {
-            consecutive_characters_length?: 0 | 4 | 5 | 6 | 7 | 8;
-            /** If set to `true`, the passcode must contain at least 1 letter (such as a,b,c...). */
-            have_letter?: boolean;
-            /** If set to `true`, the passcode must contain at least 1 number (such as 1,2,3...). */
-            have_number?: boolean;
-            /** If set to `true`, the passcode must have at least 1 special character (!,@,#...). */
-            have_special_character?: boolean;
-            /** If set to `true`, the passcode must include both uppercase and lowercase characters. */
-            have_upper_and_lower_characters?: boolean;
-            /** The minimum length that the meeting/webinar passcode needs to have. */
-            length?: number;
-            /** If set to `true`, the passcode must only contain numbers and no other characters. */
-            only_allow_numeric?: boolean;
-            /** If set to `true`, users will be informed if the provided passcode is weak. */
-            weak_enhance_detection?: boolean;
-          };
-          /** Require passcode for participants joining by phone. If set to `true`, a numeric passcode will be required for participants joining by phone if your meeting has a passcode. For meeting with an alphanumeric passcode, a numeric version will be generated. */
-          phone_password?: boolean;
-          /** If set to `true`, all Personal Meeting ID (PMI) meetings that users can join via client, or room systems will be passcode-protected. */
-          pmi_password?: boolean;
-          /** Require a passcode for meetings which have already been scheduled. */
-          require_password_for_scheduled_meeting?: boolean;
-          /** Require a passcode for webinars which have already been scheduled. */
-          require_password_for_scheduled_webinar?: boolean;
-          /** When participants join a meeting, place them in a waiting room and require the host to admit them individually. Enabling the waiting room automatically disables the setting for allowing participants to join before host. */
-          waiting_room?: boolean;
-          /** Specify the settings to be applied if waiting room is enabled. */
-          waiting_room_settings?: {
-            /**
-             * Specify who should be admitted to the waiting room. The value of this field can be one of the following:<br>
-             * `0`: All attendees<br> `1`: Users who are not in your account<br> `2`: Users who are not in your account and are not part of your whitelisted domains that are specified in
-             */
-            participants_to_place_in_waiting_room?: 0 | 1 | 2;
-            /**
-             * Specify who can admit participants from the waiting room. The value of this field can be one of the following:<br>
-             * `0`: Host and co-hosts only<br> `1`: Host, co-hosts, and anyone who bypassed the waiting room (only if host and co-hosts are not present).
-             */
-            users_who_can_admit_participants_from_waiting_room?: number;
-            /** If the value of the `participants_to_place_in_waiting_room` field is `2`, use this setting to specify the domains that can bypass the waiting room feature. Separate multiple domains with commas(example: "aaa.com,bbb.com"). */
-            whitelisted_domains_for_waiting_room?: string;
-          };
-          /** If set to `true`, a passcode will be generated when scheduling a Webinar and participants require the passcode to join the Webinar. */
-          webinar_password?: boolean;
-        };
-      };
+    | S.MeetingSecuritySettingsInput;
 }
 export type GroupsGroupLockedSettingsResponse = unknown;
 export type GroupsGroupLockedSettingsError = unknown;
@@ -1241,72 +908,7 @@ export interface GroupsUpdateGroupSettingsParams {
             value?: string;
           };
         };
-        recording?: {
-          /** Make cloud recordings accessible to account members only. */
-          account_user_access_recording?: boolean;
-          /** [Archiving solution](https://support.zoom.us/hc/en-us/articles/360050431572-Archiving-Meeting-and-Webinar-data) settings. This setting can only be used if you have been granted archiving solution access by the Zoom Support team. */
-          archive?: {
-            /** Enable the archiving feature. */
-            enable?: boolean;
-            settings?: {
-              /** Include in-meeting and/or in-webinar audio in the archive. */
-              audio_file?: boolean;
-              /** Include closed caption or transcript in the archive. */
-              cc_transcript_file?: boolean;
-              /** Include in-meeting chat in the archive. */
-              chat_file?: boolean;
-              /** Include user email in in-meeting chat file. */
-              chat_with_sender_email?: boolean;
-              /** Include in-meeting and/or in-webinar video in the archive. */
-              video_file?: boolean;
-            };
-            /**
-             * Archive types:
-             *
-             * * `1`: Only meetings are archived.<br>
-             * * `2`: Only webinars are archived.<br>
-             * * `3`: Both meetings and webinars are archived.
-             */
-            type?: 1 | 2 | 3;
-          };
-          /** Record meetings automatically as they start. */
-          auto_recording?: string;
-          /** Allow hosts to record and save the meeting / webinar in the cloud. */
-          cloud_recording?: boolean;
-          /** Allow anyone with a link to the cloud recording to download. */
-          cloud_recording_download?: boolean;
-          /** Allow only the host with a link to the cloud recording to download. */
-          cloud_recording_download_host?: boolean;
-          /** Allow the host to delete the recordings. If this option is disabled, the recordings cannot be deleted by the host and only admin can delete them. */
-          host_delete_cloud_recording?: boolean;
-          /** Setting to allow cloud recording access only from specific IP address ranges. */
-          ip_address_access_control?: {
-            /** If set to `true`, the cloud recordings of this account can only be accessed by the IP addresses defined in the `ip_addresses_or_ranges` property. */
-            enable?: boolean;
-            /**
-             * IP addresses or ranges that have access to the cloud recordings. Separate multiple IP ranges with comma. Use n.n.n.n, n.n.n.n/n or n.n.n.n - n.n.n.n syntax where n is a number.
-             *
-             * Example: `46.33.24.184, 48.99.100.2/25` or `200.181.108.17 - 220.181.108.157`
-             */
-            ip_addresses_or_ranges?: string;
-          };
-          /** Allow hosts and participants to record the meeting to a local file. */
-          local_recording?: boolean;
-          /** If set to `true`, meeting hosts cannot view their meeting cloud recordings. Only the admins who have recording management privilege can access them. */
-          prevent_host_access_recording?: boolean;
-          /** Record an audio only file. */
-          record_audio_file?: boolean;
-          /** When someone is sharing their screen, active speaker will show on the top right corner of the shared screen. */
-          record_gallery_view?: boolean;
-          /** Record active speaker with shared screen. */
-          record_speaker_view?: boolean;
-          /** Automatically transcribe the audio of a meeting or webinar for cloud recordings. */
-          recording_audio_transcript?: boolean;
-          /** Save chat messages from the meeting / webinar. */
-          save_chat_text?: boolean;
-          /** Add a timestamp to the recording. */
-          show_timestamp?: boolean;
-        };
+        recording?: S.GroupsGetGroupSettingsResponseVariant1RecordingInput;
         schedule_meeting?: {
           /** Determine how participants can join the audio portion of the meeting. */
           audio_type?: string;
@@ -1347,120 +949,9 @@ export interface GroupsUpdateGroupSettingsParams {
           third_party_audio?: boolean;
         };
       }
-    | {
-        /** Meeting Authentication Options */
-        authentication_option?: {
-          /** Authentication action */
-          action?: "update" | "show" | "hide";
-          /** Authentication default option */
-          default_option?: boolean;
-          /** Authentication domains */
-          domains?: string;
-          /** Authentication id */
-          id?: string;
-          /** Authentication name */
-          name?: string;
-          /**
-           *  Authentication type. Specify one of the following authentication types for the authentication profile:<br>
-           *  * `enforce_login`: This option allows any users to join the meeting or webinar, as long as they are signed into their Zoom account.
-           *  * `enforce_login_with_domains`: This option, allows you to specify a rule so that only those Zoom users whose email addresses contain a certain domain, can join the meeting or webinar. You can either add multiple domains using a comma in between and/or use a wildcard for listing domains.<br>
-           *  * `enforce_login_with_same_account`: This option allows users to join the meeting or webinar with the same Zoom account.
-           */
-          type?:
-            | "enforce_login"
-            | "enforce_login_with_same_account"
-            | "enforce_login_with_domains";
-        };
-        /** Only authenticated users can join meetings */
-        meeting_authentication?: boolean;
-      }
-    | {
-        /** Authentication Options */
-        authentication_option?: {
-          /** Authentication action */
-          action?: "update" | "show" | "hide";
-          /** Authentication default option */
-          default_option?: boolean;
-          /** Authentication domians */
-          domians?: string;
-          /** Authentication id */
-          id?: string;
-          /** Authentication name */
-          name?: string;
-          /** Authentication type */
-          type?: "internally" | "enforce_login" | "enforce_login_with_domains";
-        };
-        /** Only authenticated users can view cloud recordings */
-        recording_authentication?: boolean;
-      }
-    | {
-        meeting_security?: {
-          /**
-           * `true`: Require that all meetings are secured with at least one security option.
-           *
-           * This setting can only be disabled by Enterprise, ISV, Business (with more than 100 licenses), and Education accounts. [Learn more](https://marketplace.zoom.us/docs/guides/stay-up-to-date/announcements#meeting-security).
-           */
-          auto_security?: boolean;
-          /** If set to `true`, meeting passcode will be encrypted and included in the invite link to allow participants to join with just one click without having to enter the passcode. */
-          embed_password_in_join_link?: boolean;
-          /**
-           * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
-           * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
-           *
-           * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
-           */
-          encryption_type?: "enhanced_encryption" | "e2ee";
-          /** Allow use of end-to-end encryption for meetings. If set to `true`, you can specify the encryption type in `encryption_type` field. */
-          end_to_end_encrypted_meetings?: boolean;
-          /** If set to `true`, all instant, and scheduled meetings that users can join via client, or room systems will be passcode-protected. The Personal Meeting ID (PMI) meetings are not included in this setting. */
-          meeting_password?: boolean;
-          /** Meeting/webinar [passcode requirements](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604). */
-          meeting_password_requirement?: {
-            consecutive_characters_length?: 0 | 4 | 5 | 6 | 7 | 8;
-            /** If set to `true`, the passcode must contain at least 1 letter (such as a,b,c...). */
-            have_letter?: boolean;
-            /** If set to `true`, the passcode must contain at least 1 number (such as 1,2,3...). */
-            have_number?: boolean;
-            /** If set to `true`, the passcode must have at least 1 special character (!,@,#...). */
-            have_special_character?: boolean;
-            /** If set to `true`, the passcode must include both uppercase and lowercase characters. */
-            have_upper_and_lower_characters?: boolean;
-            /** The minimum length that the meeting/webinar passcode needs to have. */
-            length?: number;
-            /** If set to `true`, the passcode must only contain numbers and no other characters. */
-            only_allow_numeric?: boolean;
-            /** If set to `true`, users will be informed if the provided passcode is weak. */
-            weak_enhance_detection?: boolean;
-          };
-          /** Require passcode for participants joining by phone. If set to `true`, a numeric passcode will be required for participants joining by phone if your meeting has a passcode. For meeting with an alphanumeric passcode, a numeric version will be generated. */
-          phone_password?: boolean;
-          /** If set to `true`, all Personal Meeting ID (PMI) meetings that users can join via client, or room systems will be passcode-protected. */
-          pmi_password?: boolean;
-          /** Require a passcode for meetings which have already been scheduled. */
-          require_password_for_scheduled_meeting?: boolean;
-          /** Require a passcode for webinars which have already been scheduled. */
-          require_password_for_scheduled_webinar?: boolean;
-          /** When participants join a meeting, place them in a waiting room and require the host to admit them individually. Enabling the waiting room automatically disables the setting for allowing participants to join before host. */
-          waiting_room?: boolean;
-          /** Specify the settings to be applied if waiting room is enabled. */
-          waiting_room_settings?: {
-            /**
-             * Specify who should be admitted to the waiting room. The value of this field can be one of the following:<br>
-             * `0`: All attendees<br> `1`: Users who are not in your account<br> `2`: Users who are not in your account and are not part of your whitelisted domains that are specified in
-             */
-            participants_to_place_in_waiting_room?: 0 | 1 | 2;
-            /**
-             * Specify who can admit participants from the waiting room. The value of this field can be one of the following:<br>
-             * `0`: Host and co-hosts only<br> `1`: Host, co-hosts, and anyone who bypassed the waiting room (only if host and co-hosts are not present).
-             */
-            users_who_can_admit_participants_from_waiting_room?: number;
-            /** If the value of the `participants_to_place_in_waiting_room` field is `2`, use this setting to specify the domains that can bypass the waiting room feature. Separate multiple domains with commas(example: "aaa.com,bbb.com"). */
-            whitelisted_domains_for_waiting_room?: string;
-          };
-          /** If set to `true`, a passcode will be generated when scheduling a Webinar and participants require the passcode to join the Webinar. */
-          webinar_password?: boolean;
-        };
-      };
+    | S.GroupUserSettingsAuthenticationUpdateVariant1Input
+    | S.GroupUserSettingsAuthenticationUpdateVariant2Input
+    | S.MeetingSecuritySettingsInput;
 }
 export type GroupsUpdateGroupSettingsResponse = unknown;
 export type GroupsUpdateGroupSettingsError = unknown;

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface ImGroupsImGroupParams {
   /**
@@ -103,43 +104,7 @@ export interface ImGroupsImGroupMembersParams {
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
 }
-export type ImGroupsImGroupMembersResponse = {
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-  /** The number of pages returned for the request made. */
-  page_count?: number;
-  /**
-   * **Deprecated**: This field has been deprecated. Please use the "next_page_token" field for pagination instead of this field.
-   *
-   * The page number of the current results.
-   * @default 1
-   */
-  page_number?: number;
-  /**
-   * The number of records returned with a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The total number of all the records available across pages. */
-  total_records?: number;
-  /** List of Group member objects. */
-  members?: {
-    /** User email. */
-    email?: string;
-    /** User first name. */
-    first_name?: string;
-    /** User ID. */
-    id?: string;
-    /** User last name. */
-    last_name?: string;
-    /**
-     * User type.<br>
-     * `1` - Basic<br> `2` - Licensed<br>
-     * `3` - On-prem
-     */
-    type?: number;
-  }[];
-};
+export type ImGroupsImGroupMembersResponse = S.GroupMemberList;
 export type ImGroupsImGroupMembersError = unknown;
 export type ImGroupsImGroupMembersItem = {
   /** User email. */
@@ -223,33 +188,7 @@ export type ImGroupsImGroupUpdateResponse = void;
 export type ImGroupsImGroupUpdateError = unknown;
 
 export interface ImGroupsImGroupsParams {}
-export type ImGroupsImGroupsResponse = {
-  /** Total number of records returned. */
-  total_records?: number;
-  /** List of group objects. */
-  groups?: {
-    /** IM group ID. */
-    id?: string;
-    /** Group name. */
-    name?: string;
-    /** Total number of members in this group. */
-    total_members?: number;
-    /** Members can search for others under same account. */
-    search_by_account?: boolean;
-    /** Members can search for others in the same email domain. */
-    search_by_domain?: boolean;
-    /** Members can search for others under same master account - including all sub accounts. */
-    search_by_ma_account?: boolean;
-    /**
-     * IM Group types:<br>`normal` - Only members can see the other members in the group. Other people can search for members in the group.<br>`shared` - Everyone in the account can see the group and members. <br>`restricted` - No one except group members can see the group or search for other group members.
-     * - `normal`: Only members can see the group automatically. Other people can search members in the group.
-     * - `shared`: All people in the account can see the group and members automatically
-     * - `restricted`: Nobody can see the group or search members except the members in the group
-     * @default "normal"
-     */
-    type?: "normal" | "shared" | "restricted" | (string & {});
-  }[];
-};
+export type ImGroupsImGroupsResponse = S.IMGroupList;
 export type ImGroupsImGroupsError = unknown;
 
 export interface ImGroupsMethods {

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface PhoneBlockedListAddAnumberToBlockedListParams {
   body?: {
@@ -84,32 +85,7 @@ export interface PhoneBlockedListListBlockedListParams {
   page_size?: number;
 }
 export type PhoneBlockedListListBlockedListResponse = {
-  blocked_list?: {
-    /**
-     * Block type.<br>
-     * `inbound`: The blocked number or numbers with the specifie prefix are prevented from calling in to phone users.<br><br>
-     * `outbound`: The phone users  are prevented from calling the blocked number or numbers with the specified prefix.
-     */
-    block_type?: "inbound" | "outbound" | (string & {});
-    /** Provide a comment to help you identify the blocked number or prefix. */
-    comment?: string;
-    /** Unique identifier of the blocked list. */
-    id?: string;
-    /**
-     * Indicates the match type for the blocked list. The values can be one of the following:<br>
-     * `phoneNumber`: Indicates that only a specific phone number that is shown in the `phone_number` field is blocked.<br><br>
-     * `prefix`: Indicates that all numbers starting with prefix that is shown in the `phone_number` field are blocked.
-     */
-    match_type?: "phoneNumber" | "prefix" | (string & {});
-    /** The phone number to be blocked if you passed "phoneNumber" as the value for the `match_type` field. If you passed "prefix" as the value for the `match_type` field, provide the prefix of the phone number here including the country code. For example, entering 1905 blocks numbers with country code 1 and area code 905. */
-    phone_number?: string;
-    /**
-     * Indicates whether the blocking is active or inactive. <br>
-     * `active`: The blocked list is active.<br>
-     * `inactive`: The blocked list is inactive.
-     */
-    status?: "active" | "inactive" | (string & {});
-  }[];
+  blocked_list?: S.PhoneBlockedListListBlockedListResponseBlockedListItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /**
@@ -121,32 +97,8 @@ export type PhoneBlockedListListBlockedListResponse = {
   total_records?: number;
 };
 export type PhoneBlockedListListBlockedListError = unknown;
-export type PhoneBlockedListListBlockedListItem = {
-  /**
-   * Block type.<br>
-   * `inbound`: The blocked number or numbers with the specifie prefix are prevented from calling in to phone users.<br><br>
-   * `outbound`: The phone users  are prevented from calling the blocked number or numbers with the specified prefix.
-   */
-  block_type?: "inbound" | "outbound" | (string & {});
-  /** Provide a comment to help you identify the blocked number or prefix. */
-  comment?: string;
-  /** Unique identifier of the blocked list. */
-  id?: string;
-  /**
-   * Indicates the match type for the blocked list. The values can be one of the following:<br>
-   * `phoneNumber`: Indicates that only a specific phone number that is shown in the `phone_number` field is blocked.<br><br>
-   * `prefix`: Indicates that all numbers starting with prefix that is shown in the `phone_number` field are blocked.
-   */
-  match_type?: "phoneNumber" | "prefix" | (string & {});
-  /** The phone number to be blocked if you passed "phoneNumber" as the value for the `match_type` field. If you passed "prefix" as the value for the `match_type` field, provide the prefix of the phone number here including the country code. For example, entering 1905 blocks numbers with country code 1 and area code 905. */
-  phone_number?: string;
-  /**
-   * Indicates whether the blocking is active or inactive. <br>
-   * `active`: The blocked list is active.<br>
-   * `inactive`: The blocked list is inactive.
-   */
-  status?: "active" | "inactive" | (string & {});
-};
+export type PhoneBlockedListListBlockedListItem =
+  S.PhoneBlockedListListBlockedListResponseBlockedListItem;
 
 export interface PhoneBlockedListUpdateBlockedListParams {
   /** Unique Identifier of the blocked list. */

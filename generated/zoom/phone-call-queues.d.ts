@@ -6,6 +6,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface PhoneCallQueuesAddMembersToCallQueueParams {
   /** Unique Identifier of the Call Queue. */
@@ -194,66 +195,15 @@ export type PhoneCallQueuesGetCallQueueRecordingsResponse = {
   next_page_token?: string;
   /** The number of records returned within a single API call. */
   page_size?: number;
-  recordings?: {
-    /** Contact name of the callee. */
-    callee_name?: string;
-    /** Name of the callee. */
-    callee_number?: string;
-    /** Phone number type of the callee.<br>`1`- Internal<br>`2`- External */
-    callee_number_type?: string;
-    /** Name of the caller. */
-    caller_name?: string;
-    /** Phone number of the caller. */
-    caller_number?: string;
-    /** Phone number type of the caller.<br>`1`- Internal<br>`2`- External */
-    caller_number_type?: string;
-    /**
-     * Date of the recording.
-     * @format date
-     */
-    date_time?: string;
-    /** Direction of call. The value of this field can be either `outbound` or `inbound`. */
-    direction?: string;
-    /** URL using which the recording can be downloaded. */
-    download_url?: string;
-    /** Duration of the call. */
-    duration?: number;
-    /** Unique Identifier of the recording. */
-    id?: string;
-  }[];
+  recordings?: S.PhoneCallQueuesGetCallQueueRecordingsResponseRecordingsItem[];
   /** End date. */
   to?: string;
   /** The total number of records returned for this API call. */
   total_records?: string;
 };
 export type PhoneCallQueuesGetCallQueueRecordingsError = unknown;
-export type PhoneCallQueuesGetCallQueueRecordingsItem = {
-  /** Contact name of the callee. */
-  callee_name?: string;
-  /** Name of the callee. */
-  callee_number?: string;
-  /** Phone number type of the callee.<br>`1`- Internal<br>`2`- External */
-  callee_number_type?: string;
-  /** Name of the caller. */
-  caller_name?: string;
-  /** Phone number of the caller. */
-  caller_number?: string;
-  /** Phone number type of the caller.<br>`1`- Internal<br>`2`- External */
-  caller_number_type?: string;
-  /**
-   * Date of the recording.
-   * @format date
-   */
-  date_time?: string;
-  /** Direction of call. The value of this field can be either `outbound` or `inbound`. */
-  direction?: string;
-  /** URL using which the recording can be downloaded. */
-  download_url?: string;
-  /** Duration of the call. */
-  duration?: number;
-  /** Unique Identifier of the recording. */
-  id?: string;
-};
+export type PhoneCallQueuesGetCallQueueRecordingsItem =
+  S.PhoneCallQueuesGetCallQueueRecordingsResponseRecordingsItem;
 
 export interface PhoneCallQueuesListCallQueuesParams {
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
@@ -265,31 +215,7 @@ export interface PhoneCallQueuesListCallQueuesParams {
   page_size?: number;
 }
 export type PhoneCallQueuesListCallQueuesResponse = {
-  call_queues?: {
-    /** Extension number assigned to the queue. */
-    extension_number?: number;
-    /** Unique Identifier of the Call Queue. */
-    id?: string;
-    /** Name of the Call Queue. */
-    name?: string;
-    /** Phone number(s) assigned to the call queue. */
-    phone_numbers?: {
-      /** Unique Identifier of the Phone number assigned. */
-      id?: string;
-      /** Phone number. */
-      number?: string;
-      /** Source */
-      source?: "internal" | "external" | (string & {});
-    }[];
-    site?: {
-      /** Unique identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) where the Call Queue is assigned. */
-      id?: string;
-      /** Name of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites). */
-      name?: string;
-    };
-    /** Status of the Call Queue.<br>`active`: Call queue is enabled and active.<br>`inactive`: Call queue is inactive. Inactive call queues cannot be called but will retain its settings and appear in the [Call Queues](https://zoom.us/pbx/page/telephone/groups#/groups) page. */
-    status?: "active" | "inactive" | (string & {});
-  }[];
+  call_queues?: S.PhoneCallQueuesListCallQueuesResponseCallQueuesItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /** The number of records returned from a single API call. */
@@ -298,31 +224,8 @@ export type PhoneCallQueuesListCallQueuesResponse = {
   total_records?: number;
 };
 export type PhoneCallQueuesListCallQueuesError = unknown;
-export type PhoneCallQueuesListCallQueuesItem = {
-  /** Extension number assigned to the queue. */
-  extension_number?: number;
-  /** Unique Identifier of the Call Queue. */
-  id?: string;
-  /** Name of the Call Queue. */
-  name?: string;
-  /** Phone number(s) assigned to the call queue. */
-  phone_numbers?: {
-    /** Unique Identifier of the Phone number assigned. */
-    id?: string;
-    /** Phone number. */
-    number?: string;
-    /** Source */
-    source?: "internal" | "external" | (string & {});
-  }[];
-  site?: {
-    /** Unique identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) where the Call Queue is assigned. */
-    id?: string;
-    /** Name of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites). */
-    name?: string;
-  };
-  /** Status of the Call Queue.<br>`active`: Call queue is enabled and active.<br>`inactive`: Call queue is inactive. Inactive call queues cannot be called but will retain its settings and appear in the [Call Queues](https://zoom.us/pbx/page/telephone/groups#/groups) page. */
-  status?: "active" | "inactive" | (string & {});
-};
+export type PhoneCallQueuesListCallQueuesItem =
+  S.PhoneCallQueuesListCallQueuesResponseCallQueuesItem;
 
 export interface PhoneCallQueuesUnAssignPhoneNumCallQueueParams {
   /** Unique Identifier of the Call Queue. This can be retrieved from the List Call Queues API. */

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface PhoneDevicesAddPhoneDeviceParams {
   body: {
@@ -117,32 +118,7 @@ export interface PhoneDevicesListPhoneDevicesParams {
   page_size?: number;
 }
 export type PhoneDevicesListPhoneDevicesResponse = {
-  devices?: {
-    assignee?: {
-      /** Extension number of the Zoom Phone used by the user. */
-      extension_number?: number;
-      /** User ID of the user to whom the device has been assigned. */
-      id?: string;
-      /** Name of the user. */
-      name?: string;
-    };
-    /** Includes manufacturer name and the model name. */
-    device_type?: string;
-    /** Display name of the device. */
-    display_name?: string;
-    /** Device ID - Unique Identifier of the Device. */
-    id?: string;
-    /** MAC address or serial number of the device. */
-    mac_address?: string;
-    site?: {
-      /** The [site](https://support.zoom.us/hc/en-us/articles/360020809672) of the phone user. */
-      id?: string;
-      /** Name of the [site](https://support.zoom.us/hc/en-us/articles/360020809672). */
-      name?: string;
-    };
-    /** Status of the device. The value is either `online` or `offline`. */
-    status?: "online" | "offline" | (string & {});
-  }[];
+  devices?: S.PhoneDevicesListPhoneDevicesResponseDevicesItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /** The number of records returned with a single API call. */
@@ -151,32 +127,8 @@ export type PhoneDevicesListPhoneDevicesResponse = {
   total_records?: string;
 };
 export type PhoneDevicesListPhoneDevicesError = unknown;
-export type PhoneDevicesListPhoneDevicesItem = {
-  assignee?: {
-    /** Extension number of the Zoom Phone used by the user. */
-    extension_number?: number;
-    /** User ID of the user to whom the device has been assigned. */
-    id?: string;
-    /** Name of the user. */
-    name?: string;
-  };
-  /** Includes manufacturer name and the model name. */
-  device_type?: string;
-  /** Display name of the device. */
-  display_name?: string;
-  /** Device ID - Unique Identifier of the Device. */
-  id?: string;
-  /** MAC address or serial number of the device. */
-  mac_address?: string;
-  site?: {
-    /** The [site](https://support.zoom.us/hc/en-us/articles/360020809672) of the phone user. */
-    id?: string;
-    /** Name of the [site](https://support.zoom.us/hc/en-us/articles/360020809672). */
-    name?: string;
-  };
-  /** Status of the device. The value is either `online` or `offline`. */
-  status?: "online" | "offline" | (string & {});
-};
+export type PhoneDevicesListPhoneDevicesItem =
+  S.PhoneDevicesListPhoneDevicesResponseDevicesItem;
 
 export interface PhoneDevicesUpdateADeviceParams {
   /** Unique Identifier of the Device. */

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface PhoneSharedLineGroupsAddMembersToSharedLineGroupParams {
   /** Unique Identifier of the shared line group. */
@@ -159,60 +160,13 @@ export type PhoneSharedLineGroupsListSharedLineGroupsResponse = {
    * @default 30
    */
   page_size?: number;
-  shared_line_groups?: {
-    /** Display Name of the Shared Line Group. */
-    display_name?: string;
-    /** Extension number assigned to the Shared Line Group. */
-    extension_number?: number;
-    /** Unique Identifier of the Shared Line Group. */
-    id?: string;
-    /** Phone Numbers Assigned to the Shared Line Group. */
-    phone_numbers?: {
-      /** Unique identifier of the phone number. */
-      id?: string;
-      /** Phone number in E164 format. */
-      number?: string;
-      /** Status of the number. */
-      status?: "pending" | "available" | (string & {});
-    }[];
-    site?: {
-      /** Unique Identifier of the [Site](https://marketplace.zoom.us/docs/api-reference/zoom-api/phone-site/getasite). */
-      id?: string;
-      /** Name of the Site. */
-      name?: string;
-    };
-    /** Status of the Shared Line Group. */
-    status?: "active" | "inactive" | (string & {});
-  }[];
+  shared_line_groups?: S.PhoneSharedLineGroupsListSharedLineGroupsResponseSharedLineGroupsItem[];
   /** Total records found in the response for this request. */
   total_records?: number;
 };
 export type PhoneSharedLineGroupsListSharedLineGroupsError = unknown;
-export type PhoneSharedLineGroupsListSharedLineGroupsItem = {
-  /** Display Name of the Shared Line Group. */
-  display_name?: string;
-  /** Extension number assigned to the Shared Line Group. */
-  extension_number?: number;
-  /** Unique Identifier of the Shared Line Group. */
-  id?: string;
-  /** Phone Numbers Assigned to the Shared Line Group. */
-  phone_numbers?: {
-    /** Unique identifier of the phone number. */
-    id?: string;
-    /** Phone number in E164 format. */
-    number?: string;
-    /** Status of the number. */
-    status?: "pending" | "available" | (string & {});
-  }[];
-  site?: {
-    /** Unique Identifier of the [Site](https://marketplace.zoom.us/docs/api-reference/zoom-api/phone-site/getasite). */
-    id?: string;
-    /** Name of the Site. */
-    name?: string;
-  };
-  /** Status of the Shared Line Group. */
-  status?: "active" | "inactive" | (string & {});
-};
+export type PhoneSharedLineGroupsListSharedLineGroupsItem =
+  S.PhoneSharedLineGroupsListSharedLineGroupsResponseSharedLineGroupsItem;
 
 export interface PhoneSharedLineGroupsUpdateASharedLineGroupParams {
   /** Unique identifier of the shared line group that is to be updated. */

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface PhoneSiteCreatePhoneSiteParams {
   body: {
@@ -109,62 +110,13 @@ export type PhoneSiteListPhoneSitesResponse = {
   /** The number of records returned within a single API call. */
   page_size?: string;
   /** List of site(s). */
-  sites?: {
-    /** Site country */
-    country?: {
-      /** Two lettered country [code](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries). */
-      code?: string;
-      /** Name of the country. */
-      name?: string;
-    };
-    /** Site ID. Unique Identifier of the site. */
-    id?: string;
-    /** Auto Receptionist for each site. */
-    main_auto_receptionist?: {
-      /** Extension ID */
-      extension_id?: string;
-      /** Extension number */
-      extension_number?: string;
-      /** Identifier of the [auto receptionist](https://support.zoom.us/hc/en-us/articles/360021121312-Managing-Auto-Receptionists-and-Interactive-Voice-Response-IVR-). */
-      id?: string;
-      /** Name of the auto receptionist. */
-      name?: string;
-    };
-    /** Name of the Site. */
-    name?: string;
-    /** Site Code */
-    site_code?: string;
-  }[];
+  sites?: S.PhoneSiteListPhoneSitesResponseSitesItem[];
   /** Total number of records returned. */
   total_records?: string;
 };
 export type PhoneSiteListPhoneSitesError = unknown;
-export type PhoneSiteListPhoneSitesItem = {
-  /** Site country */
-  country?: {
-    /** Two lettered country [code](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries). */
-    code?: string;
-    /** Name of the country. */
-    name?: string;
-  };
-  /** Site ID. Unique Identifier of the site. */
-  id?: string;
-  /** Auto Receptionist for each site. */
-  main_auto_receptionist?: {
-    /** Extension ID */
-    extension_id?: string;
-    /** Extension number */
-    extension_number?: string;
-    /** Identifier of the [auto receptionist](https://support.zoom.us/hc/en-us/articles/360021121312-Managing-Auto-Receptionists-and-Interactive-Voice-Response-IVR-). */
-    id?: string;
-    /** Name of the auto receptionist. */
-    name?: string;
-  };
-  /** Name of the Site. */
-  name?: string;
-  /** Site Code */
-  site_code?: string;
-};
+export type PhoneSiteListPhoneSitesItem =
+  S.PhoneSiteListPhoneSitesResponseSitesItem;
 
 export interface PhoneSiteUpdateSiteDetailsParams {
   /** Unique Identifier of the Site. */

@@ -7,6 +7,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface PhoneAccountCallLogsParams {
   /**
@@ -42,101 +43,7 @@ export interface PhoneAccountCallLogsParams {
 }
 export type PhoneAccountCallLogsResponse = {
   /** Call Log */
-  call_logs?: {
-    /**
-     * GMT date and time at which the inbound call was answered. The value of this field is in `yyyy-MM-dd'T'HH:mm:ss'Z'` format.
-     * @format date-time
-     */
-    answer_start_time?: string;
-    /** Unique identifier of the phone call. */
-    call_id?: string;
-    /**
-     * The type of call:
-     * *`voip` (Voice over IP)
-     * *`pstn` (Public Switched Telephone Network)
-     * *`tollfree`
-     * *`international`
-     * *`contactCenter`
-     */
-    call_type?:
-      | "voip"
-      | "pstn"
-      | "tollfree"
-      | "international"
-      | "contactCenter"
-      | (string & {});
-    /** Contact name of callee */
-    callee_name?: string;
-    /** Number of callee */
-    callee_number?: string;
-    /** Type of callee's number. 1 - internal | 2 - external */
-    callee_number_type?: string;
-    /** Contact name of caller */
-    caller_name?: string;
-    /** Number of caller */
-    caller_number?: string;
-    /** Type of caller's number. 1 - internal | 2 - external */
-    caller_number_type?: string;
-    /** Billing charge for the call. */
-    charge?: string;
-    /** Client code. */
-    client_code?: string;
-    /** Start time of the call */
-    date_time?: string;
-    /** Direction of the call. "inbound" | "outbound" */
-    direction?: string;
-    /** Duration of the call in seconds. */
-    duration?: number;
-    /** Call Log ID */
-    id?: string;
-    owner?: {
-      /** The owner's extension number. */
-      extension_number?: number;
-      /** The owner ID. */
-      id?: string;
-      /** The owner name. */
-      name?: string;
-      /**
-       * The owner type:
-       * *`user`
-       * *`callQueue`
-       * *`autoReceptionist`
-       * *`commonAreaPhone`
-       * *`sharedLineGroup`
-       */
-      type?:
-        | "user"
-        | "callQueue"
-        | "autoReceptionist"
-        | "commonAreaPhone"
-        | "sharedLineGroup"
-        | (string & {});
-    };
-    /** Path of the call. */
-    path?: string;
-    /** Billing rate for the call. */
-    rate?: string;
-    /** Unique identifier of the call recording. */
-    recording_id?: string;
-    /**
-     * Type of call recording:<br>
-     * `1` OnDemand<br>
-     * `2` Automatic
-     */
-    recording_type?: 1 | 2 | (number & {});
-    /** Result of the call. "call_connected" | "recorded" | "no_answer" */
-    result?: string;
-    site?: {
-      /** Target [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) in which the phone number was assigned. Sites allow you to organize the phone users in your organization. For example, you sites could be created based on different office locations. */
-      id?: string;
-      /** Name of the site where the phone number is assigned. */
-      name?: string;
-    };
-    /** User ID of the call log owner. */
-    user_id?: string;
-    /** Duration that a  **call queue member** takes to answer a call from the time it started ringing. The value of the duration is in seconds. */
-    waiting_time?: string;
-  }[];
+  call_logs?: S.PhoneAccountCallLogsResponseCallLogsItem[];
   /** Date from which you would like to view the logs. */
   from?: string;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
@@ -151,101 +58,8 @@ export type PhoneAccountCallLogsResponse = {
   total_records?: number;
 };
 export type PhoneAccountCallLogsError = unknown;
-export type PhoneAccountCallLogsItem = {
-  /**
-   * GMT date and time at which the inbound call was answered. The value of this field is in `yyyy-MM-dd'T'HH:mm:ss'Z'` format.
-   * @format date-time
-   */
-  answer_start_time?: string;
-  /** Unique identifier of the phone call. */
-  call_id?: string;
-  /**
-   * The type of call:
-   * *`voip` (Voice over IP)
-   * *`pstn` (Public Switched Telephone Network)
-   * *`tollfree`
-   * *`international`
-   * *`contactCenter`
-   */
-  call_type?:
-    | "voip"
-    | "pstn"
-    | "tollfree"
-    | "international"
-    | "contactCenter"
-    | (string & {});
-  /** Contact name of callee */
-  callee_name?: string;
-  /** Number of callee */
-  callee_number?: string;
-  /** Type of callee's number. 1 - internal | 2 - external */
-  callee_number_type?: string;
-  /** Contact name of caller */
-  caller_name?: string;
-  /** Number of caller */
-  caller_number?: string;
-  /** Type of caller's number. 1 - internal | 2 - external */
-  caller_number_type?: string;
-  /** Billing charge for the call. */
-  charge?: string;
-  /** Client code. */
-  client_code?: string;
-  /** Start time of the call */
-  date_time?: string;
-  /** Direction of the call. "inbound" | "outbound" */
-  direction?: string;
-  /** Duration of the call in seconds. */
-  duration?: number;
-  /** Call Log ID */
-  id?: string;
-  owner?: {
-    /** The owner's extension number. */
-    extension_number?: number;
-    /** The owner ID. */
-    id?: string;
-    /** The owner name. */
-    name?: string;
-    /**
-     * The owner type:
-     * *`user`
-     * *`callQueue`
-     * *`autoReceptionist`
-     * *`commonAreaPhone`
-     * *`sharedLineGroup`
-     */
-    type?:
-      | "user"
-      | "callQueue"
-      | "autoReceptionist"
-      | "commonAreaPhone"
-      | "sharedLineGroup"
-      | (string & {});
-  };
-  /** Path of the call. */
-  path?: string;
-  /** Billing rate for the call. */
-  rate?: string;
-  /** Unique identifier of the call recording. */
-  recording_id?: string;
-  /**
-   * Type of call recording:<br>
-   * `1` OnDemand<br>
-   * `2` Automatic
-   */
-  recording_type?: 1 | 2 | (number & {});
-  /** Result of the call. "call_connected" | "recorded" | "no_answer" */
-  result?: string;
-  site?: {
-    /** Target [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) in which the phone number was assigned. Sites allow you to organize the phone users in your organization. For example, you sites could be created based on different office locations. */
-    id?: string;
-    /** Name of the site where the phone number is assigned. */
-    name?: string;
-  };
-  /** User ID of the call log owner. */
-  user_id?: string;
-  /** Duration that a  **call queue member** takes to answer a call from the time it started ringing. The value of the duration is in seconds. */
-  waiting_time?: string;
-};
+export type PhoneAccountCallLogsItem =
+  S.PhoneAccountCallLogsResponseCallLogsItem;
 
 export interface PhoneAddBYOCNumberParams {
   body: {
@@ -472,120 +286,13 @@ export type PhoneGetPhoneRecordingsResponse = {
   next_page_token?: string;
   /** The number of records returned within a single API call. The default is **30**, and the maximum is **100**. */
   page_size?: number;
-  recordings?: {
-    /** The contact name of the callee. */
-    callee_name?: string;
-    /** The phone number of the callee. */
-    callee_number?: string;
-    /**
-     * Specifies the callee' number type.<br>
-     * `1` - internal<br>
-     * `2` - external<br>
-     */
-    callee_number_type?: 1 | 2 | (number & {});
-    /** The contact name of the caller. */
-    caller_name?: string;
-    /** The phone number associated to the caller. */
-    caller_number?: string;
-    /**
-     * Specifies the type of the caller number.<br>
-     *
-     * `1` - internal<br>
-     * `2` - external<br>
-     */
-    caller_number_type?: 1 | 2 | (number & {});
-    /**
-     * The date and time when the recording was received.
-     * @format date-time
-     */
-    date_time?: string;
-    /** The direction of the call. Values: `inbound` or `outbound`. */
-    direction?: "inbound" | "outbound" | (string & {});
-    /** The download URL for the recording. */
-    download_url?: string;
-    /** The duration of the recording. */
-    duration?: number;
-    /** Unique identifier of the recording. */
-    id?: string;
-    /** The owner of the recording. */
-    owner?: {
-      /** The extension number associated to the call number. */
-      extension_number?: string;
-      /** The owner's ID. */
-      id?: string;
-      /** Name of the owner. */
-      name?: string;
-      /** The owner type: `user` or `call queue`. */
-      type?: "user" | "call queue" | (string & {});
-    };
-    /** The recording type. The allowed values are `OnDemand` or `Automatic`. */
-    recording_type?: string;
-    site?: {
-      /** The site ID. */
-      id?: string;
-      /** The site name. */
-      name?: string;
-    };
-  }[];
+  recordings?: S.PhoneGetPhoneRecordingsResponseRecordingsItem[];
   /** Total number of records returned. */
   total_records?: number;
 };
 export type PhoneGetPhoneRecordingsError = unknown;
-export type PhoneGetPhoneRecordingsItem = {
-  /** The contact name of the callee. */
-  callee_name?: string;
-  /** The phone number of the callee. */
-  callee_number?: string;
-  /**
-   * Specifies the callee' number type.<br>
-   * `1` - internal<br>
-   * `2` - external<br>
-   */
-  callee_number_type?: 1 | 2 | (number & {});
-  /** The contact name of the caller. */
-  caller_name?: string;
-  /** The phone number associated to the caller. */
-  caller_number?: string;
-  /**
-   * Specifies the type of the caller number.<br>
-   *
-   * `1` - internal<br>
-   * `2` - external<br>
-   */
-  caller_number_type?: 1 | 2 | (number & {});
-  /**
-   * The date and time when the recording was received.
-   * @format date-time
-   */
-  date_time?: string;
-  /** The direction of the call. Values: `inbound` or `outbound`. */
-  direction?: "inbound" | "outbound" | (string & {});
-  /** The download URL for the recording. */
-  download_url?: string;
-  /** The duration of the recording. */
-  duration?: number;
-  /** Unique identifier of the recording. */
-  id?: string;
-  /** The owner of the recording. */
-  owner?: {
-    /** The extension number associated to the call number. */
-    extension_number?: string;
-    /** The owner's ID. */
-    id?: string;
-    /** Name of the owner. */
-    name?: string;
-    /** The owner type: `user` or `call queue`. */
-    type?: "user" | "call queue" | (string & {});
-  };
-  /** The recording type. The allowed values are `OnDemand` or `Automatic`. */
-  recording_type?: string;
-  site?: {
-    /** The site ID. */
-    id?: string;
-    /** The site name. */
-    name?: string;
-  };
-};
+export type PhoneGetPhoneRecordingsItem =
+  S.PhoneGetPhoneRecordingsResponseRecordingsItem;
 
 export interface PhoneGetSettingTemplateParams {
   /** Unique identifier of the template. */
@@ -836,130 +543,13 @@ export type PhoneListAccountPhoneNumbersResponse = {
   next_page_token?: string;
   /** The number of records returned within a single API call. */
   page_size?: number;
-  phone_numbers?: {
-    assignee?: {
-      /** Extension number of the Phone. */
-      extension_number?: number;
-      /** Unique Identifier of the user to whom the number has been assigned. */
-      id?: string;
-      /** Name of the user to whom the number has been assigned. */
-      name?: string;
-      /**
-       * Indicates who the phone number belongs to.<br>
-       * `user`: Number has been assigned to an existing phone user allowing them to receive calls through their extension number or direct phone number.<br> `callQueue`: Phone number has been assigned to a [call queue](https://support.zoom.us/hc/en-us/articles/360021524831-Managing-Call-Queues).<br> `commonAreaPhone`: Phone number has been assigned to a [ provisioned common area desk phone](https://support.zoom.us/hc/en-us/articles/360021119092-Provisioning-Phones-and-Devices).
-       * `autoReceptionist`: Phone number has been assigned to an [auto receptionist](https://support.zoom.us/hc/en-us/articles/360021121312-Managing-Auto-Receptionists-and-Integrated-Voice-Response-IVR-).<br>
-       */
-      type?:
-        | "user"
-        | "callQueue"
-        | "autoReceptionist"
-        | "commonAreaPhone"
-        | (string & {});
-    };
-    /** The capability for the phone number, whether it can take incoming calls, make outgoing calls, or both. Values include `incoming`, `outgoing`, or both of these values. */
-    capability?: string[];
-    /** Displayed when the `type` request parameter is `byoc`. */
-    carrier?: {
-      /** The carrier code. */
-      code?: string;
-      /** Name of the carrier to which the phone number is assigned. */
-      name?: string;
-    };
-    /** The display name for the phone number. */
-    display_name?: string;
-    /** Unique Identifier of the Phone Number. */
-    id?: string;
-    /** Location (city, state and country) where the Phone number is assigned. */
-    location?: string;
-    /** Phone number in E164 format. */
-    number?: string;
-    /**
-     * The type of number. Values can be one of the following:<br>
-     * `toll`, `tollfree`
-     */
-    number_type?: "toll" | "tollfree" | (string & {});
-    /** Displayed when the `type` request parameter is `byoc`. */
-    sip_group?: {
-      /** The ID of the SIP group. See the **Creating SIP groups** section in [Creating a shared directory of external contacts](https://support.zoom.us/hc/en-us/articles/360037050092-Creating-a-shared-directory-of-external-contacts) for details. */
-      id?: string;
-      /** Name of the SIP group for which the phone number is assigned. */
-      name?: string;
-    };
-    site?: {
-      /** Target [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) in which the phone number was assigned. Sites allow you to organize the phone users in your organization. For example, you sites could be created based on different office locations. */
-      id?: string;
-      /** Name of the site where the phone number is assigned. */
-      name?: string;
-    };
-    /** Source of phone number. */
-    source?: "internal" | "external" | (string & {});
-    /** Status of the number. */
-    status?: "pending" | "available" | (string & {});
-  }[];
+  phone_numbers?: S.PhoneListAccountPhoneNumbersResponsePhoneNumbersItem[];
   /** The total number of records returned. */
   total_records?: number;
 };
 export type PhoneListAccountPhoneNumbersError = unknown;
-export type PhoneListAccountPhoneNumbersItem = {
-  assignee?: {
-    /** Extension number of the Phone. */
-    extension_number?: number;
-    /** Unique Identifier of the user to whom the number has been assigned. */
-    id?: string;
-    /** Name of the user to whom the number has been assigned. */
-    name?: string;
-    /**
-     * Indicates who the phone number belongs to.<br>
-     * `user`: Number has been assigned to an existing phone user allowing them to receive calls through their extension number or direct phone number.<br> `callQueue`: Phone number has been assigned to a [call queue](https://support.zoom.us/hc/en-us/articles/360021524831-Managing-Call-Queues).<br> `commonAreaPhone`: Phone number has been assigned to a [ provisioned common area desk phone](https://support.zoom.us/hc/en-us/articles/360021119092-Provisioning-Phones-and-Devices).
-     * `autoReceptionist`: Phone number has been assigned to an [auto receptionist](https://support.zoom.us/hc/en-us/articles/360021121312-Managing-Auto-Receptionists-and-Integrated-Voice-Response-IVR-).<br>
-     */
-    type?:
-      | "user"
-      | "callQueue"
-      | "autoReceptionist"
-      | "commonAreaPhone"
-      | (string & {});
-  };
-  /** The capability for the phone number, whether it can take incoming calls, make outgoing calls, or both. Values include `incoming`, `outgoing`, or both of these values. */
-  capability?: string[];
-  /** Displayed when the `type` request parameter is `byoc`. */
-  carrier?: {
-    /** The carrier code. */
-    code?: string;
-    /** Name of the carrier to which the phone number is assigned. */
-    name?: string;
-  };
-  /** The display name for the phone number. */
-  display_name?: string;
-  /** Unique Identifier of the Phone Number. */
-  id?: string;
-  /** Location (city, state and country) where the Phone number is assigned. */
-  location?: string;
-  /** Phone number in E164 format. */
-  number?: string;
-  /**
-   * The type of number. Values can be one of the following:<br>
-   * `toll`, `tollfree`
-   */
-  number_type?: "toll" | "tollfree" | (string & {});
-  /** Displayed when the `type` request parameter is `byoc`. */
-  sip_group?: {
-    /** The ID of the SIP group. See the **Creating SIP groups** section in [Creating a shared directory of external contacts](https://support.zoom.us/hc/en-us/articles/360037050092-Creating-a-shared-directory-of-external-contacts) for details. */
-    id?: string;
-    /** Name of the SIP group for which the phone number is assigned. */
-    name?: string;
-  };
-  site?: {
-    /** Target [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) in which the phone number was assigned. Sites allow you to organize the phone users in your organization. For example, you sites could be created based on different office locations. */
-    id?: string;
-    /** Name of the site where the phone number is assigned. */
-    name?: string;
-  };
-  /** Source of phone number. */
-  source?: "internal" | "external" | (string & {});
-  /** Status of the number. */
-  status?: "pending" | "available" | (string & {});
-};
+export type PhoneListAccountPhoneNumbersItem =
+  S.PhoneListAccountPhoneNumbersResponsePhoneNumbersItem;
 
 export interface PhoneListBYOCSIPTrunkParams {
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
@@ -971,20 +561,7 @@ export interface PhoneListBYOCSIPTrunkParams {
   page_size?: number;
 }
 export type PhoneListBYOCSIPTrunkResponse = {
-  byoc_sip_trunk?: {
-    /** Name of the carrier. */
-    carrier?: string;
-    /** The account associated to the carrier. */
-    carrier_account?: string;
-    /** The unique SIP Trunk ID. */
-    id?: string;
-    /** The display name of the SIP Trunk. */
-    name?: string;
-    /** The region of the carrier. */
-    region?: string;
-    /** The Session Border Controller (SBC) routing label. */
-    sbc_label?: string;
-  }[];
+  byoc_sip_trunk?: S.PhoneListBYOCSIPTrunkResponseByocSipTrunkItem[];
   /** Used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is **15 minutes**. */
   next_page_token?: string;
   /**
@@ -994,20 +571,8 @@ export type PhoneListBYOCSIPTrunkResponse = {
   page_size?: number;
 };
 export type PhoneListBYOCSIPTrunkError = unknown;
-export type PhoneListBYOCSIPTrunkItem = {
-  /** Name of the carrier. */
-  carrier?: string;
-  /** The account associated to the carrier. */
-  carrier_account?: string;
-  /** The unique SIP Trunk ID. */
-  id?: string;
-  /** The display name of the SIP Trunk. */
-  name?: string;
-  /** The region of the carrier. */
-  region?: string;
-  /** The Session Border Controller (SBC) routing label. */
-  sbc_label?: string;
-};
+export type PhoneListBYOCSIPTrunkItem =
+  S.PhoneListBYOCSIPTrunkResponseByocSipTrunkItem;
 
 export interface PhoneListCallingPlansParams {}
 export type PhoneListCallingPlansResponse = {
@@ -1047,74 +612,10 @@ export type PhoneListPhoneUsersResponse = {
   page_size?: number;
   /** The total records found for this query. */
   total_records?: number;
-  users?: {
-    calling_plans?: {
-      /** Name of the calling plan that user is enrolled in. */
-      name?: string;
-      /** Type of calling plan that user is enrolled in. */
-      type?: string;
-    }[];
-    /**
-     * Email address of the user.
-     * @format email
-     */
-    email?: string;
-    /** Extension number assigned to the user's Zoom phone number. */
-    extension_number?: number;
-    /** Unique Identifier of the user (userId). */
-    id?: string;
-    /** Name of the user. */
-    name?: string;
-    /** Zoom Phone Identifier of the user. */
-    phone_user_id?: string;
-    site?: {
-      /** Unique Identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites). */
-      id?: string;
-      /** Name of the site. */
-      name?: string;
-    };
-    /**
-     * Displays the status of the user's Zoom Phone license. The value can be either of the following:<br>
-     * `activate`: Active Zoom phone user.<br>
-     * `deactivate`: User with Zoom phone license disabled. This type of user can't make or receive calls.
-     */
-    status?: string;
-  }[];
+  users?: S.PhoneListPhoneUsersResponseUsersItem[];
 };
 export type PhoneListPhoneUsersError = unknown;
-export type PhoneListPhoneUsersItem = {
-  calling_plans?: {
-    /** Name of the calling plan that user is enrolled in. */
-    name?: string;
-    /** Type of calling plan that user is enrolled in. */
-    type?: string;
-  }[];
-  /**
-   * Email address of the user.
-   * @format email
-   */
-  email?: string;
-  /** Extension number assigned to the user's Zoom phone number. */
-  extension_number?: number;
-  /** Unique Identifier of the user (userId). */
-  id?: string;
-  /** Name of the user. */
-  name?: string;
-  /** Zoom Phone Identifier of the user. */
-  phone_user_id?: string;
-  site?: {
-    /** Unique Identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites). */
-    id?: string;
-    /** Name of the site. */
-    name?: string;
-  };
-  /**
-   * Displays the status of the user's Zoom Phone license. The value can be either of the following:<br>
-   * `activate`: Active Zoom phone user.<br>
-   * `deactivate`: User with Zoom phone license disabled. This type of user can't make or receive calls.
-   */
-  status?: string;
-};
+export type PhoneListPhoneUsersItem = S.PhoneListPhoneUsersResponseUsersItem;
 
 export interface PhoneListSettingTemplatesParams {
   /**
@@ -1251,91 +752,7 @@ export interface PhonePhoneUserCallLogsParams {
 }
 export type PhonePhoneUserCallLogsResponse = {
   /** Call Log */
-  call_logs?: {
-    /** Indicates who accepted the call. */
-    accepted_by?: {
-      extension_number?: string;
-      location?: string;
-      name?: string;
-      number_type?: string;
-      phone_number?: string;
-    };
-    /** Unique identifier of the phone call. */
-    call_id?: string;
-    /** Contact name of callee */
-    callee_name?: string;
-    /** Number of callee */
-    callee_number?: string;
-    /** Type of callee's number. 1 - internal | 2 - external */
-    callee_number_type?: string;
-    /** Contact name of caller */
-    caller_name?: string;
-    /** Number of caller */
-    caller_number?: string;
-    /** Type of caller's number. 1 - internal | 2 - external */
-    caller_number_type?: string;
-    /** Billing charge for the call. */
-    charge?: string;
-    /** Client code. */
-    client_code?: string;
-    /** Start time of the call */
-    date_time?: string;
-    /** Direction of the call. "inbound" | "outbound" */
-    direction?: string;
-    /** Duration of the call in seconds. */
-    duration?: number;
-    /** Indicates where the call was forwarded from. */
-    forwarded_by?: {
-      extension_number?: string;
-      location?: string;
-      name?: string;
-      number_type?: string;
-      phone_number?: string;
-    };
-    /** Indicates who the call was forwarded to. */
-    forwarded_to?: {
-      extension_number?: string;
-      location?: string;
-      name?: string;
-      number_type?: string;
-      phone_number?: string;
-    };
-    /** Whether the call has a recording or not. */
-    has_recording?: boolean;
-    /** Whether the call has voicemail or not. */
-    has_voicemail?: boolean;
-    /** Call Log ID */
-    id?: string;
-    outgoing_by?: {
-      extension_number?: string;
-      location?: string;
-      name?: string;
-      number_type?: string;
-      phone_number?: string;
-    };
-    /** Path of the call log. */
-    path?: string;
-    /** Billing rate for the call. */
-    rate?: string;
-    /**
-     * Recording type. <br>
-     * * `1` - On-demand recording.<br>
-     * * `2` - Automatic recording.
-     */
-    recording_type?: string;
-    /** Result of the call. "call_connected" | "recorded" | "no_answer" */
-    result?: string;
-    site?: {
-      /** Target [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) in which the phone number was assigned. Sites allow you to organize the phone users in your organization. For example, you sites could be created based on different office locations. */
-      id?: string;
-      /** Name of the site where the phone number is assigned. */
-      name?: string;
-    };
-    /** User ID or user email. */
-    user_id?: string;
-    /** Waiting time for the call, in seconds. */
-    waiting_time?: number;
-  }[];
+  call_logs?: S.PhonePhoneUserCallLogsResponseCallLogsItem[];
   /** Date from which you would like to view the logs. */
   from?: string;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
@@ -1350,91 +767,8 @@ export type PhonePhoneUserCallLogsResponse = {
   total_records?: number;
 };
 export type PhonePhoneUserCallLogsError = unknown;
-export type PhonePhoneUserCallLogsItem = {
-  /** Indicates who accepted the call. */
-  accepted_by?: {
-    extension_number?: string;
-    location?: string;
-    name?: string;
-    number_type?: string;
-    phone_number?: string;
-  };
-  /** Unique identifier of the phone call. */
-  call_id?: string;
-  /** Contact name of callee */
-  callee_name?: string;
-  /** Number of callee */
-  callee_number?: string;
-  /** Type of callee's number. 1 - internal | 2 - external */
-  callee_number_type?: string;
-  /** Contact name of caller */
-  caller_name?: string;
-  /** Number of caller */
-  caller_number?: string;
-  /** Type of caller's number. 1 - internal | 2 - external */
-  caller_number_type?: string;
-  /** Billing charge for the call. */
-  charge?: string;
-  /** Client code. */
-  client_code?: string;
-  /** Start time of the call */
-  date_time?: string;
-  /** Direction of the call. "inbound" | "outbound" */
-  direction?: string;
-  /** Duration of the call in seconds. */
-  duration?: number;
-  /** Indicates where the call was forwarded from. */
-  forwarded_by?: {
-    extension_number?: string;
-    location?: string;
-    name?: string;
-    number_type?: string;
-    phone_number?: string;
-  };
-  /** Indicates who the call was forwarded to. */
-  forwarded_to?: {
-    extension_number?: string;
-    location?: string;
-    name?: string;
-    number_type?: string;
-    phone_number?: string;
-  };
-  /** Whether the call has a recording or not. */
-  has_recording?: boolean;
-  /** Whether the call has voicemail or not. */
-  has_voicemail?: boolean;
-  /** Call Log ID */
-  id?: string;
-  outgoing_by?: {
-    extension_number?: string;
-    location?: string;
-    name?: string;
-    number_type?: string;
-    phone_number?: string;
-  };
-  /** Path of the call log. */
-  path?: string;
-  /** Billing rate for the call. */
-  rate?: string;
-  /**
-   * Recording type. <br>
-   * * `1` - On-demand recording.<br>
-   * * `2` - Automatic recording.
-   */
-  recording_type?: string;
-  /** Result of the call. "call_connected" | "recorded" | "no_answer" */
-  result?: string;
-  site?: {
-    /** Target [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) in which the phone number was assigned. Sites allow you to organize the phone users in your organization. For example, you sites could be created based on different office locations. */
-    id?: string;
-    /** Name of the site where the phone number is assigned. */
-    name?: string;
-  };
-  /** User ID or user email. */
-  user_id?: string;
-  /** Waiting time for the call, in seconds. */
-  waiting_time?: number;
-};
+export type PhonePhoneUserCallLogsItem =
+  S.PhonePhoneUserCallLogsResponseCallLogsItem;
 
 export interface PhonePhoneUserRecordingsParams {
   /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
@@ -1464,40 +798,7 @@ export type PhonePhoneUserRecordingsResponse = {
   /** The number of records returned within a single API call for each page. */
   page_size?: number;
   /** Recordings */
-  recordings?: {
-    /** Contact name of callee */
-    callee_name?: string;
-    /** Number of callee */
-    callee_number?: string;
-    /** Type of callee's number. 1 - internal | 2 - external */
-    callee_number_type?: string;
-    /** Contact name of caller */
-    caller_name?: string;
-    /** Number of caller */
-    caller_number?: string;
-    /** Type of caller's number. 1 - internal | 2 - external */
-    caller_number_type?: string;
-    /** Date and time at which the record is received */
-    date_time?: string;
-    /** Direction of the call. "inbound" | "outbound" */
-    direction?: string;
-    /**
-     * Download url for the recording. For security purposes, you must provide an OAuth access token in the auth header to download the recording file using this url. <br>
-     *
-     * Example request:<br>
-     * ```
-     * curl --request GET \
-     *   --url {download_url} \
-     *   --header 'authorization: Bearer {access_token} \
-     *   --header 'content-type: application/json'
-     * ```
-     */
-    download_url?: string;
-    /** Duration of the call formatted as hh:mm:ss, for example: `05:01` for five minutes and one second. */
-    duration?: string;
-    /** ID of recording */
-    id?: string;
-  }[];
+  recordings?: S.PhonePhoneUserRecordingsResponseRecordingsItem[];
   /**
    * End date.
    * @format date
@@ -1507,40 +808,8 @@ export type PhonePhoneUserRecordingsResponse = {
   total_records?: number;
 };
 export type PhonePhoneUserRecordingsError = unknown;
-export type PhonePhoneUserRecordingsItem = {
-  /** Contact name of callee */
-  callee_name?: string;
-  /** Number of callee */
-  callee_number?: string;
-  /** Type of callee's number. 1 - internal | 2 - external */
-  callee_number_type?: string;
-  /** Contact name of caller */
-  caller_name?: string;
-  /** Number of caller */
-  caller_number?: string;
-  /** Type of caller's number. 1 - internal | 2 - external */
-  caller_number_type?: string;
-  /** Date and time at which the record is received */
-  date_time?: string;
-  /** Direction of the call. "inbound" | "outbound" */
-  direction?: string;
-  /**
-   * Download url for the recording. For security purposes, you must provide an OAuth access token in the auth header to download the recording file using this url. <br>
-   *
-   * Example request:<br>
-   * ```
-   * curl --request GET \
-   *   --url {download_url} \
-   *   --header 'authorization: Bearer {access_token} \
-   *   --header 'content-type: application/json'
-   * ```
-   */
-  download_url?: string;
-  /** Duration of the call formatted as hh:mm:ss, for example: `05:01` for five minutes and one second. */
-  duration?: string;
-  /** ID of recording */
-  id?: string;
-};
+export type PhonePhoneUserRecordingsItem =
+  S.PhonePhoneUserRecordingsResponseRecordingsItem;
 
 export interface PhonePhoneUserSettingsParams {
   /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
@@ -1625,56 +894,11 @@ export type PhonePhoneUserVoiceMailsResponse = {
   /** Total number of records */
   total_records?: number;
   /** Voice Mails */
-  voice_mails?: {
-    /** Contact name of callee */
-    callee_name?: string;
-    /** Number of callee */
-    callee_number?: string;
-    /** Type of callee's number. 1 - internal | 2 - external */
-    callee_number_type?: string;
-    /** Contact name of caller */
-    caller_name?: string;
-    /** Number of caller */
-    caller_number?: string;
-    /** Type of caller's number. 1 - internal | 2 - external */
-    caller_number_type?: string;
-    /** Date the voice mail started */
-    date_time?: string;
-    /** Download url of attachment */
-    download_url?: string;
-    /** Duration of the voice mail, formatted as hh:mm:ss, for example: `06:30` for six minutes and thirty seconds. */
-    duration?: string;
-    /** Id of voice mail */
-    id?: string;
-    /** Status of the voice mail. Can be either 'read' or 'unread' */
-    status?: "read" | "unread" | (string & {});
-  }[];
+  voice_mails?: S.PhonePhoneUserVoiceMailsResponseVoiceMailsItem[];
 };
 export type PhonePhoneUserVoiceMailsError = unknown;
-export type PhonePhoneUserVoiceMailsItem = {
-  /** Contact name of callee */
-  callee_name?: string;
-  /** Number of callee */
-  callee_number?: string;
-  /** Type of callee's number. 1 - internal | 2 - external */
-  callee_number_type?: string;
-  /** Contact name of caller */
-  caller_name?: string;
-  /** Number of caller */
-  caller_number?: string;
-  /** Type of caller's number. 1 - internal | 2 - external */
-  caller_number_type?: string;
-  /** Date the voice mail started */
-  date_time?: string;
-  /** Download url of attachment */
-  download_url?: string;
-  /** Duration of the voice mail, formatted as hh:mm:ss, for example: `06:30` for six minutes and thirty seconds. */
-  duration?: string;
-  /** Id of voice mail */
-  id?: string;
-  /** Status of the voice mail. Can be either 'read' or 'unread' */
-  status?: "read" | "unread" | (string & {});
-};
+export type PhonePhoneUserVoiceMailsItem =
+  S.PhonePhoneUserVoiceMailsResponseVoiceMailsItem;
 
 export interface PhonePostPhoneSIPTrunkParams {
   /** Unique identifier of the account. */

@@ -7,6 +7,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface ReportsReportCloudRecordingParams {
   /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
@@ -168,70 +169,11 @@ export type ReportsReportMeetingParticipantsResponse = {
   /** The number of all records available across pages. */
   total_records?: number;
   /** Array of meeting participant objects. */
-  participants?: {
-    /** Another identifier for the participant. Can be a number or characters, maximum length of 15 characters. */
-    customer_key?: string;
-    /** Participant duration. */
-    duration?: number;
-    /** Indicates if failover happened during the meeting. */
-    failover?: boolean;
-    /**
-     * Universally unique identifier of the Participant. It is the same as the User ID of the participant if the participant joins the meeting by logging into Zoom. If the participant joins the meeting without logging in, the value of this field will be blank..
-     * @format uuid
-     */
-    id?: string;
-    /**
-     * Participant join time.
-     * @format date-time
-     */
-    join_time?: string;
-    /**
-     * Participant leave time.
-     * @format date-time
-     */
-    leave_time?: string;
-    /** Participant display name. */
-    name?: string;
-    /** Unique identifier of the registrant. This field is only returned if you entered "registrant_id" as the value of `include_fields` query parameter. */
-    registrant_id?: string;
-    /** Participant email. */
-    user_email?: string;
-    /** Participant ID. This is a unique ID assigned to the participant joining a meeting and is valid for that meeting only. */
-    user_id?: string;
-  }[];
+  participants?: S.ReportsReportMeetingParticipantsResponseParticipantsItem[];
 };
 export type ReportsReportMeetingParticipantsError = unknown;
-export type ReportsReportMeetingParticipantsItem = {
-  /** Another identifier for the participant. Can be a number or characters, maximum length of 15 characters. */
-  customer_key?: string;
-  /** Participant duration. */
-  duration?: number;
-  /** Indicates if failover happened during the meeting. */
-  failover?: boolean;
-  /**
-   * Universally unique identifier of the Participant. It is the same as the User ID of the participant if the participant joins the meeting by logging into Zoom. If the participant joins the meeting without logging in, the value of this field will be blank..
-   * @format uuid
-   */
-  id?: string;
-  /**
-   * Participant join time.
-   * @format date-time
-   */
-  join_time?: string;
-  /**
-   * Participant leave time.
-   * @format date-time
-   */
-  leave_time?: string;
-  /** Participant display name. */
-  name?: string;
-  /** Unique identifier of the registrant. This field is only returned if you entered "registrant_id" as the value of `include_fields` query parameter. */
-  registrant_id?: string;
-  /** Participant email. */
-  user_email?: string;
-  /** Participant ID. This is a unique ID assigned to the participant joining a meeting and is valid for that meeting only. */
-  user_id?: string;
-};
+export type ReportsReportMeetingParticipantsItem =
+  S.ReportsReportMeetingParticipantsResponseParticipantsItem;
 
 export interface ReportsReportMeetingPollsParams {
   /**
@@ -326,55 +268,7 @@ export type ReportsReportMeetingsResponse = {
    */
   from?: string;
   /** Array of meeting objects. */
-  meetings?: {
-    /** Custom keys and values assigned to the meeting. */
-    custom_keys?: {
-      /** Custom key associated with the user. */
-      key?: string;
-      /** Value of the custom key associated with the user. */
-      value?: string;
-    }[];
-    /** Meeting duration. */
-    duration?: number;
-    /**
-     * Meeting end time.
-     * @format date-time
-     */
-    end_time?: string;
-    /**
-     * [Meeting ID](https://support.zoom.us/hc/en-us/articles/201362373-What-is-a-Meeting-ID-):            Unique identifier of the meeting in "**long**" format(represented as int64
-     * data type in JSON), also known as the meeting number.
-     */
-    id?: number;
-    /** Number of meeting participants. */
-    participants_count?: number;
-    /** Indicates whether the meeting was created directly through Zoom or through an API request. */
-    source?: string;
-    /**
-     * Meeting start time.
-     * @format date-time
-     */
-    start_time?: string;
-    /** Meeting topic. */
-    topic?: string;
-    /** Sum of meeting minutes from all participants in the meeting. */
-    total_minutes?: number;
-    /**
-     * Meeting Type:<br> `1` - Instant Meeting<br> `2` - Scheduled Meeting<br> `3` - Recurring Meeting with no fixed time.<br>
-     * `4` - This value is returned if the meeting was started using a Personal Meeting ID. <br>
-     * `8` - Recurring Meeting with a fixed time.
-     */
-    type?: number;
-    /** User email. */
-    user_email?: string;
-    /** User display name. */
-    user_name?: string;
-    /**
-     * Meeting UUID. Each meeting instance will generate its own UUID(i.e., after a meeting ends, a new UUID will be generated for the next instance of the meeting). Please double encode your UUID when using it for API calls if the UUID begins with a '/' or contains '//' in it.
-     * @format uuid
-     */
-    uuid?: string;
-  }[];
+  meetings?: S.ReportsReportMeetingsResponseMeetingsItem[];
   /**
    * End date for this report.
    * @format date
@@ -382,55 +276,8 @@ export type ReportsReportMeetingsResponse = {
   to?: string;
 };
 export type ReportsReportMeetingsError = unknown;
-export type ReportsReportMeetingsItem = {
-  /** Custom keys and values assigned to the meeting. */
-  custom_keys?: {
-    /** Custom key associated with the user. */
-    key?: string;
-    /** Value of the custom key associated with the user. */
-    value?: string;
-  }[];
-  /** Meeting duration. */
-  duration?: number;
-  /**
-   * Meeting end time.
-   * @format date-time
-   */
-  end_time?: string;
-  /**
-   * [Meeting ID](https://support.zoom.us/hc/en-us/articles/201362373-What-is-a-Meeting-ID-):            Unique identifier of the meeting in "**long**" format(represented as int64
-   * data type in JSON), also known as the meeting number.
-   */
-  id?: number;
-  /** Number of meeting participants. */
-  participants_count?: number;
-  /** Indicates whether the meeting was created directly through Zoom or through an API request. */
-  source?: string;
-  /**
-   * Meeting start time.
-   * @format date-time
-   */
-  start_time?: string;
-  /** Meeting topic. */
-  topic?: string;
-  /** Sum of meeting minutes from all participants in the meeting. */
-  total_minutes?: number;
-  /**
-   * Meeting Type:<br> `1` - Instant Meeting<br> `2` - Scheduled Meeting<br> `3` - Recurring Meeting with no fixed time.<br>
-   * `4` - This value is returned if the meeting was started using a Personal Meeting ID. <br>
-   * `8` - Recurring Meeting with a fixed time.
-   */
-  type?: number;
-  /** User email. */
-  user_email?: string;
-  /** User display name. */
-  user_name?: string;
-  /**
-   * Meeting UUID. Each meeting instance will generate its own UUID(i.e., after a meeting ends, a new UUID will be generated for the next instance of the meeting). Please double encode your UUID when using it for API calls if the UUID begins with a '/' or contains '//' in it.
-   * @format uuid
-   */
-  uuid?: string;
-};
+export type ReportsReportMeetingsItem =
+  S.ReportsReportMeetingsResponseMeetingsItem;
 
 export interface ReportsReportOperationLogsParams {
   /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
@@ -517,23 +364,7 @@ export interface ReportsReportSignInSignOutActivitiesParams {
 }
 export type ReportsReportSignInSignOutActivitiesResponse = {
   /** Array of activity logs. */
-  activity_logs?: {
-    /** The client interface type using which the activity was performed. */
-    client_type?: string;
-    /** Email address of the user used for the activity. */
-    email?: string;
-    /** The IP address of the user's device. */
-    ip_address?: string;
-    /**
-     * Time during which the activity occurred.
-     * @format date-time
-     */
-    time?: string;
-    /** The type of activity: <br>`Sign in`: Sign in activity by user.<br>`Sign out`: Sign out activity by user. */
-    type?: string;
-    /** Zoom client version of the user. */
-    version?: string;
-  }[];
+  activity_logs?: S.ReportsReportSignInSignOutActivitiesResponseActivityLogsItem[];
   /** Start date from which you want the activity logs report to be generated. */
   from?: string;
   /** Next page token is used to paginate through large result sets. */
@@ -544,23 +375,8 @@ export type ReportsReportSignInSignOutActivitiesResponse = {
   to?: string;
 };
 export type ReportsReportSignInSignOutActivitiesError = unknown;
-export type ReportsReportSignInSignOutActivitiesItem = {
-  /** The client interface type using which the activity was performed. */
-  client_type?: string;
-  /** Email address of the user used for the activity. */
-  email?: string;
-  /** The IP address of the user's device. */
-  ip_address?: string;
-  /**
-   * Time during which the activity occurred.
-   * @format date-time
-   */
-  time?: string;
-  /** The type of activity: <br>`Sign in`: Sign in activity by user.<br>`Sign out`: Sign out activity by user. */
-  type?: string;
-  /** Zoom client version of the user. */
-  version?: string;
-};
+export type ReportsReportSignInSignOutActivitiesItem =
+  S.ReportsReportSignInSignOutActivitiesResponseActivityLogsItem;
 
 export interface ReportsReportTelephoneParams {
   /**
@@ -614,114 +430,11 @@ export type ReportsReportTelephoneResponse = {
   /** The total number of all the records available across pages. */
   total_records?: number;
   /** Array of telephony objects. */
-  telephony_usage?: {
-    /** Caller's call-in number. */
-    call_in_number?: string;
-    /** Country name. */
-    country_name?: string;
-    /** User department. */
-    dept?: string;
-    /** Call leg duration */
-    duration?: number;
-    /**
-     * Call leg end time
-     * @format date-time
-     */
-    end_time?: string;
-    /** User email. */
-    host_email?: string;
-    /** The user ID of the meeting host. */
-    host_id?: string;
-    /** User display name. */
-    host_name?: string;
-    /**
-     * [Meeting ID](https://support.zoom.us/hc/en-us/articles/201362373-What-is-a-Meeting-ID-): Unique identifier of the meeting in "**long**" format(represented as int64 data type in JSON), also known as the meeting number.
-     * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
-     */
-    meeting_id?: number;
-    /** Meeting type. */
-    meeting_type?: string;
-    /** Toll-free telephone number. */
-    phone_number?: string;
-    /** Calling rate for the telephone call. */
-    rate?: number;
-    /** The number that is signaled to Zoom. */
-    signaled_number?: string;
-    /**
-     * Call leg start time
-     * @format date-time
-     */
-    start_time?: string;
-    /** Total cost (USD) for Call Out. Calculated as plan rate by duration. */
-    total?: number;
-    /** Call type. */
-    type?:
-      | "toll-free"
-      | "call-out"
-      | "call-in"
-      | "US toll-number"
-      | "global toll-number"
-      | "premium"
-      | "premium call-in"
-      | (string & {});
-    /** Meeting UUID. */
-    uuid?: string;
-  }[];
+  telephony_usage?: S.ReportsReportTelephoneResponseTelephonyUsageItem[];
 };
 export type ReportsReportTelephoneError = unknown;
-export type ReportsReportTelephoneItem = {
-  /** Caller's call-in number. */
-  call_in_number?: string;
-  /** Country name. */
-  country_name?: string;
-  /** User department. */
-  dept?: string;
-  /** Call leg duration */
-  duration?: number;
-  /**
-   * Call leg end time
-   * @format date-time
-   */
-  end_time?: string;
-  /** User email. */
-  host_email?: string;
-  /** The user ID of the meeting host. */
-  host_id?: string;
-  /** User display name. */
-  host_name?: string;
-  /**
-   * [Meeting ID](https://support.zoom.us/hc/en-us/articles/201362373-What-is-a-Meeting-ID-): Unique identifier of the meeting in "**long**" format(represented as int64 data type in JSON), also known as the meeting number.
-   * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
-   */
-  meeting_id?: number;
-  /** Meeting type. */
-  meeting_type?: string;
-  /** Toll-free telephone number. */
-  phone_number?: string;
-  /** Calling rate for the telephone call. */
-  rate?: number;
-  /** The number that is signaled to Zoom. */
-  signaled_number?: string;
-  /**
-   * Call leg start time
-   * @format date-time
-   */
-  start_time?: string;
-  /** Total cost (USD) for Call Out. Calculated as plan rate by duration. */
-  total?: number;
-  /** Call type. */
-  type?:
-    | "toll-free"
-    | "call-out"
-    | "call-in"
-    | "US toll-number"
-    | "global toll-number"
-    | "premium"
-    | "premium call-in"
-    | (string & {});
-  /** Meeting UUID. */
-  uuid?: string;
-};
+export type ReportsReportTelephoneItem =
+  S.ReportsReportTelephoneResponseTelephonyUsageItem;
 
 export interface ReportsReportUsersParams {
   /** Active or inactive hosts.<br>`active` - Active hosts. <br>`inactive` - Inactive hosts. */
@@ -776,68 +489,10 @@ export type ReportsReportUsersResponse = {
   /** Number of participants for this range. */
   total_participants?: number;
   /** Array of user objects. */
-  users?: {
-    /** Custom attribute(s) that have been assigned to the user. */
-    custom_attributes?: {
-      /** Identifier for the custom attribute. */
-      key?: string;
-      /** Name of the custom attribute. */
-      name?: string;
-      /** Value of the custom attribute. */
-      value?: string;
-    };
-    /** User department. */
-    dept?: string;
-    /** User email. */
-    email?: string;
-    /**
-     * User ID.
-     * @format uuid
-     */
-    id?: string;
-    /** Number of meeting minutes for user. */
-    meeting_minutes?: number;
-    /** Number of meetings for user. */
-    meetings?: number;
-    /** Number of participants in meetings for user. */
-    participants?: number;
-    /** User type. */
-    type?: number;
-    /** User display name. */
-    user_name?: string;
-  }[];
+  users?: S.ReportsReportUsersResponseUsersItem[];
 };
 export type ReportsReportUsersError = unknown;
-export type ReportsReportUsersItem = {
-  /** Custom attribute(s) that have been assigned to the user. */
-  custom_attributes?: {
-    /** Identifier for the custom attribute. */
-    key?: string;
-    /** Name of the custom attribute. */
-    name?: string;
-    /** Value of the custom attribute. */
-    value?: string;
-  };
-  /** User department. */
-  dept?: string;
-  /** User email. */
-  email?: string;
-  /**
-   * User ID.
-   * @format uuid
-   */
-  id?: string;
-  /** Number of meeting minutes for user. */
-  meeting_minutes?: number;
-  /** Number of meetings for user. */
-  meetings?: number;
-  /** Number of participants in meetings for user. */
-  participants?: number;
-  /** User type. */
-  type?: number;
-  /** User display name. */
-  user_name?: string;
-};
+export type ReportsReportUsersItem = S.ReportsReportUsersResponseUsersItem;
 
 export interface ReportsReportWebinarDetailsParams {
   /**
@@ -935,66 +590,11 @@ export type ReportsReportWebinarParticipantsResponse = {
   /** The number of all records available across pages. */
   total_records?: number;
   /** Array of webinar participant objects. */
-  participants?: {
-    /** Another identifier for the participant. Can be a number or characters, maximum length of 15 characters. */
-    customer_key?: string;
-    /** Participant duration. */
-    duration?: number;
-    /** Indicates if failover happened during the webinar. */
-    failover?: boolean;
-    /**
-     * Universally unique identifier of the Participant. It is the same as the User ID of the participant if the participant joins the meeting by logging into Zoom. If the participant joins the meeting without logging in, the value of this field will be blank.
-     * @format uuid
-     */
-    id?: string;
-    /**
-     * Participant join time.
-     * @format date-time
-     */
-    join_time?: string;
-    /**
-     * Participant leave time.
-     * @format date-time
-     */
-    leave_time?: string;
-    /** Participant display name. */
-    name?: string;
-    /** Participant email. */
-    user_email?: string;
-    /** Participant ID. This is a unique ID assigned to the participant joining the webinar and is valid for that webinar only. */
-    user_id?: string;
-  }[];
+  participants?: S.ReportsReportWebinarParticipantsResponseParticipantsItem[];
 };
 export type ReportsReportWebinarParticipantsError = unknown;
-export type ReportsReportWebinarParticipantsItem = {
-  /** Another identifier for the participant. Can be a number or characters, maximum length of 15 characters. */
-  customer_key?: string;
-  /** Participant duration. */
-  duration?: number;
-  /** Indicates if failover happened during the webinar. */
-  failover?: boolean;
-  /**
-   * Universally unique identifier of the Participant. It is the same as the User ID of the participant if the participant joins the meeting by logging into Zoom. If the participant joins the meeting without logging in, the value of this field will be blank.
-   * @format uuid
-   */
-  id?: string;
-  /**
-   * Participant join time.
-   * @format date-time
-   */
-  join_time?: string;
-  /**
-   * Participant leave time.
-   * @format date-time
-   */
-  leave_time?: string;
-  /** Participant display name. */
-  name?: string;
-  /** Participant email. */
-  user_email?: string;
-  /** Participant ID. This is a unique ID assigned to the participant joining the webinar and is valid for that webinar only. */
-  user_id?: string;
-};
+export type ReportsReportWebinarParticipantsItem =
+  S.ReportsReportWebinarParticipantsResponseParticipantsItem;
 
 export interface ReportsReportWebinarPollsParams {
   /**

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface RolesAddRoleMembersParams {
   /** The role ID */
@@ -108,71 +109,12 @@ export interface RolesRoleMembersParams {
    */
   page_size?: number;
 }
-export type RolesRoleMembersResponse = {
-  /** List of a Role Members */
-  members?: {
-    /** Member Department */
-    department?: string;
-    /** Member Email */
-    email?: string;
-    /** Member First Name */
-    first_name?: string;
-    /** Member ID */
-    id?: string;
-    /** Member Last Name */
-    last_name?: string;
-    /** Member Type */
-    type?: number;
-  }[];
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-  /** The number of pages returned for the request made. */
-  page_count?: number;
-  /**
-   * The page number of the current results.
-   * @default 1
-   */
-  page_number?: number;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The total number of all the records available across pages. */
-  total_records?: number;
-};
+export type RolesRoleMembersResponse = S.RoleMembersList;
 export type RolesRoleMembersError = unknown;
-export type RolesRoleMembersItem = {
-  /** Member Department */
-  department?: string;
-  /** Member Email */
-  email?: string;
-  /** Member First Name */
-  first_name?: string;
-  /** Member ID */
-  id?: string;
-  /** Member Last Name */
-  last_name?: string;
-  /** Member Type */
-  type?: number;
-};
+export type RolesRoleMembersItem = S.RoleMembersListMembersItem;
 
 export interface RolesRolesParams {}
-export type RolesRolesResponse = {
-  /** List of Roles objects */
-  roles?: {
-    /** Role Description */
-    description?: string;
-    /** Role Id */
-    id?: string;
-    /** Role Name */
-    name?: string;
-    /** Total members in this role */
-    total_members?: number;
-  }[];
-  /** The number of all records available across pages */
-  total_records?: number;
-};
+export type RolesRolesResponse = S.RoleList;
 export type RolesRolesError = unknown;
 
 export interface RolesUpdateRoleParams {

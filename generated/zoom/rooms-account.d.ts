@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface RoomsAccountGetZRAccountProfileParams {}
 export type RoomsAccountGetZRAccountProfileResponse = {
@@ -85,117 +86,7 @@ export type RoomsAccountGetZRAccountSettingsResponse =
         weekly_system_restart?: boolean;
       };
     }
-  | {
-      /** The Client Alert Settings section includes alerts that display on the TV screen of the Zoom Room. Disable these settings if you have deliberately disconnected one or more peripheral devices or have never enabled them. */
-      client_alert?: {
-        /** Display an alert message when an issue is detected with a bluetooth microphone. */
-        detect_bluetooth_microphone_error_alert?: boolean;
-        /** Display an alert message when an issue is detected with a bluetooth speaker. */
-        detect_bluetooth_speaker_error_alert?: boolean;
-        /** Display an alert message when an issue is detected with a camera. */
-        detect_camera_error_alert?: boolean;
-        /** Display an alert message when an issue is detected with microphone. */
-        detect_microphone_error_alert?: boolean;
-        /** Display an alert message when an issue is detected with a speaker. */
-        detect_speaker_error_alert?: boolean;
-      };
-      digital_signage?: {
-        /** Specifies the elements that you want to display in the top banner. */
-        banner?: {
-          /** Display or hide banner room name. */
-          banner_room_name?: boolean;
-          /** Display or hide banner sharing key. */
-          banner_sharing_key?: boolean;
-          /** Display or hide time in the banner. */
-          banner_time?: boolean;
-        };
-        /** Display period object lets you define the number of minutes before or after the scheduled meeting time you would like the content to display. */
-        display_period?: {
-          /** Start displaying digital signage content after certain duration after the meeting ends. The value of this field indicates the duration in minutes. */
-          start_displaying_content?: number;
-          /** Stop displaying content {certain_duration} before a meeting is scheduled to begin. The value of this field indicates the duration in minutes. */
-          stop_displaying_content?: number;
-        };
-        /**
-         * [Indicates whether digital signage is on or off,](https://support.zoom.us/hc/en-us/articles/360000030683-Zoom-Rooms-digital-signage#h_767fbb33-82a8-45a8-8392-a1bfa9687edd). <br>
-         * `true`: enable<br> `false`: disable
-         */
-        enable_digital_signage?: boolean;
-        /**
-         * Set the [layout](https://support.zoom.us/hc/en-us/articles/360000030683-Zoom-Rooms-digital-signage#h_4e25ddf3-8f97-4957-8f8b-99725f940fa7). The value of this field can be either `standard` or `video_content`.
-         *
-         * `standard`: Standard Center<br>
-         * `video_content`: Video + Content
-         */
-        layout?: string;
-        /** Sound of all contents will be muted if the value of this field is set to `true`. */
-        mute?: boolean;
-        /** Content list. */
-        play_list?: {
-          /**
-           * Specify an action for the content list. The value can be one of the following:<br>
-           * `add`: Add another content list.<br>
-           * `update`: Update existing content list.<br>
-           * `delete`: Delete content list.
-           */
-          action?: "add" | "update" | "delete" | (string & {});
-          contents?: {
-            /** Content Id. */
-            content_id?: string;
-            /** Duration for how long the content will be displayed. */
-            duration?: number;
-            id?: string;
-            /** Name of the content. */
-            name?: string;
-            /** Order of the content in the display. */
-            order?: number;
-          }[];
-          /** Specify the display end time for the content list in GMT. */
-          end_time?: string;
-          /** Unique identifier of the content list. This field is only required if you would like to remove or update the content list. */
-          id?: string;
-          /** Name of the content list. */
-          name?: string;
-          /** Specify the display start time for the content list in GMT. */
-          start_time?: string;
-        }[];
-      };
-      /** [Notifications Settings](https://support.zoom.us/hc/en-us/articles/205394099-Zoom-Room-Alerts#h_b430b5f2-5150-4522-9c96-c77f22ab70bc) includes the circumstances in which the room sends an email alert to the support team to notify them of a potentially urgent issue. These issues can affect the operation of the room, but do not display on the TV screen. The email alert is sent to the email address specified in the Notification Email Recipients section. */
-      notification?: {
-        /** Send an alert when the audio echo test result meets usability threshold. */
-        audio_meet_usability_threshold?: boolean;
-        /** Send an alert when the audio echo test result does not meet usability threshold. */
-        audio_not_meet_usability_threshold?: boolean;
-        /** Send an alert when the battery starts charging. */
-        battery_is_charging?: boolean;
-        /** Send an alert when the battery of the controller or the scheduling display is low (at 20%) and is not being charged. */
-        battery_low_and_not_charging?: boolean;
-        /** Specify a percentage so that an alert is sent when the battery is less than the {battery_percentage} that you specified. */
-        battery_percentage?: string;
-        /** Send an alert when the connection to the Controller or Scheduling Display cannot be detected. */
-        controller_scheduling_disconnected?: boolean;
-        /** Send an alert when the Controller or Scheduling Display can be detected again. */
-        controller_scheduling_reconnected?: boolean;
-        /** Send an alert when CPU usage is above 90%. */
-        cpu_usage_high_detected?: boolean;
-        /** Send an alert when the mic, speaker or camera is disconnected in the Zoom Room. */
-        mic_speaker_camera_disconnected?: boolean;
-        /** Send an alert when the mic, speaker or camera is reconnected. */
-        mic_speaker_camera_reconnected?: boolean;
-        /** Send an alert when low bandwidth network is detected */
-        network_unstable_detected?: boolean;
-        /** Send an alert when SIP registration stops working. */
-        sip_registration_failed?: boolean;
-        /** Send an alert after the SIP registration is re-enabled. */
-        sip_registration_re_enabled?: boolean;
-        /** Send an alert when the Zoom Room is online after previously being offline. */
-        zoom_room_come_back_online?: boolean;
-        /** Send an alert when the TV display is disconnected */
-        zoom_room_display_disconnected?: boolean;
-        /** Send an alert when the machine hosting the Zoom Room application has a network issue or cannot connect with the Controller. */
-        zoom_room_offline?: boolean;
-      };
-    };
+  | S.RoomsGetZRSettingsResponseVariant2;
 export type RoomsAccountGetZRAccountSettingsError = unknown;
 
 export interface RoomsAccountUpdateZRAccProfileParams {
@@ -293,71 +184,7 @@ export interface RoomsAccountUpdateZoomRoomAccSettingsParams {
           /** Display an alert message when an issue is detected with a speaker. */
           detect_speaker_error_alert?: boolean;
         };
-        digital_signage?: {
-          banner?: {
-            banner_room_name?: boolean;
-            banner_sharing_key?: boolean;
-            banner_time?: boolean;
-          };
-          /** Display period object lets you define the number of minutes before or after the scheduled meeting time you would like the content to display. */
-          display_period?: {
-            /** Start displaying digital signage content after certain duration after the meeting ends. Specify the value of the duration in minutes in this field. */
-            start_displaying_content?: number;
-            /** Stop displaying content {certain_duration} before a meeting is scheduled to begin. Specify the value of duration in minutes in this field. */
-            stop_displaying_content?: number;
-          };
-          /**
-           * [Enable or disable digital signage](https://support.zoom.us/hc/en-us/articles/360000030683-Zoom-Rooms-digital-signage#h_767fbb33-82a8-45a8-8392-a1bfa9687edd). <br>
-           * `true`: enable<br> `false`: disable
-           */
-          enable_digital_signage?: boolean;
-          /**
-           * Set the [layout](https://support.zoom.us/hc/en-us/articles/360000030683-Zoom-Rooms-digital-signage#h_4e25ddf3-8f97-4957-8f8b-99725f940fa7). The value of this field can be either `standard` or `video_content`.
-           *
-           * `standard`: Standard Center<br>
-           * `video_content`: Video + Content
-           */
-          layout?: string;
-          /** Sound of all contents will be muted if the value of this field is set to `true`. */
-          mute?: boolean;
-          /** Content list. */
-          play_list?: {
-            /**
-             * Specify an action for the content list. The value can be one of the following:<br>
-             * `add`: Add another content list.<br>
-             * `update`: Update existing content list.<br>
-             * `delete`: Delete content list.
-             */
-            action?: "add" | "update" | "delete";
-            contents?: {
-              /**
-               * Specify an action for the content in the content list. The value can be one of the following:<br>
-               * `add`: Add another content to the content list.<br>
-               * `update`: Update existing content's information in the content list.<br>
-               * `delete`: Delete content from the content list.
-               */
-              action?: string;
-              /** Content Id. */
-              content_id?: string;
-              /** By default each content is display for 5 seconds. Using this field, specify how long you would like to display the content. */
-              duration?: number;
-              /** Unique identifier of the content. This field is only required if you would like to remove or update the content information. */
-              id?: string;
-              /** Name of the content. */
-              name?: string;
-              /** Order of the content in the display. */
-              order?: number;
-            }[];
-            /** Specify the display end time for the content list in GMT. */
-            end_time?: string;
-            /** Unique identifier of the content list. This field is only required if you would like to remove or update the content list. */
-            id?: string;
-            /** Name of the content list. */
-            name?: string;
-            /** Specify the display start time for the content list in GMT. */
-            start_time?: string;
-          }[];
-        };
+        digital_signage?: S.RoomsUpdateZRSettingsBodyVariant2DigitalSignageInput;
         /** [Notifications Settings](https://support.zoom.us/hc/en-us/articles/205394099-Zoom-Room-Alerts#h_b430b5f2-5150-4522-9c96-c77f22ab70bc) includes the circumstances in which the room sends an email alert to the support team to notify them of a potentially urgent issue. These issues can affect the operation of the room, but do not display on the TV screen. The email alert is sent to the email address specified in the Notification Email Recipients section. */
         notification?: {
           /** Send an alert when the audio echo test result meets usability threshold. */

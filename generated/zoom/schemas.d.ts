@@ -10,41 +10,7 @@ export interface Account {
   /** User's last name. */
   last_name: string;
   /** Account options object. */
-  options?: {
-    /** Toggle whether automatic billing renewal is on or off. */
-    billing_auto_renew?: boolean;
-    /**
-     * Specify the IP addresses of the Meeting Connectors that you would like to share with the sub account. Multiple values can be separated by comma. If no value is provided in this field, all the Meeting Connectors of a master account will be shared with the sub account.
-     *
-     *
-     * **Note:** This option can only be used if the value of `share_mc` is set to `true`.
-     */
-    meeting_connector_list?: string[];
-    /**
-     * Payee:<br>`master` - master account holder pays.<br>`sub` - Sub account holder pays.
-     * - `master`: master account holder pays
-     * - `sub`: Sub account holder pays
-     * @default "master"
-     */
-    pay_mode?: "master" | "sub" | (string & {});
-    /**
-     * Specify the IP addresses of the Room Connectors that you would like to share with the sub account. Multiple values can be separated by comma. If no value is provided in this field, all the Room Connectors of a master account will be shared with the sub account.
-     *
-     *
-     * **Note:** This option can only be used if the value of `share_rc` is set to `true`.
-     */
-    room_connector_list?: string[];
-    /**
-     * Enable/disable the option for a sub account to use shared [Meeting Connector(s)](https://support.zoom.us/hc/en-us/articles/201363093-Getting-Started-with-the-Meeting-Connector) that are set up by the master account. Meeting Connectors can only be used by On-prem users.
-     * @default false
-     */
-    share_mc?: boolean;
-    /**
-     * Enable/disable the option for a sub account to use shared [Virtual Room Connector(s)](https://support.zoom.us/hc/en-us/articles/202134758-Getting-Started-With-Virtual-Room-Connector) that are set up by the master account. Virtual Room Connectors can only be used by On-prem users.
-     * @default false
-     */
-    share_rc?: boolean;
-  };
+  options?: AccountOptions;
   /** User's password. */
   password: string;
   /** Account Vanity URL */
@@ -72,69 +38,13 @@ export interface AccountList {
   /** The total number of all the records available across pages. */
   total_records?: number;
   /** List of Account objects. */
-  accounts?: {
-    /** Account name. */
-    account_name?: string;
-    /** Account Number of the account. */
-    account_number?: string;
-    /** Account type. */
-    account_type?: string;
-    /**
-     * Account creation date and time.
-     * @format date-time
-     */
-    created_at?: string;
-    /** Account ID. */
-    id?: string;
-    /** Account owner email. */
-    owner_email?: string;
-    /** Account seats. */
-    seats?: number;
-    /**
-     * Account subscription end date and time.
-     * @format date-time
-     */
-    subscription_end_time?: string;
-    /**
-     * Account subscription start date and time.
-     * @format date-time
-     */
-    subscription_start_time?: string;
-  }[];
+  accounts?: AccountListAccountsItem[];
 }
 
 /** Account object in the account list. */
 export interface AccountListItem {
   /** List of Account objects. */
-  accounts?: {
-    /** Account name. */
-    account_name?: string;
-    /** Account Number of the account. */
-    account_number?: string;
-    /** Account type. */
-    account_type?: string;
-    /**
-     * Account creation date and time.
-     * @format date-time
-     */
-    created_at?: string;
-    /** Account ID. */
-    id?: string;
-    /** Account owner email. */
-    owner_email?: string;
-    /** Account seats. */
-    seats?: number;
-    /**
-     * Account subscription end date and time.
-     * @format date-time
-     */
-    subscription_end_time?: string;
-    /**
-     * Account subscription start date and time.
-     * @format date-time
-     */
-    subscription_start_time?: string;
-  }[];
+  accounts?: AccountListAccountsItem[];
 }
 
 /** Account options object. */
@@ -155,6 +65,43 @@ export interface AccountOptions {
    * @default "master"
    */
   pay_mode?: "master" | "sub" | (string & {});
+  /**
+   * Specify the IP addresses of the Room Connectors that you would like to share with the sub account. Multiple values can be separated by comma. If no value is provided in this field, all the Room Connectors of a master account will be shared with the sub account.
+   *
+   *
+   * **Note:** This option can only be used if the value of `share_rc` is set to `true`.
+   */
+  room_connector_list?: string[];
+  /**
+   * Enable/disable the option for a sub account to use shared [Meeting Connector(s)](https://support.zoom.us/hc/en-us/articles/201363093-Getting-Started-with-the-Meeting-Connector) that are set up by the master account. Meeting Connectors can only be used by On-prem users.
+   * @default false
+   */
+  share_mc?: boolean;
+  /**
+   * Enable/disable the option for a sub account to use shared [Virtual Room Connector(s)](https://support.zoom.us/hc/en-us/articles/202134758-Getting-Started-With-Virtual-Room-Connector) that are set up by the master account. Virtual Room Connectors can only be used by On-prem users.
+   * @default false
+   */
+  share_rc?: boolean;
+}
+
+/** Account options object. */
+export interface AccountOptionsInput {
+  /** Toggle whether automatic billing renewal is on or off. */
+  billing_auto_renew?: boolean;
+  /**
+   * Specify the IP addresses of the Meeting Connectors that you would like to share with the sub account. Multiple values can be separated by comma. If no value is provided in this field, all the Meeting Connectors of a master account will be shared with the sub account.
+   *
+   *
+   * **Note:** This option can only be used if the value of `share_mc` is set to `true`.
+   */
+  meeting_connector_list?: string[];
+  /**
+   * Payee:<br>`master` - master account holder pays.<br>`sub` - Sub account holder pays.
+   * - `master`: master account holder pays
+   * - `sub`: Sub account holder pays
+   * @default "master"
+   */
+  pay_mode?: "master" | "sub";
   /**
    * Specify the IP addresses of the Room Connectors that you would like to share with the sub account. Multiple values can be separated by comma. If no value is provided in this field, all the Room Connectors of a master account will be shared with the sub account.
    *
@@ -228,27 +175,7 @@ export interface AccountPlans {
     type?: string;
   }[];
   /** Phone Plan Object */
-  plan_phone?: {
-    /** Additional phone base plans. */
-    plan_base?: {
-      /** Call-out countries: multiple values should separated by  commas. For a list of allowed values, refer to the "ID" field in [this](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#tsp-call-out-countries) table. */
-      callout_countries?: string;
-      /** Additional phone base <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#additional-zoom-phone-plans">plan type.</a> */
-      type?: string;
-    };
-    /** Additional phone calling plans. */
-    plan_calling?: {
-      hosts?: number;
-      /** Additional phone calling <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#additional-zoom-phone-plans">plan type.</a> */
-      type?: string;
-    }[];
-    /** Additional phone number plans. */
-    plan_number?: {
-      hosts?: number;
-      /** Additional phone number <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#additional-zoom-phone-plans">plan type.</a> */
-      type?: string;
-    }[];
-  };
+  plan_phone?: PhonePlan;
   /** Additional cloud recording plan. */
   plan_recording?: string;
   /** Account plan object. */
@@ -277,194 +204,16 @@ export interface AccountPlans {
 /** Account settings */
 export interface AccountSettings {
   /** Account Settings: Notification. */
-  email_notification?: {
-    /** Notify when an alternative host is set or removed from a meeting. */
-    alternative_host_reminder?: boolean;
-    /** Notify the host and participants when a meeting is cancelled. */
-    cancel_meeting_reminder?: boolean;
-    /** Notify host when cloud recording is available. */
-    cloud_recording_avaliable_reminder?: boolean;
-    /** Notify the host when participants join the meeting before them. */
-    jbh_reminder?: boolean;
-    /** Notify user when host licenses are running low. */
-    low_host_count_reminder?: boolean;
-    /** Notify the host there is a meeting is scheduled, rescheduled, or cancelled. */
-    schedule_for_reminder?: boolean;
-  };
+  email_notification?: AccountSettingsEmailNotification;
   /** Account Settings: Feature. */
   feature?: {
     /** Set the maximum number of participants a host can have in a single meeting. */
     meeting_capacity?: number;
   };
   /** Account Settings: In Meeting. */
-  in_meeting?: {
-    /** Identify guest participants in a meeting or webinar. */
-    alert_guest_join?: boolean;
-    /** Allow live streaming. */
-    allow_live_streaming?: boolean;
-    /** If the value of this field is set to `true`, meeting participants and webinar panelists can be allowed to rename themselves during a meeting or a webinar. */
-    allow_participants_to_rename?: boolean;
-    /** Show the Zoom desktop application when sharing screens. */
-    allow_show_zoom_windows?: boolean;
-    /** Allow participants to use annotation tools to add information to shared screens. */
-    annotation?: boolean;
-    /** Allow an anonymous Q&A in a webinar. */
-    anonymous_question_answer?: boolean;
-    /**
-     * Allow host to put attendee on hold.
-     *
-     * **This field has been deprecated and is no longer supported.**
-     * @default false
-     */
-    attendee_on_hold?: boolean;
-    /** Enable users to see and add contacts to the "auto-answer group" in the chat contact list. Any call from members of this group will automatically be answered. */
-    auto_answer?: boolean;
-    /** Automatically save all in-meeting chats so that the host does not need to manually save the chat transcript after the meeting starts. */
-    auto_saving_chat?: boolean;
-    /** Allow host to split meeting participants into separate, smaller rooms. */
-    breakout_room?: boolean;
-    /** Allow meeting participants to send a message that is visible to all participants. */
-    chat?: boolean;
-    /** Allow a host to type closed captions. Enable a host to assign a participant or third party device to add closed captions. */
-    closed_caption?: boolean;
-    /** Allow the host to add co-hosts. */
-    co_host?: boolean;
-    /** If set to `true`, account owners and admins on paid accounts can [select data center regions](https://support.zoom.us/hc/en-us/articles/360042411451-Selecting-data-center-regions-for-hosted-meetings-and-webinars) to use for hosting their real-time meeting and webinar traffic. These regions can be provided in the `data_center_regions` field. If set to `false`, the regions cannot be customized and the default regions will be used. */
-    custom_data_center_regions?: boolean;
-    /** Custom live streaming. */
-    custom_live_streaming_service?: boolean;
-    /** Custom service instructions. */
-    custom_service_instructions?: string;
-    /** If you have set the value of `custom_data_center_regions` to `true`, specify the data center regions that you would like to opt in to (country codes from among: ["EU", "HK", "AU", "IN", "LA", "TY", "CN", "US", "CA"]). */
-    data_center_regions?:
-      "EU" | "HK" | "AU" | "IN" | "TY" | "CN" | "US" | "CA" | (string & {});
-    /** DSCP audio. */
-    dscp_audio?: number;
-    /** DSCP marking. */
-    dscp_marking?: boolean;
-    /** DSCP video. */
-    dscp_video?: number;
-    /** Zoom requires encryption for all data between the Zoom cloud, Zoom client, and Zoom Room. Require encryption for 3rd party endpoints (H323/SIP). */
-    e2e_encryption?: boolean;
-    /**
-     * Play sound when participants join or leave.<br>`host` - Heard by host only.<br>`all` - Heard by host and all attendees.<br>`none` - Disable.
-     * - `host`: Heard by host only
-     * - `all`: Heard by host and all attendees
-     * - `none`: Disable
-     */
-    entry_exit_chime?: "host" | "all" | "none" | (string & {});
-    /** Allow another user to take control of your camera during a meeting. */
-    far_end_camera_control?: boolean;
-    /** Add a "Feedback" tab to the Windows Settings or Mac Preferences dialog. Enable users to provide feedback to Zoom at the end of the meeting. */
-    feedback?: boolean;
-    /** Indicates whether [in-meeting file transfer](https://support.zoom.us/hc/en-us/articles/209605493-In-meeting-file-transfer) setting has been enabled on the account or not. */
-    file_transfer?: boolean;
-    /**
-     * Activate higher quality video for host and participants.
-     * Please note: This will use more bandwidth.
-     */
-    group_hd?: boolean;
-    /**
-     * Enable or disable meeting reactions. <br>
-     * `true`: Allow meeting participants to communicate without interrupting by reacting with an emoji that shows on their video.<br>
-     * `false`: Do not enable meeting reactions.
-     */
-    meeting_reactions?: boolean;
-    /** Allow users to select original sound in their client settings. */
-    original_audio?: boolean;
-    /** Peer to peer connection while only two people are in a meeting. */
-    p2p_connetion?: boolean;
-    /** Peer to peer listening ports range. */
-    p2p_ports?: boolean;
-    /** Add "Polls" to the meeting controls. */
-    polling?: boolean;
-    /**
-     * The listening ports range, separated by a comma (ex 55,56). The ports range must be between 1 to 65535.
-     * @default ""
-     */
-    ports_range?: string;
-    /** Display a thumbs up or down survey at the end of each meeting. */
-    post_meeting_feedback?: boolean;
-    /** Allow a meeting participant to send a private message to another participant. */
-    private_chat?: boolean;
-    /** Record and play their own voice. */
-    record_play_own_voice?: boolean;
-    /** Allow users to request remote control. */
-    remote_control?: boolean;
-    /** Indicates whether the [**Request permission to unmute participants**](https://support.zoom.us/hc/en-us/articles/203435537-Muting-and-unmuting-participants-in-a-meeting#h_01EGK4XFWS1SJGZ71MYGKF7260) option has been enabled for the account or not. */
-    request_permission_to_unmute?: boolean;
-    /** Allow screen sharing. */
-    screen_sharing?: boolean;
-    /** Only show the default email when sending email invites. */
-    sending_default_email_invites?: boolean;
-    /** If the value of this field is set to `true`, you will allow participants to join a meeting directly from their browser and bypass the Zoom application download process. This is a workaround for participants who are unable to download, install, or run applications. Note that the meeting experience from the browser is limited. */
-    show_a_join_from_your_browser_link?: boolean;
-    /** Always show the meeting control toolbar. */
-    show_meeting_control_toolbar?: boolean;
-    /** Allow users to select stereo audio in their client settings. */
-    stereo_audio?: boolean;
-    /** Use HTML formatted email for the Outlook plugin. */
-    use_html_format_email?: boolean;
-    /** Allow users to replace their background with any selected image. Choose or upload an image in the Zoom desktop application settings. */
-    virtual_background?: boolean;
-    /** Settings to manage virtual background. */
-    virtual_background_settings?: {
-      /** Allow users to upload custom backgrounds. */
-      allow_upload_custom?: boolean;
-      /** Allow use of videos for virtual backgrounds. */
-      allow_videos?: boolean;
-      /** Enable virtual background. */
-      enable?: boolean;
-      files?: {
-        /** Unique identifier of the file. */
-        id?: string;
-        /** Indicates whether or not this file is the default virtual background file. */
-        is_default?: boolean;
-        /** File name. */
-        name?: string;
-        /** File size. */
-        size?: string;
-        /** File type. */
-        type?: string;
-      }[];
-    };
-    /** Add a watermark when viewing a shared screen. */
-    watermark?: boolean;
-    /** Allow a Q&A in a webinar. */
-    webinar_question_answer?: boolean;
-    /** Allow participants to share a whiteboard that includes annotation tools. */
-    whiteboard?: boolean;
-    /**
-     * Indicates who can share their screen or content during meetings. The value can be one of the following: <br>
-     * `host`: Only host can share the screen.<br>
-     * `all`: Both hosts and attendees can share their screen during meetings. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
-     */
-    who_can_share_screen?: "host" | "all" | (string & {});
-    /**
-     * Indicates who is allowed to start sharing screen when someone else in the meeting is sharing their screen. The value can be one of the following:<br>
-     * `host`: Only a host can share the screen when someone else is sharing.<br>
-     * `all`: Anyone in the meeting is allowed to start sharing their screen when someone else is sharing. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
-     */
-    who_can_share_screen_when_someone_is_sharing?:
-      "host" | "all" | (string & {});
-    /** Workplace by facebook. */
-    workplace_by_facebook?: boolean;
-  };
+  in_meeting?: AccountSettingsInMeeting;
   /** Account Settings: Integration. */
-  integration?: {
-    /** Enable users who join a meeting from their mobile device to share content from their Box account. */
-    box?: boolean;
-    /** Enable users who join a meeting from their mobile device to share content from their Dropbox account. */
-    dropbox?: boolean;
-    /** Enable meetings to be scheduled using Google Calendar. */
-    google_calendar?: boolean;
-    /** Enable users who join a meeting from their mobile device to share content from their Google Drive. */
-    google_drive?: boolean;
-    /** Enable users to control a connected Kubi device from within a Zoom meeting. */
-    kubi?: boolean;
-    /** Enable users who join a meeting from their mobile device to share content from their Microsoft OneDrive account. */
-    microsoft_one_drive?: boolean;
-  };
+  integration?: AccountSettingsIntegration;
   /** Profile */
   profile?: {
     recording_storage_location?: {
@@ -479,243 +228,11 @@ export interface AccountSettings {
     };
   };
   /** Account Settings: Recording. */
-  recording?: {
-    /** Cloud recordings are only accessible to account members. People outside of your organization cannot open links that provide access to cloud recordings. */
-    account_user_access_recording?: boolean;
-    /**
-     * Allow recovery of deleted cloud recordings from trash.
-     * If the value of this field is set to `true`, deleted cloud recordings will be kept in trash for 30 days after deletion and can be recovered within that period.
-     */
-    allow_recovery_deleted_cloud_recordings?: boolean;
-    /** [Archiving solution](https://support.zoom.us/hc/en-us/articles/360050431572-Archiving-Meeting-and-Webinar-data) settings. This setting can only be used if you have been granted with archiving solution access by the Zoom support team. */
-    archive?: {
-      /** Enable the archiving feature. */
-      enable?: boolean;
-      settings?: {
-        /** Include in-meeting and/or in-webinar audio in the archive. */
-        audio_file?: boolean;
-        /** Include closed caption or transcript in the archive. */
-        cc_transcript_file?: boolean;
-        /** Include in-meeting chat in the archive. */
-        chat_file?: boolean;
-        /** Include user email in in-meeting chat file. */
-        chat_with_sender_email?: boolean;
-        /** Include in-meeting and/or in-webinar video in the archive. */
-        video_file?: boolean;
-      };
-      /**
-       * Archive types:
-       *
-       * * `1`: Only meetings are archived.<br>
-       * * `2`: Only webinars are archived.<br>
-       * * `3`: Both meetings and webinars are archived.
-       */
-      type?: 1 | 2 | 3 | (number & {});
-    };
-    /** Allow Zoom to permanantly delete recordings automatically after a specified number of days. */
-    auto_delete_cmr?: boolean;
-    /** When `auto_delete_cmr` function is 'true' this value will set the number of days before the auto deletion of cloud recordings. */
-    auto_delete_cmr_days?: number;
-    /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record on local
-     * - `cloud`: Record on cloud
-     * - `none`: Disabled
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /** Allow hosts to record and save the meeting in the cloud. */
-    cloud_recording?: boolean;
-    /** Cloud recording downloads. */
-    cloud_recording_download?: boolean;
-    /** Only the host can download cloud recordings. */
-    cloud_recording_download_host?: boolean;
-    /** If the value of this field is set to `true`, hosts will be able to delete the recordings. If this option is set to `false`, the recordings cannot be deleted by the host and only admin can delete them. */
-    host_delete_cloud_recording?: boolean;
-    /** Setting to allow cloud recording access only from specific IP address ranges. */
-    ip_address_access_control?: {
-      /** If set to `true`, the cloud recordings of this account can only be accessed by the IP addresses defined in the `ip_addresses_or_ranges` property. */
-      enable?: boolean;
-      /**
-       * IP addresses or ranges that have access to the cloud recordings. Separate multiple IP ranges with comma. Use n.n.n.n, n.n.n.n/n or n.n.n.n - n.n.n.n syntax where n is a number.
-       *
-       * Example: `46.33.24.184, 48.99.100.2/25` or `200.181.108.17 - 220.181.108.157`
-       */
-      ip_addresses_or_ranges?: string;
-    };
-    /** Allow hosts and participants to record the meeting using a local file. */
-    local_recording?: boolean;
-    /** If set to `true`, meeting hosts cannot view their meeting cloud recordings. Only the admins who have recording management privilege can access them. */
-    prevent_host_access_recording?: boolean;
-    /** Record an audio only file. */
-    record_audio_file?: boolean;
-    /** Record the gallery view with a shared screen. */
-    record_gallery_view?: boolean;
-    /** Record the active speaker with a shared screen. */
-    record_speaker_view?: boolean;
-    /** Automatically transcribe the audio of the meeting or webinar to the cloud. */
-    recording_audio_transcript?: boolean;
-    /** Show a disclaimer to participants before a recording starts */
-    recording_disclaimer?: boolean;
-    /** This object represents the minimum password requirements set for recordings via Account Recording Settings. */
-    recording_password_requirement?: {
-      /** Indicates whether or not password must contain at least one alphabetical letter (a, b, c..). */
-      have_letter?: boolean;
-      /** Indicates whether or not password must contain at least one number(1, 2, 3..). */
-      have_number?: boolean;
-      /** Indicates whether or not password must contain at least one special character(!, @, #..). */
-      have_special_character?: boolean;
-      /** Minimum required length for the password. */
-      length?: number;
-      /** Indicates whether or not password must contain only numeric characters. */
-      only_allow_numeric?: boolean;
-    };
-    /** Require a passcode to access existing cloud recordings. */
-    required_password_for_existing_cloud_recordings?: boolean;
-    /** Save the chat text from the meeting. */
-    save_chat_text?: boolean;
-    /** Add a timestamp to the recording. */
-    show_timestamp?: boolean;
-  };
+  recording?: AccountSettingsRecording;
   /** Account Settings: Schedule Meeting. */
-  schedule_meeting?: {
-    /**
-     * Determine how participants can join the audio portion of the meeting.<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - 3rd party audio conference.
-     * - `both`: Telephony and VoIP
-     * - `telephony`: Audio PSTN telephony only
-     * - `voip`: VoIP only
-     * - `thirdParty`: 3rd party audio conference
-     * @default "both"
-     */
-    audio_type?: "both" | "telephony" | "voip" | "thirdParty" | (string & {});
-    /** Only Zoom users who are signed in can join meetings. */
-    enforce_login?: boolean;
-    /** Only signed in users with a specified domain can join the meeting. */
-    enforce_login_domains?: string;
-    /** Only signed in users with a specific domain can join meetings. */
-    enforce_login_with_domains?: boolean;
-    /** Require a password for Personal Meetings if attendees can join before host. */
-    force_pmi_jbh_password?: boolean;
-    /** Start meetings with the host video on. */
-    host_video?: boolean;
-    /** Allow participants to join the meeting before the host arrives. */
-    join_before_host?: boolean;
-    /** Account wide meeting/webinar [password requirements](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604). */
-    meeting_password_requirement?: {
-      consecutive_characters_length?: 0 | 4 | 5 | 6 | 7 | 8 | (number & {});
-      /** If set to `true`, the password must contain at least 1 letter (such as a,b,c...). */
-      have_letter?: boolean;
-      /** If set to `true`, the password must contain at least 1 number (such as 1,2,3...). */
-      have_number?: boolean;
-      /** If set to `true`, the password must have at least 1 special character (!,@,#...). */
-      have_special_character?: boolean;
-      /** If set to `true`, the password must include both uppercase and lowercase characters. */
-      have_upper_and_lower_characters?: boolean;
-      /** The minimum length that the meeting/webinar password needs to have. */
-      length?: number;
-      /** If set to `true`, the password must only contain numbers and no other characters. */
-      only_allow_numeric?: boolean;
-      /** If set to `true`, users will be informed if the provided password is weak. */
-      weak_enhance_detection?: boolean;
-    };
-    /** Always display "Zoom Meeting" as the meeting topic. */
-    not_store_meeting_topic?: boolean;
-    /** Start meetings with the participant video on. Participants can change this setting during the meeting. */
-    participant_video?: boolean;
-    /**
-     * Personal Meeting Setting.<br><br>
-     * `true`: Indicates that the **"Enable Personal Meeting ID"** setting is turned on. Users can choose to use personal meeting ID for their meetings. <br><br>
-     * `false`: Indicates that the **"Enable Personal Meeting ID"** setting is [turned off](https://support.zoom.us/hc/en-us/articles/201362843-Personal-meeting-ID-PMI-and-personal-link#h_aa0335c8-3b06-41bc-bc1f-a8b84ef17f2a). If this setting is disabled, meetings that were scheduled with PMI will be invalid. Scheduled meetings will need to be manually updated.
-     * For Zoom Phone only:If a user has been assigned a desk phone, **"Elevate to Zoom Meeting"** on desk phone will be disabled.
-     */
-    personal_meeting?: boolean;
-    /** Require a password for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
-    require_password_for_instant_meetings?: boolean;
-    /**
-     * Require a password for a meeting held using Personal Meeting ID (PMI) This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
-     * - `jbh_only`: Only meetings with Join Before Host enabled
-     * - `all`: All meetings using PMI
-     * - `none`: Disabled
-     */
-    require_password_for_pmi_meetings?:
-      "jbh_only" | "all" | "none" | (string & {});
-    /** Require a password for meetings which have already been scheduled */
-    require_password_for_scheduled_meetings?: boolean;
-    /** Require a password when scheduling new meetings. This setting applies for regular meetings that do not use PMI. If enabled, a password will be generated while a host schedules a new meeting and participants will be required to enter the password before they can join the meeting. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
-    require_password_for_scheduling_new_meetings?: boolean;
-    /** Use Personal Meeting ID (PMI) when starting an instant meeting */
-    use_pmi_for_instant_meetings?: boolean;
-    /** Use Personal Meeting ID (PMI) when scheduling a meeting */
-    use_pmi_for_scheduled_meetings?: boolean;
-  };
+  schedule_meeting?: AccountSettingsScheduleMeeting;
   /** [Security settings](https://support.zoom.us/hc/en-us/articles/360034675592-Advanced-security-settings#h_bf8a25f6-9a66-447a-befd-f02ed3404f89) of an Account. */
-  security?: {
-    /** Only account administrators can change a user's username and picture. */
-    admin_change_name_pic?: boolean;
-    /** Hide billing information. */
-    hide_billing_info?: boolean;
-    /** Allow users to import photos from a photo library on a  device. */
-    import_photos_from_devices?: boolean;
-    /** This object refers to the [enhanced password rules](https://support.zoom.us/hc/en-us/articles/360034675592-Advanced-security-settings#h_bf8a25f6-9a66-447a-befd-f02ed3404f89) that allows Zoom account admins and owners to apply extra requiremets to the users' Zoom login password. */
-    password_requirement?: {
-      /**
-       * Specify the max length of consecutive characters(abcde...) that can be used in a password.
-       * If you set the value of this field to `0`, no restriction will be applied on consecutive characters.
-       *
-       * If you would like to set this restriction, you can specify a number between 4 and 8 that define the maximum allowed length for consecutive characters in a password.
-       *
-       * The max allowed length will be `n-1` where `n` refers to the value you provide for this field.  For instance, if you provide `4` as the value, there can only be a maximum of `3` consecutive characters in a password(example: abc1x@8fdh).
-       */
-      consecutive_characters_length?: number;
-      /** If the value of this field is set to `true`, the password must have at least one special character(!, @, #...). */
-      have_special_character?: boolean;
-      /** Specify a minimum length for the password. The password length can be from a minimum of 9 characters, up to 14 characters. If you provide `0` as the value of this field, this field will be disabled and not be used and the basic password length requirement (minimum of 8 characters) will be applied for the requirement. */
-      minimum_password_length?: number;
-      /** If the value of this field is set to `true`, user passwords will have to pass detection through a weak password dictionary in case hackers use simple passwords to sign in to your users’ accounts. */
-      weak_enhance_detection?: boolean;
-    };
-    /**
-     * Settings for User Sign In interval requirements after a period of inactivity. If enabled, this setting forces automatic logout of users in Zoom Client app after a set amount of time. <br>
-     *
-     * If this setting is disabled, the value of this field will be `0`. If the setting is enabled, the value of this field will indicate the **period of inactivity** in minutes after which, an inactive user will be automatically logged out of the Zoom Client. The value for the period of inactivity can be one of the following:<br>
-     *
-     * `5`: 5 minutes<br>
-     * `10`: 10 minutes<br>
-     * `15`: 15 minutes<br>
-     * `30`: 30 minutes<br>
-     * `45`: 45 minutes<br>
-     * `60`: 60 minutes<br>
-     * `90`: 90 minutes<br>
-     * `120`: 120 minutes
-     */
-    sign_again_period_for_inactivity_on_client?: number;
-    /**
-     * Settings for User Sign In interval requirements after a period of inactivity. If enabled, this setting forces automatic logout of users in Zoom Web Portal after a set amount of time. <br>
-     *
-     * If this setting is disabled, the value of this field will be `0`. If the setting is enabled, the value of this field will indicate the **period of inactivity** in minutes after which, an inactive user will be automatically logged out of the Zoom Web Portal. The value for the period of inactivity can be one of the following:<br>
-     *
-     * `5`: 5 minutes<br>
-     * `10`: 10 minutes<br>
-     * `15`: 15 minutes<br>
-     * `30`: 30 minutes<br>
-     * `60`: 60 minutes<br>
-     * `120`: 120 minutes
-     */
-    sign_again_period_for_inactivity_on_web?: number;
-    /**
-     * Settings for 2FA( [two factor authentication](https://support.zoom.us/hc/en-us/articles/360038247071) ). The value can be one of the following:
-     * `all`: Two factor authentication will be enabled for all users in the account.<br>
-     * `none`: Two factor authentication is disabled.<br>
-     * `group`: Two factor authentication will be enabled for users belonging to specific groups. If 2FA is enabled for certain groups, the group IDs of the group(s) will be provided in the `sign_in_with_two_factor_auth_groups` field.<br>
-     * `role`: Two factor authentication will be enabled only for users assigned with specific roles in the account. If 2FA is enabled for specific roles, the role IDs will be provided in the
-     * `sign_in_with_two_factor_auth_roles` field.
-     */
-    sign_in_with_two_factor_auth?:
-      "all" | "group" | "role" | "none" | (string & {});
-    /** This field contains group IDs of groups that have 2FA enabled. This field is only returned if the value of `sign_in_with_two_factor_auth` is `group` */
-    sign_in_with_two_factor_auth_groups?: string[];
-    /** This field contains role IDs of roles that have 2FA enabled. This field is only returned if the value of `sign_in_with_two_factor_auth` is `role`. */
-    sign_in_with_two_factor_auth_roles?: string[];
-  };
+  security?: AccountSettingsSecurity;
   /** Account Settings: Telephony. */
   telephony?: {
     /** Third party audio conference info. */
@@ -742,160 +259,17 @@ export interface AccountSettings {
     show_international_numbers_link?: boolean;
   };
   /** Account Settings: Zoom Rooms. */
-  zoom_rooms?: {
-    /** Automatic start and stop for scheduled meetings. */
-    auto_start_stop_scheduled_meetings?: boolean;
-    /** Cloud recording for instant meetings. */
-    cmr_for_instant_meeting?: boolean;
-    /** Shift all meetings to private. */
-    force_private_meeting?: boolean;
-    /** Hide host and meeting ID from private meetings. */
-    hide_host_information?: boolean;
-    /** Display meeting list with calendar integration. */
-    list_meetings_with_calendar?: boolean;
-    /** Start AirPlay service manually. */
-    start_airplay_manually?: boolean;
-    /** Automatic direct sharing using an ultrasonic proximity signal. */
-    ultrasonic?: boolean;
-    /** Upcoming meeting alert. */
-    upcoming_meeting_alert?: boolean;
-    /** Weekly system restart. */
-    weekly_system_restart?: boolean;
-    /** Zoom Room post meeting feedback. */
-    zr_post_meeting_feedback?: boolean;
-  };
+  zoom_rooms?: AccountSettingsZoomRooms;
 }
 
 /** AccountSettingsAuthentication */
 export type AccountSettingsAuthentication =
-  | {
-      /** Meeting Authentication Options */
-      authentication_options?: {
-        /** Authentication default option */
-        default_option?: boolean;
-        /** Authentication domians */
-        domains?: string;
-        /** Authentication id */
-        id?: string;
-        /** Authentication name */
-        name?: string;
-        /**
-         *  Authentication type. Specify one of the following authentication types for the authentication profile:<br>
-         *  * `enforce_login`: This option allows any users to join the meeting or webinar, as long as they are signed into their Zoom account.
-         *  * `enforce_login_with_domains`: This option, allows you to specify a rule so that only those Zoom users whose email addresses contain a certain domain, can join the meeting or webinar. You can either add multiple domains using a comma in between and/or use a wildcard for listing domains.<br>
-         *  * `enforce_login_with_same_account`: This option allows users to join the meeting or webinar with the same Zoom account.
-         */
-        type?:
-          | "enforce_login"
-          | "enforce_login_with_same_account"
-          | "enforce_login_with_domains"
-          | (string & {});
-        /** Authentication visible */
-        visible?: boolean;
-      }[];
-      /** Only authenticated users can join meetings */
-      meeting_authentication?: boolean;
-    }
-  | {
-      authentication_options?: {
-        /** Authentication default option */
-        default_option?: boolean;
-        /** Authentication domians */
-        domains?: string;
-        /** Authentication id */
-        id?: string;
-        /** Authentication name */
-        name?: string;
-        /** Authentication type */
-        type?:
-          | "internally"
-          | "enforce_login"
-          | "enforce_login_with_domains"
-          | (string & {});
-        /** Authentication visible */
-        visible?: boolean;
-      }[];
-      /** Only authenticated users can view cloud recordings */
-      recording_authentication?: boolean;
-    };
+  AccountSettingsAuthenticationVariant1 | AccountSettingsAuthenticationVariant2;
 
 /** AccountSettingsAuthenticationUpdate */
 export type AccountSettingsAuthenticationUpdate =
-  | {
-      /** Meeting Authentication Options */
-      authentication_option?: {
-        /**
-         * Specify the action that you would like to take via this API request:<br>
-         * * `add` : Choose this value if you are adding an authentication option.
-         * * `update`: Choose this value if you are updating an existing authentication option.
-         * * `delete`: Choose this value if you are deleting an existing authentication option.
-         */
-        action?: "update" | "delete" | "add" | (string & {});
-        /** Specify whether you would like to set this authentication option as the default option or not. */
-        default_option?: boolean;
-        /** If you chose `enforce_login_with_domains` as the authentication type, specify the domain(s) that you want to allow to join your meetings or webinars. */
-        domains?: string;
-        /**
-         *  Authentication ID. If you are creating an authentication profile, you do not need to provide this field. The id field will be generated in the response once this API request is completed successfully. You can also use the Get Account Settings API with query parameter set to `meeting_authentication` to list the authentication id.<br><br>
-         *  Use this field or the `name` field to identify the associated authentication option that you would like to update or delete.
-         */
-        id?: string;
-        /** Unique name for the authentication option. */
-        name?: string;
-        /**
-         *  Authentication type. Specify one of the following authentication types for the authentication profile:<br>
-         *  * `enforce_login`: This option allows any users to join the meeting or webinar, as long as they are signed into their Zoom account.
-         *  * `enforce_login_with_domains`: This option, allows you to specify a rule so that only those Zoom users whose email addresses contain a certain domain, can join the meeting or webinar. You can either add multiple domains using a comma in between and/or use a wildcard for listing domains.<br>
-         *  * `enforce_login_with_same_account`: This option allows users to join the meeting or webinar with the same Zoom account.
-         */
-        type?:
-          | "enforce_login"
-          | "enforce_login_with_same_account"
-          | "enforce_login_with_domains"
-          | (string & {});
-      };
-      /** If set to "true", only authenticated users can join meetings. The method for authentication can be defined in the "authentication_option". */
-      meeting_authentication?: boolean;
-    }
-  | {
-      /** Specify the authentication options for this account. */
-      authentication_option?: {
-        /**
-         * Specify the action that you would like to take via this API request:<br>
-         * * `add` : Choose this value if you are adding an authentication option.
-         * * `update`: Choose this value if you are updating an existing authentication option.
-         * * `delete`: Choose this value if you are deleting an existing authentication option.
-         */
-        action?: "update" | "delete" | "add" | (string & {});
-        /** Specify whether you would like to set this authentication option as the default option or not. */
-        default_option?: boolean;
-        /** If you chose `enforce_login_with_domains` as the authentication type, specify the domain(s) that you want to allow to view the recordings. */
-        domains?: string;
-        /**
-         *  Authentication ID. If you are creating an authentication profile, you do not need to provide this field. The id field will be generated in the response once this API request is completed successfully. You can also use the Get Account Settings API with query parameter set to `meeting_authentication` to list the authentication id.<br><br>
-         * Use this field or the `name` field to identify the associated authentication option that you would like to update or delete.
-         */
-        id?: string;
-        /** Unique name for the authentication option. */
-        name?: string;
-        /**
-         * Specify one authentication type that is to be associated with this authentication configuration:<br>
-         * * `internally`: This option allows you specify a rule that only signed in users within your account can view the recording.<br>
-         *  * `enforce_login`: This option allows any users to view the recording, as long as they are signed into their Zoom account.<br>
-         *  * `enforce_login_with_domains`: This option, allows you to specify a rule so that only those Zoom users whose email addresses contain a certain domain, can view the recording. You can either add multiple domains using a comma in between and/or use a wildcard for listing domains.
-         */
-        type?:
-          | "internally"
-          | "enforce_login"
-          | "enforce_login_with_domains"
-          | (string & {});
-      };
-      /**
-       * If set to `true`, only authenticated users can view the cloud recordings.<br><br>
-       * The authentication profile **must first be set at the account level via the account settings**, and later can be disabled after enabling on the preferred level - i.e. user level using user settings or at group level via group settings  (if you do not want the settings to be enabled on the entire account).
-       */
-      recording_authentication?: boolean;
-    };
+  | AccountSettingsAuthenticationUpdateVariant1
+  | AccountSettingsAuthenticationUpdateVariant2;
 
 /** Account Settings: Notification. */
 export interface AccountSettingsEmailNotification {
@@ -1031,26 +405,7 @@ export interface AccountSettingsInMeeting {
   /** Allow users to replace their background with any selected image. Choose or upload an image in the Zoom desktop application settings. */
   virtual_background?: boolean;
   /** Settings to manage virtual background. */
-  virtual_background_settings?: {
-    /** Allow users to upload custom backgrounds. */
-    allow_upload_custom?: boolean;
-    /** Allow use of videos for virtual backgrounds. */
-    allow_videos?: boolean;
-    /** Enable virtual background. */
-    enable?: boolean;
-    files?: {
-      /** Unique identifier of the file. */
-      id?: string;
-      /** Indicates whether or not this file is the default virtual background file. */
-      is_default?: boolean;
-      /** File name. */
-      name?: string;
-      /** File size. */
-      size?: string;
-      /** File type. */
-      type?: string;
-    }[];
-  };
+  virtual_background_settings?: AccountSettingsInMeetingVirtualBackgroundSettings;
   /** Add a watermark when viewing a shared screen. */
   watermark?: boolean;
   /** Allow a Q&A in a webinar. */
@@ -1069,6 +424,140 @@ export interface AccountSettingsInMeeting {
    * `all`: Anyone in the meeting is allowed to start sharing their screen when someone else is sharing. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
    */
   who_can_share_screen_when_someone_is_sharing?: "host" | "all" | (string & {});
+  /** Workplace by facebook. */
+  workplace_by_facebook?: boolean;
+}
+
+/** Account Settings: In Meeting. */
+export interface AccountSettingsInMeetingInput {
+  /** Identify guest participants in a meeting or webinar. */
+  alert_guest_join?: boolean;
+  /** Allow live streaming. */
+  allow_live_streaming?: boolean;
+  /** If the value of this field is set to `true`, meeting participants and webinar panelists can be allowed to rename themselves during a meeting or a webinar. */
+  allow_participants_to_rename?: boolean;
+  /** Show the Zoom desktop application when sharing screens. */
+  allow_show_zoom_windows?: boolean;
+  /** Allow participants to use annotation tools to add information to shared screens. */
+  annotation?: boolean;
+  /** Allow an anonymous Q&A in a webinar. */
+  anonymous_question_answer?: boolean;
+  /**
+   * Allow host to put attendee on hold.
+   *
+   * **This field has been deprecated and is no longer supported.**
+   * @default false
+   */
+  attendee_on_hold?: boolean;
+  /** Enable users to see and add contacts to the "auto-answer group" in the chat contact list. Any call from members of this group will automatically be answered. */
+  auto_answer?: boolean;
+  /** Automatically save all in-meeting chats so that the host does not need to manually save the chat transcript after the meeting starts. */
+  auto_saving_chat?: boolean;
+  /** Allow host to split meeting participants into separate, smaller rooms. */
+  breakout_room?: boolean;
+  /** Allow meeting participants to send a message that is visible to all participants. */
+  chat?: boolean;
+  /** Allow a host to type closed captions. Enable a host to assign a participant or third party device to add closed captions. */
+  closed_caption?: boolean;
+  /** Allow the host to add co-hosts. */
+  co_host?: boolean;
+  /** If set to `true`, account owners and admins on paid accounts can [select data center regions](https://support.zoom.us/hc/en-us/articles/360042411451-Selecting-data-center-regions-for-hosted-meetings-and-webinars) to use for hosting their real-time meeting and webinar traffic. These regions can be provided in the `data_center_regions` field. If set to `false`, the regions cannot be customized and the default regions will be used. */
+  custom_data_center_regions?: boolean;
+  /** Custom live streaming. */
+  custom_live_streaming_service?: boolean;
+  /** Custom service instructions. */
+  custom_service_instructions?: string;
+  /** If you have set the value of `custom_data_center_regions` to `true`, specify the data center regions that you would like to opt in to (country codes from among: ["EU", "HK", "AU", "IN", "LA", "TY", "CN", "US", "CA"]). */
+  data_center_regions?: "EU" | "HK" | "AU" | "IN" | "TY" | "CN" | "US" | "CA";
+  /** DSCP audio. */
+  dscp_audio?: number;
+  /** DSCP marking. */
+  dscp_marking?: boolean;
+  /** DSCP video. */
+  dscp_video?: number;
+  /** Zoom requires encryption for all data between the Zoom cloud, Zoom client, and Zoom Room. Require encryption for 3rd party endpoints (H323/SIP). */
+  e2e_encryption?: boolean;
+  /**
+   * Play sound when participants join or leave.<br>`host` - Heard by host only.<br>`all` - Heard by host and all attendees.<br>`none` - Disable.
+   * - `host`: Heard by host only
+   * - `all`: Heard by host and all attendees
+   * - `none`: Disable
+   */
+  entry_exit_chime?: "host" | "all" | "none";
+  /** Allow another user to take control of your camera during a meeting. */
+  far_end_camera_control?: boolean;
+  /** Add a "Feedback" tab to the Windows Settings or Mac Preferences dialog. Enable users to provide feedback to Zoom at the end of the meeting. */
+  feedback?: boolean;
+  /** Indicates whether [in-meeting file transfer](https://support.zoom.us/hc/en-us/articles/209605493-In-meeting-file-transfer) setting has been enabled on the account or not. */
+  file_transfer?: boolean;
+  /**
+   * Activate higher quality video for host and participants.
+   * Please note: This will use more bandwidth.
+   */
+  group_hd?: boolean;
+  /**
+   * Enable or disable meeting reactions. <br>
+   * `true`: Allow meeting participants to communicate without interrupting by reacting with an emoji that shows on their video.<br>
+   * `false`: Do not enable meeting reactions.
+   */
+  meeting_reactions?: boolean;
+  /** Allow users to select original sound in their client settings. */
+  original_audio?: boolean;
+  /** Peer to peer connection while only two people are in a meeting. */
+  p2p_connetion?: boolean;
+  /** Peer to peer listening ports range. */
+  p2p_ports?: boolean;
+  /** Add "Polls" to the meeting controls. */
+  polling?: boolean;
+  /**
+   * The listening ports range, separated by a comma (ex 55,56). The ports range must be between 1 to 65535.
+   * @default ""
+   */
+  ports_range?: string;
+  /** Display a thumbs up or down survey at the end of each meeting. */
+  post_meeting_feedback?: boolean;
+  /** Allow a meeting participant to send a private message to another participant. */
+  private_chat?: boolean;
+  /** Record and play their own voice. */
+  record_play_own_voice?: boolean;
+  /** Allow users to request remote control. */
+  remote_control?: boolean;
+  /** Indicates whether the [**Request permission to unmute participants**](https://support.zoom.us/hc/en-us/articles/203435537-Muting-and-unmuting-participants-in-a-meeting#h_01EGK4XFWS1SJGZ71MYGKF7260) option has been enabled for the account or not. */
+  request_permission_to_unmute?: boolean;
+  /** Allow screen sharing. */
+  screen_sharing?: boolean;
+  /** Only show the default email when sending email invites. */
+  sending_default_email_invites?: boolean;
+  /** If the value of this field is set to `true`, you will allow participants to join a meeting directly from their browser and bypass the Zoom application download process. This is a workaround for participants who are unable to download, install, or run applications. Note that the meeting experience from the browser is limited. */
+  show_a_join_from_your_browser_link?: boolean;
+  /** Always show the meeting control toolbar. */
+  show_meeting_control_toolbar?: boolean;
+  /** Allow users to select stereo audio in their client settings. */
+  stereo_audio?: boolean;
+  /** Use HTML formatted email for the Outlook plugin. */
+  use_html_format_email?: boolean;
+  /** Allow users to replace their background with any selected image. Choose or upload an image in the Zoom desktop application settings. */
+  virtual_background?: boolean;
+  /** Settings to manage virtual background. */
+  virtual_background_settings?: AccountSettingsInMeetingVirtualBackgroundSettings;
+  /** Add a watermark when viewing a shared screen. */
+  watermark?: boolean;
+  /** Allow a Q&A in a webinar. */
+  webinar_question_answer?: boolean;
+  /** Allow participants to share a whiteboard that includes annotation tools. */
+  whiteboard?: boolean;
+  /**
+   * Indicates who can share their screen or content during meetings. The value can be one of the following: <br>
+   * `host`: Only host can share the screen.<br>
+   * `all`: Both hosts and attendees can share their screen during meetings. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
+   */
+  who_can_share_screen?: "host" | "all";
+  /**
+   * Indicates who is allowed to start sharing screen when someone else in the meeting is sharing their screen. The value can be one of the following:<br>
+   * `host`: Only a host can share the screen when someone else is sharing.<br>
+   * `all`: Anyone in the meeting is allowed to start sharing their screen when someone else is sharing. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
+   */
+  who_can_share_screen_when_someone_is_sharing?: "host" | "all";
   /** Workplace by facebook. */
   workplace_by_facebook?: boolean;
 }
@@ -1099,30 +588,7 @@ export interface AccountSettingsRecording {
    */
   allow_recovery_deleted_cloud_recordings?: boolean;
   /** [Archiving solution](https://support.zoom.us/hc/en-us/articles/360050431572-Archiving-Meeting-and-Webinar-data) settings. This setting can only be used if you have been granted with archiving solution access by the Zoom support team. */
-  archive?: {
-    /** Enable the archiving feature. */
-    enable?: boolean;
-    settings?: {
-      /** Include in-meeting and/or in-webinar audio in the archive. */
-      audio_file?: boolean;
-      /** Include closed caption or transcript in the archive. */
-      cc_transcript_file?: boolean;
-      /** Include in-meeting chat in the archive. */
-      chat_file?: boolean;
-      /** Include user email in in-meeting chat file. */
-      chat_with_sender_email?: boolean;
-      /** Include in-meeting and/or in-webinar video in the archive. */
-      video_file?: boolean;
-    };
-    /**
-     * Archive types:
-     *
-     * * `1`: Only meetings are archived.<br>
-     * * `2`: Only webinars are archived.<br>
-     * * `3`: Both meetings and webinars are archived.
-     */
-    type?: 1 | 2 | 3 | (number & {});
-  };
+  archive?: AccountSettingsRecordingArchive;
   /** Allow Zoom to permanantly delete recordings automatically after a specified number of days. */
   auto_delete_cmr?: boolean;
   /** When `auto_delete_cmr` function is 'true' this value will set the number of days before the auto deletion of cloud recordings. */
@@ -1134,6 +600,82 @@ export interface AccountSettingsRecording {
    * - `none`: Disabled
    */
   auto_recording?: "local" | "cloud" | "none" | (string & {});
+  /** Allow hosts to record and save the meeting in the cloud. */
+  cloud_recording?: boolean;
+  /** Cloud recording downloads. */
+  cloud_recording_download?: boolean;
+  /** Only the host can download cloud recordings. */
+  cloud_recording_download_host?: boolean;
+  /** If the value of this field is set to `true`, hosts will be able to delete the recordings. If this option is set to `false`, the recordings cannot be deleted by the host and only admin can delete them. */
+  host_delete_cloud_recording?: boolean;
+  /** Setting to allow cloud recording access only from specific IP address ranges. */
+  ip_address_access_control?: {
+    /** If set to `true`, the cloud recordings of this account can only be accessed by the IP addresses defined in the `ip_addresses_or_ranges` property. */
+    enable?: boolean;
+    /**
+     * IP addresses or ranges that have access to the cloud recordings. Separate multiple IP ranges with comma. Use n.n.n.n, n.n.n.n/n or n.n.n.n - n.n.n.n syntax where n is a number.
+     *
+     * Example: `46.33.24.184, 48.99.100.2/25` or `200.181.108.17 - 220.181.108.157`
+     */
+    ip_addresses_or_ranges?: string;
+  };
+  /** Allow hosts and participants to record the meeting using a local file. */
+  local_recording?: boolean;
+  /** If set to `true`, meeting hosts cannot view their meeting cloud recordings. Only the admins who have recording management privilege can access them. */
+  prevent_host_access_recording?: boolean;
+  /** Record an audio only file. */
+  record_audio_file?: boolean;
+  /** Record the gallery view with a shared screen. */
+  record_gallery_view?: boolean;
+  /** Record the active speaker with a shared screen. */
+  record_speaker_view?: boolean;
+  /** Automatically transcribe the audio of the meeting or webinar to the cloud. */
+  recording_audio_transcript?: boolean;
+  /** Show a disclaimer to participants before a recording starts */
+  recording_disclaimer?: boolean;
+  /** This object represents the minimum password requirements set for recordings via Account Recording Settings. */
+  recording_password_requirement?: {
+    /** Indicates whether or not password must contain at least one alphabetical letter (a, b, c..). */
+    have_letter?: boolean;
+    /** Indicates whether or not password must contain at least one number(1, 2, 3..). */
+    have_number?: boolean;
+    /** Indicates whether or not password must contain at least one special character(!, @, #..). */
+    have_special_character?: boolean;
+    /** Minimum required length for the password. */
+    length?: number;
+    /** Indicates whether or not password must contain only numeric characters. */
+    only_allow_numeric?: boolean;
+  };
+  /** Require a passcode to access existing cloud recordings. */
+  required_password_for_existing_cloud_recordings?: boolean;
+  /** Save the chat text from the meeting. */
+  save_chat_text?: boolean;
+  /** Add a timestamp to the recording. */
+  show_timestamp?: boolean;
+}
+
+/** Account Settings: Recording. */
+export interface AccountSettingsRecordingInput {
+  /** Cloud recordings are only accessible to account members. People outside of your organization cannot open links that provide access to cloud recordings. */
+  account_user_access_recording?: boolean;
+  /**
+   * Allow recovery of deleted cloud recordings from trash.
+   * If the value of this field is set to `true`, deleted cloud recordings will be kept in trash for 30 days after deletion and can be recovered within that period.
+   */
+  allow_recovery_deleted_cloud_recordings?: boolean;
+  /** [Archiving solution](https://support.zoom.us/hc/en-us/articles/360050431572-Archiving-Meeting-and-Webinar-data) settings. This setting can only be used if you have been granted with archiving solution access by the Zoom support team. */
+  archive?: AccountSettingsRecordingArchiveInput;
+  /** Allow Zoom to permanantly delete recordings automatically after a specified number of days. */
+  auto_delete_cmr?: boolean;
+  /** When `auto_delete_cmr` function is 'true' this value will set the number of days before the auto deletion of cloud recordings. */
+  auto_delete_cmr_days?: number;
+  /**
+   * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+   * - `local`: Record on local
+   * - `cloud`: Record on cloud
+   * - `none`: Disabled
+   */
+  auto_recording?: "local" | "cloud" | "none";
   /** Allow hosts to record and save the meeting in the cloud. */
   cloud_recording?: boolean;
   /** Cloud recording downloads. */
@@ -1280,6 +822,77 @@ export interface AccountSettingsScheduleMeeting {
   use_pmi_for_scheduled_meetings?: boolean;
 }
 
+/** Account Settings: Schedule Meeting. */
+export interface AccountSettingsScheduleMeetingInput {
+  /**
+   * Determine how participants can join the audio portion of the meeting.<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - 3rd party audio conference.
+   * - `both`: Telephony and VoIP
+   * - `telephony`: Audio PSTN telephony only
+   * - `voip`: VoIP only
+   * - `thirdParty`: 3rd party audio conference
+   * @default "both"
+   */
+  audio_type?: "both" | "telephony" | "voip" | "thirdParty";
+  /** Only Zoom users who are signed in can join meetings. */
+  enforce_login?: boolean;
+  /** Only signed in users with a specified domain can join the meeting. */
+  enforce_login_domains?: string;
+  /** Only signed in users with a specific domain can join meetings. */
+  enforce_login_with_domains?: boolean;
+  /** Require a password for Personal Meetings if attendees can join before host. */
+  force_pmi_jbh_password?: boolean;
+  /** Start meetings with the host video on. */
+  host_video?: boolean;
+  /** Allow participants to join the meeting before the host arrives. */
+  join_before_host?: boolean;
+  /** Account wide meeting/webinar [password requirements](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604). */
+  meeting_password_requirement?: {
+    consecutive_characters_length?: 0 | 4 | 5 | 6 | 7 | 8;
+    /** If set to `true`, the password must contain at least 1 letter (such as a,b,c...). */
+    have_letter?: boolean;
+    /** If set to `true`, the password must contain at least 1 number (such as 1,2,3...). */
+    have_number?: boolean;
+    /** If set to `true`, the password must have at least 1 special character (!,@,#...). */
+    have_special_character?: boolean;
+    /** If set to `true`, the password must include both uppercase and lowercase characters. */
+    have_upper_and_lower_characters?: boolean;
+    /** The minimum length that the meeting/webinar password needs to have. */
+    length?: number;
+    /** If set to `true`, the password must only contain numbers and no other characters. */
+    only_allow_numeric?: boolean;
+    /** If set to `true`, users will be informed if the provided password is weak. */
+    weak_enhance_detection?: boolean;
+  };
+  /** Always display "Zoom Meeting" as the meeting topic. */
+  not_store_meeting_topic?: boolean;
+  /** Start meetings with the participant video on. Participants can change this setting during the meeting. */
+  participant_video?: boolean;
+  /**
+   * Personal Meeting Setting.<br><br>
+   * `true`: Indicates that the **"Enable Personal Meeting ID"** setting is turned on. Users can choose to use personal meeting ID for their meetings. <br><br>
+   * `false`: Indicates that the **"Enable Personal Meeting ID"** setting is [turned off](https://support.zoom.us/hc/en-us/articles/201362843-Personal-meeting-ID-PMI-and-personal-link#h_aa0335c8-3b06-41bc-bc1f-a8b84ef17f2a). If this setting is disabled, meetings that were scheduled with PMI will be invalid. Scheduled meetings will need to be manually updated.
+   * For Zoom Phone only:If a user has been assigned a desk phone, **"Elevate to Zoom Meeting"** on desk phone will be disabled.
+   */
+  personal_meeting?: boolean;
+  /** Require a password for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
+  require_password_for_instant_meetings?: boolean;
+  /**
+   * Require a password for a meeting held using Personal Meeting ID (PMI) This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
+   * - `jbh_only`: Only meetings with Join Before Host enabled
+   * - `all`: All meetings using PMI
+   * - `none`: Disabled
+   */
+  require_password_for_pmi_meetings?: "jbh_only" | "all" | "none";
+  /** Require a password for meetings which have already been scheduled */
+  require_password_for_scheduled_meetings?: boolean;
+  /** Require a password when scheduling new meetings. This setting applies for regular meetings that do not use PMI. If enabled, a password will be generated while a host schedules a new meeting and participants will be required to enter the password before they can join the meeting. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
+  require_password_for_scheduling_new_meetings?: boolean;
+  /** Use Personal Meeting ID (PMI) when starting an instant meeting */
+  use_pmi_for_instant_meetings?: boolean;
+  /** Use Personal Meeting ID (PMI) when scheduling a meeting */
+  use_pmi_for_scheduled_meetings?: boolean;
+}
+
 /** [Security settings](https://support.zoom.us/hc/en-us/articles/360034675592-Advanced-security-settings#h_bf8a25f6-9a66-447a-befd-f02ed3404f89) of an Account. */
 export interface AccountSettingsSecurity {
   /** Only account administrators can change a user's username and picture. */
@@ -1344,6 +957,75 @@ export interface AccountSettingsSecurity {
    */
   sign_in_with_two_factor_auth?:
     "all" | "group" | "role" | "none" | (string & {});
+  /** This field contains group IDs of groups that have 2FA enabled. This field is only returned if the value of `sign_in_with_two_factor_auth` is `group` */
+  sign_in_with_two_factor_auth_groups?: string[];
+  /** This field contains role IDs of roles that have 2FA enabled. This field is only returned if the value of `sign_in_with_two_factor_auth` is `role`. */
+  sign_in_with_two_factor_auth_roles?: string[];
+}
+
+/** [Security settings](https://support.zoom.us/hc/en-us/articles/360034675592-Advanced-security-settings#h_bf8a25f6-9a66-447a-befd-f02ed3404f89) of an Account. */
+export interface AccountSettingsSecurityInput {
+  /** Only account administrators can change a user's username and picture. */
+  admin_change_name_pic?: boolean;
+  /** Hide billing information. */
+  hide_billing_info?: boolean;
+  /** Allow users to import photos from a photo library on a  device. */
+  import_photos_from_devices?: boolean;
+  /** This object refers to the [enhanced password rules](https://support.zoom.us/hc/en-us/articles/360034675592-Advanced-security-settings#h_bf8a25f6-9a66-447a-befd-f02ed3404f89) that allows Zoom account admins and owners to apply extra requiremets to the users' Zoom login password. */
+  password_requirement?: {
+    /**
+     * Specify the max length of consecutive characters(abcde...) that can be used in a password.
+     * If you set the value of this field to `0`, no restriction will be applied on consecutive characters.
+     *
+     * If you would like to set this restriction, you can specify a number between 4 and 8 that define the maximum allowed length for consecutive characters in a password.
+     *
+     * The max allowed length will be `n-1` where `n` refers to the value you provide for this field.  For instance, if you provide `4` as the value, there can only be a maximum of `3` consecutive characters in a password(example: abc1x@8fdh).
+     */
+    consecutive_characters_length?: number;
+    /** If the value of this field is set to `true`, the password must have at least one special character(!, @, #...). */
+    have_special_character?: boolean;
+    /** Specify a minimum length for the password. The password length can be from a minimum of 9 characters, up to 14 characters. If you provide `0` as the value of this field, this field will be disabled and not be used and the basic password length requirement (minimum of 8 characters) will be applied for the requirement. */
+    minimum_password_length?: number;
+    /** If the value of this field is set to `true`, user passwords will have to pass detection through a weak password dictionary in case hackers use simple passwords to sign in to your users’ accounts. */
+    weak_enhance_detection?: boolean;
+  };
+  /**
+   * Settings for User Sign In interval requirements after a period of inactivity. If enabled, this setting forces automatic logout of users in Zoom Client app after a set amount of time. <br>
+   *
+   * If this setting is disabled, the value of this field will be `0`. If the setting is enabled, the value of this field will indicate the **period of inactivity** in minutes after which, an inactive user will be automatically logged out of the Zoom Client. The value for the period of inactivity can be one of the following:<br>
+   *
+   * `5`: 5 minutes<br>
+   * `10`: 10 minutes<br>
+   * `15`: 15 minutes<br>
+   * `30`: 30 minutes<br>
+   * `45`: 45 minutes<br>
+   * `60`: 60 minutes<br>
+   * `90`: 90 minutes<br>
+   * `120`: 120 minutes
+   */
+  sign_again_period_for_inactivity_on_client?: number;
+  /**
+   * Settings for User Sign In interval requirements after a period of inactivity. If enabled, this setting forces automatic logout of users in Zoom Web Portal after a set amount of time. <br>
+   *
+   * If this setting is disabled, the value of this field will be `0`. If the setting is enabled, the value of this field will indicate the **period of inactivity** in minutes after which, an inactive user will be automatically logged out of the Zoom Web Portal. The value for the period of inactivity can be one of the following:<br>
+   *
+   * `5`: 5 minutes<br>
+   * `10`: 10 minutes<br>
+   * `15`: 15 minutes<br>
+   * `30`: 30 minutes<br>
+   * `60`: 60 minutes<br>
+   * `120`: 120 minutes
+   */
+  sign_again_period_for_inactivity_on_web?: number;
+  /**
+   * Settings for 2FA( [two factor authentication](https://support.zoom.us/hc/en-us/articles/360038247071) ). The value can be one of the following:
+   * `all`: Two factor authentication will be enabled for all users in the account.<br>
+   * `none`: Two factor authentication is disabled.<br>
+   * `group`: Two factor authentication will be enabled for users belonging to specific groups. If 2FA is enabled for certain groups, the group IDs of the group(s) will be provided in the `sign_in_with_two_factor_auth_groups` field.<br>
+   * `role`: Two factor authentication will be enabled only for users assigned with specific roles in the account. If 2FA is enabled for specific roles, the role IDs will be provided in the
+   * `sign_in_with_two_factor_auth_roles` field.
+   */
+  sign_in_with_two_factor_auth?: "all" | "group" | "role" | "none";
   /** This field contains group IDs of groups that have 2FA enabled. This field is only returned if the value of `sign_in_with_two_factor_auth` is `group` */
   sign_in_with_two_factor_auth_groups?: string[];
   /** This field contains role IDs of roles that have 2FA enabled. This field is only returned if the value of `sign_in_with_two_factor_auth` is `role`. */
@@ -1417,194 +1099,16 @@ export interface AccountSettingsZoomRooms {
 /** Update account settings */
 export interface AccountUpdateSettings {
   /** Account Settings: Notification. */
-  email_notification?: {
-    /** Notify when an alternative host is set or removed from a meeting. */
-    alternative_host_reminder?: boolean;
-    /** Notify the host and participants when a meeting is cancelled. */
-    cancel_meeting_reminder?: boolean;
-    /** Notify host when cloud recording is available. */
-    cloud_recording_avaliable_reminder?: boolean;
-    /** Notify the host when participants join the meeting before them. */
-    jbh_reminder?: boolean;
-    /** Notify user when host licenses are running low. */
-    low_host_count_reminder?: boolean;
-    /** Notify the host there is a meeting is scheduled, rescheduled, or cancelled. */
-    schedule_for_reminder?: boolean;
-  };
+  email_notification?: AccountSettingsEmailNotification;
   /** Account Settings: Feature. */
   feature?: {
     /** Set the maximum number of participants a host can have in a single meeting. */
     meeting_capacity?: number;
   };
   /** Account Settings: In Meeting. */
-  in_meeting?: {
-    /** Identify guest participants in a meeting or webinar. */
-    alert_guest_join?: boolean;
-    /** Allow live streaming. */
-    allow_live_streaming?: boolean;
-    /** If the value of this field is set to `true`, meeting participants and webinar panelists can be allowed to rename themselves during a meeting or a webinar. */
-    allow_participants_to_rename?: boolean;
-    /** Show the Zoom desktop application when sharing screens. */
-    allow_show_zoom_windows?: boolean;
-    /** Allow participants to use annotation tools to add information to shared screens. */
-    annotation?: boolean;
-    /** Allow an anonymous Q&A in a webinar. */
-    anonymous_question_answer?: boolean;
-    /**
-     * Allow host to put attendee on hold.
-     *
-     * **This field has been deprecated and is no longer supported.**
-     * @default false
-     */
-    attendee_on_hold?: boolean;
-    /** Enable users to see and add contacts to the "auto-answer group" in the chat contact list. Any call from members of this group will automatically be answered. */
-    auto_answer?: boolean;
-    /** Automatically save all in-meeting chats so that the host does not need to manually save the chat transcript after the meeting starts. */
-    auto_saving_chat?: boolean;
-    /** Allow host to split meeting participants into separate, smaller rooms. */
-    breakout_room?: boolean;
-    /** Allow meeting participants to send a message that is visible to all participants. */
-    chat?: boolean;
-    /** Allow a host to type closed captions. Enable a host to assign a participant or third party device to add closed captions. */
-    closed_caption?: boolean;
-    /** Allow the host to add co-hosts. */
-    co_host?: boolean;
-    /** If set to `true`, account owners and admins on paid accounts can [select data center regions](https://support.zoom.us/hc/en-us/articles/360042411451-Selecting-data-center-regions-for-hosted-meetings-and-webinars) to use for hosting their real-time meeting and webinar traffic. These regions can be provided in the `data_center_regions` field. If set to `false`, the regions cannot be customized and the default regions will be used. */
-    custom_data_center_regions?: boolean;
-    /** Custom live streaming. */
-    custom_live_streaming_service?: boolean;
-    /** Custom service instructions. */
-    custom_service_instructions?: string;
-    /** If you have set the value of `custom_data_center_regions` to `true`, specify the data center regions that you would like to opt in to (country codes from among: ["EU", "HK", "AU", "IN", "LA", "TY", "CN", "US", "CA"]). */
-    data_center_regions?:
-      "EU" | "HK" | "AU" | "IN" | "TY" | "CN" | "US" | "CA" | (string & {});
-    /** DSCP audio. */
-    dscp_audio?: number;
-    /** DSCP marking. */
-    dscp_marking?: boolean;
-    /** DSCP video. */
-    dscp_video?: number;
-    /** Zoom requires encryption for all data between the Zoom cloud, Zoom client, and Zoom Room. Require encryption for 3rd party endpoints (H323/SIP). */
-    e2e_encryption?: boolean;
-    /**
-     * Play sound when participants join or leave.<br>`host` - Heard by host only.<br>`all` - Heard by host and all attendees.<br>`none` - Disable.
-     * - `host`: Heard by host only
-     * - `all`: Heard by host and all attendees
-     * - `none`: Disable
-     */
-    entry_exit_chime?: "host" | "all" | "none" | (string & {});
-    /** Allow another user to take control of your camera during a meeting. */
-    far_end_camera_control?: boolean;
-    /** Add a "Feedback" tab to the Windows Settings or Mac Preferences dialog. Enable users to provide feedback to Zoom at the end of the meeting. */
-    feedback?: boolean;
-    /** Indicates whether [in-meeting file transfer](https://support.zoom.us/hc/en-us/articles/209605493-In-meeting-file-transfer) setting has been enabled on the account or not. */
-    file_transfer?: boolean;
-    /**
-     * Activate higher quality video for host and participants.
-     * Please note: This will use more bandwidth.
-     */
-    group_hd?: boolean;
-    /**
-     * Enable or disable meeting reactions. <br>
-     * `true`: Allow meeting participants to communicate without interrupting by reacting with an emoji that shows on their video.<br>
-     * `false`: Do not enable meeting reactions.
-     */
-    meeting_reactions?: boolean;
-    /** Allow users to select original sound in their client settings. */
-    original_audio?: boolean;
-    /** Peer to peer connection while only two people are in a meeting. */
-    p2p_connetion?: boolean;
-    /** Peer to peer listening ports range. */
-    p2p_ports?: boolean;
-    /** Add "Polls" to the meeting controls. */
-    polling?: boolean;
-    /**
-     * The listening ports range, separated by a comma (ex 55,56). The ports range must be between 1 to 65535.
-     * @default ""
-     */
-    ports_range?: string;
-    /** Display a thumbs up or down survey at the end of each meeting. */
-    post_meeting_feedback?: boolean;
-    /** Allow a meeting participant to send a private message to another participant. */
-    private_chat?: boolean;
-    /** Record and play their own voice. */
-    record_play_own_voice?: boolean;
-    /** Allow users to request remote control. */
-    remote_control?: boolean;
-    /** Indicates whether the [**Request permission to unmute participants**](https://support.zoom.us/hc/en-us/articles/203435537-Muting-and-unmuting-participants-in-a-meeting#h_01EGK4XFWS1SJGZ71MYGKF7260) option has been enabled for the account or not. */
-    request_permission_to_unmute?: boolean;
-    /** Allow screen sharing. */
-    screen_sharing?: boolean;
-    /** Only show the default email when sending email invites. */
-    sending_default_email_invites?: boolean;
-    /** If the value of this field is set to `true`, you will allow participants to join a meeting directly from their browser and bypass the Zoom application download process. This is a workaround for participants who are unable to download, install, or run applications. Note that the meeting experience from the browser is limited. */
-    show_a_join_from_your_browser_link?: boolean;
-    /** Always show the meeting control toolbar. */
-    show_meeting_control_toolbar?: boolean;
-    /** Allow users to select stereo audio in their client settings. */
-    stereo_audio?: boolean;
-    /** Use HTML formatted email for the Outlook plugin. */
-    use_html_format_email?: boolean;
-    /** Allow users to replace their background with any selected image. Choose or upload an image in the Zoom desktop application settings. */
-    virtual_background?: boolean;
-    /** Settings to manage virtual background. */
-    virtual_background_settings?: {
-      /** Allow users to upload custom backgrounds. */
-      allow_upload_custom?: boolean;
-      /** Allow use of videos for virtual backgrounds. */
-      allow_videos?: boolean;
-      /** Enable virtual background. */
-      enable?: boolean;
-      files?: {
-        /** Unique identifier of the file. */
-        id?: string;
-        /** Indicates whether or not this file is the default virtual background file. */
-        is_default?: boolean;
-        /** File name. */
-        name?: string;
-        /** File size. */
-        size?: string;
-        /** File type. */
-        type?: string;
-      }[];
-    };
-    /** Add a watermark when viewing a shared screen. */
-    watermark?: boolean;
-    /** Allow a Q&A in a webinar. */
-    webinar_question_answer?: boolean;
-    /** Allow participants to share a whiteboard that includes annotation tools. */
-    whiteboard?: boolean;
-    /**
-     * Indicates who can share their screen or content during meetings. The value can be one of the following: <br>
-     * `host`: Only host can share the screen.<br>
-     * `all`: Both hosts and attendees can share their screen during meetings. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
-     */
-    who_can_share_screen?: "host" | "all" | (string & {});
-    /**
-     * Indicates who is allowed to start sharing screen when someone else in the meeting is sharing their screen. The value can be one of the following:<br>
-     * `host`: Only a host can share the screen when someone else is sharing.<br>
-     * `all`: Anyone in the meeting is allowed to start sharing their screen when someone else is sharing. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
-     */
-    who_can_share_screen_when_someone_is_sharing?:
-      "host" | "all" | (string & {});
-    /** Workplace by facebook. */
-    workplace_by_facebook?: boolean;
-  };
+  in_meeting?: AccountSettingsInMeeting;
   /** Account Settings: Integration. */
-  integration?: {
-    /** Enable users who join a meeting from their mobile device to share content from their Box account. */
-    box?: boolean;
-    /** Enable users who join a meeting from their mobile device to share content from their Dropbox account. */
-    dropbox?: boolean;
-    /** Enable meetings to be scheduled using Google Calendar. */
-    google_calendar?: boolean;
-    /** Enable users who join a meeting from their mobile device to share content from their Google Drive. */
-    google_drive?: boolean;
-    /** Enable users to control a connected Kubi device from within a Zoom meeting. */
-    kubi?: boolean;
-    /** Enable users who join a meeting from their mobile device to share content from their Microsoft OneDrive account. */
-    microsoft_one_drive?: boolean;
-  };
+  integration?: AccountSettingsIntegration;
   /** Profile */
   profile?: {
     recording_storage_location?: {
@@ -1619,243 +1123,11 @@ export interface AccountUpdateSettings {
     };
   };
   /** Account Settings: Recording. */
-  recording?: {
-    /** Cloud recordings are only accessible to account members. People outside of your organization cannot open links that provide access to cloud recordings. */
-    account_user_access_recording?: boolean;
-    /**
-     * Allow recovery of deleted cloud recordings from trash.
-     * If the value of this field is set to `true`, deleted cloud recordings will be kept in trash for 30 days after deletion and can be recovered within that period.
-     */
-    allow_recovery_deleted_cloud_recordings?: boolean;
-    /** [Archiving solution](https://support.zoom.us/hc/en-us/articles/360050431572-Archiving-Meeting-and-Webinar-data) settings. This setting can only be used if you have been granted with archiving solution access by the Zoom support team. */
-    archive?: {
-      /** Enable the archiving feature. */
-      enable?: boolean;
-      settings?: {
-        /** Include in-meeting and/or in-webinar audio in the archive. */
-        audio_file?: boolean;
-        /** Include closed caption or transcript in the archive. */
-        cc_transcript_file?: boolean;
-        /** Include in-meeting chat in the archive. */
-        chat_file?: boolean;
-        /** Include user email in in-meeting chat file. */
-        chat_with_sender_email?: boolean;
-        /** Include in-meeting and/or in-webinar video in the archive. */
-        video_file?: boolean;
-      };
-      /**
-       * Archive types:
-       *
-       * * `1`: Only meetings are archived.<br>
-       * * `2`: Only webinars are archived.<br>
-       * * `3`: Both meetings and webinars are archived.
-       */
-      type?: 1 | 2 | 3 | (number & {});
-    };
-    /** Allow Zoom to permanantly delete recordings automatically after a specified number of days. */
-    auto_delete_cmr?: boolean;
-    /** When `auto_delete_cmr` function is 'true' this value will set the number of days before the auto deletion of cloud recordings. */
-    auto_delete_cmr_days?: number;
-    /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record on local
-     * - `cloud`: Record on cloud
-     * - `none`: Disabled
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /** Allow hosts to record and save the meeting in the cloud. */
-    cloud_recording?: boolean;
-    /** Cloud recording downloads. */
-    cloud_recording_download?: boolean;
-    /** Only the host can download cloud recordings. */
-    cloud_recording_download_host?: boolean;
-    /** If the value of this field is set to `true`, hosts will be able to delete the recordings. If this option is set to `false`, the recordings cannot be deleted by the host and only admin can delete them. */
-    host_delete_cloud_recording?: boolean;
-    /** Setting to allow cloud recording access only from specific IP address ranges. */
-    ip_address_access_control?: {
-      /** If set to `true`, the cloud recordings of this account can only be accessed by the IP addresses defined in the `ip_addresses_or_ranges` property. */
-      enable?: boolean;
-      /**
-       * IP addresses or ranges that have access to the cloud recordings. Separate multiple IP ranges with comma. Use n.n.n.n, n.n.n.n/n or n.n.n.n - n.n.n.n syntax where n is a number.
-       *
-       * Example: `46.33.24.184, 48.99.100.2/25` or `200.181.108.17 - 220.181.108.157`
-       */
-      ip_addresses_or_ranges?: string;
-    };
-    /** Allow hosts and participants to record the meeting using a local file. */
-    local_recording?: boolean;
-    /** If set to `true`, meeting hosts cannot view their meeting cloud recordings. Only the admins who have recording management privilege can access them. */
-    prevent_host_access_recording?: boolean;
-    /** Record an audio only file. */
-    record_audio_file?: boolean;
-    /** Record the gallery view with a shared screen. */
-    record_gallery_view?: boolean;
-    /** Record the active speaker with a shared screen. */
-    record_speaker_view?: boolean;
-    /** Automatically transcribe the audio of the meeting or webinar to the cloud. */
-    recording_audio_transcript?: boolean;
-    /** Show a disclaimer to participants before a recording starts */
-    recording_disclaimer?: boolean;
-    /** This object represents the minimum password requirements set for recordings via Account Recording Settings. */
-    recording_password_requirement?: {
-      /** Indicates whether or not password must contain at least one alphabetical letter (a, b, c..). */
-      have_letter?: boolean;
-      /** Indicates whether or not password must contain at least one number(1, 2, 3..). */
-      have_number?: boolean;
-      /** Indicates whether or not password must contain at least one special character(!, @, #..). */
-      have_special_character?: boolean;
-      /** Minimum required length for the password. */
-      length?: number;
-      /** Indicates whether or not password must contain only numeric characters. */
-      only_allow_numeric?: boolean;
-    };
-    /** Require a passcode to access existing cloud recordings. */
-    required_password_for_existing_cloud_recordings?: boolean;
-    /** Save the chat text from the meeting. */
-    save_chat_text?: boolean;
-    /** Add a timestamp to the recording. */
-    show_timestamp?: boolean;
-  };
+  recording?: AccountSettingsRecording;
   /** Account Settings: Schedule Meeting. */
-  schedule_meeting?: {
-    /**
-     * Determine how participants can join the audio portion of the meeting.<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - 3rd party audio conference.
-     * - `both`: Telephony and VoIP
-     * - `telephony`: Audio PSTN telephony only
-     * - `voip`: VoIP only
-     * - `thirdParty`: 3rd party audio conference
-     * @default "both"
-     */
-    audio_type?: "both" | "telephony" | "voip" | "thirdParty" | (string & {});
-    /** Only Zoom users who are signed in can join meetings. */
-    enforce_login?: boolean;
-    /** Only signed in users with a specified domain can join the meeting. */
-    enforce_login_domains?: string;
-    /** Only signed in users with a specific domain can join meetings. */
-    enforce_login_with_domains?: boolean;
-    /** Require a password for Personal Meetings if attendees can join before host. */
-    force_pmi_jbh_password?: boolean;
-    /** Start meetings with the host video on. */
-    host_video?: boolean;
-    /** Allow participants to join the meeting before the host arrives. */
-    join_before_host?: boolean;
-    /** Account wide meeting/webinar [password requirements](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604). */
-    meeting_password_requirement?: {
-      consecutive_characters_length?: 0 | 4 | 5 | 6 | 7 | 8 | (number & {});
-      /** If set to `true`, the password must contain at least 1 letter (such as a,b,c...). */
-      have_letter?: boolean;
-      /** If set to `true`, the password must contain at least 1 number (such as 1,2,3...). */
-      have_number?: boolean;
-      /** If set to `true`, the password must have at least 1 special character (!,@,#...). */
-      have_special_character?: boolean;
-      /** If set to `true`, the password must include both uppercase and lowercase characters. */
-      have_upper_and_lower_characters?: boolean;
-      /** The minimum length that the meeting/webinar password needs to have. */
-      length?: number;
-      /** If set to `true`, the password must only contain numbers and no other characters. */
-      only_allow_numeric?: boolean;
-      /** If set to `true`, users will be informed if the provided password is weak. */
-      weak_enhance_detection?: boolean;
-    };
-    /** Always display "Zoom Meeting" as the meeting topic. */
-    not_store_meeting_topic?: boolean;
-    /** Start meetings with the participant video on. Participants can change this setting during the meeting. */
-    participant_video?: boolean;
-    /**
-     * Personal Meeting Setting.<br><br>
-     * `true`: Indicates that the **"Enable Personal Meeting ID"** setting is turned on. Users can choose to use personal meeting ID for their meetings. <br><br>
-     * `false`: Indicates that the **"Enable Personal Meeting ID"** setting is [turned off](https://support.zoom.us/hc/en-us/articles/201362843-Personal-meeting-ID-PMI-and-personal-link#h_aa0335c8-3b06-41bc-bc1f-a8b84ef17f2a). If this setting is disabled, meetings that were scheduled with PMI will be invalid. Scheduled meetings will need to be manually updated.
-     * For Zoom Phone only:If a user has been assigned a desk phone, **"Elevate to Zoom Meeting"** on desk phone will be disabled.
-     */
-    personal_meeting?: boolean;
-    /** Require a password for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
-    require_password_for_instant_meetings?: boolean;
-    /**
-     * Require a password for a meeting held using Personal Meeting ID (PMI) This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
-     * - `jbh_only`: Only meetings with Join Before Host enabled
-     * - `all`: All meetings using PMI
-     * - `none`: Disabled
-     */
-    require_password_for_pmi_meetings?:
-      "jbh_only" | "all" | "none" | (string & {});
-    /** Require a password for meetings which have already been scheduled */
-    require_password_for_scheduled_meetings?: boolean;
-    /** Require a password when scheduling new meetings. This setting applies for regular meetings that do not use PMI. If enabled, a password will be generated while a host schedules a new meeting and participants will be required to enter the password before they can join the meeting. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
-    require_password_for_scheduling_new_meetings?: boolean;
-    /** Use Personal Meeting ID (PMI) when starting an instant meeting */
-    use_pmi_for_instant_meetings?: boolean;
-    /** Use Personal Meeting ID (PMI) when scheduling a meeting */
-    use_pmi_for_scheduled_meetings?: boolean;
-  };
+  schedule_meeting?: AccountSettingsScheduleMeeting;
   /** [Security settings](https://support.zoom.us/hc/en-us/articles/360034675592-Advanced-security-settings#h_bf8a25f6-9a66-447a-befd-f02ed3404f89) of an Account. */
-  security?: {
-    /** Only account administrators can change a user's username and picture. */
-    admin_change_name_pic?: boolean;
-    /** Hide billing information. */
-    hide_billing_info?: boolean;
-    /** Allow users to import photos from a photo library on a  device. */
-    import_photos_from_devices?: boolean;
-    /** This object refers to the [enhanced password rules](https://support.zoom.us/hc/en-us/articles/360034675592-Advanced-security-settings#h_bf8a25f6-9a66-447a-befd-f02ed3404f89) that allows Zoom account admins and owners to apply extra requiremets to the users' Zoom login password. */
-    password_requirement?: {
-      /**
-       * Specify the max length of consecutive characters(abcde...) that can be used in a password.
-       * If you set the value of this field to `0`, no restriction will be applied on consecutive characters.
-       *
-       * If you would like to set this restriction, you can specify a number between 4 and 8 that define the maximum allowed length for consecutive characters in a password.
-       *
-       * The max allowed length will be `n-1` where `n` refers to the value you provide for this field.  For instance, if you provide `4` as the value, there can only be a maximum of `3` consecutive characters in a password(example: abc1x@8fdh).
-       */
-      consecutive_characters_length?: number;
-      /** If the value of this field is set to `true`, the password must have at least one special character(!, @, #...). */
-      have_special_character?: boolean;
-      /** Specify a minimum length for the password. The password length can be from a minimum of 9 characters, up to 14 characters. If you provide `0` as the value of this field, this field will be disabled and not be used and the basic password length requirement (minimum of 8 characters) will be applied for the requirement. */
-      minimum_password_length?: number;
-      /** If the value of this field is set to `true`, user passwords will have to pass detection through a weak password dictionary in case hackers use simple passwords to sign in to your users’ accounts. */
-      weak_enhance_detection?: boolean;
-    };
-    /**
-     * Settings for User Sign In interval requirements after a period of inactivity. If enabled, this setting forces automatic logout of users in Zoom Client app after a set amount of time. <br>
-     *
-     * If this setting is disabled, the value of this field will be `0`. If the setting is enabled, the value of this field will indicate the **period of inactivity** in minutes after which, an inactive user will be automatically logged out of the Zoom Client. The value for the period of inactivity can be one of the following:<br>
-     *
-     * `5`: 5 minutes<br>
-     * `10`: 10 minutes<br>
-     * `15`: 15 minutes<br>
-     * `30`: 30 minutes<br>
-     * `45`: 45 minutes<br>
-     * `60`: 60 minutes<br>
-     * `90`: 90 minutes<br>
-     * `120`: 120 minutes
-     */
-    sign_again_period_for_inactivity_on_client?: number;
-    /**
-     * Settings for User Sign In interval requirements after a period of inactivity. If enabled, this setting forces automatic logout of users in Zoom Web Portal after a set amount of time. <br>
-     *
-     * If this setting is disabled, the value of this field will be `0`. If the setting is enabled, the value of this field will indicate the **period of inactivity** in minutes after which, an inactive user will be automatically logged out of the Zoom Web Portal. The value for the period of inactivity can be one of the following:<br>
-     *
-     * `5`: 5 minutes<br>
-     * `10`: 10 minutes<br>
-     * `15`: 15 minutes<br>
-     * `30`: 30 minutes<br>
-     * `60`: 60 minutes<br>
-     * `120`: 120 minutes
-     */
-    sign_again_period_for_inactivity_on_web?: number;
-    /**
-     * Settings for 2FA( [two factor authentication](https://support.zoom.us/hc/en-us/articles/360038247071) ). The value can be one of the following:
-     * `all`: Two factor authentication will be enabled for all users in the account.<br>
-     * `none`: Two factor authentication is disabled.<br>
-     * `group`: Two factor authentication will be enabled for users belonging to specific groups. If 2FA is enabled for certain groups, the group IDs of the group(s) will be provided in the `sign_in_with_two_factor_auth_groups` field.<br>
-     * `role`: Two factor authentication will be enabled only for users assigned with specific roles in the account. If 2FA is enabled for specific roles, the role IDs will be provided in the
-     * `sign_in_with_two_factor_auth_roles` field.
-     */
-    sign_in_with_two_factor_auth?:
-      "all" | "group" | "role" | "none" | (string & {});
-    /** This field contains group IDs of groups that have 2FA enabled. This field is only returned if the value of `sign_in_with_two_factor_auth` is `group` */
-    sign_in_with_two_factor_auth_groups?: string[];
-    /** This field contains role IDs of roles that have 2FA enabled. This field is only returned if the value of `sign_in_with_two_factor_auth` is `role`. */
-    sign_in_with_two_factor_auth_roles?: string[];
-  };
+  security?: AccountSettingsSecurity;
   /** Account Settings Update: Telephony. */
   telephony?: {
     /** Third party audio conference info. */
@@ -1880,28 +1152,66 @@ export interface AccountUpdateSettings {
     show_international_numbers_link?: boolean;
   };
   /** Account Settings: Zoom Rooms. */
-  zoom_rooms?: {
-    /** Automatic start and stop for scheduled meetings. */
-    auto_start_stop_scheduled_meetings?: boolean;
-    /** Cloud recording for instant meetings. */
-    cmr_for_instant_meeting?: boolean;
-    /** Shift all meetings to private. */
-    force_private_meeting?: boolean;
-    /** Hide host and meeting ID from private meetings. */
-    hide_host_information?: boolean;
-    /** Display meeting list with calendar integration. */
-    list_meetings_with_calendar?: boolean;
-    /** Start AirPlay service manually. */
-    start_airplay_manually?: boolean;
-    /** Automatic direct sharing using an ultrasonic proximity signal. */
-    ultrasonic?: boolean;
-    /** Upcoming meeting alert. */
-    upcoming_meeting_alert?: boolean;
-    /** Weekly system restart. */
-    weekly_system_restart?: boolean;
-    /** Zoom Room post meeting feedback. */
-    zr_post_meeting_feedback?: boolean;
+  zoom_rooms?: AccountSettingsZoomRooms;
+}
+
+/** Update account settings */
+export interface AccountUpdateSettingsInput {
+  /** Account Settings: Notification. */
+  email_notification?: AccountSettingsEmailNotification;
+  /** Account Settings: Feature. */
+  feature?: {
+    /** Set the maximum number of participants a host can have in a single meeting. */
+    meeting_capacity?: number;
   };
+  /** Account Settings: In Meeting. */
+  in_meeting?: AccountSettingsInMeetingInput;
+  /** Account Settings: Integration. */
+  integration?: AccountSettingsIntegration;
+  /** Profile */
+  profile?: {
+    recording_storage_location?: {
+      /**
+       * Users can choose the country to store their recorded content. Content can include meeting, webinar, and phone recordings, as well as voicemail, transcripts, and custom greeting prompts. See [Managing the Communications Content storage location](https://support.zoom.us/hc/en-us/articles/360050781131) for details.
+       *
+       * Provide abbreviated country codes as the value for this field. See the [Countries abbreviation list](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) for details.
+       */
+      allowed_values?: string[];
+      /** Abbreviated country code. */
+      value?: string;
+    };
+  };
+  /** Account Settings: Recording. */
+  recording?: AccountSettingsRecordingInput;
+  /** Account Settings: Schedule Meeting. */
+  schedule_meeting?: AccountSettingsScheduleMeetingInput;
+  /** [Security settings](https://support.zoom.us/hc/en-us/articles/360034675592-Advanced-security-settings#h_bf8a25f6-9a66-447a-befd-f02ed3404f89) of an Account. */
+  security?: AccountSettingsSecurityInput;
+  /** Account Settings Update: Telephony. */
+  telephony?: {
+    /** Third party audio conference info. */
+    audio_conference_info?: string;
+    /** Indicates where most of the participants call into or call from duriing a meeting. */
+    telephony_regions?: {
+      /** Telephony regions selected by the account to indicate where most of the participants call into or call from during a meeting. */
+      selection_values?: string[];
+    };
+    /** Users can join the meeting using the existing third party audio configuration. */
+    third_party_audio?: boolean;
+  };
+  /** Account Settings: TSP. */
+  tsp?: {
+    /** Call Out */
+    call_out?: boolean;
+    /** Call Out Countries/Regions */
+    call_out_countries?: unknown[];
+    /** Display toll-free numbers */
+    display_toll_free_numbers?: boolean;
+    /** Show international numbers link on the invitation email */
+    show_international_numbers_link?: boolean;
+  };
+  /** Account Settings: Zoom Rooms. */
+  zoom_rooms?: AccountSettingsZoomRooms;
 }
 
 /** Billing Contact object. */
@@ -2195,6 +1505,185 @@ export interface CreateWebinarSettings {
   survey_url?: string;
 }
 
+/** Create Webinar settings. */
+export interface CreateWebinarSettingsInput {
+  /** Allow attendees to join from multiple devices. */
+  allow_multiple_devices?: boolean;
+  /** Alternative host emails or IDs. Multiple values separated by comma. */
+  alternative_hosts?: string;
+  /**
+   * The default value is `2`. To enable registration required, set the approval type to `0` or `1`.  Values include:<br>
+   *
+   * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+   * - `0`: Automatically Approve
+   * - `1`: Manually Approve
+   * - `2`: No Registration Required
+   * @default 2
+   */
+  approval_type?: 0 | 1 | 2;
+  /** Send reminder email to attendees and panelists. */
+  attendees_and_panelists_reminder_email_notification?: {
+    /**
+     * * `true`: Send reminder email to attendees and panelists.
+     *
+     * * `false`: Do not send reminder email to attendees and panelists.
+     */
+    enable?: boolean;
+    /** `0` - No plan.<br>`1` - Send 1 hour before webinar.<br>`2` - Send 1 day before webinar.<br>`3` - Send 1 hour and 1 day before webinar.<br>`4` - Send 1 week before webinar.<br>`5` - Send 1 hour and 1 week before webinar.<br>`6` - Send 1 day and 1 week before webinar.<br>`7` - Send 1 hour, 1 day and 1 week before webinar. */
+    type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  };
+  /**
+   * Determine how participants can join the audio portion of the meeting.
+   * - `both`: Both Telephony and VoIP
+   * - `telephony`: Telephony only
+   * - `voip`: VoIP only
+   * @default "both"
+   */
+  audio?: "both" | "telephony" | "voip";
+  /** Meeting authentication domains. This option, allows you to specify the rule so that Zoom users, whose email address contains a certain domain, can join the Webinar. You can either provide multiple domains, using a comma in between and/or use a wildcard for listing domains. */
+  authentication_domains?: string;
+  /** Specify the authentication type for users to join a Webinar with`meeting_authentication` setting set to `true`. The value of this field can be retrieved from the `id` field within `authentication_options` array in the response of [Get User Settings API](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/usersettings). */
+  authentication_option?: string;
+  /**
+   * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+   * - `local`: Record to local device
+   * - `cloud`: Record to cloud
+   * - `none`: No Recording
+   * @default "none"
+   */
+  auto_recording?: "local" | "cloud" | "none";
+  /** Close registration after event date. */
+  close_registration?: boolean;
+  /** Contact email for registration */
+  contact_email?: string;
+  /** Contact name for registration */
+  contact_name?: string;
+  /**
+   * Set the email language to one of the following:
+   * `en-US`,`de-DE`,`es-ES`,`fr-FR`,`jp-JP`,`pt-PT`,`ru-RU`,`zh-CN`, `zh-TW`, `ko-KO`, `it-IT`, `vi-VN`.
+   */
+  email_language?: string;
+  /**
+   * Only signed-in users can join this meeting.
+   *
+   * **This field is deprecated and will not be supported in future.** <br><br> Instead of this field, use the "meeting_authentication", "authentication_option" and/or "authentication_domains" fields to establish the authentication mechanism for this Webinar.
+   */
+  enforce_login?: boolean;
+  /**
+   * Only signed-in users with specified domains can join meetings.
+   *
+   * **This field is deprecated and will not be supported in future.** <br><br> Instead of this field, use the "authentication_domains" field for this Webinar.
+   */
+  enforce_login_domains?: string;
+  /** Send follow-up email to absentees. */
+  follow_up_absentees_email_notification?: {
+    /**
+     * * `true`: Send follow-up email to absentees.
+     *
+     * * `false`: Do not send follow-up email to absentees.
+     */
+    enable?: boolean;
+    /** `0` - No plan.<br>`1` - Send 1 days after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
+    type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  };
+  /** Send follow-up email to attendees. */
+  follow_up_attendees_email_notification?: {
+    /**
+     * * `true`: Send follow-up email to attendees.
+     *
+     * * `false`: Do not send follow-up email to attendees.
+     */
+    enable?: boolean;
+    /** `0` - No plan.<br>`1` - Send 1 day after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
+    type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  };
+  /** List of global dial-in countries */
+  global_dial_in_countries?: string[];
+  /**
+   * Default to HD video.
+   * @default false
+   */
+  hd_video?: boolean;
+  /** Start video when host joins webinar. */
+  host_video?: boolean;
+  /** Only [authenticated](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) users can join meeting if the value of this field is set to `true`. */
+  meeting_authentication?: boolean;
+  /**
+   * Make the webinar on-demand
+   * @default false
+   */
+  on_demand?: boolean;
+  /**
+   * * `true`: Send invitation email to panelists.
+   *
+   * * `false`: Do not send invitation email to panelists.
+   */
+  panelists_invitation_email_notification?: boolean;
+  /** Start video when panelists join webinar. */
+  panelists_video?: boolean;
+  /** Zoom will open a survey page in attendees' browsers after leaving the webinar */
+  post_webinar_survey?: boolean;
+  /**
+   * Enable practice session.
+   * @default false
+   */
+  practice_session?: boolean;
+  /** [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar. */
+  question_and_answer?: {
+    /**
+     * * `true`: Allow participants to send questions without providing their name to the host, co-host, and panelists..
+     *
+     * * `false`: Do not allow anonymous questions.
+     */
+    allow_anonymous_questions?: boolean;
+    /**
+     * Indicate whether you want attendees to be able to view answered questions only or view all questions.
+     *
+     * * `only`: Attendees are able to view answered questions only.
+     *
+     * *  `all`: Attendees are able to view all questions submitted in the Q&A.
+     */
+    answer_questions?: "only" | "all";
+    /**
+     * * `true`: Attendees can answer questions or leave a comment in the question thread.
+     *
+     * * `false`: Attendees can not answer questions or leave a comment in the question thread
+     */
+    attendees_can_comment?: boolean;
+    /**
+     * * `true`: Attendees can click the thumbs up button to bring popular questions to the top of the Q&A window.
+     *
+     * * `false`: Attendees can not click the thumbs up butoon on questions.
+     */
+    attendees_can_upvote?: boolean;
+    /**
+     * * `true`: Enable [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar.
+     *
+     * * `false`: Disable Q&A for webinar.
+     */
+    enable?: boolean;
+  };
+  /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
+  registrants_email_notification?: boolean;
+  /**
+   * Restrict number of registrants for a webinar. By default, it is set to `0`. A `0` value means that the restriction option is disabled. Provide a number higher than 0 to restrict the webinar registrants by the that number.
+   * @default 0
+   */
+  registrants_restrict_number?: number;
+  /**
+   * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
+   * - `1`: Attendees register once and can attend any of the occurrences
+   * - `2`: Attendees need to register for each occurrence to attend
+   * - `3`: Attendees register once and can choose one or more occurrences to attend
+   * @default 1
+   */
+  registration_type?: 1 | 2 | 3;
+  /** Show social share buttons on the registration page. */
+  show_share_button?: boolean;
+  /** Survey url for post webinar survey */
+  survey_url?: string;
+}
+
 /** Custom Question. */
 export interface CustomQuestion {
   title?: string;
@@ -2374,111 +1863,13 @@ export interface GroupMemberList {
 }
 
 export type GroupUserSettingsAuthentication =
-  | {
-      /** Meeting Authentication Options */
-      authentication_options?: {
-        /** Authentication default option */
-        default_option?: boolean;
-        /** Authentication domains */
-        domains?: string;
-        /** Authentication id */
-        id?: string;
-        /** Authentication name */
-        name?: string;
-        /**
-         *  Authentication type. Specify one of the following authentication types for the authentication profile:<br>
-         *  * `enforce_login`: This option allows any users to join the meeting or webinar, as long as they are signed into their Zoom account.
-         *  * `enforce_login_with_domains`: This option, allows you to specify a rule so that only those Zoom users whose email addresses contain a certain domain, can join the meeting or webinar. You can either add multiple domains using a comma in between and/or use a wildcard for listing domains.<br>
-         *  * `enforce_login_with_same_account`: This option allows users to join the meeting or webinar with the same Zoom account.
-         */
-        type?:
-          | "enforce_login"
-          | "enforce_login_with_same_account"
-          | "enforce_login_with_domains"
-          | (string & {});
-        /** Authentication visible */
-        visible?: boolean;
-      }[];
-      /** Only authenticated users can join meetings */
-      meeting_authentication?: boolean;
-    }
-  | {
-      /** Authentication Options */
-      authentication_options?: {
-        /** Authentication default option */
-        default_option?: boolean;
-        /** Authentication domians */
-        domains?: string;
-        /** Authentication id */
-        id?: string;
-        /** Authentication name */
-        name?: string;
-        /** Authentication type */
-        type?:
-          | "internally"
-          | "enforce_login"
-          | "enforce_login_with_domains"
-          | (string & {});
-        /** Authentication visible */
-        visible?: boolean;
-      }[];
-      /** Only authenticated users can view cloud recordings */
-      recording_authentication?: boolean;
-    };
+  | GroupUserSettingsAuthenticationVariant1
+  | GroupUserSettingsAuthenticationVariant2;
 
 /** GroupSettingsAuthenticationUpdate */
 export type GroupUserSettingsAuthenticationUpdate =
-  | {
-      /** Meeting Authentication Options */
-      authentication_option?: {
-        /** Authentication action */
-        action?: "update" | "show" | "hide" | (string & {});
-        /** Authentication default option */
-        default_option?: boolean;
-        /** Authentication domains */
-        domains?: string;
-        /** Authentication id */
-        id?: string;
-        /** Authentication name */
-        name?: string;
-        /**
-         *  Authentication type. Specify one of the following authentication types for the authentication profile:<br>
-         *  * `enforce_login`: This option allows any users to join the meeting or webinar, as long as they are signed into their Zoom account.
-         *  * `enforce_login_with_domains`: This option, allows you to specify a rule so that only those Zoom users whose email addresses contain a certain domain, can join the meeting or webinar. You can either add multiple domains using a comma in between and/or use a wildcard for listing domains.<br>
-         *  * `enforce_login_with_same_account`: This option allows users to join the meeting or webinar with the same Zoom account.
-         */
-        type?:
-          | "enforce_login"
-          | "enforce_login_with_same_account"
-          | "enforce_login_with_domains"
-          | (string & {});
-      };
-      /** Only authenticated users can join meetings */
-      meeting_authentication?: boolean;
-    }
-  | {
-      /** Authentication Options */
-      authentication_option?: {
-        /** Authentication action */
-        action?: "update" | "show" | "hide" | (string & {});
-        /** Authentication default option */
-        default_option?: boolean;
-        /** Authentication domians */
-        domians?: string;
-        /** Authentication id */
-        id?: string;
-        /** Authentication name */
-        name?: string;
-        /** Authentication type */
-        type?:
-          | "internally"
-          | "enforce_login"
-          | "enforce_login_with_domains"
-          | (string & {});
-      };
-      /** Only authenticated users can view cloud recordings */
-      recording_authentication?: boolean;
-    };
+  | GroupUserSettingsAuthenticationUpdateVariant1
+  | GroupUserSettingsAuthenticationUpdateVariant2;
 
 /** IM group object. */
 export interface IMGroup {
@@ -2540,285 +1931,9 @@ export interface Meeting {
   /** Password to join the meeting. Password may only contain the following characters: [a-z A-Z 0-9 @ - _ *]. Max of 10 characters. */
   password?: string;
   /** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
-  recurrence?: {
-    /**
-     * Select the final date on which the meeting will recur before it is canceled. Should be in UTC time, such as 2017-11-25T12:00:00Z. (Cannot be used with "end_times".)
-     * @format date-time
-     */
-    end_date_time?: string;
-    /**
-     * Select how many times the meeting should recur before it is canceled. (Cannot be used with "end_date_time".)
-     * @default 1
-     */
-    end_times?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state which day in a month, the meeting should recur. The value range is from 1 to 31.
-     *
-     * For instance, if you would like the meeting to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the meeting to recur every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
-     * @default 1
-     */
-    monthly_day?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
-     * - `-1`: Last week
-     * - `1`: First week
-     * - `2`: Second week
-     * - `3`: Third week
-     * - `4`: Fourth week
-     */
-    monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
-     *
-     * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * - `1`: Sunday
-     * - `2`: Monday
-     * - `3`: Tuesday
-     * - `4`: Wednesday
-     * - `5`: Thursday
-     * - `6`: Friday
-     * - `7`: Saturday
-     */
-    monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    /**
-     * Define the interval at which the meeting should recur. For instance, if you would like to schedule a meeting that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
-     *
-     * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
-     */
-    repeat_interval?: number;
-    /**
-     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
-     * - `1`: Daily
-     * - `2`: Weekly
-     * - `3`: Monthly
-     */
-    type: 1 | 2 | 3 | (number & {});
-    /**
-     * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
-     *
-     *  <br>`1`  - Sunday. <br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` -  Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * @default "1"
-     */
-    weekly_days?: "1" | "2" | "3" | "4" | "5" | "6" | "7" | (string & {});
-  };
+  recurrence?: Recurrence;
   /** Meeting settings. */
-  settings?: {
-    /** Allow attendees to join the meeting from multiple devices. This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting). */
-    allow_multiple_devices?: boolean;
-    /** Alternative host's emails or IDs: multiple values are separated by a semicolon. */
-    alternative_hosts?: string;
-    /**
-     * Flag to determine whether to send email notifications to alternative hosts, default value is true.
-     * @default true
-     */
-    alternative_hosts_email_notification?: boolean;
-    /**
-     * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
-     *
-     * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
-     * - `0`: Automatically Approve
-     * - `1`: Manually Approve
-     * - `2`: No Registration Required
-     * @default 2
-     */
-    approval_type?: 0 | 1 | 2 | (number & {});
-    /** Approve or block users from specific regions/countries from joining this meeting. */
-    approved_or_denied_countries_or_regions?: {
-      /** List of countries/regions from where participants can join this meeting. */
-      approved_list?: string[];
-      /** List of countries/regions from where participants can not join this meeting. */
-      denied_list?: string[];
-      /**
-       * `true`: Setting enabled to either allow users or block users from specific regions to join your meetings. <br>
-       *
-       * `false`: Setting disabled.
-       */
-      enable?: boolean;
-      /**
-       * Specify whether to allow users from specific regions to join this meeting; or block users from specific regions from joining this meeting. <br><br>
-       * `approve`: Allow users from specific regions/countries to join this meeting. If this setting is selected, the approved regions/countries must be included in the `approved_list`.<br><br>
-       * `deny`: Block users from specific regions/countries from joining this meeting. If this setting is selected, the approved regions/countries must be included in the `denied_list`
-       */
-      method?: "approve" | "deny" | (string & {});
-    };
-    /**
-     * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
-     * - `both`: Both Telephony and VoIP
-     * - `telephony`: Telephony only
-     * - `voip`: VoIP only
-     * @default "both"
-     */
-    audio?: "both" | "telephony" | "voip" | (string & {});
-    /** If user has configured ["Sign Into Zoom with Specified Domains"](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f) option, this will list the domains that are authenticated. */
-    authentication_domains?: string;
-    /** The participants added here will receive unique meeting invite links and bypass authentication. */
-    authentication_exception?: {
-      /**
-       * Email address of the participant.
-       * @format email
-       */
-      email?: string;
-      /** Name of the participant. */
-      name?: string;
-    }[];
-    /** Authentication name set in the [authentication profile](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f). */
-    authentication_name?: string;
-    /** Meeting authentication option id. */
-    authentication_option?: string;
-    /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record to local device
-     * - `cloud`: Record to cloud
-     * - `none`: No Recording
-     * @default "none"
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /** Setting to [pre-assign breakout rooms](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4). */
-    breakout_room?: {
-      /** Set the value of this field to `true` if you would like to enable the [breakout room pre-assign](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4) option. */
-      enable?: boolean;
-      /** Create room(s). */
-      rooms?: {
-        /** Name of the breakout room. */
-        name?: string;
-        /** Email addresses of the participants who are to be assigned to the breakout room. */
-        participants?: string[];
-      }[];
-    };
-    /**
-     * Close registration after event date
-     * @default false
-     */
-    close_registration?: boolean;
-    /**
-     * Host meeting in China.
-     * @default false
-     */
-    cn_meeting?: boolean;
-    /** Contact email for registration */
-    contact_email?: string;
-    /** Contact name for registration */
-    contact_name?: string;
-    /** Custom keys and values assigned to the meeting. */
-    custom_keys?: {
-      /** Custom key associated with the user. */
-      key?: string;
-      /** Value of the custom key associated with the user. */
-      value?: string;
-    }[];
-    /**
-     * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
-     * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
-     *
-     * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
-     */
-    encryption_type?: "enhanced_encryption" | "e2ee" | (string & {});
-    /**
-     * Only signed in users can join this meeting.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
-     */
-    enforce_login?: boolean;
-    /**
-     * Only signed in users with specified domains can join meetings.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
-     */
-    enforce_login_domains?: string;
-    /** List of global dial-in countries */
-    global_dial_in_countries?: string[];
-    /** Global Dial-in Countries/Regions */
-    global_dial_in_numbers?: {
-      /** City of the number, if any. For example, Chicago. */
-      city?: string;
-      /** Country code. For example, BR. */
-      country?: string;
-      /** Full name of country. For example, Brazil. */
-      country_name?: string;
-      /** Phone number. For example, +1 2332357613. */
-      number?: string;
-      /** Type of number. */
-      type?: "toll" | "tollfree" | (string & {});
-    }[];
-    /** Start video when the host joins the meeting. */
-    host_video?: boolean;
-    /**
-     * Host meeting in India.
-     * @default false
-     */
-    in_meeting?: boolean;
-    /**
-     * If the value of "join_before_host" field is set to true, this field can be used to indicate time limits within which a participant may join a meeting before a host. The value of this field can be one of the following:
-     *
-     * *  `0`: Allow participant to join anytime.
-     * *  `5`: Allow participant to join 5 minutes before meeting start time.
-     *  * `10`: Allow participant to join 10 minutes before meeting start time.
-     */
-    jbh_time?: 0 | 5 | 10 | (number & {});
-    /**
-     * Allow participants to join the meeting before the host starts the meeting. Only used for scheduled or recurring meetings.
-     * @default false
-     */
-    join_before_host?: boolean;
-    language_interpretation?: {
-      enable?: boolean;
-      /** Information associated with the interpreter. */
-      interpreters?: {
-        /**
-         * Email address of the interpreter.
-         * @format email
-         */
-        email?: string;
-        /**
-         * Languages for interpretation. The string must contain two [country Ids](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) separated by a comma.
-         *
-         * For example, if the language is to be interpreted from English to Chinese, the value of this field should be "US,CN".
-         */
-        languages?: string;
-      }[];
-    };
-    /** `true`- Only authenticated users can join meetings. */
-    meeting_authentication?: boolean;
-    /**
-     * Mute participants upon entry.
-     * @default false
-     */
-    mute_upon_entry?: boolean;
-    /** Start video when participants join the meeting. */
-    participant_video?: boolean;
-    /** Send confirmation email to registrants upon successful registration. */
-    registrants_confirmation_email?: boolean;
-    /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
-    registrants_email_notification?: boolean;
-    /**
-     * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
-     * - `1`: Attendees register once and can attend any of the occurrences
-     * - `2`: Attendees need to register for each occurrence to attend
-     * - `3`: Attendees register once and can choose one or more occurrences to attend
-     * @default 1
-     */
-    registration_type?: 1 | 2 | 3 | (number & {});
-    /**
-     * Show social share buttons on the meeting registration page.
-     * This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting).
-     */
-    show_share_button?: boolean;
-    /**
-     * Use a personal meeting ID. Only used for scheduled meetings and recurring meetings with no fixed time.
-     * @default false
-     */
-    use_pmi?: boolean;
-    /**
-     * Enable waiting room
-     * @default false
-     */
-    waiting_room?: boolean;
-    /**
-     * Add watermark when viewing a shared screen.
-     * @default false
-     */
-    watermark?: boolean;
-  };
+  settings?: MeetingSettings;
   /**
    * Meeting start time. When using a format like "yyyy-MM-dd'T'HH:mm:ss'Z'", always use GMT time. When using a format like "yyyy-MM-dd'T'HH:mm:ss", you should use local time and specify the time zone. This is only used for scheduled meetings and recurring meetings with a fixed time.
    * @format date-time
@@ -2859,67 +1974,7 @@ export interface MeetingCreate {
    */
   password?: string;
   /** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
-  recurrence?: {
-    /**
-     * Select the final date on which the meeting will recur before it is canceled. Should be in UTC time, such as 2017-11-25T12:00:00Z. (Cannot be used with "end_times".)
-     * @format date-time
-     */
-    end_date_time?: string;
-    /**
-     * Select how many times the meeting should recur before it is canceled. (Cannot be used with "end_date_time".)
-     * @default 1
-     */
-    end_times?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state which day in a month, the meeting should recur. The value range is from 1 to 31.
-     *
-     * For instance, if you would like the meeting to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the meeting to recur every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
-     * @default 1
-     */
-    monthly_day?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
-     * - `-1`: Last week
-     * - `1`: First week
-     * - `2`: Second week
-     * - `3`: Third week
-     * - `4`: Fourth week
-     */
-    monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
-     *
-     * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * - `1`: Sunday
-     * - `2`: Monday
-     * - `3`: Tuesday
-     * - `4`: Wednesday
-     * - `5`: Thursday
-     * - `6`: Friday
-     * - `7`: Saturday
-     */
-    monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    /**
-     * Define the interval at which the meeting should recur. For instance, if you would like to schedule a meeting that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
-     *
-     * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
-     */
-    repeat_interval?: number;
-    /**
-     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
-     * - `1`: Daily
-     * - `2`: Weekly
-     * - `3`: Monthly
-     */
-    type: 1 | 2 | 3 | (number & {});
-    /**
-     * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
-     *
-     *  <br>`1`  - Sunday. <br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` -  Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * @default "1"
-     */
-    weekly_days?: "1" | "2" | "3" | "4" | "5" | "6" | "7" | (string & {});
-  };
+  recurrence?: Recurrence;
   /** If you would like to schedule this meeting for someone else in your account, provide the Zoom user id or email address of the user here. */
   schedule_for?: string;
   /** Meeting settings. */
@@ -3145,6 +2200,245 @@ export interface MeetingCreate {
   type?: 1 | 2 | 3 | 8 | (number & {});
 }
 
+/** Base object for meeting. */
+export interface MeetingCreateInput {
+  /** Meeting description. */
+  agenda?: string;
+  /** Meeting duration (minutes). Used for scheduled meetings only. */
+  duration?: number;
+  /**
+   * Passcode to join the meeting. By default, passcode may only contain the following characters: [a-z A-Z 0-9 @ - _ *] and can have a maximum of 10 characters.
+   *
+   * **Note:** If the account owner or the admin has configured [minimum passcode requirement settings](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604), the passcode value provided here must meet those requirements. <br><br>If the requirements are enabled, you can view those requirements by calling either the [Get User Settings API](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/usersettings) or the [Get Account Settings](https://marketplace.zoom.us/docs/api-reference/zoom-api/accounts/accountsettings) API.
+   */
+  password?: string;
+  /** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
+  recurrence?: RecurrenceInput;
+  /** If you would like to schedule this meeting for someone else in your account, provide the Zoom user id or email address of the user here. */
+  schedule_for?: string;
+  /** Meeting settings. */
+  settings?: {
+    /** Enable additional [data center regions](https://support.zoom.us/hc/en-us/articles/360042411451-Selecting-data-center-regions-for-hosted-meetings-and-webinars) for this meeting. Provide the value in the form of array of country code(s) for the countries which are available as data center regions in the [account settings](https://zoom.us/account/setting) but have been opt out of in the user settings. For instance, let's say that in your account settings, the data center regions that have been selected are Europe, Honkong, Australia, India, Latin America, Japan, China, United States,and Canada. The complete list of available data center regions for your account is: ["EU", "HK", "AU", "IN", "LA", "TY", "CN", "US", "CA"]. In [user settings](https://zoom.us/profile/setting), you have opted out of India(IN) and Japan(TY) for meeting and webinar traffic routing. If you would like, you can still include India and Japan as additional data centers for this meeting using this field. To include India and Japan as additional data center regions, you would provide ["IN", "TY"] as the value. */
+    additional_data_center_regions?: string[];
+    /**
+     * If set to `true`, attendees will be allowed to join a meeting from multiple devices.
+     *
+     * **Note:** This setting is only applied for meetings that have enabled registration.
+     */
+    allow_multiple_devices?: boolean;
+    /** Alternative host's emails or IDs: multiple values separated by a comma. */
+    alternative_hosts?: string;
+    /**
+     * Flag to determine whether to send email notifications to alternative hosts, default value is true.
+     * @default true
+     */
+    alternative_hosts_email_notification?: boolean;
+    /**
+     * The default value is `2`. To enable registration required, set the approval type to `0` or `1`. Values include:<br>
+     *
+     * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+     * - `0`: Automatically Approve
+     * - `1`: Manually Approve
+     * - `2`: No Registration Required
+     * @default 2
+     */
+    approval_type?: 0 | 1 | 2;
+    /** Approve or block users from specific regions/countries from joining this meeting. */
+    approved_or_denied_countries_or_regions?: {
+      /** List of countries/regions from where participants can join this meeting. */
+      approved_list?: string[];
+      /** List of countries/regions from where participants can not join this meeting. */
+      denied_list?: string[];
+      /**
+       * `true`: Setting enabled to either allow users or block users from specific regions to join your meetings. <br>
+       *
+       * `false`: Setting disabled.
+       */
+      enable?: boolean;
+      /**
+       * Specify whether to allow users from specific regions to join this meeting; or block users from specific regions from joining this meeting. <br><br>
+       * `approve`: Allow users from specific regions/countries to join this meeting. If this setting is selected, the approved regions/countries must be included in the `approved_list`.<br><br>
+       * `deny`: Block users from specific regions/countries from joining this meeting. If this setting is selected, the approved regions/countries must be included in the `denied_list`
+       */
+      method?: "approve" | "deny";
+    };
+    /**
+     * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
+     * - `both`: Both Telephony and VoIP
+     * - `telephony`: Telephony only
+     * - `voip`: VoIP only
+     * @default "both"
+     */
+    audio?: "both" | "telephony" | "voip";
+    /** Meeting authentication domains. This option, allows you to specify the rule so that Zoom users, whose email address contains a certain domain, can join the meeting. You can either provide multiple domains, using a comma in between and/or use a wildcard for listing domains. */
+    authentication_domains?: string;
+    /** Specify the authentication type for users to join a meeting with`meeting_authentication` setting set to `true`. The value of this field can be retrieved from the `id` field within `authentication_options` array in the response of [Get User Settings API](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/usersettings). */
+    authentication_option?: string;
+    /**
+     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+     * - `local`: Record to local device
+     * - `cloud`: Record to cloud
+     * - `none`: No Recording
+     * @default "none"
+     */
+    auto_recording?: "local" | "cloud" | "none";
+    /** Setting to [pre-assign breakout rooms](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4). */
+    breakout_room?: {
+      /** Set the value of this field to `true` if you would like to enable the [breakout room pre-assign](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4) option. */
+      enable?: boolean;
+      /** Create room(s). */
+      rooms?: {
+        /** Name of the breakout room. */
+        name?: string;
+        /** Email addresses of the participants who are to be assigned to the breakout room. */
+        participants?: string[];
+      }[];
+    };
+    /**
+     * Close registration after event date
+     * @default false
+     */
+    close_registration?: boolean;
+    /**
+     * Host meeting in China.
+     * @default false
+     */
+    cn_meeting?: boolean;
+    /** Contact email for registration */
+    contact_email?: string;
+    /** Contact name for registration */
+    contact_name?: string;
+    /**
+     * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
+     * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
+     *
+     * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
+     */
+    encryption_type?: "enhanced_encryption" | "e2ee";
+    /** List of global dial-in countries */
+    global_dial_in_countries?: string[];
+    /** Start video when the host joins the meeting. */
+    host_video?: boolean;
+    /**
+     * Host meeting in India.
+     * @default false
+     */
+    in_meeting?: boolean;
+    /**
+     * If the value of "join_before_host" field is set to true, this field can be used to indicate time limits within which a participant may join a meeting before a host. The value of this field can be one of the following:
+     *
+     * *  `0`: Allow participant to join anytime.
+     * *  `5`: Allow participant to join 5 minutes before meeting start time.
+     *  * `10`: Allow participant to join 10 minutes before meeting start time.
+     */
+    jbh_time?: 0 | 5 | 10;
+    /**
+     * Allow participants to join the meeting before the host starts the meeting. This field can only used for scheduled or recurring meetings.
+     *
+     * **Note:** If waiting room is enabled, the **join before host** setting will be disabled.
+     * @default false
+     */
+    join_before_host?: boolean;
+    /**
+     * Language interpretation [settings](https://support.zoom.us/hc/en-us/articles/360034919791-Language-interpretation-in-meetings-and-webinars#h_01EGGQFD3Q4BST3378SA762MJ1) for meetings.
+     *
+     * **Note:** This feature is only available on certain Webinar add-on, Education, Business and higher plans. If this feature is not enabled on the host's account, this setting will not be applied for the meeting.
+     */
+    language_interpretation?: {
+      /** Indicate whether or not you would like to enable [language interpretation](https://support.zoom.us/hc/en-us/articles/360034919791-Language-interpretation-in-meetings-and-webinars#h_01EGGQFD3Q4BST3378SA762MJ1) for this meeting. */
+      enable?: boolean;
+      /** Information associated with the interpreter. */
+      interpreters?: {
+        /**
+         * Email address of the interpreter.
+         * @format email
+         */
+        email?: string;
+        /**
+         * Languages for interpretation. The string must contain two [country Ids](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) separated by a comma.
+         *
+         * For example, if the language is to be interpreted from English to Chinese, the value of this field should be "US,CN".
+         */
+        languages?: string;
+      }[];
+    };
+    /** Only [authenticated](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) users can join meeting if the value of this field is set to `true`. */
+    meeting_authentication?: boolean;
+    /**
+     * Mute participants upon entry.
+     * @default false
+     */
+    mute_upon_entry?: boolean;
+    /** Start video when participants join the meeting. */
+    participant_video?: boolean;
+    /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
+    registrants_email_notification?: boolean;
+    /**
+     * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
+     * - `1`: Attendees register once and can attend any of the occurrences
+     * - `2`: Attendees need to register for each occurrence to attend
+     * - `3`: Attendees register once and can choose one or more occurrences to attend
+     * @default 1
+     */
+    registration_type?: 1 | 2 | 3;
+    /**
+     * If set to `true`, the registration page for the meeting will include social share buttons.
+     *
+     * **Note:** This setting is only applied for meetings that have enabled registration.
+     */
+    show_share_button?: boolean;
+    /**
+     * Use Personal Meeting ID instead of an automatically generated meeting ID. It can only be used for scheduled meetings, instant meetings and recurring meetings with no fixed time.
+     * @default false
+     */
+    use_pmi?: boolean;
+    /** Enable waiting room. Note that if the value of this field is set to `true`, it will override and disable the `join_before_host` setting. */
+    waiting_room?: boolean;
+    /**
+     * Add watermark when viewing a shared screen.
+     * @default false
+     */
+    watermark?: boolean;
+  };
+  /**
+   * Meeting start time. We support two formats for `start_time` - local time and GMT.<br>
+   *
+   * To set time as GMT the format should be `yyyy-MM-dd`T`HH:mm:ssZ`. Example: "2020-03-31T12:02:00Z"
+   *
+   * To set time using a specific timezone, use `yyyy-MM-dd`T`HH:mm:ss` format and specify the timezone [ID](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#timezones) in the `timezone` field OR leave it blank and the timezone set on your Zoom account will be used. You can also set the time as UTC as the timezone field.
+   *
+   * The `start_time` should only be used for scheduled and / or recurring webinars with fixed time.
+   * @format date-time
+   */
+  start_time?: string;
+  /**
+   * Unique identifier of the **admin meeting template**. To create admin meeting templates, contact the Zoom support team.
+   *
+   * Use this field if you would like to [schedule the meeting from a admin meeting template](https://support.zoom.us/hc/en-us/articles/360036559151-Meeting-templates#h_86f06cff-0852-4998-81c5-c83663c176fb). You can retrieve the value of this field by calling the [List meeting templates](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/listmeetingtemplates) API.
+   */
+  template_id?: string;
+  /** Time zone to format start_time. For example, "America/Los_Angeles". For scheduled meetings only. Please reference our [time zone](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#timezones) list for supported time zones and their formats. */
+  timezone?: string;
+  /** Meeting topic. */
+  topic?: string;
+  /** Tracking fields */
+  tracking_fields?: {
+    /** Label of the tracking field. */
+    field: string;
+    /** Tracking fields value */
+    value?: string;
+  }[];
+  /**
+   * Meeting Type:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time.
+   * - `1`: Instant Meeting
+   * - `2`: Scheduled Meeting
+   * - `3`: Recurring Meeting with no fixed time
+   * - `8`: Recurring Meeting with fixed time
+   * @default 2
+   */
+  type?: 1 | 2 | 3 | 8;
+}
+
 /** Meeting object */
 export interface MeetingInfo {
   /** Agenda */
@@ -3186,285 +2480,9 @@ export interface MeetingInfo {
    */
   pmi?: number;
   /** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
-  recurrence?: {
-    /**
-     * Select the final date on which the meeting will recur before it is canceled. Should be in UTC time, such as 2017-11-25T12:00:00Z. (Cannot be used with "end_times".)
-     * @format date-time
-     */
-    end_date_time?: string;
-    /**
-     * Select how many times the meeting should recur before it is canceled. (Cannot be used with "end_date_time".)
-     * @default 1
-     */
-    end_times?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state which day in a month, the meeting should recur. The value range is from 1 to 31.
-     *
-     * For instance, if you would like the meeting to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the meeting to recur every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
-     * @default 1
-     */
-    monthly_day?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
-     * - `-1`: Last week
-     * - `1`: First week
-     * - `2`: Second week
-     * - `3`: Third week
-     * - `4`: Fourth week
-     */
-    monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
-     *
-     * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * - `1`: Sunday
-     * - `2`: Monday
-     * - `3`: Tuesday
-     * - `4`: Wednesday
-     * - `5`: Thursday
-     * - `6`: Friday
-     * - `7`: Saturday
-     */
-    monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    /**
-     * Define the interval at which the meeting should recur. For instance, if you would like to schedule a meeting that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
-     *
-     * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
-     */
-    repeat_interval?: number;
-    /**
-     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
-     * - `1`: Daily
-     * - `2`: Weekly
-     * - `3`: Monthly
-     */
-    type: 1 | 2 | 3 | (number & {});
-    /**
-     * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
-     *
-     *  <br>`1`  - Sunday. <br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` -  Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * @default "1"
-     */
-    weekly_days?: "1" | "2" | "3" | "4" | "5" | "6" | "7" | (string & {});
-  };
+  recurrence?: Recurrence;
   /** Meeting settings. */
-  settings?: {
-    /** Allow attendees to join the meeting from multiple devices. This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting). */
-    allow_multiple_devices?: boolean;
-    /** Alternative host's emails or IDs: multiple values are separated by a semicolon. */
-    alternative_hosts?: string;
-    /**
-     * Flag to determine whether to send email notifications to alternative hosts, default value is true.
-     * @default true
-     */
-    alternative_hosts_email_notification?: boolean;
-    /**
-     * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
-     *
-     * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
-     * - `0`: Automatically Approve
-     * - `1`: Manually Approve
-     * - `2`: No Registration Required
-     * @default 2
-     */
-    approval_type?: 0 | 1 | 2 | (number & {});
-    /** Approve or block users from specific regions/countries from joining this meeting. */
-    approved_or_denied_countries_or_regions?: {
-      /** List of countries/regions from where participants can join this meeting. */
-      approved_list?: string[];
-      /** List of countries/regions from where participants can not join this meeting. */
-      denied_list?: string[];
-      /**
-       * `true`: Setting enabled to either allow users or block users from specific regions to join your meetings. <br>
-       *
-       * `false`: Setting disabled.
-       */
-      enable?: boolean;
-      /**
-       * Specify whether to allow users from specific regions to join this meeting; or block users from specific regions from joining this meeting. <br><br>
-       * `approve`: Allow users from specific regions/countries to join this meeting. If this setting is selected, the approved regions/countries must be included in the `approved_list`.<br><br>
-       * `deny`: Block users from specific regions/countries from joining this meeting. If this setting is selected, the approved regions/countries must be included in the `denied_list`
-       */
-      method?: "approve" | "deny" | (string & {});
-    };
-    /**
-     * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
-     * - `both`: Both Telephony and VoIP
-     * - `telephony`: Telephony only
-     * - `voip`: VoIP only
-     * @default "both"
-     */
-    audio?: "both" | "telephony" | "voip" | (string & {});
-    /** If user has configured ["Sign Into Zoom with Specified Domains"](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f) option, this will list the domains that are authenticated. */
-    authentication_domains?: string;
-    /** The participants added here will receive unique meeting invite links and bypass authentication. */
-    authentication_exception?: {
-      /**
-       * Email address of the participant.
-       * @format email
-       */
-      email?: string;
-      /** Name of the participant. */
-      name?: string;
-    }[];
-    /** Authentication name set in the [authentication profile](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f). */
-    authentication_name?: string;
-    /** Meeting authentication option id. */
-    authentication_option?: string;
-    /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record to local device
-     * - `cloud`: Record to cloud
-     * - `none`: No Recording
-     * @default "none"
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /** Setting to [pre-assign breakout rooms](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4). */
-    breakout_room?: {
-      /** Set the value of this field to `true` if you would like to enable the [breakout room pre-assign](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4) option. */
-      enable?: boolean;
-      /** Create room(s). */
-      rooms?: {
-        /** Name of the breakout room. */
-        name?: string;
-        /** Email addresses of the participants who are to be assigned to the breakout room. */
-        participants?: string[];
-      }[];
-    };
-    /**
-     * Close registration after event date
-     * @default false
-     */
-    close_registration?: boolean;
-    /**
-     * Host meeting in China.
-     * @default false
-     */
-    cn_meeting?: boolean;
-    /** Contact email for registration */
-    contact_email?: string;
-    /** Contact name for registration */
-    contact_name?: string;
-    /** Custom keys and values assigned to the meeting. */
-    custom_keys?: {
-      /** Custom key associated with the user. */
-      key?: string;
-      /** Value of the custom key associated with the user. */
-      value?: string;
-    }[];
-    /**
-     * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
-     * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
-     *
-     * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
-     */
-    encryption_type?: "enhanced_encryption" | "e2ee" | (string & {});
-    /**
-     * Only signed in users can join this meeting.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
-     */
-    enforce_login?: boolean;
-    /**
-     * Only signed in users with specified domains can join meetings.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
-     */
-    enforce_login_domains?: string;
-    /** List of global dial-in countries */
-    global_dial_in_countries?: string[];
-    /** Global Dial-in Countries/Regions */
-    global_dial_in_numbers?: {
-      /** City of the number, if any. For example, Chicago. */
-      city?: string;
-      /** Country code. For example, BR. */
-      country?: string;
-      /** Full name of country. For example, Brazil. */
-      country_name?: string;
-      /** Phone number. For example, +1 2332357613. */
-      number?: string;
-      /** Type of number. */
-      type?: "toll" | "tollfree" | (string & {});
-    }[];
-    /** Start video when the host joins the meeting. */
-    host_video?: boolean;
-    /**
-     * Host meeting in India.
-     * @default false
-     */
-    in_meeting?: boolean;
-    /**
-     * If the value of "join_before_host" field is set to true, this field can be used to indicate time limits within which a participant may join a meeting before a host. The value of this field can be one of the following:
-     *
-     * *  `0`: Allow participant to join anytime.
-     * *  `5`: Allow participant to join 5 minutes before meeting start time.
-     *  * `10`: Allow participant to join 10 minutes before meeting start time.
-     */
-    jbh_time?: 0 | 5 | 10 | (number & {});
-    /**
-     * Allow participants to join the meeting before the host starts the meeting. Only used for scheduled or recurring meetings.
-     * @default false
-     */
-    join_before_host?: boolean;
-    language_interpretation?: {
-      enable?: boolean;
-      /** Information associated with the interpreter. */
-      interpreters?: {
-        /**
-         * Email address of the interpreter.
-         * @format email
-         */
-        email?: string;
-        /**
-         * Languages for interpretation. The string must contain two [country Ids](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) separated by a comma.
-         *
-         * For example, if the language is to be interpreted from English to Chinese, the value of this field should be "US,CN".
-         */
-        languages?: string;
-      }[];
-    };
-    /** `true`- Only authenticated users can join meetings. */
-    meeting_authentication?: boolean;
-    /**
-     * Mute participants upon entry.
-     * @default false
-     */
-    mute_upon_entry?: boolean;
-    /** Start video when participants join the meeting. */
-    participant_video?: boolean;
-    /** Send confirmation email to registrants upon successful registration. */
-    registrants_confirmation_email?: boolean;
-    /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
-    registrants_email_notification?: boolean;
-    /**
-     * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
-     * - `1`: Attendees register once and can attend any of the occurrences
-     * - `2`: Attendees need to register for each occurrence to attend
-     * - `3`: Attendees register once and can choose one or more occurrences to attend
-     * @default 1
-     */
-    registration_type?: 1 | 2 | 3 | (number & {});
-    /**
-     * Show social share buttons on the meeting registration page.
-     * This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting).
-     */
-    show_share_button?: boolean;
-    /**
-     * Use a personal meeting ID. Only used for scheduled meetings and recurring meetings with no fixed time.
-     * @default false
-     */
-    use_pmi?: boolean;
-    /**
-     * Enable waiting room
-     * @default false
-     */
-    waiting_room?: boolean;
-    /**
-     * Add watermark when viewing a shared screen.
-     * @default false
-     */
-    watermark?: boolean;
-  };
+  settings?: MeetingSettings;
   /**
    * Meeting start date-time in UTC/GMT. Example: "2020-03-31T12:02:00Z"
    * @format date-time
@@ -3541,285 +2559,9 @@ export interface MeetingInfoGet {
    */
   pmi?: number;
   /** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
-  recurrence?: {
-    /**
-     * Select the final date on which the meeting will recur before it is canceled. Should be in UTC time, such as 2017-11-25T12:00:00Z. (Cannot be used with "end_times".)
-     * @format date-time
-     */
-    end_date_time?: string;
-    /**
-     * Select how many times the meeting should recur before it is canceled. (Cannot be used with "end_date_time".)
-     * @default 1
-     */
-    end_times?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state which day in a month, the meeting should recur. The value range is from 1 to 31.
-     *
-     * For instance, if you would like the meeting to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the meeting to recur every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
-     * @default 1
-     */
-    monthly_day?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
-     * - `-1`: Last week
-     * - `1`: First week
-     * - `2`: Second week
-     * - `3`: Third week
-     * - `4`: Fourth week
-     */
-    monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
-     *
-     * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * - `1`: Sunday
-     * - `2`: Monday
-     * - `3`: Tuesday
-     * - `4`: Wednesday
-     * - `5`: Thursday
-     * - `6`: Friday
-     * - `7`: Saturday
-     */
-    monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    /**
-     * Define the interval at which the meeting should recur. For instance, if you would like to schedule a meeting that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
-     *
-     * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
-     */
-    repeat_interval?: number;
-    /**
-     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
-     * - `1`: Daily
-     * - `2`: Weekly
-     * - `3`: Monthly
-     */
-    type: 1 | 2 | 3 | (number & {});
-    /**
-     * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
-     *
-     *  <br>`1`  - Sunday. <br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` -  Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * @default "1"
-     */
-    weekly_days?: "1" | "2" | "3" | "4" | "5" | "6" | "7" | (string & {});
-  };
+  recurrence?: Recurrence;
   /** Meeting settings. */
-  settings?: {
-    /** Allow attendees to join the meeting from multiple devices. This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting). */
-    allow_multiple_devices?: boolean;
-    /** Alternative host's emails or IDs: multiple values are separated by a semicolon. */
-    alternative_hosts?: string;
-    /**
-     * Flag to determine whether to send email notifications to alternative hosts, default value is true.
-     * @default true
-     */
-    alternative_hosts_email_notification?: boolean;
-    /**
-     * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
-     *
-     * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
-     * - `0`: Automatically Approve
-     * - `1`: Manually Approve
-     * - `2`: No Registration Required
-     * @default 2
-     */
-    approval_type?: 0 | 1 | 2 | (number & {});
-    /** Approve or block users from specific regions/countries from joining this meeting. */
-    approved_or_denied_countries_or_regions?: {
-      /** List of countries/regions from where participants can join this meeting. */
-      approved_list?: string[];
-      /** List of countries/regions from where participants can not join this meeting. */
-      denied_list?: string[];
-      /**
-       * `true`: Setting enabled to either allow users or block users from specific regions to join your meetings. <br>
-       *
-       * `false`: Setting disabled.
-       */
-      enable?: boolean;
-      /**
-       * Specify whether to allow users from specific regions to join this meeting; or block users from specific regions from joining this meeting. <br><br>
-       * `approve`: Allow users from specific regions/countries to join this meeting. If this setting is selected, the approved regions/countries must be included in the `approved_list`.<br><br>
-       * `deny`: Block users from specific regions/countries from joining this meeting. If this setting is selected, the approved regions/countries must be included in the `denied_list`
-       */
-      method?: "approve" | "deny" | (string & {});
-    };
-    /**
-     * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
-     * - `both`: Both Telephony and VoIP
-     * - `telephony`: Telephony only
-     * - `voip`: VoIP only
-     * @default "both"
-     */
-    audio?: "both" | "telephony" | "voip" | (string & {});
-    /** If user has configured ["Sign Into Zoom with Specified Domains"](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f) option, this will list the domains that are authenticated. */
-    authentication_domains?: string;
-    /** The participants added here will receive unique meeting invite links and bypass authentication. */
-    authentication_exception?: {
-      /**
-       * Email address of the participant.
-       * @format email
-       */
-      email?: string;
-      /** Name of the participant. */
-      name?: string;
-    }[];
-    /** Authentication name set in the [authentication profile](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f). */
-    authentication_name?: string;
-    /** Meeting authentication option id. */
-    authentication_option?: string;
-    /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record to local device
-     * - `cloud`: Record to cloud
-     * - `none`: No Recording
-     * @default "none"
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /** Setting to [pre-assign breakout rooms](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4). */
-    breakout_room?: {
-      /** Set the value of this field to `true` if you would like to enable the [breakout room pre-assign](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4) option. */
-      enable?: boolean;
-      /** Create room(s). */
-      rooms?: {
-        /** Name of the breakout room. */
-        name?: string;
-        /** Email addresses of the participants who are to be assigned to the breakout room. */
-        participants?: string[];
-      }[];
-    };
-    /**
-     * Close registration after event date
-     * @default false
-     */
-    close_registration?: boolean;
-    /**
-     * Host meeting in China.
-     * @default false
-     */
-    cn_meeting?: boolean;
-    /** Contact email for registration */
-    contact_email?: string;
-    /** Contact name for registration */
-    contact_name?: string;
-    /** Custom keys and values assigned to the meeting. */
-    custom_keys?: {
-      /** Custom key associated with the user. */
-      key?: string;
-      /** Value of the custom key associated with the user. */
-      value?: string;
-    }[];
-    /**
-     * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
-     * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
-     *
-     * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
-     */
-    encryption_type?: "enhanced_encryption" | "e2ee" | (string & {});
-    /**
-     * Only signed in users can join this meeting.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
-     */
-    enforce_login?: boolean;
-    /**
-     * Only signed in users with specified domains can join meetings.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
-     */
-    enforce_login_domains?: string;
-    /** List of global dial-in countries */
-    global_dial_in_countries?: string[];
-    /** Global Dial-in Countries/Regions */
-    global_dial_in_numbers?: {
-      /** City of the number, if any. For example, Chicago. */
-      city?: string;
-      /** Country code. For example, BR. */
-      country?: string;
-      /** Full name of country. For example, Brazil. */
-      country_name?: string;
-      /** Phone number. For example, +1 2332357613. */
-      number?: string;
-      /** Type of number. */
-      type?: "toll" | "tollfree" | (string & {});
-    }[];
-    /** Start video when the host joins the meeting. */
-    host_video?: boolean;
-    /**
-     * Host meeting in India.
-     * @default false
-     */
-    in_meeting?: boolean;
-    /**
-     * If the value of "join_before_host" field is set to true, this field can be used to indicate time limits within which a participant may join a meeting before a host. The value of this field can be one of the following:
-     *
-     * *  `0`: Allow participant to join anytime.
-     * *  `5`: Allow participant to join 5 minutes before meeting start time.
-     *  * `10`: Allow participant to join 10 minutes before meeting start time.
-     */
-    jbh_time?: 0 | 5 | 10 | (number & {});
-    /**
-     * Allow participants to join the meeting before the host starts the meeting. Only used for scheduled or recurring meetings.
-     * @default false
-     */
-    join_before_host?: boolean;
-    language_interpretation?: {
-      enable?: boolean;
-      /** Information associated with the interpreter. */
-      interpreters?: {
-        /**
-         * Email address of the interpreter.
-         * @format email
-         */
-        email?: string;
-        /**
-         * Languages for interpretation. The string must contain two [country Ids](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) separated by a comma.
-         *
-         * For example, if the language is to be interpreted from English to Chinese, the value of this field should be "US,CN".
-         */
-        languages?: string;
-      }[];
-    };
-    /** `true`- Only authenticated users can join meetings. */
-    meeting_authentication?: boolean;
-    /**
-     * Mute participants upon entry.
-     * @default false
-     */
-    mute_upon_entry?: boolean;
-    /** Start video when participants join the meeting. */
-    participant_video?: boolean;
-    /** Send confirmation email to registrants upon successful registration. */
-    registrants_confirmation_email?: boolean;
-    /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
-    registrants_email_notification?: boolean;
-    /**
-     * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
-     * - `1`: Attendees register once and can attend any of the occurrences
-     * - `2`: Attendees need to register for each occurrence to attend
-     * - `3`: Attendees register once and can choose one or more occurrences to attend
-     * @default 1
-     */
-    registration_type?: 1 | 2 | 3 | (number & {});
-    /**
-     * Show social share buttons on the meeting registration page.
-     * This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting).
-     */
-    show_share_button?: boolean;
-    /**
-     * Use a personal meeting ID. Only used for scheduled meetings and recurring meetings with no fixed time.
-     * @default false
-     */
-    use_pmi?: boolean;
-    /**
-     * Enable waiting room
-     * @default false
-     */
-    waiting_room?: boolean;
-    /**
-     * Add watermark when viewing a shared screen.
-     * @default false
-     */
-    watermark?: boolean;
-  };
+  settings?: MeetingSettings;
   /**
    * Meeting start time in GMT/UTC. Start time will not be returned if the meeting is an **instant** meeting.
    * @format date-time
@@ -4066,50 +2808,7 @@ export interface MeetingRecordingRegistrantList {
   /** The total number of all the records available across pages. */
   total_records?: number;
   /** List of Registrant objects */
-  registrants?: {
-    id?: string;
-    /** Registrant's address. */
-    address?: string;
-    /** Registrant's city. */
-    city?: string;
-    /** A field that allows registrants to provide any questions or comments that they might have. */
-    comments?: string;
-    /** Registrant's country. The value of this field must be in two-letter abbreviated form and must match the ID field provided in the [Countries](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) table. */
-    country?: string;
-    /** Custom questions. */
-    custom_questions?: {
-      title?: string;
-      value?: string;
-    }[];
-    /** A valid email address of the registrant. */
-    email: string;
-    /** Registrant's first name. */
-    first_name: string;
-    /** Registrant's Industry. */
-    industry?: string;
-    /** Registrant's job title. */
-    job_title?: string;
-    /** Registrant's last name. */
-    last_name?: string;
-    /** Number of Employees:<br>`1-20`<br>`21-50`<br>`51-100`<br>`101-500`<br>`500-1,000`<br>`1,001-5,000`<br>`5,001-10,000`<br>`More than 10,000` */
-    no_of_employees?: string;
-    /** Registrant's Organization. */
-    org?: string;
-    /** Registrant's Phone number. */
-    phone?: string;
-    /**
-     * This field can be included to gauge interest of webinar attendees towards buying your product or service.
-     *
-     * Purchasing Time Frame:<br>`Within a month`<br>`1-3 months`<br>`4-6 months`<br>`More than 6 months`<br>`No timeframe`
-     */
-    purchasing_time_frame?: string;
-    /** Role in Purchase Process:<br>`Decision Maker`<br>`Evaluator/Recommender`<br>`Influencer`<br>`Not involved` */
-    role_in_purchase_process?: string;
-    /** Registrant's State/Province. */
-    state?: string;
-    /** Registrant's Zip/Postal Code. */
-    zip?: string;
-  }[];
+  registrants?: MeetingRecordingRegistrantListRegistrantsItem[];
 }
 
 /**  Registrant. */
@@ -4178,63 +2877,7 @@ export interface MeetingRegistrantList {
   /** The total number of all the records available across pages. */
   total_records?: number;
   /** List of registrant objects. */
-  registrants?: {
-    /** Registrant ID. */
-    id?: string;
-    /** Registrant's address. */
-    address?: string;
-    /** Registrant's city. */
-    city?: string;
-    /** A field that allows registrants to provide any questions or comments that they might have. */
-    comments?: string;
-    /** Registrant's country. The value of this field must be in two-letter abbreviated form and must match the ID field provided in the [Countries](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) table. */
-    country?: string;
-    /** Custom questions. */
-    custom_questions?: {
-      title?: string;
-      value?: string;
-    }[];
-    /** A valid email address of the registrant. */
-    email: string;
-    /** Registrant's first name. */
-    first_name: string;
-    /** Registrant's Industry. */
-    industry?: string;
-    /** Registrant's job title. */
-    job_title?: string;
-    /** Registrant's last name. */
-    last_name?: string;
-    /** Number of Employees:<br>`1-20`<br>`21-50`<br>`51-100`<br>`101-500`<br>`500-1,000`<br>`1,001-5,000`<br>`5,001-10,000`<br>`More than 10,000` */
-    no_of_employees?: string;
-    /** Registrant's Organization. */
-    org?: string;
-    /** Registrant's Phone number. */
-    phone?: string;
-    /**
-     * This field can be included to gauge interest of webinar attendees towards buying your product or service.
-     *
-     * Purchasing Time Frame:<br>`Within a month`<br>`1-3 months`<br>`4-6 months`<br>`More than 6 months`<br>`No timeframe`
-     */
-    purchasing_time_frame?: string;
-    /** Role in Purchase Process:<br>`Decision Maker`<br>`Evaluator/Recommender`<br>`Influencer`<br>`Not involved` */
-    role_in_purchase_process?: string;
-    /** Registrant's State/Province. */
-    state?: string;
-    /** Registrant's Zip/Postal Code. */
-    zip?: string;
-    /**
-     * The time at which the registrant registered.
-     * @format date-time
-     */
-    create_time?: string;
-    /**
-     * The URL using which an approved registrant can join the webinar.
-     * @format string
-     */
-    join_url?: string;
-    /** The status of the registrant's registration. <br> `approved`: User has been successfully approved for the webinar.<br> `pending`:  The registration is still pending.<br> `denied`: User has been denied from joining the webinar. */
-    status?: string;
-  }[];
+  registrants?: MeetingRegistrantListRegistrantsItem[];
 }
 
 /** Meeting Registrant Questions */
@@ -4292,6 +2935,60 @@ export interface MeetingRegistrantQuestions {
   }[];
 }
 
+/** Meeting Registrant Questions */
+export interface MeetingRegistrantQuestionsInput {
+  /** Array of Registrant Custom Questions */
+  custom_questions?: {
+    /** Answer choices for the question. Can not be used for `short` question type as this type of question requires registrants to type out the answer. */
+    answers?: string[];
+    /** Indicates whether or not the custom question is required to be answered by participants or not. */
+    required?: boolean;
+    /** Title of the custom question. */
+    title?: string;
+    /**
+     * Type of the question being asked.
+     * - `short`: Short Answer
+     * - `single`: Single Answer
+     */
+    type?: "short" | "single";
+  }[];
+  /** Array of Registrant Questions */
+  questions?: {
+    /**
+     * Field name of the question.
+     * - `address`: Address
+     * - `city`: City
+     * - `country`: Country/Region
+     * - `zip`: Zip/Postal Code
+     * - `state`: State/Province
+     * - `phone`: Phone
+     * - `industry`: Industry
+     * - `org`: Organization
+     * - `job_title`: Job Title
+     * - `purchasing_time_frame`: Purchasing Time Frame
+     * - `role_in_purchase_process`: Role in Purchase Process
+     * - `no_of_employees`: Number of Employees
+     * - `comments`: Questions & Comments
+     */
+    field_name?:
+      | "address"
+      | "city"
+      | "country"
+      | "zip"
+      | "state"
+      | "phone"
+      | "industry"
+      | "org"
+      | "job_title"
+      | "purchasing_time_frame"
+      | "role_in_purchase_process"
+      | "no_of_employees"
+      | "comments";
+    /** Indicates whether or not the displayed fields are required to be filled out by registrants. */
+    required?: boolean;
+  }[];
+}
+
 /** Meeting/Webinar Security Settings */
 export interface MeetingSecuritySettings {
   meeting_security?: {
@@ -4315,23 +3012,7 @@ export interface MeetingSecuritySettings {
     /** If set to `true`, all instant, and scheduled meetings that users can join via client, or room systems will be passcode-protected. The Personal Meeting ID (PMI) meetings are not included in this setting. */
     meeting_password?: boolean;
     /** Meeting/webinar [passcode requirements](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604). */
-    meeting_password_requirement?: {
-      consecutive_characters_length?: 0 | 4 | 5 | 6 | 7 | 8 | (number & {});
-      /** If set to `true`, the passcode must contain at least 1 letter (such as a,b,c...). */
-      have_letter?: boolean;
-      /** If set to `true`, the passcode must contain at least 1 number (such as 1,2,3...). */
-      have_number?: boolean;
-      /** If set to `true`, the passcode must have at least 1 special character (!,@,#...). */
-      have_special_character?: boolean;
-      /** If set to `true`, the passcode must include both uppercase and lowercase characters. */
-      have_upper_and_lower_characters?: boolean;
-      /** The minimum length that the meeting/webinar passcode needs to have. */
-      length?: number;
-      /** If set to `true`, the passcode must only contain numbers and no other characters. */
-      only_allow_numeric?: boolean;
-      /** If set to `true`, users will be informed if the provided passcode is weak. */
-      weak_enhance_detection?: boolean;
-    };
+    meeting_password_requirement?: MeetingSecuritySettingsMeetingSecurityMeetingPasswordRequirement;
     /** Require passcode for participants joining by phone. If set to `true`, a numeric passcode will be required for participants joining by phone if your meeting has a passcode. For meeting with an alphanumeric passcode, a numeric version will be generated. */
     phone_password?: boolean;
     /** If set to `true`, all Personal Meeting ID (PMI) meetings that users can join via client, or room systems will be passcode-protected. */
@@ -4349,6 +3030,60 @@ export interface MeetingSecuritySettings {
        * `0`: All attendees<br> `1`: Users who are not in your account<br> `2`: Users who are not in your account and are not part of your whitelisted domains that are specified in
        */
       participants_to_place_in_waiting_room?: 0 | 1 | 2 | (number & {});
+      /**
+       * Specify who can admit participants from the waiting room. The value of this field can be one of the following:<br>
+       * `0`: Host and co-hosts only<br> `1`: Host, co-hosts, and anyone who bypassed the waiting room (only if host and co-hosts are not present).
+       */
+      users_who_can_admit_participants_from_waiting_room?: number;
+      /** If the value of the `participants_to_place_in_waiting_room` field is `2`, use this setting to specify the domains that can bypass the waiting room feature. Separate multiple domains with commas(example: "aaa.com,bbb.com"). */
+      whitelisted_domains_for_waiting_room?: string;
+    };
+    /** If set to `true`, a passcode will be generated when scheduling a Webinar and participants require the passcode to join the Webinar. */
+    webinar_password?: boolean;
+  };
+}
+
+/** Meeting/Webinar Security Settings */
+export interface MeetingSecuritySettingsInput {
+  meeting_security?: {
+    /**
+     * `true`: Require that all meetings are secured with at least one security option.
+     *
+     * This setting can only be disabled by Enterprise, ISV, Business (with more than 100 licenses), and Education accounts. [Learn more](https://marketplace.zoom.us/docs/guides/stay-up-to-date/announcements#meeting-security).
+     */
+    auto_security?: boolean;
+    /** If set to `true`, meeting passcode will be encrypted and included in the invite link to allow participants to join with just one click without having to enter the passcode. */
+    embed_password_in_join_link?: boolean;
+    /**
+     * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
+     * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
+     *
+     * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
+     */
+    encryption_type?: "enhanced_encryption" | "e2ee";
+    /** Allow use of end-to-end encryption for meetings. If set to `true`, you can specify the encryption type in `encryption_type` field. */
+    end_to_end_encrypted_meetings?: boolean;
+    /** If set to `true`, all instant, and scheduled meetings that users can join via client, or room systems will be passcode-protected. The Personal Meeting ID (PMI) meetings are not included in this setting. */
+    meeting_password?: boolean;
+    /** Meeting/webinar [passcode requirements](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604). */
+    meeting_password_requirement?: MeetingSecuritySettingsMeetingSecurityMeetingPasswordRequirementInput;
+    /** Require passcode for participants joining by phone. If set to `true`, a numeric passcode will be required for participants joining by phone if your meeting has a passcode. For meeting with an alphanumeric passcode, a numeric version will be generated. */
+    phone_password?: boolean;
+    /** If set to `true`, all Personal Meeting ID (PMI) meetings that users can join via client, or room systems will be passcode-protected. */
+    pmi_password?: boolean;
+    /** Require a passcode for meetings which have already been scheduled. */
+    require_password_for_scheduled_meeting?: boolean;
+    /** Require a passcode for webinars which have already been scheduled. */
+    require_password_for_scheduled_webinar?: boolean;
+    /** When participants join a meeting, place them in a waiting room and require the host to admit them individually. Enabling the waiting room automatically disables the setting for allowing participants to join before host. */
+    waiting_room?: boolean;
+    /** Specify the settings to be applied if waiting room is enabled. */
+    waiting_room_settings?: {
+      /**
+       * Specify who should be admitted to the waiting room. The value of this field can be one of the following:<br>
+       * `0`: All attendees<br> `1`: Users who are not in your account<br> `2`: Users who are not in your account and are not part of your whitelisted domains that are specified in
+       */
+      participants_to_place_in_waiting_room?: 0 | 1 | 2;
       /**
        * Specify who can admit participants from the waiting room. The value of this field can be one of the following:<br>
        * `0`: Host and co-hosts only<br> `1`: Host, co-hosts, and anyone who bypassed the waiting room (only if host and co-hosts are not present).
@@ -4594,284 +3329,9 @@ export interface MeetingUpdate {
    */
   password?: string;
   /** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
-  recurrence?: {
-    /**
-     * Select the final date on which the meeting will recur before it is canceled. Should be in UTC time, such as 2017-11-25T12:00:00Z. (Cannot be used with "end_times".)
-     * @format date-time
-     */
-    end_date_time?: string;
-    /**
-     * Select how many times the meeting should recur before it is canceled. (Cannot be used with "end_date_time".)
-     * @default 1
-     */
-    end_times?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state which day in a month, the meeting should recur. The value range is from 1 to 31.
-     *
-     * For instance, if you would like the meeting to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the meeting to recur every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
-     * @default 1
-     */
-    monthly_day?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
-     * - `-1`: Last week
-     * - `1`: First week
-     * - `2`: Second week
-     * - `3`: Third week
-     * - `4`: Fourth week
-     */
-    monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
-     *
-     * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * - `1`: Sunday
-     * - `2`: Monday
-     * - `3`: Tuesday
-     * - `4`: Wednesday
-     * - `5`: Thursday
-     * - `6`: Friday
-     * - `7`: Saturday
-     */
-    monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    /**
-     * Define the interval at which the meeting should recur. For instance, if you would like to schedule a meeting that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
-     *
-     * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
-     */
-    repeat_interval?: number;
-    /**
-     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
-     * - `1`: Daily
-     * - `2`: Weekly
-     * - `3`: Monthly
-     */
-    type: 1 | 2 | 3 | (number & {});
-    /**
-     * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
-     *
-     *  <br>`1`  - Sunday. <br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` -  Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * @default "1"
-     */
-    weekly_days?: "1" | "2" | "3" | "4" | "5" | "6" | "7" | (string & {});
-  };
+  recurrence?: Recurrence;
   /** Meeting settings. */
-  settings?: {
-    /** Allow attendees to join the meeting from multiple devices. This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting). */
-    allow_multiple_devices?: boolean;
-    /** Alternative host's emails or IDs: multiple values are separated by a semicolon. */
-    alternative_hosts?: string;
-    /**
-     * Flag to determine whether to send email notifications to alternative hosts, default value is true.
-     * @default true
-     */
-    alternative_hosts_email_notification?: boolean;
-    /**
-     * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
-     *
-     * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
-     * - `0`: Automatically Approve
-     * - `1`: Manually Approve
-     * - `2`: No Registration Required
-     * @default 2
-     */
-    approval_type?: 0 | 1 | 2 | (number & {});
-    /** Approve or block users from specific regions/countries from joining this meeting. */
-    approved_or_denied_countries_or_regions?: {
-      /** List of countries/regions from where participants can join this meeting. */
-      approved_list?: string[];
-      /** List of countries/regions from where participants can not join this meeting. */
-      denied_list?: string[];
-      /**
-       * `true`: Setting enabled to either allow users or block users from specific regions to join your meetings. <br>
-       *
-       * `false`: Setting disabled.
-       */
-      enable?: boolean;
-      /**
-       * Specify whether to allow users from specific regions to join this meeting; or block users from specific regions from joining this meeting. <br><br>
-       * `approve`: Allow users from specific regions/countries to join this meeting. If this setting is selected, the approved regions/countries must be included in the `approved_list`.<br><br>
-       * `deny`: Block users from specific regions/countries from joining this meeting. If this setting is selected, the approved regions/countries must be included in the `denied_list`
-       */
-      method?: "approve" | "deny" | (string & {});
-    };
-    /**
-     * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
-     * - `both`: Both Telephony and VoIP
-     * - `telephony`: Telephony only
-     * - `voip`: VoIP only
-     * @default "both"
-     */
-    audio?: "both" | "telephony" | "voip" | (string & {});
-    /** If user has configured ["Sign Into Zoom with Specified Domains"](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f) option, this will list the domains that are authenticated. */
-    authentication_domains?: string;
-    /** The participants added here will receive unique meeting invite links and bypass authentication. */
-    authentication_exception?: {
-      /**
-       * Email address of the participant.
-       * @format email
-       */
-      email?: string;
-      /** Name of the participant. */
-      name?: string;
-    }[];
-    /** Authentication name set in the [authentication profile](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f). */
-    authentication_name?: string;
-    /** Meeting authentication option id. */
-    authentication_option?: string;
-    /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record to local device
-     * - `cloud`: Record to cloud
-     * - `none`: No Recording
-     * @default "none"
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /** Setting to [pre-assign breakout rooms](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4). */
-    breakout_room?: {
-      /** Set the value of this field to `true` if you would like to enable the [breakout room pre-assign](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4) option. */
-      enable?: boolean;
-      /** Create room(s). */
-      rooms?: {
-        /** Name of the breakout room. */
-        name?: string;
-        /** Email addresses of the participants who are to be assigned to the breakout room. */
-        participants?: string[];
-      }[];
-    };
-    /**
-     * Close registration after event date
-     * @default false
-     */
-    close_registration?: boolean;
-    /**
-     * Host meeting in China.
-     * @default false
-     */
-    cn_meeting?: boolean;
-    /** Contact email for registration */
-    contact_email?: string;
-    /** Contact name for registration */
-    contact_name?: string;
-    /** Custom keys and values assigned to the meeting. */
-    custom_keys?: {
-      /** Custom key associated with the user. */
-      key?: string;
-      /** Value of the custom key associated with the user. */
-      value?: string;
-    }[];
-    /**
-     * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
-     * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
-     *
-     * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
-     */
-    encryption_type?: "enhanced_encryption" | "e2ee" | (string & {});
-    /**
-     * Only signed in users can join this meeting.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
-     */
-    enforce_login?: boolean;
-    /**
-     * Only signed in users with specified domains can join meetings.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
-     */
-    enforce_login_domains?: string;
-    /** List of global dial-in countries */
-    global_dial_in_countries?: string[];
-    /** Global Dial-in Countries/Regions */
-    global_dial_in_numbers?: {
-      /** City of the number, if any. For example, Chicago. */
-      city?: string;
-      /** Country code. For example, BR. */
-      country?: string;
-      /** Full name of country. For example, Brazil. */
-      country_name?: string;
-      /** Phone number. For example, +1 2332357613. */
-      number?: string;
-      /** Type of number. */
-      type?: "toll" | "tollfree" | (string & {});
-    }[];
-    /** Start video when the host joins the meeting. */
-    host_video?: boolean;
-    /**
-     * Host meeting in India.
-     * @default false
-     */
-    in_meeting?: boolean;
-    /**
-     * If the value of "join_before_host" field is set to true, this field can be used to indicate time limits within which a participant may join a meeting before a host. The value of this field can be one of the following:
-     *
-     * *  `0`: Allow participant to join anytime.
-     * *  `5`: Allow participant to join 5 minutes before meeting start time.
-     *  * `10`: Allow participant to join 10 minutes before meeting start time.
-     */
-    jbh_time?: 0 | 5 | 10 | (number & {});
-    /**
-     * Allow participants to join the meeting before the host starts the meeting. Only used for scheduled or recurring meetings.
-     * @default false
-     */
-    join_before_host?: boolean;
-    language_interpretation?: {
-      enable?: boolean;
-      /** Information associated with the interpreter. */
-      interpreters?: {
-        /**
-         * Email address of the interpreter.
-         * @format email
-         */
-        email?: string;
-        /**
-         * Languages for interpretation. The string must contain two [country Ids](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) separated by a comma.
-         *
-         * For example, if the language is to be interpreted from English to Chinese, the value of this field should be "US,CN".
-         */
-        languages?: string;
-      }[];
-    };
-    /** `true`- Only authenticated users can join meetings. */
-    meeting_authentication?: boolean;
-    /**
-     * Mute participants upon entry.
-     * @default false
-     */
-    mute_upon_entry?: boolean;
-    /** Start video when participants join the meeting. */
-    participant_video?: boolean;
-    registrants_confirmation_email?: boolean & boolean;
-    /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
-    registrants_email_notification?: boolean;
-    /**
-     * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
-     * - `1`: Attendees register once and can attend any of the occurrences
-     * - `2`: Attendees need to register for each occurrence to attend
-     * - `3`: Attendees register once and can choose one or more occurrences to attend
-     * @default 1
-     */
-    registration_type?: 1 | 2 | 3 | (number & {});
-    /**
-     * Show social share buttons on the meeting registration page.
-     * This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting).
-     */
-    show_share_button?: boolean;
-    /**
-     * Use a personal meeting ID. Only used for scheduled meetings and recurring meetings with no fixed time.
-     * @default false
-     */
-    use_pmi?: boolean;
-    /**
-     * Enable waiting room
-     * @default false
-     */
-    waiting_room?: boolean;
-    /**
-     * Add watermark when viewing a shared screen.
-     * @default false
-     */
-    watermark?: boolean;
-  };
+  settings?: MeetingUpdateSettings;
   /**
    * Meeting start time. When using a format like "yyyy-MM-dd'T'HH:mm:ss'Z'", always use GMT time. When using a format like "yyyy-MM-dd'T'HH:mm:ss", you should use local time and  specify the time zone. Only used for scheduled meetings and recurring meetings with a fixed time.
    * @format date-time
@@ -5225,39 +3685,9 @@ export interface QOSParticipant {
       max_loss?: string;
     };
     /** Quality of service object. */
-    as_input?: {
-      /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-      avg_loss?: string;
-      /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-      bitrate?: string;
-      /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-      jitter?: string;
-      /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-      latency?: string;
-      /** Max loss: the max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-      max_loss?: string;
-      /** The rate at which your video camera can produce unique images, or frames. Zoom supports a frame rate of up to 30fps. */
-      frame_rate?: string;
-      /** The number of pixels in each dimension that can be displayed by your video camera. */
-      resolution?: string;
-    };
+    as_input?: QOSVideo;
     /** Quality of service object. */
-    as_output?: {
-      /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-      avg_loss?: string;
-      /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-      bitrate?: string;
-      /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-      jitter?: string;
-      /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-      latency?: string;
-      /** Max loss: the max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-      max_loss?: string;
-      /** The rate at which your video camera can produce unique images, or frames. Zoom supports a frame rate of up to 30fps. */
-      frame_rate?: string;
-      /** The number of pixels in each dimension that can be displayed by your video camera. */
-      resolution?: string;
-    };
+    as_output?: QOSVideo;
     /** QoS metrics on audio being sent by a participant who joined the meeting via a Cloud Room Connector. */
     audio_device_from_crc?: {
       /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
@@ -5352,39 +3782,9 @@ export interface QOSParticipant {
       max_loss?: string;
     };
     /** Quality of service object. */
-    video_input?: {
-      /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-      avg_loss?: string;
-      /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-      bitrate?: string;
-      /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-      jitter?: string;
-      /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-      latency?: string;
-      /** Max loss: the max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-      max_loss?: string;
-      /** The rate at which your video camera can produce unique images, or frames. Zoom supports a frame rate of up to 30fps. */
-      frame_rate?: string;
-      /** The number of pixels in each dimension that can be displayed by your video camera. */
-      resolution?: string;
-    };
+    video_input?: QOSVideo;
     /** Quality of service object. */
-    video_output?: {
-      /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-      avg_loss?: string;
-      /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-      bitrate?: string;
-      /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-      jitter?: string;
-      /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-      latency?: string;
-      /** Max loss: the max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-      max_loss?: string;
-      /** The rate at which your video camera can produce unique images, or frames. Zoom supports a frame rate of up to 30fps. */
-      frame_rate?: string;
-      /** The number of pixels in each dimension that can be displayed by your video camera. */
-      resolution?: string;
-    };
+    video_output?: QOSVideo;
   }[];
   /** Participant's Zoom Client version. */
   version?: string;
@@ -5410,231 +3810,7 @@ export interface QOSParticipantList {
    */
   total_records?: number;
   /** Array of user objects. */
-  participants?: {
-    /** The type of device using which the participant joined the meeting. */
-    device?: string;
-    /** Participant's PC domain. */
-    domain?: string;
-    /** Participant's hard disk ID. */
-    harddisk_id?: string;
-    /** Participant's IP address. */
-    ip_address?: string;
-    /**
-     * The time at which participant joined the meeting.
-     * @format date-time
-     */
-    join_time?: string;
-    /**
-     * The time at which participant left the meeting.
-     * @format date-time
-     */
-    leave_time?: string;
-    /** Participant's location. */
-    location?: string;
-    /** Participant's MAC address. */
-    mac_addr?: string;
-    /** Participant's PC name. */
-    pc_name?: string;
-    /**
-     * Participant ID.
-     * @format uuid
-     */
-    user_id?: string;
-    /** Participant display name. */
-    user_name?: string;
-    /** Quality of service provided to the user. */
-    user_qos?: {
-      /** QoS metrics on screen shares by a participant who joined the meeting via a Cloud Room Connector. */
-      as_device_from_crc?: {
-        /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-        avg_loss?: string;
-        /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-        bitrate?: string;
-        /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-        jitter?: string;
-        /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-        latency?: string;
-        /** The max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-        max_loss?: string;
-      };
-      /** QoS metrics on screen shares output being received by a participant who joined the meeting via a Cloud Room Connector. */
-      as_device_to_crc?: {
-        /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-        avg_loss?: string;
-        /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-        bitrate?: string;
-        /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-        jitter?: string;
-        /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-        latency?: string;
-        /** The max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-        max_loss?: string;
-      };
-      /** Quality of service object. */
-      as_input?: {
-        /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-        avg_loss?: string;
-        /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-        bitrate?: string;
-        /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-        jitter?: string;
-        /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-        latency?: string;
-        /** Max loss: the max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-        max_loss?: string;
-        /** The rate at which your video camera can produce unique images, or frames. Zoom supports a frame rate of up to 30fps. */
-        frame_rate?: string;
-        /** The number of pixels in each dimension that can be displayed by your video camera. */
-        resolution?: string;
-      };
-      /** Quality of service object. */
-      as_output?: {
-        /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-        avg_loss?: string;
-        /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-        bitrate?: string;
-        /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-        jitter?: string;
-        /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-        latency?: string;
-        /** Max loss: the max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-        max_loss?: string;
-        /** The rate at which your video camera can produce unique images, or frames. Zoom supports a frame rate of up to 30fps. */
-        frame_rate?: string;
-        /** The number of pixels in each dimension that can be displayed by your video camera. */
-        resolution?: string;
-      };
-      /** QoS metrics on audio being sent by a participant who joined the meeting via a Cloud Room Connector. */
-      audio_device_from_crc?: {
-        /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-        avg_loss?: string;
-        /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-        bitrate?: string;
-        /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-        jitter?: string;
-        /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-        latency?: string;
-        /** The max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-        max_loss?: string;
-      };
-      /** QoS metrics on audio received by a participant who joined the meeting via a Cloud Room Connector. */
-      audio_device_to_crc?: {
-        /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-        avg_loss?: string;
-        /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-        bitrate?: string;
-        /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-        jitter?: string;
-        /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-        latency?: string;
-        /** The max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-        max_loss?: string;
-      };
-      /** Quality of Service object. */
-      audio_input?: {
-        /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-        avg_loss?: string;
-        /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-        bitrate?: string;
-        /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-        jitter?: string;
-        /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-        latency?: string;
-        /** Max loss: the max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-        max_loss?: string;
-      };
-      /** Quality of Service object. */
-      audio_output?: {
-        /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-        avg_loss?: string;
-        /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-        bitrate?: string;
-        /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-        jitter?: string;
-        /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-        latency?: string;
-        /** Max loss: the max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-        max_loss?: string;
-      };
-      cpu_usage?: {
-        /** System Maximum CPU Usage */
-        system_max_cpu_usage?: string;
-        /** Zoom Average CPU Usage */
-        zoom_avg_cpu_usage?: string;
-        /** Zoom Maximum CPU Usage */
-        zoom_max_cpu_usage?: string;
-        /** Zoom Minimum CPU Usage */
-        zoom_min_cpu_usage?: string;
-      };
-      /**
-       * Date-time of QOS
-       * @format date-time
-       */
-      date_time?: string;
-      /** QoS metrics on video input being sent from a Cloud Room Connector used by the participant to join the meeting. */
-      video_device_from_crc?: {
-        /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-        avg_loss?: string;
-        /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-        bitrate?: string;
-        /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-        jitter?: string;
-        /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-        latency?: string;
-        /** The max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-        max_loss?: string;
-      };
-      /** QoS metrics on video output received by a participant who joined the meeting via a Cloud Room Connector. */
-      video_device_to_crc?: {
-        /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-        avg_loss?: string;
-        /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-        bitrate?: string;
-        /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-        jitter?: string;
-        /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-        latency?: string;
-        /** The max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-        max_loss?: string;
-      };
-      /** Quality of service object. */
-      video_input?: {
-        /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-        avg_loss?: string;
-        /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-        bitrate?: string;
-        /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-        jitter?: string;
-        /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-        latency?: string;
-        /** Max loss: the max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-        max_loss?: string;
-        /** The rate at which your video camera can produce unique images, or frames. Zoom supports a frame rate of up to 30fps. */
-        frame_rate?: string;
-        /** The number of pixels in each dimension that can be displayed by your video camera. */
-        resolution?: string;
-      };
-      /** Quality of service object. */
-      video_output?: {
-        /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
-        avg_loss?: string;
-        /** The number of bits per second that can be transmitted along a digital network. The value of this field is expressed in kbps. */
-        bitrate?: string;
-        /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
-        jitter?: string;
-        /** The amount of time it takes for a packet to travel from one point to another. The value of this field is expressed in milliseconds. */
-        latency?: string;
-        /** Max loss: the max amount of packet loss, that is the max percentage of packets that fail to arrive at their destination. */
-        max_loss?: string;
-        /** The rate at which your video camera can produce unique images, or frames. Zoom supports a frame rate of up to 30fps. */
-        frame_rate?: string;
-        /** The number of pixels in each dimension that can be displayed by your video camera. */
-        resolution?: string;
-      };
-    }[];
-    /** Participant's Zoom Client version. */
-    version?: string;
-  }[];
+  participants?: QOSParticipant[];
 }
 
 /** Quality of service object. */
@@ -5717,47 +3893,7 @@ export interface Recording {
 /** List of recording file. */
 export interface RecordingList {
   /** List of recording file. */
-  recording_files?: {
-    /** The time at which recording was deleted. Returned in the response only for trash query. */
-    deleted_time?: string;
-    /**
-     * The URL using which the recording file can be downloaded. **To access a private or password protected cloud recording of a user in your account, you can use a [Zoom JWT App Type](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-jwt-app). Use the generated JWT token as the value of the `access_token` query parameter and include this query parameter at the end of the URL as shown in the example.**
-     * <br>
-     * Example: `https://api.zoom.us/recording/download/{{ Download Path }}?access_token={{ JWT Token }}`
-     *
-     * **Similarly, if the user has installed your OAuth app that contains recording scope(s), you can also use the user's [OAuth access token](https://marketplace.zoom.us/docs/guides/auth/oauth) to download the Cloud Recording.**<br>
-     *
-     * Example: `https://api.zoom.us/recording/download/{{ Download Path }}?access_token={{ OAuth Access Token }}`
-     */
-    download_url?: string;
-    /** The recording file size. */
-    file_size?: number;
-    /**
-     * The recording file type. The value of this field could be one of the following:<br>
-     * `MP4`: Video file of the recording.<br>`M4A` Audio-only file of the recording.<br>`TIMELINE`: Timestamp file of the recording in JSON file format. To get a timeline file, the "Add a timestamp to the recording" setting must be enabled in the [recording settings](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-recording#h_3f14c3a4-d16b-4a3c-bbe5-ef7d24500048). The time will display in the host's timezone, set on their Zoom profile.
-     * <br> `TRANSCRIPT`: Transcription file of the recording in VTT format.<br> `CHAT`: A TXT file containing in-meeting chat messages that were sent during the meeting.<br>`CC`: File containing closed captions of the recording in VTT file format.<br>`CSV`: File containing polling data in csv format.
-     *
-     * <br>
-     *
-     * A recording file object with file type of either `CC` or `TIMELINE` **does not have** the following properties:<br>
-     * 	`id`, `status`, `file_size`, `recording_type`, and `play_url`.
-     */
-    file_type?: string;
-    /** The recording file ID. Included in the response of general query. */
-    id?: string;
-    /** The meeting ID. */
-    meeting_id?: string;
-    /** The URL using which a recording file can be played. */
-    play_url?: string;
-    /** The recording end time. Response in general query. */
-    recording_end?: string;
-    /** The recording start time. */
-    recording_start?: string;
-    /** The recording type. The value of this field can be one of the following:<br>`shared_screen_with_speaker_view(CC)`<br>`shared_screen_with_speaker_view`<br>`shared_screen_with_gallery_view`<br>`speaker_view`<br>`gallery_view`<br>`shared_screen`<br>`audio_only`<br>`audio_transcript`<br>`chat_file`<br>`active_speaker`<br>`poll` */
-    recording_type?: string;
-    /** The recording status. */
-    status?: "completed";
-  }[];
+  recording_files?: Recording[];
 }
 
 /** The recording meeting object. */
@@ -5790,47 +3926,7 @@ export interface RecordingMeeting {
   /** Unique Meeting Identifier. Each instance of the meeting will have its own UUID. */
   uuid?: string;
   /** List of recording file. */
-  recording_files?: {
-    /** The time at which recording was deleted. Returned in the response only for trash query. */
-    deleted_time?: string;
-    /**
-     * The URL using which the recording file can be downloaded. **To access a private or password protected cloud recording of a user in your account, you can use a [Zoom JWT App Type](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-jwt-app). Use the generated JWT token as the value of the `access_token` query parameter and include this query parameter at the end of the URL as shown in the example.**
-     * <br>
-     * Example: `https://api.zoom.us/recording/download/{{ Download Path }}?access_token={{ JWT Token }}`
-     *
-     * **Similarly, if the user has installed your OAuth app that contains recording scope(s), you can also use the user's [OAuth access token](https://marketplace.zoom.us/docs/guides/auth/oauth) to download the Cloud Recording.**<br>
-     *
-     * Example: `https://api.zoom.us/recording/download/{{ Download Path }}?access_token={{ OAuth Access Token }}`
-     */
-    download_url?: string;
-    /** The recording file size. */
-    file_size?: number;
-    /**
-     * The recording file type. The value of this field could be one of the following:<br>
-     * `MP4`: Video file of the recording.<br>`M4A` Audio-only file of the recording.<br>`TIMELINE`: Timestamp file of the recording in JSON file format. To get a timeline file, the "Add a timestamp to the recording" setting must be enabled in the [recording settings](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-recording#h_3f14c3a4-d16b-4a3c-bbe5-ef7d24500048). The time will display in the host's timezone, set on their Zoom profile.
-     * <br> `TRANSCRIPT`: Transcription file of the recording in VTT format.<br> `CHAT`: A TXT file containing in-meeting chat messages that were sent during the meeting.<br>`CC`: File containing closed captions of the recording in VTT file format.<br>`CSV`: File containing polling data in csv format.
-     *
-     * <br>
-     *
-     * A recording file object with file type of either `CC` or `TIMELINE` **does not have** the following properties:<br>
-     * 	`id`, `status`, `file_size`, `recording_type`, and `play_url`.
-     */
-    file_type?: string;
-    /** The recording file ID. Included in the response of general query. */
-    id?: string;
-    /** The meeting ID. */
-    meeting_id?: string;
-    /** The URL using which a recording file can be played. */
-    play_url?: string;
-    /** The recording end time. Response in general query. */
-    recording_end?: string;
-    /** The recording start time. */
-    recording_start?: string;
-    /** The recording type. The value of this field can be one of the following:<br>`shared_screen_with_speaker_view(CC)`<br>`shared_screen_with_speaker_view`<br>`shared_screen_with_gallery_view`<br>`speaker_view`<br>`gallery_view`<br>`shared_screen`<br>`audio_only`<br>`audio_transcript`<br>`chat_file`<br>`active_speaker`<br>`poll` */
-    recording_type?: string;
-    /** The recording status. */
-    status?: "completed";
-  }[];
+  recording_files?: Recording[];
 }
 
 /** List of recordings. */
@@ -5857,77 +3953,7 @@ export interface RecordingMeetingList {
   /** The number of all records available across pages. */
   total_records?: number;
   /** List of recordings. */
-  meetings?: {
-    /** Unique Identifier of the user account. */
-    account_id?: string;
-    /** Meeting duration. */
-    duration?: number;
-    /** ID of the user set as host of meeting. */
-    host_id?: string;
-    /** Meeting ID - also known as the meeting number. */
-    id?: string;
-    /** Number of recording files returned in the response of this API call. */
-    recording_count?: string;
-    /**
-     * The time at which the meeting started.
-     * @format date-time
-     */
-    start_time?: string;
-    /** Meeting topic. */
-    topic?: string;
-    /** Total size of the recording. */
-    total_size?: string;
-    /**
-     * Type of the meeting that was recorded.
-     *
-     * Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time.
-     */
-    type?: string;
-    /** Unique Meeting Identifier. Each instance of the meeting will have its own UUID. */
-    uuid?: string;
-    /** List of recording file. */
-    recording_files?: {
-      /** The time at which recording was deleted. Returned in the response only for trash query. */
-      deleted_time?: string;
-      /**
-       * The URL using which the recording file can be downloaded. **To access a private or password protected cloud recording of a user in your account, you can use a [Zoom JWT App Type](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-jwt-app). Use the generated JWT token as the value of the `access_token` query parameter and include this query parameter at the end of the URL as shown in the example.**
-       * <br>
-       * Example: `https://api.zoom.us/recording/download/{{ Download Path }}?access_token={{ JWT Token }}`
-       *
-       * **Similarly, if the user has installed your OAuth app that contains recording scope(s), you can also use the user's [OAuth access token](https://marketplace.zoom.us/docs/guides/auth/oauth) to download the Cloud Recording.**<br>
-       *
-       * Example: `https://api.zoom.us/recording/download/{{ Download Path }}?access_token={{ OAuth Access Token }}`
-       */
-      download_url?: string;
-      /** The recording file size. */
-      file_size?: number;
-      /**
-       * The recording file type. The value of this field could be one of the following:<br>
-       * `MP4`: Video file of the recording.<br>`M4A` Audio-only file of the recording.<br>`TIMELINE`: Timestamp file of the recording in JSON file format. To get a timeline file, the "Add a timestamp to the recording" setting must be enabled in the [recording settings](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-recording#h_3f14c3a4-d16b-4a3c-bbe5-ef7d24500048). The time will display in the host's timezone, set on their Zoom profile.
-       * <br> `TRANSCRIPT`: Transcription file of the recording in VTT format.<br> `CHAT`: A TXT file containing in-meeting chat messages that were sent during the meeting.<br>`CC`: File containing closed captions of the recording in VTT file format.<br>`CSV`: File containing polling data in csv format.
-       *
-       * <br>
-       *
-       * A recording file object with file type of either `CC` or `TIMELINE` **does not have** the following properties:<br>
-       * 	`id`, `status`, `file_size`, `recording_type`, and `play_url`.
-       */
-      file_type?: string;
-      /** The recording file ID. Included in the response of general query. */
-      id?: string;
-      /** The meeting ID. */
-      meeting_id?: string;
-      /** The URL using which a recording file can be played. */
-      play_url?: string;
-      /** The recording end time. Response in general query. */
-      recording_end?: string;
-      /** The recording start time. */
-      recording_start?: string;
-      /** The recording type. The value of this field can be one of the following:<br>`shared_screen_with_speaker_view(CC)`<br>`shared_screen_with_speaker_view`<br>`shared_screen_with_gallery_view`<br>`speaker_view`<br>`gallery_view`<br>`shared_screen`<br>`audio_only`<br>`audio_transcript`<br>`chat_file`<br>`active_speaker`<br>`poll` */
-      recording_type?: string;
-      /** The recording status. */
-      status?: "completed";
-    }[];
-  }[];
+  meetings?: RecordingMeeting[];
 }
 
 /** List of Recording Registration */
@@ -5951,50 +3977,7 @@ export interface RecordingRegistrantList {
   /** The total number of all the records available across pages. */
   total_records?: number;
   /** List of Registrant objects */
-  registrants?: {
-    id?: string;
-    /** Registrant's address. */
-    address?: string;
-    /** Registrant's city. */
-    city?: string;
-    /** A field that allows registrants to provide any questions or comments that they might have. */
-    comments?: string;
-    /** Registrant's country. The value of this field must be in two-letter abbreviated form and must match the ID field provided in the [Countries](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) table. */
-    country?: string;
-    /** Custom questions. */
-    custom_questions?: {
-      title?: string;
-      value?: string;
-    }[];
-    /** A valid email address of the registrant. */
-    email: string;
-    /** Registrant's first name. */
-    first_name: string;
-    /** Registrant's Industry. */
-    industry?: string;
-    /** Registrant's job title. */
-    job_title?: string;
-    /** Registrant's last name. */
-    last_name?: string;
-    /** Number of Employees:<br>`1-20`<br>`21-50`<br>`51-100`<br>`101-500`<br>`500-1,000`<br>`1,001-5,000`<br>`5,001-10,000`<br>`More than 10,000` */
-    no_of_employees?: string;
-    /** Registrant's Organization. */
-    org?: string;
-    /** Registrant's Phone number. */
-    phone?: string;
-    /**
-     * This field can be included to gauge interest of webinar attendees towards buying your product or service.
-     *
-     * Purchasing Time Frame:<br>`Within a month`<br>`1-3 months`<br>`4-6 months`<br>`More than 6 months`<br>`No timeframe`
-     */
-    purchasing_time_frame?: string;
-    /** Role in Purchase Process:<br>`Decision Maker`<br>`Evaluator/Recommender`<br>`Influencer`<br>`Not involved` */
-    role_in_purchase_process?: string;
-    /** Registrant's State/Province. */
-    state?: string;
-    /** Registrant's Zip/Postal Code. */
-    zip?: string;
-  }[];
+  registrants?: MeetingRecordingRegistrantListRegistrantsItem[];
 }
 
 /** Recording Registrant Questions */
@@ -6055,6 +4038,63 @@ export interface RecordingRegistrantQuestions {
   }[];
 }
 
+/** Recording Registrant Questions */
+export interface RecordingRegistrantQuestionsInput {
+  /** Array of Registrant Custom Questions */
+  custom_questions?: {
+    /** Answer choices for the question. Can not be used with Short answer type. */
+    answers?: string[];
+    /** State whether registrants are required to answer custom questions or not. */
+    required?: boolean;
+    /** Title of the question. */
+    title?: string;
+    /**
+     * The type of registration question and answers.
+     * - `short`: Short Answer
+     * - `single`: Single Answer
+     * - `multiple`: Multiple Answer
+     */
+    type?: "short" | "single" | "multiple";
+  }[];
+  /** Array of Registrant Questions */
+  questions?: {
+    /**
+     * Field name.
+     * - `last_name`: Last Name
+     * - `address`: Address
+     * - `city`: City
+     * - `country`: Country/Region
+     * - `zip`: Zip/Postal Code
+     * - `state`: State/Province
+     * - `phone`: Phone
+     * - `industry`: Industry
+     * - `org`: Organization
+     * - `job_title`: Job Title
+     * - `purchasing_time_frame`: Purchasing Time Frame
+     * - `role_in_purchase_process`: Role in Purchase Process
+     * - `no_of_employees`: Number of Employees
+     * - `comments`: Questions & Comments
+     */
+    field_name?:
+      | "last_name"
+      | "address"
+      | "city"
+      | "country"
+      | "zip"
+      | "state"
+      | "phone"
+      | "industry"
+      | "org"
+      | "job_title"
+      | "purchasing_time_frame"
+      | "role_in_purchase_process"
+      | "no_of_employees"
+      | "comments";
+    /** State whether the field is required to be answered by the registrant or not. */
+    required?: boolean;
+  }[];
+}
+
 /** Registrant Status */
 export interface RecordingRegistrantStatus {
   /**
@@ -6102,6 +4142,48 @@ export interface RecordingSettings {
    * - `none`: None
    */
   share_recording?: "publicly" | "internally" | "none" | (string & {});
+  /** Show social share buttons on registration page. This applies for On-demand recordings only. */
+  show_social_share_buttons?: boolean;
+  /** Name of the recording. */
+  topic?: string;
+  /** Determine whether a viewer can download the recording file or not. */
+  viewer_download?: boolean;
+}
+
+/** Recording settings */
+export interface RecordingSettingsInput {
+  /**
+   * Approval type for the registration.<br>
+   * `0`- Automatically approve the registration when a user registers.<br>
+   * `1` - Manually approve or deny the registration of a user.<br>
+   * `2` - No registration required to view the recording.
+   * - `0`: Registrants can watch the recording directly after registration
+   * - `1`: Registrants will receive emails then watch the recording after you approve the registration
+   * - `2`: Disabled
+   */
+  approval_type?: 0 | 1 | 2;
+  /** Authentication domains. */
+  authentication_domains?: string;
+  /** Authentication Options. */
+  authentication_option?: string;
+  /** Determine whether registration  isrequired to view the recording. */
+  on_demand?: boolean;
+  /**
+   * Enable password protection for the recording by setting a password. The password must have a minimum of **eight** characters with a mix of numbers, letters and special characters.<br><br>
+   * **Note:** If the account owner or the admin has set minimum password strength requirements for recordings via Account Settings, the password value provided here must meet those requirements. <br><br>If the requirements are enabled, you can view those requirements by calling either the [Get User Settings API](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/usersettings) or the [Get Account Settings](https://marketplace.zoom.us/docs/api-reference/zoom-api/accounts/accountsettings) API.
+   */
+  password?: string;
+  /** Only authenticated users can view. */
+  recording_authentication?: boolean;
+  /** Send an email to host when someone registers to view the recording. This applies for On-demand recordings only. */
+  send_email_to_host?: boolean;
+  /**
+   * Determine how the meeting recording is shared.
+   * - `publicly`: Publicly
+   * - `internally`: Internally(account members only)
+   * - `none`: None
+   */
+  share_recording?: "publicly" | "internally" | "none";
   /** Show social share buttons on registration page. This applies for On-demand recordings only. */
   show_social_share_buttons?: boolean;
   /** Name of the recording. */
@@ -6173,6 +4255,69 @@ export interface Recurrence {
   weekly_days?: "1" | "2" | "3" | "4" | "5" | "6" | "7" | (string & {});
 }
 
+/** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
+export interface RecurrenceInput {
+  /**
+   * Select the final date on which the meeting will recur before it is canceled. Should be in UTC time, such as 2017-11-25T12:00:00Z. (Cannot be used with "end_times".)
+   * @format date-time
+   */
+  end_date_time?: string;
+  /**
+   * Select how many times the meeting should recur before it is canceled. (Cannot be used with "end_date_time".)
+   * @default 1
+   */
+  end_times?: number;
+  /**
+   * Use this field **only if you're scheduling a recurring meeting of type** `3` to state which day in a month, the meeting should recur. The value range is from 1 to 31.
+   *
+   * For instance, if you would like the meeting to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the meeting to recur every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
+   * @default 1
+   */
+  monthly_day?: number;
+  /**
+   * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+   * - `-1`: Last week
+   * - `1`: First week
+   * - `2`: Second week
+   * - `3`: Third week
+   * - `4`: Fourth week
+   */
+  monthly_week?: -1 | 1 | 2 | 3 | 4;
+  /**
+   * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
+   *
+   * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+   * - `1`: Sunday
+   * - `2`: Monday
+   * - `3`: Tuesday
+   * - `4`: Wednesday
+   * - `5`: Thursday
+   * - `6`: Friday
+   * - `7`: Saturday
+   */
+  monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  /**
+   * Define the interval at which the meeting should recur. For instance, if you would like to schedule a meeting that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
+   *
+   * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
+   */
+  repeat_interval?: number;
+  /**
+   * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+   * - `1`: Daily
+   * - `2`: Weekly
+   * - `3`: Monthly
+   */
+  type: 1 | 2 | 3;
+  /**
+   * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
+   *
+   *  <br>`1`  - Sunday. <br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` -  Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+   * @default "1"
+   */
+  weekly_days?: "1" | "2" | "3" | "4" | "5" | "6" | "7";
+}
+
 /** Registrant base object. */
 export interface Registrant {
   /** Registrant's address. */
@@ -6239,63 +4384,7 @@ export interface RegistrantList {
   /** The total number of all the records available across pages. */
   total_records?: number;
   /** List of registrant objects. */
-  registrants?: {
-    /** Registrant ID. */
-    id?: string;
-    /** Registrant's address. */
-    address?: string;
-    /** Registrant's city. */
-    city?: string;
-    /** A field that allows registrants to provide any questions or comments that they might have. */
-    comments?: string;
-    /** Registrant's country. The value of this field must be in two-letter abbreviated form and must match the ID field provided in the [Countries](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) table. */
-    country?: string;
-    /** Custom questions. */
-    custom_questions?: {
-      title?: string;
-      value?: string;
-    }[];
-    /** A valid email address of the registrant. */
-    email: string;
-    /** Registrant's first name. */
-    first_name: string;
-    /** Registrant's Industry. */
-    industry?: string;
-    /** Registrant's job title. */
-    job_title?: string;
-    /** Registrant's last name. */
-    last_name?: string;
-    /** Number of Employees:<br>`1-20`<br>`21-50`<br>`51-100`<br>`101-500`<br>`500-1,000`<br>`1,001-5,000`<br>`5,001-10,000`<br>`More than 10,000` */
-    no_of_employees?: string;
-    /** Registrant's Organization. */
-    org?: string;
-    /** Registrant's Phone number. */
-    phone?: string;
-    /**
-     * This field can be included to gauge interest of webinar attendees towards buying your product or service.
-     *
-     * Purchasing Time Frame:<br>`Within a month`<br>`1-3 months`<br>`4-6 months`<br>`More than 6 months`<br>`No timeframe`
-     */
-    purchasing_time_frame?: string;
-    /** Role in Purchase Process:<br>`Decision Maker`<br>`Evaluator/Recommender`<br>`Influencer`<br>`Not involved` */
-    role_in_purchase_process?: string;
-    /** Registrant's State/Province. */
-    state?: string;
-    /** Registrant's Zip/Postal Code. */
-    zip?: string;
-    /**
-     * The time at which the registrant registered.
-     * @format date-time
-     */
-    create_time?: string;
-    /**
-     * The URL using which an approved registrant can join the webinar.
-     * @format string
-     */
-    join_url?: string;
-    /** The status of the registrant's registration. <br> `approved`: User has been successfully approved for the webinar.<br> `pending`:  The registration is still pending.<br> `denied`: User has been denied from joining the webinar. */
-    status?: string;
-  }[];
+  registrants?: MeetingRegistrantListRegistrantsItem[];
 }
 
 export interface RegistrantStatus {
@@ -6344,20 +4433,7 @@ export interface RoleMembersAdd {
 /** List of a Role Members */
 export interface RoleMembersList {
   /** List of a Role Members */
-  members?: {
-    /** Member Department */
-    department?: string;
-    /** Member Email */
-    email?: string;
-    /** Member First Name */
-    first_name?: string;
-    /** Member ID */
-    id?: string;
-    /** Member Last Name */
-    last_name?: string;
-    /** Member Type */
-    type?: number;
-  }[];
+  members?: RoleMembersListMembersItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /** The number of pages returned for the request made. */
@@ -6385,285 +4461,9 @@ export interface Session {
   /** Password to join the meeting. Password may only contain the following characters: [a-z A-Z 0-9 @ - _ *]. Max of 10 characters. */
   password?: string;
   /** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
-  recurrence?: {
-    /**
-     * Select the final date on which the meeting will recur before it is canceled. Should be in UTC time, such as 2017-11-25T12:00:00Z. (Cannot be used with "end_times".)
-     * @format date-time
-     */
-    end_date_time?: string;
-    /**
-     * Select how many times the meeting should recur before it is canceled. (Cannot be used with "end_date_time".)
-     * @default 1
-     */
-    end_times?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state which day in a month, the meeting should recur. The value range is from 1 to 31.
-     *
-     * For instance, if you would like the meeting to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the meeting to recur every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
-     * @default 1
-     */
-    monthly_day?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
-     * - `-1`: Last week
-     * - `1`: First week
-     * - `2`: Second week
-     * - `3`: Third week
-     * - `4`: Fourth week
-     */
-    monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
-     *
-     * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * - `1`: Sunday
-     * - `2`: Monday
-     * - `3`: Tuesday
-     * - `4`: Wednesday
-     * - `5`: Thursday
-     * - `6`: Friday
-     * - `7`: Saturday
-     */
-    monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    /**
-     * Define the interval at which the meeting should recur. For instance, if you would like to schedule a meeting that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
-     *
-     * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
-     */
-    repeat_interval?: number;
-    /**
-     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
-     * - `1`: Daily
-     * - `2`: Weekly
-     * - `3`: Monthly
-     */
-    type: 1 | 2 | 3 | (number & {});
-    /**
-     * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
-     *
-     *  <br>`1`  - Sunday. <br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` -  Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * @default "1"
-     */
-    weekly_days?: "1" | "2" | "3" | "4" | "5" | "6" | "7" | (string & {});
-  };
+  recurrence?: Recurrence;
   /** Meeting settings. */
-  settings?: {
-    /** Allow attendees to join the meeting from multiple devices. This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting). */
-    allow_multiple_devices?: boolean;
-    /** Alternative host's emails or IDs: multiple values are separated by a semicolon. */
-    alternative_hosts?: string;
-    /**
-     * Flag to determine whether to send email notifications to alternative hosts, default value is true.
-     * @default true
-     */
-    alternative_hosts_email_notification?: boolean;
-    /**
-     * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
-     *
-     * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
-     * - `0`: Automatically Approve
-     * - `1`: Manually Approve
-     * - `2`: No Registration Required
-     * @default 2
-     */
-    approval_type?: 0 | 1 | 2 | (number & {});
-    /** Approve or block users from specific regions/countries from joining this meeting. */
-    approved_or_denied_countries_or_regions?: {
-      /** List of countries/regions from where participants can join this meeting. */
-      approved_list?: string[];
-      /** List of countries/regions from where participants can not join this meeting. */
-      denied_list?: string[];
-      /**
-       * `true`: Setting enabled to either allow users or block users from specific regions to join your meetings. <br>
-       *
-       * `false`: Setting disabled.
-       */
-      enable?: boolean;
-      /**
-       * Specify whether to allow users from specific regions to join this meeting; or block users from specific regions from joining this meeting. <br><br>
-       * `approve`: Allow users from specific regions/countries to join this meeting. If this setting is selected, the approved regions/countries must be included in the `approved_list`.<br><br>
-       * `deny`: Block users from specific regions/countries from joining this meeting. If this setting is selected, the approved regions/countries must be included in the `denied_list`
-       */
-      method?: "approve" | "deny" | (string & {});
-    };
-    /**
-     * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
-     * - `both`: Both Telephony and VoIP
-     * - `telephony`: Telephony only
-     * - `voip`: VoIP only
-     * @default "both"
-     */
-    audio?: "both" | "telephony" | "voip" | (string & {});
-    /** If user has configured ["Sign Into Zoom with Specified Domains"](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f) option, this will list the domains that are authenticated. */
-    authentication_domains?: string;
-    /** The participants added here will receive unique meeting invite links and bypass authentication. */
-    authentication_exception?: {
-      /**
-       * Email address of the participant.
-       * @format email
-       */
-      email?: string;
-      /** Name of the participant. */
-      name?: string;
-    }[];
-    /** Authentication name set in the [authentication profile](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f). */
-    authentication_name?: string;
-    /** Meeting authentication option id. */
-    authentication_option?: string;
-    /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record to local device
-     * - `cloud`: Record to cloud
-     * - `none`: No Recording
-     * @default "none"
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /** Setting to [pre-assign breakout rooms](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4). */
-    breakout_room?: {
-      /** Set the value of this field to `true` if you would like to enable the [breakout room pre-assign](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4) option. */
-      enable?: boolean;
-      /** Create room(s). */
-      rooms?: {
-        /** Name of the breakout room. */
-        name?: string;
-        /** Email addresses of the participants who are to be assigned to the breakout room. */
-        participants?: string[];
-      }[];
-    };
-    /**
-     * Close registration after event date
-     * @default false
-     */
-    close_registration?: boolean;
-    /**
-     * Host meeting in China.
-     * @default false
-     */
-    cn_meeting?: boolean;
-    /** Contact email for registration */
-    contact_email?: string;
-    /** Contact name for registration */
-    contact_name?: string;
-    /** Custom keys and values assigned to the meeting. */
-    custom_keys?: {
-      /** Custom key associated with the user. */
-      key?: string;
-      /** Value of the custom key associated with the user. */
-      value?: string;
-    }[];
-    /**
-     * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
-     * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
-     *
-     * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
-     */
-    encryption_type?: "enhanced_encryption" | "e2ee" | (string & {});
-    /**
-     * Only signed in users can join this meeting.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
-     */
-    enforce_login?: boolean;
-    /**
-     * Only signed in users with specified domains can join meetings.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
-     */
-    enforce_login_domains?: string;
-    /** List of global dial-in countries */
-    global_dial_in_countries?: string[];
-    /** Global Dial-in Countries/Regions */
-    global_dial_in_numbers?: {
-      /** City of the number, if any. For example, Chicago. */
-      city?: string;
-      /** Country code. For example, BR. */
-      country?: string;
-      /** Full name of country. For example, Brazil. */
-      country_name?: string;
-      /** Phone number. For example, +1 2332357613. */
-      number?: string;
-      /** Type of number. */
-      type?: "toll" | "tollfree" | (string & {});
-    }[];
-    /** Start video when the host joins the meeting. */
-    host_video?: boolean;
-    /**
-     * Host meeting in India.
-     * @default false
-     */
-    in_meeting?: boolean;
-    /**
-     * If the value of "join_before_host" field is set to true, this field can be used to indicate time limits within which a participant may join a meeting before a host. The value of this field can be one of the following:
-     *
-     * *  `0`: Allow participant to join anytime.
-     * *  `5`: Allow participant to join 5 minutes before meeting start time.
-     *  * `10`: Allow participant to join 10 minutes before meeting start time.
-     */
-    jbh_time?: 0 | 5 | 10 | (number & {});
-    /**
-     * Allow participants to join the meeting before the host starts the meeting. Only used for scheduled or recurring meetings.
-     * @default false
-     */
-    join_before_host?: boolean;
-    language_interpretation?: {
-      enable?: boolean;
-      /** Information associated with the interpreter. */
-      interpreters?: {
-        /**
-         * Email address of the interpreter.
-         * @format email
-         */
-        email?: string;
-        /**
-         * Languages for interpretation. The string must contain two [country Ids](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) separated by a comma.
-         *
-         * For example, if the language is to be interpreted from English to Chinese, the value of this field should be "US,CN".
-         */
-        languages?: string;
-      }[];
-    };
-    /** `true`- Only authenticated users can join meetings. */
-    meeting_authentication?: boolean;
-    /**
-     * Mute participants upon entry.
-     * @default false
-     */
-    mute_upon_entry?: boolean;
-    /** Start video when participants join the meeting. */
-    participant_video?: boolean;
-    /** Send confirmation email to registrants upon successful registration. */
-    registrants_confirmation_email?: boolean;
-    /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
-    registrants_email_notification?: boolean;
-    /**
-     * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
-     * - `1`: Attendees register once and can attend any of the occurrences
-     * - `2`: Attendees need to register for each occurrence to attend
-     * - `3`: Attendees register once and can choose one or more occurrences to attend
-     * @default 1
-     */
-    registration_type?: 1 | 2 | 3 | (number & {});
-    /**
-     * Show social share buttons on the meeting registration page.
-     * This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting).
-     */
-    show_share_button?: boolean;
-    /**
-     * Use a personal meeting ID. Only used for scheduled meetings and recurring meetings with no fixed time.
-     * @default false
-     */
-    use_pmi?: boolean;
-    /**
-     * Enable waiting room
-     * @default false
-     */
-    waiting_room?: boolean;
-    /**
-     * Add watermark when viewing a shared screen.
-     * @default false
-     */
-    watermark?: boolean;
-  };
+  settings?: MeetingSettings;
   /**
    * Meeting start time. When using a format like "yyyy-MM-dd'T'HH:mm:ss'Z'", always use GMT time. When using a format like "yyyy-MM-dd'T'HH:mm:ss", you should use local time and specify the time zone. This is only used for scheduled meetings and recurring meetings with a fixed time.
    * @format date-time
@@ -6704,284 +4504,9 @@ export interface SessionUpdate {
    */
   password?: string;
   /** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
-  recurrence?: {
-    /**
-     * Select the final date on which the meeting will recur before it is canceled. Should be in UTC time, such as 2017-11-25T12:00:00Z. (Cannot be used with "end_times".)
-     * @format date-time
-     */
-    end_date_time?: string;
-    /**
-     * Select how many times the meeting should recur before it is canceled. (Cannot be used with "end_date_time".)
-     * @default 1
-     */
-    end_times?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state which day in a month, the meeting should recur. The value range is from 1 to 31.
-     *
-     * For instance, if you would like the meeting to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the meeting to recur every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
-     * @default 1
-     */
-    monthly_day?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
-     * - `-1`: Last week
-     * - `1`: First week
-     * - `2`: Second week
-     * - `3`: Third week
-     * - `4`: Fourth week
-     */
-    monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
-     *
-     * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * - `1`: Sunday
-     * - `2`: Monday
-     * - `3`: Tuesday
-     * - `4`: Wednesday
-     * - `5`: Thursday
-     * - `6`: Friday
-     * - `7`: Saturday
-     */
-    monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    /**
-     * Define the interval at which the meeting should recur. For instance, if you would like to schedule a meeting that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
-     *
-     * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
-     */
-    repeat_interval?: number;
-    /**
-     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
-     * - `1`: Daily
-     * - `2`: Weekly
-     * - `3`: Monthly
-     */
-    type: 1 | 2 | 3 | (number & {});
-    /**
-     * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
-     *
-     *  <br>`1`  - Sunday. <br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` -  Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * @default "1"
-     */
-    weekly_days?: "1" | "2" | "3" | "4" | "5" | "6" | "7" | (string & {});
-  };
+  recurrence?: Recurrence;
   /** Meeting settings. */
-  settings?: {
-    /** Allow attendees to join the meeting from multiple devices. This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting). */
-    allow_multiple_devices?: boolean;
-    /** Alternative host's emails or IDs: multiple values are separated by a semicolon. */
-    alternative_hosts?: string;
-    /**
-     * Flag to determine whether to send email notifications to alternative hosts, default value is true.
-     * @default true
-     */
-    alternative_hosts_email_notification?: boolean;
-    /**
-     * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
-     *
-     * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
-     * - `0`: Automatically Approve
-     * - `1`: Manually Approve
-     * - `2`: No Registration Required
-     * @default 2
-     */
-    approval_type?: 0 | 1 | 2 | (number & {});
-    /** Approve or block users from specific regions/countries from joining this meeting. */
-    approved_or_denied_countries_or_regions?: {
-      /** List of countries/regions from where participants can join this meeting. */
-      approved_list?: string[];
-      /** List of countries/regions from where participants can not join this meeting. */
-      denied_list?: string[];
-      /**
-       * `true`: Setting enabled to either allow users or block users from specific regions to join your meetings. <br>
-       *
-       * `false`: Setting disabled.
-       */
-      enable?: boolean;
-      /**
-       * Specify whether to allow users from specific regions to join this meeting; or block users from specific regions from joining this meeting. <br><br>
-       * `approve`: Allow users from specific regions/countries to join this meeting. If this setting is selected, the approved regions/countries must be included in the `approved_list`.<br><br>
-       * `deny`: Block users from specific regions/countries from joining this meeting. If this setting is selected, the approved regions/countries must be included in the `denied_list`
-       */
-      method?: "approve" | "deny" | (string & {});
-    };
-    /**
-     * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
-     * - `both`: Both Telephony and VoIP
-     * - `telephony`: Telephony only
-     * - `voip`: VoIP only
-     * @default "both"
-     */
-    audio?: "both" | "telephony" | "voip" | (string & {});
-    /** If user has configured ["Sign Into Zoom with Specified Domains"](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f) option, this will list the domains that are authenticated. */
-    authentication_domains?: string;
-    /** The participants added here will receive unique meeting invite links and bypass authentication. */
-    authentication_exception?: {
-      /**
-       * Email address of the participant.
-       * @format email
-       */
-      email?: string;
-      /** Name of the participant. */
-      name?: string;
-    }[];
-    /** Authentication name set in the [authentication profile](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f). */
-    authentication_name?: string;
-    /** Meeting authentication option id. */
-    authentication_option?: string;
-    /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record to local device
-     * - `cloud`: Record to cloud
-     * - `none`: No Recording
-     * @default "none"
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /** Setting to [pre-assign breakout rooms](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4). */
-    breakout_room?: {
-      /** Set the value of this field to `true` if you would like to enable the [breakout room pre-assign](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4) option. */
-      enable?: boolean;
-      /** Create room(s). */
-      rooms?: {
-        /** Name of the breakout room. */
-        name?: string;
-        /** Email addresses of the participants who are to be assigned to the breakout room. */
-        participants?: string[];
-      }[];
-    };
-    /**
-     * Close registration after event date
-     * @default false
-     */
-    close_registration?: boolean;
-    /**
-     * Host meeting in China.
-     * @default false
-     */
-    cn_meeting?: boolean;
-    /** Contact email for registration */
-    contact_email?: string;
-    /** Contact name for registration */
-    contact_name?: string;
-    /** Custom keys and values assigned to the meeting. */
-    custom_keys?: {
-      /** Custom key associated with the user. */
-      key?: string;
-      /** Value of the custom key associated with the user. */
-      value?: string;
-    }[];
-    /**
-     * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
-     * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
-     *
-     * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
-     */
-    encryption_type?: "enhanced_encryption" | "e2ee" | (string & {});
-    /**
-     * Only signed in users can join this meeting.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
-     */
-    enforce_login?: boolean;
-    /**
-     * Only signed in users with specified domains can join meetings.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
-     */
-    enforce_login_domains?: string;
-    /** List of global dial-in countries */
-    global_dial_in_countries?: string[];
-    /** Global Dial-in Countries/Regions */
-    global_dial_in_numbers?: {
-      /** City of the number, if any. For example, Chicago. */
-      city?: string;
-      /** Country code. For example, BR. */
-      country?: string;
-      /** Full name of country. For example, Brazil. */
-      country_name?: string;
-      /** Phone number. For example, +1 2332357613. */
-      number?: string;
-      /** Type of number. */
-      type?: "toll" | "tollfree" | (string & {});
-    }[];
-    /** Start video when the host joins the meeting. */
-    host_video?: boolean;
-    /**
-     * Host meeting in India.
-     * @default false
-     */
-    in_meeting?: boolean;
-    /**
-     * If the value of "join_before_host" field is set to true, this field can be used to indicate time limits within which a participant may join a meeting before a host. The value of this field can be one of the following:
-     *
-     * *  `0`: Allow participant to join anytime.
-     * *  `5`: Allow participant to join 5 minutes before meeting start time.
-     *  * `10`: Allow participant to join 10 minutes before meeting start time.
-     */
-    jbh_time?: 0 | 5 | 10 | (number & {});
-    /**
-     * Allow participants to join the meeting before the host starts the meeting. Only used for scheduled or recurring meetings.
-     * @default false
-     */
-    join_before_host?: boolean;
-    language_interpretation?: {
-      enable?: boolean;
-      /** Information associated with the interpreter. */
-      interpreters?: {
-        /**
-         * Email address of the interpreter.
-         * @format email
-         */
-        email?: string;
-        /**
-         * Languages for interpretation. The string must contain two [country Ids](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) separated by a comma.
-         *
-         * For example, if the language is to be interpreted from English to Chinese, the value of this field should be "US,CN".
-         */
-        languages?: string;
-      }[];
-    };
-    /** `true`- Only authenticated users can join meetings. */
-    meeting_authentication?: boolean;
-    /**
-     * Mute participants upon entry.
-     * @default false
-     */
-    mute_upon_entry?: boolean;
-    /** Start video when participants join the meeting. */
-    participant_video?: boolean;
-    registrants_confirmation_email?: boolean & boolean;
-    /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
-    registrants_email_notification?: boolean;
-    /**
-     * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
-     * - `1`: Attendees register once and can attend any of the occurrences
-     * - `2`: Attendees need to register for each occurrence to attend
-     * - `3`: Attendees register once and can choose one or more occurrences to attend
-     * @default 1
-     */
-    registration_type?: 1 | 2 | 3 | (number & {});
-    /**
-     * Show social share buttons on the meeting registration page.
-     * This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting).
-     */
-    show_share_button?: boolean;
-    /**
-     * Use a personal meeting ID. Only used for scheduled meetings and recurring meetings with no fixed time.
-     * @default false
-     */
-    use_pmi?: boolean;
-    /**
-     * Enable waiting room
-     * @default false
-     */
-    waiting_room?: boolean;
-    /**
-     * Add watermark when viewing a shared screen.
-     * @default false
-     */
-    watermark?: boolean;
-  };
+  settings?: MeetingUpdateSettings;
   /**
    * Meeting start time. When using a format like "yyyy-MM-dd'T'HH:mm:ss'Z'", always use GMT time. When using a format like "yyyy-MM-dd'T'HH:mm:ss", you should use local time and  specify the time zone. Only used for scheduled meetings and recurring meetings with a fixed time.
    * @format date-time
@@ -7024,245 +4549,9 @@ export interface SessionWebinar {
   /** Webinar Passcode. Passcode may only contain the following characters: [a-z A-Z 0-9 @ - _ *]. Max of 10 characters. */
   password?: string;
   /** Recurrence object. Use this object only for a webinar of type `9` i.e., a recurring webinar with fixed time. */
-  recurrence?: {
-    /**
-     * Select a date when the webinar will recur before it is canceled. Should be in UTC time, such as 2017-11-25T12:00:00Z. (Cannot be used with "end_times".)
-     * @format date-time
-     */
-    end_date_time?: string;
-    /**
-     * Select how many times the webinar will recur before it is canceled. (Cannot be used with "end_date_time".)
-     * @default 1
-     */
-    end_times?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state which day in a month, the webinar should recur. The value range is from 1 to 31.
-     *
-     * For instance, if you would like the webinar to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the webinar to recur once every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
-     */
-    monthly_day?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
-     * - `-1`: Last week
-     * - `1`: First week
-     * - `2`: Second week
-     * - `3`: Third week
-     * - `4`: Fourth week
-     */
-    monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * - `1`: Sunday
-     * - `2`: Monday
-     * - `3`: Tuesday
-     * - `4`: Wednesday
-     * - `5`: Thursday
-     * - `6`: Friday
-     * - `7`: Saturday
-     */
-    monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    /**
-     * Define the interval at which the webinar should recur. For instance, if you would like to schedule a Webinar that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
-     *
-     * For a daily webinar, the maximum interval you can set is `90` days. For a weekly webinar, the maximum interval that you can set is `12` weeks. For a monthly webinar, the maximum interval that you can set is `3` months.
-     */
-    repeat_interval?: number;
-    /**
-     * Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
-     * - `1`: Daily
-     * - `2`: Weekly
-     * - `3`: Monthly
-     */
-    type: 1 | 2 | 3 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `2` to state which day(s) of the week the webinar should repeat. <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the Webinar should recur on Sunday, provide `"1"` as the value of this field.  <br><br> **Note:** If you would like the webinar to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the Webinar should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
-     *
-     * <br>`1`  - Sunday. <br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` -  Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     */
-    weekly_days?: string;
-  };
+  recurrence?: RecurrenceWebinar;
   /** Webinar settings. */
-  settings?: {
-    /** Allow attendees to join from multiple devices. */
-    allow_multiple_devices?: boolean;
-    /** Alternative host emails or IDs. Multiple values separated by comma. */
-    alternative_hosts?: string;
-    /**
-     * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
-     * - `0`: Automatically Approve
-     * - `1`: Manually Approve
-     * - `2`: No Registration Required
-     * @default 2
-     */
-    approval_type?: 0 | 1 | 2 | (number & {});
-    /** Send reminder email to attendees and panelists. */
-    attendees_and_panelists_reminder_email_notification?: {
-      /**
-       * * `true`: Send reminder email to attendees and panelists.
-       *
-       * * `false`: Do not send reminder email to attendees and panelists.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 hour before webinar.<br>`2` - Send 1 day before webinar.<br>`3` - Send 1 hour and 1 day before webinar.<br>`4` - Send 1 week before webinar.<br>`5` - Send 1 hour and 1 week before webinar.<br>`6` - Send 1 day and 1 week before webinar.<br>`7` - Send 1 hour, 1 day and 1 week before webinar. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /**
-     * Determine how participants can join the audio portion of the webinar.
-     * - `both`: Both Telephony and VoIP
-     * - `telephony`: Telephony only
-     * - `voip`: VoIP only
-     * @default "both"
-     */
-    audio?: "both" | "telephony" | "voip" | (string & {});
-    /** If user has configured ["Sign Into Zoom with Specified Domains"](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f) option, this will list the domains that are authenticated. */
-    authentication_domains?: string;
-    /** Authentication name set in the [authentication profile](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f). */
-    authentication_name?: string;
-    /** Webinar authentication option id. */
-    authentication_option?: string;
-    /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record to local device
-     * - `cloud`: Record to cloud
-     * - `none`: No Recording
-     * @default "none"
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /** Close registration after event date. */
-    close_registration?: boolean;
-    /** Contact email for registration */
-    contact_email?: string;
-    /** Contact name for registration */
-    contact_name?: string;
-    /**
-     * Set the email language to one of the following:
-     * `en-US`,`de-DE`,`es-ES`,`fr-FR`,`jp-JP`,`pt-PT`,`ru-RU`,`zh-CN`, `zh-TW`, `ko-KO`, `it-IT`, `vi-VN`.
-     */
-    email_language?: string;
-    /**
-     * Only signed in users can join this meeting.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the Webinar.
-     */
-    enforce_login?: boolean;
-    /**
-     * Only signed in users with specified domains can join meetings.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the Webinar.
-     */
-    enforce_login_domains?: string;
-    /** Send follow-up email to absentees. */
-    follow_up_absentees_email_notification?: {
-      /**
-       * * `true`: Send follow-up email to absentees.
-       *
-       * * `false`: Do not send follow-up email to absentees.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 days after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /** Send follow-up email to attendees. */
-    follow_up_attendees_email_notification?: {
-      /**
-       * * `true`: Send follow-up email to attendees.
-       *
-       * * `false`: Do not send follow-up email to attendees.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 day after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /** List of global dial-in countries */
-    global_dial_in_countries?: string[];
-    /**
-     * Default to HD video.
-     * @default false
-     */
-    hd_video?: boolean;
-    /** Start video when host joins webinar. */
-    host_video?: boolean;
-    /** `true`- Only authenticated users can join Webinar. */
-    meeting_authentication?: boolean;
-    /** Send notification email to registrants when the host updates a webinar. */
-    notify_registrants?: boolean;
-    /**
-     * Make the webinar on-demand
-     * @default false
-     */
-    on_demand?: boolean;
-    /**
-     * * `true`: Send invitation email to panelists.
-     *
-     * * `false`: Do not send invitation email to panelists.
-     */
-    panelists_invitation_email_notification?: boolean;
-    /** Start video when panelists join webinar. */
-    panelists_video?: boolean;
-    /** Zoom will open a survey page in attendees' browsers after leaving the webinar */
-    post_webinar_survey?: boolean;
-    /**
-     * Enable practice session.
-     * @default false
-     */
-    practice_session?: boolean;
-    /** [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar. */
-    question_and_answer?: {
-      /**
-       * * `true`: Allow participants to send questions without providing their name to the host, co-host, and panelists..
-       *
-       * * `false`: Do not allow anonymous questions.
-       */
-      allow_anonymous_questions?: boolean;
-      /**
-       * Indicate whether you want attendees to be able to view answered questions only or view all questions.
-       *
-       * * `only`: Attendees are able to view answered questions only.
-       *
-       * *  `all`: Attendees are able to view all questions submitted in the Q&A.
-       */
-      answer_questions?: "only" | "all" | (string & {});
-      /**
-       * * `true`: Attendees can answer questions or leave a comment in the question thread.
-       *
-       * * `false`: Attendees can not answer questions or leave a comment in the question thread
-       */
-      attendees_can_comment?: boolean;
-      /**
-       * * `true`: Attendees can click the thumbs up button to bring popular questions to the top of the Q&A window.
-       *
-       * * `false`: Attendees can not click the thumbs up butoon on questions.
-       */
-      attendees_can_upvote?: boolean;
-      /**
-       * * `true`: Enable [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar.
-       *
-       * * `false`: Disable Q&A for webinar.
-       */
-      enable?: boolean;
-    };
-    /** Send confirmation email to registrants */
-    registrants_confirmation_email?: boolean;
-    /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
-    registrants_email_notification?: boolean;
-    /**
-     * Restrict number of registrants for a webinar. By default, it is set to `0`. A `0` value means that the restriction option is disabled. Provide a number higher than 0 to restrict the webinar registrants by the that number.
-     * @default 0
-     */
-    registrants_restrict_number?: number;
-    /**
-     * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
-     * - `1`: Attendees register once and can attend any of the occurrences
-     * - `2`: Attendees need to register for each occurrence to attend
-     * - `3`: Attendees register once and can choose one or more occurrences to attend
-     * @default 1
-     */
-    registration_type?: 1 | 2 | 3 | (number & {});
-    /** Show social share buttons on the registration page. */
-    show_share_button?: boolean;
-    /** Survey url for post webinar survey */
-    survey_url?: string;
-  };
+  settings?: WebinarSettings;
   /**
    * Webinar start time. We support two formats for `start_time` - local time and GMT.<br>
    *
@@ -7310,248 +4599,9 @@ export interface SessionWebinarUpdate {
    */
   password?: string;
   /** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
-  recurrence?: {
-    /**
-     * Select the final date on which the meeting will recur before it is canceled. Should be in UTC time, such as 2017-11-25T12:00:00Z. (Cannot be used with "end_times".)
-     * @format date-time
-     */
-    end_date_time?: string;
-    /**
-     * Select how many times the meeting should recur before it is canceled. (Cannot be used with "end_date_time".)
-     * @default 1
-     */
-    end_times?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state which day in a month, the meeting should recur. The value range is from 1 to 31.
-     *
-     * For instance, if you would like the meeting to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the meeting to recur every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
-     * @default 1
-     */
-    monthly_day?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
-     * - `-1`: Last week
-     * - `1`: First week
-     * - `2`: Second week
-     * - `3`: Third week
-     * - `4`: Fourth week
-     */
-    monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
-     *
-     * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * - `1`: Sunday
-     * - `2`: Monday
-     * - `3`: Tuesday
-     * - `4`: Wednesday
-     * - `5`: Thursday
-     * - `6`: Friday
-     * - `7`: Saturday
-     */
-    monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    /**
-     * Define the interval at which the meeting should recur. For instance, if you would like to schedule a meeting that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
-     *
-     * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
-     */
-    repeat_interval?: number;
-    /**
-     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
-     * - `1`: Daily
-     * - `2`: Weekly
-     * - `3`: Monthly
-     */
-    type: 1 | 2 | 3 | (number & {});
-    /**
-     * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
-     *
-     *  <br>`1`  - Sunday. <br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` -  Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * @default "1"
-     */
-    weekly_days?: "1" | "2" | "3" | "4" | "5" | "6" | "7" | (string & {});
-  };
+  recurrence?: Recurrence;
   /** Webinar settings. */
-  settings?: {
-    /** Allow attendees to join from multiple devices. */
-    allow_multiple_devices?: boolean;
-    /** Alternative host emails or IDs. Multiple values separated by comma. */
-    alternative_hosts?: string;
-    /**
-     * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
-     * - `0`: Automatically Approve
-     * - `1`: Manually Approve
-     * - `2`: No Registration Required
-     * @default 2
-     */
-    approval_type?: 0 | 1 | 2 | (number & {});
-    /** Send reminder email to attendees and panelists. */
-    attendees_and_panelists_reminder_email_notification?: {
-      /**
-       * * `true`: Send reminder email to attendees and panelists.
-       *
-       * * `false`: Do not send reminder email to attendees and panelists.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 hour before webinar.<br>`2` - Send 1 day before webinar.<br>`3` - Send 1 hour and 1 day before webinar.<br>`4` - Send 1 week before webinar.<br>`5` - Send 1 hour and 1 week before webinar.<br>`6` - Send 1 day and 1 week before webinar.<br>`7` - Send 1 hour, 1 day and 1 week before webinar. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /**
-     * Determine how participants can join the audio portion of the webinar.
-     * - `both`: Both Telephony and VoIP
-     * - `telephony`: Telephony only
-     * - `voip`: VoIP only
-     * @default "both"
-     */
-    audio?: "both" | "telephony" | "voip" | (string & {});
-    /** If user has configured ["Sign Into Zoom with Specified Domains"](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f) option, this will list the domains that are authenticated. */
-    authentication_domains?: string;
-    /** Authentication name set in the [authentication profile](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f). */
-    authentication_name?: string;
-    /** Webinar authentication option id. */
-    authentication_option?: string;
-    /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record to local device
-     * - `cloud`: Record to cloud
-     * - `none`: No Recording
-     * @default "none"
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /** Close registration after event date. */
-    close_registration?: boolean;
-    /** Contact email for registration */
-    contact_email?: string;
-    /** Contact name for registration */
-    contact_name?: string;
-    /**
-     * Set the email language to one of the following:
-     * `en-US`,`de-DE`,`es-ES`,`fr-FR`,`jp-JP`,`pt-PT`,`ru-RU`,`zh-CN`, `zh-TW`, `ko-KO`, `it-IT`, `vi-VN`.
-     */
-    email_language?: string;
-    /**
-     * Only signed in users can join this meeting.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the Webinar.
-     */
-    enforce_login?: boolean;
-    /**
-     * Only signed in users with specified domains can join meetings.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the Webinar.
-     */
-    enforce_login_domains?: string;
-    /** Send follow-up email to absentees. */
-    follow_up_absentees_email_notification?: {
-      /**
-       * * `true`: Send follow-up email to absentees.
-       *
-       * * `false`: Do not send follow-up email to absentees.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 days after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /** Send follow-up email to attendees. */
-    follow_up_attendees_email_notification?: {
-      /**
-       * * `true`: Send follow-up email to attendees.
-       *
-       * * `false`: Do not send follow-up email to attendees.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 day after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /** List of global dial-in countries */
-    global_dial_in_countries?: string[];
-    /**
-     * Default to HD video.
-     * @default false
-     */
-    hd_video?: boolean;
-    /** Start video when host joins webinar. */
-    host_video?: boolean;
-    /** `true`- Only authenticated users can join Webinar. */
-    meeting_authentication?: boolean;
-    /** Send notification email to registrants when the host updates a webinar. */
-    notify_registrants?: boolean;
-    /**
-     * Make the webinar on-demand
-     * @default false
-     */
-    on_demand?: boolean;
-    /**
-     * * `true`: Send invitation email to panelists.
-     *
-     * * `false`: Do not send invitation email to panelists.
-     */
-    panelists_invitation_email_notification?: boolean;
-    /** Start video when panelists join webinar. */
-    panelists_video?: boolean;
-    /** Zoom will open a survey page in attendees' browsers after leaving the webinar */
-    post_webinar_survey?: boolean;
-    /**
-     * Enable practice session.
-     * @default false
-     */
-    practice_session?: boolean;
-    /** [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar. */
-    question_and_answer?: {
-      /**
-       * * `true`: Allow participants to send questions without providing their name to the host, co-host, and panelists..
-       *
-       * * `false`: Do not allow anonymous questions.
-       */
-      allow_anonymous_questions?: boolean;
-      /**
-       * Indicate whether you want attendees to be able to view answered questions only or view all questions.
-       *
-       * * `only`: Attendees are able to view answered questions only.
-       *
-       * *  `all`: Attendees are able to view all questions submitted in the Q&A.
-       */
-      answer_questions?: "only" | "all" | (string & {});
-      /**
-       * * `true`: Attendees can answer questions or leave a comment in the question thread.
-       *
-       * * `false`: Attendees can not answer questions or leave a comment in the question thread
-       */
-      attendees_can_comment?: boolean;
-      /**
-       * * `true`: Attendees can click the thumbs up button to bring popular questions to the top of the Q&A window.
-       *
-       * * `false`: Attendees can not click the thumbs up butoon on questions.
-       */
-      attendees_can_upvote?: boolean;
-      /**
-       * * `true`: Enable [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar.
-       *
-       * * `false`: Disable Q&A for webinar.
-       */
-      enable?: boolean;
-    };
-    registrants_confirmation_email?: boolean & boolean;
-    /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
-    registrants_email_notification?: boolean;
-    /**
-     * Restrict number of registrants for a webinar. By default, it is set to `0`. A `0` value means that the restriction option is disabled. Provide a number higher than 0 to restrict the webinar registrants by the that number.
-     * @default 0
-     */
-    registrants_restrict_number?: number;
-    /**
-     * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
-     * - `1`: Attendees register once and can attend any of the occurrences
-     * - `2`: Attendees need to register for each occurrence to attend
-     * - `3`: Attendees register once and can choose one or more occurrences to attend
-     * @default 1
-     */
-    registration_type?: 1 | 2 | 3 | (number & {});
-    /** Show social share buttons on the registration page. */
-    show_share_button?: boolean;
-    /** Survey url for post webinar survey */
-    survey_url?: string;
-  };
+  settings?: SessionWebinarUpdateSettings;
   /**
    * Webinar start time, in the format "yyyy-MM-dd'T'HH:mm:ss'Z'." Should be in GMT time. In the format "yyyy-MM-dd'T'HH:mm:ss." This should be in local time and the timezone should be specified. Only used for scheduled webinars and recurring webinars with a fixed time.
    * @format date-time
@@ -7576,6 +4626,50 @@ export interface SessionWebinarUpdate {
    * @default 5
    */
   type?: 5 | 6 | 9 | (number & {});
+}
+
+/** Base webinar object for sessions. */
+export interface SessionWebinarUpdateInput {
+  /** Webinar description. */
+  agenda?: string;
+  /** Webinar duration (minutes). Used for scheduled webinar only. */
+  duration?: number;
+  /**
+   * [Webinar passcode](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords). By default, passcode may only contain the following characters: [a-z A-Z 0-9 @ - _ * !] and can have a maximum of 10 characters.
+   *
+   * **Note:** If the account owner or the admin has configured [minimum passcode requirement settings](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604), the passcode value provided here must meet those requirements. <br><br>If the requirements are enabled, you can view those requirements by calling either the [Get User Settings API](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/usersettings) or the  [Get Account Settings](https://marketplace.zoom.us/docs/api-reference/zoom-api/accounts/accountsettings) API.
+   *
+   * If "**Require a passcode when scheduling new meetings**" setting has been **enabled** **and** [locked](https://support.zoom.us/hc/en-us/articles/115005269866-Using-Tiered-Settings#locked) for the user, the passcode field will be autogenerated for the Webinar in the response even if it is not provided in the API request. <br><br>
+   */
+  password?: string;
+  /** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
+  recurrence?: RecurrenceInput;
+  /** Webinar settings. */
+  settings?: SessionWebinarUpdateSettingsInput;
+  /**
+   * Webinar start time, in the format "yyyy-MM-dd'T'HH:mm:ss'Z'." Should be in GMT time. In the format "yyyy-MM-dd'T'HH:mm:ss." This should be in local time and the timezone should be specified. Only used for scheduled webinars and recurring webinars with a fixed time.
+   * @format date-time
+   */
+  start_time?: string;
+  /** Time zone to format start_time. For example, "America/Los_Angeles". For scheduled meetings only. Please reference our [time zone](#timezones) list for supported time zones and their formats. */
+  timezone?: string;
+  /** Webinar topic. */
+  topic?: string;
+  /** Tracking fields */
+  tracking_fields?: {
+    /** Tracking fields type */
+    field?: string;
+    /** Tracking fields value */
+    value?: string;
+  }[];
+  /**
+   * Webinar Types:<br>`5` - webinar.<br>`6` - Recurring webinar with no fixed time.<br>`9` - Recurring webinar with a fixed time.
+   * - `5`: Webinar
+   * - `6`: Recurring Webinar with no fixed time
+   * - `9`: Recurring Webinar with fixed time
+   * @default 5
+   */
+  type?: 5 | 6 | 9;
 }
 
 /** Telephony update settings: Meeting settings */
@@ -7621,6 +4715,33 @@ export interface TSP {
   leader_pin: string;
   /** Telephony bridge */
   tsp_bridge?: "US_TSP_TB" | "EU_TSP_TB" | (string & {});
+}
+
+/** List of TSP accounts. */
+export interface TSPInput {
+  /** Conference code: numeric value, length is less than 16. */
+  conference_code: string;
+  /** List of dial in numbers. */
+  dial_in_numbers?: {
+    /** Country code. */
+    code?: string;
+    /** Country Label, if passed, will display in place of code. */
+    country_label?: string;
+    /** Dial-in number: length is less than 16. */
+    number?: string;
+    /**
+     * Dial-in number types:<br>`toll` - Toll number.<br>`tollfree` -Toll free number.<br>
+     * `media_link` - Media link.
+     * - `toll`: Toll number <br/>
+     * - `tollfree`: Toll free number <br/>
+     * - `media_link`: Media link phone number <br/>
+     */
+    type?: "toll" | "tollfree" | "media_link";
+  }[];
+  /** Leader PIN: numeric value, length is less than 16. */
+  leader_pin: string;
+  /** Telephony bridge */
+  tsp_bridge?: "US_TSP_TB" | "EU_TSP_TB";
 }
 
 /** Tracking Field */
@@ -7822,197 +4943,8 @@ export interface UserSettings {
      */
     schedule_for_reminder?: boolean;
   };
-  /** User settings: Feature settings */
-  feature?: {
-    /** Host meeting in China. */
-    cn_meeting?: boolean;
-    /** Host meeting in India. */
-    in_meeting?: boolean;
-    /** Large meeting feature. */
-    large_meeting?: boolean;
-    /** Large meeting capacity: can be 500 or 1000, depending on if the user has a large meeting capacity plan subscription or not. */
-    large_meeting_capacity?: number;
-    /** User’s meeting capacity. */
-    meeting_capacity?: number;
-    /** Webinar feature. */
-    webinar?: boolean;
-    /** Webinar capacity: can be 100, 500, 1000, 3000, 5000 or 10000, depending on if the user has a webinar capacity plan subscription or not. */
-    webinar_capacity?: number;
-    /** Zoom phone feature. */
-    zoom_phone?: boolean;
-  };
-  /** User settings: Meeting settings */
-  in_meeting?: {
-    /** Allow live streaming. */
-    allow_live_streaming?: boolean;
-    /**
-     * Allow participants to use annotation tools.
-     * @default false
-     */
-    annotation?: boolean;
-    /**
-     * Allow host to put attendee on hold.
-     *
-     * **This field has been deprecated and is no longer supported.**
-     * @default false
-     */
-    attendee_on_hold?: boolean;
-    /**
-     * Auto save all in-meeting chats.
-     * @default false
-     */
-    auto_saving_chat?: boolean;
-    /**
-     * Allow host to split meeting participants into separate breakout rooms.
-     * @default false
-     */
-    breakout_room?: boolean;
-    /**
-     * Enable chat during meeting for all participants.
-     * @default false
-     */
-    chat?: boolean;
-    /**
-     * Enable closed captions.
-     * @default false
-     */
-    closed_caption?: boolean;
-    /**
-     * Allow the host to add co-hosts.
-     * @default false
-     */
-    co_host?: boolean;
-    /** If set to `true`, you can [select data center regions](https://support.zoom.us/hc/en-us/articles/360042411451-Selecting-data-center-regions-for-hosted-meetings-and-webinars) to use for hosting your real-time meeting and webinar traffic. These regions can be provided in the `data_center_regions` field. If set to `false`, the regions cannot be customized and the default regions will be used. */
-    custom_data_center_regions?: boolean;
-    /** Allow custom live streaming. */
-    custom_live_streaming_service?: boolean;
-    /** Custom service instructions. */
-    custom_service_instructions?: string;
-    /** If you have set the value of `custom_data_center_regions` to `true`, specify the data center regions that you would like to opt in to (country codes from among: ["DE", "NL", "HK", "AU", "IN", "LA", "TY", "CN", "US", "CA"]). */
-    data_center_regions?:
-      | "HK"
-      | "AU"
-      | "IN"
-      | "TY"
-      | "CN"
-      | "US"
-      | "CA"
-      | "DE"
-      | "NL"
-      | "LA"
-      | (string & {});
-    /** Zoom requires encryption for all data between the Zoom cloud, Zoom client, and Zoom Room. Require encryption for 3rd party endpoints (H323/SIP). */
-    e2e_encryption?: boolean;
-    /**
-     * Play sound when participants join or leave:<br>`host` - When host joins or leaves.<br>`all` - When any participant joins or leaves.<br>`none` - No join or leave sound.
-     * - `host`: when host joins/leaves
-     * - `all`: when any participant joins/leaves
-     * - `none`: no join/leave sound
-     * @default "all"
-     */
-    entry_exit_chime?: "host" | "all" | "none" | (string & {});
-    /**
-     * Allow another user to take control of the camera.
-     * @default false
-     */
-    far_end_camera_control?: boolean;
-    /**
-     * Enable option to send feedback to Zoom at the end of the meeting.
-     * @default false
-     */
-    feedback?: boolean;
-    /** Indicates whether [in-meeting file transfer](https://support.zoom.us/hc/en-us/articles/209605493-In-meeting-file-transfer) setting has been enabled for the user or not. */
-    file_transfer?: boolean;
-    /**
-     * Enable group HD video.
-     * @default false
-     */
-    group_hd?: boolean;
-    /**
-     * Enable non-verbal feedback through screens.
-     * @default false
-     */
-    non_verbal_feedback?: boolean;
-    /**
-     * Add polls to the meeting controls.
-     * @default false
-     */
-    polling?: boolean;
-    /**
-     * Enable 1:1 private chat between participants during meetings.
-     * @default false
-     */
-    private_chat?: boolean;
-    /** Record and play their own voice. */
-    record_play_voice?: boolean;
-    /**
-     * Enable remote control during screensharing.
-     * @default false
-     */
-    remote_control?: boolean;
-    /**
-     * Allow host to provide 1:1 remote support to a participant.
-     * @default false
-     */
-    remote_support?: boolean;
-    /** Indicates whether the [**Request permission to unmute participants**](https://support.zoom.us/hc/en-us/articles/203435537-Muting-and-unmuting-participants-in-a-meeting#h_01EGK4XFWS1SJGZ71MYGKF7260) option has been enabled for the user or not. */
-    request_permission_to_unmute?: boolean;
-    /** Allow host and participants to share their screen or content during meetings */
-    screen_sharing?: boolean;
-    /**
-     * Share dual camera (deprecated).
-     * @default false
-     */
-    share_dual_camera?: boolean;
-    /** Always show meeting controls during a meeting. */
-    show_meeting_control_toolbar?: boolean;
-    /**
-     * Enable virtual background.
-     * @default false
-     */
-    virtual_background?: boolean;
-    /** Settings to manage virtual background. */
-    virtual_background_settings?: {
-      /** Allow user to upload custom backgrounds. */
-      allow_upload_custom?: boolean;
-      /** Allow use of videos for virtual backgrounds. */
-      allow_videos?: boolean;
-      /** Enable virtual background. */
-      enable?: boolean;
-      files?: {
-        /** Unique identifier of the file. */
-        id?: string;
-        /** Indicates whether or not this file is the default virtual background file. */
-        is_default?: boolean;
-        /** File name. */
-        name?: string;
-        /** File size. */
-        size?: string;
-        /** File type. */
-        type?: string;
-      }[];
-    };
-    /**
-     * Enable Waiting room - if enabled, attendees can only join after host approves.
-     * @default false
-     */
-    waiting_room?: boolean;
-    /**
-     * Indicates who can share their screen or content during meetings. The value can be one of the following: <br>
-     * `host`: Only host can share the screen.<br>
-     * `all`: Both hosts and attendees can share their screen during meetings. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
-     */
-    who_can_share_screen?: "host" | "all" | (string & {});
-    /**
-     * Indicates who is allowed to start sharing screen when someone else in the meeting is sharing their screen. The value can be one of the following:<br>
-     * `host`: Only a host can share the screen when someone else is sharing.<br>
-     * `all`: Anyone in the meeting is allowed to start sharing their screen when someone else is sharing. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
-     */
-    who_can_share_screen_when_someone_is_sharing?:
-      "host" | "all" | (string & {});
-    /** Allow livestreaming by host through Workplace by Facebook. */
-    workplace_by_facebook?: boolean;
-  };
+  feature?: UserSettingsFeature;
+  in_meeting?: UserSettingsInMeeting;
   /** Profile */
   profile?: {
     recording_storage_location?: {
@@ -8026,187 +4958,9 @@ export interface UserSettings {
       value?: string;
     };
   };
-  /** User settings: Recording settings */
-  recording?: {
-    /** Ask host to confirm the disclaimer. */
-    ask_host_to_confirm_disclaimer?: boolean;
-    /**
-     * This field can be used if `recording_disclaimer` is set to true. This field indicates whether or not you would like to ask participants for consent when a recording starts. The value can be one of the following:<br>
-     * * `true`: Ask participants for consent when a recording starts. <br>
-     * * `false`: Do not ask participants for consent when a recording starts.
-     */
-    ask_participants_to_consent_disclaimer?: boolean;
-    /**
-     * Auto delete cloud recordings.
-     * @default false
-     */
-    auto_delete_cmr?: boolean;
-    /** A specified number of days of auto delete cloud recordings. */
-    auto_delete_cmr_days?: number;
-    /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` - Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record on local
-     * - `cloud`: Record on cloud
-     * - `none`: Disabled
-     * @default "local"
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /**
-     * Cloud recording.
-     * @default false
-     */
-    cloud_recording?: boolean;
-    /**
-     * Host can pause/stop the auto recording in the cloud.
-     * @default false
-     */
-    host_pause_stop_recording?: boolean;
-    /** Setting to allow cloud recording access only from specific IP address ranges. */
-    ip_address_access_control?: {
-      /** If set to `true`, the cloud recordings of this account can only be accessed by the IP addresses defined in the `ip_addresses_or_ranges` property. */
-      enable?: boolean;
-      /**
-       * IP addresses or ranges that have access to the cloud recordings. Separate multiple IP ranges with comma. Use n.n.n.n, n.n.n.n/n or n.n.n.n - n.n.n.n syntax where n is a number.
-       *
-       * Example: `46.33.24.184, 48.99.100.2/25` or `200.181.108.17 - 220.181.108.157`
-       */
-      ip_addresses_or_ranges?: string;
-    };
-    /** Local recording. */
-    local_recording?: boolean;
-    /**
-     * Record an audio only file.
-     * @default false
-     */
-    record_audio_file?: boolean;
-    /**
-     * Record the gallery view.
-     * @default false
-     */
-    record_gallery_view?: boolean;
-    /**
-     * Record the active speaker view.
-     * @default false
-     */
-    record_speaker_view?: boolean;
-    /** Audio transcript. */
-    recording_audio_transcript?: boolean;
-    /** Show a disclaimer to participants before a recording starts */
-    recording_disclaimer?: boolean;
-    /** This object represents the minimum passcode requirements set for recordings via Account Recording Settings. */
-    recording_password_requirement?: {
-      /** Indicates whether or not passcode must contain at least one alphabetical letter (a, b, c..). */
-      have_letter?: boolean;
-      /** Indicates whether or not passcode must contain at least one number(1, 2, 3..). */
-      have_number?: boolean;
-      /** Indicates whether or not passcode must contain at least one special character(!, @, #..). */
-      have_special_character?: boolean;
-      /** Minimum required length for the passcode. */
-      length?: number;
-      /** Indicates whether or not passcode must contain only numeric characters. */
-      only_allow_numeric?: boolean;
-    };
-    /**
-     * Save chat text from the meeting.
-     * @default false
-     */
-    save_chat_text?: boolean;
-    /**
-     * Show timestamp on video.
-     * @default false
-     */
-    show_timestamp?: boolean;
-  };
-  /** User settings: Meeting settings */
-  schedule_meeting?: {
-    /**
-     * Determine how participants can join the audio portion of the meeting:<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - Third party audio conference.
-     * - `both`: Telephony and VoIP
-     * - `telephony`: Audio PSTN telephony only
-     * - `voip`: VoIP only
-     * - `thirdParty`: 3rd party audio conference
-     * @default "voip"
-     */
-    audio_type?: "both" | "telephony" | "voip" | "thirdParty" | (string & {});
-    /** Passcode for already scheduled meetings */
-    default_password_for_scheduled_meetings?: string;
-    /** If the value is set to `true`, the meeting passcode will be encrypted and included in the join meeting link to allow participants to join with just one click without having to enter the passcode. */
-    embed_password_in_join_link?: boolean;
-    /** Require a passcode for personal meetings if attendees can join before host. */
-    force_pmi_jbh_password?: boolean;
-    /** Start meetings with host video on. */
-    host_video?: boolean;
-    /** Join the meeting before host arrives. */
-    join_before_host?: boolean;
-    /** Account wide meeting/webinar [passcode requirements](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604). */
-    meeting_password_requirement?: {
-      consecutive_characters_length?: 0 | 4 | 5 | 6 | 7 | 8 | (number & {});
-      /** If set to `true`, the passcode must contain at least 1 letter (such as a,b,c...). */
-      have_letter?: boolean;
-      /** If set to `true`, the passcode must contain at least 1 number (such as 1,2,3...). */
-      have_number?: boolean;
-      /** If set to `true`, the passcode must have at least 1 special character (!,@,#...). */
-      have_special_character?: boolean;
-      /** If set to `true`, the passcode must include both uppercase and lowercase characters. */
-      have_upper_and_lower_characters?: boolean;
-      /** The minimum length that the meeting/webinar passcode needs to have. */
-      length?: number;
-      /** If set to `true`, the passcode must only contain numbers and no other characters. */
-      only_allow_numeric?: boolean;
-      /** If set to `true`, users will be informed if the provided passcode is weak. */
-      weak_enhance_detection?: boolean;
-    };
-    /** Start meetings with participants video on. */
-    participants_video?: boolean;
-    /**
-     * Personal Meeting Setting.<br><br>
-     * `true`: Indicates that the **"Enable Personal Meeting ID"** setting is turned on. Users can choose to use personal meeting ID for their meetings. <br><br>
-     * `false`: Indicates that the **"Enable Personal Meeting ID"** setting is [turned off](https://support.zoom.us/hc/en-us/articles/201362843-Personal-meeting-ID-PMI-and-personal-link#h_aa0335c8-3b06-41bc-bc1f-a8b84ef17f2a). If this setting is disabled, meetings that were scheduled with PMI will be invalid. Scheduled meetings will need to be manually updated.
-     * For Zoom Phone only:If a user has been assigned a desk phone, **"Elevate to Zoom Meeting"** on desk phone will be disabled.
-     */
-    personal_meeting?: boolean;
-    /** PMI passcode */
-    pmi_password?: string;
-    /** Generate and require passcode for participants joining by phone. */
-    pstn_password_protected?: boolean;
-    /** Require a passcode for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
-    require_password_for_instant_meetings?: boolean;
-    /**
-     * Require a passcode for Personal Meeting ID (PMI). This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
-     * - `jbh_only`: Only meetings with Join Before Host enabled
-     * - `all`: All meetings using PMI
-     * - `none`: Disabled
-     */
-    require_password_for_pmi_meetings?:
-      "jbh_only" | "all" | "none" | (string & {});
-    /** Require a passcode for meetings which have already been scheduled */
-    require_password_for_scheduled_meetings?: boolean;
-    /** Require a passcode when scheduling new meetings.This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
-    require_password_for_scheduling_new_meetings?: boolean;
-    /** Use Personal Meeting ID (PMI) when starting an instant meeting */
-    use_pmi_for_instant_meetings?: boolean;
-    /** Use Personal Meeting ID (PMI) when scheduling a meeting */
-    use_pmi_for_scheduled_meetings?: boolean;
-  };
-  /** User settings: Meeting settings */
-  telephony?: {
-    /**
-     * Third party audio conference info.
-     * @default ""
-     */
-    audio_conference_info?: string;
-    /** Show the international numbers link on the invitation email. */
-    show_international_numbers_link?: boolean;
-    /** Indicates where most of the participants call into or call from duriing a meeting. */
-    telephony_regions?: {
-      /** Telephony region options provided by Zoom to select from. */
-      allowed_values?: string[];
-      /** Telephony regions selected by the account to indicate where most of the participants call into or call from during a meeting. */
-      selection_values?: string[];
-    };
-    /** Third party audio conference. */
-    third_party_audio?: boolean;
-  };
+  recording?: UserSettingsRecording;
+  schedule_meeting?: UserSettingsScheduleMeeting;
+  telephony?: UserSettingsTelephony;
   /** Account Settings: TSP. */
   tsp?: {
     /** Call Out */
@@ -8450,6 +5204,168 @@ export interface UserSettingsInMeeting {
   workplace_by_facebook?: boolean;
 }
 
+/** User settings: Meeting settings */
+export interface UserSettingsInMeetingInput {
+  /** Allow live streaming. */
+  allow_live_streaming?: boolean;
+  /**
+   * Allow participants to use annotation tools.
+   * @default false
+   */
+  annotation?: boolean;
+  /**
+   * Allow host to put attendee on hold.
+   *
+   * **This field has been deprecated and is no longer supported.**
+   * @default false
+   */
+  attendee_on_hold?: boolean;
+  /**
+   * Auto save all in-meeting chats.
+   * @default false
+   */
+  auto_saving_chat?: boolean;
+  /**
+   * Allow host to split meeting participants into separate breakout rooms.
+   * @default false
+   */
+  breakout_room?: boolean;
+  /**
+   * Enable chat during meeting for all participants.
+   * @default false
+   */
+  chat?: boolean;
+  /**
+   * Enable closed captions.
+   * @default false
+   */
+  closed_caption?: boolean;
+  /**
+   * Allow the host to add co-hosts.
+   * @default false
+   */
+  co_host?: boolean;
+  /** If set to `true`, you can [select data center regions](https://support.zoom.us/hc/en-us/articles/360042411451-Selecting-data-center-regions-for-hosted-meetings-and-webinars) to use for hosting your real-time meeting and webinar traffic. These regions can be provided in the `data_center_regions` field. If set to `false`, the regions cannot be customized and the default regions will be used. */
+  custom_data_center_regions?: boolean;
+  /** Allow custom live streaming. */
+  custom_live_streaming_service?: boolean;
+  /** Custom service instructions. */
+  custom_service_instructions?: string;
+  /** If you have set the value of `custom_data_center_regions` to `true`, specify the data center regions that you would like to opt in to (country codes from among: ["DE", "NL", "HK", "AU", "IN", "LA", "TY", "CN", "US", "CA"]). */
+  data_center_regions?:
+    "HK" | "AU" | "IN" | "TY" | "CN" | "US" | "CA" | "DE" | "NL" | "LA";
+  /** Zoom requires encryption for all data between the Zoom cloud, Zoom client, and Zoom Room. Require encryption for 3rd party endpoints (H323/SIP). */
+  e2e_encryption?: boolean;
+  /**
+   * Play sound when participants join or leave:<br>`host` - When host joins or leaves.<br>`all` - When any participant joins or leaves.<br>`none` - No join or leave sound.
+   * - `host`: when host joins/leaves
+   * - `all`: when any participant joins/leaves
+   * - `none`: no join/leave sound
+   * @default "all"
+   */
+  entry_exit_chime?: "host" | "all" | "none";
+  /**
+   * Allow another user to take control of the camera.
+   * @default false
+   */
+  far_end_camera_control?: boolean;
+  /**
+   * Enable option to send feedback to Zoom at the end of the meeting.
+   * @default false
+   */
+  feedback?: boolean;
+  /** Indicates whether [in-meeting file transfer](https://support.zoom.us/hc/en-us/articles/209605493-In-meeting-file-transfer) setting has been enabled for the user or not. */
+  file_transfer?: boolean;
+  /**
+   * Enable group HD video.
+   * @default false
+   */
+  group_hd?: boolean;
+  /**
+   * Enable non-verbal feedback through screens.
+   * @default false
+   */
+  non_verbal_feedback?: boolean;
+  /**
+   * Add polls to the meeting controls.
+   * @default false
+   */
+  polling?: boolean;
+  /**
+   * Enable 1:1 private chat between participants during meetings.
+   * @default false
+   */
+  private_chat?: boolean;
+  /** Record and play their own voice. */
+  record_play_voice?: boolean;
+  /**
+   * Enable remote control during screensharing.
+   * @default false
+   */
+  remote_control?: boolean;
+  /**
+   * Allow host to provide 1:1 remote support to a participant.
+   * @default false
+   */
+  remote_support?: boolean;
+  /** Indicates whether the [**Request permission to unmute participants**](https://support.zoom.us/hc/en-us/articles/203435537-Muting-and-unmuting-participants-in-a-meeting#h_01EGK4XFWS1SJGZ71MYGKF7260) option has been enabled for the user or not. */
+  request_permission_to_unmute?: boolean;
+  /** Allow host and participants to share their screen or content during meetings */
+  screen_sharing?: boolean;
+  /**
+   * Share dual camera (deprecated).
+   * @default false
+   */
+  share_dual_camera?: boolean;
+  /** Always show meeting controls during a meeting. */
+  show_meeting_control_toolbar?: boolean;
+  /**
+   * Enable virtual background.
+   * @default false
+   */
+  virtual_background?: boolean;
+  /** Settings to manage virtual background. */
+  virtual_background_settings?: {
+    /** Allow user to upload custom backgrounds. */
+    allow_upload_custom?: boolean;
+    /** Allow use of videos for virtual backgrounds. */
+    allow_videos?: boolean;
+    /** Enable virtual background. */
+    enable?: boolean;
+    files?: {
+      /** Unique identifier of the file. */
+      id?: string;
+      /** Indicates whether or not this file is the default virtual background file. */
+      is_default?: boolean;
+      /** File name. */
+      name?: string;
+      /** File size. */
+      size?: string;
+      /** File type. */
+      type?: string;
+    }[];
+  };
+  /**
+   * Enable Waiting room - if enabled, attendees can only join after host approves.
+   * @default false
+   */
+  waiting_room?: boolean;
+  /**
+   * Indicates who can share their screen or content during meetings. The value can be one of the following: <br>
+   * `host`: Only host can share the screen.<br>
+   * `all`: Both hosts and attendees can share their screen during meetings. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
+   */
+  who_can_share_screen?: "host" | "all";
+  /**
+   * Indicates who is allowed to start sharing screen when someone else in the meeting is sharing their screen. The value can be one of the following:<br>
+   * `host`: Only a host can share the screen when someone else is sharing.<br>
+   * `all`: Anyone in the meeting is allowed to start sharing their screen when someone else is sharing. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
+   */
+  who_can_share_screen_when_someone_is_sharing?: "host" | "all";
+  /** Allow livestreaming by host through Workplace by Facebook. */
+  workplace_by_facebook?: boolean;
+}
+
 /** User settings: Recording settings */
 export interface UserSettingsRecording {
   /** Ask host to confirm the disclaimer. */
@@ -8542,6 +5458,98 @@ export interface UserSettingsRecording {
   show_timestamp?: boolean;
 }
 
+/** User settings: Recording settings */
+export interface UserSettingsRecordingInput {
+  /** Ask host to confirm the disclaimer. */
+  ask_host_to_confirm_disclaimer?: boolean;
+  /**
+   * This field can be used if `recording_disclaimer` is set to true. This field indicates whether or not you would like to ask participants for consent when a recording starts. The value can be one of the following:<br>
+   * * `true`: Ask participants for consent when a recording starts. <br>
+   * * `false`: Do not ask participants for consent when a recording starts.
+   */
+  ask_participants_to_consent_disclaimer?: boolean;
+  /**
+   * Auto delete cloud recordings.
+   * @default false
+   */
+  auto_delete_cmr?: boolean;
+  /** A specified number of days of auto delete cloud recordings. */
+  auto_delete_cmr_days?: number;
+  /**
+   * Automatic recording:<br>`local` - Record on local.<br>`cloud` - Record on cloud.<br>`none` - Disabled.
+   * - `local`: Record on local
+   * - `cloud`: Record on cloud
+   * - `none`: Disabled
+   * @default "local"
+   */
+  auto_recording?: "local" | "cloud" | "none";
+  /**
+   * Cloud recording.
+   * @default false
+   */
+  cloud_recording?: boolean;
+  /**
+   * Host can pause/stop the auto recording in the cloud.
+   * @default false
+   */
+  host_pause_stop_recording?: boolean;
+  /** Setting to allow cloud recording access only from specific IP address ranges. */
+  ip_address_access_control?: {
+    /** If set to `true`, the cloud recordings of this account can only be accessed by the IP addresses defined in the `ip_addresses_or_ranges` property. */
+    enable?: boolean;
+    /**
+     * IP addresses or ranges that have access to the cloud recordings. Separate multiple IP ranges with comma. Use n.n.n.n, n.n.n.n/n or n.n.n.n - n.n.n.n syntax where n is a number.
+     *
+     * Example: `46.33.24.184, 48.99.100.2/25` or `200.181.108.17 - 220.181.108.157`
+     */
+    ip_addresses_or_ranges?: string;
+  };
+  /** Local recording. */
+  local_recording?: boolean;
+  /**
+   * Record an audio only file.
+   * @default false
+   */
+  record_audio_file?: boolean;
+  /**
+   * Record the gallery view.
+   * @default false
+   */
+  record_gallery_view?: boolean;
+  /**
+   * Record the active speaker view.
+   * @default false
+   */
+  record_speaker_view?: boolean;
+  /** Audio transcript. */
+  recording_audio_transcript?: boolean;
+  /** Show a disclaimer to participants before a recording starts */
+  recording_disclaimer?: boolean;
+  /** This object represents the minimum passcode requirements set for recordings via Account Recording Settings. */
+  recording_password_requirement?: {
+    /** Indicates whether or not passcode must contain at least one alphabetical letter (a, b, c..). */
+    have_letter?: boolean;
+    /** Indicates whether or not passcode must contain at least one number(1, 2, 3..). */
+    have_number?: boolean;
+    /** Indicates whether or not passcode must contain at least one special character(!, @, #..). */
+    have_special_character?: boolean;
+    /** Minimum required length for the passcode. */
+    length?: number;
+    /** Indicates whether or not passcode must contain only numeric characters. */
+    only_allow_numeric?: boolean;
+  };
+  /**
+   * Save chat text from the meeting.
+   * @default false
+   */
+  save_chat_text?: boolean;
+  /**
+   * Show timestamp on video.
+   * @default false
+   */
+  show_timestamp?: boolean;
+}
+
 /** User settings: Meeting settings */
 export interface UserSettingsScheduleMeeting {
   /**
@@ -8564,23 +5572,7 @@ export interface UserSettingsScheduleMeeting {
   /** Join the meeting before host arrives. */
   join_before_host?: boolean;
   /** Account wide meeting/webinar [passcode requirements](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604). */
-  meeting_password_requirement?: {
-    consecutive_characters_length?: 0 | 4 | 5 | 6 | 7 | 8 | (number & {});
-    /** If set to `true`, the passcode must contain at least 1 letter (such as a,b,c...). */
-    have_letter?: boolean;
-    /** If set to `true`, the passcode must contain at least 1 number (such as 1,2,3...). */
-    have_number?: boolean;
-    /** If set to `true`, the passcode must have at least 1 special character (!,@,#...). */
-    have_special_character?: boolean;
-    /** If set to `true`, the passcode must include both uppercase and lowercase characters. */
-    have_upper_and_lower_characters?: boolean;
-    /** The minimum length that the meeting/webinar passcode needs to have. */
-    length?: number;
-    /** If set to `true`, the passcode must only contain numbers and no other characters. */
-    only_allow_numeric?: boolean;
-    /** If set to `true`, users will be informed if the provided passcode is weak. */
-    weak_enhance_detection?: boolean;
-  };
+  meeting_password_requirement?: MeetingSecuritySettingsMeetingSecurityMeetingPasswordRequirement;
   /** Start meetings with participants video on. */
   participants_video?: boolean;
   /**
@@ -8604,6 +5596,61 @@ export interface UserSettingsScheduleMeeting {
    */
   require_password_for_pmi_meetings?:
     "jbh_only" | "all" | "none" | (string & {});
+  /** Require a passcode for meetings which have already been scheduled */
+  require_password_for_scheduled_meetings?: boolean;
+  /** Require a passcode when scheduling new meetings.This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
+  require_password_for_scheduling_new_meetings?: boolean;
+  /** Use Personal Meeting ID (PMI) when starting an instant meeting */
+  use_pmi_for_instant_meetings?: boolean;
+  /** Use Personal Meeting ID (PMI) when scheduling a meeting */
+  use_pmi_for_scheduled_meetings?: boolean;
+}
+
+/** User settings: Meeting settings */
+export interface UserSettingsScheduleMeetingInput {
+  /**
+   * Determine how participants can join the audio portion of the meeting:<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - Third party audio conference.
+   * - `both`: Telephony and VoIP
+   * - `telephony`: Audio PSTN telephony only
+   * - `voip`: VoIP only
+   * - `thirdParty`: 3rd party audio conference
+   * @default "voip"
+   */
+  audio_type?: "both" | "telephony" | "voip" | "thirdParty";
+  /** Passcode for already scheduled meetings */
+  default_password_for_scheduled_meetings?: string;
+  /** If the value is set to `true`, the meeting passcode will be encrypted and included in the join meeting link to allow participants to join with just one click without having to enter the passcode. */
+  embed_password_in_join_link?: boolean;
+  /** Require a passcode for personal meetings if attendees can join before host. */
+  force_pmi_jbh_password?: boolean;
+  /** Start meetings with host video on. */
+  host_video?: boolean;
+  /** Join the meeting before host arrives. */
+  join_before_host?: boolean;
+  /** Account wide meeting/webinar [passcode requirements](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604). */
+  meeting_password_requirement?: MeetingSecuritySettingsMeetingSecurityMeetingPasswordRequirementInput;
+  /** Start meetings with participants video on. */
+  participants_video?: boolean;
+  /**
+   * Personal Meeting Setting.<br><br>
+   * `true`: Indicates that the **"Enable Personal Meeting ID"** setting is turned on. Users can choose to use personal meeting ID for their meetings. <br><br>
+   * `false`: Indicates that the **"Enable Personal Meeting ID"** setting is [turned off](https://support.zoom.us/hc/en-us/articles/201362843-Personal-meeting-ID-PMI-and-personal-link#h_aa0335c8-3b06-41bc-bc1f-a8b84ef17f2a). If this setting is disabled, meetings that were scheduled with PMI will be invalid. Scheduled meetings will need to be manually updated.
+   * For Zoom Phone only:If a user has been assigned a desk phone, **"Elevate to Zoom Meeting"** on desk phone will be disabled.
+   */
+  personal_meeting?: boolean;
+  /** PMI passcode */
+  pmi_password?: string;
+  /** Generate and require passcode for participants joining by phone. */
+  pstn_password_protected?: boolean;
+  /** Require a passcode for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
+  require_password_for_instant_meetings?: boolean;
+  /**
+   * Require a passcode for Personal Meeting ID (PMI). This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
+   * - `jbh_only`: Only meetings with Join Before Host enabled
+   * - `all`: All meetings using PMI
+   * - `none`: Disabled
+   */
+  require_password_for_pmi_meetings?: "jbh_only" | "all" | "none";
   /** Require a passcode for meetings which have already been scheduled */
   require_password_for_scheduled_meetings?: boolean;
   /** Require a passcode when scheduling new meetings.This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
@@ -8669,193 +5716,8 @@ export interface UserSettingsUpdate {
      */
     schedule_for_reminder?: boolean;
   };
-  /** User settings: Feature settings */
-  feature?: {
-    /** Enable [large meeting](https://support.zoom.us/hc/en-us/articles/201362823-What-is-a-Large-Meeting-) feature for the user. */
-    large_meeting?: boolean;
-    /** Set the meeting capacity for the user if the user has **Large meeting** feature enabled. The value for the field can be either 500 or 1000. */
-    large_meeting_capacity?: number;
-    /** Set a user's meeting capacity. User’s meeting capacity denotes the maximum number of participants that can join a meeting scheduled by the user. */
-    meeting_capacity?: number;
-    /** Enable Webinar feature for the user. */
-    webinar?: boolean;
-    /** Set the Webinar capacity for a user who has the Webinar feature enabled. The value of this field can be 100, 500, 1000, 3000, 5000 or 10000. */
-    webinar_capacity?: number;
-    /** Zoom phone feature. */
-    zoom_phone?: boolean;
-  };
-  /** User settings: Meeting settings */
-  in_meeting?: {
-    /** Allow live streaming. */
-    allow_live_streaming?: boolean;
-    /**
-     * Allow participants to use annotation tools.
-     * @default false
-     */
-    annotation?: boolean;
-    /**
-     * Allow host to put attendee on hold.
-     *
-     * **This field has been deprecated and is no longer supported.**
-     * @default false
-     */
-    attendee_on_hold?: boolean;
-    /**
-     * Auto save all in-meeting chats.
-     * @default false
-     */
-    auto_saving_chat?: boolean;
-    /**
-     * Allow host to split meeting participants into separate breakout rooms.
-     * @default false
-     */
-    breakout_room?: boolean;
-    /**
-     * Enable chat during meeting for all participants.
-     * @default false
-     */
-    chat?: boolean;
-    /**
-     * Enable closed captions.
-     * @default false
-     */
-    closed_caption?: boolean;
-    /**
-     * Allow the host to add co-hosts.
-     * @default false
-     */
-    co_host?: boolean;
-    /** If set to `true`, you can [select data center regions](https://support.zoom.us/hc/en-us/articles/360042411451-Selecting-data-center-regions-for-hosted-meetings-and-webinars) to use for hosting your real-time meeting and webinar traffic. These regions can be provided in the `data_center_regions` field. If set to `false`, the regions cannot be customized and the default regions will be used. */
-    custom_data_center_regions?: boolean;
-    /** Allow custom live streaming. */
-    custom_live_streaming_service?: boolean;
-    /** Custom service instructions. */
-    custom_service_instructions?: string;
-    /** If you have set the value of `custom_data_center_regions` to `true`, specify the data center regions that you would like to opt in to (country codes from among: ["DE", "NL", "HK", "AU", "IN", "LA", "TY", "CN", "US", "CA"]). */
-    data_center_regions?:
-      | "HK"
-      | "AU"
-      | "IN"
-      | "TY"
-      | "CN"
-      | "US"
-      | "CA"
-      | "DE"
-      | "NL"
-      | "LA"
-      | (string & {});
-    /** Zoom requires encryption for all data between the Zoom cloud, Zoom client, and Zoom Room. Require encryption for 3rd party endpoints (H323/SIP). */
-    e2e_encryption?: boolean;
-    /**
-     * Play sound when participants join or leave:<br>`host` - When host joins or leaves.<br>`all` - When any participant joins or leaves.<br>`none` - No join or leave sound.
-     * - `host`: when host joins/leaves
-     * - `all`: when any participant joins/leaves
-     * - `none`: no join/leave sound
-     * @default "all"
-     */
-    entry_exit_chime?: "host" | "all" | "none" | (string & {});
-    /**
-     * Allow another user to take control of the camera.
-     * @default false
-     */
-    far_end_camera_control?: boolean;
-    /**
-     * Enable option to send feedback to Zoom at the end of the meeting.
-     * @default false
-     */
-    feedback?: boolean;
-    /** Indicates whether [in-meeting file transfer](https://support.zoom.us/hc/en-us/articles/209605493-In-meeting-file-transfer) setting has been enabled for the user or not. */
-    file_transfer?: boolean;
-    /**
-     * Enable group HD video.
-     * @default false
-     */
-    group_hd?: boolean;
-    /**
-     * Enable non-verbal feedback through screens.
-     * @default false
-     */
-    non_verbal_feedback?: boolean;
-    /**
-     * Add polls to the meeting controls.
-     * @default false
-     */
-    polling?: boolean;
-    /**
-     * Enable 1:1 private chat between participants during meetings.
-     * @default false
-     */
-    private_chat?: boolean;
-    /** Record and play their own voice. */
-    record_play_voice?: boolean;
-    /**
-     * Enable remote control during screensharing.
-     * @default false
-     */
-    remote_control?: boolean;
-    /**
-     * Allow host to provide 1:1 remote support to a participant.
-     * @default false
-     */
-    remote_support?: boolean;
-    /** Indicates whether the [**Request permission to unmute participants**](https://support.zoom.us/hc/en-us/articles/203435537-Muting-and-unmuting-participants-in-a-meeting#h_01EGK4XFWS1SJGZ71MYGKF7260) option has been enabled for the user or not. */
-    request_permission_to_unmute?: boolean;
-    /** Allow host and participants to share their screen or content during meetings */
-    screen_sharing?: boolean;
-    /**
-     * Share dual camera (deprecated).
-     * @default false
-     */
-    share_dual_camera?: boolean;
-    /** Always show meeting controls during a meeting. */
-    show_meeting_control_toolbar?: boolean;
-    /**
-     * Enable virtual background.
-     * @default false
-     */
-    virtual_background?: boolean;
-    /** Settings to manage virtual background. */
-    virtual_background_settings?: {
-      /** Allow user to upload custom backgrounds. */
-      allow_upload_custom?: boolean;
-      /** Allow use of videos for virtual backgrounds. */
-      allow_videos?: boolean;
-      /** Enable virtual background. */
-      enable?: boolean;
-      files?: {
-        /** Unique identifier of the file. */
-        id?: string;
-        /** Indicates whether or not this file is the default virtual background file. */
-        is_default?: boolean;
-        /** File name. */
-        name?: string;
-        /** File size. */
-        size?: string;
-        /** File type. */
-        type?: string;
-      }[];
-    };
-    /**
-     * Enable Waiting room - if enabled, attendees can only join after host approves.
-     * @default false
-     */
-    waiting_room?: boolean;
-    /**
-     * Indicates who can share their screen or content during meetings. The value can be one of the following: <br>
-     * `host`: Only host can share the screen.<br>
-     * `all`: Both hosts and attendees can share their screen during meetings. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
-     */
-    who_can_share_screen?: "host" | "all" | (string & {});
-    /**
-     * Indicates who is allowed to start sharing screen when someone else in the meeting is sharing their screen. The value can be one of the following:<br>
-     * `host`: Only a host can share the screen when someone else is sharing.<br>
-     * `all`: Anyone in the meeting is allowed to start sharing their screen when someone else is sharing. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
-     */
-    who_can_share_screen_when_someone_is_sharing?:
-      "host" | "all" | (string & {});
-    /** Allow livestreaming by host through Workplace by Facebook. */
-    workplace_by_facebook?: boolean;
-  };
+  feature?: UserSettingsFeatureUpdate;
+  in_meeting?: UserSettingsInMeeting;
   /** Profile */
   profile?: {
     recording_storage_location?: {
@@ -8869,168 +5731,78 @@ export interface UserSettingsUpdate {
       value?: string;
     };
   };
-  /** User settings: Recording settings */
-  recording?: {
-    /** Ask host to confirm the disclaimer. */
-    ask_host_to_confirm_disclaimer?: boolean;
+  recording?: UserSettingsRecording;
+  schedule_meeting?: UserSettingsScheduleMeeting;
+  /** Telephony update settings: Meeting settings */
+  telephony?: {
     /**
-     * This field can be used if `recording_disclaimer` is set to true. This field indicates whether or not you would like to ask participants for consent when a recording starts. The value can be one of the following:<br>
-     * * `true`: Ask participants for consent when a recording starts. <br>
-     * * `false`: Do not ask participants for consent when a recording starts.
+     * Third party audio conference info.
+     * @default ""
      */
-    ask_participants_to_consent_disclaimer?: boolean;
+    audio_conference_info?: string;
+    /** Show the international numbers link on the invitation email. */
+    show_international_numbers_link?: boolean;
+    /** Indicates where most of the participants call into or call from duriing a meeting. */
+    telephony_regions?: {
+      /** Telephony regions selected by the account to indicate where most of the participants call into or call from during a meeting. */
+      selection_values?: string[];
+    };
+    /** Third party audio conference. */
+    third_party_audio?: boolean;
+  };
+  /** Account Settings: TSP. */
+  tsp?: {
+    /** Call Out */
+    call_out?: boolean;
+    /** Call Out Countries/Regions */
+    call_out_countries?: unknown[];
+    /** Show international numbers link on the invitation email */
+    show_international_numbers_link?: boolean;
+  };
+}
+
+/** User settings */
+export interface UserSettingsUpdateInput {
+  /** User settings: Notification settings */
+  email_notification?: {
     /**
-     * Auto delete cloud recordings.
+     * When an alternative host is set or removed from a meeting.
      * @default false
      */
-    auto_delete_cmr?: boolean;
-    /** A specified number of days of auto delete cloud recordings. */
-    auto_delete_cmr_days?: number;
+    alternative_host_reminder?: boolean;
     /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` - Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record on local
-     * - `cloud`: Record on cloud
-     * - `none`: Disabled
-     * @default "local"
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /**
-     * Cloud recording.
+     * When a meeting is cancelled.
      * @default false
      */
-    cloud_recording?: boolean;
+    cancel_meeting_reminder?: boolean;
     /**
-     * Host can pause/stop the auto recording in the cloud.
+     * When attendees join meeting before host.
      * @default false
      */
-    host_pause_stop_recording?: boolean;
-    /** Setting to allow cloud recording access only from specific IP address ranges. */
-    ip_address_access_control?: {
-      /** If set to `true`, the cloud recordings of this account can only be accessed by the IP addresses defined in the `ip_addresses_or_ranges` property. */
-      enable?: boolean;
+    jbh_reminder?: boolean;
+    /**
+     * Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
+     * @default false
+     */
+    schedule_for_reminder?: boolean;
+  };
+  feature?: UserSettingsFeatureUpdate;
+  in_meeting?: UserSettingsInMeetingInput;
+  /** Profile */
+  profile?: {
+    recording_storage_location?: {
       /**
-       * IP addresses or ranges that have access to the cloud recordings. Separate multiple IP ranges with comma. Use n.n.n.n, n.n.n.n/n or n.n.n.n - n.n.n.n syntax where n is a number.
+       * Users can choose the country to store their recorded content. Content can include meeting, webinar, and phone recordings, as well as voicemail, transcripts, and custom greeting prompts. See [Managing the Communications Content storage location](https://support.zoom.us/hc/en-us/articles/360050781131) for details.
        *
-       * Example: `46.33.24.184, 48.99.100.2/25` or `200.181.108.17 - 220.181.108.157`
+       * Provide abbreviated country codes as the value for this field. See the [Countries abbreviation list](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) for details.
        */
-      ip_addresses_or_ranges?: string;
+      allowed_values?: string[];
+      /** Abbreviated country code. */
+      value?: string;
     };
-    /** Local recording. */
-    local_recording?: boolean;
-    /**
-     * Record an audio only file.
-     * @default false
-     */
-    record_audio_file?: boolean;
-    /**
-     * Record the gallery view.
-     * @default false
-     */
-    record_gallery_view?: boolean;
-    /**
-     * Record the active speaker view.
-     * @default false
-     */
-    record_speaker_view?: boolean;
-    /** Audio transcript. */
-    recording_audio_transcript?: boolean;
-    /** Show a disclaimer to participants before a recording starts */
-    recording_disclaimer?: boolean;
-    /** This object represents the minimum passcode requirements set for recordings via Account Recording Settings. */
-    recording_password_requirement?: {
-      /** Indicates whether or not passcode must contain at least one alphabetical letter (a, b, c..). */
-      have_letter?: boolean;
-      /** Indicates whether or not passcode must contain at least one number(1, 2, 3..). */
-      have_number?: boolean;
-      /** Indicates whether or not passcode must contain at least one special character(!, @, #..). */
-      have_special_character?: boolean;
-      /** Minimum required length for the passcode. */
-      length?: number;
-      /** Indicates whether or not passcode must contain only numeric characters. */
-      only_allow_numeric?: boolean;
-    };
-    /**
-     * Save chat text from the meeting.
-     * @default false
-     */
-    save_chat_text?: boolean;
-    /**
-     * Show timestamp on video.
-     * @default false
-     */
-    show_timestamp?: boolean;
   };
-  /** User settings: Meeting settings */
-  schedule_meeting?: {
-    /**
-     * Determine how participants can join the audio portion of the meeting:<br>`both` - Telephony and VoIP.<br>`telephony` - Audio PSTN telephony only.<br>`voip` - VoIP only.<br>`thirdParty` - Third party audio conference.
-     * - `both`: Telephony and VoIP
-     * - `telephony`: Audio PSTN telephony only
-     * - `voip`: VoIP only
-     * - `thirdParty`: 3rd party audio conference
-     * @default "voip"
-     */
-    audio_type?: "both" | "telephony" | "voip" | "thirdParty" | (string & {});
-    /** Passcode for already scheduled meetings */
-    default_password_for_scheduled_meetings?: string;
-    /** If the value is set to `true`, the meeting passcode will be encrypted and included in the join meeting link to allow participants to join with just one click without having to enter the passcode. */
-    embed_password_in_join_link?: boolean;
-    /** Require a passcode for personal meetings if attendees can join before host. */
-    force_pmi_jbh_password?: boolean;
-    /** Start meetings with host video on. */
-    host_video?: boolean;
-    /** Join the meeting before host arrives. */
-    join_before_host?: boolean;
-    /** Account wide meeting/webinar [passcode requirements](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604). */
-    meeting_password_requirement?: {
-      consecutive_characters_length?: 0 | 4 | 5 | 6 | 7 | 8 | (number & {});
-      /** If set to `true`, the passcode must contain at least 1 letter (such as a,b,c...). */
-      have_letter?: boolean;
-      /** If set to `true`, the passcode must contain at least 1 number (such as 1,2,3...). */
-      have_number?: boolean;
-      /** If set to `true`, the passcode must have at least 1 special character (!,@,#...). */
-      have_special_character?: boolean;
-      /** If set to `true`, the passcode must include both uppercase and lowercase characters. */
-      have_upper_and_lower_characters?: boolean;
-      /** The minimum length that the meeting/webinar passcode needs to have. */
-      length?: number;
-      /** If set to `true`, the passcode must only contain numbers and no other characters. */
-      only_allow_numeric?: boolean;
-      /** If set to `true`, users will be informed if the provided passcode is weak. */
-      weak_enhance_detection?: boolean;
-    };
-    /** Start meetings with participants video on. */
-    participants_video?: boolean;
-    /**
-     * Personal Meeting Setting.<br><br>
-     * `true`: Indicates that the **"Enable Personal Meeting ID"** setting is turned on. Users can choose to use personal meeting ID for their meetings. <br><br>
-     * `false`: Indicates that the **"Enable Personal Meeting ID"** setting is [turned off](https://support.zoom.us/hc/en-us/articles/201362843-Personal-meeting-ID-PMI-and-personal-link#h_aa0335c8-3b06-41bc-bc1f-a8b84ef17f2a). If this setting is disabled, meetings that were scheduled with PMI will be invalid. Scheduled meetings will need to be manually updated.
-     * For Zoom Phone only:If a user has been assigned a desk phone, **"Elevate to Zoom Meeting"** on desk phone will be disabled.
-     */
-    personal_meeting?: boolean;
-    /** PMI passcode */
-    pmi_password?: string;
-    /** Generate and require passcode for participants joining by phone. */
-    pstn_password_protected?: boolean;
-    /** Require a passcode for instant meetings. If you use PMI for your instant meetings, this option will be disabled. This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
-    require_password_for_instant_meetings?: boolean;
-    /**
-     * Require a passcode for Personal Meeting ID (PMI). This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts.
-     * - `jbh_only`: Only meetings with Join Before Host enabled
-     * - `all`: All meetings using PMI
-     * - `none`: Disabled
-     */
-    require_password_for_pmi_meetings?:
-      "jbh_only" | "all" | "none" | (string & {});
-    /** Require a passcode for meetings which have already been scheduled */
-    require_password_for_scheduled_meetings?: boolean;
-    /** Require a passcode when scheduling new meetings.This setting is always enabled for free accounts and Pro accounts with a single host and cannot be modified for these accounts. */
-    require_password_for_scheduling_new_meetings?: boolean;
-    /** Use Personal Meeting ID (PMI) when starting an instant meeting */
-    use_pmi_for_instant_meetings?: boolean;
-    /** Use Personal Meeting ID (PMI) when scheduling a meeting */
-    use_pmi_for_scheduled_meetings?: boolean;
-  };
+  recording?: UserSettingsRecordingInput;
+  schedule_meeting?: UserSettingsScheduleMeetingInput;
   /** Telephony update settings: Meeting settings */
   telephony?: {
     /**
@@ -9133,6 +5905,80 @@ export interface UserUpdate {
   vanity_name?: string;
 }
 
+/** The user update object represents a user on Zoom. */
+export interface UserUpdateInput {
+  /** Kaltura user ID. */
+  cms_user_id?: string;
+  /** User's company. */
+  company?: string;
+  /** Custom attribute(s) of the user. */
+  custom_attributes?: {
+    /** Identifier for the custom attribute. */
+    key?: string;
+    /** Name of the custom attribute. */
+    name?: string;
+    /** Value of the custom attribute. */
+    value?: string;
+  };
+  /** Department for user profile: use for report. */
+  dept?: string;
+  /** User's first name. Cannot contain more than 5 Chinese characters. */
+  first_name?: string;
+  /** Provide unique identifier of the group that you would like to add a [pending user](https://support.zoom.us/hc/en-us/articles/201363183-Managing-users#h_13c87a2a-ecd6-40ad-be61-a9935e660edb) to. The value of this field can be retrieved from [List Groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups) API. */
+  group_id?: string;
+  /** Host key. It should be a 6-10 digit number. */
+  host_key?: string;
+  /** User's job title. */
+  job_title?: string;
+  /** language */
+  language?: string;
+  /** User's last name. Cannot contain more than 5 Chinese characters. */
+  last_name?: string;
+  /** User's location. */
+  location?: string;
+  /**
+   * The manager for the user.
+   * @format email
+   */
+  manager?: string;
+  /**
+   * **Note:** This field has been **deprecated** and will not be supported in the future. Use the **country** field of the **phone_numbers** object instead to select the country for the phone number.
+   *
+   *
+   *
+   * [Country ID](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) of the phone number. For example, if the phone number provided in the `phone_number` field is a Brazil based number, the value of the `phone_country` field should be `BR`.
+   */
+  phone_country?: string;
+  /**
+   * **Note:** This field has been **deprecated** and will not be supported in the future. Use the **phone_numbers** field instead to assign phone number(s) to a user.
+   *
+   *
+   * Phone number of the user. To update a phone number, you must also provide the `phone_country` field.
+   */
+  phone_number?: string;
+  phone_numbers?: {
+    /** Country code of the phone number. For example, for United States phone numbers, the value of this field should be "+1". */
+    code?: string;
+    /** [Country ID](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) of the phone number. For example, if the phone number provided in the `number` field is a Brazil based number, the value of the `country` field should be `BR`. */
+    country?: string;
+    /** Phone number of the user. */
+    number?: string;
+  };
+  /** Personal meeting ID: length must be 10. */
+  pmi?: number;
+  /** The time zone ID for a user profile. For this parameter value please refer to the ID value in the [timezone](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#timezones) list. */
+  timezone?: string;
+  /** User types:<br>`1` - Basic.<br>`2` - Licensed.<br>`3` - On-prem.<br>`99` - None (this can only be set with `ssoCreate`). */
+  type?: 1 | 2 | 3 | 99;
+  /**
+   * Use Personal Meeting ID for instant meetings.
+   * @default false
+   */
+  use_pmi?: boolean;
+  /** Personal meeting room name. */
+  vanity_name?: string;
+}
+
 /** Webinar object. */
 export interface Webinar {
   /** Webinar description. */
@@ -9142,245 +5988,9 @@ export interface Webinar {
   /** Webinar Passcode. Passcode may only contain the following characters: [a-z A-Z 0-9 @ - _ *]. Max of 10 characters. */
   password?: string;
   /** Recurrence object. Use this object only for a webinar of type `9` i.e., a recurring webinar with fixed time. */
-  recurrence?: {
-    /**
-     * Select a date when the webinar will recur before it is canceled. Should be in UTC time, such as 2017-11-25T12:00:00Z. (Cannot be used with "end_times".)
-     * @format date-time
-     */
-    end_date_time?: string;
-    /**
-     * Select how many times the webinar will recur before it is canceled. (Cannot be used with "end_date_time".)
-     * @default 1
-     */
-    end_times?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state which day in a month, the webinar should recur. The value range is from 1 to 31.
-     *
-     * For instance, if you would like the webinar to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the webinar to recur once every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
-     */
-    monthly_day?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
-     * - `-1`: Last week
-     * - `1`: First week
-     * - `2`: Second week
-     * - `3`: Third week
-     * - `4`: Fourth week
-     */
-    monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * - `1`: Sunday
-     * - `2`: Monday
-     * - `3`: Tuesday
-     * - `4`: Wednesday
-     * - `5`: Thursday
-     * - `6`: Friday
-     * - `7`: Saturday
-     */
-    monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    /**
-     * Define the interval at which the webinar should recur. For instance, if you would like to schedule a Webinar that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
-     *
-     * For a daily webinar, the maximum interval you can set is `90` days. For a weekly webinar, the maximum interval that you can set is `12` weeks. For a monthly webinar, the maximum interval that you can set is `3` months.
-     */
-    repeat_interval?: number;
-    /**
-     * Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
-     * - `1`: Daily
-     * - `2`: Weekly
-     * - `3`: Monthly
-     */
-    type: 1 | 2 | 3 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `2` to state which day(s) of the week the webinar should repeat. <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the Webinar should recur on Sunday, provide `"1"` as the value of this field.  <br><br> **Note:** If you would like the webinar to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the Webinar should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
-     *
-     * <br>`1`  - Sunday. <br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` -  Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     */
-    weekly_days?: string;
-  };
+  recurrence?: RecurrenceWebinar;
   /** Webinar settings. */
-  settings?: {
-    /** Allow attendees to join from multiple devices. */
-    allow_multiple_devices?: boolean;
-    /** Alternative host emails or IDs. Multiple values separated by comma. */
-    alternative_hosts?: string;
-    /**
-     * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
-     * - `0`: Automatically Approve
-     * - `1`: Manually Approve
-     * - `2`: No Registration Required
-     * @default 2
-     */
-    approval_type?: 0 | 1 | 2 | (number & {});
-    /** Send reminder email to attendees and panelists. */
-    attendees_and_panelists_reminder_email_notification?: {
-      /**
-       * * `true`: Send reminder email to attendees and panelists.
-       *
-       * * `false`: Do not send reminder email to attendees and panelists.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 hour before webinar.<br>`2` - Send 1 day before webinar.<br>`3` - Send 1 hour and 1 day before webinar.<br>`4` - Send 1 week before webinar.<br>`5` - Send 1 hour and 1 week before webinar.<br>`6` - Send 1 day and 1 week before webinar.<br>`7` - Send 1 hour, 1 day and 1 week before webinar. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /**
-     * Determine how participants can join the audio portion of the webinar.
-     * - `both`: Both Telephony and VoIP
-     * - `telephony`: Telephony only
-     * - `voip`: VoIP only
-     * @default "both"
-     */
-    audio?: "both" | "telephony" | "voip" | (string & {});
-    /** If user has configured ["Sign Into Zoom with Specified Domains"](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f) option, this will list the domains that are authenticated. */
-    authentication_domains?: string;
-    /** Authentication name set in the [authentication profile](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f). */
-    authentication_name?: string;
-    /** Webinar authentication option id. */
-    authentication_option?: string;
-    /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record to local device
-     * - `cloud`: Record to cloud
-     * - `none`: No Recording
-     * @default "none"
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /** Close registration after event date. */
-    close_registration?: boolean;
-    /** Contact email for registration */
-    contact_email?: string;
-    /** Contact name for registration */
-    contact_name?: string;
-    /**
-     * Set the email language to one of the following:
-     * `en-US`,`de-DE`,`es-ES`,`fr-FR`,`jp-JP`,`pt-PT`,`ru-RU`,`zh-CN`, `zh-TW`, `ko-KO`, `it-IT`, `vi-VN`.
-     */
-    email_language?: string;
-    /**
-     * Only signed in users can join this meeting.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the Webinar.
-     */
-    enforce_login?: boolean;
-    /**
-     * Only signed in users with specified domains can join meetings.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the Webinar.
-     */
-    enforce_login_domains?: string;
-    /** Send follow-up email to absentees. */
-    follow_up_absentees_email_notification?: {
-      /**
-       * * `true`: Send follow-up email to absentees.
-       *
-       * * `false`: Do not send follow-up email to absentees.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 days after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /** Send follow-up email to attendees. */
-    follow_up_attendees_email_notification?: {
-      /**
-       * * `true`: Send follow-up email to attendees.
-       *
-       * * `false`: Do not send follow-up email to attendees.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 day after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /** List of global dial-in countries */
-    global_dial_in_countries?: string[];
-    /**
-     * Default to HD video.
-     * @default false
-     */
-    hd_video?: boolean;
-    /** Start video when host joins webinar. */
-    host_video?: boolean;
-    /** `true`- Only authenticated users can join Webinar. */
-    meeting_authentication?: boolean;
-    /** Send notification email to registrants when the host updates a webinar. */
-    notify_registrants?: boolean;
-    /**
-     * Make the webinar on-demand
-     * @default false
-     */
-    on_demand?: boolean;
-    /**
-     * * `true`: Send invitation email to panelists.
-     *
-     * * `false`: Do not send invitation email to panelists.
-     */
-    panelists_invitation_email_notification?: boolean;
-    /** Start video when panelists join webinar. */
-    panelists_video?: boolean;
-    /** Zoom will open a survey page in attendees' browsers after leaving the webinar */
-    post_webinar_survey?: boolean;
-    /**
-     * Enable practice session.
-     * @default false
-     */
-    practice_session?: boolean;
-    /** [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar. */
-    question_and_answer?: {
-      /**
-       * * `true`: Allow participants to send questions without providing their name to the host, co-host, and panelists..
-       *
-       * * `false`: Do not allow anonymous questions.
-       */
-      allow_anonymous_questions?: boolean;
-      /**
-       * Indicate whether you want attendees to be able to view answered questions only or view all questions.
-       *
-       * * `only`: Attendees are able to view answered questions only.
-       *
-       * *  `all`: Attendees are able to view all questions submitted in the Q&A.
-       */
-      answer_questions?: "only" | "all" | (string & {});
-      /**
-       * * `true`: Attendees can answer questions or leave a comment in the question thread.
-       *
-       * * `false`: Attendees can not answer questions or leave a comment in the question thread
-       */
-      attendees_can_comment?: boolean;
-      /**
-       * * `true`: Attendees can click the thumbs up button to bring popular questions to the top of the Q&A window.
-       *
-       * * `false`: Attendees can not click the thumbs up butoon on questions.
-       */
-      attendees_can_upvote?: boolean;
-      /**
-       * * `true`: Enable [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar.
-       *
-       * * `false`: Disable Q&A for webinar.
-       */
-      enable?: boolean;
-    };
-    /** Send confirmation email to registrants */
-    registrants_confirmation_email?: boolean;
-    /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
-    registrants_email_notification?: boolean;
-    /**
-     * Restrict number of registrants for a webinar. By default, it is set to `0`. A `0` value means that the restriction option is disabled. Provide a number higher than 0 to restrict the webinar registrants by the that number.
-     * @default 0
-     */
-    registrants_restrict_number?: number;
-    /**
-     * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
-     * - `1`: Attendees register once and can attend any of the occurrences
-     * - `2`: Attendees need to register for each occurrence to attend
-     * - `3`: Attendees register once and can choose one or more occurrences to attend
-     * @default 1
-     */
-    registration_type?: 1 | 2 | 3 | (number & {});
-    /** Show social share buttons on the registration page. */
-    show_share_button?: boolean;
-    /** Survey url for post webinar survey */
-    survey_url?: string;
-  };
+  settings?: WebinarSettings;
   /**
    * Webinar start time. We support two formats for `start_time` - local time and GMT.<br>
    *
@@ -9448,245 +6058,9 @@ export interface WebinarInfo {
    */
   password?: string;
   /** Recurrence object. Use this object only for a webinar of type `9` i.e., a recurring webinar with fixed time. */
-  recurrence?: {
-    /**
-     * Select a date when the webinar will recur before it is canceled. Should be in UTC time, such as 2017-11-25T12:00:00Z. (Cannot be used with "end_times".)
-     * @format date-time
-     */
-    end_date_time?: string;
-    /**
-     * Select how many times the webinar will recur before it is canceled. (Cannot be used with "end_date_time".)
-     * @default 1
-     */
-    end_times?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state which day in a month, the webinar should recur. The value range is from 1 to 31.
-     *
-     * For instance, if you would like the webinar to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the webinar to recur once every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
-     */
-    monthly_day?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
-     * - `-1`: Last week
-     * - `1`: First week
-     * - `2`: Second week
-     * - `3`: Third week
-     * - `4`: Fourth week
-     */
-    monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * - `1`: Sunday
-     * - `2`: Monday
-     * - `3`: Tuesday
-     * - `4`: Wednesday
-     * - `5`: Thursday
-     * - `6`: Friday
-     * - `7`: Saturday
-     */
-    monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    /**
-     * Define the interval at which the webinar should recur. For instance, if you would like to schedule a Webinar that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
-     *
-     * For a daily webinar, the maximum interval you can set is `90` days. For a weekly webinar, the maximum interval that you can set is `12` weeks. For a monthly webinar, the maximum interval that you can set is `3` months.
-     */
-    repeat_interval?: number;
-    /**
-     * Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
-     * - `1`: Daily
-     * - `2`: Weekly
-     * - `3`: Monthly
-     */
-    type: 1 | 2 | 3 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `2` to state which day(s) of the week the webinar should repeat. <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the Webinar should recur on Sunday, provide `"1"` as the value of this field.  <br><br> **Note:** If you would like the webinar to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the Webinar should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
-     *
-     * <br>`1`  - Sunday. <br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` -  Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     */
-    weekly_days?: string;
-  };
+  recurrence?: RecurrenceWebinar;
   /** Webinar settings. */
-  settings?: {
-    /** Allow attendees to join from multiple devices. */
-    allow_multiple_devices?: boolean;
-    /** Alternative host emails or IDs. Multiple values separated by comma. */
-    alternative_hosts?: string;
-    /**
-     * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
-     * - `0`: Automatically Approve
-     * - `1`: Manually Approve
-     * - `2`: No Registration Required
-     * @default 2
-     */
-    approval_type?: 0 | 1 | 2 | (number & {});
-    /** Send reminder email to attendees and panelists. */
-    attendees_and_panelists_reminder_email_notification?: {
-      /**
-       * * `true`: Send reminder email to attendees and panelists.
-       *
-       * * `false`: Do not send reminder email to attendees and panelists.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 hour before webinar.<br>`2` - Send 1 day before webinar.<br>`3` - Send 1 hour and 1 day before webinar.<br>`4` - Send 1 week before webinar.<br>`5` - Send 1 hour and 1 week before webinar.<br>`6` - Send 1 day and 1 week before webinar.<br>`7` - Send 1 hour, 1 day and 1 week before webinar. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /**
-     * Determine how participants can join the audio portion of the webinar.
-     * - `both`: Both Telephony and VoIP
-     * - `telephony`: Telephony only
-     * - `voip`: VoIP only
-     * @default "both"
-     */
-    audio?: "both" | "telephony" | "voip" | (string & {});
-    /** If user has configured ["Sign Into Zoom with Specified Domains"](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f) option, this will list the domains that are authenticated. */
-    authentication_domains?: string;
-    /** Authentication name set in the [authentication profile](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f). */
-    authentication_name?: string;
-    /** Webinar authentication option id. */
-    authentication_option?: string;
-    /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record to local device
-     * - `cloud`: Record to cloud
-     * - `none`: No Recording
-     * @default "none"
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /** Close registration after event date. */
-    close_registration?: boolean;
-    /** Contact email for registration */
-    contact_email?: string;
-    /** Contact name for registration */
-    contact_name?: string;
-    /**
-     * Set the email language to one of the following:
-     * `en-US`,`de-DE`,`es-ES`,`fr-FR`,`jp-JP`,`pt-PT`,`ru-RU`,`zh-CN`, `zh-TW`, `ko-KO`, `it-IT`, `vi-VN`.
-     */
-    email_language?: string;
-    /**
-     * Only signed in users can join this meeting.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the Webinar.
-     */
-    enforce_login?: boolean;
-    /**
-     * Only signed in users with specified domains can join meetings.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the Webinar.
-     */
-    enforce_login_domains?: string;
-    /** Send follow-up email to absentees. */
-    follow_up_absentees_email_notification?: {
-      /**
-       * * `true`: Send follow-up email to absentees.
-       *
-       * * `false`: Do not send follow-up email to absentees.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 days after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /** Send follow-up email to attendees. */
-    follow_up_attendees_email_notification?: {
-      /**
-       * * `true`: Send follow-up email to attendees.
-       *
-       * * `false`: Do not send follow-up email to attendees.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 day after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /** List of global dial-in countries */
-    global_dial_in_countries?: string[];
-    /**
-     * Default to HD video.
-     * @default false
-     */
-    hd_video?: boolean;
-    /** Start video when host joins webinar. */
-    host_video?: boolean;
-    /** `true`- Only authenticated users can join Webinar. */
-    meeting_authentication?: boolean;
-    /** Send notification email to registrants when the host updates a webinar. */
-    notify_registrants?: boolean;
-    /**
-     * Make the webinar on-demand
-     * @default false
-     */
-    on_demand?: boolean;
-    /**
-     * * `true`: Send invitation email to panelists.
-     *
-     * * `false`: Do not send invitation email to panelists.
-     */
-    panelists_invitation_email_notification?: boolean;
-    /** Start video when panelists join webinar. */
-    panelists_video?: boolean;
-    /** Zoom will open a survey page in attendees' browsers after leaving the webinar */
-    post_webinar_survey?: boolean;
-    /**
-     * Enable practice session.
-     * @default false
-     */
-    practice_session?: boolean;
-    /** [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar. */
-    question_and_answer?: {
-      /**
-       * * `true`: Allow participants to send questions without providing their name to the host, co-host, and panelists..
-       *
-       * * `false`: Do not allow anonymous questions.
-       */
-      allow_anonymous_questions?: boolean;
-      /**
-       * Indicate whether you want attendees to be able to view answered questions only or view all questions.
-       *
-       * * `only`: Attendees are able to view answered questions only.
-       *
-       * *  `all`: Attendees are able to view all questions submitted in the Q&A.
-       */
-      answer_questions?: "only" | "all" | (string & {});
-      /**
-       * * `true`: Attendees can answer questions or leave a comment in the question thread.
-       *
-       * * `false`: Attendees can not answer questions or leave a comment in the question thread
-       */
-      attendees_can_comment?: boolean;
-      /**
-       * * `true`: Attendees can click the thumbs up button to bring popular questions to the top of the Q&A window.
-       *
-       * * `false`: Attendees can not click the thumbs up butoon on questions.
-       */
-      attendees_can_upvote?: boolean;
-      /**
-       * * `true`: Enable [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar.
-       *
-       * * `false`: Disable Q&A for webinar.
-       */
-      enable?: boolean;
-    };
-    /** Send confirmation email to registrants */
-    registrants_confirmation_email?: boolean;
-    /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
-    registrants_email_notification?: boolean;
-    /**
-     * Restrict number of registrants for a webinar. By default, it is set to `0`. A `0` value means that the restriction option is disabled. Provide a number higher than 0 to restrict the webinar registrants by the that number.
-     * @default 0
-     */
-    registrants_restrict_number?: number;
-    /**
-     * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
-     * - `1`: Attendees register once and can attend any of the occurrences
-     * - `2`: Attendees need to register for each occurrence to attend
-     * - `3`: Attendees register once and can choose one or more occurrences to attend
-     * @default 1
-     */
-    registration_type?: 1 | 2 | 3 | (number & {});
-    /** Show social share buttons on the registration page. */
-    show_share_button?: boolean;
-    /** Survey url for post webinar survey */
-    survey_url?: string;
-  };
+  settings?: WebinarSettings;
   /**
    * Webinar start time in GMT/UTC.
    * @format date-time
@@ -9952,63 +6326,7 @@ export interface WebinarRegistrantList {
   /** The total number of all the records available across pages. */
   total_records?: number;
   /** List of registrant objects. */
-  registrants?: {
-    /** Registrant ID. */
-    id?: string;
-    /** Registrant's address. */
-    address?: string;
-    /** Registrant's city. */
-    city?: string;
-    /** A field that allows registrants to provide any questions or comments that they might have. */
-    comments?: string;
-    /** Registrant's country. The value of this field must be in two-letter abbreviated form and must match the ID field provided in the [Countries](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) table. */
-    country?: string;
-    /** Custom questions. */
-    custom_questions?: {
-      title?: string;
-      value?: string;
-    }[];
-    /** A valid email address of the registrant. */
-    email: string;
-    /** Registrant's first name. */
-    first_name: string;
-    /** Registrant's Industry. */
-    industry?: string;
-    /** Registrant's job title. */
-    job_title?: string;
-    /** Registrant's last name. */
-    last_name?: string;
-    /** Number of Employees:<br>`1-20`<br>`21-50`<br>`51-100`<br>`101-500`<br>`500-1,000`<br>`1,001-5,000`<br>`5,001-10,000`<br>`More than 10,000` */
-    no_of_employees?: string;
-    /** Registrant's Organization. */
-    org?: string;
-    /** Registrant's Phone number. */
-    phone?: string;
-    /**
-     * This field can be included to gauge interest of webinar attendees towards buying your product or service.
-     *
-     * Purchasing Time Frame:<br>`Within a month`<br>`1-3 months`<br>`4-6 months`<br>`More than 6 months`<br>`No timeframe`
-     */
-    purchasing_time_frame?: string;
-    /** Role in Purchase Process:<br>`Decision Maker`<br>`Evaluator/Recommender`<br>`Influencer`<br>`Not involved` */
-    role_in_purchase_process?: string;
-    /** Registrant's State/Province. */
-    state?: string;
-    /** Registrant's Zip/Postal Code. */
-    zip?: string;
-    /**
-     * The time at which the registrant registered.
-     * @format date-time
-     */
-    create_time?: string;
-    /**
-     * The URL using which an approved registrant can join the webinar.
-     * @format string
-     */
-    join_url?: string;
-    /** The status of the registrant's registration. <br> `approved`: User has been successfully approved for the webinar.<br> `pending`:  The registration is still pending.<br> `denied`: User has been denied from joining the webinar. */
-    status?: string;
-  }[];
+  registrants?: MeetingRegistrantListRegistrantsItem[];
 }
 
 /** Webinar Registrant Questions */
@@ -10066,6 +6384,64 @@ export interface WebinarRegistrantQuestions {
       | "no_of_employees"
       | "comments"
       | (string & {});
+    /** State whether the selected fields are required or optional. */
+    required?: boolean;
+  }[];
+}
+
+/** Webinar Registrant Questions */
+export interface WebinarRegistrantQuestionsInput {
+  /** Array of Registrant Custom Questions. */
+  custom_questions?: {
+    /** An array of answer choices. Can't be used for short answer type. */
+    answers?: string[];
+    /** State whether or not the custom question is required to be answered by a registrant. */
+    required?: boolean;
+    /** Custom question. */
+    title?: string;
+    /**
+     * The question-answer type.
+     * - `short`: Short Answer
+     * - `single_radio`: Single Radio Answer
+     * - `single_dropdown`: Single Dropdown Answer
+     * - `multiple`: Multiple Answer
+     */
+    type?: "short" | "single_radio" | "single_dropdown" | "multiple";
+  }[];
+  /** Array of registration fields whose values should be provided by registrants during registration. */
+  questions?: {
+    /**
+     * Field name
+     * - `last_name`: Last Name
+     * - `address`: Address
+     * - `city`: City
+     * - `country`: Country/Region
+     * - `zip`: Zip/Postal Code
+     * - `state`: State/Province
+     * - `phone`: Phone
+     * - `industry`: Industry
+     * - `org`: Organization
+     * - `job_title`: Job Title
+     * - `purchasing_time_frame`: Purchasing Time Frame
+     * - `role_in_purchase_process`: Role in Purchase Process
+     * - `no_of_employees`: Number of Employees
+     * - `comments`: Questions & Comments
+     */
+    field_name?:
+      | "last_name"
+      | "address"
+      | "city"
+      | "country"
+      | "zip"
+      | "state"
+      | "phone"
+      | "industry"
+      | "org"
+      | "job_title"
+      | "purchasing_time_frame"
+      | "role_in_purchase_process"
+      | "no_of_employees"
+      | "comments";
     /** State whether the selected fields are required or optional. */
     required?: boolean;
   }[];
@@ -10269,248 +6645,9 @@ export interface WebinarUpdate {
    */
   password?: string;
   /** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
-  recurrence?: {
-    /**
-     * Select the final date on which the meeting will recur before it is canceled. Should be in UTC time, such as 2017-11-25T12:00:00Z. (Cannot be used with "end_times".)
-     * @format date-time
-     */
-    end_date_time?: string;
-    /**
-     * Select how many times the meeting should recur before it is canceled. (Cannot be used with "end_date_time".)
-     * @default 1
-     */
-    end_times?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state which day in a month, the meeting should recur. The value range is from 1 to 31.
-     *
-     * For instance, if you would like the meeting to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the meeting to recur every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
-     * @default 1
-     */
-    monthly_day?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state the week of the month when the meeting should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the meeting should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
-     * - `-1`: Last week
-     * - `1`: First week
-     * - `2`: Second week
-     * - `3`: Third week
-     * - `4`: Fourth week
-     */
-    monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring meeting of type** `3` to state a specific day in a week when the monthly meeting should recur. To use this field, you must also use the `monthly_week` field.
-     *
-     * <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * - `1`: Sunday
-     * - `2`: Monday
-     * - `3`: Tuesday
-     * - `4`: Wednesday
-     * - `5`: Thursday
-     * - `6`: Friday
-     * - `7`: Saturday
-     */
-    monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    /**
-     * Define the interval at which the meeting should recur. For instance, if you would like to schedule a meeting that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
-     *
-     * For a daily meeting, the maximum interval you can set is `90` days. For a weekly meeting the maximum interval that you can set is  of `12` weeks. For a monthly meeting, there is a maximum of `3` months.
-     */
-    repeat_interval?: number;
-    /**
-     * Recurrence meeting types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
-     * - `1`: Daily
-     * - `2`: Weekly
-     * - `3`: Monthly
-     */
-    type: 1 | 2 | 3 | (number & {});
-    /**
-     * This field is required **if you're scheduling a recurring meeting of type** `2` to state which day(s) of the week the meeting should repeat. <br> <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the meeting should recur on Sunday, provide `"1"` as the value of this field.<br><br> **Note:** If you would like the meeting to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the meeting should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
-     *
-     *  <br>`1`  - Sunday. <br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` -  Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * @default "1"
-     */
-    weekly_days?: "1" | "2" | "3" | "4" | "5" | "6" | "7" | (string & {});
-  };
+  recurrence?: Recurrence;
   /** Webinar settings. */
-  settings?: {
-    /** Allow attendees to join from multiple devices. */
-    allow_multiple_devices?: boolean;
-    /** Alternative host emails or IDs. Multiple values separated by comma. */
-    alternative_hosts?: string;
-    /**
-     * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
-     * - `0`: Automatically Approve
-     * - `1`: Manually Approve
-     * - `2`: No Registration Required
-     * @default 2
-     */
-    approval_type?: 0 | 1 | 2 | (number & {});
-    /** Send reminder email to attendees and panelists. */
-    attendees_and_panelists_reminder_email_notification?: {
-      /**
-       * * `true`: Send reminder email to attendees and panelists.
-       *
-       * * `false`: Do not send reminder email to attendees and panelists.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 hour before webinar.<br>`2` - Send 1 day before webinar.<br>`3` - Send 1 hour and 1 day before webinar.<br>`4` - Send 1 week before webinar.<br>`5` - Send 1 hour and 1 week before webinar.<br>`6` - Send 1 day and 1 week before webinar.<br>`7` - Send 1 hour, 1 day and 1 week before webinar. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /**
-     * Determine how participants can join the audio portion of the webinar.
-     * - `both`: Both Telephony and VoIP
-     * - `telephony`: Telephony only
-     * - `voip`: VoIP only
-     * @default "both"
-     */
-    audio?: "both" | "telephony" | "voip" | (string & {});
-    /** If user has configured ["Sign Into Zoom with Specified Domains"](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f) option, this will list the domains that are authenticated. */
-    authentication_domains?: string;
-    /** Authentication name set in the [authentication profile](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f). */
-    authentication_name?: string;
-    /** Webinar authentication option id. */
-    authentication_option?: string;
-    /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record to local device
-     * - `cloud`: Record to cloud
-     * - `none`: No Recording
-     * @default "none"
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /** Close registration after event date. */
-    close_registration?: boolean;
-    /** Contact email for registration */
-    contact_email?: string;
-    /** Contact name for registration */
-    contact_name?: string;
-    /**
-     * Set the email language to one of the following:
-     * `en-US`,`de-DE`,`es-ES`,`fr-FR`,`jp-JP`,`pt-PT`,`ru-RU`,`zh-CN`, `zh-TW`, `ko-KO`, `it-IT`, `vi-VN`.
-     */
-    email_language?: string;
-    /**
-     * Only signed in users can join this meeting.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the Webinar.
-     */
-    enforce_login?: boolean;
-    /**
-     * Only signed in users with specified domains can join meetings.
-     *
-     * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the Webinar.
-     */
-    enforce_login_domains?: string;
-    /** Send follow-up email to absentees. */
-    follow_up_absentees_email_notification?: {
-      /**
-       * * `true`: Send follow-up email to absentees.
-       *
-       * * `false`: Do not send follow-up email to absentees.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 days after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /** Send follow-up email to attendees. */
-    follow_up_attendees_email_notification?: {
-      /**
-       * * `true`: Send follow-up email to attendees.
-       *
-       * * `false`: Do not send follow-up email to attendees.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 day after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /** List of global dial-in countries */
-    global_dial_in_countries?: string[];
-    /**
-     * Default to HD video.
-     * @default false
-     */
-    hd_video?: boolean;
-    /** Start video when host joins webinar. */
-    host_video?: boolean;
-    /** `true`- Only authenticated users can join Webinar. */
-    meeting_authentication?: boolean;
-    /** Send notification email to registrants when the host updates a webinar. */
-    notify_registrants?: boolean;
-    /**
-     * Make the webinar on-demand
-     * @default false
-     */
-    on_demand?: boolean;
-    /**
-     * * `true`: Send invitation email to panelists.
-     *
-     * * `false`: Do not send invitation email to panelists.
-     */
-    panelists_invitation_email_notification?: boolean;
-    /** Start video when panelists join webinar. */
-    panelists_video?: boolean;
-    /** Zoom will open a survey page in attendees' browsers after leaving the webinar */
-    post_webinar_survey?: boolean;
-    /**
-     * Enable practice session.
-     * @default false
-     */
-    practice_session?: boolean;
-    /** [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar. */
-    question_and_answer?: {
-      /**
-       * * `true`: Allow participants to send questions without providing their name to the host, co-host, and panelists..
-       *
-       * * `false`: Do not allow anonymous questions.
-       */
-      allow_anonymous_questions?: boolean;
-      /**
-       * Indicate whether you want attendees to be able to view answered questions only or view all questions.
-       *
-       * * `only`: Attendees are able to view answered questions only.
-       *
-       * *  `all`: Attendees are able to view all questions submitted in the Q&A.
-       */
-      answer_questions?: "only" | "all" | (string & {});
-      /**
-       * * `true`: Attendees can answer questions or leave a comment in the question thread.
-       *
-       * * `false`: Attendees can not answer questions or leave a comment in the question thread
-       */
-      attendees_can_comment?: boolean;
-      /**
-       * * `true`: Attendees can click the thumbs up button to bring popular questions to the top of the Q&A window.
-       *
-       * * `false`: Attendees can not click the thumbs up butoon on questions.
-       */
-      attendees_can_upvote?: boolean;
-      /**
-       * * `true`: Enable [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar.
-       *
-       * * `false`: Disable Q&A for webinar.
-       */
-      enable?: boolean;
-    };
-    registrants_confirmation_email?: boolean & boolean;
-    /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
-    registrants_email_notification?: boolean;
-    /**
-     * Restrict number of registrants for a webinar. By default, it is set to `0`. A `0` value means that the restriction option is disabled. Provide a number higher than 0 to restrict the webinar registrants by the that number.
-     * @default 0
-     */
-    registrants_restrict_number?: number;
-    /**
-     * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
-     * - `1`: Attendees register once and can attend any of the occurrences
-     * - `2`: Attendees need to register for each occurrence to attend
-     * - `3`: Attendees register once and can choose one or more occurrences to attend
-     * @default 1
-     */
-    registration_type?: 1 | 2 | 3 | (number & {});
-    /** Show social share buttons on the registration page. */
-    show_share_button?: boolean;
-    /** Survey url for post webinar survey */
-    survey_url?: string;
-  };
+  settings?: SessionWebinarUpdateSettings;
   /**
    * Webinar start time, in the format "yyyy-MM-dd'T'HH:mm:ss'Z'." Should be in GMT time. In the format "yyyy-MM-dd'T'HH:mm:ss." This should be in local time and the timezone should be specified. Only used for scheduled webinars and recurring webinars with a fixed time.
    * @format date-time
@@ -10586,35 +6723,7 @@ export interface ZoomRoomList {
   /** The total number of all the records available across pages. */
   total_records?: number;
   /** Array of Zoom Rooms */
-  zoom_rooms?: {
-    /** Zoom room email type. */
-    account_type?: string;
-    /** Zoom calendar name. */
-    calender_name?: string;
-    /** Zoom room camera. */
-    camera?: string;
-    /** Zoom room device IP. */
-    device_ip?: string;
-    /** Zoom room email. */
-    email?: string;
-    health?: string;
-    /** Zoom room ID. */
-    id?: string;
-    /** Zoom Room issues. */
-    issues?: string[];
-    /** Zoom room last start time. */
-    last_start_time?: string;
-    /** Zoom room location. */
-    location?: string;
-    /** Zoom room microphone. */
-    microphone?: string;
-    /** Zoom room name. */
-    room_name?: string;
-    /** Zoom room speaker. */
-    speaker?: string;
-    /** Zoom room status. */
-    status?: string;
-  }[];
+  zoom_rooms?: ZoomRoom[];
 }
 
 /** UserSettingsAuthenticationUpdate */
@@ -10707,241 +6816,9 @@ export interface CreateWebinar {
    */
   password?: string;
   /** Recurrence object. Use this object only for a webinar of type `9` i.e., a recurring webinar with fixed time. */
-  recurrence?: {
-    /**
-     * Select a date when the webinar will recur before it is canceled. Should be in UTC time, such as 2017-11-25T12:00:00Z. (Cannot be used with "end_times".)
-     * @format date-time
-     */
-    end_date_time?: string;
-    /**
-     * Select how many times the webinar will recur before it is canceled. (Cannot be used with "end_date_time".)
-     * @default 1
-     */
-    end_times?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state which day in a month, the webinar should recur. The value range is from 1 to 31.
-     *
-     * For instance, if you would like the webinar to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the webinar to recur once every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
-     */
-    monthly_day?: number;
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
-     * - `-1`: Last week
-     * - `1`: First week
-     * - `2`: Second week
-     * - `3`: Third week
-     * - `4`: Fourth week
-     */
-    monthly_week?: -1 | 1 | 2 | 3 | 4 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     * - `1`: Sunday
-     * - `2`: Monday
-     * - `3`: Tuesday
-     * - `4`: Wednesday
-     * - `5`: Thursday
-     * - `6`: Friday
-     * - `7`: Saturday
-     */
-    monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    /**
-     * Define the interval at which the webinar should recur. For instance, if you would like to schedule a Webinar that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
-     *
-     * For a daily webinar, the maximum interval you can set is `90` days. For a weekly webinar, the maximum interval that you can set is `12` weeks. For a monthly webinar, the maximum interval that you can set is `3` months.
-     */
-    repeat_interval?: number;
-    /**
-     * Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
-     * - `1`: Daily
-     * - `2`: Weekly
-     * - `3`: Monthly
-     */
-    type: 1 | 2 | 3 | (number & {});
-    /**
-     * Use this field **only if you're scheduling a recurring webinar of type** `2` to state which day(s) of the week the webinar should repeat. <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the Webinar should recur on Sunday, provide `"1"` as the value of this field.  <br><br> **Note:** If you would like the webinar to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the Webinar should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
-     *
-     * <br>`1`  - Sunday. <br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` -  Thursday.<br>`6` - Friday.<br>`7` - Saturday.
-     */
-    weekly_days?: string;
-  };
+  recurrence?: RecurrenceWebinar;
   /** Create Webinar settings. */
-  settings?: {
-    /** Allow attendees to join from multiple devices. */
-    allow_multiple_devices?: boolean;
-    /** Alternative host emails or IDs. Multiple values separated by comma. */
-    alternative_hosts?: string;
-    /**
-     * The default value is `2`. To enable registration required, set the approval type to `0` or `1`.  Values include:<br>
-     *
-     * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
-     * - `0`: Automatically Approve
-     * - `1`: Manually Approve
-     * - `2`: No Registration Required
-     * @default 2
-     */
-    approval_type?: 0 | 1 | 2 | (number & {});
-    /** Send reminder email to attendees and panelists. */
-    attendees_and_panelists_reminder_email_notification?: {
-      /**
-       * * `true`: Send reminder email to attendees and panelists.
-       *
-       * * `false`: Do not send reminder email to attendees and panelists.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 hour before webinar.<br>`2` - Send 1 day before webinar.<br>`3` - Send 1 hour and 1 day before webinar.<br>`4` - Send 1 week before webinar.<br>`5` - Send 1 hour and 1 week before webinar.<br>`6` - Send 1 day and 1 week before webinar.<br>`7` - Send 1 hour, 1 day and 1 week before webinar. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /**
-     * Determine how participants can join the audio portion of the meeting.
-     * - `both`: Both Telephony and VoIP
-     * - `telephony`: Telephony only
-     * - `voip`: VoIP only
-     * @default "both"
-     */
-    audio?: "both" | "telephony" | "voip" | (string & {});
-    /** Meeting authentication domains. This option, allows you to specify the rule so that Zoom users, whose email address contains a certain domain, can join the Webinar. You can either provide multiple domains, using a comma in between and/or use a wildcard for listing domains. */
-    authentication_domains?: string;
-    /** Specify the authentication type for users to join a Webinar with`meeting_authentication` setting set to `true`. The value of this field can be retrieved from the `id` field within `authentication_options` array in the response of [Get User Settings API](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/usersettings). */
-    authentication_option?: string;
-    /**
-     * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
-     * - `local`: Record to local device
-     * - `cloud`: Record to cloud
-     * - `none`: No Recording
-     * @default "none"
-     */
-    auto_recording?: "local" | "cloud" | "none" | (string & {});
-    /** Close registration after event date. */
-    close_registration?: boolean;
-    /** Contact email for registration */
-    contact_email?: string;
-    /** Contact name for registration */
-    contact_name?: string;
-    /**
-     * Set the email language to one of the following:
-     * `en-US`,`de-DE`,`es-ES`,`fr-FR`,`jp-JP`,`pt-PT`,`ru-RU`,`zh-CN`, `zh-TW`, `ko-KO`, `it-IT`, `vi-VN`.
-     */
-    email_language?: string;
-    /**
-     * Only signed-in users can join this meeting.
-     *
-     * **This field is deprecated and will not be supported in future.** <br><br> Instead of this field, use the "meeting_authentication", "authentication_option" and/or "authentication_domains" fields to establish the authentication mechanism for this Webinar.
-     */
-    enforce_login?: boolean;
-    /**
-     * Only signed-in users with specified domains can join meetings.
-     *
-     * **This field is deprecated and will not be supported in future.** <br><br> Instead of this field, use the "authentication_domains" field for this Webinar.
-     */
-    enforce_login_domains?: string;
-    /** Send follow-up email to absentees. */
-    follow_up_absentees_email_notification?: {
-      /**
-       * * `true`: Send follow-up email to absentees.
-       *
-       * * `false`: Do not send follow-up email to absentees.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 days after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /** Send follow-up email to attendees. */
-    follow_up_attendees_email_notification?: {
-      /**
-       * * `true`: Send follow-up email to attendees.
-       *
-       * * `false`: Do not send follow-up email to attendees.
-       */
-      enable?: boolean;
-      /** `0` - No plan.<br>`1` - Send 1 day after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
-      type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
-    };
-    /** List of global dial-in countries */
-    global_dial_in_countries?: string[];
-    /**
-     * Default to HD video.
-     * @default false
-     */
-    hd_video?: boolean;
-    /** Start video when host joins webinar. */
-    host_video?: boolean;
-    /** Only [authenticated](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) users can join meeting if the value of this field is set to `true`. */
-    meeting_authentication?: boolean;
-    /**
-     * Make the webinar on-demand
-     * @default false
-     */
-    on_demand?: boolean;
-    /**
-     * * `true`: Send invitation email to panelists.
-     *
-     * * `false`: Do not send invitation email to panelists.
-     */
-    panelists_invitation_email_notification?: boolean;
-    /** Start video when panelists join webinar. */
-    panelists_video?: boolean;
-    /** Zoom will open a survey page in attendees' browsers after leaving the webinar */
-    post_webinar_survey?: boolean;
-    /**
-     * Enable practice session.
-     * @default false
-     */
-    practice_session?: boolean;
-    /** [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar. */
-    question_and_answer?: {
-      /**
-       * * `true`: Allow participants to send questions without providing their name to the host, co-host, and panelists..
-       *
-       * * `false`: Do not allow anonymous questions.
-       */
-      allow_anonymous_questions?: boolean;
-      /**
-       * Indicate whether you want attendees to be able to view answered questions only or view all questions.
-       *
-       * * `only`: Attendees are able to view answered questions only.
-       *
-       * *  `all`: Attendees are able to view all questions submitted in the Q&A.
-       */
-      answer_questions?: "only" | "all" | (string & {});
-      /**
-       * * `true`: Attendees can answer questions or leave a comment in the question thread.
-       *
-       * * `false`: Attendees can not answer questions or leave a comment in the question thread
-       */
-      attendees_can_comment?: boolean;
-      /**
-       * * `true`: Attendees can click the thumbs up button to bring popular questions to the top of the Q&A window.
-       *
-       * * `false`: Attendees can not click the thumbs up butoon on questions.
-       */
-      attendees_can_upvote?: boolean;
-      /**
-       * * `true`: Enable [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar.
-       *
-       * * `false`: Disable Q&A for webinar.
-       */
-      enable?: boolean;
-    };
-    /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
-    registrants_email_notification?: boolean;
-    /**
-     * Restrict number of registrants for a webinar. By default, it is set to `0`. A `0` value means that the restriction option is disabled. Provide a number higher than 0 to restrict the webinar registrants by the that number.
-     * @default 0
-     */
-    registrants_restrict_number?: number;
-    /**
-     * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
-     * - `1`: Attendees register once and can attend any of the occurrences
-     * - `2`: Attendees need to register for each occurrence to attend
-     * - `3`: Attendees register once and can choose one or more occurrences to attend
-     * @default 1
-     */
-    registration_type?: 1 | 2 | 3 | (number & {});
-    /** Show social share buttons on the registration page. */
-    show_share_button?: boolean;
-    /** Survey url for post webinar survey */
-    survey_url?: string;
-  };
+  settings?: CreateWebinarSettings;
   /**
    * Webinar start time. We support two formats for `start_time` - local time and GMT.<br>
    *
@@ -10972,6 +6849,56 @@ export interface CreateWebinar {
    * @default 5
    */
   type?: 5 | 6 | 9 | (number & {});
+}
+
+/** Base webinar object for sessions. */
+export interface CreateWebinarInput {
+  /** Webinar description. */
+  agenda?: string;
+  /** Webinar duration (minutes). Used for scheduled webinars only. */
+  duration?: number;
+  /**
+   * Webinar passcode. Passcode may only contain the following characters: [a-z A-Z 0-9 @ - _ * !]. Max of 10 characters.
+   *
+   * If "Require a passcode when scheduling new meetings" setting has been **enabled** **and** [locked](https://support.zoom.us/hc/en-us/articles/115005269866-Using-Tiered-Settings#locked) for the user, the passcode field will be autogenerated for the Webinar in the response even if it is not provided in the API request. <br><br>
+   *
+   * **Note:** If the account owner or the admin has configured [minimum passcode requirement settings](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604), the passcode value provided here must meet those requirements. <br><br>If the requirements are enabled, you can view those requirements by calling [Get Account Settings](https://marketplace.zoom.us/docs/api-reference/zoom-api/accounts/accountsettings) API.
+   */
+  password?: string;
+  /** Recurrence object. Use this object only for a webinar of type `9` i.e., a recurring webinar with fixed time. */
+  recurrence?: RecurrenceWebinarInput;
+  /** Create Webinar settings. */
+  settings?: CreateWebinarSettingsInput;
+  /**
+   * Webinar start time. We support two formats for `start_time` - local time and GMT.<br>
+   *
+   * To set time as GMT the format should be `yyyy-MM-dd`T`HH:mm:ssZ`.
+   *
+   * To set time using a specific timezone, use `yyyy-MM-dd`T`HH:mm:ss` format and specify the timezone [ID](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#timezones) in the `timezone` field OR leave it blank and the timezone set on your Zoom account will be used. You can also set the time as UTC as the timezone field.
+   *
+   * The `start_time` should only be used for scheduled and / or recurring webinars with fixed time.
+   * @format date-time
+   */
+  start_time?: string;
+  /** Time zone to format start_time. For example, "America/Los_Angeles". For scheduled meetings only. Please reference our [timezone](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#timezones) list for supported time zones and their formats. */
+  timezone?: string;
+  /** Webinar topic. */
+  topic?: string;
+  /** Tracking fields */
+  tracking_fields?: {
+    /** Tracking fields type */
+    field: string;
+    /** Tracking fields value */
+    value?: string;
+  }[];
+  /**
+   * Webinar Types:<br>`5` - Webinar.<br>`6` - Recurring webinar with no fixed time.<br>`9` - Recurring webinar with a fixed time.
+   * - `5`: Webinar
+   * - `6`: Recurring Webinar with no fixed time
+   * - `9`: Recurring Webinar with fixed time
+   * @default 5
+   */
+  type?: 5 | 6 | 9;
 }
 
 /** Meeting metric details. */
@@ -11101,8 +7028,3780 @@ export interface RecurrenceWebinar {
   weekly_days?: string;
 }
 
+/** Recurrence object. Use this object only for a webinar of type `9` i.e., a recurring webinar with fixed time. */
+export interface RecurrenceWebinarInput {
+  /**
+   * Select a date when the webinar will recur before it is canceled. Should be in UTC time, such as 2017-11-25T12:00:00Z. (Cannot be used with "end_times".)
+   * @format date-time
+   */
+  end_date_time?: string;
+  /**
+   * Select how many times the webinar will recur before it is canceled. (Cannot be used with "end_date_time".)
+   * @default 1
+   */
+  end_times?: number;
+  /**
+   * Use this field **only if you're scheduling a recurring webinar of type** `3` to state which day in a month, the webinar should recur. The value range is from 1 to 31.
+   *
+   * For instance, if you would like the webinar to recur on 23rd of each month, provide `23` as the value of this field and `1` as the value of the `repeat_interval` field. Instead, if you would like the webinar to recur once every three months, on 23rd of the month, change the value of the `repeat_interval` field to `3`.
+   */
+  monthly_day?: number;
+  /**
+   * Use this field **only if you're scheduling a recurring webinar of type** `3` to state the week of the month when the webinar should recur. If you use this field, **you must also use the `monthly_week_day` field to state the day of the week when the webinar should recur.** <br>`-1` - Last week of the month.<br>`1` - First week of the month.<br>`2` - Second week of the month.<br>`3` - Third week of the month.<br>`4` - Fourth week of the month.
+   * - `-1`: Last week
+   * - `1`: First week
+   * - `2`: Second week
+   * - `3`: Third week
+   * - `4`: Fourth week
+   */
+  monthly_week?: -1 | 1 | 2 | 3 | 4;
+  /**
+   * Use this field **only if you're scheduling a recurring webinar of type** `3` to state a specific day in a week when the monthly webinar should recur. To use this field, you must also use the `monthly_week` field. <br>`1` - Sunday.<br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` - Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+   * - `1`: Sunday
+   * - `2`: Monday
+   * - `3`: Tuesday
+   * - `4`: Wednesday
+   * - `5`: Thursday
+   * - `6`: Friday
+   * - `7`: Saturday
+   */
+  monthly_week_day?: 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  /**
+   * Define the interval at which the webinar should recur. For instance, if you would like to schedule a Webinar that recurs every two months, you must set the value of this field as `2` and the value of the `type` parameter as `3`.
+   *
+   * For a daily webinar, the maximum interval you can set is `90` days. For a weekly webinar, the maximum interval that you can set is `12` weeks. For a monthly webinar, the maximum interval that you can set is `3` months.
+   */
+  repeat_interval?: number;
+  /**
+   * Recurrence webinar types:<br>`1` - Daily.<br>`2` - Weekly.<br>`3` - Monthly.
+   * - `1`: Daily
+   * - `2`: Weekly
+   * - `3`: Monthly
+   */
+  type: 1 | 2 | 3;
+  /**
+   * Use this field **only if you're scheduling a recurring webinar of type** `2` to state which day(s) of the week the webinar should repeat. <br> The value for this field could be a number between `1` to `7` in string format. For instance, if the Webinar should recur on Sunday, provide `"1"` as the value of this field.  <br><br> **Note:** If you would like the webinar to occur on multiple days of a week, you should provide comma separated values for this field. For instance, if the Webinar should recur on Sundays and Tuesdays provide `"1,3"` as the value of this field.
+   *
+   * <br>`1`  - Sunday. <br>`2` - Monday.<br>`3` - Tuesday.<br>`4` -  Wednesday.<br>`5` -  Thursday.<br>`6` - Friday.<br>`7` - Saturday.
+   */
+  weekly_days?: string;
+}
+
 /** TSP Global Dial-In URL Setting */
 export interface TspGlobalDialIn {
   /** The global dial-in URL for a TSP enabled account. The URL must be valid with a max-length of 512 characters. */
   audio_url?: string;
+}
+
+export interface AccountListAccountsItem {
+  /** Account name. */
+  account_name?: string;
+  /** Account Number of the account. */
+  account_number?: string;
+  /** Account type. */
+  account_type?: string;
+  /**
+   * Account creation date and time.
+   * @format date-time
+   */
+  created_at?: string;
+  /** Account ID. */
+  id?: string;
+  /** Account owner email. */
+  owner_email?: string;
+  /** Account seats. */
+  seats?: number;
+  /**
+   * Account subscription end date and time.
+   * @format date-time
+   */
+  subscription_end_time?: string;
+  /**
+   * Account subscription start date and time.
+   * @format date-time
+   */
+  subscription_start_time?: string;
+}
+
+export interface AccountSettingsInMeetingVirtualBackgroundSettings {
+  /** Allow users to upload custom backgrounds. */
+  allow_upload_custom?: boolean;
+  /** Allow use of videos for virtual backgrounds. */
+  allow_videos?: boolean;
+  /** Enable virtual background. */
+  enable?: boolean;
+  files?: {
+    /** Unique identifier of the file. */
+    id?: string;
+    /** Indicates whether or not this file is the default virtual background file. */
+    is_default?: boolean;
+    /** File name. */
+    name?: string;
+    /** File size. */
+    size?: string;
+    /** File type. */
+    type?: string;
+  }[];
+}
+
+export interface AccountSettingsRecordingArchive {
+  /** Enable the archiving feature. */
+  enable?: boolean;
+  settings?: {
+    /** Include in-meeting and/or in-webinar audio in the archive. */
+    audio_file?: boolean;
+    /** Include closed caption or transcript in the archive. */
+    cc_transcript_file?: boolean;
+    /** Include in-meeting chat in the archive. */
+    chat_file?: boolean;
+    /** Include user email in in-meeting chat file. */
+    chat_with_sender_email?: boolean;
+    /** Include in-meeting and/or in-webinar video in the archive. */
+    video_file?: boolean;
+  };
+  /**
+   * Archive types:
+   *
+   * * `1`: Only meetings are archived.<br>
+   * * `2`: Only webinars are archived.<br>
+   * * `3`: Both meetings and webinars are archived.
+   */
+  type?: 1 | 2 | 3 | (number & {});
+}
+
+export interface AccountSettingsRecordingArchiveInput {
+  /** Enable the archiving feature. */
+  enable?: boolean;
+  settings?: {
+    /** Include in-meeting and/or in-webinar audio in the archive. */
+    audio_file?: boolean;
+    /** Include closed caption or transcript in the archive. */
+    cc_transcript_file?: boolean;
+    /** Include in-meeting chat in the archive. */
+    chat_file?: boolean;
+    /** Include user email in in-meeting chat file. */
+    chat_with_sender_email?: boolean;
+    /** Include in-meeting and/or in-webinar video in the archive. */
+    video_file?: boolean;
+  };
+  /**
+   * Archive types:
+   *
+   * * `1`: Only meetings are archived.<br>
+   * * `2`: Only webinars are archived.<br>
+   * * `3`: Both meetings and webinars are archived.
+   */
+  type?: 1 | 2 | 3;
+}
+
+export interface AccountSettingsAuthenticationVariant1 {
+  /** Meeting Authentication Options */
+  authentication_options?: {
+    /** Authentication default option */
+    default_option?: boolean;
+    /** Authentication domians */
+    domains?: string;
+    /** Authentication id */
+    id?: string;
+    /** Authentication name */
+    name?: string;
+    /**
+     *  Authentication type. Specify one of the following authentication types for the authentication profile:<br>
+     *  * `enforce_login`: This option allows any users to join the meeting or webinar, as long as they are signed into their Zoom account.
+     *  * `enforce_login_with_domains`: This option, allows you to specify a rule so that only those Zoom users whose email addresses contain a certain domain, can join the meeting or webinar. You can either add multiple domains using a comma in between and/or use a wildcard for listing domains.<br>
+     *  * `enforce_login_with_same_account`: This option allows users to join the meeting or webinar with the same Zoom account.
+     */
+    type?:
+      | "enforce_login"
+      | "enforce_login_with_same_account"
+      | "enforce_login_with_domains"
+      | (string & {});
+    /** Authentication visible */
+    visible?: boolean;
+  }[];
+  /** Only authenticated users can join meetings */
+  meeting_authentication?: boolean;
+}
+
+export interface AccountSettingsAuthenticationVariant2 {
+  authentication_options?: AccountSettingsAuthenticationVariant2AuthenticationOptionsItem[];
+  /** Only authenticated users can view cloud recordings */
+  recording_authentication?: boolean;
+}
+
+export interface AccountSettingsAuthenticationVariant2AuthenticationOptionsItem {
+  /** Authentication default option */
+  default_option?: boolean;
+  /** Authentication domians */
+  domains?: string;
+  /** Authentication id */
+  id?: string;
+  /** Authentication name */
+  name?: string;
+  /** Authentication type */
+  type?:
+    | "internally"
+    | "enforce_login"
+    | "enforce_login_with_domains"
+    | (string & {});
+  /** Authentication visible */
+  visible?: boolean;
+}
+
+export interface AccountSettingsAuthenticationUpdateVariant1 {
+  /** Meeting Authentication Options */
+  authentication_option?: {
+    /**
+     * Specify the action that you would like to take via this API request:<br>
+     * * `add` : Choose this value if you are adding an authentication option.
+     * * `update`: Choose this value if you are updating an existing authentication option.
+     * * `delete`: Choose this value if you are deleting an existing authentication option.
+     */
+    action?: "update" | "delete" | "add" | (string & {});
+    /** Specify whether you would like to set this authentication option as the default option or not. */
+    default_option?: boolean;
+    /** If you chose `enforce_login_with_domains` as the authentication type, specify the domain(s) that you want to allow to join your meetings or webinars. */
+    domains?: string;
+    /**
+     *  Authentication ID. If you are creating an authentication profile, you do not need to provide this field. The id field will be generated in the response once this API request is completed successfully. You can also use the Get Account Settings API with query parameter set to `meeting_authentication` to list the authentication id.<br><br>
+     *  Use this field or the `name` field to identify the associated authentication option that you would like to update or delete.
+     */
+    id?: string;
+    /** Unique name for the authentication option. */
+    name?: string;
+    /**
+     *  Authentication type. Specify one of the following authentication types for the authentication profile:<br>
+     *  * `enforce_login`: This option allows any users to join the meeting or webinar, as long as they are signed into their Zoom account.
+     *  * `enforce_login_with_domains`: This option, allows you to specify a rule so that only those Zoom users whose email addresses contain a certain domain, can join the meeting or webinar. You can either add multiple domains using a comma in between and/or use a wildcard for listing domains.<br>
+     *  * `enforce_login_with_same_account`: This option allows users to join the meeting or webinar with the same Zoom account.
+     */
+    type?:
+      | "enforce_login"
+      | "enforce_login_with_same_account"
+      | "enforce_login_with_domains"
+      | (string & {});
+  };
+  /** If set to "true", only authenticated users can join meetings. The method for authentication can be defined in the "authentication_option". */
+  meeting_authentication?: boolean;
+}
+
+export interface AccountSettingsAuthenticationUpdateVariant1Input {
+  /** Meeting Authentication Options */
+  authentication_option?: {
+    /**
+     * Specify the action that you would like to take via this API request:<br>
+     * * `add` : Choose this value if you are adding an authentication option.
+     * * `update`: Choose this value if you are updating an existing authentication option.
+     * * `delete`: Choose this value if you are deleting an existing authentication option.
+     */
+    action?: "update" | "delete" | "add";
+    /** Specify whether you would like to set this authentication option as the default option or not. */
+    default_option?: boolean;
+    /** If you chose `enforce_login_with_domains` as the authentication type, specify the domain(s) that you want to allow to join your meetings or webinars. */
+    domains?: string;
+    /**
+     *  Authentication ID. If you are creating an authentication profile, you do not need to provide this field. The id field will be generated in the response once this API request is completed successfully. You can also use the Get Account Settings API with query parameter set to `meeting_authentication` to list the authentication id.<br><br>
+     *  Use this field or the `name` field to identify the associated authentication option that you would like to update or delete.
+     */
+    id?: string;
+    /** Unique name for the authentication option. */
+    name?: string;
+    /**
+     *  Authentication type. Specify one of the following authentication types for the authentication profile:<br>
+     *  * `enforce_login`: This option allows any users to join the meeting or webinar, as long as they are signed into their Zoom account.
+     *  * `enforce_login_with_domains`: This option, allows you to specify a rule so that only those Zoom users whose email addresses contain a certain domain, can join the meeting or webinar. You can either add multiple domains using a comma in between and/or use a wildcard for listing domains.<br>
+     *  * `enforce_login_with_same_account`: This option allows users to join the meeting or webinar with the same Zoom account.
+     */
+    type?:
+      | "enforce_login"
+      | "enforce_login_with_same_account"
+      | "enforce_login_with_domains";
+  };
+  /** If set to "true", only authenticated users can join meetings. The method for authentication can be defined in the "authentication_option". */
+  meeting_authentication?: boolean;
+}
+
+export interface AccountSettingsAuthenticationUpdateVariant2 {
+  /** Specify the authentication options for this account. */
+  authentication_option?: {
+    /**
+     * Specify the action that you would like to take via this API request:<br>
+     * * `add` : Choose this value if you are adding an authentication option.
+     * * `update`: Choose this value if you are updating an existing authentication option.
+     * * `delete`: Choose this value if you are deleting an existing authentication option.
+     */
+    action?: "update" | "delete" | "add" | (string & {});
+    /** Specify whether you would like to set this authentication option as the default option or not. */
+    default_option?: boolean;
+    /** If you chose `enforce_login_with_domains` as the authentication type, specify the domain(s) that you want to allow to view the recordings. */
+    domains?: string;
+    /**
+     *  Authentication ID. If you are creating an authentication profile, you do not need to provide this field. The id field will be generated in the response once this API request is completed successfully. You can also use the Get Account Settings API with query parameter set to `meeting_authentication` to list the authentication id.<br><br>
+     * Use this field or the `name` field to identify the associated authentication option that you would like to update or delete.
+     */
+    id?: string;
+    /** Unique name for the authentication option. */
+    name?: string;
+    /**
+     * Specify one authentication type that is to be associated with this authentication configuration:<br>
+     * * `internally`: This option allows you specify a rule that only signed in users within your account can view the recording.<br>
+     *  * `enforce_login`: This option allows any users to view the recording, as long as they are signed into their Zoom account.<br>
+     *  * `enforce_login_with_domains`: This option, allows you to specify a rule so that only those Zoom users whose email addresses contain a certain domain, can view the recording. You can either add multiple domains using a comma in between and/or use a wildcard for listing domains.
+     */
+    type?:
+      | "internally"
+      | "enforce_login"
+      | "enforce_login_with_domains"
+      | (string & {});
+  };
+  /**
+   * If set to `true`, only authenticated users can view the cloud recordings.<br><br>
+   * The authentication profile **must first be set at the account level via the account settings**, and later can be disabled after enabling on the preferred level - i.e. user level using user settings or at group level via group settings  (if you do not want the settings to be enabled on the entire account).
+   */
+  recording_authentication?: boolean;
+}
+
+export interface AccountSettingsAuthenticationUpdateVariant2Input {
+  /** Specify the authentication options for this account. */
+  authentication_option?: {
+    /**
+     * Specify the action that you would like to take via this API request:<br>
+     * * `add` : Choose this value if you are adding an authentication option.
+     * * `update`: Choose this value if you are updating an existing authentication option.
+     * * `delete`: Choose this value if you are deleting an existing authentication option.
+     */
+    action?: "update" | "delete" | "add";
+    /** Specify whether you would like to set this authentication option as the default option or not. */
+    default_option?: boolean;
+    /** If you chose `enforce_login_with_domains` as the authentication type, specify the domain(s) that you want to allow to view the recordings. */
+    domains?: string;
+    /**
+     *  Authentication ID. If you are creating an authentication profile, you do not need to provide this field. The id field will be generated in the response once this API request is completed successfully. You can also use the Get Account Settings API with query parameter set to `meeting_authentication` to list the authentication id.<br><br>
+     * Use this field or the `name` field to identify the associated authentication option that you would like to update or delete.
+     */
+    id?: string;
+    /** Unique name for the authentication option. */
+    name?: string;
+    /**
+     * Specify one authentication type that is to be associated with this authentication configuration:<br>
+     * * `internally`: This option allows you specify a rule that only signed in users within your account can view the recording.<br>
+     *  * `enforce_login`: This option allows any users to view the recording, as long as they are signed into their Zoom account.<br>
+     *  * `enforce_login_with_domains`: This option, allows you to specify a rule so that only those Zoom users whose email addresses contain a certain domain, can view the recording. You can either add multiple domains using a comma in between and/or use a wildcard for listing domains.
+     */
+    type?: "internally" | "enforce_login" | "enforce_login_with_domains";
+  };
+  /**
+   * If set to `true`, only authenticated users can view the cloud recordings.<br><br>
+   * The authentication profile **must first be set at the account level via the account settings**, and later can be disabled after enabling on the preferred level - i.e. user level using user settings or at group level via group settings  (if you do not want the settings to be enabled on the entire account).
+   */
+  recording_authentication?: boolean;
+}
+
+export interface ChatChannelsGetChannelsResponseChannelsItem {
+  channels_settings?: {
+    allow_to_add_external_users?: number;
+    new_members_can_see_previous_messages_files?: boolean;
+    posting_permissions?: number;
+  };
+  /** Channel ID: Unique identifier of the Channel. */
+  id?: string;
+  /** Name of the channel. */
+  name?: string;
+  /**
+   * Type of the channel. The value can be one of the following:<br>
+   * `1`: **Private channel.** In this type of channel, members must be invited to join a channel.<br>
+   * `2`: **Private channel with users that belong to the same Zoom account**. Members in this channel should be invited and the members should be from the same organization.<br>
+   * `3`: **Public channel.** Anyone can search for this channel and join the channel. External members cannot be invited.<br>
+   * `4`: **New chat**. This is an instant channel which can be created by adding members to a new chat.<br>
+   * `5`: **Public channel**, similar to above, except members can invite members of other accounts.
+   */
+  type?: number;
+}
+
+export interface ChatMessagesGetChatMessagesResponseMessagesItem {
+  /** The date-time at which the message was sent. */
+  date_time?: string;
+  /** Message ID: Unique Identifier of the message. */
+  id?: string;
+  /** The message content. */
+  message?: string;
+  /** Unique identifier of a reply. This field will only be returned if the message is a reply message. */
+  reply_main_message_id?: string;
+  /**
+   * Timestamp of when the reply message was sent. This field will only be returned if the message is a reply message.
+   *
+   * The value of this field will be in **long** format(int64).
+   * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
+   */
+  reply_main_message_timestamp?: number;
+  /** The email address of the sender of the message. */
+  sender?: string;
+  /**
+   * This field indicates whether a message is an original message(unedited), an edited message or a deleted message.
+   *
+   * This field is only returned if you set the value of `for include_deleted_and_edited_message` query parameter to `true`.
+   */
+  status?: "Deleted" | "Edited" | "Normal" | (string & {});
+  /**
+   * The timestamp of the message in microseconds.
+   * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
+   */
+  timestamp?: number;
+}
+
+export interface CloudRecordingGetAccountCloudRecordingResponseMeetingsItem {
+  /** The scheduled duration of the meeting. */
+  duration?: number;
+  /** User ID of the user who is set as the host of the meeting. */
+  host_id?: string;
+  /** Meeting ID - Unique Identifier of a meeting, also known as Meeting Number. */
+  id?: string;
+  /** The total number of recordings retrieved from the account. */
+  recording_count?: number;
+  /** Recording files object */
+  recording_files?: {
+    /** The URL using which the recording can be downloaded */
+    download_url?: string;
+    /** The size of the recording file in bytes. */
+    file_size?: number;
+    /**
+     * The recording file type. The value of this field could be one of the following:<br>
+     * * `MP4`: Video file of the recording.<br>
+     * * `M4A` Audio-only file of the recording.<br>
+     * * `TB`: Timestamp file of the recording in JSON format.<br>
+     * * `TRANSCRIPT`: Transcription file of the recording in VTT format.<br>
+     * * `CHAT`: A TXT file containing in-meeting chat messages that were sent during the meeting.<br>
+     * * `CC`: File containing closed captions of the recording in VTT file format.<br>
+     * * `CSV`: File containing polling data in csv format.
+     *
+     * A recording file object with file type of either `CC` or `TB` **does not have** the following properties:<br>
+     * 	`id`, `status`, `file_size`, `recording_type`, and `play_url`.
+     */
+    file_type?:
+      | "MP4"
+      | "M4A"
+      | "CHAT"
+      | "TRANSCRIPT"
+      | "CC"
+      | "CSV"
+      | "TB"
+      | (string & {});
+    /** Recording ID. Identifier for the recording. */
+    id?: string;
+    /** Universally unique identifier of the meeting instance that was being recorded. */
+    meeting_id?: string;
+    /** The URL using which recording can be played. */
+    play_url?: string;
+    /** The date and time at which the recording ended. */
+    recording_end?: string;
+    /** The date and time at which the recording started. */
+    recording_start?: string;
+    /**
+     * The recording type. The value of this field can be one of the following:<br>
+     * * `shared_screen_with_speaker_view(CC)`
+     * * `shared_screen_with_speaker_view`
+     * * `shared_screen_with_gallery_view`
+     * * `shared_screen`
+     * * `active_speaker`
+     * * `gallery_view`
+     * * `audio_only`
+     * * `audio_transcript`
+     * * `chat_file`
+     * * `host_video`
+     * * `closed_caption`
+     * * `poll`
+     * * `timeline`
+     * * `thumbnail`
+     */
+    recording_type?:
+      | "shared_screen_with_speaker_view(CC)"
+      | "shared_screen_with_speaker_view"
+      | "shared_screen_with_gallery_view"
+      | "active_speaker"
+      | "gallery_view"
+      | "shared_screen"
+      | "audio_only"
+      | "audio_transcript"
+      | "chat_file"
+      | "poll"
+      | "host_video"
+      | "closed_caption"
+      | "timeline"
+      | "thumbnail"
+      | (string & {});
+    /** The status of the recording, either `completed` or `processing`. */
+    status?: "completed" | "processing" | (string & {});
+  }[];
+  /**
+   * The date and time at which the meeting started.
+   * @format date-time
+   */
+  start_time?: string;
+  /** Meeting topic. */
+  topic?: string;
+  /** The total size of the meeting in bytes. */
+  total_size?: number;
+  /** Universally Unique Identifier of a meeting instance. Each meeting instance will have its own meeting UUID. */
+  uuid?: string;
+}
+
+export interface CloudRecordingListArchivedFilesResponseMeetingsItem {
+  archive_files?: {
+    /**
+     * The URL using which the archived file can be downloaded. To download the archived file of a meeting or a webinar hosted in your account, create a [Zoom JWT App Type](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-jwt-app). Use the generated JWT token as the value of the access_token query parameter and include this query parameter at the end of the URL as shown in the example.
+     *
+     * Example: `https://{{base-domain}}/rec/archive/download/xxx?access_token={{Your-JWT}}`
+     *
+     * If a user has authorized and installed your OAuth app that supports archiving, use the user’s [OAuth access token](https://marketplace.zoom.us/docs/guides/auth/oauth) to download the file.
+     *
+     * Example: `https://{{base-domain}}/rec/archive/download/xxx?access_token={{ OAuth Access Token }}`
+     */
+    download_url?: string;
+    /** Extension of the recording file. */
+    file_extension?: string;
+    /** The recording file size. */
+    file_size?: number;
+    /**
+     * Recorded file type. The value of this field could be one of the following:
+     *
+     * `MP4`: Video file of the recording.<br>
+     * `M4A`: Audio-only file of the recording.<br>
+     * `TRANSCRIPT`: Transcription file of the recording in VTT format.
+     * CHAT: A TXT file containing in-meeting chat messages that were sent during the meeting.<br>
+     * `CC`: File containing closed captions of the recording in VTT file format.<br>
+     * `CSV`: File containing polling data in csv format.
+     */
+    file_type?: string;
+    /** Unique identifier of the archived file. */
+    id?: string;
+    /**
+     * The recording type. The value of this field can be one of the following:
+     * * `shared_screen_with_speaker_view(CC)`
+     * * `shared_screen_with_speaker_view`
+     * * `shared_screen_with_gallery_view`
+     * * `speaker_view`
+     * * `gallery_view`
+     * * `shared_screen`
+     * * `audio_only`
+     * * `audio_transcript`
+     * * `chat_file`,
+     * * `active_speaker`
+     * * `host_video`
+     */
+    recording_type?: string;
+    /** Status of the archived file. */
+    status?: string;
+  }[];
+  /** Scheduled duration of the meeting or the webinar. */
+  duration?: number;
+  /** ID of the user set as the host of meeting or the webinar that was archived. */
+  host_id?: string;
+  /** Unique identifier of the meeting(meetingId) or the webinar(webinarId). */
+  id?: number;
+  /** Number of recording files returned in the response of this API call. */
+  recording_count?: number;
+  /** The time at which the meeting or the webinar started. */
+  start_time?: string;
+  /** Timezone of the host. */
+  timezone?: string;
+  /** Meeting or webinar topic. */
+  topic?: string;
+  /** Total size of the archive. */
+  total_size?: number;
+  /**
+   * Type of the meeting or the webinar that was archived.<br>
+   * <br>Meeting types:<br>
+   * `1` - Instant meeting<br>
+   * `2` - Scheduled meeting<br>
+   * `3` - Recurring meeting with no fixed time<br>
+   * 8 - Recurring meeting with fixed time
+   *
+   * Webinar types:<br>
+   * `5` - Webinar<br>
+   * `6` - Recurring webinar with no fixed time<br>
+   * `9` - Recurring webinar with a fixed time
+   */
+  type?: number;
+  /** Unique identifier of the meeting instance or the webinar instance during which the archiving took place. Each instance of the meeting will have its own UUID. */
+  uuid?: string;
+}
+
+export interface CommonAreaPhonesListCommonAreaPhonesResponseCommonAreaPhonesItem {
+  calling_plans?: {
+    /** Plan name. */
+    name?: string;
+    /** [Plan Number](https://marketplace.zoom.us/docs/api-reference/other-references/plans#zoom-phone-calling-plans). */
+    type?: string;
+  }[];
+  /** Type of device (manufacturer name + model name). Refer to the table here for a list of [supported devices](https://marketplace.zoom.us/docs/api-reference/other-references/zoomphone-supporteddevice). */
+  device_type?: string;
+  /** Display name of the common area phone. */
+  display_name?: string;
+  /** Unique Identifier of the common area phone. */
+  id?: string;
+  /**  Mac address or serial number. */
+  mac_address?: string;
+  phone_numbers?: {
+    /** Unique Identifier of the Phone number. */
+    id?: string;
+    /** Phone number. */
+    number?: string;
+    /** Phone number source. The value can be either `internal` or `external`. */
+    source?: "internal" | "external" | (string & {});
+  }[];
+  site?: {
+    /** Unique identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) to which the common area desk phone is assigned. */
+    id?: string;
+    /** Name of the site. */
+    name?: string;
+  };
+  /** Status of the common area phone. It can be either `online` or `offline`. */
+  status?: string;
+}
+
+export interface ContactsSearchCompanyContactsResponseContactsItem {
+  /** Department of the contact as provided in the user's Zoom profile. */
+  dept?: string;
+  /** Direct Number(s) of a user who has Zoom Phone license assigned. */
+  direct_numbers?: string[];
+  /** Email address of the contact. */
+  email?: string;
+  /** Extension Number of a user who has Zoom Phone license assigned. */
+  extension_number?: string;
+  /** First name of the contact. */
+  first_name?: string;
+  /** User ID of the contact. */
+  id?: string;
+  /** Unique Identifier of the [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) in which the user has been added. An IM Directory group is not the same as a channel. IM Directory allows administrators to assign users in their account to groups that display within the Contacts list on Zoom clients. */
+  im_group_id?: string;
+  /** Name of the [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) in which the user has been added. An IM Directory group is not the same as a channel. IM Directory allows administrators to assign users in their account to groups that display within the Contacts list on Zoom clients. */
+  im_group_name?: string;
+  /** Department of the user as provided in the user's Zoom profile. */
+  job_title?: string;
+  /** Last name of the contact. */
+  last_name?: string;
+  /** Location of the user as provided in the user's Zoom profile. */
+  location?: string;
+  /** Phone number of the user. */
+  phone_number?: string;
+  /**
+   * Presence status of the contact in Zoom Client. The value of this field can be one of the following:
+   * `Do_Not_Disturb`<br> `away`<br> `Available`<br> `Offline`
+   */
+  presence_status?:
+    "Do_Not_Disturb" | "Away" | "Available" | "Offline" | (string & {});
+  /** SIP Phone number of the user. Returned only if user has SIP phone enabled. */
+  sip_phone_number?: string;
+}
+
+export interface DashboardsDashboardIMResponseUsersItem {
+  /** Total number of instant meeting calls received by the user. */
+  calls_receive?: number;
+  /** Total number of instant meeting calls made by the user. */
+  calls_send?: number;
+  /**
+   * User email.
+   * @format email
+   */
+  email?: string;
+  /** Total number of emojis received by the user. */
+  emoji_receive?: number;
+  /** Total number of emojis sent by the user. */
+  emoji_send?: number;
+  /** Total number of files received by the user. */
+  files_receive?: number;
+  /** Total number of files sent by the user. */
+  files_send?: number;
+  /** Total number of messages received by the user in channels. */
+  group_receive?: number;
+  /** Total number of messages sent by the user in channels. */
+  group_send?: number;
+  /** Total number of images received by the user. */
+  images_receive?: number;
+  /** Total number of images sent by the user. */
+  images_send?: number;
+  /** Total number of messages received by the user. */
+  total_receive?: number;
+  /** Total number of messages sent by the user. */
+  total_send?: number;
+  /** User ID. */
+  user_id?: string;
+  /** User display name. */
+  user_name?: string;
+  /** Total number of video files received by the user. */
+  videos_receive?: number;
+  /** Total number of video files sent by the user. */
+  videos_send?: number;
+  /** Total number of voice files received by the user. */
+  voice_receive?: number;
+  /** Total number of voice files sent by the user. */
+  voice_send?: number;
+}
+
+export interface DashboardsDashboardMeetingParticipantShareResponse {
+  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
+  next_page_token?: string;
+  /** The number of pages returned for the request made. */
+  page_count?: number;
+  /**
+   * The number of records returned within a single API call.
+   * @default 30
+   */
+  page_size?: number;
+  /** The number of all records available across pages. */
+  total_records?: number;
+  /** Array of participants. */
+  participants?: DashboardsDashboardMeetingParticipantShareResponseParticipantsItem[];
+}
+
+export interface DashboardsDashboardMeetingParticipantShareResponseParticipantsItem {
+  /** Array of sharing and recording details. */
+  details?: {
+    /** Type of content shared. */
+    content?: string;
+    /** End time of sharing. */
+    end_time?: string;
+    /** Start time of sharing. */
+    start_time?: string;
+  }[];
+  /** Universally unique identifier of the Participant. It is the same as the User ID of the participant if the participant joins the meeting by logging into Zoom. If the participant joins the meeting without logging in, the value of this field will be blank. */
+  id?: string;
+  /** Participant ID. This is a unique ID assigned to the participant joining a meeting and is valid for that meeting only. */
+  user_id?: string;
+  /** Participant display name. */
+  user_name?: string;
+}
+
+export interface DashboardsDashboardMeetingParticipantsResponseParticipantsItem {
+  /** Audio quality of the participant. */
+  audio_quality?: " " | "good" | "fair" | "poor" | "bad" | (string & {});
+  /** The type of camera used by participant during the meeting. */
+  camera?: string;
+  /** Participant connection type. */
+  connection_type?: string;
+  /** Another identifier for the participant. Can be a number or characters, maximum length of 15 characters. */
+  customer_key?: string;
+  /** Data Center where participant's meeting data is stored. */
+  data_center?: string;
+  /**
+   * The type of device using which the participant joined the meeting. The possible values for this field are:
+   * * `Phone`: Participant joined via PSTN.
+   * * `H.323/SIP`: Participant joined via an H.323 or SIP device.
+   * * `Windows`: Participant joined via VoIP using a Windows device.
+   * * `Mac`: Participant joined via VoIP using a Mac device.
+   * * `iOS`: Participant joined via VoIP using an iOS device.
+   * * `Android`: Participant joined via VoIP using an Android device.
+   */
+  device?: string;
+  /** Participant's PC domain. */
+  domain?: string;
+  /**
+   * Email address of the participant.
+   * @format email
+   */
+  email?: string;
+  /** Participant's hard disk ID. */
+  harddisk_id?: string;
+  /**
+   * Universally unique identifier of the Participant. It is the same as the User ID of the participant if the participant joins the meeting by logging into Zoom. If the participant joins the meeting without logging in, the value of this field will be blank.
+   * @format uuid
+   */
+  id?: string;
+  /** The number of participants who joined via Zoom Room. */
+  in_room_participants?: number;
+  /** Participant's IP address. */
+  ip_address?: string;
+  /**
+   * The time at which participant joined the meeting.
+   * @format date-time
+   */
+  join_time?: string;
+  /** Possible reasons for why participant left the meeting. */
+  leave_reason?: string;
+  /**
+   * The time at which a participant left the meeting. For live meetings, this field will only be returned if a participant has left the ongoing meeting.
+   * @format date-time
+   */
+  leave_time?: string;
+  /** Participant's location. */
+  location?: string;
+  /** Participant's MAC address. */
+  mac_addr?: string;
+  /** The type of Microphone that participant used during the meeting. */
+  microphone?: string;
+  /** Participant's network type. */
+  network_type?:
+    | "Wired"
+    | "Wifi"
+    | "PPP"
+    | "Cellular (3G and 4G)"
+    | "Others"
+    | (string & {});
+  /** Name of Participant's PC. */
+  pc_name?: string;
+  /** Indicates whether or not recording was used during the meeting. */
+  recording?: boolean;
+  /** Unique identifier of the registrant. This field is only returned if you entered "registrant_id" as the value of `include_fields` query parameter. This is not supported for `live` meeting types. */
+  registrant_id?: string;
+  /** Screen share quality of the participant. */
+  screen_share_quality?: " " | "good" | "fair" | "poor" | "bad" | (string & {});
+  /** Indicates whether or not a user selected to share an iPhone/iPad app during the screenshare. */
+  share_application?: boolean;
+  /** Indicates whether or not a user selected to share their desktop during the screenshare. */
+  share_desktop?: boolean;
+  /** Indicates whether or not a user selected to share their whiteboard during the screenshare. */
+  share_whiteboard?: boolean;
+  /** The type of speaker participant used during the meeting. */
+  speaker?: string;
+  /**
+   * Indicates whether the participant is in the waiting room or in the meeting.
+   *
+   * The value of this field can be `in_meeting` or `in_waiting_room`.
+   */
+  status?: "in_meeting" | "in_waiting_room" | (string & {});
+  /** Participant ID. This is a unique ID assigned to the participant joining a meeting and is valid for that meeting only. */
+  user_id?: string;
+  /** Participant display name. */
+  user_name?: string;
+  /** Participant's Zoom Client version. */
+  version?: string;
+  /** Video quality of the participant. */
+  video_quality?: " " | "good" | "fair" | "poor" | "bad" | (string & {});
+}
+
+export interface DashboardsDashboardWebinarParticipantsResponseParticipantsItem {
+  /** Audio quality of the participant. */
+  audio_quality?: " " | "good" | "fair" | "poor" | "bad" | (string & {});
+  /** Participant connection type. */
+  connection_type?: string;
+  /** Another identifier for the participant. Can be a number or characters, maximum length of 15 characters. */
+  customer_key?: string;
+  /** Participant data center. */
+  data_center?: string;
+  /**
+   * The type of device using which the participant joined the webinar. The possible values for this field are:
+   * * `Phone`: Participant joined via PSTN.
+   * * `H.323/SIP`: Participant joined via an H.323 or SIP device.
+   * * `Windows`: Participant joined via VoIP using a Windows device.
+   * * `Mac`: Participant joined via VoIP using a Mac device.
+   * * `iOS`: Participant joined via VoIP using an iOS device.
+   * * `Android`: Participant joined via VoIP using an Android device.
+   */
+  device?: string;
+  /** Participant domain. */
+  domain?: string;
+  /** Email address of the participant. */
+  email?: string;
+  /** Participant hard disk ID. */
+  harddisk_id?: string;
+  /**
+   * Universally unique identifier of the Participant. It is the same as the User ID of the participant if the participant joins the meeting by logging into Zoom. If the participant joins the meeting without logging in, the value of this field will be blank.
+   * @format uuid
+   */
+  id?: string;
+  /** Participant IP address. */
+  ip_address?: string;
+  /**
+   * Participant join time.
+   * @format date-time
+   */
+  join_time?: string;
+  /** Possible reasons for why a participant left the Webinar. */
+  leave_reason?: string;
+  /**
+   * Participant leave time.
+   * @format date-time
+   */
+  leave_time?: string;
+  /** Participant location. */
+  location?: string;
+  /** Participant MAC address. */
+  mac_addr?: string;
+  /** Participant microphone. */
+  microphone?: string;
+  /** Participant network type. */
+  network_type?: string;
+  /** Participant PC name. */
+  pc_name?: string;
+  /** Participant record? */
+  recording?: boolean;
+  /** Unique identifier of the registrant. This field is only returned if you entered "registrant_id" as the value of `include_fields` query parameter. */
+  registrant_id?: string;
+  /** Screen share quality of the participant. */
+  screen_share_quality?: " " | "good" | "fair" | "poor" | "bad" | (string & {});
+  /** Did the participant share an application? */
+  share_application?: boolean;
+  /** Did the participant share their desktop? */
+  share_desktop?: boolean;
+  /** Did the participant share their whiteboard? */
+  share_whiteboard?: boolean;
+  /** Participant speaker. */
+  speaker?: string;
+  /** Participant ID. This is a unique ID assigned to the participant joining a meeting and is valid for that meeting only. */
+  user_id?: string;
+  /** Participant display name. */
+  user_name?: string;
+  /** Participant version. */
+  version?: string;
+  /** Video quality of the participant. */
+  video_quality?: " " | "good" | "fair" | "poor" | "bad" | (string & {});
+}
+
+export interface DashboardsGetCallLogMetricsDetailsResponse {
+  /** Unique identifier of the phone call. */
+  call_id?: string;
+  /** Callee object contains information of the calee. */
+  callee?: {
+    /** Audio codec. */
+    codec?: string;
+    /** Device type. */
+    device_type?: string;
+    /** Full extension number of the callee. */
+    extension_number?: string;
+    /** Headset used for the call by the callee. */
+    headset?: string;
+    /** ISP. */
+    isp?: string;
+    /** Microphone used for the call by the callee. */
+    microphone?: string;
+    /** Phone number of the callee in E164 format. */
+    phone_number?: string;
+    /** Unique identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-multiple-sites). */
+    site_id?: string;
+  };
+  /** Caller object contains information of the caller. */
+  caller?: {
+    /** Audio codec. */
+    codec?: string;
+    /** Device type. */
+    device_type?: string;
+    /** Full extension number of the caller. */
+    extension_number?: string;
+    /** Headset used for the call by the caller. */
+    headset?: string;
+    /** ISP. */
+    isp?: string;
+    /** Microphone used for the call by the caller. */
+    microphone?: string;
+    /** Phone number of the caller in E164 format. */
+    phone_number?: string;
+    /** Unique identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-multiple-sites). */
+    site_id?: string;
+  };
+  /** Date and time at which the call started. */
+  date_time?: string;
+  /** Direction of the call. The value of this field can be either `internal` or `outbound`. */
+  direction?: string;
+  /** Duration of the call in seconds. */
+  duration?: number;
+  /** Zoom uses Mean Opinion Score (MOS) as the main measurement to report on voice quality. MOS measures voice quality on a scale of 1 to 5. A score of 1 indicates unacceptable voice quality for all users. A score of 5 is the best voice quality. */
+  mos?: string;
+}
+
+export interface DashboardsGetCallQoSResponseCalleeQosReceivingItem {
+  /**
+   * Date and time at which the QoS was received.
+   * @format date-time
+   */
+  date_time?: string;
+  qos?: DashboardsGetCallQoSResponseCalleeQosReceivingItemQos;
+}
+
+export interface DashboardsGetCallQoSResponseCalleeQosReceivingItemQos {
+  /** The average amount of packet loss, i.e., the percentage of packets that fail to arrive at their destination. */
+  avg_loss?: string;
+  /** The number of bits per second in kbps that can be transmitted along a digital network. */
+  bitrate?: string;
+  /** The variation in the delay of received packets. The value of this field is expressed in milliseconds. */
+  jitter?: string;
+  /** The max amount of packet loss, i.e., the max percentage of packets that fail to arrive at their destination. */
+  max_loss?: string;
+  /** Mean Opinion Score(MOS) measures voice quality on a scale of 1 to 5. A MOS greater than or equal to 3.5 means good quality, while below 3.5 means poor quality. */
+  mos?: string;
+  /** The amount of time(in milliseconds) it takes for a VoIP packet to travel from one point to another. */
+  network_delay?: string;
+}
+
+export interface DashboardsParticipantFeedbackResponse {
+  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
+  next_page_token?: string;
+  /** The number of records returned within a single API call. */
+  page_size?: number;
+  participants?: {
+    /**
+     * Date and time at which the feedback was submitted.
+     * @format date-time
+     */
+    date_time?: string;
+    /**
+     * Email address of the participant.
+     * @format email
+     */
+    email?: string;
+    /**
+     * Feedback submitted by the participant.
+     *
+     * * `GOOD`: Thumbs up.
+     * * `NOT GOOD`: Thumbs down.
+     */
+    quality?: "GOOD" | "NOT GOOD" | (string & {});
+    /** User ID of the participant. */
+    user_id?: string;
+  }[];
+}
+
+export interface GroupUserSettingsAuthenticationVariant1 {
+  /** Meeting Authentication Options */
+  authentication_options?: {
+    /** Authentication default option */
+    default_option?: boolean;
+    /** Authentication domains */
+    domains?: string;
+    /** Authentication id */
+    id?: string;
+    /** Authentication name */
+    name?: string;
+    /**
+     *  Authentication type. Specify one of the following authentication types for the authentication profile:<br>
+     *  * `enforce_login`: This option allows any users to join the meeting or webinar, as long as they are signed into their Zoom account.
+     *  * `enforce_login_with_domains`: This option, allows you to specify a rule so that only those Zoom users whose email addresses contain a certain domain, can join the meeting or webinar. You can either add multiple domains using a comma in between and/or use a wildcard for listing domains.<br>
+     *  * `enforce_login_with_same_account`: This option allows users to join the meeting or webinar with the same Zoom account.
+     */
+    type?:
+      | "enforce_login"
+      | "enforce_login_with_same_account"
+      | "enforce_login_with_domains"
+      | (string & {});
+    /** Authentication visible */
+    visible?: boolean;
+  }[];
+  /** Only authenticated users can join meetings */
+  meeting_authentication?: boolean;
+}
+
+export interface GroupUserSettingsAuthenticationVariant2 {
+  /** Authentication Options */
+  authentication_options?: AccountSettingsAuthenticationVariant2AuthenticationOptionsItem[];
+  /** Only authenticated users can view cloud recordings */
+  recording_authentication?: boolean;
+}
+
+export interface GroupUserSettingsAuthenticationUpdateVariant1 {
+  /** Meeting Authentication Options */
+  authentication_option?: {
+    /** Authentication action */
+    action?: "update" | "show" | "hide" | (string & {});
+    /** Authentication default option */
+    default_option?: boolean;
+    /** Authentication domains */
+    domains?: string;
+    /** Authentication id */
+    id?: string;
+    /** Authentication name */
+    name?: string;
+    /**
+     *  Authentication type. Specify one of the following authentication types for the authentication profile:<br>
+     *  * `enforce_login`: This option allows any users to join the meeting or webinar, as long as they are signed into their Zoom account.
+     *  * `enforce_login_with_domains`: This option, allows you to specify a rule so that only those Zoom users whose email addresses contain a certain domain, can join the meeting or webinar. You can either add multiple domains using a comma in between and/or use a wildcard for listing domains.<br>
+     *  * `enforce_login_with_same_account`: This option allows users to join the meeting or webinar with the same Zoom account.
+     */
+    type?:
+      | "enforce_login"
+      | "enforce_login_with_same_account"
+      | "enforce_login_with_domains"
+      | (string & {});
+  };
+  /** Only authenticated users can join meetings */
+  meeting_authentication?: boolean;
+}
+
+export interface GroupUserSettingsAuthenticationUpdateVariant1Input {
+  /** Meeting Authentication Options */
+  authentication_option?: {
+    /** Authentication action */
+    action?: "update" | "show" | "hide";
+    /** Authentication default option */
+    default_option?: boolean;
+    /** Authentication domains */
+    domains?: string;
+    /** Authentication id */
+    id?: string;
+    /** Authentication name */
+    name?: string;
+    /**
+     *  Authentication type. Specify one of the following authentication types for the authentication profile:<br>
+     *  * `enforce_login`: This option allows any users to join the meeting or webinar, as long as they are signed into their Zoom account.
+     *  * `enforce_login_with_domains`: This option, allows you to specify a rule so that only those Zoom users whose email addresses contain a certain domain, can join the meeting or webinar. You can either add multiple domains using a comma in between and/or use a wildcard for listing domains.<br>
+     *  * `enforce_login_with_same_account`: This option allows users to join the meeting or webinar with the same Zoom account.
+     */
+    type?:
+      | "enforce_login"
+      | "enforce_login_with_same_account"
+      | "enforce_login_with_domains";
+  };
+  /** Only authenticated users can join meetings */
+  meeting_authentication?: boolean;
+}
+
+export interface GroupUserSettingsAuthenticationUpdateVariant2 {
+  /** Authentication Options */
+  authentication_option?: {
+    /** Authentication action */
+    action?: "update" | "show" | "hide" | (string & {});
+    /** Authentication default option */
+    default_option?: boolean;
+    /** Authentication domians */
+    domians?: string;
+    /** Authentication id */
+    id?: string;
+    /** Authentication name */
+    name?: string;
+    /** Authentication type */
+    type?:
+      | "internally"
+      | "enforce_login"
+      | "enforce_login_with_domains"
+      | (string & {});
+  };
+  /** Only authenticated users can view cloud recordings */
+  recording_authentication?: boolean;
+}
+
+export interface GroupUserSettingsAuthenticationUpdateVariant2Input {
+  /** Authentication Options */
+  authentication_option?: {
+    /** Authentication action */
+    action?: "update" | "show" | "hide";
+    /** Authentication default option */
+    default_option?: boolean;
+    /** Authentication domians */
+    domians?: string;
+    /** Authentication id */
+    id?: string;
+    /** Authentication name */
+    name?: string;
+    /** Authentication type */
+    type?: "internally" | "enforce_login" | "enforce_login_with_domains";
+  };
+  /** Only authenticated users can view cloud recordings */
+  recording_authentication?: boolean;
+}
+
+export interface GroupsGetGroupSettingsResponseVariant1Recording {
+  /** Make cloud recordings accessible to account members only. */
+  account_user_access_recording?: boolean;
+  /** [Archiving solution](https://support.zoom.us/hc/en-us/articles/360050431572-Archiving-Meeting-and-Webinar-data) settings. This setting can only be used if you have been granted archiving solution access by the Zoom Support team. */
+  archive?: AccountSettingsRecordingArchive;
+  /** Record meetings automatically as they start. */
+  auto_recording?: string;
+  /** Allow hosts to record and save the meeting / webinar in the cloud. */
+  cloud_recording?: boolean;
+  /** Allow anyone with a link to the cloud recording to download. */
+  cloud_recording_download?: boolean;
+  /** Allow only the host with a link to the cloud recording to download. */
+  cloud_recording_download_host?: boolean;
+  /** Allow the host to delete the recordings. If this option is disabled, the recordings cannot be deleted by the host and only admin can delete them. */
+  host_delete_cloud_recording?: boolean;
+  /** Setting to allow cloud recording access only from specific IP address ranges. */
+  ip_address_access_control?: {
+    /** If set to `true`, the cloud recordings of this account can only be accessed by the IP addresses defined in the `ip_addresses_or_ranges` property. */
+    enable?: boolean;
+    /**
+     * IP addresses or ranges that have access to the cloud recordings. Separate multiple IP ranges with comma. Use n.n.n.n, n.n.n.n/n or n.n.n.n - n.n.n.n syntax where n is a number.
+     *
+     * Example: `46.33.24.184, 48.99.100.2/25` or `200.181.108.17 - 220.181.108.157`
+     */
+    ip_addresses_or_ranges?: string;
+  };
+  /** Allow hosts and participants to record the meeting to a local file. */
+  local_recording?: boolean;
+  /** If set to `true`, meeting hosts cannot view their meeting cloud recordings. Only the admins who have recording management privilege can access them. */
+  prevent_host_access_recording?: boolean;
+  /** Record an audio only file. */
+  record_audio_file?: boolean;
+  /** When someone is sharing their screen, active speaker will show on the top right corner of the shared screen. */
+  record_gallery_view?: boolean;
+  /** Record active speaker with shared screen. */
+  record_speaker_view?: boolean;
+  /** Automatically transcribe the audio of a meeting or webinar for cloud recordings. */
+  recording_audio_transcript?: boolean;
+  /** Save chat messages from the meeting / webinar. */
+  save_chat_text?: boolean;
+  /** Add a timestamp to the recording. */
+  show_timestamp?: boolean;
+}
+
+export interface GroupsGetGroupSettingsResponseVariant1RecordingInput {
+  /** Make cloud recordings accessible to account members only. */
+  account_user_access_recording?: boolean;
+  /** [Archiving solution](https://support.zoom.us/hc/en-us/articles/360050431572-Archiving-Meeting-and-Webinar-data) settings. This setting can only be used if you have been granted archiving solution access by the Zoom Support team. */
+  archive?: AccountSettingsRecordingArchiveInput;
+  /** Record meetings automatically as they start. */
+  auto_recording?: string;
+  /** Allow hosts to record and save the meeting / webinar in the cloud. */
+  cloud_recording?: boolean;
+  /** Allow anyone with a link to the cloud recording to download. */
+  cloud_recording_download?: boolean;
+  /** Allow only the host with a link to the cloud recording to download. */
+  cloud_recording_download_host?: boolean;
+  /** Allow the host to delete the recordings. If this option is disabled, the recordings cannot be deleted by the host and only admin can delete them. */
+  host_delete_cloud_recording?: boolean;
+  /** Setting to allow cloud recording access only from specific IP address ranges. */
+  ip_address_access_control?: {
+    /** If set to `true`, the cloud recordings of this account can only be accessed by the IP addresses defined in the `ip_addresses_or_ranges` property. */
+    enable?: boolean;
+    /**
+     * IP addresses or ranges that have access to the cloud recordings. Separate multiple IP ranges with comma. Use n.n.n.n, n.n.n.n/n or n.n.n.n - n.n.n.n syntax where n is a number.
+     *
+     * Example: `46.33.24.184, 48.99.100.2/25` or `200.181.108.17 - 220.181.108.157`
+     */
+    ip_addresses_or_ranges?: string;
+  };
+  /** Allow hosts and participants to record the meeting to a local file. */
+  local_recording?: boolean;
+  /** If set to `true`, meeting hosts cannot view their meeting cloud recordings. Only the admins who have recording management privilege can access them. */
+  prevent_host_access_recording?: boolean;
+  /** Record an audio only file. */
+  record_audio_file?: boolean;
+  /** When someone is sharing their screen, active speaker will show on the top right corner of the shared screen. */
+  record_gallery_view?: boolean;
+  /** Record active speaker with shared screen. */
+  record_speaker_view?: boolean;
+  /** Automatically transcribe the audio of a meeting or webinar for cloud recordings. */
+  recording_audio_transcript?: boolean;
+  /** Save chat messages from the meeting / webinar. */
+  save_chat_text?: boolean;
+  /** Add a timestamp to the recording. */
+  show_timestamp?: boolean;
+}
+
+export interface MeetingRecordingRegistrantListRegistrantsItem {
+  id?: string;
+  /** Registrant's address. */
+  address?: string;
+  /** Registrant's city. */
+  city?: string;
+  /** A field that allows registrants to provide any questions or comments that they might have. */
+  comments?: string;
+  /** Registrant's country. The value of this field must be in two-letter abbreviated form and must match the ID field provided in the [Countries](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) table. */
+  country?: string;
+  /** Custom questions. */
+  custom_questions?: {
+    title?: string;
+    value?: string;
+  }[];
+  /** A valid email address of the registrant. */
+  email: string;
+  /** Registrant's first name. */
+  first_name: string;
+  /** Registrant's Industry. */
+  industry?: string;
+  /** Registrant's job title. */
+  job_title?: string;
+  /** Registrant's last name. */
+  last_name?: string;
+  /** Number of Employees:<br>`1-20`<br>`21-50`<br>`51-100`<br>`101-500`<br>`500-1,000`<br>`1,001-5,000`<br>`5,001-10,000`<br>`More than 10,000` */
+  no_of_employees?: string;
+  /** Registrant's Organization. */
+  org?: string;
+  /** Registrant's Phone number. */
+  phone?: string;
+  /**
+   * This field can be included to gauge interest of webinar attendees towards buying your product or service.
+   *
+   * Purchasing Time Frame:<br>`Within a month`<br>`1-3 months`<br>`4-6 months`<br>`More than 6 months`<br>`No timeframe`
+   */
+  purchasing_time_frame?: string;
+  /** Role in Purchase Process:<br>`Decision Maker`<br>`Evaluator/Recommender`<br>`Influencer`<br>`Not involved` */
+  role_in_purchase_process?: string;
+  /** Registrant's State/Province. */
+  state?: string;
+  /** Registrant's Zip/Postal Code. */
+  zip?: string;
+}
+
+export interface MeetingRegistrantListRegistrantsItem {
+  /** Registrant ID. */
+  id?: string;
+  /** Registrant's address. */
+  address?: string;
+  /** Registrant's city. */
+  city?: string;
+  /** A field that allows registrants to provide any questions or comments that they might have. */
+  comments?: string;
+  /** Registrant's country. The value of this field must be in two-letter abbreviated form and must match the ID field provided in the [Countries](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) table. */
+  country?: string;
+  /** Custom questions. */
+  custom_questions?: {
+    title?: string;
+    value?: string;
+  }[];
+  /** A valid email address of the registrant. */
+  email: string;
+  /** Registrant's first name. */
+  first_name: string;
+  /** Registrant's Industry. */
+  industry?: string;
+  /** Registrant's job title. */
+  job_title?: string;
+  /** Registrant's last name. */
+  last_name?: string;
+  /** Number of Employees:<br>`1-20`<br>`21-50`<br>`51-100`<br>`101-500`<br>`500-1,000`<br>`1,001-5,000`<br>`5,001-10,000`<br>`More than 10,000` */
+  no_of_employees?: string;
+  /** Registrant's Organization. */
+  org?: string;
+  /** Registrant's Phone number. */
+  phone?: string;
+  /**
+   * This field can be included to gauge interest of webinar attendees towards buying your product or service.
+   *
+   * Purchasing Time Frame:<br>`Within a month`<br>`1-3 months`<br>`4-6 months`<br>`More than 6 months`<br>`No timeframe`
+   */
+  purchasing_time_frame?: string;
+  /** Role in Purchase Process:<br>`Decision Maker`<br>`Evaluator/Recommender`<br>`Influencer`<br>`Not involved` */
+  role_in_purchase_process?: string;
+  /** Registrant's State/Province. */
+  state?: string;
+  /** Registrant's Zip/Postal Code. */
+  zip?: string;
+  /**
+   * The time at which the registrant registered.
+   * @format date-time
+   */
+  create_time?: string;
+  /**
+   * The URL using which an approved registrant can join the webinar.
+   * @format string
+   */
+  join_url?: string;
+  /** The status of the registrant's registration. <br> `approved`: User has been successfully approved for the webinar.<br> `pending`:  The registration is still pending.<br> `denied`: User has been denied from joining the webinar. */
+  status?: string;
+}
+
+export interface MeetingSecuritySettingsMeetingSecurityMeetingPasswordRequirement {
+  consecutive_characters_length?: 0 | 4 | 5 | 6 | 7 | 8 | (number & {});
+  /** If set to `true`, the passcode must contain at least 1 letter (such as a,b,c...). */
+  have_letter?: boolean;
+  /** If set to `true`, the passcode must contain at least 1 number (such as 1,2,3...). */
+  have_number?: boolean;
+  /** If set to `true`, the passcode must have at least 1 special character (!,@,#...). */
+  have_special_character?: boolean;
+  /** If set to `true`, the passcode must include both uppercase and lowercase characters. */
+  have_upper_and_lower_characters?: boolean;
+  /** The minimum length that the meeting/webinar passcode needs to have. */
+  length?: number;
+  /** If set to `true`, the passcode must only contain numbers and no other characters. */
+  only_allow_numeric?: boolean;
+  /** If set to `true`, users will be informed if the provided passcode is weak. */
+  weak_enhance_detection?: boolean;
+}
+
+export interface MeetingSecuritySettingsMeetingSecurityMeetingPasswordRequirementInput {
+  consecutive_characters_length?: 0 | 4 | 5 | 6 | 7 | 8;
+  /** If set to `true`, the passcode must contain at least 1 letter (such as a,b,c...). */
+  have_letter?: boolean;
+  /** If set to `true`, the passcode must contain at least 1 number (such as 1,2,3...). */
+  have_number?: boolean;
+  /** If set to `true`, the passcode must have at least 1 special character (!,@,#...). */
+  have_special_character?: boolean;
+  /** If set to `true`, the passcode must include both uppercase and lowercase characters. */
+  have_upper_and_lower_characters?: boolean;
+  /** The minimum length that the meeting/webinar passcode needs to have. */
+  length?: number;
+  /** If set to `true`, the passcode must only contain numbers and no other characters. */
+  only_allow_numeric?: boolean;
+  /** If set to `true`, users will be informed if the provided passcode is weak. */
+  weak_enhance_detection?: boolean;
+}
+
+export interface MeetingUpdateSettings {
+  /** Allow attendees to join the meeting from multiple devices. This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting). */
+  allow_multiple_devices?: boolean;
+  /** Alternative host's emails or IDs: multiple values are separated by a semicolon. */
+  alternative_hosts?: string;
+  /**
+   * Flag to determine whether to send email notifications to alternative hosts, default value is true.
+   * @default true
+   */
+  alternative_hosts_email_notification?: boolean;
+  /**
+   * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
+   *
+   * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+   * - `0`: Automatically Approve
+   * - `1`: Manually Approve
+   * - `2`: No Registration Required
+   * @default 2
+   */
+  approval_type?: 0 | 1 | 2 | (number & {});
+  /** Approve or block users from specific regions/countries from joining this meeting. */
+  approved_or_denied_countries_or_regions?: {
+    /** List of countries/regions from where participants can join this meeting. */
+    approved_list?: string[];
+    /** List of countries/regions from where participants can not join this meeting. */
+    denied_list?: string[];
+    /**
+     * `true`: Setting enabled to either allow users or block users from specific regions to join your meetings. <br>
+     *
+     * `false`: Setting disabled.
+     */
+    enable?: boolean;
+    /**
+     * Specify whether to allow users from specific regions to join this meeting; or block users from specific regions from joining this meeting. <br><br>
+     * `approve`: Allow users from specific regions/countries to join this meeting. If this setting is selected, the approved regions/countries must be included in the `approved_list`.<br><br>
+     * `deny`: Block users from specific regions/countries from joining this meeting. If this setting is selected, the approved regions/countries must be included in the `denied_list`
+     */
+    method?: "approve" | "deny" | (string & {});
+  };
+  /**
+   * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
+   * - `both`: Both Telephony and VoIP
+   * - `telephony`: Telephony only
+   * - `voip`: VoIP only
+   * @default "both"
+   */
+  audio?: "both" | "telephony" | "voip" | (string & {});
+  /** If user has configured ["Sign Into Zoom with Specified Domains"](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f) option, this will list the domains that are authenticated. */
+  authentication_domains?: string;
+  /** The participants added here will receive unique meeting invite links and bypass authentication. */
+  authentication_exception?: {
+    /**
+     * Email address of the participant.
+     * @format email
+     */
+    email?: string;
+    /** Name of the participant. */
+    name?: string;
+  }[];
+  /** Authentication name set in the [authentication profile](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f). */
+  authentication_name?: string;
+  /** Meeting authentication option id. */
+  authentication_option?: string;
+  /**
+   * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+   * - `local`: Record to local device
+   * - `cloud`: Record to cloud
+   * - `none`: No Recording
+   * @default "none"
+   */
+  auto_recording?: "local" | "cloud" | "none" | (string & {});
+  /** Setting to [pre-assign breakout rooms](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4). */
+  breakout_room?: {
+    /** Set the value of this field to `true` if you would like to enable the [breakout room pre-assign](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4) option. */
+    enable?: boolean;
+    /** Create room(s). */
+    rooms?: {
+      /** Name of the breakout room. */
+      name?: string;
+      /** Email addresses of the participants who are to be assigned to the breakout room. */
+      participants?: string[];
+    }[];
+  };
+  /**
+   * Close registration after event date
+   * @default false
+   */
+  close_registration?: boolean;
+  /**
+   * Host meeting in China.
+   * @default false
+   */
+  cn_meeting?: boolean;
+  /** Contact email for registration */
+  contact_email?: string;
+  /** Contact name for registration */
+  contact_name?: string;
+  /** Custom keys and values assigned to the meeting. */
+  custom_keys?: {
+    /** Custom key associated with the user. */
+    key?: string;
+    /** Value of the custom key associated with the user. */
+    value?: string;
+  }[];
+  /**
+   * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
+   * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
+   *
+   * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
+   */
+  encryption_type?: "enhanced_encryption" | "e2ee" | (string & {});
+  /**
+   * Only signed in users can join this meeting.
+   *
+   * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
+   */
+  enforce_login?: boolean;
+  /**
+   * Only signed in users with specified domains can join meetings.
+   *
+   * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
+   */
+  enforce_login_domains?: string;
+  /** List of global dial-in countries */
+  global_dial_in_countries?: string[];
+  /** Global Dial-in Countries/Regions */
+  global_dial_in_numbers?: {
+    /** City of the number, if any. For example, Chicago. */
+    city?: string;
+    /** Country code. For example, BR. */
+    country?: string;
+    /** Full name of country. For example, Brazil. */
+    country_name?: string;
+    /** Phone number. For example, +1 2332357613. */
+    number?: string;
+    /** Type of number. */
+    type?: "toll" | "tollfree" | (string & {});
+  }[];
+  /** Start video when the host joins the meeting. */
+  host_video?: boolean;
+  /**
+   * Host meeting in India.
+   * @default false
+   */
+  in_meeting?: boolean;
+  /**
+   * If the value of "join_before_host" field is set to true, this field can be used to indicate time limits within which a participant may join a meeting before a host. The value of this field can be one of the following:
+   *
+   * *  `0`: Allow participant to join anytime.
+   * *  `5`: Allow participant to join 5 minutes before meeting start time.
+   *  * `10`: Allow participant to join 10 minutes before meeting start time.
+   */
+  jbh_time?: 0 | 5 | 10 | (number & {});
+  /**
+   * Allow participants to join the meeting before the host starts the meeting. Only used for scheduled or recurring meetings.
+   * @default false
+   */
+  join_before_host?: boolean;
+  language_interpretation?: {
+    enable?: boolean;
+    /** Information associated with the interpreter. */
+    interpreters?: {
+      /**
+       * Email address of the interpreter.
+       * @format email
+       */
+      email?: string;
+      /**
+       * Languages for interpretation. The string must contain two [country Ids](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) separated by a comma.
+       *
+       * For example, if the language is to be interpreted from English to Chinese, the value of this field should be "US,CN".
+       */
+      languages?: string;
+    }[];
+  };
+  /** `true`- Only authenticated users can join meetings. */
+  meeting_authentication?: boolean;
+  /**
+   * Mute participants upon entry.
+   * @default false
+   */
+  mute_upon_entry?: boolean;
+  /** Start video when participants join the meeting. */
+  participant_video?: boolean;
+  registrants_confirmation_email?: boolean & boolean;
+  /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
+  registrants_email_notification?: boolean;
+  /**
+   * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
+   * - `1`: Attendees register once and can attend any of the occurrences
+   * - `2`: Attendees need to register for each occurrence to attend
+   * - `3`: Attendees register once and can choose one or more occurrences to attend
+   * @default 1
+   */
+  registration_type?: 1 | 2 | 3 | (number & {});
+  /**
+   * Show social share buttons on the meeting registration page.
+   * This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting).
+   */
+  show_share_button?: boolean;
+  /**
+   * Use a personal meeting ID. Only used for scheduled meetings and recurring meetings with no fixed time.
+   * @default false
+   */
+  use_pmi?: boolean;
+  /**
+   * Enable waiting room
+   * @default false
+   */
+  waiting_room?: boolean;
+  /**
+   * Add watermark when viewing a shared screen.
+   * @default false
+   */
+  watermark?: boolean;
+}
+
+export interface MeetingUpdateSettingsInput {
+  /** Allow attendees to join the meeting from multiple devices. This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting). */
+  allow_multiple_devices?: boolean;
+  /** Alternative host's emails or IDs: multiple values are separated by a semicolon. */
+  alternative_hosts?: string;
+  /**
+   * Flag to determine whether to send email notifications to alternative hosts, default value is true.
+   * @default true
+   */
+  alternative_hosts_email_notification?: boolean;
+  /**
+   * Enable registration and set approval for the registration. Note that this feature requires the host to be of **Licensed** user type. **Registration cannot be enabled for a basic user.** <br><br>
+   *
+   * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+   * - `0`: Automatically Approve
+   * - `1`: Manually Approve
+   * - `2`: No Registration Required
+   * @default 2
+   */
+  approval_type?: 0 | 1 | 2;
+  /** Approve or block users from specific regions/countries from joining this meeting. */
+  approved_or_denied_countries_or_regions?: {
+    /** List of countries/regions from where participants can join this meeting. */
+    approved_list?: string[];
+    /** List of countries/regions from where participants can not join this meeting. */
+    denied_list?: string[];
+    /**
+     * `true`: Setting enabled to either allow users or block users from specific regions to join your meetings. <br>
+     *
+     * `false`: Setting disabled.
+     */
+    enable?: boolean;
+    /**
+     * Specify whether to allow users from specific regions to join this meeting; or block users from specific regions from joining this meeting. <br><br>
+     * `approve`: Allow users from specific regions/countries to join this meeting. If this setting is selected, the approved regions/countries must be included in the `approved_list`.<br><br>
+     * `deny`: Block users from specific regions/countries from joining this meeting. If this setting is selected, the approved regions/countries must be included in the `denied_list`
+     */
+    method?: "approve" | "deny";
+  };
+  /**
+   * Determine how participants can join the audio portion of the meeting.<br>`both` - Both Telephony and VoIP.<br>`telephony` - Telephony only.<br>`voip` - VoIP only.
+   * - `both`: Both Telephony and VoIP
+   * - `telephony`: Telephony only
+   * - `voip`: VoIP only
+   * @default "both"
+   */
+  audio?: "both" | "telephony" | "voip";
+  /** If user has configured ["Sign Into Zoom with Specified Domains"](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f) option, this will list the domains that are authenticated. */
+  authentication_domains?: string;
+  /** The participants added here will receive unique meeting invite links and bypass authentication. */
+  authentication_exception?: {
+    /**
+     * Email address of the participant.
+     * @format email
+     */
+    email?: string;
+    /** Name of the participant. */
+    name?: string;
+  }[];
+  /** Authentication name set in the [authentication profile](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f). */
+  authentication_name?: string;
+  /** Meeting authentication option id. */
+  authentication_option?: string;
+  /**
+   * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+   * - `local`: Record to local device
+   * - `cloud`: Record to cloud
+   * - `none`: No Recording
+   * @default "none"
+   */
+  auto_recording?: "local" | "cloud" | "none";
+  /** Setting to [pre-assign breakout rooms](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4). */
+  breakout_room?: {
+    /** Set the value of this field to `true` if you would like to enable the [breakout room pre-assign](https://support.zoom.us/hc/en-us/articles/360032752671-Pre-assigning-participants-to-breakout-rooms#h_36f71353-4190-48a2-b999-ca129861c1f4) option. */
+    enable?: boolean;
+    /** Create room(s). */
+    rooms?: {
+      /** Name of the breakout room. */
+      name?: string;
+      /** Email addresses of the participants who are to be assigned to the breakout room. */
+      participants?: string[];
+    }[];
+  };
+  /**
+   * Close registration after event date
+   * @default false
+   */
+  close_registration?: boolean;
+  /**
+   * Host meeting in China.
+   * @default false
+   */
+  cn_meeting?: boolean;
+  /** Contact email for registration */
+  contact_email?: string;
+  /** Contact name for registration */
+  contact_name?: string;
+  /** Custom keys and values assigned to the meeting. */
+  custom_keys?: {
+    /** Custom key associated with the user. */
+    key?: string;
+    /** Value of the custom key associated with the user. */
+    value?: string;
+  }[];
+  /**
+   * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
+   * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
+   *
+   * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
+   */
+  encryption_type?: "enhanced_encryption" | "e2ee";
+  /**
+   * Only signed in users can join this meeting.
+   *
+   * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
+   */
+  enforce_login?: boolean;
+  /**
+   * Only signed in users with specified domains can join meetings.
+   *
+   * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the meeting.
+   */
+  enforce_login_domains?: string;
+  /** List of global dial-in countries */
+  global_dial_in_countries?: string[];
+  /** Global Dial-in Countries/Regions */
+  global_dial_in_numbers?: {
+    /** City of the number, if any. For example, Chicago. */
+    city?: string;
+    /** Country code. For example, BR. */
+    country?: string;
+    /** Full name of country. For example, Brazil. */
+    country_name?: string;
+    /** Phone number. For example, +1 2332357613. */
+    number?: string;
+    /** Type of number. */
+    type?: "toll" | "tollfree";
+  }[];
+  /** Start video when the host joins the meeting. */
+  host_video?: boolean;
+  /**
+   * Host meeting in India.
+   * @default false
+   */
+  in_meeting?: boolean;
+  /**
+   * If the value of "join_before_host" field is set to true, this field can be used to indicate time limits within which a participant may join a meeting before a host. The value of this field can be one of the following:
+   *
+   * *  `0`: Allow participant to join anytime.
+   * *  `5`: Allow participant to join 5 minutes before meeting start time.
+   *  * `10`: Allow participant to join 10 minutes before meeting start time.
+   */
+  jbh_time?: 0 | 5 | 10;
+  /**
+   * Allow participants to join the meeting before the host starts the meeting. Only used for scheduled or recurring meetings.
+   * @default false
+   */
+  join_before_host?: boolean;
+  language_interpretation?: {
+    enable?: boolean;
+    /** Information associated with the interpreter. */
+    interpreters?: {
+      /**
+       * Email address of the interpreter.
+       * @format email
+       */
+      email?: string;
+      /**
+       * Languages for interpretation. The string must contain two [country Ids](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries) separated by a comma.
+       *
+       * For example, if the language is to be interpreted from English to Chinese, the value of this field should be "US,CN".
+       */
+      languages?: string;
+    }[];
+  };
+  /** `true`- Only authenticated users can join meetings. */
+  meeting_authentication?: boolean;
+  /**
+   * Mute participants upon entry.
+   * @default false
+   */
+  mute_upon_entry?: boolean;
+  /** Start video when participants join the meeting. */
+  participant_video?: boolean;
+  registrants_confirmation_email?: boolean & boolean;
+  /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
+  registrants_email_notification?: boolean;
+  /**
+   * Registration type. Used for recurring meeting with fixed time only. <br>`1` Attendees register once and can attend any of the occurrences.<br>`2` Attendees need to register for each occurrence to attend.<br>`3` Attendees register once and can choose one or more occurrences to attend.
+   * - `1`: Attendees register once and can attend any of the occurrences
+   * - `2`: Attendees need to register for each occurrence to attend
+   * - `3`: Attendees register once and can choose one or more occurrences to attend
+   * @default 1
+   */
+  registration_type?: 1 | 2 | 3;
+  /**
+   * Show social share buttons on the meeting registration page.
+   * This setting only works for meetings that require [registration](https://support.zoom.us/hc/en-us/articles/211579443-Setting-up-registration-for-a-meeting).
+   */
+  show_share_button?: boolean;
+  /**
+   * Use a personal meeting ID. Only used for scheduled meetings and recurring meetings with no fixed time.
+   * @default false
+   */
+  use_pmi?: boolean;
+  /**
+   * Enable waiting room
+   * @default false
+   */
+  waiting_room?: boolean;
+  /**
+   * Add watermark when viewing a shared screen.
+   * @default false
+   */
+  watermark?: boolean;
+}
+
+export interface MeetingsListPastMeetingPollsResponseQuestionsItem {
+  /** Email address of the user who submitted answers to the poll. */
+  email?: string;
+  /** Name of the user who submitted answers to the poll. If "anonymous" option is enabled for a poll, the participant's polling information will be kept anonymous and the value of `name` field will be "Anonymous Attendee". */
+  name?: string;
+  question_details?: {
+    /** Answer submitted by the user. */
+    answer?: string;
+    /**
+     * Date and time at which the answer to the poll was submitted.
+     * @format date-time
+     */
+    date_time?: string;
+    /** Unique identifier of the poll. */
+    polling_id?: string;
+    /** Question asked during the poll. */
+    question?: string;
+  }[];
+}
+
+export interface MeetingsMeetingPollCreateResponse {
+  /** Meeting Poll ID */
+  id?: string;
+  /**
+   * Status of the Meeting Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results
+   * - `notstart`: Poll not start
+   * - `started`: Poll started
+   * - `ended`: Poll ended
+   * - `sharing`: Poll is sharing
+   */
+  status?: "notstart" | "started" | "ended" | "sharing" | (string & {});
+  /** Array of Polls */
+  questions?: {
+    /** Answers to the questions */
+    answers?: string[];
+    /** Question to be asked to the attendees. */
+    name?: string;
+    /**
+     * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+     * - `single`: single answer
+     * - `multiple`: multiple answer
+     */
+    type?: "single" | "multiple" | (string & {});
+  }[];
+  /** Title for the poll. */
+  title?: string;
+}
+
+export interface MeetingsMeetingsResponseMeetingsItem {
+  /** Meeting description. The length of agenda gets truncated to 250 characters when you list all meetings for a user. To view the complete agenda of a meeting, retrieve details for a single meeting [here](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meeting). */
+  agenda?: string;
+  /**
+   * Time of creation.
+   * @format date-time
+   */
+  created_at?: string;
+  /** Meeting duration. */
+  duration?: number;
+  /** ID of the user who is set as the host of the meeting. */
+  host_id?: string;
+  /**
+   * Meeting ID - also known as the meeting number in long (int64) format.
+   * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
+   */
+  id?: number;
+  /** URL using which participants can join a meeting. */
+  join_url?: string;
+  /** [Personal meeting ID](https://support.zoom.us/hc/en-us/articles/201362843-What-is-Personal-Meeting-ID-PMI-and-Personal-Link-). This field is only returned if PMI was used to schedule the meeting. */
+  pmi?: string;
+  /**
+   * Meeting start time.
+   * @format date-time
+   */
+  start_time?: string;
+  /** Timezone to format the meeting start time. */
+  timezone?: string;
+  /** Meeting topic. */
+  topic?: string;
+  /**
+   * Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time.
+   * - `1`: Instant Meeting
+   * - `2`: Scheduled Meeting
+   * - `3`: Recurring Meeting with no fixed time
+   * - `8`: Recurring Meeting with fixed time
+   */
+  type?: 1 | 2 | 3 | 8 | (number & {});
+  /** Unique Meeting ID. Each meeting instance will generate its own Meeting UUID. */
+  uuid?: string;
+}
+
+export interface PhoneAccountCallLogsResponseCallLogsItem {
+  /**
+   * GMT date and time at which the inbound call was answered. The value of this field is in `yyyy-MM-dd'T'HH:mm:ss'Z'` format.
+   * @format date-time
+   */
+  answer_start_time?: string;
+  /** Unique identifier of the phone call. */
+  call_id?: string;
+  /**
+   * The type of call:
+   * *`voip` (Voice over IP)
+   * *`pstn` (Public Switched Telephone Network)
+   * *`tollfree`
+   * *`international`
+   * *`contactCenter`
+   */
+  call_type?:
+    | "voip"
+    | "pstn"
+    | "tollfree"
+    | "international"
+    | "contactCenter"
+    | (string & {});
+  /** Contact name of callee */
+  callee_name?: string;
+  /** Number of callee */
+  callee_number?: string;
+  /** Type of callee's number. 1 - internal | 2 - external */
+  callee_number_type?: string;
+  /** Contact name of caller */
+  caller_name?: string;
+  /** Number of caller */
+  caller_number?: string;
+  /** Type of caller's number. 1 - internal | 2 - external */
+  caller_number_type?: string;
+  /** Billing charge for the call. */
+  charge?: string;
+  /** Client code. */
+  client_code?: string;
+  /** Start time of the call */
+  date_time?: string;
+  /** Direction of the call. "inbound" | "outbound" */
+  direction?: string;
+  /** Duration of the call in seconds. */
+  duration?: number;
+  /** Call Log ID */
+  id?: string;
+  owner?: {
+    /** The owner's extension number. */
+    extension_number?: number;
+    /** The owner ID. */
+    id?: string;
+    /** The owner name. */
+    name?: string;
+    /**
+     * The owner type:
+     * *`user`
+     * *`callQueue`
+     * *`autoReceptionist`
+     * *`commonAreaPhone`
+     * *`sharedLineGroup`
+     */
+    type?:
+      | "user"
+      | "callQueue"
+      | "autoReceptionist"
+      | "commonAreaPhone"
+      | "sharedLineGroup"
+      | (string & {});
+  };
+  /** Path of the call. */
+  path?: string;
+  /** Billing rate for the call. */
+  rate?: string;
+  /** Unique identifier of the call recording. */
+  recording_id?: string;
+  /**
+   * Type of call recording:<br>
+   * `1` OnDemand<br>
+   * `2` Automatic
+   */
+  recording_type?: 1 | 2 | (number & {});
+  /** Result of the call. "call_connected" | "recorded" | "no_answer" */
+  result?: string;
+  site?: {
+    /** Target [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) in which the phone number was assigned. Sites allow you to organize the phone users in your organization. For example, you sites could be created based on different office locations. */
+    id?: string;
+    /** Name of the site where the phone number is assigned. */
+    name?: string;
+  };
+  /** User ID of the call log owner. */
+  user_id?: string;
+  /** Duration that a  **call queue member** takes to answer a call from the time it started ringing. The value of the duration is in seconds. */
+  waiting_time?: string;
+}
+
+export interface PhoneBlockedListListBlockedListResponseBlockedListItem {
+  /**
+   * Block type.<br>
+   * `inbound`: The blocked number or numbers with the specifie prefix are prevented from calling in to phone users.<br><br>
+   * `outbound`: The phone users  are prevented from calling the blocked number or numbers with the specified prefix.
+   */
+  block_type?: "inbound" | "outbound" | (string & {});
+  /** Provide a comment to help you identify the blocked number or prefix. */
+  comment?: string;
+  /** Unique identifier of the blocked list. */
+  id?: string;
+  /**
+   * Indicates the match type for the blocked list. The values can be one of the following:<br>
+   * `phoneNumber`: Indicates that only a specific phone number that is shown in the `phone_number` field is blocked.<br><br>
+   * `prefix`: Indicates that all numbers starting with prefix that is shown in the `phone_number` field are blocked.
+   */
+  match_type?: "phoneNumber" | "prefix" | (string & {});
+  /** The phone number to be blocked if you passed "phoneNumber" as the value for the `match_type` field. If you passed "prefix" as the value for the `match_type` field, provide the prefix of the phone number here including the country code. For example, entering 1905 blocks numbers with country code 1 and area code 905. */
+  phone_number?: string;
+  /**
+   * Indicates whether the blocking is active or inactive. <br>
+   * `active`: The blocked list is active.<br>
+   * `inactive`: The blocked list is inactive.
+   */
+  status?: "active" | "inactive" | (string & {});
+}
+
+export interface PhoneCallQueuesGetCallQueueRecordingsResponseRecordingsItem {
+  /** Contact name of the callee. */
+  callee_name?: string;
+  /** Name of the callee. */
+  callee_number?: string;
+  /** Phone number type of the callee.<br>`1`- Internal<br>`2`- External */
+  callee_number_type?: string;
+  /** Name of the caller. */
+  caller_name?: string;
+  /** Phone number of the caller. */
+  caller_number?: string;
+  /** Phone number type of the caller.<br>`1`- Internal<br>`2`- External */
+  caller_number_type?: string;
+  /**
+   * Date of the recording.
+   * @format date
+   */
+  date_time?: string;
+  /** Direction of call. The value of this field can be either `outbound` or `inbound`. */
+  direction?: string;
+  /** URL using which the recording can be downloaded. */
+  download_url?: string;
+  /** Duration of the call. */
+  duration?: number;
+  /** Unique Identifier of the recording. */
+  id?: string;
+}
+
+export interface PhoneCallQueuesListCallQueuesResponseCallQueuesItem {
+  /** Extension number assigned to the queue. */
+  extension_number?: number;
+  /** Unique Identifier of the Call Queue. */
+  id?: string;
+  /** Name of the Call Queue. */
+  name?: string;
+  /** Phone number(s) assigned to the call queue. */
+  phone_numbers?: {
+    /** Unique Identifier of the Phone number assigned. */
+    id?: string;
+    /** Phone number. */
+    number?: string;
+    /** Source */
+    source?: "internal" | "external" | (string & {});
+  }[];
+  site?: {
+    /** Unique identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) where the Call Queue is assigned. */
+    id?: string;
+    /** Name of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites). */
+    name?: string;
+  };
+  /** Status of the Call Queue.<br>`active`: Call queue is enabled and active.<br>`inactive`: Call queue is inactive. Inactive call queues cannot be called but will retain its settings and appear in the [Call Queues](https://zoom.us/pbx/page/telephone/groups#/groups) page. */
+  status?: "active" | "inactive" | (string & {});
+}
+
+export interface PhoneDevicesListPhoneDevicesResponseDevicesItem {
+  assignee?: {
+    /** Extension number of the Zoom Phone used by the user. */
+    extension_number?: number;
+    /** User ID of the user to whom the device has been assigned. */
+    id?: string;
+    /** Name of the user. */
+    name?: string;
+  };
+  /** Includes manufacturer name and the model name. */
+  device_type?: string;
+  /** Display name of the device. */
+  display_name?: string;
+  /** Device ID - Unique Identifier of the Device. */
+  id?: string;
+  /** MAC address or serial number of the device. */
+  mac_address?: string;
+  site?: {
+    /** The [site](https://support.zoom.us/hc/en-us/articles/360020809672) of the phone user. */
+    id?: string;
+    /** Name of the [site](https://support.zoom.us/hc/en-us/articles/360020809672). */
+    name?: string;
+  };
+  /** Status of the device. The value is either `online` or `offline`. */
+  status?: "online" | "offline" | (string & {});
+}
+
+export interface PhoneGetPhoneRecordingsResponseRecordingsItem {
+  /** The contact name of the callee. */
+  callee_name?: string;
+  /** The phone number of the callee. */
+  callee_number?: string;
+  /**
+   * Specifies the callee' number type.<br>
+   * `1` - internal<br>
+   * `2` - external<br>
+   */
+  callee_number_type?: 1 | 2 | (number & {});
+  /** The contact name of the caller. */
+  caller_name?: string;
+  /** The phone number associated to the caller. */
+  caller_number?: string;
+  /**
+   * Specifies the type of the caller number.<br>
+   *
+   * `1` - internal<br>
+   * `2` - external<br>
+   */
+  caller_number_type?: 1 | 2 | (number & {});
+  /**
+   * The date and time when the recording was received.
+   * @format date-time
+   */
+  date_time?: string;
+  /** The direction of the call. Values: `inbound` or `outbound`. */
+  direction?: "inbound" | "outbound" | (string & {});
+  /** The download URL for the recording. */
+  download_url?: string;
+  /** The duration of the recording. */
+  duration?: number;
+  /** Unique identifier of the recording. */
+  id?: string;
+  /** The owner of the recording. */
+  owner?: {
+    /** The extension number associated to the call number. */
+    extension_number?: string;
+    /** The owner's ID. */
+    id?: string;
+    /** Name of the owner. */
+    name?: string;
+    /** The owner type: `user` or `call queue`. */
+    type?: "user" | "call queue" | (string & {});
+  };
+  /** The recording type. The allowed values are `OnDemand` or `Automatic`. */
+  recording_type?: string;
+  site?: {
+    /** The site ID. */
+    id?: string;
+    /** The site name. */
+    name?: string;
+  };
+}
+
+export interface PhoneListAccountPhoneNumbersResponsePhoneNumbersItem {
+  assignee?: {
+    /** Extension number of the Phone. */
+    extension_number?: number;
+    /** Unique Identifier of the user to whom the number has been assigned. */
+    id?: string;
+    /** Name of the user to whom the number has been assigned. */
+    name?: string;
+    /**
+     * Indicates who the phone number belongs to.<br>
+     * `user`: Number has been assigned to an existing phone user allowing them to receive calls through their extension number or direct phone number.<br> `callQueue`: Phone number has been assigned to a [call queue](https://support.zoom.us/hc/en-us/articles/360021524831-Managing-Call-Queues).<br> `commonAreaPhone`: Phone number has been assigned to a [ provisioned common area desk phone](https://support.zoom.us/hc/en-us/articles/360021119092-Provisioning-Phones-and-Devices).
+     * `autoReceptionist`: Phone number has been assigned to an [auto receptionist](https://support.zoom.us/hc/en-us/articles/360021121312-Managing-Auto-Receptionists-and-Integrated-Voice-Response-IVR-).<br>
+     */
+    type?:
+      | "user"
+      | "callQueue"
+      | "autoReceptionist"
+      | "commonAreaPhone"
+      | (string & {});
+  };
+  /** The capability for the phone number, whether it can take incoming calls, make outgoing calls, or both. Values include `incoming`, `outgoing`, or both of these values. */
+  capability?: string[];
+  /** Displayed when the `type` request parameter is `byoc`. */
+  carrier?: {
+    /** The carrier code. */
+    code?: string;
+    /** Name of the carrier to which the phone number is assigned. */
+    name?: string;
+  };
+  /** The display name for the phone number. */
+  display_name?: string;
+  /** Unique Identifier of the Phone Number. */
+  id?: string;
+  /** Location (city, state and country) where the Phone number is assigned. */
+  location?: string;
+  /** Phone number in E164 format. */
+  number?: string;
+  /**
+   * The type of number. Values can be one of the following:<br>
+   * `toll`, `tollfree`
+   */
+  number_type?: "toll" | "tollfree" | (string & {});
+  /** Displayed when the `type` request parameter is `byoc`. */
+  sip_group?: {
+    /** The ID of the SIP group. See the **Creating SIP groups** section in [Creating a shared directory of external contacts](https://support.zoom.us/hc/en-us/articles/360037050092-Creating-a-shared-directory-of-external-contacts) for details. */
+    id?: string;
+    /** Name of the SIP group for which the phone number is assigned. */
+    name?: string;
+  };
+  site?: {
+    /** Target [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) in which the phone number was assigned. Sites allow you to organize the phone users in your organization. For example, you sites could be created based on different office locations. */
+    id?: string;
+    /** Name of the site where the phone number is assigned. */
+    name?: string;
+  };
+  /** Source of phone number. */
+  source?: "internal" | "external" | (string & {});
+  /** Status of the number. */
+  status?: "pending" | "available" | (string & {});
+}
+
+export interface PhoneListBYOCSIPTrunkResponseByocSipTrunkItem {
+  /** Name of the carrier. */
+  carrier?: string;
+  /** The account associated to the carrier. */
+  carrier_account?: string;
+  /** The unique SIP Trunk ID. */
+  id?: string;
+  /** The display name of the SIP Trunk. */
+  name?: string;
+  /** The region of the carrier. */
+  region?: string;
+  /** The Session Border Controller (SBC) routing label. */
+  sbc_label?: string;
+}
+
+export interface PhoneListPhoneUsersResponseUsersItem {
+  calling_plans?: {
+    /** Name of the calling plan that user is enrolled in. */
+    name?: string;
+    /** Type of calling plan that user is enrolled in. */
+    type?: string;
+  }[];
+  /**
+   * Email address of the user.
+   * @format email
+   */
+  email?: string;
+  /** Extension number assigned to the user's Zoom phone number. */
+  extension_number?: number;
+  /** Unique Identifier of the user (userId). */
+  id?: string;
+  /** Name of the user. */
+  name?: string;
+  /** Zoom Phone Identifier of the user. */
+  phone_user_id?: string;
+  site?: {
+    /** Unique Identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites). */
+    id?: string;
+    /** Name of the site. */
+    name?: string;
+  };
+  /**
+   * Displays the status of the user's Zoom Phone license. The value can be either of the following:<br>
+   * `activate`: Active Zoom phone user.<br>
+   * `deactivate`: User with Zoom phone license disabled. This type of user can't make or receive calls.
+   */
+  status?: string;
+}
+
+export interface PhonePhoneUserCallLogsResponseCallLogsItem {
+  /** Indicates who accepted the call. */
+  accepted_by?: {
+    extension_number?: string;
+    location?: string;
+    name?: string;
+    number_type?: string;
+    phone_number?: string;
+  };
+  /** Unique identifier of the phone call. */
+  call_id?: string;
+  /** Contact name of callee */
+  callee_name?: string;
+  /** Number of callee */
+  callee_number?: string;
+  /** Type of callee's number. 1 - internal | 2 - external */
+  callee_number_type?: string;
+  /** Contact name of caller */
+  caller_name?: string;
+  /** Number of caller */
+  caller_number?: string;
+  /** Type of caller's number. 1 - internal | 2 - external */
+  caller_number_type?: string;
+  /** Billing charge for the call. */
+  charge?: string;
+  /** Client code. */
+  client_code?: string;
+  /** Start time of the call */
+  date_time?: string;
+  /** Direction of the call. "inbound" | "outbound" */
+  direction?: string;
+  /** Duration of the call in seconds. */
+  duration?: number;
+  /** Indicates where the call was forwarded from. */
+  forwarded_by?: {
+    extension_number?: string;
+    location?: string;
+    name?: string;
+    number_type?: string;
+    phone_number?: string;
+  };
+  /** Indicates who the call was forwarded to. */
+  forwarded_to?: {
+    extension_number?: string;
+    location?: string;
+    name?: string;
+    number_type?: string;
+    phone_number?: string;
+  };
+  /** Whether the call has a recording or not. */
+  has_recording?: boolean;
+  /** Whether the call has voicemail or not. */
+  has_voicemail?: boolean;
+  /** Call Log ID */
+  id?: string;
+  outgoing_by?: {
+    extension_number?: string;
+    location?: string;
+    name?: string;
+    number_type?: string;
+    phone_number?: string;
+  };
+  /** Path of the call log. */
+  path?: string;
+  /** Billing rate for the call. */
+  rate?: string;
+  /**
+   * Recording type. <br>
+   * * `1` - On-demand recording.<br>
+   * * `2` - Automatic recording.
+   */
+  recording_type?: string;
+  /** Result of the call. "call_connected" | "recorded" | "no_answer" */
+  result?: string;
+  site?: {
+    /** Target [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) in which the phone number was assigned. Sites allow you to organize the phone users in your organization. For example, you sites could be created based on different office locations. */
+    id?: string;
+    /** Name of the site where the phone number is assigned. */
+    name?: string;
+  };
+  /** User ID or user email. */
+  user_id?: string;
+  /** Waiting time for the call, in seconds. */
+  waiting_time?: number;
+}
+
+export interface PhonePhoneUserRecordingsResponseRecordingsItem {
+  /** Contact name of callee */
+  callee_name?: string;
+  /** Number of callee */
+  callee_number?: string;
+  /** Type of callee's number. 1 - internal | 2 - external */
+  callee_number_type?: string;
+  /** Contact name of caller */
+  caller_name?: string;
+  /** Number of caller */
+  caller_number?: string;
+  /** Type of caller's number. 1 - internal | 2 - external */
+  caller_number_type?: string;
+  /** Date and time at which the record is received */
+  date_time?: string;
+  /** Direction of the call. "inbound" | "outbound" */
+  direction?: string;
+  /**
+   * Download url for the recording. For security purposes, you must provide an OAuth access token in the auth header to download the recording file using this url. <br>
+   *
+   * Example request:<br>
+   * ```
+   * curl --request GET \
+   *   --url {download_url} \
+   *   --header 'authorization: Bearer {access_token} \
+   *   --header 'content-type: application/json'
+   * ```
+   */
+  download_url?: string;
+  /** Duration of the call formatted as hh:mm:ss, for example: `05:01` for five minutes and one second. */
+  duration?: string;
+  /** ID of recording */
+  id?: string;
+}
+
+export interface PhonePhoneUserVoiceMailsResponseVoiceMailsItem {
+  /** Contact name of callee */
+  callee_name?: string;
+  /** Number of callee */
+  callee_number?: string;
+  /** Type of callee's number. 1 - internal | 2 - external */
+  callee_number_type?: string;
+  /** Contact name of caller */
+  caller_name?: string;
+  /** Number of caller */
+  caller_number?: string;
+  /** Type of caller's number. 1 - internal | 2 - external */
+  caller_number_type?: string;
+  /** Date the voice mail started */
+  date_time?: string;
+  /** Download url of attachment */
+  download_url?: string;
+  /** Duration of the voice mail, formatted as hh:mm:ss, for example: `06:30` for six minutes and thirty seconds. */
+  duration?: string;
+  /** Id of voice mail */
+  id?: string;
+  /** Status of the voice mail. Can be either 'read' or 'unread' */
+  status?: "read" | "unread" | (string & {});
+}
+
+export interface PhoneSharedLineGroupsListSharedLineGroupsResponseSharedLineGroupsItem {
+  /** Display Name of the Shared Line Group. */
+  display_name?: string;
+  /** Extension number assigned to the Shared Line Group. */
+  extension_number?: number;
+  /** Unique Identifier of the Shared Line Group. */
+  id?: string;
+  /** Phone Numbers Assigned to the Shared Line Group. */
+  phone_numbers?: {
+    /** Unique identifier of the phone number. */
+    id?: string;
+    /** Phone number in E164 format. */
+    number?: string;
+    /** Status of the number. */
+    status?: "pending" | "available" | (string & {});
+  }[];
+  site?: {
+    /** Unique Identifier of the [Site](https://marketplace.zoom.us/docs/api-reference/zoom-api/phone-site/getasite). */
+    id?: string;
+    /** Name of the Site. */
+    name?: string;
+  };
+  /** Status of the Shared Line Group. */
+  status?: "active" | "inactive" | (string & {});
+}
+
+export interface PhoneSiteListPhoneSitesResponseSitesItem {
+  /** Site country */
+  country?: {
+    /** Two lettered country [code](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#countries). */
+    code?: string;
+    /** Name of the country. */
+    name?: string;
+  };
+  /** Site ID. Unique Identifier of the site. */
+  id?: string;
+  /** Auto Receptionist for each site. */
+  main_auto_receptionist?: {
+    /** Extension ID */
+    extension_id?: string;
+    /** Extension number */
+    extension_number?: string;
+    /** Identifier of the [auto receptionist](https://support.zoom.us/hc/en-us/articles/360021121312-Managing-Auto-Receptionists-and-Interactive-Voice-Response-IVR-). */
+    id?: string;
+    /** Name of the auto receptionist. */
+    name?: string;
+  };
+  /** Name of the Site. */
+  name?: string;
+  /** Site Code */
+  site_code?: string;
+}
+
+export interface ReportsReportMeetingParticipantsResponseParticipantsItem {
+  /** Another identifier for the participant. Can be a number or characters, maximum length of 15 characters. */
+  customer_key?: string;
+  /** Participant duration. */
+  duration?: number;
+  /** Indicates if failover happened during the meeting. */
+  failover?: boolean;
+  /**
+   * Universally unique identifier of the Participant. It is the same as the User ID of the participant if the participant joins the meeting by logging into Zoom. If the participant joins the meeting without logging in, the value of this field will be blank..
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Participant join time.
+   * @format date-time
+   */
+  join_time?: string;
+  /**
+   * Participant leave time.
+   * @format date-time
+   */
+  leave_time?: string;
+  /** Participant display name. */
+  name?: string;
+  /** Unique identifier of the registrant. This field is only returned if you entered "registrant_id" as the value of `include_fields` query parameter. */
+  registrant_id?: string;
+  /** Participant email. */
+  user_email?: string;
+  /** Participant ID. This is a unique ID assigned to the participant joining a meeting and is valid for that meeting only. */
+  user_id?: string;
+}
+
+export interface ReportsReportMeetingsResponseMeetingsItem {
+  /** Custom keys and values assigned to the meeting. */
+  custom_keys?: {
+    /** Custom key associated with the user. */
+    key?: string;
+    /** Value of the custom key associated with the user. */
+    value?: string;
+  }[];
+  /** Meeting duration. */
+  duration?: number;
+  /**
+   * Meeting end time.
+   * @format date-time
+   */
+  end_time?: string;
+  /**
+   * [Meeting ID](https://support.zoom.us/hc/en-us/articles/201362373-What-is-a-Meeting-ID-):            Unique identifier of the meeting in "**long**" format(represented as int64
+   * data type in JSON), also known as the meeting number.
+   */
+  id?: number;
+  /** Number of meeting participants. */
+  participants_count?: number;
+  /** Indicates whether the meeting was created directly through Zoom or through an API request. */
+  source?: string;
+  /**
+   * Meeting start time.
+   * @format date-time
+   */
+  start_time?: string;
+  /** Meeting topic. */
+  topic?: string;
+  /** Sum of meeting minutes from all participants in the meeting. */
+  total_minutes?: number;
+  /**
+   * Meeting Type:<br> `1` - Instant Meeting<br> `2` - Scheduled Meeting<br> `3` - Recurring Meeting with no fixed time.<br>
+   * `4` - This value is returned if the meeting was started using a Personal Meeting ID. <br>
+   * `8` - Recurring Meeting with a fixed time.
+   */
+  type?: number;
+  /** User email. */
+  user_email?: string;
+  /** User display name. */
+  user_name?: string;
+  /**
+   * Meeting UUID. Each meeting instance will generate its own UUID(i.e., after a meeting ends, a new UUID will be generated for the next instance of the meeting). Please double encode your UUID when using it for API calls if the UUID begins with a '/' or contains '//' in it.
+   * @format uuid
+   */
+  uuid?: string;
+}
+
+export interface ReportsReportSignInSignOutActivitiesResponseActivityLogsItem {
+  /** The client interface type using which the activity was performed. */
+  client_type?: string;
+  /** Email address of the user used for the activity. */
+  email?: string;
+  /** The IP address of the user's device. */
+  ip_address?: string;
+  /**
+   * Time during which the activity occurred.
+   * @format date-time
+   */
+  time?: string;
+  /** The type of activity: <br>`Sign in`: Sign in activity by user.<br>`Sign out`: Sign out activity by user. */
+  type?: string;
+  /** Zoom client version of the user. */
+  version?: string;
+}
+
+export interface ReportsReportTelephoneResponseTelephonyUsageItem {
+  /** Caller's call-in number. */
+  call_in_number?: string;
+  /** Country name. */
+  country_name?: string;
+  /** User department. */
+  dept?: string;
+  /** Call leg duration */
+  duration?: number;
+  /**
+   * Call leg end time
+   * @format date-time
+   */
+  end_time?: string;
+  /** User email. */
+  host_email?: string;
+  /** The user ID of the meeting host. */
+  host_id?: string;
+  /** User display name. */
+  host_name?: string;
+  /**
+   * [Meeting ID](https://support.zoom.us/hc/en-us/articles/201362373-What-is-a-Meeting-ID-): Unique identifier of the meeting in "**long**" format(represented as int64 data type in JSON), also known as the meeting number.
+   * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
+   */
+  meeting_id?: number;
+  /** Meeting type. */
+  meeting_type?: string;
+  /** Toll-free telephone number. */
+  phone_number?: string;
+  /** Calling rate for the telephone call. */
+  rate?: number;
+  /** The number that is signaled to Zoom. */
+  signaled_number?: string;
+  /**
+   * Call leg start time
+   * @format date-time
+   */
+  start_time?: string;
+  /** Total cost (USD) for Call Out. Calculated as plan rate by duration. */
+  total?: number;
+  /** Call type. */
+  type?:
+    | "toll-free"
+    | "call-out"
+    | "call-in"
+    | "US toll-number"
+    | "global toll-number"
+    | "premium"
+    | "premium call-in"
+    | (string & {});
+  /** Meeting UUID. */
+  uuid?: string;
+}
+
+export interface ReportsReportUsersResponseUsersItem {
+  /** Custom attribute(s) that have been assigned to the user. */
+  custom_attributes?: {
+    /** Identifier for the custom attribute. */
+    key?: string;
+    /** Name of the custom attribute. */
+    name?: string;
+    /** Value of the custom attribute. */
+    value?: string;
+  };
+  /** User department. */
+  dept?: string;
+  /** User email. */
+  email?: string;
+  /**
+   * User ID.
+   * @format uuid
+   */
+  id?: string;
+  /** Number of meeting minutes for user. */
+  meeting_minutes?: number;
+  /** Number of meetings for user. */
+  meetings?: number;
+  /** Number of participants in meetings for user. */
+  participants?: number;
+  /** User type. */
+  type?: number;
+  /** User display name. */
+  user_name?: string;
+}
+
+export interface ReportsReportWebinarParticipantsResponseParticipantsItem {
+  /** Another identifier for the participant. Can be a number or characters, maximum length of 15 characters. */
+  customer_key?: string;
+  /** Participant duration. */
+  duration?: number;
+  /** Indicates if failover happened during the webinar. */
+  failover?: boolean;
+  /**
+   * Universally unique identifier of the Participant. It is the same as the User ID of the participant if the participant joins the meeting by logging into Zoom. If the participant joins the meeting without logging in, the value of this field will be blank.
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Participant join time.
+   * @format date-time
+   */
+  join_time?: string;
+  /**
+   * Participant leave time.
+   * @format date-time
+   */
+  leave_time?: string;
+  /** Participant display name. */
+  name?: string;
+  /** Participant email. */
+  user_email?: string;
+  /** Participant ID. This is a unique ID assigned to the participant joining the webinar and is valid for that webinar only. */
+  user_id?: string;
+}
+
+export interface RoleMembersListMembersItem {
+  /** Member Department */
+  department?: string;
+  /** Member Email */
+  email?: string;
+  /** Member First Name */
+  first_name?: string;
+  /** Member ID */
+  id?: string;
+  /** Member Last Name */
+  last_name?: string;
+  /** Member Type */
+  type?: number;
+}
+
+export interface RoomsGetZRSettingsResponseVariant1 {
+  meeting_security?: {
+    /**
+     * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
+     * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
+     *
+     * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
+     */
+    encryption_type?: "enhanced_encryption" | "e2ee" | (string & {});
+    /** Allow use of end-to-end encryption for meetings. If set to `true`, you can specify the encryption type in `encryption_type` field. */
+    end_to_end_encrypted_meetings?: boolean;
+  };
+  zoom_rooms?: {
+    /** Enable multiple participants to [share content simultaneously](https://support.zoom.us/hc/en-us/articles/360017767812-Sharing-Multiple-Screens-in-a-Zoom-Room) by default. */
+    allow_multiple_content_sharing?: boolean;
+    /** Enable [automated audio test](https://support.zoom.us/hc/en-us/articles/360000319683-Zoom-Rooms-Daily-Audio-Testing) to ensure high quality audio. */
+    audio_device_daily_auto_test?: boolean;
+    /** Enable participants in a Zoom Room to share their laptop screen on the Zoom Room TV without entering a meeting ID or sharing code. */
+    auto_direct_sharing?: boolean;
+    /** Automatically start scheduled meetings according to the start time listed on the calendar associated with the room. A meeting alert will appear 10 minutes prior to the scheduled time on the TV. */
+    auto_start_scheduled_meeting?: boolean;
+    /** Automatically stop the meeting at the end time as scheduled and listed in the calendar associated with the room. */
+    auto_stop_scheduled_meeting?: boolean;
+    /** Use facial detection technology to [determine and display the attendees count](https://support.zoom.us/hc/en-us/articles/360031027111-Count-Attendees-in-Zoom-Rooms) after meetings on Dashboard. */
+    count_attendees_number_in_room?: boolean;
+    /** Display a [survey](https://support.zoom.us/hc/en-us/articles/214193146-End-of-Meeting-Attendee-Feedback) at the end of each meeting regarding the audio and video quality on the Zoom Rooms Controller. */
+    display_feedback_survey?: boolean;
+    /**  Show the same information on the TV that is shown on the controller. */
+    display_meeting_list?: boolean;
+    /** Allow to display room name, time and sharing key on the top portion of TV. */
+    display_top_banner?: boolean;
+    /** Encrypt screen and content shared in meetings. */
+    encrypt_shared_screen_content?: boolean;
+    /** If enabled, the meeting host and meeting ID (in addition to the meeting topic) are hidden from the Zoom Rooms display for private meetings. This affects meetings that were originally scheduled as private, as well as public meetings that were transformed to private. */
+    hide_id_for_private_meeting?: boolean;
+    /** Hide share instructions from TV. */
+    hide_share_instruction?: boolean;
+    /** Restrict[ sending Whiteboard sessions](https://support.zoom.us/hc/en-us/articles/115004797286-Using-the-Whiteboard-in-Zoom-Rooms-for-Touch#h_781274b3-5237-4320-8826-be2120b00e21) to contacts or internal users only. */
+    send_whiteboard_to_internal_contact_only?: boolean;
+    /** If enabled, the upcoming meeting alert message will be shown on the TV display. The value of the `upcoming_meeting_alert` field should be set to `true` to use this field. */
+    show_alert_before_meeting?: boolean;
+    /** Allow users to see call history of joined meetings and phone calls from the Zoom Rooms controller. */
+    show_call_history_in_room?: boolean;
+    /** If enabled, you can invite participants from the contact list during a meeting or when starting a meeting */
+    show_contact_list_on_controller?: boolean;
+    /** When enabled, meeting participants that are audio only or have their video turned off will also be shown on the Zoom Rooms display by default. */
+    show_non_video_participants?: boolean;
+    /** Require the AirPlay service to be [started by an administrator](https://support.zoom.us/hc/en-us/articles/204726885-Screen-Share-Using-Airplay-Mirroring#h_a342ad38-4e46-47a8-a1d9-cded3b144b39) rather than always being available. */
+    start_airplay_manually?: boolean;
+    /** Allow users to share content via Apple Screen Mirroring (called Airplay on iOS 11 or earlier) in Zoom Rooms */
+    start_airplay_mirroring?: boolean;
+    /** Integrate with Skype for Business, GoToMeeting, or WebEx and show the meeting dial-in button on the meeting list tab for Zoom Rooms Controllers. */
+    support_join_3rd_party_meeting?: boolean;
+    /** If enabled, all meetings in this room will be treated as [private meetings](https://support.zoom.us/hc/en-us/articles/115001051063-Zoom-Rooms-Private-Meetings), and the Zoom Room will display "Your Name's Meeting" instead of the real meeting topic. */
+    transform_meeting_to_private?: boolean;
+    /** If enabled, a reminder will display 10 minutes prior to the next scheduled meeting on the controller. */
+    upcoming_meeting_alert?: boolean;
+    /** [Restart](https://support.zoom.us/hc/en-us/articles/205418949-Zoom-Rooms-Weekly-System-Restart) the Zoom Rooms computer and controller once a week. */
+    weekly_system_restart?: boolean;
+  };
+}
+
+export interface RoomsGetZRSettingsResponseVariant1Input {
+  meeting_security?: {
+    /**
+     * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
+     * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
+     *
+     * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
+     */
+    encryption_type?: "enhanced_encryption" | "e2ee";
+    /** Allow use of end-to-end encryption for meetings. If set to `true`, you can specify the encryption type in `encryption_type` field. */
+    end_to_end_encrypted_meetings?: boolean;
+  };
+  zoom_rooms?: {
+    /** Enable multiple participants to [share content simultaneously](https://support.zoom.us/hc/en-us/articles/360017767812-Sharing-Multiple-Screens-in-a-Zoom-Room) by default. */
+    allow_multiple_content_sharing?: boolean;
+    /** Enable [automated audio test](https://support.zoom.us/hc/en-us/articles/360000319683-Zoom-Rooms-Daily-Audio-Testing) to ensure high quality audio. */
+    audio_device_daily_auto_test?: boolean;
+    /** Enable participants in a Zoom Room to share their laptop screen on the Zoom Room TV without entering a meeting ID or sharing code. */
+    auto_direct_sharing?: boolean;
+    /** Automatically start scheduled meetings according to the start time listed on the calendar associated with the room. A meeting alert will appear 10 minutes prior to the scheduled time on the TV. */
+    auto_start_scheduled_meeting?: boolean;
+    /** Automatically stop the meeting at the end time as scheduled and listed in the calendar associated with the room. */
+    auto_stop_scheduled_meeting?: boolean;
+    /** Use facial detection technology to [determine and display the attendees count](https://support.zoom.us/hc/en-us/articles/360031027111-Count-Attendees-in-Zoom-Rooms) after meetings on Dashboard. */
+    count_attendees_number_in_room?: boolean;
+    /** Display a [survey](https://support.zoom.us/hc/en-us/articles/214193146-End-of-Meeting-Attendee-Feedback) at the end of each meeting regarding the audio and video quality on the Zoom Rooms Controller. */
+    display_feedback_survey?: boolean;
+    /**  Show the same information on the TV that is shown on the controller. */
+    display_meeting_list?: boolean;
+    /** Allow to display room name, time and sharing key on the top portion of TV. */
+    display_top_banner?: boolean;
+    /** Encrypt screen and content shared in meetings. */
+    encrypt_shared_screen_content?: boolean;
+    /** If enabled, the meeting host and meeting ID (in addition to the meeting topic) are hidden from the Zoom Rooms display for private meetings. This affects meetings that were originally scheduled as private, as well as public meetings that were transformed to private. */
+    hide_id_for_private_meeting?: boolean;
+    /** Hide share instructions from TV. */
+    hide_share_instruction?: boolean;
+    /** Restrict[ sending Whiteboard sessions](https://support.zoom.us/hc/en-us/articles/115004797286-Using-the-Whiteboard-in-Zoom-Rooms-for-Touch#h_781274b3-5237-4320-8826-be2120b00e21) to contacts or internal users only. */
+    send_whiteboard_to_internal_contact_only?: boolean;
+    /** If enabled, the upcoming meeting alert message will be shown on the TV display. The value of the `upcoming_meeting_alert` field should be set to `true` to use this field. */
+    show_alert_before_meeting?: boolean;
+    /** Allow users to see call history of joined meetings and phone calls from the Zoom Rooms controller. */
+    show_call_history_in_room?: boolean;
+    /** If enabled, you can invite participants from the contact list during a meeting or when starting a meeting */
+    show_contact_list_on_controller?: boolean;
+    /** When enabled, meeting participants that are audio only or have their video turned off will also be shown on the Zoom Rooms display by default. */
+    show_non_video_participants?: boolean;
+    /** Require the AirPlay service to be [started by an administrator](https://support.zoom.us/hc/en-us/articles/204726885-Screen-Share-Using-Airplay-Mirroring#h_a342ad38-4e46-47a8-a1d9-cded3b144b39) rather than always being available. */
+    start_airplay_manually?: boolean;
+    /** Allow users to share content via Apple Screen Mirroring (called Airplay on iOS 11 or earlier) in Zoom Rooms */
+    start_airplay_mirroring?: boolean;
+    /** Integrate with Skype for Business, GoToMeeting, or WebEx and show the meeting dial-in button on the meeting list tab for Zoom Rooms Controllers. */
+    support_join_3rd_party_meeting?: boolean;
+    /** If enabled, all meetings in this room will be treated as [private meetings](https://support.zoom.us/hc/en-us/articles/115001051063-Zoom-Rooms-Private-Meetings), and the Zoom Room will display "Your Name's Meeting" instead of the real meeting topic. */
+    transform_meeting_to_private?: boolean;
+    /** If enabled, a reminder will display 10 minutes prior to the next scheduled meeting on the controller. */
+    upcoming_meeting_alert?: boolean;
+    /** [Restart](https://support.zoom.us/hc/en-us/articles/205418949-Zoom-Rooms-Weekly-System-Restart) the Zoom Rooms computer and controller once a week. */
+    weekly_system_restart?: boolean;
+  };
+}
+
+export interface RoomsGetZRSettingsResponseVariant2 {
+  /** The Client Alert Settings section includes alerts that display on the TV screen of the Zoom Room. Disable these settings if you have deliberately disconnected one or more peripheral devices or have never enabled them. */
+  client_alert?: {
+    /** Display an alert message when an issue is detected with a bluetooth microphone. */
+    detect_bluetooth_microphone_error_alert?: boolean;
+    /** Display an alert message when an issue is detected with a bluetooth speaker. */
+    detect_bluetooth_speaker_error_alert?: boolean;
+    /** Display an alert message when an issue is detected with a camera. */
+    detect_camera_error_alert?: boolean;
+    /** Display an alert message when an issue is detected with microphone. */
+    detect_microphone_error_alert?: boolean;
+    /** Display an alert message when an issue is detected with a speaker. */
+    detect_speaker_error_alert?: boolean;
+  };
+  digital_signage?: {
+    /** Specifies the elements that you want to display in the top banner. */
+    banner?: {
+      /** Display or hide banner room name. */
+      banner_room_name?: boolean;
+      /** Display or hide banner sharing key. */
+      banner_sharing_key?: boolean;
+      /** Display or hide time in the banner. */
+      banner_time?: boolean;
+    };
+    /** Display period object lets you define the number of minutes before or after the scheduled meeting time you would like the content to display. */
+    display_period?: {
+      /** Start displaying digital signage content after certain duration after the meeting ends. The value of this field indicates the duration in minutes. */
+      start_displaying_content?: number;
+      /** Stop displaying content {certain_duration} before a meeting is scheduled to begin. The value of this field indicates the duration in minutes. */
+      stop_displaying_content?: number;
+    };
+    /**
+     * [Indicates whether digital signage is on or off,](https://support.zoom.us/hc/en-us/articles/360000030683-Zoom-Rooms-digital-signage#h_767fbb33-82a8-45a8-8392-a1bfa9687edd). <br>
+     * `true`: enable<br> `false`: disable
+     */
+    enable_digital_signage?: boolean;
+    /**
+     * Set the [layout](https://support.zoom.us/hc/en-us/articles/360000030683-Zoom-Rooms-digital-signage#h_4e25ddf3-8f97-4957-8f8b-99725f940fa7). The value of this field can be either `standard` or `video_content`.
+     *
+     * `standard`: Standard Center<br>
+     * `video_content`: Video + Content
+     */
+    layout?: string;
+    /** Sound of all contents will be muted if the value of this field is set to `true`. */
+    mute?: boolean;
+    /** Content list. */
+    play_list?: {
+      /**
+       * Specify an action for the content list. The value can be one of the following:<br>
+       * `add`: Add another content list.<br>
+       * `update`: Update existing content list.<br>
+       * `delete`: Delete content list.
+       */
+      action?: "add" | "update" | "delete" | (string & {});
+      contents?: {
+        /** Content Id. */
+        content_id?: string;
+        /** Duration for how long the content will be displayed. */
+        duration?: number;
+        id?: string;
+        /** Name of the content. */
+        name?: string;
+        /** Order of the content in the display. */
+        order?: number;
+      }[];
+      /** Specify the display end time for the content list in GMT. */
+      end_time?: string;
+      /** Unique identifier of the content list. This field is only required if you would like to remove or update the content list. */
+      id?: string;
+      /** Name of the content list. */
+      name?: string;
+      /** Specify the display start time for the content list in GMT. */
+      start_time?: string;
+    }[];
+  };
+  /** [Notifications Settings](https://support.zoom.us/hc/en-us/articles/205394099-Zoom-Room-Alerts#h_b430b5f2-5150-4522-9c96-c77f22ab70bc) includes the circumstances in which the room sends an email alert to the support team to notify them of a potentially urgent issue. These issues can affect the operation of the room, but do not display on the TV screen. The email alert is sent to the email address specified in the Notification Email Recipients section. */
+  notification?: RoomsGetZRSettingsResponseVariant2Notification;
+}
+
+export interface RoomsGetZRSettingsResponseVariant2Notification {
+  /** Send an alert when the audio echo test result meets usability threshold. */
+  audio_meet_usability_threshold?: boolean;
+  /** Send an alert when the audio echo test result does not meet usability threshold. */
+  audio_not_meet_usability_threshold?: boolean;
+  /** Send an alert when the battery starts charging. */
+  battery_is_charging?: boolean;
+  /** Send an alert when the battery of the controller or the scheduling display is low (at 20%) and is not being charged. */
+  battery_low_and_not_charging?: boolean;
+  /** Specify a percentage so that an alert is sent when the battery is less than the {battery_percentage} that you specified. */
+  battery_percentage?: string;
+  /** Send an alert when the connection to the Controller or Scheduling Display cannot be detected. */
+  controller_scheduling_disconnected?: boolean;
+  /** Send an alert when the Controller or Scheduling Display can be detected again. */
+  controller_scheduling_reconnected?: boolean;
+  /** Send an alert when CPU usage is above 90%. */
+  cpu_usage_high_detected?: boolean;
+  /** Send an alert when the mic, speaker or camera is disconnected in the Zoom Room. */
+  mic_speaker_camera_disconnected?: boolean;
+  /** Send an alert when the mic, speaker or camera is reconnected. */
+  mic_speaker_camera_reconnected?: boolean;
+  /** Send an alert when low bandwidth network is detected */
+  network_unstable_detected?: boolean;
+  /** Send an alert when SIP registration stops working. */
+  sip_registration_failed?: boolean;
+  /** Send an alert after the SIP registration is re-enabled. */
+  sip_registration_re_enabled?: boolean;
+  /** Send an alert when the Zoom Room is online after previously being offline. */
+  zoom_room_come_back_online?: boolean;
+  /** Send an alert when the TV display is disconnected */
+  zoom_room_display_disconnected?: boolean;
+  /** Send an alert when the machine hosting the Zoom Room application has a network issue or cannot connect with the Controller. */
+  zoom_room_offline?: boolean;
+}
+
+export interface RoomsListZoomRoomsResponseRoomsItem {
+  /** Activation Code is the code that is used to complete the setup of the Zoom Room. */
+  activation_code?: string;
+  /** Unique Identifier of the Zoom Room. */
+  id?: string;
+  /** Unique Identifier of the [location](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms-location/listzrlocations) of the room. */
+  location_id?: string;
+  /** Name of the Zoom Room. */
+  name?: string;
+  /** Globally unique identifier of the Zoom Room. Use this ID for the **Dashboard Zoom Room APIs**. */
+  room_id?: string;
+  /** Status of the Zoom Room. */
+  status?:
+    "Offline" | "Available" | "InMeeting" | "UnderConstruction" | (string & {});
+}
+
+export interface RoomsLocationGetZRLocationSettingsResponseVariant1ZoomRooms {
+  /** Enable multiple participants to [share content simultaneously](https://support.zoom.us/hc/en-us/articles/360017767812-Sharing-Multiple-Screens-in-a-Zoom-Room) by default. */
+  allow_multiple_content_sharing?: boolean;
+  /** Enable [automated audio test](https://support.zoom.us/hc/en-us/articles/360000319683-Zoom-Rooms-Daily-Audio-Testing) to ensure high quality audio. */
+  audio_device_daily_auto_test?: boolean;
+  /**
+   * Automatically accept incoming calls made from other Zoom Rooms or contacts in your account. Enabling this setting will also automatically allow far-end camera control.
+   *
+   * This setting is returned only for location type - "country".
+   */
+  auto_accept_incoming_call_and_fecc?: boolean;
+  /** Enable participants in a Zoom Room to share their laptop screen on the Zoom Room TV without entering a meeting ID or sharing code. */
+  auto_direct_sharing?: boolean;
+  /** Automatically start scheduled meetings according to the start time listed on the calendar associated with the room. A meeting alert will appear 10 minutes prior to the scheduled time on the TV. */
+  auto_start_scheduled_meeting?: boolean;
+  /** Automatically stop the meeting at the end time as scheduled and listed in the calendar associated with the room. */
+  auto_stop_scheduled_meeting?: boolean;
+  /** Use facial detection technology to [determine and display the attendees count](https://support.zoom.us/hc/en-us/articles/360031027111-Count-Attendees-in-Zoom-Rooms) after meetings on Dashboard. */
+  count_attendees_number_in_room?: boolean;
+  /** Display a [survey](https://support.zoom.us/hc/en-us/articles/214193146-End-of-Meeting-Attendee-Feedback) at the end of each meeting regarding the audio and video quality on the Zoom Rooms Controller. */
+  display_feedback_survey?: boolean;
+  /**  Show the same information on the TV that is shown on the controller. */
+  display_meeting_list?: boolean;
+  /** Allow to display room name, time and sharing key on the top portion of TV. */
+  display_top_banner?: boolean;
+  /** Encrypt screen and content shared in meetings. */
+  encrypt_shared_screen_content?: boolean;
+  /** If enabled, the meeting host and meeting ID (in addition to the meeting topic) are hidden from the Zoom Rooms display for private meetings. This affects meetings that were originally scheduled as private, as well as public meetings that were transformed to private. */
+  hide_id_for_private_meeting?: boolean;
+  /**
+   * If enabled, you will not see your own video but other people in the meeting can still see your video.
+   *
+   * This setting is returned only for location type - "country".
+   */
+  hide_self_view?: boolean;
+  /**
+   * Lock speaker volume control on controller.
+   *
+   * This setting is returned only for location type - "country".
+   */
+  lock_speaker_volume_control?: boolean;
+  /** Restrict[ sending Whiteboard sessions](https://support.zoom.us/hc/en-us/articles/115004797286-Using-the-Whiteboard-in-Zoom-Rooms-for-Touch#h_781274b3-5237-4320-8826-be2120b00e21) to contacts or internal users only. */
+  send_whiteboard_to_internal_contact_only?: boolean;
+  /** If enabled, the upcoming meeting alert message will be shown on the TV display. The value of the `upcoming_meeting_alert` field should be set to `true` to use this field. */
+  show_alert_before_meeting?: boolean;
+  /** Allow users to see call history of joined meetings and phone calls from the Zoom Rooms controller. */
+  show_call_history_in_room?: boolean;
+  /** If enabled, you can invite participants from the contact list during a meeting or when starting a meeting */
+  show_contact_list_on_controller?: boolean;
+  /** When enabled, meeting participants that are audio only or have their video turned off will also be shown on the Zoom Rooms display by default. */
+  show_non_video_participants?: boolean;
+  /** Require the AirPlay service to be [started by an administrator](https://support.zoom.us/hc/en-us/articles/204726885-Screen-Share-Using-Airplay-Mirroring#h_a342ad38-4e46-47a8-a1d9-cded3b144b39) rather than always being available. */
+  start_airplay_manually?: boolean;
+  /** Allow users to share content via Apple Screen Mirroring (called Airplay on iOS 11 or earlier) in Zoom Rooms */
+  start_airplay_mirroring?: boolean;
+  /**
+   * Disable automatic detection and enable manual content sharing from a device to a Zoom Room. Learn more [here](https://support.zoom.us/hc/en-us/articles/201504265-Wired-HDMI-Screen-Share-via-Capture-Device).
+   *
+   * This setting is returned only for location type - "country".
+   */
+  start_hdmi_content_share_manualy?: boolean;
+  /** Integrate with Skype for Business, GoToMeeting, or WebEx and show the meeting dial-in button on the meeting list tab for Zoom Rooms Controllers. */
+  support_join_3rd_party_meeting?: boolean;
+  /** If enabled, all meetings in this room will be treated as [private meetings](https://support.zoom.us/hc/en-us/articles/115001051063-Zoom-Rooms-Private-Meetings), and the Zoom Room will display "Your Name's Meeting" instead of the real meeting topic. */
+  transform_meeting_to_private?: boolean;
+  /** If enabled, a reminder will display 10 minutes prior to the next scheduled meeting on the controller. */
+  upcoming_meeting_alert?: boolean;
+  /** Enable [voice commands](https://support.zoom.us/hc/en-us/articles/115000527983-Voice-Command-with-Zoom-Rooms) with Zoom Rooms. */
+  voice_commands?: boolean;
+  /** [Restart](https://support.zoom.us/hc/en-us/articles/205418949-Zoom-Rooms-Weekly-System-Restart) the Zoom Rooms computer and controller once a week. */
+  weekly_system_restart?: boolean;
+}
+
+export interface RoomsUpdateZRSettingsBodyVariant2 {
+  /** The Client Alert Settings section includes alerts that display on the TV screen of the Zoom Room. Disable these settings if you have deliberately disconnected one or more peripheral devices or have never enabled them. */
+  client_alert?: {
+    /** Display an alert message when an issue is detected with a bluetooth microphone. */
+    detect_bluetooth_microphone_error_alert?: boolean;
+    /** Display an alert message when an issue is detected with a bluetooth speaker. */
+    detect_bluetooth_speaker_error_alert?: boolean;
+    /** Display an alert message when an issue is detected with a camera. */
+    detect_camera_error_alert?: boolean;
+    /** Display an alert message when an issue is detected with microphone. */
+    detect_microphone_error_alert?: boolean;
+    /** Display an alert message when an issue is detected with a speaker. */
+    detect_speaker_error_alert?: boolean;
+  };
+  digital_signage?: RoomsUpdateZRSettingsBodyVariant2DigitalSignage;
+  /** [Notifications Settings](https://support.zoom.us/hc/en-us/articles/205394099-Zoom-Room-Alerts#h_b430b5f2-5150-4522-9c96-c77f22ab70bc) includes the circumstances in which the room sends an email alert to the support team to notify them of a potentially urgent issue. These issues can affect the operation of the room, but do not display on the TV screen. The email alert is sent to the email address specified in the Notification Email Recipients section. */
+  notification?: RoomsGetZRSettingsResponseVariant2Notification;
+}
+
+export interface RoomsUpdateZRSettingsBodyVariant2Input {
+  /** The Client Alert Settings section includes alerts that display on the TV screen of the Zoom Room. Disable these settings if you have deliberately disconnected one or more peripheral devices or have never enabled them. */
+  client_alert?: {
+    /** Display an alert message when an issue is detected with a bluetooth microphone. */
+    detect_bluetooth_microphone_error_alert?: boolean;
+    /** Display an alert message when an issue is detected with a bluetooth speaker. */
+    detect_bluetooth_speaker_error_alert?: boolean;
+    /** Display an alert message when an issue is detected with a camera. */
+    detect_camera_error_alert?: boolean;
+    /** Display an alert message when an issue is detected with microphone. */
+    detect_microphone_error_alert?: boolean;
+    /** Display an alert message when an issue is detected with a speaker. */
+    detect_speaker_error_alert?: boolean;
+  };
+  digital_signage?: RoomsUpdateZRSettingsBodyVariant2DigitalSignageInput;
+  /** [Notifications Settings](https://support.zoom.us/hc/en-us/articles/205394099-Zoom-Room-Alerts#h_b430b5f2-5150-4522-9c96-c77f22ab70bc) includes the circumstances in which the room sends an email alert to the support team to notify them of a potentially urgent issue. These issues can affect the operation of the room, but do not display on the TV screen. The email alert is sent to the email address specified in the Notification Email Recipients section. */
+  notification?: RoomsGetZRSettingsResponseVariant2Notification;
+}
+
+export interface RoomsUpdateZRSettingsBodyVariant2DigitalSignage {
+  banner?: {
+    banner_room_name?: boolean;
+    banner_sharing_key?: boolean;
+    banner_time?: boolean;
+  };
+  /** Display period object lets you define the number of minutes before or after the scheduled meeting time you would like the content to display. */
+  display_period?: {
+    /** Start displaying digital signage content after certain duration after the meeting ends. Specify the value of the duration in minutes in this field. */
+    start_displaying_content?: number;
+    /** Stop displaying content {certain_duration} before a meeting is scheduled to begin. Specify the value of duration in minutes in this field. */
+    stop_displaying_content?: number;
+  };
+  /**
+   * [Enable or disable digital signage](https://support.zoom.us/hc/en-us/articles/360000030683-Zoom-Rooms-digital-signage#h_767fbb33-82a8-45a8-8392-a1bfa9687edd). <br>
+   * `true`: enable<br> `false`: disable
+   */
+  enable_digital_signage?: boolean;
+  /**
+   * Set the [layout](https://support.zoom.us/hc/en-us/articles/360000030683-Zoom-Rooms-digital-signage#h_4e25ddf3-8f97-4957-8f8b-99725f940fa7). The value of this field can be either `standard` or `video_content`.
+   *
+   * `standard`: Standard Center<br>
+   * `video_content`: Video + Content
+   */
+  layout?: string;
+  /** Sound of all contents will be muted if the value of this field is set to `true`. */
+  mute?: boolean;
+  /** Content list. */
+  play_list?: {
+    /**
+     * Specify an action for the content list. The value can be one of the following:<br>
+     * `add`: Add another content list.<br>
+     * `update`: Update existing content list.<br>
+     * `delete`: Delete content list.
+     */
+    action?: "add" | "update" | "delete" | (string & {});
+    contents?: {
+      /**
+       * Specify an action for the content in the content list. The value can be one of the following:<br>
+       * `add`: Add another content to the content list.<br>
+       * `update`: Update existing content's information in the content list.<br>
+       * `delete`: Delete content from the content list.
+       */
+      action?: string;
+      /** Content Id. */
+      content_id?: string;
+      /** By default each content is display for 5 seconds. Using this field, specify how long you would like to display the content. */
+      duration?: number;
+      /** Unique identifier of the content. This field is only required if you would like to remove or update the content information. */
+      id?: string;
+      /** Name of the content. */
+      name?: string;
+      /** Order of the content in the display. */
+      order?: number;
+    }[];
+    /** Specify the display end time for the content list in GMT. */
+    end_time?: string;
+    /** Unique identifier of the content list. This field is only required if you would like to remove or update the content list. */
+    id?: string;
+    /** Name of the content list. */
+    name?: string;
+    /** Specify the display start time for the content list in GMT. */
+    start_time?: string;
+  }[];
+}
+
+export interface RoomsUpdateZRSettingsBodyVariant2DigitalSignageInput {
+  banner?: {
+    banner_room_name?: boolean;
+    banner_sharing_key?: boolean;
+    banner_time?: boolean;
+  };
+  /** Display period object lets you define the number of minutes before or after the scheduled meeting time you would like the content to display. */
+  display_period?: {
+    /** Start displaying digital signage content after certain duration after the meeting ends. Specify the value of the duration in minutes in this field. */
+    start_displaying_content?: number;
+    /** Stop displaying content {certain_duration} before a meeting is scheduled to begin. Specify the value of duration in minutes in this field. */
+    stop_displaying_content?: number;
+  };
+  /**
+   * [Enable or disable digital signage](https://support.zoom.us/hc/en-us/articles/360000030683-Zoom-Rooms-digital-signage#h_767fbb33-82a8-45a8-8392-a1bfa9687edd). <br>
+   * `true`: enable<br> `false`: disable
+   */
+  enable_digital_signage?: boolean;
+  /**
+   * Set the [layout](https://support.zoom.us/hc/en-us/articles/360000030683-Zoom-Rooms-digital-signage#h_4e25ddf3-8f97-4957-8f8b-99725f940fa7). The value of this field can be either `standard` or `video_content`.
+   *
+   * `standard`: Standard Center<br>
+   * `video_content`: Video + Content
+   */
+  layout?: string;
+  /** Sound of all contents will be muted if the value of this field is set to `true`. */
+  mute?: boolean;
+  /** Content list. */
+  play_list?: {
+    /**
+     * Specify an action for the content list. The value can be one of the following:<br>
+     * `add`: Add another content list.<br>
+     * `update`: Update existing content list.<br>
+     * `delete`: Delete content list.
+     */
+    action?: "add" | "update" | "delete";
+    contents?: {
+      /**
+       * Specify an action for the content in the content list. The value can be one of the following:<br>
+       * `add`: Add another content to the content list.<br>
+       * `update`: Update existing content's information in the content list.<br>
+       * `delete`: Delete content from the content list.
+       */
+      action?: string;
+      /** Content Id. */
+      content_id?: string;
+      /** By default each content is display for 5 seconds. Using this field, specify how long you would like to display the content. */
+      duration?: number;
+      /** Unique identifier of the content. This field is only required if you would like to remove or update the content information. */
+      id?: string;
+      /** Name of the content. */
+      name?: string;
+      /** Order of the content in the display. */
+      order?: number;
+    }[];
+    /** Specify the display end time for the content list in GMT. */
+    end_time?: string;
+    /** Unique identifier of the content list. This field is only required if you would like to remove or update the content list. */
+    id?: string;
+    /** Name of the content list. */
+    name?: string;
+    /** Specify the display start time for the content list in GMT. */
+    start_time?: string;
+  }[];
+}
+
+export interface SessionWebinarUpdateSettings {
+  /** Allow attendees to join from multiple devices. */
+  allow_multiple_devices?: boolean;
+  /** Alternative host emails or IDs. Multiple values separated by comma. */
+  alternative_hosts?: string;
+  /**
+   * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+   * - `0`: Automatically Approve
+   * - `1`: Manually Approve
+   * - `2`: No Registration Required
+   * @default 2
+   */
+  approval_type?: 0 | 1 | 2 | (number & {});
+  /** Send reminder email to attendees and panelists. */
+  attendees_and_panelists_reminder_email_notification?: {
+    /**
+     * * `true`: Send reminder email to attendees and panelists.
+     *
+     * * `false`: Do not send reminder email to attendees and panelists.
+     */
+    enable?: boolean;
+    /** `0` - No plan.<br>`1` - Send 1 hour before webinar.<br>`2` - Send 1 day before webinar.<br>`3` - Send 1 hour and 1 day before webinar.<br>`4` - Send 1 week before webinar.<br>`5` - Send 1 hour and 1 week before webinar.<br>`6` - Send 1 day and 1 week before webinar.<br>`7` - Send 1 hour, 1 day and 1 week before webinar. */
+    type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
+  };
+  /**
+   * Determine how participants can join the audio portion of the webinar.
+   * - `both`: Both Telephony and VoIP
+   * - `telephony`: Telephony only
+   * - `voip`: VoIP only
+   * @default "both"
+   */
+  audio?: "both" | "telephony" | "voip" | (string & {});
+  /** If user has configured ["Sign Into Zoom with Specified Domains"](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f) option, this will list the domains that are authenticated. */
+  authentication_domains?: string;
+  /** Authentication name set in the [authentication profile](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f). */
+  authentication_name?: string;
+  /** Webinar authentication option id. */
+  authentication_option?: string;
+  /**
+   * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+   * - `local`: Record to local device
+   * - `cloud`: Record to cloud
+   * - `none`: No Recording
+   * @default "none"
+   */
+  auto_recording?: "local" | "cloud" | "none" | (string & {});
+  /** Close registration after event date. */
+  close_registration?: boolean;
+  /** Contact email for registration */
+  contact_email?: string;
+  /** Contact name for registration */
+  contact_name?: string;
+  /**
+   * Set the email language to one of the following:
+   * `en-US`,`de-DE`,`es-ES`,`fr-FR`,`jp-JP`,`pt-PT`,`ru-RU`,`zh-CN`, `zh-TW`, `ko-KO`, `it-IT`, `vi-VN`.
+   */
+  email_language?: string;
+  /**
+   * Only signed in users can join this meeting.
+   *
+   * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the Webinar.
+   */
+  enforce_login?: boolean;
+  /**
+   * Only signed in users with specified domains can join meetings.
+   *
+   * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the Webinar.
+   */
+  enforce_login_domains?: string;
+  /** Send follow-up email to absentees. */
+  follow_up_absentees_email_notification?: {
+    /**
+     * * `true`: Send follow-up email to absentees.
+     *
+     * * `false`: Do not send follow-up email to absentees.
+     */
+    enable?: boolean;
+    /** `0` - No plan.<br>`1` - Send 1 days after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
+    type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
+  };
+  /** Send follow-up email to attendees. */
+  follow_up_attendees_email_notification?: {
+    /**
+     * * `true`: Send follow-up email to attendees.
+     *
+     * * `false`: Do not send follow-up email to attendees.
+     */
+    enable?: boolean;
+    /** `0` - No plan.<br>`1` - Send 1 day after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
+    type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
+  };
+  /** List of global dial-in countries */
+  global_dial_in_countries?: string[];
+  /**
+   * Default to HD video.
+   * @default false
+   */
+  hd_video?: boolean;
+  /** Start video when host joins webinar. */
+  host_video?: boolean;
+  /** `true`- Only authenticated users can join Webinar. */
+  meeting_authentication?: boolean;
+  /** Send notification email to registrants when the host updates a webinar. */
+  notify_registrants?: boolean;
+  /**
+   * Make the webinar on-demand
+   * @default false
+   */
+  on_demand?: boolean;
+  /**
+   * * `true`: Send invitation email to panelists.
+   *
+   * * `false`: Do not send invitation email to panelists.
+   */
+  panelists_invitation_email_notification?: boolean;
+  /** Start video when panelists join webinar. */
+  panelists_video?: boolean;
+  /** Zoom will open a survey page in attendees' browsers after leaving the webinar */
+  post_webinar_survey?: boolean;
+  /**
+   * Enable practice session.
+   * @default false
+   */
+  practice_session?: boolean;
+  /** [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar. */
+  question_and_answer?: {
+    /**
+     * * `true`: Allow participants to send questions without providing their name to the host, co-host, and panelists..
+     *
+     * * `false`: Do not allow anonymous questions.
+     */
+    allow_anonymous_questions?: boolean;
+    /**
+     * Indicate whether you want attendees to be able to view answered questions only or view all questions.
+     *
+     * * `only`: Attendees are able to view answered questions only.
+     *
+     * *  `all`: Attendees are able to view all questions submitted in the Q&A.
+     */
+    answer_questions?: "only" | "all" | (string & {});
+    /**
+     * * `true`: Attendees can answer questions or leave a comment in the question thread.
+     *
+     * * `false`: Attendees can not answer questions or leave a comment in the question thread
+     */
+    attendees_can_comment?: boolean;
+    /**
+     * * `true`: Attendees can click the thumbs up button to bring popular questions to the top of the Q&A window.
+     *
+     * * `false`: Attendees can not click the thumbs up butoon on questions.
+     */
+    attendees_can_upvote?: boolean;
+    /**
+     * * `true`: Enable [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar.
+     *
+     * * `false`: Disable Q&A for webinar.
+     */
+    enable?: boolean;
+  };
+  registrants_confirmation_email?: boolean & boolean;
+  /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
+  registrants_email_notification?: boolean;
+  /**
+   * Restrict number of registrants for a webinar. By default, it is set to `0`. A `0` value means that the restriction option is disabled. Provide a number higher than 0 to restrict the webinar registrants by the that number.
+   * @default 0
+   */
+  registrants_restrict_number?: number;
+  /**
+   * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
+   * - `1`: Attendees register once and can attend any of the occurrences
+   * - `2`: Attendees need to register for each occurrence to attend
+   * - `3`: Attendees register once and can choose one or more occurrences to attend
+   * @default 1
+   */
+  registration_type?: 1 | 2 | 3 | (number & {});
+  /** Show social share buttons on the registration page. */
+  show_share_button?: boolean;
+  /** Survey url for post webinar survey */
+  survey_url?: string;
+}
+
+export interface SessionWebinarUpdateSettingsInput {
+  /** Allow attendees to join from multiple devices. */
+  allow_multiple_devices?: boolean;
+  /** Alternative host emails or IDs. Multiple values separated by comma. */
+  alternative_hosts?: string;
+  /**
+   * `0` - Automatically approve.<br>`1` - Manually approve.<br>`2` - No registration required.
+   * - `0`: Automatically Approve
+   * - `1`: Manually Approve
+   * - `2`: No Registration Required
+   * @default 2
+   */
+  approval_type?: 0 | 1 | 2;
+  /** Send reminder email to attendees and panelists. */
+  attendees_and_panelists_reminder_email_notification?: {
+    /**
+     * * `true`: Send reminder email to attendees and panelists.
+     *
+     * * `false`: Do not send reminder email to attendees and panelists.
+     */
+    enable?: boolean;
+    /** `0` - No plan.<br>`1` - Send 1 hour before webinar.<br>`2` - Send 1 day before webinar.<br>`3` - Send 1 hour and 1 day before webinar.<br>`4` - Send 1 week before webinar.<br>`5` - Send 1 hour and 1 week before webinar.<br>`6` - Send 1 day and 1 week before webinar.<br>`7` - Send 1 hour, 1 day and 1 week before webinar. */
+    type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  };
+  /**
+   * Determine how participants can join the audio portion of the webinar.
+   * - `both`: Both Telephony and VoIP
+   * - `telephony`: Telephony only
+   * - `voip`: VoIP only
+   * @default "both"
+   */
+  audio?: "both" | "telephony" | "voip";
+  /** If user has configured ["Sign Into Zoom with Specified Domains"](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f) option, this will list the domains that are authenticated. */
+  authentication_domains?: string;
+  /** Authentication name set in the [authentication profile](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars#h_5c0df2e1-cfd2-469f-bb4a-c77d7c0cca6f). */
+  authentication_name?: string;
+  /** Webinar authentication option id. */
+  authentication_option?: string;
+  /**
+   * Automatic recording:<br>`local` - Record on local.<br>`cloud` -  Record on cloud.<br>`none` - Disabled.
+   * - `local`: Record to local device
+   * - `cloud`: Record to cloud
+   * - `none`: No Recording
+   * @default "none"
+   */
+  auto_recording?: "local" | "cloud" | "none";
+  /** Close registration after event date. */
+  close_registration?: boolean;
+  /** Contact email for registration */
+  contact_email?: string;
+  /** Contact name for registration */
+  contact_name?: string;
+  /**
+   * Set the email language to one of the following:
+   * `en-US`,`de-DE`,`es-ES`,`fr-FR`,`jp-JP`,`pt-PT`,`ru-RU`,`zh-CN`, `zh-TW`, `ko-KO`, `it-IT`, `vi-VN`.
+   */
+  email_language?: string;
+  /**
+   * Only signed in users can join this meeting.
+   *
+   * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the Webinar.
+   */
+  enforce_login?: boolean;
+  /**
+   * Only signed in users with specified domains can join meetings.
+   *
+   * **This field is deprecated and will not be supported in the future.**  <br><br>As an alternative, use the "meeting_authentication", "authentication_option" and "authentication_domains" fields to understand the [authentication configurations](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) set for the Webinar.
+   */
+  enforce_login_domains?: string;
+  /** Send follow-up email to absentees. */
+  follow_up_absentees_email_notification?: {
+    /**
+     * * `true`: Send follow-up email to absentees.
+     *
+     * * `false`: Do not send follow-up email to absentees.
+     */
+    enable?: boolean;
+    /** `0` - No plan.<br>`1` - Send 1 days after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
+    type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  };
+  /** Send follow-up email to attendees. */
+  follow_up_attendees_email_notification?: {
+    /**
+     * * `true`: Send follow-up email to attendees.
+     *
+     * * `false`: Do not send follow-up email to attendees.
+     */
+    enable?: boolean;
+    /** `0` - No plan.<br>`1` - Send 1 day after the scheduled end date.<br>`2` - Send 2 days after the scheduled end date.<br>`3` - Send 3 days after the scheduled end date.<br>`4` - Send 4 days after the scheduled end date.<br>`5` - Send 5 days after the scheduled end date.<br>`6` - Send 6 days after the scheduled end date.<br>`7` - Send 7 days after the scheduled end date. */
+    type?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  };
+  /** List of global dial-in countries */
+  global_dial_in_countries?: string[];
+  /**
+   * Default to HD video.
+   * @default false
+   */
+  hd_video?: boolean;
+  /** Start video when host joins webinar. */
+  host_video?: boolean;
+  /** `true`- Only authenticated users can join Webinar. */
+  meeting_authentication?: boolean;
+  /** Send notification email to registrants when the host updates a webinar. */
+  notify_registrants?: boolean;
+  /**
+   * Make the webinar on-demand
+   * @default false
+   */
+  on_demand?: boolean;
+  /**
+   * * `true`: Send invitation email to panelists.
+   *
+   * * `false`: Do not send invitation email to panelists.
+   */
+  panelists_invitation_email_notification?: boolean;
+  /** Start video when panelists join webinar. */
+  panelists_video?: boolean;
+  /** Zoom will open a survey page in attendees' browsers after leaving the webinar */
+  post_webinar_survey?: boolean;
+  /**
+   * Enable practice session.
+   * @default false
+   */
+  practice_session?: boolean;
+  /** [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar. */
+  question_and_answer?: {
+    /**
+     * * `true`: Allow participants to send questions without providing their name to the host, co-host, and panelists..
+     *
+     * * `false`: Do not allow anonymous questions.
+     */
+    allow_anonymous_questions?: boolean;
+    /**
+     * Indicate whether you want attendees to be able to view answered questions only or view all questions.
+     *
+     * * `only`: Attendees are able to view answered questions only.
+     *
+     * *  `all`: Attendees are able to view all questions submitted in the Q&A.
+     */
+    answer_questions?: "only" | "all";
+    /**
+     * * `true`: Attendees can answer questions or leave a comment in the question thread.
+     *
+     * * `false`: Attendees can not answer questions or leave a comment in the question thread
+     */
+    attendees_can_comment?: boolean;
+    /**
+     * * `true`: Attendees can click the thumbs up button to bring popular questions to the top of the Q&A window.
+     *
+     * * `false`: Attendees can not click the thumbs up butoon on questions.
+     */
+    attendees_can_upvote?: boolean;
+    /**
+     * * `true`: Enable [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Using-Q-A-as-the-webinar-host#:~:text=Overview,and%20upvote%20each%20other's%20questions.) for webinar.
+     *
+     * * `false`: Disable Q&A for webinar.
+     */
+    enable?: boolean;
+  };
+  registrants_confirmation_email?: boolean & boolean;
+  /** Send email notifications to registrants about approval, cancellation, denial of the registration. The value of this field must be set to true in order to use the `registrants_confirmation_email` field. */
+  registrants_email_notification?: boolean;
+  /**
+   * Restrict number of registrants for a webinar. By default, it is set to `0`. A `0` value means that the restriction option is disabled. Provide a number higher than 0 to restrict the webinar registrants by the that number.
+   * @default 0
+   */
+  registrants_restrict_number?: number;
+  /**
+   * Registration types. Only used for recurring webinars with a fixed time.<br>`1` - Attendees register once and can attend any of the webinar sessions.<br>`2` - Attendees need to register for each session in order to attend.<br>`3` - Attendees register once and can choose one or more sessions to attend.
+   * - `1`: Attendees register once and can attend any of the occurrences
+   * - `2`: Attendees need to register for each occurrence to attend
+   * - `3`: Attendees register once and can choose one or more occurrences to attend
+   * @default 1
+   */
+  registration_type?: 1 | 2 | 3;
+  /** Show social share buttons on the registration page. */
+  show_share_button?: boolean;
+  /** Survey url for post webinar survey */
+  survey_url?: string;
+}
+
+export interface SipConnectedAudioAddInternalNumbersBodyInternalNumbersItem {
+  /** Control whether the number can be used to attend 3rd party meetings. */
+  allow_for_external_meetings?: boolean;
+  /**
+   * Specify whether this number can be used by users to join a meeting or not. <br>
+   * * `true` : This number can be used to join a meeting. <br>
+   * *  `false`: This number can not be used to join a meeting.
+   *
+   * Note that if the value of `visible` field is set to `true`, the value of this field will always be `true`.
+   */
+  allow_join?: boolean;
+  /** Two letter country code of the country. */
+  country: string;
+  /** Phone number with display format. For instance, if the value in the number field is `+1888888000`, the value of this field could be `+1 888 888 000`. */
+  display_number: string;
+  /** A short description for the phone number. */
+  labels: string;
+  /** Specify the language in which this phone number should be displayed. Currently, the only supported languages are `en-GB`, `en-US`, `de-DE`. */
+  languages: "en-GB" | "en-US" | "de-DE" | (string & {});
+  /** Phone number in E164 format. */
+  number: string;
+  /**
+   * Type of phone number. <br>
+   * The value can be one of the following:<br>
+   * * `0` : toll <br>
+   * * `1` : tollfree
+   */
+  type: 0 | 1 | (number & {});
+  /**
+   * Specify whether you want this number to be visible (in Zoom Client and Zoom Portal) to the account users or not. The value could be one of the following:<br>
+   * * `true`: Make the number visible. <br>
+   * * `false`: Hide the number.
+   */
+  visible?: boolean;
+}
+
+export interface SipConnectedAudioAddInternalNumbersBodyInternalNumbersItemInput {
+  /** Control whether the number can be used to attend 3rd party meetings. */
+  allow_for_external_meetings?: boolean;
+  /**
+   * Specify whether this number can be used by users to join a meeting or not. <br>
+   * * `true` : This number can be used to join a meeting. <br>
+   * *  `false`: This number can not be used to join a meeting.
+   *
+   * Note that if the value of `visible` field is set to `true`, the value of this field will always be `true`.
+   */
+  allow_join?: boolean;
+  /** Two letter country code of the country. */
+  country: string;
+  /** Phone number with display format. For instance, if the value in the number field is `+1888888000`, the value of this field could be `+1 888 888 000`. */
+  display_number: string;
+  /** A short description for the phone number. */
+  labels: string;
+  /** Specify the language in which this phone number should be displayed. Currently, the only supported languages are `en-GB`, `en-US`, `de-DE`. */
+  languages: "en-GB" | "en-US" | "de-DE";
+  /** Phone number in E164 format. */
+  number: string;
+  /**
+   * Type of phone number. <br>
+   * The value can be one of the following:<br>
+   * * `0` : toll <br>
+   * * `1` : tollfree
+   */
+  type: 0 | 1;
+  /**
+   * Specify whether you want this number to be visible (in Zoom Client and Zoom Portal) to the account users or not. The value could be one of the following:<br>
+   * * `true`: Make the number visible. <br>
+   * * `false`: Hide the number.
+   */
+  visible?: boolean;
+}
+
+export interface SipPhoneListSipPhonesResponsePhonesItem {
+  /** Authorization name of the user  registered for SIP Phone. */
+  authorization_name?: string;
+  /** The name or IP address of your provider’s SIP domain. (example: CDC.WEB). */
+  domain?: string;
+  /** Unique Identifier of the SIP Phone. */
+  id?: string;
+  /** The password generated for the user in the SIP account. */
+  password?: string;
+  /** IP address of the proxy server for SIP requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. If you are not using a proxy server, this value can be the same as the Register Server, or empty. */
+  proxy_server?: string;
+  /** IP address of the proxy server for SIP requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. If you are not using a proxy server, this value can be the same as the Register Server, or empty. */
+  proxy_server2?: string;
+  /** IP address of the proxy server for SIP requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. If you are not using a proxy server, this value can be the same as the Register Server, or empty. */
+  proxy_server3?: string;
+  /** IP address of the server that accepts REGISTER requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. */
+  register_server?: string;
+  /** IP address of the server that accepts REGISTER requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. */
+  register_server2?: string;
+  /** IP address of the server that accepts REGISTER requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. */
+  register_server3?: string;
+  /** The number of minutes after which the SIP registration of the Zoom client user will expire, and the client will auto register to the SIP server. */
+  registration_expire_time?: number;
+  /** Protocols supported by the SIP provider.<br> The value must be either `UDP`, `TCP`, `TLS`, `AUTO`. */
+  transport_protocol?: "UDP" | "TCP" | "TLS" | "AUTO" | (string & {});
+  /** Protocols supported by the SIP provider.<br> The value must be either `UDP`, `TCP`, `TLS`, `AUTO`. */
+  transport_protocol2?: "UDP" | "TCP" | "TLS" | "AUTO" | (string & {});
+  /** Protocols supported by the SIP provider.<br> The value must be either `UDP`, `TCP`, `TLS`, `AUTO`. */
+  transport_protocol3?: "UDP" | "TCP" | "TLS" | "AUTO" | (string & {});
+  /**
+   * The email address of the user to associate with the SIP Phone. Can add [.win, .mac, .android, .ipad, .iphone, .linux, .pc, .mobile, .pad] at the end of the email (ex. user@test.com.mac) to add accounts for different platforms for the same user.
+   * @format email
+   */
+  user_email?: string;
+  /** The phone number associated with the user in the SIP account. */
+  user_name?: string;
+  /** The number to dial for checking voicemail. */
+  voice_mail?: string;
+}
+
+export interface UsersUsersResponseUsersItem {
+  /**
+   * The time when user's account was created.
+   * @format date-time
+   */
+  created_at?: string;
+  /** Custom attributes. This field is only returned if users have been assigned custom attributes and if you provided `custom_attributes` as the value of `include_fields` query parameter in the API request. */
+  custom_attributes?: {
+    /** Unique identifier of the custom attribute. */
+    key?: string;
+    /** Name of the custom attribute. */
+    name?: string;
+    /** Value of the custom attribute. */
+    value?: string;
+  }[];
+  /** Department, if provided by the user. */
+  dept?: string;
+  /**
+   * User's email address.
+   * @default "john.doe@gmail.com"
+   */
+  email: string;
+  /** User's first name. */
+  first_name?: string;
+  /** IDs of groups where the user is a member. */
+  group_ids?: string[];
+  /** The [host key](https://support.zoom.us/hc/en-us/articles/205172555-Using-your-host-key) of the user. This field is only returned if users have been assigned a host key and if you provided `host_key` as the value of `include_fields` query parameter in the API request. */
+  host_key?: string;
+  /** User ID. */
+  id?: string;
+  /** IDs of IM directory groups where the user is a member. */
+  im_group_ids?: string[];
+  /** The last client version that user used to login. */
+  last_client_version?: string;
+  /**
+   * User's last login time. There is a three-days buffer period for this field. For example, if user first logged in on 2020-01-01 and then logged out and logged in on 2020-01-02, the value of this field will still reflect the login time of 2020-01-01. However, if the user logs in on 2020-01-04, the value of this field will reflect the corresponding login time since it exceeds the three-day buffer period.
+   * @format date-time
+   */
+  last_login_time?: string;
+  /** User's last name. */
+  last_name?: string;
+  /** This field is returned if the user is enrolled in the [Zoom United](https://zoom.us/pricing/zoom-bundles) plan. */
+  plan_united_type?: string;
+  /**
+   * Personal meeting ID of the user.
+   * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
+   */
+  pmi?: number;
+  /** Unique identifier of the [role](https://marketplace.zoom.us/docs/api-reference/zoom-api/roles/roles) assigned to the user. */
+  role_id?: string;
+  /** User's status */
+  status?: string;
+  /** The time zone of the user. */
+  timezone?: string;
+  /**
+   * User's plan type.<br>
+   * `1` - Basic.<br>
+   * `2` - Licensed.<br>
+   * `3` - On-prem.<br>
+   * `99` - None (this can only be set with `ssoCreate`).
+   */
+  type: number;
+  /**
+   * Display whether the user's email address for the Zoom account is verified or not. <br>
+   * `1` - Verified user email.<br>
+   * `0` - User's email not verified.
+   */
+  verified?: number;
+}
+
+export interface WebinarsWebinarPollCreateResponse {
+  /** Webinar Poll ID */
+  id?: string;
+  /**
+   * Status of the Webinar Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results
+   * - `notstart`: Poll not start
+   * - `started`: Poll started
+   * - `ended`: Poll ended
+   * - `sharing`: Poll is sharing
+   */
+  status?: "notstart" | "started" | "ended" | "sharing" | (string & {});
+  /** Array of Polls */
+  questions?: {
+    /** Answers to the questions */
+    answers?: string[];
+    /** Question to be asked to the attendees. */
+    name?: string;
+    /**
+     * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+     * - `single`: single answer
+     * - `multiple`: multiple answer
+     */
+    type?: "single" | "multiple" | (string & {});
+  }[];
+  /** Title for the poll. */
+  title?: string;
 }

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface SipConnectedAudioAddCalloutCountriesParams {
   /** Unique identifier of the account. To add Call-out enabled countries to a sub account, provide the account ID of the sub account in the `accountId` path parameter. To add Call-out enabled countries to a master account, provide `me` as the value of the `accountId` path parameter. */
@@ -31,41 +32,7 @@ export interface SipConnectedAudioAddInternalNumbersParams {
   /** Unique identifier of the account.<br>To add internal numbers to a sub account, provide the account ID of the sub account in the `accountId` path parameter. To add internal numbers to a master account, provide `me` as the value of the `accountId` path parameter. */
   accountId: string;
   body?: {
-    internal_numbers?: {
-      /** Control whether the number can be used to attend 3rd party meetings. */
-      allow_for_external_meetings?: boolean;
-      /**
-       * Specify whether this number can be used by users to join a meeting or not. <br>
-       * * `true` : This number can be used to join a meeting. <br>
-       * *  `false`: This number can not be used to join a meeting.
-       *
-       * Note that if the value of `visible` field is set to `true`, the value of this field will always be `true`.
-       */
-      allow_join?: boolean;
-      /** Two letter country code of the country. */
-      country: string;
-      /** Phone number with display format. For instance, if the value in the number field is `+1888888000`, the value of this field could be `+1 888 888 000`. */
-      display_number: string;
-      /** A short description for the phone number. */
-      labels: string;
-      /** Specify the language in which this phone number should be displayed. Currently, the only supported languages are `en-GB`, `en-US`, `de-DE`. */
-      languages: "en-GB" | "en-US" | "de-DE";
-      /** Phone number in E164 format. */
-      number: string;
-      /**
-       * Type of phone number. <br>
-       * The value can be one of the following:<br>
-       * * `0` : toll <br>
-       * * `1` : tollfree
-       */
-      type: 0 | 1;
-      /**
-       * Specify whether you want this number to be visible (in Zoom Client and Zoom Portal) to the account users or not. The value could be one of the following:<br>
-       * * `true`: Make the number visible. <br>
-       * * `false`: Hide the number.
-       */
-      visible?: boolean;
-    }[];
+    internal_numbers?: S.SipConnectedAudioAddInternalNumbersBodyInternalNumbersItemInput[];
   };
 }
 export type SipConnectedAudioAddInternalNumbersResponse = {
@@ -250,41 +217,7 @@ export interface SipConnectedAudioListInternalNumbersParams {
   next_page_token?: string;
 }
 export type SipConnectedAudioListInternalNumbersResponse = {
-  internal_numbers?: {
-    /** Control whether the number can be used to attend 3rd party meetings. */
-    allow_for_external_meetings?: boolean;
-    /**
-     * Specify whether this number can be used by users to join a meeting or not. <br>
-     * * `true` : This number can be used to join a meeting. <br>
-     * *  `false`: This number can not be used to join a meeting.
-     *
-     * Note that if the value of `visible` field is set to `true`, the value of this field will always be `true`.
-     */
-    allow_join?: boolean;
-    /** Two letter country code of the country. */
-    country: string;
-    /** Phone number with display format. For instance, if the value in the number field is `+1888888000`, the value of this field could be `+1 888 888 000`. */
-    display_number: string;
-    /** A short description for the phone number. */
-    labels: string;
-    /** Specify the language in which this phone number should be displayed. Currently, the only supported languages are `en-GB`, `en-US`, `de-DE`. */
-    languages: "en-GB" | "en-US" | "de-DE" | (string & {});
-    /** Phone number in E164 format. */
-    number: string;
-    /**
-     * Type of phone number. <br>
-     * The value can be one of the following:<br>
-     * * `0` : toll <br>
-     * * `1` : tollfree
-     */
-    type: 0 | 1 | (number & {});
-    /**
-     * Specify whether you want this number to be visible (in Zoom Client and Zoom Portal) to the account users or not. The value could be one of the following:<br>
-     * * `true`: Make the number visible. <br>
-     * * `false`: Hide the number.
-     */
-    visible?: boolean;
-  }[];
+  internal_numbers?: S.SipConnectedAudioAddInternalNumbersBodyInternalNumbersItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /**
@@ -296,41 +229,8 @@ export type SipConnectedAudioListInternalNumbersResponse = {
   total_records?: number;
 };
 export type SipConnectedAudioListInternalNumbersError = unknown;
-export type SipConnectedAudioListInternalNumbersItem = {
-  /** Control whether the number can be used to attend 3rd party meetings. */
-  allow_for_external_meetings?: boolean;
-  /**
-   * Specify whether this number can be used by users to join a meeting or not. <br>
-   * * `true` : This number can be used to join a meeting. <br>
-   * *  `false`: This number can not be used to join a meeting.
-   *
-   * Note that if the value of `visible` field is set to `true`, the value of this field will always be `true`.
-   */
-  allow_join?: boolean;
-  /** Two letter country code of the country. */
-  country: string;
-  /** Phone number with display format. For instance, if the value in the number field is `+1888888000`, the value of this field could be `+1 888 888 000`. */
-  display_number: string;
-  /** A short description for the phone number. */
-  labels: string;
-  /** Specify the language in which this phone number should be displayed. Currently, the only supported languages are `en-GB`, `en-US`, `de-DE`. */
-  languages: "en-GB" | "en-US" | "de-DE" | (string & {});
-  /** Phone number in E164 format. */
-  number: string;
-  /**
-   * Type of phone number. <br>
-   * The value can be one of the following:<br>
-   * * `0` : toll <br>
-   * * `1` : tollfree
-   */
-  type: 0 | 1 | (number & {});
-  /**
-   * Specify whether you want this number to be visible (in Zoom Client and Zoom Portal) to the account users or not. The value could be one of the following:<br>
-   * * `true`: Make the number visible. <br>
-   * * `false`: Hide the number.
-   */
-  visible?: boolean;
-};
+export type SipConnectedAudioListInternalNumbersItem =
+  S.SipConnectedAudioAddInternalNumbersBodyInternalNumbersItem;
 
 export interface SipConnectedAudioListSIPTrunksParams {
   /** Unique Identifier of the Account. To retrieve SIP trunks assigned to a sub account, provide the account ID of the sub account in the as the value of this field. To retrieve SIP trunks of a master account, provide `me` as the value of this field. */

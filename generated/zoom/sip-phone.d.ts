@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface SipPhoneCreateSIPPhoneParams {
   body: {
@@ -80,88 +81,13 @@ export type SipPhoneListSipPhonesResponse = {
   /** The number of records returned within a single API call. */
   page_size?: number;
   /** SIP phones object. */
-  phones?: {
-    /** Authorization name of the user  registered for SIP Phone. */
-    authorization_name?: string;
-    /** The name or IP address of your provider’s SIP domain. (example: CDC.WEB). */
-    domain?: string;
-    /** Unique Identifier of the SIP Phone. */
-    id?: string;
-    /** The password generated for the user in the SIP account. */
-    password?: string;
-    /** IP address of the proxy server for SIP requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. If you are not using a proxy server, this value can be the same as the Register Server, or empty. */
-    proxy_server?: string;
-    /** IP address of the proxy server for SIP requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. If you are not using a proxy server, this value can be the same as the Register Server, or empty. */
-    proxy_server2?: string;
-    /** IP address of the proxy server for SIP requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. If you are not using a proxy server, this value can be the same as the Register Server, or empty. */
-    proxy_server3?: string;
-    /** IP address of the server that accepts REGISTER requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. */
-    register_server?: string;
-    /** IP address of the server that accepts REGISTER requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. */
-    register_server2?: string;
-    /** IP address of the server that accepts REGISTER requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. */
-    register_server3?: string;
-    /** The number of minutes after which the SIP registration of the Zoom client user will expire, and the client will auto register to the SIP server. */
-    registration_expire_time?: number;
-    /** Protocols supported by the SIP provider.<br> The value must be either `UDP`, `TCP`, `TLS`, `AUTO`. */
-    transport_protocol?: "UDP" | "TCP" | "TLS" | "AUTO" | (string & {});
-    /** Protocols supported by the SIP provider.<br> The value must be either `UDP`, `TCP`, `TLS`, `AUTO`. */
-    transport_protocol2?: "UDP" | "TCP" | "TLS" | "AUTO" | (string & {});
-    /** Protocols supported by the SIP provider.<br> The value must be either `UDP`, `TCP`, `TLS`, `AUTO`. */
-    transport_protocol3?: "UDP" | "TCP" | "TLS" | "AUTO" | (string & {});
-    /**
-     * The email address of the user to associate with the SIP Phone. Can add [.win, .mac, .android, .ipad, .iphone, .linux, .pc, .mobile, .pad] at the end of the email (ex. user@test.com.mac) to add accounts for different platforms for the same user.
-     * @format email
-     */
-    user_email?: string;
-    /** The phone number associated with the user in the SIP account. */
-    user_name?: string;
-    /** The number to dial for checking voicemail. */
-    voice_mail?: string;
-  }[];
+  phones?: S.SipPhoneListSipPhonesResponsePhonesItem[];
   /** The total number of all the records available across pages. */
   total_records?: number;
 };
 export type SipPhoneListSipPhonesError = unknown;
-export type SipPhoneListSipPhonesItem = {
-  /** Authorization name of the user  registered for SIP Phone. */
-  authorization_name?: string;
-  /** The name or IP address of your provider’s SIP domain. (example: CDC.WEB). */
-  domain?: string;
-  /** Unique Identifier of the SIP Phone. */
-  id?: string;
-  /** The password generated for the user in the SIP account. */
-  password?: string;
-  /** IP address of the proxy server for SIP requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. If you are not using a proxy server, this value can be the same as the Register Server, or empty. */
-  proxy_server?: string;
-  /** IP address of the proxy server for SIP requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. If you are not using a proxy server, this value can be the same as the Register Server, or empty. */
-  proxy_server2?: string;
-  /** IP address of the proxy server for SIP requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. If you are not using a proxy server, this value can be the same as the Register Server, or empty. */
-  proxy_server3?: string;
-  /** IP address of the server that accepts REGISTER requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. */
-  register_server?: string;
-  /** IP address of the server that accepts REGISTER requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. */
-  register_server2?: string;
-  /** IP address of the server that accepts REGISTER requests. Note that if you are using the UDP transport protocol, the default port is 5060. If you are using UDP with a different port number, that port number must be included with the IP address. */
-  register_server3?: string;
-  /** The number of minutes after which the SIP registration of the Zoom client user will expire, and the client will auto register to the SIP server. */
-  registration_expire_time?: number;
-  /** Protocols supported by the SIP provider.<br> The value must be either `UDP`, `TCP`, `TLS`, `AUTO`. */
-  transport_protocol?: "UDP" | "TCP" | "TLS" | "AUTO" | (string & {});
-  /** Protocols supported by the SIP provider.<br> The value must be either `UDP`, `TCP`, `TLS`, `AUTO`. */
-  transport_protocol2?: "UDP" | "TCP" | "TLS" | "AUTO" | (string & {});
-  /** Protocols supported by the SIP provider.<br> The value must be either `UDP`, `TCP`, `TLS`, `AUTO`. */
-  transport_protocol3?: "UDP" | "TCP" | "TLS" | "AUTO" | (string & {});
-  /**
-   * The email address of the user to associate with the SIP Phone. Can add [.win, .mac, .android, .ipad, .iphone, .linux, .pc, .mobile, .pad] at the end of the email (ex. user@test.com.mac) to add accounts for different platforms for the same user.
-   * @format email
-   */
-  user_email?: string;
-  /** The phone number associated with the user in the SIP account. */
-  user_name?: string;
-  /** The number to dial for checking voicemail. */
-  voice_mail?: string;
-};
+export type SipPhoneListSipPhonesItem =
+  S.SipPhoneListSipPhonesResponsePhonesItem;
 
 export interface SipPhoneUpdateSIPPhoneParams {
   /** Unique Identifier of the SIP Phone. This can be retrieved from the List SIP Phones API. */

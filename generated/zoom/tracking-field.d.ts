@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface TrackingFieldTrackingfieldCreateParams {
   /** Tracking Field */
@@ -56,23 +57,7 @@ export type TrackingFieldTrackingfieldGetResponse = {
 export type TrackingFieldTrackingfieldGetError = unknown;
 
 export interface TrackingFieldTrackingfieldListParams {}
-export type TrackingFieldTrackingfieldListResponse = {
-  /** The number of all records available across pages */
-  total_records?: number;
-  /** Array of Tracking Fields */
-  tracking_fields?: {
-    /** ID of Tracking Field */
-    id?: string;
-    /** Label/ Name for the tracking field. */
-    field?: string;
-    /** Array of recommended values */
-    recommended_values?: string[];
-    /** Tracking Field Required */
-    required?: boolean;
-    /** Tracking Field Visible */
-    visible?: boolean;
-  }[];
-};
+export type TrackingFieldTrackingfieldListResponse = S.TrackingFieldList;
 export type TrackingFieldTrackingfieldListError = unknown;
 
 export interface TrackingFieldTrackingfieldUpdateParams {

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as S from "./schemas.js";
 
 export interface TspTspParams {}
 export type TspTspResponse = {
@@ -102,57 +103,9 @@ export interface TspUserTSPCreateParams {
   /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
   userId: string;
   /** TSP account. */
-  body: {
-    /** Conference code: numeric value, length is less than 16. */
-    conference_code: string;
-    /** List of dial in numbers. */
-    dial_in_numbers?: {
-      /** Country code. */
-      code?: string;
-      /** Country Label, if passed, will display in place of code. */
-      country_label?: string;
-      /** Dial-in number: length is less than 16. */
-      number?: string;
-      /**
-       * Dial-in number types:<br>`toll` - Toll number.<br>`tollfree` -Toll free number.<br>
-       * `media_link` - Media link.
-       * - `toll`: Toll number <br/>
-       * - `tollfree`: Toll free number <br/>
-       * - `media_link`: Media link phone number <br/>
-       */
-      type?: "toll" | "tollfree" | "media_link";
-    }[];
-    /** Leader PIN: numeric value, length is less than 16. */
-    leader_pin: string;
-    /** Telephony bridge */
-    tsp_bridge?: "US_TSP_TB" | "EU_TSP_TB";
-  };
+  body: S.TSPInput;
 }
-export type TspUserTSPCreateResponse = {
-  /** Conference code: numeric value, length is less than 16. */
-  conference_code: string;
-  /** List of dial in numbers. */
-  dial_in_numbers?: {
-    /** Country code. */
-    code?: string;
-    /** Country Label, if passed, will display in place of code. */
-    country_label?: string;
-    /** Dial-in number: length is less than 16. */
-    number?: string;
-    /**
-     * Dial-in number types:<br>`toll` - Toll number.<br>`tollfree` -Toll free number.<br>
-     * `media_link` - Media link.
-     * - `toll`: Toll number <br/>
-     * - `tollfree`: Toll free number <br/>
-     * - `media_link`: Media link phone number <br/>
-     */
-    type?: "toll" | "tollfree" | "media_link" | (string & {});
-  }[];
-  /** Leader PIN: numeric value, length is less than 16. */
-  leader_pin: string;
-  /** Telephony bridge */
-  tsp_bridge?: "US_TSP_TB" | "EU_TSP_TB" | (string & {});
-};
+export type TspUserTSPCreateResponse = S.TSP;
 export type TspUserTSPCreateError = unknown;
 
 export interface TspUserTSPDeleteParams {

@@ -45,12 +45,18 @@ export function pascalCase(name: string): string {
  * Deterministic: the same names in the same order give the same results.
  */
 export function typeNameFor(schemaName: string, taken: Set<string>): string {
-  let base = pascalCase(schemaName);
-  if (base === "") base = "Schema";
-  if (/^\p{N}/u.test(base)) base = "_" + base;
-  if (RESERVED.has(base) || GLOBALS.has(base)) base += "Schema";
+  const base = typeBaseName(schemaName);
   let name = base;
   for (let n = 2; taken.has(name); n++) name = `${base}${n}`;
   taken.add(name);
   return name;
+}
+
+/** The type name `typeNameFor` starts from, before a numeric suffix makes it unique. */
+export function typeBaseName(schemaName: string): string {
+  let base = pascalCase(schemaName);
+  if (base === "") base = "Schema";
+  if (/^\p{N}/u.test(base)) base = "_" + base;
+  if (RESERVED.has(base) || GLOBALS.has(base)) base += "Schema";
+  return base;
 }

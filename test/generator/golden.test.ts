@@ -30,6 +30,7 @@ const cases: [string, Omit<ClientJob, "spec"> & { spec: string }][] = [
     "petstore-ts",
     { id: "petstore", name: "Petstore", spec: "petstore-3.0.yaml", namespaceBy: "operationId-prefix", pagination: { style: "cursor", param: "cursor", next: "next" }, format: "ts" },
   ],
+  ["shared-shapes", { id: "shared", name: "Shared", spec: "shared-shapes-3.0.yaml", namespaceBy: "operationId-prefix" }],
   ["include-store", { id: "petstore", name: "Petstore", spec: "petstore-3.0.yaml", namespaceBy: "tag", include: ["store"] }],
 ];
 

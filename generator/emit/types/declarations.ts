@@ -3,7 +3,8 @@
 
 import { SpecError } from "../../errors.js";
 import type { SchemaNode } from "../../model/schema.js";
-import { typeNameFor } from "../../model/type-names.js";
+import { typeBaseName, typeNameFor } from "../../model/type-names.js";
+import { isSharedShape, sharedShapeBaseName } from "../../model/shared-shapes.js";
 import { hardline, join, printDoc, type Doc } from "./doc.js";
 import { directionalSchemas, reachableSchemas } from "./direction.js";
 import { enumConstDocs } from "./enums.js";
@@ -52,16 +53,25 @@ function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A shared shape is named after its title when that name is free, else after where it was first seen. */
+function sharedShapeTypeBase(node: SchemaNode, key: string, taken: ReadonlySet<string>): string {
+  const title = node.title?.trim();
+  return title && !taken.has(typeBaseName(title)) ? title : sharedShapeBaseName(key);
+}
+
 /** Assigns TypeScript names: response names first (sorted), then `…Input` names. */
 export function componentNames(
   schemas: ReadonlyMap<string, SchemaNode>,
   withInput: ReadonlySet<string>,
   taken: Set<string> = new Set(),
 ): Map<string, ComponentNames> {
-  const sorted = [...schemas.keys()].sort(byCodeUnits);
+  // Shared shapes (model/shared-shapes.ts) are named after the document's own schemas, so
+  // adding one never renames a type users already know.
+  const all = [...schemas.keys()].sort(byCodeUnits);
+  const sorted = [...all.filter((n) => !isSharedShape(n)), ...all.filter(isSharedShape)];
   const names = new Map<string, ComponentNames>();
   for (const name of sorted) {
-    const response = typeNameFor(name, taken);
+    const response = typeNameFor(isSharedShape(name) ? sharedShapeTypeBase(schemas.get(name)!, name, taken) : name, taken);
     names.set(name, { response, request: response });
   }
   for (const name of sorted) {
