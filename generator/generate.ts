@@ -9,7 +9,8 @@ import { clientTypeName, factoryName, indexDts, indexJs, providerDts, providerJs
 import { header } from "./emit/header.js";
 import { GENERATOR_NAME } from "./version.js";
 import type { Data } from "./emit/js-data.js";
-import { namespaceDts } from "./emit/namespace.js";
+import { namespaceDts, paramsMembers } from "./emit/namespace.js";
+import { planSharedParams } from "./emit/shared-params.js";
 import { operationTableJs, operationTableTs } from "./emit/operation-table.js";
 import { indexTs, providerTs, schemasTs } from "./emit/client-files-ts.js";
 import { schemaModule } from "./emit/schema-module.js";
@@ -101,6 +102,9 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
     files.set("schemas.d.ts", schemas.dts);
     files.set("schemas.js", schemas.js);
   }
+  const sharedParams = planSharedParams(model.namespaces, (op) => paramsMembers(op, schemas.toType));
+  const paramsModule = sharedParams.module(head);
+  if (paramsModule) files.set(ts ? "params.ts" : "params.d.ts", paramsModule);
   let operations = 0;
   const total = model.namespaces.reduce((n, ns) => n + ns.operations.length, 0);
   let nextReport = 0.25;
@@ -109,11 +113,11 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
   for (const ns of model.namespaces) {
     operations += ns.operations.length;
     if (ts) {
-      const text = namespaceDts(ns, head, schemas.toType, operationTableTs(ns.operations));
+      const text = namespaceDts(ns, head, schemas.toType, operationTableTs(ns.operations), sharedParams);
       namespaceTypes.set(ns, text);
       files.set(`${ns.file}.ts`, text);
     } else {
-      files.set(`${ns.file}.d.ts`, namespaceDts(ns, head, schemas.toType));
+      files.set(`${ns.file}.d.ts`, namespaceDts(ns, head, schemas.toType, undefined, sharedParams));
       files.set(`${ns.file}.js`, head + "\n" + operationTableJs(ns.operations));
     }
     if (onProgress && total > PROGRESS_THRESHOLD && operations / total >= nextReport) {

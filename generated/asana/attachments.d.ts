@@ -2,20 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface AttachmentsCreateAttachmentForObjectParams {
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface AttachmentsCreateAttachmentForObjectParams
+  extends P.OptPretty, P.OptFields {
   /**
    * The file you want to upload.
    *
@@ -35,69 +26,28 @@ export type AttachmentsCreateAttachmentForObjectResponse = {
 };
 export type AttachmentsCreateAttachmentForObjectError = S.ErrorResponse;
 
-export interface AttachmentsDeleteAttachmentParams {
+export interface AttachmentsDeleteAttachmentParams
+  extends P.OptPretty, P.OptFields {
   /** Globally unique identifier for the attachment. */
   attachment_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
 }
 export type AttachmentsDeleteAttachmentResponse = {
   data?: S.EmptyResponse;
 };
 export type AttachmentsDeleteAttachmentError = S.ErrorResponse;
 
-export interface AttachmentsGetAttachmentParams {
+export interface AttachmentsGetAttachmentParams
+  extends P.OptPretty, P.OptFields {
   /** Globally unique identifier for the attachment. */
   attachment_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
 }
 export type AttachmentsGetAttachmentResponse = {
   data?: S.AttachmentResponse;
 };
 export type AttachmentsGetAttachmentError = S.ErrorResponse;
 
-export interface AttachmentsGetAttachmentsForObjectParams {
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
+export interface AttachmentsGetAttachmentsForObjectParams
+  extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** Globally unique identifier for object to fetch statuses from. Must be a GID for a `project`, `project_brief`, or `task`. */
   parent: string;
 }

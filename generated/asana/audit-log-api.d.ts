@@ -2,11 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface AuditLogAPIGetAuditLogEventsParams {
-  /** Globally unique identifier for the workspace or organization. */
-  workspace_gid: string;
+export interface AuditLogAPIGetAuditLogEventsParams
+  extends P.WorkspaceGid, P.Limit, P.Offset {
   /** Filter to events created after this time (inclusive). */
   start_at?: string;
   /** Filter to events created before this time (exclusive). */
@@ -26,17 +26,6 @@ export interface AuditLogAPIGetAuditLogEventsParams {
   actor_gid?: string;
   /** Filter to events with this resource ID. */
   resource_gid?: string;
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
 }
 export type AuditLogAPIGetAuditLogEventsResponse = {
   data?: S.AuditLogEvent[];

@@ -2,31 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CustomFieldsCreateCustomFieldParams {
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
+export interface CustomFieldsCreateCustomFieldParams
+  extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** The custom field object to create. */
   body?: {
     data?: S.CustomFieldRequestInput;
@@ -37,31 +17,8 @@ export type CustomFieldsCreateCustomFieldResponse = {
 };
 export type CustomFieldsCreateCustomFieldError = S.ErrorResponse;
 
-export interface CustomFieldsCreateEnumOptionForCustomFieldParams {
-  /** Globally unique identifier for the custom field. */
-  custom_field_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
+export interface CustomFieldsCreateEnumOptionForCustomFieldParams
+  extends P.CustomFieldGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** The enum option object to create. */
   body?: {
     data?: S.EnumOptionRequestInput;
@@ -72,92 +29,30 @@ export type CustomFieldsCreateEnumOptionForCustomFieldResponse = {
 };
 export type CustomFieldsCreateEnumOptionForCustomFieldError = S.ErrorResponse;
 
-export interface CustomFieldsDeleteCustomFieldParams {
-  /** Globally unique identifier for the custom field. */
-  custom_field_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface CustomFieldsDeleteCustomFieldParams
+  extends P.CustomFieldGid, P.OptPretty, P.OptFields {}
 export type CustomFieldsDeleteCustomFieldResponse = {
   data?: S.EmptyResponse;
 };
 export type CustomFieldsDeleteCustomFieldError = S.ErrorResponse;
 
-export interface CustomFieldsGetCustomFieldParams {
-  /** Globally unique identifier for the custom field. */
-  custom_field_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface CustomFieldsGetCustomFieldParams
+  extends P.CustomFieldGid, P.OptPretty, P.OptFields {}
 export type CustomFieldsGetCustomFieldResponse = {
   data?: S.CustomFieldResponse;
 };
 export type CustomFieldsGetCustomFieldError = S.ErrorResponse;
 
-export interface CustomFieldsGetCustomFieldsForWorkspaceParams {
-  /** Globally unique identifier for the workspace or organization. */
-  workspace_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface CustomFieldsGetCustomFieldsForWorkspaceParams
+  extends P.WorkspaceGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type CustomFieldsGetCustomFieldsForWorkspaceResponse = {
   data?: S.CustomFieldResponse[];
 };
 export type CustomFieldsGetCustomFieldsForWorkspaceError = S.ErrorResponse;
 export type CustomFieldsGetCustomFieldsForWorkspaceItem = S.CustomFieldResponse;
 
-export interface CustomFieldsInsertEnumOptionForCustomFieldParams {
-  /** Globally unique identifier for the custom field. */
-  custom_field_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface CustomFieldsInsertEnumOptionForCustomFieldParams
+  extends P.CustomFieldGid, P.OptPretty, P.OptFields {
   /** The enum option object to create. */
   body?: {
     data?: S.EnumOptionInsertRequest;
@@ -168,20 +63,8 @@ export type CustomFieldsInsertEnumOptionForCustomFieldResponse = {
 };
 export type CustomFieldsInsertEnumOptionForCustomFieldError = S.ErrorResponse;
 
-export interface CustomFieldsUpdateCustomFieldParams {
-  /** Globally unique identifier for the custom field. */
-  custom_field_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface CustomFieldsUpdateCustomFieldParams
+  extends P.CustomFieldGid, P.OptPretty, P.OptFields {
   /** The custom field object with all updated properties. */
   body?: {
     data?: S.CustomFieldRequestInput;
@@ -192,20 +75,10 @@ export type CustomFieldsUpdateCustomFieldResponse = {
 };
 export type CustomFieldsUpdateCustomFieldError = S.ErrorResponse;
 
-export interface CustomFieldsUpdateEnumOptionParams {
+export interface CustomFieldsUpdateEnumOptionParams
+  extends P.OptPretty, P.OptFields {
   /** Globally unique identifier for the enum option. */
   enum_option_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
   /** The enum option object to update */
   body?: {
     data?: S.EnumOptionRequestInput;

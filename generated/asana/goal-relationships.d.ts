@@ -2,22 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface GoalRelationshipsAddSupportingRelationshipParams {
-  /** Globally unique identifier for the goal. */
-  goal_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface GoalRelationshipsAddSupportingRelationshipParams
+  extends P.GoalGid, P.OptPretty, P.OptFields {
   /** The supporting resource to be added to the goal */
   body: {
     data?: S.GoalAddSupportingRelationshipRequest;
@@ -28,38 +17,18 @@ export type GoalRelationshipsAddSupportingRelationshipResponse = {
 };
 export type GoalRelationshipsAddSupportingRelationshipError = S.ErrorResponse;
 
-export interface GoalRelationshipsGetGoalRelationshipParams {
+export interface GoalRelationshipsGetGoalRelationshipParams
+  extends P.OptPretty, P.OptFields {
   /** Globally unique identifier for the goal relationship. */
   goal_relationship_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
 }
 export type GoalRelationshipsGetGoalRelationshipResponse = {
   data?: S.GoalRelationshipResponse;
 };
 export type GoalRelationshipsGetGoalRelationshipError = S.ErrorResponse;
 
-export interface GoalRelationshipsGetGoalRelationshipsParams {
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface GoalRelationshipsGetGoalRelationshipsParams
+  extends P.OptPretty, P.OptFields {
   /** Globally unique identifier for the supported goal in the goal relationship. */
   supported_goal: string;
   /** If provided, filter to goal relationships with a given resource_subtype. */
@@ -70,20 +39,8 @@ export type GoalRelationshipsGetGoalRelationshipsResponse = {
 };
 export type GoalRelationshipsGetGoalRelationshipsError = S.ErrorResponse;
 
-export interface GoalRelationshipsRemoveSupportingRelationshipParams {
-  /** Globally unique identifier for the goal. */
-  goal_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface GoalRelationshipsRemoveSupportingRelationshipParams
+  extends P.GoalGid, P.OptPretty, P.OptFields {
   /** The supporting resource to be removed from the goal */
   body: {
     data?: S.GoalRemoveSupportingRelationshipRequest;
@@ -95,20 +52,10 @@ export type GoalRelationshipsRemoveSupportingRelationshipResponse = {
 export type GoalRelationshipsRemoveSupportingRelationshipError =
   S.ErrorResponse;
 
-export interface GoalRelationshipsUpdateGoalRelationshipParams {
+export interface GoalRelationshipsUpdateGoalRelationshipParams
+  extends P.OptPretty, P.OptFields {
   /** Globally unique identifier for the goal relationship. */
   goal_relationship_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
   /** The updated fields for the goal relationship. */
   body: {
     data?: S.GoalRelationshipRequestInput;

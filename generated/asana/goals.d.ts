@@ -2,22 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface GoalsAddFollowersParams {
-  /** Globally unique identifier for the goal. */
-  goal_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface GoalsAddFollowersParams
+  extends P.GoalGid, P.OptPretty, P.OptFields {
   /** The followers to be added as collaborators */
   body: {
     data?: S.TaskAddFollowersRequest;
@@ -28,29 +17,8 @@ export type GoalsAddFollowersResponse = {
 };
 export type GoalsAddFollowersError = S.ErrorResponse;
 
-export interface GoalsCreateGoalParams {
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
+export interface GoalsCreateGoalParams
+  extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** The goal to create. */
   body: {
     data?: S.GoalRequestInput;
@@ -61,20 +29,8 @@ export type GoalsCreateGoalResponse = {
 };
 export type GoalsCreateGoalError = S.ErrorResponse;
 
-export interface GoalsCreateGoalMetricParams {
-  /** Globally unique identifier for the goal. */
-  goal_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface GoalsCreateGoalMetricParams
+  extends P.GoalGid, P.OptPretty, P.OptFields {
   /** The goal metric to create. */
   body: {
     data?: S.GoalMetricBaseInput;
@@ -85,69 +41,22 @@ export type GoalsCreateGoalMetricResponse = {
 };
 export type GoalsCreateGoalMetricError = S.ErrorResponse;
 
-export interface GoalsDeleteGoalParams {
-  /** Globally unique identifier for the goal. */
-  goal_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface GoalsDeleteGoalParams
+  extends P.GoalGid, P.OptPretty, P.OptFields {}
 export type GoalsDeleteGoalResponse = {
   data?: S.EmptyResponse;
 };
 export type GoalsDeleteGoalError = S.ErrorResponse;
 
-export interface GoalsGetGoalParams {
-  /** Globally unique identifier for the goal. */
-  goal_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface GoalsGetGoalParams
+  extends P.GoalGid, P.OptPretty, P.OptFields {}
 export type GoalsGetGoalResponse = {
   data?: S.GoalResponse;
 };
 export type GoalsGetGoalError = S.ErrorResponse;
 
-export interface GoalsGetGoalsParams {
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
+export interface GoalsGetGoalsParams
+  extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** Globally unique identifier for supporting portfolio. */
   portfolio?: string;
   /** Globally unique identifier for supporting project. */
@@ -167,40 +76,15 @@ export type GoalsGetGoalsResponse = {
 export type GoalsGetGoalsError = S.ErrorResponse;
 export type GoalsGetGoalsItem = S.GoalCompact;
 
-export interface GoalsGetParentGoalsForGoalParams {
-  /** Globally unique identifier for the goal. */
-  goal_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface GoalsGetParentGoalsForGoalParams
+  extends P.GoalGid, P.OptPretty, P.OptFields {}
 export type GoalsGetParentGoalsForGoalResponse = {
   data?: S.GoalCompact[];
 };
 export type GoalsGetParentGoalsForGoalError = S.ErrorResponse;
 
-export interface GoalsRemoveFollowersParams {
-  /** Globally unique identifier for the goal. */
-  goal_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface GoalsRemoveFollowersParams
+  extends P.GoalGid, P.OptPretty, P.OptFields {
   /** The followers to be removed as collaborators */
   body: {
     data?: S.TaskAddFollowersRequest;
@@ -211,20 +95,8 @@ export type GoalsRemoveFollowersResponse = {
 };
 export type GoalsRemoveFollowersError = S.ErrorResponse;
 
-export interface GoalsUpdateGoalParams {
-  /** Globally unique identifier for the goal. */
-  goal_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface GoalsUpdateGoalParams
+  extends P.GoalGid, P.OptPretty, P.OptFields {
   /** The updated fields for the goal. */
   body: {
     data?: S.GoalRequestInput;
@@ -235,20 +107,8 @@ export type GoalsUpdateGoalResponse = {
 };
 export type GoalsUpdateGoalError = S.ErrorResponse;
 
-export interface GoalsUpdateGoalMetricParams {
-  /** Globally unique identifier for the goal. */
-  goal_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface GoalsUpdateGoalMetricParams
+  extends P.GoalGid, P.OptPretty, P.OptFields {
   /** The updated fields for the goal metric. */
   body: {
     data?: S.GoalMetricCurrentValueRequestInput;

@@ -6,56 +6,24 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PortfolioMembershipsGetPortfolioMembershipParams {
+export interface PortfolioMembershipsGetPortfolioMembershipParams
+  extends P.OptPretty, P.OptFields {
   portfolio_membership_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
 }
 export type PortfolioMembershipsGetPortfolioMembershipResponse = {
   data?: S.PortfolioMembershipCompact;
 };
 export type PortfolioMembershipsGetPortfolioMembershipError = S.ErrorResponse;
 
-export interface PortfolioMembershipsGetPortfolioMembershipsParams {
+export interface PortfolioMembershipsGetPortfolioMembershipsParams
+  extends P.User, P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** The portfolio to filter results on. */
   portfolio?: string;
   /** The workspace to filter results on. */
   workspace?: string;
-  /** A string identifying a user. This can either be the string "me", an email, or the gid of a user. */
-  user?: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
 }
 export type PortfolioMembershipsGetPortfolioMembershipsResponse = {
   data?: S.PortfolioMembershipCompact[];
@@ -64,34 +32,8 @@ export type PortfolioMembershipsGetPortfolioMembershipsError = S.ErrorResponse;
 export type PortfolioMembershipsGetPortfolioMembershipsItem =
   S.PortfolioMembershipCompact;
 
-export interface PortfolioMembershipsGetPortfolioMembershipsForPortfolioParams {
-  /** Globally unique identifier for the portfolio. */
-  portfolio_gid: string;
-  /** A string identifying a user. This can either be the string "me", an email, or the gid of a user. */
-  user?: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface PortfolioMembershipsGetPortfolioMembershipsForPortfolioParams
+  extends P.PortfolioGid, P.User, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type PortfolioMembershipsGetPortfolioMembershipsForPortfolioResponse = {
   data?: S.PortfolioMembershipCompact[];
 };

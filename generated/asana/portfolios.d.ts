@@ -2,16 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PortfoliosAddCustomFieldSettingForPortfolioParams {
-  /** Globally unique identifier for the portfolio. */
-  portfolio_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
+export interface PortfoliosAddCustomFieldSettingForPortfolioParams
+  extends P.PortfolioGid, P.OptPretty {
   /** Information about the custom field setting. */
   body: {
     data?: S.AddCustomFieldSettingRequest;
@@ -22,20 +17,8 @@ export type PortfoliosAddCustomFieldSettingForPortfolioResponse = {
 };
 export type PortfoliosAddCustomFieldSettingForPortfolioError = S.ErrorResponse;
 
-export interface PortfoliosAddItemForPortfolioParams {
-  /** Globally unique identifier for the portfolio. */
-  portfolio_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface PortfoliosAddItemForPortfolioParams
+  extends P.PortfolioGid, P.OptPretty, P.OptFields {
   /** Information about the item being inserted. */
   body: {
     data?: S.PortfolioAddItemRequest;
@@ -46,20 +29,8 @@ export type PortfoliosAddItemForPortfolioResponse = {
 };
 export type PortfoliosAddItemForPortfolioError = S.ErrorResponse;
 
-export interface PortfoliosAddMembersForPortfolioParams {
-  /** Globally unique identifier for the portfolio. */
-  portfolio_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface PortfoliosAddMembersForPortfolioParams
+  extends P.PortfolioGid, P.OptPretty, P.OptFields {
   /** Information about the members being added. */
   body: {
     data?: S.AddMembersRequest;
@@ -70,18 +41,8 @@ export type PortfoliosAddMembersForPortfolioResponse = {
 };
 export type PortfoliosAddMembersForPortfolioError = S.ErrorResponse;
 
-export interface PortfoliosCreatePortfolioParams {
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface PortfoliosCreatePortfolioParams
+  extends P.OptPretty, P.OptFields {
   /** The portfolio to create. */
   body: {
     data?: S.PortfolioRequestInput;
@@ -92,101 +53,30 @@ export type PortfoliosCreatePortfolioResponse = {
 };
 export type PortfoliosCreatePortfolioError = S.ErrorResponse;
 
-export interface PortfoliosDeletePortfolioParams {
-  /** Globally unique identifier for the portfolio. */
-  portfolio_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface PortfoliosDeletePortfolioParams
+  extends P.PortfolioGid, P.OptPretty, P.OptFields {}
 export type PortfoliosDeletePortfolioResponse = {
   data?: S.EmptyResponse;
 };
 export type PortfoliosDeletePortfolioError = S.ErrorResponse;
 
-export interface PortfoliosGetItemsForPortfolioParams {
-  /** Globally unique identifier for the portfolio. */
-  portfolio_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface PortfoliosGetItemsForPortfolioParams
+  extends P.PortfolioGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type PortfoliosGetItemsForPortfolioResponse = {
   data?: S.ProjectCompact[];
 };
 export type PortfoliosGetItemsForPortfolioError = S.ErrorResponse;
 export type PortfoliosGetItemsForPortfolioItem = S.ProjectCompact;
 
-export interface PortfoliosGetPortfolioParams {
-  /** Globally unique identifier for the portfolio. */
-  portfolio_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface PortfoliosGetPortfolioParams
+  extends P.PortfolioGid, P.OptPretty, P.OptFields {}
 export type PortfoliosGetPortfolioResponse = {
   data?: S.PortfolioResponse;
 };
 export type PortfoliosGetPortfolioError = S.ErrorResponse;
 
-export interface PortfoliosGetPortfoliosParams {
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
+export interface PortfoliosGetPortfoliosParams
+  extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** The workspace or organization to filter portfolios on. */
   workspace: string;
   /** The user who owns the portfolio. Currently, API users can only get a list of portfolios that they themselves own. */
@@ -198,14 +88,8 @@ export type PortfoliosGetPortfoliosResponse = {
 export type PortfoliosGetPortfoliosError = S.ErrorResponse;
 export type PortfoliosGetPortfoliosItem = S.PortfolioCompact;
 
-export interface PortfoliosRemoveCustomFieldSettingForPortfolioParams {
-  /** Globally unique identifier for the portfolio. */
-  portfolio_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
+export interface PortfoliosRemoveCustomFieldSettingForPortfolioParams
+  extends P.PortfolioGid, P.OptPretty {
   /** Information about the custom field setting being removed. */
   body: {
     data?: S.RemoveCustomFieldSettingRequest;
@@ -217,20 +101,8 @@ export type PortfoliosRemoveCustomFieldSettingForPortfolioResponse = {
 export type PortfoliosRemoveCustomFieldSettingForPortfolioError =
   S.ErrorResponse;
 
-export interface PortfoliosRemoveItemForPortfolioParams {
-  /** Globally unique identifier for the portfolio. */
-  portfolio_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface PortfoliosRemoveItemForPortfolioParams
+  extends P.PortfolioGid, P.OptPretty, P.OptFields {
   /** Information about the item being removed. */
   body: {
     data?: S.PortfolioRemoveItemRequest;
@@ -241,20 +113,8 @@ export type PortfoliosRemoveItemForPortfolioResponse = {
 };
 export type PortfoliosRemoveItemForPortfolioError = S.ErrorResponse;
 
-export interface PortfoliosRemoveMembersForPortfolioParams {
-  /** Globally unique identifier for the portfolio. */
-  portfolio_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface PortfoliosRemoveMembersForPortfolioParams
+  extends P.PortfolioGid, P.OptPretty, P.OptFields {
   /** Information about the members being removed. */
   body: {
     data?: S.RemoveMembersRequest;
@@ -265,20 +125,8 @@ export type PortfoliosRemoveMembersForPortfolioResponse = {
 };
 export type PortfoliosRemoveMembersForPortfolioError = S.ErrorResponse;
 
-export interface PortfoliosUpdatePortfolioParams {
-  /** Globally unique identifier for the portfolio. */
-  portfolio_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface PortfoliosUpdatePortfolioParams
+  extends P.PortfolioGid, P.OptPretty, P.OptFields {
   /** The updated fields for the portfolio. */
   body: {
     data?: S.PortfolioRequestInput;

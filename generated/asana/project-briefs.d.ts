@@ -2,22 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ProjectBriefsCreateProjectBriefParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface ProjectBriefsCreateProjectBriefParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** The project brief to create. */
   body: {
     data?: S.ProjectBriefRequestInput;
@@ -28,60 +17,22 @@ export type ProjectBriefsCreateProjectBriefResponse = {
 };
 export type ProjectBriefsCreateProjectBriefError = S.ErrorResponse;
 
-export interface ProjectBriefsDeleteProjectBriefParams {
-  /** Globally unique identifier for the project brief. */
-  project_brief_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface ProjectBriefsDeleteProjectBriefParams
+  extends P.ProjectBriefGid, P.OptPretty, P.OptFields {}
 export type ProjectBriefsDeleteProjectBriefResponse = {
   data?: S.EmptyResponse;
 };
 export type ProjectBriefsDeleteProjectBriefError = S.ErrorResponse;
 
-export interface ProjectBriefsGetProjectBriefParams {
-  /** Globally unique identifier for the project brief. */
-  project_brief_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface ProjectBriefsGetProjectBriefParams
+  extends P.ProjectBriefGid, P.OptPretty, P.OptFields {}
 export type ProjectBriefsGetProjectBriefResponse = {
   data?: S.ProjectBriefResponse;
 };
 export type ProjectBriefsGetProjectBriefError = S.ErrorResponse;
 
-export interface ProjectBriefsUpdateProjectBriefParams {
-  /** Globally unique identifier for the project brief. */
-  project_brief_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface ProjectBriefsUpdateProjectBriefParams
+  extends P.ProjectBriefGid, P.OptPretty, P.OptFields {
   /** The updated fields for the project brief. */
   body: {
     data?: S.ProjectBriefRequestInput;

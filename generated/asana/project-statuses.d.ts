@@ -2,22 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ProjectStatusesCreateProjectStatusForProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface ProjectStatusesCreateProjectStatusForProjectParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** The project status to create. */
   body: {
     data?: S.ProjectStatusBaseInput;
@@ -28,72 +17,28 @@ export type ProjectStatusesCreateProjectStatusForProjectResponse = {
 };
 export type ProjectStatusesCreateProjectStatusForProjectError = S.ErrorResponse;
 
-export interface ProjectStatusesDeleteProjectStatusParams {
+export interface ProjectStatusesDeleteProjectStatusParams
+  extends P.OptPretty, P.OptFields {
   /** The project status update to get. */
   project_status_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
 }
 export type ProjectStatusesDeleteProjectStatusResponse = {
   data?: S.EmptyResponse;
 };
 export type ProjectStatusesDeleteProjectStatusError = S.ErrorResponse;
 
-export interface ProjectStatusesGetProjectStatusParams {
+export interface ProjectStatusesGetProjectStatusParams
+  extends P.OptPretty, P.OptFields {
   /** The project status update to get. */
   project_status_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
 }
 export type ProjectStatusesGetProjectStatusResponse = {
   data?: S.ProjectStatusResponse;
 };
 export type ProjectStatusesGetProjectStatusError = S.ErrorResponse;
 
-export interface ProjectStatusesGetProjectStatusesForProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface ProjectStatusesGetProjectStatusesForProjectParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type ProjectStatusesGetProjectStatusesForProjectResponse = {
   data?: S.ProjectStatusCompact[];
 };

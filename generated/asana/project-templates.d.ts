@@ -6,55 +6,25 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ProjectTemplatesGetProjectTemplateParams {
+export interface ProjectTemplatesGetProjectTemplateParams
+  extends P.OptPretty, P.OptFields {
   /** Globally unique identifier for the project template. */
   project_template_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
 }
 export type ProjectTemplatesGetProjectTemplateResponse = {
   data?: S.ProjectTemplateResponse;
 };
 export type ProjectTemplatesGetProjectTemplateError = S.ErrorResponse;
 
-export interface ProjectTemplatesGetProjectTemplatesParams {
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface ProjectTemplatesGetProjectTemplatesParams
+  extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** The workspace to filter results on. */
   workspace?: string;
   /** The team to filter projects on. */
   team?: string;
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
 }
 export type ProjectTemplatesGetProjectTemplatesResponse = {
   data?: S.ProjectTemplateCompact[];
@@ -62,32 +32,8 @@ export type ProjectTemplatesGetProjectTemplatesResponse = {
 export type ProjectTemplatesGetProjectTemplatesError = S.ErrorResponse;
 export type ProjectTemplatesGetProjectTemplatesItem = S.ProjectTemplateCompact;
 
-export interface ProjectTemplatesGetProjectTemplatesForTeamParams {
-  /** Globally unique identifier for the team. */
-  team_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface ProjectTemplatesGetProjectTemplatesForTeamParams
+  extends P.TeamGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type ProjectTemplatesGetProjectTemplatesForTeamResponse = {
   data?: S.ProjectTemplateCompact[];
 };
@@ -95,20 +41,10 @@ export type ProjectTemplatesGetProjectTemplatesForTeamError = S.ErrorResponse;
 export type ProjectTemplatesGetProjectTemplatesForTeamItem =
   S.ProjectTemplateCompact;
 
-export interface ProjectTemplatesInstantiateProjectParams {
+export interface ProjectTemplatesInstantiateProjectParams
+  extends P.OptPretty, P.OptFields {
   /** Globally unique identifier for the project template. */
   project_template_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
   /** Describes the inputs used for instantiating a project, such as the resulting project's name, which team it should be created in, and values for date variables. */
   body?: {
     data?: S.ProjectTemplateInstantiateProjectRequest;

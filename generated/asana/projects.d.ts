@@ -6,16 +6,11 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ProjectsAddCustomFieldSettingForProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
+export interface ProjectsAddCustomFieldSettingForProjectParams
+  extends P.ProjectGid, P.OptPretty {
   /** Information about the custom field setting. */
   body: {
     data?: S.AddCustomFieldSettingRequest;
@@ -26,20 +21,8 @@ export type ProjectsAddCustomFieldSettingForProjectResponse = {
 };
 export type ProjectsAddCustomFieldSettingForProjectError = S.ErrorResponse;
 
-export interface ProjectsAddFollowersForProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface ProjectsAddFollowersForProjectParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** Information about the followers being added. */
   body: {
     data?: S.AddFollowersRequest;
@@ -50,20 +33,8 @@ export type ProjectsAddFollowersForProjectResponse = {
 };
 export type ProjectsAddFollowersForProjectError = S.ErrorResponse;
 
-export interface ProjectsAddMembersForProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface ProjectsAddMembersForProjectParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** Information about the members being added. */
   body: {
     data?: S.AddMembersRequest;
@@ -74,18 +45,7 @@ export type ProjectsAddMembersForProjectResponse = {
 };
 export type ProjectsAddMembersForProjectError = S.ErrorResponse;
 
-export interface ProjectsCreateProjectParams {
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface ProjectsCreateProjectParams extends P.OptPretty, P.OptFields {
   /** The project to create. */
   body: {
     data?: S.ProjectRequestInput;
@@ -96,20 +56,8 @@ export type ProjectsCreateProjectResponse = {
 };
 export type ProjectsCreateProjectError = S.ErrorResponse;
 
-export interface ProjectsCreateProjectForTeamParams {
-  /** Globally unique identifier for the team. */
-  team_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface ProjectsCreateProjectForTeamParams
+  extends P.TeamGid, P.OptPretty, P.OptFields {
   /** The new project to create. */
   body: {
     data?: S.ProjectRequestInput;
@@ -120,20 +68,8 @@ export type ProjectsCreateProjectForTeamResponse = {
 };
 export type ProjectsCreateProjectForTeamError = S.ErrorResponse;
 
-export interface ProjectsCreateProjectForWorkspaceParams {
-  /** Globally unique identifier for the workspace or organization. */
-  workspace_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface ProjectsCreateProjectForWorkspaceParams
+  extends P.WorkspaceGid, P.OptPretty, P.OptFields {
   /** The new project to create. */
   body: {
     data?: S.ProjectRequestInput;
@@ -144,40 +80,15 @@ export type ProjectsCreateProjectForWorkspaceResponse = {
 };
 export type ProjectsCreateProjectForWorkspaceError = S.ErrorResponse;
 
-export interface ProjectsDeleteProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface ProjectsDeleteProjectParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields {}
 export type ProjectsDeleteProjectResponse = {
   data?: S.EmptyResponse;
 };
 export type ProjectsDeleteProjectError = S.ErrorResponse;
 
-export interface ProjectsDuplicateProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface ProjectsDuplicateProjectParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** Describes the duplicate's name and the elements that will be duplicated. */
   body?: {
     data?: S.ProjectDuplicateRequestInput;
@@ -188,55 +99,19 @@ export type ProjectsDuplicateProjectResponse = {
 };
 export type ProjectsDuplicateProjectError = S.ErrorResponse;
 
-export interface ProjectsGetProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface ProjectsGetProjectParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields {}
 export type ProjectsGetProjectResponse = {
   data?: S.ProjectResponse;
 };
 export type ProjectsGetProjectError = S.ErrorResponse;
 
-export interface ProjectsGetProjectsParams {
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
+export interface ProjectsGetProjectsParams
+  extends P.OptPretty, P.OptFields, P.Limit, P.Offset, P.Archived {
   /** The workspace or organization to filter projects on. */
   workspace?: string;
   /** The team to filter projects on. */
   team?: string;
-  /** Only return projects whose `archived` field takes on the value of this parameter. */
-  archived?: boolean;
 }
 export type ProjectsGetProjectsResponse = {
   data?: S.ProjectCompact[];
@@ -244,151 +119,45 @@ export type ProjectsGetProjectsResponse = {
 export type ProjectsGetProjectsError = S.ErrorResponse;
 export type ProjectsGetProjectsItem = S.ProjectCompact;
 
-export interface ProjectsGetProjectsForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface ProjectsGetProjectsForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type ProjectsGetProjectsForTaskResponse = {
   data?: S.ProjectCompact[];
 };
 export type ProjectsGetProjectsForTaskError = S.ErrorResponse;
 export type ProjectsGetProjectsForTaskItem = S.ProjectCompact;
 
-export interface ProjectsGetProjectsForTeamParams {
-  /** Globally unique identifier for the team. */
-  team_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-  /** Only return projects whose `archived` field takes on the value of this parameter. */
-  archived?: boolean;
-}
+export interface ProjectsGetProjectsForTeamParams
+  extends P.TeamGid, P.OptPretty, P.OptFields, P.Limit, P.Offset, P.Archived {}
 export type ProjectsGetProjectsForTeamResponse = {
   data?: S.ProjectCompact[];
 };
 export type ProjectsGetProjectsForTeamError = S.ErrorResponse;
 export type ProjectsGetProjectsForTeamItem = S.ProjectCompact;
 
-export interface ProjectsGetProjectsForWorkspaceParams {
-  /** Globally unique identifier for the workspace or organization. */
-  workspace_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-  /** Only return projects whose `archived` field takes on the value of this parameter. */
-  archived?: boolean;
-}
+export interface ProjectsGetProjectsForWorkspaceParams
+  extends
+    P.WorkspaceGid,
+    P.OptPretty,
+    P.OptFields,
+    P.Limit,
+    P.Offset,
+    P.Archived {}
 export type ProjectsGetProjectsForWorkspaceResponse = {
   data?: S.ProjectCompact[];
 };
 export type ProjectsGetProjectsForWorkspaceError = S.ErrorResponse;
 export type ProjectsGetProjectsForWorkspaceItem = S.ProjectCompact;
 
-export interface ProjectsGetTaskCountsForProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface ProjectsGetTaskCountsForProjectParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type ProjectsGetTaskCountsForProjectResponse = {
   data?: S.TaskCountResponse;
 };
 export type ProjectsGetTaskCountsForProjectError = S.ErrorResponse;
 
-export interface ProjectsProjectSaveAsTemplateParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface ProjectsProjectSaveAsTemplateParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** Describes the inputs used for creating a project template, such as the resulting project template's name, which team it should be created in. */
   body: {
     data?: S.ProjectSaveAsTemplateRequest;
@@ -399,14 +168,8 @@ export type ProjectsProjectSaveAsTemplateResponse = {
 };
 export type ProjectsProjectSaveAsTemplateError = S.ErrorResponse;
 
-export interface ProjectsRemoveCustomFieldSettingForProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
+export interface ProjectsRemoveCustomFieldSettingForProjectParams
+  extends P.ProjectGid, P.OptPretty {
   /** Information about the custom field setting being removed. */
   body: {
     data?: S.RemoveCustomFieldSettingRequest;
@@ -417,20 +180,8 @@ export type ProjectsRemoveCustomFieldSettingForProjectResponse = {
 };
 export type ProjectsRemoveCustomFieldSettingForProjectError = S.ErrorResponse;
 
-export interface ProjectsRemoveFollowersForProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface ProjectsRemoveFollowersForProjectParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** Information about the followers being removed. */
   body: {
     data?: S.RemoveFollowersRequest;
@@ -441,20 +192,8 @@ export type ProjectsRemoveFollowersForProjectResponse = {
 };
 export type ProjectsRemoveFollowersForProjectError = S.ErrorResponse;
 
-export interface ProjectsRemoveMembersForProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface ProjectsRemoveMembersForProjectParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** Information about the members being removed. */
   body: {
     data?: S.RemoveMembersRequest;
@@ -465,20 +204,8 @@ export type ProjectsRemoveMembersForProjectResponse = {
 };
 export type ProjectsRemoveMembersForProjectError = S.ErrorResponse;
 
-export interface ProjectsUpdateProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface ProjectsUpdateProjectParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** The updated fields for the project. */
   body: {
     data?: S.ProjectRequestInput;

@@ -2,22 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface SectionsAddTaskForSectionParams {
-  /** The globally unique identifier for the section. */
-  section_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface SectionsAddTaskForSectionParams
+  extends P.SectionGid, P.OptPretty, P.OptFields {
   /** The task and optionally the insert location. */
   body: {
     data?: S.SectionTaskInsertRequest;
@@ -28,20 +17,8 @@ export type SectionsAddTaskForSectionResponse = {
 };
 export type SectionsAddTaskForSectionError = S.ErrorResponse;
 
-export interface SectionsCreateSectionForProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface SectionsCreateSectionForProjectParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** The section to create. */
   body: {
     data?: S.SectionRequest;
@@ -52,92 +29,30 @@ export type SectionsCreateSectionForProjectResponse = {
 };
 export type SectionsCreateSectionForProjectError = S.ErrorResponse;
 
-export interface SectionsDeleteSectionParams {
-  /** The globally unique identifier for the section. */
-  section_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface SectionsDeleteSectionParams
+  extends P.SectionGid, P.OptPretty, P.OptFields {}
 export type SectionsDeleteSectionResponse = {
   data?: S.EmptyResponse;
 };
 export type SectionsDeleteSectionError = S.ErrorResponse;
 
-export interface SectionsGetSectionParams {
-  /** The globally unique identifier for the section. */
-  section_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface SectionsGetSectionParams
+  extends P.SectionGid, P.OptPretty, P.OptFields {}
 export type SectionsGetSectionResponse = {
   data?: S.SectionResponse;
 };
 export type SectionsGetSectionError = S.ErrorResponse;
 
-export interface SectionsGetSectionsForProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface SectionsGetSectionsForProjectParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type SectionsGetSectionsForProjectResponse = {
   data?: S.SectionCompact[];
 };
 export type SectionsGetSectionsForProjectError = S.ErrorResponse;
 export type SectionsGetSectionsForProjectItem = S.SectionCompact;
 
-export interface SectionsInsertSectionForProjectParams {
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface SectionsInsertSectionForProjectParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** The section's move action. */
   body: {
     data?: S.ProjectSectionInsertRequest;
@@ -148,20 +63,8 @@ export type SectionsInsertSectionForProjectResponse = {
 };
 export type SectionsInsertSectionForProjectError = S.ErrorResponse;
 
-export interface SectionsUpdateSectionParams {
-  /** The globally unique identifier for the section. */
-  section_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface SectionsUpdateSectionParams
+  extends P.SectionGid, P.OptPretty, P.OptFields {
   /** The section to create. */
   body: {
     data?: S.SectionRequest;

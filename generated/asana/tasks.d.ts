@@ -6,22 +6,11 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TasksAddDependenciesForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksAddDependenciesForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The list of tasks to set as dependencies. */
   body: {
     data?: S.ModifyDependenciesRequest;
@@ -32,20 +21,8 @@ export type TasksAddDependenciesForTaskResponse = {
 };
 export type TasksAddDependenciesForTaskError = S.ErrorResponse;
 
-export interface TasksAddDependentsForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksAddDependentsForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The list of tasks to add as dependents. */
   body: {
     data?: S.ModifyDependentsRequest;
@@ -56,20 +33,8 @@ export type TasksAddDependentsForTaskResponse = {
 };
 export type TasksAddDependentsForTaskError = S.ErrorResponse;
 
-export interface TasksAddFollowersForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksAddFollowersForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The followers to add to the task. */
   body: {
     data?: S.TaskAddFollowersRequest;
@@ -80,20 +45,8 @@ export type TasksAddFollowersForTaskResponse = {
 };
 export type TasksAddFollowersForTaskError = S.ErrorResponse;
 
-export interface TasksAddProjectForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksAddProjectForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The project to add the task to. */
   body: {
     data?: S.TaskAddProjectRequest;
@@ -104,20 +57,8 @@ export type TasksAddProjectForTaskResponse = {
 };
 export type TasksAddProjectForTaskError = S.ErrorResponse;
 
-export interface TasksAddTagForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksAddTagForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The tag to add to the task. */
   body: {
     data?: S.TaskAddTagRequest;
@@ -128,20 +69,8 @@ export type TasksAddTagForTaskResponse = {
 };
 export type TasksAddTagForTaskError = S.ErrorResponse;
 
-export interface TasksCreateSubtaskForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksCreateSubtaskForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The new subtask to create. */
   body: {
     data?: S.TaskRequestInput;
@@ -152,18 +81,7 @@ export type TasksCreateSubtaskForTaskResponse = {
 };
 export type TasksCreateSubtaskForTaskError = S.ErrorResponse;
 
-export interface TasksCreateTaskParams {
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksCreateTaskParams extends P.OptPretty, P.OptFields {
   /** The task to create. */
   body: {
     data?: S.TaskRequestInput;
@@ -174,40 +92,15 @@ export type TasksCreateTaskResponse = {
 };
 export type TasksCreateTaskError = S.ErrorResponse;
 
-export interface TasksDeleteTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface TasksDeleteTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {}
 export type TasksDeleteTaskResponse = {
   data?: S.EmptyResponse;
 };
 export type TasksDeleteTaskError = S.ErrorResponse;
 
-export interface TasksDuplicateTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksDuplicateTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {
   /** Describes the duplicate's name and the fields that will be duplicated. */
   body: {
     data?: S.TaskDuplicateRequestInput;
@@ -218,145 +111,39 @@ export type TasksDuplicateTaskResponse = {
 };
 export type TasksDuplicateTaskError = S.ErrorResponse;
 
-export interface TasksGetDependenciesForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface TasksGetDependenciesForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TasksGetDependenciesForTaskResponse = {
   data?: S.TaskCompact[];
 };
 export type TasksGetDependenciesForTaskError = S.ErrorResponse;
 export type TasksGetDependenciesForTaskItem = S.TaskCompact;
 
-export interface TasksGetDependentsForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface TasksGetDependentsForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TasksGetDependentsForTaskResponse = {
   data?: S.TaskCompact[];
 };
 export type TasksGetDependentsForTaskError = S.ErrorResponse;
 export type TasksGetDependentsForTaskItem = S.TaskCompact;
 
-export interface TasksGetSubtasksForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface TasksGetSubtasksForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TasksGetSubtasksForTaskResponse = {
   data?: S.TaskCompact[];
 };
 export type TasksGetSubtasksForTaskError = S.ErrorResponse;
 export type TasksGetSubtasksForTaskItem = S.TaskCompact;
 
-export interface TasksGetTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface TasksGetTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {}
 export type TasksGetTaskResponse = {
   data?: S.TaskResponse;
 };
 export type TasksGetTaskError = S.ErrorResponse;
 
-export interface TasksGetTasksParams {
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
+export interface TasksGetTasksParams
+  extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /**
    * The assignee to filter tasks on. If searching for unassigned tasks, assignee.any = null can be specified.
    * *Note: If you specify `assignee`, you must also specify the `workspace` to filter on.*
@@ -394,33 +181,10 @@ export type TasksGetTasksResponse = {
 export type TasksGetTasksError = S.ErrorResponse;
 export type TasksGetTasksItem = S.TaskCompact;
 
-export interface TasksGetTasksForProjectParams {
+export interface TasksGetTasksForProjectParams
+  extends P.ProjectGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** Only return tasks that are either incomplete or that have been completed since this time. Accepts a date-time string or the keyword *now*. */
   completed_since?: string;
-  /** Globally unique identifier for the project. */
-  project_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
 }
 export type TasksGetTasksForProjectResponse = {
   data?: S.TaskCompact[];
@@ -428,97 +192,28 @@ export type TasksGetTasksForProjectResponse = {
 export type TasksGetTasksForProjectError = S.ErrorResponse;
 export type TasksGetTasksForProjectItem = S.TaskCompact;
 
-export interface TasksGetTasksForSectionParams {
-  /** The globally unique identifier for the section. */
-  section_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface TasksGetTasksForSectionParams
+  extends P.SectionGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TasksGetTasksForSectionResponse = {
   data?: S.TaskCompact[];
 };
 export type TasksGetTasksForSectionError = S.ErrorResponse;
 export type TasksGetTasksForSectionItem = S.TaskCompact;
 
-export interface TasksGetTasksForTagParams {
-  /** Globally unique identifier for the tag. */
-  tag_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface TasksGetTasksForTagParams
+  extends P.TagGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TasksGetTasksForTagResponse = {
   data?: S.TaskCompact[];
 };
 export type TasksGetTasksForTagError = S.ErrorResponse;
 export type TasksGetTasksForTagItem = S.TaskCompact;
 
-export interface TasksGetTasksForUserTaskListParams {
+export interface TasksGetTasksForUserTaskListParams
+  extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** Only return tasks that are either incomplete or that have been completed since this time. Accepts a date-time string or the keyword *now*. */
   completed_since?: string;
   /** Globally unique identifier for the user task list. */
   user_task_list_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
 }
 export type TasksGetTasksForUserTaskListResponse = {
   data?: S.TaskCompact[];
@@ -526,20 +221,8 @@ export type TasksGetTasksForUserTaskListResponse = {
 export type TasksGetTasksForUserTaskListError = S.ErrorResponse;
 export type TasksGetTasksForUserTaskListItem = S.TaskCompact;
 
-export interface TasksRemoveDependenciesForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksRemoveDependenciesForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The list of tasks to unlink as dependencies. */
   body: {
     data?: S.ModifyDependenciesRequest;
@@ -550,20 +233,8 @@ export type TasksRemoveDependenciesForTaskResponse = {
 };
 export type TasksRemoveDependenciesForTaskError = S.ErrorResponse;
 
-export interface TasksRemoveDependentsForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksRemoveDependentsForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The list of tasks to remove as dependents. */
   body: {
     data?: S.ModifyDependentsRequest;
@@ -574,20 +245,8 @@ export type TasksRemoveDependentsForTaskResponse = {
 };
 export type TasksRemoveDependentsForTaskError = S.ErrorResponse;
 
-export interface TasksRemoveFollowerForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksRemoveFollowerForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The followers to remove from the task. */
   body: {
     data?: S.TaskRemoveFollowersRequest;
@@ -598,20 +257,8 @@ export type TasksRemoveFollowerForTaskResponse = {
 };
 export type TasksRemoveFollowerForTaskError = S.ErrorResponse;
 
-export interface TasksRemoveProjectForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksRemoveProjectForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The project to remove the task from. */
   body: {
     data?: S.TaskRemoveProjectRequest;
@@ -622,20 +269,8 @@ export type TasksRemoveProjectForTaskResponse = {
 };
 export type TasksRemoveProjectForTaskError = S.ErrorResponse;
 
-export interface TasksRemoveTagForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksRemoveTagForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The tag to remove from the task. */
   body: {
     data?: S.TaskRemoveTagRequest;
@@ -646,20 +281,8 @@ export type TasksRemoveTagForTaskResponse = {
 };
 export type TasksRemoveTagForTaskError = S.ErrorResponse;
 
-export interface TasksSearchTasksForWorkspaceParams {
-  /** Globally unique identifier for the workspace or organization. */
-  workspace_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksSearchTasksForWorkspaceParams
+  extends P.WorkspaceGid, P.OptPretty, P.OptFields {
   /** Performs full-text search on both task name and description */
   text?: string;
   /**
@@ -780,20 +403,8 @@ export type TasksSearchTasksForWorkspaceResponse = {
 };
 export type TasksSearchTasksForWorkspaceError = S.ErrorResponse;
 
-export interface TasksSetParentForTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksSetParentForTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The new parent of the subtask. */
   body: {
     data?: S.TaskSetParentRequest;
@@ -804,20 +415,8 @@ export type TasksSetParentForTaskResponse = {
 };
 export type TasksSetParentForTaskError = S.ErrorResponse;
 
-export interface TasksUpdateTaskParams {
-  /** The task to operate on. */
-  task_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface TasksUpdateTaskParams
+  extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The task to update. */
   body: {
     data?: S.TaskRequestInput;

@@ -6,50 +6,20 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TeamMembershipsGetTeamMembershipParams {
+export interface TeamMembershipsGetTeamMembershipParams
+  extends P.OptPretty, P.OptFields {
   team_membership_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
 }
 export type TeamMembershipsGetTeamMembershipResponse = {
   data?: S.TeamMembershipCompact;
 };
 export type TeamMembershipsGetTeamMembershipError = S.ErrorResponse;
 
-export interface TeamMembershipsGetTeamMembershipsParams {
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
+export interface TeamMembershipsGetTeamMembershipsParams
+  extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** Globally unique identifier for the team. */
   team?: string;
   /** A string identifying a user. This can either be the string "me", an email, or the gid of a user. This parameter must be used with the workspace parameter. */
@@ -63,32 +33,8 @@ export type TeamMembershipsGetTeamMembershipsResponse = {
 export type TeamMembershipsGetTeamMembershipsError = S.ErrorResponse;
 export type TeamMembershipsGetTeamMembershipsItem = S.TeamMembershipCompact;
 
-export interface TeamMembershipsGetTeamMembershipsForTeamParams {
-  /** Globally unique identifier for the team. */
-  team_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface TeamMembershipsGetTeamMembershipsForTeamParams
+  extends P.TeamGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TeamMembershipsGetTeamMembershipsForTeamResponse = {
   data?: S.TeamMembershipCompact[];
 };
@@ -96,31 +42,8 @@ export type TeamMembershipsGetTeamMembershipsForTeamError = S.ErrorResponse;
 export type TeamMembershipsGetTeamMembershipsForTeamItem =
   S.TeamMembershipCompact;
 
-export interface TeamMembershipsGetTeamMembershipsForUserParams {
-  /** A string identifying a user. This can either be the string "me", an email, or the gid of a user. */
-  user_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
+export interface TeamMembershipsGetTeamMembershipsForUserParams
+  extends P.UserGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** Globally unique identifier for the workspace. */
   workspace: string;
 }

@@ -2,11 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TypeaheadTypeaheadForWorkspaceParams {
-  /** Globally unique identifier for the workspace or organization. */
-  workspace_gid: string;
+export interface TypeaheadTypeaheadForWorkspaceParams
+  extends P.WorkspaceGid, P.OptPretty, P.OptFields {
   /**
    * The type of values the typeahead should return. You can choose from one of the following: `custom_field`, `project`, `project_template`, `portfolio`, `tag`, `task`, and `user`. Note that unlike in the names of endpoints, the types listed here are in singular form (e.g. `task`). Using multiple types is not yet supported.
    * @default "user"
@@ -28,17 +28,6 @@ export interface TypeaheadTypeaheadForWorkspaceParams {
   query?: string;
   /** The number of results to return. The default is 20 if this parameter is omitted, with a minimum of 1 and a maximum of 100. If there are fewer results found than requested, all will be returned. */
   count?: number;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
 }
 export type TypeaheadTypeaheadForWorkspaceResponse = {
   data?: S.AsanaNamedResource[];

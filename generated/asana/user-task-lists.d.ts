@@ -2,42 +2,21 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface UserTaskListsGetUserTaskListParams {
+export interface UserTaskListsGetUserTaskListParams
+  extends P.OptPretty, P.OptFields {
   /** Globally unique identifier for the user task list. */
   user_task_list_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
 }
 export type UserTaskListsGetUserTaskListResponse = {
   data?: S.UserTaskListCompact;
 };
 export type UserTaskListsGetUserTaskListError = S.ErrorResponse;
 
-export interface UserTaskListsGetUserTaskListForUserParams {
-  /** A string identifying a user. This can either be the string "me", an email, or the gid of a user. */
-  user_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface UserTaskListsGetUserTaskListForUserParams
+  extends P.UserGid, P.OptPretty, P.OptFields {
   /** The workspace in which to get the user task list. */
   workspace: string;
 }

@@ -6,22 +6,11 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface UsersGetFavoritesForUserParams {
-  /** A string identifying a user. This can either be the string "me", an email, or the gid of a user. */
-  user_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface UsersGetFavoritesForUserParams
+  extends P.UserGid, P.OptPretty, P.OptFields {
   /**
    * The resource type of favorites to be returned.
    * @default "project"
@@ -36,53 +25,19 @@ export type UsersGetFavoritesForUserResponse = {
 };
 export type UsersGetFavoritesForUserError = S.ErrorResponse;
 
-export interface UsersGetUserParams {
-  /** A string identifying a user. This can either be the string "me", an email, or the gid of a user. */
-  user_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface UsersGetUserParams
+  extends P.UserGid, P.OptPretty, P.OptFields {}
 export type UsersGetUserResponse = {
   data?: S.UserResponse;
 };
 export type UsersGetUserError = S.ErrorResponse;
 
-export interface UsersGetUsersParams {
+export interface UsersGetUsersParams
+  extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** The workspace or organization ID to filter users on. */
   workspace?: string;
   /** The team ID to filter users on. */
   team?: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
 }
 export type UsersGetUsersResponse = {
   data?: S.UserCompact[];
@@ -90,54 +45,16 @@ export type UsersGetUsersResponse = {
 export type UsersGetUsersError = S.ErrorResponse;
 export type UsersGetUsersItem = S.UserCompact;
 
-export interface UsersGetUsersForTeamParams {
-  /** Globally unique identifier for the team. */
-  team_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface UsersGetUsersForTeamParams
+  extends P.TeamGid, P.OptPretty, P.OptFields, P.Offset {}
 export type UsersGetUsersForTeamResponse = {
   data?: S.UserCompact[];
 };
 export type UsersGetUsersForTeamError = S.ErrorResponse;
 export type UsersGetUsersForTeamItem = S.UserCompact;
 
-export interface UsersGetUsersForWorkspaceParams {
-  /** Globally unique identifier for the workspace or organization. */
-  workspace_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface UsersGetUsersForWorkspaceParams
+  extends P.WorkspaceGid, P.OptPretty, P.OptFields, P.Offset {}
 export type UsersGetUsersForWorkspaceResponse = {
   data?: S.UserCompact[];
 };

@@ -2,22 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface WorkspacesAddUserForWorkspaceParams {
-  /** Globally unique identifier for the workspace or organization. */
-  workspace_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface WorkspacesAddUserForWorkspaceParams
+  extends P.WorkspaceGid, P.OptPretty, P.OptFields {
   /** The user to add to the workspace. */
   body: {
     data?: S.WorkspaceAddUserRequest;
@@ -28,70 +17,23 @@ export type WorkspacesAddUserForWorkspaceResponse = {
 };
 export type WorkspacesAddUserForWorkspaceError = S.ErrorResponse;
 
-export interface WorkspacesGetWorkspaceParams {
-  /** Globally unique identifier for the workspace or organization. */
-  workspace_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-}
+export interface WorkspacesGetWorkspaceParams
+  extends P.WorkspaceGid, P.OptPretty, P.OptFields {}
 export type WorkspacesGetWorkspaceResponse = {
   data?: S.WorkspaceResponse;
 };
 export type WorkspacesGetWorkspaceError = S.ErrorResponse;
 
-export interface WorkspacesGetWorkspacesParams {
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
-  /**
-   * Results per page.
-   * The number of objects to return per page. The value must be between 1 and 100.
-   */
-  limit?: number;
-  /**
-   * Offset token.
-   * An offset to the next page returned by the API. A pagination request will return an offset token, which can be used as an input parameter to the next request. If an offset is not passed in, the API will return the first page of results.
-   * 'Note: You can only pass in an offset that was returned to you via a previously paginated request.'
-   */
-  offset?: string;
-}
+export interface WorkspacesGetWorkspacesParams
+  extends P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type WorkspacesGetWorkspacesResponse = {
   data?: S.WorkspaceCompact[];
 };
 export type WorkspacesGetWorkspacesError = S.ErrorResponse;
 export type WorkspacesGetWorkspacesItem = S.WorkspaceCompact;
 
-export interface WorkspacesRemoveUserForWorkspaceParams {
-  /** Globally unique identifier for the workspace or organization. */
-  workspace_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface WorkspacesRemoveUserForWorkspaceParams
+  extends P.WorkspaceGid, P.OptPretty, P.OptFields {
   /** The user to remove from the workspace. */
   body: {
     data?: S.WorkspaceRemoveUserRequest;
@@ -102,20 +44,8 @@ export type WorkspacesRemoveUserForWorkspaceResponse = {
 };
 export type WorkspacesRemoveUserForWorkspaceError = S.ErrorResponse;
 
-export interface WorkspacesUpdateWorkspaceParams {
-  /** Globally unique identifier for the workspace or organization. */
-  workspace_gid: string;
-  /**
-   * Provides “pretty” output.
-   * Provides the response in a “pretty” format. In the case of JSON this means doing proper line breaking and indentation to make it readable. This will take extra time and increase the response size so it is advisable only to use this during debugging.
-   */
-  opt_pretty?: boolean;
-  /**
-   * Defines fields to return.
-   * Some requests return *compact* representations of objects in order to conserve resources and complete the request more efficiently. Other times requests return more information than you may need. This option allows you to list the exact set of fields that the API should be sure to return for the objects. The field names should be provided as paths, described below.
-   * The id of included objects will always be returned, regardless of the field options.
-   */
-  opt_fields?: string[];
+export interface WorkspacesUpdateWorkspaceParams
+  extends P.WorkspaceGid, P.OptPretty, P.OptFields {
   /** The workspace object with all updated properties. */
   body: {
     data?: S.WorkspaceCompactInput;

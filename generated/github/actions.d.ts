@@ -2,13 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ActionsAddCustomLabelsToSelfHostedRunnerForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
+export interface ActionsAddCustomLabelsToSelfHostedRunnerForOrgParams
+  extends P.Org, P.RunnerId {
   body: {
     /** The names of the custom labels to add to the runner. */
     labels: string[];
@@ -21,13 +19,8 @@ export type ActionsAddCustomLabelsToSelfHostedRunnerForOrgResponse = {
 export type ActionsAddCustomLabelsToSelfHostedRunnerForOrgError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface ActionsAddCustomLabelsToSelfHostedRunnerForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
+export interface ActionsAddCustomLabelsToSelfHostedRunnerForRepoParams
+  extends P.Owner, P.Repo, P.RunnerId {
   body: {
     /** The names of the custom labels to add to the runner. */
     labels: string[];
@@ -40,77 +33,42 @@ export type ActionsAddCustomLabelsToSelfHostedRunnerForRepoResponse = {
 export type ActionsAddCustomLabelsToSelfHostedRunnerForRepoError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface ActionsAddRepoAccessToSelfHostedRunnerGroupInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner group. */
-  runner_group_id: number;
-  /** The unique identifier of the repository. */
-  repository_id: number;
-}
+export interface ActionsAddRepoAccessToSelfHostedRunnerGroupInOrgParams
+  extends P.Org, P.RunnerGroupId, P.RepositoryId {}
 export type ActionsAddRepoAccessToSelfHostedRunnerGroupInOrgResponse = void;
 export type ActionsAddRepoAccessToSelfHostedRunnerGroupInOrgError = unknown;
 
-export interface ActionsAddSelectedRepoToOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface ActionsAddSelectedRepoToOrgSecretParams
+  extends P.Org, P.SecretName {
   repository_id: number;
 }
 export type ActionsAddSelectedRepoToOrgSecretResponse = void;
 export type ActionsAddSelectedRepoToOrgSecretError = unknown;
 
-export interface ActionsAddSelectedRepoToOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the variable. */
-  name: string;
+export interface ActionsAddSelectedRepoToOrgVariableParams
+  extends P.Org, P.Name {
   repository_id: number;
 }
 export type ActionsAddSelectedRepoToOrgVariableResponse = void;
 export type ActionsAddSelectedRepoToOrgVariableError = unknown;
 
-export interface ActionsAddSelfHostedRunnerToGroupForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner group. */
-  runner_group_id: number;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
-}
+export interface ActionsAddSelfHostedRunnerToGroupForOrgParams
+  extends P.Org, P.RunnerGroupId, P.RunnerId {}
 export type ActionsAddSelfHostedRunnerToGroupForOrgResponse = void;
 export type ActionsAddSelfHostedRunnerToGroupForOrgError = unknown;
 
-export interface ActionsApproveWorkflowRunParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
-}
+export interface ActionsApproveWorkflowRunParams
+  extends P.Owner, P.Repo, P.RunId {}
 export type ActionsApproveWorkflowRunResponse = S.EmptyObject;
 export type ActionsApproveWorkflowRunError = S.BasicError;
 
-export interface ActionsCancelWorkflowRunParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
-}
+export interface ActionsCancelWorkflowRunParams
+  extends P.Owner, P.Repo, P.RunId {}
 export type ActionsCancelWorkflowRunResponse = S.EmptyObject;
 export type ActionsCancelWorkflowRunError = S.BasicError;
 
-export interface ActionsCreateEnvironmentVariableParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
+export interface ActionsCreateEnvironmentVariableParams
+  extends P.Owner, P.Repo, P.EnvironmentName {
   body: {
     /** The name of the variable. */
     name: string;
@@ -121,9 +79,7 @@ export interface ActionsCreateEnvironmentVariableParams {
 export type ActionsCreateEnvironmentVariableResponse = S.EmptyObject;
 export type ActionsCreateEnvironmentVariableError = unknown;
 
-export interface ActionsCreateHostedRunnerForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ActionsCreateHostedRunnerForOrgParams extends P.Org {
   body: {
     /** Name of the runner. Must be between 1 and 64 characters and may only contain upper and lowercase letters a-z, numbers 0-9, '.', '-', and '_'. */
     name: string;
@@ -154,15 +110,8 @@ export interface ActionsCreateHostedRunnerForOrgParams {
 export type ActionsCreateHostedRunnerForOrgResponse = S.ActionsHostedRunner;
 export type ActionsCreateHostedRunnerForOrgError = unknown;
 
-export interface ActionsCreateOrUpdateEnvironmentSecretParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface ActionsCreateOrUpdateEnvironmentSecretParams
+  extends P.Owner, P.Repo, P.EnvironmentName, P.SecretName {
   body: {
     /** Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get an environment public key](https://docs.github.com/rest/actions/secrets#get-an-environment-public-key) endpoint. */
     encrypted_value: string;
@@ -174,11 +123,8 @@ export type ActionsCreateOrUpdateEnvironmentSecretResponse =
   S.EmptyObject | undefined;
 export type ActionsCreateOrUpdateEnvironmentSecretError = unknown;
 
-export interface ActionsCreateOrUpdateOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface ActionsCreateOrUpdateOrgSecretParams
+  extends P.Org, P.SecretName {
   body: {
     /** Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get an organization public key](https://docs.github.com/rest/reference/actions#get-an-organization-public-key) endpoint. */
     encrypted_value?: string;
@@ -193,13 +139,8 @@ export interface ActionsCreateOrUpdateOrgSecretParams {
 export type ActionsCreateOrUpdateOrgSecretResponse = S.EmptyObject | undefined;
 export type ActionsCreateOrUpdateOrgSecretError = unknown;
 
-export interface ActionsCreateOrUpdateRepoSecretParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface ActionsCreateOrUpdateRepoSecretParams
+  extends P.Owner, P.Repo, P.SecretName {
   body: {
     /** Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get a repository public key](https://docs.github.com/rest/actions/secrets#get-a-repository-public-key) endpoint. */
     encrypted_value: string;
@@ -210,9 +151,7 @@ export interface ActionsCreateOrUpdateRepoSecretParams {
 export type ActionsCreateOrUpdateRepoSecretResponse = S.EmptyObject | undefined;
 export type ActionsCreateOrUpdateRepoSecretError = unknown;
 
-export interface ActionsCreateOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ActionsCreateOrgVariableParams extends P.Org {
   body: {
     /** The name of the variable. */
     name: string;
@@ -227,45 +166,27 @@ export interface ActionsCreateOrgVariableParams {
 export type ActionsCreateOrgVariableResponse = S.EmptyObject;
 export type ActionsCreateOrgVariableError = unknown;
 
-export interface ActionsCreateRegistrationTokenForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsCreateRegistrationTokenForOrgParams extends P.Org {}
 export type ActionsCreateRegistrationTokenForOrgResponse =
   S.AuthenticationToken;
 export type ActionsCreateRegistrationTokenForOrgError = unknown;
 
-export interface ActionsCreateRegistrationTokenForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActionsCreateRegistrationTokenForRepoParams
+  extends P.Owner, P.Repo {}
 export type ActionsCreateRegistrationTokenForRepoResponse =
   S.AuthenticationToken;
 export type ActionsCreateRegistrationTokenForRepoError = unknown;
 
-export interface ActionsCreateRemoveTokenForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsCreateRemoveTokenForOrgParams extends P.Org {}
 export type ActionsCreateRemoveTokenForOrgResponse = S.AuthenticationToken;
 export type ActionsCreateRemoveTokenForOrgError = unknown;
 
-export interface ActionsCreateRemoveTokenForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActionsCreateRemoveTokenForRepoParams
+  extends P.Owner, P.Repo {}
 export type ActionsCreateRemoveTokenForRepoResponse = S.AuthenticationToken;
 export type ActionsCreateRemoveTokenForRepoError = unknown;
 
-export interface ActionsCreateRepoVariableParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsCreateRepoVariableParams extends P.Owner, P.Repo {
   body: {
     /** The name of the variable. */
     name: string;
@@ -276,9 +197,7 @@ export interface ActionsCreateRepoVariableParams {
 export type ActionsCreateRepoVariableResponse = S.EmptyObject;
 export type ActionsCreateRepoVariableError = unknown;
 
-export interface ActionsCreateSelfHostedRunnerGroupForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ActionsCreateSelfHostedRunnerGroupForOrgParams extends P.Org {
   body: {
     /** Name of the runner group. */
     name: string;
@@ -311,13 +230,8 @@ export type ActionsCreateSelfHostedRunnerGroupForOrgResponse =
   S.RunnerGroupsOrg;
 export type ActionsCreateSelfHostedRunnerGroupForOrgError = unknown;
 
-export interface ActionsCreateWorkflowDispatchParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The ID of the workflow. You can also pass the workflow file name as a string. */
-  workflow_id: number | string;
+export interface ActionsCreateWorkflowDispatchParams
+  extends P.Owner, P.Repo, P.WorkflowId {
   body: {
     /** The git reference for the workflow. The reference can be a branch or tag name. */
     ref: string;
@@ -331,22 +245,14 @@ export type ActionsCreateWorkflowDispatchResponse =
   S.WorkflowDispatchResponse | undefined;
 export type ActionsCreateWorkflowDispatchError = unknown;
 
-export interface ActionsDeleteActionsCacheByIdParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsDeleteActionsCacheByIdParams extends P.Owner, P.Repo {
   /** The unique identifier of the GitHub Actions cache. */
   cache_id: number;
 }
 export type ActionsDeleteActionsCacheByIdResponse = void;
 export type ActionsDeleteActionsCacheByIdError = unknown;
 
-export interface ActionsDeleteActionsCacheByKeyParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsDeleteActionsCacheByKeyParams extends P.Owner, P.Repo {
   /** A key for identifying the cache. */
   key: string;
   /** The full Git reference for narrowing down the cache. The `ref` for a branch should be formatted as `refs/heads/<branch name>`. To reference a pull request use `refs/pull/<number>/merge`. */
@@ -355,291 +261,149 @@ export interface ActionsDeleteActionsCacheByKeyParams {
 export type ActionsDeleteActionsCacheByKeyResponse = S.ActionsCacheList;
 export type ActionsDeleteActionsCacheByKeyError = unknown;
 
-export interface ActionsDeleteArtifactParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the artifact. */
-  artifact_id: number;
-}
+export interface ActionsDeleteArtifactParams
+  extends P.Owner, P.Repo, P.ArtifactId {}
 export type ActionsDeleteArtifactResponse = void;
 export type ActionsDeleteArtifactError = unknown;
 
-export interface ActionsDeleteCustomImageFromOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Image definition ID of custom image */
-  image_definition_id: number;
-}
+export interface ActionsDeleteCustomImageFromOrgParams
+  extends P.Org, P.ImageDefinitionId {}
 export type ActionsDeleteCustomImageFromOrgResponse = void;
 export type ActionsDeleteCustomImageFromOrgError = unknown;
 
-export interface ActionsDeleteCustomImageVersionFromOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Image definition ID of custom image */
-  image_definition_id: number;
+export interface ActionsDeleteCustomImageVersionFromOrgParams
+  extends P.Org, P.ImageDefinitionId {
   /** Version of a custom image */
   version: string;
 }
 export type ActionsDeleteCustomImageVersionFromOrgResponse = void;
 export type ActionsDeleteCustomImageVersionFromOrgError = unknown;
 
-export interface ActionsDeleteEnvironmentSecretParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface ActionsDeleteEnvironmentSecretParams
+  extends P.Owner, P.Repo, P.EnvironmentName, P.SecretName {}
 export type ActionsDeleteEnvironmentSecretResponse = void;
 export type ActionsDeleteEnvironmentSecretError = unknown;
 
-export interface ActionsDeleteEnvironmentVariableParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the variable. */
-  name: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-}
+export interface ActionsDeleteEnvironmentVariableParams
+  extends P.Owner, P.Repo, P.Name, P.EnvironmentName {}
 export type ActionsDeleteEnvironmentVariableResponse = void;
 export type ActionsDeleteEnvironmentVariableError = unknown;
 
-export interface ActionsDeleteHostedRunnerForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the GitHub-hosted runner. */
-  hosted_runner_id: number;
-}
+export interface ActionsDeleteHostedRunnerForOrgParams
+  extends P.Org, P.HostedRunnerId {}
 export type ActionsDeleteHostedRunnerForOrgResponse = S.ActionsHostedRunner;
 export type ActionsDeleteHostedRunnerForOrgError = unknown;
 
-export interface ActionsDeleteOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface ActionsDeleteOrgSecretParams extends P.Org, P.SecretName {}
 export type ActionsDeleteOrgSecretResponse = void;
 export type ActionsDeleteOrgSecretError = unknown;
 
-export interface ActionsDeleteOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the variable. */
-  name: string;
-}
+export interface ActionsDeleteOrgVariableParams extends P.Org, P.Name {}
 export type ActionsDeleteOrgVariableResponse = void;
 export type ActionsDeleteOrgVariableError = unknown;
 
-export interface ActionsDeleteRepoSecretParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface ActionsDeleteRepoSecretParams
+  extends P.Owner, P.Repo, P.SecretName {}
 export type ActionsDeleteRepoSecretResponse = void;
 export type ActionsDeleteRepoSecretError = unknown;
 
-export interface ActionsDeleteRepoVariableParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the variable. */
-  name: string;
-}
+export interface ActionsDeleteRepoVariableParams
+  extends P.Owner, P.Repo, P.Name {}
 export type ActionsDeleteRepoVariableResponse = void;
 export type ActionsDeleteRepoVariableError = unknown;
 
-export interface ActionsDeleteSelfHostedRunnerFromOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
-}
+export interface ActionsDeleteSelfHostedRunnerFromOrgParams
+  extends P.Org, P.RunnerId {}
 export type ActionsDeleteSelfHostedRunnerFromOrgResponse = void;
 export type ActionsDeleteSelfHostedRunnerFromOrgError = S.ValidationErrorSimple;
 
-export interface ActionsDeleteSelfHostedRunnerFromRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
-}
+export interface ActionsDeleteSelfHostedRunnerFromRepoParams
+  extends P.Owner, P.Repo, P.RunnerId {}
 export type ActionsDeleteSelfHostedRunnerFromRepoResponse = void;
 export type ActionsDeleteSelfHostedRunnerFromRepoError =
   S.ValidationErrorSimple;
 
-export interface ActionsDeleteSelfHostedRunnerGroupFromOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner group. */
-  runner_group_id: number;
-}
+export interface ActionsDeleteSelfHostedRunnerGroupFromOrgParams
+  extends P.Org, P.RunnerGroupId {}
 export type ActionsDeleteSelfHostedRunnerGroupFromOrgResponse = void;
 export type ActionsDeleteSelfHostedRunnerGroupFromOrgError = unknown;
 
-export interface ActionsDeleteWorkflowRunParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
-}
+export interface ActionsDeleteWorkflowRunParams
+  extends P.Owner, P.Repo, P.RunId {}
 export type ActionsDeleteWorkflowRunResponse = void;
 export type ActionsDeleteWorkflowRunError = unknown;
 
-export interface ActionsDeleteWorkflowRunLogsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
-}
+export interface ActionsDeleteWorkflowRunLogsParams
+  extends P.Owner, P.Repo, P.RunId {}
 export type ActionsDeleteWorkflowRunLogsResponse = void;
 export type ActionsDeleteWorkflowRunLogsError = S.BasicError;
 
-export interface ActionsDisableSelectedRepositoryGithubActionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the repository. */
-  repository_id: number;
-}
+export interface ActionsDisableSelectedRepositoryGithubActionsOrganizationParams
+  extends P.Org, P.RepositoryId {}
 export type ActionsDisableSelectedRepositoryGithubActionsOrganizationResponse =
   void;
 export type ActionsDisableSelectedRepositoryGithubActionsOrganizationError =
   unknown;
 
-export interface ActionsDisableSelectedRepositorySelfHostedRunnersOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the repository. */
-  repository_id: number;
-}
+export interface ActionsDisableSelectedRepositorySelfHostedRunnersOrganizationParams
+  extends P.Org, P.RepositoryId {}
 export type ActionsDisableSelectedRepositorySelfHostedRunnersOrganizationResponse =
   void;
 export type ActionsDisableSelectedRepositorySelfHostedRunnersOrganizationError =
   S.BasicError | S.ValidationError;
 
-export interface ActionsDisableWorkflowParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The ID of the workflow. You can also pass the workflow file name as a string. */
-  workflow_id: number | string;
-}
+export interface ActionsDisableWorkflowParams
+  extends P.Owner, P.Repo, P.WorkflowId {}
 export type ActionsDisableWorkflowResponse = void;
 export type ActionsDisableWorkflowError = unknown;
 
-export interface ActionsDownloadArtifactParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the artifact. */
-  artifact_id: number;
+export interface ActionsDownloadArtifactParams
+  extends P.Owner, P.Repo, P.ArtifactId {
   archive_format: string;
 }
 export type ActionsDownloadArtifactResponse = void;
 export type ActionsDownloadArtifactError = S.BasicError;
 
-export interface ActionsDownloadJobLogsForWorkflowRunParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the job. */
-  job_id: number;
-}
+export interface ActionsDownloadJobLogsForWorkflowRunParams
+  extends P.Owner, P.Repo, P.JobId {}
 export type ActionsDownloadJobLogsForWorkflowRunResponse = void;
 export type ActionsDownloadJobLogsForWorkflowRunError = unknown;
 
-export interface ActionsDownloadWorkflowRunAttemptLogsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
-  /** The attempt number of the workflow run. */
-  attempt_number: number;
-}
+export interface ActionsDownloadWorkflowRunAttemptLogsParams
+  extends P.Owner, P.Repo, P.RunId, P.AttemptNumber {}
 export type ActionsDownloadWorkflowRunAttemptLogsResponse = void;
 export type ActionsDownloadWorkflowRunAttemptLogsError = unknown;
 
-export interface ActionsDownloadWorkflowRunLogsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
-}
+export interface ActionsDownloadWorkflowRunLogsParams
+  extends P.Owner, P.Repo, P.RunId {}
 export type ActionsDownloadWorkflowRunLogsResponse = void;
 export type ActionsDownloadWorkflowRunLogsError = unknown;
 
-export interface ActionsEnableSelectedRepositoryGithubActionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the repository. */
-  repository_id: number;
-}
+export interface ActionsEnableSelectedRepositoryGithubActionsOrganizationParams
+  extends P.Org, P.RepositoryId {}
 export type ActionsEnableSelectedRepositoryGithubActionsOrganizationResponse =
   void;
 export type ActionsEnableSelectedRepositoryGithubActionsOrganizationError =
   unknown;
 
-export interface ActionsEnableSelectedRepositorySelfHostedRunnersOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the repository. */
-  repository_id: number;
-}
+export interface ActionsEnableSelectedRepositorySelfHostedRunnersOrganizationParams
+  extends P.Org, P.RepositoryId {}
 export type ActionsEnableSelectedRepositorySelfHostedRunnersOrganizationResponse =
   void;
 export type ActionsEnableSelectedRepositorySelfHostedRunnersOrganizationError =
   S.BasicError | S.ValidationError;
 
-export interface ActionsEnableWorkflowParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The ID of the workflow. You can also pass the workflow file name as a string. */
-  workflow_id: number | string;
-}
+export interface ActionsEnableWorkflowParams
+  extends P.Owner, P.Repo, P.WorkflowId {}
 export type ActionsEnableWorkflowResponse = void;
 export type ActionsEnableWorkflowError = unknown;
 
-export interface ActionsForceCancelWorkflowRunParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
-}
+export interface ActionsForceCancelWorkflowRunParams
+  extends P.Owner, P.Repo, P.RunId {}
 export type ActionsForceCancelWorkflowRunResponse = S.EmptyObject;
 export type ActionsForceCancelWorkflowRunError = S.BasicError;
 
-export interface ActionsGenerateRunnerJitconfigForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ActionsGenerateRunnerJitconfigForOrgParams extends P.Org {
   body: {
     /** The name of the new runner. */
     name: string;
@@ -662,11 +426,8 @@ export type ActionsGenerateRunnerJitconfigForOrgResponse = {
 export type ActionsGenerateRunnerJitconfigForOrgError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface ActionsGenerateRunnerJitconfigForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsGenerateRunnerJitconfigForRepoParams
+  extends P.Owner, P.Repo {
   body: {
     /** The name of the new runner. */
     name: string;
@@ -689,21 +450,8 @@ export type ActionsGenerateRunnerJitconfigForRepoResponse = {
 export type ActionsGenerateRunnerJitconfigForRepoError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface ActionsGetActionsCacheListParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
+export interface ActionsGetActionsCacheListParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page, P.Direction {
   /** The full Git reference for narrowing down the cache. The `ref` for a branch should be formatted as `refs/heads/<branch name>`. To reference a pull request use `refs/pull/<number>/merge`. */
   ref?: string;
   /** An explicit key or prefix for identifying the cache */
@@ -713,97 +461,59 @@ export interface ActionsGetActionsCacheListParams {
    * @default "last_accessed_at"
    */
   sort?: "created_at" | "last_accessed_at" | "size_in_bytes";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
 }
 export type ActionsGetActionsCacheListResponse = S.ActionsCacheList;
 export type ActionsGetActionsCacheListError = unknown;
 export type ActionsGetActionsCacheListItem =
   S.ActionsCacheListActionsCachesItem;
 
-export interface ActionsGetActionsCacheRetentionLimitForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-}
+export interface ActionsGetActionsCacheRetentionLimitForEnterpriseParams
+  extends P.Enterprise {}
 export type ActionsGetActionsCacheRetentionLimitForEnterpriseResponse =
   S.ActionsCacheRetentionLimitForEnterprise;
 export type ActionsGetActionsCacheRetentionLimitForEnterpriseError =
   S.BasicError;
 
-export interface ActionsGetActionsCacheRetentionLimitForOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetActionsCacheRetentionLimitForOrganizationParams
+  extends P.Org {}
 export type ActionsGetActionsCacheRetentionLimitForOrganizationResponse =
   S.ActionsCacheRetentionLimitForOrganization;
 export type ActionsGetActionsCacheRetentionLimitForOrganizationError =
   S.BasicError;
 
-export interface ActionsGetActionsCacheRetentionLimitForRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActionsGetActionsCacheRetentionLimitForRepositoryParams
+  extends P.Owner, P.Repo {}
 export type ActionsGetActionsCacheRetentionLimitForRepositoryResponse =
   S.ActionsCacheRetentionLimitForRepository;
 export type ActionsGetActionsCacheRetentionLimitForRepositoryError =
   S.BasicError;
 
-export interface ActionsGetActionsCacheStorageLimitForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-}
+export interface ActionsGetActionsCacheStorageLimitForEnterpriseParams
+  extends P.Enterprise {}
 export type ActionsGetActionsCacheStorageLimitForEnterpriseResponse =
   S.ActionsCacheStorageLimitForEnterprise;
 export type ActionsGetActionsCacheStorageLimitForEnterpriseError = S.BasicError;
 
-export interface ActionsGetActionsCacheStorageLimitForOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetActionsCacheStorageLimitForOrganizationParams
+  extends P.Org {}
 export type ActionsGetActionsCacheStorageLimitForOrganizationResponse =
   S.ActionsCacheStorageLimitForOrganization;
 export type ActionsGetActionsCacheStorageLimitForOrganizationError =
   S.BasicError;
 
-export interface ActionsGetActionsCacheStorageLimitForRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActionsGetActionsCacheStorageLimitForRepositoryParams
+  extends P.Owner, P.Repo {}
 export type ActionsGetActionsCacheStorageLimitForRepositoryResponse =
   S.ActionsCacheStorageLimitForRepository;
 export type ActionsGetActionsCacheStorageLimitForRepositoryError = S.BasicError;
 
-export interface ActionsGetActionsCacheUsageParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActionsGetActionsCacheUsageParams extends P.Owner, P.Repo {}
 export type ActionsGetActionsCacheUsageResponse =
   S.ActionsCacheUsageByRepository;
 export type ActionsGetActionsCacheUsageError = unknown;
 
-export interface ActionsGetActionsCacheUsageByRepoForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsGetActionsCacheUsageByRepoForOrgParams
+  extends P.Org, P.PerPage, P.Page {}
 export type ActionsGetActionsCacheUsageByRepoForOrgResponse = {
   total_count: number;
   repository_cache_usages: S.ActionsCacheUsageByRepository[];
@@ -812,66 +522,41 @@ export type ActionsGetActionsCacheUsageByRepoForOrgError = unknown;
 export type ActionsGetActionsCacheUsageByRepoForOrgItem =
   S.ActionsCacheUsageByRepository;
 
-export interface ActionsGetActionsCacheUsageForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetActionsCacheUsageForOrgParams extends P.Org {}
 export type ActionsGetActionsCacheUsageForOrgResponse =
   S.ActionsCacheUsageOrgEnterprise;
 export type ActionsGetActionsCacheUsageForOrgError = unknown;
 
-export interface ActionsGetAllowedActionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetAllowedActionsOrganizationParams extends P.Org {}
 export type ActionsGetAllowedActionsOrganizationResponse = S.SelectedActions;
 export type ActionsGetAllowedActionsOrganizationError = unknown;
 
-export interface ActionsGetAllowedActionsRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActionsGetAllowedActionsRepositoryParams
+  extends P.Owner, P.Repo {}
 export type ActionsGetAllowedActionsRepositoryResponse = S.SelectedActions;
 export type ActionsGetAllowedActionsRepositoryError = unknown;
 
-export interface ActionsGetArtifactParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the artifact. */
-  artifact_id: number;
-}
+export interface ActionsGetArtifactParams
+  extends P.Owner, P.Repo, P.ArtifactId {}
 export type ActionsGetArtifactResponse = S.Artifact;
 export type ActionsGetArtifactError = unknown;
 
-export interface ActionsGetArtifactAndLogRetentionSettingsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetArtifactAndLogRetentionSettingsOrganizationParams
+  extends P.Org {}
 export type ActionsGetArtifactAndLogRetentionSettingsOrganizationResponse =
   S.ActionsArtifactAndLogRetentionResponse;
 export type ActionsGetArtifactAndLogRetentionSettingsOrganizationError =
   S.BasicError;
 
-export interface ActionsGetArtifactAndLogRetentionSettingsRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActionsGetArtifactAndLogRetentionSettingsRepositoryParams
+  extends P.Owner, P.Repo {}
 export type ActionsGetArtifactAndLogRetentionSettingsRepositoryResponse =
   S.ActionsArtifactAndLogRetentionResponse;
 export type ActionsGetArtifactAndLogRetentionSettingsRepositoryError =
   S.BasicError;
 
-export interface ActionsGetConcurrencyGroupForRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsGetConcurrencyGroupForRepositoryParams
+  extends P.Owner, P.Repo {
   /** The name of the concurrency group. */
   concurrency_group_name: string;
   /**
@@ -892,21 +577,14 @@ export type ActionsGetConcurrencyGroupForRepositoryResponse =
 export type ActionsGetConcurrencyGroupForRepositoryError =
   S.BasicError | S.ValidationError;
 
-export interface ActionsGetCustomImageForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Image definition ID of custom image */
-  image_definition_id: number;
-}
+export interface ActionsGetCustomImageForOrgParams
+  extends P.Org, P.ImageDefinitionId {}
 export type ActionsGetCustomImageForOrgResponse =
   S.ActionsHostedRunnerCustomImage;
 export type ActionsGetCustomImageForOrgError = unknown;
 
-export interface ActionsGetCustomImageVersionForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Image definition ID of custom image */
-  image_definition_id: number;
+export interface ActionsGetCustomImageVersionForOrgParams
+  extends P.Org, P.ImageDefinitionId {
   /** Version of a custom image */
   version: string;
 }
@@ -914,406 +592,216 @@ export type ActionsGetCustomImageVersionForOrgResponse =
   S.ActionsHostedRunnerCustomImageVersion;
 export type ActionsGetCustomImageVersionForOrgError = unknown;
 
-export interface ActionsGetCustomOidcSubClaimForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActionsGetCustomOidcSubClaimForRepoParams
+  extends P.Owner, P.Repo {}
 export type ActionsGetCustomOidcSubClaimForRepoResponse = S.OidcCustomSubRepo;
 export type ActionsGetCustomOidcSubClaimForRepoError = S.BasicError;
 
-export interface ActionsGetEnvironmentPublicKeyParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-}
+export interface ActionsGetEnvironmentPublicKeyParams
+  extends P.Owner, P.Repo, P.EnvironmentName {}
 export type ActionsGetEnvironmentPublicKeyResponse = S.ActionsPublicKey;
 export type ActionsGetEnvironmentPublicKeyError = unknown;
 
-export interface ActionsGetEnvironmentSecretParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface ActionsGetEnvironmentSecretParams
+  extends P.Owner, P.Repo, P.EnvironmentName, P.SecretName {}
 export type ActionsGetEnvironmentSecretResponse = S.ActionsSecret;
 export type ActionsGetEnvironmentSecretError = unknown;
 
-export interface ActionsGetEnvironmentVariableParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-  /** The name of the variable. */
-  name: string;
-}
+export interface ActionsGetEnvironmentVariableParams
+  extends P.Owner, P.Repo, P.EnvironmentName, P.Name {}
 export type ActionsGetEnvironmentVariableResponse = S.ActionsVariable;
 export type ActionsGetEnvironmentVariableError = unknown;
 
-export interface ActionsGetForkPrContributorApprovalPermissionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetForkPrContributorApprovalPermissionsOrganizationParams
+  extends P.Org {}
 export type ActionsGetForkPrContributorApprovalPermissionsOrganizationResponse =
   S.ActionsForkPrContributorApproval;
 export type ActionsGetForkPrContributorApprovalPermissionsOrganizationError =
   S.BasicError;
 
-export interface ActionsGetForkPrContributorApprovalPermissionsRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActionsGetForkPrContributorApprovalPermissionsRepositoryParams
+  extends P.Owner, P.Repo {}
 export type ActionsGetForkPrContributorApprovalPermissionsRepositoryResponse =
   S.ActionsForkPrContributorApproval;
 export type ActionsGetForkPrContributorApprovalPermissionsRepositoryError =
   S.BasicError;
 
-export interface ActionsGetGithubActionsDefaultWorkflowPermissionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetGithubActionsDefaultWorkflowPermissionsOrganizationParams
+  extends P.Org {}
 export type ActionsGetGithubActionsDefaultWorkflowPermissionsOrganizationResponse =
   S.ActionsGetDefaultWorkflowPermissions;
 export type ActionsGetGithubActionsDefaultWorkflowPermissionsOrganizationError =
   unknown;
 
-export interface ActionsGetGithubActionsDefaultWorkflowPermissionsRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActionsGetGithubActionsDefaultWorkflowPermissionsRepositoryParams
+  extends P.Owner, P.Repo {}
 export type ActionsGetGithubActionsDefaultWorkflowPermissionsRepositoryResponse =
   S.ActionsGetDefaultWorkflowPermissions;
 export type ActionsGetGithubActionsDefaultWorkflowPermissionsRepositoryError =
   unknown;
 
-export interface ActionsGetGithubActionsPermissionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetGithubActionsPermissionsOrganizationParams
+  extends P.Org {}
 export type ActionsGetGithubActionsPermissionsOrganizationResponse =
   S.ActionsOrganizationPermissions;
 export type ActionsGetGithubActionsPermissionsOrganizationError = unknown;
 
-export interface ActionsGetGithubActionsPermissionsRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActionsGetGithubActionsPermissionsRepositoryParams
+  extends P.Owner, P.Repo {}
 export type ActionsGetGithubActionsPermissionsRepositoryResponse =
   S.ActionsRepositoryPermissions;
 export type ActionsGetGithubActionsPermissionsRepositoryError = unknown;
 
-export interface ActionsGetHostedRunnerForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the GitHub-hosted runner. */
-  hosted_runner_id: number;
-}
+export interface ActionsGetHostedRunnerForOrgParams
+  extends P.Org, P.HostedRunnerId {}
 export type ActionsGetHostedRunnerForOrgResponse = S.ActionsHostedRunner;
 export type ActionsGetHostedRunnerForOrgError = unknown;
 
-export interface ActionsGetHostedRunnersGithubOwnedImagesForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetHostedRunnersGithubOwnedImagesForOrgParams
+  extends P.Org {}
 export type ActionsGetHostedRunnersGithubOwnedImagesForOrgResponse = {
   total_count: number;
   images: S.ActionsHostedRunnerCuratedImage[];
 };
 export type ActionsGetHostedRunnersGithubOwnedImagesForOrgError = unknown;
 
-export interface ActionsGetHostedRunnersLimitsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetHostedRunnersLimitsForOrgParams extends P.Org {}
 export type ActionsGetHostedRunnersLimitsForOrgResponse =
   S.ActionsHostedRunnerLimits;
 export type ActionsGetHostedRunnersLimitsForOrgError = unknown;
 
-export interface ActionsGetHostedRunnersMachineSpecsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetHostedRunnersMachineSpecsForOrgParams
+  extends P.Org {}
 export type ActionsGetHostedRunnersMachineSpecsForOrgResponse = {
   total_count: number;
   machine_specs: S.ActionsHostedRunnerMachineSpec[];
 };
 export type ActionsGetHostedRunnersMachineSpecsForOrgError = unknown;
 
-export interface ActionsGetHostedRunnersPartnerImagesForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetHostedRunnersPartnerImagesForOrgParams
+  extends P.Org {}
 export type ActionsGetHostedRunnersPartnerImagesForOrgResponse = {
   total_count: number;
   images: S.ActionsHostedRunnerCuratedImage[];
 };
 export type ActionsGetHostedRunnersPartnerImagesForOrgError = unknown;
 
-export interface ActionsGetHostedRunnersPlatformsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetHostedRunnersPlatformsForOrgParams extends P.Org {}
 export type ActionsGetHostedRunnersPlatformsForOrgResponse = {
   total_count: number;
   platforms: string[];
 };
 export type ActionsGetHostedRunnersPlatformsForOrgError = unknown;
 
-export interface ActionsGetJobForWorkflowRunParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the job. */
-  job_id: number;
-}
+export interface ActionsGetJobForWorkflowRunParams
+  extends P.Owner, P.Repo, P.JobId {}
 export type ActionsGetJobForWorkflowRunResponse = S.Job;
 export type ActionsGetJobForWorkflowRunError = unknown;
 
-export interface ActionsGetOrgPublicKeyParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetOrgPublicKeyParams extends P.Org {}
 export type ActionsGetOrgPublicKeyResponse = S.ActionsPublicKey;
 export type ActionsGetOrgPublicKeyError = unknown;
 
-export interface ActionsGetOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface ActionsGetOrgSecretParams extends P.Org, P.SecretName {}
 export type ActionsGetOrgSecretResponse = S.OrganizationActionsSecret;
 export type ActionsGetOrgSecretError = unknown;
 
-export interface ActionsGetOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the variable. */
-  name: string;
-}
+export interface ActionsGetOrgVariableParams extends P.Org, P.Name {}
 export type ActionsGetOrgVariableResponse = S.OrganizationActionsVariable;
 export type ActionsGetOrgVariableError = unknown;
 
-export interface ActionsGetPendingDeploymentsForRunParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
-}
+export interface ActionsGetPendingDeploymentsForRunParams
+  extends P.Owner, P.Repo, P.RunId {}
 export type ActionsGetPendingDeploymentsForRunResponse = S.PendingDeployment[];
 export type ActionsGetPendingDeploymentsForRunError = unknown;
 
-export interface ActionsGetPrivateRepoForkPrWorkflowsSettingsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetPrivateRepoForkPrWorkflowsSettingsOrganizationParams
+  extends P.Org {}
 export type ActionsGetPrivateRepoForkPrWorkflowsSettingsOrganizationResponse =
   S.ActionsForkPrWorkflowsPrivateRepos;
 export type ActionsGetPrivateRepoForkPrWorkflowsSettingsOrganizationError =
   S.BasicError;
 
-export interface ActionsGetPrivateRepoForkPrWorkflowsSettingsRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActionsGetPrivateRepoForkPrWorkflowsSettingsRepositoryParams
+  extends P.Owner, P.Repo {}
 export type ActionsGetPrivateRepoForkPrWorkflowsSettingsRepositoryResponse =
   S.ActionsForkPrWorkflowsPrivateRepos;
 export type ActionsGetPrivateRepoForkPrWorkflowsSettingsRepositoryError =
   S.BasicError;
 
-export interface ActionsGetRepoPublicKeyParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActionsGetRepoPublicKeyParams extends P.Owner, P.Repo {}
 export type ActionsGetRepoPublicKeyResponse = S.ActionsPublicKey;
 export type ActionsGetRepoPublicKeyError = unknown;
 
-export interface ActionsGetRepoSecretParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface ActionsGetRepoSecretParams
+  extends P.Owner, P.Repo, P.SecretName {}
 export type ActionsGetRepoSecretResponse = S.ActionsSecret;
 export type ActionsGetRepoSecretError = unknown;
 
-export interface ActionsGetRepoVariableParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the variable. */
-  name: string;
-}
+export interface ActionsGetRepoVariableParams extends P.Owner, P.Repo, P.Name {}
 export type ActionsGetRepoVariableResponse = S.ActionsVariable;
 export type ActionsGetRepoVariableError = unknown;
 
-export interface ActionsGetReviewsForRunParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
-}
+export interface ActionsGetReviewsForRunParams
+  extends P.Owner, P.Repo, P.RunId {}
 export type ActionsGetReviewsForRunResponse = S.EnvironmentApprovals[];
 export type ActionsGetReviewsForRunError = unknown;
 
-export interface ActionsGetSelfHostedRunnerForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
-}
+export interface ActionsGetSelfHostedRunnerForOrgParams
+  extends P.Org, P.RunnerId {}
 export type ActionsGetSelfHostedRunnerForOrgResponse = S.Runner;
 export type ActionsGetSelfHostedRunnerForOrgError = unknown;
 
-export interface ActionsGetSelfHostedRunnerForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
-}
+export interface ActionsGetSelfHostedRunnerForRepoParams
+  extends P.Owner, P.Repo, P.RunnerId {}
 export type ActionsGetSelfHostedRunnerForRepoResponse = S.Runner;
 export type ActionsGetSelfHostedRunnerForRepoError = unknown;
 
-export interface ActionsGetSelfHostedRunnerGroupForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner group. */
-  runner_group_id: number;
-}
+export interface ActionsGetSelfHostedRunnerGroupForOrgParams
+  extends P.Org, P.RunnerGroupId {}
 export type ActionsGetSelfHostedRunnerGroupForOrgResponse = S.RunnerGroupsOrg;
 export type ActionsGetSelfHostedRunnerGroupForOrgError = unknown;
 
-export interface ActionsGetSelfHostedRunnersPermissionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsGetSelfHostedRunnersPermissionsOrganizationParams
+  extends P.Org {}
 export type ActionsGetSelfHostedRunnersPermissionsOrganizationResponse =
   S.SelfHostedRunnersSettings;
 export type ActionsGetSelfHostedRunnersPermissionsOrganizationError =
   S.BasicError;
 
-export interface ActionsGetWorkflowParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The ID of the workflow. You can also pass the workflow file name as a string. */
-  workflow_id: number | string;
-}
+export interface ActionsGetWorkflowParams
+  extends P.Owner, P.Repo, P.WorkflowId {}
 export type ActionsGetWorkflowResponse = S.Workflow;
 export type ActionsGetWorkflowError = unknown;
 
-export interface ActionsGetWorkflowAccessToRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActionsGetWorkflowAccessToRepositoryParams
+  extends P.Owner, P.Repo {}
 export type ActionsGetWorkflowAccessToRepositoryResponse =
   S.ActionsWorkflowAccessToRepository;
 export type ActionsGetWorkflowAccessToRepositoryError = unknown;
 
-export interface ActionsGetWorkflowRunParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
-  /**
-   * If `true` pull requests are omitted from the response (empty array).
-   * @default false
-   */
-  exclude_pull_requests?: boolean;
-}
+export interface ActionsGetWorkflowRunParams
+  extends P.Owner, P.Repo, P.RunId, P.ExcludePullRequests {}
 export type ActionsGetWorkflowRunResponse = S.WorkflowRun;
 export type ActionsGetWorkflowRunError = unknown;
 
-export interface ActionsGetWorkflowRunAttemptParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
-  /** The attempt number of the workflow run. */
-  attempt_number: number;
-  /**
-   * If `true` pull requests are omitted from the response (empty array).
-   * @default false
-   */
-  exclude_pull_requests?: boolean;
-}
+export interface ActionsGetWorkflowRunAttemptParams
+  extends P.Owner, P.Repo, P.RunId, P.AttemptNumber, P.ExcludePullRequests {}
 export type ActionsGetWorkflowRunAttemptResponse = S.WorkflowRun;
 export type ActionsGetWorkflowRunAttemptError = unknown;
 
-export interface ActionsGetWorkflowRunUsageParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
-}
+export interface ActionsGetWorkflowRunUsageParams
+  extends P.Owner, P.Repo, P.RunId {}
 export type ActionsGetWorkflowRunUsageResponse = S.WorkflowRunUsage;
 export type ActionsGetWorkflowRunUsageError = unknown;
 
-export interface ActionsGetWorkflowUsageParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The ID of the workflow. You can also pass the workflow file name as a string. */
-  workflow_id: number | string;
-}
+export interface ActionsGetWorkflowUsageParams
+  extends P.Owner, P.Repo, P.WorkflowId {}
 export type ActionsGetWorkflowUsageResponse = S.WorkflowUsage;
 export type ActionsGetWorkflowUsageError = unknown;
 
-export interface ActionsListArtifactsForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
+export interface ActionsListArtifactsForRepoParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {
   /** The name field of an artifact. When specified, only artifacts with this name will be returned. */
   name?: string;
 }
@@ -1324,85 +812,36 @@ export type ActionsListArtifactsForRepoResponse = {
 export type ActionsListArtifactsForRepoError = unknown;
 export type ActionsListArtifactsForRepoItem = S.Artifact;
 
-export interface ActionsListConcurrencyGroupsForRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-}
+export interface ActionsListConcurrencyGroupsForRepositoryParams
+  extends P.Owner, P.Repo, P.PerPage, P.After {}
 export type ActionsListConcurrencyGroupsForRepositoryResponse =
   S.ConcurrencyGroupList;
 export type ActionsListConcurrencyGroupsForRepositoryError = S.ValidationError;
 
-export interface ActionsListConcurrencyGroupsForWorkflowRunParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-}
+export interface ActionsListConcurrencyGroupsForWorkflowRunParams
+  extends P.Owner, P.Repo, P.RunId, P.PerPage, P.Before, P.After {}
 export type ActionsListConcurrencyGroupsForWorkflowRunResponse =
   S.ConcurrencyGroupRunList;
 export type ActionsListConcurrencyGroupsForWorkflowRunError =
   S.BasicError | S.ValidationError;
 
-export interface ActionsListCustomImageVersionsForOrgParams {
-  /** Image definition ID of custom image */
-  image_definition_id: number;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsListCustomImageVersionsForOrgParams
+  extends P.ImageDefinitionId, P.Org {}
 export type ActionsListCustomImageVersionsForOrgResponse = {
   total_count: number;
   image_versions: S.ActionsHostedRunnerCustomImageVersion[];
 };
 export type ActionsListCustomImageVersionsForOrgError = unknown;
 
-export interface ActionsListCustomImagesForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsListCustomImagesForOrgParams extends P.Org {}
 export type ActionsListCustomImagesForOrgResponse = {
   total_count: number;
   images: S.ActionsHostedRunnerCustomImage[];
 };
 export type ActionsListCustomImagesForOrgError = unknown;
 
-export interface ActionsListEnvironmentSecretsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsListEnvironmentSecretsParams
+  extends P.Owner, P.Repo, P.EnvironmentName, P.PerPage, P.Page {}
 export type ActionsListEnvironmentSecretsResponse = {
   total_count: number;
   secrets: S.ActionsSecret[];
@@ -1410,24 +849,8 @@ export type ActionsListEnvironmentSecretsResponse = {
 export type ActionsListEnvironmentSecretsError = unknown;
 export type ActionsListEnvironmentSecretsItem = S.ActionsSecret;
 
-export interface ActionsListEnvironmentVariablesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-  /**
-   * The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 10
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsListEnvironmentVariablesParams
+  extends P.Owner, P.Repo, P.EnvironmentName, P.PerPage2, P.Page {}
 export type ActionsListEnvironmentVariablesResponse = {
   total_count: number;
   variables: S.ActionsVariable[];
@@ -1435,22 +858,8 @@ export type ActionsListEnvironmentVariablesResponse = {
 export type ActionsListEnvironmentVariablesError = unknown;
 export type ActionsListEnvironmentVariablesItem = S.ActionsVariable;
 
-export interface ActionsListGithubHostedRunnersInGroupForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner group. */
-  runner_group_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsListGithubHostedRunnersInGroupForOrgParams
+  extends P.Org, P.RunnerGroupId, P.PerPage, P.Page {}
 export type ActionsListGithubHostedRunnersInGroupForOrgResponse = {
   total_count: number;
   runners: S.ActionsHostedRunner[];
@@ -1459,20 +868,8 @@ export type ActionsListGithubHostedRunnersInGroupForOrgError = unknown;
 export type ActionsListGithubHostedRunnersInGroupForOrgItem =
   S.ActionsHostedRunner;
 
-export interface ActionsListHostedRunnersForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsListHostedRunnersForOrgParams
+  extends P.Org, P.PerPage, P.Page {}
 export type ActionsListHostedRunnersForOrgResponse = {
   total_count: number;
   runners: S.ActionsHostedRunner[];
@@ -1480,28 +877,13 @@ export type ActionsListHostedRunnersForOrgResponse = {
 export type ActionsListHostedRunnersForOrgError = unknown;
 export type ActionsListHostedRunnersForOrgItem = S.ActionsHostedRunner;
 
-export interface ActionsListJobsForWorkflowRunParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
+export interface ActionsListJobsForWorkflowRunParams
+  extends P.Owner, P.Repo, P.RunId, P.PerPage, P.Page {
   /**
    * Filters jobs by their `completed_at` timestamp. `latest` returns jobs from the most recent execution of the workflow run. `all` returns all jobs for a workflow run, including from old executions of the workflow run.
    * @default "latest"
    */
   filter?: "latest" | "all";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ActionsListJobsForWorkflowRunResponse = {
   total_count: number;
@@ -1510,26 +892,8 @@ export type ActionsListJobsForWorkflowRunResponse = {
 export type ActionsListJobsForWorkflowRunError = unknown;
 export type ActionsListJobsForWorkflowRunItem = S.Job;
 
-export interface ActionsListJobsForWorkflowRunAttemptParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
-  /** The attempt number of the workflow run. */
-  attempt_number: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsListJobsForWorkflowRunAttemptParams
+  extends P.Owner, P.Repo, P.RunId, P.AttemptNumber, P.PerPage, P.Page {}
 export type ActionsListJobsForWorkflowRunAttemptResponse = {
   total_count: number;
   jobs: S.Job[];
@@ -1537,46 +901,23 @@ export type ActionsListJobsForWorkflowRunAttemptResponse = {
 export type ActionsListJobsForWorkflowRunAttemptError = S.BasicError;
 export type ActionsListJobsForWorkflowRunAttemptItem = S.Job;
 
-export interface ActionsListLabelsForSelfHostedRunnerForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
-}
+export interface ActionsListLabelsForSelfHostedRunnerForOrgParams
+  extends P.Org, P.RunnerId {}
 export type ActionsListLabelsForSelfHostedRunnerForOrgResponse = {
   total_count: number;
   labels: S.RunnerLabel[];
 };
 export type ActionsListLabelsForSelfHostedRunnerForOrgError = S.BasicError;
 
-export interface ActionsListLabelsForSelfHostedRunnerForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
-}
+export interface ActionsListLabelsForSelfHostedRunnerForRepoParams
+  extends P.Owner, P.Repo, P.RunnerId {}
 export type ActionsListLabelsForSelfHostedRunnerForRepoResponse = {
   total_count: number;
   labels: S.RunnerLabel[];
 };
 export type ActionsListLabelsForSelfHostedRunnerForRepoError = S.BasicError;
 
-export interface ActionsListOrgSecretsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsListOrgSecretsParams extends P.Org, P.PerPage, P.Page {}
 export type ActionsListOrgSecretsResponse = {
   total_count: number;
   secrets: S.OrganizationActionsSecret[];
@@ -1584,20 +925,8 @@ export type ActionsListOrgSecretsResponse = {
 export type ActionsListOrgSecretsError = unknown;
 export type ActionsListOrgSecretsItem = S.OrganizationActionsSecret;
 
-export interface ActionsListOrgVariablesParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 10
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsListOrgVariablesParams
+  extends P.Org, P.PerPage2, P.Page {}
 export type ActionsListOrgVariablesResponse = {
   total_count: number;
   variables: S.OrganizationActionsVariable[];
@@ -1605,22 +934,8 @@ export type ActionsListOrgVariablesResponse = {
 export type ActionsListOrgVariablesError = unknown;
 export type ActionsListOrgVariablesItem = S.OrganizationActionsVariable;
 
-export interface ActionsListRepoAccessToSelfHostedRunnerGroupInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner group. */
-  runner_group_id: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface ActionsListRepoAccessToSelfHostedRunnerGroupInOrgParams
+  extends P.Org, P.RunnerGroupId, P.Page, P.PerPage {}
 export type ActionsListRepoAccessToSelfHostedRunnerGroupInOrgResponse = {
   total_count: number;
   repositories: S.MinimalRepository[];
@@ -1629,22 +944,8 @@ export type ActionsListRepoAccessToSelfHostedRunnerGroupInOrgError = unknown;
 export type ActionsListRepoAccessToSelfHostedRunnerGroupInOrgItem =
   S.MinimalRepository;
 
-export interface ActionsListRepoOrganizationSecretsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsListRepoOrganizationSecretsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ActionsListRepoOrganizationSecretsResponse = {
   total_count: number;
   secrets: S.ActionsSecret[];
@@ -1652,22 +953,8 @@ export type ActionsListRepoOrganizationSecretsResponse = {
 export type ActionsListRepoOrganizationSecretsError = unknown;
 export type ActionsListRepoOrganizationSecretsItem = S.ActionsSecret;
 
-export interface ActionsListRepoOrganizationVariablesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 10
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsListRepoOrganizationVariablesParams
+  extends P.Owner, P.Repo, P.PerPage2, P.Page {}
 export type ActionsListRepoOrganizationVariablesResponse = {
   total_count: number;
   variables: S.ActionsVariable[];
@@ -1675,22 +962,8 @@ export type ActionsListRepoOrganizationVariablesResponse = {
 export type ActionsListRepoOrganizationVariablesError = unknown;
 export type ActionsListRepoOrganizationVariablesItem = S.ActionsVariable;
 
-export interface ActionsListRepoSecretsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsListRepoSecretsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ActionsListRepoSecretsResponse = {
   total_count: number;
   secrets: S.ActionsSecret[];
@@ -1698,22 +971,8 @@ export type ActionsListRepoSecretsResponse = {
 export type ActionsListRepoSecretsError = unknown;
 export type ActionsListRepoSecretsItem = S.ActionsSecret;
 
-export interface ActionsListRepoVariablesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 10
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsListRepoVariablesParams
+  extends P.Owner, P.Repo, P.PerPage2, P.Page {}
 export type ActionsListRepoVariablesResponse = {
   total_count: number;
   variables: S.ActionsVariable[];
@@ -1721,22 +980,8 @@ export type ActionsListRepoVariablesResponse = {
 export type ActionsListRepoVariablesError = unknown;
 export type ActionsListRepoVariablesItem = S.ActionsVariable;
 
-export interface ActionsListRepoWorkflowsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsListRepoWorkflowsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ActionsListRepoWorkflowsResponse = {
   total_count: number;
   workflows: S.Workflow[];
@@ -1744,39 +989,18 @@ export type ActionsListRepoWorkflowsResponse = {
 export type ActionsListRepoWorkflowsError = unknown;
 export type ActionsListRepoWorkflowsItem = S.Workflow;
 
-export interface ActionsListRunnerApplicationsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ActionsListRunnerApplicationsForOrgParams extends P.Org {}
 export type ActionsListRunnerApplicationsForOrgResponse = S.RunnerApplication[];
 export type ActionsListRunnerApplicationsForOrgError = unknown;
 
-export interface ActionsListRunnerApplicationsForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActionsListRunnerApplicationsForRepoParams
+  extends P.Owner, P.Repo {}
 export type ActionsListRunnerApplicationsForRepoResponse =
   S.RunnerApplication[];
 export type ActionsListRunnerApplicationsForRepoError = unknown;
 
-export interface ActionsListSelectedReposForOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface ActionsListSelectedReposForOrgSecretParams
+  extends P.Org, P.SecretName, P.Page, P.PerPage {}
 export type ActionsListSelectedReposForOrgSecretResponse = {
   total_count: number;
   repositories: S.MinimalRepository[];
@@ -1784,22 +1008,8 @@ export type ActionsListSelectedReposForOrgSecretResponse = {
 export type ActionsListSelectedReposForOrgSecretError = unknown;
 export type ActionsListSelectedReposForOrgSecretItem = S.MinimalRepository;
 
-export interface ActionsListSelectedReposForOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the variable. */
-  name: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface ActionsListSelectedReposForOrgVariableParams
+  extends P.Org, P.Name, P.Page, P.PerPage {}
 export type ActionsListSelectedReposForOrgVariableResponse = {
   total_count: number;
   repositories: S.MinimalRepository[];
@@ -1807,20 +1017,8 @@ export type ActionsListSelectedReposForOrgVariableResponse = {
 export type ActionsListSelectedReposForOrgVariableError = unknown;
 export type ActionsListSelectedReposForOrgVariableItem = S.MinimalRepository;
 
-export interface ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationParams
+  extends P.Org, P.PerPage, P.Page {}
 export type ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationResponse =
   {
     total_count: number;
@@ -1831,20 +1029,8 @@ export type ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationError
 export type ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationItem =
   S.Repository;
 
-export interface ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationParams
+  extends P.Org, P.PerPage, P.Page {}
 export type ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationResponse =
   {
     total_count?: number;
@@ -1855,19 +1041,8 @@ export type ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationError =
 export type ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationItem =
   S.Repository;
 
-export interface ActionsListSelfHostedRunnerGroupsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
+export interface ActionsListSelfHostedRunnerGroupsForOrgParams
+  extends P.Org, P.PerPage, P.Page {
   /** Only return runner groups that are allowed to be used by this repository. */
   visible_to_repository?: string;
 }
@@ -1878,21 +1053,10 @@ export type ActionsListSelfHostedRunnerGroupsForOrgResponse = {
 export type ActionsListSelfHostedRunnerGroupsForOrgError = unknown;
 export type ActionsListSelfHostedRunnerGroupsForOrgItem = S.RunnerGroupsOrg;
 
-export interface ActionsListSelfHostedRunnersForOrgParams {
+export interface ActionsListSelfHostedRunnersForOrgParams
+  extends P.Org, P.PerPage, P.Page {
   /** The name of a self-hosted runner. */
   name?: string;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ActionsListSelfHostedRunnersForOrgResponse = {
   total_count: number;
@@ -1901,23 +1065,10 @@ export type ActionsListSelfHostedRunnersForOrgResponse = {
 export type ActionsListSelfHostedRunnersForOrgError = unknown;
 export type ActionsListSelfHostedRunnersForOrgItem = S.Runner;
 
-export interface ActionsListSelfHostedRunnersForRepoParams {
+export interface ActionsListSelfHostedRunnersForRepoParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {
   /** The name of a self-hosted runner. */
   name?: string;
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ActionsListSelfHostedRunnersForRepoResponse = {
   total_count: number;
@@ -1926,22 +1077,8 @@ export type ActionsListSelfHostedRunnersForRepoResponse = {
 export type ActionsListSelfHostedRunnersForRepoError = unknown;
 export type ActionsListSelfHostedRunnersForRepoItem = S.Runner;
 
-export interface ActionsListSelfHostedRunnersInGroupForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner group. */
-  runner_group_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActionsListSelfHostedRunnersInGroupForOrgParams
+  extends P.Org, P.RunnerGroupId, P.PerPage, P.Page {}
 export type ActionsListSelfHostedRunnersInGroupForOrgResponse = {
   total_count: number;
   runners: S.Runner[];
@@ -1949,30 +1086,10 @@ export type ActionsListSelfHostedRunnersInGroupForOrgResponse = {
 export type ActionsListSelfHostedRunnersInGroupForOrgError = unknown;
 export type ActionsListSelfHostedRunnersInGroupForOrgItem = S.Runner;
 
-export interface ActionsListWorkflowRunArtifactsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
+export interface ActionsListWorkflowRunArtifactsParams
+  extends P.Owner, P.Repo, P.RunId, P.PerPage, P.Page, P.Direction {
   /** The name field of an artifact. When specified, only artifacts with this name will be returned. */
   name?: string;
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
 }
 export type ActionsListWorkflowRunArtifactsResponse = {
   total_count: number;
@@ -1981,13 +1098,14 @@ export type ActionsListWorkflowRunArtifactsResponse = {
 export type ActionsListWorkflowRunArtifactsError = unknown;
 export type ActionsListWorkflowRunArtifactsItem = S.Artifact;
 
-export interface ActionsListWorkflowRunsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The ID of the workflow. You can also pass the workflow file name as a string. */
-  workflow_id: number | string;
+export interface ActionsListWorkflowRunsParams
+  extends
+    P.Owner,
+    P.Repo,
+    P.WorkflowId,
+    P.PerPage,
+    P.Page,
+    P.ExcludePullRequests {
   /** Returns someone's workflow runs. Use the login for the user who created the `push` associated with the check suite or workflow run. */
   actor?: string;
   /** Returns workflow runs associated with a branch. Use the name of the branch of the `push`. */
@@ -2010,23 +1128,8 @@ export interface ActionsListWorkflowRunsParams {
     | "requested"
     | "waiting"
     | "pending";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
   /** Returns workflow runs created within the given date-time range. For more information on the syntax, see "[Understanding the search syntax](https://docs.github.com/search-github/getting-started-with-searching-on-github/understanding-the-search-syntax#query-for-dates)." */
   created?: string;
-  /**
-   * If `true` pull requests are omitted from the response (empty array).
-   * @default false
-   */
-  exclude_pull_requests?: boolean;
   /** Returns workflow runs with the `check_suite_id` that you specify. */
   check_suite_id?: number;
   /** Only returns workflow runs that are associated with the specified `head_sha`. */
@@ -2039,11 +1142,8 @@ export type ActionsListWorkflowRunsResponse = {
 export type ActionsListWorkflowRunsError = unknown;
 export type ActionsListWorkflowRunsItem = S.WorkflowRun;
 
-export interface ActionsListWorkflowRunsForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsListWorkflowRunsForRepoParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page, P.ExcludePullRequests {
   /** Returns someone's workflow runs. Use the login for the user who created the `push` associated with the check suite or workflow run. */
   actor?: string;
   /** Returns workflow runs associated with a branch. Use the name of the branch of the `push`. */
@@ -2066,23 +1166,8 @@ export interface ActionsListWorkflowRunsForRepoParams {
     | "requested"
     | "waiting"
     | "pending";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
   /** Returns workflow runs created within the given date-time range. For more information on the syntax, see "[Understanding the search syntax](https://docs.github.com/search-github/getting-started-with-searching-on-github/understanding-the-search-syntax#query-for-dates)." */
   created?: string;
-  /**
-   * If `true` pull requests are omitted from the response (empty array).
-   * @default false
-   */
-  exclude_pull_requests?: boolean;
   /** Returns workflow runs with the `check_suite_id` that you specify. */
   check_suite_id?: number;
   /** Only returns workflow runs that are associated with the specified `head_sha`. */
@@ -2095,13 +1180,8 @@ export type ActionsListWorkflowRunsForRepoResponse = {
 export type ActionsListWorkflowRunsForRepoError = unknown;
 export type ActionsListWorkflowRunsForRepoItem = S.WorkflowRun;
 
-export interface ActionsReRunJobForWorkflowRunParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the job. */
-  job_id: number;
+export interface ActionsReRunJobForWorkflowRunParams
+  extends P.Owner, P.Repo, P.JobId {
   body?: {
     /**
      * Whether to enable debug logging for the re-run.
@@ -2118,13 +1198,7 @@ export interface ActionsReRunJobForWorkflowRunParams {
 export type ActionsReRunJobForWorkflowRunResponse = S.EmptyObject;
 export type ActionsReRunJobForWorkflowRunError = S.BasicError;
 
-export interface ActionsReRunWorkflowParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
+export interface ActionsReRunWorkflowParams extends P.Owner, P.Repo, P.RunId {
   body?: {
     /**
      * Whether to enable debug logging for the re-run.
@@ -2136,13 +1210,8 @@ export interface ActionsReRunWorkflowParams {
 export type ActionsReRunWorkflowResponse = S.EmptyObject;
 export type ActionsReRunWorkflowError = unknown;
 
-export interface ActionsReRunWorkflowFailedJobsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
+export interface ActionsReRunWorkflowFailedJobsParams
+  extends P.Owner, P.Repo, P.RunId {
   body?: {
     /**
      * Whether to enable debug logging for the re-run.
@@ -2154,12 +1223,8 @@ export interface ActionsReRunWorkflowFailedJobsParams {
 export type ActionsReRunWorkflowFailedJobsResponse = S.EmptyObject;
 export type ActionsReRunWorkflowFailedJobsError = unknown;
 
-export interface ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
-}
+export interface ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgParams
+  extends P.Org, P.RunnerId {}
 export type ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgResponse = {
   total_count: number;
   labels: S.RunnerLabel[];
@@ -2167,14 +1232,8 @@ export type ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgResponse = {
 export type ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgError =
   S.BasicError;
 
-export interface ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
-}
+export interface ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoParams
+  extends P.Owner, P.Repo, P.RunnerId {}
 export type ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoResponse = {
   total_count: number;
   labels: S.RunnerLabel[];
@@ -2182,11 +1241,8 @@ export type ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoResponse = {
 export type ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoError =
   S.BasicError;
 
-export interface ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
+export interface ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgParams
+  extends P.Org, P.RunnerId {
   /** The name of a self-hosted runner's custom label. */
   name: string;
 }
@@ -2197,13 +1253,8 @@ export type ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgResponse = {
 export type ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
+export interface ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoParams
+  extends P.Owner, P.Repo, P.RunnerId {
   /** The name of a self-hosted runner's custom label. */
   name: string;
 }
@@ -2214,68 +1265,40 @@ export type ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoResponse = {
 export type ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface ActionsRemoveRepoAccessToSelfHostedRunnerGroupInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner group. */
-  runner_group_id: number;
-  /** The unique identifier of the repository. */
-  repository_id: number;
-}
+export interface ActionsRemoveRepoAccessToSelfHostedRunnerGroupInOrgParams
+  extends P.Org, P.RunnerGroupId, P.RepositoryId {}
 export type ActionsRemoveRepoAccessToSelfHostedRunnerGroupInOrgResponse = void;
 export type ActionsRemoveRepoAccessToSelfHostedRunnerGroupInOrgError = unknown;
 
-export interface ActionsRemoveSelectedRepoFromOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface ActionsRemoveSelectedRepoFromOrgSecretParams
+  extends P.Org, P.SecretName {
   repository_id: number;
 }
 export type ActionsRemoveSelectedRepoFromOrgSecretResponse = void;
 export type ActionsRemoveSelectedRepoFromOrgSecretError = unknown;
 
-export interface ActionsRemoveSelectedRepoFromOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the variable. */
-  name: string;
+export interface ActionsRemoveSelectedRepoFromOrgVariableParams
+  extends P.Org, P.Name {
   repository_id: number;
 }
 export type ActionsRemoveSelectedRepoFromOrgVariableResponse = void;
 export type ActionsRemoveSelectedRepoFromOrgVariableError = unknown;
 
-export interface ActionsRemoveSelfHostedRunnerFromGroupForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner group. */
-  runner_group_id: number;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
-}
+export interface ActionsRemoveSelfHostedRunnerFromGroupForOrgParams
+  extends P.Org, P.RunnerGroupId, P.RunnerId {}
 export type ActionsRemoveSelfHostedRunnerFromGroupForOrgResponse = void;
 export type ActionsRemoveSelfHostedRunnerFromGroupForOrgError = unknown;
 
-export interface ActionsReviewCustomGatesForRunParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
+export interface ActionsReviewCustomGatesForRunParams
+  extends P.Owner, P.Repo, P.RunId {
   body:
     S.ReviewCustomGatesCommentRequired | S.ReviewCustomGatesStateRequiredInput;
 }
 export type ActionsReviewCustomGatesForRunResponse = void;
 export type ActionsReviewCustomGatesForRunError = unknown;
 
-export interface ActionsReviewPendingDeploymentsForRunParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the workflow run. */
-  run_id: number;
+export interface ActionsReviewPendingDeploymentsForRunParams
+  extends P.Owner, P.Repo, P.RunId {
   body: {
     /** The list of environment ids to approve or reject */
     environment_ids: number[];
@@ -2288,83 +1311,67 @@ export interface ActionsReviewPendingDeploymentsForRunParams {
 export type ActionsReviewPendingDeploymentsForRunResponse = S.Deployment[];
 export type ActionsReviewPendingDeploymentsForRunError = unknown;
 
-export interface ActionsSetActionsCacheRetentionLimitForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
+export interface ActionsSetActionsCacheRetentionLimitForEnterpriseParams
+  extends P.Enterprise {
   body: S.ActionsCacheRetentionLimitForEnterprise;
 }
 export type ActionsSetActionsCacheRetentionLimitForEnterpriseResponse = void;
 export type ActionsSetActionsCacheRetentionLimitForEnterpriseError =
   S.BasicError;
 
-export interface ActionsSetActionsCacheRetentionLimitForOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ActionsSetActionsCacheRetentionLimitForOrganizationParams
+  extends P.Org {
   body: S.ActionsCacheRetentionLimitForOrganization;
 }
 export type ActionsSetActionsCacheRetentionLimitForOrganizationResponse = void;
 export type ActionsSetActionsCacheRetentionLimitForOrganizationError =
   S.BasicError;
 
-export interface ActionsSetActionsCacheRetentionLimitForRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsSetActionsCacheRetentionLimitForRepositoryParams
+  extends P.Owner, P.Repo {
   body: S.ActionsCacheRetentionLimitForRepository;
 }
 export type ActionsSetActionsCacheRetentionLimitForRepositoryResponse = void;
 export type ActionsSetActionsCacheRetentionLimitForRepositoryError =
   S.BasicError;
 
-export interface ActionsSetActionsCacheStorageLimitForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
+export interface ActionsSetActionsCacheStorageLimitForEnterpriseParams
+  extends P.Enterprise {
   body: S.ActionsCacheStorageLimitForEnterprise;
 }
 export type ActionsSetActionsCacheStorageLimitForEnterpriseResponse = void;
 export type ActionsSetActionsCacheStorageLimitForEnterpriseError = S.BasicError;
 
-export interface ActionsSetActionsCacheStorageLimitForOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ActionsSetActionsCacheStorageLimitForOrganizationParams
+  extends P.Org {
   body: S.ActionsCacheStorageLimitForOrganization;
 }
 export type ActionsSetActionsCacheStorageLimitForOrganizationResponse = void;
 export type ActionsSetActionsCacheStorageLimitForOrganizationError =
   S.BasicError;
 
-export interface ActionsSetActionsCacheStorageLimitForRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsSetActionsCacheStorageLimitForRepositoryParams
+  extends P.Owner, P.Repo {
   body: S.ActionsCacheStorageLimitForRepository;
 }
 export type ActionsSetActionsCacheStorageLimitForRepositoryResponse = void;
 export type ActionsSetActionsCacheStorageLimitForRepositoryError = S.BasicError;
 
-export interface ActionsSetAllowedActionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ActionsSetAllowedActionsOrganizationParams extends P.Org {
   body?: S.SelectedActions;
 }
 export type ActionsSetAllowedActionsOrganizationResponse = void;
 export type ActionsSetAllowedActionsOrganizationError = unknown;
 
-export interface ActionsSetAllowedActionsRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsSetAllowedActionsRepositoryParams
+  extends P.Owner, P.Repo {
   body?: S.SelectedActions;
 }
 export type ActionsSetAllowedActionsRepositoryResponse = void;
 export type ActionsSetAllowedActionsRepositoryError = unknown;
 
-export interface ActionsSetArtifactAndLogRetentionSettingsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ActionsSetArtifactAndLogRetentionSettingsOrganizationParams
+  extends P.Org {
   body: S.ActionsArtifactAndLogRetention;
 }
 export type ActionsSetArtifactAndLogRetentionSettingsOrganizationResponse =
@@ -2372,22 +1379,16 @@ export type ActionsSetArtifactAndLogRetentionSettingsOrganizationResponse =
 export type ActionsSetArtifactAndLogRetentionSettingsOrganizationError =
   S.BasicError | S.ValidationError;
 
-export interface ActionsSetArtifactAndLogRetentionSettingsRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsSetArtifactAndLogRetentionSettingsRepositoryParams
+  extends P.Owner, P.Repo {
   body: S.ActionsArtifactAndLogRetention;
 }
 export type ActionsSetArtifactAndLogRetentionSettingsRepositoryResponse = void;
 export type ActionsSetArtifactAndLogRetentionSettingsRepositoryError =
   S.BasicError | S.ValidationError;
 
-export interface ActionsSetCustomLabelsForSelfHostedRunnerForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
+export interface ActionsSetCustomLabelsForSelfHostedRunnerForOrgParams
+  extends P.Org, P.RunnerId {
   body: {
     /** The names of the custom labels to set for the runner. You can pass an empty array to remove all custom labels. */
     labels: string[];
@@ -2400,13 +1401,8 @@ export type ActionsSetCustomLabelsForSelfHostedRunnerForOrgResponse = {
 export type ActionsSetCustomLabelsForSelfHostedRunnerForOrgError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface ActionsSetCustomLabelsForSelfHostedRunnerForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** Unique identifier of the self-hosted runner. */
-  runner_id: number;
+export interface ActionsSetCustomLabelsForSelfHostedRunnerForRepoParams
+  extends P.Owner, P.Repo, P.RunnerId {
   body: {
     /** The names of the custom labels to set for the runner. You can pass an empty array to remove all custom labels. */
     labels: string[];
@@ -2419,11 +1415,8 @@ export type ActionsSetCustomLabelsForSelfHostedRunnerForRepoResponse = {
 export type ActionsSetCustomLabelsForSelfHostedRunnerForRepoError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface ActionsSetCustomOidcSubClaimForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsSetCustomOidcSubClaimForRepoParams
+  extends P.Owner, P.Repo {
   body: {
     /** Whether to use the default template or not. If `true`, the `include_claim_keys` field is ignored. */
     use_default: boolean;
@@ -2437,9 +1430,8 @@ export type ActionsSetCustomOidcSubClaimForRepoResponse = S.EmptyObject;
 export type ActionsSetCustomOidcSubClaimForRepoError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface ActionsSetForkPrContributorApprovalPermissionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ActionsSetForkPrContributorApprovalPermissionsOrganizationParams
+  extends P.Org {
   body: S.ActionsForkPrContributorApprovalInput;
 }
 export type ActionsSetForkPrContributorApprovalPermissionsOrganizationResponse =
@@ -2447,11 +1439,8 @@ export type ActionsSetForkPrContributorApprovalPermissionsOrganizationResponse =
 export type ActionsSetForkPrContributorApprovalPermissionsOrganizationError =
   S.BasicError | S.ValidationError;
 
-export interface ActionsSetForkPrContributorApprovalPermissionsRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsSetForkPrContributorApprovalPermissionsRepositoryParams
+  extends P.Owner, P.Repo {
   body: S.ActionsForkPrContributorApprovalInput;
 }
 export type ActionsSetForkPrContributorApprovalPermissionsRepositoryResponse =
@@ -2459,9 +1448,8 @@ export type ActionsSetForkPrContributorApprovalPermissionsRepositoryResponse =
 export type ActionsSetForkPrContributorApprovalPermissionsRepositoryError =
   S.BasicError | S.ValidationError;
 
-export interface ActionsSetGithubActionsDefaultWorkflowPermissionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ActionsSetGithubActionsDefaultWorkflowPermissionsOrganizationParams
+  extends P.Org {
   body?: S.ActionsSetDefaultWorkflowPermissionsInput;
 }
 export type ActionsSetGithubActionsDefaultWorkflowPermissionsOrganizationResponse =
@@ -2469,11 +1457,8 @@ export type ActionsSetGithubActionsDefaultWorkflowPermissionsOrganizationRespons
 export type ActionsSetGithubActionsDefaultWorkflowPermissionsOrganizationError =
   unknown;
 
-export interface ActionsSetGithubActionsDefaultWorkflowPermissionsRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsSetGithubActionsDefaultWorkflowPermissionsRepositoryParams
+  extends P.Owner, P.Repo {
   body: S.ActionsSetDefaultWorkflowPermissionsInput;
 }
 export type ActionsSetGithubActionsDefaultWorkflowPermissionsRepositoryResponse =
@@ -2481,9 +1466,8 @@ export type ActionsSetGithubActionsDefaultWorkflowPermissionsRepositoryResponse 
 export type ActionsSetGithubActionsDefaultWorkflowPermissionsRepositoryError =
   unknown;
 
-export interface ActionsSetGithubActionsPermissionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ActionsSetGithubActionsPermissionsOrganizationParams
+  extends P.Org {
   body: {
     enabled_repositories: S.EnabledRepositoriesInput;
     allowed_actions?: S.AllowedActionsInput;
@@ -2493,11 +1477,8 @@ export interface ActionsSetGithubActionsPermissionsOrganizationParams {
 export type ActionsSetGithubActionsPermissionsOrganizationResponse = void;
 export type ActionsSetGithubActionsPermissionsOrganizationError = unknown;
 
-export interface ActionsSetGithubActionsPermissionsRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsSetGithubActionsPermissionsRepositoryParams
+  extends P.Owner, P.Repo {
   body: {
     enabled: S.ActionsEnabled;
     allowed_actions?: S.AllowedActionsInput;
@@ -2507,9 +1488,8 @@ export interface ActionsSetGithubActionsPermissionsRepositoryParams {
 export type ActionsSetGithubActionsPermissionsRepositoryResponse = void;
 export type ActionsSetGithubActionsPermissionsRepositoryError = unknown;
 
-export interface ActionsSetPrivateRepoForkPrWorkflowsSettingsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ActionsSetPrivateRepoForkPrWorkflowsSettingsOrganizationParams
+  extends P.Org {
   body: S.ActionsForkPrWorkflowsPrivateReposRequest;
 }
 export type ActionsSetPrivateRepoForkPrWorkflowsSettingsOrganizationResponse =
@@ -2517,11 +1497,8 @@ export type ActionsSetPrivateRepoForkPrWorkflowsSettingsOrganizationResponse =
 export type ActionsSetPrivateRepoForkPrWorkflowsSettingsOrganizationError =
   S.BasicError | S.ValidationError;
 
-export interface ActionsSetPrivateRepoForkPrWorkflowsSettingsRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsSetPrivateRepoForkPrWorkflowsSettingsRepositoryParams
+  extends P.Owner, P.Repo {
   body: S.ActionsForkPrWorkflowsPrivateReposRequest;
 }
 export type ActionsSetPrivateRepoForkPrWorkflowsSettingsRepositoryResponse =
@@ -2529,11 +1506,8 @@ export type ActionsSetPrivateRepoForkPrWorkflowsSettingsRepositoryResponse =
 export type ActionsSetPrivateRepoForkPrWorkflowsSettingsRepositoryError =
   S.BasicError | S.ValidationError;
 
-export interface ActionsSetRepoAccessToSelfHostedRunnerGroupInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner group. */
-  runner_group_id: number;
+export interface ActionsSetRepoAccessToSelfHostedRunnerGroupInOrgParams
+  extends P.Org, P.RunnerGroupId {
   body: {
     /** List of repository IDs that can access the runner group. */
     selected_repository_ids: number[];
@@ -2542,11 +1516,8 @@ export interface ActionsSetRepoAccessToSelfHostedRunnerGroupInOrgParams {
 export type ActionsSetRepoAccessToSelfHostedRunnerGroupInOrgResponse = void;
 export type ActionsSetRepoAccessToSelfHostedRunnerGroupInOrgError = unknown;
 
-export interface ActionsSetSelectedReposForOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface ActionsSetSelectedReposForOrgSecretParams
+  extends P.Org, P.SecretName {
   body: {
     /** An array of repository ids that can access the organization secret. You can only provide a list of repository ids when the `visibility` is set to `selected`. You can add and remove individual repositories using the [Add selected repository to an organization secret](https://docs.github.com/rest/actions/secrets#add-selected-repository-to-an-organization-secret) and [Remove selected repository from an organization secret](https://docs.github.com/rest/actions/secrets#remove-selected-repository-from-an-organization-secret) endpoints. */
     selected_repository_ids: number[];
@@ -2555,11 +1526,8 @@ export interface ActionsSetSelectedReposForOrgSecretParams {
 export type ActionsSetSelectedReposForOrgSecretResponse = void;
 export type ActionsSetSelectedReposForOrgSecretError = unknown;
 
-export interface ActionsSetSelectedReposForOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the variable. */
-  name: string;
+export interface ActionsSetSelectedReposForOrgVariableParams
+  extends P.Org, P.Name {
   body: {
     /** The IDs of the repositories that can access the organization variable. */
     selected_repository_ids: number[];
@@ -2568,9 +1536,8 @@ export interface ActionsSetSelectedReposForOrgVariableParams {
 export type ActionsSetSelectedReposForOrgVariableResponse = void;
 export type ActionsSetSelectedReposForOrgVariableError = unknown;
 
-export interface ActionsSetSelectedRepositoriesEnabledGithubActionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ActionsSetSelectedRepositoriesEnabledGithubActionsOrganizationParams
+  extends P.Org {
   body: {
     /** List of repository IDs to enable for GitHub Actions. */
     selected_repository_ids: number[];
@@ -2581,9 +1548,8 @@ export type ActionsSetSelectedRepositoriesEnabledGithubActionsOrganizationRespon
 export type ActionsSetSelectedRepositoriesEnabledGithubActionsOrganizationError =
   unknown;
 
-export interface ActionsSetSelectedRepositoriesSelfHostedRunnersOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ActionsSetSelectedRepositoriesSelfHostedRunnersOrganizationParams
+  extends P.Org {
   body: {
     /** IDs of repositories that can use repository-level self-hosted runners */
     selected_repository_ids: number[];
@@ -2594,11 +1560,8 @@ export type ActionsSetSelectedRepositoriesSelfHostedRunnersOrganizationResponse 
 export type ActionsSetSelectedRepositoriesSelfHostedRunnersOrganizationError =
   S.BasicError | S.ValidationError;
 
-export interface ActionsSetSelfHostedRunnersInGroupForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner group. */
-  runner_group_id: number;
+export interface ActionsSetSelfHostedRunnersInGroupForOrgParams
+  extends P.Org, P.RunnerGroupId {
   body: {
     /** List of runner IDs to add to the runner group. */
     runners: number[];
@@ -2607,9 +1570,8 @@ export interface ActionsSetSelfHostedRunnersInGroupForOrgParams {
 export type ActionsSetSelfHostedRunnersInGroupForOrgResponse = void;
 export type ActionsSetSelfHostedRunnersInGroupForOrgError = unknown;
 
-export interface ActionsSetSelfHostedRunnersPermissionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ActionsSetSelfHostedRunnersPermissionsOrganizationParams
+  extends P.Org {
   body: {
     /** The policy that controls whether self-hosted runners can be used in the organization */
     enabled_repositories: "all" | "selected" | "none";
@@ -2619,25 +1581,15 @@ export type ActionsSetSelfHostedRunnersPermissionsOrganizationResponse = void;
 export type ActionsSetSelfHostedRunnersPermissionsOrganizationError =
   S.BasicError | S.ValidationError;
 
-export interface ActionsSetWorkflowAccessToRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActionsSetWorkflowAccessToRepositoryParams
+  extends P.Owner, P.Repo {
   body: S.ActionsWorkflowAccessToRepositoryInput;
 }
 export type ActionsSetWorkflowAccessToRepositoryResponse = void;
 export type ActionsSetWorkflowAccessToRepositoryError = unknown;
 
-export interface ActionsUpdateEnvironmentVariableParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the variable. */
-  name: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
+export interface ActionsUpdateEnvironmentVariableParams
+  extends P.Owner, P.Repo, P.Name, P.EnvironmentName {
   body: {
     /** The name of the variable. */
     name?: string;
@@ -2648,11 +1600,8 @@ export interface ActionsUpdateEnvironmentVariableParams {
 export type ActionsUpdateEnvironmentVariableResponse = void;
 export type ActionsUpdateEnvironmentVariableError = unknown;
 
-export interface ActionsUpdateHostedRunnerForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the GitHub-hosted runner. */
-  hosted_runner_id: number;
+export interface ActionsUpdateHostedRunnerForOrgParams
+  extends P.Org, P.HostedRunnerId {
   body: {
     /** Name of the runner. Must be between 1 and 64 characters and may only contain upper and lowercase letters a-z, numbers 0-9, '.', '-', and '_'. */
     name?: string;
@@ -2677,11 +1626,7 @@ export interface ActionsUpdateHostedRunnerForOrgParams {
 export type ActionsUpdateHostedRunnerForOrgResponse = S.ActionsHostedRunner;
 export type ActionsUpdateHostedRunnerForOrgError = unknown;
 
-export interface ActionsUpdateOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the variable. */
-  name: string;
+export interface ActionsUpdateOrgVariableParams extends P.Org, P.Name {
   body: {
     /** The name of the variable. */
     name?: string;
@@ -2696,13 +1641,8 @@ export interface ActionsUpdateOrgVariableParams {
 export type ActionsUpdateOrgVariableResponse = void;
 export type ActionsUpdateOrgVariableError = unknown;
 
-export interface ActionsUpdateRepoVariableParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the variable. */
-  name: string;
+export interface ActionsUpdateRepoVariableParams
+  extends P.Owner, P.Repo, P.Name {
   body: {
     /** The name of the variable. */
     name?: string;
@@ -2713,11 +1653,8 @@ export interface ActionsUpdateRepoVariableParams {
 export type ActionsUpdateRepoVariableResponse = void;
 export type ActionsUpdateRepoVariableError = unknown;
 
-export interface ActionsUpdateSelfHostedRunnerGroupForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the self-hosted runner group. */
-  runner_group_id: number;
+export interface ActionsUpdateSelfHostedRunnerGroupForOrgParams
+  extends P.Org, P.RunnerGroupId {
   body: {
     /** Name of the runner group. */
     name: string;
@@ -2753,7 +1690,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#add-custom-labels-to-a-self-hosted-runner-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#add-custom-labels-to-a-self-hosted-runner-for-an-organization)
    */
   addCustomLabelsToSelfHostedRunnerForOrg: Method<
     ActionsAddCustomLabelsToSelfHostedRunnerForOrgParams,
@@ -2769,7 +1706,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#add-custom-labels-to-a-self-hosted-runner-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#add-custom-labels-to-a-self-hosted-runner-for-a-repository)
    */
   addCustomLabelsToSelfHostedRunnerForRepo: Method<
     ActionsAddCustomLabelsToSelfHostedRunnerForRepoParams,
@@ -2783,7 +1720,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runner-groups#add-repository-access-to-a-self-hosted-runner-group-in-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runner-groups#add-repository-access-to-a-self-hosted-runner-group-in-an-organization)
    */
   addRepoAccessToSelfHostedRunnerGroupInOrg: Method<
     ActionsAddRepoAccessToSelfHostedRunnerGroupInOrgParams,
@@ -2801,7 +1738,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/secrets#add-selected-repository-to-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/actions/secrets#add-selected-repository-to-an-organization-secret)
    */
   addSelectedRepoToOrgSecret: Method<
     ActionsAddSelectedRepoToOrgSecretParams,
@@ -2818,7 +1755,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/variables#add-selected-repository-to-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#add-selected-repository-to-an-organization-variable)
    */
   addSelectedRepoToOrgVariable: Method<
     ActionsAddSelectedRepoToOrgVariableParams,
@@ -2832,7 +1769,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runner-groups#add-a-self-hosted-runner-to-a-group-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runner-groups#add-a-self-hosted-runner-to-a-group-for-an-organization)
    */
   addSelfHostedRunnerToGroupForOrg: Method<
     ActionsAddSelfHostedRunnerToGroupForOrgParams,
@@ -2846,7 +1783,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#approve-a-workflow-run-for-a-fork-pull-request
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#approve-a-workflow-run-for-a-fork-pull-request)
    */
   approveWorkflowRun: Method<
     ActionsApproveWorkflowRunParams,
@@ -2860,7 +1797,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run)
    */
   cancelWorkflowRun: Method<
     ActionsCancelWorkflowRunParams,
@@ -2876,7 +1813,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/variables#create-an-environment-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#create-an-environment-variable)
    */
   createEnvironmentVariable: Method<
     ActionsCreateEnvironmentVariableParams,
@@ -2889,7 +1826,7 @@ export interface ActionsMethods {
    * Creates a GitHub-hosted runner for an organization.
    * OAuth tokens and personal access tokens (classic) need the `manage_runners:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#create-a-github-hosted-runner-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#create-a-github-hosted-runner-for-an-organization)
    */
   createHostedRunnerForOrg: Method<
     ActionsCreateHostedRunnerForOrgParams,
@@ -2906,7 +1843,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/secrets#create-or-update-an-environment-secret
+   * [API documentation](https://docs.github.com/rest/actions/secrets#create-or-update-an-environment-secret)
    */
   createOrUpdateEnvironmentSecret: Method<
     ActionsCreateOrUpdateEnvironmentSecretParams,
@@ -2991,7 +1928,7 @@ export interface ActionsMethods {
    * puts Base64.strict_encode64(encrypted_secret)
    * ```
    *
-   * @see https://docs.github.com/rest/reference/actions#create-or-update-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/reference/actions#create-or-update-an-organization-secret)
    */
   createOrUpdateOrgSecret: Method<
     ActionsCreateOrUpdateOrgSecretParams,
@@ -3008,7 +1945,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/secrets#create-or-update-a-repository-secret
+   * [API documentation](https://docs.github.com/rest/actions/secrets#create-or-update-a-repository-secret)
    */
   createOrUpdateRepoSecret: Method<
     ActionsCreateOrUpdateRepoSecretParams,
@@ -3024,7 +1961,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the`admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/variables#create-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#create-an-organization-variable)
    */
   createOrgVariable: Method<
     ActionsCreateOrgVariableParams,
@@ -3046,7 +1983,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the`admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#create-a-registration-token-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#create-a-registration-token-for-an-organization)
    */
   createRegistrationTokenForOrg: Method<
     ActionsCreateRegistrationTokenForOrgParams,
@@ -3068,7 +2005,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#create-a-registration-token-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#create-a-registration-token-for-a-repository)
    */
   createRegistrationTokenForRepo: Method<
     ActionsCreateRegistrationTokenForRepoParams,
@@ -3090,7 +2027,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the`admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#create-a-remove-token-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#create-a-remove-token-for-an-organization)
    */
   createRemoveTokenForOrg: Method<
     ActionsCreateRemoveTokenForOrgParams,
@@ -3112,7 +2049,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#create-a-remove-token-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#create-a-remove-token-for-a-repository)
    */
   createRemoveTokenForRepo: Method<
     ActionsCreateRemoveTokenForRepoParams,
@@ -3128,7 +2065,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/variables#create-a-repository-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#create-a-repository-variable)
    */
   createRepoVariable: Method<
     ActionsCreateRepoVariableParams,
@@ -3142,7 +2079,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runner-groups#create-a-self-hosted-runner-group-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runner-groups#create-a-self-hosted-runner-group-for-an-organization)
    */
   createSelfHostedRunnerGroupForOrg: Method<
     ActionsCreateSelfHostedRunnerGroupForOrgParams,
@@ -3158,7 +2095,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event
+   * [API documentation](https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event)
    */
   createWorkflowDispatch: Method<
     ActionsCreateWorkflowDispatchParams,
@@ -3172,7 +2109,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#delete-a-github-actions-cache-for-a-repository-using-a-cache-id
+   * [API documentation](https://docs.github.com/rest/actions/cache#delete-a-github-actions-cache-for-a-repository-using-a-cache-id)
    */
   deleteActionsCacheById: Method<
     ActionsDeleteActionsCacheByIdParams,
@@ -3186,7 +2123,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#delete-github-actions-caches-for-a-repository-using-a-cache-key
+   * [API documentation](https://docs.github.com/rest/actions/cache#delete-github-actions-caches-for-a-repository-using-a-cache-key)
    */
   deleteActionsCacheByKey: Method<
     ActionsDeleteActionsCacheByKeyParams,
@@ -3199,7 +2136,7 @@ export interface ActionsMethods {
    * Deletes an artifact for a workflow run.
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/artifacts#delete-an-artifact
+   * [API documentation](https://docs.github.com/rest/actions/artifacts#delete-an-artifact)
    */
   deleteArtifact: Method<
     ActionsDeleteArtifactParams,
@@ -3213,7 +2150,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `manage_runners:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#delete-a-custom-image-from-the-organization
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#delete-a-custom-image-from-the-organization)
    */
   deleteCustomImageFromOrg: Method<
     ActionsDeleteCustomImageFromOrgParams,
@@ -3227,7 +2164,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `manage_runners:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#delete-an-image-version-of-custom-image-from-the-organization
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#delete-an-image-version-of-custom-image-from-the-organization)
    */
   deleteCustomImageVersionFromOrg: Method<
     ActionsDeleteCustomImageVersionFromOrgParams,
@@ -3243,7 +2180,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/secrets#delete-an-environment-secret
+   * [API documentation](https://docs.github.com/rest/actions/secrets#delete-an-environment-secret)
    */
   deleteEnvironmentSecret: Method<
     ActionsDeleteEnvironmentSecretParams,
@@ -3259,7 +2196,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/variables#delete-an-environment-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#delete-an-environment-variable)
    */
   deleteEnvironmentVariable: Method<
     ActionsDeleteEnvironmentVariableParams,
@@ -3271,7 +2208,7 @@ export interface ActionsMethods {
    *
    * Deletes a GitHub-hosted runner for an organization.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#delete-a-github-hosted-runner-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#delete-a-github-hosted-runner-for-an-organization)
    */
   deleteHostedRunnerForOrg: Method<
     ActionsDeleteHostedRunnerForOrgParams,
@@ -3287,7 +2224,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the`admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/secrets#delete-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/actions/secrets#delete-an-organization-secret)
    */
   deleteOrgSecret: Method<
     ActionsDeleteOrgSecretParams,
@@ -3303,7 +2240,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the`admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/variables#delete-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#delete-an-organization-variable)
    */
   deleteOrgVariable: Method<
     ActionsDeleteOrgVariableParams,
@@ -3319,7 +2256,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/secrets#delete-a-repository-secret
+   * [API documentation](https://docs.github.com/rest/actions/secrets#delete-a-repository-secret)
    */
   deleteRepoSecret: Method<
     ActionsDeleteRepoSecretParams,
@@ -3335,7 +2272,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/variables#delete-a-repository-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#delete-a-repository-variable)
    */
   deleteRepoVariable: Method<
     ActionsDeleteRepoVariableParams,
@@ -3351,7 +2288,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the`admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#delete-a-self-hosted-runner-from-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#delete-a-self-hosted-runner-from-an-organization)
    */
   deleteSelfHostedRunnerFromOrg: Method<
     ActionsDeleteSelfHostedRunnerFromOrgParams,
@@ -3367,7 +2304,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#delete-a-self-hosted-runner-from-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#delete-a-self-hosted-runner-from-a-repository)
    */
   deleteSelfHostedRunnerFromRepo: Method<
     ActionsDeleteSelfHostedRunnerFromRepoParams,
@@ -3381,7 +2318,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runner-groups#delete-a-self-hosted-runner-group-from-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runner-groups#delete-a-self-hosted-runner-group-from-an-organization)
    */
   deleteSelfHostedRunnerGroupFromOrg: Method<
     ActionsDeleteSelfHostedRunnerGroupFromOrgParams,
@@ -3397,7 +2334,7 @@ export interface ActionsMethods {
    *
    * If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#delete-a-workflow-run
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#delete-a-workflow-run)
    */
   deleteWorkflowRun: Method<
     ActionsDeleteWorkflowRunParams,
@@ -3411,7 +2348,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#delete-workflow-run-logs
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#delete-workflow-run-logs)
    */
   deleteWorkflowRunLogs: Method<
     ActionsDeleteWorkflowRunLogsParams,
@@ -3425,7 +2362,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#disable-a-selected-repository-for-github-actions-in-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#disable-a-selected-repository-for-github-actions-in-an-organization)
    */
   disableSelectedRepositoryGithubActionsOrganization: Method<
     ActionsDisableSelectedRepositoryGithubActionsOrganizationParams,
@@ -3439,7 +2376,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope or the "Actions policies" fine-grained permission to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#remove-a-repository-from-the-list-of-repositories-allowed-to-use-self-hosted-runners-in-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#remove-a-repository-from-the-list-of-repositories-allowed-to-use-self-hosted-runners-in-an-organization)
    */
   disableSelectedRepositorySelfHostedRunnersOrganization: Method<
     ActionsDisableSelectedRepositorySelfHostedRunnersOrganizationParams,
@@ -3453,7 +2390,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflows#disable-a-workflow
+   * [API documentation](https://docs.github.com/rest/actions/workflows#disable-a-workflow)
    */
   disableWorkflow: Method<
     ActionsDisableWorkflowParams,
@@ -3468,7 +2405,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/artifacts#download-an-artifact
+   * [API documentation](https://docs.github.com/rest/actions/artifacts#download-an-artifact)
    */
   downloadArtifact: Method<
     ActionsDownloadArtifactParams,
@@ -3485,7 +2422,7 @@ export interface ActionsMethods {
    *
    * If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflow-jobs#download-job-logs-for-a-workflow-run
+   * [API documentation](https://docs.github.com/rest/actions/workflow-jobs#download-job-logs-for-a-workflow-run)
    */
   downloadJobLogsForWorkflowRun: Method<
     ActionsDownloadJobLogsForWorkflowRunParams,
@@ -3502,7 +2439,7 @@ export interface ActionsMethods {
    *
    * If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#download-workflow-run-attempt-logs
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#download-workflow-run-attempt-logs)
    */
   downloadWorkflowRunAttemptLogs: Method<
     ActionsDownloadWorkflowRunAttemptLogsParams,
@@ -3519,7 +2456,7 @@ export interface ActionsMethods {
    *
    * If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#download-workflow-run-logs
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#download-workflow-run-logs)
    */
   downloadWorkflowRunLogs: Method<
     ActionsDownloadWorkflowRunLogsParams,
@@ -3533,7 +2470,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#enable-a-selected-repository-for-github-actions-in-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#enable-a-selected-repository-for-github-actions-in-an-organization)
    */
   enableSelectedRepositoryGithubActionsOrganization: Method<
     ActionsEnableSelectedRepositoryGithubActionsOrganizationParams,
@@ -3547,7 +2484,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope or the "Actions policies" fine-grained permission to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#add-a-repository-to-the-list-of-repositories-allowed-to-use-self-hosted-runners-in-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#add-a-repository-to-the-list-of-repositories-allowed-to-use-self-hosted-runners-in-an-organization)
    */
   enableSelectedRepositorySelfHostedRunnersOrganization: Method<
     ActionsEnableSelectedRepositorySelfHostedRunnersOrganizationParams,
@@ -3561,7 +2498,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflows#enable-a-workflow
+   * [API documentation](https://docs.github.com/rest/actions/workflows#enable-a-workflow)
    */
   enableWorkflow: Method<
     ActionsEnableWorkflowParams,
@@ -3576,7 +2513,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#force-cancel-a-workflow-run
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#force-cancel-a-workflow-run)
    */
   forceCancelWorkflowRun: Method<
     ActionsForceCancelWorkflowRunParams,
@@ -3592,7 +2529,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the`admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#create-configuration-for-a-just-in-time-runner-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#create-configuration-for-a-just-in-time-runner-for-an-organization)
    */
   generateRunnerJitconfigForOrg: Method<
     ActionsGenerateRunnerJitconfigForOrgParams,
@@ -3608,7 +2545,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the`repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#create-configuration-for-a-just-in-time-runner-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#create-configuration-for-a-just-in-time-runner-for-a-repository)
    */
   generateRunnerJitconfigForRepo: Method<
     ActionsGenerateRunnerJitconfigForRepoParams,
@@ -3622,7 +2559,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#list-github-actions-caches-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/cache#list-github-actions-caches-for-a-repository)
    */
   getActionsCacheList: PaginatedMethod<
     ActionsGetActionsCacheListParams,
@@ -3638,7 +2575,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#get-github-actions-cache-retention-limit-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/actions/cache#get-github-actions-cache-retention-limit-for-an-enterprise)
    */
   getActionsCacheRetentionLimitForEnterprise: Method<
     ActionsGetActionsCacheRetentionLimitForEnterpriseParams,
@@ -3653,7 +2590,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:organization` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#get-github-actions-cache-retention-limit-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/cache#get-github-actions-cache-retention-limit-for-an-organization)
    */
   getActionsCacheRetentionLimitForOrganization: Method<
     ActionsGetActionsCacheRetentionLimitForOrganizationParams,
@@ -3668,7 +2605,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:repository` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#get-github-actions-cache-retention-limit-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/cache#get-github-actions-cache-retention-limit-for-a-repository)
    */
   getActionsCacheRetentionLimitForRepository: Method<
     ActionsGetActionsCacheRetentionLimitForRepositoryParams,
@@ -3683,7 +2620,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#get-github-actions-cache-storage-limit-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/actions/cache#get-github-actions-cache-storage-limit-for-an-enterprise)
    */
   getActionsCacheStorageLimitForEnterprise: Method<
     ActionsGetActionsCacheStorageLimitForEnterpriseParams,
@@ -3698,7 +2635,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:organization` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#get-github-actions-cache-storage-limit-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/cache#get-github-actions-cache-storage-limit-for-an-organization)
    */
   getActionsCacheStorageLimitForOrganization: Method<
     ActionsGetActionsCacheStorageLimitForOrganizationParams,
@@ -3713,7 +2650,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:repository` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#get-github-actions-cache-storage-limit-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/cache#get-github-actions-cache-storage-limit-for-a-repository)
    */
   getActionsCacheStorageLimitForRepository: Method<
     ActionsGetActionsCacheStorageLimitForRepositoryParams,
@@ -3730,7 +2667,7 @@ export interface ActionsMethods {
    *
    * If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#get-github-actions-cache-usage-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/cache#get-github-actions-cache-usage-for-a-repository)
    */
   getActionsCacheUsage: Method<
     ActionsGetActionsCacheUsageParams,
@@ -3745,7 +2682,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#list-repositories-with-github-actions-cache-usage-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/cache#list-repositories-with-github-actions-cache-usage-for-an-organization)
    */
   getActionsCacheUsageByRepoForOrg: PaginatedMethod<
     ActionsGetActionsCacheUsageByRepoForOrgParams,
@@ -3761,7 +2698,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#get-github-actions-cache-usage-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/cache#get-github-actions-cache-usage-for-an-organization)
    */
   getActionsCacheUsageForOrg: Method<
     ActionsGetActionsCacheUsageForOrgParams,
@@ -3775,7 +2712,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#get-allowed-actions-and-reusable-workflows-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#get-allowed-actions-and-reusable-workflows-for-an-organization)
    */
   getAllowedActionsOrganization: Method<
     ActionsGetAllowedActionsOrganizationParams,
@@ -3789,7 +2726,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#get-allowed-actions-and-reusable-workflows-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/permissions#get-allowed-actions-and-reusable-workflows-for-a-repository)
    */
   getAllowedActionsRepository: Method<
     ActionsGetAllowedActionsRepositoryParams,
@@ -3805,7 +2742,7 @@ export interface ActionsMethods {
    *
    * If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/artifacts#get-an-artifact
+   * [API documentation](https://docs.github.com/rest/actions/artifacts#get-an-artifact)
    */
   getArtifact: Method<
     ActionsGetArtifactParams,
@@ -3819,7 +2756,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope or the "Actions policies" fine-grained permission to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#get-artifact-and-log-retention-settings-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#get-artifact-and-log-retention-settings-for-an-organization)
    */
   getArtifactAndLogRetentionSettingsOrganization: Method<
     ActionsGetArtifactAndLogRetentionSettingsOrganizationParams,
@@ -3833,7 +2770,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#get-artifact-and-log-retention-settings-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/permissions#get-artifact-and-log-retention-settings-for-a-repository)
    */
   getArtifactAndLogRetentionSettingsRepository: Method<
     ActionsGetArtifactAndLogRetentionSettingsRepositoryParams,
@@ -3858,7 +2795,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/actions/concurrency-groups#get-a-concurrency-group-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/concurrency-groups#get-a-concurrency-group-for-a-repository)
    */
   getConcurrencyGroupForRepository: Method<
     ActionsGetConcurrencyGroupForRepositoryParams,
@@ -3872,7 +2809,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `manage_runners:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#get-a-custom-image-definition-for-github-actions-hosted-runners
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#get-a-custom-image-definition-for-github-actions-hosted-runners)
    */
   getCustomImageForOrg: Method<
     ActionsGetCustomImageForOrgParams,
@@ -3886,7 +2823,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `manage_runners:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#get-an-image-version-of-a-custom-image-for-github-actions-hosted-runners
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#get-an-image-version-of-a-custom-image-for-github-actions-hosted-runners)
    */
   getCustomImageVersionForOrg: Method<
     ActionsGetCustomImageVersionForOrgParams,
@@ -3900,7 +2837,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/oidc#get-the-customization-template-for-an-oidc-subject-claim-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/oidc#get-the-customization-template-for-an-oidc-subject-claim-for-a-repository)
    */
   getCustomOidcSubClaimForRepo: Method<
     ActionsGetCustomOidcSubClaimForRepoParams,
@@ -3917,7 +2854,7 @@ export interface ActionsMethods {
    *
    * If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/secrets#get-an-environment-public-key
+   * [API documentation](https://docs.github.com/rest/actions/secrets#get-an-environment-public-key)
    */
   getEnvironmentPublicKey: Method<
     ActionsGetEnvironmentPublicKeyParams,
@@ -3933,7 +2870,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/secrets#get-an-environment-secret
+   * [API documentation](https://docs.github.com/rest/actions/secrets#get-an-environment-secret)
    */
   getEnvironmentSecret: Method<
     ActionsGetEnvironmentSecretParams,
@@ -3949,7 +2886,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/variables#get-an-environment-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#get-an-environment-variable)
    */
   getEnvironmentVariable: Method<
     ActionsGetEnvironmentVariableParams,
@@ -3963,7 +2900,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope or the "Actions policies" fine-grained permission to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#get-fork-pr-contributor-approval-permissions-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#get-fork-pr-contributor-approval-permissions-for-an-organization)
    */
   getForkPrContributorApprovalPermissionsOrganization: Method<
     ActionsGetForkPrContributorApprovalPermissionsOrganizationParams,
@@ -3977,7 +2914,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#get-fork-pr-contributor-approval-permissions-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/permissions#get-fork-pr-contributor-approval-permissions-for-a-repository)
    */
   getForkPrContributorApprovalPermissionsRepository: Method<
     ActionsGetForkPrContributorApprovalPermissionsRepositoryParams,
@@ -3993,7 +2930,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#get-default-workflow-permissions-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#get-default-workflow-permissions-for-an-organization)
    */
   getGithubActionsDefaultWorkflowPermissionsOrganization: Method<
     ActionsGetGithubActionsDefaultWorkflowPermissionsOrganizationParams,
@@ -4009,7 +2946,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#get-default-workflow-permissions-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/permissions#get-default-workflow-permissions-for-a-repository)
    */
   getGithubActionsDefaultWorkflowPermissionsRepository: Method<
     ActionsGetGithubActionsDefaultWorkflowPermissionsRepositoryParams,
@@ -4023,7 +2960,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#get-github-actions-permissions-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#get-github-actions-permissions-for-an-organization)
    */
   getGithubActionsPermissionsOrganization: Method<
     ActionsGetGithubActionsPermissionsOrganizationParams,
@@ -4037,7 +2974,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#get-github-actions-permissions-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/permissions#get-github-actions-permissions-for-a-repository)
    */
   getGithubActionsPermissionsRepository: Method<
     ActionsGetGithubActionsPermissionsRepositoryParams,
@@ -4051,7 +2988,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `manage_runners:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#get-a-github-hosted-runner-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#get-a-github-hosted-runner-for-an-organization)
    */
   getHostedRunnerForOrg: Method<
     ActionsGetHostedRunnerForOrgParams,
@@ -4063,7 +3000,7 @@ export interface ActionsMethods {
    *
    * Get the list of GitHub-owned images available for GitHub-hosted runners for an organization.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#get-github-owned-images-for-github-hosted-runners-in-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#get-github-owned-images-for-github-hosted-runners-in-an-organization)
    */
   getHostedRunnersGithubOwnedImagesForOrg: Method<
     ActionsGetHostedRunnersGithubOwnedImagesForOrgParams,
@@ -4075,7 +3012,7 @@ export interface ActionsMethods {
    *
    * Get the GitHub-hosted runners limits for an organization.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#get-limits-on-github-hosted-runners-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#get-limits-on-github-hosted-runners-for-an-organization)
    */
   getHostedRunnersLimitsForOrg: Method<
     ActionsGetHostedRunnersLimitsForOrgParams,
@@ -4087,7 +3024,7 @@ export interface ActionsMethods {
    *
    * Get the list of machine specs available for GitHub-hosted runners for an organization.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#get-github-hosted-runners-machine-specs-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#get-github-hosted-runners-machine-specs-for-an-organization)
    */
   getHostedRunnersMachineSpecsForOrg: Method<
     ActionsGetHostedRunnersMachineSpecsForOrgParams,
@@ -4099,7 +3036,7 @@ export interface ActionsMethods {
    *
    * Get the list of partner images available for GitHub-hosted runners for an organization.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#get-partner-images-for-github-hosted-runners-in-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#get-partner-images-for-github-hosted-runners-in-an-organization)
    */
   getHostedRunnersPartnerImagesForOrg: Method<
     ActionsGetHostedRunnersPartnerImagesForOrgParams,
@@ -4111,7 +3048,7 @@ export interface ActionsMethods {
    *
    * Get the list of platforms available for GitHub-hosted runners for an organization.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#get-platforms-for-github-hosted-runners-in-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#get-platforms-for-github-hosted-runners-in-an-organization)
    */
   getHostedRunnersPlatformsForOrg: Method<
     ActionsGetHostedRunnersPlatformsForOrgParams,
@@ -4127,7 +3064,7 @@ export interface ActionsMethods {
    *
    * If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflow-jobs#get-a-job-for-a-workflow-run
+   * [API documentation](https://docs.github.com/rest/actions/workflow-jobs#get-a-job-for-a-workflow-run)
    */
   getJobForWorkflowRun: Method<
     ActionsGetJobForWorkflowRunParams,
@@ -4144,7 +3081,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the`admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/secrets#get-an-organization-public-key
+   * [API documentation](https://docs.github.com/rest/actions/secrets#get-an-organization-public-key)
    */
   getOrgPublicKey: Method<
     ActionsGetOrgPublicKeyParams,
@@ -4160,7 +3097,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the`admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/secrets#get-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/actions/secrets#get-an-organization-secret)
    */
   getOrgSecret: Method<
     ActionsGetOrgSecretParams,
@@ -4176,7 +3113,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the`admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/variables#get-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#get-an-organization-variable)
    */
   getOrgVariable: Method<
     ActionsGetOrgVariableParams,
@@ -4192,7 +3129,7 @@ export interface ActionsMethods {
    *
    * If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#get-pending-deployments-for-a-workflow-run
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#get-pending-deployments-for-a-workflow-run)
    */
   getPendingDeploymentsForRun: Method<
     ActionsGetPendingDeploymentsForRunParams,
@@ -4204,7 +3141,7 @@ export interface ActionsMethods {
    *
    * Gets the settings for whether workflows from fork pull requests can run on private repositories in an organization.
    *
-   * @see https://docs.github.com/rest/actions/permissions#get-private-repo-fork-pr-workflow-settings-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#get-private-repo-fork-pr-workflow-settings-for-an-organization)
    */
   getPrivateRepoForkPrWorkflowsSettingsOrganization: Method<
     ActionsGetPrivateRepoForkPrWorkflowsSettingsOrganizationParams,
@@ -4218,7 +3155,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#get-private-repo-fork-pr-workflow-settings-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/permissions#get-private-repo-fork-pr-workflow-settings-for-a-repository)
    */
   getPrivateRepoForkPrWorkflowsSettingsRepository: Method<
     ActionsGetPrivateRepoForkPrWorkflowsSettingsRepositoryParams,
@@ -4235,7 +3172,7 @@ export interface ActionsMethods {
    *
    * If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/secrets#get-a-repository-public-key
+   * [API documentation](https://docs.github.com/rest/actions/secrets#get-a-repository-public-key)
    */
   getRepoPublicKey: Method<
     ActionsGetRepoPublicKeyParams,
@@ -4251,7 +3188,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/secrets#get-a-repository-secret
+   * [API documentation](https://docs.github.com/rest/actions/secrets#get-a-repository-secret)
    */
   getRepoSecret: Method<
     ActionsGetRepoSecretParams,
@@ -4267,7 +3204,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/variables#get-a-repository-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#get-a-repository-variable)
    */
   getRepoVariable: Method<
     ActionsGetRepoVariableParams,
@@ -4281,7 +3218,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#get-the-review-history-for-a-workflow-run)
    */
   getReviewsForRun: Method<
     ActionsGetReviewsForRunParams,
@@ -4297,7 +3234,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#get-a-self-hosted-runner-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#get-a-self-hosted-runner-for-an-organization)
    */
   getSelfHostedRunnerForOrg: Method<
     ActionsGetSelfHostedRunnerForOrgParams,
@@ -4313,7 +3250,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#get-a-self-hosted-runner-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#get-a-self-hosted-runner-for-a-repository)
    */
   getSelfHostedRunnerForRepo: Method<
     ActionsGetSelfHostedRunnerForRepoParams,
@@ -4327,7 +3264,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runner-groups#get-a-self-hosted-runner-group-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runner-groups#get-a-self-hosted-runner-group-for-an-organization)
    */
   getSelfHostedRunnerGroupForOrg: Method<
     ActionsGetSelfHostedRunnerGroupForOrgParams,
@@ -4341,7 +3278,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope or the "Actions policies" fine-grained permission to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#get-self-hosted-runners-settings-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#get-self-hosted-runners-settings-for-an-organization)
    */
   getSelfHostedRunnersPermissionsOrganization: Method<
     ActionsGetSelfHostedRunnersPermissionsOrganizationParams,
@@ -4358,7 +3295,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/actions/workflows#get-a-workflow
+   * [API documentation](https://docs.github.com/rest/actions/workflows#get-a-workflow)
    */
   getWorkflow: Method<
     ActionsGetWorkflowParams,
@@ -4374,7 +3311,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#get-the-level-of-access-for-workflows-outside-of-the-repository
+   * [API documentation](https://docs.github.com/rest/actions/permissions#get-the-level-of-access-for-workflows-outside-of-the-repository)
    */
   getWorkflowAccessToRepository: Method<
     ActionsGetWorkflowAccessToRepositoryParams,
@@ -4390,7 +3327,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run)
    */
   getWorkflowRun: Method<
     ActionsGetWorkflowRunParams,
@@ -4406,7 +3343,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run-attempt
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run-attempt)
    */
   getWorkflowRunAttempt: Method<
     ActionsGetWorkflowRunAttemptParams,
@@ -4425,7 +3362,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#get-workflow-run-usage
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#get-workflow-run-usage)
    */
   getWorkflowRunUsage: Method<
     ActionsGetWorkflowRunUsageParams,
@@ -4446,7 +3383,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/actions/workflows#get-workflow-usage
+   * [API documentation](https://docs.github.com/rest/actions/workflows#get-workflow-usage)
    */
   getWorkflowUsage: Method<
     ActionsGetWorkflowUsageParams,
@@ -4462,7 +3399,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/actions/artifacts#list-artifacts-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/artifacts#list-artifacts-for-a-repository)
    */
   listArtifactsForRepo: PaginatedMethod<
     ActionsListArtifactsForRepoParams,
@@ -4477,7 +3414,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/actions/concurrency-groups#list-concurrency-groups-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/concurrency-groups#list-concurrency-groups-for-a-repository)
    */
   listConcurrencyGroupsForRepository: Method<
     ActionsListConcurrencyGroupsForRepositoryParams,
@@ -4507,7 +3444,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/actions/concurrency-groups#list-concurrency-groups-for-a-workflow-run
+   * [API documentation](https://docs.github.com/rest/actions/concurrency-groups#list-concurrency-groups-for-a-workflow-run)
    */
   listConcurrencyGroupsForWorkflowRun: Method<
     ActionsListConcurrencyGroupsForWorkflowRunParams,
@@ -4521,7 +3458,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `manage_runners:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#list-image-versions-of-a-custom-image-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#list-image-versions-of-a-custom-image-for-an-organization)
    */
   listCustomImageVersionsForOrg: Method<
     ActionsListCustomImageVersionsForOrgParams,
@@ -4535,7 +3472,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `manage_runners:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#list-custom-images-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#list-custom-images-for-an-organization)
    */
   listCustomImagesForOrg: Method<
     ActionsListCustomImagesForOrgParams,
@@ -4552,7 +3489,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/secrets#list-environment-secrets
+   * [API documentation](https://docs.github.com/rest/actions/secrets#list-environment-secrets)
    */
   listEnvironmentSecrets: PaginatedMethod<
     ActionsListEnvironmentSecretsParams,
@@ -4569,7 +3506,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/variables#list-environment-variables
+   * [API documentation](https://docs.github.com/rest/actions/variables#list-environment-variables)
    */
   listEnvironmentVariables: PaginatedMethod<
     ActionsListEnvironmentVariablesParams,
@@ -4584,7 +3521,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runner-groups#list-github-hosted-runners-in-a-group-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runner-groups#list-github-hosted-runners-in-a-group-for-an-organization)
    */
   listGithubHostedRunnersInGroupForOrg: PaginatedMethod<
     ActionsListGithubHostedRunnersInGroupForOrgParams,
@@ -4599,7 +3536,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `manage_runner:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#list-github-hosted-runners-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#list-github-hosted-runners-for-an-organization)
    */
   listHostedRunnersForOrg: PaginatedMethod<
     ActionsListHostedRunnersForOrgParams,
@@ -4617,7 +3554,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run
+   * [API documentation](https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run)
    */
   listJobsForWorkflowRun: PaginatedMethod<
     ActionsListJobsForWorkflowRunParams,
@@ -4635,7 +3572,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint  with a private repository.
    *
-   * @see https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run-attempt
+   * [API documentation](https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run-attempt)
    */
   listJobsForWorkflowRunAttempt: PaginatedMethod<
     ActionsListJobsForWorkflowRunAttemptParams,
@@ -4652,7 +3589,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#list-labels-for-a-self-hosted-runner-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#list-labels-for-a-self-hosted-runner-for-an-organization)
    */
   listLabelsForSelfHostedRunnerForOrg: Method<
     ActionsListLabelsForSelfHostedRunnerForOrgParams,
@@ -4668,7 +3605,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#list-labels-for-a-self-hosted-runner-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#list-labels-for-a-self-hosted-runner-for-a-repository)
    */
   listLabelsForSelfHostedRunnerForRepo: Method<
     ActionsListLabelsForSelfHostedRunnerForRepoParams,
@@ -4685,7 +3622,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/secrets#list-organization-secrets
+   * [API documentation](https://docs.github.com/rest/actions/secrets#list-organization-secrets)
    */
   listOrgSecrets: PaginatedMethod<
     ActionsListOrgSecretsParams,
@@ -4702,7 +3639,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/variables#list-organization-variables
+   * [API documentation](https://docs.github.com/rest/actions/variables#list-organization-variables)
    */
   listOrgVariables: PaginatedMethod<
     ActionsListOrgVariablesParams,
@@ -4717,7 +3654,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runner-groups#list-repository-access-to-a-self-hosted-runner-group-in-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runner-groups#list-repository-access-to-a-self-hosted-runner-group-in-an-organization)
    */
   listRepoAccessToSelfHostedRunnerGroupInOrg: PaginatedMethod<
     ActionsListRepoAccessToSelfHostedRunnerGroupInOrgParams,
@@ -4735,7 +3672,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/secrets#list-repository-organization-secrets
+   * [API documentation](https://docs.github.com/rest/actions/secrets#list-repository-organization-secrets)
    */
   listRepoOrganizationSecrets: PaginatedMethod<
     ActionsListRepoOrganizationSecretsParams,
@@ -4752,7 +3689,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/variables#list-repository-organization-variables
+   * [API documentation](https://docs.github.com/rest/actions/variables#list-repository-organization-variables)
    */
   listRepoOrganizationVariables: PaginatedMethod<
     ActionsListRepoOrganizationVariablesParams,
@@ -4770,7 +3707,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/secrets#list-repository-secrets
+   * [API documentation](https://docs.github.com/rest/actions/secrets#list-repository-secrets)
    */
   listRepoSecrets: PaginatedMethod<
     ActionsListRepoSecretsParams,
@@ -4787,7 +3724,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/variables#list-repository-variables
+   * [API documentation](https://docs.github.com/rest/actions/variables#list-repository-variables)
    */
   listRepoVariables: PaginatedMethod<
     ActionsListRepoVariablesParams,
@@ -4804,7 +3741,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/actions/workflows#list-repository-workflows
+   * [API documentation](https://docs.github.com/rest/actions/workflows#list-repository-workflows)
    */
   listRepoWorkflows: PaginatedMethod<
     ActionsListRepoWorkflowsParams,
@@ -4821,7 +3758,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.  If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#list-runner-applications-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#list-runner-applications-for-an-organization)
    */
   listRunnerApplicationsForOrg: Method<
     ActionsListRunnerApplicationsForOrgParams,
@@ -4837,7 +3774,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#list-runner-applications-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#list-runner-applications-for-a-repository)
    */
   listRunnerApplicationsForRepo: Method<
     ActionsListRunnerApplicationsForRepoParams,
@@ -4854,7 +3791,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/secrets#list-selected-repositories-for-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/actions/secrets#list-selected-repositories-for-an-organization-secret)
    */
   listSelectedReposForOrgSecret: PaginatedMethod<
     ActionsListSelectedReposForOrgSecretParams,
@@ -4872,7 +3809,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/variables#list-selected-repositories-for-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#list-selected-repositories-for-an-organization-variable)
    */
   listSelectedReposForOrgVariable: PaginatedMethod<
     ActionsListSelectedReposForOrgVariableParams,
@@ -4887,7 +3824,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#list-selected-repositories-enabled-for-github-actions-in-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#list-selected-repositories-enabled-for-github-actions-in-an-organization)
    */
   listSelectedRepositoriesEnabledGithubActionsOrganization: PaginatedMethod<
     ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationParams,
@@ -4902,7 +3839,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope or the "Actions policies" fine-grained permission to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#list-repositories-allowed-to-use-self-hosted-runners-in-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#list-repositories-allowed-to-use-self-hosted-runners-in-an-organization)
    */
   listSelectedRepositoriesSelfHostedRunnersOrganization: PaginatedMethod<
     ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationParams,
@@ -4917,7 +3854,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runner-groups#list-self-hosted-runner-groups-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runner-groups#list-self-hosted-runner-groups-for-an-organization)
    */
   listSelfHostedRunnerGroupsForOrg: PaginatedMethod<
     ActionsListSelfHostedRunnerGroupsForOrgParams,
@@ -4934,7 +3871,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-an-organization)
    */
   listSelfHostedRunnersForOrg: PaginatedMethod<
     ActionsListSelfHostedRunnersForOrgParams,
@@ -4951,7 +3888,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-a-repository)
    */
   listSelfHostedRunnersForRepo: PaginatedMethod<
     ActionsListSelfHostedRunnersForRepoParams,
@@ -4966,7 +3903,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runner-groups#list-self-hosted-runners-in-a-group-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runner-groups#list-self-hosted-runners-in-a-group-for-an-organization)
    */
   listSelfHostedRunnersInGroupForOrg: PaginatedMethod<
     ActionsListSelfHostedRunnersInGroupForOrgParams,
@@ -4983,7 +3920,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/actions/artifacts#list-workflow-run-artifacts
+   * [API documentation](https://docs.github.com/rest/actions/artifacts#list-workflow-run-artifacts)
    */
   listWorkflowRunArtifacts: PaginatedMethod<
     ActionsListWorkflowRunArtifactsParams,
@@ -5002,7 +3939,7 @@ export interface ActionsMethods {
    *
    * This endpoint will return up to 1,000 results for each search when using the following parameters: `actor`, `branch`, `check_suite_id`, `created`, `event`, `head_sha`, `status`.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow)
    */
   listWorkflowRuns: PaginatedMethod<
     ActionsListWorkflowRunsParams,
@@ -5021,7 +3958,7 @@ export interface ActionsMethods {
    *
    * This endpoint will return up to 1,000 results for each search when using the following parameters: `actor`, `branch`, `check_suite_id`, `created`, `event`, `head_sha`, `status`.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-repository)
    */
   listWorkflowRunsForRepo: PaginatedMethod<
     ActionsListWorkflowRunsForRepoParams,
@@ -5036,7 +3973,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#re-run-a-job-from-a-workflow-run
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#re-run-a-job-from-a-workflow-run)
    */
   reRunJobForWorkflowRun: Method<
     ActionsReRunJobForWorkflowRunParams,
@@ -5050,7 +3987,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#re-run-a-workflow
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#re-run-a-workflow)
    */
   reRunWorkflow: Method<
     ActionsReRunWorkflowParams,
@@ -5064,7 +4001,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#re-run-failed-jobs-from-a-workflow-run
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#re-run-failed-jobs-from-a-workflow-run)
    */
   reRunWorkflowFailedJobs: Method<
     ActionsReRunWorkflowFailedJobsParams,
@@ -5081,7 +4018,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#remove-all-custom-labels-from-a-self-hosted-runner-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#remove-all-custom-labels-from-a-self-hosted-runner-for-an-organization)
    */
   removeAllCustomLabelsFromSelfHostedRunnerForOrg: Method<
     ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgParams,
@@ -5098,7 +4035,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#remove-all-custom-labels-from-a-self-hosted-runner-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#remove-all-custom-labels-from-a-self-hosted-runner-for-a-repository)
    */
   removeAllCustomLabelsFromSelfHostedRunnerForRepo: Method<
     ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoParams,
@@ -5118,7 +4055,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#remove-a-custom-label-from-a-self-hosted-runner-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#remove-a-custom-label-from-a-self-hosted-runner-for-an-organization)
    */
   removeCustomLabelFromSelfHostedRunnerForOrg: Method<
     ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgParams,
@@ -5138,7 +4075,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#remove-a-custom-label-from-a-self-hosted-runner-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#remove-a-custom-label-from-a-self-hosted-runner-for-a-repository)
    */
   removeCustomLabelFromSelfHostedRunnerForRepo: Method<
     ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoParams,
@@ -5152,7 +4089,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runner-groups#remove-repository-access-to-a-self-hosted-runner-group-in-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runner-groups#remove-repository-access-to-a-self-hosted-runner-group-in-an-organization)
    */
   removeRepoAccessToSelfHostedRunnerGroupInOrg: Method<
     ActionsRemoveRepoAccessToSelfHostedRunnerGroupInOrgParams,
@@ -5170,7 +4107,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/secrets#remove-selected-repository-from-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/actions/secrets#remove-selected-repository-from-an-organization-secret)
    */
   removeSelectedRepoFromOrgSecret: Method<
     ActionsRemoveSelectedRepoFromOrgSecretParams,
@@ -5188,7 +4125,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/variables#remove-selected-repository-from-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#remove-selected-repository-from-an-organization-variable)
    */
   removeSelectedRepoFromOrgVariable: Method<
     ActionsRemoveSelectedRepoFromOrgVariableParams,
@@ -5202,7 +4139,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runner-groups#remove-a-self-hosted-runner-from-a-group-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runner-groups#remove-a-self-hosted-runner-from-a-group-for-an-organization)
    */
   removeSelfHostedRunnerFromGroupForOrg: Method<
     ActionsRemoveSelfHostedRunnerFromGroupForOrgParams,
@@ -5219,7 +4156,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#review-custom-deployment-protection-rules-for-a-workflow-run
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#review-custom-deployment-protection-rules-for-a-workflow-run)
    */
   reviewCustomGatesForRun: Method<
     ActionsReviewCustomGatesForRunParams,
@@ -5235,7 +4172,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/workflow-runs#review-pending-deployments-for-a-workflow-run
+   * [API documentation](https://docs.github.com/rest/actions/workflow-runs#review-pending-deployments-for-a-workflow-run)
    */
   reviewPendingDeploymentsForRun: Method<
     ActionsReviewPendingDeploymentsForRunParams,
@@ -5250,7 +4187,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#set-github-actions-cache-retention-limit-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/actions/cache#set-github-actions-cache-retention-limit-for-an-enterprise)
    */
   setActionsCacheRetentionLimitForEnterprise: Method<
     ActionsSetActionsCacheRetentionLimitForEnterpriseParams,
@@ -5265,7 +4202,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:organization` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#set-github-actions-cache-retention-limit-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/cache#set-github-actions-cache-retention-limit-for-an-organization)
    */
   setActionsCacheRetentionLimitForOrganization: Method<
     ActionsSetActionsCacheRetentionLimitForOrganizationParams,
@@ -5280,7 +4217,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:repository` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#set-github-actions-cache-retention-limit-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/cache#set-github-actions-cache-retention-limit-for-a-repository)
    */
   setActionsCacheRetentionLimitForRepository: Method<
     ActionsSetActionsCacheRetentionLimitForRepositoryParams,
@@ -5295,7 +4232,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-an-enterprise)
    */
   setActionsCacheStorageLimitForEnterprise: Method<
     ActionsSetActionsCacheStorageLimitForEnterpriseParams,
@@ -5310,7 +4247,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:organization` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-an-organization)
    */
   setActionsCacheStorageLimitForOrganization: Method<
     ActionsSetActionsCacheStorageLimitForOrganizationParams,
@@ -5325,7 +4262,7 @@ export interface ActionsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:repository` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/cache#set-github-actions-cache-storage-limit-for-a-repository)
    */
   setActionsCacheStorageLimitForRepository: Method<
     ActionsSetActionsCacheStorageLimitForRepositoryParams,
@@ -5339,7 +4276,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-allowed-actions-and-reusable-workflows-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-allowed-actions-and-reusable-workflows-for-an-organization)
    */
   setAllowedActionsOrganization: Method<
     ActionsSetAllowedActionsOrganizationParams,
@@ -5353,7 +4290,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-allowed-actions-and-reusable-workflows-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-allowed-actions-and-reusable-workflows-for-a-repository)
    */
   setAllowedActionsRepository: Method<
     ActionsSetAllowedActionsRepositoryParams,
@@ -5367,7 +4304,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope or the "Actions policies" fine-grained permission to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-artifact-and-log-retention-settings-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-artifact-and-log-retention-settings-for-an-organization)
    */
   setArtifactAndLogRetentionSettingsOrganization: Method<
     ActionsSetArtifactAndLogRetentionSettingsOrganizationParams,
@@ -5381,7 +4318,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-artifact-and-log-retention-settings-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-artifact-and-log-retention-settings-for-a-repository)
    */
   setArtifactAndLogRetentionSettingsRepository: Method<
     ActionsSetArtifactAndLogRetentionSettingsRepositoryParams,
@@ -5398,7 +4335,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#set-custom-labels-for-a-self-hosted-runner-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#set-custom-labels-for-a-self-hosted-runner-for-an-organization)
    */
   setCustomLabelsForSelfHostedRunnerForOrg: Method<
     ActionsSetCustomLabelsForSelfHostedRunnerForOrgParams,
@@ -5415,7 +4352,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runners#set-custom-labels-for-a-self-hosted-runner-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runners#set-custom-labels-for-a-self-hosted-runner-for-a-repository)
    */
   setCustomLabelsForSelfHostedRunnerForRepo: Method<
     ActionsSetCustomLabelsForSelfHostedRunnerForRepoParams,
@@ -5429,7 +4366,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-a-repository)
    */
   setCustomOidcSubClaimForRepo: Method<
     ActionsSetCustomOidcSubClaimForRepoParams,
@@ -5443,7 +4380,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-fork-pr-contributor-approval-permissions-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-fork-pr-contributor-approval-permissions-for-an-organization)
    */
   setForkPrContributorApprovalPermissionsOrganization: Method<
     ActionsSetForkPrContributorApprovalPermissionsOrganizationParams,
@@ -5457,7 +4394,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-fork-pr-contributor-approval-permissions-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-fork-pr-contributor-approval-permissions-for-a-repository)
    */
   setForkPrContributorApprovalPermissionsRepository: Method<
     ActionsSetForkPrContributorApprovalPermissionsRepositoryParams,
@@ -5473,7 +4410,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-default-workflow-permissions-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-default-workflow-permissions-for-an-organization)
    */
   setGithubActionsDefaultWorkflowPermissionsOrganization: Method<
     ActionsSetGithubActionsDefaultWorkflowPermissionsOrganizationParams,
@@ -5489,7 +4426,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-default-workflow-permissions-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-default-workflow-permissions-for-a-repository)
    */
   setGithubActionsDefaultWorkflowPermissionsRepository: Method<
     ActionsSetGithubActionsDefaultWorkflowPermissionsRepositoryParams,
@@ -5503,7 +4440,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-github-actions-permissions-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-github-actions-permissions-for-an-organization)
    */
   setGithubActionsPermissionsOrganization: Method<
     ActionsSetGithubActionsPermissionsOrganizationParams,
@@ -5517,7 +4454,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-github-actions-permissions-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-github-actions-permissions-for-a-repository)
    */
   setGithubActionsPermissionsRepository: Method<
     ActionsSetGithubActionsPermissionsRepositoryParams,
@@ -5529,7 +4466,7 @@ export interface ActionsMethods {
    *
    * Sets the settings for whether workflows from fork pull requests can run on private repositories in an organization.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-private-repo-fork-pr-workflow-settings-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-private-repo-fork-pr-workflow-settings-for-an-organization)
    */
   setPrivateRepoForkPrWorkflowsSettingsOrganization: Method<
     ActionsSetPrivateRepoForkPrWorkflowsSettingsOrganizationParams,
@@ -5543,7 +4480,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-private-repo-fork-pr-workflow-settings-for-a-repository
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-private-repo-fork-pr-workflow-settings-for-a-repository)
    */
   setPrivateRepoForkPrWorkflowsSettingsRepository: Method<
     ActionsSetPrivateRepoForkPrWorkflowsSettingsRepositoryParams,
@@ -5557,7 +4494,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runner-groups#set-repository-access-for-a-self-hosted-runner-group-in-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runner-groups#set-repository-access-for-a-self-hosted-runner-group-in-an-organization)
    */
   setRepoAccessToSelfHostedRunnerGroupInOrg: Method<
     ActionsSetRepoAccessToSelfHostedRunnerGroupInOrgParams,
@@ -5575,7 +4512,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/secrets#set-selected-repositories-for-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/actions/secrets#set-selected-repositories-for-an-organization-secret)
    */
   setSelectedReposForOrgSecret: Method<
     ActionsSetSelectedReposForOrgSecretParams,
@@ -5593,7 +4530,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/variables#set-selected-repositories-for-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#set-selected-repositories-for-an-organization-variable)
    */
   setSelectedReposForOrgVariable: Method<
     ActionsSetSelectedReposForOrgVariableParams,
@@ -5607,7 +4544,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-selected-repositories-enabled-for-github-actions-in-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-selected-repositories-enabled-for-github-actions-in-an-organization)
    */
   setSelectedRepositoriesEnabledGithubActionsOrganization: Method<
     ActionsSetSelectedRepositoriesEnabledGithubActionsOrganizationParams,
@@ -5621,7 +4558,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope or the "Actions policies" fine-grained permission to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-repositories-allowed-to-use-self-hosted-runners-in-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-repositories-allowed-to-use-self-hosted-runners-in-an-organization)
    */
   setSelectedRepositoriesSelfHostedRunnersOrganization: Method<
     ActionsSetSelectedRepositoriesSelfHostedRunnersOrganizationParams,
@@ -5635,7 +4572,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runner-groups#set-self-hosted-runners-in-a-group-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runner-groups#set-self-hosted-runners-in-a-group-for-an-organization)
    */
   setSelfHostedRunnersInGroupForOrg: Method<
     ActionsSetSelfHostedRunnersInGroupForOrgParams,
@@ -5649,7 +4586,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope or the "Actions policies" fine-grained permission to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-self-hosted-runners-settings-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-self-hosted-runners-settings-for-an-organization)
    */
   setSelfHostedRunnersPermissionsOrganization: Method<
     ActionsSetSelfHostedRunnersPermissionsOrganizationParams,
@@ -5665,7 +4602,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/permissions#set-the-level-of-access-for-workflows-outside-of-the-repository
+   * [API documentation](https://docs.github.com/rest/actions/permissions#set-the-level-of-access-for-workflows-outside-of-the-repository)
    */
   setWorkflowAccessToRepository: Method<
     ActionsSetWorkflowAccessToRepositoryParams,
@@ -5681,7 +4618,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/variables#update-an-environment-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#update-an-environment-variable)
    */
   updateEnvironmentVariable: Method<
     ActionsUpdateEnvironmentVariableParams,
@@ -5694,7 +4631,7 @@ export interface ActionsMethods {
    * Updates a GitHub-hosted runner for an organization.
    * OAuth app tokens and personal access tokens (classic) need the `manage_runners:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/hosted-runners#update-a-github-hosted-runner-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/hosted-runners#update-a-github-hosted-runner-for-an-organization)
    */
   updateHostedRunnerForOrg: Method<
     ActionsUpdateHostedRunnerForOrgParams,
@@ -5710,7 +4647,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/actions/variables#update-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#update-an-organization-variable)
    */
   updateOrgVariable: Method<
     ActionsUpdateOrgVariableParams,
@@ -5726,7 +4663,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/variables#update-a-repository-variable
+   * [API documentation](https://docs.github.com/rest/actions/variables#update-a-repository-variable)
    */
   updateRepoVariable: Method<
     ActionsUpdateRepoVariableParams,
@@ -5740,7 +4677,7 @@ export interface ActionsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/self-hosted-runner-groups#update-a-self-hosted-runner-group-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/self-hosted-runner-groups#update-a-self-hosted-runner-group-for-an-organization)
    */
   updateSelfHostedRunnerGroupForOrg: Method<
     ActionsUpdateSelfHostedRunnerGroupForOrgParams,

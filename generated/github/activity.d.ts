@@ -7,30 +7,19 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ActivityCheckRepoIsStarredByAuthenticatedUserParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActivityCheckRepoIsStarredByAuthenticatedUserParams
+  extends P.Owner, P.Repo {}
 export type ActivityCheckRepoIsStarredByAuthenticatedUserResponse = void;
 export type ActivityCheckRepoIsStarredByAuthenticatedUserError = S.BasicError;
 
-export interface ActivityDeleteRepoSubscriptionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActivityDeleteRepoSubscriptionParams extends P.Owner, P.Repo {}
 export type ActivityDeleteRepoSubscriptionResponse = void;
 export type ActivityDeleteRepoSubscriptionError = unknown;
 
-export interface ActivityDeleteThreadSubscriptionParams {
-  /** The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)). */
-  thread_id: number;
-}
+export interface ActivityDeleteThreadSubscriptionParams extends P.ThreadId {}
 export type ActivityDeleteThreadSubscriptionResponse = void;
 export type ActivityDeleteThreadSubscriptionError = S.BasicError;
 
@@ -38,61 +27,36 @@ export interface ActivityGetFeedsParams {}
 export type ActivityGetFeedsResponse = S.Feed;
 export type ActivityGetFeedsError = unknown;
 
-export interface ActivityGetRepoSubscriptionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActivityGetRepoSubscriptionParams extends P.Owner, P.Repo {}
 export type ActivityGetRepoSubscriptionResponse = S.RepositorySubscription;
 export type ActivityGetRepoSubscriptionError = S.BasicError;
 
-export interface ActivityGetStargazerCountForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActivityGetStargazerCountForRepoParams
+  extends P.Owner, P.Repo {}
 export type ActivityGetStargazerCountForRepoResponse = {
   count: number;
 };
 export type ActivityGetStargazerCountForRepoError = S.BasicError;
 
-export interface ActivityGetThreadParams {
-  /** The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)). */
-  thread_id: number;
-}
+export interface ActivityGetThreadParams extends P.ThreadId {}
 export type ActivityGetThreadResponse = S.Thread;
 export type ActivityGetThreadError = S.BasicError;
 
-export interface ActivityGetThreadSubscriptionForAuthenticatedUserParams {
-  /** The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)). */
-  thread_id: number;
-}
+export interface ActivityGetThreadSubscriptionForAuthenticatedUserParams
+  extends P.ThreadId {}
 export type ActivityGetThreadSubscriptionForAuthenticatedUserResponse =
   S.ThreadSubscription;
 export type ActivityGetThreadSubscriptionForAuthenticatedUserError =
   S.BasicError;
 
-export interface ActivityListEventsForAuthenticatedUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActivityListEventsForAuthenticatedUserParams
+  extends P.Username, P.PerPage, P.Page {}
 export type ActivityListEventsForAuthenticatedUserResponse = S.EventSchema[];
 export type ActivityListEventsForAuthenticatedUserError = unknown;
 export type ActivityListEventsForAuthenticatedUserItem = S.EventSchema;
 
-export interface ActivityListNotificationsForAuthenticatedUserParams {
+export interface ActivityListNotificationsForAuthenticatedUserParams
+  extends P.Since, P.Page {
   /**
    * If `true`, show notifications marked as read.
    * @default false
@@ -103,15 +67,8 @@ export interface ActivityListNotificationsForAuthenticatedUserParams {
    * @default false
    */
   participating?: boolean;
-  /** Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  since?: string;
   /** Only show notifications updated before the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
   before?: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
   /**
    * The number of results per page (max 50). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    * @default 50
@@ -123,37 +80,18 @@ export type ActivityListNotificationsForAuthenticatedUserError =
   S.BasicError | S.ValidationError;
 export type ActivityListNotificationsForAuthenticatedUserItem = S.Thread;
 
-export interface ActivityListOrgEventsForAuthenticatedUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActivityListOrgEventsForAuthenticatedUserParams
+  extends P.Username, P.Org, P.PerPage, P.Page {}
 export type ActivityListOrgEventsForAuthenticatedUserResponse = S.EventSchema[];
 export type ActivityListOrgEventsForAuthenticatedUserError = unknown;
 export type ActivityListOrgEventsForAuthenticatedUserItem = S.EventSchema;
 
-export interface ActivityListPublicEventsParams {
+export interface ActivityListPublicEventsParams extends P.Page {
   /**
    * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    * @default 15
    */
   per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ActivityListPublicEventsResponse = S.EventSchema[];
 export type ActivityListPublicEventsError =
@@ -165,123 +103,44 @@ export type ActivityListPublicEventsError =
     };
 export type ActivityListPublicEventsItem = S.EventSchema;
 
-export interface ActivityListPublicEventsForRepoNetworkParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActivityListPublicEventsForRepoNetworkParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ActivityListPublicEventsForRepoNetworkResponse = S.EventSchema[];
 export type ActivityListPublicEventsForRepoNetworkError = S.BasicError;
 export type ActivityListPublicEventsForRepoNetworkItem = S.EventSchema;
 
-export interface ActivityListPublicEventsForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActivityListPublicEventsForUserParams
+  extends P.Username, P.PerPage, P.Page {}
 export type ActivityListPublicEventsForUserResponse = S.EventSchema[];
 export type ActivityListPublicEventsForUserError = unknown;
 export type ActivityListPublicEventsForUserItem = S.EventSchema;
 
-export interface ActivityListPublicOrgEventsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActivityListPublicOrgEventsParams
+  extends P.Org, P.PerPage, P.Page {}
 export type ActivityListPublicOrgEventsResponse = S.EventSchema[];
 export type ActivityListPublicOrgEventsError = unknown;
 export type ActivityListPublicOrgEventsItem = S.EventSchema;
 
-export interface ActivityListReceivedEventsForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActivityListReceivedEventsForUserParams
+  extends P.Username, P.PerPage, P.Page {}
 export type ActivityListReceivedEventsForUserResponse = S.EventSchema[];
 export type ActivityListReceivedEventsForUserError = unknown;
 export type ActivityListReceivedEventsForUserItem = S.EventSchema;
 
-export interface ActivityListReceivedPublicEventsForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActivityListReceivedPublicEventsForUserParams
+  extends P.Username, P.PerPage, P.Page {}
 export type ActivityListReceivedPublicEventsForUserResponse = S.EventSchema[];
 export type ActivityListReceivedPublicEventsForUserError = unknown;
 export type ActivityListReceivedPublicEventsForUserItem = S.EventSchema;
 
-export interface ActivityListRepoEventsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActivityListRepoEventsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ActivityListRepoEventsResponse = S.EventSchema[];
 export type ActivityListRepoEventsError = unknown;
 export type ActivityListRepoEventsItem = S.EventSchema;
 
-export interface ActivityListRepoNotificationsForAuthenticatedUserParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActivityListRepoNotificationsForAuthenticatedUserParams
+  extends P.Owner, P.Repo, P.Since, P.PerPage, P.Page {
   /**
    * If `true`, show notifications marked as read.
    * @default false
@@ -292,153 +151,61 @@ export interface ActivityListRepoNotificationsForAuthenticatedUserParams {
    * @default false
    */
   participating?: boolean;
-  /** Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  since?: string;
   /** Only show notifications updated before the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
   before?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ActivityListRepoNotificationsForAuthenticatedUserResponse =
   S.Thread[];
 export type ActivityListRepoNotificationsForAuthenticatedUserError = unknown;
 export type ActivityListRepoNotificationsForAuthenticatedUserItem = S.Thread;
 
-export interface ActivityListReposStarredByAuthenticatedUserParams {
+export interface ActivityListReposStarredByAuthenticatedUserParams
+  extends P.Direction, P.PerPage, P.Page {
   /**
    * The property to sort the results by. `created` means when the repository was starred. `updated` means when the repository was last pushed to.
    * @default "created"
    */
   sort?: "created" | "updated";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ActivityListReposStarredByAuthenticatedUserResponse =
   S.Repository[];
 export type ActivityListReposStarredByAuthenticatedUserError = S.BasicError;
 export type ActivityListReposStarredByAuthenticatedUserItem = S.Repository;
 
-export interface ActivityListReposStarredByUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
+export interface ActivityListReposStarredByUserParams
+  extends P.Username, P.Direction, P.PerPage, P.Page {
   /**
    * The property to sort the results by. `created` means when the repository was starred. `updated` means when the repository was last pushed to.
    * @default "created"
    */
   sort?: "created" | "updated";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ActivityListReposStarredByUserResponse =
   S.StarredRepository[] | S.Repository[];
 export type ActivityListReposStarredByUserError = unknown;
 
-export interface ActivityListReposWatchedByUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActivityListReposWatchedByUserParams
+  extends P.Username, P.PerPage, P.Page {}
 export type ActivityListReposWatchedByUserResponse = S.MinimalRepository[];
 export type ActivityListReposWatchedByUserError = unknown;
 export type ActivityListReposWatchedByUserItem = S.MinimalRepository;
 
-export interface ActivityListStargazersForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActivityListStargazersForRepoParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ActivityListStargazersForRepoResponse =
   S.SimpleUser[] | S.Stargazer[];
 export type ActivityListStargazersForRepoError = S.ValidationError;
 
-export interface ActivityListWatchedReposForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActivityListWatchedReposForAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type ActivityListWatchedReposForAuthenticatedUserResponse =
   S.MinimalRepository[];
 export type ActivityListWatchedReposForAuthenticatedUserError = S.BasicError;
 export type ActivityListWatchedReposForAuthenticatedUserItem =
   S.MinimalRepository;
 
-export interface ActivityListWatchersForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ActivityListWatchersForRepoParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ActivityListWatchersForRepoResponse = S.SimpleUser[];
 export type ActivityListWatchersForRepoError = unknown;
 export type ActivityListWatchersForRepoItem = S.SimpleUser;
@@ -461,11 +228,8 @@ export type ActivityMarkNotificationsAsReadResponse =
   | undefined;
 export type ActivityMarkNotificationsAsReadError = S.BasicError;
 
-export interface ActivityMarkRepoNotificationsAsReadParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActivityMarkRepoNotificationsAsReadParams
+  extends P.Owner, P.Repo {
   body?: {
     /**
      * Describes the last point that notifications were checked. Anything updated since this time will not be marked as read. If you omit this parameter, all notifications are marked as read. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. Default: The current timestamp.
@@ -482,25 +246,15 @@ export type ActivityMarkRepoNotificationsAsReadResponse =
   | undefined;
 export type ActivityMarkRepoNotificationsAsReadError = unknown;
 
-export interface ActivityMarkThreadAsDoneParams {
-  /** The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)). */
-  thread_id: number;
-}
+export interface ActivityMarkThreadAsDoneParams extends P.ThreadId {}
 export type ActivityMarkThreadAsDoneResponse = void;
 export type ActivityMarkThreadAsDoneError = unknown;
 
-export interface ActivityMarkThreadAsReadParams {
-  /** The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)). */
-  thread_id: number;
-}
+export interface ActivityMarkThreadAsReadParams extends P.ThreadId {}
 export type ActivityMarkThreadAsReadResponse = void;
 export type ActivityMarkThreadAsReadError = S.BasicError;
 
-export interface ActivitySetRepoSubscriptionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ActivitySetRepoSubscriptionParams extends P.Owner, P.Repo {
   body?: {
     /** Determines if notifications should be received from this repository. */
     subscribed?: boolean;
@@ -511,9 +265,7 @@ export interface ActivitySetRepoSubscriptionParams {
 export type ActivitySetRepoSubscriptionResponse = S.RepositorySubscription;
 export type ActivitySetRepoSubscriptionError = unknown;
 
-export interface ActivitySetThreadSubscriptionParams {
-  /** The unique identifier of the notification thread. This corresponds to the value returned in the `id` field when you retrieve notifications (for example with the [`GET /notifications` operation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)). */
-  thread_id: number;
+export interface ActivitySetThreadSubscriptionParams extends P.ThreadId {
   body?: {
     /**
      * Whether to block all notifications from a thread.
@@ -525,21 +277,13 @@ export interface ActivitySetThreadSubscriptionParams {
 export type ActivitySetThreadSubscriptionResponse = S.ThreadSubscription;
 export type ActivitySetThreadSubscriptionError = S.BasicError;
 
-export interface ActivityStarRepoForAuthenticatedUserParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActivityStarRepoForAuthenticatedUserParams
+  extends P.Owner, P.Repo {}
 export type ActivityStarRepoForAuthenticatedUserResponse = void;
 export type ActivityStarRepoForAuthenticatedUserError = S.BasicError;
 
-export interface ActivityUnstarRepoForAuthenticatedUserParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ActivityUnstarRepoForAuthenticatedUserParams
+  extends P.Owner, P.Repo {}
 export type ActivityUnstarRepoForAuthenticatedUserResponse = void;
 export type ActivityUnstarRepoForAuthenticatedUserError = S.BasicError;
 
@@ -549,7 +293,7 @@ export interface ActivityMethods {
    *
    * Whether the authenticated user has starred the repository.
    *
-   * @see https://docs.github.com/rest/activity/starring#check-if-a-repository-is-starred-by-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/activity/starring#check-if-a-repository-is-starred-by-the-authenticated-user)
    */
   checkRepoIsStarredByAuthenticatedUser: Method<
     ActivityCheckRepoIsStarredByAuthenticatedUserParams,
@@ -561,7 +305,7 @@ export interface ActivityMethods {
    *
    * This endpoint should only be used to stop watching a repository. To control whether or not you wish to receive notifications from a repository, [set the repository's subscription manually](https://docs.github.com/rest/activity/watching#set-a-repository-subscription).
    *
-   * @see https://docs.github.com/rest/activity/watching#delete-a-repository-subscription
+   * [API documentation](https://docs.github.com/rest/activity/watching#delete-a-repository-subscription)
    */
   deleteRepoSubscription: Method<
     ActivityDeleteRepoSubscriptionParams,
@@ -573,7 +317,7 @@ export interface ActivityMethods {
    *
    * Mutes all future notifications for a conversation until you comment on the thread or get an **@mention**. If you are watching the repository of the thread, you will still receive notifications. To ignore future notifications for a repository you are watching, use the [Set a thread subscription](https://docs.github.com/rest/activity/notifications#set-a-thread-subscription) endpoint and set `ignore` to `true`.
    *
-   * @see https://docs.github.com/rest/activity/notifications#delete-a-thread-subscription
+   * [API documentation](https://docs.github.com/rest/activity/notifications#delete-a-thread-subscription)
    */
   deleteThreadSubscription: Method<
     ActivityDeleteThreadSubscriptionParams,
@@ -598,7 +342,7 @@ export interface ActivityMethods {
    * > [!NOTE]
    * > Private feeds are only returned when [authenticating via Basic Auth](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) since current feed URIs use the older, non revocable auth tokens.
    *
-   * @see https://docs.github.com/rest/activity/feeds#get-feeds
+   * [API documentation](https://docs.github.com/rest/activity/feeds#get-feeds)
    */
   getFeeds: MethodOpt<
     ActivityGetFeedsParams,
@@ -610,7 +354,7 @@ export interface ActivityMethods {
    *
    * Gets information about whether the authenticated user is subscribed to the repository.
    *
-   * @see https://docs.github.com/rest/activity/watching#get-a-repository-subscription
+   * [API documentation](https://docs.github.com/rest/activity/watching#get-a-repository-subscription)
    */
   getRepoSubscription: Method<
     ActivityGetRepoSubscriptionParams,
@@ -622,7 +366,7 @@ export interface ActivityMethods {
    *
    * Gets the current number of users who have starred the repository. Users who previously starred the repository but later removed their star are not included.
    *
-   * @see https://docs.github.com/rest/activity/starring#get-stargazer-count
+   * [API documentation](https://docs.github.com/rest/activity/starring#get-stargazer-count)
    */
   getStargazerCountForRepo: Method<
     ActivityGetStargazerCountForRepoParams,
@@ -634,7 +378,7 @@ export interface ActivityMethods {
    *
    * Gets information about a notification thread.
    *
-   * @see https://docs.github.com/rest/activity/notifications#get-a-thread
+   * [API documentation](https://docs.github.com/rest/activity/notifications#get-a-thread)
    */
   getThread: Method<
     ActivityGetThreadParams,
@@ -648,7 +392,7 @@ export interface ActivityMethods {
    *
    * Note that subscriptions are only generated if a user is participating in a conversation--for example, they've replied to the thread, were **@mentioned**, or manually subscribe to a thread.
    *
-   * @see https://docs.github.com/rest/activity/notifications#get-a-thread-subscription-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/activity/notifications#get-a-thread-subscription-for-the-authenticated-user)
    */
   getThreadSubscriptionForAuthenticatedUser: Method<
     ActivityGetThreadSubscriptionForAuthenticatedUserParams,
@@ -663,7 +407,7 @@ export interface ActivityMethods {
    * > [!NOTE]
    * > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
    *
-   * @see https://docs.github.com/rest/activity/events#list-events-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/activity/events#list-events-for-the-authenticated-user)
    */
   listEventsForAuthenticatedUser: PaginatedMethod<
     ActivityListEventsForAuthenticatedUserParams,
@@ -676,7 +420,7 @@ export interface ActivityMethods {
    *
    * List all notifications for the current user, sorted by most recently updated.
    *
-   * @see https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user)
    */
   listNotificationsForAuthenticatedUser: PaginatedMethodOpt<
     ActivityListNotificationsForAuthenticatedUserParams,
@@ -692,7 +436,7 @@ export interface ActivityMethods {
    * > [!NOTE]
    * > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
    *
-   * @see https://docs.github.com/rest/activity/events#list-organization-events-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/activity/events#list-organization-events-for-the-authenticated-user)
    */
   listOrgEventsForAuthenticatedUser: PaginatedMethod<
     ActivityListOrgEventsForAuthenticatedUserParams,
@@ -706,7 +450,7 @@ export interface ActivityMethods {
    * > [!NOTE]
    * > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
    *
-   * @see https://docs.github.com/rest/activity/events#list-public-events
+   * [API documentation](https://docs.github.com/rest/activity/events#list-public-events)
    */
   listPublicEvents: PaginatedMethodOpt<
     ActivityListPublicEventsParams,
@@ -720,7 +464,7 @@ export interface ActivityMethods {
    * > [!NOTE]
    * > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
    *
-   * @see https://docs.github.com/rest/activity/events#list-public-events-for-a-network-of-repositories
+   * [API documentation](https://docs.github.com/rest/activity/events#list-public-events-for-a-network-of-repositories)
    */
   listPublicEventsForRepoNetwork: PaginatedMethod<
     ActivityListPublicEventsForRepoNetworkParams,
@@ -734,7 +478,7 @@ export interface ActivityMethods {
    * > [!NOTE]
    * > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
    *
-   * @see https://docs.github.com/rest/activity/events#list-public-events-for-a-user
+   * [API documentation](https://docs.github.com/rest/activity/events#list-public-events-for-a-user)
    */
   listPublicEventsForUser: PaginatedMethod<
     ActivityListPublicEventsForUserParams,
@@ -748,7 +492,7 @@ export interface ActivityMethods {
    * > [!NOTE]
    * > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
    *
-   * @see https://docs.github.com/rest/activity/events#list-public-organization-events
+   * [API documentation](https://docs.github.com/rest/activity/events#list-public-organization-events)
    */
   listPublicOrgEvents: PaginatedMethod<
     ActivityListPublicOrgEventsParams,
@@ -765,7 +509,7 @@ export interface ActivityMethods {
    * > [!NOTE]
    * > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
    *
-   * @see https://docs.github.com/rest/activity/events#list-events-received-by-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/activity/events#list-events-received-by-the-authenticated-user)
    */
   listReceivedEventsForUser: PaginatedMethod<
     ActivityListReceivedEventsForUserParams,
@@ -779,7 +523,7 @@ export interface ActivityMethods {
    * > [!NOTE]
    * > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
    *
-   * @see https://docs.github.com/rest/activity/events#list-public-events-received-by-a-user
+   * [API documentation](https://docs.github.com/rest/activity/events#list-public-events-received-by-a-user)
    */
   listReceivedPublicEventsForUser: PaginatedMethod<
     ActivityListReceivedPublicEventsForUserParams,
@@ -793,7 +537,7 @@ export interface ActivityMethods {
    * > [!NOTE]
    * > This API is not built to serve real-time use cases. Depending on the time of day, event latency can be anywhere from 30s to 6h.
    *
-   * @see https://docs.github.com/rest/activity/events#list-repository-events
+   * [API documentation](https://docs.github.com/rest/activity/events#list-repository-events)
    */
   listRepoEvents: PaginatedMethod<
     ActivityListRepoEventsParams,
@@ -806,7 +550,7 @@ export interface ActivityMethods {
    *
    * Lists all notifications for the current user in the specified repository.
    *
-   * @see https://docs.github.com/rest/activity/notifications#list-repository-notifications-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/activity/notifications#list-repository-notifications-for-the-authenticated-user)
    */
   listRepoNotificationsForAuthenticatedUser: PaginatedMethod<
     ActivityListRepoNotificationsForAuthenticatedUserParams,
@@ -823,7 +567,7 @@ export interface ActivityMethods {
    *
    * - **`application/vnd.github.star+json`**: Includes a timestamp of when the star was created.
    *
-   * @see https://docs.github.com/rest/activity/starring#list-repositories-starred-by-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/activity/starring#list-repositories-starred-by-the-authenticated-user)
    */
   listReposStarredByAuthenticatedUser: PaginatedMethodOpt<
     ActivityListReposStarredByAuthenticatedUserParams,
@@ -840,7 +584,7 @@ export interface ActivityMethods {
    *
    * - **`application/vnd.github.star+json`**: Includes a timestamp of when the star was created.
    *
-   * @see https://docs.github.com/rest/activity/starring#list-repositories-starred-by-a-user
+   * [API documentation](https://docs.github.com/rest/activity/starring#list-repositories-starred-by-a-user)
    */
   listReposStarredByUser: Method<
     ActivityListReposStarredByUserParams,
@@ -852,7 +596,7 @@ export interface ActivityMethods {
    *
    * Lists repositories a user is watching.
    *
-   * @see https://docs.github.com/rest/activity/watching#list-repositories-watched-by-a-user
+   * [API documentation](https://docs.github.com/rest/activity/watching#list-repositories-watched-by-a-user)
    */
   listReposWatchedByUser: PaginatedMethod<
     ActivityListReposWatchedByUserParams,
@@ -869,7 +613,7 @@ export interface ActivityMethods {
    *
    * - **`application/vnd.github.star+json`**: Includes a timestamp of when the star was created.
    *
-   * @see https://docs.github.com/rest/activity/starring#list-stargazers
+   * [API documentation](https://docs.github.com/rest/activity/starring#list-stargazers)
    */
   listStargazersForRepo: Method<
     ActivityListStargazersForRepoParams,
@@ -881,7 +625,7 @@ export interface ActivityMethods {
    *
    * Lists repositories the authenticated user is watching.
    *
-   * @see https://docs.github.com/rest/activity/watching#list-repositories-watched-by-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/activity/watching#list-repositories-watched-by-the-authenticated-user)
    */
   listWatchedReposForAuthenticatedUser: PaginatedMethodOpt<
     ActivityListWatchedReposForAuthenticatedUserParams,
@@ -894,7 +638,7 @@ export interface ActivityMethods {
    *
    * Lists the people watching the specified repository.
    *
-   * @see https://docs.github.com/rest/activity/watching#list-watchers
+   * [API documentation](https://docs.github.com/rest/activity/watching#list-watchers)
    */
   listWatchersForRepo: PaginatedMethod<
     ActivityListWatchersForRepoParams,
@@ -907,7 +651,7 @@ export interface ActivityMethods {
    *
    * Marks all notifications as "read" for the current user. If the number of notifications is too large to complete in one request, you will receive a `202 Accepted` status and GitHub will run an asynchronous process to mark notifications as "read." To check whether any "unread" notifications remain, you can use the [List notifications for the authenticated user](https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user) endpoint and pass the query parameter `all=false`.
    *
-   * @see https://docs.github.com/rest/activity/notifications#mark-notifications-as-read
+   * [API documentation](https://docs.github.com/rest/activity/notifications#mark-notifications-as-read)
    */
   markNotificationsAsRead: MethodOpt<
     ActivityMarkNotificationsAsReadParams,
@@ -919,7 +663,7 @@ export interface ActivityMethods {
    *
    * Marks all notifications in a repository as "read" for the current user. If the number of notifications is too large to complete in one request, you will receive a `202 Accepted` status and GitHub will run an asynchronous process to mark notifications as "read." To check whether any "unread" notifications remain, you can use the [List repository notifications for the authenticated user](https://docs.github.com/rest/activity/notifications#list-repository-notifications-for-the-authenticated-user) endpoint and pass the query parameter `all=false`.
    *
-   * @see https://docs.github.com/rest/activity/notifications#mark-repository-notifications-as-read
+   * [API documentation](https://docs.github.com/rest/activity/notifications#mark-repository-notifications-as-read)
    */
   markRepoNotificationsAsRead: Method<
     ActivityMarkRepoNotificationsAsReadParams,
@@ -931,7 +675,7 @@ export interface ActivityMethods {
    *
    * Marks a thread as "done." Marking a thread as "done" is equivalent to marking a notification in your notification inbox on GitHub as done: https://github.com/notifications.
    *
-   * @see https://docs.github.com/rest/activity/notifications#mark-a-thread-as-done
+   * [API documentation](https://docs.github.com/rest/activity/notifications#mark-a-thread-as-done)
    */
   markThreadAsDone: Method<
     ActivityMarkThreadAsDoneParams,
@@ -943,7 +687,7 @@ export interface ActivityMethods {
    *
    * Marks a thread as "read." Marking a thread as "read" is equivalent to clicking a notification in your notification inbox on GitHub: https://github.com/notifications.
    *
-   * @see https://docs.github.com/rest/activity/notifications#mark-a-thread-as-read
+   * [API documentation](https://docs.github.com/rest/activity/notifications#mark-a-thread-as-read)
    */
   markThreadAsRead: Method<
     ActivityMarkThreadAsReadParams,
@@ -955,7 +699,7 @@ export interface ActivityMethods {
    *
    * If you would like to watch a repository, set `subscribed` to `true`. If you would like to ignore notifications made within a repository, set `ignored` to `true`. If you would like to stop watching a repository, [delete the repository's subscription](https://docs.github.com/rest/activity/watching#delete-a-repository-subscription) completely.
    *
-   * @see https://docs.github.com/rest/activity/watching#set-a-repository-subscription
+   * [API documentation](https://docs.github.com/rest/activity/watching#set-a-repository-subscription)
    */
   setRepoSubscription: Method<
     ActivitySetRepoSubscriptionParams,
@@ -971,7 +715,7 @@ export interface ActivityMethods {
    *
    * Unsubscribing from a conversation in a repository that you are not watching is functionally equivalent to the [Delete a thread subscription](https://docs.github.com/rest/activity/notifications#delete-a-thread-subscription) endpoint.
    *
-   * @see https://docs.github.com/rest/activity/notifications#set-a-thread-subscription
+   * [API documentation](https://docs.github.com/rest/activity/notifications#set-a-thread-subscription)
    */
   setThreadSubscription: Method<
     ActivitySetThreadSubscriptionParams,
@@ -983,7 +727,7 @@ export interface ActivityMethods {
    *
    * Note that you'll need to set `Content-Length` to zero when calling out to this endpoint. For more information, see "[HTTP method](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#http-method)."
    *
-   * @see https://docs.github.com/rest/activity/starring#star-a-repository-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/activity/starring#star-a-repository-for-the-authenticated-user)
    */
   starRepoForAuthenticatedUser: Method<
     ActivityStarRepoForAuthenticatedUserParams,
@@ -995,7 +739,7 @@ export interface ActivityMethods {
    *
    * Unstar a repository that the authenticated user has previously starred.
    *
-   * @see https://docs.github.com/rest/activity/starring#unstar-a-repository-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/activity/starring#unstar-a-repository-for-the-authenticated-user)
    */
   unstarRepoForAuthenticatedUser: Method<
     ActivityUnstarRepoForAuthenticatedUserParams,

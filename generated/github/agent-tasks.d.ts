@@ -6,13 +6,10 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface AgentTasksCreateTaskInRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository. The name is not case sensitive. */
-  repo: string;
+export interface AgentTasksCreateTaskInRepoParams extends P.Owner, P.Repo2 {
   /** The task creation parameters, including the user's prompt and optional agent settings. */
   body: {
     /** The user's prompt for the agent */
@@ -223,11 +220,7 @@ export type AgentTasksGetTaskByIdError =
       documentation_url: string;
     };
 
-export interface AgentTasksGetTaskByRepoAndIdParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository. The name is not case sensitive. */
-  repo: string;
+export interface AgentTasksGetTaskByRepoAndIdParams extends P.Owner, P.Repo2 {
   /** The unique identifier of the task. */
   task_id: string;
 }
@@ -335,17 +328,7 @@ export type AgentTasksGetTaskByRepoAndIdError =
       documentation_url: string;
     };
 
-export interface AgentTasksListTasksParams {
-  /**
-   * The number of results per page (max 100).
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch.
-   * @default 1
-   */
-  page?: number;
+export interface AgentTasksListTasksParams extends P.PerPage3, P.Page2 {
   /**
    * The field to sort results by. Can be `updated_at` or `created_at`.
    * @default "updated_at"
@@ -450,21 +433,8 @@ export type AgentTasksListTasksError =
     };
 export type AgentTasksListTasksItem = S.AgentTasksCreateTaskInRepoResponse;
 
-export interface AgentTasksListTasksForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100).
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch.
-   * @default 1
-   */
-  page?: number;
+export interface AgentTasksListTasksForRepoParams
+  extends P.Owner, P.Repo2, P.PerPage3, P.Page2 {
   /**
    * The field to sort results by. Can be `updated_at` or `created_at`.
    * @default "updated_at"
@@ -616,7 +586,7 @@ export interface AgentTasksMethods {
    *
    * GitHub App installation access tokens are not supported for this endpoint.
    *
-   * @see https://docs.github.com/rest/agent-tasks/agent-tasks#start-a-task
+   * [API documentation](https://docs.github.com/rest/agent-tasks/agent-tasks#start-a-task)
    */
   createTaskInRepo: Method<
     AgentTasksCreateTaskInRepoParams,
@@ -644,7 +614,7 @@ export interface AgentTasksMethods {
    *
    * GitHub App installation access tokens are not supported for this endpoint.
    *
-   * @see https://docs.github.com/rest/agent-tasks/agent-tasks#get-a-task-by-id
+   * [API documentation](https://docs.github.com/rest/agent-tasks/agent-tasks#get-a-task-by-id)
    */
   getTaskById: Method<
     AgentTasksGetTaskByIdParams,
@@ -672,7 +642,7 @@ export interface AgentTasksMethods {
    *
    * GitHub App installation access tokens are not supported for this endpoint.
    *
-   * @see https://docs.github.com/rest/agent-tasks/agent-tasks#get-a-task-by-repo
+   * [API documentation](https://docs.github.com/rest/agent-tasks/agent-tasks#get-a-task-by-repo)
    */
   getTaskByRepoAndId: Method<
     AgentTasksGetTaskByRepoAndIdParams,
@@ -700,7 +670,7 @@ export interface AgentTasksMethods {
    *
    * GitHub App installation access tokens are not supported for this endpoint.
    *
-   * @see https://docs.github.com/rest/agent-tasks/agent-tasks#list-tasks
+   * [API documentation](https://docs.github.com/rest/agent-tasks/agent-tasks#list-tasks)
    */
   listTasks: PaginatedMethodOpt<
     AgentTasksListTasksParams,
@@ -729,7 +699,7 @@ export interface AgentTasksMethods {
    *
    * GitHub App installation access tokens are not supported for this endpoint.
    *
-   * @see https://docs.github.com/rest/agent-tasks/agent-tasks#list-tasks-for-repository
+   * [API documentation](https://docs.github.com/rest/agent-tasks/agent-tasks#list-tasks-for-repository)
    */
   listTasksForRepo: PaginatedMethod<
     AgentTasksListTasksForRepoParams,

@@ -2,33 +2,25 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface AgentsAddSelectedRepoToOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface AgentsAddSelectedRepoToOrgSecretParams
+  extends P.Org, P.SecretName {
   repository_id: number;
 }
 export type AgentsAddSelectedRepoToOrgSecretResponse = void;
 export type AgentsAddSelectedRepoToOrgSecretError = unknown;
 
-export interface AgentsAddSelectedRepoToOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the variable. */
-  name: string;
+export interface AgentsAddSelectedRepoToOrgVariableParams
+  extends P.Org, P.Name {
   repository_id: number;
 }
 export type AgentsAddSelectedRepoToOrgVariableResponse = void;
 export type AgentsAddSelectedRepoToOrgVariableError = unknown;
 
-export interface AgentsCreateOrUpdateOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface AgentsCreateOrUpdateOrgSecretParams
+  extends P.Org, P.SecretName {
   body: {
     /** Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get an organization public key](https://docs.github.com/rest/agents/secrets#get-an-organization-public-key) endpoint. */
     encrypted_value: string;
@@ -43,13 +35,8 @@ export interface AgentsCreateOrUpdateOrgSecretParams {
 export type AgentsCreateOrUpdateOrgSecretResponse = S.EmptyObject | undefined;
 export type AgentsCreateOrUpdateOrgSecretError = unknown;
 
-export interface AgentsCreateOrUpdateRepoSecretParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface AgentsCreateOrUpdateRepoSecretParams
+  extends P.Owner, P.Repo, P.SecretName {
   body: {
     /** Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get a repository public key](https://docs.github.com/rest/agents/secrets#get-a-repository-public-key) endpoint. */
     encrypted_value: string;
@@ -60,9 +47,7 @@ export interface AgentsCreateOrUpdateRepoSecretParams {
 export type AgentsCreateOrUpdateRepoSecretResponse = S.EmptyObject | undefined;
 export type AgentsCreateOrUpdateRepoSecretError = unknown;
 
-export interface AgentsCreateOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface AgentsCreateOrgVariableParams extends P.Org {
   body: {
     /** The name of the variable. */
     name: string;
@@ -77,11 +62,7 @@ export interface AgentsCreateOrgVariableParams {
 export type AgentsCreateOrgVariableResponse = S.EmptyObject;
 export type AgentsCreateOrgVariableError = unknown;
 
-export interface AgentsCreateRepoVariableParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface AgentsCreateRepoVariableParams extends P.Owner, P.Repo {
   body: {
     /** The name of the variable. */
     name: string;
@@ -92,116 +73,50 @@ export interface AgentsCreateRepoVariableParams {
 export type AgentsCreateRepoVariableResponse = S.EmptyObject;
 export type AgentsCreateRepoVariableError = unknown;
 
-export interface AgentsDeleteOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface AgentsDeleteOrgSecretParams extends P.Org, P.SecretName {}
 export type AgentsDeleteOrgSecretResponse = void;
 export type AgentsDeleteOrgSecretError = unknown;
 
-export interface AgentsDeleteOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the variable. */
-  name: string;
-}
+export interface AgentsDeleteOrgVariableParams extends P.Org, P.Name {}
 export type AgentsDeleteOrgVariableResponse = void;
 export type AgentsDeleteOrgVariableError = unknown;
 
-export interface AgentsDeleteRepoSecretParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface AgentsDeleteRepoSecretParams
+  extends P.Owner, P.Repo, P.SecretName {}
 export type AgentsDeleteRepoSecretResponse = void;
 export type AgentsDeleteRepoSecretError = unknown;
 
-export interface AgentsDeleteRepoVariableParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the variable. */
-  name: string;
-}
+export interface AgentsDeleteRepoVariableParams
+  extends P.Owner, P.Repo, P.Name {}
 export type AgentsDeleteRepoVariableResponse = void;
 export type AgentsDeleteRepoVariableError = unknown;
 
-export interface AgentsGetOrgPublicKeyParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface AgentsGetOrgPublicKeyParams extends P.Org {}
 export type AgentsGetOrgPublicKeyResponse = S.ActionsPublicKey;
 export type AgentsGetOrgPublicKeyError = unknown;
 
-export interface AgentsGetOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface AgentsGetOrgSecretParams extends P.Org, P.SecretName {}
 export type AgentsGetOrgSecretResponse = S.OrganizationActionsSecret;
 export type AgentsGetOrgSecretError = unknown;
 
-export interface AgentsGetOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the variable. */
-  name: string;
-}
+export interface AgentsGetOrgVariableParams extends P.Org, P.Name {}
 export type AgentsGetOrgVariableResponse = S.OrganizationActionsVariable;
 export type AgentsGetOrgVariableError = unknown;
 
-export interface AgentsGetRepoPublicKeyParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface AgentsGetRepoPublicKeyParams extends P.Owner, P.Repo {}
 export type AgentsGetRepoPublicKeyResponse = S.ActionsPublicKey;
 export type AgentsGetRepoPublicKeyError = unknown;
 
-export interface AgentsGetRepoSecretParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface AgentsGetRepoSecretParams
+  extends P.Owner, P.Repo, P.SecretName {}
 export type AgentsGetRepoSecretResponse = S.ActionsSecret;
 export type AgentsGetRepoSecretError = unknown;
 
-export interface AgentsGetRepoVariableParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the variable. */
-  name: string;
-}
+export interface AgentsGetRepoVariableParams extends P.Owner, P.Repo, P.Name {}
 export type AgentsGetRepoVariableResponse = S.ActionsVariable;
 export type AgentsGetRepoVariableError = unknown;
 
-export interface AgentsListOrgSecretsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface AgentsListOrgSecretsParams extends P.Org, P.PerPage, P.Page {}
 export type AgentsListOrgSecretsResponse = {
   total_count: number;
   secrets: S.OrganizationActionsSecret[];
@@ -209,20 +124,8 @@ export type AgentsListOrgSecretsResponse = {
 export type AgentsListOrgSecretsError = unknown;
 export type AgentsListOrgSecretsItem = S.OrganizationActionsSecret;
 
-export interface AgentsListOrgVariablesParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 10
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface AgentsListOrgVariablesParams
+  extends P.Org, P.PerPage2, P.Page {}
 export type AgentsListOrgVariablesResponse = {
   total_count: number;
   variables: S.OrganizationActionsVariable[];
@@ -230,22 +133,8 @@ export type AgentsListOrgVariablesResponse = {
 export type AgentsListOrgVariablesError = unknown;
 export type AgentsListOrgVariablesItem = S.OrganizationActionsVariable;
 
-export interface AgentsListRepoOrganizationSecretsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface AgentsListRepoOrganizationSecretsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type AgentsListRepoOrganizationSecretsResponse = {
   total_count: number;
   secrets: S.ActionsSecret[];
@@ -253,22 +142,8 @@ export type AgentsListRepoOrganizationSecretsResponse = {
 export type AgentsListRepoOrganizationSecretsError = unknown;
 export type AgentsListRepoOrganizationSecretsItem = S.ActionsSecret;
 
-export interface AgentsListRepoOrganizationVariablesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 10
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface AgentsListRepoOrganizationVariablesParams
+  extends P.Owner, P.Repo, P.PerPage2, P.Page {}
 export type AgentsListRepoOrganizationVariablesResponse = {
   total_count: number;
   variables: S.ActionsVariable[];
@@ -276,22 +151,8 @@ export type AgentsListRepoOrganizationVariablesResponse = {
 export type AgentsListRepoOrganizationVariablesError = unknown;
 export type AgentsListRepoOrganizationVariablesItem = S.ActionsVariable;
 
-export interface AgentsListRepoSecretsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface AgentsListRepoSecretsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type AgentsListRepoSecretsResponse = {
   total_count: number;
   secrets: S.ActionsSecret[];
@@ -299,22 +160,8 @@ export type AgentsListRepoSecretsResponse = {
 export type AgentsListRepoSecretsError = unknown;
 export type AgentsListRepoSecretsItem = S.ActionsSecret;
 
-export interface AgentsListRepoVariablesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 30). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 10
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface AgentsListRepoVariablesParams
+  extends P.Owner, P.Repo, P.PerPage2, P.Page {}
 export type AgentsListRepoVariablesResponse = {
   total_count: number;
   variables: S.ActionsVariable[];
@@ -322,22 +169,8 @@ export type AgentsListRepoVariablesResponse = {
 export type AgentsListRepoVariablesError = unknown;
 export type AgentsListRepoVariablesItem = S.ActionsVariable;
 
-export interface AgentsListSelectedReposForOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface AgentsListSelectedReposForOrgSecretParams
+  extends P.Org, P.SecretName, P.Page, P.PerPage {}
 export type AgentsListSelectedReposForOrgSecretResponse = {
   total_count: number;
   repositories: S.MinimalRepository[];
@@ -345,22 +178,8 @@ export type AgentsListSelectedReposForOrgSecretResponse = {
 export type AgentsListSelectedReposForOrgSecretError = unknown;
 export type AgentsListSelectedReposForOrgSecretItem = S.MinimalRepository;
 
-export interface AgentsListSelectedReposForOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the variable. */
-  name: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface AgentsListSelectedReposForOrgVariableParams
+  extends P.Org, P.Name, P.Page, P.PerPage {}
 export type AgentsListSelectedReposForOrgVariableResponse = {
   total_count: number;
   repositories: S.MinimalRepository[];
@@ -368,31 +187,22 @@ export type AgentsListSelectedReposForOrgVariableResponse = {
 export type AgentsListSelectedReposForOrgVariableError = unknown;
 export type AgentsListSelectedReposForOrgVariableItem = S.MinimalRepository;
 
-export interface AgentsRemoveSelectedRepoFromOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface AgentsRemoveSelectedRepoFromOrgSecretParams
+  extends P.Org, P.SecretName {
   repository_id: number;
 }
 export type AgentsRemoveSelectedRepoFromOrgSecretResponse = void;
 export type AgentsRemoveSelectedRepoFromOrgSecretError = unknown;
 
-export interface AgentsRemoveSelectedRepoFromOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the variable. */
-  name: string;
+export interface AgentsRemoveSelectedRepoFromOrgVariableParams
+  extends P.Org, P.Name {
   repository_id: number;
 }
 export type AgentsRemoveSelectedRepoFromOrgVariableResponse = void;
 export type AgentsRemoveSelectedRepoFromOrgVariableError = unknown;
 
-export interface AgentsSetSelectedReposForOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface AgentsSetSelectedReposForOrgSecretParams
+  extends P.Org, P.SecretName {
   body: {
     /** An array of repository ids that can access the organization secret. You can only provide a list of repository ids when the `visibility` is set to `selected`. You can add and remove individual repositories using the [Add selected repository to an organization secret](https://docs.github.com/rest/agents/secrets#add-selected-repository-to-an-organization-secret) and [Remove selected repository from an organization secret](https://docs.github.com/rest/agents/secrets#remove-selected-repository-from-an-organization-secret) endpoints. */
     selected_repository_ids: number[];
@@ -401,11 +211,8 @@ export interface AgentsSetSelectedReposForOrgSecretParams {
 export type AgentsSetSelectedReposForOrgSecretResponse = void;
 export type AgentsSetSelectedReposForOrgSecretError = unknown;
 
-export interface AgentsSetSelectedReposForOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the variable. */
-  name: string;
+export interface AgentsSetSelectedReposForOrgVariableParams
+  extends P.Org, P.Name {
   body: {
     /** The IDs of the repositories that can access the organization variable. */
     selected_repository_ids: number[];
@@ -414,11 +221,7 @@ export interface AgentsSetSelectedReposForOrgVariableParams {
 export type AgentsSetSelectedReposForOrgVariableResponse = void;
 export type AgentsSetSelectedReposForOrgVariableError = unknown;
 
-export interface AgentsUpdateOrgVariableParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the variable. */
-  name: string;
+export interface AgentsUpdateOrgVariableParams extends P.Org, P.Name {
   body: {
     /** The name of the variable. */
     name?: string;
@@ -433,13 +236,8 @@ export interface AgentsUpdateOrgVariableParams {
 export type AgentsUpdateOrgVariableResponse = void;
 export type AgentsUpdateOrgVariableError = unknown;
 
-export interface AgentsUpdateRepoVariableParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the variable. */
-  name: string;
+export interface AgentsUpdateRepoVariableParams
+  extends P.Owner, P.Repo, P.Name {
   body: {
     /** The name of the variable. */
     name?: string;
@@ -462,7 +260,7 @@ export interface AgentsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/secrets#add-selected-repository-to-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/agents/secrets#add-selected-repository-to-an-organization-secret)
    */
   addSelectedRepoToOrgSecret: Method<
     AgentsAddSelectedRepoToOrgSecretParams,
@@ -479,7 +277,7 @@ export interface AgentsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/variables#add-selected-repository-to-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/agents/variables#add-selected-repository-to-an-organization-variable)
    */
   addSelectedRepoToOrgVariable: Method<
     AgentsAddSelectedRepoToOrgVariableParams,
@@ -496,7 +294,7 @@ export interface AgentsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/secrets#create-or-update-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/agents/secrets#create-or-update-an-organization-secret)
    */
   createOrUpdateOrgSecret: Method<
     AgentsCreateOrUpdateOrgSecretParams,
@@ -513,7 +311,7 @@ export interface AgentsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/secrets#create-or-update-a-repository-secret
+   * [API documentation](https://docs.github.com/rest/agents/secrets#create-or-update-a-repository-secret)
    */
   createOrUpdateRepoSecret: Method<
     AgentsCreateOrUpdateRepoSecretParams,
@@ -529,7 +327,7 @@ export interface AgentsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/variables#create-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/agents/variables#create-an-organization-variable)
    */
   createOrgVariable: Method<
     AgentsCreateOrgVariableParams,
@@ -545,7 +343,7 @@ export interface AgentsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/variables#create-a-repository-variable
+   * [API documentation](https://docs.github.com/rest/agents/variables#create-a-repository-variable)
    */
   createRepoVariable: Method<
     AgentsCreateRepoVariableParams,
@@ -561,7 +359,7 @@ export interface AgentsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/secrets#delete-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/agents/secrets#delete-an-organization-secret)
    */
   deleteOrgSecret: Method<
     AgentsDeleteOrgSecretParams,
@@ -577,7 +375,7 @@ export interface AgentsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/variables#delete-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/agents/variables#delete-an-organization-variable)
    */
   deleteOrgVariable: Method<
     AgentsDeleteOrgVariableParams,
@@ -593,7 +391,7 @@ export interface AgentsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/secrets#delete-a-repository-secret
+   * [API documentation](https://docs.github.com/rest/agents/secrets#delete-a-repository-secret)
    */
   deleteRepoSecret: Method<
     AgentsDeleteRepoSecretParams,
@@ -609,7 +407,7 @@ export interface AgentsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/variables#delete-a-repository-variable
+   * [API documentation](https://docs.github.com/rest/agents/variables#delete-a-repository-variable)
    */
   deleteRepoVariable: Method<
     AgentsDeleteRepoVariableParams,
@@ -626,7 +424,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/agents/secrets#get-an-organization-public-key
+   * [API documentation](https://docs.github.com/rest/agents/secrets#get-an-organization-public-key)
    */
   getOrgPublicKey: Method<
     AgentsGetOrgPublicKeyParams,
@@ -642,7 +440,7 @@ export interface AgentsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/secrets#get-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/agents/secrets#get-an-organization-secret)
    */
   getOrgSecret: Method<
     AgentsGetOrgSecretParams,
@@ -658,7 +456,7 @@ export interface AgentsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/variables#get-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/agents/variables#get-an-organization-variable)
    */
   getOrgVariable: Method<
     AgentsGetOrgVariableParams,
@@ -675,7 +473,7 @@ export interface AgentsMethods {
    *
    * If the repository is private, OAuth tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/secrets#get-a-repository-public-key
+   * [API documentation](https://docs.github.com/rest/agents/secrets#get-a-repository-public-key)
    */
   getRepoPublicKey: Method<
     AgentsGetRepoPublicKeyParams,
@@ -691,7 +489,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/secrets#get-a-repository-secret
+   * [API documentation](https://docs.github.com/rest/agents/secrets#get-a-repository-secret)
    */
   getRepoSecret: Method<
     AgentsGetRepoSecretParams,
@@ -707,7 +505,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/variables#get-a-repository-variable
+   * [API documentation](https://docs.github.com/rest/agents/variables#get-a-repository-variable)
    */
   getRepoVariable: Method<
     AgentsGetRepoVariableParams,
@@ -724,7 +522,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/agents/secrets#list-organization-secrets
+   * [API documentation](https://docs.github.com/rest/agents/secrets#list-organization-secrets)
    */
   listOrgSecrets: PaginatedMethod<
     AgentsListOrgSecretsParams,
@@ -742,7 +540,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/agents/variables#list-organization-variables
+   * [API documentation](https://docs.github.com/rest/agents/variables#list-organization-variables)
    */
   listOrgVariables: PaginatedMethod<
     AgentsListOrgVariablesParams,
@@ -760,7 +558,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/secrets#list-repository-organization-secrets
+   * [API documentation](https://docs.github.com/rest/agents/secrets#list-repository-organization-secrets)
    */
   listRepoOrganizationSecrets: PaginatedMethod<
     AgentsListRepoOrganizationSecretsParams,
@@ -777,7 +575,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/variables#list-repository-organization-variables
+   * [API documentation](https://docs.github.com/rest/agents/variables#list-repository-organization-variables)
    */
   listRepoOrganizationVariables: PaginatedMethod<
     AgentsListRepoOrganizationVariablesParams,
@@ -795,7 +593,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/secrets#list-repository-secrets
+   * [API documentation](https://docs.github.com/rest/agents/secrets#list-repository-secrets)
    */
   listRepoSecrets: PaginatedMethod<
     AgentsListRepoSecretsParams,
@@ -812,7 +610,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/variables#list-repository-variables
+   * [API documentation](https://docs.github.com/rest/agents/variables#list-repository-variables)
    */
   listRepoVariables: PaginatedMethod<
     AgentsListRepoVariablesParams,
@@ -830,7 +628,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/agents/secrets#list-selected-repositories-for-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/agents/secrets#list-selected-repositories-for-an-organization-secret)
    */
   listSelectedReposForOrgSecret: PaginatedMethod<
     AgentsListSelectedReposForOrgSecretParams,
@@ -848,7 +646,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/agents/variables#list-selected-repositories-for-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/agents/variables#list-selected-repositories-for-an-organization-variable)
    */
   listSelectedReposForOrgVariable: PaginatedMethod<
     AgentsListSelectedReposForOrgVariableParams,
@@ -867,7 +665,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/agents/secrets#remove-selected-repository-from-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/agents/secrets#remove-selected-repository-from-an-organization-secret)
    */
   removeSelectedRepoFromOrgSecret: Method<
     AgentsRemoveSelectedRepoFromOrgSecretParams,
@@ -885,7 +683,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/agents/variables#remove-selected-repository-from-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/agents/variables#remove-selected-repository-from-an-organization-variable)
    */
   removeSelectedRepoFromOrgVariable: Method<
     AgentsRemoveSelectedRepoFromOrgVariableParams,
@@ -903,7 +701,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/agents/secrets#set-selected-repositories-for-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/agents/secrets#set-selected-repositories-for-an-organization-secret)
    */
   setSelectedReposForOrgSecret: Method<
     AgentsSetSelectedReposForOrgSecretParams,
@@ -921,7 +719,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/agents/variables#set-selected-repositories-for-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/agents/variables#set-selected-repositories-for-an-organization-variable)
    */
   setSelectedReposForOrgVariable: Method<
     AgentsSetSelectedReposForOrgVariableParams,
@@ -937,7 +735,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint. If the repository is private, the `repo` scope is also required.
    *
-   * @see https://docs.github.com/rest/agents/variables#update-an-organization-variable
+   * [API documentation](https://docs.github.com/rest/agents/variables#update-an-organization-variable)
    */
   updateOrgVariable: Method<
     AgentsUpdateOrgVariableParams,
@@ -953,7 +751,7 @@ export interface AgentsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/agents/variables#update-a-repository-variable
+   * [API documentation](https://docs.github.com/rest/agents/variables#update-a-repository-variable)
    */
   updateRepoVariable: Method<
     AgentsUpdateRepoVariableParams,

@@ -2,39 +2,19 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ApiInsightsGetRouteStatsByActorParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The type of the actor */
-  actor_type:
-    | "installation"
-    | "classic_pat"
-    | "fine_grained_pat"
-    | "oauth_app"
-    | "github_app_user_to_server";
-  /** The ID of the actor */
-  actor_id: number;
-  /** The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  min_timestamp: string;
-  /** The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  max_timestamp?: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
+export interface ApiInsightsGetRouteStatsByActorParams
+  extends
+    P.Org,
+    P.ActorType,
+    P.ActorId,
+    P.MinTimestamp,
+    P.MaxTimestamp,
+    P.Page,
+    P.PerPage,
+    P.Direction {
   /** The property to sort the results by. */
   sort?: (
     | "last_rate_limited_timestamp"
@@ -51,28 +31,14 @@ export type ApiInsightsGetRouteStatsByActorResponse = S.ApiInsightsRouteStats;
 export type ApiInsightsGetRouteStatsByActorError = unknown;
 export type ApiInsightsGetRouteStatsByActorItem = S.ApiInsightsRouteStatsItem;
 
-export interface ApiInsightsGetSubjectStatsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  min_timestamp: string;
-  /** The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  max_timestamp?: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
+export interface ApiInsightsGetSubjectStatsParams
+  extends
+    P.Org,
+    P.MinTimestamp,
+    P.MaxTimestamp,
+    P.Page,
+    P.PerPage,
+    P.Direction {
   /** The property to sort the results by. */
   sort?: (
     | "last_rate_limited_timestamp"
@@ -88,126 +54,58 @@ export type ApiInsightsGetSubjectStatsResponse = S.ApiInsightsSubjectStats;
 export type ApiInsightsGetSubjectStatsError = unknown;
 export type ApiInsightsGetSubjectStatsItem = S.ApiInsightsSubjectStatsItem;
 
-export interface ApiInsightsGetSummaryStatsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  min_timestamp: string;
-  /** The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  max_timestamp?: string;
-}
+export interface ApiInsightsGetSummaryStatsParams
+  extends P.Org, P.MinTimestamp, P.MaxTimestamp {}
 export type ApiInsightsGetSummaryStatsResponse = S.ApiInsightsSummaryStats;
 export type ApiInsightsGetSummaryStatsError = unknown;
 
-export interface ApiInsightsGetSummaryStatsByActorParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  min_timestamp: string;
-  /** The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  max_timestamp?: string;
-  /** The type of the actor */
-  actor_type:
-    | "installation"
-    | "classic_pat"
-    | "fine_grained_pat"
-    | "oauth_app"
-    | "github_app_user_to_server";
-  /** The ID of the actor */
-  actor_id: number;
-}
+export interface ApiInsightsGetSummaryStatsByActorParams
+  extends P.Org, P.MinTimestamp, P.MaxTimestamp, P.ActorType, P.ActorId {}
 export type ApiInsightsGetSummaryStatsByActorResponse =
   S.ApiInsightsSummaryStats;
 export type ApiInsightsGetSummaryStatsByActorError = unknown;
 
-export interface ApiInsightsGetSummaryStatsByUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The ID of the user to query for stats */
-  user_id: string;
-  /** The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  min_timestamp: string;
-  /** The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  max_timestamp?: string;
-}
+export interface ApiInsightsGetSummaryStatsByUserParams
+  extends P.Org, P.UserId, P.MinTimestamp, P.MaxTimestamp {}
 export type ApiInsightsGetSummaryStatsByUserResponse =
   S.ApiInsightsSummaryStats;
 export type ApiInsightsGetSummaryStatsByUserError = unknown;
 
-export interface ApiInsightsGetTimeStatsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  min_timestamp: string;
-  /** The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  max_timestamp?: string;
-  /** The increment of time used to breakdown the query results (5m, 10m, 1h, etc.) */
-  timestamp_increment: string;
-}
+export interface ApiInsightsGetTimeStatsParams
+  extends P.Org, P.MinTimestamp, P.MaxTimestamp, P.TimestampIncrement {}
 export type ApiInsightsGetTimeStatsResponse = S.ApiInsightsTimeStats;
 export type ApiInsightsGetTimeStatsError = unknown;
 
-export interface ApiInsightsGetTimeStatsByActorParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The type of the actor */
-  actor_type:
-    | "installation"
-    | "classic_pat"
-    | "fine_grained_pat"
-    | "oauth_app"
-    | "github_app_user_to_server";
-  /** The ID of the actor */
-  actor_id: number;
-  /** The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  min_timestamp: string;
-  /** The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  max_timestamp?: string;
-  /** The increment of time used to breakdown the query results (5m, 10m, 1h, etc.) */
-  timestamp_increment: string;
-}
+export interface ApiInsightsGetTimeStatsByActorParams
+  extends
+    P.Org,
+    P.ActorType,
+    P.ActorId,
+    P.MinTimestamp,
+    P.MaxTimestamp,
+    P.TimestampIncrement {}
 export type ApiInsightsGetTimeStatsByActorResponse = S.ApiInsightsTimeStats;
 export type ApiInsightsGetTimeStatsByActorError = unknown;
 
-export interface ApiInsightsGetTimeStatsByUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The ID of the user to query for stats */
-  user_id: string;
-  /** The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  min_timestamp: string;
-  /** The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  max_timestamp?: string;
-  /** The increment of time used to breakdown the query results (5m, 10m, 1h, etc.) */
-  timestamp_increment: string;
-}
+export interface ApiInsightsGetTimeStatsByUserParams
+  extends
+    P.Org,
+    P.UserId,
+    P.MinTimestamp,
+    P.MaxTimestamp,
+    P.TimestampIncrement {}
 export type ApiInsightsGetTimeStatsByUserResponse = S.ApiInsightsTimeStats;
 export type ApiInsightsGetTimeStatsByUserError = unknown;
 
-export interface ApiInsightsGetUserStatsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The ID of the user to query for stats */
-  user_id: string;
-  /** The minimum timestamp to query for stats. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  min_timestamp: string;
-  /** The maximum timestamp to query for stats. Defaults to the time 30 days ago. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  max_timestamp?: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
+export interface ApiInsightsGetUserStatsParams
+  extends
+    P.Org,
+    P.UserId,
+    P.MinTimestamp,
+    P.MaxTimestamp,
+    P.Page,
+    P.PerPage,
+    P.Direction {
   /** The property to sort the results by. */
   sort?: (
     | "last_rate_limited_timestamp"
@@ -231,7 +129,7 @@ export interface ApiInsightsMethods {
    *
    * Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
    *
-   * @see https://docs.github.com/rest/orgs/api-insights#get-route-stats-by-actor
+   * [API documentation](https://docs.github.com/rest/orgs/api-insights#get-route-stats-by-actor)
    */
   getRouteStatsByActor: PaginatedMethod<
     ApiInsightsGetRouteStatsByActorParams,
@@ -246,7 +144,7 @@ export interface ApiInsightsMethods {
    *
    * Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
    *
-   * @see https://docs.github.com/rest/orgs/api-insights#get-subject-stats
+   * [API documentation](https://docs.github.com/rest/orgs/api-insights#get-subject-stats)
    */
   getSubjectStats: PaginatedMethod<
     ApiInsightsGetSubjectStatsParams,
@@ -261,7 +159,7 @@ export interface ApiInsightsMethods {
    *
    * Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
    *
-   * @see https://docs.github.com/rest/orgs/api-insights#get-summary-stats
+   * [API documentation](https://docs.github.com/rest/orgs/api-insights#get-summary-stats)
    */
   getSummaryStats: Method<
     ApiInsightsGetSummaryStatsParams,
@@ -275,7 +173,7 @@ export interface ApiInsightsMethods {
    *
    * Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
    *
-   * @see https://docs.github.com/rest/orgs/api-insights#get-summary-stats-by-actor
+   * [API documentation](https://docs.github.com/rest/orgs/api-insights#get-summary-stats-by-actor)
    */
   getSummaryStatsByActor: Method<
     ApiInsightsGetSummaryStatsByActorParams,
@@ -289,7 +187,7 @@ export interface ApiInsightsMethods {
    *
    * Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
    *
-   * @see https://docs.github.com/rest/orgs/api-insights#get-summary-stats-by-user
+   * [API documentation](https://docs.github.com/rest/orgs/api-insights#get-summary-stats-by-user)
    */
   getSummaryStatsByUser: Method<
     ApiInsightsGetSummaryStatsByUserParams,
@@ -303,7 +201,7 @@ export interface ApiInsightsMethods {
    *
    * Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
    *
-   * @see https://docs.github.com/rest/orgs/api-insights#get-time-stats
+   * [API documentation](https://docs.github.com/rest/orgs/api-insights#get-time-stats)
    */
   getTimeStats: Method<
     ApiInsightsGetTimeStatsParams,
@@ -317,7 +215,7 @@ export interface ApiInsightsMethods {
    *
    * Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
    *
-   * @see https://docs.github.com/rest/orgs/api-insights#get-time-stats-by-actor
+   * [API documentation](https://docs.github.com/rest/orgs/api-insights#get-time-stats-by-actor)
    */
   getTimeStatsByActor: Method<
     ApiInsightsGetTimeStatsByActorParams,
@@ -331,7 +229,7 @@ export interface ApiInsightsMethods {
    *
    * Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
    *
-   * @see https://docs.github.com/rest/orgs/api-insights#get-time-stats-by-user
+   * [API documentation](https://docs.github.com/rest/orgs/api-insights#get-time-stats-by-user)
    */
   getTimeStatsByUser: Method<
     ApiInsightsGetTimeStatsByUserParams,
@@ -345,7 +243,7 @@ export interface ApiInsightsMethods {
    *
    * Under normal conditions, you can expect API data to appear within 4–6 hours after making a request. During incidents or periods of unusually high volume, it may take longer to show up.
    *
-   * @see https://docs.github.com/rest/orgs/api-insights#get-user-stats
+   * [API documentation](https://docs.github.com/rest/orgs/api-insights#get-user-stats)
    */
   getUserStats: PaginatedMethod<
     ApiInsightsGetUserStatsParams,

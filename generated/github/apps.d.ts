@@ -7,20 +7,15 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface AppsAddRepoToInstallationForAuthenticatedUserParams {
-  /** The unique identifier of the installation. */
-  installation_id: number;
-  /** The unique identifier of the repository. */
-  repository_id: number;
-}
+export interface AppsAddRepoToInstallationForAuthenticatedUserParams
+  extends P.InstallationId, P.RepositoryId {}
 export type AppsAddRepoToInstallationForAuthenticatedUserResponse = void;
 export type AppsAddRepoToInstallationForAuthenticatedUserError = S.BasicError;
 
-export interface AppsCheckTokenParams {
-  /** The client ID of the GitHub app. */
-  client_id: string;
+export interface AppsCheckTokenParams extends P.ClientId {
   body: {
     /** The access_token of the OAuth or GitHub application. */
     access_token: string;
@@ -41,9 +36,8 @@ export type AppsCreateFromManifestResponse = S.Integration & {
 export type AppsCreateFromManifestError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface AppsCreateInstallationAccessTokenParams {
-  /** The unique identifier of the installation. */
-  installation_id: number;
+export interface AppsCreateInstallationAccessTokenParams
+  extends P.InstallationId {
   body?: {
     /** List of repository names that the token should have access to */
     repositories?: string[];
@@ -56,9 +50,7 @@ export type AppsCreateInstallationAccessTokenResponse = S.InstallationToken;
 export type AppsCreateInstallationAccessTokenError =
   S.BasicError | S.ValidationError;
 
-export interface AppsDeleteAuthorizationParams {
-  /** The client ID of the GitHub app. */
-  client_id: string;
+export interface AppsDeleteAuthorizationParams extends P.ClientId {
   body: {
     /** The OAuth access token used to authenticate to the GitHub API. */
     access_token: string;
@@ -67,16 +59,11 @@ export interface AppsDeleteAuthorizationParams {
 export type AppsDeleteAuthorizationResponse = void;
 export type AppsDeleteAuthorizationError = S.ValidationError;
 
-export interface AppsDeleteInstallationParams {
-  /** The unique identifier of the installation. */
-  installation_id: number;
-}
+export interface AppsDeleteInstallationParams extends P.InstallationId {}
 export type AppsDeleteInstallationResponse = void;
 export type AppsDeleteInstallationError = S.BasicError;
 
-export interface AppsDeleteTokenParams {
-  /** The client ID of the GitHub app. */
-  client_id: string;
+export interface AppsDeleteTokenParams extends P.ClientId {
   body: {
     /** The OAuth access token used to authenticate to the GitHub API. */
     access_token: string;
@@ -95,48 +82,29 @@ export interface AppsGetBySlugParams {
 export type AppsGetBySlugResponse = S.Integration;
 export type AppsGetBySlugError = S.BasicError;
 
-export interface AppsGetInstallationParams {
-  /** The unique identifier of the installation. */
-  installation_id: number;
-}
+export interface AppsGetInstallationParams extends P.InstallationId {}
 export type AppsGetInstallationResponse = S.Installation;
 export type AppsGetInstallationError = S.BasicError;
 
-export interface AppsGetOrgInstallationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface AppsGetOrgInstallationParams extends P.Org {}
 export type AppsGetOrgInstallationResponse = S.Installation;
 export type AppsGetOrgInstallationError = unknown;
 
-export interface AppsGetRepoInstallationParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface AppsGetRepoInstallationParams extends P.Owner, P.Repo {}
 export type AppsGetRepoInstallationResponse = S.Installation;
 export type AppsGetRepoInstallationError = S.BasicError;
 
-export interface AppsGetSubscriptionPlanForAccountParams {
-  /** account_id parameter */
-  account_id: number;
-}
+export interface AppsGetSubscriptionPlanForAccountParams extends P.AccountId {}
 export type AppsGetSubscriptionPlanForAccountResponse = S.MarketplacePurchase;
 export type AppsGetSubscriptionPlanForAccountError = S.BasicError;
 
-export interface AppsGetSubscriptionPlanForAccountStubbedParams {
-  /** account_id parameter */
-  account_id: number;
-}
+export interface AppsGetSubscriptionPlanForAccountStubbedParams
+  extends P.AccountId {}
 export type AppsGetSubscriptionPlanForAccountStubbedResponse =
   S.MarketplacePurchase;
 export type AppsGetSubscriptionPlanForAccountStubbedError = S.BasicError;
 
-export interface AppsGetUserInstallationParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface AppsGetUserInstallationParams extends P.Username {}
 export type AppsGetUserInstallationResponse = S.Installation;
 export type AppsGetUserInstallationError = unknown;
 
@@ -150,70 +118,30 @@ export interface AppsGetWebhookDeliveryParams {
 export type AppsGetWebhookDeliveryResponse = S.HookDelivery;
 export type AppsGetWebhookDeliveryError = S.BasicError | S.ValidationError;
 
-export interface AppsListAccountsForPlanParams {
+export interface AppsListAccountsForPlanParams
+  extends P.Sort2, P.PerPage, P.Page {
   /** The unique identifier of the plan. */
   plan_id: number;
-  /**
-   * The property to sort the results by.
-   * @default "created"
-   */
-  sort?: "created" | "updated";
   /** To return the oldest accounts first, set to `asc`. Ignored without the `sort` parameter. */
   direction?: "asc" | "desc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type AppsListAccountsForPlanResponse = S.MarketplacePurchase[];
 export type AppsListAccountsForPlanError = S.BasicError | S.ValidationError;
 export type AppsListAccountsForPlanItem = S.MarketplacePurchase;
 
-export interface AppsListAccountsForPlanStubbedParams {
+export interface AppsListAccountsForPlanStubbedParams
+  extends P.Sort2, P.PerPage, P.Page {
   /** The unique identifier of the plan. */
   plan_id: number;
-  /**
-   * The property to sort the results by.
-   * @default "created"
-   */
-  sort?: "created" | "updated";
   /** To return the oldest accounts first, set to `asc`. Ignored without the `sort` parameter. */
   direction?: "asc" | "desc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type AppsListAccountsForPlanStubbedResponse = S.MarketplacePurchase[];
 export type AppsListAccountsForPlanStubbedError = S.BasicError;
 export type AppsListAccountsForPlanStubbedItem = S.MarketplacePurchase;
 
-export interface AppsListInstallationReposForAuthenticatedUserParams {
-  /** The unique identifier of the installation. */
-  installation_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface AppsListInstallationReposForAuthenticatedUserParams
+  extends P.InstallationId, P.PerPage, P.Page {}
 export type AppsListInstallationReposForAuthenticatedUserResponse = {
   total_count: number;
   repository_selection?: string;
@@ -228,37 +156,16 @@ export type AppsListInstallationReposForAuthenticatedUserItem = S.Repository & {
   custom_properties?: Record<string, unknown>;
 };
 
-export interface AppsListInstallationRequestsForAuthenticatedAppParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface AppsListInstallationRequestsForAuthenticatedAppParams
+  extends P.PerPage, P.Page {}
 export type AppsListInstallationRequestsForAuthenticatedAppResponse =
   S.IntegrationInstallationRequest[];
 export type AppsListInstallationRequestsForAuthenticatedAppError = S.BasicError;
 export type AppsListInstallationRequestsForAuthenticatedAppItem =
   S.IntegrationInstallationRequest;
 
-export interface AppsListInstallationsParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /** Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  since?: string;
+export interface AppsListInstallationsParams
+  extends P.PerPage, P.Page, P.Since {
   outdated?: string;
 }
 export type AppsListInstallationsResponse =
@@ -266,18 +173,8 @@ export type AppsListInstallationsResponse =
 export type AppsListInstallationsError = unknown;
 export type AppsListInstallationsItem = S.AppsListInstallationsResponseItem;
 
-export interface AppsListInstallationsForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface AppsListInstallationsForAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type AppsListInstallationsForAuthenticatedUserResponse = {
   total_count: number;
   installations: S.Installation[];
@@ -285,50 +182,18 @@ export type AppsListInstallationsForAuthenticatedUserResponse = {
 export type AppsListInstallationsForAuthenticatedUserError = S.BasicError;
 export type AppsListInstallationsForAuthenticatedUserItem = S.Installation;
 
-export interface AppsListPlansParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface AppsListPlansParams extends P.PerPage, P.Page {}
 export type AppsListPlansResponse = S.MarketplaceListingPlan[];
 export type AppsListPlansError = S.BasicError;
 export type AppsListPlansItem = S.MarketplaceListingPlan;
 
-export interface AppsListPlansStubbedParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface AppsListPlansStubbedParams extends P.PerPage, P.Page {}
 export type AppsListPlansStubbedResponse = S.MarketplaceListingPlan[];
 export type AppsListPlansStubbedError = S.BasicError;
 export type AppsListPlansStubbedItem = S.MarketplaceListingPlan;
 
-export interface AppsListReposAccessibleToInstallationParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface AppsListReposAccessibleToInstallationParams
+  extends P.PerPage, P.Page {}
 export type AppsListReposAccessibleToInstallationResponse = {
   total_count: number;
   repositories: (S.Repository & {
@@ -343,36 +208,16 @@ export type AppsListReposAccessibleToInstallationItem = S.Repository & {
   custom_properties?: Record<string, unknown>;
 };
 
-export interface AppsListSubscriptionsForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface AppsListSubscriptionsForAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type AppsListSubscriptionsForAuthenticatedUserResponse =
   S.UserMarketplacePurchase[];
 export type AppsListSubscriptionsForAuthenticatedUserError = S.BasicError;
 export type AppsListSubscriptionsForAuthenticatedUserItem =
   S.UserMarketplacePurchase;
 
-export interface AppsListSubscriptionsForAuthenticatedUserStubbedParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface AppsListSubscriptionsForAuthenticatedUserStubbedParams
+  extends P.PerPage, P.Page {}
 export type AppsListSubscriptionsForAuthenticatedUserStubbedResponse =
   S.UserMarketplacePurchase[];
 export type AppsListSubscriptionsForAuthenticatedUserStubbedError =
@@ -380,17 +225,8 @@ export type AppsListSubscriptionsForAuthenticatedUserStubbedError =
 export type AppsListSubscriptionsForAuthenticatedUserStubbedItem =
   S.UserMarketplacePurchase;
 
-export interface AppsListWebhookDeliveriesParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** Used for pagination: the starting delivery from which the page of deliveries is fetched. Refer to the `link` header for the next and previous page cursors. */
-  cursor?: string;
-  /** Returns webhook deliveries filtered by delivery outcome classification based on `status_code` range. A `status` of `success` returns deliveries with a `status_code` in the 200-399 range (inclusive). A `status` of `failure` returns deliveries with a `status_code` in the 400-599 range (inclusive). */
-  status?: "success" | "failure";
-}
+export interface AppsListWebhookDeliveriesParams
+  extends P.PerPage, P.Cursor, P.Status {}
 export type AppsListWebhookDeliveriesResponse = S.HookDeliveryItem[];
 export type AppsListWebhookDeliveriesError = S.BasicError | S.ValidationError;
 
@@ -401,19 +237,13 @@ export type AppsRedeliverWebhookDeliveryResponse = Record<string, unknown>;
 export type AppsRedeliverWebhookDeliveryError =
   S.BasicError | S.ValidationError;
 
-export interface AppsRemoveRepoFromInstallationForAuthenticatedUserParams {
-  /** The unique identifier of the installation. */
-  installation_id: number;
-  /** The unique identifier of the repository. */
-  repository_id: number;
-}
+export interface AppsRemoveRepoFromInstallationForAuthenticatedUserParams
+  extends P.InstallationId, P.RepositoryId {}
 export type AppsRemoveRepoFromInstallationForAuthenticatedUserResponse = void;
 export type AppsRemoveRepoFromInstallationForAuthenticatedUserError =
   S.BasicError;
 
-export interface AppsResetTokenParams {
-  /** The client ID of the GitHub app. */
-  client_id: string;
+export interface AppsResetTokenParams extends P.ClientId {
   body: {
     /** The access_token of the OAuth or GitHub application. */
     access_token: string;
@@ -426,9 +256,7 @@ export interface AppsRevokeInstallationAccessTokenParams {}
 export type AppsRevokeInstallationAccessTokenResponse = void;
 export type AppsRevokeInstallationAccessTokenError = unknown;
 
-export interface AppsScopeTokenParams {
-  /** The client ID of the GitHub app. */
-  client_id: string;
+export interface AppsScopeTokenParams extends P.ClientId {
   body: {
     /** The access token used to authenticate to the GitHub API. */
     access_token: string;
@@ -446,17 +274,11 @@ export interface AppsScopeTokenParams {
 export type AppsScopeTokenResponse = S.Authorization;
 export type AppsScopeTokenError = S.BasicError | S.ValidationError;
 
-export interface AppsSuspendInstallationParams {
-  /** The unique identifier of the installation. */
-  installation_id: number;
-}
+export interface AppsSuspendInstallationParams extends P.InstallationId {}
 export type AppsSuspendInstallationResponse = void;
 export type AppsSuspendInstallationError = S.BasicError;
 
-export interface AppsUnsuspendInstallationParams {
-  /** The unique identifier of the installation. */
-  installation_id: number;
-}
+export interface AppsUnsuspendInstallationParams extends P.InstallationId {}
 export type AppsUnsuspendInstallationResponse = void;
 export type AppsUnsuspendInstallationError = S.BasicError;
 
@@ -479,7 +301,7 @@ export interface AppsMethods {
    *
    * This endpoint only works for PATs (classic) with the `repo` scope.
    *
-   * @see https://docs.github.com/rest/apps/installations#add-a-repository-to-an-app-installation
+   * [API documentation](https://docs.github.com/rest/apps/installations#add-a-repository-to-an-app-installation)
    */
   addRepoToInstallationForAuthenticatedUser: Method<
     AppsAddRepoToInstallationForAuthenticatedUserParams,
@@ -491,7 +313,7 @@ export interface AppsMethods {
    *
    * OAuth applications and GitHub applications with OAuth authorizations can use this API method for checking OAuth token validity without exceeding the normal rate limits for failed login attempts. Authentication works differently with this particular endpoint. Invalid tokens will return `404 NOT FOUND`.
    *
-   * @see https://docs.github.com/rest/apps/oauth-applications#check-a-token
+   * [API documentation](https://docs.github.com/rest/apps/oauth-applications#check-a-token)
    */
   checkToken: Method<
     AppsCheckTokenParams,
@@ -503,7 +325,7 @@ export interface AppsMethods {
    *
    * Use this endpoint to complete the handshake necessary when implementing the [GitHub App Manifest flow](https://docs.github.com/apps/building-github-apps/creating-github-apps-from-a-manifest/). When you create a GitHub App with the manifest flow, you receive a temporary `code` used to retrieve the GitHub App's `id`, `pem` (private key), and `webhook_secret`.
    *
-   * @see https://docs.github.com/rest/apps/apps#create-a-github-app-from-a-manifest
+   * [API documentation](https://docs.github.com/rest/apps/apps#create-a-github-app-from-a-manifest)
    */
   createFromManifest: Method<
     AppsCreateFromManifestParams,
@@ -524,7 +346,7 @@ export interface AppsMethods {
    *
    * You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app
+   * [API documentation](https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app)
    */
   createInstallationAccessToken: Method<
     AppsCreateInstallationAccessTokenParams,
@@ -537,7 +359,7 @@ export interface AppsMethods {
    * OAuth and GitHub application owners can revoke a grant for their application and a specific user. You must provide a valid OAuth `access_token` as an input parameter and the grant for the token's owner will be deleted.
    * Deleting an application's grant will also delete all OAuth tokens associated with the application for the user. Once deleted, the application will have no access to the user's account and will no longer be listed on [the application authorizations settings screen within GitHub](https://github.com/settings/applications#authorized).
    *
-   * @see https://docs.github.com/rest/apps/oauth-applications#delete-an-app-authorization
+   * [API documentation](https://docs.github.com/rest/apps/oauth-applications#delete-an-app-authorization)
    */
   deleteAuthorization: Method<
     AppsDeleteAuthorizationParams,
@@ -551,7 +373,7 @@ export interface AppsMethods {
    *
    * You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/apps#delete-an-installation-for-the-authenticated-app
+   * [API documentation](https://docs.github.com/rest/apps/apps#delete-an-installation-for-the-authenticated-app)
    */
   deleteInstallation: Method<
     AppsDeleteInstallationParams,
@@ -563,7 +385,7 @@ export interface AppsMethods {
    *
    * OAuth  or GitHub application owners can revoke a single token for an OAuth application or a GitHub application with an OAuth authorization.
    *
-   * @see https://docs.github.com/rest/apps/oauth-applications#delete-an-app-token
+   * [API documentation](https://docs.github.com/rest/apps/oauth-applications#delete-an-app-token)
    */
   deleteToken: Method<
     AppsDeleteTokenParams,
@@ -577,7 +399,7 @@ export interface AppsMethods {
    *
    * You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/apps#get-the-authenticated-app
+   * [API documentation](https://docs.github.com/rest/apps/apps#get-the-authenticated-app)
    */
   getAuthenticated: MethodOpt<
     AppsGetAuthenticatedParams,
@@ -590,7 +412,7 @@ export interface AppsMethods {
    * > [!NOTE]
    * > The `:app_slug` is just the URL-friendly name of your GitHub App. You can find this on the settings page for your GitHub App (e.g., `https://github.com/settings/apps/:app_slug`).
    *
-   * @see https://docs.github.com/rest/apps/apps#get-an-app
+   * [API documentation](https://docs.github.com/rest/apps/apps#get-an-app)
    */
   getBySlug: Method<
     AppsGetBySlugParams,
@@ -604,7 +426,7 @@ export interface AppsMethods {
    *
    * You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/apps#get-an-installation-for-the-authenticated-app
+   * [API documentation](https://docs.github.com/rest/apps/apps#get-an-installation-for-the-authenticated-app)
    */
   getInstallation: Method<
     AppsGetInstallationParams,
@@ -618,7 +440,7 @@ export interface AppsMethods {
    *
    * You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/apps#get-an-organization-installation-for-the-authenticated-app
+   * [API documentation](https://docs.github.com/rest/apps/apps#get-an-organization-installation-for-the-authenticated-app)
    */
   getOrgInstallation: Method<
     AppsGetOrgInstallationParams,
@@ -632,7 +454,7 @@ export interface AppsMethods {
    *
    * You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app
+   * [API documentation](https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app)
    */
   getRepoInstallation: Method<
     AppsGetRepoInstallationParams,
@@ -646,7 +468,7 @@ export interface AppsMethods {
    *
    * GitHub Apps must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint. OAuth apps must use [basic authentication](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) with their client ID and client secret to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/marketplace#get-a-subscription-plan-for-an-account
+   * [API documentation](https://docs.github.com/rest/apps/marketplace#get-a-subscription-plan-for-an-account)
    */
   getSubscriptionPlanForAccount: Method<
     AppsGetSubscriptionPlanForAccountParams,
@@ -660,7 +482,7 @@ export interface AppsMethods {
    *
    * GitHub Apps must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint. OAuth apps must use [basic authentication](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) with their client ID and client secret to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/marketplace#get-a-subscription-plan-for-an-account-stubbed
+   * [API documentation](https://docs.github.com/rest/apps/marketplace#get-a-subscription-plan-for-an-account-stubbed)
    */
   getSubscriptionPlanForAccountStubbed: Method<
     AppsGetSubscriptionPlanForAccountStubbedParams,
@@ -674,7 +496,7 @@ export interface AppsMethods {
    *
    * You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/apps#get-a-user-installation-for-the-authenticated-app
+   * [API documentation](https://docs.github.com/rest/apps/apps#get-a-user-installation-for-the-authenticated-app)
    */
   getUserInstallation: Method<
     AppsGetUserInstallationParams,
@@ -688,7 +510,7 @@ export interface AppsMethods {
    *
    * You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/webhooks#get-a-webhook-configuration-for-an-app
+   * [API documentation](https://docs.github.com/rest/apps/webhooks#get-a-webhook-configuration-for-an-app)
    */
   getWebhookConfigForApp: MethodOpt<
     AppsGetWebhookConfigForAppParams,
@@ -702,7 +524,7 @@ export interface AppsMethods {
    *
    * You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/webhooks#get-a-delivery-for-an-app-webhook
+   * [API documentation](https://docs.github.com/rest/apps/webhooks#get-a-delivery-for-an-app-webhook)
    */
   getWebhookDelivery: Method<
     AppsGetWebhookDeliveryParams,
@@ -716,7 +538,7 @@ export interface AppsMethods {
    *
    * GitHub Apps must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint. OAuth apps must use [basic authentication](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) with their client ID and client secret to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/marketplace#list-accounts-for-a-plan
+   * [API documentation](https://docs.github.com/rest/apps/marketplace#list-accounts-for-a-plan)
    */
   listAccountsForPlan: PaginatedMethod<
     AppsListAccountsForPlanParams,
@@ -731,7 +553,7 @@ export interface AppsMethods {
    *
    * GitHub Apps must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint. OAuth apps must use [basic authentication](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) with their client ID and client secret to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/marketplace#list-accounts-for-a-plan-stubbed
+   * [API documentation](https://docs.github.com/rest/apps/marketplace#list-accounts-for-a-plan-stubbed)
    */
   listAccountsForPlanStubbed: PaginatedMethod<
     AppsListAccountsForPlanStubbedParams,
@@ -748,7 +570,7 @@ export interface AppsMethods {
    *
    * The access the user has to each repository is included in the hash under the `permissions` key.
    *
-   * @see https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-user-access-token
+   * [API documentation](https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-user-access-token)
    */
   listInstallationReposForAuthenticatedUser: PaginatedMethod<
     AppsListInstallationReposForAuthenticatedUserParams,
@@ -761,7 +583,7 @@ export interface AppsMethods {
    *
    * Lists all the pending installation requests for the authenticated GitHub App.
    *
-   * @see https://docs.github.com/rest/apps/apps#list-installation-requests-for-the-authenticated-app
+   * [API documentation](https://docs.github.com/rest/apps/apps#list-installation-requests-for-the-authenticated-app)
    */
   listInstallationRequestsForAuthenticatedApp: PaginatedMethodOpt<
     AppsListInstallationRequestsForAuthenticatedAppParams,
@@ -776,7 +598,7 @@ export interface AppsMethods {
    *
    * The permissions the installation has are included under the `permissions` key.
    *
-   * @see https://docs.github.com/enterprise-server@3.9/rest/apps/apps#list-installations-for-the-authenticated-app
+   * [API documentation](https://docs.github.com/enterprise-server@3.9/rest/apps/apps#list-installations-for-the-authenticated-app)
    */
   listInstallations: PaginatedMethodOpt<
     AppsListInstallationsParams,
@@ -793,7 +615,7 @@ export interface AppsMethods {
    *
    * You can find the permissions for the installation under the `permissions` key.
    *
-   * @see https://docs.github.com/rest/apps/installations#list-app-installations-accessible-to-the-user-access-token
+   * [API documentation](https://docs.github.com/rest/apps/installations#list-app-installations-accessible-to-the-user-access-token)
    */
   listInstallationsForAuthenticatedUser: PaginatedMethodOpt<
     AppsListInstallationsForAuthenticatedUserParams,
@@ -808,7 +630,7 @@ export interface AppsMethods {
    *
    * GitHub Apps must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint. OAuth apps must use [basic authentication](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) with their client ID and client secret to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/marketplace#list-plans
+   * [API documentation](https://docs.github.com/rest/apps/marketplace#list-plans)
    */
   listPlans: PaginatedMethodOpt<
     AppsListPlansParams,
@@ -823,7 +645,7 @@ export interface AppsMethods {
    *
    * GitHub Apps must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint. OAuth apps must use [basic authentication](https://docs.github.com/rest/authentication/authenticating-to-the-rest-api#using-basic-authentication) with their client ID and client secret to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/marketplace#list-plans-stubbed
+   * [API documentation](https://docs.github.com/rest/apps/marketplace#list-plans-stubbed)
    */
   listPlansStubbed: PaginatedMethodOpt<
     AppsListPlansStubbedParams,
@@ -836,7 +658,7 @@ export interface AppsMethods {
    *
    * List repositories that an app installation can access.
    *
-   * @see https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-app-installation
+   * [API documentation](https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-app-installation)
    */
   listReposAccessibleToInstallation: PaginatedMethodOpt<
     AppsListReposAccessibleToInstallationParams,
@@ -849,7 +671,7 @@ export interface AppsMethods {
    *
    * Lists the active subscriptions for the authenticated user.
    *
-   * @see https://docs.github.com/rest/apps/marketplace#list-subscriptions-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/apps/marketplace#list-subscriptions-for-the-authenticated-user)
    */
   listSubscriptionsForAuthenticatedUser: PaginatedMethodOpt<
     AppsListSubscriptionsForAuthenticatedUserParams,
@@ -862,7 +684,7 @@ export interface AppsMethods {
    *
    * Lists the active subscriptions for the authenticated user.
    *
-   * @see https://docs.github.com/rest/apps/marketplace#list-subscriptions-for-the-authenticated-user-stubbed
+   * [API documentation](https://docs.github.com/rest/apps/marketplace#list-subscriptions-for-the-authenticated-user-stubbed)
    */
   listSubscriptionsForAuthenticatedUserStubbed: PaginatedMethodOpt<
     AppsListSubscriptionsForAuthenticatedUserStubbedParams,
@@ -877,7 +699,7 @@ export interface AppsMethods {
    *
    * You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/webhooks#list-deliveries-for-an-app-webhook
+   * [API documentation](https://docs.github.com/rest/apps/webhooks#list-deliveries-for-an-app-webhook)
    */
   listWebhookDeliveries: MethodOpt<
     AppsListWebhookDeliveriesParams,
@@ -891,7 +713,7 @@ export interface AppsMethods {
    *
    * You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/webhooks#redeliver-a-delivery-for-an-app-webhook
+   * [API documentation](https://docs.github.com/rest/apps/webhooks#redeliver-a-delivery-for-an-app-webhook)
    */
   redeliverWebhookDelivery: Method<
     AppsRedeliverWebhookDeliveryParams,
@@ -905,7 +727,7 @@ export interface AppsMethods {
    *
    * This endpoint only works for PATs (classic) with the `repo` scope.
    *
-   * @see https://docs.github.com/rest/apps/installations#remove-a-repository-from-an-app-installation
+   * [API documentation](https://docs.github.com/rest/apps/installations#remove-a-repository-from-an-app-installation)
    */
   removeRepoFromInstallationForAuthenticatedUser: Method<
     AppsRemoveRepoFromInstallationForAuthenticatedUserParams,
@@ -917,7 +739,7 @@ export interface AppsMethods {
    *
    * OAuth applications and GitHub applications with OAuth authorizations can use this API method to reset a valid OAuth token without end-user involvement. Applications must save the "token" property in the response because changes take effect immediately. Invalid tokens will return `404 NOT FOUND`.
    *
-   * @see https://docs.github.com/rest/apps/oauth-applications#reset-a-token
+   * [API documentation](https://docs.github.com/rest/apps/oauth-applications#reset-a-token)
    */
   resetToken: Method<
     AppsResetTokenParams,
@@ -931,7 +753,7 @@ export interface AppsMethods {
    *
    * Once an installation token is revoked, the token is invalidated and cannot be used. Other endpoints that require the revoked installation token must have a new installation token to work. You can create a new token using the "[Create an installation access token for an app](https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app)" endpoint.
    *
-   * @see https://docs.github.com/rest/apps/installations#revoke-an-installation-access-token
+   * [API documentation](https://docs.github.com/rest/apps/installations#revoke-an-installation-access-token)
    */
   revokeInstallationAccessToken: MethodOpt<
     AppsRevokeInstallationAccessTokenParams,
@@ -947,7 +769,7 @@ export interface AppsMethods {
    *
    * Invalid tokens will return `404 NOT FOUND`.
    *
-   * @see https://docs.github.com/rest/apps/apps#create-a-scoped-access-token
+   * [API documentation](https://docs.github.com/rest/apps/apps#create-a-scoped-access-token)
    */
   scopeToken: Method<
     AppsScopeTokenParams,
@@ -961,7 +783,7 @@ export interface AppsMethods {
    *
    * You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/apps#suspend-an-app-installation
+   * [API documentation](https://docs.github.com/rest/apps/apps#suspend-an-app-installation)
    */
   suspendInstallation: Method<
     AppsSuspendInstallationParams,
@@ -975,7 +797,7 @@ export interface AppsMethods {
    *
    * You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/apps#unsuspend-an-app-installation
+   * [API documentation](https://docs.github.com/rest/apps/apps#unsuspend-an-app-installation)
    */
   unsuspendInstallation: Method<
     AppsUnsuspendInstallationParams,
@@ -989,7 +811,7 @@ export interface AppsMethods {
    *
    * You must use a [JWT](https://docs.github.com/apps/building-github-apps/authenticating-with-github-apps/#authenticating-as-a-github-app) to access this endpoint.
    *
-   * @see https://docs.github.com/rest/apps/webhooks#update-a-webhook-configuration-for-an-app
+   * [API documentation](https://docs.github.com/rest/apps/webhooks#update-a-webhook-configuration-for-an-app)
    */
   updateWebhookConfigForApp: Method<
     AppsUpdateWebhookConfigForAppParams,

@@ -2,11 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface BillingCreateOrganizationBudgetParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface BillingCreateOrganizationBudgetParams extends P.Org {
   body?: {
     /** The budget amount in whole dollars. For license-based products, this represents the number of licenses. */
     budget_amount?: number;
@@ -54,12 +53,7 @@ export type BillingCreateOrganizationBudgetResponse = S.CreateBudget;
 export type BillingCreateOrganizationBudgetError =
   S.BasicError | S.ValidationError;
 
-export interface BillingDeleteBudgetOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The ID corresponding to the budget. */
-  budget_id: string;
-}
+export interface BillingDeleteBudgetOrgParams extends P.Org, P.BudgetId {}
 export type BillingDeleteBudgetOrgResponse = S.DeleteBudget;
 export type BillingDeleteBudgetOrgError =
   | S.BasicError
@@ -69,14 +63,7 @@ export type BillingDeleteBudgetOrgError =
       documentation_url?: string;
     };
 
-export interface BillingGetAllBudgetsOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The page number of the results to fetch.
-   * @default 1
-   */
-  page?: number;
+export interface BillingGetAllBudgetsOrgParams extends P.Org, P.Page2 {
   /**
    * The number of results per page (max 100).
    * @default 10
@@ -104,12 +91,7 @@ export type BillingGetAllBudgetsOrgResponse = S.GetAllBudgets;
 export type BillingGetAllBudgetsOrgError = S.BasicError;
 export type BillingGetAllBudgetsOrgItem = S.Budget;
 
-export interface BillingGetBudgetOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The ID corresponding to the budget. */
-  budget_id: string;
-}
+export interface BillingGetBudgetOrgParams extends P.Org, P.BudgetId {}
 export type BillingGetBudgetOrgResponse = S.GetBudget;
 export type BillingGetBudgetOrgError =
   | S.BasicError
@@ -119,21 +101,10 @@ export type BillingGetBudgetOrgError =
       documentation_url?: string;
     };
 
-export interface BillingGetGithubBillingAiCreditUsageReportOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year. */
-  year?: number;
-  /** If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used. */
-  month?: number;
-  /** If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used. */
-  day?: number;
+export interface BillingGetGithubBillingAiCreditUsageReportOrgParams
+  extends P.Org, P.Year, P.Month, P.Day, P.Model, P.Product {
   /** The user name to query usage for. The name is not case sensitive. */
   user?: string;
-  /** The model name to query usage for. The name is not case sensitive. */
-  model?: string;
-  /** The product name to query usage for. The name is not case sensitive. */
-  product?: string;
 }
 export type BillingGetGithubBillingAiCreditUsageReportOrgResponse =
   S.BillingAiCreditUsageReportOrg;
@@ -145,20 +116,8 @@ export type BillingGetGithubBillingAiCreditUsageReportOrgError =
       documentation_url?: string;
     };
 
-export interface BillingGetGithubBillingAiCreditUsageReportUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year. */
-  year?: number;
-  /** If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used. */
-  month?: number;
-  /** If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used. */
-  day?: number;
-  /** The model name to query usage for. The name is not case sensitive. */
-  model?: string;
-  /** The product name to query usage for. The name is not case sensitive. */
-  product?: string;
-}
+export interface BillingGetGithubBillingAiCreditUsageReportUserParams
+  extends P.Username, P.Year, P.Month, P.Day, P.Model, P.Product {}
 export type BillingGetGithubBillingAiCreditUsageReportUserResponse =
   S.BillingAiCreditUsageReportUser;
 export type BillingGetGithubBillingAiCreditUsageReportUserError =
@@ -169,21 +128,10 @@ export type BillingGetGithubBillingAiCreditUsageReportUserError =
       documentation_url?: string;
     };
 
-export interface BillingGetGithubBillingPremiumRequestUsageReportOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year. */
-  year?: number;
-  /** If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used. */
-  month?: number;
-  /** If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used. */
-  day?: number;
+export interface BillingGetGithubBillingPremiumRequestUsageReportOrgParams
+  extends P.Org, P.Year, P.Month, P.Day, P.Model, P.Product {
   /** The user name to query usage for. The name is not case sensitive. */
   user?: string;
-  /** The model name to query usage for. The name is not case sensitive. */
-  model?: string;
-  /** The product name to query usage for. The name is not case sensitive. */
-  product?: string;
 }
 export type BillingGetGithubBillingPremiumRequestUsageReportOrgResponse =
   S.BillingPremiumRequestUsageReportOrg;
@@ -195,20 +143,8 @@ export type BillingGetGithubBillingPremiumRequestUsageReportOrgError =
       documentation_url?: string;
     };
 
-export interface BillingGetGithubBillingPremiumRequestUsageReportUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year. */
-  year?: number;
-  /** If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used. */
-  month?: number;
-  /** If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used. */
-  day?: number;
-  /** The model name to query usage for. The name is not case sensitive. */
-  model?: string;
-  /** The product name to query usage for. The name is not case sensitive. */
-  product?: string;
-}
+export interface BillingGetGithubBillingPremiumRequestUsageReportUserParams
+  extends P.Username, P.Year, P.Month, P.Day, P.Model, P.Product {}
 export type BillingGetGithubBillingPremiumRequestUsageReportUserResponse =
   S.BillingPremiumRequestUsageReportUser;
 export type BillingGetGithubBillingPremiumRequestUsageReportUserError =
@@ -219,15 +155,10 @@ export type BillingGetGithubBillingPremiumRequestUsageReportUserError =
       documentation_url?: string;
     };
 
-export interface BillingGetGithubBillingUsageReportOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year. */
-  year?: number;
+export interface BillingGetGithubBillingUsageReportOrgParams
+  extends P.Org, P.Year, P.Day {
   /** If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. If no year is specified the default `year` is used. */
   month?: number;
-  /** If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used. */
-  day?: number;
 }
 export type BillingGetGithubBillingUsageReportOrgResponse =
   S.BillingUsageReport;
@@ -239,15 +170,10 @@ export type BillingGetGithubBillingUsageReportOrgError =
       documentation_url?: string;
     };
 
-export interface BillingGetGithubBillingUsageReportUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year. */
-  year?: number;
+export interface BillingGetGithubBillingUsageReportUserParams
+  extends P.Username, P.Year, P.Day {
   /** If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. If no year is specified the default `year` is used. */
   month?: number;
-  /** If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used. */
-  day?: number;
 }
 export type BillingGetGithubBillingUsageReportUserResponse =
   S.BillingUsageReportUser;
@@ -259,19 +185,10 @@ export type BillingGetGithubBillingUsageReportUserError =
       documentation_url?: string;
     };
 
-export interface BillingGetGithubBillingUsageSummaryReportOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year. */
-  year?: number;
-  /** If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used. */
-  month?: number;
-  /** If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used. */
-  day?: number;
+export interface BillingGetGithubBillingUsageSummaryReportOrgParams
+  extends P.Org, P.Year, P.Month, P.Day, P.Product {
   /** The repository name to query for usage in the format owner/repository. */
   repository?: string;
-  /** The product name to query usage for. The name is not case sensitive. */
-  product?: string;
   /** The SKU to query for usage. */
   sku?: string;
 }
@@ -285,19 +202,10 @@ export type BillingGetGithubBillingUsageSummaryReportOrgError =
       documentation_url?: string;
     };
 
-export interface BillingGetGithubBillingUsageSummaryReportUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** If specified, only return results for a single year. The value of `year` is an integer with four digits representing a year. For example, `2025`. Default value is the current year. */
-  year?: number;
-  /** If specified, only return results for a single month. The value of `month` is an integer between `1` and `12`. Default value is the current month. If no year is specified the default `year` is used. */
-  month?: number;
-  /** If specified, only return results for a single day. The value of `day` is an integer between `1` and `31`. If no `year` or `month` is specified, the default `year` and `month` are used. */
-  day?: number;
+export interface BillingGetGithubBillingUsageSummaryReportUserParams
+  extends P.Username, P.Year, P.Month, P.Day, P.Product {
   /** The repository name to query for usage in the format owner/repository. */
   repository?: string;
-  /** The product name to query usage for. The name is not case sensitive. */
-  product?: string;
   /** The SKU to query for usage. */
   sku?: string;
 }
@@ -311,11 +219,7 @@ export type BillingGetGithubBillingUsageSummaryReportUserError =
       documentation_url?: string;
     };
 
-export interface BillingUpdateBudgetOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The ID corresponding to the budget. */
-  budget_id: string;
+export interface BillingUpdateBudgetOrgParams extends P.Org, P.BudgetId {
   body: {
     /** The budget amount in whole dollars. For license-based products, this represents the number of licenses. */
     budget_amount?: number;
@@ -368,7 +272,7 @@ export interface BillingMethods {
    * Creates a new budget for an organization. The authenticated user must be an
    * organization admin or billing manager.
    *
-   * @see https://docs.github.com/rest/billing/budgets#create-a-budget-for-an-organization
+   * [API documentation](https://docs.github.com/rest/billing/budgets#create-a-budget-for-an-organization)
    */
   createOrganizationBudget: Method<
     BillingCreateOrganizationBudgetParams,
@@ -380,7 +284,7 @@ export interface BillingMethods {
    *
    * Deletes a budget by ID for an organization. The authenticated user must be an organization admin or billing manager.
    *
-   * @see https://docs.github.com/rest/billing/budgets#delete-a-budget-for-an-organization
+   * [API documentation](https://docs.github.com/rest/billing/budgets#delete-a-budget-for-an-organization)
    */
   deleteBudgetOrg: Method<
     BillingDeleteBudgetOrgParams,
@@ -393,7 +297,7 @@ export interface BillingMethods {
    * Gets all budgets for an organization. The authenticated user must be an organization admin or billing manager.
    * Each page returns up to 100 budgets.
    *
-   * @see https://docs.github.com/rest/billing/budgets#get-all-budgets-for-an-organization
+   * [API documentation](https://docs.github.com/rest/billing/budgets#get-all-budgets-for-an-organization)
    */
   getAllBudgetsOrg: PaginatedMethod<
     BillingGetAllBudgetsOrgParams,
@@ -406,7 +310,7 @@ export interface BillingMethods {
    *
    * Gets a budget by ID. The authenticated user must be an organization admin or billing manager.
    *
-   * @see https://docs.github.com/rest/billing/budgets#get-a-budget-by-id-for-an-organization
+   * [API documentation](https://docs.github.com/rest/billing/budgets#get-a-budget-by-id-for-an-organization)
    */
   getBudgetOrg: Method<
     BillingGetBudgetOrgParams,
@@ -420,7 +324,7 @@ export interface BillingMethods {
    *
    * **Note:** Only data from the past 24 months is accessible via this endpoint.
    *
-   * @see https://docs.github.com/rest/billing/usage#get-billing-ai-credit-usage-report-for-an-organization
+   * [API documentation](https://docs.github.com/rest/billing/usage#get-billing-ai-credit-usage-report-for-an-organization)
    */
   getGithubBillingAiCreditUsageReportOrg: Method<
     BillingGetGithubBillingAiCreditUsageReportOrgParams,
@@ -434,7 +338,7 @@ export interface BillingMethods {
    *
    * **Note:** Only data from the past 24 months is accessible via this endpoint.
    *
-   * @see https://docs.github.com/rest/billing/usage#get-billing-ai-credit-usage-report-for-a-user
+   * [API documentation](https://docs.github.com/rest/billing/usage#get-billing-ai-credit-usage-report-for-a-user)
    */
   getGithubBillingAiCreditUsageReportUser: Method<
     BillingGetGithubBillingAiCreditUsageReportUserParams,
@@ -448,7 +352,7 @@ export interface BillingMethods {
    *
    * **Note:** Only data from the past 24 months is accessible via this endpoint.
    *
-   * @see https://docs.github.com/rest/billing/usage#get-billing-premium-request-usage-report-for-an-organization
+   * [API documentation](https://docs.github.com/rest/billing/usage#get-billing-premium-request-usage-report-for-an-organization)
    */
   getGithubBillingPremiumRequestUsageReportOrg: Method<
     BillingGetGithubBillingPremiumRequestUsageReportOrgParams,
@@ -462,7 +366,7 @@ export interface BillingMethods {
    *
    * **Note:** Only data from the past 24 months is accessible via this endpoint.
    *
-   * @see https://docs.github.com/rest/billing/usage#get-billing-premium-request-usage-report-for-a-user
+   * [API documentation](https://docs.github.com/rest/billing/usage#get-billing-premium-request-usage-report-for-a-user)
    */
   getGithubBillingPremiumRequestUsageReportUser: Method<
     BillingGetGithubBillingPremiumRequestUsageReportUserParams,
@@ -476,7 +380,7 @@ export interface BillingMethods {
    *
    * **Note:** This endpoint is only available to organizations with access to the enhanced billing platform. For more information, see "[About the enhanced billing platform](https://docs.github.com/billing/using-the-new-billing-platform)."
    *
-   * @see https://docs.github.com/rest/billing/usage#get-billing-usage-report-for-an-organization
+   * [API documentation](https://docs.github.com/rest/billing/usage#get-billing-usage-report-for-an-organization)
    */
   getGithubBillingUsageReportOrg: Method<
     BillingGetGithubBillingUsageReportOrgParams,
@@ -490,7 +394,7 @@ export interface BillingMethods {
    *
    * **Note:** This endpoint is only available to users with access to the enhanced billing platform.
    *
-   * @see https://docs.github.com/rest/billing/usage#get-billing-usage-report-for-a-user
+   * [API documentation](https://docs.github.com/rest/billing/usage#get-billing-usage-report-for-a-user)
    */
   getGithubBillingUsageReportUser: Method<
     BillingGetGithubBillingUsageReportUserParams,
@@ -507,7 +411,7 @@ export interface BillingMethods {
    *
    * **Note:** Only data from the past 24 months is accessible via this endpoint.
    *
-   * @see https://docs.github.com/rest/billing/usage#get-billing-usage-summary-for-an-organization
+   * [API documentation](https://docs.github.com/rest/billing/usage#get-billing-usage-summary-for-an-organization)
    */
   getGithubBillingUsageSummaryReportOrg: Method<
     BillingGetGithubBillingUsageSummaryReportOrgParams,
@@ -524,7 +428,7 @@ export interface BillingMethods {
    *
    * **Note:** Only data from the past 24 months is accessible via this endpoint.
    *
-   * @see https://docs.github.com/rest/billing/usage#get-billing-usage-summary-for-a-user
+   * [API documentation](https://docs.github.com/rest/billing/usage#get-billing-usage-summary-for-a-user)
    */
   getGithubBillingUsageSummaryReportUser: Method<
     BillingGetGithubBillingUsageSummaryReportUserParams,
@@ -536,7 +440,7 @@ export interface BillingMethods {
    *
    * Updates an existing budget for an organization. The authenticated user must be an organization admin or billing manager.
    *
-   * @see https://docs.github.com/rest/billing/budgets#update-a-budget-for-an-organization
+   * [API documentation](https://docs.github.com/rest/billing/budgets#update-a-budget-for-an-organization)
    */
   updateBudgetOrg: Method<
     BillingUpdateBudgetOrgParams,

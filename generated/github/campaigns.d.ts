@@ -2,11 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CampaignsCreateCampaignParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface CampaignsCreateCampaignParams extends P.Org {
   body: {
     /** The name of the campaign */
     name: string;
@@ -51,12 +50,8 @@ export type CampaignsCreateCampaignError =
       documentation_url?: string;
     };
 
-export interface CampaignsDeleteCampaignParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The campaign number. */
-  campaign_number: number;
-}
+export interface CampaignsDeleteCampaignParams
+  extends P.Org, P.CampaignNumber {}
 export type CampaignsDeleteCampaignResponse = void;
 export type CampaignsDeleteCampaignError =
   | S.BasicError
@@ -66,12 +61,8 @@ export type CampaignsDeleteCampaignError =
       documentation_url?: string;
     };
 
-export interface CampaignsGetCampaignSummaryParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The campaign number. */
-  campaign_number: number;
-}
+export interface CampaignsGetCampaignSummaryParams
+  extends P.Org, P.CampaignNumber {}
 export type CampaignsGetCampaignSummaryResponse = S.CampaignSummary;
 export type CampaignsGetCampaignSummaryError =
   | S.BasicError
@@ -81,24 +72,8 @@ export type CampaignsGetCampaignSummaryError =
       documentation_url?: string;
     };
 
-export interface CampaignsListOrgCampaignsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
+export interface CampaignsListOrgCampaignsParams
+  extends P.Org, P.Page, P.PerPage, P.Direction {
   /** If specified, only campaigns with this state will be returned. */
   state?: S.CampaignStateInput;
   /**
@@ -117,11 +92,7 @@ export type CampaignsListOrgCampaignsError =
     };
 export type CampaignsListOrgCampaignsItem = S.CampaignSummary;
 
-export interface CampaignsUpdateCampaignParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The campaign number. */
-  campaign_number: number;
+export interface CampaignsUpdateCampaignParams extends P.Org, P.CampaignNumber {
   body: {
     /** The name of the campaign */
     name?: string;
@@ -166,7 +137,7 @@ export interface CampaignsMethods {
    * Fine-grained tokens must have the "Code scanning alerts" repository permissions (read) on all repositories included
    * in the campaign.
    *
-   * @see https://docs.github.com/rest/campaigns/campaigns#create-a-campaign-for-an-organization
+   * [API documentation](https://docs.github.com/rest/campaigns/campaigns#create-a-campaign-for-an-organization)
    */
   createCampaign: Method<
     CampaignsCreateCampaignParams,
@@ -182,7 +153,7 @@ export interface CampaignsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/campaigns/campaigns#delete-a-campaign-for-an-organization
+   * [API documentation](https://docs.github.com/rest/campaigns/campaigns#delete-a-campaign-for-an-organization)
    */
   deleteCampaign: Method<
     CampaignsDeleteCampaignParams,
@@ -198,7 +169,7 @@ export interface CampaignsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/campaigns/campaigns#get-a-campaign-for-an-organization
+   * [API documentation](https://docs.github.com/rest/campaigns/campaigns#get-a-campaign-for-an-organization)
    */
   getCampaignSummary: Method<
     CampaignsGetCampaignSummaryParams,
@@ -214,7 +185,7 @@ export interface CampaignsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/campaigns/campaigns#list-campaigns-for-an-organization
+   * [API documentation](https://docs.github.com/rest/campaigns/campaigns#list-campaigns-for-an-organization)
    */
   listOrgCampaigns: PaginatedMethod<
     CampaignsListOrgCampaignsParams,
@@ -231,7 +202,7 @@ export interface CampaignsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/campaigns/campaigns#update-a-campaign
+   * [API documentation](https://docs.github.com/rest/campaigns/campaigns#update-a-campaign)
    */
   updateCampaign: Method<
     CampaignsUpdateCampaignParams,

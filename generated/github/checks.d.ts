@@ -2,13 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ChecksCreateParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ChecksCreateParams extends P.Owner, P.Repo {
   body: {
     /** The name of the check. For example, "code-coverage". */
     name: string;
@@ -80,11 +77,7 @@ export interface ChecksCreateParams {
 export type ChecksCreateResponse = S.CheckRun;
 export type ChecksCreateError = unknown;
 
-export interface ChecksCreateSuiteParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ChecksCreateSuiteParams extends P.Owner, P.Repo {
   body: {
     /** The sha of the head commit. */
     head_sha: string;
@@ -93,59 +86,22 @@ export interface ChecksCreateSuiteParams {
 export type ChecksCreateSuiteResponse = S.CheckSuite;
 export type ChecksCreateSuiteError = unknown;
 
-export interface ChecksGetParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the check run. */
-  check_run_id: number;
-}
+export interface ChecksGetParams extends P.Owner, P.Repo, P.CheckRunId {}
 export type ChecksGetResponse = S.CheckRun;
 export type ChecksGetError = unknown;
 
-export interface ChecksGetSuiteParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the check suite. */
-  check_suite_id: number;
-}
+export interface ChecksGetSuiteParams extends P.Owner, P.Repo, P.CheckSuiteId {}
 export type ChecksGetSuiteResponse = S.CheckSuite;
 export type ChecksGetSuiteError = unknown;
 
-export interface ChecksListAnnotationsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the check run. */
-  check_run_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ChecksListAnnotationsParams
+  extends P.Owner, P.Repo, P.CheckRunId, P.PerPage, P.Page {}
 export type ChecksListAnnotationsResponse = S.CheckAnnotation[];
 export type ChecksListAnnotationsError = unknown;
 export type ChecksListAnnotationsItem = S.CheckAnnotation;
 
-export interface ChecksListForRefParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The commit reference. Can be a commit SHA, branch name (`heads/BRANCH_NAME`), or tag name (`tags/TAG_NAME`). For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation. */
-  ref: string;
-  /** Returns check runs with the specified `name`. */
-  check_name?: string;
+export interface ChecksListForRefParams
+  extends P.Owner, P.Repo, P.Ref, P.CheckName, P.PerPage, P.Page {
   /** Returns check runs with the specified `status`. */
   status?: "queued" | "in_progress" | "completed";
   /**
@@ -153,16 +109,6 @@ export interface ChecksListForRefParams {
    * @default "latest"
    */
   filter?: "latest" | "all";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
   app_id?: number;
 }
 export type ChecksListForRefResponse = {
@@ -172,15 +118,8 @@ export type ChecksListForRefResponse = {
 export type ChecksListForRefError = unknown;
 export type ChecksListForRefItem = S.CheckRun;
 
-export interface ChecksListForSuiteParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the check suite. */
-  check_suite_id: number;
-  /** Returns check runs with the specified `name`. */
-  check_name?: string;
+export interface ChecksListForSuiteParams
+  extends P.Owner, P.Repo, P.CheckSuiteId, P.CheckName, P.PerPage, P.Page {
   /** Returns check runs with the specified `status`. */
   status?: "queued" | "in_progress" | "completed";
   /**
@@ -188,16 +127,6 @@ export interface ChecksListForSuiteParams {
    * @default "latest"
    */
   filter?: "latest" | "all";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ChecksListForSuiteResponse = {
   total_count: number;
@@ -206,27 +135,10 @@ export type ChecksListForSuiteResponse = {
 export type ChecksListForSuiteError = unknown;
 export type ChecksListForSuiteItem = S.CheckRun;
 
-export interface ChecksListSuitesForRefParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The commit reference. Can be a commit SHA, branch name (`heads/BRANCH_NAME`), or tag name (`tags/TAG_NAME`). For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation. */
-  ref: string;
+export interface ChecksListSuitesForRefParams
+  extends P.Owner, P.Repo, P.Ref, P.CheckName, P.PerPage, P.Page {
   /** Filters check suites by GitHub App `id`. */
   app_id?: number;
-  /** Returns check runs with the specified `name`. */
-  check_name?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ChecksListSuitesForRefResponse = {
   total_count: number;
@@ -235,33 +147,17 @@ export type ChecksListSuitesForRefResponse = {
 export type ChecksListSuitesForRefError = unknown;
 export type ChecksListSuitesForRefItem = S.CheckSuite;
 
-export interface ChecksRerequestRunParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the check run. */
-  check_run_id: number;
-}
+export interface ChecksRerequestRunParams
+  extends P.Owner, P.Repo, P.CheckRunId {}
 export type ChecksRerequestRunResponse = S.EmptyObject;
 export type ChecksRerequestRunError = S.BasicError;
 
-export interface ChecksRerequestSuiteParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the check suite. */
-  check_suite_id: number;
-}
+export interface ChecksRerequestSuiteParams
+  extends P.Owner, P.Repo, P.CheckSuiteId {}
 export type ChecksRerequestSuiteResponse = S.EmptyObject;
 export type ChecksRerequestSuiteError = unknown;
 
-export interface ChecksSetSuitesPreferencesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ChecksSetSuitesPreferencesParams extends P.Owner, P.Repo {
   body: {
     /** Enables or disables automatic creation of CheckSuite events upon pushes to the repository. Enabled by default. */
     auto_trigger_checks?: {
@@ -278,13 +174,7 @@ export interface ChecksSetSuitesPreferencesParams {
 export type ChecksSetSuitesPreferencesResponse = S.CheckSuitePreference;
 export type ChecksSetSuitesPreferencesError = unknown;
 
-export interface ChecksUpdateParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the check run. */
-  check_run_id: number;
+export interface ChecksUpdateParams extends P.Owner, P.Repo, P.CheckRunId {
   body: {
     /** The name of the check. For example, "code-coverage". */
     name?: string;
@@ -374,7 +264,7 @@ export interface ChecksMethods {
    *
    * In a check suite, GitHub limits the number of check runs with the same name to 1000. Once these check runs exceed 1000, GitHub will start to automatically delete older check runs.
    *
-   * @see https://docs.github.com/rest/reference/checks#create-a-check-run
+   * [API documentation](https://docs.github.com/rest/reference/checks#create-a-check-run)
    */
   create: Method<ChecksCreateParams, ChecksCreateResponse, ChecksCreateError>;
   /**
@@ -387,7 +277,7 @@ export interface ChecksMethods {
    *
    * OAuth apps and personal access tokens (classic) cannot use this endpoint.
    *
-   * @see https://docs.github.com/rest/checks/suites#create-a-check-suite
+   * [API documentation](https://docs.github.com/rest/checks/suites#create-a-check-suite)
    */
   createSuite: Method<
     ChecksCreateSuiteParams,
@@ -404,7 +294,7 @@ export interface ChecksMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
    *
-   * @see https://docs.github.com/rest/checks/runs#get-a-check-run
+   * [API documentation](https://docs.github.com/rest/checks/runs#get-a-check-run)
    */
   get: Method<ChecksGetParams, ChecksGetResponse, ChecksGetError>;
   /**
@@ -417,7 +307,7 @@ export interface ChecksMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
    *
-   * @see https://docs.github.com/rest/checks/suites#get-a-check-suite
+   * [API documentation](https://docs.github.com/rest/checks/suites#get-a-check-suite)
    */
   getSuite: Method<
     ChecksGetSuiteParams,
@@ -431,7 +321,7 @@ export interface ChecksMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
    *
-   * @see https://docs.github.com/rest/checks/runs#list-check-run-annotations
+   * [API documentation](https://docs.github.com/rest/checks/runs#list-check-run-annotations)
    */
   listAnnotations: PaginatedMethod<
     ChecksListAnnotationsParams,
@@ -451,7 +341,7 @@ export interface ChecksMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
    *
-   * @see https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference
+   * [API documentation](https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference)
    */
   listForRef: PaginatedMethod<
     ChecksListForRefParams,
@@ -469,7 +359,7 @@ export interface ChecksMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
    *
-   * @see https://docs.github.com/rest/checks/runs#list-check-runs-in-a-check-suite
+   * [API documentation](https://docs.github.com/rest/checks/runs#list-check-runs-in-a-check-suite)
    */
   listForSuite: PaginatedMethod<
     ChecksListForSuiteParams,
@@ -487,7 +377,7 @@ export interface ChecksMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint on a private repository.
    *
-   * @see https://docs.github.com/rest/checks/suites#list-check-suites-for-a-git-reference
+   * [API documentation](https://docs.github.com/rest/checks/suites#list-check-suites-for-a-git-reference)
    */
   listSuitesForRef: PaginatedMethod<
     ChecksListSuitesForRefParams,
@@ -502,7 +392,7 @@ export interface ChecksMethods {
    *
    * For more information about how to re-run GitHub Actions jobs, see "[Re-run a job from a workflow run](https://docs.github.com/rest/actions/workflow-runs#re-run-a-job-from-a-workflow-run)".
    *
-   * @see https://docs.github.com/rest/checks/runs#rerequest-a-check-run
+   * [API documentation](https://docs.github.com/rest/checks/runs#rerequest-a-check-run)
    */
   rerequestRun: Method<
     ChecksRerequestRunParams,
@@ -514,7 +404,7 @@ export interface ChecksMethods {
    *
    * Triggers GitHub to rerequest an existing check suite, without pushing new code to a repository. This endpoint will trigger the [`check_suite` webhook](https://docs.github.com/webhooks/event-payloads/#check_suite) event with the action `rerequested`. When a check suite is `rerequested`, its `status` is reset to `queued` and the `conclusion` is cleared.
    *
-   * @see https://docs.github.com/rest/checks/suites#rerequest-a-check-suite
+   * [API documentation](https://docs.github.com/rest/checks/suites#rerequest-a-check-suite)
    */
   rerequestSuite: Method<
     ChecksRerequestSuiteParams,
@@ -527,7 +417,7 @@ export interface ChecksMethods {
    * Changes the default automatic flow when creating check suites. By default, a check suite is automatically created each time code is pushed to a repository. When you disable the automatic creation of check suites, you can manually [Create a check suite](https://docs.github.com/rest/checks/suites#create-a-check-suite).
    * You must have admin permissions in the repository to set preferences for check suites.
    *
-   * @see https://docs.github.com/rest/checks/suites#update-repository-preferences-for-check-suites
+   * [API documentation](https://docs.github.com/rest/checks/suites#update-repository-preferences-for-check-suites)
    */
   setSuitesPreferences: Method<
     ChecksSetSuitesPreferencesParams,
@@ -544,7 +434,7 @@ export interface ChecksMethods {
    *
    * OAuth apps and personal access tokens (classic) cannot use this endpoint.
    *
-   * @see https://docs.github.com/rest/checks/runs#update-a-check-run
+   * [API documentation](https://docs.github.com/rest/checks/runs#update-a-check-run)
    */
   update: Method<ChecksUpdateParams, ChecksUpdateResponse, ChecksUpdateError>;
 }

@@ -6,6 +6,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface ClassroomGetAClassroomParams {
@@ -15,53 +16,26 @@ export interface ClassroomGetAClassroomParams {
 export type ClassroomGetAClassroomResponse = S.Classroom;
 export type ClassroomGetAClassroomError = S.BasicError;
 
-export interface ClassroomGetAnAssignmentParams {
-  /** The unique identifier of the classroom assignment. */
-  assignment_id: number;
-}
+export interface ClassroomGetAnAssignmentParams extends P.AssignmentId {}
 export type ClassroomGetAnAssignmentResponse = S.ClassroomAssignment;
 export type ClassroomGetAnAssignmentError = S.BasicError;
 
-export interface ClassroomGetAssignmentGradesParams {
-  /** The unique identifier of the classroom assignment. */
-  assignment_id: number;
-}
+export interface ClassroomGetAssignmentGradesParams extends P.AssignmentId {}
 export type ClassroomGetAssignmentGradesResponse = S.ClassroomAssignmentGrade[];
 export type ClassroomGetAssignmentGradesError = S.BasicError;
 
-export interface ClassroomListAcceptedAssignmentsForAnAssignmentParams {
-  /** The unique identifier of the classroom assignment. */
-  assignment_id: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface ClassroomListAcceptedAssignmentsForAnAssignmentParams
+  extends P.AssignmentId, P.Page, P.PerPage {}
 export type ClassroomListAcceptedAssignmentsForAnAssignmentResponse =
   S.ClassroomAcceptedAssignment[];
 export type ClassroomListAcceptedAssignmentsForAnAssignmentError = S.BasicError;
 export type ClassroomListAcceptedAssignmentsForAnAssignmentItem =
   S.ClassroomAcceptedAssignment;
 
-export interface ClassroomListAssignmentsForAClassroomParams {
+export interface ClassroomListAssignmentsForAClassroomParams
+  extends P.Page, P.PerPage {
   /** The unique identifier of the classroom. */
   classroom_id: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
 }
 export type ClassroomListAssignmentsForAClassroomResponse =
   S.SimpleClassroomAssignment[];
@@ -69,18 +43,7 @@ export type ClassroomListAssignmentsForAClassroomError = S.BasicError;
 export type ClassroomListAssignmentsForAClassroomItem =
   S.SimpleClassroomAssignment;
 
-export interface ClassroomListClassroomsParams {
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface ClassroomListClassroomsParams extends P.Page, P.PerPage {}
 export type ClassroomListClassroomsResponse = S.SimpleClassroom[];
 export type ClassroomListClassroomsError = S.BasicError;
 export type ClassroomListClassroomsItem = S.SimpleClassroom;
@@ -95,8 +58,9 @@ export interface ClassroomMethods {
    *
    * Gets a GitHub Classroom classroom for the current user. Classroom will only be returned if the current user is an administrator of the GitHub Classroom.
    *
+   * [API documentation](https://docs.github.com/rest/classroom/classroom#closing-down---get-a-classroom)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/classroom/classroom#closing-down---get-a-classroom
    */
   getAClassroom: Method<
     ClassroomGetAClassroomParams,
@@ -112,8 +76,9 @@ export interface ClassroomMethods {
    *
    * Gets a GitHub Classroom assignment. Assignment will only be returned if the current user is an administrator of the GitHub Classroom for the assignment.
    *
+   * [API documentation](https://docs.github.com/rest/classroom/classroom#closing-down---get-an-assignment)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/classroom/classroom#closing-down---get-an-assignment
    */
   getAnAssignment: Method<
     ClassroomGetAnAssignmentParams,
@@ -129,8 +94,9 @@ export interface ClassroomMethods {
    *
    * Gets grades for a GitHub Classroom assignment. Grades will only be returned if the current user is an administrator of the GitHub Classroom for the assignment.
    *
+   * [API documentation](https://docs.github.com/rest/classroom/classroom#closing-down---get-assignment-grades)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/classroom/classroom#closing-down---get-assignment-grades
    */
   getAssignmentGrades: Method<
     ClassroomGetAssignmentGradesParams,
@@ -146,8 +112,9 @@ export interface ClassroomMethods {
    *
    * Lists any assignment repositories that have been created by students accepting a GitHub Classroom assignment. Accepted assignments will only be returned if the current user is an administrator of the GitHub Classroom for the assignment.
    *
+   * [API documentation](https://docs.github.com/rest/classroom/classroom#closing-down---list-accepted-assignments-for-an-assignment)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/classroom/classroom#closing-down---list-accepted-assignments-for-an-assignment
    */
   listAcceptedAssignmentsForAnAssignment: PaginatedMethod<
     ClassroomListAcceptedAssignmentsForAnAssignmentParams,
@@ -164,8 +131,9 @@ export interface ClassroomMethods {
    *
    * Lists GitHub Classroom assignments for a classroom. Assignments will only be returned if the current user is an administrator of the GitHub Classroom.
    *
+   * [API documentation](https://docs.github.com/rest/classroom/classroom#closing-down---list-assignments-for-a-classroom)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/classroom/classroom#closing-down---list-assignments-for-a-classroom
    */
   listAssignmentsForAClassroom: PaginatedMethod<
     ClassroomListAssignmentsForAClassroomParams,
@@ -182,8 +150,9 @@ export interface ClassroomMethods {
    *
    * Lists GitHub Classroom classrooms for the current user. Classrooms will only be returned if the current user is an administrator of one or more GitHub Classrooms.
    *
+   * [API documentation](https://docs.github.com/rest/classroom/classroom#closing-down---list-classrooms)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/classroom/classroom#closing-down---list-classrooms
    */
   listClassrooms: PaginatedMethodOpt<
     ClassroomListClassroomsParams,

@@ -2,13 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CodeQualityGetFindingParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface CodeQualityGetFindingParams extends P.Owner, P.Repo {
   /** The number that identifies a finding. */
   finding_number: number;
 }
@@ -21,12 +18,7 @@ export type CodeQualityGetFindingError =
       documentation_url?: string;
     };
 
-export interface CodeQualityGetSetupParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface CodeQualityGetSetupParams extends P.Owner, P.Repo {}
 export type CodeQualityGetSetupResponse = S.CodeQualitySetup;
 export type CodeQualityGetSetupError =
   | S.BasicError
@@ -36,25 +28,8 @@ export type CodeQualityGetSetupError =
       documentation_url?: string;
     };
 
-export interface CodeQualityListFindingsForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
+export interface CodeQualityListFindingsForRepoParams
+  extends P.Owner, P.Repo, P.PerPage, P.Direction, P.Before, P.After {
   /** If specified, only code quality findings with this state will be returned. */
   state?: "open" | "dismissed";
 }
@@ -67,11 +42,7 @@ export type CodeQualityListFindingsForRepoError =
       documentation_url?: string;
     };
 
-export interface CodeQualityUpdateSetupParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface CodeQualityUpdateSetupParams extends P.Owner, P.Repo {
   body: S.CodeQualitySetupUpdateInput;
 }
 export type CodeQualityUpdateSetupResponse =
@@ -92,7 +63,7 @@ export interface CodeQualityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-quality/code-quality#get-a-code-quality-finding
+   * [API documentation](https://docs.github.com/rest/code-quality/code-quality#get-a-code-quality-finding)
    */
   getFinding: Method<
     CodeQualityGetFindingParams,
@@ -106,7 +77,7 @@ export interface CodeQualityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-quality/code-quality#get-a-code-quality-setup-configuration
+   * [API documentation](https://docs.github.com/rest/code-quality/code-quality#get-a-code-quality-setup-configuration)
    */
   getSetup: Method<
     CodeQualityGetSetupParams,
@@ -120,7 +91,7 @@ export interface CodeQualityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-quality/code-quality#list-code-quality-findings-for-a-repository
+   * [API documentation](https://docs.github.com/rest/code-quality/code-quality#list-code-quality-findings-for-a-repository)
    */
   listFindingsForRepo: Method<
     CodeQualityListFindingsForRepoParams,
@@ -134,7 +105,7 @@ export interface CodeQualityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-quality/code-quality#update-a-code-quality-setup-configuration
+   * [API documentation](https://docs.github.com/rest/code-quality/code-quality#update-a-code-quality-setup-configuration)
    */
   updateSetup: Method<
     CodeQualityUpdateSetupParams,

@@ -2,15 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CodeScanningCommitAutofixParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation. */
-  alert_number: S.AlertNumber;
+export interface CodeScanningCommitAutofixParams
+  extends P.Owner, P.Repo, P.AlertNumber {
   body?: S.CodeScanningAutofixCommits;
 }
 export type CodeScanningCommitAutofixResponse =
@@ -23,22 +19,13 @@ export type CodeScanningCommitAutofixError =
       documentation_url?: string;
     };
 
-export interface CodeScanningCreateAutofixParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation. */
-  alert_number: S.AlertNumber;
-}
+export interface CodeScanningCreateAutofixParams
+  extends P.Owner, P.Repo, P.AlertNumber {}
 export type CodeScanningCreateAutofixResponse = S.CodeScanningAutofix;
 export type CodeScanningCreateAutofixError = S.BasicError;
 
-export interface CodeScanningCreateVariantAnalysisParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface CodeScanningCreateVariantAnalysisParams
+  extends P.Owner, P.Repo {
   body: {
     language: S.CodeScanningVariantAnalysisLanguageInput;
     /** A Base64-encoded tarball containing a CodeQL query and all its dependencies */
@@ -61,11 +48,7 @@ export type CodeScanningCreateVariantAnalysisError =
       documentation_url?: string;
     };
 
-export interface CodeScanningDeleteAnalysisParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface CodeScanningDeleteAnalysisParams extends P.Owner, P.Repo {
   /** The ID of the analysis, as returned from the `GET /repos/{owner}/{repo}/code-scanning/analyses` operation. */
   analysis_id: number;
   /** Allow deletion if the specified analysis is the last in a set. If you attempt to delete the final analysis in a set without setting this parameter to `true`, you'll get a 400 response with the message: `Analysis is last of its type and deletion may result in the loss of historical alert data. Please specify confirm_delete.` */
@@ -80,11 +63,8 @@ export type CodeScanningDeleteAnalysisError =
       documentation_url?: string;
     };
 
-export interface CodeScanningDeleteCodeqlDatabaseParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface CodeScanningDeleteCodeqlDatabaseParams
+  extends P.Owner, P.Repo {
   /** The language of the CodeQL database. */
   language: string;
 }
@@ -97,14 +77,8 @@ export type CodeScanningDeleteCodeqlDatabaseError =
       documentation_url?: string;
     };
 
-export interface CodeScanningGetAlertParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation. */
-  alert_number: S.AlertNumber;
-}
+export interface CodeScanningGetAlertParams
+  extends P.Owner, P.Repo, P.AlertNumber {}
 export type CodeScanningGetAlertResponse = S.CodeScanningAlert;
 export type CodeScanningGetAlertError =
   | S.BasicError
@@ -114,11 +88,7 @@ export type CodeScanningGetAlertError =
       documentation_url?: string;
     };
 
-export interface CodeScanningGetAnalysisParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface CodeScanningGetAnalysisParams extends P.Owner, P.Repo {
   /** The ID of the analysis, as returned from the `GET /repos/{owner}/{repo}/code-scanning/analyses` operation. */
   analysis_id: number;
 }
@@ -131,22 +101,12 @@ export type CodeScanningGetAnalysisError =
       documentation_url?: string;
     };
 
-export interface CodeScanningGetAutofixParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation. */
-  alert_number: S.AlertNumber;
-}
+export interface CodeScanningGetAutofixParams
+  extends P.Owner, P.Repo, P.AlertNumber {}
 export type CodeScanningGetAutofixResponse = S.CodeScanningAutofix;
 export type CodeScanningGetAutofixError = S.BasicError;
 
-export interface CodeScanningGetCodeqlDatabaseParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface CodeScanningGetCodeqlDatabaseParams extends P.Owner, P.Repo {
   /** The language of the CodeQL database. */
   language: string;
 }
@@ -160,12 +120,7 @@ export type CodeScanningGetCodeqlDatabaseError =
       documentation_url?: string;
     };
 
-export interface CodeScanningGetDefaultSetupParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface CodeScanningGetDefaultSetupParams extends P.Owner, P.Repo {}
 export type CodeScanningGetDefaultSetupResponse = S.CodeScanningDefaultSetup;
 export type CodeScanningGetDefaultSetupError =
   | S.BasicError
@@ -175,11 +130,7 @@ export type CodeScanningGetDefaultSetupError =
       documentation_url?: string;
     };
 
-export interface CodeScanningGetSarifParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface CodeScanningGetSarifParams extends P.Owner, P.Repo {
   /** The SARIF ID obtained after uploading. */
   sarif_id: string;
 }
@@ -192,11 +143,7 @@ export type CodeScanningGetSarifError =
       documentation_url?: string;
     };
 
-export interface CodeScanningGetVariantAnalysisParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface CodeScanningGetVariantAnalysisParams extends P.Owner, P.Repo {
   /** The unique identifier of the variant analysis. */
   codeql_variant_analysis_id: number;
 }
@@ -210,9 +157,7 @@ export type CodeScanningGetVariantAnalysisError =
       documentation_url?: string;
     };
 
-export interface CodeScanningGetVariantAnalysisRepoTaskParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
+export interface CodeScanningGetVariantAnalysisRepoTaskParams extends P.Owner {
   /** The name of the controller repository. */
   repo: string;
   /** The ID of the variant analysis. */
@@ -232,25 +177,8 @@ export type CodeScanningGetVariantAnalysisRepoTaskError =
       documentation_url?: string;
     };
 
-export interface CodeScanningListAlertInstancesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation. */
-  alert_number: S.AlertNumber;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** The Git reference for the results you want to list. The `ref` for a branch can be formatted either as `refs/heads/<branch name>` or simply `<branch name>`. To reference a pull request use `refs/pull/<number>/merge`. */
-  ref?: S.CodeScanningRef;
+export interface CodeScanningListAlertInstancesParams
+  extends P.Owner, P.Repo, P.AlertNumber, P.Page, P.PerPage, P.Ref4 {
   /** The number of the pull request for the results you want to list. */
   pr?: number;
 }
@@ -266,32 +194,16 @@ export type CodeScanningListAlertInstancesError =
 export type CodeScanningListAlertInstancesItem =
   S.CodeScanningAlertInstanceList;
 
-export interface CodeScanningListAlertsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of a code scanning tool. Only results by this tool will be listed. You can specify the tool by using either `tool_name` or `tool_guid`, but not both. */
-  tool_name?: S.CodeScanningAnalysisToolName;
-  /** The GUID of a code scanning tool. Only results by this tool will be listed. Note that some code scanning tools may not include a GUID in their analysis data. You can specify the tool by using either `tool_guid` or `tool_name`, but not both. */
-  tool_guid?: S.CodeScanningAnalysisToolGuid;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
+export interface CodeScanningListAlertsForOrgParams
+  extends
+    P.Org,
+    P.ToolName,
+    P.ToolGuid,
+    P.Before,
+    P.After,
+    P.Page,
+    P.PerPage,
+    P.Direction {
   /** If specified, only code scanning alerts with this state will be returned. */
   state?: S.CodeScanningAlertStateQueryInput;
   /**
@@ -319,32 +231,16 @@ export type CodeScanningListAlertsForOrgError =
 export type CodeScanningListAlertsForOrgItem =
   S.CodeScanningOrganizationAlertItems;
 
-export interface CodeScanningListAlertsForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of a code scanning tool. Only results by this tool will be listed. You can specify the tool by using either `tool_name` or `tool_guid`, but not both. */
-  tool_name?: S.CodeScanningAnalysisToolName;
-  /** The GUID of a code scanning tool. Only results by this tool will be listed. Note that some code scanning tools may not include a GUID in their analysis data. You can specify the tool by using either `tool_guid` or `tool_name`, but not both. */
-  tool_guid?: S.CodeScanningAnalysisToolGuid;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** The Git reference for the results you want to list. The `ref` for a branch can be formatted either as `refs/heads/<branch name>` or simply `<branch name>`. To reference a pull request use `refs/pull/<number>/merge`. */
-  ref?: S.CodeScanningRef;
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
+export interface CodeScanningListAlertsForRepoParams
+  extends
+    P.Owner,
+    P.Repo,
+    P.ToolName,
+    P.ToolGuid,
+    P.Page,
+    P.PerPage,
+    P.Ref4,
+    P.Direction {
   /**
    * The property by which to sort the results. . `number` is deprecated - we recommend that you use `created` instead.
    * @default "created"
@@ -363,12 +259,8 @@ export type CodeScanningListAlertsForRepoError =
     };
 export type CodeScanningListAlertsForRepoItem = S.CodeScanningAlertItems;
 
-export interface CodeScanningListCodeqlDatabasesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface CodeScanningListCodeqlDatabasesParams
+  extends P.Owner, P.Repo {}
 export type CodeScanningListCodeqlDatabasesResponse =
   S.CodeScanningCodeqlDatabase[];
 export type CodeScanningListCodeqlDatabasesError =
@@ -379,36 +271,21 @@ export type CodeScanningListCodeqlDatabasesError =
       documentation_url?: string;
     };
 
-export interface CodeScanningListRecentAnalysesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of a code scanning tool. Only results by this tool will be listed. You can specify the tool by using either `tool_name` or `tool_guid`, but not both. */
-  tool_name?: S.CodeScanningAnalysisToolName;
-  /** The GUID of a code scanning tool. Only results by this tool will be listed. Note that some code scanning tools may not include a GUID in their analysis data. You can specify the tool by using either `tool_guid` or `tool_name`, but not both. */
-  tool_guid?: S.CodeScanningAnalysisToolGuid;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
+export interface CodeScanningListRecentAnalysesParams
+  extends
+    P.Owner,
+    P.Repo,
+    P.ToolName,
+    P.ToolGuid,
+    P.Page,
+    P.PerPage,
+    P.Direction {
   /** The number of the pull request for the results you want to list. */
   pr?: number;
   /** The Git reference for the analyses you want to list. The `ref` for a branch can be formatted either as `refs/heads/<branch name>` or simply `<branch name>`. To reference a pull request use `refs/pull/<number>/merge`. */
   ref?: S.CodeScanningRef;
   /** Filter analyses belonging to the same SARIF upload. */
   sarif_id?: S.CodeScanningAnalysisSarifId;
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
   /**
    * The property by which to sort the results.
    * @default "created"
@@ -425,13 +302,8 @@ export type CodeScanningListRecentAnalysesError =
     };
 export type CodeScanningListRecentAnalysesItem = S.CodeScanningAnalysis;
 
-export interface CodeScanningUpdateAlertParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation. */
-  alert_number: S.AlertNumber;
+export interface CodeScanningUpdateAlertParams
+  extends P.Owner, P.Repo, P.AlertNumber {
   body: {
     state?: S.CodeScanningAlertSetStateInput;
     dismissed_reason?: S.CodeScanningAlertDismissedReasonInput;
@@ -449,11 +321,7 @@ export type CodeScanningUpdateAlertError =
       documentation_url?: string;
     };
 
-export interface CodeScanningUpdateDefaultSetupParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface CodeScanningUpdateDefaultSetupParams extends P.Owner, P.Repo {
   body: S.CodeScanningDefaultSetupUpdateInput;
 }
 export type CodeScanningUpdateDefaultSetupResponse =
@@ -466,11 +334,7 @@ export type CodeScanningUpdateDefaultSetupError =
       documentation_url?: string;
     };
 
-export interface CodeScanningUploadSarifParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface CodeScanningUploadSarifParams extends P.Owner, P.Repo {
   body: {
     commit_sha: S.CodeScanningAnalysisCommitSha;
     ref: S.CodeScanningRefFull;
@@ -514,7 +378,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#commit-an-autofix-for-a-code-scanning-alert
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#commit-an-autofix-for-a-code-scanning-alert)
    */
   commitAutofix: Method<
     CodeScanningCommitAutofixParams,
@@ -532,7 +396,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#create-an-autofix-for-a-code-scanning-alert
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#create-an-autofix-for-a-code-scanning-alert)
    */
   createAutofix: Method<
     CodeScanningCreateAutofixParams,
@@ -551,7 +415,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#create-a-codeql-variant-analysis
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#create-a-codeql-variant-analysis)
    */
   createVariantAnalysis: Method<
     CodeScanningCreateVariantAnalysisParams,
@@ -626,7 +490,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#delete-a-code-scanning-analysis-from-a-repository
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#delete-a-code-scanning-analysis-from-a-repository)
    */
   deleteAnalysis: Method<
     CodeScanningDeleteAnalysisParams,
@@ -640,7 +504,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#delete-a-codeql-database
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#delete-a-codeql-database)
    */
   deleteCodeqlDatabase: Method<
     CodeScanningDeleteCodeqlDatabaseParams,
@@ -654,7 +518,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-alert
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-alert)
    */
   getAlert: Method<
     CodeScanningGetAlertParams,
@@ -682,7 +546,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-analysis-for-a-repository
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-analysis-for-a-repository)
    */
   getAnalysis: Method<
     CodeScanningGetAnalysisParams,
@@ -696,7 +560,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#get-the-status-of-an-autofix-for-a-code-scanning-alert
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#get-the-status-of-an-autofix-for-a-code-scanning-alert)
    */
   getAutofix: Method<
     CodeScanningGetAutofixParams,
@@ -716,7 +580,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#get-a-codeql-database-for-a-repository
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#get-a-codeql-database-for-a-repository)
    */
   getCodeqlDatabase: Method<
     CodeScanningGetCodeqlDatabaseParams,
@@ -730,7 +594,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-default-setup-configuration
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#get-a-code-scanning-default-setup-configuration)
    */
   getDefaultSetup: Method<
     CodeScanningGetDefaultSetupParams,
@@ -743,7 +607,7 @@ export interface CodeScanningMethods {
    * Gets information about a SARIF upload, including the status and the URL of the analysis that was uploaded so that you can retrieve details of the analysis. For more information, see "[Get a code scanning analysis for a repository](/rest/code-scanning/code-scanning#get-a-code-scanning-analysis-for-a-repository)."
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#get-information-about-a-sarif-upload
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#get-information-about-a-sarif-upload)
    */
   getSarif: Method<
     CodeScanningGetSarifParams,
@@ -757,7 +621,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#get-the-summary-of-a-codeql-variant-analysis
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#get-the-summary-of-a-codeql-variant-analysis)
    */
   getVariantAnalysis: Method<
     CodeScanningGetVariantAnalysisParams,
@@ -771,7 +635,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#get-the-analysis-status-of-a-repository-in-a-codeql-variant-analysis
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#get-the-analysis-status-of-a-repository-in-a-codeql-variant-analysis)
    */
   getVariantAnalysisRepoTask: Method<
     CodeScanningGetVariantAnalysisRepoTaskParams,
@@ -785,7 +649,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#list-instances-of-a-code-scanning-alert
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#list-instances-of-a-code-scanning-alert)
    */
   listAlertInstances: PaginatedMethod<
     CodeScanningListAlertInstancesParams,
@@ -802,7 +666,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` or `repo`s cope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-alerts-for-an-organization
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-alerts-for-an-organization)
    */
   listAlertsForOrg: PaginatedMethod<
     CodeScanningListAlertsForOrgParams,
@@ -824,7 +688,7 @@ export interface CodeScanningMethods {
    * for the default branch or for the specified Git reference
    * (if you used `ref` in the request).
    *
-   * @see https://docs.github.com/rest/reference/code-scanning#list-code-scanning-alerts-for-a-repository
+   * [API documentation](https://docs.github.com/rest/reference/code-scanning#list-code-scanning-alerts-for-a-repository)
    */
   listAlertsForRepo: PaginatedMethod<
     CodeScanningListAlertsForRepoParams,
@@ -839,7 +703,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#list-codeql-databases-for-a-repository
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#list-codeql-databases-for-a-repository)
    */
   listCodeqlDatabases: Method<
     CodeScanningListCodeqlDatabasesParams,
@@ -865,7 +729,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-analyses-for-a-repository
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-analyses-for-a-repository)
    */
   listRecentAnalyses: PaginatedMethod<
     CodeScanningListRecentAnalysesParams,
@@ -879,7 +743,7 @@ export interface CodeScanningMethods {
    * Updates the status of a single code scanning alert.
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#update-a-code-scanning-alert
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#update-a-code-scanning-alert)
    */
   updateAlert: Method<
     CodeScanningUpdateAlertParams,
@@ -893,7 +757,7 @@ export interface CodeScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with private or public repositories, or the `public_repo` scope to use this endpoint with only public repositories.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#update-a-code-scanning-default-setup-configuration
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#update-a-code-scanning-default-setup-configuration)
    */
   updateDefaultSetup: Method<
     CodeScanningUpdateDefaultSetupParams,
@@ -936,7 +800,7 @@ export interface CodeScanningMethods {
    *
    * This endpoint is limited to 1,000 requests per hour for each user or app installation calling it.
    *
-   * @see https://docs.github.com/rest/code-scanning/code-scanning#upload-an-analysis-as-sarif-data
+   * [API documentation](https://docs.github.com/rest/code-scanning/code-scanning#upload-an-analysis-as-sarif-data)
    */
   uploadSarif: Method<
     CodeScanningUploadSarifParams,

@@ -2,13 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CodeSecurityAttachConfigurationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the code security configuration. */
-  configuration_id: number;
+export interface CodeSecurityAttachConfigurationParams
+  extends P.Org, P.ConfigurationId {
   body: {
     /** The type of repositories to attach the configuration to. `selected` means the configuration will be attached to only the repositories specified by `selected_repository_ids` */
     scope:
@@ -24,11 +22,8 @@ export interface CodeSecurityAttachConfigurationParams {
 export type CodeSecurityAttachConfigurationResponse = Record<string, unknown>;
 export type CodeSecurityAttachConfigurationError = unknown;
 
-export interface CodeSecurityAttachEnterpriseConfigurationParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The unique identifier of the code security configuration. */
-  configuration_id: number;
+export interface CodeSecurityAttachEnterpriseConfigurationParams
+  extends P.Enterprise, P.ConfigurationId {
   body: {
     /** The type of repositories to attach the configuration to. */
     scope: "all" | "all_without_configurations";
@@ -40,9 +35,7 @@ export type CodeSecurityAttachEnterpriseConfigurationResponse = Record<
 >;
 export type CodeSecurityAttachEnterpriseConfigurationError = S.BasicError;
 
-export interface CodeSecurityCreateConfigurationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface CodeSecurityCreateConfigurationParams extends P.Org {
   body: {
     /** The name of the code security configuration. Must be unique within the organization. */
     name: string;
@@ -173,9 +166,8 @@ export type CodeSecurityCreateConfigurationResponse =
   S.CodeSecurityConfiguration;
 export type CodeSecurityCreateConfigurationError = unknown;
 
-export interface CodeSecurityCreateConfigurationForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
+export interface CodeSecurityCreateConfigurationForEnterpriseParams
+  extends P.Enterprise {
   body: {
     /** The name of the code security configuration. Must be unique within the enterprise. */
     name: string;
@@ -287,27 +279,17 @@ export type CodeSecurityCreateConfigurationForEnterpriseResponse =
   S.CodeSecurityConfiguration;
 export type CodeSecurityCreateConfigurationForEnterpriseError = S.BasicError;
 
-export interface CodeSecurityDeleteConfigurationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the code security configuration. */
-  configuration_id: number;
-}
+export interface CodeSecurityDeleteConfigurationParams
+  extends P.Org, P.ConfigurationId {}
 export type CodeSecurityDeleteConfigurationResponse = void;
 export type CodeSecurityDeleteConfigurationError = S.BasicError;
 
-export interface CodeSecurityDeleteConfigurationForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The unique identifier of the code security configuration. */
-  configuration_id: number;
-}
+export interface CodeSecurityDeleteConfigurationForEnterpriseParams
+  extends P.Enterprise, P.ConfigurationId {}
 export type CodeSecurityDeleteConfigurationForEnterpriseResponse = void;
 export type CodeSecurityDeleteConfigurationForEnterpriseError = S.BasicError;
 
-export interface CodeSecurityDetachConfigurationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface CodeSecurityDetachConfigurationParams extends P.Org {
   body: {
     /** An array of repository IDs to detach from configurations. Up to 250 IDs can be provided. */
     selected_repository_ids: number[];
@@ -316,94 +298,48 @@ export interface CodeSecurityDetachConfigurationParams {
 export type CodeSecurityDetachConfigurationResponse = void;
 export type CodeSecurityDetachConfigurationError = S.BasicError;
 
-export interface CodeSecurityGetConfigurationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the code security configuration. */
-  configuration_id: number;
-}
+export interface CodeSecurityGetConfigurationParams
+  extends P.Org, P.ConfigurationId {}
 export type CodeSecurityGetConfigurationResponse = S.CodeSecurityConfiguration;
 export type CodeSecurityGetConfigurationError = S.BasicError;
 
-export interface CodeSecurityGetConfigurationForRepositoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface CodeSecurityGetConfigurationForRepositoryParams
+  extends P.Owner, P.Repo {}
 export type CodeSecurityGetConfigurationForRepositoryResponse =
   S.CodeSecurityConfigurationForRepository | undefined;
 export type CodeSecurityGetConfigurationForRepositoryError = S.BasicError;
 
-export interface CodeSecurityGetConfigurationsForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-}
+export interface CodeSecurityGetConfigurationsForEnterpriseParams
+  extends P.Enterprise, P.PerPage, P.Before, P.After {}
 export type CodeSecurityGetConfigurationsForEnterpriseResponse =
   S.CodeSecurityConfiguration[];
 export type CodeSecurityGetConfigurationsForEnterpriseError = S.BasicError;
 
-export interface CodeSecurityGetConfigurationsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface CodeSecurityGetConfigurationsForOrgParams
+  extends P.Org, P.PerPage, P.Before, P.After {
   /**
    * The target type of the code security configuration
    * @default "all"
    */
   target_type?: "global" | "all";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
 }
 export type CodeSecurityGetConfigurationsForOrgResponse =
   S.CodeSecurityConfiguration[];
 export type CodeSecurityGetConfigurationsForOrgError = S.BasicError;
 
-export interface CodeSecurityGetDefaultConfigurationsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface CodeSecurityGetDefaultConfigurationsParams extends P.Org {}
 export type CodeSecurityGetDefaultConfigurationsResponse =
   S.CodeSecurityDefaultConfigurations;
 export type CodeSecurityGetDefaultConfigurationsError = S.BasicError;
 
-export interface CodeSecurityGetDefaultConfigurationsForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-}
+export interface CodeSecurityGetDefaultConfigurationsForEnterpriseParams
+  extends P.Enterprise {}
 export type CodeSecurityGetDefaultConfigurationsForEnterpriseResponse =
   S.CodeSecurityDefaultConfigurations;
 export type CodeSecurityGetDefaultConfigurationsForEnterpriseError = unknown;
 
-export interface CodeSecurityGetRepositoriesForConfigurationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the code security configuration. */
-  configuration_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
+export interface CodeSecurityGetRepositoriesForConfigurationParams
+  extends P.Org, P.ConfigurationId, P.PerPage, P.Before, P.After {
   /**
    * A comma-separated list of statuses. If specified, only repositories with these attachment statuses will be returned.
    *
@@ -416,20 +352,8 @@ export type CodeSecurityGetRepositoriesForConfigurationResponse =
   S.CodeSecurityConfigurationRepositories[];
 export type CodeSecurityGetRepositoriesForConfigurationError = S.BasicError;
 
-export interface CodeSecurityGetRepositoriesForEnterpriseConfigurationParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The unique identifier of the code security configuration. */
-  configuration_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
+export interface CodeSecurityGetRepositoriesForEnterpriseConfigurationParams
+  extends P.Enterprise, P.ConfigurationId, P.PerPage, P.Before, P.After {
   /**
    * A comma-separated list of statuses. If specified, only repositories with these attachment statuses will be returned.
    *
@@ -443,21 +367,14 @@ export type CodeSecurityGetRepositoriesForEnterpriseConfigurationResponse =
 export type CodeSecurityGetRepositoriesForEnterpriseConfigurationError =
   S.BasicError;
 
-export interface CodeSecurityGetSingleConfigurationForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The unique identifier of the code security configuration. */
-  configuration_id: number;
-}
+export interface CodeSecurityGetSingleConfigurationForEnterpriseParams
+  extends P.Enterprise, P.ConfigurationId {}
 export type CodeSecurityGetSingleConfigurationForEnterpriseResponse =
   S.CodeSecurityConfiguration;
 export type CodeSecurityGetSingleConfigurationForEnterpriseError = S.BasicError;
 
-export interface CodeSecuritySetConfigurationAsDefaultParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the code security configuration. */
-  configuration_id: number;
+export interface CodeSecuritySetConfigurationAsDefaultParams
+  extends P.Org, P.ConfigurationId {
   body: {
     /** Specify which types of repository this security configuration should be applied to by default. */
     default_for_new_repos?: "all" | "none" | "private_and_internal" | "public";
@@ -471,11 +388,8 @@ export type CodeSecuritySetConfigurationAsDefaultResponse = {
 };
 export type CodeSecuritySetConfigurationAsDefaultError = S.BasicError;
 
-export interface CodeSecuritySetConfigurationAsDefaultForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The unique identifier of the code security configuration. */
-  configuration_id: number;
+export interface CodeSecuritySetConfigurationAsDefaultForEnterpriseParams
+  extends P.Enterprise, P.ConfigurationId {
   body: {
     /** Specify which types of repository this security configuration should be applied to by default. */
     default_for_new_repos?: "all" | "none" | "private_and_internal" | "public";
@@ -490,11 +404,8 @@ export type CodeSecuritySetConfigurationAsDefaultForEnterpriseResponse = {
 export type CodeSecuritySetConfigurationAsDefaultForEnterpriseError =
   S.BasicError;
 
-export interface CodeSecurityUpdateConfigurationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the code security configuration. */
-  configuration_id: number;
+export interface CodeSecurityUpdateConfigurationParams
+  extends P.Org, P.ConfigurationId {
   body: {
     /** The name of the code security configuration. Must be unique within the organization. */
     name?: string;
@@ -579,11 +490,8 @@ export type CodeSecurityUpdateConfigurationResponse =
   S.CodeSecurityConfiguration | undefined;
 export type CodeSecurityUpdateConfigurationError = unknown;
 
-export interface CodeSecurityUpdateEnterpriseConfigurationParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The unique identifier of the code security configuration. */
-  configuration_id: number;
+export interface CodeSecurityUpdateEnterpriseConfigurationParams
+  extends P.Enterprise, P.ConfigurationId {
   body: {
     /** The name of the code security configuration. Must be unique across the enterprise. */
     name?: string;
@@ -670,7 +578,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#attach-a-configuration-to-repositories
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#attach-a-configuration-to-repositories)
    */
   attachConfiguration: Method<
     CodeSecurityAttachConfigurationParams,
@@ -688,7 +596,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#attach-an-enterprise-configuration-to-repositories
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#attach-an-enterprise-configuration-to-repositories)
    */
   attachEnterpriseConfiguration: Method<
     CodeSecurityAttachEnterpriseConfigurationParams,
@@ -704,7 +612,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#create-a-code-security-configuration
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#create-a-code-security-configuration)
    */
   createConfiguration: Method<
     CodeSecurityCreateConfigurationParams,
@@ -720,7 +628,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#create-a-code-security-configuration-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#create-a-code-security-configuration-for-an-enterprise)
    */
   createConfigurationForEnterprise: Method<
     CodeSecurityCreateConfigurationForEnterpriseParams,
@@ -738,7 +646,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#delete-a-code-security-configuration
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#delete-a-code-security-configuration)
    */
   deleteConfiguration: Method<
     CodeSecurityDeleteConfigurationParams,
@@ -756,7 +664,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#delete-a-code-security-configuration-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#delete-a-code-security-configuration-for-an-enterprise)
    */
   deleteConfigurationForEnterprise: Method<
     CodeSecurityDeleteConfigurationForEnterpriseParams,
@@ -773,7 +681,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#detach-configurations-from-repositories
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#detach-configurations-from-repositories)
    */
   detachConfiguration: Method<
     CodeSecurityDetachConfigurationParams,
@@ -789,7 +697,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#get-a-code-security-configuration
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#get-a-code-security-configuration)
    */
   getConfiguration: Method<
     CodeSecurityGetConfigurationParams,
@@ -805,7 +713,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#get-the-code-security-configuration-associated-with-a-repository
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#get-the-code-security-configuration-associated-with-a-repository)
    */
   getConfigurationForRepository: Method<
     CodeSecurityGetConfigurationForRepositoryParams,
@@ -821,7 +729,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#get-code-security-configurations-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#get-code-security-configurations-for-an-enterprise)
    */
   getConfigurationsForEnterprise: Method<
     CodeSecurityGetConfigurationsForEnterpriseParams,
@@ -837,7 +745,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#get-code-security-configurations-for-an-organization
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#get-code-security-configurations-for-an-organization)
    */
   getConfigurationsForOrg: Method<
     CodeSecurityGetConfigurationsForOrgParams,
@@ -853,7 +761,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#get-default-code-security-configurations
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#get-default-code-security-configurations)
    */
   getDefaultConfigurations: Method<
     CodeSecurityGetDefaultConfigurationsParams,
@@ -869,7 +777,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#get-default-code-security-configurations-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#get-default-code-security-configurations-for-an-enterprise)
    */
   getDefaultConfigurationsForEnterprise: Method<
     CodeSecurityGetDefaultConfigurationsForEnterpriseParams,
@@ -885,7 +793,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#get-repositories-associated-with-a-code-security-configuration
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#get-repositories-associated-with-a-code-security-configuration)
    */
   getRepositoriesForConfiguration: Method<
     CodeSecurityGetRepositoriesForConfigurationParams,
@@ -901,7 +809,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#get-repositories-associated-with-an-enterprise-code-security-configuration
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#get-repositories-associated-with-an-enterprise-code-security-configuration)
    */
   getRepositoriesForEnterpriseConfiguration: Method<
     CodeSecurityGetRepositoriesForEnterpriseConfigurationParams,
@@ -917,7 +825,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#retrieve-a-code-security-configuration-of-an-enterprise
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#retrieve-a-code-security-configuration-of-an-enterprise)
    */
   getSingleConfigurationForEnterprise: Method<
     CodeSecurityGetSingleConfigurationForEnterpriseParams,
@@ -935,7 +843,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#set-a-code-security-configuration-as-a-default-for-an-organization
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#set-a-code-security-configuration-as-a-default-for-an-organization)
    */
   setConfigurationAsDefault: Method<
     CodeSecuritySetConfigurationAsDefaultParams,
@@ -953,7 +861,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#set-a-code-security-configuration-as-a-default-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#set-a-code-security-configuration-as-a-default-for-an-enterprise)
    */
   setConfigurationAsDefaultForEnterprise: Method<
     CodeSecuritySetConfigurationAsDefaultForEnterpriseParams,
@@ -969,7 +877,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#update-a-code-security-configuration
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#update-a-code-security-configuration)
    */
   updateConfiguration: Method<
     CodeSecurityUpdateConfigurationParams,
@@ -985,7 +893,7 @@ export interface CodeSecurityMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/code-security/configurations#update-a-custom-code-security-configuration-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/code-security/configurations#update-a-custom-code-security-configuration-for-an-enterprise)
    */
   updateEnterpriseConfiguration: Method<
     CodeSecurityUpdateEnterpriseConfigurationParams,

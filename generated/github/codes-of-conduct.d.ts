@@ -20,7 +20,7 @@ export interface CodesOfConductMethods {
    *
    * Returns array of all GitHub's codes of conduct.
    *
-   * @see https://docs.github.com/rest/codes-of-conduct/codes-of-conduct#get-all-codes-of-conduct
+   * [API documentation](https://docs.github.com/rest/codes-of-conduct/codes-of-conduct#get-all-codes-of-conduct)
    */
   getAllCodesOfConduct: MethodOpt<
     CodesOfConductGetAllCodesOfConductParams,
@@ -32,7 +32,7 @@ export interface CodesOfConductMethods {
    *
    * Returns information about the specified GitHub code of conduct.
    *
-   * @see https://docs.github.com/rest/codes-of-conduct/codes-of-conduct#get-a-code-of-conduct
+   * [API documentation](https://docs.github.com/rest/codes-of-conduct/codes-of-conduct#get-a-code-of-conduct)
    */
   getConductCode: Method<
     CodesOfConductGetConductCodeParams,

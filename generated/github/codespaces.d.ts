@@ -7,33 +7,27 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CodespacesAddRepositoryForSecretForAuthenticatedUserParams {
-  /** The name of the secret. */
-  secret_name: string;
+export interface CodespacesAddRepositoryForSecretForAuthenticatedUserParams
+  extends P.SecretName {
   repository_id: number;
 }
 export type CodespacesAddRepositoryForSecretForAuthenticatedUserResponse = void;
 export type CodespacesAddRepositoryForSecretForAuthenticatedUserError =
   S.BasicError;
 
-export interface CodespacesAddSelectedRepoToOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface CodespacesAddSelectedRepoToOrgSecretParams
+  extends P.Org, P.SecretName {
   repository_id: number;
 }
 export type CodespacesAddSelectedRepoToOrgSecretResponse = void;
 export type CodespacesAddSelectedRepoToOrgSecretError =
   S.BasicError | S.ValidationError;
 
-export interface CodespacesCheckPermissionsForDevcontainerParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface CodespacesCheckPermissionsForDevcontainerParams
+  extends P.Owner, P.Repo {
   /** The git reference that points to the location of the devcontainer configuration to use for the permission check. The value of `ref` will typically be a branch name (`heads/BRANCH_NAME`). For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation. */
   ref: string;
   /** Path to the devcontainer.json configuration to use for the permission check. */
@@ -50,10 +44,8 @@ export type CodespacesCheckPermissionsForDevcontainerError =
       documentation_url?: string;
     };
 
-export interface CodespacesCodespaceMachinesForAuthenticatedUserParams {
-  /** The name of the codespace. */
-  codespace_name: string;
-}
+export interface CodespacesCodespaceMachinesForAuthenticatedUserParams
+  extends P.CodespaceName {}
 export type CodespacesCodespaceMachinesForAuthenticatedUserResponse = {
   total_count: number;
   machines: S.CodespaceMachine[];
@@ -119,11 +111,8 @@ export type CodespacesCreateForAuthenticatedUserError =
       documentation_url?: string;
     };
 
-export interface CodespacesCreateOrUpdateOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface CodespacesCreateOrUpdateOrgSecretParams
+  extends P.Org, P.SecretName {
   body: {
     /** The value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get an organization public key](https://docs.github.com/rest/codespaces/organization-secrets#get-an-organization-public-key) endpoint. */
     encrypted_value?: string;
@@ -140,13 +129,8 @@ export type CodespacesCreateOrUpdateOrgSecretResponse =
 export type CodespacesCreateOrUpdateOrgSecretError =
   S.BasicError | S.ValidationError;
 
-export interface CodespacesCreateOrUpdateRepoSecretParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface CodespacesCreateOrUpdateRepoSecretParams
+  extends P.Owner, P.Repo, P.SecretName {
   body: {
     /** Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get a repository public key](https://docs.github.com/rest/codespaces/repository-secrets#get-a-repository-public-key) endpoint. */
     encrypted_value?: string;
@@ -158,9 +142,8 @@ export type CodespacesCreateOrUpdateRepoSecretResponse =
   S.EmptyObject | undefined;
 export type CodespacesCreateOrUpdateRepoSecretError = unknown;
 
-export interface CodespacesCreateOrUpdateSecretForAuthenticatedUserParams {
-  /** The name of the secret. */
-  secret_name: string;
+export interface CodespacesCreateOrUpdateSecretForAuthenticatedUserParams
+  extends P.SecretName {
   body: {
     /** Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get the public key for the authenticated user](https://docs.github.com/rest/codespaces/secrets#get-public-key-for-the-authenticated-user) endpoint. */
     encrypted_value?: string;
@@ -175,13 +158,8 @@ export type CodespacesCreateOrUpdateSecretForAuthenticatedUserResponse =
 export type CodespacesCreateOrUpdateSecretForAuthenticatedUserError =
   S.BasicError | S.ValidationError;
 
-export interface CodespacesCreateWithPrForAuthenticatedUserParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
+export interface CodespacesCreateWithPrForAuthenticatedUserParams
+  extends P.Owner, P.Repo, P.PullNumber {
   body: {
     /** The requested location for a new codespace. Best efforts are made to respect this upon creation. Assigned by IP if not provided. */
     location?: string;
@@ -214,11 +192,8 @@ export type CodespacesCreateWithPrForAuthenticatedUserError =
       documentation_url?: string;
     };
 
-export interface CodespacesCreateWithRepoForAuthenticatedUserParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface CodespacesCreateWithRepoForAuthenticatedUserParams
+  extends P.Owner, P.Repo {
   body: {
     /** Git ref (typically a branch name) for this codespace */
     ref?: string;
@@ -253,9 +228,7 @@ export type CodespacesCreateWithRepoForAuthenticatedUserError =
       documentation_url?: string;
     };
 
-export interface CodespacesDeleteCodespacesAccessUsersParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface CodespacesDeleteCodespacesAccessUsersParams extends P.Org {
   body: {
     /** The usernames of the organization members and outside collaborators whose codespaces should not be billed to the organization. */
     selected_usernames: string[];
@@ -265,79 +238,42 @@ export type CodespacesDeleteCodespacesAccessUsersResponse = void;
 export type CodespacesDeleteCodespacesAccessUsersError =
   S.BasicError | S.ValidationError;
 
-export interface CodespacesDeleteForAuthenticatedUserParams {
-  /** The name of the codespace. */
-  codespace_name: string;
-}
+export interface CodespacesDeleteForAuthenticatedUserParams
+  extends P.CodespaceName {}
 export type CodespacesDeleteForAuthenticatedUserResponse = Record<
   string,
   unknown
 >;
 export type CodespacesDeleteForAuthenticatedUserError = S.BasicError;
 
-export interface CodespacesDeleteFromOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The name of the codespace. */
-  codespace_name: string;
-}
+export interface CodespacesDeleteFromOrganizationParams
+  extends P.Org, P.Username, P.CodespaceName {}
 export type CodespacesDeleteFromOrganizationResponse = Record<string, unknown>;
 export type CodespacesDeleteFromOrganizationError = S.BasicError;
 
-export interface CodespacesDeleteOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface CodespacesDeleteOrgSecretParams extends P.Org, P.SecretName {}
 export type CodespacesDeleteOrgSecretResponse = void;
 export type CodespacesDeleteOrgSecretError = S.BasicError;
 
-export interface CodespacesDeleteRepoSecretParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface CodespacesDeleteRepoSecretParams
+  extends P.Owner, P.Repo, P.SecretName {}
 export type CodespacesDeleteRepoSecretResponse = void;
 export type CodespacesDeleteRepoSecretError = unknown;
 
-export interface CodespacesDeleteSecretForAuthenticatedUserParams {
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface CodespacesDeleteSecretForAuthenticatedUserParams
+  extends P.SecretName {}
 export type CodespacesDeleteSecretForAuthenticatedUserResponse = void;
 export type CodespacesDeleteSecretForAuthenticatedUserError = unknown;
 
-export interface CodespacesExportForAuthenticatedUserParams {
-  /** The name of the codespace. */
-  codespace_name: string;
-}
+export interface CodespacesExportForAuthenticatedUserParams
+  extends P.CodespaceName {}
 export type CodespacesExportForAuthenticatedUserResponse =
   S.CodespaceExportDetails;
 export type CodespacesExportForAuthenticatedUserError =
   S.BasicError | S.ValidationError;
 
-export interface CodespacesGetCodespacesForUserInOrgParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface CodespacesGetCodespacesForUserInOrgParams
+  extends P.PerPage, P.Page, P.Org, P.Username {}
 export type CodespacesGetCodespacesForUserInOrgResponse = {
   total_count: number;
   codespaces: S.Codespace[];
@@ -345,9 +281,8 @@ export type CodespacesGetCodespacesForUserInOrgResponse = {
 export type CodespacesGetCodespacesForUserInOrgError = S.BasicError;
 export type CodespacesGetCodespacesForUserInOrgItem = S.Codespace;
 
-export interface CodespacesGetExportDetailsForAuthenticatedUserParams {
-  /** The name of the codespace. */
-  codespace_name: string;
+export interface CodespacesGetExportDetailsForAuthenticatedUserParams
+  extends P.CodespaceName {
   /** The ID of the export operation, or `latest`. Currently only `latest` is currently supported. */
   export_id: string;
 }
@@ -355,26 +290,16 @@ export type CodespacesGetExportDetailsForAuthenticatedUserResponse =
   S.CodespaceExportDetails;
 export type CodespacesGetExportDetailsForAuthenticatedUserError = S.BasicError;
 
-export interface CodespacesGetForAuthenticatedUserParams {
-  /** The name of the codespace. */
-  codespace_name: string;
-}
+export interface CodespacesGetForAuthenticatedUserParams
+  extends P.CodespaceName {}
 export type CodespacesGetForAuthenticatedUserResponse = S.Codespace;
 export type CodespacesGetForAuthenticatedUserError = S.BasicError;
 
-export interface CodespacesGetOrgPublicKeyParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface CodespacesGetOrgPublicKeyParams extends P.Org {}
 export type CodespacesGetOrgPublicKeyResponse = S.CodespacesPublicKey;
 export type CodespacesGetOrgPublicKeyError = unknown;
 
-export interface CodespacesGetOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface CodespacesGetOrgSecretParams extends P.Org, P.SecretName {}
 export type CodespacesGetOrgSecretResponse = S.CodespacesOrgSecret;
 export type CodespacesGetOrgSecretError = unknown;
 
@@ -383,50 +308,23 @@ export type CodespacesGetPublicKeyForAuthenticatedUserResponse =
   S.CodespacesUserPublicKey;
 export type CodespacesGetPublicKeyForAuthenticatedUserError = unknown;
 
-export interface CodespacesGetRepoPublicKeyParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface CodespacesGetRepoPublicKeyParams extends P.Owner, P.Repo {}
 export type CodespacesGetRepoPublicKeyResponse = S.CodespacesPublicKey;
 export type CodespacesGetRepoPublicKeyError = unknown;
 
-export interface CodespacesGetRepoSecretParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface CodespacesGetRepoSecretParams
+  extends P.Owner, P.Repo, P.SecretName {}
 export type CodespacesGetRepoSecretResponse = S.RepoCodespacesSecret;
 export type CodespacesGetRepoSecretError = unknown;
 
-export interface CodespacesGetSecretForAuthenticatedUserParams {
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface CodespacesGetSecretForAuthenticatedUserParams
+  extends P.SecretName {}
 export type CodespacesGetSecretForAuthenticatedUserResponse =
   S.CodespacesSecret;
 export type CodespacesGetSecretForAuthenticatedUserError = unknown;
 
-export interface CodespacesListDevcontainersInRepositoryForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface CodespacesListDevcontainersInRepositoryForAuthenticatedUserParams
+  extends P.PerPage, P.Page, P.Owner, P.Repo {}
 export type CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse =
   {
     total_count: number;
@@ -444,17 +342,8 @@ export type CodespacesListDevcontainersInRepositoryForAuthenticatedUserItem = {
   display_name?: string;
 };
 
-export interface CodespacesListForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
+export interface CodespacesListForAuthenticatedUserParams
+  extends P.PerPage, P.Page {
   /** ID of the Repository to filter on */
   repository_id?: number;
 }
@@ -465,20 +354,8 @@ export type CodespacesListForAuthenticatedUserResponse = {
 export type CodespacesListForAuthenticatedUserError = S.BasicError;
 export type CodespacesListForAuthenticatedUserItem = S.Codespace;
 
-export interface CodespacesListInOrganizationParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface CodespacesListInOrganizationParams
+  extends P.PerPage, P.Page, P.Org {}
 export type CodespacesListInOrganizationResponse = {
   total_count: number;
   codespaces: S.Codespace[];
@@ -486,22 +363,8 @@ export type CodespacesListInOrganizationResponse = {
 export type CodespacesListInOrganizationError = S.BasicError;
 export type CodespacesListInOrganizationItem = S.Codespace;
 
-export interface CodespacesListInRepositoryForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface CodespacesListInRepositoryForAuthenticatedUserParams
+  extends P.PerPage, P.Page, P.Owner, P.Repo {}
 export type CodespacesListInRepositoryForAuthenticatedUserResponse = {
   total_count: number;
   codespaces: S.Codespace[];
@@ -509,20 +372,8 @@ export type CodespacesListInRepositoryForAuthenticatedUserResponse = {
 export type CodespacesListInRepositoryForAuthenticatedUserError = S.BasicError;
 export type CodespacesListInRepositoryForAuthenticatedUserItem = S.Codespace;
 
-export interface CodespacesListOrgSecretsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface CodespacesListOrgSecretsParams
+  extends P.Org, P.PerPage, P.Page {}
 export type CodespacesListOrgSecretsResponse = {
   total_count: number;
   secrets: S.CodespacesOrgSecret[];
@@ -530,22 +381,8 @@ export type CodespacesListOrgSecretsResponse = {
 export type CodespacesListOrgSecretsError = unknown;
 export type CodespacesListOrgSecretsItem = S.CodespacesOrgSecret;
 
-export interface CodespacesListRepoSecretsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface CodespacesListRepoSecretsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type CodespacesListRepoSecretsResponse = {
   total_count: number;
   secrets: S.RepoCodespacesSecret[];
@@ -553,10 +390,8 @@ export type CodespacesListRepoSecretsResponse = {
 export type CodespacesListRepoSecretsError = unknown;
 export type CodespacesListRepoSecretsItem = S.RepoCodespacesSecret;
 
-export interface CodespacesListRepositoriesForSecretForAuthenticatedUserParams {
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface CodespacesListRepositoriesForSecretForAuthenticatedUserParams
+  extends P.SecretName {}
 export type CodespacesListRepositoriesForSecretForAuthenticatedUserResponse = {
   total_count: number;
   repositories: S.MinimalRepository[];
@@ -564,18 +399,8 @@ export type CodespacesListRepositoriesForSecretForAuthenticatedUserResponse = {
 export type CodespacesListRepositoriesForSecretForAuthenticatedUserError =
   S.BasicError;
 
-export interface CodespacesListSecretsForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface CodespacesListSecretsForAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type CodespacesListSecretsForAuthenticatedUserResponse = {
   total_count: number;
   secrets: S.CodespacesSecret[];
@@ -583,22 +408,8 @@ export type CodespacesListSecretsForAuthenticatedUserResponse = {
 export type CodespacesListSecretsForAuthenticatedUserError = unknown;
 export type CodespacesListSecretsForAuthenticatedUserItem = S.CodespacesSecret;
 
-export interface CodespacesListSelectedReposForOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface CodespacesListSelectedReposForOrgSecretParams
+  extends P.Org, P.SecretName, P.Page, P.PerPage {}
 export type CodespacesListSelectedReposForOrgSecretResponse = {
   total_count: number;
   repositories: S.MinimalRepository[];
@@ -606,11 +417,8 @@ export type CodespacesListSelectedReposForOrgSecretResponse = {
 export type CodespacesListSelectedReposForOrgSecretError = S.BasicError;
 export type CodespacesListSelectedReposForOrgSecretItem = S.MinimalRepository;
 
-export interface CodespacesPreFlightWithRepoForAuthenticatedUserParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface CodespacesPreFlightWithRepoForAuthenticatedUserParams
+  extends P.Owner, P.Repo {
   /** The branch or commit to check for a default devcontainer path. If not specified, the default branch will be checked. */
   ref?: string;
   /** An alternative IP for default location auto-detection, such as when proxying a request. */
@@ -625,9 +433,8 @@ export type CodespacesPreFlightWithRepoForAuthenticatedUserResponse = {
 };
 export type CodespacesPreFlightWithRepoForAuthenticatedUserError = S.BasicError;
 
-export interface CodespacesPublishForAuthenticatedUserParams {
-  /** The name of the codespace. */
-  codespace_name: string;
+export interface CodespacesPublishForAuthenticatedUserParams
+  extends P.CodespaceName {
   body: {
     /** A name for the new repository. */
     name?: string;
@@ -643,9 +450,8 @@ export type CodespacesPublishForAuthenticatedUserResponse =
 export type CodespacesPublishForAuthenticatedUserError =
   S.BasicError | S.ValidationError;
 
-export interface CodespacesRemoveRepositoryForSecretForAuthenticatedUserParams {
-  /** The name of the secret. */
-  secret_name: string;
+export interface CodespacesRemoveRepositoryForSecretForAuthenticatedUserParams
+  extends P.SecretName {
   repository_id: number;
 }
 export type CodespacesRemoveRepositoryForSecretForAuthenticatedUserResponse =
@@ -653,22 +459,16 @@ export type CodespacesRemoveRepositoryForSecretForAuthenticatedUserResponse =
 export type CodespacesRemoveRepositoryForSecretForAuthenticatedUserError =
   S.BasicError;
 
-export interface CodespacesRemoveSelectedRepoFromOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface CodespacesRemoveSelectedRepoFromOrgSecretParams
+  extends P.Org, P.SecretName {
   repository_id: number;
 }
 export type CodespacesRemoveSelectedRepoFromOrgSecretResponse = void;
 export type CodespacesRemoveSelectedRepoFromOrgSecretError =
   S.BasicError | S.ValidationError;
 
-export interface CodespacesRepoMachinesForAuthenticatedUserParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface CodespacesRepoMachinesForAuthenticatedUserParams
+  extends P.Owner, P.Repo {
   /** The location to check for available machines. Assigned by IP if not provided. */
   location?: string;
   /** IP for location auto-detection when proxying a request */
@@ -682,9 +482,7 @@ export type CodespacesRepoMachinesForAuthenticatedUserResponse = {
 };
 export type CodespacesRepoMachinesForAuthenticatedUserError = S.BasicError;
 
-export interface CodespacesSetCodespacesAccessParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface CodespacesSetCodespacesAccessParams extends P.Org {
   body: {
     /** Which users can access codespaces in the organization. `disabled` means that no users can access codespaces in the organization. */
     visibility:
@@ -700,9 +498,7 @@ export type CodespacesSetCodespacesAccessResponse = void;
 export type CodespacesSetCodespacesAccessError =
   S.BasicError | S.ValidationError;
 
-export interface CodespacesSetCodespacesAccessUsersParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface CodespacesSetCodespacesAccessUsersParams extends P.Org {
   body: {
     /** The usernames of the organization members and outside collaborators whose codespaces should be billed to the organization. */
     selected_usernames: string[];
@@ -712,9 +508,8 @@ export type CodespacesSetCodespacesAccessUsersResponse = void;
 export type CodespacesSetCodespacesAccessUsersError =
   S.BasicError | S.ValidationError;
 
-export interface CodespacesSetRepositoriesForSecretForAuthenticatedUserParams {
-  /** The name of the secret. */
-  secret_name: string;
+export interface CodespacesSetRepositoriesForSecretForAuthenticatedUserParams
+  extends P.SecretName {
   body: {
     /** An array of repository ids for which a codespace can access the secret. You can manage the list of selected repositories using the [List selected repositories for a user secret](https://docs.github.com/rest/codespaces/secrets#list-selected-repositories-for-a-user-secret), [Add a selected repository to a user secret](https://docs.github.com/rest/codespaces/secrets#add-a-selected-repository-to-a-user-secret), and [Remove a selected repository from a user secret](https://docs.github.com/rest/codespaces/secrets#remove-a-selected-repository-from-a-user-secret) endpoints. */
     selected_repository_ids: number[];
@@ -725,11 +520,8 @@ export type CodespacesSetRepositoriesForSecretForAuthenticatedUserResponse =
 export type CodespacesSetRepositoriesForSecretForAuthenticatedUserError =
   S.BasicError;
 
-export interface CodespacesSetSelectedReposForOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface CodespacesSetSelectedReposForOrgSecretParams
+  extends P.Org, P.SecretName {
   body: {
     /** An array of repository ids that can access the organization secret. You can only provide a list of repository ids when the `visibility` is set to `selected`. You can add and remove individual repositories using the [Set selected repositories for an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#set-selected-repositories-for-an-organization-secret) and [Remove selected repository from an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#remove-selected-repository-from-an-organization-secret) endpoints. */
     selected_repository_ids: number[];
@@ -738,34 +530,23 @@ export interface CodespacesSetSelectedReposForOrgSecretParams {
 export type CodespacesSetSelectedReposForOrgSecretResponse = void;
 export type CodespacesSetSelectedReposForOrgSecretError = S.BasicError;
 
-export interface CodespacesStartForAuthenticatedUserParams {
-  /** The name of the codespace. */
-  codespace_name: string;
-}
+export interface CodespacesStartForAuthenticatedUserParams
+  extends P.CodespaceName {}
 export type CodespacesStartForAuthenticatedUserResponse = S.Codespace;
 export type CodespacesStartForAuthenticatedUserError = S.BasicError;
 
-export interface CodespacesStopForAuthenticatedUserParams {
-  /** The name of the codespace. */
-  codespace_name: string;
-}
+export interface CodespacesStopForAuthenticatedUserParams
+  extends P.CodespaceName {}
 export type CodespacesStopForAuthenticatedUserResponse = S.Codespace;
 export type CodespacesStopForAuthenticatedUserError = S.BasicError;
 
-export interface CodespacesStopInOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The name of the codespace. */
-  codespace_name: string;
-}
+export interface CodespacesStopInOrganizationParams
+  extends P.Org, P.Username, P.CodespaceName {}
 export type CodespacesStopInOrganizationResponse = S.Codespace;
 export type CodespacesStopInOrganizationError = S.BasicError;
 
-export interface CodespacesUpdateForAuthenticatedUserParams {
-  /** The name of the codespace. */
-  codespace_name: string;
+export interface CodespacesUpdateForAuthenticatedUserParams
+  extends P.CodespaceName {
   body?: {
     /** A valid machine to transition this codespace to. */
     machine?: string;
@@ -788,7 +569,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/secrets#add-a-selected-repository-to-a-user-secret
+   * [API documentation](https://docs.github.com/rest/codespaces/secrets#add-a-selected-repository-to-a-user-secret)
    */
   addRepositoryForSecretForAuthenticatedUser: Method<
     CodespacesAddRepositoryForSecretForAuthenticatedUserParams,
@@ -801,7 +582,7 @@ export interface CodespacesMethods {
    * Adds a repository to an organization development environment secret when the `visibility` for repository access is set to `selected`. The visibility is set when you [Create or update an organization secret](https://docs.github.com/rest/codespaces/organization-secrets#create-or-update-an-organization-secret).
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/organization-secrets#add-selected-repository-to-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/codespaces/organization-secrets#add-selected-repository-to-an-organization-secret)
    */
   addSelectedRepoToOrgSecret: Method<
     CodespacesAddSelectedRepoToOrgSecretParams,
@@ -815,7 +596,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#check-if-permissions-defined-by-a-devcontainer-have-been-accepted-by-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#check-if-permissions-defined-by-a-devcontainer-have-been-accepted-by-the-authenticated-user)
    */
   checkPermissionsForDevcontainer: Method<
     CodespacesCheckPermissionsForDevcontainerParams,
@@ -829,7 +610,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/machines#list-machine-types-for-a-codespace
+   * [API documentation](https://docs.github.com/rest/codespaces/machines#list-machine-types-for-a-codespace)
    */
   codespaceMachinesForAuthenticatedUser: Method<
     CodespacesCodespaceMachinesForAuthenticatedUserParams,
@@ -845,7 +626,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#create-a-codespace-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#create-a-codespace-for-the-authenticated-user)
    */
   createForAuthenticatedUser: Method<
     CodespacesCreateForAuthenticatedUserParams,
@@ -860,7 +641,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/organization-secrets#create-or-update-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/codespaces/organization-secrets#create-or-update-an-organization-secret)
    */
   createOrUpdateOrgSecret: Method<
     CodespacesCreateOrUpdateOrgSecretParams,
@@ -875,7 +656,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint. The associated user must be a repository admin.
    *
-   * @see https://docs.github.com/rest/codespaces/repository-secrets#create-or-update-a-repository-secret
+   * [API documentation](https://docs.github.com/rest/codespaces/repository-secrets#create-or-update-a-repository-secret)
    */
   createOrUpdateRepoSecret: Method<
     CodespacesCreateOrUpdateRepoSecretParams,
@@ -892,7 +673,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/secrets#create-or-update-a-secret-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/secrets#create-or-update-a-secret-for-the-authenticated-user)
    */
   createOrUpdateSecretForAuthenticatedUser: Method<
     CodespacesCreateOrUpdateSecretForAuthenticatedUserParams,
@@ -906,7 +687,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#create-a-codespace-from-a-pull-request
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#create-a-codespace-from-a-pull-request)
    */
   createWithPrForAuthenticatedUser: Method<
     CodespacesCreateWithPrForAuthenticatedUserParams,
@@ -920,7 +701,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#create-a-codespace-in-a-repository
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#create-a-codespace-in-a-repository)
    */
   createWithRepoForAuthenticatedUser: Method<
     CodespacesCreateWithRepoForAuthenticatedUserParams,
@@ -937,8 +718,9 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
+   * [API documentation](https://docs.github.com/rest/codespaces/organizations#remove-users-from-codespaces-access-for-an-organization)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/codespaces/organizations#remove-users-from-codespaces-access-for-an-organization
    */
   deleteCodespacesAccessUsers: Method<
     CodespacesDeleteCodespacesAccessUsersParams,
@@ -952,7 +734,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#delete-a-codespace-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#delete-a-codespace-for-the-authenticated-user)
    */
   deleteForAuthenticatedUser: Method<
     CodespacesDeleteForAuthenticatedUserParams,
@@ -966,7 +748,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/organizations#delete-a-codespace-from-the-organization
+   * [API documentation](https://docs.github.com/rest/codespaces/organizations#delete-a-codespace-from-the-organization)
    */
   deleteFromOrganization: Method<
     CodespacesDeleteFromOrganizationParams,
@@ -980,7 +762,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/organization-secrets#delete-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/codespaces/organization-secrets#delete-an-organization-secret)
    */
   deleteOrgSecret: Method<
     CodespacesDeleteOrgSecretParams,
@@ -994,7 +776,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint. The associated user must be a repository admin.
    *
-   * @see https://docs.github.com/rest/codespaces/repository-secrets#delete-a-repository-secret
+   * [API documentation](https://docs.github.com/rest/codespaces/repository-secrets#delete-a-repository-secret)
    */
   deleteRepoSecret: Method<
     CodespacesDeleteRepoSecretParams,
@@ -1010,7 +792,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/secrets#delete-a-secret-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/secrets#delete-a-secret-for-the-authenticated-user)
    */
   deleteSecretForAuthenticatedUser: Method<
     CodespacesDeleteSecretForAuthenticatedUserParams,
@@ -1026,7 +808,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#export-a-codespace-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#export-a-codespace-for-the-authenticated-user)
    */
   exportForAuthenticatedUser: Method<
     CodespacesExportForAuthenticatedUserParams,
@@ -1040,7 +822,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/organizations#list-codespaces-for-a-user-in-organization
+   * [API documentation](https://docs.github.com/rest/codespaces/organizations#list-codespaces-for-a-user-in-organization)
    */
   getCodespacesForUserInOrg: PaginatedMethod<
     CodespacesGetCodespacesForUserInOrgParams,
@@ -1055,7 +837,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#get-details-about-a-codespace-export
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#get-details-about-a-codespace-export)
    */
   getExportDetailsForAuthenticatedUser: Method<
     CodespacesGetExportDetailsForAuthenticatedUserParams,
@@ -1069,7 +851,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#get-a-codespace-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#get-a-codespace-for-the-authenticated-user)
    */
   getForAuthenticatedUser: Method<
     CodespacesGetForAuthenticatedUserParams,
@@ -1082,7 +864,7 @@ export interface CodespacesMethods {
    * Gets a public key for an organization, which is required in order to encrypt secrets. You need to encrypt the value of a secret before you can create or update secrets.
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/organization-secrets#get-an-organization-public-key
+   * [API documentation](https://docs.github.com/rest/codespaces/organization-secrets#get-an-organization-public-key)
    */
   getOrgPublicKey: Method<
     CodespacesGetOrgPublicKeyParams,
@@ -1096,7 +878,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/organization-secrets#get-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/codespaces/organization-secrets#get-an-organization-secret)
    */
   getOrgSecret: Method<
     CodespacesGetOrgSecretParams,
@@ -1112,7 +894,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/secrets#get-public-key-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/secrets#get-public-key-for-the-authenticated-user)
    */
   getPublicKeyForAuthenticatedUser: MethodOpt<
     CodespacesGetPublicKeyForAuthenticatedUserParams,
@@ -1127,7 +909,7 @@ export interface CodespacesMethods {
    *
    * If the repository is private, OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/repository-secrets#get-a-repository-public-key
+   * [API documentation](https://docs.github.com/rest/codespaces/repository-secrets#get-a-repository-public-key)
    */
   getRepoPublicKey: Method<
     CodespacesGetRepoPublicKeyParams,
@@ -1141,7 +923,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/repository-secrets#get-a-repository-secret
+   * [API documentation](https://docs.github.com/rest/codespaces/repository-secrets#get-a-repository-secret)
    */
   getRepoSecret: Method<
     CodespacesGetRepoSecretParams,
@@ -1157,7 +939,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/secrets#get-a-secret-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/secrets#get-a-secret-for-the-authenticated-user)
    */
   getSecretForAuthenticatedUser: Method<
     CodespacesGetSecretForAuthenticatedUserParams,
@@ -1172,7 +954,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#list-devcontainer-configurations-in-a-repository-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#list-devcontainer-configurations-in-a-repository-for-the-authenticated-user)
    */
   listDevcontainersInRepositoryForAuthenticatedUser: PaginatedMethod<
     CodespacesListDevcontainersInRepositoryForAuthenticatedUserParams,
@@ -1187,7 +969,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#list-codespaces-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#list-codespaces-for-the-authenticated-user)
    */
   listForAuthenticatedUser: PaginatedMethodOpt<
     CodespacesListForAuthenticatedUserParams,
@@ -1202,7 +984,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/organizations#list-codespaces-for-the-organization
+   * [API documentation](https://docs.github.com/rest/codespaces/organizations#list-codespaces-for-the-organization)
    */
   listInOrganization: PaginatedMethod<
     CodespacesListInOrganizationParams,
@@ -1217,7 +999,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#list-codespaces-in-a-repository-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#list-codespaces-in-a-repository-for-the-authenticated-user)
    */
   listInRepositoryForAuthenticatedUser: PaginatedMethod<
     CodespacesListInRepositoryForAuthenticatedUserParams,
@@ -1233,7 +1015,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/organization-secrets#list-organization-secrets
+   * [API documentation](https://docs.github.com/rest/codespaces/organization-secrets#list-organization-secrets)
    */
   listOrgSecrets: PaginatedMethod<
     CodespacesListOrgSecretsParams,
@@ -1249,7 +1031,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/repository-secrets#list-repository-secrets
+   * [API documentation](https://docs.github.com/rest/codespaces/repository-secrets#list-repository-secrets)
    */
   listRepoSecrets: PaginatedMethod<
     CodespacesListRepoSecretsParams,
@@ -1266,7 +1048,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/secrets#list-selected-repositories-for-a-user-secret
+   * [API documentation](https://docs.github.com/rest/codespaces/secrets#list-selected-repositories-for-a-user-secret)
    */
   listRepositoriesForSecretForAuthenticatedUser: Method<
     CodespacesListRepositoriesForSecretForAuthenticatedUserParams,
@@ -1283,7 +1065,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/secrets#list-secrets-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/secrets#list-secrets-for-the-authenticated-user)
    */
   listSecretsForAuthenticatedUser: PaginatedMethodOpt<
     CodespacesListSecretsForAuthenticatedUserParams,
@@ -1299,7 +1081,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/organization-secrets#list-selected-repositories-for-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/codespaces/organization-secrets#list-selected-repositories-for-an-organization-secret)
    */
   listSelectedReposForOrgSecret: PaginatedMethod<
     CodespacesListSelectedReposForOrgSecretParams,
@@ -1314,7 +1096,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#get-default-attributes-for-a-codespace
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#get-default-attributes-for-a-codespace)
    */
   preFlightWithRepoForAuthenticatedUser: Method<
     CodespacesPreFlightWithRepoForAuthenticatedUserParams,
@@ -1332,7 +1114,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#create-a-repository-from-an-unpublished-codespace
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#create-a-repository-from-an-unpublished-codespace)
    */
   publishForAuthenticatedUser: Method<
     CodespacesPublishForAuthenticatedUserParams,
@@ -1348,7 +1130,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/secrets#remove-a-selected-repository-from-a-user-secret
+   * [API documentation](https://docs.github.com/rest/codespaces/secrets#remove-a-selected-repository-from-a-user-secret)
    */
   removeRepositoryForSecretForAuthenticatedUser: Method<
     CodespacesRemoveRepositoryForSecretForAuthenticatedUserParams,
@@ -1364,7 +1146,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/organization-secrets#remove-selected-repository-from-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/codespaces/organization-secrets#remove-selected-repository-from-an-organization-secret)
    */
   removeSelectedRepoFromOrgSecret: Method<
     CodespacesRemoveSelectedRepoFromOrgSecretParams,
@@ -1378,7 +1160,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/machines#list-available-machine-types-for-a-repository
+   * [API documentation](https://docs.github.com/rest/codespaces/machines#list-available-machine-types-for-a-repository)
    */
   repoMachinesForAuthenticatedUser: Method<
     CodespacesRepoMachinesForAuthenticatedUserParams,
@@ -1391,8 +1173,9 @@ export interface CodespacesMethods {
    * Sets which users can access codespaces in an organization. This is synonymous with granting or revoking codespaces access permissions for users according to the visibility.
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
+   * [API documentation](https://docs.github.com/rest/codespaces/organizations#manage-access-control-for-organization-codespaces)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/codespaces/organizations#manage-access-control-for-organization-codespaces
    */
   setCodespacesAccess: Method<
     CodespacesSetCodespacesAccessParams,
@@ -1409,8 +1192,9 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
+   * [API documentation](https://docs.github.com/rest/codespaces/organizations#add-users-to-codespaces-access-for-an-organization)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/codespaces/organizations#add-users-to-codespaces-access-for-an-organization
    */
   setCodespacesAccessUsers: Method<
     CodespacesSetCodespacesAccessUsersParams,
@@ -1426,7 +1210,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` or `codespace:secrets` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/secrets#set-selected-repositories-for-a-user-secret
+   * [API documentation](https://docs.github.com/rest/codespaces/secrets#set-selected-repositories-for-a-user-secret)
    */
   setRepositoriesForSecretForAuthenticatedUser: Method<
     CodespacesSetRepositoriesForSecretForAuthenticatedUserParams,
@@ -1442,7 +1226,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/organization-secrets#set-selected-repositories-for-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/codespaces/organization-secrets#set-selected-repositories-for-an-organization-secret)
    */
   setSelectedReposForOrgSecret: Method<
     CodespacesSetSelectedReposForOrgSecretParams,
@@ -1456,7 +1240,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#start-a-codespace-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#start-a-codespace-for-the-authenticated-user)
    */
   startForAuthenticatedUser: Method<
     CodespacesStartForAuthenticatedUserParams,
@@ -1470,7 +1254,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#stop-a-codespace-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#stop-a-codespace-for-the-authenticated-user)
    */
   stopForAuthenticatedUser: Method<
     CodespacesStopForAuthenticatedUserParams,
@@ -1484,7 +1268,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/organizations#stop-a-codespace-for-an-organization-user
+   * [API documentation](https://docs.github.com/rest/codespaces/organizations#stop-a-codespace-for-an-organization-user)
    */
   stopInOrganization: Method<
     CodespacesStopInOrganizationParams,
@@ -1500,7 +1284,7 @@ export interface CodespacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `codespace` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/codespaces/codespaces#update-a-codespace-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/codespaces/codespaces#update-a-codespace-for-the-authenticated-user)
    */
   updateForAuthenticatedUser: Method<
     CodespacesUpdateForAuthenticatedUserParams,

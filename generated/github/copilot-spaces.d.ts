@@ -2,13 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CopilotSpacesAddCollaboratorForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
+export interface CopilotSpacesAddCollaboratorForOrgParams
+  extends P.Org, P.SpaceNumber {
   body: {
     /** The type of actor (user or team). */
     actor_type: "User" | "Team";
@@ -23,11 +21,8 @@ export type CopilotSpacesAddCollaboratorForOrgResponse =
 export type CopilotSpacesAddCollaboratorForOrgError =
   S.BasicError | S.ValidationError;
 
-export interface CopilotSpacesAddCollaboratorForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
+export interface CopilotSpacesAddCollaboratorForUserParams
+  extends P.Username, P.SpaceNumber {
   body: {
     /** The type of actor (must be `User` for user-owned spaces; `Team` will be rejected). */
     actor_type: "User" | "Team";
@@ -42,9 +37,7 @@ export type CopilotSpacesAddCollaboratorForUserResponse =
 export type CopilotSpacesAddCollaboratorForUserError =
   S.BasicError | S.ValidationError;
 
-export interface CopilotSpacesCreateForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface CopilotSpacesCreateForOrgParams extends P.Org {
   body: {
     /** The name of the Copilot Space. */
     name: string;
@@ -68,9 +61,7 @@ export interface CopilotSpacesCreateForOrgParams {
 export type CopilotSpacesCreateForOrgResponse = S.CopilotSpace;
 export type CopilotSpacesCreateForOrgError = S.BasicError | S.ValidationError;
 
-export interface CopilotSpacesCreateForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
+export interface CopilotSpacesCreateForUserParams extends P.Username {
   body: {
     /** The name of the Copilot Space. */
     name: string;
@@ -93,11 +84,8 @@ export interface CopilotSpacesCreateForUserParams {
 export type CopilotSpacesCreateForUserResponse = S.CopilotSpace;
 export type CopilotSpacesCreateForUserError = S.BasicError | S.ValidationError;
 
-export interface CopilotSpacesCreateResourceForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
+export interface CopilotSpacesCreateResourceForOrgParams
+  extends P.Org, P.SpaceNumber {
   body: {
     /** The type of resource to create. */
     resource_type:
@@ -114,11 +102,8 @@ export type CopilotSpacesCreateResourceForOrgResponse = S.CopilotSpaceResource;
 export type CopilotSpacesCreateResourceForOrgError =
   S.BasicError | S.ValidationError;
 
-export interface CopilotSpacesCreateResourceForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
+export interface CopilotSpacesCreateResourceForUserParams
+  extends P.Username, P.SpaceNumber {
   body: {
     /** The type of resource to create. */
     resource_type:
@@ -135,118 +120,61 @@ export type CopilotSpacesCreateResourceForUserResponse = S.CopilotSpaceResource;
 export type CopilotSpacesCreateResourceForUserError =
   S.BasicError | S.ValidationError;
 
-export interface CopilotSpacesDeleteForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
-}
+export interface CopilotSpacesDeleteForOrgParams extends P.Org, P.SpaceNumber {}
 export type CopilotSpacesDeleteForOrgResponse = void;
 export type CopilotSpacesDeleteForOrgError = S.BasicError | S.ValidationError;
 
-export interface CopilotSpacesDeleteForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
-}
+export interface CopilotSpacesDeleteForUserParams
+  extends P.Username, P.SpaceNumber {}
 export type CopilotSpacesDeleteForUserResponse = void;
 export type CopilotSpacesDeleteForUserError = S.BasicError | S.ValidationError;
 
-export interface CopilotSpacesDeleteResourceForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
-  /** The unique identifier of the resource. */
-  space_resource_id: number;
-}
+export interface CopilotSpacesDeleteResourceForOrgParams
+  extends P.Org, P.SpaceNumber, P.SpaceResourceId {}
 export type CopilotSpacesDeleteResourceForOrgResponse = void;
 export type CopilotSpacesDeleteResourceForOrgError = S.BasicError;
 
-export interface CopilotSpacesDeleteResourceForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
-  /** The unique identifier of the resource. */
-  space_resource_id: number;
-}
+export interface CopilotSpacesDeleteResourceForUserParams
+  extends P.Username, P.SpaceNumber, P.SpaceResourceId {}
 export type CopilotSpacesDeleteResourceForUserResponse = void;
 export type CopilotSpacesDeleteResourceForUserError = S.BasicError;
 
-export interface CopilotSpacesGetForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
-}
+export interface CopilotSpacesGetForOrgParams extends P.Org, P.SpaceNumber {}
 export type CopilotSpacesGetForOrgResponse = S.CopilotSpace;
 export type CopilotSpacesGetForOrgError = S.BasicError;
 
-export interface CopilotSpacesGetForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
-}
+export interface CopilotSpacesGetForUserParams
+  extends P.Username, P.SpaceNumber {}
 export type CopilotSpacesGetForUserResponse = S.CopilotSpace;
 export type CopilotSpacesGetForUserError = S.BasicError;
 
-export interface CopilotSpacesGetResourceForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
-  /** The unique identifier of the resource. */
-  space_resource_id: number;
-}
+export interface CopilotSpacesGetResourceForOrgParams
+  extends P.Org, P.SpaceNumber, P.SpaceResourceId {}
 export type CopilotSpacesGetResourceForOrgResponse = S.CopilotSpaceResource;
 export type CopilotSpacesGetResourceForOrgError = S.BasicError;
 
-export interface CopilotSpacesGetResourceForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
-  /** The unique identifier of the resource. */
-  space_resource_id: number;
-}
+export interface CopilotSpacesGetResourceForUserParams
+  extends P.Username, P.SpaceNumber, P.SpaceResourceId {}
 export type CopilotSpacesGetResourceForUserResponse = S.CopilotSpaceResource;
 export type CopilotSpacesGetResourceForUserError = S.BasicError;
 
-export interface CopilotSpacesListCollaboratorsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
-}
+export interface CopilotSpacesListCollaboratorsForOrgParams
+  extends P.Org, P.SpaceNumber {}
 export type CopilotSpacesListCollaboratorsForOrgResponse = {
   /** The list of collaborators for this Copilot Space. */
   collaborators: S.CopilotSpaceCollaborator[];
 };
 export type CopilotSpacesListCollaboratorsForOrgError = S.BasicError;
 
-export interface CopilotSpacesListCollaboratorsForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
-}
+export interface CopilotSpacesListCollaboratorsForUserParams
+  extends P.Username, P.SpaceNumber {}
 export type CopilotSpacesListCollaboratorsForUserResponse = {
   /** The list of collaborators for this Copilot Space. */
   collaborators: S.CopilotSpaceCollaborator[];
 };
 export type CopilotSpacesListCollaboratorsForUserError = S.BasicError;
 
-export interface CopilotSpacesListForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100).
-   * @default 30
-   */
-  per_page?: number;
+export interface CopilotSpacesListForOrgParams extends P.Org, P.PerPage3 {
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. */
   before?: string;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. */
@@ -258,14 +186,7 @@ export type CopilotSpacesListForOrgResponse = {
 };
 export type CopilotSpacesListForOrgError = S.BasicError;
 
-export interface CopilotSpacesListForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /**
-   * The number of results per page (max 100).
-   * @default 30
-   */
-  per_page?: number;
+export interface CopilotSpacesListForUserParams extends P.Username, P.PerPage3 {
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. */
   before?: string;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. */
@@ -277,35 +198,24 @@ export type CopilotSpacesListForUserResponse = {
 };
 export type CopilotSpacesListForUserError = S.BasicError;
 
-export interface CopilotSpacesListResourcesForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
-}
+export interface CopilotSpacesListResourcesForOrgParams
+  extends P.Org, P.SpaceNumber {}
 export type CopilotSpacesListResourcesForOrgResponse = {
   /** The list of resources attached to this Copilot Space. */
   resources: S.CopilotSpaceResource[];
 };
 export type CopilotSpacesListResourcesForOrgError = S.BasicError;
 
-export interface CopilotSpacesListResourcesForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
-}
+export interface CopilotSpacesListResourcesForUserParams
+  extends P.Username, P.SpaceNumber {}
 export type CopilotSpacesListResourcesForUserResponse = {
   /** The list of resources attached to this Copilot Space. */
   resources: S.CopilotSpaceResource[];
 };
 export type CopilotSpacesListResourcesForUserError = S.BasicError;
 
-export interface CopilotSpacesRemoveCollaboratorForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
+export interface CopilotSpacesRemoveCollaboratorForOrgParams
+  extends P.Org, P.SpaceNumber {
   /** The type of actor (user or team). */
   actor_type: "User" | "Team";
   /** The username (for users) or team slug (for teams). The numeric ID of a user or team is also accepted. */
@@ -314,11 +224,8 @@ export interface CopilotSpacesRemoveCollaboratorForOrgParams {
 export type CopilotSpacesRemoveCollaboratorForOrgResponse = void;
 export type CopilotSpacesRemoveCollaboratorForOrgError = S.BasicError;
 
-export interface CopilotSpacesRemoveCollaboratorForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
+export interface CopilotSpacesRemoveCollaboratorForUserParams
+  extends P.Username, P.SpaceNumber {
   /** The type of actor (must be `User` for user-owned spaces; `Team` will be rejected). */
   actor_type: "User" | "Team";
   /** The username of the collaborator. The numeric user ID is also accepted. */
@@ -327,11 +234,8 @@ export interface CopilotSpacesRemoveCollaboratorForUserParams {
 export type CopilotSpacesRemoveCollaboratorForUserResponse = void;
 export type CopilotSpacesRemoveCollaboratorForUserError = S.BasicError;
 
-export interface CopilotSpacesUpdateCollaboratorForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
+export interface CopilotSpacesUpdateCollaboratorForOrgParams
+  extends P.Org, P.SpaceNumber {
   /** The type of actor (user or team). */
   actor_type: "User" | "Team";
   /** The username (for users) or team slug (for teams). The numeric ID of a user or team is also accepted. */
@@ -346,11 +250,8 @@ export type CopilotSpacesUpdateCollaboratorForOrgResponse =
 export type CopilotSpacesUpdateCollaboratorForOrgError =
   S.BasicError | S.ValidationError;
 
-export interface CopilotSpacesUpdateCollaboratorForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
+export interface CopilotSpacesUpdateCollaboratorForUserParams
+  extends P.Username, P.SpaceNumber {
   /** The type of actor (must be `User` for user-owned spaces; `Team` will be rejected). */
   actor_type: "User" | "Team";
   /** The username of the collaborator. The numeric user ID is also accepted. */
@@ -365,11 +266,7 @@ export type CopilotSpacesUpdateCollaboratorForUserResponse =
 export type CopilotSpacesUpdateCollaboratorForUserError =
   S.BasicError | S.ValidationError;
 
-export interface CopilotSpacesUpdateForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
+export interface CopilotSpacesUpdateForOrgParams extends P.Org, P.SpaceNumber {
   body: {
     /** The name of the Copilot Space. */
     name?: string;
@@ -392,11 +289,8 @@ export interface CopilotSpacesUpdateForOrgParams {
 export type CopilotSpacesUpdateForOrgResponse = S.CopilotSpace;
 export type CopilotSpacesUpdateForOrgError = S.BasicError | S.ValidationError;
 
-export interface CopilotSpacesUpdateForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
+export interface CopilotSpacesUpdateForUserParams
+  extends P.Username, P.SpaceNumber {
   body: {
     /** The name of the Copilot Space. */
     name?: string;
@@ -418,13 +312,8 @@ export interface CopilotSpacesUpdateForUserParams {
 export type CopilotSpacesUpdateForUserResponse = S.CopilotSpace;
 export type CopilotSpacesUpdateForUserError = S.BasicError | S.ValidationError;
 
-export interface CopilotSpacesUpdateResourceForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
-  /** The unique identifier of the resource. */
-  space_resource_id: number;
+export interface CopilotSpacesUpdateResourceForOrgParams
+  extends P.Org, P.SpaceNumber, P.SpaceResourceId {
   body: {
     /** Updated resource-specific metadata. */
     metadata?: Record<string, unknown>;
@@ -434,13 +323,8 @@ export type CopilotSpacesUpdateResourceForOrgResponse = S.CopilotSpaceResource;
 export type CopilotSpacesUpdateResourceForOrgError =
   S.BasicError | S.ValidationError;
 
-export interface CopilotSpacesUpdateResourceForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the Copilot Space. */
-  space_number: number;
-  /** The unique identifier of the resource. */
-  space_resource_id: number;
+export interface CopilotSpacesUpdateResourceForUserParams
+  extends P.Username, P.SpaceNumber, P.SpaceResourceId {
   body: {
     /** Updated resource-specific metadata. */
     metadata?: Record<string, unknown>;
@@ -463,7 +347,7 @@ export interface CopilotSpacesMethods {
    *
    * Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by resources in the space.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/collaborators#add-a-collaborator-to-an-organization-copilot-space
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/collaborators#add-a-collaborator-to-an-organization-copilot-space)
    */
   addCollaboratorForOrg: Method<
     CopilotSpacesAddCollaboratorForOrgParams,
@@ -479,7 +363,7 @@ export interface CopilotSpacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/collaborators#add-a-collaborator-to-a-copilot-space-for-a-user
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/collaborators#add-a-collaborator-to-a-copilot-space-for-a-user)
    */
   addCollaboratorForUser: Method<
     CopilotSpacesAddCollaboratorForUserParams,
@@ -497,7 +381,7 @@ export interface CopilotSpacesMethods {
    *
    * Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by the submitted resources.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/copilot-spaces#create-an-organization-copilot-space
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/copilot-spaces#create-an-organization-copilot-space)
    */
   createForOrg: Method<
     CopilotSpacesCreateForOrgParams,
@@ -513,7 +397,7 @@ export interface CopilotSpacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/copilot-spaces#create-a-copilot-space-for-a-user
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/copilot-spaces#create-a-copilot-space-for-a-user)
    */
   createForUser: Method<
     CopilotSpacesCreateForUserParams,
@@ -535,7 +419,7 @@ export interface CopilotSpacesMethods {
    *
    * Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by resources in the space, including the resource being created.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/resources#create-a-resource-for-an-organization-copilot-space
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/resources#create-a-resource-for-an-organization-copilot-space)
    */
   createResourceForOrg: Method<
     CopilotSpacesCreateResourceForOrgParams,
@@ -555,7 +439,7 @@ export interface CopilotSpacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/resources#create-a-resource-for-a-copilot-space-for-a-user
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/resources#create-a-resource-for-a-copilot-space-for-a-user)
    */
   createResourceForUser: Method<
     CopilotSpacesCreateResourceForUserParams,
@@ -575,7 +459,7 @@ export interface CopilotSpacesMethods {
    *
    * Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by resources in the space.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/copilot-spaces#delete-an-organization-copilot-space
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/copilot-spaces#delete-an-organization-copilot-space)
    */
   deleteForOrg: Method<
     CopilotSpacesDeleteForOrgParams,
@@ -591,7 +475,7 @@ export interface CopilotSpacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/copilot-spaces#delete-a-copilot-space-for-a-user
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/copilot-spaces#delete-a-copilot-space-for-a-user)
    */
   deleteForUser: Method<
     CopilotSpacesDeleteForUserParams,
@@ -608,7 +492,7 @@ export interface CopilotSpacesMethods {
    *
    * Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by resources in the space.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/resources#delete-a-resource-from-an-organization-copilot-space
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/resources#delete-a-resource-from-an-organization-copilot-space)
    */
   deleteResourceForOrg: Method<
     CopilotSpacesDeleteResourceForOrgParams,
@@ -623,7 +507,7 @@ export interface CopilotSpacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/resources#delete-a-resource-from-a-copilot-space-for-a-user
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/resources#delete-a-resource-from-a-copilot-space-for-a-user)
    */
   deleteResourceForUser: Method<
     CopilotSpacesDeleteResourceForUserParams,
@@ -641,7 +525,7 @@ export interface CopilotSpacesMethods {
    *
    * Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by resources in the space.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/copilot-spaces#get-an-organization-copilot-space
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/copilot-spaces#get-an-organization-copilot-space)
    */
   getForOrg: Method<
     CopilotSpacesGetForOrgParams,
@@ -658,7 +542,7 @@ export interface CopilotSpacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/copilot-spaces#get-a-copilot-space-for-a-user
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/copilot-spaces#get-a-copilot-space-for-a-user)
    */
   getForUser: Method<
     CopilotSpacesGetForUserParams,
@@ -675,7 +559,7 @@ export interface CopilotSpacesMethods {
    *
    * Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by resources in the space.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/resources#get-a-resource-for-an-organization-copilot-space
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/resources#get-a-resource-for-an-organization-copilot-space)
    */
   getResourceForOrg: Method<
     CopilotSpacesGetResourceForOrgParams,
@@ -690,7 +574,7 @@ export interface CopilotSpacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/resources#get-a-resource-for-a-copilot-space-for-a-user
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/resources#get-a-resource-for-a-copilot-space-for-a-user)
    */
   getResourceForUser: Method<
     CopilotSpacesGetResourceForUserParams,
@@ -710,7 +594,7 @@ export interface CopilotSpacesMethods {
    *
    * Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by resources in the space.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/collaborators#list-collaborators-for-an-organization-copilot-space
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/collaborators#list-collaborators-for-an-organization-copilot-space)
    */
   listCollaboratorsForOrg: Method<
     CopilotSpacesListCollaboratorsForOrgParams,
@@ -728,7 +612,7 @@ export interface CopilotSpacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/collaborators#list-collaborators-for-a-copilot-space-for-a-user
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/collaborators#list-collaborators-for-a-copilot-space-for-a-user)
    */
   listCollaboratorsForUser: Method<
     CopilotSpacesListCollaboratorsForUserParams,
@@ -746,7 +630,7 @@ export interface CopilotSpacesMethods {
    *
    * Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by resources in a space; spaces with inaccessible resources are omitted from the response.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/copilot-spaces#list-organization-copilot-spaces
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/copilot-spaces#list-organization-copilot-spaces)
    */
   listForOrg: Method<
     CopilotSpacesListForOrgParams,
@@ -762,7 +646,7 @@ export interface CopilotSpacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/copilot-spaces#list-copilot-spaces-for-a-user
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/copilot-spaces#list-copilot-spaces-for-a-user)
    */
   listForUser: Method<
     CopilotSpacesListForUserParams,
@@ -779,7 +663,7 @@ export interface CopilotSpacesMethods {
    *
    * Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by resources in the space.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/resources#list-resources-for-an-organization-copilot-space
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/resources#list-resources-for-an-organization-copilot-space)
    */
   listResourcesForOrg: Method<
     CopilotSpacesListResourcesForOrgParams,
@@ -794,7 +678,7 @@ export interface CopilotSpacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/resources#list-resources-for-a-copilot-space-for-a-user
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/resources#list-resources-for-a-copilot-space-for-a-user)
    */
   listResourcesForUser: Method<
     CopilotSpacesListResourcesForUserParams,
@@ -810,7 +694,7 @@ export interface CopilotSpacesMethods {
    *
    * Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by resources in the space.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/collaborators#remove-a-collaborator-from-an-organization-copilot-space
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/collaborators#remove-a-collaborator-from-an-organization-copilot-space)
    */
   removeCollaboratorForOrg: Method<
     CopilotSpacesRemoveCollaboratorForOrgParams,
@@ -824,7 +708,7 @@ export interface CopilotSpacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/collaborators#remove-a-collaborator-from-a-copilot-space-for-a-user
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/collaborators#remove-a-collaborator-from-a-copilot-space-for-a-user)
    */
   removeCollaboratorForUser: Method<
     CopilotSpacesRemoveCollaboratorForUserParams,
@@ -840,7 +724,7 @@ export interface CopilotSpacesMethods {
    *
    * Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by resources in the space.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/collaborators#set-a-collaborator-role-for-an-organization-copilot-space
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/collaborators#set-a-collaborator-role-for-an-organization-copilot-space)
    */
   updateCollaboratorForOrg: Method<
     CopilotSpacesUpdateCollaboratorForOrgParams,
@@ -854,7 +738,7 @@ export interface CopilotSpacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/collaborators#set-a-collaborator-role-for-a-copilot-space-for-a-user
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/collaborators#set-a-collaborator-role-for-a-copilot-space-for-a-user)
    */
   updateCollaboratorForUser: Method<
     CopilotSpacesUpdateCollaboratorForUserParams,
@@ -872,7 +756,7 @@ export interface CopilotSpacesMethods {
    *
    * Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by resources in the space, including any being added or updated.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/copilot-spaces#set-an-organization-copilot-space
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/copilot-spaces#set-an-organization-copilot-space)
    */
   updateForOrg: Method<
     CopilotSpacesUpdateForOrgParams,
@@ -888,7 +772,7 @@ export interface CopilotSpacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/copilot-spaces#set-a-copilot-space-for-a-user
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/copilot-spaces#set-a-copilot-space-for-a-user)
    */
   updateForUser: Method<
     CopilotSpacesUpdateForUserParams,
@@ -905,7 +789,7 @@ export interface CopilotSpacesMethods {
    *
    * Fine-grained tokens and GitHub App user access tokens must have been granted access to the organization that owns the space. They must also have been granted access to every repository referenced by resources in the space, including the resource being updated.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/resources#set-a-resource-for-an-organization-copilot-space
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/resources#set-a-resource-for-an-organization-copilot-space)
    */
   updateResourceForOrg: Method<
     CopilotSpacesUpdateResourceForOrgParams,
@@ -920,7 +804,7 @@ export interface CopilotSpacesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot-spaces/resources#set-a-resource-for-a-copilot-space-for-a-user
+   * [API documentation](https://docs.github.com/rest/copilot-spaces/resources#set-a-resource-for-a-copilot-space-for-a-user)
    */
   updateResourceForUser: Method<
     CopilotSpacesUpdateResourceForUserParams,

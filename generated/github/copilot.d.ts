@@ -2,11 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CopilotAddCopilotSeatsForTeamsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface CopilotAddCopilotSeatsForTeamsParams extends P.Org {
   body: {
     /** List of team names within the organization to which to grant access to GitHub Copilot. */
     selected_teams: string[];
@@ -17,9 +16,7 @@ export type CopilotAddCopilotSeatsForTeamsResponse = {
 };
 export type CopilotAddCopilotSeatsForTeamsError = S.BasicError;
 
-export interface CopilotAddCopilotSeatsForUsersParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface CopilotAddCopilotSeatsForUsersParams extends P.Org {
   body: {
     /** The usernames of the organization members to be granted access to GitHub Copilot. */
     selected_usernames: string[];
@@ -30,9 +27,8 @@ export type CopilotAddCopilotSeatsForUsersResponse = {
 };
 export type CopilotAddCopilotSeatsForUsersError = S.BasicError;
 
-export interface CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
+export interface CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParams
+  extends P.Enterprise {
   /** The organizations to enable Copilot cloud agent for */
   body: {
     /** List of organization logins within the enterprise to enable Copilot cloud agent for. */
@@ -50,9 +46,8 @@ export type CopilotAddOrganizationsToEnterpriseCodingAgentPolicyResponse = void;
 export type CopilotAddOrganizationsToEnterpriseCodingAgentPolicyError =
   S.BasicError;
 
-export interface CopilotCancelCopilotSeatAssignmentForTeamsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface CopilotCancelCopilotSeatAssignmentForTeamsParams
+  extends P.Org {
   body: {
     /** The names of teams from which to revoke access to GitHub Copilot. */
     selected_teams: string[];
@@ -63,9 +58,8 @@ export type CopilotCancelCopilotSeatAssignmentForTeamsResponse = {
 };
 export type CopilotCancelCopilotSeatAssignmentForTeamsError = S.BasicError;
 
-export interface CopilotCancelCopilotSeatAssignmentForUsersParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface CopilotCancelCopilotSeatAssignmentForUsersParams
+  extends P.Org {
   body: {
     /** The usernames of the organization members for which to revoke access to GitHub Copilot. */
     selected_usernames: string[];
@@ -76,155 +70,99 @@ export type CopilotCancelCopilotSeatAssignmentForUsersResponse = {
 };
 export type CopilotCancelCopilotSeatAssignmentForUsersError = S.BasicError;
 
-export interface CopilotCopilotContentExclusionForOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface CopilotCopilotContentExclusionForOrganizationParams
+  extends P.Org {}
 export type CopilotCopilotContentExclusionForOrganizationResponse =
   S.CopilotOrganizationContentExclusionDetails;
 export type CopilotCopilotContentExclusionForOrganizationError = S.BasicError;
 
-export interface CopilotCopilotEnterpriseOneDayUsageMetricsParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The day to request data for, in `YYYY-MM-DD` format. */
-  day: string;
-}
+export interface CopilotCopilotEnterpriseOneDayUsageMetricsParams
+  extends P.Enterprise, P.Day2 {}
 export type CopilotCopilotEnterpriseOneDayUsageMetricsResponse =
   S.CopilotUsageMetrics1DayReport;
 export type CopilotCopilotEnterpriseOneDayUsageMetricsError = S.BasicError;
 
-export interface CopilotCopilotEnterpriseReposOneDayReportParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The day to request data for, in `YYYY-MM-DD` format. */
-  day: string;
-}
+export interface CopilotCopilotEnterpriseReposOneDayReportParams
+  extends P.Enterprise, P.Day2 {}
 export type CopilotCopilotEnterpriseReposOneDayReportResponse =
   S.CopilotUsageMetrics1DayReport | undefined;
 export type CopilotCopilotEnterpriseReposOneDayReportError = S.BasicError;
 
-export interface CopilotCopilotEnterpriseUsageMetricsParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-}
+export interface CopilotCopilotEnterpriseUsageMetricsParams
+  extends P.Enterprise {}
 export type CopilotCopilotEnterpriseUsageMetricsResponse =
   S.CopilotUsageMetrics28DayReport;
 export type CopilotCopilotEnterpriseUsageMetricsError = S.BasicError;
 
-export interface CopilotCopilotEnterpriseUserTeamsOneDayReportParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The day to request data for, in `YYYY-MM-DD` format. */
-  day: string;
-}
+export interface CopilotCopilotEnterpriseUserTeamsOneDayReportParams
+  extends P.Enterprise, P.Day2 {}
 export type CopilotCopilotEnterpriseUserTeamsOneDayReportResponse =
   S.CopilotUsageMetrics1DayReport;
 export type CopilotCopilotEnterpriseUserTeamsOneDayReportError = S.BasicError;
 
-export interface CopilotCopilotOrganizationOneDayUsageMetricsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The day to request data for, in `YYYY-MM-DD` format. */
-  day: string;
-}
+export interface CopilotCopilotOrganizationOneDayUsageMetricsParams
+  extends P.Org, P.Day2 {}
 export type CopilotCopilotOrganizationOneDayUsageMetricsResponse =
   S.CopilotUsageMetrics1DayReport | undefined;
 export type CopilotCopilotOrganizationOneDayUsageMetricsError = S.BasicError;
 
-export interface CopilotCopilotOrganizationReposOneDayReportParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The day to request data for, in `YYYY-MM-DD` format. */
-  day: string;
-}
+export interface CopilotCopilotOrganizationReposOneDayReportParams
+  extends P.Org, P.Day2 {}
 export type CopilotCopilotOrganizationReposOneDayReportResponse =
   S.CopilotUsageMetrics1DayReport | undefined;
 export type CopilotCopilotOrganizationReposOneDayReportError = S.BasicError;
 
-export interface CopilotCopilotOrganizationUsageMetricsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface CopilotCopilotOrganizationUsageMetricsParams extends P.Org {}
 export type CopilotCopilotOrganizationUsageMetricsResponse =
   S.CopilotUsageMetrics28DayReport;
 export type CopilotCopilotOrganizationUsageMetricsError = S.BasicError;
 
-export interface CopilotCopilotOrganizationUserTeamsOneDayReportParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The day to request data for, in `YYYY-MM-DD` format. */
-  day: string;
-}
+export interface CopilotCopilotOrganizationUserTeamsOneDayReportParams
+  extends P.Org, P.Day2 {}
 export type CopilotCopilotOrganizationUserTeamsOneDayReportResponse =
   S.CopilotUsageMetrics1DayReport | undefined;
 export type CopilotCopilotOrganizationUserTeamsOneDayReportError = S.BasicError;
 
-export interface CopilotCopilotOrganizationUsersOneDayUsageMetricsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The day to request data for, in `YYYY-MM-DD` format. */
-  day: string;
-}
+export interface CopilotCopilotOrganizationUsersOneDayUsageMetricsParams
+  extends P.Org, P.Day2 {}
 export type CopilotCopilotOrganizationUsersOneDayUsageMetricsResponse =
   S.CopilotUsageMetrics1DayReport | undefined;
 export type CopilotCopilotOrganizationUsersOneDayUsageMetricsError =
   S.BasicError;
 
-export interface CopilotCopilotOrganizationUsersUsageMetricsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface CopilotCopilotOrganizationUsersUsageMetricsParams
+  extends P.Org {}
 export type CopilotCopilotOrganizationUsersUsageMetricsResponse =
   S.CopilotUsageMetrics28DayReport;
 export type CopilotCopilotOrganizationUsersUsageMetricsError = S.BasicError;
 
-export interface CopilotCopilotUsersOneDayUsageMetricsParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The day to request data for, in `YYYY-MM-DD` format. */
-  day: string;
-}
+export interface CopilotCopilotUsersOneDayUsageMetricsParams
+  extends P.Enterprise, P.Day2 {}
 export type CopilotCopilotUsersOneDayUsageMetricsResponse =
   S.CopilotUsageMetrics1DayReport;
 export type CopilotCopilotUsersOneDayUsageMetricsError = S.BasicError;
 
-export interface CopilotCopilotUsersUsageMetricsParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-}
+export interface CopilotCopilotUsersUsageMetricsParams extends P.Enterprise {}
 export type CopilotCopilotUsersUsageMetricsResponse =
   S.CopilotUsageMetrics28DayReport;
 export type CopilotCopilotUsersUsageMetricsError = S.BasicError;
 
-export interface CopilotDisableCopilotCodingAgentForRepositoryInOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the repository. */
-  repository_id: number;
-}
+export interface CopilotDisableCopilotCodingAgentForRepositoryInOrganizationParams
+  extends P.Org, P.RepositoryId {}
 export type CopilotDisableCopilotCodingAgentForRepositoryInOrganizationResponse =
   void;
 export type CopilotDisableCopilotCodingAgentForRepositoryInOrganizationError =
   S.BasicError;
 
-export interface CopilotEnableCopilotCodingAgentForRepositoryInOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the repository. */
-  repository_id: number;
-}
+export interface CopilotEnableCopilotCodingAgentForRepositoryInOrganizationParams
+  extends P.Org, P.RepositoryId {}
 export type CopilotEnableCopilotCodingAgentForRepositoryInOrganizationResponse =
   void;
 export type CopilotEnableCopilotCodingAgentForRepositoryInOrganizationError =
   S.BasicError | S.ValidationError;
 
-export interface CopilotGetCopilotCloudAgentConfigurationParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface CopilotGetCopilotCloudAgentConfigurationParams
+  extends P.Owner, P.Repo {}
 export type CopilotGetCopilotCloudAgentConfigurationResponse = {
   /**
    * The user-supplied MCP server configuration for the repository, as a free-form JSON object. This will be set to `null` if no configuration has been set.
@@ -258,10 +196,8 @@ export type CopilotGetCopilotCloudAgentConfigurationResponse = {
 };
 export type CopilotGetCopilotCloudAgentConfigurationError = S.BasicError;
 
-export interface CopilotGetCopilotCodingAgentPermissionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface CopilotGetCopilotCodingAgentPermissionsOrganizationParams
+  extends P.Org {}
 export type CopilotGetCopilotCodingAgentPermissionsOrganizationResponse = {
   /** The policy for which repositories can use Copilot cloud agent. Can be one of `all`, `selected`, or `none`. */
   enabled_repositories: "all" | "selected" | "none" | (string & {});
@@ -271,37 +207,18 @@ export type CopilotGetCopilotCodingAgentPermissionsOrganizationResponse = {
 export type CopilotGetCopilotCodingAgentPermissionsOrganizationError =
   S.BasicError;
 
-export interface CopilotGetCopilotOrganizationDetailsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface CopilotGetCopilotOrganizationDetailsParams extends P.Org {}
 export type CopilotGetCopilotOrganizationDetailsResponse =
   S.CopilotOrganizationDetails;
 export type CopilotGetCopilotOrganizationDetailsError = S.BasicError;
 
-export interface CopilotGetCopilotSeatDetailsForUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface CopilotGetCopilotSeatDetailsForUserParams
+  extends P.Org, P.Username {}
 export type CopilotGetCopilotSeatDetailsForUserResponse = S.CopilotSeatDetails;
 export type CopilotGetCopilotSeatDetailsForUserError = S.BasicError;
 
-export interface CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationParams
+  extends P.Org, P.PerPage, P.Page {}
 export type CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationResponse =
   {
     total_count: number;
@@ -312,14 +229,7 @@ export type CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationErro
 export type CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationItem =
   S.MinimalRepository;
 
-export interface CopilotListCopilotSeatsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
+export interface CopilotListCopilotSeatsParams extends P.Org, P.Page {
   /**
    * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    * @default 50
@@ -334,9 +244,8 @@ export type CopilotListCopilotSeatsResponse = {
 export type CopilotListCopilotSeatsError = S.BasicError;
 export type CopilotListCopilotSeatsItem = S.CopilotSeatDetails;
 
-export interface CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
+export interface CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParams
+  extends P.Enterprise {
   /** The organizations to disable Copilot cloud agent for */
   body: {
     /** List of organization logins within the enterprise to disable Copilot cloud agent for. */
@@ -355,9 +264,8 @@ export type CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyResponse =
 export type CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyError =
   S.BasicError;
 
-export interface CopilotSetCopilotCodingAgentPermissionsOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface CopilotSetCopilotCodingAgentPermissionsOrganizationParams
+  extends P.Org {
   body: {
     /** The policy for which repositories can use Copilot cloud agent. Can be one of `all`, `selected`, or `none`. */
     enabled_repositories: "all" | "selected" | "none";
@@ -367,9 +275,8 @@ export type CopilotSetCopilotCodingAgentPermissionsOrganizationResponse = void;
 export type CopilotSetCopilotCodingAgentPermissionsOrganizationError =
   S.BasicError | S.ValidationError;
 
-export interface CopilotSetCopilotCodingAgentSelectedRepositoriesForOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface CopilotSetCopilotCodingAgentSelectedRepositoriesForOrganizationParams
+  extends P.Org {
   body: {
     /** List of repository IDs to enable for Copilot cloud agent. */
     selected_repository_ids: number[];
@@ -380,9 +287,8 @@ export type CopilotSetCopilotCodingAgentSelectedRepositoriesForOrganizationRespo
 export type CopilotSetCopilotCodingAgentSelectedRepositoriesForOrganizationError =
   S.BasicError | S.ValidationError;
 
-export interface CopilotSetCopilotContentExclusionForOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface CopilotSetCopilotContentExclusionForOrganizationParams
+  extends P.Org {
   /** The content exclusion rules to set */
   body: Record<
     string,
@@ -403,9 +309,8 @@ export type CopilotSetCopilotContentExclusionForOrganizationResponse = {
 export type CopilotSetCopilotContentExclusionForOrganizationError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface CopilotSetEnterpriseCodingAgentPolicyParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
+export interface CopilotSetEnterpriseCodingAgentPolicyParams
+  extends P.Enterprise {
   /** The coding agent policy configuration */
   body: {
     /** The policy state for Copilot cloud agent in the enterprise. Can be one of `enabled_for_all_orgs`, `disabled_for_all_orgs`, `enabled_for_selected_orgs`, or `configured_by_org_admins`. */
@@ -437,7 +342,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `admin:org` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-user-management#add-teams-to-the-copilot-subscription-for-an-organization
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-user-management#add-teams-to-the-copilot-subscription-for-an-organization)
    */
   addCopilotSeatsForTeams: Method<
     CopilotAddCopilotSeatsForTeamsParams,
@@ -461,7 +366,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `admin:org` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-user-management#add-users-to-the-copilot-subscription-for-an-organization
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-user-management#add-users-to-the-copilot-subscription-for-an-organization)
    */
   addCopilotSeatsForUsers: Method<
     CopilotAddCopilotSeatsForUsersParams,
@@ -482,7 +387,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `admin:enterprise` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-coding-agent-management#add-organizations-to-the-enterprise-coding-agent-policy
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-coding-agent-management#add-organizations-to-the-enterprise-coding-agent-policy)
    */
   addOrganizationsToEnterpriseCodingAgentPolicy: Method<
     CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParams,
@@ -505,7 +410,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `admin:org` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-user-management#remove-teams-from-the-copilot-subscription-for-an-organization
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-user-management#remove-teams-from-the-copilot-subscription-for-an-organization)
    */
   cancelCopilotSeatAssignmentForTeams: Method<
     CopilotCancelCopilotSeatAssignmentForTeamsParams,
@@ -528,7 +433,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `admin:org` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-user-management#remove-users-from-the-copilot-subscription-for-an-organization
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-user-management#remove-users-from-the-copilot-subscription-for-an-organization)
    */
   cancelCopilotSeatAssignmentForUsers: Method<
     CopilotCancelCopilotSeatAssignmentForUsersParams,
@@ -553,7 +458,7 @@ export interface CopilotMethods {
    * > * At this time, the API does not support comments. This endpoint will not return any comments in the existing rules.
    * > * At this time, the API does not support duplicate keys. If your content exclusion configuration contains duplicate keys, the API will return only the last occurrence of that key. For example, if duplicate entries are present, only the final value will be included in the response.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-content-exclusion-management#get-copilot-content-exclusion-rules-for-an-organization
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-content-exclusion-management#get-copilot-content-exclusion-rules-for-an-organization)
    */
   copilotContentExclusionForOrganization: Method<
     CopilotCopilotContentExclusionForOrganizationParams,
@@ -571,7 +476,7 @@ export interface CopilotMethods {
    *
    * Enterprise owners, billing managers, and authorized users with fine-grained "View Enterprise Copilot Metrics" permission can retrieve Copilot metrics reports for the enterprise. OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `read:enterprise` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-usage-metrics-for-a-specific-day
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-usage-metrics-for-a-specific-day)
    */
   copilotEnterpriseOneDayUsageMetrics: Method<
     CopilotCopilotEnterpriseOneDayUsageMetricsParams,
@@ -589,7 +494,7 @@ export interface CopilotMethods {
    *
    * Enterprise owners, billing managers, and authorized users with fine-grained "View Enterprise Copilot Metrics" permission can retrieve Copilot metrics reports for the enterprise. OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `read:enterprise` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-repository-report-for-a-specific-day
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-repository-report-for-a-specific-day)
    */
   copilotEnterpriseReposOneDayReport: Method<
     CopilotCopilotEnterpriseReposOneDayReportParams,
@@ -607,7 +512,7 @@ export interface CopilotMethods {
    *
    * Enterprise owners, billing managers, and authorized users with fine-grained "View Enterprise Copilot Metrics" permission can retrieve Copilot metrics reports for the enterprise. OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `read:enterprise` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-usage-metrics
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-usage-metrics)
    */
   copilotEnterpriseUsageMetrics: Method<
     CopilotCopilotEnterpriseUsageMetricsParams,
@@ -625,7 +530,7 @@ export interface CopilotMethods {
    *
    * Enterprise owners, billing managers, and authorized users with fine-grained "View Enterprise Copilot Metrics" permission can retrieve Copilot metrics reports for the enterprise. OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `read:enterprise` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-user-teams-report-for-a-specific-day
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-enterprise-user-teams-report-for-a-specific-day)
    */
   copilotEnterpriseUserTeamsOneDayReport: Method<
     CopilotCopilotEnterpriseUserTeamsOneDayReportParams,
@@ -645,7 +550,7 @@ export interface CopilotMethods {
    *
    * For more information about organization metrics attribution, see [How are metrics attributed across organizations](https://docs.github.com/copilot/concepts/copilot-metrics#how-are-metrics-attributed-across-organizations).
    *
-   * @see https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-usage-metrics-for-a-specific-day
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-usage-metrics-for-a-specific-day)
    */
   copilotOrganizationOneDayUsageMetrics: Method<
     CopilotCopilotOrganizationOneDayUsageMetricsParams,
@@ -665,7 +570,7 @@ export interface CopilotMethods {
    *
    * For more information about organization metrics attribution, see [How are metrics attributed across organizations](https://docs.github.com/copilot/concepts/copilot-metrics#how-are-metrics-attributed-across-organizations).
    *
-   * @see https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-repository-report-for-a-specific-day
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-repository-report-for-a-specific-day)
    */
   copilotOrganizationReposOneDayReport: Method<
     CopilotCopilotOrganizationReposOneDayReportParams,
@@ -685,7 +590,7 @@ export interface CopilotMethods {
    *
    * For more information about organization metrics attribution, see [How are metrics attributed across organizations](https://docs.github.com/copilot/concepts/copilot-metrics#how-are-metrics-attributed-across-organizations).
    *
-   * @see https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-usage-metrics
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-usage-metrics)
    */
   copilotOrganizationUsageMetrics: Method<
     CopilotCopilotOrganizationUsageMetricsParams,
@@ -705,7 +610,7 @@ export interface CopilotMethods {
    *
    * For more information about organization metrics attribution, see [How are metrics attributed across organizations](https://docs.github.com/copilot/concepts/copilot-metrics#how-are-metrics-attributed-across-organizations).
    *
-   * @see https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-user-teams-report-for-a-specific-day
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-user-teams-report-for-a-specific-day)
    */
   copilotOrganizationUserTeamsOneDayReport: Method<
     CopilotCopilotOrganizationUserTeamsOneDayReportParams,
@@ -725,7 +630,7 @@ export interface CopilotMethods {
    *
    * For more information about organization metrics attribution, see [How are metrics attributed across organizations](https://docs.github.com/copilot/concepts/copilot-metrics#how-are-metrics-attributed-across-organizations).
    *
-   * @see https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-users-usage-metrics-for-a-specific-day
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-users-usage-metrics-for-a-specific-day)
    */
   copilotOrganizationUsersOneDayUsageMetrics: Method<
     CopilotCopilotOrganizationUsersOneDayUsageMetricsParams,
@@ -745,7 +650,7 @@ export interface CopilotMethods {
    *
    * For more information about organization metrics attribution, see [How are metrics attributed across organizations](https://docs.github.com/copilot/concepts/copilot-metrics#how-are-metrics-attributed-across-organizations).
    *
-   * @see https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-users-usage-metrics
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-organization-users-usage-metrics)
    */
   copilotOrganizationUsersUsageMetrics: Method<
     CopilotCopilotOrganizationUsersUsageMetricsParams,
@@ -763,7 +668,7 @@ export interface CopilotMethods {
    *
    * Enterprise owners, billing managers, and authorized users with fine-grained "View Enterprise Copilot Metrics" permission can retrieve Copilot metrics reports for the enterprise. OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `read:enterprise` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-users-usage-metrics-for-a-specific-day
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-users-usage-metrics-for-a-specific-day)
    */
   copilotUsersOneDayUsageMetrics: Method<
     CopilotCopilotUsersOneDayUsageMetricsParams,
@@ -781,7 +686,7 @@ export interface CopilotMethods {
    *
    * Enterprise owners, billing managers, and authorized users with fine-grained "View Enterprise Copilot Metrics" permission can retrieve Copilot metrics reports for the enterprise. OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `read:enterprise` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-users-usage-metrics
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-usage-metrics#get-copilot-users-usage-metrics)
    */
   copilotUsersUsageMetrics: Method<
     CopilotCopilotUsersUsageMetricsParams,
@@ -800,7 +705,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-coding-agent-management#disable-a-repository-for-copilot-cloud-agent-in-an-organization
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-coding-agent-management#disable-a-repository-for-copilot-cloud-agent-in-an-organization)
    */
   disableCopilotCodingAgentForRepositoryInOrganization: Method<
     CopilotDisableCopilotCodingAgentForRepositoryInOrganizationParams,
@@ -819,7 +724,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-coding-agent-management#enable-a-repository-for-copilot-cloud-agent-in-an-organization
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-coding-agent-management#enable-a-repository-for-copilot-cloud-agent-in-an-organization)
    */
   enableCopilotCodingAgentForRepositoryInOrganization: Method<
     CopilotEnableCopilotCodingAgentForRepositoryInOrganizationParams,
@@ -838,7 +743,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-cloud-agent-management#get-copilot-cloud-agent-configuration-for-a-repository
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-cloud-agent-management#get-copilot-cloud-agent-configuration-for-a-repository)
    */
   getCopilotCloudAgentConfiguration: Method<
     CopilotGetCopilotCloudAgentConfigurationParams,
@@ -859,7 +764,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-coding-agent-management#get-copilot-cloud-agent-permissions-for-an-organization
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-coding-agent-management#get-copilot-cloud-agent-permissions-for-an-organization)
    */
   getCopilotCodingAgentPermissionsOrganization: Method<
     CopilotGetCopilotCodingAgentPermissionsOrganizationParams,
@@ -880,7 +785,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `read:org` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-user-management#get-copilot-seat-information-and-settings-for-an-organization
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-user-management#get-copilot-seat-information-and-settings-for-an-organization)
    */
   getCopilotOrganizationDetails: Method<
     CopilotGetCopilotOrganizationDetailsParams,
@@ -902,7 +807,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `read:org` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-user-management#get-copilot-seat-assignment-details-for-a-user
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-user-management#get-copilot-seat-assignment-details-for-a-user)
    */
   getCopilotSeatDetailsForUser: Method<
     CopilotGetCopilotSeatDetailsForUserParams,
@@ -922,7 +827,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-coding-agent-management#list-repositories-enabled-for-copilot-cloud-agent-in-an-organization
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-coding-agent-management#list-repositories-enabled-for-copilot-cloud-agent-in-an-organization)
    */
   listCopilotCodingAgentSelectedRepositoriesForOrganization: PaginatedMethod<
     CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationParams,
@@ -944,7 +849,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `read:org` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-user-management#list-all-copilot-seat-assignments-for-an-organization
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-user-management#list-all-copilot-seat-assignments-for-an-organization)
    */
   listCopilotSeats: PaginatedMethod<
     CopilotListCopilotSeatsParams,
@@ -966,7 +871,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `admin:enterprise` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-coding-agent-management#remove-organizations-from-the-enterprise-coding-agent-policy
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-coding-agent-management#remove-organizations-from-the-enterprise-coding-agent-policy)
    */
   removeOrganizationsFromEnterpriseCodingAgentPolicy: Method<
     CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParams,
@@ -986,7 +891,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-copilot-cloud-agent-permissions-for-an-organization
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-copilot-cloud-agent-permissions-for-an-organization)
    */
   setCopilotCodingAgentPermissionsOrganization: Method<
     CopilotSetCopilotCodingAgentPermissionsOrganizationParams,
@@ -1005,7 +910,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-selected-repositories-for-copilot-cloud-agent-in-an-organization
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-selected-repositories-for-copilot-cloud-agent-in-an-organization)
    */
   setCopilotCodingAgentSelectedRepositoriesForOrganization: Method<
     CopilotSetCopilotCodingAgentSelectedRepositoriesForOrganizationParams,
@@ -1030,7 +935,7 @@ export interface CopilotMethods {
    * > * At this time, the API does not support comments. When using this endpoint, any existing comments in your rules will be deleted.
    * > * At this time, the API does not support duplicate keys. If you submit content exclusions through the API with duplicate keys, only the last occurrence will be saved. Earlier entries with the same key will be overwritten.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-content-exclusion-management#set-copilot-content-exclusion-rules-for-an-organization
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-content-exclusion-management#set-copilot-content-exclusion-rules-for-an-organization)
    */
   setCopilotContentExclusionForOrganization: Method<
     CopilotSetCopilotContentExclusionForOrganizationParams,
@@ -1050,7 +955,7 @@ export interface CopilotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need either the `manage_billing:copilot` or `admin:enterprise` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-the-coding-agent-policy-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/copilot/copilot-coding-agent-management#set-the-coding-agent-policy-for-an-enterprise)
    */
   setEnterpriseCodingAgentPolicy: Method<
     CopilotSetEnterpriseCodingAgentPolicyParams,

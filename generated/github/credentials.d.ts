@@ -34,7 +34,7 @@ export interface CredentialsMethods {
    * > [!NOTE]
    * > Any authenticated requests will return a 403.
    *
-   * @see https://docs.github.com/rest/credentials/revoke#revoke-a-list-of-credentials
+   * [API documentation](https://docs.github.com/rest/credentials/revoke#revoke-a-list-of-credentials)
    */
   revoke: Method<
     CredentialsRevokeParams,

@@ -2,23 +2,18 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface DependabotAddSelectedRepoToOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface DependabotAddSelectedRepoToOrgSecretParams
+  extends P.Org, P.SecretName {
   repository_id: number;
 }
 export type DependabotAddSelectedRepoToOrgSecretResponse = void;
 export type DependabotAddSelectedRepoToOrgSecretError = unknown;
 
-export interface DependabotCreateOrUpdateOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface DependabotCreateOrUpdateOrgSecretParams
+  extends P.Org, P.SecretName {
   body: {
     /** Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get an organization public key](https://docs.github.com/rest/reference/dependabot#get-an-organization-public-key) endpoint. */
     encrypted_value?: string;
@@ -34,13 +29,8 @@ export type DependabotCreateOrUpdateOrgSecretResponse =
   S.EmptyObject | undefined;
 export type DependabotCreateOrUpdateOrgSecretError = unknown;
 
-export interface DependabotCreateOrUpdateRepoSecretParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface DependabotCreateOrUpdateRepoSecretParams
+  extends P.Owner, P.Repo, P.SecretName {
   body: {
     /** Value for your secret, encrypted with [LibSodium](https://libsodium.gitbook.io/doc/bindings_for_other_languages) using the public key retrieved from the [Get a repository public key](https://docs.github.com/rest/dependabot/secrets#get-a-repository-public-key) endpoint. */
     encrypted_value?: string;
@@ -52,31 +42,16 @@ export type DependabotCreateOrUpdateRepoSecretResponse =
   S.EmptyObject | undefined;
 export type DependabotCreateOrUpdateRepoSecretError = unknown;
 
-export interface DependabotDeleteOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface DependabotDeleteOrgSecretParams extends P.Org, P.SecretName {}
 export type DependabotDeleteOrgSecretResponse = void;
 export type DependabotDeleteOrgSecretError = unknown;
 
-export interface DependabotDeleteRepoSecretParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface DependabotDeleteRepoSecretParams
+  extends P.Owner, P.Repo, P.SecretName {}
 export type DependabotDeleteRepoSecretResponse = void;
 export type DependabotDeleteRepoSecretError = unknown;
 
-export interface DependabotGetAlertParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface DependabotGetAlertParams extends P.Owner, P.Repo {
   /**
    * The number that identifies a Dependabot alert in its repository.
    * You can find this at the end of the URL for a Dependabot alert within GitHub,
@@ -88,166 +63,68 @@ export interface DependabotGetAlertParams {
 export type DependabotGetAlertResponse = S.DependabotAlert;
 export type DependabotGetAlertError = S.BasicError;
 
-export interface DependabotGetOrgPublicKeyParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface DependabotGetOrgPublicKeyParams extends P.Org {}
 export type DependabotGetOrgPublicKeyResponse = S.DependabotPublicKey;
 export type DependabotGetOrgPublicKeyError = unknown;
 
-export interface DependabotGetOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface DependabotGetOrgSecretParams extends P.Org, P.SecretName {}
 export type DependabotGetOrgSecretResponse = S.OrganizationDependabotSecret;
 export type DependabotGetOrgSecretError = unknown;
 
-export interface DependabotGetRepoPublicKeyParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface DependabotGetRepoPublicKeyParams extends P.Owner, P.Repo {}
 export type DependabotGetRepoPublicKeyResponse = S.DependabotPublicKey;
 export type DependabotGetRepoPublicKeyError = unknown;
 
-export interface DependabotGetRepoSecretParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface DependabotGetRepoSecretParams
+  extends P.Owner, P.Repo, P.SecretName {}
 export type DependabotGetRepoSecretResponse = S.DependabotSecret;
 export type DependabotGetRepoSecretError = unknown;
 
-export interface DependabotListAlertsForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /**
-   * A comma-separated list of vulnerability classifications. If specified, only alerts for vulnerabilities with these classifications will be returned.
-   *
-   * Can be: `malware`, `general`
-   */
-  classification?: string;
-  /**
-   * A comma-separated list of states. If specified, only alerts with these states will be returned.
-   *
-   * Can be: `auto_dismissed`, `dismissed`, `fixed`, `open`
-   */
-  state?: string;
-  /**
-   * A comma-separated list of severities. If specified, only alerts with these severities will be returned.
-   *
-   * Can be: `low`, `medium`, `high`, `critical`
-   */
-  severity?: string;
-  /**
-   * A comma-separated list of ecosystems. If specified, only alerts for these ecosystems will be returned.
-   *
-   * Can be: `composer`, `go`, `maven`, `npm`, `nuget`, `pip`, `pub`, `rubygems`, `rust`
-   */
-  ecosystem?: string;
-  /** A comma-separated list of package names. If specified, only alerts for these packages will be returned. */
-  package?: string;
-  /**
-   * CVE Exploit Prediction Scoring System (EPSS) percentage. Can be specified as:
-   * - An exact number (`n`)
-   * - Comparators such as `>n`, `<n`, `>=n`, `<=n`
-   * - A range like `n..n`, where `n` is a number from 0.0 to 1.0
-   *
-   * Filters the list of alerts based on EPSS percentages. If specified, only alerts with the provided EPSS percentages will be returned.
-   */
-  epss_percentage?: string;
+export interface DependabotListAlertsForEnterpriseParams
+  extends
+    P.Enterprise,
+    P.Classification,
+    P.State2,
+    P.Severity,
+    P.Ecosystem,
+    P.Package,
+    P.EpssPercentage,
+    P.Assignee,
+    P.Scope,
+    P.Relationship,
+    P.Sort3,
+    P.Direction,
+    P.Before,
+    P.After,
+    P.PerPage {
   /**
    * Filters the list of alerts based on whether the alert has the given value. If specified, only alerts meeting this criterion will be returned.
    * Multiple `has` filters can be passed to filter for alerts that have all of the values. Currently, only `patch` is supported.
    */
   has?: string | "patch"[];
-  /**
-   * Filter alerts by assignees.
-   * Provide a comma-separated list of user handles (e.g., `octocat` or `octocat,hubot`) to return alerts assigned to any of the specified users.
-   * Use `*` to list alerts with at least one assignee or `none` to list alerts with no assignees.
-   */
-  assignee?: string;
-  /** The scope of the vulnerable dependency. If specified, only alerts with this scope will be returned. */
-  scope?: "development" | "runtime";
-  /**
-   * A comma-separated list of relationships of the vulnerable dependency to your project. If specified, only alerts with these relationships will be returned.
-   *
-   * > [!NOTE]
-   * > We are rolling out support for dependency relationship across ecosystems. This value will be "unknown" for all dependencies in unsupported ecosystems.
-   */
-  relationship?: string;
-  /**
-   * The property by which to sort the results.
-   * `created` means when the alert was created.
-   * `updated` means when the alert's state last changed.
-   * `epss_percentage` sorts alerts by the Exploit Prediction Scoring System (EPSS) percentage.
-   * @default "created"
-   */
-  sort?: "created" | "updated" | "epss_percentage";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
 }
 export type DependabotListAlertsForEnterpriseResponse =
   S.DependabotAlertWithRepository[];
 export type DependabotListAlertsForEnterpriseError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface DependabotListAlertsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * A comma-separated list of vulnerability classifications. If specified, only alerts for vulnerabilities with these classifications will be returned.
-   *
-   * Can be: `malware`, `general`
-   */
-  classification?: string;
-  /**
-   * A comma-separated list of states. If specified, only alerts with these states will be returned.
-   *
-   * Can be: `auto_dismissed`, `dismissed`, `fixed`, `open`
-   */
-  state?: string;
-  /**
-   * A comma-separated list of severities. If specified, only alerts with these severities will be returned.
-   *
-   * Can be: `low`, `medium`, `high`, `critical`
-   */
-  severity?: string;
-  /**
-   * A comma-separated list of ecosystems. If specified, only alerts for these ecosystems will be returned.
-   *
-   * Can be: `composer`, `go`, `maven`, `npm`, `nuget`, `pip`, `pub`, `rubygems`, `rust`
-   */
-  ecosystem?: string;
-  /** A comma-separated list of package names. If specified, only alerts for these packages will be returned. */
-  package?: string;
-  /**
-   * CVE Exploit Prediction Scoring System (EPSS) percentage. Can be specified as:
-   * - An exact number (`n`)
-   * - Comparators such as `>n`, `<n`, `>=n`, `<=n`
-   * - A range like `n..n`, where `n` is a number from 0.0 to 1.0
-   *
-   * Filters the list of alerts based on EPSS percentages. If specified, only alerts with the provided EPSS percentages will be returned.
-   */
-  epss_percentage?: string;
+export interface DependabotListAlertsForOrgParams
+  extends
+    P.Org,
+    P.Classification,
+    P.State2,
+    P.Severity,
+    P.Ecosystem,
+    P.Package,
+    P.EpssPercentage,
+    P.Assignee,
+    P.Scope,
+    P.Relationship,
+    P.Sort3,
+    P.Direction,
+    P.Before,
+    P.After,
+    P.PerPage {
   /** A comma-separated list of artifact registry URLs. If specified, only alerts for repositories with storage records matching these URLs will be returned. */
   artifact_registry_url?: string;
   /**
@@ -262,157 +139,49 @@ export interface DependabotListAlertsForOrgParams {
    */
   has?: string | ("patch" | "deployment")[];
   /**
-   * Filter alerts by assignees.
-   * Provide a comma-separated list of user handles (e.g., `octocat` or `octocat,hubot`) to return alerts assigned to any of the specified users.
-   * Use `*` to list alerts with at least one assignee or `none` to list alerts with no assignees.
-   */
-  assignee?: string;
-  /**
    * A comma-separated list of runtime risk strings. If specified, only alerts for repositories with deployment records matching these risks will be returned.
    *
    * Can be: `critical-resource`, `internet-exposed`, `sensitive-data`, `lateral-movement`
    */
   runtime_risk?: string;
-  /** The scope of the vulnerable dependency. If specified, only alerts with this scope will be returned. */
-  scope?: "development" | "runtime";
-  /**
-   * A comma-separated list of relationships of the vulnerable dependency to your project. If specified, only alerts with these relationships will be returned.
-   *
-   * > [!NOTE]
-   * > We are rolling out support for dependency relationship across ecosystems. This value will be "unknown" for all dependencies in unsupported ecosystems.
-   */
-  relationship?: string;
-  /**
-   * The property by which to sort the results.
-   * `created` means when the alert was created.
-   * `updated` means when the alert's state last changed.
-   * `epss_percentage` sorts alerts by the Exploit Prediction Scoring System (EPSS) percentage.
-   * @default "created"
-   */
-  sort?: "created" | "updated" | "epss_percentage";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
 }
 export type DependabotListAlertsForOrgResponse =
   S.DependabotAlertWithRepository[];
 export type DependabotListAlertsForOrgError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface DependabotListAlertsForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * A comma-separated list of vulnerability classifications. If specified, only alerts for vulnerabilities with these classifications will be returned.
-   *
-   * Can be: `malware`, `general`
-   */
-  classification?: string;
-  /**
-   * A comma-separated list of states. If specified, only alerts with these states will be returned.
-   *
-   * Can be: `auto_dismissed`, `dismissed`, `fixed`, `open`
-   */
-  state?: string;
-  /**
-   * A comma-separated list of severities. If specified, only alerts with these severities will be returned.
-   *
-   * Can be: `low`, `medium`, `high`, `critical`
-   */
-  severity?: string;
-  /**
-   * A comma-separated list of ecosystems. If specified, only alerts for these ecosystems will be returned.
-   *
-   * Can be: `composer`, `go`, `maven`, `npm`, `nuget`, `pip`, `pub`, `rubygems`, `rust`
-   */
-  ecosystem?: string;
-  /** A comma-separated list of package names. If specified, only alerts for these packages will be returned. */
-  package?: string;
+export interface DependabotListAlertsForRepoParams
+  extends
+    P.Owner,
+    P.Repo,
+    P.Classification,
+    P.State2,
+    P.Severity,
+    P.Ecosystem,
+    P.Package,
+    P.EpssPercentage,
+    P.Assignee,
+    P.Scope,
+    P.Relationship,
+    P.Sort3,
+    P.Direction,
+    P.Before,
+    P.After,
+    P.PerPage {
   /** A comma-separated list of full manifest paths. If specified, only alerts for these manifests will be returned. */
   manifest?: string;
-  /**
-   * CVE Exploit Prediction Scoring System (EPSS) percentage. Can be specified as:
-   * - An exact number (`n`)
-   * - Comparators such as `>n`, `<n`, `>=n`, `<=n`
-   * - A range like `n..n`, where `n` is a number from 0.0 to 1.0
-   *
-   * Filters the list of alerts based on EPSS percentages. If specified, only alerts with the provided EPSS percentages will be returned.
-   */
-  epss_percentage?: string;
   /**
    * Filters the list of alerts based on whether the alert has the given value. If specified, only alerts meeting this criterion will be returned.
    * Multiple `has` filters can be passed to filter for alerts that have all of the values. Currently, only `patch` is supported.
    */
   has?: string | "patch"[];
-  /**
-   * Filter alerts by assignees.
-   * Provide a comma-separated list of user handles (e.g., `octocat` or `octocat,hubot`) to return alerts assigned to any of the specified users.
-   * Use `*` to list alerts with at least one assignee or `none` to list alerts with no assignees.
-   */
-  assignee?: string;
-  /** The scope of the vulnerable dependency. If specified, only alerts with this scope will be returned. */
-  scope?: "development" | "runtime";
-  /**
-   * A comma-separated list of relationships of the vulnerable dependency to your project. If specified, only alerts with these relationships will be returned.
-   *
-   * > [!NOTE]
-   * > We are rolling out support for dependency relationship across ecosystems. This value will be "unknown" for all dependencies in unsupported ecosystems.
-   */
-  relationship?: string;
-  /**
-   * The property by which to sort the results.
-   * `created` means when the alert was created.
-   * `updated` means when the alert's state last changed.
-   * `epss_percentage` sorts alerts by the Exploit Prediction Scoring System (EPSS) percentage.
-   * @default "created"
-   */
-  sort?: "created" | "updated" | "epss_percentage";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
 }
 export type DependabotListAlertsForRepoResponse = S.DependabotAlert[];
 export type DependabotListAlertsForRepoError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface DependabotListOrgSecretsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface DependabotListOrgSecretsParams
+  extends P.Org, P.PerPage, P.Page {}
 export type DependabotListOrgSecretsResponse = {
   total_count: number;
   secrets: S.OrganizationDependabotSecret[];
@@ -420,22 +189,8 @@ export type DependabotListOrgSecretsResponse = {
 export type DependabotListOrgSecretsError = unknown;
 export type DependabotListOrgSecretsItem = S.OrganizationDependabotSecret;
 
-export interface DependabotListRepoSecretsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface DependabotListRepoSecretsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type DependabotListRepoSecretsResponse = {
   total_count: number;
   secrets: S.DependabotSecret[];
@@ -443,22 +198,8 @@ export type DependabotListRepoSecretsResponse = {
 export type DependabotListRepoSecretsError = unknown;
 export type DependabotListRepoSecretsItem = S.DependabotSecret;
 
-export interface DependabotListSelectedReposForOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface DependabotListSelectedReposForOrgSecretParams
+  extends P.Org, P.SecretName, P.Page, P.PerPage {}
 export type DependabotListSelectedReposForOrgSecretResponse = {
   total_count: number;
   repositories: S.MinimalRepository[];
@@ -466,19 +207,15 @@ export type DependabotListSelectedReposForOrgSecretResponse = {
 export type DependabotListSelectedReposForOrgSecretError = unknown;
 export type DependabotListSelectedReposForOrgSecretItem = S.MinimalRepository;
 
-export interface DependabotRemoveSelectedRepoFromOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface DependabotRemoveSelectedRepoFromOrgSecretParams
+  extends P.Org, P.SecretName {
   repository_id: number;
 }
 export type DependabotRemoveSelectedRepoFromOrgSecretResponse = void;
 export type DependabotRemoveSelectedRepoFromOrgSecretError = unknown;
 
-export interface DependabotRepositoryAccessForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
+export interface DependabotRepositoryAccessForEnterpriseParams
+  extends P.Enterprise {
   /**
    * The page number of results to fetch.
    * @default 1
@@ -496,9 +233,7 @@ export type DependabotRepositoryAccessForEnterpriseError = S.BasicError;
 export type DependabotRepositoryAccessForEnterpriseItem =
   S.NullableSimpleRepository;
 
-export interface DependabotRepositoryAccessForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface DependabotRepositoryAccessForOrgParams extends P.Org {
   /**
    * The page number of results to fetch.
    * @default 1
@@ -515,9 +250,7 @@ export type DependabotRepositoryAccessForOrgResponse =
 export type DependabotRepositoryAccessForOrgError = S.BasicError;
 export type DependabotRepositoryAccessForOrgItem = S.NullableSimpleRepository;
 
-export interface DependabotSetRepositoryAccessDefaultLevelParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface DependabotSetRepositoryAccessDefaultLevelParams extends P.Org {
   body: {
     /** The default repository access level for Dependabot updates. */
     default_level: "public" | "internal";
@@ -526,9 +259,8 @@ export interface DependabotSetRepositoryAccessDefaultLevelParams {
 export type DependabotSetRepositoryAccessDefaultLevelResponse = void;
 export type DependabotSetRepositoryAccessDefaultLevelError = S.BasicError;
 
-export interface DependabotSetRepositoryAccessDefaultLevelForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
+export interface DependabotSetRepositoryAccessDefaultLevelForEnterpriseParams
+  extends P.Enterprise {
   body: {
     /** The default repository access level for Dependabot updates. */
     default_level: "public" | "internal";
@@ -539,11 +271,8 @@ export type DependabotSetRepositoryAccessDefaultLevelForEnterpriseResponse =
 export type DependabotSetRepositoryAccessDefaultLevelForEnterpriseError =
   S.BasicError;
 
-export interface DependabotSetSelectedReposForOrgSecretParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface DependabotSetSelectedReposForOrgSecretParams
+  extends P.Org, P.SecretName {
   body: {
     /** An array of repository ids that can access the organization secret. You can only provide a list of repository ids when the `visibility` is set to `selected`. You can add and remove individual repositories using the [Set selected repositories for an organization secret](https://docs.github.com/rest/dependabot/secrets#set-selected-repositories-for-an-organization-secret) and [Remove selected repository from an organization secret](https://docs.github.com/rest/dependabot/secrets#remove-selected-repository-from-an-organization-secret) endpoints. */
     selected_repository_ids: number[];
@@ -552,11 +281,7 @@ export interface DependabotSetSelectedReposForOrgSecretParams {
 export type DependabotSetSelectedReposForOrgSecretResponse = void;
 export type DependabotSetSelectedReposForOrgSecretError = unknown;
 
-export interface DependabotUpdateAlertParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface DependabotUpdateAlertParams extends P.Owner, P.Repo {
   /**
    * The number that identifies a Dependabot alert in its repository.
    * You can find this at the end of the URL for a Dependabot alert within GitHub,
@@ -603,9 +328,8 @@ export interface DependabotUpdateAlertParams {
 export type DependabotUpdateAlertResponse = S.DependabotAlert;
 export type DependabotUpdateAlertError = S.BasicError | S.ValidationErrorSimple;
 
-export interface DependabotUpdateRepositoryAccessForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
+export interface DependabotUpdateRepositoryAccessForEnterpriseParams
+  extends P.Enterprise {
   body: {
     /** List of repository IDs to add. */
     repository_ids_to_add?: number[];
@@ -616,9 +340,7 @@ export interface DependabotUpdateRepositoryAccessForEnterpriseParams {
 export type DependabotUpdateRepositoryAccessForEnterpriseResponse = void;
 export type DependabotUpdateRepositoryAccessForEnterpriseError = S.BasicError;
 
-export interface DependabotUpdateRepositoryAccessForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface DependabotUpdateRepositoryAccessForOrgParams extends P.Org {
   body: {
     /** List of repository IDs to add. */
     repository_ids_to_add?: number[];
@@ -639,7 +361,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/secrets#add-selected-repository-to-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/dependabot/secrets#add-selected-repository-to-an-organization-secret)
    */
   addSelectedRepoToOrgSecret: Method<
     DependabotAddSelectedRepoToOrgSecretParams,
@@ -724,7 +446,7 @@ export interface DependabotMethods {
    * puts Base64.strict_encode64(encrypted_secret)
    * ```
    *
-   * @see https://docs.github.com/rest/reference/dependabot#create-or-update-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/reference/dependabot#create-or-update-an-organization-secret)
    */
   createOrUpdateOrgSecret: Method<
     DependabotCreateOrUpdateOrgSecretParams,
@@ -739,7 +461,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/secrets#create-or-update-a-repository-secret
+   * [API documentation](https://docs.github.com/rest/dependabot/secrets#create-or-update-a-repository-secret)
    */
   createOrUpdateRepoSecret: Method<
     DependabotCreateOrUpdateRepoSecretParams,
@@ -753,7 +475,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/secrets#delete-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/dependabot/secrets#delete-an-organization-secret)
    */
   deleteOrgSecret: Method<
     DependabotDeleteOrgSecretParams,
@@ -767,7 +489,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/secrets#delete-a-repository-secret
+   * [API documentation](https://docs.github.com/rest/dependabot/secrets#delete-a-repository-secret)
    */
   deleteRepoSecret: Method<
     DependabotDeleteRepoSecretParams,
@@ -779,7 +501,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
    *
-   * @see https://docs.github.com/rest/dependabot/alerts#get-a-dependabot-alert
+   * [API documentation](https://docs.github.com/rest/dependabot/alerts#get-a-dependabot-alert)
    */
   getAlert: Method<
     DependabotGetAlertParams,
@@ -794,7 +516,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/secrets#get-an-organization-public-key
+   * [API documentation](https://docs.github.com/rest/dependabot/secrets#get-an-organization-public-key)
    */
   getOrgPublicKey: Method<
     DependabotGetOrgPublicKeyParams,
@@ -808,7 +530,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/secrets#get-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/dependabot/secrets#get-an-organization-secret)
    */
   getOrgSecret: Method<
     DependabotGetOrgSecretParams,
@@ -824,7 +546,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint if the repository is private.
    *
-   * @see https://docs.github.com/rest/dependabot/secrets#get-a-repository-public-key
+   * [API documentation](https://docs.github.com/rest/dependabot/secrets#get-a-repository-public-key)
    */
   getRepoPublicKey: Method<
     DependabotGetRepoPublicKeyParams,
@@ -838,7 +560,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/secrets#get-a-repository-secret
+   * [API documentation](https://docs.github.com/rest/dependabot/secrets#get-a-repository-secret)
    */
   getRepoSecret: Method<
     DependabotGetRepoSecretParams,
@@ -856,7 +578,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-an-enterprise)
    */
   listAlertsForEnterprise: Method<
     DependabotListAlertsForEnterpriseParams,
@@ -872,7 +594,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
    *
-   * @see https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-an-organization
+   * [API documentation](https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-an-organization)
    */
   listAlertsForOrg: Method<
     DependabotListAlertsForOrgParams,
@@ -884,7 +606,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
    *
-   * @see https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-a-repository
+   * [API documentation](https://docs.github.com/rest/dependabot/alerts#list-dependabot-alerts-for-a-repository)
    */
   listAlertsForRepo: Method<
     DependabotListAlertsForRepoParams,
@@ -899,7 +621,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/secrets#list-organization-secrets
+   * [API documentation](https://docs.github.com/rest/dependabot/secrets#list-organization-secrets)
    */
   listOrgSecrets: PaginatedMethod<
     DependabotListOrgSecretsParams,
@@ -915,7 +637,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/secrets#list-repository-secrets
+   * [API documentation](https://docs.github.com/rest/dependabot/secrets#list-repository-secrets)
    */
   listRepoSecrets: PaginatedMethod<
     DependabotListRepoSecretsParams,
@@ -931,7 +653,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/secrets#list-selected-repositories-for-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/dependabot/secrets#list-selected-repositories-for-an-organization-secret)
    */
   listSelectedReposForOrgSecret: PaginatedMethod<
     DependabotListSelectedReposForOrgSecretParams,
@@ -948,7 +670,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/secrets#remove-selected-repository-from-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/dependabot/secrets#remove-selected-repository-from-an-organization-secret)
    */
   removeSelectedRepoFromOrgSecret: Method<
     DependabotRemoveSelectedRepoFromOrgSecretParams,
@@ -962,7 +684,7 @@ export interface DependabotMethods {
    *
    * The authenticated user must be an enterprise owner to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/repository-access#lists-the-repositories-dependabot-can-access-in-an-enterprise
+   * [API documentation](https://docs.github.com/rest/dependabot/repository-access#lists-the-repositories-dependabot-can-access-in-an-enterprise)
    */
   repositoryAccessForEnterprise: PaginatedMethod<
     DependabotRepositoryAccessForEnterpriseParams,
@@ -978,7 +700,7 @@ export interface DependabotMethods {
    * >    This operation supports both server-to-server and user-to-server access.
    * Unauthorized users will not see the existence of this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/repository-access#lists-the-repositories-dependabot-can-access-in-an-organization
+   * [API documentation](https://docs.github.com/rest/dependabot/repository-access#lists-the-repositories-dependabot-can-access-in-an-organization)
    */
   repositoryAccessForOrg: PaginatedMethod<
     DependabotRepositoryAccessForOrgParams,
@@ -997,7 +719,7 @@ export interface DependabotMethods {
    *
    * This operation supports both server-to-server and user-to-server access.
    *
-   * @see https://docs.github.com/rest/dependabot/repository-access#set-the-default-repository-access-level-for-dependabot
+   * [API documentation](https://docs.github.com/rest/dependabot/repository-access#set-the-default-repository-access-level-for-dependabot)
    */
   setRepositoryAccessDefaultLevel: Method<
     DependabotSetRepositoryAccessDefaultLevelParams,
@@ -1013,7 +735,7 @@ export interface DependabotMethods {
    *
    * The authenticated user must be an enterprise owner to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/repository-access#set-the-default-repository-access-level-for-dependabot-in-an-enterprise
+   * [API documentation](https://docs.github.com/rest/dependabot/repository-access#set-the-default-repository-access-level-for-dependabot-in-an-enterprise)
    */
   setRepositoryAccessDefaultLevelForEnterprise: Method<
     DependabotSetRepositoryAccessDefaultLevelForEnterpriseParams,
@@ -1029,7 +751,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependabot/secrets#set-selected-repositories-for-an-organization-secret
+   * [API documentation](https://docs.github.com/rest/dependabot/secrets#set-selected-repositories-for-an-organization-secret)
    */
   setSelectedReposForOrgSecret: Method<
     DependabotSetSelectedReposForOrgSecretParams,
@@ -1043,7 +765,7 @@ export interface DependabotMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
    *
-   * @see https://docs.github.com/rest/dependabot/alerts#update-a-dependabot-alert
+   * [API documentation](https://docs.github.com/rest/dependabot/alerts#update-a-dependabot-alert)
    */
   updateAlert: Method<
     DependabotUpdateAlertParams,
@@ -1065,7 +787,7 @@ export interface DependabotMethods {
    * }
    * ```
    *
-   * @see https://docs.github.com/rest/dependabot/repository-access#updates-dependabots-repository-access-list-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/dependabot/repository-access#updates-dependabots-repository-access-list-for-an-enterprise)
    */
   updateRepositoryAccessForEnterprise: Method<
     DependabotUpdateRepositoryAccessForEnterpriseParams,
@@ -1089,7 +811,7 @@ export interface DependabotMethods {
    * }
    * ```
    *
-   * @see https://docs.github.com/rest/dependabot/repository-access#updates-dependabots-repository-access-list-for-an-organization
+   * [API documentation](https://docs.github.com/rest/dependabot/repository-access#updates-dependabots-repository-access-list-for-an-organization)
    */
   updateRepositoryAccessForOrg: Method<
     DependabotUpdateRepositoryAccessForOrgParams,

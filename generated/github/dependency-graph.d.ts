@@ -2,13 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface DependencyGraphCreateRepositorySnapshotParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface DependencyGraphCreateRepositorySnapshotParams
+  extends P.Owner, P.Repo {
   body: S.SnapshotInput;
 }
 export type DependencyGraphCreateRepositorySnapshotResponse = {
@@ -23,11 +21,7 @@ export type DependencyGraphCreateRepositorySnapshotResponse = {
 };
 export type DependencyGraphCreateRepositorySnapshotError = unknown;
 
-export interface DependencyGraphDiffRangeParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface DependencyGraphDiffRangeParams extends P.Owner, P.Repo {
   /** The base and head Git revisions to compare. The Git revisions will be resolved to commit SHAs. Named revisions will be resolved to their corresponding HEAD commits, and an appropriate merge base will be determined. This parameter expects the format `{base}...{head}`. */
   basehead: string;
   /** The full path, relative to the repository root, of the dependency manifest file. */
@@ -42,32 +36,19 @@ export type DependencyGraphDiffRangeError =
       documentation_url?: string;
     };
 
-export interface DependencyGraphExportSbomParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface DependencyGraphExportSbomParams extends P.Owner, P.Repo {}
 export type DependencyGraphExportSbomResponse = S.DependencyGraphSpdxSbom;
 export type DependencyGraphExportSbomError = S.BasicError;
 
-export interface DependencyGraphFetchSbomReportParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface DependencyGraphFetchSbomReportParams extends P.Owner, P.Repo {
   /** The unique identifier of the SBOM export. */
   sbom_uuid: string;
 }
 export type DependencyGraphFetchSbomReportResponse = void;
 export type DependencyGraphFetchSbomReportError = S.BasicError;
 
-export interface DependencyGraphGenerateSbomReportParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface DependencyGraphGenerateSbomReportParams
+  extends P.Owner, P.Repo {}
 export type DependencyGraphGenerateSbomReportResponse = {
   /** URL to poll for the SBOM export result. */
   sbom_url?: string;
@@ -84,7 +65,7 @@ export interface DependencyGraphMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/dependency-graph/dependency-submission#create-a-snapshot-of-dependencies-for-a-repository
+   * [API documentation](https://docs.github.com/rest/dependency-graph/dependency-submission#create-a-snapshot-of-dependencies-for-a-repository)
    */
   createRepositorySnapshot: Method<
     DependencyGraphCreateRepositorySnapshotParams,
@@ -96,7 +77,7 @@ export interface DependencyGraphMethods {
    *
    * Gets the diff of the dependency changes between two commits of a repository, based on the changes to the dependency manifests made in those commits.
    *
-   * @see https://docs.github.com/rest/dependency-graph/dependency-review#get-a-diff-of-the-dependencies-between-commits
+   * [API documentation](https://docs.github.com/rest/dependency-graph/dependency-review#get-a-diff-of-the-dependencies-between-commits)
    */
   diffRange: Method<
     DependencyGraphDiffRangeParams,
@@ -108,7 +89,7 @@ export interface DependencyGraphMethods {
    *
    * Exports the software bill of materials (SBOM) for a repository in SPDX JSON format.
    *
-   * @see https://docs.github.com/rest/dependency-graph/sboms#export-a-software-bill-of-materials-sbom-for-a-repository
+   * [API documentation](https://docs.github.com/rest/dependency-graph/sboms#export-a-software-bill-of-materials-sbom-for-a-repository)
    */
   exportSbom: Method<
     DependencyGraphExportSbomParams,
@@ -123,7 +104,7 @@ export interface DependencyGraphMethods {
    * The generated SBOM report may be retained for up to one week from the original request.
    * The temporary download URL returned by this endpoint expires separately, and its expiry is set when the fetch request is made.
    *
-   * @see https://docs.github.com/rest/dependency-graph/sboms#fetch-a-software-bill-of-materials-sbom-for-a-repository
+   * [API documentation](https://docs.github.com/rest/dependency-graph/sboms#fetch-a-software-bill-of-materials-sbom-for-a-repository)
    */
   fetchSbomReport: Method<
     DependencyGraphFetchSbomReportParams,
@@ -135,7 +116,7 @@ export interface DependencyGraphMethods {
    *
    * Triggers a job to generate a software bill of materials (SBOM) for a repository in SPDX JSON format.
    *
-   * @see https://docs.github.com/rest/dependency-graph/sboms#request-generation-of-a-software-bill-of-materials-sbom-for-a-repository
+   * [API documentation](https://docs.github.com/rest/dependency-graph/sboms#request-generation-of-a-software-bill-of-materials-sbom-for-a-repository)
    */
   generateSbomReport: Method<
     DependencyGraphGenerateSbomReportParams,

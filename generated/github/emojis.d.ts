@@ -13,7 +13,7 @@ export interface EmojisMethods {
    *
    * Lists all the emojis available to use on GitHub.
    *
-   * @see https://docs.github.com/rest/emojis/emojis#get-emojis
+   * [API documentation](https://docs.github.com/rest/emojis/emojis#get-emojis)
    */
   get: MethodOpt<EmojisGetParams, EmojisGetResponse, EmojisGetError>;
 }

@@ -2,24 +2,16 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface EnterpriseTeamMembershipsAddParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The slug version of the enterprise team name. You can also substitute this value with the enterprise team id. */
-  "enterprise-team": string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface EnterpriseTeamMembershipsAddParams
+  extends P.Enterprise, P.EnterpriseTeam, P.Username {}
 export type EnterpriseTeamMembershipsAddResponse = S.SimpleUser;
 export type EnterpriseTeamMembershipsAddError = unknown;
 
-export interface EnterpriseTeamMembershipsBulkAddParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The slug version of the enterprise team name. You can also substitute this value with the enterprise team id. */
-  "enterprise-team": string;
+export interface EnterpriseTeamMembershipsBulkAddParams
+  extends P.Enterprise, P.EnterpriseTeam {
   body: {
     /** The GitHub user handles to add to the team. */
     usernames: string[];
@@ -28,11 +20,8 @@ export interface EnterpriseTeamMembershipsBulkAddParams {
 export type EnterpriseTeamMembershipsBulkAddResponse = S.SimpleUser[];
 export type EnterpriseTeamMembershipsBulkAddError = unknown;
 
-export interface EnterpriseTeamMembershipsBulkRemoveParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The slug version of the enterprise team name. You can also substitute this value with the enterprise team id. */
-  "enterprise-team": string;
+export interface EnterpriseTeamMembershipsBulkRemoveParams
+  extends P.Enterprise, P.EnterpriseTeam {
   body: {
     /** The GitHub user handles to be removed from the team. */
     usernames: string[];
@@ -41,45 +30,19 @@ export interface EnterpriseTeamMembershipsBulkRemoveParams {
 export type EnterpriseTeamMembershipsBulkRemoveResponse = S.SimpleUser[];
 export type EnterpriseTeamMembershipsBulkRemoveError = unknown;
 
-export interface EnterpriseTeamMembershipsGetParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The slug version of the enterprise team name. You can also substitute this value with the enterprise team id. */
-  "enterprise-team": string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface EnterpriseTeamMembershipsGetParams
+  extends P.Enterprise, P.EnterpriseTeam, P.Username {}
 export type EnterpriseTeamMembershipsGetResponse = S.SimpleUser;
 export type EnterpriseTeamMembershipsGetError = unknown;
 
-export interface EnterpriseTeamMembershipsListParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The slug version of the enterprise team name. You can also substitute this value with the enterprise team id. */
-  "enterprise-team": string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface EnterpriseTeamMembershipsListParams
+  extends P.Enterprise, P.EnterpriseTeam, P.PerPage, P.Page {}
 export type EnterpriseTeamMembershipsListResponse = S.SimpleUser[];
 export type EnterpriseTeamMembershipsListError = unknown;
 export type EnterpriseTeamMembershipsListItem = S.SimpleUser;
 
-export interface EnterpriseTeamMembershipsRemoveParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The slug version of the enterprise team name. You can also substitute this value with the enterprise team id. */
-  "enterprise-team": string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface EnterpriseTeamMembershipsRemoveParams
+  extends P.Enterprise, P.EnterpriseTeam, P.Username {}
 export type EnterpriseTeamMembershipsRemoveResponse = void;
 export type EnterpriseTeamMembershipsRemoveError = S.BasicError;
 
@@ -89,7 +52,7 @@ export interface EnterpriseTeamMembershipsMethods {
    *
    * Add a team member to an enterprise team.
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-team-members#add-team-member
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-team-members#add-team-member)
    */
   add: Method<
     EnterpriseTeamMembershipsAddParams,
@@ -101,7 +64,7 @@ export interface EnterpriseTeamMembershipsMethods {
    *
    * Add multiple team members to an enterprise team.
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-team-members#bulk-add-team-members
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-team-members#bulk-add-team-members)
    */
   bulkAdd: Method<
     EnterpriseTeamMembershipsBulkAddParams,
@@ -113,7 +76,7 @@ export interface EnterpriseTeamMembershipsMethods {
    *
    * Remove multiple team members from an enterprise team.
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-team-members#bulk-remove-team-members
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-team-members#bulk-remove-team-members)
    */
   bulkRemove: Method<
     EnterpriseTeamMembershipsBulkRemoveParams,
@@ -125,7 +88,7 @@ export interface EnterpriseTeamMembershipsMethods {
    *
    * Returns whether the user is a member of the enterprise team.
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-team-members#get-enterprise-team-membership
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-team-members#get-enterprise-team-membership)
    */
   get: Method<
     EnterpriseTeamMembershipsGetParams,
@@ -137,7 +100,7 @@ export interface EnterpriseTeamMembershipsMethods {
    *
    * Lists all team members in an enterprise team.
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-team-members#list-members-in-an-enterprise-team
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-team-members#list-members-in-an-enterprise-team)
    */
   list: PaginatedMethod<
     EnterpriseTeamMembershipsListParams,
@@ -150,7 +113,7 @@ export interface EnterpriseTeamMembershipsMethods {
    *
    * Remove membership of a specific user from a particular team in an enterprise.
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-team-members#remove-team-membership
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-team-members#remove-team-membership)
    */
   remove: Method<
     EnterpriseTeamMembershipsRemoveParams,

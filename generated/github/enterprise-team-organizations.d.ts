@@ -2,24 +2,16 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface EnterpriseTeamOrganizationsAddParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The slug version of the enterprise team name. You can also substitute this value with the enterprise team id. */
-  "enterprise-team": string;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface EnterpriseTeamOrganizationsAddParams
+  extends P.Enterprise, P.EnterpriseTeam, P.Org {}
 export type EnterpriseTeamOrganizationsAddResponse = S.OrganizationSimple;
 export type EnterpriseTeamOrganizationsAddError = unknown;
 
-export interface EnterpriseTeamOrganizationsBulkAddParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The slug version of the enterprise team name. You can also substitute this value with the enterprise team id. */
-  "enterprise-team": string;
+export interface EnterpriseTeamOrganizationsBulkAddParams
+  extends P.Enterprise, P.EnterpriseTeam {
   body: {
     /** Organization slug to assign the team to. */
     organization_slugs: string[];
@@ -28,11 +20,8 @@ export interface EnterpriseTeamOrganizationsBulkAddParams {
 export type EnterpriseTeamOrganizationsBulkAddResponse = S.OrganizationSimple[];
 export type EnterpriseTeamOrganizationsBulkAddError = unknown;
 
-export interface EnterpriseTeamOrganizationsBulkRemoveParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The slug version of the enterprise team name. You can also substitute this value with the enterprise team id. */
-  "enterprise-team": string;
+export interface EnterpriseTeamOrganizationsBulkRemoveParams
+  extends P.Enterprise, P.EnterpriseTeam {
   body: {
     /** Organization slug to unassign the team from. */
     organization_slugs: string[];
@@ -41,45 +30,19 @@ export interface EnterpriseTeamOrganizationsBulkRemoveParams {
 export type EnterpriseTeamOrganizationsBulkRemoveResponse = void;
 export type EnterpriseTeamOrganizationsBulkRemoveError = unknown;
 
-export interface EnterpriseTeamOrganizationsDeleteParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The slug version of the enterprise team name. You can also substitute this value with the enterprise team id. */
-  "enterprise-team": string;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface EnterpriseTeamOrganizationsDeleteParams
+  extends P.Enterprise, P.EnterpriseTeam, P.Org {}
 export type EnterpriseTeamOrganizationsDeleteResponse = void;
 export type EnterpriseTeamOrganizationsDeleteError = unknown;
 
-export interface EnterpriseTeamOrganizationsGetAssignmentParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The slug version of the enterprise team name. You can also substitute this value with the enterprise team id. */
-  "enterprise-team": string;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface EnterpriseTeamOrganizationsGetAssignmentParams
+  extends P.Enterprise, P.EnterpriseTeam, P.Org {}
 export type EnterpriseTeamOrganizationsGetAssignmentResponse =
   S.OrganizationSimple;
 export type EnterpriseTeamOrganizationsGetAssignmentError = unknown;
 
-export interface EnterpriseTeamOrganizationsGetAssignmentsParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The slug version of the enterprise team name. You can also substitute this value with the enterprise team id. */
-  "enterprise-team": string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface EnterpriseTeamOrganizationsGetAssignmentsParams
+  extends P.Enterprise, P.EnterpriseTeam, P.PerPage, P.Page {}
 export type EnterpriseTeamOrganizationsGetAssignmentsResponse =
   S.OrganizationSimple[];
 export type EnterpriseTeamOrganizationsGetAssignmentsError = unknown;
@@ -92,7 +55,7 @@ export interface EnterpriseTeamOrganizationsMethods {
    *
    * Assign an enterprise team to an organization.
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#add-an-organization-assignment
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#add-an-organization-assignment)
    */
   add: Method<
     EnterpriseTeamOrganizationsAddParams,
@@ -104,7 +67,7 @@ export interface EnterpriseTeamOrganizationsMethods {
    *
    * Assign an enterprise team to multiple organizations.
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#add-organization-assignments
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#add-organization-assignments)
    */
   bulkAdd: Method<
     EnterpriseTeamOrganizationsBulkAddParams,
@@ -116,7 +79,7 @@ export interface EnterpriseTeamOrganizationsMethods {
    *
    * Unassign an enterprise team from multiple organizations.
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#remove-organization-assignments
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#remove-organization-assignments)
    */
   bulkRemove: Method<
     EnterpriseTeamOrganizationsBulkRemoveParams,
@@ -128,7 +91,7 @@ export interface EnterpriseTeamOrganizationsMethods {
    *
    * Unassign an enterprise team from an organization.
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#delete-an-organization-assignment
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#delete-an-organization-assignment)
    */
   delete: Method<
     EnterpriseTeamOrganizationsDeleteParams,
@@ -140,7 +103,7 @@ export interface EnterpriseTeamOrganizationsMethods {
    *
    * Check if an enterprise team is assigned to an organization
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#get-organization-assignment
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#get-organization-assignment)
    */
   getAssignment: Method<
     EnterpriseTeamOrganizationsGetAssignmentParams,
@@ -152,7 +115,7 @@ export interface EnterpriseTeamOrganizationsMethods {
    *
    * Get all organizations assigned to an enterprise team
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#get-organization-assignments
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-team-organizations#get-organization-assignments)
    */
   getAssignments: PaginatedMethod<
     EnterpriseTeamOrganizationsGetAssignmentsParams,

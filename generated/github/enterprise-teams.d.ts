@@ -2,11 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface EnterpriseTeamsCreateParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
+export interface EnterpriseTeamsCreateParams extends P.Enterprise {
   body: {
     /** The name of the team. */
     name: string;
@@ -43,47 +42,21 @@ export interface EnterpriseTeamsCreateParams {
 export type EnterpriseTeamsCreateResponse = S.EnterpriseTeam;
 export type EnterpriseTeamsCreateError = unknown;
 
-export interface EnterpriseTeamsDeleteParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The slug of the team name. */
-  team_slug: string;
-}
+export interface EnterpriseTeamsDeleteParams extends P.Enterprise, P.TeamSlug {}
 export type EnterpriseTeamsDeleteResponse = void;
 export type EnterpriseTeamsDeleteError = S.BasicError;
 
-export interface EnterpriseTeamsGetParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The slug of the team name. */
-  team_slug: string;
-}
+export interface EnterpriseTeamsGetParams extends P.Enterprise, P.TeamSlug {}
 export type EnterpriseTeamsGetResponse = S.EnterpriseTeam;
 export type EnterpriseTeamsGetError = S.BasicError;
 
-export interface EnterpriseTeamsListParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface EnterpriseTeamsListParams
+  extends P.Enterprise, P.PerPage, P.Page {}
 export type EnterpriseTeamsListResponse = S.EnterpriseTeam[];
 export type EnterpriseTeamsListError = S.BasicError;
 export type EnterpriseTeamsListItem = S.EnterpriseTeam;
 
-export interface EnterpriseTeamsUpdateParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-  /** The slug of the team name. */
-  team_slug: string;
+export interface EnterpriseTeamsUpdateParams extends P.Enterprise, P.TeamSlug {
   body: {
     /** A new name for the team. */
     name?: string | null;
@@ -124,7 +97,7 @@ export interface EnterpriseTeamsMethods {
    *
    * To create an enterprise team, the authenticated user must be an owner of the enterprise.
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-teams#create-an-enterprise-team
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-teams#create-an-enterprise-team)
    */
   create: Method<
     EnterpriseTeamsCreateParams,
@@ -138,7 +111,7 @@ export interface EnterpriseTeamsMethods {
    *
    * If you are an enterprise owner, deleting an enterprise team will delete all of its IdP mappings as well.
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-teams#delete-an-enterprise-team
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-teams#delete-an-enterprise-team)
    */
   delete: Method<
     EnterpriseTeamsDeleteParams,
@@ -150,7 +123,7 @@ export interface EnterpriseTeamsMethods {
    *
    * Gets a team using the team's slug. To create the slug, GitHub replaces special characters in the name string, changes all words to lowercase, and replaces spaces with a `-` separator and adds the "ent:" prefix. For example, "My TEam Näme" would become `ent:my-team-name`.
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-teams#get-an-enterprise-team
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-teams#get-an-enterprise-team)
    */
   get: Method<
     EnterpriseTeamsGetParams,
@@ -162,7 +135,7 @@ export interface EnterpriseTeamsMethods {
    *
    * List all teams in the enterprise for the authenticated user
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-teams#list-enterprise-teams
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-teams#list-enterprise-teams)
    */
   list: PaginatedMethod<
     EnterpriseTeamsListParams,
@@ -175,7 +148,7 @@ export interface EnterpriseTeamsMethods {
    *
    * To edit a team, the authenticated user must be an enterprise owner.
    *
-   * @see https://docs.github.com/rest/enterprise-teams/enterprise-teams#update-an-enterprise-team
+   * [API documentation](https://docs.github.com/rest/enterprise-teams/enterprise-teams#update-an-enterprise-team)
    */
   update: Method<
     EnterpriseTeamsUpdateParams,

@@ -6,12 +6,10 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface GistsCheckIsStarredParams {
-  /** The unique identifier of the gist. */
-  gist_id: string;
-}
+export interface GistsCheckIsStarredParams extends P.GistId {}
 export type GistsCheckIsStarredResponse = void;
 export type GistsCheckIsStarredError = S.BasicError | Record<string, never>;
 
@@ -33,9 +31,7 @@ export interface GistsCreateParams {
 export type GistsCreateResponse = S.GistSimple;
 export type GistsCreateError = S.BasicError | S.ValidationError;
 
-export interface GistsCreateCommentParams {
-  /** The unique identifier of the gist. */
-  gist_id: string;
+export interface GistsCreateCommentParams extends P.GistId {
   body: {
     /** The comment text. */
     body: string;
@@ -44,198 +40,77 @@ export interface GistsCreateCommentParams {
 export type GistsCreateCommentResponse = S.GistComment;
 export type GistsCreateCommentError = S.BasicError;
 
-export interface GistsDeleteParams {
-  /** The unique identifier of the gist. */
-  gist_id: string;
-}
+export interface GistsDeleteParams extends P.GistId {}
 export type GistsDeleteResponse = void;
 export type GistsDeleteError = S.BasicError;
 
-export interface GistsDeleteCommentParams {
-  /** The unique identifier of the gist. */
-  gist_id: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
-}
+export interface GistsDeleteCommentParams extends P.GistId, P.CommentId {}
 export type GistsDeleteCommentResponse = void;
 export type GistsDeleteCommentError = S.BasicError;
 
-export interface GistsForkParams {
-  /** The unique identifier of the gist. */
-  gist_id: string;
-}
+export interface GistsForkParams extends P.GistId {}
 export type GistsForkResponse = S.BaseGist;
 export type GistsForkError = S.BasicError | S.ValidationError;
 
-export interface GistsGetParams {
-  /** The unique identifier of the gist. */
-  gist_id: string;
-}
+export interface GistsGetParams extends P.GistId {}
 export type GistsGetResponse = S.GistSimple;
 export type GistsGetError = S.GistsGetError403 | S.BasicError;
 
-export interface GistsGetCommentParams {
-  /** The unique identifier of the gist. */
-  gist_id: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
-}
+export interface GistsGetCommentParams extends P.GistId, P.CommentId {}
 export type GistsGetCommentResponse = S.GistComment;
 export type GistsGetCommentError = S.GistsGetError403 | S.BasicError;
 
-export interface GistsGetRevisionParams {
-  /** The unique identifier of the gist. */
-  gist_id: string;
+export interface GistsGetRevisionParams extends P.GistId {
   sha: string;
 }
 export type GistsGetRevisionResponse = S.GistSimple;
 export type GistsGetRevisionError = S.BasicError | S.ValidationError;
 
-export interface GistsListParams {
-  /** Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  since?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface GistsListParams extends P.Since, P.PerPage, P.Page {}
 export type GistsListResponse = S.BaseGist[];
 export type GistsListError = S.BasicError;
 export type GistsListItem = S.BaseGist;
 
-export interface GistsListCommentsParams {
-  /** The unique identifier of the gist. */
-  gist_id: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface GistsListCommentsParams extends P.GistId, P.PerPage, P.Page {}
 export type GistsListCommentsResponse = S.GistComment[];
 export type GistsListCommentsError = S.BasicError;
 export type GistsListCommentsItem = S.GistComment;
 
-export interface GistsListCommitsParams {
-  /** The unique identifier of the gist. */
-  gist_id: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface GistsListCommitsParams extends P.GistId, P.PerPage, P.Page {}
 export type GistsListCommitsResponse = S.GistCommit[];
 export type GistsListCommitsError = S.BasicError;
 export type GistsListCommitsItem = S.GistCommit;
 
-export interface GistsListForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  since?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface GistsListForUserParams
+  extends P.Username, P.Since, P.PerPage, P.Page {}
 export type GistsListForUserResponse = S.BaseGist[];
 export type GistsListForUserError = S.ValidationError;
 export type GistsListForUserItem = S.BaseGist;
 
-export interface GistsListForksParams {
-  /** The unique identifier of the gist. */
-  gist_id: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface GistsListForksParams extends P.GistId, P.PerPage, P.Page {}
 export type GistsListForksResponse = S.GistSimple[];
 export type GistsListForksError = S.BasicError;
 export type GistsListForksItem = S.GistSimple;
 
-export interface GistsListPublicParams {
-  /** Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  since?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface GistsListPublicParams extends P.Since, P.PerPage, P.Page {}
 export type GistsListPublicResponse = S.BaseGist[];
 export type GistsListPublicError = S.BasicError | S.ValidationError;
 export type GistsListPublicItem = S.BaseGist;
 
-export interface GistsListStarredParams {
-  /** Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  since?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface GistsListStarredParams extends P.Since, P.PerPage, P.Page {}
 export type GistsListStarredResponse = S.BaseGist[];
 export type GistsListStarredError = S.BasicError;
 export type GistsListStarredItem = S.BaseGist;
 
-export interface GistsStarParams {
-  /** The unique identifier of the gist. */
-  gist_id: string;
-}
+export interface GistsStarParams extends P.GistId {}
 export type GistsStarResponse = void;
 export type GistsStarError = S.BasicError;
 
-export interface GistsUnstarParams {
-  /** The unique identifier of the gist. */
-  gist_id: string;
-}
+export interface GistsUnstarParams extends P.GistId {}
 export type GistsUnstarResponse = void;
 export type GistsUnstarError = S.BasicError;
 
-export interface GistsUpdateParams {
-  /** The unique identifier of the gist. */
-  gist_id: string;
+export interface GistsUpdateParams extends P.GistId {
   body: {
     /** The description of the gist. */
     description?: string;
@@ -259,11 +134,7 @@ export interface GistsUpdateParams {
 export type GistsUpdateResponse = S.GistSimple;
 export type GistsUpdateError = S.BasicError | S.ValidationError;
 
-export interface GistsUpdateCommentParams {
-  /** The unique identifier of the gist. */
-  gist_id: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
+export interface GistsUpdateCommentParams extends P.GistId, P.CommentId {
   body: {
     /** The comment text. */
     body: string;
@@ -276,7 +147,7 @@ export interface GistsMethods {
   /**
    * Check if a gist is starred
    *
-   * @see https://docs.github.com/rest/gists/gists#check-if-a-gist-is-starred
+   * [API documentation](https://docs.github.com/rest/gists/gists#check-if-a-gist-is-starred)
    */
   checkIsStarred: Method<
     GistsCheckIsStarredParams,
@@ -291,7 +162,7 @@ export interface GistsMethods {
    * > [!NOTE]
    * > Don't name your files "gistfile" with a numerical suffix. This is the format of the automatic naming scheme that Gist uses internally.
    *
-   * @see https://docs.github.com/rest/gists/gists#create-a-gist
+   * [API documentation](https://docs.github.com/rest/gists/gists#create-a-gist)
    */
   create: Method<GistsCreateParams, GistsCreateResponse, GistsCreateError>;
   /**
@@ -303,7 +174,7 @@ export interface GistsMethods {
    *
    * - **`application/vnd.github.raw+json`**: Returns the raw markdown. This is the default if you do not pass any specific media type.
    *
-   * @see https://docs.github.com/rest/gists/comments#create-a-gist-comment
+   * [API documentation](https://docs.github.com/rest/gists/comments#create-a-gist-comment)
    */
   createComment: Method<
     GistsCreateCommentParams,
@@ -313,13 +184,13 @@ export interface GistsMethods {
   /**
    * Delete a gist
    *
-   * @see https://docs.github.com/rest/gists/gists#delete-a-gist
+   * [API documentation](https://docs.github.com/rest/gists/gists#delete-a-gist)
    */
   delete: Method<GistsDeleteParams, GistsDeleteResponse, GistsDeleteError>;
   /**
    * Delete a gist comment
    *
-   * @see https://docs.github.com/rest/gists/comments#delete-a-gist-comment
+   * [API documentation](https://docs.github.com/rest/gists/comments#delete-a-gist-comment)
    */
   deleteComment: Method<
     GistsDeleteCommentParams,
@@ -329,7 +200,7 @@ export interface GistsMethods {
   /**
    * Fork a gist
    *
-   * @see https://docs.github.com/rest/gists/gists#fork-a-gist
+   * [API documentation](https://docs.github.com/rest/gists/gists#fork-a-gist)
    */
   fork: Method<GistsForkParams, GistsForkResponse, GistsForkError>;
   /**
@@ -341,7 +212,7 @@ export interface GistsMethods {
    *
    * - **`application/vnd.github.raw+json`**: Returns the raw markdown. This is the default if you do not pass any specific media type.
    *
-   * @see https://docs.github.com/rest/gists/gists#get-a-gist
+   * [API documentation](https://docs.github.com/rest/gists/gists#get-a-gist)
    */
   get: Method<GistsGetParams, GistsGetResponse, GistsGetError>;
   /**
@@ -353,7 +224,7 @@ export interface GistsMethods {
    *
    * - **`application/vnd.github.raw+json`**: Returns the raw markdown. This is the default if you do not pass any specific media type.
    *
-   * @see https://docs.github.com/rest/gists/comments#get-a-gist-comment
+   * [API documentation](https://docs.github.com/rest/gists/comments#get-a-gist-comment)
    */
   getComment: Method<
     GistsGetCommentParams,
@@ -369,7 +240,7 @@ export interface GistsMethods {
    *
    * - **`application/vnd.github.raw+json`**: Returns the raw markdown. This is the default if you do not pass any specific media type.
    *
-   * @see https://docs.github.com/rest/gists/gists#get-a-gist-revision
+   * [API documentation](https://docs.github.com/rest/gists/gists#get-a-gist-revision)
    */
   getRevision: Method<
     GistsGetRevisionParams,
@@ -381,7 +252,7 @@ export interface GistsMethods {
    *
    * Lists the authenticated user's gists or if called anonymously, this endpoint returns all public gists:
    *
-   * @see https://docs.github.com/rest/gists/gists#list-gists-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/gists/gists#list-gists-for-the-authenticated-user)
    */
   list: PaginatedMethodOpt<
     GistsListParams,
@@ -398,7 +269,7 @@ export interface GistsMethods {
    *
    * - **`application/vnd.github.raw+json`**: Returns the raw markdown. This is the default if you do not pass any specific media type.
    *
-   * @see https://docs.github.com/rest/gists/comments#list-gist-comments
+   * [API documentation](https://docs.github.com/rest/gists/comments#list-gist-comments)
    */
   listComments: PaginatedMethod<
     GistsListCommentsParams,
@@ -409,7 +280,7 @@ export interface GistsMethods {
   /**
    * List gist commits
    *
-   * @see https://docs.github.com/rest/gists/gists#list-gist-commits
+   * [API documentation](https://docs.github.com/rest/gists/gists#list-gist-commits)
    */
   listCommits: PaginatedMethod<
     GistsListCommitsParams,
@@ -422,7 +293,7 @@ export interface GistsMethods {
    *
    * Lists public gists for the specified user:
    *
-   * @see https://docs.github.com/rest/gists/gists#list-gists-for-a-user
+   * [API documentation](https://docs.github.com/rest/gists/gists#list-gists-for-a-user)
    */
   listForUser: PaginatedMethod<
     GistsListForUserParams,
@@ -433,7 +304,7 @@ export interface GistsMethods {
   /**
    * List gist forks
    *
-   * @see https://docs.github.com/rest/gists/gists#list-gist-forks
+   * [API documentation](https://docs.github.com/rest/gists/gists#list-gist-forks)
    */
   listForks: PaginatedMethod<
     GistsListForksParams,
@@ -448,7 +319,7 @@ export interface GistsMethods {
    *
    * Note: With [pagination](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api), you can fetch up to 3000 gists. For example, you can fetch 100 pages with 30 gists per page or 30 pages with 100 gists per page.
    *
-   * @see https://docs.github.com/rest/gists/gists#list-public-gists
+   * [API documentation](https://docs.github.com/rest/gists/gists#list-public-gists)
    */
   listPublic: PaginatedMethodOpt<
     GistsListPublicParams,
@@ -461,7 +332,7 @@ export interface GistsMethods {
    *
    * List the authenticated user's starred gists:
    *
-   * @see https://docs.github.com/rest/gists/gists#list-starred-gists
+   * [API documentation](https://docs.github.com/rest/gists/gists#list-starred-gists)
    */
   listStarred: PaginatedMethodOpt<
     GistsListStarredParams,
@@ -474,13 +345,13 @@ export interface GistsMethods {
    *
    * Note that you'll need to set `Content-Length` to zero when calling out to this endpoint. For more information, see "[HTTP method](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#http-method)."
    *
-   * @see https://docs.github.com/rest/gists/gists#star-a-gist
+   * [API documentation](https://docs.github.com/rest/gists/gists#star-a-gist)
    */
   star: Method<GistsStarParams, GistsStarResponse, GistsStarError>;
   /**
    * Unstar a gist
    *
-   * @see https://docs.github.com/rest/gists/gists#unstar-a-gist
+   * [API documentation](https://docs.github.com/rest/gists/gists#unstar-a-gist)
    */
   unstar: Method<GistsUnstarParams, GistsUnstarResponse, GistsUnstarError>;
   /**
@@ -488,7 +359,7 @@ export interface GistsMethods {
    *
    * Allows you to update a gist's description and to update, delete, or rename gist files. Files from the previous version of the gist that aren't explicitly changed during an edit are unchanged.
    *
-   * @see https://docs.github.com/rest/reference/gists/#update-a-gist
+   * [API documentation](https://docs.github.com/rest/reference/gists/#update-a-gist)
    */
   update: Method<GistsUpdateParams, GistsUpdateResponse, GistsUpdateError>;
   /**
@@ -500,7 +371,7 @@ export interface GistsMethods {
    *
    * - **`application/vnd.github.raw+json`**: Returns the raw markdown. This is the default if you do not pass any specific media type.
    *
-   * @see https://docs.github.com/rest/gists/comments#update-a-gist-comment
+   * [API documentation](https://docs.github.com/rest/gists/comments#update-a-gist-comment)
    */
   updateComment: Method<
     GistsUpdateCommentParams,

@@ -2,13 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface GitCreateBlobParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface GitCreateBlobParams extends P.Owner, P.Repo {
   body: {
     /** The new blob's content. */
     content: string;
@@ -23,11 +20,7 @@ export type GitCreateBlobResponse = S.ShortBlob;
 export type GitCreateBlobError =
   S.BasicError | S.ValidationError | S.RepositoryRuleViolationError;
 
-export interface GitCreateCommitParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface GitCreateCommitParams extends P.Owner, P.Repo {
   body: {
     /** The commit message */
     message: string;
@@ -66,11 +59,7 @@ export interface GitCreateCommitParams {
 export type GitCreateCommitResponse = S.GitCommit;
 export type GitCreateCommitError = S.BasicError | S.ValidationError;
 
-export interface GitCreateRefParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface GitCreateRefParams extends P.Owner, P.Repo {
   body: {
     /** The name of the fully qualified reference (ie: `refs/heads/master`). If it doesn't start with 'refs' and have at least two slashes, it will be rejected. */
     ref: string;
@@ -81,11 +70,7 @@ export interface GitCreateRefParams {
 export type GitCreateRefResponse = S.GitRef;
 export type GitCreateRefError = S.BasicError | S.ValidationError;
 
-export interface GitCreateTagParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface GitCreateTagParams extends P.Owner, P.Repo {
   body: {
     /** The tag's name. This is typically a version (e.g., "v0.0.1"). */
     tag: string;
@@ -112,11 +97,7 @@ export interface GitCreateTagParams {
 export type GitCreateTagResponse = S.GitTag;
 export type GitCreateTagError = S.BasicError | S.ValidationError;
 
-export interface GitCreateTreeParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface GitCreateTreeParams extends P.Owner, P.Repo {
   body: {
     /** Objects (of `path`, `mode`, `type`, and `sha`) specifying a tree structure. */
     tree: {
@@ -149,64 +130,31 @@ export interface GitCreateTreeParams {
 export type GitCreateTreeResponse = S.GitTree;
 export type GitCreateTreeError = S.BasicError | S.ValidationError;
 
-export interface GitDeleteRefParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The Git reference. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation. */
-  ref: string;
-}
+export interface GitDeleteRefParams extends P.Owner, P.Repo, P.Ref2 {}
 export type GitDeleteRefResponse = void;
 export type GitDeleteRefError = S.BasicError;
 
-export interface GitGetBlobParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface GitGetBlobParams extends P.Owner, P.Repo {
   file_sha: string;
 }
 export type GitGetBlobResponse = S.BlobSchema;
 export type GitGetBlobError = S.BasicError | S.ValidationError;
 
-export interface GitGetCommitParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The SHA of the commit. */
-  commit_sha: string;
-}
+export interface GitGetCommitParams extends P.Owner, P.Repo, P.CommitSha {}
 export type GitGetCommitResponse = S.GitCommit;
 export type GitGetCommitError = S.BasicError;
 
-export interface GitGetRefParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The Git reference. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation. */
-  ref: string;
-}
+export interface GitGetRefParams extends P.Owner, P.Repo, P.Ref2 {}
 export type GitGetRefResponse = S.GitRef;
 export type GitGetRefError = S.BasicError;
 
-export interface GitGetTagParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface GitGetTagParams extends P.Owner, P.Repo {
   tag_sha: string;
 }
 export type GitGetTagResponse = S.GitTag;
 export type GitGetTagError = S.BasicError;
 
-export interface GitGetTreeParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface GitGetTreeParams extends P.Owner, P.Repo {
   /** The SHA1 value or ref (branch or tag) name of the tree. */
   tree_sha: string;
   /** Setting this parameter to any value returns the objects or subtrees referenced by the tree specified in `:tree_sha`. For example, setting `recursive` to any of the following will enable returning objects or subtrees: `0`, `1`, `"true"`, and `"false"`. Omit this parameter to prevent recursively returning objects or subtrees. */
@@ -215,24 +163,11 @@ export interface GitGetTreeParams {
 export type GitGetTreeResponse = S.GitTree;
 export type GitGetTreeError = S.BasicError | S.ValidationError;
 
-export interface GitListMatchingRefsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The Git reference. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation. */
-  ref: string;
-}
+export interface GitListMatchingRefsParams extends P.Owner, P.Repo, P.Ref2 {}
 export type GitListMatchingRefsResponse = S.GitRef[];
 export type GitListMatchingRefsError = S.BasicError;
 
-export interface GitUpdateRefParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The Git reference. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation. */
-  ref: string;
+export interface GitUpdateRefParams extends P.Owner, P.Repo, P.Ref2 {
   body: {
     /** The SHA1 value to set this reference to */
     sha: string;
@@ -250,7 +185,7 @@ export interface GitMethods {
   /**
    * Create a blob
    *
-   * @see https://docs.github.com/rest/git/blobs#create-a-blob
+   * [API documentation](https://docs.github.com/rest/git/blobs#create-a-blob)
    */
   createBlob: Method<
     GitCreateBlobParams,
@@ -292,7 +227,7 @@ export interface GitMethods {
    * | `invalid` | The signature could not be cryptographically verified using the key whose key-id was found in the signature. |
    * | `valid` | None of the above errors applied, so the signature is considered to be verified. |
    *
-   * @see https://docs.github.com/rest/git/commits#create-a-commit
+   * [API documentation](https://docs.github.com/rest/git/commits#create-a-commit)
    */
   createCommit: Method<
     GitCreateCommitParams,
@@ -304,7 +239,7 @@ export interface GitMethods {
    *
    * Creates a reference for your repository. You are unable to create new references for empty repositories, even if the commit SHA-1 hash used exists. Empty repositories are repositories without branches.
    *
-   * @see https://docs.github.com/rest/git/refs#create-a-reference
+   * [API documentation](https://docs.github.com/rest/git/refs#create-a-reference)
    */
   createRef: Method<
     GitCreateRefParams,
@@ -346,7 +281,7 @@ export interface GitMethods {
    * | `invalid` | The signature could not be cryptographically verified using the key whose key-id was found in the signature. |
    * | `valid` | None of the above errors applied, so the signature is considered to be verified. |
    *
-   * @see https://docs.github.com/rest/git/tags#create-a-tag-object
+   * [API documentation](https://docs.github.com/rest/git/tags#create-a-tag-object)
    */
   createTag: Method<
     GitCreateTagParams,
@@ -362,7 +297,7 @@ export interface GitMethods {
    *
    * Returns an error if you try to delete a file that does not exist.
    *
-   * @see https://docs.github.com/rest/git/trees#create-a-tree
+   * [API documentation](https://docs.github.com/rest/git/trees#create-a-tree)
    */
   createTree: Method<
     GitCreateTreeParams,
@@ -374,7 +309,7 @@ export interface GitMethods {
    *
    * Deletes the provided reference.
    *
-   * @see https://docs.github.com/rest/git/refs#delete-a-reference
+   * [API documentation](https://docs.github.com/rest/git/refs#delete-a-reference)
    */
   deleteRef: Method<
     GitDeleteRefParams,
@@ -393,7 +328,7 @@ export interface GitMethods {
    *
    * **Note** This endpoint supports blobs up to 100 megabytes in size.
    *
-   * @see https://docs.github.com/rest/git/blobs#get-a-blob
+   * [API documentation](https://docs.github.com/rest/git/blobs#get-a-blob)
    */
   getBlob: Method<GitGetBlobParams, GitGetBlobResponse, GitGetBlobError>;
   /**
@@ -433,7 +368,7 @@ export interface GitMethods {
    * | `invalid` | The signature could not be cryptographically verified using the key whose key-id was found in the signature. |
    * | `valid` | None of the above errors applied, so the signature is considered to be verified. |
    *
-   * @see https://docs.github.com/rest/git/commits#get-a-commit-object
+   * [API documentation](https://docs.github.com/rest/git/commits#get-a-commit-object)
    */
   getCommit: Method<
     GitGetCommitParams,
@@ -448,7 +383,7 @@ export interface GitMethods {
    * > [!NOTE]
    * > You need to explicitly [request a pull request](https://docs.github.com/rest/pulls/pulls#get-a-pull-request) to trigger a test merge commit, which checks the mergeability of pull requests. For more information, see "[Checking mergeability of pull requests](https://docs.github.com/rest/guides/getting-started-with-the-git-database-api#checking-mergeability-of-pull-requests)".
    *
-   * @see https://docs.github.com/rest/git/refs#get-a-reference
+   * [API documentation](https://docs.github.com/rest/git/refs#get-a-reference)
    */
   getRef: Method<GitGetRefParams, GitGetRefResponse, GitGetRefError>;
   /**
@@ -484,7 +419,7 @@ export interface GitMethods {
    * | `invalid` | The signature could not be cryptographically verified using the key whose key-id was found in the signature. |
    * | `valid` | None of the above errors applied, so the signature is considered to be verified. |
    *
-   * @see https://docs.github.com/rest/git/tags#get-a-tag
+   * [API documentation](https://docs.github.com/rest/git/tags#get-a-tag)
    */
   getTag: Method<GitGetTagParams, GitGetTagResponse, GitGetTagError>;
   /**
@@ -497,7 +432,7 @@ export interface GitMethods {
    * > [!NOTE]
    * > The limit for the `tree` array is 100,000 entries with a maximum size of 7 MB when using the `recursive` parameter.
    *
-   * @see https://docs.github.com/rest/git/trees#get-a-tree
+   * [API documentation](https://docs.github.com/rest/git/trees#get-a-tree)
    */
   getTree: Method<GitGetTreeParams, GitGetTreeResponse, GitGetTreeError>;
   /**
@@ -512,7 +447,7 @@ export interface GitMethods {
    *
    * If you request matching references for a branch named `feature` but the branch `feature` doesn't exist, the response can still include other matching head refs that start with the word `feature`, such as `featureA` and `featureB`.
    *
-   * @see https://docs.github.com/rest/git/refs#list-matching-references
+   * [API documentation](https://docs.github.com/rest/git/refs#list-matching-references)
    */
   listMatchingRefs: Method<
     GitListMatchingRefsParams,
@@ -524,7 +459,7 @@ export interface GitMethods {
    *
    * Updates the provided reference to point to a new SHA. For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation.
    *
-   * @see https://docs.github.com/rest/git/refs#update-a-reference
+   * [API documentation](https://docs.github.com/rest/git/refs#update-a-reference)
    */
   updateRef: Method<
     GitUpdateRefParams,

@@ -20,7 +20,7 @@ export interface GitignoreMethods {
    *
    * List all templates available to pass as an option when [creating a repository](https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user).
    *
-   * @see https://docs.github.com/rest/gitignore/gitignore#get-all-gitignore-templates
+   * [API documentation](https://docs.github.com/rest/gitignore/gitignore#get-all-gitignore-templates)
    */
   getAllTemplates: MethodOpt<
     GitignoreGetAllTemplatesParams,
@@ -36,7 +36,7 @@ export interface GitignoreMethods {
    *
    * - **`application/vnd.github.raw+json`**: Returns the raw .gitignore contents.
    *
-   * @see https://docs.github.com/rest/gitignore/gitignore#get-a-gitignore-template
+   * [API documentation](https://docs.github.com/rest/gitignore/gitignore#get-a-gitignore-template)
    */
   getTemplate: Method<
     GitignoreGetTemplateParams,

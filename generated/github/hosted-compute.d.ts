@@ -2,11 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface HostedComputeCreateNetworkConfigurationForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface HostedComputeCreateNetworkConfigurationForOrgParams
+  extends P.Org {
   body: {
     /** Name of the network configuration. Must be between 1 and 100 characters and may only contain upper and lowercase letters a-z, numbers 0-9, '.', '-', and '_'. */
     name: string;
@@ -24,48 +24,26 @@ export type HostedComputeCreateNetworkConfigurationForOrgResponse =
   S.NetworkConfiguration;
 export type HostedComputeCreateNetworkConfigurationForOrgError = unknown;
 
-export interface HostedComputeDeleteNetworkConfigurationFromOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the hosted compute network configuration. */
-  network_configuration_id: string;
-}
+export interface HostedComputeDeleteNetworkConfigurationFromOrgParams
+  extends P.Org, P.NetworkConfigurationId {}
 export type HostedComputeDeleteNetworkConfigurationFromOrgResponse = void;
 export type HostedComputeDeleteNetworkConfigurationFromOrgError = unknown;
 
-export interface HostedComputeGetNetworkConfigurationForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the hosted compute network configuration. */
-  network_configuration_id: string;
-}
+export interface HostedComputeGetNetworkConfigurationForOrgParams
+  extends P.Org, P.NetworkConfigurationId {}
 export type HostedComputeGetNetworkConfigurationForOrgResponse =
   S.NetworkConfiguration;
 export type HostedComputeGetNetworkConfigurationForOrgError = unknown;
 
-export interface HostedComputeGetNetworkSettingsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface HostedComputeGetNetworkSettingsForOrgParams extends P.Org {
   /** Unique identifier of the hosted compute network settings. */
   network_settings_id: string;
 }
 export type HostedComputeGetNetworkSettingsForOrgResponse = S.NetworkSettings;
 export type HostedComputeGetNetworkSettingsForOrgError = unknown;
 
-export interface HostedComputeListNetworkConfigurationsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface HostedComputeListNetworkConfigurationsForOrgParams
+  extends P.Org, P.PerPage, P.Page {}
 export type HostedComputeListNetworkConfigurationsForOrgResponse = {
   total_count: number;
   network_configurations: S.NetworkConfiguration[];
@@ -74,11 +52,8 @@ export type HostedComputeListNetworkConfigurationsForOrgError = unknown;
 export type HostedComputeListNetworkConfigurationsForOrgItem =
   S.NetworkConfiguration;
 
-export interface HostedComputeUpdateNetworkConfigurationForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the hosted compute network configuration. */
-  network_configuration_id: string;
+export interface HostedComputeUpdateNetworkConfigurationForOrgParams
+  extends P.Org, P.NetworkConfigurationId {
   body: {
     /** Name of the network configuration. Must be between 1 and 100 characters and may only contain upper and lowercase letters a-z, numbers 0-9, '.', '-', and '_'. */
     name?: string;
@@ -104,7 +79,7 @@ export interface HostedComputeMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:network_configurations` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/network-configurations#create-a-hosted-compute-network-configuration-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/network-configurations#create-a-hosted-compute-network-configuration-for-an-organization)
    */
   createNetworkConfigurationForOrg: Method<
     HostedComputeCreateNetworkConfigurationForOrgParams,
@@ -118,7 +93,7 @@ export interface HostedComputeMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:network_configurations` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/network-configurations#delete-a-hosted-compute-network-configuration-from-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/network-configurations#delete-a-hosted-compute-network-configuration-from-an-organization)
    */
   deleteNetworkConfigurationFromOrg: Method<
     HostedComputeDeleteNetworkConfigurationFromOrgParams,
@@ -132,7 +107,7 @@ export interface HostedComputeMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:network_configurations` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/network-configurations#get-a-hosted-compute-network-configuration-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/network-configurations#get-a-hosted-compute-network-configuration-for-an-organization)
    */
   getNetworkConfigurationForOrg: Method<
     HostedComputeGetNetworkConfigurationForOrgParams,
@@ -146,7 +121,7 @@ export interface HostedComputeMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:network_configurations` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/network-configurations#get-a-hosted-compute-network-settings-resource-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/network-configurations#get-a-hosted-compute-network-settings-resource-for-an-organization)
    */
   getNetworkSettingsForOrg: Method<
     HostedComputeGetNetworkSettingsForOrgParams,
@@ -160,7 +135,7 @@ export interface HostedComputeMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:network_configurations` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/network-configurations#list-hosted-compute-network-configurations-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/network-configurations#list-hosted-compute-network-configurations-for-an-organization)
    */
   listNetworkConfigurationsForOrg: PaginatedMethod<
     HostedComputeListNetworkConfigurationsForOrgParams,
@@ -175,7 +150,7 @@ export interface HostedComputeMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:network_configurations` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/network-configurations#update-a-hosted-compute-network-configuration-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/network-configurations#update-a-hosted-compute-network-configuration-for-an-organization)
    */
   updateNetworkConfigurationForOrg: Method<
     HostedComputeUpdateNetworkConfigurationForOrgParams,

@@ -2,22 +2,17 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface InteractionsGetPullRequestBypassListForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface InteractionsGetPullRequestBypassListForRepoParams
+  extends P.Owner, P.Repo {}
 export type InteractionsGetPullRequestBypassListForRepoResponse =
   S.SimpleUser[];
 export type InteractionsGetPullRequestBypassListForRepoError = S.BasicError;
 
-export interface InteractionsGetPullRequestCreationCapForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface InteractionsGetPullRequestCreationCapForOrgParams
+  extends P.Org {}
 export type InteractionsGetPullRequestCreationCapForOrgResponse = {
   /** Whether the pull request creation cap is enabled */
   enabled: boolean;
@@ -26,12 +21,8 @@ export type InteractionsGetPullRequestCreationCapForOrgResponse = {
 };
 export type InteractionsGetPullRequestCreationCapForOrgError = S.BasicError;
 
-export interface InteractionsGetPullRequestCreationCapForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface InteractionsGetPullRequestCreationCapForRepoParams
+  extends P.Owner, P.Repo {}
 export type InteractionsGetPullRequestCreationCapForRepoResponse = {
   /** Whether the pull request creation cap is enabled */
   enabled: boolean;
@@ -45,29 +36,19 @@ export type InteractionsGetRestrictionsForAuthenticatedUserResponse =
   S.InteractionLimitResponse | Record<string, never> | undefined;
 export type InteractionsGetRestrictionsForAuthenticatedUserError = unknown;
 
-export interface InteractionsGetRestrictionsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface InteractionsGetRestrictionsForOrgParams extends P.Org {}
 export type InteractionsGetRestrictionsForOrgResponse =
   S.InteractionLimitResponse | Record<string, never>;
 export type InteractionsGetRestrictionsForOrgError = unknown;
 
-export interface InteractionsGetRestrictionsForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface InteractionsGetRestrictionsForRepoParams
+  extends P.Owner, P.Repo {}
 export type InteractionsGetRestrictionsForRepoResponse =
   S.InteractionLimitResponse | Record<string, never>;
 export type InteractionsGetRestrictionsForRepoError = unknown;
 
-export interface InteractionsRemovePullRequestBypassListForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface InteractionsRemovePullRequestBypassListForRepoParams
+  extends P.Owner, P.Repo {
   body: S.InteractionLimitPullRequestBypassList;
 }
 export type InteractionsRemovePullRequestBypassListForRepoResponse = void;
@@ -78,27 +59,17 @@ export interface InteractionsRemoveRestrictionsForAuthenticatedUserParams {}
 export type InteractionsRemoveRestrictionsForAuthenticatedUserResponse = void;
 export type InteractionsRemoveRestrictionsForAuthenticatedUserError = unknown;
 
-export interface InteractionsRemoveRestrictionsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface InteractionsRemoveRestrictionsForOrgParams extends P.Org {}
 export type InteractionsRemoveRestrictionsForOrgResponse = void;
 export type InteractionsRemoveRestrictionsForOrgError = unknown;
 
-export interface InteractionsRemoveRestrictionsForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface InteractionsRemoveRestrictionsForRepoParams
+  extends P.Owner, P.Repo {}
 export type InteractionsRemoveRestrictionsForRepoResponse = void;
 export type InteractionsRemoveRestrictionsForRepoError = unknown;
 
-export interface InteractionsSetPullRequestBypassListForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface InteractionsSetPullRequestBypassListForRepoParams
+  extends P.Owner, P.Repo {
   body: S.InteractionLimitPullRequestBypassList;
 }
 export type InteractionsSetPullRequestBypassListForRepoResponse = void;
@@ -113,29 +84,23 @@ export type InteractionsSetRestrictionsForAuthenticatedUserResponse =
 export type InteractionsSetRestrictionsForAuthenticatedUserError =
   S.ValidationError;
 
-export interface InteractionsSetRestrictionsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface InteractionsSetRestrictionsForOrgParams extends P.Org {
   body: S.InteractionLimitInput;
 }
 export type InteractionsSetRestrictionsForOrgResponse =
   S.InteractionLimitResponse;
 export type InteractionsSetRestrictionsForOrgError = S.ValidationError;
 
-export interface InteractionsSetRestrictionsForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface InteractionsSetRestrictionsForRepoParams
+  extends P.Owner, P.Repo {
   body: S.InteractionLimitInput;
 }
 export type InteractionsSetRestrictionsForRepoResponse =
   S.InteractionLimitResponse;
 export type InteractionsSetRestrictionsForRepoError = unknown;
 
-export interface InteractionsUpdatePullRequestCreationCapForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface InteractionsUpdatePullRequestCreationCapForOrgParams
+  extends P.Org {
   body: {
     /** Whether the pull request creation cap is enabled */
     enabled: boolean;
@@ -152,11 +117,8 @@ export type InteractionsUpdatePullRequestCreationCapForOrgResponse = {
 export type InteractionsUpdatePullRequestCreationCapForOrgError =
   S.BasicError | S.ValidationError;
 
-export interface InteractionsUpdatePullRequestCreationCapForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface InteractionsUpdatePullRequestCreationCapForRepoParams
+  extends P.Owner, P.Repo {
   body: {
     /** Whether the pull request creation cap is enabled */
     enabled: boolean;
@@ -183,7 +145,7 @@ export interface InteractionsMethods {
    *
    * Only users with maintainer permissions can view the bypass list.
    *
-   * @see https://docs.github.com/rest/interactions/repos#get-pull-request-creation-cap-bypass-list-for-a-repository
+   * [API documentation](https://docs.github.com/rest/interactions/repos#get-pull-request-creation-cap-bypass-list-for-a-repository)
    */
   getPullRequestBypassListForRepo: Method<
     InteractionsGetPullRequestBypassListForRepoParams,
@@ -199,7 +161,7 @@ export interface InteractionsMethods {
    *
    * Only users with admin access to the organization can view the cap configuration.
    *
-   * @see https://docs.github.com/rest/interactions/orgs#get-pull-request-creation-cap-for-an-org
+   * [API documentation](https://docs.github.com/rest/interactions/orgs#get-pull-request-creation-cap-for-an-org)
    */
   getPullRequestCreationCapForOrg: Method<
     InteractionsGetPullRequestCreationCapForOrgParams,
@@ -214,7 +176,7 @@ export interface InteractionsMethods {
    *
    * Only users with admin access to the repository can view the cap configuration.
    *
-   * @see https://docs.github.com/rest/interactions/repos#get-pull-request-creation-cap-for-a-repository
+   * [API documentation](https://docs.github.com/rest/interactions/repos#get-pull-request-creation-cap-for-a-repository)
    */
   getPullRequestCreationCapForRepo: Method<
     InteractionsGetPullRequestCreationCapForRepoParams,
@@ -226,7 +188,7 @@ export interface InteractionsMethods {
    *
    * Shows which type of GitHub user can interact with your public repositories and when the restriction expires.
    *
-   * @see https://docs.github.com/rest/interactions/user#get-interaction-restrictions-for-your-public-repositories
+   * [API documentation](https://docs.github.com/rest/interactions/user#get-interaction-restrictions-for-your-public-repositories)
    */
   getRestrictionsForAuthenticatedUser: MethodOpt<
     InteractionsGetRestrictionsForAuthenticatedUserParams,
@@ -238,7 +200,7 @@ export interface InteractionsMethods {
    *
    * Shows which type of GitHub user can interact with this organization and when the restriction expires. If there is no restrictions, you will see an empty response.
    *
-   * @see https://docs.github.com/rest/interactions/orgs#get-interaction-restrictions-for-an-organization
+   * [API documentation](https://docs.github.com/rest/interactions/orgs#get-interaction-restrictions-for-an-organization)
    */
   getRestrictionsForOrg: Method<
     InteractionsGetRestrictionsForOrgParams,
@@ -250,7 +212,7 @@ export interface InteractionsMethods {
    *
    * Shows which type of GitHub user can interact with this repository and when the restriction expires. If there are no restrictions, you will see an empty response.
    *
-   * @see https://docs.github.com/rest/interactions/repos#get-interaction-restrictions-for-a-repository
+   * [API documentation](https://docs.github.com/rest/interactions/repos#get-interaction-restrictions-for-a-repository)
    */
   getRestrictionsForRepo: Method<
     InteractionsGetRestrictionsForRepoParams,
@@ -266,7 +228,7 @@ export interface InteractionsMethods {
    * Only users with maintainer permissions can modify the bypass list.
    * You can remove a maximum of 100 users per request.
    *
-   * @see https://docs.github.com/rest/interactions/repos#remove-users-from-the-pull-request-creation-cap-bypass-list-for-a-repository
+   * [API documentation](https://docs.github.com/rest/interactions/repos#remove-users-from-the-pull-request-creation-cap-bypass-list-for-a-repository)
    */
   removePullRequestBypassListForRepo: Method<
     InteractionsRemovePullRequestBypassListForRepoParams,
@@ -278,7 +240,7 @@ export interface InteractionsMethods {
    *
    * Removes any interaction restrictions from your public repositories.
    *
-   * @see https://docs.github.com/rest/interactions/user#remove-interaction-restrictions-from-your-public-repositories
+   * [API documentation](https://docs.github.com/rest/interactions/user#remove-interaction-restrictions-from-your-public-repositories)
    */
   removeRestrictionsForAuthenticatedUser: MethodOpt<
     InteractionsRemoveRestrictionsForAuthenticatedUserParams,
@@ -290,7 +252,7 @@ export interface InteractionsMethods {
    *
    * Removes all interaction restrictions from public repositories in the given organization. You must be an organization owner to remove restrictions.
    *
-   * @see https://docs.github.com/rest/interactions/orgs#remove-interaction-restrictions-for-an-organization
+   * [API documentation](https://docs.github.com/rest/interactions/orgs#remove-interaction-restrictions-for-an-organization)
    */
   removeRestrictionsForOrg: Method<
     InteractionsRemoveRestrictionsForOrgParams,
@@ -302,7 +264,7 @@ export interface InteractionsMethods {
    *
    * Removes all interaction restrictions from the given repository. You must have owner or admin access to remove restrictions. If the interaction limit is set for the user or organization that owns this repository, you will receive a `409 Conflict` response and will not be able to use this endpoint to change the interaction limit for a single repository.
    *
-   * @see https://docs.github.com/rest/interactions/repos#remove-interaction-restrictions-for-a-repository
+   * [API documentation](https://docs.github.com/rest/interactions/repos#remove-interaction-restrictions-for-a-repository)
    */
   removeRestrictionsForRepo: Method<
     InteractionsRemoveRestrictionsForRepoParams,
@@ -320,7 +282,7 @@ export interface InteractionsMethods {
    * You can add a maximum of 100 users per request.
    * The bypass list can only hold a maximum of 100 users.
    *
-   * @see https://docs.github.com/rest/interactions/repos#add-users-to-the-pull-request-creation-cap-bypass-list-for-a-repository
+   * [API documentation](https://docs.github.com/rest/interactions/repos#add-users-to-the-pull-request-creation-cap-bypass-list-for-a-repository)
    */
   setPullRequestBypassListForRepo: Method<
     InteractionsSetPullRequestBypassListForRepoParams,
@@ -332,7 +294,7 @@ export interface InteractionsMethods {
    *
    * Temporarily restricts which type of GitHub user can interact with your public repositories. Setting the interaction limit at the user level will overwrite any interaction limits that are set for individual repositories owned by the user.
    *
-   * @see https://docs.github.com/rest/interactions/user#set-interaction-restrictions-for-your-public-repositories
+   * [API documentation](https://docs.github.com/rest/interactions/user#set-interaction-restrictions-for-your-public-repositories)
    */
   setRestrictionsForAuthenticatedUser: Method<
     InteractionsSetRestrictionsForAuthenticatedUserParams,
@@ -344,7 +306,7 @@ export interface InteractionsMethods {
    *
    * Temporarily restricts interactions to a certain type of GitHub user in any public repository in the given organization. You must be an organization owner to set these restrictions. Setting the interaction limit at the organization level will overwrite any interaction limits that are set for individual repositories owned by the organization.
    *
-   * @see https://docs.github.com/rest/interactions/orgs#set-interaction-restrictions-for-an-organization
+   * [API documentation](https://docs.github.com/rest/interactions/orgs#set-interaction-restrictions-for-an-organization)
    */
   setRestrictionsForOrg: Method<
     InteractionsSetRestrictionsForOrgParams,
@@ -356,7 +318,7 @@ export interface InteractionsMethods {
    *
    * Temporarily restricts interactions to a certain type of GitHub user within the given repository. You must have owner or admin access to set these restrictions. If an interaction limit is set for the user or organization that owns this repository, you will receive a `409 Conflict` response and will not be able to use this endpoint to change the interaction limit for a single repository.
    *
-   * @see https://docs.github.com/rest/interactions/repos#set-interaction-restrictions-for-a-repository
+   * [API documentation](https://docs.github.com/rest/interactions/repos#set-interaction-restrictions-for-a-repository)
    */
   setRestrictionsForRepo: Method<
     InteractionsSetRestrictionsForRepoParams,
@@ -372,7 +334,7 @@ export interface InteractionsMethods {
    *
    * Only users with admin access to the organization can configure the cap.
    *
-   * @see https://docs.github.com/rest/interactions/orgs#update-pull-request-creation-cap-for-an-org
+   * [API documentation](https://docs.github.com/rest/interactions/orgs#update-pull-request-creation-cap-for-an-org)
    */
   updatePullRequestCreationCapForOrg: Method<
     InteractionsUpdatePullRequestCreationCapForOrgParams,
@@ -387,7 +349,7 @@ export interface InteractionsMethods {
    *
    * Only users with admin access to the repository can configure the cap.
    *
-   * @see https://docs.github.com/rest/interactions/repos#update-pull-request-creation-cap-for-a-repository
+   * [API documentation](https://docs.github.com/rest/interactions/repos#update-pull-request-creation-cap-for-a-repository)
    */
   updatePullRequestCreationCapForRepo: Method<
     InteractionsUpdatePullRequestCreationCapForRepoParams,

@@ -6,15 +6,11 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssuesAddAssigneesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesAddAssigneesParams
+  extends P.Owner, P.Repo, P.IssueNumber {
   body?: {
     /** Usernames of people to assign this issue to. _NOTE: Only users with push access can add assignees to an issue. Assignees are silently ignored otherwise._ */
     assignees?: (
@@ -35,13 +31,8 @@ export interface IssuesAddAssigneesParams {
 export type IssuesAddAssigneesResponse = S.Issue;
 export type IssuesAddAssigneesError = unknown;
 
-export interface IssuesAddBlockedByDependencyParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesAddBlockedByDependencyParams
+  extends P.Owner, P.Repo, P.IssueNumber {
   body: {
     /** The id of the issue that blocks the current issue */
     issue_id: number;
@@ -51,13 +42,8 @@ export type IssuesAddBlockedByDependencyResponse = S.Issue;
 export type IssuesAddBlockedByDependencyError =
   S.BasicError | S.ValidationError;
 
-export interface IssuesAddIssueFieldValuesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesAddIssueFieldValuesParams
+  extends P.Owner, P.Repo, P.IssueNumber {
   body: {
     /** An array of issue field values to add to this issue. Each field value must include the field ID and the value to set. */
     issue_field_values?: {
@@ -85,13 +71,7 @@ export type IssuesAddIssueFieldValuesError =
       documentation_url?: string;
     };
 
-export interface IssuesAddLabelsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesAddLabelsParams extends P.Owner, P.Repo, P.IssueNumber {
   body?: {
     /** The labels to add to the issue's existing labels. You can also pass an `array` of labels directly, but GitHub recommends passing an object with the `labels` key. To replace all of the labels for an issue, use "[Set labels for an issue](https://docs.github.com/rest/issues/labels#set-labels-for-an-issue)." */
     labels?: (
@@ -112,13 +92,8 @@ export interface IssuesAddLabelsParams {
 export type IssuesAddLabelsResponse = S.Label[];
 export type IssuesAddLabelsError = S.BasicError | S.ValidationError;
 
-export interface IssuesAddSubIssueParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesAddSubIssueParams
+  extends P.Owner, P.Repo, P.IssueNumber {
   body: {
     /** The id of the sub-issue to add. The sub-issue must belong to the same repository owner as the parent issue */
     sub_issue_id: number;
@@ -129,46 +104,28 @@ export interface IssuesAddSubIssueParams {
 export type IssuesAddSubIssueResponse = S.Issue;
 export type IssuesAddSubIssueError = S.BasicError | S.ValidationError;
 
-export interface IssuesApproveSuggestionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesApproveSuggestionParams
+  extends P.Owner, P.Repo, P.IssueNumber {
   /** The unique identifier of the suggestion. */
   suggestion_id: number;
 }
 export type IssuesApproveSuggestionResponse = S.IssueSuggestion;
 export type IssuesApproveSuggestionError = S.BasicError | S.ValidationError;
 
-export interface IssuesCheckUserCanBeAssignedParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface IssuesCheckUserCanBeAssignedParams extends P.Owner, P.Repo {
   assignee: string;
 }
 export type IssuesCheckUserCanBeAssignedResponse = void;
 export type IssuesCheckUserCanBeAssignedError = S.BasicError;
 
-export interface IssuesCheckUserCanBeAssignedToIssueParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesCheckUserCanBeAssignedToIssueParams
+  extends P.Owner, P.Repo, P.IssueNumber {
   assignee: string;
 }
 export type IssuesCheckUserCanBeAssignedToIssueResponse = void;
 export type IssuesCheckUserCanBeAssignedToIssueError = S.BasicError;
 
-export interface IssuesCreateParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface IssuesCreateParams extends P.Owner, P.Repo {
   body: {
     /** The title of the issue. */
     title: string | number;
@@ -210,13 +167,8 @@ export type IssuesCreateError =
       documentation_url?: string;
     };
 
-export interface IssuesCreateCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesCreateCommentParams
+  extends P.Owner, P.Repo, P.IssueNumber {
   body: {
     /** The contents of the comment. */
     body: string;
@@ -225,11 +177,7 @@ export interface IssuesCreateCommentParams {
 export type IssuesCreateCommentResponse = S.IssueComment;
 export type IssuesCreateCommentError = S.BasicError | S.ValidationError;
 
-export interface IssuesCreateLabelParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface IssuesCreateLabelParams extends P.Owner, P.Repo {
   body: {
     /** The name of the label. Emoji can be added to label names, using either native emoji or colon-style markup. For example, typing `:strawberry:` will render the emoji ![:strawberry:](https://github.githubassets.com/images/icons/emoji/unicode/1f353.png ":strawberry:"). For a full list of available emoji and codes, see "[Emoji cheat sheet](https://github.com/ikatyang/emoji-cheat-sheet)." */
     name: string;
@@ -242,11 +190,7 @@ export interface IssuesCreateLabelParams {
 export type IssuesCreateLabelResponse = S.Label;
 export type IssuesCreateLabelError = S.BasicError | S.ValidationError;
 
-export interface IssuesCreateMilestoneParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface IssuesCreateMilestoneParams extends P.Owner, P.Repo {
   body: {
     /** The title of the milestone. */
     title: string;
@@ -267,27 +211,13 @@ export interface IssuesCreateMilestoneParams {
 export type IssuesCreateMilestoneResponse = S.Milestone;
 export type IssuesCreateMilestoneError = S.BasicError | S.ValidationError;
 
-export interface IssuesDeleteCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
-}
+export interface IssuesDeleteCommentParams
+  extends P.Owner, P.Repo, P.CommentId {}
 export type IssuesDeleteCommentResponse = void;
 export type IssuesDeleteCommentError = unknown;
 
-export interface IssuesDeleteIssueFieldValueParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
-  /** The unique identifier of the issue field. */
-  issue_field_id: number;
-}
+export interface IssuesDeleteIssueFieldValueParams
+  extends P.Owner, P.Repo, P.IssueNumber, P.IssueFieldId {}
 export type IssuesDeleteIssueFieldValueResponse = void;
 export type IssuesDeleteIssueFieldValueError =
   | S.BasicError
@@ -298,325 +228,120 @@ export type IssuesDeleteIssueFieldValueError =
       documentation_url?: string;
     };
 
-export interface IssuesDeleteLabelParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface IssuesDeleteLabelParams extends P.Owner, P.Repo {
   name: string;
 }
 export type IssuesDeleteLabelResponse = void;
 export type IssuesDeleteLabelError = unknown;
 
-export interface IssuesDeleteMilestoneParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the milestone. */
-  milestone_number: number;
-}
+export interface IssuesDeleteMilestoneParams
+  extends P.Owner, P.Repo, P.MilestoneNumber {}
 export type IssuesDeleteMilestoneResponse = void;
 export type IssuesDeleteMilestoneError = S.BasicError;
 
-export interface IssuesDismissSuggestionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesDismissSuggestionParams
+  extends P.Owner, P.Repo, P.IssueNumber {
   /** The unique identifier of the suggestion. */
   suggestion_id: number;
 }
 export type IssuesDismissSuggestionResponse = S.IssueSuggestion;
 export type IssuesDismissSuggestionError = S.BasicError | S.ValidationError;
 
-export interface IssuesGetParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
-}
+export interface IssuesGetParams extends P.Owner, P.Repo, P.IssueNumber {}
 export type IssuesGetResponse = S.Issue;
 export type IssuesGetError = S.BasicError;
 
-export interface IssuesGetCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
-}
+export interface IssuesGetCommentParams extends P.Owner, P.Repo, P.CommentId {}
 export type IssuesGetCommentResponse = S.IssueComment;
 export type IssuesGetCommentError = S.BasicError;
 
-export interface IssuesGetEventParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface IssuesGetEventParams extends P.Owner, P.Repo {
   event_id: number;
 }
 export type IssuesGetEventResponse = S.IssueEvent;
 export type IssuesGetEventError = S.BasicError;
 
-export interface IssuesGetLabelParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface IssuesGetLabelParams extends P.Owner, P.Repo {
   name: string;
 }
 export type IssuesGetLabelResponse = S.Label;
 export type IssuesGetLabelError = S.BasicError;
 
-export interface IssuesGetMilestoneParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the milestone. */
-  milestone_number: number;
-}
+export interface IssuesGetMilestoneParams
+  extends P.Owner, P.Repo, P.MilestoneNumber {}
 export type IssuesGetMilestoneResponse = S.Milestone;
 export type IssuesGetMilestoneError = S.BasicError;
 
-export interface IssuesGetParentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
-}
+export interface IssuesGetParentParams extends P.Owner, P.Repo, P.IssueNumber {}
 export type IssuesGetParentResponse = S.Issue;
 export type IssuesGetParentError = S.BasicError;
 
-export interface IssuesListParams {
-  /**
-   * Indicates which sorts of issues to return. `assigned` means issues assigned to you. `created` means issues created by you. `mentioned` means issues mentioning you. `subscribed` means issues you're subscribed to updates for. `all` or `repos` means all issues you can see, regardless of participation or creation.
-   * @default "assigned"
-   */
-  filter?:
-    "assigned" | "created" | "mentioned" | "subscribed" | "repos" | "all";
-  /**
-   * Indicates the state of the issues to return.
-   * @default "open"
-   */
-  state?: "open" | "closed" | "all";
-  /** A list of comma separated label names. Example: `bug,ui,@high` */
-  labels?: string;
-  /**
-   * What to sort results by.
-   * @default "created"
-   */
-  sort?: "created" | "updated" | "comments";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /** Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  since?: string;
+export interface IssuesListParams
+  extends
+    P.Filter,
+    P.State,
+    P.Labels,
+    P.Sort,
+    P.Direction,
+    P.Since,
+    P.PerPage,
+    P.Page {
   collab?: boolean;
   orgs?: boolean;
   owned?: boolean;
   pulls?: boolean;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type IssuesListResponse = S.Issue[];
 export type IssuesListError = S.BasicError | S.ValidationError;
 export type IssuesListItem = S.Issue;
 
-export interface IssuesListAssigneesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface IssuesListAssigneesParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type IssuesListAssigneesResponse = S.SimpleUser[];
 export type IssuesListAssigneesError = S.BasicError;
 export type IssuesListAssigneesItem = S.SimpleUser;
 
-export interface IssuesListCommentsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
-  /** Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  since?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface IssuesListCommentsParams
+  extends P.Owner, P.Repo, P.IssueNumber, P.Since, P.PerPage, P.Page {}
 export type IssuesListCommentsResponse = S.IssueComment[];
 export type IssuesListCommentsError = S.BasicError;
 export type IssuesListCommentsItem = S.IssueComment;
 
-export interface IssuesListCommentsForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The property to sort the results by.
-   * @default "created"
-   */
-  sort?: "created" | "updated";
+export interface IssuesListCommentsForRepoParams
+  extends P.Owner, P.Repo, P.Sort2, P.Since, P.PerPage, P.Page {
   /** Either `asc` or `desc`. Ignored without the `sort` parameter. */
   direction?: "asc" | "desc";
-  /** Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  since?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type IssuesListCommentsForRepoResponse = S.IssueComment[];
 export type IssuesListCommentsForRepoError = S.BasicError | S.ValidationError;
 export type IssuesListCommentsForRepoItem = S.IssueComment;
 
-export interface IssuesListDependenciesBlockedByParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface IssuesListDependenciesBlockedByParams
+  extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {}
 export type IssuesListDependenciesBlockedByResponse = S.Issue[];
 export type IssuesListDependenciesBlockedByError = S.BasicError;
 export type IssuesListDependenciesBlockedByItem = S.Issue;
 
-export interface IssuesListDependenciesBlockingParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface IssuesListDependenciesBlockingParams
+  extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {}
 export type IssuesListDependenciesBlockingResponse = S.Issue[];
 export type IssuesListDependenciesBlockingError = S.BasicError;
 export type IssuesListDependenciesBlockingItem = S.Issue;
 
-export interface IssuesListEventsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface IssuesListEventsParams
+  extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {}
 export type IssuesListEventsResponse = S.IssueEventForIssue[];
 export type IssuesListEventsError = S.BasicError;
 export type IssuesListEventsItem = S.IssueEventForIssue;
 
-export interface IssuesListEventsForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface IssuesListEventsForRepoParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type IssuesListEventsForRepoResponse = S.IssueEvent[];
 export type IssuesListEventsForRepoError = S.ValidationError;
 export type IssuesListEventsForRepoItem = S.IssueEvent;
 
-export interface IssuesListEventsForTimelineParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
+export interface IssuesListEventsForTimelineParams
+  extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {
   /** A comma-separated list of timeline event names to exclude from the response. */
   exclude?: string;
 }
@@ -624,104 +349,51 @@ export type IssuesListEventsForTimelineResponse = S.TimelineIssueEvents[];
 export type IssuesListEventsForTimelineError = S.BasicError;
 export type IssuesListEventsForTimelineItem = S.TimelineIssueEvents;
 
-export interface IssuesListForAuthenticatedUserParams {
-  /**
-   * Indicates which sorts of issues to return. `assigned` means issues assigned to you. `created` means issues created by you. `mentioned` means issues mentioning you. `subscribed` means issues you're subscribed to updates for. `all` or `repos` means all issues you can see, regardless of participation or creation.
-   * @default "assigned"
-   */
-  filter?:
-    "assigned" | "created" | "mentioned" | "subscribed" | "repos" | "all";
-  /**
-   * Indicates the state of the issues to return.
-   * @default "open"
-   */
-  state?: "open" | "closed" | "all";
-  /** A list of comma separated label names. Example: `bug,ui,@high` */
-  labels?: string;
-  /**
-   * What to sort results by.
-   * @default "created"
-   */
-  sort?: "created" | "updated" | "comments";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /** Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  since?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface IssuesListForAuthenticatedUserParams
+  extends
+    P.Filter,
+    P.State,
+    P.Labels,
+    P.Sort,
+    P.Direction,
+    P.Since,
+    P.PerPage,
+    P.Page {}
 export type IssuesListForAuthenticatedUserResponse = S.Issue[];
 export type IssuesListForAuthenticatedUserError = S.BasicError;
 export type IssuesListForAuthenticatedUserItem = S.Issue;
 
-export interface IssuesListForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * Indicates which sorts of issues to return. `assigned` means issues assigned to you. `created` means issues created by you. `mentioned` means issues mentioning you. `subscribed` means issues you're subscribed to updates for. `all` or `repos` means all issues you can see, regardless of participation or creation.
-   * @default "assigned"
-   */
-  filter?:
-    "assigned" | "created" | "mentioned" | "subscribed" | "repos" | "all";
-  /**
-   * Indicates the state of the issues to return.
-   * @default "open"
-   */
-  state?: "open" | "closed" | "all";
-  /** A list of comma separated label names. Example: `bug,ui,@high` */
-  labels?: string;
+export interface IssuesListForOrgParams
+  extends
+    P.Org,
+    P.Filter,
+    P.State,
+    P.Labels,
+    P.Sort,
+    P.Direction,
+    P.Since,
+    P.PerPage,
+    P.Page {
   /** Can be the name of an issue type. */
   type?: string;
-  /**
-   * What to sort results by.
-   * @default "created"
-   */
-  sort?: "created" | "updated" | "comments";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /** Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  since?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type IssuesListForOrgResponse = S.Issue[];
 export type IssuesListForOrgError = S.BasicError;
 export type IssuesListForOrgItem = S.Issue;
 
-export interface IssuesListForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface IssuesListForRepoParams
+  extends
+    P.Owner,
+    P.Repo,
+    P.State,
+    P.Labels,
+    P.Sort,
+    P.Direction,
+    P.Since,
+    P.PerPage,
+    P.Page {
   /** If an `integer` is passed, it should refer to a milestone by its `number` field. If the string `*` is passed, issues with any milestone are accepted. If the string `none` is passed, issues without milestones are returned. */
   milestone?: string;
-  /**
-   * Indicates the state of the issues to return.
-   * @default "open"
-   */
-  state?: "open" | "closed" | "all";
   /** Can be the name of a user. Pass in `none` for issues with no assigned user, and `*` for issues assigned to any user. */
   assignee?: string;
   /** Can be the name of an issue type. If the string `*` is passed, issues with any type are accepted. If the string `none` is passed, issues without type are returned. */
@@ -741,126 +413,37 @@ export interface IssuesListForRepoParams {
    * `High`.
    */
   issue_field_values?: string;
-  /** A list of comma separated label names. Example: `bug,ui,@high` */
-  labels?: string;
-  /**
-   * What to sort results by.
-   * @default "created"
-   */
-  sort?: "created" | "updated" | "comments";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /** Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  since?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type IssuesListForRepoResponse = S.Issue[];
 export type IssuesListForRepoError = S.BasicError | S.ValidationError;
 export type IssuesListForRepoItem = S.Issue;
 
-export interface IssuesListIssueFieldValuesForIssueParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface IssuesListIssueFieldValuesForIssueParams
+  extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {}
 export type IssuesListIssueFieldValuesForIssueResponse = S.IssueFieldValue[];
 export type IssuesListIssueFieldValuesForIssueError = S.BasicError;
 export type IssuesListIssueFieldValuesForIssueItem = S.IssueFieldValue;
 
-export interface IssuesListLabelsForMilestoneParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the milestone. */
-  milestone_number: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface IssuesListLabelsForMilestoneParams
+  extends P.Owner, P.Repo, P.MilestoneNumber, P.PerPage, P.Page {}
 export type IssuesListLabelsForMilestoneResponse = S.Label[];
 export type IssuesListLabelsForMilestoneError = unknown;
 export type IssuesListLabelsForMilestoneItem = S.Label;
 
-export interface IssuesListLabelsForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface IssuesListLabelsForRepoParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type IssuesListLabelsForRepoResponse = S.Label[];
 export type IssuesListLabelsForRepoError = S.BasicError;
 export type IssuesListLabelsForRepoItem = S.Label;
 
-export interface IssuesListLabelsOnIssueParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface IssuesListLabelsOnIssueParams
+  extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {}
 export type IssuesListLabelsOnIssueResponse = S.Label[];
 export type IssuesListLabelsOnIssueError = S.BasicError;
 export type IssuesListLabelsOnIssueItem = S.Label;
 
-export interface IssuesListMilestonesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface IssuesListMilestonesParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {
   /**
    * The state of the milestone. Either `open`, `closed`, or `all`.
    * @default "open"
@@ -876,50 +459,19 @@ export interface IssuesListMilestonesParams {
    * @default "asc"
    */
   direction?: "asc" | "desc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type IssuesListMilestonesResponse = S.Milestone[];
 export type IssuesListMilestonesError = S.BasicError;
 export type IssuesListMilestonesItem = S.Milestone;
 
-export interface IssuesListSubIssuesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface IssuesListSubIssuesParams
+  extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {}
 export type IssuesListSubIssuesResponse = S.Issue[];
 export type IssuesListSubIssuesError = S.BasicError;
 export type IssuesListSubIssuesItem = S.Issue;
 
-export interface IssuesListSuggestionsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesListSuggestionsParams
+  extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {
   /**
    * Filter suggestions by their state.
    * @default "pending"
@@ -935,28 +487,12 @@ export interface IssuesListSuggestionsParams {
   /** Filter suggestions by the change they propose. */
   action?:
     "set_type" | "add_label" | "add_field" | "add_assignee" | "close_issue";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type IssuesListSuggestionsResponse = S.IssueSuggestion[];
 export type IssuesListSuggestionsError = S.BasicError | S.ValidationError;
 export type IssuesListSuggestionsItem = S.IssueSuggestion;
 
-export interface IssuesLockParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesLockParams extends P.Owner, P.Repo, P.IssueNumber {
   body?: {
     /**
      * The reason for locking the issue or pull request conversation. Lock will fail if you don't use one of these reasons:
@@ -971,35 +507,17 @@ export interface IssuesLockParams {
 export type IssuesLockResponse = void;
 export type IssuesLockError = S.BasicError | S.ValidationError;
 
-export interface IssuesPinCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
-}
+export interface IssuesPinCommentParams extends P.Owner, P.Repo, P.CommentId {}
 export type IssuesPinCommentResponse = S.IssueComment;
 export type IssuesPinCommentError = S.BasicError | S.ValidationError;
 
-export interface IssuesRemoveAllLabelsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
-}
+export interface IssuesRemoveAllLabelsParams
+  extends P.Owner, P.Repo, P.IssueNumber {}
 export type IssuesRemoveAllLabelsResponse = void;
 export type IssuesRemoveAllLabelsError = S.BasicError;
 
-export interface IssuesRemoveAssigneesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesRemoveAssigneesParams
+  extends P.Owner, P.Repo, P.IssueNumber {
   body: {
     /** Usernames of assignees to remove from an issue. _NOTE: Only users with push access can remove assignees from an issue. Assignees are silently ignored otherwise._ */
     assignees: string[];
@@ -1008,38 +526,23 @@ export interface IssuesRemoveAssigneesParams {
 export type IssuesRemoveAssigneesResponse = S.Issue;
 export type IssuesRemoveAssigneesError = unknown;
 
-export interface IssuesRemoveDependencyBlockedByParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesRemoveDependencyBlockedByParams
+  extends P.Owner, P.Repo, P.IssueNumber {
   /** The id of the blocking issue to remove as a dependency */
   issue_id: number;
 }
 export type IssuesRemoveDependencyBlockedByResponse = S.Issue;
 export type IssuesRemoveDependencyBlockedByError = S.BasicError;
 
-export interface IssuesRemoveLabelParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesRemoveLabelParams
+  extends P.Owner, P.Repo, P.IssueNumber {
   name: string;
 }
 export type IssuesRemoveLabelResponse = S.Label[];
 export type IssuesRemoveLabelError = S.BasicError;
 
-export interface IssuesRemoveSubIssueParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesRemoveSubIssueParams
+  extends P.Owner, P.Repo, P.IssueNumber {
   body: {
     /** The id of the sub-issue to remove */
     sub_issue_id: number;
@@ -1048,13 +551,8 @@ export interface IssuesRemoveSubIssueParams {
 export type IssuesRemoveSubIssueResponse = S.Issue;
 export type IssuesRemoveSubIssueError = S.BasicError;
 
-export interface IssuesReprioritizeSubIssueParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesReprioritizeSubIssueParams
+  extends P.Owner, P.Repo, P.IssueNumber {
   body: {
     /** The id of the sub-issue to reprioritize */
     sub_issue_id: number;
@@ -1074,13 +572,8 @@ export type IssuesReprioritizeSubIssueError =
       documentation_url?: string;
     };
 
-export interface IssuesSetIssueFieldValuesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesSetIssueFieldValuesParams
+  extends P.Owner, P.Repo, P.IssueNumber {
   body: {
     /** An array of issue field values to set for this issue. Each field value must include the field ID and the value to set. All existing field values will be replaced. */
     issue_field_values?: {
@@ -1107,13 +600,7 @@ export type IssuesSetIssueFieldValuesError =
       documentation_url?: string;
     };
 
-export interface IssuesSetLabelsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesSetLabelsParams extends P.Owner, P.Repo, P.IssueNumber {
   body?:
     | {
         /** The names of the labels to set for the issue. The labels you set replace any existing labels. You can pass an empty array to remove all labels. Alternatively, you can pass a single label as a `string` or an `array` of labels directly, but GitHub recommends passing an object with the `labels` key. You can also add labels to the existing labels for an issue. For more information, see "[Add labels to an issue](https://docs.github.com/rest/issues/labels#add-labels-to-an-issue)." */
@@ -1128,25 +615,12 @@ export interface IssuesSetLabelsParams {
 export type IssuesSetLabelsResponse = S.Label[];
 export type IssuesSetLabelsError = S.BasicError | S.ValidationError;
 
-export interface IssuesUnlockParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
-}
+export interface IssuesUnlockParams extends P.Owner, P.Repo, P.IssueNumber {}
 export type IssuesUnlockResponse = void;
 export type IssuesUnlockError = S.BasicError;
 
-export interface IssuesUnpinCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
-}
+export interface IssuesUnpinCommentParams
+  extends P.Owner, P.Repo, P.CommentId {}
 export type IssuesUnpinCommentResponse = void;
 export type IssuesUnpinCommentError =
   | S.BasicError
@@ -1156,13 +630,7 @@ export type IssuesUnpinCommentError =
       documentation_url?: string;
     };
 
-export interface IssuesUpdateParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface IssuesUpdateParams extends P.Owner, P.Repo, P.IssueNumber {
   body?: {
     /** The title of the issue. */
     title?: string | number | null;
@@ -1305,13 +773,8 @@ export type IssuesUpdateError =
       documentation_url?: string;
     };
 
-export interface IssuesUpdateCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
+export interface IssuesUpdateCommentParams
+  extends P.Owner, P.Repo, P.CommentId {
   body: {
     /** The contents of the comment. */
     body: string;
@@ -1320,11 +783,7 @@ export interface IssuesUpdateCommentParams {
 export type IssuesUpdateCommentResponse = S.IssueComment;
 export type IssuesUpdateCommentError = S.ValidationError;
 
-export interface IssuesUpdateLabelParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface IssuesUpdateLabelParams extends P.Owner, P.Repo {
   name: string;
   body?: {
     /** The new name of the label. Emoji can be added to label names, using either native emoji or colon-style markup. For example, typing `:strawberry:` will render the emoji ![:strawberry:](https://github.githubassets.com/images/icons/emoji/unicode/1f353.png ":strawberry:"). For a full list of available emoji and codes, see "[Emoji cheat sheet](https://github.com/ikatyang/emoji-cheat-sheet)." */
@@ -1338,13 +797,8 @@ export interface IssuesUpdateLabelParams {
 export type IssuesUpdateLabelResponse = S.Label;
 export type IssuesUpdateLabelError = unknown;
 
-export interface IssuesUpdateMilestoneParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the milestone. */
-  milestone_number: number;
+export interface IssuesUpdateMilestoneParams
+  extends P.Owner, P.Repo, P.MilestoneNumber {
   body?: {
     /** The title of the milestone. */
     title?: string;
@@ -1371,7 +825,7 @@ export interface IssuesMethods {
    *
    * Adds up to 10 assignees to an issue. Users already assigned to an issue are not replaced.
    *
-   * @see https://docs.github.com/rest/issues/assignees#add-assignees-to-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/assignees#add-assignees-to-an-issue)
    */
   addAssignees: Method<
     IssuesAddAssigneesParams,
@@ -1394,7 +848,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/issue-dependencies#add-a-dependency-an-issue-is-blocked-by
+   * [API documentation](https://docs.github.com/rest/issues/issue-dependencies#add-a-dependency-an-issue-is-blocked-by)
    */
   addBlockedByDependency: Method<
     IssuesAddBlockedByDependencyParams,
@@ -1418,7 +872,7 @@ export interface IssuesMethods {
    * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)"
    * and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
    *
-   * @see https://docs.github.com/rest/issues/issue-field-values#add-issue-field-values-to-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/issue-field-values#add-issue-field-values-to-an-issue)
    */
   addIssueFieldValues: Method<
     IssuesAddIssueFieldValuesParams,
@@ -1430,7 +884,7 @@ export interface IssuesMethods {
    *
    * Adds labels to an issue.
    *
-   * @see https://docs.github.com/rest/issues/labels#add-labels-to-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/labels#add-labels-to-an-issue)
    */
   addLabels: Method<
     IssuesAddLabelsParams,
@@ -1453,7 +907,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/sub-issues#add-sub-issue
+   * [API documentation](https://docs.github.com/rest/issues/sub-issues#add-sub-issue)
    */
   addSubIssue: Method<
     IssuesAddSubIssueParams,
@@ -1467,7 +921,7 @@ export interface IssuesMethods {
    *
    * Requires triage access to the repository. Approving a suggestion also requires permission to perform the change it applies (for example, setting the issue type, adding a label or assignee, or closing the issue); this only affects fine-grained access tokens and GitHub Apps whose permissions are narrower than the triage role. This endpoint only supports issues, not pull requests.
    *
-   * @see https://docs.github.com/rest/issues/issues#approve-an-issue-suggestion
+   * [API documentation](https://docs.github.com/rest/issues/issues#approve-an-issue-suggestion)
    */
   approveSuggestion: Method<
     IssuesApproveSuggestionParams,
@@ -1483,7 +937,7 @@ export interface IssuesMethods {
    *
    * Otherwise a `404` status code is returned.
    *
-   * @see https://docs.github.com/rest/issues/assignees#check-if-a-user-can-be-assigned
+   * [API documentation](https://docs.github.com/rest/issues/assignees#check-if-a-user-can-be-assigned)
    */
   checkUserCanBeAssigned: Method<
     IssuesCheckUserCanBeAssignedParams,
@@ -1499,7 +953,7 @@ export interface IssuesMethods {
    *
    * Otherwise a `404` status code is returned.
    *
-   * @see https://docs.github.com/rest/issues/assignees#check-if-a-user-can-be-assigned-to-a-issue
+   * [API documentation](https://docs.github.com/rest/issues/assignees#check-if-a-user-can-be-assigned-to-a-issue)
    */
   checkUserCanBeAssignedToIssue: Method<
     IssuesCheckUserCanBeAssignedToIssueParams,
@@ -1521,7 +975,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/issues#create-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/issues#create-an-issue)
    */
   create: Method<IssuesCreateParams, IssuesCreateResponse, IssuesCreateError>;
   /**
@@ -1541,7 +995,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/comments#create-an-issue-comment
+   * [API documentation](https://docs.github.com/rest/issues/comments#create-an-issue-comment)
    */
   createComment: Method<
     IssuesCreateCommentParams,
@@ -1553,7 +1007,7 @@ export interface IssuesMethods {
    *
    * Creates a label for the specified repository with the given name and color. The name and color parameters are required. The color must be a valid [hexadecimal color code](http://www.color-hex.com/).
    *
-   * @see https://docs.github.com/rest/issues/labels#create-a-label
+   * [API documentation](https://docs.github.com/rest/issues/labels#create-a-label)
    */
   createLabel: Method<
     IssuesCreateLabelParams,
@@ -1565,7 +1019,7 @@ export interface IssuesMethods {
    *
    * Creates a milestone.
    *
-   * @see https://docs.github.com/rest/issues/milestones#create-a-milestone
+   * [API documentation](https://docs.github.com/rest/issues/milestones#create-a-milestone)
    */
   createMilestone: Method<
     IssuesCreateMilestoneParams,
@@ -1577,7 +1031,7 @@ export interface IssuesMethods {
    *
    * You can use the REST API to delete comments on issues and pull requests. Every pull request is an issue, but not every issue is a pull request.
    *
-   * @see https://docs.github.com/rest/issues/comments#delete-an-issue-comment
+   * [API documentation](https://docs.github.com/rest/issues/comments#delete-an-issue-comment)
    */
   deleteComment: Method<
     IssuesDeleteCommentParams,
@@ -1596,7 +1050,7 @@ export interface IssuesMethods {
    * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)"
    * and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
    *
-   * @see https://docs.github.com/rest/issues/issue-field-values#delete-an-issue-field-value-from-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/issue-field-values#delete-an-issue-field-value-from-an-issue)
    */
   deleteIssueFieldValue: Method<
     IssuesDeleteIssueFieldValueParams,
@@ -1608,7 +1062,7 @@ export interface IssuesMethods {
    *
    * Deletes a label using the given label name.
    *
-   * @see https://docs.github.com/rest/issues/labels#delete-a-label
+   * [API documentation](https://docs.github.com/rest/issues/labels#delete-a-label)
    */
   deleteLabel: Method<
     IssuesDeleteLabelParams,
@@ -1620,7 +1074,7 @@ export interface IssuesMethods {
    *
    * Deletes a milestone using the given milestone number.
    *
-   * @see https://docs.github.com/rest/issues/milestones#delete-a-milestone
+   * [API documentation](https://docs.github.com/rest/issues/milestones#delete-a-milestone)
    */
   deleteMilestone: Method<
     IssuesDeleteMilestoneParams,
@@ -1634,7 +1088,7 @@ export interface IssuesMethods {
    *
    * Requires triage access to the repository. This endpoint only supports issues, not pull requests.
    *
-   * @see https://docs.github.com/rest/issues/issues#dismiss-an-issue-suggestion
+   * [API documentation](https://docs.github.com/rest/issues/issues#dismiss-an-issue-suggestion)
    */
   dismissSuggestion: Method<
     IssuesDismissSuggestionParams,
@@ -1661,7 +1115,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/issues#get-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/issues#get-an-issue)
    */
   get: Method<IssuesGetParams, IssuesGetResponse, IssuesGetError>;
   /**
@@ -1676,7 +1130,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/comments#get-an-issue-comment
+   * [API documentation](https://docs.github.com/rest/issues/comments#get-an-issue-comment)
    */
   getComment: Method<
     IssuesGetCommentParams,
@@ -1688,7 +1142,7 @@ export interface IssuesMethods {
    *
    * Gets a single event by the event id.
    *
-   * @see https://docs.github.com/rest/issues/events#get-an-issue-event
+   * [API documentation](https://docs.github.com/rest/issues/events#get-an-issue-event)
    */
   getEvent: Method<
     IssuesGetEventParams,
@@ -1700,7 +1154,7 @@ export interface IssuesMethods {
    *
    * Gets a label using the given name.
    *
-   * @see https://docs.github.com/rest/issues/labels#get-a-label
+   * [API documentation](https://docs.github.com/rest/issues/labels#get-a-label)
    */
   getLabel: Method<
     IssuesGetLabelParams,
@@ -1712,7 +1166,7 @@ export interface IssuesMethods {
    *
    * Gets a milestone using the given milestone number.
    *
-   * @see https://docs.github.com/rest/issues/milestones#get-a-milestone
+   * [API documentation](https://docs.github.com/rest/issues/milestones#get-a-milestone)
    */
   getMilestone: Method<
     IssuesGetMilestoneParams,
@@ -1731,7 +1185,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/sub-issues#get-parent-issue
+   * [API documentation](https://docs.github.com/rest/issues/sub-issues#get-parent-issue)
    */
   getParent: Method<
     IssuesGetParentParams,
@@ -1755,7 +1209,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/issues#list-issues-assigned-to-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/issues/issues#list-issues-assigned-to-the-authenticated-user)
    */
   list: PaginatedMethodOpt<
     IssuesListParams,
@@ -1768,7 +1222,7 @@ export interface IssuesMethods {
    *
    * Lists the [available assignees](https://docs.github.com/articles/assigning-issues-and-pull-requests-to-other-github-users/) for issues in a repository.
    *
-   * @see https://docs.github.com/rest/issues/assignees#list-assignees
+   * [API documentation](https://docs.github.com/rest/issues/assignees#list-assignees)
    */
   listAssignees: PaginatedMethod<
     IssuesListAssigneesParams,
@@ -1790,7 +1244,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/comments#list-issue-comments
+   * [API documentation](https://docs.github.com/rest/issues/comments#list-issue-comments)
    */
   listComments: PaginatedMethod<
     IssuesListCommentsParams,
@@ -1812,7 +1266,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/comments#list-issue-comments-for-a-repository
+   * [API documentation](https://docs.github.com/rest/issues/comments#list-issue-comments-for-a-repository)
    */
   listCommentsForRepo: PaginatedMethod<
     IssuesListCommentsForRepoParams,
@@ -1832,7 +1286,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/issue-dependencies#list-dependencies-an-issue-is-blocked-by
+   * [API documentation](https://docs.github.com/rest/issues/issue-dependencies#list-dependencies-an-issue-is-blocked-by)
    */
   listDependenciesBlockedBy: PaginatedMethod<
     IssuesListDependenciesBlockedByParams,
@@ -1852,7 +1306,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/issue-dependencies#list-dependencies-an-issue-is-blocking
+   * [API documentation](https://docs.github.com/rest/issues/issue-dependencies#list-dependencies-an-issue-is-blocking)
    */
   listDependenciesBlocking: PaginatedMethod<
     IssuesListDependenciesBlockingParams,
@@ -1865,7 +1319,7 @@ export interface IssuesMethods {
    *
    * Lists all events for an issue.
    *
-   * @see https://docs.github.com/rest/issues/events#list-issue-events
+   * [API documentation](https://docs.github.com/rest/issues/events#list-issue-events)
    */
   listEvents: PaginatedMethod<
     IssuesListEventsParams,
@@ -1878,7 +1332,7 @@ export interface IssuesMethods {
    *
    * Lists events for a repository.
    *
-   * @see https://docs.github.com/rest/issues/events#list-issue-events-for-a-repository
+   * [API documentation](https://docs.github.com/rest/issues/events#list-issue-events-for-a-repository)
    */
   listEventsForRepo: PaginatedMethod<
     IssuesListEventsForRepoParams,
@@ -1891,7 +1345,7 @@ export interface IssuesMethods {
    *
    * List all timeline events for an issue.
    *
-   * @see https://docs.github.com/rest/issues/timeline#list-timeline-events-for-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/timeline#list-timeline-events-for-an-issue)
    */
   listEventsForTimeline: PaginatedMethod<
     IssuesListEventsForTimelineParams,
@@ -1914,7 +1368,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/issues#list-user-account-issues-assigned-to-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/issues/issues#list-user-account-issues-assigned-to-the-authenticated-user)
    */
   listForAuthenticatedUser: PaginatedMethodOpt<
     IssuesListForAuthenticatedUserParams,
@@ -1937,7 +1391,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/issues#list-organization-issues-assigned-to-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/issues/issues#list-organization-issues-assigned-to-the-authenticated-user)
    */
   listForOrg: PaginatedMethod<
     IssuesListForOrgParams,
@@ -1960,7 +1414,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/issues#list-repository-issues
+   * [API documentation](https://docs.github.com/rest/issues/issues#list-repository-issues)
    */
   listForRepo: PaginatedMethod<
     IssuesListForRepoParams,
@@ -1973,7 +1427,7 @@ export interface IssuesMethods {
    *
    * Lists all issue field values for an issue.
    *
-   * @see https://docs.github.com/rest/issues/issue-field-values#list-issue-field-values-for-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/issue-field-values#list-issue-field-values-for-an-issue)
    */
   listIssueFieldValuesForIssue: PaginatedMethod<
     IssuesListIssueFieldValuesForIssueParams,
@@ -1986,7 +1440,7 @@ export interface IssuesMethods {
    *
    * Lists labels for issues in a milestone.
    *
-   * @see https://docs.github.com/rest/issues/labels#list-labels-for-issues-in-a-milestone
+   * [API documentation](https://docs.github.com/rest/issues/labels#list-labels-for-issues-in-a-milestone)
    */
   listLabelsForMilestone: PaginatedMethod<
     IssuesListLabelsForMilestoneParams,
@@ -1999,7 +1453,7 @@ export interface IssuesMethods {
    *
    * Lists all labels for a repository.
    *
-   * @see https://docs.github.com/rest/issues/labels#list-labels-for-a-repository
+   * [API documentation](https://docs.github.com/rest/issues/labels#list-labels-for-a-repository)
    */
   listLabelsForRepo: PaginatedMethod<
     IssuesListLabelsForRepoParams,
@@ -2012,7 +1466,7 @@ export interface IssuesMethods {
    *
    * Lists all labels for an issue.
    *
-   * @see https://docs.github.com/rest/issues/labels#list-labels-for-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/labels#list-labels-for-an-issue)
    */
   listLabelsOnIssue: PaginatedMethod<
     IssuesListLabelsOnIssueParams,
@@ -2025,7 +1479,7 @@ export interface IssuesMethods {
    *
    * Lists milestones for a repository.
    *
-   * @see https://docs.github.com/rest/issues/milestones#list-milestones
+   * [API documentation](https://docs.github.com/rest/issues/milestones#list-milestones)
    */
   listMilestones: PaginatedMethod<
     IssuesListMilestonesParams,
@@ -2045,7 +1499,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/sub-issues#list-sub-issues
+   * [API documentation](https://docs.github.com/rest/issues/sub-issues#list-sub-issues)
    */
   listSubIssues: PaginatedMethod<
     IssuesListSubIssuesParams,
@@ -2064,7 +1518,7 @@ export interface IssuesMethods {
    *
    * Requires triage access to the repository.
    *
-   * @see https://docs.github.com/rest/issues/issues#list-issue-suggestions
+   * [API documentation](https://docs.github.com/rest/issues/issues#list-issue-suggestions)
    */
   listSuggestions: PaginatedMethod<
     IssuesListSuggestionsParams,
@@ -2079,7 +1533,7 @@ export interface IssuesMethods {
    *
    * Note that, if you choose not to pass any parameters, you'll need to set `Content-Length` to zero when calling out to this endpoint. For more information, see "[HTTP method](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#http-method)."
    *
-   * @see https://docs.github.com/rest/issues/issues#lock-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/issues#lock-an-issue)
    */
   lock: Method<IssuesLockParams, IssuesLockResponse, IssuesLockError>;
   /**
@@ -2094,7 +1548,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/comments#pin-an-issue-comment
+   * [API documentation](https://docs.github.com/rest/issues/comments#pin-an-issue-comment)
    */
   pinComment: Method<
     IssuesPinCommentParams,
@@ -2106,7 +1560,7 @@ export interface IssuesMethods {
    *
    * Removes all labels from an issue.
    *
-   * @see https://docs.github.com/rest/issues/labels#remove-all-labels-from-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/labels#remove-all-labels-from-an-issue)
    */
   removeAllLabels: Method<
     IssuesRemoveAllLabelsParams,
@@ -2118,7 +1572,7 @@ export interface IssuesMethods {
    *
    * Removes one or more assignees from an issue.
    *
-   * @see https://docs.github.com/rest/reference/issues#remove-assignees-from-an-issue
+   * [API documentation](https://docs.github.com/rest/reference/issues#remove-assignees-from-an-issue)
    */
   removeAssignees: Method<
     IssuesRemoveAssigneesParams,
@@ -2140,7 +1594,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/issue-dependencies#remove-dependency-an-issue-is-blocked-by
+   * [API documentation](https://docs.github.com/rest/issues/issue-dependencies#remove-dependency-an-issue-is-blocked-by)
    */
   removeDependencyBlockedBy: Method<
     IssuesRemoveDependencyBlockedByParams,
@@ -2152,7 +1606,7 @@ export interface IssuesMethods {
    *
    * Removes the specified label from the issue, and returns the remaining labels on the issue. This endpoint returns a `404 Not Found` status if the label does not exist.
    *
-   * @see https://docs.github.com/rest/issues/labels#remove-a-label-from-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/labels#remove-a-label-from-an-issue)
    */
   removeLabel: Method<
     IssuesRemoveLabelParams,
@@ -2172,7 +1626,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/sub-issues#remove-sub-issue
+   * [API documentation](https://docs.github.com/rest/issues/sub-issues#remove-sub-issue)
    */
   removeSubIssue: Method<
     IssuesRemoveSubIssueParams,
@@ -2184,7 +1638,7 @@ export interface IssuesMethods {
    *
    * You can use the REST API to reprioritize a sub-issue to a different position in the parent list.
    *
-   * @see https://docs.github.com/rest/issues/sub-issues#reprioritize-sub-issue
+   * [API documentation](https://docs.github.com/rest/issues/sub-issues#reprioritize-sub-issue)
    */
   reprioritizeSubIssue: Method<
     IssuesReprioritizeSubIssueParams,
@@ -2209,7 +1663,7 @@ export interface IssuesMethods {
    * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)"
    * and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
    *
-   * @see https://docs.github.com/rest/issues/issue-field-values#set-issue-field-values-for-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/issue-field-values#set-issue-field-values-for-an-issue)
    */
   setIssueFieldValues: Method<
     IssuesSetIssueFieldValuesParams,
@@ -2221,7 +1675,7 @@ export interface IssuesMethods {
    *
    * Removes any previous labels and sets the new labels for an issue.
    *
-   * @see https://docs.github.com/rest/issues/labels#set-labels-for-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/labels#set-labels-for-an-issue)
    */
   setLabels: Method<
     IssuesSetLabelsParams,
@@ -2233,7 +1687,7 @@ export interface IssuesMethods {
    *
    * Users with push access can unlock an issue's conversation.
    *
-   * @see https://docs.github.com/rest/issues/issues#unlock-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/issues#unlock-an-issue)
    */
   unlock: Method<IssuesUnlockParams, IssuesUnlockResponse, IssuesUnlockError>;
   /**
@@ -2241,7 +1695,7 @@ export interface IssuesMethods {
    *
    * You can use the REST API to unpin comments on issues.
    *
-   * @see https://docs.github.com/rest/issues/comments#unpin-an-issue-comment
+   * [API documentation](https://docs.github.com/rest/issues/comments#unpin-an-issue-comment)
    */
   unpinComment: Method<
     IssuesUnpinCommentParams,
@@ -2260,7 +1714,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/issues#update-an-issue
+   * [API documentation](https://docs.github.com/rest/issues/issues#update-an-issue)
    */
   update: Method<IssuesUpdateParams, IssuesUpdateResponse, IssuesUpdateError>;
   /**
@@ -2275,7 +1729,7 @@ export interface IssuesMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/issues/comments#update-an-issue-comment
+   * [API documentation](https://docs.github.com/rest/issues/comments#update-an-issue-comment)
    */
   updateComment: Method<
     IssuesUpdateCommentParams,
@@ -2287,7 +1741,7 @@ export interface IssuesMethods {
    *
    * Updates a label using the given label name.
    *
-   * @see https://docs.github.com/rest/issues/labels#update-a-label
+   * [API documentation](https://docs.github.com/rest/issues/labels#update-a-label)
    */
   updateLabel: Method<
     IssuesUpdateLabelParams,
@@ -2297,7 +1751,7 @@ export interface IssuesMethods {
   /**
    * Update a milestone
    *
-   * @see https://docs.github.com/rest/issues/milestones#update-a-milestone
+   * [API documentation](https://docs.github.com/rest/issues/milestones#update-a-milestone)
    */
   updateMilestone: Method<
     IssuesUpdateMilestoneParams,

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface LicensesGetParams {
@@ -10,31 +11,14 @@ export interface LicensesGetParams {
 export type LicensesGetResponse = S.License;
 export type LicensesGetError = S.BasicError;
 
-export interface LicensesGetAllCommonlyUsedParams {
+export interface LicensesGetAllCommonlyUsedParams extends P.PerPage, P.Page {
   featured?: boolean;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type LicensesGetAllCommonlyUsedResponse = S.LicenseSimple[];
 export type LicensesGetAllCommonlyUsedError = unknown;
 export type LicensesGetAllCommonlyUsedItem = S.LicenseSimple;
 
-export interface LicensesGetForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The Git reference for the results you want to list. The `ref` for a branch can be formatted either as `refs/heads/<branch name>` or simply `<branch name>`. To reference a pull request use `refs/pull/<number>/merge`. */
-  ref?: S.CodeScanningRef;
-}
+export interface LicensesGetForRepoParams extends P.Owner, P.Repo, P.Ref4 {}
 export type LicensesGetForRepoResponse = S.LicenseContent;
 export type LicensesGetForRepoError = S.BasicError;
 
@@ -44,7 +28,7 @@ export interface LicensesMethods {
    *
    * Gets information about a specific license. For more information, see "[Licensing a repository ](https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/licensing-a-repository)."
    *
-   * @see https://docs.github.com/rest/licenses/licenses#get-a-license
+   * [API documentation](https://docs.github.com/rest/licenses/licenses#get-a-license)
    */
   get: Method<LicensesGetParams, LicensesGetResponse, LicensesGetError>;
   /**
@@ -52,7 +36,7 @@ export interface LicensesMethods {
    *
    * Lists the most commonly used licenses on GitHub. For more information, see "[Licensing a repository ](https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/licensing-a-repository)."
    *
-   * @see https://docs.github.com/rest/licenses/licenses#get-all-commonly-used-licenses
+   * [API documentation](https://docs.github.com/rest/licenses/licenses#get-all-commonly-used-licenses)
    */
   getAllCommonlyUsed: PaginatedMethodOpt<
     LicensesGetAllCommonlyUsedParams,
@@ -70,7 +54,7 @@ export interface LicensesMethods {
    * - **`application/vnd.github.raw+json`**: Returns the raw contents of the license.
    * - **`application/vnd.github.html+json`**: Returns the license contents in HTML. Markup languages are rendered to HTML using GitHub's open-source [Markup library](https://github.com/github/markup).
    *
-   * @see https://docs.github.com/rest/licenses/licenses#get-the-license-for-a-repository
+   * [API documentation](https://docs.github.com/rest/licenses/licenses#get-the-license-for-a-repository)
    */
   getForRepo: Method<
     LicensesGetForRepoParams,

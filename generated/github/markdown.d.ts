@@ -31,7 +31,7 @@ export interface MarkdownMethods {
    *
    * Depending on what is rendered in the Markdown, you may need to provide additional token scopes for labels, such as `issues:read` or `pull_requests:read`.
    *
-   * @see https://docs.github.com/rest/markdown/markdown#render-a-markdown-document
+   * [API documentation](https://docs.github.com/rest/markdown/markdown#render-a-markdown-document)
    */
   render: Method<
     MarkdownRenderParams,
@@ -43,7 +43,7 @@ export interface MarkdownMethods {
    *
    * You must send Markdown as plain text (using a `Content-Type` header of `text/plain` or `text/x-markdown`) to this endpoint, rather than using JSON format. In raw mode, [GitHub Flavored Markdown](https://github.github.com/gfm/) is not supported and Markdown will be rendered in plain format like a README.md file. Markdown content must be 400 KB or less.
    *
-   * @see https://docs.github.com/rest/markdown/markdown#render-a-markdown-document-in-raw-mode
+   * [API documentation](https://docs.github.com/rest/markdown/markdown#render-a-markdown-document-in-raw-mode)
    */
   renderRaw: MethodOpt<
     MarkdownRenderRawParams,

@@ -40,7 +40,7 @@ export interface MetaMethods {
    * > [!NOTE]
    * > This endpoint returns both IPv4 and IPv6 addresses. However, not all features support IPv6. You should refer to the specific documentation for each feature to determine if IPv6 is supported.
    *
-   * @see https://docs.github.com/rest/meta/meta#get-apiname-meta-information
+   * [API documentation](https://docs.github.com/rest/meta/meta#get-apiname-meta-information)
    */
   get: MethodOpt<MetaGetParams, MetaGetResponse, MetaGetError>;
   /**
@@ -48,7 +48,7 @@ export interface MetaMethods {
    *
    * Get all supported GitHub API versions.
    *
-   * @see https://docs.github.com/rest/meta/meta#get-all-api-versions
+   * [API documentation](https://docs.github.com/rest/meta/meta#get-all-api-versions)
    */
   getAllVersions: MethodOpt<
     MetaGetAllVersionsParams,
@@ -60,7 +60,7 @@ export interface MetaMethods {
    *
    * Get the octocat as ASCII art
    *
-   * @see https://docs.github.com/rest/meta/meta#get-octocat
+   * [API documentation](https://docs.github.com/rest/meta/meta#get-octocat)
    */
   getOctocat: MethodOpt<
     MetaGetOctocatParams,
@@ -72,7 +72,7 @@ export interface MetaMethods {
    *
    * Get a random sentence from the Zen of GitHub
    *
-   * @see https://docs.github.com/rest/meta/meta#get-the-zen-of-github
+   * [API documentation](https://docs.github.com/rest/meta/meta#get-the-zen-of-github)
    */
   getZen: MethodOpt<MetaGetZenParams, MetaGetZenResponse, MetaGetZenError>;
   /**
@@ -80,7 +80,7 @@ export interface MetaMethods {
    *
    * Get Hypermedia links to resources accessible in GitHub's REST API
    *
-   * @see https://docs.github.com/rest/meta/meta#github-api-root
+   * [API documentation](https://docs.github.com/rest/meta/meta#github-api-root)
    */
   root: MethodOpt<MetaRootParams, MetaRootResponse, MetaRootError>;
 }

@@ -6,126 +6,69 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface MigrationsCancelImportParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface MigrationsCancelImportParams extends P.Owner, P.Repo {}
 export type MigrationsCancelImportResponse = void;
 export type MigrationsCancelImportError = S.BasicError;
 
-export interface MigrationsDeleteArchiveForAuthenticatedUserParams {
-  /** The unique identifier of the migration. */
-  migration_id: number;
-}
+export interface MigrationsDeleteArchiveForAuthenticatedUserParams
+  extends P.MigrationId {}
 export type MigrationsDeleteArchiveForAuthenticatedUserResponse = void;
 export type MigrationsDeleteArchiveForAuthenticatedUserError = S.BasicError;
 
-export interface MigrationsDeleteArchiveForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the migration. */
-  migration_id: number;
-}
+export interface MigrationsDeleteArchiveForOrgParams
+  extends P.Org, P.MigrationId {}
 export type MigrationsDeleteArchiveForOrgResponse = void;
 export type MigrationsDeleteArchiveForOrgError = S.BasicError;
 
-export interface MigrationsDownloadArchiveForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the migration. */
-  migration_id: number;
-}
+export interface MigrationsDownloadArchiveForOrgParams
+  extends P.Org, P.MigrationId {}
 export type MigrationsDownloadArchiveForOrgResponse = void;
 export type MigrationsDownloadArchiveForOrgError = S.BasicError;
 
-export interface MigrationsGetArchiveForAuthenticatedUserParams {
-  /** The unique identifier of the migration. */
-  migration_id: number;
-}
+export interface MigrationsGetArchiveForAuthenticatedUserParams
+  extends P.MigrationId {}
 export type MigrationsGetArchiveForAuthenticatedUserResponse = void;
 export type MigrationsGetArchiveForAuthenticatedUserError = S.BasicError;
 
-export interface MigrationsGetCommitAuthorsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface MigrationsGetCommitAuthorsParams extends P.Owner, P.Repo {
   /** A user ID. Only return users with an ID greater than this ID. */
   since?: number;
 }
 export type MigrationsGetCommitAuthorsResponse = S.PorterAuthor[];
 export type MigrationsGetCommitAuthorsError = S.BasicError;
 
-export interface MigrationsGetImportStatusParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface MigrationsGetImportStatusParams extends P.Owner, P.Repo {}
 export type MigrationsGetImportStatusResponse = S.Import;
 export type MigrationsGetImportStatusError = S.BasicError;
 
-export interface MigrationsGetLargeFilesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface MigrationsGetLargeFilesParams extends P.Owner, P.Repo {}
 export type MigrationsGetLargeFilesResponse = S.PorterLargeFile[];
 export type MigrationsGetLargeFilesError = S.BasicError;
 
-export interface MigrationsGetStatusForAuthenticatedUserParams {
-  /** The unique identifier of the migration. */
-  migration_id: number;
+export interface MigrationsGetStatusForAuthenticatedUserParams
+  extends P.MigrationId {
   exclude?: string[];
 }
 export type MigrationsGetStatusForAuthenticatedUserResponse = S.Migration;
 export type MigrationsGetStatusForAuthenticatedUserError = S.BasicError;
 
-export interface MigrationsGetStatusForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the migration. */
-  migration_id: number;
+export interface MigrationsGetStatusForOrgParams extends P.Org, P.MigrationId {
   /** Exclude attributes from the API response to improve performance */
   exclude?: "repositories"[];
 }
 export type MigrationsGetStatusForOrgResponse = S.Migration;
 export type MigrationsGetStatusForOrgError = S.BasicError;
 
-export interface MigrationsListForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface MigrationsListForAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type MigrationsListForAuthenticatedUserResponse = S.Migration[];
 export type MigrationsListForAuthenticatedUserError = S.BasicError;
 export type MigrationsListForAuthenticatedUserItem = S.Migration;
 
-export interface MigrationsListForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
+export interface MigrationsListForOrgParams extends P.Org, P.PerPage, P.Page {
   /** Exclude attributes from the API response to improve performance */
   exclude?: "repositories"[];
 }
@@ -133,50 +76,20 @@ export type MigrationsListForOrgResponse = S.Migration[];
 export type MigrationsListForOrgError = unknown;
 export type MigrationsListForOrgItem = S.Migration;
 
-export interface MigrationsListReposForAuthenticatedUserParams {
-  /** The unique identifier of the migration. */
-  migration_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface MigrationsListReposForAuthenticatedUserParams
+  extends P.MigrationId, P.PerPage, P.Page {}
 export type MigrationsListReposForAuthenticatedUserResponse =
   S.MinimalRepository[];
 export type MigrationsListReposForAuthenticatedUserError = S.BasicError;
 export type MigrationsListReposForAuthenticatedUserItem = S.MinimalRepository;
 
-export interface MigrationsListReposForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the migration. */
-  migration_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface MigrationsListReposForOrgParams
+  extends P.Org, P.MigrationId, P.PerPage, P.Page {}
 export type MigrationsListReposForOrgResponse = S.MinimalRepository[];
 export type MigrationsListReposForOrgError = S.BasicError;
 export type MigrationsListReposForOrgItem = S.MinimalRepository;
 
-export interface MigrationsMapCommitAuthorParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface MigrationsMapCommitAuthorParams extends P.Owner, P.Repo {
   author_id: number;
   body?: {
     /** The new Git author email. */
@@ -188,11 +101,7 @@ export interface MigrationsMapCommitAuthorParams {
 export type MigrationsMapCommitAuthorResponse = S.PorterAuthor;
 export type MigrationsMapCommitAuthorError = S.BasicError | S.ValidationError;
 
-export interface MigrationsSetLfsPreferenceParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface MigrationsSetLfsPreferenceParams extends P.Owner, P.Repo {
   body: {
     /** Whether to store large files during the import. `opt_in` means large files will be stored using Git LFS. `opt_out` means large files will be removed during the import. */
     use_lfs: "opt_in" | "opt_out";
@@ -229,9 +138,7 @@ export type MigrationsStartForAuthenticatedUserResponse = S.Migration;
 export type MigrationsStartForAuthenticatedUserError =
   S.BasicError | S.ValidationError;
 
-export interface MigrationsStartForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface MigrationsStartForOrgParams extends P.Org {
   body: {
     /** A list of arrays indicating which repositories should be migrated. */
     repositories: string[];
@@ -277,11 +184,7 @@ export interface MigrationsStartForOrgParams {
 export type MigrationsStartForOrgResponse = S.Migration;
 export type MigrationsStartForOrgError = S.BasicError | S.ValidationError;
 
-export interface MigrationsStartImportParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface MigrationsStartImportParams extends P.Owner, P.Repo {
   body: {
     /** The URL of the originating repository. */
     vcs_url: string;
@@ -298,31 +201,22 @@ export interface MigrationsStartImportParams {
 export type MigrationsStartImportResponse = S.Import;
 export type MigrationsStartImportError = S.BasicError | S.ValidationError;
 
-export interface MigrationsUnlockRepoForAuthenticatedUserParams {
-  /** The unique identifier of the migration. */
-  migration_id: number;
+export interface MigrationsUnlockRepoForAuthenticatedUserParams
+  extends P.MigrationId {
   /** repo_name parameter */
   repo_name: string;
 }
 export type MigrationsUnlockRepoForAuthenticatedUserResponse = void;
 export type MigrationsUnlockRepoForAuthenticatedUserError = S.BasicError;
 
-export interface MigrationsUnlockRepoForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the migration. */
-  migration_id: number;
+export interface MigrationsUnlockRepoForOrgParams extends P.Org, P.MigrationId {
   /** repo_name parameter */
   repo_name: string;
 }
 export type MigrationsUnlockRepoForOrgResponse = void;
 export type MigrationsUnlockRepoForOrgError = S.BasicError;
 
-export interface MigrationsUpdateImportParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface MigrationsUpdateImportParams extends P.Owner, P.Repo {
   body?: {
     /** The username to provide to the originating repository. */
     vcs_username?: string;
@@ -346,8 +240,9 @@ export interface MigrationsMethods {
    * > [!WARNING]
    * > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
    *
+   * [API documentation](https://docs.github.com/rest/migrations/source-imports#cancel-an-import)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/migrations/source-imports#cancel-an-import
    */
   cancelImport: Method<
     MigrationsCancelImportParams,
@@ -359,7 +254,7 @@ export interface MigrationsMethods {
    *
    * Deletes a previous migration archive. Downloadable migration archives are automatically deleted after seven days. Migration metadata, which is returned in the [List user migrations](https://docs.github.com/rest/migrations/users#list-user-migrations) and [Get a user migration status](https://docs.github.com/rest/migrations/users#get-a-user-migration-status) endpoints, will continue to be available even after an archive is deleted.
    *
-   * @see https://docs.github.com/rest/migrations/users#delete-a-user-migration-archive
+   * [API documentation](https://docs.github.com/rest/migrations/users#delete-a-user-migration-archive)
    */
   deleteArchiveForAuthenticatedUser: Method<
     MigrationsDeleteArchiveForAuthenticatedUserParams,
@@ -371,7 +266,7 @@ export interface MigrationsMethods {
    *
    * Deletes a previous migration archive. Migration archives are automatically deleted after seven days.
    *
-   * @see https://docs.github.com/rest/migrations/orgs#delete-an-organization-migration-archive
+   * [API documentation](https://docs.github.com/rest/migrations/orgs#delete-an-organization-migration-archive)
    */
   deleteArchiveForOrg: Method<
     MigrationsDeleteArchiveForOrgParams,
@@ -383,7 +278,7 @@ export interface MigrationsMethods {
    *
    * Fetches the URL to a migration archive.
    *
-   * @see https://docs.github.com/rest/migrations/orgs#download-an-organization-migration-archive
+   * [API documentation](https://docs.github.com/rest/migrations/orgs#download-an-organization-migration-archive)
    */
   downloadArchiveForOrg: Method<
     MigrationsDownloadArchiveForOrgParams,
@@ -415,7 +310,7 @@ export interface MigrationsMethods {
    *
    * The archive will also contain an `attachments` directory that includes all attachment files uploaded to GitHub.com and a `repositories` directory that contains the repository's Git data.
    *
-   * @see https://docs.github.com/rest/migrations/users#download-a-user-migration-archive
+   * [API documentation](https://docs.github.com/rest/migrations/users#download-a-user-migration-archive)
    */
   getArchiveForAuthenticatedUser: Method<
     MigrationsGetArchiveForAuthenticatedUserParams,
@@ -432,8 +327,9 @@ export interface MigrationsMethods {
    * > [!WARNING]
    * > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
    *
+   * [API documentation](https://docs.github.com/rest/migrations/source-imports#get-commit-authors)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/migrations/source-imports#get-commit-authors
    */
   getCommitAuthors: Method<
     MigrationsGetCommitAuthorsParams,
@@ -481,8 +377,9 @@ export interface MigrationsMethods {
    * *   `large_files_size` - the total size in gigabytes of files larger than 100MB found in the originating repository.
    * *   `large_files_count` - the total number of files larger than 100MB found in the originating repository. To see a list of these files, make a "Get Large Files" request.
    *
+   * [API documentation](https://docs.github.com/rest/migrations/source-imports#get-an-import-status)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/migrations/source-imports#get-an-import-status
    */
   getImportStatus: Method<
     MigrationsGetImportStatusParams,
@@ -497,8 +394,9 @@ export interface MigrationsMethods {
    * > [!WARNING]
    * > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
    *
+   * [API documentation](https://docs.github.com/rest/migrations/source-imports#get-large-files)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/migrations/source-imports#get-large-files
    */
   getLargeFiles: Method<
     MigrationsGetLargeFilesParams,
@@ -517,7 +415,7 @@ export interface MigrationsMethods {
    *
    * Once the migration has been `exported` you can [download the migration archive](https://docs.github.com/rest/migrations/users#download-a-user-migration-archive).
    *
-   * @see https://docs.github.com/rest/migrations/users#get-a-user-migration-status
+   * [API documentation](https://docs.github.com/rest/migrations/users#get-a-user-migration-status)
    */
   getStatusForAuthenticatedUser: Method<
     MigrationsGetStatusForAuthenticatedUserParams,
@@ -536,7 +434,7 @@ export interface MigrationsMethods {
    * *   `exported`, which means the migration finished successfully.
    * *   `failed`, which means the migration failed.
    *
-   * @see https://docs.github.com/rest/migrations/orgs#get-an-organization-migration-status
+   * [API documentation](https://docs.github.com/rest/migrations/orgs#get-an-organization-migration-status)
    */
   getStatusForOrg: Method<
     MigrationsGetStatusForOrgParams,
@@ -548,7 +446,7 @@ export interface MigrationsMethods {
    *
    * Lists all migrations a user has started.
    *
-   * @see https://docs.github.com/rest/migrations/users#list-user-migrations
+   * [API documentation](https://docs.github.com/rest/migrations/users#list-user-migrations)
    */
   listForAuthenticatedUser: PaginatedMethodOpt<
     MigrationsListForAuthenticatedUserParams,
@@ -563,7 +461,7 @@ export interface MigrationsMethods {
    *
    * A list of `repositories` is only returned for export migrations.
    *
-   * @see https://docs.github.com/rest/migrations/orgs#list-organization-migrations
+   * [API documentation](https://docs.github.com/rest/migrations/orgs#list-organization-migrations)
    */
   listForOrg: PaginatedMethod<
     MigrationsListForOrgParams,
@@ -576,7 +474,7 @@ export interface MigrationsMethods {
    *
    * Lists all the repositories for this user migration.
    *
-   * @see https://docs.github.com/rest/migrations/users#list-repositories-for-a-user-migration
+   * [API documentation](https://docs.github.com/rest/migrations/users#list-repositories-for-a-user-migration)
    */
   listReposForAuthenticatedUser: PaginatedMethod<
     MigrationsListReposForAuthenticatedUserParams,
@@ -589,7 +487,7 @@ export interface MigrationsMethods {
    *
    * List all the repositories for this organization migration.
    *
-   * @see https://docs.github.com/rest/migrations/orgs#list-repositories-in-an-organization-migration
+   * [API documentation](https://docs.github.com/rest/migrations/orgs#list-repositories-in-an-organization-migration)
    */
   listReposForOrg: PaginatedMethod<
     MigrationsListReposForOrgParams,
@@ -606,8 +504,9 @@ export interface MigrationsMethods {
    * > [!WARNING]
    * > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
    *
+   * [API documentation](https://docs.github.com/rest/migrations/source-imports#map-a-commit-author)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/migrations/source-imports#map-a-commit-author
    */
   mapCommitAuthor: Method<
     MigrationsMapCommitAuthorParams,
@@ -626,8 +525,9 @@ export interface MigrationsMethods {
    * > [!WARNING]
    * > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
    *
+   * [API documentation](https://docs.github.com/rest/migrations/source-imports#update-git-lfs-preference)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/migrations/source-imports#update-git-lfs-preference
    */
   setLfsPreference: Method<
     MigrationsSetLfsPreferenceParams,
@@ -639,7 +539,7 @@ export interface MigrationsMethods {
    *
    * Initiates the generation of a user migration archive.
    *
-   * @see https://docs.github.com/rest/migrations/users#start-a-user-migration
+   * [API documentation](https://docs.github.com/rest/migrations/users#start-a-user-migration)
    */
   startForAuthenticatedUser: Method<
     MigrationsStartForAuthenticatedUserParams,
@@ -651,7 +551,7 @@ export interface MigrationsMethods {
    *
    * Initiates the generation of a migration archive.
    *
-   * @see https://docs.github.com/rest/migrations/orgs#start-an-organization-migration
+   * [API documentation](https://docs.github.com/rest/migrations/orgs#start-an-organization-migration)
    */
   startForOrg: Method<
     MigrationsStartForOrgParams,
@@ -668,8 +568,9 @@ export interface MigrationsMethods {
    * > [!WARNING]
    * > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
    *
+   * [API documentation](https://docs.github.com/rest/migrations/source-imports#start-an-import)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/migrations/source-imports#start-an-import
    */
   startImport: Method<
     MigrationsStartImportParams,
@@ -681,7 +582,7 @@ export interface MigrationsMethods {
    *
    * Unlocks a repository. You can lock repositories when you [start a user migration](https://docs.github.com/rest/migrations/users#start-a-user-migration). Once the migration is complete you can unlock each repository to begin using it again or [delete the repository](https://docs.github.com/rest/repos/repos#delete-a-repository) if you no longer need the source data. Returns a status of `404 Not Found` if the repository is not locked.
    *
-   * @see https://docs.github.com/rest/migrations/users#unlock-a-user-repository
+   * [API documentation](https://docs.github.com/rest/migrations/users#unlock-a-user-repository)
    */
   unlockRepoForAuthenticatedUser: Method<
     MigrationsUnlockRepoForAuthenticatedUserParams,
@@ -693,7 +594,7 @@ export interface MigrationsMethods {
    *
    * Unlocks a repository that was locked for migration. You should unlock each migrated repository and [delete them](https://docs.github.com/rest/repos/repos#delete-a-repository) when the migration is complete and you no longer need the source data.
    *
-   * @see https://docs.github.com/rest/migrations/orgs#unlock-an-organization-repository
+   * [API documentation](https://docs.github.com/rest/migrations/orgs#unlock-an-organization-repository)
    */
   unlockRepoForOrg: Method<
     MigrationsUnlockRepoForOrgParams,
@@ -713,8 +614,9 @@ export interface MigrationsMethods {
    * > [!WARNING]
    * > **Endpoint closing down notice:** Due to very low levels of usage and available alternatives, this endpoint is closing down and will no longer be available from 00:00 UTC on April 12, 2024. For more details and alternatives, see the [changelog](https://gh.io/source-imports-api-deprecation).
    *
+   * [API documentation](https://docs.github.com/rest/migrations/source-imports#update-an-import)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/migrations/source-imports#update-an-import
    */
   updateImport: Method<
     MigrationsUpdateImportParams,

@@ -2,11 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface OidcCreateOidcCustomPropertyInclusionForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
+export interface OidcCreateOidcCustomPropertyInclusionForEnterpriseParams
+  extends P.Enterprise {
   body: S.OidcCustomPropertyInclusionInput;
 }
 export type OidcCreateOidcCustomPropertyInclusionForEnterpriseResponse =
@@ -14,18 +14,16 @@ export type OidcCreateOidcCustomPropertyInclusionForEnterpriseResponse =
 export type OidcCreateOidcCustomPropertyInclusionForEnterpriseError =
   S.BasicError;
 
-export interface OidcCreateOidcCustomPropertyInclusionForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OidcCreateOidcCustomPropertyInclusionForOrgParams
+  extends P.Org {
   body: S.OidcCustomPropertyInclusionInput;
 }
 export type OidcCreateOidcCustomPropertyInclusionForOrgResponse =
   S.OidcCustomPropertyInclusion;
 export type OidcCreateOidcCustomPropertyInclusionForOrgError = S.BasicError;
 
-export interface OidcDeleteOidcCustomPropertyInclusionForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
+export interface OidcDeleteOidcCustomPropertyInclusionForEnterpriseParams
+  extends P.Enterprise {
   /** The name of the custom property to remove from OIDC token inclusion */
   custom_property_name: string;
 }
@@ -33,42 +31,32 @@ export type OidcDeleteOidcCustomPropertyInclusionForEnterpriseResponse = void;
 export type OidcDeleteOidcCustomPropertyInclusionForEnterpriseError =
   S.BasicError;
 
-export interface OidcDeleteOidcCustomPropertyInclusionForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OidcDeleteOidcCustomPropertyInclusionForOrgParams
+  extends P.Org {
   /** The name of the custom property to remove from OIDC token inclusion */
   custom_property_name: string;
 }
 export type OidcDeleteOidcCustomPropertyInclusionForOrgResponse = void;
 export type OidcDeleteOidcCustomPropertyInclusionForOrgError = S.BasicError;
 
-export interface OidcGetOidcCustomSubTemplateForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface OidcGetOidcCustomSubTemplateForOrgParams extends P.Org {}
 export type OidcGetOidcCustomSubTemplateForOrgResponse = S.OidcCustomSub;
 export type OidcGetOidcCustomSubTemplateForOrgError = unknown;
 
-export interface OidcListOidcCustomPropertyInclusionsForEnterpriseParams {
-  /** The slug version of the enterprise name. */
-  enterprise: string;
-}
+export interface OidcListOidcCustomPropertyInclusionsForEnterpriseParams
+  extends P.Enterprise {}
 export type OidcListOidcCustomPropertyInclusionsForEnterpriseResponse =
   S.OidcCustomPropertyInclusion[];
 export type OidcListOidcCustomPropertyInclusionsForEnterpriseError =
   S.BasicError;
 
-export interface OidcListOidcCustomPropertyInclusionsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface OidcListOidcCustomPropertyInclusionsForOrgParams
+  extends P.Org {}
 export type OidcListOidcCustomPropertyInclusionsForOrgResponse =
   S.OidcCustomPropertyInclusion[];
 export type OidcListOidcCustomPropertyInclusionsForOrgError = S.BasicError;
 
-export interface OidcUpdateOidcCustomSubTemplateForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OidcUpdateOidcCustomSubTemplateForOrgParams extends P.Org {
   body: {
     /** Array of unique strings. Each claim key can only contain alphanumeric characters and underscores. */
     include_claim_keys?: string[];
@@ -87,7 +75,7 @@ export interface OidcMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/oidc#create-an-oidc-custom-property-inclusion-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/actions/oidc#create-an-oidc-custom-property-inclusion-for-an-enterprise)
    */
   createOidcCustomPropertyInclusionForEnterprise: Method<
     OidcCreateOidcCustomPropertyInclusionForEnterpriseParams,
@@ -101,7 +89,7 @@ export interface OidcMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/oidc#create-an-oidc-custom-property-inclusion-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/oidc#create-an-oidc-custom-property-inclusion-for-an-organization)
    */
   createOidcCustomPropertyInclusionForOrg: Method<
     OidcCreateOidcCustomPropertyInclusionForOrgParams,
@@ -115,7 +103,7 @@ export interface OidcMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/oidc#delete-an-oidc-custom-property-inclusion-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/actions/oidc#delete-an-oidc-custom-property-inclusion-for-an-enterprise)
    */
   deleteOidcCustomPropertyInclusionForEnterprise: Method<
     OidcDeleteOidcCustomPropertyInclusionForEnterpriseParams,
@@ -129,7 +117,7 @@ export interface OidcMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/oidc#delete-an-oidc-custom-property-inclusion-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/oidc#delete-an-oidc-custom-property-inclusion-for-an-organization)
    */
   deleteOidcCustomPropertyInclusionForOrg: Method<
     OidcDeleteOidcCustomPropertyInclusionForOrgParams,
@@ -143,7 +131,7 @@ export interface OidcMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/oidc#get-the-customization-template-for-an-oidc-subject-claim-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/oidc#get-the-customization-template-for-an-oidc-subject-claim-for-an-organization)
    */
   getOidcCustomSubTemplateForOrg: Method<
     OidcGetOidcCustomSubTemplateForOrgParams,
@@ -157,7 +145,7 @@ export interface OidcMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:enterprise` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/oidc#list-oidc-custom-property-inclusions-for-an-enterprise
+   * [API documentation](https://docs.github.com/rest/actions/oidc#list-oidc-custom-property-inclusions-for-an-enterprise)
    */
   listOidcCustomPropertyInclusionsForEnterprise: Method<
     OidcListOidcCustomPropertyInclusionsForEnterpriseParams,
@@ -171,7 +159,7 @@ export interface OidcMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/oidc#list-oidc-custom-property-inclusions-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/oidc#list-oidc-custom-property-inclusions-for-an-organization)
    */
   listOidcCustomPropertyInclusionsForOrg: Method<
     OidcListOidcCustomPropertyInclusionsForOrgParams,
@@ -185,7 +173,7 @@ export interface OidcMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-an-organization
+   * [API documentation](https://docs.github.com/rest/actions/oidc#set-the-customization-template-for-an-oidc-subject-claim-for-an-organization)
    */
   updateOidcCustomSubTemplateForOrg: Method<
     OidcUpdateOidcCustomSubTemplateForOrgParams,

@@ -7,89 +7,46 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface OrgsAddSecurityManagerTeamParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-}
+export interface OrgsAddSecurityManagerTeamParams extends P.Org, P.TeamSlug {}
 export type OrgsAddSecurityManagerTeamResponse = void;
 export type OrgsAddSecurityManagerTeamError = unknown;
 
-export interface OrgsAssignTeamToOrgRoleParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-  /** The unique identifier of the role. */
-  role_id: number;
-}
+export interface OrgsAssignTeamToOrgRoleParams
+  extends P.Org, P.TeamSlug, P.RoleId {}
 export type OrgsAssignTeamToOrgRoleResponse = void;
 export type OrgsAssignTeamToOrgRoleError = unknown;
 
-export interface OrgsAssignUserToOrgRoleParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the role. */
-  role_id: number;
-}
+export interface OrgsAssignUserToOrgRoleParams
+  extends P.Org, P.Username, P.RoleId {}
 export type OrgsAssignUserToOrgRoleResponse = void;
 export type OrgsAssignUserToOrgRoleError = unknown;
 
-export interface OrgsBlockUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface OrgsBlockUserParams extends P.Org, P.Username {}
 export type OrgsBlockUserResponse = void;
 export type OrgsBlockUserError = S.ValidationError;
 
-export interface OrgsCancelInvitationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the invitation. */
-  invitation_id: number;
-}
+export interface OrgsCancelInvitationParams extends P.Org, P.InvitationId {}
 export type OrgsCancelInvitationResponse = void;
 export type OrgsCancelInvitationError = S.BasicError | S.ValidationError;
 
-export interface OrgsCheckBlockedUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface OrgsCheckBlockedUserParams extends P.Org, P.Username {}
 export type OrgsCheckBlockedUserResponse = void;
 export type OrgsCheckBlockedUserError = S.BasicError;
 
-export interface OrgsCheckMembershipForUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface OrgsCheckMembershipForUserParams extends P.Org, P.Username {}
 export type OrgsCheckMembershipForUserResponse = void;
 export type OrgsCheckMembershipForUserError = unknown;
 
-export interface OrgsCheckPublicMembershipForUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface OrgsCheckPublicMembershipForUserParams
+  extends P.Org, P.Username {}
 export type OrgsCheckPublicMembershipForUserResponse = void;
 export type OrgsCheckPublicMembershipForUserError = unknown;
 
-export interface OrgsConvertMemberToOutsideCollaboratorParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
+export interface OrgsConvertMemberToOutsideCollaboratorParams
+  extends P.Org, P.Username {
   body?: {
     /**
      * When set to `true`, the request will be performed asynchronously. Returns a 202 status code when the job is successfully queued.
@@ -102,9 +59,7 @@ export type OrgsConvertMemberToOutsideCollaboratorResponse =
   Record<string, never> | undefined;
 export type OrgsConvertMemberToOutsideCollaboratorError = S.BasicError;
 
-export interface OrgsCreateArtifactDeploymentRecordParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsCreateArtifactDeploymentRecordParams extends P.Org {
   body: {
     /** The name of the artifact. */
     name: string;
@@ -158,9 +113,7 @@ export type OrgsCreateArtifactDeploymentRecordResponse = {
 };
 export type OrgsCreateArtifactDeploymentRecordError = S.BasicError;
 
-export interface OrgsCreateArtifactStorageRecordParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsCreateArtifactStorageRecordParams extends P.Org {
   body: {
     /** The name of the artifact. */
     name: string;
@@ -222,11 +175,8 @@ export type OrgsCreateArtifactStorageRecordResponse = {
 };
 export type OrgsCreateArtifactStorageRecordError = S.BasicError;
 
-export interface OrgsCreateClusterDeploymentRecordsJobParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The cluster name. */
-  cluster: string;
+export interface OrgsCreateClusterDeploymentRecordsJobParams
+  extends P.Org, P.Cluster {
   body: {
     /** The stage of the deployment. */
     logical_environment: string;
@@ -269,9 +219,7 @@ export type OrgsCreateClusterDeploymentRecordsJobResponse = {
 };
 export type OrgsCreateClusterDeploymentRecordsJobError = S.BasicError;
 
-export interface OrgsCreateInvitationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsCreateInvitationParams extends P.Org {
   body?: {
     /** **Required unless you provide `email`**. GitHub user ID for the person you are inviting. */
     invitee_id?: number;
@@ -293,25 +241,19 @@ export interface OrgsCreateInvitationParams {
 export type OrgsCreateInvitationResponse = S.OrganizationInvitation;
 export type OrgsCreateInvitationError = S.BasicError | S.ValidationError;
 
-export interface OrgsCreateIssueFieldParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsCreateIssueFieldParams extends P.Org {
   body: S.OrganizationCreateIssueFieldInput;
 }
 export type OrgsCreateIssueFieldResponse = S.IssueField;
 export type OrgsCreateIssueFieldError = S.BasicError | S.ValidationErrorSimple;
 
-export interface OrgsCreateIssueTypeParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsCreateIssueTypeParams extends P.Org {
   body: S.OrganizationCreateIssueTypeInput;
 }
 export type OrgsCreateIssueTypeResponse = S.IssueType;
 export type OrgsCreateIssueTypeError = S.BasicError | S.ValidationErrorSimple;
 
-export interface OrgsCreateWebhookParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsCreateWebhookParams extends P.Org {
   body: {
     /** Must be passed as "web". */
     name: string;
@@ -339,11 +281,8 @@ export interface OrgsCreateWebhookParams {
 export type OrgsCreateWebhookResponse = S.OrgHook;
 export type OrgsCreateWebhookError = S.BasicError | S.ValidationError;
 
-export interface OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The custom property name */
-  custom_property_name: string;
+export interface OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionParams
+  extends P.Org, P.CustomPropertyName {
   body: S.CustomPropertySetPayloadInput;
 }
 export type OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionResponse =
@@ -351,9 +290,8 @@ export type OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionResp
 export type OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionError =
   S.BasicError;
 
-export interface OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionsParams
+  extends P.Org {
   body: {
     /** The array of custom properties to create or update. */
     properties: S.CustomPropertyInput[];
@@ -364,9 +302,8 @@ export type OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionsRes
 export type OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionsError =
   S.BasicError;
 
-export interface OrgsCustomPropertiesForReposCreateOrUpdateOrganizationValuesParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsCustomPropertiesForReposCreateOrUpdateOrganizationValuesParams
+  extends P.Org {
   body: {
     /** The names of repositories that the custom property values will be applied to. */
     repository_names: string[];
@@ -379,50 +316,29 @@ export type OrgsCustomPropertiesForReposCreateOrUpdateOrganizationValuesResponse
 export type OrgsCustomPropertiesForReposCreateOrUpdateOrganizationValuesError =
   S.BasicError | S.ValidationError;
 
-export interface OrgsCustomPropertiesForReposDeleteOrganizationDefinitionParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The custom property name */
-  custom_property_name: string;
-}
+export interface OrgsCustomPropertiesForReposDeleteOrganizationDefinitionParams
+  extends P.Org, P.CustomPropertyName {}
 export type OrgsCustomPropertiesForReposDeleteOrganizationDefinitionResponse =
   void;
 export type OrgsCustomPropertiesForReposDeleteOrganizationDefinitionError =
   S.BasicError;
 
-export interface OrgsCustomPropertiesForReposGetOrganizationDefinitionParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The custom property name */
-  custom_property_name: string;
-}
+export interface OrgsCustomPropertiesForReposGetOrganizationDefinitionParams
+  extends P.Org, P.CustomPropertyName {}
 export type OrgsCustomPropertiesForReposGetOrganizationDefinitionResponse =
   S.CustomProperty;
 export type OrgsCustomPropertiesForReposGetOrganizationDefinitionError =
   S.BasicError;
 
-export interface OrgsCustomPropertiesForReposGetOrganizationDefinitionsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface OrgsCustomPropertiesForReposGetOrganizationDefinitionsParams
+  extends P.Org {}
 export type OrgsCustomPropertiesForReposGetOrganizationDefinitionsResponse =
   S.CustomProperty[];
 export type OrgsCustomPropertiesForReposGetOrganizationDefinitionsError =
   S.BasicError;
 
-export interface OrgsCustomPropertiesForReposGetOrganizationValuesParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
+export interface OrgsCustomPropertiesForReposGetOrganizationValuesParams
+  extends P.Org, P.PerPage, P.Page {
   /** Finds repositories in the organization with a query containing one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching for repositories](https://docs.github.com/articles/searching-for-repositories/)" for a detailed list of qualifiers. */
   repository_query?: string;
 }
@@ -433,16 +349,11 @@ export type OrgsCustomPropertiesForReposGetOrganizationValuesError =
 export type OrgsCustomPropertiesForReposGetOrganizationValuesItem =
   S.OrgRepoCustomPropertyValues;
 
-export interface OrgsDeleteParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface OrgsDeleteParams extends P.Org {}
 export type OrgsDeleteResponse = Record<string, unknown>;
 export type OrgsDeleteError = S.BasicError;
 
-export interface OrgsDeleteAttestationsBulkParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsDeleteAttestationsBulkParams extends P.Org {
   body:
     | {
         /** List of subject digests associated with the artifact attestations to delete. */
@@ -456,65 +367,42 @@ export interface OrgsDeleteAttestationsBulkParams {
 export type OrgsDeleteAttestationsBulkResponse = void;
 export type OrgsDeleteAttestationsBulkError = S.BasicError;
 
-export interface OrgsDeleteAttestationsByIdParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsDeleteAttestationsByIdParams extends P.Org {
   /** Attestation ID */
   attestation_id: number;
 }
 export type OrgsDeleteAttestationsByIdResponse = void;
 export type OrgsDeleteAttestationsByIdError = S.BasicError;
 
-export interface OrgsDeleteAttestationsBySubjectDigestParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Subject Digest */
-  subject_digest: string;
-}
+export interface OrgsDeleteAttestationsBySubjectDigestParams
+  extends P.Org, P.SubjectDigest {}
 export type OrgsDeleteAttestationsBySubjectDigestResponse = void;
 export type OrgsDeleteAttestationsBySubjectDigestError = S.BasicError;
 
-export interface OrgsDeleteIssueFieldParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the issue field. */
-  issue_field_id: number;
-}
+export interface OrgsDeleteIssueFieldParams extends P.Org, P.IssueFieldId {}
 export type OrgsDeleteIssueFieldResponse = void;
 export type OrgsDeleteIssueFieldError = S.BasicError | S.ValidationErrorSimple;
 
-export interface OrgsDeleteIssueTypeParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsDeleteIssueTypeParams extends P.Org {
   /** The unique identifier of the issue type. */
   issue_type_id: number;
 }
 export type OrgsDeleteIssueTypeResponse = void;
 export type OrgsDeleteIssueTypeError = S.BasicError | S.ValidationErrorSimple;
 
-export interface OrgsDeleteWebhookParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
-}
+export interface OrgsDeleteWebhookParams extends P.Org, P.HookId {}
 export type OrgsDeleteWebhookResponse = void;
 export type OrgsDeleteWebhookError = S.BasicError;
 
-export interface OrgsDisableSelectedRepositoryImmutableReleasesOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the repository. */
-  repository_id: number;
-}
+export interface OrgsDisableSelectedRepositoryImmutableReleasesOrganizationParams
+  extends P.Org, P.RepositoryId {}
 export type OrgsDisableSelectedRepositoryImmutableReleasesOrganizationResponse =
   void;
 export type OrgsDisableSelectedRepositoryImmutableReleasesOrganizationError =
   unknown;
 
-export interface OrgsEnableOrDisableSecurityProductOnAllOrgReposParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsEnableOrDisableSecurityProductOnAllOrgReposParams
+  extends P.Org {
   /** The security feature to enable or disable. */
   security_product:
     | "dependency_graph"
@@ -542,29 +430,19 @@ export interface OrgsEnableOrDisableSecurityProductOnAllOrgReposParams {
 export type OrgsEnableOrDisableSecurityProductOnAllOrgReposResponse = void;
 export type OrgsEnableOrDisableSecurityProductOnAllOrgReposError = unknown;
 
-export interface OrgsEnableSelectedRepositoryImmutableReleasesOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the repository. */
-  repository_id: number;
-}
+export interface OrgsEnableSelectedRepositoryImmutableReleasesOrganizationParams
+  extends P.Org, P.RepositoryId {}
 export type OrgsEnableSelectedRepositoryImmutableReleasesOrganizationResponse =
   void;
 export type OrgsEnableSelectedRepositoryImmutableReleasesOrganizationError =
   unknown;
 
-export interface OrgsGetParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface OrgsGetParams extends P.Org {}
 export type OrgsGetResponse = S.OrganizationFull;
 export type OrgsGetError = S.BasicError;
 
-export interface OrgsGetClusterDeploymentRecordsJobParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The cluster name. */
-  cluster: string;
+export interface OrgsGetClusterDeploymentRecordsJobParams
+  extends P.Org, P.Cluster {
   /** The ID of the job. */
   job_id: number;
 }
@@ -585,28 +463,13 @@ export type OrgsGetClusterDeploymentRecordsJobResponse = {
 };
 export type OrgsGetClusterDeploymentRecordsJobError = S.BasicError;
 
-export interface OrgsGetImmutableReleasesSettingsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface OrgsGetImmutableReleasesSettingsParams extends P.Org {}
 export type OrgsGetImmutableReleasesSettingsResponse =
   S.ImmutableReleasesOrganizationSettings;
 export type OrgsGetImmutableReleasesSettingsError = unknown;
 
-export interface OrgsGetImmutableReleasesSettingsRepositoriesParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface OrgsGetImmutableReleasesSettingsRepositoriesParams
+  extends P.Org, P.Page, P.PerPage {}
 export type OrgsGetImmutableReleasesSettingsRepositoriesResponse = {
   total_count: number;
   repositories: S.MinimalRepository[];
@@ -615,116 +478,54 @@ export type OrgsGetImmutableReleasesSettingsRepositoriesError = unknown;
 export type OrgsGetImmutableReleasesSettingsRepositoriesItem =
   S.MinimalRepository;
 
-export interface OrgsGetMembershipForAuthenticatedUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface OrgsGetMembershipForAuthenticatedUserParams extends P.Org {}
 export type OrgsGetMembershipForAuthenticatedUserResponse = S.OrgMembership;
 export type OrgsGetMembershipForAuthenticatedUserError = S.BasicError;
 
-export interface OrgsGetMembershipForUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface OrgsGetMembershipForUserParams extends P.Org, P.Username {}
 export type OrgsGetMembershipForUserResponse = S.OrgMembership;
 export type OrgsGetMembershipForUserError = S.BasicError;
 
-export interface OrgsGetOrgRoleParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the role. */
-  role_id: number;
-}
+export interface OrgsGetOrgRoleParams extends P.Org, P.RoleId {}
 export type OrgsGetOrgRoleResponse = S.OrganizationRole;
 export type OrgsGetOrgRoleError = S.BasicError | S.ValidationError;
 
-export interface OrgsGetOrgRulesetHistoryParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /** The ID of the ruleset. */
-  ruleset_id: number;
-}
+export interface OrgsGetOrgRulesetHistoryParams
+  extends P.Org, P.PerPage, P.Page, P.RulesetId {}
 export type OrgsGetOrgRulesetHistoryResponse = S.RulesetVersion[];
 export type OrgsGetOrgRulesetHistoryError = S.BasicError;
 export type OrgsGetOrgRulesetHistoryItem = S.RulesetVersion;
 
-export interface OrgsGetOrgRulesetVersionParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The ID of the ruleset. */
-  ruleset_id: number;
+export interface OrgsGetOrgRulesetVersionParams extends P.Org, P.RulesetId {
   /** The ID of the version */
   version_id: number;
 }
 export type OrgsGetOrgRulesetVersionResponse = S.RulesetVersionWithState;
 export type OrgsGetOrgRulesetVersionError = S.BasicError;
 
-export interface OrgsGetWebhookParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
-}
+export interface OrgsGetWebhookParams extends P.Org, P.HookId {}
 export type OrgsGetWebhookResponse = S.OrgHook;
 export type OrgsGetWebhookError = S.BasicError;
 
-export interface OrgsGetWebhookConfigForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
-}
+export interface OrgsGetWebhookConfigForOrgParams extends P.Org, P.HookId {}
 export type OrgsGetWebhookConfigForOrgResponse = S.WebhookConfig;
 export type OrgsGetWebhookConfigForOrgError = unknown;
 
-export interface OrgsGetWebhookDeliveryParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
+export interface OrgsGetWebhookDeliveryParams extends P.Org, P.HookId {
   delivery_id: number;
 }
 export type OrgsGetWebhookDeliveryResponse = S.HookDelivery;
 export type OrgsGetWebhookDeliveryError = S.BasicError | S.ValidationError;
 
-export interface OrgsListParams {
+export interface OrgsListParams extends P.PerPage {
   /** An organization ID. Only return organizations with an ID greater than this ID. */
   since?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
 }
 export type OrgsListResponse = S.OrganizationSimple[];
 export type OrgsListError = unknown;
 
-export interface OrgsListAppInstallationsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface OrgsListAppInstallationsParams
+  extends P.Org, P.PerPage, P.Page {}
 export type OrgsListAppInstallationsResponse = {
   total_count: number;
   installations: S.Installation[];
@@ -732,9 +533,7 @@ export type OrgsListAppInstallationsResponse = {
 export type OrgsListAppInstallationsError = unknown;
 export type OrgsListAppInstallationsItem = S.Installation;
 
-export interface OrgsListArtifactDeploymentRecordsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsListArtifactDeploymentRecordsParams extends P.Org {
   /** The SHA256 digest of the artifact, in the form `sha256:HEX_DIGEST`. */
   subject_digest: string;
 }
@@ -745,12 +544,8 @@ export type OrgsListArtifactDeploymentRecordsResponse = {
 };
 export type OrgsListArtifactDeploymentRecordsError = unknown;
 
-export interface OrgsListArtifactStorageRecordsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The parameter should be set to the attestation's subject's SHA256 digest, in the form `sha256:HEX_DIGEST`. */
-  subject_digest: string;
-}
+export interface OrgsListArtifactStorageRecordsParams
+  extends P.Org, P.SubjectDigest2 {}
 export type OrgsListArtifactStorageRecordsResponse = {
   /** The number of storage records for this digest and organization */
   total_count?: number;
@@ -768,52 +563,22 @@ export type OrgsListArtifactStorageRecordsResponse = {
 };
 export type OrgsListArtifactStorageRecordsError = unknown;
 
-export interface OrgsListAttestationRepositoriesParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * Optional filter for fetching attestations with a given predicate type.
-   * This option accepts `provenance`, `sbom`, `release`, or freeform text
-   * for custom predicate types.
-   */
-  predicate_type?: string;
-}
+export interface OrgsListAttestationRepositoriesParams
+  extends P.PerPage, P.Before, P.After, P.Org, P.PredicateType {}
 export type OrgsListAttestationRepositoriesResponse = {
   id?: number;
   name?: string;
 }[];
 export type OrgsListAttestationRepositoriesError = unknown;
 
-export interface OrgsListAttestationsParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The parameter should be set to the attestation's subject's SHA256 digest, in the form `sha256:HEX_DIGEST`. */
-  subject_digest: string;
-  /**
-   * Optional filter for fetching attestations with a given predicate type.
-   * This option accepts `provenance`, `sbom`, `release`, or freeform text
-   * for custom predicate types.
-   */
-  predicate_type?: string;
-}
+export interface OrgsListAttestationsParams
+  extends
+    P.PerPage,
+    P.Before,
+    P.After,
+    P.Org,
+    P.SubjectDigest2,
+    P.PredicateType {}
 export type OrgsListAttestationsResponse = {
   attestations?: {
     /**
@@ -832,18 +597,8 @@ export type OrgsListAttestationsResponse = {
 };
 export type OrgsListAttestationsError = unknown;
 
-export interface OrgsListAttestationsBulkParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsListAttestationsBulkParams
+  extends P.PerPage, P.Before, P.After, P.Org {
   body: {
     /** List of subject digests to fetch attestations for. */
     subject_digests: string[];
@@ -859,113 +614,42 @@ export type OrgsListAttestationsBulkResponse =
   S.OrgsListAttestationsBulkResponse;
 export type OrgsListAttestationsBulkError = unknown;
 
-export interface OrgsListBlockedUsersParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface OrgsListBlockedUsersParams extends P.Org, P.PerPage, P.Page {}
 export type OrgsListBlockedUsersResponse = S.SimpleUser[];
 export type OrgsListBlockedUsersError = unknown;
 export type OrgsListBlockedUsersItem = S.SimpleUser;
 
-export interface OrgsListFailedInvitationsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface OrgsListFailedInvitationsParams
+  extends P.Org, P.PerPage, P.Page {}
 export type OrgsListFailedInvitationsResponse = S.OrganizationInvitation[];
 export type OrgsListFailedInvitationsError = S.BasicError;
 export type OrgsListFailedInvitationsItem = S.OrganizationInvitation;
 
-export interface OrgsListForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface OrgsListForAuthenticatedUserParams extends P.PerPage, P.Page {}
 export type OrgsListForAuthenticatedUserResponse = S.OrganizationSimple[];
 export type OrgsListForAuthenticatedUserError = S.BasicError;
 export type OrgsListForAuthenticatedUserItem = S.OrganizationSimple;
 
-export interface OrgsListForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface OrgsListForUserParams extends P.Username, P.PerPage, P.Page {}
 export type OrgsListForUserResponse = S.OrganizationSimple[];
 export type OrgsListForUserError = unknown;
 export type OrgsListForUserItem = S.OrganizationSimple;
 
-export interface OrgsListInvitationTeamsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the invitation. */
-  invitation_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface OrgsListInvitationTeamsParams
+  extends P.Org, P.InvitationId, P.PerPage, P.Page {}
 export type OrgsListInvitationTeamsResponse = S.Team[];
 export type OrgsListInvitationTeamsError = S.BasicError;
 export type OrgsListInvitationTeamsItem = S.Team;
 
-export interface OrgsListIssueFieldsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface OrgsListIssueFieldsParams extends P.Org {}
 export type OrgsListIssueFieldsResponse = S.IssueField[];
 export type OrgsListIssueFieldsError = S.BasicError;
 
-export interface OrgsListIssueTypesParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface OrgsListIssueTypesParams extends P.Org {}
 export type OrgsListIssueTypesResponse = S.IssueType[];
 export type OrgsListIssueTypesError = S.BasicError;
 
-export interface OrgsListMembersParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsListMembersParams extends P.Org, P.PerPage, P.Page {
   /**
    * Filter members returned in the list. `2fa_disabled` means that only members without [two-factor authentication](https://github.com/blog/1614-two-factor-authentication) enabled will be returned. `2fa_insecure` means that only members with [insecure 2FA methods](https://docs.github.com/organizations/keeping-your-organization-secure/managing-two-factor-authentication-for-your-organization/requiring-two-factor-authentication-in-your-organization#requiring-secure-methods-of-two-factor-authentication-in-your-organization) will be returned. These options are only available for organization owners.
    * @default "all"
@@ -976,84 +660,34 @@ export interface OrgsListMembersParams {
    * @default "all"
    */
   role?: "all" | "admin" | "member";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type OrgsListMembersResponse = S.SimpleUser[];
 export type OrgsListMembersError = S.ValidationError;
 export type OrgsListMembersItem = S.SimpleUser;
 
-export interface OrgsListMembershipsForAuthenticatedUserParams {
+export interface OrgsListMembershipsForAuthenticatedUserParams
+  extends P.PerPage, P.Page {
   /** Indicates the state of the memberships to return. If not specified, the API returns both active and pending memberships. */
   state?: "active" | "pending";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type OrgsListMembershipsForAuthenticatedUserResponse = S.OrgMembership[];
 export type OrgsListMembershipsForAuthenticatedUserError =
   S.BasicError | S.ValidationError;
 export type OrgsListMembershipsForAuthenticatedUserItem = S.OrgMembership;
 
-export interface OrgsListOrgRoleTeamsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the role. */
-  role_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface OrgsListOrgRoleTeamsParams
+  extends P.Org, P.RoleId, P.PerPage, P.Page {}
 export type OrgsListOrgRoleTeamsResponse = S.TeamRoleAssignment[];
 export type OrgsListOrgRoleTeamsError = unknown;
 export type OrgsListOrgRoleTeamsItem = S.TeamRoleAssignment;
 
-export interface OrgsListOrgRoleUsersParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the role. */
-  role_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface OrgsListOrgRoleUsersParams
+  extends P.Org, P.RoleId, P.PerPage, P.Page {}
 export type OrgsListOrgRoleUsersResponse = S.UserRoleAssignment[];
 export type OrgsListOrgRoleUsersError = unknown;
 export type OrgsListOrgRoleUsersItem = S.UserRoleAssignment;
 
-export interface OrgsListOrgRolesParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface OrgsListOrgRolesParams extends P.Org {}
 export type OrgsListOrgRolesResponse = {
   /** The total number of organization roles available to the organization. */
   total_count?: number;
@@ -1062,10 +696,8 @@ export type OrgsListOrgRolesResponse = {
 };
 export type OrgsListOrgRolesError = S.BasicError | S.ValidationError;
 
-export interface OrgsListOrganizationFineGrainedPermissionsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface OrgsListOrganizationFineGrainedPermissionsParams
+  extends P.Org {}
 export type OrgsListOrganizationFineGrainedPermissionsResponse = {
   name: string;
   description: string;
@@ -1073,92 +705,43 @@ export type OrgsListOrganizationFineGrainedPermissionsResponse = {
 export type OrgsListOrganizationFineGrainedPermissionsError =
   S.BasicError | S.ValidationError;
 
-export interface OrgsListOutsideCollaboratorsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsListOutsideCollaboratorsParams
+  extends P.Org, P.PerPage, P.Page {
   /**
    * Filter the list of outside collaborators. `2fa_disabled` means that only outside collaborators without [two-factor authentication](https://github.com/blog/1614-two-factor-authentication) enabled will be returned. `2fa_insecure` means that only outside collaborators with [insecure 2FA methods](https://docs.github.com/organizations/keeping-your-organization-secure/managing-two-factor-authentication-for-your-organization/requiring-two-factor-authentication-in-your-organization#requiring-secure-methods-of-two-factor-authentication-in-your-organization) will be returned.
    * @default "all"
    */
   filter?: "2fa_disabled" | "2fa_insecure" | "all";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type OrgsListOutsideCollaboratorsResponse = S.SimpleUser[];
 export type OrgsListOutsideCollaboratorsError = unknown;
 export type OrgsListOutsideCollaboratorsItem = S.SimpleUser;
 
-export interface OrgsListPatGrantRepositoriesParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsListPatGrantRepositoriesParams
+  extends P.Org, P.PerPage, P.Page {
   /** Unique identifier of the fine-grained personal access token. */
   pat_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type OrgsListPatGrantRepositoriesResponse = S.MinimalRepository[];
 export type OrgsListPatGrantRepositoriesError = S.BasicError;
 export type OrgsListPatGrantRepositoriesItem = S.MinimalRepository;
 
-export interface OrgsListPatGrantRequestRepositoriesParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsListPatGrantRequestRepositoriesParams
+  extends P.Org, P.PerPage, P.Page {
   /** Unique identifier of the request for access via fine-grained personal access token. */
   pat_request_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type OrgsListPatGrantRequestRepositoriesResponse = S.MinimalRepository[];
 export type OrgsListPatGrantRequestRepositoriesError = S.BasicError;
 export type OrgsListPatGrantRequestRepositoriesItem = S.MinimalRepository;
 
-export interface OrgsListPatGrantRequestsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
+export interface OrgsListPatGrantRequestsParams
+  extends P.Org, P.PerPage, P.Page, P.Direction {
   /**
    * The property by which to sort the results.
    * @default "created_at"
    */
   sort?: "created_at";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
   /** A list of owner usernames to use to filter the results. */
   owner?: string[];
   /** The name of the repository to use to filter the results. */
@@ -1178,29 +761,13 @@ export type OrgsListPatGrantRequestsError = S.BasicError | S.ValidationError;
 export type OrgsListPatGrantRequestsItem =
   S.OrganizationProgrammaticAccessGrantRequest;
 
-export interface OrgsListPatGrantsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
+export interface OrgsListPatGrantsParams
+  extends P.Org, P.PerPage, P.Page, P.Direction {
   /**
    * The property by which to sort the results.
    * @default "created_at"
    */
   sort?: "created_at";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
   /** A list of owner usernames to use to filter the results. */
   owner?: string[];
   /** The name of the repository to use to filter the results. */
@@ -1218,19 +785,8 @@ export type OrgsListPatGrantsResponse = S.OrganizationProgrammaticAccessGrant[];
 export type OrgsListPatGrantsError = S.BasicError | S.ValidationError;
 export type OrgsListPatGrantsItem = S.OrganizationProgrammaticAccessGrant;
 
-export interface OrgsListPendingInvitationsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
+export interface OrgsListPendingInvitationsParams
+  extends P.Org, P.PerPage, P.Page {
   /**
    * Filter invitations by their member role.
    * @default "all"
@@ -1247,138 +803,63 @@ export type OrgsListPendingInvitationsResponse = S.OrganizationInvitation[];
 export type OrgsListPendingInvitationsError = S.BasicError;
 export type OrgsListPendingInvitationsItem = S.OrganizationInvitation;
 
-export interface OrgsListPublicMembersParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface OrgsListPublicMembersParams extends P.Org, P.PerPage, P.Page {}
 export type OrgsListPublicMembersResponse = S.SimpleUser[];
 export type OrgsListPublicMembersError = unknown;
 export type OrgsListPublicMembersItem = S.SimpleUser;
 
-export interface OrgsListSecurityManagerTeamsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface OrgsListSecurityManagerTeamsParams extends P.Org {}
 export type OrgsListSecurityManagerTeamsResponse = S.TeamSimple[];
 export type OrgsListSecurityManagerTeamsError = unknown;
 
-export interface OrgsListWebhookDeliveriesParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** Used for pagination: the starting delivery from which the page of deliveries is fetched. Refer to the `link` header for the next and previous page cursors. */
-  cursor?: string;
-  /** Returns webhook deliveries filtered by delivery outcome classification based on `status_code` range. A `status` of `success` returns deliveries with a `status_code` in the 200-399 range (inclusive). A `status` of `failure` returns deliveries with a `status_code` in the 400-599 range (inclusive). */
-  status?: "success" | "failure";
-}
+export interface OrgsListWebhookDeliveriesParams
+  extends P.Org, P.HookId, P.PerPage, P.Cursor, P.Status {}
 export type OrgsListWebhookDeliveriesResponse = S.HookDeliveryItem[];
 export type OrgsListWebhookDeliveriesError = S.BasicError | S.ValidationError;
 
-export interface OrgsListWebhooksParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface OrgsListWebhooksParams extends P.Org, P.PerPage, P.Page {}
 export type OrgsListWebhooksResponse = S.OrgHook[];
 export type OrgsListWebhooksError = S.BasicError;
 export type OrgsListWebhooksItem = S.OrgHook;
 
-export interface OrgsPingWebhookParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
-}
+export interface OrgsPingWebhookParams extends P.Org, P.HookId {}
 export type OrgsPingWebhookResponse = void;
 export type OrgsPingWebhookError = S.BasicError;
 
-export interface OrgsRedeliverWebhookDeliveryParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
+export interface OrgsRedeliverWebhookDeliveryParams extends P.Org, P.HookId {
   delivery_id: number;
 }
 export type OrgsRedeliverWebhookDeliveryResponse = Record<string, unknown>;
 export type OrgsRedeliverWebhookDeliveryError =
   S.BasicError | S.ValidationError;
 
-export interface OrgsRemoveMemberParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface OrgsRemoveMemberParams extends P.Org, P.Username {}
 export type OrgsRemoveMemberResponse = void;
 export type OrgsRemoveMemberError = S.BasicError;
 
-export interface OrgsRemoveMembershipForUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface OrgsRemoveMembershipForUserParams extends P.Org, P.Username {}
 export type OrgsRemoveMembershipForUserResponse = void;
 export type OrgsRemoveMembershipForUserError = S.BasicError;
 
-export interface OrgsRemoveOutsideCollaboratorParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface OrgsRemoveOutsideCollaboratorParams
+  extends P.Org, P.Username {}
 export type OrgsRemoveOutsideCollaboratorResponse = void;
 export type OrgsRemoveOutsideCollaboratorError = {
   message?: string;
   documentation_url?: string;
 };
 
-export interface OrgsRemovePublicMembershipForAuthenticatedUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface OrgsRemovePublicMembershipForAuthenticatedUserParams
+  extends P.Org, P.Username {}
 export type OrgsRemovePublicMembershipForAuthenticatedUserResponse = void;
 export type OrgsRemovePublicMembershipForAuthenticatedUserError = unknown;
 
-export interface OrgsRemoveSecurityManagerTeamParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-}
+export interface OrgsRemoveSecurityManagerTeamParams
+  extends P.Org, P.TeamSlug {}
 export type OrgsRemoveSecurityManagerTeamResponse = void;
 export type OrgsRemoveSecurityManagerTeamError = unknown;
 
-export interface OrgsReviewPatGrantRequestParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsReviewPatGrantRequestParams extends P.Org {
   /** Unique identifier of the request for access via fine-grained personal access token. */
   pat_request_id: number;
   body: {
@@ -1391,9 +872,7 @@ export interface OrgsReviewPatGrantRequestParams {
 export type OrgsReviewPatGrantRequestResponse = void;
 export type OrgsReviewPatGrantRequestError = S.BasicError | S.ValidationError;
 
-export interface OrgsReviewPatGrantRequestsInBulkParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsReviewPatGrantRequestsInBulkParams extends P.Org {
   body: {
     /** Unique identifiers of the requests for access via fine-grained personal access token. Must be formed of between 1 and 100 `pat_request_id` values. */
     pat_request_ids?: number[];
@@ -1407,51 +886,26 @@ export type OrgsReviewPatGrantRequestsInBulkResponse = Record<string, unknown>;
 export type OrgsReviewPatGrantRequestsInBulkError =
   S.BasicError | S.ValidationError;
 
-export interface OrgsRevokeAllOrgRolesTeamParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-}
+export interface OrgsRevokeAllOrgRolesTeamParams extends P.Org, P.TeamSlug {}
 export type OrgsRevokeAllOrgRolesTeamResponse = void;
 export type OrgsRevokeAllOrgRolesTeamError = unknown;
 
-export interface OrgsRevokeAllOrgRolesUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface OrgsRevokeAllOrgRolesUserParams extends P.Org, P.Username {}
 export type OrgsRevokeAllOrgRolesUserResponse = void;
 export type OrgsRevokeAllOrgRolesUserError = unknown;
 
-export interface OrgsRevokeOrgRoleTeamParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-  /** The unique identifier of the role. */
-  role_id: number;
-}
+export interface OrgsRevokeOrgRoleTeamParams
+  extends P.Org, P.TeamSlug, P.RoleId {}
 export type OrgsRevokeOrgRoleTeamResponse = void;
 export type OrgsRevokeOrgRoleTeamError = unknown;
 
-export interface OrgsRevokeOrgRoleUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the role. */
-  role_id: number;
-}
+export interface OrgsRevokeOrgRoleUserParams
+  extends P.Org, P.Username, P.RoleId {}
 export type OrgsRevokeOrgRoleUserResponse = void;
 export type OrgsRevokeOrgRoleUserError = unknown;
 
-export interface OrgsSetClusterDeploymentRecordsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The cluster name. */
-  cluster: string;
+export interface OrgsSetClusterDeploymentRecordsParams
+  extends P.Org, P.Cluster {
   body: {
     /** The stage of the deployment. */
     logical_environment: string;
@@ -1548,9 +1002,7 @@ export type OrgsSetClusterDeploymentRecordsResponse =
     };
 export type OrgsSetClusterDeploymentRecordsError = S.BasicError;
 
-export interface OrgsSetImmutableReleasesSettingsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsSetImmutableReleasesSettingsParams extends P.Org {
   body: {
     /** The policy that controls how immutable releases are enforced in the organization. */
     enforced_repositories: "all" | "none" | "selected";
@@ -1561,9 +1013,8 @@ export interface OrgsSetImmutableReleasesSettingsParams {
 export type OrgsSetImmutableReleasesSettingsResponse = void;
 export type OrgsSetImmutableReleasesSettingsError = unknown;
 
-export interface OrgsSetImmutableReleasesSettingsRepositoriesParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsSetImmutableReleasesSettingsRepositoriesParams
+  extends P.Org {
   body: {
     /** An array of repository ids for which immutable releases enforcement should be applied. You can only provide a list of repository ids when the `enforced_repositories` is set to `selected`. You can add and remove individual repositories using the [Enable a selected repository for immutable releases in an organization](https://docs.github.com/rest/orgs/orgs#enable-a-selected-repository-for-immutable-releases-in-an-organization) and [Disable a selected repository for immutable releases in an organization](https://docs.github.com/rest/orgs/orgs#disable-a-selected-repository-for-immutable-releases-in-an-organization) endpoints. */
     selected_repository_ids: number[];
@@ -1572,11 +1023,7 @@ export interface OrgsSetImmutableReleasesSettingsRepositoriesParams {
 export type OrgsSetImmutableReleasesSettingsRepositoriesResponse = void;
 export type OrgsSetImmutableReleasesSettingsRepositoriesError = unknown;
 
-export interface OrgsSetMembershipForUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
+export interface OrgsSetMembershipForUserParams extends P.Org, P.Username {
   body?: {
     /**
      * The role to give the user in the organization. Can be one of:
@@ -1590,27 +1037,16 @@ export interface OrgsSetMembershipForUserParams {
 export type OrgsSetMembershipForUserResponse = S.OrgMembership;
 export type OrgsSetMembershipForUserError = S.BasicError | S.ValidationError;
 
-export interface OrgsSetPublicMembershipForAuthenticatedUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface OrgsSetPublicMembershipForAuthenticatedUserParams
+  extends P.Org, P.Username {}
 export type OrgsSetPublicMembershipForAuthenticatedUserResponse = void;
 export type OrgsSetPublicMembershipForAuthenticatedUserError = S.BasicError;
 
-export interface OrgsUnblockUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface OrgsUnblockUserParams extends P.Org, P.Username {}
 export type OrgsUnblockUserResponse = void;
 export type OrgsUnblockUserError = unknown;
 
-export interface OrgsUpdateParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsUpdateParams extends P.Org {
   body?: {
     /** Billing email address. This address is not publicized. */
     billing_email?: string;
@@ -1755,19 +1191,13 @@ export type OrgsUpdateResponse = S.OrganizationFull;
 export type OrgsUpdateError =
   S.BasicError | S.ValidationError | S.ValidationErrorSimple;
 
-export interface OrgsUpdateIssueFieldParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the issue field. */
-  issue_field_id: number;
+export interface OrgsUpdateIssueFieldParams extends P.Org, P.IssueFieldId {
   body: S.OrganizationUpdateIssueFieldInput;
 }
 export type OrgsUpdateIssueFieldResponse = S.IssueField;
 export type OrgsUpdateIssueFieldError = S.BasicError | S.ValidationErrorSimple;
 
-export interface OrgsUpdateIssueTypeParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsUpdateIssueTypeParams extends P.Org {
   /** The unique identifier of the issue type. */
   issue_type_id: number;
   body: S.OrganizationUpdateIssueTypeInput;
@@ -1775,9 +1205,7 @@ export interface OrgsUpdateIssueTypeParams {
 export type OrgsUpdateIssueTypeResponse = S.IssueType;
 export type OrgsUpdateIssueTypeError = S.BasicError | S.ValidationErrorSimple;
 
-export interface OrgsUpdateMembershipForAuthenticatedUserParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsUpdateMembershipForAuthenticatedUserParams extends P.Org {
   body: {
     /** The state that the membership should be in. Only `"active"` will be accepted. */
     state: "active";
@@ -1787,9 +1215,7 @@ export type OrgsUpdateMembershipForAuthenticatedUserResponse = S.OrgMembership;
 export type OrgsUpdateMembershipForAuthenticatedUserError =
   S.BasicError | S.ValidationError;
 
-export interface OrgsUpdatePatAccessParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsUpdatePatAccessParams extends P.Org {
   /** The unique identifier of the fine-grained personal access token. */
   pat_id: number;
   body: {
@@ -1800,9 +1226,7 @@ export interface OrgsUpdatePatAccessParams {
 export type OrgsUpdatePatAccessResponse = void;
 export type OrgsUpdatePatAccessError = S.BasicError | S.ValidationError;
 
-export interface OrgsUpdatePatAccessesParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface OrgsUpdatePatAccessesParams extends P.Org {
   body: {
     /** Action to apply to the fine-grained personal access token. */
     action: "revoke";
@@ -1813,11 +1237,7 @@ export interface OrgsUpdatePatAccessesParams {
 export type OrgsUpdatePatAccessesResponse = Record<string, unknown>;
 export type OrgsUpdatePatAccessesError = S.BasicError | S.ValidationError;
 
-export interface OrgsUpdateWebhookParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
+export interface OrgsUpdateWebhookParams extends P.Org, P.HookId {
   body?: {
     /** Key/value pairs to provide settings for this webhook. */
     config?: {
@@ -1842,11 +1262,7 @@ export interface OrgsUpdateWebhookParams {
 export type OrgsUpdateWebhookResponse = S.OrgHook;
 export type OrgsUpdateWebhookError = S.BasicError | S.ValidationError;
 
-export interface OrgsUpdateWebhookConfigForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
+export interface OrgsUpdateWebhookConfigForOrgParams extends P.Org, P.HookId {
   body?: {
     url?: S.WebhookConfigUrl;
     content_type?: S.WebhookConfigContentType;
@@ -1864,8 +1280,9 @@ export interface OrgsMethods {
    * > [!WARNING]
    * > **Closing down notice:** This operation is closing down and will be removed starting January 1, 2026. Please use the "[Organization Roles](https://docs.github.com/rest/orgs/organization-roles)" endpoints instead.
    *
+   * [API documentation](https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team
    */
   addSecurityManagerTeam: Method<
     OrgsAddSecurityManagerTeamParams,
@@ -1881,7 +1298,7 @@ export interface OrgsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/organization-roles#assign-an-organization-role-to-a-team
+   * [API documentation](https://docs.github.com/rest/orgs/organization-roles#assign-an-organization-role-to-a-team)
    */
   assignTeamToOrgRole: Method<
     OrgsAssignTeamToOrgRoleParams,
@@ -1897,7 +1314,7 @@ export interface OrgsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/organization-roles#assign-an-organization-role-to-a-user
+   * [API documentation](https://docs.github.com/rest/orgs/organization-roles#assign-an-organization-role-to-a-user)
    */
   assignUserToOrgRole: Method<
     OrgsAssignUserToOrgRoleParams,
@@ -1909,7 +1326,7 @@ export interface OrgsMethods {
    *
    * Blocks the given user on behalf of the specified organization and returns a 204. If the organization cannot block the given user a 422 is returned.
    *
-   * @see https://docs.github.com/rest/orgs/blocking#block-a-user-from-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/blocking#block-a-user-from-an-organization)
    */
   blockUser: Method<
     OrgsBlockUserParams,
@@ -1923,7 +1340,7 @@ export interface OrgsMethods {
    *
    * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications).
    *
-   * @see https://docs.github.com/rest/orgs/members#cancel-an-organization-invitation
+   * [API documentation](https://docs.github.com/rest/orgs/members#cancel-an-organization-invitation)
    */
   cancelInvitation: Method<
     OrgsCancelInvitationParams,
@@ -1935,7 +1352,7 @@ export interface OrgsMethods {
    *
    * Returns a 204 if the given user is blocked by the given organization. Returns a 404 if the organization is not blocking the user, or if the user account has been identified as spam by GitHub.
    *
-   * @see https://docs.github.com/rest/orgs/blocking#check-if-a-user-is-blocked-by-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/blocking#check-if-a-user-is-blocked-by-an-organization)
    */
   checkBlockedUser: Method<
     OrgsCheckBlockedUserParams,
@@ -1947,7 +1364,7 @@ export interface OrgsMethods {
    *
    * Check if a user is, publicly or privately, a member of the organization.
    *
-   * @see https://docs.github.com/rest/orgs/members#check-organization-membership-for-a-user
+   * [API documentation](https://docs.github.com/rest/orgs/members#check-organization-membership-for-a-user)
    */
   checkMembershipForUser: Method<
     OrgsCheckMembershipForUserParams,
@@ -1959,7 +1376,7 @@ export interface OrgsMethods {
    *
    * Check if the provided user is a public member of the organization.
    *
-   * @see https://docs.github.com/rest/orgs/members#check-public-organization-membership-for-a-user
+   * [API documentation](https://docs.github.com/rest/orgs/members#check-public-organization-membership-for-a-user)
    */
   checkPublicMembershipForUser: Method<
     OrgsCheckPublicMembershipForUserParams,
@@ -1971,7 +1388,7 @@ export interface OrgsMethods {
    *
    * When an organization member is converted to an outside collaborator, they'll only have access to the repositories that their current team membership allows. The user will no longer be a member of the organization. For more information, see "[Converting an organization member to an outside collaborator](https://docs.github.com/articles/converting-an-organization-member-to-an-outside-collaborator/)". Converting an organization member to an outside collaborator may be restricted by enterprise administrators. For more information, see "[Enforcing repository management policies in your enterprise](https://docs.github.com/admin/policies/enforcing-policies-for-your-enterprise/enforcing-repository-management-policies-in-your-enterprise#enforcing-a-policy-for-inviting-outside-collaborators-to-repositories)."
    *
-   * @see https://docs.github.com/rest/orgs/outside-collaborators#convert-an-organization-member-to-outside-collaborator
+   * [API documentation](https://docs.github.com/rest/orgs/outside-collaborators#convert-an-organization-member-to-outside-collaborator)
    */
   convertMemberToOutsideCollaborator: Method<
     OrgsConvertMemberToOutsideCollaboratorParams,
@@ -1995,7 +1412,7 @@ export interface OrgsMethods {
    * This allows for a stable tracking of a deployment where the actual
    * deployed artifact can change over time.
    *
-   * @see https://docs.github.com/rest/orgs/artifact-metadata#create-an-artifact-deployment-record
+   * [API documentation](https://docs.github.com/rest/orgs/artifact-metadata#create-an-artifact-deployment-record)
    */
   createArtifactDeploymentRecord: Method<
     OrgsCreateArtifactDeploymentRecordParams,
@@ -2009,7 +1426,7 @@ export interface OrgsMethods {
    * This endpoint will create a new artifact storage record on behalf of any artifact matching the provided digest and
    * associated with a repository owned by the organization.
    *
-   * @see https://docs.github.com/rest/orgs/artifact-metadata#create-artifact-metadata-storage-record
+   * [API documentation](https://docs.github.com/rest/orgs/artifact-metadata#create-artifact-metadata-storage-record)
    */
   createArtifactStorageRecord: Method<
     OrgsCreateArtifactStorageRecordParams,
@@ -2024,7 +1441,7 @@ export interface OrgsMethods {
    * deployments immediately, then enqueues a background job for the actual
    * deployment updates. Use the companion GET endpoint to poll for job status.
    *
-   * @see https://docs.github.com/rest/orgs/artifact-metadata#create-a-cluster-deployment-records-job
+   * [API documentation](https://docs.github.com/rest/orgs/artifact-metadata#create-a-cluster-deployment-records-job)
    */
   createClusterDeploymentRecordsJob: Method<
     OrgsCreateClusterDeploymentRecordsJobParams,
@@ -2039,7 +1456,7 @@ export interface OrgsMethods {
    * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)"
    * and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
    *
-   * @see https://docs.github.com/rest/orgs/members#create-an-organization-invitation
+   * [API documentation](https://docs.github.com/rest/orgs/members#create-an-organization-invitation)
    */
   createInvitation: Method<
     OrgsCreateInvitationParams,
@@ -2056,7 +1473,7 @@ export interface OrgsMethods {
    * To use this endpoint, the authenticated user must be an administrator for the organization. OAuth app tokens and
    * personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/issue-fields#create-issue-field-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/issue-fields#create-issue-field-for-an-organization)
    */
   createIssueField: Method<
     OrgsCreateIssueFieldParams,
@@ -2073,7 +1490,7 @@ export interface OrgsMethods {
    * To use this endpoint, the authenticated user must be an administrator for the organization. OAuth app tokens and
    * personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/issue-types#create-issue-type-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/issue-types#create-issue-type-for-an-organization)
    */
   createIssueType: Method<
     OrgsCreateIssueTypeParams,
@@ -2090,7 +1507,7 @@ export interface OrgsMethods {
    * OAuth app tokens and personal access tokens (classic) need `admin:org_hook` scope. OAuth apps cannot list, view, or
    * edit webhooks that they did not create and users cannot list, view, or edit webhooks that were created by OAuth apps.
    *
-   * @see https://docs.github.com/rest/orgs/webhooks#create-an-organization-webhook
+   * [API documentation](https://docs.github.com/rest/orgs/webhooks#create-an-organization-webhook)
    */
   createWebhook: Method<
     OrgsCreateWebhookParams,
@@ -2106,7 +1523,7 @@ export interface OrgsMethods {
    * - An administrator for the organization.
    * - A user, or a user on a team, with the fine-grained permission of `custom_properties_org_definitions_manager` in the organization.
    *
-   * @see https://docs.github.com/rest/orgs/custom-properties#create-or-update-a-custom-property-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/custom-properties#create-or-update-a-custom-property-for-an-organization)
    */
   customPropertiesForReposCreateOrUpdateOrganizationDefinition: Method<
     OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionParams,
@@ -2126,7 +1543,7 @@ export interface OrgsMethods {
    *   - An administrator for the organization.
    *   - A user, or a user on a team, with the fine-grained permission of `custom_properties_org_definitions_manager` in the organization.
    *
-   * @see https://docs.github.com/rest/orgs/custom-properties#create-or-update-custom-properties-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/custom-properties#create-or-update-custom-properties-for-an-organization)
    */
   customPropertiesForReposCreateOrUpdateOrganizationDefinitions: Method<
     OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionsParams,
@@ -2147,7 +1564,7 @@ export interface OrgsMethods {
    *   - An administrator for the organization.
    *   - A user, or a user on a team, with the fine-grained permission of `custom_properties_org_values_editor` in the organization.
    *
-   * @see https://docs.github.com/rest/orgs/custom-properties#create-or-update-custom-property-values-for-organization-repositories
+   * [API documentation](https://docs.github.com/rest/orgs/custom-properties#create-or-update-custom-property-values-for-organization-repositories)
    */
   customPropertiesForReposCreateOrUpdateOrganizationValues: Method<
     OrgsCustomPropertiesForReposCreateOrUpdateOrganizationValuesParams,
@@ -2163,7 +1580,7 @@ export interface OrgsMethods {
    *   - An administrator for the organization.
    *   - A user, or a user on a team, with the fine-grained permission of `custom_properties_org_definitions_manager` in the organization.
    *
-   * @see https://docs.github.com/rest/orgs/custom-properties#remove-a-custom-property-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/custom-properties#remove-a-custom-property-for-an-organization)
    */
   customPropertiesForReposDeleteOrganizationDefinition: Method<
     OrgsCustomPropertiesForReposDeleteOrganizationDefinitionParams,
@@ -2176,7 +1593,7 @@ export interface OrgsMethods {
    * Gets a custom property that is defined for an organization.
    * Organization members can read these properties.
    *
-   * @see https://docs.github.com/rest/orgs/custom-properties#get-a-custom-property-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/custom-properties#get-a-custom-property-for-an-organization)
    */
   customPropertiesForReposGetOrganizationDefinition: Method<
     OrgsCustomPropertiesForReposGetOrganizationDefinitionParams,
@@ -2189,7 +1606,7 @@ export interface OrgsMethods {
    * Gets all custom properties defined for an organization.
    * Organization members can read these properties.
    *
-   * @see https://docs.github.com/rest/orgs/custom-properties#get-all-custom-properties-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/custom-properties#get-all-custom-properties-for-an-organization)
    */
   customPropertiesForReposGetOrganizationDefinitions: Method<
     OrgsCustomPropertiesForReposGetOrganizationDefinitionsParams,
@@ -2202,7 +1619,7 @@ export interface OrgsMethods {
    * Lists organization repositories with all of their custom property values.
    * Organization members can read these properties.
    *
-   * @see https://docs.github.com/rest/orgs/custom-properties#list-custom-property-values-for-organization-repositories
+   * [API documentation](https://docs.github.com/rest/orgs/custom-properties#list-custom-property-values-for-organization-repositories)
    */
   customPropertiesForReposGetOrganizationValues: PaginatedMethod<
     OrgsCustomPropertiesForReposGetOrganizationValuesParams,
@@ -2221,7 +1638,7 @@ export interface OrgsMethods {
    *
    * https://docs.github.com/site-policy/github-terms/github-terms-of-service
    *
-   * @see https://docs.github.com/rest/orgs/orgs#delete-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/orgs#delete-an-organization)
    */
   delete: Method<OrgsDeleteParams, OrgsDeleteResponse, OrgsDeleteError>;
   /**
@@ -2229,7 +1646,7 @@ export interface OrgsMethods {
    *
    * Delete artifact attestations in bulk by either subject digests or unique ID.
    *
-   * @see https://docs.github.com/rest/orgs/attestations#delete-attestations-in-bulk
+   * [API documentation](https://docs.github.com/rest/orgs/attestations#delete-attestations-in-bulk)
    */
   deleteAttestationsBulk: Method<
     OrgsDeleteAttestationsBulkParams,
@@ -2241,7 +1658,7 @@ export interface OrgsMethods {
    *
    * Delete an artifact attestation by unique ID that is associated with a repository owned by an org.
    *
-   * @see https://docs.github.com/rest/orgs/attestations#delete-attestations-by-id
+   * [API documentation](https://docs.github.com/rest/orgs/attestations#delete-attestations-by-id)
    */
   deleteAttestationsById: Method<
     OrgsDeleteAttestationsByIdParams,
@@ -2253,7 +1670,7 @@ export interface OrgsMethods {
    *
    * Delete an artifact attestation by subject digest.
    *
-   * @see https://docs.github.com/rest/orgs/attestations#delete-attestations-by-subject-digest
+   * [API documentation](https://docs.github.com/rest/orgs/attestations#delete-attestations-by-subject-digest)
    */
   deleteAttestationsBySubjectDigest: Method<
     OrgsDeleteAttestationsBySubjectDigestParams,
@@ -2270,7 +1687,7 @@ export interface OrgsMethods {
    * To use this endpoint, the authenticated user must be an administrator for the organization. OAuth app tokens and
    * personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/issue-fields#delete-issue-field-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/issue-fields#delete-issue-field-for-an-organization)
    */
   deleteIssueField: Method<
     OrgsDeleteIssueFieldParams,
@@ -2287,7 +1704,7 @@ export interface OrgsMethods {
    * To use this endpoint, the authenticated user must be an administrator for the organization. OAuth app tokens and
    * personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/issue-types#delete-issue-type-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/issue-types#delete-issue-type-for-an-organization)
    */
   deleteIssueType: Method<
     OrgsDeleteIssueTypeParams,
@@ -2304,7 +1721,7 @@ export interface OrgsMethods {
    * OAuth app tokens and personal access tokens (classic) need `admin:org_hook` scope. OAuth apps cannot list, view, or edit
    * webhooks that they did not create and users cannot list, view, or edit webhooks that were created by OAuth apps.
    *
-   * @see https://docs.github.com/rest/orgs/webhooks#delete-an-organization-webhook
+   * [API documentation](https://docs.github.com/rest/orgs/webhooks#delete-an-organization-webhook)
    */
   deleteWebhook: Method<
     OrgsDeleteWebhookParams,
@@ -2318,7 +1735,7 @@ export interface OrgsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/orgs#disable-a-selected-repository-for-immutable-releases-in-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/orgs#disable-a-selected-repository-for-immutable-releases-in-an-organization)
    */
   disableSelectedRepositoryImmutableReleasesOrganization: Method<
     OrgsDisableSelectedRepositoryImmutableReleasesOrganizationParams,
@@ -2337,8 +1754,9 @@ export interface OrgsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org`, `write:org`, or `repo` scopes to use this endpoint.
    *
+   * [API documentation](https://docs.github.com/rest/orgs/orgs#enable-or-disable-a-security-feature-for-an-organization)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/orgs/orgs#enable-or-disable-a-security-feature-for-an-organization
    */
   enableOrDisableSecurityProductOnAllOrgRepos: Method<
     OrgsEnableOrDisableSecurityProductOnAllOrgReposParams,
@@ -2352,7 +1770,7 @@ export interface OrgsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/orgs#enable-a-selected-repository-for-immutable-releases-in-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/orgs#enable-a-selected-repository-for-immutable-releases-in-an-organization)
    */
   enableSelectedRepositoryImmutableReleasesOrganization: Method<
     OrgsEnableSelectedRepositoryImmutableReleasesOrganizationParams,
@@ -2372,7 +1790,7 @@ export interface OrgsMethods {
    *
    * To see information about an organization's GitHub plan, GitHub Apps need the `Organization plan` permission.
    *
-   * @see https://docs.github.com/rest/orgs/orgs#get-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/orgs#get-an-organization)
    */
   get: Method<OrgsGetParams, OrgsGetResponse, OrgsGetError>;
   /**
@@ -2380,7 +1798,7 @@ export interface OrgsMethods {
    *
    * Get the status and results of a previously created cluster deployment records job.
    *
-   * @see https://docs.github.com/rest/orgs/artifact-metadata#get-cluster-deployment-records-job-status
+   * [API documentation](https://docs.github.com/rest/orgs/artifact-metadata#get-cluster-deployment-records-job-status)
    */
   getClusterDeploymentRecordsJob: Method<
     OrgsGetClusterDeploymentRecordsJobParams,
@@ -2394,7 +1812,7 @@ export interface OrgsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/orgs#get-immutable-releases-settings-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/orgs#get-immutable-releases-settings-for-an-organization)
    */
   getImmutableReleasesSettings: Method<
     OrgsGetImmutableReleasesSettingsParams,
@@ -2408,7 +1826,7 @@ export interface OrgsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/orgs#list-selected-repositories-for-immutable-releases-enforcement
+   * [API documentation](https://docs.github.com/rest/orgs/orgs#list-selected-repositories-for-immutable-releases-enforcement)
    */
   getImmutableReleasesSettingsRepositories: PaginatedMethod<
     OrgsGetImmutableReleasesSettingsRepositoriesParams,
@@ -2421,7 +1839,7 @@ export interface OrgsMethods {
    *
    * If the authenticated user is an active or pending member of the organization, this endpoint will return the user's membership. If the authenticated user is not affiliated with the organization, a `404` is returned. This endpoint will return a `403` if the request is made by a GitHub App that is blocked by the organization.
    *
-   * @see https://docs.github.com/rest/orgs/members#get-an-organization-membership-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/orgs/members#get-an-organization-membership-for-the-authenticated-user)
    */
   getMembershipForAuthenticatedUser: Method<
     OrgsGetMembershipForAuthenticatedUserParams,
@@ -2433,7 +1851,7 @@ export interface OrgsMethods {
    *
    * In order to get a user's membership with an organization, the authenticated user must be an organization member. The `state` parameter in the response can be used to identify the user's membership status.
    *
-   * @see https://docs.github.com/rest/orgs/members#get-organization-membership-for-a-user
+   * [API documentation](https://docs.github.com/rest/orgs/members#get-organization-membership-for-a-user)
    */
   getMembershipForUser: Method<
     OrgsGetMembershipForUserParams,
@@ -2452,7 +1870,7 @@ export interface OrgsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/organization-roles#get-an-organization-role
+   * [API documentation](https://docs.github.com/rest/orgs/organization-roles#get-an-organization-role)
    */
   getOrgRole: Method<
     OrgsGetOrgRoleParams,
@@ -2464,7 +1882,7 @@ export interface OrgsMethods {
    *
    * Get the history of an organization ruleset.
    *
-   * @see https://docs.github.com/rest/orgs/rules#get-organization-ruleset-history
+   * [API documentation](https://docs.github.com/rest/orgs/rules#get-organization-ruleset-history)
    */
   getOrgRulesetHistory: PaginatedMethod<
     OrgsGetOrgRulesetHistoryParams,
@@ -2477,7 +1895,7 @@ export interface OrgsMethods {
    *
    * Get a version of an organization ruleset.
    *
-   * @see https://docs.github.com/rest/orgs/rules#get-organization-ruleset-version
+   * [API documentation](https://docs.github.com/rest/orgs/rules#get-organization-ruleset-version)
    */
   getOrgRulesetVersion: Method<
     OrgsGetOrgRulesetVersionParams,
@@ -2495,7 +1913,7 @@ export interface OrgsMethods {
    * OAuth app tokens and personal access tokens (classic) need `admin:org_hook` scope. OAuth apps cannot list, view, or edit
    * webhooks that they did not create and users cannot list, view, or edit webhooks that were created by OAuth apps.
    *
-   * @see https://docs.github.com/rest/orgs/webhooks#get-an-organization-webhook
+   * [API documentation](https://docs.github.com/rest/orgs/webhooks#get-an-organization-webhook)
    */
   getWebhook: Method<
     OrgsGetWebhookParams,
@@ -2512,7 +1930,7 @@ export interface OrgsMethods {
    * OAuth app tokens and personal access tokens (classic) need `admin:org_hook` scope. OAuth apps cannot list, view, or edit
    * webhooks that they did not create and users cannot list, view, or edit webhooks that were created by OAuth apps.
    *
-   * @see https://docs.github.com/rest/orgs/webhooks#get-a-webhook-configuration-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/webhooks#get-a-webhook-configuration-for-an-organization)
    */
   getWebhookConfigForOrg: Method<
     OrgsGetWebhookConfigForOrgParams,
@@ -2529,7 +1947,7 @@ export interface OrgsMethods {
    * OAuth app tokens and personal access tokens (classic) need `admin:org_hook` scope. OAuth apps cannot list, view, or edit
    * webhooks that they did not create and users cannot list, view, or edit webhooks that were created by OAuth apps.
    *
-   * @see https://docs.github.com/rest/orgs/webhooks#get-a-webhook-delivery-for-an-organization-webhook
+   * [API documentation](https://docs.github.com/rest/orgs/webhooks#get-a-webhook-delivery-for-an-organization-webhook)
    */
   getWebhookDelivery: Method<
     OrgsGetWebhookDeliveryParams,
@@ -2544,7 +1962,7 @@ export interface OrgsMethods {
    * > [!NOTE]
    * > Pagination is powered exclusively by the `since` parameter. Use the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers) to get the URL for the next page of organizations.
    *
-   * @see https://docs.github.com/rest/orgs/orgs#list-organizations
+   * [API documentation](https://docs.github.com/rest/orgs/orgs#list-organizations)
    */
   list: MethodOpt<OrgsListParams, OrgsListResponse, OrgsListError>;
   /**
@@ -2557,7 +1975,7 @@ export interface OrgsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:read` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/orgs#list-app-installations-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/orgs#list-app-installations-for-an-organization)
    */
   listAppInstallations: PaginatedMethod<
     OrgsListAppInstallationsParams,
@@ -2570,7 +1988,7 @@ export interface OrgsMethods {
    *
    * List deployment records for an artifact metadata associated with an organization.
    *
-   * @see https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-deployment-records
+   * [API documentation](https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-deployment-records)
    */
   listArtifactDeploymentRecords: Method<
     OrgsListArtifactDeploymentRecordsParams,
@@ -2584,7 +2002,7 @@ export interface OrgsMethods {
    *
    * Results are filtered by the authenticated user's permissions; records for repositories the user cannot read are omitted. Fine-grained access tokens require the `artifact-metadata:read` permission.
    *
-   * @see https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-storage-records
+   * [API documentation](https://docs.github.com/rest/orgs/artifact-metadata#list-artifact-storage-records)
    */
   listArtifactStorageRecords: Method<
     OrgsListArtifactStorageRecordsParams,
@@ -2597,7 +2015,7 @@ export interface OrgsMethods {
    * List repositories owned by the provided organization that have created at least one attested artifact
    * Results will be sorted in ascending order by repository ID
    *
-   * @see https://docs.github.com/rest/orgs/attestations#list-attestation-repositories
+   * [API documentation](https://docs.github.com/rest/orgs/attestations#list-attestation-repositories)
    */
   listAttestationRepositories: Method<
     OrgsListAttestationRepositoriesParams,
@@ -2613,7 +2031,7 @@ export interface OrgsMethods {
    *
    * **Please note:** in order to offer meaningful security benefits, an attestation's signature and timestamps **must** be cryptographically verified, and the identity of the attestation signer **must** be validated. Attestations can be verified using the [GitHub CLI `attestation verify` command](https://cli.github.com/manual/gh_attestation_verify). For more information, see [our guide on how to use artifact attestations to establish a build's provenance](https://docs.github.com/actions/security-guides/using-artifact-attestations-to-establish-provenance-for-builds).
    *
-   * @see https://docs.github.com/rest/orgs/attestations#list-attestations
+   * [API documentation](https://docs.github.com/rest/orgs/attestations#list-attestations)
    */
   listAttestations: Method<
     OrgsListAttestationsParams,
@@ -2629,7 +2047,7 @@ export interface OrgsMethods {
    *
    * **Please note:** in order to offer meaningful security benefits, an attestation's signature and timestamps **must** be cryptographically verified, and the identity of the attestation signer **must** be validated. Attestations can be verified using the [GitHub CLI `attestation verify` command](https://cli.github.com/manual/gh_attestation_verify). For more information, see [our guide on how to use artifact attestations to establish a build's provenance](https://docs.github.com/actions/security-guides/using-artifact-attestations-to-establish-provenance-for-builds).
    *
-   * @see https://docs.github.com/rest/orgs/attestations#list-attestations-by-bulk-subject-digests
+   * [API documentation](https://docs.github.com/rest/orgs/attestations#list-attestations-by-bulk-subject-digests)
    */
   listAttestationsBulk: Method<
     OrgsListAttestationsBulkParams,
@@ -2641,7 +2059,7 @@ export interface OrgsMethods {
    *
    * List the users blocked by an organization.
    *
-   * @see https://docs.github.com/rest/orgs/blocking#list-users-blocked-by-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/blocking#list-users-blocked-by-an-organization)
    */
   listBlockedUsers: PaginatedMethod<
     OrgsListBlockedUsersParams,
@@ -2654,7 +2072,7 @@ export interface OrgsMethods {
    *
    * The return hash contains `failed_at` and `failed_reason` fields which represent the time at which the invitation failed and the reason for the failure.
    *
-   * @see https://docs.github.com/rest/orgs/members#list-failed-organization-invitations
+   * [API documentation](https://docs.github.com/rest/orgs/members#list-failed-organization-invitations)
    */
   listFailedInvitations: PaginatedMethod<
     OrgsListFailedInvitationsParams,
@@ -2672,7 +2090,7 @@ export interface OrgsMethods {
    * > [!NOTE]
    * > Requests using a fine-grained access token will receive a `200 Success` response with an empty list.
    *
-   * @see https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user)
    */
   listForAuthenticatedUser: PaginatedMethodOpt<
     OrgsListForAuthenticatedUserParams,
@@ -2687,7 +2105,7 @@ export interface OrgsMethods {
    *
    * This method only lists _public_ memberships, regardless of authentication. If you need to fetch all of the organization memberships (public and private) for the authenticated user, use the [List organizations for the authenticated user](https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user) API instead.
    *
-   * @see https://docs.github.com/rest/orgs/orgs#list-organizations-for-a-user
+   * [API documentation](https://docs.github.com/rest/orgs/orgs#list-organizations-for-a-user)
    */
   listForUser: PaginatedMethod<
     OrgsListForUserParams,
@@ -2700,7 +2118,7 @@ export interface OrgsMethods {
    *
    * List all teams associated with an invitation. In order to see invitations in an organization, the authenticated user must be an organization owner.
    *
-   * @see https://docs.github.com/rest/orgs/members#list-organization-invitation-teams
+   * [API documentation](https://docs.github.com/rest/orgs/members#list-organization-invitation-teams)
    */
   listInvitationTeams: PaginatedMethod<
     OrgsListInvitationTeamsParams,
@@ -2713,7 +2131,7 @@ export interface OrgsMethods {
    *
    * Lists all issue fields for an organization. OAuth app tokens and personal access tokens (classic) need the read:org scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/issue-fields#list-issue-fields-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/issue-fields#list-issue-fields-for-an-organization)
    */
   listIssueFields: Method<
     OrgsListIssueFieldsParams,
@@ -2725,7 +2143,7 @@ export interface OrgsMethods {
    *
    * Lists all issue types for an organization. OAuth app tokens and personal access tokens (classic) need the read:org scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/issue-types#list-issue-types-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/issue-types#list-issue-types-for-an-organization)
    */
   listIssueTypes: Method<
     OrgsListIssueTypesParams,
@@ -2737,7 +2155,7 @@ export interface OrgsMethods {
    *
    * List all users who are members of an organization. If the authenticated user is also a member of this organization then both concealed and public members will be returned.
    *
-   * @see https://docs.github.com/rest/orgs/members#list-organization-members
+   * [API documentation](https://docs.github.com/rest/orgs/members#list-organization-members)
    */
   listMembers: PaginatedMethod<
     OrgsListMembersParams,
@@ -2750,7 +2168,7 @@ export interface OrgsMethods {
    *
    * Lists all of the authenticated user's organization memberships.
    *
-   * @see https://docs.github.com/rest/orgs/members#list-organization-memberships-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/orgs/members#list-organization-memberships-for-the-authenticated-user)
    */
   listMembershipsForAuthenticatedUser: PaginatedMethodOpt<
     OrgsListMembershipsForAuthenticatedUserParams,
@@ -2767,7 +2185,7 @@ export interface OrgsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/organization-roles#list-teams-that-are-assigned-to-an-organization-role
+   * [API documentation](https://docs.github.com/rest/orgs/organization-roles#list-teams-that-are-assigned-to-an-organization-role)
    */
   listOrgRoleTeams: PaginatedMethod<
     OrgsListOrgRoleTeamsParams,
@@ -2784,7 +2202,7 @@ export interface OrgsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/organization-roles#list-users-that-are-assigned-to-an-organization-role
+   * [API documentation](https://docs.github.com/rest/orgs/organization-roles#list-users-that-are-assigned-to-an-organization-role)
    */
   listOrgRoleUsers: PaginatedMethod<
     OrgsListOrgRoleUsersParams,
@@ -2804,7 +2222,7 @@ export interface OrgsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/organization-roles#get-all-organization-roles-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/organization-roles#get-all-organization-roles-for-an-organization)
    */
   listOrgRoles: Method<
     OrgsListOrgRolesParams,
@@ -2825,7 +2243,7 @@ export interface OrgsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/organization-roles#list-organization-fine-grained-permissions-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/organization-roles#list-organization-fine-grained-permissions-for-an-organization)
    */
   listOrganizationFineGrainedPermissions: Method<
     OrgsListOrganizationFineGrainedPermissionsParams,
@@ -2837,7 +2255,7 @@ export interface OrgsMethods {
    *
    * List all users who are outside collaborators of an organization.
    *
-   * @see https://docs.github.com/rest/orgs/outside-collaborators#list-outside-collaborators-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/outside-collaborators#list-outside-collaborators-for-an-organization)
    */
   listOutsideCollaborators: PaginatedMethod<
     OrgsListOutsideCollaboratorsParams,
@@ -2852,7 +2270,7 @@ export interface OrgsMethods {
    *
    * Only GitHub Apps can use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-a-fine-grained-personal-access-token-has-access-to
+   * [API documentation](https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-a-fine-grained-personal-access-token-has-access-to)
    */
   listPatGrantRepositories: PaginatedMethod<
     OrgsListPatGrantRepositoriesParams,
@@ -2867,7 +2285,7 @@ export interface OrgsMethods {
    *
    * Only GitHub Apps can use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-requested-to-be-accessed-by-a-fine-grained-personal-access-token
+   * [API documentation](https://docs.github.com/rest/orgs/personal-access-tokens#list-repositories-requested-to-be-accessed-by-a-fine-grained-personal-access-token)
    */
   listPatGrantRequestRepositories: PaginatedMethod<
     OrgsListPatGrantRequestRepositoriesParams,
@@ -2882,7 +2300,7 @@ export interface OrgsMethods {
    *
    * Only GitHub Apps can use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/personal-access-tokens#list-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens
+   * [API documentation](https://docs.github.com/rest/orgs/personal-access-tokens#list-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens)
    */
   listPatGrantRequests: PaginatedMethod<
     OrgsListPatGrantRequestsParams,
@@ -2897,7 +2315,7 @@ export interface OrgsMethods {
    *
    * Only GitHub Apps can use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/personal-access-tokens#list-fine-grained-personal-access-tokens-with-access-to-organization-resources
+   * [API documentation](https://docs.github.com/rest/orgs/personal-access-tokens#list-fine-grained-personal-access-tokens-with-access-to-organization-resources)
    */
   listPatGrants: PaginatedMethod<
     OrgsListPatGrantsParams,
@@ -2913,7 +2331,7 @@ export interface OrgsMethods {
    * `billing_manager`, or `hiring_manager`. If the invitee is not a GitHub
    * member, the `login` field in the return hash will be `null`.
    *
-   * @see https://docs.github.com/rest/orgs/members#list-pending-organization-invitations
+   * [API documentation](https://docs.github.com/rest/orgs/members#list-pending-organization-invitations)
    */
   listPendingInvitations: PaginatedMethod<
     OrgsListPendingInvitationsParams,
@@ -2926,7 +2344,7 @@ export interface OrgsMethods {
    *
    * Members of an organization can choose to have their membership publicized or not.
    *
-   * @see https://docs.github.com/rest/orgs/members#list-public-organization-members
+   * [API documentation](https://docs.github.com/rest/orgs/members#list-public-organization-members)
    */
   listPublicMembers: PaginatedMethod<
     OrgsListPublicMembersParams,
@@ -2940,8 +2358,9 @@ export interface OrgsMethods {
    * > [!WARNING]
    * > **Closing down notice:** This operation is closing down and will be removed starting January 1, 2026. Please use the "[Organization Roles](https://docs.github.com/rest/orgs/organization-roles)" endpoints instead.
    *
+   * [API documentation](https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams
    */
   listSecurityManagerTeams: Method<
     OrgsListSecurityManagerTeamsParams,
@@ -2958,7 +2377,7 @@ export interface OrgsMethods {
    * OAuth app tokens and personal access tokens (classic) need `admin:org_hook` scope. OAuth apps cannot list, view, or edit
    * webhooks that they did not create and users cannot list, view, or edit webhooks that were created by OAuth apps.
    *
-   * @see https://docs.github.com/rest/orgs/webhooks#list-deliveries-for-an-organization-webhook
+   * [API documentation](https://docs.github.com/rest/orgs/webhooks#list-deliveries-for-an-organization-webhook)
    */
   listWebhookDeliveries: Method<
     OrgsListWebhookDeliveriesParams,
@@ -2975,7 +2394,7 @@ export interface OrgsMethods {
    * OAuth app tokens and personal access tokens (classic) need `admin:org_hook` scope. OAuth apps cannot list, view, or edit
    * webhooks that they did not create and users cannot list, view, or edit webhooks that were created by OAuth apps.
    *
-   * @see https://docs.github.com/rest/orgs/webhooks#list-organization-webhooks
+   * [API documentation](https://docs.github.com/rest/orgs/webhooks#list-organization-webhooks)
    */
   listWebhooks: PaginatedMethod<
     OrgsListWebhooksParams,
@@ -2994,7 +2413,7 @@ export interface OrgsMethods {
    * OAuth app tokens and personal access tokens (classic) need `admin:org_hook` scope. OAuth apps cannot list, view, or edit
    * webhooks that they did not create and users cannot list, view, or edit webhooks that were created by OAuth apps.
    *
-   * @see https://docs.github.com/rest/orgs/webhooks#ping-an-organization-webhook
+   * [API documentation](https://docs.github.com/rest/orgs/webhooks#ping-an-organization-webhook)
    */
   pingWebhook: Method<
     OrgsPingWebhookParams,
@@ -3011,7 +2430,7 @@ export interface OrgsMethods {
    * OAuth app tokens and personal access tokens (classic) need `admin:org_hook` scope. OAuth apps cannot list, view, or edit
    * webhooks that they did not create and users cannot list, view, or edit webhooks that were created by OAuth apps.
    *
-   * @see https://docs.github.com/rest/orgs/webhooks#redeliver-a-delivery-for-an-organization-webhook
+   * [API documentation](https://docs.github.com/rest/orgs/webhooks#redeliver-a-delivery-for-an-organization-webhook)
    */
   redeliverWebhookDelivery: Method<
     OrgsRedeliverWebhookDeliveryParams,
@@ -3026,7 +2445,7 @@ export interface OrgsMethods {
    * > [!NOTE]
    * > If a user has both direct membership in the organization as well as indirect membership via an enterprise team, only their direct membership will be removed. Their indirect membership via an enterprise team remains until the user is removed from the enterprise team.
    *
-   * @see https://docs.github.com/rest/orgs/members#remove-an-organization-member
+   * [API documentation](https://docs.github.com/rest/orgs/members#remove-an-organization-member)
    */
   removeMember: Method<
     OrgsRemoveMemberParams,
@@ -3043,7 +2462,7 @@ export interface OrgsMethods {
    * > [!NOTE]
    * > If a user has both direct membership in the organization as well as indirect membership via an enterprise team, only their direct membership will be removed. Their indirect membership via an enterprise team remains until the user is removed from the enterprise team.
    *
-   * @see https://docs.github.com/rest/orgs/members#remove-organization-membership-for-a-user
+   * [API documentation](https://docs.github.com/rest/orgs/members#remove-organization-membership-for-a-user)
    */
   removeMembershipForUser: Method<
     OrgsRemoveMembershipForUserParams,
@@ -3055,7 +2474,7 @@ export interface OrgsMethods {
    *
    * Removing a user from this list will remove them from all the organization's repositories.
    *
-   * @see https://docs.github.com/rest/orgs/outside-collaborators#remove-outside-collaborator-from-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/outside-collaborators#remove-outside-collaborator-from-an-organization)
    */
   removeOutsideCollaborator: Method<
     OrgsRemoveOutsideCollaboratorParams,
@@ -3067,7 +2486,7 @@ export interface OrgsMethods {
    *
    * Removes the public membership for the authenticated user from the specified organization, unless public visibility is enforced by default.
    *
-   * @see https://docs.github.com/rest/orgs/members#remove-public-organization-membership-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/orgs/members#remove-public-organization-membership-for-the-authenticated-user)
    */
   removePublicMembershipForAuthenticatedUser: Method<
     OrgsRemovePublicMembershipForAuthenticatedUserParams,
@@ -3080,8 +2499,9 @@ export interface OrgsMethods {
    * > [!WARNING]
    * > **Closing down notice:** This operation is closing down and will be removed starting January 1, 2026. Please use the "[Organization Roles](https://docs.github.com/rest/orgs/organization-roles)" endpoints instead.
    *
+   * [API documentation](https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team
    */
   removeSecurityManagerTeam: Method<
     OrgsRemoveSecurityManagerTeamParams,
@@ -3095,7 +2515,7 @@ export interface OrgsMethods {
    *
    * Only GitHub Apps can use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/personal-access-tokens#review-a-request-to-access-organization-resources-with-a-fine-grained-personal-access-token
+   * [API documentation](https://docs.github.com/rest/orgs/personal-access-tokens#review-a-request-to-access-organization-resources-with-a-fine-grained-personal-access-token)
    */
   reviewPatGrantRequest: Method<
     OrgsReviewPatGrantRequestParams,
@@ -3109,7 +2529,7 @@ export interface OrgsMethods {
    *
    * Only GitHub Apps can use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/personal-access-tokens#review-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens
+   * [API documentation](https://docs.github.com/rest/orgs/personal-access-tokens#review-requests-to-access-organization-resources-with-fine-grained-personal-access-tokens)
    */
   reviewPatGrantRequestsInBulk: Method<
     OrgsReviewPatGrantRequestsInBulkParams,
@@ -3125,7 +2545,7 @@ export interface OrgsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/organization-roles#remove-all-organization-roles-for-a-team
+   * [API documentation](https://docs.github.com/rest/orgs/organization-roles#remove-all-organization-roles-for-a-team)
    */
   revokeAllOrgRolesTeam: Method<
     OrgsRevokeAllOrgRolesTeamParams,
@@ -3141,7 +2561,7 @@ export interface OrgsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/organization-roles#remove-all-organization-roles-for-a-user
+   * [API documentation](https://docs.github.com/rest/orgs/organization-roles#remove-all-organization-roles-for-a-user)
    */
   revokeAllOrgRolesUser: Method<
     OrgsRevokeAllOrgRolesUserParams,
@@ -3157,7 +2577,7 @@ export interface OrgsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/organization-roles#remove-an-organization-role-from-a-team
+   * [API documentation](https://docs.github.com/rest/orgs/organization-roles#remove-an-organization-role-from-a-team)
    */
   revokeOrgRoleTeam: Method<
     OrgsRevokeOrgRoleTeamParams,
@@ -3173,7 +2593,7 @@ export interface OrgsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/organization-roles#remove-an-organization-role-from-a-user
+   * [API documentation](https://docs.github.com/rest/orgs/organization-roles#remove-an-organization-role-from-a-user)
    */
   revokeOrgRoleUser: Method<
     OrgsRevokeOrgRoleUserParams,
@@ -3192,7 +2612,7 @@ export interface OrgsMethods {
    * the artifact name and version from the record processed first, since a single artifact (identified by repository and digest) can
    * only have one name and version.
    *
-   * @see https://docs.github.com/rest/orgs/artifact-metadata#set-cluster-deployment-records
+   * [API documentation](https://docs.github.com/rest/orgs/artifact-metadata#set-cluster-deployment-records)
    */
   setClusterDeploymentRecords: Method<
     OrgsSetClusterDeploymentRecordsParams,
@@ -3206,7 +2626,7 @@ export interface OrgsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/orgs#set-immutable-releases-settings-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/orgs#set-immutable-releases-settings-for-an-organization)
    */
   setImmutableReleasesSettings: Method<
     OrgsSetImmutableReleasesSettingsParams,
@@ -3220,7 +2640,7 @@ export interface OrgsMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/orgs#set-selected-repositories-for-immutable-releases-enforcement
+   * [API documentation](https://docs.github.com/rest/orgs/orgs#set-selected-repositories-for-immutable-releases-enforcement)
    */
   setImmutableReleasesSettingsRepositories: Method<
     OrgsSetImmutableReleasesSettingsRepositoriesParams,
@@ -3240,7 +2660,7 @@ export interface OrgsMethods {
    *
    * To prevent abuse, organization owners are limited to creating 50 organization invitations for an organization within a 24 hour period. If the organization is more than one month old or on a paid plan, the limit is 500 invitations per 24 hour period.
    *
-   * @see https://docs.github.com/rest/orgs/members#set-organization-membership-for-a-user
+   * [API documentation](https://docs.github.com/rest/orgs/members#set-organization-membership-for-a-user)
    */
   setMembershipForUser: Method<
     OrgsSetMembershipForUserParams,
@@ -3254,7 +2674,7 @@ export interface OrgsMethods {
    *
    * Note that you'll need to set `Content-Length` to zero when calling out to this endpoint. For more information, see "[HTTP method](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#http-method)."
    *
-   * @see https://docs.github.com/rest/orgs/members#set-public-organization-membership-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/orgs/members#set-public-organization-membership-for-the-authenticated-user)
    */
   setPublicMembershipForAuthenticatedUser: Method<
     OrgsSetPublicMembershipForAuthenticatedUserParams,
@@ -3266,7 +2686,7 @@ export interface OrgsMethods {
    *
    * Unblocks the given user on behalf of the specified organization.
    *
-   * @see https://docs.github.com/rest/orgs/blocking#unblock-a-user-from-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/blocking#unblock-a-user-from-an-organization)
    */
   unblockUser: Method<
     OrgsUnblockUserParams,
@@ -3288,7 +2708,7 @@ export interface OrgsMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` or `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/orgs#update-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/orgs#update-an-organization)
    */
   update: Method<OrgsUpdateParams, OrgsUpdateResponse, OrgsUpdateError>;
   /**
@@ -3301,7 +2721,7 @@ export interface OrgsMethods {
    * To use this endpoint, the authenticated user must be an administrator for the organization. OAuth app tokens and
    * personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/issue-fields#update-issue-field-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/issue-fields#update-issue-field-for-an-organization)
    */
   updateIssueField: Method<
     OrgsUpdateIssueFieldParams,
@@ -3318,7 +2738,7 @@ export interface OrgsMethods {
    * To use this endpoint, the authenticated user must be an administrator for the organization. OAuth app tokens and
    * personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/issue-types#update-issue-type-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/issue-types#update-issue-type-for-an-organization)
    */
   updateIssueType: Method<
     OrgsUpdateIssueTypeParams,
@@ -3330,7 +2750,7 @@ export interface OrgsMethods {
    *
    * Converts the authenticated user to an active member of the organization, if that user has a pending invitation from the organization.
    *
-   * @see https://docs.github.com/rest/orgs/members#update-an-organization-membership-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/orgs/members#update-an-organization-membership-for-the-authenticated-user)
    */
   updateMembershipForAuthenticatedUser: Method<
     OrgsUpdateMembershipForAuthenticatedUserParams,
@@ -3344,7 +2764,7 @@ export interface OrgsMethods {
    *
    * Only GitHub Apps can use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/personal-access-tokens#update-the-access-a-fine-grained-personal-access-token-has-to-organization-resources
+   * [API documentation](https://docs.github.com/rest/orgs/personal-access-tokens#update-the-access-a-fine-grained-personal-access-token-has-to-organization-resources)
    */
   updatePatAccess: Method<
     OrgsUpdatePatAccessParams,
@@ -3358,7 +2778,7 @@ export interface OrgsMethods {
    *
    * Only GitHub Apps can use this endpoint.
    *
-   * @see https://docs.github.com/rest/orgs/personal-access-tokens#update-the-access-to-organization-resources-via-fine-grained-personal-access-tokens
+   * [API documentation](https://docs.github.com/rest/orgs/personal-access-tokens#update-the-access-to-organization-resources-via-fine-grained-personal-access-tokens)
    */
   updatePatAccesses: Method<
     OrgsUpdatePatAccessesParams,
@@ -3379,7 +2799,7 @@ export interface OrgsMethods {
    * OAuth app tokens and personal access tokens (classic) need `admin:org_hook` scope. OAuth apps cannot list, view, or edit
    * webhooks that they did not create and users cannot list, view, or edit webhooks that were created by OAuth apps.
    *
-   * @see https://docs.github.com/rest/orgs/webhooks#update-an-organization-webhook
+   * [API documentation](https://docs.github.com/rest/orgs/webhooks#update-an-organization-webhook)
    */
   updateWebhook: Method<
     OrgsUpdateWebhookParams,
@@ -3396,7 +2816,7 @@ export interface OrgsMethods {
    * OAuth app tokens and personal access tokens (classic) need `admin:org_hook` scope. OAuth apps cannot list, view, or edit
    * webhooks that they did not create and users cannot list, view, or edit webhooks that were created by OAuth apps.
    *
-   * @see https://docs.github.com/rest/orgs/webhooks#update-a-webhook-configuration-for-an-organization
+   * [API documentation](https://docs.github.com/rest/orgs/webhooks#update-a-webhook-configuration-for-an-organization)
    */
   updateWebhookConfigForOrg: Method<
     OrgsUpdateWebhookConfigForOrgParams,

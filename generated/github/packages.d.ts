@@ -2,92 +2,42 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PackagesDeletePackageForAuthenticatedUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-}
+export interface PackagesDeletePackageForAuthenticatedUserParams
+  extends P.PackageType, P.PackageName {}
 export type PackagesDeletePackageForAuthenticatedUserResponse = void;
 export type PackagesDeletePackageForAuthenticatedUserError = S.BasicError;
 
-export interface PackagesDeletePackageForOrgParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface PackagesDeletePackageForOrgParams
+  extends P.PackageType, P.PackageName, P.Org {}
 export type PackagesDeletePackageForOrgResponse = void;
 export type PackagesDeletePackageForOrgError = S.BasicError;
 
-export interface PackagesDeletePackageForUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface PackagesDeletePackageForUserParams
+  extends P.PackageType, P.PackageName, P.Username {}
 export type PackagesDeletePackageForUserResponse = void;
 export type PackagesDeletePackageForUserError = S.BasicError;
 
-export interface PackagesDeletePackageVersionForAuthenticatedUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** Unique identifier of the package version. */
-  package_version_id: number;
-}
+export interface PackagesDeletePackageVersionForAuthenticatedUserParams
+  extends P.PackageType, P.PackageName, P.PackageVersionId {}
 export type PackagesDeletePackageVersionForAuthenticatedUserResponse = void;
 export type PackagesDeletePackageVersionForAuthenticatedUserError =
   S.BasicError;
 
-export interface PackagesDeletePackageVersionForOrgParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the package version. */
-  package_version_id: number;
-}
+export interface PackagesDeletePackageVersionForOrgParams
+  extends P.PackageType, P.PackageName, P.Org, P.PackageVersionId {}
 export type PackagesDeletePackageVersionForOrgResponse = void;
 export type PackagesDeletePackageVersionForOrgError = S.BasicError;
 
-export interface PackagesDeletePackageVersionForUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** Unique identifier of the package version. */
-  package_version_id: number;
-}
+export interface PackagesDeletePackageVersionForUserParams
+  extends P.PackageType, P.PackageName, P.Username, P.PackageVersionId {}
 export type PackagesDeletePackageVersionForUserResponse = void;
 export type PackagesDeletePackageVersionForUserError = S.BasicError;
 
-export interface PackagesGetAllPackageVersionsForPackageOwnedByAuthenticatedUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
+export interface PackagesGetAllPackageVersionsForPackageOwnedByAuthenticatedUserParams
+  extends P.PackageType, P.PackageName, P.Page, P.PerPage {
   /**
    * The state of the package, either active or deleted.
    * @default "active"
@@ -101,23 +51,8 @@ export type PackagesGetAllPackageVersionsForPackageOwnedByAuthenticatedUserError
 export type PackagesGetAllPackageVersionsForPackageOwnedByAuthenticatedUserItem =
   S.PackageVersion;
 
-export interface PackagesGetAllPackageVersionsForPackageOwnedByOrgParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
+export interface PackagesGetAllPackageVersionsForPackageOwnedByOrgParams
+  extends P.PackageType, P.PackageName, P.Org, P.Page, P.PerPage {
   /**
    * The state of the package, either active or deleted.
    * @default "active"
@@ -131,85 +66,41 @@ export type PackagesGetAllPackageVersionsForPackageOwnedByOrgError =
 export type PackagesGetAllPackageVersionsForPackageOwnedByOrgItem =
   S.PackageVersion;
 
-export interface PackagesGetAllPackageVersionsForPackageOwnedByUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface PackagesGetAllPackageVersionsForPackageOwnedByUserParams
+  extends P.PackageType, P.PackageName, P.Username {}
 export type PackagesGetAllPackageVersionsForPackageOwnedByUserResponse =
   S.PackageVersion[];
 export type PackagesGetAllPackageVersionsForPackageOwnedByUserError =
   S.BasicError;
 
-export interface PackagesGetPackageForAuthenticatedUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-}
+export interface PackagesGetPackageForAuthenticatedUserParams
+  extends P.PackageType, P.PackageName {}
 export type PackagesGetPackageForAuthenticatedUserResponse = S.Package;
 export type PackagesGetPackageForAuthenticatedUserError = unknown;
 
-export interface PackagesGetPackageForOrganizationParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface PackagesGetPackageForOrganizationParams
+  extends P.PackageType, P.PackageName, P.Org {}
 export type PackagesGetPackageForOrganizationResponse = S.Package;
 export type PackagesGetPackageForOrganizationError = unknown;
 
-export interface PackagesGetPackageForUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface PackagesGetPackageForUserParams
+  extends P.PackageType, P.PackageName, P.Username {}
 export type PackagesGetPackageForUserResponse = S.Package;
 export type PackagesGetPackageForUserError = unknown;
 
-export interface PackagesGetPackageVersionForAuthenticatedUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** Unique identifier of the package version. */
-  package_version_id: number;
-}
+export interface PackagesGetPackageVersionForAuthenticatedUserParams
+  extends P.PackageType, P.PackageName, P.PackageVersionId {}
 export type PackagesGetPackageVersionForAuthenticatedUserResponse =
   S.PackageVersion;
 export type PackagesGetPackageVersionForAuthenticatedUserError = unknown;
 
-export interface PackagesGetPackageVersionForOrganizationParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the package version. */
-  package_version_id: number;
-}
+export interface PackagesGetPackageVersionForOrganizationParams
+  extends P.PackageType, P.PackageName, P.Org, P.PackageVersionId {}
 export type PackagesGetPackageVersionForOrganizationResponse = S.PackageVersion;
 export type PackagesGetPackageVersionForOrganizationError = unknown;
 
-export interface PackagesGetPackageVersionForUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** Unique identifier of the package version. */
-  package_version_id: number;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface PackagesGetPackageVersionForUserParams
+  extends P.PackageType, P.PackageName, P.PackageVersionId, P.Username {}
 export type PackagesGetPackageVersionForUserResponse = S.PackageVersion;
 export type PackagesGetPackageVersionForUserError = unknown;
 
@@ -219,175 +110,66 @@ export type PackagesListDockerMigrationConflictingPackagesForAuthenticatedUserRe
 export type PackagesListDockerMigrationConflictingPackagesForAuthenticatedUserError =
   unknown;
 
-export interface PackagesListDockerMigrationConflictingPackagesForOrganizationParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface PackagesListDockerMigrationConflictingPackagesForOrganizationParams
+  extends P.Org {}
 export type PackagesListDockerMigrationConflictingPackagesForOrganizationResponse =
   S.Package[];
 export type PackagesListDockerMigrationConflictingPackagesForOrganizationError =
   S.BasicError;
 
-export interface PackagesListDockerMigrationConflictingPackagesForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface PackagesListDockerMigrationConflictingPackagesForUserParams
+  extends P.Username {}
 export type PackagesListDockerMigrationConflictingPackagesForUserResponse =
   S.Package[];
 export type PackagesListDockerMigrationConflictingPackagesForUserError =
   S.BasicError;
 
-export interface PackagesListPackagesForAuthenticatedUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /**
-   * The selected visibility of the packages.  This parameter is optional and only filters an existing result set.
-   *
-   * The `internal` visibility is only supported for GitHub Packages registries that allow for granular permissions. For other ecosystems `internal` is synonymous with `private`.
-   * For the list of GitHub Packages registries that support granular permissions, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-   */
-  visibility?: "public" | "private" | "internal";
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface PackagesListPackagesForAuthenticatedUserParams
+  extends P.PackageType, P.Visibility, P.Page, P.PerPage {}
 export type PackagesListPackagesForAuthenticatedUserResponse = S.Package[];
 export type PackagesListPackagesForAuthenticatedUserError = unknown;
 export type PackagesListPackagesForAuthenticatedUserItem = S.Package;
 
-export interface PackagesListPackagesForOrganizationParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The selected visibility of the packages.  This parameter is optional and only filters an existing result set.
-   *
-   * The `internal` visibility is only supported for GitHub Packages registries that allow for granular permissions. For other ecosystems `internal` is synonymous with `private`.
-   * For the list of GitHub Packages registries that support granular permissions, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-   */
-  visibility?: "public" | "private" | "internal";
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface PackagesListPackagesForOrganizationParams
+  extends P.PackageType, P.Org, P.Visibility, P.Page, P.PerPage {}
 export type PackagesListPackagesForOrganizationResponse = S.Package[];
 export type PackagesListPackagesForOrganizationError = S.BasicError;
 export type PackagesListPackagesForOrganizationItem = S.Package;
 
-export interface PackagesListPackagesForUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /**
-   * The selected visibility of the packages.  This parameter is optional and only filters an existing result set.
-   *
-   * The `internal` visibility is only supported for GitHub Packages registries that allow for granular permissions. For other ecosystems `internal` is synonymous with `private`.
-   * For the list of GitHub Packages registries that support granular permissions, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#granular-permissions-for-userorganization-scoped-packages)."
-   */
-  visibility?: "public" | "private" | "internal";
-  /** The handle for the GitHub user account. */
-  username: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface PackagesListPackagesForUserParams
+  extends P.PackageType, P.Visibility, P.Username, P.Page, P.PerPage {}
 export type PackagesListPackagesForUserResponse = S.Package[];
 export type PackagesListPackagesForUserError = S.BasicError;
 export type PackagesListPackagesForUserItem = S.Package;
 
-export interface PackagesRestorePackageForAuthenticatedUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** package token */
-  token?: string;
-}
+export interface PackagesRestorePackageForAuthenticatedUserParams
+  extends P.PackageType, P.PackageName, P.Token {}
 export type PackagesRestorePackageForAuthenticatedUserResponse = void;
 export type PackagesRestorePackageForAuthenticatedUserError = S.BasicError;
 
-export interface PackagesRestorePackageForOrgParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** package token */
-  token?: string;
-}
+export interface PackagesRestorePackageForOrgParams
+  extends P.PackageType, P.PackageName, P.Org, P.Token {}
 export type PackagesRestorePackageForOrgResponse = void;
 export type PackagesRestorePackageForOrgError = S.BasicError;
 
-export interface PackagesRestorePackageForUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** package token */
-  token?: string;
-}
+export interface PackagesRestorePackageForUserParams
+  extends P.PackageType, P.PackageName, P.Username, P.Token {}
 export type PackagesRestorePackageForUserResponse = void;
 export type PackagesRestorePackageForUserError = S.BasicError;
 
-export interface PackagesRestorePackageVersionForAuthenticatedUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** Unique identifier of the package version. */
-  package_version_id: number;
-}
+export interface PackagesRestorePackageVersionForAuthenticatedUserParams
+  extends P.PackageType, P.PackageName, P.PackageVersionId {}
 export type PackagesRestorePackageVersionForAuthenticatedUserResponse = void;
 export type PackagesRestorePackageVersionForAuthenticatedUserError =
   S.BasicError;
 
-export interface PackagesRestorePackageVersionForOrgParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** Unique identifier of the package version. */
-  package_version_id: number;
-}
+export interface PackagesRestorePackageVersionForOrgParams
+  extends P.PackageType, P.PackageName, P.Org, P.PackageVersionId {}
 export type PackagesRestorePackageVersionForOrgResponse = void;
 export type PackagesRestorePackageVersionForOrgError = S.BasicError;
 
-export interface PackagesRestorePackageVersionForUserParams {
-  /** The type of supported package. Packages in GitHub's Gradle registry have the type `maven`. Docker images pushed to GitHub's Container registry (`ghcr.io`) have the type `container`. You can use the type `docker` to find images that were pushed to GitHub's Docker registry (`docker.pkg.github.com`), even if these have now been migrated to the Container registry. */
-  package_type: "npm" | "maven" | "rubygems" | "docker" | "nuget" | "container";
-  /** The name of the package. */
-  package_name: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** Unique identifier of the package version. */
-  package_version_id: number;
-}
+export interface PackagesRestorePackageVersionForUserParams
+  extends P.PackageType, P.PackageName, P.Username, P.PackageVersionId {}
 export type PackagesRestorePackageVersionForUserResponse = void;
 export type PackagesRestorePackageVersionForUserError = S.BasicError;
 
@@ -399,7 +181,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#delete-a-package-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#delete-a-package-for-the-authenticated-user)
    */
   deletePackageForAuthenticatedUser: Method<
     PackagesDeletePackageForAuthenticatedUserParams,
@@ -415,7 +197,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#delete-a-package-for-an-organization
+   * [API documentation](https://docs.github.com/rest/packages/packages#delete-a-package-for-an-organization)
    */
   deletePackageForOrg: Method<
     PackagesDeletePackageForOrgParams,
@@ -431,7 +213,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#delete-a-package-for-a-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#delete-a-package-for-a-user)
    */
   deletePackageForUser: Method<
     PackagesDeletePackageForUserParams,
@@ -447,7 +229,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#delete-a-package-version-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#delete-a-package-version-for-the-authenticated-user)
    */
   deletePackageVersionForAuthenticatedUser: Method<
     PackagesDeletePackageVersionForAuthenticatedUserParams,
@@ -463,7 +245,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#delete-package-version-for-an-organization
+   * [API documentation](https://docs.github.com/rest/packages/packages#delete-package-version-for-an-organization)
    */
   deletePackageVersionForOrg: Method<
     PackagesDeletePackageVersionForOrgParams,
@@ -479,7 +261,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` and `delete:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#delete-package-version-for-a-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#delete-package-version-for-a-user)
    */
   deletePackageVersionForUser: Method<
     PackagesDeletePackageVersionForUserParams,
@@ -493,7 +275,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-the-authenticated-user)
    */
   getAllPackageVersionsForPackageOwnedByAuthenticatedUser: PaginatedMethod<
     PackagesGetAllPackageVersionsForPackageOwnedByAuthenticatedUserParams,
@@ -508,7 +290,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-an-organization
+   * [API documentation](https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-an-organization)
    */
   getAllPackageVersionsForPackageOwnedByOrg: PaginatedMethod<
     PackagesGetAllPackageVersionsForPackageOwnedByOrgParams,
@@ -523,7 +305,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-a-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#list-package-versions-for-a-package-owned-by-a-user)
    */
   getAllPackageVersionsForPackageOwnedByUser: Method<
     PackagesGetAllPackageVersionsForPackageOwnedByUserParams,
@@ -537,7 +319,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#get-a-package-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#get-a-package-for-the-authenticated-user)
    */
   getPackageForAuthenticatedUser: Method<
     PackagesGetPackageForAuthenticatedUserParams,
@@ -551,7 +333,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#get-a-package-for-an-organization
+   * [API documentation](https://docs.github.com/rest/packages/packages#get-a-package-for-an-organization)
    */
   getPackageForOrganization: Method<
     PackagesGetPackageForOrganizationParams,
@@ -565,7 +347,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#get-a-package-for-a-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#get-a-package-for-a-user)
    */
   getPackageForUser: Method<
     PackagesGetPackageForUserParams,
@@ -579,7 +361,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#get-a-package-version-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#get-a-package-version-for-the-authenticated-user)
    */
   getPackageVersionForAuthenticatedUser: Method<
     PackagesGetPackageVersionForAuthenticatedUserParams,
@@ -593,7 +375,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#get-a-package-version-for-an-organization
+   * [API documentation](https://docs.github.com/rest/packages/packages#get-a-package-version-for-an-organization)
    */
   getPackageVersionForOrganization: Method<
     PackagesGetPackageVersionForOrganizationParams,
@@ -607,7 +389,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#get-a-package-version-for-a-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#get-a-package-version-for-a-user)
    */
   getPackageVersionForUser: Method<
     PackagesGetPackageVersionForUserParams,
@@ -621,7 +403,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-authenticated-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-authenticated-user)
    */
   listDockerMigrationConflictingPackagesForAuthenticatedUser: MethodOpt<
     PackagesListDockerMigrationConflictingPackagesForAuthenticatedUserParams,
@@ -635,7 +417,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-organization
+   * [API documentation](https://docs.github.com/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-organization)
    */
   listDockerMigrationConflictingPackagesForOrganization: Method<
     PackagesListDockerMigrationConflictingPackagesForOrganizationParams,
@@ -649,7 +431,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#get-list-of-conflicting-packages-during-docker-migration-for-user)
    */
   listDockerMigrationConflictingPackagesForUser: Method<
     PackagesListDockerMigrationConflictingPackagesForUserParams,
@@ -663,7 +445,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#list-packages-for-the-authenticated-users-namespace
+   * [API documentation](https://docs.github.com/rest/packages/packages#list-packages-for-the-authenticated-users-namespace)
    */
   listPackagesForAuthenticatedUser: PaginatedMethod<
     PackagesListPackagesForAuthenticatedUserParams,
@@ -678,7 +460,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#list-packages-for-an-organization
+   * [API documentation](https://docs.github.com/rest/packages/packages#list-packages-for-an-organization)
    */
   listPackagesForOrganization: PaginatedMethod<
     PackagesListPackagesForOrganizationParams,
@@ -693,7 +475,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` scope to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#list-packages-for-a-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#list-packages-for-a-user)
    */
   listPackagesForUser: PaginatedMethod<
     PackagesListPackagesForUserParams,
@@ -712,7 +494,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#restore-a-package-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#restore-a-package-for-the-authenticated-user)
    */
   restorePackageForAuthenticatedUser: Method<
     PackagesRestorePackageForAuthenticatedUserParams,
@@ -732,7 +514,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#restore-a-package-for-an-organization
+   * [API documentation](https://docs.github.com/rest/packages/packages#restore-a-package-for-an-organization)
    */
   restorePackageForOrg: Method<
     PackagesRestorePackageForOrgParams,
@@ -752,7 +534,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#restore-a-package-for-a-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#restore-a-package-for-a-user)
    */
   restorePackageForUser: Method<
     PackagesRestorePackageForUserParams,
@@ -770,7 +552,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#restore-a-package-version-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#restore-a-package-version-for-the-authenticated-user)
    */
   restorePackageVersionForAuthenticatedUser: Method<
     PackagesRestorePackageVersionForAuthenticatedUserParams,
@@ -790,7 +572,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#restore-package-version-for-an-organization
+   * [API documentation](https://docs.github.com/rest/packages/packages#restore-package-version-for-an-organization)
    */
   restorePackageVersionForOrg: Method<
     PackagesRestorePackageVersionForOrgParams,
@@ -810,7 +592,7 @@ export interface PackagesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:packages` and `write:packages` scopes to use this endpoint. For more information, see "[About permissions for GitHub Packages](https://docs.github.com/packages/learn-github-packages/about-permissions-for-github-packages#permissions-for-repository-scoped-packages)."
    *
-   * @see https://docs.github.com/rest/packages/packages#restore-package-version-for-a-user
+   * [API documentation](https://docs.github.com/rest/packages/packages#restore-package-version-for-a-user)
    */
   restorePackageVersionForUser: Method<
     PackagesRestorePackageVersionForUserParams,

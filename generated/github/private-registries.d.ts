@@ -2,11 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PrivateRegistriesCreateOrgPrivateRegistryParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface PrivateRegistriesCreateOrgPrivateRegistryParams extends P.Org {
   body: {
     /** The registry type. */
     registry_type:
@@ -91,29 +90,18 @@ export type PrivateRegistriesCreateOrgPrivateRegistryResponse =
 export type PrivateRegistriesCreateOrgPrivateRegistryError =
   S.BasicError | S.ValidationError;
 
-export interface PrivateRegistriesDeleteOrgPrivateRegistryParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface PrivateRegistriesDeleteOrgPrivateRegistryParams
+  extends P.Org, P.SecretName {}
 export type PrivateRegistriesDeleteOrgPrivateRegistryResponse = void;
 export type PrivateRegistriesDeleteOrgPrivateRegistryError = S.BasicError;
 
-export interface PrivateRegistriesGetOrgPrivateRegistryParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
-}
+export interface PrivateRegistriesGetOrgPrivateRegistryParams
+  extends P.Org, P.SecretName {}
 export type PrivateRegistriesGetOrgPrivateRegistryResponse =
   S.OrgPrivateRegistryConfiguration;
 export type PrivateRegistriesGetOrgPrivateRegistryError = S.BasicError;
 
-export interface PrivateRegistriesGetOrgPublicKeyParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface PrivateRegistriesGetOrgPublicKeyParams extends P.Org {}
 export type PrivateRegistriesGetOrgPublicKeyResponse = {
   /** The identifier for the key. */
   key_id: string;
@@ -122,20 +110,8 @@ export type PrivateRegistriesGetOrgPublicKeyResponse = {
 };
 export type PrivateRegistriesGetOrgPublicKeyError = S.BasicError;
 
-export interface PrivateRegistriesListOrgPrivateRegistriesParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface PrivateRegistriesListOrgPrivateRegistriesParams
+  extends P.Org, P.PerPage, P.Page {}
 export type PrivateRegistriesListOrgPrivateRegistriesResponse = {
   total_count: number;
   configurations: S.OrgPrivateRegistryConfiguration[];
@@ -144,11 +120,8 @@ export type PrivateRegistriesListOrgPrivateRegistriesError = S.BasicError;
 export type PrivateRegistriesListOrgPrivateRegistriesItem =
   S.OrgPrivateRegistryConfiguration;
 
-export interface PrivateRegistriesUpdateOrgPrivateRegistryParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The name of the secret. */
-  secret_name: string;
+export interface PrivateRegistriesUpdateOrgPrivateRegistryParams
+  extends P.Org, P.SecretName {
   body: {
     /** The registry type. */
     registry_type?:
@@ -241,7 +214,7 @@ export interface PrivateRegistriesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/private-registries/organization-configurations#create-a-private-registry-for-an-organization
+   * [API documentation](https://docs.github.com/rest/private-registries/organization-configurations#create-a-private-registry-for-an-organization)
    */
   createOrgPrivateRegistry: Method<
     PrivateRegistriesCreateOrgPrivateRegistryParams,
@@ -255,7 +228,7 @@ export interface PrivateRegistriesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/private-registries/organization-configurations#delete-a-private-registry-for-an-organization
+   * [API documentation](https://docs.github.com/rest/private-registries/organization-configurations#delete-a-private-registry-for-an-organization)
    */
   deleteOrgPrivateRegistry: Method<
     PrivateRegistriesDeleteOrgPrivateRegistryParams,
@@ -269,7 +242,7 @@ export interface PrivateRegistriesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/private-registries/organization-configurations#get-a-private-registry-for-an-organization
+   * [API documentation](https://docs.github.com/rest/private-registries/organization-configurations#get-a-private-registry-for-an-organization)
    */
   getOrgPrivateRegistry: Method<
     PrivateRegistriesGetOrgPrivateRegistryParams,
@@ -283,7 +256,7 @@ export interface PrivateRegistriesMethods {
    *
    * OAuth tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/private-registries/organization-configurations#get-private-registries-public-key-for-an-organization
+   * [API documentation](https://docs.github.com/rest/private-registries/organization-configurations#get-private-registries-public-key-for-an-organization)
    */
   getOrgPublicKey: Method<
     PrivateRegistriesGetOrgPublicKeyParams,
@@ -298,7 +271,7 @@ export interface PrivateRegistriesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/private-registries/organization-configurations#list-private-registries-for-an-organization
+   * [API documentation](https://docs.github.com/rest/private-registries/organization-configurations#list-private-registries-for-an-organization)
    */
   listOrgPrivateRegistries: PaginatedMethod<
     PrivateRegistriesListOrgPrivateRegistriesParams,
@@ -314,7 +287,7 @@ export interface PrivateRegistriesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/private-registries/organization-configurations#update-a-private-registry-for-an-organization
+   * [API documentation](https://docs.github.com/rest/private-registries/organization-configurations#update-a-private-registry-for-an-organization)
    */
   updateOrgPrivateRegistry: Method<
     PrivateRegistriesUpdateOrgPrivateRegistryParams,

@@ -2,13 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ProjectsAddFieldForOrgParams {
-  /** The project's number. */
-  project_number: number;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ProjectsAddFieldForOrgParams extends P.ProjectNumber, P.Org {
   body:
     | {
         /** The ID of the IssueField to create the field for. */
@@ -39,11 +36,8 @@ export interface ProjectsAddFieldForOrgParams {
 export type ProjectsAddFieldForOrgResponse = S.ProjectsV2Field;
 export type ProjectsAddFieldForOrgError = S.BasicError | S.ValidationError;
 
-export interface ProjectsAddFieldForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The project's number. */
-  project_number: number;
+export interface ProjectsAddFieldForUserParams
+  extends P.Username, P.ProjectNumber {
   body:
     | {
         /** The name of the field. */
@@ -70,11 +64,7 @@ export interface ProjectsAddFieldForUserParams {
 export type ProjectsAddFieldForUserResponse = S.ProjectsV2Field;
 export type ProjectsAddFieldForUserError = S.BasicError | S.ValidationError;
 
-export interface ProjectsAddItemForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The project's number. */
-  project_number: number;
+export interface ProjectsAddItemForOrgParams extends P.Org, P.ProjectNumber {
   /** Details of the item to add to the project. You can specify either the unique ID or the repository owner, name, and issue/PR number. */
   body: {
     /** The type of item to add to the project. Must be either Issue or PullRequest. */
@@ -92,11 +82,8 @@ export interface ProjectsAddItemForOrgParams {
 export type ProjectsAddItemForOrgResponse = S.ProjectsV2ItemSimple;
 export type ProjectsAddItemForOrgError = S.BasicError;
 
-export interface ProjectsAddItemForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The project's number. */
-  project_number: number;
+export interface ProjectsAddItemForUserParams
+  extends P.Username, P.ProjectNumber {
   /** Details of the item to add to the project. You can specify either the unique ID or the repository owner, name, and issue/PR number. */
   body: {
     /** The type of item to add to the project. Must be either Issue or PullRequest. */
@@ -114,11 +101,10 @@ export interface ProjectsAddItemForUserParams {
 export type ProjectsAddItemForUserResponse = S.ProjectsV2ItemSimple;
 export type ProjectsAddItemForUserError = S.BasicError;
 
-export interface ProjectsCreateDraftItemForAuthenticatedUserParams {
+export interface ProjectsCreateDraftItemForAuthenticatedUserParams
+  extends P.ProjectNumber {
   /** The unique identifier of the user. */
   user_id: string;
-  /** The project's number. */
-  project_number: number;
   /** Details of the draft item to create in the project. */
   body: {
     /** The title of the draft issue item to create in the project. */
@@ -131,11 +117,8 @@ export type ProjectsCreateDraftItemForAuthenticatedUserResponse =
   S.ProjectsV2ItemSimple;
 export type ProjectsCreateDraftItemForAuthenticatedUserError = S.BasicError;
 
-export interface ProjectsCreateDraftItemForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The project's number. */
-  project_number: number;
+export interface ProjectsCreateDraftItemForOrgParams
+  extends P.Org, P.ProjectNumber {
   /** Details of the draft item to create in the project. */
   body: {
     /** The title of the draft issue item to create in the project. */
@@ -147,95 +130,55 @@ export interface ProjectsCreateDraftItemForOrgParams {
 export type ProjectsCreateDraftItemForOrgResponse = S.ProjectsV2ItemSimple;
 export type ProjectsCreateDraftItemForOrgError = S.BasicError;
 
-export interface ProjectsCreateViewForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The project's number. */
-  project_number: number;
+export interface ProjectsCreateViewForOrgParams extends P.Org, P.ProjectNumber {
   body: S.ProjectsCreateViewForOrgBodyInput;
 }
 export type ProjectsCreateViewForOrgResponse = S.ProjectsV2View;
 export type ProjectsCreateViewForOrgError = S.BasicError | S.ValidationError;
 
-export interface ProjectsCreateViewForUserParams {
+export interface ProjectsCreateViewForUserParams extends P.ProjectNumber {
   /** The unique identifier of the user. */
   user_id: string;
-  /** The project's number. */
-  project_number: number;
   body: S.ProjectsCreateViewForOrgBodyInput;
 }
 export type ProjectsCreateViewForUserResponse = S.ProjectsV2View;
 export type ProjectsCreateViewForUserError = S.BasicError | S.ValidationError;
 
-export interface ProjectsDeleteItemForOrgParams {
-  /** The project's number. */
-  project_number: number;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the project item. */
-  item_id: number;
-}
+export interface ProjectsDeleteItemForOrgParams
+  extends P.ProjectNumber, P.Org, P.ItemId {}
 export type ProjectsDeleteItemForOrgResponse = void;
 export type ProjectsDeleteItemForOrgError = S.BasicError;
 
-export interface ProjectsDeleteItemForUserParams {
-  /** The project's number. */
-  project_number: number;
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the project item. */
-  item_id: number;
-}
+export interface ProjectsDeleteItemForUserParams
+  extends P.ProjectNumber, P.Username, P.ItemId {}
 export type ProjectsDeleteItemForUserResponse = void;
 export type ProjectsDeleteItemForUserError = S.BasicError;
 
-export interface ProjectsGetFieldForOrgParams {
-  /** The project's number. */
-  project_number: number;
+export interface ProjectsGetFieldForOrgParams extends P.ProjectNumber, P.Org {
   /** The unique identifier of the field. */
   field_id: number;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
 }
 export type ProjectsGetFieldForOrgResponse = S.ProjectsV2Field;
 export type ProjectsGetFieldForOrgError = S.BasicError;
 
-export interface ProjectsGetFieldForUserParams {
-  /** The project's number. */
-  project_number: number;
+export interface ProjectsGetFieldForUserParams
+  extends P.ProjectNumber, P.Username {
   /** The unique identifier of the field. */
   field_id: number;
-  /** The handle for the GitHub user account. */
-  username: string;
 }
 export type ProjectsGetFieldForUserResponse = S.ProjectsV2Field;
 export type ProjectsGetFieldForUserError = S.BasicError;
 
-export interface ProjectsGetForOrgParams {
-  /** The project's number. */
-  project_number: number;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface ProjectsGetForOrgParams extends P.ProjectNumber, P.Org {}
 export type ProjectsGetForOrgResponse = S.ProjectsV2;
 export type ProjectsGetForOrgError = S.BasicError;
 
-export interface ProjectsGetForUserParams {
-  /** The project's number. */
-  project_number: number;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface ProjectsGetForUserParams extends P.ProjectNumber, P.Username {}
 export type ProjectsGetForUserResponse = S.ProjectsV2;
 export type ProjectsGetForUserError = S.BasicError;
 
-export interface ProjectsGetOrgItemParams {
-  /** The project's number. */
-  project_number: number;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the project item. */
-  item_id: number;
+export interface ProjectsGetOrgItemParams
+  extends P.ProjectNumber, P.Org, P.ItemId {
   /**
    * Limit results to specific fields, by their IDs. If not specified, the title field will be returned.
    *
@@ -246,13 +189,8 @@ export interface ProjectsGetOrgItemParams {
 export type ProjectsGetOrgItemResponse = S.ProjectsV2ItemWithContent;
 export type ProjectsGetOrgItemError = S.BasicError;
 
-export interface ProjectsGetUserItemParams {
-  /** The project's number. */
-  project_number: number;
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the project item. */
-  item_id: number;
+export interface ProjectsGetUserItemParams
+  extends P.ProjectNumber, P.Username, P.ItemId {
   /**
    * Limit results to specific fields, by their IDs. If not specified, the title field will be returned.
    *
@@ -263,83 +201,34 @@ export interface ProjectsGetUserItemParams {
 export type ProjectsGetUserItemResponse = S.ProjectsV2ItemWithContent;
 export type ProjectsGetUserItemError = S.BasicError;
 
-export interface ProjectsListFieldsForOrgParams {
-  /** The project's number. */
-  project_number: number;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-}
+export interface ProjectsListFieldsForOrgParams
+  extends P.ProjectNumber, P.Org, P.PerPage, P.Before, P.After {}
 export type ProjectsListFieldsForOrgResponse = S.ProjectsV2Field[];
 export type ProjectsListFieldsForOrgError = S.BasicError;
 
-export interface ProjectsListFieldsForUserParams {
-  /** The project's number. */
-  project_number: number;
-  /** The handle for the GitHub user account. */
-  username: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-}
+export interface ProjectsListFieldsForUserParams
+  extends P.ProjectNumber, P.Username, P.PerPage, P.Before, P.After {}
 export type ProjectsListFieldsForUserResponse = S.ProjectsV2Field[];
 export type ProjectsListFieldsForUserError = S.BasicError;
 
-export interface ProjectsListForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ProjectsListForOrgParams
+  extends P.Org, P.Before, P.After, P.PerPage {
   /** Limit results to projects of the specified type. */
   q?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
 }
 export type ProjectsListForOrgResponse = S.ProjectsV2[];
 export type ProjectsListForOrgError = S.BasicError;
 
-export interface ProjectsListForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
+export interface ProjectsListForUserParams
+  extends P.Username, P.Before, P.After, P.PerPage {
   /** Limit results to projects of the specified type. */
   q?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
 }
 export type ProjectsListForUserResponse = S.ProjectsV2[];
 export type ProjectsListForUserError = S.BasicError;
 
-export interface ProjectsListItemsForOrgParams {
-  /** The project's number. */
-  project_number: number;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ProjectsListItemsForOrgParams
+  extends P.ProjectNumber, P.Org, P.Before, P.After, P.PerPage {
   /** Search query to filter items, see [Filtering projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects) for more information. */
   q?: string;
   /**
@@ -348,33 +237,12 @@ export interface ProjectsListItemsForOrgParams {
    * Example: `fields[]=123&fields[]=456&fields[]=789` or `fields=123,456,789`
    */
   fields?: string | string[];
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
 }
 export type ProjectsListItemsForOrgResponse = S.ProjectsV2ItemWithContent[];
 export type ProjectsListItemsForOrgError = S.BasicError;
 
-export interface ProjectsListItemsForUserParams {
-  /** The project's number. */
-  project_number: number;
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
+export interface ProjectsListItemsForUserParams
+  extends P.ProjectNumber, P.Username, P.Before, P.After, P.PerPage {
   /** Search query to filter items, see [Filtering projects](https://docs.github.com/issues/planning-and-tracking-with-projects/customizing-views-in-your-project/filtering-projects) for more information. */
   q?: string;
   /**
@@ -387,11 +255,8 @@ export interface ProjectsListItemsForUserParams {
 export type ProjectsListItemsForUserResponse = S.ProjectsV2ItemWithContent[];
 export type ProjectsListItemsForUserError = S.BasicError;
 
-export interface ProjectsListViewItemsForOrgParams {
-  /** The project's number. */
-  project_number: number;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ProjectsListViewItemsForOrgParams
+  extends P.ProjectNumber, P.Org, P.Before, P.After, P.PerPage {
   /** The number that identifies the project view. */
   view_number: number;
   /**
@@ -401,24 +266,12 @@ export interface ProjectsListViewItemsForOrgParams {
    * Example: `fields[]=123&fields[]=456&fields[]=789` or `fields=123,456,789`
    */
   fields?: string | string[];
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
 }
 export type ProjectsListViewItemsForOrgResponse = S.ProjectsV2ItemWithContent[];
 export type ProjectsListViewItemsForOrgError = S.BasicError;
 
-export interface ProjectsListViewItemsForUserParams {
-  /** The project's number. */
-  project_number: number;
-  /** The handle for the GitHub user account. */
-  username: string;
+export interface ProjectsListViewItemsForUserParams
+  extends P.ProjectNumber, P.Username, P.Before, P.After, P.PerPage {
   /** The number that identifies the project view. */
   view_number: number;
   /**
@@ -428,27 +281,13 @@ export interface ProjectsListViewItemsForUserParams {
    * Example: `fields[]=123&fields[]=456&fields[]=789` or `fields=123,456,789`
    */
   fields?: string | string[];
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
 }
 export type ProjectsListViewItemsForUserResponse =
   S.ProjectsV2ItemWithContent[];
 export type ProjectsListViewItemsForUserError = S.BasicError;
 
-export interface ProjectsUpdateItemForOrgParams {
-  /** The project's number. */
-  project_number: number;
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The unique identifier of the project item. */
-  item_id: number;
+export interface ProjectsUpdateItemForOrgParams
+  extends P.ProjectNumber, P.Org, P.ItemId {
   /** Field updates to apply to the project item. Only text, number, date, single select, and iteration fields are supported. */
   body: {
     /** A list of field updates to apply. */
@@ -468,13 +307,8 @@ export interface ProjectsUpdateItemForOrgParams {
 export type ProjectsUpdateItemForOrgResponse = S.ProjectsV2ItemWithContent;
 export type ProjectsUpdateItemForOrgError = S.BasicError | S.ValidationError;
 
-export interface ProjectsUpdateItemForUserParams {
-  /** The project's number. */
-  project_number: number;
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** The unique identifier of the project item. */
-  item_id: number;
+export interface ProjectsUpdateItemForUserParams
+  extends P.ProjectNumber, P.Username, P.ItemId {
   /** Field updates to apply to the project item. Only text, number, date, single select, and iteration fields are supported. */
   body: {
     /** A list of field updates to apply. */
@@ -498,7 +332,7 @@ export interface ProjectsMethods {
   /**
    * Add a field to an organization-owned project.
    *
-   * @see https://docs.github.com/rest/projects/fields#add-a-field-to-an-organization-owned-project
+   * [API documentation](https://docs.github.com/rest/projects/fields#add-a-field-to-an-organization-owned-project)
    */
   addFieldForOrg: Method<
     ProjectsAddFieldForOrgParams,
@@ -510,7 +344,7 @@ export interface ProjectsMethods {
    *
    * Add a field to a specified user owned project.
    *
-   * @see https://docs.github.com/rest/projects/fields#add-field-to-user-owned-project
+   * [API documentation](https://docs.github.com/rest/projects/fields#add-field-to-user-owned-project)
    */
   addFieldForUser: Method<
     ProjectsAddFieldForUserParams,
@@ -522,7 +356,7 @@ export interface ProjectsMethods {
    *
    * Add an issue or pull request item to the specified organization owned project.
    *
-   * @see https://docs.github.com/rest/projects/items#add-item-to-organization-owned-project
+   * [API documentation](https://docs.github.com/rest/projects/items#add-item-to-organization-owned-project)
    */
   addItemForOrg: Method<
     ProjectsAddItemForOrgParams,
@@ -534,7 +368,7 @@ export interface ProjectsMethods {
    *
    * Add an issue or pull request item to the specified user owned project.
    *
-   * @see https://docs.github.com/rest/projects/items#add-item-to-user-owned-project
+   * [API documentation](https://docs.github.com/rest/projects/items#add-item-to-user-owned-project)
    */
   addItemForUser: Method<
     ProjectsAddItemForUserParams,
@@ -546,7 +380,7 @@ export interface ProjectsMethods {
    *
    * Create draft issue item for the specified user owned project.
    *
-   * @see https://docs.github.com/rest/projects/drafts#create-draft-item-for-user-owned-project
+   * [API documentation](https://docs.github.com/rest/projects/drafts#create-draft-item-for-user-owned-project)
    */
   createDraftItemForAuthenticatedUser: Method<
     ProjectsCreateDraftItemForAuthenticatedUserParams,
@@ -558,7 +392,7 @@ export interface ProjectsMethods {
    *
    * Create draft issue item for the specified organization owned project.
    *
-   * @see https://docs.github.com/rest/projects/drafts#create-draft-item-for-organization-owned-project
+   * [API documentation](https://docs.github.com/rest/projects/drafts#create-draft-item-for-organization-owned-project)
    */
   createDraftItemForOrg: Method<
     ProjectsCreateDraftItemForOrgParams,
@@ -570,7 +404,7 @@ export interface ProjectsMethods {
    *
    * Create a new view in an organization-owned project. Views allow you to customize how items in a project are displayed and filtered.
    *
-   * @see https://docs.github.com/rest/projects/views#create-a-view-for-an-organization-owned-project
+   * [API documentation](https://docs.github.com/rest/projects/views#create-a-view-for-an-organization-owned-project)
    */
   createViewForOrg: Method<
     ProjectsCreateViewForOrgParams,
@@ -582,7 +416,7 @@ export interface ProjectsMethods {
    *
    * Create a new view in a user-owned project. Views allow you to customize how items in a project are displayed and filtered.
    *
-   * @see https://docs.github.com/rest/projects/views#create-a-view-for-a-user-owned-project
+   * [API documentation](https://docs.github.com/rest/projects/views#create-a-view-for-a-user-owned-project)
    */
   createViewForUser: Method<
     ProjectsCreateViewForUserParams,
@@ -594,7 +428,7 @@ export interface ProjectsMethods {
    *
    * Delete a specific item from an organization-owned project.
    *
-   * @see https://docs.github.com/rest/projects/items#delete-project-item-for-organization
+   * [API documentation](https://docs.github.com/rest/projects/items#delete-project-item-for-organization)
    */
   deleteItemForOrg: Method<
     ProjectsDeleteItemForOrgParams,
@@ -606,7 +440,7 @@ export interface ProjectsMethods {
    *
    * Delete a specific item from a user-owned project.
    *
-   * @see https://docs.github.com/rest/projects/items#delete-project-item-for-user
+   * [API documentation](https://docs.github.com/rest/projects/items#delete-project-item-for-user)
    */
   deleteItemForUser: Method<
     ProjectsDeleteItemForUserParams,
@@ -618,7 +452,7 @@ export interface ProjectsMethods {
    *
    * Get a specific field for an organization-owned project.
    *
-   * @see https://docs.github.com/rest/projects/fields#get-project-field-for-organization
+   * [API documentation](https://docs.github.com/rest/projects/fields#get-project-field-for-organization)
    */
   getFieldForOrg: Method<
     ProjectsGetFieldForOrgParams,
@@ -630,7 +464,7 @@ export interface ProjectsMethods {
    *
    * Get a specific field for a user-owned project.
    *
-   * @see https://docs.github.com/rest/projects/fields#get-project-field-for-user
+   * [API documentation](https://docs.github.com/rest/projects/fields#get-project-field-for-user)
    */
   getFieldForUser: Method<
     ProjectsGetFieldForUserParams,
@@ -642,7 +476,7 @@ export interface ProjectsMethods {
    *
    * Get a specific organization-owned project.
    *
-   * @see https://docs.github.com/rest/projects/projects#get-project-for-organization
+   * [API documentation](https://docs.github.com/rest/projects/projects#get-project-for-organization)
    */
   getForOrg: Method<
     ProjectsGetForOrgParams,
@@ -654,7 +488,7 @@ export interface ProjectsMethods {
    *
    * Get a specific user-owned project.
    *
-   * @see https://docs.github.com/rest/projects/projects#get-project-for-user
+   * [API documentation](https://docs.github.com/rest/projects/projects#get-project-for-user)
    */
   getForUser: Method<
     ProjectsGetForUserParams,
@@ -666,7 +500,7 @@ export interface ProjectsMethods {
    *
    * Get a specific item from an organization-owned project.
    *
-   * @see https://docs.github.com/rest/projects/items#get-an-item-for-an-organization-owned-project
+   * [API documentation](https://docs.github.com/rest/projects/items#get-an-item-for-an-organization-owned-project)
    */
   getOrgItem: Method<
     ProjectsGetOrgItemParams,
@@ -678,7 +512,7 @@ export interface ProjectsMethods {
    *
    * Get a specific item from a user-owned project.
    *
-   * @see https://docs.github.com/rest/projects/items#get-an-item-for-a-user-owned-project
+   * [API documentation](https://docs.github.com/rest/projects/items#get-an-item-for-a-user-owned-project)
    */
   getUserItem: Method<
     ProjectsGetUserItemParams,
@@ -690,7 +524,7 @@ export interface ProjectsMethods {
    *
    * List all fields for a specific organization-owned project.
    *
-   * @see https://docs.github.com/rest/projects/fields#list-project-fields-for-organization
+   * [API documentation](https://docs.github.com/rest/projects/fields#list-project-fields-for-organization)
    */
   listFieldsForOrg: Method<
     ProjectsListFieldsForOrgParams,
@@ -702,7 +536,7 @@ export interface ProjectsMethods {
    *
    * List all fields for a specific user-owned project.
    *
-   * @see https://docs.github.com/rest/projects/fields#list-project-fields-for-user
+   * [API documentation](https://docs.github.com/rest/projects/fields#list-project-fields-for-user)
    */
   listFieldsForUser: Method<
     ProjectsListFieldsForUserParams,
@@ -714,7 +548,7 @@ export interface ProjectsMethods {
    *
    * List all projects owned by a specific organization accessible by the authenticated user.
    *
-   * @see https://docs.github.com/rest/projects/projects#list-projects-for-organization
+   * [API documentation](https://docs.github.com/rest/projects/projects#list-projects-for-organization)
    */
   listForOrg: Method<
     ProjectsListForOrgParams,
@@ -726,7 +560,7 @@ export interface ProjectsMethods {
    *
    * List all projects owned by a specific user accessible by the authenticated user.
    *
-   * @see https://docs.github.com/rest/projects/projects#list-projects-for-user
+   * [API documentation](https://docs.github.com/rest/projects/projects#list-projects-for-user)
    */
   listForUser: Method<
     ProjectsListForUserParams,
@@ -738,7 +572,7 @@ export interface ProjectsMethods {
    *
    * List all items for a specific organization-owned project accessible by the authenticated user.
    *
-   * @see https://docs.github.com/rest/projects/items#list-items-for-an-organization-owned-project
+   * [API documentation](https://docs.github.com/rest/projects/items#list-items-for-an-organization-owned-project)
    */
   listItemsForOrg: Method<
     ProjectsListItemsForOrgParams,
@@ -750,7 +584,7 @@ export interface ProjectsMethods {
    *
    * List all items for a specific user-owned project accessible by the authenticated user.
    *
-   * @see https://docs.github.com/rest/projects/items#list-items-for-a-user-owned-project
+   * [API documentation](https://docs.github.com/rest/projects/items#list-items-for-a-user-owned-project)
    */
   listItemsForUser: Method<
     ProjectsListItemsForUserParams,
@@ -762,7 +596,7 @@ export interface ProjectsMethods {
    *
    * List items in an organization project with the saved view's filter applied.
    *
-   * @see https://docs.github.com/rest/projects/items#list-items-for-an-organization-project-view
+   * [API documentation](https://docs.github.com/rest/projects/items#list-items-for-an-organization-project-view)
    */
   listViewItemsForOrg: Method<
     ProjectsListViewItemsForOrgParams,
@@ -774,7 +608,7 @@ export interface ProjectsMethods {
    *
    * List items in a user project with the saved view's filter applied.
    *
-   * @see https://docs.github.com/rest/projects/items#list-items-for-a-user-project-view
+   * [API documentation](https://docs.github.com/rest/projects/items#list-items-for-a-user-project-view)
    */
   listViewItemsForUser: Method<
     ProjectsListViewItemsForUserParams,
@@ -786,7 +620,7 @@ export interface ProjectsMethods {
    *
    * Update a specific item in an organization-owned project.
    *
-   * @see https://docs.github.com/rest/projects/items#update-project-item-for-organization
+   * [API documentation](https://docs.github.com/rest/projects/items#update-project-item-for-organization)
    */
   updateItemForOrg: Method<
     ProjectsUpdateItemForOrgParams,
@@ -798,7 +632,7 @@ export interface ProjectsMethods {
    *
    * Update a specific item in a user-owned project.
    *
-   * @see https://docs.github.com/rest/projects/items#update-project-item-for-user
+   * [API documentation](https://docs.github.com/rest/projects/items#update-project-item-for-user)
    */
   updateItemForUser: Method<
     ProjectsUpdateItemForUserParams,

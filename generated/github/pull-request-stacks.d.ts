@@ -2,15 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PullRequestStacksAddParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request stack. */
-  stack_number: number;
+export interface PullRequestStacksAddParams
+  extends P.Owner, P.Repo, P.StackNumber {
   body: {
     /** An ordered list of pull request numbers to append to the stack, from the current top upward. */
     pull_requests: number[];
@@ -20,11 +16,7 @@ export type PullRequestStacksAddResponse = S.PullRequestStacksAddResponse;
 export type PullRequestStacksAddError =
   S.BasicError | S.PullRequestStacksAddError422;
 
-export interface PullRequestStacksCreateParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface PullRequestStacksCreateParams extends P.Owner, P.Repo {
   body: {
     /** An ordered list of pull request numbers forming the stack from bottom to top. */
     pull_requests: number[];
@@ -34,47 +26,22 @@ export type PullRequestStacksCreateResponse = S.PullRequestStacksAddResponse;
 export type PullRequestStacksCreateError =
   S.BasicError | S.PullRequestStacksAddError422;
 
-export interface PullRequestStacksGetParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request stack. */
-  stack_number: number;
-}
+export interface PullRequestStacksGetParams
+  extends P.Owner, P.Repo, P.StackNumber {}
 export type PullRequestStacksGetResponse = S.PullRequestStacksAddResponse;
 export type PullRequestStacksGetError = S.BasicError;
 
-export interface PullRequestStacksListParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface PullRequestStacksListParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {
   /** Filter to the stack containing this repository pull request number. */
   pull_request?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type PullRequestStacksListResponse = S.PullRequestStackMinimal[];
 export type PullRequestStacksListError = S.BasicError | S.ValidationError;
 export type PullRequestStacksListItem = S.PullRequestStackMinimal;
 
-export interface PullRequestStacksUnstackParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request stack. */
-  stack_number: number;
-}
+export interface PullRequestStacksUnstackParams
+  extends P.Owner, P.Repo, P.StackNumber {}
 export type PullRequestStacksUnstackResponse =
   S.PullRequestStacksAddResponse | undefined;
 export type PullRequestStacksUnstackError = S.BasicError | S.ValidationError;
@@ -88,7 +55,7 @@ export interface PullRequestStacksMethods {
    * the stack upward. The first new pull request's base ref must match the current
    * top pull request's head ref.
    *
-   * @see https://docs.github.com/rest/pulls/stacks#add-pull-requests-to-a-pull-request-stack
+   * [API documentation](https://docs.github.com/rest/pulls/stacks#add-pull-requests-to-a-pull-request-stack)
    */
   add: Method<
     PullRequestStacksAddParams,
@@ -102,7 +69,7 @@ export interface PullRequestStacksMethods {
    * request numbers from the bottom of the stack to the top. Each pull request's
    * base ref must match the previous pull request's head ref.
    *
-   * @see https://docs.github.com/rest/pulls/stacks#create-a-pull-request-stack
+   * [API documentation](https://docs.github.com/rest/pulls/stacks#create-a-pull-request-stack)
    */
   create: Method<
     PullRequestStacksCreateParams,
@@ -114,7 +81,7 @@ export interface PullRequestStacksMethods {
    *
    * Gets a pull request stack by providing its stack number.
    *
-   * @see https://docs.github.com/rest/pulls/stacks#get-a-pull-request-stack
+   * [API documentation](https://docs.github.com/rest/pulls/stacks#get-a-pull-request-stack)
    */
   get: Method<
     PullRequestStacksGetParams,
@@ -126,7 +93,7 @@ export interface PullRequestStacksMethods {
    *
    * Lists pull request stacks in a repository.
    *
-   * @see https://docs.github.com/rest/pulls/stacks#list-pull-request-stacks
+   * [API documentation](https://docs.github.com/rest/pulls/stacks#list-pull-request-stacks)
    */
   list: PaginatedMethod<
     PullRequestStacksListParams,
@@ -142,7 +109,7 @@ export interface PullRequestStacksMethods {
    * stack is returned with a `200`. When no pull requests remain, the stack is
    * dissolved and a `204` is returned.
    *
-   * @see https://docs.github.com/rest/pulls/stacks#remove-pull-requests-from-a-pull-request-stack
+   * [API documentation](https://docs.github.com/rest/pulls/stacks#remove-pull-requests-from-a-pull-request-stack)
    */
   unstack: Method<
     PullRequestStacksUnstackParams,

@@ -2,24 +2,15 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PullsCheckIfMergedParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
-}
+export interface PullsCheckIfMergedParams
+  extends P.Owner, P.Repo, P.PullNumber {}
 export type PullsCheckIfMergedResponse = void;
 export type PullsCheckIfMergedError = unknown;
 
-export interface PullsCreateParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface PullsCreateParams extends P.Owner, P.Repo {
   body: {
     /** The title of the new pull request. Required unless `issue` is specified. */
     title?: string;
@@ -48,15 +39,8 @@ export interface PullsCreateParams {
 export type PullsCreateResponse = S.PullRequest;
 export type PullsCreateError = S.BasicError | S.ValidationError;
 
-export interface PullsCreateReplyForReviewCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
-  /** The unique identifier of the comment. */
-  comment_id: number;
+export interface PullsCreateReplyForReviewCommentParams
+  extends P.Owner, P.Repo, P.PullNumber, P.CommentId {
   body: {
     /** The text of the review comment. */
     body: string;
@@ -66,13 +50,7 @@ export type PullsCreateReplyForReviewCommentResponse =
   S.PullRequestReviewComment;
 export type PullsCreateReplyForReviewCommentError = S.BasicError;
 
-export interface PullsCreateReviewParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
+export interface PullsCreateReviewParams extends P.Owner, P.Repo, P.PullNumber {
   body?: {
     /** The SHA of the commit that needs a review. Not using the latest commit SHA may render your review comment outdated if a subsequent commit modifies the line you specify as the `position`. Defaults to the most recent commit in the pull request when you do not specify a value. */
     commit_id?: string;
@@ -98,13 +76,8 @@ export interface PullsCreateReviewParams {
 export type PullsCreateReviewResponse = S.PullRequestReview;
 export type PullsCreateReviewError = S.BasicError | S.ValidationErrorSimple;
 
-export interface PullsCreateReviewCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
+export interface PullsCreateReviewCommentParams
+  extends P.Owner, P.Repo, P.PullNumber {
   body: {
     /** The text of the review comment. */
     body: string;
@@ -134,40 +107,19 @@ export interface PullsCreateReviewCommentParams {
 export type PullsCreateReviewCommentResponse = S.PullRequestReviewComment;
 export type PullsCreateReviewCommentError = S.BasicError | S.ValidationError;
 
-export interface PullsDeletePendingReviewParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
-  /** The unique identifier of the review. */
-  review_id: number;
-}
+export interface PullsDeletePendingReviewParams
+  extends P.Owner, P.Repo, P.PullNumber, P.ReviewId {}
 export type PullsDeletePendingReviewResponse = S.PullRequestReview;
 export type PullsDeletePendingReviewError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface PullsDeleteReviewCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
-}
+export interface PullsDeleteReviewCommentParams
+  extends P.Owner, P.Repo, P.CommentId {}
 export type PullsDeleteReviewCommentResponse = void;
 export type PullsDeleteReviewCommentError = S.BasicError;
 
-export interface PullsDismissReviewParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
-  /** The unique identifier of the review. */
-  review_id: number;
+export interface PullsDismissReviewParams
+  extends P.Owner, P.Repo, P.PullNumber, P.ReviewId {
   body: {
     /** The message for the pull request review dismissal */
     message: string;
@@ -177,14 +129,7 @@ export interface PullsDismissReviewParams {
 export type PullsDismissReviewResponse = S.PullRequestReview;
 export type PullsDismissReviewError = S.BasicError | S.ValidationErrorSimple;
 
-export interface PullsGetParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
-}
+export interface PullsGetParams extends P.Owner, P.Repo, P.PullNumber {}
 export type PullsGetResponse = S.PullRequest;
 export type PullsGetError =
   | S.BasicError
@@ -194,48 +139,25 @@ export type PullsGetError =
       documentation_url?: string;
     };
 
-export interface PullsGetMergeAsyncResultParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
+export interface PullsGetMergeAsyncResultParams
+  extends P.Owner, P.Repo, P.PullNumber {
   /** The UUID of the asynchronous merge request, as returned when the merge was requested. */
   uuid: string;
 }
 export type PullsGetMergeAsyncResultResponse = S.PullRequestMergeAsyncResult;
 export type PullsGetMergeAsyncResultError = S.BasicError;
 
-export interface PullsGetReviewParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
-  /** The unique identifier of the review. */
-  review_id: number;
-}
+export interface PullsGetReviewParams
+  extends P.Owner, P.Repo, P.PullNumber, P.ReviewId {}
 export type PullsGetReviewResponse = S.PullRequestReview;
 export type PullsGetReviewError = S.BasicError;
 
-export interface PullsGetReviewCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
-}
+export interface PullsGetReviewCommentParams
+  extends P.Owner, P.Repo, P.CommentId {}
 export type PullsGetReviewCommentResponse = S.PullRequestReviewComment;
 export type PullsGetReviewCommentError = S.BasicError;
 
-export interface PullsListParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface PullsListParams extends P.Owner, P.Repo, P.PerPage, P.Page {
   /**
    * Either `open`, `closed`, or `all` to filter by state.
    * @default "open"
@@ -252,85 +174,25 @@ export interface PullsListParams {
   sort?: "created" | "updated" | "popularity" | "long-running";
   /** The direction of the sort. Default: `desc` when sort is `created` or sort is not specified, otherwise `asc`. */
   direction?: "asc" | "desc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type PullsListResponse = S.PullRequestSimple[];
 export type PullsListError = S.ValidationError;
 export type PullsListItem = S.PullRequestSimple;
 
-export interface PullsListCommentsForReviewParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
-  /** The unique identifier of the review. */
-  review_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface PullsListCommentsForReviewParams
+  extends P.Owner, P.Repo, P.PullNumber, P.ReviewId, P.PerPage, P.Page {}
 export type PullsListCommentsForReviewResponse = S.ReviewComment[];
 export type PullsListCommentsForReviewError = S.BasicError;
 export type PullsListCommentsForReviewItem = S.ReviewComment;
 
-export interface PullsListCommitsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface PullsListCommitsParams
+  extends P.Owner, P.Repo, P.PullNumber, P.PerPage, P.Page {}
 export type PullsListCommitsResponse = S.Commit[];
 export type PullsListCommitsError = unknown;
 export type PullsListCommitsItem = S.Commit;
 
-export interface PullsListFilesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface PullsListFilesParams
+  extends P.Owner, P.Repo, P.PullNumber, P.PerPage, P.Page {}
 export type PullsListFilesResponse = S.DiffEntry[];
 export type PullsListFilesError =
   | S.ValidationError
@@ -342,103 +204,38 @@ export type PullsListFilesError =
     };
 export type PullsListFilesItem = S.DiffEntry;
 
-export interface PullsListRequestedReviewersParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
-}
+export interface PullsListRequestedReviewersParams
+  extends P.Owner, P.Repo, P.PullNumber {}
 export type PullsListRequestedReviewersResponse = S.PullRequestReviewRequest;
 export type PullsListRequestedReviewersError = unknown;
 
-export interface PullsListReviewCommentsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
-  /**
-   * The property to sort the results by.
-   * @default "created"
-   */
-  sort?: "created" | "updated";
+export interface PullsListReviewCommentsParams
+  extends P.Owner, P.Repo, P.PullNumber, P.Sort2, P.Since, P.PerPage, P.Page {
   /** The direction to sort results. Ignored without `sort` parameter. */
   direction?: "asc" | "desc";
-  /** Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  since?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type PullsListReviewCommentsResponse = S.PullRequestReviewComment[];
 export type PullsListReviewCommentsError = unknown;
 export type PullsListReviewCommentsItem = S.PullRequestReviewComment;
 
-export interface PullsListReviewCommentsForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface PullsListReviewCommentsForRepoParams
+  extends P.Owner, P.Repo, P.Since, P.PerPage, P.Page {
   sort?: "created" | "updated" | "created_at";
   /** The direction to sort results. Ignored without `sort` parameter. */
   direction?: "asc" | "desc";
-  /** Only show results that were last updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
-  since?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type PullsListReviewCommentsForRepoResponse =
   S.PullRequestReviewComment[];
 export type PullsListReviewCommentsForRepoError = unknown;
 export type PullsListReviewCommentsForRepoItem = S.PullRequestReviewComment;
 
-export interface PullsListReviewsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface PullsListReviewsParams
+  extends P.Owner, P.Repo, P.PullNumber, P.PerPage, P.Page {}
 export type PullsListReviewsResponse = S.PullRequestReview[];
 export type PullsListReviewsError = unknown;
 export type PullsListReviewsItem = S.PullRequestReview;
 
-export interface PullsMergeParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
+export interface PullsMergeParams extends P.Owner, P.Repo, P.PullNumber {
   body?: {
     /** Title for the automatic commit message. */
     commit_title?: string;
@@ -463,13 +260,7 @@ export type PullsMergeError =
     }
   | S.ValidationError;
 
-export interface PullsMergeAsyncParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
+export interface PullsMergeAsyncParams extends P.Owner, P.Repo, P.PullNumber {
   body?: {
     /** Title for the automatic commit message. */
     commit_title?: string;
@@ -487,13 +278,8 @@ export type PullsMergeAsyncResponse = S.PullRequestMergeAsyncResult;
 export type PullsMergeAsyncError =
   S.PullRequestMergeAsyncResult | S.BasicError | S.ValidationError;
 
-export interface PullsRemoveRequestedReviewersParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
+export interface PullsRemoveRequestedReviewersParams
+  extends P.Owner, P.Repo, P.PullNumber {
   body: {
     /** An array of user `login`s that will be removed. */
     reviewers: string[];
@@ -504,13 +290,8 @@ export interface PullsRemoveRequestedReviewersParams {
 export type PullsRemoveRequestedReviewersResponse = S.PullRequestSimple;
 export type PullsRemoveRequestedReviewersError = S.ValidationError;
 
-export interface PullsRequestReviewersParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
+export interface PullsRequestReviewersParams
+  extends P.Owner, P.Repo, P.PullNumber {
   body?: {
     /** An array of user `login`s that will be requested. */
     reviewers?: string[];
@@ -521,15 +302,8 @@ export interface PullsRequestReviewersParams {
 export type PullsRequestReviewersResponse = S.PullRequestSimple;
 export type PullsRequestReviewersError = S.BasicError;
 
-export interface PullsSubmitReviewParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
-  /** The unique identifier of the review. */
-  review_id: number;
+export interface PullsSubmitReviewParams
+  extends P.Owner, P.Repo, P.PullNumber, P.ReviewId {
   body: {
     /** The body text of the pull request review */
     body?: string;
@@ -540,13 +314,7 @@ export interface PullsSubmitReviewParams {
 export type PullsSubmitReviewResponse = S.PullRequestReview;
 export type PullsSubmitReviewError = S.BasicError | S.ValidationErrorSimple;
 
-export interface PullsUpdateParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
+export interface PullsUpdateParams extends P.Owner, P.Repo, P.PullNumber {
   body?: {
     /** The title of the pull request. */
     title?: string;
@@ -563,13 +331,7 @@ export interface PullsUpdateParams {
 export type PullsUpdateResponse = S.PullRequest;
 export type PullsUpdateError = S.BasicError | S.ValidationError;
 
-export interface PullsUpdateBranchParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
+export interface PullsUpdateBranchParams extends P.Owner, P.Repo, P.PullNumber {
   body?: {
     /** The expected SHA of the pull request's HEAD ref. This is the most recent commit on the pull request's branch. If the expected SHA does not match the pull request's HEAD, you will receive a `422 Unprocessable Entity` status. You can use the "[List commits](https://docs.github.com/rest/commits/commits#list-commits)" endpoint to find the most recent commit SHA. Default: SHA of the pull request's current HEAD ref. */
     expected_head_sha?: string;
@@ -581,15 +343,8 @@ export type PullsUpdateBranchResponse = {
 };
 export type PullsUpdateBranchError = S.BasicError | S.ValidationError;
 
-export interface PullsUpdateReviewParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the pull request. */
-  pull_number: number;
-  /** The unique identifier of the review. */
-  review_id: number;
+export interface PullsUpdateReviewParams
+  extends P.Owner, P.Repo, P.PullNumber, P.ReviewId {
   body: {
     /** The body text of the pull request review. */
     body: string;
@@ -598,13 +353,8 @@ export interface PullsUpdateReviewParams {
 export type PullsUpdateReviewResponse = S.PullRequestReview;
 export type PullsUpdateReviewError = S.ValidationErrorSimple;
 
-export interface PullsUpdateReviewCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
+export interface PullsUpdateReviewCommentParams
+  extends P.Owner, P.Repo, P.CommentId {
   body: {
     /** The text of the reply to the review comment. */
     body: string;
@@ -619,7 +369,7 @@ export interface PullsMethods {
    *
    * Checks if a pull request has been merged into the base branch. The HTTP status of the response indicates whether or not the pull request has been merged; the response body is empty.
    *
-   * @see https://docs.github.com/rest/pulls/pulls#check-if-a-pull-request-has-been-merged
+   * [API documentation](https://docs.github.com/rest/pulls/pulls#check-if-a-pull-request-has-been-merged)
    */
   checkIfMerged: Method<
     PullsCheckIfMergedParams,
@@ -642,7 +392,7 @@ export interface PullsMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/pulls#create-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/pulls#create-a-pull-request)
    */
   create: Method<PullsCreateParams, PullsCreateResponse, PullsCreateError>;
   /**
@@ -660,7 +410,7 @@ export interface PullsMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/comments#create-a-reply-for-a-review-comment
+   * [API documentation](https://docs.github.com/rest/pulls/comments#create-a-reply-for-a-review-comment)
    */
   createReplyForReviewComment: Method<
     PullsCreateReplyForReviewCommentParams,
@@ -688,7 +438,7 @@ export interface PullsMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request)
    */
   createReview: Method<
     PullsCreateReviewParams,
@@ -714,7 +464,7 @@ export interface PullsMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/comments#create-a-review-comment-for-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/comments#create-a-review-comment-for-a-pull-request)
    */
   createReviewComment: Method<
     PullsCreateReviewCommentParams,
@@ -733,7 +483,7 @@ export interface PullsMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/reviews#delete-a-pending-review-for-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/reviews#delete-a-pending-review-for-a-pull-request)
    */
   deletePendingReview: Method<
     PullsDeletePendingReviewParams,
@@ -745,7 +495,7 @@ export interface PullsMethods {
    *
    * Deletes a review comment.
    *
-   * @see https://docs.github.com/rest/pulls/comments#delete-a-review-comment-for-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/comments#delete-a-review-comment-for-a-pull-request)
    */
   deleteReviewComment: Method<
     PullsDeleteReviewCommentParams,
@@ -767,7 +517,7 @@ export interface PullsMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/reviews#dismiss-a-review-for-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/reviews#dismiss-a-review-for-a-pull-request)
    */
   dismissReview: Method<
     PullsDismissReviewParams,
@@ -801,7 +551,7 @@ export interface PullsMethods {
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    * - **`application/vnd.github.diff`**: For more information, see "[git-diff](https://git-scm.com/docs/git-diff)" in the Git documentation. If a diff is corrupt, contact us through the [GitHub Support portal](https://support.github.com/). Include the repository name and pull request ID in your message.
    *
-   * @see https://docs.github.com/rest/pulls/pulls#get-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/pulls#get-a-pull-request)
    */
   get: Method<PullsGetParams, PullsGetResponse, PullsGetError>;
   /**
@@ -813,7 +563,7 @@ export interface PullsMethods {
    *
    * The result of an asynchronous merge request is retained for 24 hours after its most recent update. After this window the request expires and this endpoint returns a `404` response for its UUID.
    *
-   * @see https://docs.github.com/rest/pulls/pulls#get-the-result-of-an-asynchronous-merge
+   * [API documentation](https://docs.github.com/rest/pulls/pulls#get-the-result-of-an-asynchronous-merge)
    */
   getMergeAsyncResult: Method<
     PullsGetMergeAsyncResultParams,
@@ -832,7 +582,7 @@ export interface PullsMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/reviews#get-a-review-for-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/reviews#get-a-review-for-a-pull-request)
    */
   getReview: Method<
     PullsGetReviewParams,
@@ -851,7 +601,7 @@ export interface PullsMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request)
    */
   getReviewComment: Method<
     PullsGetReviewCommentParams,
@@ -876,7 +626,7 @@ export interface PullsMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/pulls#list-pull-requests
+   * [API documentation](https://docs.github.com/rest/pulls/pulls#list-pull-requests)
    */
   list: PaginatedMethod<
     PullsListParams,
@@ -896,7 +646,7 @@ export interface PullsMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/reviews#list-comments-for-a-pull-request-review
+   * [API documentation](https://docs.github.com/rest/pulls/reviews#list-comments-for-a-pull-request-review)
    */
   listCommentsForReview: PaginatedMethod<
     PullsListCommentsForReviewParams,
@@ -918,7 +668,7 @@ export interface PullsMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/pulls#list-commits-on-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/pulls#list-commits-on-a-pull-request)
    */
   listCommits: PaginatedMethod<
     PullsListCommitsParams,
@@ -941,7 +691,7 @@ export interface PullsMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/pulls#list-pull-requests-files
+   * [API documentation](https://docs.github.com/rest/pulls/pulls#list-pull-requests-files)
    */
   listFiles: PaginatedMethod<
     PullsListFilesParams,
@@ -954,7 +704,7 @@ export interface PullsMethods {
    *
    * Gets the users or teams whose review is requested for a pull request. Once a requested reviewer submits a review, they are no longer considered a requested reviewer. Their review will instead be returned by the [List reviews for a pull request](https://docs.github.com/rest/pulls/reviews#list-reviews-for-a-pull-request) operation.
    *
-   * @see https://docs.github.com/rest/pulls/review-requests#get-all-requested-reviewers-for-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/review-requests#get-all-requested-reviewers-for-a-pull-request)
    */
   listRequestedReviewers: Method<
     PullsListRequestedReviewersParams,
@@ -974,7 +724,7 @@ export interface PullsMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/comments#list-review-comments-on-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/comments#list-review-comments-on-a-pull-request)
    */
   listReviewComments: PaginatedMethod<
     PullsListReviewCommentsParams,
@@ -995,7 +745,7 @@ export interface PullsMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/comments#list-review-comments-in-a-repository
+   * [API documentation](https://docs.github.com/rest/pulls/comments#list-review-comments-in-a-repository)
    */
   listReviewCommentsForRepo: PaginatedMethod<
     PullsListReviewCommentsForRepoParams,
@@ -1015,7 +765,7 @@ export interface PullsMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/reviews#list-reviews-for-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/reviews#list-reviews-for-a-pull-request)
    */
   listReviews: PaginatedMethod<
     PullsListReviewsParams,
@@ -1029,7 +779,7 @@ export interface PullsMethods {
    * Merges a pull request into the base branch.
    * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)" and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
    *
-   * @see https://docs.github.com/rest/pulls/pulls#merge-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/pulls#merge-a-pull-request)
    */
   merge: Method<PullsMergeParams, PullsMergeResponse, PullsMergeError>;
   /**
@@ -1045,7 +795,7 @@ export interface PullsMethods {
    *
    * If the pull request cannot be merged (e.g. because it is closed, or still a draft) this result will be returned immediately with a 400 response status. Branch protection rules and repository rules are not run at this stage, only basic pull request state checks are performed.
    *
-   * @see https://docs.github.com/rest/pulls/pulls#merge-a-pull-request-asynchronously
+   * [API documentation](https://docs.github.com/rest/pulls/pulls#merge-a-pull-request-asynchronously)
    */
   mergeAsync: Method<
     PullsMergeAsyncParams,
@@ -1057,7 +807,7 @@ export interface PullsMethods {
    *
    * Removes review requests from a pull request for a given set of users and/or teams.
    *
-   * @see https://docs.github.com/rest/pulls/review-requests#remove-requested-reviewers-from-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/review-requests#remove-requested-reviewers-from-a-pull-request)
    */
   removeRequestedReviewers: Method<
     PullsRemoveRequestedReviewersParams,
@@ -1069,7 +819,7 @@ export interface PullsMethods {
    *
    * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. See "[Secondary rate limits](https://docs.github.com/rest/overview/resources-in-the-rest-api#secondary-rate-limits)" and "[Dealing with secondary rate limits](https://docs.github.com/rest/guides/best-practices-for-integrators#dealing-with-secondary-rate-limits)" for details.
    *
-   * @see https://docs.github.com/rest/reference/pulls#request-reviewers-for-a-pull-request
+   * [API documentation](https://docs.github.com/rest/reference/pulls#request-reviewers-for-a-pull-request)
    */
   requestReviewers: Method<
     PullsRequestReviewersParams,
@@ -1088,7 +838,7 @@ export interface PullsMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/reviews#submit-a-review-for-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/reviews#submit-a-review-for-a-pull-request)
    */
   submitReview: Method<
     PullsSubmitReviewParams,
@@ -1109,7 +859,7 @@ export interface PullsMethods {
    * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/pulls#update-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/pulls#update-a-pull-request)
    */
   update: Method<PullsUpdateParams, PullsUpdateResponse, PullsUpdateError>;
   /**
@@ -1118,7 +868,7 @@ export interface PullsMethods {
    * Updates the pull request branch with the latest upstream changes by merging HEAD from the base branch into the pull request branch.
    * Note: If making a request on behalf of a GitHub App you must also have permissions to write the contents of the head repository.
    *
-   * @see https://docs.github.com/rest/pulls/pulls#update-a-pull-request-branch
+   * [API documentation](https://docs.github.com/rest/pulls/pulls#update-a-pull-request-branch)
    */
   updateBranch: Method<
     PullsUpdateBranchParams,
@@ -1137,7 +887,7 @@ export interface PullsMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/reviews#update-a-review-for-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/reviews#update-a-review-for-a-pull-request)
    */
   updateReview: Method<
     PullsUpdateReviewParams,
@@ -1156,7 +906,7 @@ export interface PullsMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/pulls/comments#update-a-review-comment-for-a-pull-request
+   * [API documentation](https://docs.github.com/rest/pulls/comments#update-a-review-comment-for-a-pull-request)
    */
   updateReviewComment: Method<
     PullsUpdateReviewCommentParams,

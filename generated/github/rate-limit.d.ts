@@ -29,7 +29,7 @@ export interface RateLimitMethods {
    * > [!NOTE]
    * > The `rate` object is closing down. If you're writing new API client code or updating existing code, you should use the `core` object instead of the `rate` object. The `core` object contains the same information that is present in the `rate` object.
    *
-   * @see https://docs.github.com/rest/rate-limit/rate-limit#get-rate-limit-status-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/rate-limit/rate-limit#get-rate-limit-status-for-the-authenticated-user)
    */
   get: MethodOpt<RateLimitGetParams, RateLimitGetResponse, RateLimitGetError>;
 }

@@ -2,15 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ReactionsCreateForCommitCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
+export interface ReactionsCreateForCommitCommentParams
+  extends P.Owner, P.Repo, P.CommentId {
   body: {
     /** The [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to the commit comment. */
     content:
@@ -27,13 +23,8 @@ export interface ReactionsCreateForCommitCommentParams {
 export type ReactionsCreateForCommitCommentResponse = S.Reaction;
 export type ReactionsCreateForCommitCommentError = S.ValidationError;
 
-export interface ReactionsCreateForIssueParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface ReactionsCreateForIssueParams
+  extends P.Owner, P.Repo, P.IssueNumber {
   body: {
     /** The [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to the issue. */
     content:
@@ -50,13 +41,8 @@ export interface ReactionsCreateForIssueParams {
 export type ReactionsCreateForIssueResponse = S.Reaction;
 export type ReactionsCreateForIssueError = S.ValidationError;
 
-export interface ReactionsCreateForIssueCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
+export interface ReactionsCreateForIssueCommentParams
+  extends P.Owner, P.Repo, P.CommentId {
   body: {
     /** The [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to the issue comment. */
     content:
@@ -73,13 +59,8 @@ export interface ReactionsCreateForIssueCommentParams {
 export type ReactionsCreateForIssueCommentResponse = S.Reaction;
 export type ReactionsCreateForIssueCommentError = S.ValidationError;
 
-export interface ReactionsCreateForPullRequestReviewCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
+export interface ReactionsCreateForPullRequestReviewCommentParams
+  extends P.Owner, P.Repo, P.CommentId {
   body: {
     /** The [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to the pull request review comment. */
     content:
@@ -96,13 +77,8 @@ export interface ReactionsCreateForPullRequestReviewCommentParams {
 export type ReactionsCreateForPullRequestReviewCommentResponse = S.Reaction;
 export type ReactionsCreateForPullRequestReviewCommentError = S.ValidationError;
 
-export interface ReactionsCreateForReleaseParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the release. */
-  release_id: number;
+export interface ReactionsCreateForReleaseParams
+  extends P.Owner, P.Repo, P.ReleaseId {
   body: {
     /** The [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions) to add to the release. */
     content: "+1" | "laugh" | "heart" | "hooray" | "rocket" | "eyes";
@@ -111,190 +87,75 @@ export interface ReactionsCreateForReleaseParams {
 export type ReactionsCreateForReleaseResponse = S.Reaction;
 export type ReactionsCreateForReleaseError = S.ValidationError;
 
-export interface ReactionsDeleteForCommitCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
-  /** The unique identifier of the reaction. */
-  reaction_id: number;
-}
+export interface ReactionsDeleteForCommitCommentParams
+  extends P.Owner, P.Repo, P.CommentId, P.ReactionId {}
 export type ReactionsDeleteForCommitCommentResponse = void;
 export type ReactionsDeleteForCommitCommentError = unknown;
 
-export interface ReactionsDeleteForIssueParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
-  /** The unique identifier of the reaction. */
-  reaction_id: number;
-}
+export interface ReactionsDeleteForIssueParams
+  extends P.Owner, P.Repo, P.IssueNumber, P.ReactionId {}
 export type ReactionsDeleteForIssueResponse = void;
 export type ReactionsDeleteForIssueError = unknown;
 
-export interface ReactionsDeleteForIssueCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
-  /** The unique identifier of the reaction. */
-  reaction_id: number;
-}
+export interface ReactionsDeleteForIssueCommentParams
+  extends P.Owner, P.Repo, P.CommentId, P.ReactionId {}
 export type ReactionsDeleteForIssueCommentResponse = void;
 export type ReactionsDeleteForIssueCommentError = unknown;
 
-export interface ReactionsDeleteForPullRequestCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
-  /** The unique identifier of the reaction. */
-  reaction_id: number;
-}
+export interface ReactionsDeleteForPullRequestCommentParams
+  extends P.Owner, P.Repo, P.CommentId, P.ReactionId {}
 export type ReactionsDeleteForPullRequestCommentResponse = void;
 export type ReactionsDeleteForPullRequestCommentError = unknown;
 
-export interface ReactionsDeleteForReleaseParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the release. */
-  release_id: number;
-  /** The unique identifier of the reaction. */
-  reaction_id: number;
-}
+export interface ReactionsDeleteForReleaseParams
+  extends P.Owner, P.Repo, P.ReleaseId, P.ReactionId {}
 export type ReactionsDeleteForReleaseResponse = void;
 export type ReactionsDeleteForReleaseError = unknown;
 
-export interface ReactionsListForCommitCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
+export interface ReactionsListForCommitCommentParams
+  extends P.Owner, P.Repo, P.CommentId, P.PerPage, P.Page {
   /** Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to a commit comment. */
   content?:
     "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReactionsListForCommitCommentResponse = S.Reaction[];
 export type ReactionsListForCommitCommentError = S.BasicError;
 export type ReactionsListForCommitCommentItem = S.Reaction;
 
-export interface ReactionsListForIssueParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies the issue. */
-  issue_number: number;
+export interface ReactionsListForIssueParams
+  extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {
   /** Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to an issue. */
   content?:
     "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReactionsListForIssueResponse = S.Reaction[];
 export type ReactionsListForIssueError = S.BasicError;
 export type ReactionsListForIssueItem = S.Reaction;
 
-export interface ReactionsListForIssueCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
+export interface ReactionsListForIssueCommentParams
+  extends P.Owner, P.Repo, P.CommentId, P.PerPage, P.Page {
   /** Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to an issue comment. */
   content?:
     "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReactionsListForIssueCommentResponse = S.Reaction[];
 export type ReactionsListForIssueCommentError = S.BasicError;
 export type ReactionsListForIssueCommentItem = S.Reaction;
 
-export interface ReactionsListForPullRequestReviewCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
+export interface ReactionsListForPullRequestReviewCommentParams
+  extends P.Owner, P.Repo, P.CommentId, P.PerPage, P.Page {
   /** Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to a pull request review comment. */
   content?:
     "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReactionsListForPullRequestReviewCommentResponse = S.Reaction[];
 export type ReactionsListForPullRequestReviewCommentError = S.BasicError;
 export type ReactionsListForPullRequestReviewCommentItem = S.Reaction;
 
-export interface ReactionsListForReleaseParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the release. */
-  release_id: number;
+export interface ReactionsListForReleaseParams
+  extends P.Owner, P.Repo, P.ReleaseId, P.PerPage, P.Page {
   /** Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to a release. */
   content?: "+1" | "laugh" | "heart" | "hooray" | "rocket" | "eyes";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReactionsListForReleaseResponse = S.Reaction[];
 export type ReactionsListForReleaseError = S.BasicError;
@@ -306,7 +167,7 @@ export interface ReactionsMethods {
    *
    * Create a reaction to a [commit comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment). A response with an HTTP `200` status means that you already added the reaction type to this commit comment.
    *
-   * @see https://docs.github.com/rest/reactions/reactions#create-reaction-for-a-commit-comment
+   * [API documentation](https://docs.github.com/rest/reactions/reactions#create-reaction-for-a-commit-comment)
    */
   createForCommitComment: Method<
     ReactionsCreateForCommitCommentParams,
@@ -318,7 +179,7 @@ export interface ReactionsMethods {
    *
    * Create a reaction to an [issue](https://docs.github.com/rest/issues/issues#get-an-issue). A response with an HTTP `200` status means that you already added the reaction type to this issue.
    *
-   * @see https://docs.github.com/rest/reactions/reactions#create-reaction-for-an-issue
+   * [API documentation](https://docs.github.com/rest/reactions/reactions#create-reaction-for-an-issue)
    */
   createForIssue: Method<
     ReactionsCreateForIssueParams,
@@ -330,7 +191,7 @@ export interface ReactionsMethods {
    *
    * Create a reaction to an [issue comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment). A response with an HTTP `200` status means that you already added the reaction type to this issue comment.
    *
-   * @see https://docs.github.com/rest/reactions/reactions#create-reaction-for-an-issue-comment
+   * [API documentation](https://docs.github.com/rest/reactions/reactions#create-reaction-for-an-issue-comment)
    */
   createForIssueComment: Method<
     ReactionsCreateForIssueCommentParams,
@@ -342,7 +203,7 @@ export interface ReactionsMethods {
    *
    * Create a reaction to a [pull request review comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request). A response with an HTTP `200` status means that you already added the reaction type to this pull request review comment.
    *
-   * @see https://docs.github.com/rest/reactions/reactions#create-reaction-for-a-pull-request-review-comment
+   * [API documentation](https://docs.github.com/rest/reactions/reactions#create-reaction-for-a-pull-request-review-comment)
    */
   createForPullRequestReviewComment: Method<
     ReactionsCreateForPullRequestReviewCommentParams,
@@ -354,7 +215,7 @@ export interface ReactionsMethods {
    *
    * Create a reaction to a [release](https://docs.github.com/rest/releases/releases#get-a-release). A response with a `Status: 200 OK` means that you already added the reaction type to this release.
    *
-   * @see https://docs.github.com/rest/reactions/reactions#create-reaction-for-a-release
+   * [API documentation](https://docs.github.com/rest/reactions/reactions#create-reaction-for-a-release)
    */
   createForRelease: Method<
     ReactionsCreateForReleaseParams,
@@ -369,7 +230,7 @@ export interface ReactionsMethods {
    *
    * Delete a reaction to a [commit comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment).
    *
-   * @see https://docs.github.com/rest/reactions/reactions#delete-a-commit-comment-reaction
+   * [API documentation](https://docs.github.com/rest/reactions/reactions#delete-a-commit-comment-reaction)
    */
   deleteForCommitComment: Method<
     ReactionsDeleteForCommitCommentParams,
@@ -384,7 +245,7 @@ export interface ReactionsMethods {
    *
    * Delete a reaction to an [issue](https://docs.github.com/rest/issues/issues#get-an-issue).
    *
-   * @see https://docs.github.com/rest/reactions/reactions#delete-an-issue-reaction
+   * [API documentation](https://docs.github.com/rest/reactions/reactions#delete-an-issue-reaction)
    */
   deleteForIssue: Method<
     ReactionsDeleteForIssueParams,
@@ -399,7 +260,7 @@ export interface ReactionsMethods {
    *
    * Delete a reaction to an [issue comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment).
    *
-   * @see https://docs.github.com/rest/reactions/reactions#delete-an-issue-comment-reaction
+   * [API documentation](https://docs.github.com/rest/reactions/reactions#delete-an-issue-comment-reaction)
    */
   deleteForIssueComment: Method<
     ReactionsDeleteForIssueCommentParams,
@@ -414,7 +275,7 @@ export interface ReactionsMethods {
    *
    * Delete a reaction to a [pull request review comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request).
    *
-   * @see https://docs.github.com/rest/reactions/reactions#delete-a-pull-request-comment-reaction
+   * [API documentation](https://docs.github.com/rest/reactions/reactions#delete-a-pull-request-comment-reaction)
    */
   deleteForPullRequestComment: Method<
     ReactionsDeleteForPullRequestCommentParams,
@@ -429,7 +290,7 @@ export interface ReactionsMethods {
    *
    * Delete a reaction to a [release](https://docs.github.com/rest/releases/releases#get-a-release).
    *
-   * @see https://docs.github.com/rest/reactions/reactions#delete-a-release-reaction
+   * [API documentation](https://docs.github.com/rest/reactions/reactions#delete-a-release-reaction)
    */
   deleteForRelease: Method<
     ReactionsDeleteForReleaseParams,
@@ -441,7 +302,7 @@ export interface ReactionsMethods {
    *
    * List the reactions to a [commit comment](https://docs.github.com/rest/commits/comments#get-a-commit-comment).
    *
-   * @see https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-commit-comment
+   * [API documentation](https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-commit-comment)
    */
   listForCommitComment: PaginatedMethod<
     ReactionsListForCommitCommentParams,
@@ -454,7 +315,7 @@ export interface ReactionsMethods {
    *
    * List the reactions to an [issue](https://docs.github.com/rest/issues/issues#get-an-issue).
    *
-   * @see https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue
+   * [API documentation](https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue)
    */
   listForIssue: PaginatedMethod<
     ReactionsListForIssueParams,
@@ -467,7 +328,7 @@ export interface ReactionsMethods {
    *
    * List the reactions to an [issue comment](https://docs.github.com/rest/issues/comments#get-an-issue-comment).
    *
-   * @see https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue-comment
+   * [API documentation](https://docs.github.com/rest/reactions/reactions#list-reactions-for-an-issue-comment)
    */
   listForIssueComment: PaginatedMethod<
     ReactionsListForIssueCommentParams,
@@ -480,7 +341,7 @@ export interface ReactionsMethods {
    *
    * List the reactions to a [pull request review comment](https://docs.github.com/rest/pulls/comments#get-a-review-comment-for-a-pull-request).
    *
-   * @see https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-pull-request-review-comment
+   * [API documentation](https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-pull-request-review-comment)
    */
   listForPullRequestReviewComment: PaginatedMethod<
     ReactionsListForPullRequestReviewCommentParams,
@@ -493,7 +354,7 @@ export interface ReactionsMethods {
    *
    * List the reactions to a [release](https://docs.github.com/rest/releases/releases#get-a-release).
    *
-   * @see https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-release
+   * [API documentation](https://docs.github.com/rest/reactions/reactions#list-reactions-for-a-release)
    */
   listForRelease: PaginatedMethod<
     ReactionsListForReleaseParams,

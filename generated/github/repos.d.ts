@@ -7,22 +7,16 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ReposAcceptInvitationForAuthenticatedUserParams {
-  /** The unique identifier of the invitation. */
-  invitation_id: number;
-}
+export interface ReposAcceptInvitationForAuthenticatedUserParams
+  extends P.InvitationId {}
 export type ReposAcceptInvitationForAuthenticatedUserResponse = void;
 export type ReposAcceptInvitationForAuthenticatedUserError = S.BasicError;
 
-export interface ReposAddAppAccessRestrictionsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposAddAppAccessRestrictionsParams
+  extends P.Owner, P.Repo, P.Branch {
   body: {
     /** The GitHub Apps that have push access to this branch. Use the slugified version of the app name. **Note**: The list of users, apps, and teams in total is limited to 100 items. */
     apps: string[];
@@ -31,13 +25,8 @@ export interface ReposAddAppAccessRestrictionsParams {
 export type ReposAddAppAccessRestrictionsResponse = S.Integration[];
 export type ReposAddAppAccessRestrictionsError = S.ValidationError;
 
-export interface ReposAddCollaboratorParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The handle for the GitHub user account. */
-  username: string;
+export interface ReposAddCollaboratorParams
+  extends P.Owner, P.Repo, P.Username {
   body?: {
     /**
      * The permission to grant the collaborator. **Only valid on organization-owned repositories.** We accept the following permissions to be set: `pull`, `triage`, `push`, `maintain`, `admin` and you can also specify a custom repository role name, if the owning organization has defined any.
@@ -49,13 +38,8 @@ export interface ReposAddCollaboratorParams {
 export type ReposAddCollaboratorResponse = S.RepositoryInvitation | undefined;
 export type ReposAddCollaboratorError = S.BasicError | S.ValidationError;
 
-export interface ReposAddStatusCheckContextsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposAddStatusCheckContextsParams
+  extends P.Owner, P.Repo, P.Branch {
   body?: {
     /** The name of the status checks */
     contexts: string[];
@@ -64,13 +48,8 @@ export interface ReposAddStatusCheckContextsParams {
 export type ReposAddStatusCheckContextsResponse = string[];
 export type ReposAddStatusCheckContextsError = S.BasicError | S.ValidationError;
 
-export interface ReposAddTeamAccessRestrictionsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposAddTeamAccessRestrictionsParams
+  extends P.Owner, P.Repo, P.Branch {
   body?: {
     /** The slug values for teams */
     teams: string[];
@@ -79,13 +58,8 @@ export interface ReposAddTeamAccessRestrictionsParams {
 export type ReposAddTeamAccessRestrictionsResponse = S.Team[];
 export type ReposAddTeamAccessRestrictionsError = S.ValidationError;
 
-export interface ReposAddUserAccessRestrictionsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposAddUserAccessRestrictionsParams
+  extends P.Owner, P.Repo, P.Branch {
   body: {
     /** The username for users */
     users: string[];
@@ -94,115 +68,57 @@ export interface ReposAddUserAccessRestrictionsParams {
 export type ReposAddUserAccessRestrictionsResponse = S.SimpleUser[];
 export type ReposAddUserAccessRestrictionsError = S.ValidationError;
 
-export interface ReposCancelPagesDeploymentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCancelPagesDeploymentParams extends P.Owner, P.Repo {
   /** The ID of the Pages deployment. You can also give the commit SHA of the deployment. */
   pages_deployment_id: number | string;
 }
 export type ReposCancelPagesDeploymentResponse = void;
 export type ReposCancelPagesDeploymentError = S.BasicError;
 
-export interface ReposCheckAutomatedSecurityFixesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposCheckAutomatedSecurityFixesParams
+  extends P.Owner, P.Repo {}
 export type ReposCheckAutomatedSecurityFixesResponse =
   S.CheckAutomatedSecurityFixes;
 export type ReposCheckAutomatedSecurityFixesError = unknown;
 
-export interface ReposCheckCollaboratorParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface ReposCheckCollaboratorParams
+  extends P.Owner, P.Repo, P.Username {}
 export type ReposCheckCollaboratorResponse = void;
 export type ReposCheckCollaboratorError = unknown;
 
-export interface ReposCheckImmutableReleasesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposCheckImmutableReleasesParams extends P.Owner, P.Repo {}
 export type ReposCheckImmutableReleasesResponse = S.CheckImmutableReleases;
 export type ReposCheckImmutableReleasesError = unknown;
 
-export interface ReposCheckPrivateVulnerabilityReportingParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposCheckPrivateVulnerabilityReportingParams
+  extends P.Owner, P.Repo {}
 export type ReposCheckPrivateVulnerabilityReportingResponse = {
   /** Whether or not private vulnerability reporting is enabled for the repository. */
   enabled: boolean;
 };
 export type ReposCheckPrivateVulnerabilityReportingError = S.BasicError;
 
-export interface ReposCheckVulnerabilityAlertsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposCheckVulnerabilityAlertsParams extends P.Owner, P.Repo {}
 export type ReposCheckVulnerabilityAlertsResponse = void;
 export type ReposCheckVulnerabilityAlertsError = unknown;
 
-export interface ReposCodeownersErrorsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCodeownersErrorsParams extends P.Owner, P.Repo {
   /** A branch, tag or commit name used to determine which version of the CODEOWNERS file to use. Default: the repository's default branch (e.g. `main`) */
   ref?: string;
 }
 export type ReposCodeownersErrorsResponse = S.CodeownersErrors;
 export type ReposCodeownersErrorsError = unknown;
 
-export interface ReposCompareCommitsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCompareCommitsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {
   base: string;
   head: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReposCompareCommitsResponse = S.CommitComparison;
 export type ReposCompareCommitsError = S.BasicError;
 
-export interface ReposCompareCommitsWithBaseheadParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
+export interface ReposCompareCommitsWithBaseheadParams
+  extends P.Owner, P.Repo, P.Page, P.PerPage {
   /** The base branch and head branch to compare. This parameter expects the format `BASE...HEAD`. Both must be branch names in `repo`. To compare with a branch that exists in a different repository in the same network as `repo`, the `basehead` parameter expects the format `USERNAME:BASE...USERNAME:HEAD`. */
   basehead: string;
 }
@@ -215,11 +131,7 @@ export type ReposCompareCommitsWithBaseheadError =
       documentation_url?: string;
     };
 
-export interface ReposCreateAttestationParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCreateAttestationParams extends P.Owner, P.Repo {
   body: {
     /**
      * The attestation's Sigstore Bundle.
@@ -238,11 +150,7 @@ export type ReposCreateAttestationResponse = {
 };
 export type ReposCreateAttestationError = S.BasicError | S.ValidationError;
 
-export interface ReposCreateAutolinkParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCreateAutolinkParams extends P.Owner, P.Repo {
   body: {
     /** This prefix appended by certain characters will generate a link any time it is found in an issue, pull request, or commit. */
     key_prefix: string;
@@ -258,13 +166,8 @@ export interface ReposCreateAutolinkParams {
 export type ReposCreateAutolinkResponse = S.Autolink;
 export type ReposCreateAutolinkError = S.ValidationError;
 
-export interface ReposCreateCommitCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The SHA of the commit. */
-  commit_sha: string;
+export interface ReposCreateCommitCommentParams
+  extends P.Owner, P.Repo, P.CommitSha {
   body: {
     /** The contents of the comment. */
     body: string;
@@ -279,23 +182,13 @@ export interface ReposCreateCommitCommentParams {
 export type ReposCreateCommitCommentResponse = S.CommitComment;
 export type ReposCreateCommitCommentError = S.BasicError | S.ValidationError;
 
-export interface ReposCreateCommitSignatureProtectionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposCreateCommitSignatureProtectionParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposCreateCommitSignatureProtectionResponse =
   S.ProtectedBranchAdminEnforced;
 export type ReposCreateCommitSignatureProtectionError = S.BasicError;
 
-export interface ReposCreateCommitStatusParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCreateCommitStatusParams extends P.Owner, P.Repo {
   sha: string;
   body: {
     /** The state of the status. */
@@ -318,11 +211,7 @@ export interface ReposCreateCommitStatusParams {
 export type ReposCreateCommitStatusResponse = S.Status;
 export type ReposCreateCommitStatusError = unknown;
 
-export interface ReposCreateDeployKeyParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCreateDeployKeyParams extends P.Owner, P.Repo {
   body: {
     /** A name for the key. */
     title?: string;
@@ -339,11 +228,7 @@ export interface ReposCreateDeployKeyParams {
 export type ReposCreateDeployKeyResponse = S.DeployKey;
 export type ReposCreateDeployKeyError = S.ValidationError;
 
-export interface ReposCreateDeploymentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCreateDeploymentParams extends P.Owner, P.Repo {
   body: {
     /** The ref to deploy. This can be a branch, tag, or SHA. */
     ref: string;
@@ -386,26 +271,16 @@ export type ReposCreateDeploymentResponse =
     };
 export type ReposCreateDeploymentError = S.ValidationError;
 
-export interface ReposCreateDeploymentBranchPolicyParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
+export interface ReposCreateDeploymentBranchPolicyParams
+  extends P.Owner, P.Repo, P.EnvironmentName {
   body: S.DeploymentBranchPolicyNamePatternWithTypeInput;
 }
 export type ReposCreateDeploymentBranchPolicyResponse =
   S.DeploymentBranchPolicy;
 export type ReposCreateDeploymentBranchPolicyError = unknown;
 
-export interface ReposCreateDeploymentProtectionRuleParams {
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
+export interface ReposCreateDeploymentProtectionRuleParams
+  extends P.EnvironmentName, P.Repo, P.Owner {
   body: {
     /** The ID of the custom app that will be enabled on the environment. */
     integration_id?: number;
@@ -415,13 +290,8 @@ export type ReposCreateDeploymentProtectionRuleResponse =
   S.DeploymentProtectionRule;
 export type ReposCreateDeploymentProtectionRuleError = unknown;
 
-export interface ReposCreateDeploymentStatusParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** deployment_id parameter */
-  deployment_id: number;
+export interface ReposCreateDeploymentStatusParams
+  extends P.Owner, P.Repo, P.DeploymentId {
   body: {
     /** The state of the status. When you set a transient deployment to `inactive`, the deployment will be shown as `destroyed` in GitHub. */
     state:
@@ -464,11 +334,7 @@ export interface ReposCreateDeploymentStatusParams {
 export type ReposCreateDeploymentStatusResponse = S.DeploymentStatus;
 export type ReposCreateDeploymentStatusError = S.ValidationError;
 
-export interface ReposCreateDispatchEventParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCreateDispatchEventParams extends P.Owner, P.Repo {
   body: {
     /** A custom webhook event name. Must be 100 characters or fewer. */
     event_type: string;
@@ -598,11 +464,7 @@ export type ReposCreateForAuthenticatedUserResponse = S.FullRepository;
 export type ReposCreateForAuthenticatedUserError =
   S.BasicError | S.ValidationError;
 
-export interface ReposCreateForkParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCreateForkParams extends P.Owner, P.Repo {
   body?: {
     /** Optional parameter to specify the organization name if forking into an organization. */
     organization?: string;
@@ -615,9 +477,7 @@ export interface ReposCreateForkParams {
 export type ReposCreateForkResponse = S.FullRepository;
 export type ReposCreateForkError = S.BasicError | S.ValidationError;
 
-export interface ReposCreateInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ReposCreateInOrgParams extends P.Org {
   body: {
     /** The name of the repository. */
     name: string;
@@ -740,13 +600,8 @@ export interface ReposCreateInOrgParams {
 export type ReposCreateInOrgResponse = S.FullRepository;
 export type ReposCreateInOrgError = S.BasicError | S.ValidationError;
 
-export interface ReposCreateOrUpdateEnvironmentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
+export interface ReposCreateOrUpdateEnvironmentParams
+  extends P.Owner, P.Repo, P.EnvironmentName {
   body?: {
     wait_timer?: S.WaitTimer;
     prevent_self_review?: S.PreventSelfReview;
@@ -764,13 +619,8 @@ export interface ReposCreateOrUpdateEnvironmentParams {
 export type ReposCreateOrUpdateEnvironmentResponse = S.Environment;
 export type ReposCreateOrUpdateEnvironmentError = S.BasicError;
 
-export interface ReposCreateOrUpdateFileContentsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** path parameter */
-  path: string;
+export interface ReposCreateOrUpdateFileContentsParams
+  extends P.Owner, P.Repo, P.Path {
   body: {
     /** The commit message. */
     message: string;
@@ -802,9 +652,7 @@ export type ReposCreateOrUpdateFileContentsResponse = S.FileCommit;
 export type ReposCreateOrUpdateFileContentsError =
   S.BasicError | S.RepositoryRuleViolationError | S.ValidationError;
 
-export interface ReposCreateOrgRulesetParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ReposCreateOrgRulesetParams extends P.Org {
   /** Request body */
   body: {
     /** The name of the ruleset. */
@@ -825,11 +673,7 @@ export interface ReposCreateOrgRulesetParams {
 export type ReposCreateOrgRulesetResponse = S.RepositoryRuleset;
 export type ReposCreateOrgRulesetError = S.BasicError | S.ValidationError;
 
-export interface ReposCreatePagesDeploymentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCreatePagesDeploymentParams extends P.Owner, P.Repo {
   body: {
     /** The ID of an artifact that contains the .zip or .tar of static assets to deploy. The artifact belongs to the repository. Either `artifact_id` or `artifact_url` are required. */
     artifact_id?: number;
@@ -852,11 +696,7 @@ export interface ReposCreatePagesDeploymentParams {
 export type ReposCreatePagesDeploymentResponse = S.PageDeployment;
 export type ReposCreatePagesDeploymentError = S.BasicError | S.ValidationError;
 
-export interface ReposCreatePagesSiteParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCreatePagesSiteParams extends P.Owner, P.Repo {
   body: {
     /** The process in which the Page will be built. Possible values are `"legacy"` and `"workflow"`. */
     build_type?: "legacy" | "workflow";
@@ -875,11 +715,7 @@ export interface ReposCreatePagesSiteParams {
 export type ReposCreatePagesSiteResponse = S.Page;
 export type ReposCreatePagesSiteError = S.BasicError | S.ValidationError;
 
-export interface ReposCreateReleaseParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCreateReleaseParams extends P.Owner, P.Repo {
   body: {
     /** The name of the tag. */
     tag_name: string;
@@ -916,11 +752,7 @@ export interface ReposCreateReleaseParams {
 export type ReposCreateReleaseResponse = S.Release;
 export type ReposCreateReleaseError = S.BasicError | S.ValidationError;
 
-export interface ReposCreateRepoRulesetParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCreateRepoRulesetParams extends P.Owner, P.Repo {
   /** Request body */
   body: {
     /** The name of the ruleset. */
@@ -968,11 +800,7 @@ export interface ReposCreateUsingTemplateParams {
 export type ReposCreateUsingTemplateResponse = S.FullRepository;
 export type ReposCreateUsingTemplateError = unknown;
 
-export interface ReposCreateWebhookParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCreateWebhookParams extends P.Owner, P.Repo {
   body?: {
     /** Use `web` to create a webhook. Default: `web`. This parameter only accepts the value `web`. */
     name?: string;
@@ -998,11 +826,8 @@ export interface ReposCreateWebhookParams {
 export type ReposCreateWebhookResponse = S.Hook;
 export type ReposCreateWebhookError = S.BasicError | S.ValidationError;
 
-export interface ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesParams
+  extends P.Owner, P.Repo {
   body: {
     /** A list of custom property names and associated values to apply to the repositories. */
     properties: S.CustomPropertyValue[];
@@ -1013,30 +838,19 @@ export type ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesResponse 
 export type ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesError =
   S.BasicError | S.ValidationError;
 
-export interface ReposCustomPropertiesForReposGetRepositoryValuesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposCustomPropertiesForReposGetRepositoryValuesParams
+  extends P.Owner, P.Repo {}
 export type ReposCustomPropertiesForReposGetRepositoryValuesResponse =
   S.CustomPropertyValue[];
 export type ReposCustomPropertiesForReposGetRepositoryValuesError =
   S.BasicError;
 
-export interface ReposDeclineInvitationForAuthenticatedUserParams {
-  /** The unique identifier of the invitation. */
-  invitation_id: number;
-}
+export interface ReposDeclineInvitationForAuthenticatedUserParams
+  extends P.InvitationId {}
 export type ReposDeclineInvitationForAuthenticatedUserResponse = void;
 export type ReposDeclineInvitationForAuthenticatedUserError = S.BasicError;
 
-export interface ReposDeleteParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposDeleteParams extends P.Owner, P.Repo {}
 export type ReposDeleteResponse = void;
 export type ReposDeleteError =
   | {
@@ -1045,125 +859,58 @@ export type ReposDeleteError =
     }
   | S.BasicError;
 
-export interface ReposDeleteAccessRestrictionsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposDeleteAccessRestrictionsParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposDeleteAccessRestrictionsResponse = void;
 export type ReposDeleteAccessRestrictionsError = unknown;
 
-export interface ReposDeleteAdminBranchProtectionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposDeleteAdminBranchProtectionParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposDeleteAdminBranchProtectionResponse = void;
 export type ReposDeleteAdminBranchProtectionError = S.BasicError;
 
-export interface ReposDeleteAnEnvironmentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-}
+export interface ReposDeleteAnEnvironmentParams
+  extends P.Owner, P.Repo, P.EnvironmentName {}
 export type ReposDeleteAnEnvironmentResponse = void;
 export type ReposDeleteAnEnvironmentError = unknown;
 
-export interface ReposDeleteAutolinkParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposDeleteAutolinkParams extends P.Owner, P.Repo {
   /** The unique identifier of the autolink. */
   autolink_id: number;
 }
 export type ReposDeleteAutolinkResponse = void;
 export type ReposDeleteAutolinkError = S.BasicError;
 
-export interface ReposDeleteBranchProtectionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposDeleteBranchProtectionParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposDeleteBranchProtectionResponse = void;
 export type ReposDeleteBranchProtectionError = S.BasicError;
 
-export interface ReposDeleteCommitCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
-}
+export interface ReposDeleteCommitCommentParams
+  extends P.Owner, P.Repo, P.CommentId {}
 export type ReposDeleteCommitCommentResponse = void;
 export type ReposDeleteCommitCommentError = S.BasicError;
 
-export interface ReposDeleteCommitSignatureProtectionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposDeleteCommitSignatureProtectionParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposDeleteCommitSignatureProtectionResponse = void;
 export type ReposDeleteCommitSignatureProtectionError = S.BasicError;
 
-export interface ReposDeleteDeployKeyParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the key. */
-  key_id: number;
-}
+export interface ReposDeleteDeployKeyParams extends P.Owner, P.Repo, P.KeyId {}
 export type ReposDeleteDeployKeyResponse = void;
 export type ReposDeleteDeployKeyError = unknown;
 
-export interface ReposDeleteDeploymentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** deployment_id parameter */
-  deployment_id: number;
-}
+export interface ReposDeleteDeploymentParams
+  extends P.Owner, P.Repo, P.DeploymentId {}
 export type ReposDeleteDeploymentResponse = void;
 export type ReposDeleteDeploymentError = S.BasicError | S.ValidationErrorSimple;
 
-export interface ReposDeleteDeploymentBranchPolicyParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-  /** The unique identifier of the branch policy. */
-  branch_policy_id: number;
-}
+export interface ReposDeleteDeploymentBranchPolicyParams
+  extends P.Owner, P.Repo, P.EnvironmentName, P.BranchPolicyId {}
 export type ReposDeleteDeploymentBranchPolicyResponse = void;
 export type ReposDeleteDeploymentBranchPolicyError = unknown;
 
-export interface ReposDeleteFileParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** path parameter */
-  path: string;
+export interface ReposDeleteFileParams extends P.Owner, P.Repo, P.Path {
   body: {
     /** The commit message. */
     message: string;
@@ -1197,200 +944,101 @@ export type ReposDeleteFileError =
       documentation_url?: string;
     };
 
-export interface ReposDeleteInvitationParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the invitation. */
-  invitation_id: number;
-}
+export interface ReposDeleteInvitationParams
+  extends P.Owner, P.Repo, P.InvitationId {}
 export type ReposDeleteInvitationResponse = void;
 export type ReposDeleteInvitationError = unknown;
 
-export interface ReposDeleteOrgRulesetParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The ID of the ruleset. */
-  ruleset_id: number;
-}
+export interface ReposDeleteOrgRulesetParams extends P.Org, P.RulesetId {}
 export type ReposDeleteOrgRulesetResponse = void;
 export type ReposDeleteOrgRulesetError = S.BasicError;
 
-export interface ReposDeletePagesSiteParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposDeletePagesSiteParams extends P.Owner, P.Repo {}
 export type ReposDeletePagesSiteResponse = void;
 export type ReposDeletePagesSiteError = S.BasicError | S.ValidationError;
 
-export interface ReposDeletePullRequestReviewProtectionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposDeletePullRequestReviewProtectionParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposDeletePullRequestReviewProtectionResponse = void;
 export type ReposDeletePullRequestReviewProtectionError = S.BasicError;
 
-export interface ReposDeleteReleaseParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the release. */
-  release_id: number;
-}
+export interface ReposDeleteReleaseParams
+  extends P.Owner, P.Repo, P.ReleaseId {}
 export type ReposDeleteReleaseResponse = void;
 export type ReposDeleteReleaseError = S.BasicError;
 
-export interface ReposDeleteReleaseAssetParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the asset. */
-  asset_id: number;
-}
+export interface ReposDeleteReleaseAssetParams
+  extends P.Owner, P.Repo, P.AssetId {}
 export type ReposDeleteReleaseAssetResponse = void;
 export type ReposDeleteReleaseAssetError = S.BasicError;
 
-export interface ReposDeleteRepoRulesetParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The ID of the ruleset. */
-  ruleset_id: number;
-}
+export interface ReposDeleteRepoRulesetParams
+  extends P.Owner, P.Repo, P.RulesetId {}
 export type ReposDeleteRepoRulesetResponse = void;
 export type ReposDeleteRepoRulesetError = S.BasicError;
 
-export interface ReposDeleteWebhookParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
-}
+export interface ReposDeleteWebhookParams extends P.Owner, P.Repo, P.HookId {}
 export type ReposDeleteWebhookResponse = void;
 export type ReposDeleteWebhookError = S.BasicError;
 
-export interface ReposDisableAutomatedSecurityFixesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposDisableAutomatedSecurityFixesParams
+  extends P.Owner, P.Repo {}
 export type ReposDisableAutomatedSecurityFixesResponse = void;
 export type ReposDisableAutomatedSecurityFixesError = unknown;
 
-export interface ReposDisableDeploymentProtectionRuleParams {
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
+export interface ReposDisableDeploymentProtectionRuleParams
+  extends P.EnvironmentName, P.Repo, P.Owner {
   /** The unique identifier of the protection rule. */
   protection_rule_id: number;
 }
 export type ReposDisableDeploymentProtectionRuleResponse = void;
 export type ReposDisableDeploymentProtectionRuleError = unknown;
 
-export interface ReposDisableImmutableReleasesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposDisableImmutableReleasesParams extends P.Owner, P.Repo {}
 export type ReposDisableImmutableReleasesResponse = void;
 export type ReposDisableImmutableReleasesError = S.BasicError;
 
-export interface ReposDisablePrivateVulnerabilityReportingParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposDisablePrivateVulnerabilityReportingParams
+  extends P.Owner, P.Repo {}
 export type ReposDisablePrivateVulnerabilityReportingResponse = void;
 export type ReposDisablePrivateVulnerabilityReportingError = S.BasicError;
 
-export interface ReposDisableVulnerabilityAlertsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposDisableVulnerabilityAlertsParams
+  extends P.Owner, P.Repo {}
 export type ReposDisableVulnerabilityAlertsResponse = void;
 export type ReposDisableVulnerabilityAlertsError = unknown;
 
-export interface ReposDownloadTarballArchiveParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposDownloadTarballArchiveParams extends P.Owner, P.Repo {
   ref: string;
 }
 export type ReposDownloadTarballArchiveResponse = void;
 export type ReposDownloadTarballArchiveError = unknown;
 
-export interface ReposDownloadZipballArchiveParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposDownloadZipballArchiveParams extends P.Owner, P.Repo {
   ref: string;
 }
 export type ReposDownloadZipballArchiveResponse = void;
 export type ReposDownloadZipballArchiveError = unknown;
 
-export interface ReposEnableAutomatedSecurityFixesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposEnableAutomatedSecurityFixesParams
+  extends P.Owner, P.Repo {}
 export type ReposEnableAutomatedSecurityFixesResponse = void;
 export type ReposEnableAutomatedSecurityFixesError = unknown;
 
-export interface ReposEnableImmutableReleasesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposEnableImmutableReleasesParams extends P.Owner, P.Repo {}
 export type ReposEnableImmutableReleasesResponse = void;
 export type ReposEnableImmutableReleasesError = S.BasicError;
 
-export interface ReposEnablePrivateVulnerabilityReportingParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposEnablePrivateVulnerabilityReportingParams
+  extends P.Owner, P.Repo {}
 export type ReposEnablePrivateVulnerabilityReportingResponse = void;
 export type ReposEnablePrivateVulnerabilityReportingError = S.BasicError;
 
-export interface ReposEnableVulnerabilityAlertsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposEnableVulnerabilityAlertsParams extends P.Owner, P.Repo {}
 export type ReposEnableVulnerabilityAlertsResponse = void;
 export type ReposEnableVulnerabilityAlertsError = unknown;
 
-export interface ReposGenerateReleaseNotesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposGenerateReleaseNotesParams extends P.Owner, P.Repo {
   body: {
     /** The tag name for the release. This can be an existing tag or a new one. */
     tag_name: string;
@@ -1405,46 +1053,23 @@ export interface ReposGenerateReleaseNotesParams {
 export type ReposGenerateReleaseNotesResponse = S.ReleaseNotesContent;
 export type ReposGenerateReleaseNotesError = S.BasicError;
 
-export interface ReposGetParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposGetParams extends P.Owner, P.Repo {}
 export type ReposGetResponse = S.FullRepository;
 export type ReposGetError = S.BasicError;
 
-export interface ReposGetAccessRestrictionsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposGetAccessRestrictionsParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposGetAccessRestrictionsResponse = S.BranchRestrictionPolicy;
 export type ReposGetAccessRestrictionsError = S.BasicError;
 
-export interface ReposGetAdminBranchProtectionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposGetAdminBranchProtectionParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposGetAdminBranchProtectionResponse =
   S.ProtectedBranchAdminEnforced;
 export type ReposGetAdminBranchProtectionError = unknown;
 
-export interface ReposGetAllDeploymentProtectionRulesParams {
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-}
+export interface ReposGetAllDeploymentProtectionRulesParams
+  extends P.EnvironmentName, P.Repo, P.Owner {}
 export type ReposGetAllDeploymentProtectionRulesResponse = {
   /** The number of enabled custom deployment protection rules for this environment */
   total_count?: number;
@@ -1452,22 +1077,8 @@ export type ReposGetAllDeploymentProtectionRulesResponse = {
 };
 export type ReposGetAllDeploymentProtectionRulesError = unknown;
 
-export interface ReposGetAllEnvironmentsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposGetAllEnvironmentsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ReposGetAllEnvironmentsResponse = {
   /** The number of environments in this repository */
   total_count?: number;
@@ -1476,108 +1087,45 @@ export type ReposGetAllEnvironmentsResponse = {
 export type ReposGetAllEnvironmentsError = unknown;
 export type ReposGetAllEnvironmentsItem = S.Environment;
 
-export interface ReposGetAllStatusCheckContextsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposGetAllStatusCheckContextsParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposGetAllStatusCheckContextsResponse = string[];
 export type ReposGetAllStatusCheckContextsError = S.BasicError;
 
-export interface ReposGetAllTopicsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface ReposGetAllTopicsParams
+  extends P.Owner, P.Repo, P.Page, P.PerPage {}
 export type ReposGetAllTopicsResponse = S.Topic;
 export type ReposGetAllTopicsError = S.BasicError;
 export type ReposGetAllTopicsItem = string;
 
-export interface ReposGetAppsWithAccessToProtectedBranchParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposGetAppsWithAccessToProtectedBranchParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposGetAppsWithAccessToProtectedBranchResponse = S.Integration[];
 export type ReposGetAppsWithAccessToProtectedBranchError = S.BasicError;
 
-export interface ReposGetAutolinkParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposGetAutolinkParams extends P.Owner, P.Repo {
   /** The unique identifier of the autolink. */
   autolink_id: number;
 }
 export type ReposGetAutolinkResponse = S.Autolink;
 export type ReposGetAutolinkError = S.BasicError;
 
-export interface ReposGetBranchParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposGetBranchParams extends P.Owner, P.Repo, P.Branch {}
 export type ReposGetBranchResponse = S.BranchWithProtection;
 export type ReposGetBranchError = S.BasicError;
 
-export interface ReposGetBranchProtectionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposGetBranchProtectionParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposGetBranchProtectionResponse = S.BranchProtection;
 export type ReposGetBranchProtectionError = S.BasicError;
 
-export interface ReposGetBranchRulesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposGetBranchRulesParams
+  extends P.Owner, P.Repo, P.Branch, P.PerPage, P.Page {}
 export type ReposGetBranchRulesResponse = S.RepositoryRuleDetailed[];
 export type ReposGetBranchRulesError = unknown;
 export type ReposGetBranchRulesItem = S.RepositoryRuleDetailed;
 
-export interface ReposGetClonesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposGetClonesParams extends P.Owner, P.Repo {
   /**
    * The time frame to display results for.
    * @default "day"
@@ -1587,68 +1135,25 @@ export interface ReposGetClonesParams {
 export type ReposGetClonesResponse = S.CloneTraffic;
 export type ReposGetClonesError = S.BasicError;
 
-export interface ReposGetCodeFrequencyStatsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposGetCodeFrequencyStatsParams extends P.Owner, P.Repo {}
 export type ReposGetCodeFrequencyStatsResponse =
   S.CodeFrequencyStat[] | Record<string, unknown> | undefined;
 export type ReposGetCodeFrequencyStatsError = unknown;
 
-export interface ReposGetCollaboratorPermissionLevelParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface ReposGetCollaboratorPermissionLevelParams
+  extends P.Owner, P.Repo, P.Username {}
 export type ReposGetCollaboratorPermissionLevelResponse =
   S.RepositoryCollaboratorPermission;
 export type ReposGetCollaboratorPermissionLevelError = S.BasicError;
 
-export interface ReposGetCombinedStatusForRefParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The commit reference. Can be a commit SHA, branch name (`heads/BRANCH_NAME`), or tag name (`tags/TAG_NAME`). For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation. */
-  ref: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposGetCombinedStatusForRefParams
+  extends P.Owner, P.Repo, P.Ref, P.PerPage, P.Page {}
 export type ReposGetCombinedStatusForRefResponse = S.CombinedCommitStatus;
 export type ReposGetCombinedStatusForRefError = S.BasicError;
 export type ReposGetCombinedStatusForRefItem = S.SimpleCommitStatus;
 
-export interface ReposGetCommitParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** The commit reference. Can be a commit SHA, branch name (`heads/BRANCH_NAME`), or tag name (`tags/TAG_NAME`). For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation. */
-  ref: string;
-}
+export interface ReposGetCommitParams
+  extends P.Owner, P.Repo, P.Page, P.PerPage, P.Ref {}
 export type ReposGetCommitResponse = S.Commit;
 export type ReposGetCommitError =
   | S.BasicError
@@ -1659,78 +1164,39 @@ export type ReposGetCommitError =
       documentation_url?: string;
     };
 
-export interface ReposGetCommitActivityStatsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposGetCommitActivityStatsParams extends P.Owner, P.Repo {}
 export type ReposGetCommitActivityStatsResponse =
   S.CommitActivity[] | Record<string, unknown> | undefined;
 export type ReposGetCommitActivityStatsError = unknown;
 
-export interface ReposGetCommitCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
-}
+export interface ReposGetCommitCommentParams
+  extends P.Owner, P.Repo, P.CommentId {}
 export type ReposGetCommitCommentResponse = S.CommitComment;
 export type ReposGetCommitCommentError = S.BasicError;
 
-export interface ReposGetCommitSignatureProtectionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposGetCommitSignatureProtectionParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposGetCommitSignatureProtectionResponse =
   S.ProtectedBranchAdminEnforced;
 export type ReposGetCommitSignatureProtectionError = S.BasicError;
 
-export interface ReposGetCommunityProfileMetricsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposGetCommunityProfileMetricsParams
+  extends P.Owner, P.Repo {}
 export type ReposGetCommunityProfileMetricsResponse = S.CommunityProfile;
 export type ReposGetCommunityProfileMetricsError = unknown;
 
-export interface ReposGetContentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** path parameter */
-  path: string;
-  /** The name of the commit/branch/tag. Default: the repository’s default branch. */
-  ref?: string;
-}
+export interface ReposGetContentParams
+  extends P.Owner, P.Repo, P.Path, P.Ref3 {}
 export type ReposGetContentResponse = S.ContentTree;
 export type ReposGetContentError = S.BasicError;
 
-export interface ReposGetContributorsStatsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposGetContributorsStatsParams extends P.Owner, P.Repo {}
 export type ReposGetContributorsStatsResponse =
   S.ContributorActivity[] | Record<string, unknown> | undefined;
 export type ReposGetContributorsStatsError = unknown;
 
-export interface ReposGetCustomDeploymentProtectionRuleParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
+export interface ReposGetCustomDeploymentProtectionRuleParams
+  extends P.Owner, P.Repo, P.EnvironmentName {
   /** The unique identifier of the protection rule. */
   protection_rule_id: number;
 }
@@ -1738,94 +1204,45 @@ export type ReposGetCustomDeploymentProtectionRuleResponse =
   S.DeploymentProtectionRule;
 export type ReposGetCustomDeploymentProtectionRuleError = unknown;
 
-export interface ReposGetDeployKeyParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the key. */
-  key_id: number;
-}
+export interface ReposGetDeployKeyParams extends P.Owner, P.Repo, P.KeyId {}
 export type ReposGetDeployKeyResponse = S.DeployKey;
 export type ReposGetDeployKeyError = S.BasicError;
 
-export interface ReposGetDeploymentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** deployment_id parameter */
-  deployment_id: number;
-}
+export interface ReposGetDeploymentParams
+  extends P.Owner, P.Repo, P.DeploymentId {}
 export type ReposGetDeploymentResponse = S.Deployment;
 export type ReposGetDeploymentError = S.BasicError;
 
-export interface ReposGetDeploymentBranchPolicyParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-  /** The unique identifier of the branch policy. */
-  branch_policy_id: number;
-}
+export interface ReposGetDeploymentBranchPolicyParams
+  extends P.Owner, P.Repo, P.EnvironmentName, P.BranchPolicyId {}
 export type ReposGetDeploymentBranchPolicyResponse = S.DeploymentBranchPolicy;
 export type ReposGetDeploymentBranchPolicyError = unknown;
 
-export interface ReposGetDeploymentStatusParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** deployment_id parameter */
-  deployment_id: number;
+export interface ReposGetDeploymentStatusParams
+  extends P.Owner, P.Repo, P.DeploymentId {
   status_id: number;
 }
 export type ReposGetDeploymentStatusResponse = S.DeploymentStatus;
 export type ReposGetDeploymentStatusError = S.BasicError;
 
-export interface ReposGetEnvironmentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-}
+export interface ReposGetEnvironmentParams
+  extends P.Owner, P.Repo, P.EnvironmentName {}
 export type ReposGetEnvironmentResponse = S.Environment;
 export type ReposGetEnvironmentError = unknown;
 
-export interface ReposGetHashAlgorithmParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposGetHashAlgorithmParams extends P.Owner, P.Repo {}
 export type ReposGetHashAlgorithmResponse = S.RepositoryHashAlgorithm;
 export type ReposGetHashAlgorithmError = S.BasicError;
 
-export interface ReposGetLatestPagesBuildParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposGetLatestPagesBuildParams extends P.Owner, P.Repo {}
 export type ReposGetLatestPagesBuildResponse = S.PageBuild;
 export type ReposGetLatestPagesBuildError = unknown;
 
-export interface ReposGetLatestReleaseParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposGetLatestReleaseParams extends P.Owner, P.Repo {}
 export type ReposGetLatestReleaseResponse = S.Release;
 export type ReposGetLatestReleaseError = S.BasicError;
 
-export interface ReposGetOrgRuleSuiteParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ReposGetOrgRuleSuiteParams extends P.Org {
   /**
    * The unique identifier of the rule suite result.
    * To get this ID, you can use [GET /repos/{owner}/{repo}/rulesets/rule-suites](https://docs.github.com/rest/repos/rule-suites#list-repository-rule-suites)
@@ -1837,9 +1254,7 @@ export interface ReposGetOrgRuleSuiteParams {
 export type ReposGetOrgRuleSuiteResponse = S.RuleSuite;
 export type ReposGetOrgRuleSuiteError = S.BasicError;
 
-export interface ReposGetOrgRuleSuitesParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ReposGetOrgRuleSuitesParams extends P.Org, P.PerPage, P.Page {
   /** The name of the ref. Cannot contain wildcard characters. Optionally prefix with `refs/heads/` to limit to branches or `refs/tags/` to limit to tags. Omit the prefix to search across all refs. When specified, only rule evaluations triggered for this ref will be returned. */
   ref?: string;
   /** The name of the repository to filter on. */
@@ -1866,43 +1281,16 @@ export interface ReposGetOrgRuleSuitesParams {
    * @default "all"
    */
   evaluate_status?: "all" | "active" | "evaluate";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReposGetOrgRuleSuitesResponse = S.RuleSuites;
 export type ReposGetOrgRuleSuitesError = S.BasicError;
 export type ReposGetOrgRuleSuitesItem = S.RuleSuitesItem;
 
-export interface ReposGetOrgRulesetParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The ID of the ruleset. */
-  ruleset_id: number;
-}
+export interface ReposGetOrgRulesetParams extends P.Org, P.RulesetId {}
 export type ReposGetOrgRulesetResponse = S.RepositoryRuleset;
 export type ReposGetOrgRulesetError = S.BasicError;
 
-export interface ReposGetOrgRulesetsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
+export interface ReposGetOrgRulesetsParams extends P.Org, P.PerPage, P.Page {
   /**
    * A comma-separated list of rule targets to filter by.
    * If provided, only rulesets that apply to the specified targets will be returned.
@@ -1914,138 +1302,71 @@ export type ReposGetOrgRulesetsResponse = S.RepositoryRuleset[];
 export type ReposGetOrgRulesetsError = S.BasicError;
 export type ReposGetOrgRulesetsItem = S.RepositoryRuleset;
 
-export interface ReposGetPagesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposGetPagesParams extends P.Owner, P.Repo {}
 export type ReposGetPagesResponse = S.Page;
 export type ReposGetPagesError = S.BasicError;
 
-export interface ReposGetPagesBuildParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposGetPagesBuildParams extends P.Owner, P.Repo {
   build_id: number;
 }
 export type ReposGetPagesBuildResponse = S.PageBuild;
 export type ReposGetPagesBuildError = unknown;
 
-export interface ReposGetPagesDeploymentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposGetPagesDeploymentParams extends P.Owner, P.Repo {
   /** The ID of the Pages deployment. You can also give the commit SHA of the deployment. */
   pages_deployment_id: number | string;
 }
 export type ReposGetPagesDeploymentResponse = S.PagesDeploymentStatus;
 export type ReposGetPagesDeploymentError = S.BasicError;
 
-export interface ReposGetPagesHealthCheckParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposGetPagesHealthCheckParams extends P.Owner, P.Repo {}
 export type ReposGetPagesHealthCheckResponse =
   S.PagesHealthCheck | S.EmptyObject;
 export type ReposGetPagesHealthCheckError = S.BasicError;
 
-export interface ReposGetParticipationStatsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposGetParticipationStatsParams extends P.Owner, P.Repo {}
 export type ReposGetParticipationStatsResponse = S.ParticipationStats;
 export type ReposGetParticipationStatsError = S.BasicError;
 
-export interface ReposGetPullRequestReviewProtectionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposGetPullRequestReviewProtectionParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposGetPullRequestReviewProtectionResponse =
   S.ProtectedBranchPullRequestReview;
 export type ReposGetPullRequestReviewProtectionError = unknown;
 
-export interface ReposGetPunchCardStatsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposGetPunchCardStatsParams extends P.Owner, P.Repo {}
 export type ReposGetPunchCardStatsResponse = S.CodeFrequencyStat[] | undefined;
 export type ReposGetPunchCardStatsError = unknown;
 
-export interface ReposGetReadmeParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the commit/branch/tag. Default: the repository’s default branch. */
-  ref?: string;
-}
+export interface ReposGetReadmeParams extends P.Owner, P.Repo, P.Ref3 {}
 export type ReposGetReadmeResponse = S.ContentFile;
 export type ReposGetReadmeError = S.BasicError | S.ValidationError;
 
-export interface ReposGetReadmeInDirectoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposGetReadmeInDirectoryParams
+  extends P.Owner, P.Repo, P.Ref3 {
   /** The alternate path to look for a README file */
   dir: string;
-  /** The name of the commit/branch/tag. Default: the repository’s default branch. */
-  ref?: string;
 }
 export type ReposGetReadmeInDirectoryResponse = S.ContentFile;
 export type ReposGetReadmeInDirectoryError = S.BasicError | S.ValidationError;
 
-export interface ReposGetReleaseParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the release. */
-  release_id: number;
-}
+export interface ReposGetReleaseParams extends P.Owner, P.Repo, P.ReleaseId {}
 export type ReposGetReleaseResponse = S.Release;
 export type ReposGetReleaseError = unknown;
 
-export interface ReposGetReleaseAssetParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the asset. */
-  asset_id: number;
-}
+export interface ReposGetReleaseAssetParams
+  extends P.Owner, P.Repo, P.AssetId {}
 export type ReposGetReleaseAssetResponse = S.ReleaseAsset;
 export type ReposGetReleaseAssetError = S.BasicError;
 
-export interface ReposGetReleaseByTagParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposGetReleaseByTagParams extends P.Owner, P.Repo {
   /** tag parameter */
   tag: string;
 }
 export type ReposGetReleaseByTagResponse = S.Release;
 export type ReposGetReleaseByTagError = S.BasicError;
 
-export interface ReposGetRepoRuleSuiteParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposGetRepoRuleSuiteParams extends P.Owner, P.Repo {
   /**
    * The unique identifier of the rule suite result.
    * To get this ID, you can use [GET /repos/{owner}/{repo}/rulesets/rule-suites](https://docs.github.com/rest/repos/rule-suites#list-repository-rule-suites)
@@ -2057,11 +1378,8 @@ export interface ReposGetRepoRuleSuiteParams {
 export type ReposGetRepoRuleSuiteResponse = S.RuleSuite;
 export type ReposGetRepoRuleSuiteError = S.BasicError;
 
-export interface ReposGetRepoRuleSuitesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposGetRepoRuleSuitesParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {
   /** The name of the ref. Cannot contain wildcard characters. Optionally prefix with `refs/heads/` to limit to branches or `refs/tags/` to limit to tags. Omit the prefix to search across all refs. When specified, only rule evaluations triggered for this ref will be returned. */
   ref?: string;
   /**
@@ -2086,28 +1404,13 @@ export interface ReposGetRepoRuleSuitesParams {
    * @default "all"
    */
   evaluate_status?: "all" | "active" | "evaluate";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReposGetRepoRuleSuitesResponse = S.RuleSuites;
 export type ReposGetRepoRuleSuitesError = S.BasicError;
 export type ReposGetRepoRuleSuitesItem = S.RuleSuitesItem;
 
-export interface ReposGetRepoRulesetParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The ID of the ruleset. */
-  ruleset_id: number;
+export interface ReposGetRepoRulesetParams
+  extends P.Owner, P.Repo, P.RulesetId {
   /**
    * Include rulesets configured at higher levels that apply to this repository
    * @default true
@@ -2117,56 +1420,22 @@ export interface ReposGetRepoRulesetParams {
 export type ReposGetRepoRulesetResponse = S.RepositoryRuleset;
 export type ReposGetRepoRulesetError = S.BasicError;
 
-export interface ReposGetRepoRulesetHistoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /** The ID of the ruleset. */
-  ruleset_id: number;
-}
+export interface ReposGetRepoRulesetHistoryParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page, P.RulesetId {}
 export type ReposGetRepoRulesetHistoryResponse = S.RulesetVersion[];
 export type ReposGetRepoRulesetHistoryError = S.BasicError;
 export type ReposGetRepoRulesetHistoryItem = S.RulesetVersion;
 
-export interface ReposGetRepoRulesetVersionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The ID of the ruleset. */
-  ruleset_id: number;
+export interface ReposGetRepoRulesetVersionParams
+  extends P.Owner, P.Repo, P.RulesetId {
   /** The ID of the version */
   version_id: number;
 }
 export type ReposGetRepoRulesetVersionResponse = S.RulesetVersionWithState;
 export type ReposGetRepoRulesetVersionError = S.BasicError;
 
-export interface ReposGetRepoRulesetsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
+export interface ReposGetRepoRulesetsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {
   /**
    * Include rulesets configured at higher levels that apply to this repository
    * @default true
@@ -2183,62 +1452,30 @@ export type ReposGetRepoRulesetsResponse = S.RepositoryRuleset[];
 export type ReposGetRepoRulesetsError = S.BasicError;
 export type ReposGetRepoRulesetsItem = S.RepositoryRuleset;
 
-export interface ReposGetStatusChecksProtectionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposGetStatusChecksProtectionParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposGetStatusChecksProtectionResponse = S.StatusCheckPolicy;
 export type ReposGetStatusChecksProtectionError = S.BasicError;
 
-export interface ReposGetTeamsWithAccessToProtectedBranchParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposGetTeamsWithAccessToProtectedBranchParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposGetTeamsWithAccessToProtectedBranchResponse = S.Team[];
 export type ReposGetTeamsWithAccessToProtectedBranchError = S.BasicError;
 
-export interface ReposGetTopPathsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposGetTopPathsParams extends P.Owner, P.Repo {}
 export type ReposGetTopPathsResponse = S.ContentTraffic[];
 export type ReposGetTopPathsError = S.BasicError;
 
-export interface ReposGetTopReferrersParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposGetTopReferrersParams extends P.Owner, P.Repo {}
 export type ReposGetTopReferrersResponse = S.ReferrerTraffic[];
 export type ReposGetTopReferrersError = S.BasicError;
 
-export interface ReposGetUsersWithAccessToProtectedBranchParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposGetUsersWithAccessToProtectedBranchParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposGetUsersWithAccessToProtectedBranchResponse = S.SimpleUser[];
 export type ReposGetUsersWithAccessToProtectedBranchError = S.BasicError;
 
-export interface ReposGetViewsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposGetViewsParams extends P.Owner, P.Repo {
   /**
    * The time frame to display results for.
    * @default "day"
@@ -2248,59 +1485,24 @@ export interface ReposGetViewsParams {
 export type ReposGetViewsResponse = S.ViewTraffic;
 export type ReposGetViewsError = S.BasicError;
 
-export interface ReposGetWebhookParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
-}
+export interface ReposGetWebhookParams extends P.Owner, P.Repo, P.HookId {}
 export type ReposGetWebhookResponse = S.Hook;
 export type ReposGetWebhookError = S.BasicError;
 
-export interface ReposGetWebhookConfigForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
-}
+export interface ReposGetWebhookConfigForRepoParams
+  extends P.Owner, P.Repo, P.HookId {}
 export type ReposGetWebhookConfigForRepoResponse = S.WebhookConfig;
 export type ReposGetWebhookConfigForRepoError = unknown;
 
-export interface ReposGetWebhookDeliveryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
+export interface ReposGetWebhookDeliveryParams
+  extends P.Owner, P.Repo, P.HookId {
   delivery_id: number;
 }
 export type ReposGetWebhookDeliveryResponse = S.HookDelivery;
 export type ReposGetWebhookDeliveryError = S.BasicError | S.ValidationError;
 
-export interface ReposListActivitiesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
+export interface ReposListActivitiesParams
+  extends P.Owner, P.Repo, P.Direction, P.PerPage, P.Before, P.After {
   /**
    * The Git reference for the activities you want to list.
    *
@@ -2331,80 +1533,39 @@ export interface ReposListActivitiesParams {
 export type ReposListActivitiesResponse = S.Activity[];
 export type ReposListActivitiesError = S.ValidationErrorSimple;
 
-export interface ReposListAttestationsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /** The parameter should be set to the attestation's subject's SHA256 digest, in the form `sha256:HEX_DIGEST`. */
-  subject_digest: string;
-  /**
-   * Optional filter for fetching attestations with a given predicate type.
-   * This option accepts `provenance`, `sbom`, `release`, or freeform text
-   * for custom predicate types.
-   */
-  predicate_type?: string;
-}
+export interface ReposListAttestationsParams
+  extends
+    P.Owner,
+    P.Repo,
+    P.PerPage,
+    P.Before,
+    P.After,
+    P.SubjectDigest2,
+    P.PredicateType {}
 export type ReposListAttestationsResponse = S.ReposListAttestationsResponse;
 export type ReposListAttestationsError = unknown;
 
-export interface ReposListAutolinksParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposListAutolinksParams extends P.Owner, P.Repo {}
 export type ReposListAutolinksResponse = S.Autolink[];
 export type ReposListAutolinksError = unknown;
 
-export interface ReposListBranchesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposListBranchesParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {
   /** Setting to `true` returns only branches protected by branch protections or rulesets. When set to `false`, only unprotected branches are returned. Omitting this parameter returns all branches. */
   protected?: boolean;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReposListBranchesResponse = S.ShortBranch[];
 export type ReposListBranchesError = S.BasicError;
 export type ReposListBranchesItem = S.ShortBranch;
 
-export interface ReposListBranchesForHeadCommitParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The SHA of the commit. */
-  commit_sha: string;
-}
+export interface ReposListBranchesForHeadCommitParams
+  extends P.Owner, P.Repo, P.CommitSha {}
 export type ReposListBranchesForHeadCommitResponse = S.BranchShort[];
 export type ReposListBranchesForHeadCommitError =
   S.BasicError | S.ValidationError;
 
-export interface ReposListCollaboratorsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposListCollaboratorsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {
   /**
    * Filter collaborators returned by their affiliation. `outside` means all outside collaborators of an organization-owned repository. `direct` means all collaborators with permissions to an organization-owned repository, regardless of organization membership status. `all` means all collaborators the authenticated user can see.
    * @default "all"
@@ -2412,90 +1573,31 @@ export interface ReposListCollaboratorsParams {
   affiliation?: "outside" | "direct" | "all";
   /** Filter collaborators by the permissions they have on the repository. If not specified, all collaborators will be returned. */
   permission?: "pull" | "triage" | "push" | "maintain" | "admin";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReposListCollaboratorsResponse = S.Collaborator[];
 export type ReposListCollaboratorsError = S.BasicError;
 export type ReposListCollaboratorsItem = S.Collaborator;
 
-export interface ReposListCommentsForCommitParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The SHA of the commit. */
-  commit_sha: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposListCommentsForCommitParams
+  extends P.Owner, P.Repo, P.CommitSha, P.PerPage, P.Page {}
 export type ReposListCommentsForCommitResponse = S.CommitComment[];
 export type ReposListCommentsForCommitError = unknown;
 export type ReposListCommentsForCommitItem = S.CommitComment;
 
-export interface ReposListCommitCommentsForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposListCommitCommentsForRepoParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ReposListCommitCommentsForRepoResponse = S.CommitComment[];
 export type ReposListCommitCommentsForRepoError = unknown;
 export type ReposListCommitCommentsForRepoItem = S.CommitComment;
 
-export interface ReposListCommitStatusesForRefParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The commit reference. Can be a commit SHA, branch name (`heads/BRANCH_NAME`), or tag name (`tags/TAG_NAME`). For more information, see "[Git References](https://git-scm.com/book/en/v2/Git-Internals-Git-References)" in the Git documentation. */
-  ref: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposListCommitStatusesForRefParams
+  extends P.Owner, P.Repo, P.Ref, P.PerPage, P.Page {}
 export type ReposListCommitStatusesForRefResponse = S.Status[];
 export type ReposListCommitStatusesForRefError = unknown;
 export type ReposListCommitStatusesForRefItem = S.Status;
 
-export interface ReposListCommitsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposListCommitsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {
   /** SHA or branch to start listing commits from. Default: the repository’s default branch (usually `main`). */
   sha?: string;
   /** Only commits containing this file path will be returned. */
@@ -2508,61 +1610,22 @@ export interface ReposListCommitsParams {
   since?: string;
   /** Only commits before this date will be returned. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. Due to limitations of Git, timestamps must be between 1970-01-01 and 2099-12-31 (inclusive) or unexpected results may be returned. */
   until?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReposListCommitsResponse = S.Commit[];
 export type ReposListCommitsError = S.BasicError;
 export type ReposListCommitsItem = S.Commit;
 
-export interface ReposListContributorsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposListContributorsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {
   /** Set to `1` or `true` to include anonymous contributors in results. */
   anon?: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReposListContributorsResponse = S.Contributor[] | undefined;
 export type ReposListContributorsError = S.BasicError;
 export type ReposListContributorsItem = S.Contributor;
 
-export interface ReposListCustomDeploymentRuleIntegrationsParams {
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface ReposListCustomDeploymentRuleIntegrationsParams
+  extends P.EnvironmentName, P.Repo, P.Owner, P.Page, P.PerPage {}
 export type ReposListCustomDeploymentRuleIntegrationsResponse = {
   /** The total number of custom deployment protection rule integrations available for this environment. */
   total_count?: number;
@@ -2572,44 +1635,14 @@ export type ReposListCustomDeploymentRuleIntegrationsError = unknown;
 export type ReposListCustomDeploymentRuleIntegrationsItem =
   S.CustomDeploymentRuleApp;
 
-export interface ReposListDeployKeysParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposListDeployKeysParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ReposListDeployKeysResponse = S.DeployKey[];
 export type ReposListDeployKeysError = unknown;
 export type ReposListDeployKeysItem = S.DeployKey;
 
-export interface ReposListDeploymentBranchPoliciesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposListDeploymentBranchPoliciesParams
+  extends P.Owner, P.Repo, P.EnvironmentName, P.PerPage, P.Page {}
 export type ReposListDeploymentBranchPoliciesResponse = {
   /** The number of deployment branch policies for the environment. */
   total_count: number;
@@ -2618,33 +1651,14 @@ export type ReposListDeploymentBranchPoliciesResponse = {
 export type ReposListDeploymentBranchPoliciesError = unknown;
 export type ReposListDeploymentBranchPoliciesItem = S.DeploymentBranchPolicy;
 
-export interface ReposListDeploymentStatusesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** deployment_id parameter */
-  deployment_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposListDeploymentStatusesParams
+  extends P.Owner, P.Repo, P.DeploymentId, P.PerPage, P.Page {}
 export type ReposListDeploymentStatusesResponse = S.DeploymentStatus[];
 export type ReposListDeploymentStatusesError = S.BasicError;
 export type ReposListDeploymentStatusesItem = S.DeploymentStatus;
 
-export interface ReposListDeploymentsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposListDeploymentsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {
   /**
    * The SHA recorded at creation time.
    * @default "none"
@@ -2665,22 +1679,13 @@ export interface ReposListDeploymentsParams {
    * @default "none"
    */
   environment?: string | null;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReposListDeploymentsResponse = S.Deployment[];
 export type ReposListDeploymentsError = unknown;
 export type ReposListDeploymentsItem = S.Deployment;
 
-export interface ReposListForAuthenticatedUserParams {
+export interface ReposListForAuthenticatedUserParams
+  extends P.Direction2, P.PerPage, P.Page {
   /**
    * Limit results to repositories with the specified visibility.
    * @default "all"
@@ -2704,18 +1709,6 @@ export interface ReposListForAuthenticatedUserParams {
    * @default "full_name"
    */
   sort?: "created" | "updated" | "pushed" | "full_name";
-  /** The order to sort by. Default: `asc` when using `full_name`, otherwise `desc`. */
-  direction?: "asc" | "desc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
   /** Only show repositories updated after the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
   since?: string;
   /** Only show repositories updated before the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
@@ -2726,9 +1719,8 @@ export type ReposListForAuthenticatedUserError =
   S.BasicError | S.ValidationError;
 export type ReposListForAuthenticatedUserItem = S.Repository;
 
-export interface ReposListForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface ReposListForOrgParams
+  extends P.Org, P.Direction2, P.PerPage, P.Page {
   /**
    * Specifies the types of repositories you want returned.
    * @default "all"
@@ -2739,26 +1731,13 @@ export interface ReposListForOrgParams {
    * @default "created"
    */
   sort?: "created" | "updated" | "pushed" | "full_name";
-  /** The order to sort by. Default: `asc` when using `full_name`, otherwise `desc`. */
-  direction?: "asc" | "desc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReposListForOrgResponse = S.MinimalRepository[];
 export type ReposListForOrgError = unknown;
 export type ReposListForOrgItem = S.MinimalRepository;
 
-export interface ReposListForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
+export interface ReposListForUserParams
+  extends P.Username, P.Direction2, P.PerPage, P.Page {
   /**
    * Limit results to repositories of the specified type.
    * @default "owner"
@@ -2769,120 +1748,47 @@ export interface ReposListForUserParams {
    * @default "full_name"
    */
   sort?: "created" | "updated" | "pushed" | "full_name";
-  /** The order to sort by. Default: `asc` when using `full_name`, otherwise `desc`. */
-  direction?: "asc" | "desc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReposListForUserResponse = S.MinimalRepository[];
 export type ReposListForUserError = unknown;
 export type ReposListForUserItem = S.MinimalRepository;
 
-export interface ReposListForksParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposListForksParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {
   /**
    * The sort order. `stargazers` will sort by star count.
    * @default "newest"
    */
   sort?: "newest" | "oldest" | "stargazers" | "watchers";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type ReposListForksResponse = S.MinimalRepository[];
 export type ReposListForksError = S.BasicError;
 export type ReposListForksItem = S.MinimalRepository;
 
-export interface ReposListInvitationsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposListInvitationsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ReposListInvitationsResponse = S.RepositoryInvitation[];
 export type ReposListInvitationsError = unknown;
 export type ReposListInvitationsItem = S.RepositoryInvitation;
 
-export interface ReposListInvitationsForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposListInvitationsForAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type ReposListInvitationsForAuthenticatedUserResponse =
   S.RepositoryInvitation[];
 export type ReposListInvitationsForAuthenticatedUserError = S.BasicError;
 export type ReposListInvitationsForAuthenticatedUserItem =
   S.RepositoryInvitation;
 
-export interface ReposListIssueTypesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposListIssueTypesParams extends P.Owner, P.Repo {}
 export type ReposListIssueTypesResponse = S.IssueType[];
 export type ReposListIssueTypesError = S.BasicError;
 
-export interface ReposListLanguagesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposListLanguagesParams extends P.Owner, P.Repo {}
 export type ReposListLanguagesResponse = S.Language;
 export type ReposListLanguagesError = unknown;
 
-export interface ReposListPagesBuildsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposListPagesBuildsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ReposListPagesBuildsResponse = S.PageBuild[];
 export type ReposListPagesBuildsError = unknown;
 export type ReposListPagesBuildsItem = S.PageBuild;
@@ -2894,156 +1800,49 @@ export interface ReposListPublicParams {
 export type ReposListPublicResponse = S.MinimalRepository[];
 export type ReposListPublicError = S.ValidationError;
 
-export interface ReposListPullRequestsAssociatedWithCommitParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The SHA of the commit. */
-  commit_sha: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposListPullRequestsAssociatedWithCommitParams
+  extends P.Owner, P.Repo, P.CommitSha, P.PerPage, P.Page {}
 export type ReposListPullRequestsAssociatedWithCommitResponse =
   S.PullRequestSimple[];
 export type ReposListPullRequestsAssociatedWithCommitError = S.BasicError;
 export type ReposListPullRequestsAssociatedWithCommitItem = S.PullRequestSimple;
 
-export interface ReposListReleaseAssetsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the release. */
-  release_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposListReleaseAssetsParams
+  extends P.Owner, P.Repo, P.ReleaseId, P.PerPage, P.Page {}
 export type ReposListReleaseAssetsResponse = S.ReleaseAsset[];
 export type ReposListReleaseAssetsError = unknown;
 export type ReposListReleaseAssetsItem = S.ReleaseAsset;
 
-export interface ReposListReleasesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposListReleasesParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ReposListReleasesResponse = S.Release[];
 export type ReposListReleasesError = S.BasicError;
 export type ReposListReleasesItem = S.Release;
 
-export interface ReposListTagsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposListTagsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ReposListTagsResponse = S.Tag[];
 export type ReposListTagsError = unknown;
 export type ReposListTagsItem = S.Tag;
 
-export interface ReposListTeamsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposListTeamsParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ReposListTeamsResponse = S.Team[];
 export type ReposListTeamsError = S.BasicError;
 export type ReposListTeamsItem = S.Team;
 
-export interface ReposListWebhookDeliveriesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** Used for pagination: the starting delivery from which the page of deliveries is fetched. Refer to the `link` header for the next and previous page cursors. */
-  cursor?: string;
-  /** Returns webhook deliveries filtered by delivery outcome classification based on `status_code` range. A `status` of `success` returns deliveries with a `status_code` in the 200-399 range (inclusive). A `status` of `failure` returns deliveries with a `status_code` in the 400-599 range (inclusive). */
-  status?: "success" | "failure";
-}
+export interface ReposListWebhookDeliveriesParams
+  extends P.Owner, P.Repo, P.HookId, P.PerPage, P.Cursor, P.Status {}
 export type ReposListWebhookDeliveriesResponse = S.HookDeliveryItem[];
 export type ReposListWebhookDeliveriesError = S.BasicError | S.ValidationError;
 
-export interface ReposListWebhooksParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface ReposListWebhooksParams
+  extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ReposListWebhooksResponse = S.Hook[];
 export type ReposListWebhooksError = S.BasicError;
 export type ReposListWebhooksItem = S.Hook;
 
-export interface ReposMergeParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposMergeParams extends P.Owner, P.Repo {
   body: {
     /** The name of the base branch that the head will be merged into. */
     base: string;
@@ -3056,11 +1855,7 @@ export interface ReposMergeParams {
 export type ReposMergeResponse = S.Commit | undefined;
 export type ReposMergeError = S.BasicError | S.ValidationError;
 
-export interface ReposMergeUpstreamParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposMergeUpstreamParams extends P.Owner, P.Repo {
   body: {
     /** The name of the branch which should be updated to match upstream. */
     branch: string;
@@ -3069,37 +1864,20 @@ export interface ReposMergeUpstreamParams {
 export type ReposMergeUpstreamResponse = S.MergedUpstream;
 export type ReposMergeUpstreamError = unknown;
 
-export interface ReposPingWebhookParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
-}
+export interface ReposPingWebhookParams extends P.Owner, P.Repo, P.HookId {}
 export type ReposPingWebhookResponse = void;
 export type ReposPingWebhookError = S.BasicError;
 
-export interface ReposRedeliverWebhookDeliveryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
+export interface ReposRedeliverWebhookDeliveryParams
+  extends P.Owner, P.Repo, P.HookId {
   delivery_id: number;
 }
 export type ReposRedeliverWebhookDeliveryResponse = Record<string, unknown>;
 export type ReposRedeliverWebhookDeliveryError =
   S.BasicError | S.ValidationError;
 
-export interface ReposRemoveAppAccessRestrictionsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposRemoveAppAccessRestrictionsParams
+  extends P.Owner, P.Repo, P.Branch {
   body: {
     /** The GitHub Apps that have push access to this branch. Use the slugified version of the app name. **Note**: The list of users, apps, and teams in total is limited to 100 items. */
     apps: string[];
@@ -3108,24 +1886,13 @@ export interface ReposRemoveAppAccessRestrictionsParams {
 export type ReposRemoveAppAccessRestrictionsResponse = S.Integration[];
 export type ReposRemoveAppAccessRestrictionsError = S.ValidationError;
 
-export interface ReposRemoveCollaboratorParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface ReposRemoveCollaboratorParams
+  extends P.Owner, P.Repo, P.Username {}
 export type ReposRemoveCollaboratorResponse = void;
 export type ReposRemoveCollaboratorError = S.BasicError | S.ValidationError;
 
-export interface ReposRemoveStatusCheckContextsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposRemoveStatusCheckContextsParams
+  extends P.Owner, P.Repo, P.Branch {
   body?: {
     /** The name of the status checks */
     contexts: string[];
@@ -3135,24 +1902,13 @@ export type ReposRemoveStatusCheckContextsResponse = string[];
 export type ReposRemoveStatusCheckContextsError =
   S.BasicError | S.ValidationError;
 
-export interface ReposRemoveStatusCheckProtectionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposRemoveStatusCheckProtectionParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposRemoveStatusCheckProtectionResponse = void;
 export type ReposRemoveStatusCheckProtectionError = unknown;
 
-export interface ReposRemoveTeamAccessRestrictionsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposRemoveTeamAccessRestrictionsParams
+  extends P.Owner, P.Repo, P.Branch {
   body?: {
     /** The slug values for teams */
     teams: string[];
@@ -3161,13 +1917,8 @@ export interface ReposRemoveTeamAccessRestrictionsParams {
 export type ReposRemoveTeamAccessRestrictionsResponse = S.Team[];
 export type ReposRemoveTeamAccessRestrictionsError = S.ValidationError;
 
-export interface ReposRemoveUserAccessRestrictionsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposRemoveUserAccessRestrictionsParams
+  extends P.Owner, P.Repo, P.Branch {
   body: {
     /** The username for users */
     users: string[];
@@ -3176,13 +1927,7 @@ export interface ReposRemoveUserAccessRestrictionsParams {
 export type ReposRemoveUserAccessRestrictionsResponse = S.SimpleUser[];
 export type ReposRemoveUserAccessRestrictionsError = S.ValidationError;
 
-export interface ReposRenameBranchParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposRenameBranchParams extends P.Owner, P.Repo, P.Branch {
   body: {
     /** The new name of the branch. */
     new_name: string;
@@ -3191,11 +1936,7 @@ export interface ReposRenameBranchParams {
 export type ReposRenameBranchResponse = S.BranchWithProtection;
 export type ReposRenameBranchError = S.BasicError | S.ValidationError;
 
-export interface ReposReplaceAllTopicsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposReplaceAllTopicsParams extends P.Owner, P.Repo {
   body: {
     /** An array of topics to add to the repository. Pass one or more topics to _replace_ the set of existing topics. Send an empty array (`[]`) to clear all topics from the repository. **Note:** Topic `names` will be saved as lowercase. */
     names: string[];
@@ -3204,34 +1945,18 @@ export interface ReposReplaceAllTopicsParams {
 export type ReposReplaceAllTopicsResponse = S.Topic;
 export type ReposReplaceAllTopicsError = S.BasicError | S.ValidationErrorSimple;
 
-export interface ReposRequestPagesBuildParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface ReposRequestPagesBuildParams extends P.Owner, P.Repo {}
 export type ReposRequestPagesBuildResponse = S.PageBuildStatus;
 export type ReposRequestPagesBuildError = unknown;
 
-export interface ReposSetAdminBranchProtectionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
-}
+export interface ReposSetAdminBranchProtectionParams
+  extends P.Owner, P.Repo, P.Branch {}
 export type ReposSetAdminBranchProtectionResponse =
   S.ProtectedBranchAdminEnforced;
 export type ReposSetAdminBranchProtectionError = unknown;
 
-export interface ReposSetAppAccessRestrictionsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposSetAppAccessRestrictionsParams
+  extends P.Owner, P.Repo, P.Branch {
   body: {
     /** The GitHub Apps that have push access to this branch. Use the slugified version of the app name. **Note**: The list of users, apps, and teams in total is limited to 100 items. */
     apps: string[];
@@ -3240,13 +1965,8 @@ export interface ReposSetAppAccessRestrictionsParams {
 export type ReposSetAppAccessRestrictionsResponse = S.Integration[];
 export type ReposSetAppAccessRestrictionsError = S.ValidationError;
 
-export interface ReposSetStatusCheckContextsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposSetStatusCheckContextsParams
+  extends P.Owner, P.Repo, P.Branch {
   body?: {
     /** The name of the status checks */
     contexts: string[];
@@ -3255,13 +1975,8 @@ export interface ReposSetStatusCheckContextsParams {
 export type ReposSetStatusCheckContextsResponse = string[];
 export type ReposSetStatusCheckContextsError = S.BasicError | S.ValidationError;
 
-export interface ReposSetTeamAccessRestrictionsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposSetTeamAccessRestrictionsParams
+  extends P.Owner, P.Repo, P.Branch {
   body?: {
     /** The slug values for teams */
     teams: string[];
@@ -3270,13 +1985,8 @@ export interface ReposSetTeamAccessRestrictionsParams {
 export type ReposSetTeamAccessRestrictionsResponse = S.Team[];
 export type ReposSetTeamAccessRestrictionsError = S.ValidationError;
 
-export interface ReposSetUserAccessRestrictionsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposSetUserAccessRestrictionsParams
+  extends P.Owner, P.Repo, P.Branch {
   body: {
     /** The username for users */
     users: string[];
@@ -3285,22 +1995,11 @@ export interface ReposSetUserAccessRestrictionsParams {
 export type ReposSetUserAccessRestrictionsResponse = S.SimpleUser[];
 export type ReposSetUserAccessRestrictionsError = S.ValidationError;
 
-export interface ReposTestPushWebhookParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
-}
+export interface ReposTestPushWebhookParams extends P.Owner, P.Repo, P.HookId {}
 export type ReposTestPushWebhookResponse = void;
 export type ReposTestPushWebhookError = S.BasicError;
 
-export interface ReposTransferParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposTransferParams extends P.Owner, P.Repo {
   body: {
     /** The username or organization name the repository will be transferred to. */
     new_owner: string;
@@ -3313,11 +2012,7 @@ export interface ReposTransferParams {
 export type ReposTransferResponse = S.MinimalRepository;
 export type ReposTransferError = unknown;
 
-export interface ReposUpdateParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposUpdateParams extends P.Owner, P.Repo {
   body?: {
     /** The name of the repository. */
     name?: string;
@@ -3532,13 +2227,8 @@ export interface ReposUpdateParams {
 export type ReposUpdateResponse = S.FullRepository;
 export type ReposUpdateError = S.BasicError | S.ValidationError;
 
-export interface ReposUpdateBranchProtectionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposUpdateBranchProtectionParams
+  extends P.Owner, P.Repo, P.Branch {
   body: {
     /** Require status checks to pass before merging. Set to `null` to disable. */
     required_status_checks: {
@@ -3626,13 +2316,8 @@ export type ReposUpdateBranchProtectionResponse = S.ProtectedBranch;
 export type ReposUpdateBranchProtectionError =
   S.BasicError | S.ValidationErrorSimple;
 
-export interface ReposUpdateCommitCommentParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the comment. */
-  comment_id: number;
+export interface ReposUpdateCommitCommentParams
+  extends P.Owner, P.Repo, P.CommentId {
   body: {
     /** The contents of the comment */
     body: string;
@@ -3641,26 +2326,16 @@ export interface ReposUpdateCommitCommentParams {
 export type ReposUpdateCommitCommentResponse = S.CommitComment;
 export type ReposUpdateCommitCommentError = S.BasicError;
 
-export interface ReposUpdateDeploymentBranchPolicyParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the environment. The name must be URL encoded. For example, any slashes in the name must be replaced with `%2F`. */
-  environment_name: string;
-  /** The unique identifier of the branch policy. */
-  branch_policy_id: number;
+export interface ReposUpdateDeploymentBranchPolicyParams
+  extends P.Owner, P.Repo, P.EnvironmentName, P.BranchPolicyId {
   body: S.DeploymentBranchPolicyNamePattern;
 }
 export type ReposUpdateDeploymentBranchPolicyResponse =
   S.DeploymentBranchPolicy;
 export type ReposUpdateDeploymentBranchPolicyError = unknown;
 
-export interface ReposUpdateInformationAboutPagesSiteParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface ReposUpdateInformationAboutPagesSiteParams
+  extends P.Owner, P.Repo {
   body: {
     /** Specify a custom domain for the repository. Sending a `null` value will remove the custom domain. For more about custom domains, see "[Using a custom domain with GitHub Pages](https://docs.github.com/pages/configuring-a-custom-domain-for-your-github-pages-site)." */
     cname?: string | null;
@@ -3684,13 +2359,8 @@ export type ReposUpdateInformationAboutPagesSiteResponse = void;
 export type ReposUpdateInformationAboutPagesSiteError =
   S.BasicError | S.ValidationError;
 
-export interface ReposUpdateInvitationParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the invitation. */
-  invitation_id: number;
+export interface ReposUpdateInvitationParams
+  extends P.Owner, P.Repo, P.InvitationId {
   body?: {
     /** The permissions that the associated user will have on the repository. Valid values are `read`, `write`, `maintain`, `triage`, and `admin`. */
     permissions?: "read" | "write" | "maintain" | "triage" | "admin";
@@ -3699,11 +2369,7 @@ export interface ReposUpdateInvitationParams {
 export type ReposUpdateInvitationResponse = S.RepositoryInvitation;
 export type ReposUpdateInvitationError = unknown;
 
-export interface ReposUpdateOrgRulesetParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The ID of the ruleset. */
-  ruleset_id: number;
+export interface ReposUpdateOrgRulesetParams extends P.Org, P.RulesetId {
   /** Request body */
   body?: {
     /** The name of the ruleset. */
@@ -3721,13 +2387,8 @@ export interface ReposUpdateOrgRulesetParams {
 export type ReposUpdateOrgRulesetResponse = S.RepositoryRuleset;
 export type ReposUpdateOrgRulesetError = S.BasicError | S.ValidationError;
 
-export interface ReposUpdatePullRequestReviewProtectionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposUpdatePullRequestReviewProtectionParams
+  extends P.Owner, P.Repo, P.Branch {
   body?: {
     /** Specify which users, teams, and apps can dismiss pull request reviews. Pass an empty `dismissal_restrictions` object to disable. User and team `dismissal_restrictions` are only available for organization-owned repositories. Omit this parameter for personal repositories. */
     dismissal_restrictions?: {
@@ -3764,13 +2425,7 @@ export type ReposUpdatePullRequestReviewProtectionResponse =
   S.ProtectedBranchPullRequestReview;
 export type ReposUpdatePullRequestReviewProtectionError = S.ValidationError;
 
-export interface ReposUpdateReleaseParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the release. */
-  release_id: number;
+export interface ReposUpdateReleaseParams extends P.Owner, P.Repo, P.ReleaseId {
   body?: {
     /** The name of the tag. */
     tag_name?: string;
@@ -3796,13 +2451,8 @@ export interface ReposUpdateReleaseParams {
 export type ReposUpdateReleaseResponse = S.Release;
 export type ReposUpdateReleaseError = S.BasicError;
 
-export interface ReposUpdateReleaseAssetParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the asset. */
-  asset_id: number;
+export interface ReposUpdateReleaseAssetParams
+  extends P.Owner, P.Repo, P.AssetId {
   body?: {
     /** The file name of the asset. */
     name?: string;
@@ -3814,13 +2464,8 @@ export interface ReposUpdateReleaseAssetParams {
 export type ReposUpdateReleaseAssetResponse = S.ReleaseAsset;
 export type ReposUpdateReleaseAssetError = unknown;
 
-export interface ReposUpdateRepoRulesetParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The ID of the ruleset. */
-  ruleset_id: number;
+export interface ReposUpdateRepoRulesetParams
+  extends P.Owner, P.Repo, P.RulesetId {
   /** Request body */
   body?: {
     /** The name of the ruleset. */
@@ -3838,13 +2483,8 @@ export interface ReposUpdateRepoRulesetParams {
 export type ReposUpdateRepoRulesetResponse = S.RepositoryRuleset;
 export type ReposUpdateRepoRulesetError = S.BasicError | S.ValidationError;
 
-export interface ReposUpdateStatusCheckProtectionParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The name of the branch. Cannot contain wildcard characters. To use wildcard characters in branch names, use [the GraphQL API](https://docs.github.com/graphql). */
-  branch: string;
+export interface ReposUpdateStatusCheckProtectionParams
+  extends P.Owner, P.Repo, P.Branch {
   body?: {
     /** Require branches to be up to date before merging. */
     strict?: boolean;
@@ -3866,13 +2506,7 @@ export type ReposUpdateStatusCheckProtectionResponse = S.StatusCheckPolicy;
 export type ReposUpdateStatusCheckProtectionError =
   S.BasicError | S.ValidationError;
 
-export interface ReposUpdateWebhookParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
+export interface ReposUpdateWebhookParams extends P.Owner, P.Repo, P.HookId {
   body: {
     config?: S.WebhookConfig;
     /**
@@ -3894,13 +2528,8 @@ export interface ReposUpdateWebhookParams {
 export type ReposUpdateWebhookResponse = S.Hook;
 export type ReposUpdateWebhookError = S.BasicError | S.ValidationError;
 
-export interface ReposUpdateWebhookConfigForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the hook. You can find this value in the `X-GitHub-Hook-ID` header of a webhook delivery. */
-  hook_id: number;
+export interface ReposUpdateWebhookConfigForRepoParams
+  extends P.Owner, P.Repo, P.HookId {
   body?: {
     url?: S.WebhookConfigUrl;
     content_type?: S.WebhookConfigContentType;
@@ -3911,13 +2540,8 @@ export interface ReposUpdateWebhookConfigForRepoParams {
 export type ReposUpdateWebhookConfigForRepoResponse = S.WebhookConfig;
 export type ReposUpdateWebhookConfigForRepoError = unknown;
 
-export interface ReposUploadReleaseAssetParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The unique identifier of the release. */
-  release_id: number;
+export interface ReposUploadReleaseAssetParams
+  extends P.Owner, P.Repo, P.ReleaseId {
   name: string;
   label?: string;
   body?: Uint8Array | ArrayBuffer | Blob | string | ReadableStream<Uint8Array>;
@@ -3929,7 +2553,7 @@ export interface ReposMethods {
   /**
    * Accept a repository invitation
    *
-   * @see https://docs.github.com/rest/collaborators/invitations#accept-a-repository-invitation
+   * [API documentation](https://docs.github.com/rest/collaborators/invitations#accept-a-repository-invitation)
    */
   acceptInvitationForAuthenticatedUser: Method<
     ReposAcceptInvitationForAuthenticatedUserParams,
@@ -3943,7 +2567,7 @@ export interface ReposMethods {
    *
    * Grants the specified apps push access for this branch. Only GitHub Apps that are installed on the repository and that have been granted write access to the repository contents can be added as authorized actors on a protected branch.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#add-app-access-restrictions
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#add-app-access-restrictions)
    */
   addAppAccessRestrictions: Method<
     ReposAddAppAccessRestrictionsParams,
@@ -3979,7 +2603,7 @@ export interface ReposMethods {
    *
    * You are limited to sending 50 invitations to a repository per 24 hour period. Note there is no limit if you are inviting organization members to an organization repository.
    *
-   * @see https://docs.github.com/rest/collaborators/collaborators#add-a-repository-collaborator
+   * [API documentation](https://docs.github.com/rest/collaborators/collaborators#add-a-repository-collaborator)
    */
   addCollaborator: Method<
     ReposAddCollaboratorParams,
@@ -3991,7 +2615,7 @@ export interface ReposMethods {
    *
    * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#add-status-check-contexts
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#add-status-check-contexts)
    */
   addStatusCheckContexts: Method<
     ReposAddStatusCheckContextsParams,
@@ -4005,7 +2629,7 @@ export interface ReposMethods {
    *
    * Grants the specified teams push access for this branch. You can also give push access to child teams.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#add-team-access-restrictions
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#add-team-access-restrictions)
    */
   addTeamAccessRestrictions: Method<
     ReposAddTeamAccessRestrictionsParams,
@@ -4023,7 +2647,7 @@ export interface ReposMethods {
    * | ------- | ----------------------------------------------------------------------------------------------------------------------------- |
    * | `array` | Usernames for people who can have push access. **Note**: The list of users, apps, and teams in total is limited to 100 items. |
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#add-user-access-restrictions
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#add-user-access-restrictions)
    */
   addUserAccessRestrictions: Method<
     ReposAddUserAccessRestrictionsParams,
@@ -4037,7 +2661,7 @@ export interface ReposMethods {
    *
    * The authenticated user must have write permissions for the GitHub Pages site.
    *
-   * @see https://docs.github.com/rest/pages/pages#cancel-a-github-pages-deployment
+   * [API documentation](https://docs.github.com/rest/pages/pages#cancel-a-github-pages-deployment)
    */
   cancelPagesDeployment: Method<
     ReposCancelPagesDeploymentParams,
@@ -4049,7 +2673,7 @@ export interface ReposMethods {
    *
    * Shows whether Dependabot security updates are enabled, disabled or paused for a repository. The authenticated user must have admin read access to the repository. For more information, see "[Configuring Dependabot security updates](https://docs.github.com/articles/configuring-automated-security-fixes)".
    *
-   * @see https://docs.github.com/rest/repos/repos#check-if-dependabot-security-updates-are-enabled-for-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/repos#check-if-dependabot-security-updates-are-enabled-for-a-repository)
    */
   checkAutomatedSecurityFixes: Method<
     ReposCheckAutomatedSecurityFixesParams,
@@ -4067,7 +2691,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:org` and `repo` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/collaborators/collaborators#check-if-a-user-is-a-repository-collaborator
+   * [API documentation](https://docs.github.com/rest/collaborators/collaborators#check-if-a-user-is-a-repository-collaborator)
    */
   checkCollaborator: Method<
     ReposCheckCollaboratorParams,
@@ -4080,7 +2704,7 @@ export interface ReposMethods {
    * Shows whether immutable releases are enabled or disabled. Also identifies whether immutability is being
    * enforced by the repository owner.  The authenticated user must have admin read access to the repository.
    *
-   * @see https://docs.github.com/rest/repos/repos#check-if-immutable-releases-are-enabled-for-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/repos#check-if-immutable-releases-are-enabled-for-a-repository)
    */
   checkImmutableReleases: Method<
     ReposCheckImmutableReleasesParams,
@@ -4092,7 +2716,7 @@ export interface ReposMethods {
    *
    * Returns a boolean indicating whether or not private vulnerability reporting is enabled for the repository. For more information, see "[Evaluating the security settings of a repository](https://docs.github.com/code-security/security-advisories/working-with-repository-security-advisories/evaluating-the-security-settings-of-a-repository)".
    *
-   * @see https://docs.github.com/rest/repos/repos#check-if-private-vulnerability-reporting-is-enabled-for-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/repos#check-if-private-vulnerability-reporting-is-enabled-for-a-repository)
    */
   checkPrivateVulnerabilityReporting: Method<
     ReposCheckPrivateVulnerabilityReportingParams,
@@ -4104,7 +2728,7 @@ export interface ReposMethods {
    *
    * Shows whether dependency alerts are enabled or disabled for a repository. The authenticated user must have admin read access to the repository. For more information, see "[About security alerts for vulnerable dependencies](https://docs.github.com/articles/about-security-alerts-for-vulnerable-dependencies)".
    *
-   * @see https://docs.github.com/rest/repos/repos#check-if-vulnerability-alerts-are-enabled-for-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/repos#check-if-vulnerability-alerts-are-enabled-for-a-repository)
    */
   checkVulnerabilityAlerts: Method<
     ReposCheckVulnerabilityAlertsParams,
@@ -4120,7 +2744,7 @@ export interface ReposMethods {
    * For more information about the correct CODEOWNERS syntax,
    * see "[About code owners](https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners)."
    *
-   * @see https://docs.github.com/rest/repos/repos#list-codeowners-errors
+   * [API documentation](https://docs.github.com/rest/repos/repos#list-codeowners-errors)
    */
   codeownersErrors: Method<
     ReposCodeownersErrorsParams,
@@ -4171,7 +2795,7 @@ export interface ReposMethods {
    * | `invalid` | The signature could not be cryptographically verified using the key whose key-id was found in the signature. |
    * | `valid` | None of the above errors applied, so the signature is considered to be verified. |
    *
-   * @see https://docs.github.com/rest/reference/repos#compare-two-commits
+   * [API documentation](https://docs.github.com/rest/reference/repos#compare-two-commits)
    */
   compareCommits: Method<
     ReposCompareCommitsParams,
@@ -4233,7 +2857,7 @@ export interface ReposMethods {
    * | `invalid` | The signature could not be cryptographically verified using the key whose key-id was found in the signature. |
    * | `valid` | None of the above errors applied, so the signature is considered to be verified. |
    *
-   * @see https://docs.github.com/rest/commits/commits#compare-two-commits
+   * [API documentation](https://docs.github.com/rest/commits/commits#compare-two-commits)
    */
   compareCommitsWithBasehead: Method<
     ReposCompareCommitsWithBaseheadParams,
@@ -4249,7 +2873,7 @@ export interface ReposMethods {
    *
    * Artifact attestations are meant to be created using the [attest action](https://github.com/actions/attest). For more information, see our guide on [using artifact attestations to establish a build's provenance](https://docs.github.com/actions/security-guides/using-artifact-attestations-to-establish-provenance-for-builds).
    *
-   * @see https://docs.github.com/rest/repos/attestations#create-an-attestation
+   * [API documentation](https://docs.github.com/rest/repos/attestations#create-an-attestation)
    */
   createAttestation: Method<
     ReposCreateAttestationParams,
@@ -4261,7 +2885,7 @@ export interface ReposMethods {
    *
    * Users with admin access to the repository can create an autolink.
    *
-   * @see https://docs.github.com/rest/repos/autolinks#create-an-autolink-reference-for-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/autolinks#create-an-autolink-reference-for-a-repository)
    */
   createAutolink: Method<
     ReposCreateAutolinkParams,
@@ -4284,7 +2908,7 @@ export interface ReposMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/commits/comments#create-a-commit-comment
+   * [API documentation](https://docs.github.com/rest/commits/comments#create-a-commit-comment)
    */
   createCommitComment: Method<
     ReposCreateCommitCommentParams,
@@ -4298,7 +2922,7 @@ export interface ReposMethods {
    *
    * When authenticated with admin or owner permissions to the repository, you can use this endpoint to require signed commits on a branch. You must enable branch protection to require signed commits.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#create-commit-signature-protection
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#create-commit-signature-protection)
    */
   createCommitSignatureProtection: Method<
     ReposCreateCommitSignatureProtectionParams,
@@ -4312,7 +2936,7 @@ export interface ReposMethods {
    *
    * Note: there is a limit of 1000 statuses per `sha` and `context` within a repository. Attempts to create more than 1000 statuses will result in a validation error.
    *
-   * @see https://docs.github.com/rest/commits/statuses#create-a-commit-status
+   * [API documentation](https://docs.github.com/rest/commits/statuses#create-a-commit-status)
    */
   createCommitStatus: Method<
     ReposCreateCommitStatusParams,
@@ -4324,7 +2948,7 @@ export interface ReposMethods {
    *
    * You can create a read-only deploy key.
    *
-   * @see https://docs.github.com/rest/deploy-keys/deploy-keys#create-a-deploy-key
+   * [API documentation](https://docs.github.com/rest/deploy-keys/deploy-keys#create-a-deploy-key)
    */
   createDeployKey: Method<
     ReposCreateDeployKeyParams,
@@ -4383,7 +3007,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `repo_deployment` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/deployments/deployments#create-a-deployment
+   * [API documentation](https://docs.github.com/rest/deployments/deployments#create-a-deployment)
    */
   createDeployment: Method<
     ReposCreateDeploymentParams,
@@ -4397,7 +3021,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/deployments/branch-policies#create-a-deployment-branch-policy
+   * [API documentation](https://docs.github.com/rest/deployments/branch-policies#create-a-deployment-branch-policy)
    */
   createDeploymentBranchPolicy: Method<
     ReposCreateDeploymentBranchPolicyParams,
@@ -4415,7 +3039,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/deployments/protection-rules#create-a-custom-deployment-protection-rule-on-an-environment
+   * [API documentation](https://docs.github.com/rest/deployments/protection-rules#create-a-custom-deployment-protection-rule-on-an-environment)
    */
   createDeploymentProtectionRule: Method<
     ReposCreateDeploymentProtectionRuleParams,
@@ -4429,7 +3053,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo_deployment` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/deployments/statuses#create-a-deployment-status
+   * [API documentation](https://docs.github.com/rest/deployments/statuses#create-a-deployment-status)
    */
   createDeploymentStatus: Method<
     ReposCreateDeploymentStatusParams,
@@ -4447,7 +3071,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/repos/repos#create-a-repository-dispatch-event
+   * [API documentation](https://docs.github.com/rest/repos/repos#create-a-repository-dispatch-event)
    */
   createDispatchEvent: Method<
     ReposCreateDispatchEventParams,
@@ -4461,7 +3085,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `public_repo` or `repo` scope to create a public repository, and `repo` scope to create a private repository.
    *
-   * @see https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user)
    */
   createForAuthenticatedUser: Method<
     ReposCreateForAuthenticatedUserParams,
@@ -4479,7 +3103,7 @@ export interface ReposMethods {
    * > [!NOTE]
    * > Although this endpoint works with GitHub Apps, the GitHub App must be installed on the destination account with access to all repositories and on the source account with access to the source repository.
    *
-   * @see https://docs.github.com/rest/repos/forks#create-a-fork
+   * [API documentation](https://docs.github.com/rest/repos/forks#create-a-fork)
    */
   createFork: Method<
     ReposCreateForkParams,
@@ -4493,7 +3117,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `public_repo` or `repo` scope to create a public repository, and `repo` scope to create a private repository.
    *
-   * @see https://docs.github.com/rest/repos/repos#create-an-organization-repository
+   * [API documentation](https://docs.github.com/rest/repos/repos#create-an-organization-repository)
    */
   createInOrg: Method<
     ReposCreateInOrgParams,
@@ -4513,7 +3137,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/deployments/environments#create-or-update-an-environment
+   * [API documentation](https://docs.github.com/rest/deployments/environments#create-or-update-an-environment)
    */
   createOrUpdateEnvironment: Method<
     ReposCreateOrUpdateEnvironmentParams,
@@ -4530,7 +3154,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint. The `workflow` scope is also required in order to modify files in the `.github/workflows` directory.
    *
-   * @see https://docs.github.com/rest/repos/contents#create-or-update-file-contents
+   * [API documentation](https://docs.github.com/rest/repos/contents#create-or-update-file-contents)
    */
   createOrUpdateFileContents: Method<
     ReposCreateOrUpdateFileContentsParams,
@@ -4542,7 +3166,7 @@ export interface ReposMethods {
    *
    * Create a repository ruleset for an organization.
    *
-   * @see https://docs.github.com/rest/orgs/rules#create-an-organization-repository-ruleset
+   * [API documentation](https://docs.github.com/rest/orgs/rules#create-an-organization-repository-ruleset)
    */
   createOrgRuleset: Method<
     ReposCreateOrgRulesetParams,
@@ -4556,7 +3180,7 @@ export interface ReposMethods {
    *
    * The authenticated user must have write permission to the repository.
    *
-   * @see https://docs.github.com/rest/pages/pages#create-a-github-pages-deployment
+   * [API documentation](https://docs.github.com/rest/pages/pages#create-a-github-pages-deployment)
    */
   createPagesDeployment: Method<
     ReposCreatePagesDeploymentParams,
@@ -4572,7 +3196,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/pages/pages#create-a-apiname-pages-site
+   * [API documentation](https://docs.github.com/rest/pages/pages#create-a-apiname-pages-site)
    */
   createPagesSite: Method<
     ReposCreatePagesSiteParams,
@@ -4591,7 +3215,7 @@ export interface ReposMethods {
    *
    * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)" and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
    *
-   * @see https://docs.github.com/rest/releases/releases#create-a-release
+   * [API documentation](https://docs.github.com/rest/releases/releases#create-a-release)
    */
   createRelease: Method<
     ReposCreateReleaseParams,
@@ -4603,7 +3227,7 @@ export interface ReposMethods {
    *
    * Create a ruleset for a repository.
    *
-   * @see https://docs.github.com/rest/repos/rules#create-a-repository-ruleset
+   * [API documentation](https://docs.github.com/rest/repos/rules#create-a-repository-ruleset)
    */
   createRepoRuleset: Method<
     ReposCreateRepoRulesetParams,
@@ -4617,7 +3241,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `public_repo` or `repo` scope to create a public repository, and `repo` scope to create a private repository.
    *
-   * @see https://docs.github.com/rest/repos/repos#create-a-repository-using-a-template
+   * [API documentation](https://docs.github.com/rest/repos/repos#create-a-repository-using-a-template)
    */
   createUsingTemplate: Method<
     ReposCreateUsingTemplateParams,
@@ -4630,7 +3254,7 @@ export interface ReposMethods {
    * Repositories can have multiple webhooks installed. Each webhook should have a unique `config`. Multiple webhooks can
    * share the same `config` as long as those webhooks do not have any `events` that overlap.
    *
-   * @see https://docs.github.com/rest/repos/webhooks#create-a-repository-webhook
+   * [API documentation](https://docs.github.com/rest/repos/webhooks#create-a-repository-webhook)
    */
   createWebhook: Method<
     ReposCreateWebhookParams,
@@ -4645,7 +3269,7 @@ export interface ReposMethods {
    *
    * Repository admins and other users with the repository-level "edit custom property values" fine-grained permission can use this endpoint.
    *
-   * @see https://docs.github.com/rest/repos/custom-properties#create-or-update-custom-property-values-for-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/custom-properties#create-or-update-custom-property-values-for-a-repository)
    */
   customPropertiesForReposCreateOrUpdateRepositoryValues: Method<
     ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesParams,
@@ -4658,7 +3282,7 @@ export interface ReposMethods {
    * Gets all custom property values that are set for a repository.
    * Users with read access to the repository can use this endpoint.
    *
-   * @see https://docs.github.com/rest/repos/custom-properties#get-all-custom-property-values-for-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/custom-properties#get-all-custom-property-values-for-a-repository)
    */
   customPropertiesForReposGetRepositoryValues: Method<
     ReposCustomPropertiesForReposGetRepositoryValuesParams,
@@ -4668,7 +3292,7 @@ export interface ReposMethods {
   /**
    * Decline a repository invitation
    *
-   * @see https://docs.github.com/rest/collaborators/invitations#decline-a-repository-invitation
+   * [API documentation](https://docs.github.com/rest/collaborators/invitations#decline-a-repository-invitation)
    */
   declineInvitationForAuthenticatedUser: Method<
     ReposDeclineInvitationForAuthenticatedUserParams,
@@ -4685,7 +3309,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `delete_repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/repos/repos#delete-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/repos#delete-a-repository)
    */
   delete: Method<ReposDeleteParams, ReposDeleteResponse, ReposDeleteError>;
   /**
@@ -4695,7 +3319,7 @@ export interface ReposMethods {
    *
    * Disables the ability to restrict who can push to this branch.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#delete-access-restrictions
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#delete-access-restrictions)
    */
   deleteAccessRestrictions: Method<
     ReposDeleteAccessRestrictionsParams,
@@ -4709,7 +3333,7 @@ export interface ReposMethods {
    *
    * Removing admin enforcement requires admin or owner permissions to the repository and branch protection to be enabled.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#delete-admin-branch-protection
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#delete-admin-branch-protection)
    */
   deleteAdminBranchProtection: Method<
     ReposDeleteAdminBranchProtectionParams,
@@ -4721,7 +3345,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/deployments/environments#delete-an-environment
+   * [API documentation](https://docs.github.com/rest/deployments/environments#delete-an-environment)
    */
   deleteAnEnvironment: Method<
     ReposDeleteAnEnvironmentParams,
@@ -4735,7 +3359,7 @@ export interface ReposMethods {
    *
    * Information about autolinks are only available to repository administrators.
    *
-   * @see https://docs.github.com/rest/repos/autolinks#delete-an-autolink-reference-from-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/autolinks#delete-an-autolink-reference-from-a-repository)
    */
   deleteAutolink: Method<
     ReposDeleteAutolinkParams,
@@ -4747,7 +3371,7 @@ export interface ReposMethods {
    *
    * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#delete-branch-protection
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#delete-branch-protection)
    */
   deleteBranchProtection: Method<
     ReposDeleteBranchProtectionParams,
@@ -4757,7 +3381,7 @@ export interface ReposMethods {
   /**
    * Delete a commit comment
    *
-   * @see https://docs.github.com/rest/commits/comments#delete-a-commit-comment
+   * [API documentation](https://docs.github.com/rest/commits/comments#delete-a-commit-comment)
    */
   deleteCommitComment: Method<
     ReposDeleteCommitCommentParams,
@@ -4771,7 +3395,7 @@ export interface ReposMethods {
    *
    * When authenticated with admin or owner permissions to the repository, you can use this endpoint to disable required signed commits on a branch. You must enable branch protection to require signed commits.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#delete-commit-signature-protection
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#delete-commit-signature-protection)
    */
   deleteCommitSignatureProtection: Method<
     ReposDeleteCommitSignatureProtectionParams,
@@ -4783,7 +3407,7 @@ export interface ReposMethods {
    *
    * Deploy keys are immutable. If you need to update a key, remove the key and create a new one instead.
    *
-   * @see https://docs.github.com/rest/deploy-keys/deploy-keys#delete-a-deploy-key
+   * [API documentation](https://docs.github.com/rest/deploy-keys/deploy-keys#delete-a-deploy-key)
    */
   deleteDeployKey: Method<
     ReposDeleteDeployKeyParams,
@@ -4804,7 +3428,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `repo_deployment` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/deployments/deployments#delete-a-deployment
+   * [API documentation](https://docs.github.com/rest/deployments/deployments#delete-a-deployment)
    */
   deleteDeployment: Method<
     ReposDeleteDeploymentParams,
@@ -4818,7 +3442,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/deployments/branch-policies#delete-a-deployment-branch-policy
+   * [API documentation](https://docs.github.com/rest/deployments/branch-policies#delete-a-deployment-branch-policy)
    */
   deleteDeploymentBranchPolicy: Method<
     ReposDeleteDeploymentBranchPolicyParams,
@@ -4839,7 +3463,7 @@ export interface ReposMethods {
    * > [!NOTE]
    * > If you use this endpoint and the "[Create or update file contents](https://docs.github.com/rest/repos/contents/#create-or-update-file-contents)" endpoint in parallel, the concurrent requests will conflict and you will receive errors. You must use these endpoints serially instead.
    *
-   * @see https://docs.github.com/rest/repos/contents#delete-a-file
+   * [API documentation](https://docs.github.com/rest/repos/contents#delete-a-file)
    */
   deleteFile: Method<
     ReposDeleteFileParams,
@@ -4849,7 +3473,7 @@ export interface ReposMethods {
   /**
    * Delete a repository invitation
    *
-   * @see https://docs.github.com/rest/collaborators/invitations#delete-a-repository-invitation
+   * [API documentation](https://docs.github.com/rest/collaborators/invitations#delete-a-repository-invitation)
    */
   deleteInvitation: Method<
     ReposDeleteInvitationParams,
@@ -4861,7 +3485,7 @@ export interface ReposMethods {
    *
    * Delete a ruleset for an organization.
    *
-   * @see https://docs.github.com/rest/orgs/rules#delete-an-organization-repository-ruleset
+   * [API documentation](https://docs.github.com/rest/orgs/rules#delete-an-organization-repository-ruleset)
    */
   deleteOrgRuleset: Method<
     ReposDeleteOrgRulesetParams,
@@ -4877,7 +3501,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/pages/pages#delete-a-apiname-pages-site
+   * [API documentation](https://docs.github.com/rest/pages/pages#delete-a-apiname-pages-site)
    */
   deletePagesSite: Method<
     ReposDeletePagesSiteParams,
@@ -4889,7 +3513,7 @@ export interface ReposMethods {
    *
    * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#delete-pull-request-review-protection
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#delete-pull-request-review-protection)
    */
   deletePullRequestReviewProtection: Method<
     ReposDeletePullRequestReviewProtectionParams,
@@ -4901,7 +3525,7 @@ export interface ReposMethods {
    *
    * Users with push access to the repository can delete a release.
    *
-   * @see https://docs.github.com/rest/releases/releases#delete-a-release
+   * [API documentation](https://docs.github.com/rest/releases/releases#delete-a-release)
    */
   deleteRelease: Method<
     ReposDeleteReleaseParams,
@@ -4911,7 +3535,7 @@ export interface ReposMethods {
   /**
    * Delete a release asset
    *
-   * @see https://docs.github.com/rest/releases/assets#delete-a-release-asset
+   * [API documentation](https://docs.github.com/rest/releases/assets#delete-a-release-asset)
    */
   deleteReleaseAsset: Method<
     ReposDeleteReleaseAssetParams,
@@ -4923,7 +3547,7 @@ export interface ReposMethods {
    *
    * Delete a ruleset for a repository.
    *
-   * @see https://docs.github.com/rest/repos/rules#delete-a-repository-ruleset
+   * [API documentation](https://docs.github.com/rest/repos/rules#delete-a-repository-ruleset)
    */
   deleteRepoRuleset: Method<
     ReposDeleteRepoRulesetParams,
@@ -4937,7 +3561,7 @@ export interface ReposMethods {
    *
    * The authenticated user must be a repository owner, or have admin access in the repository, to delete the webhook.
    *
-   * @see https://docs.github.com/rest/repos/webhooks#delete-a-repository-webhook
+   * [API documentation](https://docs.github.com/rest/repos/webhooks#delete-a-repository-webhook)
    */
   deleteWebhook: Method<
     ReposDeleteWebhookParams,
@@ -4949,7 +3573,7 @@ export interface ReposMethods {
    *
    * Disables Dependabot security updates for a repository. The authenticated user must have admin access to the repository. For more information, see "[Configuring Dependabot security updates](https://docs.github.com/articles/configuring-automated-security-fixes)".
    *
-   * @see https://docs.github.com/rest/repos/repos#disable-dependabot-security-updates
+   * [API documentation](https://docs.github.com/rest/repos/repos#disable-dependabot-security-updates)
    */
   disableAutomatedSecurityFixes: Method<
     ReposDisableAutomatedSecurityFixesParams,
@@ -4965,7 +3589,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/deployments/protection-rules#disable-a-custom-protection-rule-for-an-environment
+   * [API documentation](https://docs.github.com/rest/deployments/protection-rules#disable-a-custom-protection-rule-for-an-environment)
    */
   disableDeploymentProtectionRule: Method<
     ReposDisableDeploymentProtectionRuleParams,
@@ -4977,7 +3601,7 @@ export interface ReposMethods {
    *
    * Disables immutable releases for a repository. The authenticated user must have admin access to the repository.
    *
-   * @see https://docs.github.com/rest/repos/repos#disable-immutable-releases
+   * [API documentation](https://docs.github.com/rest/repos/repos#disable-immutable-releases)
    */
   disableImmutableReleases: Method<
     ReposDisableImmutableReleasesParams,
@@ -4989,7 +3613,7 @@ export interface ReposMethods {
    *
    * Disables private vulnerability reporting for a repository. The authenticated user must have admin access to the repository. For more information, see "[Privately reporting a security vulnerability](https://docs.github.com/code-security/security-advisories/guidance-on-reporting-and-writing/privately-reporting-a-security-vulnerability)".
    *
-   * @see https://docs.github.com/rest/repos/repos#disable-private-vulnerability-reporting-for-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/repos#disable-private-vulnerability-reporting-for-a-repository)
    */
   disablePrivateVulnerabilityReporting: Method<
     ReposDisablePrivateVulnerabilityReportingParams,
@@ -5003,7 +3627,7 @@ export interface ReposMethods {
    * The authenticated user must have admin access to the repository. For more information,
    * see "[About security alerts for vulnerable dependencies](https://docs.github.com/articles/about-security-alerts-for-vulnerable-dependencies)".
    *
-   * @see https://docs.github.com/rest/repos/repos#disable-vulnerability-alerts
+   * [API documentation](https://docs.github.com/rest/repos/repos#disable-vulnerability-alerts)
    */
   disableVulnerabilityAlerts: Method<
     ReposDisableVulnerabilityAlertsParams,
@@ -5020,7 +3644,7 @@ export interface ReposMethods {
    * > [!NOTE]
    * > For private repositories, these links are temporary and expire after five minutes.
    *
-   * @see https://docs.github.com/rest/repos/contents#download-a-repository-archive-tar
+   * [API documentation](https://docs.github.com/rest/repos/contents#download-a-repository-archive-tar)
    */
   downloadTarballArchive: Method<
     ReposDownloadTarballArchiveParams,
@@ -5037,7 +3661,7 @@ export interface ReposMethods {
    * > [!NOTE]
    * > For private repositories, these links are temporary and expire after five minutes. If the repository is empty, you will receive a 404 when you follow the redirect.
    *
-   * @see https://docs.github.com/rest/repos/contents#download-a-repository-archive-zip
+   * [API documentation](https://docs.github.com/rest/repos/contents#download-a-repository-archive-zip)
    */
   downloadZipballArchive: Method<
     ReposDownloadZipballArchiveParams,
@@ -5049,7 +3673,7 @@ export interface ReposMethods {
    *
    * Enables Dependabot security updates for a repository. The authenticated user must have admin access to the repository. For more information, see "[Configuring Dependabot security updates](https://docs.github.com/articles/configuring-automated-security-fixes)".
    *
-   * @see https://docs.github.com/rest/repos/repos#enable-dependabot-security-updates
+   * [API documentation](https://docs.github.com/rest/repos/repos#enable-dependabot-security-updates)
    */
   enableAutomatedSecurityFixes: Method<
     ReposEnableAutomatedSecurityFixesParams,
@@ -5061,7 +3685,7 @@ export interface ReposMethods {
    *
    * Enables immutable releases for a repository. The authenticated user must have admin access to the repository.
    *
-   * @see https://docs.github.com/rest/repos/repos#enable-immutable-releases
+   * [API documentation](https://docs.github.com/rest/repos/repos#enable-immutable-releases)
    */
   enableImmutableReleases: Method<
     ReposEnableImmutableReleasesParams,
@@ -5073,7 +3697,7 @@ export interface ReposMethods {
    *
    * Enables private vulnerability reporting for a repository. The authenticated user must have admin access to the repository. For more information, see "[Privately reporting a security vulnerability](https://docs.github.com/code-security/security-advisories/guidance-on-reporting-and-writing/privately-reporting-a-security-vulnerability)."
    *
-   * @see https://docs.github.com/rest/repos/repos#enable-private-vulnerability-reporting-for-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/repos#enable-private-vulnerability-reporting-for-a-repository)
    */
   enablePrivateVulnerabilityReporting: Method<
     ReposEnablePrivateVulnerabilityReportingParams,
@@ -5085,7 +3709,7 @@ export interface ReposMethods {
    *
    * Enables dependency alerts and the dependency graph for a repository. The authenticated user must have admin access to the repository. For more information, see "[About security alerts for vulnerable dependencies](https://docs.github.com/articles/about-security-alerts-for-vulnerable-dependencies)".
    *
-   * @see https://docs.github.com/rest/repos/repos#enable-vulnerability-alerts
+   * [API documentation](https://docs.github.com/rest/repos/repos#enable-vulnerability-alerts)
    */
   enableVulnerabilityAlerts: Method<
     ReposEnableVulnerabilityAlertsParams,
@@ -5097,7 +3721,7 @@ export interface ReposMethods {
    *
    * Generate a name and body describing a [release](https://docs.github.com/rest/releases/releases#get-a-release). The body content will be markdown formatted and contain information like the changes since last release and users who contributed. The generated release notes are not saved anywhere. They are intended to be generated and used when creating a new release.
    *
-   * @see https://docs.github.com/rest/releases/releases#generate-release-notes-content-for-a-release
+   * [API documentation](https://docs.github.com/rest/releases/releases#generate-release-notes-content-for-a-release)
    */
   generateReleaseNotes: Method<
     ReposGenerateReleaseNotesParams,
@@ -5113,7 +3737,7 @@ export interface ReposMethods {
    * > - In order to see the `security_and_analysis` block for a repository you must have admin permissions for the repository or be an owner or security manager for the organization that owns the repository. For more information, see "[Managing security managers in your organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
    * > - To view merge-related settings, you must have the `contents:read` and `contents:write` permissions.
    *
-   * @see https://docs.github.com/rest/repos/repos#get-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/repos#get-a-repository)
    */
   get: Method<ReposGetParams, ReposGetResponse, ReposGetError>;
   /**
@@ -5126,7 +3750,7 @@ export interface ReposMethods {
    * > [!NOTE]
    * > Users, apps, and teams `restrictions` are only available for organization-owned repositories.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#get-access-restrictions
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#get-access-restrictions)
    */
   getAccessRestrictions: Method<
     ReposGetAccessRestrictionsParams,
@@ -5138,7 +3762,7 @@ export interface ReposMethods {
    *
    * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#get-admin-branch-protection
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#get-admin-branch-protection)
    */
   getAdminBranchProtection: Method<
     ReposGetAdminBranchProtectionParams,
@@ -5154,7 +3778,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/deployments/protection-rules#get-all-deployment-protection-rules-for-an-environment
+   * [API documentation](https://docs.github.com/rest/deployments/protection-rules#get-all-deployment-protection-rules-for-an-environment)
    */
   getAllDeploymentProtectionRules: Method<
     ReposGetAllDeploymentProtectionRulesParams,
@@ -5170,7 +3794,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/deployments/environments#list-environments
+   * [API documentation](https://docs.github.com/rest/deployments/environments#list-environments)
    */
   getAllEnvironments: PaginatedMethod<
     ReposGetAllEnvironmentsParams,
@@ -5183,7 +3807,7 @@ export interface ReposMethods {
    *
    * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#get-all-status-check-contexts
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#get-all-status-check-contexts)
    */
   getAllStatusCheckContexts: Method<
     ReposGetAllStatusCheckContextsParams,
@@ -5193,7 +3817,7 @@ export interface ReposMethods {
   /**
    * Get all repository topics
    *
-   * @see https://docs.github.com/rest/repos/repos#get-all-repository-topics
+   * [API documentation](https://docs.github.com/rest/repos/repos#get-all-repository-topics)
    */
   getAllTopics: PaginatedMethod<
     ReposGetAllTopicsParams,
@@ -5208,7 +3832,7 @@ export interface ReposMethods {
    *
    * Lists the GitHub Apps that have push access to this branch. Only GitHub Apps that are installed on the repository and that have been granted write access to the repository contents can be added as authorized actors on a protected branch.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#get-apps-with-access-to-the-protected-branch
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#get-apps-with-access-to-the-protected-branch)
    */
   getAppsWithAccessToProtectedBranch: Method<
     ReposGetAppsWithAccessToProtectedBranchParams,
@@ -5222,7 +3846,7 @@ export interface ReposMethods {
    *
    * Information about autolinks are only available to repository administrators.
    *
-   * @see https://docs.github.com/rest/repos/autolinks#get-an-autolink-reference-of-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/autolinks#get-an-autolink-reference-of-a-repository)
    */
   getAutolink: Method<
     ReposGetAutolinkParams,
@@ -5232,7 +3856,7 @@ export interface ReposMethods {
   /**
    * Get a branch
    *
-   * @see https://docs.github.com/rest/branches/branches#get-a-branch
+   * [API documentation](https://docs.github.com/rest/branches/branches#get-a-branch)
    */
   getBranch: Method<
     ReposGetBranchParams,
@@ -5244,7 +3868,7 @@ export interface ReposMethods {
    *
    * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#get-branch-protection
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#get-branch-protection)
    */
   getBranchProtection: Method<
     ReposGetBranchProtectionParams,
@@ -5259,7 +3883,7 @@ export interface ReposMethods {
    * at which they are configured (e.g. repository or organization). Rules in rulesets with "evaluate" or "disabled"
    * enforcement statuses are not returned.
    *
-   * @see https://docs.github.com/rest/repos/rules#get-rules-for-a-branch
+   * [API documentation](https://docs.github.com/rest/repos/rules#get-rules-for-a-branch)
    */
   getBranchRules: PaginatedMethod<
     ReposGetBranchRulesParams,
@@ -5272,7 +3896,7 @@ export interface ReposMethods {
    *
    * Get the total number of clones and breakdown per day or week for the last 14 days. Timestamps are aligned to UTC midnight of the beginning of the day or week. Week begins on Monday.
    *
-   * @see https://docs.github.com/rest/metrics/traffic#get-repository-clones
+   * [API documentation](https://docs.github.com/rest/metrics/traffic#get-repository-clones)
    */
   getClones: Method<
     ReposGetClonesParams,
@@ -5287,7 +3911,7 @@ export interface ReposMethods {
    * > [!NOTE]
    * > This endpoint can only be used for repositories with fewer than 10,000 commits. If the repository contains 10,000 or more commits, a 422 status code will be returned.
    *
-   * @see https://docs.github.com/rest/metrics/statistics#get-the-weekly-commit-activity
+   * [API documentation](https://docs.github.com/rest/metrics/statistics#get-the-weekly-commit-activity)
    */
   getCodeFrequencyStats: Method<
     ReposGetCodeFrequencyStatsParams,
@@ -5307,7 +3931,7 @@ export interface ReposMethods {
    * The calculated permissions are the highest role assigned to the collaborator after considering all sources of grants, including: repo, teams, organization, and enterprise.
    * There is presently not a way to differentiate between an organization level grant and a repository level grant from this endpoint response.
    *
-   * @see https://docs.github.com/rest/collaborators/collaborators#get-repository-permissions-for-a-user
+   * [API documentation](https://docs.github.com/rest/collaborators/collaborators#get-repository-permissions-for-a-user)
    */
   getCollaboratorPermissionLevel: Method<
     ReposGetCollaboratorPermissionLevelParams,
@@ -5325,7 +3949,7 @@ export interface ReposMethods {
    * *   **pending** if there are no statuses or a context is `pending`
    * *   **success** if the latest status for all contexts is `success`
    *
-   * @see https://docs.github.com/rest/commits/statuses#get-the-combined-status-for-a-specific-reference
+   * [API documentation](https://docs.github.com/rest/commits/statuses#get-the-combined-status-for-a-specific-reference)
    */
   getCombinedStatusForRef: PaginatedMethod<
     ReposGetCombinedStatusForRefParams,
@@ -5377,7 +4001,7 @@ export interface ReposMethods {
    * | `invalid` | The signature could not be cryptographically verified using the key whose key-id was found in the signature. |
    * | `valid` | None of the above errors applied, so the signature is considered to be verified. |
    *
-   * @see https://docs.github.com/rest/commits/commits#get-a-commit
+   * [API documentation](https://docs.github.com/rest/commits/commits#get-a-commit)
    */
   getCommit: Method<
     ReposGetCommitParams,
@@ -5389,7 +4013,7 @@ export interface ReposMethods {
    *
    * Returns the last year of commit activity grouped by week. The `days` array is a group of commits per day, starting on `Sunday`.
    *
-   * @see https://docs.github.com/rest/metrics/statistics#get-the-last-year-of-commit-activity
+   * [API documentation](https://docs.github.com/rest/metrics/statistics#get-the-last-year-of-commit-activity)
    */
   getCommitActivityStats: Method<
     ReposGetCommitActivityStatsParams,
@@ -5408,7 +4032,7 @@ export interface ReposMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/commits/comments#get-a-commit-comment
+   * [API documentation](https://docs.github.com/rest/commits/comments#get-a-commit-comment)
    */
   getCommitComment: Method<
     ReposGetCommitCommentParams,
@@ -5425,7 +4049,7 @@ export interface ReposMethods {
    * > [!NOTE]
    * > You must enable branch protection to require signed commits.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#get-commit-signature-protection
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#get-commit-signature-protection)
    */
   getCommitSignatureProtection: Method<
     ReposGetCommitSignatureProtectionParams,
@@ -5447,7 +4071,7 @@ export interface ReposMethods {
    *
    * `content_reports_enabled` is only returned for organization-owned repositories.
    *
-   * @see https://docs.github.com/rest/metrics/community#get-community-profile-metrics
+   * [API documentation](https://docs.github.com/rest/metrics/community#get-community-profile-metrics)
    */
   getCommunityProfileMetrics: Method<
     ReposGetCommunityProfileMetricsParams,
@@ -5483,7 +4107,7 @@ export interface ReposMethods {
    * string and the `encoding` field will be `"none"`. To get the contents of these larger files, use the `raw` media type.
    *   - Greater than 100 MB: This endpoint is not supported.
    *
-   * @see https://docs.github.com/rest/repos/contents#get-repository-content
+   * [API documentation](https://docs.github.com/rest/repos/contents#get-repository-content)
    */
   getContent: Method<
     ReposGetContentParams,
@@ -5503,7 +4127,7 @@ export interface ReposMethods {
    * > [!NOTE]
    * > This endpoint will return `0` values for all addition and deletion counts in repositories with 10,000 or more commits.
    *
-   * @see https://docs.github.com/rest/metrics/statistics#get-all-contributor-commit-activity
+   * [API documentation](https://docs.github.com/rest/metrics/statistics#get-all-contributor-commit-activity)
    */
   getContributorsStats: Method<
     ReposGetContributorsStatsParams,
@@ -5519,7 +4143,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/deployments/protection-rules#get-a-custom-deployment-protection-rule
+   * [API documentation](https://docs.github.com/rest/deployments/protection-rules#get-a-custom-deployment-protection-rule)
    */
   getCustomDeploymentProtectionRule: Method<
     ReposGetCustomDeploymentProtectionRuleParams,
@@ -5529,7 +4153,7 @@ export interface ReposMethods {
   /**
    * Get a deploy key
    *
-   * @see https://docs.github.com/rest/deploy-keys/deploy-keys#get-a-deploy-key
+   * [API documentation](https://docs.github.com/rest/deploy-keys/deploy-keys#get-a-deploy-key)
    */
   getDeployKey: Method<
     ReposGetDeployKeyParams,
@@ -5539,7 +4163,7 @@ export interface ReposMethods {
   /**
    * Get a deployment
    *
-   * @see https://docs.github.com/rest/deployments/deployments#get-a-deployment
+   * [API documentation](https://docs.github.com/rest/deployments/deployments#get-a-deployment)
    */
   getDeployment: Method<
     ReposGetDeploymentParams,
@@ -5555,7 +4179,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/deployments/branch-policies#get-a-deployment-branch-policy
+   * [API documentation](https://docs.github.com/rest/deployments/branch-policies#get-a-deployment-branch-policy)
    */
   getDeploymentBranchPolicy: Method<
     ReposGetDeploymentBranchPolicyParams,
@@ -5567,7 +4191,7 @@ export interface ReposMethods {
    *
    * Users with pull access can view a deployment status for a deployment:
    *
-   * @see https://docs.github.com/rest/deployments/statuses#get-a-deployment-status
+   * [API documentation](https://docs.github.com/rest/deployments/statuses#get-a-deployment-status)
    */
   getDeploymentStatus: Method<
     ReposGetDeploymentStatusParams,
@@ -5584,7 +4208,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/deployments/environments#get-an-environment
+   * [API documentation](https://docs.github.com/rest/deployments/environments#get-an-environment)
    */
   getEnvironment: Method<
     ReposGetEnvironmentParams,
@@ -5596,7 +4220,7 @@ export interface ReposMethods {
    *
    * Returns the hash algorithm used to store repository objects.
    *
-   * @see https://docs.github.com/rest/repos/repos#get-the-hash-algorithm-for-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/repos#get-the-hash-algorithm-for-a-repository)
    */
   getHashAlgorithm: Method<
     ReposGetHashAlgorithmParams,
@@ -5610,7 +4234,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/pages/pages#get-latest-pages-build
+   * [API documentation](https://docs.github.com/rest/pages/pages#get-latest-pages-build)
    */
   getLatestPagesBuild: Method<
     ReposGetLatestPagesBuildParams,
@@ -5624,7 +4248,7 @@ export interface ReposMethods {
    *
    * The latest release is the most recent non-prerelease, non-draft release, sorted by the `created_at` attribute. The `created_at` attribute is the date of the commit used for the release, and not the date when the release was drafted or published.
    *
-   * @see https://docs.github.com/rest/releases/releases#get-the-latest-release
+   * [API documentation](https://docs.github.com/rest/releases/releases#get-the-latest-release)
    */
   getLatestRelease: Method<
     ReposGetLatestReleaseParams,
@@ -5637,7 +4261,7 @@ export interface ReposMethods {
    * Gets information about a suite of rule evaluations from within an organization.
    * For more information, see "[Managing rulesets for repositories in your organization](https://docs.github.com/organizations/managing-organization-settings/managing-rulesets-for-repositories-in-your-organization#viewing-insights-for-rulesets)."
    *
-   * @see https://docs.github.com/rest/orgs/rule-suites#get-an-organization-rule-suite
+   * [API documentation](https://docs.github.com/rest/orgs/rule-suites#get-an-organization-rule-suite)
    */
   getOrgRuleSuite: Method<
     ReposGetOrgRuleSuiteParams,
@@ -5650,7 +4274,7 @@ export interface ReposMethods {
    * Lists suites of rule evaluations at the organization level.
    * For more information, see "[Managing rulesets for repositories in your organization](https://docs.github.com/organizations/managing-organization-settings/managing-rulesets-for-repositories-in-your-organization#viewing-insights-for-rulesets)."
    *
-   * @see https://docs.github.com/rest/orgs/rule-suites#list-organization-rule-suites
+   * [API documentation](https://docs.github.com/rest/orgs/rule-suites#list-organization-rule-suites)
    */
   getOrgRuleSuites: PaginatedMethod<
     ReposGetOrgRuleSuitesParams,
@@ -5666,7 +4290,7 @@ export interface ReposMethods {
    * **Note:** To prevent leaking sensitive information, the `bypass_actors` property is only returned if the user
    * making the API request has write access to the ruleset.
    *
-   * @see https://docs.github.com/rest/orgs/rules#get-an-organization-repository-ruleset
+   * [API documentation](https://docs.github.com/rest/orgs/rules#get-an-organization-repository-ruleset)
    */
   getOrgRuleset: Method<
     ReposGetOrgRulesetParams,
@@ -5678,7 +4302,7 @@ export interface ReposMethods {
    *
    * Get all the repository rulesets for an organization.
    *
-   * @see https://docs.github.com/rest/orgs/rules#get-all-organization-repository-rulesets
+   * [API documentation](https://docs.github.com/rest/orgs/rules#get-all-organization-repository-rulesets)
    */
   getOrgRulesets: PaginatedMethod<
     ReposGetOrgRulesetsParams,
@@ -5693,7 +4317,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/pages/pages#get-a-apiname-pages-site
+   * [API documentation](https://docs.github.com/rest/pages/pages#get-a-apiname-pages-site)
    */
   getPages: Method<
     ReposGetPagesParams,
@@ -5707,7 +4331,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/pages/pages#get-apiname-pages-build
+   * [API documentation](https://docs.github.com/rest/pages/pages#get-apiname-pages-build)
    */
   getPagesBuild: Method<
     ReposGetPagesBuildParams,
@@ -5721,7 +4345,7 @@ export interface ReposMethods {
    *
    * The authenticated user must have read permission for the GitHub Pages site.
    *
-   * @see https://docs.github.com/rest/pages/pages#get-the-status-of-a-github-pages-deployment
+   * [API documentation](https://docs.github.com/rest/pages/pages#get-the-status-of-a-github-pages-deployment)
    */
   getPagesDeployment: Method<
     ReposGetPagesDeploymentParams,
@@ -5739,7 +4363,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/pages/pages#get-a-dns-health-check-for-github-pages
+   * [API documentation](https://docs.github.com/rest/pages/pages#get-a-dns-health-check-for-github-pages)
    */
   getPagesHealthCheck: Method<
     ReposGetPagesHealthCheckParams,
@@ -5755,7 +4379,7 @@ export interface ReposMethods {
    *
    * The most recent week is seven days ago at UTC midnight to today at UTC midnight.
    *
-   * @see https://docs.github.com/rest/metrics/statistics#get-the-weekly-commit-count
+   * [API documentation](https://docs.github.com/rest/metrics/statistics#get-the-weekly-commit-count)
    */
   getParticipationStats: Method<
     ReposGetParticipationStatsParams,
@@ -5767,7 +4391,7 @@ export interface ReposMethods {
    *
    * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#get-pull-request-review-protection
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#get-pull-request-review-protection)
    */
   getPullRequestReviewProtection: Method<
     ReposGetPullRequestReviewProtectionParams,
@@ -5785,7 +4409,7 @@ export interface ReposMethods {
    *
    * For example, `[2, 14, 25]` indicates that there were 25 total commits, during the 2:00pm hour on Tuesdays. All times are based on the time zone of individual commits.
    *
-   * @see https://docs.github.com/rest/metrics/statistics#get-the-hourly-commit-count-for-each-day
+   * [API documentation](https://docs.github.com/rest/metrics/statistics#get-the-hourly-commit-count-for-each-day)
    */
   getPunchCardStats: Method<
     ReposGetPunchCardStatsParams,
@@ -5802,7 +4426,7 @@ export interface ReposMethods {
    * - **`application/vnd.github.raw+json`**: Returns the raw file contents. This is the default if you do not specify a media type.
    * - **`application/vnd.github.html+json`**: Returns the README in HTML. Markup languages are rendered to HTML using GitHub's open-source [Markup library](https://github.com/github/markup).
    *
-   * @see https://docs.github.com/rest/repos/contents#get-a-repository-readme
+   * [API documentation](https://docs.github.com/rest/repos/contents#get-a-repository-readme)
    */
   getReadme: Method<
     ReposGetReadmeParams,
@@ -5819,7 +4443,7 @@ export interface ReposMethods {
    * - **`application/vnd.github.raw+json`**: Returns the raw file contents. This is the default if you do not specify a media type.
    * - **`application/vnd.github.html+json`**: Returns the README in HTML. Markup languages are rendered to HTML using GitHub's open-source [Markup library](https://github.com/github/markup).
    *
-   * @see https://docs.github.com/rest/repos/contents#get-a-repository-readme-for-a-directory
+   * [API documentation](https://docs.github.com/rest/repos/contents#get-a-repository-readme-for-a-directory)
    */
   getReadmeInDirectory: Method<
     ReposGetReadmeInDirectoryParams,
@@ -5834,7 +4458,7 @@ export interface ReposMethods {
    * > [!NOTE]
    * > This returns an `upload_url` key corresponding to the endpoint for uploading release assets. This key is a hypermedia resource. For more information, see "[Getting started with the REST API](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#hypermedia)."
    *
-   * @see https://docs.github.com/rest/releases/releases#get-a-release
+   * [API documentation](https://docs.github.com/rest/releases/releases#get-a-release)
    */
   getRelease: Method<
     ReposGetReleaseParams,
@@ -5852,7 +4476,7 @@ export interface ReposMethods {
    *   The API will either redirect the client to the location, or stream it directly if possible.
    *   API clients should handle both a `200` or `302` response.
    *
-   * @see https://docs.github.com/rest/releases/assets#get-a-release-asset
+   * [API documentation](https://docs.github.com/rest/releases/assets#get-a-release-asset)
    */
   getReleaseAsset: Method<
     ReposGetReleaseAssetParams,
@@ -5864,7 +4488,7 @@ export interface ReposMethods {
    *
    * Get a published release with the specified tag.
    *
-   * @see https://docs.github.com/rest/releases/releases#get-a-release-by-tag-name
+   * [API documentation](https://docs.github.com/rest/releases/releases#get-a-release-by-tag-name)
    */
   getReleaseByTag: Method<
     ReposGetReleaseByTagParams,
@@ -5877,7 +4501,7 @@ export interface ReposMethods {
    * Gets information about a suite of rule evaluations from within a repository.
    * For more information, see "[Managing rulesets for a repository](https://docs.github.com/repositories/configuring-branches-and-merges-in-your-repository/managing-rulesets/managing-rulesets-for-a-repository#viewing-insights-for-rulesets)."
    *
-   * @see https://docs.github.com/rest/repos/rule-suites#get-a-repository-rule-suite
+   * [API documentation](https://docs.github.com/rest/repos/rule-suites#get-a-repository-rule-suite)
    */
   getRepoRuleSuite: Method<
     ReposGetRepoRuleSuiteParams,
@@ -5890,7 +4514,7 @@ export interface ReposMethods {
    * Lists suites of rule evaluations at the repository level.
    * For more information, see "[Managing rulesets for a repository](https://docs.github.com/repositories/configuring-branches-and-merges-in-your-repository/managing-rulesets/managing-rulesets-for-a-repository#viewing-insights-for-rulesets)."
    *
-   * @see https://docs.github.com/rest/repos/rule-suites#list-repository-rule-suites
+   * [API documentation](https://docs.github.com/rest/repos/rule-suites#list-repository-rule-suites)
    */
   getRepoRuleSuites: PaginatedMethod<
     ReposGetRepoRuleSuitesParams,
@@ -5906,7 +4530,7 @@ export interface ReposMethods {
    * **Note:** To prevent leaking sensitive information, the `bypass_actors` property is only returned if the user
    * making the API request has write access to the ruleset.
    *
-   * @see https://docs.github.com/rest/repos/rules#get-a-repository-ruleset
+   * [API documentation](https://docs.github.com/rest/repos/rules#get-a-repository-ruleset)
    */
   getRepoRuleset: Method<
     ReposGetRepoRulesetParams,
@@ -5918,7 +4542,7 @@ export interface ReposMethods {
    *
    * Get the history of a repository ruleset.
    *
-   * @see https://docs.github.com/rest/repos/rules#get-repository-ruleset-history
+   * [API documentation](https://docs.github.com/rest/repos/rules#get-repository-ruleset-history)
    */
   getRepoRulesetHistory: PaginatedMethod<
     ReposGetRepoRulesetHistoryParams,
@@ -5931,7 +4555,7 @@ export interface ReposMethods {
    *
    * Get a version of a repository ruleset.
    *
-   * @see https://docs.github.com/rest/repos/rules#get-repository-ruleset-version
+   * [API documentation](https://docs.github.com/rest/repos/rules#get-repository-ruleset-version)
    */
   getRepoRulesetVersion: Method<
     ReposGetRepoRulesetVersionParams,
@@ -5943,7 +4567,7 @@ export interface ReposMethods {
    *
    * Get all the rulesets for a repository.
    *
-   * @see https://docs.github.com/rest/repos/rules#get-all-repository-rulesets
+   * [API documentation](https://docs.github.com/rest/repos/rules#get-all-repository-rulesets)
    */
   getRepoRulesets: PaginatedMethod<
     ReposGetRepoRulesetsParams,
@@ -5956,7 +4580,7 @@ export interface ReposMethods {
    *
    * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#get-status-checks-protection
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#get-status-checks-protection)
    */
   getStatusChecksProtection: Method<
     ReposGetStatusChecksProtectionParams,
@@ -5970,7 +4594,7 @@ export interface ReposMethods {
    *
    * Lists the teams who have push access to this branch. The list includes child teams.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#get-teams-with-access-to-the-protected-branch
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#get-teams-with-access-to-the-protected-branch)
    */
   getTeamsWithAccessToProtectedBranch: Method<
     ReposGetTeamsWithAccessToProtectedBranchParams,
@@ -5982,7 +4606,7 @@ export interface ReposMethods {
    *
    * Get the top 10 popular contents over the last 14 days.
    *
-   * @see https://docs.github.com/rest/metrics/traffic#get-top-referral-paths
+   * [API documentation](https://docs.github.com/rest/metrics/traffic#get-top-referral-paths)
    */
   getTopPaths: Method<
     ReposGetTopPathsParams,
@@ -5994,7 +4618,7 @@ export interface ReposMethods {
    *
    * Get the top 10 referrers over the last 14 days.
    *
-   * @see https://docs.github.com/rest/metrics/traffic#get-top-referral-sources
+   * [API documentation](https://docs.github.com/rest/metrics/traffic#get-top-referral-sources)
    */
   getTopReferrers: Method<
     ReposGetTopReferrersParams,
@@ -6008,7 +4632,7 @@ export interface ReposMethods {
    *
    * Lists the people who have push access to this branch.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#get-users-with-access-to-the-protected-branch
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#get-users-with-access-to-the-protected-branch)
    */
   getUsersWithAccessToProtectedBranch: Method<
     ReposGetUsersWithAccessToProtectedBranchParams,
@@ -6020,7 +4644,7 @@ export interface ReposMethods {
    *
    * Get the total number of views and breakdown per day or week for the last 14 days. Timestamps are aligned to UTC midnight of the beginning of the day or week. Week begins on Monday.
    *
-   * @see https://docs.github.com/rest/metrics/traffic#get-page-views
+   * [API documentation](https://docs.github.com/rest/metrics/traffic#get-page-views)
    */
   getViews: Method<
     ReposGetViewsParams,
@@ -6032,7 +4656,7 @@ export interface ReposMethods {
    *
    * Returns a webhook configured in a repository. To get only the webhook `config` properties, see "[Get a webhook configuration for a repository](/rest/webhooks/repo-config#get-a-webhook-configuration-for-a-repository)."
    *
-   * @see https://docs.github.com/rest/repos/webhooks#get-a-repository-webhook
+   * [API documentation](https://docs.github.com/rest/repos/webhooks#get-a-repository-webhook)
    */
   getWebhook: Method<
     ReposGetWebhookParams,
@@ -6046,7 +4670,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:repo_hook` or `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/repos/webhooks#get-a-webhook-configuration-for-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/webhooks#get-a-webhook-configuration-for-a-repository)
    */
   getWebhookConfigForRepo: Method<
     ReposGetWebhookConfigForRepoParams,
@@ -6058,7 +4682,7 @@ export interface ReposMethods {
    *
    * Returns a delivery for a webhook configured in a repository.
    *
-   * @see https://docs.github.com/rest/repos/webhooks#get-a-delivery-for-a-repository-webhook
+   * [API documentation](https://docs.github.com/rest/repos/webhooks#get-a-delivery-for-a-repository-webhook)
    */
   getWebhookDelivery: Method<
     ReposGetWebhookDeliveryParams,
@@ -6073,7 +4697,7 @@ export interface ReposMethods {
    * For more information about viewing repository activity,
    * see "[Viewing activity and data for your repository](https://docs.github.com/repositories/viewing-activity-and-data-for-your-repository)."
    *
-   * @see https://docs.github.com/rest/repos/repos#list-repository-activities
+   * [API documentation](https://docs.github.com/rest/repos/repos#list-repository-activities)
    */
   listActivities: Method<
     ReposListActivitiesParams,
@@ -6089,7 +4713,7 @@ export interface ReposMethods {
    *
    * **Please note:** in order to offer meaningful security benefits, an attestation's signature and timestamps **must** be cryptographically verified, and the identity of the attestation signer **must** be validated. Attestations can be verified using the [GitHub CLI `attestation verify` command](https://cli.github.com/manual/gh_attestation_verify). For more information, see [our guide on how to use artifact attestations to establish a build's provenance](https://docs.github.com/actions/security-guides/using-artifact-attestations-to-establish-provenance-for-builds).
    *
-   * @see https://docs.github.com/rest/repos/attestations#list-attestations
+   * [API documentation](https://docs.github.com/rest/repos/attestations#list-attestations)
    */
   listAttestations: Method<
     ReposListAttestationsParams,
@@ -6103,7 +4727,7 @@ export interface ReposMethods {
    *
    * Information about autolinks are only available to repository administrators.
    *
-   * @see https://docs.github.com/rest/repos/autolinks#get-all-autolinks-of-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/autolinks#get-all-autolinks-of-a-repository)
    */
   listAutolinks: Method<
     ReposListAutolinksParams,
@@ -6113,7 +4737,7 @@ export interface ReposMethods {
   /**
    * List branches
    *
-   * @see https://docs.github.com/rest/branches/branches#list-branches
+   * [API documentation](https://docs.github.com/rest/branches/branches#list-branches)
    */
   listBranches: PaginatedMethod<
     ReposListBranchesParams,
@@ -6128,7 +4752,7 @@ export interface ReposMethods {
    *
    * Returns all branches where the given commit SHA is the HEAD, or latest commit for the branch.
    *
-   * @see https://docs.github.com/rest/commits/commits#list-branches-for-head-commit
+   * [API documentation](https://docs.github.com/rest/commits/commits#list-branches-for-head-commit)
    */
   listBranchesForHeadCommit: Method<
     ReposListBranchesForHeadCommitParams,
@@ -6147,7 +4771,7 @@ export interface ReposMethods {
    * The authenticated user must have write, maintain, or admin privileges on the repository to use this endpoint. For organization-owned repositories, the authenticated user needs to be a member of the organization.
    * OAuth app tokens and personal access tokens (classic) need the `read:org` and `repo` scopes to use this endpoint.
    *
-   * @see https://docs.github.com/rest/collaborators/collaborators#list-repository-collaborators
+   * [API documentation](https://docs.github.com/rest/collaborators/collaborators#list-repository-collaborators)
    */
   listCollaborators: PaginatedMethod<
     ReposListCollaboratorsParams,
@@ -6167,7 +4791,7 @@ export interface ReposMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/commits/comments#list-commit-comments
+   * [API documentation](https://docs.github.com/rest/commits/comments#list-commit-comments)
    */
   listCommentsForCommit: PaginatedMethod<
     ReposListCommentsForCommitParams,
@@ -6187,7 +4811,7 @@ export interface ReposMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/commits/comments#list-commit-comments-for-a-repository
+   * [API documentation](https://docs.github.com/rest/commits/comments#list-commit-comments-for-a-repository)
    */
   listCommitCommentsForRepo: PaginatedMethod<
     ReposListCommitCommentsForRepoParams,
@@ -6202,7 +4826,7 @@ export interface ReposMethods {
    *
    * This resource is also available via a legacy route: `GET /repos/:owner/:repo/statuses/:ref`.
    *
-   * @see https://docs.github.com/rest/commits/statuses#list-commit-statuses-for-a-reference
+   * [API documentation](https://docs.github.com/rest/commits/statuses#list-commit-statuses-for-a-reference)
    */
   listCommitStatusesForRef: PaginatedMethod<
     ReposListCommitStatusesForRefParams,
@@ -6243,7 +4867,7 @@ export interface ReposMethods {
    * | `invalid` | The signature could not be cryptographically verified using the key whose key-id was found in the signature. |
    * | `valid` | None of the above errors applied, so the signature is considered to be verified. |
    *
-   * @see https://docs.github.com/rest/commits/commits#list-commits
+   * [API documentation](https://docs.github.com/rest/commits/commits#list-commits)
    */
   listCommits: PaginatedMethod<
     ReposListCommitsParams,
@@ -6258,7 +4882,7 @@ export interface ReposMethods {
    *
    * GitHub identifies contributors by author email address. This endpoint groups contribution counts by GitHub user, which includes all associated email addresses. To improve performance, only the first 500 author email addresses in the repository link to GitHub users. The rest will appear as anonymous contributors without associated GitHub user information.
    *
-   * @see https://docs.github.com/rest/repos/repos#list-repository-contributors
+   * [API documentation](https://docs.github.com/rest/repos/repos#list-repository-contributors)
    */
   listContributors: PaginatedMethod<
     ReposListContributorsParams,
@@ -6279,7 +4903,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/deployments/protection-rules#list-custom-deployment-rule-integrations-available-for-an-environment
+   * [API documentation](https://docs.github.com/rest/deployments/protection-rules#list-custom-deployment-rule-integrations-available-for-an-environment)
    */
   listCustomDeploymentRuleIntegrations: PaginatedMethod<
     ReposListCustomDeploymentRuleIntegrationsParams,
@@ -6290,7 +4914,7 @@ export interface ReposMethods {
   /**
    * List deploy keys
    *
-   * @see https://docs.github.com/rest/deploy-keys/deploy-keys#list-deploy-keys
+   * [API documentation](https://docs.github.com/rest/deploy-keys/deploy-keys#list-deploy-keys)
    */
   listDeployKeys: PaginatedMethod<
     ReposListDeployKeysParams,
@@ -6307,7 +4931,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/deployments/branch-policies#list-deployment-branch-policies
+   * [API documentation](https://docs.github.com/rest/deployments/branch-policies#list-deployment-branch-policies)
    */
   listDeploymentBranchPolicies: PaginatedMethod<
     ReposListDeploymentBranchPoliciesParams,
@@ -6320,7 +4944,7 @@ export interface ReposMethods {
    *
    * Users with pull access can view deployment statuses for a deployment:
    *
-   * @see https://docs.github.com/rest/deployments/statuses#list-deployment-statuses
+   * [API documentation](https://docs.github.com/rest/deployments/statuses#list-deployment-statuses)
    */
   listDeploymentStatuses: PaginatedMethod<
     ReposListDeploymentStatusesParams,
@@ -6333,7 +4957,7 @@ export interface ReposMethods {
    *
    * Simple filtering of deployments is available via query parameters:
    *
-   * @see https://docs.github.com/rest/deployments/deployments#list-deployments
+   * [API documentation](https://docs.github.com/rest/deployments/deployments#list-deployments)
    */
   listDeployments: PaginatedMethod<
     ReposListDeploymentsParams,
@@ -6348,7 +4972,7 @@ export interface ReposMethods {
    *
    * The authenticated user has explicit permission to access repositories they own, repositories where they are a collaborator, and repositories that they can access through an organization membership.
    *
-   * @see https://docs.github.com/rest/repos/repos#list-repositories-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/repos/repos#list-repositories-for-the-authenticated-user)
    */
   listForAuthenticatedUser: PaginatedMethodOpt<
     ReposListForAuthenticatedUserParams,
@@ -6364,7 +4988,7 @@ export interface ReposMethods {
    * > [!NOTE]
    * > In order to see the `security_and_analysis` block for a repository you must have admin permissions for the repository or be an owner or security manager for the organization that owns the repository. For more information, see "[Managing security managers in your organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
    *
-   * @see https://docs.github.com/rest/repos/repos#list-organization-repositories
+   * [API documentation](https://docs.github.com/rest/repos/repos#list-organization-repositories)
    */
   listForOrg: PaginatedMethod<
     ReposListForOrgParams,
@@ -6377,7 +5001,7 @@ export interface ReposMethods {
    *
    * Lists public repositories for the specified user.
    *
-   * @see https://docs.github.com/rest/repos/repos#list-repositories-for-a-user
+   * [API documentation](https://docs.github.com/rest/repos/repos#list-repositories-for-a-user)
    */
   listForUser: PaginatedMethod<
     ReposListForUserParams,
@@ -6388,7 +5012,7 @@ export interface ReposMethods {
   /**
    * List forks
    *
-   * @see https://docs.github.com/rest/repos/forks#list-forks
+   * [API documentation](https://docs.github.com/rest/repos/forks#list-forks)
    */
   listForks: PaginatedMethod<
     ReposListForksParams,
@@ -6401,7 +5025,7 @@ export interface ReposMethods {
    *
    * When authenticating as a user with admin rights to a repository, this endpoint will list all currently open repository invitations.
    *
-   * @see https://docs.github.com/rest/collaborators/invitations#list-repository-invitations
+   * [API documentation](https://docs.github.com/rest/collaborators/invitations#list-repository-invitations)
    */
   listInvitations: PaginatedMethod<
     ReposListInvitationsParams,
@@ -6414,7 +5038,7 @@ export interface ReposMethods {
    *
    * When authenticating as a user, this endpoint will list all currently open repository invitations for that user.
    *
-   * @see https://docs.github.com/rest/collaborators/invitations#list-repository-invitations-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/collaborators/invitations#list-repository-invitations-for-the-authenticated-user)
    */
   listInvitationsForAuthenticatedUser: PaginatedMethodOpt<
     ReposListInvitationsForAuthenticatedUserParams,
@@ -6429,7 +5053,7 @@ export interface ReposMethods {
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    * Fine-grained access tokens require the "Metadata" repository permission (read).
    *
-   * @see https://docs.github.com/rest/repos/issue-types#list-issue-types-for-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/issue-types#list-issue-types-for-a-repository)
    */
   listIssueTypes: Method<
     ReposListIssueTypesParams,
@@ -6441,7 +5065,7 @@ export interface ReposMethods {
    *
    * Lists languages for the specified repository. The value shown for each language is the number of bytes of code written in that language.
    *
-   * @see https://docs.github.com/rest/repos/repos#list-repository-languages
+   * [API documentation](https://docs.github.com/rest/repos/repos#list-repository-languages)
    */
   listLanguages: Method<
     ReposListLanguagesParams,
@@ -6455,7 +5079,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/pages/pages#list-apiname-pages-builds
+   * [API documentation](https://docs.github.com/rest/pages/pages#list-apiname-pages-builds)
    */
   listPagesBuilds: PaginatedMethod<
     ReposListPagesBuildsParams,
@@ -6472,7 +5096,7 @@ export interface ReposMethods {
    * - For GitHub Enterprise Server, this endpoint will only list repositories available to all users on the enterprise.
    * - Pagination is powered exclusively by the `since` parameter. Use the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers) to get the URL for the next page of repositories.
    *
-   * @see https://docs.github.com/rest/repos/repos#list-public-repositories
+   * [API documentation](https://docs.github.com/rest/repos/repos#list-public-repositories)
    */
   listPublic: MethodOpt<
     ReposListPublicParams,
@@ -6486,7 +5110,7 @@ export interface ReposMethods {
    *
    * To list the open or merged pull requests associated with a branch, you can set the `commit_sha` parameter to the branch name.
    *
-   * @see https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit
+   * [API documentation](https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit)
    */
   listPullRequestsAssociatedWithCommit: PaginatedMethod<
     ReposListPullRequestsAssociatedWithCommitParams,
@@ -6497,7 +5121,7 @@ export interface ReposMethods {
   /**
    * List release assets
    *
-   * @see https://docs.github.com/rest/releases/assets#list-release-assets
+   * [API documentation](https://docs.github.com/rest/releases/assets#list-release-assets)
    */
   listReleaseAssets: PaginatedMethod<
     ReposListReleaseAssetsParams,
@@ -6512,7 +5136,7 @@ export interface ReposMethods {
    *
    * Information about published releases are available to everyone. Only users with push access will receive listings for draft releases.
    *
-   * @see https://docs.github.com/rest/releases/releases#list-releases
+   * [API documentation](https://docs.github.com/rest/releases/releases#list-releases)
    */
   listReleases: PaginatedMethod<
     ReposListReleasesParams,
@@ -6523,7 +5147,7 @@ export interface ReposMethods {
   /**
    * List repository tags
    *
-   * @see https://docs.github.com/rest/repos/repos#list-repository-tags
+   * [API documentation](https://docs.github.com/rest/repos/repos#list-repository-tags)
    */
   listTags: PaginatedMethod<
     ReposListTagsParams,
@@ -6540,7 +5164,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `public_repo` or `repo` scope to use this endpoint with a public repository, and `repo` scope to use this endpoint with a private repository.
    *
-   * @see https://docs.github.com/rest/repos/repos#list-repository-teams
+   * [API documentation](https://docs.github.com/rest/repos/repos#list-repository-teams)
    */
   listTeams: PaginatedMethod<
     ReposListTeamsParams,
@@ -6553,7 +5177,7 @@ export interface ReposMethods {
    *
    * Returns a list of webhook deliveries for a webhook configured in a repository.
    *
-   * @see https://docs.github.com/rest/repos/webhooks#list-deliveries-for-a-repository-webhook
+   * [API documentation](https://docs.github.com/rest/repos/webhooks#list-deliveries-for-a-repository-webhook)
    */
   listWebhookDeliveries: Method<
     ReposListWebhookDeliveriesParams,
@@ -6565,7 +5189,7 @@ export interface ReposMethods {
    *
    * Lists webhooks for a repository. `last response` may return null if there have not been any deliveries within 30 days.
    *
-   * @see https://docs.github.com/rest/repos/webhooks#list-repository-webhooks
+   * [API documentation](https://docs.github.com/rest/repos/webhooks#list-repository-webhooks)
    */
   listWebhooks: PaginatedMethod<
     ReposListWebhooksParams,
@@ -6576,7 +5200,7 @@ export interface ReposMethods {
   /**
    * Merge a branch
    *
-   * @see https://docs.github.com/rest/branches/branches#merge-a-branch
+   * [API documentation](https://docs.github.com/rest/branches/branches#merge-a-branch)
    */
   merge: Method<ReposMergeParams, ReposMergeResponse, ReposMergeError>;
   /**
@@ -6584,7 +5208,7 @@ export interface ReposMethods {
    *
    * Sync a branch of a forked repository to keep it up-to-date with the upstream repository.
    *
-   * @see https://docs.github.com/rest/branches/branches#sync-a-fork-branch-with-the-upstream-repository
+   * [API documentation](https://docs.github.com/rest/branches/branches#sync-a-fork-branch-with-the-upstream-repository)
    */
   mergeUpstream: Method<
     ReposMergeUpstreamParams,
@@ -6596,7 +5220,7 @@ export interface ReposMethods {
    *
    * This will trigger a [ping event](https://docs.github.com/webhooks/#ping-event) to be sent to the hook.
    *
-   * @see https://docs.github.com/rest/repos/webhooks#ping-a-repository-webhook
+   * [API documentation](https://docs.github.com/rest/repos/webhooks#ping-a-repository-webhook)
    */
   pingWebhook: Method<
     ReposPingWebhookParams,
@@ -6608,7 +5232,7 @@ export interface ReposMethods {
    *
    * Redeliver a webhook delivery for a webhook configured in a repository.
    *
-   * @see https://docs.github.com/rest/repos/webhooks#redeliver-a-delivery-for-a-repository-webhook
+   * [API documentation](https://docs.github.com/rest/repos/webhooks#redeliver-a-delivery-for-a-repository-webhook)
    */
   redeliverWebhookDelivery: Method<
     ReposRedeliverWebhookDeliveryParams,
@@ -6622,7 +5246,7 @@ export interface ReposMethods {
    *
    * Removes the ability of an app to push to this branch. Only GitHub Apps that are installed on the repository and that have been granted write access to the repository contents can be added as authorized actors on a protected branch.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#remove-app-access-restrictions
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#remove-app-access-restrictions)
    */
   removeAppAccessRestrictions: Method<
     ReposRemoveAppAccessRestrictionsParams,
@@ -6655,7 +5279,7 @@ export interface ReposMethods {
    *
    * For more information on fork permissions, see "[About permissions and visibility of forks](https://docs.github.com/pull-requests/collaborating-with-pull-requests/working-with-forks/about-permissions-and-visibility-of-forks)".
    *
-   * @see https://docs.github.com/rest/collaborators/collaborators#remove-a-repository-collaborator
+   * [API documentation](https://docs.github.com/rest/collaborators/collaborators#remove-a-repository-collaborator)
    */
   removeCollaborator: Method<
     ReposRemoveCollaboratorParams,
@@ -6667,7 +5291,7 @@ export interface ReposMethods {
    *
    * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#remove-status-check-contexts
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#remove-status-check-contexts)
    */
   removeStatusCheckContexts: Method<
     ReposRemoveStatusCheckContextsParams,
@@ -6679,7 +5303,7 @@ export interface ReposMethods {
    *
    * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#remove-status-check-protection
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#remove-status-check-protection)
    */
   removeStatusCheckProtection: Method<
     ReposRemoveStatusCheckProtectionParams,
@@ -6693,7 +5317,7 @@ export interface ReposMethods {
    *
    * Removes the ability of a team to push to this branch. You can also remove push access for child teams.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#remove-team-access-restrictions
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#remove-team-access-restrictions)
    */
   removeTeamAccessRestrictions: Method<
     ReposRemoveTeamAccessRestrictionsParams,
@@ -6711,7 +5335,7 @@ export interface ReposMethods {
    * | ------- | --------------------------------------------------------------------------------------------------------------------------------------------- |
    * | `array` | Usernames of the people who should no longer have push access. **Note**: The list of users, apps, and teams in total is limited to 100 items. |
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#remove-user-access-restrictions
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#remove-user-access-restrictions)
    */
   removeUserAccessRestrictions: Method<
     ReposRemoveUserAccessRestrictionsParams,
@@ -6730,7 +5354,7 @@ export interface ReposMethods {
    *
    * In order to rename the default branch, fine-grained access tokens also need the `administration:write` repository permission.
    *
-   * @see https://docs.github.com/rest/branches/branches#rename-a-branch
+   * [API documentation](https://docs.github.com/rest/branches/branches#rename-a-branch)
    */
   renameBranch: Method<
     ReposRenameBranchParams,
@@ -6740,7 +5364,7 @@ export interface ReposMethods {
   /**
    * Replace all repository topics
    *
-   * @see https://docs.github.com/rest/repos/repos#replace-all-repository-topics
+   * [API documentation](https://docs.github.com/rest/repos/repos#replace-all-repository-topics)
    */
   replaceAllTopics: Method<
     ReposReplaceAllTopicsParams,
@@ -6754,7 +5378,7 @@ export interface ReposMethods {
    *
    * Build requests are limited to one concurrent build per repository and one concurrent build per requester. If you request a build while another is still in progress, the second request will be queued until the first completes.
    *
-   * @see https://docs.github.com/rest/pages/pages#request-a-apiname-pages-build
+   * [API documentation](https://docs.github.com/rest/pages/pages#request-a-apiname-pages-build)
    */
   requestPagesBuild: Method<
     ReposRequestPagesBuildParams,
@@ -6768,7 +5392,7 @@ export interface ReposMethods {
    *
    * Adding admin enforcement requires admin or owner permissions to the repository and branch protection to be enabled.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#set-admin-branch-protection
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#set-admin-branch-protection)
    */
   setAdminBranchProtection: Method<
     ReposSetAdminBranchProtectionParams,
@@ -6782,7 +5406,7 @@ export interface ReposMethods {
    *
    * Replaces the list of apps that have push access to this branch. This removes all apps that previously had push access and grants push access to the new list of apps. Only GitHub Apps that are installed on the repository and that have been granted write access to the repository contents can be added as authorized actors on a protected branch.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#set-app-access-restrictions
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#set-app-access-restrictions)
    */
   setAppAccessRestrictions: Method<
     ReposSetAppAccessRestrictionsParams,
@@ -6794,7 +5418,7 @@ export interface ReposMethods {
    *
    * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#set-status-check-contexts
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#set-status-check-contexts)
    */
   setStatusCheckContexts: Method<
     ReposSetStatusCheckContextsParams,
@@ -6808,7 +5432,7 @@ export interface ReposMethods {
    *
    * Replaces the list of teams that have push access to this branch. This removes all teams that previously had push access and grants push access to the new list of teams. Team restrictions include child teams.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#set-team-access-restrictions
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#set-team-access-restrictions)
    */
   setTeamAccessRestrictions: Method<
     ReposSetTeamAccessRestrictionsParams,
@@ -6826,7 +5450,7 @@ export interface ReposMethods {
    * | ------- | ----------------------------------------------------------------------------------------------------------------------------- |
    * | `array` | Usernames for people who can have push access. **Note**: The list of users, apps, and teams in total is limited to 100 items. |
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#set-user-access-restrictions
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#set-user-access-restrictions)
    */
   setUserAccessRestrictions: Method<
     ReposSetUserAccessRestrictionsParams,
@@ -6841,7 +5465,7 @@ export interface ReposMethods {
    * > [!NOTE]
    * > Previously `/repos/:owner/:repo/hooks/:hook_id/test`
    *
-   * @see https://docs.github.com/rest/repos/webhooks#test-the-push-repository-webhook
+   * [API documentation](https://docs.github.com/rest/repos/webhooks#test-the-push-repository-webhook)
    */
   testPushWebhook: Method<
     ReposTestPushWebhookParams,
@@ -6853,7 +5477,7 @@ export interface ReposMethods {
    *
    * A transfer request will need to be accepted by the new owner when transferring a personal repository to another user. The response will contain the original `owner`, and the transfer will continue asynchronously. For more details on the requirements to transfer personal and organization-owned repositories, see [about repository transfers](https://docs.github.com/articles/about-repository-transfers/).
    *
-   * @see https://docs.github.com/rest/repos/repos#transfer-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/repos#transfer-a-repository)
    */
   transfer: Method<
     ReposTransferParams,
@@ -6865,7 +5489,7 @@ export interface ReposMethods {
    *
    * **Note**: To edit a repository's topics, use the [Replace all repository topics](https://docs.github.com/rest/repos/repos#replace-all-repository-topics) endpoint.
    *
-   * @see https://docs.github.com/rest/repos/repos#update-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/repos#update-a-repository)
    */
   update: Method<ReposUpdateParams, ReposUpdateResponse, ReposUpdateError>;
   /**
@@ -6881,7 +5505,7 @@ export interface ReposMethods {
    * > [!NOTE]
    * > The list of users, apps, and teams in total is limited to 100 items.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#update-branch-protection
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#update-branch-protection)
    */
   updateBranchProtection: Method<
     ReposUpdateBranchProtectionParams,
@@ -6900,7 +5524,7 @@ export interface ReposMethods {
    * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
    * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
    *
-   * @see https://docs.github.com/rest/commits/comments#update-a-commit-comment
+   * [API documentation](https://docs.github.com/rest/commits/comments#update-a-commit-comment)
    */
   updateCommitComment: Method<
     ReposUpdateCommitCommentParams,
@@ -6914,7 +5538,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/deployments/branch-policies#update-a-deployment-branch-policy
+   * [API documentation](https://docs.github.com/rest/deployments/branch-policies#update-a-deployment-branch-policy)
    */
   updateDeploymentBranchPolicy: Method<
     ReposUpdateDeploymentBranchPolicyParams,
@@ -6930,7 +5554,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/pages/pages#update-information-about-a-apiname-pages-site
+   * [API documentation](https://docs.github.com/rest/pages/pages#update-information-about-a-apiname-pages-site)
    */
   updateInformationAboutPagesSite: Method<
     ReposUpdateInformationAboutPagesSiteParams,
@@ -6940,7 +5564,7 @@ export interface ReposMethods {
   /**
    * Update a repository invitation
    *
-   * @see https://docs.github.com/rest/collaborators/invitations#update-a-repository-invitation
+   * [API documentation](https://docs.github.com/rest/collaborators/invitations#update-a-repository-invitation)
    */
   updateInvitation: Method<
     ReposUpdateInvitationParams,
@@ -6952,7 +5576,7 @@ export interface ReposMethods {
    *
    * Update a ruleset for an organization.
    *
-   * @see https://docs.github.com/rest/orgs/rules#update-an-organization-repository-ruleset
+   * [API documentation](https://docs.github.com/rest/orgs/rules#update-an-organization-repository-ruleset)
    */
   updateOrgRuleset: Method<
     ReposUpdateOrgRulesetParams,
@@ -6969,7 +5593,7 @@ export interface ReposMethods {
    * > [!NOTE]
    * > Passing new arrays of `users` and `teams` replaces their previous values.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#update-pull-request-review-protection
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#update-pull-request-review-protection)
    */
   updatePullRequestReviewProtection: Method<
     ReposUpdatePullRequestReviewProtectionParams,
@@ -6986,7 +5610,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `workflow` scope when the resolved target commit modifies workflow files. Fine-grained access tokens and GitHub App installation tokens also need the "Workflows" repository permission (write). The `GITHUB_TOKEN` available to GitHub Actions cannot be authorized for this; for more information, see "[Automatic token authentication](https://docs.github.com/actions/security-guides/automatic-token-authentication#permissions-for-the-github_token)".
    *
-   * @see https://docs.github.com/rest/releases/releases#update-a-release
+   * [API documentation](https://docs.github.com/rest/releases/releases#update-a-release)
    */
   updateRelease: Method<
     ReposUpdateReleaseParams,
@@ -6998,7 +5622,7 @@ export interface ReposMethods {
    *
    * Users with push access to the repository can edit a release asset.
    *
-   * @see https://docs.github.com/rest/releases/assets#update-a-release-asset
+   * [API documentation](https://docs.github.com/rest/releases/assets#update-a-release-asset)
    */
   updateReleaseAsset: Method<
     ReposUpdateReleaseAssetParams,
@@ -7010,7 +5634,7 @@ export interface ReposMethods {
    *
    * Update a ruleset for a repository.
    *
-   * @see https://docs.github.com/rest/repos/rules#update-a-repository-ruleset
+   * [API documentation](https://docs.github.com/rest/repos/rules#update-a-repository-ruleset)
    */
   updateRepoRuleset: Method<
     ReposUpdateRepoRulesetParams,
@@ -7024,7 +5648,7 @@ export interface ReposMethods {
    *
    * Updating required status checks requires admin or owner permissions to the repository and branch protection to be enabled.
    *
-   * @see https://docs.github.com/rest/branches/branch-protection#update-status-check-protection
+   * [API documentation](https://docs.github.com/rest/branches/branch-protection#update-status-check-protection)
    */
   updateStatusCheckProtection: Method<
     ReposUpdateStatusCheckProtectionParams,
@@ -7036,7 +5660,7 @@ export interface ReposMethods {
    *
    * Updates a webhook configured in a repository. If you previously had a `secret` set, you must provide the same `secret` or set a new `secret` or the secret will be removed. If you are only updating individual webhook `config` properties, use "[Update a webhook configuration for a repository](/rest/webhooks/repo-config#update-a-webhook-configuration-for-a-repository)."
    *
-   * @see https://docs.github.com/rest/repos/webhooks#update-a-repository-webhook
+   * [API documentation](https://docs.github.com/rest/repos/webhooks#update-a-repository-webhook)
    */
   updateWebhook: Method<
     ReposUpdateWebhookParams,
@@ -7050,7 +5674,7 @@ export interface ReposMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:repo_hook` or `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/repos/webhooks#update-a-webhook-configuration-for-a-repository
+   * [API documentation](https://docs.github.com/rest/repos/webhooks#update-a-webhook-configuration-for-a-repository)
    */
   updateWebhookConfigForRepo: Method<
     ReposUpdateWebhookConfigForRepoParams,
@@ -7080,7 +5704,7 @@ export interface ReposMethods {
    * *   To find the `release_id` query the [`GET /repos/{owner}/{repo}/releases/latest` endpoint](https://docs.github.com/rest/releases/releases#get-the-latest-release).
    * *   If you upload an asset with the same filename as another uploaded asset, you'll receive an error and must delete the old file before you can re-upload the new asset.
    *
-   * @see https://docs.github.com/rest/releases/assets#upload-a-release-asset
+   * [API documentation](https://docs.github.com/rest/releases/assets#upload-a-release-asset)
    */
   uploadReleaseAsset: Method<
     ReposUploadReleaseAssetParams,

@@ -2,9 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface SearchCodeParams {
+export interface SearchCodeParams extends P.PerPage, P.Page {
   /** The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching code](https://docs.github.com/search-github/searching-on-github/searching-code)" for a detailed list of qualifiers. */
   q: string;
   /**
@@ -18,16 +19,6 @@ export interface SearchCodeParams {
    * @deprecated
    */
   order?: "desc" | "asc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type SearchCodeResponse = {
   total_count: number;
@@ -44,26 +35,11 @@ export type SearchCodeError =
     };
 export type SearchCodeItem = S.CodeSearchResultItem;
 
-export interface SearchCommitsParams {
+export interface SearchCommitsParams extends P.Order, P.PerPage, P.Page {
   /** The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching commits](https://docs.github.com/search-github/searching-on-github/searching-commits)" for a detailed list of qualifiers. */
   q: string;
   /** Sorts the results of your query by `author-date` or `committer-date`. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results) */
   sort?: "author-date" | "committer-date";
-  /**
-   * Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-   * @default "desc"
-   */
-  order?: "desc" | "asc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type SearchCommitsResponse = {
   total_count: number;
@@ -73,7 +49,8 @@ export type SearchCommitsResponse = {
 export type SearchCommitsError = unknown;
 export type SearchCommitsItem = S.CommitSearchResultItem;
 
-export interface SearchIssuesAndPullRequestsParams {
+export interface SearchIssuesAndPullRequestsParams
+  extends P.Order, P.PerPage, P.Page {
   /** The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching issues and pull requests](https://docs.github.com/search-github/searching-on-github/searching-issues-and-pull-requests)" for a detailed list of qualifiers. */
   q: string;
   /** Sorts the results of your query by the number of `comments`, `reactions`, `reactions-+1`, `reactions--1`, `reactions-smile`, `reactions-thinking_face`, `reactions-heart`, `reactions-tada`, or `interactions`. You can also sort results by how recently the items were `created` or `updated`, Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results) */
@@ -89,21 +66,6 @@ export interface SearchIssuesAndPullRequestsParams {
     | "interactions"
     | "created"
     | "updated";
-  /**
-   * Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-   * @default "desc"
-   */
-  order?: "desc" | "asc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
   /**
    * Set to `true` to use advanced search.
    * Example: `http://api.github.com/search/issues?q={query}&advanced_search=true`
@@ -149,28 +111,13 @@ export type SearchIssuesAndPullRequestsError =
     };
 export type SearchIssuesAndPullRequestsItem = S.IssueSearchResultItem;
 
-export interface SearchLabelsParams {
+export interface SearchLabelsParams extends P.Order, P.PerPage, P.Page {
   /** The id of the repository. */
   repository_id: number;
   /** The search keywords. This endpoint does not accept qualifiers in the query. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). */
   q: string;
   /** Sorts the results of your query by when the label was `created` or `updated`. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results) */
   sort?: "created" | "updated";
-  /**
-   * Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-   * @default "desc"
-   */
-  order?: "desc" | "asc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type SearchLabelsResponse = {
   total_count: number;
@@ -180,26 +127,11 @@ export type SearchLabelsResponse = {
 export type SearchLabelsError = S.BasicError | S.ValidationError;
 export type SearchLabelsItem = S.LabelSearchResultItem;
 
-export interface SearchReposParams {
+export interface SearchReposParams extends P.Order, P.PerPage, P.Page {
   /** The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching for repositories](https://docs.github.com/articles/searching-for-repositories/)" for a detailed list of qualifiers. */
   q: string;
   /** Sorts the results of your query by number of `stars`, `forks`, or `help-wanted-issues` or how recently the items were `updated`. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results) */
   sort?: "stars" | "forks" | "help-wanted-issues" | "updated";
-  /**
-   * Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-   * @default "desc"
-   */
-  order?: "desc" | "asc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type SearchReposResponse = {
   total_count: number;
@@ -215,19 +147,9 @@ export type SearchReposError =
     };
 export type SearchReposItem = S.RepoSearchResultItem;
 
-export interface SearchTopicsParams {
+export interface SearchTopicsParams extends P.PerPage, P.Page {
   /** The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). */
   q: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type SearchTopicsResponse = {
   total_count: number;
@@ -237,26 +159,11 @@ export type SearchTopicsResponse = {
 export type SearchTopicsError = unknown;
 export type SearchTopicsItem = S.TopicSearchResultItem;
 
-export interface SearchUsersParams {
+export interface SearchUsersParams extends P.Order, P.PerPage, P.Page {
   /** The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching users](https://docs.github.com/search-github/searching-on-github/searching-users)" for a detailed list of qualifiers. */
   q: string;
   /** Sorts the results of your query by number of `followers` or `repositories`, or when the person `joined` GitHub. Default: [best match](https://docs.github.com/rest/search/search#ranking-search-results) */
   sort?: "followers" | "repositories" | "joined";
-  /**
-   * Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
-   * @default "desc"
-   */
-  order?: "desc" | "asc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type SearchUsersResponse = {
   total_count: number;
@@ -297,7 +204,7 @@ export interface SearchMethods {
    *
    * This endpoint requires you to authenticate and limits you to 10 requests per minute.
    *
-   * @see https://docs.github.com/rest/search/search#search-code
+   * [API documentation](https://docs.github.com/rest/search/search#search-code)
    */
   code: PaginatedMethod<
     SearchCodeParams,
@@ -317,7 +224,7 @@ export interface SearchMethods {
    *
    * `q=repo:octocat/Spoon-Knife+css`
    *
-   * @see https://docs.github.com/rest/search/search#search-commits
+   * [API documentation](https://docs.github.com/rest/search/search#search-commits)
    */
   commits: PaginatedMethod<
     SearchCommitsParams,
@@ -342,7 +249,7 @@ export interface SearchMethods {
    * > [!NOTE]
    * > For requests made by GitHub Apps with a user access token, you can't retrieve a combination of issues and pull requests in a single query. Requests that don't include the `is:issue` or `is:pull-request` qualifier will receive an HTTP `422 Unprocessable Entity` response. To get results for both issues and pull requests, you must send separate queries for issues and pull requests. For more information about the `is` qualifier, see "[Searching only issues or pull requests](https://docs.github.com/github/searching-for-information-on-github/searching-issues-and-pull-requests#search-only-issues-or-pull-requests)."
    *
-   * @see https://docs.github.com/rest/search/search#search-issues-and-pull-requests
+   * [API documentation](https://docs.github.com/rest/search/search#search-issues-and-pull-requests)
    */
   issuesAndPullRequests: PaginatedMethod<
     SearchIssuesAndPullRequestsParams,
@@ -363,7 +270,7 @@ export interface SearchMethods {
    *
    * The labels that best match the query appear first in the search results.
    *
-   * @see https://docs.github.com/rest/search/search#search-labels
+   * [API documentation](https://docs.github.com/rest/search/search#search-labels)
    */
   labels: PaginatedMethod<
     SearchLabelsParams,
@@ -384,7 +291,7 @@ export interface SearchMethods {
    *
    * This query searches for repositories with the word `tetris` in the name, the description, or the README. The results are limited to repositories where the primary language is assembly. The results are sorted by stars in descending order, so that the most popular repositories appear first in the search results.
    *
-   * @see https://docs.github.com/rest/search/search#search-repositories
+   * [API documentation](https://docs.github.com/rest/search/search#search-repositories)
    */
   repos: PaginatedMethod<
     SearchReposParams,
@@ -405,7 +312,7 @@ export interface SearchMethods {
    *
    * This query searches for topics with the keyword `ruby` and limits the results to find only topics that are featured. The topics that are the best match for the query appear first in the search results.
    *
-   * @see https://docs.github.com/rest/search/search#search-topics
+   * [API documentation](https://docs.github.com/rest/search/search#search-topics)
    */
   topics: PaginatedMethod<
     SearchTopicsParams,
@@ -428,7 +335,7 @@ export interface SearchMethods {
    *
    * This endpoint does not accept authentication and will only include publicly visible users. As an alternative, you can use the GraphQL API. The GraphQL API requires authentication and will return private users, including Enterprise Managed Users (EMUs), that you are authorized to view. For more information, see "[GraphQL Queries](https://docs.github.com/graphql/reference/queries#search)."
    *
-   * @see https://docs.github.com/rest/search/search#search-users
+   * [API documentation](https://docs.github.com/rest/search/search#search-users)
    */
   users: PaginatedMethod<
     SearchUsersParams,

@@ -2,11 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface SecretScanningBulkCreateOrgCustomPatternsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface SecretScanningBulkCreateOrgCustomPatternsParams extends P.Org {
   body: {
     /** The list of custom patterns to create. */
     patterns: S.SecretScanningCustomPatternToCreate[];
@@ -30,11 +29,8 @@ export type SecretScanningBulkCreateOrgCustomPatternsError =
       };
     };
 
-export interface SecretScanningBulkCreateRepoCustomPatternsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface SecretScanningBulkCreateRepoCustomPatternsParams
+  extends P.Owner, P.Repo {
   body: {
     /** The list of custom patterns to create. */
     patterns: S.SecretScanningCustomPatternToCreate[];
@@ -58,9 +54,7 @@ export type SecretScanningBulkCreateRepoCustomPatternsError =
       };
     };
 
-export interface SecretScanningBulkDeleteOrgCustomPatternsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface SecretScanningBulkDeleteOrgCustomPatternsParams extends P.Org {
   body: {
     /** The list of custom patterns to delete. */
     patterns: S.SecretScanningCustomPatternToDelete[];
@@ -77,11 +71,8 @@ export interface SecretScanningBulkDeleteOrgCustomPatternsParams {
 export type SecretScanningBulkDeleteOrgCustomPatternsResponse = void;
 export type SecretScanningBulkDeleteOrgCustomPatternsError = S.BasicError;
 
-export interface SecretScanningBulkDeleteRepoCustomPatternsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface SecretScanningBulkDeleteRepoCustomPatternsParams
+  extends P.Owner, P.Repo {
   body: {
     /** The list of custom patterns to delete. */
     patterns: S.SecretScanningCustomPatternToDelete[];
@@ -98,11 +89,8 @@ export interface SecretScanningBulkDeleteRepoCustomPatternsParams {
 export type SecretScanningBulkDeleteRepoCustomPatternsResponse = void;
 export type SecretScanningBulkDeleteRepoCustomPatternsError = S.BasicError;
 
-export interface SecretScanningCreatePushProtectionBypassParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface SecretScanningCreatePushProtectionBypassParams
+  extends P.Owner, P.Repo {
   body: {
     reason: S.SecretScanningPushProtectionBypassReasonInput;
     placeholder_id: S.SecretScanningPushProtectionBypassPlaceholderId;
@@ -116,19 +104,8 @@ export type SecretScanningCreatePushProtectionBypassError = {
   documentation_url?: string;
 };
 
-export interface SecretScanningGetAlertParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation. */
-  alert_number: S.AlertNumber;
-  /**
-   * A boolean value representing whether or not to hide literal secrets in the results.
-   * @default false
-   */
-  hide_secret?: boolean;
-}
+export interface SecretScanningGetAlertParams
+  extends P.Owner, P.Repo, P.AlertNumber, P.HideSecret {}
 export type SecretScanningGetAlertResponse = S.SecretScanningAlertWithMetadata;
 export type SecretScanningGetAlertError = {
   code?: string;
@@ -136,12 +113,7 @@ export type SecretScanningGetAlertError = {
   documentation_url?: string;
 };
 
-export interface SecretScanningGetScanHistoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface SecretScanningGetScanHistoryParams extends P.Owner, P.Repo {}
 export type SecretScanningGetScanHistoryResponse = S.SecretScanningScanHistory;
 export type SecretScanningGetScanHistoryError = {
   code?: string;
@@ -149,9 +121,8 @@ export type SecretScanningGetScanHistoryError = {
   documentation_url?: string;
 };
 
-export interface SecretScanningListAlertsForOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface SecretScanningListAlertsForOrgParams
+  extends P.Org, P.Direction, P.Page, P.PerPage, P.HideSecret {
   /** Set to `open` or `resolved` to only list secret scanning alerts in a specific state. */
   state?: "open" | "resolved";
   /** A comma-separated list of secret types to return. All default secret patterns are returned. To return generic patterns, pass the token name(s) in the parameter. See "[Supported secret scanning patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets)" for a complete list of secret types. */
@@ -181,21 +152,6 @@ export interface SecretScanningListAlertsForOrgParams {
    * @default "created"
    */
   sort?: "created" | "updated";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for events before this cursor. To receive an initial cursor on your first request, include an empty "before" query string. */
   before?: string;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for events after this cursor.  To receive an initial cursor on your first request, include an empty "after" query string. */
@@ -212,11 +168,6 @@ export interface SecretScanningListAlertsForOrgParams {
    * @default false
    */
   is_multi_repo?: boolean;
-  /**
-   * A boolean value representing whether or not to hide literal secrets in the results.
-   * @default false
-   */
-  hide_secret?: boolean;
   /** A boolean value (`true` or `false`) indicating whether to filter alerts by their push protection bypass status. When set to `true`, only alerts that were created because a push protection rule was bypassed will be returned. When set to `false`, only alerts that were not caused by a push protection bypass will be returned. */
   is_bypassed?: boolean;
   /**
@@ -247,11 +198,8 @@ export type SecretScanningListAlertsForOrgError =
 export type SecretScanningListAlertsForOrgItem =
   S.OrganizationSecretScanningAlert;
 
-export interface SecretScanningListAlertsForRepoParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface SecretScanningListAlertsForRepoParams
+  extends P.Owner, P.Repo, P.Direction, P.Page, P.PerPage, P.HideSecret {
   /** Set to `open` or `resolved` to only list secret scanning alerts in a specific state. */
   state?: "open" | "resolved";
   /** A comma-separated list of secret types to return. All default secret patterns are returned. To return generic patterns, pass the token name(s) in the parameter. See "[Supported secret scanning patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets)" for a complete list of secret types. */
@@ -281,21 +229,6 @@ export interface SecretScanningListAlertsForRepoParams {
    * @default "created"
    */
   sort?: "created" | "updated";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for events before this cursor. To receive an initial cursor on your first request, include an empty "before" query string. */
   before?: string;
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for events after this cursor.  To receive an initial cursor on your first request, include an empty "after" query string. */
@@ -312,11 +245,6 @@ export interface SecretScanningListAlertsForRepoParams {
    * @default false
    */
   is_multi_repo?: boolean;
-  /**
-   * A boolean value representing whether or not to hide literal secrets in the results.
-   * @default false
-   */
-  hide_secret?: boolean;
   /** A boolean value (`true` or `false`) indicating whether to filter alerts by their push protection bypass status. When set to `true`, only alerts that were created because a push protection rule was bypassed will be returned. When set to `false`, only alerts that were not caused by a push protection bypass will be returned. */
   is_bypassed?: boolean;
   /**
@@ -343,24 +271,8 @@ export type SecretScanningListAlertsForRepoError = {
 };
 export type SecretScanningListAlertsForRepoItem = S.SecretScanningAlert;
 
-export interface SecretScanningListLocationsForAlertParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation. */
-  alert_number: S.AlertNumber;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-}
+export interface SecretScanningListLocationsForAlertParams
+  extends P.Owner, P.Repo, P.AlertNumber, P.Page, P.PerPage {}
 export type SecretScanningListLocationsForAlertResponse =
   S.SecretScanningLocation[];
 export type SecretScanningListLocationsForAlertError = {
@@ -370,9 +282,8 @@ export type SecretScanningListLocationsForAlertError = {
 };
 export type SecretScanningListLocationsForAlertItem = S.SecretScanningLocation;
 
-export interface SecretScanningListOrgCustomPatternsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface SecretScanningListOrgCustomPatternsParams
+  extends P.Org, P.Direction, P.Page, P.PerPage, P.Before, P.After {
   /** Filter custom patterns by state. When absent, returns patterns in all states. */
   state?: "published" | "unpublished";
   /** Filter custom patterns by whether push protection is enabled. When absent, returns patterns regardless of push protection status. */
@@ -382,25 +293,6 @@ export interface SecretScanningListOrgCustomPatternsParams {
    * @default "created"
    */
   sort?: "created" | "updated" | "name";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
 }
 export type SecretScanningListOrgCustomPatternsResponse =
   S.SecretScanningCustomPattern[];
@@ -408,19 +300,13 @@ export type SecretScanningListOrgCustomPatternsError = S.BasicError;
 export type SecretScanningListOrgCustomPatternsItem =
   S.SecretScanningCustomPattern;
 
-export interface SecretScanningListOrgPatternConfigsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-}
+export interface SecretScanningListOrgPatternConfigsParams extends P.Org {}
 export type SecretScanningListOrgPatternConfigsResponse =
   S.SecretScanningPatternConfiguration;
 export type SecretScanningListOrgPatternConfigsError = S.BasicError;
 
-export interface SecretScanningListRepoCustomPatternsParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface SecretScanningListRepoCustomPatternsParams
+  extends P.Owner, P.Repo, P.Direction, P.Page, P.PerPage, P.Before, P.After {
   /** Filter custom patterns by state. When absent, returns patterns in all states. */
   state?: "published" | "unpublished";
   /** Filter custom patterns by whether push protection is enabled. When absent, returns patterns regardless of push protection status. */
@@ -430,25 +316,6 @@ export interface SecretScanningListRepoCustomPatternsParams {
    * @default "created"
    */
   sort?: "created" | "updated" | "name";
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
 }
 export type SecretScanningListRepoCustomPatternsResponse =
   S.SecretScanningCustomPattern[];
@@ -456,13 +323,8 @@ export type SecretScanningListRepoCustomPatternsError = S.BasicError;
 export type SecretScanningListRepoCustomPatternsItem =
   S.SecretScanningCustomPattern;
 
-export interface SecretScanningUpdateAlertParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The number that identifies an alert. You can find this at the end of the URL for a code scanning alert within GitHub, and in the `number` field in the response from the `GET /repos/{owner}/{repo}/code-scanning/alerts` operation. */
-  alert_number: S.AlertNumber;
+export interface SecretScanningUpdateAlertParams
+  extends P.Owner, P.Repo, P.AlertNumber {
   body: {
     state?: S.SecretScanningAlertStateInput;
     resolution?: S.SecretScanningAlertResolutionInput;
@@ -480,9 +342,7 @@ export type SecretScanningUpdateAlertError = {
   documentation_url?: string;
 };
 
-export interface SecretScanningUpdateOrgCustomPatternParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface SecretScanningUpdateOrgCustomPatternParams extends P.Org {
   /** The ID of the custom pattern. */
   pattern_id: number;
   body: S.SecretScanningCustomPatternToUpdate;
@@ -492,9 +352,7 @@ export type SecretScanningUpdateOrgCustomPatternResponse =
 export type SecretScanningUpdateOrgCustomPatternError =
   S.BasicError | S.ValidationError;
 
-export interface SecretScanningUpdateOrgPatternConfigsParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface SecretScanningUpdateOrgPatternConfigsParams extends P.Org {
   body: {
     pattern_config_version?: S.SecretScanningRowVersion;
     /** Pattern settings for provider patterns. */
@@ -521,11 +379,8 @@ export type SecretScanningUpdateOrgPatternConfigsResponse = {
 export type SecretScanningUpdateOrgPatternConfigsError =
   S.BasicError | S.ValidationError;
 
-export interface SecretScanningUpdateRepoCustomPatternParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface SecretScanningUpdateRepoCustomPatternParams
+  extends P.Owner, P.Repo {
   /** The ID of the custom pattern. */
   pattern_id: number;
   body: S.SecretScanningCustomPatternToUpdate;
@@ -543,7 +398,7 @@ export interface SecretScanningMethods {
    *
    * Personal access tokens (classic) need the `write:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-create-organization-custom-patterns
+   * [API documentation](https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-create-organization-custom-patterns)
    */
   bulkCreateOrgCustomPatterns: Method<
     SecretScanningBulkCreateOrgCustomPatternsParams,
@@ -557,7 +412,7 @@ export interface SecretScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
    *
-   * @see https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-create-repository-custom-patterns
+   * [API documentation](https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-create-repository-custom-patterns)
    */
   bulkCreateRepoCustomPatterns: Method<
     SecretScanningBulkCreateRepoCustomPatternsParams,
@@ -571,7 +426,7 @@ export interface SecretScanningMethods {
    *
    * Personal access tokens (classic) need the `write:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-delete-organization-custom-patterns
+   * [API documentation](https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-delete-organization-custom-patterns)
    */
   bulkDeleteOrgCustomPatterns: Method<
     SecretScanningBulkDeleteOrgCustomPatternsParams,
@@ -585,7 +440,7 @@ export interface SecretScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
    *
-   * @see https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-delete-repository-custom-patterns
+   * [API documentation](https://docs.github.com/rest/secret-scanning/custom-patterns#bulk-delete-repository-custom-patterns)
    */
   bulkDeleteRepoCustomPatterns: Method<
     SecretScanningBulkDeleteRepoCustomPatternsParams,
@@ -601,7 +456,7 @@ export interface SecretScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/secret-scanning/secret-scanning#create-a-push-protection-bypass
+   * [API documentation](https://docs.github.com/rest/secret-scanning/secret-scanning#create-a-push-protection-bypass)
    */
   createPushProtectionBypass: Method<
     SecretScanningCreatePushProtectionBypassParams,
@@ -617,7 +472,7 @@ export interface SecretScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
    *
-   * @see https://docs.github.com/rest/secret-scanning/secret-scanning#get-a-secret-scanning-alert
+   * [API documentation](https://docs.github.com/rest/secret-scanning/secret-scanning#get-a-secret-scanning-alert)
    */
   getAlert: Method<
     SecretScanningGetAlertParams,
@@ -634,7 +489,7 @@ export interface SecretScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
    *
-   * @see https://docs.github.com/rest/secret-scanning/secret-scanning#get-secret-scanning-scan-history-for-a-repository
+   * [API documentation](https://docs.github.com/rest/secret-scanning/secret-scanning#get-secret-scanning-scan-history-for-a-repository)
    */
   getScanHistory: Method<
     SecretScanningGetScanHistoryParams,
@@ -650,7 +505,7 @@ export interface SecretScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
    *
-   * @see https://docs.github.com/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-an-organization
+   * [API documentation](https://docs.github.com/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-an-organization)
    */
   listAlertsForOrg: PaginatedMethod<
     SecretScanningListAlertsForOrgParams,
@@ -667,7 +522,7 @@ export interface SecretScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
    *
-   * @see https://docs.github.com/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-a-repository
+   * [API documentation](https://docs.github.com/rest/secret-scanning/secret-scanning#list-secret-scanning-alerts-for-a-repository)
    */
   listAlertsForRepo: PaginatedMethod<
     SecretScanningListAlertsForRepoParams,
@@ -684,7 +539,7 @@ export interface SecretScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
    *
-   * @see https://docs.github.com/rest/secret-scanning/secret-scanning#list-locations-for-a-secret-scanning-alert
+   * [API documentation](https://docs.github.com/rest/secret-scanning/secret-scanning#list-locations-for-a-secret-scanning-alert)
    */
   listLocationsForAlert: PaginatedMethod<
     SecretScanningListLocationsForAlertParams,
@@ -699,7 +554,7 @@ export interface SecretScanningMethods {
    *
    * Personal access tokens (classic) need the `read:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/secret-scanning/custom-patterns#list-organization-custom-patterns
+   * [API documentation](https://docs.github.com/rest/secret-scanning/custom-patterns#list-organization-custom-patterns)
    */
   listOrgCustomPatterns: PaginatedMethod<
     SecretScanningListOrgCustomPatternsParams,
@@ -714,7 +569,7 @@ export interface SecretScanningMethods {
    *
    * Personal access tokens (classic) need the `read:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/secret-scanning/push-protection#list-organization-pattern-configurations
+   * [API documentation](https://docs.github.com/rest/secret-scanning/push-protection#list-organization-pattern-configurations)
    */
   listOrgPatternConfigs: Method<
     SecretScanningListOrgPatternConfigsParams,
@@ -728,7 +583,7 @@ export interface SecretScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
    *
-   * @see https://docs.github.com/rest/secret-scanning/custom-patterns#list-repository-custom-patterns
+   * [API documentation](https://docs.github.com/rest/secret-scanning/custom-patterns#list-repository-custom-patterns)
    */
   listRepoCustomPatterns: PaginatedMethod<
     SecretScanningListRepoCustomPatternsParams,
@@ -747,7 +602,7 @@ export interface SecretScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
    *
-   * @see https://docs.github.com/rest/secret-scanning/secret-scanning#update-a-secret-scanning-alert
+   * [API documentation](https://docs.github.com/rest/secret-scanning/secret-scanning#update-a-secret-scanning-alert)
    */
   updateAlert: Method<
     SecretScanningUpdateAlertParams,
@@ -761,7 +616,7 @@ export interface SecretScanningMethods {
    *
    * Personal access tokens (classic) need the `write:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/secret-scanning/custom-patterns#update-an-organization-custom-pattern
+   * [API documentation](https://docs.github.com/rest/secret-scanning/custom-patterns#update-an-organization-custom-pattern)
    */
   updateOrgCustomPattern: Method<
     SecretScanningUpdateOrgCustomPatternParams,
@@ -775,7 +630,7 @@ export interface SecretScanningMethods {
    *
    * Personal access tokens (classic) need the `write:org` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/secret-scanning/push-protection#update-organization-pattern-configurations
+   * [API documentation](https://docs.github.com/rest/secret-scanning/push-protection#update-organization-pattern-configurations)
    */
   updateOrgPatternConfigs: Method<
     SecretScanningUpdateOrgPatternConfigsParams,
@@ -789,7 +644,7 @@ export interface SecretScanningMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `security_events` scope to use this endpoint. If this endpoint is only used with public repositories, the token can use the `public_repo` scope instead.
    *
-   * @see https://docs.github.com/rest/secret-scanning/custom-patterns#update-a-repository-custom-pattern
+   * [API documentation](https://docs.github.com/rest/secret-scanning/custom-patterns#update-a-repository-custom-pattern)
    */
   updateRepoCustomPattern: Method<
     SecretScanningUpdateRepoCustomPatternParams,

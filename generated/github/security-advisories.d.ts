@@ -2,25 +2,17 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface SecurityAdvisoriesCreateForkParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The GHSA (GitHub Security Advisory) identifier of the advisory. */
-  ghsa_id: string;
-}
+export interface SecurityAdvisoriesCreateForkParams
+  extends P.Owner, P.Repo, P.GhsaId {}
 export type SecurityAdvisoriesCreateForkResponse = S.FullRepository;
 export type SecurityAdvisoriesCreateForkError =
   S.BasicError | S.ValidationError;
 
-export interface SecurityAdvisoriesCreatePrivateVulnerabilityReportParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface SecurityAdvisoriesCreatePrivateVulnerabilityReportParams
+  extends P.Owner, P.Repo {
   body: S.PrivateVulnerabilityReportCreateInput;
 }
 export type SecurityAdvisoriesCreatePrivateVulnerabilityReportResponse =
@@ -28,11 +20,8 @@ export type SecurityAdvisoriesCreatePrivateVulnerabilityReportResponse =
 export type SecurityAdvisoriesCreatePrivateVulnerabilityReportError =
   S.BasicError | S.ValidationError;
 
-export interface SecurityAdvisoriesCreateRepositoryAdvisoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface SecurityAdvisoriesCreateRepositoryAdvisoryParams
+  extends P.Owner, P.Repo {
   body: S.RepositoryAdvisoryCreateInput;
 }
 export type SecurityAdvisoriesCreateRepositoryAdvisoryResponse =
@@ -40,39 +29,25 @@ export type SecurityAdvisoriesCreateRepositoryAdvisoryResponse =
 export type SecurityAdvisoriesCreateRepositoryAdvisoryError =
   S.BasicError | S.ValidationError;
 
-export interface SecurityAdvisoriesCreateRepositoryAdvisoryCveRequestParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The GHSA (GitHub Security Advisory) identifier of the advisory. */
-  ghsa_id: string;
-}
+export interface SecurityAdvisoriesCreateRepositoryAdvisoryCveRequestParams
+  extends P.Owner, P.Repo, P.GhsaId {}
 export type SecurityAdvisoriesCreateRepositoryAdvisoryCveRequestResponse =
   Record<string, unknown>;
 export type SecurityAdvisoriesCreateRepositoryAdvisoryCveRequestError =
   S.BasicError | S.ValidationError;
 
-export interface SecurityAdvisoriesGetGlobalAdvisoryParams {
-  /** The GHSA (GitHub Security Advisory) identifier of the advisory. */
-  ghsa_id: string;
-}
+export interface SecurityAdvisoriesGetGlobalAdvisoryParams extends P.GhsaId {}
 export type SecurityAdvisoriesGetGlobalAdvisoryResponse = S.GlobalAdvisory;
 export type SecurityAdvisoriesGetGlobalAdvisoryError = S.BasicError;
 
-export interface SecurityAdvisoriesGetRepositoryAdvisoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The GHSA (GitHub Security Advisory) identifier of the advisory. */
-  ghsa_id: string;
-}
+export interface SecurityAdvisoriesGetRepositoryAdvisoryParams
+  extends P.Owner, P.Repo, P.GhsaId {}
 export type SecurityAdvisoriesGetRepositoryAdvisoryResponse =
   S.RepositoryAdvisory;
 export type SecurityAdvisoriesGetRepositoryAdvisoryError = S.BasicError;
 
-export interface SecurityAdvisoriesListGlobalAdvisoriesParams {
+export interface SecurityAdvisoriesListGlobalAdvisoriesParams
+  extends P.Before, P.After, P.Direction, P.PerPage {
   /** If specified, only advisories with this GHSA (GitHub Security Advisory) identifier will be returned. */
   ghsa_id?: string;
   /**
@@ -129,20 +104,6 @@ export interface SecurityAdvisoriesListGlobalAdvisoriesParams {
    * The EPSS percentile represents the relative rank of the CVE's likelihood of being exploited compared to other CVEs.
    */
   epss_percentile?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
   /**
    * The property to sort the results by.
    * @default "published"
@@ -153,23 +114,13 @@ export type SecurityAdvisoriesListGlobalAdvisoriesResponse = S.GlobalAdvisory[];
 export type SecurityAdvisoriesListGlobalAdvisoriesError =
   S.ValidationErrorSimple | S.BasicError;
 
-export interface SecurityAdvisoriesListOrgRepositoryAdvisoriesParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
+export interface SecurityAdvisoriesListOrgRepositoryAdvisoriesParams
+  extends P.Org, P.Direction, P.Before, P.After {
   /**
    * The property to sort the results by.
    * @default "created"
    */
   sort?: "created" | "updated" | "published";
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
   /**
    * The number of advisories to return per page. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    * @default 30
@@ -182,25 +133,13 @@ export type SecurityAdvisoriesListOrgRepositoryAdvisoriesResponse =
   S.RepositoryAdvisory[];
 export type SecurityAdvisoriesListOrgRepositoryAdvisoriesError = S.BasicError;
 
-export interface SecurityAdvisoriesListRepositoryAdvisoriesParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /**
-   * The direction to sort the results by.
-   * @default "desc"
-   */
-  direction?: "asc" | "desc";
+export interface SecurityAdvisoriesListRepositoryAdvisoriesParams
+  extends P.Owner, P.Repo, P.Direction, P.Before, P.After {
   /**
    * The property to sort the results by.
    * @default "created"
    */
   sort?: "created" | "updated" | "published";
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
   /**
    * The number of advisories to return per page. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    * @default 30
@@ -213,13 +152,8 @@ export type SecurityAdvisoriesListRepositoryAdvisoriesResponse =
   S.RepositoryAdvisory[];
 export type SecurityAdvisoriesListRepositoryAdvisoriesError = S.BasicError;
 
-export interface SecurityAdvisoriesUpdateRepositoryAdvisoryParams {
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-  /** The GHSA (GitHub Security Advisory) identifier of the advisory. */
-  ghsa_id: string;
+export interface SecurityAdvisoriesUpdateRepositoryAdvisoryParams
+  extends P.Owner, P.Repo, P.GhsaId {
   body: S.RepositoryAdvisoryUpdateInput;
 }
 export type SecurityAdvisoriesUpdateRepositoryAdvisoryResponse =
@@ -236,7 +170,7 @@ export interface SecurityAdvisoriesMethods {
    * > [!NOTE]
    * > Forking a repository happens asynchronously. You may have to wait up to 5 minutes before you can access the fork.
    *
-   * @see https://docs.github.com/rest/security-advisories/repository-advisories#create-a-temporary-private-fork
+   * [API documentation](https://docs.github.com/rest/security-advisories/repository-advisories#create-a-temporary-private-fork)
    */
   createFork: Method<
     SecurityAdvisoriesCreateForkParams,
@@ -249,7 +183,7 @@ export interface SecurityAdvisoriesMethods {
    * Report a security vulnerability to the maintainers of the repository.
    * See "[Privately reporting a security vulnerability](https://docs.github.com/code-security/security-advisories/guidance-on-reporting-and-writing/privately-reporting-a-security-vulnerability)" for more information about private vulnerability reporting.
    *
-   * @see https://docs.github.com/rest/security-advisories/repository-advisories#privately-report-a-security-vulnerability
+   * [API documentation](https://docs.github.com/rest/security-advisories/repository-advisories#privately-report-a-security-vulnerability)
    */
   createPrivateVulnerabilityReport: Method<
     SecurityAdvisoriesCreatePrivateVulnerabilityReportParams,
@@ -265,7 +199,7 @@ export interface SecurityAdvisoriesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:write` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/security-advisories/repository-advisories#create-a-repository-security-advisory
+   * [API documentation](https://docs.github.com/rest/security-advisories/repository-advisories#create-a-repository-security-advisory)
    */
   createRepositoryAdvisory: Method<
     SecurityAdvisoriesCreateRepositoryAdvisoryParams,
@@ -283,7 +217,7 @@ export interface SecurityAdvisoriesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:write` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/security-advisories/repository-advisories#request-a-cve-for-a-repository-security-advisory
+   * [API documentation](https://docs.github.com/rest/security-advisories/repository-advisories#request-a-cve-for-a-repository-security-advisory)
    */
   createRepositoryAdvisoryCveRequest: Method<
     SecurityAdvisoriesCreateRepositoryAdvisoryCveRequestParams,
@@ -295,7 +229,7 @@ export interface SecurityAdvisoriesMethods {
    *
    * Gets a global security advisory using its GitHub Security Advisory (GHSA) identifier.
    *
-   * @see https://docs.github.com/rest/security-advisories/global-advisories#get-a-global-security-advisory
+   * [API documentation](https://docs.github.com/rest/security-advisories/global-advisories#get-a-global-security-advisory)
    */
   getGlobalAdvisory: Method<
     SecurityAdvisoriesGetGlobalAdvisoryParams,
@@ -314,7 +248,7 @@ export interface SecurityAdvisoriesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:read` scope to to get a published security advisory in a private repository, or any unpublished security advisory that the authenticated user has access to.
    *
-   * @see https://docs.github.com/rest/security-advisories/repository-advisories#get-a-repository-security-advisory
+   * [API documentation](https://docs.github.com/rest/security-advisories/repository-advisories#get-a-repository-security-advisory)
    */
   getRepositoryAdvisory: Method<
     SecurityAdvisoriesGetRepositoryAdvisoryParams,
@@ -328,7 +262,7 @@ export interface SecurityAdvisoriesMethods {
    *
    * By default, all responses will exclude advisories for malware, because malware are not standard vulnerabilities. To list advisories for malware, you must include the `type` parameter in your request, with the value `malware`. For more information about the different types of security advisories, see "[About the GitHub Advisory database](https://docs.github.com/code-security/security-advisories/global-security-advisories/about-the-github-advisory-database#about-types-of-security-advisories)."
    *
-   * @see https://docs.github.com/rest/security-advisories/global-advisories#list-global-security-advisories
+   * [API documentation](https://docs.github.com/rest/security-advisories/global-advisories#list-global-security-advisories)
    */
   listGlobalAdvisories: MethodOpt<
     SecurityAdvisoriesListGlobalAdvisoriesParams,
@@ -344,7 +278,7 @@ export interface SecurityAdvisoriesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:write` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/security-advisories/repository-advisories#list-repository-security-advisories-for-an-organization
+   * [API documentation](https://docs.github.com/rest/security-advisories/repository-advisories#list-repository-security-advisories-for-an-organization)
    */
   listOrgRepositoryAdvisories: Method<
     SecurityAdvisoriesListOrgRepositoryAdvisoriesParams,
@@ -360,7 +294,7 @@ export interface SecurityAdvisoriesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:read` scope to to get a published security advisory in a private repository, or any unpublished security advisory that the authenticated user has access to.
    *
-   * @see https://docs.github.com/rest/security-advisories/repository-advisories#list-repository-security-advisories
+   * [API documentation](https://docs.github.com/rest/security-advisories/repository-advisories#list-repository-security-advisories)
    */
   listRepositoryAdvisories: Method<
     SecurityAdvisoriesListRepositoryAdvisoriesParams,
@@ -377,7 +311,7 @@ export interface SecurityAdvisoriesMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` or `repository_advisories:write` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/security-advisories/repository-advisories#update-a-repository-security-advisory
+   * [API documentation](https://docs.github.com/rest/security-advisories/repository-advisories#update-a-repository-security-advisory)
    */
   updateRepositoryAdvisory: Method<
     SecurityAdvisoriesUpdateRepositoryAdvisoryParams,

@@ -6,24 +6,15 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TeamsAddMemberLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface TeamsAddMemberLegacyParams extends P.TeamId, P.Username {}
 export type TeamsAddMemberLegacyResponse = void;
 export type TeamsAddMemberLegacyError = S.BasicError;
 
-export interface TeamsAddOrUpdateMembershipForUserInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-  /** The handle for the GitHub user account. */
-  username: string;
+export interface TeamsAddOrUpdateMembershipForUserInOrgParams
+  extends P.Org, P.TeamSlug, P.Username {
   body?: {
     /**
      * The role that this user should have in the team.
@@ -35,11 +26,8 @@ export interface TeamsAddOrUpdateMembershipForUserInOrgParams {
 export type TeamsAddOrUpdateMembershipForUserInOrgResponse = S.TeamMembership;
 export type TeamsAddOrUpdateMembershipForUserInOrgError = unknown;
 
-export interface TeamsAddOrUpdateMembershipForUserLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
-  /** The handle for the GitHub user account. */
-  username: string;
+export interface TeamsAddOrUpdateMembershipForUserLegacyParams
+  extends P.TeamId, P.Username {
   body?: {
     /**
      * The role that this user should have in the team.
@@ -51,15 +39,8 @@ export interface TeamsAddOrUpdateMembershipForUserLegacyParams {
 export type TeamsAddOrUpdateMembershipForUserLegacyResponse = S.TeamMembership;
 export type TeamsAddOrUpdateMembershipForUserLegacyError = S.BasicError;
 
-export interface TeamsAddOrUpdateRepoPermissionsInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface TeamsAddOrUpdateRepoPermissionsInOrgParams
+  extends P.Org, P.TeamSlug, P.Owner, P.Repo {
   body?: {
     /** The permission to grant the team on this repository. We accept the following permissions to be set: `pull`, `triage`, `push`, `maintain`, `admin` and you can also specify a custom repository role name, if the owning organization has defined any. If no permission is specified, the team's `permission` attribute will be used to determine what permission to grant the team on this repository. */
     permission?: string;
@@ -68,13 +49,8 @@ export interface TeamsAddOrUpdateRepoPermissionsInOrgParams {
 export type TeamsAddOrUpdateRepoPermissionsInOrgResponse = void;
 export type TeamsAddOrUpdateRepoPermissionsInOrgError = unknown;
 
-export interface TeamsAddOrUpdateRepoPermissionsLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
+export interface TeamsAddOrUpdateRepoPermissionsLegacyParams
+  extends P.TeamId, P.Owner, P.Repo {
   body?: {
     /** The permission to grant the team on this repository. If no permission is specified, the team's `permission` attribute will be used to determine what permission to grant the team on this repository. */
     permission?: "pull" | "push" | "admin";
@@ -84,35 +60,19 @@ export type TeamsAddOrUpdateRepoPermissionsLegacyResponse = void;
 export type TeamsAddOrUpdateRepoPermissionsLegacyError =
   S.BasicError | S.ValidationError;
 
-export interface TeamsCheckPermissionsForRepoInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface TeamsCheckPermissionsForRepoInOrgParams
+  extends P.Org, P.TeamSlug, P.Owner, P.Repo {}
 export type TeamsCheckPermissionsForRepoInOrgResponse =
   S.TeamRepository | undefined;
 export type TeamsCheckPermissionsForRepoInOrgError = unknown;
 
-export interface TeamsCheckPermissionsForRepoLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface TeamsCheckPermissionsForRepoLegacyParams
+  extends P.TeamId, P.Owner, P.Repo {}
 export type TeamsCheckPermissionsForRepoLegacyResponse =
   S.TeamRepository | undefined;
 export type TeamsCheckPermissionsForRepoLegacyError = unknown;
 
-export interface TeamsCreateParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
+export interface TeamsCreateParams extends P.Org {
   body: {
     /** The name of the team. */
     name: string;
@@ -154,80 +114,37 @@ export interface TeamsCreateParams {
 export type TeamsCreateResponse = S.TeamFull;
 export type TeamsCreateError = S.BasicError | S.ValidationError;
 
-export interface TeamsDeleteInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-}
+export interface TeamsDeleteInOrgParams extends P.Org, P.TeamSlug {}
 export type TeamsDeleteInOrgResponse = void;
 export type TeamsDeleteInOrgError = unknown;
 
-export interface TeamsDeleteLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
-}
+export interface TeamsDeleteLegacyParams extends P.TeamId {}
 export type TeamsDeleteLegacyResponse = void;
 export type TeamsDeleteLegacyError = S.BasicError | S.ValidationError;
 
-export interface TeamsGetByNameParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-}
+export interface TeamsGetByNameParams extends P.Org, P.TeamSlug {}
 export type TeamsGetByNameResponse = S.TeamFull;
 export type TeamsGetByNameError = S.BasicError;
 
-export interface TeamsGetLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
-}
+export interface TeamsGetLegacyParams extends P.TeamId {}
 export type TeamsGetLegacyResponse = S.TeamFull;
 export type TeamsGetLegacyError = S.BasicError;
 
-export interface TeamsGetMemberLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface TeamsGetMemberLegacyParams extends P.TeamId, P.Username {}
 export type TeamsGetMemberLegacyResponse = void;
 export type TeamsGetMemberLegacyError = unknown;
 
-export interface TeamsGetMembershipForUserInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface TeamsGetMembershipForUserInOrgParams
+  extends P.Org, P.TeamSlug, P.Username {}
 export type TeamsGetMembershipForUserInOrgResponse = S.TeamMembership;
 export type TeamsGetMembershipForUserInOrgError = unknown;
 
-export interface TeamsGetMembershipForUserLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface TeamsGetMembershipForUserLegacyParams
+  extends P.TeamId, P.Username {}
 export type TeamsGetMembershipForUserLegacyResponse = S.TeamMembership;
 export type TeamsGetMembershipForUserLegacyError = S.BasicError;
 
-export interface TeamsListParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
+export interface TeamsListParams extends P.Org, P.PerPage, P.Page {
   /**
    * Filter team results by their type. For more information, see "[What kind of team should I use?](https://docs.github.com/enterprise-cloud@latest/admin/concepts/enterprise-fundamentals/teams-in-an-enterprise#what-kind-of-team-should-i-use)"
    * @default "all"
@@ -238,244 +155,99 @@ export type TeamsListResponse = S.Team[];
 export type TeamsListError = S.BasicError;
 export type TeamsListItem = S.Team;
 
-export interface TeamsListChildInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface TeamsListChildInOrgParams
+  extends P.Org, P.TeamSlug, P.PerPage, P.Page {}
 export type TeamsListChildInOrgResponse = S.Team[];
 export type TeamsListChildInOrgError = unknown;
 export type TeamsListChildInOrgItem = S.Team;
 
-export interface TeamsListChildLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface TeamsListChildLegacyParams
+  extends P.TeamId, P.PerPage, P.Page {}
 export type TeamsListChildLegacyResponse = S.Team[];
 export type TeamsListChildLegacyError = S.BasicError | S.ValidationError;
 export type TeamsListChildLegacyItem = S.Team;
 
-export interface TeamsListForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface TeamsListForAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type TeamsListForAuthenticatedUserResponse = S.TeamFull[];
 export type TeamsListForAuthenticatedUserError = S.BasicError;
 export type TeamsListForAuthenticatedUserItem = S.TeamFull;
 
-export interface TeamsListMembersInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
+export interface TeamsListMembersInOrgParams
+  extends P.Org, P.TeamSlug, P.PerPage, P.Page {
   /**
    * Filters members returned by their role in the team.
    * @default "all"
    */
   role?: "member" | "maintainer" | "all";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type TeamsListMembersInOrgResponse = S.TeamMember[];
 export type TeamsListMembersInOrgError = unknown;
 export type TeamsListMembersInOrgItem = S.TeamMember;
 
-export interface TeamsListMembersLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
+export interface TeamsListMembersLegacyParams
+  extends P.TeamId, P.PerPage, P.Page {
   /**
    * Filters members returned by their role in the team.
    * @default "all"
    */
   role?: "member" | "maintainer" | "all";
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
 }
 export type TeamsListMembersLegacyResponse = S.TeamMember[];
 export type TeamsListMembersLegacyError = S.BasicError;
 export type TeamsListMembersLegacyItem = S.TeamMember;
 
-export interface TeamsListPendingInvitationsInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface TeamsListPendingInvitationsInOrgParams
+  extends P.Org, P.TeamSlug, P.PerPage, P.Page {}
 export type TeamsListPendingInvitationsInOrgResponse =
   S.OrganizationInvitation[];
 export type TeamsListPendingInvitationsInOrgError = unknown;
 export type TeamsListPendingInvitationsInOrgItem = S.OrganizationInvitation;
 
-export interface TeamsListPendingInvitationsLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface TeamsListPendingInvitationsLegacyParams
+  extends P.TeamId, P.PerPage, P.Page {}
 export type TeamsListPendingInvitationsLegacyResponse =
   S.OrganizationInvitation[];
 export type TeamsListPendingInvitationsLegacyError = unknown;
 export type TeamsListPendingInvitationsLegacyItem = S.OrganizationInvitation;
 
-export interface TeamsListReposInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface TeamsListReposInOrgParams
+  extends P.Org, P.TeamSlug, P.PerPage, P.Page {}
 export type TeamsListReposInOrgResponse = S.MinimalRepository[];
 export type TeamsListReposInOrgError = unknown;
 export type TeamsListReposInOrgItem = S.MinimalRepository;
 
-export interface TeamsListReposLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface TeamsListReposLegacyParams
+  extends P.TeamId, P.PerPage, P.Page {}
 export type TeamsListReposLegacyResponse = S.MinimalRepository[];
 export type TeamsListReposLegacyError = S.BasicError;
 export type TeamsListReposLegacyItem = S.MinimalRepository;
 
-export interface TeamsRemoveMemberLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface TeamsRemoveMemberLegacyParams extends P.TeamId, P.Username {}
 export type TeamsRemoveMemberLegacyResponse = void;
 export type TeamsRemoveMemberLegacyError = unknown;
 
-export interface TeamsRemoveMembershipForUserInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface TeamsRemoveMembershipForUserInOrgParams
+  extends P.Org, P.TeamSlug, P.Username {}
 export type TeamsRemoveMembershipForUserInOrgResponse = void;
 export type TeamsRemoveMembershipForUserInOrgError = unknown;
 
-export interface TeamsRemoveMembershipForUserLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface TeamsRemoveMembershipForUserLegacyParams
+  extends P.TeamId, P.Username {}
 export type TeamsRemoveMembershipForUserLegacyResponse = void;
 export type TeamsRemoveMembershipForUserLegacyError = unknown;
 
-export interface TeamsRemoveRepoInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface TeamsRemoveRepoInOrgParams
+  extends P.Org, P.TeamSlug, P.Owner, P.Repo {}
 export type TeamsRemoveRepoInOrgResponse = void;
 export type TeamsRemoveRepoInOrgError = unknown;
 
-export interface TeamsRemoveRepoLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
-  /** The account owner of the repository. The name is not case sensitive. */
-  owner: string;
-  /** The name of the repository without the `.git` extension. The name is not case sensitive. */
-  repo: string;
-}
+export interface TeamsRemoveRepoLegacyParams
+  extends P.TeamId, P.Owner, P.Repo {}
 export type TeamsRemoveRepoLegacyResponse = void;
 export type TeamsRemoveRepoLegacyError = unknown;
 
-export interface TeamsUpdateInOrgParams {
-  /** The organization name. The name is not case sensitive. */
-  org: string;
-  /** The slug of the team name. */
-  team_slug: string;
+export interface TeamsUpdateInOrgParams extends P.Org, P.TeamSlug {
   body?: {
     /** The name of the team. */
     name?: string;
@@ -510,9 +282,7 @@ export interface TeamsUpdateInOrgParams {
 export type TeamsUpdateInOrgResponse = S.TeamFull;
 export type TeamsUpdateInOrgError = S.BasicError | S.ValidationError;
 
-export interface TeamsUpdateLegacyParams {
-  /** The unique identifier of the team. */
-  team_id: number;
+export interface TeamsUpdateLegacyParams extends P.TeamId {
   body: {
     /** The name of the team. */
     name: string;
@@ -564,8 +334,9 @@ export interface TeamsMethods {
    *
    * Note that you'll need to set `Content-Length` to zero when calling out to this endpoint. For more information, see "[HTTP method](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#http-method)."
    *
+   * [API documentation](https://docs.github.com/rest/teams/members#add-team-member-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/members#add-team-member-legacy
    */
   addMemberLegacy: Method<
     TeamsAddMemberLegacyParams,
@@ -589,7 +360,7 @@ export interface TeamsMethods {
    * > [!NOTE]
    * > You can also specify a team by `org_id` and `team_id` using the route `PUT /organizations/{org_id}/team/{team_id}/memberships/{username}`.
    *
-   * @see https://docs.github.com/rest/teams/members#add-or-update-team-membership-for-a-user
+   * [API documentation](https://docs.github.com/rest/teams/members#add-or-update-team-membership-for-a-user)
    */
   addOrUpdateMembershipForUserInOrg: Method<
     TeamsAddOrUpdateMembershipForUserInOrgParams,
@@ -613,8 +384,9 @@ export interface TeamsMethods {
    *
    * If the user is already a member of the team, this endpoint will update the role of the team member's role. To update the membership of a team member, the authenticated user must be an organization owner or a team maintainer.
    *
+   * [API documentation](https://docs.github.com/rest/teams/members#add-or-update-team-membership-for-a-user-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/members#add-or-update-team-membership-for-a-user-legacy
    */
   addOrUpdateMembershipForUserLegacy: Method<
     TeamsAddOrUpdateMembershipForUserLegacyParams,
@@ -631,7 +403,7 @@ export interface TeamsMethods {
    *
    * For more information about the permission levels, see "[Repository permission levels for an organization](https://docs.github.com/github/setting-up-and-managing-organizations-and-teams/repository-permission-levels-for-an-organization#permission-levels-for-repositories-owned-by-an-organization)".
    *
-   * @see https://docs.github.com/rest/teams/teams#add-or-update-team-repository-permissions
+   * [API documentation](https://docs.github.com/rest/teams/teams#add-or-update-team-repository-permissions)
    */
   addOrUpdateRepoPermissionsInOrg: Method<
     TeamsAddOrUpdateRepoPermissionsInOrgParams,
@@ -648,8 +420,9 @@ export interface TeamsMethods {
    *
    * Note that, if you choose not to pass any parameters, you'll need to set `Content-Length` to zero when calling out to this endpoint. For more information, see "[HTTP method](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#http-method)."
    *
+   * [API documentation](https://docs.github.com/rest/teams/teams#add-or-update-team-repository-permissions-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/teams#add-or-update-team-repository-permissions-legacy
    */
   addOrUpdateRepoPermissionsLegacy: Method<
     TeamsAddOrUpdateRepoPermissionsLegacyParams,
@@ -670,7 +443,7 @@ export interface TeamsMethods {
    * > [!NOTE]
    * > You can also specify a team by `org_id` and `team_id` using the route `GET /organizations/{org_id}/team/{team_id}/repos/{owner}/{repo}`.
    *
-   * @see https://docs.github.com/rest/teams/teams#check-team-permissions-for-a-repository
+   * [API documentation](https://docs.github.com/rest/teams/teams#check-team-permissions-for-a-repository)
    */
   checkPermissionsForRepoInOrg: Method<
     TeamsCheckPermissionsForRepoInOrgParams,
@@ -688,8 +461,9 @@ export interface TeamsMethods {
    *
    * You can also get information about the specified repository, including what permissions the team grants on it, by passing the following custom [media type](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types/) via the `Accept` header:
    *
+   * [API documentation](https://docs.github.com/rest/teams/teams#check-team-permissions-for-a-repository-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/teams#check-team-permissions-for-a-repository-legacy
    */
   checkPermissionsForRepoLegacy: Method<
     TeamsCheckPermissionsForRepoLegacyParams,
@@ -703,7 +477,7 @@ export interface TeamsMethods {
    *
    * When you create a new team, you automatically become a team maintainer without explicitly adding yourself to the optional array of `maintainers`. For more information, see "[About teams](https://docs.github.com/github/setting-up-and-managing-organizations-and-teams/about-teams)".
    *
-   * @see https://docs.github.com/rest/teams/teams#create-a-team
+   * [API documentation](https://docs.github.com/rest/teams/teams#create-a-team)
    */
   create: Method<TeamsCreateParams, TeamsCreateResponse, TeamsCreateError>;
   /**
@@ -716,7 +490,7 @@ export interface TeamsMethods {
    * > [!NOTE]
    * > You can also specify a team by `org_id` and `team_id` using the route `DELETE /organizations/{org_id}/team/{team_id}`.
    *
-   * @see https://docs.github.com/rest/teams/teams#delete-a-team
+   * [API documentation](https://docs.github.com/rest/teams/teams#delete-a-team)
    */
   deleteInOrg: Method<
     TeamsDeleteInOrgParams,
@@ -733,8 +507,9 @@ export interface TeamsMethods {
    *
    * If you are an organization owner, deleting a parent team will delete all of its child teams as well.
    *
+   * [API documentation](https://docs.github.com/rest/teams/teams#delete-a-team-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/teams#delete-a-team-legacy
    */
   deleteLegacy: Method<
     TeamsDeleteLegacyParams,
@@ -749,7 +524,7 @@ export interface TeamsMethods {
    * > [!NOTE]
    * > You can also specify a team by `org_id` and `team_id` using the route `GET /organizations/{org_id}/team/{team_id}`.
    *
-   * @see https://docs.github.com/rest/teams/teams#get-a-team-by-name
+   * [API documentation](https://docs.github.com/rest/teams/teams#get-a-team-by-name)
    */
   getByName: Method<
     TeamsGetByNameParams,
@@ -762,8 +537,9 @@ export interface TeamsMethods {
    * > [!WARNING]
    * > **Endpoint closing down notice:** This endpoint route is closing down and will be removed from the Teams API. We recommend migrating your existing code to use the [Get a team by name](https://docs.github.com/rest/teams/teams#get-a-team-by-name) endpoint.
    *
+   * [API documentation](https://docs.github.com/rest/teams/teams#get-a-team-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/teams#get-a-team-legacy
    */
   getLegacy: Method<
     TeamsGetLegacyParams,
@@ -779,8 +555,9 @@ export interface TeamsMethods {
    *
    * To list members in a team, the team must be visible to the authenticated user.
    *
+   * [API documentation](https://docs.github.com/rest/teams/members#get-team-member-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/members#get-team-member-legacy
    */
   getMemberLegacy: Method<
     TeamsGetMemberLegacyParams,
@@ -802,7 +579,7 @@ export interface TeamsMethods {
    *
    * The `role` for organization owners is set to `maintainer`. For more information about `maintainer` roles, see [Create a team](https://docs.github.com/rest/teams/teams#create-a-team).
    *
-   * @see https://docs.github.com/rest/teams/members#get-team-membership-for-a-user
+   * [API documentation](https://docs.github.com/rest/teams/members#get-team-membership-for-a-user)
    */
   getMembershipForUserInOrg: Method<
     TeamsGetMembershipForUserInOrgParams,
@@ -824,8 +601,9 @@ export interface TeamsMethods {
    *
    * The `role` for organization owners is set to `maintainer`. For more information about `maintainer` roles, see [Create a team](https://docs.github.com/rest/teams/teams#create-a-team).
    *
+   * [API documentation](https://docs.github.com/rest/teams/members#get-team-membership-for-a-user-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/members#get-team-membership-for-a-user-legacy
    */
   getMembershipForUserLegacy: Method<
     TeamsGetMembershipForUserLegacyParams,
@@ -837,7 +615,7 @@ export interface TeamsMethods {
    *
    * Lists all teams in an organization that are visible to the authenticated user.
    *
-   * @see https://docs.github.com/rest/teams/teams#list-teams
+   * [API documentation](https://docs.github.com/rest/teams/teams#list-teams)
    */
   list: PaginatedMethod<
     TeamsListParams,
@@ -853,7 +631,7 @@ export interface TeamsMethods {
    * > [!NOTE]
    * > You can also specify a team by `org_id` and `team_id` using the route `GET /organizations/{org_id}/team/{team_id}/teams`.
    *
-   * @see https://docs.github.com/rest/teams/teams#list-child-teams
+   * [API documentation](https://docs.github.com/rest/teams/teams#list-child-teams)
    */
   listChildInOrg: PaginatedMethod<
     TeamsListChildInOrgParams,
@@ -867,8 +645,9 @@ export interface TeamsMethods {
    * > [!WARNING]
    * > **Endpoint closing down notice:** This endpoint route is closing down and will be removed from the Teams API. We recommend migrating your existing code to use the new [`List child teams`](https://docs.github.com/rest/teams/teams#list-child-teams) endpoint.
    *
+   * [API documentation](https://docs.github.com/rest/teams/teams#list-child-teams-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/teams#list-child-teams-legacy
    */
   listChildLegacy: PaginatedMethod<
     TeamsListChildLegacyParams,
@@ -886,7 +665,7 @@ export interface TeamsMethods {
    *
    * When using a fine-grained personal access token, the resource owner of the token must be a single organization, and the response will only include the teams from that organization.
    *
-   * @see https://docs.github.com/rest/teams/teams#list-teams-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/teams/teams#list-teams-for-the-authenticated-user)
    */
   listForAuthenticatedUser: PaginatedMethodOpt<
     TeamsListForAuthenticatedUserParams,
@@ -903,7 +682,7 @@ export interface TeamsMethods {
    *
    * To list members in a team, the team must be visible to the authenticated user.
    *
-   * @see https://docs.github.com/rest/teams/members#list-team-members
+   * [API documentation](https://docs.github.com/rest/teams/members#list-team-members)
    */
   listMembersInOrg: PaginatedMethod<
     TeamsListMembersInOrgParams,
@@ -921,8 +700,9 @@ export interface TeamsMethods {
    *
    * Each member includes their `role` on the team (`member` or `maintainer`) and an `inherited` flag indicating whether the membership is inherited from a child team (`true`) or is a direct membership (`false`).
    *
+   * [API documentation](https://docs.github.com/rest/teams/members#list-team-members-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/members#list-team-members-legacy
    */
   listMembersLegacy: PaginatedMethod<
     TeamsListMembersLegacyParams,
@@ -938,7 +718,7 @@ export interface TeamsMethods {
    * > [!NOTE]
    * > You can also specify a team by `org_id` and `team_id` using the route `GET /organizations/{org_id}/team/{team_id}/invitations`.
    *
-   * @see https://docs.github.com/rest/teams/members#list-pending-team-invitations
+   * [API documentation](https://docs.github.com/rest/teams/members#list-pending-team-invitations)
    */
   listPendingInvitationsInOrg: PaginatedMethod<
     TeamsListPendingInvitationsInOrgParams,
@@ -954,8 +734,9 @@ export interface TeamsMethods {
    *
    * The return hash contains a `role` field which refers to the Organization Invitation role and will be one of the following values: `direct_member`, `admin`, `billing_manager`, `hiring_manager`, or `reinstate`. If the invitee is not a GitHub member, the `login` field in the return hash will be `null`.
    *
+   * [API documentation](https://docs.github.com/rest/teams/members#list-pending-team-invitations-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/members#list-pending-team-invitations-legacy
    */
   listPendingInvitationsLegacy: PaginatedMethod<
     TeamsListPendingInvitationsLegacyParams,
@@ -973,7 +754,7 @@ export interface TeamsMethods {
    * > [!NOTE]
    * > You can also specify a team by `org_id` and `team_id` using the route `GET /organizations/{org_id}/team/{team_id}/repos`.
    *
-   * @see https://docs.github.com/rest/teams/teams#list-team-repositories
+   * [API documentation](https://docs.github.com/rest/teams/teams#list-team-repositories)
    */
   listReposInOrg: PaginatedMethod<
     TeamsListReposInOrgParams,
@@ -987,8 +768,9 @@ export interface TeamsMethods {
    * > [!WARNING]
    * > **Endpoint closing down notice:** This endpoint route is closing down and will be removed from the Teams API. We recommend migrating your existing code to use the new [List team repositories](https://docs.github.com/rest/teams/teams#list-team-repositories) endpoint.
    *
+   * [API documentation](https://docs.github.com/rest/teams/teams#list-team-repositories-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/teams#list-team-repositories-legacy
    */
   listReposLegacy: PaginatedMethod<
     TeamsListReposLegacyParams,
@@ -1010,8 +792,9 @@ export interface TeamsMethods {
    * > [!NOTE]
    * > When you have team synchronization set up for a team with your organization's identity provider (IdP), you will see an error if you attempt to use the API for making changes to the team's membership. If you have access to manage group membership in your IdP, you can manage GitHub team membership through your identity provider, which automatically adds and removes team members in an organization. For more information, see "[Synchronizing teams between your identity provider and GitHub](https://docs.github.com/articles/synchronizing-teams-between-your-identity-provider-and-github/)."
    *
+   * [API documentation](https://docs.github.com/rest/teams/members#remove-team-member-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/members#remove-team-member-legacy
    */
   removeMemberLegacy: Method<
     TeamsRemoveMemberLegacyParams,
@@ -1031,7 +814,7 @@ export interface TeamsMethods {
    * > [!NOTE]
    * > You can also specify a team by `org_id` and `team_id` using the route `DELETE /organizations/{org_id}/team/{team_id}/memberships/{username}`.
    *
-   * @see https://docs.github.com/rest/teams/members#remove-team-membership-for-a-user
+   * [API documentation](https://docs.github.com/rest/teams/members#remove-team-membership-for-a-user)
    */
   removeMembershipForUserInOrg: Method<
     TeamsRemoveMembershipForUserInOrgParams,
@@ -1051,8 +834,9 @@ export interface TeamsMethods {
    * > [!NOTE]
    * > When you have team synchronization set up for a team with your organization's identity provider (IdP), you will see an error if you attempt to use the API for making changes to the team's membership. If you have access to manage group membership in your IdP, you can manage GitHub team membership through your identity provider, which automatically adds and removes team members in an organization. For more information, see "[Synchronizing teams between your identity provider and GitHub](https://docs.github.com/articles/synchronizing-teams-between-your-identity-provider-and-github/)."
    *
+   * [API documentation](https://docs.github.com/rest/teams/members#remove-team-membership-for-a-user-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/members#remove-team-membership-for-a-user-legacy
    */
   removeMembershipForUserLegacy: Method<
     TeamsRemoveMembershipForUserLegacyParams,
@@ -1067,7 +851,7 @@ export interface TeamsMethods {
    * > [!NOTE]
    * > You can also specify a team by `org_id` and `team_id` using the route `DELETE /organizations/{org_id}/team/{team_id}/repos/{owner}/{repo}`.
    *
-   * @see https://docs.github.com/rest/teams/teams#remove-a-repository-from-a-team
+   * [API documentation](https://docs.github.com/rest/teams/teams#remove-a-repository-from-a-team)
    */
   removeRepoInOrg: Method<
     TeamsRemoveRepoInOrgParams,
@@ -1082,8 +866,9 @@ export interface TeamsMethods {
    *
    * If the authenticated user is an organization owner or a team maintainer, they can remove any repositories from the team. To remove a repository from a team as an organization member, the authenticated user must have admin access to the repository and must be able to see the team. NOTE: This does not delete the repository, it just removes it from the team.
    *
+   * [API documentation](https://docs.github.com/rest/teams/teams#remove-a-repository-from-a-team-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/teams#remove-a-repository-from-a-team-legacy
    */
   removeRepoLegacy: Method<
     TeamsRemoveRepoLegacyParams,
@@ -1098,7 +883,7 @@ export interface TeamsMethods {
    * > [!NOTE]
    * > You can also specify a team by `org_id` and `team_id` using the route `PATCH /organizations/{org_id}/team/{team_id}`.
    *
-   * @see https://docs.github.com/rest/teams/teams#update-a-team
+   * [API documentation](https://docs.github.com/rest/teams/teams#update-a-team)
    */
   updateInOrg: Method<
     TeamsUpdateInOrgParams,
@@ -1116,8 +901,9 @@ export interface TeamsMethods {
    * > [!NOTE]
    * > With nested teams, the `privacy` for parent teams cannot be `secret`.
    *
+   * [API documentation](https://docs.github.com/rest/teams/teams#update-a-team-legacy)
+   *
    * @deprecated
-   * @see https://docs.github.com/rest/teams/teams#update-a-team-legacy
    */
   updateLegacy: Method<
     TeamsUpdateLegacyParams,

@@ -7,6 +7,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface UsersAddEmailForAuthenticatedUserParams {
@@ -30,32 +31,22 @@ export type UsersAddSocialAccountForAuthenticatedUserResponse =
 export type UsersAddSocialAccountForAuthenticatedUserError =
   S.BasicError | S.ValidationError;
 
-export interface UsersBlockParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface UsersBlockParams extends P.Username {}
 export type UsersBlockResponse = void;
 export type UsersBlockError = S.BasicError | S.ValidationError;
 
-export interface UsersCheckBlockedParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface UsersCheckBlockedParams extends P.Username {}
 export type UsersCheckBlockedResponse = void;
 export type UsersCheckBlockedError = S.BasicError;
 
-export interface UsersCheckFollowingForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
+export interface UsersCheckFollowingForUserParams extends P.Username {
   target_user: string;
 }
 export type UsersCheckFollowingForUserResponse = void;
 export type UsersCheckFollowingForUserError = unknown;
 
-export interface UsersCheckPersonIsFollowedByAuthenticatedParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface UsersCheckPersonIsFollowedByAuthenticatedParams
+  extends P.Username {}
 export type UsersCheckPersonIsFollowedByAuthenticatedResponse = void;
 export type UsersCheckPersonIsFollowedByAuthenticatedError = S.BasicError;
 
@@ -96,9 +87,7 @@ export type UsersCreateSshSigningKeyForAuthenticatedUserResponse =
 export type UsersCreateSshSigningKeyForAuthenticatedUserError =
   S.BasicError | S.ValidationError;
 
-export interface UsersDeleteAttestationsBulkParams {
-  /** The handle for the GitHub user account. */
-  username: string;
+export interface UsersDeleteAttestationsBulkParams extends P.Username {
   body:
     | {
         /** List of subject digests associated with the artifact attestations to delete. */
@@ -112,21 +101,15 @@ export interface UsersDeleteAttestationsBulkParams {
 export type UsersDeleteAttestationsBulkResponse = void;
 export type UsersDeleteAttestationsBulkError = S.BasicError;
 
-export interface UsersDeleteAttestationsByIdParams {
-  /** The handle for the GitHub user account. */
-  username: string;
+export interface UsersDeleteAttestationsByIdParams extends P.Username {
   /** Attestation ID */
   attestation_id: number;
 }
 export type UsersDeleteAttestationsByIdResponse = void;
 export type UsersDeleteAttestationsByIdError = S.BasicError;
 
-export interface UsersDeleteAttestationsBySubjectDigestParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** Subject Digest */
-  subject_digest: string;
-}
+export interface UsersDeleteAttestationsBySubjectDigestParams
+  extends P.Username, P.SubjectDigest {}
 export type UsersDeleteAttestationsBySubjectDigestResponse = void;
 export type UsersDeleteAttestationsBySubjectDigestError = S.BasicError;
 
@@ -148,10 +131,8 @@ export type UsersDeleteGpgKeyForAuthenticatedUserResponse = void;
 export type UsersDeleteGpgKeyForAuthenticatedUserError =
   S.BasicError | S.ValidationError;
 
-export interface UsersDeletePublicSshKeyForAuthenticatedUserParams {
-  /** The unique identifier of the key. */
-  key_id: number;
-}
+export interface UsersDeletePublicSshKeyForAuthenticatedUserParams
+  extends P.KeyId {}
 export type UsersDeletePublicSshKeyForAuthenticatedUserResponse = void;
 export type UsersDeletePublicSshKeyForAuthenticatedUserError = S.BasicError;
 
@@ -172,10 +153,7 @@ export interface UsersDeleteSshSigningKeyForAuthenticatedUserParams {
 export type UsersDeleteSshSigningKeyForAuthenticatedUserResponse = void;
 export type UsersDeleteSshSigningKeyForAuthenticatedUserError = S.BasicError;
 
-export interface UsersFollowParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface UsersFollowParams extends P.Username {}
 export type UsersFollowResponse = void;
 export type UsersFollowError = S.BasicError | S.ValidationError;
 
@@ -189,10 +167,7 @@ export type UsersGetAuthenticatedResponse =
     });
 export type UsersGetAuthenticatedError = S.BasicError;
 
-export interface UsersGetByIdParams {
-  /** account_id parameter */
-  account_id: number;
-}
+export interface UsersGetByIdParams extends P.AccountId {}
 export type UsersGetByIdResponse =
   | (S.PrivateUser & {
       user_view_type: "private";
@@ -202,10 +177,7 @@ export type UsersGetByIdResponse =
     });
 export type UsersGetByIdError = S.BasicError;
 
-export interface UsersGetByUsernameParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface UsersGetByUsernameParams extends P.Username {}
 export type UsersGetByUsernameResponse =
   | (S.PrivateUser & {
       user_view_type: "private";
@@ -215,9 +187,7 @@ export type UsersGetByUsernameResponse =
     });
 export type UsersGetByUsernameError = S.BasicError;
 
-export interface UsersGetContextForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
+export interface UsersGetContextForUserParams extends P.Username {
   /** Identifies which additional information you'd like to receive about the person's hovercard. Can be `organization`, `repository`, `issue`, `pull_request`. **Required** when using `subject_id`. */
   subject_type?: "organization" | "repository" | "issue" | "pull_request";
   /** Uses the ID for the `subject_type` you specified. **Required** when using `subject_type`. */
@@ -233,10 +203,8 @@ export interface UsersGetGpgKeyForAuthenticatedUserParams {
 export type UsersGetGpgKeyForAuthenticatedUserResponse = S.GpgKey;
 export type UsersGetGpgKeyForAuthenticatedUserError = S.BasicError;
 
-export interface UsersGetPublicSshKeyForAuthenticatedUserParams {
-  /** The unique identifier of the key. */
-  key_id: number;
-}
+export interface UsersGetPublicSshKeyForAuthenticatedUserParams
+  extends P.KeyId {}
 export type UsersGetPublicSshKeyForAuthenticatedUserResponse = S.Key;
 export type UsersGetPublicSshKeyForAuthenticatedUserError = S.BasicError;
 
@@ -247,55 +215,27 @@ export interface UsersGetSshSigningKeyForAuthenticatedUserParams {
 export type UsersGetSshSigningKeyForAuthenticatedUserResponse = S.SshSigningKey;
 export type UsersGetSshSigningKeyForAuthenticatedUserError = S.BasicError;
 
-export interface UsersListParams {
+export interface UsersListParams extends P.PerPage {
   /** A user ID. Only return users with an ID greater than this ID. */
   since?: number;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
 }
 export type UsersListResponse = S.SimpleUser[];
 export type UsersListError = unknown;
 
-export interface UsersListAttestationsParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /** The handle for the GitHub user account. */
-  username: string;
-  /** Subject Digest */
-  subject_digest: string;
-  /**
-   * Optional filter for fetching attestations with a given predicate type.
-   * This option accepts `provenance`, `sbom`, `release`, or freeform text
-   * for custom predicate types.
-   */
-  predicate_type?: string;
-}
+export interface UsersListAttestationsParams
+  extends
+    P.PerPage,
+    P.Before,
+    P.After,
+    P.Username,
+    P.SubjectDigest,
+    P.PredicateType {}
 export type UsersListAttestationsResponse =
   S.ReposListAttestationsResponse | S.EmptyObject | undefined;
 export type UsersListAttestationsError = S.BasicError;
 
-export interface UsersListAttestationsBulkParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  before?: string;
-  /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results after this cursor. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)." */
-  after?: string;
-  /** The handle for the GitHub user account. */
-  username: string;
+export interface UsersListAttestationsBulkParams
+  extends P.PerPage, P.Before, P.After, P.Username {
   body: {
     /** List of subject digests to fetch attestations for. */
     subject_digests: string[];
@@ -311,256 +251,94 @@ export type UsersListAttestationsBulkResponse =
   S.OrgsListAttestationsBulkResponse;
 export type UsersListAttestationsBulkError = unknown;
 
-export interface UsersListBlockedByAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface UsersListBlockedByAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type UsersListBlockedByAuthenticatedUserResponse = S.SimpleUser[];
 export type UsersListBlockedByAuthenticatedUserError = S.BasicError;
 export type UsersListBlockedByAuthenticatedUserItem = S.SimpleUser;
 
-export interface UsersListEmailsForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface UsersListEmailsForAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type UsersListEmailsForAuthenticatedUserResponse = S.Email[];
 export type UsersListEmailsForAuthenticatedUserError = S.BasicError;
 export type UsersListEmailsForAuthenticatedUserItem = S.Email;
 
-export interface UsersListFollowedByAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface UsersListFollowedByAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type UsersListFollowedByAuthenticatedUserResponse = S.SimpleUser[];
 export type UsersListFollowedByAuthenticatedUserError = S.BasicError;
 export type UsersListFollowedByAuthenticatedUserItem = S.SimpleUser;
 
-export interface UsersListFollowersForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface UsersListFollowersForAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type UsersListFollowersForAuthenticatedUserResponse = S.SimpleUser[];
 export type UsersListFollowersForAuthenticatedUserError = S.BasicError;
 export type UsersListFollowersForAuthenticatedUserItem = S.SimpleUser;
 
-export interface UsersListFollowersForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface UsersListFollowersForUserParams
+  extends P.Username, P.PerPage, P.Page {}
 export type UsersListFollowersForUserResponse = S.SimpleUser[];
 export type UsersListFollowersForUserError = unknown;
 export type UsersListFollowersForUserItem = S.SimpleUser;
 
-export interface UsersListFollowingForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface UsersListFollowingForUserParams
+  extends P.Username, P.PerPage, P.Page {}
 export type UsersListFollowingForUserResponse = S.SimpleUser[];
 export type UsersListFollowingForUserError = unknown;
 export type UsersListFollowingForUserItem = S.SimpleUser;
 
-export interface UsersListGpgKeysForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface UsersListGpgKeysForAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type UsersListGpgKeysForAuthenticatedUserResponse = S.GpgKey[];
 export type UsersListGpgKeysForAuthenticatedUserError = S.BasicError;
 export type UsersListGpgKeysForAuthenticatedUserItem = S.GpgKey;
 
-export interface UsersListGpgKeysForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface UsersListGpgKeysForUserParams
+  extends P.Username, P.PerPage, P.Page {}
 export type UsersListGpgKeysForUserResponse = S.GpgKey[];
 export type UsersListGpgKeysForUserError = unknown;
 export type UsersListGpgKeysForUserItem = S.GpgKey;
 
-export interface UsersListPublicEmailsForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface UsersListPublicEmailsForAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type UsersListPublicEmailsForAuthenticatedUserResponse = S.Email[];
 export type UsersListPublicEmailsForAuthenticatedUserError = S.BasicError;
 export type UsersListPublicEmailsForAuthenticatedUserItem = S.Email;
 
-export interface UsersListPublicKeysForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface UsersListPublicKeysForUserParams
+  extends P.Username, P.PerPage, P.Page {}
 export type UsersListPublicKeysForUserResponse = S.KeySimple[];
 export type UsersListPublicKeysForUserError = unknown;
 export type UsersListPublicKeysForUserItem = S.KeySimple;
 
-export interface UsersListPublicSshKeysForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface UsersListPublicSshKeysForAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type UsersListPublicSshKeysForAuthenticatedUserResponse = S.Key[];
 export type UsersListPublicSshKeysForAuthenticatedUserError = S.BasicError;
 export type UsersListPublicSshKeysForAuthenticatedUserItem = S.Key;
 
-export interface UsersListSocialAccountsForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface UsersListSocialAccountsForAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type UsersListSocialAccountsForAuthenticatedUserResponse =
   S.SocialAccount[];
 export type UsersListSocialAccountsForAuthenticatedUserError = S.BasicError;
 export type UsersListSocialAccountsForAuthenticatedUserItem = S.SocialAccount;
 
-export interface UsersListSocialAccountsForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface UsersListSocialAccountsForUserParams
+  extends P.Username, P.PerPage, P.Page {}
 export type UsersListSocialAccountsForUserResponse = S.SocialAccount[];
 export type UsersListSocialAccountsForUserError = unknown;
 export type UsersListSocialAccountsForUserItem = S.SocialAccount;
 
-export interface UsersListSshSigningKeysForAuthenticatedUserParams {
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface UsersListSshSigningKeysForAuthenticatedUserParams
+  extends P.PerPage, P.Page {}
 export type UsersListSshSigningKeysForAuthenticatedUserResponse =
   S.SshSigningKey[];
 export type UsersListSshSigningKeysForAuthenticatedUserError = S.BasicError;
 export type UsersListSshSigningKeysForAuthenticatedUserItem = S.SshSigningKey;
 
-export interface UsersListSshSigningKeysForUserParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-  /**
-   * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 30
-   */
-  per_page?: number;
-  /**
-   * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
-   * @default 1
-   */
-  page?: number;
-}
+export interface UsersListSshSigningKeysForUserParams
+  extends P.Username, P.PerPage, P.Page {}
 export type UsersListSshSigningKeysForUserResponse = S.SshSigningKey[];
 export type UsersListSshSigningKeysForUserError = unknown;
 export type UsersListSshSigningKeysForUserItem = S.SshSigningKey;
@@ -576,17 +354,11 @@ export type UsersSetPrimaryEmailVisibilityForAuthenticatedUserResponse =
 export type UsersSetPrimaryEmailVisibilityForAuthenticatedUserError =
   S.BasicError | S.ValidationError;
 
-export interface UsersUnblockParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface UsersUnblockParams extends P.Username {}
 export type UsersUnblockResponse = void;
 export type UsersUnblockError = S.BasicError;
 
-export interface UsersUnfollowParams {
-  /** The handle for the GitHub user account. */
-  username: string;
-}
+export interface UsersUnfollowParams extends P.Username {}
 export type UsersUnfollowResponse = void;
 export type UsersUnfollowError = S.BasicError;
 
@@ -619,7 +391,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/emails#add-an-email-address-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/emails#add-an-email-address-for-the-authenticated-user)
    */
   addEmailForAuthenticatedUser: MethodOpt<
     UsersAddEmailForAuthenticatedUserParams,
@@ -633,7 +405,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/social-accounts#add-social-accounts-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/social-accounts#add-social-accounts-for-the-authenticated-user)
    */
   addSocialAccountForAuthenticatedUser: Method<
     UsersAddSocialAccountForAuthenticatedUserParams,
@@ -645,7 +417,7 @@ export interface UsersMethods {
    *
    * Blocks the given user and returns a 204. If the authenticated user cannot block the given user a 422 is returned.
    *
-   * @see https://docs.github.com/rest/users/blocking#block-a-user
+   * [API documentation](https://docs.github.com/rest/users/blocking#block-a-user)
    */
   block: Method<UsersBlockParams, UsersBlockResponse, UsersBlockError>;
   /**
@@ -653,7 +425,7 @@ export interface UsersMethods {
    *
    * Returns a 204 if the given user is blocked by the authenticated user. Returns a 404 if the given user is not blocked by the authenticated user, or if the given user account has been identified as spam by GitHub.
    *
-   * @see https://docs.github.com/rest/users/blocking#check-if-a-user-is-blocked-by-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/blocking#check-if-a-user-is-blocked-by-the-authenticated-user)
    */
   checkBlocked: Method<
     UsersCheckBlockedParams,
@@ -663,7 +435,7 @@ export interface UsersMethods {
   /**
    * Check if a user follows another user
    *
-   * @see https://docs.github.com/rest/users/followers#check-if-a-user-follows-another-user
+   * [API documentation](https://docs.github.com/rest/users/followers#check-if-a-user-follows-another-user)
    */
   checkFollowingForUser: Method<
     UsersCheckFollowingForUserParams,
@@ -673,7 +445,7 @@ export interface UsersMethods {
   /**
    * Check if a person is followed by the authenticated user
    *
-   * @see https://docs.github.com/rest/users/followers#check-if-a-person-is-followed-by-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/followers#check-if-a-person-is-followed-by-the-authenticated-user)
    */
   checkPersonIsFollowedByAuthenticated: Method<
     UsersCheckPersonIsFollowedByAuthenticatedParams,
@@ -687,7 +459,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:gpg_key` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/gpg-keys#create-a-gpg-key-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/gpg-keys#create-a-gpg-key-for-the-authenticated-user)
    */
   createGpgKeyForAuthenticatedUser: Method<
     UsersCreateGpgKeyForAuthenticatedUserParams,
@@ -701,7 +473,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:public_key` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/keys#create-a-public-ssh-key-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/keys#create-a-public-ssh-key-for-the-authenticated-user)
    */
   createPublicSshKeyForAuthenticatedUser: Method<
     UsersCreatePublicSshKeyForAuthenticatedUserParams,
@@ -715,7 +487,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:ssh_signing_key` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/ssh-signing-keys#create-a-ssh-signing-key-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/ssh-signing-keys#create-a-ssh-signing-key-for-the-authenticated-user)
    */
   createSshSigningKeyForAuthenticatedUser: Method<
     UsersCreateSshSigningKeyForAuthenticatedUserParams,
@@ -727,7 +499,7 @@ export interface UsersMethods {
    *
    * Delete artifact attestations in bulk by either subject digests or unique ID.
    *
-   * @see https://docs.github.com/rest/users/attestations#delete-attestations-in-bulk
+   * [API documentation](https://docs.github.com/rest/users/attestations#delete-attestations-in-bulk)
    */
   deleteAttestationsBulk: Method<
     UsersDeleteAttestationsBulkParams,
@@ -739,7 +511,7 @@ export interface UsersMethods {
    *
    * Delete an artifact attestation by unique ID that is associated with a repository owned by a user.
    *
-   * @see https://docs.github.com/rest/users/attestations#delete-attestations-by-id
+   * [API documentation](https://docs.github.com/rest/users/attestations#delete-attestations-by-id)
    */
   deleteAttestationsById: Method<
     UsersDeleteAttestationsByIdParams,
@@ -751,7 +523,7 @@ export interface UsersMethods {
    *
    * Delete an artifact attestation by subject digest.
    *
-   * @see https://docs.github.com/rest/users/attestations#delete-attestations-by-subject-digest
+   * [API documentation](https://docs.github.com/rest/users/attestations#delete-attestations-by-subject-digest)
    */
   deleteAttestationsBySubjectDigest: Method<
     UsersDeleteAttestationsBySubjectDigestParams,
@@ -763,7 +535,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/emails#delete-an-email-address-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/emails#delete-an-email-address-for-the-authenticated-user)
    */
   deleteEmailForAuthenticatedUser: MethodOpt<
     UsersDeleteEmailForAuthenticatedUserParams,
@@ -777,7 +549,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:gpg_key` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/gpg-keys#delete-a-gpg-key-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/gpg-keys#delete-a-gpg-key-for-the-authenticated-user)
    */
   deleteGpgKeyForAuthenticatedUser: Method<
     UsersDeleteGpgKeyForAuthenticatedUserParams,
@@ -791,7 +563,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:public_key` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/keys#delete-a-public-ssh-key-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/keys#delete-a-public-ssh-key-for-the-authenticated-user)
    */
   deletePublicSshKeyForAuthenticatedUser: Method<
     UsersDeletePublicSshKeyForAuthenticatedUserParams,
@@ -805,7 +577,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `user` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/social-accounts#delete-social-accounts-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/social-accounts#delete-social-accounts-for-the-authenticated-user)
    */
   deleteSocialAccountForAuthenticatedUser: Method<
     UsersDeleteSocialAccountForAuthenticatedUserParams,
@@ -819,7 +591,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `admin:ssh_signing_key` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/ssh-signing-keys#delete-an-ssh-signing-key-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/ssh-signing-keys#delete-an-ssh-signing-key-for-the-authenticated-user)
    */
   deleteSshSigningKeyForAuthenticatedUser: Method<
     UsersDeleteSshSigningKeyForAuthenticatedUserParams,
@@ -833,7 +605,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `user:follow` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/followers#follow-a-user
+   * [API documentation](https://docs.github.com/rest/users/followers#follow-a-user)
    */
   follow: Method<UsersFollowParams, UsersFollowResponse, UsersFollowError>;
   /**
@@ -841,7 +613,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `user` scope in order for the response to include private profile information.
    *
-   * @see https://docs.github.com/rest/users/users#get-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/users#get-the-authenticated-user)
    */
   getAuthenticated: MethodOpt<
     UsersGetAuthenticatedParams,
@@ -859,7 +631,7 @@ export interface UsersMethods {
    *
    * The Emails API enables you to list all of your email addresses, and toggle a primary email to be visible publicly. For more information, see [Emails API](https://docs.github.com/rest/users/emails).
    *
-   * @see https://docs.github.com/rest/users/users#get-a-user-using-their-id
+   * [API documentation](https://docs.github.com/rest/users/users#get-a-user-using-their-id)
    */
   getById: Method<UsersGetByIdParams, UsersGetByIdResponse, UsersGetByIdError>;
   /**
@@ -873,7 +645,7 @@ export interface UsersMethods {
    *
    * The Emails API enables you to list all of your email addresses, and toggle a primary email to be visible publicly. For more information, see [Emails API](https://docs.github.com/rest/users/emails).
    *
-   * @see https://docs.github.com/rest/users/users#get-a-user
+   * [API documentation](https://docs.github.com/rest/users/users#get-a-user)
    */
   getByUsername: Method<
     UsersGetByUsernameParams,
@@ -889,7 +661,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/users#get-contextual-information-for-a-user
+   * [API documentation](https://docs.github.com/rest/users/users#get-contextual-information-for-a-user)
    */
   getContextForUser: Method<
     UsersGetContextForUserParams,
@@ -903,7 +675,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:gpg_key` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/gpg-keys#get-a-gpg-key-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/gpg-keys#get-a-gpg-key-for-the-authenticated-user)
    */
   getGpgKeyForAuthenticatedUser: Method<
     UsersGetGpgKeyForAuthenticatedUserParams,
@@ -917,7 +689,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:public_key` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/keys#get-a-public-ssh-key-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/keys#get-a-public-ssh-key-for-the-authenticated-user)
    */
   getPublicSshKeyForAuthenticatedUser: Method<
     UsersGetPublicSshKeyForAuthenticatedUserParams,
@@ -931,7 +703,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:ssh_signing_key` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/ssh-signing-keys#get-an-ssh-signing-key-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/ssh-signing-keys#get-an-ssh-signing-key-for-the-authenticated-user)
    */
   getSshSigningKeyForAuthenticatedUser: Method<
     UsersGetSshSigningKeyForAuthenticatedUserParams,
@@ -945,7 +717,7 @@ export interface UsersMethods {
    *
    * Note: Pagination is powered exclusively by the `since` parameter. Use the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers) to get the URL for the next page of users.
    *
-   * @see https://docs.github.com/rest/users/users#list-users
+   * [API documentation](https://docs.github.com/rest/users/users#list-users)
    */
   list: MethodOpt<UsersListParams, UsersListResponse, UsersListError>;
   /**
@@ -957,7 +729,7 @@ export interface UsersMethods {
    *
    * **Please note:** in order to offer meaningful security benefits, an attestation's signature and timestamps **must** be cryptographically verified, and the identity of the attestation signer **must** be validated. Attestations can be verified using the [GitHub CLI `attestation verify` command](https://cli.github.com/manual/gh_attestation_verify). For more information, see [our guide on how to use artifact attestations to establish a build's provenance](https://docs.github.com/actions/security-guides/using-artifact-attestations-to-establish-provenance-for-builds).
    *
-   * @see https://docs.github.com/rest/users/attestations#list-attestations
+   * [API documentation](https://docs.github.com/rest/users/attestations#list-attestations)
    */
   listAttestations: Method<
     UsersListAttestationsParams,
@@ -973,7 +745,7 @@ export interface UsersMethods {
    *
    * **Please note:** in order to offer meaningful security benefits, an attestation's signature and timestamps **must** be cryptographically verified, and the identity of the attestation signer **must** be validated. Attestations can be verified using the [GitHub CLI `attestation verify` command](https://cli.github.com/manual/gh_attestation_verify). For more information, see [our guide on how to use artifact attestations to establish a build's provenance](https://docs.github.com/actions/security-guides/using-artifact-attestations-to-establish-provenance-for-builds).
    *
-   * @see https://docs.github.com/rest/users/attestations#list-attestations-by-bulk-subject-digests
+   * [API documentation](https://docs.github.com/rest/users/attestations#list-attestations-by-bulk-subject-digests)
    */
   listAttestationsBulk: Method<
     UsersListAttestationsBulkParams,
@@ -985,7 +757,7 @@ export interface UsersMethods {
    *
    * List the users you've blocked on your personal account.
    *
-   * @see https://docs.github.com/rest/users/blocking#list-users-blocked-by-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/blocking#list-users-blocked-by-the-authenticated-user)
    */
   listBlockedByAuthenticatedUser: PaginatedMethodOpt<
     UsersListBlockedByAuthenticatedUserParams,
@@ -1001,7 +773,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `user:email` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/emails#list-email-addresses-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/emails#list-email-addresses-for-the-authenticated-user)
    */
   listEmailsForAuthenticatedUser: PaginatedMethodOpt<
     UsersListEmailsForAuthenticatedUserParams,
@@ -1014,7 +786,7 @@ export interface UsersMethods {
    *
    * Lists the people who the authenticated user follows.
    *
-   * @see https://docs.github.com/rest/users/followers#list-the-people-the-authenticated-user-follows
+   * [API documentation](https://docs.github.com/rest/users/followers#list-the-people-the-authenticated-user-follows)
    */
   listFollowedByAuthenticatedUser: PaginatedMethodOpt<
     UsersListFollowedByAuthenticatedUserParams,
@@ -1027,7 +799,7 @@ export interface UsersMethods {
    *
    * Lists the people following the authenticated user.
    *
-   * @see https://docs.github.com/rest/users/followers#list-followers-of-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/followers#list-followers-of-the-authenticated-user)
    */
   listFollowersForAuthenticatedUser: PaginatedMethodOpt<
     UsersListFollowersForAuthenticatedUserParams,
@@ -1040,7 +812,7 @@ export interface UsersMethods {
    *
    * Lists the people following the specified user.
    *
-   * @see https://docs.github.com/rest/users/followers#list-followers-of-a-user
+   * [API documentation](https://docs.github.com/rest/users/followers#list-followers-of-a-user)
    */
   listFollowersForUser: PaginatedMethod<
     UsersListFollowersForUserParams,
@@ -1053,7 +825,7 @@ export interface UsersMethods {
    *
    * Lists the people who the specified user follows.
    *
-   * @see https://docs.github.com/rest/users/followers#list-the-people-a-user-follows
+   * [API documentation](https://docs.github.com/rest/users/followers#list-the-people-a-user-follows)
    */
   listFollowingForUser: PaginatedMethod<
     UsersListFollowingForUserParams,
@@ -1068,7 +840,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:gpg_key` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/gpg-keys#list-gpg-keys-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/gpg-keys#list-gpg-keys-for-the-authenticated-user)
    */
   listGpgKeysForAuthenticatedUser: PaginatedMethodOpt<
     UsersListGpgKeysForAuthenticatedUserParams,
@@ -1081,7 +853,7 @@ export interface UsersMethods {
    *
    * Lists the GPG keys for a user. This information is accessible by anyone.
    *
-   * @see https://docs.github.com/rest/users/gpg-keys#list-gpg-keys-for-a-user
+   * [API documentation](https://docs.github.com/rest/users/gpg-keys#list-gpg-keys-for-a-user)
    */
   listGpgKeysForUser: PaginatedMethod<
     UsersListGpgKeysForUserParams,
@@ -1098,7 +870,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `user:email` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/emails#list-public-email-addresses-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/emails#list-public-email-addresses-for-the-authenticated-user)
    */
   listPublicEmailsForAuthenticatedUser: PaginatedMethodOpt<
     UsersListPublicEmailsForAuthenticatedUserParams,
@@ -1111,7 +883,7 @@ export interface UsersMethods {
    *
    * Lists the _verified_ public SSH keys for a user. This is accessible by anyone.
    *
-   * @see https://docs.github.com/rest/users/keys#list-public-keys-for-a-user
+   * [API documentation](https://docs.github.com/rest/users/keys#list-public-keys-for-a-user)
    */
   listPublicKeysForUser: PaginatedMethod<
     UsersListPublicKeysForUserParams,
@@ -1126,7 +898,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:public_key` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/keys#list-public-ssh-keys-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/keys#list-public-ssh-keys-for-the-authenticated-user)
    */
   listPublicSshKeysForAuthenticatedUser: PaginatedMethodOpt<
     UsersListPublicSshKeysForAuthenticatedUserParams,
@@ -1139,7 +911,7 @@ export interface UsersMethods {
    *
    * Lists all of your social accounts.
    *
-   * @see https://docs.github.com/rest/users/social-accounts#list-social-accounts-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/social-accounts#list-social-accounts-for-the-authenticated-user)
    */
   listSocialAccountsForAuthenticatedUser: PaginatedMethodOpt<
     UsersListSocialAccountsForAuthenticatedUserParams,
@@ -1152,7 +924,7 @@ export interface UsersMethods {
    *
    * Lists social media accounts for a user. This endpoint is accessible by anyone.
    *
-   * @see https://docs.github.com/rest/users/social-accounts#list-social-accounts-for-a-user
+   * [API documentation](https://docs.github.com/rest/users/social-accounts#list-social-accounts-for-a-user)
    */
   listSocialAccountsForUser: PaginatedMethod<
     UsersListSocialAccountsForUserParams,
@@ -1167,7 +939,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:ssh_signing_key` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/ssh-signing-keys#list-ssh-signing-keys-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/ssh-signing-keys#list-ssh-signing-keys-for-the-authenticated-user)
    */
   listSshSigningKeysForAuthenticatedUser: PaginatedMethodOpt<
     UsersListSshSigningKeysForAuthenticatedUserParams,
@@ -1180,7 +952,7 @@ export interface UsersMethods {
    *
    * Lists the SSH signing keys for a user. This operation is accessible by anyone.
    *
-   * @see https://docs.github.com/rest/users/ssh-signing-keys#list-ssh-signing-keys-for-a-user
+   * [API documentation](https://docs.github.com/rest/users/ssh-signing-keys#list-ssh-signing-keys-for-a-user)
    */
   listSshSigningKeysForUser: PaginatedMethod<
     UsersListSshSigningKeysForUserParams,
@@ -1193,7 +965,7 @@ export interface UsersMethods {
    *
    * Sets the visibility for your primary email addresses.
    *
-   * @see https://docs.github.com/rest/users/emails#set-primary-email-visibility-for-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/emails#set-primary-email-visibility-for-the-authenticated-user)
    */
   setPrimaryEmailVisibilityForAuthenticatedUser: Method<
     UsersSetPrimaryEmailVisibilityForAuthenticatedUserParams,
@@ -1205,7 +977,7 @@ export interface UsersMethods {
    *
    * Unblocks the given user and returns a 204.
    *
-   * @see https://docs.github.com/rest/users/blocking#unblock-a-user
+   * [API documentation](https://docs.github.com/rest/users/blocking#unblock-a-user)
    */
   unblock: Method<UsersUnblockParams, UsersUnblockResponse, UsersUnblockError>;
   /**
@@ -1213,7 +985,7 @@ export interface UsersMethods {
    *
    * OAuth app tokens and personal access tokens (classic) need the `user:follow` scope to use this endpoint.
    *
-   * @see https://docs.github.com/rest/users/followers#unfollow-a-user
+   * [API documentation](https://docs.github.com/rest/users/followers#unfollow-a-user)
    */
   unfollow: Method<
     UsersUnfollowParams,
@@ -1225,7 +997,7 @@ export interface UsersMethods {
    *
    * **Note:** If your email is set to private and you send an `email` parameter as part of this request to update your profile, your privacy settings are still enforced: the email address will not be displayed on your public profile or via the API.
    *
-   * @see https://docs.github.com/rest/users/users#update-the-authenticated-user
+   * [API documentation](https://docs.github.com/rest/users/users#update-the-authenticated-user)
    */
   updateAuthenticated: MethodOpt<
     UsersUpdateAuthenticatedParams,

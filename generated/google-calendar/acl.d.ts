@@ -2,59 +2,35 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface AclDeleteParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-  /** ACL rule identifier. */
-  ruleId: string;
-}
+export interface AclDeleteParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.RuleId {}
 export type AclDeleteResponse = void;
 export type AclDeleteError = unknown;
 
-export interface AclGetParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-  /** ACL rule identifier. */
-  ruleId: string;
-}
+export interface AclGetParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.RuleId {}
 export type AclGetResponse = S.AclRule;
 export type AclGetError = unknown;
 
-export interface AclInsertParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
+export interface AclInsertParams
+  extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {
   /** Whether to send notifications about the calendar sharing change. Optional. The default is True. */
   sendNotifications?: boolean;
   body?: S.AclRule;
@@ -62,23 +38,16 @@ export interface AclInsertParams {
 export type AclInsertResponse = S.AclRule;
 export type AclInsertError = unknown;
 
-export interface AclListParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-  /** Maximum number of entries returned on one result page. By default the value is 100 entries. The page size can never be larger than 250 entries. Optional. */
-  maxResults?: number;
-  /** Token specifying which result page to return. Optional. */
-  pageToken?: string;
+export interface AclListParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.MaxResults,
+    P.PageToken {
   /** Whether to include deleted ACLs in the result. Deleted ACLs are represented by role equal to "none". Deleted ACLs will always be included if syncToken is provided. Optional. The default is False. */
   showDeleted?: boolean;
   /**
@@ -93,21 +62,15 @@ export type AclListResponse = S.Acl;
 export type AclListError = unknown;
 export type AclListItem = S.AclRule;
 
-export interface AclPatchParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-  /** ACL rule identifier. */
-  ruleId: string;
+export interface AclPatchParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.RuleId {
   /** Whether to send notifications about the calendar sharing change. Note that there are no notifications on access removal. Optional. The default is True. */
   sendNotifications?: boolean;
   body?: S.AclRule;
@@ -115,21 +78,15 @@ export interface AclPatchParams {
 export type AclPatchResponse = S.AclRule;
 export type AclPatchError = unknown;
 
-export interface AclUpdateParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-  /** ACL rule identifier. */
-  ruleId: string;
+export interface AclUpdateParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.RuleId {
   /** Whether to send notifications about the calendar sharing change. Note that there are no notifications on access removal. Optional. The default is True. */
   sendNotifications?: boolean;
   body?: S.AclRule;
@@ -137,23 +94,16 @@ export interface AclUpdateParams {
 export type AclUpdateResponse = S.AclRule;
 export type AclUpdateError = unknown;
 
-export interface AclWatchParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-  /** Maximum number of entries returned on one result page. By default the value is 100 entries. The page size can never be larger than 250 entries. Optional. */
-  maxResults?: number;
-  /** Token specifying which result page to return. Optional. */
-  pageToken?: string;
+export interface AclWatchParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.MaxResults,
+    P.PageToken {
   /** Whether to include deleted ACLs in the result. Deleted ACLs are represented by role equal to "none". Deleted ACLs will always be included if syncToken is provided. Optional. The default is False. */
   showDeleted?: boolean;
   /**

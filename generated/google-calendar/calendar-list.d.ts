@@ -2,77 +2,43 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CalendarListDeleteParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-}
+export interface CalendarListDeleteParams
+  extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {}
 export type CalendarListDeleteResponse = void;
 export type CalendarListDeleteError = unknown;
 
-export interface CalendarListGetParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-}
+export interface CalendarListGetParams
+  extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {}
 export type CalendarListGetResponse = S.CalendarListEntry;
 export type CalendarListGetError = unknown;
 
-export interface CalendarListInsertParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Whether to use the foregroundColor and backgroundColor fields to write the calendar colors (RGB). If this feature is used, the index-based colorId field will be set to the best matching option automatically. Optional. The default is False. */
-  colorRgbFormat?: boolean;
+export interface CalendarListInsertParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.ColorRgbFormat {
   body?: S.CalendarListEntry;
 }
 export type CalendarListInsertResponse = S.CalendarListEntry;
 export type CalendarListInsertError = unknown;
 
-export interface CalendarListListParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Maximum number of entries returned on one result page. By default the value is 100 entries. The page size can never be larger than 250 entries. Optional. */
-  maxResults?: number;
+export interface CalendarListListParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.MaxResults,
+    P.PageToken {
   /** The minimum access role for the user in the returned entries. Optional. The default is no restriction. */
   minAccessRole?: "freeBusyReader" | "owner" | "reader" | "writer";
-  /** Token specifying which result page to return. Optional. */
-  pageToken?: string;
   /** Whether to include deleted calendar list entries in the result. Optional. The default is False. */
   showDeleted?: boolean;
   /** Whether to show hidden entries. Optional. The default is False. */
@@ -90,63 +56,45 @@ export type CalendarListListResponse = S.CalendarList;
 export type CalendarListListError = unknown;
 export type CalendarListListItem = S.CalendarListEntry;
 
-export interface CalendarListPatchParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-  /** Whether to use the foregroundColor and backgroundColor fields to write the calendar colors (RGB). If this feature is used, the index-based colorId field will be set to the best matching option automatically. Optional. The default is False. */
-  colorRgbFormat?: boolean;
+export interface CalendarListPatchParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.ColorRgbFormat {
   body?: S.CalendarListEntry;
 }
 export type CalendarListPatchResponse = S.CalendarListEntry;
 export type CalendarListPatchError = unknown;
 
-export interface CalendarListUpdateParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-  /** Whether to use the foregroundColor and backgroundColor fields to write the calendar colors (RGB). If this feature is used, the index-based colorId field will be set to the best matching option automatically. Optional. The default is False. */
-  colorRgbFormat?: boolean;
+export interface CalendarListUpdateParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.ColorRgbFormat {
   body?: S.CalendarListEntry;
 }
 export type CalendarListUpdateResponse = S.CalendarListEntry;
 export type CalendarListUpdateError = unknown;
 
-export interface CalendarListWatchParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Maximum number of entries returned on one result page. By default the value is 100 entries. The page size can never be larger than 250 entries. Optional. */
-  maxResults?: number;
+export interface CalendarListWatchParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.MaxResults,
+    P.PageToken {
   /** The minimum access role for the user in the returned entries. Optional. The default is no restriction. */
   minAccessRole?: "freeBusyReader" | "owner" | "reader" | "writer";
-  /** Token specifying which result page to return. Optional. */
-  pageToken?: string;
   /** Whether to include deleted calendar list entries in the result. Optional. The default is False. */
   showDeleted?: boolean;
   /** Whether to show hidden entries. Optional. The default is False. */

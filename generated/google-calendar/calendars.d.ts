@@ -2,106 +2,40 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CalendarsClearParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-}
+export interface CalendarsClearParams
+  extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {}
 export type CalendarsClearResponse = void;
 export type CalendarsClearError = unknown;
 
-export interface CalendarsDeleteParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-}
+export interface CalendarsDeleteParams
+  extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {}
 export type CalendarsDeleteResponse = void;
 export type CalendarsDeleteError = unknown;
 
-export interface CalendarsGetParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-}
+export interface CalendarsGetParams
+  extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {}
 export type CalendarsGetResponse = S.Calendar;
 export type CalendarsGetError = unknown;
 
-export interface CalendarsInsertParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
+export interface CalendarsInsertParams
+  extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp {
   body?: S.Calendar;
 }
 export type CalendarsInsertResponse = S.Calendar;
 export type CalendarsInsertError = unknown;
 
-export interface CalendarsPatchParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
+export interface CalendarsPatchParams
+  extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {
   body?: S.Calendar;
 }
 export type CalendarsPatchResponse = S.Calendar;
 export type CalendarsPatchError = unknown;
 
-export interface CalendarsUpdateParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
+export interface CalendarsUpdateParams
+  extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {
   body?: S.Calendar;
 }
 export type CalendarsUpdateResponse = S.Calendar;

@@ -2,19 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ChannelsStopParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
+export interface ChannelsStopParams
+  extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp {
   body?: S.Channel;
 }
 export type ChannelsStopResponse = void;

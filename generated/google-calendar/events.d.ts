@@ -2,23 +2,18 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface EventsDeleteParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-  /** Event identifier. */
-  eventId: string;
+export interface EventsDeleteParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.EventId {
   /**
    * Deprecated. Please use sendUpdates instead.
    *
@@ -31,70 +26,47 @@ export interface EventsDeleteParams {
 export type EventsDeleteResponse = void;
 export type EventsDeleteError = unknown;
 
-export interface EventsGetParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-  /** Event identifier. */
-  eventId: string;
-  /** Deprecated and ignored. A value will always be returned in the email field for the organizer, creator and attendees, even if no real email address is available (i.e. a generated, non-working value will be provided). */
-  alwaysIncludeEmail?: boolean;
-  /** The maximum number of attendees to include in the response. If there are more than the specified number of attendees, only the participant is returned. Optional. */
-  maxAttendees?: number;
-  /** Time zone used in the response. Optional. The default is the time zone of the calendar. */
-  timeZone?: string;
-}
+export interface EventsGetParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.EventId,
+    P.AlwaysIncludeEmail,
+    P.MaxAttendees,
+    P.TimeZone {}
 export type EventsGetResponse = S.EventSchema;
 export type EventsGetError = unknown;
 
-export interface EventsImportParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-  /** Version number of conference data supported by the API client. Version 0 assumes no conference data support and ignores conference data in the event's body. Version 1 enables support for copying of ConferenceData as well as for creating new conferences using the createRequest field of conferenceData. The default is 0. */
-  conferenceDataVersion?: number;
-  /** Whether API client performing operation supports event attachments. Optional. The default is False. */
-  supportsAttachments?: boolean;
+export interface EventsImportParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.ConferenceDataVersion,
+    P.SupportsAttachments {
   body?: S.EventSchema;
 }
 export type EventsImportResponse = S.EventSchema;
 export type EventsImportError = unknown;
 
-export interface EventsInsertParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-  /** Version number of conference data supported by the API client. Version 0 assumes no conference data support and ignores conference data in the event's body. Version 1 enables support for copying of ConferenceData as well as for creating new conferences using the createRequest field of conferenceData. The default is 0. */
-  conferenceDataVersion?: number;
-  /** The maximum number of attendees to include in the response. If there are more than the specified number of attendees, only the participant is returned. Optional. */
-  maxAttendees?: number;
+export interface EventsInsertParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.ConferenceDataVersion,
+    P.MaxAttendees,
+    P.SupportsAttachments {
   /**
    * Deprecated. Please use sendUpdates instead.
    *
@@ -103,78 +75,61 @@ export interface EventsInsertParams {
   sendNotifications?: boolean;
   /** Whether to send notifications about the creation of the new event. Note that some emails might still be sent. The default is false. */
   sendUpdates?: "all" | "externalOnly" | "none";
-  /** Whether API client performing operation supports event attachments. Optional. The default is False. */
-  supportsAttachments?: boolean;
   body?: S.EventSchema;
 }
 export type EventsInsertResponse = S.EventSchema;
 export type EventsInsertError = unknown;
 
-export interface EventsInstancesParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
+export interface EventsInstancesParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.AlwaysIncludeEmail,
+    P.MaxAttendees,
+    P.PageToken,
+    P.TimeZone {
   /** Recurring event identifier. */
   eventId: string;
-  /** Deprecated and ignored. A value will always be returned in the email field for the organizer, creator and attendees, even if no real email address is available (i.e. a generated, non-working value will be provided). */
-  alwaysIncludeEmail?: boolean;
-  /** The maximum number of attendees to include in the response. If there are more than the specified number of attendees, only the participant is returned. Optional. */
-  maxAttendees?: number;
   /** Maximum number of events returned on one result page. By default the value is 250 events. The page size can never be larger than 2500 events. Optional. */
   maxResults?: number;
   /** The original start time of the instance in the result. Optional. */
   originalStart?: string;
-  /** Token specifying which result page to return. Optional. */
-  pageToken?: string;
   /** Whether to include deleted events (with status equals "cancelled") in the result. Cancelled instances of recurring events will still be included if singleEvents is False. Optional. The default is False. */
   showDeleted?: boolean;
   /** Upper bound (exclusive) for an event's start time to filter by. Optional. The default is not to filter by start time. Must be an RFC3339 timestamp with mandatory time zone offset. */
   timeMax?: string;
   /** Lower bound (inclusive) for an event's end time to filter by. Optional. The default is not to filter by end time. Must be an RFC3339 timestamp with mandatory time zone offset. */
   timeMin?: string;
-  /** Time zone used in the response. Optional. The default is the time zone of the calendar. */
-  timeZone?: string;
 }
 export type EventsInstancesResponse = S.Events;
 export type EventsInstancesError = unknown;
 export type EventsInstancesItem = S.EventSchema;
 
-export interface EventsListParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
+export interface EventsListParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.MaxAttendees,
+    P.PageToken,
+    P.TimeZone {
   /** Deprecated and ignored. */
   alwaysIncludeEmail?: boolean;
   /** Event types to return. Optional. This parameter can be repeated multiple times to return events of different types. The default is ["default", "focusTime", "outOfOffice"]. */
   eventTypes?: ("default" | "focusTime" | "outOfOffice" | "workingLocation")[];
   /** Specifies an event ID in the iCalendar format to be provided in the response. Optional. Use this if you want to search for an event by its iCalendar ID. */
   iCalUID?: string;
-  /** The maximum number of attendees to include in the response. If there are more than the specified number of attendees, only the participant is returned. Optional. */
-  maxAttendees?: number;
   /** Maximum number of events returned on one result page. The number of events in the resulting page may be less than this value, or none at all, even if there are more events matching the query. Incomplete pages can be detected by a non-empty nextPageToken field in the response. By default the value is 250 events. The page size can never be larger than 2500 events. Optional. */
   maxResults?: number;
   /** The order of the events returned in the result. Optional. The default is an unspecified, stable order. */
   orderBy?: "startTime" | "updated";
-  /** Token specifying which result page to return. Optional. */
-  pageToken?: string;
   /** Extended properties constraint specified as propertyName=value. Matches only private properties. This parameter might be repeated multiple times to return events that match all given constraints. */
   privateExtendedProperty?: string[];
   /**
@@ -223,8 +178,6 @@ export interface EventsListParams {
   timeMax?: string;
   /** Lower bound (exclusive) for an event's end time to filter by. Optional. The default is not to filter by end time. Must be an RFC3339 timestamp with mandatory time zone offset, for example, 2011-06-03T10:00:00-07:00, 2011-06-03T10:00:00Z. Milliseconds may be provided but are ignored. If timeMax is set, timeMin must be smaller than timeMax. */
   timeMin?: string;
-  /** Time zone used in the response. Optional. The default is the time zone of the calendar. */
-  timeZone?: string;
   /** Lower bound for an event's last modification time (as a RFC3339 timestamp) to filter by. When specified, entries deleted since this time will always be included regardless of showDeleted. Optional. The default is not to filter by last modification time. */
   updatedMin?: string;
 }
@@ -232,21 +185,10 @@ export type EventsListResponse = S.Events;
 export type EventsListError = unknown;
 export type EventsListItem = S.EventSchema;
 
-export interface EventsMoveParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
+export interface EventsMoveParams
+  extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.EventId {
   /** Calendar identifier of the source calendar where the event currently is on. */
   calendarId: string;
-  /** Event identifier. */
-  eventId: string;
   /** Calendar identifier of the target calendar where the event is to be moved to. */
   destination: string;
   /**
@@ -261,27 +203,19 @@ export interface EventsMoveParams {
 export type EventsMoveResponse = S.EventSchema;
 export type EventsMoveError = unknown;
 
-export interface EventsPatchParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-  /** Event identifier. */
-  eventId: string;
-  /** Deprecated and ignored. A value will always be returned in the email field for the organizer, creator and attendees, even if no real email address is available (i.e. a generated, non-working value will be provided). */
-  alwaysIncludeEmail?: boolean;
-  /** Version number of conference data supported by the API client. Version 0 assumes no conference data support and ignores conference data in the event's body. Version 1 enables support for copying of ConferenceData as well as for creating new conferences using the createRequest field of conferenceData. The default is 0. */
-  conferenceDataVersion?: number;
-  /** The maximum number of attendees to include in the response. If there are more than the specified number of attendees, only the participant is returned. Optional. */
-  maxAttendees?: number;
+export interface EventsPatchParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.EventId,
+    P.AlwaysIncludeEmail,
+    P.ConferenceDataVersion,
+    P.MaxAttendees,
+    P.SupportsAttachments {
   /**
    * Deprecated. Please use sendUpdates instead.
    *
@@ -290,26 +224,13 @@ export interface EventsPatchParams {
   sendNotifications?: boolean;
   /** Guests who should receive notifications about the event update (for example, title changes, etc.). */
   sendUpdates?: "all" | "externalOnly" | "none";
-  /** Whether API client performing operation supports event attachments. Optional. The default is False. */
-  supportsAttachments?: boolean;
   body?: S.EventSchema;
 }
 export type EventsPatchResponse = S.EventSchema;
 export type EventsPatchError = unknown;
 
-export interface EventsQuickAddParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
+export interface EventsQuickAddParams
+  extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {
   /** The text describing the event to be created. */
   text: string;
   /**
@@ -324,27 +245,19 @@ export interface EventsQuickAddParams {
 export type EventsQuickAddResponse = S.EventSchema;
 export type EventsQuickAddError = unknown;
 
-export interface EventsUpdateParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
-  /** Event identifier. */
-  eventId: string;
-  /** Deprecated and ignored. A value will always be returned in the email field for the organizer, creator and attendees, even if no real email address is available (i.e. a generated, non-working value will be provided). */
-  alwaysIncludeEmail?: boolean;
-  /** Version number of conference data supported by the API client. Version 0 assumes no conference data support and ignores conference data in the event's body. Version 1 enables support for copying of ConferenceData as well as for creating new conferences using the createRequest field of conferenceData. The default is 0. */
-  conferenceDataVersion?: number;
-  /** The maximum number of attendees to include in the response. If there are more than the specified number of attendees, only the participant is returned. Optional. */
-  maxAttendees?: number;
+export interface EventsUpdateParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.EventId,
+    P.AlwaysIncludeEmail,
+    P.ConferenceDataVersion,
+    P.MaxAttendees,
+    P.SupportsAttachments {
   /**
    * Deprecated. Please use sendUpdates instead.
    *
@@ -353,40 +266,32 @@ export interface EventsUpdateParams {
   sendNotifications?: boolean;
   /** Guests who should receive notifications about the event update (for example, title changes, etc.). */
   sendUpdates?: "all" | "externalOnly" | "none";
-  /** Whether API client performing operation supports event attachments. Optional. The default is False. */
-  supportsAttachments?: boolean;
   body?: S.EventSchema;
 }
 export type EventsUpdateResponse = S.EventSchema;
 export type EventsUpdateError = unknown;
 
-export interface EventsWatchParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Calendar identifier. To retrieve calendar IDs call the calendarList.list method. If you want to access the primary calendar of the currently logged in user, use the "primary" keyword. */
-  calendarId: string;
+export interface EventsWatchParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.CalendarId,
+    P.MaxAttendees,
+    P.PageToken,
+    P.TimeZone {
   /** Deprecated and ignored. */
   alwaysIncludeEmail?: boolean;
   /** Event types to return. Optional. This parameter can be repeated multiple times to return events of different types. The default is ["default", "focusTime", "outOfOffice"]. */
   eventTypes?: ("default" | "focusTime" | "outOfOffice" | "workingLocation")[];
   /** Specifies an event ID in the iCalendar format to be provided in the response. Optional. Use this if you want to search for an event by its iCalendar ID. */
   iCalUID?: string;
-  /** The maximum number of attendees to include in the response. If there are more than the specified number of attendees, only the participant is returned. Optional. */
-  maxAttendees?: number;
   /** Maximum number of events returned on one result page. The number of events in the resulting page may be less than this value, or none at all, even if there are more events matching the query. Incomplete pages can be detected by a non-empty nextPageToken field in the response. By default the value is 250 events. The page size can never be larger than 2500 events. Optional. */
   maxResults?: number;
   /** The order of the events returned in the result. Optional. The default is an unspecified, stable order. */
   orderBy?: "startTime" | "updated";
-  /** Token specifying which result page to return. Optional. */
-  pageToken?: string;
   /** Extended properties constraint specified as propertyName=value. Matches only private properties. This parameter might be repeated multiple times to return events that match all given constraints. */
   privateExtendedProperty?: string[];
   /**
@@ -435,8 +340,6 @@ export interface EventsWatchParams {
   timeMax?: string;
   /** Lower bound (exclusive) for an event's end time to filter by. Optional. The default is not to filter by end time. Must be an RFC3339 timestamp with mandatory time zone offset, for example, 2011-06-03T10:00:00-07:00, 2011-06-03T10:00:00Z. Milliseconds may be provided but are ignored. If timeMax is set, timeMin must be smaller than timeMax. */
   timeMin?: string;
-  /** Time zone used in the response. Optional. The default is the time zone of the calendar. */
-  timeZone?: string;
   /** Lower bound for an event's last modification time (as a RFC3339 timestamp) to filter by. When specified, entries deleted since this time will always be included regardless of showDeleted. Optional. The default is not to filter by last modification time. */
   updatedMin?: string;
   body?: S.Channel;

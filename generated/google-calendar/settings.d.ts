@@ -2,40 +2,26 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface SettingsGetParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
+export interface SettingsGetParams
+  extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp {
   /** The id of the user setting. */
   setting: string;
 }
 export type SettingsGetResponse = S.Setting;
 export type SettingsGetError = unknown;
 
-export interface SettingsListParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Maximum number of entries returned on one result page. By default the value is 100 entries. The page size can never be larger than 250 entries. Optional. */
-  maxResults?: number;
-  /** Token specifying which result page to return. Optional. */
-  pageToken?: string;
+export interface SettingsListParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.MaxResults,
+    P.PageToken {
   /**
    * Token obtained from the nextSyncToken field returned on the last page of results from the previous list request. It makes the result of this list request contain only entries that have changed since then.
    * If the syncToken expires, the server will respond with a 410 GONE response code and the client should clear its storage and perform a full synchronization without any syncToken.
@@ -48,21 +34,15 @@ export type SettingsListResponse = S.Settings;
 export type SettingsListError = unknown;
 export type SettingsListItem = S.Setting;
 
-export interface SettingsWatchParams {
-  /** Data format for the response. */
-  alt?: "json";
-  /** Selector specifying which fields to include in a partial response. */
-  fields?: string;
-  /** Returns response with indentations and line breaks. */
-  prettyPrint?: boolean;
-  /** An opaque string that represents a user for quota purposes. Must not exceed 40 characters. */
-  quotaUser?: string;
-  /** Deprecated. Please use quotaUser instead. */
-  userIp?: string;
-  /** Maximum number of entries returned on one result page. By default the value is 100 entries. The page size can never be larger than 250 entries. Optional. */
-  maxResults?: number;
-  /** Token specifying which result page to return. Optional. */
-  pageToken?: string;
+export interface SettingsWatchParams
+  extends
+    P.Alt,
+    P.Fields,
+    P.PrettyPrint,
+    P.QuotaUser,
+    P.UserIp,
+    P.MaxResults,
+    P.PageToken {
   /**
    * Token obtained from the nextSyncToken field returned on the last page of results from the previous list request. It makes the result of this list request contain only entries that have changed since then.
    * If the syncToken expires, the server will respond with a 410 GONE response code and the client should clear its storage and perform a full synchronization without any syncToken.

@@ -2,44 +2,32 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface AppPropertiesAddonPropertiesResourceDeleteAddonPropertyDeleteParams {
-  /** The key of the app, as defined in its descriptor. */
-  addonKey: string;
-  /** The key of the property. */
-  propertyKey: string;
-}
+export interface AppPropertiesAddonPropertiesResourceDeleteAddonPropertyDeleteParams
+  extends P.AddonKey, P.PropertyKey {}
 export type AppPropertiesAddonPropertiesResourceDeleteAddonPropertyDeleteResponse =
   void;
 export type AppPropertiesAddonPropertiesResourceDeleteAddonPropertyDeleteError =
   S.OperationMessage;
 
-export interface AppPropertiesAddonPropertiesResourceGetAddonPropertiesGetParams {
-  /** The key of the app, as defined in its descriptor. */
-  addonKey: string;
-}
+export interface AppPropertiesAddonPropertiesResourceGetAddonPropertiesGetParams
+  extends P.AddonKey {}
 export type AppPropertiesAddonPropertiesResourceGetAddonPropertiesGetResponse =
   S.PropertyKeys;
 export type AppPropertiesAddonPropertiesResourceGetAddonPropertiesGetError =
   S.OperationMessage;
 
-export interface AppPropertiesAddonPropertiesResourceGetAddonPropertyGetParams {
-  /** The key of the app, as defined in its descriptor. */
-  addonKey: string;
-  /** The key of the property. */
-  propertyKey: string;
-}
+export interface AppPropertiesAddonPropertiesResourceGetAddonPropertyGetParams
+  extends P.AddonKey, P.PropertyKey {}
 export type AppPropertiesAddonPropertiesResourceGetAddonPropertyGetResponse =
   S.EntityProperty;
 export type AppPropertiesAddonPropertiesResourceGetAddonPropertyGetError =
   S.OperationMessage;
 
-export interface AppPropertiesAddonPropertiesResourcePutAddonPropertyPutParams {
-  /** The key of the app, as defined in its descriptor. */
-  addonKey: string;
-  /** The key of the property. */
-  propertyKey: string;
+export interface AppPropertiesAddonPropertiesResourcePutAddonPropertyPutParams
+  extends P.AddonKey, P.PropertyKey {
   body: unknown;
 }
 export type AppPropertiesAddonPropertiesResourcePutAddonPropertyPutResponse =

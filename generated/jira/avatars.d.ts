@@ -2,15 +2,12 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface AvatarsDeleteAvatarParams {
-  /** The avatar type. */
-  type: "project" | "issuetype";
+export interface AvatarsDeleteAvatarParams extends P.Type2, P.Id12 {
   /** The ID of the item the avatar is associated with. */
   owningObjectId: string;
-  /** The ID of the avatar. */
-  id: number;
 }
 export type AvatarsDeleteAvatarResponse = void;
 export type AvatarsDeleteAvatarError = unknown;
@@ -22,67 +19,34 @@ export interface AvatarsGetAllSystemAvatarsParams {
 export type AvatarsGetAllSystemAvatarsResponse = S.SystemAvatars;
 export type AvatarsGetAllSystemAvatarsError = unknown;
 
-export interface AvatarsGetAvatarImageByIDParams {
-  /** The icon type of the avatar. */
-  type: "issuetype" | "project";
-  /** The ID of the avatar. */
-  id: number;
-  /** The size of the avatar image. If not provided the default size is returned. */
-  size?: "xsmall" | "small" | "medium" | "large" | "xlarge";
-  /** The format to return the avatar image in. If not provided the original content format is returned. */
-  format?: "png" | "svg";
-}
+export interface AvatarsGetAvatarImageByIDParams
+  extends P.Type, P.Id12, P.Size, P.Format {}
 export type AvatarsGetAvatarImageByIDResponse = Record<string, unknown>;
 export type AvatarsGetAvatarImageByIDError = S.ErrorCollection;
 
-export interface AvatarsGetAvatarImageByOwnerParams {
-  /** The icon type of the avatar. */
-  type: "issuetype" | "project";
+export interface AvatarsGetAvatarImageByOwnerParams
+  extends P.Type, P.Size, P.Format {
   /** The ID of the project or issue type the avatar belongs to. */
   entityId: string;
-  /** The size of the avatar image. If not provided the default size is returned. */
-  size?: "xsmall" | "small" | "medium" | "large" | "xlarge";
-  /** The format to return the avatar image in. If not provided the original content format is returned. */
-  format?: "png" | "svg";
 }
 export type AvatarsGetAvatarImageByOwnerResponse = Record<string, unknown>;
 export type AvatarsGetAvatarImageByOwnerError = S.ErrorCollection;
 
-export interface AvatarsGetAvatarImageByTypeParams {
-  /** The icon type of the avatar. */
-  type: "issuetype" | "project";
-  /** The size of the avatar image. If not provided the default size is returned. */
-  size?: "xsmall" | "small" | "medium" | "large" | "xlarge";
-  /** The format to return the avatar image in. If not provided the original content format is returned. */
-  format?: "png" | "svg";
-}
+export interface AvatarsGetAvatarImageByTypeParams
+  extends P.Type, P.Size, P.Format {}
 export type AvatarsGetAvatarImageByTypeResponse = Record<string, unknown>;
 export type AvatarsGetAvatarImageByTypeError = S.ErrorCollection;
 
-export interface AvatarsGetAvatarsParams {
-  /** The avatar type. */
-  type: "project" | "issuetype";
+export interface AvatarsGetAvatarsParams extends P.Type2 {
   /** The ID of the item the avatar is associated with. */
   entityId: string;
 }
 export type AvatarsGetAvatarsResponse = S.Avatars;
 export type AvatarsGetAvatarsError = unknown;
 
-export interface AvatarsStoreAvatarParams {
-  /** The avatar type. */
-  type: "project" | "issuetype";
+export interface AvatarsStoreAvatarParams extends P.Type2, P.X, P.Y {
   /** The ID of the item the avatar is associated with. */
   entityId: string;
-  /**
-   * The X coordinate of the top-left corner of the crop region.
-   * @default 0
-   */
-  x?: number;
-  /**
-   * The Y coordinate of the top-left corner of the crop region.
-   * @default 0
-   */
-  y?: number;
   /** The length of each side of the crop region. */
   size: number;
   body: Uint8Array | ArrayBuffer | Blob | string | ReadableStream<Uint8Array>;

@@ -2,11 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface DashboardsAddGadgetParams {
-  /** The ID of the dashboard. */
-  dashboardId: number;
+export interface DashboardsAddGadgetParams extends P.DashboardId {
   body: S.DashboardGadgetSettingsInput;
 }
 export type DashboardsAddGadgetResponse = S.DashboardGadget;
@@ -34,11 +33,8 @@ export interface DashboardsDeleteDashboardParams {
 export type DashboardsDeleteDashboardResponse = void;
 export type DashboardsDeleteDashboardError = S.ErrorCollection;
 
-export interface DashboardsDeleteDashboardItemPropertyParams {
-  /** The ID of the dashboard. */
-  dashboardId: string;
-  /** The ID of the dashboard item. */
-  itemId: string;
+export interface DashboardsDeleteDashboardItemPropertyParams
+  extends P.DashboardId2, P.ItemId {
   /** The key of the dashboard item property. */
   propertyKey: string;
 }
@@ -50,7 +46,7 @@ export type DashboardsGetAllAvailableDashboardGadgetsResponse =
   S.AvailableDashboardGadgetsResponse;
 export type DashboardsGetAllAvailableDashboardGadgetsError = S.ErrorCollection;
 
-export interface DashboardsGetAllDashboardsParams {
+export interface DashboardsGetAllDashboardsParams extends P.StartAt {
   /**
    * The filter applied to the list of dashboards. Valid values are:
    *
@@ -58,11 +54,6 @@ export interface DashboardsGetAllDashboardsParams {
    *  *  `my` Returns dashboards owned by the user.
    */
   filter?: "my" | "favourite";
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
   /**
    * The maximum number of items to return per page.
    * @default 20
@@ -73,9 +64,7 @@ export type DashboardsGetAllDashboardsResponse = S.PageOfDashboards;
 export type DashboardsGetAllDashboardsError = S.ErrorCollection;
 export type DashboardsGetAllDashboardsItem = S.Dashboard;
 
-export interface DashboardsGetAllGadgetsParams {
-  /** The ID of the dashboard. */
-  dashboardId: number;
+export interface DashboardsGetAllGadgetsParams extends P.DashboardId {
   /** The list of gadgets module keys. To include multiple module keys, separate module keys with ampersand: `moduleKey=key:one&moduleKey=key:two`. */
   moduleKey?: string[];
   /** The list of gadgets URIs. To include multiple URIs, separate URIs with ampersand: `uri=/rest/example/uri/1&uri=/rest/example/uri/2`. */
@@ -93,27 +82,21 @@ export interface DashboardsGetDashboardParams {
 export type DashboardsGetDashboardResponse = S.Dashboard;
 export type DashboardsGetDashboardError = S.ErrorCollection;
 
-export interface DashboardsGetDashboardItemPropertyParams {
-  /** The ID of the dashboard. */
-  dashboardId: string;
-  /** The ID of the dashboard item. */
-  itemId: string;
+export interface DashboardsGetDashboardItemPropertyParams
+  extends P.DashboardId2, P.ItemId {
   /** The key of the dashboard item property. */
   propertyKey: string;
 }
 export type DashboardsGetDashboardItemPropertyResponse = S.EntityProperty;
 export type DashboardsGetDashboardItemPropertyError = unknown;
 
-export interface DashboardsGetDashboardItemPropertyKeysParams {
-  /** The ID of the dashboard. */
-  dashboardId: string;
-  /** The ID of the dashboard item. */
-  itemId: string;
-}
+export interface DashboardsGetDashboardItemPropertyKeysParams
+  extends P.DashboardId2, P.ItemId {}
 export type DashboardsGetDashboardItemPropertyKeysResponse = S.PropertyKeys;
 export type DashboardsGetDashboardItemPropertyKeysError = unknown;
 
-export interface DashboardsGetDashboardsPaginatedParams {
+export interface DashboardsGetDashboardsPaginatedParams
+  extends P.StartAt, P.MaxResults {
   /** String used to perform a case-insensitive partial match with `name`. */
   dashboardName?: string;
   /** User account ID used to return dashboards with the matching `owner.accountId`. This parameter cannot be used with the `owner` parameter. */
@@ -157,16 +140,6 @@ export interface DashboardsGetDashboardsPaginatedParams {
     | "-owner"
     | "+owner";
   /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
-  /**
    * The status to filter by. It may be active, archived or deleted.
    * @default "active"
    */
@@ -189,20 +162,15 @@ export type DashboardsGetDashboardsPaginatedResponse = S.PageBeanDashboard;
 export type DashboardsGetDashboardsPaginatedError = S.ErrorCollection;
 export type DashboardsGetDashboardsPaginatedItem = S.Dashboard;
 
-export interface DashboardsRemoveGadgetParams {
-  /** The ID of the dashboard. */
-  dashboardId: number;
+export interface DashboardsRemoveGadgetParams extends P.DashboardId {
   /** The ID of the gadget. */
   gadgetId: number;
 }
 export type DashboardsRemoveGadgetResponse = unknown;
 export type DashboardsRemoveGadgetError = S.ErrorCollection;
 
-export interface DashboardsSetDashboardItemPropertyParams {
-  /** The ID of the dashboard. */
-  dashboardId: string;
-  /** The ID of the dashboard item. */
-  itemId: string;
+export interface DashboardsSetDashboardItemPropertyParams
+  extends P.DashboardId2, P.ItemId {
   /** The key of the dashboard item property. The maximum length is 255 characters. For dashboard items with a spec URI and no complete module key, if the provided propertyKey is equal to "config", the request body's JSON must be an object with all keys and values as strings. */
   propertyKey: string;
   body: unknown;
@@ -219,9 +187,7 @@ export interface DashboardsUpdateDashboardParams {
 export type DashboardsUpdateDashboardResponse = S.Dashboard;
 export type DashboardsUpdateDashboardError = S.ErrorCollection;
 
-export interface DashboardsUpdateGadgetParams {
-  /** The ID of the dashboard. */
-  dashboardId: number;
+export interface DashboardsUpdateGadgetParams extends P.DashboardId {
   /** The ID of the gadget. */
   gadgetId: number;
   body: S.DashboardGadgetUpdateRequestInput;

@@ -2,19 +2,16 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface FilterSharingAddSharePermissionParams {
-  /** The ID of the filter. */
-  id: number;
+export interface FilterSharingAddSharePermissionParams extends P.Id3 {
   body: S.SharePermissionInputBeanInput;
 }
 export type FilterSharingAddSharePermissionResponse = S.SharePermission[];
 export type FilterSharingAddSharePermissionError = unknown;
 
-export interface FilterSharingDeleteSharePermissionParams {
-  /** The ID of the filter. */
-  id: number;
+export interface FilterSharingDeleteSharePermissionParams extends P.Id3 {
   /** The ID of the share permission. */
   permissionId: number;
 }
@@ -25,19 +22,14 @@ export interface FilterSharingGetDefaultShareScopeParams {}
 export type FilterSharingGetDefaultShareScopeResponse = S.DefaultShareScope;
 export type FilterSharingGetDefaultShareScopeError = unknown;
 
-export interface FilterSharingGetSharePermissionParams {
-  /** The ID of the filter. */
-  id: number;
+export interface FilterSharingGetSharePermissionParams extends P.Id3 {
   /** The ID of the share permission. */
   permissionId: number;
 }
 export type FilterSharingGetSharePermissionResponse = S.SharePermission;
 export type FilterSharingGetSharePermissionError = unknown;
 
-export interface FilterSharingGetSharePermissionsParams {
-  /** The ID of the filter. */
-  id: number;
-}
+export interface FilterSharingGetSharePermissionsParams extends P.Id3 {}
 export type FilterSharingGetSharePermissionsResponse = S.SharePermission[];
 export type FilterSharingGetSharePermissionsError = unknown;
 

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface FiltersChangeFilterOwnerParams {
@@ -13,14 +14,7 @@ export interface FiltersChangeFilterOwnerParams {
 export type FiltersChangeFilterOwnerResponse = unknown;
 export type FiltersChangeFilterOwnerError = unknown;
 
-export interface FiltersCreateFilterParams {
-  /**
-   * Use [expand](#expansion) to include additional information about filter in the response. This parameter accepts a comma-separated list. Expand options include:
-   *
-   *  *  `sharedUsers` Returns the users that the filter is shared with. This includes users that can browse projects that the filter is shared with. If you don't specify `sharedUsers`, then the `sharedUsers` object is returned but it doesn't list any users. The list of users returned is limited to 1000, to access additional users append `[start-index:end-index]` to the expand request. For example, to access the next 1000 users, use `?expand=sharedUsers[1001:2000]`.
-   *  *  `subscriptions` Returns the users that are subscribed to the filter. If you don't specify `subscriptions`, the `subscriptions` object is returned but it doesn't list any subscriptions. The list of subscriptions returned is limited to 1000, to access additional subscriptions append `[start-index:end-index]` to the expand request. For example, to access the next 1000 subscriptions, use `?expand=subscriptions[1001:2000]`.
-   */
-  expand?: string;
+export interface FiltersCreateFilterParams extends P.Expand {
   /**
    * EXPERIMENTAL: Whether share permissions are overridden to enable filters with any share permissions to be created. Available to users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
    * @default false
@@ -32,17 +26,8 @@ export interface FiltersCreateFilterParams {
 export type FiltersCreateFilterResponse = S.Filter;
 export type FiltersCreateFilterError = unknown;
 
-export interface FiltersDeleteFavouriteForFilterParams {
-  /** The ID of the filter. */
-  id: number;
-  /**
-   * Use [expand](#expansion) to include additional information about filter in the response. This parameter accepts a comma-separated list. Expand options include:
-   *
-   *  *  `sharedUsers` Returns the users that the filter is shared with. This includes users that can browse projects that the filter is shared with. If you don't specify `sharedUsers`, then the `sharedUsers` object is returned but it doesn't list any users. The list of users returned is limited to 1000, to access additional users append `[start-index:end-index]` to the expand request. For example, to access the next 1000 users, use `?expand=sharedUsers[1001:2000]`.
-   *  *  `subscriptions` Returns the users that are subscribed to the filter. If you don't specify `subscriptions`, the `subscriptions` object is returned but it doesn't list any subscriptions. The list of subscriptions returned is limited to 1000, to access additional subscriptions append `[start-index:end-index]` to the expand request. For example, to access the next 1000 subscriptions, use `?expand=subscriptions[1001:2000]`.
-   */
-  expand?: string;
-}
+export interface FiltersDeleteFavouriteForFilterParams
+  extends P.Id3, P.Expand {}
 export type FiltersDeleteFavouriteForFilterResponse = S.Filter;
 export type FiltersDeleteFavouriteForFilterError = unknown;
 
@@ -53,35 +38,17 @@ export interface FiltersDeleteFilterParams {
 export type FiltersDeleteFilterResponse = void;
 export type FiltersDeleteFilterError = unknown;
 
-export interface FiltersGetColumnsParams {
-  /** The ID of the filter. */
-  id: number;
-}
+export interface FiltersGetColumnsParams extends P.Id3 {}
 export type FiltersGetColumnsResponse = S.ColumnItem[];
 export type FiltersGetColumnsError = unknown;
 
-export interface FiltersGetFavouriteFiltersParams {
-  /**
-   * Use [expand](#expansion) to include additional information about filter in the response. This parameter accepts a comma-separated list. Expand options include:
-   *
-   *  *  `sharedUsers` Returns the users that the filter is shared with. This includes users that can browse projects that the filter is shared with. If you don't specify `sharedUsers`, then the `sharedUsers` object is returned but it doesn't list any users. The list of users returned is limited to 1000, to access additional users append `[start-index:end-index]` to the expand request. For example, to access the next 1000 users, use `?expand=sharedUsers[1001:2000]`.
-   *  *  `subscriptions` Returns the users that are subscribed to the filter. If you don't specify `subscriptions`, the `subscriptions` object is returned but it doesn't list any subscriptions. The list of subscriptions returned is limited to 1000, to access additional subscriptions append `[start-index:end-index]` to the expand request. For example, to access the next 1000 subscriptions, use `?expand=subscriptions[1001:2000]`.
-   */
-  expand?: string;
-}
+export interface FiltersGetFavouriteFiltersParams extends P.Expand {}
 export type FiltersGetFavouriteFiltersResponse = S.Filter[];
 export type FiltersGetFavouriteFiltersError = unknown;
 
-export interface FiltersGetFilterParams {
+export interface FiltersGetFilterParams extends P.Expand {
   /** The ID of the filter to return. */
   id: number;
-  /**
-   * Use [expand](#expansion) to include additional information about filter in the response. This parameter accepts a comma-separated list. Expand options include:
-   *
-   *  *  `sharedUsers` Returns the users that the filter is shared with. This includes users that can browse projects that the filter is shared with. If you don't specify `sharedUsers`, then the `sharedUsers` object is returned but it doesn't list any users. The list of users returned is limited to 1000, to access additional users append `[start-index:end-index]` to the expand request. For example, to access the next 1000 users, use `?expand=sharedUsers[1001:2000]`.
-   *  *  `subscriptions` Returns the users that are subscribed to the filter. If you don't specify `subscriptions`, the `subscriptions` object is returned but it doesn't list any subscriptions. The list of subscriptions returned is limited to 1000, to access additional subscriptions append `[start-index:end-index]` to the expand request. For example, to access the next 1000 subscriptions, use `?expand=subscriptions[1001:2000]`.
-   */
-  expand?: string;
   /**
    * EXPERIMENTAL: Whether share permissions are overridden to enable filters with any share permissions to be returned. Available to users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
    * @default false
@@ -91,7 +58,8 @@ export interface FiltersGetFilterParams {
 export type FiltersGetFilterResponse = S.Filter;
 export type FiltersGetFilterError = unknown;
 
-export interface FiltersGetFiltersPaginatedParams {
+export interface FiltersGetFiltersPaginatedParams
+  extends P.StartAt, P.MaxResults {
   /** String used to perform a case-insensitive partial match with `name`. */
   filterName?: string;
   /** User account ID used to return filters with the matching `owner.accountId`. This parameter cannot be used with `owner`. */
@@ -141,16 +109,6 @@ export interface FiltersGetFiltersPaginatedParams {
     | "-is_shared"
     | "+is_shared";
   /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
-  /**
    * Use [expand](#expansion) to include additional information about filter in the response. This parameter accepts a comma-separated list. Expand options include:
    *
    *  *  `description` Returns the description of the filter.
@@ -176,14 +134,7 @@ export type FiltersGetFiltersPaginatedResponse = S.PageBeanFilterDetails;
 export type FiltersGetFiltersPaginatedError = S.ErrorCollection;
 export type FiltersGetFiltersPaginatedItem = S.FilterDetails;
 
-export interface FiltersGetMyFiltersParams {
-  /**
-   * Use [expand](#expansion) to include additional information about filter in the response. This parameter accepts a comma-separated list. Expand options include:
-   *
-   *  *  `sharedUsers` Returns the users that the filter is shared with. This includes users that can browse projects that the filter is shared with. If you don't specify `sharedUsers`, then the `sharedUsers` object is returned but it doesn't list any users. The list of users returned is limited to 1000, to access additional users append `[start-index:end-index]` to the expand request. For example, to access the next 1000 users, use `?expand=sharedUsers[1001:2000]`.
-   *  *  `subscriptions` Returns the users that are subscribed to the filter. If you don't specify `subscriptions`, the `subscriptions` object is returned but it doesn't list any subscriptions. The list of subscriptions returned is limited to 1000, to access additional subscriptions append `[start-index:end-index]` to the expand request. For example, to access the next 1000 subscriptions, use `?expand=subscriptions[1001:2000]`.
-   */
-  expand?: string;
+export interface FiltersGetMyFiltersParams extends P.Expand {
   /**
    * Include the user's favorite filters in the response.
    * @default false
@@ -193,46 +144,24 @@ export interface FiltersGetMyFiltersParams {
 export type FiltersGetMyFiltersResponse = S.Filter[];
 export type FiltersGetMyFiltersError = unknown;
 
-export interface FiltersResetColumnsParams {
-  /** The ID of the filter. */
-  id: number;
-}
+export interface FiltersResetColumnsParams extends P.Id3 {}
 export type FiltersResetColumnsResponse = void;
 export type FiltersResetColumnsError = unknown;
 
-export interface FiltersSetColumnsParams {
-  /** The ID of the filter. */
-  id: number;
+export interface FiltersSetColumnsParams extends P.Id3 {
   /** The IDs of the fields to set as columns. In the form data, specify each field as `columns=id`, where `id` is the *id* of a field (as seen in the response for [Get fields](#api-rest-api-<ver>-field-get)). For example, `columns=summary`. */
   body?: string[];
 }
 export type FiltersSetColumnsResponse = unknown;
 export type FiltersSetColumnsError = unknown;
 
-export interface FiltersSetFavouriteForFilterParams {
-  /** The ID of the filter. */
-  id: number;
-  /**
-   * Use [expand](#expansion) to include additional information about filter in the response. This parameter accepts a comma-separated list. Expand options include:
-   *
-   *  *  `sharedUsers` Returns the users that the filter is shared with. This includes users that can browse projects that the filter is shared with. If you don't specify `sharedUsers`, then the `sharedUsers` object is returned but it doesn't list any users. The list of users returned is limited to 1000, to access additional users append `[start-index:end-index]` to the expand request. For example, to access the next 1000 users, use `?expand=sharedUsers[1001:2000]`.
-   *  *  `subscriptions` Returns the users that are subscribed to the filter. If you don't specify `subscriptions`, the `subscriptions` object is returned but it doesn't list any subscriptions. The list of subscriptions returned is limited to 1000, to access additional subscriptions append `[start-index:end-index]` to the expand request. For example, to access the next 1000 subscriptions, use `?expand=subscriptions[1001:2000]`.
-   */
-  expand?: string;
-}
+export interface FiltersSetFavouriteForFilterParams extends P.Id3, P.Expand {}
 export type FiltersSetFavouriteForFilterResponse = S.Filter;
 export type FiltersSetFavouriteForFilterError = unknown;
 
-export interface FiltersUpdateFilterParams {
+export interface FiltersUpdateFilterParams extends P.Expand {
   /** The ID of the filter to update. */
   id: number;
-  /**
-   * Use [expand](#expansion) to include additional information about filter in the response. This parameter accepts a comma-separated list. Expand options include:
-   *
-   *  *  `sharedUsers` Returns the users that the filter is shared with. This includes users that can browse projects that the filter is shared with. If you don't specify `sharedUsers`, then the `sharedUsers` object is returned but it doesn't list any users. The list of users returned is limited to 1000, to access additional users append `[start-index:end-index]` to the expand request. For example, to access the next 1000 users, use `?expand=sharedUsers[1001:2000]`.
-   *  *  `subscriptions` Returns the users that are subscribed to the filter. If you don't specify `subscriptions`, the `subscriptions` object is returned but it doesn't list any subscriptions. The list of subscriptions returned is limited to 1000, to access additional subscriptions append `[start-index:end-index]` to the expand request. For example, to access the next 1000 subscriptions, use `?expand=subscriptions[1001:2000]`.
-   */
-  expand?: string;
   /**
    * EXPERIMENTAL: Whether share permissions are overridden to enable the addition of any share permissions to filters. Available to users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
    * @default false

@@ -2,33 +2,17 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface GroupsAddUserToGroupParams {
-  /**
-   * As a group's name can change, use of `groupId` is recommended to identify a group.
-   * The name of the group. This parameter cannot be used with the `groupId` parameter.
-   */
-  groupname?: string;
-  /** The ID of the group. This parameter cannot be used with the `groupName` parameter. */
-  groupId?: string;
+export interface GroupsAddUserToGroupParams extends P.Groupname, P.GroupId {
   /** The user to add to the group. */
   body: S.UpdateUserToGroupBean;
 }
 export type GroupsAddUserToGroupResponse = S.Group;
 export type GroupsAddUserToGroupError = unknown;
 
-export interface GroupsBulkGetGroupsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface GroupsBulkGetGroupsParams extends P.StartAt, P.MaxResults {
   /** The ID of a group. To specify multiple IDs, pass multiple `groupId` parameters. For example, `groupId=5b10a2844c20165700ede21g&groupId=5b10ac8d82e05b22cc7d4ef5`. */
   groupId?: string[];
   /** The name of a group. To specify multiple names, pass multiple `groupName` parameters. For example, `groupName=administrators&groupName=jira-software-users`. */
@@ -74,43 +58,20 @@ export interface GroupsFindGroupsParams {
 export type GroupsFindGroupsResponse = S.FoundGroups;
 export type GroupsFindGroupsError = unknown;
 
-export interface GroupsGetGroupParams {
-  /**
-   * As a group's name can change, use of `groupId` is recommended to identify a group.
-   * The name of the group. This parameter cannot be used with the `groupId` parameter.
-   */
-  groupname?: string;
-  /** The ID of the group. This parameter cannot be used with the `groupName` parameter. */
-  groupId?: string;
+export interface GroupsGetGroupParams extends P.Groupname, P.GroupId {
   /** List of fields to expand. */
   expand?: string;
 }
 export type GroupsGetGroupResponse = S.Group;
 export type GroupsGetGroupError = unknown;
 
-export interface GroupsGetUsersFromGroupParams {
-  /**
-   * As a group's name can change, use of `groupId` is recommended to identify a group.
-   * The name of the group. This parameter cannot be used with the `groupId` parameter.
-   */
-  groupname?: string;
-  /** The ID of the group. This parameter cannot be used with the `groupName` parameter. */
-  groupId?: string;
+export interface GroupsGetUsersFromGroupParams
+  extends P.Groupname, P.GroupId, P.StartAt, P.MaxResults {
   /**
    * Include inactive users.
    * @default false
    */
   includeInactiveUsers?: boolean;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
 }
 export type GroupsGetUsersFromGroupResponse = S.PageBeanUserDetails;
 export type GroupsGetUsersFromGroupError = unknown;
@@ -131,19 +92,8 @@ export interface GroupsRemoveGroupParams {
 export type GroupsRemoveGroupResponse = void;
 export type GroupsRemoveGroupError = unknown;
 
-export interface GroupsRemoveUserFromGroupParams {
-  /**
-   * As a group's name can change, use of `groupId` is recommended to identify a group.
-   * The name of the group. This parameter cannot be used with the `groupId` parameter.
-   */
-  groupname?: string;
-  /** The ID of the group. This parameter cannot be used with the `groupName` parameter. */
-  groupId?: string;
-  /** This parameter is no longer available. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  username?: string;
-  /** The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*. */
-  accountId: string;
-}
+export interface GroupsRemoveUserFromGroupParams
+  extends P.Groupname, P.GroupId, P.Username, P.AccountId3 {}
 export type GroupsRemoveUserFromGroupResponse = void;
 export type GroupsRemoveUserFromGroupError = unknown;
 

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface IssueAttachmentsAddAttachmentParams {
@@ -12,32 +13,23 @@ export interface IssueAttachmentsAddAttachmentParams {
 export type IssueAttachmentsAddAttachmentResponse = S.Attachment[];
 export type IssueAttachmentsAddAttachmentError = unknown;
 
-export interface IssueAttachmentsExpandAttachmentForHumansParams {
-  /** The ID of the attachment. */
-  id: string;
-}
+export interface IssueAttachmentsExpandAttachmentForHumansParams
+  extends P.Id5 {}
 export type IssueAttachmentsExpandAttachmentForHumansResponse =
   S.AttachmentArchiveMetadataReadable;
 export type IssueAttachmentsExpandAttachmentForHumansError = unknown;
 
-export interface IssueAttachmentsExpandAttachmentForMachinesParams {
-  /** The ID of the attachment. */
-  id: string;
-}
+export interface IssueAttachmentsExpandAttachmentForMachinesParams
+  extends P.Id5 {}
 export type IssueAttachmentsExpandAttachmentForMachinesResponse =
   S.AttachmentArchiveImpl;
 export type IssueAttachmentsExpandAttachmentForMachinesError = unknown;
 
-export interface IssueAttachmentsGetAttachmentParams {
-  /** The ID of the attachment. */
-  id: string;
-}
+export interface IssueAttachmentsGetAttachmentParams extends P.Id5 {}
 export type IssueAttachmentsGetAttachmentResponse = S.AttachmentMetadata;
 export type IssueAttachmentsGetAttachmentError = unknown;
 
-export interface IssueAttachmentsGetAttachmentContentParams {
-  /** The ID of the attachment. */
-  id: string;
+export interface IssueAttachmentsGetAttachmentContentParams extends P.Id5 {
   /**
    * Whether a redirect is provided for the attachment download. Clients that do not automatically follow redirects can set this to `false` to avoid making multiple requests to download the attachment.
    * @default true
@@ -52,9 +44,7 @@ export interface IssueAttachmentsGetAttachmentMetaParams {}
 export type IssueAttachmentsGetAttachmentMetaResponse = S.AttachmentSettings;
 export type IssueAttachmentsGetAttachmentMetaError = unknown;
 
-export interface IssueAttachmentsGetAttachmentThumbnailParams {
-  /** The ID of the attachment. */
-  id: string;
+export interface IssueAttachmentsGetAttachmentThumbnailParams extends P.Id5 {
   /**
    * Whether a redirect is provided for the attachment download. Clients that do not automatically follow redirects can set this to `false` to avoid making multiple requests to download the attachment.
    * @default true
@@ -76,10 +66,7 @@ export type IssueAttachmentsGetAttachmentThumbnailResponse = Record<
 >;
 export type IssueAttachmentsGetAttachmentThumbnailError = unknown;
 
-export interface IssueAttachmentsRemoveAttachmentParams {
-  /** The ID of the attachment. */
-  id: string;
-}
+export interface IssueAttachmentsRemoveAttachmentParams extends P.Id5 {}
 export type IssueAttachmentsRemoveAttachmentResponse = void;
 export type IssueAttachmentsRemoveAttachmentError = unknown;
 

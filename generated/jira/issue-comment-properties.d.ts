@@ -2,37 +2,27 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssueCommentPropertiesDeleteCommentPropertyParams {
-  /** The ID of the comment. */
-  commentId: string;
-  /** The key of the property. */
-  propertyKey: string;
-}
+export interface IssueCommentPropertiesDeleteCommentPropertyParams
+  extends P.CommentId, P.PropertyKey {}
 export type IssueCommentPropertiesDeleteCommentPropertyResponse = void;
 export type IssueCommentPropertiesDeleteCommentPropertyError = unknown;
 
-export interface IssueCommentPropertiesGetCommentPropertyParams {
-  /** The ID of the comment. */
-  commentId: string;
-  /** The key of the property. */
-  propertyKey: string;
-}
+export interface IssueCommentPropertiesGetCommentPropertyParams
+  extends P.CommentId, P.PropertyKey {}
 export type IssueCommentPropertiesGetCommentPropertyResponse = S.EntityProperty;
 export type IssueCommentPropertiesGetCommentPropertyError = unknown;
 
-export interface IssueCommentPropertiesGetCommentPropertyKeysParams {
-  /** The ID of the comment. */
-  commentId: string;
-}
+export interface IssueCommentPropertiesGetCommentPropertyKeysParams
+  extends P.CommentId {}
 export type IssueCommentPropertiesGetCommentPropertyKeysResponse =
   S.PropertyKeys;
 export type IssueCommentPropertiesGetCommentPropertyKeysError = unknown;
 
-export interface IssueCommentPropertiesSetCommentPropertyParams {
-  /** The ID of the comment. */
-  commentId: string;
+export interface IssueCommentPropertiesSetCommentPropertyParams
+  extends P.CommentId {
   /** The key of the property. The maximum length is 255 characters. */
   propertyKey: string;
   body: unknown;

@@ -2,46 +2,28 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssueCommentsAddCommentParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-  /** Use [expand](#expansion) to include additional information about comments in the response. This parameter accepts `renderedBody`, which returns the comment body rendered in HTML. */
-  expand?: string;
+export interface IssueCommentsAddCommentParams
+  extends P.IssueIdOrKey, P.Expand2 {
   body: S.CommentInput;
 }
 export type IssueCommentsAddCommentResponse = S.Comment;
 export type IssueCommentsAddCommentError = unknown;
 
-export interface IssueCommentsDeleteCommentParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-  /** The ID of the comment. */
-  id: string;
-}
+export interface IssueCommentsDeleteCommentParams
+  extends P.IssueIdOrKey, P.Id15 {}
 export type IssueCommentsDeleteCommentResponse = void;
 export type IssueCommentsDeleteCommentError = unknown;
 
-export interface IssueCommentsGetCommentParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-  /** The ID of the comment. */
-  id: string;
-  /** Use [expand](#expansion) to include additional information about comments in the response. This parameter accepts `renderedBody`, which returns the comment body rendered in HTML. */
-  expand?: string;
-}
+export interface IssueCommentsGetCommentParams
+  extends P.IssueIdOrKey, P.Id15, P.Expand2 {}
 export type IssueCommentsGetCommentResponse = S.Comment;
 export type IssueCommentsGetCommentError = unknown;
 
-export interface IssueCommentsGetCommentsParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
+export interface IssueCommentsGetCommentsParams
+  extends P.IssueIdOrKey, P.StartAt, P.Expand2 {
   /**
    * The maximum number of items to return per page.
    * @default 5000
@@ -49,8 +31,6 @@ export interface IssueCommentsGetCommentsParams {
   maxResults?: number;
   /** [Order](#ordering) the results by a field. Accepts *created* to sort comments by their created date. */
   orderBy?: "created" | "-created" | "+created";
-  /** Use [expand](#expansion) to include additional information about comments in the response. This parameter accepts `renderedBody`, which returns the comment body rendered in HTML. */
-  expand?: string;
 }
 export type IssueCommentsGetCommentsResponse = S.PageOfComments;
 export type IssueCommentsGetCommentsError = unknown;
@@ -70,11 +50,8 @@ export interface IssueCommentsGetCommentsByIdsParams {
 export type IssueCommentsGetCommentsByIdsResponse = S.PageBeanComment;
 export type IssueCommentsGetCommentsByIdsError = unknown;
 
-export interface IssueCommentsUpdateCommentParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-  /** The ID of the comment. */
-  id: string;
+export interface IssueCommentsUpdateCommentParams
+  extends P.IssueIdOrKey, P.Id15, P.Expand2 {
   /**
    * Whether users are notified when a comment is updated.
    * @default true
@@ -85,8 +62,6 @@ export interface IssueCommentsUpdateCommentParams {
    * @default false
    */
   overrideEditableFlag?: boolean;
-  /** Use [expand](#expansion) to include additional information about comments in the response. This parameter accepts `renderedBody`, which returns the comment body rendered in HTML. */
-  expand?: string;
   body: S.CommentInput;
 }
 export type IssueCommentsUpdateCommentResponse = S.Comment;

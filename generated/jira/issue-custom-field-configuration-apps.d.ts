@@ -2,9 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssueCustomFieldConfigurationAppsGetCustomFieldConfigurationParams {
+export interface IssueCustomFieldConfigurationAppsGetCustomFieldConfigurationParams
+  extends P.StartAt, P.MaxResults2 {
   /** The ID or key of the custom field, for example `customfield_10000`. */
   fieldIdOrKey: string;
   /** The list of configuration IDs. To include multiple configurations, separate IDs with an ampersand: `id=10000&id=10001`. Can't be provided with `fieldContextId`, `issueId`, `projectKeyOrId`, or `issueTypeId`. */
@@ -17,16 +19,6 @@ export interface IssueCustomFieldConfigurationAppsGetCustomFieldConfigurationPar
   projectKeyOrId?: string;
   /** The ID of the issue type to filter results by. Must be provided with `projectKeyOrId`. Can't be provided with `issueId`. */
   issueTypeId?: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 100
-   */
-  maxResults?: number;
 }
 export type IssueCustomFieldConfigurationAppsGetCustomFieldConfigurationResponse =
   S.PageBeanContextualConfiguration;

@@ -2,23 +2,18 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssueCustomFieldContextsAddIssueTypesToContextParams {
-  /** The ID of the custom field. */
-  fieldId: string;
-  /** The ID of the context. */
-  contextId: number;
+export interface IssueCustomFieldContextsAddIssueTypesToContextParams
+  extends P.FieldId, P.ContextId {
   body: S.IssueTypeIdsInput;
 }
 export type IssueCustomFieldContextsAddIssueTypesToContextResponse = unknown;
 export type IssueCustomFieldContextsAddIssueTypesToContextError = unknown;
 
-export interface IssueCustomFieldContextsAssignProjectsToCustomFieldContextParams {
-  /** The ID of the custom field. */
-  fieldId: string;
-  /** The ID of the context. */
-  contextId: number;
+export interface IssueCustomFieldContextsAssignProjectsToCustomFieldContextParams
+  extends P.FieldId, P.ContextId {
   body: S.ProjectIdsInput;
 }
 export type IssueCustomFieldContextsAssignProjectsToCustomFieldContextResponse =
@@ -26,43 +21,27 @@ export type IssueCustomFieldContextsAssignProjectsToCustomFieldContextResponse =
 export type IssueCustomFieldContextsAssignProjectsToCustomFieldContextError =
   unknown;
 
-export interface IssueCustomFieldContextsCreateCustomFieldContextParams {
-  /** The ID of the custom field. */
-  fieldId: string;
+export interface IssueCustomFieldContextsCreateCustomFieldContextParams
+  extends P.FieldId {
   body: S.CreateCustomFieldContextInput;
 }
 export type IssueCustomFieldContextsCreateCustomFieldContextResponse =
   S.CreateCustomFieldContext;
 export type IssueCustomFieldContextsCreateCustomFieldContextError = unknown;
 
-export interface IssueCustomFieldContextsDeleteCustomFieldContextParams {
-  /** The ID of the custom field. */
-  fieldId: string;
-  /** The ID of the context. */
-  contextId: number;
-}
+export interface IssueCustomFieldContextsDeleteCustomFieldContextParams
+  extends P.FieldId, P.ContextId {}
 export type IssueCustomFieldContextsDeleteCustomFieldContextResponse = unknown;
 export type IssueCustomFieldContextsDeleteCustomFieldContextError = unknown;
 
-export interface IssueCustomFieldContextsGetContextsForFieldParams {
-  /** The ID of the custom field. */
-  fieldId: string;
+export interface IssueCustomFieldContextsGetContextsForFieldParams
+  extends P.FieldId, P.StartAt, P.MaxResults {
   /** Whether to return contexts that apply to all issue types. */
   isAnyIssueType?: boolean;
   /** Whether to return contexts that apply to all projects. */
   isGlobalContext?: boolean;
   /** The list of context IDs. To include multiple contexts, separate IDs with ampersand: `contextId=10000&contextId=10001`. */
   contextId?: number[];
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
 }
 export type IssueCustomFieldContextsGetContextsForFieldResponse =
   S.PageBeanCustomFieldContext;
@@ -70,19 +49,8 @@ export type IssueCustomFieldContextsGetContextsForFieldError = unknown;
 export type IssueCustomFieldContextsGetContextsForFieldItem =
   S.CustomFieldContext;
 
-export interface IssueCustomFieldContextsGetCustomFieldContextsForProjectsAndIssueTypesParams {
-  /** The ID of the custom field. */
-  fieldId: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface IssueCustomFieldContextsGetCustomFieldContextsForProjectsAndIssueTypesParams
+  extends P.FieldId, P.StartAt, P.MaxResults {
   /** The list of project and issue type mappings. */
   body: S.ProjectIssueTypeMappingsInput;
 }
@@ -93,21 +61,12 @@ export type IssueCustomFieldContextsGetCustomFieldContextsForProjectsAndIssueTyp
 export type IssueCustomFieldContextsGetCustomFieldContextsForProjectsAndIssueTypesItem =
   S.ContextForProjectAndIssueType;
 
-export interface IssueCustomFieldContextsGetDefaultValuesParams {
+export interface IssueCustomFieldContextsGetDefaultValuesParams
+  extends P.StartAt, P.MaxResults {
   /** The ID of the custom field, for example `customfield\_10000`. */
   fieldId: string;
   /** The IDs of the contexts. */
   contextId?: number[];
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
 }
 export type IssueCustomFieldContextsGetDefaultValuesResponse =
   S.PageBeanCustomFieldContextDefaultValue;
@@ -115,21 +74,10 @@ export type IssueCustomFieldContextsGetDefaultValuesError = unknown;
 export type IssueCustomFieldContextsGetDefaultValuesItem =
   S.CustomFieldContextDefaultValue;
 
-export interface IssueCustomFieldContextsGetIssueTypeMappingsForContextsParams {
-  /** The ID of the custom field. */
-  fieldId: string;
+export interface IssueCustomFieldContextsGetIssueTypeMappingsForContextsParams
+  extends P.FieldId, P.StartAt, P.MaxResults {
   /** The ID of the context. To include multiple contexts, provide an ampersand-separated list. For example, `contextId=10001&contextId=10002`. */
   contextId?: number[];
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
 }
 export type IssueCustomFieldContextsGetIssueTypeMappingsForContextsResponse =
   S.PageBeanIssueTypeToContextMapping;
@@ -138,21 +86,12 @@ export type IssueCustomFieldContextsGetIssueTypeMappingsForContextsError =
 export type IssueCustomFieldContextsGetIssueTypeMappingsForContextsItem =
   S.IssueTypeToContextMapping;
 
-export interface IssueCustomFieldContextsGetProjectContextMappingParams {
+export interface IssueCustomFieldContextsGetProjectContextMappingParams
+  extends P.StartAt, P.MaxResults {
   /** The ID of the custom field, for example `customfield\_10000`. */
   fieldId: string;
   /** The list of context IDs. To include multiple context, separate IDs with ampersand: `contextId=10000&contextId=10001`. */
   contextId?: number[];
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
 }
 export type IssueCustomFieldContextsGetProjectContextMappingResponse =
   S.PageBeanCustomFieldContextProjectMapping;
@@ -160,11 +99,8 @@ export type IssueCustomFieldContextsGetProjectContextMappingError = unknown;
 export type IssueCustomFieldContextsGetProjectContextMappingItem =
   S.CustomFieldContextProjectMapping;
 
-export interface IssueCustomFieldContextsRemoveCustomFieldContextFromProjectsParams {
-  /** The ID of the custom field. */
-  fieldId: string;
-  /** The ID of the context. */
-  contextId: number;
+export interface IssueCustomFieldContextsRemoveCustomFieldContextFromProjectsParams
+  extends P.FieldId, P.ContextId {
   body: S.ProjectIdsInput;
 }
 export type IssueCustomFieldContextsRemoveCustomFieldContextFromProjectsResponse =
@@ -172,30 +108,23 @@ export type IssueCustomFieldContextsRemoveCustomFieldContextFromProjectsResponse
 export type IssueCustomFieldContextsRemoveCustomFieldContextFromProjectsError =
   unknown;
 
-export interface IssueCustomFieldContextsRemoveIssueTypesFromContextParams {
-  /** The ID of the custom field. */
-  fieldId: string;
-  /** The ID of the context. */
-  contextId: number;
+export interface IssueCustomFieldContextsRemoveIssueTypesFromContextParams
+  extends P.FieldId, P.ContextId {
   body: S.IssueTypeIdsInput;
 }
 export type IssueCustomFieldContextsRemoveIssueTypesFromContextResponse =
   unknown;
 export type IssueCustomFieldContextsRemoveIssueTypesFromContextError = unknown;
 
-export interface IssueCustomFieldContextsSetDefaultValuesParams {
-  /** The ID of the custom field. */
-  fieldId: string;
+export interface IssueCustomFieldContextsSetDefaultValuesParams
+  extends P.FieldId {
   body: S.CustomFieldContextDefaultValueUpdate;
 }
 export type IssueCustomFieldContextsSetDefaultValuesResponse = unknown;
 export type IssueCustomFieldContextsSetDefaultValuesError = unknown;
 
-export interface IssueCustomFieldContextsUpdateCustomFieldContextParams {
-  /** The ID of the custom field. */
-  fieldId: string;
-  /** The ID of the context. */
-  contextId: number;
+export interface IssueCustomFieldContextsUpdateCustomFieldContextParams
+  extends P.FieldId, P.ContextId {
   body: S.CustomFieldContextUpdateDetailsInput;
 }
 export type IssueCustomFieldContextsUpdateCustomFieldContextResponse = unknown;

@@ -2,69 +2,35 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssueCustomFieldOptionsAppsCreateIssueFieldOptionParams {
-  /**
-   * The field key is specified in the following format: **$(app-key)\_\_$(field-key)**. For example, *example-add-on\_\_example-issue-field*. To determine the `fieldKey` value, do one of the following:
-   *
-   *  *  open the app's plugin descriptor, then **app-key** is the key at the top and **field-key** is the key in the `jiraIssueFields` module. **app-key** can also be found in the app listing in the Atlassian Universal Plugin Manager.
-   *  *  run [Get fields](#api-rest-api-3-field-get) and in the field details the value is returned in `key`. For example, `"key": "teams-add-on__team-issue-field"`
-   */
-  fieldKey: string;
+export interface IssueCustomFieldOptionsAppsCreateIssueFieldOptionParams
+  extends P.FieldKey {
   body: S.IssueFieldOptionCreateBeanInput;
 }
 export type IssueCustomFieldOptionsAppsCreateIssueFieldOptionResponse =
   S.IssueFieldOption;
 export type IssueCustomFieldOptionsAppsCreateIssueFieldOptionError = unknown;
 
-export interface IssueCustomFieldOptionsAppsDeleteIssueFieldOptionParams {
-  /**
-   * The field key is specified in the following format: **$(app-key)\_\_$(field-key)**. For example, *example-add-on\_\_example-issue-field*. To determine the `fieldKey` value, do one of the following:
-   *
-   *  *  open the app's plugin descriptor, then **app-key** is the key at the top and **field-key** is the key in the `jiraIssueFields` module. **app-key** can also be found in the app listing in the Atlassian Universal Plugin Manager.
-   *  *  run [Get fields](#api-rest-api-3-field-get) and in the field details the value is returned in `key`. For example, `"key": "teams-add-on__team-issue-field"`
-   */
-  fieldKey: string;
+export interface IssueCustomFieldOptionsAppsDeleteIssueFieldOptionParams
+  extends P.FieldKey {
   /** The ID of the option to be deleted. */
   optionId: number;
 }
 export type IssueCustomFieldOptionsAppsDeleteIssueFieldOptionResponse = unknown;
 export type IssueCustomFieldOptionsAppsDeleteIssueFieldOptionError = unknown;
 
-export interface IssueCustomFieldOptionsAppsGetAllIssueFieldOptionsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
-  /**
-   * The field key is specified in the following format: **$(app-key)\_\_$(field-key)**. For example, *example-add-on\_\_example-issue-field*. To determine the `fieldKey` value, do one of the following:
-   *
-   *  *  open the app's plugin descriptor, then **app-key** is the key at the top and **field-key** is the key in the `jiraIssueFields` module. **app-key** can also be found in the app listing in the Atlassian Universal Plugin Manager.
-   *  *  run [Get fields](#api-rest-api-3-field-get) and in the field details the value is returned in `key`. For example, `"key": "teams-add-on__team-issue-field"`
-   */
-  fieldKey: string;
-}
+export interface IssueCustomFieldOptionsAppsGetAllIssueFieldOptionsParams
+  extends P.StartAt, P.MaxResults, P.FieldKey {}
 export type IssueCustomFieldOptionsAppsGetAllIssueFieldOptionsResponse =
   S.PageBeanIssueFieldOption;
 export type IssueCustomFieldOptionsAppsGetAllIssueFieldOptionsError = unknown;
 export type IssueCustomFieldOptionsAppsGetAllIssueFieldOptionsItem =
   S.IssueFieldOption;
 
-export interface IssueCustomFieldOptionsAppsGetIssueFieldOptionParams {
-  /**
-   * The field key is specified in the following format: **$(app-key)\_\_$(field-key)**. For example, *example-add-on\_\_example-issue-field*. To determine the `fieldKey` value, do one of the following:
-   *
-   *  *  open the app's plugin descriptor, then **app-key** is the key at the top and **field-key** is the key in the `jiraIssueFields` module. **app-key** can also be found in the app listing in the Atlassian Universal Plugin Manager.
-   *  *  run [Get fields](#api-rest-api-3-field-get) and in the field details the value is returned in `key`. For example, `"key": "teams-add-on__team-issue-field"`
-   */
-  fieldKey: string;
+export interface IssueCustomFieldOptionsAppsGetIssueFieldOptionParams
+  extends P.FieldKey {
   /** The ID of the option to be returned. */
   optionId: number;
 }
@@ -72,26 +38,10 @@ export type IssueCustomFieldOptionsAppsGetIssueFieldOptionResponse =
   S.IssueFieldOption;
 export type IssueCustomFieldOptionsAppsGetIssueFieldOptionError = unknown;
 
-export interface IssueCustomFieldOptionsAppsGetSelectableIssueFieldOptionsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface IssueCustomFieldOptionsAppsGetSelectableIssueFieldOptionsParams
+  extends P.StartAt, P.MaxResults, P.FieldKey {
   /** Filters the results to options that are only available in the specified project. */
   projectId?: number;
-  /**
-   * The field key is specified in the following format: **$(app-key)\_\_$(field-key)**. For example, *example-add-on\_\_example-issue-field*. To determine the `fieldKey` value, do one of the following:
-   *
-   *  *  open the app's plugin descriptor, then **app-key** is the key at the top and **field-key** is the key in the `jiraIssueFields` module. **app-key** can also be found in the app listing in the Atlassian Universal Plugin Manager.
-   *  *  run [Get fields](#api-rest-api-3-field-get) and in the field details the value is returned in `key`. For example, `"key": "teams-add-on__team-issue-field"`
-   */
-  fieldKey: string;
 }
 export type IssueCustomFieldOptionsAppsGetSelectableIssueFieldOptionsResponse =
   S.PageBeanIssueFieldOption;
@@ -100,23 +50,12 @@ export type IssueCustomFieldOptionsAppsGetSelectableIssueFieldOptionsError =
 export type IssueCustomFieldOptionsAppsGetSelectableIssueFieldOptionsItem =
   S.IssueFieldOption;
 
-export interface IssueCustomFieldOptionsAppsGetVisibleIssueFieldOptionsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
+export interface IssueCustomFieldOptionsAppsGetVisibleIssueFieldOptionsParams
+  extends P.StartAt, P.FieldKey {
   /** The maximum number of items to return per page. */
   maxResults?: number;
   /** Filters the results to options that are only available in the specified project. */
   projectId?: number;
-  /**
-   * The field key is specified in the following format: **$(app-key)\_\_$(field-key)**. For example, *example-add-on\_\_example-issue-field*. To determine the `fieldKey` value, do one of the following:
-   *
-   *  *  open the app's plugin descriptor, then **app-key** is the key at the top and **field-key** is the key in the `jiraIssueFields` module. **app-key** can also be found in the app listing in the Atlassian Universal Plugin Manager.
-   *  *  run [Get fields](#api-rest-api-3-field-get) and in the field details the value is returned in `key`. For example, `"key": "teams-add-on__team-issue-field"`
-   */
-  fieldKey: string;
 }
 export type IssueCustomFieldOptionsAppsGetVisibleIssueFieldOptionsResponse =
   S.PageBeanIssueFieldOption;
@@ -125,7 +64,8 @@ export type IssueCustomFieldOptionsAppsGetVisibleIssueFieldOptionsError =
 export type IssueCustomFieldOptionsAppsGetVisibleIssueFieldOptionsItem =
   S.IssueFieldOption;
 
-export interface IssueCustomFieldOptionsAppsReplaceIssueFieldOptionParams {
+export interface IssueCustomFieldOptionsAppsReplaceIssueFieldOptionParams
+  extends P.FieldKey {
   /** The ID of the option that will replace the currently selected option. */
   replaceWith?: number;
   /** A JQL query that specifies the issues to be updated. For example, *project=10000*. */
@@ -140,27 +80,14 @@ export interface IssueCustomFieldOptionsAppsReplaceIssueFieldOptionParams {
    * @default false
    */
   overrideEditableFlag?: boolean;
-  /**
-   * The field key is specified in the following format: **$(app-key)\_\_$(field-key)**. For example, *example-add-on\_\_example-issue-field*. To determine the `fieldKey` value, do one of the following:
-   *
-   *  *  open the app's plugin descriptor, then **app-key** is the key at the top and **field-key** is the key in the `jiraIssueFields` module. **app-key** can also be found in the app listing in the Atlassian Universal Plugin Manager.
-   *  *  run [Get fields](#api-rest-api-3-field-get) and in the field details the value is returned in `key`. For example, `"key": "teams-add-on__team-issue-field"`
-   */
-  fieldKey: string;
   /** The ID of the option to be deselected. */
   optionId: number;
 }
 export type IssueCustomFieldOptionsAppsReplaceIssueFieldOptionResponse = void;
 export type IssueCustomFieldOptionsAppsReplaceIssueFieldOptionError = unknown;
 
-export interface IssueCustomFieldOptionsAppsUpdateIssueFieldOptionParams {
-  /**
-   * The field key is specified in the following format: **$(app-key)\_\_$(field-key)**. For example, *example-add-on\_\_example-issue-field*. To determine the `fieldKey` value, do one of the following:
-   *
-   *  *  open the app's plugin descriptor, then **app-key** is the key at the top and **field-key** is the key in the `jiraIssueFields` module. **app-key** can also be found in the app listing in the Atlassian Universal Plugin Manager.
-   *  *  run [Get fields](#api-rest-api-3-field-get) and in the field details the value is returned in `key`. For example, `"key": "teams-add-on__team-issue-field"`
-   */
-  fieldKey: string;
+export interface IssueCustomFieldOptionsAppsUpdateIssueFieldOptionParams
+  extends P.FieldKey {
   /** The ID of the option to be updated. */
   optionId: number;
   body: S.IssueFieldOptionInput;

@@ -2,22 +2,19 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssueCustomFieldOptionsCreateCustomFieldOptionParams {
-  /** The ID of the custom field. */
-  fieldId: string;
-  /** The ID of the context. */
-  contextId: number;
+export interface IssueCustomFieldOptionsCreateCustomFieldOptionParams
+  extends P.FieldId, P.ContextId {
   body: S.BulkCustomFieldOptionCreateRequest;
 }
 export type IssueCustomFieldOptionsCreateCustomFieldOptionResponse =
   S.CustomFieldCreatedContextOptionsList;
 export type IssueCustomFieldOptionsCreateCustomFieldOptionError = unknown;
 
-export interface IssueCustomFieldOptionsDeleteCustomFieldOptionParams {
-  /** The ID of the custom field. */
-  fieldId: string;
+export interface IssueCustomFieldOptionsDeleteCustomFieldOptionParams
+  extends P.FieldId {
   /** The ID of the context from which an option should be deleted. */
   contextId: number;
   /** The ID of the option to delete. */
@@ -34,11 +31,8 @@ export type IssueCustomFieldOptionsGetCustomFieldOptionResponse =
   S.CustomFieldOption;
 export type IssueCustomFieldOptionsGetCustomFieldOptionError = unknown;
 
-export interface IssueCustomFieldOptionsGetOptionsForContextParams {
-  /** The ID of the custom field. */
-  fieldId: string;
-  /** The ID of the context. */
-  contextId: number;
+export interface IssueCustomFieldOptionsGetOptionsForContextParams
+  extends P.FieldId, P.ContextId, P.StartAt, P.MaxResults2 {
   /** The ID of the option. */
   optionId?: number;
   /**
@@ -46,16 +40,6 @@ export interface IssueCustomFieldOptionsGetOptionsForContextParams {
    * @default false
    */
   onlyOptions?: boolean;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 100
-   */
-  maxResults?: number;
 }
 export type IssueCustomFieldOptionsGetOptionsForContextResponse =
   S.PageBeanCustomFieldContextOption;
@@ -63,21 +47,15 @@ export type IssueCustomFieldOptionsGetOptionsForContextError = unknown;
 export type IssueCustomFieldOptionsGetOptionsForContextItem =
   S.CustomFieldContextOption;
 
-export interface IssueCustomFieldOptionsReorderCustomFieldOptionsParams {
-  /** The ID of the custom field. */
-  fieldId: string;
-  /** The ID of the context. */
-  contextId: number;
+export interface IssueCustomFieldOptionsReorderCustomFieldOptionsParams
+  extends P.FieldId, P.ContextId {
   body: S.OrderOfCustomFieldOptionsInput;
 }
 export type IssueCustomFieldOptionsReorderCustomFieldOptionsResponse = unknown;
 export type IssueCustomFieldOptionsReorderCustomFieldOptionsError = unknown;
 
-export interface IssueCustomFieldOptionsUpdateCustomFieldOptionParams {
-  /** The ID of the custom field. */
-  fieldId: string;
-  /** The ID of the context. */
-  contextId: number;
+export interface IssueCustomFieldOptionsUpdateCustomFieldOptionParams
+  extends P.FieldId, P.ContextId {
   body: S.BulkCustomFieldOptionUpdateRequest;
 }
 export type IssueCustomFieldOptionsUpdateCustomFieldOptionResponse =

@@ -6,6 +6,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface IssueFieldConfigurationsAssignFieldConfigurationSchemeToProjectParams {
@@ -32,33 +33,20 @@ export type IssueFieldConfigurationsCreateFieldConfigurationSchemeResponse =
 export type IssueFieldConfigurationsCreateFieldConfigurationSchemeError =
   unknown;
 
-export interface IssueFieldConfigurationsDeleteFieldConfigurationParams {
-  /** The ID of the field configuration. */
-  id: number;
-}
+export interface IssueFieldConfigurationsDeleteFieldConfigurationParams
+  extends P.Id9 {}
 export type IssueFieldConfigurationsDeleteFieldConfigurationResponse = unknown;
 export type IssueFieldConfigurationsDeleteFieldConfigurationError = unknown;
 
-export interface IssueFieldConfigurationsDeleteFieldConfigurationSchemeParams {
-  /** The ID of the field configuration scheme. */
-  id: number;
-}
+export interface IssueFieldConfigurationsDeleteFieldConfigurationSchemeParams
+  extends P.Id8 {}
 export type IssueFieldConfigurationsDeleteFieldConfigurationSchemeResponse =
   unknown;
 export type IssueFieldConfigurationsDeleteFieldConfigurationSchemeError =
   unknown;
 
-export interface IssueFieldConfigurationsGetAllFieldConfigurationSchemesParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface IssueFieldConfigurationsGetAllFieldConfigurationSchemesParams
+  extends P.StartAt, P.MaxResults {
   /** The list of field configuration scheme IDs. To include multiple IDs, provide an ampersand-separated list. For example, `id=10000&id=10001`. */
   id?: number[];
 }
@@ -69,17 +57,8 @@ export type IssueFieldConfigurationsGetAllFieldConfigurationSchemesError =
 export type IssueFieldConfigurationsGetAllFieldConfigurationSchemesItem =
   S.FieldConfigurationScheme;
 
-export interface IssueFieldConfigurationsGetAllFieldConfigurationsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface IssueFieldConfigurationsGetAllFieldConfigurationsParams
+  extends P.StartAt, P.MaxResults {
   /** The list of field configuration IDs. To include multiple IDs, provide an ampersand-separated list. For example, `id=10000&id=10001`. */
   id?: number[];
   /**
@@ -99,37 +78,16 @@ export type IssueFieldConfigurationsGetAllFieldConfigurationsError = unknown;
 export type IssueFieldConfigurationsGetAllFieldConfigurationsItem =
   S.FieldConfigurationDetails;
 
-export interface IssueFieldConfigurationsGetFieldConfigurationItemsParams {
-  /** The ID of the field configuration. */
-  id: number;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
-}
+export interface IssueFieldConfigurationsGetFieldConfigurationItemsParams
+  extends P.Id9, P.StartAt, P.MaxResults {}
 export type IssueFieldConfigurationsGetFieldConfigurationItemsResponse =
   S.PageBeanFieldConfigurationItem;
 export type IssueFieldConfigurationsGetFieldConfigurationItemsError = unknown;
 export type IssueFieldConfigurationsGetFieldConfigurationItemsItem =
   S.FieldConfigurationItem;
 
-export interface IssueFieldConfigurationsGetFieldConfigurationSchemeMappingsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface IssueFieldConfigurationsGetFieldConfigurationSchemeMappingsParams
+  extends P.StartAt, P.MaxResults {
   /** The list of field configuration scheme IDs. To include multiple field configuration schemes separate IDs with ampersand: `fieldConfigurationSchemeId=10000&fieldConfigurationSchemeId=10001`. */
   fieldConfigurationSchemeId?: number[];
 }
@@ -140,17 +98,8 @@ export type IssueFieldConfigurationsGetFieldConfigurationSchemeMappingsError =
 export type IssueFieldConfigurationsGetFieldConfigurationSchemeMappingsItem =
   S.FieldConfigurationIssueTypeItem;
 
-export interface IssueFieldConfigurationsGetFieldConfigurationSchemeProjectMappingParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface IssueFieldConfigurationsGetFieldConfigurationSchemeProjectMappingParams
+  extends P.StartAt, P.MaxResults {
   /** The list of project IDs. To include multiple projects, separate IDs with ampersand: `projectId=10000&projectId=10001`. */
   projectId: number[];
 }
@@ -161,9 +110,8 @@ export type IssueFieldConfigurationsGetFieldConfigurationSchemeProjectMappingErr
 export type IssueFieldConfigurationsGetFieldConfigurationSchemeProjectMappingItem =
   S.FieldConfigurationSchemeProjects;
 
-export interface IssueFieldConfigurationsRemoveIssueTypesFromGlobalFieldConfigurationSchemeParams {
-  /** The ID of the field configuration scheme. */
-  id: number;
+export interface IssueFieldConfigurationsRemoveIssueTypesFromGlobalFieldConfigurationSchemeParams
+  extends P.Id8 {
   /** The issue type IDs to remove. */
   body: S.IssueTypeIdsToRemove;
 }
@@ -172,9 +120,8 @@ export type IssueFieldConfigurationsRemoveIssueTypesFromGlobalFieldConfiguration
 export type IssueFieldConfigurationsRemoveIssueTypesFromGlobalFieldConfigurationSchemeError =
   S.ErrorCollection;
 
-export interface IssueFieldConfigurationsSetFieldConfigurationSchemeMappingParams {
-  /** The ID of the field configuration scheme. */
-  id: number;
+export interface IssueFieldConfigurationsSetFieldConfigurationSchemeMappingParams
+  extends P.Id8 {
   body: S.AssociateFieldConfigurationsWithIssueTypesRequestInput;
 }
 export type IssueFieldConfigurationsSetFieldConfigurationSchemeMappingResponse =
@@ -182,17 +129,15 @@ export type IssueFieldConfigurationsSetFieldConfigurationSchemeMappingResponse =
 export type IssueFieldConfigurationsSetFieldConfigurationSchemeMappingError =
   unknown;
 
-export interface IssueFieldConfigurationsUpdateFieldConfigurationParams {
-  /** The ID of the field configuration. */
-  id: number;
+export interface IssueFieldConfigurationsUpdateFieldConfigurationParams
+  extends P.Id9 {
   body: S.FieldConfigurationDetailsInput;
 }
 export type IssueFieldConfigurationsUpdateFieldConfigurationResponse = unknown;
 export type IssueFieldConfigurationsUpdateFieldConfigurationError = unknown;
 
-export interface IssueFieldConfigurationsUpdateFieldConfigurationItemsParams {
-  /** The ID of the field configuration. */
-  id: number;
+export interface IssueFieldConfigurationsUpdateFieldConfigurationItemsParams
+  extends P.Id9 {
   body: S.FieldConfigurationItemsDetailsInput;
 }
 export type IssueFieldConfigurationsUpdateFieldConfigurationItemsResponse =
@@ -200,9 +145,8 @@ export type IssueFieldConfigurationsUpdateFieldConfigurationItemsResponse =
 export type IssueFieldConfigurationsUpdateFieldConfigurationItemsError =
   unknown;
 
-export interface IssueFieldConfigurationsUpdateFieldConfigurationSchemeParams {
-  /** The ID of the field configuration scheme. */
-  id: number;
+export interface IssueFieldConfigurationsUpdateFieldConfigurationSchemeParams
+  extends P.Id8 {
   /** The details of the field configuration scheme. */
   body: S.UpdateFieldConfigurationSchemeDetailsInput;
 }

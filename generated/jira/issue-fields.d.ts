@@ -7,6 +7,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface IssueFieldsCreateCustomFieldParams {
@@ -16,21 +17,14 @@ export interface IssueFieldsCreateCustomFieldParams {
 export type IssueFieldsCreateCustomFieldResponse = S.FieldDetails;
 export type IssueFieldsCreateCustomFieldError = unknown;
 
-export interface IssueFieldsDeleteCustomFieldParams {
-  /** The ID of a custom field. */
-  id: string;
-}
+export interface IssueFieldsDeleteCustomFieldParams extends P.Id14 {}
 export type IssueFieldsDeleteCustomFieldResponse = void;
 export type IssueFieldsDeleteCustomFieldError = S.ErrorCollection;
 
-export interface IssueFieldsGetContextsForFieldDeprecatedParams {
+export interface IssueFieldsGetContextsForFieldDeprecatedParams
+  extends P.StartAt {
   /** The ID of the field to return contexts for. */
   fieldId: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
   /**
    * The maximum number of items to return per page.
    * @default 20
@@ -46,17 +40,8 @@ export interface IssueFieldsGetFieldsParams {}
 export type IssueFieldsGetFieldsResponse = S.FieldDetails[];
 export type IssueFieldsGetFieldsError = unknown;
 
-export interface IssueFieldsGetFieldsPaginatedParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface IssueFieldsGetFieldsPaginatedParams
+  extends P.StartAt, P.MaxResults {
   /** The type of fields to search. */
   type?: ("custom" | "system")[];
   /** The IDs of the custom fields to return or, where `query` is specified, filter. */
@@ -103,17 +88,8 @@ export type IssueFieldsGetFieldsPaginatedResponse = S.PageBeanField;
 export type IssueFieldsGetFieldsPaginatedError = S.ErrorCollection;
 export type IssueFieldsGetFieldsPaginatedItem = S.Field;
 
-export interface IssueFieldsGetTrashedFieldsPaginatedParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface IssueFieldsGetTrashedFieldsPaginatedParams
+  extends P.StartAt, P.MaxResults {
   id?: string[];
   /** String used to perform a case-insensitive partial match with field names or descriptions. */
   query?: string;
@@ -143,23 +119,15 @@ export type IssueFieldsGetTrashedFieldsPaginatedResponse = S.PageBeanField;
 export type IssueFieldsGetTrashedFieldsPaginatedError = S.ErrorCollection;
 export type IssueFieldsGetTrashedFieldsPaginatedItem = S.Field;
 
-export interface IssueFieldsRestoreCustomFieldParams {
-  /** The ID of a custom field. */
-  id: string;
-}
+export interface IssueFieldsRestoreCustomFieldParams extends P.Id14 {}
 export type IssueFieldsRestoreCustomFieldResponse = unknown;
 export type IssueFieldsRestoreCustomFieldError = S.ErrorCollection;
 
-export interface IssueFieldsTrashCustomFieldParams {
-  /** The ID of a custom field. */
-  id: string;
-}
+export interface IssueFieldsTrashCustomFieldParams extends P.Id14 {}
 export type IssueFieldsTrashCustomFieldResponse = unknown;
 export type IssueFieldsTrashCustomFieldError = S.ErrorCollection;
 
-export interface IssueFieldsUpdateCustomFieldParams {
-  /** The ID of the custom field. */
-  fieldId: string;
+export interface IssueFieldsUpdateCustomFieldParams extends P.FieldId {
   /** The custom field update details. */
   body: S.UpdateCustomFieldDetailsInput;
 }

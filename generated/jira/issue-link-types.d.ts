@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface IssueLinkTypesCreateIssueLinkTypeParams {
@@ -10,17 +11,13 @@ export interface IssueLinkTypesCreateIssueLinkTypeParams {
 export type IssueLinkTypesCreateIssueLinkTypeResponse = S.IssueLinkType;
 export type IssueLinkTypesCreateIssueLinkTypeError = unknown;
 
-export interface IssueLinkTypesDeleteIssueLinkTypeParams {
-  /** The ID of the issue link type. */
-  issueLinkTypeId: string;
-}
+export interface IssueLinkTypesDeleteIssueLinkTypeParams
+  extends P.IssueLinkTypeId {}
 export type IssueLinkTypesDeleteIssueLinkTypeResponse = void;
 export type IssueLinkTypesDeleteIssueLinkTypeError = unknown;
 
-export interface IssueLinkTypesGetIssueLinkTypeParams {
-  /** The ID of the issue link type. */
-  issueLinkTypeId: string;
-}
+export interface IssueLinkTypesGetIssueLinkTypeParams
+  extends P.IssueLinkTypeId {}
 export type IssueLinkTypesGetIssueLinkTypeResponse = S.IssueLinkType;
 export type IssueLinkTypesGetIssueLinkTypeError = unknown;
 
@@ -28,9 +25,8 @@ export interface IssueLinkTypesGetIssueLinkTypesParams {}
 export type IssueLinkTypesGetIssueLinkTypesResponse = S.IssueLinkTypes;
 export type IssueLinkTypesGetIssueLinkTypesError = unknown;
 
-export interface IssueLinkTypesUpdateIssueLinkTypeParams {
-  /** The ID of the issue link type. */
-  issueLinkTypeId: string;
+export interface IssueLinkTypesUpdateIssueLinkTypeParams
+  extends P.IssueLinkTypeId {
   body: S.IssueLinkTypeInput;
 }
 export type IssueLinkTypesUpdateIssueLinkTypeResponse = S.IssueLinkType;

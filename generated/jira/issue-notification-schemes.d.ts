@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface IssueNotificationSchemesAddNotificationsParams {
@@ -28,36 +29,17 @@ export type IssueNotificationSchemesDeleteNotificationSchemeResponse = unknown;
 export type IssueNotificationSchemesDeleteNotificationSchemeError =
   S.ErrorCollection;
 
-export interface IssueNotificationSchemesGetNotificationSchemeParams {
+export interface IssueNotificationSchemesGetNotificationSchemeParams
+  extends P.Expand3 {
   /** The ID of the notification scheme. Use [Get notification schemes paginated](#api-rest-api-3-notificationscheme-get) to get a list of notification scheme IDs. */
   id: number;
-  /**
-   * Use [expand](#expansion) to include additional information in the response. This parameter accepts a comma-separated list. Expand options include:
-   *
-   *  *  `all` Returns all expandable information
-   *  *  `field` Returns information about any custom fields assigned to receive an event
-   *  *  `group` Returns information about any groups assigned to receive an event
-   *  *  `notificationSchemeEvents` Returns a list of event associations. This list is returned for all expandable information
-   *  *  `projectRole` Returns information about any project roles assigned to receive an event
-   *  *  `user` Returns information about any users assigned to receive an event
-   */
-  expand?: string;
 }
 export type IssueNotificationSchemesGetNotificationSchemeResponse =
   S.NotificationScheme;
 export type IssueNotificationSchemesGetNotificationSchemeError = unknown;
 
-export interface IssueNotificationSchemesGetNotificationSchemeToProjectMappingsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default "0"
-   */
-  startAt?: string;
-  /**
-   * The maximum number of items to return per page.
-   * @default "50"
-   */
-  maxResults?: string;
+export interface IssueNotificationSchemesGetNotificationSchemeToProjectMappingsParams
+  extends P.StartAt2, P.MaxResults3 {
   /** The list of notifications scheme IDs to be filtered out */
   notificationSchemeId?: string[];
   /** The list of project IDs to be filtered out */
@@ -70,17 +52,8 @@ export type IssueNotificationSchemesGetNotificationSchemeToProjectMappingsError 
 export type IssueNotificationSchemesGetNotificationSchemeToProjectMappingsItem =
   S.NotificationSchemeAndProjectMappingJsonBean;
 
-export interface IssueNotificationSchemesGetNotificationSchemesParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default "0"
-   */
-  startAt?: string;
-  /**
-   * The maximum number of items to return per page.
-   * @default "50"
-   */
-  maxResults?: string;
+export interface IssueNotificationSchemesGetNotificationSchemesParams
+  extends P.StartAt2, P.MaxResults3, P.Expand3 {
   /** The list of notification schemes IDs to be filtered by */
   id?: string[];
   /** The list of projects IDs to be filtered by */
@@ -90,17 +63,6 @@ export interface IssueNotificationSchemesGetNotificationSchemesParams {
    * @default false
    */
   onlyDefault?: boolean;
-  /**
-   * Use [expand](#expansion) to include additional information in the response. This parameter accepts a comma-separated list. Expand options include:
-   *
-   *  *  `all` Returns all expandable information
-   *  *  `field` Returns information about any custom fields assigned to receive an event
-   *  *  `group` Returns information about any groups assigned to receive an event
-   *  *  `notificationSchemeEvents` Returns a list of event associations. This list is returned for all expandable information
-   *  *  `projectRole` Returns information about any project roles assigned to receive an event
-   *  *  `user` Returns information about any users assigned to receive an event
-   */
-  expand?: string;
 }
 export type IssueNotificationSchemesGetNotificationSchemesResponse =
   S.PageBeanNotificationScheme;

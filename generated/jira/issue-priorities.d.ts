@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface IssuePrioritiesCreatePriorityParams {
@@ -10,9 +11,7 @@ export interface IssuePrioritiesCreatePriorityParams {
 export type IssuePrioritiesCreatePriorityResponse = S.PriorityId;
 export type IssuePrioritiesCreatePriorityError = S.ErrorCollection;
 
-export interface IssuePrioritiesDeletePriorityParams {
-  /** The ID of the issue priority. */
-  id: string;
+export interface IssuePrioritiesDeletePriorityParams extends P.Id16 {
   /** The ID of the issue priority that will replace the currently selected resolution. */
   replaceWith: string;
 }
@@ -23,10 +22,7 @@ export interface IssuePrioritiesGetPrioritiesParams {}
 export type IssuePrioritiesGetPrioritiesResponse = S.Priority[];
 export type IssuePrioritiesGetPrioritiesError = unknown;
 
-export interface IssuePrioritiesGetPriorityParams {
-  /** The ID of the issue priority. */
-  id: string;
-}
+export interface IssuePrioritiesGetPriorityParams extends P.Id16 {}
 export type IssuePrioritiesGetPriorityResponse = S.Priority;
 export type IssuePrioritiesGetPriorityError = unknown;
 
@@ -36,17 +32,8 @@ export interface IssuePrioritiesMovePrioritiesParams {
 export type IssuePrioritiesMovePrioritiesResponse = unknown;
 export type IssuePrioritiesMovePrioritiesError = S.ErrorCollection;
 
-export interface IssuePrioritiesSearchPrioritiesParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default "0"
-   */
-  startAt?: string;
-  /**
-   * The maximum number of items to return per page.
-   * @default "50"
-   */
-  maxResults?: string;
+export interface IssuePrioritiesSearchPrioritiesParams
+  extends P.StartAt2, P.MaxResults3 {
   /** The list of priority IDs. To include multiple IDs, provide an ampersand-separated list. For example, `id=2&id=3`. */
   id?: string[];
   /**
@@ -65,9 +52,7 @@ export interface IssuePrioritiesSetDefaultPriorityParams {
 export type IssuePrioritiesSetDefaultPriorityResponse = unknown;
 export type IssuePrioritiesSetDefaultPriorityError = S.ErrorCollection;
 
-export interface IssuePrioritiesUpdatePriorityParams {
-  /** The ID of the issue priority. */
-  id: string;
+export interface IssuePrioritiesUpdatePriorityParams extends P.Id16 {
   body: S.UpdatePriorityDetailsInput;
 }
 export type IssuePrioritiesUpdatePriorityResponse = unknown;

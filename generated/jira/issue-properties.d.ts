@@ -2,11 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssuePropertiesBulkDeleteIssuePropertyParams {
-  /** The key of the property. */
-  propertyKey: string;
+export interface IssuePropertiesBulkDeleteIssuePropertyParams
+  extends P.PropertyKey {
   body: S.IssueFilterForBulkPropertyDelete;
 }
 export type IssuePropertiesBulkDeleteIssuePropertyResponse = void;
@@ -35,34 +35,22 @@ export interface IssuePropertiesBulkSetIssuesPropertiesListParams {
 export type IssuePropertiesBulkSetIssuesPropertiesListResponse = void;
 export type IssuePropertiesBulkSetIssuesPropertiesListError = S.ErrorCollection;
 
-export interface IssuePropertiesDeleteIssuePropertyParams {
-  /** The key or ID of the issue. */
-  issueIdOrKey: string;
-  /** The key of the property. */
-  propertyKey: string;
-}
+export interface IssuePropertiesDeleteIssuePropertyParams
+  extends P.IssueIdOrKey2, P.PropertyKey {}
 export type IssuePropertiesDeleteIssuePropertyResponse = void;
 export type IssuePropertiesDeleteIssuePropertyError = unknown;
 
-export interface IssuePropertiesGetIssuePropertyParams {
-  /** The key or ID of the issue. */
-  issueIdOrKey: string;
-  /** The key of the property. */
-  propertyKey: string;
-}
+export interface IssuePropertiesGetIssuePropertyParams
+  extends P.IssueIdOrKey2, P.PropertyKey {}
 export type IssuePropertiesGetIssuePropertyResponse = S.EntityProperty;
 export type IssuePropertiesGetIssuePropertyError = unknown;
 
-export interface IssuePropertiesGetIssuePropertyKeysParams {
-  /** The key or ID of the issue. */
-  issueIdOrKey: string;
-}
+export interface IssuePropertiesGetIssuePropertyKeysParams
+  extends P.IssueIdOrKey2 {}
 export type IssuePropertiesGetIssuePropertyKeysResponse = S.PropertyKeys;
 export type IssuePropertiesGetIssuePropertyKeysError = unknown;
 
-export interface IssuePropertiesSetIssuePropertyParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
+export interface IssuePropertiesSetIssuePropertyParams extends P.IssueIdOrKey {
   /** The key of the issue property. The maximum length is 255 characters. */
   propertyKey: string;
   body: unknown;

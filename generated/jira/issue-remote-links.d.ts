@@ -2,56 +2,51 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssueRemoteLinksCreateOrUpdateRemoteIssueLinkParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
+export interface IssueRemoteLinksCreateOrUpdateRemoteIssueLinkParams
+  extends P.IssueIdOrKey {
   body: S.RemoteIssueLinkRequest;
 }
 export type IssueRemoteLinksCreateOrUpdateRemoteIssueLinkResponse =
   S.RemoteIssueLinkIdentifies;
 export type IssueRemoteLinksCreateOrUpdateRemoteIssueLinkError = unknown;
 
-export interface IssueRemoteLinksDeleteRemoteIssueLinkByGlobalIdParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
+export interface IssueRemoteLinksDeleteRemoteIssueLinkByGlobalIdParams
+  extends P.IssueIdOrKey {
   /** The global ID of a remote issue link. */
   globalId: string;
 }
 export type IssueRemoteLinksDeleteRemoteIssueLinkByGlobalIdResponse = void;
 export type IssueRemoteLinksDeleteRemoteIssueLinkByGlobalIdError = unknown;
 
-export interface IssueRemoteLinksDeleteRemoteIssueLinkByIdParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
+export interface IssueRemoteLinksDeleteRemoteIssueLinkByIdParams
+  extends P.IssueIdOrKey {
   /** The ID of a remote issue link. */
   linkId: string;
 }
 export type IssueRemoteLinksDeleteRemoteIssueLinkByIdResponse = void;
 export type IssueRemoteLinksDeleteRemoteIssueLinkByIdError = unknown;
 
-export interface IssueRemoteLinksGetRemoteIssueLinkByIdParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
+export interface IssueRemoteLinksGetRemoteIssueLinkByIdParams
+  extends P.IssueIdOrKey {
   /** The ID of the remote issue link. */
   linkId: string;
 }
 export type IssueRemoteLinksGetRemoteIssueLinkByIdResponse = S.RemoteIssueLink;
 export type IssueRemoteLinksGetRemoteIssueLinkByIdError = unknown;
 
-export interface IssueRemoteLinksGetRemoteIssueLinksParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
+export interface IssueRemoteLinksGetRemoteIssueLinksParams
+  extends P.IssueIdOrKey {
   /** The global ID of the remote issue link. */
   globalId?: string;
 }
 export type IssueRemoteLinksGetRemoteIssueLinksResponse = S.RemoteIssueLink;
 export type IssueRemoteLinksGetRemoteIssueLinksError = unknown;
 
-export interface IssueRemoteLinksUpdateRemoteIssueLinkParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
+export interface IssueRemoteLinksUpdateRemoteIssueLinkParams
+  extends P.IssueIdOrKey {
   /** The ID of the remote issue link. */
   linkId: string;
   body: S.RemoteIssueLinkRequest;

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface IssueResolutionsCreateResolutionParams {
@@ -36,17 +37,8 @@ export interface IssueResolutionsMoveResolutionsParams {
 export type IssueResolutionsMoveResolutionsResponse = unknown;
 export type IssueResolutionsMoveResolutionsError = S.ErrorCollection;
 
-export interface IssueResolutionsSearchResolutionsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default "0"
-   */
-  startAt?: string;
-  /**
-   * The maximum number of items to return per page.
-   * @default "50"
-   */
-  maxResults?: string;
+export interface IssueResolutionsSearchResolutionsParams
+  extends P.StartAt2, P.MaxResults3 {
   /** The list of resolutions IDs to be filtered out */
   id?: string[];
   /**

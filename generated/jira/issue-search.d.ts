@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface IssueSearchGetIssuePickerResourceParams {
@@ -28,7 +29,7 @@ export interface IssueSearchMatchIssuesParams {
 export type IssueSearchMatchIssuesResponse = S.IssueMatches;
 export type IssueSearchMatchIssuesError = unknown;
 
-export interface IssueSearchSearchForIssuesUsingJqlParams {
+export interface IssueSearchSearchForIssuesUsingJqlParams extends P.StartAt {
   /**
    * The [JQL](https://confluence.atlassian.com/x/egORLQ) that defines the search. Note:
    *
@@ -37,11 +38,6 @@ export interface IssueSearchSearchForIssuesUsingJqlParams {
    *  *  If a user has hidden their email address in their user profile, partial matches of the email address will not find the user. An exact match is required.
    */
   jql?: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
   /**
    * The maximum number of items to return per page. To manage page size, Jira may return fewer items per page where a large number of fields are requested. The greatest number of items returned per page is achieved when requesting `id` or `key` only.
    * @default 50

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface IssueSecurityLevelGetIssueSecurityLevelParams {
@@ -11,19 +12,10 @@ export interface IssueSecurityLevelGetIssueSecurityLevelParams {
 export type IssueSecurityLevelGetIssueSecurityLevelResponse = S.SecurityLevel;
 export type IssueSecurityLevelGetIssueSecurityLevelError = unknown;
 
-export interface IssueSecurityLevelGetIssueSecurityLevelMembersParams {
+export interface IssueSecurityLevelGetIssueSecurityLevelMembersParams
+  extends P.StartAt, P.MaxResults {
   /** The ID of the issue security scheme. Use the [Get issue security schemes](#api-rest-api-3-issuesecurityschemes-get) operation to get a list of issue security scheme IDs. */
   issueSecuritySchemeId: number;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
   /** The list of issue security level IDs. To include multiple issue security levels separate IDs with ampersand: `issueSecurityLevelId=10000&issueSecurityLevelId=10001`. */
   issueSecurityLevelId?: number[];
   /**

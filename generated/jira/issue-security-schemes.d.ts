@@ -2,19 +2,17 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssueSecuritySchemesAddSecurityLevelParams {
-  /** The ID of the issue security scheme. */
-  schemeId: string;
+export interface IssueSecuritySchemesAddSecurityLevelParams extends P.SchemeId {
   body: S.AddSecuritySchemeLevelsRequestBeanInput;
 }
 export type IssueSecuritySchemesAddSecurityLevelResponse = unknown;
 export type IssueSecuritySchemesAddSecurityLevelError = S.ErrorCollection;
 
-export interface IssueSecuritySchemesAddSecurityLevelMembersParams {
-  /** The ID of the issue security scheme. */
-  schemeId: string;
+export interface IssueSecuritySchemesAddSecurityLevelMembersParams
+  extends P.SchemeId {
   /** The ID of the issue security level. */
   levelId: string;
   body: S.SecuritySchemeMembersRequestInput;
@@ -31,10 +29,8 @@ export type IssueSecuritySchemesCreateIssueSecuritySchemeResponse =
 export type IssueSecuritySchemesCreateIssueSecuritySchemeError =
   S.ErrorCollection;
 
-export interface IssueSecuritySchemesDeleteSecuritySchemeParams {
-  /** The ID of the issue security scheme. */
-  schemeId: string;
-}
+export interface IssueSecuritySchemesDeleteSecuritySchemeParams
+  extends P.SchemeId {}
 export type IssueSecuritySchemesDeleteSecuritySchemeResponse = unknown;
 export type IssueSecuritySchemesDeleteSecuritySchemeError = S.ErrorCollection;
 
@@ -51,17 +47,8 @@ export type IssueSecuritySchemesGetIssueSecuritySchemesResponse =
   S.SecuritySchemes;
 export type IssueSecuritySchemesGetIssueSecuritySchemesError = unknown;
 
-export interface IssueSecuritySchemesGetSecurityLevelMembersParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default "0"
-   */
-  startAt?: string;
-  /**
-   * The maximum number of items to return per page.
-   * @default "50"
-   */
-  maxResults?: string;
+export interface IssueSecuritySchemesGetSecurityLevelMembersParams
+  extends P.StartAt2, P.MaxResults3 {
   /** The list of issue security level member IDs. To include multiple issue security level members separate IDs with an ampersand: `id=10000&id=10001`. */
   id?: string[];
   /** The list of issue security scheme IDs. To include multiple issue security schemes separate IDs with an ampersand: `schemeId=10000&schemeId=10001`. */
@@ -85,17 +72,8 @@ export type IssueSecuritySchemesGetSecurityLevelMembersError = unknown;
 export type IssueSecuritySchemesGetSecurityLevelMembersItem =
   S.SecurityLevelMember;
 
-export interface IssueSecuritySchemesGetSecurityLevelsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default "0"
-   */
-  startAt?: string;
-  /**
-   * The maximum number of items to return per page.
-   * @default "50"
-   */
-  maxResults?: string;
+export interface IssueSecuritySchemesGetSecurityLevelsParams
+  extends P.StartAt2, P.MaxResults3 {
   /** The list of issue security scheme level IDs. To include multiple issue security levels, separate IDs with an ampersand: `id=10000&id=10001`. */
   id?: string[];
   /** The list of issue security scheme IDs. To include multiple issue security schemes, separate IDs with an ampersand: `schemeId=10000&schemeId=10001`. */
@@ -111,9 +89,7 @@ export type IssueSecuritySchemesGetSecurityLevelsResponse =
 export type IssueSecuritySchemesGetSecurityLevelsError = S.ErrorCollection;
 export type IssueSecuritySchemesGetSecurityLevelsItem = S.SecurityLevel;
 
-export interface IssueSecuritySchemesRemoveLevelParams {
-  /** The ID of the issue security scheme. */
-  schemeId: string;
+export interface IssueSecuritySchemesRemoveLevelParams extends P.SchemeId {
   /** The ID of the issue security level to remove. */
   levelId: string;
   /** The ID of the issue security level that will replace the currently selected level. */
@@ -122,9 +98,8 @@ export interface IssueSecuritySchemesRemoveLevelParams {
 export type IssueSecuritySchemesRemoveLevelResponse = void;
 export type IssueSecuritySchemesRemoveLevelError = S.ErrorCollection;
 
-export interface IssueSecuritySchemesRemoveMemberFromSecurityLevelParams {
-  /** The ID of the issue security scheme. */
-  schemeId: string;
+export interface IssueSecuritySchemesRemoveMemberFromSecurityLevelParams
+  extends P.SchemeId {
   /** The ID of the issue security level. */
   levelId: string;
   /** The ID of the issue security level member to be removed. */
@@ -134,17 +109,8 @@ export type IssueSecuritySchemesRemoveMemberFromSecurityLevelResponse = unknown;
 export type IssueSecuritySchemesRemoveMemberFromSecurityLevelError =
   S.ErrorCollection;
 
-export interface IssueSecuritySchemesSearchProjectsUsingSecuritySchemesParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default "0"
-   */
-  startAt?: string;
-  /**
-   * The maximum number of items to return per page.
-   * @default "50"
-   */
-  maxResults?: string;
+export interface IssueSecuritySchemesSearchProjectsUsingSecuritySchemesParams
+  extends P.StartAt2, P.MaxResults3 {
   /** The list of security scheme IDs to be filtered out. */
   issueSecuritySchemeId?: string[];
   /** The list of project IDs to be filtered out. */
@@ -157,17 +123,8 @@ export type IssueSecuritySchemesSearchProjectsUsingSecuritySchemesError =
 export type IssueSecuritySchemesSearchProjectsUsingSecuritySchemesItem =
   S.IssueSecuritySchemeToProjectMapping;
 
-export interface IssueSecuritySchemesSearchSecuritySchemesParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default "0"
-   */
-  startAt?: string;
-  /**
-   * The maximum number of items to return per page.
-   * @default "50"
-   */
-  maxResults?: string;
+export interface IssueSecuritySchemesSearchSecuritySchemesParams
+  extends P.StartAt2, P.MaxResults3 {
   /** The list of issue security scheme IDs. To include multiple issue security scheme IDs, separate IDs with an ampersand: `id=10000&id=10001`. */
   id?: string[];
   /** The list of project IDs. To include multiple project IDs, separate IDs with an ampersand: `projectId=10000&projectId=10001`. */
@@ -355,7 +312,7 @@ export interface IssueSecuritySchemesMethods {
    * Search issue security schemes
    *
    * Returns a [paginated](#pagination) list of issue security schemes.
-   * If you specify the project ID parameter, the result will contain issue security schemes and related project IDs you filter by. Use \{@link IssueSecuritySchemeResource\#searchProjectsUsingSecuritySchemes(String, String, Set, Set)\} to obtain all projects related to scheme.
+   * If you specify the project ID parameter, the result will contain issue security schemes and related project IDs you filter by. Use \{&#64;link IssueSecuritySchemeResource\#searchProjectsUsingSecuritySchemes(String, String, Set, Set)\} to obtain all projects related to scheme.
    *
    * Only issue security schemes in the context of classic projects are returned.
    *

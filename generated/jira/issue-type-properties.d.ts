@@ -2,37 +2,33 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssueTypePropertiesDeleteIssueTypePropertyParams {
-  /** The ID of the issue type. */
-  issueTypeId: string;
+export interface IssueTypePropertiesDeleteIssueTypePropertyParams
+  extends P.IssueTypeId {
   /** The key of the property. Use [Get issue type property keys](#api-rest-api-3-issuetype-issueTypeId-properties-get) to get a list of all issue type property keys. */
   propertyKey: string;
 }
 export type IssueTypePropertiesDeleteIssueTypePropertyResponse = void;
 export type IssueTypePropertiesDeleteIssueTypePropertyError = unknown;
 
-export interface IssueTypePropertiesGetIssueTypePropertyParams {
-  /** The ID of the issue type. */
-  issueTypeId: string;
+export interface IssueTypePropertiesGetIssueTypePropertyParams
+  extends P.IssueTypeId {
   /** The key of the property. Use [Get issue type property keys](#api-rest-api-3-issuetype-issueTypeId-properties-get) to get a list of all issue type property keys. */
   propertyKey: string;
 }
 export type IssueTypePropertiesGetIssueTypePropertyResponse = S.EntityProperty;
 export type IssueTypePropertiesGetIssueTypePropertyError = unknown;
 
-export interface IssueTypePropertiesGetIssueTypePropertyKeysParams {
-  /** The ID of the issue type. */
-  issueTypeId: string;
-}
+export interface IssueTypePropertiesGetIssueTypePropertyKeysParams
+  extends P.IssueTypeId {}
 export type IssueTypePropertiesGetIssueTypePropertyKeysResponse =
   S.PropertyKeys;
 export type IssueTypePropertiesGetIssueTypePropertyKeysError = unknown;
 
-export interface IssueTypePropertiesSetIssueTypePropertyParams {
-  /** The ID of the issue type. */
-  issueTypeId: string;
+export interface IssueTypePropertiesSetIssueTypePropertyParams
+  extends P.IssueTypeId {
   /** The key of the issue type property. The maximum length is 255 characters. */
   propertyKey: string;
   body: unknown;

@@ -6,11 +6,11 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssueTypeSchemesAddIssueTypesToIssueTypeSchemeParams {
-  /** The ID of the issue type scheme. */
-  issueTypeSchemeId: number;
+export interface IssueTypeSchemesAddIssueTypesToIssueTypeSchemeParams
+  extends P.IssueTypeSchemeId {
   body: S.IssueTypeIdsInput;
 }
 export type IssueTypeSchemesAddIssueTypesToIssueTypeSchemeResponse = unknown;
@@ -28,24 +28,13 @@ export interface IssueTypeSchemesCreateIssueTypeSchemeParams {
 export type IssueTypeSchemesCreateIssueTypeSchemeResponse = S.IssueTypeSchemeID;
 export type IssueTypeSchemesCreateIssueTypeSchemeError = unknown;
 
-export interface IssueTypeSchemesDeleteIssueTypeSchemeParams {
-  /** The ID of the issue type scheme. */
-  issueTypeSchemeId: number;
-}
+export interface IssueTypeSchemesDeleteIssueTypeSchemeParams
+  extends P.IssueTypeSchemeId {}
 export type IssueTypeSchemesDeleteIssueTypeSchemeResponse = unknown;
 export type IssueTypeSchemesDeleteIssueTypeSchemeError = unknown;
 
-export interface IssueTypeSchemesGetAllIssueTypeSchemesParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface IssueTypeSchemesGetAllIssueTypeSchemesParams
+  extends P.StartAt, P.MaxResults {
   /** The list of issue type schemes IDs. To include multiple IDs, provide an ampersand-separated list. For example, `id=10000&id=10001`. */
   id?: number[];
   /**
@@ -75,17 +64,8 @@ export type IssueTypeSchemesGetAllIssueTypeSchemesResponse =
 export type IssueTypeSchemesGetAllIssueTypeSchemesError = unknown;
 export type IssueTypeSchemesGetAllIssueTypeSchemesItem = S.IssueTypeScheme;
 
-export interface IssueTypeSchemesGetIssueTypeSchemeForProjectsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface IssueTypeSchemesGetIssueTypeSchemeForProjectsParams
+  extends P.StartAt, P.MaxResults {
   /** The list of project IDs. To include multiple project IDs, provide an ampersand-separated list. For example, `projectId=10000&projectId=10001`. */
   projectId: number[];
 }
@@ -95,17 +75,8 @@ export type IssueTypeSchemesGetIssueTypeSchemeForProjectsError = unknown;
 export type IssueTypeSchemesGetIssueTypeSchemeForProjectsItem =
   S.IssueTypeSchemeProjects;
 
-export interface IssueTypeSchemesGetIssueTypeSchemesMappingParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface IssueTypeSchemesGetIssueTypeSchemesMappingParams
+  extends P.StartAt, P.MaxResults {
   /** The list of issue type scheme IDs. To include multiple IDs, provide an ampersand-separated list. For example, `issueTypeSchemeId=10000&issueTypeSchemeId=10001`. */
   issueTypeSchemeId?: number[];
 }
@@ -115,9 +86,8 @@ export type IssueTypeSchemesGetIssueTypeSchemesMappingError = unknown;
 export type IssueTypeSchemesGetIssueTypeSchemesMappingItem =
   S.IssueTypeSchemeMapping;
 
-export interface IssueTypeSchemesRemoveIssueTypeFromIssueTypeSchemeParams {
-  /** The ID of the issue type scheme. */
-  issueTypeSchemeId: number;
+export interface IssueTypeSchemesRemoveIssueTypeFromIssueTypeSchemeParams
+  extends P.IssueTypeSchemeId {
   /** The ID of the issue type. */
   issueTypeId: number;
 }
@@ -125,18 +95,16 @@ export type IssueTypeSchemesRemoveIssueTypeFromIssueTypeSchemeResponse =
   unknown;
 export type IssueTypeSchemesRemoveIssueTypeFromIssueTypeSchemeError = unknown;
 
-export interface IssueTypeSchemesReorderIssueTypesInIssueTypeSchemeParams {
-  /** The ID of the issue type scheme. */
-  issueTypeSchemeId: number;
+export interface IssueTypeSchemesReorderIssueTypesInIssueTypeSchemeParams
+  extends P.IssueTypeSchemeId {
   body: S.OrderOfIssueTypesInput;
 }
 export type IssueTypeSchemesReorderIssueTypesInIssueTypeSchemeResponse =
   unknown;
 export type IssueTypeSchemesReorderIssueTypesInIssueTypeSchemeError = unknown;
 
-export interface IssueTypeSchemesUpdateIssueTypeSchemeParams {
-  /** The ID of the issue type scheme. */
-  issueTypeSchemeId: number;
+export interface IssueTypeSchemesUpdateIssueTypeSchemeParams
+  extends P.IssueTypeSchemeId {
   body: S.IssueTypeSchemeUpdateDetailsInput;
 }
 export type IssueTypeSchemesUpdateIssueTypeSchemeResponse = unknown;

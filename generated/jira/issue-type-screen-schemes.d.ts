@@ -6,11 +6,11 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssueTypeScreenSchemesAppendMappingsForIssueTypeScreenSchemeParams {
-  /** The ID of the issue type screen scheme. */
-  issueTypeScreenSchemeId: string;
+export interface IssueTypeScreenSchemesAppendMappingsForIssueTypeScreenSchemeParams
+  extends P.IssueTypeScreenSchemeId {
   body: S.IssueTypeScreenSchemeMappingDetailsInput;
 }
 export type IssueTypeScreenSchemesAppendMappingsForIssueTypeScreenSchemeResponse =
@@ -34,24 +34,13 @@ export type IssueTypeScreenSchemesCreateIssueTypeScreenSchemeResponse =
   S.IssueTypeScreenSchemeId;
 export type IssueTypeScreenSchemesCreateIssueTypeScreenSchemeError = unknown;
 
-export interface IssueTypeScreenSchemesDeleteIssueTypeScreenSchemeParams {
-  /** The ID of the issue type screen scheme. */
-  issueTypeScreenSchemeId: string;
-}
+export interface IssueTypeScreenSchemesDeleteIssueTypeScreenSchemeParams
+  extends P.IssueTypeScreenSchemeId {}
 export type IssueTypeScreenSchemesDeleteIssueTypeScreenSchemeResponse = unknown;
 export type IssueTypeScreenSchemesDeleteIssueTypeScreenSchemeError = unknown;
 
-export interface IssueTypeScreenSchemesGetIssueTypeScreenSchemeMappingsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface IssueTypeScreenSchemesGetIssueTypeScreenSchemeMappingsParams
+  extends P.StartAt, P.MaxResults {
   /** The list of issue type screen scheme IDs. To include multiple issue type screen schemes, separate IDs with ampersand: `issueTypeScreenSchemeId=10000&issueTypeScreenSchemeId=10001`. */
   issueTypeScreenSchemeId?: number[];
 }
@@ -62,17 +51,8 @@ export type IssueTypeScreenSchemesGetIssueTypeScreenSchemeMappingsError =
 export type IssueTypeScreenSchemesGetIssueTypeScreenSchemeMappingsItem =
   S.IssueTypeScreenSchemeItem;
 
-export interface IssueTypeScreenSchemesGetIssueTypeScreenSchemeProjectAssociationsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface IssueTypeScreenSchemesGetIssueTypeScreenSchemeProjectAssociationsParams
+  extends P.StartAt, P.MaxResults {
   /** The list of project IDs. To include multiple projects, separate IDs with ampersand: `projectId=10000&projectId=10001`. */
   projectId: number[];
 }
@@ -83,17 +63,8 @@ export type IssueTypeScreenSchemesGetIssueTypeScreenSchemeProjectAssociationsErr
 export type IssueTypeScreenSchemesGetIssueTypeScreenSchemeProjectAssociationsItem =
   S.IssueTypeScreenSchemesProjects;
 
-export interface IssueTypeScreenSchemesGetIssueTypeScreenSchemesParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface IssueTypeScreenSchemesGetIssueTypeScreenSchemesParams
+  extends P.StartAt, P.MaxResults {
   /** The list of issue type screen scheme IDs. To include multiple IDs, provide an ampersand-separated list. For example, `id=10000&id=10001`. */
   id?: number[];
   /**
@@ -121,19 +92,10 @@ export type IssueTypeScreenSchemesGetIssueTypeScreenSchemesError = unknown;
 export type IssueTypeScreenSchemesGetIssueTypeScreenSchemesItem =
   S.IssueTypeScreenScheme;
 
-export interface IssueTypeScreenSchemesGetProjectsForIssueTypeScreenSchemeParams {
+export interface IssueTypeScreenSchemesGetProjectsForIssueTypeScreenSchemeParams
+  extends P.StartAt, P.MaxResults {
   /** The ID of the issue type screen scheme. */
   issueTypeScreenSchemeId: number;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
   /** @default "" */
   query?: string;
 }
@@ -144,9 +106,8 @@ export type IssueTypeScreenSchemesGetProjectsForIssueTypeScreenSchemeError =
 export type IssueTypeScreenSchemesGetProjectsForIssueTypeScreenSchemeItem =
   S.ProjectDetails;
 
-export interface IssueTypeScreenSchemesRemoveMappingsFromIssueTypeScreenSchemeParams {
-  /** The ID of the issue type screen scheme. */
-  issueTypeScreenSchemeId: string;
+export interface IssueTypeScreenSchemesRemoveMappingsFromIssueTypeScreenSchemeParams
+  extends P.IssueTypeScreenSchemeId {
   body: S.IssueTypeIdsInput;
 }
 export type IssueTypeScreenSchemesRemoveMappingsFromIssueTypeScreenSchemeResponse =
@@ -154,17 +115,15 @@ export type IssueTypeScreenSchemesRemoveMappingsFromIssueTypeScreenSchemeRespons
 export type IssueTypeScreenSchemesRemoveMappingsFromIssueTypeScreenSchemeError =
   unknown;
 
-export interface IssueTypeScreenSchemesUpdateDefaultScreenSchemeParams {
-  /** The ID of the issue type screen scheme. */
-  issueTypeScreenSchemeId: string;
+export interface IssueTypeScreenSchemesUpdateDefaultScreenSchemeParams
+  extends P.IssueTypeScreenSchemeId {
   body: S.UpdateDefaultScreenSchemeInput;
 }
 export type IssueTypeScreenSchemesUpdateDefaultScreenSchemeResponse = unknown;
 export type IssueTypeScreenSchemesUpdateDefaultScreenSchemeError = unknown;
 
-export interface IssueTypeScreenSchemesUpdateIssueTypeScreenSchemeParams {
-  /** The ID of the issue type screen scheme. */
-  issueTypeScreenSchemeId: string;
+export interface IssueTypeScreenSchemesUpdateIssueTypeScreenSchemeParams
+  extends P.IssueTypeScreenSchemeId {
   /** The issue type screen scheme update details. */
   body: S.IssueTypeScreenSchemeUpdateDetailsInput;
 }

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface IssueTypesCreateIssueTypeParams {
@@ -10,19 +11,7 @@ export interface IssueTypesCreateIssueTypeParams {
 export type IssueTypesCreateIssueTypeResponse = S.IssueTypeDetails;
 export type IssueTypesCreateIssueTypeError = unknown;
 
-export interface IssueTypesCreateIssueTypeAvatarParams {
-  /** The ID of the issue type. */
-  id: string;
-  /**
-   * The X coordinate of the top-left corner of the crop region.
-   * @default 0
-   */
-  x?: number;
-  /**
-   * The Y coordinate of the top-left corner of the crop region.
-   * @default 0
-   */
-  y?: number;
+export interface IssueTypesCreateIssueTypeAvatarParams extends P.Id7, P.X, P.Y {
   /** The length of each side of the crop region. */
   size: number;
   body: Uint8Array | ArrayBuffer | Blob | string | ReadableStream<Uint8Array>;
@@ -30,19 +19,14 @@ export interface IssueTypesCreateIssueTypeAvatarParams {
 export type IssueTypesCreateIssueTypeAvatarResponse = S.Avatar;
 export type IssueTypesCreateIssueTypeAvatarError = unknown;
 
-export interface IssueTypesDeleteIssueTypeParams {
-  /** The ID of the issue type. */
-  id: string;
+export interface IssueTypesDeleteIssueTypeParams extends P.Id7 {
   /** The ID of the replacement issue type. */
   alternativeIssueTypeId?: string;
 }
 export type IssueTypesDeleteIssueTypeResponse = void;
 export type IssueTypesDeleteIssueTypeError = unknown;
 
-export interface IssueTypesGetAlternativeIssueTypesParams {
-  /** The ID of the issue type. */
-  id: string;
-}
+export interface IssueTypesGetAlternativeIssueTypesParams extends P.Id7 {}
 export type IssueTypesGetAlternativeIssueTypesResponse = S.IssueTypeDetails[];
 export type IssueTypesGetAlternativeIssueTypesError = unknown;
 
@@ -50,10 +34,7 @@ export interface IssueTypesGetIssueAllTypesParams {}
 export type IssueTypesGetIssueAllTypesResponse = S.IssueTypeDetails[];
 export type IssueTypesGetIssueAllTypesError = unknown;
 
-export interface IssueTypesGetIssueTypeParams {
-  /** The ID of the issue type. */
-  id: string;
-}
+export interface IssueTypesGetIssueTypeParams extends P.Id7 {}
 export type IssueTypesGetIssueTypeResponse = S.IssueTypeDetails;
 export type IssueTypesGetIssueTypeError = unknown;
 
@@ -72,9 +53,7 @@ export interface IssueTypesGetIssueTypesForProjectParams {
 export type IssueTypesGetIssueTypesForProjectResponse = S.IssueTypeDetails[];
 export type IssueTypesGetIssueTypesForProjectError = unknown;
 
-export interface IssueTypesUpdateIssueTypeParams {
-  /** The ID of the issue type. */
-  id: string;
+export interface IssueTypesUpdateIssueTypeParams extends P.Id7 {
   body: S.IssueTypeUpdateBean;
 }
 export type IssueTypesUpdateIssueTypeResponse = S.IssueTypeDetails;

@@ -2,26 +2,18 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssueVotesAddVoteParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-}
+export interface IssueVotesAddVoteParams extends P.IssueIdOrKey {}
 export type IssueVotesAddVoteResponse = unknown;
 export type IssueVotesAddVoteError = unknown;
 
-export interface IssueVotesGetVotesParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-}
+export interface IssueVotesGetVotesParams extends P.IssueIdOrKey {}
 export type IssueVotesGetVotesResponse = S.Votes;
 export type IssueVotesGetVotesError = unknown;
 
-export interface IssueVotesRemoveVoteParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-}
+export interface IssueVotesRemoveVoteParams extends P.IssueIdOrKey {}
 export type IssueVotesRemoveVoteResponse = void;
 export type IssueVotesRemoveVoteError = unknown;
 

@@ -2,11 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssueWatchersAddWatcherParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
+export interface IssueWatchersAddWatcherParams extends P.IssueIdOrKey {
   /** The account ID of the user. Note that username cannot be used due to privacy changes. */
   body: string;
 }
@@ -20,18 +19,12 @@ export interface IssueWatchersGetIsWatchingIssueBulkParams {
 export type IssueWatchersGetIsWatchingIssueBulkResponse = S.BulkIssueIsWatching;
 export type IssueWatchersGetIsWatchingIssueBulkError = unknown;
 
-export interface IssueWatchersGetIssueWatchersParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-}
+export interface IssueWatchersGetIssueWatchersParams extends P.IssueIdOrKey {}
 export type IssueWatchersGetIssueWatchersResponse = S.Watchers;
 export type IssueWatchersGetIssueWatchersError = unknown;
 
-export interface IssueWatchersRemoveWatcherParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-  /** This parameter is no longer available. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  username?: string;
+export interface IssueWatchersRemoveWatcherParams
+  extends P.IssueIdOrKey, P.Username {
   /** The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*. Required. */
   accountId?: string;
 }

@@ -2,45 +2,27 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssueWorklogPropertiesDeleteWorklogPropertyParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-  /** The ID of the worklog. */
-  worklogId: string;
-  /** The key of the property. */
-  propertyKey: string;
-}
+export interface IssueWorklogPropertiesDeleteWorklogPropertyParams
+  extends P.IssueIdOrKey, P.WorklogId, P.PropertyKey {}
 export type IssueWorklogPropertiesDeleteWorklogPropertyResponse = void;
 export type IssueWorklogPropertiesDeleteWorklogPropertyError = unknown;
 
-export interface IssueWorklogPropertiesGetWorklogPropertyParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-  /** The ID of the worklog. */
-  worklogId: string;
-  /** The key of the property. */
-  propertyKey: string;
-}
+export interface IssueWorklogPropertiesGetWorklogPropertyParams
+  extends P.IssueIdOrKey, P.WorklogId, P.PropertyKey {}
 export type IssueWorklogPropertiesGetWorklogPropertyResponse = S.EntityProperty;
 export type IssueWorklogPropertiesGetWorklogPropertyError = unknown;
 
-export interface IssueWorklogPropertiesGetWorklogPropertyKeysParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-  /** The ID of the worklog. */
-  worklogId: string;
-}
+export interface IssueWorklogPropertiesGetWorklogPropertyKeysParams
+  extends P.IssueIdOrKey, P.WorklogId {}
 export type IssueWorklogPropertiesGetWorklogPropertyKeysResponse =
   S.PropertyKeys;
 export type IssueWorklogPropertiesGetWorklogPropertyKeysError = unknown;
 
-export interface IssueWorklogPropertiesSetWorklogPropertyParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-  /** The ID of the worklog. */
-  worklogId: string;
+export interface IssueWorklogPropertiesSetWorklogPropertyParams
+  extends P.IssueIdOrKey, P.WorklogId {
   /** The key of the issue property. The maximum length is 255 characters. */
   propertyKey: string;
   body: unknown;

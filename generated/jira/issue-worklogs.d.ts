@@ -2,16 +2,13 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssueWorklogsAddWorklogParams {
+export interface IssueWorklogsAddWorklogParams
+  extends P.NotifyUsers, P.NewEstimate {
   /** The ID or key the issue. */
   issueIdOrKey: string;
-  /**
-   * Whether users watching the issue are notified by email.
-   * @default true
-   */
-  notifyUsers?: boolean;
   /**
    * Defines how to update the issue's time estimate, the options are:
    *
@@ -22,8 +19,6 @@ export interface IssueWorklogsAddWorklogParams {
    * @default "auto"
    */
   adjustEstimate?: "new" | "leave" | "manual" | "auto";
-  /** The value to set as the issue's remaining time estimate, as days (\#d), hours (\#h), or minutes (\#m or \#). For example, *2d*. Required when `adjustEstimate` is `new`. */
-  newEstimate?: string;
   /** The amount to reduce the issue's remaining estimate by, as days (\#d), hours (\#h), or minutes (\#m). For example, *2d*. Required when `adjustEstimate` is `manual`. */
   reduceBy?: string;
   /**
@@ -41,16 +36,8 @@ export interface IssueWorklogsAddWorklogParams {
 export type IssueWorklogsAddWorklogResponse = S.Worklog;
 export type IssueWorklogsAddWorklogError = unknown;
 
-export interface IssueWorklogsDeleteWorklogParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-  /** The ID of the worklog. */
-  id: string;
-  /**
-   * Whether users watching the issue are notified by email.
-   * @default true
-   */
-  notifyUsers?: boolean;
+export interface IssueWorklogsDeleteWorklogParams
+  extends P.IssueIdOrKey, P.Id17, P.NotifyUsers, P.NewEstimate {
   /**
    * Defines how to update the issue's time estimate, the options are:
    *
@@ -61,8 +48,6 @@ export interface IssueWorklogsDeleteWorklogParams {
    * @default "auto"
    */
   adjustEstimate?: "new" | "leave" | "manual" | "auto";
-  /** The value to set as the issue's remaining time estimate, as days (\#d), hours (\#h), or minutes (\#m or \#). For example, *2d*. Required when `adjustEstimate` is `new`. */
-  newEstimate?: string;
   /** The amount to increase the issue's remaining estimate by, as days (\#d), hours (\#h), or minutes (\#m or \#). For example, *2d*. Required when `adjustEstimate` is `manual`. */
   increaseBy?: string;
   /**
@@ -101,14 +86,8 @@ export type IssueWorklogsGetIdsOfWorklogsModifiedSinceResponse =
   S.ChangedWorklogs;
 export type IssueWorklogsGetIdsOfWorklogsModifiedSinceError = unknown;
 
-export interface IssueWorklogsGetIssueWorklogParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
+export interface IssueWorklogsGetIssueWorklogParams
+  extends P.IssueIdOrKey, P.StartAt {
   /**
    * The maximum number of items to return per page.
    * @default 5000
@@ -128,11 +107,7 @@ export type IssueWorklogsGetIssueWorklogResponse = S.PageOfWorklogs;
 export type IssueWorklogsGetIssueWorklogError = unknown;
 export type IssueWorklogsGetIssueWorklogItem = S.Worklog;
 
-export interface IssueWorklogsGetWorklogParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-  /** The ID of the worklog. */
-  id: string;
+export interface IssueWorklogsGetWorklogParams extends P.IssueIdOrKey, P.Id17 {
   /**
    * Use [expand](#expansion) to include additional information about work logs in the response. This parameter accepts
    *
@@ -156,16 +131,10 @@ export interface IssueWorklogsGetWorklogsForIdsParams {
 export type IssueWorklogsGetWorklogsForIdsResponse = S.Worklog[];
 export type IssueWorklogsGetWorklogsForIdsError = unknown;
 
-export interface IssueWorklogsUpdateWorklogParams {
+export interface IssueWorklogsUpdateWorklogParams
+  extends P.Id17, P.NotifyUsers, P.NewEstimate {
   /** The ID or key the issue. */
   issueIdOrKey: string;
-  /** The ID of the worklog. */
-  id: string;
-  /**
-   * Whether users watching the issue are notified by email.
-   * @default true
-   */
-  notifyUsers?: boolean;
   /**
    * Defines how to update the issue's time estimate, the options are:
    *
@@ -175,8 +144,6 @@ export interface IssueWorklogsUpdateWorklogParams {
    * @default "auto"
    */
   adjustEstimate?: "new" | "leave" | "manual" | "auto";
-  /** The value to set as the issue's remaining time estimate, as days (\#d), hours (\#h), or minutes (\#m or \#). For example, *2d*. Required when `adjustEstimate` is `new`. */
-  newEstimate?: string;
   /**
    * Use [expand](#expansion) to include additional information about worklogs in the response. This parameter accepts `properties`, which returns worklog properties.
    * @default ""

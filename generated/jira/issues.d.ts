@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface IssuesAssignIssueParams {
@@ -30,9 +31,7 @@ export interface IssuesCreateIssuesParams {
 export type IssuesCreateIssuesResponse = S.CreatedIssues;
 export type IssuesCreateIssuesError = S.CreatedIssues;
 
-export interface IssuesDeleteIssueParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
+export interface IssuesDeleteIssueParams extends P.IssueIdOrKey {
   /**
    * Whether the issue's subtasks are deleted when the issue is deleted.
    * @default "false"
@@ -42,17 +41,13 @@ export interface IssuesDeleteIssueParams {
 export type IssuesDeleteIssueResponse = void;
 export type IssuesDeleteIssueError = unknown;
 
-export interface IssuesDoTransitionParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
+export interface IssuesDoTransitionParams extends P.IssueIdOrKey {
   body: S.IssueUpdateDetailsInput;
 }
 export type IssuesDoTransitionResponse = unknown;
 export type IssuesDoTransitionError = unknown;
 
-export interface IssuesEditIssueParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
+export interface IssuesEditIssueParams extends P.IssueIdOrKey {
   /**
    * Whether a notification email about the issue update is sent to all watchers. To disable the notification, administer Jira or administer project permissions are required. If the user doesn't have the necessary permission the request is ignored.
    * @default true
@@ -73,27 +68,13 @@ export interface IssuesEditIssueParams {
 export type IssuesEditIssueResponse = unknown;
 export type IssuesEditIssueError = unknown;
 
-export interface IssuesGetChangeLogsParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 100
-   */
-  maxResults?: number;
-}
+export interface IssuesGetChangeLogsParams
+  extends P.IssueIdOrKey, P.StartAt, P.MaxResults2 {}
 export type IssuesGetChangeLogsResponse = S.PageBeanChangelog;
 export type IssuesGetChangeLogsError = unknown;
 export type IssuesGetChangeLogsItem = S.Changelog;
 
-export interface IssuesGetChangeLogsByIdsParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
+export interface IssuesGetChangeLogsByIdsParams extends P.IssueIdOrKey {
   body: S.IssueChangelogIds;
 }
 export type IssuesGetChangeLogsByIdsResponse = S.PageOfChangelogs;
@@ -114,9 +95,7 @@ export interface IssuesGetCreateIssueMetaParams {
 export type IssuesGetCreateIssueMetaResponse = S.IssueCreateMetadata;
 export type IssuesGetCreateIssueMetaError = unknown;
 
-export interface IssuesGetEditIssueMetaParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
+export interface IssuesGetEditIssueMetaParams extends P.IssueIdOrKey {
   /**
    * Whether hidden fields are returned. Available to Connect app users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg) and Forge apps acting on behalf of users with *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
    * @default false
@@ -135,9 +114,7 @@ export interface IssuesGetEventsParams {}
 export type IssuesGetEventsResponse = S.IssueEvent[];
 export type IssuesGetEventsError = unknown;
 
-export interface IssuesGetIssueParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
+export interface IssuesGetIssueParams extends P.IssueIdOrKey {
   /**
    * A list of fields to return for the issue. This parameter accepts a comma-separated list. Use it to retrieve a subset of fields. Allowed values:
    *
@@ -197,9 +174,7 @@ export interface IssuesGetIssueParams {
 export type IssuesGetIssueResponse = S.IssueBean;
 export type IssuesGetIssueError = unknown;
 
-export interface IssuesGetTransitionsParams {
-  /** The ID or key of the issue. */
-  issueIdOrKey: string;
+export interface IssuesGetTransitionsParams extends P.IssueIdOrKey {
   /** Use [expand](#expansion) to include additional information about transitions in the response. This parameter accepts `transitions.fields`, which returns information about the fields in the transition screen for each transition. Fields hidden from the screen are not returned. Use this information to populate the `fields` and `update` fields in [Transition issue](#api-rest-api-3-issue-issueIdOrKey-transitions-post). */
   expand?: string;
   /** The ID of the transition. */

@@ -2,9 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface JqlFunctionsAppsGetPrecomputationsParams {
+export interface JqlFunctionsAppsGetPrecomputationsParams
+  extends P.StartAt, P.MaxResults2 {
   /**
    * The function key in format:
    *
@@ -12,16 +14,6 @@ export interface JqlFunctionsAppsGetPrecomputationsParams {
    *  *  Connect: `[App key]__[Module key]`.
    */
   functionKey?: string[];
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 100
-   */
-  maxResults?: number;
   /** Not supported yet. */
   orderBy?: string;
   /** Not supported yet. */

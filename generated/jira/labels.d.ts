@@ -2,14 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface LabelsGetAllLabelsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
+export interface LabelsGetAllLabelsParams extends P.StartAt {
   /**
    * The maximum number of items to return per page.
    * @default 1000

@@ -23,7 +23,7 @@ export interface LicenseMetricsMethods {
    *
    * #### Application Key ####
    *
-   * An application key represents a specific version of Jira. See \{@link ApplicationKey\} for details
+   * An application key represents a specific version of Jira. See \{&#64;link ApplicationKey\} for details
    *
    * **[Permissions](#permissions) required:** *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
    */

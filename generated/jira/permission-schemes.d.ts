@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface PermissionSchemesCreatePermissionGrantParams {
@@ -24,18 +25,8 @@ export interface PermissionSchemesCreatePermissionGrantParams {
 export type PermissionSchemesCreatePermissionGrantResponse = S.PermissionGrant;
 export type PermissionSchemesCreatePermissionGrantError = unknown;
 
-export interface PermissionSchemesCreatePermissionSchemeParams {
-  /**
-   * Use expand to include additional information in the response. This parameter accepts a comma-separated list. Note that permissions are always included when you specify any value. Expand options include:
-   *
-   *  *  `all` Returns all expandable information.
-   *  *  `field` Returns information about the custom field granted the permission.
-   *  *  `group` Returns information about the group that is granted the permission.
-   *  *  `permissions` Returns all permission grants for each permission scheme.
-   *  *  `projectRole` Returns information about the project role granted the permission.
-   *  *  `user` Returns information about the user who is granted the permission.
-   */
-  expand?: string;
+export interface PermissionSchemesCreatePermissionSchemeParams
+  extends P.Expand4 {
   /** The permission scheme to create. */
   body: S.PermissionSchemeInput;
 }
@@ -94,22 +85,12 @@ export interface PermissionSchemesGetPermissionSchemeParams {
 export type PermissionSchemesGetPermissionSchemeResponse = S.PermissionScheme;
 export type PermissionSchemesGetPermissionSchemeError = unknown;
 
-export interface PermissionSchemesGetPermissionSchemeGrantParams {
+export interface PermissionSchemesGetPermissionSchemeGrantParams
+  extends P.Expand4 {
   /** The ID of the permission scheme. */
   schemeId: number;
   /** The ID of the permission grant. */
   permissionId: number;
-  /**
-   * Use expand to include additional information in the response. This parameter accepts a comma-separated list. Note that permissions are always included when you specify any value. Expand options include:
-   *
-   *  *  `all` Returns all expandable information.
-   *  *  `field` Returns information about the custom field granted the permission.
-   *  *  `group` Returns information about the group that is granted the permission.
-   *  *  `permissions` Returns all permission grants for each permission scheme.
-   *  *  `projectRole` Returns information about the project role granted the permission.
-   *  *  `user` Returns information about the user who is granted the permission.
-   */
-  expand?: string;
 }
 export type PermissionSchemesGetPermissionSchemeGrantResponse =
   S.PermissionGrant;
@@ -134,20 +115,10 @@ export type PermissionSchemesGetPermissionSchemeGrantsResponse =
   S.PermissionGrants;
 export type PermissionSchemesGetPermissionSchemeGrantsError = unknown;
 
-export interface PermissionSchemesUpdatePermissionSchemeParams {
+export interface PermissionSchemesUpdatePermissionSchemeParams
+  extends P.Expand4 {
   /** The ID of the permission scheme to update. */
   schemeId: number;
-  /**
-   * Use expand to include additional information in the response. This parameter accepts a comma-separated list. Note that permissions are always included when you specify any value. Expand options include:
-   *
-   *  *  `all` Returns all expandable information.
-   *  *  `field` Returns information about the custom field granted the permission.
-   *  *  `group` Returns information about the group that is granted the permission.
-   *  *  `permissions` Returns all permission grants for each permission scheme.
-   *  *  `projectRole` Returns information about the project role granted the permission.
-   *  *  `user` Returns information about the user who is granted the permission.
-   */
-  expand?: string;
   body: S.PermissionSchemeInput;
 }
 export type PermissionSchemesUpdatePermissionSchemeResponse =

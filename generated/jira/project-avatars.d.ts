@@ -2,21 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ProjectAvatarsCreateProjectAvatarParams {
-  /** The ID or (case-sensitive) key of the project. */
-  projectIdOrKey: string;
-  /**
-   * The X coordinate of the top-left corner of the crop region.
-   * @default 0
-   */
-  x?: number;
-  /**
-   * The Y coordinate of the top-left corner of the crop region.
-   * @default 0
-   */
-  y?: number;
+export interface ProjectAvatarsCreateProjectAvatarParams
+  extends P.ProjectIdOrKey2, P.X, P.Y {
   /** The length of each side of the crop region. */
   size?: number;
   body: Uint8Array | ArrayBuffer | Blob | string | ReadableStream<Uint8Array>;
@@ -24,25 +14,20 @@ export interface ProjectAvatarsCreateProjectAvatarParams {
 export type ProjectAvatarsCreateProjectAvatarResponse = S.Avatar;
 export type ProjectAvatarsCreateProjectAvatarError = unknown;
 
-export interface ProjectAvatarsDeleteProjectAvatarParams {
+export interface ProjectAvatarsDeleteProjectAvatarParams extends P.Id12 {
   /** The project ID or (case-sensitive) key. */
   projectIdOrKey: string;
-  /** The ID of the avatar. */
-  id: number;
 }
 export type ProjectAvatarsDeleteProjectAvatarResponse = void;
 export type ProjectAvatarsDeleteProjectAvatarError = unknown;
 
-export interface ProjectAvatarsGetAllProjectAvatarsParams {
-  /** The ID or (case-sensitive) key of the project. */
-  projectIdOrKey: string;
-}
+export interface ProjectAvatarsGetAllProjectAvatarsParams
+  extends P.ProjectIdOrKey2 {}
 export type ProjectAvatarsGetAllProjectAvatarsResponse = S.ProjectAvatars;
 export type ProjectAvatarsGetAllProjectAvatarsError = unknown;
 
-export interface ProjectAvatarsUpdateProjectAvatarParams {
-  /** The ID or (case-sensitive) key of the project. */
-  projectIdOrKey: string;
+export interface ProjectAvatarsUpdateProjectAvatarParams
+  extends P.ProjectIdOrKey2 {
   body: S.AvatarInput;
 }
 export type ProjectAvatarsUpdateProjectAvatarResponse = unknown;

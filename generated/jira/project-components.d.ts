@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface ProjectComponentsCreateComponentParams {
@@ -10,51 +11,31 @@ export interface ProjectComponentsCreateComponentParams {
 export type ProjectComponentsCreateComponentResponse = S.ProjectComponent;
 export type ProjectComponentsCreateComponentError = unknown;
 
-export interface ProjectComponentsDeleteComponentParams {
-  /** The ID of the component. */
-  id: string;
+export interface ProjectComponentsDeleteComponentParams extends P.Id10 {
   /** The ID of the component to replace the deleted component. If this value is null no replacement is made. */
   moveIssuesTo?: string;
 }
 export type ProjectComponentsDeleteComponentResponse = void;
 export type ProjectComponentsDeleteComponentError = unknown;
 
-export interface ProjectComponentsGetComponentParams {
-  /** The ID of the component. */
-  id: string;
-}
+export interface ProjectComponentsGetComponentParams extends P.Id10 {}
 export type ProjectComponentsGetComponentResponse = S.ProjectComponent;
 export type ProjectComponentsGetComponentError = unknown;
 
-export interface ProjectComponentsGetComponentRelatedIssuesParams {
-  /** The ID of the component. */
-  id: string;
-}
+export interface ProjectComponentsGetComponentRelatedIssuesParams
+  extends P.Id10 {}
 export type ProjectComponentsGetComponentRelatedIssuesResponse =
   S.ComponentIssuesCount;
 export type ProjectComponentsGetComponentRelatedIssuesError = unknown;
 
-export interface ProjectComponentsGetProjectComponentsParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
-}
+export interface ProjectComponentsGetProjectComponentsParams
+  extends P.ProjectIdOrKey {}
 export type ProjectComponentsGetProjectComponentsResponse =
   S.ProjectComponent[];
 export type ProjectComponentsGetProjectComponentsError = unknown;
 
-export interface ProjectComponentsGetProjectComponentsPaginatedParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface ProjectComponentsGetProjectComponentsPaginatedParams
+  extends P.ProjectIdOrKey, P.StartAt, P.MaxResults {
   /**
    * [Order](#ordering) the results by a field:
    *
@@ -85,9 +66,7 @@ export type ProjectComponentsGetProjectComponentsPaginatedError = unknown;
 export type ProjectComponentsGetProjectComponentsPaginatedItem =
   S.ComponentWithIssueCount;
 
-export interface ProjectComponentsUpdateComponentParams {
-  /** The ID of the component. */
-  id: string;
+export interface ProjectComponentsUpdateComponentParams extends P.Id10 {
   body: S.ProjectComponentInput;
 }
 export type ProjectComponentsUpdateComponentResponse = S.ProjectComponent;

@@ -2,19 +2,17 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ProjectFeaturesGetFeaturesForProjectParams {
-  /** The ID or (case-sensitive) key of the project. */
-  projectIdOrKey: string;
-}
+export interface ProjectFeaturesGetFeaturesForProjectParams
+  extends P.ProjectIdOrKey2 {}
 export type ProjectFeaturesGetFeaturesForProjectResponse =
   S.ContainerForProjectFeatures;
 export type ProjectFeaturesGetFeaturesForProjectError = unknown;
 
-export interface ProjectFeaturesToggleFeatureForProjectParams {
-  /** The ID or (case-sensitive) key of the project. */
-  projectIdOrKey: string;
+export interface ProjectFeaturesToggleFeatureForProjectParams
+  extends P.ProjectIdOrKey2 {
   /** The key of the feature. */
   featureKey: string;
   /** Details of the feature state change. */

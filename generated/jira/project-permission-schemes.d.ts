@@ -2,11 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ProjectPermissionSchemesAssignPermissionSchemeParams {
-  /** The project ID or project key (case sensitive). */
-  projectKeyOrId: string;
+export interface ProjectPermissionSchemesAssignPermissionSchemeParams
+  extends P.ProjectKeyOrId {
   /**
    * Use [expand](#expansion) to include additional information in the response. This parameter accepts a comma-separated list. Note that permissions are included when you specify any value. Expand options include:
    *
@@ -24,9 +24,8 @@ export type ProjectPermissionSchemesAssignPermissionSchemeResponse =
   S.PermissionScheme;
 export type ProjectPermissionSchemesAssignPermissionSchemeError = unknown;
 
-export interface ProjectPermissionSchemesGetAssignedPermissionSchemeParams {
-  /** The project ID or project key (case sensitive). */
-  projectKeyOrId: string;
+export interface ProjectPermissionSchemesGetAssignedPermissionSchemeParams
+  extends P.ProjectKeyOrId {
   /**
    * Use [expand](#expansion) to include additional information in the response. This parameter accepts a comma-separated list. Note that permissions are included when you specify any value. Expand options include:
    *
@@ -43,19 +42,15 @@ export type ProjectPermissionSchemesGetAssignedPermissionSchemeResponse =
   S.PermissionScheme;
 export type ProjectPermissionSchemesGetAssignedPermissionSchemeError = unknown;
 
-export interface ProjectPermissionSchemesGetProjectIssueSecuritySchemeParams {
-  /** The project ID or project key (case sensitive). */
-  projectKeyOrId: string;
-}
+export interface ProjectPermissionSchemesGetProjectIssueSecuritySchemeParams
+  extends P.ProjectKeyOrId {}
 export type ProjectPermissionSchemesGetProjectIssueSecuritySchemeResponse =
   S.SecurityScheme;
 export type ProjectPermissionSchemesGetProjectIssueSecuritySchemeError =
   unknown;
 
-export interface ProjectPermissionSchemesGetSecurityLevelsForProjectParams {
-  /** The project ID or project key (case sensitive). */
-  projectKeyOrId: string;
-}
+export interface ProjectPermissionSchemesGetSecurityLevelsForProjectParams
+  extends P.ProjectKeyOrId {}
 export type ProjectPermissionSchemesGetSecurityLevelsForProjectResponse =
   S.ProjectIssueSecurityLevels;
 export type ProjectPermissionSchemesGetSecurityLevelsForProjectError = unknown;

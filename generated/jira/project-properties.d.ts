@@ -2,36 +2,32 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ProjectPropertiesDeleteProjectPropertyParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
+export interface ProjectPropertiesDeleteProjectPropertyParams
+  extends P.ProjectIdOrKey {
   /** The project property key. Use [Get project property keys](#api-rest-api-3-project-projectIdOrKey-properties-get) to get a list of all project property keys. */
   propertyKey: string;
 }
 export type ProjectPropertiesDeleteProjectPropertyResponse = void;
 export type ProjectPropertiesDeleteProjectPropertyError = unknown;
 
-export interface ProjectPropertiesGetProjectPropertyParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
+export interface ProjectPropertiesGetProjectPropertyParams
+  extends P.ProjectIdOrKey {
   /** The project property key. Use [Get project property keys](#api-rest-api-3-project-projectIdOrKey-properties-get) to get a list of all project property keys. */
   propertyKey: string;
 }
 export type ProjectPropertiesGetProjectPropertyResponse = S.EntityProperty;
 export type ProjectPropertiesGetProjectPropertyError = unknown;
 
-export interface ProjectPropertiesGetProjectPropertyKeysParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
-}
+export interface ProjectPropertiesGetProjectPropertyKeysParams
+  extends P.ProjectIdOrKey {}
 export type ProjectPropertiesGetProjectPropertyKeysResponse = S.PropertyKeys;
 export type ProjectPropertiesGetProjectPropertyKeysError = unknown;
 
-export interface ProjectPropertiesSetProjectPropertyParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
+export interface ProjectPropertiesSetProjectPropertyParams
+  extends P.ProjectIdOrKey {
   /** The key of the project property. The maximum length is 255 characters. */
   propertyKey: string;
   body: unknown;

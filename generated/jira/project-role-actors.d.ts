@@ -2,32 +2,26 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ProjectRoleActorsAddActorUsersParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
-  /** The ID of the project role. Use [Get all project roles](#api-rest-api-3-role-get) to get a list of project role IDs. */
-  id: number;
+export interface ProjectRoleActorsAddActorUsersParams
+  extends P.ProjectIdOrKey, P.Id {
   /** The groups or users to associate with the project role for this project. Provide the user account ID, group name, or group ID. As a group's name can change, use of group ID is recommended. */
   body: S.ActorsMap;
 }
 export type ProjectRoleActorsAddActorUsersResponse = S.ProjectRole;
 export type ProjectRoleActorsAddActorUsersError = unknown;
 
-export interface ProjectRoleActorsAddProjectRoleActorsToRoleParams {
-  /** The ID of the project role. Use [Get all project roles](#api-rest-api-3-role-get) to get a list of project role IDs. */
-  id: number;
+export interface ProjectRoleActorsAddProjectRoleActorsToRoleParams
+  extends P.Id {
   body: S.ActorInputBean;
 }
 export type ProjectRoleActorsAddProjectRoleActorsToRoleResponse = S.ProjectRole;
 export type ProjectRoleActorsAddProjectRoleActorsToRoleError = unknown;
 
-export interface ProjectRoleActorsDeleteActorParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
-  /** The ID of the project role. Use [Get all project roles](#api-rest-api-3-role-get) to get a list of project role IDs. */
-  id: number;
+export interface ProjectRoleActorsDeleteActorParams
+  extends P.ProjectIdOrKey, P.Id {
   /** The user account ID of the user to remove from the project role. */
   user?: string;
   /** The name of the group to remove from the project role. This parameter cannot be used with the `groupId` parameter. As a group's name can change, use of `groupId` is recommended. */
@@ -38,9 +32,8 @@ export interface ProjectRoleActorsDeleteActorParams {
 export type ProjectRoleActorsDeleteActorResponse = void;
 export type ProjectRoleActorsDeleteActorError = unknown;
 
-export interface ProjectRoleActorsDeleteProjectRoleActorsFromRoleParams {
-  /** The ID of the project role. Use [Get all project roles](#api-rest-api-3-role-get) to get a list of project role IDs. */
-  id: number;
+export interface ProjectRoleActorsDeleteProjectRoleActorsFromRoleParams
+  extends P.Id {
   /** The user account ID of the user to remove as a default actor. */
   user?: string;
   /** The group ID of the group to be removed as a default actor. This parameter cannot be used with the `group` parameter. */
@@ -52,19 +45,14 @@ export type ProjectRoleActorsDeleteProjectRoleActorsFromRoleResponse =
   S.ProjectRole;
 export type ProjectRoleActorsDeleteProjectRoleActorsFromRoleError = unknown;
 
-export interface ProjectRoleActorsGetProjectRoleActorsForRoleParams {
-  /** The ID of the project role. Use [Get all project roles](#api-rest-api-3-role-get) to get a list of project role IDs. */
-  id: number;
-}
+export interface ProjectRoleActorsGetProjectRoleActorsForRoleParams
+  extends P.Id {}
 export type ProjectRoleActorsGetProjectRoleActorsForRoleResponse =
   S.ProjectRole;
 export type ProjectRoleActorsGetProjectRoleActorsForRoleError = unknown;
 
-export interface ProjectRoleActorsSetActorsParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
-  /** The ID of the project role. Use [Get all project roles](#api-rest-api-3-role-get) to get a list of project role IDs. */
-  id: number;
+export interface ProjectRoleActorsSetActorsParams
+  extends P.ProjectIdOrKey, P.Id {
   /** The groups or users to associate with the project role for this project. Provide the user account ID, group name, or group ID. As a group's name can change, use of group ID is recommended. */
   body: S.ProjectRoleActorsUpdateBeanInput;
 }

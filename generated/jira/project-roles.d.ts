@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface ProjectRolesCreateProjectRoleParams {
@@ -19,9 +20,7 @@ export interface ProjectRolesDeleteProjectRoleParams {
 export type ProjectRolesDeleteProjectRoleResponse = void;
 export type ProjectRolesDeleteProjectRoleError = unknown;
 
-export interface ProjectRolesFullyUpdateProjectRoleParams {
-  /** The ID of the project role. Use [Get all project roles](#api-rest-api-3-role-get) to get a list of project role IDs. */
-  id: number;
+export interface ProjectRolesFullyUpdateProjectRoleParams extends P.Id {
   body: S.CreateUpdateRoleRequestBean;
 }
 export type ProjectRolesFullyUpdateProjectRoleResponse = S.ProjectRole;
@@ -31,11 +30,8 @@ export interface ProjectRolesGetAllProjectRolesParams {}
 export type ProjectRolesGetAllProjectRolesResponse = S.ProjectRole[];
 export type ProjectRolesGetAllProjectRolesError = unknown;
 
-export interface ProjectRolesGetProjectRoleParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
-  /** The ID of the project role. Use [Get all project roles](#api-rest-api-3-role-get) to get a list of project role IDs. */
-  id: number;
+export interface ProjectRolesGetProjectRoleParams
+  extends P.ProjectIdOrKey, P.Id {
   /**
    * Exclude inactive users.
    * @default false
@@ -45,16 +41,12 @@ export interface ProjectRolesGetProjectRoleParams {
 export type ProjectRolesGetProjectRoleResponse = S.ProjectRole;
 export type ProjectRolesGetProjectRoleError = unknown;
 
-export interface ProjectRolesGetProjectRoleByIdParams {
-  /** The ID of the project role. Use [Get all project roles](#api-rest-api-3-role-get) to get a list of project role IDs. */
-  id: number;
-}
+export interface ProjectRolesGetProjectRoleByIdParams extends P.Id {}
 export type ProjectRolesGetProjectRoleByIdResponse = S.ProjectRole;
 export type ProjectRolesGetProjectRoleByIdError = unknown;
 
-export interface ProjectRolesGetProjectRoleDetailsParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
+export interface ProjectRolesGetProjectRoleDetailsParams
+  extends P.ProjectIdOrKey {
   /**
    * Whether the roles should be filtered to include only those the user is assigned to.
    * @default false
@@ -66,16 +58,11 @@ export interface ProjectRolesGetProjectRoleDetailsParams {
 export type ProjectRolesGetProjectRoleDetailsResponse = S.ProjectRoleDetails[];
 export type ProjectRolesGetProjectRoleDetailsError = unknown;
 
-export interface ProjectRolesGetProjectRolesParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
-}
+export interface ProjectRolesGetProjectRolesParams extends P.ProjectIdOrKey {}
 export type ProjectRolesGetProjectRolesResponse = Record<string, string>;
 export type ProjectRolesGetProjectRolesError = unknown;
 
-export interface ProjectRolesPartialUpdateProjectRoleParams {
-  /** The ID of the project role. Use [Get all project roles](#api-rest-api-3-role-get) to get a list of project role IDs. */
-  id: number;
+export interface ProjectRolesPartialUpdateProjectRoleParams extends P.Id {
   body: S.CreateUpdateRoleRequestBean;
 }
 export type ProjectRolesPartialUpdateProjectRoleResponse = S.ProjectRole;

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface ProjectVersionsCreateVersionParams {
@@ -10,17 +11,13 @@ export interface ProjectVersionsCreateVersionParams {
 export type ProjectVersionsCreateVersionResponse = S.Version;
 export type ProjectVersionsCreateVersionError = unknown;
 
-export interface ProjectVersionsDeleteAndReplaceVersionParams {
-  /** The ID of the version. */
-  id: string;
+export interface ProjectVersionsDeleteAndReplaceVersionParams extends P.Id6 {
   body: S.DeleteAndReplaceVersionBean;
 }
 export type ProjectVersionsDeleteAndReplaceVersionResponse = unknown;
 export type ProjectVersionsDeleteAndReplaceVersionError = unknown;
 
-export interface ProjectVersionsDeleteVersionParams {
-  /** The ID of the version. */
-  id: string;
+export interface ProjectVersionsDeleteVersionParams extends P.Id6 {
   /** The ID of the version to update `fixVersion` to when the field contains the deleted version. The replacement version must be in the same project as the version being deleted and cannot be the version being deleted. */
   moveFixIssuesTo?: string;
   /** The ID of the version to update `affectedVersion` to when the field contains the deleted version. The replacement version must be in the same project as the version being deleted and cannot be the version being deleted. */
@@ -29,28 +26,16 @@ export interface ProjectVersionsDeleteVersionParams {
 export type ProjectVersionsDeleteVersionResponse = void;
 export type ProjectVersionsDeleteVersionError = unknown;
 
-export interface ProjectVersionsGetProjectVersionsParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
+export interface ProjectVersionsGetProjectVersionsParams
+  extends P.ProjectIdOrKey {
   /** Use [expand](#expansion) to include additional information in the response. This parameter accepts `operations`, which returns actions that can be performed on the version. */
   expand?: string;
 }
 export type ProjectVersionsGetProjectVersionsResponse = S.Version[];
 export type ProjectVersionsGetProjectVersionsError = unknown;
 
-export interface ProjectVersionsGetProjectVersionsPaginatedParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface ProjectVersionsGetProjectVersionsPaginatedParams
+  extends P.ProjectIdOrKey, P.StartAt, P.MaxResults {
   /**
    * [Order](#ordering) the results by a field:
    *
@@ -93,9 +78,7 @@ export type ProjectVersionsGetProjectVersionsPaginatedResponse =
 export type ProjectVersionsGetProjectVersionsPaginatedError = unknown;
 export type ProjectVersionsGetProjectVersionsPaginatedItem = S.Version;
 
-export interface ProjectVersionsGetVersionParams {
-  /** The ID of the version. */
-  id: string;
+export interface ProjectVersionsGetVersionParams extends P.Id6 {
   /**
    * Use [expand](#expansion) to include additional information about version in the response. This parameter accepts a comma-separated list. Expand options include:
    *
@@ -107,18 +90,13 @@ export interface ProjectVersionsGetVersionParams {
 export type ProjectVersionsGetVersionResponse = S.Version;
 export type ProjectVersionsGetVersionError = unknown;
 
-export interface ProjectVersionsGetVersionRelatedIssuesParams {
-  /** The ID of the version. */
-  id: string;
-}
+export interface ProjectVersionsGetVersionRelatedIssuesParams extends P.Id6 {}
 export type ProjectVersionsGetVersionRelatedIssuesResponse =
   S.VersionIssueCounts;
 export type ProjectVersionsGetVersionRelatedIssuesError = unknown;
 
-export interface ProjectVersionsGetVersionUnresolvedIssuesParams {
-  /** The ID of the version. */
-  id: string;
-}
+export interface ProjectVersionsGetVersionUnresolvedIssuesParams
+  extends P.Id6 {}
 export type ProjectVersionsGetVersionUnresolvedIssuesResponse =
   S.VersionUnresolvedIssuesCount;
 export type ProjectVersionsGetVersionUnresolvedIssuesError = unknown;
@@ -140,9 +118,7 @@ export interface ProjectVersionsMoveVersionParams {
 export type ProjectVersionsMoveVersionResponse = S.Version;
 export type ProjectVersionsMoveVersionError = unknown;
 
-export interface ProjectVersionsUpdateVersionParams {
-  /** The ID of the version. */
-  id: string;
+export interface ProjectVersionsUpdateVersionParams extends P.Id6 {
   body: S.VersionInput;
 }
 export type ProjectVersionsUpdateVersionResponse = S.Version;

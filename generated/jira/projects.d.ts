@@ -2,12 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ProjectsArchiveProjectParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
-}
+export interface ProjectsArchiveProjectParams extends P.ProjectIdOrKey {}
 export type ProjectsArchiveProjectResponse = unknown;
 export type ProjectsArchiveProjectError = unknown;
 
@@ -18,9 +16,7 @@ export interface ProjectsCreateProjectParams {
 export type ProjectsCreateProjectResponse = S.ProjectIdentifiers;
 export type ProjectsCreateProjectError = unknown;
 
-export interface ProjectsDeleteProjectParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
+export interface ProjectsDeleteProjectParams extends P.ProjectIdOrKey {
   /**
    * Whether this project is placed in the Jira recycle bin where it will be available for restoration.
    * @default false
@@ -30,10 +26,8 @@ export interface ProjectsDeleteProjectParams {
 export type ProjectsDeleteProjectResponse = void;
 export type ProjectsDeleteProjectError = unknown;
 
-export interface ProjectsDeleteProjectAsynchronouslyParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
-}
+export interface ProjectsDeleteProjectAsynchronouslyParams
+  extends P.ProjectIdOrKey {}
 export type ProjectsDeleteProjectAsynchronouslyResponse = void;
 export type ProjectsDeleteProjectAsynchronouslyError = unknown;
 
@@ -55,10 +49,7 @@ export interface ProjectsGetAllProjectsParams {
 export type ProjectsGetAllProjectsResponse = S.Project[];
 export type ProjectsGetAllProjectsError = unknown;
 
-export interface ProjectsGetAllStatusesParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
-}
+export interface ProjectsGetAllStatusesParams extends P.ProjectIdOrKey {}
 export type ProjectsGetAllStatusesResponse = S.IssueTypeWithStatus[];
 export type ProjectsGetAllStatusesError = unknown;
 
@@ -69,28 +60,13 @@ export interface ProjectsGetHierarchyParams {
 export type ProjectsGetHierarchyResponse = S.ProjectIssueTypeHierarchy;
 export type ProjectsGetHierarchyError = unknown;
 
-export interface ProjectsGetNotificationSchemeForProjectParams {
-  /** The project ID or project key (case sensitive). */
-  projectKeyOrId: string;
-  /**
-   * Use [expand](#expansion) to include additional information in the response. This parameter accepts a comma-separated list. Expand options include:
-   *
-   *  *  `all` Returns all expandable information
-   *  *  `field` Returns information about any custom fields assigned to receive an event
-   *  *  `group` Returns information about any groups assigned to receive an event
-   *  *  `notificationSchemeEvents` Returns a list of event associations. This list is returned for all expandable information
-   *  *  `projectRole` Returns information about any project roles assigned to receive an event
-   *  *  `user` Returns information about any users assigned to receive an event
-   */
-  expand?: string;
-}
+export interface ProjectsGetNotificationSchemeForProjectParams
+  extends P.ProjectKeyOrId, P.Expand3 {}
 export type ProjectsGetNotificationSchemeForProjectResponse =
   S.NotificationScheme;
 export type ProjectsGetNotificationSchemeForProjectError = unknown;
 
-export interface ProjectsGetProjectParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
+export interface ProjectsGetProjectParams extends P.ProjectIdOrKey {
   /**
    * Use [expand](#expansion) to include additional information in the response. This parameter accepts a comma-separated list. Note that the project description, issue types, and project lead are included in all responses by default. Expand options include:
    *
@@ -127,24 +103,11 @@ export interface ProjectsGetRecentParams {
 export type ProjectsGetRecentResponse = S.Project[];
 export type ProjectsGetRecentError = unknown;
 
-export interface ProjectsRestoreParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
-}
+export interface ProjectsRestoreParams extends P.ProjectIdOrKey {}
 export type ProjectsRestoreResponse = S.Project;
 export type ProjectsRestoreError = unknown;
 
-export interface ProjectsSearchProjectsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface ProjectsSearchProjectsParams extends P.StartAt, P.MaxResults {
   /**
    * [Order](#ordering) the results by a field.
    *
@@ -237,9 +200,7 @@ export type ProjectsSearchProjectsResponse = S.PageBeanProject;
 export type ProjectsSearchProjectsError = unknown;
 export type ProjectsSearchProjectsItem = S.Project;
 
-export interface ProjectsUpdateProjectParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
+export interface ProjectsUpdateProjectParams extends P.ProjectIdOrKey {
   /**
    * Use [expand](#expansion) to include additional information in the response. This parameter accepts a comma-separated list. Note that the project description, issue types, and project lead are included in all responses by default. Expand options include:
    *
@@ -255,9 +216,7 @@ export interface ProjectsUpdateProjectParams {
 export type ProjectsUpdateProjectResponse = S.Project;
 export type ProjectsUpdateProjectError = unknown;
 
-export interface ProjectsUpdateProjectTypeParams {
-  /** The project ID or project key (case sensitive). */
-  projectIdOrKey: string;
+export interface ProjectsUpdateProjectTypeParams extends P.ProjectIdOrKey {
   /** The key of the new project type. */
   newProjectTypeKey: "software" | "service_desk" | "business";
 }

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface ScreenSchemesCreateScreenSchemeParams {
@@ -17,12 +18,7 @@ export interface ScreenSchemesDeleteScreenSchemeParams {
 export type ScreenSchemesDeleteScreenSchemeResponse = void;
 export type ScreenSchemesDeleteScreenSchemeError = unknown;
 
-export interface ScreenSchemesGetScreenSchemesParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
+export interface ScreenSchemesGetScreenSchemesParams extends P.StartAt {
   /**
    * The maximum number of items to return per page.
    * @default 25

@@ -2,34 +2,26 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ScreenTabFieldsAddScreenTabFieldParams {
-  /** The ID of the screen. */
-  screenId: number;
-  /** The ID of the screen tab. */
-  tabId: number;
+export interface ScreenTabFieldsAddScreenTabFieldParams
+  extends P.ScreenId, P.TabId {
   body: S.AddFieldBean;
 }
 export type ScreenTabFieldsAddScreenTabFieldResponse = S.ScreenableField;
 export type ScreenTabFieldsAddScreenTabFieldError = unknown;
 
-export interface ScreenTabFieldsGetAllScreenTabFieldsParams {
-  /** The ID of the screen. */
-  screenId: number;
-  /** The ID of the screen tab. */
-  tabId: number;
+export interface ScreenTabFieldsGetAllScreenTabFieldsParams
+  extends P.ScreenId, P.TabId {
   /** The key of the project. */
   projectKey?: string;
 }
 export type ScreenTabFieldsGetAllScreenTabFieldsResponse = S.ScreenableField[];
 export type ScreenTabFieldsGetAllScreenTabFieldsError = unknown;
 
-export interface ScreenTabFieldsMoveScreenTabFieldParams {
-  /** The ID of the screen. */
-  screenId: number;
-  /** The ID of the screen tab. */
-  tabId: number;
+export interface ScreenTabFieldsMoveScreenTabFieldParams
+  extends P.ScreenId, P.TabId {
   /** The ID of the field. */
   id: string;
   body: S.MoveFieldBeanInput;
@@ -37,11 +29,8 @@ export interface ScreenTabFieldsMoveScreenTabFieldParams {
 export type ScreenTabFieldsMoveScreenTabFieldResponse = unknown;
 export type ScreenTabFieldsMoveScreenTabFieldError = unknown;
 
-export interface ScreenTabFieldsRemoveScreenTabFieldParams {
-  /** The ID of the screen. */
-  screenId: number;
-  /** The ID of the screen tab. */
-  tabId: number;
+export interface ScreenTabFieldsRemoveScreenTabFieldParams
+  extends P.ScreenId, P.TabId {
   /** The ID of the field. */
   id: string;
 }

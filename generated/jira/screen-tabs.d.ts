@@ -2,50 +2,34 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ScreenTabsAddScreenTabParams {
-  /** The ID of the screen. */
-  screenId: number;
+export interface ScreenTabsAddScreenTabParams extends P.ScreenId {
   body: S.ScreenableTabInput;
 }
 export type ScreenTabsAddScreenTabResponse = S.ScreenableTab;
 export type ScreenTabsAddScreenTabError = unknown;
 
-export interface ScreenTabsDeleteScreenTabParams {
-  /** The ID of the screen. */
-  screenId: number;
-  /** The ID of the screen tab. */
-  tabId: number;
-}
+export interface ScreenTabsDeleteScreenTabParams extends P.ScreenId, P.TabId {}
 export type ScreenTabsDeleteScreenTabResponse = void;
 export type ScreenTabsDeleteScreenTabError = unknown;
 
-export interface ScreenTabsGetAllScreenTabsParams {
-  /** The ID of the screen. */
-  screenId: number;
+export interface ScreenTabsGetAllScreenTabsParams extends P.ScreenId {
   /** The key of the project. */
   projectKey?: string;
 }
 export type ScreenTabsGetAllScreenTabsResponse = S.ScreenableTab[];
 export type ScreenTabsGetAllScreenTabsError = unknown;
 
-export interface ScreenTabsMoveScreenTabParams {
-  /** The ID of the screen. */
-  screenId: number;
-  /** The ID of the screen tab. */
-  tabId: number;
+export interface ScreenTabsMoveScreenTabParams extends P.ScreenId, P.TabId {
   /** The position of tab. The base index is 0. */
   pos: number;
 }
 export type ScreenTabsMoveScreenTabResponse = unknown;
 export type ScreenTabsMoveScreenTabError = unknown;
 
-export interface ScreenTabsRenameScreenTabParams {
-  /** The ID of the screen. */
-  screenId: number;
-  /** The ID of the screen tab. */
-  tabId: number;
+export interface ScreenTabsRenameScreenTabParams extends P.ScreenId, P.TabId {
   body: S.ScreenableTabInput;
 }
 export type ScreenTabsRenameScreenTabResponse = S.ScreenableTab;

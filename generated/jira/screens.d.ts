@@ -6,6 +6,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface ScreensAddFieldToDefaultScreenParams {
@@ -21,31 +22,15 @@ export interface ScreensCreateScreenParams {
 export type ScreensCreateScreenResponse = S.Screen;
 export type ScreensCreateScreenError = unknown;
 
-export interface ScreensDeleteScreenParams {
-  /** The ID of the screen. */
-  screenId: number;
-}
+export interface ScreensDeleteScreenParams extends P.ScreenId {}
 export type ScreensDeleteScreenResponse = void;
 export type ScreensDeleteScreenError = unknown;
 
-export interface ScreensGetAvailableScreenFieldsParams {
-  /** The ID of the screen. */
-  screenId: number;
-}
+export interface ScreensGetAvailableScreenFieldsParams extends P.ScreenId {}
 export type ScreensGetAvailableScreenFieldsResponse = S.ScreenableField[];
 export type ScreensGetAvailableScreenFieldsError = unknown;
 
-export interface ScreensGetScreensParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 100
-   */
-  maxResults?: number;
+export interface ScreensGetScreensParams extends P.StartAt, P.MaxResults2 {
   /** The list of screen IDs. To include multiple IDs, provide an ampersand-separated list. For example, `id=10000&id=10001`. */
   id?: number[];
   /**
@@ -67,19 +52,10 @@ export type ScreensGetScreensResponse = S.PageBeanScreen;
 export type ScreensGetScreensError = unknown;
 export type ScreensGetScreensItem = S.Screen;
 
-export interface ScreensGetScreensForFieldParams {
+export interface ScreensGetScreensForFieldParams
+  extends P.StartAt, P.MaxResults2 {
   /** The ID of the field to return screens for. */
   fieldId: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 100
-   */
-  maxResults?: number;
   /** Use [expand](#expansion) to include additional information about screens in the response. This parameter accepts `tab` which returns details about the screen tabs the field is used in. */
   expand?: string;
 }
@@ -87,9 +63,7 @@ export type ScreensGetScreensForFieldResponse = S.PageBeanScreenWithTab;
 export type ScreensGetScreensForFieldError = unknown;
 export type ScreensGetScreensForFieldItem = S.ScreenWithTab;
 
-export interface ScreensUpdateScreenParams {
-  /** The ID of the screen. */
-  screenId: number;
+export interface ScreensUpdateScreenParams extends P.ScreenId {
   body: S.UpdateScreenDetailsInput;
 }
 export type ScreensUpdateScreenResponse = S.Screen;

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface StatusCreateStatusesParams {
@@ -39,7 +40,7 @@ export interface StatusGetStatusesByIdParams {
 export type StatusGetStatusesByIdResponse = S.JiraStatus[];
 export type StatusGetStatusesByIdError = unknown;
 
-export interface StatusSearchParams {
+export interface StatusSearchParams extends P.StartAt {
   /**
    * Use [expand](#expansion) to include additional information in the response. This parameter accepts a comma-separated list. Expand options include:
    *
@@ -48,11 +49,6 @@ export interface StatusSearchParams {
   expand?: string;
   /** The project the status is part of or null for global statuses. */
   projectId?: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
   /**
    * The maximum number of items to return per page.
    * @default 200

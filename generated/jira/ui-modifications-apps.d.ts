@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface UiModificationsAppsCreateUiModificationParams {
@@ -19,17 +20,8 @@ export interface UiModificationsAppsDeleteUiModificationParams {
 export type UiModificationsAppsDeleteUiModificationResponse = unknown;
 export type UiModificationsAppsDeleteUiModificationError = unknown;
 
-export interface UiModificationsAppsGetUiModificationsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface UiModificationsAppsGetUiModificationsParams
+  extends P.StartAt, P.MaxResults {
   /**
    * Use expand to include additional information in the response. This parameter accepts a comma-separated list. Expand options include:
    *

@@ -2,52 +2,32 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface UserPropertiesDeleteUserPropertyParams {
-  /** The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*. */
-  accountId?: string;
-  /** This parameter is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  userKey?: string;
-  /** This parameter is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  username?: string;
+export interface UserPropertiesDeleteUserPropertyParams
+  extends P.AccountId, P.UserKey, P.Username2 {
   /** The key of the user's property. */
   propertyKey: string;
 }
 export type UserPropertiesDeleteUserPropertyResponse = void;
 export type UserPropertiesDeleteUserPropertyError = unknown;
 
-export interface UserPropertiesGetUserPropertyParams {
-  /** The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*. */
-  accountId?: string;
-  /** This parameter is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  userKey?: string;
-  /** This parameter is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  username?: string;
+export interface UserPropertiesGetUserPropertyParams
+  extends P.AccountId, P.UserKey, P.Username2 {
   /** The key of the user's property. */
   propertyKey: string;
 }
 export type UserPropertiesGetUserPropertyResponse = S.EntityProperty;
 export type UserPropertiesGetUserPropertyError = unknown;
 
-export interface UserPropertiesGetUserPropertyKeysParams {
-  /** The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*. */
-  accountId?: string;
-  /** This parameter is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  userKey?: string;
-  /** This parameter is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  username?: string;
-}
+export interface UserPropertiesGetUserPropertyKeysParams
+  extends P.AccountId, P.UserKey, P.Username2 {}
 export type UserPropertiesGetUserPropertyKeysResponse = S.PropertyKeys;
 export type UserPropertiesGetUserPropertyKeysError = unknown;
 
-export interface UserPropertiesSetUserPropertyParams {
-  /** The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*. */
-  accountId?: string;
-  /** This parameter is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  userKey?: string;
-  /** This parameter is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  username?: string;
+export interface UserPropertiesSetUserPropertyParams
+  extends P.AccountId, P.UserKey, P.Username2 {
   /** The key of the user's property. The maximum length is 255 characters. */
   propertyKey: string;
   body: unknown;

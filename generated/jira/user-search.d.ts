@@ -6,26 +6,19 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface UserSearchFindAssignableUsersParams {
+export interface UserSearchFindAssignableUsersParams
+  extends P.Username, P.AccountId2, P.StartAt {
   /** A query string that is matched against user attributes, such as `displayName`, and `emailAddress`, to find relevant users. The string can match the prefix of the attribute's value. For example, *query=john* matches a user with a `displayName` of *John Smith* and a user with an `emailAddress` of *johnson@example.com*. Required, unless `username` or `accountId` is specified. */
   query?: string;
   /** The sessionId of this request. SessionId is the same until the assignee is set. */
   sessionId?: string;
-  /** This parameter is no longer available. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  username?: string;
-  /** A query string that is matched exactly against user `accountId`. Required, unless `query` is specified. */
-  accountId?: string;
   /** The project ID or project key (case sensitive). Required, unless `issueKey` is specified. */
   project?: string;
   /** The key of the issue. Required, unless `project` is specified. */
   issueKey?: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
   /**
    * The maximum number of items to return. This operation may return less than the maximum number of items even if more are available. The operation fetches users up to the maximum and then, from the fetched users, returns only the users that can be assigned to the issue.
    * @default 50
@@ -40,49 +33,25 @@ export type UserSearchFindAssignableUsersResponse = S.User[];
 export type UserSearchFindAssignableUsersError = unknown;
 export type UserSearchFindAssignableUsersItem = S.User;
 
-export interface UserSearchFindBulkAssignableUsersParams {
-  /** A query string that is matched against user attributes, such as `displayName` and `emailAddress`, to find relevant users. The string can match the prefix of the attribute's value. For example, *query=john* matches a user with a `displayName` of *John Smith* and a user with an `emailAddress` of *johnson@example.com*. Required, unless `accountId` is specified. */
-  query?: string;
-  /** This parameter is no longer available. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  username?: string;
-  /** A query string that is matched exactly against user `accountId`. Required, unless `query` is specified. */
-  accountId?: string;
+export interface UserSearchFindBulkAssignableUsersParams
+  extends P.Query, P.Username, P.AccountId2, P.StartAt, P.MaxResults {
   /** A list of project keys (case sensitive). This parameter accepts a comma-separated list. */
   projectKeys: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
 }
 export type UserSearchFindBulkAssignableUsersResponse = S.User[];
 export type UserSearchFindBulkAssignableUsersError = unknown;
 export type UserSearchFindBulkAssignableUsersItem = S.User;
 
-export interface UserSearchFindUserKeysByQueryParams {
+export interface UserSearchFindUserKeysByQueryParams
+  extends P.StartAt, P.MaxResults2 {
   /** The search query. */
   query: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 100
-   */
-  maxResults?: number;
 }
 export type UserSearchFindUserKeysByQueryResponse = S.PageBeanUserKey;
 export type UserSearchFindUserKeysByQueryError = unknown;
 export type UserSearchFindUserKeysByQueryItem = S.UserKey;
 
-export interface UserSearchFindUsersParams {
+export interface UserSearchFindUsersParams extends P.MaxResults {
   /** A query string that is matched against user attributes ( `displayName`, and `emailAddress`) to find relevant users. The string can match the prefix of the attribute's value. For example, *query=john* matches a user with a `displayName` of *John Smith* and a user with an `emailAddress` of *johnson@example.com*. Required, unless `accountId` or `property` is specified. */
   query?: string;
   username?: string;
@@ -93,11 +62,6 @@ export interface UserSearchFindUsersParams {
    * @default 0
    */
   startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
   /** A query string used to search properties. Property keys are specified by path, so property keys containing dot (.) or equals (=) characters cannot be used. The query string cannot be specified using a JSON object. Example: To search for the value of `nested` from `{"something":{"nested":1,"other":2}}` use `thepropertykey.something.nested=1`. Required, unless `accountId` or `query` is specified. */
   property?: string;
 }
@@ -105,19 +69,10 @@ export type UserSearchFindUsersResponse = S.User[];
 export type UserSearchFindUsersError = unknown;
 export type UserSearchFindUsersItem = S.User;
 
-export interface UserSearchFindUsersByQueryParams {
+export interface UserSearchFindUsersByQueryParams
+  extends P.StartAt, P.MaxResults2 {
   /** The search query. */
   query: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 100
-   */
-  maxResults?: number;
 }
 export type UserSearchFindUsersByQueryResponse = S.PageBeanUser;
 export type UserSearchFindUsersByQueryError = unknown;
@@ -147,13 +102,8 @@ export interface UserSearchFindUsersForPickerParams {
 export type UserSearchFindUsersForPickerResponse = S.FoundUsers;
 export type UserSearchFindUsersForPickerError = unknown;
 
-export interface UserSearchFindUsersWithAllPermissionsParams {
-  /** A query string that is matched against user attributes, such as `displayName` and `emailAddress`, to find relevant users. The string can match the prefix of the attribute's value. For example, *query=john* matches a user with a `displayName` of *John Smith* and a user with an `emailAddress` of *johnson@example.com*. Required, unless `accountId` is specified. */
-  query?: string;
-  /** This parameter is no longer available. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  username?: string;
-  /** A query string that is matched exactly against user `accountId`. Required, unless `query` is specified. */
-  accountId?: string;
+export interface UserSearchFindUsersWithAllPermissionsParams
+  extends P.Query, P.Username, P.AccountId2, P.StartAt, P.MaxResults {
   /**
    * A comma separated list of permissions. Permissions can be specified as any:
    *
@@ -199,42 +149,17 @@ export interface UserSearchFindUsersWithAllPermissionsParams {
   issueKey?: string;
   /** The project key for the project (case sensitive). */
   projectKey?: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
 }
 export type UserSearchFindUsersWithAllPermissionsResponse = S.User[];
 export type UserSearchFindUsersWithAllPermissionsError = unknown;
 export type UserSearchFindUsersWithAllPermissionsItem = S.User;
 
-export interface UserSearchFindUsersWithBrowsePermissionParams {
-  /** A query string that is matched against user attributes, such as `displayName` and `emailAddress`, to find relevant users. The string can match the prefix of the attribute's value. For example, *query=john* matches a user with a `displayName` of *John Smith* and a user with an `emailAddress` of *johnson@example.com*. Required, unless `accountId` is specified. */
-  query?: string;
-  /** This parameter is no longer available. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  username?: string;
-  /** A query string that is matched exactly against user `accountId`. Required, unless `query` is specified. */
-  accountId?: string;
+export interface UserSearchFindUsersWithBrowsePermissionParams
+  extends P.Query, P.Username, P.AccountId2, P.StartAt, P.MaxResults {
   /** The issue key for the issue. Required, unless `projectKey` is specified. */
   issueKey?: string;
   /** The project key for the project (case sensitive). Required, unless `issueKey` is specified. */
   projectKey?: string;
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
 }
 export type UserSearchFindUsersWithBrowsePermissionResponse = S.User[];
 export type UserSearchFindUsersWithBrowsePermissionError = unknown;

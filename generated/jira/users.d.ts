@@ -7,19 +7,10 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface UsersBulkGetUsersParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 10
-   */
-  maxResults?: number;
+export interface UsersBulkGetUsersParams extends P.StartAt, P.MaxResults4 {
   /** This parameter is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
   username?: string[];
   /** This parameter is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
@@ -31,17 +22,8 @@ export type UsersBulkGetUsersResponse = S.PageBeanUser;
 export type UsersBulkGetUsersError = unknown;
 export type UsersBulkGetUsersItem = S.User;
 
-export interface UsersBulkGetUsersMigrationParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 10
-   */
-  maxResults?: number;
+export interface UsersBulkGetUsersMigrationParams
+  extends P.StartAt, P.MaxResults4 {
   /** Username of a user. To specify multiple users, pass multiple copies of this parameter. For example, `username=fred&username=barney`. Required if `key` isn't provided. Cannot be provided if `key` is present. */
   username?: string[];
   /** Key of a user. To specify multiple users, pass multiple copies of this parameter. For example, `key=fred&key=barney`. Required if `username` isn't provided. Cannot be provided if `username` is present. */
@@ -108,9 +90,7 @@ export interface UsersGetUserParams {
 export type UsersGetUserResponse = S.User;
 export type UsersGetUserError = unknown;
 
-export interface UsersGetUserDefaultColumnsParams {
-  /** The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*. */
-  accountId?: string;
+export interface UsersGetUserDefaultColumnsParams extends P.AccountId {
   /** This parameter is no longer available See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
   username?: string;
 }
@@ -131,40 +111,25 @@ export interface UsersGetUserEmailBulkParams {
 export type UsersGetUserEmailBulkResponse = S.UnrestrictedUserEmail;
 export type UsersGetUserEmailBulkError = unknown;
 
-export interface UsersGetUserGroupsParams {
-  /** The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*. */
-  accountId: string;
-  /** This parameter is no longer available. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  username?: string;
+export interface UsersGetUserGroupsParams extends P.AccountId3, P.Username {
   /** This parameter is no longer available. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
   key?: string;
 }
 export type UsersGetUserGroupsResponse = S.GroupName[];
 export type UsersGetUserGroupsError = unknown;
 
-export interface UsersRemoveUserParams {
-  /** The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*. */
-  accountId: string;
-  /** This parameter is no longer available. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  username?: string;
+export interface UsersRemoveUserParams extends P.AccountId3, P.Username {
   /** This parameter is no longer available. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
   key?: string;
 }
 export type UsersRemoveUserResponse = void;
 export type UsersRemoveUserError = unknown;
 
-export interface UsersResetUserColumnsParams {
-  /** The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*. */
-  accountId?: string;
-  /** This parameter is no longer available. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
-  username?: string;
-}
+export interface UsersResetUserColumnsParams extends P.AccountId, P.Username {}
 export type UsersResetUserColumnsResponse = void;
 export type UsersResetUserColumnsError = unknown;
 
-export interface UsersSetUserColumnsParams {
-  /** The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*. */
-  accountId?: string;
+export interface UsersSetUserColumnsParams extends P.AccountId {
   /** The ID of a column to set. To set multiple columns, send multiple `columns` parameters. */
   body?: string[];
 }

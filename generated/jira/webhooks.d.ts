@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface WebhooksDeleteWebhookByIdParams {
@@ -10,18 +11,8 @@ export interface WebhooksDeleteWebhookByIdParams {
 export type WebhooksDeleteWebhookByIdResponse = void;
 export type WebhooksDeleteWebhookByIdError = S.ErrorCollection;
 
-export interface WebhooksGetDynamicWebhooksForAppParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 100
-   */
-  maxResults?: number;
-}
+export interface WebhooksGetDynamicWebhooksForAppParams
+  extends P.StartAt, P.MaxResults2 {}
 export type WebhooksGetDynamicWebhooksForAppResponse = S.PageBeanWebhook;
 export type WebhooksGetDynamicWebhooksForAppError = S.ErrorCollection;
 export type WebhooksGetDynamicWebhooksForAppItem = S.Webhook;

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface WorkflowSchemeDraftsCreateWorkflowSchemeDraftFromParentParams {
@@ -13,52 +14,36 @@ export type WorkflowSchemeDraftsCreateWorkflowSchemeDraftFromParentResponse =
 export type WorkflowSchemeDraftsCreateWorkflowSchemeDraftFromParentError =
   unknown;
 
-export interface WorkflowSchemeDraftsDeleteDraftDefaultWorkflowParams {
-  /** The ID of the workflow scheme that the draft belongs to. */
-  id: number;
-}
+export interface WorkflowSchemeDraftsDeleteDraftDefaultWorkflowParams
+  extends P.Id2 {}
 export type WorkflowSchemeDraftsDeleteDraftDefaultWorkflowResponse =
   S.WorkflowScheme;
 export type WorkflowSchemeDraftsDeleteDraftDefaultWorkflowError = unknown;
 
-export interface WorkflowSchemeDraftsDeleteDraftWorkflowMappingParams {
-  /** The ID of the workflow scheme that the draft belongs to. */
-  id: number;
-  /** The name of the workflow. */
-  workflowName: string;
-}
+export interface WorkflowSchemeDraftsDeleteDraftWorkflowMappingParams
+  extends P.Id2, P.WorkflowName2 {}
 export type WorkflowSchemeDraftsDeleteDraftWorkflowMappingResponse = void;
 export type WorkflowSchemeDraftsDeleteDraftWorkflowMappingError = unknown;
 
-export interface WorkflowSchemeDraftsDeleteWorkflowSchemeDraftParams {
-  /** The ID of the active workflow scheme that the draft was created from. */
-  id: number;
-}
+export interface WorkflowSchemeDraftsDeleteWorkflowSchemeDraftParams
+  extends P.Id11 {}
 export type WorkflowSchemeDraftsDeleteWorkflowSchemeDraftResponse = void;
 export type WorkflowSchemeDraftsDeleteWorkflowSchemeDraftError = unknown;
 
-export interface WorkflowSchemeDraftsDeleteWorkflowSchemeDraftIssueTypeParams {
-  /** The ID of the workflow scheme that the draft belongs to. */
-  id: number;
-  /** The ID of the issue type. */
-  issueType: string;
-}
+export interface WorkflowSchemeDraftsDeleteWorkflowSchemeDraftIssueTypeParams
+  extends P.Id2, P.IssueType {}
 export type WorkflowSchemeDraftsDeleteWorkflowSchemeDraftIssueTypeResponse =
   S.WorkflowScheme;
 export type WorkflowSchemeDraftsDeleteWorkflowSchemeDraftIssueTypeError =
   unknown;
 
-export interface WorkflowSchemeDraftsGetDraftDefaultWorkflowParams {
-  /** The ID of the workflow scheme that the draft belongs to. */
-  id: number;
-}
+export interface WorkflowSchemeDraftsGetDraftDefaultWorkflowParams
+  extends P.Id2 {}
 export type WorkflowSchemeDraftsGetDraftDefaultWorkflowResponse =
   S.DefaultWorkflow;
 export type WorkflowSchemeDraftsGetDraftDefaultWorkflowError = unknown;
 
-export interface WorkflowSchemeDraftsGetDraftWorkflowParams {
-  /** The ID of the workflow scheme that the draft belongs to. */
-  id: number;
+export interface WorkflowSchemeDraftsGetDraftWorkflowParams extends P.Id2 {
   /** The name of a workflow in the scheme. Limits the results to the workflow-issue type mapping for the specified workflow. */
   workflowName?: string;
 }
@@ -66,27 +51,20 @@ export type WorkflowSchemeDraftsGetDraftWorkflowResponse =
   S.IssueTypesWorkflowMapping;
 export type WorkflowSchemeDraftsGetDraftWorkflowError = unknown;
 
-export interface WorkflowSchemeDraftsGetWorkflowSchemeDraftParams {
-  /** The ID of the active workflow scheme that the draft was created from. */
-  id: number;
-}
+export interface WorkflowSchemeDraftsGetWorkflowSchemeDraftParams
+  extends P.Id11 {}
 export type WorkflowSchemeDraftsGetWorkflowSchemeDraftResponse =
   S.WorkflowScheme;
 export type WorkflowSchemeDraftsGetWorkflowSchemeDraftError = unknown;
 
-export interface WorkflowSchemeDraftsGetWorkflowSchemeDraftIssueTypeParams {
-  /** The ID of the workflow scheme that the draft belongs to. */
-  id: number;
-  /** The ID of the issue type. */
-  issueType: string;
-}
+export interface WorkflowSchemeDraftsGetWorkflowSchemeDraftIssueTypeParams
+  extends P.Id2, P.IssueType {}
 export type WorkflowSchemeDraftsGetWorkflowSchemeDraftIssueTypeResponse =
   S.IssueTypeWorkflowMapping;
 export type WorkflowSchemeDraftsGetWorkflowSchemeDraftIssueTypeError = unknown;
 
-export interface WorkflowSchemeDraftsPublishDraftWorkflowSchemeParams {
-  /** The ID of the workflow scheme that the draft belongs to. */
-  id: number;
+export interface WorkflowSchemeDraftsPublishDraftWorkflowSchemeParams
+  extends P.Id2 {
   /**
    * Whether the request only performs a validation.
    * @default false
@@ -98,11 +76,8 @@ export interface WorkflowSchemeDraftsPublishDraftWorkflowSchemeParams {
 export type WorkflowSchemeDraftsPublishDraftWorkflowSchemeResponse = void;
 export type WorkflowSchemeDraftsPublishDraftWorkflowSchemeError = unknown;
 
-export interface WorkflowSchemeDraftsSetWorkflowSchemeDraftIssueTypeParams {
-  /** The ID of the workflow scheme that the draft belongs to. */
-  id: number;
-  /** The ID of the issue type. */
-  issueType: string;
+export interface WorkflowSchemeDraftsSetWorkflowSchemeDraftIssueTypeParams
+  extends P.Id2, P.IssueType {
   /** The issue type-project mapping. */
   body: S.IssueTypeWorkflowMapping;
 }
@@ -110,9 +85,8 @@ export type WorkflowSchemeDraftsSetWorkflowSchemeDraftIssueTypeResponse =
   S.WorkflowScheme;
 export type WorkflowSchemeDraftsSetWorkflowSchemeDraftIssueTypeError = unknown;
 
-export interface WorkflowSchemeDraftsUpdateDraftDefaultWorkflowParams {
-  /** The ID of the workflow scheme that the draft belongs to. */
-  id: number;
+export interface WorkflowSchemeDraftsUpdateDraftDefaultWorkflowParams
+  extends P.Id2 {
   /** The object for the new default workflow. */
   body: S.DefaultWorkflow;
 }
@@ -120,20 +94,16 @@ export type WorkflowSchemeDraftsUpdateDraftDefaultWorkflowResponse =
   S.WorkflowScheme;
 export type WorkflowSchemeDraftsUpdateDraftDefaultWorkflowError = unknown;
 
-export interface WorkflowSchemeDraftsUpdateDraftWorkflowMappingParams {
-  /** The ID of the workflow scheme that the draft belongs to. */
-  id: number;
-  /** The name of the workflow. */
-  workflowName: string;
+export interface WorkflowSchemeDraftsUpdateDraftWorkflowMappingParams
+  extends P.Id2, P.WorkflowName2 {
   body: S.IssueTypesWorkflowMapping;
 }
 export type WorkflowSchemeDraftsUpdateDraftWorkflowMappingResponse =
   S.WorkflowScheme;
 export type WorkflowSchemeDraftsUpdateDraftWorkflowMappingError = unknown;
 
-export interface WorkflowSchemeDraftsUpdateWorkflowSchemeDraftParams {
-  /** The ID of the active workflow scheme that the draft was created from. */
-  id: number;
+export interface WorkflowSchemeDraftsUpdateWorkflowSchemeDraftParams
+  extends P.Id11 {
   body: S.WorkflowSchemeInput;
 }
 export type WorkflowSchemeDraftsUpdateWorkflowSchemeDraftResponse =

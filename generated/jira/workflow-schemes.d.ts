@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface WorkflowSchemesCreateWorkflowSchemeParams {
@@ -10,38 +11,27 @@ export interface WorkflowSchemesCreateWorkflowSchemeParams {
 export type WorkflowSchemesCreateWorkflowSchemeResponse = S.WorkflowScheme;
 export type WorkflowSchemesCreateWorkflowSchemeError = unknown;
 
-export interface WorkflowSchemesDeleteDefaultWorkflowParams {
-  /** The ID of the workflow scheme. */
-  id: number;
+export interface WorkflowSchemesDeleteDefaultWorkflowParams extends P.Id4 {
   /** Set to true to create or update the draft of a workflow scheme and delete the mapping from the draft, when the workflow scheme cannot be edited. Defaults to `false`. */
   updateDraftIfNeeded?: boolean;
 }
 export type WorkflowSchemesDeleteDefaultWorkflowResponse = S.WorkflowScheme;
 export type WorkflowSchemesDeleteDefaultWorkflowError = unknown;
 
-export interface WorkflowSchemesDeleteWorkflowMappingParams {
-  /** The ID of the workflow scheme. */
-  id: number;
-  /** The name of the workflow. */
-  workflowName: string;
+export interface WorkflowSchemesDeleteWorkflowMappingParams
+  extends P.Id4, P.WorkflowName2 {
   /** Set to true to create or update the draft of a workflow scheme and delete the mapping from the draft, when the workflow scheme cannot be edited. Defaults to `false`. */
   updateDraftIfNeeded?: boolean;
 }
 export type WorkflowSchemesDeleteWorkflowMappingResponse = void;
 export type WorkflowSchemesDeleteWorkflowMappingError = unknown;
 
-export interface WorkflowSchemesDeleteWorkflowSchemeParams {
-  /** The ID of the workflow scheme. Find this ID by editing the desired workflow scheme in Jira. The ID is shown in the URL as `schemeId`. For example, *schemeId=10301*. */
-  id: number;
-}
+export interface WorkflowSchemesDeleteWorkflowSchemeParams extends P.Id13 {}
 export type WorkflowSchemesDeleteWorkflowSchemeResponse = unknown;
 export type WorkflowSchemesDeleteWorkflowSchemeError = unknown;
 
-export interface WorkflowSchemesDeleteWorkflowSchemeIssueTypeParams {
-  /** The ID of the workflow scheme. */
-  id: number;
-  /** The ID of the issue type. */
-  issueType: string;
+export interface WorkflowSchemesDeleteWorkflowSchemeIssueTypeParams
+  extends P.Id4, P.IssueType {
   /** Set to true to create or update the draft of a workflow scheme and update the mapping in the draft, when the workflow scheme cannot be edited. Defaults to `false`. */
   updateDraftIfNeeded?: boolean;
 }
@@ -49,26 +39,14 @@ export type WorkflowSchemesDeleteWorkflowSchemeIssueTypeResponse =
   S.WorkflowScheme;
 export type WorkflowSchemesDeleteWorkflowSchemeIssueTypeError = unknown;
 
-export interface WorkflowSchemesGetAllWorkflowSchemesParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
-}
+export interface WorkflowSchemesGetAllWorkflowSchemesParams
+  extends P.StartAt, P.MaxResults {}
 export type WorkflowSchemesGetAllWorkflowSchemesResponse =
   S.PageBeanWorkflowScheme;
 export type WorkflowSchemesGetAllWorkflowSchemesError = unknown;
 export type WorkflowSchemesGetAllWorkflowSchemesItem = S.WorkflowScheme;
 
-export interface WorkflowSchemesGetDefaultWorkflowParams {
-  /** The ID of the workflow scheme. */
-  id: number;
+export interface WorkflowSchemesGetDefaultWorkflowParams extends P.Id4 {
   /**
    * Set to `true` to return the default workflow for the workflow scheme's draft rather than scheme itself. If the workflow scheme does not have a draft, then the default workflow for the workflow scheme is returned.
    * @default false
@@ -78,9 +56,7 @@ export interface WorkflowSchemesGetDefaultWorkflowParams {
 export type WorkflowSchemesGetDefaultWorkflowResponse = S.DefaultWorkflow;
 export type WorkflowSchemesGetDefaultWorkflowError = unknown;
 
-export interface WorkflowSchemesGetWorkflowParams {
-  /** The ID of the workflow scheme. */
-  id: number;
+export interface WorkflowSchemesGetWorkflowParams extends P.Id4 {
   /** The name of a workflow in the scheme. Limits the results to the workflow-issue type mapping for the specified workflow. */
   workflowName?: string;
   /**
@@ -92,9 +68,7 @@ export interface WorkflowSchemesGetWorkflowParams {
 export type WorkflowSchemesGetWorkflowResponse = S.IssueTypesWorkflowMapping;
 export type WorkflowSchemesGetWorkflowError = unknown;
 
-export interface WorkflowSchemesGetWorkflowSchemeParams {
-  /** The ID of the workflow scheme. Find this ID by editing the desired workflow scheme in Jira. The ID is shown in the URL as `schemeId`. For example, *schemeId=10301*. */
-  id: number;
+export interface WorkflowSchemesGetWorkflowSchemeParams extends P.Id13 {
   /**
    * Returns the workflow scheme's draft rather than scheme itself, if set to true. If the workflow scheme does not have a draft, then the workflow scheme is returned.
    * @default false
@@ -104,11 +78,8 @@ export interface WorkflowSchemesGetWorkflowSchemeParams {
 export type WorkflowSchemesGetWorkflowSchemeResponse = S.WorkflowScheme;
 export type WorkflowSchemesGetWorkflowSchemeError = unknown;
 
-export interface WorkflowSchemesGetWorkflowSchemeIssueTypeParams {
-  /** The ID of the workflow scheme. */
-  id: number;
-  /** The ID of the issue type. */
-  issueType: string;
+export interface WorkflowSchemesGetWorkflowSchemeIssueTypeParams
+  extends P.Id4, P.IssueType {
   /**
    * Returns the mapping from the workflow scheme's draft rather than the workflow scheme, if set to true. If no draft exists, the mapping from the workflow scheme is returned.
    * @default false
@@ -119,11 +90,8 @@ export type WorkflowSchemesGetWorkflowSchemeIssueTypeResponse =
   S.IssueTypeWorkflowMapping;
 export type WorkflowSchemesGetWorkflowSchemeIssueTypeError = unknown;
 
-export interface WorkflowSchemesSetWorkflowSchemeIssueTypeParams {
-  /** The ID of the workflow scheme. */
-  id: number;
-  /** The ID of the issue type. */
-  issueType: string;
+export interface WorkflowSchemesSetWorkflowSchemeIssueTypeParams
+  extends P.Id4, P.IssueType {
   /** The issue type-project mapping. */
   body: S.IssueTypeWorkflowMapping;
 }
@@ -131,28 +99,21 @@ export type WorkflowSchemesSetWorkflowSchemeIssueTypeResponse =
   S.WorkflowScheme;
 export type WorkflowSchemesSetWorkflowSchemeIssueTypeError = unknown;
 
-export interface WorkflowSchemesUpdateDefaultWorkflowParams {
-  /** The ID of the workflow scheme. */
-  id: number;
+export interface WorkflowSchemesUpdateDefaultWorkflowParams extends P.Id4 {
   /** The new default workflow. */
   body: S.DefaultWorkflow;
 }
 export type WorkflowSchemesUpdateDefaultWorkflowResponse = S.WorkflowScheme;
 export type WorkflowSchemesUpdateDefaultWorkflowError = unknown;
 
-export interface WorkflowSchemesUpdateWorkflowMappingParams {
-  /** The ID of the workflow scheme. */
-  id: number;
-  /** The name of the workflow. */
-  workflowName: string;
+export interface WorkflowSchemesUpdateWorkflowMappingParams
+  extends P.Id4, P.WorkflowName2 {
   body: S.IssueTypesWorkflowMapping;
 }
 export type WorkflowSchemesUpdateWorkflowMappingResponse = S.WorkflowScheme;
 export type WorkflowSchemesUpdateWorkflowMappingError = unknown;
 
-export interface WorkflowSchemesUpdateWorkflowSchemeParams {
-  /** The ID of the workflow scheme. Find this ID by editing the desired workflow scheme in Jira. The ID is shown in the URL as `schemeId`. For example, *schemeId=10301*. */
-  id: number;
+export interface WorkflowSchemesUpdateWorkflowSchemeParams extends P.Id13 {
   body: S.WorkflowSchemeInput;
 }
 export type WorkflowSchemesUpdateWorkflowSchemeResponse = S.WorkflowScheme;

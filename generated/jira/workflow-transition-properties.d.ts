@@ -2,15 +2,13 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface WorkflowTransitionPropertiesCreateWorkflowTransitionPropertyParams {
-  /** The ID of the transition. To get the ID, view the workflow in text mode in the Jira admin settings. The ID is shown next to the transition. */
-  transitionId: number;
+export interface WorkflowTransitionPropertiesCreateWorkflowTransitionPropertyParams
+  extends P.TransitionId, P.WorkflowName {
   /** The key of the property being added, also known as the name of the property. Set this to the same value as the `key` defined in the request body. */
   key: string;
-  /** The name of the workflow that the transition belongs to. */
-  workflowName: string;
   /**
    * The workflow status. Set to *live* for inactive workflows or *draft* for draft workflows. Active workflows cannot be edited.
    * @default "live"
@@ -23,13 +21,10 @@ export type WorkflowTransitionPropertiesCreateWorkflowTransitionPropertyResponse
 export type WorkflowTransitionPropertiesCreateWorkflowTransitionPropertyError =
   unknown;
 
-export interface WorkflowTransitionPropertiesDeleteWorkflowTransitionPropertyParams {
-  /** The ID of the transition. To get the ID, view the workflow in text mode in the Jira admin settings. The ID is shown next to the transition. */
-  transitionId: number;
+export interface WorkflowTransitionPropertiesDeleteWorkflowTransitionPropertyParams
+  extends P.TransitionId, P.WorkflowName {
   /** The name of the transition property to delete, also known as the name of the property. */
   key: string;
-  /** The name of the workflow that the transition belongs to. */
-  workflowName: string;
   /** The workflow status. Set to `live` for inactive workflows or `draft` for draft workflows. Active workflows cannot be edited. */
   workflowMode?: "live" | "draft";
 }
@@ -38,7 +33,8 @@ export type WorkflowTransitionPropertiesDeleteWorkflowTransitionPropertyResponse
 export type WorkflowTransitionPropertiesDeleteWorkflowTransitionPropertyError =
   unknown;
 
-export interface WorkflowTransitionPropertiesGetWorkflowTransitionPropertiesParams {
+export interface WorkflowTransitionPropertiesGetWorkflowTransitionPropertiesParams
+  extends P.WorkflowName {
   /** The ID of the transition. To get the ID, view the workflow in text mode in the Jira administration console. The ID is shown next to the transition. */
   transitionId: number;
   /**
@@ -48,8 +44,6 @@ export interface WorkflowTransitionPropertiesGetWorkflowTransitionPropertiesPara
   includeReservedKeys?: boolean;
   /** The key of the property being returned, also known as the name of the property. If this parameter is not specified, all properties on the transition are returned. */
   key?: string;
-  /** The name of the workflow that the transition belongs to. */
-  workflowName: string;
   /**
    * The workflow status. Set to *live* for active and inactive workflows, or *draft* for draft workflows.
    * @default "live"
@@ -61,13 +55,10 @@ export type WorkflowTransitionPropertiesGetWorkflowTransitionPropertiesResponse 
 export type WorkflowTransitionPropertiesGetWorkflowTransitionPropertiesError =
   unknown;
 
-export interface WorkflowTransitionPropertiesUpdateWorkflowTransitionPropertyParams {
-  /** The ID of the transition. To get the ID, view the workflow in text mode in the Jira admin settings. The ID is shown next to the transition. */
-  transitionId: number;
+export interface WorkflowTransitionPropertiesUpdateWorkflowTransitionPropertyParams
+  extends P.TransitionId, P.WorkflowName {
   /** The key of the property being updated, also known as the name of the property. Set this to the same value as the `key` defined in the request body. */
   key: string;
-  /** The name of the workflow that the transition belongs to. */
-  workflowName: string;
   /** The workflow status. Set to `live` for inactive workflows or `draft` for draft workflows. Active workflows cannot be edited. */
   workflowMode?: "live" | "draft";
   body: S.WorkflowTransitionPropertyInput;

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface WorkflowTransitionRulesDeleteWorkflowTransitionRuleConfigurationsParams {
@@ -12,17 +13,8 @@ export type WorkflowTransitionRulesDeleteWorkflowTransitionRuleConfigurationsRes
 export type WorkflowTransitionRulesDeleteWorkflowTransitionRuleConfigurationsError =
   S.ErrorCollection;
 
-export interface WorkflowTransitionRulesGetWorkflowTransitionRuleConfigurationsParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 10
-   */
-  maxResults?: number;
+export interface WorkflowTransitionRulesGetWorkflowTransitionRuleConfigurationsParams
+  extends P.StartAt, P.MaxResults4 {
   /** The types of the transition rules to return. */
   types: ("postfunction" | "condition" | "validator")[];
   /** The transition rule class keys, as defined in the Connect or the Forge app descriptor, of the transition rules to return. */

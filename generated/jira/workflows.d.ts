@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface WorkflowsCreateWorkflowParams {
@@ -25,17 +26,8 @@ export interface WorkflowsGetAllWorkflowsParams {
 export type WorkflowsGetAllWorkflowsResponse = S.DeprecatedWorkflow[];
 export type WorkflowsGetAllWorkflowsError = unknown;
 
-export interface WorkflowsGetWorkflowsPaginatedParams {
-  /**
-   * The index of the first item to return in a page of results (page offset).
-   * @default 0
-   */
-  startAt?: number;
-  /**
-   * The maximum number of items to return per page.
-   * @default 50
-   */
-  maxResults?: number;
+export interface WorkflowsGetWorkflowsPaginatedParams
+  extends P.StartAt, P.MaxResults {
   /** The name of a workflow to return. To include multiple workflows, provide an ampersand-separated list. For example, `workflowName=name1&workflowName=name2`. */
   workflowName?: string[];
   /**

@@ -7,6 +7,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface AdminAppsApproveParams {
@@ -25,11 +26,7 @@ export type AdminAppsApproveError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AdminAppsApprovedListParams {
-  /** The maximum number of items to return. Must be between 1 - 1000 both inclusive. */
-  limit?: number;
-  /** Set `cursor` to `next_cursor` returned by the previous call to list items in the next page */
-  cursor?: string;
+export interface AdminAppsApprovedListParams extends P.Limit, P.Cursor3 {
   team_id?: string;
   enterprise_id?: string;
 }
@@ -40,11 +37,7 @@ export type AdminAppsApprovedListError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AdminAppsRequestsListParams {
-  /** The maximum number of items to return. Must be between 1 - 1000 both inclusive. */
-  limit?: number;
-  /** Set `cursor` to `next_cursor` returned by the previous call to list items in the next page */
-  cursor?: string;
+export interface AdminAppsRequestsListParams extends P.Limit, P.Cursor3 {
   team_id?: string;
 }
 export type AdminAppsRequestsListResponse = {
@@ -70,11 +63,7 @@ export type AdminAppsRestrictError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AdminAppsRestrictedListParams {
-  /** The maximum number of items to return. Must be between 1 - 1000 both inclusive. */
-  limit?: number;
-  /** Set `cursor` to `next_cursor` returned by the previous call to list items in the next page */
-  cursor?: string;
+export interface AdminAppsRestrictedListParams extends P.Limit, P.Cursor3 {
   team_id?: string;
   enterprise_id?: string;
 }
@@ -217,15 +206,12 @@ export type AdminConversationsDisconnectSharedError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AdminConversationsEkmListOriginalConnectedChannelInfoParams {
+export interface AdminConversationsEkmListOriginalConnectedChannelInfoParams
+  extends P.Limit, P.Cursor2 {
   /** A comma-separated list of channels to filter to. */
   channel_ids?: string;
   /** A comma-separated list of the workspaces to which the channels you would like returned belong. */
   team_ids?: string;
-  /** The maximum number of items to return. Must be between 1 - 1000 both inclusive. */
-  limit?: number;
-  /** Set `cursor` to `next_cursor` returned by the previous call to list items in the next page. */
-  cursor?: string;
 }
 export type AdminConversationsEkmListOriginalConnectedChannelInfoResponse = {
   ok: S.DefsOkTrue;
@@ -265,13 +251,9 @@ export type AdminConversationsGetConversationPrefsError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AdminConversationsGetTeamsParams {
+export interface AdminConversationsGetTeamsParams extends P.Cursor3, P.Limit {
   /** The channel to determine connected workspaces within the organization for. */
   channel_id: string;
-  /** Set `cursor` to `next_cursor` returned by the previous call to list items in the next page */
-  cursor?: string;
-  /** The maximum number of items to return. Must be between 1 - 1000 both inclusive. */
-  limit?: number;
 }
 export type AdminConversationsGetTeamsResponse = {
   ok: S.DefsOkTrue;
@@ -388,15 +370,13 @@ export type AdminConversationsRestrictAccessRemoveGroupError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AdminConversationsSearchParams {
+export interface AdminConversationsSearchParams extends P.Cursor2 {
   /** Comma separated string of team IDs, signifying the workspaces to search through. */
   team_ids?: string;
   /** Name of the the channel to query by. */
   query?: string;
   /** Maximum number of items to be returned. Must be between 1 - 20 both inclusive. Default is 10. */
   limit?: number;
-  /** Set `cursor` to `next_cursor` returned by the previous call to list items in the next page. */
-  cursor?: string;
   /** The type of channel to include or exclude in the search. For example `private` will search private channels, while `private_exclude` will exclude them. For a full list of types, check the [Types section](#types). */
   search_channel_types?: string;
   /** Possible values are `relevant` (search ranking based on what we think is closest), `name` (alphabetical), `member_count` (number of users in the channel), and `created` (date channel was created). You can optionally pair this with the `sort_dir` arg to change how it is sorted */
@@ -522,12 +502,7 @@ export type AdminEmojiAddAliasError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AdminEmojiListParams {
-  /** Set `cursor` to `next_cursor` returned by the previous call to list items in the next page */
-  cursor?: string;
-  /** The maximum number of items to return. Must be between 1 - 1000 both inclusive. */
-  limit?: number;
-}
+export interface AdminEmojiListParams extends P.Cursor3, P.Limit {}
 export type AdminEmojiListResponse = {
   ok: S.DefsOkTrue;
 };
@@ -578,9 +553,7 @@ export type AdminInviteRequestsApproveError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AdminInviteRequestsApprovedListParams {
-  /** ID for the workspace where the invite requests were made. */
-  team_id?: string;
+export interface AdminInviteRequestsApprovedListParams extends P.TeamId {
   /** Value of the `next_cursor` field sent as part of the previous API response */
   cursor?: string;
   /** The number of results that will be returned by the API on each invocation. Must be between 1 - 1000, both inclusive */
@@ -593,9 +566,7 @@ export type AdminInviteRequestsApprovedListError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AdminInviteRequestsDeniedListParams {
-  /** ID for the workspace where the invite requests were made. */
-  team_id?: string;
+export interface AdminInviteRequestsDeniedListParams extends P.TeamId {
   /** Value of the `next_cursor` field sent as part of the previous api response */
   cursor?: string;
   /** The number of results that will be returned by the API on each invocation. Must be between 1 - 1000 both inclusive */
@@ -623,9 +594,7 @@ export type AdminInviteRequestsDenyError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AdminInviteRequestsListParams {
-  /** ID for the workspace where the invite requests were made. */
-  team_id?: string;
+export interface AdminInviteRequestsListParams extends P.TeamId {
   /** Value of the `next_cursor` field sent as part of the previous API response */
   cursor?: string;
   /** The number of results that will be returned by the API on each invocation. Must be between 1 - 1000, both inclusive */
@@ -638,11 +607,7 @@ export type AdminInviteRequestsListError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AdminTeamsAdminsListParams {
-  /** The maximum number of items to return. */
-  limit?: number;
-  /** Set `cursor` to `next_cursor` returned by the previous call to list items in the next page. */
-  cursor?: string;
+export interface AdminTeamsAdminsListParams extends P.Limit2, P.Cursor2 {
   team_id: string;
 }
 export type AdminTeamsAdminsListResponse = {
@@ -671,11 +636,9 @@ export type AdminTeamsCreateError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AdminTeamsListParams {
+export interface AdminTeamsListParams extends P.Cursor2 {
   /** The maximum number of items to return. Must be between 1 - 100 both inclusive. */
   limit?: number;
-  /** Set `cursor` to `next_cursor` returned by the previous call to list items in the next page. */
-  cursor?: string;
 }
 export type AdminTeamsListResponse = {
   ok: S.DefsOkTrue;
@@ -684,12 +647,8 @@ export type AdminTeamsListError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AdminTeamsOwnersListParams {
+export interface AdminTeamsOwnersListParams extends P.Limit, P.Cursor2 {
   team_id: string;
-  /** The maximum number of items to return. Must be between 1 - 1000 both inclusive. */
-  limit?: number;
-  /** Set `cursor` to `next_cursor` returned by the previous call to list items in the next page. */
-  cursor?: string;
 }
 export type AdminTeamsOwnersListResponse = {
   ok: S.DefsOkTrue;
@@ -897,11 +856,9 @@ export type AdminUsersInviteError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AdminUsersListParams {
+export interface AdminUsersListParams extends P.Cursor2 {
   /** The ID (`T1234`) of the workspace. */
   team_id: string;
-  /** Set `cursor` to `next_cursor` returned by the previous call to list items in the next page. */
-  cursor?: string;
   /** Limit for how many users to be retrieved per page */
   limit?: number;
 }
@@ -1024,7 +981,7 @@ export interface AdminMethods {
   /**
    * Approve an app for installation on a workspace.
    *
-   * @see https://api.slack.com/methods/admin.apps.approve
+   * [API documentation](https://api.slack.com/methods/admin.apps.approve)
    */
   appsApprove: MethodOpt<
     AdminAppsApproveParams,
@@ -1034,7 +991,7 @@ export interface AdminMethods {
   /**
    * List approved apps for an org or workspace.
    *
-   * @see https://api.slack.com/methods/admin.apps.approved.list
+   * [API documentation](https://api.slack.com/methods/admin.apps.approved.list)
    */
   appsApprovedList: MethodOpt<
     AdminAppsApprovedListParams,
@@ -1044,7 +1001,7 @@ export interface AdminMethods {
   /**
    * List app requests for a team/workspace.
    *
-   * @see https://api.slack.com/methods/admin.apps.requests.list
+   * [API documentation](https://api.slack.com/methods/admin.apps.requests.list)
    */
   appsRequestsList: MethodOpt<
     AdminAppsRequestsListParams,
@@ -1054,7 +1011,7 @@ export interface AdminMethods {
   /**
    * Restrict an app for installation on a workspace.
    *
-   * @see https://api.slack.com/methods/admin.apps.restrict
+   * [API documentation](https://api.slack.com/methods/admin.apps.restrict)
    */
   appsRestrict: MethodOpt<
     AdminAppsRestrictParams,
@@ -1064,7 +1021,7 @@ export interface AdminMethods {
   /**
    * List restricted apps for an org or workspace.
    *
-   * @see https://api.slack.com/methods/admin.apps.restricted.list
+   * [API documentation](https://api.slack.com/methods/admin.apps.restricted.list)
    */
   appsRestrictedList: MethodOpt<
     AdminAppsRestrictedListParams,
@@ -1074,7 +1031,7 @@ export interface AdminMethods {
   /**
    * Archive a public or private channel.
    *
-   * @see https://api.slack.com/methods/admin.conversations.archive
+   * [API documentation](https://api.slack.com/methods/admin.conversations.archive)
    */
   conversationsArchive: Method<
     AdminConversationsArchiveParams,
@@ -1084,7 +1041,7 @@ export interface AdminMethods {
   /**
    * Convert a public channel to a private channel.
    *
-   * @see https://api.slack.com/methods/admin.conversations.convertToPrivate
+   * [API documentation](https://api.slack.com/methods/admin.conversations.convertToPrivate)
    */
   conversationsConvertToPrivate: Method<
     AdminConversationsConvertToPrivateParams,
@@ -1094,7 +1051,7 @@ export interface AdminMethods {
   /**
    * Create a public or private channel-based conversation.
    *
-   * @see https://api.slack.com/methods/admin.conversations.create
+   * [API documentation](https://api.slack.com/methods/admin.conversations.create)
    */
   conversationsCreate: Method<
     AdminConversationsCreateParams,
@@ -1104,7 +1061,7 @@ export interface AdminMethods {
   /**
    * Delete a public or private channel.
    *
-   * @see https://api.slack.com/methods/admin.conversations.delete
+   * [API documentation](https://api.slack.com/methods/admin.conversations.delete)
    */
   conversationsDelete: Method<
     AdminConversationsDeleteParams,
@@ -1114,7 +1071,7 @@ export interface AdminMethods {
   /**
    * Disconnect a connected channel from one or more workspaces.
    *
-   * @see https://api.slack.com/methods/admin.conversations.disconnectShared
+   * [API documentation](https://api.slack.com/methods/admin.conversations.disconnectShared)
    */
   conversationsDisconnectShared: Method<
     AdminConversationsDisconnectSharedParams,
@@ -1124,7 +1081,7 @@ export interface AdminMethods {
   /**
    * List all disconnected channels—i.e., channels that were once connected to other workspaces and then disconnected—and the corresponding original channel IDs for key revocation with EKM.
    *
-   * @see https://api.slack.com/methods/admin.conversations.ekm.listOriginalConnectedChannelInfo
+   * [API documentation](https://api.slack.com/methods/admin.conversations.ekm.listOriginalConnectedChannelInfo)
    */
   conversationsEkmListOriginalConnectedChannelInfo: MethodOpt<
     AdminConversationsEkmListOriginalConnectedChannelInfoParams,
@@ -1134,7 +1091,7 @@ export interface AdminMethods {
   /**
    * Get conversation preferences for a public or private channel.
    *
-   * @see https://api.slack.com/methods/admin.conversations.getConversationPrefs
+   * [API documentation](https://api.slack.com/methods/admin.conversations.getConversationPrefs)
    */
   conversationsGetConversationPrefs: Method<
     AdminConversationsGetConversationPrefsParams,
@@ -1144,7 +1101,7 @@ export interface AdminMethods {
   /**
    * Get all the workspaces a given public or private channel is connected to within this Enterprise org.
    *
-   * @see https://api.slack.com/methods/admin.conversations.getTeams
+   * [API documentation](https://api.slack.com/methods/admin.conversations.getTeams)
    */
   conversationsGetTeams: PaginatedMethod<
     AdminConversationsGetTeamsParams,
@@ -1155,7 +1112,7 @@ export interface AdminMethods {
   /**
    * Invite a user to a public or private channel.
    *
-   * @see https://api.slack.com/methods/admin.conversations.invite
+   * [API documentation](https://api.slack.com/methods/admin.conversations.invite)
    */
   conversationsInvite: Method<
     AdminConversationsInviteParams,
@@ -1165,7 +1122,7 @@ export interface AdminMethods {
   /**
    * Rename a public or private channel.
    *
-   * @see https://api.slack.com/methods/admin.conversations.rename
+   * [API documentation](https://api.slack.com/methods/admin.conversations.rename)
    */
   conversationsRename: Method<
     AdminConversationsRenameParams,
@@ -1175,7 +1132,7 @@ export interface AdminMethods {
   /**
    * Add an allowlist of IDP groups for accessing a channel
    *
-   * @see https://api.slack.com/methods/admin.conversations.restrictAccess.addGroup
+   * [API documentation](https://api.slack.com/methods/admin.conversations.restrictAccess.addGroup)
    */
   conversationsRestrictAccessAddGroup: Method<
     AdminConversationsRestrictAccessAddGroupParams,
@@ -1185,7 +1142,7 @@ export interface AdminMethods {
   /**
    * List all IDP Groups linked to a channel
    *
-   * @see https://api.slack.com/methods/admin.conversations.restrictAccess.listGroups
+   * [API documentation](https://api.slack.com/methods/admin.conversations.restrictAccess.listGroups)
    */
   conversationsRestrictAccessListGroups: Method<
     AdminConversationsRestrictAccessListGroupsParams,
@@ -1195,7 +1152,7 @@ export interface AdminMethods {
   /**
    * Remove a linked IDP group linked from a private channel
    *
-   * @see https://api.slack.com/methods/admin.conversations.restrictAccess.removeGroup
+   * [API documentation](https://api.slack.com/methods/admin.conversations.restrictAccess.removeGroup)
    */
   conversationsRestrictAccessRemoveGroup: Method<
     AdminConversationsRestrictAccessRemoveGroupParams,
@@ -1205,7 +1162,7 @@ export interface AdminMethods {
   /**
    * Search for public or private channels in an Enterprise organization.
    *
-   * @see https://api.slack.com/methods/admin.conversations.search
+   * [API documentation](https://api.slack.com/methods/admin.conversations.search)
    */
   conversationsSearch: PaginatedMethodOpt<
     AdminConversationsSearchParams,
@@ -1216,7 +1173,7 @@ export interface AdminMethods {
   /**
    * Set the posting permissions for a public or private channel.
    *
-   * @see https://api.slack.com/methods/admin.conversations.setConversationPrefs
+   * [API documentation](https://api.slack.com/methods/admin.conversations.setConversationPrefs)
    */
   conversationsSetConversationPrefs: Method<
     AdminConversationsSetConversationPrefsParams,
@@ -1226,7 +1183,7 @@ export interface AdminMethods {
   /**
    * Set the workspaces in an Enterprise grid org that connect to a public or private channel.
    *
-   * @see https://api.slack.com/methods/admin.conversations.setTeams
+   * [API documentation](https://api.slack.com/methods/admin.conversations.setTeams)
    */
   conversationsSetTeams: Method<
     AdminConversationsSetTeamsParams,
@@ -1236,7 +1193,7 @@ export interface AdminMethods {
   /**
    * Unarchive a public or private channel.
    *
-   * @see https://api.slack.com/methods/admin.conversations.unarchive
+   * [API documentation](https://api.slack.com/methods/admin.conversations.unarchive)
    */
   conversationsUnarchive: Method<
     AdminConversationsUnarchiveParams,
@@ -1246,7 +1203,7 @@ export interface AdminMethods {
   /**
    * Add an emoji.
    *
-   * @see https://api.slack.com/methods/admin.emoji.add
+   * [API documentation](https://api.slack.com/methods/admin.emoji.add)
    */
   emojiAdd: Method<
     AdminEmojiAddParams,
@@ -1256,7 +1213,7 @@ export interface AdminMethods {
   /**
    * Add an emoji alias.
    *
-   * @see https://api.slack.com/methods/admin.emoji.addAlias
+   * [API documentation](https://api.slack.com/methods/admin.emoji.addAlias)
    */
   emojiAddAlias: Method<
     AdminEmojiAddAliasParams,
@@ -1266,7 +1223,7 @@ export interface AdminMethods {
   /**
    * List emoji for an Enterprise Grid organization.
    *
-   * @see https://api.slack.com/methods/admin.emoji.list
+   * [API documentation](https://api.slack.com/methods/admin.emoji.list)
    */
   emojiList: MethodOpt<
     AdminEmojiListParams,
@@ -1276,7 +1233,7 @@ export interface AdminMethods {
   /**
    * Remove an emoji across an Enterprise Grid organization
    *
-   * @see https://api.slack.com/methods/admin.emoji.remove
+   * [API documentation](https://api.slack.com/methods/admin.emoji.remove)
    */
   emojiRemove: Method<
     AdminEmojiRemoveParams,
@@ -1286,7 +1243,7 @@ export interface AdminMethods {
   /**
    * Rename an emoji.
    *
-   * @see https://api.slack.com/methods/admin.emoji.rename
+   * [API documentation](https://api.slack.com/methods/admin.emoji.rename)
    */
   emojiRename: Method<
     AdminEmojiRenameParams,
@@ -1296,7 +1253,7 @@ export interface AdminMethods {
   /**
    * Approve a workspace invite request.
    *
-   * @see https://api.slack.com/methods/admin.inviteRequests.approve
+   * [API documentation](https://api.slack.com/methods/admin.inviteRequests.approve)
    */
   inviteRequestsApprove: Method<
     AdminInviteRequestsApproveParams,
@@ -1306,7 +1263,7 @@ export interface AdminMethods {
   /**
    * List all approved workspace invite requests.
    *
-   * @see https://api.slack.com/methods/admin.inviteRequests.approved.list
+   * [API documentation](https://api.slack.com/methods/admin.inviteRequests.approved.list)
    */
   inviteRequestsApprovedList: MethodOpt<
     AdminInviteRequestsApprovedListParams,
@@ -1316,7 +1273,7 @@ export interface AdminMethods {
   /**
    * List all denied workspace invite requests.
    *
-   * @see https://api.slack.com/methods/admin.inviteRequests.denied.list
+   * [API documentation](https://api.slack.com/methods/admin.inviteRequests.denied.list)
    */
   inviteRequestsDeniedList: MethodOpt<
     AdminInviteRequestsDeniedListParams,
@@ -1326,7 +1283,7 @@ export interface AdminMethods {
   /**
    * Deny a workspace invite request.
    *
-   * @see https://api.slack.com/methods/admin.inviteRequests.deny
+   * [API documentation](https://api.slack.com/methods/admin.inviteRequests.deny)
    */
   inviteRequestsDeny: Method<
     AdminInviteRequestsDenyParams,
@@ -1336,7 +1293,7 @@ export interface AdminMethods {
   /**
    * List all pending workspace invite requests.
    *
-   * @see https://api.slack.com/methods/admin.inviteRequests.list
+   * [API documentation](https://api.slack.com/methods/admin.inviteRequests.list)
    */
   inviteRequestsList: MethodOpt<
     AdminInviteRequestsListParams,
@@ -1346,7 +1303,7 @@ export interface AdminMethods {
   /**
    * List all of the admins on a given workspace.
    *
-   * @see https://api.slack.com/methods/admin.teams.admins.list
+   * [API documentation](https://api.slack.com/methods/admin.teams.admins.list)
    */
   teamsAdminsList: Method<
     AdminTeamsAdminsListParams,
@@ -1356,7 +1313,7 @@ export interface AdminMethods {
   /**
    * Create an Enterprise team.
    *
-   * @see https://api.slack.com/methods/admin.teams.create
+   * [API documentation](https://api.slack.com/methods/admin.teams.create)
    */
   teamsCreate: Method<
     AdminTeamsCreateParams,
@@ -1366,7 +1323,7 @@ export interface AdminMethods {
   /**
    * List all teams on an Enterprise organization
    *
-   * @see https://api.slack.com/methods/admin.teams.list
+   * [API documentation](https://api.slack.com/methods/admin.teams.list)
    */
   teamsList: MethodOpt<
     AdminTeamsListParams,
@@ -1376,7 +1333,7 @@ export interface AdminMethods {
   /**
    * List all of the owners on a given workspace.
    *
-   * @see https://api.slack.com/methods/admin.teams.owners.list
+   * [API documentation](https://api.slack.com/methods/admin.teams.owners.list)
    */
   teamsOwnersList: Method<
     AdminTeamsOwnersListParams,
@@ -1386,7 +1343,7 @@ export interface AdminMethods {
   /**
    * Fetch information about settings in a workspace
    *
-   * @see https://api.slack.com/methods/admin.teams.settings.info
+   * [API documentation](https://api.slack.com/methods/admin.teams.settings.info)
    */
   teamsSettingsInfo: Method<
     AdminTeamsSettingsInfoParams,
@@ -1396,7 +1353,7 @@ export interface AdminMethods {
   /**
    * Set the default channels of a workspace.
    *
-   * @see https://api.slack.com/methods/admin.teams.settings.setDefaultChannels
+   * [API documentation](https://api.slack.com/methods/admin.teams.settings.setDefaultChannels)
    */
   teamsSettingsSetDefaultChannels: Method<
     AdminTeamsSettingsSetDefaultChannelsParams,
@@ -1406,7 +1363,7 @@ export interface AdminMethods {
   /**
    * Set the description of a given workspace.
    *
-   * @see https://api.slack.com/methods/admin.teams.settings.setDescription
+   * [API documentation](https://api.slack.com/methods/admin.teams.settings.setDescription)
    */
   teamsSettingsSetDescription: Method<
     AdminTeamsSettingsSetDescriptionParams,
@@ -1416,7 +1373,7 @@ export interface AdminMethods {
   /**
    * An API method that allows admins to set the discoverability of a given workspace
    *
-   * @see https://api.slack.com/methods/admin.teams.settings.setDiscoverability
+   * [API documentation](https://api.slack.com/methods/admin.teams.settings.setDiscoverability)
    */
   teamsSettingsSetDiscoverability: Method<
     AdminTeamsSettingsSetDiscoverabilityParams,
@@ -1426,7 +1383,7 @@ export interface AdminMethods {
   /**
    * Sets the icon of a workspace.
    *
-   * @see https://api.slack.com/methods/admin.teams.settings.setIcon
+   * [API documentation](https://api.slack.com/methods/admin.teams.settings.setIcon)
    */
   teamsSettingsSetIcon: Method<
     AdminTeamsSettingsSetIconParams,
@@ -1436,7 +1393,7 @@ export interface AdminMethods {
   /**
    * Set the name of a given workspace.
    *
-   * @see https://api.slack.com/methods/admin.teams.settings.setName
+   * [API documentation](https://api.slack.com/methods/admin.teams.settings.setName)
    */
   teamsSettingsSetName: Method<
     AdminTeamsSettingsSetNameParams,
@@ -1446,7 +1403,7 @@ export interface AdminMethods {
   /**
    * Add one or more default channels to an IDP group.
    *
-   * @see https://api.slack.com/methods/admin.usergroups.addChannels
+   * [API documentation](https://api.slack.com/methods/admin.usergroups.addChannels)
    */
   usergroupsAddChannels: Method<
     AdminUsergroupsAddChannelsParams,
@@ -1456,7 +1413,7 @@ export interface AdminMethods {
   /**
    * Associate one or more default workspaces with an organization-wide IDP group.
    *
-   * @see https://api.slack.com/methods/admin.usergroups.addTeams
+   * [API documentation](https://api.slack.com/methods/admin.usergroups.addTeams)
    */
   usergroupsAddTeams: Method<
     AdminUsergroupsAddTeamsParams,
@@ -1466,7 +1423,7 @@ export interface AdminMethods {
   /**
    * List the channels linked to an org-level IDP group (user group).
    *
-   * @see https://api.slack.com/methods/admin.usergroups.listChannels
+   * [API documentation](https://api.slack.com/methods/admin.usergroups.listChannels)
    */
   usergroupsListChannels: Method<
     AdminUsergroupsListChannelsParams,
@@ -1476,7 +1433,7 @@ export interface AdminMethods {
   /**
    * Remove one or more default channels from an org-level IDP group (user group).
    *
-   * @see https://api.slack.com/methods/admin.usergroups.removeChannels
+   * [API documentation](https://api.slack.com/methods/admin.usergroups.removeChannels)
    */
   usergroupsRemoveChannels: Method<
     AdminUsergroupsRemoveChannelsParams,
@@ -1486,7 +1443,7 @@ export interface AdminMethods {
   /**
    * Add an Enterprise user to a workspace.
    *
-   * @see https://api.slack.com/methods/admin.users.assign
+   * [API documentation](https://api.slack.com/methods/admin.users.assign)
    */
   usersAssign: Method<
     AdminUsersAssignParams,
@@ -1496,7 +1453,7 @@ export interface AdminMethods {
   /**
    * Invite a user to a workspace.
    *
-   * @see https://api.slack.com/methods/admin.users.invite
+   * [API documentation](https://api.slack.com/methods/admin.users.invite)
    */
   usersInvite: Method<
     AdminUsersInviteParams,
@@ -1506,7 +1463,7 @@ export interface AdminMethods {
   /**
    * List users on a workspace
    *
-   * @see https://api.slack.com/methods/admin.users.list
+   * [API documentation](https://api.slack.com/methods/admin.users.list)
    */
   usersList: Method<
     AdminUsersListParams,
@@ -1516,7 +1473,7 @@ export interface AdminMethods {
   /**
    * Remove a user from a workspace.
    *
-   * @see https://api.slack.com/methods/admin.users.remove
+   * [API documentation](https://api.slack.com/methods/admin.users.remove)
    */
   usersRemove: Method<
     AdminUsersRemoveParams,
@@ -1526,7 +1483,7 @@ export interface AdminMethods {
   /**
    * Invalidate a single session for a user by session_id
    *
-   * @see https://api.slack.com/methods/admin.users.session.invalidate
+   * [API documentation](https://api.slack.com/methods/admin.users.session.invalidate)
    */
   usersSessionInvalidate: Method<
     AdminUsersSessionInvalidateParams,
@@ -1536,7 +1493,7 @@ export interface AdminMethods {
   /**
    * Wipes all valid sessions on all devices for a given user
    *
-   * @see https://api.slack.com/methods/admin.users.session.reset
+   * [API documentation](https://api.slack.com/methods/admin.users.session.reset)
    */
   usersSessionReset: Method<
     AdminUsersSessionResetParams,
@@ -1546,7 +1503,7 @@ export interface AdminMethods {
   /**
    * Set an existing guest, regular user, or owner to be an admin user.
    *
-   * @see https://api.slack.com/methods/admin.users.setAdmin
+   * [API documentation](https://api.slack.com/methods/admin.users.setAdmin)
    */
   usersSetAdmin: Method<
     AdminUsersSetAdminParams,
@@ -1556,7 +1513,7 @@ export interface AdminMethods {
   /**
    * Set an expiration for a guest user
    *
-   * @see https://api.slack.com/methods/admin.users.setExpiration
+   * [API documentation](https://api.slack.com/methods/admin.users.setExpiration)
    */
   usersSetExpiration: Method<
     AdminUsersSetExpirationParams,
@@ -1566,7 +1523,7 @@ export interface AdminMethods {
   /**
    * Set an existing guest, regular user, or admin user to be a workspace owner.
    *
-   * @see https://api.slack.com/methods/admin.users.setOwner
+   * [API documentation](https://api.slack.com/methods/admin.users.setOwner)
    */
   usersSetOwner: Method<
     AdminUsersSetOwnerParams,
@@ -1576,7 +1533,7 @@ export interface AdminMethods {
   /**
    * Set an existing guest user, admin user, or owner to be a regular user.
    *
-   * @see https://api.slack.com/methods/admin.users.setRegular
+   * [API documentation](https://api.slack.com/methods/admin.users.setRegular)
    */
   usersSetRegular: Method<
     AdminUsersSetRegularParams,

@@ -24,7 +24,7 @@ export interface ApiMethods {
   /**
    * Checks API calling code.
    *
-   * @see https://api.slack.com/methods/api.test
+   * [API documentation](https://api.slack.com/methods/api.test)
    */
   test: MethodOpt<ApiTestParams, ApiTestResponse, ApiTestError>;
 }

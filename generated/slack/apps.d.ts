@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface AppsEventAuthorizationsListParams {
@@ -113,12 +114,8 @@ export type AppsPermissionsRequestError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AppsPermissionsResourcesListParams {
-  /** Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail. */
-  cursor?: string;
-  /** The maximum number of items to return. */
-  limit?: number;
-}
+export interface AppsPermissionsResourcesListParams
+  extends P.Cursor, P.Limit2 {}
 export type AppsPermissionsResourcesListResponse = {
   ok: S.DefsOkTrue;
   resources: {
@@ -205,12 +202,7 @@ export type AppsPermissionsScopesListError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AppsPermissionsUsersListParams {
-  /** Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail. */
-  cursor?: string;
-  /** The maximum number of items to return. */
-  limit?: number;
-}
+export interface AppsPermissionsUsersListParams extends P.Cursor, P.Limit2 {}
 export type AppsPermissionsUsersListResponse = {
   ok: S.DefsOkTrue;
 };
@@ -233,12 +225,7 @@ export type AppsPermissionsUsersRequestError = {
   ok: S.DefsOkFalse;
 };
 
-export interface AppsUninstallParams {
-  /** Issued when you created your application. */
-  client_id?: string;
-  /** Issued when you created your application. */
-  client_secret?: string;
-}
+export interface AppsUninstallParams extends P.ClientId, P.ClientSecret {}
 export type AppsUninstallResponse = {
   ok: S.DefsOkTrue;
 };
@@ -276,7 +263,7 @@ export interface AppsMethods {
   /**
    * Get a list of authorizations for the given event context. Each authorization represents an app installation that the event is visible to.
    *
-   * @see https://api.slack.com/methods/apps.event.authorizations.list
+   * [API documentation](https://api.slack.com/methods/apps.event.authorizations.list)
    */
   eventAuthorizationsList: Method<
     AppsEventAuthorizationsListParams,
@@ -286,7 +273,7 @@ export interface AppsMethods {
   /**
    * Returns list of permissions this app has on a team.
    *
-   * @see https://api.slack.com/methods/apps.permissions.info
+   * [API documentation](https://api.slack.com/methods/apps.permissions.info)
    */
   permissionsInfo: MethodOpt<
     AppsPermissionsInfoParams,
@@ -296,7 +283,7 @@ export interface AppsMethods {
   /**
    * Allows an app to request additional scopes
    *
-   * @see https://api.slack.com/methods/apps.permissions.request
+   * [API documentation](https://api.slack.com/methods/apps.permissions.request)
    */
   permissionsRequest: Method<
     AppsPermissionsRequestParams,
@@ -306,7 +293,7 @@ export interface AppsMethods {
   /**
    * Returns list of resource grants this app has on a team.
    *
-   * @see https://api.slack.com/methods/apps.permissions.resources.list
+   * [API documentation](https://api.slack.com/methods/apps.permissions.resources.list)
    */
   permissionsResourcesList: PaginatedMethodOpt<
     AppsPermissionsResourcesListParams,
@@ -317,7 +304,7 @@ export interface AppsMethods {
   /**
    * Returns list of scopes this app has on a team.
    *
-   * @see https://api.slack.com/methods/apps.permissions.scopes.list
+   * [API documentation](https://api.slack.com/methods/apps.permissions.scopes.list)
    */
   permissionsScopesList: MethodOpt<
     AppsPermissionsScopesListParams,
@@ -327,7 +314,7 @@ export interface AppsMethods {
   /**
    * Returns list of user grants and corresponding scopes this app has on a team.
    *
-   * @see https://api.slack.com/methods/apps.permissions.users.list
+   * [API documentation](https://api.slack.com/methods/apps.permissions.users.list)
    */
   permissionsUsersList: MethodOpt<
     AppsPermissionsUsersListParams,
@@ -337,7 +324,7 @@ export interface AppsMethods {
   /**
    * Enables an app to trigger a permissions modal to grant an app access to a user access scope.
    *
-   * @see https://api.slack.com/methods/apps.permissions.users.request
+   * [API documentation](https://api.slack.com/methods/apps.permissions.users.request)
    */
   permissionsUsersRequest: Method<
     AppsPermissionsUsersRequestParams,
@@ -347,7 +334,7 @@ export interface AppsMethods {
   /**
    * Uninstalls your app from a workspace.
    *
-   * @see https://api.slack.com/methods/apps.uninstall
+   * [API documentation](https://api.slack.com/methods/apps.uninstall)
    */
   uninstall: MethodOpt<
     AppsUninstallParams,

@@ -75,13 +75,13 @@ export interface AuthMethods {
   /**
    * Revokes a token.
    *
-   * @see https://api.slack.com/methods/auth.revoke
+   * [API documentation](https://api.slack.com/methods/auth.revoke)
    */
   revoke: MethodOpt<AuthRevokeParams, AuthRevokeResponse, AuthRevokeError>;
   /**
    * Checks authentication & identity.
    *
-   * @see https://api.slack.com/methods/auth.test
+   * [API documentation](https://api.slack.com/methods/auth.test)
    */
   test: MethodOpt<AuthTestParams, AuthTestResponse, AuthTestError>;
 }

@@ -58,7 +58,7 @@ export interface BotsMethods {
   /**
    * Gets information about a bot user.
    *
-   * @see https://api.slack.com/methods/bots.info
+   * [API documentation](https://api.slack.com/methods/bots.info)
    */
   info: MethodOpt<BotsInfoParams, BotsInfoResponse, BotsInfoError>;
 }

@@ -110,25 +110,25 @@ export interface CallsMethods {
   /**
    * Registers a new Call.
    *
-   * @see https://api.slack.com/methods/calls.add
+   * [API documentation](https://api.slack.com/methods/calls.add)
    */
   add: Method<CallsAddParams, CallsAddResponse, CallsAddError>;
   /**
    * Ends a Call.
    *
-   * @see https://api.slack.com/methods/calls.end
+   * [API documentation](https://api.slack.com/methods/calls.end)
    */
   end: Method<CallsEndParams, CallsEndResponse, CallsEndError>;
   /**
    * Returns information about a Call.
    *
-   * @see https://api.slack.com/methods/calls.info
+   * [API documentation](https://api.slack.com/methods/calls.info)
    */
   info: Method<CallsInfoParams, CallsInfoResponse, CallsInfoError>;
   /**
    * Registers new participants added to a Call.
    *
-   * @see https://api.slack.com/methods/calls.participants.add
+   * [API documentation](https://api.slack.com/methods/calls.participants.add)
    */
   participantsAdd: Method<
     CallsParticipantsAddParams,
@@ -138,7 +138,7 @@ export interface CallsMethods {
   /**
    * Registers participants removed from a Call.
    *
-   * @see https://api.slack.com/methods/calls.participants.remove
+   * [API documentation](https://api.slack.com/methods/calls.participants.remove)
    */
   participantsRemove: Method<
     CallsParticipantsRemoveParams,
@@ -148,7 +148,7 @@ export interface CallsMethods {
   /**
    * Updates information about a Call.
    *
-   * @see https://api.slack.com/methods/calls.update
+   * [API documentation](https://api.slack.com/methods/calls.update)
    */
   update: Method<CallsUpdateParams, CallsUpdateResponse, CallsUpdateError>;
 }

@@ -572,13 +572,13 @@ export interface ChatMethods {
   /**
    * Deletes a message.
    *
-   * @see https://api.slack.com/methods/chat.delete
+   * [API documentation](https://api.slack.com/methods/chat.delete)
    */
   delete: MethodOpt<ChatDeleteParams, ChatDeleteResponse, ChatDeleteError>;
   /**
    * Deletes a pending scheduled message from the queue.
    *
-   * @see https://api.slack.com/methods/chat.deleteScheduledMessage
+   * [API documentation](https://api.slack.com/methods/chat.deleteScheduledMessage)
    */
   deleteScheduledMessage: Method<
     ChatDeleteScheduledMessageParams,
@@ -588,7 +588,7 @@ export interface ChatMethods {
   /**
    * Retrieve a permalink URL for a specific extant message
    *
-   * @see https://api.slack.com/methods/chat.getPermalink
+   * [API documentation](https://api.slack.com/methods/chat.getPermalink)
    */
   getPermalink: Method<
     ChatGetPermalinkParams,
@@ -598,7 +598,7 @@ export interface ChatMethods {
   /**
    * Share a me message into a channel.
    *
-   * @see https://api.slack.com/methods/chat.meMessage
+   * [API documentation](https://api.slack.com/methods/chat.meMessage)
    */
   meMessage: MethodOpt<
     ChatMeMessageParams,
@@ -608,7 +608,7 @@ export interface ChatMethods {
   /**
    * Sends an ephemeral message to a user in a channel.
    *
-   * @see https://api.slack.com/methods/chat.postEphemeral
+   * [API documentation](https://api.slack.com/methods/chat.postEphemeral)
    */
   postEphemeral: Method<
     ChatPostEphemeralParams,
@@ -618,7 +618,7 @@ export interface ChatMethods {
   /**
    * Sends a message to a channel.
    *
-   * @see https://api.slack.com/methods/chat.postMessage
+   * [API documentation](https://api.slack.com/methods/chat.postMessage)
    */
   postMessage: Method<
     ChatPostMessageParams,
@@ -628,7 +628,7 @@ export interface ChatMethods {
   /**
    * Schedules a message to be sent to a channel.
    *
-   * @see https://api.slack.com/methods/chat.scheduleMessage
+   * [API documentation](https://api.slack.com/methods/chat.scheduleMessage)
    */
   scheduleMessage: MethodOpt<
     ChatScheduleMessageParams,
@@ -638,7 +638,7 @@ export interface ChatMethods {
   /**
    * Returns a list of scheduled messages.
    *
-   * @see https://api.slack.com/methods/chat.scheduledMessages.list
+   * [API documentation](https://api.slack.com/methods/chat.scheduledMessages.list)
    */
   scheduledMessagesList: PaginatedMethodOpt<
     ChatScheduledMessagesListParams,
@@ -649,13 +649,13 @@ export interface ChatMethods {
   /**
    * Provide custom unfurl behavior for user-posted URLs
    *
-   * @see https://api.slack.com/methods/chat.unfurl
+   * [API documentation](https://api.slack.com/methods/chat.unfurl)
    */
   unfurl: Method<ChatUnfurlParams, ChatUnfurlResponse, ChatUnfurlError>;
   /**
    * Updates a message.
    *
-   * @see https://api.slack.com/methods/chat.update
+   * [API documentation](https://api.slack.com/methods/chat.update)
    */
   update: Method<ChatUpdateParams, ChatUpdateResponse, ChatUpdateError>;
 }

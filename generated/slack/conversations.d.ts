@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface ConversationsArchiveParams {
@@ -137,7 +138,7 @@ export type ConversationsCreateError = {
   provided?: string;
 };
 
-export interface ConversationsHistoryParams {
+export interface ConversationsHistoryParams extends P.Limit4, P.Cursor {
   /** Conversation ID to fetch history for. */
   channel?: string;
   /** End of time range of messages to include in results. */
@@ -146,10 +147,6 @@ export interface ConversationsHistoryParams {
   oldest?: number;
   /** Include messages with latest or oldest timestamp in results only when either timestamp is specified. */
   inclusive?: boolean;
-  /** The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached. */
-  limit?: number;
-  /** Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail. */
-  cursor?: string;
 }
 export type ConversationsHistoryResponse = {
   channel_actions_count: number;
@@ -452,15 +449,13 @@ export type ConversationsLeaveError = {
   provided?: string;
 };
 
-export interface ConversationsListParams {
+export interface ConversationsListParams extends P.Cursor {
   /** Set to `true` to exclude archived channels from the list */
   exclude_archived?: boolean;
   /** Mix and match channel types by providing a comma-separated list of any combination of `public_channel`, `private_channel`, `mpim`, `im` */
   types?: string;
   /** The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached. Must be an integer no larger than 1000. */
   limit?: number;
-  /** Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail. */
-  cursor?: string;
 }
 export type ConversationsListResponse = {
   channels: S.ObjsConversation[];
@@ -534,13 +529,9 @@ export type ConversationsMarkError = {
   provided?: string;
 };
 
-export interface ConversationsMembersParams {
+export interface ConversationsMembersParams extends P.Limit4, P.Cursor {
   /** ID of the conversation to retrieve members for */
   channel?: string;
-  /** The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached. */
-  limit?: number;
-  /** Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail. */
-  cursor?: string;
 }
 export type ConversationsMembersResponse = {
   members: S.DefsUserId[];
@@ -683,7 +674,7 @@ export type ConversationsRenameError = {
   provided?: string;
 };
 
-export interface ConversationsRepliesParams {
+export interface ConversationsRepliesParams extends P.Limit4, P.Cursor {
   /** Conversation ID to fetch thread from. */
   channel?: string;
   /** Unique identifier of a thread's parent message. `ts` must be the timestamp of an existing message with 0 or more replies. If there are no replies then just the single message referenced by `ts` will return - it is just an ordinary, unthreaded message. */
@@ -694,10 +685,6 @@ export interface ConversationsRepliesParams {
   oldest?: number;
   /** Include messages with latest or oldest timestamp in results only when either timestamp is specified. */
   inclusive?: boolean;
-  /** The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached. */
-  limit?: number;
-  /** Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail. */
-  cursor?: string;
 }
 export type ConversationsRepliesResponse = {
   has_more?: boolean;
@@ -870,7 +857,7 @@ export interface ConversationsMethods {
   /**
    * Archives a conversation.
    *
-   * @see https://api.slack.com/methods/conversations.archive
+   * [API documentation](https://api.slack.com/methods/conversations.archive)
    */
   archive: MethodOpt<
     ConversationsArchiveParams,
@@ -880,7 +867,7 @@ export interface ConversationsMethods {
   /**
    * Closes a direct message or multi-person direct message.
    *
-   * @see https://api.slack.com/methods/conversations.close
+   * [API documentation](https://api.slack.com/methods/conversations.close)
    */
   close: MethodOpt<
     ConversationsCloseParams,
@@ -890,7 +877,7 @@ export interface ConversationsMethods {
   /**
    * Initiates a public or private channel-based conversation
    *
-   * @see https://api.slack.com/methods/conversations.create
+   * [API documentation](https://api.slack.com/methods/conversations.create)
    */
   create: MethodOpt<
     ConversationsCreateParams,
@@ -900,7 +887,7 @@ export interface ConversationsMethods {
   /**
    * Fetches a conversation's history of messages and events.
    *
-   * @see https://api.slack.com/methods/conversations.history
+   * [API documentation](https://api.slack.com/methods/conversations.history)
    */
   history: MethodOpt<
     ConversationsHistoryParams,
@@ -910,7 +897,7 @@ export interface ConversationsMethods {
   /**
    * Retrieve information about a conversation.
    *
-   * @see https://api.slack.com/methods/conversations.info
+   * [API documentation](https://api.slack.com/methods/conversations.info)
    */
   info: MethodOpt<
     ConversationsInfoParams,
@@ -920,7 +907,7 @@ export interface ConversationsMethods {
   /**
    * Invites users to a channel.
    *
-   * @see https://api.slack.com/methods/conversations.invite
+   * [API documentation](https://api.slack.com/methods/conversations.invite)
    */
   invite: MethodOpt<
     ConversationsInviteParams,
@@ -930,7 +917,7 @@ export interface ConversationsMethods {
   /**
    * Joins an existing conversation.
    *
-   * @see https://api.slack.com/methods/conversations.join
+   * [API documentation](https://api.slack.com/methods/conversations.join)
    */
   join: MethodOpt<
     ConversationsJoinParams,
@@ -940,7 +927,7 @@ export interface ConversationsMethods {
   /**
    * Removes a user from a conversation.
    *
-   * @see https://api.slack.com/methods/conversations.kick
+   * [API documentation](https://api.slack.com/methods/conversations.kick)
    */
   kick: MethodOpt<
     ConversationsKickParams,
@@ -950,7 +937,7 @@ export interface ConversationsMethods {
   /**
    * Leaves a conversation.
    *
-   * @see https://api.slack.com/methods/conversations.leave
+   * [API documentation](https://api.slack.com/methods/conversations.leave)
    */
   leave: MethodOpt<
     ConversationsLeaveParams,
@@ -960,7 +947,7 @@ export interface ConversationsMethods {
   /**
    * Lists all channels in a Slack team.
    *
-   * @see https://api.slack.com/methods/conversations.list
+   * [API documentation](https://api.slack.com/methods/conversations.list)
    */
   list: PaginatedMethodOpt<
     ConversationsListParams,
@@ -971,7 +958,7 @@ export interface ConversationsMethods {
   /**
    * Sets the read cursor in a channel.
    *
-   * @see https://api.slack.com/methods/conversations.mark
+   * [API documentation](https://api.slack.com/methods/conversations.mark)
    */
   mark: MethodOpt<
     ConversationsMarkParams,
@@ -981,7 +968,7 @@ export interface ConversationsMethods {
   /**
    * Retrieve members of a conversation.
    *
-   * @see https://api.slack.com/methods/conversations.members
+   * [API documentation](https://api.slack.com/methods/conversations.members)
    */
   members: PaginatedMethodOpt<
     ConversationsMembersParams,
@@ -992,7 +979,7 @@ export interface ConversationsMethods {
   /**
    * Opens or resumes a direct message or multi-person direct message.
    *
-   * @see https://api.slack.com/methods/conversations.open
+   * [API documentation](https://api.slack.com/methods/conversations.open)
    */
   open: MethodOpt<
     ConversationsOpenParams,
@@ -1002,7 +989,7 @@ export interface ConversationsMethods {
   /**
    * Renames a conversation.
    *
-   * @see https://api.slack.com/methods/conversations.rename
+   * [API documentation](https://api.slack.com/methods/conversations.rename)
    */
   rename: MethodOpt<
     ConversationsRenameParams,
@@ -1012,7 +999,7 @@ export interface ConversationsMethods {
   /**
    * Retrieve a thread of messages posted to a conversation
    *
-   * @see https://api.slack.com/methods/conversations.replies
+   * [API documentation](https://api.slack.com/methods/conversations.replies)
    */
   replies: PaginatedMethodOpt<
     ConversationsRepliesParams,
@@ -1023,7 +1010,7 @@ export interface ConversationsMethods {
   /**
    * Sets the purpose for a conversation.
    *
-   * @see https://api.slack.com/methods/conversations.setPurpose
+   * [API documentation](https://api.slack.com/methods/conversations.setPurpose)
    */
   setPurpose: MethodOpt<
     ConversationsSetPurposeParams,
@@ -1033,7 +1020,7 @@ export interface ConversationsMethods {
   /**
    * Sets the topic for a conversation.
    *
-   * @see https://api.slack.com/methods/conversations.setTopic
+   * [API documentation](https://api.slack.com/methods/conversations.setTopic)
    */
   setTopic: MethodOpt<
     ConversationsSetTopicParams,
@@ -1043,7 +1030,7 @@ export interface ConversationsMethods {
   /**
    * Reverses conversation archival.
    *
-   * @see https://api.slack.com/methods/conversations.unarchive
+   * [API documentation](https://api.slack.com/methods/conversations.unarchive)
    */
   unarchive: MethodOpt<
     ConversationsUnarchiveParams,

@@ -2,13 +2,12 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface DialogOpenParams {
+export interface DialogOpenParams extends P.TriggerId {
   /** The dialog definition. This must be a JSON-encoded string. */
   dialog: string;
-  /** Exchange a trigger to post to the user. */
-  trigger_id: string;
 }
 export type DialogOpenResponse = {
   ok: S.DefsOkTrue;
@@ -52,7 +51,7 @@ export interface DialogMethods {
   /**
    * Open a dialog with a user
    *
-   * @see https://api.slack.com/methods/dialog.open
+   * [API documentation](https://api.slack.com/methods/dialog.open)
    */
   open: Method<DialogOpenParams, DialogOpenResponse, DialogOpenError>;
 }

@@ -170,13 +170,13 @@ export interface DndMethods {
   /**
    * Ends the current user's Do Not Disturb session immediately.
    *
-   * @see https://api.slack.com/methods/dnd.endDnd
+   * [API documentation](https://api.slack.com/methods/dnd.endDnd)
    */
   endDnd: MethodOpt<DndEndDndParams, DndEndDndResponse, DndEndDndError>;
   /**
    * Ends the current user's snooze mode immediately.
    *
-   * @see https://api.slack.com/methods/dnd.endSnooze
+   * [API documentation](https://api.slack.com/methods/dnd.endSnooze)
    */
   endSnooze: MethodOpt<
     DndEndSnoozeParams,
@@ -186,13 +186,13 @@ export interface DndMethods {
   /**
    * Retrieves a user's current Do Not Disturb status.
    *
-   * @see https://api.slack.com/methods/dnd.info
+   * [API documentation](https://api.slack.com/methods/dnd.info)
    */
   info: MethodOpt<DndInfoParams, DndInfoResponse, DndInfoError>;
   /**
    * Turns on Do Not Disturb mode for the current user, or changes its duration.
    *
-   * @see https://api.slack.com/methods/dnd.setSnooze
+   * [API documentation](https://api.slack.com/methods/dnd.setSnooze)
    */
   setSnooze: Method<
     DndSetSnoozeParams,
@@ -202,7 +202,7 @@ export interface DndMethods {
   /**
    * Retrieves the Do Not Disturb status for up to 50 users on a team.
    *
-   * @see https://api.slack.com/methods/dnd.teamInfo
+   * [API documentation](https://api.slack.com/methods/dnd.teamInfo)
    */
   teamInfo: MethodOpt<DndTeamInfoParams, DndTeamInfoResponse, DndTeamInfoError>;
 }

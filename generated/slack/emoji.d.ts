@@ -16,7 +16,7 @@ export interface EmojiMethods {
   /**
    * Lists custom emoji for a team.
    *
-   * @see https://api.slack.com/methods/emoji.list
+   * [API documentation](https://api.slack.com/methods/emoji.list)
    */
   list: MethodOpt<EmojiListParams, EmojiListResponse, EmojiListError>;
 }

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface FilesCommentsDeleteParams {
@@ -74,13 +75,11 @@ export type FilesDeleteError = {
   ok: S.DefsOkFalse;
 };
 
-export interface FilesInfoParams {
+export interface FilesInfoParams extends P.Limit3 {
   /** Specify a file by providing its ID. */
   file?: string;
   count?: string;
   page?: string;
-  /** The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached. */
-  limit?: number;
   /** Parameter for pagination. File comments are paginated for a single file. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection of comments. See [pagination](/docs/pagination) for more details. */
   cursor?: string;
 }
@@ -203,17 +202,13 @@ export type FilesRemoteInfoError = {
   ok: S.DefsOkFalse;
 };
 
-export interface FilesRemoteListParams {
+export interface FilesRemoteListParams extends P.Limit2, P.Cursor {
   /** Filter files appearing in a specific channel, indicated by its ID. */
   channel?: string;
   /** Filter files created after this timestamp (inclusive). */
   ts_from?: number;
   /** Filter files created before this timestamp (inclusive). */
   ts_to?: number;
-  /** The maximum number of items to return. */
-  limit?: number;
-  /** Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail. */
-  cursor?: string;
 }
 export type FilesRemoteListResponse = {
   ok: S.DefsOkTrue;
@@ -412,7 +407,7 @@ export interface FilesMethods {
   /**
    * Deletes an existing comment on a file.
    *
-   * @see https://api.slack.com/methods/files.comments.delete
+   * [API documentation](https://api.slack.com/methods/files.comments.delete)
    */
   commentsDelete: MethodOpt<
     FilesCommentsDeleteParams,
@@ -422,13 +417,13 @@ export interface FilesMethods {
   /**
    * Deletes a file.
    *
-   * @see https://api.slack.com/methods/files.delete
+   * [API documentation](https://api.slack.com/methods/files.delete)
    */
   delete: MethodOpt<FilesDeleteParams, FilesDeleteResponse, FilesDeleteError>;
   /**
    * Gets information about a file.
    *
-   * @see https://api.slack.com/methods/files.info
+   * [API documentation](https://api.slack.com/methods/files.info)
    */
   info: PaginatedMethodOpt<
     FilesInfoParams,
@@ -439,13 +434,13 @@ export interface FilesMethods {
   /**
    * List for a team, in a channel, or from a user with applied filters.
    *
-   * @see https://api.slack.com/methods/files.list
+   * [API documentation](https://api.slack.com/methods/files.list)
    */
   list: MethodOpt<FilesListParams, FilesListResponse, FilesListError>;
   /**
    * Adds a file from a remote service
    *
-   * @see https://api.slack.com/methods/files.remote.add
+   * [API documentation](https://api.slack.com/methods/files.remote.add)
    */
   remoteAdd: MethodOpt<
     FilesRemoteAddParams,
@@ -455,7 +450,7 @@ export interface FilesMethods {
   /**
    * Retrieve information about a remote file added to Slack
    *
-   * @see https://api.slack.com/methods/files.remote.info
+   * [API documentation](https://api.slack.com/methods/files.remote.info)
    */
   remoteInfo: MethodOpt<
     FilesRemoteInfoParams,
@@ -465,7 +460,7 @@ export interface FilesMethods {
   /**
    * Retrieve information about a remote file added to Slack
    *
-   * @see https://api.slack.com/methods/files.remote.list
+   * [API documentation](https://api.slack.com/methods/files.remote.list)
    */
   remoteList: MethodOpt<
     FilesRemoteListParams,
@@ -475,7 +470,7 @@ export interface FilesMethods {
   /**
    * Remove a remote file.
    *
-   * @see https://api.slack.com/methods/files.remote.remove
+   * [API documentation](https://api.slack.com/methods/files.remote.remove)
    */
   remoteRemove: MethodOpt<
     FilesRemoteRemoveParams,
@@ -485,7 +480,7 @@ export interface FilesMethods {
   /**
    * Share a remote file into a channel.
    *
-   * @see https://api.slack.com/methods/files.remote.share
+   * [API documentation](https://api.slack.com/methods/files.remote.share)
    */
   remoteShare: MethodOpt<
     FilesRemoteShareParams,
@@ -495,7 +490,7 @@ export interface FilesMethods {
   /**
    * Updates an existing remote file.
    *
-   * @see https://api.slack.com/methods/files.remote.update
+   * [API documentation](https://api.slack.com/methods/files.remote.update)
    */
   remoteUpdate: MethodOpt<
     FilesRemoteUpdateParams,
@@ -505,7 +500,7 @@ export interface FilesMethods {
   /**
    * Revokes public/external sharing access for a file
    *
-   * @see https://api.slack.com/methods/files.revokePublicURL
+   * [API documentation](https://api.slack.com/methods/files.revokePublicURL)
    */
   revokePublicURL: MethodOpt<
     FilesRevokePublicURLParams,
@@ -515,7 +510,7 @@ export interface FilesMethods {
   /**
    * Enables a file for public/external sharing.
    *
-   * @see https://api.slack.com/methods/files.sharedPublicURL
+   * [API documentation](https://api.slack.com/methods/files.sharedPublicURL)
    */
   sharedPublicURL: MethodOpt<
     FilesSharedPublicURLParams,
@@ -525,7 +520,7 @@ export interface FilesMethods {
   /**
    * Uploads or creates a file.
    *
-   * @see https://api.slack.com/methods/files.upload
+   * [API documentation](https://api.slack.com/methods/files.upload)
    */
   upload: MethodOpt<FilesUploadParams, FilesUploadResponse, FilesUploadError>;
 }

@@ -54,7 +54,7 @@ export interface MigrationMethods {
   /**
    * For Enterprise Grid workspaces, map local user IDs to global user IDs
    *
-   * @see https://api.slack.com/methods/migration.exchange
+   * [API documentation](https://api.slack.com/methods/migration.exchange)
    */
   exchange: Method<
     MigrationExchangeParams,

@@ -2,17 +2,13 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface OauthAccessParams {
-  /** Issued when you created your application. */
-  client_id?: string;
-  /** Issued when you created your application. */
-  client_secret?: string;
+export interface OauthAccessParams
+  extends P.ClientId, P.ClientSecret, P.RedirectUri {
   /** The `code` param returned via the OAuth callback. */
   code?: string;
-  /** This must match the originally submitted URI (if one was sent). */
-  redirect_uri?: string;
   /** Request the user to add your app only to a single channel. Only valid with a [legacy workspace app](https://api.slack.com/legacy-workspace-apps). */
   single_channel?: boolean;
 }
@@ -23,15 +19,10 @@ export type OauthAccessError = {
   ok: S.DefsOkFalse;
 };
 
-export interface OauthTokenParams {
-  /** Issued when you created your application. */
-  client_id?: string;
-  /** Issued when you created your application. */
-  client_secret?: string;
+export interface OauthTokenParams
+  extends P.ClientId, P.ClientSecret, P.RedirectUri {
   /** The `code` param returned via the OAuth callback. */
   code?: string;
-  /** This must match the originally submitted URI (if one was sent). */
-  redirect_uri?: string;
   /** Request the user to add your app only to a single channel. */
   single_channel?: boolean;
 }
@@ -42,15 +33,10 @@ export type OauthTokenError = {
   ok: S.DefsOkFalse;
 };
 
-export interface OauthV2AccessParams {
-  /** Issued when you created your application. */
-  client_id?: string;
-  /** Issued when you created your application. */
-  client_secret?: string;
+export interface OauthV2AccessParams
+  extends P.ClientId, P.ClientSecret, P.RedirectUri {
   /** The `code` param returned via the OAuth callback. */
   code: string;
-  /** This must match the originally submitted URI (if one was sent). */
-  redirect_uri?: string;
 }
 export type OauthV2AccessResponse = {
   ok: S.DefsOkTrue;
@@ -63,19 +49,19 @@ export interface OauthMethods {
   /**
    * Exchanges a temporary OAuth verifier code for an access token.
    *
-   * @see https://api.slack.com/methods/oauth.access
+   * [API documentation](https://api.slack.com/methods/oauth.access)
    */
   access: MethodOpt<OauthAccessParams, OauthAccessResponse, OauthAccessError>;
   /**
    * Exchanges a temporary OAuth verifier code for a workspace token.
    *
-   * @see https://api.slack.com/methods/oauth.token
+   * [API documentation](https://api.slack.com/methods/oauth.token)
    */
   token: MethodOpt<OauthTokenParams, OauthTokenResponse, OauthTokenError>;
   /**
    * Exchanges a temporary OAuth verifier code for an access token.
    *
-   * @see https://api.slack.com/methods/oauth.v2.access
+   * [API documentation](https://api.slack.com/methods/oauth.v2.access)
    */
   v2Access: Method<
     OauthV2AccessParams,

@@ -143,19 +143,19 @@ export interface PinsMethods {
   /**
    * Pins an item to a channel.
    *
-   * @see https://api.slack.com/methods/pins.add
+   * [API documentation](https://api.slack.com/methods/pins.add)
    */
   add: Method<PinsAddParams, PinsAddResponse, PinsAddError>;
   /**
    * Lists items pinned to a channel.
    *
-   * @see https://api.slack.com/methods/pins.list
+   * [API documentation](https://api.slack.com/methods/pins.list)
    */
   list: Method<PinsListParams, PinsListResponse, PinsListError>;
   /**
    * Un-pins an item from a channel.
    *
-   * @see https://api.slack.com/methods/pins.remove
+   * [API documentation](https://api.slack.com/methods/pins.remove)
    */
   remove: Method<PinsRemoveParams, PinsRemoveResponse, PinsRemoveError>;
 }

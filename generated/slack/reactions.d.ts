@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface ReactionsAddParams {
@@ -87,7 +88,7 @@ export type ReactionsGetError = {
   ok: S.DefsOkFalse;
 };
 
-export interface ReactionsListParams {
+export interface ReactionsListParams extends P.Limit3 {
   /** Show reactions made by this user. Defaults to the authed user. */
   user?: string;
   /** If true always return the complete reaction list. */
@@ -96,8 +97,6 @@ export interface ReactionsListParams {
   page?: number;
   /** Parameter for pagination. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection. See [pagination](/docs/pagination) for more details. */
   cursor?: string;
-  /** The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached. */
-  limit?: number;
 }
 export type ReactionsListResponse = {
   items: (
@@ -213,19 +212,19 @@ export interface ReactionsMethods {
   /**
    * Adds a reaction to an item.
    *
-   * @see https://api.slack.com/methods/reactions.add
+   * [API documentation](https://api.slack.com/methods/reactions.add)
    */
   add: Method<ReactionsAddParams, ReactionsAddResponse, ReactionsAddError>;
   /**
    * Gets reactions for an item.
    *
-   * @see https://api.slack.com/methods/reactions.get
+   * [API documentation](https://api.slack.com/methods/reactions.get)
    */
   get: MethodOpt<ReactionsGetParams, ReactionsGetResponse, ReactionsGetError>;
   /**
    * Lists reactions made by a user.
    *
-   * @see https://api.slack.com/methods/reactions.list
+   * [API documentation](https://api.slack.com/methods/reactions.list)
    */
   list: PaginatedMethodOpt<
     ReactionsListParams,
@@ -236,7 +235,7 @@ export interface ReactionsMethods {
   /**
    * Removes a reaction from an item.
    *
-   * @see https://api.slack.com/methods/reactions.remove
+   * [API documentation](https://api.slack.com/methods/reactions.remove)
    */
   remove: Method<
     ReactionsRemoveParams,

@@ -199,13 +199,13 @@ export interface RemindersMethods {
   /**
    * Creates a reminder.
    *
-   * @see https://api.slack.com/methods/reminders.add
+   * [API documentation](https://api.slack.com/methods/reminders.add)
    */
   add: Method<RemindersAddParams, RemindersAddResponse, RemindersAddError>;
   /**
    * Marks a reminder as complete.
    *
-   * @see https://api.slack.com/methods/reminders.complete
+   * [API documentation](https://api.slack.com/methods/reminders.complete)
    */
   complete: MethodOpt<
     RemindersCompleteParams,
@@ -215,7 +215,7 @@ export interface RemindersMethods {
   /**
    * Deletes a reminder.
    *
-   * @see https://api.slack.com/methods/reminders.delete
+   * [API documentation](https://api.slack.com/methods/reminders.delete)
    */
   delete: MethodOpt<
     RemindersDeleteParams,
@@ -225,7 +225,7 @@ export interface RemindersMethods {
   /**
    * Gets information about a reminder.
    *
-   * @see https://api.slack.com/methods/reminders.info
+   * [API documentation](https://api.slack.com/methods/reminders.info)
    */
   info: MethodOpt<
     RemindersInfoParams,
@@ -235,7 +235,7 @@ export interface RemindersMethods {
   /**
    * Lists all reminders created by or for a given user.
    *
-   * @see https://api.slack.com/methods/reminders.list
+   * [API documentation](https://api.slack.com/methods/reminders.list)
    */
   list: MethodOpt<
     RemindersListParams,

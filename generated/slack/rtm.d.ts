@@ -53,7 +53,7 @@ export interface RtmMethods {
   /**
    * Starts a Real Time Messaging session.
    *
-   * @see https://api.slack.com/methods/rtm.connect
+   * [API documentation](https://api.slack.com/methods/rtm.connect)
    */
   connect: MethodOpt<RtmConnectParams, RtmConnectResponse, RtmConnectError>;
 }

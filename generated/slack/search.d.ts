@@ -28,7 +28,7 @@ export interface SearchMethods {
   /**
    * Searches for messages matching a query.
    *
-   * @see https://api.slack.com/methods/search.messages
+   * [API documentation](https://api.slack.com/methods/search.messages)
    */
   messages: Method<
     SearchMessagesParams,

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface StarsAddParams {
@@ -52,13 +53,11 @@ export type StarsAddError = {
   ok: S.DefsOkFalse;
 };
 
-export interface StarsListParams {
+export interface StarsListParams extends P.Limit3 {
   count?: string;
   page?: string;
   /** Parameter for pagination. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection. See [pagination](/docs/pagination) for more details. */
   cursor?: string;
-  /** The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached. */
-  limit?: number;
 }
 export type StarsListResponse = {
   items: (
@@ -211,13 +210,13 @@ export interface StarsMethods {
   /**
    * Adds a star to an item.
    *
-   * @see https://api.slack.com/methods/stars.add
+   * [API documentation](https://api.slack.com/methods/stars.add)
    */
   add: MethodOpt<StarsAddParams, StarsAddResponse, StarsAddError>;
   /**
    * Lists stars for a user.
    *
-   * @see https://api.slack.com/methods/stars.list
+   * [API documentation](https://api.slack.com/methods/stars.list)
    */
   list: PaginatedMethodOpt<
     StarsListParams,
@@ -228,7 +227,7 @@ export interface StarsMethods {
   /**
    * Removes a star from an item.
    *
-   * @see https://api.slack.com/methods/stars.remove
+   * [API documentation](https://api.slack.com/methods/stars.remove)
    */
   remove: MethodOpt<StarsRemoveParams, StarsRemoveResponse, StarsRemoveError>;
 }

@@ -193,7 +193,7 @@ export interface TeamMethods {
   /**
    * Gets the access logs for the current team.
    *
-   * @see https://api.slack.com/methods/team.accessLogs
+   * [API documentation](https://api.slack.com/methods/team.accessLogs)
    */
   accessLogs: MethodOpt<
     TeamAccessLogsParams,
@@ -203,7 +203,7 @@ export interface TeamMethods {
   /**
    * Gets billable users information for the current team.
    *
-   * @see https://api.slack.com/methods/team.billableInfo
+   * [API documentation](https://api.slack.com/methods/team.billableInfo)
    */
   billableInfo: MethodOpt<
     TeamBillableInfoParams,
@@ -213,13 +213,13 @@ export interface TeamMethods {
   /**
    * Gets information about the current team.
    *
-   * @see https://api.slack.com/methods/team.info
+   * [API documentation](https://api.slack.com/methods/team.info)
    */
   info: MethodOpt<TeamInfoParams, TeamInfoResponse, TeamInfoError>;
   /**
    * Gets the integration logs for the current team.
    *
-   * @see https://api.slack.com/methods/team.integrationLogs
+   * [API documentation](https://api.slack.com/methods/team.integrationLogs)
    */
   integrationLogs: MethodOpt<
     TeamIntegrationLogsParams,
@@ -229,7 +229,7 @@ export interface TeamMethods {
   /**
    * Retrieve a team's profile.
    *
-   * @see https://api.slack.com/methods/team.profile.get
+   * [API documentation](https://api.slack.com/methods/team.profile.get)
    */
   profileGet: MethodOpt<
     TeamProfileGetParams,

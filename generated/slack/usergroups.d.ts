@@ -316,7 +316,7 @@ export interface UsergroupsMethods {
   /**
    * Create a User Group
    *
-   * @see https://api.slack.com/methods/usergroups.create
+   * [API documentation](https://api.slack.com/methods/usergroups.create)
    */
   create: Method<
     UsergroupsCreateParams,
@@ -326,7 +326,7 @@ export interface UsergroupsMethods {
   /**
    * Disable an existing User Group
    *
-   * @see https://api.slack.com/methods/usergroups.disable
+   * [API documentation](https://api.slack.com/methods/usergroups.disable)
    */
   disable: Method<
     UsergroupsDisableParams,
@@ -336,7 +336,7 @@ export interface UsergroupsMethods {
   /**
    * Enable a User Group
    *
-   * @see https://api.slack.com/methods/usergroups.enable
+   * [API documentation](https://api.slack.com/methods/usergroups.enable)
    */
   enable: Method<
     UsergroupsEnableParams,
@@ -346,7 +346,7 @@ export interface UsergroupsMethods {
   /**
    * List all User Groups for a team
    *
-   * @see https://api.slack.com/methods/usergroups.list
+   * [API documentation](https://api.slack.com/methods/usergroups.list)
    */
   list: MethodOpt<
     UsergroupsListParams,
@@ -356,7 +356,7 @@ export interface UsergroupsMethods {
   /**
    * Update an existing User Group
    *
-   * @see https://api.slack.com/methods/usergroups.update
+   * [API documentation](https://api.slack.com/methods/usergroups.update)
    */
   update: Method<
     UsergroupsUpdateParams,
@@ -366,7 +366,7 @@ export interface UsergroupsMethods {
   /**
    * List all users in a User Group
    *
-   * @see https://api.slack.com/methods/usergroups.users.list
+   * [API documentation](https://api.slack.com/methods/usergroups.users.list)
    */
   usersList: Method<
     UsergroupsUsersListParams,
@@ -376,7 +376,7 @@ export interface UsergroupsMethods {
   /**
    * Update the list of users for a User Group
    *
-   * @see https://api.slack.com/methods/usergroups.users.update
+   * [API documentation](https://api.slack.com/methods/usergroups.users.update)
    */
   usersUpdate: Method<
     UsergroupsUsersUpdateParams,

@@ -2,9 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface UsersConversationsParams {
+export interface UsersConversationsParams extends P.Cursor {
   /** Browse conversations by a specific user ID's membership. Non-public channels are restricted to those where the calling user shares membership. */
   user?: string;
   /** Mix and match channel types by providing a comma-separated list of any combination of `public_channel`, `private_channel`, `mpim`, `im` */
@@ -13,8 +14,6 @@ export interface UsersConversationsParams {
   exclude_archived?: boolean;
   /** The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached. Must be an integer no larger than 1000. */
   limit?: number;
-  /** Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail. */
-  cursor?: string;
 }
 export type UsersConversationsResponse = {
   channels: S.ObjsConversation[];
@@ -240,11 +239,9 @@ export type UsersInfoError = {
   ok: S.DefsOkFalse;
 };
 
-export interface UsersListParams {
+export interface UsersListParams extends P.Cursor {
   /** The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached. Providing no `limit` value will result in Slack attempting to deliver you the entire result set. If the collection is too large you may experience `limit_required` or HTTP 500 errors. */
   limit?: number;
-  /** Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail. */
-  cursor?: string;
   /** Set this to `true` to receive the locale for users. Defaults to `false` */
   include_locale?: boolean;
 }
@@ -546,7 +543,7 @@ export interface UsersMethods {
   /**
    * List conversations the calling user may access.
    *
-   * @see https://api.slack.com/methods/users.conversations
+   * [API documentation](https://api.slack.com/methods/users.conversations)
    */
   conversations: PaginatedMethodOpt<
     UsersConversationsParams,
@@ -557,7 +554,7 @@ export interface UsersMethods {
   /**
    * Delete the user profile photo
    *
-   * @see https://api.slack.com/methods/users.deletePhoto
+   * [API documentation](https://api.slack.com/methods/users.deletePhoto)
    */
   deletePhoto: Method<
     UsersDeletePhotoParams,
@@ -567,7 +564,7 @@ export interface UsersMethods {
   /**
    * Gets user presence information.
    *
-   * @see https://api.slack.com/methods/users.getPresence
+   * [API documentation](https://api.slack.com/methods/users.getPresence)
    */
   getPresence: MethodOpt<
     UsersGetPresenceParams,
@@ -577,7 +574,7 @@ export interface UsersMethods {
   /**
    * Get a user's identity.
    *
-   * @see https://api.slack.com/methods/users.identity
+   * [API documentation](https://api.slack.com/methods/users.identity)
    */
   identity: MethodOpt<
     UsersIdentityParams,
@@ -587,13 +584,13 @@ export interface UsersMethods {
   /**
    * Gets information about a user.
    *
-   * @see https://api.slack.com/methods/users.info
+   * [API documentation](https://api.slack.com/methods/users.info)
    */
   info: MethodOpt<UsersInfoParams, UsersInfoResponse, UsersInfoError>;
   /**
    * Lists all users in a Slack team.
    *
-   * @see https://api.slack.com/methods/users.list
+   * [API documentation](https://api.slack.com/methods/users.list)
    */
   list: PaginatedMethodOpt<
     UsersListParams,
@@ -604,7 +601,7 @@ export interface UsersMethods {
   /**
    * Find a user with an email address.
    *
-   * @see https://api.slack.com/methods/users.lookupByEmail
+   * [API documentation](https://api.slack.com/methods/users.lookupByEmail)
    */
   lookupByEmail: Method<
     UsersLookupByEmailParams,
@@ -614,7 +611,7 @@ export interface UsersMethods {
   /**
    * Retrieves a user's profile information.
    *
-   * @see https://api.slack.com/methods/users.profile.get
+   * [API documentation](https://api.slack.com/methods/users.profile.get)
    */
   profileGet: MethodOpt<
     UsersProfileGetParams,
@@ -624,7 +621,7 @@ export interface UsersMethods {
   /**
    * Set the profile information for a user.
    *
-   * @see https://api.slack.com/methods/users.profile.set
+   * [API documentation](https://api.slack.com/methods/users.profile.set)
    */
   profileSet: MethodOpt<
     UsersProfileSetParams,
@@ -634,7 +631,7 @@ export interface UsersMethods {
   /**
    * Marked a user as active. Deprecated and non-functional.
    *
-   * @see https://api.slack.com/methods/users.setActive
+   * [API documentation](https://api.slack.com/methods/users.setActive)
    */
   setActive: MethodOpt<
     UsersSetActiveParams,
@@ -644,7 +641,7 @@ export interface UsersMethods {
   /**
    * Set the user profile photo
    *
-   * @see https://api.slack.com/methods/users.setPhoto
+   * [API documentation](https://api.slack.com/methods/users.setPhoto)
    */
   setPhoto: Method<
     UsersSetPhotoParams,
@@ -654,7 +651,7 @@ export interface UsersMethods {
   /**
    * Manually sets user presence.
    *
-   * @see https://api.slack.com/methods/users.setPresence
+   * [API documentation](https://api.slack.com/methods/users.setPresence)
    */
   setPresence: Method<
     UsersSetPresenceParams,

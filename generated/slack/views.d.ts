@@ -2,14 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ViewsOpenParams {
-  /** Exchange a trigger to post to the user. */
-  trigger_id: string;
-  /** A [view payload](/reference/surfaces/views). This must be a JSON-encoded string. */
-  view: string;
-}
+export interface ViewsOpenParams extends P.TriggerId, P.View {}
 export type ViewsOpenResponse = {
   ok: S.DefsOkTrue;
 };
@@ -17,11 +13,9 @@ export type ViewsOpenError = {
   ok: S.DefsOkFalse;
 };
 
-export interface ViewsPublishParams {
+export interface ViewsPublishParams extends P.View {
   /** `id` of the user you want publish a view to. */
   user_id: string;
-  /** A [view payload](/reference/surfaces/views). This must be a JSON-encoded string. */
-  view: string;
   /** A string that represents view state to protect against possible race conditions. */
   hash?: string;
 }
@@ -32,12 +26,7 @@ export type ViewsPublishError = {
   ok: S.DefsOkFalse;
 };
 
-export interface ViewsPushParams {
-  /** Exchange a trigger to post to the user. */
-  trigger_id: string;
-  /** A [view payload](/reference/surfaces/views). This must be a JSON-encoded string. */
-  view: string;
-}
+export interface ViewsPushParams extends P.TriggerId, P.View {}
 export type ViewsPushResponse = {
   ok: S.DefsOkTrue;
 };
@@ -66,25 +55,25 @@ export interface ViewsMethods {
   /**
    * Open a view for a user.
    *
-   * @see https://api.slack.com/methods/views.open
+   * [API documentation](https://api.slack.com/methods/views.open)
    */
   open: Method<ViewsOpenParams, ViewsOpenResponse, ViewsOpenError>;
   /**
    * Publish a static view for a User.
    *
-   * @see https://api.slack.com/methods/views.publish
+   * [API documentation](https://api.slack.com/methods/views.publish)
    */
   publish: Method<ViewsPublishParams, ViewsPublishResponse, ViewsPublishError>;
   /**
    * Push a view onto the stack of a root view.
    *
-   * @see https://api.slack.com/methods/views.push
+   * [API documentation](https://api.slack.com/methods/views.push)
    */
   push: Method<ViewsPushParams, ViewsPushResponse, ViewsPushError>;
   /**
    * Update an existing view.
    *
-   * @see https://api.slack.com/methods/views.update
+   * [API documentation](https://api.slack.com/methods/views.update)
    */
   update: MethodOpt<ViewsUpdateParams, ViewsUpdateResponse, ViewsUpdateError>;
 }

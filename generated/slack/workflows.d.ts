@@ -53,7 +53,7 @@ export interface WorkflowsMethods {
   /**
    * Indicate that an app's step in a workflow completed execution.
    *
-   * @see https://api.slack.com/methods/workflows.stepCompleted
+   * [API documentation](https://api.slack.com/methods/workflows.stepCompleted)
    */
   stepCompleted: Method<
     WorkflowsStepCompletedParams,
@@ -63,7 +63,7 @@ export interface WorkflowsMethods {
   /**
    * Indicate that an app's step in a workflow failed to execute.
    *
-   * @see https://api.slack.com/methods/workflows.stepFailed
+   * [API documentation](https://api.slack.com/methods/workflows.stepFailed)
    */
   stepFailed: Method<
     WorkflowsStepFailedParams,
@@ -73,7 +73,7 @@ export interface WorkflowsMethods {
   /**
    * Update the configuration for a workflow extension step.
    *
-   * @see https://api.slack.com/methods/workflows.updateStep
+   * [API documentation](https://api.slack.com/methods/workflows.updateStep)
    */
   updateStep: Method<
     WorkflowsUpdateStepParams,

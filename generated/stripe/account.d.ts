@@ -2,11 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface AccountGetAccountParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface AccountGetAccountParams extends P.Expand {
   body?: Record<string, never>;
 }
 export type AccountGetAccountResponse = S.Account;

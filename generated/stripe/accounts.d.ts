@@ -7,6 +7,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface AccountsDeleteAccountsAccountParams {
@@ -52,7 +53,8 @@ export type AccountsDeleteAccountsAccountPersonsPersonResponse =
   S.DeletedPerson;
 export type AccountsDeleteAccountsAccountPersonsPersonError = S.ErrorSchema;
 
-export interface AccountsGetAccountsParams {
+export interface AccountsGetAccountsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
         gt?: number;
@@ -61,14 +63,6 @@ export interface AccountsGetAccountsParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type AccountsGetAccountsResponse = {
@@ -83,19 +77,16 @@ export type AccountsGetAccountsResponse = {
 export type AccountsGetAccountsError = S.ErrorSchema;
 export type AccountsGetAccountsItem = S.Account;
 
-export interface AccountsGetAccountsAccountParams {
+export interface AccountsGetAccountsAccountParams extends P.Expand {
   account: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type AccountsGetAccountsAccountResponse = S.Account;
 export type AccountsGetAccountsAccountError = S.ErrorSchema;
 
-export interface AccountsGetAccountsAccountBankAccountsIdParams {
+export interface AccountsGetAccountsAccountBankAccountsIdParams
+  extends P.Expand {
   account: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   id: string;
   body?: Record<string, never>;
 }
@@ -103,10 +94,8 @@ export type AccountsGetAccountsAccountBankAccountsIdResponse =
   S.ExternalAccount;
 export type AccountsGetAccountsAccountBankAccountsIdError = S.ErrorSchema;
 
-export interface AccountsGetAccountsAccountCapabilitiesParams {
+export interface AccountsGetAccountsAccountCapabilitiesParams extends P.Expand {
   account: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type AccountsGetAccountsAccountCapabilitiesResponse = {
@@ -120,11 +109,10 @@ export type AccountsGetAccountsAccountCapabilitiesResponse = {
 };
 export type AccountsGetAccountsAccountCapabilitiesError = S.ErrorSchema;
 
-export interface AccountsGetAccountsAccountCapabilitiesCapabilityParams {
+export interface AccountsGetAccountsAccountCapabilitiesCapabilityParams
+  extends P.Expand {
   account: string;
   capability: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type AccountsGetAccountsAccountCapabilitiesCapabilityResponse =
@@ -132,16 +120,9 @@ export type AccountsGetAccountsAccountCapabilitiesCapabilityResponse =
 export type AccountsGetAccountsAccountCapabilitiesCapabilityError =
   S.ErrorSchema;
 
-export interface AccountsGetAccountsAccountExternalAccountsParams {
+export interface AccountsGetAccountsAccountExternalAccountsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   account: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type AccountsGetAccountsAccountExternalAccountsResponse = {
@@ -158,10 +139,9 @@ export type AccountsGetAccountsAccountExternalAccountsError = S.ErrorSchema;
 export type AccountsGetAccountsAccountExternalAccountsItem =
   S.BankAccount | S.Card;
 
-export interface AccountsGetAccountsAccountExternalAccountsIdParams {
+export interface AccountsGetAccountsAccountExternalAccountsIdParams
+  extends P.Expand {
   account: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   id: string;
   body?: Record<string, never>;
 }
@@ -169,14 +149,9 @@ export type AccountsGetAccountsAccountExternalAccountsIdResponse =
   S.ExternalAccount;
 export type AccountsGetAccountsAccountExternalAccountsIdError = S.ErrorSchema;
 
-export interface AccountsGetAccountsAccountPeopleParams {
+export interface AccountsGetAccountsAccountPeopleParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   account: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Filters on the list of people returned based on the person's relationship to the account's company. */
   relationship?: {
     director?: boolean;
@@ -184,8 +159,6 @@ export interface AccountsGetAccountsAccountPeopleParams {
     owner?: boolean;
     representative?: boolean;
   };
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type AccountsGetAccountsAccountPeopleResponse = {
@@ -200,24 +173,17 @@ export type AccountsGetAccountsAccountPeopleResponse = {
 export type AccountsGetAccountsAccountPeopleError = S.ErrorSchema;
 export type AccountsGetAccountsAccountPeopleItem = S.Person;
 
-export interface AccountsGetAccountsAccountPeoplePersonParams {
+export interface AccountsGetAccountsAccountPeoplePersonParams extends P.Expand {
   account: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   person: string;
   body?: Record<string, never>;
 }
 export type AccountsGetAccountsAccountPeoplePersonResponse = S.Person;
 export type AccountsGetAccountsAccountPeoplePersonError = S.ErrorSchema;
 
-export interface AccountsGetAccountsAccountPersonsParams {
+export interface AccountsGetAccountsAccountPersonsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   account: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Filters on the list of people returned based on the person's relationship to the account's company. */
   relationship?: {
     director?: boolean;
@@ -225,8 +191,6 @@ export interface AccountsGetAccountsAccountPersonsParams {
     owner?: boolean;
     representative?: boolean;
   };
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type AccountsGetAccountsAccountPersonsResponse = {
@@ -241,10 +205,9 @@ export type AccountsGetAccountsAccountPersonsResponse = {
 export type AccountsGetAccountsAccountPersonsError = S.ErrorSchema;
 export type AccountsGetAccountsAccountPersonsItem = S.Person;
 
-export interface AccountsGetAccountsAccountPersonsPersonParams {
+export interface AccountsGetAccountsAccountPersonsPersonParams
+  extends P.Expand {
   account: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   person: string;
   body?: Record<string, never>;
 }

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface ApplePayDeleteApplePayDomainsDomainParams {
@@ -12,16 +13,9 @@ export type ApplePayDeleteApplePayDomainsDomainResponse =
   S.DeletedApplePayDomain;
 export type ApplePayDeleteApplePayDomainsDomainError = S.ErrorSchema;
 
-export interface ApplePayGetApplePayDomainsParams {
+export interface ApplePayGetApplePayDomainsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   domain_name?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type ApplePayGetApplePayDomainsResponse = {
@@ -36,10 +30,8 @@ export type ApplePayGetApplePayDomainsResponse = {
 export type ApplePayGetApplePayDomainsError = S.ErrorSchema;
 export type ApplePayGetApplePayDomainsItem = S.ApplePayDomain;
 
-export interface ApplePayGetApplePayDomainsDomainParams {
+export interface ApplePayGetApplePayDomainsDomainParams extends P.Expand {
   domain: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type ApplePayGetApplePayDomainsDomainResponse = S.ApplePayDomain;

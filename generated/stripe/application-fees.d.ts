@@ -6,9 +6,11 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ApplicationFeesGetApplicationFeesParams {
+export interface ApplicationFeesGetApplicationFeesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return application fees for the charge specified by this charge ID. */
   charge?: string;
   created?:
@@ -19,14 +21,6 @@ export interface ApplicationFeesGetApplicationFeesParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type ApplicationFeesGetApplicationFeesResponse = {
@@ -41,9 +35,8 @@ export type ApplicationFeesGetApplicationFeesResponse = {
 export type ApplicationFeesGetApplicationFeesError = S.ErrorSchema;
 export type ApplicationFeesGetApplicationFeesItem = S.ApplicationFee;
 
-export interface ApplicationFeesGetApplicationFeesFeeRefundsIdParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface ApplicationFeesGetApplicationFeesFeeRefundsIdParams
+  extends P.Expand {
   fee: string;
   id: string;
   body?: Record<string, never>;
@@ -51,25 +44,16 @@ export interface ApplicationFeesGetApplicationFeesFeeRefundsIdParams {
 export type ApplicationFeesGetApplicationFeesFeeRefundsIdResponse = S.FeeRefund;
 export type ApplicationFeesGetApplicationFeesFeeRefundsIdError = S.ErrorSchema;
 
-export interface ApplicationFeesGetApplicationFeesIdParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface ApplicationFeesGetApplicationFeesIdParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
 export type ApplicationFeesGetApplicationFeesIdResponse = S.ApplicationFee;
 export type ApplicationFeesGetApplicationFeesIdError = S.ErrorSchema;
 
-export interface ApplicationFeesGetApplicationFeesIdRefundsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface ApplicationFeesGetApplicationFeesIdRefundsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   id: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type ApplicationFeesGetApplicationFeesIdRefundsResponse = {

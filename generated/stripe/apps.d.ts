@@ -2,22 +2,16 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface AppsGetAppsSecretsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
+export interface AppsGetAppsSecretsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user. */
   scope: {
     type: "account" | "user";
     user?: string;
   };
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type AppsGetAppsSecretsResponse = {
@@ -32,9 +26,7 @@ export type AppsGetAppsSecretsResponse = {
 export type AppsGetAppsSecretsError = S.ErrorSchema;
 export type AppsGetAppsSecretsItem = S.AppsSecret;
 
-export interface AppsGetAppsSecretsFindParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface AppsGetAppsSecretsFindParams extends P.Expand {
   /** A name for the secret that's unique within the scope. */
   name: string;
   /** Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user. */

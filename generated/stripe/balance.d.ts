@@ -2,17 +2,17 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface BalanceGetBalanceParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface BalanceGetBalanceParams extends P.Expand {
   body?: Record<string, never>;
 }
 export type BalanceGetBalanceResponse = S.Balance;
 export type BalanceGetBalanceError = S.ErrorSchema;
 
-export interface BalanceGetBalanceHistoryParams {
+export interface BalanceGetBalanceHistoryParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
         gt?: number;
@@ -23,18 +23,10 @@ export interface BalanceGetBalanceHistoryParams {
     | number;
   /** Only return transactions in a certain currency. Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). */
   currency?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** For automatic Stripe payouts only, only returns transactions that were paid out on the specified payout ID. */
   payout?: string;
   /** Only returns the original transaction. */
   source?: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only returns transactions of the given type. One of: `adjustment`, `advance`, `advance_funding`, `anticipation_repayment`, `application_fee`, `application_fee_refund`, `charge`, `connect_collection_transfer`, `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`, `issuing_dispute`, `issuing_transaction`, `payment`, `payment_failure_refund`, `payment_refund`, `payout`, `payout_cancel`, `payout_failure`, `refund`, `refund_failure`, `reserve_transaction`, `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`, `topup`, `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or `transfer_refund`. */
   type?: string;
   body?: Record<string, never>;
@@ -51,9 +43,7 @@ export type BalanceGetBalanceHistoryResponse = {
 export type BalanceGetBalanceHistoryError = S.ErrorSchema;
 export type BalanceGetBalanceHistoryItem = S.BalanceTransaction;
 
-export interface BalanceGetBalanceHistoryIdParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface BalanceGetBalanceHistoryIdParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }

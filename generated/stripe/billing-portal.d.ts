@@ -2,21 +2,15 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface BillingPortalGetBillingPortalConfigurationsParams {
+export interface BillingPortalGetBillingPortalConfigurationsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return configurations that are active or inactive (e.g., pass `true` to only list active configurations). */
   active?: boolean;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   /** Only return the default or non-default configurations (e.g., pass `true` to only list the default configuration). */
   is_default?: boolean;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type BillingPortalGetBillingPortalConfigurationsResponse = {
@@ -32,10 +26,9 @@ export type BillingPortalGetBillingPortalConfigurationsError = S.ErrorSchema;
 export type BillingPortalGetBillingPortalConfigurationsItem =
   S.BillingPortalConfiguration;
 
-export interface BillingPortalGetBillingPortalConfigurationsConfigurationParams {
+export interface BillingPortalGetBillingPortalConfigurationsConfigurationParams
+  extends P.Expand {
   configuration: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type BillingPortalGetBillingPortalConfigurationsConfigurationResponse =

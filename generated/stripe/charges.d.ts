@@ -7,9 +7,11 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ChargesGetChargesParams {
+export interface ChargesGetChargesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
         gt?: number;
@@ -20,16 +22,8 @@ export interface ChargesGetChargesParams {
     | number;
   /** Only return charges for the customer specified by this customer ID. */
   customer?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Only return charges that were created by the PaymentIntent specified by this PaymentIntent ID. */
   payment_intent?: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return charges for this transfer group. */
   transfer_group?: string;
   body?: Record<string, never>;
@@ -46,34 +40,23 @@ export type ChargesGetChargesResponse = {
 export type ChargesGetChargesError = S.ErrorSchema;
 export type ChargesGetChargesItem = S.Charge;
 
-export interface ChargesGetChargesChargeParams {
+export interface ChargesGetChargesChargeParams extends P.Expand {
   charge: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type ChargesGetChargesChargeResponse = S.Charge;
 export type ChargesGetChargesChargeError = S.ErrorSchema;
 
-export interface ChargesGetChargesChargeDisputeParams {
+export interface ChargesGetChargesChargeDisputeParams extends P.Expand {
   charge: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type ChargesGetChargesChargeDisputeResponse = S.Dispute;
 export type ChargesGetChargesChargeDisputeError = S.ErrorSchema;
 
-export interface ChargesGetChargesChargeRefundsParams {
+export interface ChargesGetChargesChargeRefundsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   charge: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type ChargesGetChargesChargeRefundsResponse = {
@@ -89,23 +72,16 @@ export type ChargesGetChargesChargeRefundsResponse = {
 export type ChargesGetChargesChargeRefundsError = S.ErrorSchema;
 export type ChargesGetChargesChargeRefundsItem = S.Refund;
 
-export interface ChargesGetChargesChargeRefundsRefundParams {
+export interface ChargesGetChargesChargeRefundsRefundParams extends P.Expand {
   charge: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   refund: string;
   body?: Record<string, never>;
 }
 export type ChargesGetChargesChargeRefundsRefundResponse = S.Refund;
 export type ChargesGetChargesChargeRefundsRefundError = S.ErrorSchema;
 
-export interface ChargesGetChargesSearchParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results. */
-  page?: string;
+export interface ChargesGetChargesSearchParams
+  extends P.Expand, P.Limit, P.Page {
   /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for charges](https://stripe.com/docs/search#query-fields-for-charges). */
   query: string;
   body?: Record<string, never>;

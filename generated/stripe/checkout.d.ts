@@ -6,27 +6,21 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CheckoutGetCheckoutSessionsParams {
+export interface CheckoutGetCheckoutSessionsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return the Checkout Sessions for the Customer specified. */
   customer?: string;
   /** Only return the Checkout Sessions for the Customer details specified. */
   customer_details?: {
     email: string;
   };
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Only return the Checkout Session for the PaymentIntent specified. */
   payment_intent?: string;
   /** Only return the Checkout Sessions for the Payment Link specified. */
   payment_link?: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return the Checkout Session for the subscription specified. */
   subscription?: string;
   body?: Record<string, never>;
@@ -43,25 +37,16 @@ export type CheckoutGetCheckoutSessionsResponse = {
 export type CheckoutGetCheckoutSessionsError = S.ErrorSchema;
 export type CheckoutGetCheckoutSessionsItem = S.CheckoutSession;
 
-export interface CheckoutGetCheckoutSessionsSessionParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface CheckoutGetCheckoutSessionsSessionParams extends P.Expand {
   session: string;
   body?: Record<string, never>;
 }
 export type CheckoutGetCheckoutSessionsSessionResponse = S.CheckoutSession;
 export type CheckoutGetCheckoutSessionsSessionError = S.ErrorSchema;
 
-export interface CheckoutGetCheckoutSessionsSessionLineItemsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
+export interface CheckoutGetCheckoutSessionsSessionLineItemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   session: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type CheckoutGetCheckoutSessionsSessionLineItemsResponse = {

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface CouponsDeleteCouponsCouponParams {
@@ -11,24 +12,8 @@ export interface CouponsDeleteCouponsCouponParams {
 export type CouponsDeleteCouponsCouponResponse = S.DeletedCoupon;
 export type CouponsDeleteCouponsCouponError = S.ErrorSchema;
 
-export interface CouponsGetCouponsParams {
-  /** A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
+export interface CouponsGetCouponsParams
+  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   body?: Record<string, never>;
 }
 export type CouponsGetCouponsResponse = {
@@ -43,10 +28,8 @@ export type CouponsGetCouponsResponse = {
 export type CouponsGetCouponsError = S.ErrorSchema;
 export type CouponsGetCouponsItem = S.Coupon;
 
-export interface CouponsGetCouponsCouponParams {
+export interface CouponsGetCouponsCouponParams extends P.Expand {
   coupon: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type CouponsGetCouponsCouponResponse = S.Coupon;

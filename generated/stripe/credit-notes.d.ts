@@ -6,21 +6,15 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CreditNotesGetCreditNotesParams {
+export interface CreditNotesGetCreditNotesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return credit notes for the customer specified by this customer ID. */
   customer?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   /** Only return credit notes for the invoice specified by this invoice ID. */
   invoice?: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type CreditNotesGetCreditNotesResponse = {
@@ -35,16 +29,9 @@ export type CreditNotesGetCreditNotesResponse = {
 export type CreditNotesGetCreditNotesError = S.ErrorSchema;
 export type CreditNotesGetCreditNotesItem = S.CreditNote;
 
-export interface CreditNotesGetCreditNotesCreditNoteLinesParams {
+export interface CreditNotesGetCreditNotesCreditNoteLinesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   credit_note: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type CreditNotesGetCreditNotesCreditNoteLinesResponse = {
@@ -60,22 +47,18 @@ export type CreditNotesGetCreditNotesCreditNoteLinesResponse = {
 export type CreditNotesGetCreditNotesCreditNoteLinesError = S.ErrorSchema;
 export type CreditNotesGetCreditNotesCreditNoteLinesItem = S.CreditNoteLineItem;
 
-export interface CreditNotesGetCreditNotesIdParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface CreditNotesGetCreditNotesIdParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
 export type CreditNotesGetCreditNotesIdResponse = S.CreditNote;
 export type CreditNotesGetCreditNotesIdError = S.ErrorSchema;
 
-export interface CreditNotesGetCreditNotesPreviewParams {
+export interface CreditNotesGetCreditNotesPreviewParams extends P.Expand {
   /** The integer amount in cents (or local equivalent) representing the total amount of the credit note. */
   amount?: number;
   /** The integer amount in cents (or local equivalent) representing the amount to credit the customer's balance, which will be automatically applied to their next invoice. */
   credit_amount?: number;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   /** ID of the invoice. */
   invoice: string;
   /** Line items that make up the credit note. */
@@ -102,19 +85,14 @@ export interface CreditNotesGetCreditNotesPreviewParams {
 export type CreditNotesGetCreditNotesPreviewResponse = S.CreditNote;
 export type CreditNotesGetCreditNotesPreviewError = S.ErrorSchema;
 
-export interface CreditNotesGetCreditNotesPreviewLinesParams {
+export interface CreditNotesGetCreditNotesPreviewLinesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** The integer amount in cents (or local equivalent) representing the total amount of the credit note. */
   amount?: number;
   /** The integer amount in cents (or local equivalent) representing the amount to credit the customer's balance, which will be automatically applied to their next invoice. */
   credit_amount?: number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   /** ID of the invoice. */
   invoice: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Line items that make up the credit note. */
   lines?: S.CreditNoteLineItemParamsInput[];
   /** The credit note's memo appears on the credit note PDF. */
@@ -134,8 +112,6 @@ export interface CreditNotesGetCreditNotesPreviewLinesParams {
   shipping_cost?: {
     shipping_rate?: string;
   };
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type CreditNotesGetCreditNotesPreviewLinesResponse = {

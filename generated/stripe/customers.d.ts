@@ -7,6 +7,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface CustomersDeleteCustomersCustomerParams {
@@ -95,7 +96,8 @@ export interface CustomersDeleteCustomersCustomerTaxIdsIdParams {
 export type CustomersDeleteCustomersCustomerTaxIdsIdResponse = S.DeletedTaxId;
 export type CustomersDeleteCustomersCustomerTaxIdsIdError = S.ErrorSchema;
 
-export interface CustomersGetCustomersParams {
+export interface CustomersGetCustomersParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
         gt?: number;
@@ -106,14 +108,6 @@ export interface CustomersGetCustomersParams {
     | number;
   /** A case-sensitive filter on the list based on the customer's `email` field. The value must be a string. */
   email?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Provides a list of customers that are associated with the specified test clock. The response will not include customers with test clocks if this parameter is not set. */
   test_clock?: string;
   body?: Record<string, never>;
@@ -130,26 +124,17 @@ export type CustomersGetCustomersResponse = {
 export type CustomersGetCustomersError = S.ErrorSchema;
 export type CustomersGetCustomersItem = S.Customer;
 
-export interface CustomersGetCustomersCustomerParams {
+export interface CustomersGetCustomersCustomerParams extends P.Expand {
   customer: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type CustomersGetCustomersCustomerResponse =
   S.Customer | S.DeletedCustomer;
 export type CustomersGetCustomersCustomerError = S.ErrorSchema;
 
-export interface CustomersGetCustomersCustomerBalanceTransactionsParams {
+export interface CustomersGetCustomersCustomerBalanceTransactionsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   customer: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type CustomersGetCustomersCustomerBalanceTransactionsResponse = {
@@ -167,10 +152,9 @@ export type CustomersGetCustomersCustomerBalanceTransactionsError =
 export type CustomersGetCustomersCustomerBalanceTransactionsItem =
   S.CustomerBalanceTransaction;
 
-export interface CustomersGetCustomersCustomerBalanceTransactionsTransactionParams {
+export interface CustomersGetCustomersCustomerBalanceTransactionsTransactionParams
+  extends P.Expand {
   customer: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   transaction: string;
   body?: Record<string, never>;
 }
@@ -179,16 +163,9 @@ export type CustomersGetCustomersCustomerBalanceTransactionsTransactionResponse 
 export type CustomersGetCustomersCustomerBalanceTransactionsTransactionError =
   S.ErrorSchema;
 
-export interface CustomersGetCustomersCustomerBankAccountsParams {
+export interface CustomersGetCustomersCustomerBankAccountsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   customer: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type CustomersGetCustomersCustomerBankAccountsResponse = {
@@ -204,26 +181,18 @@ export type CustomersGetCustomersCustomerBankAccountsResponse = {
 export type CustomersGetCustomersCustomerBankAccountsError = S.ErrorSchema;
 export type CustomersGetCustomersCustomerBankAccountsItem = S.BankAccount;
 
-export interface CustomersGetCustomersCustomerBankAccountsIdParams {
+export interface CustomersGetCustomersCustomerBankAccountsIdParams
+  extends P.Expand {
   customer: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   id: string;
   body?: Record<string, never>;
 }
 export type CustomersGetCustomersCustomerBankAccountsIdResponse = S.BankAccount;
 export type CustomersGetCustomersCustomerBankAccountsIdError = S.ErrorSchema;
 
-export interface CustomersGetCustomersCustomerCardsParams {
+export interface CustomersGetCustomersCustomerCardsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   customer: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type CustomersGetCustomersCustomerCardsResponse = {
@@ -238,35 +207,25 @@ export type CustomersGetCustomersCustomerCardsResponse = {
 export type CustomersGetCustomersCustomerCardsError = S.ErrorSchema;
 export type CustomersGetCustomersCustomerCardsItem = S.Card;
 
-export interface CustomersGetCustomersCustomerCardsIdParams {
+export interface CustomersGetCustomersCustomerCardsIdParams extends P.Expand {
   customer: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   id: string;
   body?: Record<string, never>;
 }
 export type CustomersGetCustomersCustomerCardsIdResponse = S.Card;
 export type CustomersGetCustomersCustomerCardsIdError = S.ErrorSchema;
 
-export interface CustomersGetCustomersCustomerCashBalanceParams {
+export interface CustomersGetCustomersCustomerCashBalanceParams
+  extends P.Expand {
   customer: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type CustomersGetCustomersCustomerCashBalanceResponse = S.CashBalance;
 export type CustomersGetCustomersCustomerCashBalanceError = S.ErrorSchema;
 
-export interface CustomersGetCustomersCustomerCashBalanceTransactionsParams {
+export interface CustomersGetCustomersCustomerCashBalanceTransactionsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   customer: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type CustomersGetCustomersCustomerCashBalanceTransactionsResponse = {
@@ -284,10 +243,9 @@ export type CustomersGetCustomersCustomerCashBalanceTransactionsError =
 export type CustomersGetCustomersCustomerCashBalanceTransactionsItem =
   S.CustomerCashBalanceTransaction;
 
-export interface CustomersGetCustomersCustomerCashBalanceTransactionsTransactionParams {
+export interface CustomersGetCustomersCustomerCashBalanceTransactionsTransactionParams
+  extends P.Expand {
   customer: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   transaction: string;
   body?: Record<string, never>;
 }
@@ -296,25 +254,16 @@ export type CustomersGetCustomersCustomerCashBalanceTransactionsTransactionRespo
 export type CustomersGetCustomersCustomerCashBalanceTransactionsTransactionError =
   S.ErrorSchema;
 
-export interface CustomersGetCustomersCustomerDiscountParams {
+export interface CustomersGetCustomersCustomerDiscountParams extends P.Expand {
   customer: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type CustomersGetCustomersCustomerDiscountResponse = S.Discount;
 export type CustomersGetCustomersCustomerDiscountError = S.ErrorSchema;
 
-export interface CustomersGetCustomersCustomerPaymentMethodsParams {
+export interface CustomersGetCustomersCustomerPaymentMethodsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   customer: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request. */
   type?:
     | "acss_debit"
@@ -360,10 +309,9 @@ export type CustomersGetCustomersCustomerPaymentMethodsResponse = {
 export type CustomersGetCustomersCustomerPaymentMethodsError = S.ErrorSchema;
 export type CustomersGetCustomersCustomerPaymentMethodsItem = S.PaymentMethod;
 
-export interface CustomersGetCustomersCustomerPaymentMethodsPaymentMethodParams {
+export interface CustomersGetCustomersCustomerPaymentMethodsPaymentMethodParams
+  extends P.Expand {
   customer: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   payment_method: string;
   body?: Record<string, never>;
 }
@@ -372,18 +320,11 @@ export type CustomersGetCustomersCustomerPaymentMethodsPaymentMethodResponse =
 export type CustomersGetCustomersCustomerPaymentMethodsPaymentMethodError =
   S.ErrorSchema;
 
-export interface CustomersGetCustomersCustomerSourcesParams {
+export interface CustomersGetCustomersCustomerSourcesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   customer: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Filter sources according to a particular object type. */
   object?: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type CustomersGetCustomersCustomerSourcesResponse = {
@@ -400,26 +341,17 @@ export type CustomersGetCustomersCustomerSourcesError = S.ErrorSchema;
 export type CustomersGetCustomersCustomerSourcesItem =
   S.BankAccount | S.Card | S.Source;
 
-export interface CustomersGetCustomersCustomerSourcesIdParams {
+export interface CustomersGetCustomersCustomerSourcesIdParams extends P.Expand {
   customer: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   id: string;
   body?: Record<string, never>;
 }
 export type CustomersGetCustomersCustomerSourcesIdResponse = S.PaymentSource;
 export type CustomersGetCustomersCustomerSourcesIdError = S.ErrorSchema;
 
-export interface CustomersGetCustomersCustomerSubscriptionsParams {
+export interface CustomersGetCustomersCustomerSubscriptionsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   customer: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type CustomersGetCustomersCustomerSubscriptionsResponse = {
@@ -435,10 +367,9 @@ export type CustomersGetCustomersCustomerSubscriptionsResponse = {
 export type CustomersGetCustomersCustomerSubscriptionsError = S.ErrorSchema;
 export type CustomersGetCustomersCustomerSubscriptionsItem = S.Subscription;
 
-export interface CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdParams {
+export interface CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdParams
+  extends P.Expand {
   customer: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   subscription_exposed_id: string;
   body?: Record<string, never>;
 }
@@ -447,10 +378,9 @@ export type CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdRespo
 export type CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdError =
   S.ErrorSchema;
 
-export interface CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscountParams {
+export interface CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscountParams
+  extends P.Expand {
   customer: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   subscription_exposed_id: string;
   body?: Record<string, never>;
 }
@@ -459,16 +389,9 @@ export type CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdDisco
 export type CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscountError =
   S.ErrorSchema;
 
-export interface CustomersGetCustomersCustomerTaxIdsParams {
+export interface CustomersGetCustomersCustomerTaxIdsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   customer: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type CustomersGetCustomersCustomerTaxIdsResponse = {
@@ -484,23 +407,16 @@ export type CustomersGetCustomersCustomerTaxIdsResponse = {
 export type CustomersGetCustomersCustomerTaxIdsError = S.ErrorSchema;
 export type CustomersGetCustomersCustomerTaxIdsItem = S.TaxId;
 
-export interface CustomersGetCustomersCustomerTaxIdsIdParams {
+export interface CustomersGetCustomersCustomerTaxIdsIdParams extends P.Expand {
   customer: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   id: string;
   body?: Record<string, never>;
 }
 export type CustomersGetCustomersCustomerTaxIdsIdResponse = S.TaxId;
 export type CustomersGetCustomersCustomerTaxIdsIdError = S.ErrorSchema;
 
-export interface CustomersGetCustomersSearchParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results. */
-  page?: string;
+export interface CustomersGetCustomersSearchParams
+  extends P.Expand, P.Limit, P.Page {
   /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for customers](https://stripe.com/docs/search#query-fields-for-customers). */
   query: string;
   body?: Record<string, never>;

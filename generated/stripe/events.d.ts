@@ -2,9 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface EventsGetEventsParams {
+export interface EventsGetEventsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
         gt?: number;
@@ -15,14 +17,6 @@ export interface EventsGetEventsParams {
     | number;
   /** Filter events by whether all webhooks were successfully delivered. If false, events which are still pending or have failed all delivery attempts to a webhook endpoint will be returned. */
   delivery_success?: boolean;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** A string containing a specific event name, or group of events using * as a wildcard. The list will be filtered to include only events with a matching event property. */
   type?: string;
   /** An array of up to 20 strings containing specific event names. The list will be filtered to include only events with a matching event property. You may pass either `type` or `types`, but not both. */
@@ -41,9 +35,7 @@ export type EventsGetEventsResponse = {
 export type EventsGetEventsError = S.ErrorSchema;
 export type EventsGetEventsItem = S.EventSchema;
 
-export interface EventsGetEventsIdParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface EventsGetEventsIdParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }

@@ -2,13 +2,12 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ExchangeRatesGetExchangeRatesParams {
+export interface ExchangeRatesGetExchangeRatesParams extends P.Expand {
   /** A cursor for use in pagination. `ending_before` is the currency that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with the exchange rate for currency X your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
   ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   /** A limit on the number of objects to be returned. Limit can range between 1 and total number of supported payout currencies, and the default is the max. */
   limit?: number;
   /** A cursor for use in pagination. `starting_after` is the currency that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with the exchange rate for currency X, your subsequent call can include `starting_after=X` in order to fetch the next page of the list. */
@@ -27,9 +26,7 @@ export type ExchangeRatesGetExchangeRatesResponse = {
 export type ExchangeRatesGetExchangeRatesError = S.ErrorSchema;
 export type ExchangeRatesGetExchangeRatesItem = S.ExchangeRate;
 
-export interface ExchangeRatesGetExchangeRatesRateIdParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface ExchangeRatesGetExchangeRatesRateIdParams extends P.Expand {
   rate_id: string;
   body?: Record<string, never>;
 }

@@ -2,9 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface FilesGetFilesParams {
+export interface FilesGetFilesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
         gt?: number;
@@ -13,12 +15,6 @@ export interface FilesGetFilesParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** The file purpose to filter queries by. If none is provided, files will not be filtered by purpose. */
   purpose?:
     | "account_requirement"
@@ -36,8 +32,6 @@ export interface FilesGetFilesParams {
     | "sigma_scheduled_query"
     | "tax_document_user_upload"
     | "terminal_reader_splashscreen";
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type FilesGetFilesResponse = {
@@ -52,9 +46,7 @@ export type FilesGetFilesResponse = {
 export type FilesGetFilesError = S.ErrorSchema;
 export type FilesGetFilesItem = S.FileSchema;
 
-export interface FilesGetFilesFileParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface FilesGetFilesFileParams extends P.Expand {
   file: string;
   body?: Record<string, never>;
 }

@@ -6,24 +6,18 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface FinancialConnectionsGetFinancialConnectionsAccountsParams {
+export interface FinancialConnectionsGetFinancialConnectionsAccountsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** If present, only return accounts that belong to the specified account holder. `account_holder[customer]` and `account_holder[account]` are mutually exclusive. */
   account_holder?: {
     account?: string;
     customer?: string;
   };
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** If present, only return accounts that were collected as part of the given session. */
   session?: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type FinancialConnectionsGetFinancialConnectionsAccountsResponse = {
@@ -41,10 +35,9 @@ export type FinancialConnectionsGetFinancialConnectionsAccountsError =
 export type FinancialConnectionsGetFinancialConnectionsAccountsItem =
   S.FinancialConnectionsAccount;
 
-export interface FinancialConnectionsGetFinancialConnectionsAccountsAccountParams {
+export interface FinancialConnectionsGetFinancialConnectionsAccountsAccountParams
+  extends P.Expand {
   account: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type FinancialConnectionsGetFinancialConnectionsAccountsAccountResponse =
@@ -52,18 +45,11 @@ export type FinancialConnectionsGetFinancialConnectionsAccountsAccountResponse =
 export type FinancialConnectionsGetFinancialConnectionsAccountsAccountError =
   S.ErrorSchema;
 
-export interface FinancialConnectionsGetFinancialConnectionsAccountsAccountOwnersParams {
+export interface FinancialConnectionsGetFinancialConnectionsAccountsAccountOwnersParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   account: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** The ID of the ownership object to fetch owners from. */
   ownership: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type FinancialConnectionsGetFinancialConnectionsAccountsAccountOwnersResponse =
@@ -82,9 +68,8 @@ export type FinancialConnectionsGetFinancialConnectionsAccountsAccountOwnersErro
 export type FinancialConnectionsGetFinancialConnectionsAccountsAccountOwnersItem =
   S.FinancialConnectionsAccountOwner;
 
-export interface FinancialConnectionsGetFinancialConnectionsSessionsSessionParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface FinancialConnectionsGetFinancialConnectionsSessionsSessionParams
+  extends P.Expand {
   session: string;
   body?: Record<string, never>;
 }

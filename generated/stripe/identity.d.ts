@@ -2,9 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IdentityGetIdentityVerificationReportsParams {
+export interface IdentityGetIdentityVerificationReportsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
         gt?: number;
@@ -13,14 +15,6 @@ export interface IdentityGetIdentityVerificationReportsParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return VerificationReports of this type */
   type?: "document" | "id_number";
   /** Only return VerificationReports created by this VerificationSession ID. It is allowed to provide a VerificationIntent ID. */
@@ -40,9 +34,8 @@ export type IdentityGetIdentityVerificationReportsError = S.ErrorSchema;
 export type IdentityGetIdentityVerificationReportsItem =
   S.IdentityVerificationReport;
 
-export interface IdentityGetIdentityVerificationReportsReportParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface IdentityGetIdentityVerificationReportsReportParams
+  extends P.Expand {
   report: string;
   body?: Record<string, never>;
 }
@@ -50,7 +43,8 @@ export type IdentityGetIdentityVerificationReportsReportResponse =
   S.IdentityVerificationReport;
 export type IdentityGetIdentityVerificationReportsReportError = S.ErrorSchema;
 
-export interface IdentityGetIdentityVerificationSessionsParams {
+export interface IdentityGetIdentityVerificationSessionsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
         gt?: number;
@@ -59,14 +53,6 @@ export interface IdentityGetIdentityVerificationSessionsParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return VerificationSessions with this status. [Learn more about the lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work). */
   status?: "canceled" | "processing" | "requires_input" | "verified";
   body?: Record<string, never>;
@@ -84,9 +70,8 @@ export type IdentityGetIdentityVerificationSessionsError = S.ErrorSchema;
 export type IdentityGetIdentityVerificationSessionsItem =
   S.IdentityVerificationSession;
 
-export interface IdentityGetIdentityVerificationSessionsSessionParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface IdentityGetIdentityVerificationSessionsSessionParams
+  extends P.Expand {
   session: string;
   body?: Record<string, never>;
 }

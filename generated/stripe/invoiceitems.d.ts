@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface InvoiceitemsDeleteInvoiceitemsInvoiceitemParams {
@@ -12,7 +13,8 @@ export type InvoiceitemsDeleteInvoiceitemsInvoiceitemResponse =
   S.DeletedInvoiceitem;
 export type InvoiceitemsDeleteInvoiceitemsInvoiceitemError = S.ErrorSchema;
 
-export interface InvoiceitemsGetInvoiceitemsParams {
+export interface InvoiceitemsGetInvoiceitemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
         gt?: number;
@@ -23,18 +25,10 @@ export interface InvoiceitemsGetInvoiceitemsParams {
     | number;
   /** The identifier of the customer whose invoice items to return. If none is provided, all invoice items will be returned. */
   customer?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   /** Only return invoice items belonging to this invoice. If none is provided, all invoice items will be returned. If specifying an invoice, no customer identifier is needed. */
   invoice?: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Set to `true` to only show pending invoice items, which are not yet attached to any invoices. Set to `false` to only show invoice items already attached to invoices. If unspecified, no filter is applied. */
   pending?: boolean;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type InvoiceitemsGetInvoiceitemsResponse = {
@@ -49,9 +43,7 @@ export type InvoiceitemsGetInvoiceitemsResponse = {
 export type InvoiceitemsGetInvoiceitemsError = S.ErrorSchema;
 export type InvoiceitemsGetInvoiceitemsItem = S.Invoiceitem;
 
-export interface InvoiceitemsGetInvoiceitemsInvoiceitemParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface InvoiceitemsGetInvoiceitemsInvoiceitemParams extends P.Expand {
   invoiceitem: string;
   body?: Record<string, never>;
 }

@@ -7,6 +7,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface InvoicesDeleteInvoicesInvoiceParams {
@@ -16,7 +17,8 @@ export interface InvoicesDeleteInvoicesInvoiceParams {
 export type InvoicesDeleteInvoicesInvoiceResponse = S.DeletedInvoice;
 export type InvoicesDeleteInvoicesInvoiceError = S.ErrorSchema;
 
-export interface InvoicesGetInvoicesParams {
+export interface InvoicesGetInvoicesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** The collection method of the invoice to retrieve. Either `charge_automatically` or `send_invoice`. */
   collection_method?: "charge_automatically" | "send_invoice";
   created?:
@@ -37,14 +39,6 @@ export interface InvoicesGetInvoicesParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** The status of the invoice, one of `draft`, `open`, `paid`, `uncollectible`, or `void`. [Learn more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview) */
   status?: "draft" | "open" | "paid" | "uncollectible" | "void";
   /** Only return invoices for the subscription specified by this subscription ID. */
@@ -63,25 +57,16 @@ export type InvoicesGetInvoicesResponse = {
 export type InvoicesGetInvoicesError = S.ErrorSchema;
 export type InvoicesGetInvoicesItem = S.Invoice;
 
-export interface InvoicesGetInvoicesInvoiceParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface InvoicesGetInvoicesInvoiceParams extends P.Expand {
   invoice: string;
   body?: Record<string, never>;
 }
 export type InvoicesGetInvoicesInvoiceResponse = S.Invoice;
 export type InvoicesGetInvoicesInvoiceError = S.ErrorSchema;
 
-export interface InvoicesGetInvoicesInvoiceLinesParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface InvoicesGetInvoicesInvoiceLinesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   invoice: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type InvoicesGetInvoicesInvoiceLinesResponse = {
@@ -97,13 +82,8 @@ export type InvoicesGetInvoicesInvoiceLinesResponse = {
 export type InvoicesGetInvoicesInvoiceLinesError = S.ErrorSchema;
 export type InvoicesGetInvoicesInvoiceLinesItem = S.LineItem;
 
-export interface InvoicesGetInvoicesSearchParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results. */
-  page?: string;
+export interface InvoicesGetInvoicesSearchParams
+  extends P.Expand, P.Limit, P.Page {
   /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for invoices](https://stripe.com/docs/search#query-fields-for-invoices). */
   query: string;
   body?: Record<string, never>;
@@ -120,7 +100,7 @@ export type InvoicesGetInvoicesSearchResponse = {
 };
 export type InvoicesGetInvoicesSearchError = S.ErrorSchema;
 
-export interface InvoicesGetInvoicesUpcomingParams {
+export interface InvoicesGetInvoicesUpcomingParams extends P.Expand {
   /** Settings for automatic tax lookup for this invoice preview. */
   automatic_tax?: {
     enabled: boolean;
@@ -140,8 +120,6 @@ export interface InvoicesGetInvoicesUpcomingParams {
         discount?: string;
       }[]
     | "";
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   /** List of invoice items to add or update in the upcoming invoice preview. */
   invoice_items?: S.InvoiceItemPreviewParamsInput[];
   /** The identifier of the unstarted schedule whose upcoming invoice you'd like to retrieve. Cannot be used with subscription or subscription fields. */
@@ -178,7 +156,8 @@ export interface InvoicesGetInvoicesUpcomingParams {
 export type InvoicesGetInvoicesUpcomingResponse = S.Invoice;
 export type InvoicesGetInvoicesUpcomingError = S.ErrorSchema;
 
-export interface InvoicesGetInvoicesUpcomingLinesParams {
+export interface InvoicesGetInvoicesUpcomingLinesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Settings for automatic tax lookup for this invoice preview. */
   automatic_tax?: {
     enabled: boolean;
@@ -198,18 +177,10 @@ export interface InvoicesGetInvoicesUpcomingLinesParams {
         discount?: string;
       }[]
     | "";
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   /** List of invoice items to add or update in the upcoming invoice preview. */
   invoice_items?: S.InvoiceItemPreviewParamsInput[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** The identifier of the unstarted schedule whose upcoming invoice you'd like to retrieve. Cannot be used with subscription or subscription fields. */
   schedule?: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** The identifier of the subscription for which you'd like to retrieve the upcoming invoice. If not provided, but a `subscription_items` is provided, you will preview creating a subscription with those items. If neither `subscription` nor `subscription_items` is provided, you will retrieve the next upcoming invoice from among the customer's subscriptions. */
   subscription?: string;
   /** For new subscriptions, a future timestamp to anchor the subscription's [billing cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to determine the date of the first full invoice, and, for plans with `month` or `year` intervals, the day of the month for subsequent invoices. For existing subscriptions, the value can only be set to `now` or `unchanged`. */

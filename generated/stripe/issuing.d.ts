@@ -2,9 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssuingGetIssuingAuthorizationsParams {
+export interface IssuingGetIssuingAuthorizationsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return authorizations that belong to the given card. */
   card?: string;
   /** Only return authorizations that belong to the given cardholder. */
@@ -18,14 +20,6 @@ export interface IssuingGetIssuingAuthorizationsParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return authorizations with the given status. One of `pending`, `closed`, or `reversed`. */
   status?: "closed" | "pending" | "reversed";
   body?: Record<string, never>;
@@ -42,17 +36,17 @@ export type IssuingGetIssuingAuthorizationsResponse = {
 export type IssuingGetIssuingAuthorizationsError = S.ErrorSchema;
 export type IssuingGetIssuingAuthorizationsItem = S.IssuingAuthorization;
 
-export interface IssuingGetIssuingAuthorizationsAuthorizationParams {
+export interface IssuingGetIssuingAuthorizationsAuthorizationParams
+  extends P.Expand {
   authorization: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type IssuingGetIssuingAuthorizationsAuthorizationResponse =
   S.IssuingAuthorization;
 export type IssuingGetIssuingAuthorizationsAuthorizationError = S.ErrorSchema;
 
-export interface IssuingGetIssuingCardholdersParams {
+export interface IssuingGetIssuingCardholdersParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return cardholders that were created during the given date interval. */
   created?:
     | {
@@ -64,16 +58,8 @@ export interface IssuingGetIssuingCardholdersParams {
     | number;
   /** Only return cardholders that have the given email address. */
   email?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Only return cardholders that have the given phone number. */
   phone_number?: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return cardholders that have the given status. One of `active`, `inactive`, or `blocked`. */
   status?: "active" | "blocked" | "inactive";
   /** Only return cardholders that have the given type. One of `individual` or `company`. */
@@ -92,17 +78,16 @@ export type IssuingGetIssuingCardholdersResponse = {
 export type IssuingGetIssuingCardholdersError = S.ErrorSchema;
 export type IssuingGetIssuingCardholdersItem = S.IssuingCardholder;
 
-export interface IssuingGetIssuingCardholdersCardholderParams {
+export interface IssuingGetIssuingCardholdersCardholderParams extends P.Expand {
   cardholder: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type IssuingGetIssuingCardholdersCardholderResponse =
   S.IssuingCardholder;
 export type IssuingGetIssuingCardholdersCardholderError = S.ErrorSchema;
 
-export interface IssuingGetIssuingCardsParams {
+export interface IssuingGetIssuingCardsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return cards belonging to the Cardholder with the provided ID. */
   cardholder?: string;
   /** Only return cards that were issued during the given date interval. */
@@ -114,20 +99,12 @@ export interface IssuingGetIssuingCardsParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
   /** Only return cards that have the given expiration month. */
   exp_month?: number;
   /** Only return cards that have the given expiration year. */
   exp_year?: number;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   /** Only return cards that have the given last four digits. */
   last4?: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return cards that have the given status. One of `active`, `inactive`, or `canceled`. */
   status?: "active" | "canceled" | "inactive";
   /** Only return cards that have the given type. One of `virtual` or `physical`. */
@@ -146,16 +123,15 @@ export type IssuingGetIssuingCardsResponse = {
 export type IssuingGetIssuingCardsError = S.ErrorSchema;
 export type IssuingGetIssuingCardsItem = S.IssuingCard;
 
-export interface IssuingGetIssuingCardsCardParams {
+export interface IssuingGetIssuingCardsCardParams extends P.Expand {
   card: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type IssuingGetIssuingCardsCardResponse = S.IssuingCard;
 export type IssuingGetIssuingCardsCardError = S.ErrorSchema;
 
-export interface IssuingGetIssuingDisputesParams {
+export interface IssuingGetIssuingDisputesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Select Issuing disputes that were created during the given date interval. */
   created?:
     | {
@@ -165,14 +141,6 @@ export interface IssuingGetIssuingDisputesParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Select Issuing disputes with the given status. */
   status?: "expired" | "lost" | "submitted" | "unsubmitted" | "won";
   /** Select the Issuing dispute for the given transaction. */
@@ -191,16 +159,15 @@ export type IssuingGetIssuingDisputesResponse = {
 export type IssuingGetIssuingDisputesError = S.ErrorSchema;
 export type IssuingGetIssuingDisputesItem = S.IssuingDispute;
 
-export interface IssuingGetIssuingDisputesDisputeParams {
+export interface IssuingGetIssuingDisputesDisputeParams extends P.Expand {
   dispute: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type IssuingGetIssuingDisputesDisputeResponse = S.IssuingDispute;
 export type IssuingGetIssuingDisputesDisputeError = S.ErrorSchema;
 
-export interface IssuingGetIssuingSettlementsParams {
+export interface IssuingGetIssuingSettlementsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return issuing settlements that were created during the given date interval. */
   created?:
     | {
@@ -210,14 +177,6 @@ export interface IssuingGetIssuingSettlementsParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type IssuingGetIssuingSettlementsResponse = {
@@ -232,9 +191,7 @@ export type IssuingGetIssuingSettlementsResponse = {
 export type IssuingGetIssuingSettlementsError = S.ErrorSchema;
 export type IssuingGetIssuingSettlementsItem = S.IssuingSettlement;
 
-export interface IssuingGetIssuingSettlementsSettlementParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface IssuingGetIssuingSettlementsSettlementParams extends P.Expand {
   settlement: string;
   body?: Record<string, never>;
 }
@@ -242,7 +199,8 @@ export type IssuingGetIssuingSettlementsSettlementResponse =
   S.IssuingSettlement;
 export type IssuingGetIssuingSettlementsSettlementError = S.ErrorSchema;
 
-export interface IssuingGetIssuingTransactionsParams {
+export interface IssuingGetIssuingTransactionsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return transactions that belong to the given card. */
   card?: string;
   /** Only return transactions that belong to the given cardholder. */
@@ -256,14 +214,6 @@ export interface IssuingGetIssuingTransactionsParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return transactions that have the given type. One of `capture` or `refund`. */
   type?: "capture" | "refund";
   body?: Record<string, never>;
@@ -280,9 +230,8 @@ export type IssuingGetIssuingTransactionsResponse = {
 export type IssuingGetIssuingTransactionsError = S.ErrorSchema;
 export type IssuingGetIssuingTransactionsItem = S.IssuingTransaction;
 
-export interface IssuingGetIssuingTransactionsTransactionParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface IssuingGetIssuingTransactionsTransactionParams
+  extends P.Expand {
   transaction: string;
   body?: Record<string, never>;
 }

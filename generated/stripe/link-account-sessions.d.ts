@@ -2,11 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface LinkAccountSessionsGetLinkAccountSessionsSessionParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface LinkAccountSessionsGetLinkAccountSessionsSessionParams
+  extends P.Expand {
   session: string;
   body?: Record<string, never>;
 }

@@ -6,24 +6,18 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface LinkedAccountsGetLinkedAccountsParams {
+export interface LinkedAccountsGetLinkedAccountsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** If present, only return accounts that belong to the specified account holder. `account_holder[customer]` and `account_holder[account]` are mutually exclusive. */
   account_holder?: {
     account?: string;
     customer?: string;
   };
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** If present, only return accounts that were collected as part of the given session. */
   session?: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type LinkedAccountsGetLinkedAccountsResponse = {
@@ -39,28 +33,19 @@ export type LinkedAccountsGetLinkedAccountsResponse = {
 export type LinkedAccountsGetLinkedAccountsError = S.ErrorSchema;
 export type LinkedAccountsGetLinkedAccountsItem = S.FinancialConnectionsAccount;
 
-export interface LinkedAccountsGetLinkedAccountsAccountParams {
+export interface LinkedAccountsGetLinkedAccountsAccountParams extends P.Expand {
   account: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type LinkedAccountsGetLinkedAccountsAccountResponse =
   S.FinancialConnectionsAccount;
 export type LinkedAccountsGetLinkedAccountsAccountError = S.ErrorSchema;
 
-export interface LinkedAccountsGetLinkedAccountsAccountOwnersParams {
+export interface LinkedAccountsGetLinkedAccountsAccountOwnersParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   account: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** The ID of the ownership object to fetch owners from. */
   ownership: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type LinkedAccountsGetLinkedAccountsAccountOwnersResponse = {

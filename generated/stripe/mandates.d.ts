@@ -2,11 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface MandatesGetMandatesMandateParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface MandatesGetMandatesMandateParams extends P.Expand {
   mandate: string;
   body?: Record<string, never>;
 }

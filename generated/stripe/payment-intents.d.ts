@@ -2,28 +2,13 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PaymentIntentsGetPaymentIntentsParams {
-  /** A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
+export interface PaymentIntentsGetPaymentIntentsParams
+  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return PaymentIntents for the customer specified by this customer ID. */
   customer?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type PaymentIntentsGetPaymentIntentsResponse = {
@@ -38,24 +23,17 @@ export type PaymentIntentsGetPaymentIntentsResponse = {
 export type PaymentIntentsGetPaymentIntentsError = S.ErrorSchema;
 export type PaymentIntentsGetPaymentIntentsItem = S.PaymentIntent;
 
-export interface PaymentIntentsGetPaymentIntentsIntentParams {
+export interface PaymentIntentsGetPaymentIntentsIntentParams extends P.Expand {
   /** The client secret of the PaymentIntent. Required if a publishable key is used to retrieve the source. */
   client_secret?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   intent: string;
   body?: Record<string, never>;
 }
 export type PaymentIntentsGetPaymentIntentsIntentResponse = S.PaymentIntent;
 export type PaymentIntentsGetPaymentIntentsIntentError = S.ErrorSchema;
 
-export interface PaymentIntentsGetPaymentIntentsSearchParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results. */
-  page?: string;
+export interface PaymentIntentsGetPaymentIntentsSearchParams
+  extends P.Expand, P.Limit, P.Page {
   /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for payment intents](https://stripe.com/docs/search#query-fields-for-payment-intents). */
   query: string;
   body?: Record<string, never>;

@@ -6,19 +6,13 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PaymentLinksGetPaymentLinksParams {
+export interface PaymentLinksGetPaymentLinksParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return payment links that are active or inactive (e.g., pass `false` to list all inactive payment links). */
   active?: boolean;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type PaymentLinksGetPaymentLinksResponse = {
@@ -33,25 +27,16 @@ export type PaymentLinksGetPaymentLinksResponse = {
 export type PaymentLinksGetPaymentLinksError = S.ErrorSchema;
 export type PaymentLinksGetPaymentLinksItem = S.PaymentLink;
 
-export interface PaymentLinksGetPaymentLinksPaymentLinkParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface PaymentLinksGetPaymentLinksPaymentLinkParams extends P.Expand {
   payment_link: string;
   body?: Record<string, never>;
 }
 export type PaymentLinksGetPaymentLinksPaymentLinkResponse = S.PaymentLink;
 export type PaymentLinksGetPaymentLinksPaymentLinkError = S.ErrorSchema;
 
-export interface PaymentLinksGetPaymentLinksPaymentLinkLineItemsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
+export interface PaymentLinksGetPaymentLinksPaymentLinkLineItemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   payment_link: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type PaymentLinksGetPaymentLinksPaymentLinkLineItemsResponse = {

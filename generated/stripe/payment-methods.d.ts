@@ -2,19 +2,13 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PaymentMethodsGetPaymentMethodsParams {
+export interface PaymentMethodsGetPaymentMethodsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** The ID of the customer whose PaymentMethods will be retrieved. */
   customer?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request. */
   type?:
     | "acss_debit"
@@ -60,9 +54,8 @@ export type PaymentMethodsGetPaymentMethodsResponse = {
 export type PaymentMethodsGetPaymentMethodsError = S.ErrorSchema;
 export type PaymentMethodsGetPaymentMethodsItem = S.PaymentMethod;
 
-export interface PaymentMethodsGetPaymentMethodsPaymentMethodParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface PaymentMethodsGetPaymentMethodsPaymentMethodParams
+  extends P.Expand {
   payment_method: string;
   body?: Record<string, never>;
 }

@@ -2,9 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PayoutsGetPayoutsParams {
+export interface PayoutsGetPayoutsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   arrival_date?:
     | {
         gt?: number;
@@ -23,14 +25,6 @@ export interface PayoutsGetPayoutsParams {
     | number;
   /** The ID of an external account - only return payouts sent to this external account. */
   destination?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return payouts that have the given status: `pending`, `paid`, `failed`, or `canceled`. */
   status?: string;
   body?: Record<string, never>;
@@ -47,9 +41,7 @@ export type PayoutsGetPayoutsResponse = {
 export type PayoutsGetPayoutsError = S.ErrorSchema;
 export type PayoutsGetPayoutsItem = S.Payout;
 
-export interface PayoutsGetPayoutsPayoutParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface PayoutsGetPayoutsPayoutParams extends P.Expand {
   payout: string;
   body?: Record<string, never>;
 }

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface PlansDeletePlansPlanParams {
@@ -11,28 +12,12 @@ export interface PlansDeletePlansPlanParams {
 export type PlansDeletePlansPlanResponse = S.DeletedPlan;
 export type PlansDeletePlansPlanError = S.ErrorSchema;
 
-export interface PlansGetPlansParams {
+export interface PlansGetPlansParams
+  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return plans that are active or inactive (e.g., pass `false` to list all inactive plans). */
   active?: boolean;
-  /** A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Only return plans for the given product. */
   product?: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type PlansGetPlansResponse = {
@@ -48,9 +33,7 @@ export type PlansGetPlansResponse = {
 export type PlansGetPlansError = S.ErrorSchema;
 export type PlansGetPlansItem = S.Plan;
 
-export interface PlansGetPlansPlanParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface PlansGetPlansPlanParams extends P.Expand {
   plan: string;
   body?: Record<string, never>;
 }

@@ -2,28 +2,15 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PricesGetPricesParams {
+export interface PricesGetPricesParams
+  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return prices that are active or inactive (e.g., pass `false` to list all inactive prices). */
   active?: boolean;
-  /** A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
   /** Only return prices for the given currency. */
   currency?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Only return the price with these lookup_keys, if any exist. */
   lookup_keys?: string[];
   /** Only return prices for the given product. */
@@ -33,8 +20,6 @@ export interface PricesGetPricesParams {
     interval?: "day" | "month" | "week" | "year";
     usage_type?: "licensed" | "metered";
   };
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return prices of type `recurring` or `one_time`. */
   type?: "one_time" | "recurring";
   body?: Record<string, never>;
@@ -52,22 +37,14 @@ export type PricesGetPricesResponse = {
 export type PricesGetPricesError = S.ErrorSchema;
 export type PricesGetPricesItem = S.Price;
 
-export interface PricesGetPricesPriceParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface PricesGetPricesPriceParams extends P.Expand {
   price: string;
   body?: Record<string, never>;
 }
 export type PricesGetPricesPriceResponse = S.Price;
 export type PricesGetPricesPriceError = S.ErrorSchema;
 
-export interface PricesGetPricesSearchParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results. */
-  page?: string;
+export interface PricesGetPricesSearchParams extends P.Expand, P.Limit, P.Page {
   /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for prices](https://stripe.com/docs/search#query-fields-for-prices). */
   query: string;
   body?: Record<string, never>;

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface ProductsDeleteProductsIdParams {
@@ -11,7 +12,8 @@ export interface ProductsDeleteProductsIdParams {
 export type ProductsDeleteProductsIdResponse = S.DeletedProduct;
 export type ProductsDeleteProductsIdError = S.ErrorSchema;
 
-export interface ProductsGetProductsParams {
+export interface ProductsGetProductsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return products that are active or inactive (e.g., pass `false` to list all inactive products). */
   active?: boolean;
   /** Only return products that were created during the given date interval. */
@@ -23,18 +25,10 @@ export interface ProductsGetProductsParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   /** Only return products with the given IDs. Cannot be used with [starting_after](https://stripe.com/docs/api#list_products-starting_after) or [ending_before](https://stripe.com/docs/api#list_products-ending_before). */
   ids?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Only return products that can be shipped (i.e., physical, not digital products). */
   shippable?: boolean;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return products with the given url. */
   url?: string;
   body?: Record<string, never>;
@@ -52,22 +46,15 @@ export type ProductsGetProductsResponse = {
 export type ProductsGetProductsError = S.ErrorSchema;
 export type ProductsGetProductsItem = S.Product;
 
-export interface ProductsGetProductsIdParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface ProductsGetProductsIdParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
 export type ProductsGetProductsIdResponse = S.Product;
 export type ProductsGetProductsIdError = S.ErrorSchema;
 
-export interface ProductsGetProductsSearchParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results. */
-  page?: string;
+export interface ProductsGetProductsSearchParams
+  extends P.Expand, P.Limit, P.Page {
   /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for products](https://stripe.com/docs/search#query-fields-for-products). */
   query: string;
   body?: Record<string, never>;

@@ -2,34 +2,19 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PromotionCodesGetPromotionCodesParams {
+export interface PromotionCodesGetPromotionCodesParams
+  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Filter promotion codes by whether they are active. */
   active?: boolean;
   /** Only return promotion codes that have this case-insensitive code. */
   code?: string;
   /** Only return promotion codes for this coupon. */
   coupon?: string;
-  /** A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
   /** Only return promotion codes that are restricted to this customer. */
   customer?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type PromotionCodesGetPromotionCodesResponse = {
@@ -44,9 +29,8 @@ export type PromotionCodesGetPromotionCodesResponse = {
 export type PromotionCodesGetPromotionCodesError = S.ErrorSchema;
 export type PromotionCodesGetPromotionCodesItem = S.PromotionCode;
 
-export interface PromotionCodesGetPromotionCodesPromotionCodeParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface PromotionCodesGetPromotionCodesPromotionCodeParams
+  extends P.Expand {
   promotion_code: string;
   body?: Record<string, never>;
 }

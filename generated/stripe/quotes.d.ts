@@ -7,19 +7,13 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface QuotesGetQuotesParams {
+export interface QuotesGetQuotesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** The ID of the customer whose quotes will be retrieved. */
   customer?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** The status of the quote. */
   status?: "accepted" | "canceled" | "draft" | "open";
   /** Provides a list of quotes that are associated with the specified test clock. The response will not include quotes with test clocks if this and the customer parameter is not set. */
@@ -38,25 +32,16 @@ export type QuotesGetQuotesResponse = {
 export type QuotesGetQuotesError = S.ErrorSchema;
 export type QuotesGetQuotesItem = S.Quote;
 
-export interface QuotesGetQuotesQuoteParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface QuotesGetQuotesQuoteParams extends P.Expand {
   quote: string;
   body?: Record<string, never>;
 }
 export type QuotesGetQuotesQuoteResponse = S.Quote;
 export type QuotesGetQuotesQuoteError = S.ErrorSchema;
 
-export interface QuotesGetQuotesQuoteComputedUpfrontLineItemsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
+export interface QuotesGetQuotesQuoteComputedUpfrontLineItemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   quote: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type QuotesGetQuotesQuoteComputedUpfrontLineItemsResponse = {
@@ -72,16 +57,9 @@ export type QuotesGetQuotesQuoteComputedUpfrontLineItemsResponse = {
 export type QuotesGetQuotesQuoteComputedUpfrontLineItemsError = S.ErrorSchema;
 export type QuotesGetQuotesQuoteComputedUpfrontLineItemsItem = S.Item;
 
-export interface QuotesGetQuotesQuoteLineItemsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
+export interface QuotesGetQuotesQuoteLineItemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   quote: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type QuotesGetQuotesQuoteLineItemsResponse = {
@@ -97,9 +75,7 @@ export type QuotesGetQuotesQuoteLineItemsResponse = {
 export type QuotesGetQuotesQuoteLineItemsError = S.ErrorSchema;
 export type QuotesGetQuotesQuoteLineItemsItem = S.Item;
 
-export interface QuotesGetQuotesQuotePdfParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface QuotesGetQuotesQuotePdfParams extends P.Expand {
   quote: string;
   body?: Record<string, never>;
 }

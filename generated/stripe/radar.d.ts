@@ -6,6 +6,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface RadarDeleteRadarValueListItemsItemParams {
@@ -24,19 +25,12 @@ export type RadarDeleteRadarValueListsValueListResponse =
   S.DeletedRadarValueList;
 export type RadarDeleteRadarValueListsValueListError = S.ErrorSchema;
 
-export interface RadarGetRadarEarlyFraudWarningsParams {
+export interface RadarGetRadarEarlyFraudWarningsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return early fraud warnings for the charge specified by this charge ID. */
   charge?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Only return early fraud warnings for charges that were created by the PaymentIntent specified by this PaymentIntent ID. */
   payment_intent?: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type RadarGetRadarEarlyFraudWarningsResponse = {
@@ -51,10 +45,9 @@ export type RadarGetRadarEarlyFraudWarningsResponse = {
 export type RadarGetRadarEarlyFraudWarningsError = S.ErrorSchema;
 export type RadarGetRadarEarlyFraudWarningsItem = S.RadarEarlyFraudWarning;
 
-export interface RadarGetRadarEarlyFraudWarningsEarlyFraudWarningParams {
+export interface RadarGetRadarEarlyFraudWarningsEarlyFraudWarningParams
+  extends P.Expand {
   early_fraud_warning: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type RadarGetRadarEarlyFraudWarningsEarlyFraudWarningResponse =
@@ -62,7 +55,8 @@ export type RadarGetRadarEarlyFraudWarningsEarlyFraudWarningResponse =
 export type RadarGetRadarEarlyFraudWarningsEarlyFraudWarningError =
   S.ErrorSchema;
 
-export interface RadarGetRadarValueListItemsParams {
+export interface RadarGetRadarValueListItemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
         gt?: number;
@@ -71,14 +65,6 @@ export interface RadarGetRadarValueListItemsParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Return items belonging to the parent list whose value matches the specified value (using an "is like" match). */
   value?: string;
   /** Identifier for the parent value list this item belongs to. */
@@ -97,16 +83,15 @@ export type RadarGetRadarValueListItemsResponse = {
 export type RadarGetRadarValueListItemsError = S.ErrorSchema;
 export type RadarGetRadarValueListItemsItem = S.RadarValueListItem;
 
-export interface RadarGetRadarValueListItemsItemParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface RadarGetRadarValueListItemsItemParams extends P.Expand {
   item: string;
   body?: Record<string, never>;
 }
 export type RadarGetRadarValueListItemsItemResponse = S.RadarValueListItem;
 export type RadarGetRadarValueListItemsItemError = S.ErrorSchema;
 
-export interface RadarGetRadarValueListsParams {
+export interface RadarGetRadarValueListsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** The alias used to reference the value list when writing rules. */
   alias?: string;
   /** A value contained within a value list - returns all value lists containing this value. */
@@ -119,14 +104,6 @@ export interface RadarGetRadarValueListsParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type RadarGetRadarValueListsResponse = {
@@ -141,9 +118,7 @@ export type RadarGetRadarValueListsResponse = {
 export type RadarGetRadarValueListsError = S.ErrorSchema;
 export type RadarGetRadarValueListsItem = S.RadarValueList;
 
-export interface RadarGetRadarValueListsValueListParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface RadarGetRadarValueListsValueListParams extends P.Expand {
   value_list: string;
   body?: Record<string, never>;
 }

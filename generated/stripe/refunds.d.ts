@@ -2,9 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface RefundsGetRefundsParams {
+export interface RefundsGetRefundsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return refunds for the charge specified by this charge ID. */
   charge?: string;
   created?:
@@ -15,16 +17,8 @@ export interface RefundsGetRefundsParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Only return refunds for the PaymentIntent specified by this ID. */
   payment_intent?: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type RefundsGetRefundsResponse = {
@@ -39,9 +33,7 @@ export type RefundsGetRefundsResponse = {
 export type RefundsGetRefundsError = S.ErrorSchema;
 export type RefundsGetRefundsItem = S.Refund;
 
-export interface RefundsGetRefundsRefundParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface RefundsGetRefundsRefundParams extends P.Expand {
   refund: string;
   body?: Record<string, never>;
 }

@@ -2,36 +2,21 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface SetupIntentsGetSetupIntentsParams {
+export interface SetupIntentsGetSetupIntentsParams
+  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /**
    * If present, the SetupIntent's payment method will be attached to the in-context Stripe Account.
    *
    * It can only be used for this Stripe Account’s own money movement flows like InboundTransfer and OutboundTransfers. It cannot be set to true when setting up a PaymentMethod for a Customer, and defaults to false when attaching a PaymentMethod to a Customer.
    */
   attach_to_self?: boolean;
-  /** A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
   /** Only return SetupIntents for the customer specified by this customer ID. */
   customer?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Only return SetupIntents associated with the specified payment method. */
   payment_method?: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type SetupIntentsGetSetupIntentsResponse = {
@@ -46,11 +31,9 @@ export type SetupIntentsGetSetupIntentsResponse = {
 export type SetupIntentsGetSetupIntentsError = S.ErrorSchema;
 export type SetupIntentsGetSetupIntentsItem = S.SetupIntent;
 
-export interface SetupIntentsGetSetupIntentsIntentParams {
+export interface SetupIntentsGetSetupIntentsIntentParams extends P.Expand {
   /** The client secret of the SetupIntent. Required if a publishable key is used to retrieve the SetupIntent. */
   client_secret?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   intent: string;
   body?: Record<string, never>;
 }

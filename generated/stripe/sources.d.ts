@@ -2,22 +2,20 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface SourcesGetSourcesSourceParams {
+export interface SourcesGetSourcesSourceParams extends P.Expand {
   /** The client secret of the source. Required if a publishable key is used to retrieve the source. */
   client_secret?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   source: string;
   body?: Record<string, never>;
 }
 export type SourcesGetSourcesSourceResponse = S.Source;
 export type SourcesGetSourcesSourceError = S.ErrorSchema;
 
-export interface SourcesGetSourcesSourceMandateNotificationsMandateNotificationParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface SourcesGetSourcesSourceMandateNotificationsMandateNotificationParams
+  extends P.Expand {
   mandate_notification: string;
   source: string;
   body?: Record<string, never>;
@@ -27,16 +25,9 @@ export type SourcesGetSourcesSourceMandateNotificationsMandateNotificationRespon
 export type SourcesGetSourcesSourceMandateNotificationsMandateNotificationError =
   S.ErrorSchema;
 
-export interface SourcesGetSourcesSourceSourceTransactionsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
+export interface SourcesGetSourcesSourceSourceTransactionsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   source: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type SourcesGetSourcesSourceSourceTransactionsResponse = {
@@ -51,9 +42,8 @@ export type SourcesGetSourcesSourceSourceTransactionsResponse = {
 export type SourcesGetSourcesSourceSourceTransactionsError = S.ErrorSchema;
 export type SourcesGetSourcesSourceSourceTransactionsItem = S.SourceTransaction;
 
-export interface SourcesGetSourcesSourceSourceTransactionsSourceTransactionParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface SourcesGetSourcesSourceSourceTransactionsSourceTransactionParams
+  extends P.Expand {
   source: string;
   source_transaction: string;
   body?: Record<string, never>;

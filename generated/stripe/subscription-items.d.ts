@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface SubscriptionItemsDeleteSubscriptionItemsItemParams {
@@ -22,15 +23,8 @@ export type SubscriptionItemsDeleteSubscriptionItemsItemResponse =
   S.DeletedSubscriptionItem;
 export type SubscriptionItemsDeleteSubscriptionItemsItemError = S.ErrorSchema;
 
-export interface SubscriptionItemsGetSubscriptionItemsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
+export interface SubscriptionItemsGetSubscriptionItemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** The ID of the subscription whose items will be retrieved. */
   subscription: string;
   body?: Record<string, never>;
@@ -47,9 +41,8 @@ export type SubscriptionItemsGetSubscriptionItemsResponse = {
 export type SubscriptionItemsGetSubscriptionItemsError = S.ErrorSchema;
 export type SubscriptionItemsGetSubscriptionItemsItem = S.SubscriptionItem;
 
-export interface SubscriptionItemsGetSubscriptionItemsItemParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface SubscriptionItemsGetSubscriptionItemsItemParams
+  extends P.Expand {
   item: string;
   body?: Record<string, never>;
 }
@@ -57,15 +50,8 @@ export type SubscriptionItemsGetSubscriptionItemsItemResponse =
   S.SubscriptionItem;
 export type SubscriptionItemsGetSubscriptionItemsItemError = S.ErrorSchema;
 
-export interface SubscriptionItemsGetSubscriptionItemsSubscriptionItemUsageRecordSummariesParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
+export interface SubscriptionItemsGetSubscriptionItemsSubscriptionItemUsageRecordSummariesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   subscription_item: string;
   body?: Record<string, never>;
 }

@@ -2,9 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface SubscriptionSchedulesGetSubscriptionSchedulesParams {
+export interface SubscriptionSchedulesGetSubscriptionSchedulesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return subscription schedules that were created canceled the given date interval. */
   canceled_at?:
     | {
@@ -34,12 +36,6 @@ export interface SubscriptionSchedulesGetSubscriptionSchedulesParams {
     | number;
   /** Only return subscription schedules for the given customer. */
   customer?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Only return subscription schedules that were released during the given date interval. */
   released_at?:
     | {
@@ -51,8 +47,6 @@ export interface SubscriptionSchedulesGetSubscriptionSchedulesParams {
     | number;
   /** Only return subscription schedules that have not started yet. */
   scheduled?: boolean;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type SubscriptionSchedulesGetSubscriptionSchedulesResponse = {
@@ -68,9 +62,8 @@ export type SubscriptionSchedulesGetSubscriptionSchedulesError = S.ErrorSchema;
 export type SubscriptionSchedulesGetSubscriptionSchedulesItem =
   S.SubscriptionSchedule;
 
-export interface SubscriptionSchedulesGetSubscriptionSchedulesScheduleParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface SubscriptionSchedulesGetSubscriptionSchedulesScheduleParams
+  extends P.Expand {
   schedule: string;
   body?: Record<string, never>;
 }

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface SubscriptionsDeleteSubscriptionsSubscriptionExposedIdParams {
@@ -43,7 +44,8 @@ export type SubscriptionsDeleteSubscriptionsSubscriptionExposedIdDiscountRespons
 export type SubscriptionsDeleteSubscriptionsSubscriptionExposedIdDiscountError =
   S.ErrorSchema;
 
-export interface SubscriptionsGetSubscriptionsParams {
+export interface SubscriptionsGetSubscriptionsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** The collection method of the subscriptions to retrieve. Either `charge_automatically` or `send_invoice`. */
   collection_method?: "charge_automatically" | "send_invoice";
   created?:
@@ -72,16 +74,8 @@ export interface SubscriptionsGetSubscriptionsParams {
     | number;
   /** The ID of the customer whose subscriptions will be retrieved. */
   customer?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Filter for subscriptions that contain this recurring price ID. */
   price?: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** The status of the subscriptions to retrieve. Passing in a value of `canceled` will return all canceled subscriptions, including those belonging to deleted customers. Pass `ended` to find subscriptions that are canceled and subscriptions that are expired due to [incomplete payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses). Passing in a value of `all` will return subscriptions of all statuses. If no value is supplied, all subscriptions that have not been canceled are returned. */
   status?:
     | "active"
@@ -110,13 +104,8 @@ export type SubscriptionsGetSubscriptionsResponse = {
 export type SubscriptionsGetSubscriptionsError = S.ErrorSchema;
 export type SubscriptionsGetSubscriptionsItem = S.Subscription;
 
-export interface SubscriptionsGetSubscriptionsSearchParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results. */
-  page?: string;
+export interface SubscriptionsGetSubscriptionsSearchParams
+  extends P.Expand, P.Limit, P.Page {
   /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for subscriptions](https://stripe.com/docs/search#query-fields-for-subscriptions). */
   query: string;
   body?: Record<string, never>;
@@ -133,9 +122,8 @@ export type SubscriptionsGetSubscriptionsSearchResponse = {
 };
 export type SubscriptionsGetSubscriptionsSearchError = S.ErrorSchema;
 
-export interface SubscriptionsGetSubscriptionsSubscriptionExposedIdParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface SubscriptionsGetSubscriptionsSubscriptionExposedIdParams
+  extends P.Expand {
   subscription_exposed_id: string;
   body?: Record<string, never>;
 }

@@ -2,9 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TaxRatesGetTaxRatesParams {
+export interface TaxRatesGetTaxRatesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Optional flag to filter by tax rates that are either active or inactive (archived). */
   active?: boolean;
   /** Optional range for filtering created date. */
@@ -16,16 +18,8 @@ export interface TaxRatesGetTaxRatesParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   /** Optional flag to filter by tax rates that are inclusive (or those that are not inclusive). */
   inclusive?: boolean;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type TaxRatesGetTaxRatesResponse = {
@@ -40,9 +34,7 @@ export type TaxRatesGetTaxRatesResponse = {
 export type TaxRatesGetTaxRatesError = S.ErrorSchema;
 export type TaxRatesGetTaxRatesItem = S.TaxRate;
 
-export interface TaxRatesGetTaxRatesTaxRateParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TaxRatesGetTaxRatesTaxRateParams extends P.Expand {
   tax_rate: string;
   body?: Record<string, never>;
 }

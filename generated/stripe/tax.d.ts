@@ -2,18 +2,12 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TaxGetTaxCalculationsCalculationLineItemsParams {
+export interface TaxGetTaxCalculationsCalculationLineItemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   calculation: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type TaxGetTaxCalculationsCalculationLineItemsResponse = {
@@ -30,24 +24,15 @@ export type TaxGetTaxCalculationsCalculationLineItemsError = S.ErrorSchema;
 export type TaxGetTaxCalculationsCalculationLineItemsItem =
   S.TaxCalculationLineItem;
 
-export interface TaxGetTaxTransactionsTransactionParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TaxGetTaxTransactionsTransactionParams extends P.Expand {
   transaction: string;
   body?: Record<string, never>;
 }
 export type TaxGetTaxTransactionsTransactionResponse = S.TaxTransaction;
 export type TaxGetTaxTransactionsTransactionError = S.ErrorSchema;
 
-export interface TaxGetTaxTransactionsTransactionLineItemsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
+export interface TaxGetTaxTransactionsTransactionLineItemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   transaction: string;
   body?: Record<string, never>;
 }

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface TerminalDeleteTerminalConfigurationsConfigurationParams {
@@ -29,17 +30,10 @@ export type TerminalDeleteTerminalReadersReaderResponse =
   S.DeletedTerminalReader;
 export type TerminalDeleteTerminalReadersReaderError = S.ErrorSchema;
 
-export interface TerminalGetTerminalConfigurationsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TerminalGetTerminalConfigurationsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** if present, only return the account default or non-default configurations. */
   is_account_default?: boolean;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type TerminalGetTerminalConfigurationsResponse = {
@@ -54,25 +48,17 @@ export type TerminalGetTerminalConfigurationsResponse = {
 export type TerminalGetTerminalConfigurationsError = S.ErrorSchema;
 export type TerminalGetTerminalConfigurationsItem = S.TerminalConfiguration;
 
-export interface TerminalGetTerminalConfigurationsConfigurationParams {
+export interface TerminalGetTerminalConfigurationsConfigurationParams
+  extends P.Expand {
   configuration: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type TerminalGetTerminalConfigurationsConfigurationResponse =
   S.TerminalConfiguration | S.DeletedTerminalConfiguration;
 export type TerminalGetTerminalConfigurationsConfigurationError = S.ErrorSchema;
 
-export interface TerminalGetTerminalLocationsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
+export interface TerminalGetTerminalLocationsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   body?: Record<string, never>;
 }
 export type TerminalGetTerminalLocationsResponse = {
@@ -87,9 +73,7 @@ export type TerminalGetTerminalLocationsResponse = {
 export type TerminalGetTerminalLocationsError = S.ErrorSchema;
 export type TerminalGetTerminalLocationsItem = S.TerminalLocation;
 
-export interface TerminalGetTerminalLocationsLocationParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TerminalGetTerminalLocationsLocationParams extends P.Expand {
   location: string;
   body?: Record<string, never>;
 }
@@ -97,7 +81,8 @@ export type TerminalGetTerminalLocationsLocationResponse =
   S.TerminalLocation | S.DeletedTerminalLocation;
 export type TerminalGetTerminalLocationsLocationError = S.ErrorSchema;
 
-export interface TerminalGetTerminalReadersParams {
+export interface TerminalGetTerminalReadersParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Filters readers by device type */
   device_type?:
     | "bbpos_chipper2x"
@@ -106,16 +91,8 @@ export interface TerminalGetTerminalReadersParams {
     | "simulated_wisepos_e"
     | "stripe_m2"
     | "verifone_P400";
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** A location ID to filter the response list to only readers at the specific location */
   location?: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** A status filter to filter readers to only offline or online readers */
   status?: "offline" | "online";
   body?: Record<string, never>;
@@ -133,9 +110,7 @@ export type TerminalGetTerminalReadersResponse = {
 export type TerminalGetTerminalReadersError = S.ErrorSchema;
 export type TerminalGetTerminalReadersItem = S.TerminalReader;
 
-export interface TerminalGetTerminalReadersReaderParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TerminalGetTerminalReadersReaderParams extends P.Expand {
   reader: string;
   body?: Record<string, never>;
 }

@@ -2,11 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TokensGetTokensTokenParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TokensGetTokensTokenParams extends P.Expand {
   token: string;
   body?: Record<string, never>;
 }

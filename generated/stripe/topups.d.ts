@@ -2,9 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TopupsGetTopupsParams {
+export interface TopupsGetTopupsParams
+  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** A positive integer representing how much to transfer. */
   amount?:
     | {
@@ -14,23 +16,6 @@ export interface TopupsGetTopupsParams {
         lte?: number;
       }
     | number;
-  /** A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return top-ups that have the given status. One of `canceled`, `failed`, `pending` or `succeeded`. */
   status?: "canceled" | "failed" | "pending" | "succeeded";
   body?: Record<string, never>;
@@ -47,9 +32,7 @@ export type TopupsGetTopupsResponse = {
 export type TopupsGetTopupsError = S.ErrorSchema;
 export type TopupsGetTopupsItem = S.Topup;
 
-export interface TopupsGetTopupsTopupParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TopupsGetTopupsTopupParams extends P.Expand {
   topup: string;
   body?: Record<string, never>;
 }

@@ -6,9 +6,11 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TransfersGetTransfersParams {
+export interface TransfersGetTransfersParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
         gt?: number;
@@ -19,14 +21,6 @@ export interface TransfersGetTransfersParams {
     | number;
   /** Only return transfers for the destination specified by this account ID. */
   destination?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return transfers with the specified transfer group. */
   transfer_group?: string;
   body?: Record<string, never>;
@@ -44,16 +38,9 @@ export type TransfersGetTransfersResponse = {
 export type TransfersGetTransfersError = S.ErrorSchema;
 export type TransfersGetTransfersItem = S.Transfer;
 
-export interface TransfersGetTransfersIdReversalsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TransfersGetTransfersIdReversalsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   id: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   body?: Record<string, never>;
 }
 export type TransfersGetTransfersIdReversalsResponse = {
@@ -69,18 +56,15 @@ export type TransfersGetTransfersIdReversalsResponse = {
 export type TransfersGetTransfersIdReversalsError = S.ErrorSchema;
 export type TransfersGetTransfersIdReversalsItem = S.TransferReversal;
 
-export interface TransfersGetTransfersTransferParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TransfersGetTransfersTransferParams extends P.Expand {
   transfer: string;
   body?: Record<string, never>;
 }
 export type TransfersGetTransfersTransferResponse = S.Transfer;
 export type TransfersGetTransfersTransferError = S.ErrorSchema;
 
-export interface TransfersGetTransfersTransferReversalsIdParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TransfersGetTransfersTransferReversalsIdParams
+  extends P.Expand {
   id: string;
   transfer: string;
   body?: Record<string, never>;

@@ -6,21 +6,18 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TreasuryGetTreasuryCreditReversalsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** Returns objects associated with this FinancialAccount. */
-  financial_account: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
+export interface TreasuryGetTreasuryCreditReversalsParams
+  extends
+    P.EndingBefore,
+    P.Expand,
+    P.FinancialAccount,
+    P.Limit,
+    P.StartingAfter {
   /** Only return CreditReversals for the ReceivedCredit ID. */
   received_credit?: string;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return CreditReversals for a given status. */
   status?: "canceled" | "posted" | "processing";
   body?: Record<string, never>;
@@ -38,10 +35,9 @@ export type TreasuryGetTreasuryCreditReversalsResponse = {
 export type TreasuryGetTreasuryCreditReversalsError = S.ErrorSchema;
 export type TreasuryGetTreasuryCreditReversalsItem = S.TreasuryCreditReversal;
 
-export interface TreasuryGetTreasuryCreditReversalsCreditReversalParams {
+export interface TreasuryGetTreasuryCreditReversalsCreditReversalParams
+  extends P.Expand {
   credit_reversal: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type TreasuryGetTreasuryCreditReversalsCreditReversalResponse =
@@ -49,21 +45,17 @@ export type TreasuryGetTreasuryCreditReversalsCreditReversalResponse =
 export type TreasuryGetTreasuryCreditReversalsCreditReversalError =
   S.ErrorSchema;
 
-export interface TreasuryGetTreasuryDebitReversalsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** Returns objects associated with this FinancialAccount. */
-  financial_account: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
+export interface TreasuryGetTreasuryDebitReversalsParams
+  extends
+    P.EndingBefore,
+    P.Expand,
+    P.FinancialAccount,
+    P.Limit,
+    P.StartingAfter {
   /** Only return DebitReversals for the ReceivedDebit ID. */
   received_debit?: string;
   /** Only return DebitReversals for a given resolution. */
   resolution?: "lost" | "won";
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return DebitReversals for a given status. */
   status?: "canceled" | "completed" | "processing";
   body?: Record<string, never>;
@@ -81,17 +73,16 @@ export type TreasuryGetTreasuryDebitReversalsResponse = {
 export type TreasuryGetTreasuryDebitReversalsError = S.ErrorSchema;
 export type TreasuryGetTreasuryDebitReversalsItem = S.TreasuryDebitReversal;
 
-export interface TreasuryGetTreasuryDebitReversalsDebitReversalParams {
+export interface TreasuryGetTreasuryDebitReversalsDebitReversalParams
+  extends P.Expand {
   debit_reversal: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   body?: Record<string, never>;
 }
 export type TreasuryGetTreasuryDebitReversalsDebitReversalResponse =
   S.TreasuryDebitReversal;
 export type TreasuryGetTreasuryDebitReversalsDebitReversalError = S.ErrorSchema;
 
-export interface TreasuryGetTreasuryFinancialAccountsParams {
+export interface TreasuryGetTreasuryFinancialAccountsParams extends P.Expand {
   created?:
     | {
         gt?: number;
@@ -102,8 +93,6 @@ export interface TreasuryGetTreasuryFinancialAccountsParams {
     | number;
   /** An object ID cursor for use in pagination. */
   ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
   /** A limit ranging from 1 to 100 (defaults to 10). */
   limit?: number;
   /** An object ID cursor for use in pagination. */
@@ -123,9 +112,8 @@ export type TreasuryGetTreasuryFinancialAccountsError = S.ErrorSchema;
 export type TreasuryGetTreasuryFinancialAccountsItem =
   S.TreasuryFinancialAccount;
 
-export interface TreasuryGetTreasuryFinancialAccountsFinancialAccountParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TreasuryGetTreasuryFinancialAccountsFinancialAccountParams
+  extends P.Expand {
   financial_account: string;
   body?: Record<string, never>;
 }
@@ -134,9 +122,8 @@ export type TreasuryGetTreasuryFinancialAccountsFinancialAccountResponse =
 export type TreasuryGetTreasuryFinancialAccountsFinancialAccountError =
   S.ErrorSchema;
 
-export interface TreasuryGetTreasuryFinancialAccountsFinancialAccountFeaturesParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TreasuryGetTreasuryFinancialAccountsFinancialAccountFeaturesParams
+  extends P.Expand {
   financial_account: string;
   body?: Record<string, never>;
 }
@@ -145,17 +132,13 @@ export type TreasuryGetTreasuryFinancialAccountsFinancialAccountFeaturesResponse
 export type TreasuryGetTreasuryFinancialAccountsFinancialAccountFeaturesError =
   S.ErrorSchema;
 
-export interface TreasuryGetTreasuryInboundTransfersParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** Returns objects associated with this FinancialAccount. */
-  financial_account: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
+export interface TreasuryGetTreasuryInboundTransfersParams
+  extends
+    P.EndingBefore,
+    P.Expand,
+    P.FinancialAccount,
+    P.Limit,
+    P.StartingAfter {
   /** Only return InboundTransfers that have the given status: `processing`, `succeeded`, `failed` or `canceled`. */
   status?: "canceled" | "failed" | "processing" | "succeeded";
   body?: Record<string, never>;
@@ -173,9 +156,7 @@ export type TreasuryGetTreasuryInboundTransfersResponse = {
 export type TreasuryGetTreasuryInboundTransfersError = S.ErrorSchema;
 export type TreasuryGetTreasuryInboundTransfersItem = S.TreasuryInboundTransfer;
 
-export interface TreasuryGetTreasuryInboundTransfersIdParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TreasuryGetTreasuryInboundTransfersIdParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
@@ -183,19 +164,15 @@ export type TreasuryGetTreasuryInboundTransfersIdResponse =
   S.TreasuryInboundTransfer;
 export type TreasuryGetTreasuryInboundTransfersIdError = S.ErrorSchema;
 
-export interface TreasuryGetTreasuryOutboundPaymentsParams {
+export interface TreasuryGetTreasuryOutboundPaymentsParams
+  extends
+    P.EndingBefore,
+    P.Expand,
+    P.FinancialAccount,
+    P.Limit,
+    P.StartingAfter {
   /** Only return OutboundPayments sent to this customer. */
   customer?: string;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** Returns objects associated with this FinancialAccount. */
-  financial_account: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return OutboundPayments that have the given status: `processing`, `failed`, `posted`, `returned`, or `canceled`. */
   status?: "canceled" | "failed" | "posted" | "processing" | "returned";
   body?: Record<string, never>;
@@ -213,9 +190,7 @@ export type TreasuryGetTreasuryOutboundPaymentsResponse = {
 export type TreasuryGetTreasuryOutboundPaymentsError = S.ErrorSchema;
 export type TreasuryGetTreasuryOutboundPaymentsItem = S.TreasuryOutboundPayment;
 
-export interface TreasuryGetTreasuryOutboundPaymentsIdParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TreasuryGetTreasuryOutboundPaymentsIdParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
@@ -223,17 +198,13 @@ export type TreasuryGetTreasuryOutboundPaymentsIdResponse =
   S.TreasuryOutboundPayment;
 export type TreasuryGetTreasuryOutboundPaymentsIdError = S.ErrorSchema;
 
-export interface TreasuryGetTreasuryOutboundTransfersParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** Returns objects associated with this FinancialAccount. */
-  financial_account: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
+export interface TreasuryGetTreasuryOutboundTransfersParams
+  extends
+    P.EndingBefore,
+    P.Expand,
+    P.FinancialAccount,
+    P.Limit,
+    P.StartingAfter {
   /** Only return OutboundTransfers that have the given status: `processing`, `canceled`, `failed`, `posted`, or `returned`. */
   status?: "canceled" | "failed" | "posted" | "processing" | "returned";
   body?: Record<string, never>;
@@ -252,9 +223,8 @@ export type TreasuryGetTreasuryOutboundTransfersError = S.ErrorSchema;
 export type TreasuryGetTreasuryOutboundTransfersItem =
   S.TreasuryOutboundTransfer;
 
-export interface TreasuryGetTreasuryOutboundTransfersOutboundTransferParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TreasuryGetTreasuryOutboundTransfersOutboundTransferParams
+  extends P.Expand {
   outbound_transfer: string;
   body?: Record<string, never>;
 }
@@ -263,22 +233,15 @@ export type TreasuryGetTreasuryOutboundTransfersOutboundTransferResponse =
 export type TreasuryGetTreasuryOutboundTransfersOutboundTransferError =
   S.ErrorSchema;
 
-export interface TreasuryGetTreasuryReceivedCreditsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TreasuryGetTreasuryReceivedCreditsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** The FinancialAccount that received the funds. */
   financial_account: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** Only return ReceivedCredits described by the flow. */
   linked_flows?: {
     source_flow_type:
       "credit_reversal" | "other" | "outbound_payment" | "payout";
   };
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return ReceivedCredits that have the given status: `succeeded` or `failed`. */
   status?: "failed" | "succeeded";
   body?: Record<string, never>;
@@ -296,9 +259,7 @@ export type TreasuryGetTreasuryReceivedCreditsResponse = {
 export type TreasuryGetTreasuryReceivedCreditsError = S.ErrorSchema;
 export type TreasuryGetTreasuryReceivedCreditsItem = S.TreasuryReceivedCredit;
 
-export interface TreasuryGetTreasuryReceivedCreditsIdParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TreasuryGetTreasuryReceivedCreditsIdParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
@@ -306,17 +267,10 @@ export type TreasuryGetTreasuryReceivedCreditsIdResponse =
   S.TreasuryReceivedCredit;
 export type TreasuryGetTreasuryReceivedCreditsIdError = S.ErrorSchema;
 
-export interface TreasuryGetTreasuryReceivedDebitsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TreasuryGetTreasuryReceivedDebitsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** The FinancialAccount that funds were pulled from. */
   financial_account: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return ReceivedDebits that have the given status: `succeeded` or `failed`. */
   status?: "failed" | "succeeded";
   body?: Record<string, never>;
@@ -334,9 +288,7 @@ export type TreasuryGetTreasuryReceivedDebitsResponse = {
 export type TreasuryGetTreasuryReceivedDebitsError = S.ErrorSchema;
 export type TreasuryGetTreasuryReceivedDebitsItem = S.TreasuryReceivedDebit;
 
-export interface TreasuryGetTreasuryReceivedDebitsIdParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TreasuryGetTreasuryReceivedDebitsIdParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
@@ -344,7 +296,13 @@ export type TreasuryGetTreasuryReceivedDebitsIdResponse =
   S.TreasuryReceivedDebit;
 export type TreasuryGetTreasuryReceivedDebitsIdError = S.ErrorSchema;
 
-export interface TreasuryGetTreasuryTransactionEntriesParams {
+export interface TreasuryGetTreasuryTransactionEntriesParams
+  extends
+    P.EndingBefore,
+    P.Expand,
+    P.FinancialAccount,
+    P.Limit,
+    P.StartingAfter {
   created?:
     | {
         gt?: number;
@@ -361,18 +319,8 @@ export interface TreasuryGetTreasuryTransactionEntriesParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** Returns objects associated with this FinancialAccount. */
-  financial_account: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** The results are in reverse chronological order by `created` or `effective_at`. The default is `created`. */
   order_by?: "created" | "effective_at";
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return TransactionEntries associated with this Transaction. */
   transaction?: string;
   body?: Record<string, never>;
@@ -391,9 +339,8 @@ export type TreasuryGetTreasuryTransactionEntriesError = S.ErrorSchema;
 export type TreasuryGetTreasuryTransactionEntriesItem =
   S.TreasuryTransactionEntry;
 
-export interface TreasuryGetTreasuryTransactionEntriesIdParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TreasuryGetTreasuryTransactionEntriesIdParams
+  extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
@@ -401,7 +348,13 @@ export type TreasuryGetTreasuryTransactionEntriesIdResponse =
   S.TreasuryTransactionEntry;
 export type TreasuryGetTreasuryTransactionEntriesIdError = S.ErrorSchema;
 
-export interface TreasuryGetTreasuryTransactionsParams {
+export interface TreasuryGetTreasuryTransactionsParams
+  extends
+    P.EndingBefore,
+    P.Expand,
+    P.FinancialAccount,
+    P.Limit,
+    P.StartingAfter {
   created?:
     | {
         gt?: number;
@@ -410,18 +363,8 @@ export interface TreasuryGetTreasuryTransactionsParams {
         lte?: number;
       }
     | number;
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** Returns objects associated with this FinancialAccount. */
-  financial_account: string;
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
   /** The results are in reverse chronological order by `created` or `posted_at`. The default is `created`. */
   order_by?: "created" | "posted_at";
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
   /** Only return Transactions that have the given status: `open`, `posted`, or `void`. */
   status?: "open" | "posted" | "void";
   /** A filter for the `status_transitions.posted_at` timestamp. When using this filter, `status=posted` and `order_by=posted_at` must also be specified. */
@@ -450,9 +393,7 @@ export type TreasuryGetTreasuryTransactionsResponse = {
 export type TreasuryGetTreasuryTransactionsError = S.ErrorSchema;
 export type TreasuryGetTreasuryTransactionsItem = S.TreasuryTransaction;
 
-export interface TreasuryGetTreasuryTransactionsIdParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface TreasuryGetTreasuryTransactionsIdParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }

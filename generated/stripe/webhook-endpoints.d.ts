@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface WebhookEndpointsDeleteWebhookEndpointsWebhookEndpointParams {
@@ -13,15 +14,8 @@ export type WebhookEndpointsDeleteWebhookEndpointsWebhookEndpointResponse =
 export type WebhookEndpointsDeleteWebhookEndpointsWebhookEndpointError =
   S.ErrorSchema;
 
-export interface WebhookEndpointsGetWebhookEndpointsParams {
-  /** A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
-  ending_before?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10. */
-  limit?: number;
-  /** A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list. */
-  starting_after?: string;
+export interface WebhookEndpointsGetWebhookEndpointsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   body?: Record<string, never>;
 }
 export type WebhookEndpointsGetWebhookEndpointsResponse = {
@@ -36,9 +30,8 @@ export type WebhookEndpointsGetWebhookEndpointsResponse = {
 export type WebhookEndpointsGetWebhookEndpointsError = S.ErrorSchema;
 export type WebhookEndpointsGetWebhookEndpointsItem = S.WebhookEndpoint;
 
-export interface WebhookEndpointsGetWebhookEndpointsWebhookEndpointParams {
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
+export interface WebhookEndpointsGetWebhookEndpointsWebhookEndpointParams
+  extends P.Expand {
   webhook_endpoint: string;
   body?: Record<string, never>;
 }

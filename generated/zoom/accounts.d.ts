@@ -2,12 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface AccountsAccountParams {
-  /** The account ID. */
-  accountId: string;
-}
+export interface AccountsAccountParams extends P.AccountId {}
 export type AccountsAccountResponse = {
   /**
    * Account creation date and time.
@@ -60,17 +58,11 @@ export type AccountsAccountCreateResponse = {
 };
 export type AccountsAccountCreateError = unknown;
 
-export interface AccountsAccountDisassociateParams {
-  /** The account ID. */
-  accountId: string;
-}
+export interface AccountsAccountDisassociateParams extends P.AccountId {}
 export type AccountsAccountDisassociateResponse = void;
 export type AccountsAccountDisassociateError = unknown;
 
-export interface AccountsAccountManagedDomainParams {
-  /** Unique Identifier of the account. To retrieve locked settings of the master account or a regular account, provide "me" as the value of this field. <br> To retrieve locked settings of a sub account, provide the Account ID of the sub account in this field. */
-  accountId: string;
-}
+export interface AccountsAccountManagedDomainParams extends P.AccountId3 {}
 export type AccountsAccountManagedDomainResponse = {
   /** List of managed domain objects. */
   domains?: {
@@ -84,32 +76,19 @@ export type AccountsAccountManagedDomainResponse = {
 };
 export type AccountsAccountManagedDomainError = unknown;
 
-export interface AccountsAccountOptionsUpdateParams {
-  /** The account ID. */
-  accountId: string;
+export interface AccountsAccountOptionsUpdateParams extends P.AccountId {
   body: S.AccountOptionsInput;
 }
 export type AccountsAccountOptionsUpdateResponse = unknown;
 export type AccountsAccountOptionsUpdateError = unknown;
 
-export interface AccountsAccountSettingsParams {
-  /** The account ID. */
-  accountId: string;
+export interface AccountsAccountSettingsParams
+  extends P.AccountId, P.CustomQueryFields {
   /**
    * `meeting_authentication`: Use this query parameter to view [meeting authentication configuration](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) applied on the account.<br>`recording_authentication`: Use this query parameter to view [recording authentication configuration](https://support.zoom.us/hc/en-us/articles/360037756671-Authentication-Profiles-for-Cloud-Recordings) applied on the account.<br>`security`: Use this query parameter to view security settings such as password requirements for user login, two factor authentication etc., applied on the account.<br>
    * `meeting_security`: Use this query parameter to view meeting security settings applied on the account.<br>
    */
   option?: "meeting_authentication" | "recording_authentication";
-  /**
-   * Provide the name of the field by which you would like to filter the response. For example, if you provide "host_video" as the value of this field, you will get a response similar to the following:<br>
-   * {
-   *     "schedule_meeting": {
-   *         "host_video": false
-   *     }
-   * }
-   * <br>You can provide multiple values by separating them with commas(example: "host_video,participant_video”).
-   */
-  custom_query_fields?: string;
 }
 export type AccountsAccountSettingsResponse =
   | S.AccountSettings
@@ -119,9 +98,7 @@ export type AccountsAccountSettingsResponse =
   | S.MeetingSecuritySettings;
 export type AccountsAccountSettingsError = unknown;
 
-export interface AccountsAccountSettingsUpdateParams {
-  /** The account ID. */
-  accountId: string;
+export interface AccountsAccountSettingsUpdateParams extends P.AccountId {
   option?:
     | "meeting_authentication"
     | "recording_authentication"
@@ -136,59 +113,29 @@ export interface AccountsAccountSettingsUpdateParams {
 export type AccountsAccountSettingsUpdateResponse = void;
 export type AccountsAccountSettingsUpdateError = unknown;
 
-export interface AccountsAccountTrustedDomainParams {
-  /** The account ID. */
-  accountId: string;
-}
+export interface AccountsAccountTrustedDomainParams extends P.AccountId {}
 export type AccountsAccountTrustedDomainResponse = {
   /** List of trusted domains */
   trusted_domains?: string[];
 };
 export type AccountsAccountTrustedDomainError = unknown;
 
-export interface AccountsAccountsParams {
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /**
-   * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
-   *
-   * The page number of the current page in the returned records.
-   * @default 1
-   */
-  page_number?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-}
+export interface AccountsAccountsParams
+  extends P.PageSize, P.PageNumber, P.NextPageToken {}
 export type AccountsAccountsResponse = S.AccountList;
 export type AccountsAccountsError = unknown;
 export type AccountsAccountsItem = S.AccountListAccountsItem;
 
-export interface AccountsDelVBParams {
+export interface AccountsDelVBParams extends P.FileIds {
   accountId: string;
-  /** Provide the id of the file that is to be deleted. To delete multiple files, provide comma separated values for this field. */
-  file_ids?: string;
 }
 export type AccountsDelVBResponse = void;
 export type AccountsDelVBError = unknown;
 
-export interface AccountsGetAccountLockSettingsParams {
-  /** Unique Identifier of the account. To retrieve locked settings of the master account or a regular account, provide "me" as the value of this field. <br> To retrieve locked settings of a sub account, provide the Account ID of the sub account in this field. */
-  accountId: string;
+export interface AccountsGetAccountLockSettingsParams
+  extends P.AccountId3, P.CustomQueryFields {
   /** `meeting_security`: Use this query parameter to view meeting security settings applied on the account.<br> */
   option?: string;
-  /**
-   * Provide the name of the field by which you would like to filter the response. For example, if you provide "host_video" as the value of this field, you will get a response similar to the following:<br>
-   * {
-   *     "schedule_meeting": {
-   *         "host_video": false
-   *     }
-   * }
-   * <br>You can provide multiple values by separating them with commas(example: "host_video,participant_video”).
-   */
-  custom_query_fields?: string;
 }
 export type AccountsGetAccountLockSettingsResponse =
   | {
@@ -348,9 +295,7 @@ export type AccountsGetAccountLockSettingsResponse =
   | S.MeetingSecuritySettings;
 export type AccountsGetAccountLockSettingsError = unknown;
 
-export interface AccountsUpdateAccountLockSettingsParams {
-  /** Unique Identifier of the account. To retrieve locked settings of the master account or a regular account, provide "me" as the value of this field. <br> To retrieve locked settings of a sub account, provide the Account ID of the sub account in this field. */
-  accountId: string;
+export interface AccountsUpdateAccountLockSettingsParams extends P.AccountId3 {
   body?:
     | {
         email_notification?: {
@@ -526,9 +471,7 @@ export interface AccountsUpdateAccountOwnerParams {
 export type AccountsUpdateAccountOwnerResponse = unknown;
 export type AccountsUpdateAccountOwnerError = unknown;
 
-export interface AccountsUploadVBParams {
-  /** Unique identifier of the account. */
-  accountId: string;
+export interface AccountsUploadVBParams extends P.AccountId2 {
   body?: {
     /** Provide the file's path here. */
     file?: string;

@@ -2,18 +2,14 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface BillingAccountBillingParams {
-  /** The account ID. */
-  accountId: string;
-}
+export interface BillingAccountBillingParams extends P.AccountId {}
 export type BillingAccountBillingResponse = S.BillingContactRequired;
 export type BillingAccountBillingError = unknown;
 
-export interface BillingAccountBillingInvoicesParams {
-  /** The account ID. */
-  accountId: string;
+export interface BillingAccountBillingInvoicesParams extends P.AccountId {
   /** Start date for the invoice query in `yyyy-mm-dd` format. The date range defined by the “from” and “to” parameters should not exceed one year. The range defined should fall within the past three years. */
   from?: string;
   /** End date for the invoice query in `yyyy-mm-dd` format */
@@ -57,9 +53,7 @@ export type BillingAccountBillingInvoicesResponse = {
 };
 export type BillingAccountBillingInvoicesError = unknown;
 
-export interface BillingAccountBillingUpdateParams {
-  /** The account ID. */
-  accountId: string;
+export interface BillingAccountBillingUpdateParams extends P.AccountId {
   body: S.BillingContact;
 }
 export type BillingAccountBillingUpdateResponse = void;
@@ -81,9 +75,7 @@ export interface BillingAccountPlanAddonCancelParams {
 export type BillingAccountPlanAddonCancelResponse = unknown;
 export type BillingAccountPlanAddonCancelError = unknown;
 
-export interface BillingAccountPlanAddonCreateParams {
-  /** The account ID. */
-  accountId: string;
+export interface BillingAccountPlanAddonCreateParams extends P.AccountId {
   body:
     | {
         /** Number of hosts for this plan. */
@@ -101,9 +93,7 @@ export interface BillingAccountPlanAddonCreateParams {
 export type BillingAccountPlanAddonCreateResponse = void;
 export type BillingAccountPlanAddonCreateError = unknown;
 
-export interface BillingAccountPlanAddonUpdateParams {
-  /** The account ID. */
-  accountId: string;
+export interface BillingAccountPlanAddonUpdateParams extends P.AccountId {
   body: {
     /** Number of hosts for this plan. */
     hosts: number;
@@ -129,9 +119,7 @@ export type BillingAccountPlanBaseDeleteResponse =
   Record<string, unknown> | undefined;
 export type BillingAccountPlanBaseDeleteError = unknown;
 
-export interface BillingAccountPlanBaseUpdateParams {
-  /** The account ID. */
-  accountId: string;
+export interface BillingAccountPlanBaseUpdateParams extends P.AccountId {
   body: {
     /** Account base plan number of hosts. For a Pro Plan please select a value between 1 and 9. For a Business Plan please select a value between 10 and 49. For a Education Plan please select a value between 20 and 149. For a Free Trial Plan please select a value between 1 and 9999. */
     hosts: number;
@@ -142,9 +130,7 @@ export interface BillingAccountPlanBaseUpdateParams {
 export type BillingAccountPlanBaseUpdateResponse = void;
 export type BillingAccountPlanBaseUpdateError = unknown;
 
-export interface BillingAccountPlanCreateParams {
-  /** The account ID. */
-  accountId: string;
+export interface BillingAccountPlanCreateParams extends P.AccountId {
   body: {
     /** Billing Contact object. */
     contact?: S.BillingContactRequired;
@@ -205,10 +191,7 @@ export interface BillingAccountPlanCreateParams {
 export type BillingAccountPlanCreateResponse = unknown;
 export type BillingAccountPlanCreateError = unknown;
 
-export interface BillingAccountPlansParams {
-  /** The account ID. */
-  accountId: string;
-}
+export interface BillingAccountPlansParams extends P.AccountId {}
 export type BillingAccountPlansResponse = {
   /** Additional audio conferencing <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#audio-conferencing-plans">plan type.</a> */
   plan_audio?: {
@@ -346,9 +329,7 @@ export interface BillingDownloadInvoicePDFParams {
 export type BillingDownloadInvoicePDFResponse = unknown;
 export type BillingDownloadInvoicePDFError = unknown;
 
-export interface BillingGetAccountBillingInvoiceParams {
-  /** The account ID. */
-  accountId: string;
+export interface BillingGetAccountBillingInvoiceParams extends P.AccountId {
   /** The invoice ID. */
   invoiceId: string;
 }

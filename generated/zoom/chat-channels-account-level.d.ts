@@ -2,20 +2,18 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 
-export interface ChatChannelsAccountLevelDeleteChannelParams {
+export interface ChatChannelsAccountLevelDeleteChannelParams
+  extends P.ChannelId {
   userId: string;
-  /** Channel ID: Unique Identifier of a channel. */
-  channelId: string;
 }
 export type ChatChannelsAccountLevelDeleteChannelResponse = unknown;
 export type ChatChannelsAccountLevelDeleteChannelError = unknown;
 
-export interface ChatChannelsAccountLevelGetChannelParams {
+export interface ChatChannelsAccountLevelGetChannelParams extends P.ChannelId {
   /** Unique identifier of the user who is the owner of the channel. */
   userId: string;
-  /** Channel ID: Unique Identifier of a channel. */
-  channelId: string;
 }
 export type ChatChannelsAccountLevelGetChannelResponse = {
   /** Channel Id. */
@@ -59,18 +57,15 @@ export type ChatChannelsAccountLevelInviteChannelMembersResponse = {
 };
 export type ChatChannelsAccountLevelInviteChannelMembersError = unknown;
 
-export interface ChatChannelsAccountLevelListChannelMembersParams {
+export interface ChatChannelsAccountLevelListChannelMembersParams
+  extends P.ChannelId2, P.NextPageToken {
   /** Unique identifier of the user who is the owner of this channel. */
   userId: string;
-  /** Channel Id. */
-  channelId: string;
   /**
    * The number of records returned with a single API call.
    * @default 30
    */
   page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type ChatChannelsAccountLevelListChannelMembersResponse = {
   /** Members in a channel. */
@@ -127,11 +122,10 @@ export interface ChatChannelsAccountLevelRemoveAChannelMemberParams {
 export type ChatChannelsAccountLevelRemoveAChannelMemberResponse = unknown;
 export type ChatChannelsAccountLevelRemoveAChannelMemberError = unknown;
 
-export interface ChatChannelsAccountLevelUpdateChannelParams {
+export interface ChatChannelsAccountLevelUpdateChannelParams
+  extends P.ChannelId2 {
   /** Unique Identifier of the Zoom user who is the owner of the channel. */
   userId: string;
-  /** Channel Id. */
-  channelId: string;
   body: {
     /** A new name for the channel. */
     name: string;

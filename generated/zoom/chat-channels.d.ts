@@ -2,11 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ChatChannelsCreateChannelParams {
-  /** Unique identifier of the user. */
-  userId: string;
+export interface ChatChannelsCreateChannelParams extends P.UserId2 {
   body?: {
     /** Member(s) to include in the channel. A max of 5 members can be added to the channel at once with this API. */
     members?: {
@@ -40,16 +39,11 @@ export type ChatChannelsCreateChannelResponse = {
 };
 export type ChatChannelsCreateChannelError = unknown;
 
-export interface ChatChannelsDeleteUserLevelChannelParams {
-  /** Channel ID: Unique Identifier of a channel. */
-  channelId: string;
-}
+export interface ChatChannelsDeleteUserLevelChannelParams extends P.ChannelId {}
 export type ChatChannelsDeleteUserLevelChannelResponse = unknown;
 export type ChatChannelsDeleteUserLevelChannelError = unknown;
 
-export interface ChatChannelsGetChannelsParams {
-  /** Unique identifier of the user. */
-  userId: string;
+export interface ChatChannelsGetChannelsParams extends P.UserId2 {
   /**
    * The number of records returned from a single API call.
    * @default 10
@@ -75,10 +69,7 @@ export type ChatChannelsGetChannelsError = unknown;
 export type ChatChannelsGetChannelsItem =
   S.ChatChannelsGetChannelsResponseChannelsItem;
 
-export interface ChatChannelsGetUserLevelChannelParams {
-  /** Channel ID: Unique Identifier of a channel. */
-  channelId: string;
-}
+export interface ChatChannelsGetUserLevelChannelParams extends P.ChannelId {}
 export type ChatChannelsGetUserLevelChannelResponse = {
   /** Channel Id. */
   id?: string;
@@ -94,10 +85,7 @@ export type ChatChannelsGetUserLevelChannelResponse = {
 };
 export type ChatChannelsGetUserLevelChannelError = unknown;
 
-export interface ChatChannelsJoinChannelParams {
-  /** Channel Id. */
-  channelId: string;
-}
+export interface ChatChannelsJoinChannelParams extends P.ChannelId2 {}
 export type ChatChannelsJoinChannelResponse = {
   /**
    * The date and time at which a user joined the channel.
@@ -109,10 +97,7 @@ export type ChatChannelsJoinChannelResponse = {
 };
 export type ChatChannelsJoinChannelError = unknown;
 
-export interface ChatChannelsLeaveChannelParams {
-  /** Channel ID: Unique Identifier of a channel. */
-  channelId: string;
-}
+export interface ChatChannelsLeaveChannelParams extends P.ChannelId {}
 export type ChatChannelsLeaveChannelResponse = unknown;
 export type ChatChannelsLeaveChannelError = unknown;
 
@@ -125,9 +110,7 @@ export interface ChatChannelsRemoveAUserLevelChannelMemberParams {
 export type ChatChannelsRemoveAUserLevelChannelMemberResponse = unknown;
 export type ChatChannelsRemoveAUserLevelChannelMemberError = unknown;
 
-export interface ChatChannelsUpdateUserLevelChannelParams {
-  /** Channel Id. */
-  channelId: string;
+export interface ChatChannelsUpdateUserLevelChannelParams extends P.ChannelId2 {
   body: {
     /** A new name for the channel. */
     name: string;

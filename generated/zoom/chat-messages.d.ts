@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface ChatMessagesDeleteChatMessageParams {
@@ -46,7 +47,7 @@ export interface ChatMessagesEditMessageParams {
 export type ChatMessagesEditMessageResponse = void;
 export type ChatMessagesEditMessageError = unknown;
 
-export interface ChatMessagesGetChatMessagesParams {
+export interface ChatMessagesGetChatMessagesParams extends P.NextPageToken {
   userId: string;
   /**
    * The email address of a chat contact with whom the current user chatted. Messages that were sent and/or received between the user and the contact is displayed.
@@ -67,8 +68,6 @@ export interface ChatMessagesGetChatMessagesParams {
    * @default 10
    */
   page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
   /**
    * **Optional** <br>
    * Set the value of this field to `true` to include edited and deleted messages in the response.

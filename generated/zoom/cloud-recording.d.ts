@@ -6,18 +6,11 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CloudRecordingGetAccountCloudRecordingParams {
-  /** Unique identifier of the account. */
-  accountId: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
+export interface CloudRecordingGetAccountCloudRecordingParams
+  extends P.AccountId2, P.PageSize, P.NextPageToken {
   /** The start date in UTC for the monthly range for which you would like to retrieve recordings. The maximum range can be a month. If no value is provided for this field, the default will be current date. For example, if you make the API request on June 30, 2020, without providing the “from” and “to” parameters, by default the value of 'from' field will be “2020-06-30” and the value of the 'to' field will be “2020-07-01”. */
   from?: string;
   /** The end date for the monthly range for which you would like to retrieve recordings. The maximum range can be a month. */
@@ -47,14 +40,8 @@ export type CloudRecordingGetAccountCloudRecordingError = unknown;
 export type CloudRecordingGetAccountCloudRecordingItem =
   S.CloudRecordingGetAccountCloudRecordingResponseMeetingsItem;
 
-export interface CloudRecordingListArchivedFilesParams {
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
+export interface CloudRecordingListArchivedFilesParams
+  extends P.PageSize, P.NextPageToken {
   /** Start date for the query in "yyyy-MM-dd'T'HH:mm:ss'Z'" format. The duration for the query defined using the "from" and "to" parameters should not exceed 7 days as this API only provides a week's data at once. */
   from?: string;
   /** End date for the query in "yyyy-MM-dd'T'HH:mm:ss'Z'" format. */
@@ -80,13 +67,8 @@ export type CloudRecordingListArchivedFilesError = unknown;
 export type CloudRecordingListArchivedFilesItem =
   S.CloudRecordingListArchivedFilesResponseMeetingsItem;
 
-export interface CloudRecordingMeetingRecordingRegistrantCreateParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
+export interface CloudRecordingMeetingRecordingRegistrantCreateParams
+  extends P.MeetingId {
   body: S.MeetingRegistrant;
 }
 export type CloudRecordingMeetingRecordingRegistrantCreateResponse = {
@@ -104,13 +86,8 @@ export type CloudRecordingMeetingRecordingRegistrantCreateResponse = {
 };
 export type CloudRecordingMeetingRecordingRegistrantCreateError = unknown;
 
-export interface CloudRecordingMeetingRecordingRegistrantStatusParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
+export interface CloudRecordingMeetingRecordingRegistrantStatusParams
+  extends P.MeetingId {
   body: {
     /**
      * - `approve`: Approve registrant
@@ -126,48 +103,15 @@ export interface CloudRecordingMeetingRecordingRegistrantStatusParams {
 export type CloudRecordingMeetingRecordingRegistrantStatusResponse = void;
 export type CloudRecordingMeetingRecordingRegistrantStatusError = unknown;
 
-export interface CloudRecordingMeetingRecordingRegistrantsParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
-  /**
-   * The registrant status:<br>`pending` - Registrant's status is pending.<br>`approved` - Registrant's status is approved.<br>`denied` - Registrant's status is denied.
-   * @default "approved"
-   */
-  status?: "pending" | "approved" | "denied";
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /**
-   * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
-   *
-   * The page number of the current page in the returned records.
-   * @default 1
-   */
-  page_number?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-}
+export interface CloudRecordingMeetingRecordingRegistrantsParams
+  extends P.MeetingId, P.Status, P.PageSize, P.PageNumber, P.NextPageToken {}
 export type CloudRecordingMeetingRecordingRegistrantsResponse =
   S.MeetingRecordingRegistrantList;
 export type CloudRecordingMeetingRecordingRegistrantsError = unknown;
 export type CloudRecordingMeetingRecordingRegistrantsItem =
   S.MeetingRecordingRegistrantListRegistrantsItem;
 
-export interface CloudRecordingRecordingDeleteParams {
-  /**
-   * To get Cloud Recordings of a meeting, provide the meeting ID or meeting UUID. If the meeting ID is provided instead of UUID,the response will be for the latest meeting instance.
-   *
-   * To get Cloud Recordings of a webinar, provide the webinar ID or the webinar UUID. If the webinar ID is provided instead of UUID,the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875=="), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
+export interface CloudRecordingRecordingDeleteParams extends P.MeetingId3 {
   /**
    * The recording delete actions:<br>`trash` - Move recording to trash.<br>`delete` - Delete recording permanently.
    * @default "trash"
@@ -177,15 +121,7 @@ export interface CloudRecordingRecordingDeleteParams {
 export type CloudRecordingRecordingDeleteResponse = void;
 export type CloudRecordingRecordingDeleteError = unknown;
 
-export interface CloudRecordingRecordingDeleteOneParams {
-  /**
-   * To get Cloud Recordings of a meeting, provide the meeting ID or meeting UUID. If the meeting ID is provided instead of UUID,the response will be for the latest meeting instance.
-   *
-   * To get Cloud Recordings of a webinar, provide the webinar ID or the webinar UUID. If the webinar ID is provided instead of UUID,the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875=="), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
+export interface CloudRecordingRecordingDeleteOneParams extends P.MeetingId3 {
   /** The recording ID. */
   recordingId: string;
   /**
@@ -197,15 +133,7 @@ export interface CloudRecordingRecordingDeleteOneParams {
 export type CloudRecordingRecordingDeleteOneResponse = void;
 export type CloudRecordingRecordingDeleteOneError = unknown;
 
-export interface CloudRecordingRecordingGetParams {
-  /**
-   * To get Cloud Recordings of a meeting, provide the meeting ID or meeting UUID. If the meeting ID is provided instead of UUID,the response will be for the latest meeting instance.
-   *
-   * To get Cloud Recordings of a webinar, provide the webinar ID or the webinar UUID. If the webinar ID is provided instead of UUID,the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875=="), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
+export interface CloudRecordingRecordingGetParams extends P.MeetingId3 {
   /** Get the `download_access_token` field for downloading meeting recordings. */
   include_fields?: string;
   /** Time to live (TTL) of the `download_access_token`. This is only valid if the `include_fields` query parameter contains `download_access_token`. The range is between 0-604800. */
@@ -249,72 +177,35 @@ export type CloudRecordingRecordingGetResponse = {
 };
 export type CloudRecordingRecordingGetError = unknown;
 
-export interface CloudRecordingRecordingRegistrantQuestionUpdateParams {
-  /**
-   * To get Cloud Recordings of a meeting, provide the meeting ID or meeting UUID. If the meeting ID is provided instead of UUID,the response will be for the latest meeting instance.
-   *
-   * To get Cloud Recordings of a webinar, provide the webinar ID or the webinar UUID. If the webinar ID is provided instead of UUID,the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875=="), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
+export interface CloudRecordingRecordingRegistrantQuestionUpdateParams
+  extends P.MeetingId3 {
   /** Recording Registrant Questions */
   body: S.RecordingRegistrantQuestionsInput;
 }
 export type CloudRecordingRecordingRegistrantQuestionUpdateResponse = void;
 export type CloudRecordingRecordingRegistrantQuestionUpdateError = unknown;
 
-export interface CloudRecordingRecordingRegistrantsQuestionsGetParams {
-  /**
-   * To get Cloud Recordings of a meeting, provide the meeting ID or meeting UUID. If the meeting ID is provided instead of UUID,the response will be for the latest meeting instance.
-   *
-   * To get Cloud Recordings of a webinar, provide the webinar ID or the webinar UUID. If the webinar ID is provided instead of UUID,the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875=="), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
-}
+export interface CloudRecordingRecordingRegistrantsQuestionsGetParams
+  extends P.MeetingId3 {}
 export type CloudRecordingRecordingRegistrantsQuestionsGetResponse =
   S.RecordingRegistrantQuestions;
 export type CloudRecordingRecordingRegistrantsQuestionsGetError = unknown;
 
-export interface CloudRecordingRecordingSettingUpdateParams {
-  /**
-   * To get Cloud Recordings of a meeting, provide the meeting ID or meeting UUID. If the meeting ID is provided instead of UUID,the response will be for the latest meeting instance.
-   *
-   * To get Cloud Recordings of a webinar, provide the webinar ID or the webinar UUID. If the webinar ID is provided instead of UUID,the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875=="), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
-}
+export interface CloudRecordingRecordingSettingUpdateParams
+  extends P.MeetingId3 {}
 export type CloudRecordingRecordingSettingUpdateResponse = S.RecordingSettings;
 export type CloudRecordingRecordingSettingUpdateError = unknown;
 
-export interface CloudRecordingRecordingSettingsUpdateParams {
-  /**
-   * To get Cloud Recordings of a meeting, provide the meeting ID or meeting UUID. If the meeting ID is provided instead of UUID,the response will be for the latest meeting instance.
-   *
-   * To get Cloud Recordings of a webinar, provide the webinar ID or the webinar UUID. If the webinar ID is provided instead of UUID,the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875=="), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
+export interface CloudRecordingRecordingSettingsUpdateParams
+  extends P.MeetingId3 {
   /** Meeting recording Settings */
   body: S.RecordingSettingsInput;
 }
 export type CloudRecordingRecordingSettingsUpdateResponse = void;
 export type CloudRecordingRecordingSettingsUpdateError = unknown;
 
-export interface CloudRecordingRecordingStatusUpdateParams {
-  /**
-   * To get Cloud Recordings of a meeting, provide the meeting ID or meeting UUID. If the meeting ID is provided instead of UUID,the response will be for the latest meeting instance.
-   *
-   * To get Cloud Recordings of a webinar, provide the webinar ID or the webinar UUID. If the webinar ID is provided instead of UUID,the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875=="), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
+export interface CloudRecordingRecordingStatusUpdateParams
+  extends P.MeetingId3 {
   body: {
     /** - `recover`: recover meeting recording */
     action?: "recover";
@@ -323,15 +214,8 @@ export interface CloudRecordingRecordingStatusUpdateParams {
 export type CloudRecordingRecordingStatusUpdateResponse = void;
 export type CloudRecordingRecordingStatusUpdateError = unknown;
 
-export interface CloudRecordingRecordingStatusUpdateOneParams {
-  /**
-   * To get Cloud Recordings of a meeting, provide the meeting ID or meeting UUID. If the meeting ID is provided instead of UUID,the response will be for the latest meeting instance.
-   *
-   * To get Cloud Recordings of a webinar, provide the webinar ID or the webinar UUID. If the webinar ID is provided instead of UUID,the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875=="), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
+export interface CloudRecordingRecordingStatusUpdateOneParams
+  extends P.MeetingId3 {
   /** The recording ID. */
   recordingId: string;
   body: {
@@ -342,16 +226,8 @@ export interface CloudRecordingRecordingStatusUpdateOneParams {
 export type CloudRecordingRecordingStatusUpdateOneResponse = void;
 export type CloudRecordingRecordingStatusUpdateOneError = unknown;
 
-export interface CloudRecordingRecordingsListParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
+export interface CloudRecordingRecordingsListParams
+  extends P.UserId, P.PageSize, P.NextPageToken {
   /**
    * Query Metadata of Recording if an On-Premise Meeting Connector was used for the meeting.
    * @default "false"

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface CommonAreaPhonesAddCommonAreaPhoneParams {
@@ -89,14 +90,13 @@ export type CommonAreaPhonesGetACommonAreaPhoneResponse = {
 };
 export type CommonAreaPhonesGetACommonAreaPhoneError = unknown;
 
-export interface CommonAreaPhonesListCommonAreaPhonesParams {
+export interface CommonAreaPhonesListCommonAreaPhonesParams
+  extends P.NextPageToken {
   /**
    * The total number of records returned from a single API call.
    * @default 30
    */
   page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type CommonAreaPhonesListCommonAreaPhonesResponse = {
   common_area_phones?: S.CommonAreaPhonesListCommonAreaPhonesResponseCommonAreaPhonesItem[];

@@ -6,6 +6,7 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface ContactsGetUserContactParams {
@@ -41,7 +42,7 @@ export type ContactsGetUserContactResponse = {
 };
 export type ContactsGetUserContactError = unknown;
 
-export interface ContactsGetUserContactsParams {
+export interface ContactsGetUserContactsParams extends P.NextPageToken {
   /**
    * The type of contact. The value can be one of the following:
    * `company`: Contacts from the user's organization.
@@ -54,8 +55,6 @@ export interface ContactsGetUserContactsParams {
    * @default 10
    */
   page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type ContactsGetUserContactsResponse = {
   /** The contacts object. */
@@ -95,7 +94,7 @@ export type ContactsGetUserContactsItem = {
   last_name?: string;
 };
 
-export interface ContactsSearchCompanyContactsParams {
+export interface ContactsSearchCompanyContactsParams extends P.NextPageToken {
   /** Provide the keyword - either first name, last name or email of the contact whom you have to search for. */
   search_key: string;
   /** Set `query_presence_status` to `true` in order to include the presence status of a contact in the response. */
@@ -105,8 +104,6 @@ export interface ContactsSearchCompanyContactsParams {
    * @default 1
    */
   page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type ContactsSearchCompanyContactsResponse = {
   contacts?: S.ContactsSearchCompanyContactsResponseContactsItem[];

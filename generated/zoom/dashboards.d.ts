@@ -7,14 +7,10 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface DashboardsDashboardCRCParams {
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-}
+export interface DashboardsDashboardCRCParams extends P.From, P.To {}
 export type DashboardsDashboardCRCResponse = {
   /**
    * Start date for this report.
@@ -44,12 +40,7 @@ export type DashboardsDashboardCRCResponse = {
 };
 export type DashboardsDashboardCRCError = unknown;
 
-export interface DashboardsDashboardClientFeedbackParams {
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-}
+export interface DashboardsDashboardClientFeedbackParams extends P.From, P.To {}
 export type DashboardsDashboardClientFeedbackResponse = {
   client_feedbacks?: {
     /** Feedback Id */
@@ -130,19 +121,8 @@ export type DashboardsDashboardClientFeedbackDetailItem = {
   time?: string;
 };
 
-export interface DashboardsDashboardIMParams {
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-}
+export interface DashboardsDashboardIMParams
+  extends P.From, P.To, P.PageSize, P.NextPageToken {}
 export type DashboardsDashboardIMResponse = {
   /**
    * Start date for this report.
@@ -171,20 +151,10 @@ export type DashboardsDashboardIMError = unknown;
 export type DashboardsDashboardIMItem =
   S.DashboardsDashboardIMResponseUsersItem;
 
-export interface DashboardsDashboardIssueDetailZoomRoomParams {
+export interface DashboardsDashboardIssueDetailZoomRoomParams
+  extends P.From, P.To, P.PageSize, P.NextPageToken {
   /** The Zoom room ID. */
   zoomroomId: string;
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type DashboardsDashboardIssueDetailZoomRoomResponse = {
   /**
@@ -277,12 +247,7 @@ export type DashboardsDashboardIssueDetailZoomRoomItem = {
   time?: string;
 };
 
-export interface DashboardsDashboardIssueZoomRoomParams {
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-}
+export interface DashboardsDashboardIssueZoomRoomParams extends P.From, P.To {}
 export type DashboardsDashboardIssueZoomRoomResponse = {
   /**
    * Start date for this report
@@ -307,13 +272,7 @@ export type DashboardsDashboardIssueZoomRoomResponse = {
 };
 export type DashboardsDashboardIssueZoomRoomError = unknown;
 
-export interface DashboardsDashboardMeetingDetailParams {
-  /**
-   * The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
+export interface DashboardsDashboardMeetingDetailParams extends P.MeetingId2 {
   /**
    * The meeting types: <br>`past` - Past meetings.<br>`pastOne` - Past one user meetings.<br>`live` - Live meetings.
    * @default "live"
@@ -323,41 +282,16 @@ export interface DashboardsDashboardMeetingDetailParams {
 export type DashboardsDashboardMeetingDetailResponse = S.MeetingMetric;
 export type DashboardsDashboardMeetingDetailError = unknown;
 
-export interface DashboardsDashboardMeetingParticipantQOSParams {
-  /**
-   * The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
+export interface DashboardsDashboardMeetingParticipantQOSParams
+  extends P.MeetingId2, P.Type3 {
   /** Participant ID. */
   participantId: string;
-  /**
-   * The meeting types: <br>`past` - Past meetings.<br>`live` - Live Meetings.
-   * @default "live"
-   */
-  type?: "past" | "pastOne" | "live";
 }
 export type DashboardsDashboardMeetingParticipantQOSResponse = S.QOSParticipant;
 export type DashboardsDashboardMeetingParticipantQOSError = unknown;
 
-export interface DashboardsDashboardMeetingParticipantShareParams {
-  /**
-   * The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
-  /**
-   * The meeting types: <br>`past` - Past meetings.<br>`live` - Live Meetings.
-   * @default "live"
-   */
-  type?: "past" | "pastOne" | "live";
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
+export interface DashboardsDashboardMeetingParticipantShareParams
+  extends P.MeetingId2, P.Type3, P.PageSize {
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceed the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
 }
@@ -367,25 +301,13 @@ export type DashboardsDashboardMeetingParticipantShareError = unknown;
 export type DashboardsDashboardMeetingParticipantShareItem =
   S.DashboardsDashboardMeetingParticipantShareResponseParticipantsItem;
 
-export interface DashboardsDashboardMeetingParticipantsParams {
-  /**
-   * The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
+export interface DashboardsDashboardMeetingParticipantsParams
+  extends P.MeetingId2, P.PageSize, P.NextPageToken {
   /**
    * The meeting types: <br>`past` - Past meetings.<br>`pastOne` - Past one user meetings.<br>`live` - Live meetings.
    * @default "live"
    */
   type?: "past" | "pastOne" | "live";
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
   /** Provide `registrant_id` as the value for this field if you would like to see the registrant ID attribute in the response of this API call. A registrant ID is a unique identifier of a [meeting registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meetingregistrants). This is not supported for `live` meeting types. */
   include_fields?: "registrant_id";
 }
@@ -408,50 +330,21 @@ export type DashboardsDashboardMeetingParticipantsError = unknown;
 export type DashboardsDashboardMeetingParticipantsItem =
   S.DashboardsDashboardMeetingParticipantsResponseParticipantsItem;
 
-export interface DashboardsDashboardMeetingParticipantsQOSParams {
-  /**
-   * The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
-  /**
-   * The meeting types: <br>`past` - Past meetings.<br>`live` - Live Meetings.
-   * @default "live"
-   */
-  type?: "past" | "pastOne" | "live";
+export interface DashboardsDashboardMeetingParticipantsQOSParams
+  extends P.MeetingId2, P.Type3, P.NextPageToken {
   /**
    * The number of items returned per page.
    * @default 1
    */
   page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type DashboardsDashboardMeetingParticipantsQOSResponse =
   S.QOSParticipantList;
 export type DashboardsDashboardMeetingParticipantsQOSError = unknown;
 export type DashboardsDashboardMeetingParticipantsQOSItem = S.QOSParticipant;
 
-export interface DashboardsDashboardMeetingsParams {
-  /**
-   * Specify a value to get the response for the corresponding meeting type. The value of this field can be one of the following:<br> <br>`past` - Meeting that already occurred in the specified date range.<br>`pastOne` - Past meetings that were attended by only one user. <br>`live` - Live meetings.<br><br>
-   *
-   * If you do not provide this field, the default value will be `live` and thus, the API will only query responses for live meetings.
-   * @default "live"
-   */
-  type?: "past" | "pastOne" | "live";
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
+export interface DashboardsDashboardMeetingsParams
+  extends P.Type2, P.From, P.To, P.PageSize, P.NextPageToken {
   /** Set the value of this field to "tracking_fields" if you would like to include tracking fields of each meeting in the response. */
   include_fields?: "tracking_fields";
 }
@@ -483,57 +376,21 @@ export type DashboardsDashboardMeetingsResponse = {
 export type DashboardsDashboardMeetingsError = unknown;
 export type DashboardsDashboardMeetingsItem = S.Listmeetingmetrics;
 
-export interface DashboardsDashboardWebinarDetailParams {
-  /**
-   * The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  webinarId: string;
-  /**
-   * The webinar type.
-   * @default "live"
-   */
-  type?: "past" | "live";
-}
+export interface DashboardsDashboardWebinarDetailParams
+  extends P.WebinarId2, P.Type {}
 export type DashboardsDashboardWebinarDetailResponse = S.WebinarMetric;
 export type DashboardsDashboardWebinarDetailError = unknown;
 
-export interface DashboardsDashboardWebinarParticipantQOSParams {
-  /**
-   * The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  webinarId: string;
+export interface DashboardsDashboardWebinarParticipantQOSParams
+  extends P.WebinarId2, P.Type {
   /** Participant ID. */
   participantId: string;
-  /**
-   * The webinar type.
-   * @default "live"
-   */
-  type?: "past" | "live";
 }
 export type DashboardsDashboardWebinarParticipantQOSResponse = S.QOSParticipant;
 export type DashboardsDashboardWebinarParticipantQOSError = unknown;
 
-export interface DashboardsDashboardWebinarParticipantShareParams {
-  /**
-   * The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  webinarId: string;
-  /**
-   * The webinar type.
-   * @default "live"
-   */
-  type?: "past" | "live";
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
+export interface DashboardsDashboardWebinarParticipantShareParams
+  extends P.WebinarId2, P.Type, P.PageSize {
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceed the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
 }
@@ -543,25 +400,8 @@ export type DashboardsDashboardWebinarParticipantShareError = unknown;
 export type DashboardsDashboardWebinarParticipantShareItem =
   S.DashboardsDashboardMeetingParticipantShareResponseParticipantsItem;
 
-export interface DashboardsDashboardWebinarParticipantsParams {
-  /**
-   * The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  webinarId: string;
-  /**
-   * The webinar type.
-   * @default "live"
-   */
-  type?: "past" | "live";
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
+export interface DashboardsDashboardWebinarParticipantsParams
+  extends P.WebinarId2, P.Type, P.PageSize, P.NextPageToken {
   /** Provide 'registrant_id' as the value for this field if you would like to see the registrant ID attribute in the response of this API call. A registrant ID is a unique identifier of a [webinar registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/webinars/webinarregistrants).<br> */
   include_fields?: "registrant_id";
 }
@@ -584,49 +424,21 @@ export type DashboardsDashboardWebinarParticipantsError = unknown;
 export type DashboardsDashboardWebinarParticipantsItem =
   S.DashboardsDashboardWebinarParticipantsResponseParticipantsItem;
 
-export interface DashboardsDashboardWebinarParticipantsQOSParams {
-  /**
-   * The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  webinarId: string;
-  /**
-   * The webinar type.
-   * @default "live"
-   */
-  type?: "past" | "live";
+export interface DashboardsDashboardWebinarParticipantsQOSParams
+  extends P.WebinarId2, P.Type, P.NextPageToken {
   /**
    * The number of items returned per page.
    * @default 1
    */
   page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type DashboardsDashboardWebinarParticipantsQOSResponse =
   S.QOSParticipantList;
 export type DashboardsDashboardWebinarParticipantsQOSError = unknown;
 export type DashboardsDashboardWebinarParticipantsQOSItem = S.QOSParticipant;
 
-export interface DashboardsDashboardWebinarsParams {
-  /**
-   * The webinar type.
-   * @default "live"
-   */
-  type?: "past" | "live";
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-}
+export interface DashboardsDashboardWebinarsParams
+  extends P.Type, P.From, P.To, P.PageSize, P.NextPageToken {}
 export type DashboardsDashboardWebinarsResponse = {
   /**
    * Start date for this report in 'yyyy-mm-dd' format.
@@ -655,20 +467,10 @@ export type DashboardsDashboardWebinarsResponse = {
 export type DashboardsDashboardWebinarsError = unknown;
 export type DashboardsDashboardWebinarsItem = S.WebinarMetric;
 
-export interface DashboardsDashboardZoomRoomParams {
+export interface DashboardsDashboardZoomRoomParams
+  extends P.From, P.To, P.PageSize, P.NextPageToken {
   /** The Zoom room ID. */
   zoomroomId: string;
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type DashboardsDashboardZoomRoomResponse = {
   /** Zoom room email type. */
@@ -730,12 +532,7 @@ export type DashboardsDashboardZoomRoomResponse = {
 export type DashboardsDashboardZoomRoomError = unknown;
 export type DashboardsDashboardZoomRoomItem = string;
 
-export interface DashboardsDashboardZoomRoomIssueParams {
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-}
+export interface DashboardsDashboardZoomRoomIssueParams extends P.From, P.To {}
 export type DashboardsDashboardZoomRoomIssueResponse = {
   /**
    * Start date for this report
@@ -782,19 +579,13 @@ export type DashboardsDashboardZoomRoomIssueResponse = {
 };
 export type DashboardsDashboardZoomRoomIssueError = unknown;
 
-export interface DashboardsDashboardZoomRoomsParams {
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
+export interface DashboardsDashboardZoomRoomsParams
+  extends P.PageSize, P.NextPageToken {
   /**
    * The page number of the current page in the returned records.
    * @default 1
    */
   page_number?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type DashboardsDashboardZoomRoomsResponse = S.ZoomRoomList;
 export type DashboardsDashboardZoomRoomsError = unknown;
@@ -858,7 +649,7 @@ export type DashboardsGetCallQoSResponse = {
 };
 export type DashboardsGetCallQoSError = unknown;
 
-export interface DashboardsListCallLogsMetricsParams {
+export interface DashboardsListCallLogsMetricsParams extends P.NextPageToken {
   /** Start date for the report in `yyyy-mm-dd` format. Specify a 30 day range using the `from` and `to` parameters as the response provides a maximum of a month worth of data per API request. */
   from?: string;
   /** End date for the report in `yyyy-mm-dd` format. */
@@ -877,8 +668,6 @@ export interface DashboardsListCallLogsMetricsParams {
    * @default 30
    */
   page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type DashboardsListCallLogsMetricsResponse = {
   /** Call logs. */
@@ -939,28 +728,8 @@ export type DashboardsListMeetingSatisfactionResponse = {
 };
 export type DashboardsListMeetingSatisfactionError = unknown;
 
-export interface DashboardsParticipantFeedbackParams {
-  /**
-   * The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
-  /**
-   * Specify a value to get the response for the corresponding meeting type. The value of this field can be one of the following:<br> <br>`past` - Meeting that already occurred in the specified date range.<br>`pastOne` - Past meetings that were attended by only one user. <br>`live` - Live meetings.<br><br>
-   *
-   * If you do not provide this field, the default value will be `live` and thus, the API will only query responses for live meetings.
-   * @default "live"
-   */
-  type?: "past" | "pastOne" | "live";
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-}
+export interface DashboardsParticipantFeedbackParams
+  extends P.MeetingId2, P.Type2, P.NextPageToken, P.PageSize {}
 export type DashboardsParticipantFeedbackResponse =
   S.DashboardsParticipantFeedbackResponse;
 export type DashboardsParticipantFeedbackError = unknown;
@@ -986,28 +755,8 @@ export type DashboardsParticipantFeedbackItem = {
   user_id?: string;
 };
 
-export interface DashboardsParticipantWebinarFeedbackParams {
-  /**
-   * Specify a value to get the response for the corresponding meeting type. The value of this field can be one of the following:<br> <br>`past` - Meeting that already occurred in the specified date range.<br>`pastOne` - Past meetings that were attended by only one user. <br>`live` - Live meetings.<br><br>
-   *
-   * If you do not provide this field, the default value will be `live` and thus, the API will only query responses for live meetings.
-   * @default "live"
-   */
-  type?: "past" | "pastOne" | "live";
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-  /**
-   * The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  webinarId: string;
-}
+export interface DashboardsParticipantWebinarFeedbackParams
+  extends P.Type2, P.PageSize, P.NextPageToken, P.WebinarId2 {}
 export type DashboardsParticipantWebinarFeedbackResponse =
   S.DashboardsParticipantFeedbackResponse;
 export type DashboardsParticipantWebinarFeedbackError = unknown;

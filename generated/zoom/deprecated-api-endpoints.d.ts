@@ -2,15 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 
-export interface DeprecatedAPIEndpointsListPastMeetingFilesParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
-}
+export interface DeprecatedAPIEndpointsListPastMeetingFilesParams
+  extends P.MeetingId {}
 export type DeprecatedAPIEndpointsListPastMeetingFilesResponse = {
   in_meeting_files?: {
     /** URL to download the file. */

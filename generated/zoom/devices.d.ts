@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface DevicesDeviceCreateParams {
@@ -58,22 +59,8 @@ export interface DevicesDeviceDeleteParams {
 export type DevicesDeviceDeleteResponse = void;
 export type DevicesDeviceDeleteError = unknown;
 
-export interface DevicesDeviceListParams {
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /**
-   * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
-   *
-   * The page number of the current page in the returned records.
-   * @default 1
-   */
-  page_number?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-}
+export interface DevicesDeviceListParams
+  extends P.PageSize, P.PageNumber, P.NextPageToken {}
 export type DevicesDeviceListResponse = S.DeviceList;
 export type DevicesDeviceListError = unknown;
 export type DevicesDeviceListItem = {

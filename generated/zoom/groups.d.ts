@@ -2,30 +2,19 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface GroupsDelGroupVBParams {
-  /** Provide the id of the file that is to be deleted. To delete multiple files, provide comma separated values for this field. */
-  file_ids?: string;
+export interface GroupsDelGroupVBParams extends P.FileIds {
   /** Unique identifier of the group. Retrieve the value for this field by calling the [List groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups) API. */
   groupId: string;
 }
 export type GroupsDelGroupVBResponse = void;
 export type GroupsDelGroupVBError = unknown;
 
-export interface GroupsGetGroupLockSettingsParams {
+export interface GroupsGetGroupLockSettingsParams extends P.CustomQueryFields {
   /** Id of the group. */
   groupId: string;
-  /**
-   * Provide the name of the field by which you would like to filter the response. For example, if you provide "host_video" as the value of this field, you will get a response similar to the following:<br>
-   * {
-   *     "schedule_meeting": {
-   *         "host_video": false
-   *     }
-   * }
-   * <br>You can provide multiple values by separating them with commas(example: "host_video,participant_video”).
-   */
-  custom_query_fields?: string;
   /** Specify `meeting_security` as the value of this field if you would like to view security settings applied on a meeting hosted by the users in this group. */
   option?: string;
 }
@@ -186,18 +175,8 @@ export type GroupsGetGroupLockSettingsResponse =
   | S.MeetingSecuritySettings;
 export type GroupsGetGroupLockSettingsError = unknown;
 
-export interface GroupsGetGroupSettingsParams {
+export interface GroupsGetGroupSettingsParams extends P.CustomQueryFields {
   groupId: string;
-  /**
-   * Provide the name of the field by which you would like to filter the response. For example, if you provide "host_video" as the value of this field, you will get a response similar to the following:<br>
-   * {
-   *     "schedule_meeting": {
-   *         "host_video": false
-   *     }
-   * }
-   * <br>You can provide multiple values by separating them with commas(example: "host_video,participant_video”).
-   */
-  custom_query_fields?: string;
   /**
    * `meeting_authentication`: Use this query parameter to view [meeting authentication configuration](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) applied on the group.<br>`recording_authentication`: Use this query parameter to view [recording authentication configuration](https://support.zoom.us/hc/en-us/articles/360037756671-Authentication-Profiles-for-Cloud-Recordings) applied on the group.<br>
    * `meeting_security`: Use this query parameter to view meeting security settings applied on the group.<br>
@@ -396,13 +375,7 @@ export type GroupsGetGroupSettingsResponse =
   | S.MeetingSecuritySettings;
 export type GroupsGetGroupSettingsError = unknown;
 
-export interface GroupsGroupParams {
-  /**
-   * The group ID.<br>
-   * Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups).
-   */
-  groupId: string;
-}
+export interface GroupsGroupParams extends P.GroupId {}
 export type GroupsGroupResponse = {
   /** Group ID. */
   id?: string;
@@ -431,29 +404,13 @@ export type GroupsGroupCreateResponse =
   | undefined;
 export type GroupsGroupCreateError = unknown;
 
-export interface GroupsGroupDeleteParams {
-  /**
-   * The group ID.<br>
-   * Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups).
-   */
-  groupId: string;
-}
+export interface GroupsGroupDeleteParams extends P.GroupId {}
 export type GroupsGroupDeleteResponse = void;
 export type GroupsGroupDeleteError = unknown;
 
-export interface GroupsGroupLockedSettingsParams {
+export interface GroupsGroupLockedSettingsParams extends P.CustomQueryFields {
   /** The Id of the group. */
   groupId: string;
-  /**
-   * Provide the name of the field by which you would like to filter the response. For example, if you provide "host_video" as the value of this field, you will get a response similar to the following:<br>
-   * {
-   *     "schedule_meeting": {
-   *         "host_video": false
-   *     }
-   * }
-   * <br>You can provide multiple values by separating them with commas(example: "host_video,participant_video”).
-   */
-  custom_query_fields?: string;
   /** Specify `meeting_security` as the value of this field if you would like to view security settings applied on a meeting hosted by the users in this group. */
   option?: string;
   body?:
@@ -619,27 +576,8 @@ export interface GroupsGroupLockedSettingsParams {
 export type GroupsGroupLockedSettingsResponse = unknown;
 export type GroupsGroupLockedSettingsError = unknown;
 
-export interface GroupsGroupMembersParams {
-  /**
-   * The group ID.<br>
-   * Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups).
-   */
-  groupId: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /**
-   * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
-   *
-   * The page number of the current page in the returned records.
-   * @default 1
-   */
-  page_number?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-}
+export interface GroupsGroupMembersParams
+  extends P.GroupId, P.PageSize, P.PageNumber, P.NextPageToken {}
 export type GroupsGroupMembersResponse = {
   members?: {
     /** User's email address. */
@@ -678,12 +616,7 @@ export type GroupsGroupMembersItem = {
   type?: number;
 };
 
-export interface GroupsGroupMembersCreateParams {
-  /**
-   * The group ID.<br>
-   * Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups).
-   */
-  groupId: string;
+export interface GroupsGroupMembersCreateParams extends P.GroupId {
   body: {
     /** List of Group members */
     members?: {
@@ -703,24 +636,14 @@ export type GroupsGroupMembersCreateResponse =
   | undefined;
 export type GroupsGroupMembersCreateError = unknown;
 
-export interface GroupsGroupMembersDeleteParams {
-  /**
-   * The group ID.<br>
-   * Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups).
-   */
-  groupId: string;
+export interface GroupsGroupMembersDeleteParams extends P.GroupId {
   /** The member ID. */
   memberId: string;
 }
 export type GroupsGroupMembersDeleteResponse = void;
 export type GroupsGroupMembersDeleteError = unknown;
 
-export interface GroupsGroupUpdateParams {
-  /**
-   * The group ID.<br>
-   * Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups).
-   */
-  groupId: string;
+export interface GroupsGroupUpdateParams extends P.GroupId {
   body: {
     /** Group name. It must be unique to one account and less than 128 characters. */
     name?: string;
@@ -770,19 +693,9 @@ export interface GroupsUpdateAGroupMemberParams {
 export type GroupsUpdateAGroupMemberResponse = unknown;
 export type GroupsUpdateAGroupMemberError = unknown;
 
-export interface GroupsUpdateGroupSettingsParams {
+export interface GroupsUpdateGroupSettingsParams extends P.CustomQueryFields {
   /** Id of the group. */
   groupId: string;
-  /**
-   * Provide the name of the field by which you would like to filter the response. For example, if you provide "host_video" as the value of this field, you will get a response similar to the following:<br>
-   * {
-   *     "schedule_meeting": {
-   *         "host_video": false
-   *     }
-   * }
-   * <br>You can provide multiple values by separating them with commas(example: "host_video,participant_video”).
-   */
-  custom_query_fields?: string;
   option?:
     "meeting_authentication" | "recording_authentication" | "meeting_security";
   body?:
@@ -956,9 +869,7 @@ export interface GroupsUpdateGroupSettingsParams {
 export type GroupsUpdateGroupSettingsResponse = unknown;
 export type GroupsUpdateGroupSettingsError = unknown;
 
-export interface GroupsUploadGroupVBParams {
-  /** Provide the id of the file that is to be deleted. To delete multiple files, provide comma separated values for this field. */
-  file_ids?: string;
+export interface GroupsUploadGroupVBParams extends P.FileIds {
   /** Unique identifier of the group. Retrieve the value for this field by calling the [List groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups) API. */
   groupId: string;
   body?: {

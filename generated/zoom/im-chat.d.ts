@@ -2,21 +2,12 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 
-export interface ImChatImChatMessagesParams {
+export interface ImChatImChatMessagesParams
+  extends P.From, P.To, P.PageSize, P.NextPageToken {
   /** IM chat session ID. */
   sessionId: string;
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type ImChatImChatMessagesResponse = {
   /**
@@ -78,19 +69,8 @@ export type ImChatImChatMessagesItem = {
   sender?: string;
 };
 
-export interface ImChatImChatSessionsParams {
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-}
+export interface ImChatImChatSessionsParams
+  extends P.From, P.To, P.PageSize, P.NextPageToken {}
 export type ImChatImChatSessionsResponse = {
   /**
    * Start date.
@@ -139,7 +119,8 @@ export type ImChatImChatSessionsItem = {
   type?: "Group" | 61 | (string & {}) | (number & {});
 };
 
-export interface ImChatListimmessagesParams {
+export interface ImChatListimmessagesParams
+  extends P.PageSize, P.NextPageToken {
   /** The user ID or email address. */
   userId: string;
   /** Chat user's ID or email address. */
@@ -148,13 +129,6 @@ export interface ImChatListimmessagesParams {
   channel?: string;
   /** IM message's query date time, format as yyyy-MM-dd. */
   date?: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type ImChatListimmessagesResponse = {
   /**

@@ -2,15 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ImGroupsImGroupParams {
-  /**
-   * The group ID.<br>
-   * Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups).
-   */
-  groupId: string;
-}
+export interface ImGroupsImGroupParams extends P.GroupId {}
 export type ImGroupsImGroupResponse = {
   /** Group ID. */
   id?: string;
@@ -73,37 +68,12 @@ export type ImGroupsImGroupCreateResponse =
   | undefined;
 export type ImGroupsImGroupCreateError = unknown;
 
-export interface ImGroupsImGroupDeleteParams {
-  /**
-   * The group ID.<br>
-   * Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups).
-   */
-  groupId: string;
-}
+export interface ImGroupsImGroupDeleteParams extends P.GroupId {}
 export type ImGroupsImGroupDeleteResponse = void;
 export type ImGroupsImGroupDeleteError = unknown;
 
-export interface ImGroupsImGroupMembersParams {
-  /**
-   * The group ID.<br>
-   * Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups).
-   */
-  groupId: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /**
-   * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
-   *
-   * The page number of the current page in the returned records.
-   * @default 1
-   */
-  page_number?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-}
+export interface ImGroupsImGroupMembersParams
+  extends P.GroupId, P.PageSize, P.PageNumber, P.NextPageToken {}
 export type ImGroupsImGroupMembersResponse = S.GroupMemberList;
 export type ImGroupsImGroupMembersError = unknown;
 export type ImGroupsImGroupMembersItem = {
@@ -123,12 +93,7 @@ export type ImGroupsImGroupMembersItem = {
   type?: number;
 };
 
-export interface ImGroupsImGroupMembersCreateParams {
-  /**
-   * The group ID.<br>
-   * Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups).
-   */
-  groupId: string;
+export interface ImGroupsImGroupMembersCreateParams extends P.GroupId {
   body: {
     /** List of IM group members. */
     members?: {
@@ -148,24 +113,14 @@ export type ImGroupsImGroupMembersCreateResponse =
   | undefined;
 export type ImGroupsImGroupMembersCreateError = unknown;
 
-export interface ImGroupsImGroupMembersDeleteParams {
-  /**
-   * The group ID.<br>
-   * Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups).
-   */
-  groupId: string;
+export interface ImGroupsImGroupMembersDeleteParams extends P.GroupId {
   /** The member ID. */
   memberId: string;
 }
 export type ImGroupsImGroupMembersDeleteResponse = void;
 export type ImGroupsImGroupMembersDeleteError = unknown;
 
-export interface ImGroupsImGroupUpdateParams {
-  /**
-   * The group ID.<br>
-   * Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups).
-   */
-  groupId: string;
+export interface ImGroupsImGroupUpdateParams extends P.GroupId {
   body: {
     /** Group name: must be unique to one account. */
     name?: string;

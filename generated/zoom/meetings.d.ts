@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface MeetingsCreateBatchPollsParams {
@@ -99,14 +100,7 @@ export type MeetingsListMeetingTemplatesResponse = {
 };
 export type MeetingsListMeetingTemplatesError = unknown;
 
-export interface MeetingsListPastMeetingPollsParams {
-  /**
-   * The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
-}
+export interface MeetingsListPastMeetingPollsParams extends P.MeetingId2 {}
 export type MeetingsListPastMeetingPollsResponse = {
   /**
    * [Meeting ID](https://support.zoom.us/hc/en-us/articles/201362373-What-is-a-Meeting-ID-): Unique identifier of the meeting in "**long**" format(represented as int64 data type in JSON), also known as the meeting number.
@@ -124,13 +118,7 @@ export type MeetingsListPastMeetingPollsResponse = {
 };
 export type MeetingsListPastMeetingPollsError = unknown;
 
-export interface MeetingsMeetingParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
+export interface MeetingsMeetingParams extends P.MeetingId {
   /** Meeting Occurrence ID. Provide this field to view meeting details of a particular occurrence of the [recurring meeting](https://support.zoom.us/hc/en-us/articles/214973206-Scheduling-Recurring-Meetings). */
   occurrence_id?: string;
   /** Set the value of this field to `true` if you would like to view meeting details of all previous occurrences of a [recurring meeting](https://support.zoom.us/hc/en-us/articles/214973206-Scheduling-Recurring-Meetings). */
@@ -242,9 +230,7 @@ export type MeetingsMeetingResponse = {
 };
 export type MeetingsMeetingError = unknown;
 
-export interface MeetingsMeetingCreateParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
+export interface MeetingsMeetingCreateParams extends P.UserId {
   /** Meeting object. */
   body: S.MeetingCreateInput;
 }
@@ -343,15 +329,8 @@ export type MeetingsMeetingCreateResponse = {
 };
 export type MeetingsMeetingCreateError = unknown;
 
-export interface MeetingsMeetingDeleteParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
-  /** The meeting occurrence ID. */
-  occurrence_id?: string;
+export interface MeetingsMeetingDeleteParams
+  extends P.MeetingId, P.OccurrenceId {
   /**
    * `true`: Notify host and alternative host about the meeting cancellation via email.
    * `false`: Do not send any email notification.
@@ -369,27 +348,15 @@ export interface MeetingsMeetingDeleteParams {
 export type MeetingsMeetingDeleteResponse = void;
 export type MeetingsMeetingDeleteError = unknown;
 
-export interface MeetingsMeetingInvitationParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
-}
+export interface MeetingsMeetingInvitationParams extends P.MeetingId {}
 export type MeetingsMeetingInvitationResponse = {
   /** Meeting invitation. */
   invitation?: string;
 };
 export type MeetingsMeetingInvitationError = unknown;
 
-export interface MeetingsMeetingLiveStreamStatusUpdateParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
+export interface MeetingsMeetingLiveStreamStatusUpdateParams
+  extends P.MeetingId {
   /** Meeting */
   body: {
     /**
@@ -414,13 +381,7 @@ export interface MeetingsMeetingLiveStreamStatusUpdateParams {
 export type MeetingsMeetingLiveStreamStatusUpdateResponse = void;
 export type MeetingsMeetingLiveStreamStatusUpdateError = unknown;
 
-export interface MeetingsMeetingLiveStreamUpdateParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
+export interface MeetingsMeetingLiveStreamUpdateParams extends P.MeetingId {
   /** Meeting */
   body: {
     /**
@@ -437,13 +398,7 @@ export interface MeetingsMeetingLiveStreamUpdateParams {
 export type MeetingsMeetingLiveStreamUpdateResponse = void;
 export type MeetingsMeetingLiveStreamUpdateError = unknown;
 
-export interface MeetingsMeetingPollCreateParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
+export interface MeetingsMeetingPollCreateParams extends P.MeetingId {
   /** Meeting poll object */
   body: {
     /** Array of Polls */
@@ -467,42 +422,17 @@ export type MeetingsMeetingPollCreateResponse =
   S.MeetingsMeetingPollCreateResponse;
 export type MeetingsMeetingPollCreateError = unknown;
 
-export interface MeetingsMeetingPollDeleteParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
-  /** The poll ID */
-  pollId: string;
-}
+export interface MeetingsMeetingPollDeleteParams
+  extends P.MeetingId, P.PollId {}
 export type MeetingsMeetingPollDeleteResponse = void;
 export type MeetingsMeetingPollDeleteError = unknown;
 
-export interface MeetingsMeetingPollGetParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
-  /** The poll ID */
-  pollId: string;
-}
+export interface MeetingsMeetingPollGetParams extends P.MeetingId, P.PollId {}
 export type MeetingsMeetingPollGetResponse =
   S.MeetingsMeetingPollCreateResponse;
 export type MeetingsMeetingPollGetError = unknown;
 
-export interface MeetingsMeetingPollUpdateParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
-  /** The poll ID */
-  pollId: string;
+export interface MeetingsMeetingPollUpdateParams extends P.MeetingId, P.PollId {
   /** Meeting Poll */
   body: {
     /** Array of Polls */
@@ -525,24 +455,11 @@ export interface MeetingsMeetingPollUpdateParams {
 export type MeetingsMeetingPollUpdateResponse = void;
 export type MeetingsMeetingPollUpdateError = unknown;
 
-export interface MeetingsMeetingPollsParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
-}
+export interface MeetingsMeetingPollsParams extends P.MeetingId {}
 export type MeetingsMeetingPollsResponse = S.PollList;
 export type MeetingsMeetingPollsError = unknown;
 
-export interface MeetingsMeetingRegistrantCreateParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
+export interface MeetingsMeetingRegistrantCreateParams extends P.MeetingId {
   /** Occurrence IDs. You can find these with the meeting get API. Multiple values separated by comma. */
   occurrence_ids?: string;
   body: {
@@ -615,28 +532,16 @@ export type MeetingsMeetingRegistrantCreateResponse = {
 };
 export type MeetingsMeetingRegistrantCreateError = unknown;
 
-export interface MeetingsMeetingRegistrantQuestionUpdateParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
+export interface MeetingsMeetingRegistrantQuestionUpdateParams
+  extends P.MeetingId {
   /** Meeting Registrant Questions */
   body: S.MeetingRegistrantQuestionsInput;
 }
 export type MeetingsMeetingRegistrantQuestionUpdateResponse = void;
 export type MeetingsMeetingRegistrantQuestionUpdateError = unknown;
 
-export interface MeetingsMeetingRegistrantStatusParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
-  /** The meeting occurrence ID. */
-  occurrence_id?: string;
+export interface MeetingsMeetingRegistrantStatusParams
+  extends P.MeetingId, P.OccurrenceId {
   body: {
     /**
      * Registrant Status:<br>`approve` - Approve registrant.<br>`cancel` - Cancel previously approved registrant's registration.<br>`deny` - Deny registrant.
@@ -655,59 +560,26 @@ export interface MeetingsMeetingRegistrantStatusParams {
 export type MeetingsMeetingRegistrantStatusResponse = void;
 export type MeetingsMeetingRegistrantStatusError = unknown;
 
-export interface MeetingsMeetingRegistrantsParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
-  /** The meeting occurrence ID. */
-  occurrence_id?: string;
-  /**
-   * The registrant status:<br>`pending` - Registrant's status is pending.<br>`approved` - Registrant's status is approved.<br>`denied` - Registrant's status is denied.
-   * @default "approved"
-   */
-  status?: "pending" | "approved" | "denied";
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /**
-   * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
-   *
-   * The page number of the current page in the returned records.
-   * @default 1
-   */
-  page_number?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-}
+export interface MeetingsMeetingRegistrantsParams
+  extends
+    P.MeetingId,
+    P.OccurrenceId,
+    P.Status,
+    P.PageSize,
+    P.PageNumber,
+    P.NextPageToken {}
 export type MeetingsMeetingRegistrantsResponse = S.MeetingRegistrantList;
 export type MeetingsMeetingRegistrantsError = unknown;
 export type MeetingsMeetingRegistrantsItem =
   S.MeetingRegistrantListRegistrantsItem;
 
-export interface MeetingsMeetingRegistrantsQuestionsGetParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
-}
+export interface MeetingsMeetingRegistrantsQuestionsGetParams
+  extends P.MeetingId {}
 export type MeetingsMeetingRegistrantsQuestionsGetResponse =
   S.MeetingRegistrantQuestions;
 export type MeetingsMeetingRegistrantsQuestionsGetError = unknown;
 
-export interface MeetingsMeetingStatusParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
+export interface MeetingsMeetingStatusParams extends P.MeetingId {
   body: {
     /**
      * `end` - End a meeting.<br>
@@ -719,13 +591,7 @@ export interface MeetingsMeetingStatusParams {
 export type MeetingsMeetingStatusResponse = void;
 export type MeetingsMeetingStatusError = unknown;
 
-export interface MeetingsMeetingUpdateParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
+export interface MeetingsMeetingUpdateParams extends P.MeetingId {
   /** Meeting occurrence id. Support change of agenda, start_time, duration, settings: {host_video, participant_video, join_before_host, mute_upon_entry, waiting_room, watermark, auto_recording} */
   occurrence_id?: string;
   /** Meeting */
@@ -793,21 +659,13 @@ export interface MeetingsMeetingregistrantdeleteParams {
 export type MeetingsMeetingregistrantdeleteResponse = void;
 export type MeetingsMeetingregistrantdeleteError = unknown;
 
-export interface MeetingsMeetingsParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
+export interface MeetingsMeetingsParams
+  extends P.UserId, P.PageSize, P.NextPageToken {
   /**
    * The meeting types: <br>`scheduled` - This includes all valid past meetings (unexpired), live meetings and upcoming scheduled meetings. It is equivalent to the combined list of "Previous Meetings" and "Upcoming Meetings" displayed in the user's [Meetings page](https://zoom.us/meeting) on the Zoom Web Portal.<br>`live` - All the ongoing meetings.<br>`upcoming` - All upcoming meetings including live meetings.
    * @default "live"
    */
   type?: "scheduled" | "live" | "upcoming";
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
   /** The page number of the current page in the returned records. */
   page_number?: string;
 }
@@ -878,16 +736,10 @@ export type MeetingsPastMeetingDetailsResponse = {
 };
 export type MeetingsPastMeetingDetailsError = unknown;
 
-export interface MeetingsPastMeetingParticipantsParams {
+export interface MeetingsPastMeetingParticipantsParams
+  extends P.PageSize, P.NextPageToken {
   /** The meeting UUID. Each meeting instance will generate its own Meeting UUID (i.e., after a meeting ends, a new UUID will be generated for the next instance of the meeting). Please double encode your UUID when using it for other API calls if the UUID begins with a '/'or contains '//' in it. */
   meetingUUID: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type MeetingsPastMeetingParticipantsResponse = {
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
@@ -927,14 +779,7 @@ export type MeetingsPastMeetingParticipantsItem = {
   user_email?: string;
 };
 
-export interface MeetingsPastMeetingsParams {
-  /**
-   * The meeting ID in **long** format. The data type of this field is "long"(represented as int64 in JSON).
-   *
-   * While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
-   */
-  meetingId: number;
-}
+export interface MeetingsPastMeetingsParams extends P.MeetingId {}
 export type MeetingsPastMeetingsResponse = {
   /** List of ended meeting instances. */
   meetings?: {

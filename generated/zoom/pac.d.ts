@@ -2,11 +2,9 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 
-export interface PacUserPACsParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-}
+export interface PacUserPACsParams extends P.UserId {}
 export type PacUserPACsResponse = {
   pac_accounts?: {
     /** Conference ID. */

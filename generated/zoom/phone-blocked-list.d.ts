@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface PhoneBlockedListAddAnumberToBlockedListParams {
@@ -75,9 +76,7 @@ export type PhoneBlockedListGetABlockedListResponse = {
 };
 export type PhoneBlockedListGetABlockedListError = unknown;
 
-export interface PhoneBlockedListListBlockedListParams {
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
+export interface PhoneBlockedListListBlockedListParams extends P.NextPageToken {
   /**
    * The total number of records returned from a single API call.
    * @default 30

@@ -6,11 +6,11 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PhoneCallQueuesAddMembersToCallQueueParams {
-  /** Unique Identifier of the Call Queue. */
-  callQueueId: string;
+export interface PhoneCallQueuesAddMembersToCallQueueParams
+  extends P.CallQueueId {
   body?: {
     /** A maximum of 10 members can be added at a time. */
     members?: {
@@ -34,9 +34,8 @@ export type PhoneCallQueuesAddMembersToCallQueueResponse = Record<
 >;
 export type PhoneCallQueuesAddMembersToCallQueueError = unknown;
 
-export interface PhoneCallQueuesAssignPhoneToCallQueueParams {
-  /** Unique Identifier of the Call Queue. */
-  callQueueId: string;
+export interface PhoneCallQueuesAssignPhoneToCallQueueParams
+  extends P.CallQueueId {
   body?: {
     /** Provide either the `id` or the `number` field. Only a max of 5 numbers can be assigned to a call queue at a time. */
     phone_numbers?: {
@@ -53,9 +52,8 @@ export type PhoneCallQueuesAssignPhoneToCallQueueResponse = Record<
 >;
 export type PhoneCallQueuesAssignPhoneToCallQueueError = unknown;
 
-export interface PhoneCallQueuesChangeCallQueueManagerParams {
-  /** Unique Identifier of the Call Queue. */
-  callQueueId: string;
+export interface PhoneCallQueuesChangeCallQueueManagerParams
+  extends P.CallQueueId {
   body?: {
     /** Unique Identifier (userId) or email address of the user who will be the new call queue manager. */
     member_id?: string;
@@ -173,16 +171,8 @@ export type PhoneCallQueuesGetACallQueueResponse = {
 };
 export type PhoneCallQueuesGetACallQueueError = unknown;
 
-export interface PhoneCallQueuesGetCallQueueRecordingsParams {
-  /** Unique Identifier of the Call Queue. */
-  callQueueId: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
+export interface PhoneCallQueuesGetCallQueueRecordingsParams
+  extends P.CallQueueId, P.PageSize, P.NextPageToken {
   /** Start date (within a 6 month range). */
   from?: string;
   /** End date (within a 6 month range). */
@@ -205,9 +195,7 @@ export type PhoneCallQueuesGetCallQueueRecordingsError = unknown;
 export type PhoneCallQueuesGetCallQueueRecordingsItem =
   S.PhoneCallQueuesGetCallQueueRecordingsResponseRecordingsItem;
 
-export interface PhoneCallQueuesListCallQueuesParams {
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
+export interface PhoneCallQueuesListCallQueuesParams extends P.NextPageToken {
   /**
    * The number of records returned from a single API call.
    * @default 30
@@ -264,9 +252,7 @@ export interface PhoneCallQueuesUnassignMemberFromCallQueueParams {
 export type PhoneCallQueuesUnassignMemberFromCallQueueResponse = unknown;
 export type PhoneCallQueuesUnassignMemberFromCallQueueError = unknown;
 
-export interface PhoneCallQueuesUpdateCallQueueParams {
-  /** Unique Identifier of the Call Queue. */
-  callQueueId: string;
+export interface PhoneCallQueuesUpdateCallQueueParams extends P.CallQueueId {
   body?: {
     /** Description for the Call Queue. */
     description?: string;

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface PhoneDevicesAddPhoneDeviceParams {
@@ -106,16 +107,10 @@ export type PhoneDevicesGetADeviceResponse = {
 };
 export type PhoneDevicesGetADeviceError = unknown;
 
-export interface PhoneDevicesListPhoneDevicesParams {
+export interface PhoneDevicesListPhoneDevicesParams
+  extends P.NextPageToken, P.PageSize {
   /** State of the device. The value should be either `assigned` to list devices that have been assigned to user(s) or `unassigned` to list devices that have not yet been assigned to any user in the Zoom account. */
   type: "assigned" | "unassigned";
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
 }
 export type PhoneDevicesListPhoneDevicesResponse = {
   devices?: S.PhoneDevicesListPhoneDevicesResponseDevicesItem[];

@@ -2,8 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 
-export interface PhoneReportsGetPSOperationLogsParams {
+export interface PhoneReportsGetPSOperationLogsParams
+  extends P.PageSize, P.NextPageToken {
   /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report provides only one month worth of data per API request. */
   from?: string;
   /** End date in 'yyyy-mm-dd' format. */
@@ -13,13 +15,6 @@ export interface PhoneReportsGetPSOperationLogsParams {
    * @default "all"
    */
   category_type?: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type PhoneReportsGetPSOperationLogsResponse = {
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of the available result list exceeds the page size. The expiration period is 15 minutes. */

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface PhoneSharedLineGroupsAddMembersToSharedLineGroupParams {
@@ -143,15 +144,8 @@ export type PhoneSharedLineGroupsGetASharedLineGroupResponse = {
 };
 export type PhoneSharedLineGroupsGetASharedLineGroupError = unknown;
 
-export interface PhoneSharedLineGroupsListSharedLineGroupsParams {
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-}
+export interface PhoneSharedLineGroupsListSharedLineGroupsParams
+  extends P.PageSize, P.NextPageToken {}
 export type PhoneSharedLineGroupsListSharedLineGroupsResponse = {
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface PhoneSiteCreatePhoneSiteParams {
@@ -46,19 +47,14 @@ export type PhoneSiteCreatePhoneSiteResponse = {
 };
 export type PhoneSiteCreatePhoneSiteError = unknown;
 
-export interface PhoneSiteDeletePhoneSiteParams {
-  /** Unique Identifier of the Site. */
-  siteId: string;
+export interface PhoneSiteDeletePhoneSiteParams extends P.SiteId {
   /** The Site ID of another site where the assets of the current site (users, numbers and phones) can be transferred to. */
   transfer_site_id: string;
 }
 export type PhoneSiteDeletePhoneSiteResponse = unknown;
 export type PhoneSiteDeletePhoneSiteError = unknown;
 
-export interface PhoneSiteGetASiteParams {
-  /** Unique Identifier of the Site. */
-  siteId: string;
-}
+export interface PhoneSiteGetASiteParams extends P.SiteId {}
 export type PhoneSiteGetASiteResponse = {
   /** Site country */
   country?: {
@@ -95,15 +91,8 @@ export type PhoneSiteGetASiteResponse = {
 };
 export type PhoneSiteGetASiteError = unknown;
 
-export interface PhoneSiteListPhoneSitesParams {
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-}
+export interface PhoneSiteListPhoneSitesParams
+  extends P.PageSize, P.NextPageToken {}
 export type PhoneSiteListPhoneSitesResponse = {
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
@@ -118,9 +107,7 @@ export type PhoneSiteListPhoneSitesError = unknown;
 export type PhoneSiteListPhoneSitesItem =
   S.PhoneSiteListPhoneSitesResponseSitesItem;
 
-export interface PhoneSiteUpdateSiteDetailsParams {
-  /** Unique Identifier of the Site. */
-  siteId: string;
+export interface PhoneSiteUpdateSiteDetailsParams extends P.SiteId {
   body?: {
     /** Name of the site. */
     name?: string;

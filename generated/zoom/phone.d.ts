@@ -7,14 +7,11 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PhoneAccountCallLogsParams {
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
+export interface PhoneAccountCallLogsParams
+  extends P.PageSize, P.NextPageToken {
   /**
    * Start date from which you would like to get the call logs. The start date should be within past six months. <br>
    *
@@ -25,8 +22,6 @@ export interface PhoneAccountCallLogsParams {
   to?: string;
   /** The type of the call logs. The value can be either "all" or "missed". */
   type?: string;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
   /**
    * Filter the API response by [path](https://support.zoom.us/hc/en-us/articles/360021114452-Viewing-and-identifying-logs#h_646b46c6-0623-4ab1-8b8b-ea5b8bcef679) of the call. The value of this field can be one of the following: `voiceMail`, `message`, `forward`, `extension`, `callQueue`, `ivrMenu`, `companyDirectory`, `autoReceptionist`, `contactCenter`, `disconnected`, `commonAreaPhone`,
    * `pstn`, `transfer`, `sharedLines`, `sharedLineGroup`, `tollFreeBilling`, `meetingService`, `parkPickup`,
@@ -105,9 +100,7 @@ export type PhoneAddSettingTemplateResponse = {
 };
 export type PhoneAddSettingTemplateError = unknown;
 
-export interface PhoneAddUserSettingParams {
-  /** Unique identifier of the user. */
-  userId: string;
+export interface PhoneAddUserSettingParams extends P.UserId2 {
   /** Corresponds to the setting item you wish to modify. Allowed values: `voice_mail` */
   settingType: string;
   body?: {
@@ -189,9 +182,7 @@ export interface PhoneDeleteCallLogParams {
 export type PhoneDeleteCallLogResponse = unknown;
 export type PhoneDeleteCallLogError = unknown;
 
-export interface PhoneDeleteUserSettingParams {
-  /** Unique identifier of the user. */
-  userId: string;
+export interface PhoneDeleteUserSettingParams extends P.UserId2 {
   /** Corresponds to the setting item you wish to remove. Allowed values: `voice_mail` */
   settingType: string;
   /** Required only for voicemail setting type. */
@@ -508,9 +499,8 @@ export type PhoneGetSettingTemplateResponse = {
 };
 export type PhoneGetSettingTemplateError = unknown;
 
-export interface PhoneListAccountPhoneNumbersParams {
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
+export interface PhoneListAccountPhoneNumbersParams
+  extends P.NextPageToken, P.PageSize {
   /**
    * Query response by number assignment. The value can be one of the following:
    * <br>
@@ -526,11 +516,6 @@ export interface PhoneListAccountPhoneNumbersParams {
    */
   extension_type?:
     "user" | "callQueue" | "autoReceptionist" | "commonAreaPhone";
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
   /** The type of phone number. The value can be either `toll` or `tollfree`. */
   number_type?: "toll" | "tollfree";
   /** Include or exclude pending numbers in the response. The value can be either `true` or `false`. */
@@ -551,15 +536,8 @@ export type PhoneListAccountPhoneNumbersError = unknown;
 export type PhoneListAccountPhoneNumbersItem =
   S.PhoneListAccountPhoneNumbersResponsePhoneNumbersItem;
 
-export interface PhoneListBYOCSIPTrunkParams {
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-}
+export interface PhoneListBYOCSIPTrunkParams
+  extends P.NextPageToken, P.PageSize {}
 export type PhoneListBYOCSIPTrunkResponse = {
   byoc_sip_trunk?: S.PhoneListBYOCSIPTrunkResponseByocSipTrunkItem[];
   /** Used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is **15 minutes**. */
@@ -591,14 +569,12 @@ export type PhoneListCallingPlansResponse = {
 };
 export type PhoneListCallingPlansError = unknown;
 
-export interface PhoneListPhoneUsersParams {
+export interface PhoneListPhoneUsersParams extends P.NextPageToken {
   /**
    * The number of records returned from a single API call.
    * @default 30
    */
   page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
   /** Unique Identifier of the site. This can be retrieved from the [List Phone Sites](https://marketplace.zoom.us/docs/api-reference/zoom-api/phone-site/listphonesites) API. */
   site_id?: string;
 }
@@ -617,14 +593,12 @@ export type PhoneListPhoneUsersResponse = {
 export type PhoneListPhoneUsersError = unknown;
 export type PhoneListPhoneUsersItem = S.PhoneListPhoneUsersResponseUsersItem;
 
-export interface PhoneListSettingTemplatesParams {
+export interface PhoneListSettingTemplatesParams extends P.NextPageToken {
   /**
    * Number of records returns within a single API call.
    * @default 30
    */
   page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
   /** Unique identifier of the site. This field is required only if multiple sites have been enabled.  of the site. Required only when multiple sites are enabled. See [Managing multiple sites](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-multiple-sites) for details. If this is not provided, the response lists the account level setting templates. */
   site_id?: string;
 }
@@ -690,10 +664,7 @@ export type PhoneListSettingTemplatesItem = {
     | (string & {});
 };
 
-export interface PhonePhoneUserParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-}
+export interface PhonePhoneUserParams extends P.UserId {}
 export type PhonePhoneUserResponse = {
   /** Calling Plan of the user */
   calling_plan?: {
@@ -727,21 +698,9 @@ export type PhonePhoneUserResponse = {
 };
 export type PhonePhoneUserError = unknown;
 
-export interface PhonePhoneUserCallLogsParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
+export interface PhonePhoneUserCallLogsParams
+  extends P.UserId, P.PageSize, P.From, P.To, P.NextPageToken {
   type?: "all" | "missed";
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
   /** Filter API responses to include call logs of only the phone number defined in this field. */
   phone_number?: string;
   /**
@@ -770,20 +729,10 @@ export type PhonePhoneUserCallLogsError = unknown;
 export type PhonePhoneUserCallLogsItem =
   S.PhonePhoneUserCallLogsResponseCallLogsItem;
 
-export interface PhonePhoneUserRecordingsParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
+export interface PhonePhoneUserRecordingsParams
+  extends P.UserId, P.PageSize, P.NextPageToken, P.To {
   /** Start date for the query in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the response includes only one month worth of recording data. The month defined should fall within the last six months. */
   from?: string;
-  /** End date. */
-  to: string;
 }
 export type PhonePhoneUserRecordingsResponse = {
   /**
@@ -811,10 +760,7 @@ export type PhonePhoneUserRecordingsError = unknown;
 export type PhonePhoneUserRecordingsItem =
   S.PhonePhoneUserRecordingsResponseRecordingsItem;
 
-export interface PhonePhoneUserSettingsParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-}
+export interface PhonePhoneUserSettingsParams extends P.UserId {}
 export type PhonePhoneUserSettingsResponse = {
   /** Area Code of User */
   area_code?: string;
@@ -854,25 +800,15 @@ export type PhonePhoneUserSettingsResponse = {
 };
 export type PhonePhoneUserSettingsError = unknown;
 
-export interface PhonePhoneUserVoiceMailsParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
+export interface PhonePhoneUserVoiceMailsParams
+  extends P.UserId, P.PageSize, P.NextPageToken, P.To {
   /**
    * Status of the voice mail
    * @default "all"
    */
   status?: "all" | "read" | "unread";
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
   /** Start date for the query in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the response includes only one month worth of voicemail data. The month defined should fall within the last six months. */
   from?: string;
-  /** End date. */
-  to: string;
 }
 export type PhonePhoneUserVoiceMailsResponse = {
   /**
@@ -900,9 +836,7 @@ export type PhonePhoneUserVoiceMailsError = unknown;
 export type PhonePhoneUserVoiceMailsItem =
   S.PhonePhoneUserVoiceMailsResponseVoiceMailsItem;
 
-export interface PhonePostPhoneSIPTrunkParams {
-  /** Unique identifier of the account. */
-  accountId: string;
+export interface PhonePostPhoneSIPTrunkParams extends P.AccountId2 {
   body?: {
     /** SIP trunk configurations. */
     sip_trunks?: {
@@ -930,9 +864,7 @@ export type PhonePostPhoneSIPTrunkResponse = {
 };
 export type PhonePostPhoneSIPTrunkError = unknown;
 
-export interface PhoneSetUpAccountParams {
-  /** Unique identifier of the account. */
-  accountId: string;
+export interface PhoneSetUpAccountParams extends P.AccountId2 {
   body: {
     /** Specify emergency address for the account. */
     emergency_address: {
@@ -989,11 +921,9 @@ export interface PhoneUpdatePhoneNumberDetailsParams {
 export type PhoneUpdatePhoneNumberDetailsResponse = unknown;
 export type PhoneUpdatePhoneNumberDetailsError = unknown;
 
-export interface PhoneUpdatePhoneSIPTrunkParams {
+export interface PhoneUpdatePhoneSIPTrunkParams extends P.AccountId4 {
   /** Unique identifier of the SIP trunk. */
   sipTrunkId: string;
-  /** Unique identifier of the sub account. */
-  accountId: string;
   body?: {
     /** Account associated with the carrier. */
     carrier_account?: string;
@@ -1004,9 +934,7 @@ export interface PhoneUpdatePhoneSIPTrunkParams {
 export type PhoneUpdatePhoneSIPTrunkResponse = unknown;
 export type PhoneUpdatePhoneSIPTrunkError = unknown;
 
-export interface PhoneUpdatePhoneSettingsParams {
-  /** Unique identifier of the sub account. */
-  accountId: string;
+export interface PhoneUpdatePhoneSettingsParams extends P.AccountId4 {
   body?: {
     byoc?: {
       /** Set the value of this field to `true` to allow a sub account to add BYOC numbers from the Zoom web admin portal. */
@@ -1229,11 +1157,9 @@ export interface PhoneUpdateUserProfileParams {
 export type PhoneUpdateUserProfileResponse = unknown;
 export type PhoneUpdateUserProfileError = unknown;
 
-export interface PhoneUpdateUserSettingParams {
+export interface PhoneUpdateUserSettingParams extends P.UserId2 {
   /** Corresponds to the setting item you wish to modify. Allowed values: `voice_mail` */
   settingType: string;
-  /** Unique identifier of the user. */
-  userId: string;
   body?: {
     /** Update the voicemail setting. */
     voice_mail?: {

@@ -7,14 +7,10 @@ import type {
   PaginatedMethod,
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ReportsReportCloudRecordingParams {
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-}
+export interface ReportsReportCloudRecordingParams extends P.From, P.To {}
 export type ReportsReportCloudRecordingResponse = {
   /**
    * Start date for this report
@@ -73,14 +69,7 @@ export type ReportsReportDailyResponse = {
 };
 export type ReportsReportDailyError = unknown;
 
-export interface ReportsReportMeetingDetailsParams {
-  /**
-   * The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
-}
+export interface ReportsReportMeetingDetailsParams extends P.MeetingId2 {}
 export type ReportsReportMeetingDetailsResponse = {
   /** Custom keys and values assigned to the meeting. */
   custom_keys?: {
@@ -139,20 +128,8 @@ export type ReportsReportMeetingDetailsResponse = {
 };
 export type ReportsReportMeetingDetailsError = unknown;
 
-export interface ReportsReportMeetingParticipantsParams {
-  /**
-   * The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
+export interface ReportsReportMeetingParticipantsParams
+  extends P.MeetingId2, P.PageSize, P.NextPageToken {
   /** Provide `registrant_id` as the value for this field if you would like to see the registrant ID attribute in the response of this API call. A registrant ID is a unique identifier of a [meeting registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meetingregistrants).<br> */
   include_fields?: "registrant_id";
 }
@@ -175,14 +152,7 @@ export type ReportsReportMeetingParticipantsError = unknown;
 export type ReportsReportMeetingParticipantsItem =
   S.ReportsReportMeetingParticipantsResponseParticipantsItem;
 
-export interface ReportsReportMeetingPollsParams {
-  /**
-   * The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  meetingId: string;
-}
+export interface ReportsReportMeetingPollsParams extends P.MeetingId2 {}
 export type ReportsReportMeetingPollsResponse = {
   /**
    * [Meeting ID](https://support.zoom.us/hc/en-us/articles/201362373-What-is-a-Meeting-ID-): Unique identifier of the meeting in "**long**" format(represented as int64 data type in JSON), also known as the meeting number.
@@ -223,20 +193,8 @@ export type ReportsReportMeetingPollsResponse = {
 };
 export type ReportsReportMeetingPollsError = unknown;
 
-export interface ReportsReportMeetingsParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
+export interface ReportsReportMeetingsParams
+  extends P.UserId, P.From, P.To, P.PageSize, P.NextPageToken {
   /**
    * The meeting types: <br>`past` - Past meetings.<br>`pastOne` - Past one user meetings.
    * @default "past"
@@ -279,18 +237,8 @@ export type ReportsReportMeetingsError = unknown;
 export type ReportsReportMeetingsItem =
   S.ReportsReportMeetingsResponseMeetingsItem;
 
-export interface ReportsReportOperationLogsParams {
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
+export interface ReportsReportOperationLogsParams
+  extends P.From, P.To, P.PageSize, P.NextPageToken {
   /**
    * **Optional**<br>
    * Filter your response by a category type to see reports for a specific category.
@@ -378,31 +326,14 @@ export type ReportsReportSignInSignOutActivitiesError = unknown;
 export type ReportsReportSignInSignOutActivitiesItem =
   S.ReportsReportSignInSignOutActivitiesResponseActivityLogsItem;
 
-export interface ReportsReportTelephoneParams {
+export interface ReportsReportTelephoneParams
+  extends P.From, P.To, P.PageSize, P.PageNumber, P.NextPageToken {
   /**
    * Audio types:<br>`1` - Toll-free Call-in & Call-out.<br>`2` - Toll <br>
    * `3` - SIP Connected Audio
    * @default "1"
    */
   type?: 1 | 3;
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /**
-   * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
-   *
-   * The page number of the current page in the returned records.
-   * @default 1
-   */
-  page_number?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type ReportsReportTelephoneResponse = {
   /**
@@ -436,25 +367,15 @@ export type ReportsReportTelephoneError = unknown;
 export type ReportsReportTelephoneItem =
   S.ReportsReportTelephoneResponseTelephonyUsageItem;
 
-export interface ReportsReportUsersParams {
+export interface ReportsReportUsersParams
+  extends P.From, P.To, P.PageSize, P.NextPageToken {
   /** Active or inactive hosts.<br>`active` - Active hosts. <br>`inactive` - Inactive hosts. */
   type?: "active" | "inactive";
-  /** Start date in 'yyyy-mm-dd' format. The date range defined by the "from" and "to" parameters should only be one month as the report includes only one month worth of data at once. */
-  from: string;
-  /** End date. */
-  to: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
   /**
    * The page number of the current page in the returned records.
    * @default 1
    */
   page_number?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type ReportsReportUsersResponse = {
   /**
@@ -494,14 +415,7 @@ export type ReportsReportUsersResponse = {
 export type ReportsReportUsersError = unknown;
 export type ReportsReportUsersItem = S.ReportsReportUsersResponseUsersItem;
 
-export interface ReportsReportWebinarDetailsParams {
-  /**
-   * The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  webinarId: string;
-}
+export interface ReportsReportWebinarDetailsParams extends P.WebinarId2 {}
 export type ReportsReportWebinarDetailsResponse = {
   /** Custom keys and values assigned to the meeting. */
   custom_keys?: {
@@ -560,20 +474,8 @@ export type ReportsReportWebinarDetailsResponse = {
 };
 export type ReportsReportWebinarDetailsError = unknown;
 
-export interface ReportsReportWebinarParticipantsParams {
-  /**
-   * The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  webinarId: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
+export interface ReportsReportWebinarParticipantsParams
+  extends P.WebinarId2, P.PageSize, P.NextPageToken {
   /** Enter 'registrant_id' as the value for this field if you would like to see the registrant ID attribute included in the response of this API call. A registrant ID is a unique identifier of a [webinar registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/webinars/webinarregistrants).<br> */
   include_fields?: "registrant_id";
 }
@@ -596,14 +498,7 @@ export type ReportsReportWebinarParticipantsError = unknown;
 export type ReportsReportWebinarParticipantsItem =
   S.ReportsReportWebinarParticipantsResponseParticipantsItem;
 
-export interface ReportsReportWebinarPollsParams {
-  /**
-   * The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  webinarId: string;
-}
+export interface ReportsReportWebinarPollsParams extends P.WebinarId2 {}
 export type ReportsReportWebinarPollsResponse = {
   /**
    * Webinar ID in "**long**" format(represented as int64 data type in JSON), also known as the webinar number.
@@ -644,14 +539,7 @@ export type ReportsReportWebinarPollsResponse = {
 };
 export type ReportsReportWebinarPollsError = unknown;
 
-export interface ReportsReportWebinarQAParams {
-  /**
-   * The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  webinarId: string;
-}
+export interface ReportsReportWebinarQAParams extends P.WebinarId2 {}
 export type ReportsReportWebinarQAResponse = {
   /**
    * Webinar ID in "**long**" format(represented as int64 data type in JSON), also known as the webinar number.

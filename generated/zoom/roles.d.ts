@@ -2,11 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface RolesAddRoleMembersParams {
-  /** The role ID */
-  roleId: string;
+export interface RolesAddRoleMembersParams extends P.RoleId {
   /** Role members */
   body: {
     /** Array of userId/user email of users to whom you would like to assign this role. Upto 30 users can be assigned a role at once. */
@@ -80,34 +79,17 @@ export type RolesGetRoleInformationResponse = {
 };
 export type RolesGetRoleInformationError = unknown;
 
-export interface RolesRoleMemberDeleteParams {
-  /** The role ID */
-  roleId: string;
+export interface RolesRoleMemberDeleteParams extends P.RoleId {
   /** Member's ID */
   memberId: string;
 }
 export type RolesRoleMemberDeleteResponse = void;
 export type RolesRoleMemberDeleteError = unknown;
 
-export interface RolesRoleMembersParams {
-  /** The role ID */
-  roleId: string;
+export interface RolesRoleMembersParams
+  extends P.RoleId, P.PageNumber, P.NextPageToken, P.PageSize {
   /** The number of pages returned for this request. */
   page_count?: string;
-  /**
-   * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
-   *
-   * The page number of the current page in the returned records.
-   * @default 1
-   */
-  page_number?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
 }
 export type RolesRoleMembersResponse = S.RoleMembersList;
 export type RolesRoleMembersError = unknown;

@@ -2,10 +2,9 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
+import type * as P from "./params.js";
 
-export interface RoomsDevicesChangeZoomRoomsAppVersionParams {
-  /** Unique Identifier of the Zoom Room. */
-  roomId: string;
+export interface RoomsDevicesChangeZoomRoomsAppVersionParams extends P.RoomId {
   /** Unique Identifier of the Mac or the Windows device. The value of this field can be retrieved from the [List Zoom Room Devices API](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms/listzrdevices). */
   deviceId: string;
   body?: {

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface RoomsLocationAddAZRLocationParams {
@@ -44,10 +45,7 @@ export interface RoomsLocationChangeParentLocationParams {
 export type RoomsLocationChangeParentLocationResponse = unknown;
 export type RoomsLocationChangeParentLocationError = unknown;
 
-export interface RoomsLocationGetZRLocationProfileParams {
-  /** Unique identifier of the location type. This can be retrieved using the [List Zoom Room Location API](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms-location/listzrlocations) (Id property in the response). */
-  locationId: string;
-}
+export interface RoomsLocationGetZRLocationProfileParams extends P.LocationId {}
 export type RoomsLocationGetZRLocationProfileResponse = {
   basic?: {
     /** Address */
@@ -73,9 +71,7 @@ export type RoomsLocationGetZRLocationProfileResponse = {
 };
 export type RoomsLocationGetZRLocationProfileError = unknown;
 
-export interface RoomsLocationGetZRLocationSettingsParams {
-  /** Unique identifier of the location type. This can be retrieved using the [List Zoom Room Location API](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms-location/listzrlocations) (Id property in the response). */
-  locationId: string;
+export interface RoomsLocationGetZRLocationSettingsParams extends P.LocationId {
   /**
    * The type of setting that you would like to retrieve.<br> `alert`: Alert Settings applied on the Zoom Rooms Account.<br>
    * `meeting`: Meeting settings of the Zoom Rooms Account.<br>
@@ -109,7 +105,8 @@ export type RoomsLocationGetZRLocationStructureResponse = {
 };
 export type RoomsLocationGetZRLocationStructureError = unknown;
 
-export interface RoomsLocationListZRLocationsParams {
+export interface RoomsLocationListZRLocationsParams
+  extends P.PageSize, P.NextPageToken {
   /** A unique identifier of the parent location. For instance, if a Zoom Room is located in Floor 1 of Building A, the location of Building A will be the parent location of Floor 1. Use this parameter to filter the response by a specific location hierarchy level. */
   parent_location_id?: string;
   /**
@@ -117,13 +114,6 @@ export interface RoomsLocationListZRLocationsParams {
    * `country`, `states`, `city`, `campus`, `building`, `floor`.
    */
   type?: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type RoomsLocationListZRLocationsResponse = {
   locations?: {
@@ -209,9 +199,8 @@ export interface RoomsLocationUpdateZRLocationProfileParams {
 export type RoomsLocationUpdateZRLocationProfileResponse = unknown;
 export type RoomsLocationUpdateZRLocationProfileError = unknown;
 
-export interface RoomsLocationUpdateZRLocationSettingsParams {
-  /** Unique identifier of the location type. This can be retrieved using the [List Zoom Room Location API](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms-location/listzrlocations) (Id property in the response). */
-  locationId: string;
+export interface RoomsLocationUpdateZRLocationSettingsParams
+  extends P.LocationId {
   /**
    * The type of setting that you would like to update.<br> `alert`: Alert Settings applied on the Zoom Rooms Account.<br>
    * `meeting`: Meeting settings of the Zoom Rooms Account.<br>

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface RoomsAddARoomParams {
@@ -33,9 +34,7 @@ export type RoomsAddARoomResponse = {
 };
 export type RoomsAddARoomError = unknown;
 
-export interface RoomsChangeZRLocationParams {
-  /** Unique Identifier of the Zoom Room. */
-  roomId: string;
+export interface RoomsChangeZRLocationParams extends P.RoomId {
   body?: {
     /** Location ID of the location where Zoom Room is to be assigned. This can be retrieved from the `id` property in the response of [List Zoom Rooms Locations](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms-location/listzrlocations) API. */
     location_id?: string;
@@ -120,7 +119,8 @@ export type RoomsGetZRSettingsResponse =
   S.RoomsGetZRSettingsResponseVariant1 | S.RoomsGetZRSettingsResponseVariant2;
 export type RoomsGetZRSettingsError = unknown;
 
-export interface RoomsListDigitalSignageContentParams {
+export interface RoomsListDigitalSignageContentParams
+  extends P.PageSize, P.NextPageToken {
   /**
    * Specify the type of digital signane resource. The value can be one of the following:
    * * `content`: Returns information about content files.
@@ -129,13 +129,6 @@ export interface RoomsListDigitalSignageContentParams {
   type?: string;
   /** Unique identifier of the folder where the content is located. Provide this field if you would like to filter the response by contents that are only available in a specific folder. */
   folder_id?: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type RoomsListDigitalSignageContentResponse = {
   contents?: {
@@ -185,7 +178,7 @@ export type RoomsListZRDevicesResponse = {
 };
 export type RoomsListZRDevicesError = unknown;
 
-export interface RoomsListZoomRoomsParams {
+export interface RoomsListZoomRoomsParams extends P.PageSize, P.NextPageToken {
   /** The status of the Zoom Room. */
   status?: "Offline" | "Available" | "InMeeting" | "UnderConstruction";
   /** Type of the Zoom Rooms. */
@@ -195,13 +188,6 @@ export interface RoomsListZoomRoomsParams {
    * @default false
    */
   unassigned_rooms?: boolean;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
   /** Parent location ID of the Zoom Room. */
   location_id?: string;
 }
@@ -301,9 +287,7 @@ export interface RoomsUpdateRoomProfileParams {
 export type RoomsUpdateRoomProfileResponse = Record<string, unknown>;
 export type RoomsUpdateRoomProfileError = unknown;
 
-export interface RoomsUpdateZRSettingsParams {
-  /** Unique Identifier of the Zoom Room. */
-  roomId: string;
+export interface RoomsUpdateZRSettingsParams extends P.RoomId {
   /**
    * The type of setting that you would like to update.<br> `alert`: Alert Settings applied on the Zoom Room.<br>
    * `meeting`: Meeting settings of the Zoom Room.<br>

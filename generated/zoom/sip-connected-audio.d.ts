@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface SipConnectedAudioAddCalloutCountriesParams {
@@ -178,9 +179,7 @@ export interface SipConnectedAudioDeleteInternalNumberParams {
 export type SipConnectedAudioDeleteInternalNumberResponse = unknown;
 export type SipConnectedAudioDeleteInternalNumberError = unknown;
 
-export interface SipConnectedAudioDeleteSIPTrunkParams {
-  /** Unique identifier of the sub account. */
-  accountId: string;
+export interface SipConnectedAudioDeleteSIPTrunkParams extends P.AccountId4 {
   /** Unique identifier of the SIP Trunk that was previously assigned to a sub account. To retrieve the value of this field, use the List SIP Trunks API. */
   trunkId: string;
 }
@@ -205,16 +204,10 @@ export type SipConnectedAudioListInternalCalloutCountriesResponse = {
 };
 export type SipConnectedAudioListInternalCalloutCountriesError = unknown;
 
-export interface SipConnectedAudioListInternalNumbersParams {
+export interface SipConnectedAudioListInternalNumbersParams
+  extends P.PageSize, P.NextPageToken {
   /** Unique identifier of the account. To list internal numbers of a sub account, provide the account ID of the sub account in the `accountId` path parameter. To list internal numbers of a  master account, provide `me` as the value of the `accountId` path parameter. */
   accountId: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type SipConnectedAudioListInternalNumbersResponse = {
   internal_numbers?: S.SipConnectedAudioAddInternalNumbersBodyInternalNumbersItem[];

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface SipPhoneCreateSIPPhoneParams {
@@ -57,20 +58,12 @@ export type SipPhoneDeleteSIPPhoneResponse =
   Record<string, unknown> | undefined;
 export type SipPhoneDeleteSIPPhoneError = unknown;
 
-export interface SipPhoneListSipPhonesParams {
-  /**
-   * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
-   *
-   * The page number of the current page in the returned records.
-   * @default 1
-   */
-  page_number?: number;
+export interface SipPhoneListSipPhonesParams
+  extends P.PageNumber, P.NextPageToken {
   /** User name or email address of a user. If this parameter is provided, only the SIP phone system integration enabled for that specific user will be returned. Otherwise, all SIP phones on an account will be returned. */
   search_key?: string;
   /** The number of records returned within a single API call. */
   page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type SipPhoneListSipPhonesResponse = {
   next_page_token?: string;

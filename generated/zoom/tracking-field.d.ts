@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface TrackingFieldTrackingfieldCreateParams {
@@ -31,17 +32,11 @@ export type TrackingFieldTrackingfieldCreateResponse = {
 };
 export type TrackingFieldTrackingfieldCreateError = unknown;
 
-export interface TrackingFieldTrackingfieldDeleteParams {
-  /** The Tracking Field ID */
-  fieldId: string;
-}
+export interface TrackingFieldTrackingfieldDeleteParams extends P.FieldId {}
 export type TrackingFieldTrackingfieldDeleteResponse = void;
 export type TrackingFieldTrackingfieldDeleteError = unknown;
 
-export interface TrackingFieldTrackingfieldGetParams {
-  /** The Tracking Field ID */
-  fieldId: string;
-}
+export interface TrackingFieldTrackingfieldGetParams extends P.FieldId {}
 export type TrackingFieldTrackingfieldGetResponse = {
   /** Tracking Field ID */
   id?: string;
@@ -60,9 +55,7 @@ export interface TrackingFieldTrackingfieldListParams {}
 export type TrackingFieldTrackingfieldListResponse = S.TrackingFieldList;
 export type TrackingFieldTrackingfieldListError = unknown;
 
-export interface TrackingFieldTrackingfieldUpdateParams {
-  /** The Tracking Field ID */
-  fieldId: string;
+export interface TrackingFieldTrackingfieldUpdateParams extends P.FieldId {
   body: {
     /** Label/ Name for the tracking field. */
     field?: string;

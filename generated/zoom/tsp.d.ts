@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface TspTspParams {}
@@ -65,12 +66,7 @@ export interface TspTspUrlUpdateParams {
 export type TspTspUrlUpdateResponse = void;
 export type TspTspUrlUpdateError = unknown;
 
-export interface TspUserTSPParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-  /** TSP account ID. */
-  tspId: 1 | 2;
-}
+export interface TspUserTSPParams extends P.UserId, P.TspId {}
 export type TspUserTSPResponse = {
   /** Conference code: numeric value, length is less than 16. */
   conference_code: string;
@@ -99,29 +95,18 @@ export type TspUserTSPResponse = {
 };
 export type TspUserTSPError = unknown;
 
-export interface TspUserTSPCreateParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
+export interface TspUserTSPCreateParams extends P.UserId {
   /** TSP account. */
   body: S.TSPInput;
 }
 export type TspUserTSPCreateResponse = S.TSP;
 export type TspUserTSPCreateError = unknown;
 
-export interface TspUserTSPDeleteParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-  /** TSP account ID. */
-  tspId: 1 | 2;
-}
+export interface TspUserTSPDeleteParams extends P.UserId, P.TspId {}
 export type TspUserTSPDeleteResponse = void;
 export type TspUserTSPDeleteError = unknown;
 
-export interface TspUserTSPUpdateParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-  /** TSP account ID. */
-  tspId: 1 | 2;
+export interface TspUserTSPUpdateParams extends P.UserId, P.TspId {
   /** TSP account. */
   body: {
     /** Conference code: numeric value, length is less than 16. */
@@ -151,10 +136,7 @@ export interface TspUserTSPUpdateParams {
 export type TspUserTSPUpdateResponse = void;
 export type TspUserTSPUpdateError = unknown;
 
-export interface TspUserTSPsParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-}
+export interface TspUserTSPsParams extends P.UserId {}
 export type TspUserTSPsResponse = {
   tsp_accounts?: {
     /** Conference code: numeric value, length is less than 16. */

@@ -2,13 +2,12 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface UsersDelUserVBParams {
+export interface UsersDelUserVBParams extends P.FileIds {
   /** Unique identifier of the user. Retrieve the value of this field by calling the [List users](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/users) API. */
   userId: string;
-  /** Provide the id of the file that is to be deleted. To delete multiple files, provide comma separated values for this field. */
-  file_ids?: string;
 }
 export type UsersDelUserVBResponse = void;
 export type UsersDelUserVBError = unknown;
@@ -77,12 +76,7 @@ export type UsersUploadVBuserResponse = {
 };
 export type UsersUploadVBuserError = unknown;
 
-export interface UsersUserParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-  /** `0` - Facebook.<br>`1` - Google.<br>`99` - API.<br>`100` - Zoom.<br>`101` - SSO. */
-  login_type?: "0" | "1" | "99" | "100" | "101";
-}
+export interface UsersUserParams extends P.UserId, P.LoginType {}
 export type UsersUserResponse = {
   /** User ID. */
   id?: string;
@@ -204,9 +198,7 @@ export type UsersUserResponse = {
 };
 export type UsersUserError = unknown;
 
-export interface UsersUserAssistantCreateParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
+export interface UsersUserAssistantCreateParams extends P.UserId {
   /** User assistant. */
   body: {
     /** List of User's assistants. */
@@ -226,19 +218,14 @@ export type UsersUserAssistantCreateResponse = {
 };
 export type UsersUserAssistantCreateError = unknown;
 
-export interface UsersUserAssistantDeleteParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
+export interface UsersUserAssistantDeleteParams extends P.UserId {
   /** Assistant ID. */
   assistantId: string;
 }
 export type UsersUserAssistantDeleteResponse = void;
 export type UsersUserAssistantDeleteError = unknown;
 
-export interface UsersUserAssistantsParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-}
+export interface UsersUserAssistantsParams extends P.UserId {}
 export type UsersUserAssistantsResponse = {
   /** List of User's assistants. */
   assistants?: {
@@ -250,10 +237,7 @@ export type UsersUserAssistantsResponse = {
 };
 export type UsersUserAssistantsError = unknown;
 
-export interface UsersUserAssistantsDeleteParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-}
+export interface UsersUserAssistantsDeleteParams extends P.UserId {}
 export type UsersUserAssistantsDeleteResponse = void;
 export type UsersUserAssistantsDeleteError = unknown;
 
@@ -301,9 +285,7 @@ export type UsersUserCreateResponse = {
 };
 export type UsersUserCreateError = unknown;
 
-export interface UsersUserDeleteParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
+export interface UsersUserDeleteParams extends P.UserId {
   /**
    * Delete action options:<br>`disassociate` - Disassociate a user.<br>`delete`-  Permanently delete a user.<br>Note: To delete pending user in the account, use `disassociate`
    * @default "disassociate"
@@ -331,9 +313,7 @@ export type UsersUserEmailResponse = {
 };
 export type UsersUserEmailError = unknown;
 
-export interface UsersUserEmailUpdateParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
+export interface UsersUserEmailUpdateParams extends P.UserId {
   /** User email. */
   body: {
     /**
@@ -346,9 +326,7 @@ export interface UsersUserEmailUpdateParams {
 export type UsersUserEmailUpdateResponse = void;
 export type UsersUserEmailUpdateError = unknown;
 
-export interface UsersUserPasswordParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
+export interface UsersUserPasswordParams extends P.UserId {
   /** User password. */
   body: {
     /**
@@ -362,19 +340,14 @@ export interface UsersUserPasswordParams {
 export type UsersUserPasswordResponse = void;
 export type UsersUserPasswordError = unknown;
 
-export interface UsersUserPermissionParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-}
+export interface UsersUserPermissionParams extends P.UserId {}
 export type UsersUserPermissionResponse = {
   /** List of user permissions. */
   permissions?: string[];
 };
 export type UsersUserPermissionError = unknown;
 
-export interface UsersUserPictureParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
+export interface UsersUserPictureParams extends P.UserId {
   body: {
     /**
      * The file's path.
@@ -386,26 +359,18 @@ export interface UsersUserPictureParams {
 export type UsersUserPictureResponse = void;
 export type UsersUserPictureError = unknown;
 
-export interface UsersUserSSOTokenDeleteParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-}
+export interface UsersUserSSOTokenDeleteParams extends P.UserId {}
 export type UsersUserSSOTokenDeleteResponse = void;
 export type UsersUserSSOTokenDeleteError = unknown;
 
-export interface UsersUserSchedulerDeleteParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
+export interface UsersUserSchedulerDeleteParams extends P.UserId {
   /** Scheduler's ID. */
   schedulerId: string;
 }
 export type UsersUserSchedulerDeleteResponse = void;
 export type UsersUserSchedulerDeleteError = unknown;
 
-export interface UsersUserSchedulersParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-}
+export interface UsersUserSchedulersParams extends P.UserId {}
 export type UsersUserSchedulersResponse = {
   /** List of users for whom the current user can schedule meetings. */
   schedulers?: {
@@ -422,33 +387,17 @@ export type UsersUserSchedulersResponse = {
 };
 export type UsersUserSchedulersError = unknown;
 
-export interface UsersUserSchedulersDeleteParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-}
+export interface UsersUserSchedulersDeleteParams extends P.UserId {}
 export type UsersUserSchedulersDeleteResponse = unknown;
 export type UsersUserSchedulersDeleteError = unknown;
 
-export interface UsersUserSettingsParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-  /** `0` - Facebook.<br>`1` - Google.<br>`99` - API.<br>`100` - Zoom.<br>`101` - SSO. */
-  login_type?: "0" | "1" | "99" | "100" | "101";
+export interface UsersUserSettingsParams
+  extends P.UserId, P.LoginType, P.CustomQueryFields {
   /**
    * `meeting_authentication`: Use this query parameter to view [meeting authentication configuration](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) applied on the user's account.<br>`recording_authentication`: Use this query parameter to view [recording authentication configuration](https://support.zoom.us/hc/en-us/articles/360037756671-Authentication-Profiles-for-Cloud-Recordings) applied on the user's account.<br>
    * `meeting_security`: Use this query parameter to view meeting security settings applied on the user's account.<br>
    */
   option?: "meeting_authentication" | "recording_authentication";
-  /**
-   * Provide the name of the field by which you would like to filter the response. For example, if you provide "host_video" as the value of this field, you will get a response similar to the following:<br>
-   * {
-   *     "schedule_meeting": {
-   *         "host_video": false
-   *     }
-   * }
-   * <br>You can provide multiple values by separating them with commas(example: "host_video,participant_video”).
-   */
-  custom_query_fields?: string;
 }
 export type UsersUserSettingsResponse =
   | S.UserSettings
@@ -457,11 +406,9 @@ export type UsersUserSettingsResponse =
   | S.MeetingSecuritySettings;
 export type UsersUserSettingsError = unknown;
 
-export interface UsersUserSettingsUpdateParams {
+export interface UsersUserSettingsUpdateParams extends P.UserId {
   option?:
     "meeting_authentication" | "recording_authentication" | "meeting_secuirty";
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
   /** User Settings */
   body:
     | S.UserSettingsUpdateInput
@@ -472,9 +419,7 @@ export interface UsersUserSettingsUpdateParams {
 export type UsersUserSettingsUpdateResponse = void;
 export type UsersUserSettingsUpdateError = unknown;
 
-export interface UsersUserStatusParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
+export interface UsersUserStatusParams extends P.UserId {
   /** User status. */
   body: {
     /**
@@ -488,9 +433,7 @@ export interface UsersUserStatusParams {
 export type UsersUserStatusResponse = unknown;
 export type UsersUserStatusError = unknown;
 
-export interface UsersUserTokenParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
+export interface UsersUserTokenParams extends P.UserId {
   /** User token types:<br>`token` - Used for starting meetings with the client SDK. This token expires in 14 days and a new token will be returned after the expiry.<br>`zak` - Used for generating the start meeting URL. The token expiration time is two hours. For API users, the expiration time is 90 days. */
   type?: "token" | "zak";
   /** Use this field in conjunction with the `type` field where the value of `type` field is `zak`. The value of this field denotes the expiry time of the `zak` token in seconds. For example, if you would like the zak token to be expired after one hour of the token generation, the value of this field should be `3600`. */
@@ -502,11 +445,7 @@ export type UsersUserTokenResponse = {
 };
 export type UsersUserTokenError = unknown;
 
-export interface UsersUserUpdateParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-  /** `0` - Facebook.<br>`1` - Google.<br>`99` - API.<br>`100` - Zoom.<br>`101` - SSO. */
-  login_type?: "0" | "1" | "99" | "100" | "101";
+export interface UsersUserUpdateParams extends P.UserId, P.LoginType {
   /** User */
   body: S.UserUpdateInput;
 }
@@ -530,17 +469,12 @@ export type UsersUserZakResponse = {
 };
 export type UsersUserZakError = unknown;
 
-export interface UsersUsersParams {
+export interface UsersUsersParams extends P.PageSize, P.NextPageToken {
   /**
    * User statuses:<br>`active` - Users with an active status.<br>`inactive` - Users who are deactivated.<br>`pending` - Users with a pending status.
    * @default "active"
    */
   status?: "active" | "inactive" | "pending";
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
   /** Unique identifier of the role. Provide this parameter if you would like to filter the response by a specific role. You can retrieve Role IDs from [List Roles](https://marketplace.zoom.us/docs/api-reference/zoom-api/roles/roles) API. */
   role_id?: string;
   /** The page number of the current page in the returned records. */
@@ -551,8 +485,6 @@ export interface UsersUsersParams {
    * `custom_attributes`: Returns custom attributes that are associated with the user.<br>`host_key`: Returns [host key](https://support.zoom.us/hc/en-us/articles/205172555-Using-your-host-key) of the user.
    */
   include_fields?: string;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type UsersUsersResponse = {
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */

@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
+import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
 export interface WebinarsAddBatchWebinarRegistrantsParams {
@@ -50,10 +51,7 @@ export interface WebinarsDeleteWebinarRegistrantParams {
 export type WebinarsDeleteWebinarRegistrantResponse = void;
 export type WebinarsDeleteWebinarRegistrantError = unknown;
 
-export interface WebinarsGetTrackingSourcesParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
-}
+export interface WebinarsGetTrackingSourcesParams extends P.WebinarId {}
 export type WebinarsGetTrackingSourcesResponse = {
   /** The total number of registration records for this Webinar. */
   total_records?: number;
@@ -73,14 +71,8 @@ export type WebinarsGetTrackingSourcesResponse = {
 };
 export type WebinarsGetTrackingSourcesError = unknown;
 
-export interface WebinarsListPastWebinarPollResultsParams {
-  /**
-   * The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  webinarId: string;
-}
+export interface WebinarsListPastWebinarPollResultsParams
+  extends P.WebinarId2 {}
 export type WebinarsListPastWebinarPollResultsResponse = {
   /**
    * Webinar ID in "**long**" format(represented as int64 data type in JSON), also known as the webinar number.
@@ -98,14 +90,7 @@ export type WebinarsListPastWebinarPollResultsResponse = {
 };
 export type WebinarsListPastWebinarPollResultsError = unknown;
 
-export interface WebinarsListPastWebinarQAParams {
-  /**
-   * The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
-   *
-   * If a UUID starts with "/" or contains "//" (example: "/ajXp112QmuoKj4854875==\"), you must **double encode** the UUID before making an API request.
-   */
-  webinarId: string;
-}
+export interface WebinarsListPastWebinarQAParams extends P.WebinarId2 {}
 export type WebinarsListPastWebinarQAResponse = {
   /**
    * Webinar ID in "**long**" format(represented as int64 data type in JSON), also known as the webinar number.
@@ -134,16 +119,10 @@ export type WebinarsListPastWebinarQAResponse = {
 };
 export type WebinarsListPastWebinarQAError = unknown;
 
-export interface WebinarsListWebinarParticipantsParams {
+export interface WebinarsListWebinarParticipantsParams
+  extends P.PageSize, P.NextPageToken {
   /** Unique identifier of the webinar. You can retrieve the value of this field by calling the [list webinars](https://marketplace.zoom.us/docs/api-reference/zoom-api/webinars/webinars) API. */
   webinarId: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type WebinarsListWebinarParticipantsResponse = {
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
@@ -197,10 +176,7 @@ export type WebinarsListWebinarTemplatesResponse = {
 };
 export type WebinarsListWebinarTemplatesError = unknown;
 
-export interface WebinarsPastWebinarsParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
-}
+export interface WebinarsPastWebinarsParams extends P.WebinarId {}
 export type WebinarsPastWebinarsResponse = {
   /** List of ended webinar instances. */
   webinars?: {
@@ -215,9 +191,7 @@ export type WebinarsPastWebinarsResponse = {
 };
 export type WebinarsPastWebinarsError = unknown;
 
-export interface WebinarsWebinarParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
+export interface WebinarsWebinarParams extends P.WebinarId {
   /** Unique Identifier that identifies an occurrence of a recurring webinar. [Recurring webinars](https://support.zoom.us/hc/en-us/articles/216354763-How-to-Schedule-A-Recurring-Webinar) can have a maximum of 50 occurrences. When you create a recurring Webinar using [Create a Webinar API](https://marketplace.zoom.us/docs/api-reference/zoom-api/webinars/webinarcreate), you can retrieve the Occurrence ID from the response of the API call. */
   occurrence_id?: string;
   /** Set the value of this field to `true` if you would like to view Webinar details of all previous occurrences of a recurring Webinar. */
@@ -311,16 +285,8 @@ export type WebinarsWebinarResponse = {
 };
 export type WebinarsWebinarError = unknown;
 
-export interface WebinarsWebinarAbsenteesParams {
-  /** The meeting occurrence ID. */
-  occurrence_id?: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
+export interface WebinarsWebinarAbsenteesParams
+  extends P.OccurrenceId, P.PageSize, P.NextPageToken {
   /** The Webinar UUID. Each Webinar instance will generate its own Webinar UUID (i.e., after a Webinar ends, a new UUID will be generated for the next instance of the Webinar). Please double encode your UUID when using it for API calls if the UUID begins with a '/' or contains '//' in it. */
   WebinarUUID: string;
 }
@@ -329,9 +295,7 @@ export type WebinarsWebinarAbsenteesError = unknown;
 export type WebinarsWebinarAbsenteesItem =
   S.MeetingRegistrantListRegistrantsItem;
 
-export interface WebinarsWebinarCreateParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
+export interface WebinarsWebinarCreateParams extends P.UserId {
   body: S.CreateWebinarInput;
 }
 export type WebinarsWebinarCreateResponse = {
@@ -429,11 +393,8 @@ export type WebinarsWebinarCreateResponse = {
 };
 export type WebinarsWebinarCreateError = unknown;
 
-export interface WebinarsWebinarDeleteParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
-  /** The meeting occurrence ID. */
-  occurrence_id?: string;
+export interface WebinarsWebinarDeleteParams
+  extends P.WebinarId, P.OccurrenceId {
   /**
    * `true`: Notify panelists and registrants about the webinar cancellation via email.
    *
@@ -446,9 +407,7 @@ export interface WebinarsWebinarDeleteParams {
 export type WebinarsWebinarDeleteResponse = void;
 export type WebinarsWebinarDeleteError = unknown;
 
-export interface WebinarsWebinarPanelistCreateParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
+export interface WebinarsWebinarPanelistCreateParams extends P.WebinarId {
   body: {
     /** List of panelist objects. */
     panelists?: {
@@ -475,32 +434,22 @@ export type WebinarsWebinarPanelistCreateResponse =
   | undefined;
 export type WebinarsWebinarPanelistCreateError = unknown;
 
-export interface WebinarsWebinarPanelistDeleteParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
+export interface WebinarsWebinarPanelistDeleteParams extends P.WebinarId {
   /** The panelist ID or panelist email. */
   panelistId: number;
 }
 export type WebinarsWebinarPanelistDeleteResponse = void;
 export type WebinarsWebinarPanelistDeleteError = unknown;
 
-export interface WebinarsWebinarPanelistsParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
-}
+export interface WebinarsWebinarPanelistsParams extends P.WebinarId {}
 export type WebinarsWebinarPanelistsResponse = S.PanelistList;
 export type WebinarsWebinarPanelistsError = unknown;
 
-export interface WebinarsWebinarPanelistsDeleteParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
-}
+export interface WebinarsWebinarPanelistsDeleteParams extends P.WebinarId {}
 export type WebinarsWebinarPanelistsDeleteResponse = void;
 export type WebinarsWebinarPanelistsDeleteError = unknown;
 
-export interface WebinarsWebinarPollCreateParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
+export interface WebinarsWebinarPollCreateParams extends P.WebinarId {
   /** Webinar poll object */
   body: {
     /** Array of Polls */
@@ -524,30 +473,17 @@ export type WebinarsWebinarPollCreateResponse =
   S.WebinarsWebinarPollCreateResponse;
 export type WebinarsWebinarPollCreateError = unknown;
 
-export interface WebinarsWebinarPollDeleteParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
-  /** The poll ID */
-  pollId: string;
-}
+export interface WebinarsWebinarPollDeleteParams
+  extends P.WebinarId, P.PollId {}
 export type WebinarsWebinarPollDeleteResponse = void;
 export type WebinarsWebinarPollDeleteError = unknown;
 
-export interface WebinarsWebinarPollGetParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
-  /** The poll ID */
-  pollId: string;
-}
+export interface WebinarsWebinarPollGetParams extends P.WebinarId, P.PollId {}
 export type WebinarsWebinarPollGetResponse =
   S.WebinarsWebinarPollCreateResponse;
 export type WebinarsWebinarPollGetError = unknown;
 
-export interface WebinarsWebinarPollUpdateParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
-  /** The poll ID */
-  pollId: string;
+export interface WebinarsWebinarPollUpdateParams extends P.WebinarId, P.PollId {
   /** Webinar Poll */
   body: {
     /** Array of Polls */
@@ -570,16 +506,11 @@ export interface WebinarsWebinarPollUpdateParams {
 export type WebinarsWebinarPollUpdateResponse = void;
 export type WebinarsWebinarPollUpdateError = unknown;
 
-export interface WebinarsWebinarPollsParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
-}
+export interface WebinarsWebinarPollsParams extends P.WebinarId {}
 export type WebinarsWebinarPollsResponse = S.PollList;
 export type WebinarsWebinarPollsError = unknown;
 
-export interface WebinarsWebinarRegistrantCreateParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
+export interface WebinarsWebinarRegistrantCreateParams extends P.WebinarId {
   /** Occurrence ID. Get this value from the webinar get API. Multiple values separated by a comma. */
   occurrence_ids?: string;
   body: S.MeetingRegistrant;
@@ -601,13 +532,10 @@ export type WebinarsWebinarRegistrantCreateResponse = {
 };
 export type WebinarsWebinarRegistrantCreateError = unknown;
 
-export interface WebinarsWebinarRegistrantGetParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
+export interface WebinarsWebinarRegistrantGetParams
+  extends P.WebinarId, P.OccurrenceId {
   /** The registrant ID. */
   registrantId: string;
-  /** The meeting occurrence ID. */
-  occurrence_id?: string;
 }
 export type WebinarsWebinarRegistrantGetResponse = {
   id?: string;
@@ -660,20 +588,16 @@ export type WebinarsWebinarRegistrantGetResponse = {
 };
 export type WebinarsWebinarRegistrantGetError = unknown;
 
-export interface WebinarsWebinarRegistrantQuestionUpdateParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
+export interface WebinarsWebinarRegistrantQuestionUpdateParams
+  extends P.WebinarId {
   /** Webinar Registrant Questions */
   body: S.WebinarRegistrantQuestionsInput;
 }
 export type WebinarsWebinarRegistrantQuestionUpdateResponse = void;
 export type WebinarsWebinarRegistrantQuestionUpdateError = unknown;
 
-export interface WebinarsWebinarRegistrantStatusParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
-  /** The meeting occurrence ID. */
-  occurrence_id?: string;
+export interface WebinarsWebinarRegistrantStatusParams
+  extends P.WebinarId, P.OccurrenceId {
   body: {
     /**
      * Used to approve a registrant, deny a registrant, or cancel a previously approved registrant.
@@ -694,49 +618,29 @@ export interface WebinarsWebinarRegistrantStatusParams {
 export type WebinarsWebinarRegistrantStatusResponse = void;
 export type WebinarsWebinarRegistrantStatusError = unknown;
 
-export interface WebinarsWebinarRegistrantsParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
-  /** The meeting occurrence ID. */
-  occurrence_id?: string;
-  /**
-   * The registrant status:<br>`pending` - Registrant's status is pending.<br>`approved` - Registrant's status is approved.<br>`denied` - Registrant's status is denied.
-   * @default "approved"
-   */
-  status?: "pending" | "approved" | "denied";
+export interface WebinarsWebinarRegistrantsParams
+  extends
+    P.WebinarId,
+    P.OccurrenceId,
+    P.Status,
+    P.PageSize,
+    P.PageNumber,
+    P.NextPageToken {
   /** The tracking source ID for the registrants. Useful if you share the webinar registration page in multiple locations. See [Creating source tracking links for webinar registration](https://support.zoom.us/hc/en-us/articles/360000315683-Creating-source-tracking-links-for-webinar-registration) for details. */
   tracking_source_id?: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /**
-   * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
-   *
-   * The page number of the current page in the returned records.
-   * @default 1
-   */
-  page_number?: number;
-  /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
-  next_page_token?: string;
 }
 export type WebinarsWebinarRegistrantsResponse = S.MeetingRegistrantList;
 export type WebinarsWebinarRegistrantsError = unknown;
 export type WebinarsWebinarRegistrantsItem =
   S.MeetingRegistrantListRegistrantsItem;
 
-export interface WebinarsWebinarRegistrantsQuestionsGetParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
-}
+export interface WebinarsWebinarRegistrantsQuestionsGetParams
+  extends P.WebinarId {}
 export type WebinarsWebinarRegistrantsQuestionsGetResponse =
   S.WebinarRegistrantQuestions;
 export type WebinarsWebinarRegistrantsQuestionsGetError = unknown;
 
-export interface WebinarsWebinarStatusParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
+export interface WebinarsWebinarStatusParams extends P.WebinarId {
   body: {
     /** - `end`: end a webinar */
     action?: "end";
@@ -745,9 +649,7 @@ export interface WebinarsWebinarStatusParams {
 export type WebinarsWebinarStatusResponse = void;
 export type WebinarsWebinarStatusError = unknown;
 
-export interface WebinarsWebinarUpdateParams {
-  /** The webinar ID in "**long**" format(represented as int64 data type in JSON). */
-  webinarId: number;
+export interface WebinarsWebinarUpdateParams extends P.WebinarId {
   /** Webinar occurrence id. Support change of agenda, start_time, duration, settings: {host_video, panelist_video, hd_video, watermark, auto_recording} */
   occurrence_id?: string;
   /** Webinar. */
@@ -756,22 +658,8 @@ export interface WebinarsWebinarUpdateParams {
 export type WebinarsWebinarUpdateResponse = void;
 export type WebinarsWebinarUpdateError = unknown;
 
-export interface WebinarsWebinarsParams {
-  /** The user ID or email address of the user. For user-level apps, pass `me` as the value for userId. */
-  userId: string;
-  /**
-   * The number of records returned within a single API call.
-   * @default 30
-   */
-  page_size?: number;
-  /**
-   * **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use "next_page_token" for pagination instead of this field.
-   *
-   * The page number of the current page in the returned records.
-   * @default 1
-   */
-  page_number?: number;
-}
+export interface WebinarsWebinarsParams
+  extends P.UserId, P.PageSize, P.PageNumber {}
 export type WebinarsWebinarsResponse = S.WebinarList;
 export type WebinarsWebinarsError = unknown;
 

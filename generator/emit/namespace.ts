@@ -7,6 +7,7 @@ import { group, hardline, ifBreak, indent, join, line, printDoc, type Doc } from
 import { stringLiteral } from "./types/literals.js";
 import { interfaceDoc, kw, typeAliasDoc, union, type TsMember, type TsType } from "./types/ts-ast.js";
 import { docLines, paragraphs } from "./jsdoc.js";
+import type { SharedParams } from "./shared-params.js";
 
 export type Direction = "request" | "response";
 /** Converts a schema node to a type AST; component refs print as `S.<Name>`. */
@@ -77,7 +78,7 @@ export function methodTypeName(op: OperationModel): string {
   return (op.paginate ? "PaginatedMethod" : "Method") + (isRequired(op) ? "" : "Opt");
 }
 
-function paramsMembers(op: OperationModel, toType: SchemaToType): TsMember[] {
+export function paramsMembers(op: OperationModel, toType: SchemaToType): TsMember[] {
   const members: TsMember[] = op.params.map((p) => {
     const tags: string[] = [];
     if (p.schema.default !== undefined) tags.push(`@default ${JSON.stringify(p.schema.default)}`);
@@ -104,8 +105,10 @@ function methodDoc(op: OperationModel): string[] {
   const same = summary.join("\n") === description.join("\n");
   const tags: string[] = [];
   if (op.deprecated) tags.push("@deprecated");
-  if (op.docsUrl) tags.push(`@see ${op.docsUrl}`);
-  return paragraphs(summary, same ? [] : description, tags);
+  // A markdown link rather than `@see`: editors show both as a link, and `@see` would make
+  // every consumer's tsc parse this whole comment (see jsdocDoc).
+  const docs = op.docsUrl ? docLines(`[API documentation](${op.docsUrl})`) : [];
+  return paragraphs(summary, same ? [] : description, docs, tags);
 }
 
 /** Schema nodes an operation's types are printed from (to know whether `S` is imported). */
@@ -121,15 +124,24 @@ function nodesOf(op: OperationModel): SchemaNode[] {
  * The namespace's declarations. With `tableTs` (the `--format ts` layout) the operation table
  * follows the types in the same `.ts` module.
  */
-export function namespaceDts(ns: NamespaceModel, header: string, toType: SchemaToType, tableTs?: string): string {
+export function namespaceDts(ns: NamespaceModel, header: string, toType: SchemaToType, tableTs?: string, shared?: SharedParams): string {
   const runtimeTypes = new Set<string>(tableTs ? ["OperationTable"] : []);
   let usesSchemas = false;
+  let usesParams = false;
   const blocks: Doc[] = [];
   const methodMembers: TsMember[] = [];
   for (const op of ns.operations) {
     const t = op.typeName;
+    const own: TsMember[] = [];
+    const bases: string[] = [];
+    for (const member of paramsMembers(op, toType)) {
+      const name = shared?.nameOf(member);
+      if (name) bases.push(`P.${name}`);
+      else own.push(member);
+    }
+    if (bases.length) usesParams = true;
     const decls: Doc[] = [
-      interfaceDoc(`${t}Params`, paramsMembers(op, toType)),
+      interfaceDoc(`${t}Params`, own, "export ", bases),
       typeAliasDoc(`${t}Response`, responseType(op, toType)),
       typeAliasDoc(`${t}Error`, errorType(op, toType)),
     ];
@@ -149,6 +161,7 @@ export function namespaceDts(ns: NamespaceModel, header: string, toType: SchemaT
   }
   blocks.push(interfaceDoc(`${ns.typeName}Methods`, methodMembers));
   const imports: Doc[] = [importDoc([...runtimeTypes].sort(), "alter-gen/runtime")];
+  if (usesParams) imports.push('import type * as P from "./params.js";');
   if (usesSchemas) imports.push('import type * as S from "./schemas.js";');
   const doc: Doc = [join(hardline, imports), hardline, hardline, join([hardline, hardline], blocks), hardline];
   return header + "\n" + printDoc(doc) + (tableTs ? "\n" + tableTs : "");

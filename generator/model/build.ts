@@ -346,7 +346,7 @@ class ModelBuilder {
   private group(ops: OperationModel[]): NamespaceModel[] {
     const by = new Map<string, OperationModel[]>();
     for (const op of ops) by.set(op.namespace, [...(by.get(op.namespace) ?? []), op]);
-    const files = new Set<string>(["index", "provider", "schemas"]);
+    const files = new Set<string>(["index", "provider", "schemas", "params"]);
     return [...by.keys()].sort().map((name) => {
       let file = kebabCase(name) || "default";
       if (files.has(file)) file = `${file}-api`;
