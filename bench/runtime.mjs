@@ -170,7 +170,9 @@ const cpuOf = (key) => {
 };
 const legExtra = cpuOf("leg") - cpuOf("undici");
 const vaultExtra = cpuOf("vault") - cpuOf("leg");
-if (Number.isFinite(legExtra)) lines.push(`- Client CPU the runtime adds on the provider leg, (c) − (a): ${legExtra.toFixed(0)} µs per request (URL building, audit context, host and scheme checks, injection, timeout signals, response scrubbing and decoding).`);
+if (Number.isFinite(legExtra)) lines.push(`- Client CPU the runtime adds on the provider leg, (c) − (a): ${legExtra.toFixed(0)} µs per request (URL building, audit context, host and scheme checks, injection, response scrubbing and decoding; it can be negative because the runtime sends with the Agent's request(), which skips the top-level request()'s URL parsing and option copying).`);
+const legOverAgent = cpuOf("leg") - cpuOf("undici-agent");
+if (Number.isFinite(legOverAgent)) lines.push(`- Against the same Agent.request() call without the runtime, (c) − (a1): ${legOverAgent.toFixed(0)} µs per request: the runtime's own work on the provider leg.`);
 if (Number.isFinite(vaultExtra)) lines.push(`- Client CPU of the vault round trip, (d) − (c): ${vaultExtra.toFixed(0)} µs per request (signed HTTP request to the vault, response verification, unsealing, JSON).`);
 const vaultBeyondHttp = cpuOf("vault") - cpuOf("leg") - cpuOf("undici");
 if (Number.isFinite(vaultBeyondHttp)) {

@@ -3,7 +3,7 @@
 // vault and decode what it returns. The credential exists only in local variables of
 // `attemptRetrieve`; it is never stored on an object, logged or put into an error.
 import { platformSignal } from "./abort.js";
-import { request as undiciRequest, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import type { ApiResponse, CallOptions, ClientDefaults, GrantRef, HttpMethod, OperationSpec, ProviderSpec } from "./operation.js";
 import type { TransportResponse, VaultTransport } from "./transport.js";
 import type { SealedValue } from "./seal.js";
@@ -448,15 +448,14 @@ async function sendToProvider(env: CallEnv, op: OperationSpec, req: OutgoingRequ
   // rest of the runtime's provider leg); the caller's signal is passed through as it is.
   try {
     if (p.signal?.aborted) throw p.signal.reason;
-    const res = await undiciRequest(req.url, {
-      method: req.method,
-      headers: req.headers,
-      body: p.body?.payload ?? null,
-      dispatcher: env.providerAgent,
-      headersTimeout: p.timeoutMs,
-      bodyTimeout: p.timeoutMs,
-      signal: p.signal,
-    });
+    // Straight to the Agent (undici's top-level request() would parse the URL again and copy
+    // these options); only what differs from the Agent's defaults is passed.
+    const target = new URL(req.url);
+    const options: Dispatcher.RequestOptions = { origin: target.origin, path: target.pathname + target.search, method: req.method as Dispatcher.HttpMethod, headers: req.headers };
+    if (p.body) options.body = p.body.payload;
+    if (p.signal) options.signal = p.signal;
+    if (p.timeoutMs !== env.timeoutMs) options.headersTimeout = options.bodyTimeout = p.timeoutMs;
+    const res = await env.providerAgent.request(options);
     const status = res.statusCode;
     // A body decoded as text is read as text: undici decodes it straight from its buffer.
     const asText = status < 200 || status >= 300 || readsAsText(op.response ?? "json");

@@ -114,7 +114,8 @@ export class AlterVault {
     });
     // A separate Agent for providers: no connection, header or TLS session is ever shared with
     // the vault's, so vault traffic and provider credentials cannot cross.
-    const providerAgent = new Agent({ keepAliveTimeout: 10_000, connections: 128 });
+    // Its time limits are the vault's default; a call with its own timeoutMs passes it along.
+    const providerAgent = new Agent({ keepAliveTimeout: 10_000, connections: 128, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     this.#baseUrl = baseUrl;
     this.#keyId = apiKey.keyId;
     this.#env = {

@@ -43,6 +43,26 @@ export const contenders = {
     },
   },
 
+  // The call the runtime itself makes: the Agent's request() with origin and path, which skips
+  // the top-level request()'s URL parsing and option copying.
+  "undici-agent": {
+    label: () => `(a1) raw undici ${undiciVersion()} Agent.request({ origin, path }), token in hand`,
+    async setup({ providerOrigin, targetPath, token }) {
+      const { Agent } = await import("undici");
+      const agent = new Agent({ keepAliveTimeout: 60_000 });
+      const headers = { authorization: `Bearer ${token}`, accept: "application/json" };
+      return {
+        async call() {
+          const res = await agent.request({ origin: providerOrigin, path: targetPath, method: "GET", headers });
+          const data = await res.body.json();
+          if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
+          checkRepo(data);
+        },
+        close: () => agent.close(),
+      };
+    },
+  },
+
   // Same as (a) plus what a timeout usually costs: an AbortController + timer per request.
   "undici-signal": {
     label: () => "(a2) raw undici request() + a per-request AbortSignal (30 s timeout)",

@@ -247,6 +247,15 @@ describe("retrieve mode", () => {
       expect(err).toBeInstanceOf(TimeoutError);
       expect((err as TimeoutError).message).toBe("repos/get: the provider did not answer within 300 ms");
       expect(sockets.length).toBe(1);
+      // A call's own timeoutMs overrides the vault's (30 s by default) on the provider leg.
+      await using patient = new AlterVault({ apiKey: peers.apiKey, baseUrl: peers.vault.url, retry: false });
+      const started = Date.now();
+      const perCall = await bindOperations<Client>(patient, peers.provider, ops, { baseUrl: `http://${host}` })
+        .get(grantId, { owner: "o", repo: "r" }, { timeoutMs: 250 })
+        .catch((e: unknown) => e);
+      expect(perCall).toBeInstanceOf(TimeoutError);
+      expect((perCall as TimeoutError).message).toBe("repos/get: the provider did not answer within 250 ms");
+      expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       for (const s of sockets) s.destroy();
       blackhole.close();
