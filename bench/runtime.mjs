@@ -174,11 +174,11 @@ if (Number.isFinite(legExtra)) lines.push(`- Client CPU the runtime adds on the 
 const legOverAgent = cpuOf("leg") - cpuOf("undici-agent");
 if (Number.isFinite(legOverAgent)) lines.push(`- Against the same Agent.request() call without the runtime, (c) − (a1): ${legOverAgent.toFixed(0)} µs per request: the runtime's own work on the provider leg.`);
 if (Number.isFinite(vaultExtra)) lines.push(`- Client CPU of the vault round trip, (d) − (c): ${vaultExtra.toFixed(0)} µs per request (signed HTTP request to the vault, response verification, unsealing, JSON).`);
-const vaultBeyondHttp = cpuOf("vault") - cpuOf("leg") - cpuOf("undici");
+const vaultBeyondHttp = cpuOf("vault") - cpuOf("leg") - cpuOf("undici-agent");
 if (Number.isFinite(vaultBeyondHttp)) {
   lines.push(
-    `- In-situ estimate of the runtime's own work on the vault leg, (d) − (c) − (a): ${vaultBeyondHttp.toFixed(0)} µs per call ` +
-      "(the vault round trip's client CPU minus one plain undici request; includes signing, verifying, unsealing, JSON and the transport's bookkeeping, on a loaded machine).",
+    `- In-situ estimate of the runtime's own work on the vault leg, (d) − (c) − (a1): ${vaultBeyondHttp.toFixed(0)} µs per call ` +
+      "(the vault round trip's client CPU minus one plain Agent.request(), the call the transport makes; includes signing, verifying, unsealing, JSON and the transport's bookkeeping, on a loaded machine).",
   );
 }
 lines.push(...ourSide.notes());
@@ -199,6 +199,11 @@ const yesNo = (b) => (b ? "**met**" : "**not met**");
 if (leg && raw) {
   const share = summary(leg).rps / rawRps;
   lines.push(`- Provider leg at >= 80% of raw undici's throughput: ${fmtPct(share)} — ${yesNo(share >= 0.8)}.`);
+  const agentRow = live.find((c) => c.key === "undici-agent");
+  if (agentRow) {
+    const vsAgent = summary(leg).rps / summary(agentRow).rps;
+    lines.push(`- The same against (a1), undici's faster Agent.request() that the runtime itself uses: ${fmtPct(vsAgent)} (${vsAgent >= 0.8 ? "also" : "not"} >= 80%).`);
+  }
 } else lines.push(`- Provider leg vs raw undici: not measured (${contenders.find((c) => c.key === "leg")?.failure ?? "no provider-leg entry"}).`);
 const total = cpuRows.find((r) => r.total);
 if (total) lines.push(`- CPU added per call (signing + verifying + injecting) under 50 µs: ${total.us.toFixed(1)} µs — ${yesNo(total.us < 50)}.`);
