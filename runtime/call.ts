@@ -432,17 +432,26 @@ async function attemptRetrieve(env: CallEnv, input: CallInput, p: Prepared): Pro
     if (typeof credential?.token === "string") token = credential.token;
     outgoing = injectCredential(injection, credential, outgoing, env.now());
   }
-  // The injection may only add to the URL's query; a changed host would be a bug, never sent.
-  if (outgoing.url !== p.url && new URL(outgoing.url).host !== p.host) {
-    throw hostNotAllowedError(input.op.id, new URL(outgoing.url).host, input.provider.id);
-  }
-  const answer = await sendToProvider(env, input.op, outgoing, p, secrets);
+  const answer = await sendToProvider(env, input, outgoing, p, secrets);
   // Only a refused token is reported back (by fingerprint), so only then is one computed.
   return answer.status === 401 && token !== undefined ? { ...answer, credentialFingerprint: credentialFingerprint(token) } : answer;
 }
 
-async function sendToProvider(env: CallEnv, op: OperationSpec, req: OutgoingRequest, p: Prepared, secrets: string[]): Promise<ProviderAnswer> {
+async function sendToProvider(env: CallEnv, input: CallInput, req: OutgoingRequest, p: Prepared, secrets: string[]): Promise<ProviderAnswer> {
+  const { op } = input;
   const opId = op.id;
+  // The URL as it will be sent, credential injected: it must still point at the host the vault
+  // allowed (p.host, checked against the grant's hosts) over an allowed scheme. Whatever the
+  // URL building or the injection did, a credential never leaves for anywhere else.
+  let target: URL;
+  try {
+    target = new URL(req.url);
+  } catch {
+    // Node's TypeError carries the URL it could not parse, and this one may hold the credential.
+    throw new AlterValueError(`${opId}: the request URL ${redactUrl(p.url)} is not a valid URL; nothing was sent`, "invalid_provider_url");
+  }
+  if (target.host !== p.host) throw hostNotAllowedError(opId, target.host, input.provider.id);
+  if (!isAllowedScheme(target)) throw insecureTargetError(opId, redactUrl(p.url));
   // The attempt's time limit is undici's own: `timeoutMs` for the answer's headers and again
   // for each gap in its body. No AbortController or timer per call (they cost more CPU than the
   // rest of the runtime's provider leg); the caller's signal is passed through as it is.
@@ -450,7 +459,6 @@ async function sendToProvider(env: CallEnv, op: OperationSpec, req: OutgoingRequ
     if (p.signal?.aborted) throw p.signal.reason;
     // Straight to the Agent (undici's top-level request() would parse the URL again and copy
     // these options); only what differs from the Agent's defaults is passed.
-    const target = new URL(req.url);
     const options: Dispatcher.RequestOptions = { origin: target.origin, path: target.pathname + target.search, method: req.method as Dispatcher.HttpMethod, headers: req.headers };
     if (p.body) options.body = p.body.payload;
     if (p.signal) options.signal = p.signal;
