@@ -48,6 +48,12 @@ export interface CatalogProvider {
    * a version (`/v1/customers/{id}` -> `customers`), for documents without tags (Stripe).
    */
   namespaceBy: "tag" | "operationId-prefix" | "path-segment";
+  /**
+   * Where method names come from: the operationId (default), or `resource`: the HTTP method and
+   * the path (`customers.list`, `customers.retrieve`, `charges.capture`), for documents whose
+   * operationIds are mechanical (Stripe's `GetCustomersCustomer`). Overrides still win.
+   */
+  methodNames?: "operationId" | "resource";
   /** Parameters that carry the credential and so are never method params (e.g. Slack's `token`). */
   credentialParams?: { in: "header" | "query"; name: string }[];
   /** Spec fixes (relative to specs/), applied in order before parsing the model. */

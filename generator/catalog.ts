@@ -71,6 +71,7 @@ export function validateCatalogData(data: unknown, file: string): CatalogProvide
 const PROVIDER_KEYS = [
   "id", "name", "specFile", "source", "sha256", "baseUrl", "hosts", "injection", "oauth", "pagination", "rateLimit",
   "requestIdHeaders", "namespaceBy", "credentialParams", "fixesFile", "overridesFile", "docsUrl", "defaultHeaders", "okField",
+  "methodNames",
 ];
 
 function validateProvider(v: Validator, item: unknown, at: string): CatalogProvider {
@@ -122,6 +123,7 @@ function validateProvider(v: Validator, item: unknown, at: string): CatalogProvi
   if (o.overridesFile !== undefined) provider.overridesFile = v.relativePath(o, at, "overridesFile");
   if (o.docsUrl !== undefined) provider.docsUrl = v.url(o, at, "docsUrl");
   if (o.okField !== undefined) provider.okField = v.string(o, at, "okField");
+  if (o.methodNames !== undefined) provider.methodNames = v.oneOf(o, at, "methodNames", ["operationId", "resource"] as const);
   if (o.defaultHeaders !== undefined) {
     const hat = joinPointer(at, "defaultHeaders");
     const h = v.object(o.defaultHeaders, hat);

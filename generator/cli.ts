@@ -199,6 +199,7 @@ async function catalogJob(catalog: Catalog, entry: CatalogProvider, target: { in
   if (entry.requestIdHeaders) job.requestIdHeaders = entry.requestIdHeaders;
   if (entry.defaultHeaders) job.defaultHeaders = entry.defaultHeaders;
   if (entry.okField) job.okField = entry.okField;
+  if (entry.methodNames) job.methodNames = entry.methodNames;
   if (entry.credentialParams) job.credentialParams = entry.credentialParams;
   if (entry.fixesFile) {
     const fixesPath = catalogPath(catalog, entry.fixesFile);

@@ -34,6 +34,8 @@ export interface ClientJob {
   requestIdHeaders?: string[];
   defaultHeaders?: Record<string, string>;
   okField?: string;
+  /** Method names from operationIds (default) or from HTTP method + path (catalog `methodNames`). */
+  methodNames?: "operationId" | "resource";
   namespaceBy: "tag" | "operationId-prefix" | "path-segment";
   injection?: CatalogInjection;
   credentialParams?: { in: "header" | "query"; name: string }[];
@@ -88,6 +90,7 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
       ...(job.include ? { include: job.include } : {}),
       ...(job.exclude ? { exclude: job.exclude } : {}),
       ...(job.defaultHeaders ? { defaultHeaders: job.defaultHeaders } : {}),
+      ...(job.methodNames ? { methodNames: job.methodNames } : {}),
       baseUrl,
     },
   ));

@@ -4,7 +4,7 @@
 import type { Method } from "alter-gen/runtime";
 import type * as S from "./schemas.js";
 
-export interface AccountLinksPostAccountLinksParams {
+export interface AccountLinksCreateParams {
   body: {
     /** The identifier of the account to create an account link for. */
     account: string;
@@ -20,14 +20,14 @@ export interface AccountLinksPostAccountLinksParams {
     type: "account_onboarding" | "account_update";
   };
 }
-export type AccountLinksPostAccountLinksResponse = S.AccountLink;
-export type AccountLinksPostAccountLinksError = S.ErrorSchema;
+export type AccountLinksCreateResponse = S.AccountLink;
+export type AccountLinksCreateError = S.ErrorSchema;
 
 export interface AccountLinksMethods {
   /** <p>Creates an AccountLink object that includes a single-use Stripe URL that the platform can redirect their user to in order to take them through the Connect Onboarding flow.</p> */
-  postAccountLinks: Method<
-    AccountLinksPostAccountLinksParams,
-    AccountLinksPostAccountLinksResponse,
-    AccountLinksPostAccountLinksError
+  create: Method<
+    AccountLinksCreateParams,
+    AccountLinksCreateResponse,
+    AccountLinksCreateError
   >;
 }

@@ -3,7 +3,7 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  postAccountLinks: {
+  create: {
     id: "PostAccountLinks",
     method: "POST",
     path: "/v1/account_links",

@@ -5,17 +5,17 @@ import type { MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface AccountGetAccountParams extends P.Expand {
+export interface AccountRetrieveParams extends P.Expand {
   body?: Record<string, never>;
 }
-export type AccountGetAccountResponse = S.Account;
-export type AccountGetAccountError = S.ErrorSchema;
+export type AccountRetrieveResponse = S.Account;
+export type AccountRetrieveError = S.ErrorSchema;
 
 export interface AccountMethods {
   /** <p>Retrieves the details of an account.</p> */
-  getAccount: MethodOpt<
-    AccountGetAccountParams,
-    AccountGetAccountResponse,
-    AccountGetAccountError
+  retrieve: MethodOpt<
+    AccountRetrieveParams,
+    AccountRetrieveResponse,
+    AccountRetrieveError
   >;
 }

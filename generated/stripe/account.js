@@ -3,7 +3,7 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getAccount: {
+  retrieve: {
     id: "GetAccount",
     method: "GET",
     path: "/v1/account",

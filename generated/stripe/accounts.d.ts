@@ -10,211 +10,7 @@ import type {
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface AccountsDeleteAccountsAccountParams {
-  account: string;
-  body?: Record<string, never>;
-}
-export type AccountsDeleteAccountsAccountResponse = S.DeletedAccount;
-export type AccountsDeleteAccountsAccountError = S.ErrorSchema;
-
-export interface AccountsDeleteAccountsAccountBankAccountsIdParams {
-  account: string;
-  id: string;
-  body?: Record<string, never>;
-}
-export type AccountsDeleteAccountsAccountBankAccountsIdResponse =
-  S.DeletedExternalAccount;
-export type AccountsDeleteAccountsAccountBankAccountsIdError = S.ErrorSchema;
-
-export interface AccountsDeleteAccountsAccountExternalAccountsIdParams {
-  account: string;
-  id: string;
-  body?: Record<string, never>;
-}
-export type AccountsDeleteAccountsAccountExternalAccountsIdResponse =
-  S.DeletedExternalAccount;
-export type AccountsDeleteAccountsAccountExternalAccountsIdError =
-  S.ErrorSchema;
-
-export interface AccountsDeleteAccountsAccountPeoplePersonParams {
-  account: string;
-  person: string;
-  body?: Record<string, never>;
-}
-export type AccountsDeleteAccountsAccountPeoplePersonResponse = S.DeletedPerson;
-export type AccountsDeleteAccountsAccountPeoplePersonError = S.ErrorSchema;
-
-export interface AccountsDeleteAccountsAccountPersonsPersonParams {
-  account: string;
-  person: string;
-  body?: Record<string, never>;
-}
-export type AccountsDeleteAccountsAccountPersonsPersonResponse =
-  S.DeletedPerson;
-export type AccountsDeleteAccountsAccountPersonsPersonError = S.ErrorSchema;
-
-export interface AccountsGetAccountsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  body?: Record<string, never>;
-}
-export type AccountsGetAccountsResponse = {
-  data: S.Account[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type AccountsGetAccountsError = S.ErrorSchema;
-export type AccountsGetAccountsItem = S.Account;
-
-export interface AccountsGetAccountsAccountParams extends P.Expand {
-  account: string;
-  body?: Record<string, never>;
-}
-export type AccountsGetAccountsAccountResponse = S.Account;
-export type AccountsGetAccountsAccountError = S.ErrorSchema;
-
-export interface AccountsGetAccountsAccountBankAccountsIdParams
-  extends P.Expand {
-  account: string;
-  id: string;
-  body?: Record<string, never>;
-}
-export type AccountsGetAccountsAccountBankAccountsIdResponse =
-  S.ExternalAccount;
-export type AccountsGetAccountsAccountBankAccountsIdError = S.ErrorSchema;
-
-export interface AccountsGetAccountsAccountCapabilitiesParams extends P.Expand {
-  account: string;
-  body?: Record<string, never>;
-}
-export type AccountsGetAccountsAccountCapabilitiesResponse = {
-  data: S.Capability[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type AccountsGetAccountsAccountCapabilitiesError = S.ErrorSchema;
-
-export interface AccountsGetAccountsAccountCapabilitiesCapabilityParams
-  extends P.Expand {
-  account: string;
-  capability: string;
-  body?: Record<string, never>;
-}
-export type AccountsGetAccountsAccountCapabilitiesCapabilityResponse =
-  S.Capability;
-export type AccountsGetAccountsAccountCapabilitiesCapabilityError =
-  S.ErrorSchema;
-
-export interface AccountsGetAccountsAccountExternalAccountsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  account: string;
-  body?: Record<string, never>;
-}
-export type AccountsGetAccountsAccountExternalAccountsResponse = {
-  /** The list contains all external accounts that have been attached to the Stripe account. These may be bank accounts or cards. */
-  data: (S.BankAccount | S.Card)[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type AccountsGetAccountsAccountExternalAccountsError = S.ErrorSchema;
-export type AccountsGetAccountsAccountExternalAccountsItem =
-  S.BankAccount | S.Card;
-
-export interface AccountsGetAccountsAccountExternalAccountsIdParams
-  extends P.Expand {
-  account: string;
-  id: string;
-  body?: Record<string, never>;
-}
-export type AccountsGetAccountsAccountExternalAccountsIdResponse =
-  S.ExternalAccount;
-export type AccountsGetAccountsAccountExternalAccountsIdError = S.ErrorSchema;
-
-export interface AccountsGetAccountsAccountPeopleParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  account: string;
-  /** Filters on the list of people returned based on the person's relationship to the account's company. */
-  relationship?: {
-    director?: boolean;
-    executive?: boolean;
-    owner?: boolean;
-    representative?: boolean;
-  };
-  body?: Record<string, never>;
-}
-export type AccountsGetAccountsAccountPeopleResponse = {
-  data: S.Person[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type AccountsGetAccountsAccountPeopleError = S.ErrorSchema;
-export type AccountsGetAccountsAccountPeopleItem = S.Person;
-
-export interface AccountsGetAccountsAccountPeoplePersonParams extends P.Expand {
-  account: string;
-  person: string;
-  body?: Record<string, never>;
-}
-export type AccountsGetAccountsAccountPeoplePersonResponse = S.Person;
-export type AccountsGetAccountsAccountPeoplePersonError = S.ErrorSchema;
-
-export interface AccountsGetAccountsAccountPersonsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  account: string;
-  /** Filters on the list of people returned based on the person's relationship to the account's company. */
-  relationship?: {
-    director?: boolean;
-    executive?: boolean;
-    owner?: boolean;
-    representative?: boolean;
-  };
-  body?: Record<string, never>;
-}
-export type AccountsGetAccountsAccountPersonsResponse = {
-  data: S.Person[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type AccountsGetAccountsAccountPersonsError = S.ErrorSchema;
-export type AccountsGetAccountsAccountPersonsItem = S.Person;
-
-export interface AccountsGetAccountsAccountPersonsPersonParams
-  extends P.Expand {
-  account: string;
-  person: string;
-  body?: Record<string, never>;
-}
-export type AccountsGetAccountsAccountPersonsPersonResponse = S.Person;
-export type AccountsGetAccountsAccountPersonsPersonError = S.ErrorSchema;
-
-export interface AccountsPostAccountsParams {
+export interface AccountsCreateParams {
   body?: {
     /** An [account token](https://stripe.com/docs/api#create_account_token), used to securely provide details to the account. */
     account_token?: string;
@@ -295,10 +91,251 @@ export interface AccountsPostAccountsParams {
     type?: "custom" | "express" | "standard";
   };
 }
-export type AccountsPostAccountsResponse = S.Account;
-export type AccountsPostAccountsError = S.ErrorSchema;
+export type AccountsCreateResponse = S.Account;
+export type AccountsCreateError = S.ErrorSchema;
 
-export interface AccountsPostAccountsAccountParams {
+export interface AccountsCreateBankAccountParams {
+  account: string;
+  body?: S.AccountsCreateBankAccountBodyInput;
+}
+export type AccountsCreateBankAccountResponse = S.ExternalAccount;
+export type AccountsCreateBankAccountError = S.ErrorSchema;
+
+export interface AccountsCreateExternalAccountParams {
+  account: string;
+  body?: S.AccountsCreateBankAccountBodyInput;
+}
+export type AccountsCreateExternalAccountResponse = S.ExternalAccount;
+export type AccountsCreateExternalAccountError = S.ErrorSchema;
+
+export interface AccountsCreateLoginLinkParams {
+  account: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type AccountsCreateLoginLinkResponse = S.LoginLink;
+export type AccountsCreateLoginLinkError = S.ErrorSchema;
+
+export interface AccountsCreatePersonParams {
+  account: string;
+  body?: S.AccountsCreatePersonBody;
+}
+export type AccountsCreatePersonResponse = S.Person;
+export type AccountsCreatePersonError = S.ErrorSchema;
+
+export interface AccountsCreatePersonViaPeopleParams {
+  account: string;
+  body?: S.AccountsCreatePersonBody;
+}
+export type AccountsCreatePersonViaPeopleResponse = S.Person;
+export type AccountsCreatePersonViaPeopleError = S.ErrorSchema;
+
+export interface AccountsDeleteParams {
+  account: string;
+  body?: Record<string, never>;
+}
+export type AccountsDeleteResponse = S.DeletedAccount;
+export type AccountsDeleteError = S.ErrorSchema;
+
+export interface AccountsDeleteBankAccountParams {
+  account: string;
+  id: string;
+  body?: Record<string, never>;
+}
+export type AccountsDeleteBankAccountResponse = S.DeletedExternalAccount;
+export type AccountsDeleteBankAccountError = S.ErrorSchema;
+
+export interface AccountsDeleteExternalAccountParams {
+  account: string;
+  id: string;
+  body?: Record<string, never>;
+}
+export type AccountsDeleteExternalAccountResponse = S.DeletedExternalAccount;
+export type AccountsDeleteExternalAccountError = S.ErrorSchema;
+
+export interface AccountsDeletePersonParams {
+  account: string;
+  person: string;
+  body?: Record<string, never>;
+}
+export type AccountsDeletePersonResponse = S.DeletedPerson;
+export type AccountsDeletePersonError = S.ErrorSchema;
+
+export interface AccountsDeletePersonViaPeopleParams {
+  account: string;
+  person: string;
+  body?: Record<string, never>;
+}
+export type AccountsDeletePersonViaPeopleResponse = S.DeletedPerson;
+export type AccountsDeletePersonViaPeopleError = S.ErrorSchema;
+
+export interface AccountsListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  body?: Record<string, never>;
+}
+export type AccountsListResponse = {
+  data: S.Account[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type AccountsListError = S.ErrorSchema;
+export type AccountsListItem = S.Account;
+
+export interface AccountsListCapabilitiesParams extends P.Expand {
+  account: string;
+  body?: Record<string, never>;
+}
+export type AccountsListCapabilitiesResponse = {
+  data: S.Capability[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type AccountsListCapabilitiesError = S.ErrorSchema;
+
+export interface AccountsListExternalAccountsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  account: string;
+  body?: Record<string, never>;
+}
+export type AccountsListExternalAccountsResponse = {
+  /** The list contains all external accounts that have been attached to the Stripe account. These may be bank accounts or cards. */
+  data: (S.BankAccount | S.Card)[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type AccountsListExternalAccountsError = S.ErrorSchema;
+export type AccountsListExternalAccountsItem = S.BankAccount | S.Card;
+
+export interface AccountsListPeopleParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  account: string;
+  /** Filters on the list of people returned based on the person's relationship to the account's company. */
+  relationship?: {
+    director?: boolean;
+    executive?: boolean;
+    owner?: boolean;
+    representative?: boolean;
+  };
+  body?: Record<string, never>;
+}
+export type AccountsListPeopleResponse = {
+  data: S.Person[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type AccountsListPeopleError = S.ErrorSchema;
+export type AccountsListPeopleItem = S.Person;
+
+export interface AccountsListPersonsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  account: string;
+  /** Filters on the list of people returned based on the person's relationship to the account's company. */
+  relationship?: {
+    director?: boolean;
+    executive?: boolean;
+    owner?: boolean;
+    representative?: boolean;
+  };
+  body?: Record<string, never>;
+}
+export type AccountsListPersonsResponse = {
+  data: S.Person[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type AccountsListPersonsError = S.ErrorSchema;
+export type AccountsListPersonsItem = S.Person;
+
+export interface AccountsRejectParams {
+  account: string;
+  body: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** The reason for rejecting the account. Can be `fraud`, `terms_of_service`, or `other`. */
+    reason: string;
+  };
+}
+export type AccountsRejectResponse = S.Account;
+export type AccountsRejectError = S.ErrorSchema;
+
+export interface AccountsRetrieveParams extends P.Expand {
+  account: string;
+  body?: Record<string, never>;
+}
+export type AccountsRetrieveResponse = S.Account;
+export type AccountsRetrieveError = S.ErrorSchema;
+
+export interface AccountsRetrieveBankAccountParams extends P.Expand {
+  account: string;
+  id: string;
+  body?: Record<string, never>;
+}
+export type AccountsRetrieveBankAccountResponse = S.ExternalAccount;
+export type AccountsRetrieveBankAccountError = S.ErrorSchema;
+
+export interface AccountsRetrieveCapabilityParams extends P.Expand {
+  account: string;
+  capability: string;
+  body?: Record<string, never>;
+}
+export type AccountsRetrieveCapabilityResponse = S.Capability;
+export type AccountsRetrieveCapabilityError = S.ErrorSchema;
+
+export interface AccountsRetrieveExternalAccountParams extends P.Expand {
+  account: string;
+  id: string;
+  body?: Record<string, never>;
+}
+export type AccountsRetrieveExternalAccountResponse = S.ExternalAccount;
+export type AccountsRetrieveExternalAccountError = S.ErrorSchema;
+
+export interface AccountsRetrievePersonParams extends P.Expand {
+  account: string;
+  person: string;
+  body?: Record<string, never>;
+}
+export type AccountsRetrievePersonResponse = S.Person;
+export type AccountsRetrievePersonError = S.ErrorSchema;
+
+export interface AccountsRetrievePersonViaPeopleParams extends P.Expand {
+  account: string;
+  person: string;
+  body?: Record<string, never>;
+}
+export type AccountsRetrievePersonViaPeopleResponse = S.Person;
+export type AccountsRetrievePersonViaPeopleError = S.ErrorSchema;
+
+export interface AccountsUpdateParams {
   account: string;
   body?: {
     /** An [account token](https://stripe.com/docs/api#create_account_token), used to securely provide details to the account. */
@@ -374,26 +411,18 @@ export interface AccountsPostAccountsAccountParams {
     };
   };
 }
-export type AccountsPostAccountsAccountResponse = S.Account;
-export type AccountsPostAccountsAccountError = S.ErrorSchema;
+export type AccountsUpdateResponse = S.Account;
+export type AccountsUpdateError = S.ErrorSchema;
 
-export interface AccountsPostAccountsAccountBankAccountsParams {
-  account: string;
-  body?: S.AccountsPostAccountsAccountBankAccountsBodyInput;
-}
-export type AccountsPostAccountsAccountBankAccountsResponse = S.ExternalAccount;
-export type AccountsPostAccountsAccountBankAccountsError = S.ErrorSchema;
-
-export interface AccountsPostAccountsAccountBankAccountsIdParams {
+export interface AccountsUpdateBankAccountParams {
   account: string;
   id: string;
-  body?: S.AccountsPostAccountsAccountBankAccountsIdBodyInput;
+  body?: S.AccountsUpdateBankAccountBodyInput;
 }
-export type AccountsPostAccountsAccountBankAccountsIdResponse =
-  S.ExternalAccount;
-export type AccountsPostAccountsAccountBankAccountsIdError = S.ErrorSchema;
+export type AccountsUpdateBankAccountResponse = S.ExternalAccount;
+export type AccountsUpdateBankAccountError = S.ErrorSchema;
 
-export interface AccountsPostAccountsAccountCapabilitiesCapabilityParams {
+export interface AccountsUpdateCapabilityParams {
   account: string;
   capability: string;
   body?: {
@@ -403,187 +432,34 @@ export interface AccountsPostAccountsAccountCapabilitiesCapabilityParams {
     requested?: boolean;
   };
 }
-export type AccountsPostAccountsAccountCapabilitiesCapabilityResponse =
-  S.Capability;
-export type AccountsPostAccountsAccountCapabilitiesCapabilityError =
-  S.ErrorSchema;
+export type AccountsUpdateCapabilityResponse = S.Capability;
+export type AccountsUpdateCapabilityError = S.ErrorSchema;
 
-export interface AccountsPostAccountsAccountExternalAccountsParams {
-  account: string;
-  body?: S.AccountsPostAccountsAccountBankAccountsBodyInput;
-}
-export type AccountsPostAccountsAccountExternalAccountsResponse =
-  S.ExternalAccount;
-export type AccountsPostAccountsAccountExternalAccountsError = S.ErrorSchema;
-
-export interface AccountsPostAccountsAccountExternalAccountsIdParams {
+export interface AccountsUpdateExternalAccountParams {
   account: string;
   id: string;
-  body?: S.AccountsPostAccountsAccountBankAccountsIdBodyInput;
+  body?: S.AccountsUpdateBankAccountBodyInput;
 }
-export type AccountsPostAccountsAccountExternalAccountsIdResponse =
-  S.ExternalAccount;
-export type AccountsPostAccountsAccountExternalAccountsIdError = S.ErrorSchema;
+export type AccountsUpdateExternalAccountResponse = S.ExternalAccount;
+export type AccountsUpdateExternalAccountError = S.ErrorSchema;
 
-export interface AccountsPostAccountsAccountLoginLinksParams {
-  account: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type AccountsPostAccountsAccountLoginLinksResponse = S.LoginLink;
-export type AccountsPostAccountsAccountLoginLinksError = S.ErrorSchema;
-
-export interface AccountsPostAccountsAccountPeopleParams {
-  account: string;
-  body?: S.AccountsPostAccountsAccountPeopleBody;
-}
-export type AccountsPostAccountsAccountPeopleResponse = S.Person;
-export type AccountsPostAccountsAccountPeopleError = S.ErrorSchema;
-
-export interface AccountsPostAccountsAccountPeoplePersonParams {
+export interface AccountsUpdatePersonParams {
   account: string;
   person: string;
-  body?: S.AccountsPostAccountsAccountPeopleBody;
+  body?: S.AccountsCreatePersonBody;
 }
-export type AccountsPostAccountsAccountPeoplePersonResponse = S.Person;
-export type AccountsPostAccountsAccountPeoplePersonError = S.ErrorSchema;
+export type AccountsUpdatePersonResponse = S.Person;
+export type AccountsUpdatePersonError = S.ErrorSchema;
 
-export interface AccountsPostAccountsAccountPersonsParams {
-  account: string;
-  body?: S.AccountsPostAccountsAccountPeopleBody;
-}
-export type AccountsPostAccountsAccountPersonsResponse = S.Person;
-export type AccountsPostAccountsAccountPersonsError = S.ErrorSchema;
-
-export interface AccountsPostAccountsAccountPersonsPersonParams {
+export interface AccountsUpdatePersonViaPeopleParams {
   account: string;
   person: string;
-  body?: S.AccountsPostAccountsAccountPeopleBody;
+  body?: S.AccountsCreatePersonBody;
 }
-export type AccountsPostAccountsAccountPersonsPersonResponse = S.Person;
-export type AccountsPostAccountsAccountPersonsPersonError = S.ErrorSchema;
-
-export interface AccountsPostAccountsAccountRejectParams {
-  account: string;
-  body: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** The reason for rejecting the account. Can be `fraud`, `terms_of_service`, or `other`. */
-    reason: string;
-  };
-}
-export type AccountsPostAccountsAccountRejectResponse = S.Account;
-export type AccountsPostAccountsAccountRejectError = S.ErrorSchema;
+export type AccountsUpdatePersonViaPeopleResponse = S.Person;
+export type AccountsUpdatePersonViaPeopleError = S.ErrorSchema;
 
 export interface AccountsMethods {
-  /**
-   * <p>With <a href="/docs/connect">Connect</a>, you can delete accounts you manage.</p>
-   *
-   * <p>Accounts created using test-mode keys can be deleted at any time. Standard accounts created using live-mode keys cannot be deleted. Custom or Express accounts created using live-mode keys can only be deleted once all balances are zero.</p>
-   *
-   * <p>If you want to delete your own account, use the <a href="https://dashboard.stripe.com/account">account information tab in your account settings</a> instead.</p>
-   */
-  deleteAccountsAccount: Method<
-    AccountsDeleteAccountsAccountParams,
-    AccountsDeleteAccountsAccountResponse,
-    AccountsDeleteAccountsAccountError
-  >;
-  /** <p>Delete a specified external account for a given account.</p> */
-  deleteAccountsAccountBankAccountsId: Method<
-    AccountsDeleteAccountsAccountBankAccountsIdParams,
-    AccountsDeleteAccountsAccountBankAccountsIdResponse,
-    AccountsDeleteAccountsAccountBankAccountsIdError
-  >;
-  /** <p>Delete a specified external account for a given account.</p> */
-  deleteAccountsAccountExternalAccountsId: Method<
-    AccountsDeleteAccountsAccountExternalAccountsIdParams,
-    AccountsDeleteAccountsAccountExternalAccountsIdResponse,
-    AccountsDeleteAccountsAccountExternalAccountsIdError
-  >;
-  /** <p>Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the <code>account_opener</code>. If your integration is using the <code>executive</code> parameter, you cannot delete the only verified <code>executive</code> on file.</p> */
-  deleteAccountsAccountPeoplePerson: Method<
-    AccountsDeleteAccountsAccountPeoplePersonParams,
-    AccountsDeleteAccountsAccountPeoplePersonResponse,
-    AccountsDeleteAccountsAccountPeoplePersonError
-  >;
-  /** <p>Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the <code>account_opener</code>. If your integration is using the <code>executive</code> parameter, you cannot delete the only verified <code>executive</code> on file.</p> */
-  deleteAccountsAccountPersonsPerson: Method<
-    AccountsDeleteAccountsAccountPersonsPersonParams,
-    AccountsDeleteAccountsAccountPersonsPersonResponse,
-    AccountsDeleteAccountsAccountPersonsPersonError
-  >;
-  /** <p>Returns a list of accounts connected to your platform via <a href="/docs/connect">Connect</a>. If you’re not a platform, the list is empty.</p> */
-  getAccounts: PaginatedMethodOpt<
-    AccountsGetAccountsParams,
-    AccountsGetAccountsResponse,
-    AccountsGetAccountsError,
-    AccountsGetAccountsItem
-  >;
-  /** <p>Retrieves the details of an account.</p> */
-  getAccountsAccount: Method<
-    AccountsGetAccountsAccountParams,
-    AccountsGetAccountsAccountResponse,
-    AccountsGetAccountsAccountError
-  >;
-  /** <p>Retrieve a specified external account for a given account.</p> */
-  getAccountsAccountBankAccountsId: Method<
-    AccountsGetAccountsAccountBankAccountsIdParams,
-    AccountsGetAccountsAccountBankAccountsIdResponse,
-    AccountsGetAccountsAccountBankAccountsIdError
-  >;
-  /** <p>Returns a list of capabilities associated with the account. The capabilities are returned sorted by creation date, with the most recent capability appearing first.</p> */
-  getAccountsAccountCapabilities: Method<
-    AccountsGetAccountsAccountCapabilitiesParams,
-    AccountsGetAccountsAccountCapabilitiesResponse,
-    AccountsGetAccountsAccountCapabilitiesError
-  >;
-  /** <p>Retrieves information about the specified Account Capability.</p> */
-  getAccountsAccountCapabilitiesCapability: Method<
-    AccountsGetAccountsAccountCapabilitiesCapabilityParams,
-    AccountsGetAccountsAccountCapabilitiesCapabilityResponse,
-    AccountsGetAccountsAccountCapabilitiesCapabilityError
-  >;
-  /** <p>List external accounts for an account.</p> */
-  getAccountsAccountExternalAccounts: PaginatedMethod<
-    AccountsGetAccountsAccountExternalAccountsParams,
-    AccountsGetAccountsAccountExternalAccountsResponse,
-    AccountsGetAccountsAccountExternalAccountsError,
-    AccountsGetAccountsAccountExternalAccountsItem
-  >;
-  /** <p>Retrieve a specified external account for a given account.</p> */
-  getAccountsAccountExternalAccountsId: Method<
-    AccountsGetAccountsAccountExternalAccountsIdParams,
-    AccountsGetAccountsAccountExternalAccountsIdResponse,
-    AccountsGetAccountsAccountExternalAccountsIdError
-  >;
-  /** <p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p> */
-  getAccountsAccountPeople: PaginatedMethod<
-    AccountsGetAccountsAccountPeopleParams,
-    AccountsGetAccountsAccountPeopleResponse,
-    AccountsGetAccountsAccountPeopleError,
-    AccountsGetAccountsAccountPeopleItem
-  >;
-  /** <p>Retrieves an existing person.</p> */
-  getAccountsAccountPeoplePerson: Method<
-    AccountsGetAccountsAccountPeoplePersonParams,
-    AccountsGetAccountsAccountPeoplePersonResponse,
-    AccountsGetAccountsAccountPeoplePersonError
-  >;
-  /** <p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p> */
-  getAccountsAccountPersons: PaginatedMethod<
-    AccountsGetAccountsAccountPersonsParams,
-    AccountsGetAccountsAccountPersonsResponse,
-    AccountsGetAccountsAccountPersonsError,
-    AccountsGetAccountsAccountPersonsItem
-  >;
-  /** <p>Retrieves an existing person.</p> */
-  getAccountsAccountPersonsPerson: Method<
-    AccountsGetAccountsAccountPersonsPersonParams,
-    AccountsGetAccountsAccountPersonsPersonResponse,
-    AccountsGetAccountsAccountPersonsPersonError
-  >;
   /**
    * <p>With <a href="/docs/connect">Connect</a>, you can create Stripe accounts for your users.
    * To do this, you’ll first need to <a href="https://dashboard.stripe.com/account/applications/settings">register your platform</a>.</p>
@@ -592,10 +468,160 @@ export interface AccountsMethods {
    * creating the account. Connect Onboarding won’t ask for the pre-filled information during account onboarding.
    * You can pre-fill any information on the account.</p>
    */
-  postAccounts: MethodOpt<
-    AccountsPostAccountsParams,
-    AccountsPostAccountsResponse,
-    AccountsPostAccountsError
+  create: MethodOpt<
+    AccountsCreateParams,
+    AccountsCreateResponse,
+    AccountsCreateError
+  >;
+  /** <p>Create an external account for a given account.</p> */
+  createBankAccount: Method<
+    AccountsCreateBankAccountParams,
+    AccountsCreateBankAccountResponse,
+    AccountsCreateBankAccountError
+  >;
+  /** <p>Create an external account for a given account.</p> */
+  createExternalAccount: Method<
+    AccountsCreateExternalAccountParams,
+    AccountsCreateExternalAccountResponse,
+    AccountsCreateExternalAccountError
+  >;
+  /**
+   * <p>Creates a single-use login link for an Express account to access their Stripe dashboard.</p>
+   *
+   * <p><strong>You may only create login links for <a href="/docs/connect/express-accounts">Express accounts</a> connected to your platform</strong>.</p>
+   */
+  createLoginLink: Method<
+    AccountsCreateLoginLinkParams,
+    AccountsCreateLoginLinkResponse,
+    AccountsCreateLoginLinkError
+  >;
+  /** <p>Creates a new person.</p> */
+  createPerson: Method<
+    AccountsCreatePersonParams,
+    AccountsCreatePersonResponse,
+    AccountsCreatePersonError
+  >;
+  /** <p>Creates a new person.</p> */
+  createPersonViaPeople: Method<
+    AccountsCreatePersonViaPeopleParams,
+    AccountsCreatePersonViaPeopleResponse,
+    AccountsCreatePersonViaPeopleError
+  >;
+  /**
+   * <p>With <a href="/docs/connect">Connect</a>, you can delete accounts you manage.</p>
+   *
+   * <p>Accounts created using test-mode keys can be deleted at any time. Standard accounts created using live-mode keys cannot be deleted. Custom or Express accounts created using live-mode keys can only be deleted once all balances are zero.</p>
+   *
+   * <p>If you want to delete your own account, use the <a href="https://dashboard.stripe.com/account">account information tab in your account settings</a> instead.</p>
+   */
+  delete: Method<
+    AccountsDeleteParams,
+    AccountsDeleteResponse,
+    AccountsDeleteError
+  >;
+  /** <p>Delete a specified external account for a given account.</p> */
+  deleteBankAccount: Method<
+    AccountsDeleteBankAccountParams,
+    AccountsDeleteBankAccountResponse,
+    AccountsDeleteBankAccountError
+  >;
+  /** <p>Delete a specified external account for a given account.</p> */
+  deleteExternalAccount: Method<
+    AccountsDeleteExternalAccountParams,
+    AccountsDeleteExternalAccountResponse,
+    AccountsDeleteExternalAccountError
+  >;
+  /** <p>Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the <code>account_opener</code>. If your integration is using the <code>executive</code> parameter, you cannot delete the only verified <code>executive</code> on file.</p> */
+  deletePerson: Method<
+    AccountsDeletePersonParams,
+    AccountsDeletePersonResponse,
+    AccountsDeletePersonError
+  >;
+  /** <p>Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the <code>account_opener</code>. If your integration is using the <code>executive</code> parameter, you cannot delete the only verified <code>executive</code> on file.</p> */
+  deletePersonViaPeople: Method<
+    AccountsDeletePersonViaPeopleParams,
+    AccountsDeletePersonViaPeopleResponse,
+    AccountsDeletePersonViaPeopleError
+  >;
+  /** <p>Returns a list of accounts connected to your platform via <a href="/docs/connect">Connect</a>. If you’re not a platform, the list is empty.</p> */
+  list: PaginatedMethodOpt<
+    AccountsListParams,
+    AccountsListResponse,
+    AccountsListError,
+    AccountsListItem
+  >;
+  /** <p>Returns a list of capabilities associated with the account. The capabilities are returned sorted by creation date, with the most recent capability appearing first.</p> */
+  listCapabilities: Method<
+    AccountsListCapabilitiesParams,
+    AccountsListCapabilitiesResponse,
+    AccountsListCapabilitiesError
+  >;
+  /** <p>List external accounts for an account.</p> */
+  listExternalAccounts: PaginatedMethod<
+    AccountsListExternalAccountsParams,
+    AccountsListExternalAccountsResponse,
+    AccountsListExternalAccountsError,
+    AccountsListExternalAccountsItem
+  >;
+  /** <p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p> */
+  listPeople: PaginatedMethod<
+    AccountsListPeopleParams,
+    AccountsListPeopleResponse,
+    AccountsListPeopleError,
+    AccountsListPeopleItem
+  >;
+  /** <p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p> */
+  listPersons: PaginatedMethod<
+    AccountsListPersonsParams,
+    AccountsListPersonsResponse,
+    AccountsListPersonsError,
+    AccountsListPersonsItem
+  >;
+  /**
+   * <p>With <a href="/docs/connect">Connect</a>, you may flag accounts as suspicious.</p>
+   *
+   * <p>Test-mode Custom and Express accounts can be rejected at any time. Accounts created using live-mode keys may only be rejected once all balances are zero.</p>
+   */
+  reject: Method<
+    AccountsRejectParams,
+    AccountsRejectResponse,
+    AccountsRejectError
+  >;
+  /** <p>Retrieves the details of an account.</p> */
+  retrieve: Method<
+    AccountsRetrieveParams,
+    AccountsRetrieveResponse,
+    AccountsRetrieveError
+  >;
+  /** <p>Retrieve a specified external account for a given account.</p> */
+  retrieveBankAccount: Method<
+    AccountsRetrieveBankAccountParams,
+    AccountsRetrieveBankAccountResponse,
+    AccountsRetrieveBankAccountError
+  >;
+  /** <p>Retrieves information about the specified Account Capability.</p> */
+  retrieveCapability: Method<
+    AccountsRetrieveCapabilityParams,
+    AccountsRetrieveCapabilityResponse,
+    AccountsRetrieveCapabilityError
+  >;
+  /** <p>Retrieve a specified external account for a given account.</p> */
+  retrieveExternalAccount: Method<
+    AccountsRetrieveExternalAccountParams,
+    AccountsRetrieveExternalAccountResponse,
+    AccountsRetrieveExternalAccountError
+  >;
+  /** <p>Retrieves an existing person.</p> */
+  retrievePerson: Method<
+    AccountsRetrievePersonParams,
+    AccountsRetrievePersonResponse,
+    AccountsRetrievePersonError
+  >;
+  /** <p>Retrieves an existing person.</p> */
+  retrievePersonViaPeople: Method<
+    AccountsRetrievePersonViaPeopleParams,
+    AccountsRetrievePersonViaPeopleResponse,
+    AccountsRetrievePersonViaPeopleError
   >;
   /**
    * <p>Updates a <a href="/docs/connect/accounts">connected account</a> by setting the values of the parameters passed. Any parameters not provided are
@@ -609,91 +635,47 @@ export interface AccountsMethods {
    * <p>To update your own account, use the <a href="https://dashboard.stripe.com/account">Dashboard</a>. Refer to our
    * <a href="/docs/connect/updating-accounts">Connect</a> documentation to learn more about updating accounts.</p>
    */
-  postAccountsAccount: Method<
-    AccountsPostAccountsAccountParams,
-    AccountsPostAccountsAccountResponse,
-    AccountsPostAccountsAccountError
-  >;
-  /** <p>Create an external account for a given account.</p> */
-  postAccountsAccountBankAccounts: Method<
-    AccountsPostAccountsAccountBankAccountsParams,
-    AccountsPostAccountsAccountBankAccountsResponse,
-    AccountsPostAccountsAccountBankAccountsError
+  update: Method<
+    AccountsUpdateParams,
+    AccountsUpdateResponse,
+    AccountsUpdateError
   >;
   /**
    * <p>Updates the metadata, account holder name, account holder type of a bank account belonging to a <a href="/docs/connect/custom-accounts">Custom account</a>, and optionally sets it as the default for its currency. Other bank account details are not editable by design.</p>
    *
    * <p>You can re-enable a disabled bank account by performing an update call without providing any arguments or changes.</p>
    */
-  postAccountsAccountBankAccountsId: Method<
-    AccountsPostAccountsAccountBankAccountsIdParams,
-    AccountsPostAccountsAccountBankAccountsIdResponse,
-    AccountsPostAccountsAccountBankAccountsIdError
+  updateBankAccount: Method<
+    AccountsUpdateBankAccountParams,
+    AccountsUpdateBankAccountResponse,
+    AccountsUpdateBankAccountError
   >;
   /** <p>Updates an existing Account Capability.</p> */
-  postAccountsAccountCapabilitiesCapability: Method<
-    AccountsPostAccountsAccountCapabilitiesCapabilityParams,
-    AccountsPostAccountsAccountCapabilitiesCapabilityResponse,
-    AccountsPostAccountsAccountCapabilitiesCapabilityError
-  >;
-  /** <p>Create an external account for a given account.</p> */
-  postAccountsAccountExternalAccounts: Method<
-    AccountsPostAccountsAccountExternalAccountsParams,
-    AccountsPostAccountsAccountExternalAccountsResponse,
-    AccountsPostAccountsAccountExternalAccountsError
+  updateCapability: Method<
+    AccountsUpdateCapabilityParams,
+    AccountsUpdateCapabilityResponse,
+    AccountsUpdateCapabilityError
   >;
   /**
    * <p>Updates the metadata, account holder name, account holder type of a bank account belonging to a <a href="/docs/connect/custom-accounts">Custom account</a>, and optionally sets it as the default for its currency. Other bank account details are not editable by design.</p>
    *
    * <p>You can re-enable a disabled bank account by performing an update call without providing any arguments or changes.</p>
    */
-  postAccountsAccountExternalAccountsId: Method<
-    AccountsPostAccountsAccountExternalAccountsIdParams,
-    AccountsPostAccountsAccountExternalAccountsIdResponse,
-    AccountsPostAccountsAccountExternalAccountsIdError
-  >;
-  /**
-   * <p>Creates a single-use login link for an Express account to access their Stripe dashboard.</p>
-   *
-   * <p><strong>You may only create login links for <a href="/docs/connect/express-accounts">Express accounts</a> connected to your platform</strong>.</p>
-   */
-  postAccountsAccountLoginLinks: Method<
-    AccountsPostAccountsAccountLoginLinksParams,
-    AccountsPostAccountsAccountLoginLinksResponse,
-    AccountsPostAccountsAccountLoginLinksError
-  >;
-  /** <p>Creates a new person.</p> */
-  postAccountsAccountPeople: Method<
-    AccountsPostAccountsAccountPeopleParams,
-    AccountsPostAccountsAccountPeopleResponse,
-    AccountsPostAccountsAccountPeopleError
+  updateExternalAccount: Method<
+    AccountsUpdateExternalAccountParams,
+    AccountsUpdateExternalAccountResponse,
+    AccountsUpdateExternalAccountError
   >;
   /** <p>Updates an existing person.</p> */
-  postAccountsAccountPeoplePerson: Method<
-    AccountsPostAccountsAccountPeoplePersonParams,
-    AccountsPostAccountsAccountPeoplePersonResponse,
-    AccountsPostAccountsAccountPeoplePersonError
-  >;
-  /** <p>Creates a new person.</p> */
-  postAccountsAccountPersons: Method<
-    AccountsPostAccountsAccountPersonsParams,
-    AccountsPostAccountsAccountPersonsResponse,
-    AccountsPostAccountsAccountPersonsError
+  updatePerson: Method<
+    AccountsUpdatePersonParams,
+    AccountsUpdatePersonResponse,
+    AccountsUpdatePersonError
   >;
   /** <p>Updates an existing person.</p> */
-  postAccountsAccountPersonsPerson: Method<
-    AccountsPostAccountsAccountPersonsPersonParams,
-    AccountsPostAccountsAccountPersonsPersonResponse,
-    AccountsPostAccountsAccountPersonsPersonError
-  >;
-  /**
-   * <p>With <a href="/docs/connect">Connect</a>, you may flag accounts as suspicious.</p>
-   *
-   * <p>Test-mode Custom and Express accounts can be rejected at any time. Accounts created using live-mode keys may only be rejected once all balances are zero.</p>
-   */
-  postAccountsAccountReject: Method<
-    AccountsPostAccountsAccountRejectParams,
-    AccountsPostAccountsAccountRejectResponse,
-    AccountsPostAccountsAccountRejectError
+  updatePersonViaPeople: Method<
+    AccountsUpdatePersonViaPeopleParams,
+    AccountsUpdatePersonViaPeopleResponse,
+    AccountsUpdatePersonViaPeopleError
   >;
 }

@@ -3,7 +3,76 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  deleteAccountsAccount: {
+  create: {
+    id: "PostAccounts",
+    method: "POST",
+    path: "/v1/accounts",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createBankAccount: {
+    id: "PostAccountsAccountBankAccounts",
+    method: "POST",
+    path: "/v1/accounts/{account}/bank_accounts",
+    params: {
+      account: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createExternalAccount: {
+    id: "PostAccountsAccountExternalAccounts",
+    method: "POST",
+    path: "/v1/accounts/{account}/external_accounts",
+    params: {
+      account: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createLoginLink: {
+    id: "PostAccountsAccountLoginLinks",
+    method: "POST",
+    path: "/v1/accounts/{account}/login_links",
+    params: {
+      account: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createPerson: {
+    id: "PostAccountsAccountPersons",
+    method: "POST",
+    path: "/v1/accounts/{account}/persons",
+    params: {
+      account: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createPersonViaPeople: {
+    id: "PostAccountsAccountPeople",
+    method: "POST",
+    path: "/v1/accounts/{account}/people",
+    params: {
+      account: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  delete: {
     id: "DeleteAccountsAccount",
     method: "DELETE",
     path: "/v1/accounts/{account}",
@@ -15,7 +84,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  deleteAccountsAccountBankAccountsId: {
+  deleteBankAccount: {
     id: "DeleteAccountsAccountBankAccountsId",
     method: "DELETE",
     path: "/v1/accounts/{account}/bank_accounts/{id}",
@@ -28,7 +97,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  deleteAccountsAccountExternalAccountsId: {
+  deleteExternalAccount: {
     id: "DeleteAccountsAccountExternalAccountsId",
     method: "DELETE",
     path: "/v1/accounts/{account}/external_accounts/{id}",
@@ -41,20 +110,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  deleteAccountsAccountPeoplePerson: {
-    id: "DeleteAccountsAccountPeoplePerson",
-    method: "DELETE",
-    path: "/v1/accounts/{account}/people/{person}",
-    params: {
-      account: "path",
-      person: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  deleteAccountsAccountPersonsPerson: {
+  deletePerson: {
     id: "DeleteAccountsAccountPersonsPerson",
     method: "DELETE",
     path: "/v1/accounts/{account}/persons/{person}",
@@ -67,7 +123,20 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getAccounts: {
+  deletePersonViaPeople: {
+    id: "DeleteAccountsAccountPeoplePerson",
+    method: "DELETE",
+    path: "/v1/accounts/{account}/people/{person}",
+    params: {
+      account: "path",
+      person: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  list: {
     id: "GetAccounts",
     method: "GET",
     path: "/v1/accounts",
@@ -94,42 +163,7 @@ export const operations = {
       items: "data",
     },
   },
-  getAccountsAccount: {
-    id: "GetAccountsAccount",
-    method: "GET",
-    path: "/v1/accounts/{account}",
-    params: {
-      account: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getAccountsAccountBankAccountsId: {
-    id: "GetAccountsAccountBankAccountsId",
-    method: "GET",
-    path: "/v1/accounts/{account}/bank_accounts/{id}",
-    params: {
-      account: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getAccountsAccountCapabilities: {
+  listCapabilities: {
     id: "GetAccountsAccountCapabilities",
     method: "GET",
     path: "/v1/accounts/{account}/capabilities",
@@ -146,25 +180,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getAccountsAccountCapabilitiesCapability: {
-    id: "GetAccountsAccountCapabilitiesCapability",
-    method: "GET",
-    path: "/v1/accounts/{account}/capabilities/{capability}",
-    params: {
-      account: "path",
-      capability: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getAccountsAccountExternalAccounts: {
+  listExternalAccounts: {
     id: "GetAccountsAccountExternalAccounts",
     method: "GET",
     path: "/v1/accounts/{account}/external_accounts",
@@ -187,25 +203,7 @@ export const operations = {
       items: "data",
     },
   },
-  getAccountsAccountExternalAccountsId: {
-    id: "GetAccountsAccountExternalAccountsId",
-    method: "GET",
-    path: "/v1/accounts/{account}/external_accounts/{id}",
-    params: {
-      account: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getAccountsAccountPeople: {
+  listPeople: {
     id: "GetAccountsAccountPeople",
     method: "GET",
     path: "/v1/accounts/{account}/people",
@@ -233,25 +231,7 @@ export const operations = {
       items: "data",
     },
   },
-  getAccountsAccountPeoplePerson: {
-    id: "GetAccountsAccountPeoplePerson",
-    method: "GET",
-    path: "/v1/accounts/{account}/people/{person}",
-    params: {
-      account: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      person: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getAccountsAccountPersons: {
+  listPersons: {
     id: "GetAccountsAccountPersons",
     method: "GET",
     path: "/v1/accounts/{account}/persons",
@@ -279,7 +259,91 @@ export const operations = {
       items: "data",
     },
   },
-  getAccountsAccountPersonsPerson: {
+  reject: {
+    id: "PostAccountsAccountReject",
+    method: "POST",
+    path: "/v1/accounts/{account}/reject",
+    params: {
+      account: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  retrieve: {
+    id: "GetAccountsAccount",
+    method: "GET",
+    path: "/v1/accounts/{account}",
+    params: {
+      account: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveBankAccount: {
+    id: "GetAccountsAccountBankAccountsId",
+    method: "GET",
+    path: "/v1/accounts/{account}/bank_accounts/{id}",
+    params: {
+      account: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveCapability: {
+    id: "GetAccountsAccountCapabilitiesCapability",
+    method: "GET",
+    path: "/v1/accounts/{account}/capabilities/{capability}",
+    params: {
+      account: "path",
+      capability: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveExternalAccount: {
+    id: "GetAccountsAccountExternalAccountsId",
+    method: "GET",
+    path: "/v1/accounts/{account}/external_accounts/{id}",
+    params: {
+      account: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrievePerson: {
     id: "GetAccountsAccountPersonsPerson",
     method: "GET",
     path: "/v1/accounts/{account}/persons/{person}",
@@ -297,16 +361,25 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postAccounts: {
-    id: "PostAccounts",
-    method: "POST",
-    path: "/v1/accounts",
+  retrievePersonViaPeople: {
+    id: "GetAccountsAccountPeoplePerson",
+    method: "GET",
+    path: "/v1/accounts/{account}/people/{person}",
+    params: {
+      account: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      person: "path",
+    },
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postAccountsAccount: {
+  update: {
     id: "PostAccountsAccount",
     method: "POST",
     path: "/v1/accounts/{account}",
@@ -318,19 +391,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postAccountsAccountBankAccounts: {
-    id: "PostAccountsAccountBankAccounts",
-    method: "POST",
-    path: "/v1/accounts/{account}/bank_accounts",
-    params: {
-      account: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postAccountsAccountBankAccountsId: {
+  updateBankAccount: {
     id: "PostAccountsAccountBankAccountsId",
     method: "POST",
     path: "/v1/accounts/{account}/bank_accounts/{id}",
@@ -343,7 +404,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postAccountsAccountCapabilitiesCapability: {
+  updateCapability: {
     id: "PostAccountsAccountCapabilitiesCapability",
     method: "POST",
     path: "/v1/accounts/{account}/capabilities/{capability}",
@@ -356,19 +417,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postAccountsAccountExternalAccounts: {
-    id: "PostAccountsAccountExternalAccounts",
-    method: "POST",
-    path: "/v1/accounts/{account}/external_accounts",
-    params: {
-      account: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postAccountsAccountExternalAccountsId: {
+  updateExternalAccount: {
     id: "PostAccountsAccountExternalAccountsId",
     method: "POST",
     path: "/v1/accounts/{account}/external_accounts/{id}",
@@ -381,56 +430,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postAccountsAccountLoginLinks: {
-    id: "PostAccountsAccountLoginLinks",
-    method: "POST",
-    path: "/v1/accounts/{account}/login_links",
-    params: {
-      account: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postAccountsAccountPeople: {
-    id: "PostAccountsAccountPeople",
-    method: "POST",
-    path: "/v1/accounts/{account}/people",
-    params: {
-      account: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postAccountsAccountPeoplePerson: {
-    id: "PostAccountsAccountPeoplePerson",
-    method: "POST",
-    path: "/v1/accounts/{account}/people/{person}",
-    params: {
-      account: "path",
-      person: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postAccountsAccountPersons: {
-    id: "PostAccountsAccountPersons",
-    method: "POST",
-    path: "/v1/accounts/{account}/persons",
-    params: {
-      account: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postAccountsAccountPersonsPerson: {
+  updatePerson: {
     id: "PostAccountsAccountPersonsPerson",
     method: "POST",
     path: "/v1/accounts/{account}/persons/{person}",
@@ -443,17 +443,17 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postAccountsAccountReject: {
-    id: "PostAccountsAccountReject",
+  updatePersonViaPeople: {
+    id: "PostAccountsAccountPeoplePerson",
     method: "POST",
-    path: "/v1/accounts/{account}/reject",
+    path: "/v1/accounts/{account}/people/{person}",
     params: {
       account: "path",
+      person: "path",
     },
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
 };

@@ -5,20 +5,29 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ApplePayDeleteApplePayDomainsDomainParams {
+export interface ApplePayCreateDomainParams {
+  body: {
+    domain_name: string;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type ApplePayCreateDomainResponse = S.ApplePayDomain;
+export type ApplePayCreateDomainError = S.ErrorSchema;
+
+export interface ApplePayDeleteDomainParams {
   domain: string;
   body?: Record<string, never>;
 }
-export type ApplePayDeleteApplePayDomainsDomainResponse =
-  S.DeletedApplePayDomain;
-export type ApplePayDeleteApplePayDomainsDomainError = S.ErrorSchema;
+export type ApplePayDeleteDomainResponse = S.DeletedApplePayDomain;
+export type ApplePayDeleteDomainError = S.ErrorSchema;
 
-export interface ApplePayGetApplePayDomainsParams
+export interface ApplePayListDomainsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   domain_name?: string;
   body?: Record<string, never>;
 }
-export type ApplePayGetApplePayDomainsResponse = {
+export type ApplePayListDomainsResponse = {
   data: S.ApplePayDomain[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
@@ -27,50 +36,40 @@ export type ApplePayGetApplePayDomainsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ApplePayGetApplePayDomainsError = S.ErrorSchema;
-export type ApplePayGetApplePayDomainsItem = S.ApplePayDomain;
+export type ApplePayListDomainsError = S.ErrorSchema;
+export type ApplePayListDomainsItem = S.ApplePayDomain;
 
-export interface ApplePayGetApplePayDomainsDomainParams extends P.Expand {
+export interface ApplePayRetrieveDomainParams extends P.Expand {
   domain: string;
   body?: Record<string, never>;
 }
-export type ApplePayGetApplePayDomainsDomainResponse = S.ApplePayDomain;
-export type ApplePayGetApplePayDomainsDomainError = S.ErrorSchema;
-
-export interface ApplePayPostApplePayDomainsParams {
-  body: {
-    domain_name: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type ApplePayPostApplePayDomainsResponse = S.ApplePayDomain;
-export type ApplePayPostApplePayDomainsError = S.ErrorSchema;
+export type ApplePayRetrieveDomainResponse = S.ApplePayDomain;
+export type ApplePayRetrieveDomainError = S.ErrorSchema;
 
 export interface ApplePayMethods {
+  /** <p>Create an apple pay domain.</p> */
+  createDomain: Method<
+    ApplePayCreateDomainParams,
+    ApplePayCreateDomainResponse,
+    ApplePayCreateDomainError
+  >;
   /** <p>Delete an apple pay domain.</p> */
-  deleteApplePayDomainsDomain: Method<
-    ApplePayDeleteApplePayDomainsDomainParams,
-    ApplePayDeleteApplePayDomainsDomainResponse,
-    ApplePayDeleteApplePayDomainsDomainError
+  deleteDomain: Method<
+    ApplePayDeleteDomainParams,
+    ApplePayDeleteDomainResponse,
+    ApplePayDeleteDomainError
   >;
   /** <p>List apple pay domains.</p> */
-  getApplePayDomains: PaginatedMethodOpt<
-    ApplePayGetApplePayDomainsParams,
-    ApplePayGetApplePayDomainsResponse,
-    ApplePayGetApplePayDomainsError,
-    ApplePayGetApplePayDomainsItem
+  listDomains: PaginatedMethodOpt<
+    ApplePayListDomainsParams,
+    ApplePayListDomainsResponse,
+    ApplePayListDomainsError,
+    ApplePayListDomainsItem
   >;
   /** <p>Retrieve an apple pay domain.</p> */
-  getApplePayDomainsDomain: Method<
-    ApplePayGetApplePayDomainsDomainParams,
-    ApplePayGetApplePayDomainsDomainResponse,
-    ApplePayGetApplePayDomainsDomainError
-  >;
-  /** <p>Create an apple pay domain.</p> */
-  postApplePayDomains: Method<
-    ApplePayPostApplePayDomainsParams,
-    ApplePayPostApplePayDomainsResponse,
-    ApplePayPostApplePayDomainsError
+  retrieveDomain: Method<
+    ApplePayRetrieveDomainParams,
+    ApplePayRetrieveDomainResponse,
+    ApplePayRetrieveDomainError
   >;
 }

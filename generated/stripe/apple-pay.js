@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  deleteApplePayDomainsDomain: {
+  createDomain: {
+    id: "PostApplePayDomains",
+    method: "POST",
+    path: "/v1/apple_pay/domains",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  deleteDomain: {
     id: "DeleteApplePayDomainsDomain",
     method: "DELETE",
     path: "/v1/apple_pay/domains/{domain}",
@@ -15,7 +25,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getApplePayDomains: {
+  listDomains: {
     id: "GetApplePayDomains",
     method: "GET",
     path: "/v1/apple_pay/domains",
@@ -38,7 +48,7 @@ export const operations = {
       items: "data",
     },
   },
-  getApplePayDomainsDomain: {
+  retrieveDomain: {
     id: "GetApplePayDomainsDomain",
     method: "GET",
     path: "/v1/apple_pay/domains/{domain}",
@@ -53,16 +63,6 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postApplePayDomains: {
-    id: "PostApplePayDomains",
-    method: "POST",
-    path: "/v1/apple_pay/domains",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
 };

@@ -9,7 +9,21 @@ import type {
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ApplicationFeesGetApplicationFeesParams
+export interface ApplicationFeesCreateRefundParams {
+  id: string;
+  body?: {
+    /** A positive integer, in _cents (or local equivalent)_, representing how much of this fee to refund. Can refund only up to the remaining unrefunded amount of the fee. */
+    amount?: number;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string>;
+  };
+}
+export type ApplicationFeesCreateRefundResponse = S.FeeRefund;
+export type ApplicationFeesCreateRefundError = S.ErrorSchema;
+
+export interface ApplicationFeesListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return application fees for the charge specified by this charge ID. */
   charge?: string;
@@ -23,7 +37,7 @@ export interface ApplicationFeesGetApplicationFeesParams
     | number;
   body?: Record<string, never>;
 }
-export type ApplicationFeesGetApplicationFeesResponse = {
+export type ApplicationFeesListResponse = {
   data: S.ApplicationFee[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
@@ -32,31 +46,15 @@ export type ApplicationFeesGetApplicationFeesResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ApplicationFeesGetApplicationFeesError = S.ErrorSchema;
-export type ApplicationFeesGetApplicationFeesItem = S.ApplicationFee;
+export type ApplicationFeesListError = S.ErrorSchema;
+export type ApplicationFeesListItem = S.ApplicationFee;
 
-export interface ApplicationFeesGetApplicationFeesFeeRefundsIdParams
-  extends P.Expand {
-  fee: string;
-  id: string;
-  body?: Record<string, never>;
-}
-export type ApplicationFeesGetApplicationFeesFeeRefundsIdResponse = S.FeeRefund;
-export type ApplicationFeesGetApplicationFeesFeeRefundsIdError = S.ErrorSchema;
-
-export interface ApplicationFeesGetApplicationFeesIdParams extends P.Expand {
-  id: string;
-  body?: Record<string, never>;
-}
-export type ApplicationFeesGetApplicationFeesIdResponse = S.ApplicationFee;
-export type ApplicationFeesGetApplicationFeesIdError = S.ErrorSchema;
-
-export interface ApplicationFeesGetApplicationFeesIdRefundsParams
+export interface ApplicationFeesListRefundsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   id: string;
   body?: Record<string, never>;
 }
-export type ApplicationFeesGetApplicationFeesIdRefundsResponse = {
+export type ApplicationFeesListRefundsResponse = {
   /** Details about each object. */
   data: S.FeeRefund[];
   /** True if this list has another page of items after this one that can be fetched. */
@@ -66,10 +64,37 @@ export type ApplicationFeesGetApplicationFeesIdRefundsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ApplicationFeesGetApplicationFeesIdRefundsError = S.ErrorSchema;
-export type ApplicationFeesGetApplicationFeesIdRefundsItem = S.FeeRefund;
+export type ApplicationFeesListRefundsError = S.ErrorSchema;
+export type ApplicationFeesListRefundsItem = S.FeeRefund;
 
-export interface ApplicationFeesPostApplicationFeesFeeRefundsIdParams {
+export interface ApplicationFeesRefundParams {
+  id: string;
+  body?: {
+    amount?: number;
+    directive?: string;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type ApplicationFeesRefundResponse = S.ApplicationFee;
+export type ApplicationFeesRefundError = S.ErrorSchema;
+
+export interface ApplicationFeesRetrieveParams extends P.Expand {
+  id: string;
+  body?: Record<string, never>;
+}
+export type ApplicationFeesRetrieveResponse = S.ApplicationFee;
+export type ApplicationFeesRetrieveError = S.ErrorSchema;
+
+export interface ApplicationFeesRetrieveRefundParams extends P.Expand {
+  fee: string;
+  id: string;
+  body?: Record<string, never>;
+}
+export type ApplicationFeesRetrieveRefundResponse = S.FeeRefund;
+export type ApplicationFeesRetrieveRefundError = S.ErrorSchema;
+
+export interface ApplicationFeesUpdateRefundParams {
   fee: string;
   id: string;
   body?: {
@@ -79,79 +104,10 @@ export interface ApplicationFeesPostApplicationFeesFeeRefundsIdParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type ApplicationFeesPostApplicationFeesFeeRefundsIdResponse =
-  S.FeeRefund;
-export type ApplicationFeesPostApplicationFeesFeeRefundsIdError = S.ErrorSchema;
-
-export interface ApplicationFeesPostApplicationFeesIdRefundParams {
-  id: string;
-  body?: {
-    amount?: number;
-    directive?: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type ApplicationFeesPostApplicationFeesIdRefundResponse =
-  S.ApplicationFee;
-export type ApplicationFeesPostApplicationFeesIdRefundError = S.ErrorSchema;
-
-export interface ApplicationFeesPostApplicationFeesIdRefundsParams {
-  id: string;
-  body?: {
-    /** A positive integer, in _cents (or local equivalent)_, representing how much of this fee to refund. Can refund only up to the remaining unrefunded amount of the fee. */
-    amount?: number;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string>;
-  };
-}
-export type ApplicationFeesPostApplicationFeesIdRefundsResponse = S.FeeRefund;
-export type ApplicationFeesPostApplicationFeesIdRefundsError = S.ErrorSchema;
+export type ApplicationFeesUpdateRefundResponse = S.FeeRefund;
+export type ApplicationFeesUpdateRefundError = S.ErrorSchema;
 
 export interface ApplicationFeesMethods {
-  /** <p>Returns a list of application fees you’ve previously collected. The application fees are returned in sorted order, with the most recent fees appearing first.</p> */
-  getApplicationFees: PaginatedMethodOpt<
-    ApplicationFeesGetApplicationFeesParams,
-    ApplicationFeesGetApplicationFeesResponse,
-    ApplicationFeesGetApplicationFeesError,
-    ApplicationFeesGetApplicationFeesItem
-  >;
-  /** <p>By default, you can see the 10 most recent refunds stored directly on the application fee object, but you can also retrieve details about a specific refund stored on the application fee.</p> */
-  getApplicationFeesFeeRefundsId: Method<
-    ApplicationFeesGetApplicationFeesFeeRefundsIdParams,
-    ApplicationFeesGetApplicationFeesFeeRefundsIdResponse,
-    ApplicationFeesGetApplicationFeesFeeRefundsIdError
-  >;
-  /** <p>Retrieves the details of an application fee that your account has collected. The same information is returned when refunding the application fee.</p> */
-  getApplicationFeesId: Method<
-    ApplicationFeesGetApplicationFeesIdParams,
-    ApplicationFeesGetApplicationFeesIdResponse,
-    ApplicationFeesGetApplicationFeesIdError
-  >;
-  /** <p>You can see a list of the refunds belonging to a specific application fee. Note that the 10 most recent refunds are always available by default on the application fee object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional refunds.</p> */
-  getApplicationFeesIdRefunds: PaginatedMethod<
-    ApplicationFeesGetApplicationFeesIdRefundsParams,
-    ApplicationFeesGetApplicationFeesIdRefundsResponse,
-    ApplicationFeesGetApplicationFeesIdRefundsError,
-    ApplicationFeesGetApplicationFeesIdRefundsItem
-  >;
-  /**
-   * <p>Updates the specified application fee refund by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
-   *
-   * <p>This request only accepts metadata as an argument.</p>
-   */
-  postApplicationFeesFeeRefundsId: Method<
-    ApplicationFeesPostApplicationFeesFeeRefundsIdParams,
-    ApplicationFeesPostApplicationFeesFeeRefundsIdResponse,
-    ApplicationFeesPostApplicationFeesFeeRefundsIdError
-  >;
-  postApplicationFeesIdRefund: Method<
-    ApplicationFeesPostApplicationFeesIdRefundParams,
-    ApplicationFeesPostApplicationFeesIdRefundResponse,
-    ApplicationFeesPostApplicationFeesIdRefundError
-  >;
   /**
    * <p>Refunds an application fee that has previously been collected but not yet refunded.
    * Funds will be refunded to the Stripe account from which the fee was originally collected.</p>
@@ -163,9 +119,50 @@ export interface ApplicationFeesMethods {
    * This method will raise an error when called on an already-refunded application fee,
    * or when trying to refund more money than is left on an application fee.</p>
    */
-  postApplicationFeesIdRefunds: Method<
-    ApplicationFeesPostApplicationFeesIdRefundsParams,
-    ApplicationFeesPostApplicationFeesIdRefundsResponse,
-    ApplicationFeesPostApplicationFeesIdRefundsError
+  createRefund: Method<
+    ApplicationFeesCreateRefundParams,
+    ApplicationFeesCreateRefundResponse,
+    ApplicationFeesCreateRefundError
+  >;
+  /** <p>Returns a list of application fees you’ve previously collected. The application fees are returned in sorted order, with the most recent fees appearing first.</p> */
+  list: PaginatedMethodOpt<
+    ApplicationFeesListParams,
+    ApplicationFeesListResponse,
+    ApplicationFeesListError,
+    ApplicationFeesListItem
+  >;
+  /** <p>You can see a list of the refunds belonging to a specific application fee. Note that the 10 most recent refunds are always available by default on the application fee object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional refunds.</p> */
+  listRefunds: PaginatedMethod<
+    ApplicationFeesListRefundsParams,
+    ApplicationFeesListRefundsResponse,
+    ApplicationFeesListRefundsError,
+    ApplicationFeesListRefundsItem
+  >;
+  refund: Method<
+    ApplicationFeesRefundParams,
+    ApplicationFeesRefundResponse,
+    ApplicationFeesRefundError
+  >;
+  /** <p>Retrieves the details of an application fee that your account has collected. The same information is returned when refunding the application fee.</p> */
+  retrieve: Method<
+    ApplicationFeesRetrieveParams,
+    ApplicationFeesRetrieveResponse,
+    ApplicationFeesRetrieveError
+  >;
+  /** <p>By default, you can see the 10 most recent refunds stored directly on the application fee object, but you can also retrieve details about a specific refund stored on the application fee.</p> */
+  retrieveRefund: Method<
+    ApplicationFeesRetrieveRefundParams,
+    ApplicationFeesRetrieveRefundResponse,
+    ApplicationFeesRetrieveRefundError
+  >;
+  /**
+   * <p>Updates the specified application fee refund by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
+   *
+   * <p>This request only accepts metadata as an argument.</p>
+   */
+  updateRefund: Method<
+    ApplicationFeesUpdateRefundParams,
+    ApplicationFeesUpdateRefundResponse,
+    ApplicationFeesUpdateRefundError
   >;
 }

@@ -3,7 +3,19 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getApplicationFees: {
+  createRefund: {
+    id: "PostApplicationFeesIdRefunds",
+    method: "POST",
+    path: "/v1/application_fees/{id}/refunds",
+    params: {
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  list: {
     id: "GetApplicationFees",
     method: "GET",
     path: "/v1/application_fees",
@@ -31,42 +43,7 @@ export const operations = {
       items: "data",
     },
   },
-  getApplicationFeesFeeRefundsId: {
-    id: "GetApplicationFeesFeeRefundsId",
-    method: "GET",
-    path: "/v1/application_fees/{fee}/refunds/{id}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      fee: "path",
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getApplicationFeesId: {
-    id: "GetApplicationFeesId",
-    method: "GET",
-    path: "/v1/application_fees/{id}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getApplicationFeesIdRefunds: {
+  listRefunds: {
     id: "GetApplicationFeesIdRefunds",
     method: "GET",
     path: "/v1/application_fees/{id}/refunds",
@@ -89,20 +66,7 @@ export const operations = {
       items: "data",
     },
   },
-  postApplicationFeesFeeRefundsId: {
-    id: "PostApplicationFeesFeeRefundsId",
-    method: "POST",
-    path: "/v1/application_fees/{fee}/refunds/{id}",
-    params: {
-      fee: "path",
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postApplicationFeesIdRefund: {
+  refund: {
     id: "PostApplicationFeesIdRefund",
     method: "POST",
     path: "/v1/application_fees/{id}/refund",
@@ -114,11 +78,47 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postApplicationFeesIdRefunds: {
-    id: "PostApplicationFeesIdRefunds",
-    method: "POST",
-    path: "/v1/application_fees/{id}/refunds",
+  retrieve: {
+    id: "GetApplicationFeesId",
+    method: "GET",
+    path: "/v1/application_fees/{id}",
     params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveRefund: {
+    id: "GetApplicationFeesFeeRefundsId",
+    method: "GET",
+    path: "/v1/application_fees/{fee}/refunds/{id}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      fee: "path",
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  updateRefund: {
+    id: "PostApplicationFeesFeeRefundsId",
+    method: "POST",
+    path: "/v1/application_fees/{fee}/refunds/{id}",
+    params: {
+      fee: "path",
       id: "path",
     },
     body: {

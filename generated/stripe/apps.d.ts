@@ -5,41 +5,7 @@ import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface AppsGetAppsSecretsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user. */
-  scope: {
-    type: "account" | "user";
-    user?: string;
-  };
-  body?: Record<string, never>;
-}
-export type AppsGetAppsSecretsResponse = {
-  data: S.AppsSecret[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type AppsGetAppsSecretsError = S.ErrorSchema;
-export type AppsGetAppsSecretsItem = S.AppsSecret;
-
-export interface AppsGetAppsSecretsFindParams extends P.Expand {
-  /** A name for the secret that's unique within the scope. */
-  name: string;
-  /** Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user. */
-  scope: {
-    type: "account" | "user";
-    user?: string;
-  };
-  body?: Record<string, never>;
-}
-export type AppsGetAppsSecretsFindResponse = S.AppsSecret;
-export type AppsGetAppsSecretsFindError = S.ErrorSchema;
-
-export interface AppsPostAppsSecretsParams {
+export interface AppsCreateSecretParams {
   body: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
@@ -59,10 +25,10 @@ export interface AppsPostAppsSecretsParams {
     };
   };
 }
-export type AppsPostAppsSecretsResponse = S.AppsSecret;
-export type AppsPostAppsSecretsError = S.ErrorSchema;
+export type AppsCreateSecretResponse = S.AppsSecret;
+export type AppsCreateSecretError = S.ErrorSchema;
 
-export interface AppsPostAppsSecretsDeleteParams {
+export interface AppsDeleteSecretParams {
   body: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
@@ -75,33 +41,67 @@ export interface AppsPostAppsSecretsDeleteParams {
     };
   };
 }
-export type AppsPostAppsSecretsDeleteResponse = S.AppsSecret;
-export type AppsPostAppsSecretsDeleteError = S.ErrorSchema;
+export type AppsDeleteSecretResponse = S.AppsSecret;
+export type AppsDeleteSecretError = S.ErrorSchema;
+
+export interface AppsFindSecretParams extends P.Expand {
+  /** A name for the secret that's unique within the scope. */
+  name: string;
+  /** Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user. */
+  scope: {
+    type: "account" | "user";
+    user?: string;
+  };
+  body?: Record<string, never>;
+}
+export type AppsFindSecretResponse = S.AppsSecret;
+export type AppsFindSecretError = S.ErrorSchema;
+
+export interface AppsListSecretsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user. */
+  scope: {
+    type: "account" | "user";
+    user?: string;
+  };
+  body?: Record<string, never>;
+}
+export type AppsListSecretsResponse = {
+  data: S.AppsSecret[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type AppsListSecretsError = S.ErrorSchema;
+export type AppsListSecretsItem = S.AppsSecret;
 
 export interface AppsMethods {
-  /** <p>List all secrets stored on the given scope.</p> */
-  getAppsSecrets: PaginatedMethod<
-    AppsGetAppsSecretsParams,
-    AppsGetAppsSecretsResponse,
-    AppsGetAppsSecretsError,
-    AppsGetAppsSecretsItem
-  >;
-  /** <p>Finds a secret in the secret store by name and scope.</p> */
-  getAppsSecretsFind: Method<
-    AppsGetAppsSecretsFindParams,
-    AppsGetAppsSecretsFindResponse,
-    AppsGetAppsSecretsFindError
-  >;
   /** <p>Create or replace a secret in the secret store.</p> */
-  postAppsSecrets: Method<
-    AppsPostAppsSecretsParams,
-    AppsPostAppsSecretsResponse,
-    AppsPostAppsSecretsError
+  createSecret: Method<
+    AppsCreateSecretParams,
+    AppsCreateSecretResponse,
+    AppsCreateSecretError
   >;
   /** <p>Deletes a secret from the secret store by name and scope.</p> */
-  postAppsSecretsDelete: Method<
-    AppsPostAppsSecretsDeleteParams,
-    AppsPostAppsSecretsDeleteResponse,
-    AppsPostAppsSecretsDeleteError
+  deleteSecret: Method<
+    AppsDeleteSecretParams,
+    AppsDeleteSecretResponse,
+    AppsDeleteSecretError
+  >;
+  /** <p>Finds a secret in the secret store by name and scope.</p> */
+  findSecret: Method<
+    AppsFindSecretParams,
+    AppsFindSecretResponse,
+    AppsFindSecretError
+  >;
+  /** <p>List all secrets stored on the given scope.</p> */
+  listSecrets: PaginatedMethod<
+    AppsListSecretsParams,
+    AppsListSecretsResponse,
+    AppsListSecretsError,
+    AppsListSecretsItem
   >;
 }

@@ -3,7 +3,49 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getAppsSecrets: {
+  createSecret: {
+    id: "PostAppsSecrets",
+    method: "POST",
+    path: "/v1/apps/secrets",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  deleteSecret: {
+    id: "PostAppsSecretsDelete",
+    method: "POST",
+    path: "/v1/apps/secrets/delete",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  findSecret: {
+    id: "GetAppsSecretsFind",
+    method: "GET",
+    path: "/v1/apps/secrets/find",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      name: "query",
+      scope: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  listSecrets: {
     id: "GetAppsSecrets",
     method: "GET",
     path: "/v1/apps/secrets",
@@ -28,48 +70,6 @@ export const operations = {
     },
     paginate: {
       items: "data",
-    },
-  },
-  getAppsSecretsFind: {
-    id: "GetAppsSecretsFind",
-    method: "GET",
-    path: "/v1/apps/secrets/find",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      name: "query",
-      scope: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postAppsSecrets: {
-    id: "PostAppsSecrets",
-    method: "POST",
-    path: "/v1/apps/secrets",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postAppsSecretsDelete: {
-    id: "PostAppsSecretsDelete",
-    method: "POST",
-    path: "/v1/apps/secrets/delete",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
 };

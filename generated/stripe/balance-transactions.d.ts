@@ -5,7 +5,7 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface BalanceTransactionsGetBalanceTransactionsParams
+export interface BalanceTransactionsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
@@ -25,7 +25,7 @@ export interface BalanceTransactionsGetBalanceTransactionsParams
   type?: string;
   body?: Record<string, never>;
 }
-export type BalanceTransactionsGetBalanceTransactionsResponse = {
+export type BalanceTransactionsListResponse = {
   data: S.BalanceTransaction[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
@@ -34,18 +34,15 @@ export type BalanceTransactionsGetBalanceTransactionsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type BalanceTransactionsGetBalanceTransactionsError = S.ErrorSchema;
-export type BalanceTransactionsGetBalanceTransactionsItem =
-  S.BalanceTransaction;
+export type BalanceTransactionsListError = S.ErrorSchema;
+export type BalanceTransactionsListItem = S.BalanceTransaction;
 
-export interface BalanceTransactionsGetBalanceTransactionsIdParams
-  extends P.Expand {
+export interface BalanceTransactionsRetrieveParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type BalanceTransactionsGetBalanceTransactionsIdResponse =
-  S.BalanceTransaction;
-export type BalanceTransactionsGetBalanceTransactionsIdError = S.ErrorSchema;
+export type BalanceTransactionsRetrieveResponse = S.BalanceTransaction;
+export type BalanceTransactionsRetrieveError = S.ErrorSchema;
 
 export interface BalanceTransactionsMethods {
   /**
@@ -53,20 +50,20 @@ export interface BalanceTransactionsMethods {
    *
    * <p>Note that this endpoint was previously called “Balance history” and used the path <code>/v1/balance/history</code>.</p>
    */
-  getBalanceTransactions: PaginatedMethodOpt<
-    BalanceTransactionsGetBalanceTransactionsParams,
-    BalanceTransactionsGetBalanceTransactionsResponse,
-    BalanceTransactionsGetBalanceTransactionsError,
-    BalanceTransactionsGetBalanceTransactionsItem
+  list: PaginatedMethodOpt<
+    BalanceTransactionsListParams,
+    BalanceTransactionsListResponse,
+    BalanceTransactionsListError,
+    BalanceTransactionsListItem
   >;
   /**
    * <p>Retrieves the balance transaction with the given ID.</p>
    *
    * <p>Note that this endpoint previously used the path <code>/v1/balance/history/:id</code>.</p>
    */
-  getBalanceTransactionsId: Method<
-    BalanceTransactionsGetBalanceTransactionsIdParams,
-    BalanceTransactionsGetBalanceTransactionsIdResponse,
-    BalanceTransactionsGetBalanceTransactionsIdError
+  retrieve: Method<
+    BalanceTransactionsRetrieveParams,
+    BalanceTransactionsRetrieveResponse,
+    BalanceTransactionsRetrieveError
   >;
 }

@@ -3,7 +3,7 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getBalanceTransactions: {
+  list: {
     id: "GetBalanceTransactions",
     method: "GET",
     path: "/v1/balance_transactions",
@@ -34,7 +34,7 @@ export const operations = {
       items: "data",
     },
   },
-  getBalanceTransactionsId: {
+  retrieve: {
     id: "GetBalanceTransactionsId",
     method: "GET",
     path: "/v1/balance_transactions/{id}",

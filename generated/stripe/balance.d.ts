@@ -5,13 +5,7 @@ import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface BalanceGetBalanceParams extends P.Expand {
-  body?: Record<string, never>;
-}
-export type BalanceGetBalanceResponse = S.Balance;
-export type BalanceGetBalanceError = S.ErrorSchema;
-
-export interface BalanceGetBalanceHistoryParams
+export interface BalanceListHistoryParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
@@ -31,7 +25,7 @@ export interface BalanceGetBalanceHistoryParams
   type?: string;
   body?: Record<string, never>;
 }
-export type BalanceGetBalanceHistoryResponse = {
+export type BalanceListHistoryResponse = {
   data: S.BalanceTransaction[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
@@ -40,45 +34,51 @@ export type BalanceGetBalanceHistoryResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type BalanceGetBalanceHistoryError = S.ErrorSchema;
-export type BalanceGetBalanceHistoryItem = S.BalanceTransaction;
+export type BalanceListHistoryError = S.ErrorSchema;
+export type BalanceListHistoryItem = S.BalanceTransaction;
 
-export interface BalanceGetBalanceHistoryIdParams extends P.Expand {
+export interface BalanceRetrieveParams extends P.Expand {
+  body?: Record<string, never>;
+}
+export type BalanceRetrieveResponse = S.Balance;
+export type BalanceRetrieveError = S.ErrorSchema;
+
+export interface BalanceRetrieveHistoryParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type BalanceGetBalanceHistoryIdResponse = S.BalanceTransaction;
-export type BalanceGetBalanceHistoryIdError = S.ErrorSchema;
+export type BalanceRetrieveHistoryResponse = S.BalanceTransaction;
+export type BalanceRetrieveHistoryError = S.ErrorSchema;
 
 export interface BalanceMethods {
-  /**
-   * <p>Retrieves the current account balance, based on the authentication that was used to make the request.
-   *  For a sample request, see <a href="/docs/connect/account-balances#accounting-for-negative-balances">Accounting for negative balances</a>.</p>
-   */
-  getBalance: MethodOpt<
-    BalanceGetBalanceParams,
-    BalanceGetBalanceResponse,
-    BalanceGetBalanceError
-  >;
   /**
    * <p>Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.</p>
    *
    * <p>Note that this endpoint was previously called “Balance history” and used the path <code>/v1/balance/history</code>.</p>
    */
-  getBalanceHistory: PaginatedMethodOpt<
-    BalanceGetBalanceHistoryParams,
-    BalanceGetBalanceHistoryResponse,
-    BalanceGetBalanceHistoryError,
-    BalanceGetBalanceHistoryItem
+  listHistory: PaginatedMethodOpt<
+    BalanceListHistoryParams,
+    BalanceListHistoryResponse,
+    BalanceListHistoryError,
+    BalanceListHistoryItem
+  >;
+  /**
+   * <p>Retrieves the current account balance, based on the authentication that was used to make the request.
+   *  For a sample request, see <a href="/docs/connect/account-balances#accounting-for-negative-balances">Accounting for negative balances</a>.</p>
+   */
+  retrieve: MethodOpt<
+    BalanceRetrieveParams,
+    BalanceRetrieveResponse,
+    BalanceRetrieveError
   >;
   /**
    * <p>Retrieves the balance transaction with the given ID.</p>
    *
    * <p>Note that this endpoint previously used the path <code>/v1/balance/history/:id</code>.</p>
    */
-  getBalanceHistoryId: Method<
-    BalanceGetBalanceHistoryIdParams,
-    BalanceGetBalanceHistoryIdResponse,
-    BalanceGetBalanceHistoryIdError
+  retrieveHistory: Method<
+    BalanceRetrieveHistoryParams,
+    BalanceRetrieveHistoryResponse,
+    BalanceRetrieveHistoryError
   >;
 }

@@ -3,23 +3,7 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getBalance: {
-    id: "GetBalance",
-    method: "GET",
-    path: "/v1/balance",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getBalanceHistory: {
+  listHistory: {
     id: "GetBalanceHistory",
     method: "GET",
     path: "/v1/balance/history",
@@ -50,7 +34,23 @@ export const operations = {
       items: "data",
     },
   },
-  getBalanceHistoryId: {
+  retrieve: {
+    id: "GetBalance",
+    method: "GET",
+    path: "/v1/balance",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveHistory: {
     id: "GetBalanceHistoryId",
     method: "GET",
     path: "/v1/balance/history/{id}",

@@ -5,38 +5,7 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface BillingPortalGetBillingPortalConfigurationsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return configurations that are active or inactive (e.g., pass `true` to only list active configurations). */
-  active?: boolean;
-  /** Only return the default or non-default configurations (e.g., pass `true` to only list the default configuration). */
-  is_default?: boolean;
-  body?: Record<string, never>;
-}
-export type BillingPortalGetBillingPortalConfigurationsResponse = {
-  data: S.BillingPortalConfiguration[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type BillingPortalGetBillingPortalConfigurationsError = S.ErrorSchema;
-export type BillingPortalGetBillingPortalConfigurationsItem =
-  S.BillingPortalConfiguration;
-
-export interface BillingPortalGetBillingPortalConfigurationsConfigurationParams
-  extends P.Expand {
-  configuration: string;
-  body?: Record<string, never>;
-}
-export type BillingPortalGetBillingPortalConfigurationsConfigurationResponse =
-  S.BillingPortalConfiguration;
-export type BillingPortalGetBillingPortalConfigurationsConfigurationError =
-  S.ErrorSchema;
-
-export interface BillingPortalPostBillingPortalConfigurationsParams {
+export interface BillingPortalCreateConfigurationParams {
   body: {
     /** The business information shown to customers in the portal. */
     business_profile: {
@@ -113,96 +82,11 @@ export interface BillingPortalPostBillingPortalConfigurationsParams {
     metadata?: Record<string, string>;
   };
 }
-export type BillingPortalPostBillingPortalConfigurationsResponse =
+export type BillingPortalCreateConfigurationResponse =
   S.BillingPortalConfiguration;
-export type BillingPortalPostBillingPortalConfigurationsError = S.ErrorSchema;
+export type BillingPortalCreateConfigurationError = S.ErrorSchema;
 
-export interface BillingPortalPostBillingPortalConfigurationsConfigurationParams {
-  configuration: string;
-  body?: {
-    /** Whether the configuration is active and can be used to create portal sessions. */
-    active?: boolean;
-    /** The business information shown to customers in the portal. */
-    business_profile?: {
-      headline?: string;
-      privacy_policy_url?: string | "";
-      terms_of_service_url?: string | "";
-    };
-    /** The default URL to redirect customers to when they click on the portal's link to return to your website. This can be [overriden](https://stripe.com/docs/api/customer_portal/sessions/create#create_portal_session-return_url) when creating the session. */
-    default_return_url?: string | "";
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Information about the features available in the portal. */
-    features?: {
-      /** customer_update_updating_param */
-      customer_update?: {
-        allowed_updates?:
-          | ("address" | "email" | "name" | "phone" | "shipping" | "tax_id")[]
-          | "";
-        enabled?: boolean;
-      };
-      /** invoice_list_param */
-      invoice_history?: {
-        enabled: boolean;
-      };
-      /** payment_method_update_param */
-      payment_method_update?: {
-        enabled: boolean;
-      };
-      /** subscription_cancel_updating_param */
-      subscription_cancel?: {
-        /** subscription_cancellation_reason_updating_param */
-        cancellation_reason?: {
-          enabled: boolean;
-          options?:
-            | (
-                | "customer_service"
-                | "low_quality"
-                | "missing_features"
-                | "other"
-                | "switched_service"
-                | "too_complex"
-                | "too_expensive"
-                | "unused"
-              )[]
-            | "";
-        };
-        enabled?: boolean;
-        mode?: "at_period_end" | "immediately";
-        proration_behavior?: "always_invoice" | "create_prorations" | "none";
-      };
-      /** subscription_pause_param */
-      subscription_pause?: {
-        enabled?: boolean;
-      };
-      /** subscription_update_updating_param */
-      subscription_update?: {
-        default_allowed_updates?:
-          ("price" | "promotion_code" | "quantity")[] | "";
-        enabled?: boolean;
-        products?:
-          | {
-              prices: string[];
-              product: string;
-            }[]
-          | "";
-        proration_behavior?: "always_invoice" | "create_prorations" | "none";
-      };
-    };
-    /** The hosted login page for this configuration. Learn more about the portal login page in our [integration docs](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal#share). */
-    login_page?: {
-      enabled: boolean;
-    };
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-  };
-}
-export type BillingPortalPostBillingPortalConfigurationsConfigurationResponse =
-  S.BillingPortalConfiguration;
-export type BillingPortalPostBillingPortalConfigurationsConfigurationError =
-  S.ErrorSchema;
-
-export interface BillingPortalPostBillingPortalSessionsParams {
+export interface BillingPortalCreateSessionParams {
   body: {
     /** The ID of an existing [configuration](https://stripe.com/docs/api/customer_portal/configuration) to use for this session, describing its functionality and features. If not specified, the session uses the default configuration. */
     configuration?: string;
@@ -285,40 +169,151 @@ export interface BillingPortalPostBillingPortalSessionsParams {
     return_url?: string;
   };
 }
-export type BillingPortalPostBillingPortalSessionsResponse =
-  S.BillingPortalSession;
-export type BillingPortalPostBillingPortalSessionsError = S.ErrorSchema;
+export type BillingPortalCreateSessionResponse = S.BillingPortalSession;
+export type BillingPortalCreateSessionError = S.ErrorSchema;
+
+export interface BillingPortalListConfigurationsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return configurations that are active or inactive (e.g., pass `true` to only list active configurations). */
+  active?: boolean;
+  /** Only return the default or non-default configurations (e.g., pass `true` to only list the default configuration). */
+  is_default?: boolean;
+  body?: Record<string, never>;
+}
+export type BillingPortalListConfigurationsResponse = {
+  data: S.BillingPortalConfiguration[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type BillingPortalListConfigurationsError = S.ErrorSchema;
+export type BillingPortalListConfigurationsItem = S.BillingPortalConfiguration;
+
+export interface BillingPortalRetrieveConfigurationParams extends P.Expand {
+  configuration: string;
+  body?: Record<string, never>;
+}
+export type BillingPortalRetrieveConfigurationResponse =
+  S.BillingPortalConfiguration;
+export type BillingPortalRetrieveConfigurationError = S.ErrorSchema;
+
+export interface BillingPortalUpdateConfigurationParams {
+  configuration: string;
+  body?: {
+    /** Whether the configuration is active and can be used to create portal sessions. */
+    active?: boolean;
+    /** The business information shown to customers in the portal. */
+    business_profile?: {
+      headline?: string;
+      privacy_policy_url?: string | "";
+      terms_of_service_url?: string | "";
+    };
+    /** The default URL to redirect customers to when they click on the portal's link to return to your website. This can be [overriden](https://stripe.com/docs/api/customer_portal/sessions/create#create_portal_session-return_url) when creating the session. */
+    default_return_url?: string | "";
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Information about the features available in the portal. */
+    features?: {
+      /** customer_update_updating_param */
+      customer_update?: {
+        allowed_updates?:
+          | ("address" | "email" | "name" | "phone" | "shipping" | "tax_id")[]
+          | "";
+        enabled?: boolean;
+      };
+      /** invoice_list_param */
+      invoice_history?: {
+        enabled: boolean;
+      };
+      /** payment_method_update_param */
+      payment_method_update?: {
+        enabled: boolean;
+      };
+      /** subscription_cancel_updating_param */
+      subscription_cancel?: {
+        /** subscription_cancellation_reason_updating_param */
+        cancellation_reason?: {
+          enabled: boolean;
+          options?:
+            | (
+                | "customer_service"
+                | "low_quality"
+                | "missing_features"
+                | "other"
+                | "switched_service"
+                | "too_complex"
+                | "too_expensive"
+                | "unused"
+              )[]
+            | "";
+        };
+        enabled?: boolean;
+        mode?: "at_period_end" | "immediately";
+        proration_behavior?: "always_invoice" | "create_prorations" | "none";
+      };
+      /** subscription_pause_param */
+      subscription_pause?: {
+        enabled?: boolean;
+      };
+      /** subscription_update_updating_param */
+      subscription_update?: {
+        default_allowed_updates?:
+          ("price" | "promotion_code" | "quantity")[] | "";
+        enabled?: boolean;
+        products?:
+          | {
+              prices: string[];
+              product: string;
+            }[]
+          | "";
+        proration_behavior?: "always_invoice" | "create_prorations" | "none";
+      };
+    };
+    /** The hosted login page for this configuration. Learn more about the portal login page in our [integration docs](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal#share). */
+    login_page?: {
+      enabled: boolean;
+    };
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string> | "";
+  };
+}
+export type BillingPortalUpdateConfigurationResponse =
+  S.BillingPortalConfiguration;
+export type BillingPortalUpdateConfigurationError = S.ErrorSchema;
 
 export interface BillingPortalMethods {
-  /** <p>Returns a list of configurations that describe the functionality of the customer portal.</p> */
-  getBillingPortalConfigurations: PaginatedMethodOpt<
-    BillingPortalGetBillingPortalConfigurationsParams,
-    BillingPortalGetBillingPortalConfigurationsResponse,
-    BillingPortalGetBillingPortalConfigurationsError,
-    BillingPortalGetBillingPortalConfigurationsItem
-  >;
-  /** <p>Retrieves a configuration that describes the functionality of the customer portal.</p> */
-  getBillingPortalConfigurationsConfiguration: Method<
-    BillingPortalGetBillingPortalConfigurationsConfigurationParams,
-    BillingPortalGetBillingPortalConfigurationsConfigurationResponse,
-    BillingPortalGetBillingPortalConfigurationsConfigurationError
-  >;
   /** <p>Creates a configuration that describes the functionality and behavior of a PortalSession</p> */
-  postBillingPortalConfigurations: Method<
-    BillingPortalPostBillingPortalConfigurationsParams,
-    BillingPortalPostBillingPortalConfigurationsResponse,
-    BillingPortalPostBillingPortalConfigurationsError
-  >;
-  /** <p>Updates a configuration that describes the functionality of the customer portal.</p> */
-  postBillingPortalConfigurationsConfiguration: Method<
-    BillingPortalPostBillingPortalConfigurationsConfigurationParams,
-    BillingPortalPostBillingPortalConfigurationsConfigurationResponse,
-    BillingPortalPostBillingPortalConfigurationsConfigurationError
+  createConfiguration: Method<
+    BillingPortalCreateConfigurationParams,
+    BillingPortalCreateConfigurationResponse,
+    BillingPortalCreateConfigurationError
   >;
   /** <p>Creates a session of the customer portal.</p> */
-  postBillingPortalSessions: Method<
-    BillingPortalPostBillingPortalSessionsParams,
-    BillingPortalPostBillingPortalSessionsResponse,
-    BillingPortalPostBillingPortalSessionsError
+  createSession: Method<
+    BillingPortalCreateSessionParams,
+    BillingPortalCreateSessionResponse,
+    BillingPortalCreateSessionError
+  >;
+  /** <p>Returns a list of configurations that describe the functionality of the customer portal.</p> */
+  listConfigurations: PaginatedMethodOpt<
+    BillingPortalListConfigurationsParams,
+    BillingPortalListConfigurationsResponse,
+    BillingPortalListConfigurationsError,
+    BillingPortalListConfigurationsItem
+  >;
+  /** <p>Retrieves a configuration that describes the functionality of the customer portal.</p> */
+  retrieveConfiguration: Method<
+    BillingPortalRetrieveConfigurationParams,
+    BillingPortalRetrieveConfigurationResponse,
+    BillingPortalRetrieveConfigurationError
+  >;
+  /** <p>Updates a configuration that describes the functionality of the customer portal.</p> */
+  updateConfiguration: Method<
+    BillingPortalUpdateConfigurationParams,
+    BillingPortalUpdateConfigurationResponse,
+    BillingPortalUpdateConfigurationError
   >;
 }

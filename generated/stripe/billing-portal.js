@@ -3,7 +3,27 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getBillingPortalConfigurations: {
+  createConfiguration: {
+    id: "PostBillingPortalConfigurations",
+    method: "POST",
+    path: "/v1/billing_portal/configurations",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createSession: {
+    id: "PostBillingPortalSessions",
+    method: "POST",
+    path: "/v1/billing_portal/sessions",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  listConfigurations: {
     id: "GetBillingPortalConfigurations",
     method: "GET",
     path: "/v1/billing_portal/configurations",
@@ -27,7 +47,7 @@ export const operations = {
       items: "data",
     },
   },
-  getBillingPortalConfigurationsConfiguration: {
+  retrieveConfiguration: {
     id: "GetBillingPortalConfigurationsConfiguration",
     method: "GET",
     path: "/v1/billing_portal/configurations/{configuration}",
@@ -44,17 +64,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postBillingPortalConfigurations: {
-    id: "PostBillingPortalConfigurations",
-    method: "POST",
-    path: "/v1/billing_portal/configurations",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postBillingPortalConfigurationsConfiguration: {
+  updateConfiguration: {
     id: "PostBillingPortalConfigurationsConfiguration",
     method: "POST",
     path: "/v1/billing_portal/configurations/{configuration}",
@@ -64,16 +74,6 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postBillingPortalSessions: {
-    id: "PostBillingPortalSessions",
-    method: "POST",
-    path: "/v1/billing_portal/sessions",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
 };

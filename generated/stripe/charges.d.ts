@@ -10,95 +10,45 @@ import type {
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ChargesGetChargesParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return charges for the customer specified by this customer ID. */
-  customer?: string;
-  /** Only return charges that were created by the PaymentIntent specified by this PaymentIntent ID. */
-  payment_intent?: string;
-  /** Only return charges for this transfer group. */
-  transfer_group?: string;
-  body?: Record<string, never>;
-}
-export type ChargesGetChargesResponse = {
-  data: S.Charge[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type ChargesGetChargesError = S.ErrorSchema;
-export type ChargesGetChargesItem = S.Charge;
-
-export interface ChargesGetChargesChargeParams extends P.Expand {
+export interface ChargesCaptureParams {
   charge: string;
-  body?: Record<string, never>;
+  body?: {
+    /** The amount to capture, which must be less than or equal to the original amount. Any additional amount will be automatically refunded. */
+    amount?: number;
+    /** An application fee to add on to this charge. */
+    application_fee?: number;
+    /** An application fee amount to add on to this charge, which must be less than or equal to the original amount. */
+    application_fee_amount?: number;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** The email address to send this charge's receipt to. This will override the previously-specified email address for this charge, if one was set. Receipts will not be sent in test mode. */
+    receipt_email?: string;
+    /** For card charges, use `statement_descriptor_suffix` instead. Otherwise, you can use this value as the complete description of a charge on your customers’ statements. Must contain at least one letter, maximum 22 characters. */
+    statement_descriptor?: string;
+    /** Provides information about the charge that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor. */
+    statement_descriptor_suffix?: string;
+    /** An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details. */
+    transfer_data?: {
+      amount?: number;
+    };
+    /** A string that identifies this transaction as part of a group. `transfer_group` may only be provided if it has not been set. See the [Connect documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options) for details. */
+    transfer_group?: string;
+  };
 }
-export type ChargesGetChargesChargeResponse = S.Charge;
-export type ChargesGetChargesChargeError = S.ErrorSchema;
+export type ChargesCaptureResponse = S.Charge;
+export type ChargesCaptureError = S.ErrorSchema;
 
-export interface ChargesGetChargesChargeDisputeParams extends P.Expand {
+export interface ChargesCloseDisputeParams {
   charge: string;
-  body?: Record<string, never>;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
 }
-export type ChargesGetChargesChargeDisputeResponse = S.Dispute;
-export type ChargesGetChargesChargeDisputeError = S.ErrorSchema;
+export type ChargesCloseDisputeResponse = S.Dispute;
+export type ChargesCloseDisputeError = S.ErrorSchema;
 
-export interface ChargesGetChargesChargeRefundsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  charge: string;
-  body?: Record<string, never>;
-}
-export type ChargesGetChargesChargeRefundsResponse = {
-  /** Details about each object. */
-  data: S.Refund[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type ChargesGetChargesChargeRefundsError = S.ErrorSchema;
-export type ChargesGetChargesChargeRefundsItem = S.Refund;
-
-export interface ChargesGetChargesChargeRefundsRefundParams extends P.Expand {
-  charge: string;
-  refund: string;
-  body?: Record<string, never>;
-}
-export type ChargesGetChargesChargeRefundsRefundResponse = S.Refund;
-export type ChargesGetChargesChargeRefundsRefundError = S.ErrorSchema;
-
-export interface ChargesGetChargesSearchParams
-  extends P.Expand, P.Limit, P.Page {
-  /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for charges](https://stripe.com/docs/search#query-fields-for-charges). */
-  query: string;
-  body?: Record<string, never>;
-}
-export type ChargesGetChargesSearchResponse = {
-  data: S.Charge[];
-  has_more: boolean;
-  next_page?: string | null;
-  /** String representing the object's type. Objects of the same type share the same value. */
-  object: "search_result";
-  /** The total number of objects that match the query, only accurate up to 10,000. */
-  total_count?: number;
-  url: string;
-};
-export type ChargesGetChargesSearchError = S.ErrorSchema;
-
-export interface ChargesPostChargesParams {
+export interface ChargesCreateParams {
   body?: {
     /** Amount intended to be collected by this payment. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 US or [equivalent in charge currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99). */
     amount?: number;
@@ -150,100 +100,10 @@ export interface ChargesPostChargesParams {
     transfer_group?: string;
   };
 }
-export type ChargesPostChargesResponse = S.Charge;
-export type ChargesPostChargesError = S.ErrorSchema;
+export type ChargesCreateResponse = S.Charge;
+export type ChargesCreateError = S.ErrorSchema;
 
-export interface ChargesPostChargesChargeParams {
-  charge: string;
-  body?: {
-    /** The ID of an existing customer that will be associated with this request. This field may only be updated if there is no existing associated customer with this charge. */
-    customer?: string;
-    /** An arbitrary string which you can attach to a charge object. It is displayed when in the web interface alongside the charge. Note that if you use Stripe to send automatic email receipts to your customers, your receipt emails will include the `description` of the charge(s) that they are describing. */
-    description?: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** A set of key-value pairs you can attach to a charge giving information about its riskiness. If you believe a charge is fraudulent, include a `user_report` key with a value of `fraudulent`. If you believe a charge is safe, include a `user_report` key with a value of `safe`. Stripe will use the information you send to improve our fraud detection algorithms. */
-    fraud_details?: {
-      user_report: "" | "fraudulent" | "safe";
-    };
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-    /** This is the email address that the receipt for this charge will be sent to. If this field is updated, then a new email receipt will be sent to the updated address. */
-    receipt_email?: string;
-    /** Shipping information for the charge. Helps prevent fraud on charges for physical goods. */
-    shipping?: S.OptionalFieldsShipping;
-    /** A string that identifies this transaction as part of a group. `transfer_group` may only be provided if it has not been set. See the [Connect documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options) for details. */
-    transfer_group?: string;
-  };
-}
-export type ChargesPostChargesChargeResponse = S.Charge;
-export type ChargesPostChargesChargeError = S.ErrorSchema;
-
-export interface ChargesPostChargesChargeCaptureParams {
-  charge: string;
-  body?: {
-    /** The amount to capture, which must be less than or equal to the original amount. Any additional amount will be automatically refunded. */
-    amount?: number;
-    /** An application fee to add on to this charge. */
-    application_fee?: number;
-    /** An application fee amount to add on to this charge, which must be less than or equal to the original amount. */
-    application_fee_amount?: number;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** The email address to send this charge's receipt to. This will override the previously-specified email address for this charge, if one was set. Receipts will not be sent in test mode. */
-    receipt_email?: string;
-    /** For card charges, use `statement_descriptor_suffix` instead. Otherwise, you can use this value as the complete description of a charge on your customers’ statements. Must contain at least one letter, maximum 22 characters. */
-    statement_descriptor?: string;
-    /** Provides information about the charge that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor. */
-    statement_descriptor_suffix?: string;
-    /** An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details. */
-    transfer_data?: {
-      amount?: number;
-    };
-    /** A string that identifies this transaction as part of a group. `transfer_group` may only be provided if it has not been set. See the [Connect documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options) for details. */
-    transfer_group?: string;
-  };
-}
-export type ChargesPostChargesChargeCaptureResponse = S.Charge;
-export type ChargesPostChargesChargeCaptureError = S.ErrorSchema;
-
-export interface ChargesPostChargesChargeDisputeParams {
-  charge: string;
-  body?: S.ChargesPostChargesChargeDisputeBody;
-}
-export type ChargesPostChargesChargeDisputeResponse = S.Dispute;
-export type ChargesPostChargesChargeDisputeError = S.ErrorSchema;
-
-export interface ChargesPostChargesChargeDisputeCloseParams {
-  charge: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type ChargesPostChargesChargeDisputeCloseResponse = S.Dispute;
-export type ChargesPostChargesChargeDisputeCloseError = S.ErrorSchema;
-
-export interface ChargesPostChargesChargeRefundParams {
-  charge: string;
-  body?: {
-    amount?: number;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** For payment methods without native refund support (e.g., Konbini, PromptPay), use this email from the customer to receive refund instructions. */
-    instructions_email?: string;
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-    payment_intent?: string;
-    reason?: "duplicate" | "fraudulent" | "requested_by_customer";
-    refund_application_fee?: boolean;
-    reverse_transfer?: boolean;
-  };
-}
-export type ChargesPostChargesChargeRefundResponse = S.Charge;
-export type ChargesPostChargesChargeRefundError = S.ErrorSchema;
-
-export interface ChargesPostChargesChargeRefundsParams {
+export interface ChargesCreateRefundParams {
   charge: string;
   body?: {
     /** A positive integer representing how much to refund. */
@@ -266,10 +126,149 @@ export interface ChargesPostChargesChargeRefundsParams {
     reverse_transfer?: boolean;
   };
 }
-export type ChargesPostChargesChargeRefundsResponse = S.Refund;
-export type ChargesPostChargesChargeRefundsError = S.ErrorSchema;
+export type ChargesCreateRefundResponse = S.Refund;
+export type ChargesCreateRefundError = S.ErrorSchema;
 
-export interface ChargesPostChargesChargeRefundsRefundParams {
+export interface ChargesListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return charges for the customer specified by this customer ID. */
+  customer?: string;
+  /** Only return charges that were created by the PaymentIntent specified by this PaymentIntent ID. */
+  payment_intent?: string;
+  /** Only return charges for this transfer group. */
+  transfer_group?: string;
+  body?: Record<string, never>;
+}
+export type ChargesListResponse = {
+  data: S.Charge[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type ChargesListError = S.ErrorSchema;
+export type ChargesListItem = S.Charge;
+
+export interface ChargesListRefundsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  charge: string;
+  body?: Record<string, never>;
+}
+export type ChargesListRefundsResponse = {
+  /** Details about each object. */
+  data: S.Refund[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type ChargesListRefundsError = S.ErrorSchema;
+export type ChargesListRefundsItem = S.Refund;
+
+export interface ChargesRefundParams {
+  charge: string;
+  body?: {
+    amount?: number;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** For payment methods without native refund support (e.g., Konbini, PromptPay), use this email from the customer to receive refund instructions. */
+    instructions_email?: string;
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string> | "";
+    payment_intent?: string;
+    reason?: "duplicate" | "fraudulent" | "requested_by_customer";
+    refund_application_fee?: boolean;
+    reverse_transfer?: boolean;
+  };
+}
+export type ChargesRefundResponse = S.Charge;
+export type ChargesRefundError = S.ErrorSchema;
+
+export interface ChargesRetrieveParams extends P.Expand {
+  charge: string;
+  body?: Record<string, never>;
+}
+export type ChargesRetrieveResponse = S.Charge;
+export type ChargesRetrieveError = S.ErrorSchema;
+
+export interface ChargesRetrieveDisputeParams extends P.Expand {
+  charge: string;
+  body?: Record<string, never>;
+}
+export type ChargesRetrieveDisputeResponse = S.Dispute;
+export type ChargesRetrieveDisputeError = S.ErrorSchema;
+
+export interface ChargesRetrieveRefundParams extends P.Expand {
+  charge: string;
+  refund: string;
+  body?: Record<string, never>;
+}
+export type ChargesRetrieveRefundResponse = S.Refund;
+export type ChargesRetrieveRefundError = S.ErrorSchema;
+
+export interface ChargesSearchParams extends P.Expand, P.Limit, P.Page {
+  /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for charges](https://stripe.com/docs/search#query-fields-for-charges). */
+  query: string;
+  body?: Record<string, never>;
+}
+export type ChargesSearchResponse = {
+  data: S.Charge[];
+  has_more: boolean;
+  next_page?: string | null;
+  /** String representing the object's type. Objects of the same type share the same value. */
+  object: "search_result";
+  /** The total number of objects that match the query, only accurate up to 10,000. */
+  total_count?: number;
+  url: string;
+};
+export type ChargesSearchError = S.ErrorSchema;
+
+export interface ChargesUpdateParams {
+  charge: string;
+  body?: {
+    /** The ID of an existing customer that will be associated with this request. This field may only be updated if there is no existing associated customer with this charge. */
+    customer?: string;
+    /** An arbitrary string which you can attach to a charge object. It is displayed when in the web interface alongside the charge. Note that if you use Stripe to send automatic email receipts to your customers, your receipt emails will include the `description` of the charge(s) that they are describing. */
+    description?: string;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** A set of key-value pairs you can attach to a charge giving information about its riskiness. If you believe a charge is fraudulent, include a `user_report` key with a value of `fraudulent`. If you believe a charge is safe, include a `user_report` key with a value of `safe`. Stripe will use the information you send to improve our fraud detection algorithms. */
+    fraud_details?: {
+      user_report: "" | "fraudulent" | "safe";
+    };
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string> | "";
+    /** This is the email address that the receipt for this charge will be sent to. If this field is updated, then a new email receipt will be sent to the updated address. */
+    receipt_email?: string;
+    /** Shipping information for the charge. Helps prevent fraud on charges for physical goods. */
+    shipping?: S.OptionalFieldsShipping;
+    /** A string that identifies this transaction as part of a group. `transfer_group` may only be provided if it has not been set. See the [Connect documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options) for details. */
+    transfer_group?: string;
+  };
+}
+export type ChargesUpdateResponse = S.Charge;
+export type ChargesUpdateError = S.ErrorSchema;
+
+export interface ChargesUpdateDisputeParams {
+  charge: string;
+  body?: S.ChargesUpdateDisputeBody;
+}
+export type ChargesUpdateDisputeResponse = S.Dispute;
+export type ChargesUpdateDisputeError = S.ErrorSchema;
+
+export interface ChargesUpdateRefundParams {
   charge: string;
   refund: string;
   body?: {
@@ -278,84 +277,50 @@ export interface ChargesPostChargesChargeRefundsRefundParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type ChargesPostChargesChargeRefundsRefundResponse = S.Refund;
-export type ChargesPostChargesChargeRefundsRefundError = S.ErrorSchema;
+export type ChargesUpdateRefundResponse = S.Refund;
+export type ChargesUpdateRefundError = S.ErrorSchema;
 
 export interface ChargesMethods {
-  /** <p>Returns a list of charges you’ve previously created. The charges are returned in sorted order, with the most recent charges appearing first.</p> */
-  getCharges: PaginatedMethodOpt<
-    ChargesGetChargesParams,
-    ChargesGetChargesResponse,
-    ChargesGetChargesError,
-    ChargesGetChargesItem
-  >;
-  /** <p>Retrieves the details of a charge that has previously been created. Supply the unique charge ID that was returned from your previous request, and Stripe will return the corresponding charge information. The same information is returned when creating or refunding the charge.</p> */
-  getChargesCharge: Method<
-    ChargesGetChargesChargeParams,
-    ChargesGetChargesChargeResponse,
-    ChargesGetChargesChargeError
-  >;
-  /** <p>Retrieve a dispute for a specified charge.</p> */
-  getChargesChargeDispute: Method<
-    ChargesGetChargesChargeDisputeParams,
-    ChargesGetChargesChargeDisputeResponse,
-    ChargesGetChargesChargeDisputeError
-  >;
-  /** <p>You can see a list of the refunds belonging to a specific charge. Note that the 10 most recent refunds are always available by default on the charge object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional refunds.</p> */
-  getChargesChargeRefunds: PaginatedMethod<
-    ChargesGetChargesChargeRefundsParams,
-    ChargesGetChargesChargeRefundsResponse,
-    ChargesGetChargesChargeRefundsError,
-    ChargesGetChargesChargeRefundsItem
-  >;
-  /** <p>Retrieves the details of an existing refund.</p> */
-  getChargesChargeRefundsRefund: Method<
-    ChargesGetChargesChargeRefundsRefundParams,
-    ChargesGetChargesChargeRefundsRefundResponse,
-    ChargesGetChargesChargeRefundsRefundError
-  >;
-  /**
-   * <p>Search for charges you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-   * Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-   * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-   * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
-   */
-  getChargesSearch: Method<
-    ChargesGetChargesSearchParams,
-    ChargesGetChargesSearchResponse,
-    ChargesGetChargesSearchError
-  >;
-  /** <p>To charge a credit card or other payment source, you create a <code>Charge</code> object. If your API key is in test mode, the supplied payment source (e.g., card) won’t actually be charged, although everything else will occur as if in live mode. (Stripe assumes that the charge would have completed successfully).</p> */
-  postCharges: MethodOpt<
-    ChargesPostChargesParams,
-    ChargesPostChargesResponse,
-    ChargesPostChargesError
-  >;
-  /** <p>Updates the specified charge by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
-  postChargesCharge: Method<
-    ChargesPostChargesChargeParams,
-    ChargesPostChargesChargeResponse,
-    ChargesPostChargesChargeError
-  >;
   /**
    * <p>Capture the payment of an existing, uncaptured, charge. This is the second half of the two-step payment flow, where first you <a href="#create_charge">created a charge</a> with the capture option set to false.</p>
    *
    * <p>Uncaptured payments expire a set number of days after they are created (<a href="/docs/charges/placing-a-hold">7 by default</a>). If they are not captured by that point in time, they will be marked as refunded and will no longer be capturable.</p>
    */
-  postChargesChargeCapture: Method<
-    ChargesPostChargesChargeCaptureParams,
-    ChargesPostChargesChargeCaptureResponse,
-    ChargesPostChargesChargeCaptureError
+  capture: Method<
+    ChargesCaptureParams,
+    ChargesCaptureResponse,
+    ChargesCaptureError
   >;
-  postChargesChargeDispute: Method<
-    ChargesPostChargesChargeDisputeParams,
-    ChargesPostChargesChargeDisputeResponse,
-    ChargesPostChargesChargeDisputeError
+  closeDispute: Method<
+    ChargesCloseDisputeParams,
+    ChargesCloseDisputeResponse,
+    ChargesCloseDisputeError
   >;
-  postChargesChargeDisputeClose: Method<
-    ChargesPostChargesChargeDisputeCloseParams,
-    ChargesPostChargesChargeDisputeCloseResponse,
-    ChargesPostChargesChargeDisputeCloseError
+  /** <p>To charge a credit card or other payment source, you create a <code>Charge</code> object. If your API key is in test mode, the supplied payment source (e.g., card) won’t actually be charged, although everything else will occur as if in live mode. (Stripe assumes that the charge would have completed successfully).</p> */
+  create: MethodOpt<
+    ChargesCreateParams,
+    ChargesCreateResponse,
+    ChargesCreateError
+  >;
+  /** <p>Create a refund.</p> */
+  createRefund: Method<
+    ChargesCreateRefundParams,
+    ChargesCreateRefundResponse,
+    ChargesCreateRefundError
+  >;
+  /** <p>Returns a list of charges you’ve previously created. The charges are returned in sorted order, with the most recent charges appearing first.</p> */
+  list: PaginatedMethodOpt<
+    ChargesListParams,
+    ChargesListResponse,
+    ChargesListError,
+    ChargesListItem
+  >;
+  /** <p>You can see a list of the refunds belonging to a specific charge. Note that the 10 most recent refunds are always available by default on the charge object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional refunds.</p> */
+  listRefunds: PaginatedMethod<
+    ChargesListRefundsParams,
+    ChargesListRefundsResponse,
+    ChargesListRefundsError,
+    ChargesListRefundsItem
   >;
   /**
    * <p>When you create a new refund, you must specify a Charge or a PaymentIntent object on which to create it.</p>
@@ -370,21 +335,55 @@ export interface ChargesMethods {
    * This method will raise an error when called on an already-refunded charge,
    * or when trying to refund more money than is left on a charge.</p>
    */
-  postChargesChargeRefund: Method<
-    ChargesPostChargesChargeRefundParams,
-    ChargesPostChargesChargeRefundResponse,
-    ChargesPostChargesChargeRefundError
+  refund: Method<
+    ChargesRefundParams,
+    ChargesRefundResponse,
+    ChargesRefundError
   >;
-  /** <p>Create a refund.</p> */
-  postChargesChargeRefunds: Method<
-    ChargesPostChargesChargeRefundsParams,
-    ChargesPostChargesChargeRefundsResponse,
-    ChargesPostChargesChargeRefundsError
+  /** <p>Retrieves the details of a charge that has previously been created. Supply the unique charge ID that was returned from your previous request, and Stripe will return the corresponding charge information. The same information is returned when creating or refunding the charge.</p> */
+  retrieve: Method<
+    ChargesRetrieveParams,
+    ChargesRetrieveResponse,
+    ChargesRetrieveError
+  >;
+  /** <p>Retrieve a dispute for a specified charge.</p> */
+  retrieveDispute: Method<
+    ChargesRetrieveDisputeParams,
+    ChargesRetrieveDisputeResponse,
+    ChargesRetrieveDisputeError
+  >;
+  /** <p>Retrieves the details of an existing refund.</p> */
+  retrieveRefund: Method<
+    ChargesRetrieveRefundParams,
+    ChargesRetrieveRefundResponse,
+    ChargesRetrieveRefundError
+  >;
+  /**
+   * <p>Search for charges you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
+   * Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
+   * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
+   * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+   */
+  search: Method<
+    ChargesSearchParams,
+    ChargesSearchResponse,
+    ChargesSearchError
+  >;
+  /** <p>Updates the specified charge by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
+  update: Method<
+    ChargesUpdateParams,
+    ChargesUpdateResponse,
+    ChargesUpdateError
+  >;
+  updateDispute: Method<
+    ChargesUpdateDisputeParams,
+    ChargesUpdateDisputeResponse,
+    ChargesUpdateDisputeError
   >;
   /** <p>Update a specified refund.</p> */
-  postChargesChargeRefundsRefund: Method<
-    ChargesPostChargesChargeRefundsRefundParams,
-    ChargesPostChargesChargeRefundsRefundResponse,
-    ChargesPostChargesChargeRefundsRefundError
+  updateRefund: Method<
+    ChargesUpdateRefundParams,
+    ChargesUpdateRefundResponse,
+    ChargesUpdateRefundError
   >;
 }

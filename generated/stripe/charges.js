@@ -3,7 +3,52 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getCharges: {
+  capture: {
+    id: "PostChargesChargeCapture",
+    method: "POST",
+    path: "/v1/charges/{charge}/capture",
+    params: {
+      charge: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  closeDispute: {
+    id: "PostChargesChargeDisputeClose",
+    method: "POST",
+    path: "/v1/charges/{charge}/dispute/close",
+    params: {
+      charge: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  create: {
+    id: "PostCharges",
+    method: "POST",
+    path: "/v1/charges",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createRefund: {
+    id: "PostChargesChargeRefunds",
+    method: "POST",
+    path: "/v1/charges/{charge}/refunds",
+    params: {
+      charge: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  list: {
     id: "GetCharges",
     method: "GET",
     path: "/v1/charges",
@@ -33,41 +78,7 @@ export const operations = {
       items: "data",
     },
   },
-  getChargesCharge: {
-    id: "GetChargesCharge",
-    method: "GET",
-    path: "/v1/charges/{charge}",
-    params: {
-      charge: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getChargesChargeDispute: {
-    id: "GetChargesChargeDispute",
-    method: "GET",
-    path: "/v1/charges/{charge}/dispute",
-    params: {
-      charge: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getChargesChargeRefunds: {
+  listRefunds: {
     id: "GetChargesChargeRefunds",
     method: "GET",
     path: "/v1/charges/{charge}/refunds",
@@ -90,7 +101,53 @@ export const operations = {
       items: "data",
     },
   },
-  getChargesChargeRefundsRefund: {
+  refund: {
+    id: "PostChargesChargeRefund",
+    method: "POST",
+    path: "/v1/charges/{charge}/refund",
+    params: {
+      charge: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieve: {
+    id: "GetChargesCharge",
+    method: "GET",
+    path: "/v1/charges/{charge}",
+    params: {
+      charge: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveDispute: {
+    id: "GetChargesChargeDispute",
+    method: "GET",
+    path: "/v1/charges/{charge}/dispute",
+    params: {
+      charge: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveRefund: {
     id: "GetChargesChargeRefundsRefund",
     method: "GET",
     path: "/v1/charges/{charge}/refunds/{refund}",
@@ -108,7 +165,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getChargesSearch: {
+  search: {
     id: "GetChargesSearch",
     method: "GET",
     path: "/v1/charges/search",
@@ -127,16 +184,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postCharges: {
-    id: "PostCharges",
-    method: "POST",
-    path: "/v1/charges",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postChargesCharge: {
+  update: {
     id: "PostChargesCharge",
     method: "POST",
     path: "/v1/charges/{charge}",
@@ -148,19 +196,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postChargesChargeCapture: {
-    id: "PostChargesChargeCapture",
-    method: "POST",
-    path: "/v1/charges/{charge}/capture",
-    params: {
-      charge: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postChargesChargeDispute: {
+  updateDispute: {
     id: "PostChargesChargeDispute",
     method: "POST",
     path: "/v1/charges/{charge}/dispute",
@@ -172,43 +208,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postChargesChargeDisputeClose: {
-    id: "PostChargesChargeDisputeClose",
-    method: "POST",
-    path: "/v1/charges/{charge}/dispute/close",
-    params: {
-      charge: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postChargesChargeRefund: {
-    id: "PostChargesChargeRefund",
-    method: "POST",
-    path: "/v1/charges/{charge}/refund",
-    params: {
-      charge: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postChargesChargeRefunds: {
-    id: "PostChargesChargeRefunds",
-    method: "POST",
-    path: "/v1/charges/{charge}/refunds",
-    params: {
-      charge: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postChargesChargeRefundsRefund: {
+  updateRefund: {
     id: "PostChargesChargeRefundsRefund",
     method: "POST",
     path: "/v1/charges/{charge}/refunds/{refund}",

@@ -9,60 +9,7 @@ import type {
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CheckoutGetCheckoutSessionsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return the Checkout Sessions for the Customer specified. */
-  customer?: string;
-  /** Only return the Checkout Sessions for the Customer details specified. */
-  customer_details?: {
-    email: string;
-  };
-  /** Only return the Checkout Session for the PaymentIntent specified. */
-  payment_intent?: string;
-  /** Only return the Checkout Sessions for the Payment Link specified. */
-  payment_link?: string;
-  /** Only return the Checkout Session for the subscription specified. */
-  subscription?: string;
-  body?: Record<string, never>;
-}
-export type CheckoutGetCheckoutSessionsResponse = {
-  data: S.CheckoutSession[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type CheckoutGetCheckoutSessionsError = S.ErrorSchema;
-export type CheckoutGetCheckoutSessionsItem = S.CheckoutSession;
-
-export interface CheckoutGetCheckoutSessionsSessionParams extends P.Expand {
-  session: string;
-  body?: Record<string, never>;
-}
-export type CheckoutGetCheckoutSessionsSessionResponse = S.CheckoutSession;
-export type CheckoutGetCheckoutSessionsSessionError = S.ErrorSchema;
-
-export interface CheckoutGetCheckoutSessionsSessionLineItemsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  session: string;
-  body?: Record<string, never>;
-}
-export type CheckoutGetCheckoutSessionsSessionLineItemsResponse = {
-  /** Details about each object. */
-  data: S.Item[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type CheckoutGetCheckoutSessionsSessionLineItemsError = S.ErrorSchema;
-export type CheckoutGetCheckoutSessionsSessionLineItemsItem = S.Item;
-
-export interface CheckoutPostCheckoutSessionsParams {
+export interface CheckoutCreateSessionParams {
   body: {
     /** Configure actions after a Checkout Session has expired. */
     after_expiration?: {
@@ -283,7 +230,7 @@ export interface CheckoutPostCheckoutSessionsParams {
       setup_future_usage?: "off_session" | "on_session";
       /** shipping */
       shipping?: {
-        address: S.CheckoutPostCheckoutSessionsBodyPaymentIntentDataShippingAddress;
+        address: S.CheckoutCreateSessionBodyPaymentIntentDataShippingAddress;
         carrier?: string;
         name: string;
         phone?: string;
@@ -808,55 +755,107 @@ export interface CheckoutPostCheckoutSessionsParams {
     };
   };
 }
-export type CheckoutPostCheckoutSessionsResponse = S.CheckoutSession;
-export type CheckoutPostCheckoutSessionsError = S.ErrorSchema;
+export type CheckoutCreateSessionResponse = S.CheckoutSession;
+export type CheckoutCreateSessionError = S.ErrorSchema;
 
-export interface CheckoutPostCheckoutSessionsSessionExpireParams {
+export interface CheckoutExpireSessionParams {
   session: string;
   body?: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
   };
 }
-export type CheckoutPostCheckoutSessionsSessionExpireResponse =
-  S.CheckoutSession;
-export type CheckoutPostCheckoutSessionsSessionExpireError = S.ErrorSchema;
+export type CheckoutExpireSessionResponse = S.CheckoutSession;
+export type CheckoutExpireSessionError = S.ErrorSchema;
+
+export interface CheckoutListSessionLineItemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  session: string;
+  body?: Record<string, never>;
+}
+export type CheckoutListSessionLineItemsResponse = {
+  /** Details about each object. */
+  data: S.Item[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type CheckoutListSessionLineItemsError = S.ErrorSchema;
+export type CheckoutListSessionLineItemsItem = S.Item;
+
+export interface CheckoutListSessionsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return the Checkout Sessions for the Customer specified. */
+  customer?: string;
+  /** Only return the Checkout Sessions for the Customer details specified. */
+  customer_details?: {
+    email: string;
+  };
+  /** Only return the Checkout Session for the PaymentIntent specified. */
+  payment_intent?: string;
+  /** Only return the Checkout Sessions for the Payment Link specified. */
+  payment_link?: string;
+  /** Only return the Checkout Session for the subscription specified. */
+  subscription?: string;
+  body?: Record<string, never>;
+}
+export type CheckoutListSessionsResponse = {
+  data: S.CheckoutSession[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type CheckoutListSessionsError = S.ErrorSchema;
+export type CheckoutListSessionsItem = S.CheckoutSession;
+
+export interface CheckoutRetrieveSessionParams extends P.Expand {
+  session: string;
+  body?: Record<string, never>;
+}
+export type CheckoutRetrieveSessionResponse = S.CheckoutSession;
+export type CheckoutRetrieveSessionError = S.ErrorSchema;
 
 export interface CheckoutMethods {
-  /** <p>Returns a list of Checkout Sessions.</p> */
-  getCheckoutSessions: PaginatedMethodOpt<
-    CheckoutGetCheckoutSessionsParams,
-    CheckoutGetCheckoutSessionsResponse,
-    CheckoutGetCheckoutSessionsError,
-    CheckoutGetCheckoutSessionsItem
-  >;
-  /** <p>Retrieves a Session object.</p> */
-  getCheckoutSessionsSession: Method<
-    CheckoutGetCheckoutSessionsSessionParams,
-    CheckoutGetCheckoutSessionsSessionResponse,
-    CheckoutGetCheckoutSessionsSessionError
-  >;
-  /** <p>When retrieving a Checkout Session, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p> */
-  getCheckoutSessionsSessionLineItems: PaginatedMethod<
-    CheckoutGetCheckoutSessionsSessionLineItemsParams,
-    CheckoutGetCheckoutSessionsSessionLineItemsResponse,
-    CheckoutGetCheckoutSessionsSessionLineItemsError,
-    CheckoutGetCheckoutSessionsSessionLineItemsItem
-  >;
   /** <p>Creates a Session object.</p> */
-  postCheckoutSessions: Method<
-    CheckoutPostCheckoutSessionsParams,
-    CheckoutPostCheckoutSessionsResponse,
-    CheckoutPostCheckoutSessionsError
+  createSession: Method<
+    CheckoutCreateSessionParams,
+    CheckoutCreateSessionResponse,
+    CheckoutCreateSessionError
   >;
   /**
    * <p>A Session can be expired when it is in one of these statuses: <code>open</code> </p>
    *
    * <p>After it expires, a customer can’t complete a Session and customers loading the Session see a message saying the Session is expired.</p>
    */
-  postCheckoutSessionsSessionExpire: Method<
-    CheckoutPostCheckoutSessionsSessionExpireParams,
-    CheckoutPostCheckoutSessionsSessionExpireResponse,
-    CheckoutPostCheckoutSessionsSessionExpireError
+  expireSession: Method<
+    CheckoutExpireSessionParams,
+    CheckoutExpireSessionResponse,
+    CheckoutExpireSessionError
+  >;
+  /** <p>When retrieving a Checkout Session, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p> */
+  listSessionLineItems: PaginatedMethod<
+    CheckoutListSessionLineItemsParams,
+    CheckoutListSessionLineItemsResponse,
+    CheckoutListSessionLineItemsError,
+    CheckoutListSessionLineItemsItem
+  >;
+  /** <p>Returns a list of Checkout Sessions.</p> */
+  listSessions: PaginatedMethodOpt<
+    CheckoutListSessionsParams,
+    CheckoutListSessionsResponse,
+    CheckoutListSessionsError,
+    CheckoutListSessionsItem
+  >;
+  /** <p>Retrieves a Session object.</p> */
+  retrieveSession: Method<
+    CheckoutRetrieveSessionParams,
+    CheckoutRetrieveSessionResponse,
+    CheckoutRetrieveSessionError
   >;
 }

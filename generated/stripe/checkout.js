@@ -3,7 +3,52 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getCheckoutSessions: {
+  createSession: {
+    id: "PostCheckoutSessions",
+    method: "POST",
+    path: "/v1/checkout/sessions",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  expireSession: {
+    id: "PostCheckoutSessionsSessionExpire",
+    method: "POST",
+    path: "/v1/checkout/sessions/{session}/expire",
+    params: {
+      session: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  listSessionLineItems: {
+    id: "GetCheckoutSessionsSessionLineItems",
+    method: "GET",
+    path: "/v1/checkout/sessions/{session}/line_items",
+    params: {
+      ending_before: "query",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      limit: "query",
+      session: "path",
+      starting_after: "query",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+    paginate: {
+      items: "data",
+    },
+  },
+  listSessions: {
     id: "GetCheckoutSessions",
     method: "GET",
     path: "/v1/checkout/sessions",
@@ -34,7 +79,7 @@ export const operations = {
       items: "data",
     },
   },
-  getCheckoutSessionsSession: {
+  retrieveSession: {
     id: "GetCheckoutSessionsSession",
     method: "GET",
     path: "/v1/checkout/sessions/{session}",
@@ -44,51 +89,6 @@ export const operations = {
         style: "deepObject",
         explode: true,
       },
-      session: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getCheckoutSessionsSessionLineItems: {
-    id: "GetCheckoutSessionsSessionLineItems",
-    method: "GET",
-    path: "/v1/checkout/sessions/{session}/line_items",
-    params: {
-      ending_before: "query",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      limit: "query",
-      session: "path",
-      starting_after: "query",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-    paginate: {
-      items: "data",
-    },
-  },
-  postCheckoutSessions: {
-    id: "PostCheckoutSessions",
-    method: "POST",
-    path: "/v1/checkout/sessions",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postCheckoutSessionsSessionExpire: {
-    id: "PostCheckoutSessionsSessionExpire",
-    method: "POST",
-    path: "/v1/checkout/sessions/{session}/expire",
-    params: {
       session: "path",
     },
     body: {

@@ -5,11 +5,11 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CountrySpecsGetCountrySpecsParams
+export interface CountrySpecsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   body?: Record<string, never>;
 }
-export type CountrySpecsGetCountrySpecsResponse = {
+export type CountrySpecsListResponse = {
   data: S.CountrySpec[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
@@ -18,28 +18,28 @@ export type CountrySpecsGetCountrySpecsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CountrySpecsGetCountrySpecsError = S.ErrorSchema;
-export type CountrySpecsGetCountrySpecsItem = S.CountrySpec;
+export type CountrySpecsListError = S.ErrorSchema;
+export type CountrySpecsListItem = S.CountrySpec;
 
-export interface CountrySpecsGetCountrySpecsCountryParams extends P.Expand {
+export interface CountrySpecsRetrieveParams extends P.Expand {
   country: string;
   body?: Record<string, never>;
 }
-export type CountrySpecsGetCountrySpecsCountryResponse = S.CountrySpec;
-export type CountrySpecsGetCountrySpecsCountryError = S.ErrorSchema;
+export type CountrySpecsRetrieveResponse = S.CountrySpec;
+export type CountrySpecsRetrieveError = S.ErrorSchema;
 
 export interface CountrySpecsMethods {
   /** <p>Lists all Country Spec objects available in the API.</p> */
-  getCountrySpecs: PaginatedMethodOpt<
-    CountrySpecsGetCountrySpecsParams,
-    CountrySpecsGetCountrySpecsResponse,
-    CountrySpecsGetCountrySpecsError,
-    CountrySpecsGetCountrySpecsItem
+  list: PaginatedMethodOpt<
+    CountrySpecsListParams,
+    CountrySpecsListResponse,
+    CountrySpecsListError,
+    CountrySpecsListItem
   >;
   /** <p>Returns a Country Spec for a given Country code.</p> */
-  getCountrySpecsCountry: Method<
-    CountrySpecsGetCountrySpecsCountryParams,
-    CountrySpecsGetCountrySpecsCountryResponse,
-    CountrySpecsGetCountrySpecsCountryError
+  retrieve: Method<
+    CountrySpecsRetrieveParams,
+    CountrySpecsRetrieveResponse,
+    CountrySpecsRetrieveError
   >;
 }

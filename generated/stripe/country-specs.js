@@ -3,7 +3,7 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getCountrySpecs: {
+  list: {
     id: "GetCountrySpecs",
     method: "GET",
     path: "/v1/country_specs",
@@ -25,7 +25,7 @@ export const operations = {
       items: "data",
     },
   },
-  getCountrySpecsCountry: {
+  retrieve: {
     id: "GetCountrySpecsCountry",
     method: "GET",
     path: "/v1/country_specs/{country}",

@@ -5,37 +5,7 @@ import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CouponsDeleteCouponsCouponParams {
-  coupon: string;
-  body?: Record<string, never>;
-}
-export type CouponsDeleteCouponsCouponResponse = S.DeletedCoupon;
-export type CouponsDeleteCouponsCouponError = S.ErrorSchema;
-
-export interface CouponsGetCouponsParams
-  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  body?: Record<string, never>;
-}
-export type CouponsGetCouponsResponse = {
-  data: S.Coupon[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type CouponsGetCouponsError = S.ErrorSchema;
-export type CouponsGetCouponsItem = S.Coupon;
-
-export interface CouponsGetCouponsCouponParams extends P.Expand {
-  coupon: string;
-  body?: Record<string, never>;
-}
-export type CouponsGetCouponsCouponResponse = S.Coupon;
-export type CouponsGetCouponsCouponError = S.ErrorSchema;
-
-export interface CouponsPostCouponsParams {
+export interface CouponsCreateParams {
   body?: {
     /** A positive integer representing the amount to subtract from an invoice total (required if `percent_off` is not passed). */
     amount_off?: number;
@@ -75,10 +45,40 @@ export interface CouponsPostCouponsParams {
     redeem_by?: number;
   };
 }
-export type CouponsPostCouponsResponse = S.Coupon;
-export type CouponsPostCouponsError = S.ErrorSchema;
+export type CouponsCreateResponse = S.Coupon;
+export type CouponsCreateError = S.ErrorSchema;
 
-export interface CouponsPostCouponsCouponParams {
+export interface CouponsDeleteParams {
+  coupon: string;
+  body?: Record<string, never>;
+}
+export type CouponsDeleteResponse = S.DeletedCoupon;
+export type CouponsDeleteError = S.ErrorSchema;
+
+export interface CouponsListParams
+  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  body?: Record<string, never>;
+}
+export type CouponsListResponse = {
+  data: S.Coupon[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type CouponsListError = S.ErrorSchema;
+export type CouponsListItem = S.Coupon;
+
+export interface CouponsRetrieveParams extends P.Expand {
+  coupon: string;
+  body?: Record<string, never>;
+}
+export type CouponsRetrieveResponse = S.Coupon;
+export type CouponsRetrieveError = S.ErrorSchema;
+
+export interface CouponsUpdateParams {
   coupon: string;
   body?: {
     /** Coupons defined in each available currency option (only supported if the coupon is amount-based). Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies). */
@@ -96,43 +96,43 @@ export interface CouponsPostCouponsCouponParams {
     name?: string;
   };
 }
-export type CouponsPostCouponsCouponResponse = S.Coupon;
-export type CouponsPostCouponsCouponError = S.ErrorSchema;
+export type CouponsUpdateResponse = S.Coupon;
+export type CouponsUpdateError = S.ErrorSchema;
 
 export interface CouponsMethods {
-  /** <p>You can delete coupons via the <a href="https://dashboard.stripe.com/coupons">coupon management</a> page of the Stripe dashboard. However, deleting a coupon does not affect any customers who have already applied the coupon; it means that new customers can’t redeem the coupon. You can also delete coupons via the API.</p> */
-  deleteCouponsCoupon: Method<
-    CouponsDeleteCouponsCouponParams,
-    CouponsDeleteCouponsCouponResponse,
-    CouponsDeleteCouponsCouponError
-  >;
-  /** <p>Returns a list of your coupons.</p> */
-  getCoupons: PaginatedMethodOpt<
-    CouponsGetCouponsParams,
-    CouponsGetCouponsResponse,
-    CouponsGetCouponsError,
-    CouponsGetCouponsItem
-  >;
-  /** <p>Retrieves the coupon with the given ID.</p> */
-  getCouponsCoupon: Method<
-    CouponsGetCouponsCouponParams,
-    CouponsGetCouponsCouponResponse,
-    CouponsGetCouponsCouponError
-  >;
   /**
    * <p>You can create coupons easily via the <a href="https://dashboard.stripe.com/coupons">coupon management</a> page of the Stripe dashboard. Coupon creation is also accessible via the API if you need to create coupons on the fly.</p>
    *
    * <p>A coupon has either a <code>percent_off</code> or an <code>amount_off</code> and <code>currency</code>. If you set an <code>amount_off</code>, that amount will be subtracted from any invoice’s subtotal. For example, an invoice with a subtotal of <currency>100</currency> will have a final total of <currency>0</currency> if a coupon with an <code>amount_off</code> of <amount>200</amount> is applied to it and an invoice with a subtotal of <currency>300</currency> will have a final total of <currency>100</currency> if a coupon with an <code>amount_off</code> of <amount>200</amount> is applied to it.</p>
    */
-  postCoupons: MethodOpt<
-    CouponsPostCouponsParams,
-    CouponsPostCouponsResponse,
-    CouponsPostCouponsError
+  create: MethodOpt<
+    CouponsCreateParams,
+    CouponsCreateResponse,
+    CouponsCreateError
+  >;
+  /** <p>You can delete coupons via the <a href="https://dashboard.stripe.com/coupons">coupon management</a> page of the Stripe dashboard. However, deleting a coupon does not affect any customers who have already applied the coupon; it means that new customers can’t redeem the coupon. You can also delete coupons via the API.</p> */
+  delete: Method<
+    CouponsDeleteParams,
+    CouponsDeleteResponse,
+    CouponsDeleteError
+  >;
+  /** <p>Returns a list of your coupons.</p> */
+  list: PaginatedMethodOpt<
+    CouponsListParams,
+    CouponsListResponse,
+    CouponsListError,
+    CouponsListItem
+  >;
+  /** <p>Retrieves the coupon with the given ID.</p> */
+  retrieve: Method<
+    CouponsRetrieveParams,
+    CouponsRetrieveResponse,
+    CouponsRetrieveError
   >;
   /** <p>Updates the metadata of a coupon. Other coupon details (currency, duration, amount_off) are, by design, not editable.</p> */
-  postCouponsCoupon: Method<
-    CouponsPostCouponsCouponParams,
-    CouponsPostCouponsCouponResponse,
-    CouponsPostCouponsCouponError
+  update: Method<
+    CouponsUpdateParams,
+    CouponsUpdateResponse,
+    CouponsUpdateError
   >;
 }

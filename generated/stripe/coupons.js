@@ -3,7 +3,16 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  deleteCouponsCoupon: {
+  create: {
+    id: "PostCoupons",
+    method: "POST",
+    path: "/v1/coupons",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  delete: {
     id: "DeleteCouponsCoupon",
     method: "DELETE",
     path: "/v1/coupons/{coupon}",
@@ -15,7 +24,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getCoupons: {
+  list: {
     id: "GetCoupons",
     method: "GET",
     path: "/v1/coupons",
@@ -42,7 +51,7 @@ export const operations = {
       items: "data",
     },
   },
-  getCouponsCoupon: {
+  retrieve: {
     id: "GetCouponsCoupon",
     method: "GET",
     path: "/v1/coupons/{coupon}",
@@ -59,16 +68,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postCoupons: {
-    id: "PostCoupons",
-    method: "POST",
-    path: "/v1/coupons",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postCouponsCoupon: {
+  update: {
     id: "PostCouponsCoupon",
     method: "POST",
     path: "/v1/coupons/{coupon}",

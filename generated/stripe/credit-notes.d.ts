@@ -9,125 +9,7 @@ import type {
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CreditNotesGetCreditNotesParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return credit notes for the customer specified by this customer ID. */
-  customer?: string;
-  /** Only return credit notes for the invoice specified by this invoice ID. */
-  invoice?: string;
-  body?: Record<string, never>;
-}
-export type CreditNotesGetCreditNotesResponse = {
-  data: S.CreditNote[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type CreditNotesGetCreditNotesError = S.ErrorSchema;
-export type CreditNotesGetCreditNotesItem = S.CreditNote;
-
-export interface CreditNotesGetCreditNotesCreditNoteLinesParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  credit_note: string;
-  body?: Record<string, never>;
-}
-export type CreditNotesGetCreditNotesCreditNoteLinesResponse = {
-  /** Details about each object. */
-  data: S.CreditNoteLineItem[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type CreditNotesGetCreditNotesCreditNoteLinesError = S.ErrorSchema;
-export type CreditNotesGetCreditNotesCreditNoteLinesItem = S.CreditNoteLineItem;
-
-export interface CreditNotesGetCreditNotesIdParams extends P.Expand {
-  id: string;
-  body?: Record<string, never>;
-}
-export type CreditNotesGetCreditNotesIdResponse = S.CreditNote;
-export type CreditNotesGetCreditNotesIdError = S.ErrorSchema;
-
-export interface CreditNotesGetCreditNotesPreviewParams extends P.Expand {
-  /** The integer amount in cents (or local equivalent) representing the total amount of the credit note. */
-  amount?: number;
-  /** The integer amount in cents (or local equivalent) representing the amount to credit the customer's balance, which will be automatically applied to their next invoice. */
-  credit_amount?: number;
-  /** ID of the invoice. */
-  invoice: string;
-  /** Line items that make up the credit note. */
-  lines?: S.CreditNoteLineItemParamsInput[];
-  /** The credit note's memo appears on the credit note PDF. */
-  memo?: string;
-  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-  metadata?: Record<string, string>;
-  /** The integer amount in cents (or local equivalent) representing the amount that is credited outside of Stripe. */
-  out_of_band_amount?: number;
-  /** Reason for issuing this credit note, one of `duplicate`, `fraudulent`, `order_change`, or `product_unsatisfactory` */
-  reason?:
-    "duplicate" | "fraudulent" | "order_change" | "product_unsatisfactory";
-  /** ID of an existing refund to link this credit note to. */
-  refund?: string;
-  /** The integer amount in cents (or local equivalent) representing the amount to refund. If set, a refund will be created for the charge associated with the invoice. */
-  refund_amount?: number;
-  /** When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note. */
-  shipping_cost?: {
-    shipping_rate?: string;
-  };
-  body?: Record<string, never>;
-}
-export type CreditNotesGetCreditNotesPreviewResponse = S.CreditNote;
-export type CreditNotesGetCreditNotesPreviewError = S.ErrorSchema;
-
-export interface CreditNotesGetCreditNotesPreviewLinesParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** The integer amount in cents (or local equivalent) representing the total amount of the credit note. */
-  amount?: number;
-  /** The integer amount in cents (or local equivalent) representing the amount to credit the customer's balance, which will be automatically applied to their next invoice. */
-  credit_amount?: number;
-  /** ID of the invoice. */
-  invoice: string;
-  /** Line items that make up the credit note. */
-  lines?: S.CreditNoteLineItemParamsInput[];
-  /** The credit note's memo appears on the credit note PDF. */
-  memo?: string;
-  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-  metadata?: Record<string, string>;
-  /** The integer amount in cents (or local equivalent) representing the amount that is credited outside of Stripe. */
-  out_of_band_amount?: number;
-  /** Reason for issuing this credit note, one of `duplicate`, `fraudulent`, `order_change`, or `product_unsatisfactory` */
-  reason?:
-    "duplicate" | "fraudulent" | "order_change" | "product_unsatisfactory";
-  /** ID of an existing refund to link this credit note to. */
-  refund?: string;
-  /** The integer amount in cents (or local equivalent) representing the amount to refund. If set, a refund will be created for the charge associated with the invoice. */
-  refund_amount?: number;
-  /** When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note. */
-  shipping_cost?: {
-    shipping_rate?: string;
-  };
-  body?: Record<string, never>;
-}
-export type CreditNotesGetCreditNotesPreviewLinesResponse = {
-  /** Details about each object. */
-  data: S.CreditNoteLineItem[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type CreditNotesGetCreditNotesPreviewLinesError = S.ErrorSchema;
-export type CreditNotesGetCreditNotesPreviewLinesItem = S.CreditNoteLineItem;
-
-export interface CreditNotesPostCreditNotesParams {
+export interface CreditNotesCreateParams {
   body: {
     /** The integer amount in cents (or local equivalent) representing the total amount of the credit note. */
     amount?: number;
@@ -158,10 +40,128 @@ export interface CreditNotesPostCreditNotesParams {
     };
   };
 }
-export type CreditNotesPostCreditNotesResponse = S.CreditNote;
-export type CreditNotesPostCreditNotesError = S.ErrorSchema;
+export type CreditNotesCreateResponse = S.CreditNote;
+export type CreditNotesCreateError = S.ErrorSchema;
 
-export interface CreditNotesPostCreditNotesIdParams {
+export interface CreditNotesListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return credit notes for the customer specified by this customer ID. */
+  customer?: string;
+  /** Only return credit notes for the invoice specified by this invoice ID. */
+  invoice?: string;
+  body?: Record<string, never>;
+}
+export type CreditNotesListResponse = {
+  data: S.CreditNote[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type CreditNotesListError = S.ErrorSchema;
+export type CreditNotesListItem = S.CreditNote;
+
+export interface CreditNotesListLinesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  credit_note: string;
+  body?: Record<string, never>;
+}
+export type CreditNotesListLinesResponse = {
+  /** Details about each object. */
+  data: S.CreditNoteLineItem[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type CreditNotesListLinesError = S.ErrorSchema;
+export type CreditNotesListLinesItem = S.CreditNoteLineItem;
+
+export interface CreditNotesListPreviewLinesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** The integer amount in cents (or local equivalent) representing the total amount of the credit note. */
+  amount?: number;
+  /** The integer amount in cents (or local equivalent) representing the amount to credit the customer's balance, which will be automatically applied to their next invoice. */
+  credit_amount?: number;
+  /** ID of the invoice. */
+  invoice: string;
+  /** Line items that make up the credit note. */
+  lines?: S.CreditNoteLineItemParamsInput[];
+  /** The credit note's memo appears on the credit note PDF. */
+  memo?: string;
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string>;
+  /** The integer amount in cents (or local equivalent) representing the amount that is credited outside of Stripe. */
+  out_of_band_amount?: number;
+  /** Reason for issuing this credit note, one of `duplicate`, `fraudulent`, `order_change`, or `product_unsatisfactory` */
+  reason?:
+    "duplicate" | "fraudulent" | "order_change" | "product_unsatisfactory";
+  /** ID of an existing refund to link this credit note to. */
+  refund?: string;
+  /** The integer amount in cents (or local equivalent) representing the amount to refund. If set, a refund will be created for the charge associated with the invoice. */
+  refund_amount?: number;
+  /** When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note. */
+  shipping_cost?: {
+    shipping_rate?: string;
+  };
+  body?: Record<string, never>;
+}
+export type CreditNotesListPreviewLinesResponse = {
+  /** Details about each object. */
+  data: S.CreditNoteLineItem[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type CreditNotesListPreviewLinesError = S.ErrorSchema;
+export type CreditNotesListPreviewLinesItem = S.CreditNoteLineItem;
+
+export interface CreditNotesRetrieveParams extends P.Expand {
+  id: string;
+  body?: Record<string, never>;
+}
+export type CreditNotesRetrieveResponse = S.CreditNote;
+export type CreditNotesRetrieveError = S.ErrorSchema;
+
+export interface CreditNotesRetrievePreviewParams extends P.Expand {
+  /** The integer amount in cents (or local equivalent) representing the total amount of the credit note. */
+  amount?: number;
+  /** The integer amount in cents (or local equivalent) representing the amount to credit the customer's balance, which will be automatically applied to their next invoice. */
+  credit_amount?: number;
+  /** ID of the invoice. */
+  invoice: string;
+  /** Line items that make up the credit note. */
+  lines?: S.CreditNoteLineItemParamsInput[];
+  /** The credit note's memo appears on the credit note PDF. */
+  memo?: string;
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string>;
+  /** The integer amount in cents (or local equivalent) representing the amount that is credited outside of Stripe. */
+  out_of_band_amount?: number;
+  /** Reason for issuing this credit note, one of `duplicate`, `fraudulent`, `order_change`, or `product_unsatisfactory` */
+  reason?:
+    "duplicate" | "fraudulent" | "order_change" | "product_unsatisfactory";
+  /** ID of an existing refund to link this credit note to. */
+  refund?: string;
+  /** The integer amount in cents (or local equivalent) representing the amount to refund. If set, a refund will be created for the charge associated with the invoice. */
+  refund_amount?: number;
+  /** When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note. */
+  shipping_cost?: {
+    shipping_rate?: string;
+  };
+  body?: Record<string, never>;
+}
+export type CreditNotesRetrievePreviewResponse = S.CreditNote;
+export type CreditNotesRetrievePreviewError = S.ErrorSchema;
+
+export interface CreditNotesUpdateParams {
   id: string;
   body?: {
     /** Specifies which fields in the response should be expanded. */
@@ -172,53 +172,20 @@ export interface CreditNotesPostCreditNotesIdParams {
     metadata?: Record<string, string>;
   };
 }
-export type CreditNotesPostCreditNotesIdResponse = S.CreditNote;
-export type CreditNotesPostCreditNotesIdError = S.ErrorSchema;
+export type CreditNotesUpdateResponse = S.CreditNote;
+export type CreditNotesUpdateError = S.ErrorSchema;
 
-export interface CreditNotesPostCreditNotesIdVoidParams {
+export interface CreditNotesVoidParams {
   id: string;
   body?: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
   };
 }
-export type CreditNotesPostCreditNotesIdVoidResponse = S.CreditNote;
-export type CreditNotesPostCreditNotesIdVoidError = S.ErrorSchema;
+export type CreditNotesVoidResponse = S.CreditNote;
+export type CreditNotesVoidError = S.ErrorSchema;
 
 export interface CreditNotesMethods {
-  /** <p>Returns a list of credit notes.</p> */
-  getCreditNotes: PaginatedMethodOpt<
-    CreditNotesGetCreditNotesParams,
-    CreditNotesGetCreditNotesResponse,
-    CreditNotesGetCreditNotesError,
-    CreditNotesGetCreditNotesItem
-  >;
-  /** <p>When retrieving a credit note, you’ll get a <strong>lines</strong> property containing the the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p> */
-  getCreditNotesCreditNoteLines: PaginatedMethod<
-    CreditNotesGetCreditNotesCreditNoteLinesParams,
-    CreditNotesGetCreditNotesCreditNoteLinesResponse,
-    CreditNotesGetCreditNotesCreditNoteLinesError,
-    CreditNotesGetCreditNotesCreditNoteLinesItem
-  >;
-  /** <p>Retrieves the credit note object with the given identifier.</p> */
-  getCreditNotesId: Method<
-    CreditNotesGetCreditNotesIdParams,
-    CreditNotesGetCreditNotesIdResponse,
-    CreditNotesGetCreditNotesIdError
-  >;
-  /** <p>Get a preview of a credit note without creating it.</p> */
-  getCreditNotesPreview: Method<
-    CreditNotesGetCreditNotesPreviewParams,
-    CreditNotesGetCreditNotesPreviewResponse,
-    CreditNotesGetCreditNotesPreviewError
-  >;
-  /** <p>When retrieving a credit note preview, you’ll get a <strong>lines</strong> property containing the first handful of those items. This URL you can retrieve the full (paginated) list of line items.</p> */
-  getCreditNotesPreviewLines: PaginatedMethod<
-    CreditNotesGetCreditNotesPreviewLinesParams,
-    CreditNotesGetCreditNotesPreviewLinesResponse,
-    CreditNotesGetCreditNotesPreviewLinesError,
-    CreditNotesGetCreditNotesPreviewLinesItem
-  >;
   /**
    * <p>Issue a credit note to adjust the amount of a finalized invoice. For a <code>status=open</code> invoice, a credit note reduces
    * its <code>amount_due</code>. For a <code>status=paid</code> invoice, a credit note does not affect its <code>amount_due</code>. Instead, it can result
@@ -235,21 +202,54 @@ export interface CreditNotesMethods {
    * <p>You may issue multiple credit notes for an invoice. Each credit note will increment the invoice’s <code>pre_payment_credit_notes_amount</code>
    * or <code>post_payment_credit_notes_amount</code> depending on its <code>status</code> at the time of credit note creation.</p>
    */
-  postCreditNotes: Method<
-    CreditNotesPostCreditNotesParams,
-    CreditNotesPostCreditNotesResponse,
-    CreditNotesPostCreditNotesError
+  create: Method<
+    CreditNotesCreateParams,
+    CreditNotesCreateResponse,
+    CreditNotesCreateError
+  >;
+  /** <p>Returns a list of credit notes.</p> */
+  list: PaginatedMethodOpt<
+    CreditNotesListParams,
+    CreditNotesListResponse,
+    CreditNotesListError,
+    CreditNotesListItem
+  >;
+  /** <p>When retrieving a credit note, you’ll get a <strong>lines</strong> property containing the the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p> */
+  listLines: PaginatedMethod<
+    CreditNotesListLinesParams,
+    CreditNotesListLinesResponse,
+    CreditNotesListLinesError,
+    CreditNotesListLinesItem
+  >;
+  /** <p>When retrieving a credit note preview, you’ll get a <strong>lines</strong> property containing the first handful of those items. This URL you can retrieve the full (paginated) list of line items.</p> */
+  listPreviewLines: PaginatedMethod<
+    CreditNotesListPreviewLinesParams,
+    CreditNotesListPreviewLinesResponse,
+    CreditNotesListPreviewLinesError,
+    CreditNotesListPreviewLinesItem
+  >;
+  /** <p>Retrieves the credit note object with the given identifier.</p> */
+  retrieve: Method<
+    CreditNotesRetrieveParams,
+    CreditNotesRetrieveResponse,
+    CreditNotesRetrieveError
+  >;
+  /** <p>Get a preview of a credit note without creating it.</p> */
+  retrievePreview: Method<
+    CreditNotesRetrievePreviewParams,
+    CreditNotesRetrievePreviewResponse,
+    CreditNotesRetrievePreviewError
   >;
   /** <p>Updates an existing credit note.</p> */
-  postCreditNotesId: Method<
-    CreditNotesPostCreditNotesIdParams,
-    CreditNotesPostCreditNotesIdResponse,
-    CreditNotesPostCreditNotesIdError
+  update: Method<
+    CreditNotesUpdateParams,
+    CreditNotesUpdateResponse,
+    CreditNotesUpdateError
   >;
   /** <p>Marks a credit note as void. Learn more about <a href="/docs/billing/invoices/credit-notes#voiding">voiding credit notes</a>.</p> */
-  postCreditNotesIdVoid: Method<
-    CreditNotesPostCreditNotesIdVoidParams,
-    CreditNotesPostCreditNotesIdVoidResponse,
-    CreditNotesPostCreditNotesIdVoidError
+  void: Method<
+    CreditNotesVoidParams,
+    CreditNotesVoidResponse,
+    CreditNotesVoidError
   >;
 }

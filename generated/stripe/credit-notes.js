@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getCreditNotes: {
+  create: {
+    id: "PostCreditNotes",
+    method: "POST",
+    path: "/v1/credit_notes",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  list: {
     id: "GetCreditNotes",
     method: "GET",
     path: "/v1/credit_notes",
@@ -27,7 +37,7 @@ export const operations = {
       items: "data",
     },
   },
-  getCreditNotesCreditNoteLines: {
+  listLines: {
     id: "GetCreditNotesCreditNoteLines",
     method: "GET",
     path: "/v1/credit_notes/{credit_note}/lines",
@@ -50,63 +60,7 @@ export const operations = {
       items: "data",
     },
   },
-  getCreditNotesId: {
-    id: "GetCreditNotesId",
-    method: "GET",
-    path: "/v1/credit_notes/{id}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getCreditNotesPreview: {
-    id: "GetCreditNotesPreview",
-    method: "GET",
-    path: "/v1/credit_notes/preview",
-    params: {
-      amount: "query",
-      credit_amount: "query",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      invoice: "query",
-      lines: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      memo: "query",
-      metadata: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      out_of_band_amount: "query",
-      reason: "query",
-      refund: "query",
-      refund_amount: "query",
-      shipping_cost: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getCreditNotesPreviewLines: {
+  listPreviewLines: {
     id: "GetCreditNotesPreviewLines",
     method: "GET",
     path: "/v1/credit_notes/preview/lines",
@@ -151,17 +105,63 @@ export const operations = {
       items: "data",
     },
   },
-  postCreditNotes: {
-    id: "PostCreditNotes",
-    method: "POST",
-    path: "/v1/credit_notes",
+  retrieve: {
+    id: "GetCreditNotesId",
+    method: "GET",
+    path: "/v1/credit_notes/{id}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      id: "path",
+    },
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
-  postCreditNotesId: {
+  retrievePreview: {
+    id: "GetCreditNotesPreview",
+    method: "GET",
+    path: "/v1/credit_notes/preview",
+    params: {
+      amount: "query",
+      credit_amount: "query",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      invoice: "query",
+      lines: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      memo: "query",
+      metadata: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      out_of_band_amount: "query",
+      reason: "query",
+      refund: "query",
+      refund_amount: "query",
+      shipping_cost: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  update: {
     id: "PostCreditNotesId",
     method: "POST",
     path: "/v1/credit_notes/{id}",
@@ -173,7 +173,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postCreditNotesIdVoid: {
+  void: {
     id: "PostCreditNotesIdVoid",
     method: "POST",
     path: "/v1/credit_notes/{id}/void",

@@ -10,430 +10,7 @@ import type {
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface CustomersDeleteCustomersCustomerParams {
-  customer: string;
-  body?: Record<string, never>;
-}
-export type CustomersDeleteCustomersCustomerResponse = S.DeletedCustomer;
-export type CustomersDeleteCustomersCustomerError = S.ErrorSchema;
-
-export interface CustomersDeleteCustomersCustomerBankAccountsIdParams {
-  customer: string;
-  id: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type CustomersDeleteCustomersCustomerBankAccountsIdResponse =
-  S.PaymentSource | S.DeletedPaymentSource;
-export type CustomersDeleteCustomersCustomerBankAccountsIdError = S.ErrorSchema;
-
-export interface CustomersDeleteCustomersCustomerCardsIdParams {
-  customer: string;
-  id: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type CustomersDeleteCustomersCustomerCardsIdResponse =
-  S.PaymentSource | S.DeletedPaymentSource;
-export type CustomersDeleteCustomersCustomerCardsIdError = S.ErrorSchema;
-
-export interface CustomersDeleteCustomersCustomerDiscountParams {
-  customer: string;
-  body?: Record<string, never>;
-}
-export type CustomersDeleteCustomersCustomerDiscountResponse =
-  S.DeletedDiscount;
-export type CustomersDeleteCustomersCustomerDiscountError = S.ErrorSchema;
-
-export interface CustomersDeleteCustomersCustomerSourcesIdParams {
-  customer: string;
-  id: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type CustomersDeleteCustomersCustomerSourcesIdResponse =
-  S.PaymentSource | S.DeletedPaymentSource;
-export type CustomersDeleteCustomersCustomerSourcesIdError = S.ErrorSchema;
-
-export interface CustomersDeleteCustomersCustomerSubscriptionsSubscriptionExposedIdParams {
-  customer: string;
-  subscription_exposed_id: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Can be set to `true` if `at_period_end` is not set to `true`. Will generate a final invoice that invoices for any un-invoiced metered usage and new/pending proration invoice items. */
-    invoice_now?: boolean;
-    /** Can be set to `true` if `at_period_end` is not set to `true`. Will generate a proration invoice item that credits remaining unused time until the subscription period end. */
-    prorate?: boolean;
-  };
-}
-export type CustomersDeleteCustomersCustomerSubscriptionsSubscriptionExposedIdResponse =
-  S.Subscription;
-export type CustomersDeleteCustomersCustomerSubscriptionsSubscriptionExposedIdError =
-  S.ErrorSchema;
-
-export interface CustomersDeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscountParams {
-  customer: string;
-  subscription_exposed_id: string;
-  body?: Record<string, never>;
-}
-export type CustomersDeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscountResponse =
-  S.DeletedDiscount;
-export type CustomersDeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscountError =
-  S.ErrorSchema;
-
-export interface CustomersDeleteCustomersCustomerTaxIdsIdParams {
-  customer: string;
-  id: string;
-  body?: Record<string, never>;
-}
-export type CustomersDeleteCustomersCustomerTaxIdsIdResponse = S.DeletedTaxId;
-export type CustomersDeleteCustomersCustomerTaxIdsIdError = S.ErrorSchema;
-
-export interface CustomersGetCustomersParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** A case-sensitive filter on the list based on the customer's `email` field. The value must be a string. */
-  email?: string;
-  /** Provides a list of customers that are associated with the specified test clock. The response will not include customers with test clocks if this parameter is not set. */
-  test_clock?: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersResponse = {
-  data: S.Customer[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type CustomersGetCustomersError = S.ErrorSchema;
-export type CustomersGetCustomersItem = S.Customer;
-
-export interface CustomersGetCustomersCustomerParams extends P.Expand {
-  customer: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerResponse =
-  S.Customer | S.DeletedCustomer;
-export type CustomersGetCustomersCustomerError = S.ErrorSchema;
-
-export interface CustomersGetCustomersCustomerBalanceTransactionsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  customer: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerBalanceTransactionsResponse = {
-  /** Details about each object. */
-  data: S.CustomerBalanceTransaction[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type CustomersGetCustomersCustomerBalanceTransactionsError =
-  S.ErrorSchema;
-export type CustomersGetCustomersCustomerBalanceTransactionsItem =
-  S.CustomerBalanceTransaction;
-
-export interface CustomersGetCustomersCustomerBalanceTransactionsTransactionParams
-  extends P.Expand {
-  customer: string;
-  transaction: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerBalanceTransactionsTransactionResponse =
-  S.CustomerBalanceTransaction;
-export type CustomersGetCustomersCustomerBalanceTransactionsTransactionError =
-  S.ErrorSchema;
-
-export interface CustomersGetCustomersCustomerBankAccountsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  customer: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerBankAccountsResponse = {
-  /** Details about each object. */
-  data: S.BankAccount[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type CustomersGetCustomersCustomerBankAccountsError = S.ErrorSchema;
-export type CustomersGetCustomersCustomerBankAccountsItem = S.BankAccount;
-
-export interface CustomersGetCustomersCustomerBankAccountsIdParams
-  extends P.Expand {
-  customer: string;
-  id: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerBankAccountsIdResponse = S.BankAccount;
-export type CustomersGetCustomersCustomerBankAccountsIdError = S.ErrorSchema;
-
-export interface CustomersGetCustomersCustomerCardsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  customer: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerCardsResponse = {
-  data: S.Card[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type CustomersGetCustomersCustomerCardsError = S.ErrorSchema;
-export type CustomersGetCustomersCustomerCardsItem = S.Card;
-
-export interface CustomersGetCustomersCustomerCardsIdParams extends P.Expand {
-  customer: string;
-  id: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerCardsIdResponse = S.Card;
-export type CustomersGetCustomersCustomerCardsIdError = S.ErrorSchema;
-
-export interface CustomersGetCustomersCustomerCashBalanceParams
-  extends P.Expand {
-  customer: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerCashBalanceResponse = S.CashBalance;
-export type CustomersGetCustomersCustomerCashBalanceError = S.ErrorSchema;
-
-export interface CustomersGetCustomersCustomerCashBalanceTransactionsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  customer: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerCashBalanceTransactionsResponse = {
-  /** Details about each object. */
-  data: S.CustomerCashBalanceTransaction[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type CustomersGetCustomersCustomerCashBalanceTransactionsError =
-  S.ErrorSchema;
-export type CustomersGetCustomersCustomerCashBalanceTransactionsItem =
-  S.CustomerCashBalanceTransaction;
-
-export interface CustomersGetCustomersCustomerCashBalanceTransactionsTransactionParams
-  extends P.Expand {
-  customer: string;
-  transaction: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerCashBalanceTransactionsTransactionResponse =
-  S.CustomerCashBalanceTransaction;
-export type CustomersGetCustomersCustomerCashBalanceTransactionsTransactionError =
-  S.ErrorSchema;
-
-export interface CustomersGetCustomersCustomerDiscountParams extends P.Expand {
-  customer: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerDiscountResponse = S.Discount;
-export type CustomersGetCustomersCustomerDiscountError = S.ErrorSchema;
-
-export interface CustomersGetCustomersCustomerPaymentMethodsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  customer: string;
-  /** An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request. */
-  type?:
-    | "acss_debit"
-    | "affirm"
-    | "afterpay_clearpay"
-    | "alipay"
-    | "au_becs_debit"
-    | "bacs_debit"
-    | "bancontact"
-    | "blik"
-    | "boleto"
-    | "card"
-    | "cashapp"
-    | "customer_balance"
-    | "eps"
-    | "fpx"
-    | "giropay"
-    | "grabpay"
-    | "ideal"
-    | "klarna"
-    | "konbini"
-    | "link"
-    | "oxxo"
-    | "p24"
-    | "paynow"
-    | "pix"
-    | "promptpay"
-    | "sepa_debit"
-    | "sofort"
-    | "us_bank_account"
-    | "wechat_pay";
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerPaymentMethodsResponse = {
-  data: S.PaymentMethod[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type CustomersGetCustomersCustomerPaymentMethodsError = S.ErrorSchema;
-export type CustomersGetCustomersCustomerPaymentMethodsItem = S.PaymentMethod;
-
-export interface CustomersGetCustomersCustomerPaymentMethodsPaymentMethodParams
-  extends P.Expand {
-  customer: string;
-  payment_method: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerPaymentMethodsPaymentMethodResponse =
-  S.PaymentMethod;
-export type CustomersGetCustomersCustomerPaymentMethodsPaymentMethodError =
-  S.ErrorSchema;
-
-export interface CustomersGetCustomersCustomerSourcesParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  customer: string;
-  /** Filter sources according to a particular object type. */
-  object?: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerSourcesResponse = {
-  /** Details about each object. */
-  data: (S.BankAccount | S.Card | S.Source)[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type CustomersGetCustomersCustomerSourcesError = S.ErrorSchema;
-export type CustomersGetCustomersCustomerSourcesItem =
-  S.BankAccount | S.Card | S.Source;
-
-export interface CustomersGetCustomersCustomerSourcesIdParams extends P.Expand {
-  customer: string;
-  id: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerSourcesIdResponse = S.PaymentSource;
-export type CustomersGetCustomersCustomerSourcesIdError = S.ErrorSchema;
-
-export interface CustomersGetCustomersCustomerSubscriptionsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  customer: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerSubscriptionsResponse = {
-  /** Details about each object. */
-  data: S.Subscription[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type CustomersGetCustomersCustomerSubscriptionsError = S.ErrorSchema;
-export type CustomersGetCustomersCustomerSubscriptionsItem = S.Subscription;
-
-export interface CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdParams
-  extends P.Expand {
-  customer: string;
-  subscription_exposed_id: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdResponse =
-  S.Subscription;
-export type CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdError =
-  S.ErrorSchema;
-
-export interface CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscountParams
-  extends P.Expand {
-  customer: string;
-  subscription_exposed_id: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscountResponse =
-  S.Discount;
-export type CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscountError =
-  S.ErrorSchema;
-
-export interface CustomersGetCustomersCustomerTaxIdsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  customer: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerTaxIdsResponse = {
-  /** Details about each object. */
-  data: S.TaxId[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type CustomersGetCustomersCustomerTaxIdsError = S.ErrorSchema;
-export type CustomersGetCustomersCustomerTaxIdsItem = S.TaxId;
-
-export interface CustomersGetCustomersCustomerTaxIdsIdParams extends P.Expand {
-  customer: string;
-  id: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersCustomerTaxIdsIdResponse = S.TaxId;
-export type CustomersGetCustomersCustomerTaxIdsIdError = S.ErrorSchema;
-
-export interface CustomersGetCustomersSearchParams
-  extends P.Expand, P.Limit, P.Page {
-  /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for customers](https://stripe.com/docs/search#query-fields-for-customers). */
-  query: string;
-  body?: Record<string, never>;
-}
-export type CustomersGetCustomersSearchResponse = {
-  data: S.Customer[];
-  has_more: boolean;
-  next_page?: string | null;
-  /** String representing the object's type. Objects of the same type share the same value. */
-  object: "search_result";
-  /** The total number of objects that match the query, only accurate up to 10,000. */
-  total_count?: number;
-  url: string;
-};
-export type CustomersGetCustomersSearchError = S.ErrorSchema;
-
-export interface CustomersPostCustomersParams {
+export interface CustomersCreateParams {
   body?: {
     /** The customer's address. */
     address?: S.OptionalFieldsAddress | "";
@@ -539,79 +116,10 @@ export interface CustomersPostCustomersParams {
     test_clock?: string;
   };
 }
-export type CustomersPostCustomersResponse = S.Customer;
-export type CustomersPostCustomersError = S.ErrorSchema;
+export type CustomersCreateResponse = S.Customer;
+export type CustomersCreateError = S.ErrorSchema;
 
-export interface CustomersPostCustomersCustomerParams {
-  customer: string;
-  body?: {
-    /** The customer's address. */
-    address?: S.OptionalFieldsAddress | "";
-    /** An integer amount in cents (or local equivalent) that represents the customer's current balance, which affect the customer's future invoices. A negative amount represents a credit that decreases the amount due on an invoice; a positive amount increases the amount due on an invoice. */
-    balance?: number;
-    /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
-    bank_account?: S.CustomerPaymentSourceBankAccountInput | string;
-    /** A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js). */
-    card?: S.CustomerPaymentSourceCard | string;
-    /** Balance information and default balance settings for this customer. */
-    cash_balance?: {
-      /** balance_settings_param */
-      settings?: {
-        reconciliation_mode?: "automatic" | "manual" | "merchant_default";
-      };
-    };
-    coupon?: string;
-    /** ID of Alipay account to make the customer's new default for invoice payments. */
-    default_alipay_account?: string;
-    /** ID of bank account to make the customer's new default for invoice payments. */
-    default_bank_account?: string;
-    /** ID of card to make the customer's new default for invoice payments. */
-    default_card?: string;
-    /**
-     * If you are using payment methods created via the PaymentMethods API, see the [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method) parameter.
-     *
-     * Provide the ID of a payment source already attached to this customer to make it this customer's default payment source.
-     *
-     * If you want to add a new payment source and make it the default, see the [source](https://stripe.com/docs/api/customers/update#update_customer-source) property.
-     */
-    default_source?: string;
-    /** An arbitrary string that you can attach to a customer object. It is displayed alongside the customer in the dashboard. */
-    description?: string;
-    /** Customer's email address. It's displayed alongside the customer in your dashboard and can be useful for searching and tracking. This may be up to *512 characters*. */
-    email?: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** The prefix for the customer used to generate unique invoice numbers. Must be 3–12 uppercase letters or numbers. */
-    invoice_prefix?: string;
-    /** Default invoice settings for this customer. */
-    invoice_settings?: S.CustomerParamInput;
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-    /** The customer's full name or business name. */
-    name?: string;
-    /** The sequence to be used on the customer's next invoice. Defaults to 1. */
-    next_invoice_sequence?: number;
-    /** The customer's phone number. */
-    phone?: string;
-    /** Customer's preferred languages, ordered by preference. */
-    preferred_locales?: string[];
-    /** The API ID of a promotion code to apply to the customer. The customer will have a discount applied on all recurring payments. Charges you create through the API will not have the discount. */
-    promotion_code?: string;
-    /** The customer's shipping information. Appears on invoices emailed to this customer. */
-    shipping?: S.CustomerShipping | "";
-    source?: string;
-    /** Tax details about the customer. */
-    tax?: {
-      ip_address?: string | "";
-    };
-    /** The customer's tax exemption. One of `none`, `exempt`, or `reverse`. */
-    tax_exempt?: "" | "exempt" | "none" | "reverse";
-  };
-}
-export type CustomersPostCustomersCustomerResponse = S.Customer;
-export type CustomersPostCustomersCustomerError = S.ErrorSchema;
-
-export interface CustomersPostCustomersCustomerBalanceTransactionsParams {
+export interface CustomersCreateBalanceTransactionParams {
   customer: string;
   body: {
     /** The integer amount in **cents (or local equivalent)** to apply to the customer's credit balance. */
@@ -626,91 +134,25 @@ export interface CustomersPostCustomersCustomerBalanceTransactionsParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type CustomersPostCustomersCustomerBalanceTransactionsResponse =
+export type CustomersCreateBalanceTransactionResponse =
   S.CustomerBalanceTransaction;
-export type CustomersPostCustomersCustomerBalanceTransactionsError =
-  S.ErrorSchema;
+export type CustomersCreateBalanceTransactionError = S.ErrorSchema;
 
-export interface CustomersPostCustomersCustomerBalanceTransactionsTransactionParams {
+export interface CustomersCreateBankAccountParams {
   customer: string;
-  transaction: string;
-  body?: {
-    /** An arbitrary string attached to the object. Often useful for displaying to users. */
-    description?: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-  };
+  body?: S.CustomersCreateBankAccountBodyInput;
 }
-export type CustomersPostCustomersCustomerBalanceTransactionsTransactionResponse =
-  S.CustomerBalanceTransaction;
-export type CustomersPostCustomersCustomerBalanceTransactionsTransactionError =
-  S.ErrorSchema;
+export type CustomersCreateBankAccountResponse = S.PaymentSource;
+export type CustomersCreateBankAccountError = S.ErrorSchema;
 
-export interface CustomersPostCustomersCustomerBankAccountsParams {
+export interface CustomersCreateCardParams {
   customer: string;
-  body?: S.CustomersPostCustomersCustomerBankAccountsBodyInput;
+  body?: S.CustomersCreateBankAccountBodyInput;
 }
-export type CustomersPostCustomersCustomerBankAccountsResponse =
-  S.PaymentSource;
-export type CustomersPostCustomersCustomerBankAccountsError = S.ErrorSchema;
+export type CustomersCreateCardResponse = S.PaymentSource;
+export type CustomersCreateCardError = S.ErrorSchema;
 
-export interface CustomersPostCustomersCustomerBankAccountsIdParams {
-  customer: string;
-  id: string;
-  body?: S.CustomersPostCustomersCustomerBankAccountsIdBodyInput;
-}
-export type CustomersPostCustomersCustomerBankAccountsIdResponse =
-  S.Card | S.BankAccount | S.Source;
-export type CustomersPostCustomersCustomerBankAccountsIdError = S.ErrorSchema;
-
-export interface CustomersPostCustomersCustomerBankAccountsIdVerifyParams {
-  customer: string;
-  id: string;
-  body?: {
-    /** Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account. */
-    amounts?: number[];
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type CustomersPostCustomersCustomerBankAccountsIdVerifyResponse =
-  S.BankAccount;
-export type CustomersPostCustomersCustomerBankAccountsIdVerifyError =
-  S.ErrorSchema;
-
-export interface CustomersPostCustomersCustomerCardsParams {
-  customer: string;
-  body?: S.CustomersPostCustomersCustomerBankAccountsBodyInput;
-}
-export type CustomersPostCustomersCustomerCardsResponse = S.PaymentSource;
-export type CustomersPostCustomersCustomerCardsError = S.ErrorSchema;
-
-export interface CustomersPostCustomersCustomerCardsIdParams {
-  customer: string;
-  id: string;
-  body?: S.CustomersPostCustomersCustomerBankAccountsIdBodyInput;
-}
-export type CustomersPostCustomersCustomerCardsIdResponse =
-  S.Card | S.BankAccount | S.Source;
-export type CustomersPostCustomersCustomerCardsIdError = S.ErrorSchema;
-
-export interface CustomersPostCustomersCustomerCashBalanceParams {
-  customer: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** A hash of settings for this cash balance. */
-    settings?: {
-      reconciliation_mode?: "automatic" | "manual" | "merchant_default";
-    };
-  };
-}
-export type CustomersPostCustomersCustomerCashBalanceResponse = S.CashBalance;
-export type CustomersPostCustomersCustomerCashBalanceError = S.ErrorSchema;
-
-export interface CustomersPostCustomersCustomerFundingInstructionsParams {
+export interface CustomersCreateFundingInstructionParams {
   customer: string;
   body: {
     /** Additional parameters for `bank_transfer` funding types */
@@ -734,42 +176,17 @@ export interface CustomersPostCustomersCustomerFundingInstructionsParams {
     funding_type: "bank_transfer";
   };
 }
-export type CustomersPostCustomersCustomerFundingInstructionsResponse =
-  S.FundingInstructions;
-export type CustomersPostCustomersCustomerFundingInstructionsError =
-  S.ErrorSchema;
+export type CustomersCreateFundingInstructionResponse = S.FundingInstructions;
+export type CustomersCreateFundingInstructionError = S.ErrorSchema;
 
-export interface CustomersPostCustomersCustomerSourcesParams {
+export interface CustomersCreateSourceParams {
   customer: string;
-  body?: S.CustomersPostCustomersCustomerBankAccountsBodyInput;
+  body?: S.CustomersCreateBankAccountBodyInput;
 }
-export type CustomersPostCustomersCustomerSourcesResponse = S.PaymentSource;
-export type CustomersPostCustomersCustomerSourcesError = S.ErrorSchema;
+export type CustomersCreateSourceResponse = S.PaymentSource;
+export type CustomersCreateSourceError = S.ErrorSchema;
 
-export interface CustomersPostCustomersCustomerSourcesIdParams {
-  customer: string;
-  id: string;
-  body?: S.CustomersPostCustomersCustomerBankAccountsIdBodyInput;
-}
-export type CustomersPostCustomersCustomerSourcesIdResponse =
-  S.Card | S.BankAccount | S.Source;
-export type CustomersPostCustomersCustomerSourcesIdError = S.ErrorSchema;
-
-export interface CustomersPostCustomersCustomerSourcesIdVerifyParams {
-  customer: string;
-  id: string;
-  body?: {
-    /** Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account. */
-    amounts?: number[];
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type CustomersPostCustomersCustomerSourcesIdVerifyResponse =
-  S.BankAccount;
-export type CustomersPostCustomersCustomerSourcesIdVerifyError = S.ErrorSchema;
-
-export interface CustomersPostCustomersCustomerSubscriptionsParams {
+export interface CustomersCreateSubscriptionParams {
   customer: string;
   body?: {
     /** A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items. */
@@ -877,11 +294,597 @@ export interface CustomersPostCustomersCustomerSubscriptionsParams {
     };
   };
 }
-export type CustomersPostCustomersCustomerSubscriptionsResponse =
-  S.Subscription;
-export type CustomersPostCustomersCustomerSubscriptionsError = S.ErrorSchema;
+export type CustomersCreateSubscriptionResponse = S.Subscription;
+export type CustomersCreateSubscriptionError = S.ErrorSchema;
 
-export interface CustomersPostCustomersCustomerSubscriptionsSubscriptionExposedIdParams {
+export interface CustomersCreateTaxIdParams {
+  customer: string;
+  body: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Type of the tax ID, one of `ae_trn`, `au_abn`, `au_arn`, `bg_uic`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`, `gb_vat`, `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`, `my_sst`, `no_vat`, `nz_gst`, `ph_tin`, `ru_inn`, `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `th_vat`, `tr_tin`, `tw_vat`, `ua_vat`, `us_ein`, or `za_vat` */
+    type:
+      | "ae_trn"
+      | "au_abn"
+      | "au_arn"
+      | "bg_uic"
+      | "br_cnpj"
+      | "br_cpf"
+      | "ca_bn"
+      | "ca_gst_hst"
+      | "ca_pst_bc"
+      | "ca_pst_mb"
+      | "ca_pst_sk"
+      | "ca_qst"
+      | "ch_vat"
+      | "cl_tin"
+      | "eg_tin"
+      | "es_cif"
+      | "eu_oss_vat"
+      | "eu_vat"
+      | "gb_vat"
+      | "ge_vat"
+      | "hk_br"
+      | "hu_tin"
+      | "id_npwp"
+      | "il_vat"
+      | "in_gst"
+      | "is_vat"
+      | "jp_cn"
+      | "jp_rn"
+      | "jp_trn"
+      | "ke_pin"
+      | "kr_brn"
+      | "li_uid"
+      | "mx_rfc"
+      | "my_frp"
+      | "my_itn"
+      | "my_sst"
+      | "no_vat"
+      | "nz_gst"
+      | "ph_tin"
+      | "ru_inn"
+      | "ru_kpp"
+      | "sa_vat"
+      | "sg_gst"
+      | "sg_uen"
+      | "si_tin"
+      | "th_vat"
+      | "tr_tin"
+      | "tw_vat"
+      | "ua_vat"
+      | "us_ein"
+      | "za_vat";
+    /** Value of the tax ID. */
+    value: string;
+  };
+}
+export type CustomersCreateTaxIdResponse = S.TaxId;
+export type CustomersCreateTaxIdError = S.ErrorSchema;
+
+export interface CustomersDeleteParams {
+  customer: string;
+  body?: Record<string, never>;
+}
+export type CustomersDeleteResponse = S.DeletedCustomer;
+export type CustomersDeleteError = S.ErrorSchema;
+
+export interface CustomersDeleteBankAccountParams {
+  customer: string;
+  id: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type CustomersDeleteBankAccountResponse =
+  S.PaymentSource | S.DeletedPaymentSource;
+export type CustomersDeleteBankAccountError = S.ErrorSchema;
+
+export interface CustomersDeleteCardParams {
+  customer: string;
+  id: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type CustomersDeleteCardResponse =
+  S.PaymentSource | S.DeletedPaymentSource;
+export type CustomersDeleteCardError = S.ErrorSchema;
+
+export interface CustomersDeleteDiscountParams {
+  customer: string;
+  body?: Record<string, never>;
+}
+export type CustomersDeleteDiscountResponse = S.DeletedDiscount;
+export type CustomersDeleteDiscountError = S.ErrorSchema;
+
+export interface CustomersDeleteSourceParams {
+  customer: string;
+  id: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type CustomersDeleteSourceResponse =
+  S.PaymentSource | S.DeletedPaymentSource;
+export type CustomersDeleteSourceError = S.ErrorSchema;
+
+export interface CustomersDeleteSubscriptionParams {
+  customer: string;
+  subscription_exposed_id: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Can be set to `true` if `at_period_end` is not set to `true`. Will generate a final invoice that invoices for any un-invoiced metered usage and new/pending proration invoice items. */
+    invoice_now?: boolean;
+    /** Can be set to `true` if `at_period_end` is not set to `true`. Will generate a proration invoice item that credits remaining unused time until the subscription period end. */
+    prorate?: boolean;
+  };
+}
+export type CustomersDeleteSubscriptionResponse = S.Subscription;
+export type CustomersDeleteSubscriptionError = S.ErrorSchema;
+
+export interface CustomersDeleteSubscriptionDiscountParams {
+  customer: string;
+  subscription_exposed_id: string;
+  body?: Record<string, never>;
+}
+export type CustomersDeleteSubscriptionDiscountResponse = S.DeletedDiscount;
+export type CustomersDeleteSubscriptionDiscountError = S.ErrorSchema;
+
+export interface CustomersDeleteTaxIdParams {
+  customer: string;
+  id: string;
+  body?: Record<string, never>;
+}
+export type CustomersDeleteTaxIdResponse = S.DeletedTaxId;
+export type CustomersDeleteTaxIdError = S.ErrorSchema;
+
+export interface CustomersListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** A case-sensitive filter on the list based on the customer's `email` field. The value must be a string. */
+  email?: string;
+  /** Provides a list of customers that are associated with the specified test clock. The response will not include customers with test clocks if this parameter is not set. */
+  test_clock?: string;
+  body?: Record<string, never>;
+}
+export type CustomersListResponse = {
+  data: S.Customer[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type CustomersListError = S.ErrorSchema;
+export type CustomersListItem = S.Customer;
+
+export interface CustomersListBalanceTransactionsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  customer: string;
+  body?: Record<string, never>;
+}
+export type CustomersListBalanceTransactionsResponse = {
+  /** Details about each object. */
+  data: S.CustomerBalanceTransaction[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type CustomersListBalanceTransactionsError = S.ErrorSchema;
+export type CustomersListBalanceTransactionsItem = S.CustomerBalanceTransaction;
+
+export interface CustomersListBankAccountsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  customer: string;
+  body?: Record<string, never>;
+}
+export type CustomersListBankAccountsResponse = {
+  /** Details about each object. */
+  data: S.BankAccount[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type CustomersListBankAccountsError = S.ErrorSchema;
+export type CustomersListBankAccountsItem = S.BankAccount;
+
+export interface CustomersListCardsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  customer: string;
+  body?: Record<string, never>;
+}
+export type CustomersListCardsResponse = {
+  data: S.Card[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type CustomersListCardsError = S.ErrorSchema;
+export type CustomersListCardsItem = S.Card;
+
+export interface CustomersListCashBalanceTransactionsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  customer: string;
+  body?: Record<string, never>;
+}
+export type CustomersListCashBalanceTransactionsResponse = {
+  /** Details about each object. */
+  data: S.CustomerCashBalanceTransaction[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type CustomersListCashBalanceTransactionsError = S.ErrorSchema;
+export type CustomersListCashBalanceTransactionsItem =
+  S.CustomerCashBalanceTransaction;
+
+export interface CustomersListPaymentMethodsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  customer: string;
+  /** An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request. */
+  type?:
+    | "acss_debit"
+    | "affirm"
+    | "afterpay_clearpay"
+    | "alipay"
+    | "au_becs_debit"
+    | "bacs_debit"
+    | "bancontact"
+    | "blik"
+    | "boleto"
+    | "card"
+    | "cashapp"
+    | "customer_balance"
+    | "eps"
+    | "fpx"
+    | "giropay"
+    | "grabpay"
+    | "ideal"
+    | "klarna"
+    | "konbini"
+    | "link"
+    | "oxxo"
+    | "p24"
+    | "paynow"
+    | "pix"
+    | "promptpay"
+    | "sepa_debit"
+    | "sofort"
+    | "us_bank_account"
+    | "wechat_pay";
+  body?: Record<string, never>;
+}
+export type CustomersListPaymentMethodsResponse = {
+  data: S.PaymentMethod[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type CustomersListPaymentMethodsError = S.ErrorSchema;
+export type CustomersListPaymentMethodsItem = S.PaymentMethod;
+
+export interface CustomersListSourcesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  customer: string;
+  /** Filter sources according to a particular object type. */
+  object?: string;
+  body?: Record<string, never>;
+}
+export type CustomersListSourcesResponse = {
+  /** Details about each object. */
+  data: (S.BankAccount | S.Card | S.Source)[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type CustomersListSourcesError = S.ErrorSchema;
+export type CustomersListSourcesItem = S.BankAccount | S.Card | S.Source;
+
+export interface CustomersListSubscriptionsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  customer: string;
+  body?: Record<string, never>;
+}
+export type CustomersListSubscriptionsResponse = {
+  /** Details about each object. */
+  data: S.Subscription[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type CustomersListSubscriptionsError = S.ErrorSchema;
+export type CustomersListSubscriptionsItem = S.Subscription;
+
+export interface CustomersListTaxIdsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  customer: string;
+  body?: Record<string, never>;
+}
+export type CustomersListTaxIdsResponse = {
+  /** Details about each object. */
+  data: S.TaxId[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type CustomersListTaxIdsError = S.ErrorSchema;
+export type CustomersListTaxIdsItem = S.TaxId;
+
+export interface CustomersRetrieveParams extends P.Expand {
+  customer: string;
+  body?: Record<string, never>;
+}
+export type CustomersRetrieveResponse = S.Customer | S.DeletedCustomer;
+export type CustomersRetrieveError = S.ErrorSchema;
+
+export interface CustomersRetrieveBalanceTransactionParams extends P.Expand {
+  customer: string;
+  transaction: string;
+  body?: Record<string, never>;
+}
+export type CustomersRetrieveBalanceTransactionResponse =
+  S.CustomerBalanceTransaction;
+export type CustomersRetrieveBalanceTransactionError = S.ErrorSchema;
+
+export interface CustomersRetrieveBankAccountParams extends P.Expand {
+  customer: string;
+  id: string;
+  body?: Record<string, never>;
+}
+export type CustomersRetrieveBankAccountResponse = S.BankAccount;
+export type CustomersRetrieveBankAccountError = S.ErrorSchema;
+
+export interface CustomersRetrieveCardParams extends P.Expand {
+  customer: string;
+  id: string;
+  body?: Record<string, never>;
+}
+export type CustomersRetrieveCardResponse = S.Card;
+export type CustomersRetrieveCardError = S.ErrorSchema;
+
+export interface CustomersRetrieveCashBalanceParams extends P.Expand {
+  customer: string;
+  body?: Record<string, never>;
+}
+export type CustomersRetrieveCashBalanceResponse = S.CashBalance;
+export type CustomersRetrieveCashBalanceError = S.ErrorSchema;
+
+export interface CustomersRetrieveCashBalanceTransactionParams
+  extends P.Expand {
+  customer: string;
+  transaction: string;
+  body?: Record<string, never>;
+}
+export type CustomersRetrieveCashBalanceTransactionResponse =
+  S.CustomerCashBalanceTransaction;
+export type CustomersRetrieveCashBalanceTransactionError = S.ErrorSchema;
+
+export interface CustomersRetrieveDiscountParams extends P.Expand {
+  customer: string;
+  body?: Record<string, never>;
+}
+export type CustomersRetrieveDiscountResponse = S.Discount;
+export type CustomersRetrieveDiscountError = S.ErrorSchema;
+
+export interface CustomersRetrievePaymentMethodParams extends P.Expand {
+  customer: string;
+  payment_method: string;
+  body?: Record<string, never>;
+}
+export type CustomersRetrievePaymentMethodResponse = S.PaymentMethod;
+export type CustomersRetrievePaymentMethodError = S.ErrorSchema;
+
+export interface CustomersRetrieveSourceParams extends P.Expand {
+  customer: string;
+  id: string;
+  body?: Record<string, never>;
+}
+export type CustomersRetrieveSourceResponse = S.PaymentSource;
+export type CustomersRetrieveSourceError = S.ErrorSchema;
+
+export interface CustomersRetrieveSubscriptionParams extends P.Expand {
+  customer: string;
+  subscription_exposed_id: string;
+  body?: Record<string, never>;
+}
+export type CustomersRetrieveSubscriptionResponse = S.Subscription;
+export type CustomersRetrieveSubscriptionError = S.ErrorSchema;
+
+export interface CustomersRetrieveSubscriptionDiscountParams extends P.Expand {
+  customer: string;
+  subscription_exposed_id: string;
+  body?: Record<string, never>;
+}
+export type CustomersRetrieveSubscriptionDiscountResponse = S.Discount;
+export type CustomersRetrieveSubscriptionDiscountError = S.ErrorSchema;
+
+export interface CustomersRetrieveTaxIdParams extends P.Expand {
+  customer: string;
+  id: string;
+  body?: Record<string, never>;
+}
+export type CustomersRetrieveTaxIdResponse = S.TaxId;
+export type CustomersRetrieveTaxIdError = S.ErrorSchema;
+
+export interface CustomersSearchParams extends P.Expand, P.Limit, P.Page {
+  /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for customers](https://stripe.com/docs/search#query-fields-for-customers). */
+  query: string;
+  body?: Record<string, never>;
+}
+export type CustomersSearchResponse = {
+  data: S.Customer[];
+  has_more: boolean;
+  next_page?: string | null;
+  /** String representing the object's type. Objects of the same type share the same value. */
+  object: "search_result";
+  /** The total number of objects that match the query, only accurate up to 10,000. */
+  total_count?: number;
+  url: string;
+};
+export type CustomersSearchError = S.ErrorSchema;
+
+export interface CustomersUpdateParams {
+  customer: string;
+  body?: {
+    /** The customer's address. */
+    address?: S.OptionalFieldsAddress | "";
+    /** An integer amount in cents (or local equivalent) that represents the customer's current balance, which affect the customer's future invoices. A negative amount represents a credit that decreases the amount due on an invoice; a positive amount increases the amount due on an invoice. */
+    balance?: number;
+    /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
+    bank_account?: S.CustomerPaymentSourceBankAccountInput | string;
+    /** A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js). */
+    card?: S.CustomerPaymentSourceCard | string;
+    /** Balance information and default balance settings for this customer. */
+    cash_balance?: {
+      /** balance_settings_param */
+      settings?: {
+        reconciliation_mode?: "automatic" | "manual" | "merchant_default";
+      };
+    };
+    coupon?: string;
+    /** ID of Alipay account to make the customer's new default for invoice payments. */
+    default_alipay_account?: string;
+    /** ID of bank account to make the customer's new default for invoice payments. */
+    default_bank_account?: string;
+    /** ID of card to make the customer's new default for invoice payments. */
+    default_card?: string;
+    /**
+     * If you are using payment methods created via the PaymentMethods API, see the [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method) parameter.
+     *
+     * Provide the ID of a payment source already attached to this customer to make it this customer's default payment source.
+     *
+     * If you want to add a new payment source and make it the default, see the [source](https://stripe.com/docs/api/customers/update#update_customer-source) property.
+     */
+    default_source?: string;
+    /** An arbitrary string that you can attach to a customer object. It is displayed alongside the customer in the dashboard. */
+    description?: string;
+    /** Customer's email address. It's displayed alongside the customer in your dashboard and can be useful for searching and tracking. This may be up to *512 characters*. */
+    email?: string;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** The prefix for the customer used to generate unique invoice numbers. Must be 3–12 uppercase letters or numbers. */
+    invoice_prefix?: string;
+    /** Default invoice settings for this customer. */
+    invoice_settings?: S.CustomerParamInput;
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string> | "";
+    /** The customer's full name or business name. */
+    name?: string;
+    /** The sequence to be used on the customer's next invoice. Defaults to 1. */
+    next_invoice_sequence?: number;
+    /** The customer's phone number. */
+    phone?: string;
+    /** Customer's preferred languages, ordered by preference. */
+    preferred_locales?: string[];
+    /** The API ID of a promotion code to apply to the customer. The customer will have a discount applied on all recurring payments. Charges you create through the API will not have the discount. */
+    promotion_code?: string;
+    /** The customer's shipping information. Appears on invoices emailed to this customer. */
+    shipping?: S.CustomerShipping | "";
+    source?: string;
+    /** Tax details about the customer. */
+    tax?: {
+      ip_address?: string | "";
+    };
+    /** The customer's tax exemption. One of `none`, `exempt`, or `reverse`. */
+    tax_exempt?: "" | "exempt" | "none" | "reverse";
+  };
+}
+export type CustomersUpdateResponse = S.Customer;
+export type CustomersUpdateError = S.ErrorSchema;
+
+export interface CustomersUpdateBalanceTransactionParams {
+  customer: string;
+  transaction: string;
+  body?: {
+    /** An arbitrary string attached to the object. Often useful for displaying to users. */
+    description?: string;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string> | "";
+  };
+}
+export type CustomersUpdateBalanceTransactionResponse =
+  S.CustomerBalanceTransaction;
+export type CustomersUpdateBalanceTransactionError = S.ErrorSchema;
+
+export interface CustomersUpdateBankAccountParams {
+  customer: string;
+  id: string;
+  body?: S.CustomersUpdateBankAccountBodyInput;
+}
+export type CustomersUpdateBankAccountResponse =
+  S.Card | S.BankAccount | S.Source;
+export type CustomersUpdateBankAccountError = S.ErrorSchema;
+
+export interface CustomersUpdateCardParams {
+  customer: string;
+  id: string;
+  body?: S.CustomersUpdateBankAccountBodyInput;
+}
+export type CustomersUpdateCardResponse = S.Card | S.BankAccount | S.Source;
+export type CustomersUpdateCardError = S.ErrorSchema;
+
+export interface CustomersUpdateCashBalanceParams {
+  customer: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** A hash of settings for this cash balance. */
+    settings?: {
+      reconciliation_mode?: "automatic" | "manual" | "merchant_default";
+    };
+  };
+}
+export type CustomersUpdateCashBalanceResponse = S.CashBalance;
+export type CustomersUpdateCashBalanceError = S.ErrorSchema;
+
+export interface CustomersUpdateSourceParams {
+  customer: string;
+  id: string;
+  body?: S.CustomersUpdateBankAccountBodyInput;
+}
+export type CustomersUpdateSourceResponse = S.Card | S.BankAccount | S.Source;
+export type CustomersUpdateSourceError = S.ErrorSchema;
+
+export interface CustomersUpdateSubscriptionParams {
   customer: string;
   subscription_exposed_id: string;
   body?: {
@@ -1000,106 +1003,135 @@ export interface CustomersPostCustomersCustomerSubscriptionsSubscriptionExposedI
     };
   };
 }
-export type CustomersPostCustomersCustomerSubscriptionsSubscriptionExposedIdResponse =
-  S.Subscription;
-export type CustomersPostCustomersCustomerSubscriptionsSubscriptionExposedIdError =
-  S.ErrorSchema;
+export type CustomersUpdateSubscriptionResponse = S.Subscription;
+export type CustomersUpdateSubscriptionError = S.ErrorSchema;
 
-export interface CustomersPostCustomersCustomerTaxIdsParams {
+export interface CustomersVerifyBankAccountParams {
   customer: string;
-  body: {
+  id: string;
+  body?: {
+    /** Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account. */
+    amounts?: number[];
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
-    /** Type of the tax ID, one of `ae_trn`, `au_abn`, `au_arn`, `bg_uic`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`, `gb_vat`, `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`, `my_sst`, `no_vat`, `nz_gst`, `ph_tin`, `ru_inn`, `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `th_vat`, `tr_tin`, `tw_vat`, `ua_vat`, `us_ein`, or `za_vat` */
-    type:
-      | "ae_trn"
-      | "au_abn"
-      | "au_arn"
-      | "bg_uic"
-      | "br_cnpj"
-      | "br_cpf"
-      | "ca_bn"
-      | "ca_gst_hst"
-      | "ca_pst_bc"
-      | "ca_pst_mb"
-      | "ca_pst_sk"
-      | "ca_qst"
-      | "ch_vat"
-      | "cl_tin"
-      | "eg_tin"
-      | "es_cif"
-      | "eu_oss_vat"
-      | "eu_vat"
-      | "gb_vat"
-      | "ge_vat"
-      | "hk_br"
-      | "hu_tin"
-      | "id_npwp"
-      | "il_vat"
-      | "in_gst"
-      | "is_vat"
-      | "jp_cn"
-      | "jp_rn"
-      | "jp_trn"
-      | "ke_pin"
-      | "kr_brn"
-      | "li_uid"
-      | "mx_rfc"
-      | "my_frp"
-      | "my_itn"
-      | "my_sst"
-      | "no_vat"
-      | "nz_gst"
-      | "ph_tin"
-      | "ru_inn"
-      | "ru_kpp"
-      | "sa_vat"
-      | "sg_gst"
-      | "sg_uen"
-      | "si_tin"
-      | "th_vat"
-      | "tr_tin"
-      | "tw_vat"
-      | "ua_vat"
-      | "us_ein"
-      | "za_vat";
-    /** Value of the tax ID. */
-    value: string;
   };
 }
-export type CustomersPostCustomersCustomerTaxIdsResponse = S.TaxId;
-export type CustomersPostCustomersCustomerTaxIdsError = S.ErrorSchema;
+export type CustomersVerifyBankAccountResponse = S.BankAccount;
+export type CustomersVerifyBankAccountError = S.ErrorSchema;
+
+export interface CustomersVerifySourceParams {
+  customer: string;
+  id: string;
+  body?: {
+    /** Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account. */
+    amounts?: number[];
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type CustomersVerifySourceResponse = S.BankAccount;
+export type CustomersVerifySourceError = S.ErrorSchema;
 
 export interface CustomersMethods {
+  /** <p>Creates a new customer object.</p> */
+  create: MethodOpt<
+    CustomersCreateParams,
+    CustomersCreateResponse,
+    CustomersCreateError
+  >;
+  /** <p>Creates an immutable transaction that updates the customer’s credit <a href="/docs/billing/customer/balance">balance</a>.</p> */
+  createBalanceTransaction: Method<
+    CustomersCreateBalanceTransactionParams,
+    CustomersCreateBalanceTransactionResponse,
+    CustomersCreateBalanceTransactionError
+  >;
+  /**
+   * <p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
+   *
+   * <p>If the card’s owner has no default card, then the new card will become the default.
+   * However, if the owner already has a default, then it will not change.
+   * To change the default, you should <a href="/docs/api#update_customer">update the customer</a> to have a new <code>default_source</code>.</p>
+   */
+  createBankAccount: Method<
+    CustomersCreateBankAccountParams,
+    CustomersCreateBankAccountResponse,
+    CustomersCreateBankAccountError
+  >;
+  /**
+   * <p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
+   *
+   * <p>If the card’s owner has no default card, then the new card will become the default.
+   * However, if the owner already has a default, then it will not change.
+   * To change the default, you should <a href="/docs/api#update_customer">update the customer</a> to have a new <code>default_source</code>.</p>
+   */
+  createCard: Method<
+    CustomersCreateCardParams,
+    CustomersCreateCardResponse,
+    CustomersCreateCardError
+  >;
+  /**
+   * <p>Retrieve funding instructions for a customer cash balance. If funding instructions do not yet exist for the customer, new
+   * funding instructions will be created. If funding instructions have already been created for a given customer, the same
+   * funding instructions will be retrieved. In other words, we will return the same funding instructions each time.</p>
+   */
+  createFundingInstruction: Method<
+    CustomersCreateFundingInstructionParams,
+    CustomersCreateFundingInstructionResponse,
+    CustomersCreateFundingInstructionError
+  >;
+  /**
+   * <p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
+   *
+   * <p>If the card’s owner has no default card, then the new card will become the default.
+   * However, if the owner already has a default, then it will not change.
+   * To change the default, you should <a href="/docs/api#update_customer">update the customer</a> to have a new <code>default_source</code>.</p>
+   */
+  createSource: Method<
+    CustomersCreateSourceParams,
+    CustomersCreateSourceResponse,
+    CustomersCreateSourceError
+  >;
+  /** <p>Creates a new subscription on an existing customer.</p> */
+  createSubscription: Method<
+    CustomersCreateSubscriptionParams,
+    CustomersCreateSubscriptionResponse,
+    CustomersCreateSubscriptionError
+  >;
+  /** <p>Creates a new <code>TaxID</code> object for a customer.</p> */
+  createTaxId: Method<
+    CustomersCreateTaxIdParams,
+    CustomersCreateTaxIdResponse,
+    CustomersCreateTaxIdError
+  >;
   /** <p>Permanently deletes a customer. It cannot be undone. Also immediately cancels any active subscriptions on the customer.</p> */
-  deleteCustomersCustomer: Method<
-    CustomersDeleteCustomersCustomerParams,
-    CustomersDeleteCustomersCustomerResponse,
-    CustomersDeleteCustomersCustomerError
+  delete: Method<
+    CustomersDeleteParams,
+    CustomersDeleteResponse,
+    CustomersDeleteError
   >;
   /** <p>Delete a specified source for a given customer.</p> */
-  deleteCustomersCustomerBankAccountsId: Method<
-    CustomersDeleteCustomersCustomerBankAccountsIdParams,
-    CustomersDeleteCustomersCustomerBankAccountsIdResponse,
-    CustomersDeleteCustomersCustomerBankAccountsIdError
+  deleteBankAccount: Method<
+    CustomersDeleteBankAccountParams,
+    CustomersDeleteBankAccountResponse,
+    CustomersDeleteBankAccountError
   >;
   /** <p>Delete a specified source for a given customer.</p> */
-  deleteCustomersCustomerCardsId: Method<
-    CustomersDeleteCustomersCustomerCardsIdParams,
-    CustomersDeleteCustomersCustomerCardsIdResponse,
-    CustomersDeleteCustomersCustomerCardsIdError
+  deleteCard: Method<
+    CustomersDeleteCardParams,
+    CustomersDeleteCardResponse,
+    CustomersDeleteCardError
   >;
   /** <p>Removes the currently applied discount on a customer.</p> */
-  deleteCustomersCustomerDiscount: Method<
-    CustomersDeleteCustomersCustomerDiscountParams,
-    CustomersDeleteCustomersCustomerDiscountResponse,
-    CustomersDeleteCustomersCustomerDiscountError
+  deleteDiscount: Method<
+    CustomersDeleteDiscountParams,
+    CustomersDeleteDiscountResponse,
+    CustomersDeleteDiscountError
   >;
   /** <p>Delete a specified source for a given customer.</p> */
-  deleteCustomersCustomerSourcesId: Method<
-    CustomersDeleteCustomersCustomerSourcesIdParams,
-    CustomersDeleteCustomersCustomerSourcesIdResponse,
-    CustomersDeleteCustomersCustomerSourcesIdError
+  deleteSource: Method<
+    CustomersDeleteSourceParams,
+    CustomersDeleteSourceResponse,
+    CustomersDeleteSourceError
   >;
   /**
    * <p>Cancels a customer’s subscription. If you set the <code>at_period_end</code> parameter to <code>true</code>, the subscription will remain active until the end of the period, at which point it will be canceled and not renewed. Otherwise, with the default <code>false</code> value, the subscription is terminated immediately. In either case, the customer will not be charged again for the subscription.</p>
@@ -1108,69 +1140,47 @@ export interface CustomersMethods {
    *
    * <p>By default, upon subscription cancellation, Stripe will stop automatic collection of all finalized invoices for the customer. This is intended to prevent unexpected payment attempts after the customer has canceled a subscription. However, you can resume automatic collection of the invoices manually after subscription cancellation to have us proceed. Or, you could check for unpaid invoices before allowing the customer to cancel the subscription at all.</p>
    */
-  deleteCustomersCustomerSubscriptionsSubscriptionExposedId: Method<
-    CustomersDeleteCustomersCustomerSubscriptionsSubscriptionExposedIdParams,
-    CustomersDeleteCustomersCustomerSubscriptionsSubscriptionExposedIdResponse,
-    CustomersDeleteCustomersCustomerSubscriptionsSubscriptionExposedIdError
+  deleteSubscription: Method<
+    CustomersDeleteSubscriptionParams,
+    CustomersDeleteSubscriptionResponse,
+    CustomersDeleteSubscriptionError
   >;
   /** <p>Removes the currently applied discount on a customer.</p> */
-  deleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: Method<
-    CustomersDeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscountParams,
-    CustomersDeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscountResponse,
-    CustomersDeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscountError
+  deleteSubscriptionDiscount: Method<
+    CustomersDeleteSubscriptionDiscountParams,
+    CustomersDeleteSubscriptionDiscountResponse,
+    CustomersDeleteSubscriptionDiscountError
   >;
   /** <p>Deletes an existing <code>TaxID</code> object.</p> */
-  deleteCustomersCustomerTaxIdsId: Method<
-    CustomersDeleteCustomersCustomerTaxIdsIdParams,
-    CustomersDeleteCustomersCustomerTaxIdsIdResponse,
-    CustomersDeleteCustomersCustomerTaxIdsIdError
+  deleteTaxId: Method<
+    CustomersDeleteTaxIdParams,
+    CustomersDeleteTaxIdResponse,
+    CustomersDeleteTaxIdError
   >;
   /** <p>Returns a list of your customers. The customers are returned sorted by creation date, with the most recent customers appearing first.</p> */
-  getCustomers: PaginatedMethodOpt<
-    CustomersGetCustomersParams,
-    CustomersGetCustomersResponse,
-    CustomersGetCustomersError,
-    CustomersGetCustomersItem
-  >;
-  /** <p>Retrieves a Customer object.</p> */
-  getCustomersCustomer: Method<
-    CustomersGetCustomersCustomerParams,
-    CustomersGetCustomersCustomerResponse,
-    CustomersGetCustomersCustomerError
+  list: PaginatedMethodOpt<
+    CustomersListParams,
+    CustomersListResponse,
+    CustomersListError,
+    CustomersListItem
   >;
   /** <p>Returns a list of transactions that updated the customer’s <a href="/docs/billing/customer/balance">balances</a>.</p> */
-  getCustomersCustomerBalanceTransactions: PaginatedMethod<
-    CustomersGetCustomersCustomerBalanceTransactionsParams,
-    CustomersGetCustomersCustomerBalanceTransactionsResponse,
-    CustomersGetCustomersCustomerBalanceTransactionsError,
-    CustomersGetCustomersCustomerBalanceTransactionsItem
-  >;
-  /** <p>Retrieves a specific customer balance transaction that updated the customer’s <a href="/docs/billing/customer/balance">balances</a>.</p> */
-  getCustomersCustomerBalanceTransactionsTransaction: Method<
-    CustomersGetCustomersCustomerBalanceTransactionsTransactionParams,
-    CustomersGetCustomersCustomerBalanceTransactionsTransactionResponse,
-    CustomersGetCustomersCustomerBalanceTransactionsTransactionError
+  listBalanceTransactions: PaginatedMethod<
+    CustomersListBalanceTransactionsParams,
+    CustomersListBalanceTransactionsResponse,
+    CustomersListBalanceTransactionsError,
+    CustomersListBalanceTransactionsItem
   >;
   /**
    * <p>You can see a list of the bank accounts belonging to a Customer. Note that the 10 most recent sources are always available by default on the Customer. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional bank accounts.</p>
    *
    * @deprecated
    */
-  getCustomersCustomerBankAccounts: PaginatedMethod<
-    CustomersGetCustomersCustomerBankAccountsParams,
-    CustomersGetCustomersCustomerBankAccountsResponse,
-    CustomersGetCustomersCustomerBankAccountsError,
-    CustomersGetCustomersCustomerBankAccountsItem
-  >;
-  /**
-   * <p>By default, you can see the 10 most recent sources stored on a Customer directly on the object, but you can also retrieve details about a specific bank account stored on the Stripe account.</p>
-   *
-   * @deprecated
-   */
-  getCustomersCustomerBankAccountsId: Method<
-    CustomersGetCustomersCustomerBankAccountsIdParams,
-    CustomersGetCustomersCustomerBankAccountsIdResponse,
-    CustomersGetCustomersCustomerBankAccountsIdError
+  listBankAccounts: PaginatedMethod<
+    CustomersListBankAccountsParams,
+    CustomersListBankAccountsResponse,
+    CustomersListBankAccountsError,
+    CustomersListBankAccountsItem
   >;
   /**
    * <p>You can see a list of the cards belonging to a customer.
@@ -1179,102 +1189,124 @@ export interface CustomersMethods {
    *
    * @deprecated
    */
-  getCustomersCustomerCards: PaginatedMethod<
-    CustomersGetCustomersCustomerCardsParams,
-    CustomersGetCustomersCustomerCardsResponse,
-    CustomersGetCustomersCustomerCardsError,
-    CustomersGetCustomersCustomerCardsItem
+  listCards: PaginatedMethod<
+    CustomersListCardsParams,
+    CustomersListCardsResponse,
+    CustomersListCardsError,
+    CustomersListCardsItem
+  >;
+  /** <p>Returns a list of transactions that modified the customer’s <a href="/docs/payments/customer-balance">cash balance</a>.</p> */
+  listCashBalanceTransactions: PaginatedMethod<
+    CustomersListCashBalanceTransactionsParams,
+    CustomersListCashBalanceTransactionsResponse,
+    CustomersListCashBalanceTransactionsError,
+    CustomersListCashBalanceTransactionsItem
+  >;
+  /** <p>Returns a list of PaymentMethods for a given Customer</p> */
+  listPaymentMethods: PaginatedMethod<
+    CustomersListPaymentMethodsParams,
+    CustomersListPaymentMethodsResponse,
+    CustomersListPaymentMethodsError,
+    CustomersListPaymentMethodsItem
+  >;
+  /** <p>List sources for a specified customer.</p> */
+  listSources: PaginatedMethod<
+    CustomersListSourcesParams,
+    CustomersListSourcesResponse,
+    CustomersListSourcesError,
+    CustomersListSourcesItem
+  >;
+  /** <p>You can see a list of the customer’s active subscriptions. Note that the 10 most recent active subscriptions are always available by default on the customer object. If you need more than those 10, you can use the limit and starting_after parameters to page through additional subscriptions.</p> */
+  listSubscriptions: PaginatedMethod<
+    CustomersListSubscriptionsParams,
+    CustomersListSubscriptionsResponse,
+    CustomersListSubscriptionsError,
+    CustomersListSubscriptionsItem
+  >;
+  /** <p>Returns a list of tax IDs for a customer.</p> */
+  listTaxIds: PaginatedMethod<
+    CustomersListTaxIdsParams,
+    CustomersListTaxIdsResponse,
+    CustomersListTaxIdsError,
+    CustomersListTaxIdsItem
+  >;
+  /** <p>Retrieves a Customer object.</p> */
+  retrieve: Method<
+    CustomersRetrieveParams,
+    CustomersRetrieveResponse,
+    CustomersRetrieveError
+  >;
+  /** <p>Retrieves a specific customer balance transaction that updated the customer’s <a href="/docs/billing/customer/balance">balances</a>.</p> */
+  retrieveBalanceTransaction: Method<
+    CustomersRetrieveBalanceTransactionParams,
+    CustomersRetrieveBalanceTransactionResponse,
+    CustomersRetrieveBalanceTransactionError
+  >;
+  /**
+   * <p>By default, you can see the 10 most recent sources stored on a Customer directly on the object, but you can also retrieve details about a specific bank account stored on the Stripe account.</p>
+   *
+   * @deprecated
+   */
+  retrieveBankAccount: Method<
+    CustomersRetrieveBankAccountParams,
+    CustomersRetrieveBankAccountResponse,
+    CustomersRetrieveBankAccountError
   >;
   /**
    * <p>You can always see the 10 most recent cards directly on a customer; this method lets you retrieve details about a specific card stored on the customer.</p>
    *
    * @deprecated
    */
-  getCustomersCustomerCardsId: Method<
-    CustomersGetCustomersCustomerCardsIdParams,
-    CustomersGetCustomersCustomerCardsIdResponse,
-    CustomersGetCustomersCustomerCardsIdError
+  retrieveCard: Method<
+    CustomersRetrieveCardParams,
+    CustomersRetrieveCardResponse,
+    CustomersRetrieveCardError
   >;
   /** <p>Retrieves a customer’s cash balance.</p> */
-  getCustomersCustomerCashBalance: Method<
-    CustomersGetCustomersCustomerCashBalanceParams,
-    CustomersGetCustomersCustomerCashBalanceResponse,
-    CustomersGetCustomersCustomerCashBalanceError
-  >;
-  /** <p>Returns a list of transactions that modified the customer’s <a href="/docs/payments/customer-balance">cash balance</a>.</p> */
-  getCustomersCustomerCashBalanceTransactions: PaginatedMethod<
-    CustomersGetCustomersCustomerCashBalanceTransactionsParams,
-    CustomersGetCustomersCustomerCashBalanceTransactionsResponse,
-    CustomersGetCustomersCustomerCashBalanceTransactionsError,
-    CustomersGetCustomersCustomerCashBalanceTransactionsItem
+  retrieveCashBalance: Method<
+    CustomersRetrieveCashBalanceParams,
+    CustomersRetrieveCashBalanceResponse,
+    CustomersRetrieveCashBalanceError
   >;
   /** <p>Retrieves a specific cash balance transaction, which updated the customer’s <a href="/docs/payments/customer-balance">cash balance</a>.</p> */
-  getCustomersCustomerCashBalanceTransactionsTransaction: Method<
-    CustomersGetCustomersCustomerCashBalanceTransactionsTransactionParams,
-    CustomersGetCustomersCustomerCashBalanceTransactionsTransactionResponse,
-    CustomersGetCustomersCustomerCashBalanceTransactionsTransactionError
+  retrieveCashBalanceTransaction: Method<
+    CustomersRetrieveCashBalanceTransactionParams,
+    CustomersRetrieveCashBalanceTransactionResponse,
+    CustomersRetrieveCashBalanceTransactionError
   >;
-  getCustomersCustomerDiscount: Method<
-    CustomersGetCustomersCustomerDiscountParams,
-    CustomersGetCustomersCustomerDiscountResponse,
-    CustomersGetCustomersCustomerDiscountError
-  >;
-  /** <p>Returns a list of PaymentMethods for a given Customer</p> */
-  getCustomersCustomerPaymentMethods: PaginatedMethod<
-    CustomersGetCustomersCustomerPaymentMethodsParams,
-    CustomersGetCustomersCustomerPaymentMethodsResponse,
-    CustomersGetCustomersCustomerPaymentMethodsError,
-    CustomersGetCustomersCustomerPaymentMethodsItem
+  retrieveDiscount: Method<
+    CustomersRetrieveDiscountParams,
+    CustomersRetrieveDiscountResponse,
+    CustomersRetrieveDiscountError
   >;
   /** <p>Retrieves a PaymentMethod object for a given Customer.</p> */
-  getCustomersCustomerPaymentMethodsPaymentMethod: Method<
-    CustomersGetCustomersCustomerPaymentMethodsPaymentMethodParams,
-    CustomersGetCustomersCustomerPaymentMethodsPaymentMethodResponse,
-    CustomersGetCustomersCustomerPaymentMethodsPaymentMethodError
-  >;
-  /** <p>List sources for a specified customer.</p> */
-  getCustomersCustomerSources: PaginatedMethod<
-    CustomersGetCustomersCustomerSourcesParams,
-    CustomersGetCustomersCustomerSourcesResponse,
-    CustomersGetCustomersCustomerSourcesError,
-    CustomersGetCustomersCustomerSourcesItem
+  retrievePaymentMethod: Method<
+    CustomersRetrievePaymentMethodParams,
+    CustomersRetrievePaymentMethodResponse,
+    CustomersRetrievePaymentMethodError
   >;
   /** <p>Retrieve a specified source for a given customer.</p> */
-  getCustomersCustomerSourcesId: Method<
-    CustomersGetCustomersCustomerSourcesIdParams,
-    CustomersGetCustomersCustomerSourcesIdResponse,
-    CustomersGetCustomersCustomerSourcesIdError
-  >;
-  /** <p>You can see a list of the customer’s active subscriptions. Note that the 10 most recent active subscriptions are always available by default on the customer object. If you need more than those 10, you can use the limit and starting_after parameters to page through additional subscriptions.</p> */
-  getCustomersCustomerSubscriptions: PaginatedMethod<
-    CustomersGetCustomersCustomerSubscriptionsParams,
-    CustomersGetCustomersCustomerSubscriptionsResponse,
-    CustomersGetCustomersCustomerSubscriptionsError,
-    CustomersGetCustomersCustomerSubscriptionsItem
+  retrieveSource: Method<
+    CustomersRetrieveSourceParams,
+    CustomersRetrieveSourceResponse,
+    CustomersRetrieveSourceError
   >;
   /** <p>Retrieves the subscription with the given ID.</p> */
-  getCustomersCustomerSubscriptionsSubscriptionExposedId: Method<
-    CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdParams,
-    CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdResponse,
-    CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdError
+  retrieveSubscription: Method<
+    CustomersRetrieveSubscriptionParams,
+    CustomersRetrieveSubscriptionResponse,
+    CustomersRetrieveSubscriptionError
   >;
-  getCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: Method<
-    CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscountParams,
-    CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscountResponse,
-    CustomersGetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscountError
-  >;
-  /** <p>Returns a list of tax IDs for a customer.</p> */
-  getCustomersCustomerTaxIds: PaginatedMethod<
-    CustomersGetCustomersCustomerTaxIdsParams,
-    CustomersGetCustomersCustomerTaxIdsResponse,
-    CustomersGetCustomersCustomerTaxIdsError,
-    CustomersGetCustomersCustomerTaxIdsItem
+  retrieveSubscriptionDiscount: Method<
+    CustomersRetrieveSubscriptionDiscountParams,
+    CustomersRetrieveSubscriptionDiscountResponse,
+    CustomersRetrieveSubscriptionDiscountError
   >;
   /** <p>Retrieves the <code>TaxID</code> object with the given identifier.</p> */
-  getCustomersCustomerTaxIdsId: Method<
-    CustomersGetCustomersCustomerTaxIdsIdParams,
-    CustomersGetCustomersCustomerTaxIdsIdResponse,
-    CustomersGetCustomersCustomerTaxIdsIdError
+  retrieveTaxId: Method<
+    CustomersRetrieveTaxIdParams,
+    CustomersRetrieveTaxIdResponse,
+    CustomersRetrieveTaxIdError
   >;
   /**
    * <p>Search for customers you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
@@ -1282,137 +1314,67 @@ export interface CustomersMethods {
    * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
    * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
    */
-  getCustomersSearch: Method<
-    CustomersGetCustomersSearchParams,
-    CustomersGetCustomersSearchResponse,
-    CustomersGetCustomersSearchError
-  >;
-  /** <p>Creates a new customer object.</p> */
-  postCustomers: MethodOpt<
-    CustomersPostCustomersParams,
-    CustomersPostCustomersResponse,
-    CustomersPostCustomersError
+  search: Method<
+    CustomersSearchParams,
+    CustomersSearchResponse,
+    CustomersSearchError
   >;
   /**
    * <p>Updates the specified customer by setting the values of the parameters passed. Any parameters not provided will be left unchanged. For example, if you pass the <strong>source</strong> parameter, that becomes the customer’s active source (e.g., a card) to be used for all charges in the future. When you update a customer to a new valid card source by passing the <strong>source</strong> parameter: for each of the customer’s current subscriptions, if the subscription bills automatically and is in the <code>past_due</code> state, then the latest open invoice for the subscription with automatic collection enabled will be retried. This retry will not count as an automatic retry, and will not affect the next regularly scheduled payment for the invoice. Changing the <strong>default_source</strong> for a customer will not trigger this behavior.</p>
    *
    * <p>This request accepts mostly the same arguments as the customer creation call.</p>
    */
-  postCustomersCustomer: Method<
-    CustomersPostCustomersCustomerParams,
-    CustomersPostCustomersCustomerResponse,
-    CustomersPostCustomersCustomerError
-  >;
-  /** <p>Creates an immutable transaction that updates the customer’s credit <a href="/docs/billing/customer/balance">balance</a>.</p> */
-  postCustomersCustomerBalanceTransactions: Method<
-    CustomersPostCustomersCustomerBalanceTransactionsParams,
-    CustomersPostCustomersCustomerBalanceTransactionsResponse,
-    CustomersPostCustomersCustomerBalanceTransactionsError
+  update: Method<
+    CustomersUpdateParams,
+    CustomersUpdateResponse,
+    CustomersUpdateError
   >;
   /** <p>Most credit balance transaction fields are immutable, but you may update its <code>description</code> and <code>metadata</code>.</p> */
-  postCustomersCustomerBalanceTransactionsTransaction: Method<
-    CustomersPostCustomersCustomerBalanceTransactionsTransactionParams,
-    CustomersPostCustomersCustomerBalanceTransactionsTransactionResponse,
-    CustomersPostCustomersCustomerBalanceTransactionsTransactionError
-  >;
-  /**
-   * <p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
-   *
-   * <p>If the card’s owner has no default card, then the new card will become the default.
-   * However, if the owner already has a default, then it will not change.
-   * To change the default, you should <a href="/docs/api#update_customer">update the customer</a> to have a new <code>default_source</code>.</p>
-   */
-  postCustomersCustomerBankAccounts: Method<
-    CustomersPostCustomersCustomerBankAccountsParams,
-    CustomersPostCustomersCustomerBankAccountsResponse,
-    CustomersPostCustomersCustomerBankAccountsError
+  updateBalanceTransaction: Method<
+    CustomersUpdateBalanceTransactionParams,
+    CustomersUpdateBalanceTransactionResponse,
+    CustomersUpdateBalanceTransactionError
   >;
   /** <p>Update a specified source for a given customer.</p> */
-  postCustomersCustomerBankAccountsId: Method<
-    CustomersPostCustomersCustomerBankAccountsIdParams,
-    CustomersPostCustomersCustomerBankAccountsIdResponse,
-    CustomersPostCustomersCustomerBankAccountsIdError
-  >;
-  /** <p>Verify a specified bank account for a given customer.</p> */
-  postCustomersCustomerBankAccountsIdVerify: Method<
-    CustomersPostCustomersCustomerBankAccountsIdVerifyParams,
-    CustomersPostCustomersCustomerBankAccountsIdVerifyResponse,
-    CustomersPostCustomersCustomerBankAccountsIdVerifyError
-  >;
-  /**
-   * <p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
-   *
-   * <p>If the card’s owner has no default card, then the new card will become the default.
-   * However, if the owner already has a default, then it will not change.
-   * To change the default, you should <a href="/docs/api#update_customer">update the customer</a> to have a new <code>default_source</code>.</p>
-   */
-  postCustomersCustomerCards: Method<
-    CustomersPostCustomersCustomerCardsParams,
-    CustomersPostCustomersCustomerCardsResponse,
-    CustomersPostCustomersCustomerCardsError
+  updateBankAccount: Method<
+    CustomersUpdateBankAccountParams,
+    CustomersUpdateBankAccountResponse,
+    CustomersUpdateBankAccountError
   >;
   /** <p>Update a specified source for a given customer.</p> */
-  postCustomersCustomerCardsId: Method<
-    CustomersPostCustomersCustomerCardsIdParams,
-    CustomersPostCustomersCustomerCardsIdResponse,
-    CustomersPostCustomersCustomerCardsIdError
+  updateCard: Method<
+    CustomersUpdateCardParams,
+    CustomersUpdateCardResponse,
+    CustomersUpdateCardError
   >;
   /** <p>Changes the settings on a customer’s cash balance.</p> */
-  postCustomersCustomerCashBalance: Method<
-    CustomersPostCustomersCustomerCashBalanceParams,
-    CustomersPostCustomersCustomerCashBalanceResponse,
-    CustomersPostCustomersCustomerCashBalanceError
-  >;
-  /**
-   * <p>Retrieve funding instructions for a customer cash balance. If funding instructions do not yet exist for the customer, new
-   * funding instructions will be created. If funding instructions have already been created for a given customer, the same
-   * funding instructions will be retrieved. In other words, we will return the same funding instructions each time.</p>
-   */
-  postCustomersCustomerFundingInstructions: Method<
-    CustomersPostCustomersCustomerFundingInstructionsParams,
-    CustomersPostCustomersCustomerFundingInstructionsResponse,
-    CustomersPostCustomersCustomerFundingInstructionsError
-  >;
-  /**
-   * <p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
-   *
-   * <p>If the card’s owner has no default card, then the new card will become the default.
-   * However, if the owner already has a default, then it will not change.
-   * To change the default, you should <a href="/docs/api#update_customer">update the customer</a> to have a new <code>default_source</code>.</p>
-   */
-  postCustomersCustomerSources: Method<
-    CustomersPostCustomersCustomerSourcesParams,
-    CustomersPostCustomersCustomerSourcesResponse,
-    CustomersPostCustomersCustomerSourcesError
+  updateCashBalance: Method<
+    CustomersUpdateCashBalanceParams,
+    CustomersUpdateCashBalanceResponse,
+    CustomersUpdateCashBalanceError
   >;
   /** <p>Update a specified source for a given customer.</p> */
-  postCustomersCustomerSourcesId: Method<
-    CustomersPostCustomersCustomerSourcesIdParams,
-    CustomersPostCustomersCustomerSourcesIdResponse,
-    CustomersPostCustomersCustomerSourcesIdError
-  >;
-  /** <p>Verify a specified bank account for a given customer.</p> */
-  postCustomersCustomerSourcesIdVerify: Method<
-    CustomersPostCustomersCustomerSourcesIdVerifyParams,
-    CustomersPostCustomersCustomerSourcesIdVerifyResponse,
-    CustomersPostCustomersCustomerSourcesIdVerifyError
-  >;
-  /** <p>Creates a new subscription on an existing customer.</p> */
-  postCustomersCustomerSubscriptions: Method<
-    CustomersPostCustomersCustomerSubscriptionsParams,
-    CustomersPostCustomersCustomerSubscriptionsResponse,
-    CustomersPostCustomersCustomerSubscriptionsError
+  updateSource: Method<
+    CustomersUpdateSourceParams,
+    CustomersUpdateSourceResponse,
+    CustomersUpdateSourceError
   >;
   /** <p>Updates an existing subscription on a customer to match the specified parameters. When changing plans or quantities, we will optionally prorate the price we charge next month to make up for any price changes. To preview how the proration will be calculated, use the <a href="#upcoming_invoice">upcoming invoice</a> endpoint.</p> */
-  postCustomersCustomerSubscriptionsSubscriptionExposedId: Method<
-    CustomersPostCustomersCustomerSubscriptionsSubscriptionExposedIdParams,
-    CustomersPostCustomersCustomerSubscriptionsSubscriptionExposedIdResponse,
-    CustomersPostCustomersCustomerSubscriptionsSubscriptionExposedIdError
+  updateSubscription: Method<
+    CustomersUpdateSubscriptionParams,
+    CustomersUpdateSubscriptionResponse,
+    CustomersUpdateSubscriptionError
   >;
-  /** <p>Creates a new <code>TaxID</code> object for a customer.</p> */
-  postCustomersCustomerTaxIds: Method<
-    CustomersPostCustomersCustomerTaxIdsParams,
-    CustomersPostCustomersCustomerTaxIdsResponse,
-    CustomersPostCustomersCustomerTaxIdsError
+  /** <p>Verify a specified bank account for a given customer.</p> */
+  verifyBankAccount: Method<
+    CustomersVerifyBankAccountParams,
+    CustomersVerifyBankAccountResponse,
+    CustomersVerifyBankAccountError
+  >;
+  /** <p>Verify a specified bank account for a given customer.</p> */
+  verifySource: Method<
+    CustomersVerifySourceParams,
+    CustomersVerifySourceResponse,
+    CustomersVerifySourceError
   >;
 }

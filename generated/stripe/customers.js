@@ -3,7 +3,103 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  deleteCustomersCustomer: {
+  create: {
+    id: "PostCustomers",
+    method: "POST",
+    path: "/v1/customers",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createBalanceTransaction: {
+    id: "PostCustomersCustomerBalanceTransactions",
+    method: "POST",
+    path: "/v1/customers/{customer}/balance_transactions",
+    params: {
+      customer: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createBankAccount: {
+    id: "PostCustomersCustomerBankAccounts",
+    method: "POST",
+    path: "/v1/customers/{customer}/bank_accounts",
+    params: {
+      customer: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createCard: {
+    id: "PostCustomersCustomerCards",
+    method: "POST",
+    path: "/v1/customers/{customer}/cards",
+    params: {
+      customer: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createFundingInstruction: {
+    id: "PostCustomersCustomerFundingInstructions",
+    method: "POST",
+    path: "/v1/customers/{customer}/funding_instructions",
+    params: {
+      customer: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createSource: {
+    id: "PostCustomersCustomerSources",
+    method: "POST",
+    path: "/v1/customers/{customer}/sources",
+    params: {
+      customer: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createSubscription: {
+    id: "PostCustomersCustomerSubscriptions",
+    method: "POST",
+    path: "/v1/customers/{customer}/subscriptions",
+    params: {
+      customer: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createTaxId: {
+    id: "PostCustomersCustomerTaxIds",
+    method: "POST",
+    path: "/v1/customers/{customer}/tax_ids",
+    params: {
+      customer: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  delete: {
     id: "DeleteCustomersCustomer",
     method: "DELETE",
     path: "/v1/customers/{customer}",
@@ -15,7 +111,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  deleteCustomersCustomerBankAccountsId: {
+  deleteBankAccount: {
     id: "DeleteCustomersCustomerBankAccountsId",
     method: "DELETE",
     path: "/v1/customers/{customer}/bank_accounts/{id}",
@@ -28,7 +124,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  deleteCustomersCustomerCardsId: {
+  deleteCard: {
     id: "DeleteCustomersCustomerCardsId",
     method: "DELETE",
     path: "/v1/customers/{customer}/cards/{id}",
@@ -41,7 +137,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  deleteCustomersCustomerDiscount: {
+  deleteDiscount: {
     id: "DeleteCustomersCustomerDiscount",
     method: "DELETE",
     path: "/v1/customers/{customer}/discount",
@@ -53,7 +149,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  deleteCustomersCustomerSourcesId: {
+  deleteSource: {
     id: "DeleteCustomersCustomerSourcesId",
     method: "DELETE",
     path: "/v1/customers/{customer}/sources/{id}",
@@ -66,7 +162,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  deleteCustomersCustomerSubscriptionsSubscriptionExposedId: {
+  deleteSubscription: {
     id: "DeleteCustomersCustomerSubscriptionsSubscriptionExposedId",
     method: "DELETE",
     path: "/v1/customers/{customer}/subscriptions/{subscription_exposed_id}",
@@ -79,7 +175,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  deleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: {
+  deleteSubscriptionDiscount: {
     id: "DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount",
     method: "DELETE",
     path: "/v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount",
@@ -92,7 +188,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  deleteCustomersCustomerTaxIdsId: {
+  deleteTaxId: {
     id: "DeleteCustomersCustomerTaxIdsId",
     method: "DELETE",
     path: "/v1/customers/{customer}/tax_ids/{id}",
@@ -105,7 +201,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getCustomers: {
+  list: {
     id: "GetCustomers",
     method: "GET",
     path: "/v1/customers",
@@ -134,24 +230,7 @@ export const operations = {
       items: "data",
     },
   },
-  getCustomersCustomer: {
-    id: "GetCustomersCustomer",
-    method: "GET",
-    path: "/v1/customers/{customer}",
-    params: {
-      customer: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getCustomersCustomerBalanceTransactions: {
+  listBalanceTransactions: {
     id: "GetCustomersCustomerBalanceTransactions",
     method: "GET",
     path: "/v1/customers/{customer}/balance_transactions",
@@ -174,25 +253,7 @@ export const operations = {
       items: "data",
     },
   },
-  getCustomersCustomerBalanceTransactionsTransaction: {
-    id: "GetCustomersCustomerBalanceTransactionsTransaction",
-    method: "GET",
-    path: "/v1/customers/{customer}/balance_transactions/{transaction}",
-    params: {
-      customer: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      transaction: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getCustomersCustomerBankAccounts: {
+  listBankAccounts: {
     id: "GetCustomersCustomerBankAccounts",
     method: "GET",
     path: "/v1/customers/{customer}/bank_accounts",
@@ -215,25 +276,7 @@ export const operations = {
       items: "data",
     },
   },
-  getCustomersCustomerBankAccountsId: {
-    id: "GetCustomersCustomerBankAccountsId",
-    method: "GET",
-    path: "/v1/customers/{customer}/bank_accounts/{id}",
-    params: {
-      customer: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getCustomersCustomerCards: {
+  listCards: {
     id: "GetCustomersCustomerCards",
     method: "GET",
     path: "/v1/customers/{customer}/cards",
@@ -256,42 +299,7 @@ export const operations = {
       items: "data",
     },
   },
-  getCustomersCustomerCardsId: {
-    id: "GetCustomersCustomerCardsId",
-    method: "GET",
-    path: "/v1/customers/{customer}/cards/{id}",
-    params: {
-      customer: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getCustomersCustomerCashBalance: {
-    id: "GetCustomersCustomerCashBalance",
-    method: "GET",
-    path: "/v1/customers/{customer}/cash_balance",
-    params: {
-      customer: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getCustomersCustomerCashBalanceTransactions: {
+  listCashBalanceTransactions: {
     id: "GetCustomersCustomerCashBalanceTransactions",
     method: "GET",
     path: "/v1/customers/{customer}/cash_balance_transactions",
@@ -314,42 +322,7 @@ export const operations = {
       items: "data",
     },
   },
-  getCustomersCustomerCashBalanceTransactionsTransaction: {
-    id: "GetCustomersCustomerCashBalanceTransactionsTransaction",
-    method: "GET",
-    path: "/v1/customers/{customer}/cash_balance_transactions/{transaction}",
-    params: {
-      customer: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      transaction: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getCustomersCustomerDiscount: {
-    id: "GetCustomersCustomerDiscount",
-    method: "GET",
-    path: "/v1/customers/{customer}/discount",
-    params: {
-      customer: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getCustomersCustomerPaymentMethods: {
+  listPaymentMethods: {
     id: "GetCustomersCustomerPaymentMethods",
     method: "GET",
     path: "/v1/customers/{customer}/payment_methods",
@@ -373,25 +346,7 @@ export const operations = {
       items: "data",
     },
   },
-  getCustomersCustomerPaymentMethodsPaymentMethod: {
-    id: "GetCustomersCustomerPaymentMethodsPaymentMethod",
-    method: "GET",
-    path: "/v1/customers/{customer}/payment_methods/{payment_method}",
-    params: {
-      customer: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      payment_method: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getCustomersCustomerSources: {
+  listSources: {
     id: "GetCustomersCustomerSources",
     method: "GET",
     path: "/v1/customers/{customer}/sources",
@@ -415,25 +370,7 @@ export const operations = {
       items: "data",
     },
   },
-  getCustomersCustomerSourcesId: {
-    id: "GetCustomersCustomerSourcesId",
-    method: "GET",
-    path: "/v1/customers/{customer}/sources/{id}",
-    params: {
-      customer: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getCustomersCustomerSubscriptions: {
+  listSubscriptions: {
     id: "GetCustomersCustomerSubscriptions",
     method: "GET",
     path: "/v1/customers/{customer}/subscriptions",
@@ -456,43 +393,7 @@ export const operations = {
       items: "data",
     },
   },
-  getCustomersCustomerSubscriptionsSubscriptionExposedId: {
-    id: "GetCustomersCustomerSubscriptionsSubscriptionExposedId",
-    method: "GET",
-    path: "/v1/customers/{customer}/subscriptions/{subscription_exposed_id}",
-    params: {
-      customer: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      subscription_exposed_id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: {
-    id: "GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount",
-    method: "GET",
-    path: "/v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount",
-    params: {
-      customer: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      subscription_exposed_id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getCustomersCustomerTaxIds: {
+  listTaxIds: {
     id: "GetCustomersCustomerTaxIds",
     method: "GET",
     path: "/v1/customers/{customer}/tax_ids",
@@ -515,7 +416,202 @@ export const operations = {
       items: "data",
     },
   },
-  getCustomersCustomerTaxIdsId: {
+  retrieve: {
+    id: "GetCustomersCustomer",
+    method: "GET",
+    path: "/v1/customers/{customer}",
+    params: {
+      customer: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveBalanceTransaction: {
+    id: "GetCustomersCustomerBalanceTransactionsTransaction",
+    method: "GET",
+    path: "/v1/customers/{customer}/balance_transactions/{transaction}",
+    params: {
+      customer: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      transaction: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveBankAccount: {
+    id: "GetCustomersCustomerBankAccountsId",
+    method: "GET",
+    path: "/v1/customers/{customer}/bank_accounts/{id}",
+    params: {
+      customer: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveCard: {
+    id: "GetCustomersCustomerCardsId",
+    method: "GET",
+    path: "/v1/customers/{customer}/cards/{id}",
+    params: {
+      customer: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveCashBalance: {
+    id: "GetCustomersCustomerCashBalance",
+    method: "GET",
+    path: "/v1/customers/{customer}/cash_balance",
+    params: {
+      customer: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveCashBalanceTransaction: {
+    id: "GetCustomersCustomerCashBalanceTransactionsTransaction",
+    method: "GET",
+    path: "/v1/customers/{customer}/cash_balance_transactions/{transaction}",
+    params: {
+      customer: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      transaction: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveDiscount: {
+    id: "GetCustomersCustomerDiscount",
+    method: "GET",
+    path: "/v1/customers/{customer}/discount",
+    params: {
+      customer: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrievePaymentMethod: {
+    id: "GetCustomersCustomerPaymentMethodsPaymentMethod",
+    method: "GET",
+    path: "/v1/customers/{customer}/payment_methods/{payment_method}",
+    params: {
+      customer: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      payment_method: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveSource: {
+    id: "GetCustomersCustomerSourcesId",
+    method: "GET",
+    path: "/v1/customers/{customer}/sources/{id}",
+    params: {
+      customer: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveSubscription: {
+    id: "GetCustomersCustomerSubscriptionsSubscriptionExposedId",
+    method: "GET",
+    path: "/v1/customers/{customer}/subscriptions/{subscription_exposed_id}",
+    params: {
+      customer: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      subscription_exposed_id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveSubscriptionDiscount: {
+    id: "GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount",
+    method: "GET",
+    path: "/v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount",
+    params: {
+      customer: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      subscription_exposed_id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveTaxId: {
     id: "GetCustomersCustomerTaxIdsId",
     method: "GET",
     path: "/v1/customers/{customer}/tax_ids/{id}",
@@ -533,7 +629,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getCustomersSearch: {
+  search: {
     id: "GetCustomersSearch",
     method: "GET",
     path: "/v1/customers/search",
@@ -552,16 +648,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postCustomers: {
-    id: "PostCustomers",
-    method: "POST",
-    path: "/v1/customers",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postCustomersCustomer: {
+  update: {
     id: "PostCustomersCustomer",
     method: "POST",
     path: "/v1/customers/{customer}",
@@ -573,20 +660,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postCustomersCustomerBalanceTransactions: {
-    id: "PostCustomersCustomerBalanceTransactions",
-    method: "POST",
-    path: "/v1/customers/{customer}/balance_transactions",
-    params: {
-      customer: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postCustomersCustomerBalanceTransactionsTransaction: {
+  updateBalanceTransaction: {
     id: "PostCustomersCustomerBalanceTransactionsTransaction",
     method: "POST",
     path: "/v1/customers/{customer}/balance_transactions/{transaction}",
@@ -599,19 +673,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postCustomersCustomerBankAccounts: {
-    id: "PostCustomersCustomerBankAccounts",
-    method: "POST",
-    path: "/v1/customers/{customer}/bank_accounts",
-    params: {
-      customer: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postCustomersCustomerBankAccountsId: {
+  updateBankAccount: {
     id: "PostCustomersCustomerBankAccountsId",
     method: "POST",
     path: "/v1/customers/{customer}/bank_accounts/{id}",
@@ -624,32 +686,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postCustomersCustomerBankAccountsIdVerify: {
-    id: "PostCustomersCustomerBankAccountsIdVerify",
-    method: "POST",
-    path: "/v1/customers/{customer}/bank_accounts/{id}/verify",
-    params: {
-      customer: "path",
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postCustomersCustomerCards: {
-    id: "PostCustomersCustomerCards",
-    method: "POST",
-    path: "/v1/customers/{customer}/cards",
-    params: {
-      customer: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postCustomersCustomerCardsId: {
+  updateCard: {
     id: "PostCustomersCustomerCardsId",
     method: "POST",
     path: "/v1/customers/{customer}/cards/{id}",
@@ -662,7 +699,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postCustomersCustomerCashBalance: {
+  updateCashBalance: {
     id: "PostCustomersCustomerCashBalance",
     method: "POST",
     path: "/v1/customers/{customer}/cash_balance",
@@ -674,32 +711,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postCustomersCustomerFundingInstructions: {
-    id: "PostCustomersCustomerFundingInstructions",
-    method: "POST",
-    path: "/v1/customers/{customer}/funding_instructions",
-    params: {
-      customer: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postCustomersCustomerSources: {
-    id: "PostCustomersCustomerSources",
-    method: "POST",
-    path: "/v1/customers/{customer}/sources",
-    params: {
-      customer: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postCustomersCustomerSourcesId: {
+  updateSource: {
     id: "PostCustomersCustomerSourcesId",
     method: "POST",
     path: "/v1/customers/{customer}/sources/{id}",
@@ -712,32 +724,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postCustomersCustomerSourcesIdVerify: {
-    id: "PostCustomersCustomerSourcesIdVerify",
-    method: "POST",
-    path: "/v1/customers/{customer}/sources/{id}/verify",
-    params: {
-      customer: "path",
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postCustomersCustomerSubscriptions: {
-    id: "PostCustomersCustomerSubscriptions",
-    method: "POST",
-    path: "/v1/customers/{customer}/subscriptions",
-    params: {
-      customer: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postCustomersCustomerSubscriptionsSubscriptionExposedId: {
+  updateSubscription: {
     id: "PostCustomersCustomerSubscriptionsSubscriptionExposedId",
     method: "POST",
     path: "/v1/customers/{customer}/subscriptions/{subscription_exposed_id}",
@@ -750,17 +737,30 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postCustomersCustomerTaxIds: {
-    id: "PostCustomersCustomerTaxIds",
+  verifyBankAccount: {
+    id: "PostCustomersCustomerBankAccountsIdVerify",
     method: "POST",
-    path: "/v1/customers/{customer}/tax_ids",
+    path: "/v1/customers/{customer}/bank_accounts/{id}/verify",
     params: {
       customer: "path",
+      id: "path",
     },
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-      required: true,
+    },
+  },
+  verifySource: {
+    id: "PostCustomersCustomerSourcesIdVerify",
+    method: "POST",
+    path: "/v1/customers/{customer}/sources/{id}/verify",
+    params: {
+      customer: "path",
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
     },
   },
 };

@@ -5,7 +5,17 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface DisputesGetDisputesParams
+export interface DisputesCloseParams {
+  dispute: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type DisputesCloseResponse = S.Dispute;
+export type DisputesCloseError = S.ErrorSchema;
+
+export interface DisputesListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** Only return disputes associated to the charge specified by this charge ID. */
   charge?: string;
@@ -21,7 +31,7 @@ export interface DisputesGetDisputesParams
   payment_intent?: string;
   body?: Record<string, never>;
 }
-export type DisputesGetDisputesResponse = {
+export type DisputesListResponse = {
   data: S.Dispute[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
@@ -30,65 +40,51 @@ export type DisputesGetDisputesResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type DisputesGetDisputesError = S.ErrorSchema;
-export type DisputesGetDisputesItem = S.Dispute;
+export type DisputesListError = S.ErrorSchema;
+export type DisputesListItem = S.Dispute;
 
-export interface DisputesGetDisputesDisputeParams extends P.Expand {
+export interface DisputesRetrieveParams extends P.Expand {
   dispute: string;
   body?: Record<string, never>;
 }
-export type DisputesGetDisputesDisputeResponse = S.Dispute;
-export type DisputesGetDisputesDisputeError = S.ErrorSchema;
+export type DisputesRetrieveResponse = S.Dispute;
+export type DisputesRetrieveError = S.ErrorSchema;
 
-export interface DisputesPostDisputesDisputeParams {
+export interface DisputesUpdateParams {
   dispute: string;
-  body?: S.ChargesPostChargesChargeDisputeBody;
+  body?: S.ChargesUpdateDisputeBody;
 }
-export type DisputesPostDisputesDisputeResponse = S.Dispute;
-export type DisputesPostDisputesDisputeError = S.ErrorSchema;
-
-export interface DisputesPostDisputesDisputeCloseParams {
-  dispute: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type DisputesPostDisputesDisputeCloseResponse = S.Dispute;
-export type DisputesPostDisputesDisputeCloseError = S.ErrorSchema;
+export type DisputesUpdateResponse = S.Dispute;
+export type DisputesUpdateError = S.ErrorSchema;
 
 export interface DisputesMethods {
+  /**
+   * <p>Closing the dispute for a charge indicates that you do not have any evidence to submit and are essentially dismissing the dispute, acknowledging it as lost.</p>
+   *
+   * <p>The status of the dispute will change from <code>needs_response</code> to <code>lost</code>. <em>Closing a dispute is irreversible</em>.</p>
+   */
+  close: Method<DisputesCloseParams, DisputesCloseResponse, DisputesCloseError>;
   /** <p>Returns a list of your disputes.</p> */
-  getDisputes: PaginatedMethodOpt<
-    DisputesGetDisputesParams,
-    DisputesGetDisputesResponse,
-    DisputesGetDisputesError,
-    DisputesGetDisputesItem
+  list: PaginatedMethodOpt<
+    DisputesListParams,
+    DisputesListResponse,
+    DisputesListError,
+    DisputesListItem
   >;
   /** <p>Retrieves the dispute with the given ID.</p> */
-  getDisputesDispute: Method<
-    DisputesGetDisputesDisputeParams,
-    DisputesGetDisputesDisputeResponse,
-    DisputesGetDisputesDisputeError
+  retrieve: Method<
+    DisputesRetrieveParams,
+    DisputesRetrieveResponse,
+    DisputesRetrieveError
   >;
   /**
    * <p>When you get a dispute, contacting your customer is always the best first step. If that doesn’t work, you can submit evidence to help us resolve the dispute in your favor. You can do this in your <a href="https://dashboard.stripe.com/disputes">dashboard</a>, but if you prefer, you can use the API to submit evidence programmatically.</p>
    *
    * <p>Depending on your dispute type, different evidence fields will give you a better chance of winning your dispute. To figure out which evidence fields to provide, see our <a href="/docs/disputes/categories">guide to dispute types</a>.</p>
    */
-  postDisputesDispute: Method<
-    DisputesPostDisputesDisputeParams,
-    DisputesPostDisputesDisputeResponse,
-    DisputesPostDisputesDisputeError
-  >;
-  /**
-   * <p>Closing the dispute for a charge indicates that you do not have any evidence to submit and are essentially dismissing the dispute, acknowledging it as lost.</p>
-   *
-   * <p>The status of the dispute will change from <code>needs_response</code> to <code>lost</code>. <em>Closing a dispute is irreversible</em>.</p>
-   */
-  postDisputesDisputeClose: Method<
-    DisputesPostDisputesDisputeCloseParams,
-    DisputesPostDisputesDisputeCloseResponse,
-    DisputesPostDisputesDisputeCloseError
+  update: Method<
+    DisputesUpdateParams,
+    DisputesUpdateResponse,
+    DisputesUpdateError
   >;
 }

@@ -3,7 +3,19 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getDisputes: {
+  close: {
+    id: "PostDisputesDisputeClose",
+    method: "POST",
+    path: "/v1/disputes/{dispute}/close",
+    params: {
+      dispute: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  list: {
     id: "GetDisputes",
     method: "GET",
     path: "/v1/disputes",
@@ -32,7 +44,7 @@ export const operations = {
       items: "data",
     },
   },
-  getDisputesDispute: {
+  retrieve: {
     id: "GetDisputesDispute",
     method: "GET",
     path: "/v1/disputes/{dispute}",
@@ -49,22 +61,10 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postDisputesDispute: {
+  update: {
     id: "PostDisputesDispute",
     method: "POST",
     path: "/v1/disputes/{dispute}",
-    params: {
-      dispute: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postDisputesDisputeClose: {
-    id: "PostDisputesDisputeClose",
-    method: "POST",
-    path: "/v1/disputes/{dispute}/close",
     params: {
       dispute: "path",
     },

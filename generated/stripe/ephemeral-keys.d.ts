@@ -4,17 +4,7 @@
 import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as S from "./schemas.js";
 
-export interface EphemeralKeysDeleteEphemeralKeysKeyParams {
-  key: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type EphemeralKeysDeleteEphemeralKeysKeyResponse = S.EphemeralKey;
-export type EphemeralKeysDeleteEphemeralKeysKeyError = S.ErrorSchema;
-
-export interface EphemeralKeysPostEphemeralKeysParams {
+export interface EphemeralKeysCreateParams {
   body?: {
     /** The ID of the Customer you'd like to modify using the resulting ephemeral key. */
     customer?: string;
@@ -26,20 +16,30 @@ export interface EphemeralKeysPostEphemeralKeysParams {
     verification_session?: string;
   };
 }
-export type EphemeralKeysPostEphemeralKeysResponse = S.EphemeralKey;
-export type EphemeralKeysPostEphemeralKeysError = S.ErrorSchema;
+export type EphemeralKeysCreateResponse = S.EphemeralKey;
+export type EphemeralKeysCreateError = S.ErrorSchema;
+
+export interface EphemeralKeysDeleteParams {
+  key: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type EphemeralKeysDeleteResponse = S.EphemeralKey;
+export type EphemeralKeysDeleteError = S.ErrorSchema;
 
 export interface EphemeralKeysMethods {
-  /** <p>Invalidates a short-lived API key for a given resource.</p> */
-  deleteEphemeralKeysKey: Method<
-    EphemeralKeysDeleteEphemeralKeysKeyParams,
-    EphemeralKeysDeleteEphemeralKeysKeyResponse,
-    EphemeralKeysDeleteEphemeralKeysKeyError
-  >;
   /** <p>Creates a short-lived API key for a given resource.</p> */
-  postEphemeralKeys: MethodOpt<
-    EphemeralKeysPostEphemeralKeysParams,
-    EphemeralKeysPostEphemeralKeysResponse,
-    EphemeralKeysPostEphemeralKeysError
+  create: MethodOpt<
+    EphemeralKeysCreateParams,
+    EphemeralKeysCreateResponse,
+    EphemeralKeysCreateError
+  >;
+  /** <p>Invalidates a short-lived API key for a given resource.</p> */
+  delete: Method<
+    EphemeralKeysDeleteParams,
+    EphemeralKeysDeleteResponse,
+    EphemeralKeysDeleteError
   >;
 }

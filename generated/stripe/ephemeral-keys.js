@@ -3,22 +3,22 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  deleteEphemeralKeysKey: {
+  create: {
+    id: "PostEphemeralKeys",
+    method: "POST",
+    path: "/v1/ephemeral_keys",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  delete: {
     id: "DeleteEphemeralKeysKey",
     method: "DELETE",
     path: "/v1/ephemeral_keys/{key}",
     params: {
       key: "path",
     },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postEphemeralKeys: {
-    id: "PostEphemeralKeys",
-    method: "POST",
-    path: "/v1/ephemeral_keys",
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",

@@ -5,7 +5,7 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface EventsGetEventsParams
+export interface EventsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
@@ -23,7 +23,7 @@ export interface EventsGetEventsParams
   types?: string[];
   body?: Record<string, never>;
 }
-export type EventsGetEventsResponse = {
+export type EventsListResponse = {
   data: S.EventSchema[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
@@ -32,28 +32,28 @@ export type EventsGetEventsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type EventsGetEventsError = S.ErrorSchema;
-export type EventsGetEventsItem = S.EventSchema;
+export type EventsListError = S.ErrorSchema;
+export type EventsListItem = S.EventSchema;
 
-export interface EventsGetEventsIdParams extends P.Expand {
+export interface EventsRetrieveParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type EventsGetEventsIdResponse = S.EventSchema;
-export type EventsGetEventsIdError = S.ErrorSchema;
+export type EventsRetrieveResponse = S.EventSchema;
+export type EventsRetrieveError = S.ErrorSchema;
 
 export interface EventsMethods {
   /** <p>List events, going back up to 30 days. Each event data is rendered according to Stripe API version at its creation time, specified in <a href="/docs/api/events/object">event object</a> <code>api_version</code> attribute (not according to your current Stripe API version or <code>Stripe-Version</code> header).</p> */
-  getEvents: PaginatedMethodOpt<
-    EventsGetEventsParams,
-    EventsGetEventsResponse,
-    EventsGetEventsError,
-    EventsGetEventsItem
+  list: PaginatedMethodOpt<
+    EventsListParams,
+    EventsListResponse,
+    EventsListError,
+    EventsListItem
   >;
   /** <p>Retrieves the details of an event. Supply the unique identifier of the event, which you might have received in a webhook.</p> */
-  getEventsId: Method<
-    EventsGetEventsIdParams,
-    EventsGetEventsIdResponse,
-    EventsGetEventsIdError
+  retrieve: Method<
+    EventsRetrieveParams,
+    EventsRetrieveResponse,
+    EventsRetrieveError
   >;
 }

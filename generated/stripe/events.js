@@ -3,7 +3,7 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getEvents: {
+  list: {
     id: "GetEvents",
     method: "GET",
     path: "/v1/events",
@@ -37,7 +37,7 @@ export const operations = {
       items: "data",
     },
   },
-  getEventsId: {
+  retrieve: {
     id: "GetEventsId",
     method: "GET",
     path: "/v1/events/{id}",

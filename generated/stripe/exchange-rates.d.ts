@@ -5,7 +5,7 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ExchangeRatesGetExchangeRatesParams extends P.Expand {
+export interface ExchangeRatesListParams extends P.Expand {
   /** A cursor for use in pagination. `ending_before` is the currency that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with the exchange rate for currency X your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
   ending_before?: string;
   /** A limit on the number of objects to be returned. Limit can range between 1 and total number of supported payout currencies, and the default is the max. */
@@ -14,7 +14,7 @@ export interface ExchangeRatesGetExchangeRatesParams extends P.Expand {
   starting_after?: string;
   body?: Record<string, never>;
 }
-export type ExchangeRatesGetExchangeRatesResponse = {
+export type ExchangeRatesListResponse = {
   data: S.ExchangeRate[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
@@ -23,28 +23,28 @@ export type ExchangeRatesGetExchangeRatesResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ExchangeRatesGetExchangeRatesError = S.ErrorSchema;
-export type ExchangeRatesGetExchangeRatesItem = S.ExchangeRate;
+export type ExchangeRatesListError = S.ErrorSchema;
+export type ExchangeRatesListItem = S.ExchangeRate;
 
-export interface ExchangeRatesGetExchangeRatesRateIdParams extends P.Expand {
+export interface ExchangeRatesRetrieveParams extends P.Expand {
   rate_id: string;
   body?: Record<string, never>;
 }
-export type ExchangeRatesGetExchangeRatesRateIdResponse = S.ExchangeRate;
-export type ExchangeRatesGetExchangeRatesRateIdError = S.ErrorSchema;
+export type ExchangeRatesRetrieveResponse = S.ExchangeRate;
+export type ExchangeRatesRetrieveError = S.ErrorSchema;
 
 export interface ExchangeRatesMethods {
   /** <p>Returns a list of objects that contain the rates at which foreign currencies are converted to one another. Only shows the currencies for which Stripe supports.</p> */
-  getExchangeRates: PaginatedMethodOpt<
-    ExchangeRatesGetExchangeRatesParams,
-    ExchangeRatesGetExchangeRatesResponse,
-    ExchangeRatesGetExchangeRatesError,
-    ExchangeRatesGetExchangeRatesItem
+  list: PaginatedMethodOpt<
+    ExchangeRatesListParams,
+    ExchangeRatesListResponse,
+    ExchangeRatesListError,
+    ExchangeRatesListItem
   >;
   /** <p>Retrieves the exchange rates from the given currency to every supported currency.</p> */
-  getExchangeRatesRateId: Method<
-    ExchangeRatesGetExchangeRatesRateIdParams,
-    ExchangeRatesGetExchangeRatesRateIdResponse,
-    ExchangeRatesGetExchangeRatesRateIdError
+  retrieve: Method<
+    ExchangeRatesRetrieveParams,
+    ExchangeRatesRetrieveResponse,
+    ExchangeRatesRetrieveError
   >;
 }

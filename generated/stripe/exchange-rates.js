@@ -3,7 +3,7 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getExchangeRates: {
+  list: {
     id: "GetExchangeRates",
     method: "GET",
     path: "/v1/exchange_rates",
@@ -25,7 +25,7 @@ export const operations = {
       items: "data",
     },
   },
-  getExchangeRatesRateId: {
+  retrieve: {
     id: "GetExchangeRatesRateId",
     method: "GET",
     path: "/v1/exchange_rates/{rate_id}",

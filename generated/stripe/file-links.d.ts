@@ -5,7 +5,25 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface FileLinksGetFileLinksParams
+export interface FileLinksCreateParams {
+  body: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /**
+     * A future timestamp after which the link will no longer be usable.
+     * @format unix-time
+     */
+    expires_at?: number;
+    /** The ID of the file. The file's `purpose` must be one of the following: `business_icon`, `business_logo`, `customer_signature`, `dispute_evidence`, `finance_report_run`, `identity_document_downloadable`, `pci_document`, `selfie`, `sigma_scheduled_query`, `tax_document_user_upload`, or `terminal_reader_splashscreen`. */
+    file: string;
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string> | "";
+  };
+}
+export type FileLinksCreateResponse = S.FileLink;
+export type FileLinksCreateError = S.ErrorSchema;
+
+export interface FileLinksListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
@@ -21,7 +39,7 @@ export interface FileLinksGetFileLinksParams
   file?: string;
   body?: Record<string, never>;
 }
-export type FileLinksGetFileLinksResponse = {
+export type FileLinksListResponse = {
   /** Details about each object. */
   data: S.FileLink[];
   /** True if this list has another page of items after this one that can be fetched. */
@@ -31,35 +49,17 @@ export type FileLinksGetFileLinksResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type FileLinksGetFileLinksError = S.ErrorSchema;
-export type FileLinksGetFileLinksItem = S.FileLink;
+export type FileLinksListError = S.ErrorSchema;
+export type FileLinksListItem = S.FileLink;
 
-export interface FileLinksGetFileLinksLinkParams extends P.Expand {
+export interface FileLinksRetrieveParams extends P.Expand {
   link: string;
   body?: Record<string, never>;
 }
-export type FileLinksGetFileLinksLinkResponse = S.FileLink;
-export type FileLinksGetFileLinksLinkError = S.ErrorSchema;
+export type FileLinksRetrieveResponse = S.FileLink;
+export type FileLinksRetrieveError = S.ErrorSchema;
 
-export interface FileLinksPostFileLinksParams {
-  body: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /**
-     * A future timestamp after which the link will no longer be usable.
-     * @format unix-time
-     */
-    expires_at?: number;
-    /** The ID of the file. The file's `purpose` must be one of the following: `business_icon`, `business_logo`, `customer_signature`, `dispute_evidence`, `finance_report_run`, `identity_document_downloadable`, `pci_document`, `selfie`, `sigma_scheduled_query`, `tax_document_user_upload`, or `terminal_reader_splashscreen`. */
-    file: string;
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-  };
-}
-export type FileLinksPostFileLinksResponse = S.FileLink;
-export type FileLinksPostFileLinksError = S.ErrorSchema;
-
-export interface FileLinksPostFileLinksLinkParams {
+export interface FileLinksUpdateParams {
   link: string;
   body?: {
     /** Specifies which fields in the response should be expanded. */
@@ -70,33 +70,33 @@ export interface FileLinksPostFileLinksLinkParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type FileLinksPostFileLinksLinkResponse = S.FileLink;
-export type FileLinksPostFileLinksLinkError = S.ErrorSchema;
+export type FileLinksUpdateResponse = S.FileLink;
+export type FileLinksUpdateError = S.ErrorSchema;
 
 export interface FileLinksMethods {
+  /** <p>Creates a new file link object.</p> */
+  create: Method<
+    FileLinksCreateParams,
+    FileLinksCreateResponse,
+    FileLinksCreateError
+  >;
   /** <p>Returns a list of file links.</p> */
-  getFileLinks: PaginatedMethodOpt<
-    FileLinksGetFileLinksParams,
-    FileLinksGetFileLinksResponse,
-    FileLinksGetFileLinksError,
-    FileLinksGetFileLinksItem
+  list: PaginatedMethodOpt<
+    FileLinksListParams,
+    FileLinksListResponse,
+    FileLinksListError,
+    FileLinksListItem
   >;
   /** <p>Retrieves the file link with the given ID.</p> */
-  getFileLinksLink: Method<
-    FileLinksGetFileLinksLinkParams,
-    FileLinksGetFileLinksLinkResponse,
-    FileLinksGetFileLinksLinkError
-  >;
-  /** <p>Creates a new file link object.</p> */
-  postFileLinks: Method<
-    FileLinksPostFileLinksParams,
-    FileLinksPostFileLinksResponse,
-    FileLinksPostFileLinksError
+  retrieve: Method<
+    FileLinksRetrieveParams,
+    FileLinksRetrieveResponse,
+    FileLinksRetrieveError
   >;
   /** <p>Updates an existing file link object. Expired links can no longer be updated.</p> */
-  postFileLinksLink: Method<
-    FileLinksPostFileLinksLinkParams,
-    FileLinksPostFileLinksLinkResponse,
-    FileLinksPostFileLinksLinkError
+  update: Method<
+    FileLinksUpdateParams,
+    FileLinksUpdateResponse,
+    FileLinksUpdateError
   >;
 }

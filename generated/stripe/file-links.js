@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getFileLinks: {
+  create: {
+    id: "PostFileLinks",
+    method: "POST",
+    path: "/v1/file_links",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  list: {
     id: "GetFileLinks",
     method: "GET",
     path: "/v1/file_links",
@@ -32,7 +42,7 @@ export const operations = {
       items: "data",
     },
   },
-  getFileLinksLink: {
+  retrieve: {
     id: "GetFileLinksLink",
     method: "GET",
     path: "/v1/file_links/{link}",
@@ -49,17 +59,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postFileLinks: {
-    id: "PostFileLinks",
-    method: "POST",
-    path: "/v1/file_links",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postFileLinksLink: {
+  update: {
     id: "PostFileLinksLink",
     method: "POST",
     path: "/v1/file_links/{link}",

@@ -5,7 +5,37 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface FilesGetFilesParams
+export interface FilesCreateParams {
+  body: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** A file to upload. The file should follow the specifications of RFC 2388 (which defines file transfers for the `multipart/form-data` protocol). */
+    file: string;
+    /** Optional parameters to automatically create a [file link](https://stripe.com/docs/api#file_links) for the newly created file. */
+    file_link_data?: {
+      create: boolean;
+      /** @format unix-time */
+      expires_at?: number;
+      metadata?: Record<string, string> | "";
+    };
+    /** The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the uploaded file. */
+    purpose:
+      | "account_requirement"
+      | "additional_verification"
+      | "business_icon"
+      | "business_logo"
+      | "customer_signature"
+      | "dispute_evidence"
+      | "identity_document"
+      | "pci_document"
+      | "tax_document_user_upload"
+      | "terminal_reader_splashscreen";
+  };
+}
+export type FilesCreateResponse = S.FileSchema;
+export type FilesCreateError = S.ErrorSchema;
+
+export interface FilesListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
@@ -34,7 +64,7 @@ export interface FilesGetFilesParams
     | "terminal_reader_splashscreen";
   body?: Record<string, never>;
 }
-export type FilesGetFilesResponse = {
+export type FilesListResponse = {
   data: S.FileSchema[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
@@ -43,68 +73,34 @@ export type FilesGetFilesResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type FilesGetFilesError = S.ErrorSchema;
-export type FilesGetFilesItem = S.FileSchema;
+export type FilesListError = S.ErrorSchema;
+export type FilesListItem = S.FileSchema;
 
-export interface FilesGetFilesFileParams extends P.Expand {
+export interface FilesRetrieveParams extends P.Expand {
   file: string;
   body?: Record<string, never>;
 }
-export type FilesGetFilesFileResponse = S.FileSchema;
-export type FilesGetFilesFileError = S.ErrorSchema;
-
-export interface FilesPostFilesParams {
-  body: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** A file to upload. The file should follow the specifications of RFC 2388 (which defines file transfers for the `multipart/form-data` protocol). */
-    file: string;
-    /** Optional parameters to automatically create a [file link](https://stripe.com/docs/api#file_links) for the newly created file. */
-    file_link_data?: {
-      create: boolean;
-      /** @format unix-time */
-      expires_at?: number;
-      metadata?: Record<string, string> | "";
-    };
-    /** The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the uploaded file. */
-    purpose:
-      | "account_requirement"
-      | "additional_verification"
-      | "business_icon"
-      | "business_logo"
-      | "customer_signature"
-      | "dispute_evidence"
-      | "identity_document"
-      | "pci_document"
-      | "tax_document_user_upload"
-      | "terminal_reader_splashscreen";
-  };
-}
-export type FilesPostFilesResponse = S.FileSchema;
-export type FilesPostFilesError = S.ErrorSchema;
+export type FilesRetrieveResponse = S.FileSchema;
+export type FilesRetrieveError = S.ErrorSchema;
 
 export interface FilesMethods {
-  /** <p>Returns a list of the files that your account has access to. The files are returned sorted by creation date, with the most recently created files appearing first.</p> */
-  getFiles: PaginatedMethodOpt<
-    FilesGetFilesParams,
-    FilesGetFilesResponse,
-    FilesGetFilesError,
-    FilesGetFilesItem
-  >;
-  /** <p>Retrieves the details of an existing file object. Supply the unique file ID from a file, and Stripe will return the corresponding file object. To access file contents, see the <a href="/docs/file-upload#download-file-contents">File Upload Guide</a>.</p> */
-  getFilesFile: Method<
-    FilesGetFilesFileParams,
-    FilesGetFilesFileResponse,
-    FilesGetFilesFileError
-  >;
   /**
    * <p>To upload a file to Stripe, you’ll need to send a request of type <code>multipart/form-data</code>. The request should contain the file you would like to upload, as well as the parameters for creating a file.</p>
    *
    * <p>All of Stripe’s officially supported Client libraries should have support for sending <code>multipart/form-data</code>.</p>
    */
-  postFiles: Method<
-    FilesPostFilesParams,
-    FilesPostFilesResponse,
-    FilesPostFilesError
+  create: Method<FilesCreateParams, FilesCreateResponse, FilesCreateError>;
+  /** <p>Returns a list of the files that your account has access to. The files are returned sorted by creation date, with the most recently created files appearing first.</p> */
+  list: PaginatedMethodOpt<
+    FilesListParams,
+    FilesListResponse,
+    FilesListError,
+    FilesListItem
+  >;
+  /** <p>Retrieves the details of an existing file object. Supply the unique file ID from a file, and Stripe will return the corresponding file object. To access file contents, see the <a href="/docs/file-upload#download-file-contents">File Upload Guide</a>.</p> */
+  retrieve: Method<
+    FilesRetrieveParams,
+    FilesRetrieveResponse,
+    FilesRetrieveError
   >;
 }

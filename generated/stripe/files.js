@@ -3,7 +3,18 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getFiles: {
+  create: {
+    id: "PostFiles",
+    method: "POST",
+    path: "/v1/files",
+    body: {
+      kind: "multipart",
+      mediaType: "multipart/form-data",
+      required: true,
+    },
+    baseUrl: "https://files.stripe.com",
+  },
+  list: {
     id: "GetFiles",
     method: "GET",
     path: "/v1/files",
@@ -31,7 +42,7 @@ export const operations = {
       items: "data",
     },
   },
-  getFilesFile: {
+  retrieve: {
     id: "GetFilesFile",
     method: "GET",
     path: "/v1/files/{file}",
@@ -47,16 +58,5 @@ export const operations = {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
     },
-  },
-  postFiles: {
-    id: "PostFiles",
-    method: "POST",
-    path: "/v1/files",
-    body: {
-      kind: "multipart",
-      mediaType: "multipart/form-data",
-      required: true,
-    },
-    baseUrl: "https://files.stripe.com",
   },
 };

@@ -9,7 +9,46 @@ import type {
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface FinancialConnectionsGetFinancialConnectionsAccountsParams
+export interface FinancialConnectionsCreateSessionParams {
+  body: S.FinancialConnectionsCreateSessionBodyInput;
+}
+export type FinancialConnectionsCreateSessionResponse =
+  S.FinancialConnectionsSession;
+export type FinancialConnectionsCreateSessionError = S.ErrorSchema;
+
+export interface FinancialConnectionsDisconnectAccountParams {
+  account: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type FinancialConnectionsDisconnectAccountResponse =
+  S.FinancialConnectionsAccount;
+export type FinancialConnectionsDisconnectAccountError = S.ErrorSchema;
+
+export interface FinancialConnectionsListAccountOwnersParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  account: string;
+  /** The ID of the ownership object to fetch owners from. */
+  ownership: string;
+  body?: Record<string, never>;
+}
+export type FinancialConnectionsListAccountOwnersResponse = {
+  /** Details about each object. */
+  data: S.FinancialConnectionsAccountOwner[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type FinancialConnectionsListAccountOwnersError = S.ErrorSchema;
+export type FinancialConnectionsListAccountOwnersItem =
+  S.FinancialConnectionsAccountOwner;
+
+export interface FinancialConnectionsListAccountsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** If present, only return accounts that belong to the specified account holder. `account_holder[customer]` and `account_holder[account]` are mutually exclusive. */
   account_holder?: {
@@ -20,7 +59,7 @@ export interface FinancialConnectionsGetFinancialConnectionsAccountsParams
   session?: string;
   body?: Record<string, never>;
 }
-export type FinancialConnectionsGetFinancialConnectionsAccountsResponse = {
+export type FinancialConnectionsListAccountsResponse = {
   /** Details about each object. */
   data: S.FinancialConnectionsAccount[];
   /** True if this list has another page of items after this one that can be fetched. */
@@ -30,67 +69,11 @@ export type FinancialConnectionsGetFinancialConnectionsAccountsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type FinancialConnectionsGetFinancialConnectionsAccountsError =
-  S.ErrorSchema;
-export type FinancialConnectionsGetFinancialConnectionsAccountsItem =
+export type FinancialConnectionsListAccountsError = S.ErrorSchema;
+export type FinancialConnectionsListAccountsItem =
   S.FinancialConnectionsAccount;
 
-export interface FinancialConnectionsGetFinancialConnectionsAccountsAccountParams
-  extends P.Expand {
-  account: string;
-  body?: Record<string, never>;
-}
-export type FinancialConnectionsGetFinancialConnectionsAccountsAccountResponse =
-  S.FinancialConnectionsAccount;
-export type FinancialConnectionsGetFinancialConnectionsAccountsAccountError =
-  S.ErrorSchema;
-
-export interface FinancialConnectionsGetFinancialConnectionsAccountsAccountOwnersParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  account: string;
-  /** The ID of the ownership object to fetch owners from. */
-  ownership: string;
-  body?: Record<string, never>;
-}
-export type FinancialConnectionsGetFinancialConnectionsAccountsAccountOwnersResponse =
-  {
-    /** Details about each object. */
-    data: S.FinancialConnectionsAccountOwner[];
-    /** True if this list has another page of items after this one that can be fetched. */
-    has_more: boolean;
-    /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-    object: "list";
-    /** The URL where this list can be accessed. */
-    url: string;
-  };
-export type FinancialConnectionsGetFinancialConnectionsAccountsAccountOwnersError =
-  S.ErrorSchema;
-export type FinancialConnectionsGetFinancialConnectionsAccountsAccountOwnersItem =
-  S.FinancialConnectionsAccountOwner;
-
-export interface FinancialConnectionsGetFinancialConnectionsSessionsSessionParams
-  extends P.Expand {
-  session: string;
-  body?: Record<string, never>;
-}
-export type FinancialConnectionsGetFinancialConnectionsSessionsSessionResponse =
-  S.FinancialConnectionsSession;
-export type FinancialConnectionsGetFinancialConnectionsSessionsSessionError =
-  S.ErrorSchema;
-
-export interface FinancialConnectionsPostFinancialConnectionsAccountsAccountDisconnectParams {
-  account: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type FinancialConnectionsPostFinancialConnectionsAccountsAccountDisconnectResponse =
-  S.FinancialConnectionsAccount;
-export type FinancialConnectionsPostFinancialConnectionsAccountsAccountDisconnectError =
-  S.ErrorSchema;
-
-export interface FinancialConnectionsPostFinancialConnectionsAccountsAccountRefreshParams {
+export interface FinancialConnectionsRefreshAccountParams {
   account: string;
   body: {
     /** Specifies which fields in the response should be expanded. */
@@ -99,62 +82,69 @@ export interface FinancialConnectionsPostFinancialConnectionsAccountsAccountRefr
     features: ("balance" | "ownership")[];
   };
 }
-export type FinancialConnectionsPostFinancialConnectionsAccountsAccountRefreshResponse =
+export type FinancialConnectionsRefreshAccountResponse =
   S.FinancialConnectionsAccount;
-export type FinancialConnectionsPostFinancialConnectionsAccountsAccountRefreshError =
-  S.ErrorSchema;
+export type FinancialConnectionsRefreshAccountError = S.ErrorSchema;
 
-export interface FinancialConnectionsPostFinancialConnectionsSessionsParams {
-  body: S.FinancialConnectionsPostFinancialConnectionsSessionsBodyInput;
+export interface FinancialConnectionsRetrieveAccountParams extends P.Expand {
+  account: string;
+  body?: Record<string, never>;
 }
-export type FinancialConnectionsPostFinancialConnectionsSessionsResponse =
+export type FinancialConnectionsRetrieveAccountResponse =
+  S.FinancialConnectionsAccount;
+export type FinancialConnectionsRetrieveAccountError = S.ErrorSchema;
+
+export interface FinancialConnectionsRetrieveSessionParams extends P.Expand {
+  session: string;
+  body?: Record<string, never>;
+}
+export type FinancialConnectionsRetrieveSessionResponse =
   S.FinancialConnectionsSession;
-export type FinancialConnectionsPostFinancialConnectionsSessionsError =
-  S.ErrorSchema;
+export type FinancialConnectionsRetrieveSessionError = S.ErrorSchema;
 
 export interface FinancialConnectionsMethods {
-  /** <p>Returns a list of Financial Connections <code>Account</code> objects.</p> */
-  getFinancialConnectionsAccounts: PaginatedMethodOpt<
-    FinancialConnectionsGetFinancialConnectionsAccountsParams,
-    FinancialConnectionsGetFinancialConnectionsAccountsResponse,
-    FinancialConnectionsGetFinancialConnectionsAccountsError,
-    FinancialConnectionsGetFinancialConnectionsAccountsItem
-  >;
-  /** <p>Retrieves the details of an Financial Connections <code>Account</code>.</p> */
-  getFinancialConnectionsAccountsAccount: Method<
-    FinancialConnectionsGetFinancialConnectionsAccountsAccountParams,
-    FinancialConnectionsGetFinancialConnectionsAccountsAccountResponse,
-    FinancialConnectionsGetFinancialConnectionsAccountsAccountError
-  >;
-  /** <p>Lists all owners for a given <code>Account</code></p> */
-  getFinancialConnectionsAccountsAccountOwners: PaginatedMethod<
-    FinancialConnectionsGetFinancialConnectionsAccountsAccountOwnersParams,
-    FinancialConnectionsGetFinancialConnectionsAccountsAccountOwnersResponse,
-    FinancialConnectionsGetFinancialConnectionsAccountsAccountOwnersError,
-    FinancialConnectionsGetFinancialConnectionsAccountsAccountOwnersItem
-  >;
-  /** <p>Retrieves the details of a Financial Connections <code>Session</code></p> */
-  getFinancialConnectionsSessionsSession: Method<
-    FinancialConnectionsGetFinancialConnectionsSessionsSessionParams,
-    FinancialConnectionsGetFinancialConnectionsSessionsSessionResponse,
-    FinancialConnectionsGetFinancialConnectionsSessionsSessionError
+  /** <p>To launch the Financial Connections authorization flow, create a <code>Session</code>. The session’s <code>client_secret</code> can be used to launch the flow using Stripe.js.</p> */
+  createSession: Method<
+    FinancialConnectionsCreateSessionParams,
+    FinancialConnectionsCreateSessionResponse,
+    FinancialConnectionsCreateSessionError
   >;
   /** <p>Disables your access to a Financial Connections <code>Account</code>. You will no longer be able to access data associated with the account (e.g. balances, transactions).</p> */
-  postFinancialConnectionsAccountsAccountDisconnect: Method<
-    FinancialConnectionsPostFinancialConnectionsAccountsAccountDisconnectParams,
-    FinancialConnectionsPostFinancialConnectionsAccountsAccountDisconnectResponse,
-    FinancialConnectionsPostFinancialConnectionsAccountsAccountDisconnectError
+  disconnectAccount: Method<
+    FinancialConnectionsDisconnectAccountParams,
+    FinancialConnectionsDisconnectAccountResponse,
+    FinancialConnectionsDisconnectAccountError
+  >;
+  /** <p>Lists all owners for a given <code>Account</code></p> */
+  listAccountOwners: PaginatedMethod<
+    FinancialConnectionsListAccountOwnersParams,
+    FinancialConnectionsListAccountOwnersResponse,
+    FinancialConnectionsListAccountOwnersError,
+    FinancialConnectionsListAccountOwnersItem
+  >;
+  /** <p>Returns a list of Financial Connections <code>Account</code> objects.</p> */
+  listAccounts: PaginatedMethodOpt<
+    FinancialConnectionsListAccountsParams,
+    FinancialConnectionsListAccountsResponse,
+    FinancialConnectionsListAccountsError,
+    FinancialConnectionsListAccountsItem
   >;
   /** <p>Refreshes the data associated with a Financial Connections <code>Account</code>.</p> */
-  postFinancialConnectionsAccountsAccountRefresh: Method<
-    FinancialConnectionsPostFinancialConnectionsAccountsAccountRefreshParams,
-    FinancialConnectionsPostFinancialConnectionsAccountsAccountRefreshResponse,
-    FinancialConnectionsPostFinancialConnectionsAccountsAccountRefreshError
+  refreshAccount: Method<
+    FinancialConnectionsRefreshAccountParams,
+    FinancialConnectionsRefreshAccountResponse,
+    FinancialConnectionsRefreshAccountError
   >;
-  /** <p>To launch the Financial Connections authorization flow, create a <code>Session</code>. The session’s <code>client_secret</code> can be used to launch the flow using Stripe.js.</p> */
-  postFinancialConnectionsSessions: Method<
-    FinancialConnectionsPostFinancialConnectionsSessionsParams,
-    FinancialConnectionsPostFinancialConnectionsSessionsResponse,
-    FinancialConnectionsPostFinancialConnectionsSessionsError
+  /** <p>Retrieves the details of an Financial Connections <code>Account</code>.</p> */
+  retrieveAccount: Method<
+    FinancialConnectionsRetrieveAccountParams,
+    FinancialConnectionsRetrieveAccountResponse,
+    FinancialConnectionsRetrieveAccountError
+  >;
+  /** <p>Retrieves the details of a Financial Connections <code>Session</code></p> */
+  retrieveSession: Method<
+    FinancialConnectionsRetrieveSessionParams,
+    FinancialConnectionsRetrieveSessionResponse,
+    FinancialConnectionsRetrieveSessionError
   >;
 }

@@ -3,7 +3,53 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getFinancialConnectionsAccounts: {
+  createSession: {
+    id: "PostFinancialConnectionsSessions",
+    method: "POST",
+    path: "/v1/financial_connections/sessions",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  disconnectAccount: {
+    id: "PostFinancialConnectionsAccountsAccountDisconnect",
+    method: "POST",
+    path: "/v1/financial_connections/accounts/{account}/disconnect",
+    params: {
+      account: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  listAccountOwners: {
+    id: "GetFinancialConnectionsAccountsAccountOwners",
+    method: "GET",
+    path: "/v1/financial_connections/accounts/{account}/owners",
+    params: {
+      account: "path",
+      ending_before: "query",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      limit: "query",
+      ownership: "query",
+      starting_after: "query",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+    paginate: {
+      items: "data",
+    },
+  },
+  listAccounts: {
     id: "GetFinancialConnectionsAccounts",
     method: "GET",
     path: "/v1/financial_connections/accounts",
@@ -31,7 +77,20 @@ export const operations = {
       items: "data",
     },
   },
-  getFinancialConnectionsAccountsAccount: {
+  refreshAccount: {
+    id: "PostFinancialConnectionsAccountsAccountRefresh",
+    method: "POST",
+    path: "/v1/financial_connections/accounts/{account}/refresh",
+    params: {
+      account: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  retrieveAccount: {
     id: "GetFinancialConnectionsAccountsAccount",
     method: "GET",
     path: "/v1/financial_connections/accounts/{account}",
@@ -48,31 +107,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getFinancialConnectionsAccountsAccountOwners: {
-    id: "GetFinancialConnectionsAccountsAccountOwners",
-    method: "GET",
-    path: "/v1/financial_connections/accounts/{account}/owners",
-    params: {
-      account: "path",
-      ending_before: "query",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      limit: "query",
-      ownership: "query",
-      starting_after: "query",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-    paginate: {
-      items: "data",
-    },
-  },
-  getFinancialConnectionsSessionsSession: {
+  retrieveSession: {
     id: "GetFinancialConnectionsSessionsSession",
     method: "GET",
     path: "/v1/financial_connections/sessions/{session}",
@@ -87,41 +122,6 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postFinancialConnectionsAccountsAccountDisconnect: {
-    id: "PostFinancialConnectionsAccountsAccountDisconnect",
-    method: "POST",
-    path: "/v1/financial_connections/accounts/{account}/disconnect",
-    params: {
-      account: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postFinancialConnectionsAccountsAccountRefresh: {
-    id: "PostFinancialConnectionsAccountsAccountRefresh",
-    method: "POST",
-    path: "/v1/financial_connections/accounts/{account}/refresh",
-    params: {
-      account: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postFinancialConnectionsSessions: {
-    id: "PostFinancialConnectionsSessions",
-    method: "POST",
-    path: "/v1/financial_connections/sessions",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
 };

@@ -5,81 +5,18 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IdentityGetIdentityVerificationReportsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return VerificationReports of this type */
-  type?: "document" | "id_number";
-  /** Only return VerificationReports created by this VerificationSession ID. It is allowed to provide a VerificationIntent ID. */
-  verification_session?: string;
-  body?: Record<string, never>;
-}
-export type IdentityGetIdentityVerificationReportsResponse = {
-  data: S.IdentityVerificationReport[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type IdentityGetIdentityVerificationReportsError = S.ErrorSchema;
-export type IdentityGetIdentityVerificationReportsItem =
-  S.IdentityVerificationReport;
-
-export interface IdentityGetIdentityVerificationReportsReportParams
-  extends P.Expand {
-  report: string;
-  body?: Record<string, never>;
-}
-export type IdentityGetIdentityVerificationReportsReportResponse =
-  S.IdentityVerificationReport;
-export type IdentityGetIdentityVerificationReportsReportError = S.ErrorSchema;
-
-export interface IdentityGetIdentityVerificationSessionsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return VerificationSessions with this status. [Learn more about the lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work). */
-  status?: "canceled" | "processing" | "requires_input" | "verified";
-  body?: Record<string, never>;
-}
-export type IdentityGetIdentityVerificationSessionsResponse = {
-  data: S.IdentityVerificationSession[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type IdentityGetIdentityVerificationSessionsError = S.ErrorSchema;
-export type IdentityGetIdentityVerificationSessionsItem =
-  S.IdentityVerificationSession;
-
-export interface IdentityGetIdentityVerificationSessionsSessionParams
-  extends P.Expand {
+export interface IdentityCancelVerificationSessionParams {
   session: string;
-  body?: Record<string, never>;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
 }
-export type IdentityGetIdentityVerificationSessionsSessionResponse =
+export type IdentityCancelVerificationSessionResponse =
   S.IdentityVerificationSession;
-export type IdentityGetIdentityVerificationSessionsSessionError = S.ErrorSchema;
+export type IdentityCancelVerificationSessionError = S.ErrorSchema;
 
-export interface IdentityPostIdentityVerificationSessionsParams {
+export interface IdentityCreateVerificationSessionParams {
   body: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
@@ -102,11 +39,93 @@ export interface IdentityPostIdentityVerificationSessionsParams {
     type: "document" | "id_number";
   };
 }
-export type IdentityPostIdentityVerificationSessionsResponse =
+export type IdentityCreateVerificationSessionResponse =
   S.IdentityVerificationSession;
-export type IdentityPostIdentityVerificationSessionsError = S.ErrorSchema;
+export type IdentityCreateVerificationSessionError = S.ErrorSchema;
 
-export interface IdentityPostIdentityVerificationSessionsSessionParams {
+export interface IdentityListVerificationReportsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return VerificationReports of this type */
+  type?: "document" | "id_number";
+  /** Only return VerificationReports created by this VerificationSession ID. It is allowed to provide a VerificationIntent ID. */
+  verification_session?: string;
+  body?: Record<string, never>;
+}
+export type IdentityListVerificationReportsResponse = {
+  data: S.IdentityVerificationReport[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type IdentityListVerificationReportsError = S.ErrorSchema;
+export type IdentityListVerificationReportsItem = S.IdentityVerificationReport;
+
+export interface IdentityListVerificationSessionsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return VerificationSessions with this status. [Learn more about the lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work). */
+  status?: "canceled" | "processing" | "requires_input" | "verified";
+  body?: Record<string, never>;
+}
+export type IdentityListVerificationSessionsResponse = {
+  data: S.IdentityVerificationSession[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type IdentityListVerificationSessionsError = S.ErrorSchema;
+export type IdentityListVerificationSessionsItem =
+  S.IdentityVerificationSession;
+
+export interface IdentityRedactVerificationSessionParams {
+  session: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type IdentityRedactVerificationSessionResponse =
+  S.IdentityVerificationSession;
+export type IdentityRedactVerificationSessionError = S.ErrorSchema;
+
+export interface IdentityRetrieveVerificationReportParams extends P.Expand {
+  report: string;
+  body?: Record<string, never>;
+}
+export type IdentityRetrieveVerificationReportResponse =
+  S.IdentityVerificationReport;
+export type IdentityRetrieveVerificationReportError = S.ErrorSchema;
+
+export interface IdentityRetrieveVerificationSessionParams extends P.Expand {
+  session: string;
+  body?: Record<string, never>;
+}
+export type IdentityRetrieveVerificationSessionResponse =
+  S.IdentityVerificationSession;
+export type IdentityRetrieveVerificationSessionError = S.ErrorSchema;
+
+export interface IdentityUpdateVerificationSessionParams {
   session: string;
   body?: {
     /** Specifies which fields in the response should be expanded. */
@@ -128,66 +147,20 @@ export interface IdentityPostIdentityVerificationSessionsSessionParams {
     type?: "document" | "id_number";
   };
 }
-export type IdentityPostIdentityVerificationSessionsSessionResponse =
+export type IdentityUpdateVerificationSessionResponse =
   S.IdentityVerificationSession;
-export type IdentityPostIdentityVerificationSessionsSessionError =
-  S.ErrorSchema;
-
-export interface IdentityPostIdentityVerificationSessionsSessionCancelParams {
-  session: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type IdentityPostIdentityVerificationSessionsSessionCancelResponse =
-  S.IdentityVerificationSession;
-export type IdentityPostIdentityVerificationSessionsSessionCancelError =
-  S.ErrorSchema;
-
-export interface IdentityPostIdentityVerificationSessionsSessionRedactParams {
-  session: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type IdentityPostIdentityVerificationSessionsSessionRedactResponse =
-  S.IdentityVerificationSession;
-export type IdentityPostIdentityVerificationSessionsSessionRedactError =
-  S.ErrorSchema;
+export type IdentityUpdateVerificationSessionError = S.ErrorSchema;
 
 export interface IdentityMethods {
-  /** <p>List all verification reports.</p> */
-  getIdentityVerificationReports: PaginatedMethodOpt<
-    IdentityGetIdentityVerificationReportsParams,
-    IdentityGetIdentityVerificationReportsResponse,
-    IdentityGetIdentityVerificationReportsError,
-    IdentityGetIdentityVerificationReportsItem
-  >;
-  /** <p>Retrieves an existing VerificationReport</p> */
-  getIdentityVerificationReportsReport: Method<
-    IdentityGetIdentityVerificationReportsReportParams,
-    IdentityGetIdentityVerificationReportsReportResponse,
-    IdentityGetIdentityVerificationReportsReportError
-  >;
-  /** <p>Returns a list of VerificationSessions</p> */
-  getIdentityVerificationSessions: PaginatedMethodOpt<
-    IdentityGetIdentityVerificationSessionsParams,
-    IdentityGetIdentityVerificationSessionsResponse,
-    IdentityGetIdentityVerificationSessionsError,
-    IdentityGetIdentityVerificationSessionsItem
-  >;
   /**
-   * <p>Retrieves the details of a VerificationSession that was previously created.</p>
+   * <p>A VerificationSession object can be canceled when it is in <code>requires_input</code> <a href="/docs/identity/how-sessions-work">status</a>.</p>
    *
-   * <p>When the session status is <code>requires_input</code>, you can use this method to retrieve a valid
-   * <code>client_secret</code> or <code>url</code> to allow re-submission.</p>
+   * <p>Once canceled, future submission attempts are disabled. This cannot be undone. <a href="/docs/identity/verification-sessions#cancel">Learn more</a>.</p>
    */
-  getIdentityVerificationSessionsSession: Method<
-    IdentityGetIdentityVerificationSessionsSessionParams,
-    IdentityGetIdentityVerificationSessionsSessionResponse,
-    IdentityGetIdentityVerificationSessionsSessionError
+  cancelVerificationSession: Method<
+    IdentityCancelVerificationSessionParams,
+    IdentityCancelVerificationSessionResponse,
+    IdentityCancelVerificationSessionError
   >;
   /**
    * <p>Creates a VerificationSession object.</p>
@@ -198,31 +171,24 @@ export interface IdentityMethods {
    *
    * <p>Related guide: <a href="/docs/identity/verify-identity-documents">Verify your users’ identity documents</a>.</p>
    */
-  postIdentityVerificationSessions: Method<
-    IdentityPostIdentityVerificationSessionsParams,
-    IdentityPostIdentityVerificationSessionsResponse,
-    IdentityPostIdentityVerificationSessionsError
+  createVerificationSession: Method<
+    IdentityCreateVerificationSessionParams,
+    IdentityCreateVerificationSessionResponse,
+    IdentityCreateVerificationSessionError
   >;
-  /**
-   * <p>Updates a VerificationSession object.</p>
-   *
-   * <p>When the session status is <code>requires_input</code>, you can use this method to update the
-   * verification check and options.</p>
-   */
-  postIdentityVerificationSessionsSession: Method<
-    IdentityPostIdentityVerificationSessionsSessionParams,
-    IdentityPostIdentityVerificationSessionsSessionResponse,
-    IdentityPostIdentityVerificationSessionsSessionError
+  /** <p>List all verification reports.</p> */
+  listVerificationReports: PaginatedMethodOpt<
+    IdentityListVerificationReportsParams,
+    IdentityListVerificationReportsResponse,
+    IdentityListVerificationReportsError,
+    IdentityListVerificationReportsItem
   >;
-  /**
-   * <p>A VerificationSession object can be canceled when it is in <code>requires_input</code> <a href="/docs/identity/how-sessions-work">status</a>.</p>
-   *
-   * <p>Once canceled, future submission attempts are disabled. This cannot be undone. <a href="/docs/identity/verification-sessions#cancel">Learn more</a>.</p>
-   */
-  postIdentityVerificationSessionsSessionCancel: Method<
-    IdentityPostIdentityVerificationSessionsSessionCancelParams,
-    IdentityPostIdentityVerificationSessionsSessionCancelResponse,
-    IdentityPostIdentityVerificationSessionsSessionCancelError
+  /** <p>Returns a list of VerificationSessions</p> */
+  listVerificationSessions: PaginatedMethodOpt<
+    IdentityListVerificationSessionsParams,
+    IdentityListVerificationSessionsResponse,
+    IdentityListVerificationSessionsError,
+    IdentityListVerificationSessionsItem
   >;
   /**
    * <p>Redact a VerificationSession to remove all collected information from Stripe. This will redact
@@ -245,9 +211,37 @@ export interface IdentityMethods {
    *
    * <p><a href="/docs/identity/verification-sessions#redact">Learn more</a>.</p>
    */
-  postIdentityVerificationSessionsSessionRedact: Method<
-    IdentityPostIdentityVerificationSessionsSessionRedactParams,
-    IdentityPostIdentityVerificationSessionsSessionRedactResponse,
-    IdentityPostIdentityVerificationSessionsSessionRedactError
+  redactVerificationSession: Method<
+    IdentityRedactVerificationSessionParams,
+    IdentityRedactVerificationSessionResponse,
+    IdentityRedactVerificationSessionError
+  >;
+  /** <p>Retrieves an existing VerificationReport</p> */
+  retrieveVerificationReport: Method<
+    IdentityRetrieveVerificationReportParams,
+    IdentityRetrieveVerificationReportResponse,
+    IdentityRetrieveVerificationReportError
+  >;
+  /**
+   * <p>Retrieves the details of a VerificationSession that was previously created.</p>
+   *
+   * <p>When the session status is <code>requires_input</code>, you can use this method to retrieve a valid
+   * <code>client_secret</code> or <code>url</code> to allow re-submission.</p>
+   */
+  retrieveVerificationSession: Method<
+    IdentityRetrieveVerificationSessionParams,
+    IdentityRetrieveVerificationSessionResponse,
+    IdentityRetrieveVerificationSessionError
+  >;
+  /**
+   * <p>Updates a VerificationSession object.</p>
+   *
+   * <p>When the session status is <code>requires_input</code>, you can use this method to update the
+   * verification check and options.</p>
+   */
+  updateVerificationSession: Method<
+    IdentityUpdateVerificationSessionParams,
+    IdentityUpdateVerificationSessionResponse,
+    IdentityUpdateVerificationSessionError
   >;
 }

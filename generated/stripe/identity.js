@@ -3,7 +3,29 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getIdentityVerificationReports: {
+  cancelVerificationSession: {
+    id: "PostIdentityVerificationSessionsSessionCancel",
+    method: "POST",
+    path: "/v1/identity/verification_sessions/{session}/cancel",
+    params: {
+      session: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createVerificationSession: {
+    id: "PostIdentityVerificationSessions",
+    method: "POST",
+    path: "/v1/identity/verification_sessions",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  listVerificationReports: {
     id: "GetIdentityVerificationReports",
     method: "GET",
     path: "/v1/identity/verification_reports",
@@ -32,24 +54,7 @@ export const operations = {
       items: "data",
     },
   },
-  getIdentityVerificationReportsReport: {
-    id: "GetIdentityVerificationReportsReport",
-    method: "GET",
-    path: "/v1/identity/verification_reports/{report}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      report: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getIdentityVerificationSessions: {
+  listVerificationSessions: {
     id: "GetIdentityVerificationSessions",
     method: "GET",
     path: "/v1/identity/verification_sessions",
@@ -77,7 +82,36 @@ export const operations = {
       items: "data",
     },
   },
-  getIdentityVerificationSessionsSession: {
+  redactVerificationSession: {
+    id: "PostIdentityVerificationSessionsSessionRedact",
+    method: "POST",
+    path: "/v1/identity/verification_sessions/{session}/redact",
+    params: {
+      session: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveVerificationReport: {
+    id: "GetIdentityVerificationReportsReport",
+    method: "GET",
+    path: "/v1/identity/verification_reports/{report}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      report: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveVerificationSession: {
     id: "GetIdentityVerificationSessionsSession",
     method: "GET",
     path: "/v1/identity/verification_sessions/{session}",
@@ -94,44 +128,10 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postIdentityVerificationSessions: {
-    id: "PostIdentityVerificationSessions",
-    method: "POST",
-    path: "/v1/identity/verification_sessions",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postIdentityVerificationSessionsSession: {
+  updateVerificationSession: {
     id: "PostIdentityVerificationSessionsSession",
     method: "POST",
     path: "/v1/identity/verification_sessions/{session}",
-    params: {
-      session: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postIdentityVerificationSessionsSessionCancel: {
-    id: "PostIdentityVerificationSessionsSessionCancel",
-    method: "POST",
-    path: "/v1/identity/verification_sessions/{session}/cancel",
-    params: {
-      session: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postIdentityVerificationSessionsSessionRedact: {
-    id: "PostIdentityVerificationSessionsSessionRedact",
-    method: "POST",
-    path: "/v1/identity/verification_sessions/{session}/redact",
     params: {
       session: "path",
     },

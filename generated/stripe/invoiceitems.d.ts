@@ -5,52 +5,7 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface InvoiceitemsDeleteInvoiceitemsInvoiceitemParams {
-  invoiceitem: string;
-  body?: Record<string, never>;
-}
-export type InvoiceitemsDeleteInvoiceitemsInvoiceitemResponse =
-  S.DeletedInvoiceitem;
-export type InvoiceitemsDeleteInvoiceitemsInvoiceitemError = S.ErrorSchema;
-
-export interface InvoiceitemsGetInvoiceitemsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** The identifier of the customer whose invoice items to return. If none is provided, all invoice items will be returned. */
-  customer?: string;
-  /** Only return invoice items belonging to this invoice. If none is provided, all invoice items will be returned. If specifying an invoice, no customer identifier is needed. */
-  invoice?: string;
-  /** Set to `true` to only show pending invoice items, which are not yet attached to any invoices. Set to `false` to only show invoice items already attached to invoices. If unspecified, no filter is applied. */
-  pending?: boolean;
-  body?: Record<string, never>;
-}
-export type InvoiceitemsGetInvoiceitemsResponse = {
-  data: S.Invoiceitem[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type InvoiceitemsGetInvoiceitemsError = S.ErrorSchema;
-export type InvoiceitemsGetInvoiceitemsItem = S.Invoiceitem;
-
-export interface InvoiceitemsGetInvoiceitemsInvoiceitemParams extends P.Expand {
-  invoiceitem: string;
-  body?: Record<string, never>;
-}
-export type InvoiceitemsGetInvoiceitemsInvoiceitemResponse = S.Invoiceitem;
-export type InvoiceitemsGetInvoiceitemsInvoiceitemError = S.ErrorSchema;
-
-export interface InvoiceitemsPostInvoiceitemsParams {
+export interface InvoiceitemsCreateParams {
   body: {
     /** The integer amount in cents (or local equivalent) of the charge to be applied to the upcoming invoice. Passing in a negative `amount` will reduce the `amount_due` on the invoice. */
     amount?: number;
@@ -112,10 +67,54 @@ export interface InvoiceitemsPostInvoiceitemsParams {
     unit_amount_decimal?: string;
   };
 }
-export type InvoiceitemsPostInvoiceitemsResponse = S.Invoiceitem;
-export type InvoiceitemsPostInvoiceitemsError = S.ErrorSchema;
+export type InvoiceitemsCreateResponse = S.Invoiceitem;
+export type InvoiceitemsCreateError = S.ErrorSchema;
 
-export interface InvoiceitemsPostInvoiceitemsInvoiceitemParams {
+export interface InvoiceitemsDeleteParams {
+  invoiceitem: string;
+  body?: Record<string, never>;
+}
+export type InvoiceitemsDeleteResponse = S.DeletedInvoiceitem;
+export type InvoiceitemsDeleteError = S.ErrorSchema;
+
+export interface InvoiceitemsListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** The identifier of the customer whose invoice items to return. If none is provided, all invoice items will be returned. */
+  customer?: string;
+  /** Only return invoice items belonging to this invoice. If none is provided, all invoice items will be returned. If specifying an invoice, no customer identifier is needed. */
+  invoice?: string;
+  /** Set to `true` to only show pending invoice items, which are not yet attached to any invoices. Set to `false` to only show invoice items already attached to invoices. If unspecified, no filter is applied. */
+  pending?: boolean;
+  body?: Record<string, never>;
+}
+export type InvoiceitemsListResponse = {
+  data: S.Invoiceitem[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type InvoiceitemsListError = S.ErrorSchema;
+export type InvoiceitemsListItem = S.Invoiceitem;
+
+export interface InvoiceitemsRetrieveParams extends P.Expand {
+  invoiceitem: string;
+  body?: Record<string, never>;
+}
+export type InvoiceitemsRetrieveResponse = S.Invoiceitem;
+export type InvoiceitemsRetrieveError = S.ErrorSchema;
+
+export interface InvoiceitemsUpdateParams {
   invoiceitem: string;
   body?: {
     /** The integer amount in cents (or local equivalent) of the charge to be applied to the upcoming invoice. If you want to apply a credit to the customer's account, pass a negative amount. */
@@ -170,39 +169,39 @@ export interface InvoiceitemsPostInvoiceitemsInvoiceitemParams {
     unit_amount_decimal?: string;
   };
 }
-export type InvoiceitemsPostInvoiceitemsInvoiceitemResponse = S.Invoiceitem;
-export type InvoiceitemsPostInvoiceitemsInvoiceitemError = S.ErrorSchema;
+export type InvoiceitemsUpdateResponse = S.Invoiceitem;
+export type InvoiceitemsUpdateError = S.ErrorSchema;
 
 export interface InvoiceitemsMethods {
+  /** <p>Creates an item to be added to a draft invoice (up to 250 items per invoice). If no invoice is specified, the item will be on the next invoice created for the customer specified.</p> */
+  create: Method<
+    InvoiceitemsCreateParams,
+    InvoiceitemsCreateResponse,
+    InvoiceitemsCreateError
+  >;
   /** <p>Deletes an invoice item, removing it from an invoice. Deleting invoice items is only possible when they’re not attached to invoices, or if it’s attached to a draft invoice.</p> */
-  deleteInvoiceitemsInvoiceitem: Method<
-    InvoiceitemsDeleteInvoiceitemsInvoiceitemParams,
-    InvoiceitemsDeleteInvoiceitemsInvoiceitemResponse,
-    InvoiceitemsDeleteInvoiceitemsInvoiceitemError
+  delete: Method<
+    InvoiceitemsDeleteParams,
+    InvoiceitemsDeleteResponse,
+    InvoiceitemsDeleteError
   >;
   /** <p>Returns a list of your invoice items. Invoice items are returned sorted by creation date, with the most recently created invoice items appearing first.</p> */
-  getInvoiceitems: PaginatedMethodOpt<
-    InvoiceitemsGetInvoiceitemsParams,
-    InvoiceitemsGetInvoiceitemsResponse,
-    InvoiceitemsGetInvoiceitemsError,
-    InvoiceitemsGetInvoiceitemsItem
+  list: PaginatedMethodOpt<
+    InvoiceitemsListParams,
+    InvoiceitemsListResponse,
+    InvoiceitemsListError,
+    InvoiceitemsListItem
   >;
   /** <p>Retrieves the invoice item with the given ID.</p> */
-  getInvoiceitemsInvoiceitem: Method<
-    InvoiceitemsGetInvoiceitemsInvoiceitemParams,
-    InvoiceitemsGetInvoiceitemsInvoiceitemResponse,
-    InvoiceitemsGetInvoiceitemsInvoiceitemError
-  >;
-  /** <p>Creates an item to be added to a draft invoice (up to 250 items per invoice). If no invoice is specified, the item will be on the next invoice created for the customer specified.</p> */
-  postInvoiceitems: Method<
-    InvoiceitemsPostInvoiceitemsParams,
-    InvoiceitemsPostInvoiceitemsResponse,
-    InvoiceitemsPostInvoiceitemsError
+  retrieve: Method<
+    InvoiceitemsRetrieveParams,
+    InvoiceitemsRetrieveResponse,
+    InvoiceitemsRetrieveError
   >;
   /** <p>Updates the amount or description of an invoice item on an upcoming invoice. Updating an invoice item is only possible before the invoice it’s attached to is closed.</p> */
-  postInvoiceitemsInvoiceitem: Method<
-    InvoiceitemsPostInvoiceitemsInvoiceitemParams,
-    InvoiceitemsPostInvoiceitemsInvoiceitemResponse,
-    InvoiceitemsPostInvoiceitemsInvoiceitemError
+  update: Method<
+    InvoiceitemsUpdateParams,
+    InvoiceitemsUpdateResponse,
+    InvoiceitemsUpdateError
   >;
 }

@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  deleteInvoiceitemsInvoiceitem: {
+  create: {
+    id: "PostInvoiceitems",
+    method: "POST",
+    path: "/v1/invoiceitems",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  delete: {
     id: "DeleteInvoiceitemsInvoiceitem",
     method: "DELETE",
     path: "/v1/invoiceitems/{invoiceitem}",
@@ -15,7 +25,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getInvoiceitems: {
+  list: {
     id: "GetInvoiceitems",
     method: "GET",
     path: "/v1/invoiceitems",
@@ -45,7 +55,7 @@ export const operations = {
       items: "data",
     },
   },
-  getInvoiceitemsInvoiceitem: {
+  retrieve: {
     id: "GetInvoiceitemsInvoiceitem",
     method: "GET",
     path: "/v1/invoiceitems/{invoiceitem}",
@@ -62,17 +72,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postInvoiceitems: {
-    id: "PostInvoiceitems",
-    method: "POST",
-    path: "/v1/invoiceitems",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postInvoiceitemsInvoiceitem: {
+  update: {
     id: "PostInvoiceitemsInvoiceitem",
     method: "POST",
     path: "/v1/invoiceitems/{invoiceitem}",

@@ -10,220 +10,7 @@ import type {
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface InvoicesDeleteInvoicesInvoiceParams {
-  invoice: string;
-  body?: Record<string, never>;
-}
-export type InvoicesDeleteInvoicesInvoiceResponse = S.DeletedInvoice;
-export type InvoicesDeleteInvoicesInvoiceError = S.ErrorSchema;
-
-export interface InvoicesGetInvoicesParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** The collection method of the invoice to retrieve. Either `charge_automatically` or `send_invoice`. */
-  collection_method?: "charge_automatically" | "send_invoice";
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return invoices for the customer specified by this customer ID. */
-  customer?: string;
-  due_date?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** The status of the invoice, one of `draft`, `open`, `paid`, `uncollectible`, or `void`. [Learn more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview) */
-  status?: "draft" | "open" | "paid" | "uncollectible" | "void";
-  /** Only return invoices for the subscription specified by this subscription ID. */
-  subscription?: string;
-  body?: Record<string, never>;
-}
-export type InvoicesGetInvoicesResponse = {
-  data: S.Invoice[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type InvoicesGetInvoicesError = S.ErrorSchema;
-export type InvoicesGetInvoicesItem = S.Invoice;
-
-export interface InvoicesGetInvoicesInvoiceParams extends P.Expand {
-  invoice: string;
-  body?: Record<string, never>;
-}
-export type InvoicesGetInvoicesInvoiceResponse = S.Invoice;
-export type InvoicesGetInvoicesInvoiceError = S.ErrorSchema;
-
-export interface InvoicesGetInvoicesInvoiceLinesParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  invoice: string;
-  body?: Record<string, never>;
-}
-export type InvoicesGetInvoicesInvoiceLinesResponse = {
-  /** Details about each object. */
-  data: S.LineItem[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type InvoicesGetInvoicesInvoiceLinesError = S.ErrorSchema;
-export type InvoicesGetInvoicesInvoiceLinesItem = S.LineItem;
-
-export interface InvoicesGetInvoicesSearchParams
-  extends P.Expand, P.Limit, P.Page {
-  /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for invoices](https://stripe.com/docs/search#query-fields-for-invoices). */
-  query: string;
-  body?: Record<string, never>;
-}
-export type InvoicesGetInvoicesSearchResponse = {
-  data: S.Invoice[];
-  has_more: boolean;
-  next_page?: string | null;
-  /** String representing the object's type. Objects of the same type share the same value. */
-  object: "search_result";
-  /** The total number of objects that match the query, only accurate up to 10,000. */
-  total_count?: number;
-  url: string;
-};
-export type InvoicesGetInvoicesSearchError = S.ErrorSchema;
-
-export interface InvoicesGetInvoicesUpcomingParams extends P.Expand {
-  /** Settings for automatic tax lookup for this invoice preview. */
-  automatic_tax?: {
-    enabled: boolean;
-  };
-  /** The code of the coupon to apply. If `subscription` or `subscription_items` is provided, the invoice returned will preview updating or creating a subscription with that coupon. Otherwise, it will preview applying that coupon to the customer for the next upcoming invoice from among the customer's subscriptions. The invoice can be previewed without a coupon by passing this value as an empty string. */
-  coupon?: string;
-  /** The currency to preview this invoice in. Defaults to that of `customer` if not specified. */
-  currency?: string;
-  /** The identifier of the customer whose upcoming invoice you'd like to retrieve. */
-  customer?: string;
-  /** Details about the customer you want to invoice or overrides for an existing customer. */
-  customer_details?: S.CustomerDetailsParamInput;
-  /** The coupons to redeem into discounts for the invoice preview. If not specified, inherits the discount from the customer or subscription. This only works for coupons directly applied to the invoice. To apply a coupon to a subscription, you must use the `coupon` parameter instead. Pass an empty string to avoid inheriting any discounts. To preview the upcoming invoice for a subscription that hasn't been created, use `coupon` instead. */
-  discounts?:
-    | {
-        coupon?: string;
-        discount?: string;
-      }[]
-    | "";
-  /** List of invoice items to add or update in the upcoming invoice preview. */
-  invoice_items?: S.InvoiceItemPreviewParamsInput[];
-  /** The identifier of the unstarted schedule whose upcoming invoice you'd like to retrieve. Cannot be used with subscription or subscription fields. */
-  schedule?: string;
-  /** The identifier of the subscription for which you'd like to retrieve the upcoming invoice. If not provided, but a `subscription_items` is provided, you will preview creating a subscription with those items. If neither `subscription` nor `subscription_items` is provided, you will retrieve the next upcoming invoice from among the customer's subscriptions. */
-  subscription?: string;
-  /** For new subscriptions, a future timestamp to anchor the subscription's [billing cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to determine the date of the first full invoice, and, for plans with `month` or `year` intervals, the day of the month for subsequent invoices. For existing subscriptions, the value can only be set to `now` or `unchanged`. */
-  subscription_billing_cycle_anchor?: "now" | "unchanged" | number;
-  /** Timestamp indicating when the subscription should be scheduled to cancel. Will prorate if within the current period and prorations have been enabled using `proration_behavior`. */
-  subscription_cancel_at?: number | "";
-  /** Boolean indicating whether this subscription should cancel at the end of the current period. */
-  subscription_cancel_at_period_end?: boolean;
-  /** This simulates the subscription being canceled or expired immediately. */
-  subscription_cancel_now?: boolean;
-  /** If provided, the invoice returned will preview updating or creating a subscription with these default tax rates. The default tax rates will apply to any line item that does not have `tax_rates` set. */
-  subscription_default_tax_rates?: string[] | "";
-  /** A list of up to 20 subscription items, each with an attached price. */
-  subscription_items?: S.SubscriptionItemUpdateParamsInput[];
-  /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
-  subscription_proration_behavior?:
-    "always_invoice" | "create_prorations" | "none";
-  /** If previewing an update to a subscription, and doing proration, `subscription_proration_date` forces the proration to be calculated as though the update was done at the specified time. The time given must be within the current subscription period and within the current phase of the schedule backing this subscription, if the schedule exists. If set, `subscription`, and one of `subscription_items`, or `subscription_trial_end` are required. Also, `subscription_proration_behavior` cannot be set to 'none'. */
-  subscription_proration_date?: number;
-  /** For paused subscriptions, setting `subscription_resume_at` to `now` will preview the invoice that will be generated if the subscription is resumed. */
-  subscription_resume_at?: "now";
-  /** Date a subscription is intended to start (can be future or past) */
-  subscription_start_date?: number;
-  /** If provided, the invoice returned will preview updating or creating a subscription with that trial end. If set, one of `subscription_items` or `subscription` is required. */
-  subscription_trial_end?: "now" | number;
-  /** Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `subscription_trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `subscription_trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more. */
-  subscription_trial_from_plan?: boolean;
-  body?: Record<string, never>;
-}
-export type InvoicesGetInvoicesUpcomingResponse = S.Invoice;
-export type InvoicesGetInvoicesUpcomingError = S.ErrorSchema;
-
-export interface InvoicesGetInvoicesUpcomingLinesParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Settings for automatic tax lookup for this invoice preview. */
-  automatic_tax?: {
-    enabled: boolean;
-  };
-  /** The code of the coupon to apply. If `subscription` or `subscription_items` is provided, the invoice returned will preview updating or creating a subscription with that coupon. Otherwise, it will preview applying that coupon to the customer for the next upcoming invoice from among the customer's subscriptions. The invoice can be previewed without a coupon by passing this value as an empty string. */
-  coupon?: string;
-  /** The currency to preview this invoice in. Defaults to that of `customer` if not specified. */
-  currency?: string;
-  /** The identifier of the customer whose upcoming invoice you'd like to retrieve. */
-  customer?: string;
-  /** Details about the customer you want to invoice or overrides for an existing customer. */
-  customer_details?: S.CustomerDetailsParamInput;
-  /** The coupons to redeem into discounts for the invoice preview. If not specified, inherits the discount from the customer or subscription. This only works for coupons directly applied to the invoice. To apply a coupon to a subscription, you must use the `coupon` parameter instead. Pass an empty string to avoid inheriting any discounts. To preview the upcoming invoice for a subscription that hasn't been created, use `coupon` instead. */
-  discounts?:
-    | {
-        coupon?: string;
-        discount?: string;
-      }[]
-    | "";
-  /** List of invoice items to add or update in the upcoming invoice preview. */
-  invoice_items?: S.InvoiceItemPreviewParamsInput[];
-  /** The identifier of the unstarted schedule whose upcoming invoice you'd like to retrieve. Cannot be used with subscription or subscription fields. */
-  schedule?: string;
-  /** The identifier of the subscription for which you'd like to retrieve the upcoming invoice. If not provided, but a `subscription_items` is provided, you will preview creating a subscription with those items. If neither `subscription` nor `subscription_items` is provided, you will retrieve the next upcoming invoice from among the customer's subscriptions. */
-  subscription?: string;
-  /** For new subscriptions, a future timestamp to anchor the subscription's [billing cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to determine the date of the first full invoice, and, for plans with `month` or `year` intervals, the day of the month for subsequent invoices. For existing subscriptions, the value can only be set to `now` or `unchanged`. */
-  subscription_billing_cycle_anchor?: "now" | "unchanged" | number;
-  /** Timestamp indicating when the subscription should be scheduled to cancel. Will prorate if within the current period and prorations have been enabled using `proration_behavior`. */
-  subscription_cancel_at?: number | "";
-  /** Boolean indicating whether this subscription should cancel at the end of the current period. */
-  subscription_cancel_at_period_end?: boolean;
-  /** This simulates the subscription being canceled or expired immediately. */
-  subscription_cancel_now?: boolean;
-  /** If provided, the invoice returned will preview updating or creating a subscription with these default tax rates. The default tax rates will apply to any line item that does not have `tax_rates` set. */
-  subscription_default_tax_rates?: string[] | "";
-  /** A list of up to 20 subscription items, each with an attached price. */
-  subscription_items?: S.SubscriptionItemUpdateParamsInput[];
-  /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
-  subscription_proration_behavior?:
-    "always_invoice" | "create_prorations" | "none";
-  /** If previewing an update to a subscription, and doing proration, `subscription_proration_date` forces the proration to be calculated as though the update was done at the specified time. The time given must be within the current subscription period and within the current phase of the schedule backing this subscription, if the schedule exists. If set, `subscription`, and one of `subscription_items`, or `subscription_trial_end` are required. Also, `subscription_proration_behavior` cannot be set to 'none'. */
-  subscription_proration_date?: number;
-  /** For paused subscriptions, setting `subscription_resume_at` to `now` will preview the invoice that will be generated if the subscription is resumed. */
-  subscription_resume_at?: "now";
-  /** Date a subscription is intended to start (can be future or past) */
-  subscription_start_date?: number;
-  /** If provided, the invoice returned will preview updating or creating a subscription with that trial end. If set, one of `subscription_items` or `subscription` is required. */
-  subscription_trial_end?: "now" | number;
-  /** Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `subscription_trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `subscription_trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more. */
-  subscription_trial_from_plan?: boolean;
-  body?: Record<string, never>;
-}
-export type InvoicesGetInvoicesUpcomingLinesResponse = {
-  /** Details about each object. */
-  data: S.LineItem[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type InvoicesGetInvoicesUpcomingLinesError = S.ErrorSchema;
-export type InvoicesGetInvoicesUpcomingLinesItem = S.LineItem;
-
-export interface InvoicesPostInvoicesParams {
+export interface InvoicesCreateParams {
   body?: {
     /** The account tax IDs associated with the invoice. Only editable when the invoice is a draft. */
     account_tax_ids?: string[] | "";
@@ -284,7 +71,7 @@ export interface InvoicesPostInvoicesParams {
     /** The account (if any) for which the funds of the invoice payment are intended. If set, the invoice will be presented with the branding and support information of the specified account. See the [Invoices with Connect](https://stripe.com/docs/billing/invoices/connect) documentation for details. */
     on_behalf_of?: string;
     /** Configuration settings for the PaymentIntent that is generated when the invoice is finalized. */
-    payment_settings?: S.InvoicesPostInvoicesBodyPaymentSettingsInput;
+    payment_settings?: S.InvoicesCreateBodyPaymentSettingsInput;
     /** How to handle pending invoice items on invoice creation. One of `include` or `exclude`. `include` will include any pending invoice items, and will create an empty draft invoice if no pending invoice items exist. `exclude` will always create an empty invoice draft regardless if there are pending invoice items or not. Defaults to `exclude` if the parameter is omitted. */
     pending_invoice_items_behavior?:
       "exclude" | "include" | "include_and_require";
@@ -309,10 +96,280 @@ export interface InvoicesPostInvoicesParams {
     };
   };
 }
-export type InvoicesPostInvoicesResponse = S.Invoice;
-export type InvoicesPostInvoicesError = S.ErrorSchema;
+export type InvoicesCreateResponse = S.Invoice;
+export type InvoicesCreateError = S.ErrorSchema;
 
-export interface InvoicesPostInvoicesInvoiceParams {
+export interface InvoicesDeleteParams {
+  invoice: string;
+  body?: Record<string, never>;
+}
+export type InvoicesDeleteResponse = S.DeletedInvoice;
+export type InvoicesDeleteError = S.ErrorSchema;
+
+export interface InvoicesFinalizeParams {
+  invoice: string;
+  body?: {
+    /** Controls whether Stripe will perform [automatic collection](https://stripe.com/docs/invoicing/automatic-charging) of the invoice. When `false`, the invoice's state will not automatically advance without an explicit action. */
+    auto_advance?: boolean;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type InvoicesFinalizeResponse = S.Invoice;
+export type InvoicesFinalizeError = S.ErrorSchema;
+
+export interface InvoicesListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** The collection method of the invoice to retrieve. Either `charge_automatically` or `send_invoice`. */
+  collection_method?: "charge_automatically" | "send_invoice";
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return invoices for the customer specified by this customer ID. */
+  customer?: string;
+  due_date?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** The status of the invoice, one of `draft`, `open`, `paid`, `uncollectible`, or `void`. [Learn more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview) */
+  status?: "draft" | "open" | "paid" | "uncollectible" | "void";
+  /** Only return invoices for the subscription specified by this subscription ID. */
+  subscription?: string;
+  body?: Record<string, never>;
+}
+export type InvoicesListResponse = {
+  data: S.Invoice[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type InvoicesListError = S.ErrorSchema;
+export type InvoicesListItem = S.Invoice;
+
+export interface InvoicesListLinesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  invoice: string;
+  body?: Record<string, never>;
+}
+export type InvoicesListLinesResponse = {
+  /** Details about each object. */
+  data: S.LineItem[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type InvoicesListLinesError = S.ErrorSchema;
+export type InvoicesListLinesItem = S.LineItem;
+
+export interface InvoicesListUpcomingLinesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Settings for automatic tax lookup for this invoice preview. */
+  automatic_tax?: {
+    enabled: boolean;
+  };
+  /** The code of the coupon to apply. If `subscription` or `subscription_items` is provided, the invoice returned will preview updating or creating a subscription with that coupon. Otherwise, it will preview applying that coupon to the customer for the next upcoming invoice from among the customer's subscriptions. The invoice can be previewed without a coupon by passing this value as an empty string. */
+  coupon?: string;
+  /** The currency to preview this invoice in. Defaults to that of `customer` if not specified. */
+  currency?: string;
+  /** The identifier of the customer whose upcoming invoice you'd like to retrieve. */
+  customer?: string;
+  /** Details about the customer you want to invoice or overrides for an existing customer. */
+  customer_details?: S.CustomerDetailsParamInput;
+  /** The coupons to redeem into discounts for the invoice preview. If not specified, inherits the discount from the customer or subscription. This only works for coupons directly applied to the invoice. To apply a coupon to a subscription, you must use the `coupon` parameter instead. Pass an empty string to avoid inheriting any discounts. To preview the upcoming invoice for a subscription that hasn't been created, use `coupon` instead. */
+  discounts?:
+    | {
+        coupon?: string;
+        discount?: string;
+      }[]
+    | "";
+  /** List of invoice items to add or update in the upcoming invoice preview. */
+  invoice_items?: S.InvoiceItemPreviewParamsInput[];
+  /** The identifier of the unstarted schedule whose upcoming invoice you'd like to retrieve. Cannot be used with subscription or subscription fields. */
+  schedule?: string;
+  /** The identifier of the subscription for which you'd like to retrieve the upcoming invoice. If not provided, but a `subscription_items` is provided, you will preview creating a subscription with those items. If neither `subscription` nor `subscription_items` is provided, you will retrieve the next upcoming invoice from among the customer's subscriptions. */
+  subscription?: string;
+  /** For new subscriptions, a future timestamp to anchor the subscription's [billing cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to determine the date of the first full invoice, and, for plans with `month` or `year` intervals, the day of the month for subsequent invoices. For existing subscriptions, the value can only be set to `now` or `unchanged`. */
+  subscription_billing_cycle_anchor?: "now" | "unchanged" | number;
+  /** Timestamp indicating when the subscription should be scheduled to cancel. Will prorate if within the current period and prorations have been enabled using `proration_behavior`. */
+  subscription_cancel_at?: number | "";
+  /** Boolean indicating whether this subscription should cancel at the end of the current period. */
+  subscription_cancel_at_period_end?: boolean;
+  /** This simulates the subscription being canceled or expired immediately. */
+  subscription_cancel_now?: boolean;
+  /** If provided, the invoice returned will preview updating or creating a subscription with these default tax rates. The default tax rates will apply to any line item that does not have `tax_rates` set. */
+  subscription_default_tax_rates?: string[] | "";
+  /** A list of up to 20 subscription items, each with an attached price. */
+  subscription_items?: S.SubscriptionItemUpdateParamsInput[];
+  /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
+  subscription_proration_behavior?:
+    "always_invoice" | "create_prorations" | "none";
+  /** If previewing an update to a subscription, and doing proration, `subscription_proration_date` forces the proration to be calculated as though the update was done at the specified time. The time given must be within the current subscription period and within the current phase of the schedule backing this subscription, if the schedule exists. If set, `subscription`, and one of `subscription_items`, or `subscription_trial_end` are required. Also, `subscription_proration_behavior` cannot be set to 'none'. */
+  subscription_proration_date?: number;
+  /** For paused subscriptions, setting `subscription_resume_at` to `now` will preview the invoice that will be generated if the subscription is resumed. */
+  subscription_resume_at?: "now";
+  /** Date a subscription is intended to start (can be future or past) */
+  subscription_start_date?: number;
+  /** If provided, the invoice returned will preview updating or creating a subscription with that trial end. If set, one of `subscription_items` or `subscription` is required. */
+  subscription_trial_end?: "now" | number;
+  /** Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `subscription_trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `subscription_trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more. */
+  subscription_trial_from_plan?: boolean;
+  body?: Record<string, never>;
+}
+export type InvoicesListUpcomingLinesResponse = {
+  /** Details about each object. */
+  data: S.LineItem[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type InvoicesListUpcomingLinesError = S.ErrorSchema;
+export type InvoicesListUpcomingLinesItem = S.LineItem;
+
+export interface InvoicesMarkUncollectibleParams {
+  invoice: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type InvoicesMarkUncollectibleResponse = S.Invoice;
+export type InvoicesMarkUncollectibleError = S.ErrorSchema;
+
+export interface InvoicesPayParams {
+  invoice: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /**
+     * In cases where the source used to pay the invoice has insufficient funds, passing `forgive=true` controls whether a charge should be attempted for the full amount available on the source, up to the amount to fully pay the invoice. This effectively forgives the difference between the amount available on the source and the amount due.
+     *
+     * Passing `forgive=false` will fail the charge if the source hasn't been pre-funded with the right amount. An example for this case is with ACH Credit Transfers and wires: if the amount wired is less than the amount due by a small amount, you might want to forgive the difference. Defaults to `false`.
+     */
+    forgive?: boolean;
+    /** ID of the mandate to be used for this invoice. It must correspond to the payment method used to pay the invoice, including the payment_method param or the invoice's default_payment_method or default_source, if set. */
+    mandate?: string;
+    /** Indicates if a customer is on or off-session while an invoice payment is attempted. Defaults to `true` (off-session). */
+    off_session?: boolean;
+    /** Boolean representing whether an invoice is paid outside of Stripe. This will result in no charge being made. Defaults to `false`. */
+    paid_out_of_band?: boolean;
+    /** A PaymentMethod to be charged. The PaymentMethod must be the ID of a PaymentMethod belonging to the customer associated with the invoice being paid. */
+    payment_method?: string;
+    /** A payment source to be charged. The source must be the ID of a source belonging to the customer associated with the invoice being paid. */
+    source?: string;
+  };
+}
+export type InvoicesPayResponse = S.Invoice;
+export type InvoicesPayError = S.ErrorSchema;
+
+export interface InvoicesRetrieveParams extends P.Expand {
+  invoice: string;
+  body?: Record<string, never>;
+}
+export type InvoicesRetrieveResponse = S.Invoice;
+export type InvoicesRetrieveError = S.ErrorSchema;
+
+export interface InvoicesRetrieveUpcomingParams extends P.Expand {
+  /** Settings for automatic tax lookup for this invoice preview. */
+  automatic_tax?: {
+    enabled: boolean;
+  };
+  /** The code of the coupon to apply. If `subscription` or `subscription_items` is provided, the invoice returned will preview updating or creating a subscription with that coupon. Otherwise, it will preview applying that coupon to the customer for the next upcoming invoice from among the customer's subscriptions. The invoice can be previewed without a coupon by passing this value as an empty string. */
+  coupon?: string;
+  /** The currency to preview this invoice in. Defaults to that of `customer` if not specified. */
+  currency?: string;
+  /** The identifier of the customer whose upcoming invoice you'd like to retrieve. */
+  customer?: string;
+  /** Details about the customer you want to invoice or overrides for an existing customer. */
+  customer_details?: S.CustomerDetailsParamInput;
+  /** The coupons to redeem into discounts for the invoice preview. If not specified, inherits the discount from the customer or subscription. This only works for coupons directly applied to the invoice. To apply a coupon to a subscription, you must use the `coupon` parameter instead. Pass an empty string to avoid inheriting any discounts. To preview the upcoming invoice for a subscription that hasn't been created, use `coupon` instead. */
+  discounts?:
+    | {
+        coupon?: string;
+        discount?: string;
+      }[]
+    | "";
+  /** List of invoice items to add or update in the upcoming invoice preview. */
+  invoice_items?: S.InvoiceItemPreviewParamsInput[];
+  /** The identifier of the unstarted schedule whose upcoming invoice you'd like to retrieve. Cannot be used with subscription or subscription fields. */
+  schedule?: string;
+  /** The identifier of the subscription for which you'd like to retrieve the upcoming invoice. If not provided, but a `subscription_items` is provided, you will preview creating a subscription with those items. If neither `subscription` nor `subscription_items` is provided, you will retrieve the next upcoming invoice from among the customer's subscriptions. */
+  subscription?: string;
+  /** For new subscriptions, a future timestamp to anchor the subscription's [billing cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to determine the date of the first full invoice, and, for plans with `month` or `year` intervals, the day of the month for subsequent invoices. For existing subscriptions, the value can only be set to `now` or `unchanged`. */
+  subscription_billing_cycle_anchor?: "now" | "unchanged" | number;
+  /** Timestamp indicating when the subscription should be scheduled to cancel. Will prorate if within the current period and prorations have been enabled using `proration_behavior`. */
+  subscription_cancel_at?: number | "";
+  /** Boolean indicating whether this subscription should cancel at the end of the current period. */
+  subscription_cancel_at_period_end?: boolean;
+  /** This simulates the subscription being canceled or expired immediately. */
+  subscription_cancel_now?: boolean;
+  /** If provided, the invoice returned will preview updating or creating a subscription with these default tax rates. The default tax rates will apply to any line item that does not have `tax_rates` set. */
+  subscription_default_tax_rates?: string[] | "";
+  /** A list of up to 20 subscription items, each with an attached price. */
+  subscription_items?: S.SubscriptionItemUpdateParamsInput[];
+  /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
+  subscription_proration_behavior?:
+    "always_invoice" | "create_prorations" | "none";
+  /** If previewing an update to a subscription, and doing proration, `subscription_proration_date` forces the proration to be calculated as though the update was done at the specified time. The time given must be within the current subscription period and within the current phase of the schedule backing this subscription, if the schedule exists. If set, `subscription`, and one of `subscription_items`, or `subscription_trial_end` are required. Also, `subscription_proration_behavior` cannot be set to 'none'. */
+  subscription_proration_date?: number;
+  /** For paused subscriptions, setting `subscription_resume_at` to `now` will preview the invoice that will be generated if the subscription is resumed. */
+  subscription_resume_at?: "now";
+  /** Date a subscription is intended to start (can be future or past) */
+  subscription_start_date?: number;
+  /** If provided, the invoice returned will preview updating or creating a subscription with that trial end. If set, one of `subscription_items` or `subscription` is required. */
+  subscription_trial_end?: "now" | number;
+  /** Indicates if a plan's `trial_period_days` should be applied to the subscription. Setting `subscription_trial_end` per subscription is preferred, and this defaults to `false`. Setting this flag to `true` together with `subscription_trial_end` is not allowed. See [Using trial periods on subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more. */
+  subscription_trial_from_plan?: boolean;
+  body?: Record<string, never>;
+}
+export type InvoicesRetrieveUpcomingResponse = S.Invoice;
+export type InvoicesRetrieveUpcomingError = S.ErrorSchema;
+
+export interface InvoicesSearchParams extends P.Expand, P.Limit, P.Page {
+  /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for invoices](https://stripe.com/docs/search#query-fields-for-invoices). */
+  query: string;
+  body?: Record<string, never>;
+}
+export type InvoicesSearchResponse = {
+  data: S.Invoice[];
+  has_more: boolean;
+  next_page?: string | null;
+  /** String representing the object's type. Objects of the same type share the same value. */
+  object: "search_result";
+  /** The total number of objects that match the query, only accurate up to 10,000. */
+  total_count?: number;
+  url: string;
+};
+export type InvoicesSearchError = S.ErrorSchema;
+
+export interface InvoicesSendParams {
+  invoice: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type InvoicesSendResponse = S.Invoice;
+export type InvoicesSendError = S.ErrorSchema;
+
+export interface InvoicesUpdateParams {
   invoice: string;
   body?: {
     /** The account tax IDs associated with the invoice. Only editable when the invoice is a draft. */
@@ -365,7 +422,7 @@ export interface InvoicesPostInvoicesInvoiceParams {
     /** The account (if any) for which the funds of the invoice payment are intended. If set, the invoice will be presented with the branding and support information of the specified account. See the [Invoices with Connect](https://stripe.com/docs/billing/invoices/connect) documentation for details. */
     on_behalf_of?: string | "";
     /** Configuration settings for the PaymentIntent that is generated when the invoice is finalized. */
-    payment_settings?: S.InvoicesPostInvoicesBodyPaymentSettingsInput;
+    payment_settings?: S.InvoicesCreateBodyPaymentSettingsInput;
     /** Options for invoice PDF rendering. */
     rendering_options?:
       | {
@@ -387,114 +444,72 @@ export interface InvoicesPostInvoicesInvoiceParams {
       | "";
   };
 }
-export type InvoicesPostInvoicesInvoiceResponse = S.Invoice;
-export type InvoicesPostInvoicesInvoiceError = S.ErrorSchema;
+export type InvoicesUpdateResponse = S.Invoice;
+export type InvoicesUpdateError = S.ErrorSchema;
 
-export interface InvoicesPostInvoicesInvoiceFinalizeParams {
-  invoice: string;
-  body?: {
-    /** Controls whether Stripe will perform [automatic collection](https://stripe.com/docs/invoicing/automatic-charging) of the invoice. When `false`, the invoice's state will not automatically advance without an explicit action. */
-    auto_advance?: boolean;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type InvoicesPostInvoicesInvoiceFinalizeResponse = S.Invoice;
-export type InvoicesPostInvoicesInvoiceFinalizeError = S.ErrorSchema;
-
-export interface InvoicesPostInvoicesInvoiceMarkUncollectibleParams {
+export interface InvoicesVoidParams {
   invoice: string;
   body?: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
   };
 }
-export type InvoicesPostInvoicesInvoiceMarkUncollectibleResponse = S.Invoice;
-export type InvoicesPostInvoicesInvoiceMarkUncollectibleError = S.ErrorSchema;
-
-export interface InvoicesPostInvoicesInvoicePayParams {
-  invoice: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /**
-     * In cases where the source used to pay the invoice has insufficient funds, passing `forgive=true` controls whether a charge should be attempted for the full amount available on the source, up to the amount to fully pay the invoice. This effectively forgives the difference between the amount available on the source and the amount due.
-     *
-     * Passing `forgive=false` will fail the charge if the source hasn't been pre-funded with the right amount. An example for this case is with ACH Credit Transfers and wires: if the amount wired is less than the amount due by a small amount, you might want to forgive the difference. Defaults to `false`.
-     */
-    forgive?: boolean;
-    /** ID of the mandate to be used for this invoice. It must correspond to the payment method used to pay the invoice, including the payment_method param or the invoice's default_payment_method or default_source, if set. */
-    mandate?: string;
-    /** Indicates if a customer is on or off-session while an invoice payment is attempted. Defaults to `true` (off-session). */
-    off_session?: boolean;
-    /** Boolean representing whether an invoice is paid outside of Stripe. This will result in no charge being made. Defaults to `false`. */
-    paid_out_of_band?: boolean;
-    /** A PaymentMethod to be charged. The PaymentMethod must be the ID of a PaymentMethod belonging to the customer associated with the invoice being paid. */
-    payment_method?: string;
-    /** A payment source to be charged. The source must be the ID of a source belonging to the customer associated with the invoice being paid. */
-    source?: string;
-  };
-}
-export type InvoicesPostInvoicesInvoicePayResponse = S.Invoice;
-export type InvoicesPostInvoicesInvoicePayError = S.ErrorSchema;
-
-export interface InvoicesPostInvoicesInvoiceSendParams {
-  invoice: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type InvoicesPostInvoicesInvoiceSendResponse = S.Invoice;
-export type InvoicesPostInvoicesInvoiceSendError = S.ErrorSchema;
-
-export interface InvoicesPostInvoicesInvoiceVoidParams {
-  invoice: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type InvoicesPostInvoicesInvoiceVoidResponse = S.Invoice;
-export type InvoicesPostInvoicesInvoiceVoidError = S.ErrorSchema;
+export type InvoicesVoidResponse = S.Invoice;
+export type InvoicesVoidError = S.ErrorSchema;
 
 export interface InvoicesMethods {
+  /** <p>This endpoint creates a draft invoice for a given customer. The invoice remains a draft until you <a href="#finalize_invoice">finalize</a> the invoice, which allows you to <a href="#pay_invoice">pay</a> or <a href="#send_invoice">send</a> the invoice to your customers.</p> */
+  create: MethodOpt<
+    InvoicesCreateParams,
+    InvoicesCreateResponse,
+    InvoicesCreateError
+  >;
   /** <p>Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete invoices that are no longer in a draft state will fail; once an invoice has been finalized or if an invoice is for a subscription, it must be <a href="#void_invoice">voided</a>.</p> */
-  deleteInvoicesInvoice: Method<
-    InvoicesDeleteInvoicesInvoiceParams,
-    InvoicesDeleteInvoicesInvoiceResponse,
-    InvoicesDeleteInvoicesInvoiceError
+  delete: Method<
+    InvoicesDeleteParams,
+    InvoicesDeleteResponse,
+    InvoicesDeleteError
+  >;
+  /** <p>Stripe automatically finalizes drafts before sending and attempting payment on invoices. However, if you’d like to finalize a draft invoice manually, you can do so using this method.</p> */
+  finalize: Method<
+    InvoicesFinalizeParams,
+    InvoicesFinalizeResponse,
+    InvoicesFinalizeError
   >;
   /** <p>You can list all invoices, or list the invoices for a specific customer. The invoices are returned sorted by creation date, with the most recently created invoices appearing first.</p> */
-  getInvoices: PaginatedMethodOpt<
-    InvoicesGetInvoicesParams,
-    InvoicesGetInvoicesResponse,
-    InvoicesGetInvoicesError,
-    InvoicesGetInvoicesItem
-  >;
-  /** <p>Retrieves the invoice with the given ID.</p> */
-  getInvoicesInvoice: Method<
-    InvoicesGetInvoicesInvoiceParams,
-    InvoicesGetInvoicesInvoiceResponse,
-    InvoicesGetInvoicesInvoiceError
+  list: PaginatedMethodOpt<
+    InvoicesListParams,
+    InvoicesListResponse,
+    InvoicesListError,
+    InvoicesListItem
   >;
   /** <p>When retrieving an invoice, you’ll get a <strong>lines</strong> property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p> */
-  getInvoicesInvoiceLines: PaginatedMethod<
-    InvoicesGetInvoicesInvoiceLinesParams,
-    InvoicesGetInvoicesInvoiceLinesResponse,
-    InvoicesGetInvoicesInvoiceLinesError,
-    InvoicesGetInvoicesInvoiceLinesItem
+  listLines: PaginatedMethod<
+    InvoicesListLinesParams,
+    InvoicesListLinesResponse,
+    InvoicesListLinesError,
+    InvoicesListLinesItem
   >;
-  /**
-   * <p>Search for invoices you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-   * Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-   * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-   * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
-   */
-  getInvoicesSearch: Method<
-    InvoicesGetInvoicesSearchParams,
-    InvoicesGetInvoicesSearchResponse,
-    InvoicesGetInvoicesSearchError
+  /** <p>When retrieving an upcoming invoice, you’ll get a <strong>lines</strong> property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p> */
+  listUpcomingLines: PaginatedMethodOpt<
+    InvoicesListUpcomingLinesParams,
+    InvoicesListUpcomingLinesResponse,
+    InvoicesListUpcomingLinesError,
+    InvoicesListUpcomingLinesItem
+  >;
+  /** <p>Marking an invoice as uncollectible is useful for keeping track of bad debts that can be written off for accounting purposes.</p> */
+  markUncollectible: Method<
+    InvoicesMarkUncollectibleParams,
+    InvoicesMarkUncollectibleResponse,
+    InvoicesMarkUncollectibleError
+  >;
+  /** <p>Stripe automatically creates and then attempts to collect payment on invoices for customers on subscriptions according to your <a href="https://dashboard.stripe.com/account/billing/automatic">subscriptions settings</a>. However, if you’d like to attempt payment on an invoice out of the normal collection schedule or for some other reason, you can do so.</p> */
+  pay: Method<InvoicesPayParams, InvoicesPayResponse, InvoicesPayError>;
+  /** <p>Retrieves the invoice with the given ID.</p> */
+  retrieve: Method<
+    InvoicesRetrieveParams,
+    InvoicesRetrieveResponse,
+    InvoicesRetrieveError
   >;
   /**
    * <p>At any time, you can preview the upcoming invoice for a customer. This will show you all the charges that are pending, including subscription renewal charges, invoice item charges, etc. It will also show you any discounts that are applicable to the invoice.</p>
@@ -503,24 +518,28 @@ export interface InvoicesMethods {
    *
    * <p>You can preview the effects of updating a subscription, including a preview of what proration will take place. To ensure that the actual proration is calculated exactly the same as the previewed proration, you should pass a <code>proration_date</code> parameter when doing the actual subscription update. The value passed in should be the same as the <code>subscription_proration_date</code> returned on the upcoming invoice resource. The recommended way to get only the prorations being previewed is to consider only proration line items where <code>period[start]</code> is equal to the <code>subscription_proration_date</code> on the upcoming invoice resource.</p>
    */
-  getInvoicesUpcoming: MethodOpt<
-    InvoicesGetInvoicesUpcomingParams,
-    InvoicesGetInvoicesUpcomingResponse,
-    InvoicesGetInvoicesUpcomingError
+  retrieveUpcoming: MethodOpt<
+    InvoicesRetrieveUpcomingParams,
+    InvoicesRetrieveUpcomingResponse,
+    InvoicesRetrieveUpcomingError
   >;
-  /** <p>When retrieving an upcoming invoice, you’ll get a <strong>lines</strong> property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p> */
-  getInvoicesUpcomingLines: PaginatedMethodOpt<
-    InvoicesGetInvoicesUpcomingLinesParams,
-    InvoicesGetInvoicesUpcomingLinesResponse,
-    InvoicesGetInvoicesUpcomingLinesError,
-    InvoicesGetInvoicesUpcomingLinesItem
+  /**
+   * <p>Search for invoices you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
+   * Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
+   * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
+   * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+   */
+  search: Method<
+    InvoicesSearchParams,
+    InvoicesSearchResponse,
+    InvoicesSearchError
   >;
-  /** <p>This endpoint creates a draft invoice for a given customer. The invoice remains a draft until you <a href="#finalize_invoice">finalize</a> the invoice, which allows you to <a href="#pay_invoice">pay</a> or <a href="#send_invoice">send</a> the invoice to your customers.</p> */
-  postInvoices: MethodOpt<
-    InvoicesPostInvoicesParams,
-    InvoicesPostInvoicesResponse,
-    InvoicesPostInvoicesError
-  >;
+  /**
+   * <p>Stripe will automatically send invoices to customers according to your <a href="https://dashboard.stripe.com/account/billing/automatic">subscriptions settings</a>. However, if you’d like to manually send an invoice to your customer out of the normal schedule, you can do so. When sending invoices that have already been paid, there will be no reference to the payment in the email.</p>
+   *
+   * <p>Requests made in test-mode result in no emails being sent, despite sending an <code>invoice.sent</code> event.</p>
+   */
+  send: Method<InvoicesSendParams, InvoicesSendResponse, InvoicesSendError>;
   /**
    * <p>Draft invoices are fully editable. Once an invoice is <a href="/docs/billing/invoices/workflow#finalized">finalized</a>,
    * monetary values, as well as <code>collection_method</code>, become uneditable.</p>
@@ -529,43 +548,11 @@ export interface InvoicesMethods {
    * sending reminders for, or <a href="/docs/billing/invoices/reconciliation">automatically reconciling</a> invoices, pass
    * <code>auto_advance=false</code>.</p>
    */
-  postInvoicesInvoice: Method<
-    InvoicesPostInvoicesInvoiceParams,
-    InvoicesPostInvoicesInvoiceResponse,
-    InvoicesPostInvoicesInvoiceError
-  >;
-  /** <p>Stripe automatically finalizes drafts before sending and attempting payment on invoices. However, if you’d like to finalize a draft invoice manually, you can do so using this method.</p> */
-  postInvoicesInvoiceFinalize: Method<
-    InvoicesPostInvoicesInvoiceFinalizeParams,
-    InvoicesPostInvoicesInvoiceFinalizeResponse,
-    InvoicesPostInvoicesInvoiceFinalizeError
-  >;
-  /** <p>Marking an invoice as uncollectible is useful for keeping track of bad debts that can be written off for accounting purposes.</p> */
-  postInvoicesInvoiceMarkUncollectible: Method<
-    InvoicesPostInvoicesInvoiceMarkUncollectibleParams,
-    InvoicesPostInvoicesInvoiceMarkUncollectibleResponse,
-    InvoicesPostInvoicesInvoiceMarkUncollectibleError
-  >;
-  /** <p>Stripe automatically creates and then attempts to collect payment on invoices for customers on subscriptions according to your <a href="https://dashboard.stripe.com/account/billing/automatic">subscriptions settings</a>. However, if you’d like to attempt payment on an invoice out of the normal collection schedule or for some other reason, you can do so.</p> */
-  postInvoicesInvoicePay: Method<
-    InvoicesPostInvoicesInvoicePayParams,
-    InvoicesPostInvoicesInvoicePayResponse,
-    InvoicesPostInvoicesInvoicePayError
-  >;
-  /**
-   * <p>Stripe will automatically send invoices to customers according to your <a href="https://dashboard.stripe.com/account/billing/automatic">subscriptions settings</a>. However, if you’d like to manually send an invoice to your customer out of the normal schedule, you can do so. When sending invoices that have already been paid, there will be no reference to the payment in the email.</p>
-   *
-   * <p>Requests made in test-mode result in no emails being sent, despite sending an <code>invoice.sent</code> event.</p>
-   */
-  postInvoicesInvoiceSend: Method<
-    InvoicesPostInvoicesInvoiceSendParams,
-    InvoicesPostInvoicesInvoiceSendResponse,
-    InvoicesPostInvoicesInvoiceSendError
+  update: Method<
+    InvoicesUpdateParams,
+    InvoicesUpdateResponse,
+    InvoicesUpdateError
   >;
   /** <p>Mark a finalized invoice as void. This cannot be undone. Voiding an invoice is similar to <a href="#delete_invoice">deletion</a>, however it only applies to finalized invoices and maintains a papertrail where the invoice can still be found.</p> */
-  postInvoicesInvoiceVoid: Method<
-    InvoicesPostInvoicesInvoiceVoidParams,
-    InvoicesPostInvoicesInvoiceVoidResponse,
-    InvoicesPostInvoicesInvoiceVoidError
-  >;
+  void: Method<InvoicesVoidParams, InvoicesVoidResponse, InvoicesVoidError>;
 }

@@ -3,7 +3,16 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  deleteInvoicesInvoice: {
+  create: {
+    id: "PostInvoices",
+    method: "POST",
+    path: "/v1/invoices",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  delete: {
     id: "DeleteInvoicesInvoice",
     method: "DELETE",
     path: "/v1/invoices/{invoice}",
@@ -15,7 +24,19 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getInvoices: {
+  finalize: {
+    id: "PostInvoicesInvoiceFinalize",
+    method: "POST",
+    path: "/v1/invoices/{invoice}/finalize",
+    params: {
+      invoice: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  list: {
     id: "GetInvoices",
     method: "GET",
     path: "/v1/invoices",
@@ -51,24 +72,7 @@ export const operations = {
       items: "data",
     },
   },
-  getInvoicesInvoice: {
-    id: "GetInvoicesInvoice",
-    method: "GET",
-    path: "/v1/invoices/{invoice}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      invoice: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getInvoicesInvoiceLines: {
+  listLines: {
     id: "GetInvoicesInvoiceLines",
     method: "GET",
     path: "/v1/invoices/{invoice}/lines",
@@ -91,99 +95,7 @@ export const operations = {
       items: "data",
     },
   },
-  getInvoicesSearch: {
-    id: "GetInvoicesSearch",
-    method: "GET",
-    path: "/v1/invoices/search",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      limit: "query",
-      page: "query",
-      query: "query",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getInvoicesUpcoming: {
-    id: "GetInvoicesUpcoming",
-    method: "GET",
-    path: "/v1/invoices/upcoming",
-    params: {
-      automatic_tax: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      coupon: "query",
-      currency: "query",
-      customer: "query",
-      customer_details: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      discounts: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      invoice_items: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      schedule: "query",
-      subscription: "query",
-      subscription_billing_cycle_anchor: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      subscription_cancel_at: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      subscription_cancel_at_period_end: "query",
-      subscription_cancel_now: "query",
-      subscription_default_tax_rates: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      subscription_items: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      subscription_proration_behavior: "query",
-      subscription_proration_date: "query",
-      subscription_resume_at: "query",
-      subscription_start_date: "query",
-      subscription_trial_end: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      subscription_trial_from_plan: "query",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getInvoicesUpcomingLines: {
+  listUpcomingLines: {
     id: "GetInvoicesUpcomingLines",
     method: "GET",
     path: "/v1/invoices/upcoming/lines",
@@ -262,40 +174,7 @@ export const operations = {
       items: "data",
     },
   },
-  postInvoices: {
-    id: "PostInvoices",
-    method: "POST",
-    path: "/v1/invoices",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postInvoicesInvoice: {
-    id: "PostInvoicesInvoice",
-    method: "POST",
-    path: "/v1/invoices/{invoice}",
-    params: {
-      invoice: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postInvoicesInvoiceFinalize: {
-    id: "PostInvoicesInvoiceFinalize",
-    method: "POST",
-    path: "/v1/invoices/{invoice}/finalize",
-    params: {
-      invoice: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postInvoicesInvoiceMarkUncollectible: {
+  markUncollectible: {
     id: "PostInvoicesInvoiceMarkUncollectible",
     method: "POST",
     path: "/v1/invoices/{invoice}/mark_uncollectible",
@@ -307,7 +186,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postInvoicesInvoicePay: {
+  pay: {
     id: "PostInvoicesInvoicePay",
     method: "POST",
     path: "/v1/invoices/{invoice}/pay",
@@ -319,7 +198,116 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postInvoicesInvoiceSend: {
+  retrieve: {
+    id: "GetInvoicesInvoice",
+    method: "GET",
+    path: "/v1/invoices/{invoice}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      invoice: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveUpcoming: {
+    id: "GetInvoicesUpcoming",
+    method: "GET",
+    path: "/v1/invoices/upcoming",
+    params: {
+      automatic_tax: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      coupon: "query",
+      currency: "query",
+      customer: "query",
+      customer_details: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      discounts: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      invoice_items: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      schedule: "query",
+      subscription: "query",
+      subscription_billing_cycle_anchor: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      subscription_cancel_at: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      subscription_cancel_at_period_end: "query",
+      subscription_cancel_now: "query",
+      subscription_default_tax_rates: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      subscription_items: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      subscription_proration_behavior: "query",
+      subscription_proration_date: "query",
+      subscription_resume_at: "query",
+      subscription_start_date: "query",
+      subscription_trial_end: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      subscription_trial_from_plan: "query",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  search: {
+    id: "GetInvoicesSearch",
+    method: "GET",
+    path: "/v1/invoices/search",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      limit: "query",
+      page: "query",
+      query: "query",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  send: {
     id: "PostInvoicesInvoiceSend",
     method: "POST",
     path: "/v1/invoices/{invoice}/send",
@@ -331,7 +319,19 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postInvoicesInvoiceVoid: {
+  update: {
+    id: "PostInvoicesInvoice",
+    method: "POST",
+    path: "/v1/invoices/{invoice}",
+    params: {
+      invoice: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  void: {
     id: "PostInvoicesInvoiceVoid",
     method: "POST",
     path: "/v1/invoices/{invoice}/void",

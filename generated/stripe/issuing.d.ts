@@ -5,254 +5,7 @@ import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface IssuingGetIssuingAuthorizationsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return authorizations that belong to the given card. */
-  card?: string;
-  /** Only return authorizations that belong to the given cardholder. */
-  cardholder?: string;
-  /** Only return authorizations that were created during the given date interval. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return authorizations with the given status. One of `pending`, `closed`, or `reversed`. */
-  status?: "closed" | "pending" | "reversed";
-  body?: Record<string, never>;
-}
-export type IssuingGetIssuingAuthorizationsResponse = {
-  data: S.IssuingAuthorization[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type IssuingGetIssuingAuthorizationsError = S.ErrorSchema;
-export type IssuingGetIssuingAuthorizationsItem = S.IssuingAuthorization;
-
-export interface IssuingGetIssuingAuthorizationsAuthorizationParams
-  extends P.Expand {
-  authorization: string;
-  body?: Record<string, never>;
-}
-export type IssuingGetIssuingAuthorizationsAuthorizationResponse =
-  S.IssuingAuthorization;
-export type IssuingGetIssuingAuthorizationsAuthorizationError = S.ErrorSchema;
-
-export interface IssuingGetIssuingCardholdersParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return cardholders that were created during the given date interval. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return cardholders that have the given email address. */
-  email?: string;
-  /** Only return cardholders that have the given phone number. */
-  phone_number?: string;
-  /** Only return cardholders that have the given status. One of `active`, `inactive`, or `blocked`. */
-  status?: "active" | "blocked" | "inactive";
-  /** Only return cardholders that have the given type. One of `individual` or `company`. */
-  type?: "company" | "individual";
-  body?: Record<string, never>;
-}
-export type IssuingGetIssuingCardholdersResponse = {
-  data: S.IssuingCardholder[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type IssuingGetIssuingCardholdersError = S.ErrorSchema;
-export type IssuingGetIssuingCardholdersItem = S.IssuingCardholder;
-
-export interface IssuingGetIssuingCardholdersCardholderParams extends P.Expand {
-  cardholder: string;
-  body?: Record<string, never>;
-}
-export type IssuingGetIssuingCardholdersCardholderResponse =
-  S.IssuingCardholder;
-export type IssuingGetIssuingCardholdersCardholderError = S.ErrorSchema;
-
-export interface IssuingGetIssuingCardsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return cards belonging to the Cardholder with the provided ID. */
-  cardholder?: string;
-  /** Only return cards that were issued during the given date interval. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return cards that have the given expiration month. */
-  exp_month?: number;
-  /** Only return cards that have the given expiration year. */
-  exp_year?: number;
-  /** Only return cards that have the given last four digits. */
-  last4?: string;
-  /** Only return cards that have the given status. One of `active`, `inactive`, or `canceled`. */
-  status?: "active" | "canceled" | "inactive";
-  /** Only return cards that have the given type. One of `virtual` or `physical`. */
-  type?: "physical" | "virtual";
-  body?: Record<string, never>;
-}
-export type IssuingGetIssuingCardsResponse = {
-  data: S.IssuingCard[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type IssuingGetIssuingCardsError = S.ErrorSchema;
-export type IssuingGetIssuingCardsItem = S.IssuingCard;
-
-export interface IssuingGetIssuingCardsCardParams extends P.Expand {
-  card: string;
-  body?: Record<string, never>;
-}
-export type IssuingGetIssuingCardsCardResponse = S.IssuingCard;
-export type IssuingGetIssuingCardsCardError = S.ErrorSchema;
-
-export interface IssuingGetIssuingDisputesParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Select Issuing disputes that were created during the given date interval. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Select Issuing disputes with the given status. */
-  status?: "expired" | "lost" | "submitted" | "unsubmitted" | "won";
-  /** Select the Issuing dispute for the given transaction. */
-  transaction?: string;
-  body?: Record<string, never>;
-}
-export type IssuingGetIssuingDisputesResponse = {
-  data: S.IssuingDispute[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type IssuingGetIssuingDisputesError = S.ErrorSchema;
-export type IssuingGetIssuingDisputesItem = S.IssuingDispute;
-
-export interface IssuingGetIssuingDisputesDisputeParams extends P.Expand {
-  dispute: string;
-  body?: Record<string, never>;
-}
-export type IssuingGetIssuingDisputesDisputeResponse = S.IssuingDispute;
-export type IssuingGetIssuingDisputesDisputeError = S.ErrorSchema;
-
-export interface IssuingGetIssuingSettlementsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return issuing settlements that were created during the given date interval. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  body?: Record<string, never>;
-}
-export type IssuingGetIssuingSettlementsResponse = {
-  data: S.IssuingSettlement[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type IssuingGetIssuingSettlementsError = S.ErrorSchema;
-export type IssuingGetIssuingSettlementsItem = S.IssuingSettlement;
-
-export interface IssuingGetIssuingSettlementsSettlementParams extends P.Expand {
-  settlement: string;
-  body?: Record<string, never>;
-}
-export type IssuingGetIssuingSettlementsSettlementResponse =
-  S.IssuingSettlement;
-export type IssuingGetIssuingSettlementsSettlementError = S.ErrorSchema;
-
-export interface IssuingGetIssuingTransactionsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return transactions that belong to the given card. */
-  card?: string;
-  /** Only return transactions that belong to the given cardholder. */
-  cardholder?: string;
-  /** Only return transactions that were created during the given date interval. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return transactions that have the given type. One of `capture` or `refund`. */
-  type?: "capture" | "refund";
-  body?: Record<string, never>;
-}
-export type IssuingGetIssuingTransactionsResponse = {
-  data: S.IssuingTransaction[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type IssuingGetIssuingTransactionsError = S.ErrorSchema;
-export type IssuingGetIssuingTransactionsItem = S.IssuingTransaction;
-
-export interface IssuingGetIssuingTransactionsTransactionParams
-  extends P.Expand {
-  transaction: string;
-  body?: Record<string, never>;
-}
-export type IssuingGetIssuingTransactionsTransactionResponse =
-  S.IssuingTransaction;
-export type IssuingGetIssuingTransactionsTransactionError = S.ErrorSchema;
-
-export interface IssuingPostIssuingAuthorizationsAuthorizationParams {
-  authorization: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-  };
-}
-export type IssuingPostIssuingAuthorizationsAuthorizationResponse =
-  S.IssuingAuthorization;
-export type IssuingPostIssuingAuthorizationsAuthorizationError = S.ErrorSchema;
-
-export interface IssuingPostIssuingAuthorizationsAuthorizationApproveParams {
+export interface IssuingApproveAuthorizationParams {
   authorization: string;
   body?: {
     /** If the authorization's `pending_request.is_amount_controllable` property is `true`, you may provide this value to control how much to hold for the authorization. Must be positive (use [`decline`](https://stripe.com/docs/api/issuing/authorizations/decline) to decline an authorization request). */
@@ -263,86 +16,10 @@ export interface IssuingPostIssuingAuthorizationsAuthorizationApproveParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type IssuingPostIssuingAuthorizationsAuthorizationApproveResponse =
-  S.IssuingAuthorization;
-export type IssuingPostIssuingAuthorizationsAuthorizationApproveError =
-  S.ErrorSchema;
+export type IssuingApproveAuthorizationResponse = S.IssuingAuthorization;
+export type IssuingApproveAuthorizationError = S.ErrorSchema;
 
-export interface IssuingPostIssuingAuthorizationsAuthorizationDeclineParams {
-  authorization: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-  };
-}
-export type IssuingPostIssuingAuthorizationsAuthorizationDeclineResponse =
-  S.IssuingAuthorization;
-export type IssuingPostIssuingAuthorizationsAuthorizationDeclineError =
-  S.ErrorSchema;
-
-export interface IssuingPostIssuingCardholdersParams {
-  body: {
-    /** The cardholder's billing address. */
-    billing: S.BillingSpecs;
-    /** Additional information about a `company` cardholder. */
-    company?: {
-      tax_id?: string;
-    };
-    /** The cardholder's email address. */
-    email?: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Additional information about an `individual` cardholder. */
-    individual?: S.IndividualParam;
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string>;
-    /** The cardholder's name. This will be printed on cards issued to them. The maximum length of this field is 24 characters. This field cannot contain any special characters or numbers. */
-    name: string;
-    /** The cardholder's phone number. This will be transformed to [E.164](https://en.wikipedia.org/wiki/E.164) if it is not provided in that format already. This is required for all cardholders who will be creating EU cards. See the [3D Secure documentation](https://stripe.com/docs/issuing/3d-secure#when-is-3d-secure-applied) for more details. */
-    phone_number?: string;
-    /** Rules that control spending across this cardholder's cards. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details. */
-    spending_controls?: S.AuthorizationControlsParamV2Input;
-    /** Specifies whether to permit authorizations on this cardholder's cards. Defaults to `active`. */
-    status?: "active" | "inactive";
-    /** One of `individual` or `company`. See [Choose a cardholder type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details. */
-    type?: "company" | "individual";
-  };
-}
-export type IssuingPostIssuingCardholdersResponse = S.IssuingCardholder;
-export type IssuingPostIssuingCardholdersError = S.ErrorSchema;
-
-export interface IssuingPostIssuingCardholdersCardholderParams {
-  cardholder: string;
-  body?: {
-    /** The cardholder's billing address. */
-    billing?: S.BillingSpecs;
-    /** Additional information about a `company` cardholder. */
-    company?: {
-      tax_id?: string;
-    };
-    /** The cardholder's email address. */
-    email?: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Additional information about an `individual` cardholder. */
-    individual?: S.IndividualParam;
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string>;
-    /** The cardholder's phone number. This is required for all cardholders who will be creating EU cards. See the [3D Secure documentation](https://stripe.com/docs/issuing/3d-secure) for more details. */
-    phone_number?: string;
-    /** Rules that control spending across this cardholder's cards. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details. */
-    spending_controls?: S.AuthorizationControlsParamV2Input;
-    /** Specifies whether to permit authorizations on this cardholder's cards. */
-    status?: "active" | "inactive";
-  };
-}
-export type IssuingPostIssuingCardholdersCardholderResponse =
-  S.IssuingCardholder;
-export type IssuingPostIssuingCardholdersCardholderError = S.ErrorSchema;
-
-export interface IssuingPostIssuingCardsParams {
+export interface IssuingCreateCardParams {
   body: {
     /** The [Cardholder](https://stripe.com/docs/api#issuing_cardholder_object) object with which the card will be associated. */
     cardholder?: string;
@@ -378,10 +55,326 @@ export interface IssuingPostIssuingCardsParams {
     type: "physical" | "virtual";
   };
 }
-export type IssuingPostIssuingCardsResponse = S.IssuingCard;
-export type IssuingPostIssuingCardsError = S.ErrorSchema;
+export type IssuingCreateCardResponse = S.IssuingCard;
+export type IssuingCreateCardError = S.ErrorSchema;
 
-export interface IssuingPostIssuingCardsCardParams {
+export interface IssuingCreateCardholderParams {
+  body: {
+    /** The cardholder's billing address. */
+    billing: S.BillingSpecs;
+    /** Additional information about a `company` cardholder. */
+    company?: {
+      tax_id?: string;
+    };
+    /** The cardholder's email address. */
+    email?: string;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Additional information about an `individual` cardholder. */
+    individual?: S.IndividualParam;
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string>;
+    /** The cardholder's name. This will be printed on cards issued to them. The maximum length of this field is 24 characters. This field cannot contain any special characters or numbers. */
+    name: string;
+    /** The cardholder's phone number. This will be transformed to [E.164](https://en.wikipedia.org/wiki/E.164) if it is not provided in that format already. This is required for all cardholders who will be creating EU cards. See the [3D Secure documentation](https://stripe.com/docs/issuing/3d-secure#when-is-3d-secure-applied) for more details. */
+    phone_number?: string;
+    /** Rules that control spending across this cardholder's cards. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details. */
+    spending_controls?: S.AuthorizationControlsParamV2Input;
+    /** Specifies whether to permit authorizations on this cardholder's cards. Defaults to `active`. */
+    status?: "active" | "inactive";
+    /** One of `individual` or `company`. See [Choose a cardholder type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details. */
+    type?: "company" | "individual";
+  };
+}
+export type IssuingCreateCardholderResponse = S.IssuingCardholder;
+export type IssuingCreateCardholderError = S.ErrorSchema;
+
+export interface IssuingCreateDisputeParams {
+  body?: {
+    /** The dispute amount in the card's currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). If not set, defaults to the full transaction amount. */
+    amount?: number;
+    /** Evidence provided for the dispute. */
+    evidence?: S.EvidenceParamInput;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string>;
+    /** The ID of the issuing transaction to create a dispute for. For transaction on Treasury FinancialAccounts, use `treasury.received_debit`. */
+    transaction?: string;
+    /** Params for disputes related to Treasury FinancialAccounts */
+    treasury?: {
+      received_debit: string;
+    };
+  };
+}
+export type IssuingCreateDisputeResponse = S.IssuingDispute;
+export type IssuingCreateDisputeError = S.ErrorSchema;
+
+export interface IssuingDeclineAuthorizationParams {
+  authorization: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string> | "";
+  };
+}
+export type IssuingDeclineAuthorizationResponse = S.IssuingAuthorization;
+export type IssuingDeclineAuthorizationError = S.ErrorSchema;
+
+export interface IssuingListAuthorizationsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return authorizations that belong to the given card. */
+  card?: string;
+  /** Only return authorizations that belong to the given cardholder. */
+  cardholder?: string;
+  /** Only return authorizations that were created during the given date interval. */
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return authorizations with the given status. One of `pending`, `closed`, or `reversed`. */
+  status?: "closed" | "pending" | "reversed";
+  body?: Record<string, never>;
+}
+export type IssuingListAuthorizationsResponse = {
+  data: S.IssuingAuthorization[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type IssuingListAuthorizationsError = S.ErrorSchema;
+export type IssuingListAuthorizationsItem = S.IssuingAuthorization;
+
+export interface IssuingListCardholdersParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return cardholders that were created during the given date interval. */
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return cardholders that have the given email address. */
+  email?: string;
+  /** Only return cardholders that have the given phone number. */
+  phone_number?: string;
+  /** Only return cardholders that have the given status. One of `active`, `inactive`, or `blocked`. */
+  status?: "active" | "blocked" | "inactive";
+  /** Only return cardholders that have the given type. One of `individual` or `company`. */
+  type?: "company" | "individual";
+  body?: Record<string, never>;
+}
+export type IssuingListCardholdersResponse = {
+  data: S.IssuingCardholder[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type IssuingListCardholdersError = S.ErrorSchema;
+export type IssuingListCardholdersItem = S.IssuingCardholder;
+
+export interface IssuingListCardsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return cards belonging to the Cardholder with the provided ID. */
+  cardholder?: string;
+  /** Only return cards that were issued during the given date interval. */
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return cards that have the given expiration month. */
+  exp_month?: number;
+  /** Only return cards that have the given expiration year. */
+  exp_year?: number;
+  /** Only return cards that have the given last four digits. */
+  last4?: string;
+  /** Only return cards that have the given status. One of `active`, `inactive`, or `canceled`. */
+  status?: "active" | "canceled" | "inactive";
+  /** Only return cards that have the given type. One of `virtual` or `physical`. */
+  type?: "physical" | "virtual";
+  body?: Record<string, never>;
+}
+export type IssuingListCardsResponse = {
+  data: S.IssuingCard[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type IssuingListCardsError = S.ErrorSchema;
+export type IssuingListCardsItem = S.IssuingCard;
+
+export interface IssuingListDisputesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Select Issuing disputes that were created during the given date interval. */
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Select Issuing disputes with the given status. */
+  status?: "expired" | "lost" | "submitted" | "unsubmitted" | "won";
+  /** Select the Issuing dispute for the given transaction. */
+  transaction?: string;
+  body?: Record<string, never>;
+}
+export type IssuingListDisputesResponse = {
+  data: S.IssuingDispute[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type IssuingListDisputesError = S.ErrorSchema;
+export type IssuingListDisputesItem = S.IssuingDispute;
+
+export interface IssuingListSettlementsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return issuing settlements that were created during the given date interval. */
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  body?: Record<string, never>;
+}
+export type IssuingListSettlementsResponse = {
+  data: S.IssuingSettlement[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type IssuingListSettlementsError = S.ErrorSchema;
+export type IssuingListSettlementsItem = S.IssuingSettlement;
+
+export interface IssuingListTransactionsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return transactions that belong to the given card. */
+  card?: string;
+  /** Only return transactions that belong to the given cardholder. */
+  cardholder?: string;
+  /** Only return transactions that were created during the given date interval. */
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return transactions that have the given type. One of `capture` or `refund`. */
+  type?: "capture" | "refund";
+  body?: Record<string, never>;
+}
+export type IssuingListTransactionsResponse = {
+  data: S.IssuingTransaction[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type IssuingListTransactionsError = S.ErrorSchema;
+export type IssuingListTransactionsItem = S.IssuingTransaction;
+
+export interface IssuingRetrieveAuthorizationParams extends P.Expand {
+  authorization: string;
+  body?: Record<string, never>;
+}
+export type IssuingRetrieveAuthorizationResponse = S.IssuingAuthorization;
+export type IssuingRetrieveAuthorizationError = S.ErrorSchema;
+
+export interface IssuingRetrieveCardParams extends P.Expand {
+  card: string;
+  body?: Record<string, never>;
+}
+export type IssuingRetrieveCardResponse = S.IssuingCard;
+export type IssuingRetrieveCardError = S.ErrorSchema;
+
+export interface IssuingRetrieveCardholderParams extends P.Expand {
+  cardholder: string;
+  body?: Record<string, never>;
+}
+export type IssuingRetrieveCardholderResponse = S.IssuingCardholder;
+export type IssuingRetrieveCardholderError = S.ErrorSchema;
+
+export interface IssuingRetrieveDisputeParams extends P.Expand {
+  dispute: string;
+  body?: Record<string, never>;
+}
+export type IssuingRetrieveDisputeResponse = S.IssuingDispute;
+export type IssuingRetrieveDisputeError = S.ErrorSchema;
+
+export interface IssuingRetrieveSettlementParams extends P.Expand {
+  settlement: string;
+  body?: Record<string, never>;
+}
+export type IssuingRetrieveSettlementResponse = S.IssuingSettlement;
+export type IssuingRetrieveSettlementError = S.ErrorSchema;
+
+export interface IssuingRetrieveTransactionParams extends P.Expand {
+  transaction: string;
+  body?: Record<string, never>;
+}
+export type IssuingRetrieveTransactionResponse = S.IssuingTransaction;
+export type IssuingRetrieveTransactionError = S.ErrorSchema;
+
+export interface IssuingSubmitDisputeParams {
+  dispute: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string> | "";
+  };
+}
+export type IssuingSubmitDisputeResponse = S.IssuingDispute;
+export type IssuingSubmitDisputeError = S.ErrorSchema;
+
+export interface IssuingUpdateAuthorizationParams {
+  authorization: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string> | "";
+  };
+}
+export type IssuingUpdateAuthorizationResponse = S.IssuingAuthorization;
+export type IssuingUpdateAuthorizationError = S.ErrorSchema;
+
+export interface IssuingUpdateCardParams {
   card: string;
   body?: {
     /** Reason why the `status` of this card is `canceled`. */
@@ -400,31 +393,38 @@ export interface IssuingPostIssuingCardsCardParams {
     status?: "active" | "canceled" | "inactive";
   };
 }
-export type IssuingPostIssuingCardsCardResponse = S.IssuingCard;
-export type IssuingPostIssuingCardsCardError = S.ErrorSchema;
+export type IssuingUpdateCardResponse = S.IssuingCard;
+export type IssuingUpdateCardError = S.ErrorSchema;
 
-export interface IssuingPostIssuingDisputesParams {
+export interface IssuingUpdateCardholderParams {
+  cardholder: string;
   body?: {
-    /** The dispute amount in the card's currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). If not set, defaults to the full transaction amount. */
-    amount?: number;
-    /** Evidence provided for the dispute. */
-    evidence?: S.EvidenceParamInput;
+    /** The cardholder's billing address. */
+    billing?: S.BillingSpecs;
+    /** Additional information about a `company` cardholder. */
+    company?: {
+      tax_id?: string;
+    };
+    /** The cardholder's email address. */
+    email?: string;
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
+    /** Additional information about an `individual` cardholder. */
+    individual?: S.IndividualParam;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string>;
-    /** The ID of the issuing transaction to create a dispute for. For transaction on Treasury FinancialAccounts, use `treasury.received_debit`. */
-    transaction?: string;
-    /** Params for disputes related to Treasury FinancialAccounts */
-    treasury?: {
-      received_debit: string;
-    };
+    /** The cardholder's phone number. This is required for all cardholders who will be creating EU cards. See the [3D Secure documentation](https://stripe.com/docs/issuing/3d-secure) for more details. */
+    phone_number?: string;
+    /** Rules that control spending across this cardholder's cards. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details. */
+    spending_controls?: S.AuthorizationControlsParamV2Input;
+    /** Specifies whether to permit authorizations on this cardholder's cards. */
+    status?: "active" | "inactive";
   };
 }
-export type IssuingPostIssuingDisputesResponse = S.IssuingDispute;
-export type IssuingPostIssuingDisputesError = S.ErrorSchema;
+export type IssuingUpdateCardholderResponse = S.IssuingCardholder;
+export type IssuingUpdateCardholderError = S.ErrorSchema;
 
-export interface IssuingPostIssuingDisputesDisputeParams {
+export interface IssuingUpdateDisputeParams {
   dispute: string;
   body?: {
     /** The dispute amount in the card's currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). */
@@ -437,22 +437,10 @@ export interface IssuingPostIssuingDisputesDisputeParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type IssuingPostIssuingDisputesDisputeResponse = S.IssuingDispute;
-export type IssuingPostIssuingDisputesDisputeError = S.ErrorSchema;
+export type IssuingUpdateDisputeResponse = S.IssuingDispute;
+export type IssuingUpdateDisputeError = S.ErrorSchema;
 
-export interface IssuingPostIssuingDisputesDisputeSubmitParams {
-  dispute: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-  };
-}
-export type IssuingPostIssuingDisputesDisputeSubmitResponse = S.IssuingDispute;
-export type IssuingPostIssuingDisputesDisputeSubmitError = S.ErrorSchema;
-
-export interface IssuingPostIssuingSettlementsSettlementParams {
+export interface IssuingUpdateSettlementParams {
   settlement: string;
   body?: {
     /** Specifies which fields in the response should be expanded. */
@@ -461,11 +449,10 @@ export interface IssuingPostIssuingSettlementsSettlementParams {
     metadata?: Record<string, string>;
   };
 }
-export type IssuingPostIssuingSettlementsSettlementResponse =
-  S.IssuingSettlement;
-export type IssuingPostIssuingSettlementsSettlementError = S.ErrorSchema;
+export type IssuingUpdateSettlementResponse = S.IssuingSettlement;
+export type IssuingUpdateSettlementError = S.ErrorSchema;
 
-export interface IssuingPostIssuingTransactionsTransactionParams {
+export interface IssuingUpdateTransactionParams {
   transaction: string;
   body?: {
     /** Specifies which fields in the response should be expanded. */
@@ -474,165 +461,164 @@ export interface IssuingPostIssuingTransactionsTransactionParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type IssuingPostIssuingTransactionsTransactionResponse =
-  S.IssuingTransaction;
-export type IssuingPostIssuingTransactionsTransactionError = S.ErrorSchema;
+export type IssuingUpdateTransactionResponse = S.IssuingTransaction;
+export type IssuingUpdateTransactionError = S.ErrorSchema;
 
 export interface IssuingMethods {
-  /** <p>Returns a list of Issuing <code>Authorization</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
-  getIssuingAuthorizations: PaginatedMethodOpt<
-    IssuingGetIssuingAuthorizationsParams,
-    IssuingGetIssuingAuthorizationsResponse,
-    IssuingGetIssuingAuthorizationsError,
-    IssuingGetIssuingAuthorizationsItem
-  >;
-  /** <p>Retrieves an Issuing <code>Authorization</code> object.</p> */
-  getIssuingAuthorizationsAuthorization: Method<
-    IssuingGetIssuingAuthorizationsAuthorizationParams,
-    IssuingGetIssuingAuthorizationsAuthorizationResponse,
-    IssuingGetIssuingAuthorizationsAuthorizationError
-  >;
-  /** <p>Returns a list of Issuing <code>Cardholder</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
-  getIssuingCardholders: PaginatedMethodOpt<
-    IssuingGetIssuingCardholdersParams,
-    IssuingGetIssuingCardholdersResponse,
-    IssuingGetIssuingCardholdersError,
-    IssuingGetIssuingCardholdersItem
-  >;
-  /** <p>Retrieves an Issuing <code>Cardholder</code> object.</p> */
-  getIssuingCardholdersCardholder: Method<
-    IssuingGetIssuingCardholdersCardholderParams,
-    IssuingGetIssuingCardholdersCardholderResponse,
-    IssuingGetIssuingCardholdersCardholderError
-  >;
-  /** <p>Returns a list of Issuing <code>Card</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
-  getIssuingCards: PaginatedMethodOpt<
-    IssuingGetIssuingCardsParams,
-    IssuingGetIssuingCardsResponse,
-    IssuingGetIssuingCardsError,
-    IssuingGetIssuingCardsItem
-  >;
-  /** <p>Retrieves an Issuing <code>Card</code> object.</p> */
-  getIssuingCardsCard: Method<
-    IssuingGetIssuingCardsCardParams,
-    IssuingGetIssuingCardsCardResponse,
-    IssuingGetIssuingCardsCardError
-  >;
-  /** <p>Returns a list of Issuing <code>Dispute</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
-  getIssuingDisputes: PaginatedMethodOpt<
-    IssuingGetIssuingDisputesParams,
-    IssuingGetIssuingDisputesResponse,
-    IssuingGetIssuingDisputesError,
-    IssuingGetIssuingDisputesItem
-  >;
-  /** <p>Retrieves an Issuing <code>Dispute</code> object.</p> */
-  getIssuingDisputesDispute: Method<
-    IssuingGetIssuingDisputesDisputeParams,
-    IssuingGetIssuingDisputesDisputeResponse,
-    IssuingGetIssuingDisputesDisputeError
-  >;
-  /** <p>Returns a list of Issuing <code>Settlement</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
-  getIssuingSettlements: PaginatedMethodOpt<
-    IssuingGetIssuingSettlementsParams,
-    IssuingGetIssuingSettlementsResponse,
-    IssuingGetIssuingSettlementsError,
-    IssuingGetIssuingSettlementsItem
-  >;
-  /** <p>Retrieves an Issuing <code>Settlement</code> object.</p> */
-  getIssuingSettlementsSettlement: Method<
-    IssuingGetIssuingSettlementsSettlementParams,
-    IssuingGetIssuingSettlementsSettlementResponse,
-    IssuingGetIssuingSettlementsSettlementError
-  >;
-  /** <p>Returns a list of Issuing <code>Transaction</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
-  getIssuingTransactions: PaginatedMethodOpt<
-    IssuingGetIssuingTransactionsParams,
-    IssuingGetIssuingTransactionsResponse,
-    IssuingGetIssuingTransactionsError,
-    IssuingGetIssuingTransactionsItem
-  >;
-  /** <p>Retrieves an Issuing <code>Transaction</code> object.</p> */
-  getIssuingTransactionsTransaction: Method<
-    IssuingGetIssuingTransactionsTransactionParams,
-    IssuingGetIssuingTransactionsTransactionResponse,
-    IssuingGetIssuingTransactionsTransactionError
-  >;
-  /** <p>Updates the specified Issuing <code>Authorization</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
-  postIssuingAuthorizationsAuthorization: Method<
-    IssuingPostIssuingAuthorizationsAuthorizationParams,
-    IssuingPostIssuingAuthorizationsAuthorizationResponse,
-    IssuingPostIssuingAuthorizationsAuthorizationError
-  >;
   /**
    * <p>Approves a pending Issuing <code>Authorization</code> object. This request should be made within the timeout window of the <a href="/docs/issuing/controls/real-time-authorizations">real-time authorization</a> flow.
    * You can also respond directly to the webhook request to approve an authorization (preferred). More details can be found <a href="https://site-admin.stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling">here</a>.</p>
    */
-  postIssuingAuthorizationsAuthorizationApprove: Method<
-    IssuingPostIssuingAuthorizationsAuthorizationApproveParams,
-    IssuingPostIssuingAuthorizationsAuthorizationApproveResponse,
-    IssuingPostIssuingAuthorizationsAuthorizationApproveError
+  approveAuthorization: Method<
+    IssuingApproveAuthorizationParams,
+    IssuingApproveAuthorizationResponse,
+    IssuingApproveAuthorizationError
+  >;
+  /** <p>Creates an Issuing <code>Card</code> object.</p> */
+  createCard: Method<
+    IssuingCreateCardParams,
+    IssuingCreateCardResponse,
+    IssuingCreateCardError
+  >;
+  /** <p>Creates a new Issuing <code>Cardholder</code> object that can be issued cards.</p> */
+  createCardholder: Method<
+    IssuingCreateCardholderParams,
+    IssuingCreateCardholderResponse,
+    IssuingCreateCardholderError
+  >;
+  /** <p>Creates an Issuing <code>Dispute</code> object. Individual pieces of evidence within the <code>evidence</code> object are optional at this point. Stripe only validates that required evidence is present during submission. Refer to <a href="/docs/issuing/purchases/disputes#dispute-reasons-and-evidence">Dispute reasons and evidence</a> for more details about evidence requirements.</p> */
+  createDispute: MethodOpt<
+    IssuingCreateDisputeParams,
+    IssuingCreateDisputeResponse,
+    IssuingCreateDisputeError
   >;
   /**
    * <p>Declines a pending Issuing <code>Authorization</code> object. This request should be made within the timeout window of the <a href="/docs/issuing/controls/real-time-authorizations">real time authorization</a> flow.
    * You can also respond directly to the webhook request to decline an authorization (preferred). More details can be found <a href="https://site-admin.stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling">here</a>.</p>
    */
-  postIssuingAuthorizationsAuthorizationDecline: Method<
-    IssuingPostIssuingAuthorizationsAuthorizationDeclineParams,
-    IssuingPostIssuingAuthorizationsAuthorizationDeclineResponse,
-    IssuingPostIssuingAuthorizationsAuthorizationDeclineError
+  declineAuthorization: Method<
+    IssuingDeclineAuthorizationParams,
+    IssuingDeclineAuthorizationResponse,
+    IssuingDeclineAuthorizationError
   >;
-  /** <p>Creates a new Issuing <code>Cardholder</code> object that can be issued cards.</p> */
-  postIssuingCardholders: Method<
-    IssuingPostIssuingCardholdersParams,
-    IssuingPostIssuingCardholdersResponse,
-    IssuingPostIssuingCardholdersError
+  /** <p>Returns a list of Issuing <code>Authorization</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  listAuthorizations: PaginatedMethodOpt<
+    IssuingListAuthorizationsParams,
+    IssuingListAuthorizationsResponse,
+    IssuingListAuthorizationsError,
+    IssuingListAuthorizationsItem
   >;
-  /** <p>Updates the specified Issuing <code>Cardholder</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
-  postIssuingCardholdersCardholder: Method<
-    IssuingPostIssuingCardholdersCardholderParams,
-    IssuingPostIssuingCardholdersCardholderResponse,
-    IssuingPostIssuingCardholdersCardholderError
+  /** <p>Returns a list of Issuing <code>Cardholder</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  listCardholders: PaginatedMethodOpt<
+    IssuingListCardholdersParams,
+    IssuingListCardholdersResponse,
+    IssuingListCardholdersError,
+    IssuingListCardholdersItem
   >;
-  /** <p>Creates an Issuing <code>Card</code> object.</p> */
-  postIssuingCards: Method<
-    IssuingPostIssuingCardsParams,
-    IssuingPostIssuingCardsResponse,
-    IssuingPostIssuingCardsError
+  /** <p>Returns a list of Issuing <code>Card</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  listCards: PaginatedMethodOpt<
+    IssuingListCardsParams,
+    IssuingListCardsResponse,
+    IssuingListCardsError,
+    IssuingListCardsItem
   >;
-  /** <p>Updates the specified Issuing <code>Card</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
-  postIssuingCardsCard: Method<
-    IssuingPostIssuingCardsCardParams,
-    IssuingPostIssuingCardsCardResponse,
-    IssuingPostIssuingCardsCardError
+  /** <p>Returns a list of Issuing <code>Dispute</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  listDisputes: PaginatedMethodOpt<
+    IssuingListDisputesParams,
+    IssuingListDisputesResponse,
+    IssuingListDisputesError,
+    IssuingListDisputesItem
   >;
-  /** <p>Creates an Issuing <code>Dispute</code> object. Individual pieces of evidence within the <code>evidence</code> object are optional at this point. Stripe only validates that required evidence is present during submission. Refer to <a href="/docs/issuing/purchases/disputes#dispute-reasons-and-evidence">Dispute reasons and evidence</a> for more details about evidence requirements.</p> */
-  postIssuingDisputes: MethodOpt<
-    IssuingPostIssuingDisputesParams,
-    IssuingPostIssuingDisputesResponse,
-    IssuingPostIssuingDisputesError
+  /** <p>Returns a list of Issuing <code>Settlement</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  listSettlements: PaginatedMethodOpt<
+    IssuingListSettlementsParams,
+    IssuingListSettlementsResponse,
+    IssuingListSettlementsError,
+    IssuingListSettlementsItem
   >;
-  /** <p>Updates the specified Issuing <code>Dispute</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. Properties on the <code>evidence</code> object can be unset by passing in an empty string.</p> */
-  postIssuingDisputesDispute: Method<
-    IssuingPostIssuingDisputesDisputeParams,
-    IssuingPostIssuingDisputesDisputeResponse,
-    IssuingPostIssuingDisputesDisputeError
+  /** <p>Returns a list of Issuing <code>Transaction</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  listTransactions: PaginatedMethodOpt<
+    IssuingListTransactionsParams,
+    IssuingListTransactionsResponse,
+    IssuingListTransactionsError,
+    IssuingListTransactionsItem
+  >;
+  /** <p>Retrieves an Issuing <code>Authorization</code> object.</p> */
+  retrieveAuthorization: Method<
+    IssuingRetrieveAuthorizationParams,
+    IssuingRetrieveAuthorizationResponse,
+    IssuingRetrieveAuthorizationError
+  >;
+  /** <p>Retrieves an Issuing <code>Card</code> object.</p> */
+  retrieveCard: Method<
+    IssuingRetrieveCardParams,
+    IssuingRetrieveCardResponse,
+    IssuingRetrieveCardError
+  >;
+  /** <p>Retrieves an Issuing <code>Cardholder</code> object.</p> */
+  retrieveCardholder: Method<
+    IssuingRetrieveCardholderParams,
+    IssuingRetrieveCardholderResponse,
+    IssuingRetrieveCardholderError
+  >;
+  /** <p>Retrieves an Issuing <code>Dispute</code> object.</p> */
+  retrieveDispute: Method<
+    IssuingRetrieveDisputeParams,
+    IssuingRetrieveDisputeResponse,
+    IssuingRetrieveDisputeError
+  >;
+  /** <p>Retrieves an Issuing <code>Settlement</code> object.</p> */
+  retrieveSettlement: Method<
+    IssuingRetrieveSettlementParams,
+    IssuingRetrieveSettlementResponse,
+    IssuingRetrieveSettlementError
+  >;
+  /** <p>Retrieves an Issuing <code>Transaction</code> object.</p> */
+  retrieveTransaction: Method<
+    IssuingRetrieveTransactionParams,
+    IssuingRetrieveTransactionResponse,
+    IssuingRetrieveTransactionError
   >;
   /** <p>Submits an Issuing <code>Dispute</code> to the card network. Stripe validates that all evidence fields required for the dispute’s reason are present. For more details, see <a href="/docs/issuing/purchases/disputes#dispute-reasons-and-evidence">Dispute reasons and evidence</a>.</p> */
-  postIssuingDisputesDisputeSubmit: Method<
-    IssuingPostIssuingDisputesDisputeSubmitParams,
-    IssuingPostIssuingDisputesDisputeSubmitResponse,
-    IssuingPostIssuingDisputesDisputeSubmitError
+  submitDispute: Method<
+    IssuingSubmitDisputeParams,
+    IssuingSubmitDisputeResponse,
+    IssuingSubmitDisputeError
+  >;
+  /** <p>Updates the specified Issuing <code>Authorization</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
+  updateAuthorization: Method<
+    IssuingUpdateAuthorizationParams,
+    IssuingUpdateAuthorizationResponse,
+    IssuingUpdateAuthorizationError
+  >;
+  /** <p>Updates the specified Issuing <code>Card</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
+  updateCard: Method<
+    IssuingUpdateCardParams,
+    IssuingUpdateCardResponse,
+    IssuingUpdateCardError
+  >;
+  /** <p>Updates the specified Issuing <code>Cardholder</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
+  updateCardholder: Method<
+    IssuingUpdateCardholderParams,
+    IssuingUpdateCardholderResponse,
+    IssuingUpdateCardholderError
+  >;
+  /** <p>Updates the specified Issuing <code>Dispute</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. Properties on the <code>evidence</code> object can be unset by passing in an empty string.</p> */
+  updateDispute: Method<
+    IssuingUpdateDisputeParams,
+    IssuingUpdateDisputeResponse,
+    IssuingUpdateDisputeError
   >;
   /** <p>Updates the specified Issuing <code>Settlement</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
-  postIssuingSettlementsSettlement: Method<
-    IssuingPostIssuingSettlementsSettlementParams,
-    IssuingPostIssuingSettlementsSettlementResponse,
-    IssuingPostIssuingSettlementsSettlementError
+  updateSettlement: Method<
+    IssuingUpdateSettlementParams,
+    IssuingUpdateSettlementResponse,
+    IssuingUpdateSettlementError
   >;
   /** <p>Updates the specified Issuing <code>Transaction</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
-  postIssuingTransactionsTransaction: Method<
-    IssuingPostIssuingTransactionsTransactionParams,
-    IssuingPostIssuingTransactionsTransactionResponse,
-    IssuingPostIssuingTransactionsTransactionError
+  updateTransaction: Method<
+    IssuingUpdateTransactionParams,
+    IssuingUpdateTransactionResponse,
+    IssuingUpdateTransactionError
   >;
 }

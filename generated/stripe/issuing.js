@@ -3,7 +3,60 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getIssuingAuthorizations: {
+  approveAuthorization: {
+    id: "PostIssuingAuthorizationsAuthorizationApprove",
+    method: "POST",
+    path: "/v1/issuing/authorizations/{authorization}/approve",
+    params: {
+      authorization: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createCard: {
+    id: "PostIssuingCards",
+    method: "POST",
+    path: "/v1/issuing/cards",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createCardholder: {
+    id: "PostIssuingCardholders",
+    method: "POST",
+    path: "/v1/issuing/cardholders",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createDispute: {
+    id: "PostIssuingDisputes",
+    method: "POST",
+    path: "/v1/issuing/disputes",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  declineAuthorization: {
+    id: "PostIssuingAuthorizationsAuthorizationDecline",
+    method: "POST",
+    path: "/v1/issuing/authorizations/{authorization}/decline",
+    params: {
+      authorization: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  listAuthorizations: {
     id: "GetIssuingAuthorizations",
     method: "GET",
     path: "/v1/issuing/authorizations",
@@ -33,24 +86,7 @@ export const operations = {
       items: "data",
     },
   },
-  getIssuingAuthorizationsAuthorization: {
-    id: "GetIssuingAuthorizationsAuthorization",
-    method: "GET",
-    path: "/v1/issuing/authorizations/{authorization}",
-    params: {
-      authorization: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getIssuingCardholders: {
+  listCardholders: {
     id: "GetIssuingCardholders",
     method: "GET",
     path: "/v1/issuing/cardholders",
@@ -81,24 +117,7 @@ export const operations = {
       items: "data",
     },
   },
-  getIssuingCardholdersCardholder: {
-    id: "GetIssuingCardholdersCardholder",
-    method: "GET",
-    path: "/v1/issuing/cardholders/{cardholder}",
-    params: {
-      cardholder: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getIssuingCards: {
+  listCards: {
     id: "GetIssuingCards",
     method: "GET",
     path: "/v1/issuing/cards",
@@ -131,24 +150,7 @@ export const operations = {
       items: "data",
     },
   },
-  getIssuingCardsCard: {
-    id: "GetIssuingCardsCard",
-    method: "GET",
-    path: "/v1/issuing/cards/{card}",
-    params: {
-      card: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getIssuingDisputes: {
+  listDisputes: {
     id: "GetIssuingDisputes",
     method: "GET",
     path: "/v1/issuing/disputes",
@@ -177,24 +179,7 @@ export const operations = {
       items: "data",
     },
   },
-  getIssuingDisputesDispute: {
-    id: "GetIssuingDisputesDispute",
-    method: "GET",
-    path: "/v1/issuing/disputes/{dispute}",
-    params: {
-      dispute: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getIssuingSettlements: {
+  listSettlements: {
     id: "GetIssuingSettlements",
     method: "GET",
     path: "/v1/issuing/settlements",
@@ -221,24 +206,7 @@ export const operations = {
       items: "data",
     },
   },
-  getIssuingSettlementsSettlement: {
-    id: "GetIssuingSettlementsSettlement",
-    method: "GET",
-    path: "/v1/issuing/settlements/{settlement}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      settlement: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getIssuingTransactions: {
+  listTransactions: {
     id: "GetIssuingTransactions",
     method: "GET",
     path: "/v1/issuing/transactions",
@@ -268,7 +236,92 @@ export const operations = {
       items: "data",
     },
   },
-  getIssuingTransactionsTransaction: {
+  retrieveAuthorization: {
+    id: "GetIssuingAuthorizationsAuthorization",
+    method: "GET",
+    path: "/v1/issuing/authorizations/{authorization}",
+    params: {
+      authorization: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveCard: {
+    id: "GetIssuingCardsCard",
+    method: "GET",
+    path: "/v1/issuing/cards/{card}",
+    params: {
+      card: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveCardholder: {
+    id: "GetIssuingCardholdersCardholder",
+    method: "GET",
+    path: "/v1/issuing/cardholders/{cardholder}",
+    params: {
+      cardholder: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveDispute: {
+    id: "GetIssuingDisputesDispute",
+    method: "GET",
+    path: "/v1/issuing/disputes/{dispute}",
+    params: {
+      dispute: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveSettlement: {
+    id: "GetIssuingSettlementsSettlement",
+    method: "GET",
+    path: "/v1/issuing/settlements/{settlement}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      settlement: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveTransaction: {
     id: "GetIssuingTransactionsTransaction",
     method: "GET",
     path: "/v1/issuing/transactions/{transaction}",
@@ -285,108 +338,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postIssuingAuthorizationsAuthorization: {
-    id: "PostIssuingAuthorizationsAuthorization",
-    method: "POST",
-    path: "/v1/issuing/authorizations/{authorization}",
-    params: {
-      authorization: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postIssuingAuthorizationsAuthorizationApprove: {
-    id: "PostIssuingAuthorizationsAuthorizationApprove",
-    method: "POST",
-    path: "/v1/issuing/authorizations/{authorization}/approve",
-    params: {
-      authorization: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postIssuingAuthorizationsAuthorizationDecline: {
-    id: "PostIssuingAuthorizationsAuthorizationDecline",
-    method: "POST",
-    path: "/v1/issuing/authorizations/{authorization}/decline",
-    params: {
-      authorization: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postIssuingCardholders: {
-    id: "PostIssuingCardholders",
-    method: "POST",
-    path: "/v1/issuing/cardholders",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postIssuingCardholdersCardholder: {
-    id: "PostIssuingCardholdersCardholder",
-    method: "POST",
-    path: "/v1/issuing/cardholders/{cardholder}",
-    params: {
-      cardholder: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postIssuingCards: {
-    id: "PostIssuingCards",
-    method: "POST",
-    path: "/v1/issuing/cards",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postIssuingCardsCard: {
-    id: "PostIssuingCardsCard",
-    method: "POST",
-    path: "/v1/issuing/cards/{card}",
-    params: {
-      card: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postIssuingDisputes: {
-    id: "PostIssuingDisputes",
-    method: "POST",
-    path: "/v1/issuing/disputes",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postIssuingDisputesDispute: {
-    id: "PostIssuingDisputesDispute",
-    method: "POST",
-    path: "/v1/issuing/disputes/{dispute}",
-    params: {
-      dispute: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postIssuingDisputesDisputeSubmit: {
+  submitDispute: {
     id: "PostIssuingDisputesDisputeSubmit",
     method: "POST",
     path: "/v1/issuing/disputes/{dispute}/submit",
@@ -398,7 +350,55 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postIssuingSettlementsSettlement: {
+  updateAuthorization: {
+    id: "PostIssuingAuthorizationsAuthorization",
+    method: "POST",
+    path: "/v1/issuing/authorizations/{authorization}",
+    params: {
+      authorization: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  updateCard: {
+    id: "PostIssuingCardsCard",
+    method: "POST",
+    path: "/v1/issuing/cards/{card}",
+    params: {
+      card: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  updateCardholder: {
+    id: "PostIssuingCardholdersCardholder",
+    method: "POST",
+    path: "/v1/issuing/cardholders/{cardholder}",
+    params: {
+      cardholder: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  updateDispute: {
+    id: "PostIssuingDisputesDispute",
+    method: "POST",
+    path: "/v1/issuing/disputes/{dispute}",
+    params: {
+      dispute: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  updateSettlement: {
     id: "PostIssuingSettlementsSettlement",
     method: "POST",
     path: "/v1/issuing/settlements/{settlement}",
@@ -410,7 +410,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postIssuingTransactionsTransaction: {
+  updateTransaction: {
     id: "PostIssuingTransactionsTransaction",
     method: "POST",
     path: "/v1/issuing/transactions/{transaction}",

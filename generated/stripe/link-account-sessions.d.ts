@@ -5,34 +5,30 @@ import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface LinkAccountSessionsGetLinkAccountSessionsSessionParams
-  extends P.Expand {
+export interface LinkAccountSessionsCreateParams {
+  body: S.FinancialConnectionsCreateSessionBodyInput;
+}
+export type LinkAccountSessionsCreateResponse = S.FinancialConnectionsSession;
+export type LinkAccountSessionsCreateError = S.ErrorSchema;
+
+export interface LinkAccountSessionsRetrieveParams extends P.Expand {
   session: string;
   body?: Record<string, never>;
 }
-export type LinkAccountSessionsGetLinkAccountSessionsSessionResponse =
-  S.FinancialConnectionsSession;
-export type LinkAccountSessionsGetLinkAccountSessionsSessionError =
-  S.ErrorSchema;
-
-export interface LinkAccountSessionsPostLinkAccountSessionsParams {
-  body: S.FinancialConnectionsPostFinancialConnectionsSessionsBodyInput;
-}
-export type LinkAccountSessionsPostLinkAccountSessionsResponse =
-  S.FinancialConnectionsSession;
-export type LinkAccountSessionsPostLinkAccountSessionsError = S.ErrorSchema;
+export type LinkAccountSessionsRetrieveResponse = S.FinancialConnectionsSession;
+export type LinkAccountSessionsRetrieveError = S.ErrorSchema;
 
 export interface LinkAccountSessionsMethods {
-  /** <p>Retrieves the details of a Financial Connections <code>Session</code></p> */
-  getLinkAccountSessionsSession: Method<
-    LinkAccountSessionsGetLinkAccountSessionsSessionParams,
-    LinkAccountSessionsGetLinkAccountSessionsSessionResponse,
-    LinkAccountSessionsGetLinkAccountSessionsSessionError
-  >;
   /** <p>To launch the Financial Connections authorization flow, create a <code>Session</code>. The session’s <code>client_secret</code> can be used to launch the flow using Stripe.js.</p> */
-  postLinkAccountSessions: Method<
-    LinkAccountSessionsPostLinkAccountSessionsParams,
-    LinkAccountSessionsPostLinkAccountSessionsResponse,
-    LinkAccountSessionsPostLinkAccountSessionsError
+  create: Method<
+    LinkAccountSessionsCreateParams,
+    LinkAccountSessionsCreateResponse,
+    LinkAccountSessionsCreateError
+  >;
+  /** <p>Retrieves the details of a Financial Connections <code>Session</code></p> */
+  retrieve: Method<
+    LinkAccountSessionsRetrieveParams,
+    LinkAccountSessionsRetrieveResponse,
+    LinkAccountSessionsRetrieveError
   >;
 }

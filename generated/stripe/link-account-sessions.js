@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getLinkAccountSessionsSession: {
+  create: {
+    id: "PostLinkAccountSessions",
+    method: "POST",
+    path: "/v1/link_account_sessions",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  retrieve: {
     id: "GetLinkAccountSessionsSession",
     method: "GET",
     path: "/v1/link_account_sessions/{session}",
@@ -18,16 +28,6 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postLinkAccountSessions: {
-    id: "PostLinkAccountSessions",
-    method: "POST",
-    path: "/v1/link_account_sessions",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
 };

@@ -9,7 +9,17 @@ import type {
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface LinkedAccountsGetLinkedAccountsParams
+export interface LinkedAccountsDisconnectParams {
+  account: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type LinkedAccountsDisconnectResponse = S.FinancialConnectionsAccount;
+export type LinkedAccountsDisconnectError = S.ErrorSchema;
+
+export interface LinkedAccountsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /** If present, only return accounts that belong to the specified account holder. `account_holder[customer]` and `account_holder[account]` are mutually exclusive. */
   account_holder?: {
@@ -20,7 +30,7 @@ export interface LinkedAccountsGetLinkedAccountsParams
   session?: string;
   body?: Record<string, never>;
 }
-export type LinkedAccountsGetLinkedAccountsResponse = {
+export type LinkedAccountsListResponse = {
   /** Details about each object. */
   data: S.FinancialConnectionsAccount[];
   /** True if this list has another page of items after this one that can be fetched. */
@@ -30,25 +40,17 @@ export type LinkedAccountsGetLinkedAccountsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type LinkedAccountsGetLinkedAccountsError = S.ErrorSchema;
-export type LinkedAccountsGetLinkedAccountsItem = S.FinancialConnectionsAccount;
+export type LinkedAccountsListError = S.ErrorSchema;
+export type LinkedAccountsListItem = S.FinancialConnectionsAccount;
 
-export interface LinkedAccountsGetLinkedAccountsAccountParams extends P.Expand {
-  account: string;
-  body?: Record<string, never>;
-}
-export type LinkedAccountsGetLinkedAccountsAccountResponse =
-  S.FinancialConnectionsAccount;
-export type LinkedAccountsGetLinkedAccountsAccountError = S.ErrorSchema;
-
-export interface LinkedAccountsGetLinkedAccountsAccountOwnersParams
+export interface LinkedAccountsListOwnersParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   account: string;
   /** The ID of the ownership object to fetch owners from. */
   ownership: string;
   body?: Record<string, never>;
 }
-export type LinkedAccountsGetLinkedAccountsAccountOwnersResponse = {
+export type LinkedAccountsListOwnersResponse = {
   /** Details about each object. */
   data: S.FinancialConnectionsAccountOwner[];
   /** True if this list has another page of items after this one that can be fetched. */
@@ -58,23 +60,10 @@ export type LinkedAccountsGetLinkedAccountsAccountOwnersResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type LinkedAccountsGetLinkedAccountsAccountOwnersError = S.ErrorSchema;
-export type LinkedAccountsGetLinkedAccountsAccountOwnersItem =
-  S.FinancialConnectionsAccountOwner;
+export type LinkedAccountsListOwnersError = S.ErrorSchema;
+export type LinkedAccountsListOwnersItem = S.FinancialConnectionsAccountOwner;
 
-export interface LinkedAccountsPostLinkedAccountsAccountDisconnectParams {
-  account: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type LinkedAccountsPostLinkedAccountsAccountDisconnectResponse =
-  S.FinancialConnectionsAccount;
-export type LinkedAccountsPostLinkedAccountsAccountDisconnectError =
-  S.ErrorSchema;
-
-export interface LinkedAccountsPostLinkedAccountsAccountRefreshParams {
+export interface LinkedAccountsRefreshParams {
   account: string;
   body: {
     /** Specifies which fields in the response should be expanded. */
@@ -83,41 +72,47 @@ export interface LinkedAccountsPostLinkedAccountsAccountRefreshParams {
     features: ("balance" | "ownership")[];
   };
 }
-export type LinkedAccountsPostLinkedAccountsAccountRefreshResponse =
-  S.FinancialConnectionsAccount;
-export type LinkedAccountsPostLinkedAccountsAccountRefreshError = S.ErrorSchema;
+export type LinkedAccountsRefreshResponse = S.FinancialConnectionsAccount;
+export type LinkedAccountsRefreshError = S.ErrorSchema;
+
+export interface LinkedAccountsRetrieveParams extends P.Expand {
+  account: string;
+  body?: Record<string, never>;
+}
+export type LinkedAccountsRetrieveResponse = S.FinancialConnectionsAccount;
+export type LinkedAccountsRetrieveError = S.ErrorSchema;
 
 export interface LinkedAccountsMethods {
-  /** <p>Returns a list of Financial Connections <code>Account</code> objects.</p> */
-  getLinkedAccounts: PaginatedMethodOpt<
-    LinkedAccountsGetLinkedAccountsParams,
-    LinkedAccountsGetLinkedAccountsResponse,
-    LinkedAccountsGetLinkedAccountsError,
-    LinkedAccountsGetLinkedAccountsItem
+  /** <p>Disables your access to a Financial Connections <code>Account</code>. You will no longer be able to access data associated with the account (e.g. balances, transactions).</p> */
+  disconnect: Method<
+    LinkedAccountsDisconnectParams,
+    LinkedAccountsDisconnectResponse,
+    LinkedAccountsDisconnectError
   >;
-  /** <p>Retrieves the details of an Financial Connections <code>Account</code>.</p> */
-  getLinkedAccountsAccount: Method<
-    LinkedAccountsGetLinkedAccountsAccountParams,
-    LinkedAccountsGetLinkedAccountsAccountResponse,
-    LinkedAccountsGetLinkedAccountsAccountError
+  /** <p>Returns a list of Financial Connections <code>Account</code> objects.</p> */
+  list: PaginatedMethodOpt<
+    LinkedAccountsListParams,
+    LinkedAccountsListResponse,
+    LinkedAccountsListError,
+    LinkedAccountsListItem
   >;
   /** <p>Lists all owners for a given <code>Account</code></p> */
-  getLinkedAccountsAccountOwners: PaginatedMethod<
-    LinkedAccountsGetLinkedAccountsAccountOwnersParams,
-    LinkedAccountsGetLinkedAccountsAccountOwnersResponse,
-    LinkedAccountsGetLinkedAccountsAccountOwnersError,
-    LinkedAccountsGetLinkedAccountsAccountOwnersItem
-  >;
-  /** <p>Disables your access to a Financial Connections <code>Account</code>. You will no longer be able to access data associated with the account (e.g. balances, transactions).</p> */
-  postLinkedAccountsAccountDisconnect: Method<
-    LinkedAccountsPostLinkedAccountsAccountDisconnectParams,
-    LinkedAccountsPostLinkedAccountsAccountDisconnectResponse,
-    LinkedAccountsPostLinkedAccountsAccountDisconnectError
+  listOwners: PaginatedMethod<
+    LinkedAccountsListOwnersParams,
+    LinkedAccountsListOwnersResponse,
+    LinkedAccountsListOwnersError,
+    LinkedAccountsListOwnersItem
   >;
   /** <p>Refreshes the data associated with a Financial Connections <code>Account</code>.</p> */
-  postLinkedAccountsAccountRefresh: Method<
-    LinkedAccountsPostLinkedAccountsAccountRefreshParams,
-    LinkedAccountsPostLinkedAccountsAccountRefreshResponse,
-    LinkedAccountsPostLinkedAccountsAccountRefreshError
+  refresh: Method<
+    LinkedAccountsRefreshParams,
+    LinkedAccountsRefreshResponse,
+    LinkedAccountsRefreshError
+  >;
+  /** <p>Retrieves the details of an Financial Connections <code>Account</code>.</p> */
+  retrieve: Method<
+    LinkedAccountsRetrieveParams,
+    LinkedAccountsRetrieveResponse,
+    LinkedAccountsRetrieveError
   >;
 }

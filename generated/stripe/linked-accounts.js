@@ -3,7 +3,19 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getLinkedAccounts: {
+  disconnect: {
+    id: "PostLinkedAccountsAccountDisconnect",
+    method: "POST",
+    path: "/v1/linked_accounts/{account}/disconnect",
+    params: {
+      account: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  list: {
     id: "GetLinkedAccounts",
     method: "GET",
     path: "/v1/linked_accounts",
@@ -31,24 +43,7 @@ export const operations = {
       items: "data",
     },
   },
-  getLinkedAccountsAccount: {
-    id: "GetLinkedAccountsAccount",
-    method: "GET",
-    path: "/v1/linked_accounts/{account}",
-    params: {
-      account: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getLinkedAccountsAccountOwners: {
+  listOwners: {
     id: "GetLinkedAccountsAccountOwners",
     method: "GET",
     path: "/v1/linked_accounts/{account}/owners",
@@ -72,19 +67,7 @@ export const operations = {
       items: "data",
     },
   },
-  postLinkedAccountsAccountDisconnect: {
-    id: "PostLinkedAccountsAccountDisconnect",
-    method: "POST",
-    path: "/v1/linked_accounts/{account}/disconnect",
-    params: {
-      account: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postLinkedAccountsAccountRefresh: {
+  refresh: {
     id: "PostLinkedAccountsAccountRefresh",
     method: "POST",
     path: "/v1/linked_accounts/{account}/refresh",
@@ -95,6 +78,23 @@ export const operations = {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
       required: true,
+    },
+  },
+  retrieve: {
+    id: "GetLinkedAccountsAccount",
+    method: "GET",
+    path: "/v1/linked_accounts/{account}",
+    params: {
+      account: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
     },
   },
 };

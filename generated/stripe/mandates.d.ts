@@ -5,18 +5,18 @@ import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface MandatesGetMandatesMandateParams extends P.Expand {
+export interface MandatesRetrieveParams extends P.Expand {
   mandate: string;
   body?: Record<string, never>;
 }
-export type MandatesGetMandatesMandateResponse = S.Mandate;
-export type MandatesGetMandatesMandateError = S.ErrorSchema;
+export type MandatesRetrieveResponse = S.Mandate;
+export type MandatesRetrieveError = S.ErrorSchema;
 
 export interface MandatesMethods {
   /** <p>Retrieves a Mandate object.</p> */
-  getMandatesMandate: Method<
-    MandatesGetMandatesMandateParams,
-    MandatesGetMandatesMandateResponse,
-    MandatesGetMandatesMandateError
+  retrieve: Method<
+    MandatesRetrieveParams,
+    MandatesRetrieveResponse,
+    MandatesRetrieveError
   >;
 }

@@ -3,7 +3,7 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getMandatesMandate: {
+  retrieve: {
     id: "GetMandatesMandate",
     method: "GET",
     path: "/v1/mandates/{mandate}",

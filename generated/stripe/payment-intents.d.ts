@@ -5,52 +5,141 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PaymentIntentsGetPaymentIntentsParams
-  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return PaymentIntents for the customer specified by this customer ID. */
-  customer?: string;
-  body?: Record<string, never>;
-}
-export type PaymentIntentsGetPaymentIntentsResponse = {
-  data: S.PaymentIntent[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type PaymentIntentsGetPaymentIntentsError = S.ErrorSchema;
-export type PaymentIntentsGetPaymentIntentsItem = S.PaymentIntent;
-
-export interface PaymentIntentsGetPaymentIntentsIntentParams extends P.Expand {
-  /** The client secret of the PaymentIntent. Required if a publishable key is used to retrieve the source. */
-  client_secret?: string;
+export interface PaymentIntentsApplyCustomerBalanceParams {
   intent: string;
-  body?: Record<string, never>;
+  body?: {
+    /**
+     * Amount intended to be applied to this PaymentIntent from the customer’s cash balance.
+     *
+     * A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency).
+     *
+     * The maximum amount is the amount of the PaymentIntent.
+     *
+     * When omitted, the amount defaults to the remaining amount requested on the PaymentIntent.
+     */
+    amount?: number;
+    /** Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). */
+    currency?: string;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
 }
-export type PaymentIntentsGetPaymentIntentsIntentResponse = S.PaymentIntent;
-export type PaymentIntentsGetPaymentIntentsIntentError = S.ErrorSchema;
+export type PaymentIntentsApplyCustomerBalanceResponse = S.PaymentIntent;
+export type PaymentIntentsApplyCustomerBalanceError = S.ErrorSchema;
 
-export interface PaymentIntentsGetPaymentIntentsSearchParams
-  extends P.Expand, P.Limit, P.Page {
-  /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for payment intents](https://stripe.com/docs/search#query-fields-for-payment-intents). */
-  query: string;
-  body?: Record<string, never>;
+export interface PaymentIntentsCancelParams {
+  intent: string;
+  body?: {
+    /** Reason for canceling this PaymentIntent. Possible values are `duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned` */
+    cancellation_reason?:
+      "abandoned" | "duplicate" | "fraudulent" | "requested_by_customer";
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
 }
-export type PaymentIntentsGetPaymentIntentsSearchResponse = {
-  data: S.PaymentIntent[];
-  has_more: boolean;
-  next_page?: string | null;
-  /** String representing the object's type. Objects of the same type share the same value. */
-  object: "search_result";
-  /** The total number of objects that match the query, only accurate up to 10,000. */
-  total_count?: number;
-  url: string;
-};
-export type PaymentIntentsGetPaymentIntentsSearchError = S.ErrorSchema;
+export type PaymentIntentsCancelResponse = S.PaymentIntent;
+export type PaymentIntentsCancelError = S.ErrorSchema;
 
-export interface PaymentIntentsPostPaymentIntentsParams {
+export interface PaymentIntentsCaptureParams {
+  intent: string;
+  body?: {
+    /** The amount to capture from the PaymentIntent, which must be less than or equal to the original amount. Any additional amount will be automatically refunded. Defaults to the full `amount_capturable` if not provided. */
+    amount_to_capture?: number;
+    /** The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. The amount of the application fee collected will be capped at the total payment amount. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts). */
+    application_fee_amount?: number;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string> | "";
+    /** For non-card charges, you can use this value as the complete description that appears on your customers’ statements. Must contain at least one letter, maximum 22 characters. */
+    statement_descriptor?: string;
+    /** Provides information about a card payment that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor. */
+    statement_descriptor_suffix?: string;
+    /**
+     * The parameters used to automatically create a Transfer when the payment
+     * is captured. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
+     */
+    transfer_data?: {
+      amount?: number;
+    };
+  };
+}
+export type PaymentIntentsCaptureResponse = S.PaymentIntent;
+export type PaymentIntentsCaptureError = S.ErrorSchema;
+
+export interface PaymentIntentsConfirmParams {
+  intent: string;
+  body?: {
+    /** Controls when the funds will be captured from the customer's account. */
+    capture_method?: "automatic" | "automatic_async" | "manual";
+    /** The client secret of the PaymentIntent. */
+    client_secret?: string;
+    /** Set to `true` to fail the payment attempt if the PaymentIntent transitions into `requires_action`. This parameter is intended for simpler integrations that do not handle customer actions, like [saving cards without authentication](https://stripe.com/docs/payments/save-card-without-authentication). */
+    error_on_requires_action?: boolean;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** ID of the mandate to be used for this payment. */
+    mandate?: string;
+    /** This hash contains details about the Mandate to create */
+    mandate_data?:
+      | S.SecretKeyParamInput
+      | {
+          /** customer_acceptance_param */
+          customer_acceptance: {
+            /** online_param */
+            online: {
+              ip_address?: string;
+              user_agent?: string;
+            };
+            type: "online";
+          };
+        };
+    /** Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate. This parameter is intended for scenarios where you collect card details and [charge them later](https://stripe.com/docs/payments/cards/charging-saved-cards). */
+    off_session?: boolean | "one_off" | "recurring";
+    /** ID of the payment method (a PaymentMethod, Card, or [compatible Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility) object) to attach to this PaymentIntent. */
+    payment_method?: string;
+    /**
+     * If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
+     * in the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+     * property on the PaymentIntent.
+     */
+    payment_method_data?: S.PaymentMethodDataParamsInput;
+    /** Payment-method-specific configuration for this PaymentIntent. */
+    payment_method_options?: S.PaymentMethodOptionsParamInput;
+    /** The list of payment method types (e.g. card) that this PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment methods from the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods). */
+    payment_method_types?: string[];
+    /** Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information. */
+    radar_options?: {
+      session?: string;
+    };
+    /** Email address that the receipt for the resulting payment will be sent to. If `receipt_email` is specified for a payment in live mode, a receipt will be sent regardless of your [email settings](https://dashboard.stripe.com/account/emails). */
+    receipt_email?: string | "";
+    /**
+     * The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site.
+     * If you'd prefer to redirect to a mobile application, you can alternatively supply an application URI scheme.
+     * This parameter is only used for cards and other redirect-based payment methods.
+     */
+    return_url?: string;
+    /**
+     * Indicates that you intend to make future payments with this PaymentIntent's payment method.
+     *
+     * Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
+     *
+     * When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+     *
+     * If `setup_future_usage` is already set and you are performing a request using a publishable key, you may only update the value from `on_session` to `off_session`.
+     */
+    setup_future_usage?: "" | "off_session" | "on_session";
+    /** Shipping information for this PaymentIntent. */
+    shipping?: S.OptionalFieldsShipping | "";
+    /** Set to `true` only when using manual confirmation and the iOS or Android SDKs to handle additional authentication steps. */
+    use_stripe_sdk?: boolean;
+  };
+}
+export type PaymentIntentsConfirmResponse = S.PaymentIntent;
+export type PaymentIntentsConfirmError = S.ErrorSchema;
+
+export interface PaymentIntentsCreateParams {
   body: {
     /** Amount intended to be collected by this PaymentIntent. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 US or [equivalent in charge currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99). */
     amount: number;
@@ -143,10 +232,97 @@ export interface PaymentIntentsPostPaymentIntentsParams {
     use_stripe_sdk?: boolean;
   };
 }
-export type PaymentIntentsPostPaymentIntentsResponse = S.PaymentIntent;
-export type PaymentIntentsPostPaymentIntentsError = S.ErrorSchema;
+export type PaymentIntentsCreateResponse = S.PaymentIntent;
+export type PaymentIntentsCreateError = S.ErrorSchema;
 
-export interface PaymentIntentsPostPaymentIntentsIntentParams {
+export interface PaymentIntentsCreateVerifyMicrodepositParams {
+  intent: string;
+  body?: {
+    /** Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account. */
+    amounts?: number[];
+    /** The client secret of the PaymentIntent. */
+    client_secret?: string;
+    /** A six-character code starting with SM present in the microdeposit sent to the bank account. */
+    descriptor_code?: string;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type PaymentIntentsCreateVerifyMicrodepositResponse = S.PaymentIntent;
+export type PaymentIntentsCreateVerifyMicrodepositError = S.ErrorSchema;
+
+export interface PaymentIntentsIncrementAuthorizationParams {
+  intent: string;
+  body: {
+    /** The updated total amount you intend to collect from the cardholder. This amount must be greater than the currently authorized amount. */
+    amount: number;
+    /** The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. The amount of the application fee collected will be capped at the total payment amount. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts). */
+    application_fee_amount?: number;
+    /** An arbitrary string attached to the object. Often useful for displaying to users. */
+    description?: string;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string>;
+    /** For non-card charges, you can use this value as the complete description that appears on your customers’ statements. Must contain at least one letter, maximum 22 characters. */
+    statement_descriptor?: string;
+    /**
+     * The parameters used to automatically create a Transfer when the payment is captured.
+     * For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
+     */
+    transfer_data?: {
+      amount?: number;
+    };
+  };
+}
+export type PaymentIntentsIncrementAuthorizationResponse = S.PaymentIntent;
+export type PaymentIntentsIncrementAuthorizationError = S.ErrorSchema;
+
+export interface PaymentIntentsListParams
+  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return PaymentIntents for the customer specified by this customer ID. */
+  customer?: string;
+  body?: Record<string, never>;
+}
+export type PaymentIntentsListResponse = {
+  data: S.PaymentIntent[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type PaymentIntentsListError = S.ErrorSchema;
+export type PaymentIntentsListItem = S.PaymentIntent;
+
+export interface PaymentIntentsRetrieveParams extends P.Expand {
+  /** The client secret of the PaymentIntent. Required if a publishable key is used to retrieve the source. */
+  client_secret?: string;
+  intent: string;
+  body?: Record<string, never>;
+}
+export type PaymentIntentsRetrieveResponse = S.PaymentIntent;
+export type PaymentIntentsRetrieveError = S.ErrorSchema;
+
+export interface PaymentIntentsSearchParams extends P.Expand, P.Limit, P.Page {
+  /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for payment intents](https://stripe.com/docs/search#query-fields-for-payment-intents). */
+  query: string;
+  body?: Record<string, never>;
+}
+export type PaymentIntentsSearchResponse = {
+  data: S.PaymentIntent[];
+  has_more: boolean;
+  next_page?: string | null;
+  /** String representing the object's type. Objects of the same type share the same value. */
+  object: "search_result";
+  /** The total number of objects that match the query, only accurate up to 10,000. */
+  total_count?: number;
+  url: string;
+};
+export type PaymentIntentsSearchError = S.ErrorSchema;
+
+export interface PaymentIntentsUpdateParams {
   intent: string;
   body?: {
     /** Amount intended to be collected by this PaymentIntent. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 US or [equivalent in charge currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99). */
@@ -209,262 +385,15 @@ export interface PaymentIntentsPostPaymentIntentsIntentParams {
     transfer_group?: string;
   };
 }
-export type PaymentIntentsPostPaymentIntentsIntentResponse = S.PaymentIntent;
-export type PaymentIntentsPostPaymentIntentsIntentError = S.ErrorSchema;
-
-export interface PaymentIntentsPostPaymentIntentsIntentApplyCustomerBalanceParams {
-  intent: string;
-  body?: {
-    /**
-     * Amount intended to be applied to this PaymentIntent from the customer’s cash balance.
-     *
-     * A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency).
-     *
-     * The maximum amount is the amount of the PaymentIntent.
-     *
-     * When omitted, the amount defaults to the remaining amount requested on the PaymentIntent.
-     */
-    amount?: number;
-    /** Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). */
-    currency?: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type PaymentIntentsPostPaymentIntentsIntentApplyCustomerBalanceResponse =
-  S.PaymentIntent;
-export type PaymentIntentsPostPaymentIntentsIntentApplyCustomerBalanceError =
-  S.ErrorSchema;
-
-export interface PaymentIntentsPostPaymentIntentsIntentCancelParams {
-  intent: string;
-  body?: {
-    /** Reason for canceling this PaymentIntent. Possible values are `duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned` */
-    cancellation_reason?:
-      "abandoned" | "duplicate" | "fraudulent" | "requested_by_customer";
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type PaymentIntentsPostPaymentIntentsIntentCancelResponse =
-  S.PaymentIntent;
-export type PaymentIntentsPostPaymentIntentsIntentCancelError = S.ErrorSchema;
-
-export interface PaymentIntentsPostPaymentIntentsIntentCaptureParams {
-  intent: string;
-  body?: {
-    /** The amount to capture from the PaymentIntent, which must be less than or equal to the original amount. Any additional amount will be automatically refunded. Defaults to the full `amount_capturable` if not provided. */
-    amount_to_capture?: number;
-    /** The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. The amount of the application fee collected will be capped at the total payment amount. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts). */
-    application_fee_amount?: number;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-    /** For non-card charges, you can use this value as the complete description that appears on your customers’ statements. Must contain at least one letter, maximum 22 characters. */
-    statement_descriptor?: string;
-    /** Provides information about a card payment that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor. */
-    statement_descriptor_suffix?: string;
-    /**
-     * The parameters used to automatically create a Transfer when the payment
-     * is captured. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
-     */
-    transfer_data?: {
-      amount?: number;
-    };
-  };
-}
-export type PaymentIntentsPostPaymentIntentsIntentCaptureResponse =
-  S.PaymentIntent;
-export type PaymentIntentsPostPaymentIntentsIntentCaptureError = S.ErrorSchema;
-
-export interface PaymentIntentsPostPaymentIntentsIntentConfirmParams {
-  intent: string;
-  body?: {
-    /** Controls when the funds will be captured from the customer's account. */
-    capture_method?: "automatic" | "automatic_async" | "manual";
-    /** The client secret of the PaymentIntent. */
-    client_secret?: string;
-    /** Set to `true` to fail the payment attempt if the PaymentIntent transitions into `requires_action`. This parameter is intended for simpler integrations that do not handle customer actions, like [saving cards without authentication](https://stripe.com/docs/payments/save-card-without-authentication). */
-    error_on_requires_action?: boolean;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** ID of the mandate to be used for this payment. */
-    mandate?: string;
-    /** This hash contains details about the Mandate to create */
-    mandate_data?:
-      | S.SecretKeyParamInput
-      | {
-          /** customer_acceptance_param */
-          customer_acceptance: {
-            /** online_param */
-            online: {
-              ip_address?: string;
-              user_agent?: string;
-            };
-            type: "online";
-          };
-        };
-    /** Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate. This parameter is intended for scenarios where you collect card details and [charge them later](https://stripe.com/docs/payments/cards/charging-saved-cards). */
-    off_session?: boolean | "one_off" | "recurring";
-    /** ID of the payment method (a PaymentMethod, Card, or [compatible Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility) object) to attach to this PaymentIntent. */
-    payment_method?: string;
-    /**
-     * If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear
-     * in the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
-     * property on the PaymentIntent.
-     */
-    payment_method_data?: S.PaymentMethodDataParamsInput;
-    /** Payment-method-specific configuration for this PaymentIntent. */
-    payment_method_options?: S.PaymentMethodOptionsParamInput;
-    /** The list of payment method types (e.g. card) that this PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment methods from the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods). */
-    payment_method_types?: string[];
-    /** Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information. */
-    radar_options?: {
-      session?: string;
-    };
-    /** Email address that the receipt for the resulting payment will be sent to. If `receipt_email` is specified for a payment in live mode, a receipt will be sent regardless of your [email settings](https://dashboard.stripe.com/account/emails). */
-    receipt_email?: string | "";
-    /**
-     * The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site.
-     * If you'd prefer to redirect to a mobile application, you can alternatively supply an application URI scheme.
-     * This parameter is only used for cards and other redirect-based payment methods.
-     */
-    return_url?: string;
-    /**
-     * Indicates that you intend to make future payments with this PaymentIntent's payment method.
-     *
-     * Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
-     *
-     * When processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).
-     *
-     * If `setup_future_usage` is already set and you are performing a request using a publishable key, you may only update the value from `on_session` to `off_session`.
-     */
-    setup_future_usage?: "" | "off_session" | "on_session";
-    /** Shipping information for this PaymentIntent. */
-    shipping?: S.OptionalFieldsShipping | "";
-    /** Set to `true` only when using manual confirmation and the iOS or Android SDKs to handle additional authentication steps. */
-    use_stripe_sdk?: boolean;
-  };
-}
-export type PaymentIntentsPostPaymentIntentsIntentConfirmResponse =
-  S.PaymentIntent;
-export type PaymentIntentsPostPaymentIntentsIntentConfirmError = S.ErrorSchema;
-
-export interface PaymentIntentsPostPaymentIntentsIntentIncrementAuthorizationParams {
-  intent: string;
-  body: {
-    /** The updated total amount you intend to collect from the cardholder. This amount must be greater than the currently authorized amount. */
-    amount: number;
-    /** The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. The amount of the application fee collected will be capped at the total payment amount. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts). */
-    application_fee_amount?: number;
-    /** An arbitrary string attached to the object. Often useful for displaying to users. */
-    description?: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string>;
-    /** For non-card charges, you can use this value as the complete description that appears on your customers’ statements. Must contain at least one letter, maximum 22 characters. */
-    statement_descriptor?: string;
-    /**
-     * The parameters used to automatically create a Transfer when the payment is captured.
-     * For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).
-     */
-    transfer_data?: {
-      amount?: number;
-    };
-  };
-}
-export type PaymentIntentsPostPaymentIntentsIntentIncrementAuthorizationResponse =
-  S.PaymentIntent;
-export type PaymentIntentsPostPaymentIntentsIntentIncrementAuthorizationError =
-  S.ErrorSchema;
-
-export interface PaymentIntentsPostPaymentIntentsIntentVerifyMicrodepositsParams {
-  intent: string;
-  body?: {
-    /** Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account. */
-    amounts?: number[];
-    /** The client secret of the PaymentIntent. */
-    client_secret?: string;
-    /** A six-character code starting with SM present in the microdeposit sent to the bank account. */
-    descriptor_code?: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type PaymentIntentsPostPaymentIntentsIntentVerifyMicrodepositsResponse =
-  S.PaymentIntent;
-export type PaymentIntentsPostPaymentIntentsIntentVerifyMicrodepositsError =
-  S.ErrorSchema;
+export type PaymentIntentsUpdateResponse = S.PaymentIntent;
+export type PaymentIntentsUpdateError = S.ErrorSchema;
 
 export interface PaymentIntentsMethods {
-  /** <p>Returns a list of PaymentIntents.</p> */
-  getPaymentIntents: PaginatedMethodOpt<
-    PaymentIntentsGetPaymentIntentsParams,
-    PaymentIntentsGetPaymentIntentsResponse,
-    PaymentIntentsGetPaymentIntentsError,
-    PaymentIntentsGetPaymentIntentsItem
-  >;
-  /**
-   * <p>Retrieves the details of a PaymentIntent that has previously been created. </p>
-   *
-   * <p>Client-side retrieval using a publishable key is allowed when the <code>client_secret</code> is provided in the query string. </p>
-   *
-   * <p>When retrieved with a publishable key, only a subset of properties will be returned. Please refer to the <a href="#payment_intent_object">payment intent</a> object reference for more details.</p>
-   */
-  getPaymentIntentsIntent: Method<
-    PaymentIntentsGetPaymentIntentsIntentParams,
-    PaymentIntentsGetPaymentIntentsIntentResponse,
-    PaymentIntentsGetPaymentIntentsIntentError
-  >;
-  /**
-   * <p>Search for PaymentIntents you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-   * Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-   * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-   * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
-   */
-  getPaymentIntentsSearch: Method<
-    PaymentIntentsGetPaymentIntentsSearchParams,
-    PaymentIntentsGetPaymentIntentsSearchResponse,
-    PaymentIntentsGetPaymentIntentsSearchError
-  >;
-  /**
-   * <p>Creates a PaymentIntent object.</p>
-   *
-   * <p>After the PaymentIntent is created, attach a payment method and <a href="/docs/api/payment_intents/confirm">confirm</a>
-   * to continue the payment. You can read more about the different payment flows
-   * available via the Payment Intents API <a href="/docs/payments/payment-intents">here</a>.</p>
-   *
-   * <p>When <code>confirm=true</code> is used during creation, it is equivalent to creating
-   * and confirming the PaymentIntent in the same call. You may use any parameters
-   * available in the <a href="/docs/api/payment_intents/confirm">confirm API</a> when <code>confirm=true</code>
-   * is supplied.</p>
-   */
-  postPaymentIntents: Method<
-    PaymentIntentsPostPaymentIntentsParams,
-    PaymentIntentsPostPaymentIntentsResponse,
-    PaymentIntentsPostPaymentIntentsError
-  >;
-  /**
-   * <p>Updates properties on a PaymentIntent object without confirming.</p>
-   *
-   * <p>Depending on which properties you update, you may need to confirm the
-   * PaymentIntent again. For example, updating the <code>payment_method</code> will
-   * always require you to confirm the PaymentIntent again. If you prefer to
-   * update and confirm at the same time, we recommend updating properties via
-   * the <a href="/docs/api/payment_intents/confirm">confirm API</a> instead.</p>
-   */
-  postPaymentIntentsIntent: Method<
-    PaymentIntentsPostPaymentIntentsIntentParams,
-    PaymentIntentsPostPaymentIntentsIntentResponse,
-    PaymentIntentsPostPaymentIntentsIntentError
-  >;
   /** <p>Manually reconcile the remaining amount for a customer_balance PaymentIntent.</p> */
-  postPaymentIntentsIntentApplyCustomerBalance: Method<
-    PaymentIntentsPostPaymentIntentsIntentApplyCustomerBalanceParams,
-    PaymentIntentsPostPaymentIntentsIntentApplyCustomerBalanceResponse,
-    PaymentIntentsPostPaymentIntentsIntentApplyCustomerBalanceError
+  applyCustomerBalance: Method<
+    PaymentIntentsApplyCustomerBalanceParams,
+    PaymentIntentsApplyCustomerBalanceResponse,
+    PaymentIntentsApplyCustomerBalanceError
   >;
   /**
    * <p>A PaymentIntent object can be canceled when it is in one of these statuses: <code>requires_payment_method</code>, <code>requires_capture</code>, <code>requires_confirmation</code>, <code>requires_action</code> or, <a href="/docs/payments/intents">in rare cases</a>, <code>processing</code>. </p>
@@ -473,10 +402,10 @@ export interface PaymentIntentsMethods {
    *
    * <p>You cannot cancel the PaymentIntent for a Checkout Session. <a href="/docs/api/checkout/sessions/expire">Expire the Checkout Session</a> instead.</p>
    */
-  postPaymentIntentsIntentCancel: Method<
-    PaymentIntentsPostPaymentIntentsIntentCancelParams,
-    PaymentIntentsPostPaymentIntentsIntentCancelResponse,
-    PaymentIntentsPostPaymentIntentsIntentCancelError
+  cancel: Method<
+    PaymentIntentsCancelParams,
+    PaymentIntentsCancelResponse,
+    PaymentIntentsCancelError
   >;
   /**
    * <p>Capture the funds of an existing uncaptured PaymentIntent when its status is <code>requires_capture</code>.</p>
@@ -485,10 +414,10 @@ export interface PaymentIntentsMethods {
    *
    * <p>Learn more about <a href="/docs/payments/capture-later">separate authorization and capture</a>.</p>
    */
-  postPaymentIntentsIntentCapture: Method<
-    PaymentIntentsPostPaymentIntentsIntentCaptureParams,
-    PaymentIntentsPostPaymentIntentsIntentCaptureResponse,
-    PaymentIntentsPostPaymentIntentsIntentCaptureError
+  capture: Method<
+    PaymentIntentsCaptureParams,
+    PaymentIntentsCaptureResponse,
+    PaymentIntentsCaptureError
   >;
   /**
    * <p>Confirm that your customer intends to pay with current or provided
@@ -514,10 +443,33 @@ export interface PaymentIntentsMethods {
    * attempt. Read the <a href="/docs/payments/payment-intents/web-manual">expanded documentation</a>
    * to learn more about manual confirmation.</p>
    */
-  postPaymentIntentsIntentConfirm: Method<
-    PaymentIntentsPostPaymentIntentsIntentConfirmParams,
-    PaymentIntentsPostPaymentIntentsIntentConfirmResponse,
-    PaymentIntentsPostPaymentIntentsIntentConfirmError
+  confirm: Method<
+    PaymentIntentsConfirmParams,
+    PaymentIntentsConfirmResponse,
+    PaymentIntentsConfirmError
+  >;
+  /**
+   * <p>Creates a PaymentIntent object.</p>
+   *
+   * <p>After the PaymentIntent is created, attach a payment method and <a href="/docs/api/payment_intents/confirm">confirm</a>
+   * to continue the payment. You can read more about the different payment flows
+   * available via the Payment Intents API <a href="/docs/payments/payment-intents">here</a>.</p>
+   *
+   * <p>When <code>confirm=true</code> is used during creation, it is equivalent to creating
+   * and confirming the PaymentIntent in the same call. You may use any parameters
+   * available in the <a href="/docs/api/payment_intents/confirm">confirm API</a> when <code>confirm=true</code>
+   * is supplied.</p>
+   */
+  create: Method<
+    PaymentIntentsCreateParams,
+    PaymentIntentsCreateResponse,
+    PaymentIntentsCreateError
+  >;
+  /** <p>Verifies microdeposits on a PaymentIntent object.</p> */
+  createVerifyMicrodeposit: Method<
+    PaymentIntentsCreateVerifyMicrodepositParams,
+    PaymentIntentsCreateVerifyMicrodepositResponse,
+    PaymentIntentsCreateVerifyMicrodepositError
   >;
   /**
    * <p>Perform an incremental authorization on an eligible
@@ -545,15 +497,53 @@ export interface PaymentIntentsMethods {
    *
    * <p>Learn more about <a href="/docs/terminal/features/incremental-authorizations">incremental authorizations</a>.</p>
    */
-  postPaymentIntentsIntentIncrementAuthorization: Method<
-    PaymentIntentsPostPaymentIntentsIntentIncrementAuthorizationParams,
-    PaymentIntentsPostPaymentIntentsIntentIncrementAuthorizationResponse,
-    PaymentIntentsPostPaymentIntentsIntentIncrementAuthorizationError
+  incrementAuthorization: Method<
+    PaymentIntentsIncrementAuthorizationParams,
+    PaymentIntentsIncrementAuthorizationResponse,
+    PaymentIntentsIncrementAuthorizationError
   >;
-  /** <p>Verifies microdeposits on a PaymentIntent object.</p> */
-  postPaymentIntentsIntentVerifyMicrodeposits: Method<
-    PaymentIntentsPostPaymentIntentsIntentVerifyMicrodepositsParams,
-    PaymentIntentsPostPaymentIntentsIntentVerifyMicrodepositsResponse,
-    PaymentIntentsPostPaymentIntentsIntentVerifyMicrodepositsError
+  /** <p>Returns a list of PaymentIntents.</p> */
+  list: PaginatedMethodOpt<
+    PaymentIntentsListParams,
+    PaymentIntentsListResponse,
+    PaymentIntentsListError,
+    PaymentIntentsListItem
+  >;
+  /**
+   * <p>Retrieves the details of a PaymentIntent that has previously been created. </p>
+   *
+   * <p>Client-side retrieval using a publishable key is allowed when the <code>client_secret</code> is provided in the query string. </p>
+   *
+   * <p>When retrieved with a publishable key, only a subset of properties will be returned. Please refer to the <a href="#payment_intent_object">payment intent</a> object reference for more details.</p>
+   */
+  retrieve: Method<
+    PaymentIntentsRetrieveParams,
+    PaymentIntentsRetrieveResponse,
+    PaymentIntentsRetrieveError
+  >;
+  /**
+   * <p>Search for PaymentIntents you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
+   * Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
+   * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
+   * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+   */
+  search: Method<
+    PaymentIntentsSearchParams,
+    PaymentIntentsSearchResponse,
+    PaymentIntentsSearchError
+  >;
+  /**
+   * <p>Updates properties on a PaymentIntent object without confirming.</p>
+   *
+   * <p>Depending on which properties you update, you may need to confirm the
+   * PaymentIntent again. For example, updating the <code>payment_method</code> will
+   * always require you to confirm the PaymentIntent again. If you prefer to
+   * update and confirm at the same time, we recommend updating properties via
+   * the <a href="/docs/api/payment_intents/confirm">confirm API</a> instead.</p>
+   */
+  update: Method<
+    PaymentIntentsUpdateParams,
+    PaymentIntentsUpdateResponse,
+    PaymentIntentsUpdateError
   >;
 }

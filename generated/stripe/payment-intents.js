@@ -3,7 +3,90 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getPaymentIntents: {
+  applyCustomerBalance: {
+    id: "PostPaymentIntentsIntentApplyCustomerBalance",
+    method: "POST",
+    path: "/v1/payment_intents/{intent}/apply_customer_balance",
+    params: {
+      intent: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  cancel: {
+    id: "PostPaymentIntentsIntentCancel",
+    method: "POST",
+    path: "/v1/payment_intents/{intent}/cancel",
+    params: {
+      intent: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  capture: {
+    id: "PostPaymentIntentsIntentCapture",
+    method: "POST",
+    path: "/v1/payment_intents/{intent}/capture",
+    params: {
+      intent: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  confirm: {
+    id: "PostPaymentIntentsIntentConfirm",
+    method: "POST",
+    path: "/v1/payment_intents/{intent}/confirm",
+    params: {
+      intent: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  create: {
+    id: "PostPaymentIntents",
+    method: "POST",
+    path: "/v1/payment_intents",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createVerifyMicrodeposit: {
+    id: "PostPaymentIntentsIntentVerifyMicrodeposits",
+    method: "POST",
+    path: "/v1/payment_intents/{intent}/verify_microdeposits",
+    params: {
+      intent: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  incrementAuthorization: {
+    id: "PostPaymentIntentsIntentIncrementAuthorization",
+    method: "POST",
+    path: "/v1/payment_intents/{intent}/increment_authorization",
+    params: {
+      intent: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  list: {
     id: "GetPaymentIntents",
     method: "GET",
     path: "/v1/payment_intents",
@@ -31,7 +114,7 @@ export const operations = {
       items: "data",
     },
   },
-  getPaymentIntentsIntent: {
+  retrieve: {
     id: "GetPaymentIntentsIntent",
     method: "GET",
     path: "/v1/payment_intents/{intent}",
@@ -49,7 +132,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getPaymentIntentsSearch: {
+  search: {
     id: "GetPaymentIntentsSearch",
     method: "GET",
     path: "/v1/payment_intents/search",
@@ -68,93 +151,10 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postPaymentIntents: {
-    id: "PostPaymentIntents",
-    method: "POST",
-    path: "/v1/payment_intents",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postPaymentIntentsIntent: {
+  update: {
     id: "PostPaymentIntentsIntent",
     method: "POST",
     path: "/v1/payment_intents/{intent}",
-    params: {
-      intent: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postPaymentIntentsIntentApplyCustomerBalance: {
-    id: "PostPaymentIntentsIntentApplyCustomerBalance",
-    method: "POST",
-    path: "/v1/payment_intents/{intent}/apply_customer_balance",
-    params: {
-      intent: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postPaymentIntentsIntentCancel: {
-    id: "PostPaymentIntentsIntentCancel",
-    method: "POST",
-    path: "/v1/payment_intents/{intent}/cancel",
-    params: {
-      intent: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postPaymentIntentsIntentCapture: {
-    id: "PostPaymentIntentsIntentCapture",
-    method: "POST",
-    path: "/v1/payment_intents/{intent}/capture",
-    params: {
-      intent: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postPaymentIntentsIntentConfirm: {
-    id: "PostPaymentIntentsIntentConfirm",
-    method: "POST",
-    path: "/v1/payment_intents/{intent}/confirm",
-    params: {
-      intent: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postPaymentIntentsIntentIncrementAuthorization: {
-    id: "PostPaymentIntentsIntentIncrementAuthorization",
-    method: "POST",
-    path: "/v1/payment_intents/{intent}/increment_authorization",
-    params: {
-      intent: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postPaymentIntentsIntentVerifyMicrodeposits: {
-    id: "PostPaymentIntentsIntentVerifyMicrodeposits",
-    method: "POST",
-    path: "/v1/payment_intents/{intent}/verify_microdeposits",
     params: {
       intent: "path",
     },

@@ -9,51 +9,7 @@ import type {
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PaymentLinksGetPaymentLinksParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return payment links that are active or inactive (e.g., pass `false` to list all inactive payment links). */
-  active?: boolean;
-  body?: Record<string, never>;
-}
-export type PaymentLinksGetPaymentLinksResponse = {
-  data: S.PaymentLink[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type PaymentLinksGetPaymentLinksError = S.ErrorSchema;
-export type PaymentLinksGetPaymentLinksItem = S.PaymentLink;
-
-export interface PaymentLinksGetPaymentLinksPaymentLinkParams extends P.Expand {
-  payment_link: string;
-  body?: Record<string, never>;
-}
-export type PaymentLinksGetPaymentLinksPaymentLinkResponse = S.PaymentLink;
-export type PaymentLinksGetPaymentLinksPaymentLinkError = S.ErrorSchema;
-
-export interface PaymentLinksGetPaymentLinksPaymentLinkLineItemsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  payment_link: string;
-  body?: Record<string, never>;
-}
-export type PaymentLinksGetPaymentLinksPaymentLinkLineItemsResponse = {
-  /** Details about each object. */
-  data: S.Item[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type PaymentLinksGetPaymentLinksPaymentLinkLineItemsError =
-  S.ErrorSchema;
-export type PaymentLinksGetPaymentLinksPaymentLinkLineItemsItem = S.Item;
-
-export interface PaymentLinksPostPaymentLinksParams {
+export interface PaymentLinksCreateParams {
   body: {
     /** Behavior after the purchase is complete. */
     after_completion?: {
@@ -440,10 +396,53 @@ export interface PaymentLinksPostPaymentLinksParams {
     };
   };
 }
-export type PaymentLinksPostPaymentLinksResponse = S.PaymentLink;
-export type PaymentLinksPostPaymentLinksError = S.ErrorSchema;
+export type PaymentLinksCreateResponse = S.PaymentLink;
+export type PaymentLinksCreateError = S.ErrorSchema;
 
-export interface PaymentLinksPostPaymentLinksPaymentLinkParams {
+export interface PaymentLinksListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return payment links that are active or inactive (e.g., pass `false` to list all inactive payment links). */
+  active?: boolean;
+  body?: Record<string, never>;
+}
+export type PaymentLinksListResponse = {
+  data: S.PaymentLink[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type PaymentLinksListError = S.ErrorSchema;
+export type PaymentLinksListItem = S.PaymentLink;
+
+export interface PaymentLinksListLineItemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  payment_link: string;
+  body?: Record<string, never>;
+}
+export type PaymentLinksListLineItemsResponse = {
+  /** Details about each object. */
+  data: S.Item[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type PaymentLinksListLineItemsError = S.ErrorSchema;
+export type PaymentLinksListLineItemsItem = S.Item;
+
+export interface PaymentLinksRetrieveParams extends P.Expand {
+  payment_link: string;
+  body?: Record<string, never>;
+}
+export type PaymentLinksRetrieveResponse = S.PaymentLink;
+export type PaymentLinksRetrieveError = S.ErrorSchema;
+
+export interface PaymentLinksUpdateParams {
   payment_link: string;
   body?: {
     /** Whether the payment link's `url` is active. If `false`, customers visiting the URL will be shown a page saying that the link has been deactivated. */
@@ -791,40 +790,40 @@ export interface PaymentLinksPostPaymentLinksPaymentLinkParams {
       | "";
   };
 }
-export type PaymentLinksPostPaymentLinksPaymentLinkResponse = S.PaymentLink;
-export type PaymentLinksPostPaymentLinksPaymentLinkError = S.ErrorSchema;
+export type PaymentLinksUpdateResponse = S.PaymentLink;
+export type PaymentLinksUpdateError = S.ErrorSchema;
 
 export interface PaymentLinksMethods {
-  /** <p>Returns a list of your payment links.</p> */
-  getPaymentLinks: PaginatedMethodOpt<
-    PaymentLinksGetPaymentLinksParams,
-    PaymentLinksGetPaymentLinksResponse,
-    PaymentLinksGetPaymentLinksError,
-    PaymentLinksGetPaymentLinksItem
+  /** <p>Creates a payment link.</p> */
+  create: Method<
+    PaymentLinksCreateParams,
+    PaymentLinksCreateResponse,
+    PaymentLinksCreateError
   >;
-  /** <p>Retrieve a payment link.</p> */
-  getPaymentLinksPaymentLink: Method<
-    PaymentLinksGetPaymentLinksPaymentLinkParams,
-    PaymentLinksGetPaymentLinksPaymentLinkResponse,
-    PaymentLinksGetPaymentLinksPaymentLinkError
+  /** <p>Returns a list of your payment links.</p> */
+  list: PaginatedMethodOpt<
+    PaymentLinksListParams,
+    PaymentLinksListResponse,
+    PaymentLinksListError,
+    PaymentLinksListItem
   >;
   /** <p>When retrieving a payment link, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p> */
-  getPaymentLinksPaymentLinkLineItems: PaginatedMethod<
-    PaymentLinksGetPaymentLinksPaymentLinkLineItemsParams,
-    PaymentLinksGetPaymentLinksPaymentLinkLineItemsResponse,
-    PaymentLinksGetPaymentLinksPaymentLinkLineItemsError,
-    PaymentLinksGetPaymentLinksPaymentLinkLineItemsItem
+  listLineItems: PaginatedMethod<
+    PaymentLinksListLineItemsParams,
+    PaymentLinksListLineItemsResponse,
+    PaymentLinksListLineItemsError,
+    PaymentLinksListLineItemsItem
   >;
-  /** <p>Creates a payment link.</p> */
-  postPaymentLinks: Method<
-    PaymentLinksPostPaymentLinksParams,
-    PaymentLinksPostPaymentLinksResponse,
-    PaymentLinksPostPaymentLinksError
+  /** <p>Retrieve a payment link.</p> */
+  retrieve: Method<
+    PaymentLinksRetrieveParams,
+    PaymentLinksRetrieveResponse,
+    PaymentLinksRetrieveError
   >;
   /** <p>Updates a payment link.</p> */
-  postPaymentLinksPaymentLink: Method<
-    PaymentLinksPostPaymentLinksPaymentLinkParams,
-    PaymentLinksPostPaymentLinksPaymentLinkResponse,
-    PaymentLinksPostPaymentLinksPaymentLinkError
+  update: Method<
+    PaymentLinksUpdateParams,
+    PaymentLinksUpdateResponse,
+    PaymentLinksUpdateError
   >;
 }

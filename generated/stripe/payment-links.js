@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getPaymentLinks: {
+  create: {
+    id: "PostPaymentLinks",
+    method: "POST",
+    path: "/v1/payment_links",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  list: {
     id: "GetPaymentLinks",
     method: "GET",
     path: "/v1/payment_links",
@@ -26,24 +36,7 @@ export const operations = {
       items: "data",
     },
   },
-  getPaymentLinksPaymentLink: {
-    id: "GetPaymentLinksPaymentLink",
-    method: "GET",
-    path: "/v1/payment_links/{payment_link}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      payment_link: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getPaymentLinksPaymentLinkLineItems: {
+  listLineItems: {
     id: "GetPaymentLinksPaymentLinkLineItems",
     method: "GET",
     path: "/v1/payment_links/{payment_link}/line_items",
@@ -66,17 +59,24 @@ export const operations = {
       items: "data",
     },
   },
-  postPaymentLinks: {
-    id: "PostPaymentLinks",
-    method: "POST",
-    path: "/v1/payment_links",
+  retrieve: {
+    id: "GetPaymentLinksPaymentLink",
+    method: "GET",
+    path: "/v1/payment_links/{payment_link}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      payment_link: "path",
+    },
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
-  postPaymentLinksPaymentLink: {
+  update: {
     id: "PostPaymentLinksPaymentLink",
     method: "POST",
     path: "/v1/payment_links/{payment_link}",

@@ -5,65 +5,19 @@ import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PaymentMethodsGetPaymentMethodsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** The ID of the customer whose PaymentMethods will be retrieved. */
-  customer?: string;
-  /** An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request. */
-  type?:
-    | "acss_debit"
-    | "affirm"
-    | "afterpay_clearpay"
-    | "alipay"
-    | "au_becs_debit"
-    | "bacs_debit"
-    | "bancontact"
-    | "blik"
-    | "boleto"
-    | "card"
-    | "cashapp"
-    | "customer_balance"
-    | "eps"
-    | "fpx"
-    | "giropay"
-    | "grabpay"
-    | "ideal"
-    | "klarna"
-    | "konbini"
-    | "link"
-    | "oxxo"
-    | "p24"
-    | "paynow"
-    | "pix"
-    | "promptpay"
-    | "sepa_debit"
-    | "sofort"
-    | "us_bank_account"
-    | "wechat_pay";
-  body?: Record<string, never>;
-}
-export type PaymentMethodsGetPaymentMethodsResponse = {
-  data: S.PaymentMethod[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type PaymentMethodsGetPaymentMethodsError = S.ErrorSchema;
-export type PaymentMethodsGetPaymentMethodsItem = S.PaymentMethod;
-
-export interface PaymentMethodsGetPaymentMethodsPaymentMethodParams
-  extends P.Expand {
+export interface PaymentMethodsAttachParams {
   payment_method: string;
-  body?: Record<string, never>;
+  body: {
+    /** The ID of the customer to which to attach the PaymentMethod. */
+    customer: string;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
 }
-export type PaymentMethodsGetPaymentMethodsPaymentMethodResponse =
-  S.PaymentMethod;
-export type PaymentMethodsGetPaymentMethodsPaymentMethodError = S.ErrorSchema;
+export type PaymentMethodsAttachResponse = S.PaymentMethod;
+export type PaymentMethodsAttachError = S.ErrorSchema;
 
-export interface PaymentMethodsPostPaymentMethodsParams {
+export interface PaymentMethodsCreateParams {
   body?: {
     /** If this is an `acss_debit` PaymentMethod, this hash contains details about the ACSS Debit payment method. */
     acss_debit?: {
@@ -307,10 +261,76 @@ export interface PaymentMethodsPostPaymentMethodsParams {
     wechat_pay?: Record<string, unknown>;
   };
 }
-export type PaymentMethodsPostPaymentMethodsResponse = S.PaymentMethod;
-export type PaymentMethodsPostPaymentMethodsError = S.ErrorSchema;
+export type PaymentMethodsCreateResponse = S.PaymentMethod;
+export type PaymentMethodsCreateError = S.ErrorSchema;
 
-export interface PaymentMethodsPostPaymentMethodsPaymentMethodParams {
+export interface PaymentMethodsDetachParams {
+  payment_method: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type PaymentMethodsDetachResponse = S.PaymentMethod;
+export type PaymentMethodsDetachError = S.ErrorSchema;
+
+export interface PaymentMethodsListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** The ID of the customer whose PaymentMethods will be retrieved. */
+  customer?: string;
+  /** An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request. */
+  type?:
+    | "acss_debit"
+    | "affirm"
+    | "afterpay_clearpay"
+    | "alipay"
+    | "au_becs_debit"
+    | "bacs_debit"
+    | "bancontact"
+    | "blik"
+    | "boleto"
+    | "card"
+    | "cashapp"
+    | "customer_balance"
+    | "eps"
+    | "fpx"
+    | "giropay"
+    | "grabpay"
+    | "ideal"
+    | "klarna"
+    | "konbini"
+    | "link"
+    | "oxxo"
+    | "p24"
+    | "paynow"
+    | "pix"
+    | "promptpay"
+    | "sepa_debit"
+    | "sofort"
+    | "us_bank_account"
+    | "wechat_pay";
+  body?: Record<string, never>;
+}
+export type PaymentMethodsListResponse = {
+  data: S.PaymentMethod[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type PaymentMethodsListError = S.ErrorSchema;
+export type PaymentMethodsListItem = S.PaymentMethod;
+
+export interface PaymentMethodsRetrieveParams extends P.Expand {
+  payment_method: string;
+  body?: Record<string, never>;
+}
+export type PaymentMethodsRetrieveResponse = S.PaymentMethod;
+export type PaymentMethodsRetrieveError = S.ErrorSchema;
+
+export interface PaymentMethodsUpdateParams {
   payment_method: string;
   body?: {
     /** Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods. */
@@ -332,66 +352,10 @@ export interface PaymentMethodsPostPaymentMethodsPaymentMethodParams {
     };
   };
 }
-export type PaymentMethodsPostPaymentMethodsPaymentMethodResponse =
-  S.PaymentMethod;
-export type PaymentMethodsPostPaymentMethodsPaymentMethodError = S.ErrorSchema;
-
-export interface PaymentMethodsPostPaymentMethodsPaymentMethodAttachParams {
-  payment_method: string;
-  body: {
-    /** The ID of the customer to which to attach the PaymentMethod. */
-    customer: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type PaymentMethodsPostPaymentMethodsPaymentMethodAttachResponse =
-  S.PaymentMethod;
-export type PaymentMethodsPostPaymentMethodsPaymentMethodAttachError =
-  S.ErrorSchema;
-
-export interface PaymentMethodsPostPaymentMethodsPaymentMethodDetachParams {
-  payment_method: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type PaymentMethodsPostPaymentMethodsPaymentMethodDetachResponse =
-  S.PaymentMethod;
-export type PaymentMethodsPostPaymentMethodsPaymentMethodDetachError =
-  S.ErrorSchema;
+export type PaymentMethodsUpdateResponse = S.PaymentMethod;
+export type PaymentMethodsUpdateError = S.ErrorSchema;
 
 export interface PaymentMethodsMethods {
-  /** <p>Returns a list of PaymentMethods for Treasury flows. If you want to list the PaymentMethods attached to a Customer for payments, you should use the <a href="/docs/api/payment_methods/customer_list">List a Customer’s PaymentMethods</a> API instead.</p> */
-  getPaymentMethods: PaginatedMethodOpt<
-    PaymentMethodsGetPaymentMethodsParams,
-    PaymentMethodsGetPaymentMethodsResponse,
-    PaymentMethodsGetPaymentMethodsError,
-    PaymentMethodsGetPaymentMethodsItem
-  >;
-  /** <p>Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment method attached to a Customer, you should use <a href="/docs/api/payment_methods/customer">Retrieve a Customer’s PaymentMethods</a></p> */
-  getPaymentMethodsPaymentMethod: Method<
-    PaymentMethodsGetPaymentMethodsPaymentMethodParams,
-    PaymentMethodsGetPaymentMethodsPaymentMethodResponse,
-    PaymentMethodsGetPaymentMethodsPaymentMethodError
-  >;
-  /**
-   * <p>Creates a PaymentMethod object. Read the <a href="/docs/stripe-js/reference#stripe-create-payment-method">Stripe.js reference</a> to learn how to create PaymentMethods via Stripe.js.</p>
-   *
-   * <p>Instead of creating a PaymentMethod directly, we recommend using the <a href="/docs/payments/accept-a-payment">PaymentIntents</a> API to accept a payment immediately or the <a href="/docs/payments/save-and-reuse">SetupIntent</a> API to collect payment method details ahead of a future payment.</p>
-   */
-  postPaymentMethods: MethodOpt<
-    PaymentMethodsPostPaymentMethodsParams,
-    PaymentMethodsPostPaymentMethodsResponse,
-    PaymentMethodsPostPaymentMethodsError
-  >;
-  /** <p>Updates a PaymentMethod object. A PaymentMethod must be attached a customer to be updated.</p> */
-  postPaymentMethodsPaymentMethod: Method<
-    PaymentMethodsPostPaymentMethodsPaymentMethodParams,
-    PaymentMethodsPostPaymentMethodsPaymentMethodResponse,
-    PaymentMethodsPostPaymentMethodsPaymentMethodError
-  >;
   /**
    * <p>Attaches a PaymentMethod object to a Customer.</p>
    *
@@ -407,15 +371,44 @@ export interface PaymentMethodsMethods {
    * set <a href="/docs/api/customers/update#update_customer-invoice_settings-default_payment_method"><code>invoice_settings.default_payment_method</code></a>,
    * on the Customer to the PaymentMethod’s ID.</p>
    */
-  postPaymentMethodsPaymentMethodAttach: Method<
-    PaymentMethodsPostPaymentMethodsPaymentMethodAttachParams,
-    PaymentMethodsPostPaymentMethodsPaymentMethodAttachResponse,
-    PaymentMethodsPostPaymentMethodsPaymentMethodAttachError
+  attach: Method<
+    PaymentMethodsAttachParams,
+    PaymentMethodsAttachResponse,
+    PaymentMethodsAttachError
+  >;
+  /**
+   * <p>Creates a PaymentMethod object. Read the <a href="/docs/stripe-js/reference#stripe-create-payment-method">Stripe.js reference</a> to learn how to create PaymentMethods via Stripe.js.</p>
+   *
+   * <p>Instead of creating a PaymentMethod directly, we recommend using the <a href="/docs/payments/accept-a-payment">PaymentIntents</a> API to accept a payment immediately or the <a href="/docs/payments/save-and-reuse">SetupIntent</a> API to collect payment method details ahead of a future payment.</p>
+   */
+  create: MethodOpt<
+    PaymentMethodsCreateParams,
+    PaymentMethodsCreateResponse,
+    PaymentMethodsCreateError
   >;
   /** <p>Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it can no longer be used for a payment or re-attached to a Customer.</p> */
-  postPaymentMethodsPaymentMethodDetach: Method<
-    PaymentMethodsPostPaymentMethodsPaymentMethodDetachParams,
-    PaymentMethodsPostPaymentMethodsPaymentMethodDetachResponse,
-    PaymentMethodsPostPaymentMethodsPaymentMethodDetachError
+  detach: Method<
+    PaymentMethodsDetachParams,
+    PaymentMethodsDetachResponse,
+    PaymentMethodsDetachError
+  >;
+  /** <p>Returns a list of PaymentMethods for Treasury flows. If you want to list the PaymentMethods attached to a Customer for payments, you should use the <a href="/docs/api/payment_methods/customer_list">List a Customer’s PaymentMethods</a> API instead.</p> */
+  list: PaginatedMethodOpt<
+    PaymentMethodsListParams,
+    PaymentMethodsListResponse,
+    PaymentMethodsListError,
+    PaymentMethodsListItem
+  >;
+  /** <p>Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment method attached to a Customer, you should use <a href="/docs/api/payment_methods/customer">Retrieve a Customer’s PaymentMethods</a></p> */
+  retrieve: Method<
+    PaymentMethodsRetrieveParams,
+    PaymentMethodsRetrieveResponse,
+    PaymentMethodsRetrieveError
+  >;
+  /** <p>Updates a PaymentMethod object. A PaymentMethod must be attached a customer to be updated.</p> */
+  update: Method<
+    PaymentMethodsUpdateParams,
+    PaymentMethodsUpdateResponse,
+    PaymentMethodsUpdateError
   >;
 }

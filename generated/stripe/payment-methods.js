@@ -3,7 +3,41 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getPaymentMethods: {
+  attach: {
+    id: "PostPaymentMethodsPaymentMethodAttach",
+    method: "POST",
+    path: "/v1/payment_methods/{payment_method}/attach",
+    params: {
+      payment_method: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  create: {
+    id: "PostPaymentMethods",
+    method: "POST",
+    path: "/v1/payment_methods",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  detach: {
+    id: "PostPaymentMethodsPaymentMethodDetach",
+    method: "POST",
+    path: "/v1/payment_methods/{payment_method}/detach",
+    params: {
+      payment_method: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  list: {
     id: "GetPaymentMethods",
     method: "GET",
     path: "/v1/payment_methods",
@@ -27,7 +61,7 @@ export const operations = {
       items: "data",
     },
   },
-  getPaymentMethodsPaymentMethod: {
+  retrieve: {
     id: "GetPaymentMethodsPaymentMethod",
     method: "GET",
     path: "/v1/payment_methods/{payment_method}",
@@ -44,44 +78,10 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postPaymentMethods: {
-    id: "PostPaymentMethods",
-    method: "POST",
-    path: "/v1/payment_methods",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postPaymentMethodsPaymentMethod: {
+  update: {
     id: "PostPaymentMethodsPaymentMethod",
     method: "POST",
     path: "/v1/payment_methods/{payment_method}",
-    params: {
-      payment_method: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postPaymentMethodsPaymentMethodAttach: {
-    id: "PostPaymentMethodsPaymentMethodAttach",
-    method: "POST",
-    path: "/v1/payment_methods/{payment_method}/attach",
-    params: {
-      payment_method: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postPaymentMethodsPaymentMethodDetach: {
-    id: "PostPaymentMethodsPaymentMethodDetach",
-    method: "POST",
-    path: "/v1/payment_methods/{payment_method}/detach",
     params: {
       payment_method: "path",
     },

@@ -5,7 +5,42 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PayoutsGetPayoutsParams
+export interface PayoutsCancelParams {
+  payout: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type PayoutsCancelResponse = S.Payout;
+export type PayoutsCancelError = S.ErrorSchema;
+
+export interface PayoutsCreateParams {
+  body: {
+    /** A positive integer in cents representing how much to payout. */
+    amount: number;
+    /** Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). */
+    currency: string;
+    /** An arbitrary string attached to the object. Often useful for displaying to users. */
+    description?: string;
+    /** The ID of a bank account or a card to send the payout to. If no destination is supplied, the default external account for the specified currency will be used. */
+    destination?: string;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string>;
+    /** The method used to send this payout, which can be `standard` or `instant`. `instant` is only supported for payouts to debit cards. (See [Instant payouts for marketplaces for more information](https://stripe.com/blog/instant-payouts-for-marketplaces).) */
+    method?: "instant" | "standard";
+    /** The balance type of your Stripe balance to draw this payout from. Balances for different payment sources are kept separately. You can find the amounts with the balances API. One of `bank_account`, `card`, or `fpx`. */
+    source_type?: "bank_account" | "card" | "fpx";
+    /** A string to be displayed on the recipient's bank or card statement. This may be at most 22 characters. Attempting to use a `statement_descriptor` longer than 22 characters will return an error. Note: Most banks will truncate this information and/or display it inconsistently. Some may not display it at all. */
+    statement_descriptor?: string;
+  };
+}
+export type PayoutsCreateResponse = S.Payout;
+export type PayoutsCreateError = S.ErrorSchema;
+
+export interface PayoutsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   arrival_date?:
     | {
@@ -29,7 +64,7 @@ export interface PayoutsGetPayoutsParams
   status?: string;
   body?: Record<string, never>;
 }
-export type PayoutsGetPayoutsResponse = {
+export type PayoutsListResponse = {
   data: S.Payout[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
@@ -38,42 +73,29 @@ export type PayoutsGetPayoutsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type PayoutsGetPayoutsError = S.ErrorSchema;
-export type PayoutsGetPayoutsItem = S.Payout;
+export type PayoutsListError = S.ErrorSchema;
+export type PayoutsListItem = S.Payout;
 
-export interface PayoutsGetPayoutsPayoutParams extends P.Expand {
+export interface PayoutsRetrieveParams extends P.Expand {
   payout: string;
   body?: Record<string, never>;
 }
-export type PayoutsGetPayoutsPayoutResponse = S.Payout;
-export type PayoutsGetPayoutsPayoutError = S.ErrorSchema;
+export type PayoutsRetrieveResponse = S.Payout;
+export type PayoutsRetrieveError = S.ErrorSchema;
 
-export interface PayoutsPostPayoutsParams {
-  body: {
-    /** A positive integer in cents representing how much to payout. */
-    amount: number;
-    /** Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). */
-    currency: string;
-    /** An arbitrary string attached to the object. Often useful for displaying to users. */
-    description?: string;
-    /** The ID of a bank account or a card to send the payout to. If no destination is supplied, the default external account for the specified currency will be used. */
-    destination?: string;
+export interface PayoutsReverseParams {
+  payout: string;
+  body?: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string>;
-    /** The method used to send this payout, which can be `standard` or `instant`. `instant` is only supported for payouts to debit cards. (See [Instant payouts for marketplaces for more information](https://stripe.com/blog/instant-payouts-for-marketplaces).) */
-    method?: "instant" | "standard";
-    /** The balance type of your Stripe balance to draw this payout from. Balances for different payment sources are kept separately. You can find the amounts with the balances API. One of `bank_account`, `card`, or `fpx`. */
-    source_type?: "bank_account" | "card" | "fpx";
-    /** A string to be displayed on the recipient's bank or card statement. This may be at most 22 characters. Attempting to use a `statement_descriptor` longer than 22 characters will return an error. Note: Most banks will truncate this information and/or display it inconsistently. Some may not display it at all. */
-    statement_descriptor?: string;
   };
 }
-export type PayoutsPostPayoutsResponse = S.Payout;
-export type PayoutsPostPayoutsError = S.ErrorSchema;
+export type PayoutsReverseResponse = S.Payout;
+export type PayoutsReverseError = S.ErrorSchema;
 
-export interface PayoutsPostPayoutsPayoutParams {
+export interface PayoutsUpdateParams {
   payout: string;
   body?: {
     /** Specifies which fields in the response should be expanded. */
@@ -82,44 +104,15 @@ export interface PayoutsPostPayoutsPayoutParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type PayoutsPostPayoutsPayoutResponse = S.Payout;
-export type PayoutsPostPayoutsPayoutError = S.ErrorSchema;
-
-export interface PayoutsPostPayoutsPayoutCancelParams {
-  payout: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type PayoutsPostPayoutsPayoutCancelResponse = S.Payout;
-export type PayoutsPostPayoutsPayoutCancelError = S.ErrorSchema;
-
-export interface PayoutsPostPayoutsPayoutReverseParams {
-  payout: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string>;
-  };
-}
-export type PayoutsPostPayoutsPayoutReverseResponse = S.Payout;
-export type PayoutsPostPayoutsPayoutReverseError = S.ErrorSchema;
+export type PayoutsUpdateResponse = S.Payout;
+export type PayoutsUpdateError = S.ErrorSchema;
 
 export interface PayoutsMethods {
-  /** <p>Returns a list of existing payouts sent to third-party bank accounts or that Stripe has sent you. The payouts are returned in sorted order, with the most recently created payouts appearing first.</p> */
-  getPayouts: PaginatedMethodOpt<
-    PayoutsGetPayoutsParams,
-    PayoutsGetPayoutsResponse,
-    PayoutsGetPayoutsError,
-    PayoutsGetPayoutsItem
-  >;
-  /** <p>Retrieves the details of an existing payout. Supply the unique payout ID from either a payout creation request or the payout list, and Stripe will return the corresponding payout information.</p> */
-  getPayoutsPayout: Method<
-    PayoutsGetPayoutsPayoutParams,
-    PayoutsGetPayoutsPayoutResponse,
-    PayoutsGetPayoutsPayoutError
+  /** <p>A previously created payout can be canceled if it has not yet been paid out. Funds will be refunded to your available balance. You may not cancel automatic Stripe payouts.</p> */
+  cancel: Method<
+    PayoutsCancelParams,
+    PayoutsCancelResponse,
+    PayoutsCancelError
   >;
   /**
    * <p>To send funds to your own bank account, you create a new payout object. Your <a href="#balance">Stripe balance</a> must be able to cover the payout amount, or you’ll receive an “Insufficient Funds” error.</p>
@@ -128,31 +121,38 @@ export interface PayoutsMethods {
    *
    * <p>If you are creating a manual payout on a Stripe account that uses multiple payment source types, you’ll need to specify the source type balance that the payout should draw from. The <a href="#balance_object">balance object</a> details available and pending amounts by source type.</p>
    */
-  postPayouts: Method<
-    PayoutsPostPayoutsParams,
-    PayoutsPostPayoutsResponse,
-    PayoutsPostPayoutsError
+  create: Method<
+    PayoutsCreateParams,
+    PayoutsCreateResponse,
+    PayoutsCreateError
   >;
-  /** <p>Updates the specified payout by setting the values of the parameters passed. Any parameters not provided will be left unchanged. This request accepts only the metadata as arguments.</p> */
-  postPayoutsPayout: Method<
-    PayoutsPostPayoutsPayoutParams,
-    PayoutsPostPayoutsPayoutResponse,
-    PayoutsPostPayoutsPayoutError
+  /** <p>Returns a list of existing payouts sent to third-party bank accounts or that Stripe has sent you. The payouts are returned in sorted order, with the most recently created payouts appearing first.</p> */
+  list: PaginatedMethodOpt<
+    PayoutsListParams,
+    PayoutsListResponse,
+    PayoutsListError,
+    PayoutsListItem
   >;
-  /** <p>A previously created payout can be canceled if it has not yet been paid out. Funds will be refunded to your available balance. You may not cancel automatic Stripe payouts.</p> */
-  postPayoutsPayoutCancel: Method<
-    PayoutsPostPayoutsPayoutCancelParams,
-    PayoutsPostPayoutsPayoutCancelResponse,
-    PayoutsPostPayoutsPayoutCancelError
+  /** <p>Retrieves the details of an existing payout. Supply the unique payout ID from either a payout creation request or the payout list, and Stripe will return the corresponding payout information.</p> */
+  retrieve: Method<
+    PayoutsRetrieveParams,
+    PayoutsRetrieveResponse,
+    PayoutsRetrieveError
   >;
   /**
    * <p>Reverses a payout by debiting the destination bank account. Only payouts for connected accounts to US bank accounts may be reversed at this time. If the payout is in the <code>pending</code> status, <code>/v1/payouts/:id/cancel</code> should be used instead.</p>
    *
    * <p>By requesting a reversal via <code>/v1/payouts/:id/reverse</code>, you confirm that the authorized signatory of the selected bank account has authorized the debit on the bank account and that no other authorization is required.</p>
    */
-  postPayoutsPayoutReverse: Method<
-    PayoutsPostPayoutsPayoutReverseParams,
-    PayoutsPostPayoutsPayoutReverseResponse,
-    PayoutsPostPayoutsPayoutReverseError
+  reverse: Method<
+    PayoutsReverseParams,
+    PayoutsReverseResponse,
+    PayoutsReverseError
+  >;
+  /** <p>Updates the specified payout by setting the values of the parameters passed. Any parameters not provided will be left unchanged. This request accepts only the metadata as arguments.</p> */
+  update: Method<
+    PayoutsUpdateParams,
+    PayoutsUpdateResponse,
+    PayoutsUpdateError
   >;
 }

@@ -3,7 +3,29 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getPayouts: {
+  cancel: {
+    id: "PostPayoutsPayoutCancel",
+    method: "POST",
+    path: "/v1/payouts/{payout}/cancel",
+    params: {
+      payout: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  create: {
+    id: "PostPayouts",
+    method: "POST",
+    path: "/v1/payouts",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  list: {
     id: "GetPayouts",
     method: "GET",
     path: "/v1/payouts",
@@ -37,7 +59,7 @@ export const operations = {
       items: "data",
     },
   },
-  getPayoutsPayout: {
+  retrieve: {
     id: "GetPayoutsPayout",
     method: "GET",
     path: "/v1/payouts/{payout}",
@@ -54,44 +76,22 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postPayouts: {
-    id: "PostPayouts",
-    method: "POST",
-    path: "/v1/payouts",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postPayoutsPayout: {
-    id: "PostPayoutsPayout",
-    method: "POST",
-    path: "/v1/payouts/{payout}",
-    params: {
-      payout: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postPayoutsPayoutCancel: {
-    id: "PostPayoutsPayoutCancel",
-    method: "POST",
-    path: "/v1/payouts/{payout}/cancel",
-    params: {
-      payout: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postPayoutsPayoutReverse: {
+  reverse: {
     id: "PostPayoutsPayoutReverse",
     method: "POST",
     path: "/v1/payouts/{payout}/reverse",
+    params: {
+      payout: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  update: {
+    id: "PostPayoutsPayout",
+    method: "POST",
+    path: "/v1/payouts/{payout}",
     params: {
       payout: "path",
     },

@@ -5,42 +5,7 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PlansDeletePlansPlanParams {
-  plan: string;
-  body?: Record<string, never>;
-}
-export type PlansDeletePlansPlanResponse = S.DeletedPlan;
-export type PlansDeletePlansPlanError = S.ErrorSchema;
-
-export interface PlansGetPlansParams
-  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return plans that are active or inactive (e.g., pass `false` to list all inactive plans). */
-  active?: boolean;
-  /** Only return plans for the given product. */
-  product?: string;
-  body?: Record<string, never>;
-}
-export type PlansGetPlansResponse = {
-  /** Details about each object. */
-  data: S.Plan[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type PlansGetPlansError = S.ErrorSchema;
-export type PlansGetPlansItem = S.Plan;
-
-export interface PlansGetPlansPlanParams extends P.Expand {
-  plan: string;
-  body?: Record<string, never>;
-}
-export type PlansGetPlansPlanResponse = S.Plan;
-export type PlansGetPlansPlanError = S.ErrorSchema;
-
-export interface PlansPostPlansParams {
+export interface PlansCreateParams {
   body: {
     /** Whether the plan is currently available for new subscriptions. Defaults to `true`. */
     active?: boolean;
@@ -93,10 +58,45 @@ export interface PlansPostPlansParams {
     usage_type?: "licensed" | "metered";
   };
 }
-export type PlansPostPlansResponse = S.Plan;
-export type PlansPostPlansError = S.ErrorSchema;
+export type PlansCreateResponse = S.Plan;
+export type PlansCreateError = S.ErrorSchema;
 
-export interface PlansPostPlansPlanParams {
+export interface PlansDeleteParams {
+  plan: string;
+  body?: Record<string, never>;
+}
+export type PlansDeleteResponse = S.DeletedPlan;
+export type PlansDeleteError = S.ErrorSchema;
+
+export interface PlansListParams
+  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return plans that are active or inactive (e.g., pass `false` to list all inactive plans). */
+  active?: boolean;
+  /** Only return plans for the given product. */
+  product?: string;
+  body?: Record<string, never>;
+}
+export type PlansListResponse = {
+  /** Details about each object. */
+  data: S.Plan[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type PlansListError = S.ErrorSchema;
+export type PlansListItem = S.Plan;
+
+export interface PlansRetrieveParams extends P.Expand {
+  plan: string;
+  body?: Record<string, never>;
+}
+export type PlansRetrieveResponse = S.Plan;
+export type PlansRetrieveError = S.ErrorSchema;
+
+export interface PlansUpdateParams {
   plan: string;
   body?: {
     /** Whether the plan is currently available for new subscriptions. */
@@ -113,39 +113,27 @@ export interface PlansPostPlansPlanParams {
     trial_period_days?: number;
   };
 }
-export type PlansPostPlansPlanResponse = S.Plan;
-export type PlansPostPlansPlanError = S.ErrorSchema;
+export type PlansUpdateResponse = S.Plan;
+export type PlansUpdateError = S.ErrorSchema;
 
 export interface PlansMethods {
+  /** <p>You can now model subscriptions more flexibly using the <a href="#prices">Prices API</a>. It replaces the Plans API and is backwards compatible to simplify your migration.</p> */
+  create: Method<PlansCreateParams, PlansCreateResponse, PlansCreateError>;
   /** <p>Deleting plans means new subscribers can’t be added. Existing subscribers aren’t affected.</p> */
-  deletePlansPlan: Method<
-    PlansDeletePlansPlanParams,
-    PlansDeletePlansPlanResponse,
-    PlansDeletePlansPlanError
-  >;
+  delete: Method<PlansDeleteParams, PlansDeleteResponse, PlansDeleteError>;
   /** <p>Returns a list of your plans.</p> */
-  getPlans: PaginatedMethodOpt<
-    PlansGetPlansParams,
-    PlansGetPlansResponse,
-    PlansGetPlansError,
-    PlansGetPlansItem
+  list: PaginatedMethodOpt<
+    PlansListParams,
+    PlansListResponse,
+    PlansListError,
+    PlansListItem
   >;
   /** <p>Retrieves the plan with the given ID.</p> */
-  getPlansPlan: Method<
-    PlansGetPlansPlanParams,
-    PlansGetPlansPlanResponse,
-    PlansGetPlansPlanError
-  >;
-  /** <p>You can now model subscriptions more flexibly using the <a href="#prices">Prices API</a>. It replaces the Plans API and is backwards compatible to simplify your migration.</p> */
-  postPlans: Method<
-    PlansPostPlansParams,
-    PlansPostPlansResponse,
-    PlansPostPlansError
+  retrieve: Method<
+    PlansRetrieveParams,
+    PlansRetrieveResponse,
+    PlansRetrieveError
   >;
   /** <p>Updates the specified plan by setting the values of the parameters passed. Any parameters not provided are left unchanged. By design, you cannot change a plan’s ID, amount, currency, or billing cycle.</p> */
-  postPlansPlan: Method<
-    PlansPostPlansPlanParams,
-    PlansPostPlansPlanResponse,
-    PlansPostPlansPlanError
-  >;
+  update: Method<PlansUpdateParams, PlansUpdateResponse, PlansUpdateError>;
 }

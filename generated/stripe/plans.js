@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  deletePlansPlan: {
+  create: {
+    id: "PostPlans",
+    method: "POST",
+    path: "/v1/plans",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  delete: {
     id: "DeletePlansPlan",
     method: "DELETE",
     path: "/v1/plans/{plan}",
@@ -15,7 +25,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getPlans: {
+  list: {
     id: "GetPlans",
     method: "GET",
     path: "/v1/plans",
@@ -44,7 +54,7 @@ export const operations = {
       items: "data",
     },
   },
-  getPlansPlan: {
+  retrieve: {
     id: "GetPlansPlan",
     method: "GET",
     path: "/v1/plans/{plan}",
@@ -61,17 +71,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postPlans: {
-    id: "PostPlans",
-    method: "POST",
-    path: "/v1/plans",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postPlansPlan: {
+  update: {
     id: "PostPlansPlan",
     method: "POST",
     path: "/v1/plans/{plan}",

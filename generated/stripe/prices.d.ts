@@ -5,63 +5,7 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PricesGetPricesParams
-  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return prices that are active or inactive (e.g., pass `false` to list all inactive prices). */
-  active?: boolean;
-  /** Only return prices for the given currency. */
-  currency?: string;
-  /** Only return the price with these lookup_keys, if any exist. */
-  lookup_keys?: string[];
-  /** Only return prices for the given product. */
-  product?: string;
-  /** Only return prices with these recurring fields. */
-  recurring?: {
-    interval?: "day" | "month" | "week" | "year";
-    usage_type?: "licensed" | "metered";
-  };
-  /** Only return prices of type `recurring` or `one_time`. */
-  type?: "one_time" | "recurring";
-  body?: Record<string, never>;
-}
-export type PricesGetPricesResponse = {
-  /** Details about each object. */
-  data: S.Price[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type PricesGetPricesError = S.ErrorSchema;
-export type PricesGetPricesItem = S.Price;
-
-export interface PricesGetPricesPriceParams extends P.Expand {
-  price: string;
-  body?: Record<string, never>;
-}
-export type PricesGetPricesPriceResponse = S.Price;
-export type PricesGetPricesPriceError = S.ErrorSchema;
-
-export interface PricesGetPricesSearchParams extends P.Expand, P.Limit, P.Page {
-  /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for prices](https://stripe.com/docs/search#query-fields-for-prices). */
-  query: string;
-  body?: Record<string, never>;
-}
-export type PricesGetPricesSearchResponse = {
-  data: S.Price[];
-  has_more: boolean;
-  next_page?: string | null;
-  /** String representing the object's type. Objects of the same type share the same value. */
-  object: "search_result";
-  /** The total number of objects that match the query, only accurate up to 10,000. */
-  total_count?: number;
-  url: string;
-};
-export type PricesGetPricesSearchError = S.ErrorSchema;
-
-export interface PricesPostPricesParams {
+export interface PricesCreateParams {
   body: {
     /** Whether the price can be used for new purchases. Defaults to `true`. */
     active?: boolean;
@@ -71,7 +15,7 @@ export interface PricesPostPricesParams {
     currency: string;
     /** Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies). */
     currency_options?: {
-      [key: string]: S.PricesPostPricesBodyCurrencyOptionsValueInput;
+      [key: string]: S.PricesCreateBodyCurrencyOptionsValueInput;
     };
     /** When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links. */
     custom_unit_amount?: {
@@ -129,10 +73,66 @@ export interface PricesPostPricesParams {
     unit_amount_decimal?: string;
   };
 }
-export type PricesPostPricesResponse = S.Price;
-export type PricesPostPricesError = S.ErrorSchema;
+export type PricesCreateResponse = S.Price;
+export type PricesCreateError = S.ErrorSchema;
 
-export interface PricesPostPricesPriceParams {
+export interface PricesListParams
+  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return prices that are active or inactive (e.g., pass `false` to list all inactive prices). */
+  active?: boolean;
+  /** Only return prices for the given currency. */
+  currency?: string;
+  /** Only return the price with these lookup_keys, if any exist. */
+  lookup_keys?: string[];
+  /** Only return prices for the given product. */
+  product?: string;
+  /** Only return prices with these recurring fields. */
+  recurring?: {
+    interval?: "day" | "month" | "week" | "year";
+    usage_type?: "licensed" | "metered";
+  };
+  /** Only return prices of type `recurring` or `one_time`. */
+  type?: "one_time" | "recurring";
+  body?: Record<string, never>;
+}
+export type PricesListResponse = {
+  /** Details about each object. */
+  data: S.Price[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type PricesListError = S.ErrorSchema;
+export type PricesListItem = S.Price;
+
+export interface PricesRetrieveParams extends P.Expand {
+  price: string;
+  body?: Record<string, never>;
+}
+export type PricesRetrieveResponse = S.Price;
+export type PricesRetrieveError = S.ErrorSchema;
+
+export interface PricesSearchParams extends P.Expand, P.Limit, P.Page {
+  /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for prices](https://stripe.com/docs/search#query-fields-for-prices). */
+  query: string;
+  body?: Record<string, never>;
+}
+export type PricesSearchResponse = {
+  data: S.Price[];
+  has_more: boolean;
+  next_page?: string | null;
+  /** String representing the object's type. Objects of the same type share the same value. */
+  object: "search_result";
+  /** The total number of objects that match the query, only accurate up to 10,000. */
+  total_count?: number;
+  url: string;
+};
+export type PricesSearchError = S.ErrorSchema;
+
+export interface PricesUpdateParams {
   price: string;
   body?: {
     /** Whether the price can be used for new purchases. Defaults to `true`. */
@@ -140,7 +140,7 @@ export interface PricesPostPricesPriceParams {
     /** Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies). */
     currency_options?:
       | {
-          [key: string]: S.PricesPostPricesBodyCurrencyOptionsValueInput;
+          [key: string]: S.PricesCreateBodyCurrencyOptionsValueInput;
         }
       | "";
     /** Specifies which fields in the response should be expanded. */
@@ -157,22 +157,24 @@ export interface PricesPostPricesPriceParams {
     transfer_lookup_key?: boolean;
   };
 }
-export type PricesPostPricesPriceResponse = S.Price;
-export type PricesPostPricesPriceError = S.ErrorSchema;
+export type PricesUpdateResponse = S.Price;
+export type PricesUpdateError = S.ErrorSchema;
 
 export interface PricesMethods {
+  /** <p>Creates a new price for an existing product. The price can be recurring or one-time.</p> */
+  create: Method<PricesCreateParams, PricesCreateResponse, PricesCreateError>;
   /** <p>Returns a list of your prices.</p> */
-  getPrices: PaginatedMethodOpt<
-    PricesGetPricesParams,
-    PricesGetPricesResponse,
-    PricesGetPricesError,
-    PricesGetPricesItem
+  list: PaginatedMethodOpt<
+    PricesListParams,
+    PricesListResponse,
+    PricesListError,
+    PricesListItem
   >;
   /** <p>Retrieves the price with the given ID.</p> */
-  getPricesPrice: Method<
-    PricesGetPricesPriceParams,
-    PricesGetPricesPriceResponse,
-    PricesGetPricesPriceError
+  retrieve: Method<
+    PricesRetrieveParams,
+    PricesRetrieveResponse,
+    PricesRetrieveError
   >;
   /**
    * <p>Search for prices you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
@@ -180,21 +182,7 @@ export interface PricesMethods {
    * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
    * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
    */
-  getPricesSearch: Method<
-    PricesGetPricesSearchParams,
-    PricesGetPricesSearchResponse,
-    PricesGetPricesSearchError
-  >;
-  /** <p>Creates a new price for an existing product. The price can be recurring or one-time.</p> */
-  postPrices: Method<
-    PricesPostPricesParams,
-    PricesPostPricesResponse,
-    PricesPostPricesError
-  >;
+  search: Method<PricesSearchParams, PricesSearchResponse, PricesSearchError>;
   /** <p>Updates the specified price by setting the values of the parameters passed. Any parameters not provided are left unchanged.</p> */
-  postPricesPrice: Method<
-    PricesPostPricesPriceParams,
-    PricesPostPricesPriceResponse,
-    PricesPostPricesPriceError
-  >;
+  update: Method<PricesUpdateParams, PricesUpdateResponse, PricesUpdateError>;
 }

@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getPrices: {
+  create: {
+    id: "PostPrices",
+    method: "POST",
+    path: "/v1/prices",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  list: {
     id: "GetPrices",
     method: "GET",
     path: "/v1/prices",
@@ -44,7 +54,7 @@ export const operations = {
       items: "data",
     },
   },
-  getPricesPrice: {
+  retrieve: {
     id: "GetPricesPrice",
     method: "GET",
     path: "/v1/prices/{price}",
@@ -61,7 +71,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getPricesSearch: {
+  search: {
     id: "GetPricesSearch",
     method: "GET",
     path: "/v1/prices/search",
@@ -80,17 +90,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postPrices: {
-    id: "PostPrices",
-    method: "POST",
-    path: "/v1/prices",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postPricesPrice: {
+  update: {
     id: "PostPricesPrice",
     method: "POST",
     path: "/v1/prices/{price}",

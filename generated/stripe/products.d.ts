@@ -5,73 +5,7 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ProductsDeleteProductsIdParams {
-  id: string;
-  body?: Record<string, never>;
-}
-export type ProductsDeleteProductsIdResponse = S.DeletedProduct;
-export type ProductsDeleteProductsIdError = S.ErrorSchema;
-
-export interface ProductsGetProductsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return products that are active or inactive (e.g., pass `false` to list all inactive products). */
-  active?: boolean;
-  /** Only return products that were created during the given date interval. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return products with the given IDs. Cannot be used with [starting_after](https://stripe.com/docs/api#list_products-starting_after) or [ending_before](https://stripe.com/docs/api#list_products-ending_before). */
-  ids?: string[];
-  /** Only return products that can be shipped (i.e., physical, not digital products). */
-  shippable?: boolean;
-  /** Only return products with the given url. */
-  url?: string;
-  body?: Record<string, never>;
-}
-export type ProductsGetProductsResponse = {
-  /** Details about each object. */
-  data: S.Product[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type ProductsGetProductsError = S.ErrorSchema;
-export type ProductsGetProductsItem = S.Product;
-
-export interface ProductsGetProductsIdParams extends P.Expand {
-  id: string;
-  body?: Record<string, never>;
-}
-export type ProductsGetProductsIdResponse = S.Product;
-export type ProductsGetProductsIdError = S.ErrorSchema;
-
-export interface ProductsGetProductsSearchParams
-  extends P.Expand, P.Limit, P.Page {
-  /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for products](https://stripe.com/docs/search#query-fields-for-products). */
-  query: string;
-  body?: Record<string, never>;
-}
-export type ProductsGetProductsSearchResponse = {
-  data: S.Product[];
-  has_more: boolean;
-  next_page?: string | null;
-  /** String representing the object's type. Objects of the same type share the same value. */
-  object: "search_result";
-  /** The total number of objects that match the query, only accurate up to 10,000. */
-  total_count?: number;
-  url: string;
-};
-export type ProductsGetProductsSearchError = S.ErrorSchema;
-
-export interface ProductsPostProductsParams {
+export interface ProductsCreateParams {
   body: {
     /** Whether the product is currently available for purchase. Defaults to `true`. */
     active?: boolean;
@@ -79,7 +13,7 @@ export interface ProductsPostProductsParams {
     default_price_data?: {
       currency: string;
       currency_options?: {
-        [key: string]: S.PricesPostPricesBodyCurrencyOptionsValueInput;
+        [key: string]: S.PricesCreateBodyCurrencyOptionsValueInput;
       };
       /** recurring_adhoc */
       recurring?: {
@@ -127,10 +61,75 @@ export interface ProductsPostProductsParams {
     url?: string;
   };
 }
-export type ProductsPostProductsResponse = S.Product;
-export type ProductsPostProductsError = S.ErrorSchema;
+export type ProductsCreateResponse = S.Product;
+export type ProductsCreateError = S.ErrorSchema;
 
-export interface ProductsPostProductsIdParams {
+export interface ProductsDeleteParams {
+  id: string;
+  body?: Record<string, never>;
+}
+export type ProductsDeleteResponse = S.DeletedProduct;
+export type ProductsDeleteError = S.ErrorSchema;
+
+export interface ProductsListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return products that are active or inactive (e.g., pass `false` to list all inactive products). */
+  active?: boolean;
+  /** Only return products that were created during the given date interval. */
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return products with the given IDs. Cannot be used with [starting_after](https://stripe.com/docs/api#list_products-starting_after) or [ending_before](https://stripe.com/docs/api#list_products-ending_before). */
+  ids?: string[];
+  /** Only return products that can be shipped (i.e., physical, not digital products). */
+  shippable?: boolean;
+  /** Only return products with the given url. */
+  url?: string;
+  body?: Record<string, never>;
+}
+export type ProductsListResponse = {
+  /** Details about each object. */
+  data: S.Product[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type ProductsListError = S.ErrorSchema;
+export type ProductsListItem = S.Product;
+
+export interface ProductsRetrieveParams extends P.Expand {
+  id: string;
+  body?: Record<string, never>;
+}
+export type ProductsRetrieveResponse = S.Product;
+export type ProductsRetrieveError = S.ErrorSchema;
+
+export interface ProductsSearchParams extends P.Expand, P.Limit, P.Page {
+  /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for products](https://stripe.com/docs/search#query-fields-for-products). */
+  query: string;
+  body?: Record<string, never>;
+}
+export type ProductsSearchResponse = {
+  data: S.Product[];
+  has_more: boolean;
+  next_page?: string | null;
+  /** String representing the object's type. Objects of the same type share the same value. */
+  object: "search_result";
+  /** The total number of objects that match the query, only accurate up to 10,000. */
+  total_count?: number;
+  url: string;
+};
+export type ProductsSearchError = S.ErrorSchema;
+
+export interface ProductsUpdateParams {
   id: string;
   body?: {
     /** Whether the product is available for purchase. */
@@ -173,28 +172,34 @@ export interface ProductsPostProductsIdParams {
     url?: string | "";
   };
 }
-export type ProductsPostProductsIdResponse = S.Product;
-export type ProductsPostProductsIdError = S.ErrorSchema;
+export type ProductsUpdateResponse = S.Product;
+export type ProductsUpdateError = S.ErrorSchema;
 
 export interface ProductsMethods {
+  /** <p>Creates a new product object.</p> */
+  create: Method<
+    ProductsCreateParams,
+    ProductsCreateResponse,
+    ProductsCreateError
+  >;
   /** <p>Delete a product. Deleting a product is only possible if it has no prices associated with it. Additionally, deleting a product with <code>type=good</code> is only possible if it has no SKUs associated with it.</p> */
-  deleteProductsId: Method<
-    ProductsDeleteProductsIdParams,
-    ProductsDeleteProductsIdResponse,
-    ProductsDeleteProductsIdError
+  delete: Method<
+    ProductsDeleteParams,
+    ProductsDeleteResponse,
+    ProductsDeleteError
   >;
   /** <p>Returns a list of your products. The products are returned sorted by creation date, with the most recently created products appearing first.</p> */
-  getProducts: PaginatedMethodOpt<
-    ProductsGetProductsParams,
-    ProductsGetProductsResponse,
-    ProductsGetProductsError,
-    ProductsGetProductsItem
+  list: PaginatedMethodOpt<
+    ProductsListParams,
+    ProductsListResponse,
+    ProductsListError,
+    ProductsListItem
   >;
   /** <p>Retrieves the details of an existing product. Supply the unique product ID from either a product creation request or the product list, and Stripe will return the corresponding product information.</p> */
-  getProductsId: Method<
-    ProductsGetProductsIdParams,
-    ProductsGetProductsIdResponse,
-    ProductsGetProductsIdError
+  retrieve: Method<
+    ProductsRetrieveParams,
+    ProductsRetrieveResponse,
+    ProductsRetrieveError
   >;
   /**
    * <p>Search for products you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
@@ -202,21 +207,15 @@ export interface ProductsMethods {
    * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
    * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
    */
-  getProductsSearch: Method<
-    ProductsGetProductsSearchParams,
-    ProductsGetProductsSearchResponse,
-    ProductsGetProductsSearchError
-  >;
-  /** <p>Creates a new product object.</p> */
-  postProducts: Method<
-    ProductsPostProductsParams,
-    ProductsPostProductsResponse,
-    ProductsPostProductsError
+  search: Method<
+    ProductsSearchParams,
+    ProductsSearchResponse,
+    ProductsSearchError
   >;
   /** <p>Updates the specific product by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
-  postProductsId: Method<
-    ProductsPostProductsIdParams,
-    ProductsPostProductsIdResponse,
-    ProductsPostProductsIdError
+  update: Method<
+    ProductsUpdateParams,
+    ProductsUpdateResponse,
+    ProductsUpdateError
   >;
 }

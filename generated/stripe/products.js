@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  deleteProductsId: {
+  create: {
+    id: "PostProducts",
+    method: "POST",
+    path: "/v1/products",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  delete: {
     id: "DeleteProductsId",
     method: "DELETE",
     path: "/v1/products/{id}",
@@ -15,7 +25,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getProducts: {
+  list: {
     id: "GetProducts",
     method: "GET",
     path: "/v1/products",
@@ -50,7 +60,7 @@ export const operations = {
       items: "data",
     },
   },
-  getProductsId: {
+  retrieve: {
     id: "GetProductsId",
     method: "GET",
     path: "/v1/products/{id}",
@@ -67,7 +77,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getProductsSearch: {
+  search: {
     id: "GetProductsSearch",
     method: "GET",
     path: "/v1/products/search",
@@ -86,17 +96,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postProducts: {
-    id: "PostProducts",
-    method: "POST",
-    path: "/v1/products",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postProductsId: {
+  update: {
     id: "PostProductsId",
     method: "POST",
     path: "/v1/products/{id}",

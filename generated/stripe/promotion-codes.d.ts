@@ -5,40 +5,7 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface PromotionCodesGetPromotionCodesParams
-  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Filter promotion codes by whether they are active. */
-  active?: boolean;
-  /** Only return promotion codes that have this case-insensitive code. */
-  code?: string;
-  /** Only return promotion codes for this coupon. */
-  coupon?: string;
-  /** Only return promotion codes that are restricted to this customer. */
-  customer?: string;
-  body?: Record<string, never>;
-}
-export type PromotionCodesGetPromotionCodesResponse = {
-  data: S.PromotionCode[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type PromotionCodesGetPromotionCodesError = S.ErrorSchema;
-export type PromotionCodesGetPromotionCodesItem = S.PromotionCode;
-
-export interface PromotionCodesGetPromotionCodesPromotionCodeParams
-  extends P.Expand {
-  promotion_code: string;
-  body?: Record<string, never>;
-}
-export type PromotionCodesGetPromotionCodesPromotionCodeResponse =
-  S.PromotionCode;
-export type PromotionCodesGetPromotionCodesPromotionCodeError = S.ErrorSchema;
-
-export interface PromotionCodesPostPromotionCodesParams {
+export interface PromotionCodesCreateParams {
   body: {
     /** Whether the promotion code is currently active. */
     active?: boolean;
@@ -73,10 +40,41 @@ export interface PromotionCodesPostPromotionCodesParams {
     };
   };
 }
-export type PromotionCodesPostPromotionCodesResponse = S.PromotionCode;
-export type PromotionCodesPostPromotionCodesError = S.ErrorSchema;
+export type PromotionCodesCreateResponse = S.PromotionCode;
+export type PromotionCodesCreateError = S.ErrorSchema;
 
-export interface PromotionCodesPostPromotionCodesPromotionCodeParams {
+export interface PromotionCodesListParams
+  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Filter promotion codes by whether they are active. */
+  active?: boolean;
+  /** Only return promotion codes that have this case-insensitive code. */
+  code?: string;
+  /** Only return promotion codes for this coupon. */
+  coupon?: string;
+  /** Only return promotion codes that are restricted to this customer. */
+  customer?: string;
+  body?: Record<string, never>;
+}
+export type PromotionCodesListResponse = {
+  data: S.PromotionCode[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type PromotionCodesListError = S.ErrorSchema;
+export type PromotionCodesListItem = S.PromotionCode;
+
+export interface PromotionCodesRetrieveParams extends P.Expand {
+  promotion_code: string;
+  body?: Record<string, never>;
+}
+export type PromotionCodesRetrieveResponse = S.PromotionCode;
+export type PromotionCodesRetrieveError = S.ErrorSchema;
+
+export interface PromotionCodesUpdateParams {
   promotion_code: string;
   body?: {
     /** Whether the promotion code is currently active. A promotion code can only be reactivated when the coupon is still valid and the promotion code is otherwise redeemable. */
@@ -96,34 +94,33 @@ export interface PromotionCodesPostPromotionCodesPromotionCodeParams {
     };
   };
 }
-export type PromotionCodesPostPromotionCodesPromotionCodeResponse =
-  S.PromotionCode;
-export type PromotionCodesPostPromotionCodesPromotionCodeError = S.ErrorSchema;
+export type PromotionCodesUpdateResponse = S.PromotionCode;
+export type PromotionCodesUpdateError = S.ErrorSchema;
 
 export interface PromotionCodesMethods {
+  /** <p>A promotion code points to a coupon. You can optionally restrict the code to a specific customer, redemption limit, and expiration date.</p> */
+  create: Method<
+    PromotionCodesCreateParams,
+    PromotionCodesCreateResponse,
+    PromotionCodesCreateError
+  >;
   /** <p>Returns a list of your promotion codes.</p> */
-  getPromotionCodes: PaginatedMethodOpt<
-    PromotionCodesGetPromotionCodesParams,
-    PromotionCodesGetPromotionCodesResponse,
-    PromotionCodesGetPromotionCodesError,
-    PromotionCodesGetPromotionCodesItem
+  list: PaginatedMethodOpt<
+    PromotionCodesListParams,
+    PromotionCodesListResponse,
+    PromotionCodesListError,
+    PromotionCodesListItem
   >;
   /** <p>Retrieves the promotion code with the given ID. In order to retrieve a promotion code by the customer-facing <code>code</code> use <a href="/docs/api/promotion_codes/list">list</a> with the desired <code>code</code>.</p> */
-  getPromotionCodesPromotionCode: Method<
-    PromotionCodesGetPromotionCodesPromotionCodeParams,
-    PromotionCodesGetPromotionCodesPromotionCodeResponse,
-    PromotionCodesGetPromotionCodesPromotionCodeError
-  >;
-  /** <p>A promotion code points to a coupon. You can optionally restrict the code to a specific customer, redemption limit, and expiration date.</p> */
-  postPromotionCodes: Method<
-    PromotionCodesPostPromotionCodesParams,
-    PromotionCodesPostPromotionCodesResponse,
-    PromotionCodesPostPromotionCodesError
+  retrieve: Method<
+    PromotionCodesRetrieveParams,
+    PromotionCodesRetrieveResponse,
+    PromotionCodesRetrieveError
   >;
   /** <p>Updates the specified promotion code by setting the values of the parameters passed. Most fields are, by design, not editable.</p> */
-  postPromotionCodesPromotionCode: Method<
-    PromotionCodesPostPromotionCodesPromotionCodeParams,
-    PromotionCodesPostPromotionCodesPromotionCodeResponse,
-    PromotionCodesPostPromotionCodesPromotionCodeError
+  update: Method<
+    PromotionCodesUpdateParams,
+    PromotionCodesUpdateResponse,
+    PromotionCodesUpdateError
   >;
 }

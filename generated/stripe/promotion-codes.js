@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getPromotionCodes: {
+  create: {
+    id: "PostPromotionCodes",
+    method: "POST",
+    path: "/v1/promotion_codes",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  list: {
     id: "GetPromotionCodes",
     method: "GET",
     path: "/v1/promotion_codes",
@@ -34,7 +44,7 @@ export const operations = {
       items: "data",
     },
   },
-  getPromotionCodesPromotionCode: {
+  retrieve: {
     id: "GetPromotionCodesPromotionCode",
     method: "GET",
     path: "/v1/promotion_codes/{promotion_code}",
@@ -51,17 +61,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postPromotionCodes: {
-    id: "PostPromotionCodes",
-    method: "POST",
-    path: "/v1/promotion_codes",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postPromotionCodesPromotionCode: {
+  update: {
     id: "PostPromotionCodesPromotionCode",
     method: "POST",
     path: "/v1/promotion_codes/{promotion_code}",

@@ -10,79 +10,27 @@ import type {
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface QuotesGetQuotesParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** The ID of the customer whose quotes will be retrieved. */
-  customer?: string;
-  /** The status of the quote. */
-  status?: "accepted" | "canceled" | "draft" | "open";
-  /** Provides a list of quotes that are associated with the specified test clock. The response will not include quotes with test clocks if this and the customer parameter is not set. */
-  test_clock?: string;
-  body?: Record<string, never>;
-}
-export type QuotesGetQuotesResponse = {
-  data: S.Quote[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type QuotesGetQuotesError = S.ErrorSchema;
-export type QuotesGetQuotesItem = S.Quote;
-
-export interface QuotesGetQuotesQuoteParams extends P.Expand {
+export interface QuotesAcceptParams {
   quote: string;
-  body?: Record<string, never>;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
 }
-export type QuotesGetQuotesQuoteResponse = S.Quote;
-export type QuotesGetQuotesQuoteError = S.ErrorSchema;
+export type QuotesAcceptResponse = S.Quote;
+export type QuotesAcceptError = S.ErrorSchema;
 
-export interface QuotesGetQuotesQuoteComputedUpfrontLineItemsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+export interface QuotesCancelParams {
   quote: string;
-  body?: Record<string, never>;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
 }
-export type QuotesGetQuotesQuoteComputedUpfrontLineItemsResponse = {
-  /** Details about each object. */
-  data: S.Item[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type QuotesGetQuotesQuoteComputedUpfrontLineItemsError = S.ErrorSchema;
-export type QuotesGetQuotesQuoteComputedUpfrontLineItemsItem = S.Item;
+export type QuotesCancelResponse = S.Quote;
+export type QuotesCancelError = S.ErrorSchema;
 
-export interface QuotesGetQuotesQuoteLineItemsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  quote: string;
-  body?: Record<string, never>;
-}
-export type QuotesGetQuotesQuoteLineItemsResponse = {
-  /** Details about each object. */
-  data: S.Item[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type QuotesGetQuotesQuoteLineItemsError = S.ErrorSchema;
-export type QuotesGetQuotesQuoteLineItemsItem = S.Item;
-
-export interface QuotesGetQuotesQuotePdfParams extends P.Expand {
-  quote: string;
-  body?: Record<string, never>;
-}
-export type QuotesGetQuotesQuotePdfResponse = Uint8Array;
-export type QuotesGetQuotesQuotePdfError = S.ErrorSchema;
-
-export interface QuotesPostQuotesParams {
+export interface QuotesCreateParams {
   body?: {
     /** The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. There cannot be any line items with recurring prices when using this field. */
     application_fee_amount?: number | "";
@@ -156,10 +104,97 @@ export interface QuotesPostQuotesParams {
       | "";
   };
 }
-export type QuotesPostQuotesResponse = S.Quote;
-export type QuotesPostQuotesError = S.ErrorSchema;
+export type QuotesCreateResponse = S.Quote;
+export type QuotesCreateError = S.ErrorSchema;
 
-export interface QuotesPostQuotesQuoteParams {
+export interface QuotesFinalizeParams {
+  quote: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /**
+     * A future timestamp on which the quote will be canceled if in `open` or `draft` status. Measured in seconds since the Unix epoch.
+     * @format unix-time
+     */
+    expires_at?: number;
+  };
+}
+export type QuotesFinalizeResponse = S.Quote;
+export type QuotesFinalizeError = S.ErrorSchema;
+
+export interface QuotesListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** The ID of the customer whose quotes will be retrieved. */
+  customer?: string;
+  /** The status of the quote. */
+  status?: "accepted" | "canceled" | "draft" | "open";
+  /** Provides a list of quotes that are associated with the specified test clock. The response will not include quotes with test clocks if this and the customer parameter is not set. */
+  test_clock?: string;
+  body?: Record<string, never>;
+}
+export type QuotesListResponse = {
+  data: S.Quote[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type QuotesListError = S.ErrorSchema;
+export type QuotesListItem = S.Quote;
+
+export interface QuotesListComputedUpfrontLineItemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  quote: string;
+  body?: Record<string, never>;
+}
+export type QuotesListComputedUpfrontLineItemsResponse = {
+  /** Details about each object. */
+  data: S.Item[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type QuotesListComputedUpfrontLineItemsError = S.ErrorSchema;
+export type QuotesListComputedUpfrontLineItemsItem = S.Item;
+
+export interface QuotesListLineItemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  quote: string;
+  body?: Record<string, never>;
+}
+export type QuotesListLineItemsResponse = {
+  /** Details about each object. */
+  data: S.Item[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type QuotesListLineItemsError = S.ErrorSchema;
+export type QuotesListLineItemsItem = S.Item;
+
+export interface QuotesRetrieveParams extends P.Expand {
+  quote: string;
+  body?: Record<string, never>;
+}
+export type QuotesRetrieveResponse = S.Quote;
+export type QuotesRetrieveError = S.ErrorSchema;
+
+export interface QuotesRetrievePdfParams extends P.Expand {
+  quote: string;
+  body?: Record<string, never>;
+}
+export type QuotesRetrievePdfResponse = Uint8Array;
+export type QuotesRetrievePdfError = S.ErrorSchema;
+
+export interface QuotesUpdateParams {
   quote: string;
   body?: {
     /** The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. There cannot be any line items with recurring prices when using this field. */
@@ -228,106 +263,59 @@ export interface QuotesPostQuotesQuoteParams {
       | "";
   };
 }
-export type QuotesPostQuotesQuoteResponse = S.Quote;
-export type QuotesPostQuotesQuoteError = S.ErrorSchema;
-
-export interface QuotesPostQuotesQuoteAcceptParams {
-  quote: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type QuotesPostQuotesQuoteAcceptResponse = S.Quote;
-export type QuotesPostQuotesQuoteAcceptError = S.ErrorSchema;
-
-export interface QuotesPostQuotesQuoteCancelParams {
-  quote: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type QuotesPostQuotesQuoteCancelResponse = S.Quote;
-export type QuotesPostQuotesQuoteCancelError = S.ErrorSchema;
-
-export interface QuotesPostQuotesQuoteFinalizeParams {
-  quote: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /**
-     * A future timestamp on which the quote will be canceled if in `open` or `draft` status. Measured in seconds since the Unix epoch.
-     * @format unix-time
-     */
-    expires_at?: number;
-  };
-}
-export type QuotesPostQuotesQuoteFinalizeResponse = S.Quote;
-export type QuotesPostQuotesQuoteFinalizeError = S.ErrorSchema;
+export type QuotesUpdateResponse = S.Quote;
+export type QuotesUpdateError = S.ErrorSchema;
 
 export interface QuotesMethods {
-  /** <p>Returns a list of your quotes.</p> */
-  getQuotes: PaginatedMethodOpt<
-    QuotesGetQuotesParams,
-    QuotesGetQuotesResponse,
-    QuotesGetQuotesError,
-    QuotesGetQuotesItem
-  >;
-  /** <p>Retrieves the quote with the given ID.</p> */
-  getQuotesQuote: Method<
-    QuotesGetQuotesQuoteParams,
-    QuotesGetQuotesQuoteResponse,
-    QuotesGetQuotesQuoteError
-  >;
-  /** <p>When retrieving a quote, there is an includable <a href="https://stripe.com/docs/api/quotes/object#quote_object-computed-upfront-line_items"><strong>computed.upfront.line_items</strong></a> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of upfront line items.</p> */
-  getQuotesQuoteComputedUpfrontLineItems: PaginatedMethod<
-    QuotesGetQuotesQuoteComputedUpfrontLineItemsParams,
-    QuotesGetQuotesQuoteComputedUpfrontLineItemsResponse,
-    QuotesGetQuotesQuoteComputedUpfrontLineItemsError,
-    QuotesGetQuotesQuoteComputedUpfrontLineItemsItem
-  >;
-  /** <p>When retrieving a quote, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p> */
-  getQuotesQuoteLineItems: PaginatedMethod<
-    QuotesGetQuotesQuoteLineItemsParams,
-    QuotesGetQuotesQuoteLineItemsResponse,
-    QuotesGetQuotesQuoteLineItemsError,
-    QuotesGetQuotesQuoteLineItemsItem
-  >;
-  /** <p>Download the PDF for a finalized quote</p> */
-  getQuotesQuotePdf: Method<
-    QuotesGetQuotesQuotePdfParams,
-    QuotesGetQuotesQuotePdfResponse,
-    QuotesGetQuotesQuotePdfError
-  >;
-  /** <p>A quote models prices and services for a customer. Default options for <code>header</code>, <code>description</code>, <code>footer</code>, and <code>expires_at</code> can be set in the dashboard via the <a href="https://dashboard.stripe.com/settings/billing/quote">quote template</a>.</p> */
-  postQuotes: MethodOpt<
-    QuotesPostQuotesParams,
-    QuotesPostQuotesResponse,
-    QuotesPostQuotesError
-  >;
-  /** <p>A quote models prices and services for a customer.</p> */
-  postQuotesQuote: Method<
-    QuotesPostQuotesQuoteParams,
-    QuotesPostQuotesQuoteResponse,
-    QuotesPostQuotesQuoteError
-  >;
   /** <p>Accepts the specified quote.</p> */
-  postQuotesQuoteAccept: Method<
-    QuotesPostQuotesQuoteAcceptParams,
-    QuotesPostQuotesQuoteAcceptResponse,
-    QuotesPostQuotesQuoteAcceptError
-  >;
+  accept: Method<QuotesAcceptParams, QuotesAcceptResponse, QuotesAcceptError>;
   /** <p>Cancels the quote.</p> */
-  postQuotesQuoteCancel: Method<
-    QuotesPostQuotesQuoteCancelParams,
-    QuotesPostQuotesQuoteCancelResponse,
-    QuotesPostQuotesQuoteCancelError
+  cancel: Method<QuotesCancelParams, QuotesCancelResponse, QuotesCancelError>;
+  /** <p>A quote models prices and services for a customer. Default options for <code>header</code>, <code>description</code>, <code>footer</code>, and <code>expires_at</code> can be set in the dashboard via the <a href="https://dashboard.stripe.com/settings/billing/quote">quote template</a>.</p> */
+  create: MethodOpt<
+    QuotesCreateParams,
+    QuotesCreateResponse,
+    QuotesCreateError
   >;
   /** <p>Finalizes the quote.</p> */
-  postQuotesQuoteFinalize: Method<
-    QuotesPostQuotesQuoteFinalizeParams,
-    QuotesPostQuotesQuoteFinalizeResponse,
-    QuotesPostQuotesQuoteFinalizeError
+  finalize: Method<
+    QuotesFinalizeParams,
+    QuotesFinalizeResponse,
+    QuotesFinalizeError
   >;
+  /** <p>Returns a list of your quotes.</p> */
+  list: PaginatedMethodOpt<
+    QuotesListParams,
+    QuotesListResponse,
+    QuotesListError,
+    QuotesListItem
+  >;
+  /** <p>When retrieving a quote, there is an includable <a href="https://stripe.com/docs/api/quotes/object#quote_object-computed-upfront-line_items"><strong>computed.upfront.line_items</strong></a> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of upfront line items.</p> */
+  listComputedUpfrontLineItems: PaginatedMethod<
+    QuotesListComputedUpfrontLineItemsParams,
+    QuotesListComputedUpfrontLineItemsResponse,
+    QuotesListComputedUpfrontLineItemsError,
+    QuotesListComputedUpfrontLineItemsItem
+  >;
+  /** <p>When retrieving a quote, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p> */
+  listLineItems: PaginatedMethod<
+    QuotesListLineItemsParams,
+    QuotesListLineItemsResponse,
+    QuotesListLineItemsError,
+    QuotesListLineItemsItem
+  >;
+  /** <p>Retrieves the quote with the given ID.</p> */
+  retrieve: Method<
+    QuotesRetrieveParams,
+    QuotesRetrieveResponse,
+    QuotesRetrieveError
+  >;
+  /** <p>Download the PDF for a finalized quote</p> */
+  retrievePdf: Method<
+    QuotesRetrievePdfParams,
+    QuotesRetrievePdfResponse,
+    QuotesRetrievePdfError
+  >;
+  /** <p>A quote models prices and services for a customer.</p> */
+  update: Method<QuotesUpdateParams, QuotesUpdateResponse, QuotesUpdateError>;
 }

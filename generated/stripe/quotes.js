@@ -3,7 +3,52 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getQuotes: {
+  accept: {
+    id: "PostQuotesQuoteAccept",
+    method: "POST",
+    path: "/v1/quotes/{quote}/accept",
+    params: {
+      quote: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  cancel: {
+    id: "PostQuotesQuoteCancel",
+    method: "POST",
+    path: "/v1/quotes/{quote}/cancel",
+    params: {
+      quote: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  create: {
+    id: "PostQuotes",
+    method: "POST",
+    path: "/v1/quotes",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  finalize: {
+    id: "PostQuotesQuoteFinalize",
+    method: "POST",
+    path: "/v1/quotes/{quote}/finalize",
+    params: {
+      quote: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  list: {
     id: "GetQuotes",
     method: "GET",
     path: "/v1/quotes",
@@ -28,24 +73,7 @@ export const operations = {
       items: "data",
     },
   },
-  getQuotesQuote: {
-    id: "GetQuotesQuote",
-    method: "GET",
-    path: "/v1/quotes/{quote}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      quote: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getQuotesQuoteComputedUpfrontLineItems: {
+  listComputedUpfrontLineItems: {
     id: "GetQuotesQuoteComputedUpfrontLineItems",
     method: "GET",
     path: "/v1/quotes/{quote}/computed_upfront_line_items",
@@ -68,7 +96,7 @@ export const operations = {
       items: "data",
     },
   },
-  getQuotesQuoteLineItems: {
+  listLineItems: {
     id: "GetQuotesQuoteLineItems",
     method: "GET",
     path: "/v1/quotes/{quote}/line_items",
@@ -91,7 +119,24 @@ export const operations = {
       items: "data",
     },
   },
-  getQuotesQuotePdf: {
+  retrieve: {
+    id: "GetQuotesQuote",
+    method: "GET",
+    path: "/v1/quotes/{quote}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      quote: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrievePdf: {
     id: "GetQuotesQuotePdf",
     method: "GET",
     path: "/v1/quotes/{quote}/pdf",
@@ -109,55 +154,10 @@ export const operations = {
     },
     response: "binary",
   },
-  postQuotes: {
-    id: "PostQuotes",
-    method: "POST",
-    path: "/v1/quotes",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postQuotesQuote: {
+  update: {
     id: "PostQuotesQuote",
     method: "POST",
     path: "/v1/quotes/{quote}",
-    params: {
-      quote: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postQuotesQuoteAccept: {
-    id: "PostQuotesQuoteAccept",
-    method: "POST",
-    path: "/v1/quotes/{quote}/accept",
-    params: {
-      quote: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postQuotesQuoteCancel: {
-    id: "PostQuotesQuoteCancel",
-    method: "POST",
-    path: "/v1/quotes/{quote}/cancel",
-    params: {
-      quote: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postQuotesQuoteFinalize: {
-    id: "PostQuotesQuoteFinalize",
-    method: "POST",
-    path: "/v1/quotes/{quote}/finalize",
     params: {
       quote: "path",
     },

@@ -9,136 +9,7 @@ import type {
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface RadarDeleteRadarValueListItemsItemParams {
-  item: string;
-  body?: Record<string, never>;
-}
-export type RadarDeleteRadarValueListItemsItemResponse =
-  S.DeletedRadarValueListItem;
-export type RadarDeleteRadarValueListItemsItemError = S.ErrorSchema;
-
-export interface RadarDeleteRadarValueListsValueListParams {
-  value_list: string;
-  body?: Record<string, never>;
-}
-export type RadarDeleteRadarValueListsValueListResponse =
-  S.DeletedRadarValueList;
-export type RadarDeleteRadarValueListsValueListError = S.ErrorSchema;
-
-export interface RadarGetRadarEarlyFraudWarningsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return early fraud warnings for the charge specified by this charge ID. */
-  charge?: string;
-  /** Only return early fraud warnings for charges that were created by the PaymentIntent specified by this PaymentIntent ID. */
-  payment_intent?: string;
-  body?: Record<string, never>;
-}
-export type RadarGetRadarEarlyFraudWarningsResponse = {
-  data: S.RadarEarlyFraudWarning[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type RadarGetRadarEarlyFraudWarningsError = S.ErrorSchema;
-export type RadarGetRadarEarlyFraudWarningsItem = S.RadarEarlyFraudWarning;
-
-export interface RadarGetRadarEarlyFraudWarningsEarlyFraudWarningParams
-  extends P.Expand {
-  early_fraud_warning: string;
-  body?: Record<string, never>;
-}
-export type RadarGetRadarEarlyFraudWarningsEarlyFraudWarningResponse =
-  S.RadarEarlyFraudWarning;
-export type RadarGetRadarEarlyFraudWarningsEarlyFraudWarningError =
-  S.ErrorSchema;
-
-export interface RadarGetRadarValueListItemsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Return items belonging to the parent list whose value matches the specified value (using an "is like" match). */
-  value?: string;
-  /** Identifier for the parent value list this item belongs to. */
-  value_list: string;
-  body?: Record<string, never>;
-}
-export type RadarGetRadarValueListItemsResponse = {
-  data: S.RadarValueListItem[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type RadarGetRadarValueListItemsError = S.ErrorSchema;
-export type RadarGetRadarValueListItemsItem = S.RadarValueListItem;
-
-export interface RadarGetRadarValueListItemsItemParams extends P.Expand {
-  item: string;
-  body?: Record<string, never>;
-}
-export type RadarGetRadarValueListItemsItemResponse = S.RadarValueListItem;
-export type RadarGetRadarValueListItemsItemError = S.ErrorSchema;
-
-export interface RadarGetRadarValueListsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** The alias used to reference the value list when writing rules. */
-  alias?: string;
-  /** A value contained within a value list - returns all value lists containing this value. */
-  contains?: string;
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  body?: Record<string, never>;
-}
-export type RadarGetRadarValueListsResponse = {
-  data: S.RadarValueList[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type RadarGetRadarValueListsError = S.ErrorSchema;
-export type RadarGetRadarValueListsItem = S.RadarValueList;
-
-export interface RadarGetRadarValueListsValueListParams extends P.Expand {
-  value_list: string;
-  body?: Record<string, never>;
-}
-export type RadarGetRadarValueListsValueListResponse = S.RadarValueList;
-export type RadarGetRadarValueListsValueListError = S.ErrorSchema;
-
-export interface RadarPostRadarValueListItemsParams {
-  body: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** The value of the item (whose type must match the type of the parent value list). */
-    value: string;
-    /** The identifier of the value list which the created item will be added to. */
-    value_list: string;
-  };
-}
-export type RadarPostRadarValueListItemsResponse = S.RadarValueListItem;
-export type RadarPostRadarValueListItemsError = S.ErrorSchema;
-
-export interface RadarPostRadarValueListsParams {
+export interface RadarCreateValueListParams {
   body: {
     /** The name of the value list for use in rules. */
     alias: string;
@@ -160,10 +31,134 @@ export interface RadarPostRadarValueListsParams {
     name: string;
   };
 }
-export type RadarPostRadarValueListsResponse = S.RadarValueList;
-export type RadarPostRadarValueListsError = S.ErrorSchema;
+export type RadarCreateValueListResponse = S.RadarValueList;
+export type RadarCreateValueListError = S.ErrorSchema;
 
-export interface RadarPostRadarValueListsValueListParams {
+export interface RadarCreateValueListItemParams {
+  body: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** The value of the item (whose type must match the type of the parent value list). */
+    value: string;
+    /** The identifier of the value list which the created item will be added to. */
+    value_list: string;
+  };
+}
+export type RadarCreateValueListItemResponse = S.RadarValueListItem;
+export type RadarCreateValueListItemError = S.ErrorSchema;
+
+export interface RadarDeleteValueListParams {
+  value_list: string;
+  body?: Record<string, never>;
+}
+export type RadarDeleteValueListResponse = S.DeletedRadarValueList;
+export type RadarDeleteValueListError = S.ErrorSchema;
+
+export interface RadarDeleteValueListItemParams {
+  item: string;
+  body?: Record<string, never>;
+}
+export type RadarDeleteValueListItemResponse = S.DeletedRadarValueListItem;
+export type RadarDeleteValueListItemError = S.ErrorSchema;
+
+export interface RadarListEarlyFraudWarningsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return early fraud warnings for the charge specified by this charge ID. */
+  charge?: string;
+  /** Only return early fraud warnings for charges that were created by the PaymentIntent specified by this PaymentIntent ID. */
+  payment_intent?: string;
+  body?: Record<string, never>;
+}
+export type RadarListEarlyFraudWarningsResponse = {
+  data: S.RadarEarlyFraudWarning[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type RadarListEarlyFraudWarningsError = S.ErrorSchema;
+export type RadarListEarlyFraudWarningsItem = S.RadarEarlyFraudWarning;
+
+export interface RadarListValueListItemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Return items belonging to the parent list whose value matches the specified value (using an "is like" match). */
+  value?: string;
+  /** Identifier for the parent value list this item belongs to. */
+  value_list: string;
+  body?: Record<string, never>;
+}
+export type RadarListValueListItemsResponse = {
+  data: S.RadarValueListItem[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type RadarListValueListItemsError = S.ErrorSchema;
+export type RadarListValueListItemsItem = S.RadarValueListItem;
+
+export interface RadarListValueListsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** The alias used to reference the value list when writing rules. */
+  alias?: string;
+  /** A value contained within a value list - returns all value lists containing this value. */
+  contains?: string;
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  body?: Record<string, never>;
+}
+export type RadarListValueListsResponse = {
+  data: S.RadarValueList[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type RadarListValueListsError = S.ErrorSchema;
+export type RadarListValueListsItem = S.RadarValueList;
+
+export interface RadarRetrieveEarlyFraudWarningParams extends P.Expand {
+  early_fraud_warning: string;
+  body?: Record<string, never>;
+}
+export type RadarRetrieveEarlyFraudWarningResponse = S.RadarEarlyFraudWarning;
+export type RadarRetrieveEarlyFraudWarningError = S.ErrorSchema;
+
+export interface RadarRetrieveValueListParams extends P.Expand {
+  value_list: string;
+  body?: Record<string, never>;
+}
+export type RadarRetrieveValueListResponse = S.RadarValueList;
+export type RadarRetrieveValueListError = S.ErrorSchema;
+
+export interface RadarRetrieveValueListItemParams extends P.Expand {
+  item: string;
+  body?: Record<string, never>;
+}
+export type RadarRetrieveValueListItemResponse = S.RadarValueListItem;
+export type RadarRetrieveValueListItemError = S.ErrorSchema;
+
+export interface RadarUpdateValueListParams {
   value_list: string;
   body?: {
     /** The name of the value list for use in rules. */
@@ -176,81 +171,81 @@ export interface RadarPostRadarValueListsValueListParams {
     name?: string;
   };
 }
-export type RadarPostRadarValueListsValueListResponse = S.RadarValueList;
-export type RadarPostRadarValueListsValueListError = S.ErrorSchema;
+export type RadarUpdateValueListResponse = S.RadarValueList;
+export type RadarUpdateValueListError = S.ErrorSchema;
 
 export interface RadarMethods {
-  /** <p>Deletes a <code>ValueListItem</code> object, removing it from its parent value list.</p> */
-  deleteRadarValueListItemsItem: Method<
-    RadarDeleteRadarValueListItemsItemParams,
-    RadarDeleteRadarValueListItemsItemResponse,
-    RadarDeleteRadarValueListItemsItemError
+  /** <p>Creates a new <code>ValueList</code> object, which can then be referenced in rules.</p> */
+  createValueList: Method<
+    RadarCreateValueListParams,
+    RadarCreateValueListResponse,
+    RadarCreateValueListError
+  >;
+  /** <p>Creates a new <code>ValueListItem</code> object, which is added to the specified parent value list.</p> */
+  createValueListItem: Method<
+    RadarCreateValueListItemParams,
+    RadarCreateValueListItemResponse,
+    RadarCreateValueListItemError
   >;
   /** <p>Deletes a <code>ValueList</code> object, also deleting any items contained within the value list. To be deleted, a value list must not be referenced in any rules.</p> */
-  deleteRadarValueListsValueList: Method<
-    RadarDeleteRadarValueListsValueListParams,
-    RadarDeleteRadarValueListsValueListResponse,
-    RadarDeleteRadarValueListsValueListError
+  deleteValueList: Method<
+    RadarDeleteValueListParams,
+    RadarDeleteValueListResponse,
+    RadarDeleteValueListError
+  >;
+  /** <p>Deletes a <code>ValueListItem</code> object, removing it from its parent value list.</p> */
+  deleteValueListItem: Method<
+    RadarDeleteValueListItemParams,
+    RadarDeleteValueListItemResponse,
+    RadarDeleteValueListItemError
   >;
   /** <p>Returns a list of early fraud warnings.</p> */
-  getRadarEarlyFraudWarnings: PaginatedMethodOpt<
-    RadarGetRadarEarlyFraudWarningsParams,
-    RadarGetRadarEarlyFraudWarningsResponse,
-    RadarGetRadarEarlyFraudWarningsError,
-    RadarGetRadarEarlyFraudWarningsItem
+  listEarlyFraudWarnings: PaginatedMethodOpt<
+    RadarListEarlyFraudWarningsParams,
+    RadarListEarlyFraudWarningsResponse,
+    RadarListEarlyFraudWarningsError,
+    RadarListEarlyFraudWarningsItem
+  >;
+  /** <p>Returns a list of <code>ValueListItem</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  listValueListItems: PaginatedMethod<
+    RadarListValueListItemsParams,
+    RadarListValueListItemsResponse,
+    RadarListValueListItemsError,
+    RadarListValueListItemsItem
+  >;
+  /** <p>Returns a list of <code>ValueList</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  listValueLists: PaginatedMethodOpt<
+    RadarListValueListsParams,
+    RadarListValueListsResponse,
+    RadarListValueListsError,
+    RadarListValueListsItem
   >;
   /**
    * <p>Retrieves the details of an early fraud warning that has previously been created. </p>
    *
    * <p>Please refer to the <a href="#early_fraud_warning_object">early fraud warning</a> object reference for more details.</p>
    */
-  getRadarEarlyFraudWarningsEarlyFraudWarning: Method<
-    RadarGetRadarEarlyFraudWarningsEarlyFraudWarningParams,
-    RadarGetRadarEarlyFraudWarningsEarlyFraudWarningResponse,
-    RadarGetRadarEarlyFraudWarningsEarlyFraudWarningError
-  >;
-  /** <p>Returns a list of <code>ValueListItem</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
-  getRadarValueListItems: PaginatedMethod<
-    RadarGetRadarValueListItemsParams,
-    RadarGetRadarValueListItemsResponse,
-    RadarGetRadarValueListItemsError,
-    RadarGetRadarValueListItemsItem
-  >;
-  /** <p>Retrieves a <code>ValueListItem</code> object.</p> */
-  getRadarValueListItemsItem: Method<
-    RadarGetRadarValueListItemsItemParams,
-    RadarGetRadarValueListItemsItemResponse,
-    RadarGetRadarValueListItemsItemError
-  >;
-  /** <p>Returns a list of <code>ValueList</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
-  getRadarValueLists: PaginatedMethodOpt<
-    RadarGetRadarValueListsParams,
-    RadarGetRadarValueListsResponse,
-    RadarGetRadarValueListsError,
-    RadarGetRadarValueListsItem
+  retrieveEarlyFraudWarning: Method<
+    RadarRetrieveEarlyFraudWarningParams,
+    RadarRetrieveEarlyFraudWarningResponse,
+    RadarRetrieveEarlyFraudWarningError
   >;
   /** <p>Retrieves a <code>ValueList</code> object.</p> */
-  getRadarValueListsValueList: Method<
-    RadarGetRadarValueListsValueListParams,
-    RadarGetRadarValueListsValueListResponse,
-    RadarGetRadarValueListsValueListError
+  retrieveValueList: Method<
+    RadarRetrieveValueListParams,
+    RadarRetrieveValueListResponse,
+    RadarRetrieveValueListError
   >;
-  /** <p>Creates a new <code>ValueListItem</code> object, which is added to the specified parent value list.</p> */
-  postRadarValueListItems: Method<
-    RadarPostRadarValueListItemsParams,
-    RadarPostRadarValueListItemsResponse,
-    RadarPostRadarValueListItemsError
-  >;
-  /** <p>Creates a new <code>ValueList</code> object, which can then be referenced in rules.</p> */
-  postRadarValueLists: Method<
-    RadarPostRadarValueListsParams,
-    RadarPostRadarValueListsResponse,
-    RadarPostRadarValueListsError
+  /** <p>Retrieves a <code>ValueListItem</code> object.</p> */
+  retrieveValueListItem: Method<
+    RadarRetrieveValueListItemParams,
+    RadarRetrieveValueListItemResponse,
+    RadarRetrieveValueListItemError
   >;
   /** <p>Updates a <code>ValueList</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. Note that <code>item_type</code> is immutable.</p> */
-  postRadarValueListsValueList: Method<
-    RadarPostRadarValueListsValueListParams,
-    RadarPostRadarValueListsValueListResponse,
-    RadarPostRadarValueListsValueListError
+  updateValueList: Method<
+    RadarUpdateValueListParams,
+    RadarUpdateValueListResponse,
+    RadarUpdateValueListError
   >;
 }

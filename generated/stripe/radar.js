@@ -3,19 +3,27 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  deleteRadarValueListItemsItem: {
-    id: "DeleteRadarValueListItemsItem",
-    method: "DELETE",
-    path: "/v1/radar/value_list_items/{item}",
-    params: {
-      item: "path",
-    },
+  createValueList: {
+    id: "PostRadarValueLists",
+    method: "POST",
+    path: "/v1/radar/value_lists",
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
+      required: true,
     },
   },
-  deleteRadarValueListsValueList: {
+  createValueListItem: {
+    id: "PostRadarValueListItems",
+    method: "POST",
+    path: "/v1/radar/value_list_items",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  deleteValueList: {
     id: "DeleteRadarValueListsValueList",
     method: "DELETE",
     path: "/v1/radar/value_lists/{value_list}",
@@ -27,7 +35,19 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getRadarEarlyFraudWarnings: {
+  deleteValueListItem: {
+    id: "DeleteRadarValueListItemsItem",
+    method: "DELETE",
+    path: "/v1/radar/value_list_items/{item}",
+    params: {
+      item: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  listEarlyFraudWarnings: {
     id: "GetRadarEarlyFraudWarnings",
     method: "GET",
     path: "/v1/radar/early_fraud_warnings",
@@ -51,24 +71,7 @@ export const operations = {
       items: "data",
     },
   },
-  getRadarEarlyFraudWarningsEarlyFraudWarning: {
-    id: "GetRadarEarlyFraudWarningsEarlyFraudWarning",
-    method: "GET",
-    path: "/v1/radar/early_fraud_warnings/{early_fraud_warning}",
-    params: {
-      early_fraud_warning: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getRadarValueListItems: {
+  listValueListItems: {
     id: "GetRadarValueListItems",
     method: "GET",
     path: "/v1/radar/value_list_items",
@@ -97,24 +100,7 @@ export const operations = {
       items: "data",
     },
   },
-  getRadarValueListItemsItem: {
-    id: "GetRadarValueListItemsItem",
-    method: "GET",
-    path: "/v1/radar/value_list_items/{item}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      item: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getRadarValueLists: {
+  listValueLists: {
     id: "GetRadarValueLists",
     method: "GET",
     path: "/v1/radar/value_lists",
@@ -143,7 +129,24 @@ export const operations = {
       items: "data",
     },
   },
-  getRadarValueListsValueList: {
+  retrieveEarlyFraudWarning: {
+    id: "GetRadarEarlyFraudWarningsEarlyFraudWarning",
+    method: "GET",
+    path: "/v1/radar/early_fraud_warnings/{early_fraud_warning}",
+    params: {
+      early_fraud_warning: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveValueList: {
     id: "GetRadarValueListsValueList",
     method: "GET",
     path: "/v1/radar/value_lists/{value_list}",
@@ -160,27 +163,24 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postRadarValueListItems: {
-    id: "PostRadarValueListItems",
-    method: "POST",
-    path: "/v1/radar/value_list_items",
+  retrieveValueListItem: {
+    id: "GetRadarValueListItemsItem",
+    method: "GET",
+    path: "/v1/radar/value_list_items/{item}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      item: "path",
+    },
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
-  postRadarValueLists: {
-    id: "PostRadarValueLists",
-    method: "POST",
-    path: "/v1/radar/value_lists",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postRadarValueListsValueList: {
+  updateValueList: {
     id: "PostRadarValueListsValueList",
     method: "POST",
     path: "/v1/radar/value_lists/{value_list}",

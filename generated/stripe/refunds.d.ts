@@ -5,42 +5,17 @@ import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface RefundsGetRefundsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return refunds for the charge specified by this charge ID. */
-  charge?: string;
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return refunds for the PaymentIntent specified by this ID. */
-  payment_intent?: string;
-  body?: Record<string, never>;
-}
-export type RefundsGetRefundsResponse = {
-  data: S.Refund[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type RefundsGetRefundsError = S.ErrorSchema;
-export type RefundsGetRefundsItem = S.Refund;
-
-export interface RefundsGetRefundsRefundParams extends P.Expand {
+export interface RefundsCancelParams {
   refund: string;
-  body?: Record<string, never>;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
 }
-export type RefundsGetRefundsRefundResponse = S.Refund;
-export type RefundsGetRefundsRefundError = S.ErrorSchema;
+export type RefundsCancelResponse = S.Refund;
+export type RefundsCancelError = S.ErrorSchema;
 
-export interface RefundsPostRefundsParams {
+export interface RefundsCreateParams {
   body?: {
     /** A positive integer representing how much to refund. */
     amount?: number;
@@ -63,10 +38,45 @@ export interface RefundsPostRefundsParams {
     reverse_transfer?: boolean;
   };
 }
-export type RefundsPostRefundsResponse = S.Refund;
-export type RefundsPostRefundsError = S.ErrorSchema;
+export type RefundsCreateResponse = S.Refund;
+export type RefundsCreateError = S.ErrorSchema;
 
-export interface RefundsPostRefundsRefundParams {
+export interface RefundsListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return refunds for the charge specified by this charge ID. */
+  charge?: string;
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return refunds for the PaymentIntent specified by this ID. */
+  payment_intent?: string;
+  body?: Record<string, never>;
+}
+export type RefundsListResponse = {
+  data: S.Refund[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type RefundsListError = S.ErrorSchema;
+export type RefundsListItem = S.Refund;
+
+export interface RefundsRetrieveParams extends P.Expand {
+  refund: string;
+  body?: Record<string, never>;
+}
+export type RefundsRetrieveResponse = S.Refund;
+export type RefundsRetrieveError = S.ErrorSchema;
+
+export interface RefundsUpdateParams {
   refund: string;
   body?: {
     /** Specifies which fields in the response should be expanded. */
@@ -75,57 +85,47 @@ export interface RefundsPostRefundsRefundParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type RefundsPostRefundsRefundResponse = S.Refund;
-export type RefundsPostRefundsRefundError = S.ErrorSchema;
-
-export interface RefundsPostRefundsRefundCancelParams {
-  refund: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type RefundsPostRefundsRefundCancelResponse = S.Refund;
-export type RefundsPostRefundsRefundCancelError = S.ErrorSchema;
+export type RefundsUpdateResponse = S.Refund;
+export type RefundsUpdateError = S.ErrorSchema;
 
 export interface RefundsMethods {
-  /** <p>Returns a list of all refunds you’ve previously created. The refunds are returned in sorted order, with the most recent refunds appearing first. For convenience, the 10 most recent refunds are always available by default on the charge object.</p> */
-  getRefunds: PaginatedMethodOpt<
-    RefundsGetRefundsParams,
-    RefundsGetRefundsResponse,
-    RefundsGetRefundsError,
-    RefundsGetRefundsItem
-  >;
-  /** <p>Retrieves the details of an existing refund.</p> */
-  getRefundsRefund: Method<
-    RefundsGetRefundsRefundParams,
-    RefundsGetRefundsRefundResponse,
-    RefundsGetRefundsRefundError
+  /**
+   * <p>Cancels a refund with a status of <code>requires_action</code>.</p>
+   *
+   * <p>Refunds in other states cannot be canceled, and only refunds for payment methods that require customer action will enter the <code>requires_action</code> state.</p>
+   */
+  cancel: Method<
+    RefundsCancelParams,
+    RefundsCancelResponse,
+    RefundsCancelError
   >;
   /** <p>Create a refund.</p> */
-  postRefunds: MethodOpt<
-    RefundsPostRefundsParams,
-    RefundsPostRefundsResponse,
-    RefundsPostRefundsError
+  create: MethodOpt<
+    RefundsCreateParams,
+    RefundsCreateResponse,
+    RefundsCreateError
+  >;
+  /** <p>Returns a list of all refunds you’ve previously created. The refunds are returned in sorted order, with the most recent refunds appearing first. For convenience, the 10 most recent refunds are always available by default on the charge object.</p> */
+  list: PaginatedMethodOpt<
+    RefundsListParams,
+    RefundsListResponse,
+    RefundsListError,
+    RefundsListItem
+  >;
+  /** <p>Retrieves the details of an existing refund.</p> */
+  retrieve: Method<
+    RefundsRetrieveParams,
+    RefundsRetrieveResponse,
+    RefundsRetrieveError
   >;
   /**
    * <p>Updates the specified refund by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
    *
    * <p>This request only accepts <code>metadata</code> as an argument.</p>
    */
-  postRefundsRefund: Method<
-    RefundsPostRefundsRefundParams,
-    RefundsPostRefundsRefundResponse,
-    RefundsPostRefundsRefundError
-  >;
-  /**
-   * <p>Cancels a refund with a status of <code>requires_action</code>.</p>
-   *
-   * <p>Refunds in other states cannot be canceled, and only refunds for payment methods that require customer action will enter the <code>requires_action</code> state.</p>
-   */
-  postRefundsRefundCancel: Method<
-    RefundsPostRefundsRefundCancelParams,
-    RefundsPostRefundsRefundCancelResponse,
-    RefundsPostRefundsRefundCancelError
+  update: Method<
+    RefundsUpdateParams,
+    RefundsUpdateResponse,
+    RefundsUpdateError
   >;
 }

@@ -3,7 +3,28 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getRefunds: {
+  cancel: {
+    id: "PostRefundsRefundCancel",
+    method: "POST",
+    path: "/v1/refunds/{refund}/cancel",
+    params: {
+      refund: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  create: {
+    id: "PostRefunds",
+    method: "POST",
+    path: "/v1/refunds",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  list: {
     id: "GetRefunds",
     method: "GET",
     path: "/v1/refunds",
@@ -32,7 +53,7 @@ export const operations = {
       items: "data",
     },
   },
-  getRefundsRefund: {
+  retrieve: {
     id: "GetRefundsRefund",
     method: "GET",
     path: "/v1/refunds/{refund}",
@@ -49,31 +70,10 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postRefunds: {
-    id: "PostRefunds",
-    method: "POST",
-    path: "/v1/refunds",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postRefundsRefund: {
+  update: {
     id: "PostRefundsRefund",
     method: "POST",
     path: "/v1/refunds/{refund}",
-    params: {
-      refund: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postRefundsRefundCancel: {
-    id: "PostRefundsRefundCancel",
-    method: "POST",
-    path: "/v1/refunds/{refund}/cancel",
     params: {
       refund: "path",
     },

@@ -5,63 +5,7 @@ import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ReportingGetReportingReportRunsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  body?: Record<string, never>;
-}
-export type ReportingGetReportingReportRunsResponse = {
-  data: S.ReportingReportRun[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type ReportingGetReportingReportRunsError = S.ErrorSchema;
-export type ReportingGetReportingReportRunsItem = S.ReportingReportRun;
-
-export interface ReportingGetReportingReportRunsReportRunParams
-  extends P.Expand {
-  report_run: string;
-  body?: Record<string, never>;
-}
-export type ReportingGetReportingReportRunsReportRunResponse =
-  S.ReportingReportRun;
-export type ReportingGetReportingReportRunsReportRunError = S.ErrorSchema;
-
-export interface ReportingGetReportingReportTypesParams extends P.Expand {
-  body?: Record<string, never>;
-}
-export type ReportingGetReportingReportTypesResponse = {
-  data: S.ReportingReportType[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type ReportingGetReportingReportTypesError = S.ErrorSchema;
-
-export interface ReportingGetReportingReportTypesReportTypeParams
-  extends P.Expand {
-  report_type: string;
-  body?: Record<string, never>;
-}
-export type ReportingGetReportingReportTypesReportTypeResponse =
-  S.ReportingReportType;
-export type ReportingGetReportingReportTypesReportTypeError = S.ErrorSchema;
-
-export interface ReportingPostReportingReportRunsParams {
+export interface ReportingCreateReportRunParams {
   body: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
@@ -714,39 +658,91 @@ export interface ReportingPostReportingReportRunsParams {
     report_type: string;
   };
 }
-export type ReportingPostReportingReportRunsResponse = S.ReportingReportRun;
-export type ReportingPostReportingReportRunsError = S.ErrorSchema;
+export type ReportingCreateReportRunResponse = S.ReportingReportRun;
+export type ReportingCreateReportRunError = S.ErrorSchema;
+
+export interface ReportingListReportRunsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  body?: Record<string, never>;
+}
+export type ReportingListReportRunsResponse = {
+  data: S.ReportingReportRun[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type ReportingListReportRunsError = S.ErrorSchema;
+export type ReportingListReportRunsItem = S.ReportingReportRun;
+
+export interface ReportingListReportTypesParams extends P.Expand {
+  body?: Record<string, never>;
+}
+export type ReportingListReportTypesResponse = {
+  data: S.ReportingReportType[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type ReportingListReportTypesError = S.ErrorSchema;
+
+export interface ReportingRetrieveReportRunParams extends P.Expand {
+  report_run: string;
+  body?: Record<string, never>;
+}
+export type ReportingRetrieveReportRunResponse = S.ReportingReportRun;
+export type ReportingRetrieveReportRunError = S.ErrorSchema;
+
+export interface ReportingRetrieveReportTypeParams extends P.Expand {
+  report_type: string;
+  body?: Record<string, never>;
+}
+export type ReportingRetrieveReportTypeResponse = S.ReportingReportType;
+export type ReportingRetrieveReportTypeError = S.ErrorSchema;
 
 export interface ReportingMethods {
-  /** <p>Returns a list of Report Runs, with the most recent appearing first.</p> */
-  getReportingReportRuns: PaginatedMethodOpt<
-    ReportingGetReportingReportRunsParams,
-    ReportingGetReportingReportRunsResponse,
-    ReportingGetReportingReportRunsError,
-    ReportingGetReportingReportRunsItem
+  /** <p>Creates a new object and begin running the report. (Certain report types require a <a href="https://stripe.com/docs/keys#test-live-modes">live-mode API key</a>.)</p> */
+  createReportRun: Method<
+    ReportingCreateReportRunParams,
+    ReportingCreateReportRunResponse,
+    ReportingCreateReportRunError
   >;
-  /** <p>Retrieves the details of an existing Report Run.</p> */
-  getReportingReportRunsReportRun: Method<
-    ReportingGetReportingReportRunsReportRunParams,
-    ReportingGetReportingReportRunsReportRunResponse,
-    ReportingGetReportingReportRunsReportRunError
+  /** <p>Returns a list of Report Runs, with the most recent appearing first.</p> */
+  listReportRuns: PaginatedMethodOpt<
+    ReportingListReportRunsParams,
+    ReportingListReportRunsResponse,
+    ReportingListReportRunsError,
+    ReportingListReportRunsItem
   >;
   /** <p>Returns a full list of Report Types.</p> */
-  getReportingReportTypes: MethodOpt<
-    ReportingGetReportingReportTypesParams,
-    ReportingGetReportingReportTypesResponse,
-    ReportingGetReportingReportTypesError
+  listReportTypes: MethodOpt<
+    ReportingListReportTypesParams,
+    ReportingListReportTypesResponse,
+    ReportingListReportTypesError
+  >;
+  /** <p>Retrieves the details of an existing Report Run.</p> */
+  retrieveReportRun: Method<
+    ReportingRetrieveReportRunParams,
+    ReportingRetrieveReportRunResponse,
+    ReportingRetrieveReportRunError
   >;
   /** <p>Retrieves the details of a Report Type. (Certain report types require a <a href="https://stripe.com/docs/keys#test-live-modes">live-mode API key</a>.)</p> */
-  getReportingReportTypesReportType: Method<
-    ReportingGetReportingReportTypesReportTypeParams,
-    ReportingGetReportingReportTypesReportTypeResponse,
-    ReportingGetReportingReportTypesReportTypeError
-  >;
-  /** <p>Creates a new object and begin running the report. (Certain report types require a <a href="https://stripe.com/docs/keys#test-live-modes">live-mode API key</a>.)</p> */
-  postReportingReportRuns: Method<
-    ReportingPostReportingReportRunsParams,
-    ReportingPostReportingReportRunsResponse,
-    ReportingPostReportingReportRunsError
+  retrieveReportType: Method<
+    ReportingRetrieveReportTypeParams,
+    ReportingRetrieveReportTypeResponse,
+    ReportingRetrieveReportTypeError
   >;
 }

@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getReportingReportRuns: {
+  createReportRun: {
+    id: "PostReportingReportRuns",
+    method: "POST",
+    path: "/v1/reporting/report_runs",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  listReportRuns: {
     id: "GetReportingReportRuns",
     method: "GET",
     path: "/v1/reporting/report_runs",
@@ -30,7 +40,23 @@ export const operations = {
       items: "data",
     },
   },
-  getReportingReportRunsReportRun: {
+  listReportTypes: {
+    id: "GetReportingReportTypes",
+    method: "GET",
+    path: "/v1/reporting/report_types",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveReportRun: {
     id: "GetReportingReportRunsReportRun",
     method: "GET",
     path: "/v1/reporting/report_runs/{report_run}",
@@ -47,23 +73,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getReportingReportTypes: {
-    id: "GetReportingReportTypes",
-    method: "GET",
-    path: "/v1/reporting/report_types",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getReportingReportTypesReportType: {
+  retrieveReportType: {
     id: "GetReportingReportTypesReportType",
     method: "GET",
     path: "/v1/reporting/report_types/{report_type}",
@@ -78,16 +88,6 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postReportingReportRuns: {
-    id: "PostReportingReportRuns",
-    method: "POST",
-    path: "/v1/reporting/report_runs",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
 };

@@ -5,7 +5,17 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ReviewsGetReviewsParams
+export interface ReviewsApproveParams {
+  review: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type ReviewsApproveResponse = S.Review;
+export type ReviewsApproveError = S.ErrorSchema;
+
+export interface ReviewsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   created?:
     | {
@@ -17,7 +27,7 @@ export interface ReviewsGetReviewsParams
     | number;
   body?: Record<string, never>;
 }
-export type ReviewsGetReviewsResponse = {
+export type ReviewsListResponse = {
   data: S.Review[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
@@ -26,44 +36,34 @@ export type ReviewsGetReviewsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ReviewsGetReviewsError = S.ErrorSchema;
-export type ReviewsGetReviewsItem = S.Review;
+export type ReviewsListError = S.ErrorSchema;
+export type ReviewsListItem = S.Review;
 
-export interface ReviewsGetReviewsReviewParams extends P.Expand {
+export interface ReviewsRetrieveParams extends P.Expand {
   review: string;
   body?: Record<string, never>;
 }
-export type ReviewsGetReviewsReviewResponse = S.Review;
-export type ReviewsGetReviewsReviewError = S.ErrorSchema;
-
-export interface ReviewsPostReviewsReviewApproveParams {
-  review: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type ReviewsPostReviewsReviewApproveResponse = S.Review;
-export type ReviewsPostReviewsReviewApproveError = S.ErrorSchema;
+export type ReviewsRetrieveResponse = S.Review;
+export type ReviewsRetrieveError = S.ErrorSchema;
 
 export interface ReviewsMethods {
+  /** <p>Approves a <code>Review</code> object, closing it and removing it from the list of reviews.</p> */
+  approve: Method<
+    ReviewsApproveParams,
+    ReviewsApproveResponse,
+    ReviewsApproveError
+  >;
   /** <p>Returns a list of <code>Review</code> objects that have <code>open</code> set to <code>true</code>. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
-  getReviews: PaginatedMethodOpt<
-    ReviewsGetReviewsParams,
-    ReviewsGetReviewsResponse,
-    ReviewsGetReviewsError,
-    ReviewsGetReviewsItem
+  list: PaginatedMethodOpt<
+    ReviewsListParams,
+    ReviewsListResponse,
+    ReviewsListError,
+    ReviewsListItem
   >;
   /** <p>Retrieves a <code>Review</code> object.</p> */
-  getReviewsReview: Method<
-    ReviewsGetReviewsReviewParams,
-    ReviewsGetReviewsReviewResponse,
-    ReviewsGetReviewsReviewError
-  >;
-  /** <p>Approves a <code>Review</code> object, closing it and removing it from the list of reviews.</p> */
-  postReviewsReviewApprove: Method<
-    ReviewsPostReviewsReviewApproveParams,
-    ReviewsPostReviewsReviewApproveResponse,
-    ReviewsPostReviewsReviewApproveError
+  retrieve: Method<
+    ReviewsRetrieveParams,
+    ReviewsRetrieveResponse,
+    ReviewsRetrieveError
   >;
 }

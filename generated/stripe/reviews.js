@@ -3,7 +3,19 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getReviews: {
+  approve: {
+    id: "PostReviewsReviewApprove",
+    method: "POST",
+    path: "/v1/reviews/{review}/approve",
+    params: {
+      review: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  list: {
     id: "GetReviews",
     method: "GET",
     path: "/v1/reviews",
@@ -30,7 +42,7 @@ export const operations = {
       items: "data",
     },
   },
-  getReviewsReview: {
+  retrieve: {
     id: "GetReviewsReview",
     method: "GET",
     path: "/v1/reviews/{review}",
@@ -40,18 +52,6 @@ export const operations = {
         style: "deepObject",
         explode: true,
       },
-      review: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postReviewsReviewApprove: {
-    id: "PostReviewsReviewApprove",
-    method: "POST",
-    path: "/v1/reviews/{review}/approve",
-    params: {
       review: "path",
     },
     body: {

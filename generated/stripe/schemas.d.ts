@@ -16715,7 +16715,7 @@ export interface PayoutSettingsSpecsInput {
   statement_descriptor?: string;
 }
 
-export interface AccountsPostAccountsAccountBankAccountsBody {
+export interface AccountsCreateBankAccountBody {
   /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
   bank_account?: ExternalAccountPayoutBankAccount | string;
   /** When set to true, or if this is the first external account added in this currency, this account becomes the default external account for its currency. */
@@ -16728,7 +16728,7 @@ export interface AccountsPostAccountsAccountBankAccountsBody {
   metadata?: Record<string, string>;
 }
 
-export interface AccountsPostAccountsAccountBankAccountsBodyInput {
+export interface AccountsCreateBankAccountBodyInput {
   /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
   bank_account?: ExternalAccountPayoutBankAccountInput | string;
   /** When set to true, or if this is the first external account added in this currency, this account becomes the default external account for its currency. */
@@ -16741,87 +16741,7 @@ export interface AccountsPostAccountsAccountBankAccountsBodyInput {
   metadata?: Record<string, string>;
 }
 
-export interface AccountsPostAccountsAccountBankAccountsIdBody {
-  /** The name of the person or business that owns the bank account. */
-  account_holder_name?: string;
-  /** The type of entity that holds the account. This can be either `individual` or `company`. */
-  account_holder_type?: "" | "company" | "individual" | (string & {});
-  /** The bank account type. This can only be `checking` or `savings` in most countries. In Japan, this can only be `futsu` or `toza`. */
-  account_type?: "checking" | "futsu" | "savings" | "toza" | (string & {});
-  /** City/District/Suburb/Town/Village. */
-  address_city?: string;
-  /** Billing address country, if provided when creating card. */
-  address_country?: string;
-  /** Address line 1 (Street address/PO Box/Company name). */
-  address_line1?: string;
-  /** Address line 2 (Apartment/Suite/Unit/Building). */
-  address_line2?: string;
-  /** State/County/Province/Region. */
-  address_state?: string;
-  /** ZIP or postal code. */
-  address_zip?: string;
-  /** When set to true, this becomes the default external account for its currency. */
-  default_for_currency?: boolean;
-  /** Documents that may be submitted to satisfy various informational requests. */
-  documents?: {
-    /** documents_param */
-    bank_account_ownership_verification?: {
-      files?: string[];
-    };
-  };
-  /** Two digit number representing the card’s expiration month. */
-  exp_month?: string;
-  /** Four digit number representing the card’s expiration year. */
-  exp_year?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-  metadata?: Record<string, string> | "";
-  /** Cardholder name. */
-  name?: string;
-}
-
-export interface AccountsPostAccountsAccountBankAccountsIdBodyInput {
-  /** The name of the person or business that owns the bank account. */
-  account_holder_name?: string;
-  /** The type of entity that holds the account. This can be either `individual` or `company`. */
-  account_holder_type?: "" | "company" | "individual";
-  /** The bank account type. This can only be `checking` or `savings` in most countries. In Japan, this can only be `futsu` or `toza`. */
-  account_type?: "checking" | "futsu" | "savings" | "toza";
-  /** City/District/Suburb/Town/Village. */
-  address_city?: string;
-  /** Billing address country, if provided when creating card. */
-  address_country?: string;
-  /** Address line 1 (Street address/PO Box/Company name). */
-  address_line1?: string;
-  /** Address line 2 (Apartment/Suite/Unit/Building). */
-  address_line2?: string;
-  /** State/County/Province/Region. */
-  address_state?: string;
-  /** ZIP or postal code. */
-  address_zip?: string;
-  /** When set to true, this becomes the default external account for its currency. */
-  default_for_currency?: boolean;
-  /** Documents that may be submitted to satisfy various informational requests. */
-  documents?: {
-    /** documents_param */
-    bank_account_ownership_verification?: {
-      files?: string[];
-    };
-  };
-  /** Two digit number representing the card’s expiration month. */
-  exp_month?: string;
-  /** Four digit number representing the card’s expiration year. */
-  exp_year?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-  metadata?: Record<string, string> | "";
-  /** Cardholder name. */
-  name?: string;
-}
-
-export interface AccountsPostAccountsAccountPeopleBody {
+export interface AccountsCreatePersonBody {
   /** The person's address. */
   address?: AddressSpecs;
   /** The Kana variation of the person's address (Japan only). */
@@ -16910,6 +16830,86 @@ export interface RelationshipSpecs {
   title?: string;
 }
 
+export interface AccountsUpdateBankAccountBody {
+  /** The name of the person or business that owns the bank account. */
+  account_holder_name?: string;
+  /** The type of entity that holds the account. This can be either `individual` or `company`. */
+  account_holder_type?: "" | "company" | "individual" | (string & {});
+  /** The bank account type. This can only be `checking` or `savings` in most countries. In Japan, this can only be `futsu` or `toza`. */
+  account_type?: "checking" | "futsu" | "savings" | "toza" | (string & {});
+  /** City/District/Suburb/Town/Village. */
+  address_city?: string;
+  /** Billing address country, if provided when creating card. */
+  address_country?: string;
+  /** Address line 1 (Street address/PO Box/Company name). */
+  address_line1?: string;
+  /** Address line 2 (Apartment/Suite/Unit/Building). */
+  address_line2?: string;
+  /** State/County/Province/Region. */
+  address_state?: string;
+  /** ZIP or postal code. */
+  address_zip?: string;
+  /** When set to true, this becomes the default external account for its currency. */
+  default_for_currency?: boolean;
+  /** Documents that may be submitted to satisfy various informational requests. */
+  documents?: {
+    /** documents_param */
+    bank_account_ownership_verification?: {
+      files?: string[];
+    };
+  };
+  /** Two digit number representing the card’s expiration month. */
+  exp_month?: string;
+  /** Four digit number representing the card’s expiration year. */
+  exp_year?: string;
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string> | "";
+  /** Cardholder name. */
+  name?: string;
+}
+
+export interface AccountsUpdateBankAccountBodyInput {
+  /** The name of the person or business that owns the bank account. */
+  account_holder_name?: string;
+  /** The type of entity that holds the account. This can be either `individual` or `company`. */
+  account_holder_type?: "" | "company" | "individual";
+  /** The bank account type. This can only be `checking` or `savings` in most countries. In Japan, this can only be `futsu` or `toza`. */
+  account_type?: "checking" | "futsu" | "savings" | "toza";
+  /** City/District/Suburb/Town/Village. */
+  address_city?: string;
+  /** Billing address country, if provided when creating card. */
+  address_country?: string;
+  /** Address line 1 (Street address/PO Box/Company name). */
+  address_line1?: string;
+  /** Address line 2 (Apartment/Suite/Unit/Building). */
+  address_line2?: string;
+  /** State/County/Province/Region. */
+  address_state?: string;
+  /** ZIP or postal code. */
+  address_zip?: string;
+  /** When set to true, this becomes the default external account for its currency. */
+  default_for_currency?: boolean;
+  /** Documents that may be submitted to satisfy various informational requests. */
+  documents?: {
+    /** documents_param */
+    bank_account_ownership_verification?: {
+      files?: string[];
+    };
+  };
+  /** Two digit number representing the card’s expiration month. */
+  exp_month?: string;
+  /** Four digit number representing the card’s expiration year. */
+  exp_year?: string;
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string> | "";
+  /** Cardholder name. */
+  name?: string;
+}
+
 /** customer_payment_source_card */
 export interface CustomerPaymentSourceCard {
   address_city?: string;
@@ -16946,7 +16946,7 @@ export interface OptionalFieldsAddress {
   state?: string;
 }
 
-export interface ChargesPostChargesChargeDisputeBody {
+export interface ChargesUpdateDisputeBody {
   /** Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000. */
   evidence?: {
     access_activity_log?: string;
@@ -17024,7 +17024,7 @@ export interface CustomFieldParamInput {
 }
 
 /** address */
-export interface CheckoutPostCheckoutSessionsBodyPaymentIntentDataShippingAddress {
+export interface CheckoutCreateSessionBodyPaymentIntentDataShippingAddress {
   city?: string;
   country?: string;
   line1: string;
@@ -17174,6 +17174,36 @@ export interface CustomerShipping {
   phone?: string;
 }
 
+export interface CustomersCreateBankAccountBody {
+  /** A token returned by [Stripe.js](https://stripe.com/docs/js) representing the user’s Alipay account details. */
+  alipay_account?: string;
+  /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
+  bank_account?: CustomerPaymentSourceBankAccount | string;
+  /** A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js). */
+  card?: CustomerPaymentSourceCard | string;
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string>;
+  /** Please refer to full [documentation](https://stripe.com/docs/api) instead. */
+  source?: string;
+}
+
+export interface CustomersCreateBankAccountBodyInput {
+  /** A token returned by [Stripe.js](https://stripe.com/docs/js) representing the user’s Alipay account details. */
+  alipay_account?: string;
+  /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
+  bank_account?: CustomerPaymentSourceBankAccountInput | string;
+  /** A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js). */
+  card?: CustomerPaymentSourceCard | string;
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string>;
+  /** Please refer to full [documentation](https://stripe.com/docs/api) instead. */
+  source?: string;
+}
+
 /** customer_payment_source_bank_account */
 export interface CustomerPaymentSourceBankAccount {
   account_holder_name?: string;
@@ -17194,112 +17224,6 @@ export interface CustomerPaymentSourceBankAccountInput {
   currency?: string;
   object?: "bank_account";
   routing_number?: string;
-}
-
-export interface CustomersPostCustomersCustomerBankAccountsBody {
-  /** A token returned by [Stripe.js](https://stripe.com/docs/js) representing the user’s Alipay account details. */
-  alipay_account?: string;
-  /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
-  bank_account?: CustomerPaymentSourceBankAccount | string;
-  /** A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js). */
-  card?: CustomerPaymentSourceCard | string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-  metadata?: Record<string, string>;
-  /** Please refer to full [documentation](https://stripe.com/docs/api) instead. */
-  source?: string;
-}
-
-export interface CustomersPostCustomersCustomerBankAccountsBodyInput {
-  /** A token returned by [Stripe.js](https://stripe.com/docs/js) representing the user’s Alipay account details. */
-  alipay_account?: string;
-  /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
-  bank_account?: CustomerPaymentSourceBankAccountInput | string;
-  /** A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js). */
-  card?: CustomerPaymentSourceCard | string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-  metadata?: Record<string, string>;
-  /** Please refer to full [documentation](https://stripe.com/docs/api) instead. */
-  source?: string;
-}
-
-export interface CustomersPostCustomersCustomerBankAccountsIdBody {
-  /** The name of the person or business that owns the bank account. */
-  account_holder_name?: string;
-  /** The type of entity that holds the account. This can be either `individual` or `company`. */
-  account_holder_type?: "company" | "individual" | (string & {});
-  /** City/District/Suburb/Town/Village. */
-  address_city?: string;
-  /** Billing address country, if provided when creating card. */
-  address_country?: string;
-  /** Address line 1 (Street address/PO Box/Company name). */
-  address_line1?: string;
-  /** Address line 2 (Apartment/Suite/Unit/Building). */
-  address_line2?: string;
-  /** State/County/Province/Region. */
-  address_state?: string;
-  /** ZIP or postal code. */
-  address_zip?: string;
-  /** Two digit number representing the card’s expiration month. */
-  exp_month?: string;
-  /** Four digit number representing the card’s expiration year. */
-  exp_year?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-  metadata?: Record<string, string> | "";
-  /** Cardholder name. */
-  name?: string;
-  owner?: Owner;
-}
-
-export interface CustomersPostCustomersCustomerBankAccountsIdBodyInput {
-  /** The name of the person or business that owns the bank account. */
-  account_holder_name?: string;
-  /** The type of entity that holds the account. This can be either `individual` or `company`. */
-  account_holder_type?: "company" | "individual";
-  /** City/District/Suburb/Town/Village. */
-  address_city?: string;
-  /** Billing address country, if provided when creating card. */
-  address_country?: string;
-  /** Address line 1 (Street address/PO Box/Company name). */
-  address_line1?: string;
-  /** Address line 2 (Apartment/Suite/Unit/Building). */
-  address_line2?: string;
-  /** State/County/Province/Region. */
-  address_state?: string;
-  /** ZIP or postal code. */
-  address_zip?: string;
-  /** Two digit number representing the card’s expiration month. */
-  exp_month?: string;
-  /** Four digit number representing the card’s expiration year. */
-  exp_year?: string;
-  /** Specifies which fields in the response should be expanded. */
-  expand?: string[];
-  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-  metadata?: Record<string, string> | "";
-  /** Cardholder name. */
-  name?: string;
-  owner?: Owner;
-}
-
-/** owner */
-export interface Owner {
-  /** source_address */
-  address?: {
-    city?: string;
-    country?: string;
-    line1?: string;
-    line2?: string;
-    postal_code?: string;
-    state?: string;
-  };
-  email?: string;
-  name?: string;
-  phone?: string;
 }
 
 /** add_invoice_item_entry */
@@ -17590,6 +17514,82 @@ export interface PaymentSettingsInput {
   save_default_payment_method?: "off" | "on_subscription";
 }
 
+export interface CustomersUpdateBankAccountBody {
+  /** The name of the person or business that owns the bank account. */
+  account_holder_name?: string;
+  /** The type of entity that holds the account. This can be either `individual` or `company`. */
+  account_holder_type?: "company" | "individual" | (string & {});
+  /** City/District/Suburb/Town/Village. */
+  address_city?: string;
+  /** Billing address country, if provided when creating card. */
+  address_country?: string;
+  /** Address line 1 (Street address/PO Box/Company name). */
+  address_line1?: string;
+  /** Address line 2 (Apartment/Suite/Unit/Building). */
+  address_line2?: string;
+  /** State/County/Province/Region. */
+  address_state?: string;
+  /** ZIP or postal code. */
+  address_zip?: string;
+  /** Two digit number representing the card’s expiration month. */
+  exp_month?: string;
+  /** Four digit number representing the card’s expiration year. */
+  exp_year?: string;
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string> | "";
+  /** Cardholder name. */
+  name?: string;
+  owner?: Owner;
+}
+
+export interface CustomersUpdateBankAccountBodyInput {
+  /** The name of the person or business that owns the bank account. */
+  account_holder_name?: string;
+  /** The type of entity that holds the account. This can be either `individual` or `company`. */
+  account_holder_type?: "company" | "individual";
+  /** City/District/Suburb/Town/Village. */
+  address_city?: string;
+  /** Billing address country, if provided when creating card. */
+  address_country?: string;
+  /** Address line 1 (Street address/PO Box/Company name). */
+  address_line1?: string;
+  /** Address line 2 (Apartment/Suite/Unit/Building). */
+  address_line2?: string;
+  /** State/County/Province/Region. */
+  address_state?: string;
+  /** ZIP or postal code. */
+  address_zip?: string;
+  /** Two digit number representing the card’s expiration month. */
+  exp_month?: string;
+  /** Four digit number representing the card’s expiration year. */
+  exp_year?: string;
+  /** Specifies which fields in the response should be expanded. */
+  expand?: string[];
+  /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+  metadata?: Record<string, string> | "";
+  /** Cardholder name. */
+  name?: string;
+  owner?: Owner;
+}
+
+/** owner */
+export interface Owner {
+  /** source_address */
+  address?: {
+    city?: string;
+    country?: string;
+    line1?: string;
+    line2?: string;
+    postal_code?: string;
+    state?: string;
+  };
+  email?: string;
+  name?: string;
+  phone?: string;
+}
+
 /** subscription_item_update_params */
 export interface SubscriptionItemUpdateParams {
   billing_thresholds?:
@@ -17624,7 +17624,7 @@ export interface SubscriptionItemUpdateParamsInput {
   tax_rates?: string[] | "";
 }
 
-export interface FinancialConnectionsPostFinancialConnectionsSessionsBody {
+export interface FinancialConnectionsCreateSessionBody {
   /** The account holder to link accounts for. */
   account_holder: {
     account?: string;
@@ -17649,7 +17649,7 @@ export interface FinancialConnectionsPostFinancialConnectionsSessionsBody {
   return_url?: string;
 }
 
-export interface FinancialConnectionsPostFinancialConnectionsSessionsBodyInput {
+export interface FinancialConnectionsCreateSessionBodyInput {
   /** The account holder to link accounts for. */
   account_holder: {
     account?: string;
@@ -17670,6 +17670,210 @@ export interface FinancialConnectionsPostFinancialConnectionsSessionsBodyInput {
   permissions: ("balances" | "ownership" | "payment_method" | "transactions")[];
   /** For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app. */
   return_url?: string;
+}
+
+/** payment_settings */
+export interface InvoicesCreateBodyPaymentSettings {
+  default_mandate?: string;
+  /** payment_method_options */
+  payment_method_options?: {
+    acss_debit?:
+      | {
+          /** mandate_options_param */
+          mandate_options?: {
+            transaction_type?: "business" | "personal" | (string & {});
+          };
+          verification_method?:
+            "automatic" | "instant" | "microdeposits" | (string & {});
+        }
+      | "";
+    bancontact?:
+      | {
+          preferred_language?: "de" | "en" | "fr" | "nl" | (string & {});
+        }
+      | "";
+    card?:
+      | {
+          /** installments_param */
+          installments?: {
+            enabled?: boolean;
+            plan?:
+              | {
+                  count: number;
+                  interval: "month";
+                  type: "fixed_count";
+                }
+              | "";
+          };
+          request_three_d_secure?: "any" | "automatic" | (string & {});
+        }
+      | "";
+    customer_balance?:
+      | {
+          /** bank_transfer_param */
+          bank_transfer?: {
+            /** eu_bank_transfer_param */
+            eu_bank_transfer?: {
+              country: string;
+            };
+            type?: string;
+          };
+          funding_type?: string;
+        }
+      | "";
+    konbini?: Record<string, unknown> | "";
+    us_bank_account?:
+      | {
+          /** invoice_linked_account_options_param */
+          financial_connections?: {
+            permissions?: (
+              | "balances"
+              | "ownership"
+              | "payment_method"
+              | "transactions"
+              | (string & {})
+            )[];
+          };
+          verification_method?:
+            "automatic" | "instant" | "microdeposits" | (string & {});
+        }
+      | "";
+  };
+  payment_method_types?:
+    | (
+        | "ach_credit_transfer"
+        | "ach_debit"
+        | "acss_debit"
+        | "au_becs_debit"
+        | "bacs_debit"
+        | "bancontact"
+        | "boleto"
+        | "card"
+        | "cashapp"
+        | "customer_balance"
+        | "fpx"
+        | "giropay"
+        | "grabpay"
+        | "ideal"
+        | "konbini"
+        | "link"
+        | "paynow"
+        | "promptpay"
+        | "sepa_debit"
+        | "sofort"
+        | "us_bank_account"
+        | "wechat_pay"
+        | (string & {})
+      )[]
+    | "";
+}
+
+/** payment_settings */
+export interface InvoicesCreateBodyPaymentSettingsInput {
+  default_mandate?: string;
+  /** payment_method_options */
+  payment_method_options?: {
+    acss_debit?:
+      | {
+          /** mandate_options_param */
+          mandate_options?: {
+            transaction_type?: "business" | "personal";
+          };
+          verification_method?: "automatic" | "instant" | "microdeposits";
+        }
+      | "";
+    bancontact?:
+      | {
+          preferred_language?: "de" | "en" | "fr" | "nl";
+        }
+      | "";
+    card?:
+      | {
+          /** installments_param */
+          installments?: {
+            enabled?: boolean;
+            plan?:
+              | {
+                  count: number;
+                  interval: "month";
+                  type: "fixed_count";
+                }
+              | "";
+          };
+          request_three_d_secure?: "any" | "automatic";
+        }
+      | "";
+    customer_balance?:
+      | {
+          /** bank_transfer_param */
+          bank_transfer?: {
+            /** eu_bank_transfer_param */
+            eu_bank_transfer?: {
+              country: string;
+            };
+            type?: string;
+          };
+          funding_type?: string;
+        }
+      | "";
+    konbini?: Record<string, unknown> | "";
+    us_bank_account?:
+      | {
+          /** invoice_linked_account_options_param */
+          financial_connections?: {
+            permissions?: (
+              "balances" | "ownership" | "payment_method" | "transactions"
+            )[];
+          };
+          verification_method?: "automatic" | "instant" | "microdeposits";
+        }
+      | "";
+  };
+  payment_method_types?:
+    | (
+        | "ach_credit_transfer"
+        | "ach_debit"
+        | "acss_debit"
+        | "au_becs_debit"
+        | "bacs_debit"
+        | "bancontact"
+        | "boleto"
+        | "card"
+        | "cashapp"
+        | "customer_balance"
+        | "fpx"
+        | "giropay"
+        | "grabpay"
+        | "ideal"
+        | "konbini"
+        | "link"
+        | "paynow"
+        | "promptpay"
+        | "sepa_debit"
+        | "sofort"
+        | "us_bank_account"
+        | "wechat_pay"
+      )[]
+    | "";
+}
+
+/** shipping_cost */
+export interface ShippingCost {
+  shipping_rate?: string;
+  shipping_rate_data?: MethodParams;
+}
+
+/** shipping_cost */
+export interface ShippingCostInput {
+  shipping_rate?: string;
+  shipping_rate_data?: MethodParamsInput;
+}
+
+/** recipient_shipping_with_optional_fields_address */
+export interface RecipientShippingWithOptionalFieldsAddress {
+  address: OptionalFieldsAddress;
+  name: string;
+  phone?: string;
 }
 
 /** customer_details_param */
@@ -17885,215 +18089,6 @@ export interface InvoiceItemPreviewParamsInput {
   unit_amount_decimal?: string;
 }
 
-/** payment_settings */
-export interface InvoicesPostInvoicesBodyPaymentSettings {
-  default_mandate?: string;
-  /** payment_method_options */
-  payment_method_options?: {
-    acss_debit?:
-      | {
-          /** mandate_options_param */
-          mandate_options?: {
-            transaction_type?: "business" | "personal" | (string & {});
-          };
-          verification_method?:
-            "automatic" | "instant" | "microdeposits" | (string & {});
-        }
-      | "";
-    bancontact?:
-      | {
-          preferred_language?: "de" | "en" | "fr" | "nl" | (string & {});
-        }
-      | "";
-    card?:
-      | {
-          /** installments_param */
-          installments?: {
-            enabled?: boolean;
-            plan?:
-              | {
-                  count: number;
-                  interval: "month";
-                  type: "fixed_count";
-                }
-              | "";
-          };
-          request_three_d_secure?: "any" | "automatic" | (string & {});
-        }
-      | "";
-    customer_balance?:
-      | {
-          /** bank_transfer_param */
-          bank_transfer?: {
-            /** eu_bank_transfer_param */
-            eu_bank_transfer?: {
-              country: string;
-            };
-            type?: string;
-          };
-          funding_type?: string;
-        }
-      | "";
-    konbini?: Record<string, unknown> | "";
-    us_bank_account?:
-      | {
-          /** invoice_linked_account_options_param */
-          financial_connections?: {
-            permissions?: (
-              | "balances"
-              | "ownership"
-              | "payment_method"
-              | "transactions"
-              | (string & {})
-            )[];
-          };
-          verification_method?:
-            "automatic" | "instant" | "microdeposits" | (string & {});
-        }
-      | "";
-  };
-  payment_method_types?:
-    | (
-        | "ach_credit_transfer"
-        | "ach_debit"
-        | "acss_debit"
-        | "au_becs_debit"
-        | "bacs_debit"
-        | "bancontact"
-        | "boleto"
-        | "card"
-        | "cashapp"
-        | "customer_balance"
-        | "fpx"
-        | "giropay"
-        | "grabpay"
-        | "ideal"
-        | "konbini"
-        | "link"
-        | "paynow"
-        | "promptpay"
-        | "sepa_debit"
-        | "sofort"
-        | "us_bank_account"
-        | "wechat_pay"
-        | (string & {})
-      )[]
-    | "";
-}
-
-/** payment_settings */
-export interface InvoicesPostInvoicesBodyPaymentSettingsInput {
-  default_mandate?: string;
-  /** payment_method_options */
-  payment_method_options?: {
-    acss_debit?:
-      | {
-          /** mandate_options_param */
-          mandate_options?: {
-            transaction_type?: "business" | "personal";
-          };
-          verification_method?: "automatic" | "instant" | "microdeposits";
-        }
-      | "";
-    bancontact?:
-      | {
-          preferred_language?: "de" | "en" | "fr" | "nl";
-        }
-      | "";
-    card?:
-      | {
-          /** installments_param */
-          installments?: {
-            enabled?: boolean;
-            plan?:
-              | {
-                  count: number;
-                  interval: "month";
-                  type: "fixed_count";
-                }
-              | "";
-          };
-          request_three_d_secure?: "any" | "automatic";
-        }
-      | "";
-    customer_balance?:
-      | {
-          /** bank_transfer_param */
-          bank_transfer?: {
-            /** eu_bank_transfer_param */
-            eu_bank_transfer?: {
-              country: string;
-            };
-            type?: string;
-          };
-          funding_type?: string;
-        }
-      | "";
-    konbini?: Record<string, unknown> | "";
-    us_bank_account?:
-      | {
-          /** invoice_linked_account_options_param */
-          financial_connections?: {
-            permissions?: (
-              "balances" | "ownership" | "payment_method" | "transactions"
-            )[];
-          };
-          verification_method?: "automatic" | "instant" | "microdeposits";
-        }
-      | "";
-  };
-  payment_method_types?:
-    | (
-        | "ach_credit_transfer"
-        | "ach_debit"
-        | "acss_debit"
-        | "au_becs_debit"
-        | "bacs_debit"
-        | "bancontact"
-        | "boleto"
-        | "card"
-        | "cashapp"
-        | "customer_balance"
-        | "fpx"
-        | "giropay"
-        | "grabpay"
-        | "ideal"
-        | "konbini"
-        | "link"
-        | "paynow"
-        | "promptpay"
-        | "sepa_debit"
-        | "sofort"
-        | "us_bank_account"
-        | "wechat_pay"
-      )[]
-    | "";
-}
-
-/** shipping_cost */
-export interface ShippingCost {
-  shipping_rate?: string;
-  shipping_rate_data?: MethodParams;
-}
-
-/** shipping_cost */
-export interface ShippingCostInput {
-  shipping_rate?: string;
-  shipping_rate_data?: MethodParamsInput;
-}
-
-/** recipient_shipping_with_optional_fields_address */
-export interface RecipientShippingWithOptionalFieldsAddress {
-  address: OptionalFieldsAddress;
-  name: string;
-  phone?: string;
-}
-
-/** billing_specs */
-export interface BillingSpecs {
-  address: RequiredAddress;
-}
-
 /** required_address */
 export interface RequiredAddress {
   city: string;
@@ -18102,6 +18097,1825 @@ export interface RequiredAddress {
   line2?: string;
   postal_code: string;
   state?: string;
+}
+
+/** authorization_controls_param */
+export interface AuthorizationControlsParam {
+  allowed_categories?: (
+    | "ac_refrigeration_repair"
+    | "accounting_bookkeeping_services"
+    | "advertising_services"
+    | "agricultural_cooperative"
+    | "airlines_air_carriers"
+    | "airports_flying_fields"
+    | "ambulance_services"
+    | "amusement_parks_carnivals"
+    | "antique_reproductions"
+    | "antique_shops"
+    | "aquariums"
+    | "architectural_surveying_services"
+    | "art_dealers_and_galleries"
+    | "artists_supply_and_craft_shops"
+    | "auto_and_home_supply_stores"
+    | "auto_body_repair_shops"
+    | "auto_paint_shops"
+    | "auto_service_shops"
+    | "automated_cash_disburse"
+    | "automated_fuel_dispensers"
+    | "automobile_associations"
+    | "automotive_parts_and_accessories_stores"
+    | "automotive_tire_stores"
+    | "bail_and_bond_payments"
+    | "bakeries"
+    | "bands_orchestras"
+    | "barber_and_beauty_shops"
+    | "betting_casino_gambling"
+    | "bicycle_shops"
+    | "billiard_pool_establishments"
+    | "boat_dealers"
+    | "boat_rentals_and_leases"
+    | "book_stores"
+    | "books_periodicals_and_newspapers"
+    | "bowling_alleys"
+    | "bus_lines"
+    | "business_secretarial_schools"
+    | "buying_shopping_services"
+    | "cable_satellite_and_other_pay_television_and_radio"
+    | "camera_and_photographic_supply_stores"
+    | "candy_nut_and_confectionery_stores"
+    | "car_and_truck_dealers_new_used"
+    | "car_and_truck_dealers_used_only"
+    | "car_rental_agencies"
+    | "car_washes"
+    | "carpentry_services"
+    | "carpet_upholstery_cleaning"
+    | "caterers"
+    | "charitable_and_social_service_organizations_fundraising"
+    | "chemicals_and_allied_products"
+    | "child_care_services"
+    | "childrens_and_infants_wear_stores"
+    | "chiropodists_podiatrists"
+    | "chiropractors"
+    | "cigar_stores_and_stands"
+    | "civic_social_fraternal_associations"
+    | "cleaning_and_maintenance"
+    | "clothing_rental"
+    | "colleges_universities"
+    | "commercial_equipment"
+    | "commercial_footwear"
+    | "commercial_photography_art_and_graphics"
+    | "commuter_transport_and_ferries"
+    | "computer_network_services"
+    | "computer_programming"
+    | "computer_repair"
+    | "computer_software_stores"
+    | "computers_peripherals_and_software"
+    | "concrete_work_services"
+    | "construction_materials"
+    | "consulting_public_relations"
+    | "correspondence_schools"
+    | "cosmetic_stores"
+    | "counseling_services"
+    | "country_clubs"
+    | "courier_services"
+    | "court_costs"
+    | "credit_reporting_agencies"
+    | "cruise_lines"
+    | "dairy_products_stores"
+    | "dance_hall_studios_schools"
+    | "dating_escort_services"
+    | "dentists_orthodontists"
+    | "department_stores"
+    | "detective_agencies"
+    | "digital_goods_applications"
+    | "digital_goods_games"
+    | "digital_goods_large_volume"
+    | "digital_goods_media"
+    | "direct_marketing_catalog_merchant"
+    | "direct_marketing_combination_catalog_and_retail_merchant"
+    | "direct_marketing_inbound_telemarketing"
+    | "direct_marketing_insurance_services"
+    | "direct_marketing_other"
+    | "direct_marketing_outbound_telemarketing"
+    | "direct_marketing_subscription"
+    | "direct_marketing_travel"
+    | "discount_stores"
+    | "doctors"
+    | "door_to_door_sales"
+    | "drapery_window_covering_and_upholstery_stores"
+    | "drinking_places"
+    | "drug_stores_and_pharmacies"
+    | "drugs_drug_proprietaries_and_druggist_sundries"
+    | "dry_cleaners"
+    | "durable_goods"
+    | "duty_free_stores"
+    | "eating_places_restaurants"
+    | "educational_services"
+    | "electric_razor_stores"
+    | "electric_vehicle_charging"
+    | "electrical_parts_and_equipment"
+    | "electrical_services"
+    | "electronics_repair_shops"
+    | "electronics_stores"
+    | "elementary_secondary_schools"
+    | "emergency_services_gcas_visa_use_only"
+    | "employment_temp_agencies"
+    | "equipment_rental"
+    | "exterminating_services"
+    | "family_clothing_stores"
+    | "fast_food_restaurants"
+    | "financial_institutions"
+    | "fines_government_administrative_entities"
+    | "fireplace_fireplace_screens_and_accessories_stores"
+    | "floor_covering_stores"
+    | "florists"
+    | "florists_supplies_nursery_stock_and_flowers"
+    | "freezer_and_locker_meat_provisioners"
+    | "fuel_dealers_non_automotive"
+    | "funeral_services_crematories"
+    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+    | "furniture_repair_refinishing"
+    | "furriers_and_fur_shops"
+    | "general_services"
+    | "gift_card_novelty_and_souvenir_shops"
+    | "glass_paint_and_wallpaper_stores"
+    | "glassware_crystal_stores"
+    | "golf_courses_public"
+    | "government_licensed_horse_dog_racing_us_region_only"
+    | "government_licensed_online_casions_online_gambling_us_region_only"
+    | "government_owned_lotteries_non_us_region"
+    | "government_owned_lotteries_us_region_only"
+    | "government_services"
+    | "grocery_stores_supermarkets"
+    | "hardware_equipment_and_supplies"
+    | "hardware_stores"
+    | "health_and_beauty_spas"
+    | "hearing_aids_sales_and_supplies"
+    | "heating_plumbing_a_c"
+    | "hobby_toy_and_game_shops"
+    | "home_supply_warehouse_stores"
+    | "hospitals"
+    | "hotels_motels_and_resorts"
+    | "household_appliance_stores"
+    | "industrial_supplies"
+    | "information_retrieval_services"
+    | "insurance_default"
+    | "insurance_underwriting_premiums"
+    | "intra_company_purchases"
+    | "jewelry_stores_watches_clocks_and_silverware_stores"
+    | "landscaping_services"
+    | "laundries"
+    | "laundry_cleaning_services"
+    | "legal_services_attorneys"
+    | "luggage_and_leather_goods_stores"
+    | "lumber_building_materials_stores"
+    | "manual_cash_disburse"
+    | "marinas_service_and_supplies"
+    | "marketplaces"
+    | "masonry_stonework_and_plaster"
+    | "massage_parlors"
+    | "medical_and_dental_labs"
+    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+    | "medical_services"
+    | "membership_organizations"
+    | "mens_and_boys_clothing_and_accessories_stores"
+    | "mens_womens_clothing_stores"
+    | "metal_service_centers"
+    | "miscellaneous"
+    | "miscellaneous_apparel_and_accessory_shops"
+    | "miscellaneous_auto_dealers"
+    | "miscellaneous_business_services"
+    | "miscellaneous_food_stores"
+    | "miscellaneous_general_merchandise"
+    | "miscellaneous_general_services"
+    | "miscellaneous_home_furnishing_specialty_stores"
+    | "miscellaneous_publishing_and_printing"
+    | "miscellaneous_recreation_services"
+    | "miscellaneous_repair_shops"
+    | "miscellaneous_specialty_retail"
+    | "mobile_home_dealers"
+    | "motion_picture_theaters"
+    | "motor_freight_carriers_and_trucking"
+    | "motor_homes_dealers"
+    | "motor_vehicle_supplies_and_new_parts"
+    | "motorcycle_shops_and_dealers"
+    | "motorcycle_shops_dealers"
+    | "music_stores_musical_instruments_pianos_and_sheet_music"
+    | "news_dealers_and_newsstands"
+    | "non_fi_money_orders"
+    | "non_fi_stored_value_card_purchase_load"
+    | "nondurable_goods"
+    | "nurseries_lawn_and_garden_supply_stores"
+    | "nursing_personal_care"
+    | "office_and_commercial_furniture"
+    | "opticians_eyeglasses"
+    | "optometrists_ophthalmologist"
+    | "orthopedic_goods_prosthetic_devices"
+    | "osteopaths"
+    | "package_stores_beer_wine_and_liquor"
+    | "paints_varnishes_and_supplies"
+    | "parking_lots_garages"
+    | "passenger_railways"
+    | "pawn_shops"
+    | "pet_shops_pet_food_and_supplies"
+    | "petroleum_and_petroleum_products"
+    | "photo_developing"
+    | "photographic_photocopy_microfilm_equipment_and_supplies"
+    | "photographic_studios"
+    | "picture_video_production"
+    | "piece_goods_notions_and_other_dry_goods"
+    | "plumbing_heating_equipment_and_supplies"
+    | "political_organizations"
+    | "postal_services_government_only"
+    | "precious_stones_and_metals_watches_and_jewelry"
+    | "professional_services"
+    | "public_warehousing_and_storage"
+    | "quick_copy_repro_and_blueprint"
+    | "railroads"
+    | "real_estate_agents_and_managers_rentals"
+    | "record_stores"
+    | "recreational_vehicle_rentals"
+    | "religious_goods_stores"
+    | "religious_organizations"
+    | "roofing_siding_sheet_metal"
+    | "secretarial_support_services"
+    | "security_brokers_dealers"
+    | "service_stations"
+    | "sewing_needlework_fabric_and_piece_goods_stores"
+    | "shoe_repair_hat_cleaning"
+    | "shoe_stores"
+    | "small_appliance_repair"
+    | "snowmobile_dealers"
+    | "special_trade_services"
+    | "specialty_cleaning"
+    | "sporting_goods_stores"
+    | "sporting_recreation_camps"
+    | "sports_and_riding_apparel_stores"
+    | "sports_clubs_fields"
+    | "stamp_and_coin_stores"
+    | "stationary_office_supplies_printing_and_writing_paper"
+    | "stationery_stores_office_and_school_supply_stores"
+    | "swimming_pools_sales"
+    | "t_ui_travel_germany"
+    | "tailors_alterations"
+    | "tax_payments_government_agencies"
+    | "tax_preparation_services"
+    | "taxicabs_limousines"
+    | "telecommunication_equipment_and_telephone_sales"
+    | "telecommunication_services"
+    | "telegraph_services"
+    | "tent_and_awning_shops"
+    | "testing_laboratories"
+    | "theatrical_ticket_agencies"
+    | "timeshares"
+    | "tire_retreading_and_repair"
+    | "tolls_bridge_fees"
+    | "tourist_attractions_and_exhibits"
+    | "towing_services"
+    | "trailer_parks_campgrounds"
+    | "transportation_services"
+    | "travel_agencies_tour_operators"
+    | "truck_stop_iteration"
+    | "truck_utility_trailer_rentals"
+    | "typesetting_plate_making_and_related_services"
+    | "typewriter_stores"
+    | "u_s_federal_government_agencies_or_departments"
+    | "uniforms_commercial_clothing"
+    | "used_merchandise_and_secondhand_stores"
+    | "utilities"
+    | "variety_stores"
+    | "veterinary_services"
+    | "video_amusement_game_supplies"
+    | "video_game_arcades"
+    | "video_tape_rental_stores"
+    | "vocational_trade_schools"
+    | "watch_jewelry_repair"
+    | "welding_repair"
+    | "wholesale_clubs"
+    | "wig_and_toupee_stores"
+    | "wires_money_orders"
+    | "womens_accessory_and_specialty_shops"
+    | "womens_ready_to_wear_stores"
+    | "wrecking_and_salvage_yards"
+    | (string & {})
+  )[];
+  blocked_categories?: (
+    | "ac_refrigeration_repair"
+    | "accounting_bookkeeping_services"
+    | "advertising_services"
+    | "agricultural_cooperative"
+    | "airlines_air_carriers"
+    | "airports_flying_fields"
+    | "ambulance_services"
+    | "amusement_parks_carnivals"
+    | "antique_reproductions"
+    | "antique_shops"
+    | "aquariums"
+    | "architectural_surveying_services"
+    | "art_dealers_and_galleries"
+    | "artists_supply_and_craft_shops"
+    | "auto_and_home_supply_stores"
+    | "auto_body_repair_shops"
+    | "auto_paint_shops"
+    | "auto_service_shops"
+    | "automated_cash_disburse"
+    | "automated_fuel_dispensers"
+    | "automobile_associations"
+    | "automotive_parts_and_accessories_stores"
+    | "automotive_tire_stores"
+    | "bail_and_bond_payments"
+    | "bakeries"
+    | "bands_orchestras"
+    | "barber_and_beauty_shops"
+    | "betting_casino_gambling"
+    | "bicycle_shops"
+    | "billiard_pool_establishments"
+    | "boat_dealers"
+    | "boat_rentals_and_leases"
+    | "book_stores"
+    | "books_periodicals_and_newspapers"
+    | "bowling_alleys"
+    | "bus_lines"
+    | "business_secretarial_schools"
+    | "buying_shopping_services"
+    | "cable_satellite_and_other_pay_television_and_radio"
+    | "camera_and_photographic_supply_stores"
+    | "candy_nut_and_confectionery_stores"
+    | "car_and_truck_dealers_new_used"
+    | "car_and_truck_dealers_used_only"
+    | "car_rental_agencies"
+    | "car_washes"
+    | "carpentry_services"
+    | "carpet_upholstery_cleaning"
+    | "caterers"
+    | "charitable_and_social_service_organizations_fundraising"
+    | "chemicals_and_allied_products"
+    | "child_care_services"
+    | "childrens_and_infants_wear_stores"
+    | "chiropodists_podiatrists"
+    | "chiropractors"
+    | "cigar_stores_and_stands"
+    | "civic_social_fraternal_associations"
+    | "cleaning_and_maintenance"
+    | "clothing_rental"
+    | "colleges_universities"
+    | "commercial_equipment"
+    | "commercial_footwear"
+    | "commercial_photography_art_and_graphics"
+    | "commuter_transport_and_ferries"
+    | "computer_network_services"
+    | "computer_programming"
+    | "computer_repair"
+    | "computer_software_stores"
+    | "computers_peripherals_and_software"
+    | "concrete_work_services"
+    | "construction_materials"
+    | "consulting_public_relations"
+    | "correspondence_schools"
+    | "cosmetic_stores"
+    | "counseling_services"
+    | "country_clubs"
+    | "courier_services"
+    | "court_costs"
+    | "credit_reporting_agencies"
+    | "cruise_lines"
+    | "dairy_products_stores"
+    | "dance_hall_studios_schools"
+    | "dating_escort_services"
+    | "dentists_orthodontists"
+    | "department_stores"
+    | "detective_agencies"
+    | "digital_goods_applications"
+    | "digital_goods_games"
+    | "digital_goods_large_volume"
+    | "digital_goods_media"
+    | "direct_marketing_catalog_merchant"
+    | "direct_marketing_combination_catalog_and_retail_merchant"
+    | "direct_marketing_inbound_telemarketing"
+    | "direct_marketing_insurance_services"
+    | "direct_marketing_other"
+    | "direct_marketing_outbound_telemarketing"
+    | "direct_marketing_subscription"
+    | "direct_marketing_travel"
+    | "discount_stores"
+    | "doctors"
+    | "door_to_door_sales"
+    | "drapery_window_covering_and_upholstery_stores"
+    | "drinking_places"
+    | "drug_stores_and_pharmacies"
+    | "drugs_drug_proprietaries_and_druggist_sundries"
+    | "dry_cleaners"
+    | "durable_goods"
+    | "duty_free_stores"
+    | "eating_places_restaurants"
+    | "educational_services"
+    | "electric_razor_stores"
+    | "electric_vehicle_charging"
+    | "electrical_parts_and_equipment"
+    | "electrical_services"
+    | "electronics_repair_shops"
+    | "electronics_stores"
+    | "elementary_secondary_schools"
+    | "emergency_services_gcas_visa_use_only"
+    | "employment_temp_agencies"
+    | "equipment_rental"
+    | "exterminating_services"
+    | "family_clothing_stores"
+    | "fast_food_restaurants"
+    | "financial_institutions"
+    | "fines_government_administrative_entities"
+    | "fireplace_fireplace_screens_and_accessories_stores"
+    | "floor_covering_stores"
+    | "florists"
+    | "florists_supplies_nursery_stock_and_flowers"
+    | "freezer_and_locker_meat_provisioners"
+    | "fuel_dealers_non_automotive"
+    | "funeral_services_crematories"
+    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+    | "furniture_repair_refinishing"
+    | "furriers_and_fur_shops"
+    | "general_services"
+    | "gift_card_novelty_and_souvenir_shops"
+    | "glass_paint_and_wallpaper_stores"
+    | "glassware_crystal_stores"
+    | "golf_courses_public"
+    | "government_licensed_horse_dog_racing_us_region_only"
+    | "government_licensed_online_casions_online_gambling_us_region_only"
+    | "government_owned_lotteries_non_us_region"
+    | "government_owned_lotteries_us_region_only"
+    | "government_services"
+    | "grocery_stores_supermarkets"
+    | "hardware_equipment_and_supplies"
+    | "hardware_stores"
+    | "health_and_beauty_spas"
+    | "hearing_aids_sales_and_supplies"
+    | "heating_plumbing_a_c"
+    | "hobby_toy_and_game_shops"
+    | "home_supply_warehouse_stores"
+    | "hospitals"
+    | "hotels_motels_and_resorts"
+    | "household_appliance_stores"
+    | "industrial_supplies"
+    | "information_retrieval_services"
+    | "insurance_default"
+    | "insurance_underwriting_premiums"
+    | "intra_company_purchases"
+    | "jewelry_stores_watches_clocks_and_silverware_stores"
+    | "landscaping_services"
+    | "laundries"
+    | "laundry_cleaning_services"
+    | "legal_services_attorneys"
+    | "luggage_and_leather_goods_stores"
+    | "lumber_building_materials_stores"
+    | "manual_cash_disburse"
+    | "marinas_service_and_supplies"
+    | "marketplaces"
+    | "masonry_stonework_and_plaster"
+    | "massage_parlors"
+    | "medical_and_dental_labs"
+    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+    | "medical_services"
+    | "membership_organizations"
+    | "mens_and_boys_clothing_and_accessories_stores"
+    | "mens_womens_clothing_stores"
+    | "metal_service_centers"
+    | "miscellaneous"
+    | "miscellaneous_apparel_and_accessory_shops"
+    | "miscellaneous_auto_dealers"
+    | "miscellaneous_business_services"
+    | "miscellaneous_food_stores"
+    | "miscellaneous_general_merchandise"
+    | "miscellaneous_general_services"
+    | "miscellaneous_home_furnishing_specialty_stores"
+    | "miscellaneous_publishing_and_printing"
+    | "miscellaneous_recreation_services"
+    | "miscellaneous_repair_shops"
+    | "miscellaneous_specialty_retail"
+    | "mobile_home_dealers"
+    | "motion_picture_theaters"
+    | "motor_freight_carriers_and_trucking"
+    | "motor_homes_dealers"
+    | "motor_vehicle_supplies_and_new_parts"
+    | "motorcycle_shops_and_dealers"
+    | "motorcycle_shops_dealers"
+    | "music_stores_musical_instruments_pianos_and_sheet_music"
+    | "news_dealers_and_newsstands"
+    | "non_fi_money_orders"
+    | "non_fi_stored_value_card_purchase_load"
+    | "nondurable_goods"
+    | "nurseries_lawn_and_garden_supply_stores"
+    | "nursing_personal_care"
+    | "office_and_commercial_furniture"
+    | "opticians_eyeglasses"
+    | "optometrists_ophthalmologist"
+    | "orthopedic_goods_prosthetic_devices"
+    | "osteopaths"
+    | "package_stores_beer_wine_and_liquor"
+    | "paints_varnishes_and_supplies"
+    | "parking_lots_garages"
+    | "passenger_railways"
+    | "pawn_shops"
+    | "pet_shops_pet_food_and_supplies"
+    | "petroleum_and_petroleum_products"
+    | "photo_developing"
+    | "photographic_photocopy_microfilm_equipment_and_supplies"
+    | "photographic_studios"
+    | "picture_video_production"
+    | "piece_goods_notions_and_other_dry_goods"
+    | "plumbing_heating_equipment_and_supplies"
+    | "political_organizations"
+    | "postal_services_government_only"
+    | "precious_stones_and_metals_watches_and_jewelry"
+    | "professional_services"
+    | "public_warehousing_and_storage"
+    | "quick_copy_repro_and_blueprint"
+    | "railroads"
+    | "real_estate_agents_and_managers_rentals"
+    | "record_stores"
+    | "recreational_vehicle_rentals"
+    | "religious_goods_stores"
+    | "religious_organizations"
+    | "roofing_siding_sheet_metal"
+    | "secretarial_support_services"
+    | "security_brokers_dealers"
+    | "service_stations"
+    | "sewing_needlework_fabric_and_piece_goods_stores"
+    | "shoe_repair_hat_cleaning"
+    | "shoe_stores"
+    | "small_appliance_repair"
+    | "snowmobile_dealers"
+    | "special_trade_services"
+    | "specialty_cleaning"
+    | "sporting_goods_stores"
+    | "sporting_recreation_camps"
+    | "sports_and_riding_apparel_stores"
+    | "sports_clubs_fields"
+    | "stamp_and_coin_stores"
+    | "stationary_office_supplies_printing_and_writing_paper"
+    | "stationery_stores_office_and_school_supply_stores"
+    | "swimming_pools_sales"
+    | "t_ui_travel_germany"
+    | "tailors_alterations"
+    | "tax_payments_government_agencies"
+    | "tax_preparation_services"
+    | "taxicabs_limousines"
+    | "telecommunication_equipment_and_telephone_sales"
+    | "telecommunication_services"
+    | "telegraph_services"
+    | "tent_and_awning_shops"
+    | "testing_laboratories"
+    | "theatrical_ticket_agencies"
+    | "timeshares"
+    | "tire_retreading_and_repair"
+    | "tolls_bridge_fees"
+    | "tourist_attractions_and_exhibits"
+    | "towing_services"
+    | "trailer_parks_campgrounds"
+    | "transportation_services"
+    | "travel_agencies_tour_operators"
+    | "truck_stop_iteration"
+    | "truck_utility_trailer_rentals"
+    | "typesetting_plate_making_and_related_services"
+    | "typewriter_stores"
+    | "u_s_federal_government_agencies_or_departments"
+    | "uniforms_commercial_clothing"
+    | "used_merchandise_and_secondhand_stores"
+    | "utilities"
+    | "variety_stores"
+    | "veterinary_services"
+    | "video_amusement_game_supplies"
+    | "video_game_arcades"
+    | "video_tape_rental_stores"
+    | "vocational_trade_schools"
+    | "watch_jewelry_repair"
+    | "welding_repair"
+    | "wholesale_clubs"
+    | "wig_and_toupee_stores"
+    | "wires_money_orders"
+    | "womens_accessory_and_specialty_shops"
+    | "womens_ready_to_wear_stores"
+    | "wrecking_and_salvage_yards"
+    | (string & {})
+  )[];
+  spending_limits?: {
+    amount: number;
+    categories?: (
+      | "ac_refrigeration_repair"
+      | "accounting_bookkeeping_services"
+      | "advertising_services"
+      | "agricultural_cooperative"
+      | "airlines_air_carriers"
+      | "airports_flying_fields"
+      | "ambulance_services"
+      | "amusement_parks_carnivals"
+      | "antique_reproductions"
+      | "antique_shops"
+      | "aquariums"
+      | "architectural_surveying_services"
+      | "art_dealers_and_galleries"
+      | "artists_supply_and_craft_shops"
+      | "auto_and_home_supply_stores"
+      | "auto_body_repair_shops"
+      | "auto_paint_shops"
+      | "auto_service_shops"
+      | "automated_cash_disburse"
+      | "automated_fuel_dispensers"
+      | "automobile_associations"
+      | "automotive_parts_and_accessories_stores"
+      | "automotive_tire_stores"
+      | "bail_and_bond_payments"
+      | "bakeries"
+      | "bands_orchestras"
+      | "barber_and_beauty_shops"
+      | "betting_casino_gambling"
+      | "bicycle_shops"
+      | "billiard_pool_establishments"
+      | "boat_dealers"
+      | "boat_rentals_and_leases"
+      | "book_stores"
+      | "books_periodicals_and_newspapers"
+      | "bowling_alleys"
+      | "bus_lines"
+      | "business_secretarial_schools"
+      | "buying_shopping_services"
+      | "cable_satellite_and_other_pay_television_and_radio"
+      | "camera_and_photographic_supply_stores"
+      | "candy_nut_and_confectionery_stores"
+      | "car_and_truck_dealers_new_used"
+      | "car_and_truck_dealers_used_only"
+      | "car_rental_agencies"
+      | "car_washes"
+      | "carpentry_services"
+      | "carpet_upholstery_cleaning"
+      | "caterers"
+      | "charitable_and_social_service_organizations_fundraising"
+      | "chemicals_and_allied_products"
+      | "child_care_services"
+      | "childrens_and_infants_wear_stores"
+      | "chiropodists_podiatrists"
+      | "chiropractors"
+      | "cigar_stores_and_stands"
+      | "civic_social_fraternal_associations"
+      | "cleaning_and_maintenance"
+      | "clothing_rental"
+      | "colleges_universities"
+      | "commercial_equipment"
+      | "commercial_footwear"
+      | "commercial_photography_art_and_graphics"
+      | "commuter_transport_and_ferries"
+      | "computer_network_services"
+      | "computer_programming"
+      | "computer_repair"
+      | "computer_software_stores"
+      | "computers_peripherals_and_software"
+      | "concrete_work_services"
+      | "construction_materials"
+      | "consulting_public_relations"
+      | "correspondence_schools"
+      | "cosmetic_stores"
+      | "counseling_services"
+      | "country_clubs"
+      | "courier_services"
+      | "court_costs"
+      | "credit_reporting_agencies"
+      | "cruise_lines"
+      | "dairy_products_stores"
+      | "dance_hall_studios_schools"
+      | "dating_escort_services"
+      | "dentists_orthodontists"
+      | "department_stores"
+      | "detective_agencies"
+      | "digital_goods_applications"
+      | "digital_goods_games"
+      | "digital_goods_large_volume"
+      | "digital_goods_media"
+      | "direct_marketing_catalog_merchant"
+      | "direct_marketing_combination_catalog_and_retail_merchant"
+      | "direct_marketing_inbound_telemarketing"
+      | "direct_marketing_insurance_services"
+      | "direct_marketing_other"
+      | "direct_marketing_outbound_telemarketing"
+      | "direct_marketing_subscription"
+      | "direct_marketing_travel"
+      | "discount_stores"
+      | "doctors"
+      | "door_to_door_sales"
+      | "drapery_window_covering_and_upholstery_stores"
+      | "drinking_places"
+      | "drug_stores_and_pharmacies"
+      | "drugs_drug_proprietaries_and_druggist_sundries"
+      | "dry_cleaners"
+      | "durable_goods"
+      | "duty_free_stores"
+      | "eating_places_restaurants"
+      | "educational_services"
+      | "electric_razor_stores"
+      | "electric_vehicle_charging"
+      | "electrical_parts_and_equipment"
+      | "electrical_services"
+      | "electronics_repair_shops"
+      | "electronics_stores"
+      | "elementary_secondary_schools"
+      | "emergency_services_gcas_visa_use_only"
+      | "employment_temp_agencies"
+      | "equipment_rental"
+      | "exterminating_services"
+      | "family_clothing_stores"
+      | "fast_food_restaurants"
+      | "financial_institutions"
+      | "fines_government_administrative_entities"
+      | "fireplace_fireplace_screens_and_accessories_stores"
+      | "floor_covering_stores"
+      | "florists"
+      | "florists_supplies_nursery_stock_and_flowers"
+      | "freezer_and_locker_meat_provisioners"
+      | "fuel_dealers_non_automotive"
+      | "funeral_services_crematories"
+      | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+      | "furniture_repair_refinishing"
+      | "furriers_and_fur_shops"
+      | "general_services"
+      | "gift_card_novelty_and_souvenir_shops"
+      | "glass_paint_and_wallpaper_stores"
+      | "glassware_crystal_stores"
+      | "golf_courses_public"
+      | "government_licensed_horse_dog_racing_us_region_only"
+      | "government_licensed_online_casions_online_gambling_us_region_only"
+      | "government_owned_lotteries_non_us_region"
+      | "government_owned_lotteries_us_region_only"
+      | "government_services"
+      | "grocery_stores_supermarkets"
+      | "hardware_equipment_and_supplies"
+      | "hardware_stores"
+      | "health_and_beauty_spas"
+      | "hearing_aids_sales_and_supplies"
+      | "heating_plumbing_a_c"
+      | "hobby_toy_and_game_shops"
+      | "home_supply_warehouse_stores"
+      | "hospitals"
+      | "hotels_motels_and_resorts"
+      | "household_appliance_stores"
+      | "industrial_supplies"
+      | "information_retrieval_services"
+      | "insurance_default"
+      | "insurance_underwriting_premiums"
+      | "intra_company_purchases"
+      | "jewelry_stores_watches_clocks_and_silverware_stores"
+      | "landscaping_services"
+      | "laundries"
+      | "laundry_cleaning_services"
+      | "legal_services_attorneys"
+      | "luggage_and_leather_goods_stores"
+      | "lumber_building_materials_stores"
+      | "manual_cash_disburse"
+      | "marinas_service_and_supplies"
+      | "marketplaces"
+      | "masonry_stonework_and_plaster"
+      | "massage_parlors"
+      | "medical_and_dental_labs"
+      | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+      | "medical_services"
+      | "membership_organizations"
+      | "mens_and_boys_clothing_and_accessories_stores"
+      | "mens_womens_clothing_stores"
+      | "metal_service_centers"
+      | "miscellaneous"
+      | "miscellaneous_apparel_and_accessory_shops"
+      | "miscellaneous_auto_dealers"
+      | "miscellaneous_business_services"
+      | "miscellaneous_food_stores"
+      | "miscellaneous_general_merchandise"
+      | "miscellaneous_general_services"
+      | "miscellaneous_home_furnishing_specialty_stores"
+      | "miscellaneous_publishing_and_printing"
+      | "miscellaneous_recreation_services"
+      | "miscellaneous_repair_shops"
+      | "miscellaneous_specialty_retail"
+      | "mobile_home_dealers"
+      | "motion_picture_theaters"
+      | "motor_freight_carriers_and_trucking"
+      | "motor_homes_dealers"
+      | "motor_vehicle_supplies_and_new_parts"
+      | "motorcycle_shops_and_dealers"
+      | "motorcycle_shops_dealers"
+      | "music_stores_musical_instruments_pianos_and_sheet_music"
+      | "news_dealers_and_newsstands"
+      | "non_fi_money_orders"
+      | "non_fi_stored_value_card_purchase_load"
+      | "nondurable_goods"
+      | "nurseries_lawn_and_garden_supply_stores"
+      | "nursing_personal_care"
+      | "office_and_commercial_furniture"
+      | "opticians_eyeglasses"
+      | "optometrists_ophthalmologist"
+      | "orthopedic_goods_prosthetic_devices"
+      | "osteopaths"
+      | "package_stores_beer_wine_and_liquor"
+      | "paints_varnishes_and_supplies"
+      | "parking_lots_garages"
+      | "passenger_railways"
+      | "pawn_shops"
+      | "pet_shops_pet_food_and_supplies"
+      | "petroleum_and_petroleum_products"
+      | "photo_developing"
+      | "photographic_photocopy_microfilm_equipment_and_supplies"
+      | "photographic_studios"
+      | "picture_video_production"
+      | "piece_goods_notions_and_other_dry_goods"
+      | "plumbing_heating_equipment_and_supplies"
+      | "political_organizations"
+      | "postal_services_government_only"
+      | "precious_stones_and_metals_watches_and_jewelry"
+      | "professional_services"
+      | "public_warehousing_and_storage"
+      | "quick_copy_repro_and_blueprint"
+      | "railroads"
+      | "real_estate_agents_and_managers_rentals"
+      | "record_stores"
+      | "recreational_vehicle_rentals"
+      | "religious_goods_stores"
+      | "religious_organizations"
+      | "roofing_siding_sheet_metal"
+      | "secretarial_support_services"
+      | "security_brokers_dealers"
+      | "service_stations"
+      | "sewing_needlework_fabric_and_piece_goods_stores"
+      | "shoe_repair_hat_cleaning"
+      | "shoe_stores"
+      | "small_appliance_repair"
+      | "snowmobile_dealers"
+      | "special_trade_services"
+      | "specialty_cleaning"
+      | "sporting_goods_stores"
+      | "sporting_recreation_camps"
+      | "sports_and_riding_apparel_stores"
+      | "sports_clubs_fields"
+      | "stamp_and_coin_stores"
+      | "stationary_office_supplies_printing_and_writing_paper"
+      | "stationery_stores_office_and_school_supply_stores"
+      | "swimming_pools_sales"
+      | "t_ui_travel_germany"
+      | "tailors_alterations"
+      | "tax_payments_government_agencies"
+      | "tax_preparation_services"
+      | "taxicabs_limousines"
+      | "telecommunication_equipment_and_telephone_sales"
+      | "telecommunication_services"
+      | "telegraph_services"
+      | "tent_and_awning_shops"
+      | "testing_laboratories"
+      | "theatrical_ticket_agencies"
+      | "timeshares"
+      | "tire_retreading_and_repair"
+      | "tolls_bridge_fees"
+      | "tourist_attractions_and_exhibits"
+      | "towing_services"
+      | "trailer_parks_campgrounds"
+      | "transportation_services"
+      | "travel_agencies_tour_operators"
+      | "truck_stop_iteration"
+      | "truck_utility_trailer_rentals"
+      | "typesetting_plate_making_and_related_services"
+      | "typewriter_stores"
+      | "u_s_federal_government_agencies_or_departments"
+      | "uniforms_commercial_clothing"
+      | "used_merchandise_and_secondhand_stores"
+      | "utilities"
+      | "variety_stores"
+      | "veterinary_services"
+      | "video_amusement_game_supplies"
+      | "video_game_arcades"
+      | "video_tape_rental_stores"
+      | "vocational_trade_schools"
+      | "watch_jewelry_repair"
+      | "welding_repair"
+      | "wholesale_clubs"
+      | "wig_and_toupee_stores"
+      | "wires_money_orders"
+      | "womens_accessory_and_specialty_shops"
+      | "womens_ready_to_wear_stores"
+      | "wrecking_and_salvage_yards"
+      | (string & {})
+    )[];
+    interval:
+      | "all_time"
+      | "daily"
+      | "monthly"
+      | "per_authorization"
+      | "weekly"
+      | "yearly"
+      | (string & {});
+  }[];
+}
+
+/** authorization_controls_param */
+export interface AuthorizationControlsParamInput {
+  allowed_categories?: (
+    | "ac_refrigeration_repair"
+    | "accounting_bookkeeping_services"
+    | "advertising_services"
+    | "agricultural_cooperative"
+    | "airlines_air_carriers"
+    | "airports_flying_fields"
+    | "ambulance_services"
+    | "amusement_parks_carnivals"
+    | "antique_reproductions"
+    | "antique_shops"
+    | "aquariums"
+    | "architectural_surveying_services"
+    | "art_dealers_and_galleries"
+    | "artists_supply_and_craft_shops"
+    | "auto_and_home_supply_stores"
+    | "auto_body_repair_shops"
+    | "auto_paint_shops"
+    | "auto_service_shops"
+    | "automated_cash_disburse"
+    | "automated_fuel_dispensers"
+    | "automobile_associations"
+    | "automotive_parts_and_accessories_stores"
+    | "automotive_tire_stores"
+    | "bail_and_bond_payments"
+    | "bakeries"
+    | "bands_orchestras"
+    | "barber_and_beauty_shops"
+    | "betting_casino_gambling"
+    | "bicycle_shops"
+    | "billiard_pool_establishments"
+    | "boat_dealers"
+    | "boat_rentals_and_leases"
+    | "book_stores"
+    | "books_periodicals_and_newspapers"
+    | "bowling_alleys"
+    | "bus_lines"
+    | "business_secretarial_schools"
+    | "buying_shopping_services"
+    | "cable_satellite_and_other_pay_television_and_radio"
+    | "camera_and_photographic_supply_stores"
+    | "candy_nut_and_confectionery_stores"
+    | "car_and_truck_dealers_new_used"
+    | "car_and_truck_dealers_used_only"
+    | "car_rental_agencies"
+    | "car_washes"
+    | "carpentry_services"
+    | "carpet_upholstery_cleaning"
+    | "caterers"
+    | "charitable_and_social_service_organizations_fundraising"
+    | "chemicals_and_allied_products"
+    | "child_care_services"
+    | "childrens_and_infants_wear_stores"
+    | "chiropodists_podiatrists"
+    | "chiropractors"
+    | "cigar_stores_and_stands"
+    | "civic_social_fraternal_associations"
+    | "cleaning_and_maintenance"
+    | "clothing_rental"
+    | "colleges_universities"
+    | "commercial_equipment"
+    | "commercial_footwear"
+    | "commercial_photography_art_and_graphics"
+    | "commuter_transport_and_ferries"
+    | "computer_network_services"
+    | "computer_programming"
+    | "computer_repair"
+    | "computer_software_stores"
+    | "computers_peripherals_and_software"
+    | "concrete_work_services"
+    | "construction_materials"
+    | "consulting_public_relations"
+    | "correspondence_schools"
+    | "cosmetic_stores"
+    | "counseling_services"
+    | "country_clubs"
+    | "courier_services"
+    | "court_costs"
+    | "credit_reporting_agencies"
+    | "cruise_lines"
+    | "dairy_products_stores"
+    | "dance_hall_studios_schools"
+    | "dating_escort_services"
+    | "dentists_orthodontists"
+    | "department_stores"
+    | "detective_agencies"
+    | "digital_goods_applications"
+    | "digital_goods_games"
+    | "digital_goods_large_volume"
+    | "digital_goods_media"
+    | "direct_marketing_catalog_merchant"
+    | "direct_marketing_combination_catalog_and_retail_merchant"
+    | "direct_marketing_inbound_telemarketing"
+    | "direct_marketing_insurance_services"
+    | "direct_marketing_other"
+    | "direct_marketing_outbound_telemarketing"
+    | "direct_marketing_subscription"
+    | "direct_marketing_travel"
+    | "discount_stores"
+    | "doctors"
+    | "door_to_door_sales"
+    | "drapery_window_covering_and_upholstery_stores"
+    | "drinking_places"
+    | "drug_stores_and_pharmacies"
+    | "drugs_drug_proprietaries_and_druggist_sundries"
+    | "dry_cleaners"
+    | "durable_goods"
+    | "duty_free_stores"
+    | "eating_places_restaurants"
+    | "educational_services"
+    | "electric_razor_stores"
+    | "electric_vehicle_charging"
+    | "electrical_parts_and_equipment"
+    | "electrical_services"
+    | "electronics_repair_shops"
+    | "electronics_stores"
+    | "elementary_secondary_schools"
+    | "emergency_services_gcas_visa_use_only"
+    | "employment_temp_agencies"
+    | "equipment_rental"
+    | "exterminating_services"
+    | "family_clothing_stores"
+    | "fast_food_restaurants"
+    | "financial_institutions"
+    | "fines_government_administrative_entities"
+    | "fireplace_fireplace_screens_and_accessories_stores"
+    | "floor_covering_stores"
+    | "florists"
+    | "florists_supplies_nursery_stock_and_flowers"
+    | "freezer_and_locker_meat_provisioners"
+    | "fuel_dealers_non_automotive"
+    | "funeral_services_crematories"
+    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+    | "furniture_repair_refinishing"
+    | "furriers_and_fur_shops"
+    | "general_services"
+    | "gift_card_novelty_and_souvenir_shops"
+    | "glass_paint_and_wallpaper_stores"
+    | "glassware_crystal_stores"
+    | "golf_courses_public"
+    | "government_licensed_horse_dog_racing_us_region_only"
+    | "government_licensed_online_casions_online_gambling_us_region_only"
+    | "government_owned_lotteries_non_us_region"
+    | "government_owned_lotteries_us_region_only"
+    | "government_services"
+    | "grocery_stores_supermarkets"
+    | "hardware_equipment_and_supplies"
+    | "hardware_stores"
+    | "health_and_beauty_spas"
+    | "hearing_aids_sales_and_supplies"
+    | "heating_plumbing_a_c"
+    | "hobby_toy_and_game_shops"
+    | "home_supply_warehouse_stores"
+    | "hospitals"
+    | "hotels_motels_and_resorts"
+    | "household_appliance_stores"
+    | "industrial_supplies"
+    | "information_retrieval_services"
+    | "insurance_default"
+    | "insurance_underwriting_premiums"
+    | "intra_company_purchases"
+    | "jewelry_stores_watches_clocks_and_silverware_stores"
+    | "landscaping_services"
+    | "laundries"
+    | "laundry_cleaning_services"
+    | "legal_services_attorneys"
+    | "luggage_and_leather_goods_stores"
+    | "lumber_building_materials_stores"
+    | "manual_cash_disburse"
+    | "marinas_service_and_supplies"
+    | "marketplaces"
+    | "masonry_stonework_and_plaster"
+    | "massage_parlors"
+    | "medical_and_dental_labs"
+    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+    | "medical_services"
+    | "membership_organizations"
+    | "mens_and_boys_clothing_and_accessories_stores"
+    | "mens_womens_clothing_stores"
+    | "metal_service_centers"
+    | "miscellaneous"
+    | "miscellaneous_apparel_and_accessory_shops"
+    | "miscellaneous_auto_dealers"
+    | "miscellaneous_business_services"
+    | "miscellaneous_food_stores"
+    | "miscellaneous_general_merchandise"
+    | "miscellaneous_general_services"
+    | "miscellaneous_home_furnishing_specialty_stores"
+    | "miscellaneous_publishing_and_printing"
+    | "miscellaneous_recreation_services"
+    | "miscellaneous_repair_shops"
+    | "miscellaneous_specialty_retail"
+    | "mobile_home_dealers"
+    | "motion_picture_theaters"
+    | "motor_freight_carriers_and_trucking"
+    | "motor_homes_dealers"
+    | "motor_vehicle_supplies_and_new_parts"
+    | "motorcycle_shops_and_dealers"
+    | "motorcycle_shops_dealers"
+    | "music_stores_musical_instruments_pianos_and_sheet_music"
+    | "news_dealers_and_newsstands"
+    | "non_fi_money_orders"
+    | "non_fi_stored_value_card_purchase_load"
+    | "nondurable_goods"
+    | "nurseries_lawn_and_garden_supply_stores"
+    | "nursing_personal_care"
+    | "office_and_commercial_furniture"
+    | "opticians_eyeglasses"
+    | "optometrists_ophthalmologist"
+    | "orthopedic_goods_prosthetic_devices"
+    | "osteopaths"
+    | "package_stores_beer_wine_and_liquor"
+    | "paints_varnishes_and_supplies"
+    | "parking_lots_garages"
+    | "passenger_railways"
+    | "pawn_shops"
+    | "pet_shops_pet_food_and_supplies"
+    | "petroleum_and_petroleum_products"
+    | "photo_developing"
+    | "photographic_photocopy_microfilm_equipment_and_supplies"
+    | "photographic_studios"
+    | "picture_video_production"
+    | "piece_goods_notions_and_other_dry_goods"
+    | "plumbing_heating_equipment_and_supplies"
+    | "political_organizations"
+    | "postal_services_government_only"
+    | "precious_stones_and_metals_watches_and_jewelry"
+    | "professional_services"
+    | "public_warehousing_and_storage"
+    | "quick_copy_repro_and_blueprint"
+    | "railroads"
+    | "real_estate_agents_and_managers_rentals"
+    | "record_stores"
+    | "recreational_vehicle_rentals"
+    | "religious_goods_stores"
+    | "religious_organizations"
+    | "roofing_siding_sheet_metal"
+    | "secretarial_support_services"
+    | "security_brokers_dealers"
+    | "service_stations"
+    | "sewing_needlework_fabric_and_piece_goods_stores"
+    | "shoe_repair_hat_cleaning"
+    | "shoe_stores"
+    | "small_appliance_repair"
+    | "snowmobile_dealers"
+    | "special_trade_services"
+    | "specialty_cleaning"
+    | "sporting_goods_stores"
+    | "sporting_recreation_camps"
+    | "sports_and_riding_apparel_stores"
+    | "sports_clubs_fields"
+    | "stamp_and_coin_stores"
+    | "stationary_office_supplies_printing_and_writing_paper"
+    | "stationery_stores_office_and_school_supply_stores"
+    | "swimming_pools_sales"
+    | "t_ui_travel_germany"
+    | "tailors_alterations"
+    | "tax_payments_government_agencies"
+    | "tax_preparation_services"
+    | "taxicabs_limousines"
+    | "telecommunication_equipment_and_telephone_sales"
+    | "telecommunication_services"
+    | "telegraph_services"
+    | "tent_and_awning_shops"
+    | "testing_laboratories"
+    | "theatrical_ticket_agencies"
+    | "timeshares"
+    | "tire_retreading_and_repair"
+    | "tolls_bridge_fees"
+    | "tourist_attractions_and_exhibits"
+    | "towing_services"
+    | "trailer_parks_campgrounds"
+    | "transportation_services"
+    | "travel_agencies_tour_operators"
+    | "truck_stop_iteration"
+    | "truck_utility_trailer_rentals"
+    | "typesetting_plate_making_and_related_services"
+    | "typewriter_stores"
+    | "u_s_federal_government_agencies_or_departments"
+    | "uniforms_commercial_clothing"
+    | "used_merchandise_and_secondhand_stores"
+    | "utilities"
+    | "variety_stores"
+    | "veterinary_services"
+    | "video_amusement_game_supplies"
+    | "video_game_arcades"
+    | "video_tape_rental_stores"
+    | "vocational_trade_schools"
+    | "watch_jewelry_repair"
+    | "welding_repair"
+    | "wholesale_clubs"
+    | "wig_and_toupee_stores"
+    | "wires_money_orders"
+    | "womens_accessory_and_specialty_shops"
+    | "womens_ready_to_wear_stores"
+    | "wrecking_and_salvage_yards"
+  )[];
+  blocked_categories?: (
+    | "ac_refrigeration_repair"
+    | "accounting_bookkeeping_services"
+    | "advertising_services"
+    | "agricultural_cooperative"
+    | "airlines_air_carriers"
+    | "airports_flying_fields"
+    | "ambulance_services"
+    | "amusement_parks_carnivals"
+    | "antique_reproductions"
+    | "antique_shops"
+    | "aquariums"
+    | "architectural_surveying_services"
+    | "art_dealers_and_galleries"
+    | "artists_supply_and_craft_shops"
+    | "auto_and_home_supply_stores"
+    | "auto_body_repair_shops"
+    | "auto_paint_shops"
+    | "auto_service_shops"
+    | "automated_cash_disburse"
+    | "automated_fuel_dispensers"
+    | "automobile_associations"
+    | "automotive_parts_and_accessories_stores"
+    | "automotive_tire_stores"
+    | "bail_and_bond_payments"
+    | "bakeries"
+    | "bands_orchestras"
+    | "barber_and_beauty_shops"
+    | "betting_casino_gambling"
+    | "bicycle_shops"
+    | "billiard_pool_establishments"
+    | "boat_dealers"
+    | "boat_rentals_and_leases"
+    | "book_stores"
+    | "books_periodicals_and_newspapers"
+    | "bowling_alleys"
+    | "bus_lines"
+    | "business_secretarial_schools"
+    | "buying_shopping_services"
+    | "cable_satellite_and_other_pay_television_and_radio"
+    | "camera_and_photographic_supply_stores"
+    | "candy_nut_and_confectionery_stores"
+    | "car_and_truck_dealers_new_used"
+    | "car_and_truck_dealers_used_only"
+    | "car_rental_agencies"
+    | "car_washes"
+    | "carpentry_services"
+    | "carpet_upholstery_cleaning"
+    | "caterers"
+    | "charitable_and_social_service_organizations_fundraising"
+    | "chemicals_and_allied_products"
+    | "child_care_services"
+    | "childrens_and_infants_wear_stores"
+    | "chiropodists_podiatrists"
+    | "chiropractors"
+    | "cigar_stores_and_stands"
+    | "civic_social_fraternal_associations"
+    | "cleaning_and_maintenance"
+    | "clothing_rental"
+    | "colleges_universities"
+    | "commercial_equipment"
+    | "commercial_footwear"
+    | "commercial_photography_art_and_graphics"
+    | "commuter_transport_and_ferries"
+    | "computer_network_services"
+    | "computer_programming"
+    | "computer_repair"
+    | "computer_software_stores"
+    | "computers_peripherals_and_software"
+    | "concrete_work_services"
+    | "construction_materials"
+    | "consulting_public_relations"
+    | "correspondence_schools"
+    | "cosmetic_stores"
+    | "counseling_services"
+    | "country_clubs"
+    | "courier_services"
+    | "court_costs"
+    | "credit_reporting_agencies"
+    | "cruise_lines"
+    | "dairy_products_stores"
+    | "dance_hall_studios_schools"
+    | "dating_escort_services"
+    | "dentists_orthodontists"
+    | "department_stores"
+    | "detective_agencies"
+    | "digital_goods_applications"
+    | "digital_goods_games"
+    | "digital_goods_large_volume"
+    | "digital_goods_media"
+    | "direct_marketing_catalog_merchant"
+    | "direct_marketing_combination_catalog_and_retail_merchant"
+    | "direct_marketing_inbound_telemarketing"
+    | "direct_marketing_insurance_services"
+    | "direct_marketing_other"
+    | "direct_marketing_outbound_telemarketing"
+    | "direct_marketing_subscription"
+    | "direct_marketing_travel"
+    | "discount_stores"
+    | "doctors"
+    | "door_to_door_sales"
+    | "drapery_window_covering_and_upholstery_stores"
+    | "drinking_places"
+    | "drug_stores_and_pharmacies"
+    | "drugs_drug_proprietaries_and_druggist_sundries"
+    | "dry_cleaners"
+    | "durable_goods"
+    | "duty_free_stores"
+    | "eating_places_restaurants"
+    | "educational_services"
+    | "electric_razor_stores"
+    | "electric_vehicle_charging"
+    | "electrical_parts_and_equipment"
+    | "electrical_services"
+    | "electronics_repair_shops"
+    | "electronics_stores"
+    | "elementary_secondary_schools"
+    | "emergency_services_gcas_visa_use_only"
+    | "employment_temp_agencies"
+    | "equipment_rental"
+    | "exterminating_services"
+    | "family_clothing_stores"
+    | "fast_food_restaurants"
+    | "financial_institutions"
+    | "fines_government_administrative_entities"
+    | "fireplace_fireplace_screens_and_accessories_stores"
+    | "floor_covering_stores"
+    | "florists"
+    | "florists_supplies_nursery_stock_and_flowers"
+    | "freezer_and_locker_meat_provisioners"
+    | "fuel_dealers_non_automotive"
+    | "funeral_services_crematories"
+    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+    | "furniture_repair_refinishing"
+    | "furriers_and_fur_shops"
+    | "general_services"
+    | "gift_card_novelty_and_souvenir_shops"
+    | "glass_paint_and_wallpaper_stores"
+    | "glassware_crystal_stores"
+    | "golf_courses_public"
+    | "government_licensed_horse_dog_racing_us_region_only"
+    | "government_licensed_online_casions_online_gambling_us_region_only"
+    | "government_owned_lotteries_non_us_region"
+    | "government_owned_lotteries_us_region_only"
+    | "government_services"
+    | "grocery_stores_supermarkets"
+    | "hardware_equipment_and_supplies"
+    | "hardware_stores"
+    | "health_and_beauty_spas"
+    | "hearing_aids_sales_and_supplies"
+    | "heating_plumbing_a_c"
+    | "hobby_toy_and_game_shops"
+    | "home_supply_warehouse_stores"
+    | "hospitals"
+    | "hotels_motels_and_resorts"
+    | "household_appliance_stores"
+    | "industrial_supplies"
+    | "information_retrieval_services"
+    | "insurance_default"
+    | "insurance_underwriting_premiums"
+    | "intra_company_purchases"
+    | "jewelry_stores_watches_clocks_and_silverware_stores"
+    | "landscaping_services"
+    | "laundries"
+    | "laundry_cleaning_services"
+    | "legal_services_attorneys"
+    | "luggage_and_leather_goods_stores"
+    | "lumber_building_materials_stores"
+    | "manual_cash_disburse"
+    | "marinas_service_and_supplies"
+    | "marketplaces"
+    | "masonry_stonework_and_plaster"
+    | "massage_parlors"
+    | "medical_and_dental_labs"
+    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+    | "medical_services"
+    | "membership_organizations"
+    | "mens_and_boys_clothing_and_accessories_stores"
+    | "mens_womens_clothing_stores"
+    | "metal_service_centers"
+    | "miscellaneous"
+    | "miscellaneous_apparel_and_accessory_shops"
+    | "miscellaneous_auto_dealers"
+    | "miscellaneous_business_services"
+    | "miscellaneous_food_stores"
+    | "miscellaneous_general_merchandise"
+    | "miscellaneous_general_services"
+    | "miscellaneous_home_furnishing_specialty_stores"
+    | "miscellaneous_publishing_and_printing"
+    | "miscellaneous_recreation_services"
+    | "miscellaneous_repair_shops"
+    | "miscellaneous_specialty_retail"
+    | "mobile_home_dealers"
+    | "motion_picture_theaters"
+    | "motor_freight_carriers_and_trucking"
+    | "motor_homes_dealers"
+    | "motor_vehicle_supplies_and_new_parts"
+    | "motorcycle_shops_and_dealers"
+    | "motorcycle_shops_dealers"
+    | "music_stores_musical_instruments_pianos_and_sheet_music"
+    | "news_dealers_and_newsstands"
+    | "non_fi_money_orders"
+    | "non_fi_stored_value_card_purchase_load"
+    | "nondurable_goods"
+    | "nurseries_lawn_and_garden_supply_stores"
+    | "nursing_personal_care"
+    | "office_and_commercial_furniture"
+    | "opticians_eyeglasses"
+    | "optometrists_ophthalmologist"
+    | "orthopedic_goods_prosthetic_devices"
+    | "osteopaths"
+    | "package_stores_beer_wine_and_liquor"
+    | "paints_varnishes_and_supplies"
+    | "parking_lots_garages"
+    | "passenger_railways"
+    | "pawn_shops"
+    | "pet_shops_pet_food_and_supplies"
+    | "petroleum_and_petroleum_products"
+    | "photo_developing"
+    | "photographic_photocopy_microfilm_equipment_and_supplies"
+    | "photographic_studios"
+    | "picture_video_production"
+    | "piece_goods_notions_and_other_dry_goods"
+    | "plumbing_heating_equipment_and_supplies"
+    | "political_organizations"
+    | "postal_services_government_only"
+    | "precious_stones_and_metals_watches_and_jewelry"
+    | "professional_services"
+    | "public_warehousing_and_storage"
+    | "quick_copy_repro_and_blueprint"
+    | "railroads"
+    | "real_estate_agents_and_managers_rentals"
+    | "record_stores"
+    | "recreational_vehicle_rentals"
+    | "religious_goods_stores"
+    | "religious_organizations"
+    | "roofing_siding_sheet_metal"
+    | "secretarial_support_services"
+    | "security_brokers_dealers"
+    | "service_stations"
+    | "sewing_needlework_fabric_and_piece_goods_stores"
+    | "shoe_repair_hat_cleaning"
+    | "shoe_stores"
+    | "small_appliance_repair"
+    | "snowmobile_dealers"
+    | "special_trade_services"
+    | "specialty_cleaning"
+    | "sporting_goods_stores"
+    | "sporting_recreation_camps"
+    | "sports_and_riding_apparel_stores"
+    | "sports_clubs_fields"
+    | "stamp_and_coin_stores"
+    | "stationary_office_supplies_printing_and_writing_paper"
+    | "stationery_stores_office_and_school_supply_stores"
+    | "swimming_pools_sales"
+    | "t_ui_travel_germany"
+    | "tailors_alterations"
+    | "tax_payments_government_agencies"
+    | "tax_preparation_services"
+    | "taxicabs_limousines"
+    | "telecommunication_equipment_and_telephone_sales"
+    | "telecommunication_services"
+    | "telegraph_services"
+    | "tent_and_awning_shops"
+    | "testing_laboratories"
+    | "theatrical_ticket_agencies"
+    | "timeshares"
+    | "tire_retreading_and_repair"
+    | "tolls_bridge_fees"
+    | "tourist_attractions_and_exhibits"
+    | "towing_services"
+    | "trailer_parks_campgrounds"
+    | "transportation_services"
+    | "travel_agencies_tour_operators"
+    | "truck_stop_iteration"
+    | "truck_utility_trailer_rentals"
+    | "typesetting_plate_making_and_related_services"
+    | "typewriter_stores"
+    | "u_s_federal_government_agencies_or_departments"
+    | "uniforms_commercial_clothing"
+    | "used_merchandise_and_secondhand_stores"
+    | "utilities"
+    | "variety_stores"
+    | "veterinary_services"
+    | "video_amusement_game_supplies"
+    | "video_game_arcades"
+    | "video_tape_rental_stores"
+    | "vocational_trade_schools"
+    | "watch_jewelry_repair"
+    | "welding_repair"
+    | "wholesale_clubs"
+    | "wig_and_toupee_stores"
+    | "wires_money_orders"
+    | "womens_accessory_and_specialty_shops"
+    | "womens_ready_to_wear_stores"
+    | "wrecking_and_salvage_yards"
+  )[];
+  spending_limits?: {
+    amount: number;
+    categories?: (
+      | "ac_refrigeration_repair"
+      | "accounting_bookkeeping_services"
+      | "advertising_services"
+      | "agricultural_cooperative"
+      | "airlines_air_carriers"
+      | "airports_flying_fields"
+      | "ambulance_services"
+      | "amusement_parks_carnivals"
+      | "antique_reproductions"
+      | "antique_shops"
+      | "aquariums"
+      | "architectural_surveying_services"
+      | "art_dealers_and_galleries"
+      | "artists_supply_and_craft_shops"
+      | "auto_and_home_supply_stores"
+      | "auto_body_repair_shops"
+      | "auto_paint_shops"
+      | "auto_service_shops"
+      | "automated_cash_disburse"
+      | "automated_fuel_dispensers"
+      | "automobile_associations"
+      | "automotive_parts_and_accessories_stores"
+      | "automotive_tire_stores"
+      | "bail_and_bond_payments"
+      | "bakeries"
+      | "bands_orchestras"
+      | "barber_and_beauty_shops"
+      | "betting_casino_gambling"
+      | "bicycle_shops"
+      | "billiard_pool_establishments"
+      | "boat_dealers"
+      | "boat_rentals_and_leases"
+      | "book_stores"
+      | "books_periodicals_and_newspapers"
+      | "bowling_alleys"
+      | "bus_lines"
+      | "business_secretarial_schools"
+      | "buying_shopping_services"
+      | "cable_satellite_and_other_pay_television_and_radio"
+      | "camera_and_photographic_supply_stores"
+      | "candy_nut_and_confectionery_stores"
+      | "car_and_truck_dealers_new_used"
+      | "car_and_truck_dealers_used_only"
+      | "car_rental_agencies"
+      | "car_washes"
+      | "carpentry_services"
+      | "carpet_upholstery_cleaning"
+      | "caterers"
+      | "charitable_and_social_service_organizations_fundraising"
+      | "chemicals_and_allied_products"
+      | "child_care_services"
+      | "childrens_and_infants_wear_stores"
+      | "chiropodists_podiatrists"
+      | "chiropractors"
+      | "cigar_stores_and_stands"
+      | "civic_social_fraternal_associations"
+      | "cleaning_and_maintenance"
+      | "clothing_rental"
+      | "colleges_universities"
+      | "commercial_equipment"
+      | "commercial_footwear"
+      | "commercial_photography_art_and_graphics"
+      | "commuter_transport_and_ferries"
+      | "computer_network_services"
+      | "computer_programming"
+      | "computer_repair"
+      | "computer_software_stores"
+      | "computers_peripherals_and_software"
+      | "concrete_work_services"
+      | "construction_materials"
+      | "consulting_public_relations"
+      | "correspondence_schools"
+      | "cosmetic_stores"
+      | "counseling_services"
+      | "country_clubs"
+      | "courier_services"
+      | "court_costs"
+      | "credit_reporting_agencies"
+      | "cruise_lines"
+      | "dairy_products_stores"
+      | "dance_hall_studios_schools"
+      | "dating_escort_services"
+      | "dentists_orthodontists"
+      | "department_stores"
+      | "detective_agencies"
+      | "digital_goods_applications"
+      | "digital_goods_games"
+      | "digital_goods_large_volume"
+      | "digital_goods_media"
+      | "direct_marketing_catalog_merchant"
+      | "direct_marketing_combination_catalog_and_retail_merchant"
+      | "direct_marketing_inbound_telemarketing"
+      | "direct_marketing_insurance_services"
+      | "direct_marketing_other"
+      | "direct_marketing_outbound_telemarketing"
+      | "direct_marketing_subscription"
+      | "direct_marketing_travel"
+      | "discount_stores"
+      | "doctors"
+      | "door_to_door_sales"
+      | "drapery_window_covering_and_upholstery_stores"
+      | "drinking_places"
+      | "drug_stores_and_pharmacies"
+      | "drugs_drug_proprietaries_and_druggist_sundries"
+      | "dry_cleaners"
+      | "durable_goods"
+      | "duty_free_stores"
+      | "eating_places_restaurants"
+      | "educational_services"
+      | "electric_razor_stores"
+      | "electric_vehicle_charging"
+      | "electrical_parts_and_equipment"
+      | "electrical_services"
+      | "electronics_repair_shops"
+      | "electronics_stores"
+      | "elementary_secondary_schools"
+      | "emergency_services_gcas_visa_use_only"
+      | "employment_temp_agencies"
+      | "equipment_rental"
+      | "exterminating_services"
+      | "family_clothing_stores"
+      | "fast_food_restaurants"
+      | "financial_institutions"
+      | "fines_government_administrative_entities"
+      | "fireplace_fireplace_screens_and_accessories_stores"
+      | "floor_covering_stores"
+      | "florists"
+      | "florists_supplies_nursery_stock_and_flowers"
+      | "freezer_and_locker_meat_provisioners"
+      | "fuel_dealers_non_automotive"
+      | "funeral_services_crematories"
+      | "furniture_home_furnishings_and_equipment_stores_except_appliances"
+      | "furniture_repair_refinishing"
+      | "furriers_and_fur_shops"
+      | "general_services"
+      | "gift_card_novelty_and_souvenir_shops"
+      | "glass_paint_and_wallpaper_stores"
+      | "glassware_crystal_stores"
+      | "golf_courses_public"
+      | "government_licensed_horse_dog_racing_us_region_only"
+      | "government_licensed_online_casions_online_gambling_us_region_only"
+      | "government_owned_lotteries_non_us_region"
+      | "government_owned_lotteries_us_region_only"
+      | "government_services"
+      | "grocery_stores_supermarkets"
+      | "hardware_equipment_and_supplies"
+      | "hardware_stores"
+      | "health_and_beauty_spas"
+      | "hearing_aids_sales_and_supplies"
+      | "heating_plumbing_a_c"
+      | "hobby_toy_and_game_shops"
+      | "home_supply_warehouse_stores"
+      | "hospitals"
+      | "hotels_motels_and_resorts"
+      | "household_appliance_stores"
+      | "industrial_supplies"
+      | "information_retrieval_services"
+      | "insurance_default"
+      | "insurance_underwriting_premiums"
+      | "intra_company_purchases"
+      | "jewelry_stores_watches_clocks_and_silverware_stores"
+      | "landscaping_services"
+      | "laundries"
+      | "laundry_cleaning_services"
+      | "legal_services_attorneys"
+      | "luggage_and_leather_goods_stores"
+      | "lumber_building_materials_stores"
+      | "manual_cash_disburse"
+      | "marinas_service_and_supplies"
+      | "marketplaces"
+      | "masonry_stonework_and_plaster"
+      | "massage_parlors"
+      | "medical_and_dental_labs"
+      | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
+      | "medical_services"
+      | "membership_organizations"
+      | "mens_and_boys_clothing_and_accessories_stores"
+      | "mens_womens_clothing_stores"
+      | "metal_service_centers"
+      | "miscellaneous"
+      | "miscellaneous_apparel_and_accessory_shops"
+      | "miscellaneous_auto_dealers"
+      | "miscellaneous_business_services"
+      | "miscellaneous_food_stores"
+      | "miscellaneous_general_merchandise"
+      | "miscellaneous_general_services"
+      | "miscellaneous_home_furnishing_specialty_stores"
+      | "miscellaneous_publishing_and_printing"
+      | "miscellaneous_recreation_services"
+      | "miscellaneous_repair_shops"
+      | "miscellaneous_specialty_retail"
+      | "mobile_home_dealers"
+      | "motion_picture_theaters"
+      | "motor_freight_carriers_and_trucking"
+      | "motor_homes_dealers"
+      | "motor_vehicle_supplies_and_new_parts"
+      | "motorcycle_shops_and_dealers"
+      | "motorcycle_shops_dealers"
+      | "music_stores_musical_instruments_pianos_and_sheet_music"
+      | "news_dealers_and_newsstands"
+      | "non_fi_money_orders"
+      | "non_fi_stored_value_card_purchase_load"
+      | "nondurable_goods"
+      | "nurseries_lawn_and_garden_supply_stores"
+      | "nursing_personal_care"
+      | "office_and_commercial_furniture"
+      | "opticians_eyeglasses"
+      | "optometrists_ophthalmologist"
+      | "orthopedic_goods_prosthetic_devices"
+      | "osteopaths"
+      | "package_stores_beer_wine_and_liquor"
+      | "paints_varnishes_and_supplies"
+      | "parking_lots_garages"
+      | "passenger_railways"
+      | "pawn_shops"
+      | "pet_shops_pet_food_and_supplies"
+      | "petroleum_and_petroleum_products"
+      | "photo_developing"
+      | "photographic_photocopy_microfilm_equipment_and_supplies"
+      | "photographic_studios"
+      | "picture_video_production"
+      | "piece_goods_notions_and_other_dry_goods"
+      | "plumbing_heating_equipment_and_supplies"
+      | "political_organizations"
+      | "postal_services_government_only"
+      | "precious_stones_and_metals_watches_and_jewelry"
+      | "professional_services"
+      | "public_warehousing_and_storage"
+      | "quick_copy_repro_and_blueprint"
+      | "railroads"
+      | "real_estate_agents_and_managers_rentals"
+      | "record_stores"
+      | "recreational_vehicle_rentals"
+      | "religious_goods_stores"
+      | "religious_organizations"
+      | "roofing_siding_sheet_metal"
+      | "secretarial_support_services"
+      | "security_brokers_dealers"
+      | "service_stations"
+      | "sewing_needlework_fabric_and_piece_goods_stores"
+      | "shoe_repair_hat_cleaning"
+      | "shoe_stores"
+      | "small_appliance_repair"
+      | "snowmobile_dealers"
+      | "special_trade_services"
+      | "specialty_cleaning"
+      | "sporting_goods_stores"
+      | "sporting_recreation_camps"
+      | "sports_and_riding_apparel_stores"
+      | "sports_clubs_fields"
+      | "stamp_and_coin_stores"
+      | "stationary_office_supplies_printing_and_writing_paper"
+      | "stationery_stores_office_and_school_supply_stores"
+      | "swimming_pools_sales"
+      | "t_ui_travel_germany"
+      | "tailors_alterations"
+      | "tax_payments_government_agencies"
+      | "tax_preparation_services"
+      | "taxicabs_limousines"
+      | "telecommunication_equipment_and_telephone_sales"
+      | "telecommunication_services"
+      | "telegraph_services"
+      | "tent_and_awning_shops"
+      | "testing_laboratories"
+      | "theatrical_ticket_agencies"
+      | "timeshares"
+      | "tire_retreading_and_repair"
+      | "tolls_bridge_fees"
+      | "tourist_attractions_and_exhibits"
+      | "towing_services"
+      | "trailer_parks_campgrounds"
+      | "transportation_services"
+      | "travel_agencies_tour_operators"
+      | "truck_stop_iteration"
+      | "truck_utility_trailer_rentals"
+      | "typesetting_plate_making_and_related_services"
+      | "typewriter_stores"
+      | "u_s_federal_government_agencies_or_departments"
+      | "uniforms_commercial_clothing"
+      | "used_merchandise_and_secondhand_stores"
+      | "utilities"
+      | "variety_stores"
+      | "veterinary_services"
+      | "video_amusement_game_supplies"
+      | "video_game_arcades"
+      | "video_tape_rental_stores"
+      | "vocational_trade_schools"
+      | "watch_jewelry_repair"
+      | "welding_repair"
+      | "wholesale_clubs"
+      | "wig_and_toupee_stores"
+      | "wires_money_orders"
+      | "womens_accessory_and_specialty_shops"
+      | "womens_ready_to_wear_stores"
+      | "wrecking_and_salvage_yards"
+    )[];
+    interval:
+      | "all_time"
+      | "daily"
+      | "monthly"
+      | "per_authorization"
+      | "weekly"
+      | "yearly";
+  }[];
+}
+
+/** billing_specs */
+export interface BillingSpecs {
+  address: RequiredAddress;
 }
 
 /** individual_param */
@@ -19950,1820 +21764,6 @@ export interface AuthorizationControlsParamV2Input {
   spending_limits_currency?: string;
 }
 
-/** authorization_controls_param */
-export interface AuthorizationControlsParam {
-  allowed_categories?: (
-    | "ac_refrigeration_repair"
-    | "accounting_bookkeeping_services"
-    | "advertising_services"
-    | "agricultural_cooperative"
-    | "airlines_air_carriers"
-    | "airports_flying_fields"
-    | "ambulance_services"
-    | "amusement_parks_carnivals"
-    | "antique_reproductions"
-    | "antique_shops"
-    | "aquariums"
-    | "architectural_surveying_services"
-    | "art_dealers_and_galleries"
-    | "artists_supply_and_craft_shops"
-    | "auto_and_home_supply_stores"
-    | "auto_body_repair_shops"
-    | "auto_paint_shops"
-    | "auto_service_shops"
-    | "automated_cash_disburse"
-    | "automated_fuel_dispensers"
-    | "automobile_associations"
-    | "automotive_parts_and_accessories_stores"
-    | "automotive_tire_stores"
-    | "bail_and_bond_payments"
-    | "bakeries"
-    | "bands_orchestras"
-    | "barber_and_beauty_shops"
-    | "betting_casino_gambling"
-    | "bicycle_shops"
-    | "billiard_pool_establishments"
-    | "boat_dealers"
-    | "boat_rentals_and_leases"
-    | "book_stores"
-    | "books_periodicals_and_newspapers"
-    | "bowling_alleys"
-    | "bus_lines"
-    | "business_secretarial_schools"
-    | "buying_shopping_services"
-    | "cable_satellite_and_other_pay_television_and_radio"
-    | "camera_and_photographic_supply_stores"
-    | "candy_nut_and_confectionery_stores"
-    | "car_and_truck_dealers_new_used"
-    | "car_and_truck_dealers_used_only"
-    | "car_rental_agencies"
-    | "car_washes"
-    | "carpentry_services"
-    | "carpet_upholstery_cleaning"
-    | "caterers"
-    | "charitable_and_social_service_organizations_fundraising"
-    | "chemicals_and_allied_products"
-    | "child_care_services"
-    | "childrens_and_infants_wear_stores"
-    | "chiropodists_podiatrists"
-    | "chiropractors"
-    | "cigar_stores_and_stands"
-    | "civic_social_fraternal_associations"
-    | "cleaning_and_maintenance"
-    | "clothing_rental"
-    | "colleges_universities"
-    | "commercial_equipment"
-    | "commercial_footwear"
-    | "commercial_photography_art_and_graphics"
-    | "commuter_transport_and_ferries"
-    | "computer_network_services"
-    | "computer_programming"
-    | "computer_repair"
-    | "computer_software_stores"
-    | "computers_peripherals_and_software"
-    | "concrete_work_services"
-    | "construction_materials"
-    | "consulting_public_relations"
-    | "correspondence_schools"
-    | "cosmetic_stores"
-    | "counseling_services"
-    | "country_clubs"
-    | "courier_services"
-    | "court_costs"
-    | "credit_reporting_agencies"
-    | "cruise_lines"
-    | "dairy_products_stores"
-    | "dance_hall_studios_schools"
-    | "dating_escort_services"
-    | "dentists_orthodontists"
-    | "department_stores"
-    | "detective_agencies"
-    | "digital_goods_applications"
-    | "digital_goods_games"
-    | "digital_goods_large_volume"
-    | "digital_goods_media"
-    | "direct_marketing_catalog_merchant"
-    | "direct_marketing_combination_catalog_and_retail_merchant"
-    | "direct_marketing_inbound_telemarketing"
-    | "direct_marketing_insurance_services"
-    | "direct_marketing_other"
-    | "direct_marketing_outbound_telemarketing"
-    | "direct_marketing_subscription"
-    | "direct_marketing_travel"
-    | "discount_stores"
-    | "doctors"
-    | "door_to_door_sales"
-    | "drapery_window_covering_and_upholstery_stores"
-    | "drinking_places"
-    | "drug_stores_and_pharmacies"
-    | "drugs_drug_proprietaries_and_druggist_sundries"
-    | "dry_cleaners"
-    | "durable_goods"
-    | "duty_free_stores"
-    | "eating_places_restaurants"
-    | "educational_services"
-    | "electric_razor_stores"
-    | "electric_vehicle_charging"
-    | "electrical_parts_and_equipment"
-    | "electrical_services"
-    | "electronics_repair_shops"
-    | "electronics_stores"
-    | "elementary_secondary_schools"
-    | "emergency_services_gcas_visa_use_only"
-    | "employment_temp_agencies"
-    | "equipment_rental"
-    | "exterminating_services"
-    | "family_clothing_stores"
-    | "fast_food_restaurants"
-    | "financial_institutions"
-    | "fines_government_administrative_entities"
-    | "fireplace_fireplace_screens_and_accessories_stores"
-    | "floor_covering_stores"
-    | "florists"
-    | "florists_supplies_nursery_stock_and_flowers"
-    | "freezer_and_locker_meat_provisioners"
-    | "fuel_dealers_non_automotive"
-    | "funeral_services_crematories"
-    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
-    | "furniture_repair_refinishing"
-    | "furriers_and_fur_shops"
-    | "general_services"
-    | "gift_card_novelty_and_souvenir_shops"
-    | "glass_paint_and_wallpaper_stores"
-    | "glassware_crystal_stores"
-    | "golf_courses_public"
-    | "government_licensed_horse_dog_racing_us_region_only"
-    | "government_licensed_online_casions_online_gambling_us_region_only"
-    | "government_owned_lotteries_non_us_region"
-    | "government_owned_lotteries_us_region_only"
-    | "government_services"
-    | "grocery_stores_supermarkets"
-    | "hardware_equipment_and_supplies"
-    | "hardware_stores"
-    | "health_and_beauty_spas"
-    | "hearing_aids_sales_and_supplies"
-    | "heating_plumbing_a_c"
-    | "hobby_toy_and_game_shops"
-    | "home_supply_warehouse_stores"
-    | "hospitals"
-    | "hotels_motels_and_resorts"
-    | "household_appliance_stores"
-    | "industrial_supplies"
-    | "information_retrieval_services"
-    | "insurance_default"
-    | "insurance_underwriting_premiums"
-    | "intra_company_purchases"
-    | "jewelry_stores_watches_clocks_and_silverware_stores"
-    | "landscaping_services"
-    | "laundries"
-    | "laundry_cleaning_services"
-    | "legal_services_attorneys"
-    | "luggage_and_leather_goods_stores"
-    | "lumber_building_materials_stores"
-    | "manual_cash_disburse"
-    | "marinas_service_and_supplies"
-    | "marketplaces"
-    | "masonry_stonework_and_plaster"
-    | "massage_parlors"
-    | "medical_and_dental_labs"
-    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
-    | "medical_services"
-    | "membership_organizations"
-    | "mens_and_boys_clothing_and_accessories_stores"
-    | "mens_womens_clothing_stores"
-    | "metal_service_centers"
-    | "miscellaneous"
-    | "miscellaneous_apparel_and_accessory_shops"
-    | "miscellaneous_auto_dealers"
-    | "miscellaneous_business_services"
-    | "miscellaneous_food_stores"
-    | "miscellaneous_general_merchandise"
-    | "miscellaneous_general_services"
-    | "miscellaneous_home_furnishing_specialty_stores"
-    | "miscellaneous_publishing_and_printing"
-    | "miscellaneous_recreation_services"
-    | "miscellaneous_repair_shops"
-    | "miscellaneous_specialty_retail"
-    | "mobile_home_dealers"
-    | "motion_picture_theaters"
-    | "motor_freight_carriers_and_trucking"
-    | "motor_homes_dealers"
-    | "motor_vehicle_supplies_and_new_parts"
-    | "motorcycle_shops_and_dealers"
-    | "motorcycle_shops_dealers"
-    | "music_stores_musical_instruments_pianos_and_sheet_music"
-    | "news_dealers_and_newsstands"
-    | "non_fi_money_orders"
-    | "non_fi_stored_value_card_purchase_load"
-    | "nondurable_goods"
-    | "nurseries_lawn_and_garden_supply_stores"
-    | "nursing_personal_care"
-    | "office_and_commercial_furniture"
-    | "opticians_eyeglasses"
-    | "optometrists_ophthalmologist"
-    | "orthopedic_goods_prosthetic_devices"
-    | "osteopaths"
-    | "package_stores_beer_wine_and_liquor"
-    | "paints_varnishes_and_supplies"
-    | "parking_lots_garages"
-    | "passenger_railways"
-    | "pawn_shops"
-    | "pet_shops_pet_food_and_supplies"
-    | "petroleum_and_petroleum_products"
-    | "photo_developing"
-    | "photographic_photocopy_microfilm_equipment_and_supplies"
-    | "photographic_studios"
-    | "picture_video_production"
-    | "piece_goods_notions_and_other_dry_goods"
-    | "plumbing_heating_equipment_and_supplies"
-    | "political_organizations"
-    | "postal_services_government_only"
-    | "precious_stones_and_metals_watches_and_jewelry"
-    | "professional_services"
-    | "public_warehousing_and_storage"
-    | "quick_copy_repro_and_blueprint"
-    | "railroads"
-    | "real_estate_agents_and_managers_rentals"
-    | "record_stores"
-    | "recreational_vehicle_rentals"
-    | "religious_goods_stores"
-    | "religious_organizations"
-    | "roofing_siding_sheet_metal"
-    | "secretarial_support_services"
-    | "security_brokers_dealers"
-    | "service_stations"
-    | "sewing_needlework_fabric_and_piece_goods_stores"
-    | "shoe_repair_hat_cleaning"
-    | "shoe_stores"
-    | "small_appliance_repair"
-    | "snowmobile_dealers"
-    | "special_trade_services"
-    | "specialty_cleaning"
-    | "sporting_goods_stores"
-    | "sporting_recreation_camps"
-    | "sports_and_riding_apparel_stores"
-    | "sports_clubs_fields"
-    | "stamp_and_coin_stores"
-    | "stationary_office_supplies_printing_and_writing_paper"
-    | "stationery_stores_office_and_school_supply_stores"
-    | "swimming_pools_sales"
-    | "t_ui_travel_germany"
-    | "tailors_alterations"
-    | "tax_payments_government_agencies"
-    | "tax_preparation_services"
-    | "taxicabs_limousines"
-    | "telecommunication_equipment_and_telephone_sales"
-    | "telecommunication_services"
-    | "telegraph_services"
-    | "tent_and_awning_shops"
-    | "testing_laboratories"
-    | "theatrical_ticket_agencies"
-    | "timeshares"
-    | "tire_retreading_and_repair"
-    | "tolls_bridge_fees"
-    | "tourist_attractions_and_exhibits"
-    | "towing_services"
-    | "trailer_parks_campgrounds"
-    | "transportation_services"
-    | "travel_agencies_tour_operators"
-    | "truck_stop_iteration"
-    | "truck_utility_trailer_rentals"
-    | "typesetting_plate_making_and_related_services"
-    | "typewriter_stores"
-    | "u_s_federal_government_agencies_or_departments"
-    | "uniforms_commercial_clothing"
-    | "used_merchandise_and_secondhand_stores"
-    | "utilities"
-    | "variety_stores"
-    | "veterinary_services"
-    | "video_amusement_game_supplies"
-    | "video_game_arcades"
-    | "video_tape_rental_stores"
-    | "vocational_trade_schools"
-    | "watch_jewelry_repair"
-    | "welding_repair"
-    | "wholesale_clubs"
-    | "wig_and_toupee_stores"
-    | "wires_money_orders"
-    | "womens_accessory_and_specialty_shops"
-    | "womens_ready_to_wear_stores"
-    | "wrecking_and_salvage_yards"
-    | (string & {})
-  )[];
-  blocked_categories?: (
-    | "ac_refrigeration_repair"
-    | "accounting_bookkeeping_services"
-    | "advertising_services"
-    | "agricultural_cooperative"
-    | "airlines_air_carriers"
-    | "airports_flying_fields"
-    | "ambulance_services"
-    | "amusement_parks_carnivals"
-    | "antique_reproductions"
-    | "antique_shops"
-    | "aquariums"
-    | "architectural_surveying_services"
-    | "art_dealers_and_galleries"
-    | "artists_supply_and_craft_shops"
-    | "auto_and_home_supply_stores"
-    | "auto_body_repair_shops"
-    | "auto_paint_shops"
-    | "auto_service_shops"
-    | "automated_cash_disburse"
-    | "automated_fuel_dispensers"
-    | "automobile_associations"
-    | "automotive_parts_and_accessories_stores"
-    | "automotive_tire_stores"
-    | "bail_and_bond_payments"
-    | "bakeries"
-    | "bands_orchestras"
-    | "barber_and_beauty_shops"
-    | "betting_casino_gambling"
-    | "bicycle_shops"
-    | "billiard_pool_establishments"
-    | "boat_dealers"
-    | "boat_rentals_and_leases"
-    | "book_stores"
-    | "books_periodicals_and_newspapers"
-    | "bowling_alleys"
-    | "bus_lines"
-    | "business_secretarial_schools"
-    | "buying_shopping_services"
-    | "cable_satellite_and_other_pay_television_and_radio"
-    | "camera_and_photographic_supply_stores"
-    | "candy_nut_and_confectionery_stores"
-    | "car_and_truck_dealers_new_used"
-    | "car_and_truck_dealers_used_only"
-    | "car_rental_agencies"
-    | "car_washes"
-    | "carpentry_services"
-    | "carpet_upholstery_cleaning"
-    | "caterers"
-    | "charitable_and_social_service_organizations_fundraising"
-    | "chemicals_and_allied_products"
-    | "child_care_services"
-    | "childrens_and_infants_wear_stores"
-    | "chiropodists_podiatrists"
-    | "chiropractors"
-    | "cigar_stores_and_stands"
-    | "civic_social_fraternal_associations"
-    | "cleaning_and_maintenance"
-    | "clothing_rental"
-    | "colleges_universities"
-    | "commercial_equipment"
-    | "commercial_footwear"
-    | "commercial_photography_art_and_graphics"
-    | "commuter_transport_and_ferries"
-    | "computer_network_services"
-    | "computer_programming"
-    | "computer_repair"
-    | "computer_software_stores"
-    | "computers_peripherals_and_software"
-    | "concrete_work_services"
-    | "construction_materials"
-    | "consulting_public_relations"
-    | "correspondence_schools"
-    | "cosmetic_stores"
-    | "counseling_services"
-    | "country_clubs"
-    | "courier_services"
-    | "court_costs"
-    | "credit_reporting_agencies"
-    | "cruise_lines"
-    | "dairy_products_stores"
-    | "dance_hall_studios_schools"
-    | "dating_escort_services"
-    | "dentists_orthodontists"
-    | "department_stores"
-    | "detective_agencies"
-    | "digital_goods_applications"
-    | "digital_goods_games"
-    | "digital_goods_large_volume"
-    | "digital_goods_media"
-    | "direct_marketing_catalog_merchant"
-    | "direct_marketing_combination_catalog_and_retail_merchant"
-    | "direct_marketing_inbound_telemarketing"
-    | "direct_marketing_insurance_services"
-    | "direct_marketing_other"
-    | "direct_marketing_outbound_telemarketing"
-    | "direct_marketing_subscription"
-    | "direct_marketing_travel"
-    | "discount_stores"
-    | "doctors"
-    | "door_to_door_sales"
-    | "drapery_window_covering_and_upholstery_stores"
-    | "drinking_places"
-    | "drug_stores_and_pharmacies"
-    | "drugs_drug_proprietaries_and_druggist_sundries"
-    | "dry_cleaners"
-    | "durable_goods"
-    | "duty_free_stores"
-    | "eating_places_restaurants"
-    | "educational_services"
-    | "electric_razor_stores"
-    | "electric_vehicle_charging"
-    | "electrical_parts_and_equipment"
-    | "electrical_services"
-    | "electronics_repair_shops"
-    | "electronics_stores"
-    | "elementary_secondary_schools"
-    | "emergency_services_gcas_visa_use_only"
-    | "employment_temp_agencies"
-    | "equipment_rental"
-    | "exterminating_services"
-    | "family_clothing_stores"
-    | "fast_food_restaurants"
-    | "financial_institutions"
-    | "fines_government_administrative_entities"
-    | "fireplace_fireplace_screens_and_accessories_stores"
-    | "floor_covering_stores"
-    | "florists"
-    | "florists_supplies_nursery_stock_and_flowers"
-    | "freezer_and_locker_meat_provisioners"
-    | "fuel_dealers_non_automotive"
-    | "funeral_services_crematories"
-    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
-    | "furniture_repair_refinishing"
-    | "furriers_and_fur_shops"
-    | "general_services"
-    | "gift_card_novelty_and_souvenir_shops"
-    | "glass_paint_and_wallpaper_stores"
-    | "glassware_crystal_stores"
-    | "golf_courses_public"
-    | "government_licensed_horse_dog_racing_us_region_only"
-    | "government_licensed_online_casions_online_gambling_us_region_only"
-    | "government_owned_lotteries_non_us_region"
-    | "government_owned_lotteries_us_region_only"
-    | "government_services"
-    | "grocery_stores_supermarkets"
-    | "hardware_equipment_and_supplies"
-    | "hardware_stores"
-    | "health_and_beauty_spas"
-    | "hearing_aids_sales_and_supplies"
-    | "heating_plumbing_a_c"
-    | "hobby_toy_and_game_shops"
-    | "home_supply_warehouse_stores"
-    | "hospitals"
-    | "hotels_motels_and_resorts"
-    | "household_appliance_stores"
-    | "industrial_supplies"
-    | "information_retrieval_services"
-    | "insurance_default"
-    | "insurance_underwriting_premiums"
-    | "intra_company_purchases"
-    | "jewelry_stores_watches_clocks_and_silverware_stores"
-    | "landscaping_services"
-    | "laundries"
-    | "laundry_cleaning_services"
-    | "legal_services_attorneys"
-    | "luggage_and_leather_goods_stores"
-    | "lumber_building_materials_stores"
-    | "manual_cash_disburse"
-    | "marinas_service_and_supplies"
-    | "marketplaces"
-    | "masonry_stonework_and_plaster"
-    | "massage_parlors"
-    | "medical_and_dental_labs"
-    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
-    | "medical_services"
-    | "membership_organizations"
-    | "mens_and_boys_clothing_and_accessories_stores"
-    | "mens_womens_clothing_stores"
-    | "metal_service_centers"
-    | "miscellaneous"
-    | "miscellaneous_apparel_and_accessory_shops"
-    | "miscellaneous_auto_dealers"
-    | "miscellaneous_business_services"
-    | "miscellaneous_food_stores"
-    | "miscellaneous_general_merchandise"
-    | "miscellaneous_general_services"
-    | "miscellaneous_home_furnishing_specialty_stores"
-    | "miscellaneous_publishing_and_printing"
-    | "miscellaneous_recreation_services"
-    | "miscellaneous_repair_shops"
-    | "miscellaneous_specialty_retail"
-    | "mobile_home_dealers"
-    | "motion_picture_theaters"
-    | "motor_freight_carriers_and_trucking"
-    | "motor_homes_dealers"
-    | "motor_vehicle_supplies_and_new_parts"
-    | "motorcycle_shops_and_dealers"
-    | "motorcycle_shops_dealers"
-    | "music_stores_musical_instruments_pianos_and_sheet_music"
-    | "news_dealers_and_newsstands"
-    | "non_fi_money_orders"
-    | "non_fi_stored_value_card_purchase_load"
-    | "nondurable_goods"
-    | "nurseries_lawn_and_garden_supply_stores"
-    | "nursing_personal_care"
-    | "office_and_commercial_furniture"
-    | "opticians_eyeglasses"
-    | "optometrists_ophthalmologist"
-    | "orthopedic_goods_prosthetic_devices"
-    | "osteopaths"
-    | "package_stores_beer_wine_and_liquor"
-    | "paints_varnishes_and_supplies"
-    | "parking_lots_garages"
-    | "passenger_railways"
-    | "pawn_shops"
-    | "pet_shops_pet_food_and_supplies"
-    | "petroleum_and_petroleum_products"
-    | "photo_developing"
-    | "photographic_photocopy_microfilm_equipment_and_supplies"
-    | "photographic_studios"
-    | "picture_video_production"
-    | "piece_goods_notions_and_other_dry_goods"
-    | "plumbing_heating_equipment_and_supplies"
-    | "political_organizations"
-    | "postal_services_government_only"
-    | "precious_stones_and_metals_watches_and_jewelry"
-    | "professional_services"
-    | "public_warehousing_and_storage"
-    | "quick_copy_repro_and_blueprint"
-    | "railroads"
-    | "real_estate_agents_and_managers_rentals"
-    | "record_stores"
-    | "recreational_vehicle_rentals"
-    | "religious_goods_stores"
-    | "religious_organizations"
-    | "roofing_siding_sheet_metal"
-    | "secretarial_support_services"
-    | "security_brokers_dealers"
-    | "service_stations"
-    | "sewing_needlework_fabric_and_piece_goods_stores"
-    | "shoe_repair_hat_cleaning"
-    | "shoe_stores"
-    | "small_appliance_repair"
-    | "snowmobile_dealers"
-    | "special_trade_services"
-    | "specialty_cleaning"
-    | "sporting_goods_stores"
-    | "sporting_recreation_camps"
-    | "sports_and_riding_apparel_stores"
-    | "sports_clubs_fields"
-    | "stamp_and_coin_stores"
-    | "stationary_office_supplies_printing_and_writing_paper"
-    | "stationery_stores_office_and_school_supply_stores"
-    | "swimming_pools_sales"
-    | "t_ui_travel_germany"
-    | "tailors_alterations"
-    | "tax_payments_government_agencies"
-    | "tax_preparation_services"
-    | "taxicabs_limousines"
-    | "telecommunication_equipment_and_telephone_sales"
-    | "telecommunication_services"
-    | "telegraph_services"
-    | "tent_and_awning_shops"
-    | "testing_laboratories"
-    | "theatrical_ticket_agencies"
-    | "timeshares"
-    | "tire_retreading_and_repair"
-    | "tolls_bridge_fees"
-    | "tourist_attractions_and_exhibits"
-    | "towing_services"
-    | "trailer_parks_campgrounds"
-    | "transportation_services"
-    | "travel_agencies_tour_operators"
-    | "truck_stop_iteration"
-    | "truck_utility_trailer_rentals"
-    | "typesetting_plate_making_and_related_services"
-    | "typewriter_stores"
-    | "u_s_federal_government_agencies_or_departments"
-    | "uniforms_commercial_clothing"
-    | "used_merchandise_and_secondhand_stores"
-    | "utilities"
-    | "variety_stores"
-    | "veterinary_services"
-    | "video_amusement_game_supplies"
-    | "video_game_arcades"
-    | "video_tape_rental_stores"
-    | "vocational_trade_schools"
-    | "watch_jewelry_repair"
-    | "welding_repair"
-    | "wholesale_clubs"
-    | "wig_and_toupee_stores"
-    | "wires_money_orders"
-    | "womens_accessory_and_specialty_shops"
-    | "womens_ready_to_wear_stores"
-    | "wrecking_and_salvage_yards"
-    | (string & {})
-  )[];
-  spending_limits?: {
-    amount: number;
-    categories?: (
-      | "ac_refrigeration_repair"
-      | "accounting_bookkeeping_services"
-      | "advertising_services"
-      | "agricultural_cooperative"
-      | "airlines_air_carriers"
-      | "airports_flying_fields"
-      | "ambulance_services"
-      | "amusement_parks_carnivals"
-      | "antique_reproductions"
-      | "antique_shops"
-      | "aquariums"
-      | "architectural_surveying_services"
-      | "art_dealers_and_galleries"
-      | "artists_supply_and_craft_shops"
-      | "auto_and_home_supply_stores"
-      | "auto_body_repair_shops"
-      | "auto_paint_shops"
-      | "auto_service_shops"
-      | "automated_cash_disburse"
-      | "automated_fuel_dispensers"
-      | "automobile_associations"
-      | "automotive_parts_and_accessories_stores"
-      | "automotive_tire_stores"
-      | "bail_and_bond_payments"
-      | "bakeries"
-      | "bands_orchestras"
-      | "barber_and_beauty_shops"
-      | "betting_casino_gambling"
-      | "bicycle_shops"
-      | "billiard_pool_establishments"
-      | "boat_dealers"
-      | "boat_rentals_and_leases"
-      | "book_stores"
-      | "books_periodicals_and_newspapers"
-      | "bowling_alleys"
-      | "bus_lines"
-      | "business_secretarial_schools"
-      | "buying_shopping_services"
-      | "cable_satellite_and_other_pay_television_and_radio"
-      | "camera_and_photographic_supply_stores"
-      | "candy_nut_and_confectionery_stores"
-      | "car_and_truck_dealers_new_used"
-      | "car_and_truck_dealers_used_only"
-      | "car_rental_agencies"
-      | "car_washes"
-      | "carpentry_services"
-      | "carpet_upholstery_cleaning"
-      | "caterers"
-      | "charitable_and_social_service_organizations_fundraising"
-      | "chemicals_and_allied_products"
-      | "child_care_services"
-      | "childrens_and_infants_wear_stores"
-      | "chiropodists_podiatrists"
-      | "chiropractors"
-      | "cigar_stores_and_stands"
-      | "civic_social_fraternal_associations"
-      | "cleaning_and_maintenance"
-      | "clothing_rental"
-      | "colleges_universities"
-      | "commercial_equipment"
-      | "commercial_footwear"
-      | "commercial_photography_art_and_graphics"
-      | "commuter_transport_and_ferries"
-      | "computer_network_services"
-      | "computer_programming"
-      | "computer_repair"
-      | "computer_software_stores"
-      | "computers_peripherals_and_software"
-      | "concrete_work_services"
-      | "construction_materials"
-      | "consulting_public_relations"
-      | "correspondence_schools"
-      | "cosmetic_stores"
-      | "counseling_services"
-      | "country_clubs"
-      | "courier_services"
-      | "court_costs"
-      | "credit_reporting_agencies"
-      | "cruise_lines"
-      | "dairy_products_stores"
-      | "dance_hall_studios_schools"
-      | "dating_escort_services"
-      | "dentists_orthodontists"
-      | "department_stores"
-      | "detective_agencies"
-      | "digital_goods_applications"
-      | "digital_goods_games"
-      | "digital_goods_large_volume"
-      | "digital_goods_media"
-      | "direct_marketing_catalog_merchant"
-      | "direct_marketing_combination_catalog_and_retail_merchant"
-      | "direct_marketing_inbound_telemarketing"
-      | "direct_marketing_insurance_services"
-      | "direct_marketing_other"
-      | "direct_marketing_outbound_telemarketing"
-      | "direct_marketing_subscription"
-      | "direct_marketing_travel"
-      | "discount_stores"
-      | "doctors"
-      | "door_to_door_sales"
-      | "drapery_window_covering_and_upholstery_stores"
-      | "drinking_places"
-      | "drug_stores_and_pharmacies"
-      | "drugs_drug_proprietaries_and_druggist_sundries"
-      | "dry_cleaners"
-      | "durable_goods"
-      | "duty_free_stores"
-      | "eating_places_restaurants"
-      | "educational_services"
-      | "electric_razor_stores"
-      | "electric_vehicle_charging"
-      | "electrical_parts_and_equipment"
-      | "electrical_services"
-      | "electronics_repair_shops"
-      | "electronics_stores"
-      | "elementary_secondary_schools"
-      | "emergency_services_gcas_visa_use_only"
-      | "employment_temp_agencies"
-      | "equipment_rental"
-      | "exterminating_services"
-      | "family_clothing_stores"
-      | "fast_food_restaurants"
-      | "financial_institutions"
-      | "fines_government_administrative_entities"
-      | "fireplace_fireplace_screens_and_accessories_stores"
-      | "floor_covering_stores"
-      | "florists"
-      | "florists_supplies_nursery_stock_and_flowers"
-      | "freezer_and_locker_meat_provisioners"
-      | "fuel_dealers_non_automotive"
-      | "funeral_services_crematories"
-      | "furniture_home_furnishings_and_equipment_stores_except_appliances"
-      | "furniture_repair_refinishing"
-      | "furriers_and_fur_shops"
-      | "general_services"
-      | "gift_card_novelty_and_souvenir_shops"
-      | "glass_paint_and_wallpaper_stores"
-      | "glassware_crystal_stores"
-      | "golf_courses_public"
-      | "government_licensed_horse_dog_racing_us_region_only"
-      | "government_licensed_online_casions_online_gambling_us_region_only"
-      | "government_owned_lotteries_non_us_region"
-      | "government_owned_lotteries_us_region_only"
-      | "government_services"
-      | "grocery_stores_supermarkets"
-      | "hardware_equipment_and_supplies"
-      | "hardware_stores"
-      | "health_and_beauty_spas"
-      | "hearing_aids_sales_and_supplies"
-      | "heating_plumbing_a_c"
-      | "hobby_toy_and_game_shops"
-      | "home_supply_warehouse_stores"
-      | "hospitals"
-      | "hotels_motels_and_resorts"
-      | "household_appliance_stores"
-      | "industrial_supplies"
-      | "information_retrieval_services"
-      | "insurance_default"
-      | "insurance_underwriting_premiums"
-      | "intra_company_purchases"
-      | "jewelry_stores_watches_clocks_and_silverware_stores"
-      | "landscaping_services"
-      | "laundries"
-      | "laundry_cleaning_services"
-      | "legal_services_attorneys"
-      | "luggage_and_leather_goods_stores"
-      | "lumber_building_materials_stores"
-      | "manual_cash_disburse"
-      | "marinas_service_and_supplies"
-      | "marketplaces"
-      | "masonry_stonework_and_plaster"
-      | "massage_parlors"
-      | "medical_and_dental_labs"
-      | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
-      | "medical_services"
-      | "membership_organizations"
-      | "mens_and_boys_clothing_and_accessories_stores"
-      | "mens_womens_clothing_stores"
-      | "metal_service_centers"
-      | "miscellaneous"
-      | "miscellaneous_apparel_and_accessory_shops"
-      | "miscellaneous_auto_dealers"
-      | "miscellaneous_business_services"
-      | "miscellaneous_food_stores"
-      | "miscellaneous_general_merchandise"
-      | "miscellaneous_general_services"
-      | "miscellaneous_home_furnishing_specialty_stores"
-      | "miscellaneous_publishing_and_printing"
-      | "miscellaneous_recreation_services"
-      | "miscellaneous_repair_shops"
-      | "miscellaneous_specialty_retail"
-      | "mobile_home_dealers"
-      | "motion_picture_theaters"
-      | "motor_freight_carriers_and_trucking"
-      | "motor_homes_dealers"
-      | "motor_vehicle_supplies_and_new_parts"
-      | "motorcycle_shops_and_dealers"
-      | "motorcycle_shops_dealers"
-      | "music_stores_musical_instruments_pianos_and_sheet_music"
-      | "news_dealers_and_newsstands"
-      | "non_fi_money_orders"
-      | "non_fi_stored_value_card_purchase_load"
-      | "nondurable_goods"
-      | "nurseries_lawn_and_garden_supply_stores"
-      | "nursing_personal_care"
-      | "office_and_commercial_furniture"
-      | "opticians_eyeglasses"
-      | "optometrists_ophthalmologist"
-      | "orthopedic_goods_prosthetic_devices"
-      | "osteopaths"
-      | "package_stores_beer_wine_and_liquor"
-      | "paints_varnishes_and_supplies"
-      | "parking_lots_garages"
-      | "passenger_railways"
-      | "pawn_shops"
-      | "pet_shops_pet_food_and_supplies"
-      | "petroleum_and_petroleum_products"
-      | "photo_developing"
-      | "photographic_photocopy_microfilm_equipment_and_supplies"
-      | "photographic_studios"
-      | "picture_video_production"
-      | "piece_goods_notions_and_other_dry_goods"
-      | "plumbing_heating_equipment_and_supplies"
-      | "political_organizations"
-      | "postal_services_government_only"
-      | "precious_stones_and_metals_watches_and_jewelry"
-      | "professional_services"
-      | "public_warehousing_and_storage"
-      | "quick_copy_repro_and_blueprint"
-      | "railroads"
-      | "real_estate_agents_and_managers_rentals"
-      | "record_stores"
-      | "recreational_vehicle_rentals"
-      | "religious_goods_stores"
-      | "religious_organizations"
-      | "roofing_siding_sheet_metal"
-      | "secretarial_support_services"
-      | "security_brokers_dealers"
-      | "service_stations"
-      | "sewing_needlework_fabric_and_piece_goods_stores"
-      | "shoe_repair_hat_cleaning"
-      | "shoe_stores"
-      | "small_appliance_repair"
-      | "snowmobile_dealers"
-      | "special_trade_services"
-      | "specialty_cleaning"
-      | "sporting_goods_stores"
-      | "sporting_recreation_camps"
-      | "sports_and_riding_apparel_stores"
-      | "sports_clubs_fields"
-      | "stamp_and_coin_stores"
-      | "stationary_office_supplies_printing_and_writing_paper"
-      | "stationery_stores_office_and_school_supply_stores"
-      | "swimming_pools_sales"
-      | "t_ui_travel_germany"
-      | "tailors_alterations"
-      | "tax_payments_government_agencies"
-      | "tax_preparation_services"
-      | "taxicabs_limousines"
-      | "telecommunication_equipment_and_telephone_sales"
-      | "telecommunication_services"
-      | "telegraph_services"
-      | "tent_and_awning_shops"
-      | "testing_laboratories"
-      | "theatrical_ticket_agencies"
-      | "timeshares"
-      | "tire_retreading_and_repair"
-      | "tolls_bridge_fees"
-      | "tourist_attractions_and_exhibits"
-      | "towing_services"
-      | "trailer_parks_campgrounds"
-      | "transportation_services"
-      | "travel_agencies_tour_operators"
-      | "truck_stop_iteration"
-      | "truck_utility_trailer_rentals"
-      | "typesetting_plate_making_and_related_services"
-      | "typewriter_stores"
-      | "u_s_federal_government_agencies_or_departments"
-      | "uniforms_commercial_clothing"
-      | "used_merchandise_and_secondhand_stores"
-      | "utilities"
-      | "variety_stores"
-      | "veterinary_services"
-      | "video_amusement_game_supplies"
-      | "video_game_arcades"
-      | "video_tape_rental_stores"
-      | "vocational_trade_schools"
-      | "watch_jewelry_repair"
-      | "welding_repair"
-      | "wholesale_clubs"
-      | "wig_and_toupee_stores"
-      | "wires_money_orders"
-      | "womens_accessory_and_specialty_shops"
-      | "womens_ready_to_wear_stores"
-      | "wrecking_and_salvage_yards"
-      | (string & {})
-    )[];
-    interval:
-      | "all_time"
-      | "daily"
-      | "monthly"
-      | "per_authorization"
-      | "weekly"
-      | "yearly"
-      | (string & {});
-  }[];
-}
-
-/** authorization_controls_param */
-export interface AuthorizationControlsParamInput {
-  allowed_categories?: (
-    | "ac_refrigeration_repair"
-    | "accounting_bookkeeping_services"
-    | "advertising_services"
-    | "agricultural_cooperative"
-    | "airlines_air_carriers"
-    | "airports_flying_fields"
-    | "ambulance_services"
-    | "amusement_parks_carnivals"
-    | "antique_reproductions"
-    | "antique_shops"
-    | "aquariums"
-    | "architectural_surveying_services"
-    | "art_dealers_and_galleries"
-    | "artists_supply_and_craft_shops"
-    | "auto_and_home_supply_stores"
-    | "auto_body_repair_shops"
-    | "auto_paint_shops"
-    | "auto_service_shops"
-    | "automated_cash_disburse"
-    | "automated_fuel_dispensers"
-    | "automobile_associations"
-    | "automotive_parts_and_accessories_stores"
-    | "automotive_tire_stores"
-    | "bail_and_bond_payments"
-    | "bakeries"
-    | "bands_orchestras"
-    | "barber_and_beauty_shops"
-    | "betting_casino_gambling"
-    | "bicycle_shops"
-    | "billiard_pool_establishments"
-    | "boat_dealers"
-    | "boat_rentals_and_leases"
-    | "book_stores"
-    | "books_periodicals_and_newspapers"
-    | "bowling_alleys"
-    | "bus_lines"
-    | "business_secretarial_schools"
-    | "buying_shopping_services"
-    | "cable_satellite_and_other_pay_television_and_radio"
-    | "camera_and_photographic_supply_stores"
-    | "candy_nut_and_confectionery_stores"
-    | "car_and_truck_dealers_new_used"
-    | "car_and_truck_dealers_used_only"
-    | "car_rental_agencies"
-    | "car_washes"
-    | "carpentry_services"
-    | "carpet_upholstery_cleaning"
-    | "caterers"
-    | "charitable_and_social_service_organizations_fundraising"
-    | "chemicals_and_allied_products"
-    | "child_care_services"
-    | "childrens_and_infants_wear_stores"
-    | "chiropodists_podiatrists"
-    | "chiropractors"
-    | "cigar_stores_and_stands"
-    | "civic_social_fraternal_associations"
-    | "cleaning_and_maintenance"
-    | "clothing_rental"
-    | "colleges_universities"
-    | "commercial_equipment"
-    | "commercial_footwear"
-    | "commercial_photography_art_and_graphics"
-    | "commuter_transport_and_ferries"
-    | "computer_network_services"
-    | "computer_programming"
-    | "computer_repair"
-    | "computer_software_stores"
-    | "computers_peripherals_and_software"
-    | "concrete_work_services"
-    | "construction_materials"
-    | "consulting_public_relations"
-    | "correspondence_schools"
-    | "cosmetic_stores"
-    | "counseling_services"
-    | "country_clubs"
-    | "courier_services"
-    | "court_costs"
-    | "credit_reporting_agencies"
-    | "cruise_lines"
-    | "dairy_products_stores"
-    | "dance_hall_studios_schools"
-    | "dating_escort_services"
-    | "dentists_orthodontists"
-    | "department_stores"
-    | "detective_agencies"
-    | "digital_goods_applications"
-    | "digital_goods_games"
-    | "digital_goods_large_volume"
-    | "digital_goods_media"
-    | "direct_marketing_catalog_merchant"
-    | "direct_marketing_combination_catalog_and_retail_merchant"
-    | "direct_marketing_inbound_telemarketing"
-    | "direct_marketing_insurance_services"
-    | "direct_marketing_other"
-    | "direct_marketing_outbound_telemarketing"
-    | "direct_marketing_subscription"
-    | "direct_marketing_travel"
-    | "discount_stores"
-    | "doctors"
-    | "door_to_door_sales"
-    | "drapery_window_covering_and_upholstery_stores"
-    | "drinking_places"
-    | "drug_stores_and_pharmacies"
-    | "drugs_drug_proprietaries_and_druggist_sundries"
-    | "dry_cleaners"
-    | "durable_goods"
-    | "duty_free_stores"
-    | "eating_places_restaurants"
-    | "educational_services"
-    | "electric_razor_stores"
-    | "electric_vehicle_charging"
-    | "electrical_parts_and_equipment"
-    | "electrical_services"
-    | "electronics_repair_shops"
-    | "electronics_stores"
-    | "elementary_secondary_schools"
-    | "emergency_services_gcas_visa_use_only"
-    | "employment_temp_agencies"
-    | "equipment_rental"
-    | "exterminating_services"
-    | "family_clothing_stores"
-    | "fast_food_restaurants"
-    | "financial_institutions"
-    | "fines_government_administrative_entities"
-    | "fireplace_fireplace_screens_and_accessories_stores"
-    | "floor_covering_stores"
-    | "florists"
-    | "florists_supplies_nursery_stock_and_flowers"
-    | "freezer_and_locker_meat_provisioners"
-    | "fuel_dealers_non_automotive"
-    | "funeral_services_crematories"
-    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
-    | "furniture_repair_refinishing"
-    | "furriers_and_fur_shops"
-    | "general_services"
-    | "gift_card_novelty_and_souvenir_shops"
-    | "glass_paint_and_wallpaper_stores"
-    | "glassware_crystal_stores"
-    | "golf_courses_public"
-    | "government_licensed_horse_dog_racing_us_region_only"
-    | "government_licensed_online_casions_online_gambling_us_region_only"
-    | "government_owned_lotteries_non_us_region"
-    | "government_owned_lotteries_us_region_only"
-    | "government_services"
-    | "grocery_stores_supermarkets"
-    | "hardware_equipment_and_supplies"
-    | "hardware_stores"
-    | "health_and_beauty_spas"
-    | "hearing_aids_sales_and_supplies"
-    | "heating_plumbing_a_c"
-    | "hobby_toy_and_game_shops"
-    | "home_supply_warehouse_stores"
-    | "hospitals"
-    | "hotels_motels_and_resorts"
-    | "household_appliance_stores"
-    | "industrial_supplies"
-    | "information_retrieval_services"
-    | "insurance_default"
-    | "insurance_underwriting_premiums"
-    | "intra_company_purchases"
-    | "jewelry_stores_watches_clocks_and_silverware_stores"
-    | "landscaping_services"
-    | "laundries"
-    | "laundry_cleaning_services"
-    | "legal_services_attorneys"
-    | "luggage_and_leather_goods_stores"
-    | "lumber_building_materials_stores"
-    | "manual_cash_disburse"
-    | "marinas_service_and_supplies"
-    | "marketplaces"
-    | "masonry_stonework_and_plaster"
-    | "massage_parlors"
-    | "medical_and_dental_labs"
-    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
-    | "medical_services"
-    | "membership_organizations"
-    | "mens_and_boys_clothing_and_accessories_stores"
-    | "mens_womens_clothing_stores"
-    | "metal_service_centers"
-    | "miscellaneous"
-    | "miscellaneous_apparel_and_accessory_shops"
-    | "miscellaneous_auto_dealers"
-    | "miscellaneous_business_services"
-    | "miscellaneous_food_stores"
-    | "miscellaneous_general_merchandise"
-    | "miscellaneous_general_services"
-    | "miscellaneous_home_furnishing_specialty_stores"
-    | "miscellaneous_publishing_and_printing"
-    | "miscellaneous_recreation_services"
-    | "miscellaneous_repair_shops"
-    | "miscellaneous_specialty_retail"
-    | "mobile_home_dealers"
-    | "motion_picture_theaters"
-    | "motor_freight_carriers_and_trucking"
-    | "motor_homes_dealers"
-    | "motor_vehicle_supplies_and_new_parts"
-    | "motorcycle_shops_and_dealers"
-    | "motorcycle_shops_dealers"
-    | "music_stores_musical_instruments_pianos_and_sheet_music"
-    | "news_dealers_and_newsstands"
-    | "non_fi_money_orders"
-    | "non_fi_stored_value_card_purchase_load"
-    | "nondurable_goods"
-    | "nurseries_lawn_and_garden_supply_stores"
-    | "nursing_personal_care"
-    | "office_and_commercial_furniture"
-    | "opticians_eyeglasses"
-    | "optometrists_ophthalmologist"
-    | "orthopedic_goods_prosthetic_devices"
-    | "osteopaths"
-    | "package_stores_beer_wine_and_liquor"
-    | "paints_varnishes_and_supplies"
-    | "parking_lots_garages"
-    | "passenger_railways"
-    | "pawn_shops"
-    | "pet_shops_pet_food_and_supplies"
-    | "petroleum_and_petroleum_products"
-    | "photo_developing"
-    | "photographic_photocopy_microfilm_equipment_and_supplies"
-    | "photographic_studios"
-    | "picture_video_production"
-    | "piece_goods_notions_and_other_dry_goods"
-    | "plumbing_heating_equipment_and_supplies"
-    | "political_organizations"
-    | "postal_services_government_only"
-    | "precious_stones_and_metals_watches_and_jewelry"
-    | "professional_services"
-    | "public_warehousing_and_storage"
-    | "quick_copy_repro_and_blueprint"
-    | "railroads"
-    | "real_estate_agents_and_managers_rentals"
-    | "record_stores"
-    | "recreational_vehicle_rentals"
-    | "religious_goods_stores"
-    | "religious_organizations"
-    | "roofing_siding_sheet_metal"
-    | "secretarial_support_services"
-    | "security_brokers_dealers"
-    | "service_stations"
-    | "sewing_needlework_fabric_and_piece_goods_stores"
-    | "shoe_repair_hat_cleaning"
-    | "shoe_stores"
-    | "small_appliance_repair"
-    | "snowmobile_dealers"
-    | "special_trade_services"
-    | "specialty_cleaning"
-    | "sporting_goods_stores"
-    | "sporting_recreation_camps"
-    | "sports_and_riding_apparel_stores"
-    | "sports_clubs_fields"
-    | "stamp_and_coin_stores"
-    | "stationary_office_supplies_printing_and_writing_paper"
-    | "stationery_stores_office_and_school_supply_stores"
-    | "swimming_pools_sales"
-    | "t_ui_travel_germany"
-    | "tailors_alterations"
-    | "tax_payments_government_agencies"
-    | "tax_preparation_services"
-    | "taxicabs_limousines"
-    | "telecommunication_equipment_and_telephone_sales"
-    | "telecommunication_services"
-    | "telegraph_services"
-    | "tent_and_awning_shops"
-    | "testing_laboratories"
-    | "theatrical_ticket_agencies"
-    | "timeshares"
-    | "tire_retreading_and_repair"
-    | "tolls_bridge_fees"
-    | "tourist_attractions_and_exhibits"
-    | "towing_services"
-    | "trailer_parks_campgrounds"
-    | "transportation_services"
-    | "travel_agencies_tour_operators"
-    | "truck_stop_iteration"
-    | "truck_utility_trailer_rentals"
-    | "typesetting_plate_making_and_related_services"
-    | "typewriter_stores"
-    | "u_s_federal_government_agencies_or_departments"
-    | "uniforms_commercial_clothing"
-    | "used_merchandise_and_secondhand_stores"
-    | "utilities"
-    | "variety_stores"
-    | "veterinary_services"
-    | "video_amusement_game_supplies"
-    | "video_game_arcades"
-    | "video_tape_rental_stores"
-    | "vocational_trade_schools"
-    | "watch_jewelry_repair"
-    | "welding_repair"
-    | "wholesale_clubs"
-    | "wig_and_toupee_stores"
-    | "wires_money_orders"
-    | "womens_accessory_and_specialty_shops"
-    | "womens_ready_to_wear_stores"
-    | "wrecking_and_salvage_yards"
-  )[];
-  blocked_categories?: (
-    | "ac_refrigeration_repair"
-    | "accounting_bookkeeping_services"
-    | "advertising_services"
-    | "agricultural_cooperative"
-    | "airlines_air_carriers"
-    | "airports_flying_fields"
-    | "ambulance_services"
-    | "amusement_parks_carnivals"
-    | "antique_reproductions"
-    | "antique_shops"
-    | "aquariums"
-    | "architectural_surveying_services"
-    | "art_dealers_and_galleries"
-    | "artists_supply_and_craft_shops"
-    | "auto_and_home_supply_stores"
-    | "auto_body_repair_shops"
-    | "auto_paint_shops"
-    | "auto_service_shops"
-    | "automated_cash_disburse"
-    | "automated_fuel_dispensers"
-    | "automobile_associations"
-    | "automotive_parts_and_accessories_stores"
-    | "automotive_tire_stores"
-    | "bail_and_bond_payments"
-    | "bakeries"
-    | "bands_orchestras"
-    | "barber_and_beauty_shops"
-    | "betting_casino_gambling"
-    | "bicycle_shops"
-    | "billiard_pool_establishments"
-    | "boat_dealers"
-    | "boat_rentals_and_leases"
-    | "book_stores"
-    | "books_periodicals_and_newspapers"
-    | "bowling_alleys"
-    | "bus_lines"
-    | "business_secretarial_schools"
-    | "buying_shopping_services"
-    | "cable_satellite_and_other_pay_television_and_radio"
-    | "camera_and_photographic_supply_stores"
-    | "candy_nut_and_confectionery_stores"
-    | "car_and_truck_dealers_new_used"
-    | "car_and_truck_dealers_used_only"
-    | "car_rental_agencies"
-    | "car_washes"
-    | "carpentry_services"
-    | "carpet_upholstery_cleaning"
-    | "caterers"
-    | "charitable_and_social_service_organizations_fundraising"
-    | "chemicals_and_allied_products"
-    | "child_care_services"
-    | "childrens_and_infants_wear_stores"
-    | "chiropodists_podiatrists"
-    | "chiropractors"
-    | "cigar_stores_and_stands"
-    | "civic_social_fraternal_associations"
-    | "cleaning_and_maintenance"
-    | "clothing_rental"
-    | "colleges_universities"
-    | "commercial_equipment"
-    | "commercial_footwear"
-    | "commercial_photography_art_and_graphics"
-    | "commuter_transport_and_ferries"
-    | "computer_network_services"
-    | "computer_programming"
-    | "computer_repair"
-    | "computer_software_stores"
-    | "computers_peripherals_and_software"
-    | "concrete_work_services"
-    | "construction_materials"
-    | "consulting_public_relations"
-    | "correspondence_schools"
-    | "cosmetic_stores"
-    | "counseling_services"
-    | "country_clubs"
-    | "courier_services"
-    | "court_costs"
-    | "credit_reporting_agencies"
-    | "cruise_lines"
-    | "dairy_products_stores"
-    | "dance_hall_studios_schools"
-    | "dating_escort_services"
-    | "dentists_orthodontists"
-    | "department_stores"
-    | "detective_agencies"
-    | "digital_goods_applications"
-    | "digital_goods_games"
-    | "digital_goods_large_volume"
-    | "digital_goods_media"
-    | "direct_marketing_catalog_merchant"
-    | "direct_marketing_combination_catalog_and_retail_merchant"
-    | "direct_marketing_inbound_telemarketing"
-    | "direct_marketing_insurance_services"
-    | "direct_marketing_other"
-    | "direct_marketing_outbound_telemarketing"
-    | "direct_marketing_subscription"
-    | "direct_marketing_travel"
-    | "discount_stores"
-    | "doctors"
-    | "door_to_door_sales"
-    | "drapery_window_covering_and_upholstery_stores"
-    | "drinking_places"
-    | "drug_stores_and_pharmacies"
-    | "drugs_drug_proprietaries_and_druggist_sundries"
-    | "dry_cleaners"
-    | "durable_goods"
-    | "duty_free_stores"
-    | "eating_places_restaurants"
-    | "educational_services"
-    | "electric_razor_stores"
-    | "electric_vehicle_charging"
-    | "electrical_parts_and_equipment"
-    | "electrical_services"
-    | "electronics_repair_shops"
-    | "electronics_stores"
-    | "elementary_secondary_schools"
-    | "emergency_services_gcas_visa_use_only"
-    | "employment_temp_agencies"
-    | "equipment_rental"
-    | "exterminating_services"
-    | "family_clothing_stores"
-    | "fast_food_restaurants"
-    | "financial_institutions"
-    | "fines_government_administrative_entities"
-    | "fireplace_fireplace_screens_and_accessories_stores"
-    | "floor_covering_stores"
-    | "florists"
-    | "florists_supplies_nursery_stock_and_flowers"
-    | "freezer_and_locker_meat_provisioners"
-    | "fuel_dealers_non_automotive"
-    | "funeral_services_crematories"
-    | "furniture_home_furnishings_and_equipment_stores_except_appliances"
-    | "furniture_repair_refinishing"
-    | "furriers_and_fur_shops"
-    | "general_services"
-    | "gift_card_novelty_and_souvenir_shops"
-    | "glass_paint_and_wallpaper_stores"
-    | "glassware_crystal_stores"
-    | "golf_courses_public"
-    | "government_licensed_horse_dog_racing_us_region_only"
-    | "government_licensed_online_casions_online_gambling_us_region_only"
-    | "government_owned_lotteries_non_us_region"
-    | "government_owned_lotteries_us_region_only"
-    | "government_services"
-    | "grocery_stores_supermarkets"
-    | "hardware_equipment_and_supplies"
-    | "hardware_stores"
-    | "health_and_beauty_spas"
-    | "hearing_aids_sales_and_supplies"
-    | "heating_plumbing_a_c"
-    | "hobby_toy_and_game_shops"
-    | "home_supply_warehouse_stores"
-    | "hospitals"
-    | "hotels_motels_and_resorts"
-    | "household_appliance_stores"
-    | "industrial_supplies"
-    | "information_retrieval_services"
-    | "insurance_default"
-    | "insurance_underwriting_premiums"
-    | "intra_company_purchases"
-    | "jewelry_stores_watches_clocks_and_silverware_stores"
-    | "landscaping_services"
-    | "laundries"
-    | "laundry_cleaning_services"
-    | "legal_services_attorneys"
-    | "luggage_and_leather_goods_stores"
-    | "lumber_building_materials_stores"
-    | "manual_cash_disburse"
-    | "marinas_service_and_supplies"
-    | "marketplaces"
-    | "masonry_stonework_and_plaster"
-    | "massage_parlors"
-    | "medical_and_dental_labs"
-    | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
-    | "medical_services"
-    | "membership_organizations"
-    | "mens_and_boys_clothing_and_accessories_stores"
-    | "mens_womens_clothing_stores"
-    | "metal_service_centers"
-    | "miscellaneous"
-    | "miscellaneous_apparel_and_accessory_shops"
-    | "miscellaneous_auto_dealers"
-    | "miscellaneous_business_services"
-    | "miscellaneous_food_stores"
-    | "miscellaneous_general_merchandise"
-    | "miscellaneous_general_services"
-    | "miscellaneous_home_furnishing_specialty_stores"
-    | "miscellaneous_publishing_and_printing"
-    | "miscellaneous_recreation_services"
-    | "miscellaneous_repair_shops"
-    | "miscellaneous_specialty_retail"
-    | "mobile_home_dealers"
-    | "motion_picture_theaters"
-    | "motor_freight_carriers_and_trucking"
-    | "motor_homes_dealers"
-    | "motor_vehicle_supplies_and_new_parts"
-    | "motorcycle_shops_and_dealers"
-    | "motorcycle_shops_dealers"
-    | "music_stores_musical_instruments_pianos_and_sheet_music"
-    | "news_dealers_and_newsstands"
-    | "non_fi_money_orders"
-    | "non_fi_stored_value_card_purchase_load"
-    | "nondurable_goods"
-    | "nurseries_lawn_and_garden_supply_stores"
-    | "nursing_personal_care"
-    | "office_and_commercial_furniture"
-    | "opticians_eyeglasses"
-    | "optometrists_ophthalmologist"
-    | "orthopedic_goods_prosthetic_devices"
-    | "osteopaths"
-    | "package_stores_beer_wine_and_liquor"
-    | "paints_varnishes_and_supplies"
-    | "parking_lots_garages"
-    | "passenger_railways"
-    | "pawn_shops"
-    | "pet_shops_pet_food_and_supplies"
-    | "petroleum_and_petroleum_products"
-    | "photo_developing"
-    | "photographic_photocopy_microfilm_equipment_and_supplies"
-    | "photographic_studios"
-    | "picture_video_production"
-    | "piece_goods_notions_and_other_dry_goods"
-    | "plumbing_heating_equipment_and_supplies"
-    | "political_organizations"
-    | "postal_services_government_only"
-    | "precious_stones_and_metals_watches_and_jewelry"
-    | "professional_services"
-    | "public_warehousing_and_storage"
-    | "quick_copy_repro_and_blueprint"
-    | "railroads"
-    | "real_estate_agents_and_managers_rentals"
-    | "record_stores"
-    | "recreational_vehicle_rentals"
-    | "religious_goods_stores"
-    | "religious_organizations"
-    | "roofing_siding_sheet_metal"
-    | "secretarial_support_services"
-    | "security_brokers_dealers"
-    | "service_stations"
-    | "sewing_needlework_fabric_and_piece_goods_stores"
-    | "shoe_repair_hat_cleaning"
-    | "shoe_stores"
-    | "small_appliance_repair"
-    | "snowmobile_dealers"
-    | "special_trade_services"
-    | "specialty_cleaning"
-    | "sporting_goods_stores"
-    | "sporting_recreation_camps"
-    | "sports_and_riding_apparel_stores"
-    | "sports_clubs_fields"
-    | "stamp_and_coin_stores"
-    | "stationary_office_supplies_printing_and_writing_paper"
-    | "stationery_stores_office_and_school_supply_stores"
-    | "swimming_pools_sales"
-    | "t_ui_travel_germany"
-    | "tailors_alterations"
-    | "tax_payments_government_agencies"
-    | "tax_preparation_services"
-    | "taxicabs_limousines"
-    | "telecommunication_equipment_and_telephone_sales"
-    | "telecommunication_services"
-    | "telegraph_services"
-    | "tent_and_awning_shops"
-    | "testing_laboratories"
-    | "theatrical_ticket_agencies"
-    | "timeshares"
-    | "tire_retreading_and_repair"
-    | "tolls_bridge_fees"
-    | "tourist_attractions_and_exhibits"
-    | "towing_services"
-    | "trailer_parks_campgrounds"
-    | "transportation_services"
-    | "travel_agencies_tour_operators"
-    | "truck_stop_iteration"
-    | "truck_utility_trailer_rentals"
-    | "typesetting_plate_making_and_related_services"
-    | "typewriter_stores"
-    | "u_s_federal_government_agencies_or_departments"
-    | "uniforms_commercial_clothing"
-    | "used_merchandise_and_secondhand_stores"
-    | "utilities"
-    | "variety_stores"
-    | "veterinary_services"
-    | "video_amusement_game_supplies"
-    | "video_game_arcades"
-    | "video_tape_rental_stores"
-    | "vocational_trade_schools"
-    | "watch_jewelry_repair"
-    | "welding_repair"
-    | "wholesale_clubs"
-    | "wig_and_toupee_stores"
-    | "wires_money_orders"
-    | "womens_accessory_and_specialty_shops"
-    | "womens_ready_to_wear_stores"
-    | "wrecking_and_salvage_yards"
-  )[];
-  spending_limits?: {
-    amount: number;
-    categories?: (
-      | "ac_refrigeration_repair"
-      | "accounting_bookkeeping_services"
-      | "advertising_services"
-      | "agricultural_cooperative"
-      | "airlines_air_carriers"
-      | "airports_flying_fields"
-      | "ambulance_services"
-      | "amusement_parks_carnivals"
-      | "antique_reproductions"
-      | "antique_shops"
-      | "aquariums"
-      | "architectural_surveying_services"
-      | "art_dealers_and_galleries"
-      | "artists_supply_and_craft_shops"
-      | "auto_and_home_supply_stores"
-      | "auto_body_repair_shops"
-      | "auto_paint_shops"
-      | "auto_service_shops"
-      | "automated_cash_disburse"
-      | "automated_fuel_dispensers"
-      | "automobile_associations"
-      | "automotive_parts_and_accessories_stores"
-      | "automotive_tire_stores"
-      | "bail_and_bond_payments"
-      | "bakeries"
-      | "bands_orchestras"
-      | "barber_and_beauty_shops"
-      | "betting_casino_gambling"
-      | "bicycle_shops"
-      | "billiard_pool_establishments"
-      | "boat_dealers"
-      | "boat_rentals_and_leases"
-      | "book_stores"
-      | "books_periodicals_and_newspapers"
-      | "bowling_alleys"
-      | "bus_lines"
-      | "business_secretarial_schools"
-      | "buying_shopping_services"
-      | "cable_satellite_and_other_pay_television_and_radio"
-      | "camera_and_photographic_supply_stores"
-      | "candy_nut_and_confectionery_stores"
-      | "car_and_truck_dealers_new_used"
-      | "car_and_truck_dealers_used_only"
-      | "car_rental_agencies"
-      | "car_washes"
-      | "carpentry_services"
-      | "carpet_upholstery_cleaning"
-      | "caterers"
-      | "charitable_and_social_service_organizations_fundraising"
-      | "chemicals_and_allied_products"
-      | "child_care_services"
-      | "childrens_and_infants_wear_stores"
-      | "chiropodists_podiatrists"
-      | "chiropractors"
-      | "cigar_stores_and_stands"
-      | "civic_social_fraternal_associations"
-      | "cleaning_and_maintenance"
-      | "clothing_rental"
-      | "colleges_universities"
-      | "commercial_equipment"
-      | "commercial_footwear"
-      | "commercial_photography_art_and_graphics"
-      | "commuter_transport_and_ferries"
-      | "computer_network_services"
-      | "computer_programming"
-      | "computer_repair"
-      | "computer_software_stores"
-      | "computers_peripherals_and_software"
-      | "concrete_work_services"
-      | "construction_materials"
-      | "consulting_public_relations"
-      | "correspondence_schools"
-      | "cosmetic_stores"
-      | "counseling_services"
-      | "country_clubs"
-      | "courier_services"
-      | "court_costs"
-      | "credit_reporting_agencies"
-      | "cruise_lines"
-      | "dairy_products_stores"
-      | "dance_hall_studios_schools"
-      | "dating_escort_services"
-      | "dentists_orthodontists"
-      | "department_stores"
-      | "detective_agencies"
-      | "digital_goods_applications"
-      | "digital_goods_games"
-      | "digital_goods_large_volume"
-      | "digital_goods_media"
-      | "direct_marketing_catalog_merchant"
-      | "direct_marketing_combination_catalog_and_retail_merchant"
-      | "direct_marketing_inbound_telemarketing"
-      | "direct_marketing_insurance_services"
-      | "direct_marketing_other"
-      | "direct_marketing_outbound_telemarketing"
-      | "direct_marketing_subscription"
-      | "direct_marketing_travel"
-      | "discount_stores"
-      | "doctors"
-      | "door_to_door_sales"
-      | "drapery_window_covering_and_upholstery_stores"
-      | "drinking_places"
-      | "drug_stores_and_pharmacies"
-      | "drugs_drug_proprietaries_and_druggist_sundries"
-      | "dry_cleaners"
-      | "durable_goods"
-      | "duty_free_stores"
-      | "eating_places_restaurants"
-      | "educational_services"
-      | "electric_razor_stores"
-      | "electric_vehicle_charging"
-      | "electrical_parts_and_equipment"
-      | "electrical_services"
-      | "electronics_repair_shops"
-      | "electronics_stores"
-      | "elementary_secondary_schools"
-      | "emergency_services_gcas_visa_use_only"
-      | "employment_temp_agencies"
-      | "equipment_rental"
-      | "exterminating_services"
-      | "family_clothing_stores"
-      | "fast_food_restaurants"
-      | "financial_institutions"
-      | "fines_government_administrative_entities"
-      | "fireplace_fireplace_screens_and_accessories_stores"
-      | "floor_covering_stores"
-      | "florists"
-      | "florists_supplies_nursery_stock_and_flowers"
-      | "freezer_and_locker_meat_provisioners"
-      | "fuel_dealers_non_automotive"
-      | "funeral_services_crematories"
-      | "furniture_home_furnishings_and_equipment_stores_except_appliances"
-      | "furniture_repair_refinishing"
-      | "furriers_and_fur_shops"
-      | "general_services"
-      | "gift_card_novelty_and_souvenir_shops"
-      | "glass_paint_and_wallpaper_stores"
-      | "glassware_crystal_stores"
-      | "golf_courses_public"
-      | "government_licensed_horse_dog_racing_us_region_only"
-      | "government_licensed_online_casions_online_gambling_us_region_only"
-      | "government_owned_lotteries_non_us_region"
-      | "government_owned_lotteries_us_region_only"
-      | "government_services"
-      | "grocery_stores_supermarkets"
-      | "hardware_equipment_and_supplies"
-      | "hardware_stores"
-      | "health_and_beauty_spas"
-      | "hearing_aids_sales_and_supplies"
-      | "heating_plumbing_a_c"
-      | "hobby_toy_and_game_shops"
-      | "home_supply_warehouse_stores"
-      | "hospitals"
-      | "hotels_motels_and_resorts"
-      | "household_appliance_stores"
-      | "industrial_supplies"
-      | "information_retrieval_services"
-      | "insurance_default"
-      | "insurance_underwriting_premiums"
-      | "intra_company_purchases"
-      | "jewelry_stores_watches_clocks_and_silverware_stores"
-      | "landscaping_services"
-      | "laundries"
-      | "laundry_cleaning_services"
-      | "legal_services_attorneys"
-      | "luggage_and_leather_goods_stores"
-      | "lumber_building_materials_stores"
-      | "manual_cash_disburse"
-      | "marinas_service_and_supplies"
-      | "marketplaces"
-      | "masonry_stonework_and_plaster"
-      | "massage_parlors"
-      | "medical_and_dental_labs"
-      | "medical_dental_ophthalmic_and_hospital_equipment_and_supplies"
-      | "medical_services"
-      | "membership_organizations"
-      | "mens_and_boys_clothing_and_accessories_stores"
-      | "mens_womens_clothing_stores"
-      | "metal_service_centers"
-      | "miscellaneous"
-      | "miscellaneous_apparel_and_accessory_shops"
-      | "miscellaneous_auto_dealers"
-      | "miscellaneous_business_services"
-      | "miscellaneous_food_stores"
-      | "miscellaneous_general_merchandise"
-      | "miscellaneous_general_services"
-      | "miscellaneous_home_furnishing_specialty_stores"
-      | "miscellaneous_publishing_and_printing"
-      | "miscellaneous_recreation_services"
-      | "miscellaneous_repair_shops"
-      | "miscellaneous_specialty_retail"
-      | "mobile_home_dealers"
-      | "motion_picture_theaters"
-      | "motor_freight_carriers_and_trucking"
-      | "motor_homes_dealers"
-      | "motor_vehicle_supplies_and_new_parts"
-      | "motorcycle_shops_and_dealers"
-      | "motorcycle_shops_dealers"
-      | "music_stores_musical_instruments_pianos_and_sheet_music"
-      | "news_dealers_and_newsstands"
-      | "non_fi_money_orders"
-      | "non_fi_stored_value_card_purchase_load"
-      | "nondurable_goods"
-      | "nurseries_lawn_and_garden_supply_stores"
-      | "nursing_personal_care"
-      | "office_and_commercial_furniture"
-      | "opticians_eyeglasses"
-      | "optometrists_ophthalmologist"
-      | "orthopedic_goods_prosthetic_devices"
-      | "osteopaths"
-      | "package_stores_beer_wine_and_liquor"
-      | "paints_varnishes_and_supplies"
-      | "parking_lots_garages"
-      | "passenger_railways"
-      | "pawn_shops"
-      | "pet_shops_pet_food_and_supplies"
-      | "petroleum_and_petroleum_products"
-      | "photo_developing"
-      | "photographic_photocopy_microfilm_equipment_and_supplies"
-      | "photographic_studios"
-      | "picture_video_production"
-      | "piece_goods_notions_and_other_dry_goods"
-      | "plumbing_heating_equipment_and_supplies"
-      | "political_organizations"
-      | "postal_services_government_only"
-      | "precious_stones_and_metals_watches_and_jewelry"
-      | "professional_services"
-      | "public_warehousing_and_storage"
-      | "quick_copy_repro_and_blueprint"
-      | "railroads"
-      | "real_estate_agents_and_managers_rentals"
-      | "record_stores"
-      | "recreational_vehicle_rentals"
-      | "religious_goods_stores"
-      | "religious_organizations"
-      | "roofing_siding_sheet_metal"
-      | "secretarial_support_services"
-      | "security_brokers_dealers"
-      | "service_stations"
-      | "sewing_needlework_fabric_and_piece_goods_stores"
-      | "shoe_repair_hat_cleaning"
-      | "shoe_stores"
-      | "small_appliance_repair"
-      | "snowmobile_dealers"
-      | "special_trade_services"
-      | "specialty_cleaning"
-      | "sporting_goods_stores"
-      | "sporting_recreation_camps"
-      | "sports_and_riding_apparel_stores"
-      | "sports_clubs_fields"
-      | "stamp_and_coin_stores"
-      | "stationary_office_supplies_printing_and_writing_paper"
-      | "stationery_stores_office_and_school_supply_stores"
-      | "swimming_pools_sales"
-      | "t_ui_travel_germany"
-      | "tailors_alterations"
-      | "tax_payments_government_agencies"
-      | "tax_preparation_services"
-      | "taxicabs_limousines"
-      | "telecommunication_equipment_and_telephone_sales"
-      | "telecommunication_services"
-      | "telegraph_services"
-      | "tent_and_awning_shops"
-      | "testing_laboratories"
-      | "theatrical_ticket_agencies"
-      | "timeshares"
-      | "tire_retreading_and_repair"
-      | "tolls_bridge_fees"
-      | "tourist_attractions_and_exhibits"
-      | "towing_services"
-      | "trailer_parks_campgrounds"
-      | "transportation_services"
-      | "travel_agencies_tour_operators"
-      | "truck_stop_iteration"
-      | "truck_utility_trailer_rentals"
-      | "typesetting_plate_making_and_related_services"
-      | "typewriter_stores"
-      | "u_s_federal_government_agencies_or_departments"
-      | "uniforms_commercial_clothing"
-      | "used_merchandise_and_secondhand_stores"
-      | "utilities"
-      | "variety_stores"
-      | "veterinary_services"
-      | "video_amusement_game_supplies"
-      | "video_game_arcades"
-      | "video_tape_rental_stores"
-      | "vocational_trade_schools"
-      | "watch_jewelry_repair"
-      | "welding_repair"
-      | "wholesale_clubs"
-      | "wig_and_toupee_stores"
-      | "wires_money_orders"
-      | "womens_accessory_and_specialty_shops"
-      | "womens_ready_to_wear_stores"
-      | "wrecking_and_salvage_yards"
-    )[];
-    interval:
-      | "all_time"
-      | "daily"
-      | "monthly"
-      | "per_authorization"
-      | "weekly"
-      | "yearly";
-  }[];
-}
-
 /** evidence_param */
 export interface EvidenceParam {
   canceled?:
@@ -23099,7 +23099,7 @@ export interface InlineProductParams {
 }
 
 /** currency_option */
-export interface PricesPostPricesBodyCurrencyOptionsValue {
+export interface PricesCreateBodyCurrencyOptionsValue {
   /** custom_unit_amount */
   custom_unit_amount?: {
     enabled: boolean;
@@ -23123,7 +23123,7 @@ export interface PricesPostPricesBodyCurrencyOptionsValue {
 }
 
 /** currency_option */
-export interface PricesPostPricesBodyCurrencyOptionsValueInput {
+export interface PricesCreateBodyCurrencyOptionsValueInput {
   /** custom_unit_amount */
   custom_unit_amount?: {
     enabled: boolean;
@@ -23177,7 +23177,7 @@ export interface PriceDataInput {
 }
 
 /** payment_method_options_param */
-export interface SetupIntentsPostSetupIntentsBodyPaymentMethodOptions {
+export interface SetupIntentsConfirmBodyPaymentMethodOptions {
   /** setup_intent_payment_method_options_param */
   acss_debit?: {
     currency?: "cad" | "usd" | (string & {});
@@ -23259,7 +23259,7 @@ export interface SetupIntentsPostSetupIntentsBodyPaymentMethodOptions {
 }
 
 /** payment_method_options_param */
-export interface SetupIntentsPostSetupIntentsBodyPaymentMethodOptionsInput {
+export interface SetupIntentsConfirmBodyPaymentMethodOptionsInput {
   /** setup_intent_payment_method_options_param */
   acss_debit?: {
     currency?: "cad" | "usd";
@@ -23418,7 +23418,7 @@ export interface OrderItemSpecsInput {
 
 /** order_shipping */
 export interface OrderShipping {
-  address: CheckoutPostCheckoutSessionsBodyPaymentIntentDataShippingAddress;
+  address: CheckoutCreateSessionBodyPaymentIntentDataShippingAddress;
   carrier?: string;
   name?: string;
   phone?: string;

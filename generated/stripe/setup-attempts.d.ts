@@ -5,7 +5,7 @@ import type { PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface SetupAttemptsGetSetupAttemptsParams
+export interface SetupAttemptsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   /**
    * A filter on the list, based on the object `created` field. The value
@@ -27,7 +27,7 @@ export interface SetupAttemptsGetSetupAttemptsParams
   setup_intent: string;
   body?: Record<string, never>;
 }
-export type SetupAttemptsGetSetupAttemptsResponse = {
+export type SetupAttemptsListResponse = {
   data: S.SetupAttempt[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
@@ -36,15 +36,15 @@ export type SetupAttemptsGetSetupAttemptsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type SetupAttemptsGetSetupAttemptsError = S.ErrorSchema;
-export type SetupAttemptsGetSetupAttemptsItem = S.SetupAttempt;
+export type SetupAttemptsListError = S.ErrorSchema;
+export type SetupAttemptsListItem = S.SetupAttempt;
 
 export interface SetupAttemptsMethods {
   /** <p>Returns a list of SetupAttempts associated with a provided SetupIntent.</p> */
-  getSetupAttempts: PaginatedMethod<
-    SetupAttemptsGetSetupAttemptsParams,
-    SetupAttemptsGetSetupAttemptsResponse,
-    SetupAttemptsGetSetupAttemptsError,
-    SetupAttemptsGetSetupAttemptsItem
+  list: PaginatedMethod<
+    SetupAttemptsListParams,
+    SetupAttemptsListResponse,
+    SetupAttemptsListError,
+    SetupAttemptsListItem
   >;
 }

@@ -3,7 +3,7 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getSetupAttempts: {
+  list: {
     id: "GetSetupAttempts",
     method: "GET",
     path: "/v1/setup_attempts",

@@ -5,42 +5,60 @@ import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface SetupIntentsGetSetupIntentsParams
-  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /**
-   * If present, the SetupIntent's payment method will be attached to the in-context Stripe Account.
-   *
-   * It can only be used for this Stripe Account’s own money movement flows like InboundTransfer and OutboundTransfers. It cannot be set to true when setting up a PaymentMethod for a Customer, and defaults to false when attaching a PaymentMethod to a Customer.
-   */
-  attach_to_self?: boolean;
-  /** Only return SetupIntents for the customer specified by this customer ID. */
-  customer?: string;
-  /** Only return SetupIntents associated with the specified payment method. */
-  payment_method?: string;
-  body?: Record<string, never>;
-}
-export type SetupIntentsGetSetupIntentsResponse = {
-  data: S.SetupIntent[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type SetupIntentsGetSetupIntentsError = S.ErrorSchema;
-export type SetupIntentsGetSetupIntentsItem = S.SetupIntent;
-
-export interface SetupIntentsGetSetupIntentsIntentParams extends P.Expand {
-  /** The client secret of the SetupIntent. Required if a publishable key is used to retrieve the SetupIntent. */
-  client_secret?: string;
+export interface SetupIntentsCancelParams {
   intent: string;
-  body?: Record<string, never>;
+  body?: {
+    /** Reason for canceling this SetupIntent. Possible values are `abandoned`, `requested_by_customer`, or `duplicate` */
+    cancellation_reason?: "abandoned" | "duplicate" | "requested_by_customer";
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
 }
-export type SetupIntentsGetSetupIntentsIntentResponse = S.SetupIntent;
-export type SetupIntentsGetSetupIntentsIntentError = S.ErrorSchema;
+export type SetupIntentsCancelResponse = S.SetupIntent;
+export type SetupIntentsCancelError = S.ErrorSchema;
 
-export interface SetupIntentsPostSetupIntentsParams {
+export interface SetupIntentsConfirmParams {
+  intent: string;
+  body?: {
+    /** The client secret of the SetupIntent. */
+    client_secret?: string;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** This hash contains details about the Mandate to create */
+    mandate_data?:
+      | S.SecretKeyParamInput
+      | {
+          /** customer_acceptance_param */
+          customer_acceptance: {
+            /** online_param */
+            online: {
+              ip_address?: string;
+              user_agent?: string;
+            };
+            type: "online";
+          };
+        };
+    /** ID of the payment method (a PaymentMethod, Card, or saved Source object) to attach to this SetupIntent. */
+    payment_method?: string;
+    /**
+     * When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+     * value in the SetupIntent.
+     */
+    payment_method_data?: S.PaymentMethodDataParamsInput;
+    /** Payment-method-specific configuration for this SetupIntent. */
+    payment_method_options?: S.SetupIntentsConfirmBodyPaymentMethodOptionsInput;
+    /**
+     * The URL to redirect your customer back to after they authenticate on the payment method's app or site.
+     * If you'd prefer to redirect to a mobile application, you can alternatively supply an application URI scheme.
+     * This parameter is only used for cards and other redirect-based payment methods.
+     */
+    return_url?: string;
+  };
+}
+export type SetupIntentsConfirmResponse = S.SetupIntent;
+export type SetupIntentsConfirmError = S.ErrorSchema;
+
+export interface SetupIntentsCreateParams {
   body?: {
     /**
      * If present, the SetupIntent's payment method will be attached to the in-context Stripe Account.
@@ -84,7 +102,7 @@ export interface SetupIntentsPostSetupIntentsParams {
      */
     payment_method_data?: S.PaymentMethodDataParamsInput;
     /** Payment-method-specific configuration for this SetupIntent. */
-    payment_method_options?: S.SetupIntentsPostSetupIntentsBodyPaymentMethodOptionsInput;
+    payment_method_options?: S.SetupIntentsConfirmBodyPaymentMethodOptionsInput;
     /** The list of payment method types (e.g. card) that this SetupIntent is allowed to use. If this is not provided, defaults to ["card"]. */
     payment_method_types?: string[];
     /** The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site. If you'd prefer to redirect to a mobile application, you can alternatively supply an application URI scheme. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm). */
@@ -98,10 +116,61 @@ export interface SetupIntentsPostSetupIntentsParams {
     usage?: "off_session" | "on_session";
   };
 }
-export type SetupIntentsPostSetupIntentsResponse = S.SetupIntent;
-export type SetupIntentsPostSetupIntentsError = S.ErrorSchema;
+export type SetupIntentsCreateResponse = S.SetupIntent;
+export type SetupIntentsCreateError = S.ErrorSchema;
 
-export interface SetupIntentsPostSetupIntentsIntentParams {
+export interface SetupIntentsCreateVerifyMicrodepositParams {
+  intent: string;
+  body?: {
+    /** Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account. */
+    amounts?: number[];
+    /** The client secret of the SetupIntent. */
+    client_secret?: string;
+    /** A six-character code starting with SM present in the microdeposit sent to the bank account. */
+    descriptor_code?: string;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type SetupIntentsCreateVerifyMicrodepositResponse = S.SetupIntent;
+export type SetupIntentsCreateVerifyMicrodepositError = S.ErrorSchema;
+
+export interface SetupIntentsListParams
+  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /**
+   * If present, the SetupIntent's payment method will be attached to the in-context Stripe Account.
+   *
+   * It can only be used for this Stripe Account’s own money movement flows like InboundTransfer and OutboundTransfers. It cannot be set to true when setting up a PaymentMethod for a Customer, and defaults to false when attaching a PaymentMethod to a Customer.
+   */
+  attach_to_self?: boolean;
+  /** Only return SetupIntents for the customer specified by this customer ID. */
+  customer?: string;
+  /** Only return SetupIntents associated with the specified payment method. */
+  payment_method?: string;
+  body?: Record<string, never>;
+}
+export type SetupIntentsListResponse = {
+  data: S.SetupIntent[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type SetupIntentsListError = S.ErrorSchema;
+export type SetupIntentsListItem = S.SetupIntent;
+
+export interface SetupIntentsRetrieveParams extends P.Expand {
+  /** The client secret of the SetupIntent. Required if a publishable key is used to retrieve the SetupIntent. */
+  client_secret?: string;
+  intent: string;
+  body?: Record<string, never>;
+}
+export type SetupIntentsRetrieveResponse = S.SetupIntent;
+export type SetupIntentsRetrieveError = S.ErrorSchema;
+
+export interface SetupIntentsUpdateParams {
   intent: string;
   body?: {
     /**
@@ -136,131 +205,24 @@ export interface SetupIntentsPostSetupIntentsIntentParams {
      */
     payment_method_data?: S.PaymentMethodDataParamsInput;
     /** Payment-method-specific configuration for this SetupIntent. */
-    payment_method_options?: S.SetupIntentsPostSetupIntentsBodyPaymentMethodOptionsInput;
+    payment_method_options?: S.SetupIntentsConfirmBodyPaymentMethodOptionsInput;
     /** The list of payment method types (e.g. card) that this SetupIntent is allowed to set up. If this is not provided, defaults to ["card"]. */
     payment_method_types?: string[];
   };
 }
-export type SetupIntentsPostSetupIntentsIntentResponse = S.SetupIntent;
-export type SetupIntentsPostSetupIntentsIntentError = S.ErrorSchema;
-
-export interface SetupIntentsPostSetupIntentsIntentCancelParams {
-  intent: string;
-  body?: {
-    /** Reason for canceling this SetupIntent. Possible values are `abandoned`, `requested_by_customer`, or `duplicate` */
-    cancellation_reason?: "abandoned" | "duplicate" | "requested_by_customer";
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type SetupIntentsPostSetupIntentsIntentCancelResponse = S.SetupIntent;
-export type SetupIntentsPostSetupIntentsIntentCancelError = S.ErrorSchema;
-
-export interface SetupIntentsPostSetupIntentsIntentConfirmParams {
-  intent: string;
-  body?: {
-    /** The client secret of the SetupIntent. */
-    client_secret?: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** This hash contains details about the Mandate to create */
-    mandate_data?:
-      | S.SecretKeyParamInput
-      | {
-          /** customer_acceptance_param */
-          customer_acceptance: {
-            /** online_param */
-            online: {
-              ip_address?: string;
-              user_agent?: string;
-            };
-            type: "online";
-          };
-        };
-    /** ID of the payment method (a PaymentMethod, Card, or saved Source object) to attach to this SetupIntent. */
-    payment_method?: string;
-    /**
-     * When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
-     * value in the SetupIntent.
-     */
-    payment_method_data?: S.PaymentMethodDataParamsInput;
-    /** Payment-method-specific configuration for this SetupIntent. */
-    payment_method_options?: S.SetupIntentsPostSetupIntentsBodyPaymentMethodOptionsInput;
-    /**
-     * The URL to redirect your customer back to after they authenticate on the payment method's app or site.
-     * If you'd prefer to redirect to a mobile application, you can alternatively supply an application URI scheme.
-     * This parameter is only used for cards and other redirect-based payment methods.
-     */
-    return_url?: string;
-  };
-}
-export type SetupIntentsPostSetupIntentsIntentConfirmResponse = S.SetupIntent;
-export type SetupIntentsPostSetupIntentsIntentConfirmError = S.ErrorSchema;
-
-export interface SetupIntentsPostSetupIntentsIntentVerifyMicrodepositsParams {
-  intent: string;
-  body?: {
-    /** Two positive integers, in *cents*, equal to the values of the microdeposits sent to the bank account. */
-    amounts?: number[];
-    /** The client secret of the SetupIntent. */
-    client_secret?: string;
-    /** A six-character code starting with SM present in the microdeposit sent to the bank account. */
-    descriptor_code?: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type SetupIntentsPostSetupIntentsIntentVerifyMicrodepositsResponse =
-  S.SetupIntent;
-export type SetupIntentsPostSetupIntentsIntentVerifyMicrodepositsError =
-  S.ErrorSchema;
+export type SetupIntentsUpdateResponse = S.SetupIntent;
+export type SetupIntentsUpdateError = S.ErrorSchema;
 
 export interface SetupIntentsMethods {
-  /** <p>Returns a list of SetupIntents.</p> */
-  getSetupIntents: PaginatedMethodOpt<
-    SetupIntentsGetSetupIntentsParams,
-    SetupIntentsGetSetupIntentsResponse,
-    SetupIntentsGetSetupIntentsError,
-    SetupIntentsGetSetupIntentsItem
-  >;
-  /**
-   * <p>Retrieves the details of a SetupIntent that has previously been created. </p>
-   *
-   * <p>Client-side retrieval using a publishable key is allowed when the <code>client_secret</code> is provided in the query string. </p>
-   *
-   * <p>When retrieved with a publishable key, only a subset of properties will be returned. Please refer to the <a href="#setup_intent_object">SetupIntent</a> object reference for more details.</p>
-   */
-  getSetupIntentsIntent: Method<
-    SetupIntentsGetSetupIntentsIntentParams,
-    SetupIntentsGetSetupIntentsIntentResponse,
-    SetupIntentsGetSetupIntentsIntentError
-  >;
-  /**
-   * <p>Creates a SetupIntent object.</p>
-   *
-   * <p>After the SetupIntent is created, attach a payment method and <a href="/docs/api/setup_intents/confirm">confirm</a>
-   * to collect any required permissions to charge the payment method later.</p>
-   */
-  postSetupIntents: MethodOpt<
-    SetupIntentsPostSetupIntentsParams,
-    SetupIntentsPostSetupIntentsResponse,
-    SetupIntentsPostSetupIntentsError
-  >;
-  /** <p>Updates a SetupIntent object.</p> */
-  postSetupIntentsIntent: Method<
-    SetupIntentsPostSetupIntentsIntentParams,
-    SetupIntentsPostSetupIntentsIntentResponse,
-    SetupIntentsPostSetupIntentsIntentError
-  >;
   /**
    * <p>A SetupIntent object can be canceled when it is in one of these statuses: <code>requires_payment_method</code>, <code>requires_confirmation</code>, or <code>requires_action</code>. </p>
    *
    * <p>Once canceled, setup is abandoned and any operations on the SetupIntent will fail with an error.</p>
    */
-  postSetupIntentsIntentCancel: Method<
-    SetupIntentsPostSetupIntentsIntentCancelParams,
-    SetupIntentsPostSetupIntentsIntentCancelResponse,
-    SetupIntentsPostSetupIntentsIntentCancelError
+  cancel: Method<
+    SetupIntentsCancelParams,
+    SetupIntentsCancelResponse,
+    SetupIntentsCancelError
   >;
   /**
    * <p>Confirm that your customer intends to set up the current or
@@ -277,15 +239,51 @@ export interface SetupIntentsMethods {
    * the SetupIntent will transition to the
    * <code>requires_payment_method</code> status.</p>
    */
-  postSetupIntentsIntentConfirm: Method<
-    SetupIntentsPostSetupIntentsIntentConfirmParams,
-    SetupIntentsPostSetupIntentsIntentConfirmResponse,
-    SetupIntentsPostSetupIntentsIntentConfirmError
+  confirm: Method<
+    SetupIntentsConfirmParams,
+    SetupIntentsConfirmResponse,
+    SetupIntentsConfirmError
+  >;
+  /**
+   * <p>Creates a SetupIntent object.</p>
+   *
+   * <p>After the SetupIntent is created, attach a payment method and <a href="/docs/api/setup_intents/confirm">confirm</a>
+   * to collect any required permissions to charge the payment method later.</p>
+   */
+  create: MethodOpt<
+    SetupIntentsCreateParams,
+    SetupIntentsCreateResponse,
+    SetupIntentsCreateError
   >;
   /** <p>Verifies microdeposits on a SetupIntent object.</p> */
-  postSetupIntentsIntentVerifyMicrodeposits: Method<
-    SetupIntentsPostSetupIntentsIntentVerifyMicrodepositsParams,
-    SetupIntentsPostSetupIntentsIntentVerifyMicrodepositsResponse,
-    SetupIntentsPostSetupIntentsIntentVerifyMicrodepositsError
+  createVerifyMicrodeposit: Method<
+    SetupIntentsCreateVerifyMicrodepositParams,
+    SetupIntentsCreateVerifyMicrodepositResponse,
+    SetupIntentsCreateVerifyMicrodepositError
+  >;
+  /** <p>Returns a list of SetupIntents.</p> */
+  list: PaginatedMethodOpt<
+    SetupIntentsListParams,
+    SetupIntentsListResponse,
+    SetupIntentsListError,
+    SetupIntentsListItem
+  >;
+  /**
+   * <p>Retrieves the details of a SetupIntent that has previously been created. </p>
+   *
+   * <p>Client-side retrieval using a publishable key is allowed when the <code>client_secret</code> is provided in the query string. </p>
+   *
+   * <p>When retrieved with a publishable key, only a subset of properties will be returned. Please refer to the <a href="#setup_intent_object">SetupIntent</a> object reference for more details.</p>
+   */
+  retrieve: Method<
+    SetupIntentsRetrieveParams,
+    SetupIntentsRetrieveResponse,
+    SetupIntentsRetrieveError
+  >;
+  /** <p>Updates a SetupIntent object.</p> */
+  update: Method<
+    SetupIntentsUpdateParams,
+    SetupIntentsUpdateResponse,
+    SetupIntentsUpdateError
   >;
 }

@@ -3,7 +3,52 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getSetupIntents: {
+  cancel: {
+    id: "PostSetupIntentsIntentCancel",
+    method: "POST",
+    path: "/v1/setup_intents/{intent}/cancel",
+    params: {
+      intent: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  confirm: {
+    id: "PostSetupIntentsIntentConfirm",
+    method: "POST",
+    path: "/v1/setup_intents/{intent}/confirm",
+    params: {
+      intent: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  create: {
+    id: "PostSetupIntents",
+    method: "POST",
+    path: "/v1/setup_intents",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createVerifyMicrodeposit: {
+    id: "PostSetupIntentsIntentVerifyMicrodeposits",
+    method: "POST",
+    path: "/v1/setup_intents/{intent}/verify_microdeposits",
+    params: {
+      intent: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  list: {
     id: "GetSetupIntents",
     method: "GET",
     path: "/v1/setup_intents",
@@ -33,7 +78,7 @@ export const operations = {
       items: "data",
     },
   },
-  getSetupIntentsIntent: {
+  retrieve: {
     id: "GetSetupIntentsIntent",
     method: "GET",
     path: "/v1/setup_intents/{intent}",
@@ -51,55 +96,10 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postSetupIntents: {
-    id: "PostSetupIntents",
-    method: "POST",
-    path: "/v1/setup_intents",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postSetupIntentsIntent: {
+  update: {
     id: "PostSetupIntentsIntent",
     method: "POST",
     path: "/v1/setup_intents/{intent}",
-    params: {
-      intent: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postSetupIntentsIntentCancel: {
-    id: "PostSetupIntentsIntentCancel",
-    method: "POST",
-    path: "/v1/setup_intents/{intent}/cancel",
-    params: {
-      intent: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postSetupIntentsIntentConfirm: {
-    id: "PostSetupIntentsIntentConfirm",
-    method: "POST",
-    path: "/v1/setup_intents/{intent}/confirm",
-    params: {
-      intent: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postSetupIntentsIntentVerifyMicrodeposits: {
-    id: "PostSetupIntentsIntentVerifyMicrodeposits",
-    method: "POST",
-    path: "/v1/setup_intents/{intent}/verify_microdeposits",
     params: {
       intent: "path",
     },

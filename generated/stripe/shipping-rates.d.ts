@@ -5,36 +5,7 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface ShippingRatesGetShippingRatesParams
-  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return shipping rates that are active or inactive. */
-  active?: boolean;
-  /** Only return shipping rates for the given currency. */
-  currency?: string;
-  body?: Record<string, never>;
-}
-export type ShippingRatesGetShippingRatesResponse = {
-  data: S.ShippingRate[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type ShippingRatesGetShippingRatesError = S.ErrorSchema;
-export type ShippingRatesGetShippingRatesItem = S.ShippingRate;
-
-export interface ShippingRatesGetShippingRatesShippingRateTokenParams
-  extends P.Expand {
-  shipping_rate_token: string;
-  body?: Record<string, never>;
-}
-export type ShippingRatesGetShippingRatesShippingRateTokenResponse =
-  S.ShippingRate;
-export type ShippingRatesGetShippingRatesShippingRateTokenError = S.ErrorSchema;
-
-export interface ShippingRatesPostShippingRatesParams {
+export interface ShippingRatesCreateParams {
   body: {
     /** The estimated range for how long shipping will take, meant to be displayable to the customer. This will appear on CheckoutSessions. */
     delivery_estimate?: S.DeliveryEstimateInput;
@@ -64,10 +35,37 @@ export interface ShippingRatesPostShippingRatesParams {
     type?: "fixed_amount";
   };
 }
-export type ShippingRatesPostShippingRatesResponse = S.ShippingRate;
-export type ShippingRatesPostShippingRatesError = S.ErrorSchema;
+export type ShippingRatesCreateResponse = S.ShippingRate;
+export type ShippingRatesCreateError = S.ErrorSchema;
 
-export interface ShippingRatesPostShippingRatesShippingRateTokenParams {
+export interface ShippingRatesListParams
+  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return shipping rates that are active or inactive. */
+  active?: boolean;
+  /** Only return shipping rates for the given currency. */
+  currency?: string;
+  body?: Record<string, never>;
+}
+export type ShippingRatesListResponse = {
+  data: S.ShippingRate[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type ShippingRatesListError = S.ErrorSchema;
+export type ShippingRatesListItem = S.ShippingRate;
+
+export interface ShippingRatesRetrieveParams extends P.Expand {
+  shipping_rate_token: string;
+  body?: Record<string, never>;
+}
+export type ShippingRatesRetrieveResponse = S.ShippingRate;
+export type ShippingRatesRetrieveError = S.ErrorSchema;
+
+export interface ShippingRatesUpdateParams {
   shipping_rate_token: string;
   body?: {
     /** Whether the shipping rate can be used for new purchases. Defaults to `true`. */
@@ -90,35 +88,33 @@ export interface ShippingRatesPostShippingRatesShippingRateTokenParams {
     tax_behavior?: "exclusive" | "inclusive" | "unspecified";
   };
 }
-export type ShippingRatesPostShippingRatesShippingRateTokenResponse =
-  S.ShippingRate;
-export type ShippingRatesPostShippingRatesShippingRateTokenError =
-  S.ErrorSchema;
+export type ShippingRatesUpdateResponse = S.ShippingRate;
+export type ShippingRatesUpdateError = S.ErrorSchema;
 
 export interface ShippingRatesMethods {
+  /** <p>Creates a new shipping rate object.</p> */
+  create: Method<
+    ShippingRatesCreateParams,
+    ShippingRatesCreateResponse,
+    ShippingRatesCreateError
+  >;
   /** <p>Returns a list of your shipping rates.</p> */
-  getShippingRates: PaginatedMethodOpt<
-    ShippingRatesGetShippingRatesParams,
-    ShippingRatesGetShippingRatesResponse,
-    ShippingRatesGetShippingRatesError,
-    ShippingRatesGetShippingRatesItem
+  list: PaginatedMethodOpt<
+    ShippingRatesListParams,
+    ShippingRatesListResponse,
+    ShippingRatesListError,
+    ShippingRatesListItem
   >;
   /** <p>Returns the shipping rate object with the given ID.</p> */
-  getShippingRatesShippingRateToken: Method<
-    ShippingRatesGetShippingRatesShippingRateTokenParams,
-    ShippingRatesGetShippingRatesShippingRateTokenResponse,
-    ShippingRatesGetShippingRatesShippingRateTokenError
-  >;
-  /** <p>Creates a new shipping rate object.</p> */
-  postShippingRates: Method<
-    ShippingRatesPostShippingRatesParams,
-    ShippingRatesPostShippingRatesResponse,
-    ShippingRatesPostShippingRatesError
+  retrieve: Method<
+    ShippingRatesRetrieveParams,
+    ShippingRatesRetrieveResponse,
+    ShippingRatesRetrieveError
   >;
   /** <p>Updates an existing shipping rate object.</p> */
-  postShippingRatesShippingRateToken: Method<
-    ShippingRatesPostShippingRatesShippingRateTokenParams,
-    ShippingRatesPostShippingRatesShippingRateTokenResponse,
-    ShippingRatesPostShippingRatesShippingRateTokenError
+  update: Method<
+    ShippingRatesUpdateParams,
+    ShippingRatesUpdateResponse,
+    ShippingRatesUpdateError
   >;
 }

@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getShippingRates: {
+  create: {
+    id: "PostShippingRates",
+    method: "POST",
+    path: "/v1/shipping_rates",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  list: {
     id: "GetShippingRates",
     method: "GET",
     path: "/v1/shipping_rates",
@@ -32,7 +42,7 @@ export const operations = {
       items: "data",
     },
   },
-  getShippingRatesShippingRateToken: {
+  retrieve: {
     id: "GetShippingRatesShippingRateToken",
     method: "GET",
     path: "/v1/shipping_rates/{shipping_rate_token}",
@@ -49,17 +59,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postShippingRates: {
-    id: "PostShippingRates",
-    method: "POST",
-    path: "/v1/shipping_rates",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postShippingRatesShippingRateToken: {
+  update: {
     id: "PostShippingRatesShippingRateToken",
     method: "POST",
     path: "/v1/shipping_rates/{shipping_rate_token}",

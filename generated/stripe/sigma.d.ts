@@ -5,11 +5,11 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface SigmaGetSigmaScheduledQueryRunsParams
+export interface SigmaListScheduledQueryRunsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   body?: Record<string, never>;
 }
-export type SigmaGetSigmaScheduledQueryRunsResponse = {
+export type SigmaListScheduledQueryRunsResponse = {
   data: S.ScheduledQueryRun[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
@@ -18,31 +18,28 @@ export type SigmaGetSigmaScheduledQueryRunsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type SigmaGetSigmaScheduledQueryRunsError = S.ErrorSchema;
-export type SigmaGetSigmaScheduledQueryRunsItem = S.ScheduledQueryRun;
+export type SigmaListScheduledQueryRunsError = S.ErrorSchema;
+export type SigmaListScheduledQueryRunsItem = S.ScheduledQueryRun;
 
-export interface SigmaGetSigmaScheduledQueryRunsScheduledQueryRunParams
-  extends P.Expand {
+export interface SigmaRetrieveScheduledQueryRunParams extends P.Expand {
   scheduled_query_run: string;
   body?: Record<string, never>;
 }
-export type SigmaGetSigmaScheduledQueryRunsScheduledQueryRunResponse =
-  S.ScheduledQueryRun;
-export type SigmaGetSigmaScheduledQueryRunsScheduledQueryRunError =
-  S.ErrorSchema;
+export type SigmaRetrieveScheduledQueryRunResponse = S.ScheduledQueryRun;
+export type SigmaRetrieveScheduledQueryRunError = S.ErrorSchema;
 
 export interface SigmaMethods {
   /** <p>Returns a list of scheduled query runs.</p> */
-  getSigmaScheduledQueryRuns: PaginatedMethodOpt<
-    SigmaGetSigmaScheduledQueryRunsParams,
-    SigmaGetSigmaScheduledQueryRunsResponse,
-    SigmaGetSigmaScheduledQueryRunsError,
-    SigmaGetSigmaScheduledQueryRunsItem
+  listScheduledQueryRuns: PaginatedMethodOpt<
+    SigmaListScheduledQueryRunsParams,
+    SigmaListScheduledQueryRunsResponse,
+    SigmaListScheduledQueryRunsError,
+    SigmaListScheduledQueryRunsItem
   >;
   /** <p>Retrieves the details of an scheduled query run.</p> */
-  getSigmaScheduledQueryRunsScheduledQueryRun: Method<
-    SigmaGetSigmaScheduledQueryRunsScheduledQueryRunParams,
-    SigmaGetSigmaScheduledQueryRunsScheduledQueryRunResponse,
-    SigmaGetSigmaScheduledQueryRunsScheduledQueryRunError
+  retrieveScheduledQueryRun: Method<
+    SigmaRetrieveScheduledQueryRunParams,
+    SigmaRetrieveScheduledQueryRunResponse,
+    SigmaRetrieveScheduledQueryRunError
   >;
 }

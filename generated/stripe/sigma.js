@@ -3,7 +3,7 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getSigmaScheduledQueryRuns: {
+  listScheduledQueryRuns: {
     id: "GetSigmaScheduledQueryRuns",
     method: "GET",
     path: "/v1/sigma/scheduled_query_runs",
@@ -25,7 +25,7 @@ export const operations = {
       items: "data",
     },
   },
-  getSigmaScheduledQueryRunsScheduledQueryRun: {
+  retrieveScheduledQueryRun: {
     id: "GetSigmaScheduledQueryRunsScheduledQueryRun",
     method: "GET",
     path: "/v1/sigma/scheduled_query_runs/{scheduled_query_run}",

@@ -5,55 +5,7 @@ import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface SourcesGetSourcesSourceParams extends P.Expand {
-  /** The client secret of the source. Required if a publishable key is used to retrieve the source. */
-  client_secret?: string;
-  source: string;
-  body?: Record<string, never>;
-}
-export type SourcesGetSourcesSourceResponse = S.Source;
-export type SourcesGetSourcesSourceError = S.ErrorSchema;
-
-export interface SourcesGetSourcesSourceMandateNotificationsMandateNotificationParams
-  extends P.Expand {
-  mandate_notification: string;
-  source: string;
-  body?: Record<string, never>;
-}
-export type SourcesGetSourcesSourceMandateNotificationsMandateNotificationResponse =
-  S.SourceMandateNotification;
-export type SourcesGetSourcesSourceMandateNotificationsMandateNotificationError =
-  S.ErrorSchema;
-
-export interface SourcesGetSourcesSourceSourceTransactionsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  source: string;
-  body?: Record<string, never>;
-}
-export type SourcesGetSourcesSourceSourceTransactionsResponse = {
-  data: S.SourceTransaction[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type SourcesGetSourcesSourceSourceTransactionsError = S.ErrorSchema;
-export type SourcesGetSourcesSourceSourceTransactionsItem = S.SourceTransaction;
-
-export interface SourcesGetSourcesSourceSourceTransactionsSourceTransactionParams
-  extends P.Expand {
-  source: string;
-  source_transaction: string;
-  body?: Record<string, never>;
-}
-export type SourcesGetSourcesSourceSourceTransactionsSourceTransactionResponse =
-  S.SourceTransaction;
-export type SourcesGetSourcesSourceSourceTransactionsSourceTransactionError =
-  S.ErrorSchema;
-
-export interface SourcesPostSourcesParams {
+export interface SourcesCreateParams {
   body?: {
     /** Amount associated with the source. This is the amount for which the source will be chargeable once ready. Required for `single_use` sources. Not supported for `receiver` type sources, where charge amount may not be specified until funds land. */
     amount?: number;
@@ -94,10 +46,53 @@ export interface SourcesPostSourcesParams {
     usage?: "reusable" | "single_use";
   };
 }
-export type SourcesPostSourcesResponse = S.Source;
-export type SourcesPostSourcesError = S.ErrorSchema;
+export type SourcesCreateResponse = S.Source;
+export type SourcesCreateError = S.ErrorSchema;
 
-export interface SourcesPostSourcesSourceParams {
+export interface SourcesListSourceTransactionsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  source: string;
+  body?: Record<string, never>;
+}
+export type SourcesListSourceTransactionsResponse = {
+  data: S.SourceTransaction[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type SourcesListSourceTransactionsError = S.ErrorSchema;
+export type SourcesListSourceTransactionsItem = S.SourceTransaction;
+
+export interface SourcesRetrieveParams extends P.Expand {
+  /** The client secret of the source. Required if a publishable key is used to retrieve the source. */
+  client_secret?: string;
+  source: string;
+  body?: Record<string, never>;
+}
+export type SourcesRetrieveResponse = S.Source;
+export type SourcesRetrieveError = S.ErrorSchema;
+
+export interface SourcesRetrieveMandateNotificationParams extends P.Expand {
+  mandate_notification: string;
+  source: string;
+  body?: Record<string, never>;
+}
+export type SourcesRetrieveMandateNotificationResponse =
+  S.SourceMandateNotification;
+export type SourcesRetrieveMandateNotificationError = S.ErrorSchema;
+
+export interface SourcesRetrieveSourceTransactionParams extends P.Expand {
+  source: string;
+  source_transaction: string;
+  body?: Record<string, never>;
+}
+export type SourcesRetrieveSourceTransactionResponse = S.SourceTransaction;
+export type SourcesRetrieveSourceTransactionError = S.ErrorSchema;
+
+export interface SourcesUpdateParams {
   source: string;
   body?: {
     /** Amount associated with the source. */
@@ -117,10 +112,10 @@ export interface SourcesPostSourcesSourceParams {
     };
   };
 }
-export type SourcesPostSourcesSourceResponse = S.Source;
-export type SourcesPostSourcesSourceError = S.ErrorSchema;
+export type SourcesUpdateResponse = S.Source;
+export type SourcesUpdateError = S.ErrorSchema;
 
-export interface SourcesPostSourcesSourceVerifyParams {
+export interface SourcesVerifyParams {
   source: string;
   body: {
     /** Specifies which fields in the response should be expanded. */
@@ -129,55 +124,55 @@ export interface SourcesPostSourcesSourceVerifyParams {
     values: string[];
   };
 }
-export type SourcesPostSourcesSourceVerifyResponse = S.Source;
-export type SourcesPostSourcesSourceVerifyError = S.ErrorSchema;
+export type SourcesVerifyResponse = S.Source;
+export type SourcesVerifyError = S.ErrorSchema;
 
 export interface SourcesMethods {
-  /** <p>Retrieves an existing source object. Supply the unique source ID from a source creation request and Stripe will return the corresponding up-to-date source object information.</p> */
-  getSourcesSource: Method<
-    SourcesGetSourcesSourceParams,
-    SourcesGetSourcesSourceResponse,
-    SourcesGetSourcesSourceError
-  >;
-  /** <p>Retrieves a new Source MandateNotification.</p> */
-  getSourcesSourceMandateNotificationsMandateNotification: Method<
-    SourcesGetSourcesSourceMandateNotificationsMandateNotificationParams,
-    SourcesGetSourcesSourceMandateNotificationsMandateNotificationResponse,
-    SourcesGetSourcesSourceMandateNotificationsMandateNotificationError
+  /** <p>Creates a new source object.</p> */
+  create: MethodOpt<
+    SourcesCreateParams,
+    SourcesCreateResponse,
+    SourcesCreateError
   >;
   /** <p>List source transactions for a given source.</p> */
-  getSourcesSourceSourceTransactions: PaginatedMethod<
-    SourcesGetSourcesSourceSourceTransactionsParams,
-    SourcesGetSourcesSourceSourceTransactionsResponse,
-    SourcesGetSourcesSourceSourceTransactionsError,
-    SourcesGetSourcesSourceSourceTransactionsItem
+  listSourceTransactions: PaginatedMethod<
+    SourcesListSourceTransactionsParams,
+    SourcesListSourceTransactionsResponse,
+    SourcesListSourceTransactionsError,
+    SourcesListSourceTransactionsItem
+  >;
+  /** <p>Retrieves an existing source object. Supply the unique source ID from a source creation request and Stripe will return the corresponding up-to-date source object information.</p> */
+  retrieve: Method<
+    SourcesRetrieveParams,
+    SourcesRetrieveResponse,
+    SourcesRetrieveError
+  >;
+  /** <p>Retrieves a new Source MandateNotification.</p> */
+  retrieveMandateNotification: Method<
+    SourcesRetrieveMandateNotificationParams,
+    SourcesRetrieveMandateNotificationResponse,
+    SourcesRetrieveMandateNotificationError
   >;
   /** <p>Retrieve an existing source transaction object. Supply the unique source ID from a source creation request and the source transaction ID and Stripe will return the corresponding up-to-date source object information.</p> */
-  getSourcesSourceSourceTransactionsSourceTransaction: Method<
-    SourcesGetSourcesSourceSourceTransactionsSourceTransactionParams,
-    SourcesGetSourcesSourceSourceTransactionsSourceTransactionResponse,
-    SourcesGetSourcesSourceSourceTransactionsSourceTransactionError
-  >;
-  /** <p>Creates a new source object.</p> */
-  postSources: MethodOpt<
-    SourcesPostSourcesParams,
-    SourcesPostSourcesResponse,
-    SourcesPostSourcesError
+  retrieveSourceTransaction: Method<
+    SourcesRetrieveSourceTransactionParams,
+    SourcesRetrieveSourceTransactionResponse,
+    SourcesRetrieveSourceTransactionError
   >;
   /**
    * <p>Updates the specified source by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
    *
    * <p>This request accepts the <code>metadata</code> and <code>owner</code> as arguments. It is also possible to update type specific information for selected payment methods. Please refer to our <a href="/docs/sources">payment method guides</a> for more detail.</p>
    */
-  postSourcesSource: Method<
-    SourcesPostSourcesSourceParams,
-    SourcesPostSourcesSourceResponse,
-    SourcesPostSourcesSourceError
+  update: Method<
+    SourcesUpdateParams,
+    SourcesUpdateResponse,
+    SourcesUpdateError
   >;
   /** <p>Verify a given source.</p> */
-  postSourcesSourceVerify: Method<
-    SourcesPostSourcesSourceVerifyParams,
-    SourcesPostSourcesSourceVerifyResponse,
-    SourcesPostSourcesSourceVerifyError
+  verify: Method<
+    SourcesVerifyParams,
+    SourcesVerifyResponse,
+    SourcesVerifyError
   >;
 }

@@ -3,43 +3,16 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getSourcesSource: {
-    id: "GetSourcesSource",
-    method: "GET",
-    path: "/v1/sources/{source}",
-    params: {
-      client_secret: "query",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      source: "path",
-    },
+  create: {
+    id: "PostSources",
+    method: "POST",
+    path: "/v1/sources",
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getSourcesSourceMandateNotificationsMandateNotification: {
-    id: "GetSourcesSourceMandateNotificationsMandateNotification",
-    method: "GET",
-    path: "/v1/sources/{source}/mandate_notifications/{mandate_notification}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      mandate_notification: "path",
-      source: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getSourcesSourceSourceTransactions: {
+  listSourceTransactions: {
     id: "GetSourcesSourceSourceTransactions",
     method: "GET",
     path: "/v1/sources/{source}/source_transactions",
@@ -62,7 +35,43 @@ export const operations = {
       items: "data",
     },
   },
-  getSourcesSourceSourceTransactionsSourceTransaction: {
+  retrieve: {
+    id: "GetSourcesSource",
+    method: "GET",
+    path: "/v1/sources/{source}",
+    params: {
+      client_secret: "query",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      source: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveMandateNotification: {
+    id: "GetSourcesSourceMandateNotificationsMandateNotification",
+    method: "GET",
+    path: "/v1/sources/{source}/mandate_notifications/{mandate_notification}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      mandate_notification: "path",
+      source: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveSourceTransaction: {
     id: "GetSourcesSourceSourceTransactionsSourceTransaction",
     method: "GET",
     path: "/v1/sources/{source}/source_transactions/{source_transaction}",
@@ -80,16 +89,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postSources: {
-    id: "PostSources",
-    method: "POST",
-    path: "/v1/sources",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postSourcesSource: {
+  update: {
     id: "PostSourcesSource",
     method: "POST",
     path: "/v1/sources/{source}",
@@ -101,7 +101,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postSourcesSourceVerify: {
+  verify: {
     id: "PostSourcesSourceVerify",
     method: "POST",
     path: "/v1/sources/{source}/verify",

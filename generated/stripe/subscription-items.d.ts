@@ -5,72 +5,7 @@ import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface SubscriptionItemsDeleteSubscriptionItemsItemParams {
-  item: string;
-  body?: {
-    /** Delete all usage for the given subscription item. Allowed only when the current plan's `usage_type` is `metered`. */
-    clear_usage?: boolean;
-    /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
-    proration_behavior?: "always_invoice" | "create_prorations" | "none";
-    /**
-     * If set, the proration will be calculated as though the subscription was updated at the given time. This can be used to apply the same proration that was previewed with the [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
-     * @format unix-time
-     */
-    proration_date?: number;
-  };
-}
-export type SubscriptionItemsDeleteSubscriptionItemsItemResponse =
-  S.DeletedSubscriptionItem;
-export type SubscriptionItemsDeleteSubscriptionItemsItemError = S.ErrorSchema;
-
-export interface SubscriptionItemsGetSubscriptionItemsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** The ID of the subscription whose items will be retrieved. */
-  subscription: string;
-  body?: Record<string, never>;
-}
-export type SubscriptionItemsGetSubscriptionItemsResponse = {
-  data: S.SubscriptionItem[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type SubscriptionItemsGetSubscriptionItemsError = S.ErrorSchema;
-export type SubscriptionItemsGetSubscriptionItemsItem = S.SubscriptionItem;
-
-export interface SubscriptionItemsGetSubscriptionItemsItemParams
-  extends P.Expand {
-  item: string;
-  body?: Record<string, never>;
-}
-export type SubscriptionItemsGetSubscriptionItemsItemResponse =
-  S.SubscriptionItem;
-export type SubscriptionItemsGetSubscriptionItemsItemError = S.ErrorSchema;
-
-export interface SubscriptionItemsGetSubscriptionItemsSubscriptionItemUsageRecordSummariesParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  subscription_item: string;
-  body?: Record<string, never>;
-}
-export type SubscriptionItemsGetSubscriptionItemsSubscriptionItemUsageRecordSummariesResponse =
-  {
-    data: S.UsageRecordSummary[];
-    /** True if this list has another page of items after this one that can be fetched. */
-    has_more: boolean;
-    /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-    object: "list";
-    /** The URL where this list can be accessed. */
-    url: string;
-  };
-export type SubscriptionItemsGetSubscriptionItemsSubscriptionItemUsageRecordSummariesError =
-  S.ErrorSchema;
-export type SubscriptionItemsGetSubscriptionItemsSubscriptionItemUsageRecordSummariesItem =
-  S.UsageRecordSummary;
-
-export interface SubscriptionItemsPostSubscriptionItemsParams {
+export interface SubscriptionItemsCreateParams {
   body: {
     /** Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. When updating, pass an empty string to remove previously-defined thresholds. */
     billing_thresholds?:
@@ -115,10 +50,86 @@ export interface SubscriptionItemsPostSubscriptionItemsParams {
     tax_rates?: string[] | "";
   };
 }
-export type SubscriptionItemsPostSubscriptionItemsResponse = S.SubscriptionItem;
-export type SubscriptionItemsPostSubscriptionItemsError = S.ErrorSchema;
+export type SubscriptionItemsCreateResponse = S.SubscriptionItem;
+export type SubscriptionItemsCreateError = S.ErrorSchema;
 
-export interface SubscriptionItemsPostSubscriptionItemsItemParams {
+export interface SubscriptionItemsCreateUsageRecordParams {
+  subscription_item: string;
+  body: {
+    /** Valid values are `increment` (default) or `set`. When using `increment` the specified `quantity` will be added to the usage at the specified timestamp. The `set` action will overwrite the usage quantity at that timestamp. If the subscription has [billing thresholds](https://stripe.com/docs/api/subscriptions/object#subscription_object-billing_thresholds), `increment` is the only allowed value. */
+    action?: "increment" | "set";
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** The usage quantity for the specified timestamp. */
+    quantity: number;
+    /** The timestamp for the usage event. This timestamp must be within the current billing period of the subscription of the provided `subscription_item`, and must not be in the future. When passing `"now"`, Stripe records usage for the current time. Default is `"now"` if a value is not provided. */
+    timestamp?: "now" | number;
+  };
+}
+export type SubscriptionItemsCreateUsageRecordResponse = S.UsageRecord;
+export type SubscriptionItemsCreateUsageRecordError = S.ErrorSchema;
+
+export interface SubscriptionItemsDeleteParams {
+  item: string;
+  body?: {
+    /** Delete all usage for the given subscription item. Allowed only when the current plan's `usage_type` is `metered`. */
+    clear_usage?: boolean;
+    /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
+    proration_behavior?: "always_invoice" | "create_prorations" | "none";
+    /**
+     * If set, the proration will be calculated as though the subscription was updated at the given time. This can be used to apply the same proration that was previewed with the [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+     * @format unix-time
+     */
+    proration_date?: number;
+  };
+}
+export type SubscriptionItemsDeleteResponse = S.DeletedSubscriptionItem;
+export type SubscriptionItemsDeleteError = S.ErrorSchema;
+
+export interface SubscriptionItemsListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** The ID of the subscription whose items will be retrieved. */
+  subscription: string;
+  body?: Record<string, never>;
+}
+export type SubscriptionItemsListResponse = {
+  data: S.SubscriptionItem[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type SubscriptionItemsListError = S.ErrorSchema;
+export type SubscriptionItemsListItem = S.SubscriptionItem;
+
+export interface SubscriptionItemsListUsageRecordSummariesParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  subscription_item: string;
+  body?: Record<string, never>;
+}
+export type SubscriptionItemsListUsageRecordSummariesResponse = {
+  data: S.UsageRecordSummary[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type SubscriptionItemsListUsageRecordSummariesError = S.ErrorSchema;
+export type SubscriptionItemsListUsageRecordSummariesItem =
+  S.UsageRecordSummary;
+
+export interface SubscriptionItemsRetrieveParams extends P.Expand {
+  item: string;
+  body?: Record<string, never>;
+}
+export type SubscriptionItemsRetrieveResponse = S.SubscriptionItem;
+export type SubscriptionItemsRetrieveError = S.ErrorSchema;
+
+export interface SubscriptionItemsUpdateParams {
   item: string;
   body?: {
     /** Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. When updating, pass an empty string to remove previously-defined thresholds. */
@@ -164,70 +175,15 @@ export interface SubscriptionItemsPostSubscriptionItemsItemParams {
     tax_rates?: string[] | "";
   };
 }
-export type SubscriptionItemsPostSubscriptionItemsItemResponse =
-  S.SubscriptionItem;
-export type SubscriptionItemsPostSubscriptionItemsItemError = S.ErrorSchema;
-
-export interface SubscriptionItemsPostSubscriptionItemsSubscriptionItemUsageRecordsParams {
-  subscription_item: string;
-  body: {
-    /** Valid values are `increment` (default) or `set`. When using `increment` the specified `quantity` will be added to the usage at the specified timestamp. The `set` action will overwrite the usage quantity at that timestamp. If the subscription has [billing thresholds](https://stripe.com/docs/api/subscriptions/object#subscription_object-billing_thresholds), `increment` is the only allowed value. */
-    action?: "increment" | "set";
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** The usage quantity for the specified timestamp. */
-    quantity: number;
-    /** The timestamp for the usage event. This timestamp must be within the current billing period of the subscription of the provided `subscription_item`, and must not be in the future. When passing `"now"`, Stripe records usage for the current time. Default is `"now"` if a value is not provided. */
-    timestamp?: "now" | number;
-  };
-}
-export type SubscriptionItemsPostSubscriptionItemsSubscriptionItemUsageRecordsResponse =
-  S.UsageRecord;
-export type SubscriptionItemsPostSubscriptionItemsSubscriptionItemUsageRecordsError =
-  S.ErrorSchema;
+export type SubscriptionItemsUpdateResponse = S.SubscriptionItem;
+export type SubscriptionItemsUpdateError = S.ErrorSchema;
 
 export interface SubscriptionItemsMethods {
-  /** <p>Deletes an item from the subscription. Removing a subscription item from a subscription will not cancel the subscription.</p> */
-  deleteSubscriptionItemsItem: Method<
-    SubscriptionItemsDeleteSubscriptionItemsItemParams,
-    SubscriptionItemsDeleteSubscriptionItemsItemResponse,
-    SubscriptionItemsDeleteSubscriptionItemsItemError
-  >;
-  /** <p>Returns a list of your subscription items for a given subscription.</p> */
-  getSubscriptionItems: PaginatedMethod<
-    SubscriptionItemsGetSubscriptionItemsParams,
-    SubscriptionItemsGetSubscriptionItemsResponse,
-    SubscriptionItemsGetSubscriptionItemsError,
-    SubscriptionItemsGetSubscriptionItemsItem
-  >;
-  /** <p>Retrieves the subscription item with the given ID.</p> */
-  getSubscriptionItemsItem: Method<
-    SubscriptionItemsGetSubscriptionItemsItemParams,
-    SubscriptionItemsGetSubscriptionItemsItemResponse,
-    SubscriptionItemsGetSubscriptionItemsItemError
-  >;
-  /**
-   * <p>For the specified subscription item, returns a list of summary objects. Each object in the list provides usage information that’s been summarized from multiple usage records and over a subscription billing period (e.g., 15 usage records in the month of September).</p>
-   *
-   * <p>The list is sorted in reverse-chronological order (newest first). The first list item represents the most current usage period that hasn’t ended yet. Since new usage records can still be added, the returned summary information for the subscription item’s ID should be seen as unstable until the subscription billing period ends.</p>
-   */
-  getSubscriptionItemsSubscriptionItemUsageRecordSummaries: PaginatedMethod<
-    SubscriptionItemsGetSubscriptionItemsSubscriptionItemUsageRecordSummariesParams,
-    SubscriptionItemsGetSubscriptionItemsSubscriptionItemUsageRecordSummariesResponse,
-    SubscriptionItemsGetSubscriptionItemsSubscriptionItemUsageRecordSummariesError,
-    SubscriptionItemsGetSubscriptionItemsSubscriptionItemUsageRecordSummariesItem
-  >;
   /** <p>Adds a new item to an existing subscription. No existing items will be changed or replaced.</p> */
-  postSubscriptionItems: Method<
-    SubscriptionItemsPostSubscriptionItemsParams,
-    SubscriptionItemsPostSubscriptionItemsResponse,
-    SubscriptionItemsPostSubscriptionItemsError
-  >;
-  /** <p>Updates the plan or quantity of an item on a current subscription.</p> */
-  postSubscriptionItemsItem: Method<
-    SubscriptionItemsPostSubscriptionItemsItemParams,
-    SubscriptionItemsPostSubscriptionItemsItemResponse,
-    SubscriptionItemsPostSubscriptionItemsItemError
+  create: Method<
+    SubscriptionItemsCreateParams,
+    SubscriptionItemsCreateResponse,
+    SubscriptionItemsCreateError
   >;
   /**
    * <p>Creates a usage record for a specified subscription item and date, and fills it with a quantity.</p>
@@ -238,9 +194,45 @@ export interface SubscriptionItemsMethods {
    *
    * <p>The default pricing model for metered billing is <a href="/docs/api/plans/object#plan_object-billing_scheme">per-unit pricing</a>. For finer granularity, you can configure metered billing to have a <a href="https://stripe.com/docs/billing/subscriptions/tiers">tiered pricing</a> model.</p>
    */
-  postSubscriptionItemsSubscriptionItemUsageRecords: Method<
-    SubscriptionItemsPostSubscriptionItemsSubscriptionItemUsageRecordsParams,
-    SubscriptionItemsPostSubscriptionItemsSubscriptionItemUsageRecordsResponse,
-    SubscriptionItemsPostSubscriptionItemsSubscriptionItemUsageRecordsError
+  createUsageRecord: Method<
+    SubscriptionItemsCreateUsageRecordParams,
+    SubscriptionItemsCreateUsageRecordResponse,
+    SubscriptionItemsCreateUsageRecordError
+  >;
+  /** <p>Deletes an item from the subscription. Removing a subscription item from a subscription will not cancel the subscription.</p> */
+  delete: Method<
+    SubscriptionItemsDeleteParams,
+    SubscriptionItemsDeleteResponse,
+    SubscriptionItemsDeleteError
+  >;
+  /** <p>Returns a list of your subscription items for a given subscription.</p> */
+  list: PaginatedMethod<
+    SubscriptionItemsListParams,
+    SubscriptionItemsListResponse,
+    SubscriptionItemsListError,
+    SubscriptionItemsListItem
+  >;
+  /**
+   * <p>For the specified subscription item, returns a list of summary objects. Each object in the list provides usage information that’s been summarized from multiple usage records and over a subscription billing period (e.g., 15 usage records in the month of September).</p>
+   *
+   * <p>The list is sorted in reverse-chronological order (newest first). The first list item represents the most current usage period that hasn’t ended yet. Since new usage records can still be added, the returned summary information for the subscription item’s ID should be seen as unstable until the subscription billing period ends.</p>
+   */
+  listUsageRecordSummaries: PaginatedMethod<
+    SubscriptionItemsListUsageRecordSummariesParams,
+    SubscriptionItemsListUsageRecordSummariesResponse,
+    SubscriptionItemsListUsageRecordSummariesError,
+    SubscriptionItemsListUsageRecordSummariesItem
+  >;
+  /** <p>Retrieves the subscription item with the given ID.</p> */
+  retrieve: Method<
+    SubscriptionItemsRetrieveParams,
+    SubscriptionItemsRetrieveResponse,
+    SubscriptionItemsRetrieveError
+  >;
+  /** <p>Updates the plan or quantity of an item on a current subscription.</p> */
+  update: Method<
+    SubscriptionItemsUpdateParams,
+    SubscriptionItemsUpdateResponse,
+    SubscriptionItemsUpdateError
   >;
 }

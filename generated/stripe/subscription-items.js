@@ -3,7 +3,30 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  deleteSubscriptionItemsItem: {
+  create: {
+    id: "PostSubscriptionItems",
+    method: "POST",
+    path: "/v1/subscription_items",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createUsageRecord: {
+    id: "PostSubscriptionItemsSubscriptionItemUsageRecords",
+    method: "POST",
+    path: "/v1/subscription_items/{subscription_item}/usage_records",
+    params: {
+      subscription_item: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  delete: {
     id: "DeleteSubscriptionItemsItem",
     method: "DELETE",
     path: "/v1/subscription_items/{item}",
@@ -15,7 +38,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getSubscriptionItems: {
+  list: {
     id: "GetSubscriptionItems",
     method: "GET",
     path: "/v1/subscription_items",
@@ -38,24 +61,7 @@ export const operations = {
       items: "data",
     },
   },
-  getSubscriptionItemsItem: {
-    id: "GetSubscriptionItemsItem",
-    method: "GET",
-    path: "/v1/subscription_items/{item}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      item: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getSubscriptionItemsSubscriptionItemUsageRecordSummaries: {
+  listUsageRecordSummaries: {
     id: "GetSubscriptionItemsSubscriptionItemUsageRecordSummaries",
     method: "GET",
     path: "/v1/subscription_items/{subscription_item}/usage_record_summaries",
@@ -78,17 +84,24 @@ export const operations = {
       items: "data",
     },
   },
-  postSubscriptionItems: {
-    id: "PostSubscriptionItems",
-    method: "POST",
-    path: "/v1/subscription_items",
+  retrieve: {
+    id: "GetSubscriptionItemsItem",
+    method: "GET",
+    path: "/v1/subscription_items/{item}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      item: "path",
+    },
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
-  postSubscriptionItemsItem: {
+  update: {
     id: "PostSubscriptionItemsItem",
     method: "POST",
     path: "/v1/subscription_items/{item}",
@@ -98,19 +111,6 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postSubscriptionItemsSubscriptionItemUsageRecords: {
-    id: "PostSubscriptionItemsSubscriptionItemUsageRecords",
-    method: "POST",
-    path: "/v1/subscription_items/{subscription_item}/usage_records",
-    params: {
-      subscription_item: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
 };

@@ -5,74 +5,21 @@ import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface SubscriptionSchedulesGetSubscriptionSchedulesParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Only return subscription schedules that were created canceled the given date interval. */
-  canceled_at?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return subscription schedules that completed during the given date interval. */
-  completed_at?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return subscription schedules that were created during the given date interval. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return subscription schedules for the given customer. */
-  customer?: string;
-  /** Only return subscription schedules that were released during the given date interval. */
-  released_at?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return subscription schedules that have not started yet. */
-  scheduled?: boolean;
-  body?: Record<string, never>;
-}
-export type SubscriptionSchedulesGetSubscriptionSchedulesResponse = {
-  data: S.SubscriptionSchedule[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type SubscriptionSchedulesGetSubscriptionSchedulesError = S.ErrorSchema;
-export type SubscriptionSchedulesGetSubscriptionSchedulesItem =
-  S.SubscriptionSchedule;
-
-export interface SubscriptionSchedulesGetSubscriptionSchedulesScheduleParams
-  extends P.Expand {
+export interface SubscriptionSchedulesCancelParams {
   schedule: string;
-  body?: Record<string, never>;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** If the subscription schedule is `active`, indicates if a final invoice will be generated that contains any un-invoiced metered usage and new/pending proration invoice items. Defaults to `true`. */
+    invoice_now?: boolean;
+    /** If the subscription schedule is `active`, indicates if the cancellation should be prorated. Defaults to `true`. */
+    prorate?: boolean;
+  };
 }
-export type SubscriptionSchedulesGetSubscriptionSchedulesScheduleResponse =
-  S.SubscriptionSchedule;
-export type SubscriptionSchedulesGetSubscriptionSchedulesScheduleError =
-  S.ErrorSchema;
+export type SubscriptionSchedulesCancelResponse = S.SubscriptionSchedule;
+export type SubscriptionSchedulesCancelError = S.ErrorSchema;
 
-export interface SubscriptionSchedulesPostSubscriptionSchedulesParams {
+export interface SubscriptionSchedulesCreateParams {
   body?: {
     /** The identifier of the customer to create the subscription schedule for. */
     customer?: string;
@@ -131,11 +78,85 @@ export interface SubscriptionSchedulesPostSubscriptionSchedulesParams {
     start_date?: number | "now";
   };
 }
-export type SubscriptionSchedulesPostSubscriptionSchedulesResponse =
-  S.SubscriptionSchedule;
-export type SubscriptionSchedulesPostSubscriptionSchedulesError = S.ErrorSchema;
+export type SubscriptionSchedulesCreateResponse = S.SubscriptionSchedule;
+export type SubscriptionSchedulesCreateError = S.ErrorSchema;
 
-export interface SubscriptionSchedulesPostSubscriptionSchedulesScheduleParams {
+export interface SubscriptionSchedulesListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Only return subscription schedules that were created canceled the given date interval. */
+  canceled_at?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return subscription schedules that completed during the given date interval. */
+  completed_at?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return subscription schedules that were created during the given date interval. */
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return subscription schedules for the given customer. */
+  customer?: string;
+  /** Only return subscription schedules that were released during the given date interval. */
+  released_at?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return subscription schedules that have not started yet. */
+  scheduled?: boolean;
+  body?: Record<string, never>;
+}
+export type SubscriptionSchedulesListResponse = {
+  data: S.SubscriptionSchedule[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type SubscriptionSchedulesListError = S.ErrorSchema;
+export type SubscriptionSchedulesListItem = S.SubscriptionSchedule;
+
+export interface SubscriptionSchedulesReleaseParams {
+  schedule: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Keep any cancellation on the subscription that the schedule has set */
+    preserve_cancel_date?: boolean;
+  };
+}
+export type SubscriptionSchedulesReleaseResponse = S.SubscriptionSchedule;
+export type SubscriptionSchedulesReleaseError = S.ErrorSchema;
+
+export interface SubscriptionSchedulesRetrieveParams extends P.Expand {
+  schedule: string;
+  body?: Record<string, never>;
+}
+export type SubscriptionSchedulesRetrieveResponse = S.SubscriptionSchedule;
+export type SubscriptionSchedulesRetrieveError = S.ErrorSchema;
+
+export interface SubscriptionSchedulesUpdateParams {
   schedule: string;
   body?: {
     /** Object representing the subscription schedule's default settings. */
@@ -189,77 +210,45 @@ export interface SubscriptionSchedulesPostSubscriptionSchedulesScheduleParams {
     proration_behavior?: "always_invoice" | "create_prorations" | "none";
   };
 }
-export type SubscriptionSchedulesPostSubscriptionSchedulesScheduleResponse =
-  S.SubscriptionSchedule;
-export type SubscriptionSchedulesPostSubscriptionSchedulesScheduleError =
-  S.ErrorSchema;
-
-export interface SubscriptionSchedulesPostSubscriptionSchedulesScheduleCancelParams {
-  schedule: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** If the subscription schedule is `active`, indicates if a final invoice will be generated that contains any un-invoiced metered usage and new/pending proration invoice items. Defaults to `true`. */
-    invoice_now?: boolean;
-    /** If the subscription schedule is `active`, indicates if the cancellation should be prorated. Defaults to `true`. */
-    prorate?: boolean;
-  };
-}
-export type SubscriptionSchedulesPostSubscriptionSchedulesScheduleCancelResponse =
-  S.SubscriptionSchedule;
-export type SubscriptionSchedulesPostSubscriptionSchedulesScheduleCancelError =
-  S.ErrorSchema;
-
-export interface SubscriptionSchedulesPostSubscriptionSchedulesScheduleReleaseParams {
-  schedule: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Keep any cancellation on the subscription that the schedule has set */
-    preserve_cancel_date?: boolean;
-  };
-}
-export type SubscriptionSchedulesPostSubscriptionSchedulesScheduleReleaseResponse =
-  S.SubscriptionSchedule;
-export type SubscriptionSchedulesPostSubscriptionSchedulesScheduleReleaseError =
-  S.ErrorSchema;
+export type SubscriptionSchedulesUpdateResponse = S.SubscriptionSchedule;
+export type SubscriptionSchedulesUpdateError = S.ErrorSchema;
 
 export interface SubscriptionSchedulesMethods {
-  /** <p>Retrieves the list of your subscription schedules.</p> */
-  getSubscriptionSchedules: PaginatedMethodOpt<
-    SubscriptionSchedulesGetSubscriptionSchedulesParams,
-    SubscriptionSchedulesGetSubscriptionSchedulesResponse,
-    SubscriptionSchedulesGetSubscriptionSchedulesError,
-    SubscriptionSchedulesGetSubscriptionSchedulesItem
-  >;
-  /** <p>Retrieves the details of an existing subscription schedule. You only need to supply the unique subscription schedule identifier that was returned upon subscription schedule creation.</p> */
-  getSubscriptionSchedulesSchedule: Method<
-    SubscriptionSchedulesGetSubscriptionSchedulesScheduleParams,
-    SubscriptionSchedulesGetSubscriptionSchedulesScheduleResponse,
-    SubscriptionSchedulesGetSubscriptionSchedulesScheduleError
+  /** <p>Cancels a subscription schedule and its associated subscription immediately (if the subscription schedule has an active subscription). A subscription schedule can only be canceled if its status is <code>not_started</code> or <code>active</code>.</p> */
+  cancel: Method<
+    SubscriptionSchedulesCancelParams,
+    SubscriptionSchedulesCancelResponse,
+    SubscriptionSchedulesCancelError
   >;
   /** <p>Creates a new subscription schedule object. Each customer can have up to 500 active or scheduled subscriptions.</p> */
-  postSubscriptionSchedules: MethodOpt<
-    SubscriptionSchedulesPostSubscriptionSchedulesParams,
-    SubscriptionSchedulesPostSubscriptionSchedulesResponse,
-    SubscriptionSchedulesPostSubscriptionSchedulesError
+  create: MethodOpt<
+    SubscriptionSchedulesCreateParams,
+    SubscriptionSchedulesCreateResponse,
+    SubscriptionSchedulesCreateError
   >;
-  /** <p>Updates an existing subscription schedule.</p> */
-  postSubscriptionSchedulesSchedule: Method<
-    SubscriptionSchedulesPostSubscriptionSchedulesScheduleParams,
-    SubscriptionSchedulesPostSubscriptionSchedulesScheduleResponse,
-    SubscriptionSchedulesPostSubscriptionSchedulesScheduleError
-  >;
-  /** <p>Cancels a subscription schedule and its associated subscription immediately (if the subscription schedule has an active subscription). A subscription schedule can only be canceled if its status is <code>not_started</code> or <code>active</code>.</p> */
-  postSubscriptionSchedulesScheduleCancel: Method<
-    SubscriptionSchedulesPostSubscriptionSchedulesScheduleCancelParams,
-    SubscriptionSchedulesPostSubscriptionSchedulesScheduleCancelResponse,
-    SubscriptionSchedulesPostSubscriptionSchedulesScheduleCancelError
+  /** <p>Retrieves the list of your subscription schedules.</p> */
+  list: PaginatedMethodOpt<
+    SubscriptionSchedulesListParams,
+    SubscriptionSchedulesListResponse,
+    SubscriptionSchedulesListError,
+    SubscriptionSchedulesListItem
   >;
   /** <p>Releases the subscription schedule immediately, which will stop scheduling of its phases, but leave any existing subscription in place. A schedule can only be released if its status is <code>not_started</code> or <code>active</code>. If the subscription schedule is currently associated with a subscription, releasing it will remove its <code>subscription</code> property and set the subscription’s ID to the <code>released_subscription</code> property.</p> */
-  postSubscriptionSchedulesScheduleRelease: Method<
-    SubscriptionSchedulesPostSubscriptionSchedulesScheduleReleaseParams,
-    SubscriptionSchedulesPostSubscriptionSchedulesScheduleReleaseResponse,
-    SubscriptionSchedulesPostSubscriptionSchedulesScheduleReleaseError
+  release: Method<
+    SubscriptionSchedulesReleaseParams,
+    SubscriptionSchedulesReleaseResponse,
+    SubscriptionSchedulesReleaseError
+  >;
+  /** <p>Retrieves the details of an existing subscription schedule. You only need to supply the unique subscription schedule identifier that was returned upon subscription schedule creation.</p> */
+  retrieve: Method<
+    SubscriptionSchedulesRetrieveParams,
+    SubscriptionSchedulesRetrieveResponse,
+    SubscriptionSchedulesRetrieveError
+  >;
+  /** <p>Updates an existing subscription schedule.</p> */
+  update: Method<
+    SubscriptionSchedulesUpdateParams,
+    SubscriptionSchedulesUpdateResponse,
+    SubscriptionSchedulesUpdateError
   >;
 }

@@ -3,7 +3,28 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getSubscriptionSchedules: {
+  cancel: {
+    id: "PostSubscriptionSchedulesScheduleCancel",
+    method: "POST",
+    path: "/v1/subscription_schedules/{schedule}/cancel",
+    params: {
+      schedule: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  create: {
+    id: "PostSubscriptionSchedules",
+    method: "POST",
+    path: "/v1/subscription_schedules",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  list: {
     id: "GetSubscriptionSchedules",
     method: "GET",
     path: "/v1/subscription_schedules",
@@ -47,7 +68,19 @@ export const operations = {
       items: "data",
     },
   },
-  getSubscriptionSchedulesSchedule: {
+  release: {
+    id: "PostSubscriptionSchedulesScheduleRelease",
+    method: "POST",
+    path: "/v1/subscription_schedules/{schedule}/release",
+    params: {
+      schedule: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieve: {
     id: "GetSubscriptionSchedulesSchedule",
     method: "GET",
     path: "/v1/subscription_schedules/{schedule}",
@@ -64,43 +97,10 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postSubscriptionSchedules: {
-    id: "PostSubscriptionSchedules",
-    method: "POST",
-    path: "/v1/subscription_schedules",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postSubscriptionSchedulesSchedule: {
+  update: {
     id: "PostSubscriptionSchedulesSchedule",
     method: "POST",
     path: "/v1/subscription_schedules/{schedule}",
-    params: {
-      schedule: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postSubscriptionSchedulesScheduleCancel: {
-    id: "PostSubscriptionSchedulesScheduleCancel",
-    method: "POST",
-    path: "/v1/subscription_schedules/{schedule}/cancel",
-    params: {
-      schedule: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postSubscriptionSchedulesScheduleRelease: {
-    id: "PostSubscriptionSchedulesScheduleRelease",
-    method: "POST",
-    path: "/v1/subscription_schedules/{schedule}/release",
     params: {
       schedule: "path",
     },

@@ -5,134 +5,7 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface SubscriptionsDeleteSubscriptionsSubscriptionExposedIdParams {
-  subscription_exposed_id: string;
-  body?: {
-    /** Details about why this subscription was cancelled */
-    cancellation_details?: {
-      comment?: string;
-      feedback?:
-        | ""
-        | "customer_service"
-        | "low_quality"
-        | "missing_features"
-        | "other"
-        | "switched_service"
-        | "too_complex"
-        | "too_expensive"
-        | "unused";
-    };
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Will generate a final invoice that invoices for any un-invoiced metered usage and new/pending proration invoice items. */
-    invoice_now?: boolean;
-    /** Will generate a proration invoice item that credits remaining unused time until the subscription period end. */
-    prorate?: boolean;
-  };
-}
-export type SubscriptionsDeleteSubscriptionsSubscriptionExposedIdResponse =
-  S.Subscription;
-export type SubscriptionsDeleteSubscriptionsSubscriptionExposedIdError =
-  S.ErrorSchema;
-
-export interface SubscriptionsDeleteSubscriptionsSubscriptionExposedIdDiscountParams {
-  subscription_exposed_id: string;
-  body?: Record<string, never>;
-}
-export type SubscriptionsDeleteSubscriptionsSubscriptionExposedIdDiscountResponse =
-  S.DeletedDiscount;
-export type SubscriptionsDeleteSubscriptionsSubscriptionExposedIdDiscountError =
-  S.ErrorSchema;
-
-export interface SubscriptionsGetSubscriptionsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** The collection method of the subscriptions to retrieve. Either `charge_automatically` or `send_invoice`. */
-  collection_method?: "charge_automatically" | "send_invoice";
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  current_period_end?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  current_period_start?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** The ID of the customer whose subscriptions will be retrieved. */
-  customer?: string;
-  /** Filter for subscriptions that contain this recurring price ID. */
-  price?: string;
-  /** The status of the subscriptions to retrieve. Passing in a value of `canceled` will return all canceled subscriptions, including those belonging to deleted customers. Pass `ended` to find subscriptions that are canceled and subscriptions that are expired due to [incomplete payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses). Passing in a value of `all` will return subscriptions of all statuses. If no value is supplied, all subscriptions that have not been canceled are returned. */
-  status?:
-    | "active"
-    | "all"
-    | "canceled"
-    | "ended"
-    | "incomplete"
-    | "incomplete_expired"
-    | "past_due"
-    | "paused"
-    | "trialing"
-    | "unpaid";
-  /** Filter for subscriptions that are associated with the specified test clock. The response will not include subscriptions with test clocks if this and the customer parameter is not set. */
-  test_clock?: string;
-  body?: Record<string, never>;
-}
-export type SubscriptionsGetSubscriptionsResponse = {
-  data: S.Subscription[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type SubscriptionsGetSubscriptionsError = S.ErrorSchema;
-export type SubscriptionsGetSubscriptionsItem = S.Subscription;
-
-export interface SubscriptionsGetSubscriptionsSearchParams
-  extends P.Expand, P.Limit, P.Page {
-  /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for subscriptions](https://stripe.com/docs/search#query-fields-for-subscriptions). */
-  query: string;
-  body?: Record<string, never>;
-}
-export type SubscriptionsGetSubscriptionsSearchResponse = {
-  data: S.Subscription[];
-  has_more: boolean;
-  next_page?: string | null;
-  /** String representing the object's type. Objects of the same type share the same value. */
-  object: "search_result";
-  /** The total number of objects that match the query, only accurate up to 10,000. */
-  total_count?: number;
-  url: string;
-};
-export type SubscriptionsGetSubscriptionsSearchError = S.ErrorSchema;
-
-export interface SubscriptionsGetSubscriptionsSubscriptionExposedIdParams
-  extends P.Expand {
-  subscription_exposed_id: string;
-  body?: Record<string, never>;
-}
-export type SubscriptionsGetSubscriptionsSubscriptionExposedIdResponse =
-  S.Subscription;
-export type SubscriptionsGetSubscriptionsSubscriptionExposedIdError =
-  S.ErrorSchema;
-
-export interface SubscriptionsPostSubscriptionsParams {
+export interface SubscriptionsCreateParams {
   body: {
     /** A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items. */
     add_invoice_items?: S.AddInvoiceItemEntryInput[];
@@ -245,10 +118,148 @@ export interface SubscriptionsPostSubscriptionsParams {
     };
   };
 }
-export type SubscriptionsPostSubscriptionsResponse = S.Subscription;
-export type SubscriptionsPostSubscriptionsError = S.ErrorSchema;
+export type SubscriptionsCreateResponse = S.Subscription;
+export type SubscriptionsCreateError = S.ErrorSchema;
 
-export interface SubscriptionsPostSubscriptionsSubscriptionExposedIdParams {
+export interface SubscriptionsDeleteParams {
+  subscription_exposed_id: string;
+  body?: {
+    /** Details about why this subscription was cancelled */
+    cancellation_details?: {
+      comment?: string;
+      feedback?:
+        | ""
+        | "customer_service"
+        | "low_quality"
+        | "missing_features"
+        | "other"
+        | "switched_service"
+        | "too_complex"
+        | "too_expensive"
+        | "unused";
+    };
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Will generate a final invoice that invoices for any un-invoiced metered usage and new/pending proration invoice items. */
+    invoice_now?: boolean;
+    /** Will generate a proration invoice item that credits remaining unused time until the subscription period end. */
+    prorate?: boolean;
+  };
+}
+export type SubscriptionsDeleteResponse = S.Subscription;
+export type SubscriptionsDeleteError = S.ErrorSchema;
+
+export interface SubscriptionsDeleteDiscountParams {
+  subscription_exposed_id: string;
+  body?: Record<string, never>;
+}
+export type SubscriptionsDeleteDiscountResponse = S.DeletedDiscount;
+export type SubscriptionsDeleteDiscountError = S.ErrorSchema;
+
+export interface SubscriptionsListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** The collection method of the subscriptions to retrieve. Either `charge_automatically` or `send_invoice`. */
+  collection_method?: "charge_automatically" | "send_invoice";
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  current_period_end?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  current_period_start?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** The ID of the customer whose subscriptions will be retrieved. */
+  customer?: string;
+  /** Filter for subscriptions that contain this recurring price ID. */
+  price?: string;
+  /** The status of the subscriptions to retrieve. Passing in a value of `canceled` will return all canceled subscriptions, including those belonging to deleted customers. Pass `ended` to find subscriptions that are canceled and subscriptions that are expired due to [incomplete payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses). Passing in a value of `all` will return subscriptions of all statuses. If no value is supplied, all subscriptions that have not been canceled are returned. */
+  status?:
+    | "active"
+    | "all"
+    | "canceled"
+    | "ended"
+    | "incomplete"
+    | "incomplete_expired"
+    | "past_due"
+    | "paused"
+    | "trialing"
+    | "unpaid";
+  /** Filter for subscriptions that are associated with the specified test clock. The response will not include subscriptions with test clocks if this and the customer parameter is not set. */
+  test_clock?: string;
+  body?: Record<string, never>;
+}
+export type SubscriptionsListResponse = {
+  data: S.Subscription[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type SubscriptionsListError = S.ErrorSchema;
+export type SubscriptionsListItem = S.Subscription;
+
+export interface SubscriptionsResumeParams {
+  subscription: string;
+  body?: {
+    /** Either `now` or `unchanged`. Setting the value to `now` resets the subscription's billing cycle anchor to the current time (in UTC). Setting the value to `unchanged` advances the subscription's billing cycle anchor to the period that surrounds the current time. For more information, see the billing cycle [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle). */
+    billing_cycle_anchor?: "now" | "unchanged";
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
+    proration_behavior?: "always_invoice" | "create_prorations" | "none";
+    /**
+     * If set, the proration will be calculated as though the subscription was resumed at the given time. This can be used to apply exactly the same proration that was previewed with [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+     * @format unix-time
+     */
+    proration_date?: number;
+  };
+}
+export type SubscriptionsResumeResponse = S.Subscription;
+export type SubscriptionsResumeError = S.ErrorSchema;
+
+export interface SubscriptionsRetrieveParams extends P.Expand {
+  subscription_exposed_id: string;
+  body?: Record<string, never>;
+}
+export type SubscriptionsRetrieveResponse = S.Subscription;
+export type SubscriptionsRetrieveError = S.ErrorSchema;
+
+export interface SubscriptionsSearchParams extends P.Expand, P.Limit, P.Page {
+  /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for subscriptions](https://stripe.com/docs/search#query-fields-for-subscriptions). */
+  query: string;
+  body?: Record<string, never>;
+}
+export type SubscriptionsSearchResponse = {
+  data: S.Subscription[];
+  has_more: boolean;
+  next_page?: string | null;
+  /** String representing the object's type. Objects of the same type share the same value. */
+  object: "search_result";
+  /** The total number of objects that match the query, only accurate up to 10,000. */
+  total_count?: number;
+  url: string;
+};
+export type SubscriptionsSearchError = S.ErrorSchema;
+
+export interface SubscriptionsUpdateParams {
   subscription_exposed_id: string;
   body?: {
     /** A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items. */
@@ -370,75 +381,10 @@ export interface SubscriptionsPostSubscriptionsSubscriptionExposedIdParams {
     };
   };
 }
-export type SubscriptionsPostSubscriptionsSubscriptionExposedIdResponse =
-  S.Subscription;
-export type SubscriptionsPostSubscriptionsSubscriptionExposedIdError =
-  S.ErrorSchema;
-
-export interface SubscriptionsPostSubscriptionsSubscriptionResumeParams {
-  subscription: string;
-  body?: {
-    /** Either `now` or `unchanged`. Setting the value to `now` resets the subscription's billing cycle anchor to the current time (in UTC). Setting the value to `unchanged` advances the subscription's billing cycle anchor to the period that surrounds the current time. For more information, see the billing cycle [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle). */
-    billing_cycle_anchor?: "now" | "unchanged";
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
-    proration_behavior?: "always_invoice" | "create_prorations" | "none";
-    /**
-     * If set, the proration will be calculated as though the subscription was resumed at the given time. This can be used to apply exactly the same proration that was previewed with [upcoming invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
-     * @format unix-time
-     */
-    proration_date?: number;
-  };
-}
-export type SubscriptionsPostSubscriptionsSubscriptionResumeResponse =
-  S.Subscription;
-export type SubscriptionsPostSubscriptionsSubscriptionResumeError =
-  S.ErrorSchema;
+export type SubscriptionsUpdateResponse = S.Subscription;
+export type SubscriptionsUpdateError = S.ErrorSchema;
 
 export interface SubscriptionsMethods {
-  /**
-   * <p>Cancels a customer’s subscription immediately. The customer will not be charged again for the subscription.</p>
-   *
-   * <p>Note, however, that any pending invoice items that you’ve created will still be charged for at the end of the period, unless manually <a href="#delete_invoiceitem">deleted</a>. If you’ve set the subscription to cancel at the end of the period, any pending prorations will also be left in place and collected at the end of the period. But if the subscription is set to cancel immediately, pending prorations will be removed.</p>
-   *
-   * <p>By default, upon subscription cancellation, Stripe will stop automatic collection of all finalized invoices for the customer. This is intended to prevent unexpected payment attempts after the customer has canceled a subscription. However, you can resume automatic collection of the invoices manually after subscription cancellation to have us proceed. Or, you could check for unpaid invoices before allowing the customer to cancel the subscription at all.</p>
-   */
-  deleteSubscriptionsSubscriptionExposedId: Method<
-    SubscriptionsDeleteSubscriptionsSubscriptionExposedIdParams,
-    SubscriptionsDeleteSubscriptionsSubscriptionExposedIdResponse,
-    SubscriptionsDeleteSubscriptionsSubscriptionExposedIdError
-  >;
-  /** <p>Removes the currently applied discount on a subscription.</p> */
-  deleteSubscriptionsSubscriptionExposedIdDiscount: Method<
-    SubscriptionsDeleteSubscriptionsSubscriptionExposedIdDiscountParams,
-    SubscriptionsDeleteSubscriptionsSubscriptionExposedIdDiscountResponse,
-    SubscriptionsDeleteSubscriptionsSubscriptionExposedIdDiscountError
-  >;
-  /** <p>By default, returns a list of subscriptions that have not been canceled. In order to list canceled subscriptions, specify <code>status=canceled</code>.</p> */
-  getSubscriptions: PaginatedMethodOpt<
-    SubscriptionsGetSubscriptionsParams,
-    SubscriptionsGetSubscriptionsResponse,
-    SubscriptionsGetSubscriptionsError,
-    SubscriptionsGetSubscriptionsItem
-  >;
-  /**
-   * <p>Search for subscriptions you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
-   * Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-   * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-   * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
-   */
-  getSubscriptionsSearch: Method<
-    SubscriptionsGetSubscriptionsSearchParams,
-    SubscriptionsGetSubscriptionsSearchResponse,
-    SubscriptionsGetSubscriptionsSearchError
-  >;
-  /** <p>Retrieves the subscription with the given ID.</p> */
-  getSubscriptionsSubscriptionExposedId: Method<
-    SubscriptionsGetSubscriptionsSubscriptionExposedIdParams,
-    SubscriptionsGetSubscriptionsSubscriptionExposedIdResponse,
-    SubscriptionsGetSubscriptionsSubscriptionExposedIdError
-  >;
   /**
    * <p>Creates a new subscription on an existing customer. Each customer can have up to 500 active or scheduled subscriptions.</p>
    *
@@ -448,21 +394,63 @@ export interface SubscriptionsMethods {
    * <p>To start subscriptions where the first invoice always begins in a <code>draft</code> status, use <a href="/docs/billing/subscriptions/subscription-schedules#managing">subscription schedules</a> instead.
    * Schedules provide the flexibility to model more complex billing configurations that change over time.</p>
    */
-  postSubscriptions: Method<
-    SubscriptionsPostSubscriptionsParams,
-    SubscriptionsPostSubscriptionsResponse,
-    SubscriptionsPostSubscriptionsError
+  create: Method<
+    SubscriptionsCreateParams,
+    SubscriptionsCreateResponse,
+    SubscriptionsCreateError
   >;
-  /** <p>Updates an existing subscription on a customer to match the specified parameters. When changing plans or quantities, we will optionally prorate the price we charge next month to make up for any price changes. To preview how the proration will be calculated, use the <a href="#upcoming_invoice">upcoming invoice</a> endpoint.</p> */
-  postSubscriptionsSubscriptionExposedId: Method<
-    SubscriptionsPostSubscriptionsSubscriptionExposedIdParams,
-    SubscriptionsPostSubscriptionsSubscriptionExposedIdResponse,
-    SubscriptionsPostSubscriptionsSubscriptionExposedIdError
+  /**
+   * <p>Cancels a customer’s subscription immediately. The customer will not be charged again for the subscription.</p>
+   *
+   * <p>Note, however, that any pending invoice items that you’ve created will still be charged for at the end of the period, unless manually <a href="#delete_invoiceitem">deleted</a>. If you’ve set the subscription to cancel at the end of the period, any pending prorations will also be left in place and collected at the end of the period. But if the subscription is set to cancel immediately, pending prorations will be removed.</p>
+   *
+   * <p>By default, upon subscription cancellation, Stripe will stop automatic collection of all finalized invoices for the customer. This is intended to prevent unexpected payment attempts after the customer has canceled a subscription. However, you can resume automatic collection of the invoices manually after subscription cancellation to have us proceed. Or, you could check for unpaid invoices before allowing the customer to cancel the subscription at all.</p>
+   */
+  delete: Method<
+    SubscriptionsDeleteParams,
+    SubscriptionsDeleteResponse,
+    SubscriptionsDeleteError
+  >;
+  /** <p>Removes the currently applied discount on a subscription.</p> */
+  deleteDiscount: Method<
+    SubscriptionsDeleteDiscountParams,
+    SubscriptionsDeleteDiscountResponse,
+    SubscriptionsDeleteDiscountError
+  >;
+  /** <p>By default, returns a list of subscriptions that have not been canceled. In order to list canceled subscriptions, specify <code>status=canceled</code>.</p> */
+  list: PaginatedMethodOpt<
+    SubscriptionsListParams,
+    SubscriptionsListResponse,
+    SubscriptionsListError,
+    SubscriptionsListItem
   >;
   /** <p>Initiates resumption of a paused subscription, optionally resetting the billing cycle anchor and creating prorations. If a resumption invoice is generated, it must be paid or marked uncollectible before the subscription will be unpaused. If payment succeeds the subscription will become <code>active</code>, and if payment fails the subscription will be <code>past_due</code>. The resumption invoice will void automatically if not paid by the expiration date.</p> */
-  postSubscriptionsSubscriptionResume: Method<
-    SubscriptionsPostSubscriptionsSubscriptionResumeParams,
-    SubscriptionsPostSubscriptionsSubscriptionResumeResponse,
-    SubscriptionsPostSubscriptionsSubscriptionResumeError
+  resume: Method<
+    SubscriptionsResumeParams,
+    SubscriptionsResumeResponse,
+    SubscriptionsResumeError
+  >;
+  /** <p>Retrieves the subscription with the given ID.</p> */
+  retrieve: Method<
+    SubscriptionsRetrieveParams,
+    SubscriptionsRetrieveResponse,
+    SubscriptionsRetrieveError
+  >;
+  /**
+   * <p>Search for subscriptions you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
+   * Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
+   * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
+   * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+   */
+  search: Method<
+    SubscriptionsSearchParams,
+    SubscriptionsSearchResponse,
+    SubscriptionsSearchError
+  >;
+  /** <p>Updates an existing subscription on a customer to match the specified parameters. When changing plans or quantities, we will optionally prorate the price we charge next month to make up for any price changes. To preview how the proration will be calculated, use the <a href="#upcoming_invoice">upcoming invoice</a> endpoint.</p> */
+  update: Method<
+    SubscriptionsUpdateParams,
+    SubscriptionsUpdateResponse,
+    SubscriptionsUpdateError
   >;
 }

@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  deleteSubscriptionsSubscriptionExposedId: {
+  create: {
+    id: "PostSubscriptions",
+    method: "POST",
+    path: "/v1/subscriptions",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  delete: {
     id: "DeleteSubscriptionsSubscriptionExposedId",
     method: "DELETE",
     path: "/v1/subscriptions/{subscription_exposed_id}",
@@ -15,7 +25,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  deleteSubscriptionsSubscriptionExposedIdDiscount: {
+  deleteDiscount: {
     id: "DeleteSubscriptionsSubscriptionExposedIdDiscount",
     method: "DELETE",
     path: "/v1/subscriptions/{subscription_exposed_id}/discount",
@@ -27,7 +37,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getSubscriptions: {
+  list: {
     id: "GetSubscriptions",
     method: "GET",
     path: "/v1/subscriptions",
@@ -69,7 +79,36 @@ export const operations = {
       items: "data",
     },
   },
-  getSubscriptionsSearch: {
+  resume: {
+    id: "PostSubscriptionsSubscriptionResume",
+    method: "POST",
+    path: "/v1/subscriptions/{subscription}/resume",
+    params: {
+      subscription: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieve: {
+    id: "GetSubscriptionsSubscriptionExposedId",
+    method: "GET",
+    path: "/v1/subscriptions/{subscription_exposed_id}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      subscription_exposed_id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  search: {
     id: "GetSubscriptionsSearch",
     method: "GET",
     path: "/v1/subscriptions/search",
@@ -88,51 +127,12 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getSubscriptionsSubscriptionExposedId: {
-    id: "GetSubscriptionsSubscriptionExposedId",
-    method: "GET",
-    path: "/v1/subscriptions/{subscription_exposed_id}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      subscription_exposed_id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postSubscriptions: {
-    id: "PostSubscriptions",
-    method: "POST",
-    path: "/v1/subscriptions",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postSubscriptionsSubscriptionExposedId: {
+  update: {
     id: "PostSubscriptionsSubscriptionExposedId",
     method: "POST",
     path: "/v1/subscriptions/{subscription_exposed_id}",
     params: {
       subscription_exposed_id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postSubscriptionsSubscriptionResume: {
-    id: "PostSubscriptionsSubscriptionResume",
-    method: "POST",
-    path: "/v1/subscriptions/{subscription}/resume",
-    params: {
-      subscription: "path",
     },
     body: {
       kind: "form",

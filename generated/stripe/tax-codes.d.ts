@@ -5,11 +5,11 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TaxCodesGetTaxCodesParams
+export interface TaxCodesListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   body?: Record<string, never>;
 }
-export type TaxCodesGetTaxCodesResponse = {
+export type TaxCodesListResponse = {
   data: S.TaxCode[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
@@ -18,28 +18,28 @@ export type TaxCodesGetTaxCodesResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TaxCodesGetTaxCodesError = S.ErrorSchema;
-export type TaxCodesGetTaxCodesItem = S.TaxCode;
+export type TaxCodesListError = S.ErrorSchema;
+export type TaxCodesListItem = S.TaxCode;
 
-export interface TaxCodesGetTaxCodesIdParams extends P.Expand {
+export interface TaxCodesRetrieveParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type TaxCodesGetTaxCodesIdResponse = S.TaxCode;
-export type TaxCodesGetTaxCodesIdError = S.ErrorSchema;
+export type TaxCodesRetrieveResponse = S.TaxCode;
+export type TaxCodesRetrieveError = S.ErrorSchema;
 
 export interface TaxCodesMethods {
   /** <p>A list of <a href="https://stripe.com/docs/tax/tax-categories">all tax codes available</a> to add to Products in order to allow specific tax calculations.</p> */
-  getTaxCodes: PaginatedMethodOpt<
-    TaxCodesGetTaxCodesParams,
-    TaxCodesGetTaxCodesResponse,
-    TaxCodesGetTaxCodesError,
-    TaxCodesGetTaxCodesItem
+  list: PaginatedMethodOpt<
+    TaxCodesListParams,
+    TaxCodesListResponse,
+    TaxCodesListError,
+    TaxCodesListItem
   >;
   /** <p>Retrieves the details of an existing tax code. Supply the unique tax code ID and Stripe will return the corresponding tax code information.</p> */
-  getTaxCodesId: Method<
-    TaxCodesGetTaxCodesIdParams,
-    TaxCodesGetTaxCodesIdResponse,
-    TaxCodesGetTaxCodesIdError
+  retrieve: Method<
+    TaxCodesRetrieveParams,
+    TaxCodesRetrieveResponse,
+    TaxCodesRetrieveError
   >;
 }

@@ -3,7 +3,7 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getTaxCodes: {
+  list: {
     id: "GetTaxCodes",
     method: "GET",
     path: "/v1/tax_codes",
@@ -25,7 +25,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTaxCodesId: {
+  retrieve: {
     id: "GetTaxCodesId",
     method: "GET",
     path: "/v1/tax_codes/{id}",

@@ -5,43 +5,7 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TaxRatesGetTaxRatesParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Optional flag to filter by tax rates that are either active or inactive (archived). */
-  active?: boolean;
-  /** Optional range for filtering created date. */
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Optional flag to filter by tax rates that are inclusive (or those that are not inclusive). */
-  inclusive?: boolean;
-  body?: Record<string, never>;
-}
-export type TaxRatesGetTaxRatesResponse = {
-  data: S.TaxRate[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TaxRatesGetTaxRatesError = S.ErrorSchema;
-export type TaxRatesGetTaxRatesItem = S.TaxRate;
-
-export interface TaxRatesGetTaxRatesTaxRateParams extends P.Expand {
-  tax_rate: string;
-  body?: Record<string, never>;
-}
-export type TaxRatesGetTaxRatesTaxRateResponse = S.TaxRate;
-export type TaxRatesGetTaxRatesTaxRateError = S.ErrorSchema;
-
-export interface TaxRatesPostTaxRatesParams {
+export interface TaxRatesCreateParams {
   body: {
     /** Flag determining whether the tax rate is active or inactive (archived). Inactive tax rates cannot be used with new applications or Checkout Sessions, but will still work for subscriptions and invoices that already have it set. */
     active?: boolean;
@@ -77,10 +41,46 @@ export interface TaxRatesPostTaxRatesParams {
       | "vat";
   };
 }
-export type TaxRatesPostTaxRatesResponse = S.TaxRate;
-export type TaxRatesPostTaxRatesError = S.ErrorSchema;
+export type TaxRatesCreateResponse = S.TaxRate;
+export type TaxRatesCreateError = S.ErrorSchema;
 
-export interface TaxRatesPostTaxRatesTaxRateParams {
+export interface TaxRatesListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Optional flag to filter by tax rates that are either active or inactive (archived). */
+  active?: boolean;
+  /** Optional range for filtering created date. */
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Optional flag to filter by tax rates that are inclusive (or those that are not inclusive). */
+  inclusive?: boolean;
+  body?: Record<string, never>;
+}
+export type TaxRatesListResponse = {
+  data: S.TaxRate[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TaxRatesListError = S.ErrorSchema;
+export type TaxRatesListItem = S.TaxRate;
+
+export interface TaxRatesRetrieveParams extends P.Expand {
+  tax_rate: string;
+  body?: Record<string, never>;
+}
+export type TaxRatesRetrieveResponse = S.TaxRate;
+export type TaxRatesRetrieveError = S.ErrorSchema;
+
+export interface TaxRatesUpdateParams {
   tax_rate: string;
   body?: {
     /** Flag determining whether the tax rate is active or inactive (archived). Inactive tax rates cannot be used with new applications or Checkout Sessions, but will still work for subscriptions and invoices that already have it set. */
@@ -113,33 +113,33 @@ export interface TaxRatesPostTaxRatesTaxRateParams {
       | "vat";
   };
 }
-export type TaxRatesPostTaxRatesTaxRateResponse = S.TaxRate;
-export type TaxRatesPostTaxRatesTaxRateError = S.ErrorSchema;
+export type TaxRatesUpdateResponse = S.TaxRate;
+export type TaxRatesUpdateError = S.ErrorSchema;
 
 export interface TaxRatesMethods {
+  /** <p>Creates a new tax rate.</p> */
+  create: Method<
+    TaxRatesCreateParams,
+    TaxRatesCreateResponse,
+    TaxRatesCreateError
+  >;
   /** <p>Returns a list of your tax rates. Tax rates are returned sorted by creation date, with the most recently created tax rates appearing first.</p> */
-  getTaxRates: PaginatedMethodOpt<
-    TaxRatesGetTaxRatesParams,
-    TaxRatesGetTaxRatesResponse,
-    TaxRatesGetTaxRatesError,
-    TaxRatesGetTaxRatesItem
+  list: PaginatedMethodOpt<
+    TaxRatesListParams,
+    TaxRatesListResponse,
+    TaxRatesListError,
+    TaxRatesListItem
   >;
   /** <p>Retrieves a tax rate with the given ID</p> */
-  getTaxRatesTaxRate: Method<
-    TaxRatesGetTaxRatesTaxRateParams,
-    TaxRatesGetTaxRatesTaxRateResponse,
-    TaxRatesGetTaxRatesTaxRateError
-  >;
-  /** <p>Creates a new tax rate.</p> */
-  postTaxRates: Method<
-    TaxRatesPostTaxRatesParams,
-    TaxRatesPostTaxRatesResponse,
-    TaxRatesPostTaxRatesError
+  retrieve: Method<
+    TaxRatesRetrieveParams,
+    TaxRatesRetrieveResponse,
+    TaxRatesRetrieveError
   >;
   /** <p>Updates an existing tax rate.</p> */
-  postTaxRatesTaxRate: Method<
-    TaxRatesPostTaxRatesTaxRateParams,
-    TaxRatesPostTaxRatesTaxRateResponse,
-    TaxRatesPostTaxRatesTaxRateError
+  update: Method<
+    TaxRatesUpdateParams,
+    TaxRatesUpdateResponse,
+    TaxRatesUpdateError
   >;
 }

@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getTaxRates: {
+  create: {
+    id: "PostTaxRates",
+    method: "POST",
+    path: "/v1/tax_rates",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  list: {
     id: "GetTaxRates",
     method: "GET",
     path: "/v1/tax_rates",
@@ -32,7 +42,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTaxRatesTaxRate: {
+  retrieve: {
     id: "GetTaxRatesTaxRate",
     method: "GET",
     path: "/v1/tax_rates/{tax_rate}",
@@ -49,17 +59,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postTaxRates: {
-    id: "PostTaxRates",
-    method: "POST",
-    path: "/v1/tax_rates",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTaxRatesTaxRate: {
+  update: {
     id: "PostTaxRatesTaxRate",
     method: "POST",
     path: "/v1/tax_rates/{tax_rate}",

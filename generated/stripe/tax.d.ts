@@ -5,52 +5,7 @@ import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TaxGetTaxCalculationsCalculationLineItemsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  calculation: string;
-  body?: Record<string, never>;
-}
-export type TaxGetTaxCalculationsCalculationLineItemsResponse = {
-  /** Details about each object. */
-  data: S.TaxCalculationLineItem[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TaxGetTaxCalculationsCalculationLineItemsError = S.ErrorSchema;
-export type TaxGetTaxCalculationsCalculationLineItemsItem =
-  S.TaxCalculationLineItem;
-
-export interface TaxGetTaxTransactionsTransactionParams extends P.Expand {
-  transaction: string;
-  body?: Record<string, never>;
-}
-export type TaxGetTaxTransactionsTransactionResponse = S.TaxTransaction;
-export type TaxGetTaxTransactionsTransactionError = S.ErrorSchema;
-
-export interface TaxGetTaxTransactionsTransactionLineItemsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  transaction: string;
-  body?: Record<string, never>;
-}
-export type TaxGetTaxTransactionsTransactionLineItemsResponse = {
-  /** Details about each object. */
-  data: S.TaxTransactionLineItem[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TaxGetTaxTransactionsTransactionLineItemsError = S.ErrorSchema;
-export type TaxGetTaxTransactionsTransactionLineItemsItem =
-  S.TaxTransactionLineItem;
-
-export interface TaxPostTaxCalculationsParams {
+export interface TaxCreateCalculationParams {
   body: {
     /** Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). */
     currency: string;
@@ -148,10 +103,10 @@ export interface TaxPostTaxCalculationsParams {
     tax_date?: number;
   };
 }
-export type TaxPostTaxCalculationsResponse = S.TaxCalculation;
-export type TaxPostTaxCalculationsError = S.ErrorSchema;
+export type TaxCreateCalculationResponse = S.TaxCalculation;
+export type TaxCreateCalculationError = S.ErrorSchema;
 
-export interface TaxPostTaxTransactionsCreateFromCalculationParams {
+export interface TaxCreateFromCalculationTransactionParams {
   body: {
     /** Tax Calculation ID to be used as input when creating the transaction. */
     calculation: string;
@@ -163,11 +118,10 @@ export interface TaxPostTaxTransactionsCreateFromCalculationParams {
     reference: string;
   };
 }
-export type TaxPostTaxTransactionsCreateFromCalculationResponse =
-  S.TaxTransaction;
-export type TaxPostTaxTransactionsCreateFromCalculationError = S.ErrorSchema;
+export type TaxCreateFromCalculationTransactionResponse = S.TaxTransaction;
+export type TaxCreateFromCalculationTransactionError = S.ErrorSchema;
 
-export interface TaxPostTaxTransactionsCreateReversalParams {
+export interface TaxCreateReversalTransactionParams {
   body: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
@@ -195,46 +149,89 @@ export interface TaxPostTaxTransactionsCreateReversalParams {
     };
   };
 }
-export type TaxPostTaxTransactionsCreateReversalResponse = S.TaxTransaction;
-export type TaxPostTaxTransactionsCreateReversalError = S.ErrorSchema;
+export type TaxCreateReversalTransactionResponse = S.TaxTransaction;
+export type TaxCreateReversalTransactionError = S.ErrorSchema;
+
+export interface TaxListCalculationLineItemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  calculation: string;
+  body?: Record<string, never>;
+}
+export type TaxListCalculationLineItemsResponse = {
+  /** Details about each object. */
+  data: S.TaxCalculationLineItem[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TaxListCalculationLineItemsError = S.ErrorSchema;
+export type TaxListCalculationLineItemsItem = S.TaxCalculationLineItem;
+
+export interface TaxListTransactionLineItemsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  transaction: string;
+  body?: Record<string, never>;
+}
+export type TaxListTransactionLineItemsResponse = {
+  /** Details about each object. */
+  data: S.TaxTransactionLineItem[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TaxListTransactionLineItemsError = S.ErrorSchema;
+export type TaxListTransactionLineItemsItem = S.TaxTransactionLineItem;
+
+export interface TaxRetrieveTransactionParams extends P.Expand {
+  transaction: string;
+  body?: Record<string, never>;
+}
+export type TaxRetrieveTransactionResponse = S.TaxTransaction;
+export type TaxRetrieveTransactionError = S.ErrorSchema;
 
 export interface TaxMethods {
-  /** <p>Retrieves the line items of a persisted tax calculation as a collection.</p> */
-  getTaxCalculationsCalculationLineItems: PaginatedMethod<
-    TaxGetTaxCalculationsCalculationLineItemsParams,
-    TaxGetTaxCalculationsCalculationLineItemsResponse,
-    TaxGetTaxCalculationsCalculationLineItemsError,
-    TaxGetTaxCalculationsCalculationLineItemsItem
-  >;
-  /** <p>Retrieves a Tax <code>Transaction</code> object.</p> */
-  getTaxTransactionsTransaction: Method<
-    TaxGetTaxTransactionsTransactionParams,
-    TaxGetTaxTransactionsTransactionResponse,
-    TaxGetTaxTransactionsTransactionError
-  >;
-  /** <p>Retrieves the line items of a committed standalone transaction as a collection.</p> */
-  getTaxTransactionsTransactionLineItems: PaginatedMethod<
-    TaxGetTaxTransactionsTransactionLineItemsParams,
-    TaxGetTaxTransactionsTransactionLineItemsResponse,
-    TaxGetTaxTransactionsTransactionLineItemsError,
-    TaxGetTaxTransactionsTransactionLineItemsItem
-  >;
   /** <p>Calculates tax based on input and returns a Tax <code>Calculation</code> object.</p> */
-  postTaxCalculations: Method<
-    TaxPostTaxCalculationsParams,
-    TaxPostTaxCalculationsResponse,
-    TaxPostTaxCalculationsError
+  createCalculation: Method<
+    TaxCreateCalculationParams,
+    TaxCreateCalculationResponse,
+    TaxCreateCalculationError
   >;
   /** <p>Creates a Tax <code>Transaction</code> from a calculation.</p> */
-  postTaxTransactionsCreateFromCalculation: Method<
-    TaxPostTaxTransactionsCreateFromCalculationParams,
-    TaxPostTaxTransactionsCreateFromCalculationResponse,
-    TaxPostTaxTransactionsCreateFromCalculationError
+  createFromCalculationTransaction: Method<
+    TaxCreateFromCalculationTransactionParams,
+    TaxCreateFromCalculationTransactionResponse,
+    TaxCreateFromCalculationTransactionError
   >;
   /** <p>Partially or fully reverses a previously created <code>Transaction</code>.</p> */
-  postTaxTransactionsCreateReversal: Method<
-    TaxPostTaxTransactionsCreateReversalParams,
-    TaxPostTaxTransactionsCreateReversalResponse,
-    TaxPostTaxTransactionsCreateReversalError
+  createReversalTransaction: Method<
+    TaxCreateReversalTransactionParams,
+    TaxCreateReversalTransactionResponse,
+    TaxCreateReversalTransactionError
+  >;
+  /** <p>Retrieves the line items of a persisted tax calculation as a collection.</p> */
+  listCalculationLineItems: PaginatedMethod<
+    TaxListCalculationLineItemsParams,
+    TaxListCalculationLineItemsResponse,
+    TaxListCalculationLineItemsError,
+    TaxListCalculationLineItemsItem
+  >;
+  /** <p>Retrieves the line items of a committed standalone transaction as a collection.</p> */
+  listTransactionLineItems: PaginatedMethod<
+    TaxListTransactionLineItemsParams,
+    TaxListTransactionLineItemsResponse,
+    TaxListTransactionLineItemsError,
+    TaxListTransactionLineItemsItem
+  >;
+  /** <p>Retrieves a Tax <code>Transaction</code> object.</p> */
+  retrieveTransaction: Method<
+    TaxRetrieveTransactionParams,
+    TaxRetrieveTransactionResponse,
+    TaxRetrieveTransactionError
   >;
 }

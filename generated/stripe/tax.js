@@ -3,7 +3,37 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getTaxCalculationsCalculationLineItems: {
+  createCalculation: {
+    id: "PostTaxCalculations",
+    method: "POST",
+    path: "/v1/tax/calculations",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createFromCalculationTransaction: {
+    id: "PostTaxTransactionsCreateFromCalculation",
+    method: "POST",
+    path: "/v1/tax/transactions/create_from_calculation",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createReversalTransaction: {
+    id: "PostTaxTransactionsCreateReversal",
+    method: "POST",
+    path: "/v1/tax/transactions/create_reversal",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  listCalculationLineItems: {
     id: "GetTaxCalculationsCalculationLineItems",
     method: "GET",
     path: "/v1/tax/calculations/{calculation}/line_items",
@@ -26,24 +56,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTaxTransactionsTransaction: {
-    id: "GetTaxTransactionsTransaction",
-    method: "GET",
-    path: "/v1/tax/transactions/{transaction}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      transaction: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getTaxTransactionsTransactionLineItems: {
+  listTransactionLineItems: {
     id: "GetTaxTransactionsTransactionLineItems",
     method: "GET",
     path: "/v1/tax/transactions/{transaction}/line_items",
@@ -66,34 +79,21 @@ export const operations = {
       items: "data",
     },
   },
-  postTaxCalculations: {
-    id: "PostTaxCalculations",
-    method: "POST",
-    path: "/v1/tax/calculations",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
+  retrieveTransaction: {
+    id: "GetTaxTransactionsTransaction",
+    method: "GET",
+    path: "/v1/tax/transactions/{transaction}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      transaction: "path",
     },
-  },
-  postTaxTransactionsCreateFromCalculation: {
-    id: "PostTaxTransactionsCreateFromCalculation",
-    method: "POST",
-    path: "/v1/tax/transactions/create_from_calculation",
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTaxTransactionsCreateReversal: {
-    id: "PostTaxTransactionsCreateReversal",
-    method: "POST",
-    path: "/v1/tax/transactions/create_reversal",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
 };

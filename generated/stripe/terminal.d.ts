@@ -5,120 +5,17 @@ import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TerminalDeleteTerminalConfigurationsConfigurationParams {
-  configuration: string;
-  body?: Record<string, never>;
-}
-export type TerminalDeleteTerminalConfigurationsConfigurationResponse =
-  S.DeletedTerminalConfiguration;
-export type TerminalDeleteTerminalConfigurationsConfigurationError =
-  S.ErrorSchema;
-
-export interface TerminalDeleteTerminalLocationsLocationParams {
-  location: string;
-  body?: Record<string, never>;
-}
-export type TerminalDeleteTerminalLocationsLocationResponse =
-  S.DeletedTerminalLocation;
-export type TerminalDeleteTerminalLocationsLocationError = S.ErrorSchema;
-
-export interface TerminalDeleteTerminalReadersReaderParams {
+export interface TerminalCancelActionReaderParams {
   reader: string;
-  body?: Record<string, never>;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
 }
-export type TerminalDeleteTerminalReadersReaderResponse =
-  S.DeletedTerminalReader;
-export type TerminalDeleteTerminalReadersReaderError = S.ErrorSchema;
+export type TerminalCancelActionReaderResponse = S.TerminalReader;
+export type TerminalCancelActionReaderError = S.ErrorSchema;
 
-export interface TerminalGetTerminalConfigurationsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** if present, only return the account default or non-default configurations. */
-  is_account_default?: boolean;
-  body?: Record<string, never>;
-}
-export type TerminalGetTerminalConfigurationsResponse = {
-  data: S.TerminalConfiguration[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TerminalGetTerminalConfigurationsError = S.ErrorSchema;
-export type TerminalGetTerminalConfigurationsItem = S.TerminalConfiguration;
-
-export interface TerminalGetTerminalConfigurationsConfigurationParams
-  extends P.Expand {
-  configuration: string;
-  body?: Record<string, never>;
-}
-export type TerminalGetTerminalConfigurationsConfigurationResponse =
-  S.TerminalConfiguration | S.DeletedTerminalConfiguration;
-export type TerminalGetTerminalConfigurationsConfigurationError = S.ErrorSchema;
-
-export interface TerminalGetTerminalLocationsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  body?: Record<string, never>;
-}
-export type TerminalGetTerminalLocationsResponse = {
-  data: S.TerminalLocation[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TerminalGetTerminalLocationsError = S.ErrorSchema;
-export type TerminalGetTerminalLocationsItem = S.TerminalLocation;
-
-export interface TerminalGetTerminalLocationsLocationParams extends P.Expand {
-  location: string;
-  body?: Record<string, never>;
-}
-export type TerminalGetTerminalLocationsLocationResponse =
-  S.TerminalLocation | S.DeletedTerminalLocation;
-export type TerminalGetTerminalLocationsLocationError = S.ErrorSchema;
-
-export interface TerminalGetTerminalReadersParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** Filters readers by device type */
-  device_type?:
-    | "bbpos_chipper2x"
-    | "bbpos_wisepad3"
-    | "bbpos_wisepos_e"
-    | "simulated_wisepos_e"
-    | "stripe_m2"
-    | "verifone_P400";
-  /** A location ID to filter the response list to only readers at the specific location */
-  location?: string;
-  /** A status filter to filter readers to only offline or online readers */
-  status?: "offline" | "online";
-  body?: Record<string, never>;
-}
-export type TerminalGetTerminalReadersResponse = {
-  /** A list of readers */
-  data: S.TerminalReader[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TerminalGetTerminalReadersError = S.ErrorSchema;
-export type TerminalGetTerminalReadersItem = S.TerminalReader;
-
-export interface TerminalGetTerminalReadersReaderParams extends P.Expand {
-  reader: string;
-  body?: Record<string, never>;
-}
-export type TerminalGetTerminalReadersReaderResponse =
-  S.TerminalReader | S.DeletedTerminalReader;
-export type TerminalGetTerminalReadersReaderError = S.ErrorSchema;
-
-export interface TerminalPostTerminalConfigurationsParams {
+export interface TerminalCreateConfigurationParams {
   body?: {
     /** An object containing device type specific settings for BBPOS WisePOS E readers */
     bbpos_wisepos_e?: {
@@ -134,37 +31,10 @@ export interface TerminalPostTerminalConfigurationsParams {
     };
   };
 }
-export type TerminalPostTerminalConfigurationsResponse =
-  S.TerminalConfiguration;
-export type TerminalPostTerminalConfigurationsError = S.ErrorSchema;
+export type TerminalCreateConfigurationResponse = S.TerminalConfiguration;
+export type TerminalCreateConfigurationError = S.ErrorSchema;
 
-export interface TerminalPostTerminalConfigurationsConfigurationParams {
-  configuration: string;
-  body?: {
-    /** An object containing device type specific settings for BBPOS WisePOS E readers */
-    bbpos_wisepos_e?:
-      | {
-          splashscreen?: string | "";
-        }
-      | "";
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Tipping configurations for readers supporting on-reader tips */
-    tipping?: S.Tipping | "";
-    /** An object containing device type specific settings for Verifone P400 readers */
-    verifone_p400?:
-      | {
-          splashscreen?: string | "";
-        }
-      | "";
-  };
-}
-export type TerminalPostTerminalConfigurationsConfigurationResponse =
-  S.TerminalConfiguration | S.DeletedTerminalConfiguration;
-export type TerminalPostTerminalConfigurationsConfigurationError =
-  S.ErrorSchema;
-
-export interface TerminalPostTerminalConnectionTokensParams {
+export interface TerminalCreateConnectionTokenParams {
   body?: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
@@ -172,11 +42,10 @@ export interface TerminalPostTerminalConnectionTokensParams {
     location?: string;
   };
 }
-export type TerminalPostTerminalConnectionTokensResponse =
-  S.TerminalConnectionToken;
-export type TerminalPostTerminalConnectionTokensError = S.ErrorSchema;
+export type TerminalCreateConnectionTokenResponse = S.TerminalConnectionToken;
+export type TerminalCreateConnectionTokenError = S.ErrorSchema;
 
-export interface TerminalPostTerminalLocationsParams {
+export interface TerminalCreateLocationParams {
   body: {
     /** The full address of the location. */
     address: {
@@ -197,29 +66,10 @@ export interface TerminalPostTerminalLocationsParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type TerminalPostTerminalLocationsResponse = S.TerminalLocation;
-export type TerminalPostTerminalLocationsError = S.ErrorSchema;
+export type TerminalCreateLocationResponse = S.TerminalLocation;
+export type TerminalCreateLocationError = S.ErrorSchema;
 
-export interface TerminalPostTerminalLocationsLocationParams {
-  location: string;
-  body?: {
-    /** The full address of the location. */
-    address?: S.OptionalFieldsAddress;
-    /** The ID of a configuration that will be used to customize all readers in this location. */
-    configuration_overrides?: string;
-    /** A name for the location. */
-    display_name?: string;
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-  };
-}
-export type TerminalPostTerminalLocationsLocationResponse =
-  S.TerminalLocation | S.DeletedTerminalLocation;
-export type TerminalPostTerminalLocationsLocationError = S.ErrorSchema;
-
-export interface TerminalPostTerminalReadersParams {
+export interface TerminalCreateReaderParams {
   body: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
@@ -233,36 +83,95 @@ export interface TerminalPostTerminalReadersParams {
     registration_code: string;
   };
 }
-export type TerminalPostTerminalReadersResponse = S.TerminalReader;
-export type TerminalPostTerminalReadersError = S.ErrorSchema;
+export type TerminalCreateReaderResponse = S.TerminalReader;
+export type TerminalCreateReaderError = S.ErrorSchema;
 
-export interface TerminalPostTerminalReadersReaderParams {
-  reader: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** The new label of the reader. */
-    label?: string;
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string> | "";
-  };
+export interface TerminalDeleteConfigurationParams {
+  configuration: string;
+  body?: Record<string, never>;
 }
-export type TerminalPostTerminalReadersReaderResponse =
-  S.TerminalReader | S.DeletedTerminalReader;
-export type TerminalPostTerminalReadersReaderError = S.ErrorSchema;
+export type TerminalDeleteConfigurationResponse =
+  S.DeletedTerminalConfiguration;
+export type TerminalDeleteConfigurationError = S.ErrorSchema;
 
-export interface TerminalPostTerminalReadersReaderCancelActionParams {
-  reader: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
+export interface TerminalDeleteLocationParams {
+  location: string;
+  body?: Record<string, never>;
 }
-export type TerminalPostTerminalReadersReaderCancelActionResponse =
-  S.TerminalReader;
-export type TerminalPostTerminalReadersReaderCancelActionError = S.ErrorSchema;
+export type TerminalDeleteLocationResponse = S.DeletedTerminalLocation;
+export type TerminalDeleteLocationError = S.ErrorSchema;
 
-export interface TerminalPostTerminalReadersReaderProcessPaymentIntentParams {
+export interface TerminalDeleteReaderParams {
+  reader: string;
+  body?: Record<string, never>;
+}
+export type TerminalDeleteReaderResponse = S.DeletedTerminalReader;
+export type TerminalDeleteReaderError = S.ErrorSchema;
+
+export interface TerminalListConfigurationsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** if present, only return the account default or non-default configurations. */
+  is_account_default?: boolean;
+  body?: Record<string, never>;
+}
+export type TerminalListConfigurationsResponse = {
+  data: S.TerminalConfiguration[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TerminalListConfigurationsError = S.ErrorSchema;
+export type TerminalListConfigurationsItem = S.TerminalConfiguration;
+
+export interface TerminalListLocationsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  body?: Record<string, never>;
+}
+export type TerminalListLocationsResponse = {
+  data: S.TerminalLocation[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TerminalListLocationsError = S.ErrorSchema;
+export type TerminalListLocationsItem = S.TerminalLocation;
+
+export interface TerminalListReadersParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** Filters readers by device type */
+  device_type?:
+    | "bbpos_chipper2x"
+    | "bbpos_wisepad3"
+    | "bbpos_wisepos_e"
+    | "simulated_wisepos_e"
+    | "stripe_m2"
+    | "verifone_P400";
+  /** A location ID to filter the response list to only readers at the specific location */
+  location?: string;
+  /** A status filter to filter readers to only offline or online readers */
+  status?: "offline" | "online";
+  body?: Record<string, never>;
+}
+export type TerminalListReadersResponse = {
+  /** A list of readers */
+  data: S.TerminalReader[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TerminalListReadersError = S.ErrorSchema;
+export type TerminalListReadersItem = S.TerminalReader;
+
+export interface TerminalProcessPaymentIntentReaderParams {
   reader: string;
   body: {
     /** Specifies which fields in the response should be expanded. */
@@ -279,12 +188,10 @@ export interface TerminalPostTerminalReadersReaderProcessPaymentIntentParams {
     };
   };
 }
-export type TerminalPostTerminalReadersReaderProcessPaymentIntentResponse =
-  S.TerminalReader;
-export type TerminalPostTerminalReadersReaderProcessPaymentIntentError =
-  S.ErrorSchema;
+export type TerminalProcessPaymentIntentReaderResponse = S.TerminalReader;
+export type TerminalProcessPaymentIntentReaderError = S.ErrorSchema;
 
-export interface TerminalPostTerminalReadersReaderProcessSetupIntentParams {
+export interface TerminalProcessSetupIntentReaderParams {
   reader: string;
   body: {
     /** Customer Consent Collected */
@@ -295,12 +202,10 @@ export interface TerminalPostTerminalReadersReaderProcessSetupIntentParams {
     setup_intent: string;
   };
 }
-export type TerminalPostTerminalReadersReaderProcessSetupIntentResponse =
-  S.TerminalReader;
-export type TerminalPostTerminalReadersReaderProcessSetupIntentError =
-  S.ErrorSchema;
+export type TerminalProcessSetupIntentReaderResponse = S.TerminalReader;
+export type TerminalProcessSetupIntentReaderError = S.ErrorSchema;
 
-export interface TerminalPostTerminalReadersReaderRefundPaymentParams {
+export interface TerminalRefundPaymentReaderParams {
   reader: string;
   body?: {
     /** A positive integer in __cents__ representing how much of this charge to refund. */
@@ -319,11 +224,34 @@ export interface TerminalPostTerminalReadersReaderRefundPaymentParams {
     reverse_transfer?: boolean;
   };
 }
-export type TerminalPostTerminalReadersReaderRefundPaymentResponse =
-  S.TerminalReader;
-export type TerminalPostTerminalReadersReaderRefundPaymentError = S.ErrorSchema;
+export type TerminalRefundPaymentReaderResponse = S.TerminalReader;
+export type TerminalRefundPaymentReaderError = S.ErrorSchema;
 
-export interface TerminalPostTerminalReadersReaderSetReaderDisplayParams {
+export interface TerminalRetrieveConfigurationParams extends P.Expand {
+  configuration: string;
+  body?: Record<string, never>;
+}
+export type TerminalRetrieveConfigurationResponse =
+  S.TerminalConfiguration | S.DeletedTerminalConfiguration;
+export type TerminalRetrieveConfigurationError = S.ErrorSchema;
+
+export interface TerminalRetrieveLocationParams extends P.Expand {
+  location: string;
+  body?: Record<string, never>;
+}
+export type TerminalRetrieveLocationResponse =
+  S.TerminalLocation | S.DeletedTerminalLocation;
+export type TerminalRetrieveLocationError = S.ErrorSchema;
+
+export interface TerminalRetrieveReaderParams extends P.Expand {
+  reader: string;
+  body?: Record<string, never>;
+}
+export type TerminalRetrieveReaderResponse =
+  S.TerminalReader | S.DeletedTerminalReader;
+export type TerminalRetrieveReaderError = S.ErrorSchema;
+
+export interface TerminalSetReaderDisplayReaderParams {
   reader: string;
   body: {
     /** Cart */
@@ -343,142 +271,199 @@ export interface TerminalPostTerminalReadersReaderSetReaderDisplayParams {
     type: "cart";
   };
 }
-export type TerminalPostTerminalReadersReaderSetReaderDisplayResponse =
-  S.TerminalReader;
-export type TerminalPostTerminalReadersReaderSetReaderDisplayError =
-  S.ErrorSchema;
+export type TerminalSetReaderDisplayReaderResponse = S.TerminalReader;
+export type TerminalSetReaderDisplayReaderError = S.ErrorSchema;
+
+export interface TerminalUpdateConfigurationParams {
+  configuration: string;
+  body?: {
+    /** An object containing device type specific settings for BBPOS WisePOS E readers */
+    bbpos_wisepos_e?:
+      | {
+          splashscreen?: string | "";
+        }
+      | "";
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Tipping configurations for readers supporting on-reader tips */
+    tipping?: S.Tipping | "";
+    /** An object containing device type specific settings for Verifone P400 readers */
+    verifone_p400?:
+      | {
+          splashscreen?: string | "";
+        }
+      | "";
+  };
+}
+export type TerminalUpdateConfigurationResponse =
+  S.TerminalConfiguration | S.DeletedTerminalConfiguration;
+export type TerminalUpdateConfigurationError = S.ErrorSchema;
+
+export interface TerminalUpdateLocationParams {
+  location: string;
+  body?: {
+    /** The full address of the location. */
+    address?: S.OptionalFieldsAddress;
+    /** The ID of a configuration that will be used to customize all readers in this location. */
+    configuration_overrides?: string;
+    /** A name for the location. */
+    display_name?: string;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string> | "";
+  };
+}
+export type TerminalUpdateLocationResponse =
+  S.TerminalLocation | S.DeletedTerminalLocation;
+export type TerminalUpdateLocationError = S.ErrorSchema;
+
+export interface TerminalUpdateReaderParams {
+  reader: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** The new label of the reader. */
+    label?: string;
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string> | "";
+  };
+}
+export type TerminalUpdateReaderResponse =
+  S.TerminalReader | S.DeletedTerminalReader;
+export type TerminalUpdateReaderError = S.ErrorSchema;
 
 export interface TerminalMethods {
-  /** <p>Deletes a <code>Configuration</code> object.</p> */
-  deleteTerminalConfigurationsConfiguration: Method<
-    TerminalDeleteTerminalConfigurationsConfigurationParams,
-    TerminalDeleteTerminalConfigurationsConfigurationResponse,
-    TerminalDeleteTerminalConfigurationsConfigurationError
-  >;
-  /** <p>Deletes a <code>Location</code> object.</p> */
-  deleteTerminalLocationsLocation: Method<
-    TerminalDeleteTerminalLocationsLocationParams,
-    TerminalDeleteTerminalLocationsLocationResponse,
-    TerminalDeleteTerminalLocationsLocationError
-  >;
-  /** <p>Deletes a <code>Reader</code> object.</p> */
-  deleteTerminalReadersReader: Method<
-    TerminalDeleteTerminalReadersReaderParams,
-    TerminalDeleteTerminalReadersReaderResponse,
-    TerminalDeleteTerminalReadersReaderError
-  >;
-  /** <p>Returns a list of <code>Configuration</code> objects.</p> */
-  getTerminalConfigurations: PaginatedMethodOpt<
-    TerminalGetTerminalConfigurationsParams,
-    TerminalGetTerminalConfigurationsResponse,
-    TerminalGetTerminalConfigurationsError,
-    TerminalGetTerminalConfigurationsItem
-  >;
-  /** <p>Retrieves a <code>Configuration</code> object.</p> */
-  getTerminalConfigurationsConfiguration: Method<
-    TerminalGetTerminalConfigurationsConfigurationParams,
-    TerminalGetTerminalConfigurationsConfigurationResponse,
-    TerminalGetTerminalConfigurationsConfigurationError
-  >;
-  /** <p>Returns a list of <code>Location</code> objects.</p> */
-  getTerminalLocations: PaginatedMethodOpt<
-    TerminalGetTerminalLocationsParams,
-    TerminalGetTerminalLocationsResponse,
-    TerminalGetTerminalLocationsError,
-    TerminalGetTerminalLocationsItem
-  >;
-  /** <p>Retrieves a <code>Location</code> object.</p> */
-  getTerminalLocationsLocation: Method<
-    TerminalGetTerminalLocationsLocationParams,
-    TerminalGetTerminalLocationsLocationResponse,
-    TerminalGetTerminalLocationsLocationError
-  >;
-  /** <p>Returns a list of <code>Reader</code> objects.</p> */
-  getTerminalReaders: PaginatedMethodOpt<
-    TerminalGetTerminalReadersParams,
-    TerminalGetTerminalReadersResponse,
-    TerminalGetTerminalReadersError,
-    TerminalGetTerminalReadersItem
-  >;
-  /** <p>Retrieves a <code>Reader</code> object.</p> */
-  getTerminalReadersReader: Method<
-    TerminalGetTerminalReadersReaderParams,
-    TerminalGetTerminalReadersReaderResponse,
-    TerminalGetTerminalReadersReaderError
+  /** <p>Cancels the current reader action.</p> */
+  cancelActionReader: Method<
+    TerminalCancelActionReaderParams,
+    TerminalCancelActionReaderResponse,
+    TerminalCancelActionReaderError
   >;
   /** <p>Creates a new <code>Configuration</code> object.</p> */
-  postTerminalConfigurations: MethodOpt<
-    TerminalPostTerminalConfigurationsParams,
-    TerminalPostTerminalConfigurationsResponse,
-    TerminalPostTerminalConfigurationsError
-  >;
-  /** <p>Updates a new <code>Configuration</code> object.</p> */
-  postTerminalConfigurationsConfiguration: Method<
-    TerminalPostTerminalConfigurationsConfigurationParams,
-    TerminalPostTerminalConfigurationsConfigurationResponse,
-    TerminalPostTerminalConfigurationsConfigurationError
+  createConfiguration: MethodOpt<
+    TerminalCreateConfigurationParams,
+    TerminalCreateConfigurationResponse,
+    TerminalCreateConfigurationError
   >;
   /** <p>To connect to a reader the Stripe Terminal SDK needs to retrieve a short-lived connection token from Stripe, proxied through your server. On your backend, add an endpoint that creates and returns a connection token.</p> */
-  postTerminalConnectionTokens: MethodOpt<
-    TerminalPostTerminalConnectionTokensParams,
-    TerminalPostTerminalConnectionTokensResponse,
-    TerminalPostTerminalConnectionTokensError
+  createConnectionToken: MethodOpt<
+    TerminalCreateConnectionTokenParams,
+    TerminalCreateConnectionTokenResponse,
+    TerminalCreateConnectionTokenError
   >;
   /**
    * <p>Creates a new <code>Location</code> object.
    * For further details, including which address fields are required in each country, see the <a href="/docs/terminal/fleet/locations">Manage locations</a> guide.</p>
    */
-  postTerminalLocations: Method<
-    TerminalPostTerminalLocationsParams,
-    TerminalPostTerminalLocationsResponse,
-    TerminalPostTerminalLocationsError
-  >;
-  /** <p>Updates a <code>Location</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
-  postTerminalLocationsLocation: Method<
-    TerminalPostTerminalLocationsLocationParams,
-    TerminalPostTerminalLocationsLocationResponse,
-    TerminalPostTerminalLocationsLocationError
+  createLocation: Method<
+    TerminalCreateLocationParams,
+    TerminalCreateLocationResponse,
+    TerminalCreateLocationError
   >;
   /** <p>Creates a new <code>Reader</code> object.</p> */
-  postTerminalReaders: Method<
-    TerminalPostTerminalReadersParams,
-    TerminalPostTerminalReadersResponse,
-    TerminalPostTerminalReadersError
+  createReader: Method<
+    TerminalCreateReaderParams,
+    TerminalCreateReaderResponse,
+    TerminalCreateReaderError
   >;
-  /** <p>Updates a <code>Reader</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
-  postTerminalReadersReader: Method<
-    TerminalPostTerminalReadersReaderParams,
-    TerminalPostTerminalReadersReaderResponse,
-    TerminalPostTerminalReadersReaderError
+  /** <p>Deletes a <code>Configuration</code> object.</p> */
+  deleteConfiguration: Method<
+    TerminalDeleteConfigurationParams,
+    TerminalDeleteConfigurationResponse,
+    TerminalDeleteConfigurationError
   >;
-  /** <p>Cancels the current reader action.</p> */
-  postTerminalReadersReaderCancelAction: Method<
-    TerminalPostTerminalReadersReaderCancelActionParams,
-    TerminalPostTerminalReadersReaderCancelActionResponse,
-    TerminalPostTerminalReadersReaderCancelActionError
+  /** <p>Deletes a <code>Location</code> object.</p> */
+  deleteLocation: Method<
+    TerminalDeleteLocationParams,
+    TerminalDeleteLocationResponse,
+    TerminalDeleteLocationError
+  >;
+  /** <p>Deletes a <code>Reader</code> object.</p> */
+  deleteReader: Method<
+    TerminalDeleteReaderParams,
+    TerminalDeleteReaderResponse,
+    TerminalDeleteReaderError
+  >;
+  /** <p>Returns a list of <code>Configuration</code> objects.</p> */
+  listConfigurations: PaginatedMethodOpt<
+    TerminalListConfigurationsParams,
+    TerminalListConfigurationsResponse,
+    TerminalListConfigurationsError,
+    TerminalListConfigurationsItem
+  >;
+  /** <p>Returns a list of <code>Location</code> objects.</p> */
+  listLocations: PaginatedMethodOpt<
+    TerminalListLocationsParams,
+    TerminalListLocationsResponse,
+    TerminalListLocationsError,
+    TerminalListLocationsItem
+  >;
+  /** <p>Returns a list of <code>Reader</code> objects.</p> */
+  listReaders: PaginatedMethodOpt<
+    TerminalListReadersParams,
+    TerminalListReadersResponse,
+    TerminalListReadersError,
+    TerminalListReadersItem
   >;
   /** <p>Initiates a payment flow on a Reader.</p> */
-  postTerminalReadersReaderProcessPaymentIntent: Method<
-    TerminalPostTerminalReadersReaderProcessPaymentIntentParams,
-    TerminalPostTerminalReadersReaderProcessPaymentIntentResponse,
-    TerminalPostTerminalReadersReaderProcessPaymentIntentError
+  processPaymentIntentReader: Method<
+    TerminalProcessPaymentIntentReaderParams,
+    TerminalProcessPaymentIntentReaderResponse,
+    TerminalProcessPaymentIntentReaderError
   >;
   /** <p>Initiates a setup intent flow on a Reader.</p> */
-  postTerminalReadersReaderProcessSetupIntent: Method<
-    TerminalPostTerminalReadersReaderProcessSetupIntentParams,
-    TerminalPostTerminalReadersReaderProcessSetupIntentResponse,
-    TerminalPostTerminalReadersReaderProcessSetupIntentError
+  processSetupIntentReader: Method<
+    TerminalProcessSetupIntentReaderParams,
+    TerminalProcessSetupIntentReaderResponse,
+    TerminalProcessSetupIntentReaderError
   >;
   /** <p>Initiates a refund on a Reader</p> */
-  postTerminalReadersReaderRefundPayment: Method<
-    TerminalPostTerminalReadersReaderRefundPaymentParams,
-    TerminalPostTerminalReadersReaderRefundPaymentResponse,
-    TerminalPostTerminalReadersReaderRefundPaymentError
+  refundPaymentReader: Method<
+    TerminalRefundPaymentReaderParams,
+    TerminalRefundPaymentReaderResponse,
+    TerminalRefundPaymentReaderError
+  >;
+  /** <p>Retrieves a <code>Configuration</code> object.</p> */
+  retrieveConfiguration: Method<
+    TerminalRetrieveConfigurationParams,
+    TerminalRetrieveConfigurationResponse,
+    TerminalRetrieveConfigurationError
+  >;
+  /** <p>Retrieves a <code>Location</code> object.</p> */
+  retrieveLocation: Method<
+    TerminalRetrieveLocationParams,
+    TerminalRetrieveLocationResponse,
+    TerminalRetrieveLocationError
+  >;
+  /** <p>Retrieves a <code>Reader</code> object.</p> */
+  retrieveReader: Method<
+    TerminalRetrieveReaderParams,
+    TerminalRetrieveReaderResponse,
+    TerminalRetrieveReaderError
   >;
   /** <p>Sets reader display to show cart details.</p> */
-  postTerminalReadersReaderSetReaderDisplay: Method<
-    TerminalPostTerminalReadersReaderSetReaderDisplayParams,
-    TerminalPostTerminalReadersReaderSetReaderDisplayResponse,
-    TerminalPostTerminalReadersReaderSetReaderDisplayError
+  setReaderDisplayReader: Method<
+    TerminalSetReaderDisplayReaderParams,
+    TerminalSetReaderDisplayReaderResponse,
+    TerminalSetReaderDisplayReaderError
+  >;
+  /** <p>Updates a new <code>Configuration</code> object.</p> */
+  updateConfiguration: Method<
+    TerminalUpdateConfigurationParams,
+    TerminalUpdateConfigurationResponse,
+    TerminalUpdateConfigurationError
+  >;
+  /** <p>Updates a <code>Location</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
+  updateLocation: Method<
+    TerminalUpdateLocationParams,
+    TerminalUpdateLocationResponse,
+    TerminalUpdateLocationError
+  >;
+  /** <p>Updates a <code>Reader</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
+  updateReader: Method<
+    TerminalUpdateReaderParams,
+    TerminalUpdateReaderResponse,
+    TerminalUpdateReaderError
   >;
 }

@@ -3,7 +3,57 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  deleteTerminalConfigurationsConfiguration: {
+  cancelActionReader: {
+    id: "PostTerminalReadersReaderCancelAction",
+    method: "POST",
+    path: "/v1/terminal/readers/{reader}/cancel_action",
+    params: {
+      reader: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createConfiguration: {
+    id: "PostTerminalConfigurations",
+    method: "POST",
+    path: "/v1/terminal/configurations",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createConnectionToken: {
+    id: "PostTerminalConnectionTokens",
+    method: "POST",
+    path: "/v1/terminal/connection_tokens",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createLocation: {
+    id: "PostTerminalLocations",
+    method: "POST",
+    path: "/v1/terminal/locations",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createReader: {
+    id: "PostTerminalReaders",
+    method: "POST",
+    path: "/v1/terminal/readers",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  deleteConfiguration: {
     id: "DeleteTerminalConfigurationsConfiguration",
     method: "DELETE",
     path: "/v1/terminal/configurations/{configuration}",
@@ -15,7 +65,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  deleteTerminalLocationsLocation: {
+  deleteLocation: {
     id: "DeleteTerminalLocationsLocation",
     method: "DELETE",
     path: "/v1/terminal/locations/{location}",
@@ -27,7 +77,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  deleteTerminalReadersReader: {
+  deleteReader: {
     id: "DeleteTerminalReadersReader",
     method: "DELETE",
     path: "/v1/terminal/readers/{reader}",
@@ -39,7 +89,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getTerminalConfigurations: {
+  listConfigurations: {
     id: "GetTerminalConfigurations",
     method: "GET",
     path: "/v1/terminal/configurations",
@@ -62,24 +112,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTerminalConfigurationsConfiguration: {
-    id: "GetTerminalConfigurationsConfiguration",
-    method: "GET",
-    path: "/v1/terminal/configurations/{configuration}",
-    params: {
-      configuration: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getTerminalLocations: {
+  listLocations: {
     id: "GetTerminalLocations",
     method: "GET",
     path: "/v1/terminal/locations",
@@ -101,24 +134,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTerminalLocationsLocation: {
-    id: "GetTerminalLocationsLocation",
-    method: "GET",
-    path: "/v1/terminal/locations/{location}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      location: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getTerminalReaders: {
+  listReaders: {
     id: "GetTerminalReaders",
     method: "GET",
     path: "/v1/terminal/readers",
@@ -143,7 +159,79 @@ export const operations = {
       items: "data",
     },
   },
-  getTerminalReadersReader: {
+  processPaymentIntentReader: {
+    id: "PostTerminalReadersReaderProcessPaymentIntent",
+    method: "POST",
+    path: "/v1/terminal/readers/{reader}/process_payment_intent",
+    params: {
+      reader: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  processSetupIntentReader: {
+    id: "PostTerminalReadersReaderProcessSetupIntent",
+    method: "POST",
+    path: "/v1/terminal/readers/{reader}/process_setup_intent",
+    params: {
+      reader: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  refundPaymentReader: {
+    id: "PostTerminalReadersReaderRefundPayment",
+    method: "POST",
+    path: "/v1/terminal/readers/{reader}/refund_payment",
+    params: {
+      reader: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveConfiguration: {
+    id: "GetTerminalConfigurationsConfiguration",
+    method: "GET",
+    path: "/v1/terminal/configurations/{configuration}",
+    params: {
+      configuration: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveLocation: {
+    id: "GetTerminalLocationsLocation",
+    method: "GET",
+    path: "/v1/terminal/locations/{location}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      location: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveReader: {
     id: "GetTerminalReadersReader",
     method: "GET",
     path: "/v1/terminal/readers/{reader}",
@@ -160,16 +248,20 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postTerminalConfigurations: {
-    id: "PostTerminalConfigurations",
+  setReaderDisplayReader: {
+    id: "PostTerminalReadersReaderSetReaderDisplay",
     method: "POST",
-    path: "/v1/terminal/configurations",
+    path: "/v1/terminal/readers/{reader}/set_reader_display",
+    params: {
+      reader: "path",
+    },
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
+      required: true,
     },
   },
-  postTerminalConfigurationsConfiguration: {
+  updateConfiguration: {
     id: "PostTerminalConfigurationsConfiguration",
     method: "POST",
     path: "/v1/terminal/configurations/{configuration}",
@@ -181,26 +273,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postTerminalConnectionTokens: {
-    id: "PostTerminalConnectionTokens",
-    method: "POST",
-    path: "/v1/terminal/connection_tokens",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTerminalLocations: {
-    id: "PostTerminalLocations",
-    method: "POST",
-    path: "/v1/terminal/locations",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTerminalLocationsLocation: {
+  updateLocation: {
     id: "PostTerminalLocationsLocation",
     method: "POST",
     path: "/v1/terminal/locations/{location}",
@@ -212,17 +285,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postTerminalReaders: {
-    id: "PostTerminalReaders",
-    method: "POST",
-    path: "/v1/terminal/readers",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTerminalReadersReader: {
+  updateReader: {
     id: "PostTerminalReadersReader",
     method: "POST",
     path: "/v1/terminal/readers/{reader}",
@@ -232,69 +295,6 @@ export const operations = {
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTerminalReadersReaderCancelAction: {
-    id: "PostTerminalReadersReaderCancelAction",
-    method: "POST",
-    path: "/v1/terminal/readers/{reader}/cancel_action",
-    params: {
-      reader: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTerminalReadersReaderProcessPaymentIntent: {
-    id: "PostTerminalReadersReaderProcessPaymentIntent",
-    method: "POST",
-    path: "/v1/terminal/readers/{reader}/process_payment_intent",
-    params: {
-      reader: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTerminalReadersReaderProcessSetupIntent: {
-    id: "PostTerminalReadersReaderProcessSetupIntent",
-    method: "POST",
-    path: "/v1/terminal/readers/{reader}/process_setup_intent",
-    params: {
-      reader: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTerminalReadersReaderRefundPayment: {
-    id: "PostTerminalReadersReaderRefundPayment",
-    method: "POST",
-    path: "/v1/terminal/readers/{reader}/refund_payment",
-    params: {
-      reader: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTerminalReadersReaderSetReaderDisplay: {
-    id: "PostTerminalReadersReaderSetReaderDisplay",
-    method: "POST",
-    path: "/v1/terminal/readers/{reader}/set_reader_display",
-    params: {
-      reader: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
 };

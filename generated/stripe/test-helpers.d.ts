@@ -5,141 +5,22 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TestHelpersDeleteTestHelpersTestClocksTestClockParams {
+export interface TestHelpersAdvanceTestClockParams {
   test_clock: string;
-  body?: Record<string, never>;
-}
-export type TestHelpersDeleteTestHelpersTestClocksTestClockResponse =
-  S.DeletedTestHelpersTestClock;
-export type TestHelpersDeleteTestHelpersTestClocksTestClockError =
-  S.ErrorSchema;
-
-export interface TestHelpersGetTestHelpersTestClocksParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  body?: Record<string, never>;
-}
-export type TestHelpersGetTestHelpersTestClocksResponse = {
-  data: S.TestHelpersTestClock[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TestHelpersGetTestHelpersTestClocksError = S.ErrorSchema;
-export type TestHelpersGetTestHelpersTestClocksItem = S.TestHelpersTestClock;
-
-export interface TestHelpersGetTestHelpersTestClocksTestClockParams
-  extends P.Expand {
-  test_clock: string;
-  body?: Record<string, never>;
-}
-export type TestHelpersGetTestHelpersTestClocksTestClockResponse =
-  S.TestHelpersTestClock;
-export type TestHelpersGetTestHelpersTestClocksTestClockError = S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersCustomersCustomerFundCashBalanceParams {
-  customer: string;
   body: {
-    /** Amount to be used for this test cash balance transaction. A positive integer representing how much to fund in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to fund $1.00 or 100 to fund ¥100, a zero-decimal currency). */
-    amount: number;
-    /** Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). */
-    currency: string;
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
-    /** A description of the test funding. This simulates free-text references supplied by customers when making bank transfers to their cash balance. You can use this to test how Stripe's [reconciliation algorithm](https://stripe.com/docs/payments/customer-balance/reconciliation) applies to different user inputs. */
-    reference?: string;
+    /**
+     * The time to advance the test clock. Must be after the test clock's current frozen time. Cannot be more than two intervals in the future from the shortest subscription in this test clock. If there are no subscriptions in this test clock, it cannot be more than two years in the future.
+     * @format unix-time
+     */
+    frozen_time: number;
   };
 }
-export type TestHelpersPostTestHelpersCustomersCustomerFundCashBalanceResponse =
-  S.CustomerCashBalanceTransaction;
-export type TestHelpersPostTestHelpersCustomersCustomerFundCashBalanceError =
-  S.ErrorSchema;
+export type TestHelpersAdvanceTestClockResponse = S.TestHelpersTestClock;
+export type TestHelpersAdvanceTestClockError = S.ErrorSchema;
 
-export interface TestHelpersPostTestHelpersIssuingCardsCardShippingDeliverParams {
-  card: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type TestHelpersPostTestHelpersIssuingCardsCardShippingDeliverResponse =
-  S.IssuingCard;
-export type TestHelpersPostTestHelpersIssuingCardsCardShippingDeliverError =
-  S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersIssuingCardsCardShippingFailParams {
-  card: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type TestHelpersPostTestHelpersIssuingCardsCardShippingFailResponse =
-  S.IssuingCard;
-export type TestHelpersPostTestHelpersIssuingCardsCardShippingFailError =
-  S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersIssuingCardsCardShippingReturnParams {
-  card: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type TestHelpersPostTestHelpersIssuingCardsCardShippingReturnResponse =
-  S.IssuingCard;
-export type TestHelpersPostTestHelpersIssuingCardsCardShippingReturnError =
-  S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersIssuingCardsCardShippingShipParams {
-  card: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type TestHelpersPostTestHelpersIssuingCardsCardShippingShipResponse =
-  S.IssuingCard;
-export type TestHelpersPostTestHelpersIssuingCardsCardShippingShipError =
-  S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersRefundsRefundExpireParams {
-  refund: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type TestHelpersPostTestHelpersRefundsRefundExpireResponse = S.Refund;
-export type TestHelpersPostTestHelpersRefundsRefundExpireError = S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersTerminalReadersReaderPresentPaymentMethodParams {
-  reader: string;
-  body?: {
-    /** Simulated on-reader tip amount. */
-    amount_tip?: number;
-    /** Simulated data for the card_present payment method. */
-    card_present?: {
-      number?: string;
-    };
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Simulated data for the interac_present payment method. */
-    interac_present?: {
-      number?: string;
-    };
-    /** Simulated payment type. */
-    type?: "card_present" | "interac_present";
-  };
-}
-export type TestHelpersPostTestHelpersTerminalReadersReaderPresentPaymentMethodResponse =
-  S.TerminalReader;
-export type TestHelpersPostTestHelpersTerminalReadersReaderPresentPaymentMethodError =
-  S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersTestClocksParams {
+export interface TestHelpersCreateTestClockParams {
   body: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
@@ -152,181 +33,10 @@ export interface TestHelpersPostTestHelpersTestClocksParams {
     name?: string;
   };
 }
-export type TestHelpersPostTestHelpersTestClocksResponse =
-  S.TestHelpersTestClock;
-export type TestHelpersPostTestHelpersTestClocksError = S.ErrorSchema;
+export type TestHelpersCreateTestClockResponse = S.TestHelpersTestClock;
+export type TestHelpersCreateTestClockError = S.ErrorSchema;
 
-export interface TestHelpersPostTestHelpersTestClocksTestClockAdvanceParams {
-  test_clock: string;
-  body: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /**
-     * The time to advance the test clock. Must be after the test clock's current frozen time. Cannot be more than two intervals in the future from the shortest subscription in this test clock. If there are no subscriptions in this test clock, it cannot be more than two years in the future.
-     * @format unix-time
-     */
-    frozen_time: number;
-  };
-}
-export type TestHelpersPostTestHelpersTestClocksTestClockAdvanceResponse =
-  S.TestHelpersTestClock;
-export type TestHelpersPostTestHelpersTestClocksTestClockAdvanceError =
-  S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersTreasuryInboundTransfersIdFailParams {
-  id: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Details about a failed InboundTransfer. */
-    failure_details?: {
-      code?:
-        | "account_closed"
-        | "account_frozen"
-        | "bank_account_restricted"
-        | "bank_ownership_changed"
-        | "debit_not_authorized"
-        | "incorrect_account_holder_address"
-        | "incorrect_account_holder_name"
-        | "incorrect_account_holder_tax_id"
-        | "insufficient_funds"
-        | "invalid_account_number"
-        | "invalid_currency"
-        | "no_account"
-        | "other";
-    };
-  };
-}
-export type TestHelpersPostTestHelpersTreasuryInboundTransfersIdFailResponse =
-  S.TreasuryInboundTransfer;
-export type TestHelpersPostTestHelpersTreasuryInboundTransfersIdFailError =
-  S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersTreasuryInboundTransfersIdReturnParams {
-  id: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type TestHelpersPostTestHelpersTreasuryInboundTransfersIdReturnResponse =
-  S.TreasuryInboundTransfer;
-export type TestHelpersPostTestHelpersTreasuryInboundTransfersIdReturnError =
-  S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersTreasuryInboundTransfersIdSucceedParams {
-  id: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type TestHelpersPostTestHelpersTreasuryInboundTransfersIdSucceedResponse =
-  S.TreasuryInboundTransfer;
-export type TestHelpersPostTestHelpersTreasuryInboundTransfersIdSucceedError =
-  S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdFailParams {
-  id: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdFailResponse =
-  S.TreasuryOutboundPayment;
-export type TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdFailError =
-  S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdPostParams {
-  id: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdPostResponse =
-  S.TreasuryOutboundPayment;
-export type TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdPostError =
-  S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdReturnParams {
-  id: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Optional hash to set the the return code. */
-    returned_details?: {
-      code?:
-        | "account_closed"
-        | "account_frozen"
-        | "bank_account_restricted"
-        | "bank_ownership_changed"
-        | "declined"
-        | "incorrect_account_holder_name"
-        | "invalid_account_number"
-        | "invalid_currency"
-        | "no_account"
-        | "other";
-    };
-  };
-}
-export type TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdReturnResponse =
-  S.TreasuryOutboundPayment;
-export type TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdReturnError =
-  S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferFailParams {
-  outbound_transfer: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferFailResponse =
-  S.TreasuryOutboundTransfer;
-export type TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferFailError =
-  S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferPostParams {
-  outbound_transfer: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferPostResponse =
-  S.TreasuryOutboundTransfer;
-export type TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferPostError =
-  S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferReturnParams {
-  outbound_transfer: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Details about a returned OutboundTransfer. */
-    returned_details?: {
-      code?:
-        | "account_closed"
-        | "account_frozen"
-        | "bank_account_restricted"
-        | "bank_ownership_changed"
-        | "declined"
-        | "incorrect_account_holder_name"
-        | "invalid_account_number"
-        | "invalid_currency"
-        | "no_account"
-        | "other";
-    };
-  };
-}
-export type TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferReturnResponse =
-  S.TreasuryOutboundTransfer;
-export type TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferReturnError =
-  S.ErrorSchema;
-
-export interface TestHelpersPostTestHelpersTreasuryReceivedCreditsParams {
+export interface TestHelpersCreateTreasuryReceivedCreditParams {
   body: {
     /** Amount (in cents) to be transferred. */
     amount: number;
@@ -352,12 +62,11 @@ export interface TestHelpersPostTestHelpersTreasuryReceivedCreditsParams {
     network: "ach" | "us_domestic_wire";
   };
 }
-export type TestHelpersPostTestHelpersTreasuryReceivedCreditsResponse =
+export type TestHelpersCreateTreasuryReceivedCreditResponse =
   S.TreasuryReceivedCredit;
-export type TestHelpersPostTestHelpersTreasuryReceivedCreditsError =
-  S.ErrorSchema;
+export type TestHelpersCreateTreasuryReceivedCreditError = S.ErrorSchema;
 
-export interface TestHelpersPostTestHelpersTreasuryReceivedDebitsParams {
+export interface TestHelpersCreateTreasuryReceivedDebitParams {
   body: {
     /** Amount (in cents) to be transferred. */
     amount: number;
@@ -383,149 +92,412 @@ export interface TestHelpersPostTestHelpersTreasuryReceivedDebitsParams {
     network: "ach";
   };
 }
-export type TestHelpersPostTestHelpersTreasuryReceivedDebitsResponse =
+export type TestHelpersCreateTreasuryReceivedDebitResponse =
   S.TreasuryReceivedDebit;
-export type TestHelpersPostTestHelpersTreasuryReceivedDebitsError =
-  S.ErrorSchema;
+export type TestHelpersCreateTreasuryReceivedDebitError = S.ErrorSchema;
+
+export interface TestHelpersDeleteTestClockParams {
+  test_clock: string;
+  body?: Record<string, never>;
+}
+export type TestHelpersDeleteTestClockResponse = S.DeletedTestHelpersTestClock;
+export type TestHelpersDeleteTestClockError = S.ErrorSchema;
+
+export interface TestHelpersDeliverIssuingCardShippingParams {
+  card: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type TestHelpersDeliverIssuingCardShippingResponse = S.IssuingCard;
+export type TestHelpersDeliverIssuingCardShippingError = S.ErrorSchema;
+
+export interface TestHelpersExpireRefundParams {
+  refund: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type TestHelpersExpireRefundResponse = S.Refund;
+export type TestHelpersExpireRefundError = S.ErrorSchema;
+
+export interface TestHelpersFailIssuingCardShippingParams {
+  card: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type TestHelpersFailIssuingCardShippingResponse = S.IssuingCard;
+export type TestHelpersFailIssuingCardShippingError = S.ErrorSchema;
+
+export interface TestHelpersFailTreasuryInboundTransferParams {
+  id: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Details about a failed InboundTransfer. */
+    failure_details?: {
+      code?:
+        | "account_closed"
+        | "account_frozen"
+        | "bank_account_restricted"
+        | "bank_ownership_changed"
+        | "debit_not_authorized"
+        | "incorrect_account_holder_address"
+        | "incorrect_account_holder_name"
+        | "incorrect_account_holder_tax_id"
+        | "insufficient_funds"
+        | "invalid_account_number"
+        | "invalid_currency"
+        | "no_account"
+        | "other";
+    };
+  };
+}
+export type TestHelpersFailTreasuryInboundTransferResponse =
+  S.TreasuryInboundTransfer;
+export type TestHelpersFailTreasuryInboundTransferError = S.ErrorSchema;
+
+export interface TestHelpersFailTreasuryOutboundPaymentParams {
+  id: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type TestHelpersFailTreasuryOutboundPaymentResponse =
+  S.TreasuryOutboundPayment;
+export type TestHelpersFailTreasuryOutboundPaymentError = S.ErrorSchema;
+
+export interface TestHelpersFailTreasuryOutboundTransferParams {
+  outbound_transfer: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type TestHelpersFailTreasuryOutboundTransferResponse =
+  S.TreasuryOutboundTransfer;
+export type TestHelpersFailTreasuryOutboundTransferError = S.ErrorSchema;
+
+export interface TestHelpersFundCashBalanceCustomerParams {
+  customer: string;
+  body: {
+    /** Amount to be used for this test cash balance transaction. A positive integer representing how much to fund in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to fund $1.00 or 100 to fund ¥100, a zero-decimal currency). */
+    amount: number;
+    /** Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). */
+    currency: string;
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** A description of the test funding. This simulates free-text references supplied by customers when making bank transfers to their cash balance. You can use this to test how Stripe's [reconciliation algorithm](https://stripe.com/docs/payments/customer-balance/reconciliation) applies to different user inputs. */
+    reference?: string;
+  };
+}
+export type TestHelpersFundCashBalanceCustomerResponse =
+  S.CustomerCashBalanceTransaction;
+export type TestHelpersFundCashBalanceCustomerError = S.ErrorSchema;
+
+export interface TestHelpersListTestClocksParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  body?: Record<string, never>;
+}
+export type TestHelpersListTestClocksResponse = {
+  data: S.TestHelpersTestClock[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TestHelpersListTestClocksError = S.ErrorSchema;
+export type TestHelpersListTestClocksItem = S.TestHelpersTestClock;
+
+export interface TestHelpersPostTreasuryOutboundPaymentParams {
+  id: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type TestHelpersPostTreasuryOutboundPaymentResponse =
+  S.TreasuryOutboundPayment;
+export type TestHelpersPostTreasuryOutboundPaymentError = S.ErrorSchema;
+
+export interface TestHelpersPostTreasuryOutboundTransferParams {
+  outbound_transfer: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type TestHelpersPostTreasuryOutboundTransferResponse =
+  S.TreasuryOutboundTransfer;
+export type TestHelpersPostTreasuryOutboundTransferError = S.ErrorSchema;
+
+export interface TestHelpersPresentPaymentMethodTerminalReaderParams {
+  reader: string;
+  body?: {
+    /** Simulated on-reader tip amount. */
+    amount_tip?: number;
+    /** Simulated data for the card_present payment method. */
+    card_present?: {
+      number?: string;
+    };
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Simulated data for the interac_present payment method. */
+    interac_present?: {
+      number?: string;
+    };
+    /** Simulated payment type. */
+    type?: "card_present" | "interac_present";
+  };
+}
+export type TestHelpersPresentPaymentMethodTerminalReaderResponse =
+  S.TerminalReader;
+export type TestHelpersPresentPaymentMethodTerminalReaderError = S.ErrorSchema;
+
+export interface TestHelpersRetrieveTestClockParams extends P.Expand {
+  test_clock: string;
+  body?: Record<string, never>;
+}
+export type TestHelpersRetrieveTestClockResponse = S.TestHelpersTestClock;
+export type TestHelpersRetrieveTestClockError = S.ErrorSchema;
+
+export interface TestHelpersReturnIssuingCardShippingParams {
+  card: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type TestHelpersReturnIssuingCardShippingResponse = S.IssuingCard;
+export type TestHelpersReturnIssuingCardShippingError = S.ErrorSchema;
+
+export interface TestHelpersReturnTreasuryInboundTransferParams {
+  id: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type TestHelpersReturnTreasuryInboundTransferResponse =
+  S.TreasuryInboundTransfer;
+export type TestHelpersReturnTreasuryInboundTransferError = S.ErrorSchema;
+
+export interface TestHelpersReturnTreasuryOutboundPaymentParams {
+  id: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Optional hash to set the the return code. */
+    returned_details?: {
+      code?:
+        | "account_closed"
+        | "account_frozen"
+        | "bank_account_restricted"
+        | "bank_ownership_changed"
+        | "declined"
+        | "incorrect_account_holder_name"
+        | "invalid_account_number"
+        | "invalid_currency"
+        | "no_account"
+        | "other";
+    };
+  };
+}
+export type TestHelpersReturnTreasuryOutboundPaymentResponse =
+  S.TreasuryOutboundPayment;
+export type TestHelpersReturnTreasuryOutboundPaymentError = S.ErrorSchema;
+
+export interface TestHelpersReturnTreasuryOutboundTransferParams {
+  outbound_transfer: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+    /** Details about a returned OutboundTransfer. */
+    returned_details?: {
+      code?:
+        | "account_closed"
+        | "account_frozen"
+        | "bank_account_restricted"
+        | "bank_ownership_changed"
+        | "declined"
+        | "incorrect_account_holder_name"
+        | "invalid_account_number"
+        | "invalid_currency"
+        | "no_account"
+        | "other";
+    };
+  };
+}
+export type TestHelpersReturnTreasuryOutboundTransferResponse =
+  S.TreasuryOutboundTransfer;
+export type TestHelpersReturnTreasuryOutboundTransferError = S.ErrorSchema;
+
+export interface TestHelpersShipIssuingCardShippingParams {
+  card: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type TestHelpersShipIssuingCardShippingResponse = S.IssuingCard;
+export type TestHelpersShipIssuingCardShippingError = S.ErrorSchema;
+
+export interface TestHelpersSucceedTreasuryInboundTransferParams {
+  id: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
+}
+export type TestHelpersSucceedTreasuryInboundTransferResponse =
+  S.TreasuryInboundTransfer;
+export type TestHelpersSucceedTreasuryInboundTransferError = S.ErrorSchema;
 
 export interface TestHelpersMethods {
-  /** <p>Deletes a test clock.</p> */
-  deleteTestHelpersTestClocksTestClock: Method<
-    TestHelpersDeleteTestHelpersTestClocksTestClockParams,
-    TestHelpersDeleteTestHelpersTestClocksTestClockResponse,
-    TestHelpersDeleteTestHelpersTestClocksTestClockError
-  >;
-  /** <p>Returns a list of your test clocks.</p> */
-  getTestHelpersTestClocks: PaginatedMethodOpt<
-    TestHelpersGetTestHelpersTestClocksParams,
-    TestHelpersGetTestHelpersTestClocksResponse,
-    TestHelpersGetTestHelpersTestClocksError,
-    TestHelpersGetTestHelpersTestClocksItem
-  >;
-  /** <p>Retrieves a test clock.</p> */
-  getTestHelpersTestClocksTestClock: Method<
-    TestHelpersGetTestHelpersTestClocksTestClockParams,
-    TestHelpersGetTestHelpersTestClocksTestClockResponse,
-    TestHelpersGetTestHelpersTestClocksTestClockError
-  >;
-  /** <p>Create an incoming testmode bank transfer</p> */
-  postTestHelpersCustomersCustomerFundCashBalance: Method<
-    TestHelpersPostTestHelpersCustomersCustomerFundCashBalanceParams,
-    TestHelpersPostTestHelpersCustomersCustomerFundCashBalanceResponse,
-    TestHelpersPostTestHelpersCustomersCustomerFundCashBalanceError
-  >;
-  /** <p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>delivered</code>.</p> */
-  postTestHelpersIssuingCardsCardShippingDeliver: Method<
-    TestHelpersPostTestHelpersIssuingCardsCardShippingDeliverParams,
-    TestHelpersPostTestHelpersIssuingCardsCardShippingDeliverResponse,
-    TestHelpersPostTestHelpersIssuingCardsCardShippingDeliverError
-  >;
-  /** <p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>failure</code>.</p> */
-  postTestHelpersIssuingCardsCardShippingFail: Method<
-    TestHelpersPostTestHelpersIssuingCardsCardShippingFailParams,
-    TestHelpersPostTestHelpersIssuingCardsCardShippingFailResponse,
-    TestHelpersPostTestHelpersIssuingCardsCardShippingFailError
-  >;
-  /** <p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>returned</code>.</p> */
-  postTestHelpersIssuingCardsCardShippingReturn: Method<
-    TestHelpersPostTestHelpersIssuingCardsCardShippingReturnParams,
-    TestHelpersPostTestHelpersIssuingCardsCardShippingReturnResponse,
-    TestHelpersPostTestHelpersIssuingCardsCardShippingReturnError
-  >;
-  /** <p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>shipped</code>.</p> */
-  postTestHelpersIssuingCardsCardShippingShip: Method<
-    TestHelpersPostTestHelpersIssuingCardsCardShippingShipParams,
-    TestHelpersPostTestHelpersIssuingCardsCardShippingShipResponse,
-    TestHelpersPostTestHelpersIssuingCardsCardShippingShipError
-  >;
-  /** <p>Expire a refund with a status of <code>requires_action</code>.</p> */
-  postTestHelpersRefundsRefundExpire: Method<
-    TestHelpersPostTestHelpersRefundsRefundExpireParams,
-    TestHelpersPostTestHelpersRefundsRefundExpireResponse,
-    TestHelpersPostTestHelpersRefundsRefundExpireError
-  >;
-  /** <p>Presents a payment method on a simulated reader. Can be used to simulate accepting a payment, saving a card or refunding a transaction.</p> */
-  postTestHelpersTerminalReadersReaderPresentPaymentMethod: Method<
-    TestHelpersPostTestHelpersTerminalReadersReaderPresentPaymentMethodParams,
-    TestHelpersPostTestHelpersTerminalReadersReaderPresentPaymentMethodResponse,
-    TestHelpersPostTestHelpersTerminalReadersReaderPresentPaymentMethodError
+  /** <p>Starts advancing a test clock to a specified time in the future. Advancement is done when status changes to <code>Ready</code>.</p> */
+  advanceTestClock: Method<
+    TestHelpersAdvanceTestClockParams,
+    TestHelpersAdvanceTestClockResponse,
+    TestHelpersAdvanceTestClockError
   >;
   /** <p>Creates a new test clock that can be attached to new customers and quotes.</p> */
-  postTestHelpersTestClocks: Method<
-    TestHelpersPostTestHelpersTestClocksParams,
-    TestHelpersPostTestHelpersTestClocksResponse,
-    TestHelpersPostTestHelpersTestClocksError
-  >;
-  /** <p>Starts advancing a test clock to a specified time in the future. Advancement is done when status changes to <code>Ready</code>.</p> */
-  postTestHelpersTestClocksTestClockAdvance: Method<
-    TestHelpersPostTestHelpersTestClocksTestClockAdvanceParams,
-    TestHelpersPostTestHelpersTestClocksTestClockAdvanceResponse,
-    TestHelpersPostTestHelpersTestClocksTestClockAdvanceError
-  >;
-  /** <p>Transitions a test mode created InboundTransfer to the <code>failed</code> status. The InboundTransfer must already be in the <code>processing</code> state.</p> */
-  postTestHelpersTreasuryInboundTransfersIdFail: Method<
-    TestHelpersPostTestHelpersTreasuryInboundTransfersIdFailParams,
-    TestHelpersPostTestHelpersTreasuryInboundTransfersIdFailResponse,
-    TestHelpersPostTestHelpersTreasuryInboundTransfersIdFailError
-  >;
-  /** <p>Marks the test mode InboundTransfer object as returned and links the InboundTransfer to a ReceivedDebit. The InboundTransfer must already be in the <code>succeeded</code> state.</p> */
-  postTestHelpersTreasuryInboundTransfersIdReturn: Method<
-    TestHelpersPostTestHelpersTreasuryInboundTransfersIdReturnParams,
-    TestHelpersPostTestHelpersTreasuryInboundTransfersIdReturnResponse,
-    TestHelpersPostTestHelpersTreasuryInboundTransfersIdReturnError
-  >;
-  /** <p>Transitions a test mode created InboundTransfer to the <code>succeeded</code> status. The InboundTransfer must already be in the <code>processing</code> state.</p> */
-  postTestHelpersTreasuryInboundTransfersIdSucceed: Method<
-    TestHelpersPostTestHelpersTreasuryInboundTransfersIdSucceedParams,
-    TestHelpersPostTestHelpersTreasuryInboundTransfersIdSucceedResponse,
-    TestHelpersPostTestHelpersTreasuryInboundTransfersIdSucceedError
-  >;
-  /** <p>Transitions a test mode created OutboundPayment to the <code>failed</code> status. The OutboundPayment must already be in the <code>processing</code> state.</p> */
-  postTestHelpersTreasuryOutboundPaymentsIdFail: Method<
-    TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdFailParams,
-    TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdFailResponse,
-    TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdFailError
-  >;
-  /** <p>Transitions a test mode created OutboundPayment to the <code>posted</code> status. The OutboundPayment must already be in the <code>processing</code> state.</p> */
-  postTestHelpersTreasuryOutboundPaymentsIdPost: Method<
-    TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdPostParams,
-    TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdPostResponse,
-    TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdPostError
-  >;
-  /** <p>Transitions a test mode created OutboundPayment to the <code>returned</code> status. The OutboundPayment must already be in the <code>processing</code> state.</p> */
-  postTestHelpersTreasuryOutboundPaymentsIdReturn: Method<
-    TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdReturnParams,
-    TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdReturnResponse,
-    TestHelpersPostTestHelpersTreasuryOutboundPaymentsIdReturnError
-  >;
-  /** <p>Transitions a test mode created OutboundTransfer to the <code>failed</code> status. The OutboundTransfer must already be in the <code>processing</code> state.</p> */
-  postTestHelpersTreasuryOutboundTransfersOutboundTransferFail: Method<
-    TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferFailParams,
-    TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferFailResponse,
-    TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferFailError
-  >;
-  /** <p>Transitions a test mode created OutboundTransfer to the <code>posted</code> status. The OutboundTransfer must already be in the <code>processing</code> state.</p> */
-  postTestHelpersTreasuryOutboundTransfersOutboundTransferPost: Method<
-    TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferPostParams,
-    TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferPostResponse,
-    TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferPostError
-  >;
-  /** <p>Transitions a test mode created OutboundTransfer to the <code>returned</code> status. The OutboundTransfer must already be in the <code>processing</code> state.</p> */
-  postTestHelpersTreasuryOutboundTransfersOutboundTransferReturn: Method<
-    TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferReturnParams,
-    TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferReturnResponse,
-    TestHelpersPostTestHelpersTreasuryOutboundTransfersOutboundTransferReturnError
+  createTestClock: Method<
+    TestHelpersCreateTestClockParams,
+    TestHelpersCreateTestClockResponse,
+    TestHelpersCreateTestClockError
   >;
   /** <p>Use this endpoint to simulate a test mode ReceivedCredit initiated by a third party. In live mode, you can’t directly create ReceivedCredits initiated by third parties.</p> */
-  postTestHelpersTreasuryReceivedCredits: Method<
-    TestHelpersPostTestHelpersTreasuryReceivedCreditsParams,
-    TestHelpersPostTestHelpersTreasuryReceivedCreditsResponse,
-    TestHelpersPostTestHelpersTreasuryReceivedCreditsError
+  createTreasuryReceivedCredit: Method<
+    TestHelpersCreateTreasuryReceivedCreditParams,
+    TestHelpersCreateTreasuryReceivedCreditResponse,
+    TestHelpersCreateTreasuryReceivedCreditError
   >;
   /** <p>Use this endpoint to simulate a test mode ReceivedDebit initiated by a third party. In live mode, you can’t directly create ReceivedDebits initiated by third parties.</p> */
-  postTestHelpersTreasuryReceivedDebits: Method<
-    TestHelpersPostTestHelpersTreasuryReceivedDebitsParams,
-    TestHelpersPostTestHelpersTreasuryReceivedDebitsResponse,
-    TestHelpersPostTestHelpersTreasuryReceivedDebitsError
+  createTreasuryReceivedDebit: Method<
+    TestHelpersCreateTreasuryReceivedDebitParams,
+    TestHelpersCreateTreasuryReceivedDebitResponse,
+    TestHelpersCreateTreasuryReceivedDebitError
+  >;
+  /** <p>Deletes a test clock.</p> */
+  deleteTestClock: Method<
+    TestHelpersDeleteTestClockParams,
+    TestHelpersDeleteTestClockResponse,
+    TestHelpersDeleteTestClockError
+  >;
+  /** <p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>delivered</code>.</p> */
+  deliverIssuingCardShipping: Method<
+    TestHelpersDeliverIssuingCardShippingParams,
+    TestHelpersDeliverIssuingCardShippingResponse,
+    TestHelpersDeliverIssuingCardShippingError
+  >;
+  /** <p>Expire a refund with a status of <code>requires_action</code>.</p> */
+  expireRefund: Method<
+    TestHelpersExpireRefundParams,
+    TestHelpersExpireRefundResponse,
+    TestHelpersExpireRefundError
+  >;
+  /** <p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>failure</code>.</p> */
+  failIssuingCardShipping: Method<
+    TestHelpersFailIssuingCardShippingParams,
+    TestHelpersFailIssuingCardShippingResponse,
+    TestHelpersFailIssuingCardShippingError
+  >;
+  /** <p>Transitions a test mode created InboundTransfer to the <code>failed</code> status. The InboundTransfer must already be in the <code>processing</code> state.</p> */
+  failTreasuryInboundTransfer: Method<
+    TestHelpersFailTreasuryInboundTransferParams,
+    TestHelpersFailTreasuryInboundTransferResponse,
+    TestHelpersFailTreasuryInboundTransferError
+  >;
+  /** <p>Transitions a test mode created OutboundPayment to the <code>failed</code> status. The OutboundPayment must already be in the <code>processing</code> state.</p> */
+  failTreasuryOutboundPayment: Method<
+    TestHelpersFailTreasuryOutboundPaymentParams,
+    TestHelpersFailTreasuryOutboundPaymentResponse,
+    TestHelpersFailTreasuryOutboundPaymentError
+  >;
+  /** <p>Transitions a test mode created OutboundTransfer to the <code>failed</code> status. The OutboundTransfer must already be in the <code>processing</code> state.</p> */
+  failTreasuryOutboundTransfer: Method<
+    TestHelpersFailTreasuryOutboundTransferParams,
+    TestHelpersFailTreasuryOutboundTransferResponse,
+    TestHelpersFailTreasuryOutboundTransferError
+  >;
+  /** <p>Create an incoming testmode bank transfer</p> */
+  fundCashBalanceCustomer: Method<
+    TestHelpersFundCashBalanceCustomerParams,
+    TestHelpersFundCashBalanceCustomerResponse,
+    TestHelpersFundCashBalanceCustomerError
+  >;
+  /** <p>Returns a list of your test clocks.</p> */
+  listTestClocks: PaginatedMethodOpt<
+    TestHelpersListTestClocksParams,
+    TestHelpersListTestClocksResponse,
+    TestHelpersListTestClocksError,
+    TestHelpersListTestClocksItem
+  >;
+  /** <p>Transitions a test mode created OutboundPayment to the <code>posted</code> status. The OutboundPayment must already be in the <code>processing</code> state.</p> */
+  postTreasuryOutboundPayment: Method<
+    TestHelpersPostTreasuryOutboundPaymentParams,
+    TestHelpersPostTreasuryOutboundPaymentResponse,
+    TestHelpersPostTreasuryOutboundPaymentError
+  >;
+  /** <p>Transitions a test mode created OutboundTransfer to the <code>posted</code> status. The OutboundTransfer must already be in the <code>processing</code> state.</p> */
+  postTreasuryOutboundTransfer: Method<
+    TestHelpersPostTreasuryOutboundTransferParams,
+    TestHelpersPostTreasuryOutboundTransferResponse,
+    TestHelpersPostTreasuryOutboundTransferError
+  >;
+  /** <p>Presents a payment method on a simulated reader. Can be used to simulate accepting a payment, saving a card or refunding a transaction.</p> */
+  presentPaymentMethodTerminalReader: Method<
+    TestHelpersPresentPaymentMethodTerminalReaderParams,
+    TestHelpersPresentPaymentMethodTerminalReaderResponse,
+    TestHelpersPresentPaymentMethodTerminalReaderError
+  >;
+  /** <p>Retrieves a test clock.</p> */
+  retrieveTestClock: Method<
+    TestHelpersRetrieveTestClockParams,
+    TestHelpersRetrieveTestClockResponse,
+    TestHelpersRetrieveTestClockError
+  >;
+  /** <p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>returned</code>.</p> */
+  returnIssuingCardShipping: Method<
+    TestHelpersReturnIssuingCardShippingParams,
+    TestHelpersReturnIssuingCardShippingResponse,
+    TestHelpersReturnIssuingCardShippingError
+  >;
+  /** <p>Marks the test mode InboundTransfer object as returned and links the InboundTransfer to a ReceivedDebit. The InboundTransfer must already be in the <code>succeeded</code> state.</p> */
+  returnTreasuryInboundTransfer: Method<
+    TestHelpersReturnTreasuryInboundTransferParams,
+    TestHelpersReturnTreasuryInboundTransferResponse,
+    TestHelpersReturnTreasuryInboundTransferError
+  >;
+  /** <p>Transitions a test mode created OutboundPayment to the <code>returned</code> status. The OutboundPayment must already be in the <code>processing</code> state.</p> */
+  returnTreasuryOutboundPayment: Method<
+    TestHelpersReturnTreasuryOutboundPaymentParams,
+    TestHelpersReturnTreasuryOutboundPaymentResponse,
+    TestHelpersReturnTreasuryOutboundPaymentError
+  >;
+  /** <p>Transitions a test mode created OutboundTransfer to the <code>returned</code> status. The OutboundTransfer must already be in the <code>processing</code> state.</p> */
+  returnTreasuryOutboundTransfer: Method<
+    TestHelpersReturnTreasuryOutboundTransferParams,
+    TestHelpersReturnTreasuryOutboundTransferResponse,
+    TestHelpersReturnTreasuryOutboundTransferError
+  >;
+  /** <p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>shipped</code>.</p> */
+  shipIssuingCardShipping: Method<
+    TestHelpersShipIssuingCardShippingParams,
+    TestHelpersShipIssuingCardShippingResponse,
+    TestHelpersShipIssuingCardShippingError
+  >;
+  /** <p>Transitions a test mode created InboundTransfer to the <code>succeeded</code> status. The InboundTransfer must already be in the <code>processing</code> state.</p> */
+  succeedTreasuryInboundTransfer: Method<
+    TestHelpersSucceedTreasuryInboundTransferParams,
+    TestHelpersSucceedTreasuryInboundTransferResponse,
+    TestHelpersSucceedTreasuryInboundTransferError
   >;
 }

@@ -3,7 +3,50 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  deleteTestHelpersTestClocksTestClock: {
+  advanceTestClock: {
+    id: "PostTestHelpersTestClocksTestClockAdvance",
+    method: "POST",
+    path: "/v1/test_helpers/test_clocks/{test_clock}/advance",
+    params: {
+      test_clock: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createTestClock: {
+    id: "PostTestHelpersTestClocks",
+    method: "POST",
+    path: "/v1/test_helpers/test_clocks",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createTreasuryReceivedCredit: {
+    id: "PostTestHelpersTreasuryReceivedCredits",
+    method: "POST",
+    path: "/v1/test_helpers/treasury/received_credits",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createTreasuryReceivedDebit: {
+    id: "PostTestHelpersTreasuryReceivedDebits",
+    method: "POST",
+    path: "/v1/test_helpers/treasury/received_debits",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  deleteTestClock: {
     id: "DeleteTestHelpersTestClocksTestClock",
     method: "DELETE",
     path: "/v1/test_helpers/test_clocks/{test_clock}",
@@ -15,7 +58,92 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getTestHelpersTestClocks: {
+  deliverIssuingCardShipping: {
+    id: "PostTestHelpersIssuingCardsCardShippingDeliver",
+    method: "POST",
+    path: "/v1/test_helpers/issuing/cards/{card}/shipping/deliver",
+    params: {
+      card: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  expireRefund: {
+    id: "PostTestHelpersRefundsRefundExpire",
+    method: "POST",
+    path: "/v1/test_helpers/refunds/{refund}/expire",
+    params: {
+      refund: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  failIssuingCardShipping: {
+    id: "PostTestHelpersIssuingCardsCardShippingFail",
+    method: "POST",
+    path: "/v1/test_helpers/issuing/cards/{card}/shipping/fail",
+    params: {
+      card: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  failTreasuryInboundTransfer: {
+    id: "PostTestHelpersTreasuryInboundTransfersIdFail",
+    method: "POST",
+    path: "/v1/test_helpers/treasury/inbound_transfers/{id}/fail",
+    params: {
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  failTreasuryOutboundPayment: {
+    id: "PostTestHelpersTreasuryOutboundPaymentsIdFail",
+    method: "POST",
+    path: "/v1/test_helpers/treasury/outbound_payments/{id}/fail",
+    params: {
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  failTreasuryOutboundTransfer: {
+    id: "PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail",
+    method: "POST",
+    path: "/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail",
+    params: {
+      outbound_transfer: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  fundCashBalanceCustomer: {
+    id: "PostTestHelpersCustomersCustomerFundCashBalance",
+    method: "POST",
+    path: "/v1/test_helpers/customers/{customer}/fund_cash_balance",
+    params: {
+      customer: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  listTestClocks: {
     id: "GetTestHelpersTestClocks",
     method: "GET",
     path: "/v1/test_helpers/test_clocks",
@@ -37,7 +165,43 @@ export const operations = {
       items: "data",
     },
   },
-  getTestHelpersTestClocksTestClock: {
+  postTreasuryOutboundPayment: {
+    id: "PostTestHelpersTreasuryOutboundPaymentsIdPost",
+    method: "POST",
+    path: "/v1/test_helpers/treasury/outbound_payments/{id}/post",
+    params: {
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  postTreasuryOutboundTransfer: {
+    id: "PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost",
+    method: "POST",
+    path: "/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post",
+    params: {
+      outbound_transfer: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  presentPaymentMethodTerminalReader: {
+    id: "PostTestHelpersTerminalReadersReaderPresentPaymentMethod",
+    method: "POST",
+    path: "/v1/test_helpers/terminal/readers/{reader}/present_payment_method",
+    params: {
+      reader: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveTestClock: {
     id: "GetTestHelpersTestClocksTestClock",
     method: "GET",
     path: "/v1/test_helpers/test_clocks/{test_clock}",
@@ -54,44 +218,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postTestHelpersCustomersCustomerFundCashBalance: {
-    id: "PostTestHelpersCustomersCustomerFundCashBalance",
-    method: "POST",
-    path: "/v1/test_helpers/customers/{customer}/fund_cash_balance",
-    params: {
-      customer: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTestHelpersIssuingCardsCardShippingDeliver: {
-    id: "PostTestHelpersIssuingCardsCardShippingDeliver",
-    method: "POST",
-    path: "/v1/test_helpers/issuing/cards/{card}/shipping/deliver",
-    params: {
-      card: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTestHelpersIssuingCardsCardShippingFail: {
-    id: "PostTestHelpersIssuingCardsCardShippingFail",
-    method: "POST",
-    path: "/v1/test_helpers/issuing/cards/{card}/shipping/fail",
-    params: {
-      card: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTestHelpersIssuingCardsCardShippingReturn: {
+  returnIssuingCardShipping: {
     id: "PostTestHelpersIssuingCardsCardShippingReturn",
     method: "POST",
     path: "/v1/test_helpers/issuing/cards/{card}/shipping/return",
@@ -103,78 +230,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postTestHelpersIssuingCardsCardShippingShip: {
-    id: "PostTestHelpersIssuingCardsCardShippingShip",
-    method: "POST",
-    path: "/v1/test_helpers/issuing/cards/{card}/shipping/ship",
-    params: {
-      card: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTestHelpersRefundsRefundExpire: {
-    id: "PostTestHelpersRefundsRefundExpire",
-    method: "POST",
-    path: "/v1/test_helpers/refunds/{refund}/expire",
-    params: {
-      refund: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTestHelpersTerminalReadersReaderPresentPaymentMethod: {
-    id: "PostTestHelpersTerminalReadersReaderPresentPaymentMethod",
-    method: "POST",
-    path: "/v1/test_helpers/terminal/readers/{reader}/present_payment_method",
-    params: {
-      reader: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTestHelpersTestClocks: {
-    id: "PostTestHelpersTestClocks",
-    method: "POST",
-    path: "/v1/test_helpers/test_clocks",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTestHelpersTestClocksTestClockAdvance: {
-    id: "PostTestHelpersTestClocksTestClockAdvance",
-    method: "POST",
-    path: "/v1/test_helpers/test_clocks/{test_clock}/advance",
-    params: {
-      test_clock: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTestHelpersTreasuryInboundTransfersIdFail: {
-    id: "PostTestHelpersTreasuryInboundTransfersIdFail",
-    method: "POST",
-    path: "/v1/test_helpers/treasury/inbound_transfers/{id}/fail",
-    params: {
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTestHelpersTreasuryInboundTransfersIdReturn: {
+  returnTreasuryInboundTransfer: {
     id: "PostTestHelpersTreasuryInboundTransfersIdReturn",
     method: "POST",
     path: "/v1/test_helpers/treasury/inbound_transfers/{id}/return",
@@ -186,43 +242,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postTestHelpersTreasuryInboundTransfersIdSucceed: {
-    id: "PostTestHelpersTreasuryInboundTransfersIdSucceed",
-    method: "POST",
-    path: "/v1/test_helpers/treasury/inbound_transfers/{id}/succeed",
-    params: {
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTestHelpersTreasuryOutboundPaymentsIdFail: {
-    id: "PostTestHelpersTreasuryOutboundPaymentsIdFail",
-    method: "POST",
-    path: "/v1/test_helpers/treasury/outbound_payments/{id}/fail",
-    params: {
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTestHelpersTreasuryOutboundPaymentsIdPost: {
-    id: "PostTestHelpersTreasuryOutboundPaymentsIdPost",
-    method: "POST",
-    path: "/v1/test_helpers/treasury/outbound_payments/{id}/post",
-    params: {
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTestHelpersTreasuryOutboundPaymentsIdReturn: {
+  returnTreasuryOutboundPayment: {
     id: "PostTestHelpersTreasuryOutboundPaymentsIdReturn",
     method: "POST",
     path: "/v1/test_helpers/treasury/outbound_payments/{id}/return",
@@ -234,31 +254,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postTestHelpersTreasuryOutboundTransfersOutboundTransferFail: {
-    id: "PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail",
-    method: "POST",
-    path: "/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail",
-    params: {
-      outbound_transfer: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTestHelpersTreasuryOutboundTransfersOutboundTransferPost: {
-    id: "PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost",
-    method: "POST",
-    path: "/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post",
-    params: {
-      outbound_transfer: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTestHelpersTreasuryOutboundTransfersOutboundTransferReturn: {
+  returnTreasuryOutboundTransfer: {
     id: "PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn",
     method: "POST",
     path: "/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return",
@@ -270,24 +266,28 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postTestHelpersTreasuryReceivedCredits: {
-    id: "PostTestHelpersTreasuryReceivedCredits",
+  shipIssuingCardShipping: {
+    id: "PostTestHelpersIssuingCardsCardShippingShip",
     method: "POST",
-    path: "/v1/test_helpers/treasury/received_credits",
+    path: "/v1/test_helpers/issuing/cards/{card}/shipping/ship",
+    params: {
+      card: "path",
+    },
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
-  postTestHelpersTreasuryReceivedDebits: {
-    id: "PostTestHelpersTreasuryReceivedDebits",
+  succeedTreasuryInboundTransfer: {
+    id: "PostTestHelpersTreasuryInboundTransfersIdSucceed",
     method: "POST",
-    path: "/v1/test_helpers/treasury/received_debits",
+    path: "/v1/test_helpers/treasury/inbound_transfers/{id}/succeed",
+    params: {
+      id: "path",
+    },
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
-      required: true,
     },
   },
 };

@@ -5,14 +5,7 @@ import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TokensGetTokensTokenParams extends P.Expand {
-  token: string;
-  body?: Record<string, never>;
-}
-export type TokensGetTokensTokenResponse = S.Token;
-export type TokensGetTokensTokenError = S.ErrorSchema;
-
-export interface TokensPostTokensParams {
+export interface TokensCreateParams {
   body?: {
     /** Information for the account this token will represent. */
     account?: {
@@ -152,23 +145,30 @@ export interface TokensPostTokensParams {
     };
   };
 }
-export type TokensPostTokensResponse = S.Token;
-export type TokensPostTokensError = S.ErrorSchema;
+export type TokensCreateResponse = S.Token;
+export type TokensCreateError = S.ErrorSchema;
+
+export interface TokensRetrieveParams extends P.Expand {
+  token: string;
+  body?: Record<string, never>;
+}
+export type TokensRetrieveResponse = S.Token;
+export type TokensRetrieveError = S.ErrorSchema;
 
 export interface TokensMethods {
-  /** <p>Retrieves the token with the given ID.</p> */
-  getTokensToken: Method<
-    TokensGetTokensTokenParams,
-    TokensGetTokensTokenResponse,
-    TokensGetTokensTokenError
-  >;
   /**
    * <p>Creates a single-use token that represents a bank account’s details.
    * This token can be used with any API method in place of a bank account dictionary. This token can be used only once, by attaching it to a <a href="#accounts">Custom account</a>.</p>
    */
-  postTokens: MethodOpt<
-    TokensPostTokensParams,
-    TokensPostTokensResponse,
-    TokensPostTokensError
+  create: MethodOpt<
+    TokensCreateParams,
+    TokensCreateResponse,
+    TokensCreateError
+  >;
+  /** <p>Retrieves the token with the given ID.</p> */
+  retrieve: Method<
+    TokensRetrieveParams,
+    TokensRetrieveResponse,
+    TokensRetrieveError
   >;
 }

@@ -3,7 +3,16 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getTokensToken: {
+  create: {
+    id: "PostTokens",
+    method: "POST",
+    path: "/v1/tokens",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieve: {
     id: "GetTokensToken",
     method: "GET",
     path: "/v1/tokens/{token}",
@@ -15,15 +24,6 @@ export const operations = {
       },
       token: "path",
     },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTokens: {
-    id: "PostTokens",
-    method: "POST",
-    path: "/v1/tokens",
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",

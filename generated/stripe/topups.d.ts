@@ -5,41 +5,17 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TopupsGetTopupsParams
-  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** A positive integer representing how much to transfer. */
-  amount?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return top-ups that have the given status. One of `canceled`, `failed`, `pending` or `succeeded`. */
-  status?: "canceled" | "failed" | "pending" | "succeeded";
-  body?: Record<string, never>;
-}
-export type TopupsGetTopupsResponse = {
-  data: S.Topup[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TopupsGetTopupsError = S.ErrorSchema;
-export type TopupsGetTopupsItem = S.Topup;
-
-export interface TopupsGetTopupsTopupParams extends P.Expand {
+export interface TopupsCancelParams {
   topup: string;
-  body?: Record<string, never>;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
 }
-export type TopupsGetTopupsTopupResponse = S.Topup;
-export type TopupsGetTopupsTopupError = S.ErrorSchema;
+export type TopupsCancelResponse = S.Topup;
+export type TopupsCancelError = S.ErrorSchema;
 
-export interface TopupsPostTopupsParams {
+export interface TopupsCreateParams {
   body: {
     /** A positive integer representing how much to transfer. */
     amount: number;
@@ -59,10 +35,44 @@ export interface TopupsPostTopupsParams {
     transfer_group?: string;
   };
 }
-export type TopupsPostTopupsResponse = S.Topup;
-export type TopupsPostTopupsError = S.ErrorSchema;
+export type TopupsCreateResponse = S.Topup;
+export type TopupsCreateError = S.ErrorSchema;
 
-export interface TopupsPostTopupsTopupParams {
+export interface TopupsListParams
+  extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** A positive integer representing how much to transfer. */
+  amount?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return top-ups that have the given status. One of `canceled`, `failed`, `pending` or `succeeded`. */
+  status?: "canceled" | "failed" | "pending" | "succeeded";
+  body?: Record<string, never>;
+}
+export type TopupsListResponse = {
+  data: S.Topup[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TopupsListError = S.ErrorSchema;
+export type TopupsListItem = S.Topup;
+
+export interface TopupsRetrieveParams extends P.Expand {
+  topup: string;
+  body?: Record<string, never>;
+}
+export type TopupsRetrieveResponse = S.Topup;
+export type TopupsRetrieveError = S.ErrorSchema;
+
+export interface TopupsUpdateParams {
   topup: string;
   body?: {
     /** An arbitrary string attached to the object. Often useful for displaying to users. */
@@ -73,49 +83,27 @@ export interface TopupsPostTopupsTopupParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type TopupsPostTopupsTopupResponse = S.Topup;
-export type TopupsPostTopupsTopupError = S.ErrorSchema;
-
-export interface TopupsPostTopupsTopupCancelParams {
-  topup: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type TopupsPostTopupsTopupCancelResponse = S.Topup;
-export type TopupsPostTopupsTopupCancelError = S.ErrorSchema;
+export type TopupsUpdateResponse = S.Topup;
+export type TopupsUpdateError = S.ErrorSchema;
 
 export interface TopupsMethods {
+  /** <p>Cancels a top-up. Only pending top-ups can be canceled.</p> */
+  cancel: Method<TopupsCancelParams, TopupsCancelResponse, TopupsCancelError>;
+  /** <p>Top up the balance of an account</p> */
+  create: Method<TopupsCreateParams, TopupsCreateResponse, TopupsCreateError>;
   /** <p>Returns a list of top-ups.</p> */
-  getTopups: PaginatedMethodOpt<
-    TopupsGetTopupsParams,
-    TopupsGetTopupsResponse,
-    TopupsGetTopupsError,
-    TopupsGetTopupsItem
+  list: PaginatedMethodOpt<
+    TopupsListParams,
+    TopupsListResponse,
+    TopupsListError,
+    TopupsListItem
   >;
   /** <p>Retrieves the details of a top-up that has previously been created. Supply the unique top-up ID that was returned from your previous request, and Stripe will return the corresponding top-up information.</p> */
-  getTopupsTopup: Method<
-    TopupsGetTopupsTopupParams,
-    TopupsGetTopupsTopupResponse,
-    TopupsGetTopupsTopupError
-  >;
-  /** <p>Top up the balance of an account</p> */
-  postTopups: Method<
-    TopupsPostTopupsParams,
-    TopupsPostTopupsResponse,
-    TopupsPostTopupsError
+  retrieve: Method<
+    TopupsRetrieveParams,
+    TopupsRetrieveResponse,
+    TopupsRetrieveError
   >;
   /** <p>Updates the metadata of a top-up. Other top-up details are not editable by design.</p> */
-  postTopupsTopup: Method<
-    TopupsPostTopupsTopupParams,
-    TopupsPostTopupsTopupResponse,
-    TopupsPostTopupsTopupError
-  >;
-  /** <p>Cancels a top-up. Only pending top-ups can be canceled.</p> */
-  postTopupsTopupCancel: Method<
-    TopupsPostTopupsTopupCancelParams,
-    TopupsPostTopupsTopupCancelResponse,
-    TopupsPostTopupsTopupCancelError
-  >;
+  update: Method<TopupsUpdateParams, TopupsUpdateResponse, TopupsUpdateError>;
 }

@@ -3,7 +3,29 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getTopups: {
+  cancel: {
+    id: "PostTopupsTopupCancel",
+    method: "POST",
+    path: "/v1/topups/{topup}/cancel",
+    params: {
+      topup: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  create: {
+    id: "PostTopups",
+    method: "POST",
+    path: "/v1/topups",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  list: {
     id: "GetTopups",
     method: "GET",
     path: "/v1/topups",
@@ -36,7 +58,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTopupsTopup: {
+  retrieve: {
     id: "GetTopupsTopup",
     method: "GET",
     path: "/v1/topups/{topup}",
@@ -53,32 +75,10 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postTopups: {
-    id: "PostTopups",
-    method: "POST",
-    path: "/v1/topups",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTopupsTopup: {
+  update: {
     id: "PostTopupsTopup",
     method: "POST",
     path: "/v1/topups/{topup}",
-    params: {
-      topup: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTopupsTopupCancel: {
-    id: "PostTopupsTopupCancel",
-    method: "POST",
-    path: "/v1/topups/{topup}/cancel",
     params: {
       topup: "path",
     },

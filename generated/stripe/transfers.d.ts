@@ -9,71 +9,7 @@ import type {
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TransfersGetTransfersParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** Only return transfers for the destination specified by this account ID. */
-  destination?: string;
-  /** Only return transfers with the specified transfer group. */
-  transfer_group?: string;
-  body?: Record<string, never>;
-}
-export type TransfersGetTransfersResponse = {
-  /** Details about each object. */
-  data: S.Transfer[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TransfersGetTransfersError = S.ErrorSchema;
-export type TransfersGetTransfersItem = S.Transfer;
-
-export interface TransfersGetTransfersIdReversalsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  id: string;
-  body?: Record<string, never>;
-}
-export type TransfersGetTransfersIdReversalsResponse = {
-  /** Details about each object. */
-  data: S.TransferReversal[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TransfersGetTransfersIdReversalsError = S.ErrorSchema;
-export type TransfersGetTransfersIdReversalsItem = S.TransferReversal;
-
-export interface TransfersGetTransfersTransferParams extends P.Expand {
-  transfer: string;
-  body?: Record<string, never>;
-}
-export type TransfersGetTransfersTransferResponse = S.Transfer;
-export type TransfersGetTransfersTransferError = S.ErrorSchema;
-
-export interface TransfersGetTransfersTransferReversalsIdParams
-  extends P.Expand {
-  id: string;
-  transfer: string;
-  body?: Record<string, never>;
-}
-export type TransfersGetTransfersTransferReversalsIdResponse =
-  S.TransferReversal;
-export type TransfersGetTransfersTransferReversalsIdError = S.ErrorSchema;
-
-export interface TransfersPostTransfersParams {
+export interface TransfersCreateParams {
   body: {
     /** A positive integer in cents (or local equivalent) representing how much to transfer. */
     amount?: number;
@@ -95,10 +31,10 @@ export interface TransfersPostTransfersParams {
     transfer_group?: string;
   };
 }
-export type TransfersPostTransfersResponse = S.Transfer;
-export type TransfersPostTransfersError = S.ErrorSchema;
+export type TransfersCreateResponse = S.Transfer;
+export type TransfersCreateError = S.ErrorSchema;
 
-export interface TransfersPostTransfersIdReversalsParams {
+export interface TransfersCreateReversalParams {
   id: string;
   body?: {
     /** A positive integer in cents (or local equivalent) representing how much of this transfer to reverse. Can only reverse up to the unreversed amount remaining of the transfer. Partial transfer reversals are only allowed for transfers to Stripe Accounts. Defaults to the entire transfer amount. */
@@ -113,10 +49,72 @@ export interface TransfersPostTransfersIdReversalsParams {
     refund_application_fee?: boolean;
   };
 }
-export type TransfersPostTransfersIdReversalsResponse = S.TransferReversal;
-export type TransfersPostTransfersIdReversalsError = S.ErrorSchema;
+export type TransfersCreateReversalResponse = S.TransferReversal;
+export type TransfersCreateReversalError = S.ErrorSchema;
 
-export interface TransfersPostTransfersTransferParams {
+export interface TransfersListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** Only return transfers for the destination specified by this account ID. */
+  destination?: string;
+  /** Only return transfers with the specified transfer group. */
+  transfer_group?: string;
+  body?: Record<string, never>;
+}
+export type TransfersListResponse = {
+  /** Details about each object. */
+  data: S.Transfer[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TransfersListError = S.ErrorSchema;
+export type TransfersListItem = S.Transfer;
+
+export interface TransfersListReversalsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  id: string;
+  body?: Record<string, never>;
+}
+export type TransfersListReversalsResponse = {
+  /** Details about each object. */
+  data: S.TransferReversal[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TransfersListReversalsError = S.ErrorSchema;
+export type TransfersListReversalsItem = S.TransferReversal;
+
+export interface TransfersRetrieveParams extends P.Expand {
+  transfer: string;
+  body?: Record<string, never>;
+}
+export type TransfersRetrieveResponse = S.Transfer;
+export type TransfersRetrieveError = S.ErrorSchema;
+
+export interface TransfersRetrieveReversalParams extends P.Expand {
+  id: string;
+  transfer: string;
+  body?: Record<string, never>;
+}
+export type TransfersRetrieveReversalResponse = S.TransferReversal;
+export type TransfersRetrieveReversalError = S.ErrorSchema;
+
+export interface TransfersUpdateParams {
   transfer: string;
   body?: {
     /** An arbitrary string attached to the object. Often useful for displaying to users. */
@@ -127,10 +125,10 @@ export interface TransfersPostTransfersTransferParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type TransfersPostTransfersTransferResponse = S.Transfer;
-export type TransfersPostTransfersTransferError = S.ErrorSchema;
+export type TransfersUpdateResponse = S.Transfer;
+export type TransfersUpdateError = S.ErrorSchema;
 
-export interface TransfersPostTransfersTransferReversalsIdParams {
+export interface TransfersUpdateReversalParams {
   id: string;
   transfer: string;
   body?: {
@@ -140,42 +138,15 @@ export interface TransfersPostTransfersTransferReversalsIdParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type TransfersPostTransfersTransferReversalsIdResponse =
-  S.TransferReversal;
-export type TransfersPostTransfersTransferReversalsIdError = S.ErrorSchema;
+export type TransfersUpdateReversalResponse = S.TransferReversal;
+export type TransfersUpdateReversalError = S.ErrorSchema;
 
 export interface TransfersMethods {
-  /** <p>Returns a list of existing transfers sent to connected accounts. The transfers are returned in sorted order, with the most recently created transfers appearing first.</p> */
-  getTransfers: PaginatedMethodOpt<
-    TransfersGetTransfersParams,
-    TransfersGetTransfersResponse,
-    TransfersGetTransfersError,
-    TransfersGetTransfersItem
-  >;
-  /** <p>You can see a list of the reversals belonging to a specific transfer. Note that the 10 most recent reversals are always available by default on the transfer object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional reversals.</p> */
-  getTransfersIdReversals: PaginatedMethod<
-    TransfersGetTransfersIdReversalsParams,
-    TransfersGetTransfersIdReversalsResponse,
-    TransfersGetTransfersIdReversalsError,
-    TransfersGetTransfersIdReversalsItem
-  >;
-  /** <p>Retrieves the details of an existing transfer. Supply the unique transfer ID from either a transfer creation request or the transfer list, and Stripe will return the corresponding transfer information.</p> */
-  getTransfersTransfer: Method<
-    TransfersGetTransfersTransferParams,
-    TransfersGetTransfersTransferResponse,
-    TransfersGetTransfersTransferError
-  >;
-  /** <p>By default, you can see the 10 most recent reversals stored directly on the transfer object, but you can also retrieve details about a specific reversal stored on the transfer.</p> */
-  getTransfersTransferReversalsId: Method<
-    TransfersGetTransfersTransferReversalsIdParams,
-    TransfersGetTransfersTransferReversalsIdResponse,
-    TransfersGetTransfersTransferReversalsIdError
-  >;
   /** <p>To send funds from your Stripe account to a connected account, you create a new transfer object. Your <a href="#balance">Stripe balance</a> must be able to cover the transfer amount, or you’ll receive an “Insufficient Funds” error.</p> */
-  postTransfers: Method<
-    TransfersPostTransfersParams,
-    TransfersPostTransfersResponse,
-    TransfersPostTransfersError
+  create: Method<
+    TransfersCreateParams,
+    TransfersCreateResponse,
+    TransfersCreateError
   >;
   /**
    * <p>When you create a new reversal, you must specify a transfer to create it on.</p>
@@ -184,29 +155,55 @@ export interface TransfersMethods {
    *
    * <p>Once entirely reversed, a transfer can’t be reversed again. This method will return an error when called on an already-reversed transfer, or when trying to reverse more money than is left on a transfer.</p>
    */
-  postTransfersIdReversals: Method<
-    TransfersPostTransfersIdReversalsParams,
-    TransfersPostTransfersIdReversalsResponse,
-    TransfersPostTransfersIdReversalsError
+  createReversal: Method<
+    TransfersCreateReversalParams,
+    TransfersCreateReversalResponse,
+    TransfersCreateReversalError
+  >;
+  /** <p>Returns a list of existing transfers sent to connected accounts. The transfers are returned in sorted order, with the most recently created transfers appearing first.</p> */
+  list: PaginatedMethodOpt<
+    TransfersListParams,
+    TransfersListResponse,
+    TransfersListError,
+    TransfersListItem
+  >;
+  /** <p>You can see a list of the reversals belonging to a specific transfer. Note that the 10 most recent reversals are always available by default on the transfer object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional reversals.</p> */
+  listReversals: PaginatedMethod<
+    TransfersListReversalsParams,
+    TransfersListReversalsResponse,
+    TransfersListReversalsError,
+    TransfersListReversalsItem
+  >;
+  /** <p>Retrieves the details of an existing transfer. Supply the unique transfer ID from either a transfer creation request or the transfer list, and Stripe will return the corresponding transfer information.</p> */
+  retrieve: Method<
+    TransfersRetrieveParams,
+    TransfersRetrieveResponse,
+    TransfersRetrieveError
+  >;
+  /** <p>By default, you can see the 10 most recent reversals stored directly on the transfer object, but you can also retrieve details about a specific reversal stored on the transfer.</p> */
+  retrieveReversal: Method<
+    TransfersRetrieveReversalParams,
+    TransfersRetrieveReversalResponse,
+    TransfersRetrieveReversalError
   >;
   /**
    * <p>Updates the specified transfer by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
    *
    * <p>This request accepts only metadata as an argument.</p>
    */
-  postTransfersTransfer: Method<
-    TransfersPostTransfersTransferParams,
-    TransfersPostTransfersTransferResponse,
-    TransfersPostTransfersTransferError
+  update: Method<
+    TransfersUpdateParams,
+    TransfersUpdateResponse,
+    TransfersUpdateError
   >;
   /**
    * <p>Updates the specified reversal by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
    *
    * <p>This request only accepts metadata and description as arguments.</p>
    */
-  postTransfersTransferReversalsId: Method<
-    TransfersPostTransfersTransferReversalsIdParams,
-    TransfersPostTransfersTransferReversalsIdResponse,
-    TransfersPostTransfersTransferReversalsIdError
+  updateReversal: Method<
+    TransfersUpdateReversalParams,
+    TransfersUpdateReversalResponse,
+    TransfersUpdateReversalError
   >;
 }

@@ -3,7 +3,29 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getTransfers: {
+  create: {
+    id: "PostTransfers",
+    method: "POST",
+    path: "/v1/transfers",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createReversal: {
+    id: "PostTransfersIdReversals",
+    method: "POST",
+    path: "/v1/transfers/{id}/reversals",
+    params: {
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  list: {
     id: "GetTransfers",
     method: "GET",
     path: "/v1/transfers",
@@ -32,7 +54,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTransfersIdReversals: {
+  listReversals: {
     id: "GetTransfersIdReversals",
     method: "GET",
     path: "/v1/transfers/{id}/reversals",
@@ -55,7 +77,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTransfersTransfer: {
+  retrieve: {
     id: "GetTransfersTransfer",
     method: "GET",
     path: "/v1/transfers/{transfer}",
@@ -72,7 +94,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getTransfersTransferReversalsId: {
+  retrieveReversal: {
     id: "GetTransfersTransferReversalsId",
     method: "GET",
     path: "/v1/transfers/{transfer}/reversals/{id}",
@@ -90,29 +112,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postTransfers: {
-    id: "PostTransfers",
-    method: "POST",
-    path: "/v1/transfers",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTransfersIdReversals: {
-    id: "PostTransfersIdReversals",
-    method: "POST",
-    path: "/v1/transfers/{id}/reversals",
-    params: {
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTransfersTransfer: {
+  update: {
     id: "PostTransfersTransfer",
     method: "POST",
     path: "/v1/transfers/{transfer}",
@@ -124,7 +124,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postTransfersTransferReversalsId: {
+  updateReversal: {
     id: "PostTransfersTransferReversalsId",
     method: "POST",
     path: "/v1/transfers/{transfer}/reversals/{id}",

@@ -9,398 +9,37 @@ import type {
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface TreasuryGetTreasuryCreditReversalsParams
-  extends
-    P.EndingBefore,
-    P.Expand,
-    P.FinancialAccount,
-    P.Limit,
-    P.StartingAfter {
-  /** Only return CreditReversals for the ReceivedCredit ID. */
-  received_credit?: string;
-  /** Only return CreditReversals for a given status. */
-  status?: "canceled" | "posted" | "processing";
-  body?: Record<string, never>;
+export interface TreasuryCancelInboundTransferParams {
+  inbound_transfer: string;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
 }
-export type TreasuryGetTreasuryCreditReversalsResponse = {
-  /** Details about each object. */
-  data: S.TreasuryCreditReversal[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TreasuryGetTreasuryCreditReversalsError = S.ErrorSchema;
-export type TreasuryGetTreasuryCreditReversalsItem = S.TreasuryCreditReversal;
+export type TreasuryCancelInboundTransferResponse = S.TreasuryInboundTransfer;
+export type TreasuryCancelInboundTransferError = S.ErrorSchema;
 
-export interface TreasuryGetTreasuryCreditReversalsCreditReversalParams
-  extends P.Expand {
-  credit_reversal: string;
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryCreditReversalsCreditReversalResponse =
-  S.TreasuryCreditReversal;
-export type TreasuryGetTreasuryCreditReversalsCreditReversalError =
-  S.ErrorSchema;
-
-export interface TreasuryGetTreasuryDebitReversalsParams
-  extends
-    P.EndingBefore,
-    P.Expand,
-    P.FinancialAccount,
-    P.Limit,
-    P.StartingAfter {
-  /** Only return DebitReversals for the ReceivedDebit ID. */
-  received_debit?: string;
-  /** Only return DebitReversals for a given resolution. */
-  resolution?: "lost" | "won";
-  /** Only return DebitReversals for a given status. */
-  status?: "canceled" | "completed" | "processing";
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryDebitReversalsResponse = {
-  /** Details about each object. */
-  data: S.TreasuryDebitReversal[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TreasuryGetTreasuryDebitReversalsError = S.ErrorSchema;
-export type TreasuryGetTreasuryDebitReversalsItem = S.TreasuryDebitReversal;
-
-export interface TreasuryGetTreasuryDebitReversalsDebitReversalParams
-  extends P.Expand {
-  debit_reversal: string;
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryDebitReversalsDebitReversalResponse =
-  S.TreasuryDebitReversal;
-export type TreasuryGetTreasuryDebitReversalsDebitReversalError = S.ErrorSchema;
-
-export interface TreasuryGetTreasuryFinancialAccountsParams extends P.Expand {
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** An object ID cursor for use in pagination. */
-  ending_before?: string;
-  /** A limit ranging from 1 to 100 (defaults to 10). */
-  limit?: number;
-  /** An object ID cursor for use in pagination. */
-  starting_after?: string;
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryFinancialAccountsResponse = {
-  data: S.TreasuryFinancialAccount[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TreasuryGetTreasuryFinancialAccountsError = S.ErrorSchema;
-export type TreasuryGetTreasuryFinancialAccountsItem =
-  S.TreasuryFinancialAccount;
-
-export interface TreasuryGetTreasuryFinancialAccountsFinancialAccountParams
-  extends P.Expand {
-  financial_account: string;
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryFinancialAccountsFinancialAccountResponse =
-  S.TreasuryFinancialAccount;
-export type TreasuryGetTreasuryFinancialAccountsFinancialAccountError =
-  S.ErrorSchema;
-
-export interface TreasuryGetTreasuryFinancialAccountsFinancialAccountFeaturesParams
-  extends P.Expand {
-  financial_account: string;
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryFinancialAccountsFinancialAccountFeaturesResponse =
-  S.TreasuryFinancialAccountFeatures;
-export type TreasuryGetTreasuryFinancialAccountsFinancialAccountFeaturesError =
-  S.ErrorSchema;
-
-export interface TreasuryGetTreasuryInboundTransfersParams
-  extends
-    P.EndingBefore,
-    P.Expand,
-    P.FinancialAccount,
-    P.Limit,
-    P.StartingAfter {
-  /** Only return InboundTransfers that have the given status: `processing`, `succeeded`, `failed` or `canceled`. */
-  status?: "canceled" | "failed" | "processing" | "succeeded";
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryInboundTransfersResponse = {
-  /** Details about each object. */
-  data: S.TreasuryInboundTransfer[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TreasuryGetTreasuryInboundTransfersError = S.ErrorSchema;
-export type TreasuryGetTreasuryInboundTransfersItem = S.TreasuryInboundTransfer;
-
-export interface TreasuryGetTreasuryInboundTransfersIdParams extends P.Expand {
+export interface TreasuryCancelOutboundPaymentParams {
   id: string;
-  body?: Record<string, never>;
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
+  };
 }
-export type TreasuryGetTreasuryInboundTransfersIdResponse =
-  S.TreasuryInboundTransfer;
-export type TreasuryGetTreasuryInboundTransfersIdError = S.ErrorSchema;
+export type TreasuryCancelOutboundPaymentResponse = S.TreasuryOutboundPayment;
+export type TreasuryCancelOutboundPaymentError = S.ErrorSchema;
 
-export interface TreasuryGetTreasuryOutboundPaymentsParams
-  extends
-    P.EndingBefore,
-    P.Expand,
-    P.FinancialAccount,
-    P.Limit,
-    P.StartingAfter {
-  /** Only return OutboundPayments sent to this customer. */
-  customer?: string;
-  /** Only return OutboundPayments that have the given status: `processing`, `failed`, `posted`, `returned`, or `canceled`. */
-  status?: "canceled" | "failed" | "posted" | "processing" | "returned";
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryOutboundPaymentsResponse = {
-  /** Details about each object. */
-  data: S.TreasuryOutboundPayment[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TreasuryGetTreasuryOutboundPaymentsError = S.ErrorSchema;
-export type TreasuryGetTreasuryOutboundPaymentsItem = S.TreasuryOutboundPayment;
-
-export interface TreasuryGetTreasuryOutboundPaymentsIdParams extends P.Expand {
-  id: string;
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryOutboundPaymentsIdResponse =
-  S.TreasuryOutboundPayment;
-export type TreasuryGetTreasuryOutboundPaymentsIdError = S.ErrorSchema;
-
-export interface TreasuryGetTreasuryOutboundTransfersParams
-  extends
-    P.EndingBefore,
-    P.Expand,
-    P.FinancialAccount,
-    P.Limit,
-    P.StartingAfter {
-  /** Only return OutboundTransfers that have the given status: `processing`, `canceled`, `failed`, `posted`, or `returned`. */
-  status?: "canceled" | "failed" | "posted" | "processing" | "returned";
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryOutboundTransfersResponse = {
-  /** Details about each object. */
-  data: S.TreasuryOutboundTransfer[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TreasuryGetTreasuryOutboundTransfersError = S.ErrorSchema;
-export type TreasuryGetTreasuryOutboundTransfersItem =
-  S.TreasuryOutboundTransfer;
-
-export interface TreasuryGetTreasuryOutboundTransfersOutboundTransferParams
-  extends P.Expand {
+export interface TreasuryCancelOutboundTransferParams {
   outbound_transfer: string;
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryOutboundTransfersOutboundTransferResponse =
-  S.TreasuryOutboundTransfer;
-export type TreasuryGetTreasuryOutboundTransfersOutboundTransferError =
-  S.ErrorSchema;
-
-export interface TreasuryGetTreasuryReceivedCreditsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** The FinancialAccount that received the funds. */
-  financial_account: string;
-  /** Only return ReceivedCredits described by the flow. */
-  linked_flows?: {
-    source_flow_type:
-      "credit_reversal" | "other" | "outbound_payment" | "payout";
+  body?: {
+    /** Specifies which fields in the response should be expanded. */
+    expand?: string[];
   };
-  /** Only return ReceivedCredits that have the given status: `succeeded` or `failed`. */
-  status?: "failed" | "succeeded";
-  body?: Record<string, never>;
 }
-export type TreasuryGetTreasuryReceivedCreditsResponse = {
-  /** Details about each object. */
-  data: S.TreasuryReceivedCredit[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TreasuryGetTreasuryReceivedCreditsError = S.ErrorSchema;
-export type TreasuryGetTreasuryReceivedCreditsItem = S.TreasuryReceivedCredit;
+export type TreasuryCancelOutboundTransferResponse = S.TreasuryOutboundTransfer;
+export type TreasuryCancelOutboundTransferError = S.ErrorSchema;
 
-export interface TreasuryGetTreasuryReceivedCreditsIdParams extends P.Expand {
-  id: string;
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryReceivedCreditsIdResponse =
-  S.TreasuryReceivedCredit;
-export type TreasuryGetTreasuryReceivedCreditsIdError = S.ErrorSchema;
-
-export interface TreasuryGetTreasuryReceivedDebitsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  /** The FinancialAccount that funds were pulled from. */
-  financial_account: string;
-  /** Only return ReceivedDebits that have the given status: `succeeded` or `failed`. */
-  status?: "failed" | "succeeded";
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryReceivedDebitsResponse = {
-  /** Details about each object. */
-  data: S.TreasuryReceivedDebit[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TreasuryGetTreasuryReceivedDebitsError = S.ErrorSchema;
-export type TreasuryGetTreasuryReceivedDebitsItem = S.TreasuryReceivedDebit;
-
-export interface TreasuryGetTreasuryReceivedDebitsIdParams extends P.Expand {
-  id: string;
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryReceivedDebitsIdResponse =
-  S.TreasuryReceivedDebit;
-export type TreasuryGetTreasuryReceivedDebitsIdError = S.ErrorSchema;
-
-export interface TreasuryGetTreasuryTransactionEntriesParams
-  extends
-    P.EndingBefore,
-    P.Expand,
-    P.FinancialAccount,
-    P.Limit,
-    P.StartingAfter {
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  effective_at?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** The results are in reverse chronological order by `created` or `effective_at`. The default is `created`. */
-  order_by?: "created" | "effective_at";
-  /** Only return TransactionEntries associated with this Transaction. */
-  transaction?: string;
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryTransactionEntriesResponse = {
-  /** Details about each object. */
-  data: S.TreasuryTransactionEntry[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TreasuryGetTreasuryTransactionEntriesError = S.ErrorSchema;
-export type TreasuryGetTreasuryTransactionEntriesItem =
-  S.TreasuryTransactionEntry;
-
-export interface TreasuryGetTreasuryTransactionEntriesIdParams
-  extends P.Expand {
-  id: string;
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryTransactionEntriesIdResponse =
-  S.TreasuryTransactionEntry;
-export type TreasuryGetTreasuryTransactionEntriesIdError = S.ErrorSchema;
-
-export interface TreasuryGetTreasuryTransactionsParams
-  extends
-    P.EndingBefore,
-    P.Expand,
-    P.FinancialAccount,
-    P.Limit,
-    P.StartingAfter {
-  created?:
-    | {
-        gt?: number;
-        gte?: number;
-        lt?: number;
-        lte?: number;
-      }
-    | number;
-  /** The results are in reverse chronological order by `created` or `posted_at`. The default is `created`. */
-  order_by?: "created" | "posted_at";
-  /** Only return Transactions that have the given status: `open`, `posted`, or `void`. */
-  status?: "open" | "posted" | "void";
-  /** A filter for the `status_transitions.posted_at` timestamp. When using this filter, `status=posted` and `order_by=posted_at` must also be specified. */
-  status_transitions?: {
-    posted_at?:
-      | {
-          gt?: number;
-          gte?: number;
-          lt?: number;
-          lte?: number;
-        }
-      | number;
-  };
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryTransactionsResponse = {
-  /** Details about each object. */
-  data: S.TreasuryTransaction[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type TreasuryGetTreasuryTransactionsError = S.ErrorSchema;
-export type TreasuryGetTreasuryTransactionsItem = S.TreasuryTransaction;
-
-export interface TreasuryGetTreasuryTransactionsIdParams extends P.Expand {
-  id: string;
-  body?: Record<string, never>;
-}
-export type TreasuryGetTreasuryTransactionsIdResponse = S.TreasuryTransaction;
-export type TreasuryGetTreasuryTransactionsIdError = S.ErrorSchema;
-
-export interface TreasuryPostTreasuryCreditReversalsParams {
+export interface TreasuryCreateCreditReversalParams {
   body: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
@@ -410,11 +49,10 @@ export interface TreasuryPostTreasuryCreditReversalsParams {
     received_credit: string;
   };
 }
-export type TreasuryPostTreasuryCreditReversalsResponse =
-  S.TreasuryCreditReversal;
-export type TreasuryPostTreasuryCreditReversalsError = S.ErrorSchema;
+export type TreasuryCreateCreditReversalResponse = S.TreasuryCreditReversal;
+export type TreasuryCreateCreditReversalError = S.ErrorSchema;
 
-export interface TreasuryPostTreasuryDebitReversalsParams {
+export interface TreasuryCreateDebitReversalParams {
   body: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
@@ -424,11 +62,10 @@ export interface TreasuryPostTreasuryDebitReversalsParams {
     received_debit: string;
   };
 }
-export type TreasuryPostTreasuryDebitReversalsResponse =
-  S.TreasuryDebitReversal;
-export type TreasuryPostTreasuryDebitReversalsError = S.ErrorSchema;
+export type TreasuryCreateDebitReversalResponse = S.TreasuryDebitReversal;
+export type TreasuryCreateDebitReversalError = S.ErrorSchema;
 
-export interface TreasuryPostTreasuryFinancialAccountsParams {
+export interface TreasuryCreateFinancialAccountParams {
   body: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
@@ -445,32 +82,10 @@ export interface TreasuryPostTreasuryFinancialAccountsParams {
     supported_currencies: string[];
   };
 }
-export type TreasuryPostTreasuryFinancialAccountsResponse =
-  S.TreasuryFinancialAccount;
-export type TreasuryPostTreasuryFinancialAccountsError = S.ErrorSchema;
+export type TreasuryCreateFinancialAccountResponse = S.TreasuryFinancialAccount;
+export type TreasuryCreateFinancialAccountError = S.ErrorSchema;
 
-export interface TreasuryPostTreasuryFinancialAccountsFinancialAccountParams {
-  financial_account: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-    /** Encodes whether a FinancialAccount has access to a particular feature, with a status enum and associated `status_details`. Stripe or the platform may control features via the requested field. */
-    features?: S.FeatureAccess;
-    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
-    metadata?: Record<string, string>;
-    /** The set of functionalities that the platform can restrict on the FinancialAccount. */
-    platform_restrictions?: {
-      inbound_flows?: "restricted" | "unrestricted";
-      outbound_flows?: "restricted" | "unrestricted";
-    };
-  };
-}
-export type TreasuryPostTreasuryFinancialAccountsFinancialAccountResponse =
-  S.TreasuryFinancialAccount;
-export type TreasuryPostTreasuryFinancialAccountsFinancialAccountError =
-  S.ErrorSchema;
-
-export interface TreasuryPostTreasuryFinancialAccountsFinancialAccountFeaturesParams {
+export interface TreasuryCreateFinancialAccountFeatureParams {
   financial_account: string;
   body?: {
     /** Encodes the FinancialAccount's ability to be used with the Issuing product, including attaching cards to and drawing funds from the FinancialAccount. */
@@ -525,12 +140,11 @@ export interface TreasuryPostTreasuryFinancialAccountsFinancialAccountFeaturesPa
     };
   };
 }
-export type TreasuryPostTreasuryFinancialAccountsFinancialAccountFeaturesResponse =
+export type TreasuryCreateFinancialAccountFeatureResponse =
   S.TreasuryFinancialAccountFeatures;
-export type TreasuryPostTreasuryFinancialAccountsFinancialAccountFeaturesError =
-  S.ErrorSchema;
+export type TreasuryCreateFinancialAccountFeatureError = S.ErrorSchema;
 
-export interface TreasuryPostTreasuryInboundTransfersParams {
+export interface TreasuryCreateInboundTransferParams {
   body: {
     /** Amount (in cents) to be transferred. */
     amount: number;
@@ -550,23 +164,10 @@ export interface TreasuryPostTreasuryInboundTransfersParams {
     statement_descriptor?: string;
   };
 }
-export type TreasuryPostTreasuryInboundTransfersResponse =
-  S.TreasuryInboundTransfer;
-export type TreasuryPostTreasuryInboundTransfersError = S.ErrorSchema;
+export type TreasuryCreateInboundTransferResponse = S.TreasuryInboundTransfer;
+export type TreasuryCreateInboundTransferError = S.ErrorSchema;
 
-export interface TreasuryPostTreasuryInboundTransfersInboundTransferCancelParams {
-  inbound_transfer: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type TreasuryPostTreasuryInboundTransfersInboundTransferCancelResponse =
-  S.TreasuryInboundTransfer;
-export type TreasuryPostTreasuryInboundTransfersInboundTransferCancelError =
-  S.ErrorSchema;
-
-export interface TreasuryPostTreasuryOutboundPaymentsParams {
+export interface TreasuryCreateOutboundPaymentParams {
   body: {
     /** Amount (in cents) to be transferred. */
     amount: number;
@@ -616,22 +217,10 @@ export interface TreasuryPostTreasuryOutboundPaymentsParams {
     statement_descriptor?: string;
   };
 }
-export type TreasuryPostTreasuryOutboundPaymentsResponse =
-  S.TreasuryOutboundPayment;
-export type TreasuryPostTreasuryOutboundPaymentsError = S.ErrorSchema;
+export type TreasuryCreateOutboundPaymentResponse = S.TreasuryOutboundPayment;
+export type TreasuryCreateOutboundPaymentError = S.ErrorSchema;
 
-export interface TreasuryPostTreasuryOutboundPaymentsIdCancelParams {
-  id: string;
-  body?: {
-    /** Specifies which fields in the response should be expanded. */
-    expand?: string[];
-  };
-}
-export type TreasuryPostTreasuryOutboundPaymentsIdCancelResponse =
-  S.TreasuryOutboundPayment;
-export type TreasuryPostTreasuryOutboundPaymentsIdCancelError = S.ErrorSchema;
-
-export interface TreasuryPostTreasuryOutboundTransfersParams {
+export interface TreasuryCreateOutboundTransferParams {
   body: {
     /** Amount (in cents) to be transferred. */
     amount: number;
@@ -659,223 +248,601 @@ export interface TreasuryPostTreasuryOutboundTransfersParams {
     statement_descriptor?: string;
   };
 }
-export type TreasuryPostTreasuryOutboundTransfersResponse =
-  S.TreasuryOutboundTransfer;
-export type TreasuryPostTreasuryOutboundTransfersError = S.ErrorSchema;
+export type TreasuryCreateOutboundTransferResponse = S.TreasuryOutboundTransfer;
+export type TreasuryCreateOutboundTransferError = S.ErrorSchema;
 
-export interface TreasuryPostTreasuryOutboundTransfersOutboundTransferCancelParams {
+export interface TreasuryListCreditReversalsParams
+  extends
+    P.EndingBefore,
+    P.Expand,
+    P.FinancialAccount,
+    P.Limit,
+    P.StartingAfter {
+  /** Only return CreditReversals for the ReceivedCredit ID. */
+  received_credit?: string;
+  /** Only return CreditReversals for a given status. */
+  status?: "canceled" | "posted" | "processing";
+  body?: Record<string, never>;
+}
+export type TreasuryListCreditReversalsResponse = {
+  /** Details about each object. */
+  data: S.TreasuryCreditReversal[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TreasuryListCreditReversalsError = S.ErrorSchema;
+export type TreasuryListCreditReversalsItem = S.TreasuryCreditReversal;
+
+export interface TreasuryListDebitReversalsParams
+  extends
+    P.EndingBefore,
+    P.Expand,
+    P.FinancialAccount,
+    P.Limit,
+    P.StartingAfter {
+  /** Only return DebitReversals for the ReceivedDebit ID. */
+  received_debit?: string;
+  /** Only return DebitReversals for a given resolution. */
+  resolution?: "lost" | "won";
+  /** Only return DebitReversals for a given status. */
+  status?: "canceled" | "completed" | "processing";
+  body?: Record<string, never>;
+}
+export type TreasuryListDebitReversalsResponse = {
+  /** Details about each object. */
+  data: S.TreasuryDebitReversal[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TreasuryListDebitReversalsError = S.ErrorSchema;
+export type TreasuryListDebitReversalsItem = S.TreasuryDebitReversal;
+
+export interface TreasuryListFinancialAccountFeaturesParams extends P.Expand {
+  financial_account: string;
+  body?: Record<string, never>;
+}
+export type TreasuryListFinancialAccountFeaturesResponse =
+  S.TreasuryFinancialAccountFeatures;
+export type TreasuryListFinancialAccountFeaturesError = S.ErrorSchema;
+
+export interface TreasuryListFinancialAccountsParams extends P.Expand {
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** An object ID cursor for use in pagination. */
+  ending_before?: string;
+  /** A limit ranging from 1 to 100 (defaults to 10). */
+  limit?: number;
+  /** An object ID cursor for use in pagination. */
+  starting_after?: string;
+  body?: Record<string, never>;
+}
+export type TreasuryListFinancialAccountsResponse = {
+  data: S.TreasuryFinancialAccount[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TreasuryListFinancialAccountsError = S.ErrorSchema;
+export type TreasuryListFinancialAccountsItem = S.TreasuryFinancialAccount;
+
+export interface TreasuryListInboundTransfersParams
+  extends
+    P.EndingBefore,
+    P.Expand,
+    P.FinancialAccount,
+    P.Limit,
+    P.StartingAfter {
+  /** Only return InboundTransfers that have the given status: `processing`, `succeeded`, `failed` or `canceled`. */
+  status?: "canceled" | "failed" | "processing" | "succeeded";
+  body?: Record<string, never>;
+}
+export type TreasuryListInboundTransfersResponse = {
+  /** Details about each object. */
+  data: S.TreasuryInboundTransfer[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TreasuryListInboundTransfersError = S.ErrorSchema;
+export type TreasuryListInboundTransfersItem = S.TreasuryInboundTransfer;
+
+export interface TreasuryListOutboundPaymentsParams
+  extends
+    P.EndingBefore,
+    P.Expand,
+    P.FinancialAccount,
+    P.Limit,
+    P.StartingAfter {
+  /** Only return OutboundPayments sent to this customer. */
+  customer?: string;
+  /** Only return OutboundPayments that have the given status: `processing`, `failed`, `posted`, `returned`, or `canceled`. */
+  status?: "canceled" | "failed" | "posted" | "processing" | "returned";
+  body?: Record<string, never>;
+}
+export type TreasuryListOutboundPaymentsResponse = {
+  /** Details about each object. */
+  data: S.TreasuryOutboundPayment[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TreasuryListOutboundPaymentsError = S.ErrorSchema;
+export type TreasuryListOutboundPaymentsItem = S.TreasuryOutboundPayment;
+
+export interface TreasuryListOutboundTransfersParams
+  extends
+    P.EndingBefore,
+    P.Expand,
+    P.FinancialAccount,
+    P.Limit,
+    P.StartingAfter {
+  /** Only return OutboundTransfers that have the given status: `processing`, `canceled`, `failed`, `posted`, or `returned`. */
+  status?: "canceled" | "failed" | "posted" | "processing" | "returned";
+  body?: Record<string, never>;
+}
+export type TreasuryListOutboundTransfersResponse = {
+  /** Details about each object. */
+  data: S.TreasuryOutboundTransfer[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TreasuryListOutboundTransfersError = S.ErrorSchema;
+export type TreasuryListOutboundTransfersItem = S.TreasuryOutboundTransfer;
+
+export interface TreasuryListReceivedCreditsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** The FinancialAccount that received the funds. */
+  financial_account: string;
+  /** Only return ReceivedCredits described by the flow. */
+  linked_flows?: {
+    source_flow_type:
+      "credit_reversal" | "other" | "outbound_payment" | "payout";
+  };
+  /** Only return ReceivedCredits that have the given status: `succeeded` or `failed`. */
+  status?: "failed" | "succeeded";
+  body?: Record<string, never>;
+}
+export type TreasuryListReceivedCreditsResponse = {
+  /** Details about each object. */
+  data: S.TreasuryReceivedCredit[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TreasuryListReceivedCreditsError = S.ErrorSchema;
+export type TreasuryListReceivedCreditsItem = S.TreasuryReceivedCredit;
+
+export interface TreasuryListReceivedDebitsParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  /** The FinancialAccount that funds were pulled from. */
+  financial_account: string;
+  /** Only return ReceivedDebits that have the given status: `succeeded` or `failed`. */
+  status?: "failed" | "succeeded";
+  body?: Record<string, never>;
+}
+export type TreasuryListReceivedDebitsResponse = {
+  /** Details about each object. */
+  data: S.TreasuryReceivedDebit[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TreasuryListReceivedDebitsError = S.ErrorSchema;
+export type TreasuryListReceivedDebitsItem = S.TreasuryReceivedDebit;
+
+export interface TreasuryListTransactionEntriesParams
+  extends
+    P.EndingBefore,
+    P.Expand,
+    P.FinancialAccount,
+    P.Limit,
+    P.StartingAfter {
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  effective_at?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** The results are in reverse chronological order by `created` or `effective_at`. The default is `created`. */
+  order_by?: "created" | "effective_at";
+  /** Only return TransactionEntries associated with this Transaction. */
+  transaction?: string;
+  body?: Record<string, never>;
+}
+export type TreasuryListTransactionEntriesResponse = {
+  /** Details about each object. */
+  data: S.TreasuryTransactionEntry[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TreasuryListTransactionEntriesError = S.ErrorSchema;
+export type TreasuryListTransactionEntriesItem = S.TreasuryTransactionEntry;
+
+export interface TreasuryListTransactionsParams
+  extends
+    P.EndingBefore,
+    P.Expand,
+    P.FinancialAccount,
+    P.Limit,
+    P.StartingAfter {
+  created?:
+    | {
+        gt?: number;
+        gte?: number;
+        lt?: number;
+        lte?: number;
+      }
+    | number;
+  /** The results are in reverse chronological order by `created` or `posted_at`. The default is `created`. */
+  order_by?: "created" | "posted_at";
+  /** Only return Transactions that have the given status: `open`, `posted`, or `void`. */
+  status?: "open" | "posted" | "void";
+  /** A filter for the `status_transitions.posted_at` timestamp. When using this filter, `status=posted` and `order_by=posted_at` must also be specified. */
+  status_transitions?: {
+    posted_at?:
+      | {
+          gt?: number;
+          gte?: number;
+          lt?: number;
+          lte?: number;
+        }
+      | number;
+  };
+  body?: Record<string, never>;
+}
+export type TreasuryListTransactionsResponse = {
+  /** Details about each object. */
+  data: S.TreasuryTransaction[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type TreasuryListTransactionsError = S.ErrorSchema;
+export type TreasuryListTransactionsItem = S.TreasuryTransaction;
+
+export interface TreasuryRetrieveCreditReversalParams extends P.Expand {
+  credit_reversal: string;
+  body?: Record<string, never>;
+}
+export type TreasuryRetrieveCreditReversalResponse = S.TreasuryCreditReversal;
+export type TreasuryRetrieveCreditReversalError = S.ErrorSchema;
+
+export interface TreasuryRetrieveDebitReversalParams extends P.Expand {
+  debit_reversal: string;
+  body?: Record<string, never>;
+}
+export type TreasuryRetrieveDebitReversalResponse = S.TreasuryDebitReversal;
+export type TreasuryRetrieveDebitReversalError = S.ErrorSchema;
+
+export interface TreasuryRetrieveFinancialAccountParams extends P.Expand {
+  financial_account: string;
+  body?: Record<string, never>;
+}
+export type TreasuryRetrieveFinancialAccountResponse =
+  S.TreasuryFinancialAccount;
+export type TreasuryRetrieveFinancialAccountError = S.ErrorSchema;
+
+export interface TreasuryRetrieveInboundTransferParams extends P.Expand {
+  id: string;
+  body?: Record<string, never>;
+}
+export type TreasuryRetrieveInboundTransferResponse = S.TreasuryInboundTransfer;
+export type TreasuryRetrieveInboundTransferError = S.ErrorSchema;
+
+export interface TreasuryRetrieveOutboundPaymentParams extends P.Expand {
+  id: string;
+  body?: Record<string, never>;
+}
+export type TreasuryRetrieveOutboundPaymentResponse = S.TreasuryOutboundPayment;
+export type TreasuryRetrieveOutboundPaymentError = S.ErrorSchema;
+
+export interface TreasuryRetrieveOutboundTransferParams extends P.Expand {
   outbound_transfer: string;
+  body?: Record<string, never>;
+}
+export type TreasuryRetrieveOutboundTransferResponse =
+  S.TreasuryOutboundTransfer;
+export type TreasuryRetrieveOutboundTransferError = S.ErrorSchema;
+
+export interface TreasuryRetrieveReceivedCreditParams extends P.Expand {
+  id: string;
+  body?: Record<string, never>;
+}
+export type TreasuryRetrieveReceivedCreditResponse = S.TreasuryReceivedCredit;
+export type TreasuryRetrieveReceivedCreditError = S.ErrorSchema;
+
+export interface TreasuryRetrieveReceivedDebitParams extends P.Expand {
+  id: string;
+  body?: Record<string, never>;
+}
+export type TreasuryRetrieveReceivedDebitResponse = S.TreasuryReceivedDebit;
+export type TreasuryRetrieveReceivedDebitError = S.ErrorSchema;
+
+export interface TreasuryRetrieveTransactionParams extends P.Expand {
+  id: string;
+  body?: Record<string, never>;
+}
+export type TreasuryRetrieveTransactionResponse = S.TreasuryTransaction;
+export type TreasuryRetrieveTransactionError = S.ErrorSchema;
+
+export interface TreasuryRetrieveTransactionEntryParams extends P.Expand {
+  id: string;
+  body?: Record<string, never>;
+}
+export type TreasuryRetrieveTransactionEntryResponse =
+  S.TreasuryTransactionEntry;
+export type TreasuryRetrieveTransactionEntryError = S.ErrorSchema;
+
+export interface TreasuryUpdateFinancialAccountParams {
+  financial_account: string;
   body?: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
+    /** Encodes whether a FinancialAccount has access to a particular feature, with a status enum and associated `status_details`. Stripe or the platform may control features via the requested field. */
+    features?: S.FeatureAccess;
+    /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
+    metadata?: Record<string, string>;
+    /** The set of functionalities that the platform can restrict on the FinancialAccount. */
+    platform_restrictions?: {
+      inbound_flows?: "restricted" | "unrestricted";
+      outbound_flows?: "restricted" | "unrestricted";
+    };
   };
 }
-export type TreasuryPostTreasuryOutboundTransfersOutboundTransferCancelResponse =
-  S.TreasuryOutboundTransfer;
-export type TreasuryPostTreasuryOutboundTransfersOutboundTransferCancelError =
-  S.ErrorSchema;
+export type TreasuryUpdateFinancialAccountResponse = S.TreasuryFinancialAccount;
+export type TreasuryUpdateFinancialAccountError = S.ErrorSchema;
 
 export interface TreasuryMethods {
-  /** <p>Returns a list of CreditReversals.</p> */
-  getTreasuryCreditReversals: PaginatedMethod<
-    TreasuryGetTreasuryCreditReversalsParams,
-    TreasuryGetTreasuryCreditReversalsResponse,
-    TreasuryGetTreasuryCreditReversalsError,
-    TreasuryGetTreasuryCreditReversalsItem
-  >;
-  /** <p>Retrieves the details of an existing CreditReversal by passing the unique CreditReversal ID from either the CreditReversal creation request or CreditReversal list</p> */
-  getTreasuryCreditReversalsCreditReversal: Method<
-    TreasuryGetTreasuryCreditReversalsCreditReversalParams,
-    TreasuryGetTreasuryCreditReversalsCreditReversalResponse,
-    TreasuryGetTreasuryCreditReversalsCreditReversalError
-  >;
-  /** <p>Returns a list of DebitReversals.</p> */
-  getTreasuryDebitReversals: PaginatedMethod<
-    TreasuryGetTreasuryDebitReversalsParams,
-    TreasuryGetTreasuryDebitReversalsResponse,
-    TreasuryGetTreasuryDebitReversalsError,
-    TreasuryGetTreasuryDebitReversalsItem
-  >;
-  /** <p>Retrieves a DebitReversal object.</p> */
-  getTreasuryDebitReversalsDebitReversal: Method<
-    TreasuryGetTreasuryDebitReversalsDebitReversalParams,
-    TreasuryGetTreasuryDebitReversalsDebitReversalResponse,
-    TreasuryGetTreasuryDebitReversalsDebitReversalError
-  >;
-  /** <p>Returns a list of FinancialAccounts.</p> */
-  getTreasuryFinancialAccounts: PaginatedMethodOpt<
-    TreasuryGetTreasuryFinancialAccountsParams,
-    TreasuryGetTreasuryFinancialAccountsResponse,
-    TreasuryGetTreasuryFinancialAccountsError,
-    TreasuryGetTreasuryFinancialAccountsItem
-  >;
-  /** <p>Retrieves the details of a FinancialAccount.</p> */
-  getTreasuryFinancialAccountsFinancialAccount: Method<
-    TreasuryGetTreasuryFinancialAccountsFinancialAccountParams,
-    TreasuryGetTreasuryFinancialAccountsFinancialAccountResponse,
-    TreasuryGetTreasuryFinancialAccountsFinancialAccountError
-  >;
-  /** <p>Retrieves Features information associated with the FinancialAccount.</p> */
-  getTreasuryFinancialAccountsFinancialAccountFeatures: Method<
-    TreasuryGetTreasuryFinancialAccountsFinancialAccountFeaturesParams,
-    TreasuryGetTreasuryFinancialAccountsFinancialAccountFeaturesResponse,
-    TreasuryGetTreasuryFinancialAccountsFinancialAccountFeaturesError
-  >;
-  /** <p>Returns a list of InboundTransfers sent from the specified FinancialAccount.</p> */
-  getTreasuryInboundTransfers: PaginatedMethod<
-    TreasuryGetTreasuryInboundTransfersParams,
-    TreasuryGetTreasuryInboundTransfersResponse,
-    TreasuryGetTreasuryInboundTransfersError,
-    TreasuryGetTreasuryInboundTransfersItem
-  >;
-  /** <p>Retrieves the details of an existing InboundTransfer.</p> */
-  getTreasuryInboundTransfersId: Method<
-    TreasuryGetTreasuryInboundTransfersIdParams,
-    TreasuryGetTreasuryInboundTransfersIdResponse,
-    TreasuryGetTreasuryInboundTransfersIdError
-  >;
-  /** <p>Returns a list of OutboundPayments sent from the specified FinancialAccount.</p> */
-  getTreasuryOutboundPayments: PaginatedMethod<
-    TreasuryGetTreasuryOutboundPaymentsParams,
-    TreasuryGetTreasuryOutboundPaymentsResponse,
-    TreasuryGetTreasuryOutboundPaymentsError,
-    TreasuryGetTreasuryOutboundPaymentsItem
-  >;
-  /** <p>Retrieves the details of an existing OutboundPayment by passing the unique OutboundPayment ID from either the OutboundPayment creation request or OutboundPayment list.</p> */
-  getTreasuryOutboundPaymentsId: Method<
-    TreasuryGetTreasuryOutboundPaymentsIdParams,
-    TreasuryGetTreasuryOutboundPaymentsIdResponse,
-    TreasuryGetTreasuryOutboundPaymentsIdError
-  >;
-  /** <p>Returns a list of OutboundTransfers sent from the specified FinancialAccount.</p> */
-  getTreasuryOutboundTransfers: PaginatedMethod<
-    TreasuryGetTreasuryOutboundTransfersParams,
-    TreasuryGetTreasuryOutboundTransfersResponse,
-    TreasuryGetTreasuryOutboundTransfersError,
-    TreasuryGetTreasuryOutboundTransfersItem
-  >;
-  /** <p>Retrieves the details of an existing OutboundTransfer by passing the unique OutboundTransfer ID from either the OutboundTransfer creation request or OutboundTransfer list.</p> */
-  getTreasuryOutboundTransfersOutboundTransfer: Method<
-    TreasuryGetTreasuryOutboundTransfersOutboundTransferParams,
-    TreasuryGetTreasuryOutboundTransfersOutboundTransferResponse,
-    TreasuryGetTreasuryOutboundTransfersOutboundTransferError
-  >;
-  /** <p>Returns a list of ReceivedCredits.</p> */
-  getTreasuryReceivedCredits: PaginatedMethod<
-    TreasuryGetTreasuryReceivedCreditsParams,
-    TreasuryGetTreasuryReceivedCreditsResponse,
-    TreasuryGetTreasuryReceivedCreditsError,
-    TreasuryGetTreasuryReceivedCreditsItem
-  >;
-  /** <p>Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit ID from the ReceivedCredit list.</p> */
-  getTreasuryReceivedCreditsId: Method<
-    TreasuryGetTreasuryReceivedCreditsIdParams,
-    TreasuryGetTreasuryReceivedCreditsIdResponse,
-    TreasuryGetTreasuryReceivedCreditsIdError
-  >;
-  /** <p>Returns a list of ReceivedDebits.</p> */
-  getTreasuryReceivedDebits: PaginatedMethod<
-    TreasuryGetTreasuryReceivedDebitsParams,
-    TreasuryGetTreasuryReceivedDebitsResponse,
-    TreasuryGetTreasuryReceivedDebitsError,
-    TreasuryGetTreasuryReceivedDebitsItem
-  >;
-  /** <p>Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit ID from the ReceivedDebit list</p> */
-  getTreasuryReceivedDebitsId: Method<
-    TreasuryGetTreasuryReceivedDebitsIdParams,
-    TreasuryGetTreasuryReceivedDebitsIdResponse,
-    TreasuryGetTreasuryReceivedDebitsIdError
-  >;
-  /** <p>Retrieves a list of TransactionEntry objects.</p> */
-  getTreasuryTransactionEntries: PaginatedMethod<
-    TreasuryGetTreasuryTransactionEntriesParams,
-    TreasuryGetTreasuryTransactionEntriesResponse,
-    TreasuryGetTreasuryTransactionEntriesError,
-    TreasuryGetTreasuryTransactionEntriesItem
-  >;
-  /** <p>Retrieves a TransactionEntry object.</p> */
-  getTreasuryTransactionEntriesId: Method<
-    TreasuryGetTreasuryTransactionEntriesIdParams,
-    TreasuryGetTreasuryTransactionEntriesIdResponse,
-    TreasuryGetTreasuryTransactionEntriesIdError
-  >;
-  /** <p>Retrieves a list of Transaction objects.</p> */
-  getTreasuryTransactions: PaginatedMethod<
-    TreasuryGetTreasuryTransactionsParams,
-    TreasuryGetTreasuryTransactionsResponse,
-    TreasuryGetTreasuryTransactionsError,
-    TreasuryGetTreasuryTransactionsItem
-  >;
-  /** <p>Retrieves the details of an existing Transaction.</p> */
-  getTreasuryTransactionsId: Method<
-    TreasuryGetTreasuryTransactionsIdParams,
-    TreasuryGetTreasuryTransactionsIdResponse,
-    TreasuryGetTreasuryTransactionsIdError
-  >;
-  /** <p>Reverses a ReceivedCredit and creates a CreditReversal object.</p> */
-  postTreasuryCreditReversals: Method<
-    TreasuryPostTreasuryCreditReversalsParams,
-    TreasuryPostTreasuryCreditReversalsResponse,
-    TreasuryPostTreasuryCreditReversalsError
-  >;
-  /** <p>Reverses a ReceivedDebit and creates a DebitReversal object.</p> */
-  postTreasuryDebitReversals: Method<
-    TreasuryPostTreasuryDebitReversalsParams,
-    TreasuryPostTreasuryDebitReversalsResponse,
-    TreasuryPostTreasuryDebitReversalsError
-  >;
-  /** <p>Creates a new FinancialAccount. For now, each connected account can only have one FinancialAccount.</p> */
-  postTreasuryFinancialAccounts: Method<
-    TreasuryPostTreasuryFinancialAccountsParams,
-    TreasuryPostTreasuryFinancialAccountsResponse,
-    TreasuryPostTreasuryFinancialAccountsError
-  >;
-  /** <p>Updates the details of a FinancialAccount.</p> */
-  postTreasuryFinancialAccountsFinancialAccount: Method<
-    TreasuryPostTreasuryFinancialAccountsFinancialAccountParams,
-    TreasuryPostTreasuryFinancialAccountsFinancialAccountResponse,
-    TreasuryPostTreasuryFinancialAccountsFinancialAccountError
-  >;
-  /** <p>Updates the Features associated with a FinancialAccount.</p> */
-  postTreasuryFinancialAccountsFinancialAccountFeatures: Method<
-    TreasuryPostTreasuryFinancialAccountsFinancialAccountFeaturesParams,
-    TreasuryPostTreasuryFinancialAccountsFinancialAccountFeaturesResponse,
-    TreasuryPostTreasuryFinancialAccountsFinancialAccountFeaturesError
-  >;
-  /** <p>Creates an InboundTransfer.</p> */
-  postTreasuryInboundTransfers: Method<
-    TreasuryPostTreasuryInboundTransfersParams,
-    TreasuryPostTreasuryInboundTransfersResponse,
-    TreasuryPostTreasuryInboundTransfersError
-  >;
   /** <p>Cancels an InboundTransfer.</p> */
-  postTreasuryInboundTransfersInboundTransferCancel: Method<
-    TreasuryPostTreasuryInboundTransfersInboundTransferCancelParams,
-    TreasuryPostTreasuryInboundTransfersInboundTransferCancelResponse,
-    TreasuryPostTreasuryInboundTransfersInboundTransferCancelError
-  >;
-  /** <p>Creates an OutboundPayment.</p> */
-  postTreasuryOutboundPayments: Method<
-    TreasuryPostTreasuryOutboundPaymentsParams,
-    TreasuryPostTreasuryOutboundPaymentsResponse,
-    TreasuryPostTreasuryOutboundPaymentsError
+  cancelInboundTransfer: Method<
+    TreasuryCancelInboundTransferParams,
+    TreasuryCancelInboundTransferResponse,
+    TreasuryCancelInboundTransferError
   >;
   /** <p>Cancel an OutboundPayment.</p> */
-  postTreasuryOutboundPaymentsIdCancel: Method<
-    TreasuryPostTreasuryOutboundPaymentsIdCancelParams,
-    TreasuryPostTreasuryOutboundPaymentsIdCancelResponse,
-    TreasuryPostTreasuryOutboundPaymentsIdCancelError
-  >;
-  /** <p>Creates an OutboundTransfer.</p> */
-  postTreasuryOutboundTransfers: Method<
-    TreasuryPostTreasuryOutboundTransfersParams,
-    TreasuryPostTreasuryOutboundTransfersResponse,
-    TreasuryPostTreasuryOutboundTransfersError
+  cancelOutboundPayment: Method<
+    TreasuryCancelOutboundPaymentParams,
+    TreasuryCancelOutboundPaymentResponse,
+    TreasuryCancelOutboundPaymentError
   >;
   /** <p>An OutboundTransfer can be canceled if the funds have not yet been paid out.</p> */
-  postTreasuryOutboundTransfersOutboundTransferCancel: Method<
-    TreasuryPostTreasuryOutboundTransfersOutboundTransferCancelParams,
-    TreasuryPostTreasuryOutboundTransfersOutboundTransferCancelResponse,
-    TreasuryPostTreasuryOutboundTransfersOutboundTransferCancelError
+  cancelOutboundTransfer: Method<
+    TreasuryCancelOutboundTransferParams,
+    TreasuryCancelOutboundTransferResponse,
+    TreasuryCancelOutboundTransferError
+  >;
+  /** <p>Reverses a ReceivedCredit and creates a CreditReversal object.</p> */
+  createCreditReversal: Method<
+    TreasuryCreateCreditReversalParams,
+    TreasuryCreateCreditReversalResponse,
+    TreasuryCreateCreditReversalError
+  >;
+  /** <p>Reverses a ReceivedDebit and creates a DebitReversal object.</p> */
+  createDebitReversal: Method<
+    TreasuryCreateDebitReversalParams,
+    TreasuryCreateDebitReversalResponse,
+    TreasuryCreateDebitReversalError
+  >;
+  /** <p>Creates a new FinancialAccount. For now, each connected account can only have one FinancialAccount.</p> */
+  createFinancialAccount: Method<
+    TreasuryCreateFinancialAccountParams,
+    TreasuryCreateFinancialAccountResponse,
+    TreasuryCreateFinancialAccountError
+  >;
+  /** <p>Updates the Features associated with a FinancialAccount.</p> */
+  createFinancialAccountFeature: Method<
+    TreasuryCreateFinancialAccountFeatureParams,
+    TreasuryCreateFinancialAccountFeatureResponse,
+    TreasuryCreateFinancialAccountFeatureError
+  >;
+  /** <p>Creates an InboundTransfer.</p> */
+  createInboundTransfer: Method<
+    TreasuryCreateInboundTransferParams,
+    TreasuryCreateInboundTransferResponse,
+    TreasuryCreateInboundTransferError
+  >;
+  /** <p>Creates an OutboundPayment.</p> */
+  createOutboundPayment: Method<
+    TreasuryCreateOutboundPaymentParams,
+    TreasuryCreateOutboundPaymentResponse,
+    TreasuryCreateOutboundPaymentError
+  >;
+  /** <p>Creates an OutboundTransfer.</p> */
+  createOutboundTransfer: Method<
+    TreasuryCreateOutboundTransferParams,
+    TreasuryCreateOutboundTransferResponse,
+    TreasuryCreateOutboundTransferError
+  >;
+  /** <p>Returns a list of CreditReversals.</p> */
+  listCreditReversals: PaginatedMethod<
+    TreasuryListCreditReversalsParams,
+    TreasuryListCreditReversalsResponse,
+    TreasuryListCreditReversalsError,
+    TreasuryListCreditReversalsItem
+  >;
+  /** <p>Returns a list of DebitReversals.</p> */
+  listDebitReversals: PaginatedMethod<
+    TreasuryListDebitReversalsParams,
+    TreasuryListDebitReversalsResponse,
+    TreasuryListDebitReversalsError,
+    TreasuryListDebitReversalsItem
+  >;
+  /** <p>Retrieves Features information associated with the FinancialAccount.</p> */
+  listFinancialAccountFeatures: Method<
+    TreasuryListFinancialAccountFeaturesParams,
+    TreasuryListFinancialAccountFeaturesResponse,
+    TreasuryListFinancialAccountFeaturesError
+  >;
+  /** <p>Returns a list of FinancialAccounts.</p> */
+  listFinancialAccounts: PaginatedMethodOpt<
+    TreasuryListFinancialAccountsParams,
+    TreasuryListFinancialAccountsResponse,
+    TreasuryListFinancialAccountsError,
+    TreasuryListFinancialAccountsItem
+  >;
+  /** <p>Returns a list of InboundTransfers sent from the specified FinancialAccount.</p> */
+  listInboundTransfers: PaginatedMethod<
+    TreasuryListInboundTransfersParams,
+    TreasuryListInboundTransfersResponse,
+    TreasuryListInboundTransfersError,
+    TreasuryListInboundTransfersItem
+  >;
+  /** <p>Returns a list of OutboundPayments sent from the specified FinancialAccount.</p> */
+  listOutboundPayments: PaginatedMethod<
+    TreasuryListOutboundPaymentsParams,
+    TreasuryListOutboundPaymentsResponse,
+    TreasuryListOutboundPaymentsError,
+    TreasuryListOutboundPaymentsItem
+  >;
+  /** <p>Returns a list of OutboundTransfers sent from the specified FinancialAccount.</p> */
+  listOutboundTransfers: PaginatedMethod<
+    TreasuryListOutboundTransfersParams,
+    TreasuryListOutboundTransfersResponse,
+    TreasuryListOutboundTransfersError,
+    TreasuryListOutboundTransfersItem
+  >;
+  /** <p>Returns a list of ReceivedCredits.</p> */
+  listReceivedCredits: PaginatedMethod<
+    TreasuryListReceivedCreditsParams,
+    TreasuryListReceivedCreditsResponse,
+    TreasuryListReceivedCreditsError,
+    TreasuryListReceivedCreditsItem
+  >;
+  /** <p>Returns a list of ReceivedDebits.</p> */
+  listReceivedDebits: PaginatedMethod<
+    TreasuryListReceivedDebitsParams,
+    TreasuryListReceivedDebitsResponse,
+    TreasuryListReceivedDebitsError,
+    TreasuryListReceivedDebitsItem
+  >;
+  /** <p>Retrieves a list of TransactionEntry objects.</p> */
+  listTransactionEntries: PaginatedMethod<
+    TreasuryListTransactionEntriesParams,
+    TreasuryListTransactionEntriesResponse,
+    TreasuryListTransactionEntriesError,
+    TreasuryListTransactionEntriesItem
+  >;
+  /** <p>Retrieves a list of Transaction objects.</p> */
+  listTransactions: PaginatedMethod<
+    TreasuryListTransactionsParams,
+    TreasuryListTransactionsResponse,
+    TreasuryListTransactionsError,
+    TreasuryListTransactionsItem
+  >;
+  /** <p>Retrieves the details of an existing CreditReversal by passing the unique CreditReversal ID from either the CreditReversal creation request or CreditReversal list</p> */
+  retrieveCreditReversal: Method<
+    TreasuryRetrieveCreditReversalParams,
+    TreasuryRetrieveCreditReversalResponse,
+    TreasuryRetrieveCreditReversalError
+  >;
+  /** <p>Retrieves a DebitReversal object.</p> */
+  retrieveDebitReversal: Method<
+    TreasuryRetrieveDebitReversalParams,
+    TreasuryRetrieveDebitReversalResponse,
+    TreasuryRetrieveDebitReversalError
+  >;
+  /** <p>Retrieves the details of a FinancialAccount.</p> */
+  retrieveFinancialAccount: Method<
+    TreasuryRetrieveFinancialAccountParams,
+    TreasuryRetrieveFinancialAccountResponse,
+    TreasuryRetrieveFinancialAccountError
+  >;
+  /** <p>Retrieves the details of an existing InboundTransfer.</p> */
+  retrieveInboundTransfer: Method<
+    TreasuryRetrieveInboundTransferParams,
+    TreasuryRetrieveInboundTransferResponse,
+    TreasuryRetrieveInboundTransferError
+  >;
+  /** <p>Retrieves the details of an existing OutboundPayment by passing the unique OutboundPayment ID from either the OutboundPayment creation request or OutboundPayment list.</p> */
+  retrieveOutboundPayment: Method<
+    TreasuryRetrieveOutboundPaymentParams,
+    TreasuryRetrieveOutboundPaymentResponse,
+    TreasuryRetrieveOutboundPaymentError
+  >;
+  /** <p>Retrieves the details of an existing OutboundTransfer by passing the unique OutboundTransfer ID from either the OutboundTransfer creation request or OutboundTransfer list.</p> */
+  retrieveOutboundTransfer: Method<
+    TreasuryRetrieveOutboundTransferParams,
+    TreasuryRetrieveOutboundTransferResponse,
+    TreasuryRetrieveOutboundTransferError
+  >;
+  /** <p>Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit ID from the ReceivedCredit list.</p> */
+  retrieveReceivedCredit: Method<
+    TreasuryRetrieveReceivedCreditParams,
+    TreasuryRetrieveReceivedCreditResponse,
+    TreasuryRetrieveReceivedCreditError
+  >;
+  /** <p>Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit ID from the ReceivedDebit list</p> */
+  retrieveReceivedDebit: Method<
+    TreasuryRetrieveReceivedDebitParams,
+    TreasuryRetrieveReceivedDebitResponse,
+    TreasuryRetrieveReceivedDebitError
+  >;
+  /** <p>Retrieves the details of an existing Transaction.</p> */
+  retrieveTransaction: Method<
+    TreasuryRetrieveTransactionParams,
+    TreasuryRetrieveTransactionResponse,
+    TreasuryRetrieveTransactionError
+  >;
+  /** <p>Retrieves a TransactionEntry object.</p> */
+  retrieveTransactionEntry: Method<
+    TreasuryRetrieveTransactionEntryParams,
+    TreasuryRetrieveTransactionEntryResponse,
+    TreasuryRetrieveTransactionEntryError
+  >;
+  /** <p>Updates the details of a FinancialAccount.</p> */
+  updateFinancialAccount: Method<
+    TreasuryUpdateFinancialAccountParams,
+    TreasuryUpdateFinancialAccountResponse,
+    TreasuryUpdateFinancialAccountError
   >;
 }

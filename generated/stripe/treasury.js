@@ -3,7 +3,115 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  getTreasuryCreditReversals: {
+  cancelInboundTransfer: {
+    id: "PostTreasuryInboundTransfersInboundTransferCancel",
+    method: "POST",
+    path: "/v1/treasury/inbound_transfers/{inbound_transfer}/cancel",
+    params: {
+      inbound_transfer: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  cancelOutboundPayment: {
+    id: "PostTreasuryOutboundPaymentsIdCancel",
+    method: "POST",
+    path: "/v1/treasury/outbound_payments/{id}/cancel",
+    params: {
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  cancelOutboundTransfer: {
+    id: "PostTreasuryOutboundTransfersOutboundTransferCancel",
+    method: "POST",
+    path: "/v1/treasury/outbound_transfers/{outbound_transfer}/cancel",
+    params: {
+      outbound_transfer: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createCreditReversal: {
+    id: "PostTreasuryCreditReversals",
+    method: "POST",
+    path: "/v1/treasury/credit_reversals",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createDebitReversal: {
+    id: "PostTreasuryDebitReversals",
+    method: "POST",
+    path: "/v1/treasury/debit_reversals",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createFinancialAccount: {
+    id: "PostTreasuryFinancialAccounts",
+    method: "POST",
+    path: "/v1/treasury/financial_accounts",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createFinancialAccountFeature: {
+    id: "PostTreasuryFinancialAccountsFinancialAccountFeatures",
+    method: "POST",
+    path: "/v1/treasury/financial_accounts/{financial_account}/features",
+    params: {
+      financial_account: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  createInboundTransfer: {
+    id: "PostTreasuryInboundTransfers",
+    method: "POST",
+    path: "/v1/treasury/inbound_transfers",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createOutboundPayment: {
+    id: "PostTreasuryOutboundPayments",
+    method: "POST",
+    path: "/v1/treasury/outbound_payments",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  createOutboundTransfer: {
+    id: "PostTreasuryOutboundTransfers",
+    method: "POST",
+    path: "/v1/treasury/outbound_transfers",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  listCreditReversals: {
     id: "GetTreasuryCreditReversals",
     method: "GET",
     path: "/v1/treasury/credit_reversals",
@@ -28,24 +136,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTreasuryCreditReversalsCreditReversal: {
-    id: "GetTreasuryCreditReversalsCreditReversal",
-    method: "GET",
-    path: "/v1/treasury/credit_reversals/{credit_reversal}",
-    params: {
-      credit_reversal: "path",
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getTreasuryDebitReversals: {
+  listDebitReversals: {
     id: "GetTreasuryDebitReversals",
     method: "GET",
     path: "/v1/treasury/debit_reversals",
@@ -71,24 +162,24 @@ export const operations = {
       items: "data",
     },
   },
-  getTreasuryDebitReversalsDebitReversal: {
-    id: "GetTreasuryDebitReversalsDebitReversal",
+  listFinancialAccountFeatures: {
+    id: "GetTreasuryFinancialAccountsFinancialAccountFeatures",
     method: "GET",
-    path: "/v1/treasury/debit_reversals/{debit_reversal}",
+    path: "/v1/treasury/financial_accounts/{financial_account}/features",
     params: {
-      debit_reversal: "path",
       expand: {
         in: "query",
         style: "deepObject",
         explode: true,
       },
+      financial_account: "path",
     },
     body: {
       kind: "form",
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getTreasuryFinancialAccounts: {
+  listFinancialAccounts: {
     id: "GetTreasuryFinancialAccounts",
     method: "GET",
     path: "/v1/treasury/financial_accounts",
@@ -115,41 +206,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTreasuryFinancialAccountsFinancialAccount: {
-    id: "GetTreasuryFinancialAccountsFinancialAccount",
-    method: "GET",
-    path: "/v1/treasury/financial_accounts/{financial_account}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      financial_account: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getTreasuryFinancialAccountsFinancialAccountFeatures: {
-    id: "GetTreasuryFinancialAccountsFinancialAccountFeatures",
-    method: "GET",
-    path: "/v1/treasury/financial_accounts/{financial_account}/features",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      financial_account: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getTreasuryInboundTransfers: {
+  listInboundTransfers: {
     id: "GetTreasuryInboundTransfers",
     method: "GET",
     path: "/v1/treasury/inbound_transfers",
@@ -173,24 +230,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTreasuryInboundTransfersId: {
-    id: "GetTreasuryInboundTransfersId",
-    method: "GET",
-    path: "/v1/treasury/inbound_transfers/{id}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getTreasuryOutboundPayments: {
+  listOutboundPayments: {
     id: "GetTreasuryOutboundPayments",
     method: "GET",
     path: "/v1/treasury/outbound_payments",
@@ -215,24 +255,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTreasuryOutboundPaymentsId: {
-    id: "GetTreasuryOutboundPaymentsId",
-    method: "GET",
-    path: "/v1/treasury/outbound_payments/{id}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getTreasuryOutboundTransfers: {
+  listOutboundTransfers: {
     id: "GetTreasuryOutboundTransfers",
     method: "GET",
     path: "/v1/treasury/outbound_transfers",
@@ -256,24 +279,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTreasuryOutboundTransfersOutboundTransfer: {
-    id: "GetTreasuryOutboundTransfersOutboundTransfer",
-    method: "GET",
-    path: "/v1/treasury/outbound_transfers/{outbound_transfer}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      outbound_transfer: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getTreasuryReceivedCredits: {
+  listReceivedCredits: {
     id: "GetTreasuryReceivedCredits",
     method: "GET",
     path: "/v1/treasury/received_credits",
@@ -302,24 +308,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTreasuryReceivedCreditsId: {
-    id: "GetTreasuryReceivedCreditsId",
-    method: "GET",
-    path: "/v1/treasury/received_credits/{id}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getTreasuryReceivedDebits: {
+  listReceivedDebits: {
     id: "GetTreasuryReceivedDebits",
     method: "GET",
     path: "/v1/treasury/received_debits",
@@ -343,24 +332,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTreasuryReceivedDebitsId: {
-    id: "GetTreasuryReceivedDebitsId",
-    method: "GET",
-    path: "/v1/treasury/received_debits/{id}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getTreasuryTransactionEntries: {
+  listTransactionEntries: {
     id: "GetTreasuryTransactionEntries",
     method: "GET",
     path: "/v1/treasury/transaction_entries",
@@ -395,24 +367,7 @@ export const operations = {
       items: "data",
     },
   },
-  getTreasuryTransactionEntriesId: {
-    id: "GetTreasuryTransactionEntriesId",
-    method: "GET",
-    path: "/v1/treasury/transaction_entries/{id}",
-    params: {
-      expand: {
-        in: "query",
-        style: "deepObject",
-        explode: true,
-      },
-      id: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  getTreasuryTransactions: {
+  listTransactions: {
     id: "GetTreasuryTransactions",
     method: "GET",
     path: "/v1/treasury/transactions",
@@ -447,7 +402,143 @@ export const operations = {
       items: "data",
     },
   },
-  getTreasuryTransactionsId: {
+  retrieveCreditReversal: {
+    id: "GetTreasuryCreditReversalsCreditReversal",
+    method: "GET",
+    path: "/v1/treasury/credit_reversals/{credit_reversal}",
+    params: {
+      credit_reversal: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveDebitReversal: {
+    id: "GetTreasuryDebitReversalsDebitReversal",
+    method: "GET",
+    path: "/v1/treasury/debit_reversals/{debit_reversal}",
+    params: {
+      debit_reversal: "path",
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveFinancialAccount: {
+    id: "GetTreasuryFinancialAccountsFinancialAccount",
+    method: "GET",
+    path: "/v1/treasury/financial_accounts/{financial_account}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      financial_account: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveInboundTransfer: {
+    id: "GetTreasuryInboundTransfersId",
+    method: "GET",
+    path: "/v1/treasury/inbound_transfers/{id}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveOutboundPayment: {
+    id: "GetTreasuryOutboundPaymentsId",
+    method: "GET",
+    path: "/v1/treasury/outbound_payments/{id}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveOutboundTransfer: {
+    id: "GetTreasuryOutboundTransfersOutboundTransfer",
+    method: "GET",
+    path: "/v1/treasury/outbound_transfers/{outbound_transfer}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      outbound_transfer: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveReceivedCredit: {
+    id: "GetTreasuryReceivedCreditsId",
+    method: "GET",
+    path: "/v1/treasury/received_credits/{id}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveReceivedDebit: {
+    id: "GetTreasuryReceivedDebitsId",
+    method: "GET",
+    path: "/v1/treasury/received_debits/{id}",
+    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
+      id: "path",
+    },
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+    },
+  },
+  retrieveTransaction: {
     id: "GetTreasuryTransactionsId",
     method: "GET",
     path: "/v1/treasury/transactions/{id}",
@@ -464,97 +555,16 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postTreasuryCreditReversals: {
-    id: "PostTreasuryCreditReversals",
-    method: "POST",
-    path: "/v1/treasury/credit_reversals",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTreasuryDebitReversals: {
-    id: "PostTreasuryDebitReversals",
-    method: "POST",
-    path: "/v1/treasury/debit_reversals",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTreasuryFinancialAccounts: {
-    id: "PostTreasuryFinancialAccounts",
-    method: "POST",
-    path: "/v1/treasury/financial_accounts",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTreasuryFinancialAccountsFinancialAccount: {
-    id: "PostTreasuryFinancialAccountsFinancialAccount",
-    method: "POST",
-    path: "/v1/treasury/financial_accounts/{financial_account}",
+  retrieveTransactionEntry: {
+    id: "GetTreasuryTransactionEntriesId",
+    method: "GET",
+    path: "/v1/treasury/transaction_entries/{id}",
     params: {
-      financial_account: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTreasuryFinancialAccountsFinancialAccountFeatures: {
-    id: "PostTreasuryFinancialAccountsFinancialAccountFeatures",
-    method: "POST",
-    path: "/v1/treasury/financial_accounts/{financial_account}/features",
-    params: {
-      financial_account: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTreasuryInboundTransfers: {
-    id: "PostTreasuryInboundTransfers",
-    method: "POST",
-    path: "/v1/treasury/inbound_transfers",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTreasuryInboundTransfersInboundTransferCancel: {
-    id: "PostTreasuryInboundTransfersInboundTransferCancel",
-    method: "POST",
-    path: "/v1/treasury/inbound_transfers/{inbound_transfer}/cancel",
-    params: {
-      inbound_transfer: "path",
-    },
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-    },
-  },
-  postTreasuryOutboundPayments: {
-    id: "PostTreasuryOutboundPayments",
-    method: "POST",
-    path: "/v1/treasury/outbound_payments",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTreasuryOutboundPaymentsIdCancel: {
-    id: "PostTreasuryOutboundPaymentsIdCancel",
-    method: "POST",
-    path: "/v1/treasury/outbound_payments/{id}/cancel",
-    params: {
+      expand: {
+        in: "query",
+        style: "deepObject",
+        explode: true,
+      },
       id: "path",
     },
     body: {
@@ -562,22 +572,12 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postTreasuryOutboundTransfers: {
-    id: "PostTreasuryOutboundTransfers",
+  updateFinancialAccount: {
+    id: "PostTreasuryFinancialAccountsFinancialAccount",
     method: "POST",
-    path: "/v1/treasury/outbound_transfers",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postTreasuryOutboundTransfersOutboundTransferCancel: {
-    id: "PostTreasuryOutboundTransfersOutboundTransferCancel",
-    method: "POST",
-    path: "/v1/treasury/outbound_transfers/{outbound_transfer}/cancel",
+    path: "/v1/treasury/financial_accounts/{financial_account}",
     params: {
-      outbound_transfer: "path",
+      financial_account: "path",
     },
     body: {
       kind: "form",

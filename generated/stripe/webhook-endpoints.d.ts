@@ -5,42 +5,7 @@ import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as S from "./schemas.js";
 
-export interface WebhookEndpointsDeleteWebhookEndpointsWebhookEndpointParams {
-  webhook_endpoint: string;
-  body?: Record<string, never>;
-}
-export type WebhookEndpointsDeleteWebhookEndpointsWebhookEndpointResponse =
-  S.DeletedWebhookEndpoint;
-export type WebhookEndpointsDeleteWebhookEndpointsWebhookEndpointError =
-  S.ErrorSchema;
-
-export interface WebhookEndpointsGetWebhookEndpointsParams
-  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
-  body?: Record<string, never>;
-}
-export type WebhookEndpointsGetWebhookEndpointsResponse = {
-  data: S.WebhookEndpoint[];
-  /** True if this list has another page of items after this one that can be fetched. */
-  has_more: boolean;
-  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
-  object: "list";
-  /** The URL where this list can be accessed. */
-  url: string;
-};
-export type WebhookEndpointsGetWebhookEndpointsError = S.ErrorSchema;
-export type WebhookEndpointsGetWebhookEndpointsItem = S.WebhookEndpoint;
-
-export interface WebhookEndpointsGetWebhookEndpointsWebhookEndpointParams
-  extends P.Expand {
-  webhook_endpoint: string;
-  body?: Record<string, never>;
-}
-export type WebhookEndpointsGetWebhookEndpointsWebhookEndpointResponse =
-  S.WebhookEndpoint;
-export type WebhookEndpointsGetWebhookEndpointsWebhookEndpointError =
-  S.ErrorSchema;
-
-export interface WebhookEndpointsPostWebhookEndpointsParams {
+export interface WebhookEndpointsCreateParams {
   body: {
     /** Events sent to this endpoint will be generated with this Stripe Version instead of your account's default Stripe Version. */
     api_version?: "2025-10-15T13:53:19.618Z";
@@ -282,10 +247,40 @@ export interface WebhookEndpointsPostWebhookEndpointsParams {
     url: string;
   };
 }
-export type WebhookEndpointsPostWebhookEndpointsResponse = S.WebhookEndpoint;
-export type WebhookEndpointsPostWebhookEndpointsError = S.ErrorSchema;
+export type WebhookEndpointsCreateResponse = S.WebhookEndpoint;
+export type WebhookEndpointsCreateError = S.ErrorSchema;
 
-export interface WebhookEndpointsPostWebhookEndpointsWebhookEndpointParams {
+export interface WebhookEndpointsDeleteParams {
+  webhook_endpoint: string;
+  body?: Record<string, never>;
+}
+export type WebhookEndpointsDeleteResponse = S.DeletedWebhookEndpoint;
+export type WebhookEndpointsDeleteError = S.ErrorSchema;
+
+export interface WebhookEndpointsListParams
+  extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
+  body?: Record<string, never>;
+}
+export type WebhookEndpointsListResponse = {
+  data: S.WebhookEndpoint[];
+  /** True if this list has another page of items after this one that can be fetched. */
+  has_more: boolean;
+  /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
+  object: "list";
+  /** The URL where this list can be accessed. */
+  url: string;
+};
+export type WebhookEndpointsListError = S.ErrorSchema;
+export type WebhookEndpointsListItem = S.WebhookEndpoint;
+
+export interface WebhookEndpointsRetrieveParams extends P.Expand {
+  webhook_endpoint: string;
+  body?: Record<string, never>;
+}
+export type WebhookEndpointsRetrieveResponse = S.WebhookEndpoint;
+export type WebhookEndpointsRetrieveError = S.ErrorSchema;
+
+export interface WebhookEndpointsUpdateParams {
   webhook_endpoint: string;
   body?: {
     /** An optional description of what the webhook is used for. */
@@ -526,41 +521,39 @@ export interface WebhookEndpointsPostWebhookEndpointsWebhookEndpointParams {
     url?: string;
   };
 }
-export type WebhookEndpointsPostWebhookEndpointsWebhookEndpointResponse =
-  S.WebhookEndpoint;
-export type WebhookEndpointsPostWebhookEndpointsWebhookEndpointError =
-  S.ErrorSchema;
+export type WebhookEndpointsUpdateResponse = S.WebhookEndpoint;
+export type WebhookEndpointsUpdateError = S.ErrorSchema;
 
 export interface WebhookEndpointsMethods {
+  /** <p>A webhook endpoint must have a <code>url</code> and a list of <code>enabled_events</code>. You may optionally specify the Boolean <code>connect</code> parameter. If set to true, then a Connect webhook endpoint that notifies the specified <code>url</code> about events from all connected accounts is created; otherwise an account webhook endpoint that notifies the specified <code>url</code> only about events from your account is created. You can also create webhook endpoints in the <a href="https://dashboard.stripe.com/account/webhooks">webhooks settings</a> section of the Dashboard.</p> */
+  create: Method<
+    WebhookEndpointsCreateParams,
+    WebhookEndpointsCreateResponse,
+    WebhookEndpointsCreateError
+  >;
   /** <p>You can also delete webhook endpoints via the <a href="https://dashboard.stripe.com/account/webhooks">webhook endpoint management</a> page of the Stripe dashboard.</p> */
-  deleteWebhookEndpointsWebhookEndpoint: Method<
-    WebhookEndpointsDeleteWebhookEndpointsWebhookEndpointParams,
-    WebhookEndpointsDeleteWebhookEndpointsWebhookEndpointResponse,
-    WebhookEndpointsDeleteWebhookEndpointsWebhookEndpointError
+  delete: Method<
+    WebhookEndpointsDeleteParams,
+    WebhookEndpointsDeleteResponse,
+    WebhookEndpointsDeleteError
   >;
   /** <p>Returns a list of your webhook endpoints.</p> */
-  getWebhookEndpoints: PaginatedMethodOpt<
-    WebhookEndpointsGetWebhookEndpointsParams,
-    WebhookEndpointsGetWebhookEndpointsResponse,
-    WebhookEndpointsGetWebhookEndpointsError,
-    WebhookEndpointsGetWebhookEndpointsItem
+  list: PaginatedMethodOpt<
+    WebhookEndpointsListParams,
+    WebhookEndpointsListResponse,
+    WebhookEndpointsListError,
+    WebhookEndpointsListItem
   >;
   /** <p>Retrieves the webhook endpoint with the given ID.</p> */
-  getWebhookEndpointsWebhookEndpoint: Method<
-    WebhookEndpointsGetWebhookEndpointsWebhookEndpointParams,
-    WebhookEndpointsGetWebhookEndpointsWebhookEndpointResponse,
-    WebhookEndpointsGetWebhookEndpointsWebhookEndpointError
-  >;
-  /** <p>A webhook endpoint must have a <code>url</code> and a list of <code>enabled_events</code>. You may optionally specify the Boolean <code>connect</code> parameter. If set to true, then a Connect webhook endpoint that notifies the specified <code>url</code> about events from all connected accounts is created; otherwise an account webhook endpoint that notifies the specified <code>url</code> only about events from your account is created. You can also create webhook endpoints in the <a href="https://dashboard.stripe.com/account/webhooks">webhooks settings</a> section of the Dashboard.</p> */
-  postWebhookEndpoints: Method<
-    WebhookEndpointsPostWebhookEndpointsParams,
-    WebhookEndpointsPostWebhookEndpointsResponse,
-    WebhookEndpointsPostWebhookEndpointsError
+  retrieve: Method<
+    WebhookEndpointsRetrieveParams,
+    WebhookEndpointsRetrieveResponse,
+    WebhookEndpointsRetrieveError
   >;
   /** <p>Updates the webhook endpoint. You may edit the <code>url</code>, the list of <code>enabled_events</code>, and the status of your endpoint.</p> */
-  postWebhookEndpointsWebhookEndpoint: Method<
-    WebhookEndpointsPostWebhookEndpointsWebhookEndpointParams,
-    WebhookEndpointsPostWebhookEndpointsWebhookEndpointResponse,
-    WebhookEndpointsPostWebhookEndpointsWebhookEndpointError
+  update: Method<
+    WebhookEndpointsUpdateParams,
+    WebhookEndpointsUpdateResponse,
+    WebhookEndpointsUpdateError
   >;
 }

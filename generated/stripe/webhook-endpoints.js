@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  deleteWebhookEndpointsWebhookEndpoint: {
+  create: {
+    id: "PostWebhookEndpoints",
+    method: "POST",
+    path: "/v1/webhook_endpoints",
+    body: {
+      kind: "form",
+      mediaType: "application/x-www-form-urlencoded",
+      required: true,
+    },
+  },
+  delete: {
     id: "DeleteWebhookEndpointsWebhookEndpoint",
     method: "DELETE",
     path: "/v1/webhook_endpoints/{webhook_endpoint}",
@@ -15,7 +25,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  getWebhookEndpoints: {
+  list: {
     id: "GetWebhookEndpoints",
     method: "GET",
     path: "/v1/webhook_endpoints",
@@ -37,7 +47,7 @@ export const operations = {
       items: "data",
     },
   },
-  getWebhookEndpointsWebhookEndpoint: {
+  retrieve: {
     id: "GetWebhookEndpointsWebhookEndpoint",
     method: "GET",
     path: "/v1/webhook_endpoints/{webhook_endpoint}",
@@ -54,17 +64,7 @@ export const operations = {
       mediaType: "application/x-www-form-urlencoded",
     },
   },
-  postWebhookEndpoints: {
-    id: "PostWebhookEndpoints",
-    method: "POST",
-    path: "/v1/webhook_endpoints",
-    body: {
-      kind: "form",
-      mediaType: "application/x-www-form-urlencoded",
-      required: true,
-    },
-  },
-  postWebhookEndpointsWebhookEndpoint: {
+  update: {
     id: "PostWebhookEndpointsWebhookEndpoint",
     method: "POST",
     path: "/v1/webhook_endpoints/{webhook_endpoint}",

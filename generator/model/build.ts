@@ -2,6 +2,7 @@
 // bodies, responses and pagination, named and grouped into namespaces.
 import type { HttpMethod, PaginationStyle, ParamLocation, ParamSpec } from "../../runtime/operation.js";
 import type { CatalogInjection } from "../catalog-types.js";
+import { deriveResourceName } from "./resource-names.js";
 import { joinPointer, SpecError } from "../errors.js";
 import { getPointer } from "../spec/bundle.js";
 import type { ApiModel, BodyModel, NamespaceModel, OperationModel, ParamModel, ResponseVariant } from "./api.js";
@@ -21,6 +22,8 @@ export interface ModelOptions {
   credentialParams?: { in: "header" | "query"; name: string }[];
   /** operationId -> "namespace.method". */
   overrides?: Record<string, string>;
+  /** `resource`: names from the HTTP method and path (model/resource-names.ts). */
+  methodNames?: "operationId" | "resource";
   /** Tags, operation ids, namespaces or `namespace.method` names to keep (all when empty). */
   include?: string[];
   exclude?: string[];
@@ -302,12 +305,19 @@ class ModelBuilder {
 
   private nameOperations(ops: OperationModel[]): void {
     const overrides = this.options.overrides ?? {};
+    const methodsAt = new Map<string, Set<string>>();
+    for (const op of ops) methodsAt.set(op.path, (methodsAt.get(op.path) ?? new Set()).add(op.method.toUpperCase()));
+    const hasItems = (path: string) => [...methodsAt.keys()].some((p) => p.startsWith(`${path}/{`) && !p.slice(path.length + 2).includes("/"));
     for (const op of ops) {
       const override = overrides[op.id];
       if (override) {
         const dot = override.lastIndexOf(".");
         op.namespace = camelCase(override.slice(0, dot)) || "default";
         op.name = camelCase(override.slice(dot + 1));
+      } else if (this.options.methodNames === "resource") {
+        const d = deriveResourceName(op.method, op.path, { methods: methodsAt.get(op.path)!, hasItems: hasItems(op.path) });
+        op.namespace = d.namespace;
+        op.name = d.method;
       } else {
         const d = deriveName({ operationId: op.derivedId ? undefined : op.id, method: op.method, path: op.path, tags: op.tags, namespaceBy: this.options.namespaceBy });
         op.namespace = d.namespace;

@@ -79,7 +79,7 @@ const CASES: Record<ProviderId, Case> = {
     path: "/v1/customers/cus_E2E1",
     answer: (marker) => ({ ...sample("stripe", "GetCustomersCustomer"), id: "cus_E2E1", object: "customer", description: marker }),
     call: (mode, grant, ctx) =>
-      createStripeClient(app, { baseUrl: world.standins.stripe!.url, mode }).customers.getCustomersCustomer(grant, { customer: "cus_E2E1" }, ctx),
+      createStripeClient(app, { baseUrl: world.standins.stripe!.url, mode }).customers.retrieve(grant, { customer: "cus_E2E1" }, ctx),
   },
 };
 

@@ -125,7 +125,7 @@ describe("grant state and policy", () => {
     const st = world.standins.stripe!;
     const from = st.requests.length;
     const stripe = createStripeClient(app, { baseUrl: st.url, mode });
-    const { result: err, rows } = await auditDuring(world, () => stripe.customers.getCustomersCustomer(grant, { customer: "cus_1" }).catch(keep));
+    const { result: err, rows } = await auditDuring(world, () => stripe.customers.retrieve(grant, { customer: "cus_1" }).catch(keep));
     expect(err).toBeInstanceOf(GrantRevokedError);
     expect(st.requests.length).toBe(from);
     expect(callRows(rows)).toEqual([expect.objectContaining({ grantId: grant, outcome: "denied", errorCode: "grant_revoked", operationId: "GetCustomersCustomer" })]);

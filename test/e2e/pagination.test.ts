@@ -69,8 +69,8 @@ const STYLES: Record<string, Style> = {
   "item-cursor (Stripe)": {
     provider: "stripe",
     operationId: "GetCustomers",
-    items: (mode, runId) => collect(createStripeClient(alice, { ...base("stripe"), mode }).customers.getCustomers.paginate(asUser(), { limit: 2 }, { runId })),
-    pages: async (mode, runId) => (await collect(createStripeClient(alice, { ...base("stripe"), mode }).customers.getCustomers.pages(asUser(), { limit: 2 }, { runId }))).map((p) => p.data),
+    items: (mode, runId) => collect(createStripeClient(alice, { ...base("stripe"), mode }).customers.list.paginate(asUser(), { limit: 2 }, { runId })),
+    pages: async (mode, runId) => (await collect(createStripeClient(alice, { ...base("stripe"), mode }).customers.list.pages(asUser(), { limit: 2 }, { runId }))).map((p) => p.data),
     followUp: (q) => q.starting_after as string,
   },
   "offset (Jira)": {

@@ -84,7 +84,7 @@ describe("pagination styles through generated clients", () => {
     const stripe = createStripeClient(vault, { baseUrl: peers.standin.url });
     peers.standin.paginate("GetCustomers", { pages: 3, perPage: 2 });
     const from = peers.standin.requests.length;
-    const customers = await collect(stripe.customers.getCustomers.paginate(grantId, { limit: 2, expand: ["data.default_source"] }));
+    const customers = await collect(stripe.customers.list.paginate(grantId, { limit: 2, expand: ["data.default_source"] }));
     expect(customers).toHaveLength(6);
     const seen = valid(peers, from);
     expect(seen[1]!.query.starting_after).toBe((customers[1] as { id: string }).id);
@@ -169,7 +169,7 @@ describe("body encodings through generated clients", () => {
     const { peers, vault, grantId } = await setup("stripe");
     const stripe = createStripeClient(vault, { baseUrl: peers.standin.url });
     const from = peers.standin.requests.length;
-    await stripe.customers.postCustomers(
+    await stripe.customers.create(
       grantId,
       { body: { email: "a@example.com", name: "Ada", metadata: { plan: "pro" }, preferred_locales: ["en", "fr"] } },
       { idempotencyKey: "cus-create-1" },
