@@ -108,6 +108,23 @@ export interface AbortSignalLike {
   removeEventListener(type: "abort", listener: () => void): void;
 }
 
+/**
+ * A `Blob` or `File` (the DOM lib's or Node's), declared structurally like `AbortSignalLike`:
+ * generated binary-body types use it, so a consumer compiles without the DOM lib or @types/node.
+ */
+export interface BlobLike {
+  readonly size: number;
+  readonly type: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  stream(): unknown;
+}
+
+/** A web `ReadableStream` or a Node `stream.Readable`, structurally. */
+export type StreamLike = { getReader(): unknown } | { pipe(destination: never): unknown };
+
+/** What a binary request body may be: bytes, text, a Blob or File, or a stream. */
+export type BinaryInput = Uint8Array | ArrayBuffer | string | BlobLike | StreamLike;
+
 export interface CallOptions {
   reason?: string;
   runId?: string;

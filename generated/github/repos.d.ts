@@ -2,6 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type {
+  BinaryInput,
   Method,
   MethodOpt,
   PaginatedMethod,
@@ -2544,7 +2545,7 @@ export interface ReposUploadReleaseAssetParams
   extends P.Owner, P.Repo, P.ReleaseId {
   name: string;
   label?: string;
-  body?: Uint8Array | ArrayBuffer | Blob | string | ReadableStream<Uint8Array>;
+  body?: BinaryInput;
 }
 export type ReposUploadReleaseAssetResponse = S.ReleaseAsset;
 export type ReposUploadReleaseAssetError = unknown;

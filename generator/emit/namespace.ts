@@ -16,10 +16,18 @@ export type SchemaToType = (node: SchemaNode, direction: Direction) => TsType;
 const ref = (name: string, args?: TsType[]): TsType => (args ? { t: "ref", name, args } : { t: "ref", name });
 
 /** What a binary request body accepts (runtime/body.ts encodes each of these). */
-const binaryBody: TsType = union([ref("Uint8Array"), ref("ArrayBuffer"), ref("Blob"), kw("string"), ref("ReadableStream", [ref("Uint8Array")])]);
+const binaryBody: TsType = ref("BinaryInput");
 
 /** Field name -> file or text, for multipart bodies without an object schema. */
-const multipartFields: TsType = ref("Record", [kw("string"), union([ref("Blob"), ref("Uint8Array"), kw("string")])]);
+const multipartFields: TsType = ref("Record", [kw("string"), union([ref("BlobLike"), ref("Uint8Array"), kw("string")])]);
+
+/**
+ * Runtime types a printed module body may name (structural stand-ins for Blob and streams, so
+ * consumers need neither the DOM lib nor @types/node); imported when the body uses them.
+ */
+export function runtimeTypesUsed(body: string): string[] {
+  return ["BinaryInput", "BlobLike"].filter((name) => new RegExp(`\\b${name}\\b`).test(body));
+}
 
 export function importDoc(names: string[], from: string, typeOnly = true, keyword = "import"): Doc {
   // prettier never breaks an import with a single specifier.
@@ -160,9 +168,10 @@ export function namespaceDts(ns: NamespaceModel, header: string, toType: SchemaT
     if (!usesSchemas) usesSchemas = nodesOf(op).some((n) => collectRefs(n).size > 0);
   }
   blocks.push(interfaceDoc(`${ns.typeName}Methods`, methodMembers));
+  const body = printDoc([join([hardline, hardline], blocks), hardline]);
+  for (const name of runtimeTypesUsed(body)) runtimeTypes.add(name);
   const imports: Doc[] = [importDoc([...runtimeTypes].sort(), "alter-gen/runtime")];
   if (usesParams) imports.push('import type * as P from "./params.js";');
   if (usesSchemas) imports.push('import type * as S from "./schemas.js";');
-  const doc: Doc = [join(hardline, imports), hardline, hardline, join([hardline, hardline], blocks), hardline];
-  return header + "\n" + printDoc(doc) + (tableTs ? "\n" + tableTs : "");
+  return header + "\n" + printDoc([join(hardline, imports), hardline, hardline]) + body + (tableTs ? "\n" + tableTs : "");
 }

@@ -4,6 +4,8 @@ import { collectRefs, type SchemaNode } from "../model/schema.js";
 import type { SchemaToType } from "./namespace.js";
 import { printComponentDeclarations } from "./types.js";
 import { toTs } from "./types/to-ts.js";
+import { importDoc, runtimeTypesUsed } from "./namespace.js";
+import { hardline, printDoc } from "./types/doc.js";
 
 export interface SchemaModule {
   dts: string;
@@ -19,8 +21,10 @@ export function schemaModule(header: string, schemas: ReadonlyMap<string, Schema
   const refName = (name: string, direction: "request" | "response") => `S.${decl.refName(name, direction)}`;
   const dtsBody = decl.code.trimEnd();
   const jsBody = decl.js.trimEnd();
+  const runtimeTypes = runtimeTypesUsed(dtsBody);
+  const imports = runtimeTypes.length ? printDoc([importDoc(runtimeTypes, "alter-gen/runtime"), hardline, hardline]) : "";
   return {
-    dts: header + "\n" + (dtsBody ? dtsBody + "\n" : "export {};\n"),
+    dts: header + "\n" + imports + (dtsBody ? dtsBody + "\n" : "export {};\n"),
     js: header + "\n" + (jsBody ? jsBody + "\n" : "export {};\n"),
     toType: (node, direction) => toTs(node, { direction, refName }),
   };

@@ -8,6 +8,7 @@ import type { NamespaceModel } from "../model/api.js";
 import { typeBaseName } from "../model/type-names.js";
 import { hardline, join, printDoc, type Doc } from "./types/doc.js";
 import { interfaceDoc, type TsMember } from "./types/ts-ast.js";
+import { importDoc, runtimeTypesUsed } from "./namespace.js";
 
 /** A member shared by fewer operations than this stays where it is. */
 const MIN_USES = 3;
@@ -58,9 +59,12 @@ export function planSharedParams(namespaces: readonly NamespaceModel[], membersO
         .map(([key, { member }]) => [names.get(key)!, member] as const)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       const usesSchemas = decls.some(([, m]) => JSON.stringify(m.type).includes('"name":"S.'));
-      const body: Doc[] = decls.map(([name, member]) => interfaceDoc(name, [member]));
-      const imports = usesSchemas ? 'import type * as S from "./schemas.js";\n\n' : "";
-      return header + "\n" + imports + printDoc([join([hardline, hardline], body), hardline]);
+      const body = printDoc([join([hardline, hardline], decls.map(([name, member]) => interfaceDoc(name, [member]))), hardline]);
+      const imports: Doc[] = [];
+      const runtimeTypes = runtimeTypesUsed(body);
+      if (runtimeTypes.length) imports.push(importDoc(runtimeTypes, "alter-gen/runtime"));
+      if (usesSchemas) imports.push('import type * as S from "./schemas.js";');
+      return header + "\n" + (imports.length ? printDoc([join(hardline, imports), hardline, hardline]) : "") + body;
     },
   };
 }

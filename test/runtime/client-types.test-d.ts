@@ -1,6 +1,6 @@
 // Type-level checks of the runtime's public surface as generated code and applications use it.
 import { describe, expectTypeOf, it } from "vitest";
-import { AlterVault, asUser, bindOperations, type ApiResponse, type IdentityGrantRef, type Method, type MethodOpt, type PaginatedMethod, type ProviderErrorOf } from "../../runtime/index.js";
+import { AlterVault, asUser, bindOperations, type ApiResponse, type BinaryInput, type BlobLike, type IdentityGrantRef, type Method, type MethodOpt, type PaginatedMethod, type ProviderErrorOf } from "../../runtime/index.js";
 import type { OperationTable, ProviderSpec } from "../../runtime/index.js";
 
 interface Repo {
@@ -48,5 +48,21 @@ describe("runtime types", () => {
     expectTypeOf(asUser({ account: "a" })).toEqualTypeOf<IdentityGrantRef>();
     expectTypeOf(vault.withContext({ runId: "r" }, () => 42)).toEqualTypeOf<number>();
     expectTypeOf(vault.awaitApproval<Repo>("id")).toEqualTypeOf<Promise<Repo>>();
+  });
+});
+
+describe("binary inputs are structural", () => {
+  it("Node's and the web's Blob, File and streams fit BinaryInput / BlobLike; other values do not", async () => {
+    const { Blob: NodeBlob } = await import("node:buffer");
+    const { Readable } = await import("node:stream");
+    expectTypeOf<InstanceType<typeof NodeBlob>>().toMatchTypeOf<BlobLike>();
+    expectTypeOf<Blob>().toMatchTypeOf<BlobLike>();
+    expectTypeOf<File>().toMatchTypeOf<BinaryInput>();
+    expectTypeOf<ReadableStream<Uint8Array>>().toMatchTypeOf<BinaryInput>();
+    expectTypeOf<InstanceType<typeof Readable>>().toMatchTypeOf<BinaryInput>();
+    expectTypeOf<Uint8Array>().toMatchTypeOf<BinaryInput>();
+    expectTypeOf<ArrayBuffer>().toMatchTypeOf<BinaryInput>();
+    expectTypeOf<number>().not.toMatchTypeOf<BinaryInput>();
+    expectTypeOf<{ size: number }>().not.toMatchTypeOf<BlobLike>();
   });
 });

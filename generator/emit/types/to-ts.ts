@@ -74,7 +74,7 @@ function baseType(node: SchemaNode, ctx: ToTsContext, topLevel: boolean): TsType
       switch (node.type) {
         case "string":
           if (node.format === "binary") {
-            return ctx.direction === "request" ? union([{ t: "ref", name: "Blob" }, { t: "ref", name: "Uint8Array" }]) : { t: "ref", name: "Uint8Array" };
+            return ctx.direction === "request" ? union([{ t: "ref", name: "BlobLike" }, { t: "ref", name: "Uint8Array" }]) : { t: "ref", name: "Uint8Array" };
           }
           return kw("string");
         case "integer":
@@ -216,7 +216,7 @@ export function mapType(value: TsType): TsType {
 function mentionsRef(type: TsType): boolean {
   switch (type.t) {
     case "ref":
-      return type.name !== "Blob" && type.name !== "Uint8Array" || (type.args?.some(mentionsRef) ?? false);
+      return type.name !== "BlobLike" && type.name !== "Uint8Array" || (type.args?.some(mentionsRef) ?? false);
     case "array":
       return mentionsRef(type.element);
     case "tuple":

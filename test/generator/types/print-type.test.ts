@@ -30,7 +30,7 @@ const cases: [string, { given: unknown; direction?: Direction; version?: "3.0" |
   ["single-value enum stays closed", { given: { enum: ["only"] }, want: '"only"' }],
   ["nullable enum", { given: { type: ["string", "null"], enum: ["a", "b", null] }, direction: "request", want: '"a" | "b" | null' }],
   ["const", { given: { const: 3 }, want: "3" }],
-  ["binary in a request", { given: { type: "string", format: "binary" }, direction: "request", want: "Blob | Uint8Array" }],
+  ["binary in a request", { given: { type: "string", format: "binary" }, direction: "request", want: "BlobLike | Uint8Array" }],
   ["binary in a response", { given: { type: "string", format: "binary" }, want: "Uint8Array" }],
   ["ref uses the direction's name", { given: pet, direction: "request", want: "PetInput" }],
   ["nullable ref (3.1)", { given: { anyOf: [pet, { type: "null" }] }, want: "Pet | null" }],
