@@ -5,7 +5,7 @@ import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import type { Catalog, CatalogProvider } from "./catalog-types.js";
 import { catalogPath, findProvider, loadCatalog } from "./catalog.js";
-import { defaults, ID_PATTERN, listOption, loadConfigFile, type Target } from "./config.js";
+import { defaults, ID_PATTERN, listOption, loadConfigFile, type MethodNames, type Target } from "./config.js";
 import { GeneratorError, SpecError, UsageError } from "./errors.js";
 import { generateClient, syncFiles, type ClientJob, type GeneratedClient } from "./generate.js";
 import { applyFixes, loadFixes, loadOverrides } from "./spec-fixes.js";
@@ -37,6 +37,7 @@ interface GenerateFlags {
   quiet?: boolean;
   catalog?: string;
   format?: "js" | "ts";
+  methodNames?: MethodNames;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -61,6 +62,12 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     .option("--check", "write nothing; exit 1 and list the files that are stale, missing or extra")
     .option("-c, --config <file>", `a config file listing several clients (default: ./${defaults.configFile} when no target flag is given)`)
     .addOption(new Option("--format <format>", "js: .js data + .d.ts types (cheap for consumers' type-checks); ts: single .ts modules").choices(["js", "ts"]).default("js"))
+    .addOption(
+      new Option("--method-names <source>", "for --spec: method names from the operationId (default) or, with `resource`, from HTTP method and path (customers.list, charges.capture)").choices([
+        "operationId",
+        "resource",
+      ]),
+    )
     .option("--names", "print every derived name (operationId -> namespace.method) instead of writing files")
     .option("-q, --quiet", "print only errors and --check findings (for CI)")
     .addOption(new Option("--catalog <dir>", "use another specs/ folder as the catalog").hideHelp())
@@ -151,6 +158,9 @@ async function resolveTargets(flags: GenerateFlags, io: CliIO): Promise<Resolved
   const chosen = [flags.all && "--all", flags.provider?.length && "--provider", flags.spec && "--spec", flags.config && "--config"].filter(Boolean) as string[];
   if (chosen.length > 1) throw new UsageError(`Use one of --all, --provider, --spec and --config at a time (got ${chosen.join(" and ")}).`, { flag: chosen[1]! });
   if (flags.name && !flags.spec) throw new UsageError("--name names the client of a --spec document; catalog providers use their catalog id.", { flag: "--name" });
+  if (flags.methodNames && !flags.spec) {
+    throw new UsageError("--method-names applies to a --spec document; catalog providers set methodNames in specs/providers.yaml, config entries in alter-gen.config.yaml.", { flag: "--method-names" });
+  }
   const outFlag = "--out";
   const resolveOut = (fallback: string) => path.resolve(io.cwd, flags.out ?? fallback);
   if (flags.all) return { targets: "all" as never, out: resolveOut(defaults.allOut), outFlag };
@@ -162,7 +172,9 @@ async function resolveTargets(flags: GenerateFlags, io: CliIO): Promise<Resolved
     if (!ID_PATTERN.test(flags.name)) throw new UsageError(`"${flags.name}" is not a valid client id: use lower-case letters, digits and dashes.`, { flag: "--name" });
     const spec = /^https?:\/\//i.test(flags.spec) ? flags.spec : path.resolve(io.cwd, flags.spec);
     return {
-      targets: [{ kind: "spec", id: flags.name, name: flags.name, spec, namespaceBy: defaults.namespaceBy, include, exclude, flag: "--spec" }],
+      targets: [
+        { kind: "spec", id: flags.name, name: flags.name, spec, namespaceBy: defaults.namespaceBy, include, exclude, flag: "--spec", ...(flags.methodNames ? { methodNames: flags.methodNames } : {}) },
+      ],
       out: resolveOut(defaults.out),
       outFlag,
     };
@@ -243,6 +255,7 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<number> {
     } else {
       job = { id: target.id, name: target.name, spec: target.spec, specFlag: target.flag, namespaceBy: target.namespaceBy, include: target.include, exclude: target.exclude };
       if (target.baseUrl) job.baseUrl = target.baseUrl;
+      if (target.methodNames) job.methodNames = target.methodNames;
     }
     if (flags.format === "ts") job.format = "ts";
     say(`${progress}${target.id}: reading ${/^https?:/.test(job.spec) ? job.spec : path.relative(io.cwd, job.spec) || job.spec}\n`);

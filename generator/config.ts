@@ -18,6 +18,8 @@ export const defaults = {
 };
 
 export type NamespaceBy = "tag" | "operationId-prefix" | "path-segment";
+/** Where method names come from (catalog `methodNames`; model/resource-names.ts). */
+export type MethodNames = "operationId" | "resource";
 
 export interface CatalogTarget {
   kind: "catalog";
@@ -32,6 +34,7 @@ export interface SpecTarget {
   name: string;
   spec: string;
   namespaceBy: NamespaceBy;
+  methodNames?: MethodNames;
   baseUrl?: string;
   include: string[];
   exclude: string[];
@@ -103,12 +106,12 @@ export function parseConfig(data: unknown, file: string): ConfigFile {
     const at = joinPointer("/providers", i);
     if (typeof entry === "string") return { kind: "catalog", id: entry, include: [], exclude: [] };
     if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
-      throw new UsageError("Each provider is a catalog id or a mapping {id, spec?, name?, namespaceBy?, baseUrl?, include?, exclude?}.", { file, pointer: at });
+      throw new UsageError("Each provider is a catalog id or a mapping {id, spec?, name?, namespaceBy?, methodNames?, baseUrl?, include?, exclude?}.", { file, pointer: at });
     }
     const e = entry as Record<string, unknown>;
     for (const key of Object.keys(e)) {
-      if (!["id", "spec", "name", "namespaceBy", "baseUrl", "include", "exclude"].includes(key)) {
-        throw new UsageError(`Unknown key "${key}" (allowed: id, spec, name, namespaceBy, baseUrl, include, exclude).`, { file, pointer: joinPointer(at, key) });
+      if (!["id", "spec", "name", "namespaceBy", "methodNames", "baseUrl", "include", "exclude"].includes(key)) {
+        throw new UsageError(`Unknown key "${key}" (allowed: id, spec, name, namespaceBy, methodNames, baseUrl, include, exclude).`, { file, pointer: joinPointer(at, key) });
       }
     }
     const id = str(e.id, file, joinPointer(at, "id"), true)!;
@@ -133,6 +136,12 @@ export function parseConfig(data: unknown, file: string): ConfigFile {
     };
     const baseUrl = str(e.baseUrl, file, joinPointer(at, "baseUrl"), false);
     if (baseUrl) target.baseUrl = baseUrl;
+    if (e.methodNames !== undefined) {
+      if (e.methodNames !== "operationId" && e.methodNames !== "resource") {
+        throw new UsageError('methodNames must be "operationId" or "resource".', { file, pointer: joinPointer(at, "methodNames") });
+      }
+      target.methodNames = e.methodNames;
+    }
     return target;
   });
   return { file, ...(out ? { out: path.resolve(dir, out) } : {}), targets };

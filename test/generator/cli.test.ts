@@ -67,6 +67,24 @@ describe("generating", () => {
     expect(r.stdout).toMatch(/^\(DELETE \/pets\/\{id\}\)\s+pets\.deletePetsById$/m);
   });
 
+  it("--method-names resource names methods from HTTP method and path; so does a config entry", async () => {
+    const r = await run(["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "petstore", "--method-names", "resource", "--names", "-q"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^pets\/list-pets\s+pets\.list$/m);
+    expect(r.stdout).toMatch(/^\(DELETE \/pets\/\{id\}\)\s+pets\.delete$/m);
+    const dir = path.join(work, "cfg-names");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "alter-gen.config.yaml"), `providers:\n  - id: petstore\n    spec: ${path.join(specs, "petstore-3.0.yaml")}\n    methodNames: resource\n`);
+    const c = await run(["--names", "-q"], dir);
+    expect(c.code).toBe(0);
+    expect(c.stdout).toMatch(/^pets\/list-pets\s+pets\.list$/m);
+    writeFileSync(path.join(dir, "alter-gen.config.yaml"), `providers:\n  - id: petstore\n    spec: ${path.join(specs, "petstore-3.0.yaml")}\n    methodNames: paths\n`);
+    const bad = await run(["--names", "-q"], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/methodNames must be "operationId" or "resource"/);
+    expect(bad.stderr).toMatch(/\/providers\/0\/methodNames/);
+  });
+
   it("--include keeps only the named tags; an empty selection is an error", async () => {
     const r = await run(["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "petstore", "--include", "store", "--names", "-q"]);
     expect(r.stdout.trim()).toMatch(/^store\/get-inventory\s+store\.getInventory$/);
@@ -109,7 +127,7 @@ describe("generating", () => {
   it("--help explains every flag", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--provider", "--all", "--spec", "--name", "--out", "--include", "--exclude", "--check", "--config", "--names", "--quiet"]) expect(r.stdout).toContain(flag);
+    for (const flag of ["--provider", "--all", "--spec", "--name", "--out", "--include", "--exclude", "--check", "--config", "--names", "--method-names", "--quiet"]) expect(r.stdout).toContain(flag);
   });
 });
 
@@ -123,6 +141,8 @@ describe("bad input: exit 2 and one paragraph", () => {
     ["unreadable path", { given: ["--spec", "/nonexistent/openapi.yaml", "--name", "x"], want: [/\/nonexistent\/openapi\.yaml does not exist/, /flag --spec/] }],
     ["--spec without --name", { given: ["--spec", path.join(specs, "petstore-3.0.yaml")], want: [/--spec needs --name/, /flag --name/] }],
     ["two targets", { given: ["--all", "--provider", "slack"], want: [/one of --all, --provider/] }],
+    ["--method-names without --spec", { given: ["--provider", "stripe", "--method-names", "resource"], want: [/--method-names applies to a --spec document/, /flag --method-names/] }],
+    ["--method-names with a bad value", { given: ["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "x", "--method-names", "paths"], want: [/--method-names/, /operationId, resource/] }],
     ["unknown flag", { given: ["--frobnicate"], want: [/unknown option '--frobnicate'/] }],
     ["config with a bad key", { given: ["--config", path.join(specs, "bad/not-openapi.yaml")], want: [/Unknown key "name" in the config file/, /at \/name/] }],
   ];
