@@ -32,6 +32,8 @@ const GLOBALS = new Set([
   "Uint8Array", "WeakMap", "WeakSet", "ReadableStream", "AbortSignal", "Buffer", "Error",
   "TextDecoder", "TextEncoder", "Intl", "Reflect", "Proxy", "Atomics", "WebAssembly",
   "NodeJS", "Uppercase", "Lowercase", "Capitalize", "Uncapitalize", "NoInfer", "ThisType",
+  // Imported from alter-gen/runtime into generated modules that use binary bodies.
+  "BlobLike", "BinaryInput",
 ]);
 
 /** PascalCase words of `name` with everything that cannot be in an identifier removed. */

@@ -11,6 +11,7 @@ const cases: [string, { given: string; taken?: string[]; want: string }][] = [
   ["leading digit", { given: "3ds-result", want: "_3dsResult" }],
   ["only symbols", { given: "---", want: "Schema" }],
   ["global we print (Blob)", { given: "blob", want: "BlobSchema" }],
+  ["runtime type we import (BlobLike)", { given: "blob-like", want: "BlobLikeSchema" }],
   ["lib type (Record)", { given: "record", want: "RecordSchema" }],
   ["web class (Event)", { given: "Event", want: "EventSchema" }],
   ["collision gets a number", { given: "simple_user", taken: ["SimpleUser"], want: "SimpleUser2" }],
