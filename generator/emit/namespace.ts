@@ -140,13 +140,7 @@ export function namespaceDts(ns: NamespaceModel, header: string, toType: SchemaT
   const methodMembers: TsMember[] = [];
   for (const op of ns.operations) {
     const t = op.typeName;
-    const own: TsMember[] = [];
-    const bases: string[] = [];
-    for (const member of paramsMembers(op, toType)) {
-      const name = shared?.nameOf(member);
-      if (name) bases.push(`P.${name}`);
-      else own.push(member);
-    }
+    const { own, bases } = shared ? shared.split(op) : { own: paramsMembers(op, toType), bases: [] };
     if (bases.length) usesParams = true;
     const decls: Doc[] = [
       interfaceDoc(`${t}Params`, own, "export ", bases),

@@ -4,8 +4,9 @@
 // the same JSDoc; printed per operation they were a fifth of every namespace file, and every
 // consumer parses all of it. Hovers and errors are unchanged: a property keeps its JSDoc through
 // the base interface, and a missing one is still reported against `ReposGetParams`.
-import type { NamespaceModel } from "../model/api.js";
-import { typeBaseName } from "../model/type-names.js";
+import type { NamespaceModel, OperationModel } from "../model/api.js";
+import { typeNameFor } from "../model/type-names.js";
+import { byCodeUnits } from "./types/declarations.js";
 import { hardline, join, printDoc, type Doc } from "./types/doc.js";
 import { interfaceDoc, type TsMember } from "./types/ts-ast.js";
 import { importDoc, runtimeTypesUsed } from "./namespace.js";
@@ -14,26 +15,35 @@ import { importDoc, runtimeTypesUsed } from "./namespace.js";
 const MIN_USES = 3;
 
 export interface SharedParams {
-  /** The shared interface's name for a printed member (without `P.`), or undefined. */
-  nameOf(member: TsMember): string | undefined;
+  /**
+   * An operation's Params members: the shared ones as base names to extend (`P.Owner`), the rest
+   * as its own members, in the namespace module's order.
+   */
+  split(op: OperationModel): { bases: string[]; own: TsMember[] };
   /** `params.d.ts` (or `params.ts`) text; undefined when nothing is shared. */
   module(header: string): string | undefined;
 }
 
-const keyOf = (member: TsMember): string => JSON.stringify(member);
+/** A member as planned: its identity key, or undefined when it is never shared (no JSDoc, body). */
+interface Planned {
+  member: TsMember;
+  key: string | undefined;
+}
 
 /**
- * `membersOf(op)` are the parameter members exactly as the namespace module would print them.
- * Only documented members are shared: an undocumented `page?: number;` is shorter than the
- * reference to it.
+ * `membersOf(op)` are the parameter members exactly as the namespace module would print them;
+ * each is computed once here and reused by `split`. Only documented members are shared: an
+ * undocumented `page?: number;` is shorter than the reference to it.
  */
-export function planSharedParams(namespaces: readonly NamespaceModel[], membersOf: (op: NamespaceModel["operations"][number]) => TsMember[]): SharedParams {
+export function planSharedParams(namespaces: readonly NamespaceModel[], membersOf: (op: OperationModel) => TsMember[]): SharedParams {
+  const planned = new Map<OperationModel, Planned[]>();
   const uses = new Map<string, { member: TsMember; count: number }>();
   for (const ns of namespaces) {
     for (const op of ns.operations) {
-      for (const member of membersOf(op)) {
-        if (!member.doc?.length || member.key === "body") continue;
-        const key = keyOf(member);
+      const list = membersOf(op).map((member): Planned => ({ member, key: member.doc?.length && member.key !== "body" ? JSON.stringify(member) : undefined }));
+      planned.set(op, list);
+      for (const { member, key } of list) {
+        if (key === undefined) continue;
         const entry = uses.get(key);
         if (entry) entry.count++;
         else uses.set(key, { member, count: 1 });
@@ -41,23 +51,24 @@ export function planSharedParams(namespaces: readonly NamespaceModel[], membersO
     }
   }
   // The most used variant of a name gets the plain name (`Owner`), others a number (`Owner2`).
-  const shared = [...uses].filter(([, u]) => u.count >= MIN_USES).sort(([ka, a], [kb, b]) => b.count - a.count || (ka < kb ? -1 : ka > kb ? 1 : 0));
+  const shared = [...uses].filter(([, u]) => u.count >= MIN_USES).sort(([ka, a], [kb, b]) => b.count - a.count || byCodeUnits(ka, kb));
   const names = new Map<string, string>();
   const taken = new Set<string>();
-  for (const [key, { member }] of shared) {
-    const base = typeBaseName(String(member.key));
-    let name = base;
-    for (let n = 2; taken.has(name); n++) name = `${base}${n}`;
-    taken.add(name);
-    names.set(key, name);
-  }
+  for (const [key, { member }] of shared) names.set(key, typeNameFor(String(member.key), taken));
   return {
-    nameOf: (member) => names.get(keyOf(member)),
+    split(op) {
+      const bases: string[] = [];
+      const own: TsMember[] = [];
+      for (const { member, key } of planned.get(op) ?? membersOf(op).map((m) => ({ member: m, key: undefined }))) {
+        const name = key === undefined ? undefined : names.get(key);
+        if (name) bases.push(`P.${name}`);
+        else own.push(member);
+      }
+      return { bases, own };
+    },
     module(header) {
       if (names.size === 0) return undefined;
-      const decls = shared
-        .map(([key, { member }]) => [names.get(key)!, member] as const)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const decls = shared.map(([key, { member }]) => [names.get(key)!, member] as const).sort(([a], [b]) => byCodeUnits(a, b));
       const usesSchemas = decls.some(([, m]) => JSON.stringify(m.type).includes('"name":"S.'));
       const body = printDoc([join([hardline, hardline], decls.map(([name, member]) => interfaceDoc(name, [member]))), hardline]);
       const imports: Doc[] = [];

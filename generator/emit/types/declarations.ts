@@ -49,7 +49,7 @@ export interface ComponentDeclarations {
   pinnedValues(schemaName: string, property: string): readonly string[] | undefined;
 }
 
-function byCodeUnits(a: string, b: string): number {
+export function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
