@@ -29,22 +29,14 @@ export class AuditContextStore {
 
   /** Runs `fn` with `scope` merged over any enclosing scope. */
   run<T>(scope: AuditScope, fn: () => T): T {
-    return this.#als.run({ ...this.#als.getStore(), ...pick(scope) }, fn);
+    const merged: AuditScope = { ...this.#als.getStore() };
+    copyScope(merged, scope);
+    return this.#als.run(merged, fn);
   }
 
   current(): AuditScope | undefined {
     return this.#als.getStore();
   }
-}
-
-function pick(source: Partial<Record<(typeof SCOPE_KEYS)[number], unknown>> | undefined): AuditScope {
-  const out: AuditScope = {};
-  if (!source) return out;
-  for (const k of SCOPE_KEYS) {
-    const v = source[k];
-    if (typeof v === "string" && v !== "") out[k] = v;
-  }
-  return out;
 }
 
 /**
@@ -70,7 +62,7 @@ export function buildAuditContext(input: {
   return ctx;
 }
 
-// `pick` without the intermediate object: this runs on every call.
+/** Copies the non-empty string scope fields of `source` over `into` (no intermediate object: this runs on every call). */
 function copyScope(into: AuditContext, source: Partial<Record<(typeof SCOPE_KEYS)[number], unknown>> | undefined): void {
   if (!source) return;
   for (const k of SCOPE_KEYS) {
