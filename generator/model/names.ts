@@ -69,7 +69,7 @@ export function fallbackOperationName(method: string, path: string): string {
 }
 
 /** Version-like path segments skipped by path-segment namespacing (`v1`, `2.0`, `api`). */
-function isVersionSegment(seg: string): boolean {
+export function isVersionSegment(seg: string): boolean {
   return /^(v\d+(\.\d+)*|\d+(\.\d+)*|api|rest)$/i.test(seg);
 }
 

@@ -23,10 +23,9 @@
 // a singular one is read by GET, updated by POST when it can also be
 // read, and otherwise a POST to it is an action. Collisions are handled by the caller like any
 // other name.
-import { camelCase, firstPathSegment, safeMember } from "./names.js";
+import { camelCase, firstPathSegment, isVersionSegment, pascalCase, safeMember } from "./names.js";
 
 const isParam = (seg: string) => /^\{.+\}$/.test(seg);
-const isVersion = (seg: string) => /^(v\d+(\.\d+)*|\d+(\.\d+)*|api|rest)$/i.test(seg);
 
 const IRREGULAR: Record<string, string> = { people: "person", children: "child" };
 
@@ -45,11 +44,6 @@ function isPlural(word: string): boolean {
   return singular(word) !== word;
 }
 
-const pascal = (text: string) => {
-  const c = camelCase(text);
-  return c.charAt(0).toUpperCase() + c.slice(1);
-};
-
 export interface PathFacts {
   /** The HTTP methods the document declares on this path (upper case). */
   methods: ReadonlySet<string>;
@@ -58,7 +52,7 @@ export interface PathFacts {
 }
 
 export function deriveResourceName(method: string, path: string, facts: PathFacts): { namespace: string; method: string } {
-  const segs = path.split("/").filter((s) => s && !isVersion(s));
+  const segs = path.split("/").filter((s) => s && !isVersionSegment(s));
   const namespaceSeg = firstPathSegment(path) ?? "default";
   const rest = segs.slice(segs.indexOf(namespaceSeg) + 1);
   const statics = rest.filter((s) => !isParam(s));
@@ -72,24 +66,24 @@ export function deriveResourceName(method: string, path: string, facts: PathFact
     name = verb === "GET" ? (item ? "retrieve" : "list") : verb === "POST" ? (item ? "update" : "create") : verb === "DELETE" ? "delete" : verb.toLowerCase();
   } else {
     const last = statics[statics.length - 1]!;
-    const context = statics.slice(0, -1).map((s) => pascal(singular(s))).join("");
+    const context = statics.slice(0, -1).map((s) => pascalCase(singular(s))).join("");
     if (endsWithParam) {
       // An item of a sub-resource: /customers/{c}/sources/{id}.
-      const noun = context + pascal(singular(last));
+      const noun = context + pascalCase(singular(last));
       name = (verb === "GET" ? "retrieve" : verb === "POST" ? "update" : verb === "DELETE" ? "delete" : verb.toLowerCase()) + noun;
     } else if ((last === "search" || last === "find") && verb === "GET") {
       name = last + context;
     } else if (isPlural(last) || facts.hasItems) {
       // A sub-collection: /customers/{c}/sources.
-      name = (verb === "GET" ? "list" + context + pascal(last) : verb === "POST" ? "create" + context + pascal(singular(last)) : verb === "DELETE" ? "delete" + context + pascal(last) : verb.toLowerCase() + context + pascal(last));
+      name = (verb === "GET" ? "list" + context + pascalCase(last) : verb === "POST" ? "create" + context + pascalCase(singular(last)) : verb === "DELETE" ? "delete" + context + pascalCase(last) : verb.toLowerCase() + context + pascalCase(last));
     } else if (verb === "GET") {
       // A singular thing to read: /invoices/upcoming, /accounts/{a}/capabilities/{c} handled above.
-      name = "retrieve" + context + pascal(last);
+      name = "retrieve" + context + pascalCase(last);
     } else if (verb === "DELETE") {
-      name = "delete" + context + pascal(last);
+      name = "delete" + context + pascalCase(last);
     } else if (verb === "POST" && facts.methods.has("GET")) {
       // A singular resource that can be read is updated by POST: /customers/{c}/cash_balance.
-      name = "update" + context + pascal(last);
+      name = "update" + context + pascalCase(last);
     } else {
       // An action: /charges/{charge}/capture, /customers/{c}/sources/{id}/verify.
       name = camelCase(last) + context;
