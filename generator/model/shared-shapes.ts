@@ -184,17 +184,17 @@ function rewriteChildren(node: SchemaNode, where: string, map: (child: SchemaNod
   }
 }
 
-/** The schemas an operation holds, each with a name for where it sits. */
+/** The schemas an operation holds, each with a name for where it sits (as rewriteOperation visits them). */
 function operationSchemas(op: OperationModel): [SchemaNode, string][] {
   const out: [SchemaNode, string][] = [];
-  for (const p of op.params) out.push([p.schema, `${op.typeName} ${p.property}`]);
-  if (op.body?.schema) out.push([op.body.schema, `${op.typeName} body`]);
-  for (const r of op.success) if (r.schema) out.push([r.schema, `${op.typeName} response`]);
-  for (const r of op.errors) if (r.schema) out.push([r.schema, `${op.typeName} error ${r.status}`]);
-  if (op.paginate) out.push([op.paginate.item, `${op.typeName} item`]);
+  rewriteOperation(op, (node, where) => {
+    out.push([node, where]);
+    return node;
+  });
   return out;
 }
 
+/** The operation with each schema it holds replaced by `map(schema, where it sits)`. */
 function rewriteOperation(op: OperationModel, map: (node: SchemaNode, where: string) => SchemaNode): OperationModel {
   const params = op.params.map((p) => ({ ...p, schema: map(p.schema, `${op.typeName} ${p.property}`) }));
   const body = op.body?.schema ? { ...op.body, schema: map(op.body.schema, `${op.typeName} body`) } : op.body;
