@@ -1,8 +1,9 @@
 // `alter-gen vault oauth set|show`: point a catalog provider's OAuth flow at other endpoints
-// (a self-hosted authorization server, or a local one in tests).
+// (a self-hosted authorization server, or a local one in tests), name its issuer for RFC 9207
+// checks, switch its connect callback, and print the redirect URI to register.
 import type { Command } from "commander";
 import { getOAuthEndpoints, setOAuthEndpoints, type OAuthEndpointOptions } from "../oauth/admin.js";
-import type { TokenAuthMethod } from "../oauth/provider-config.js";
+import type { CallbackMode, TokenAuthMethod } from "../oauth/provider-config.js";
 import { action, out, withData, type DataFlags } from "./common.js";
 
 interface SetFlags extends DataFlags {
@@ -11,6 +12,20 @@ interface SetFlags extends DataFlags {
   revokeUrl?: string;
   userinfoUrl?: string;
   authMethod?: string;
+  issuer?: string;
+  requireIss?: boolean;
+  callback?: string;
+}
+
+function describe(provider: string, o: Awaited<ReturnType<typeof getOAuthEndpoints>>): string {
+  const lines = [`OAuth settings of ${provider}: ${JSON.stringify(o, null, 2)}`, `Redirect URI to register at ${provider}: ${o.redirectUri}`];
+  if (o.callback === "shared") {
+    lines.push(
+      `${provider} still uses the shared callback (set up before per-provider callbacks), which leaves connects open to OAuth mix-up. ` +
+        `Register ${o.perProviderRedirectUri} at ${provider}, then run \`alter-gen vault oauth set ${provider} --callback per-provider\`.`,
+    );
+  }
+  return lines.join("\n");
 }
 
 export function registerOAuth(vault: Command): void {
@@ -22,6 +37,9 @@ export function registerOAuth(vault: Command): void {
     .option("--revoke-url <url>", "RFC 7009 revocation endpoint")
     .option("--userinfo-url <url>", "where to read the account name from after connect")
     .option("--auth-method <method>", "client_secret_post or client_secret_basic")
+    .option("--issuer <url>", "the authorization server's issuer: RFC 9207 iss checks (its RFC 8414 metadata is read)")
+    .option("--require-iss", "refuse authorization answers without iss even if the server publishes no metadata")
+    .option("--callback <mode>", "per-provider (default) or shared (/connect/callback, for registrations made before)")
     .action(
       action(async (provider: string, flags: SetFlags) => {
         const opts: OAuthEndpointOptions = { dataDir: flags.data, provider };
@@ -30,15 +48,17 @@ export function registerOAuth(vault: Command): void {
         if (flags.revokeUrl !== undefined) opts.revokeUrl = flags.revokeUrl;
         if (flags.userinfoUrl !== undefined) opts.userinfoUrl = flags.userinfoUrl;
         if (flags.authMethod !== undefined) opts.authMethod = flags.authMethod as TokenAuthMethod;
-        const o = await setOAuthEndpoints(opts);
-        out(`OAuth endpoints of ${provider}: ${JSON.stringify(o)}`);
+        if (flags.issuer !== undefined) opts.issuer = flags.issuer;
+        if (flags.requireIss !== undefined) opts.requireIss = flags.requireIss;
+        if (flags.callback !== undefined) opts.callback = flags.callback as CallbackMode;
+        out(describe(provider, await setOAuthEndpoints(opts)));
       }),
     );
-  withData(oauth.command("show").description("show a provider's overrides"))
+  withData(oauth.command("show").description("show a provider's OAuth settings and the redirect URI to register"))
     .argument("<provider>")
     .action(
       action(async (provider: string, flags: DataFlags) => {
-        out(JSON.stringify((await getOAuthEndpoints({ dataDir: flags.data, provider })) ?? {}, null, 2));
+        out(describe(provider, await getOAuthEndpoints({ dataDir: flags.data, provider })));
       }),
     );
 }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { listProviderConfigs, setProviderConfig, type ProviderConfigOptions } from "../admin/providers.js";
+import { getOAuthEndpoints } from "../oauth/admin.js";
 import { action, out, readEnvSecret, table, usage, withData, type DataFlags } from "./common.js";
 
 interface SetFlags extends DataFlags {
@@ -31,13 +32,30 @@ export function registerProviders(vault: Command): void {
         if (Object.keys(opts).length === 2) usage("providers set needs at least one of --client-id, --client-secret-from-env, --base-url, --hosts.");
         const s = await setProviderConfig(opts);
         out(`Updated ${s.provider}: client id ${s.clientId ?? "(none)"}, client secret ${s.hasClientSecret ? "set" : "not set"}, base URL ${s.baseUrl ?? "(catalog)"}, hosts ${s.hosts?.join(",") ?? "(catalog)"}.`);
+        const redirect = s.clientId ? await redirectUri(flags.data, id) : "";
+        if (redirect) out(`Redirect URI to register at ${id}: ${redirect}`);
       }),
     );
   withData(providers.command("list").description("list provider settings (never the client secret)"))
     .action(
       action(async (flags: DataFlags) => {
         const rows = await listProviderConfigs({ dataDir: flags.data });
-        out(table(["PROVIDER", "CLIENT ID", "SECRET", "BASE URL", "HOSTS"], rows.map((s) => [s.provider, s.clientId ?? "", s.hasClientSecret ? "set" : "", s.baseUrl ?? "", s.hosts?.join(",") ?? ""])));
+        const uris = await Promise.all(rows.map((s) => (s.clientId ? redirectUri(flags.data, s.provider) : "")));
+        out(
+          table(
+            ["PROVIDER", "CLIENT ID", "SECRET", "BASE URL", "HOSTS", "REDIRECT URI"],
+            rows.map((s, i) => [s.provider, s.clientId ?? "", s.hasClientSecret ? "set" : "", s.baseUrl ?? "", s.hosts?.join(",") ?? "", uris[i]!]),
+          ),
+        );
       }),
     );
+}
+
+/** The connect redirect URI an OAuth provider's client registers ("" for a provider without OAuth). */
+async function redirectUri(dataDir: string | undefined, provider: string): Promise<string> {
+  try {
+    return (await getOAuthEndpoints({ ...(dataDir !== undefined ? { dataDir } : {}), provider })).redirectUri;
+  } catch {
+    return "";
+  }
 }
