@@ -2,7 +2,7 @@
 // (a self-hosted authorization server, or a local one in tests), name its issuer for RFC 9207
 // checks, switch its connect callback, and print the redirect URI to register.
 import type { Command } from "commander";
-import { getOAuthEndpoints, setOAuthEndpoints, type OAuthEndpointOptions } from "../oauth/admin.js";
+import { getOAuthEndpoints, setOAuthEndpoints, type OAuthEndpointOptions, type OAuthSettingsView } from "../oauth/admin.js";
 import type { CallbackMode, TokenAuthMethod } from "../oauth/provider-config.js";
 import { action, out, withData, type DataFlags } from "./common.js";
 
@@ -17,15 +17,13 @@ interface SetFlags extends DataFlags {
   callback?: string;
 }
 
-function describe(provider: string, o: Awaited<ReturnType<typeof getOAuthEndpoints>>): string {
-  const lines = [`OAuth settings of ${provider}: ${JSON.stringify(o, null, 2)}`, `Redirect URI to register at ${provider}: ${o.redirectUri}`];
-  if (o.callback === "shared") {
-    lines.push(
-      `${provider} still uses the shared callback (set up before per-provider callbacks), which leaves connects open to OAuth mix-up. ` +
-        `Register ${o.perProviderRedirectUri} at ${provider}, then run \`alter-gen vault oauth set ${provider} --callback per-provider\`.`,
-    );
-  }
-  return lines.join("\n");
+/** The shared-callback warning, on stderr so that stdout stays the JSON of `oauth show`. */
+function warnShared(provider: string, o: OAuthSettingsView): void {
+  if (o.callback !== "shared") return;
+  process.stderr.write(
+    `${provider} still uses the shared callback ${o.redirectUri} (set up before per-provider callbacks), which leaves its connects open to OAuth mix-up. ` +
+      `Register ${o.perProviderRedirectUri} at ${provider}, then run \`alter-gen vault oauth set ${provider} --callback per-provider\`.\n`,
+  );
 }
 
 export function registerOAuth(vault: Command): void {
@@ -51,14 +49,18 @@ export function registerOAuth(vault: Command): void {
         if (flags.issuer !== undefined) opts.issuer = flags.issuer;
         if (flags.requireIss !== undefined) opts.requireIss = flags.requireIss;
         if (flags.callback !== undefined) opts.callback = flags.callback as CallbackMode;
-        out(describe(provider, await setOAuthEndpoints(opts)));
+        const o = await setOAuthEndpoints(opts);
+        out(`OAuth settings of ${provider}: ${JSON.stringify(o)}\nRedirect URI to register at ${provider}: ${o.redirectUri}`);
+        warnShared(provider, o);
       }),
     );
   withData(oauth.command("show").description("show a provider's OAuth settings and the redirect URI to register"))
     .argument("<provider>")
     .action(
       action(async (provider: string, flags: DataFlags) => {
-        out(describe(provider, await getOAuthEndpoints({ dataDir: flags.data, provider })));
+        const o = await getOAuthEndpoints({ dataDir: flags.data, provider });
+        out(JSON.stringify(o, null, 2));
+        warnShared(provider, o);
       }),
     );
 }

@@ -29,7 +29,7 @@ export async function discoverIssuer(issuer: string): Promise<IdpDiscovery> {
     res = await fetchBounded(url, { kind: "discovery", owner: `the IDP ${issuer}`, headers: { accept: "application/json" } });
   } catch (e) {
     if (!(e instanceof OutboundError)) throw e;
-    throw new VaultUsageError(`OIDC discovery failed: ${e.message} Check --issuer and that the IDP is reachable.`);
+    throw new VaultUsageError(`OIDC discovery at ${url} failed: ${e.message} Check --issuer and that the IDP is reachable.`);
   }
   if (res.status !== 200) throw new VaultUsageError(`OIDC discovery at ${url} answered HTTP ${res.status}; check --issuer.`);
   const parsed = parseJson(res.body);
