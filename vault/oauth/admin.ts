@@ -57,6 +57,10 @@ export async function setOAuthEndpoints(opts: OAuthEndpointOptions): Promise<OAu
   if (typeof patch.issuer === "string") {
     const meta = await fetchServerMetadata(provider, patch.issuer);
     patch.issParameterSupported = requireIss ?? meta.issParameterSupported;
+  } else if (patch.issuer === null) {
+    // Without an issuer there is nothing to compare `iss` with.
+    if (requireIss) throw new VaultUsageError("--require-iss needs the provider's issuer; pass --issuer too.");
+    patch.issParameterSupported = null;
   } else if (requireIss !== undefined) {
     patch.issParameterSupported = requireIss;
   }
