@@ -17,14 +17,18 @@ interface SetFlags extends DataFlags {
   callback?: string;
 }
 
-/** The shared-callback warning, on stderr so that stdout stays the JSON of `oauth show`. */
+/** Notes on stderr, so that stdout stays the JSON of `oauth show`. */
 function warnShared(provider: string, o: OAuthSettingsView): void {
+  if (!o.vaultRunning) process.stderr.write(`${NOT_RUNNING}\n`);
   if (o.callback !== "shared") return;
   process.stderr.write(
     `${provider} still uses the shared callback ${o.redirectUri} (set up before per-provider callbacks), which leaves its connects open to OAuth mix-up. ` +
       `Register ${o.perProviderRedirectUri} at ${provider}, then run \`alter-gen vault oauth set ${provider} --callback per-provider\`.\n`,
   );
 }
+
+export const NOT_RUNNING =
+  "No vault serves this data folder now, so the redirect URI assumes http://127.0.0.1:7420; if you start it with --public-url or another --port, register that address instead.";
 
 export function registerOAuth(vault: Command): void {
   const oauth = vault.command("oauth").description("per-app OAuth endpoint overrides of catalog providers");

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { listProviderConfigs, setProviderConfig, type ProviderConfigOptions } from "../admin/providers.js";
 import { getOAuthEndpoints } from "../oauth/admin.js";
+import { NOT_RUNNING } from "./oauth.js";
 import { action, out, readEnvSecret, table, usage, withData, type DataFlags } from "./common.js";
 
 interface SetFlags extends DataFlags {
@@ -32,15 +33,18 @@ export function registerProviders(vault: Command): void {
         if (Object.keys(opts).length === 2) usage("providers set needs at least one of --client-id, --client-secret-from-env, --base-url, --hosts.");
         const s = await setProviderConfig(opts);
         out(`Updated ${s.provider}: client id ${s.clientId ?? "(none)"}, client secret ${s.hasClientSecret ? "set" : "not set"}, base URL ${s.baseUrl ?? "(catalog)"}, hosts ${s.hosts?.join(",") ?? "(catalog)"}.`);
-        const redirect = s.clientId ? await redirectUri(flags.data, id) : "";
-        if (redirect) out(`Redirect URI to register at ${id}: ${redirect}`);
+        const redirect = s.clientId ? await redirectUri(flags.data, id) : null;
+        if (redirect) {
+          out(`Redirect URI to register at ${id}: ${redirect.uri}`);
+          if (!redirect.running) out(NOT_RUNNING);
+        }
       }),
     );
   withData(providers.command("list").description("list provider settings (never the client secret)"))
     .action(
       action(async (flags: DataFlags) => {
         const rows = await listProviderConfigs({ dataDir: flags.data });
-        const uris = await Promise.all(rows.map((s) => (s.clientId ? redirectUri(flags.data, s.provider) : "")));
+        const uris = await Promise.all(rows.map(async (s) => (s.clientId ? ((await redirectUri(flags.data, s.provider))?.uri ?? "") : "")));
         out(
           table(
             ["PROVIDER", "CLIENT ID", "SECRET", "BASE URL", "HOSTS", "REDIRECT URI"],
@@ -51,11 +55,12 @@ export function registerProviders(vault: Command): void {
     );
 }
 
-/** The connect redirect URI an OAuth provider's client registers ("" for a provider without OAuth). */
-async function redirectUri(dataDir: string | undefined, provider: string): Promise<string> {
+/** The connect redirect URI an OAuth provider's client registers (null for a provider without OAuth). */
+async function redirectUri(dataDir: string | undefined, provider: string): Promise<{ uri: string; running: boolean } | null> {
   try {
-    return (await getOAuthEndpoints({ ...(dataDir !== undefined ? { dataDir } : {}), provider })).redirectUri;
+    const o = await getOAuthEndpoints({ ...(dataDir !== undefined ? { dataDir } : {}), provider });
+    return { uri: o.redirectUri, running: o.vaultRunning };
   } catch {
-    return "";
+    return null;
   }
 }

@@ -20,9 +20,11 @@ export interface OAuthSettingsView extends OAuthEndpointOverrides {
   callback: CallbackMode;
   /** The per-provider redirect URI to register before leaving the shared callback. */
   perProviderRedirectUri: string;
+  /** False when no server runs on the folder: the URIs then assume http://127.0.0.1:7420. */
+  vaultRunning: boolean;
 }
 
-/** The vault's address for redirect URIs: the running server's, else the default local one. */
+/** The vault's address for redirect URIs: the running server's (its --public-url when given), else the default local one. */
 function vaultBase(s: AdminState): { base: string; known: boolean } {
   const server = runningServer(s.dataDir);
   return server ? { base: server.url, known: true } : { base: "http://127.0.0.1:7420", known: false };
@@ -36,8 +38,14 @@ export function redirectUriFor(s: AdminState, provider: string): { uri: string; 
 
 function view(s: AdminState, provider: string): OAuthSettingsView {
   const o = getOAuthOverrides(s.db, s.app.id, provider) ?? {};
-  const { uri, callback } = redirectUriFor(s, provider);
-  return { ...o, callback, redirectUri: uri, perProviderRedirectUri: connectRedirectUri(vaultBase(s).base, provider, "per-provider") };
+  const { uri, callback, baseKnown } = redirectUriFor(s, provider);
+  return {
+    ...o,
+    callback,
+    redirectUri: uri,
+    perProviderRedirectUri: connectRedirectUri(vaultBase(s).base, provider, "per-provider"),
+    vaultRunning: baseKnown,
+  };
 }
 
 const FIELDS = "--authorize-url, --token-url, --revoke-url, --userinfo-url, --auth-method, --issuer, --require-iss, --callback";

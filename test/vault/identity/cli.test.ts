@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerVaultCommands } from "../../../vault/cli/index.js";
-import { initVault } from "../../../vault/index.js";
+import { initVault, startVault } from "../../../vault/index.js";
 import { startIdp, type TestIdp } from "../../support/idp.js";
 
 const SECRET = "cli-idp-secret-CANARY-0c9d";
@@ -94,7 +94,15 @@ describe("vault idp / users / oauth commands", () => {
       callback: "per-provider",
       redirectUri: "http://127.0.0.1:7420/connect/callback/github",
     });
+    expect(set.out).toMatch(/No vault serves this data folder now/);
     expect(set.out + list.out).not.toContain("gh-cli-secret-CANARY-3e1f");
+    // With a server running, its address.
+    const server = await startVault({ dataDir, port: 0 });
+    try {
+      expect(JSON.parse((await run("oauth", "show", "github")).out)).toMatchObject({ redirectUri: `${server.url}/connect/callback/github`, vaultRunning: true });
+    } finally {
+      await server.close();
+    }
   });
 
   it("oauth set --issuer reads the server's metadata; --callback switches the redirect URI", async () => {
