@@ -21,10 +21,14 @@ export interface Recorded {
   at: number;
 }
 
-/** What an endpoint answers: JSON, or a body streamed up to `bytes` (until the client hangs up). */
+/**
+ * What an endpoint answers: JSON; a body streamed up to `bytes` (until the client hangs up); or
+ * a body that drips one byte every `everyMs` and never ends.
+ */
 export type Answer =
   | { status?: number; json: unknown; headers?: Record<string, string> }
-  | { status?: number; stream: { prefix: string; bytes: number; declareLength?: boolean } };
+  | { status?: number; stream: { prefix: string; bytes: number; declareLength?: boolean } }
+  | { status?: number; drip: { prefix: string; everyMs: number } };
 
 export interface AuthorizeAnswer {
   /** Where the browser goes: by default the request's redirect_uri with code, state and iss. */
@@ -144,6 +148,13 @@ async function send(res: ServerResponse, answer: Answer, count: (n: number) => v
   const status = answer.status ?? 200;
   if ("json" in answer) {
     res.writeHead(status, { "content-type": "application/json", ...answer.headers }).end(JSON.stringify(answer.json));
+    return;
+  }
+  if ("drip" in answer) {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.write(answer.drip.prefix);
+    const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(" ")), answer.drip.everyMs);
+    res.on("close", () => clearInterval(timer));
     return;
   }
   const { prefix, bytes, declareLength } = answer.stream;

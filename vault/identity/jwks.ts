@@ -21,7 +21,8 @@ export function remoteJwks(jwksUri: string): RemoteJwks {
     set = createRemoteJWKSet(new URL(jwksUri), {
       cooldownDuration: cooldownMs(),
       cacheMaxAge: 10 * 60_000,
-      timeoutDuration: 5_000,
+      // Above the bounded reader's 5 s deadline, so that its message (naming the limit) is the one seen.
+      timeoutDuration: 6_000,
       [customFetch]: boundedJwksFetch,
     });
     sets.set(jwksUri, set);

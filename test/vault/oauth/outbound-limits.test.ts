@@ -178,3 +178,13 @@ it.each(ROWS.map((r) => [r.name, r] as const))("%s: refused at the limit, memory
   // ...and its memory never grew by anything like the answer's size.
   expect(growth).toBeLessThan(16 * MiB);
 });
+
+it("a JWKS that drips one byte at a time is cut off at the whole-exchange deadline", async () => {
+  // The IDP of the JWKS row above stays configured; its key set now never finishes.
+  s.as.jwks = () => ({ drip: { prefix: '{"keys":[', everyMs: 200 } });
+  const { privateKey } = await generateKeyPair("RS256");
+  const jwt = await new SignJWT({}).setProtectedHeader({ alg: "RS256", kid: "k2" }).setIssuer(s.as.issuer).setAudience("app").setSubject("u").setExpirationTime("5m").sign(privateKey);
+  const e = await s.transport.request("GET", "/v1/grants", { userToken: jwt }).catch((err: Error) => err);
+  expect(e).toMatchObject({ code: "user_token_invalid" });
+  expect((e as Error).message).toMatch(new RegExp(`the IDP's JWKS \\(${origin()}\\) did not answer within 5 s, the vault's limit for JWKS requests`));
+}, 20_000);
