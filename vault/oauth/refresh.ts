@@ -44,9 +44,12 @@ export function assertUsable(grant: GrantRecord): void {
   }
 }
 
-function retryLater(message: string, waitMs: number): VaultError {
-  const retryAfter = Math.max(0.001, Math.ceil(waitMs) / 1000);
-  return new VaultError("token_refresh_in_progress", message, { details: { retryAfter } });
+/** `token_refresh_in_progress` with `retryAfter` in seconds (millisecond precision, above 0). */
+function retryLater(why: string, waitMs: number): VaultError {
+  const retryAfter = Math.max(1, Math.ceil(waitMs)) / 1000;
+  return new VaultError("token_refresh_in_progress", `${why} The vault tries again in ${Math.max(0.1, retryAfter).toFixed(1)} s.`, {
+    details: { retryAfter },
+  });
 }
 
 async function refreshUnderLease(ctx: OAuthContext, first: GrantRecord, rejected?: string): Promise<Credential> {
@@ -57,17 +60,17 @@ async function refreshUnderLease(ctx: OAuthContext, first: GrantRecord, rejected
     assertUsable(grant);
     // Another process may have refreshed while we waited for the lease.
     const tokens = openTokens(ctx.crypto, grant.id, grant.credentialSealed!);
-    if (!needsRefresh(grant, tokens, ctx.now(), rejected)) return { token: tokens.token };
-    const lease = takeLease(ctx.db, grant.id, Date.now(), ctx.now());
+    const now = ctx.now();
+    if (!needsRefresh(grant, tokens, now, rejected)) return { token: tokens.token };
+    const lease = takeLease(ctx.db, grant.id, Date.now(), now);
     if (lease.kind === "cooling") {
-      if (stillValid(grant, tokens, ctx.now(), rejected)) return { token: tokens.token };
-      const wait = lease.retryAt - ctx.now();
+      if (stillValid(grant, tokens, now, rejected)) return { token: tokens.token };
       const why = lease.lastError ?? "The last attempt to refresh this grant's token failed.";
-      throw retryLater(`${why} The vault tries again in ${(wait / 1000).toFixed(1)} s.`, wait);
+      throw retryLater(why, lease.retryAt - now);
     }
     if (lease.kind === "taken") return attempt(ctx, grant, tokens, rejected, lease);
     if (Date.now() > deadline) {
-      throw retryLater("Another vault process is refreshing this grant's token; retry shortly.", Math.max(LEASE_POLL_MS, lease.expiresAt - Date.now()));
+      throw retryLater("Another vault process is refreshing this grant's token.", Math.max(LEASE_POLL_MS, lease.expiresAt - Date.now()));
     }
     await sleep(LEASE_POLL_MS);
   }
@@ -98,7 +101,7 @@ async function attempt(
     auditRefresh(ctx, grant, "error", { errorCode: "token_refresh_failed", details: { message, failures, retryInMs: wait } });
     // Transient (network, 5xx, a refused answer): the current token is still good for a while.
     if (stillValid(grant, current, ctx.now(), rejected)) return { token: current.token };
-    throw retryLater(`${message} The vault tries again in ${(wait / 1000).toFixed(1)} s.`, wait);
+    throw retryLater(message, wait);
   }
 }
 
