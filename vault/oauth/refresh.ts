@@ -37,7 +37,7 @@ export async function ensureFreshCredential(ctx: OAuthContext, grant: GrantRecor
   return pending;
 }
 
-export function assertUsable(grant: GrantRecord): void {
+function assertUsable(grant: GrantRecord): void {
   if (grant.status === "revoked") throw new VaultError("grant_revoked", "This grant was revoked; connect again to restore access.");
   if (grant.status === "reauth_required" || !grant.credentialSealed) {
     throw new VaultError("reauth_required", "The provider no longer accepts this grant's tokens; the user must connect again.");
