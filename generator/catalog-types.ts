@@ -19,6 +19,11 @@ export interface CatalogOAuth {
   defaultScopes: string[];
   /** Extra fixed authorize parameters (e.g. Google's access_type=offline). */
   authorizeParams?: Record<string, string>;
+  /**
+   * Token types the provider's token endpoint answers besides Bearer, injected like Bearer
+   * tokens (Slack's "bot"). Any other type is refused when it arrives.
+   */
+  tokenTypes?: string[];
 }
 
 export interface CatalogSpecSource {

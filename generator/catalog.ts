@@ -167,7 +167,7 @@ function validateInjection(v: Validator, value: unknown, at: string): CatalogInj
 
 function validateOAuth(v: Validator, value: unknown, at: string): CatalogOAuth {
   const o = v.object(value, at);
-  v.keys(o, at, ["authorizeUrl", "tokenUrl", "revokeUrl", "pkce", "scopeSeparator", "defaultScopes", "authorizeParams"]);
+  v.keys(o, at, ["authorizeUrl", "tokenUrl", "revokeUrl", "pkce", "scopeSeparator", "defaultScopes", "authorizeParams", "tokenTypes"]);
   const out: CatalogOAuth = {
     authorizeUrl: v.url(o, at, "authorizeUrl"),
     tokenUrl: v.url(o, at, "tokenUrl"),
@@ -183,6 +183,7 @@ function validateOAuth(v: Validator, value: unknown, at: string): CatalogOAuth {
     out.authorizeParams = {};
     for (const k of Object.keys(p)) out.authorizeParams[k] = v.string(p, pat, k);
   }
+  if (o.tokenTypes !== undefined) out.tokenTypes = v.stringList(o, at, "tokenTypes");
   return out;
 }
 

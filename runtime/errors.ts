@@ -142,11 +142,17 @@ export class InsufficientScopeError extends BackendError {
   }
 }
 
-/** Transient: another caller is refreshing the grant's token. */
+/**
+ * Transient: the grant's token is being refreshed, or the last refresh failed and the vault waits
+ * out a short cool-down before the next one. The runtime's retries wait `retryAfter` first.
+ */
 export class TokenRefreshInProgressError extends BackendError {
   override name = "TokenRefreshInProgressError";
-  constructor(message = "the grant's token is being refreshed; retry shortly", options?: BackendErrorOptions) {
+  /** Seconds (may have a fraction) after which a retry can succeed, when the vault knows. */
+  readonly retryAfter: number | undefined;
+  constructor(message = "the grant's token is being refreshed; retry shortly", options?: BackendErrorOptions & { retryAfter?: number }) {
     super("token_refresh_in_progress", message, { status: 503, ...options, retryable: true });
+    this.retryAfter = options?.retryAfter;
   }
 }
 
@@ -324,6 +330,11 @@ function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/** A retryAfter from the vault: seconds, finite and not negative (a day at most), else undefined. */
+function seconds(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= 86_400 ? value : undefined;
+}
+
 /** Vault messages are shown to people; keep them one printable line of sane length. */
 function cleanMessage(value: unknown, fallback: string): string {
   if (typeof value !== "string" || value.trim() === "") return fallback;
@@ -363,8 +374,7 @@ export function errorFromEnvelope(httpStatus: number, envelope: unknown, options
     case "insufficient_scope":
       return new InsufficientScopeError(message, { status });
     case "policy_violation": {
-      const retryAfter = typeof details.retryAfter === "number" ? details.retryAfter : undefined;
-      return new PolicyViolationError(message, { status, policy: str(details.policy), retryAfter });
+      return new PolicyViolationError(message, { status, policy: str(details.policy), retryAfter: seconds(details.retryAfter) });
     }
     case "approval_required": {
       const approvalId = str(details.approvalId);
@@ -394,7 +404,7 @@ export function errorFromEnvelope(httpStatus: number, envelope: unknown, options
     case "connect_config":
       return new ConnectConfigError(message);
     case "token_refresh_in_progress":
-      return new TokenRefreshInProgressError(message, { status });
+      return new TokenRefreshInProgressError(message, { status, retryAfter: seconds(details.retryAfter) });
     case "provider_unreachable":
       return new NetworkError(message, { code });
     case "internal_error":

@@ -176,8 +176,12 @@ export function retryDelay(
     const server = serverDelay(outcome.headers, rateLimit, nowMs);
     if (server !== undefined) return server > policy.maxRetryAfterMs ? undefined : server;
   } else {
-    const after = (outcome.error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
-    if (typeof after === "number" && after >= 0) return after > policy.maxRetryAfterMs ? undefined : after;
+    // The vault's own hint (TokenRefreshInProgressError.retryAfter, in seconds).
+    const after = (outcome.error as { retryAfter?: unknown } | null)?.retryAfter;
+    if (typeof after === "number" && Number.isFinite(after) && after >= 0) {
+      const ms = Math.ceil(after * 1000);
+      return ms > policy.maxRetryAfterMs ? undefined : ms;
+    }
   }
   return backoffDelay(policy, retriesDone, random);
 }

@@ -77,7 +77,7 @@ try {
     const standin = await sandbox.standin("github");
     standin.expectCredential((token) => oauthServer.isActiveAccessToken(token)); // GitHub accepts what its OAuth server issued
     const client = { clientId: "sandbox-github-app", clientSecret: "sandbox-github-secret-never-printed" };
-    oauthServer.addClient({ ...client, redirectUris: [`${sandbox.url}/connect/callback`] });
+    oauthServer.addClient({ ...client, redirectUris: [`${sandbox.url}/connect/callback/github`] });
     await setProviderConfig({ dataDir: sandbox.dataDir, provider: "github", ...client });
     const e = oauthServer.endpoints;
     await setOAuthEndpoints({ dataDir: sandbox.dataDir, provider: "github", authorizeUrl: e.authorize, tokenUrl: e.token, revokeUrl: e.revocation });

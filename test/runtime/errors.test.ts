@@ -30,7 +30,7 @@ const table: Row[] = [
   ["reauth_required", 410, E.CredentialRevokedError, false],
   ["provider_host_not_allowed", 400, E.AlterValueError, false],
   ["connect_config", 400, E.ConnectConfigError, false],
-  ["token_refresh_in_progress", 503, E.TokenRefreshInProgressError, true],
+  ["token_refresh_in_progress", 503, E.TokenRefreshInProgressError, true, { retryAfter: 1.5 }],
   ["provider_unreachable", 502, E.NetworkError, true],
   ["internal_error", 500, E.BackendError, true],
 ];
@@ -51,6 +51,12 @@ describe("errorFromEnvelope", () => {
   it("carries the details the protocol names", () => {
     const policy = E.errorFromEnvelope(403, { error: { code: "policy_violation", message: "m", details: { policy: "timeWindow", retryAfter: 120 } } });
     expect(policy).toMatchObject({ policy: "timeWindow", retryAfter: 120, status: 403 });
+    const refresh = E.errorFromEnvelope(503, { error: { code: "token_refresh_in_progress", message: "m", details: { retryAfter: 1.5 } } });
+    expect(refresh).toMatchObject({ retryAfter: 1.5, retryable: true, status: 503 });
+    for (const bad of [-1, "2", Number.NaN, 1e9]) {
+      const e = E.errorFromEnvelope(503, { error: { code: "token_refresh_in_progress", message: "m", details: { retryAfter: bad } } });
+      expect((e as E.TokenRefreshInProgressError).retryAfter).toBeUndefined();
+    }
     const approval = E.errorFromEnvelope(403, { error: { code: "approval_required", message: "m", details: { approvalId: "apr_1", approvalUrl: "http://x/a", expiresAt: "t" } } });
     expect(approval).toMatchObject({ approvalId: "apr_1", approvalUrl: "http://x/a", expiresAt: "t" });
     const ambiguous = E.errorFromEnvelope(409, { error: { code: "ambiguous_grant", message: "m", details: { accounts: ["a", 3, "b"] } } });

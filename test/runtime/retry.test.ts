@@ -11,7 +11,7 @@ import {
   type AttemptContext,
   type AttemptOutcome,
 } from "../../runtime/retry.js";
-import { AlterSDKError, AlterValueError } from "../../runtime/errors.js";
+import { AlterSDKError, AlterValueError, errorFromEnvelope, TokenRefreshInProgressError } from "../../runtime/errors.js";
 
 const ctx = (over: Partial<AttemptContext> = {}): AttemptContext => ({
   method: "GET",
@@ -105,9 +105,13 @@ describe("delays", () => {
   it("catalog reset header when there is no Retry-After", () => {
     expect(retryDelay(p, 0, status(429, { "x-rl-reset": "2" }), { reset: "x-rl-reset", resetUnit: "seconds" }, 0)).toBe(2000);
   });
-  it("an error's retryAfterMs (vault policy hint)", () => {
-    const e = Object.assign(new AlterSDKError("token_refresh_in_progress", "x", true), { retryAfterMs: 250 });
-    expect(retryDelay(p, 0, { kind: "error", error: e, sent: false }, undefined, 0)).toBe(250);
+  it("an error's retryAfter in seconds (the vault's refresh cool-down) wins over backoff", () => {
+    const e = errorFromEnvelope(503, { error: { code: "token_refresh_in_progress", message: "x", details: { retryAfter: 1.25 } } });
+    expect(e).toBeInstanceOf(TokenRefreshInProgressError);
+    expect(retryDelay(p, 0, { kind: "error", error: e, sent: false }, undefined, 0, () => 0)).toBe(1250);
+    // Longer than the policy's cap: do not wait inside the call, surface the error.
+    const long = errorFromEnvelope(503, { error: { code: "token_refresh_in_progress", message: "x", details: { retryAfter: 90 } } });
+    expect(retryDelay(p, 0, { kind: "error", error: long, sent: false }, undefined, 0)).toBeUndefined();
   });
   it("falls back to backoff", () => {
     expect(retryDelay(p, 1, status(503), undefined, 0, () => 0.5)).toBe(100);

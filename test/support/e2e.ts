@@ -104,7 +104,7 @@ export async function startE2E(options: E2EOptions): Promise<E2E> {
     const standin = standins[id]!;
     const client = { clientId: `${id}-oauth-app`, clientSecret: `${id}-client-secret-CANARY-9e1b` };
     canaries.push(client.clientSecret);
-    idp.addClient({ ...client, redirectUris: [`${vault.url}/connect/callback`] });
+    idp.addClient({ ...client, redirectUris: [`${vault.url}/connect/callback/${id}`] });
     await setProviderConfig({ dataDir, provider: id, baseUrl: standin.url, hosts: [new URL(standin.url).host], ...client });
     await setOAuthEndpoints({ dataDir, provider: id, authorizeUrl: idp.endpoints.authorize, tokenUrl: idp.endpoints.token, revokeUrl: idp.endpoints.revocation });
   }

@@ -56,6 +56,25 @@ describe("authenticate", () => {
     expect(JSON.stringify(peers.sql("SELECT * FROM audit"))).not.toContain(idToken);
   });
 
+  // RFC 9207 for sign-ins: oidc-provider declares authorization_response_iss_parameter_supported,
+  // so an answer without iss, or naming another issuer, is refused before any token request.
+  it.each([
+    ["another issuer", "https://evil.example", /not issued by this vault's IDP/],
+    ["no iss", null, /has no iss parameter/],
+  ])("refuses a sign-in answer with %s", async (_name, iss, message) => {
+    const login = await createLogin();
+    const toIdp = await fetch(login.loginUrl, { redirect: "manual" });
+    const state = new URL(toIdp.headers.get("location")!).searchParams.get("state")!;
+    const back = new URL(`${peers.vault.url}/auth/callback`);
+    back.search = new URLSearchParams({ code: "forged-code", state, ...(iss ? { iss } : {}) }).toString();
+    const before = peers.idp.tokenRequests().length;
+    const page = await (await fetch(back)).text();
+    expect(page.replace(/&#39;/g, "'")).toMatch(message);
+    expect(peers.idp.tokenRequests()).toHaveLength(before);
+    const status = await peers.transport.request<AuthStatus>("GET", `/v1/auth/sessions/${login.sessionId}`);
+    expect(status.data.status).toBe("failed");
+  });
+
   it("fails the session when the user refuses consent", async () => {
     peers.idp.addUser({ sub: "dave", email: "dave@example.test" });
     const login = await createLogin();

@@ -112,7 +112,7 @@ describe("connect flow", () => {
     const authorize = new URL(right.headers.get("location")!);
     expect(authorize.origin + authorize.pathname).toBe(peers.idp.endpoints.authorize);
     expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
-    expect(authorize.searchParams.get("redirect_uri")).toBe(`${peers.vault.url}/connect/callback`);
+    expect(authorize.searchParams.get("redirect_uri")).toBe(`${peers.vault.url}/connect/callback/github`);
     expect(authorize.searchParams.get("scope")).toBe("repo read:user");
   });
 
@@ -130,7 +130,7 @@ describe("connect flow", () => {
 
   it("walks several providers through the picker, one authorization each", async () => {
     const google = { clientId: "gcal-oauth-app", clientSecret: "gcal-secret-CANARY-55aa" };
-    peers.idp.addClient({ ...google, authMethod: "client_secret_basic", redirectUris: [`${peers.vault.url}/connect/callback`] });
+    peers.idp.addClient({ ...google, authMethod: "client_secret_basic", redirectUris: [`${peers.vault.url}/connect/callback/google-calendar`] });
     await setProviderConfig({ dataDir: peers.dataDir, provider: "google-calendar", clientId: google.clientId, clientSecret: google.clientSecret });
     await setOAuthEndpoints({
       dataDir: peers.dataDir,

@@ -1,8 +1,9 @@
 // `alter-gen vault oauth set|show`: point a catalog provider's OAuth flow at other endpoints
-// (a self-hosted authorization server, or a local one in tests).
+// (a self-hosted authorization server, or a local one in tests), name its issuer for RFC 9207
+// checks, switch its connect callback, and print the redirect URI to register.
 import type { Command } from "commander";
-import { getOAuthEndpoints, setOAuthEndpoints, type OAuthEndpointOptions } from "../oauth/admin.js";
-import type { TokenAuthMethod } from "../oauth/provider-config.js";
+import { getOAuthEndpoints, setOAuthEndpoints, type OAuthEndpointOptions, type OAuthSettingsView } from "../oauth/admin.js";
+import type { CallbackMode, TokenAuthMethod } from "../oauth/provider-config.js";
 import { action, out, withData, type DataFlags } from "./common.js";
 
 interface SetFlags extends DataFlags {
@@ -11,7 +12,23 @@ interface SetFlags extends DataFlags {
   revokeUrl?: string;
   userinfoUrl?: string;
   authMethod?: string;
+  issuer?: string;
+  requireIss?: boolean;
+  callback?: string;
 }
+
+/** Notes on stderr, so that stdout stays the JSON of `oauth show`. */
+function warnShared(provider: string, o: OAuthSettingsView): void {
+  if (!o.vaultRunning) process.stderr.write(`${NOT_RUNNING}\n`);
+  if (o.callback !== "shared") return;
+  process.stderr.write(
+    `${provider} still uses the shared callback ${o.redirectUri} (set up before per-provider callbacks), which leaves its connects open to OAuth mix-up. ` +
+      `Register ${o.perProviderRedirectUri} at ${provider}, then run \`alter-gen vault oauth set ${provider} --callback per-provider\`.\n`,
+  );
+}
+
+export const NOT_RUNNING =
+  "No vault serves this data folder now, so the redirect URI assumes http://127.0.0.1:7420; if you start it with --public-url or another --port, register that address instead.";
 
 export function registerOAuth(vault: Command): void {
   const oauth = vault.command("oauth").description("per-app OAuth endpoint overrides of catalog providers");
@@ -22,6 +39,9 @@ export function registerOAuth(vault: Command): void {
     .option("--revoke-url <url>", "RFC 7009 revocation endpoint")
     .option("--userinfo-url <url>", "where to read the account name from after connect")
     .option("--auth-method <method>", "client_secret_post or client_secret_basic")
+    .option("--issuer <url>", "the authorization server's issuer: RFC 9207 iss checks (its RFC 8414 metadata is read)")
+    .option("--require-iss", "refuse authorization answers without iss even if the server publishes no metadata")
+    .option("--callback <mode>", "per-provider (default) or shared (/connect/callback, for registrations made before)")
     .action(
       action(async (provider: string, flags: SetFlags) => {
         const opts: OAuthEndpointOptions = { dataDir: flags.data, provider };
@@ -30,15 +50,21 @@ export function registerOAuth(vault: Command): void {
         if (flags.revokeUrl !== undefined) opts.revokeUrl = flags.revokeUrl;
         if (flags.userinfoUrl !== undefined) opts.userinfoUrl = flags.userinfoUrl;
         if (flags.authMethod !== undefined) opts.authMethod = flags.authMethod as TokenAuthMethod;
+        if (flags.issuer !== undefined) opts.issuer = flags.issuer;
+        if (flags.requireIss !== undefined) opts.requireIss = flags.requireIss;
+        if (flags.callback !== undefined) opts.callback = flags.callback as CallbackMode;
         const o = await setOAuthEndpoints(opts);
-        out(`OAuth endpoints of ${provider}: ${JSON.stringify(o)}`);
+        out(`OAuth settings of ${provider}: ${JSON.stringify(o)}\nRedirect URI to register at ${provider}: ${o.redirectUri}`);
+        warnShared(provider, o);
       }),
     );
-  withData(oauth.command("show").description("show a provider's overrides"))
+  withData(oauth.command("show").description("show a provider's OAuth settings and the redirect URI to register"))
     .argument("<provider>")
     .action(
       action(async (provider: string, flags: DataFlags) => {
-        out(JSON.stringify((await getOAuthEndpoints({ dataDir: flags.data, provider })) ?? {}, null, 2));
+        const o = await getOAuthEndpoints({ dataDir: flags.data, provider });
+        out(JSON.stringify(o, null, 2));
+        warnShared(provider, o);
       }),
     );
 }

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { listProviderConfigs, setProviderConfig, type ProviderConfigOptions } from "../admin/providers.js";
+import { getOAuthEndpoints } from "../oauth/admin.js";
+import { NOT_RUNNING } from "./oauth.js";
 import { action, out, readEnvSecret, table, usage, withData, type DataFlags } from "./common.js";
 
 interface SetFlags extends DataFlags {
@@ -31,13 +33,34 @@ export function registerProviders(vault: Command): void {
         if (Object.keys(opts).length === 2) usage("providers set needs at least one of --client-id, --client-secret-from-env, --base-url, --hosts.");
         const s = await setProviderConfig(opts);
         out(`Updated ${s.provider}: client id ${s.clientId ?? "(none)"}, client secret ${s.hasClientSecret ? "set" : "not set"}, base URL ${s.baseUrl ?? "(catalog)"}, hosts ${s.hosts?.join(",") ?? "(catalog)"}.`);
+        const redirect = s.clientId ? await redirectUri(flags.data, id) : null;
+        if (redirect) {
+          out(`Redirect URI to register at ${id}: ${redirect.uri}`);
+          if (!redirect.running) out(NOT_RUNNING);
+        }
       }),
     );
   withData(providers.command("list").description("list provider settings (never the client secret)"))
     .action(
       action(async (flags: DataFlags) => {
         const rows = await listProviderConfigs({ dataDir: flags.data });
-        out(table(["PROVIDER", "CLIENT ID", "SECRET", "BASE URL", "HOSTS"], rows.map((s) => [s.provider, s.clientId ?? "", s.hasClientSecret ? "set" : "", s.baseUrl ?? "", s.hosts?.join(",") ?? ""])));
+        const uris = await Promise.all(rows.map(async (s) => (s.clientId ? ((await redirectUri(flags.data, s.provider))?.uri ?? "") : "")));
+        out(
+          table(
+            ["PROVIDER", "CLIENT ID", "SECRET", "BASE URL", "HOSTS", "REDIRECT URI"],
+            rows.map((s, i) => [s.provider, s.clientId ?? "", s.hasClientSecret ? "set" : "", s.baseUrl ?? "", s.hosts?.join(",") ?? "", uris[i]!]),
+          ),
+        );
       }),
     );
+}
+
+/** The connect redirect URI an OAuth provider's client registers (null for a provider without OAuth). */
+async function redirectUri(dataDir: string | undefined, provider: string): Promise<{ uri: string; running: boolean } | null> {
+  try {
+    const o = await getOAuthEndpoints({ ...(dataDir !== undefined ? { dataDir } : {}), provider });
+    return { uri: o.redirectUri, running: o.vaultRunning };
+  } catch {
+    return null;
+  }
 }

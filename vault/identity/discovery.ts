@@ -1,6 +1,7 @@
 // OpenID Connect discovery (OpenID Connect Discovery 1.0 §4): what the vault needs from the
 // issuer's metadata, checked once at `vault idp set` and stored with the IDP configuration.
 import { VaultUsageError } from "../errors.js";
+import { fetchBounded, OutboundError, parseJson } from "../outbound/bounded.js";
 import { assertSafeOAuthUrl } from "../oauth/urls.js";
 
 export interface IdpDiscovery {
@@ -14,22 +15,26 @@ export interface IdpDiscovery {
   scopesSupported: string[];
   /** token_endpoint_auth_methods_supported (empty when not announced). */
   tokenAuthMethods?: string[];
+  /** authorization_response_iss_parameter_supported (RFC 9207): logins without `iss` are refused. */
+  issParameterSupported?: boolean;
 }
 
 const ASYMMETRIC = /^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$|^ES256K$/;
 
-export async function discoverIssuer(issuer: string, fetchImpl: typeof fetch = fetch): Promise<IdpDiscovery> {
+export async function discoverIssuer(issuer: string): Promise<IdpDiscovery> {
   const base = assertSafeOAuthUrl(issuer, "--issuer");
   const url = `${base.href.replace(/\/$/, "")}/.well-known/openid-configuration`;
-  let meta: Record<string, unknown>;
+  let res;
   try {
-    const res = await fetchImpl(url, { signal: AbortSignal.timeout(10_000), headers: { accept: "application/json" } });
-    if (res.status !== 200) throw new VaultUsageError(`OIDC discovery at ${url} answered HTTP ${res.status}; check --issuer.`);
-    meta = (await res.json()) as Record<string, unknown>;
+    res = await fetchBounded(url, { kind: "discovery", owner: `the IDP ${issuer}`, headers: { accept: "application/json" } });
   } catch (e) {
-    if (e instanceof VaultUsageError) throw e;
-    throw new VaultUsageError(`OIDC discovery at ${url} failed (${(e as Error).message}); check --issuer and that the IDP is reachable.`);
+    if (!(e instanceof OutboundError)) throw e;
+    throw new VaultUsageError(`OIDC discovery at ${url} failed: ${e.message} Check --issuer and that the IDP is reachable.`);
   }
+  if (res.status !== 200) throw new VaultUsageError(`OIDC discovery at ${url} answered HTTP ${res.status}; check --issuer.`);
+  const parsed = parseJson(res.body);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new VaultUsageError(`OIDC discovery at ${url} answered something other than a JSON object.`);
+  const meta = parsed as Record<string, unknown>;
   // Discovery §4.3: the issuer in the document must be exactly the one we asked for.
   if (meta.issuer !== issuer) {
     throw new VaultUsageError(
@@ -55,6 +60,7 @@ export async function discoverIssuer(issuer: string, fetchImpl: typeof fetch = f
     tokenAuthMethods: Array.isArray(meta.token_endpoint_auth_methods_supported)
       ? (meta.token_endpoint_auth_methods_supported as unknown[]).filter((x): x is string => typeof x === "string")
       : [],
+    issParameterSupported: meta.authorization_response_iss_parameter_supported === true,
     scopesSupported: Array.isArray(meta.scopes_supported) ? (meta.scopes_supported as unknown[]).filter((x): x is string => typeof x === "string") : [],
   };
 }

@@ -1,7 +1,9 @@
 // One remote JWKS per jwks_uri for the life of the process. jose refetches on an unknown key id
 // (that is how key rotation is followed), at most once per cooldown, so a flood of tokens with
-// made-up kids cannot turn into a flood of requests to the IDP.
-import { createRemoteJWKSet } from "jose";
+// made-up kids cannot turn into a flood of requests to the IDP. The key set is read through the
+// vault's bounded reader, so an IDP answering endlessly cannot grow the vault's memory.
+import { createRemoteJWKSet, customFetch, type FetchImplementation } from "jose";
+import { fetchBounded } from "../outbound/bounded.js";
 
 type RemoteJwks = ReturnType<typeof createRemoteJWKSet>;
 
@@ -19,7 +21,9 @@ export function remoteJwks(jwksUri: string): RemoteJwks {
     set = createRemoteJWKSet(new URL(jwksUri), {
       cooldownDuration: cooldownMs(),
       cacheMaxAge: 10 * 60_000,
-      timeoutDuration: 5_000,
+      // Above the bounded reader's 5 s deadline, so that its message (naming the limit) is the one seen.
+      timeoutDuration: 6_000,
+      [customFetch]: boundedJwksFetch,
     });
     sets.set(jwksUri, set);
   }
@@ -30,3 +34,13 @@ export function remoteJwks(jwksUri: string): RemoteJwks {
 export function forgetJwks(jwksUri: string): void {
   sets.delete(jwksUri);
 }
+
+const boundedJwksFetch: FetchImplementation = async (url, options) => {
+  const answer = await fetchBounded(url, {
+    kind: "jwks",
+    owner: "the IDP",
+    headers: Object.fromEntries(options.headers.entries()),
+    signal: options.signal,
+  });
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
+};

@@ -7,6 +7,7 @@ import { VaultError } from "../errors.js";
 import type { RouteContext, VerifiedUser } from "../http/context.js";
 import { getIdpConfig, type IdpConfig } from "./idp-config.js";
 import { remoteJwks } from "./jwks.js";
+import { OutboundError } from "../outbound/bounded.js";
 import { observeUser } from "./users.js";
 
 export const CLOCK_TOLERANCE_SECONDS = 10;
@@ -85,6 +86,7 @@ function describe(e: unknown, idp: IdpConfig): string {
   if (e instanceof joseErrors.JWSSignatureVerificationFailed) return "The user token's signature does not verify.";
   if (e instanceof joseErrors.JWKSNoMatchingKey) return "The user token is signed with a key the IDP does not publish.";
   if (e instanceof joseErrors.JOSEAlgNotAllowed) return `The user token's algorithm is not one the IDP announces (${idp.discovery.algorithms.join(", ")}).`;
+  if (e instanceof OutboundError) return `The IDP's keys could not be read: ${e.message}`;
   const fetchFailed = e instanceof joseErrors.JWKSTimeout || !(e instanceof joseErrors.JOSEError);
   if (fetchFailed) {
     return `The IDP's keys could not be fetched from ${idp.discovery.jwksUri}.`;

@@ -11,7 +11,7 @@ import { hashToken } from "./pkce.js";
 import { constantTimeEqualHex } from "./compare.js";
 import { pruneFinishedFlows } from "./connect-sessions.js";
 import { consumeAttempt, createAttempt } from "./states.js";
-import { OAuthEndpointError, requestToken } from "./token-endpoint.js";
+import { OAuthEndpointError, requestToken, TokenAnswerError } from "./token-endpoint.js";
 
 export const AUTH_SESSION_TTL_MS = 10 * 60_000;
 export const AUTH_CALLBACK_PATH = "/auth/callback";
@@ -130,23 +130,26 @@ export async function handleAuthCallback(ctx: Ctx, query: URLSearchParams): Prom
     ctx.audit.write({ action: "authenticate", outcome: "error", appId: session.appId, keyId: session.keyId, remoteAddress: ctx.remoteAddress, errorCode: code, details: { sessionId: session.id } });
     return { kind: "failed", message };
   };
+  const idp = getIdpOrConfigError(ctx);
+  const issProblem = idpIssProblem(idp.issuer, idp.discovery.issParameterSupported === true, query);
+  if (issProblem) return fail("auth_failed", issProblem);
   const error = query.get("error");
   if (error) return fail(error === "access_denied" ? "auth_denied" : "auth_failed", `The identity provider answered "${error.slice(0, 100)}".`);
   const code = query.get("code");
   if (!code) return fail("auth_failed", "The identity provider sent no authorization code.");
 
-  const idp = getIdpOrConfigError(ctx);
   let idToken: string;
   try {
     const res = await requestToken(
       idp.discovery.tokenEndpoint!,
       { grant_type: "authorization_code", code, redirect_uri: attempt.redirectUri, code_verifier: attempt.verifier },
       { clientId: idp.clientId!, clientSecret: openIdpClientSecret(ctx.db, ctx.crypto, ctx.app.id), method: idpAuthMethod(idp.discovery.tokenAuthMethods) },
+      { owner: "the IDP" },
     );
     if (!res.idToken) return fail("auth_failed", "The identity provider returned no ID token.");
     idToken = res.idToken;
   } catch (e) {
-    if (e instanceof OAuthEndpointError || e instanceof VaultError) return fail("auth_failed", `The code exchange with the identity provider failed: ${e.message}`);
+    if (e instanceof OAuthEndpointError || e instanceof VaultError || e instanceof TokenAnswerError) return fail("auth_failed", `The code exchange with the identity provider failed: ${e.message}`);
     throw e;
   }
   let subject: string;
@@ -184,6 +187,14 @@ export function takeAuthToken(ctx: Pick<RouteContext, "db" | "crypto" | "now">, 
     ctx.db.prepare("UPDATE auth_sessions SET id_token_sealed = NULL, delivered_at = ? WHERE id = ?").run(new Date(ctx.now()).toISOString(), id);
     return ctx.crypto.open(TOKEN_PURPOSE, id, row.id_token_sealed).toString("utf8");
   })();
+}
+
+/** RFC 9207 for logins: an `iss` must be the IDP's; a missing one only when it declared support. */
+function idpIssProblem(issuer: string, required: boolean, query: URLSearchParams): string | null {
+  const all = query.getAll("iss");
+  if (all.length === 0) return required ? "The identity provider's answer has no iss parameter, though it declares authorization_response_iss_parameter_supported (RFC 9207)." : null;
+  if (all.length === 1 && all[0] === issuer) return null;
+  return `The sign-in answer was not issued by this vault's IDP (${issuer}) (RFC 9207); the vault refused it.`;
 }
 
 /** client_secret_post where the IDP takes it (or says nothing), else Basic (OIDC's default). */

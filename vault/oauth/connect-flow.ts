@@ -7,14 +7,13 @@ import { insertGrant } from "../storage/grants.js";
 import { getUser } from "../storage/users.js";
 import { accountFor } from "./account.js";
 import { finishConnectSession, getConnectSession, recordConnectedGrant, type ConnectSession } from "./connect-sessions.js";
-import { clientSecretFor, resolveOAuthProvider } from "./provider-config.js";
+import { connectRedirectUri, mixupProblem } from "./mixup.js";
+import { clientSecretFor, resolveOAuthProvider, type OAuthProviderConfig } from "./provider-config.js";
 import { consumeAttempt, createAttempt } from "./states.js";
-import { OAuthEndpointError, requestToken } from "./token-endpoint.js";
+import { OAuthEndpointError, requestToken, TokenAnswerError, type TokenResponse } from "./token-endpoint.js";
 import { expiryFrom, sealTokens, tokensFrom } from "./tokens.js";
 
 export type FlowContext = Pick<RouteContext, "db" | "crypto" | "now" | "vault" | "audit" | "app" | "remoteAddress">;
-
-export const CONNECT_CALLBACK_PATH = "/connect/callback";
 
 export function scopesFor(session: ConnectSession, provider: string, defaults: string[]): string[] {
   return session.scopes[provider] ?? defaults;
@@ -23,7 +22,7 @@ export function scopesFor(session: ConnectSession, provider: string, defaults: s
 /** The provider's authorize URL for one provider of the session (a fresh single-use state). */
 export function authorizeUrlFor(ctx: FlowContext, session: ConnectSession, provider: string, base: string, pageToken: string): string {
   const config = resolveOAuthProvider(ctx, session.appId, provider);
-  const redirectUri = base + CONNECT_CALLBACK_PATH;
+  const redirectUri = connectRedirectUri(base, provider, config.callback);
   const attempt = createAttempt(ctx.db, ctx.crypto, { kind: "connect", sessionId: session.id, provider, redirectUri, pageToken }, ctx.now());
   const url = new URL(config.authorizeUrl);
   for (const [k, v] of Object.entries(config.authorizeParams)) url.searchParams.set(k, v);
@@ -45,7 +44,10 @@ export type CallbackOutcome =
   | { kind: "denied"; session: ConnectSession; provider: string }
   | { kind: "failed"; session: ConnectSession | null; message: string };
 
-export async function handleConnectCallback(ctx: FlowContext, query: URLSearchParams): Promise<CallbackOutcome> {
+type Audit = (outcome: "success" | "denied" | "error", extra: { grantId?: string; errorCode?: string; account?: string | null; details?: Record<string, unknown> }) => void;
+
+/** `arrivedOn`: the path of the callback the browser came back to (the mix-up check needs it). */
+export async function handleConnectCallback(ctx: FlowContext, query: URLSearchParams, arrivedOn: string): Promise<CallbackOutcome> {
   const now = ctx.now();
   const state = query.get("state");
   const attempt = state ? consumeAttempt(ctx.db, ctx.crypto, "connect", state, now) : undefined;
@@ -58,7 +60,7 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
   if (session.status !== "pending") {
     return { kind: "failed", session, message: `This connect session is ${session.status}. Start again from your application.` };
   }
-  const audit = (outcome: "success" | "denied" | "error", extra: { grantId?: string; errorCode?: string; account?: string | null }) =>
+  const audit: Audit = (outcome, extra) =>
     ctx.audit.write({
       action: "connect",
       outcome,
@@ -70,8 +72,24 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
       provider,
       remoteAddress: ctx.remoteAddress,
       errorCode: extra.errorCode ?? null,
-      details: { sessionId: session.id, ...(extra.account ? { account: extra.account } : {}) },
+      details: { sessionId: session.id, ...(extra.account ? { account: extra.account } : {}), ...extra.details },
     });
+  const fail = (code: string, message: string, auditCode = code): CallbackOutcome => {
+    finishConnectSession(ctx.db, session.id, "failed", { code, message }, ctx.now());
+    audit("error", { errorCode: auditCode });
+    return { kind: "failed", session, message };
+  };
+
+  let config: OAuthProviderConfig;
+  try {
+    config = resolveOAuthProvider(ctx, session.appId, provider);
+  } catch (e) {
+    if (e instanceof VaultError) return fail("connect_config", e.message);
+    throw e;
+  }
+  // Before anything in the answer is believed, even an error: it must come from this provider.
+  const mixup = mixupProblem(ctx.db, session.appId, config, attempt.redirectUri, arrivedOn, query);
+  if (mixup) return fail("connect_failed", mixup, "oauth_mixup");
 
   const error = query.get("error");
   if (error) {
@@ -81,10 +99,7 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
       audit("denied", { errorCode: "connect_denied" });
       return { kind: "denied", session: getConnectSession(ctx.db, session.id, now)!, provider };
     }
-    const message = `${provider} answered the authorization with error "${error.slice(0, 100)}".`;
-    finishConnectSession(ctx.db, session.id, "failed", { code: "connect_failed", message }, now);
-    audit("error", { errorCode: "connect_failed" });
-    return { kind: "failed", session, message };
+    return fail("connect_failed", `${provider} answered the authorization with error "${error.slice(0, 100)}".`);
   }
   const code = query.get("code");
   if (!code) return { kind: "failed", session, message: "The provider sent no authorization code." };
@@ -96,41 +111,50 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
     return { kind: "failed", session, message };
   }
 
-  let res;
-  let config;
+  let res: TokenResponse;
   try {
-    config = resolveOAuthProvider(ctx, session.appId, provider);
     const params: Record<string, string> = { grant_type: "authorization_code", code, redirect_uri: attempt.redirectUri };
     if (config.pkce) params.code_verifier = attempt.verifier;
-    res = await requestToken(config.tokenUrl, params, {
-      clientId: config.clientId,
-      clientSecret: clientSecretFor(ctx, session.appId, provider),
-      method: config.authMethod,
-    });
+    res = await requestToken(
+      config.tokenUrl,
+      params,
+      { clientId: config.clientId, clientSecret: clientSecretFor(ctx, session.appId, provider), method: config.authMethod },
+      { owner: provider, tokenTypes: config.tokenTypes },
+    );
   } catch (e) {
-    const message =
-      e instanceof OAuthEndpointError || e instanceof VaultError
-        ? `The code exchange with ${provider} failed: ${e.message}`
-        : `The code exchange with ${provider} failed.`;
-    const codeName = e instanceof VaultError && e.code === "provider_unreachable" ? "provider_unreachable" : "connect_failed";
-    finishConnectSession(ctx.db, session.id, "failed", { code: codeName, message }, ctx.now());
-    audit("error", { errorCode: codeName });
-    return { kind: "failed", session, message };
+    const known = e instanceof OAuthEndpointError || e instanceof VaultError || e instanceof TokenAnswerError;
+    const message = known ? `The code exchange with ${provider} failed: ${e.message}` : `The code exchange with ${provider} failed.`;
+    if (e instanceof VaultError && e.code === "provider_unreachable") return fail("provider_unreachable", message);
+    return fail("connect_failed", message, e instanceof TokenAnswerError ? "invalid_token_answer" : "connect_failed");
   }
+  return storeConnectedGrant(ctx, session, attempt.pageToken, config, res, owner?.subject ?? null, audit);
+}
 
-  const account = await accountFor(res, config.userinfoUrl);
+async function storeConnectedGrant(
+  ctx: FlowContext,
+  session: ConnectSession,
+  pageToken: string | null,
+  config: OAuthProviderConfig,
+  res: TokenResponse,
+  ownerLabel: string | null,
+  audit: Audit,
+): Promise<CallbackOutcome> {
+  const provider = config.provider;
+  const account = await accountFor(res, config.userinfoUrl, provider);
   const grantId = randomUUID();
-  const granted = res.scope !== null ? res.scope.split(/[\s,]+/).filter(Boolean) : scopesFor(session, provider, config.defaultScopes);
+  // What the server says it granted (RFC 6749 §5.1); without a scope field, what was asked.
+  const requested = scopesFor(session, provider, config.defaultScopes);
+  const granted = res.scopes ?? requested;
   insertGrant(
     ctx.db,
     {
       id: grantId,
       appId: session.appId,
       provider,
-      account,
+      account: account.name,
       principalType: session.principalType,
       principalId: session.userId,
-      principalLabel: owner?.subject ?? null,
+      principalLabel: ownerLabel,
       scopes: granted,
       source: "oauth",
       credentialSealed: sealTokens(ctx.crypto, grantId, tokensFrom(res, ctx.now())),
@@ -141,7 +165,16 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
     ctx.now(),
   );
   const updated = recordConnectedGrant(ctx.db, session.id, provider, grantId, ctx.now());
-  audit("success", { grantId, account });
+  const notGranted = requested.filter((s) => !granted.includes(s));
+  audit("success", {
+    grantId,
+    account: account.name,
+    details: {
+      scopes: granted,
+      ...(notGranted.length > 0 ? { scopesNotGranted: notGranted } : {}),
+      ...(account.problem ? { accountLookup: account.problem } : {}),
+    },
+  });
   const remaining = updated.providers.filter((p) => updated.grantIds[p] === undefined);
-  return { kind: "connected", session: updated, provider, account, remaining, pageToken: attempt.pageToken };
+  return { kind: "connected", session: updated, provider, account: account.name, remaining, pageToken };
 }

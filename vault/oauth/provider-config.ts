@@ -3,11 +3,14 @@
 // tests or self-hosted installs point a catalog provider at another authorization server.
 import type { Db } from "../storage/db.js";
 import type { RouteContext } from "../http/context.js";
-import { VaultError } from "../errors.js";
+import { VaultError, VaultUsageError } from "../errors.js";
 import { getProviderSettings, openClientSecret } from "../storage/providers.js";
 import { assertSafeOAuthUrl } from "./urls.js";
 
 export type TokenAuthMethod = "client_secret_post" | "client_secret_basic";
+
+/** Which connect callback the provider's OAuth client registration names (docs/protocol.md). */
+export type CallbackMode = "per-provider" | "shared";
 
 export interface OAuthEndpointOverrides {
   authorizeUrl?: string | null;
@@ -15,6 +18,12 @@ export interface OAuthEndpointOverrides {
   revokeUrl?: string | null;
   userinfoUrl?: string | null;
   authMethod?: TokenAuthMethod | null;
+  /** The authorization server's issuer identifier (RFC 8414), checked against RFC 9207 `iss`. */
+  issuer?: string | null;
+  /** Whether the server declared `authorization_response_iss_parameter_supported`; null: unknown. */
+  issParameterSupported?: boolean | null;
+  /** null: per-provider (the default); "shared" for registrations made before per-provider callbacks. */
+  callback?: CallbackMode | null;
 }
 
 export interface OAuthProviderConfig {
@@ -29,6 +38,13 @@ export interface OAuthProviderConfig {
   authorizeParams: Record<string, string>;
   clientId: string;
   authMethod: TokenAuthMethod;
+  /** Token types accepted besides Bearer (catalog `oauth.tokenTypes`). */
+  tokenTypes: string[];
+  /** Expected RFC 9207 `iss` of authorization responses, when known. */
+  issuer: string | null;
+  /** A response without `iss` is refused (the server declared it sends one). */
+  issRequired: boolean;
+  callback: CallbackMode;
 }
 
 export type OAuthContext = Pick<RouteContext, "db" | "crypto" | "now" | "vault">;
@@ -39,6 +55,9 @@ interface OverrideRow {
   revoke_url: string | null;
   userinfo_url: string | null;
   auth_method: TokenAuthMethod | null;
+  issuer: string | null;
+  iss_parameter_supported: number | null;
+  callback: CallbackMode | null;
 }
 
 export function getOAuthOverrides(db: Db, appId: string, provider: string): OAuthEndpointOverrides | undefined {
@@ -50,6 +69,9 @@ export function getOAuthOverrides(db: Db, appId: string, provider: string): OAut
       revokeUrl: r.revoke_url,
       userinfoUrl: r.userinfo_url,
       authMethod: r.auth_method,
+      issuer: r.issuer,
+      issParameterSupported: r.iss_parameter_supported === null ? null : r.iss_parameter_supported === 1,
+      callback: r.callback,
     }
   );
 }
@@ -70,11 +92,20 @@ export function setOAuthOverrides(db: Db, appId: string, provider: string, patch
     next[field] = v === null ? null : assertSafeOAuthUrl(v, flag).href;
   }
   if (patch.authMethod !== undefined) next.authMethod = patch.authMethod;
+  if (patch.issuer !== undefined) {
+    // Stored as given: RFC 9207 compares `iss` to it as a plain string.
+    if (patch.issuer !== null) assertIssuer(patch.issuer);
+    next.issuer = patch.issuer;
+  }
+  if (patch.issParameterSupported !== undefined) next.issParameterSupported = patch.issParameterSupported;
+  if (patch.callback !== undefined) next.callback = patch.callback;
   db.prepare(
-    `INSERT INTO oauth_endpoints (app_id, provider, authorize_url, token_url, revoke_url, userinfo_url, auth_method, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO oauth_endpoints (app_id, provider, authorize_url, token_url, revoke_url, userinfo_url, auth_method,
+       issuer, iss_parameter_supported, callback, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (app_id, provider) DO UPDATE SET authorize_url = excluded.authorize_url, token_url = excluded.token_url,
        revoke_url = excluded.revoke_url, userinfo_url = excluded.userinfo_url, auth_method = excluded.auth_method,
+       issuer = excluded.issuer, iss_parameter_supported = excluded.iss_parameter_supported, callback = excluded.callback,
        updated_at = excluded.updated_at`,
   ).run(
     appId,
@@ -84,9 +115,19 @@ export function setOAuthOverrides(db: Db, appId: string, provider: string, patch
     next.revokeUrl ?? null,
     next.userinfoUrl ?? null,
     next.authMethod ?? null,
+    next.issuer ?? null,
+    next.issParameterSupported === undefined || next.issParameterSupported === null ? null : next.issParameterSupported ? 1 : 0,
+    next.callback ?? null,
     new Date(now).toISOString(),
   );
   return getOAuthOverrides(db, appId, provider)!;
+}
+
+/** RFC 8414 §2: an https URL (loopback http for tests) with no query or fragment. */
+export function assertIssuer(issuer: string): URL {
+  const url = assertSafeOAuthUrl(issuer, "--issuer");
+  if (url.search || url.hash || issuer.includes("#")) throw new VaultUsageError(`--issuer must have no query or fragment: ${issuer}.`);
+  return url;
 }
 
 /** Everything needed to run OAuth for `provider`, or a `connect_config` error naming what is missing. */
@@ -116,6 +157,10 @@ export function resolveOAuthProvider(ctx: OAuthContext, appId: string, provider:
     authorizeParams: entry.oauth.authorizeParams ?? {},
     clientId: settings.clientId,
     authMethod: o.authMethod ?? "client_secret_post",
+    tokenTypes: entry.oauth.tokenTypes ?? [],
+    issuer: o.issuer ?? null,
+    issRequired: o.issParameterSupported === true,
+    callback: o.callback ?? "per-provider",
   };
 }
 

@@ -1,29 +1,22 @@
 // Returns a usable access token for an OAuth grant, refreshing it shortly before it expires.
 // However many calls arrive at once, one refresh per grant is in flight: an in-process promise
-// map joins callers of this process, and a lease row in the database makes another process
-// (a second server, the CLI) wait for the refreshed token instead of refreshing again — which,
-// with rotating refresh tokens, would revoke the grant at the provider.
-import { randomUUID } from "node:crypto";
+// map joins callers of this process (they all share its outcome, success or failure), and a
+// lease row (refresh-lease.ts) makes another process wait instead of refreshing again — which,
+// with rotating refresh tokens, would revoke the grant at the provider. A lease whose holder
+// died is taken over at once. After a failed attempt, a cool-down with jitter passes before the
+// next request to the token endpoint; meanwhile callers get `token_refresh_in_progress` with
+// `retryAfter`, or the current token while it is still valid.
 import { setTimeout as sleep } from "node:timers/promises";
-import { credentialFingerprint } from "../../runtime/fingerprint.js";
 import { VaultError } from "../errors.js";
 import type { Credential, GrantRecord } from "../grants/types.js";
-import { getGrant, setGrantStatus } from "../storage/grants.js";
-import type { Db } from "../storage/db.js";
-import { clientSecretFor, resolveOAuthProvider, type OAuthContext } from "./provider-config.js";
-import { OAuthEndpointError, requestToken } from "./token-endpoint.js";
-import { expiryFrom, openTokens, sealTokens, tokensFrom, type StoredOAuthTokens } from "./tokens.js";
+import { getGrant } from "../storage/grants.js";
+import type { OAuthContext } from "./provider-config.js";
+import { cooldownMs, dropLease, LEASE_MS, recordFailure, takeLease } from "./refresh-lease.js";
+import { auditRefresh, RefreshClientError, refreshNow } from "./refresh-exchange.js";
+import { TokenAnswerError } from "./token-answer.js";
+import { needsRefresh, openTokens, stillValid, type StoredOAuthTokens } from "./tokens.js";
 
-/**
- * Refresh when the access token has less than this left, or less than half its lifetime for
- * short-lived tokens — so a token that was just refreshed is used, not refreshed again by a
- * call that read the grant a moment before.
- */
-export const REFRESH_AHEAD_MS = 60_000;
-/** How long one refresh may hold the lease before another process may take over. */
-const LEASE_MS = 30_000;
 const LEASE_POLL_MS = 50;
-const HOLDER = randomUUID();
 
 const inflight = new Map<string, Promise<Credential>>();
 
@@ -51,16 +44,12 @@ function assertUsable(grant: GrantRecord): void {
   }
 }
 
-function needsRefresh(grant: GrantRecord, tokens: StoredOAuthTokens, now: number, rejected?: string): boolean {
-  if (rejected !== undefined && isRejected(tokens, rejected)) return true;
-  if (grant.credentialExpiresAt === null) return false;
-  const expiresAt = Date.parse(grant.credentialExpiresAt);
-  const lifetime = tokens.obtainedAt === null ? Infinity : expiresAt - tokens.obtainedAt;
-  return expiresAt - now <= Math.min(REFRESH_AHEAD_MS, lifetime / 2);
-}
-
-function isRejected(tokens: StoredOAuthTokens, rejected: string | undefined): boolean {
-  return rejected !== undefined && credentialFingerprint(tokens.token) === rejected;
+/** `token_refresh_in_progress` with `retryAfter` in seconds (millisecond precision, above 0). */
+function retryLater(why: string, waitMs: number): VaultError {
+  const retryAfter = Math.max(1, Math.ceil(waitMs)) / 1000;
+  return new VaultError("token_refresh_in_progress", `${why} The vault tries again in ${Math.max(0.1, retryAfter).toFixed(1)} s.`, {
+    details: { retryAfter },
+  });
 }
 
 async function refreshUnderLease(ctx: OAuthContext, first: GrantRecord, rejected?: string): Promise<Credential> {
@@ -71,67 +60,52 @@ async function refreshUnderLease(ctx: OAuthContext, first: GrantRecord, rejected
     assertUsable(grant);
     // Another process may have refreshed while we waited for the lease.
     const tokens = openTokens(ctx.crypto, grant.id, grant.credentialSealed!);
-    if (!needsRefresh(grant, tokens, ctx.now(), rejected)) return { token: tokens.token };
-    if (takeLease(ctx.db, grant.id)) {
-      try {
-        return await refreshNow(ctx, grant, rejected);
-      } finally {
-        ctx.db.prepare("DELETE FROM refresh_leases WHERE grant_id = ? AND holder = ?").run(grant.id, HOLDER);
-      }
+    const now = ctx.now();
+    if (!needsRefresh(grant, tokens, now, rejected)) return { token: tokens.token };
+    const lease = takeLease(ctx.db, grant.id, Date.now(), now);
+    if (lease.kind === "cooling") {
+      if (stillValid(grant, tokens, now, rejected)) return { token: tokens.token };
+      const why = lease.lastError ?? "The last attempt to refresh this grant's token failed.";
+      throw retryLater(why, lease.retryAt - now);
     }
+    if (lease.kind === "taken") return attempt(ctx, grant, tokens, rejected, lease);
     if (Date.now() > deadline) {
-      throw new VaultError("token_refresh_in_progress", "Another vault process is refreshing this grant's token; retry shortly.");
+      throw retryLater("Another vault process is refreshing this grant's token.", Math.max(LEASE_POLL_MS, lease.expiresAt - Date.now()));
     }
     await sleep(LEASE_POLL_MS);
   }
 }
 
-function takeLease(db: Db, grantId: string): boolean {
-  const now = Date.now();
-  const r = db
-    .prepare(
-      `INSERT INTO refresh_leases (grant_id, holder, expires_at) VALUES (?, ?, ?)
-       ON CONFLICT (grant_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-       WHERE refresh_leases.expires_at < ?`,
-    )
-    .run(grantId, HOLDER, now + LEASE_MS, now);
-  return r.changes === 1;
-}
-
-async function refreshNow(ctx: OAuthContext, grant: GrantRecord, rejected?: string): Promise<Credential> {
-  const current = openTokens(ctx.crypto, grant.id, grant.credentialSealed!);
-  // A token the provider refused is not "still valid", whatever its expiry says.
-  const stillValid =
-    !isRejected(current, rejected) && grant.credentialExpiresAt !== null && Date.parse(grant.credentialExpiresAt) > ctx.now();
-  if (!current.refreshToken) {
-    if (stillValid) return { token: current.token };
-    return needsReauth(ctx, grant, "The access token expired and the provider issued no refresh token; the user must connect again.");
-  }
-  const config = resolveOAuthProvider(ctx, grant.appId, grant.provider);
-  let res;
+/** One attempt under the lease. A transient failure starts the cool-down every waiter shares. */
+async function attempt(
+  ctx: OAuthContext,
+  grant: GrantRecord,
+  current: StoredOAuthTokens,
+  rejected: string | undefined,
+  lease: { takeover: boolean; failures: number },
+): Promise<Credential> {
   try {
-    res = await requestToken(
-      config.tokenUrl,
-      { grant_type: "refresh_token", refresh_token: current.refreshToken },
-      { clientId: config.clientId, clientSecret: clientSecretFor(ctx, grant.appId, grant.provider), method: config.authMethod },
-    );
+    const credential = await refreshNow(ctx, grant, current, rejected, lease.takeover);
+    dropLease(ctx.db, grant.id);
+    return credential;
   } catch (e) {
-    if (e instanceof OAuthEndpointError) {
-      return needsReauth(ctx, grant, `The provider refused to refresh this grant's token (${e.oauthError}); the user must connect again.`);
+    if (!isTransient(e)) {
+      // reauth_required, grant_revoked, or a fault of the vault itself: no cool-down to keep.
+      dropLease(ctx.db, grant.id);
+      throw e;
     }
-    // Transient (network, 5xx): the current token is still good for a little while.
-    if (stillValid) return { token: current.token };
-    throw e;
+    const failures = lease.failures + 1;
+    const wait = cooldownMs(failures);
+    const message = e.message;
+    recordFailure(ctx.db, grant.id, ctx.now() + wait, failures, message);
+    auditRefresh(ctx, grant, "error", { errorCode: "token_refresh_failed", details: { message, failures, retryInMs: wait } });
+    // Transient (network, 5xx, a refused answer): the current token is still good for a while.
+    if (stillValid(grant, current, ctx.now(), rejected)) return { token: current.token };
+    throw retryLater(message, wait);
   }
-  const tokens = tokensFrom(res, ctx.now(), current.refreshToken);
-  const updated = ctx.db
-    .prepare("UPDATE grants SET credential_sealed = ?, credential_expires_at = ? WHERE id = ? AND status = 'active'")
-    .run(sealTokens(ctx.crypto, grant.id, tokens), expiryFrom(res, ctx.now()), grant.id);
-  if (updated.changes !== 1) throw new VaultError("grant_revoked", "This grant was revoked while its token was being refreshed.");
-  return { token: tokens.token };
 }
 
-function needsReauth(ctx: OAuthContext, grant: GrantRecord, message: string): never {
-  setGrantStatus(ctx.db, grant.id, "reauth_required");
-  throw new VaultError("reauth_required", message);
+/** Failures another attempt may cure: the provider was down, refused our client, or answered badly. */
+function isTransient(e: unknown): e is Error {
+  return (e instanceof VaultError && e.code === "provider_unreachable") || e instanceof TokenAnswerError || e instanceof RefreshClientError;
 }

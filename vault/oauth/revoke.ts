@@ -11,6 +11,8 @@ export interface ProviderRevocation {
   called: boolean;
   /** HTTP status of the last revocation request, null when not called or unreachable. */
   status: number | null;
+  /** Why a revocation request failed (unreachable, answer too large), for the audit row. */
+  error?: string;
 }
 
 /** Best effort: a provider that is down must not keep a grant alive in the vault. */
@@ -29,10 +31,24 @@ export async function revokeAtProvider(ctx: OAuthContext, grant: GrantRecord): P
   try {
     // Revoking the refresh token ends the whole authorization at most servers; the access token
     // goes too, for servers that only revoke what they are handed.
-    if (tokens.refreshToken) status = await requestRevocation(config.revokeUrl, tokens.refreshToken, "refresh_token", auth);
-    status = await requestRevocation(config.revokeUrl, tokens.token, "access_token", auth);
-  } catch {
-    // unreachable: the vault still forgets the tokens below
+    if (tokens.refreshToken) status = await requestRevocation(config.revokeUrl, tokens.refreshToken, "refresh_token", auth, grant.provider);
+    status = await requestRevocation(config.revokeUrl, tokens.token, "access_token", auth, grant.provider);
+  } catch (e) {
+    // Unreachable or refused: the vault still forgets the tokens; the audit log says why the
+    // provider may still honour them.
+    const error = e instanceof Error ? e.message : "failed";
+    ctx.vault.audit.write({
+      action: "grant.revoke.provider",
+      outcome: "error",
+      appId: grant.appId,
+      grantId: grant.id,
+      provider: grant.provider,
+      principalType: grant.principalType,
+      principalId: grant.principalId,
+      errorCode: "provider_revocation_failed",
+      details: { message: error },
+    });
+    return { called: true, status, error };
   }
   return { called: true, status };
 }

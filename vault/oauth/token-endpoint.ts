@@ -1,18 +1,12 @@
 // Requests to a provider's token and revocation endpoints (RFC 6749 §4.1.3 / §6, RFC 7009),
-// with client authentication by client_secret_post or client_secret_basic.
+// with client authentication by client_secret_post or client_secret_basic. Answers are read
+// through the bounded reader (vault/outbound) and checked by token-answer.ts.
 import { VaultError } from "../errors.js";
+import { fetchBounded, OutboundError, parseJson } from "../outbound/bounded.js";
 import type { TokenAuthMethod } from "./provider-config.js";
+import { TokenAnswerError, validateTokenAnswer, type TokenAnswerRules, type TokenResponse } from "./token-answer.js";
 
-export interface TokenResponse {
-  accessToken: string;
-  tokenType: string;
-  refreshToken: string | null;
-  expiresIn: number | null;
-  scope: string | null;
-  idToken: string | null;
-  /** Other top-level fields (e.g. Slack's team, Stripe's stripe_user_id), for the account name. */
-  extra: Record<string, unknown>;
-}
+export { TokenAnswerError, type TokenResponse } from "./token-answer.js";
 
 /** The authorization server answered with an OAuth error (RFC 6749 §5.2). */
 export class OAuthEndpointError extends Error {
@@ -48,53 +42,65 @@ function withClientAuth(form: URLSearchParams, auth: ClientAuth): Record<string,
   return headers;
 }
 
-async function post(url: string, form: URLSearchParams, auth: ClientAuth): Promise<{ status: number; body: Record<string, unknown> }> {
+async function post(
+  kind: "token" | "revocation",
+  url: string,
+  form: URLSearchParams,
+  auth: ClientAuth,
+  owner: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const headers = withClientAuth(form, auth);
-  let res: Response;
+  let answer;
   try {
-    res = await fetch(url, { method: "POST", headers, body: form.toString(), signal: AbortSignal.timeout(15_000), redirect: "error" });
+    answer = await fetchBounded(url, { kind, owner, method: "POST", headers, body: form.toString() });
   } catch (e) {
-    throw new VaultError("provider_unreachable", `The provider's OAuth endpoint ${new URL(url).origin} could not be reached (${(e as Error).name}).`);
+    if (!(e instanceof OutboundError)) throw e;
+    // An answer too large or redirected was refused by the vault: the server misbehaved. A
+    // timeout or a connection failure may pass on the next attempt.
+    if (e.reason === "too_large" || e.reason === "redirect") throw new TokenAnswerError(e.message);
+    throw new VaultError("provider_unreachable", e.message, { details: { reason: e.reason } });
   }
-  const text = await res.text();
-  let body: Record<string, unknown> = {};
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    body = Object.fromEntries(new URLSearchParams(text));
-  }
-  return { status: res.status, body: body && typeof body === "object" ? body : {} };
+  const parsed = parseJson(answer.body) ?? Object.fromEntries(new URLSearchParams(answer.body.toString("utf8")));
+  const body = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  return { status: answer.status, body };
 }
 
-export async function requestToken(url: string, params: Record<string, string>, auth: ClientAuth): Promise<TokenResponse> {
-  const { status, body } = await post(url, new URLSearchParams(params), auth);
+/** Statuses that say "later", not "no": the next attempt may succeed. */
+function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * The answer body of a successful token request, not yet validated (the refresh path stores a
+ * rotated refresh token before anything else in the answer is checked). Throws VaultError
+ * `provider_unreachable` for transient failures, OAuthEndpointError when the server refused.
+ */
+export async function requestTokenAnswer(url: string, params: Record<string, string>, auth: ClientAuth, owner: string): Promise<Record<string, unknown>> {
+  const { status, body } = await post("token", url, new URLSearchParams(params), auth, owner);
   // Some providers (GitHub, Slack) answer 200 with an error field.
   if (status !== 200 || typeof body.error === "string" || body.ok === false) {
-    const error = typeof body.error === "string" ? body.error : `http_${status}`;
-    if (status >= 500) {
-      throw new VaultError("provider_unreachable", `The provider's token endpoint failed with HTTP ${status}.`);
+    const error = typeof body.error === "string" ? body.error.slice(0, 100) : `http_${status}`;
+    if (isTransientStatus(status)) {
+      throw new VaultError("provider_unreachable", `${owner}'s token endpoint failed with HTTP ${status}.`, { details: { status } });
     }
-    throw new OAuthEndpointError(status, error, `The provider's token endpoint refused the request: ${error}.`);
+    throw new OAuthEndpointError(status, error, `${owner}'s token endpoint refused the request: ${error}.`);
   }
-  const accessToken = body.access_token;
-  if (typeof accessToken !== "string" || accessToken === "") {
-    throw new OAuthEndpointError(status, "invalid_response", "The provider's token endpoint answered without an access_token.");
-  }
-  const { access_token: _a, refresh_token, token_type, expires_in, scope, id_token, ...extra } = body;
-  const expires = Number(expires_in);
-  return {
-    accessToken,
-    tokenType: typeof token_type === "string" ? token_type : "bearer",
-    refreshToken: typeof refresh_token === "string" && refresh_token !== "" ? refresh_token : null,
-    expiresIn: Number.isFinite(expires) && expires > 0 ? expires : null,
-    scope: typeof scope === "string" ? scope : null,
-    idToken: typeof id_token === "string" ? id_token : null,
-    extra,
-  };
+  return body;
+}
+
+/** A token request whose answer is validated whole (code exchanges). */
+export async function requestToken(url: string, params: Record<string, string>, auth: ClientAuth, rules: TokenAnswerRules): Promise<TokenResponse> {
+  return validateTokenAnswer(await requestTokenAnswer(url, params, auth, rules.owner), rules);
 }
 
 /** RFC 7009; 200 (also for unknown tokens) means done. Returns the HTTP status. */
-export async function requestRevocation(url: string, token: string, hint: "refresh_token" | "access_token", auth: ClientAuth): Promise<number> {
-  const { status } = await post(url, new URLSearchParams({ token, token_type_hint: hint }), auth);
+export async function requestRevocation(
+  url: string,
+  token: string,
+  hint: "refresh_token" | "access_token",
+  auth: ClientAuth,
+  owner: string,
+): Promise<number> {
+  const { status } = await post("revocation", url, new URLSearchParams({ token, token_type_hint: hint }), auth, owner);
   return status;
 }

@@ -7,6 +7,7 @@ import { injectCredential, type OutgoingRequest } from "../../runtime/credential
 import { VaultError } from "../errors.js";
 import type { EffectiveProvider } from "../grants/provider-config.js";
 import type { Credential, Injection } from "../grants/types.js";
+import { formatBytes, readBounded } from "../outbound/bounded.js";
 import { isLoopbackAddress, isPrivateAddress } from "./address.js";
 
 export interface ProxyRequest {
@@ -138,17 +139,13 @@ export async function sendProxied(provider: EffectiveProvider, injection: Inject
     }
     throw new VaultError("provider_unreachable", "The vault could not reach the provider; try again.", { details: { cause: code ?? "network" } });
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
+  let body: Buffer;
   try {
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_RESPONSE_BYTES) {
-        res.body.destroy();
-        throw new VaultError("provider_unreachable", "The provider's response is larger than the proxy accepts (16 MiB).");
-      }
-      chunks.push(chunk as Buffer);
-    }
+    body = await readBounded(
+      res.body,
+      MAX_RESPONSE_BYTES,
+      () => new VaultError("provider_unreachable", `The provider's response is larger than the proxy accepts (${formatBytes(MAX_RESPONSE_BYTES)}).`),
+    );
   } catch (e) {
     if (e instanceof VaultError) throw e;
     throw new VaultError("provider_unreachable", "The provider's response was cut off; try again.");
@@ -158,5 +155,5 @@ export async function sendProxied(provider: EffectiveProvider, injection: Inject
     if (v === undefined || DROP_RESPONSE.has(k)) continue;
     outHeaders[k] = Array.isArray(v) ? v.join(", ") : String(v);
   }
-  return { status: res.statusCode, headers: outHeaders, body: Buffer.concat(chunks).toString("base64") };
+  return { status: res.statusCode, headers: outHeaders, body: body.toString("base64") };
 }

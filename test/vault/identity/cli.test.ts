@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerVaultCommands } from "../../../vault/cli/index.js";
-import { initVault } from "../../../vault/index.js";
+import { initVault, startVault } from "../../../vault/index.js";
 import { startIdp, type TestIdp } from "../../support/idp.js";
 
 const SECRET = "cli-idp-secret-CANARY-0c9d";
@@ -80,6 +80,46 @@ describe("vault idp / users / oauth commands", () => {
     expect(set.error).toBeNull();
     const show = await run("oauth", "show", "github");
     expect(JSON.parse(show.out)).toMatchObject({ tokenUrl: idp.endpoints.token, authMethod: "client_secret_basic", authorizeUrl: null });
+  });
+
+  it("providers set/list and oauth show print the redirect URI each provider must register", async () => {
+    process.env.GH_CLI_SECRET = "gh-cli-secret-CANARY-3e1f";
+    const set = await run("providers", "set", "github", "--client-id", "gh-app", "--client-secret-from-env", "GH_CLI_SECRET");
+    // No server runs on this folder: the default local address.
+    expect(set.out).toContain("Redirect URI to register at github: http://127.0.0.1:7420/connect/callback/github");
+    const list = await run("providers", "list");
+    expect(list.out).toMatch(/REDIRECT URI/);
+    expect(list.out).toContain("http://127.0.0.1:7420/connect/callback/github");
+    expect(JSON.parse((await run("oauth", "show", "github")).out)).toMatchObject({
+      callback: "per-provider",
+      redirectUri: "http://127.0.0.1:7420/connect/callback/github",
+    });
+    expect(set.out).toMatch(/No vault serves this data folder now/);
+    expect(set.out + list.out).not.toContain("gh-cli-secret-CANARY-3e1f");
+    // With a server running, its address.
+    const server = await startVault({ dataDir, port: 0 });
+    try {
+      expect(JSON.parse((await run("oauth", "show", "github")).out)).toMatchObject({ redirectUri: `${server.url}/connect/callback/github`, vaultRunning: true });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("oauth set --issuer reads the server's metadata; --callback switches the redirect URI", async () => {
+    expect((await run("oauth", "set", "github", "--issuer", idp.issuer)).error).toBeNull();
+    // oidc-provider declares authorization_response_iss_parameter_supported (RFC 9207).
+    expect(JSON.parse((await run("oauth", "show", "github")).out)).toMatchObject({ issuer: idp.issuer, issParameterSupported: true });
+    const shared = await run("oauth", "set", "github", "--callback", "shared");
+    expect(shared.out).toContain("Redirect URI to register at github: http://127.0.0.1:7420/connect/callback\n");
+    expect((await run("oauth", "set", "github", "--callback", "per-provider")).out).toContain("/connect/callback/github");
+    const sideways = await run("oauth", "set", "github", "--callback", "sideways");
+    expect(sideways.error?.message).toMatch(/--callback must be per-provider or shared, not "sideways"/);
+    const unreachable = await run("oauth", "set", "github", "--issuer", "http://127.0.0.1:9");
+    expect(unreachable.error?.message).toMatch(/github's authorization server metadata \(http:\/\/127\.0\.0\.1:9\) could not be reached/);
+    const query = await run("oauth", "set", "github", "--issuer", `${idp.issuer}?x=1`);
+    expect(query.error?.message).toMatch(/--issuer must have no query or fragment/);
+    const requireWithout = await run("oauth", "set", "slack", "--require-iss");
+    expect(requireWithout.error?.message).toMatch(/--require-iss needs the provider's issuer/);
   });
 
   it("idp remove, then users list", async () => {

@@ -45,7 +45,7 @@ export async function startPeers(options: { idp?: StartIdpOptions; withIdp?: boo
   let offset = 0;
   const vault = await startVault({ dataDir, port: 0, now: () => Date.now() + offset });
   idp.addClient({ ...APP_CLIENT, redirectUris: [`${vault.url}/auth/callback`] });
-  idp.addClient({ ...GITHUB_CLIENT, redirectUris: [`${vault.url}/connect/callback`] });
+  idp.addClient({ ...GITHUB_CLIENT, redirectUris: [`${vault.url}/connect/callback/github`] });
   if (options.withIdp !== false) {
     await setIdp({ dataDir, issuer: idp.issuer, clientId: APP_CLIENT.clientId, clientSecret: APP_CLIENT.clientSecret });
   }

@@ -113,7 +113,7 @@ function connectPage(ctx: RouteContext): RouteResult {
 }
 
 async function callback(ctx: RouteContext): Promise<RouteResult> {
-  const outcome = await handleConnectCallback(ctx, ctx.url.searchParams);
+  const outcome = await handleConnectCallback(ctx, ctx.url.searchParams, ctx.url.pathname);
   switch (outcome.kind) {
     case "connected": {
       const nextProvider = outcome.remaining[0];
@@ -136,7 +136,9 @@ async function callback(ctx: RouteContext): Promise<RouteResult> {
 export const connectRoutes: RouteDef[] = [
   { method: "POST", path: "/v1/connect/sessions", auth: "signed", handler: createSession },
   { method: "GET", path: "/v1/connect/sessions/:id", auth: "signed", handler: sessionStatus },
-  // Listed before /connect/:sessionId, which would otherwise match "callback".
+  // One callback per provider (the OAuth mix-up defence); the shared one only for providers whose
+  // registration predates them. Listed before /connect/:sessionId, which would match "callback".
+  { method: "GET", path: "/connect/callback/:provider", auth: "browser", handler: callback },
   { method: "GET", path: "/connect/callback", auth: "browser", handler: callback },
   { method: "GET", path: "/connect/:sessionId", auth: "browser", handler: connectPage },
 ];

@@ -5,5 +5,7 @@ import { m002Audit } from "./002-audit.js";
 import { m003Approvals } from "./003-approvals.js";
 import { m004ApproverLinks } from "./004-approver-links.js";
 import { m050IdentityOAuth } from "./050-identity-oauth.js";
+import { m051OAuthMixup } from "./051-oauth-mixup.js";
+import { m052RefreshCoordination } from "./052-refresh-coordination.js";
 
-export const migrations: Migration[] = [m001Core, m002Audit, m003Approvals, m004ApproverLinks, m050IdentityOAuth];
+export const migrations: Migration[] = [m001Core, m002Audit, m003Approvals, m004ApproverLinks, m050IdentityOAuth, m051OAuthMixup, m052RefreshCoordination];
