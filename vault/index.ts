@@ -4,7 +4,8 @@ export { startVault, type StartOptions, type RunningVault } from "./admin/start.
 export { addManagedSecret, listManagedSecrets, type AddSecretOptions } from "./admin/secrets.js";
 export { issueGrant, listGrants, revokeGrant, type IssueGrantOptions } from "./admin/grants.js";
 export { setProviderConfig, listProviderConfigs, type ProviderConfigOptions } from "./admin/providers.js";
-export { createApiKey, listApiKeys, revokeApiKey, deprecateApiKey, type CreateApiKeyOptions } from "./admin/keys.js";
+export { createApiKey, listApiKeys, revokeApiKey, deprecateApiKey, setApiKeyScopesOf, type CreateApiKeyOptions } from "./admin/keys.js";
+export { KEY_SCOPES, KEY_KINDS, DEFAULT_SCOPES, type KeyScope, type KeyKind } from "./keys/scopes.js";
 export { readAudit } from "./admin/audit.js";
 export { rotateMasterKey, type RotateOptions, type RotateResult } from "./admin/rotate.js";
 export { DEFAULT_DATA_DIR, type AdminOptions } from "./admin/open.js";

@@ -21,4 +21,4 @@ function show(ctx: RouteContext): RouteResult {
   };
 }
 
-export const approvalRoutes: RouteDef[] = [{ method: "GET", path: "/v1/approvals/:id", auth: "signed", handler: show }];
+export const approvalRoutes: RouteDef[] = [{ method: "GET", path: "/v1/approvals/:id", auth: "signed", scope: "call", handler: show }];

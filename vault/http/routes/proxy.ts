@@ -84,4 +84,4 @@ async function proxy(ctx: RouteContext): Promise<RouteResult> {
   }
 }
 
-export const proxyRoutes: RouteDef[] = [{ method: "POST", path: "/v1/proxy", auth: "signed", handler: proxy }];
+export const proxyRoutes: RouteDef[] = [{ method: "POST", path: "/v1/proxy", auth: "signed", scope: "call", handler: proxy }];
