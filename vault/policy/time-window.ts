@@ -71,9 +71,31 @@ export function inTimeWindow(w: TimeWindow, ms: number): boolean {
 
 /** Seconds until the window next opens (minute resolution, at most a week ahead), or undefined. */
 export function secondsUntilOpen(w: TimeWindow, ms: number): number | undefined {
+  return secondsUntilAllOpen([w], ms);
+}
+
+const WEEK_MINUTES = 7 * 24 * 60;
+
+/** Seconds until every window is open at once (minute resolution, at most a week ahead), or undefined. */
+export function secondsUntilAllOpen(windows: readonly TimeWindow[], ms: number): number | undefined {
   const base = Math.floor(ms / 60_000) * 60_000;
-  for (let i = 1; i <= 7 * 24 * 60; i++) {
-    if (inTimeWindow(w, base + i * 60_000)) return Math.max(1, Math.ceil((base + i * 60_000 - ms) / 1000));
+  for (let i = 1; i <= WEEK_MINUTES; i++) {
+    const t = base + i * 60_000;
+    if (windows.every((w) => inTimeWindow(w, t))) return Math.max(1, Math.ceil((t - ms) / 1000));
   }
   return undefined;
+}
+
+/**
+ * Whether the windows are all open together at some minute of the week starting at `ms`. A grant
+ * whose window never meets its secret's floor window could never be used, so issuing one is
+ * refused (the rule of docs/protocol.md, "Policy floor").
+ */
+export function windowsOverlap(windows: readonly TimeWindow[], ms: number): boolean {
+  if (windows.length < 2) return true;
+  const base = Math.floor(ms / 60_000) * 60_000;
+  for (let i = 0; i < WEEK_MINUTES; i++) {
+    if (windows.every((w) => inTimeWindow(w, base + i * 60_000))) return true;
+  }
+  return false;
 }
