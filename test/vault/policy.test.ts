@@ -80,7 +80,7 @@ describe("evaluatePolicy", () => {
   }
 
   it("asks for approval in proxy mode", () => {
-    expect(evaluatePolicy({ requireApproval: true }, { ...base, mode: "proxy" })).toEqual({ allow: true, requireApproval: true });
+    expect(evaluatePolicy({ requireApproval: true }, { ...base, mode: "proxy" })).toEqual({ allow: true, requireApproval: true, approvalBy: ["grant"] });
   });
 });
 

@@ -62,15 +62,17 @@ export function findGrant(ctx: RouteContext, ref: GrantRefInput, provider: strin
 export function checkUsable(ctx: RouteContext, g: GrantRecord, mode: "retrieve" | "proxy"): { requireApproval: boolean; approvalBy: PolicySource[] } {
   const status = effectiveStatus(g, ctx.now());
   if (status === "revoked") throw new VaultError("grant_revoked", "The grant was revoked; connect again or issue a new grant.");
-  if (status === "expired") throw new VaultError("grant_expired", "The grant expired; connect again or issue a new grant.");
   if (status === "reauth_required") throw new VaultError("reauth_required", "The grant's credential no longer works; the user must connect again.");
-  return enforcePolicies(policyLayers(g), {
+  // Policies first, so an expiry names the policy (and whether the floor or the grant set it).
+  const allowed = enforcePolicies(policyLayers(g), {
     nowMs: ctx.now(),
     remoteAddress: ctx.remoteAddress,
     grantCreatedAt: g.createdAt,
     mode,
     userGroups: ctx.user?.groups ?? null,
   });
+  if (status === "expired") throw new VaultError("grant_expired", "The grant expired; connect again or issue a new grant.");
+  return allowed;
 }
 
 function visibleTo(g: GrantRecord, userId: string, groups: string[]): boolean {
