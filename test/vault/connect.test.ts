@@ -3,12 +3,12 @@
 // the callback's code exchange, and the stored grant.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
-import { completeIdpLogin } from "../support/browser.js";
+import { completeIdpLogin, confirmConnect } from "../support/browser.js";
 import { setProviderConfig } from "../../vault/index.js";
 import { setOAuthEndpoints } from "../../vault/oauth/admin.js";
 import { removeUser } from "../../vault/identity/admin.js";
 import { GITHUB_CLIENT, startPeers, type Peers } from "./identity/harness.js";
-import { confirmConnect, connectStatus, createConnect, pressConfirm, retrieveToken, runInBrowser } from "./identity/flows.js";
+import { connectStatus, createConnect, pressConfirm, retrieveToken, runInBrowser } from "./identity/flows.js";
 
 let peers: Peers;
 let browser: TestBrowser;

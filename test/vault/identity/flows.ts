@@ -1,7 +1,6 @@
 // Drives the vault's browser flows in headless Chromium against the test IDP.
-import type { Page } from "playwright-core";
 import type { TestBrowser } from "../../support/browser.js";
-import { completeIdpLogin } from "../../support/browser.js";
+import { completeIdpLogin, confirmConnect } from "../../support/browser.js";
 import type { Peers } from "./harness.js";
 
 export interface BrowserOutcome {
@@ -26,13 +25,6 @@ export async function runInBrowser(browser: TestBrowser, peers: Peers, url: stri
   } finally {
     await page.close();
   }
-}
-
-/** On the vault's connect confirmation page, presses its button (other pages: nothing to do). */
-export async function confirmConnect(page: Page): Promise<void> {
-  const confirm = page.locator("#confirm");
-  if ((await confirm.count()) === 0) return;
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/connect/")), confirm.click()]);
 }
 
 /**
