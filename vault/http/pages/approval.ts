@@ -59,7 +59,7 @@ export function approvalPage(r: ApprovalReview, hash: string, pageToken: string,
     "Approve a call",
     html`<h1 id="title">Approve this call?</h1>${reviewSection(r)}
 <p class="muted">Review SHA-256: <code id="review-sha256">${hash}</code></p>
-<p>${form("approve", "Approve and run", "primary")}${form("deny", "Deny", "")}</p>`,
+<p>${form("approve", "Approve and run", "approve primary")}${form("deny", "Deny", "deny")}</p>`,
   );
 }
 
