@@ -12,6 +12,8 @@ export interface GrantPolicy {
   timeWindow?: { start: string; end: string; timeZone: string; days?: number[] };
   ipAllowlist?: string[];
   requireApproval?: boolean;
+  /** The call must carry the token of a user in one of these IDP groups. */
+  groups?: string[];
 }
 
 export interface GrantInfo {
@@ -26,6 +28,9 @@ export interface GrantInfo {
   expiresAt: string | null;
   lastUsedAt: string | null;
   policy: GrantPolicy;
+  /** The operator's floor on the managed secret behind the grant, enforced together with `policy`
+   *  (the stricter rule wins, per field); `{}` when there is none. Absent from older vaults. */
+  policyFloor?: GrantPolicy;
 }
 
 export interface GrantPage {

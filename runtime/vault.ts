@@ -190,7 +190,12 @@ export class AlterVault {
     if (!(timeoutMs > 0) || !(pollIntervalMs > 0)) throw new AlterValueError("awaitApproval: timeoutMs and pollIntervalMs must be positive");
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { data } = await env.transport.request<ApprovalStatus>("GET", `/v1/approvals/${encodeURIComponent(approvalId)}`, { signal: platformSignal(options.signal) });
+      // An approval is visible only to the principal whose call asked: the same user token as that call.
+      const userToken = env.identity.configured ? await env.identity.current() : undefined;
+      const { data } = await env.transport.request<ApprovalStatus>("GET", `/v1/approvals/${encodeURIComponent(approvalId)}`, {
+        userToken,
+        signal: platformSignal(options.signal),
+      });
       switch (data.status) {
         case "executed": {
           if (!data.result) throw new AlterSDKError("invalid_response", "the vault reported an executed approval without its result");

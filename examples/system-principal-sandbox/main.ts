@@ -9,7 +9,7 @@ import { setOAuthEndpoints } from "../../vault/oauth/admin.js";
 import { setProviderConfig } from "../../vault/index.js";
 import { startStandin } from "../../test/support/standin/index.js";
 import { startIdp } from "../../test/support/idp.js";
-import { CHROMIUM_PATH, completeIdpLogin, launchBrowser } from "../../test/support/browser.js";
+import { CHROMIUM_PATH, completeIdpLogin, confirmConnect, launchBrowser } from "../../test/support/browser.js";
 import { startSandbox } from "../sandbox.js";
 import { CLOUDFLARE_DOC, WEATHER_DOC, customEntry } from "./apis.js";
 import { startDynamoStandin } from "./aws-standin.js";
@@ -93,12 +93,13 @@ try {
       timeoutMs: 120_000,
       // Chromium plays the person who clicks through GitHub's consent; without it, open the URL yourself.
       openBrowser: (url) => {
-        console.log(`[oauth] connect URL: ${url.replace(/\?.*/, "?…")}${browser ? " (driven by headless Chromium)" : " — open it in a browser, sign in as ops-bot / password"}`);
+        console.log(`[oauth] connect URL: ${url.replace(/\?.*/, "?…")}${browser ? " (driven by headless Chromium)" : " — open it in a browser, press Continue, sign in as ops-bot / password"}`);
         if (browser) {
           pages.push(
             (async () => {
               const page = await browser.newPage();
               await page.goto(url);
+              await confirmConnect(page); // the vault's page naming the app, the provider and whose grant it is
               await completeIdpLogin(page, { issuer: oauthServer.issuer, username: "ops-bot" });
               await page.close();
             })(),

@@ -3,7 +3,8 @@
 // get a managed Slack grant; the generated clients then call with `asUser()` and the vault resolves
 // the grant from the user's JWT. A second user can neither use nor revoke the first user's grants.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asUser, GrantNotFoundError, GrantRevokedError, type AlterVault } from "alter-gen/runtime";
+import { ApprovalRequiredError, asUser, BackendError, GrantNotFoundError, GrantRevokedError, type AlterVault } from "alter-gen/runtime";
+import { approve } from "../../vault/index.js";
 import { createGithubClient } from "alter-gen/generated/github";
 import { createSlackClient } from "alter-gen/generated/slack";
 import { auditDuring, callRows, startE2E, type E2E } from "../support/e2e.js";
@@ -118,6 +119,20 @@ describe("a second user", () => {
     const from = st.requests.length;
     await expect(github(alice).repos.get(asUser(), { owner: "alice", repo: "notes" })).rejects.toBeInstanceOf(GrantRevokedError);
     expect(st.requests.length).toBe(from);
+  });
+
+  it("an approval raised by alice's call is hers: she gets its result, bob cannot even see it", async () => {
+    const gated = await world.managedGrant("slack", "xoxp-alice-gated-CANARY-e2e-7730", { principal: "user:alice", account: "alice-gated", policy: { requireApproval: true } });
+    const slack = createSlackClient(alice, { baseUrl: world.standins.slack!.url, mode: "proxy" });
+    const err = await slack.chat.postMessage(gated, { body: { channel: "C2", text: "needs a yes" } }).catch(keep);
+    expect(err).toBeInstanceOf(ApprovalRequiredError);
+    const { approvalId } = err as ApprovalRequiredError;
+    const hidden = await bob.awaitApproval(approvalId, { timeoutMs: 2_000, pollIntervalMs: 100 }).catch(keep);
+    expect(hidden).toBeInstanceOf(BackendError);
+    expect((hidden as BackendError).code).toBe("not_found");
+    const waiting = alice.awaitApproval<{ ok: boolean }>(approvalId, { timeoutMs: 30_000, pollIntervalMs: 100 });
+    await approve({ dataDir: world.dataDir, approvalId });
+    expect(await waiting).toBeTypeOf("object");
   });
 
   it("leaves no secret in the audit log, the logs or the data folder", async () => {

@@ -90,3 +90,13 @@ export async function completeIdpLogin(page: Page, options: IdpLoginOptions): Pr
   }
   throw new Error(`IDP login did not finish; still at ${page.url()}`);
 }
+
+/**
+ * On the vault's connect confirmation page, presses its button and waits until the browser has
+ * left the vault's /connect pages; on any other page, does nothing.
+ */
+export async function confirmConnect(page: Page): Promise<void> {
+  const confirm = page.locator("#confirm");
+  if ((await confirm.count()) === 0) return;
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/connect/")), confirm.click()]);
+}

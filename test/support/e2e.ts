@@ -22,7 +22,7 @@ import {
 } from "../../vault/index.js";
 import { setIdp } from "../../vault/identity/admin.js";
 import { setOAuthEndpoints } from "../../vault/oauth/admin.js";
-import { completeIdpLogin, launchBrowser, type TestBrowser } from "./browser.js";
+import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "./browser.js";
 import { startIdp, type IdpUser, type StartIdpOptions, type TestIdp } from "./idp.js";
 import { startProviderStandin, type Standin } from "./standin/index.js";
 
@@ -123,6 +123,7 @@ export async function startE2E(options: E2EOptions): Promise<E2E> {
     const page = await b.newPage();
     try {
       await page.goto(url);
+      await confirmConnect(page);
       await completeIdpLogin(page, { issuer: idp.issuer, username });
     } finally {
       await page.close();
@@ -184,7 +185,7 @@ export async function startE2E(options: E2EOptions): Promise<E2E> {
       const page = await (await getBrowser()).newPage();
       try {
         await page.goto(await approverLink({ dataDir, approvalId }));
-        await page.click(`button.${decision}`);
+        await page.click(`button#${decision}`);
         await page.waitForSelector("p.status");
       } finally {
         await page.close();

@@ -32,6 +32,7 @@ let tmp: ReturnType<typeof tempDir>;
 let data: string;
 let apiKey: string;
 let secretId: string;
+let flooredId: string;
 
 beforeAll(async () => {
   tmp = tempDir();
@@ -95,6 +96,34 @@ describe("vault commands", () => {
     expect(list.stdout).not.toContain(apiKey.slice(26));
   });
 
+  it("API keys carry a kind and scopes: an agent key gets call only, the operator changes them", async () => {
+    const created = await cli(["keys", "create", "--data", data, "--kind", "agent", "--label", "bot"]);
+    expect(created.stdout).toMatch(/API key [a-z0-9]{16} \(agent; scopes call\)/);
+    const keyId = /API key ([a-z0-9]{16})/.exec(created.stdout)![1]!;
+    const changed = await cli(["keys", "scopes", keyId, "--data", data, "--scopes", "provision,call"]);
+    expect(changed.stdout).toContain("now has scopes call, provision");
+    const table = await cli(["keys", "list", "--data", data]);
+    expect(table.stdout).toMatch(/KIND\s+SCOPES/);
+    expect(table.stdout).toMatch(new RegExp(`${keyId}\\s+active\\s+agent\\s+call,provision`));
+    expect(table.stdout).toMatch(/service\s+call,provision,manage\s+initial/);
+  });
+
+  it("a secret carries a policy floor, shown in the list, replaced and cleared by secrets policy", async () => {
+    const add = await cli(["secrets", "add", "--data", data, "--provider", "github", "--from-env", "FLOOR_SECRET", "--require-approval", "--ttl", "1h", "--groups", "eng"], {
+      env: { FLOOR_SECRET: SECRET },
+    });
+    expect(add.stdout).toContain("policy floor: approval, ttl 3600s, groups eng");
+    const id = /secret ([0-9a-f-]{36})/.exec(add.stdout)![1]!;
+    const set = await cli(["secrets", "policy", id, "--data", data, "--ip", "10.0.0.0/8"]);
+    expect(set.stdout).toContain(`Policy floor of secret ${id}: ip 10.0.0.0/8.`);
+    const list = await cli(["secrets", "list", "--data", data]);
+    expect(list.stdout).toMatch(/POLICY FLOOR/);
+    expect(list.stdout).toMatch(new RegExp(`${id}.*ip 10\\.0\\.0\\.0/8`));
+    const cleared = await cli(["secrets", "policy", id, "--data", data, "--clear"]);
+    expect(cleared.stdout).toContain("has no policy floor now");
+    expect(add.stdout + set.stdout + list.stdout + cleared.stdout).not.toContain(SECRET);
+  });
+
   it("start prints its address, serves, and shuts down cleanly on SIGTERM", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "generator/cli-entry.ts"), "vault", "start", "--data", data, "--port", "0"], {
       cwd: ROOT,
@@ -126,6 +155,10 @@ describe("vault commands", () => {
 });
 
 describe("bad input: one paragraph, exit 2, no stack", () => {
+  beforeAll(async () => {
+    const add = await cli(["secrets", "add", "--data", data, "--provider", "github", "--from-env", "GH_TOKEN", "--time-window", "09:00-10:00@UTC"], { env: { GH_TOKEN: SECRET } });
+    flooredId = /secret ([0-9a-f-]{36})/.exec(add.stdout)![1]!;
+  }, 60_000);
   const cases: [string, () => string[], RegExp, Record<string, string>?][] = [
     ["init into an existing vault", () => ["init", "--data", data], /already holds a vault/],
     ["a folder that is not a vault", () => ["grants", "list", "--data", join(tmp.dir, "nothing")], /is not a vault data folder.*vault init/],
@@ -146,6 +179,12 @@ describe("bad input: one paragraph, exit 2, no stack", () => {
     ["providers set with nothing to set", () => ["providers", "set", "github", "--data", data], /at least one of/],
     ["providers set with a bad base URL", () => ["providers", "set", "github", "--data", data, "--base-url", "api.github.com"], /--base-url "api.github.com"/],
     ["approving an unknown approval", () => ["approvals", "approve", "nope", "--data", data], /No approval with id nope/],
+    ["a key of an unknown kind", () => ["keys", "create", "--data", data, "--kind", "robot"], /--kind "robot" must be service or agent/],
+    ["a key with an unknown scope", () => ["keys", "create", "--data", data, "--scopes", "call,admin"], /"admin" is not a scope \(known: call, provision, manage\)/],
+    ["scopes for an unknown key", () => ["keys", "scopes", "nope", "--data", data, "--scopes", "call"], /No API key with id nope/],
+    ["a floor change with nothing to set", () => ["secrets", "policy", secretId, "--data", data], /needs policy flags .* or --clear/],
+    ["a floor for an unknown secret", () => ["secrets", "policy", "nope", "--data", data, "--require-approval"], /No managed secret with id nope/],
+    ["a grant whose window never meets the floor's", () => ["grants", "issue", "--data", data, "--secret", flooredId, "--principal", "system", "--time-window", "14:00-15:00@UTC"], /--time-window 14:00-15:00 \(UTC\) never overlaps/],
     ["audit with a bad --since", () => ["audit", "--data", data, "--since", "yesterday"], /--since "yesterday"/],
     ["an unknown subcommand", () => ["grants", "frobnicate", "--data", data], /unknown command|frobnicate/i],
     ["a wrong master key", () => ["grants", "list", "--data", data], /ALTER_VAULT_MASTER_KEY does not hold a master key/, { ALTER_VAULT_MASTER_KEY: "abc" }],

@@ -3,12 +3,12 @@
 // the callback's code exchange, and the stored grant.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";
-import { completeIdpLogin } from "../support/browser.js";
+import { completeIdpLogin, confirmConnect } from "../support/browser.js";
 import { setProviderConfig } from "../../vault/index.js";
 import { setOAuthEndpoints } from "../../vault/oauth/admin.js";
 import { removeUser } from "../../vault/identity/admin.js";
 import { GITHUB_CLIENT, startPeers, type Peers } from "./identity/harness.js";
-import { connectStatus, createConnect, retrieveToken, runInBrowser } from "./identity/flows.js";
+import { connectStatus, createConnect, pressConfirm, retrieveToken, runInBrowser } from "./identity/flows.js";
 
 let peers: Peers;
 let browser: TestBrowser;
@@ -108,8 +108,8 @@ describe("connect flow", () => {
     wrong.searchParams.set("state", "guessed");
     expect((await fetch(wrong, { redirect: "manual" })).status).toBe(404);
     const right = await fetch(session.connectUrl, { redirect: "manual" });
-    expect(right.status).toBe(303);
-    const authorize = new URL(right.headers.get("location")!);
+    expect(right.status).toBe(200);
+    const authorize = new URL(await pressConfirm(session.connectUrl, right));
     expect(authorize.origin + authorize.pathname).toBe(peers.idp.endpoints.authorize);
     expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
     expect(authorize.searchParams.get("redirect_uri")).toBe(`${peers.vault.url}/connect/callback/github`);
@@ -148,10 +148,12 @@ describe("connect flow", () => {
     try {
       await page.goto(session.connectUrl);
       await page.click("#connect-github");
+      await confirmConnect(page);
       await completeIdpLogin(page, { issuer: peers.idp.issuer, username: "alice" });
       expect(await page.locator("#message").getAttribute("data-outcome")).toBe("connected");
       expect((await connectStatus(peers, session.sessionId)).status).toBe("pending");
       await page.click("#continue");
+      await confirmConnect(page);
       await completeIdpLogin(page, { issuer: peers.idp.issuer, username: "alice" });
       expect(await page.locator("#message").getAttribute("data-outcome")).toBe("completed");
     } finally {

@@ -2,7 +2,7 @@
 // anything unreadable denies.
 import { describe, expect, it } from "vitest";
 import { evaluatePolicy, type AccessFacts } from "../../vault/policy/evaluate.js";
-import { inTimeWindow, secondsUntilOpen } from "../../vault/policy/time-window.js";
+import { inTimeWindow, localTime, localTimeUncached, secondsUntilOpen } from "../../vault/policy/time-window.js";
 import { ipAllowed } from "../../vault/policy/ip-allowlist.js";
 import { validatePolicy } from "../../vault/policy/validate.js";
 import type { GrantPolicy } from "../../vault/grants/types.js";
@@ -26,6 +26,26 @@ describe("time windows", () => {
   ];
   for (const [name, w, when, expected] of cases) {
     it(name, () => expect(inTimeWindow(w, at(when))).toBe(expected));
+  }
+
+  // localTime caches one UTC offset per zone and UTC quarter hour; it must read exactly what Intl
+  // reads, minute by minute, across DST changes (including half-hour zones and shifts).
+  const transitions: [string, string][] = [
+    ["Europe/Paris", "2026-03-29T00:00:00Z"],
+    ["America/New_York", "2026-11-01T04:00:00Z"],
+    ["Australia/Adelaide", "2026-04-04T14:00:00Z"],
+    ["Australia/Lord_Howe", "2026-10-03T14:00:00Z"],
+    ["America/St_Johns", "2026-03-08T04:00:00Z"],
+    ["Asia/Kathmandu", "2026-01-14T00:00:00Z"],
+  ];
+  for (const [zone, from] of transitions) {
+    it(`the cached local time equals Intl's around ${from} in ${zone}`, () => {
+      const start = at(from);
+      for (let m = 0; m < 6 * 60; m += 7) {
+        const ms = start + m * 60_000 + 13_000;
+        expect(localTime(ms, zone), new Date(ms).toISOString()).toEqual(localTimeUncached(ms, zone));
+      }
+    });
   }
 
   it("says when the window opens next", () => {
@@ -80,7 +100,7 @@ describe("evaluatePolicy", () => {
   }
 
   it("asks for approval in proxy mode", () => {
-    expect(evaluatePolicy({ requireApproval: true }, { ...base, mode: "proxy" })).toEqual({ allow: true, requireApproval: true });
+    expect(evaluatePolicy({ requireApproval: true }, { ...base, mode: "proxy" })).toEqual({ allow: true, requireApproval: true, approvalBy: ["grant"] });
   });
 });
 

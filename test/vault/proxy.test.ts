@@ -167,7 +167,7 @@ describe("approvals", () => {
     expect(standin.requests.length).toBe(before);
   });
 
-  it("the approval page needs its token and a CSRF token, shows the request redacted, and approves", async () => {
+  it("the approval page needs its token and a CSRF token, shows the full request, and approves what it showed", async () => {
     const body = proxyBody(gatedGrantId, "/repos/octo/hello?access_token=leaky");
     const res = await call(v, "POST", "/v1/proxy", body);
     const { approvalId, approvalUrl: statusUrl } = res.json.error.details;
@@ -199,11 +199,12 @@ describe("approvals", () => {
     const html = await page.body.text();
     expect(html).toContain("triage-agent");
     expect(html).toContain("look at the repo");
-    expect(html).toContain("access_token=REDACTED");
-    expect(html).not.toContain("leaky");
+    // Nothing is hidden by its name: the stored request holds no credential, so all of it is shown.
+    expect(html).toContain("access_token=leaky");
     expect(html).not.toContain(CANARY);
     const token = /name="token" value="([^"]+)"/.exec(html)![1]!;
     const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+    const shown = /name="shown" value="([^"]+)"/.exec(html)![1]!;
 
     const post = (form: Record<string, string>, headers: Record<string, string> = {}) =>
       request(`${v.url}/approvals/${approvalId}/decision`, {
@@ -211,15 +212,15 @@ describe("approvals", () => {
         headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
         body: new URLSearchParams(form).toString(),
       });
-    const badCsrf = await post({ token, csrf: "forged", decision: "approve" });
+    const badCsrf = await post({ token, csrf: "forged", shown, decision: "approve" });
     expect(badCsrf.statusCode).toBe(403);
     await badCsrf.body.dump();
-    const crossSite = await post({ token, csrf, decision: "approve" }, { origin: "https://evil.test" });
+    const crossSite = await post({ token, csrf, shown, decision: "approve" }, { origin: "https://evil.test" });
     expect(crossSite.statusCode).toBe(403);
     await crossSite.body.dump();
     expect((await call(v, "GET", `/v1/approvals/${approvalId}`)).json.status).toBe("pending");
 
-    const ok = await post({ token, csrf, decision: "approve" }, { origin: v.url });
+    const ok = await post({ token, csrf, shown, decision: "approve" }, { origin: v.url });
     expect(ok.statusCode).toBe(200);
     expect(await ok.body.text()).toContain("executed");
     const after = await call(v, "GET", `/v1/approvals/${approvalId}`);

@@ -1,5 +1,6 @@
 // Approvals from the command line: list, approve (runs the stored request once), deny.
-import { approveAndRun, denyApproval } from "../approvals/execute.js";
+import { approveAndRun, denyApproval, loadReview } from "../approvals/execute.js";
+import type { ApprovalReview } from "../approvals/review.js";
 import { approverToken, expireIfDue, getApproval, listApprovalRows, type ApprovalRecord, type ApprovalStatus } from "../approvals/store.js";
 import { runningServer } from "./server-lock.js";
 import { VaultUsageError } from "../errors.js";
@@ -12,8 +13,15 @@ export async function listApprovals(opts: AdminOptions & { status?: ApprovalStat
   });
 }
 
-export async function approve(opts: AdminOptions & { approvalId: string; by?: string }): Promise<ApprovalRecord> {
-  return withVault(opts, (s) => approveAndRun(s, s.app, opts.approvalId, opts.by ?? "cli"));
+/** What an approver decides on (the page shows the same) and its SHA-256. */
+export async function showApproval(opts: AdminOptions & { approvalId: string }): Promise<{ approval: ApprovalRecord; review: ApprovalReview; hash: string }> {
+  return withVault(opts, (s) => loadReview(s, s.app, opts.approvalId));
+}
+
+/** Approves and runs once. With `expectHash` (from `showApproval`), refused unless the request
+ *  that would run is still the one reviewed. */
+export async function approve(opts: AdminOptions & { approvalId: string; by?: string; expectHash?: string }): Promise<ApprovalRecord> {
+  return withVault(opts, (s) => approveAndRun(s, s.app, opts.approvalId, opts.by ?? "cli", opts.expectHash));
 }
 
 export async function deny(opts: AdminOptions & { approvalId: string; by?: string }): Promise<ApprovalRecord> {

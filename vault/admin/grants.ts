@@ -33,7 +33,7 @@ export async function issueGrant(opts: IssueGrantOptions): Promise<GrantInfo> {
         const user = ensureUser(s.db, s.app.id, p.value!, s.now());
         principal = { type: "user", id: user.id, label: opts.label ?? p.value };
       } else principal = { type: p.type, id: p.value, label: opts.label ?? p.value };
-      const g = issueManagedGrant(s, s.app, opts.secretId, principal, policy, opts.account ?? null);
+      const g = issueManagedGrant(s, s.app, opts.secretId, principal, policy, { account: opts.account ?? null, timeWindowName: "--time-window" });
       auditAdmin(s, "grants issue", { grantId: g.id, provider: g.provider, details: { principalType: g.principalType } });
       return grantInfo(g, s.now());
     })(),

@@ -8,6 +8,7 @@ import { writeMasterKeyCheck } from "../crypto/key-check.js";
 import { openDatabase } from "../storage/db.js";
 import { createApp } from "../storage/apps.js";
 import { insertApiKey } from "../storage/api-keys.js";
+import { DEFAULT_SCOPES } from "../keys/scopes.js";
 import { AuditWriter } from "../audit/writer.js";
 import { VaultUsageError } from "../errors.js";
 import { DB_FILE } from "../state.js";
@@ -64,7 +65,8 @@ export async function initVault(opts: InitOptions = {}): Promise<InitResult> {
     const app = db.transaction(() => {
       writeMasterKeyCheck(db, crypto);
       const app = createApp(db, opts.appName ?? "default", now);
-      insertApiKey(db, crypto, { id: generated.keyId, appId: app.id, label: "initial", derived: generated.keys }, now);
+      // The first key is the operator's own service key: every scope (vault/keys/scopes.ts).
+      insertApiKey(db, crypto, { id: generated.keyId, appId: app.id, label: "initial", derived: generated.keys, kind: "service", scopes: DEFAULT_SCOPES.service }, now);
       new AuditWriter(db).write({
         action: "admin",
         outcome: "success",

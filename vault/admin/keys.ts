@@ -2,16 +2,24 @@
 import { createPublicKey } from "node:crypto";
 import { generateApiKey } from "../../runtime/keys.js";
 import { VaultUsageError } from "../errors.js";
-import { deprecateApiKeyRow, getApiKey, insertApiKey, listApiKeys as listRows, revokeApiKeyRow, type ApiKeyRecord } from "../storage/api-keys.js";
+import { deprecateApiKeyRow, getApiKey, insertApiKey, listApiKeys as listRows, revokeApiKeyRow, setApiKeyScopes, type ApiKeyRecord } from "../storage/api-keys.js";
+import { DEFAULT_SCOPES, isKeyKind, KEY_KINDS, parseScopes, type KeyKind, type KeyScope } from "../keys/scopes.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
 
 export interface CreateApiKeyOptions extends AdminOptions {
   label?: string;
   /** An Ed25519 public key (PEM) for `alg="ed25519"` request signatures. */
   ed25519PublicKeyPem?: string;
+  /** `service` (default) or `agent`; picks the default scopes. */
+  kind?: KeyKind;
+  /** What the key may do; default: every scope for a service key, `call` for an agent key. */
+  scopes?: string | readonly string[];
 }
 
-export async function createApiKey(opts: CreateApiKeyOptions = {}): Promise<{ keyId: string; apiKey: string }> {
+export async function createApiKey(opts: CreateApiKeyOptions = {}): Promise<{ keyId: string; apiKey: string; kind: KeyKind; scopes: KeyScope[] }> {
+  const kind = opts.kind ?? "service";
+  if (!isKeyKind(kind)) throw new VaultUsageError(`--kind "${String(kind)}" must be ${KEY_KINDS.join(" or ")}.`);
+  const scopes = opts.scopes === undefined ? [...DEFAULT_SCOPES[kind]] : parseScopes(opts.scopes, "--scopes");
   let x: string | null = null;
   if (opts.ed25519PublicKeyPem !== undefined) {
     try {
@@ -24,14 +32,26 @@ export async function createApiKey(opts: CreateApiKeyOptions = {}): Promise<{ ke
   }
   return withVault(opts, (s) => {
     const g = generateApiKey();
-    insertApiKey(s.db, s.crypto, { id: g.keyId, appId: s.app.id, label: opts.label ?? null, derived: g.keys, ed25519PublicKey: x }, s.now());
-    auditAdmin(s, "keys create", { details: { keyId: g.keyId } });
-    return { keyId: g.keyId, apiKey: g.apiKey };
+    insertApiKey(s.db, s.crypto, { id: g.keyId, appId: s.app.id, label: opts.label ?? null, derived: g.keys, kind, scopes, ed25519PublicKey: x }, s.now());
+    auditAdmin(s, "keys create", { details: { keyId: g.keyId, kind, scopes } });
+    return { keyId: g.keyId, apiKey: g.apiKey, kind, scopes };
   });
 }
 
 export async function listApiKeys(opts: AdminOptions = {}): Promise<ApiKeyRecord[]> {
   return withVault(opts, (s) => listRows(s.db, s.app.id));
+}
+
+/** Replaces a key's scopes; takes effect on its next request. */
+export async function setApiKeyScopesOf(opts: AdminOptions & { keyId: string; scopes: string | readonly string[] }): Promise<ApiKeyRecord> {
+  const scopes = parseScopes(opts.scopes, "--scopes");
+  return withVault(opts, (s) => {
+    const k = getApiKey(s.db, opts.keyId);
+    if (!k || k.appId !== s.app.id) throw new VaultUsageError(`No API key with id ${opts.keyId}; see \`alter-gen vault keys list\`.`);
+    setApiKeyScopes(s.db, opts.keyId, scopes);
+    auditAdmin(s, "keys scopes", { details: { keyId: opts.keyId, from: k.scopes, to: scopes } });
+    return getApiKey(s.db, opts.keyId)!;
+  });
 }
 
 export async function revokeApiKey(opts: AdminOptions & { keyId: string }): Promise<ApiKeyRecord> {

@@ -1,8 +1,11 @@
 // Managed secrets: stored sealed, never printed or returned.
 import { VaultUsageError } from "../errors.js";
 import { isProviderSlug } from "../grants/provider-config.js";
-import type { Credential } from "../grants/types.js";
-import { insertSecret, listSecrets as listRows, type ManagedSecretRecord, type SecretType } from "../storage/secrets.js";
+import type { Credential, GrantPolicy } from "../grants/types.js";
+import { getSecret, insertSecret, listSecrets as listRows, setSecretPolicyFloor, type ManagedSecretRecord, type SecretType } from "../storage/secrets.js";
+import { listGrants } from "../storage/grants.js";
+import { validatePolicy } from "../policy/validate.js";
+import { windowsOverlap } from "../policy/time-window.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
 
 export interface AddSecretOptions extends AdminOptions {
@@ -12,6 +15,8 @@ export interface AddSecretOptions extends AdminOptions {
   type?: SecretType;
   /** A human label; also the grant's account identifier. */
   label?: string;
+  /** The operator's policy floor: every grant over this secret is held to it as well as to its own policy. */
+  policyFloor?: GrantPolicy;
 }
 
 /** Turns raw input into a credential of `type`; errors never repeat the value. */
@@ -63,10 +68,11 @@ export async function addManagedSecret(opts: AddSecretOptions): Promise<ManagedS
   const type = opts.type ?? "token";
   if (!["token", "basic", "aws"].includes(type)) throw new VaultUsageError(`--type "${type}" must be token, basic or aws.`);
   const value = credentialFromInput(type, opts.value);
+  const policyFloor = validatePolicy(opts.policyFloor ?? {}, "policy floor");
   return withVault(opts, (s) => {
     const rec = s.db.transaction(() => {
-      const rec = insertSecret(s.db, s.crypto, { appId: s.app.id, provider: opts.provider, label: opts.label ?? null, type, value }, s.now());
-      auditAdmin(s, "secrets add", { provider: opts.provider, details: { secretId: rec.id, type } });
+      const rec = insertSecret(s.db, s.crypto, { appId: s.app.id, provider: opts.provider, label: opts.label ?? null, type, value, policyFloor }, s.now());
+      auditAdmin(s, "secrets add", { provider: opts.provider, details: { secretId: rec.id, type, policyFloor } });
       return rec;
     })();
     return rec;
@@ -75,4 +81,28 @@ export async function addManagedSecret(opts: AddSecretOptions): Promise<ManagedS
 
 export async function listManagedSecrets(opts: AdminOptions = {}): Promise<ManagedSecretRecord[]> {
   return withVault(opts, (s) => listRows(s.db, s.app.id));
+}
+
+/**
+ * Replaces a secret's policy floor. Grants over it follow the new floor from their next access
+ * (it is read with each grant, never copied). `unusable` lists active grants whose own time
+ * window never meets the new floor's in the coming week: they stay, but cannot be used.
+ */
+export async function setSecretPolicy(opts: AdminOptions & { secretId: string; policyFloor: GrantPolicy }): Promise<{ secret: ManagedSecretRecord; unusable: string[] }> {
+  const floor = validatePolicy(opts.policyFloor, "policy floor");
+  return withVault(opts, (s) =>
+    s.db.transaction(() => {
+      const before = getSecret(s.db, s.app.id, opts.secretId);
+      if (!before) throw new VaultUsageError(`No managed secret with id ${opts.secretId}; list them with \`alter-gen vault secrets list\`.`);
+      setSecretPolicyFloor(s.db, s.app.id, opts.secretId, floor);
+      auditAdmin(s, "secrets policy", { provider: before.provider, details: { secretId: opts.secretId, from: before.policyFloor, to: floor } });
+      const unusable = floor.timeWindow
+        ? listGrants(s.db, s.app.id, { provider: before.provider })
+            .filter((g) => g.managedSecretId === opts.secretId && g.status === "active" && g.policy.timeWindow)
+            .filter((g) => !windowsOverlap([floor.timeWindow!, g.policy.timeWindow!], s.now()))
+            .map((g) => g.id)
+        : [];
+      return { secret: getSecret(s.db, s.app.id, opts.secretId)!, unusable };
+    })(),
+  );
 }

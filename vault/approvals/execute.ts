@@ -1,23 +1,47 @@
-// Deciding approvals. On approval the stored request runs exactly once (the approved →
-// executing update is the lock); its result is stored sealed for the SDK to fetch.
+// Deciding approvals. A decision is bound to the SHA-256 of the review the approver saw
+// (review.ts): an approval is refused when what would run no longer matches it, and the request
+// that finally runs is checked against it once more. On approval the stored request runs exactly
+// once (the approved → executing update is the lock); its result is stored sealed for the SDK.
 import { VaultError, VaultUsageError } from "../errors.js";
 import type { VaultState } from "../http/context.js";
 import type { AppRecord } from "../storage/apps.js";
 import { effectiveStatus, getGrant } from "../storage/grants.js";
-import { evaluatePolicy } from "../policy/evaluate.js";
+import { evaluatePolicies } from "../policy/evaluate.js";
+import { policyLayers } from "../grants/policies.js";
 import { proxyThroughGrant } from "../proxy/call.js";
 import { auditFromContext } from "../http/request-fields.js";
+import { buildReview, reviewHash, type ApprovalReview } from "./review.js";
 import {
   claimExecution, decide, expireIfDue, finishExecution, getApproval, openApprovalRequest, type ApprovalRecord,
 } from "./store.js";
 
 type State = Pick<VaultState, "db" | "crypto" | "now" | "audit" | "catalogProvider" | "dataDir" | "startedAt" | "baseUrl">;
 
+/** What the approver is asked to approve differs from what they were shown. */
+export class ReviewMismatchError extends VaultUsageError {
+  constructor(id: string) {
+    super(`Approval ${id} was not decided: the request that would run differs from the one you were shown. Review it again.`);
+    this.name = "ReviewMismatchError";
+  }
+}
+
 function load(state: State, app: AppRecord, id: string): ApprovalRecord {
   expireIfDue(state.db, id, state.now());
   const a = getApproval(state.db, id);
   if (!a || a.appId !== app.id) throw new VaultUsageError(`No approval with id ${id}; see \`alter-gen vault approvals list\`.`);
   return a;
+}
+
+/** The review of an approval as it stands now (what an approver is shown, and what would run). */
+export function currentReview(state: Pick<VaultState, "db" | "crypto">, a: ApprovalRecord): ApprovalReview {
+  const req = openApprovalRequest(state.db, state.crypto, a.id);
+  return buildReview(a, req, getGrant(state.db, a.appId, a.grantId));
+}
+
+export function loadReview(state: State, app: AppRecord, id: string): { approval: ApprovalRecord; review: ApprovalReview; hash: string } {
+  const approval = load(state, app, id);
+  const review = currentReview(state, approval);
+  return { approval, review, hash: reviewHash(review) };
 }
 
 function auditBase(a: ApprovalRecord) {
@@ -43,15 +67,24 @@ export function denyApproval(state: State, app: AppRecord, id: string, by: strin
   return getApproval(state.db, id)!;
 }
 
-export async function approveAndRun(state: State & Pick<VaultState, "audit">, app: AppRecord, id: string, by: string): Promise<ApprovalRecord> {
-  const a = load(state, app, id);
-  if (!decide(state.db, id, "approved", by, state.now())) {
-    throw new VaultUsageError(`Approval ${id} is ${a.status}, not pending; it cannot be approved.`);
+/**
+ * Approves and runs. `shownHash` is the hash of the review the approver saw (the page's form
+ * carries it; `vault approvals approve --expect-hash` passes it): when it differs from the review
+ * of what would run now, nothing is decided.
+ */
+export async function approveAndRun(state: State, app: AppRecord, id: string, by: string, shownHash?: string): Promise<ApprovalRecord> {
+  const { approval: a, hash } = loadReview(state, app, id);
+  if (a.status !== "pending") throw new VaultUsageError(`Approval ${id} is ${a.status}, not pending; it cannot be approved.`);
+  if (shownHash !== undefined && shownHash !== hash) throw new ReviewMismatchError(id);
+  if (!decide(state.db, id, "approved", by, state.now(), hash)) {
+    throw new VaultUsageError(`Approval ${id} is ${getApproval(state.db, id)?.status ?? "gone"}, not pending; it cannot be approved.`);
   }
-  state.audit.write({ ...auditBase(a), action: "approval.approve", outcome: "success", details: { approvalId: id, by } });
+  state.audit.write({ ...auditBase(a), action: "approval.approve", outcome: "success", details: { approvalId: id, by, reviewSha256: hash } });
   await runApproved(state, app, id);
   return getApproval(state.db, id)!;
 }
+
+class MismatchAtRun extends Error {}
 
 /** Runs an approved request if nobody else has claimed it yet. */
 export async function runApproved(state: State, app: AppRecord, id: string): Promise<void> {
@@ -67,14 +100,22 @@ export async function runApproved(state: State, app: AppRecord, id: string): Pro
     if (st === "revoked") throw new VaultError("grant_revoked", "The grant was revoked after the approval was requested.");
     if (st === "expired") throw new VaultError("grant_expired", "The grant expired after the approval was requested.");
     if (st === "reauth_required") throw new VaultError("reauth_required", "The grant needs re-authorization.");
-    const d = evaluatePolicy(grant.policy, { nowMs: state.now(), remoteAddress: a.remoteAddress ?? "", grantCreatedAt: grant.createdAt, mode: "proxy" });
+    const d = evaluatePolicies(policyLayers(grant), {
+      nowMs: state.now(),
+      remoteAddress: a.remoteAddress ?? "",
+      grantCreatedAt: grant.createdAt,
+      mode: "proxy",
+      userGroups: a.requester?.groups ?? null,
+    });
     if (!d.allow) throw new VaultError(d.code, d.message, { details: { policy: d.policy } });
     const req = openApprovalRequest(state.db, state.crypto, id);
+    // The request that runs must be the one approved, to the byte of what was shown.
+    if (a.approvedHash === null || reviewHash(buildReview(a, req, grant)) !== a.approvedHash) throw new MismatchAtRun();
     const res = await proxyThroughGrant({ ...(state as VaultState), vault: state as VaultState, app }, grant, req);
     status = res.status;
     finishExecution(state.db, state.crypto, id, res, null);
   } catch (e) {
-    errorCode = e instanceof VaultError ? e.code : "internal_error";
+    errorCode = e instanceof MismatchAtRun ? "approval_mismatch" : e instanceof VaultError ? e.code : "internal_error";
     finishExecution(state.db, state.crypto, id, null, errorCode);
   }
   state.audit.write({

@@ -4,6 +4,7 @@ import { stmt, type Db } from "../storage/db.js";
 import type { AtRest } from "../crypto/at-rest.js";
 import type { ProxyRequest, ProxyResponse } from "../proxy/send.js";
 import type { AuditContext } from "../http/request-fields.js";
+import type { PolicySource } from "../policy/evaluate.js";
 
 export type ApprovalStatus = "pending" | "approved" | "denied" | "expired" | "executing" | "executed" | "failed";
 
@@ -27,6 +28,19 @@ export interface ApprovalRecord {
   decidedBy: string | null;
   errorCode: string | null;
   hasResult: boolean;
+  /** The verified end user whose call asked (Alter-User-Token), or null: only that principal
+   *  may read the approval's status. */
+  requester: Requester | null;
+  /** Which policies asked for approval: the managed secret's floor, the grant's own, or both. */
+  askedBy: PolicySource[];
+  /** SHA-256 of the review the approver was shown (set on approval); the request must still match it when it runs. */
+  approvedHash: string | null;
+}
+
+export interface Requester {
+  userId: string;
+  subject: string;
+  groups: string[];
 }
 
 interface Row {
@@ -50,6 +64,11 @@ interface Row {
   decided_by: string | null;
   result_sealed: string | null;
   error_code: string | null;
+  requester_user_id: string | null;
+  requester_subject: string | null;
+  requester_groups: string | null;
+  asked_by: string;
+  approved_hash: string | null;
 }
 
 const toRecord = (r: Row): ApprovalRecord => ({
@@ -70,6 +89,11 @@ const toRecord = (r: Row): ApprovalRecord => ({
   decidedBy: r.decided_by,
   errorCode: r.error_code,
   hasResult: r.result_sealed !== null,
+  requester: r.requester_user_id
+    ? { userId: r.requester_user_id, subject: r.requester_subject ?? "", groups: r.requester_groups ? (JSON.parse(r.requester_groups) as string[]) : [] }
+    : null,
+  askedBy: JSON.parse(r.asked_by) as PolicySource[],
+  approvedHash: r.approved_hash,
 });
 
 export const hashToken = (t: string) => createHash("sha256").update(t, "utf8").digest("hex");
@@ -91,6 +115,8 @@ export interface NewApproval {
   urlRedacted: string;
   context: AuditContext;
   remoteAddress: string;
+  requester: Requester | null;
+  askedBy: PolicySource[];
 }
 
 /**
@@ -109,12 +135,14 @@ export function createApproval(db: Db, crypto: AtRest, a: NewApproval, nowMs: nu
   });
   stmt(db, 
     `INSERT INTO approvals (id, app_id, grant_id, key_id, status, provider, operation_id, method, url_redacted, request_sealed,
-       context, remote_address, page_token_hash, page_token_sealed, created_at, expires_at)
-     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       context, remote_address, page_token_hash, page_token_sealed, created_at, expires_at,
+       requester_user_id, requester_subject, requester_groups, asked_by)
+     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     id, a.appId, a.grantId, a.keyId, a.provider, a.operationId, a.request.method, a.urlRedacted, sealed,
     JSON.stringify(a.context), a.remoteAddress, hashToken(pageToken), crypto.sealJson(APPROVER_TOKEN, id, pageToken),
     new Date(nowMs).toISOString(), new Date(nowMs + APPROVAL_TTL_MS).toISOString(),
+    a.requester?.userId ?? null, a.requester?.subject ?? null, a.requester ? JSON.stringify(a.requester.groups) : null, JSON.stringify(a.askedBy),
   );
   return getApproval(db, id)!;
 }
@@ -155,10 +183,11 @@ export function expireIfDue(db: Db, id: string, nowMs: number): void {
   stmt(db, "UPDATE approvals SET status = 'expired' WHERE id = ? AND status = 'pending' AND expires_at <= ?").run(id, new Date(nowMs).toISOString());
 }
 
-/** pending → approved|denied, once; false when it was no longer pending (or expired). */
-export function decide(db: Db, id: string, decision: "approved" | "denied", by: string, nowMs: number): boolean {
-  const r = stmt(db, "UPDATE approvals SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending' AND expires_at > ?")
-    .run(decision, new Date(nowMs).toISOString(), by, id, new Date(nowMs).toISOString());
+/** pending → approved|denied, once; false when it was no longer pending (or expired).
+ *  `hash` is the review the decision was made on (approvals only). */
+export function decide(db: Db, id: string, decision: "approved" | "denied", by: string, nowMs: number, hash: string | null = null): boolean {
+  const r = stmt(db, "UPDATE approvals SET status = ?, decided_at = ?, decided_by = ?, approved_hash = ? WHERE id = ? AND status = 'pending' AND expires_at > ?")
+    .run(decision, new Date(nowMs).toISOString(), by, hash, id, new Date(nowMs).toISOString());
   return r.changes === 1;
 }
 

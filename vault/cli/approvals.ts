@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { approve, approverLink, deny, listApprovals } from "../admin/approvals.js";
+import { approve, approverLink, deny, listApprovals, showApproval } from "../admin/approvals.js";
+import { reviewText } from "./approval-text.js";
 import type { ApprovalStatus } from "../approvals/store.js";
 import { action, out, table, usage, withData, type DataFlags } from "./common.js";
 
@@ -17,17 +18,29 @@ export function registerApprovals(vault: Command): void {
         if (flags.json) return out(JSON.stringify(rows, null, 2));
         out(
           table(
-            ["APPROVAL", "STATUS", "REQUEST", "CALLER", "REASON", "EXPIRES"],
+            ["APPROVAL", "STATUS", "REQUEST", "CALLER (STATED)", "REASON (STATED)", "EXPIRES"],
             rows.map((a) => [a.id, a.status, `${a.method} ${a.urlRedacted}`, a.context.caller ?? "", a.context.reason ?? "", a.expiresAt]),
           ),
         );
       }),
     );
+  withData(approvals.command("show").description("show exactly what a call would send (what the approver's page shows) and its review hash"))
+    .argument("<approvalId>")
+    .option("--json", "print JSON")
+    .action(
+      action(async (id: string, flags: DataFlags & { json?: boolean }) => {
+        const { approval, review, hash } = await showApproval({ dataDir: flags.data, approvalId: id });
+        if (flags.json) return out(JSON.stringify({ status: approval.status, review, reviewSha256: hash }, null, 2));
+        out(`Approval ${approval.id}: ${approval.status}\n`);
+        out(reviewText(review, hash));
+      }),
+    );
   withData(approvals.command("approve").description("approve a pending call; it runs once, now"))
     .argument("<approvalId>")
+    .option("--expect-hash <sha256>", "refuse unless the call is still the one `approvals show` printed with this review hash")
     .action(
-      action(async (id: string, flags: DataFlags) => {
-        const a = await approve({ dataDir: flags.data, approvalId: id });
+      action(async (id: string, flags: DataFlags & { expectHash?: string }) => {
+        const a = await approve({ dataDir: flags.data, approvalId: id, ...(flags.expectHash ? { expectHash: flags.expectHash } : {}) });
         out(`Approval ${a.id}: ${a.status}${a.errorCode ? ` (${a.errorCode})` : ""}.`);
       }),
     );

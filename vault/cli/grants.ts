@@ -1,68 +1,30 @@
 import type { Command } from "commander";
 import { issueGrant, listGrants, revokeGrant } from "../admin/grants.js";
-import type { GrantPolicy, GrantStatus } from "../grants/types.js";
-import { action, out, parseDuration, table, usage, withData, type DataFlags } from "./common.js";
+import type { GrantStatus } from "../grants/types.js";
+import { action, out, table, usage, withData, type DataFlags } from "./common.js";
+import { policyFromFlags, withPolicyFlags, type PolicyFlags } from "./policy-flags.js";
 
-interface IssueFlags extends DataFlags {
+interface IssueFlags extends DataFlags, PolicyFlags {
   secret?: string;
   principal?: string;
   label?: string;
   account?: string;
-  expires?: string;
-  ttl?: string;
-  requireApproval?: boolean;
-  timeWindow?: string;
-  days?: string;
-  ip?: string[];
-}
-
-const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
-const DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-
-/** "09:00-17:00@Europe/Paris" */
-export function parseTimeWindow(text: string, days?: string): NonNullable<GrantPolicy["timeWindow"]> {
-  const m = /^(\d{2}:\d{2})-(\d{2}:\d{2})@(.+)$/.exec(text.trim());
-  if (!m) usage(`--time-window "${text}" must look like 09:00-17:00@Europe/Paris.`);
-  const w: NonNullable<GrantPolicy["timeWindow"]> = { start: m[1]!, end: m[2]!, timeZone: m[3]! };
-  if (days !== undefined) {
-    w.days = days.split(",").map((d) => {
-      const t = d.trim().toLowerCase();
-      const i = /^\d$/.test(t) ? Number(t) : DAY_NAMES.indexOf(t.slice(0, 3));
-      if (i < 0 || i > 6) usage(`--days entry "${d}" is not a weekday (mon…sun or 0-6, 0 = Sunday).`);
-      return i;
-    });
-  }
-  return w;
 }
 
 export function registerGrants(vault: Command): void {
   const grants = vault.command("grants").description("grants: who may use which credential");
-  withData(grants.command("issue").description("issue a managed secret as a grant to a principal"))
+  const issue = withData(grants.command("issue").description("issue a managed secret as a grant to a principal (the secret's policy floor applies too)"))
     .option("--secret <id>", "the managed secret id (from `secrets add`)")
     .option("--principal <p>", "system, user:<IDP subject> or group:<IDP group id>")
     .option("--label <label>", "a label for the principal")
-    .option("--account <id>", "the account identifier shown to callers (default: the secret's label)")
-    .option("--expires <iso>", "expiry date-time (ISO 8601)")
-    .option("--ttl <duration>", "maximum lifetime from now: 3600, 30m, 12h, 7d")
-    .option("--require-approval", "every call needs a person's approval (proxy mode only)")
-    .option("--time-window <window>", "usable only between two times in a time zone: 09:00-17:00@Europe/Paris")
-    .option("--days <list>", "with --time-window: weekdays, e.g. mon,tue,wed,thu,fri")
-    .option("--ip <cidr>", "allowed caller address range (repeatable or comma list): 10.0.0.0/8, 2001:db8::/32", collect)
+    .option("--account <id>", "the account identifier shown to callers (default: the secret's label)");
+  withPolicyFlags(issue, "the grant")
     .option("--json", "print the grant as JSON")
     .action(
       action(async (flags: IssueFlags & { json?: boolean }) => {
         if (!flags.secret) usage("grants issue needs --secret <id> (see `alter-gen vault secrets list`).");
         if (!flags.principal) usage("grants issue needs --principal system|user:<subject>|group:<id>.");
-        if (flags.days && !flags.timeWindow) usage("--days only applies with --time-window.");
-        const policy: GrantPolicy = {};
-        if (flags.expires !== undefined) {
-          if (Number.isNaN(Date.parse(flags.expires))) usage(`--expires "${flags.expires}" is not an ISO date-time such as 2026-12-31T23:59:00Z.`);
-          policy.expiresAt = new Date(flags.expires).toISOString();
-        }
-        if (flags.ttl !== undefined) policy.maxTtlSeconds = parseDuration(flags.ttl, "--ttl");
-        if (flags.requireApproval) policy.requireApproval = true;
-        if (flags.timeWindow !== undefined) policy.timeWindow = parseTimeWindow(flags.timeWindow, flags.days);
-        if (flags.ip?.length) policy.ipAllowlist = flags.ip;
+        const policy = policyFromFlags(flags);
         const g = await issueGrant({
           dataDir: flags.data,
           secretId: flags.secret,

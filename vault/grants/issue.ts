@@ -7,6 +7,7 @@ import { getGrant, insertGrant, markRevoked } from "../storage/grants.js";
 import { grantExpiry } from "../policy/validate.js";
 import { revokeAtProvider } from "../oauth/revoke.js";
 import type { GrantPolicy, GrantRecord, PrincipalType } from "./types.js";
+import { checkAgainstFloor } from "./policies.js";
 
 export interface PrincipalInput {
   type: PrincipalType;
@@ -21,17 +22,19 @@ export function issueManagedGrant(
   secretId: string,
   principal: PrincipalInput,
   policy: GrantPolicy,
-  account: string | null = null,
+  options: { account?: string | null; /** How errors name the time window (a JSON pointer or a CLI flag). */ timeWindowName?: string } = {},
 ): GrantRecord {
   const secret = getSecret(state.db, app.id, secretId);
   if (!secret) throw new VaultUsageError(`No managed secret with id ${secretId}; list them with \`alter-gen vault secrets list\`.`);
   const now = state.now();
+  // The floor is not copied into the grant: it is read with the grant at every access.
+  checkAgainstFloor(secret.policyFloor, policy, now, options.timeWindowName ?? "/policy/timeWindow");
   return insertGrant(
     state.db,
     {
       appId: app.id,
       provider: secret.provider,
-      account: account ?? secret.label,
+      account: options.account ?? secret.label,
       principalType: principal.type,
       principalId: principal.id,
       principalLabel: principal.label,

@@ -3,7 +3,8 @@
 import { VaultError } from "../errors.js";
 import type { RouteContext } from "../http/context.js";
 import { effectiveStatus, getGrant, grantsForIdentity } from "../storage/grants.js";
-import { enforcePolicy } from "../policy/evaluate.js";
+import { enforcePolicies, type PolicySource } from "../policy/evaluate.js";
+import { policyLayers } from "./policies.js";
 import type { GrantRecord } from "./types.js";
 
 export type GrantRefInput = { grantId: string } | { provider: string; account?: string };
@@ -56,13 +57,22 @@ export function findGrant(ctx: RouteContext, ref: GrantRefInput, provider: strin
   return usable[0] ?? candidates[candidates.length - 1]!;
 }
 
-/** Throws unless the grant is usable now; returns whether each call needs approval. */
-export function checkUsable(ctx: RouteContext, g: GrantRecord, mode: "retrieve" | "proxy"): { requireApproval: boolean } {
+/** Throws unless the grant is usable now; returns whether each call needs approval, and which
+ *  policies (the secret's floor, the grant's own) ask for it. */
+export function checkUsable(ctx: RouteContext, g: GrantRecord, mode: "retrieve" | "proxy"): { requireApproval: boolean; approvalBy: PolicySource[] } {
   const status = effectiveStatus(g, ctx.now());
   if (status === "revoked") throw new VaultError("grant_revoked", "The grant was revoked; connect again or issue a new grant.");
-  if (status === "expired") throw new VaultError("grant_expired", "The grant expired; connect again or issue a new grant.");
   if (status === "reauth_required") throw new VaultError("reauth_required", "The grant's credential no longer works; the user must connect again.");
-  return enforcePolicy(g.policy, { nowMs: ctx.now(), remoteAddress: ctx.remoteAddress, grantCreatedAt: g.createdAt, mode });
+  // Policies first, so an expiry names the policy (and whether the floor or the grant set it).
+  const allowed = enforcePolicies(policyLayers(g), {
+    nowMs: ctx.now(),
+    remoteAddress: ctx.remoteAddress,
+    grantCreatedAt: g.createdAt,
+    mode,
+    userGroups: ctx.user?.groups ?? null,
+  });
+  if (status === "expired") throw new VaultError("grant_expired", "The grant expired; connect again or issue a new grant.");
+  return allowed;
 }
 
 function visibleTo(g: GrantRecord, userId: string, groups: string[]): boolean {

@@ -10,6 +10,8 @@ export interface GrantPolicy {
   timeWindow?: { start: string; end: string; timeZone: string; days?: number[] };
   ipAllowlist?: string[];
   requireApproval?: boolean;
+  /** The call must carry the token of a user in one of these IDP groups. */
+  groups?: string[];
 }
 
 export interface GrantRecord {
@@ -29,6 +31,9 @@ export interface GrantRecord {
   credentialSealed: string | null;
   credentialExpiresAt: string | null;
   policy: GrantPolicy;
+  /** The managed secret's operator-set floor ({} for none, and for OAuth grants), read with the
+   *  grant at every access, never copied into it. */
+  policyFloor: GrantPolicy;
   createdAt: string;
   expiresAt: string | null;
   lastUsedAt: string | null;
@@ -48,6 +53,8 @@ export interface GrantInfo {
   expiresAt: string | null;
   lastUsedAt: string | null;
   policy: GrantPolicy;
+  /** The managed secret's floor, enforced with `policy` (the stricter rule wins, per field). */
+  policyFloor: GrantPolicy;
 }
 
 /** A credential in clear, only ever in memory for the duration of one request. */

@@ -7,6 +7,7 @@ import type { AuditWriter } from "../audit/writer.js";
 import type { AppRecord } from "../storage/apps.js";
 import type { ApiKeyRecord, DerivedKeys } from "../storage/api-keys.js";
 import type { CatalogProvider } from "../../generator/catalog-types.js";
+import type { KeyScope } from "../keys/scopes.js";
 
 /** A verified end user (from Alter-User-Token), as vault/identity/verify.ts returns it. */
 export interface VerifiedUser {
@@ -74,15 +75,23 @@ export interface RouteResult {
   html?: string;
   /** Redirect target (browser routes); status should be 302 or 303. */
   location?: string;
+  /** Origins an HTML page's forms may end up at besides the vault (CSP form-action also
+   *  governs the redirect a form's POST answers with). */
+  formActions?: string[];
   headers?: Record<string, string>;
 }
 
 export type RouteAuth = "signed" | "browser" | "none";
 
-export interface RouteDef {
+interface RouteBase {
   method: "GET" | "POST" | "PUT" | "DELETE";
   /** Path pattern; ":name" segments become ctx.params.name. */
   path: string;
-  auth: RouteAuth;
   handler(ctx: RouteContext): Promise<RouteResult> | RouteResult;
 }
+
+/** A signed route names the API key scope it needs (checked before its handler runs); browser
+ *  and unsigned routes have no key, hence no scope. */
+export type RouteDef =
+  | (RouteBase & { auth: "signed"; scope: KeyScope })
+  | (RouteBase & { auth: Exclude<RouteAuth, "signed">; scope?: undefined });

@@ -37,8 +37,8 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Local weekday and minute of the day at `ms` in `timeZone`. */
-export function localTime(ms: number, timeZone: string): { day: number; minute: number } {
+/** Local weekday and minute of the day at `ms` in `timeZone`, read from Intl (no cache). */
+export function localTimeUncached(ms: number, timeZone: string): { day: number; minute: number } {
   let hour = -1;
   let minute = -1;
   let day = -1;
@@ -49,6 +49,32 @@ export function localTime(ms: number, timeZone: string): { day: number; minute: 
   }
   if (hour < 0 || minute < 0 || day < 0) throw new Error(`cannot read the local time in ${timeZone}`);
   return { day, minute: hour * 60 + minute };
+}
+
+// UTC offsets are whole multiples of 15 minutes and change only at instants that are too (local
+// whole or half hours), so one Intl lookup per zone and UTC quarter hour is exact; scans over a
+// week (when does the window open next, do two windows ever meet) then cost hundreds of lookups,
+// not ten thousand.
+const QUARTER_MS = 15 * 60_000;
+const WEEK = 7 * 1440;
+const offsets = new Map<string, number>();
+
+/** Local weekday and minute of the day at `ms` in `timeZone`. */
+export function localTime(ms: number, timeZone: string): { day: number; minute: number } {
+  const bucket = Math.floor(ms / QUARTER_MS);
+  const key = `${timeZone}|${bucket}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const at = bucket * QUARTER_MS;
+    const local = localTimeUncached(at, timeZone);
+    const utc = new Date(at);
+    const diff = local.day * 1440 + local.minute - (utc.getUTCDay() * 1440 + utc.getUTCHours() * 60 + utc.getUTCMinutes());
+    offset = ((((diff + WEEK / 2) % WEEK) + WEEK) % WEEK) - WEEK / 2;
+    if (offsets.size > 20_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  const t = new Date(ms + offset * 60_000);
+  return { day: t.getUTCDay(), minute: t.getUTCHours() * 60 + t.getUTCMinutes() };
 }
 
 const toMinute = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -71,9 +97,31 @@ export function inTimeWindow(w: TimeWindow, ms: number): boolean {
 
 /** Seconds until the window next opens (minute resolution, at most a week ahead), or undefined. */
 export function secondsUntilOpen(w: TimeWindow, ms: number): number | undefined {
+  return secondsUntilAllOpen([w], ms);
+}
+
+const WEEK_MINUTES = 7 * 24 * 60;
+
+/** Seconds until every window is open at once (minute resolution, at most a week ahead), or undefined. */
+export function secondsUntilAllOpen(windows: readonly TimeWindow[], ms: number): number | undefined {
   const base = Math.floor(ms / 60_000) * 60_000;
-  for (let i = 1; i <= 7 * 24 * 60; i++) {
-    if (inTimeWindow(w, base + i * 60_000)) return Math.max(1, Math.ceil((base + i * 60_000 - ms) / 1000));
+  for (let i = 1; i <= WEEK_MINUTES; i++) {
+    const t = base + i * 60_000;
+    if (windows.every((w) => inTimeWindow(w, t))) return Math.max(1, Math.ceil((t - ms) / 1000));
   }
   return undefined;
+}
+
+/**
+ * Whether the windows are all open together at some minute of the week starting at `ms`. A grant
+ * whose window never meets its secret's floor window could never be used, so issuing one is
+ * refused (the rule of docs/protocol.md, "Policy floor").
+ */
+export function windowsOverlap(windows: readonly TimeWindow[], ms: number): boolean {
+  if (windows.length < 2) return true;
+  const base = Math.floor(ms / 60_000) * 60_000;
+  for (let i = 0; i < WEEK_MINUTES; i++) {
+    if (windows.every((w) => inTimeWindow(w, base + i * 60_000))) return true;
+  }
+  return false;
 }

@@ -4,7 +4,7 @@ import type { GrantPolicy } from "../grants/types.js";
 import { validateTimeWindow } from "./time-window.js";
 import { parseCidr } from "./ip-allowlist.js";
 
-const KNOWN = new Set(["expiresAt", "maxTtlSeconds", "timeWindow", "ipAllowlist", "requireApproval"]);
+const KNOWN = new Set(["expiresAt", "maxTtlSeconds", "timeWindow", "ipAllowlist", "requireApproval", "groups"]);
 
 export function validatePolicy(input: unknown, where = "policy"): GrantPolicy {
   if (input === undefined || input === null) return {};
@@ -51,10 +51,17 @@ export function validatePolicy(input: unknown, where = "policy"): GrantPolicy {
     if (typeof p.requireApproval !== "boolean") throw new VaultUsageError(`${where}.requireApproval must be true or false.`);
     out.requireApproval = p.requireApproval;
   }
+  if (p.groups !== undefined) {
+    if (!Array.isArray(p.groups) || p.groups.length === 0 || p.groups.some((g) => typeof g !== "string" || g.trim() === "")) {
+      throw new VaultUsageError(`${where}.groups must be a non-empty list of IDP group ids.`);
+    }
+    out.groups = [...new Set((p.groups as string[]).map((g) => g.trim()))];
+  }
   return out;
 }
 
-/** The grant's expiry column: the earlier of expiresAt and created + maxTtlSeconds. */
+/** The grant's expiry column: the earlier of expiresAt and created + maxTtlSeconds (of its own
+ *  policy; a floor is read at every access instead, see effectiveExpiry in storage/grants.ts). */
 export function grantExpiry(policy: GrantPolicy, createdMs: number): string | null {
   const candidates: number[] = [];
   if (policy.expiresAt) candidates.push(Date.parse(policy.expiresAt));

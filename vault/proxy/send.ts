@@ -27,7 +27,7 @@ export interface ProxyResponse {
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 // Never forwarded from the caller: they belong to the connection or would carry credentials.
-const DROP_REQUEST = new Set([
+export const DROP_REQUEST: ReadonlySet<string> = new Set([
   "host", "connection", "keep-alive", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding",
   "upgrade", "content-length", "authorization", "cookie", "accept-encoding", "expect",
 ]);

@@ -2,6 +2,7 @@
 import { inspect } from "node:util";
 import { stmt, type Db } from "./db.js";
 import type { AtRest } from "../crypto/at-rest.js";
+import { isKeyScope, type KeyKind, type KeyScope } from "../keys/scopes.js";
 
 export type ApiKeyState = "active" | "deprecated" | "revoked";
 
@@ -16,6 +17,10 @@ export interface ApiKeyRecord {
   appId: string;
   label: string | null;
   state: ApiKeyState;
+  /** service or agent; chose the default scopes at creation. */
+  kind: KeyKind;
+  /** What the key may do (vault/keys/scopes.ts). */
+  scopes: KeyScope[];
   ed25519PublicKey: string | null;
   createdAt: string;
   deprecatedAt: string | null;
@@ -31,6 +36,8 @@ interface Row {
   label: string | null;
   state: ApiKeyState;
   derived_keys_sealed: string;
+  kind: KeyKind;
+  scopes: string;
   ed25519_public_key: string | null;
   created_at: string;
   deprecated_at: string | null;
@@ -47,6 +54,9 @@ function toRecord(r: Row): ApiKeyRecord {
     appId: r.app_id,
     label: r.label,
     state: r.state,
+    kind: r.kind,
+    // Anything unreadable grants nothing (fail closed).
+    scopes: parseStoredScopes(r.scopes),
     ed25519PublicKey: r.ed25519_public_key,
     createdAt: r.created_at,
     deprecatedAt: r.deprecated_at,
@@ -56,21 +66,35 @@ function toRecord(r: Row): ApiKeyRecord {
   };
 }
 
-export function insertApiKey(
-  db: Db,
-  crypto: AtRest,
-  key: { id: string; appId: string; label: string | null; derived: DerivedKeys; ed25519PublicKey?: string | null },
-  now: number,
-): ApiKeyRecord {
+function parseStoredScopes(text: string): KeyScope[] {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? v.filter(isKeyScope) : [];
+  } catch {
+    return [];
+  }
+}
+
+export interface NewApiKey {
+  id: string;
+  appId: string;
+  label: string | null;
+  derived: DerivedKeys;
+  kind: KeyKind;
+  scopes: readonly KeyScope[];
+  ed25519PublicKey?: string | null;
+}
+
+export function insertApiKey(db: Db, crypto: AtRest, key: NewApiKey, now: number): ApiKeyRecord {
   const sealed = crypto.sealJson(PURPOSE, key.id, {
     requestSigning: Buffer.from(key.derived.requestSigning).toString("base64url"),
     responseSigning: Buffer.from(key.derived.responseSigning).toString("base64url"),
     credentialSealing: Buffer.from(key.derived.credentialSealing).toString("base64url"),
   });
   stmt(db, 
-    `INSERT INTO api_keys (id, app_id, label, state, derived_keys_sealed, ed25519_public_key, created_at)
-     VALUES (?, ?, ?, 'active', ?, ?, ?)`,
-  ).run(key.id, key.appId, key.label, sealed, key.ed25519PublicKey ?? null, new Date(now).toISOString());
+    `INSERT INTO api_keys (id, app_id, label, state, derived_keys_sealed, kind, scopes, ed25519_public_key, created_at)
+     VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
+  ).run(key.id, key.appId, key.label, sealed, key.kind, JSON.stringify(key.scopes), key.ed25519PublicKey ?? null, new Date(now).toISOString());
   return getApiKey(db, key.id)!;
 }
 
@@ -111,6 +135,10 @@ export function deprecateApiKeyRow(db: Db, id: string, sunsetAt: string, now: nu
   const r = stmt(db, "UPDATE api_keys SET state = 'deprecated', deprecated_at = ?, sunset_at = ? WHERE id = ? AND state = 'active'")
     .run(new Date(now).toISOString(), sunsetAt, id);
   return r.changes === 1;
+}
+
+export function setApiKeyScopes(db: Db, id: string, scopes: readonly KeyScope[]): boolean {
+  return stmt(db, "UPDATE api_keys SET scopes = ? WHERE id = ?").run(JSON.stringify(scopes), id).changes === 1;
 }
 
 export function touchApiKey(db: Db, id: string, now: number): void {

@@ -23,7 +23,12 @@ interface Row {
   last_used_at: string | null;
   revoked_at: string | null;
   revoke_reason: string | null;
+  /** The managed secret's floor, read along (never stored on the grant). */
+  policy_floor: string | null;
 }
+
+// Every grant read carries its secret's current floor, so a raised floor applies at once.
+const SELECT_GRANTS = "SELECT grants.*, (SELECT policy_floor FROM managed_secrets WHERE managed_secrets.id = grants.managed_secret_id) AS policy_floor FROM grants";
 
 export function rowToGrant(r: Row): GrantRecord {
   return {
@@ -41,6 +46,7 @@ export function rowToGrant(r: Row): GrantRecord {
     credentialSealed: r.credential_sealed,
     credentialExpiresAt: r.credential_expires_at,
     policy: JSON.parse(r.policy) as GrantPolicy,
+    policyFloor: r.policy_floor ? (JSON.parse(r.policy_floor) as GrantPolicy) : {},
     createdAt: r.created_at,
     expiresAt: r.expires_at,
     lastUsedAt: r.last_used_at,
@@ -60,15 +66,27 @@ export function grantInfo(g: GrantRecord, now: number): GrantInfo {
     status: effectiveStatus(g, now),
     source: g.source,
     createdAt: g.createdAt,
-    expiresAt: g.expiresAt,
+    expiresAt: effectiveExpiry(g),
     lastUsedAt: g.lastUsedAt,
     policy: g.policy,
+    policyFloor: g.policyFloor,
   };
 }
 
+/** When the grant stops working: its own expiry or its secret's floor's, whichever is earlier. */
+export function effectiveExpiry(g: GrantRecord): string | null {
+  const ends: number[] = [];
+  if (g.expiresAt !== null) ends.push(Date.parse(g.expiresAt));
+  if (g.policyFloor.expiresAt !== undefined) ends.push(Date.parse(g.policyFloor.expiresAt));
+  if (g.policyFloor.maxTtlSeconds !== undefined) ends.push(Date.parse(g.createdAt) + g.policyFloor.maxTtlSeconds * 1000);
+  const valid = ends.filter((t) => Number.isFinite(t));
+  return valid.length ? new Date(Math.min(...valid)).toISOString() : null;
+}
+
 export function effectiveStatus(g: GrantRecord, now: number): GrantStatus {
-  if (g.status === "active" && g.expiresAt !== null && Date.parse(g.expiresAt) <= now) return "expired";
-  return g.status;
+  if (g.status !== "active") return g.status;
+  const end = effectiveExpiry(g);
+  return end !== null && Date.parse(end) <= now ? "expired" : "active";
 }
 
 export interface NewGrant {
@@ -116,7 +134,7 @@ export function insertGrant(db: Db, g: NewGrant, now: number): GrantRecord {
 }
 
 export function getGrant(db: Db, appId: string, id: string): GrantRecord | undefined {
-  const row = stmt(db, "SELECT * FROM grants WHERE app_id = ? AND id = ?").get(appId, id) as Row | undefined;
+  const row = stmt(db, `${SELECT_GRANTS} WHERE app_id = ? AND id = ?`).get(appId, id) as Row | undefined;
   return row && rowToGrant(row);
 }
 
@@ -124,7 +142,7 @@ export function getGrant(db: Db, appId: string, id: string): GrantRecord | undef
 export function grantsForIdentity(db: Db, appId: string, provider: string, userId: string, groups: string[]): GrantRecord[] {
   const groupList = JSON.stringify(groups);
   const rows = stmt(db, 
-      `SELECT * FROM grants WHERE app_id = ? AND provider = ? AND (
+      `${SELECT_GRANTS} WHERE app_id = ? AND provider = ? AND (
          (principal_type = 'user' AND principal_id = ?) OR
          (principal_type = 'group' AND principal_id IN (SELECT value FROM json_each(?))))
        ORDER BY created_at, id`,
@@ -165,7 +183,7 @@ export function listGrants(db: Db, appId: string, f: GrantFilter = {}): GrantRec
     where.push("(created_at > ? OR (created_at = ? AND id > ?))");
     args.push(f.after.createdAt, f.after.createdAt, f.after.id);
   }
-  const sql = `SELECT * FROM grants WHERE ${where.join(" AND ")} ORDER BY created_at, id${f.limit ? " LIMIT " + Math.floor(f.limit) : ""}`;
+  const sql = `${SELECT_GRANTS} WHERE ${where.join(" AND ")} ORDER BY created_at, id${f.limit ? " LIMIT " + Math.floor(f.limit) : ""}`;
   return (stmt(db, sql).all(...args) as Row[]).map(rowToGrant);
 }
 

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { stmt, type Db } from "./db.js";
 import type { AtRest } from "../crypto/at-rest.js";
-import type { Credential } from "../grants/types.js";
+import type { Credential, GrantPolicy } from "../grants/types.js";
 
 export type SecretType = "token" | "basic" | "aws";
 
@@ -12,6 +12,8 @@ export interface ManagedSecretRecord {
   provider: string;
   label: string | null;
   type: SecretType;
+  /** The operator's policy floor: every grant over this secret is held to it (vault/policy/evaluate.ts). */
+  policyFloor: GrantPolicy;
   createdAt: string;
 }
 
@@ -22,6 +24,7 @@ interface Row {
   label: string | null;
   type: SecretType;
   sealed: string;
+  policy_floor: string;
   created_at: string;
 }
 
@@ -33,23 +36,25 @@ const toRecord = (r: Row): ManagedSecretRecord => ({
   provider: r.provider,
   label: r.label,
   type: r.type,
+  policyFloor: JSON.parse(r.policy_floor) as GrantPolicy,
   createdAt: r.created_at,
 });
 
 export function insertSecret(
   db: Db,
   crypto: AtRest,
-  s: { appId: string; provider: string; label: string | null; type: SecretType; value: Credential },
+  s: { appId: string; provider: string; label: string | null; type: SecretType; value: Credential; policyFloor?: GrantPolicy },
   now: number,
 ): ManagedSecretRecord {
   const id = randomUUID();
-  stmt(db, "INSERT INTO managed_secrets (id, app_id, provider, label, type, sealed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+  stmt(db, "INSERT INTO managed_secrets (id, app_id, provider, label, type, sealed, policy_floor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
     id,
     s.appId,
     s.provider,
     s.label,
     s.type,
     crypto.sealJson(PURPOSE, id, s.value),
+    JSON.stringify(s.policyFloor ?? {}),
     new Date(now).toISOString(),
   );
   return getSecret(db, s.appId, id)!;
@@ -62,6 +67,11 @@ export function getSecret(db: Db, appId: string, id: string): ManagedSecretRecor
 
 export function listSecrets(db: Db, appId: string): ManagedSecretRecord[] {
   return (stmt(db, "SELECT * FROM managed_secrets WHERE app_id = ? ORDER BY created_at, id").all(appId) as Row[]).map(toRecord);
+}
+
+/** Replaces the floor; grants over the secret follow it from their next access. */
+export function setSecretPolicyFloor(db: Db, appId: string, id: string, floor: GrantPolicy): boolean {
+  return stmt(db, "UPDATE managed_secrets SET policy_floor = ? WHERE app_id = ? AND id = ?").run(JSON.stringify(floor), appId, id).changes === 1;
 }
 
 export function openSecret(db: Db, crypto: AtRest, id: string): Credential | undefined {

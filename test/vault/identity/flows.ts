@@ -1,6 +1,6 @@
 // Drives the vault's browser flows in headless Chromium against the test IDP.
 import type { TestBrowser } from "../../support/browser.js";
-import { completeIdpLogin } from "../../support/browser.js";
+import { completeIdpLogin, confirmConnect } from "../../support/browser.js";
 import type { Peers } from "./harness.js";
 
 export interface BrowserOutcome {
@@ -18,12 +18,34 @@ export async function runInBrowser(browser: TestBrowser, peers: Peers, url: stri
   const page = await browser.newPage();
   try {
     await page.goto(url);
+    await confirmConnect(page);
     await completeIdpLogin(page, { issuer: peers.idp.issuer, username, consent });
     const message = page.locator("#message");
     return { outcome: await message.getAttribute("data-outcome"), message: await message.textContent(), url: page.url() };
   } finally {
     await page.close();
   }
+}
+
+/**
+ * Does over plain HTTP what a browser does on the confirmation page: reads the form and its CSRF
+ * cookie from `page` (the answer to GET connectUrl), posts "continue", and returns the Location
+ * the vault redirects to (the provider's authorize URL).
+ */
+export async function pressConfirm(connectUrl: string, page: Response): Promise<string> {
+  const html = await page.text();
+  const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? "";
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+  if (!action) throw new Error("no confirmation form on the page");
+  const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0]!;
+  const res = await fetch(new URL(action, connectUrl), {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    body: new URLSearchParams({ state: field("state"), provider: field("provider"), csrf: field("csrf"), action: "continue" }).toString(),
+  });
+  if (res.status !== 303) throw new Error(`the confirmation POST answered ${res.status}`);
+  return res.headers.get("location")!;
 }
 
 export interface SessionStatus {

@@ -38,10 +38,10 @@ export interface Peers {
   close(): Promise<void>;
 }
 
-export async function startPeers(options: { idp?: StartIdpOptions; withIdp?: boolean } = {}): Promise<Peers> {
+export async function startPeers(options: { idp?: StartIdpOptions; withIdp?: boolean; appName?: string } = {}): Promise<Peers> {
   const idp = await startIdp({ users: USERS, extraScopes: ["repo", "read:user"], ...options.idp });
   const dataDir = await mkdtemp(join(tmpdir(), "alter-identity-"));
-  const init = await initVault({ dataDir, env: {} });
+  const init = await initVault({ dataDir, env: {}, ...(options.appName ? { appName: options.appName } : {}) });
   let offset = 0;
   const vault = await startVault({ dataDir, port: 0, now: () => Date.now() + offset });
   idp.addClient({ ...APP_CLIENT, redirectUris: [`${vault.url}/auth/callback`] });

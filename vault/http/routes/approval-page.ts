@@ -1,15 +1,17 @@
 // The browser page where a person approves or denies a pending call. Deciding needs the token of
 // the approver link (valid until the decision), which only operators can print; the form also
-// carries a CSRF token minted for that page view. Without a token the page shows the status.
+// carries a CSRF token minted for that page view and the SHA-256 of the review it showed, and the
+// decision is refused when what would run no longer matches it. Without a token the page shows
+// the status only.
 import { randomBytes } from "node:crypto";
 import type { RouteContext, RouteDef, RouteResult } from "../context.js";
 import { approvalTokens, expireIfDue, getApproval, hashToken, setCsrfHash, tokenMatches } from "../../approvals/store.js";
-import { approvalPage, approvalStatusPage, approvalWaitingPage, errorPage } from "../../approvals/page.js";
-import { approveAndRun, denyApproval } from "../../approvals/execute.js";
+import { approveAndRun, currentReview, denyApproval, loadReview, ReviewMismatchError } from "../../approvals/execute.js";
+import { approvalErrorPage, approvalPage, approvalStatusPage, approvalWaitingPage } from "../pages/approval.js";
 import { getApp } from "../../storage/apps.js";
 import { VaultUsageError } from "../../errors.js";
 
-const forbidden = (): RouteResult => ({ status: 403, html: errorPage("Link not valid", "This approval link is not valid. Ask for a new link.") });
+const forbidden = (): RouteResult => ({ status: 403, html: approvalErrorPage("Link not valid", "This approval link is not valid. Ask for a new link.") });
 
 function authorize(ctx: RouteContext, token: string | null | undefined) {
   const id = ctx.params.id!;
@@ -17,7 +19,8 @@ function authorize(ctx: RouteContext, token: string | null | undefined) {
   const a = getApproval(ctx.db, id);
   const t = approvalTokens(ctx.db, id);
   if (!a || !t || !token || !tokenMatches(token, t.page)) return undefined;
-  return { a, t };
+  const app = getApp(ctx.db, a.appId);
+  return app ? { a, t, app } : undefined;
 }
 
 function show(ctx: RouteContext): RouteResult {
@@ -25,11 +28,12 @@ function show(ctx: RouteContext): RouteResult {
   if (token === null) return statusOnly(ctx);
   const found = authorize(ctx, token);
   if (!found) return forbidden();
-  const { a } = found;
-  if (a.status !== "pending") return { status: 200, html: approvalStatusPage(a) };
+  const { a, app } = found;
+  if (a.status !== "pending") return { status: 200, html: approvalStatusPage(a, currentReview(ctx, a)) };
+  const { review, hash } = loadReview(ctx.vault, app, a.id);
   const csrf = randomBytes(24).toString("base64url");
   setCsrfHash(ctx.db, a.id, hashToken(csrf));
-  return { status: 200, html: approvalPage(a, token!, csrf) };
+  return { status: 200, html: approvalPage(review, hash, token, csrf) };
 }
 
 /** What the SDK's approvalUrl shows: the status, and how an operator decides. */
@@ -37,7 +41,7 @@ function statusOnly(ctx: RouteContext): RouteResult {
   const id = ctx.params.id!;
   expireIfDue(ctx.db, id, ctx.now());
   const a = getApproval(ctx.db, id);
-  if (!a) return { status: 404, html: errorPage("Not found", "There is no approval with this id.") };
+  if (!a) return { status: 404, html: approvalErrorPage("Not found", "There is no approval with this id.") };
   return { status: 200, html: approvalWaitingPage(a) };
 }
 
@@ -45,24 +49,25 @@ async function decideRoute(ctx: RouteContext): Promise<RouteResult> {
   const form = ctx.form;
   const found = authorize(ctx, form?.get("token"));
   if (!found || !form) return forbidden();
-  const { a, t } = found;
+  const { a, t, app } = found;
   // A form posted from another site would carry a foreign Origin; browsers always send it on POST.
   const origin = ctx.req.headers.origin;
   if (origin !== undefined && origin !== "null" && origin !== ctx.url.origin) return forbidden();
   const csrf = form.get("csrf");
   if (!csrf || !tokenMatches(csrf, t.csrf)) return forbidden();
   const decision = form.get("decision");
-  if (decision !== "approve" && decision !== "deny") return { status: 400, html: errorPage("Bad request", "Choose approve or deny.") };
-  const app = getApp(ctx.db, a.appId);
-  if (!app) return forbidden();
+  if (decision !== "approve" && decision !== "deny") return { status: 400, html: approvalErrorPage("Bad request", "Choose approve or deny.") };
+  const shown = form.get("shown");
+  if (decision === "approve" && !shown) return { status: 400, html: approvalErrorPage("Bad request", "The decision does not say which review it approves; reload the page.") };
   try {
-    const after =
-      decision === "approve"
-        ? await approveAndRun(ctx.vault, app, a.id, "approval page")
-        : denyApproval(ctx.vault, app, a.id, "approval page");
-    return { status: 200, html: approvalStatusPage(after, decision === "approve" ? "Approved; the call ran once." : "Denied; the call will not run.") };
+    const after = decision === "approve" ? await approveAndRun(ctx.vault, app, a.id, "approval page", shown!) : denyApproval(ctx.vault, app, a.id, "approval page");
+    const note = decision === "approve" ? "Approved; the call ran once." : "Denied; the call will not run.";
+    return { status: 200, html: approvalStatusPage(after, currentReview(ctx, after), note) };
   } catch (e) {
-    if (e instanceof VaultUsageError) return { status: 409, html: approvalStatusPage(getApproval(ctx.db, a.id)!, "This approval was already decided.") };
+    if (e instanceof ReviewMismatchError) {
+      return { status: 409, html: approvalStatusPage(getApproval(ctx.db, a.id)!, null, "Nothing was decided: the request that would run differs from the one this page showed. Reload the page and review it again.") };
+    }
+    if (e instanceof VaultUsageError) return { status: 409, html: approvalStatusPage(getApproval(ctx.db, a.id)!, null, "This approval was already decided.") };
     throw e;
   }
 }

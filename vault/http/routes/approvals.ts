@@ -1,4 +1,5 @@
 // GET /v1/approvals/{id}: the SDK polls an approval; `result` is the provider's answer once executed.
+// Visible only to the principal that asked.
 import { VaultError } from "../../errors.js";
 import type { RouteContext, RouteDef, RouteResult } from "../context.js";
 import { expireIfDue, getApproval, openApprovalResult } from "../../approvals/store.js";
@@ -7,7 +8,11 @@ function show(ctx: RouteContext): RouteResult {
   const id = ctx.params.id!;
   expireIfDue(ctx.db, id, ctx.now());
   const a = getApproval(ctx.db, id);
-  if (!a || a.appId !== ctx.app.id) throw new VaultError("not_found", "No approval with this id.");
+  // Only the principal whose call asked sees it: the same end user (Alter-User-Token), or, for a
+  // call made without one, a request without one. Anyone else gets the answer for a missing id.
+  if (!a || a.appId !== ctx.app.id || (a.requester?.userId ?? null) !== (ctx.user?.userId ?? null)) {
+    throw new VaultError("not_found", "No approval with this id.");
+  }
   const result = a.status === "executed" ? openApprovalResult(ctx.db, ctx.crypto, id) : null;
   return {
     status: 200,
@@ -21,4 +26,4 @@ function show(ctx: RouteContext): RouteResult {
   };
 }
 
-export const approvalRoutes: RouteDef[] = [{ method: "GET", path: "/v1/approvals/:id", auth: "signed", handler: show }];
+export const approvalRoutes: RouteDef[] = [{ method: "GET", path: "/v1/approvals/:id", auth: "signed", scope: "call", handler: show }];

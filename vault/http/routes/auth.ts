@@ -47,8 +47,8 @@ async function callback(ctx: RouteContext): Promise<RouteResult> {
 }
 
 export const authRoutes: RouteDef[] = [
-  { method: "POST", path: "/v1/auth/sessions", auth: "signed", handler: createSession },
-  { method: "GET", path: "/v1/auth/sessions/:id", auth: "signed", handler: sessionStatus },
+  { method: "POST", path: "/v1/auth/sessions", auth: "signed", scope: "call", handler: createSession },
+  { method: "GET", path: "/v1/auth/sessions/:id", auth: "signed", scope: "call", handler: sessionStatus },
   { method: "GET", path: "/auth/callback", auth: "browser", handler: callback },
   { method: "GET", path: "/auth/:sessionId", auth: "browser", handler: loginPage },
 ];

@@ -1,16 +1,14 @@
-// Connect flow (docs/protocol.md): the signed session endpoints the SDK uses, and the browser
-// pages that run OAuth 2 authorization code + PKCE at the provider.
+// Connect flow (docs/protocol.md): the signed session endpoints the SDK uses. The browser pages
+// that run OAuth 2 authorization code + PKCE at the provider are in connect-pages.ts.
 import type { RouteContext, RouteDef, RouteResult } from "../context.js";
 import { VaultError } from "../../errors.js";
 import { bodyObject } from "../request-fields.js";
 import { getGrant, grantInfo } from "../../storage/grants.js";
 import type { GrantInfo } from "../../grants/types.js";
-import { connectSessionForPage, createConnectSession, getConnectSession, type ConnectSession } from "../../oauth/connect-sessions.js";
-import { authorizeUrlFor, handleConnectCallback } from "../../oauth/connect-flow.js";
+import { createConnectSession, getConnectSession, type ConnectSession } from "../../oauth/connect-sessions.js";
 import { resolveOAuthProvider } from "../../oauth/provider-config.js";
 import { randomToken } from "../../oauth/pkce.js";
 import { publicBase } from "../../oauth/public-base.js";
-import { connectErrorPage, connectedPage, deniedPage, pickerPage } from "../pages/connect.js";
 
 const MAX_PROVIDERS = 20;
 
@@ -72,73 +70,15 @@ function sessionGrants(ctx: RouteContext, session: ConnectSession): GrantInfo[] 
 function sessionStatus(ctx: RouteContext): RouteResult {
   const session = getConnectSession(ctx.db, ctx.params.id ?? "", ctx.now());
   if (!session || session.appId !== ctx.app.id) throw new VaultError("not_found", "No connect session with this id.");
+  // Acting for an end user, only that user's sessions exist.
+  if (ctx.user && session.userId !== ctx.user.userId) throw new VaultError("not_found", "No connect session with this id.");
   return {
     status: 200,
     json: { status: session.status, grants: session.status === "completed" ? sessionGrants(ctx, session) : [], error: session.error },
   };
 }
 
-function providerName(ctx: RouteContext, id: string): string {
-  return ctx.vault.catalogProvider(id)?.name ?? id;
-}
-
-function connectPage(ctx: RouteContext): RouteResult {
-  const pageToken = ctx.url.searchParams.get("state") ?? "";
-  const session = pageToken ? connectSessionForPage(ctx.db, ctx.params.sessionId ?? "", pageToken, ctx.now()) : undefined;
-  if (!session || session.appId !== ctx.app.id) {
-    return { status: 404, html: connectErrorPage("This connect link is not valid. Start again from your application.") };
-  }
-  if (session.status === "expired") {
-    return { status: 410, html: connectErrorPage("This connect link has expired. Start again from your application.") };
-  }
-  if (session.status !== "pending") {
-    return { status: 409, html: connectErrorPage(`This connect session is already ${session.status}. You can close this window.`) };
-  }
-  const remaining = session.providers.filter((p) => session.grantIds[p] === undefined);
-  const chosen = ctx.url.searchParams.get("provider");
-  if (chosen !== null && !remaining.includes(chosen)) {
-    return { status: 400, html: connectErrorPage(`"${chosen}" is not a provider left to connect in this session.`) };
-  }
-  const provider = chosen ?? (remaining.length === 1 ? remaining[0]! : null);
-  if (provider === null) {
-    const list = session.providers.map((p) => ({ id: p, name: providerName(ctx, p), done: session.grantIds[p] !== undefined }));
-    return { status: 200, html: pickerPage(session.id, pageToken, list) };
-  }
-  try {
-    return { status: 303, location: authorizeUrlFor(ctx, session, provider, publicBase(ctx), pageToken) };
-  } catch (e) {
-    if (e instanceof VaultError) return { status: 400, html: connectErrorPage(e.message) };
-    throw e;
-  }
-}
-
-async function callback(ctx: RouteContext): Promise<RouteResult> {
-  const outcome = await handleConnectCallback(ctx, ctx.url.searchParams, ctx.url.pathname);
-  switch (outcome.kind) {
-    case "connected": {
-      const nextProvider = outcome.remaining[0];
-      const next =
-        nextProvider && outcome.pageToken
-          ? {
-              href: `/connect/${encodeURIComponent(outcome.session.id)}?state=${encodeURIComponent(outcome.pageToken)}&provider=${encodeURIComponent(nextProvider)}`,
-              name: providerName(ctx, nextProvider),
-            }
-          : null;
-      return { status: 200, html: connectedPage(providerName(ctx, outcome.provider), outcome.account, next) };
-    }
-    case "denied":
-      return { status: 200, html: deniedPage(providerName(ctx, outcome.provider)) };
-    case "failed":
-      return { status: 400, html: connectErrorPage(outcome.message) };
-  }
-}
-
 export const connectRoutes: RouteDef[] = [
-  { method: "POST", path: "/v1/connect/sessions", auth: "signed", handler: createSession },
-  { method: "GET", path: "/v1/connect/sessions/:id", auth: "signed", handler: sessionStatus },
-  // One callback per provider (the OAuth mix-up defence); the shared one only for providers whose
-  // registration predates them. Listed before /connect/:sessionId, which would match "callback".
-  { method: "GET", path: "/connect/callback/:provider", auth: "browser", handler: callback },
-  { method: "GET", path: "/connect/callback", auth: "browser", handler: callback },
-  { method: "GET", path: "/connect/:sessionId", auth: "browser", handler: connectPage },
+  { method: "POST", path: "/v1/connect/sessions", auth: "signed", scope: "provision", handler: createSession },
+  { method: "GET", path: "/v1/connect/sessions/:id", auth: "signed", scope: "provision", handler: sessionStatus },
 ];

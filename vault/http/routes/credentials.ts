@@ -110,4 +110,4 @@ function common(
   };
 }
 
-export const credentialRoutes: RouteDef[] = [{ method: "POST", path: "/v1/credentials/retrieve", auth: "signed", handler: retrieve }];
+export const credentialRoutes: RouteDef[] = [{ method: "POST", path: "/v1/credentials/retrieve", auth: "signed", scope: "call", handler: retrieve }];

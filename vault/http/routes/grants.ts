@@ -90,17 +90,7 @@ async function revoke(ctx: RouteContext): Promise<RouteResult> {
 async function issue(ctx: RouteContext): Promise<RouteResult> {
   const body = bodyObject(ctx.body);
   const secretId = str(body, "managedSecretId", "/managedSecretId")!;
-  const p = obj(body, "principal", "/principal")!;
-  const type = str(p, "type", "/principal/type")!;
-  const label = str(p, "label", "/principal/label", false) ?? null;
-  let principal: PrincipalInput;
-  if (type === "system") principal = { type: "system", id: null, label };
-  else if (type === "group") principal = { type: "group", id: str(p, "groupId", "/principal/groupId")!, label };
-  else if (type === "user") {
-    const token = str(p, "userToken", "/principal/userToken")!;
-    const user = await verifyUserToken(ctx, token);
-    principal = { type: "user", id: user.userId, label: label ?? user.subject };
-  } else throw new VaultError("invalid_request", '/principal/type must be "user", "group" or "system".');
+  const principal = await principalFor(ctx, obj(body, "principal", "/principal")!);
   let policy;
   try {
     policy = validatePolicy(body.policy, "/policy");
@@ -123,6 +113,37 @@ async function issue(ctx: RouteContext): Promise<RouteResult> {
   return { status: 201, json: { grant: grantInfo(grant, ctx.now()) } };
 }
 
+/**
+ * The grant's principal. With Alter-User-Token the request acts for that end user, who may give
+ * a grant to themselves only: a user principal resolving to the same user (its userToken may
+ * then be left out). Group and system grants, and grants for anyone else, need a request made
+ * without a user token.
+ */
+async function principalFor(ctx: RouteContext, p: Record<string, unknown>): Promise<PrincipalInput> {
+  const type = str(p, "type", "/principal/type")!;
+  const label = str(p, "label", "/principal/label", false) ?? null;
+  if (type !== "user" && type !== "group" && type !== "system") throw new VaultError("invalid_request", '/principal/type must be "user", "group" or "system".');
+  if (ctx.user && type !== "user") {
+    throw new VaultError(
+      "insufficient_scope",
+      `With a user token (Alter-User-Token), POST /v1/grants only issues a grant to that user; a ${type} grant needs a request without a user token.`,
+      { details: { pointer: "/principal/type" } },
+    );
+  }
+  if (type === "system") return { type: "system", id: null, label };
+  if (type === "group") return { type: "group", id: str(p, "groupId", "/principal/groupId")!, label };
+  const token = str(p, "userToken", "/principal/userToken", ctx.user === null);
+  const user = token === undefined ? ctx.user! : await verifyUserToken(ctx, token);
+  if (ctx.user && user.userId !== ctx.user.userId) {
+    throw new VaultError(
+      "insufficient_scope",
+      "With a user token (Alter-User-Token), POST /v1/grants only issues a grant to that same user; /principal/userToken belongs to someone else.",
+      { details: { pointer: "/principal/userToken" } },
+    );
+  }
+  return { type: "user", id: user.userId, label: label ?? user.subject };
+}
+
 function writeIssueAudit(ctx: RouteContext, grant: GrantRecord): void {
   ctx.audit.write({
     action: "grant.issue",
@@ -139,7 +160,7 @@ function writeIssueAudit(ctx: RouteContext, grant: GrantRecord): void {
 }
 
 export const grantRoutes: RouteDef[] = [
-  { method: "GET", path: "/v1/grants", auth: "signed", handler: list },
-  { method: "POST", path: "/v1/grants", auth: "signed", handler: issue },
-  { method: "POST", path: "/v1/grants/:id/revoke", auth: "signed", handler: revoke },
+  { method: "GET", path: "/v1/grants", auth: "signed", scope: "manage", handler: list },
+  { method: "POST", path: "/v1/grants", auth: "signed", scope: "provision", handler: issue },
+  { method: "POST", path: "/v1/grants/:id/revoke", auth: "signed", scope: "manage", handler: revoke },
 ];

@@ -6,6 +6,7 @@ import { auditContext, auditFromContext, bodyObject, obj, str, type AuditContext
 import { checkUsable, findGrant, parseGrantRef } from "../../grants/resolve.js";
 import { effectiveProvider, isProviderSlug } from "../../grants/provider-config.js";
 import { checkProxyTarget, parseProxyRequest, type ProxyRequest } from "../../proxy/send.js";
+import { withoutCredentialSlot } from "../../proxy/credential-slot.js";
 import { proxyThroughGrant } from "../../proxy/call.js";
 import { createApproval } from "../../approvals/store.js";
 import { redactUrl } from "../../audit/redact.js";
@@ -43,8 +44,11 @@ async function proxy(ctx: RouteContext): Promise<RouteResult> {
     operationId = str(request, "operationId", "/request/operationId", false) ?? context.operationId;
     req = parseProxyRequest(request);
     grant = findGrant(ctx, parseGrantRef(body.grant), provider);
-    const { requireApproval } = checkUsable(ctx, grant, "proxy");
-    checkProxyTarget(req.url, effectiveProvider(ctx.vault, ctx.app.id, provider));
+    const { requireApproval, approvalBy } = checkUsable(ctx, grant, "proxy");
+    const config = effectiveProvider(ctx.vault, ctx.app.id, provider);
+    checkProxyTarget(req.url, config);
+    // The credential's place belongs to the vault: what is stored, shown and sent holds no caller value there.
+    req = withoutCredentialSlot(req, config.injection);
 
     if (requireApproval) {
       const approval = createApproval(
@@ -60,6 +64,8 @@ async function proxy(ctx: RouteContext): Promise<RouteResult> {
           urlRedacted: redactUrl(req.url),
           context,
           remoteAddress: ctx.remoteAddress,
+          requester: ctx.user ? { userId: ctx.user.userId, subject: ctx.user.subject, groups: ctx.user.groups } : null,
+          askedBy: approvalBy,
         },
         ctx.now(),
       );
@@ -84,4 +90,4 @@ async function proxy(ctx: RouteContext): Promise<RouteResult> {
   }
 }
 
-export const proxyRoutes: RouteDef[] = [{ method: "POST", path: "/v1/proxy", auth: "signed", handler: proxy }];
+export const proxyRoutes: RouteDef[] = [{ method: "POST", path: "/v1/proxy", auth: "signed", scope: "call", handler: proxy }];

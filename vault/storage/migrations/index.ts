@@ -4,8 +4,24 @@ import { m001Core } from "./001-core.js";
 import { m002Audit } from "./002-audit.js";
 import { m003Approvals } from "./003-approvals.js";
 import { m004ApproverLinks } from "./004-approver-links.js";
+import { m005KeyScopes } from "./005-key-scopes.js";
+import { m006PolicyFloor } from "./006-policy-floor.js";
+import { m007ApprovalReview } from "./007-approval-review.js";
+import { m008ConnectConfirmations } from "./008-connect-confirmations.js";
 import { m050IdentityOAuth } from "./050-identity-oauth.js";
 import { m051OAuthMixup } from "./051-oauth-mixup.js";
 import { m052RefreshCoordination } from "./052-refresh-coordination.js";
 
-export const migrations: Migration[] = [m001Core, m002Audit, m003Approvals, m004ApproverLinks, m050IdentityOAuth, m051OAuthMixup, m052RefreshCoordination];
+export const migrations: Migration[] = [
+  m001Core,
+  m002Audit,
+  m003Approvals,
+  m004ApproverLinks,
+  m005KeyScopes,
+  m006PolicyFloor,
+  m007ApprovalReview,
+  m008ConnectConfirmations,
+  m050IdentityOAuth,
+  m051OAuthMixup,
+  m052RefreshCoordination,
+];

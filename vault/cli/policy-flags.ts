@@ -1,0 +1,73 @@
+// The policy flags shared by `grants issue` (a grant's own policy) and `secrets add` /
+// `secrets policy` (the secret's floor), so both read the same way.
+import type { Command } from "commander";
+import type { GrantPolicy } from "../grants/types.js";
+import { parseDuration, usage } from "./common.js";
+
+export interface PolicyFlags {
+  expires?: string;
+  ttl?: string;
+  requireApproval?: boolean;
+  timeWindow?: string;
+  days?: string;
+  ip?: string[];
+  groups?: string[];
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
+const DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+/** Adds the policy options; `what` says whose policy it is in the help ("the grant", "every grant"). */
+export function withPolicyFlags(cmd: Command, what: string): Command {
+  return cmd
+    .option("--expires <iso>", `${what}: expiry date-time (ISO 8601)`)
+    .option("--ttl <duration>", `${what}: maximum lifetime from the grant's creation: 3600, 30m, 12h, 7d`)
+    .option("--require-approval", `${what}: every call needs a person's approval (proxy mode only)`)
+    .option("--time-window <window>", `${what}: usable only between two times in a time zone: 09:00-17:00@Europe/Paris`)
+    .option("--days <list>", "with --time-window: weekdays, e.g. mon,tue,wed,thu,fri")
+    .option("--ip <cidr>", `${what}: allowed caller address range (repeatable or comma list): 10.0.0.0/8, 2001:db8::/32`, collect)
+    .option("--groups <ids>", `${what}: only end users in one of these IDP groups (repeatable or comma list)`, collect);
+}
+
+/** "09:00-17:00@Europe/Paris" */
+export function parseTimeWindow(text: string, days?: string): NonNullable<GrantPolicy["timeWindow"]> {
+  const m = /^(\d{2}:\d{2})-(\d{2}:\d{2})@(.+)$/.exec(text.trim());
+  if (!m) usage(`--time-window "${text}" must look like 09:00-17:00@Europe/Paris.`);
+  const w: NonNullable<GrantPolicy["timeWindow"]> = { start: m[1]!, end: m[2]!, timeZone: m[3]! };
+  if (days !== undefined) {
+    w.days = days.split(",").map((d) => {
+      const t = d.trim().toLowerCase();
+      const i = /^\d$/.test(t) ? Number(t) : DAY_NAMES.indexOf(t.slice(0, 3));
+      if (i < 0 || i > 6) usage(`--days entry "${d}" is not a weekday (mon…sun or 0-6, 0 = Sunday).`);
+      return i;
+    });
+  }
+  return w;
+}
+
+export function policyFromFlags(flags: PolicyFlags): GrantPolicy {
+  if (flags.days && !flags.timeWindow) usage("--days only applies with --time-window.");
+  const policy: GrantPolicy = {};
+  if (flags.expires !== undefined) {
+    if (Number.isNaN(Date.parse(flags.expires))) usage(`--expires "${flags.expires}" is not an ISO date-time such as 2026-12-31T23:59:00Z.`);
+    policy.expiresAt = new Date(flags.expires).toISOString();
+  }
+  if (flags.ttl !== undefined) policy.maxTtlSeconds = parseDuration(flags.ttl, "--ttl");
+  if (flags.requireApproval) policy.requireApproval = true;
+  if (flags.timeWindow !== undefined) policy.timeWindow = parseTimeWindow(flags.timeWindow, flags.days);
+  if (flags.ip?.length) policy.ipAllowlist = flags.ip;
+  if (flags.groups?.length) policy.groups = flags.groups;
+  return policy;
+}
+
+/** One line for tables: "approval, ttl 1h, 09:00-17:00@UTC, ip 10.0.0.0/8, groups eng". */
+export function policySummary(p: GrantPolicy): string {
+  const parts: string[] = [];
+  if (p.requireApproval) parts.push("approval");
+  if (p.maxTtlSeconds !== undefined) parts.push(`ttl ${p.maxTtlSeconds}s`);
+  if (p.expiresAt) parts.push(`until ${p.expiresAt}`);
+  if (p.timeWindow) parts.push(`${p.timeWindow.start}-${p.timeWindow.end}@${p.timeWindow.timeZone}${p.timeWindow.days ? ` days ${p.timeWindow.days.join(",")}` : ""}`);
+  if (p.ipAllowlist) parts.push(`ip ${p.ipAllowlist.join(",")}`);
+  if (p.groups) parts.push(`groups ${p.groups.join(",")}`);
+  return parts.join(", ");
+}
