@@ -76,8 +76,10 @@ export interface RouteResult {
   /** Redirect target (browser routes); status should be 302 or 303. */
   location?: string;
   /** Origins an HTML page's forms may end up at besides the vault (CSP form-action also
-   *  governs the redirect a form's POST answers with). */
-  formActions?: string[];
+   *  governs every redirect after a form's POST), or "any" to leave form-action out: an
+   *  authorization server may send the person on to another origin (a sign-in host, a
+   *  workspace subdomain), and browsers check each hop against form-action. */
+  formActions?: string[] | "any";
   headers?: Record<string, string>;
 }
 

@@ -31,8 +31,8 @@ export function send(req: IncomingMessage, res: ServerResponse, result: RouteRes
     body = Buffer.alloc(0);
   } else if (result.html !== undefined) {
     headers["content-type"] = "text/html; charset=utf-8";
-    const formAction = ["'self'", ...(result.formActions ?? [])].join(" ");
-    headers["content-security-policy"] = `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'`;
+    const formAction = result.formActions === "any" ? "" : ` form-action ${["'self'", ...(result.formActions ?? [])].join(" ")};`;
+    headers["content-security-policy"] = `default-src 'none'; style-src 'unsafe-inline';${formAction} frame-ancestors 'none'`;
     headers["x-frame-options"] = "DENY";
     headers["referrer-policy"] = "no-referrer";
     body = Buffer.from(result.html, "utf8");

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setProviderConfig } from "../../../vault/index.js";
 import { setOAuthEndpoints } from "../../../vault/oauth/admin.js";
-import { completeIdpLogin, launchBrowser, type TestBrowser } from "../../support/browser.js";
+import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "../../support/browser.js";
+import { pressConfirm } from "../identity/flows.js";
 import { startOAuthServer, tokenJson, type OAuthServer } from "../../support/oauth-server.js";
 import { GITHUB_CLIENT, startPeers, type Peers } from "../identity/harness.js";
 import { startScripted, type Scripted } from "./scripted.js";
@@ -52,6 +53,7 @@ describe("a hostile authorization server bouncing the user to an honest one", ()
     const page = await browser.newPage();
     try {
       await page.goto(session.connectUrl);
+      await confirmConnect(page);
       await completeIdpLogin(page, { issuer: peers.idp.issuer, username: "alice" });
       const message = page.locator("#message");
       return { outcome: await message.getAttribute("data-outcome"), message: (await message.textContent()) ?? "", sessionId: session.sessionId };
@@ -97,12 +99,13 @@ describe("a hostile authorization server bouncing the user to an honest one", ()
 
   it("github connects normally through its own callback, its iss checked", async () => {
     const session = (await peers.transport.request<{ sessionId: string; connectUrl: string }>("POST", "/v1/connect/sessions", { body: { providers: ["github"], scopes: { github: ["openid"] } } })).data;
-    expect(new URL((await fetch(session.connectUrl, { redirect: "manual" })).headers.get("location")!).searchParams.get("redirect_uri")).toBe(
+    expect(new URL(await pressConfirm(session.connectUrl, await fetch(session.connectUrl))).searchParams.get("redirect_uri")).toBe(
       `${peers.vault.url}/connect/callback/github`,
     );
     await browser.context.clearCookies();
     const page = await browser.newPage();
     await page.goto(session.connectUrl);
+    await confirmConnect(page);
     await completeIdpLogin(page, { issuer: peers.idp.issuer, username: "alice" });
     expect(new URL(page.url()).searchParams.get("iss")).toBe(peers.idp.issuer);
     expect(await page.locator("#message").getAttribute("data-outcome")).toBe("completed");

@@ -20,7 +20,7 @@ import { VaultTransport } from "../../../runtime/transport.js";
 import { initVault, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
 import { setOAuthEndpoints } from "../../../vault/oauth/admin.js";
 import { DB_FILE } from "../../../vault/state.js";
-import { completeIdpLogin, launchBrowser, type TestBrowser } from "../../support/browser.js";
+import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "../../support/browser.js";
 import { startIdp, type TestIdp } from "../../support/idp.js";
 
 const CLIENT = { clientId: "gh-oauth-app", clientSecret: "gh-secret-CANARY-crash-51f0" };
@@ -138,6 +138,7 @@ it("a vault restarted after SIGKILL mid-refresh takes the dead lease over at onc
   const session = (await t1.request<{ sessionId: string; connectUrl: string }>("POST", "/v1/connect/sessions", { body: { providers: ["github"], scopes: { github: ["openid", "repo"] } } })).data;
   const page = await browser.newPage();
   await page.goto(session.connectUrl);
+  await confirmConnect(page);
   await completeIdpLogin(page, { issuer: idp.issuer, username: "alice" });
   expect(await page.locator("#message").getAttribute("data-outcome")).toBe("completed");
   await page.close();

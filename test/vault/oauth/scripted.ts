@@ -11,6 +11,7 @@ import { setOAuthEndpoints } from "../../../vault/oauth/admin.js";
 import { DB_FILE } from "../../../vault/state.js";
 import { VaultTransport } from "../../../runtime/transport.js";
 import { startOAuthServer, type OAuthServer } from "../../support/oauth-server.js";
+import { pressConfirm } from "../identity/flows.js";
 
 export const CLIENT = { clientId: "asana-oauth-app", clientSecret: "asana-secret-CANARY-6d0c" };
 
@@ -87,9 +88,9 @@ export async function startScripted(options: { provider?: string; as?: OAuthServ
 
 async function headlessConnect(s: Scripted, provider: string): Promise<ConnectRun> {
   const session = (await s.transport.request<{ sessionId: string; connectUrl: string }>("POST", "/v1/connect/sessions", { body: { providers: [provider] } })).data;
-  let next = session.connectUrl;
+  // The confirmation page (issue 9.8) -> authorization server -> (maybe another) -> the vault's callback page
+  let next = await pressConfirm(session.connectUrl, await fetch(session.connectUrl));
   let res: Response | undefined;
-  // connect page -> authorization server -> (maybe another) -> the vault's callback page
   for (let hop = 0; hop < 6; hop++) {
     res = await fetch(next, { redirect: "manual" });
     const location = res.headers.get("location");
