@@ -4,18 +4,21 @@
 // Shared by the runtime (retrieve mode) and the vault's proxy (proxy mode), so it imports nothing
 // from the project: one definition of "every form of an injected credential".
 //
-// Forms searched for, for each secret part of the credential (the token; both halves of a basic
-// pair and the pair itself; an AWS secret access key, session token and the request's SigV4
-// signature) and for each header value that carried it (`Bearer x`, `token x`, `Basic …`):
+// Searched for, for each secret part of the credential (the token; both halves of a basic pair
+// and the pair itself; an AWS secret access key, session token and the request's SigV4
+// signature) and for the header value that carried it when that holds no part verbatim (`Basic …`):
 //   - the value itself;
-//   - percent-encoded (encodeURIComponent, RFC 3986 strict with !'()* escaped, form encoding with
-//     `+` for spaces, each with upper- and lower-case hex, and encoded twice);
-//   - JSON-escaped (`\"`, `\\`, `\/`, and `\u003c`-style escapes of <>&'), HTML-escaped;
+//   - the value with any of its characters other than [A-Za-z0-9._-] escaped, each as its
+//     encoder chose: percent-encoded (either hex case, encoded again any number of times, `+`
+//     for a space), JSON (`\/`, `\"`, `\uXXXX`), HTML (`&amp;`, `&#47;`, `&#x2F;`). One pattern per
+//     value covers every URL, form, JSON and HTML encoder, whatever characters it leaves alone;
 //   - base64 and base64url, at each of the three byte alignments it can have inside a longer
-//     base64 text (so `base64("Authorization: Bearer x")` is caught, not only `base64(x)`).
+//     base64 text (so `base64("Authorization: Bearer x")` is caught, not only `base64(x)`); the
+//     one or two characters at each end that mix in neighbouring bytes are left, which carry a
+//     few bits of the value at most.
 // Not searched: compressed or encrypted bodies (gzip, zip), other text encodings (UTF-16), a
 // value split across lines. Parts shorter than MIN_SECRET_LENGTH are only searched as part of
-// the longer forms that hold them (searching a 4-character value would mangle ordinary text).
+// the longer values that hold them (searching a 4-character value would mangle ordinary text).
 // Forms are worked out once per credential use and dropped with it; they are never cached.
 
 /** What replaces every form of the credential. */
@@ -34,64 +37,72 @@ export interface InjectionLike {
   name?: string;
 }
 
-const PLAIN = /^[A-Za-z0-9._~-]*$/;
-const SCRUBBED_BYTES = new Uint8Array(Buffer.from(SCRUBBED, "utf8"));
+/** Characters no encoder escapes: a value made only of them has no escaped form. */
+const PLAIN = /^[A-Za-z0-9._-]*$/;
+/** A text without any of these holds no escaped form (escapes start with %, \ or &; + is a space). */
+const ESCAPE_HINT = /[%\\&+]/;
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/** An escaped-form pattern: its source, compiled on first use (most answers never need it). */
+interface Pattern {
+  source: string;
+  /** Whether the value is ASCII, so the pattern also works on bytes read as Latin-1. */
+  ascii: boolean;
+  re?: RegExp;
+}
 
 /**
  * Finds and replaces every form of a set of secret values in text, bytes and headers. Holds
- * the forms in private fields and never prints them; keep it in a local variable of one call.
+ * them in private fields and never prints them; keep it in a local variable of one call.
  */
 export class Scrubber {
-  readonly #forms: readonly string[];
+  /** Literal forms, longest first (a longer form holding a shorter one is replaced whole). */
+  readonly #literals: readonly string[];
+  /** The same as Latin-1 views of their UTF-8 bytes, for binary bodies. */
+  readonly #latin1: readonly string[];
+  readonly #patterns: Pattern[];
   readonly #min: number;
-  #bytes: Buffer[] | undefined;
 
   constructor(secrets: readonly string[]) {
-    const forms = new Set<string>();
-    for (const s of secrets) addForms(s, forms);
-    // Longest first: a longer form that holds a shorter one is replaced whole.
-    this.#forms = [...forms].sort((a, b) => b.length - a.length);
-    this.#min = this.#forms.length ? this.#forms[this.#forms.length - 1]!.length : Infinity;
+    const literals = new Set<string>();
+    const patterns: Pattern[] = [];
+    for (const s of secrets) {
+      if (s.length < MIN_SECRET_LENGTH) continue;
+      literals.add(s);
+      addBase64Forms(s, literals);
+      // base64 of a JSON document that quotes the value (a debug echo of the request's headers)
+      const json = JSON.stringify(s).slice(1, -1);
+      if (json !== s) addBase64Forms(json, literals);
+      if (!PLAIN.test(s)) patterns.push({ source: escapedPattern(s), ascii: !/[^\x00-\x7f]/.test(s) });
+    }
+    this.#literals = [...literals].sort((a, b) => b.length - a.length);
+    this.#latin1 = this.#literals.map((f) => Buffer.from(f, "utf8").toString("latin1"));
+    this.#patterns = patterns;
+    this.#min = this.#literals.length ? Math.min(...this.#literals.map((f) => f.length)) : Infinity;
   }
 
   /** Whether there is anything to search for. */
   get active(): boolean {
-    return this.#forms.length > 0;
+    return this.#literals.length > 0;
   }
 
   /** The text with every form replaced by `[REDACTED]` (the same string when there was none). */
   text(s: string): string {
-    if (s.length < this.#min) return s;
-    for (const f of this.#forms) if (s.includes(f)) s = s.replaceAll(f, SCRUBBED);
-    return s;
+    return this.#scrub(s, this.#literals, false);
   }
 
   /** The bytes with every form replaced, byte for byte elsewhere (binary bodies stay intact). */
   bytes(b: Uint8Array): Uint8Array {
     if (b.byteLength < this.#min) return b;
-    let cur = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    let changed = false;
-    for (const f of (this.#bytes ??= this.#forms.map((x) => Buffer.from(x, "utf8")))) {
-      let at = cur.indexOf(f);
-      if (at === -1) continue;
-      const chunks: Uint8Array[] = [];
-      let from = 0;
-      while (at !== -1) {
-        chunks.push(cur.subarray(from, at), SCRUBBED_BYTES);
-        from = at + f.length;
-        at = cur.indexOf(f, from);
-      }
-      chunks.push(cur.subarray(from));
-      cur = Buffer.concat(chunks);
-      changed = true;
-    }
-    return changed ? new Uint8Array(cur.buffer, cur.byteOffset, cur.byteLength) : b;
+    // Latin-1 maps each byte to one character and back, so nothing else of the body changes.
+    const view = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+    const out = this.#scrub(view, this.#latin1, true);
+    return out === view ? b : new Uint8Array(Buffer.from(out, "latin1"));
   }
 
   /**
    * Headers with every name and value scrubbed. Returns `headers` itself when nothing matched
-   * (the common case: one length comparison per header), else a scrubbed copy.
+   * (the common case: a length comparison for most headers), else a scrubbed copy.
    */
   headers<H extends Record<string, string>>(headers: H): H {
     let out: Record<string, string> | undefined;
@@ -107,12 +118,26 @@ export class Scrubber {
     return (out ?? headers) as H;
   }
 
+  #scrub(s: string, literals: readonly string[], bytes: boolean): string {
+    if (s.length < this.#min) return s;
+    for (const f of literals) if (s.includes(f)) s = s.replaceAll(f, SCRUBBED);
+    if (this.#patterns.length && ESCAPE_HINT.test(s)) {
+      for (const p of this.#patterns) {
+        if (bytes && !p.ascii) continue;
+        p.re ??= new RegExp(p.source, "g");
+        p.re.lastIndex = 0;
+        s = s.replace(p.re, SCRUBBED);
+      }
+    }
+    return s;
+  }
+
   toJSON(): string {
     return "[Scrubber]";
   }
 
   [INSPECT](): string {
-    return `Scrubber { forms: ${this.#forms.length} }`;
+    return "Scrubber {}";
   }
 }
 
@@ -121,7 +146,7 @@ export const NO_SCRUBBER = new Scrubber([]);
 
 /**
  * The scrubber for one injected credential. `sentHeaders` are the request's headers after
- * injection: the header value that carried the credential is a form of its own, and a SigV4
+ * injection: the header value that carried the credential is searched for too, and a SigV4
  * signature (derived, but enough to replay that one request) is found there.
  */
 export function credentialScrubber(injection: InjectionLike, credential: unknown, sentHeaders: Readonly<Record<string, string>>): Scrubber {
@@ -139,56 +164,39 @@ export function credentialScrubber(injection: InjectionLike, credential: unknown
       const sig = /Signature=([0-9a-fA-F]+)/.exec(carrier);
       if (sig) parts.push(sig[1]!);
     }
-    // A carrier that holds a part verbatim adds no form that part's forms do not already hold
-    // (percent, JSON and HTML escaping work per character; base64 is searched at every alignment).
+    // A carrier that holds a part verbatim (`Bearer x`) adds nothing that part's forms do not
+    // (escaping works per character; base64 is searched at every alignment).
     if (!parts.some((p) => p.length >= MIN_SECRET_LENGTH && carrier.includes(p))) parts.push(carrier);
   }
   return new Scrubber(parts);
 }
 
-function addForms(s: string, out: Set<string>): void {
-  if (s.length < MIN_SECRET_LENGTH) return;
-  out.add(s);
-  if (!PLAIN.test(s)) {
-    // encodeURIComponent refuses lone surrogates; such a value is searched for as it is.
-    try {
-      for (const e of percentForms(s)) out.add(e);
-    } catch {
-      /* no percent forms */
-    }
-    for (const e of escapedForms(s)) if (e !== s) out.add(e);
-  }
-  addBase64Forms(s, out);
+function hexPattern(n: number, width: number): string {
+  return [...n.toString(16).padStart(width, "0")].map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join("");
 }
 
-function upperHex(c: string): string {
-  return "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0");
+const HTML_NAMED: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&(?:apos|#39);" };
+const JSON_SHORT: Record<string, string> = { "/": "\\\\/", '"': '\\\\"', "\\": "\\\\\\\\" };
+
+/** Every way an encoder may write one character that it does not leave as it is. */
+function charPattern(ch: string): string {
+  if (/[A-Za-z0-9._-]/.test(ch)) return ch;
+  const cp = ch.codePointAt(0)!;
+  const alts = [ch.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&")];
+  // Percent-encoded (per UTF-8 byte), possibly encoded again: %2F, %252F, %25252F…
+  alts.push([...Buffer.from(ch, "utf8")].map((b) => `%(?:25)*${hexPattern(b, 2)}`).join(""));
+  if (ch === " ") alts.push("\\+");
+  if (cp < 0x10000) alts.push(`\\\\u${hexPattern(cp, 4)}`);
+  if (JSON_SHORT[ch]) alts.push(JSON_SHORT[ch]!);
+  alts.push(`&#0*${cp};`, `&#[xX]0*${hexPattern(cp, 1)};`);
+  if (HTML_NAMED[ch]) alts.push(HTML_NAMED[ch]!);
+  return `(?:${alts.join("|")})`;
 }
 
-function percentForms(s: string): string[] {
-  const component = encodeURIComponent(s);
-  const strict = component.replace(/[!'()*]/g, upperHex);
-  const forms = [component, strict, component.replace(/%20/g, "+"), strict.replace(/%20/g, "+"), encodeURIComponent(component)];
-  const lower = forms.map((f) => f.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
-  return [...forms, ...lower];
-}
-
-// Encoders that make JSON safe inside HTML (Go, Gson) write these as \u00XX.
-const JSON_HTML_SAFE: Record<string, string> = { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027", "=": "\\u003d" };
-const HTML: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-function escapedForms(s: string): string[] {
-  const json = JSON.stringify(s).slice(1, -1);
-  const html = s.replace(/[&<>"']/g, (c) => HTML[c]!);
-  const htmlSafe = json.replace(/[<>&'=]/g, (c) => JSON_HTML_SAFE[c]!);
-  return [
-    json,
-    json.replace(/\//g, "\\/"),
-    htmlSafe,
-    htmlSafe.replace(/\\u00[0-9a-f]{2}/g, (u) => u.toUpperCase().replace("\\U", "\\u")),
-    html,
-    html.replace(/&#39;/g, "&#x27;"),
-  ];
+function escapedPattern(s: string): string {
+  let out = "";
+  for (const ch of s) out += charPattern(ch);
+  return out;
 }
 
 /**
