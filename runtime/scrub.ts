@@ -39,13 +39,14 @@ export interface InjectionLike {
 
 /** Characters no encoder escapes: a value made only of them has no escaped form. */
 const PLAIN = /^[A-Za-z0-9._-]*$/;
+const ASCII = /^[\x00-\x7f]*$/;
 /** A text without any of these holds no escaped form (escapes start with %, \ or &; + is a space). */
 const ESCAPE_HINT = /[%\\&+]/;
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
-/** An escaped-form pattern: its source, compiled on first use (most answers never need it). */
+/** The escaped forms of one value: a pattern built and compiled on first use (most answers never need it). */
 interface Pattern {
-  source: string;
+  value: string;
   /** Whether the value is ASCII, so the pattern also works on bytes read as Latin-1. */
   ascii: boolean;
   re?: RegExp;
@@ -58,8 +59,8 @@ interface Pattern {
 export class Scrubber {
   /** Literal forms, longest first (a longer form holding a shorter one is replaced whole). */
   readonly #literals: readonly string[];
-  /** The same as Latin-1 views of their UTF-8 bytes, for binary bodies. */
-  readonly #latin1: readonly string[];
+  /** The same as Latin-1 views of their UTF-8 bytes, for binary bodies (made on first use). */
+  #latin1: readonly string[] | undefined;
   readonly #patterns: Pattern[];
   readonly #min: number;
 
@@ -70,15 +71,15 @@ export class Scrubber {
       if (s.length < MIN_SECRET_LENGTH) continue;
       literals.add(s);
       addBase64Forms(s, literals);
+      if (PLAIN.test(s)) continue;
       // base64 of a JSON document that quotes the value (a debug echo of the request's headers)
       const json = JSON.stringify(s).slice(1, -1);
       if (json !== s) addBase64Forms(json, literals);
-      if (!PLAIN.test(s)) patterns.push({ source: escapedPattern(s), ascii: !/[^\x00-\x7f]/.test(s) });
+      patterns.push({ value: s, ascii: ASCII.test(s) });
     }
     this.#literals = [...literals].sort((a, b) => b.length - a.length);
-    this.#latin1 = this.#literals.map((f) => Buffer.from(f, "utf8").toString("latin1"));
     this.#patterns = patterns;
-    this.#min = this.#literals.length ? Math.min(...this.#literals.map((f) => f.length)) : Infinity;
+    this.#min = this.#literals.length ? this.#literals[this.#literals.length - 1]!.length : Infinity;
   }
 
   /** Whether there is anything to search for. */
@@ -96,6 +97,7 @@ export class Scrubber {
     if (b.byteLength < this.#min) return b;
     // Latin-1 maps each byte to one character and back, so nothing else of the body changes.
     const view = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+    this.#latin1 ??= this.#literals.map((f) => Buffer.from(f, "utf8").toString("latin1"));
     const out = this.#scrub(view, this.#latin1, true);
     return out === view ? b : new Uint8Array(Buffer.from(out, "latin1"));
   }
@@ -124,7 +126,7 @@ export class Scrubber {
     if (this.#patterns.length && ESCAPE_HINT.test(s)) {
       for (const p of this.#patterns) {
         if (bytes && !p.ascii) continue;
-        p.re ??= new RegExp(p.source, "g");
+        p.re ??= new RegExp(escapedPattern(p.value), "g");
         p.re.lastIndex = 0;
         s = s.replace(p.re, SCRUBBED);
       }
@@ -205,18 +207,16 @@ function escapedPattern(s: string): string {
  * bits of the neighbouring bytes, so they are left out).
  */
 function addBase64Forms(s: string, out: Set<string>): void {
-  const bytes = Buffer.from(s, "utf8");
-  const padded = Buffer.alloc(bytes.length + 2);
-  bytes.copy(padded, 2);
+  // btoa takes one byte per character: the UTF-8 bytes of `s`, as Latin-1 (itself when ASCII).
+  const bytes = ASCII.test(s) ? s : Buffer.from(s, "utf8").toString("latin1");
   for (let before = 0; before < 3; before++) {
-    const b64 = padded.subarray(2 - before).toString("base64");
+    const b64 = btoa(before === 0 ? bytes : before === 1 ? "\0" + bytes : "\0\0" + bytes);
     let end = b64.length;
     while (end > 0 && b64.charCodeAt(end - 1) === 0x3d) end--;
     if ((bytes.length + before) % 3 !== 0) end--;
     const core = b64.slice(before === 0 ? 0 : before + 1, end);
     if (core.length < MIN_BASE64_FORM) continue;
     out.add(core);
-    const url = core.replace(/\+/g, "-").replace(/\//g, "_");
-    if (url !== core) out.add(url);
+    if (core.includes("+") || core.includes("/")) out.add(core.replace(/\+/g, "-").replace(/\//g, "_"));
   }
 }
