@@ -41,6 +41,40 @@ export function pathStructureProblem(text: string): string | undefined {
   }
 }
 
+/** A path segment of a split template: parts[from..to], after the last `/` of parts[from], before the first of parts[to]. */
+export interface SegmentBounds {
+  from: number;
+  leftCut: number;
+  to: number;
+  rightCut: number;
+}
+
+/**
+ * For a path template split at its `{name}` holes (literals at even indexes, holes at odd), the
+ * holes that share their segment with literal text or another hole (`/files/.{ext}`, `/{a}{b}`),
+ * with that segment's bounds. Such a segment is checked whole: `.` and `{ext}` = "." make "..".
+ */
+export function sharedSegments(parts: readonly string[]): Map<number, SegmentBounds> {
+  const shared = new Map<number, SegmentBounds>();
+  for (let slot = 1; slot < parts.length; slot += 2) {
+    let from = slot - 1;
+    while (from > 0 && !parts[from]!.includes("/")) from -= 2;
+    let to = slot + 1;
+    while (to < parts.length - 1 && !parts[to]!.includes("/")) to += 2;
+    const leftCut = parts[from]!.lastIndexOf("/") + 1;
+    const slash = parts[to]!.indexOf("/");
+    const rightCut = slash === -1 ? parts[to]!.length : slash;
+    const alone = from === slot - 1 && leftCut === parts[from]!.length && to === slot + 1 && rightCut === 0;
+    if (!alone) shared.set(slot, { from, leftCut, to, rightCut });
+  }
+  return shared;
+}
+
+/** The text of a shared segment once its holes are filled. */
+export function segmentText(parts: readonly string[], b: SegmentBounds): string {
+  return parts[b.from]!.slice(b.leftCut) + parts.slice(b.from + 1, b.to).join("") + parts[b.to]!.slice(0, b.rightCut);
+}
+
 /**
  * The path part of an absolute URL as written (between the authority and `?`/`#`), without
  * parsing it: parsing is what would resolve the dot segments this module looks for.

@@ -2,7 +2,7 @@
 // caller's params, following OpenAPI 3 parameter serialisation (styles, explode, allowReserved).
 import type { OperationSpec, ParamLocation, ParamSpec } from "./operation.js";
 import { AlterValueError } from "./errors.js";
-import { headerValueProblem, pathStructureProblem } from "./request-safety.js";
+import { headerValueProblem, pathStructureProblem, segmentText, sharedSegments, type SegmentBounds } from "./request-safety.js";
 
 type Style = NonNullable<ParamSpec["style"]>;
 
@@ -43,13 +43,6 @@ interface Plan {
   sharedSegments: Map<number, SegmentBounds>;
 }
 
-/** A path segment: parts [from, to], cut after the last `/` of parts[from] and before the first of parts[to]. */
-interface SegmentBounds {
-  from: number;
-  leftCut: number;
-  to: number;
-  rightCut: number;
-}
 
 const plans = new WeakMap<OperationSpec, Plan>();
 
@@ -92,26 +85,10 @@ function planOf(op: OperationSpec): Plan {
   return plan;
 }
 
-function sharedSegments(parts: readonly string[]): Map<number, SegmentBounds> {
-  const shared = new Map<number, SegmentBounds>();
-  for (let slot = 1; slot < parts.length; slot += 2) {
-    let from = slot - 1;
-    while (from > 0 && !parts[from]!.includes("/")) from -= 2;
-    let to = slot + 1;
-    while (to < parts.length - 1 && !parts[to]!.includes("/")) to += 2;
-    const leftCut = parts[from]!.lastIndexOf("/") + 1;
-    const slash = parts[to]!.indexOf("/");
-    const rightCut = slash === -1 ? parts[to]!.length : slash;
-    const alone = from === slot - 1 && leftCut === parts[from]!.length && to === slot + 1 && rightCut === 0;
-    if (!alone) shared.set(slot, { from, leftCut, to, rightCut });
-  }
-  return shared;
-}
-
-/** Refuses a path value that would change the template's structure (path-safety.ts). */
+/** Refuses a path value that would change the template's structure (request-safety.ts). */
 function checkPathSlot(parts: readonly string[], plan: Plan, slot: number, op: OperationSpec, prop: string): void {
   const b = plan.sharedSegments.get(slot);
-  const text = b ? parts[b.from]!.slice(b.leftCut) + parts.slice(b.from + 1, b.to).join("") + parts[b.to]!.slice(0, b.rightCut) : parts[slot]!;
+  const text = b ? segmentText(parts, b) : parts[slot]!;
   const problem = pathStructureProblem(text);
   if (problem) {
     const shown = JSON.stringify(text.length > 80 ? text.slice(0, 80) + "…" : text);
