@@ -4,6 +4,10 @@
 // validating static headers and merging them again on every call cost more than the rest.
 import type { ClientDefaults, OperationSpec, ProviderSpec } from "./operation.js";
 import { AlterValueError } from "./errors.js";
+import { headerValueProblem } from "./request-safety.js";
+
+/** RFC 9110 token: what a header name may be made of. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export interface CallPlan {
   provider: ProviderSpec;
@@ -70,13 +74,16 @@ function makePlan(provider: ProviderSpec, op: OperationSpec, defaults: ClientDef
   };
 }
 
-/** Copies `extra` into `into` with lower-case names; a value that is not a clean string is an error. */
+/** Copies `extra` into `into` with lower-case names; a name or value HTTP cannot carry is an error. */
 export function addHeaders(into: Record<string, string>, extra: Readonly<Record<string, unknown>> | undefined, opId: string): Record<string, string> {
   if (!extra) return into;
   for (const k in extra) {
     if (!Object.hasOwn(extra, k)) continue;
     const v = extra[k];
-    if (typeof v !== "string" || v.includes("\r") || v.includes("\n")) throw new AlterValueError(`${opId}: header "${k}" must be a string without line breaks`);
+    if (!HEADER_NAME.test(k)) throw new AlterValueError(`${opId}: ${JSON.stringify(k)} is not a header name (letters, digits and !#$%&'*+.^_\`|~- only)`, "invalid_header_value");
+    if (typeof v !== "string") throw new AlterValueError(`${opId}: header "${k}" must be a string`, "invalid_header_value");
+    const problem = headerValueProblem(v);
+    if (problem) throw new AlterValueError(`${opId}: header "${k}" ${problem}`, "invalid_header_value");
     into[k.toLowerCase()] = v;
   }
   return into;

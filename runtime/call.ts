@@ -15,6 +15,8 @@ import { decideRetry, retryDelay, sleep, type AttemptOutcome, type RetryPolicy }
 import { buildAuditContext, type AuditContext, type AuditContextStore, type CallerType } from "./audit.js";
 import { decodeBody, decodeErrorBody, flattenHeaders, readsAsText, requestIdOf, undiciHeaders, type RawBody } from "./response.js";
 import { redactUrl } from "./redact.js";
+import { credentialScrubber, type Scrubber } from "./scrub.js";
+import { rawPathOf } from "./request-safety.js";
 import { credentialFingerprint } from "./fingerprint.js";
 import type { IdentitySource } from "./identity.js";
 import type { PageCursor } from "./paginate.js";
@@ -137,10 +139,9 @@ function timeoutError(opId: string, ms: number): TimeoutError {
   return new TimeoutError(`${opId}: the provider did not answer within ${ms} ms`);
 }
 
-function networkError(opId: string, redactedUrl: string, cause: unknown, secrets: readonly string[]): NetworkError {
+function networkError(opId: string, redactedUrl: string, cause: unknown, scrubber: Scrubber): NetworkError {
   const code = typeof (cause as { code?: unknown })?.code === "string" ? (cause as { code: string }).code : undefined;
-  let detail = cause instanceof Error ? cause.message : String(cause);
-  for (const s of secrets) detail = detail.split(s).join("[REDACTED]");
+  const detail = scrubber.text(cause instanceof Error ? cause.message : String(cause));
   // The original error is not attached: its fields could hold the request (and so the credential).
   return new NetworkError(`${opId}: could not reach ${redactedUrl}: ${code ? code + " " : ""}${detail}`);
 }
@@ -421,23 +422,21 @@ async function attemptRetrieve(env: CallEnv, input: CallInput, p: Prepared): Pro
     body: body instanceof Uint8Array ? body : null,
     streamed: body !== undefined && !(body instanceof Uint8Array),
   };
-  const secrets: string[] = [];
   let token: string | undefined;
+  let scrubber: Scrubber;
   {
     const credential = env.transport.unseal(res.data.credential, res.nonce) as Record<string, unknown>;
-    for (const k in credential) {
-      const v = credential[k];
-      if (typeof v === "string" && v.length >= 6) secrets.push(v);
-    }
     if (typeof credential?.token === "string") token = credential.token;
     outgoing = injectCredential(injection, credential, outgoing, env.now());
+    // Every form of what was injected, to take out of whatever the provider answers.
+    scrubber = credentialScrubber(injection, credential, outgoing.headers);
   }
-  const answer = await sendToProvider(env, input, outgoing, p, secrets);
+  const answer = await sendToProvider(env, input, outgoing, p, scrubber);
   // Only a refused token is reported back (by fingerprint), so only then is one computed.
   return answer.status === 401 && token !== undefined ? { ...answer, credentialFingerprint: credentialFingerprint(token) } : answer;
 }
 
-async function sendToProvider(env: CallEnv, input: CallInput, req: OutgoingRequest, p: Prepared, secrets: string[]): Promise<ProviderAnswer> {
+async function sendToProvider(env: CallEnv, input: CallInput, req: OutgoingRequest, p: Prepared, scrubber: Scrubber): Promise<ProviderAnswer> {
   const { op } = input;
   const opId = op.id;
   // The URL as it will be sent, credential injected: it must still point at the host the vault
@@ -452,6 +451,11 @@ async function sendToProvider(env: CallEnv, input: CallInput, req: OutgoingReque
   }
   if (target.host !== p.host) throw hostNotAllowedError(opId, target.host, input.provider.id);
   if (!isAllowedScheme(target)) throw insecureTargetError(opId, redactUrl(p.url));
+  // Parsing must not have moved the path (dot segments, backslashes): the vault was told, and
+  // audited, the URL as written. url.ts refuses such parameter values; this is the last check.
+  if (rawPathOf(req.url) !== target.pathname) {
+    throw new AlterValueError(`${opId}: the request URL ${redactUrl(p.url)} would be sent to the path ${target.pathname} once parsed; nothing was sent`, "invalid_provider_url");
+  }
   // The attempt's time limit is undici's own: `timeoutMs` for the answer's headers and again
   // for each gap in its body. No AbortController or timer per call (they cost more CPU than the
   // rest of the runtime's provider leg); the caller's signal is passed through as it is.
@@ -467,33 +471,14 @@ async function sendToProvider(env: CallEnv, input: CallInput, req: OutgoingReque
     const status = res.statusCode;
     // A body decoded as text is read as text: undici decodes it straight from its buffer.
     const asText = status < 200 || status >= 300 || readsAsText(op.response ?? "json");
-    const body = asText ? scrubText(await res.body.text(), secrets) : scrub(await res.body.bytes(), secrets);
-    return { status, headers: undiciHeaders(res.headers), body };
+    // Headers and bodies are scrubbed by value: a provider may quote the credential anywhere.
+    const body = asText ? scrubber.text(await res.body.text()) : scrubber.bytes(await res.body.bytes());
+    return { status, headers: scrubber.headers(undiciHeaders(res.headers)), body };
   } catch (error) {
     if (p.signal?.aborted) throw p.signal.reason;
     if (isUndiciTimeout(error)) throw markSent(timeoutError(opId, p.timeoutMs));
-    throw markSent(networkError(opId, redactUrl(p.url), error, secrets));
+    throw markSent(networkError(opId, redactUrl(p.url), error, scrubber));
   }
-}
-
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-
-/** A provider that echoes the credential back (debug endpoints, error pages) must not leak it. */
-function scrubText(text: string, secrets: string[]): string {
-  for (const s of secrets) if (text.includes(s)) text = text.split(s).join("[REDACTED]");
-  return text;
-}
-
-function scrub(bytes: Uint8Array, secrets: string[]): Uint8Array {
-  if (secrets.length === 0 || bytes.length === 0) return bytes;
-  let text: string | undefined;
-  for (const s of secrets) {
-    if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(s)) {
-      text = (text ?? dec.decode(bytes)).split(s).join("[REDACTED]");
-    }
-  }
-  return text === undefined ? bytes : enc.encode(text);
 }
 
 interface ProxyResponse {

@@ -44,8 +44,11 @@ export function injectCredential(injection: Injection, credential: unknown, req:
       return { ...req, headers };
     case "query": {
       const token = field(credential, "token", "query");
-      const sep = req.url.includes("?") ? "&" : "?";
-      return { ...req, headers, url: `${req.url}${sep}${encodeStrict(injection.name)}=${encodeStrict(token)}` };
+      // A URL the provider handed back (a next-page link) may already carry the parameter,
+      // scrubbed or not: it is taken out, so the credential goes exactly once.
+      const url = withoutQueryParam(req.url, injection.name);
+      const sep = url.includes("?") ? "&" : "?";
+      return { ...req, headers, url: `${url}${sep}${encodeStrict(injection.name)}=${encodeStrict(token)}` };
     }
     case "basic": {
       const user = field(credential, "username", "basic");
@@ -60,6 +63,26 @@ export function injectCredential(injection: Injection, credential: unknown, req:
         sessionToken: (credential as { sessionToken?: string }).sessionToken || undefined,
       }, injection.region, injection.service, nowMs);
   }
+}
+
+/**
+ * `url` without any `name=…` query pair (names compared decoded) and without a fragment (never
+ * sent, and a pair appended after it would not be either); the rest is kept byte for byte.
+ */
+export function withoutQueryParam(url: string, name: string): string {
+  const hash = url.indexOf("#");
+  const base = hash === -1 ? url : url.slice(0, hash);
+  const q = base.indexOf("?");
+  if (q === -1) return base;
+  const kept = base
+    .slice(q + 1)
+    .split("&")
+    .filter((pair) => {
+      if (pair === "") return false;
+      const eq = pair.indexOf("=");
+      return safeDecode((eq === -1 ? pair : pair.slice(0, eq)).replace(/\+/g, " ")) !== name;
+    });
+  return base.slice(0, q) + (kept.length ? "?" + kept.join("&") : "");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // caller's params, following OpenAPI 3 parameter serialisation (styles, explode, allowReserved).
 import type { OperationSpec, ParamLocation, ParamSpec } from "./operation.js";
 import { AlterValueError } from "./errors.js";
+import { headerValueProblem, pathStructureProblem, segmentText, sharedSegments, type SegmentBounds } from "./request-safety.js";
 
 type Style = NonNullable<ParamSpec["style"]>;
 
@@ -34,7 +35,14 @@ interface Plan {
   pathSlots: Map<string, number[]>;
   /** Template names that no parameter fills (a table defect, reported on call). */
   unfilled: string[];
+  /**
+   * Slots that share their path segment with literal text or another slot (`/{name}.{ext}`),
+   * with that segment's bounds: it is checked whole, since `{name}` and `{ext}` empty would
+   * make it ".". A slot alone between slashes is checked by its own text.
+   */
+  sharedSegments: Map<number, SegmentBounds>;
 }
+
 
 const plans = new WeakMap<OperationSpec, Plan>();
 
@@ -72,9 +80,21 @@ function planOf(op: OperationSpec): Plan {
     if (!p) unfilled.push(pathParts[i]!);
     else pathSlots.set(p.prop, [...(pathSlots.get(p.prop) ?? []), i]);
   }
-  const plan: Plan = { params, byProp: new Map(params.map((p) => [p.prop, p])), pathParts, pathSlots, unfilled };
+  const plan: Plan = { params, byProp: new Map(params.map((p) => [p.prop, p])), pathParts, pathSlots, unfilled, sharedSegments: sharedSegments(pathParts) };
   plans.set(op, plan);
   return plan;
+}
+
+/** Refuses a path value that would change the template's structure (request-safety.ts). */
+function checkPathSlot(parts: readonly string[], plan: Plan, slot: number, op: OperationSpec, prop: string): void {
+  const b = plan.sharedSegments.get(slot);
+  const text = b ? segmentText(parts, b) : parts[slot]!;
+  const problem = pathStructureProblem(text);
+  if (problem) {
+    const shown = JSON.stringify(text.length > 80 ? text.slice(0, 80) + "…" : text);
+    const where = b ? `the path segment it is part of (${shown})` : `its value as sent (${shown})`;
+    throw new AlterValueError(`${op.id}: parameter "${prop}" (in path) would change the endpoint of ${op.method} ${op.path}: ${where} ${problem}`, "invalid_path_parameter");
+  }
 }
 
 // RFC 3986 unreserved characters stay as they are; encodeURIComponent leaves !'()* alone,
@@ -187,13 +207,14 @@ export function serializePathParam(p: ResolvedParam, value: unknown, where: stri
 
 /** Serialises a header parameter (style simple). */
 export function serializeHeaderParam(p: ResolvedParam, value: unknown, where: string): string {
-  if (Array.isArray(value)) return value.map((v, i) => scalarToString(v, `${where}[${i}]`)).join(",");
-  if (isPlainObject(value)) {
+  let s: string;
+  if (Array.isArray(value)) s = value.map((v, i) => scalarToString(v, `${where}[${i}]`)).join(",");
+  else if (isPlainObject(value)) {
     const entries = entriesOf(value).map(([k, v]) => [k, scalarToString(v, `${where}.${k}`)] as const);
-    return (p.explode ? entries.map(([k, v]) => `${k}=${v}`) : entries.map(([k, v]) => `${k},${v}`)).join(",");
-  }
-  const s = scalarToString(value, where);
-  if (/[\r\n]/.test(s)) throw new AlterValueError(`${where} must not contain line breaks`);
+    s = (p.explode ? entries.map(([k, v]) => `${k}=${v}`) : entries.map(([k, v]) => `${k},${v}`)).join(",");
+  } else s = scalarToString(value, where);
+  const problem = headerValueProblem(s);
+  if (problem) throw new AlterValueError(`${where} (in header ${p.name}) ${problem}`, "invalid_header_value");
   return s;
 }
 
@@ -252,6 +273,10 @@ export function buildTarget(
     } else {
       (cookies ??= []).push(...serializeQueryParam({ ...p, style: "form" }, value, where));
     }
+  }
+  // Checked once every slot is filled: a shared segment's text depends on its neighbours.
+  for (const p of plan.params) {
+    if (p.in === "path") for (const slot of plan.pathSlots.get(p.prop) ?? []) checkPathSlot(parts, plan, slot, op, p.prop);
   }
   if (cookies) (headers ??= {}).cookie = cookies.join("; ");
   if (extraQuery) {

@@ -57,6 +57,8 @@ interface ApprovalStatus {
   status: "pending" | "approved" | "denied" | "expired" | "executing" | "executed" | "failed";
   expiresAt: string;
   result: { status: number; headers: Record<string, string>; body: string | null } | null;
+  /** Why a failed approval has no result; `result_withheld` for an executed one (docs/protocol.md). */
+  error?: { code: string } | null;
 }
 
 const INTERNALS = new WeakMap<AlterVault, CallEnv>();
@@ -198,6 +200,9 @@ export class AlterVault {
       });
       switch (data.status) {
         case "executed": {
+          if (!data.result && data.error?.code === "result_withheld") {
+            throw new ApprovalError("result_withheld", "the approved request ran, but the vault withholds its result: it was stored before results were scrubbed of the credential", approvalId);
+          }
           if (!data.result) throw new AlterSDKError("invalid_response", "the vault reported an executed approval without its result");
           const pending = env.approvals.get(approvalId);
           env.approvals.delete(approvalId);

@@ -98,7 +98,7 @@ describe("retrieve mode", () => {
       { a: "provider", b: "provider", c: "client", d: "client" },
       { a: "provider", b: "provider", c: "client", d: "client" },
     ]);
-    await expect(client.get(grantId, { owner: "o", repo: "r" }, { headers: { "x-e": "a\r\nb" } })).rejects.toThrow(/header "x-e" must be a string without line breaks/);
+    await expect(client.get(grantId, { owner: "o", repo: "r" }, { headers: { "x-e": "a\r\nb" } })).rejects.toThrow(/header "x-e" holds a carriage return \(CR\), which a header cannot carry/);
   });
 
   it("a provider error is a ProviderAPIError with status, body and request id; isError narrows it", async () => {

@@ -87,3 +87,18 @@ describe("injectCredential", () => {
     expect(err?.message).not.toContain("CANARY");
   });
 });
+
+describe("query injection over a URL that already names the parameter", () => {
+  const inject = (url: string) => injectCredential({ type: "query", name: "access_token" }, { token: "t0k/en" }, { method: "GET", url, headers: {}, body: null }).url;
+  it.each([
+    ["a next-page link that kept the scrubbed copy", "https://h/x?page=2&access_token=%5BREDACTED%5D", "https://h/x?page=2&access_token=t0k%2Fen"],
+    ["a link that kept the raw token", "https://h/x?access_token=t0k%2Fen&page=2", "https://h/x?page=2&access_token=t0k%2Fen"],
+    ["the name percent-encoded", "https://h/x?access%5Ftoken=old&page=2", "https://h/x?page=2&access_token=t0k%2Fen"],
+    ["repeated, and a bare name", "https://h/x?access_token=a&access_token&b=1", "https://h/x?b=1&access_token=t0k%2Fen"],
+    ["only the parameter", "https://h/x?access_token=old", "https://h/x?access_token=t0k%2Fen"],
+    ["a fragment (never sent)", "https://h/x?page=2#access_token=frag", "https://h/x?page=2&access_token=t0k%2Fen"],
+    ["another parameter whose name only starts the same", "https://h/x?access_token_hint=1", "https://h/x?access_token_hint=1&access_token=t0k%2Fen"],
+  ])("%s: the credential goes exactly once", (_name, url, want) => {
+    expect(inject(url)).toBe(want);
+  });
+});

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { OperationSpec, ParamSpec } from "../../runtime/operation.js";
 import { buildTarget, joinUrl } from "../../runtime/url.js";
 import { AlterValueError } from "../../runtime/errors.js";
+import { DOT_SEGMENT_VALUES, SAFE_PATH_VALUES } from "../support/path-attacks.js";
 
 const op = (params: Record<string, ParamSpec | ParamSpec["in"]>, path = "/x"): OperationSpec => ({ id: "test/op", method: "GET", path, params });
 
@@ -61,14 +62,78 @@ describe("path serialisation", () => {
   });
 });
 
+describe("path values that would change the endpoint", () => {
+  const del = op({ owner: "path", repo: "path" }, "/repos/{owner}/{repo}");
+  it.each(DOT_SEGMENT_VALUES)("refuses owner %j (%s), naming the parameter", (value) => {
+    let error: unknown;
+    try {
+      buildTarget("https://api.github.com", del, { owner: value, repo: "user" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AlterValueError);
+    expect((error as AlterValueError).code).toBe("invalid_path_parameter");
+    expect((error as Error).message).toMatch(/^test\/op: parameter "owner" \(in path\) would change the endpoint of GET \/repos\/\{owner\}\/\{repo\}: /);
+  });
+
+  it.each(SAFE_PATH_VALUES)("keeps owner %j (%s) inside its segment", (value) => {
+    const t = buildTarget("https://api.github.com", del, { owner: value, repo: "r" });
+    expect(new URL(t.url).pathname.split("/")).toHaveLength(4);
+    expect(new URL(t.url).pathname.endsWith("/r")).toBe(true);
+  });
+
+  const styles: [string, { spec: ParamSpec; path: string; params: Record<string, unknown>; prop: string }][] = [
+    ["label style: the prefix dot and a dot value make ..", { spec: { in: "path", style: "label" }, path: "/items/{id}", params: { id: "." }, prop: "id" }],
+    ["label style array", { spec: { in: "path", style: "label" }, path: "/items/{id}", params: { id: ["."] }, prop: "id" }],
+    ["allowReserved keeps a slash: a dot segment inside", { spec: { in: "path", allowReserved: true }, path: "/files/{id}", params: { id: "a/../../admin" }, prop: "id" }],
+    ["allowReserved keeps %2e escapes", { spec: { in: "path", allowReserved: true }, path: "/files/{id}", params: { id: "%2e%2e" }, prop: "id" }],
+    ["allowReserved keeps ?, which would end the path", { spec: { in: "path", allowReserved: true }, path: "/files/{id}/raw", params: { id: "a?x=" }, prop: "id" }],
+    ["allowReserved keeps #, which would end the path", { spec: { in: "path", allowReserved: true }, path: "/files/{id}/raw", params: { id: "a#" }, prop: "id" }],
+  ];
+  it.each(styles)("%s", (_name, { spec, path, params, prop }) => {
+    expect(() => buildTarget("https://h", op({ [prop]: spec }, path), params)).toThrow(new RegExp(`parameter "${prop}" \\(in path\\) would change the endpoint`));
+  });
+
+  it("checks a segment two parameters share as a whole, whatever each one is alone", () => {
+    const shared = op({ a: "path", b: "path" }, "/v1/{a}{b}/x");
+    expect(() => buildTarget("https://h", shared, { a: ".", b: "." })).toThrow(/parameter "a" \(in path\).*the path segment it is part of \(".."\)/);
+    expect(buildTarget("https://h", shared, { a: ".", b: "a" }).url).toBe("https://h/v1/.a/x");
+    // A literal dot in the template and a "." value make "..".
+    const dotted = op({ ext: "path" }, "/files/.{ext}");
+    expect(() => buildTarget("https://h", dotted, { ext: "." })).toThrow(/parameter "ext" \(in path\).*\(".."\)/);
+    expect(buildTarget("https://h", dotted, { ext: "env" }).url).toBe("https://h/files/.env");
+  });
+});
+
 describe("headers, cookies, body, unknown params", () => {
   it("serialises header params with simple style, lower-case names", () => {
     const t = buildTarget("https://h", op({ xTrace: { in: "header", name: "X-Trace" }, tags: { in: "header", name: "X-Tags" } }), { xTrace: "abc", tags: ["a", "b"] });
     expect(t.headers).toEqual({ "x-trace": "abc", "x-tags": "a,b" });
   });
 
-  it("refuses header values with line breaks (header injection)", () => {
-    expect(() => buildTarget("https://h", op({ h: "header" }), { h: "a\r\nX-Evil: 1" })).toThrow(/line breaks/);
+  it.each([
+    ["CR LF (header injection)", "a\r\nX-Evil: 1", /holds a carriage return \(CR\)/],
+    ["a lone LF", "a\nb", /holds a line feed \(LF\)/],
+    ["NUL", "a\u0000b", /holds a NUL character/],
+    ["ESC", "a\u001bb", /holds the control character 0x1b/],
+    ["DEL", "a\u007fb", /holds the control character 0x7f/],
+    ["a character beyond Latin-1", "price €5", /holds the character U\+20AC, which is not Latin-1/],
+    ["an array item with a line break", ["a", "b\r\nX-Evil: 1"], /holds a carriage return/],
+    ["an object value with a line break", { a: "x\nX-Evil: 1" }, /holds a line feed/],
+  ] as const)("refuses a header value with %s, naming the parameter", (_name, value, why) => {
+    expect(() => buildTarget("https://h", op({ h: "header" }), { h: value })).toThrow(AlterValueError);
+    expect(() => buildTarget("https://h", op({ h: "header" }), { h: value })).toThrow(/parameter "h" \(in header h\)/);
+    expect(() => buildTarget("https://h", op({ h: "header" }), { h: value })).toThrow(why);
+  });
+
+  it("accepts tabs and Latin-1 in header values", () => {
+    expect(buildTarget("https://h", op({ h: "header" }), { h: "a\tcafé" }).headers).toEqual({ h: "a\tcafé" });
+  });
+
+  it("query values keep line breaks, percent-encoded: they can never reach the request line raw", () => {
+    const t = buildTarget("https://h", op({ jql: "query", q: { in: "query", allowReserved: true } }), { jql: "project = X\r\nAND status = Open", q: "a\nb" });
+    expect(t.url).toBe("https://h/x?jql=project%20%3D%20X%0D%0AAND%20status%20%3D%20Open&q=a%0Ab");
+    expect(t.url).not.toMatch(/[\x00-\x20\x7f]/);
   });
 
   it("joins cookie params", () => {

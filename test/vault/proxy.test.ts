@@ -88,6 +88,43 @@ describe("POST /v1/proxy", () => {
   });
 });
 
+describe("what a proxied request may not carry", () => {
+  it.each([
+    ["a CR LF in a header value (header injection)", { "x-e": "a\r\nX-Evil: 1" }, /^\/request\/headers\/x-e holds a carriage return \(CR\)/],
+    ["a lone LF", { "x-e": "a\nb" }, /^\/request\/headers\/x-e holds a line feed \(LF\)/],
+    ["a NUL", { "x-e": "a\u0000b" }, /^\/request\/headers\/x-e holds a NUL character/],
+    ["a character beyond Latin-1", { "x-e": "€" }, /^\/request\/headers\/x-e holds the character U\+20AC/],
+  ] as const)("refuses %s, naming the header, and sends nothing", async (_name, headers, why) => {
+    const before = standin.requests.length;
+    const body = proxyBody(grantId);
+    body.request.headers = { ...body.request.headers, ...headers } as typeof body.request.headers;
+    const res = await call(v, "POST", "/v1/proxy", body);
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe("invalid_request");
+    expect(res.json.error.message).toMatch(why);
+    expect(standin.requests.length).toBe(before);
+  });
+
+  it.each([
+    ["a space", "/repos/o/r x"],
+    ["a backslash", "/repos\\..\\user"],
+    ["a line feed", "/repos/o/r\n"],
+  ])("refuses a URL with %s (URL parsing would drop or rewrite it)", async (_name, path) => {
+    const res = await call(v, "POST", "/v1/proxy", proxyBody(grantId, path));
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toMatch(/^\/request\/url holds /);
+  });
+
+  it("audits the URL as parsed, which is the URL it sends", async () => {
+    const body = proxyBody(grantId);
+    body.request.url = body.request.url.replace(/^http:/, "HTTP:");
+    const res = await call(v, "POST", "/v1/proxy", body);
+    expect(res.status).toBe(200);
+    const row = (await readAudit({ dataDir: v.dataDir, grantId })).find((r) => r.id === res.json.auditId)!;
+    expect(row.url).toBe(`${standin.url}/repos/octo/hello`);
+  });
+});
+
 describe("the private-address guard", () => {
   const privateOnes = ["127.0.0.1", "10.1.2.3", "172.16.5.4", "192.168.0.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1"];
   const publicOnes = ["140.82.112.3", "8.8.8.8", "2606:4700::1111", "::ffff:140.82.112.3"];

@@ -199,7 +199,7 @@ export function claimExecution(db: Db, id: string): boolean {
 export function finishExecution(db: Db, crypto: AtRest, id: string, result: ProxyResponse | null, errorCode: string | null): void {
   stmt(db, "UPDATE approvals SET status = ?, result_sealed = ?, error_code = ? WHERE id = ? AND status = 'executing'").run(
     result ? "executed" : "failed",
-    result ? crypto.sealJson("approval-result", id, result) : null,
+    result ? crypto.sealJson("approval-result", id, { ...result, scrubbed: true }) : null,
     errorCode,
     id,
   );
@@ -211,7 +211,14 @@ export function openApprovalRequest(db: Db, crypto: AtRest, id: string): ProxyRe
   return { method: r.method, url: r.url, headers: r.headers, body: r.body === null ? null : Buffer.from(r.body, "base64") };
 }
 
-export function openApprovalResult(db: Db, crypto: AtRest, id: string): ProxyResponse | null {
+/**
+ * The stored result of an executed approval. Results are stored scrubbed (a ProxyResponse only
+ * comes from the proxy's scrubbing send) and marked so; one stored before results were scrubbed
+ * has no mark and is withheld (`"withheld"`), since it may quote the credential.
+ */
+export function openApprovalResult(db: Db, crypto: AtRest, id: string): ProxyResponse | "withheld" | null {
   const row = stmt(db, "SELECT result_sealed FROM approvals WHERE id = ?").get(id) as { result_sealed: string | null } | undefined;
-  return row?.result_sealed ? crypto.openJson<ProxyResponse>("approval-result", id, row.result_sealed) : null;
+  if (!row?.result_sealed) return null;
+  const { scrubbed, ...result } = crypto.openJson<ProxyResponse & { scrubbed?: boolean }>("approval-result", id, row.result_sealed);
+  return scrubbed === true ? (result as ProxyResponse) : "withheld";
 }

@@ -4,11 +4,14 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { Agent, request } from "undici";
 import { injectCredential, type OutgoingRequest } from "../../runtime/credentials.js";
+import { credentialScrubber } from "../../runtime/scrub.js";
 import { VaultError } from "../errors.js";
 import type { EffectiveProvider } from "../grants/provider-config.js";
 import type { Credential, Injection } from "../grants/types.js";
 import { formatBytes, readBounded } from "../outbound/bounded.js";
 import { isLoopbackAddress, isPrivateAddress } from "./address.js";
+import { checkTargetAsWritten } from "./target-url.js";
+import { headerValueProblem } from "../../runtime/request-safety.js";
 
 export interface ProxyRequest {
   method: string;
@@ -18,11 +21,19 @@ export interface ProxyRequest {
   body: Buffer | null;
 }
 
+declare const scrubbedBrand: unique symbol;
+
+/**
+ * A provider's answer as the vault relays it: every form of the injected credential taken out
+ * of its headers and body (runtime/scrub.ts). Only `sendProxied` makes one, so whatever returns
+ * or stores a ProxyResponse (the proxy route, approval results) holds scrubbed data.
+ */
 export interface ProxyResponse {
   status: number;
   headers: Record<string, string>;
   /** base64 */
   body: string;
+  readonly [scrubbedBrand]: true;
 }
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -98,12 +109,15 @@ export function parseProxyRequest(r: Record<string, unknown>): ProxyRequest {
   const method = typeof r.method === "string" ? r.method.toUpperCase() : "";
   if (!METHODS.has(method)) throw new VaultError("invalid_request", "/request/method must be an HTTP method such as GET or POST.");
   if (typeof r.url !== "string") throw new VaultError("invalid_request", "/request/url is required.");
+  checkTargetAsWritten(r.url, "/request/url");
   const headers: Record<string, string> = {};
   if (r.headers !== undefined && r.headers !== null) {
     if (typeof r.headers !== "object" || Array.isArray(r.headers)) throw new VaultError("invalid_request", "/request/headers must be an object of strings.");
     for (const [k, v] of Object.entries(r.headers as Record<string, unknown>)) {
       if (typeof v !== "string") throw new VaultError("invalid_request", `/request/headers/${k} must be a string.`);
       if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) throw new VaultError("invalid_request", `/request/headers: "${k}" is not a header name.`);
+      const problem = headerValueProblem(v);
+      if (problem) throw new VaultError("invalid_request", `/request/headers/${k.toLowerCase()} ${problem}.`);
       headers[k.toLowerCase()] = v;
     }
   }
@@ -112,7 +126,15 @@ export function parseProxyRequest(r: Record<string, unknown>): ProxyRequest {
     if (typeof r.body !== "string" || !/^[A-Za-z0-9+/=_-]*$/.test(r.body)) throw new VaultError("invalid_request", "/request/body must be base64 or null.");
     body = Buffer.from(r.body, "base64");
   }
-  return { method, url: r.url, headers, body };
+  // What is audited and stored for approval is what will be sent: the URL as parsed (after the
+  // check above, parsing can no longer move its path; it only normalises case and escapes).
+  let url = r.url;
+  try {
+    url = new URL(r.url).href;
+  } catch {
+    /* checkProxyTarget names the problem */
+  }
+  return { method, url, headers, body };
 }
 
 export async function sendProxied(provider: EffectiveProvider, injection: Injection, credential: Credential, req: ProxyRequest, nowMs: number): Promise<ProxyResponse> {
@@ -155,5 +177,13 @@ export async function sendProxied(provider: EffectiveProvider, injection: Inject
     if (v === undefined || DROP_RESPONSE.has(k)) continue;
     outHeaders[k] = Array.isArray(v) ? v.join(", ") : String(v);
   }
-  return { status: res.statusCode, headers: outHeaders, body: body.toString("base64") };
+  // A redirect is relayed, never followed (undici's request() follows none); its Location, like
+  // every header and the body, is scrubbed of the credential the vault injected.
+  const scrubber = credentialScrubber(injection, credential, injected.headers);
+  const scrubbed = scrubber.bytes(body);
+  return {
+    status: res.statusCode,
+    headers: scrubber.headers(outHeaders),
+    body: Buffer.from(scrubbed.buffer, scrubbed.byteOffset, scrubbed.byteLength).toString("base64"),
+  } as ProxyResponse;
 }

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addManagedSecret, initVault, issueGrant, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
 import type { GrantPolicy } from "../../../vault/index.js";
-import { loadStandinDocument, startStandin, type Standin } from "../../support/standin/index.js";
+import { loadStandinDocument, startStandin, type Standin, type StandinCredential } from "../../support/standin/index.js";
 import { findProvider, loadCatalog } from "../../../generator/catalog.js";
 import type { CatalogProvider } from "../../../generator/catalog-types.js";
 import type { ProviderSpec } from "../../../runtime/operation.js";
@@ -19,7 +19,7 @@ export interface Peers {
   /** The provider's catalog entry as the generator would copy it, pointed at the stand-in. */
   provider: ProviderSpec;
   /** Issues a managed-secret grant for `token` (system principal unless told) and returns its id. */
-  grant(token: string, options?: { principal?: string; label?: string; account?: string; policy?: GrantPolicy }): Promise<string>;
+  grant(token: string, options?: { principal?: string; label?: string; account?: string; policy?: GrantPolicy; type?: "token" | "basic" }): Promise<string>;
   /** Stores a managed secret (and makes the stand-in accept it); returns the secret's id. */
   secret(token: string, label?: string): Promise<string>;
   close(): Promise<void>;
@@ -48,7 +48,7 @@ export async function startPeers(providerId: string, options: PeersOptions = {})
   // The vault refuses requests whose `created` second is not after its start (possible replays
   // from before a restart); let the clock pass into the next whole second.
   await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
-  const accepted: string[] = [];
+  const accepted: StandinCredential[] = [];
   const p = standin.provider;
   const provider: ProviderSpec = {
     id: p.id,
@@ -65,7 +65,7 @@ export async function startPeers(providerId: string, options: PeersOptions = {})
     apiKey: init.apiKey,
     provider,
     async grant(token, options = {}) {
-      const secret = await addManagedSecret({ dataDir, provider: providerId, value: token, label: options.label ?? "acct" });
+      const secret = await addManagedSecret({ dataDir, provider: providerId, value: token, label: options.label ?? "acct", ...(options.type ? { type: options.type } : {}) });
       const g = await issueGrant({
         dataDir,
         secretId: secret.id,
@@ -74,7 +74,9 @@ export async function startPeers(providerId: string, options: PeersOptions = {})
         ...(options.account ? { account: options.account } : {}),
         ...(options.policy ? { policy: options.policy } : {}),
       });
-      accepted.push(token);
+      // A basic secret is "username:password"; the stand-in checks the pair.
+      const colon = token.indexOf(":");
+      accepted.push(options.type === "basic" ? { username: token.slice(0, colon), password: token.slice(colon + 1) } : token);
       standin.expectCredential(...accepted);
       return g.grantId;
     },

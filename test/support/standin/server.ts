@@ -19,6 +19,11 @@ export interface ScriptedResponse {
   body?: unknown;
   /** Only for requests to this operation (script() sets it). */
   operationId?: string;
+  /**
+   * Builds the answer from the request as received (an echo/debug endpoint that quotes the
+   * request's headers or URL back); its fields replace status, headers and body.
+   */
+  respond?: (request: RecordedRequest) => Partial<Pick<ScriptedResponse, "status" | "headers" | "body">>;
 }
 
 export interface RecordedRequest {
@@ -224,7 +229,8 @@ export async function startStandin(options: StartStandinOptions): Promise<Standi
 
     const i = queued.findIndex((r) => r.operationId === undefined || r.operationId === operation.id);
     if (i >= 0) {
-      const [r] = queued.splice(i, 1);
+      const [scripted] = queued.splice(i, 1);
+      const r = scripted!.respond ? { ...scripted!, ...scripted!.respond(record) } : scripted;
       let payload = r!.body;
       let mediaType: string | undefined;
       if (payload === undefined) {

@@ -14,14 +14,15 @@ function show(ctx: RouteContext): RouteResult {
     throw new VaultError("not_found", "No approval with this id.");
   }
   const result = a.status === "executed" ? openApprovalResult(ctx.db, ctx.crypto, id) : null;
+  const withheld = result === "withheld";
   return {
     status: 200,
     json: {
       id: a.id,
       status: a.status,
       expiresAt: a.expiresAt,
-      result: result ? { ...result, grantId: a.grantId } : null,
-      error: a.errorCode ? { code: a.errorCode } : null,
+      result: result && !withheld ? { ...result, grantId: a.grantId } : null,
+      error: withheld ? { code: "result_withheld" } : a.errorCode ? { code: a.errorCode } : null,
     },
   };
 }

@@ -7,6 +7,7 @@ import { credentialFor, injectionFor } from "../../grants/credential.js";
 import { effectiveProvider, isProviderSlug } from "../../grants/provider-config.js";
 import { touchGrant } from "../../storage/grants.js";
 import type { GrantRecord } from "../../grants/types.js";
+import { checkTargetAsWritten } from "../../proxy/target-url.js";
 
 async function retrieve(ctx: RouteContext): Promise<RouteResult> {
   const started = performance.now();
@@ -29,7 +30,11 @@ async function retrieve(ctx: RouteContext): Promise<RouteResult> {
     grant = findGrant(ctx, ref, provider);
     checkUsable(ctx, grant, "retrieve");
     const config = effectiveProvider(ctx.vault, ctx.app.id, provider);
-    if (url !== undefined) checkTargetHost(url, config.hosts);
+    if (url !== undefined) {
+      // The audit row names this URL: it must be the one the SDK can call (no dot segments).
+      checkTargetAsWritten(url, "/request/url");
+      checkTargetHost(url, config.hosts);
+    }
     const rejected = str(request, "rejectedCredential", "/request/rejectedCredential", false);
     const credential = await credentialFor(ctx, grant, rejected);
     const injection = injectionFor(config.injection, credential);

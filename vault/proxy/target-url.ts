@@ -1,0 +1,27 @@
+// A provider URL named by a caller (proxy and retrieve), checked as written, before anything
+// parses it: WHATWG URL parsing resolves dot segments (`%2e` spelt ones too), reads `\` as `/`
+// and drops tabs and line breaks, so `/repos/../user` would be audited as written and called as
+// `/user`. The runtime refuses such parameter values already; this is the vault's own check.
+import { VaultError } from "../errors.js";
+import { pathStructureProblem, rawPathOf } from "../../runtime/request-safety.js";
+
+// Whitespace, control characters and backslashes: URL parsing drops or rewrites them.
+const REWRITTEN = /[\x00-\x20\x7f\\]/;
+
+function describe(c: string): string {
+  if (c === "\\") return "a backslash";
+  if (c === " ") return "a space";
+  return `the control character 0x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+}
+
+/** Throws `invalid_request` (naming `pointer`) unless parsing `url` would keep its path as written. */
+export function checkTargetAsWritten(url: string, pointer: string): void {
+  const bad = REWRITTEN.exec(url);
+  if (bad) {
+    throw new VaultError("invalid_request", `${pointer} holds ${describe(bad[0])}; URL parsing would drop or reinterpret it, so the URL called would not be the URL given.`);
+  }
+  for (const segment of rawPathOf(url).split("/")) {
+    const problem = pathStructureProblem(segment);
+    if (problem) throw new VaultError("invalid_request", `${pointer}: the path segment ${JSON.stringify(segment)} ${problem}; it would change the endpoint.`);
+  }
+}
