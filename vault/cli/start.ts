@@ -8,15 +8,25 @@ interface StartFlags extends DataFlags {
   tlsCert?: string;
   tlsKey?: string;
   publicUrl?: string;
+  trustedProxy?: string[];
+  insecureHttp?: boolean;
 }
+
+const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
 
 export function registerStart(vault: Command): void {
   withData(vault.command("start").description("serve the vault's HTTP API until SIGINT/SIGTERM"))
     .option("-p, --port <port>", "port to listen on (0 = any free port)", "7420")
-    .option("--host <address>", "address to listen on", "127.0.0.1")
-    .option("--tls-cert <file>", "PEM certificate: serve HTTPS (with --tls-key)")
+    .option("--host <address>", "address to listen on; anything but loopback needs --tls-cert/--tls-key or --insecure-http", "127.0.0.1")
+    .option("--tls-cert <file>", "PEM certificate: serve HTTPS, TLS 1.2+ with forward-secret AEAD suites only (with --tls-key)")
     .option("--tls-key <file>", "PEM private key for --tls-cert")
+    .option("--insecure-http", "allow plain HTTP on a non-loopback --host (a TLS-terminating proxy or a private network must protect it)")
     .option("--public-url <url>", "the URL clients use when the vault sits behind a proxy")
+    .option(
+      "--trusted-proxy <cidr>",
+      "a reverse proxy whose X-Forwarded-For/Forwarded headers name the client, for IP allowlists and audit (repeatable or comma list); headers from anyone else are ignored",
+      collect,
+    )
     .action(
       action(async (flags: StartFlags) => {
         if (!/^\d+$/.test(flags.port)) usage(`--port "${flags.port}" is not a port number (0-65535).`);
@@ -27,7 +37,14 @@ export function registerStart(vault: Command): void {
           host: flags.host,
           ...(flags.tlsCert ? { tls: { certFile: flags.tlsCert, keyFile: flags.tlsKey! } } : {}),
           ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
+          ...(flags.trustedProxy?.length ? { trustedProxies: flags.trustedProxy } : {}),
+          ...(flags.insecureHttp ? { insecureHttp: true } : {}),
         });
+        if (running.plainHttpExposed) {
+          process.stderr.write(
+            `alter vault: WARNING: serving plain HTTP on ${flags.host} (--insecure-http): end-user tokens, proxied provider answers and approval links cross the network in clear unless a TLS proxy or a private network protects them.\n`,
+          );
+        }
         out(`alter vault listening on ${running.url}`);
         await new Promise<void>((resolve) => {
           const stop = (signal: string) => {
