@@ -11,6 +11,8 @@ import type { CatalogProvider } from "../../generator/catalog-types.js";
 /** A verified end user (from Alter-User-Token), as vault/identity/verify.ts returns it. */
 export interface VerifiedUser {
   userId: string;
+  /** The IDP issuer that vouched for the token; its groups are group ids at this issuer. */
+  issuer: string;
   subject: string;
   groups: string[];
 }

@@ -6,6 +6,7 @@ import { getGrant, grantInfo, listGrants } from "../../storage/grants.js";
 import { issueManagedGrant, revokeGrantRecord, type PrincipalInput } from "../../grants/issue.js";
 import { validatePolicy } from "../../policy/validate.js";
 import { verifyUserToken } from "../../identity/verify.js";
+import { getIdpConfig } from "../../identity/idp-config.js";
 import type { GrantRecord, GrantStatus } from "../../grants/types.js";
 
 const STATUSES = new Set(["active", "expired", "revoked", "reauth_required"]);
@@ -37,7 +38,7 @@ function list(ctx: RouteContext): RouteResult {
   for (;;) {
     const page = listGrants(ctx.db, ctx.app.id, {
       provider,
-      identity: ctx.user ? { userId: ctx.user.userId, groups: ctx.user.groups } : undefined,
+      identity: ctx.user ?? undefined,
       after: last,
       limit: limit + 1,
     });
@@ -95,7 +96,12 @@ async function issue(ctx: RouteContext): Promise<RouteResult> {
   const label = str(p, "label", "/principal/label", false) ?? null;
   let principal: PrincipalInput;
   if (type === "system") principal = { type: "system", id: null, label };
-  else if (type === "group") principal = { type: "group", id: str(p, "groupId", "/principal/groupId")!, label };
+  else if (type === "group") {
+    const groupId = str(p, "groupId", "/principal/groupId")!;
+    const idp = getIdpConfig(ctx.db, ctx.app.id);
+    if (!idp) throw new VaultError("invalid_request", "/principal/groupId names a group at the app's IDP, and none is set (`alter-gen vault idp set`).");
+    principal = { type: "group", id: groupId, label, issuer: idp.issuer };
+  }
   else if (type === "user") {
     const token = str(p, "userToken", "/principal/userToken")!;
     const user = await verifyUserToken(ctx, token);

@@ -5,5 +5,6 @@ import { m002Audit } from "./002-audit.js";
 import { m003Approvals } from "./003-approvals.js";
 import { m004ApproverLinks } from "./004-approver-links.js";
 import { m050IdentityOAuth } from "./050-identity-oauth.js";
+import { m055IdentityIssuer } from "./055-identity-issuer.js";
 
-export const migrations: Migration[] = [m001Core, m002Audit, m003Approvals, m004ApproverLinks, m050IdentityOAuth];
+export const migrations: Migration[] = [m001Core, m002Audit, m003Approvals, m004ApproverLinks, m050IdentityOAuth, m055IdentityIssuer];
