@@ -6,6 +6,7 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { VaultUsageError } from "../errors.js";
 import { ipAllowed } from "../policy/ip-allowlist.js";
+import { maskSecrets } from "../quote.js";
 
 const LOOPBACK = ["127.0.0.0/8", "::1/128"];
 
@@ -17,7 +18,7 @@ export async function isLoopbackHost(host: string): Promise<boolean> {
   try {
     addresses = await lookup(bare, { all: true });
   } catch {
-    throw new VaultUsageError(`--host ${host} does not resolve to an address of this machine.`);
+    throw new VaultUsageError(`--host ${maskSecrets(host)} does not resolve to an address of this machine.`);
   }
   return addresses.length > 0 && addresses.every((a) => ipAllowed(LOOPBACK, a.address));
 }
@@ -30,7 +31,7 @@ export async function checkBind(host: string, opts: { tls: boolean; insecureHttp
   if (opts.tls || (await isLoopbackHost(host))) return { plainHttpExposed: false };
   if (!opts.insecureHttp) {
     throw new VaultUsageError(
-      `--host ${host} is not a loopback address, and plain HTTP there would let the network read end-user tokens, proxied provider answers and approval links. ` +
+      `--host ${maskSecrets(host)} is not a loopback address, and plain HTTP there would let the network read end-user tokens, proxied provider answers and approval links. ` +
         "Serve HTTPS with --tls-cert and --tls-key, or pass --insecure-http if a TLS-terminating proxy or a private network protects the traffic.",
     );
   }

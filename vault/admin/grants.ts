@@ -8,6 +8,7 @@ import { ensureUser } from "../storage/users.js";
 import { getIdpConfig } from "../identity/idp-config.js";
 import { orphanedGrants } from "../identity/orphans.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
+import { flagValue, quoted } from "../quote.js";
 
 export interface IssueGrantOptions extends AdminOptions {
   secretId: string;
@@ -21,7 +22,7 @@ export interface IssueGrantOptions extends AdminOptions {
 export function parsePrincipal(text: string): { type: "system" | "user" | "group"; value: string | null } {
   if (text === "system") return { type: "system", value: null };
   const m = /^(user|group):(.+)$/.exec(text);
-  if (!m) throw new VaultUsageError(`--principal "${text}" must be system, user:<subject> or group:<group id>.`);
+  if (!m) throw new VaultUsageError(`${flagValue("--principal", text)} must be system, user:<subject> or group:<group id>.`);
   return { type: m[1] as "user" | "group", value: m[2]! };
 }
 
@@ -80,7 +81,7 @@ export async function revokeGrant(opts: AdminOptions & { grantId: string; reason
       return grantInfo(g, s.now());
     } catch (e) {
       if (e instanceof VaultError && e.code === "grant_not_found") {
-        throw new VaultUsageError(`No active grant with id ${opts.grantId}; see \`alter-gen vault grants list\`.`);
+        throw new VaultUsageError(`No active grant with id ${quoted(opts.grantId)}; see \`alter-gen vault grants list\`.`);
       }
       throw e;
     }

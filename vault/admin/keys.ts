@@ -4,6 +4,7 @@ import { generateApiKey } from "../../runtime/keys.js";
 import { VaultUsageError } from "../errors.js";
 import { deprecateApiKeyRow, getApiKey, insertApiKey, listApiKeys as listRows, revokeApiKeyRow, type ApiKeyRecord } from "../storage/api-keys.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
+import { flagValue } from "../quote.js";
 
 export interface CreateApiKeyOptions extends AdminOptions {
   label?: string;
@@ -46,7 +47,7 @@ export async function revokeApiKey(opts: AdminOptions & { keyId: string }): Prom
 export async function deprecateApiKey(opts: AdminOptions & { keyId: string; sunsetAt?: string }): Promise<ApiKeyRecord> {
   return withVault(opts, (s) => {
     const sunset = opts.sunsetAt ?? new Date(s.now() + 30 * 86_400_000).toISOString();
-    if (Number.isNaN(Date.parse(sunset))) throw new VaultUsageError(`--sunset "${opts.sunsetAt}" is not an ISO date.`);
+    if (Number.isNaN(Date.parse(sunset))) throw new VaultUsageError(`${flagValue("--sunset", String(opts.sunsetAt))} is not an ISO date.`);
     if (!getApiKey(s.db, opts.keyId)) throw new VaultUsageError(`No API key with id ${opts.keyId}; see \`alter-gen vault keys list\`.`);
     if (!deprecateApiKeyRow(s.db, opts.keyId, new Date(sunset).toISOString(), s.now())) {
       throw new VaultUsageError(`API key ${opts.keyId} is not active (only active keys can be deprecated).`);

@@ -4,6 +4,7 @@ import { isProviderSlug } from "../grants/provider-config.js";
 import type { Credential } from "../grants/types.js";
 import { insertSecret, listSecrets as listRows, type ManagedSecretRecord, type SecretType } from "../storage/secrets.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
+import { flagValue } from "../quote.js";
 
 export interface AddSecretOptions extends AdminOptions {
   provider: string;
@@ -59,9 +60,9 @@ export function credentialFromInput(type: SecretType, value: string | Credential
 }
 
 export async function addManagedSecret(opts: AddSecretOptions): Promise<ManagedSecretRecord> {
-  if (!isProviderSlug(opts.provider)) throw new VaultUsageError(`--provider "${opts.provider}" is not a provider id such as github.`);
+  if (!isProviderSlug(opts.provider)) throw new VaultUsageError(`${flagValue("--provider", opts.provider)} is not a provider id such as github.`);
   const type = opts.type ?? "token";
-  if (!["token", "basic", "aws"].includes(type)) throw new VaultUsageError(`--type "${type}" must be token, basic or aws.`);
+  if (!["token", "basic", "aws"].includes(type)) throw new VaultUsageError(`${flagValue("--type", type)} must be token, basic or aws.`);
   const value = credentialFromInput(type, opts.value);
   return withVault(opts, (s) => {
     const rec = s.db.transaction(() => {

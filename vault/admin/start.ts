@@ -9,6 +9,7 @@ import { DEFAULT_DATA_DIR } from "./open.js";
 import { assertNoServer, takeLock } from "./server-lock.js";
 import { checkBind } from "./bind.js";
 import { validateTrustedProxies } from "../http/client-address.js";
+import { maskSecrets } from "../quote.js";
 
 export interface StartOptions {
   dataDir?: string;
@@ -55,7 +56,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   try {
     trustedProxies = validateTrustedProxies(opts.trustedProxies ?? []);
   } catch (e) {
-    throw new VaultUsageError((e as Error).message + ".");
+    throw new VaultUsageError(maskSecrets((e as Error).message) + ".");
   }
   const openOpts: Parameters<typeof openVaultState>[1] = {};
   if (opts.now) openOpts.now = opts.now;
@@ -94,8 +95,8 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   } catch (e) {
     state.db.close();
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") throw new VaultUsageError(`Port ${port} on ${host} is already in use; pick another with --port.`);
-    if (code === "EADDRNOTAVAIL") throw new VaultUsageError(`--host ${host} is not an address of this machine.`);
+    if (code === "EADDRINUSE") throw new VaultUsageError(`Port ${port} on ${maskSecrets(host)} is already in use; pick another with --port.`);
+    if (code === "EADDRNOTAVAIL") throw new VaultUsageError(`--host ${maskSecrets(host)} is not an address of this machine.`);
     throw e;
   }
   const addr = server.address() as AddressInfo;
@@ -140,7 +141,7 @@ function loadTls(t: NonNullable<StartOptions["tls"]>): { cert: string | Buffer; 
     try {
       return readFileSync(file);
     } catch (e) {
-      throw new VaultUsageError(`Cannot read ${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? "read error"}.`);
+      throw new VaultUsageError(`Cannot read ${flag} ${maskSecrets(file)}: ${(e as NodeJS.ErrnoException).code ?? "read error"}.`);
     }
   };
   return { cert: read(t.cert, t.certFile, "--tls-cert"), key: read(t.key, t.keyFile, "--tls-key") };

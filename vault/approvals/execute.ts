@@ -7,6 +7,7 @@ import { effectiveStatus, getGrant } from "../storage/grants.js";
 import { evaluatePolicy } from "../policy/evaluate.js";
 import { proxyThroughGrant } from "../proxy/call.js";
 import { auditFromContext } from "../http/request-fields.js";
+import { quoted } from "../quote.js";
 import {
   claimExecution, decide, expireIfDue, finishExecution, getApproval, openApprovalRequest, type ApprovalRecord,
 } from "./store.js";
@@ -16,7 +17,7 @@ type State = Pick<VaultState, "db" | "crypto" | "now" | "audit" | "catalogProvid
 function load(state: State, app: AppRecord, id: string): ApprovalRecord {
   expireIfDue(state.db, id, state.now());
   const a = getApproval(state.db, id);
-  if (!a || a.appId !== app.id) throw new VaultUsageError(`No approval with id ${id}; see \`alter-gen vault approvals list\`.`);
+  if (!a || a.appId !== app.id) throw new VaultUsageError(`No approval with id ${quoted(id)}; see \`alter-gen vault approvals list\`.`);
   return a;
 }
 

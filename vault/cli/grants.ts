@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { issueGrant, listGrants, revokeGrant } from "../admin/grants.js";
 import { revokeOrphanedGrants } from "../identity/admin.js";
 import { confirm } from "./confirm.js";
+import { flagValue } from "../quote.js";
 import type { GrantPolicy, GrantStatus } from "../grants/types.js";
 import { action, out, parseDuration, table, usage, withData, type DataFlags } from "./common.js";
 
@@ -24,13 +25,13 @@ const DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 /** "09:00-17:00@Europe/Paris" */
 export function parseTimeWindow(text: string, days?: string): NonNullable<GrantPolicy["timeWindow"]> {
   const m = /^(\d{2}:\d{2})-(\d{2}:\d{2})@(.+)$/.exec(text.trim());
-  if (!m) usage(`--time-window "${text}" must look like 09:00-17:00@Europe/Paris.`);
+  if (!m) usage(`${flagValue("--time-window", text)} must look like 09:00-17:00@Europe/Paris.`);
   const w: NonNullable<GrantPolicy["timeWindow"]> = { start: m[1]!, end: m[2]!, timeZone: m[3]! };
   if (days !== undefined) {
     w.days = days.split(",").map((d) => {
       const t = d.trim().toLowerCase();
       const i = /^\d$/.test(t) ? Number(t) : DAY_NAMES.indexOf(t.slice(0, 3));
-      if (i < 0 || i > 6) usage(`--days entry "${d}" is not a weekday (mon…sun or 0-6, 0 = Sunday).`);
+      if (i < 0 || i > 6) usage(`${flagValue("--days", d)} is not a weekday (mon…sun or 0-6, 0 = Sunday).`);
       return i;
     });
   }
@@ -58,7 +59,7 @@ export function registerGrants(vault: Command): void {
         if (flags.days && !flags.timeWindow) usage("--days only applies with --time-window.");
         const policy: GrantPolicy = {};
         if (flags.expires !== undefined) {
-          if (Number.isNaN(Date.parse(flags.expires))) usage(`--expires "${flags.expires}" is not an ISO date-time such as 2026-12-31T23:59:00Z.`);
+          if (Number.isNaN(Date.parse(flags.expires))) usage(`${flagValue("--expires", flags.expires)} is not an ISO date-time such as 2026-12-31T23:59:00Z.`);
           policy.expiresAt = new Date(flags.expires).toISOString();
         }
         if (flags.ttl !== undefined) policy.maxTtlSeconds = parseDuration(flags.ttl, "--ttl");
@@ -85,7 +86,7 @@ export function registerGrants(vault: Command): void {
     .action(
       action(async (flags: DataFlags & { provider?: string; status?: string; orphaned?: boolean; json?: boolean }) => {
         if (flags.status && !["active", "expired", "revoked", "reauth_required"].includes(flags.status)) {
-          usage(`--status "${flags.status}" must be active, expired, revoked or reauth_required.`);
+          usage(`${flagValue("--status", flags.status)} must be active, expired, revoked or reauth_required.`);
         }
         const rows = await listGrants({
           dataDir: flags.data,

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { getIdp, removeIdp, setIdp, type IdpSwitchNeedsConfirmation, type SetIdpOptions } from "../identity/admin.js";
 import { action, out, readEnvSecret, usage, withData, type DataFlags } from "./common.js";
 import { confirm } from "./confirm.js";
+import { shown } from "../quote.js";
 
 interface SetFlags extends DataFlags {
   issuer: string;
@@ -40,7 +41,8 @@ export function registerIdp(vault: Command): void {
           usage("The IDP was not changed.");
         };
         const c = await setIdp(opts);
-        out(`IDP set: issuer ${c.issuer}, audience ${c.audience}, client id ${c.clientId ?? "(none)"}, groups claim ${c.groupsClaim}, keys ${c.discovery.jwksUri}.`);
+        // The issuer answered discovery; the other values are only what was typed.
+        out(`IDP set: issuer ${c.issuer}, audience ${shown(c.audience)}, client id ${c.clientId ? shown(c.clientId) : "(none)"}, groups claim ${shown(c.groupsClaim)}, keys ${c.discovery.jwksUri}.`);
       }),
     );
   withData(idp.command("show").description("show the app's IDP (never the client secret)")).action(

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { createApiKey, deprecateApiKey, listApiKeys, revokeApiKey } from "../admin/keys.js";
 import { action, out, table, usage, withData, type DataFlags } from "./common.js";
+import { maskSecrets } from "../quote.js";
 
 export function registerKeys(vault: Command): void {
   const keys = vault.command("keys").description("API keys of the app");
@@ -15,7 +16,7 @@ export function registerKeys(vault: Command): void {
           try {
             pem = readFileSync(flags.ed25519PublicKey, "utf8");
           } catch (e) {
-            usage(`Cannot read --ed25519-public-key ${flags.ed25519PublicKey}: ${(e as NodeJS.ErrnoException).code ?? "read error"}.`);
+            usage(`Cannot read --ed25519-public-key ${maskSecrets(flags.ed25519PublicKey)}: ${(e as NodeJS.ErrnoException).code ?? "read error"}.`);
           }
         }
         const k = await createApiKey({ dataDir: flags.data, ...(flags.label ? { label: flags.label } : {}), ...(pem ? { ed25519PublicKeyPem: pem } : {}) });

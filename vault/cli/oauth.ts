@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { getOAuthEndpoints, setOAuthEndpoints, type OAuthEndpointOptions } from "../oauth/admin.js";
 import type { TokenAuthMethod } from "../oauth/provider-config.js";
 import { action, out, withData, type DataFlags } from "./common.js";
+import { maskSecrets } from "../quote.js";
 
 interface SetFlags extends DataFlags {
   authorizeUrl?: string;
@@ -31,7 +32,7 @@ export function registerOAuth(vault: Command): void {
         if (flags.userinfoUrl !== undefined) opts.userinfoUrl = flags.userinfoUrl;
         if (flags.authMethod !== undefined) opts.authMethod = flags.authMethod as TokenAuthMethod;
         const o = await setOAuthEndpoints(opts);
-        out(`OAuth endpoints of ${provider}: ${JSON.stringify(o)}`);
+        out(maskSecrets(`OAuth endpoints of ${provider}: ${JSON.stringify(o)}`));
       }),
     );
   withData(oauth.command("show").description("show a provider's overrides"))

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { startVault } from "../admin/start.js";
 import { action, out, usage, withData, type DataFlags } from "./common.js";
+import { flagValue, maskSecrets } from "../quote.js";
 
 interface StartFlags extends DataFlags {
   port: string;
@@ -29,7 +30,7 @@ export function registerStart(vault: Command): void {
     )
     .action(
       action(async (flags: StartFlags) => {
-        if (!/^\d+$/.test(flags.port)) usage(`--port "${flags.port}" is not a port number (0-65535).`);
+        if (!/^\d+$/.test(flags.port)) usage(`${flagValue("--port", flags.port)} is not a port number (0-65535).`);
         if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) usage("HTTPS needs both --tls-cert and --tls-key.");
         const running = await startVault({
           dataDir: flags.data,
@@ -42,7 +43,7 @@ export function registerStart(vault: Command): void {
         });
         if (running.plainHttpExposed) {
           process.stderr.write(
-            `alter vault: WARNING: serving plain HTTP on ${flags.host} (--insecure-http): end-user tokens, proxied provider answers and approval links cross the network in clear unless a TLS proxy or a private network protects them.\n`,
+            `alter vault: WARNING: serving plain HTTP on ${maskSecrets(flags.host)} (--insecure-http): end-user tokens, proxied provider answers and approval links cross the network in clear unless a TLS proxy or a private network protects them.\n`,
           );
         }
         out(`alter vault listening on ${running.url}`);

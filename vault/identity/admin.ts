@@ -10,6 +10,7 @@ import { deleteIdpConfig, getIdpConfig, saveIdpConfig, type IdpConfig } from "./
 import { forgetJwks } from "./jwks.js";
 import { describeOrphans, orphanedGrants, summarizeOrphans, type OrphanSummary } from "./orphans.js";
 import { listUsers as listUserRows, markUserRemoved, type UserSummary } from "./users.js";
+import { flagValue, maskSecrets, quoted } from "../quote.js";
 
 export interface SetIdpOptions extends AdminOptions {
   issuer: string;
@@ -52,7 +53,7 @@ export async function setIdp(opts: SetIdpOptions): Promise<IdpConfig> {
   }
   if (opts.clientSecret && !opts.clientId) throw new VaultUsageError("--client-secret needs --client-id.");
   const groupsClaim = opts.groupsClaim ?? "groups";
-  if (!/^[A-Za-z0-9_:./-]+$/.test(groupsClaim)) throw new VaultUsageError(`--groups-claim "${groupsClaim}" is not a claim name.`);
+  if (!/^[A-Za-z0-9_:./-]+$/.test(groupsClaim)) throw new VaultUsageError(`${flagValue("--groups-claim", groupsClaim)} is not a claim name.`);
   return withVault(opts, async (s) => {
     const current = getIdpConfig(s.db, s.app.id);
     if (current && current.issuer !== opts.issuer) {
@@ -145,9 +146,9 @@ function pickUser(s: AdminState, subject: string, issuer: string | undefined): U
   const wanted = issuer ?? current;
   const user = wanted === undefined ? (all.length === 1 ? all[0] : undefined) : all.find((u) => u.issuer === wanted);
   if (user) return user;
-  if (all.length === 0) throw new VaultUsageError(`No user with subject "${subject}" has been seen by this vault (see \`alter-gen vault users list\`).`);
+  if (all.length === 0) throw new VaultUsageError(`No user with subject ${quoted(subject)} has been seen by this vault (see \`alter-gen vault users list\`).`);
   const others = all.map((u) => u.issuer ?? "(unknown issuer)").join(", ");
-  const which = wanted === undefined ? `Several users have the subject "${subject}" and no IDP is set to choose` : `No user with subject "${subject}" at ${wanted}`;
+  const which = wanted === undefined ? `Several users have the subject ${quoted(subject)} and no IDP is set to choose` : `No user with subject ${quoted(subject)} at ${maskSecrets(wanted)}`;
   throw new VaultUsageError(`${which}; this subject was seen at ${others}. Pass --issuer to pick one.`);
 }
 
