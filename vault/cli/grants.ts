@@ -42,7 +42,7 @@ export function registerGrants(vault: Command): void {
   const grants = vault.command("grants").description("grants: who may use which credential");
   withData(grants.command("issue").description("issue a managed secret as a grant to a principal"))
     .option("--secret <id>", "the managed secret id (from `secrets add`)")
-    .option("--principal <p>", "system, user:<IDP subject> or group:<IDP group id>")
+    .option("--principal <p>", "system, user:<IDP subject> or group:<IDP group id> (identities at the app's current IDP)")
     .option("--label <label>", "a label for the principal")
     .option("--account <id>", "the account identifier shown to callers (default: the secret's label)")
     .option("--expires <iso>", "expiry date-time (ISO 8601)")
