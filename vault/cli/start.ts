@@ -46,8 +46,8 @@ export function registerStart(vault: Command): void {
             `alter vault: WARNING: serving plain HTTP on ${maskSecrets(flags.host)} (--insecure-http): end-user tokens, proxied provider answers and approval links cross the network in clear unless a TLS proxy or a private network protects them.\n`,
           );
         }
-        out(`alter vault listening on ${running.url}`);
-        await new Promise<void>((resolve) => {
+        // Handlers first: a supervisor may signal as soon as it reads the "listening" line.
+        const stopped = new Promise<void>((resolve) => {
           const stop = (signal: string) => {
             out(`alter vault: ${signal}, shutting down`);
             running.close().then(resolve, resolve);
@@ -55,6 +55,8 @@ export function registerStart(vault: Command): void {
           process.once("SIGINT", () => stop("SIGINT"));
           process.once("SIGTERM", () => stop("SIGTERM"));
         });
+        out(`alter vault listening on ${running.url}`);
+        await stopped;
       }),
     );
 }
