@@ -113,10 +113,17 @@ function registerVault(program: Command): void {
 
 async function runVault(argv: string[], io: CliIO): Promise<number> {
   // Imported on demand so generator runs never load the vault's dependencies (SQLite, OAuth).
-  const { registerVaultCommands } = await import("../vault/cli/index.js");
-  const program = new Command("alter-gen").exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });
+  const { registerVaultCommands, maskSecrets } = await import("../vault/cli/index.js");
+  // Vault commands take secrets: no error text (commander's, an admin function's, an internal
+  // one) reaches the terminal with a value that looks like one (vault/quote.ts).
+  const errIO: CliIO = { ...io, stderr: (text) => io.stderr(maskSecrets(text)) };
+  const program = new Command("alter-gen").exitOverride().configureOutput({ writeOut: io.stdout, writeErr: errIO.stderr, outputError: () => {} });
   registerVaultCommands(program);
-  await program.parseAsync(argv, { from: "user" });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (err) {
+    return reportError(err, errIO);
+  }
   return typeof process.exitCode === "number" ? process.exitCode : 0;
 }
 

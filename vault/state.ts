@@ -11,6 +11,7 @@ import { AuditWriter } from "./audit/writer.js";
 import { VaultUsageError } from "./errors.js";
 import type { VaultState } from "./http/context.js";
 import { defaultApp, type AppRecord } from "./storage/apps.js";
+import { maskSecrets } from "./quote.js";
 
 export const DB_FILE = "vault.db";
 
@@ -48,7 +49,7 @@ export async function openVaultState(dataDir: string, opts: OpenOptions = {}): P
   const dir = resolve(dataDir);
   const dbFile = join(dir, DB_FILE);
   if (!existsSync(dbFile)) {
-    throw new VaultUsageError(`${dir} is not a vault data folder (no ${DB_FILE}). Run \`alter-gen vault init --data ${dataDir}\` first.`);
+    throw new VaultUsageError(`${maskSecrets(dir)} is not a vault data folder (no ${DB_FILE}). Run \`alter-gen vault init --data ${maskSecrets(dataDir)}\` first.`);
   }
   const db = openDatabase(dbFile);
   let crypto: AtRest;
@@ -61,7 +62,7 @@ export async function openVaultState(dataDir: string, opts: OpenOptions = {}): P
   const app = defaultApp(db);
   if (!app) {
     db.close();
-    throw new VaultUsageError(`${dir} holds no app; run \`alter-gen vault init --data ${dataDir}\` again in an empty folder.`);
+    throw new VaultUsageError(`${maskSecrets(dir)} holds no app; run \`alter-gen vault init --data ${maskSecrets(dataDir)}\` again in an empty folder.`);
   }
   const now = opts.now ?? Date.now;
   const catalog = await loadCatalog(opts.specsDir);

@@ -136,6 +136,6 @@ describe("the floor on a live vault", () => {
 
   it("rejects a bad floor naming the field", async () => {
     await expect(addManagedSecret({ dataDir: v.dataDir, provider: "github", value: CANARY, policyFloor: { groups: [] } })).rejects.toThrow(/policy floor\.groups/);
-    await expect(setSecretPolicy({ dataDir: v.dataDir, secretId: "nope", policyFloor: {} })).rejects.toThrow(/No managed secret with id nope/);
+    await expect(setSecretPolicy({ dataDir: v.dataDir, secretId: "nope", policyFloor: {} })).rejects.toThrow(/No managed secret with id "nope"/);
   });
 });

@@ -5,7 +5,10 @@ import type { GrantInfo, GrantPolicy, GrantStatus } from "../grants/types.js";
 import { validatePolicy } from "../policy/validate.js";
 import { grantInfo, listGrants as listRows } from "../storage/grants.js";
 import { ensureUser } from "../storage/users.js";
+import { getIdpConfig } from "../identity/idp-config.js";
+import { orphanedGrants } from "../identity/orphans.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
+import { flagValue, quoted } from "../quote.js";
 
 export interface IssueGrantOptions extends AdminOptions {
   secretId: string;
@@ -19,7 +22,7 @@ export interface IssueGrantOptions extends AdminOptions {
 export function parsePrincipal(text: string): { type: "system" | "user" | "group"; value: string | null } {
   if (text === "system") return { type: "system", value: null };
   const m = /^(user|group):(.+)$/.exec(text);
-  if (!m) throw new VaultUsageError(`--principal "${text}" must be system, user:<subject> or group:<group id>.`);
+  if (!m) throw new VaultUsageError(`${flagValue("--principal", text)} must be system, user:<subject> or group:<group id>.`);
   return { type: m[1] as "user" | "group", value: m[2]! };
 }
 
@@ -29,10 +32,18 @@ export async function issueGrant(opts: IssueGrantOptions): Promise<GrantInfo> {
   return withVault(opts, (s) =>
     s.db.transaction(() => {
       let principal: PrincipalInput;
-      if (p.type === "user") {
-        const user = ensureUser(s.db, s.app.id, p.value!, s.now());
-        principal = { type: "user", id: user.id, label: opts.label ?? p.value };
-      } else principal = { type: p.type, id: p.value, label: opts.label ?? p.value };
+      if (p.type === "system") principal = { type: "system", id: null, label: opts.label ?? null };
+      else {
+        // A subject or group id is an identity at one IDP: the grant is bound to the current one.
+        const idp = getIdpConfig(s.db, s.app.id);
+        if (!idp) {
+          throw new VaultUsageError(`--principal ${p.type}:… names an identity at the app's IDP, and none is set; run \`alter-gen vault idp set --issuer <url>\` first.`);
+        }
+        if (p.type === "user") {
+          const user = ensureUser(s.db, s.app.id, idp.issuer, p.value!, s.now());
+          principal = { type: "user", id: user.id, label: opts.label ?? p.value };
+        } else principal = { type: "group", id: p.value, label: opts.label ?? p.value, issuer: idp.issuer };
+      }
       const g = issueManagedGrant(s, s.app, opts.secretId, principal, policy, { account: opts.account ?? null, timeWindowName: "--time-window" });
       auditAdmin(s, "grants issue", { grantId: g.id, provider: g.provider, details: { principalType: g.principalType } });
       return grantInfo(g, s.now());
@@ -40,12 +51,26 @@ export async function issueGrant(opts: IssueGrantOptions): Promise<GrantInfo> {
   );
 }
 
-export async function listGrants(opts: AdminOptions & { provider?: string; status?: GrantStatus } = {}): Promise<GrantInfo[]> {
-  return withVault(opts, (s) =>
-    listRows(s.db, s.app.id, opts.provider ? { provider: opts.provider } : {})
-      .map((g) => grantInfo(g, s.now()))
-      .filter((g) => !opts.status || g.status === opts.status),
-  );
+/** A grant as operators see it: who the principal belongs to, and whether any token can reach it. */
+export interface AdminGrantInfo extends GrantInfo {
+  principal: GrantInfo["principal"] & { issuer: string | null };
+  /** A user or group grant bound to another issuer than the configured IDP's (see identity/orphans.ts). */
+  orphaned: boolean;
+}
+
+export async function listGrants(opts: AdminOptions & { provider?: string; status?: GrantStatus; orphaned?: boolean } = {}): Promise<AdminGrantInfo[]> {
+  return withVault(opts, (s) => {
+    const current = getIdpConfig(s.db, s.app.id)?.issuer ?? null;
+    const rows = opts.orphaned ? orphanedGrants(s.db, s.app.id, current) : listRows(s.db, s.app.id);
+    return rows
+      .filter((g) => !opts.provider || g.provider === opts.provider)
+      .map((g) => {
+        const info = grantInfo(g, s.now());
+        const orphaned = g.principalType !== "system" && g.principalIssuer !== current;
+        return { ...info, principal: { ...info.principal, issuer: g.principalIssuer }, orphaned };
+      })
+      .filter((g) => !opts.status || g.status === opts.status);
+  });
 }
 
 export async function revokeGrant(opts: AdminOptions & { grantId: string; reason?: string }): Promise<GrantInfo> {
@@ -56,7 +81,7 @@ export async function revokeGrant(opts: AdminOptions & { grantId: string; reason
       return grantInfo(g, s.now());
     } catch (e) {
       if (e instanceof VaultError && e.code === "grant_not_found") {
-        throw new VaultUsageError(`No active grant with id ${opts.grantId}; see \`alter-gen vault grants list\`.`);
+        throw new VaultUsageError(`No active grant with id ${quoted(opts.grantId)}; see \`alter-gen vault grants list\`.`);
       }
       throw e;
     }

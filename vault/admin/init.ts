@@ -13,6 +13,7 @@ import { AuditWriter } from "../audit/writer.js";
 import { VaultUsageError } from "../errors.js";
 import { DB_FILE } from "../state.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
+import { maskSecrets } from "../quote.js";
 
 export interface InitOptions {
   dataDir?: string;
@@ -35,7 +36,7 @@ export async function initVault(opts: InitOptions = {}): Promise<InitResult> {
   const dir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
   const env = opts.env ?? process.env;
   if (existsSync(join(dir, DB_FILE))) {
-    throw new VaultUsageError(`${dir} already holds a vault (${DB_FILE}); use another --data folder or remove it first.`);
+    throw new VaultUsageError(`${maskSecrets(dir)} already holds a vault (${DB_FILE}); use another --data folder or remove it first.`);
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let key: Buffer;
@@ -48,7 +49,7 @@ export async function initVault(opts: InitOptions = {}): Promise<InitResult> {
     key = decodeMasterKey(env[MASTER_KEY_ENV]!, `The environment variable ${MASTER_KEY_ENV}`);
     source = "env";
   } else {
-    if (existsSync(masterKeyPath(dir))) throw new VaultUsageError(`${masterKeyPath(dir)} already exists; remove it or init another folder.`);
+    if (existsSync(masterKeyPath(dir))) throw new VaultUsageError(`${maskSecrets(masterKeyPath(dir))} already exists; remove it or init another folder.`);
     key = generateMasterKey();
     writeMasterKeyFile(masterKeyPath(dir), key);
     source = "file";

@@ -5,6 +5,7 @@ import { VaultUsageError } from "../errors.js";
 import { deprecateApiKeyRow, getApiKey, insertApiKey, listApiKeys as listRows, revokeApiKeyRow, setApiKeyScopes, type ApiKeyRecord } from "../storage/api-keys.js";
 import { DEFAULT_SCOPES, isKeyKind, KEY_KINDS, parseScopes, type KeyKind, type KeyScope } from "../keys/scopes.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
+import { flagValue } from "../quote.js";
 
 export interface CreateApiKeyOptions extends AdminOptions {
   label?: string;
@@ -18,7 +19,7 @@ export interface CreateApiKeyOptions extends AdminOptions {
 
 export async function createApiKey(opts: CreateApiKeyOptions = {}): Promise<{ keyId: string; apiKey: string; kind: KeyKind; scopes: KeyScope[] }> {
   const kind = opts.kind ?? "service";
-  if (!isKeyKind(kind)) throw new VaultUsageError(`--kind "${String(kind)}" must be ${KEY_KINDS.join(" or ")}.`);
+  if (!isKeyKind(kind)) throw new VaultUsageError(`${flagValue("--kind", String(kind))} must be ${KEY_KINDS.join(" or ")}.`);
   const scopes = opts.scopes === undefined ? [...DEFAULT_SCOPES[kind]] : parseScopes(opts.scopes, "--scopes");
   let x: string | null = null;
   if (opts.ed25519PublicKeyPem !== undefined) {
@@ -66,7 +67,7 @@ export async function revokeApiKey(opts: AdminOptions & { keyId: string }): Prom
 export async function deprecateApiKey(opts: AdminOptions & { keyId: string; sunsetAt?: string }): Promise<ApiKeyRecord> {
   return withVault(opts, (s) => {
     const sunset = opts.sunsetAt ?? new Date(s.now() + 30 * 86_400_000).toISOString();
-    if (Number.isNaN(Date.parse(sunset))) throw new VaultUsageError(`--sunset "${opts.sunsetAt}" is not an ISO date.`);
+    if (Number.isNaN(Date.parse(sunset))) throw new VaultUsageError(`${flagValue("--sunset", String(opts.sunsetAt))} is not an ISO date.`);
     if (!getApiKey(s.db, opts.keyId)) throw new VaultUsageError(`No API key with id ${opts.keyId}; see \`alter-gen vault keys list\`.`);
     if (!deprecateApiKeyRow(s.db, opts.keyId, new Date(sunset).toISOString(), s.now())) {
       throw new VaultUsageError(`API key ${opts.keyId} is not active (only active keys can be deprecated).`);

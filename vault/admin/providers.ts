@@ -4,6 +4,7 @@ import { isProviderSlug } from "../grants/provider-config.js";
 import type { Injection } from "../grants/types.js";
 import { listProviderSettings, setProviderSettings, type ProviderSettings } from "../storage/providers.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
+import { flagValue, quoted } from "../quote.js";
 
 export interface ProviderConfigOptions extends AdminOptions {
   provider: string;
@@ -16,19 +17,19 @@ export interface ProviderConfigOptions extends AdminOptions {
 }
 
 export async function setProviderConfig(opts: ProviderConfigOptions): Promise<ProviderSettings> {
-  if (!isProviderSlug(opts.provider)) throw new VaultUsageError(`"${opts.provider}" is not a provider id such as github.`);
+  if (!isProviderSlug(opts.provider)) throw new VaultUsageError(`${quoted(opts.provider)} is not a provider id such as github.`);
   if (opts.baseUrl) {
     let u: URL;
     try {
       u = new URL(opts.baseUrl);
     } catch {
-      throw new VaultUsageError(`--base-url "${opts.baseUrl}" is not an absolute URL.`);
+      throw new VaultUsageError(`${flagValue("--base-url", opts.baseUrl)} is not an absolute URL.`);
     }
     if (u.protocol !== "https:" && u.protocol !== "http:") throw new VaultUsageError("--base-url must be an http or https URL.");
   }
   if (opts.hosts) {
     opts.hosts.forEach((h) => {
-      if (!/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/i.test(h)) throw new VaultUsageError(`--hosts entry "${h}" is not a host or host:port.`);
+      if (!/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/i.test(h)) throw new VaultUsageError(`${flagValue("--hosts", h)} is not a host or host:port.`);
     });
   }
   return withVault(opts, (s) => {

@@ -15,6 +15,7 @@ import { VaultUsageError } from "../errors.js";
 import { DB_FILE } from "../state.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
 import { assertNoServer } from "./server-lock.js";
+import { maskSecrets } from "../quote.js";
 
 export const PENDING_KEY_SUFFIX = ".new";
 
@@ -34,7 +35,7 @@ export interface RotateResult {
 
 export async function rotateMasterKey(opts: RotateOptions = {}): Promise<RotateResult> {
   const dir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
-  if (!existsSync(join(dir, DB_FILE))) throw new VaultUsageError(`${dir} is not a vault data folder (no ${DB_FILE}).`);
+  if (!existsSync(join(dir, DB_FILE))) throw new VaultUsageError(`${maskSecrets(dir)} is not a vault data folder (no ${DB_FILE}).`);
   assertNoServer(dir, "rotating the master key (it still holds the old key)");
   const current = loadMasterKey(dir, opts.env);
   if (current.source === "env" && !opts.newMasterKey) {

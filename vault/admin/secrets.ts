@@ -7,6 +7,7 @@ import { listGrants } from "../storage/grants.js";
 import { validatePolicy } from "../policy/validate.js";
 import { windowsOverlap } from "../policy/time-window.js";
 import { auditAdmin, withVault, type AdminOptions } from "./open.js";
+import { flagValue, quoted } from "../quote.js";
 
 export interface AddSecretOptions extends AdminOptions {
   provider: string;
@@ -64,9 +65,9 @@ export function credentialFromInput(type: SecretType, value: string | Credential
 }
 
 export async function addManagedSecret(opts: AddSecretOptions): Promise<ManagedSecretRecord> {
-  if (!isProviderSlug(opts.provider)) throw new VaultUsageError(`--provider "${opts.provider}" is not a provider id such as github.`);
+  if (!isProviderSlug(opts.provider)) throw new VaultUsageError(`${flagValue("--provider", opts.provider)} is not a provider id such as github.`);
   const type = opts.type ?? "token";
-  if (!["token", "basic", "aws"].includes(type)) throw new VaultUsageError(`--type "${type}" must be token, basic or aws.`);
+  if (!["token", "basic", "aws"].includes(type)) throw new VaultUsageError(`${flagValue("--type", type)} must be token, basic or aws.`);
   const value = credentialFromInput(type, opts.value);
   const policyFloor = validatePolicy(opts.policyFloor ?? {}, "policy floor");
   return withVault(opts, (s) => {
@@ -93,7 +94,7 @@ export async function setSecretPolicy(opts: AdminOptions & { secretId: string; p
   return withVault(opts, (s) =>
     s.db.transaction(() => {
       const before = getSecret(s.db, s.app.id, opts.secretId);
-      if (!before) throw new VaultUsageError(`No managed secret with id ${opts.secretId}; list them with \`alter-gen vault secrets list\`.`);
+      if (!before) throw new VaultUsageError(`No managed secret with id ${quoted(opts.secretId)}; list them with \`alter-gen vault secrets list\`.`);
       setSecretPolicyFloor(s.db, s.app.id, opts.secretId, floor);
       auditAdmin(s, "secrets policy", { provider: before.provider, details: { secretId: opts.secretId, from: before.policyFloor, to: floor } });
       const unusable = floor.timeWindow

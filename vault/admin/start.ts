@@ -7,6 +7,9 @@ import { openVaultState } from "../state.js";
 import { VaultUsageError } from "../errors.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
 import { assertNoServer, takeLock } from "./server-lock.js";
+import { checkBind } from "./bind.js";
+import { validateTrustedProxies } from "../http/client-address.js";
+import { maskSecrets } from "../quote.js";
 
 export interface StartOptions {
   dataDir?: string;
@@ -20,6 +23,13 @@ export interface StartOptions {
   now?: () => number;
   /** The URL clients use when the vault sits behind a proxy. */
   publicUrl?: string;
+  /**
+   * CIDRs of reverse proxies whose X-Forwarded-For / Forwarded headers name the client (for IP
+   * allowlists and audit rows). Default none: the TCP peer is the client, headers are ignored.
+   */
+  trustedProxies?: string[];
+  /** Allow plain HTTP on a non-loopback --host (refused otherwise). Default false. */
+  insecureHttp?: boolean;
   specsDir?: string;
   bodyLimit?: number;
   log?: (line: string) => void;
@@ -31,6 +41,8 @@ export interface RunningVault {
   port: number;
   host: string;
   appId: string;
+  /** True when serving plain HTTP on a non-loopback address (allowed by insecureHttp). */
+  plainHttpExposed: boolean;
   close(): Promise<void>;
 }
 
@@ -39,6 +51,13 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   const port = opts.port ?? 7420;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new VaultUsageError(`--port ${port} is not a port number (0-65535).`);
   const tls = opts.tls ? loadTls(opts.tls) : undefined;
+  const { plainHttpExposed } = await checkBind(host, { tls: tls !== undefined, insecureHttp: opts.insecureHttp === true });
+  let trustedProxies: string[] = [];
+  try {
+    trustedProxies = validateTrustedProxies(opts.trustedProxies ?? []);
+  } catch (e) {
+    throw new VaultUsageError(maskSecrets((e as Error).message) + ".");
+  }
   const openOpts: Parameters<typeof openVaultState>[1] = {};
   if (opts.now) openOpts.now = opts.now;
   if (opts.specsDir) openOpts.specsDir = opts.specsDir;
@@ -61,6 +80,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   const serverOpts: Parameters<typeof createVaultServer>[1] = { routes: allRoutes() };
   if (tls) serverOpts.tls = tls;
   if (opts.publicUrl) serverOpts.publicUrl = opts.publicUrl;
+  if (trustedProxies.length) serverOpts.trustedProxies = trustedProxies;
   if (opts.bodyLimit) serverOpts.bodyLimit = opts.bodyLimit;
   if (opts.log) serverOpts.log = opts.log;
   const server = createVaultServer(state, serverOpts);
@@ -75,8 +95,8 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   } catch (e) {
     state.db.close();
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") throw new VaultUsageError(`Port ${port} on ${host} is already in use; pick another with --port.`);
-    if (code === "EADDRNOTAVAIL") throw new VaultUsageError(`--host ${host} is not an address of this machine.`);
+    if (code === "EADDRINUSE") throw new VaultUsageError(`Port ${port} on ${maskSecrets(host)} is already in use; pick another with --port.`);
+    if (code === "EADDRNOTAVAIL") throw new VaultUsageError(`--host ${maskSecrets(host)} is not an address of this machine.`);
     throw e;
   }
   const addr = server.address() as AddressInfo;
@@ -97,6 +117,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
     port: addr.port,
     host: addr.address,
     appId: state.app.id,
+    plainHttpExposed,
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => {
@@ -120,7 +141,7 @@ function loadTls(t: NonNullable<StartOptions["tls"]>): { cert: string | Buffer; 
     try {
       return readFileSync(file);
     } catch (e) {
-      throw new VaultUsageError(`Cannot read ${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? "read error"}.`);
+      throw new VaultUsageError(`Cannot read ${flag} ${maskSecrets(file)}: ${(e as NodeJS.ErrnoException).code ?? "read error"}.`);
     }
   };
   return { cert: read(t.cert, t.certFile, "--tls-cert"), key: read(t.key, t.keyFile, "--tls-key") };

@@ -10,6 +10,7 @@ import { evaluatePolicies } from "../policy/evaluate.js";
 import { policyLayers } from "../grants/policies.js";
 import { proxyThroughGrant } from "../proxy/call.js";
 import { auditFromContext } from "../http/request-fields.js";
+import { quoted } from "../quote.js";
 import { buildReview, reviewHash, type ApprovalReview } from "./review.js";
 import {
   claimExecution, decide, expireIfDue, finishExecution, getApproval, openApprovalRequest, type ApprovalRecord,
@@ -28,7 +29,7 @@ export class ReviewMismatchError extends VaultUsageError {
 function load(state: State, app: AppRecord, id: string): ApprovalRecord {
   expireIfDue(state.db, id, state.now());
   const a = getApproval(state.db, id);
-  if (!a || a.appId !== app.id) throw new VaultUsageError(`No approval with id ${id}; see \`alter-gen vault approvals list\`.`);
+  if (!a || a.appId !== app.id) throw new VaultUsageError(`No approval with id ${quoted(id)}; see \`alter-gen vault approvals list\`.`);
   return a;
 }
 

@@ -3,6 +3,7 @@ import { approve, approverLink, deny, listApprovals, showApproval } from "../adm
 import { reviewText } from "./approval-text.js";
 import type { ApprovalStatus } from "../approvals/store.js";
 import { action, out, table, usage, withData, type DataFlags } from "./common.js";
+import { flagValue } from "../quote.js";
 
 const STATUSES = ["pending", "approved", "denied", "expired", "executing", "executed", "failed"];
 
@@ -13,7 +14,7 @@ export function registerApprovals(vault: Command): void {
     .option("--json", "print JSON")
     .action(
       action(async (flags: DataFlags & { status?: string; json?: boolean }) => {
-        if (flags.status && !STATUSES.includes(flags.status)) usage(`--status "${flags.status}" must be one of ${STATUSES.join(", ")}.`);
+        if (flags.status && !STATUSES.includes(flags.status)) usage(`${flagValue("--status", flags.status)} must be one of ${STATUSES.join(", ")}.`);
         const rows = await listApprovals({ dataDir: flags.data, ...(flags.status ? { status: flags.status as ApprovalStatus } : {}) });
         if (flags.json) return out(JSON.stringify(rows, null, 2));
         out(

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { readAudit } from "../admin/audit.js";
 import { action, out, parseDuration, table, usage, withData, type DataFlags } from "./common.js";
+import { flagValue } from "../quote.js";
 
 export function registerAudit(vault: Command): void {
   withData(vault.command("audit").description("print the audit log (append-only)"))
@@ -14,9 +15,9 @@ export function registerAudit(vault: Command): void {
         if (flags.since !== undefined) {
           if (/^\d+\s*[smhd]?$/.test(flags.since)) since = new Date(Date.now() - parseDuration(flags.since, "--since") * 1000).toISOString();
           else if (!Number.isNaN(Date.parse(flags.since))) since = new Date(flags.since).toISOString();
-          else usage(`--since "${flags.since}" is neither an ISO date-time nor a duration such as 12h.`);
+          else usage(`${flagValue("--since", flags.since)} is neither an ISO date-time nor a duration such as 12h.`);
         }
-        if (flags.limit !== undefined && !/^[1-9]\d*$/.test(flags.limit)) usage(`--limit "${flags.limit}" must be a positive integer.`);
+        if (flags.limit !== undefined && !/^[1-9]\d*$/.test(flags.limit)) usage(`${flagValue("--limit", flags.limit)} must be a positive integer.`);
         const rows = await readAudit({
           dataDir: flags.data,
           ...(flags.grant ? { grantId: flags.grant } : {}),

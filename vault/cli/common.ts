@@ -3,6 +3,7 @@
 import { CommanderError, type Command } from "commander";
 import { VaultError, VaultUsageError } from "../errors.js";
 import { DEFAULT_DATA_DIR } from "../admin/open.js";
+import { flagValue, looksSecret, maskSecrets } from "../quote.js";
 
 export interface DataFlags {
   data?: string;
@@ -17,8 +18,9 @@ export function out(text: string): void {
 }
 
 export function usage(message: string): never {
-  // The alter-gen CLI prints it as "alter-gen: <message> (see alter-gen --help)."
-  throw new CommanderError(2, "alter.vault.usage", message.replace(/\.$/, ""));
+  // The alter-gen CLI prints it as "alter-gen: <message> (see alter-gen --help)." Messages quote
+  // typed values through vault/quote.ts; masking here catches one that did not.
+  throw new CommanderError(2, "alter.vault.usage", maskSecrets(message).replace(/\.$/, ""));
 }
 
 /** Wraps an action so VaultUsageError / client-side VaultError become exit-2 paragraphs. */
@@ -37,7 +39,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | 
 /** "90", "90s", "30m", "12h", "7d" → seconds. */
 export function parseDuration(text: string, flag: string): number {
   const m = /^(\d+)\s*(s|m|h|d)?$/.exec(text.trim());
-  if (!m) usage(`${flag} "${text}" is not a duration such as 3600, 30m, 12h or 7d.`);
+  if (!m) usage(`${flagValue(flag, text)} is not a duration such as 3600, 30m, 12h or 7d.`);
   const n = Number(m[1]);
   const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? "s") as "s" | "m" | "h" | "d"];
   if (n <= 0) usage(`${flag} must be positive.`);
@@ -50,8 +52,17 @@ export function table(head: string[], rows: string[][]): string {
   return [fmt(head), ...rows.map(fmt)].join("\n");
 }
 
+/**
+ * The secret held by the environment variable `name` (given to `flag`). The secret itself passed
+ * instead of a name is refused without being repeated, and the operator learns it may now sit
+ * in their shell history.
+ */
 export function readEnvSecret(name: string, flag: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) usage(`${flag} takes the name of an environment variable, not a value.`);
+  const example = `put the secret in a variable (read -rs TOKEN; export TOKEN) and pass its name: ${flag} TOKEN`;
+  if (looksSecret(name)) {
+    usage(`${flag} takes the name of an environment variable, not a value; what was given looks like a secret, so it is not repeated here (if it is one, it may now be in your shell history: rotate it). Instead, ${example}.`);
+  }
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) usage(`${flag} takes the name of an environment variable, not a value; ${example}.`);
   const v = process.env[name];
   if (v === undefined || v === "") usage(`${flag} ${name}: the environment variable ${name} is not set or empty.`);
   return v;

@@ -3,6 +3,9 @@ import { issueGrant, listGrants, revokeGrant } from "../admin/grants.js";
 import type { GrantStatus } from "../grants/types.js";
 import { action, out, table, usage, withData, type DataFlags } from "./common.js";
 import { policyFromFlags, withPolicyFlags, type PolicyFlags } from "./policy-flags.js";
+import { revokeOrphanedGrants } from "../identity/admin.js";
+import { confirm } from "./confirm.js";
+import { flagValue } from "../quote.js";
 
 interface IssueFlags extends DataFlags, PolicyFlags {
   secret?: string;
@@ -15,7 +18,7 @@ export function registerGrants(vault: Command): void {
   const grants = vault.command("grants").description("grants: who may use which credential");
   const issue = withData(grants.command("issue").description("issue a managed secret as a grant to a principal (the secret's policy floor applies too)"))
     .option("--secret <id>", "the managed secret id (from `secrets add`)")
-    .option("--principal <p>", "system, user:<IDP subject> or group:<IDP group id>")
+    .option("--principal <p>", "system, user:<IDP subject> or group:<IDP group id> (identities at the app's current IDP)")
     .option("--label <label>", "a label for the principal")
     .option("--account <id>", "the account identifier shown to callers (default: the secret's label)");
   withPolicyFlags(issue, "the grant")
@@ -40,24 +43,44 @@ export function registerGrants(vault: Command): void {
   withData(grants.command("list").description("list grants"))
     .option("--provider <id>", "only this provider's grants")
     .option("--status <status>", "active, expired, revoked or reauth_required")
+    .option("--orphaned", "only grants of users and groups of another issuer than the IDP's: no token reaches them")
     .option("--json", "print JSON")
     .action(
-      action(async (flags: DataFlags & { provider?: string; status?: string; json?: boolean }) => {
+      action(async (flags: DataFlags & { provider?: string; status?: string; orphaned?: boolean; json?: boolean }) => {
         if (flags.status && !["active", "expired", "revoked", "reauth_required"].includes(flags.status)) {
-          usage(`--status "${flags.status}" must be active, expired, revoked or reauth_required.`);
+          usage(`${flagValue("--status", flags.status)} must be active, expired, revoked or reauth_required.`);
         }
         const rows = await listGrants({
           dataDir: flags.data,
           ...(flags.provider ? { provider: flags.provider } : {}),
           ...(flags.status ? { status: flags.status as GrantStatus } : {}),
+          ...(flags.orphaned ? { orphaned: true } : {}),
         });
         if (flags.json) return out(JSON.stringify(rows, null, 2));
-        out(
-          table(
-            ["GRANT", "PROVIDER", "ACCOUNT", "PRINCIPAL", "SOURCE", "STATUS", "EXPIRES"],
-            rows.map((g) => [g.grantId, g.provider, g.account ?? "", `${g.principal.type}${g.principal.label ? ":" + g.principal.label : ""}`, g.source, g.status, g.expiresAt ?? ""]),
-          ),
-        );
+        const head = ["GRANT", "PROVIDER", "ACCOUNT", "PRINCIPAL", "SOURCE", "STATUS", "EXPIRES"];
+        const cells = (g: (typeof rows)[number]) => [
+          g.grantId,
+          g.provider,
+          g.account ?? "",
+          `${g.principal.type}${g.principal.label ? ":" + g.principal.label : ""}`,
+          g.source,
+          g.orphaned ? `${g.status} (orphaned)` : g.status,
+          g.expiresAt ?? "",
+        ];
+        out(flags.orphaned ? table([...head, "ISSUER"], rows.map((g) => [...cells(g), g.principal.issuer ?? "(unknown)"])) : table(head, rows.map(cells)));
+      }),
+    );
+  withData(grants.command("revoke-orphaned").description("revoke every grant of users and groups of another issuer than the app's IDP (after an IDP switch)"))
+    .option("--reason <text>", "why (kept on each grant)", "orphaned by an IDP switch")
+    .option("--yes", "do not ask")
+    .action(
+      action(async (flags: DataFlags & { reason: string; yes?: boolean }) => {
+        const orphaned = await listGrants({ dataDir: flags.data, orphaned: true });
+        if (orphaned.length === 0) return out("No orphaned grants.");
+        const situation = `${orphaned.length} grant(s) belong to users and groups of another issuer than the app's IDP; revoking deletes their tokens for good.`;
+        if (!(await confirm({ yes: flags.yes, situation, question: `Revoke ${orphaned.length} grant(s)?` }))) usage("Nothing was revoked.");
+        const revoked = await revokeOrphanedGrants({ dataDir: flags.data, reason: flags.reason });
+        out(`Revoked ${revoked.length} orphaned grant(s)${revoked.length ? ": " + revoked.join(", ") : ""}.`);
       }),
     );
   withData(grants.command("revoke").description("revoke a grant (deletes its tokens; only a new connect or grant restores access)"))

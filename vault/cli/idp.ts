@@ -1,7 +1,9 @@
 // `alter-gen vault idp set|show|remove`.
 import type { Command } from "commander";
-import { getIdp, removeIdp, setIdp, type SetIdpOptions } from "../identity/admin.js";
-import { action, out, readEnvSecret, withData, type DataFlags } from "./common.js";
+import { getIdp, removeIdp, setIdp, type IdpSwitchNeedsConfirmation, type SetIdpOptions } from "../identity/admin.js";
+import { action, out, readEnvSecret, usage, withData, type DataFlags } from "./common.js";
+import { confirm } from "./confirm.js";
+import { shown } from "../quote.js";
 
 interface SetFlags extends DataFlags {
   issuer: string;
@@ -9,6 +11,7 @@ interface SetFlags extends DataFlags {
   clientId?: string;
   clientSecretFromEnv?: string;
   groupsClaim?: string;
+  yes?: boolean;
 }
 
 export function registerIdp(vault: Command): void {
@@ -19,6 +22,13 @@ export function registerIdp(vault: Command): void {
     .option("--client-id <id>", "OIDC client the vault uses for authenticate logins")
     .option("--client-secret-from-env <VAR>", "read that client's secret from this environment variable")
     .option("--groups-claim <name>", "claim holding the user's groups", "groups")
+    .option("--yes", "switch even if grants of another issuer's users and groups become unreachable (orphaned); asked otherwise")
+    .addHelpText(
+      "after",
+      "\nUsers and group grants belong to the issuer that vouched for them: after a switch to another issuer, grants of the old\n" +
+        "issuer's users and groups stay bound to them and no user of the new issuer reaches them, even with the same sub or group\n" +
+        "id. See them with `vault grants list --orphaned`, revoke them with `vault grants revoke-orphaned`.",
+    )
     .action(
       action(async (flags: SetFlags) => {
         const opts: SetIdpOptions = { dataDir: flags.data, issuer: flags.issuer };
@@ -26,8 +36,13 @@ export function registerIdp(vault: Command): void {
         if (flags.clientId !== undefined) opts.clientId = flags.clientId;
         if (flags.clientSecretFromEnv !== undefined) opts.clientSecret = readEnvSecret(flags.clientSecretFromEnv, "--client-secret-from-env");
         if (flags.groupsClaim !== undefined) opts.groupsClaim = flags.groupsClaim;
+        opts.confirmOrphaning = async (q: IdpSwitchNeedsConfirmation) => {
+          if (await confirm({ yes: flags.yes, situation: q.situation, question: `Switch the IDP to ${q.issuer} anyway?` })) return true;
+          usage("The IDP was not changed.");
+        };
         const c = await setIdp(opts);
-        out(`IDP set: issuer ${c.issuer}, audience ${c.audience}, client id ${c.clientId ?? "(none)"}, groups claim ${c.groupsClaim}, keys ${c.discovery.jwksUri}.`);
+        // The issuer answered discovery; the other values are only what was typed.
+        out(`IDP set: issuer ${c.issuer}, audience ${shown(c.audience)}, client id ${c.clientId ? shown(c.clientId) : "(none)"}, groups claim ${shown(c.groupsClaim)}, keys ${c.discovery.jwksUri}.`);
       }),
     );
   withData(idp.command("show").description("show the app's IDP (never the client secret)")).action(
@@ -49,7 +64,12 @@ export function registerIdp(vault: Command): void {
   );
   withData(idp.command("remove").description("stop trusting the app's IDP (identity-based calls fail until a new one is set)")).action(
     action(async (flags: DataFlags) => {
-      out((await removeIdp({ dataDir: flags.data })) ? "IDP removed." : "No IDP was configured.");
+      const r = await removeIdp({ dataDir: flags.data });
+      if (!r) return out("No IDP was configured.");
+      out(
+        `IDP ${r.issuer} removed.` +
+          (r.boundGrants ? ` ${r.boundGrants} grant(s) stay bound to its users and groups: unusable until an IDP with this issuer is set again (\`vault grants list --orphaned\`).` : ""),
+      );
     }),
   );
 }

@@ -13,6 +13,8 @@ import { registerRotate } from "./rotate.js";
 /** Command groups added by other modules (identity adds `idp` and `users`). Add one line each. */
 import { extraVaultCommands } from "./extra.js";
 
+export { maskSecrets } from "../quote.js";
+
 export function registerVaultCommands(program: Command): Command {
   const vault = program.command("vault").description("run and administer the local alter-gen vault");
   registerInit(vault);

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { createApiKey, deprecateApiKey, listApiKeys, revokeApiKey, setApiKeyScopesOf } from "../admin/keys.js";
 import { KEY_KINDS, KEY_SCOPES, type KeyKind } from "../keys/scopes.js";
 import { action, out, table, usage, withData, type DataFlags } from "./common.js";
+import { flagValue, maskSecrets } from "../quote.js";
 
 const SCOPE_HELP = `comma list of ${KEY_SCOPES.join(", ")}: call = retrieve, proxy, approval status, sign-in; provision = issue grants, connect sessions; manage = list and revoke grants`;
 
@@ -15,13 +16,13 @@ export function registerKeys(vault: Command): void {
     .option("--ed25519-public-key <file>", "PEM Ed25519 public key allowed to sign requests (alg ed25519)")
     .action(
       action(async (flags: DataFlags & { label?: string; kind: string; scopes?: string; ed25519PublicKey?: string }) => {
-        if (!(KEY_KINDS as readonly string[]).includes(flags.kind)) usage(`--kind "${flags.kind}" must be ${KEY_KINDS.join(" or ")}.`);
+        if (!(KEY_KINDS as readonly string[]).includes(flags.kind)) usage(`${flagValue("--kind", flags.kind)} must be ${KEY_KINDS.join(" or ")}.`);
         let pem: string | undefined;
         if (flags.ed25519PublicKey) {
           try {
             pem = readFileSync(flags.ed25519PublicKey, "utf8");
           } catch (e) {
-            usage(`Cannot read --ed25519-public-key ${flags.ed25519PublicKey}: ${(e as NodeJS.ErrnoException).code ?? "read error"}.`);
+            usage(`Cannot read --ed25519-public-key ${maskSecrets(flags.ed25519PublicKey)}: ${(e as NodeJS.ErrnoException).code ?? "read error"}.`);
           }
         }
         const k = await createApiKey({

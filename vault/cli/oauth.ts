@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { getOAuthEndpoints, setOAuthEndpoints, type OAuthEndpointOptions, type OAuthSettingsView } from "../oauth/admin.js";
 import type { CallbackMode, TokenAuthMethod } from "../oauth/provider-config.js";
 import { action, out, withData, type DataFlags } from "./common.js";
+import { maskSecrets } from "../quote.js";
 
 interface SetFlags extends DataFlags {
   authorizeUrl?: string;
@@ -54,7 +55,8 @@ export function registerOAuth(vault: Command): void {
         if (flags.requireIss !== undefined) opts.requireIss = flags.requireIss;
         if (flags.callback !== undefined) opts.callback = flags.callback as CallbackMode;
         const o = await setOAuthEndpoints(opts);
-        out(`OAuth settings of ${provider}: ${JSON.stringify(o)}\nRedirect URI to register at ${provider}: ${o.redirectUri}`);
+        // The settings may hold values the operator typed (URLs, an issuer): masked like every echo.
+        out(`${maskSecrets(`OAuth settings of ${provider}: ${JSON.stringify(o)}`)}\nRedirect URI to register at ${provider}: ${o.redirectUri}`);
         warnShared(provider, o);
       }),
     );

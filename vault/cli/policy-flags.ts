@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import type { GrantPolicy } from "../grants/types.js";
 import { parseDuration, usage } from "./common.js";
+import { flagValue } from "../quote.js";
 
 export interface PolicyFlags {
   expires?: string;
@@ -32,13 +33,13 @@ export function withPolicyFlags(cmd: Command, what: string): Command {
 /** "09:00-17:00@Europe/Paris" */
 export function parseTimeWindow(text: string, days?: string): NonNullable<GrantPolicy["timeWindow"]> {
   const m = /^(\d{2}:\d{2})-(\d{2}:\d{2})@(.+)$/.exec(text.trim());
-  if (!m) usage(`--time-window "${text}" must look like 09:00-17:00@Europe/Paris.`);
+  if (!m) usage(`${flagValue("--time-window", text)} must look like 09:00-17:00@Europe/Paris.`);
   const w: NonNullable<GrantPolicy["timeWindow"]> = { start: m[1]!, end: m[2]!, timeZone: m[3]! };
   if (days !== undefined) {
     w.days = days.split(",").map((d) => {
       const t = d.trim().toLowerCase();
       const i = /^\d$/.test(t) ? Number(t) : DAY_NAMES.indexOf(t.slice(0, 3));
-      if (i < 0 || i > 6) usage(`--days entry "${d}" is not a weekday (mon…sun or 0-6, 0 = Sunday).`);
+      if (i < 0 || i > 6) usage(`${flagValue("--days", d)} is not a weekday (mon…sun or 0-6, 0 = Sunday).`);
       return i;
     });
   }
@@ -49,7 +50,7 @@ export function policyFromFlags(flags: PolicyFlags): GrantPolicy {
   if (flags.days && !flags.timeWindow) usage("--days only applies with --time-window.");
   const policy: GrantPolicy = {};
   if (flags.expires !== undefined) {
-    if (Number.isNaN(Date.parse(flags.expires))) usage(`--expires "${flags.expires}" is not an ISO date-time such as 2026-12-31T23:59:00Z.`);
+    if (Number.isNaN(Date.parse(flags.expires))) usage(`${flagValue("--expires", flags.expires)} is not an ISO date-time such as 2026-12-31T23:59:00Z.`);
     policy.expiresAt = new Date(flags.expires).toISOString();
   }
   if (flags.ttl !== undefined) policy.maxTtlSeconds = parseDuration(flags.ttl, "--ttl");

@@ -3,6 +3,7 @@ import { listProviderConfigs, setProviderConfig, type ProviderConfigOptions } fr
 import { getOAuthEndpoints } from "../oauth/admin.js";
 import { NOT_RUNNING } from "./oauth.js";
 import { action, out, readEnvSecret, table, usage, withData, type DataFlags } from "./common.js";
+import { shown } from "../quote.js";
 
 interface SetFlags extends DataFlags {
   clientId?: string;
@@ -32,7 +33,9 @@ export function registerProviders(vault: Command): void {
         }
         if (Object.keys(opts).length === 2) usage("providers set needs at least one of --client-id, --client-secret-from-env, --base-url, --hosts.");
         const s = await setProviderConfig(opts);
-        out(`Updated ${s.provider}: client id ${s.clientId ?? "(none)"}, client secret ${s.hasClientSecret ? "set" : "not set"}, base URL ${s.baseUrl ?? "(catalog)"}, hosts ${s.hosts?.join(",") ?? "(catalog)"}.`);
+        // What the operator typed is repeated through shown(): a secret pasted as a client id is not.
+        const echo = (v: string | null | undefined, none: string) => (v ? shown(v) : none);
+        out(`Updated ${echo(s.provider, "")}: client id ${echo(s.clientId, "(none)")}, client secret ${s.hasClientSecret ? "set" : "not set"}, base URL ${echo(s.baseUrl, "(catalog)")}, hosts ${echo(s.hosts?.join(","), "(catalog)")}.`);
         const redirect = s.clientId ? await redirectUri(flags.data, id) : null;
         if (redirect) {
           out(`Redirect URI to register at ${id}: ${redirect.uri}`);

@@ -3,6 +3,7 @@ import { addManagedSecret, listManagedSecrets, setSecretPolicy } from "../admin/
 import type { SecretType } from "../storage/secrets.js";
 import { action, out, readEnvSecret, readStdin, table, usage, withData, type DataFlags } from "./common.js";
 import { policyFromFlags, policySummary, withPolicyFlags, type PolicyFlags } from "./policy-flags.js";
+import { flagValue, looksSecret } from "../quote.js";
 
 interface AddFlags extends DataFlags, PolicyFlags {
   provider?: string;
@@ -26,7 +27,9 @@ export function registerSecrets(vault: Command): void {
     action(async (flags: AddFlags) => {
       if (!flags.provider) usage("secrets add needs --provider <id> (for example --provider github).");
       if (!!flags.fromEnv === !!flags.fromStdin) usage("secrets add needs exactly one of --from-env <VAR> and --from-stdin.");
-      if (!["token", "basic", "aws"].includes(flags.type)) usage(`--type "${flags.type}" must be token, basic or aws.`);
+      if (!["token", "basic", "aws"].includes(flags.type)) usage(`${flagValue("--type", flags.type)} must be token, basic or aws.`);
+      // A label is shown in listings, audit rows and to SDK callers (it is the grants' account).
+      if (flags.label !== undefined && looksSecret(flags.label)) usage("--label looks like a secret; labels are shown in listings and to callers. Pass the secret with --from-env or --from-stdin.");
       const policyFloor = policyFromFlags(flags);
       const value = flags.fromEnv ? readEnvSecret(flags.fromEnv, "--from-env") : await readStdin();
       const rec = await addManagedSecret({

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { startVault } from "../admin/start.js";
 import { action, out, usage, withData, type DataFlags } from "./common.js";
+import { flagValue, maskSecrets } from "../quote.js";
 
 interface StartFlags extends DataFlags {
   port: string;
@@ -8,18 +9,28 @@ interface StartFlags extends DataFlags {
   tlsCert?: string;
   tlsKey?: string;
   publicUrl?: string;
+  trustedProxy?: string[];
+  insecureHttp?: boolean;
 }
+
+const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
 
 export function registerStart(vault: Command): void {
   withData(vault.command("start").description("serve the vault's HTTP API until SIGINT/SIGTERM"))
     .option("-p, --port <port>", "port to listen on (0 = any free port)", "7420")
-    .option("--host <address>", "address to listen on", "127.0.0.1")
-    .option("--tls-cert <file>", "PEM certificate: serve HTTPS (with --tls-key)")
+    .option("--host <address>", "address to listen on; anything but loopback needs --tls-cert/--tls-key or --insecure-http", "127.0.0.1")
+    .option("--tls-cert <file>", "PEM certificate: serve HTTPS, TLS 1.2+ with forward-secret AEAD suites only (with --tls-key)")
     .option("--tls-key <file>", "PEM private key for --tls-cert")
+    .option("--insecure-http", "allow plain HTTP on a non-loopback --host (a TLS-terminating proxy or a private network must protect it)")
     .option("--public-url <url>", "the URL clients use when the vault sits behind a proxy")
+    .option(
+      "--trusted-proxy <cidr>",
+      "a reverse proxy whose X-Forwarded-For/Forwarded headers name the client, for IP allowlists and audit (repeatable or comma list); headers from anyone else are ignored",
+      collect,
+    )
     .action(
       action(async (flags: StartFlags) => {
-        if (!/^\d+$/.test(flags.port)) usage(`--port "${flags.port}" is not a port number (0-65535).`);
+        if (!/^\d+$/.test(flags.port)) usage(`${flagValue("--port", flags.port)} is not a port number (0-65535).`);
         if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) usage("HTTPS needs both --tls-cert and --tls-key.");
         const running = await startVault({
           dataDir: flags.data,
@@ -27,9 +38,16 @@ export function registerStart(vault: Command): void {
           host: flags.host,
           ...(flags.tlsCert ? { tls: { certFile: flags.tlsCert, keyFile: flags.tlsKey! } } : {}),
           ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
+          ...(flags.trustedProxy?.length ? { trustedProxies: flags.trustedProxy } : {}),
+          ...(flags.insecureHttp ? { insecureHttp: true } : {}),
         });
-        out(`alter vault listening on ${running.url}`);
-        await new Promise<void>((resolve) => {
+        if (running.plainHttpExposed) {
+          process.stderr.write(
+            `alter vault: WARNING: serving plain HTTP on ${maskSecrets(flags.host)} (--insecure-http): end-user tokens, proxied provider answers and approval links cross the network in clear unless a TLS proxy or a private network protects them.\n`,
+          );
+        }
+        // Handlers first: a supervisor may signal as soon as it reads the "listening" line.
+        const stopped = new Promise<void>((resolve) => {
           const stop = (signal: string) => {
             out(`alter vault: ${signal}, shutting down`);
             running.close().then(resolve, resolve);
@@ -37,6 +55,8 @@ export function registerStart(vault: Command): void {
           process.once("SIGINT", () => stop("SIGINT"));
           process.once("SIGTERM", () => stop("SIGTERM"));
         });
+        out(`alter vault listening on ${running.url}`);
+        await stopped;
       }),
     );
 }

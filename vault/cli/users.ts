@@ -11,16 +11,17 @@ export function registerUsers(vault: Command): void {
       action(async (flags: DataFlags & { json?: boolean }) => {
         const rows = await listUsers({ dataDir: flags.data });
         if (flags.json) return out(JSON.stringify(rows, null, 2));
-        out(table(["SUBJECT", "STATUS", "GROUPS", "LAST SEEN"], rows.map((u) => [u.subject, u.status, u.groups.join(","), u.lastSeenAt ?? ""])));
+        out(table(["SUBJECT", "ISSUER", "STATUS", "GROUPS", "LAST SEEN"], rows.map((u) => [u.subject, u.issuer ?? "(unknown)", u.status, u.groups.join(","), u.lastSeenAt ?? ""])));
       }),
     );
   withData(users.command("remove").description("deprovision a user: their tokens stop working and their grants are revoked at once"))
     .argument("<subject>", "the user's IDP subject (sub)")
+    .option("--issuer <url>", "the issuer the subject belongs to (default: the app's IDP)")
     .option("--reason <text>", "recorded on each revoked grant", "user removed")
     .action(
-      action(async (subject: string, flags: DataFlags & { reason: string }) => {
-        const r = await removeUser({ dataDir: flags.data, subject, reason: flags.reason });
-        out(`Removed ${r.subject}; revoked ${r.revokedGrants.length} grant(s)${r.revokedGrants.length ? ": " + r.revokedGrants.join(", ") : ""}.`);
+      action(async (subject: string, flags: DataFlags & { reason: string; issuer?: string }) => {
+        const r = await removeUser({ dataDir: flags.data, subject, reason: flags.reason, ...(flags.issuer ? { issuer: flags.issuer } : {}) });
+        out(`Removed ${r.subject}${r.issuer ? ` (${r.issuer})` : ""}; revoked ${r.revokedGrants.length} grant(s)${r.revokedGrants.length ? ": " + r.revokedGrants.join(", ") : ""}.`);
       }),
     );
 }

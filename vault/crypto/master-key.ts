@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { VaultUsageError } from "../errors.js";
+import { maskSecrets } from "../quote.js";
 
 export const MASTER_KEY_ENV = "ALTER_VAULT_MASTER_KEY";
 export const MASTER_KEY_FILE = "master.key";
@@ -54,13 +55,13 @@ export function loadMasterKey(dataDir: string, env: NodeJS.ProcessEnv = process.
   const file = masterKeyPath(dataDir);
   if (!existsSync(file)) {
     throw new VaultUsageError(
-      `No master key: ${file} does not exist and ${MASTER_KEY_ENV} is not set. Run \`alter-gen vault init --data ${dataDir}\` first, or set ${MASTER_KEY_ENV}.`,
+      `No master key: ${maskSecrets(file)} does not exist and ${MASTER_KEY_ENV} is not set. Run \`alter-gen vault init --data ${maskSecrets(dataDir)}\` first, or set ${MASTER_KEY_ENV}.`,
     );
   }
   const mode = statSync(file).mode & 0o777;
   if (process.platform !== "win32" && (mode & 0o077) !== 0) {
     throw new VaultUsageError(
-      `${file} is readable by other users (mode ${mode.toString(8)}); run \`chmod 600 ${file}\` before starting the vault.`,
+      `${maskSecrets(file)} is readable by other users (mode ${mode.toString(8)}); run \`chmod 600 ${maskSecrets(file)}\` before starting the vault.`,
     );
   }
   return { key: decodeMasterKey(readFileSync(file, "utf8"), file), source: "file" };

@@ -14,6 +14,8 @@ export interface PrincipalInput {
   /** users.id (user) or the IDP group id (group); null for system. */
   id: string | null;
   label: string | null;
+  /** The IDP issuer of a group id (user principals carry theirs in the users row). */
+  issuer?: string | null;
 }
 
 export function issueManagedGrant(
@@ -38,6 +40,7 @@ export function issueManagedGrant(
       principalType: principal.type,
       principalId: principal.id,
       principalLabel: principal.label,
+      principalIssuer: principal.issuer ?? null,
       scopes: [],
       source: "managed_secret",
       managedSecretId: secret.id,

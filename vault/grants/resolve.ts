@@ -1,7 +1,7 @@
 // Finds the grant a request names (by id, or by the verified user's identity) and checks that it
 // can be used now: status, expiry, policy.
 import { VaultError } from "../errors.js";
-import type { RouteContext } from "../http/context.js";
+import type { RouteContext, VerifiedUser } from "../http/context.js";
 import { effectiveStatus, getGrant, grantsForIdentity } from "../storage/grants.js";
 import { enforcePolicies, type PolicySource } from "../policy/evaluate.js";
 import { policyLayers } from "./policies.js";
@@ -28,7 +28,7 @@ export function findGrant(ctx: RouteContext, ref: GrantRefInput, provider: strin
     if (!g) throw new VaultError("grant_not_found", "No grant with this id exists for this app.");
     // A caller acting for a signed-in user cannot borrow another user's (or another group's)
     // grant by id: to them it does not exist. System grants stay addressable by id.
-    if (ctx.user && !visibleTo(g, ctx.user.userId, ctx.user.groups)) {
+    if (ctx.user && !visibleTo(g, ctx.user)) {
       throw new VaultError("grant_not_found", "No grant with this id exists for this user.");
     }
     if (g.provider !== provider) {
@@ -40,7 +40,7 @@ export function findGrant(ctx: RouteContext, ref: GrantRefInput, provider: strin
     throw new VaultError("user_token_invalid", "An identity-based grant reference needs the end user's token (Alter-User-Token).");
   }
   if (ref.provider !== provider) throw new VaultError("invalid_request", `grant.provider "${ref.provider}" differs from provider "${provider}".`);
-  let candidates = grantsForIdentity(ctx.db, ctx.app.id, provider, ctx.user.userId, ctx.user.groups);
+  let candidates = grantsForIdentity(ctx.db, ctx.app.id, provider, ctx.user);
   if (ref.account !== undefined) candidates = candidates.filter((g) => g.account === ref.account);
   if (candidates.length === 0) {
     throw new VaultError("grant_not_found", `This user has no ${provider} grant${ref.account !== undefined ? ` for account "${ref.account}"` : ""}; connect first.`);
@@ -75,8 +75,9 @@ export function checkUsable(ctx: RouteContext, g: GrantRecord, mode: "retrieve" 
   return allowed;
 }
 
-function visibleTo(g: GrantRecord, userId: string, groups: string[]): boolean {
-  if (g.principalType === "user") return g.principalId === userId;
-  if (g.principalType === "group") return g.principalId !== null && groups.includes(g.principalId);
+// A group id names a group only at its issuer: "eng" at another IDP is another group.
+function visibleTo(g: GrantRecord, user: VerifiedUser): boolean {
+  if (g.principalType === "user") return g.principalId === user.userId;
+  if (g.principalType === "group") return g.principalId !== null && g.principalIssuer === user.issuer && user.groups.includes(g.principalId);
   return true;
 }

@@ -23,6 +23,8 @@ export interface GrantRecord {
   /** users.id for a user grant, the IDP group id for a group grant, null for system. */
   principalId: string | null;
   principalLabel: string | null;
+  /** The IDP issuer of a user or group principal (null for system, or unknown: unreachable). */
+  principalIssuer: string | null;
   scopes: string[];
   status: GrantStatus;
   source: GrantSource;

@@ -12,6 +12,8 @@ import type { KeyScope } from "../keys/scopes.js";
 /** A verified end user (from Alter-User-Token), as vault/identity/verify.ts returns it. */
 export interface VerifiedUser {
   userId: string;
+  /** The IDP issuer that vouched for the token; its groups are group ids at this issuer. */
+  issuer: string;
   subject: string;
   groups: string[];
 }

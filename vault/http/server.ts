@@ -13,12 +13,16 @@ import { Router } from "./router.js";
 import { seal } from "../../runtime/seal.js";
 import type { AppRecord } from "../storage/apps.js";
 import { getApp } from "../storage/apps.js";
+import { tlsServerOptions } from "./tls.js";
+import { clientAddress } from "./client-address.js";
 
 export interface ServerOptions {
   routes: readonly RouteDef[];
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** The URL clients use, when the vault sits behind a proxy (rebuilds @target-uri). */
   publicUrl?: string;
+  /** CIDRs of reverse proxies whose forwarded headers name the client (see client-address.ts). */
+  trustedProxies?: readonly string[];
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
   /** Where unexpected errors are reported (never with secrets). */
@@ -55,7 +59,7 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
         if (known) signing = { key: known, url, nowSec: Math.floor(state.now() / 1000) };
       }
       const rawBody = await readBody(req, bodyLimit);
-      const ctx = baseContext(state, req, parsed, params, rawBody);
+      const ctx = baseContext(state, req, parsed, params, rawBody, clientAddress(req, opts.trustedProxies ?? []));
 
       if (route.auth === "signed") {
         const v = verifyRequest(state, keys, nonces, req, url, rawBody, known);
@@ -92,12 +96,19 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
       res.end();
     });
   };
-  const server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, listener) : createHttpServer(listener);
+  const server = opts.tls ? createHttpsServer(tlsServerOptions(opts.tls), listener) : createHttpServer(listener);
   server.keepAliveTimeout = 65_000;
   return server;
 }
 
-function baseContext(state: VaultState & { app: AppRecord }, req: IncomingMessage, url: URL, params: Record<string, string>, rawBody: Buffer): RouteContext {
+function baseContext(
+  state: VaultState & { app: AppRecord },
+  req: IncomingMessage,
+  url: URL,
+  params: Record<string, string>,
+  rawBody: Buffer,
+  remoteAddress: string,
+): RouteContext {
   const ctx: RouteContext = {
     vault: state,
     db: state.db,
@@ -110,7 +121,7 @@ function baseContext(state: VaultState & { app: AppRecord }, req: IncomingMessag
     user: null,
     userToken: null,
     requestNonce: null,
-    remoteAddress: normalizeAddress(req.socket.remoteAddress ?? ""),
+    remoteAddress,
     req,
     method: req.method ?? "GET",
     url,
@@ -141,11 +152,6 @@ function parseBody(ctx: RouteContext, req: IncomingMessage, formsAllowed: boolea
   } else {
     throw new VaultError("unsupported_media_type", "Send the body as application/json.");
   }
-}
-
-/** IPv4 peers on a dual-stack socket appear as ::ffff:a.b.c.d; policies want a.b.c.d. */
-export function normalizeAddress(a: string): string {
-  return a.startsWith("::ffff:") && a.includes(".") ? a.slice(7) : a;
 }
 
 function safePath(url: string | undefined): string {

@@ -4,10 +4,13 @@ import { auditAdmin, withVault, type AdminOptions, type AdminState } from "../ad
 import { listGrants } from "../storage/grants.js";
 import { revokeAtProvider } from "../oauth/revoke.js";
 import { markRevoked } from "../storage/grants.js";
+import { findUsersBySubject, type UserRecord } from "../storage/users.js";
 import { discoverIssuer } from "./discovery.js";
 import { deleteIdpConfig, getIdpConfig, saveIdpConfig, type IdpConfig } from "./idp-config.js";
 import { forgetJwks } from "./jwks.js";
+import { describeOrphans, orphanedGrants, summarizeOrphans, type OrphanSummary } from "./orphans.js";
 import { listUsers as listUserRows, markUserRemoved, type UserSummary } from "./users.js";
+import { flagValue, maskSecrets, quoted } from "../quote.js";
 
 export interface SetIdpOptions extends AdminOptions {
   issuer: string;
@@ -19,6 +22,29 @@ export interface SetIdpOptions extends AdminOptions {
   clientSecret?: string;
   /** Default "groups". */
   groupsClaim?: string;
+  /**
+   * Whether grants bound to other issuers' users and groups may become unreachable (orphaned):
+   * true, or a question put to the operator once discovery succeeded. Without a yes, a switch
+   * that would orphan grants is refused with IdpSwitchNeedsConfirmation.
+   */
+  confirmOrphaning?: boolean | ((question: IdpSwitchNeedsConfirmation) => Promise<boolean>);
+}
+
+/** Setting this issuer would leave grants orphaned; the CLI asks the operator, then retries. */
+export class IdpSwitchNeedsConfirmation extends VaultUsageError {
+  /** What the switch does, without the hint on how to agree. */
+  readonly situation: string;
+  constructor(
+    readonly issuer: string,
+    readonly orphans: OrphanSummary,
+  ) {
+    const situation =
+      `Setting the IDP to ${issuer} leaves ${orphans.grants} grant${orphans.grants === 1 ? "" : "s"} bound to identities of other issuers ` +
+      `(${describeOrphans(orphans)}): no user of ${issuer} can reach them, even one with the same sub or group id. ` +
+      "`alter-gen vault grants list --orphaned` lists them and `alter-gen vault grants revoke-orphaned` revokes them.";
+    super(`${situation} Pass --yes to switch anyway.`);
+    this.situation = situation;
+  }
 }
 
 export async function setIdp(opts: SetIdpOptions): Promise<IdpConfig> {
@@ -27,7 +53,7 @@ export async function setIdp(opts: SetIdpOptions): Promise<IdpConfig> {
   }
   if (opts.clientSecret && !opts.clientId) throw new VaultUsageError("--client-secret needs --client-id.");
   const groupsClaim = opts.groupsClaim ?? "groups";
-  if (!/^[A-Za-z0-9_:./-]+$/.test(groupsClaim)) throw new VaultUsageError(`--groups-claim "${groupsClaim}" is not a claim name.`);
+  if (!/^[A-Za-z0-9_:./-]+$/.test(groupsClaim)) throw new VaultUsageError(`${flagValue("--groups-claim", groupsClaim)} is not a claim name.`);
   return withVault(opts, async (s) => {
     const current = getIdpConfig(s.db, s.app.id);
     if (current && current.issuer !== opts.issuer) {
@@ -36,6 +62,12 @@ export async function setIdp(opts: SetIdpOptions): Promise<IdpConfig> {
       );
     }
     const discovery = await discoverIssuer(opts.issuer);
+    const orphans = summarizeOrphans(orphanedGrants(s.db, s.app.id, opts.issuer));
+    if (current?.issuer !== opts.issuer && orphans.grants > 0) {
+      const question = new IdpSwitchNeedsConfirmation(opts.issuer, orphans);
+      const yes = typeof opts.confirmOrphaning === "function" ? await opts.confirmOrphaning(question) : opts.confirmOrphaning === true;
+      if (!yes) throw question;
+    }
     const saved = saveIdpConfig(
       s.db,
       s.crypto,
@@ -50,7 +82,7 @@ export async function setIdp(opts: SetIdpOptions): Promise<IdpConfig> {
       },
       s.now(),
     );
-    auditAdmin(s, "idp set", { details: { issuer: opts.issuer, audience: saved.audience, clientId: saved.clientId } });
+    auditAdmin(s, "idp set", { details: { issuer: opts.issuer, audience: saved.audience, clientId: saved.clientId, orphanedGrants: orphans.grants } });
     return saved;
   });
 }
@@ -59,14 +91,36 @@ export async function getIdp(opts: AdminOptions = {}): Promise<IdpConfig | undef
   return withVault(opts, (s) => getIdpConfig(s.db, s.app.id));
 }
 
-export async function removeIdp(opts: AdminOptions = {}): Promise<boolean> {
+export interface RemovedIdp {
+  issuer: string;
+  /** Grants (not revoked) bound to this issuer's users and groups: unusable until it is set again. */
+  boundGrants: number;
+}
+
+export async function removeIdp(opts: AdminOptions = {}): Promise<RemovedIdp | undefined> {
   return withVault(opts, (s) => {
     const current = getIdpConfig(s.db, s.app.id);
-    if (!current) return false;
+    if (!current) return undefined;
+    const bound = listGrants(s.db, s.app.id).filter((g) => g.principalIssuer === current.issuer && g.status !== "revoked").length;
     deleteIdpConfig(s.db, s.app.id);
     forgetJwks(current.discovery.jwksUri);
-    auditAdmin(s, "idp remove", { details: { issuer: current.issuer } });
-    return true;
+    auditAdmin(s, "idp remove", { details: { issuer: current.issuer, boundGrants: bound } });
+    return { issuer: current.issuer, boundGrants: bound };
+  });
+}
+
+/** Revokes every grant no user of the current IDP can reach (see orphans.ts). */
+export async function revokeOrphanedGrants(opts: AdminOptions & { reason?: string }): Promise<string[]> {
+  return withVault(opts, async (s) => {
+    const issuer = getIdpConfig(s.db, s.app.id)?.issuer ?? null;
+    const revoked: string[] = [];
+    for (const g of orphanedGrants(s.db, s.app.id, issuer)) {
+      // The vault forgets the tokens whatever the provider answers.
+      if (g.source === "oauth") await revokeAtProvider({ vault: s, db: s.db, crypto: s.crypto, now: s.now }, g).catch(() => undefined);
+      if (markRevoked(s.db, s.app.id, g.id, opts.reason ?? "orphaned by an IDP switch", s.now())) revoked.push(g.id);
+    }
+    auditAdmin(s, "grants revoke-orphaned", { details: { currentIssuer: issuer, revokedGrants: revoked.length } });
+    return revoked;
   });
 }
 
@@ -76,17 +130,30 @@ export async function listUsers(opts: AdminOptions = {}): Promise<UserSummary[]>
 
 export interface RemovedUser {
   subject: string;
+  issuer: string | null;
   revokedGrants: string[];
 }
 
 /** Deprovisions: the user's tokens stop working and every grant they own is revoked at once. */
-export async function removeUser(opts: AdminOptions & { subject: string; reason?: string }): Promise<RemovedUser> {
-  return withVault(opts, (s) => deprovisionUser(s, opts.subject, opts.reason ?? "user removed"));
+export async function removeUser(opts: AdminOptions & { subject: string; issuer?: string; reason?: string }): Promise<RemovedUser> {
+  return withVault(opts, (s) => deprovisionUser(s, pickUser(s, opts.subject, opts.issuer), opts.reason ?? "user removed"));
 }
 
-export async function deprovisionUser(s: AdminState, subject: string, reason: string): Promise<RemovedUser> {
-  const user = markUserRemoved(s.db, s.app.id, subject, s.now());
-  if (!user) throw new VaultUsageError(`No user with subject "${subject}" has been seen by this vault (see \`alter-gen vault users list\`).`);
+// The same subject may exist at several issuers: the current IDP's, unless --issuer says which.
+function pickUser(s: AdminState, subject: string, issuer: string | undefined): UserRecord {
+  const all = findUsersBySubject(s.db, s.app.id, subject);
+  const current = getIdpConfig(s.db, s.app.id)?.issuer;
+  const wanted = issuer ?? current;
+  const user = wanted === undefined ? (all.length === 1 ? all[0] : undefined) : all.find((u) => u.issuer === wanted);
+  if (user) return user;
+  if (all.length === 0) throw new VaultUsageError(`No user with subject ${quoted(subject)} has been seen by this vault (see \`alter-gen vault users list\`).`);
+  const others = all.map((u) => u.issuer ?? "(unknown issuer)").join(", ");
+  const which = wanted === undefined ? `Several users have the subject ${quoted(subject)} and no IDP is set to choose` : `No user with subject ${quoted(subject)} at ${maskSecrets(wanted)}`;
+  throw new VaultUsageError(`${which}; this subject was seen at ${others}. Pass --issuer to pick one.`);
+}
+
+export async function deprovisionUser(s: AdminState, target: UserRecord, reason: string): Promise<RemovedUser> {
+  const user = markUserRemoved(s.db, target.id, s.now())!;
   const owned = listGrants(s.db, s.app.id, { principalType: "user" }).filter((g) => g.principalId === user.id && g.status !== "revoked");
   const revoked: string[] = [];
   for (const g of owned) {
@@ -94,6 +161,6 @@ export async function deprovisionUser(s: AdminState, subject: string, reason: st
     await revokeAtProvider({ vault: s, db: s.db, crypto: s.crypto, now: s.now }, g).catch(() => undefined);
     if (markRevoked(s.db, s.app.id, g.id, reason, s.now())) revoked.push(g.id);
   }
-  auditAdmin(s, "users remove", { details: { subject, revokedGrants: revoked.length } });
-  return { subject, revokedGrants: revoked };
+  auditAdmin(s, "users remove", { details: { subject: user.subject, issuer: user.issuer, revokedGrants: revoked.length } });
+  return { subject: user.subject, issuer: user.issuer, revokedGrants: revoked };
 }

@@ -1,7 +1,7 @@
 // Verifies an end user's IDP JWT (the Alter-User-Token header, or an ID token coming back from
 // an authenticate login): signature through the IDP's JWKS, issuer, audience, expiry and
-// not-before with a small clock tolerance, algorithms from discovery. Then maps `sub` to a user
-// (created on first sight) and the groups claim to memberships.
+// not-before with a small clock tolerance, algorithms from discovery. Then maps (iss, sub) to a
+// user (created on first sight) and the groups claim to memberships at that issuer.
 import { errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { VaultError } from "../errors.js";
 import type { RouteContext, VerifiedUser } from "../http/context.js";
@@ -55,11 +55,12 @@ export async function verifyIdpJwt(idp: IdpConfig, token: string, now: number, n
 export function provisionUser(ctx: IdentityContext, idp: IdpConfig, payload: JWTPayload): VerifiedUser {
   const subject = payload.sub!;
   const groups = groupsFrom(payload[idp.groupsClaim]);
-  const user = observeUser(ctx.db, ctx.app.id, subject, groups, ctx.now());
+  // jwtVerify checked iss against the configured issuer: that is whom the subject belongs to.
+  const user = observeUser(ctx.db, ctx.app.id, idp.issuer, subject, groups, ctx.now());
   if (user.removedAt !== null) {
     throw new VaultError("user_token_invalid", "This user was removed from the vault (`vault users remove`); their tokens are no longer accepted.");
   }
-  return { userId: user.id, subject, groups };
+  return { userId: user.id, issuer: idp.issuer, subject, groups };
 }
 
 function groupsFrom(claim: unknown): string[] {

@@ -9,6 +9,7 @@
 // only chooses the default scopes at creation: an agent key gets `call` and nothing else unless
 // the operator says otherwise, so an agent cannot mint itself new access by default.
 import { VaultError, VaultUsageError } from "../errors.js";
+import { quoted } from "../quote.js";
 
 export const KEY_SCOPES = ["call", "provision", "manage"] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];
@@ -34,7 +35,7 @@ export function parseScopes(input: string | readonly string[], where: string): K
   const items = (typeof input === "string" ? input.split(",") : [...input]).map((s) => s.trim()).filter((s) => s !== "");
   if (items.length === 0) throw new VaultUsageError(`${where} needs at least one scope (${KEY_SCOPES.join(", ")}).`);
   for (const s of items) {
-    if (!isKeyScope(s)) throw new VaultUsageError(`${where}: "${s}" is not a scope (known: ${KEY_SCOPES.join(", ")}).`);
+    if (!isKeyScope(s)) throw new VaultUsageError(`${where}: ${quoted(s)} is not a scope (known: ${KEY_SCOPES.join(", ")}).`);
   }
   return KEY_SCOPES.filter((s) => items.includes(s));
 }

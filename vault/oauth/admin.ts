@@ -7,6 +7,7 @@ import { auditAdmin, withVault, type AdminOptions, type AdminState } from "../ad
 import { connectRedirectUri } from "./mixup.js";
 import { getOAuthOverrides, setOAuthOverrides, type CallbackMode, type OAuthEndpointOverrides } from "./provider-config.js";
 import { fetchServerMetadata } from "./server-metadata.js";
+import { quoted } from "../quote.js";
 
 export interface OAuthEndpointOptions extends AdminOptions, OAuthEndpointOverrides {
   provider: string;
@@ -56,10 +57,10 @@ export async function setOAuthEndpoints(opts: OAuthEndpointOptions): Promise<OAu
     throw new VaultUsageError(`oauth set needs at least one of ${FIELDS}.`);
   }
   if (patch.authMethod !== undefined && patch.authMethod !== null && patch.authMethod !== "client_secret_post" && patch.authMethod !== "client_secret_basic") {
-    throw new VaultUsageError(`--auth-method must be client_secret_post or client_secret_basic, not "${String(patch.authMethod)}".`);
+    throw new VaultUsageError(`--auth-method must be client_secret_post or client_secret_basic, not ${quoted(String(patch.authMethod))}.`);
   }
   if (patch.callback !== undefined && patch.callback !== null && patch.callback !== "per-provider" && patch.callback !== "shared") {
-    throw new VaultUsageError(`--callback must be per-provider or shared, not "${String(patch.callback)}".`);
+    throw new VaultUsageError(`--callback must be per-provider or shared, not ${quoted(String(patch.callback))}.`);
   }
   // What the server says about `iss`, read before the data folder is opened (a network call).
   if (typeof patch.issuer === "string") {
@@ -74,7 +75,7 @@ export async function setOAuthEndpoints(opts: OAuthEndpointOptions): Promise<OAu
   }
   return withVault(opts, (s) => {
     const entry = s.catalogProvider(provider);
-    if (!entry) throw new VaultUsageError(`Unknown provider "${provider}": it is not in the catalog (specs/providers.yaml).`);
+    if (!entry) throw new VaultUsageError(`Unknown provider ${quoted(provider)}: it is not in the catalog (specs/providers.yaml).`);
     if (!entry.oauth) throw new VaultUsageError(`Provider "${provider}" has no OAuth flow in the catalog.`);
     if (patch.issParameterSupported === true && !(patch.issuer ?? getOAuthOverrides(s.db, s.app.id, provider)?.issuer)) {
       throw new VaultUsageError("--require-iss needs the provider's issuer; pass --issuer too.");
@@ -87,7 +88,7 @@ export async function setOAuthEndpoints(opts: OAuthEndpointOptions): Promise<OAu
 
 export async function getOAuthEndpoints(opts: AdminOptions & { provider: string }): Promise<OAuthSettingsView> {
   return withVault(opts, (s) => {
-    if (!s.catalogProvider(opts.provider)?.oauth) throw new VaultUsageError(`Provider "${opts.provider}" has no OAuth flow in the catalog.`);
+    if (!s.catalogProvider(opts.provider)?.oauth) throw new VaultUsageError(`Provider ${quoted(opts.provider)} has no OAuth flow in the catalog.`);
     return view(s, opts.provider);
   });
 }

@@ -5,6 +5,7 @@
 import { VaultUsageError } from "../errors.js";
 import { fetchBounded, OutboundError, parseJson } from "../outbound/bounded.js";
 import { assertIssuer } from "./provider-config.js";
+import { maskSecrets, quoted } from "../quote.js";
 
 export interface ServerMetadata {
   /** Where the document was found, or null when the server publishes none. */
@@ -21,6 +22,7 @@ function candidates(issuer: string): string[] {
 
 export async function fetchServerMetadata(provider: string, issuer: string): Promise<ServerMetadata> {
   for (const url of candidates(issuer)) {
+    const shownUrl = maskSecrets(url); // built from the issuer an operator typed: repeated only through quote.ts
     let res;
     try {
       res = await fetchBounded(url, { kind: "metadata", owner: provider, headers: { accept: "application/json" } });
@@ -29,12 +31,12 @@ export async function fetchServerMetadata(provider: string, issuer: string): Pro
       throw new VaultUsageError(`Reading ${provider}'s authorization server metadata failed: ${e.message}`);
     }
     if (res.status === 404) continue;
-    if (res.status !== 200) throw new VaultUsageError(`${url} answered HTTP ${res.status}; check --issuer.`);
+    if (res.status !== 200) throw new VaultUsageError(`${shownUrl} answered HTTP ${res.status}; check --issuer.`);
     const meta = parseJson(res.body) as Record<string, unknown> | undefined;
-    if (meta === null || typeof meta !== "object" || Array.isArray(meta)) throw new VaultUsageError(`${url} is not a JSON object.`);
+    if (meta === null || typeof meta !== "object" || Array.isArray(meta)) throw new VaultUsageError(`${shownUrl} is not a JSON object.`);
     // RFC 8414 §3.3: the document must name exactly the issuer it was fetched for.
     if (meta.issuer !== issuer) {
-      throw new VaultUsageError(`${url} names issuer ${JSON.stringify(meta.issuer)}, not ${JSON.stringify(issuer)}; pass the exact issuer to --issuer.`);
+      throw new VaultUsageError(`${shownUrl} names issuer ${JSON.stringify(meta.issuer)}, not ${quoted(issuer)}; pass the exact issuer to --issuer.`);
     }
     return { url, issParameterSupported: meta.authorization_response_iss_parameter_supported === true };
   }

@@ -1,6 +1,7 @@
 // URLs the vault sends secrets or users to must be https, except loopback http for development
 // and tests.
 import { VaultUsageError } from "../errors.js";
+import { maskSecrets, quoted } from "../quote.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
@@ -14,9 +15,9 @@ export function assertSafeOAuthUrl(value: unknown, what: string): URL {
   try {
     url = new URL(String(value));
   } catch {
-    throw new VaultUsageError(`${what} is not a URL: ${JSON.stringify(value)}.`);
+    throw new VaultUsageError(`${what} is not a URL: ${quoted(String(value))}.`);
   }
   if (url.protocol === "https:") return url;
   if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return url;
-  throw new VaultUsageError(`${what} must be an https URL (plain http only for loopback): ${url.href}.`);
+  throw new VaultUsageError(`${what} must be an https URL (plain http only for loopback): ${maskSecrets(url.href)}.`);
 }

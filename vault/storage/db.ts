@@ -33,11 +33,31 @@ export function migrate(db: Db, migrations: Migration[]): void {
   const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
   for (const m of sorted) {
     if (applied.has(m.version)) continue;
-    db.transaction(() => {
+    const step = db.transaction(() => {
       if (m.sql) db.exec(m.sql);
       m.up?.(db);
+      if (m.rebuildsTables) assertForeignKeys(db, m);
       record.run(m.version, m.name, new Date().toISOString());
-    }).immediate();
+    });
+    if (!m.rebuildsTables) {
+      step.immediate();
+      continue;
+    }
+    // The pragma is ignored inside a transaction, so it is switched around it.
+    const enforced = db.pragma("foreign_keys", { simple: true }) === 1;
+    db.pragma("foreign_keys = OFF");
+    try {
+      step.immediate();
+    } finally {
+      if (enforced) db.pragma("foreign_keys = ON");
+    }
+  }
+}
+
+function assertForeignKeys(db: Db, m: Migration): void {
+  const broken = db.pragma("foreign_key_check") as { table: string; parent: string }[];
+  if (broken.length) {
+    throw new Error(`migration ${m.version} (${m.name}) left ${broken.length} rows of ${broken[0]!.table} without their ${broken[0]!.parent} row`);
   }
 }
 

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { stmt, type Db } from "./db.js";
 import type { GrantInfo, GrantPolicy, GrantRecord, GrantSource, GrantStatus, PrincipalType } from "../grants/types.js";
+import { getUser } from "./users.js";
 
 interface Row {
   id: string;
@@ -11,6 +12,7 @@ interface Row {
   principal_type: PrincipalType;
   principal_id: string | null;
   principal_label: string | null;
+  principal_issuer: string | null;
   scopes: string;
   status: GrantStatus;
   source: GrantSource;
@@ -39,6 +41,7 @@ export function rowToGrant(r: Row): GrantRecord {
     principalType: r.principal_type,
     principalId: r.principal_id,
     principalLabel: r.principal_label,
+    principalIssuer: r.principal_issuer,
     scopes: JSON.parse(r.scopes) as string[],
     status: r.status,
     source: r.source,
@@ -97,6 +100,8 @@ export interface NewGrant {
   principalType: PrincipalType;
   principalId: string | null;
   principalLabel: string | null;
+  /** The IDP issuer of a group id (required for group grants); user grants take their user's. */
+  principalIssuer?: string | null;
   scopes: string[];
   source: GrantSource;
   managedSecretId?: string | null;
@@ -110,9 +115,9 @@ export interface NewGrant {
 export function insertGrant(db: Db, g: NewGrant, now: number): GrantRecord {
   const id = g.id ?? randomUUID();
   stmt(db, 
-    `INSERT INTO grants (id, app_id, provider, account, principal_type, principal_id, principal_label, scopes,
+    `INSERT INTO grants (id, app_id, provider, account, principal_type, principal_id, principal_label, principal_issuer, scopes,
        status, source, managed_secret_id, credential_sealed, credential_expires_at, policy, created_at, expires_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     id,
     g.appId,
@@ -121,6 +126,7 @@ export function insertGrant(db: Db, g: NewGrant, now: number): GrantRecord {
     g.principalType,
     g.principalId,
     g.principalLabel,
+    principalIssuer(db, g),
     JSON.stringify(g.scopes),
     g.source,
     g.managedSecretId ?? null,
@@ -133,21 +139,38 @@ export function insertGrant(db: Db, g: NewGrant, now: number): GrantRecord {
   return getGrant(db, g.appId, id)!;
 }
 
+// A user or group id means something only at its issuer, so the grant records which one.
+function principalIssuer(db: Db, g: NewGrant): string | null {
+  if (g.principalType === "system") return null;
+  const issuer = g.principalType === "user" ? (getUser(db, g.principalId ?? "")?.issuer ?? null) : (g.principalIssuer ?? null);
+  if (issuer === null) throw new Error(`a ${g.principalType} grant needs the IDP issuer of its principal`);
+  return issuer;
+}
+
 export function getGrant(db: Db, appId: string, id: string): GrantRecord | undefined {
   const row = stmt(db, `${SELECT_GRANTS} WHERE app_id = ? AND id = ?`).get(appId, id) as Row | undefined;
   return row && rowToGrant(row);
 }
 
+/** A verified user: their own grants, and their groups' grants at the same issuer. */
+export interface GrantIdentity {
+  userId: string;
+  issuer: string;
+  groups: string[];
+}
+
+const IDENTITY_CLAUSE =
+  "((principal_type = 'user' AND principal_id = ?) OR " +
+  "(principal_type = 'group' AND principal_issuer = ? AND principal_id IN (SELECT value FROM json_each(?))))";
+const identityArgs = (i: GrantIdentity) => [i.userId, i.issuer, JSON.stringify(i.groups)];
+
 /** Grants a verified user may use for a provider: their own user grants and their groups' grants. */
-export function grantsForIdentity(db: Db, appId: string, provider: string, userId: string, groups: string[]): GrantRecord[] {
-  const groupList = JSON.stringify(groups);
-  const rows = stmt(db, 
-      `${SELECT_GRANTS} WHERE app_id = ? AND provider = ? AND (
-         (principal_type = 'user' AND principal_id = ?) OR
-         (principal_type = 'group' AND principal_id IN (SELECT value FROM json_each(?))))
-       ORDER BY created_at, id`,
-    )
-    .all(appId, provider, userId, groupList) as Row[];
+export function grantsForIdentity(db: Db, appId: string, provider: string, identity: GrantIdentity): GrantRecord[] {
+  const rows = stmt(db, `${SELECT_GRANTS} WHERE app_id = ? AND provider = ? AND ${IDENTITY_CLAUSE} ORDER BY created_at, id`).all(
+    appId,
+    provider,
+    ...identityArgs(identity),
+  ) as Row[];
   return rows.map(rowToGrant);
 }
 
@@ -155,7 +178,12 @@ export interface GrantFilter {
   provider?: string;
   status?: GrantStatus;
   /** Restrict to a user's own grants plus their groups' grants. */
-  identity?: { userId: string; groups: string[] };
+  identity?: GrantIdentity;
+  /**
+   * Only user and group grants whose principal belongs to another issuer than this one (the
+   * configured IDP's, or null when there is none): no token can reach them.
+   */
+  orphanedFrom?: { currentIssuer: string | null };
   principalType?: PrincipalType;
   limit?: number;
   /** Exclusive cursor: (created_at, id) of the last grant of the previous page. */
@@ -174,10 +202,12 @@ export function listGrants(db: Db, appId: string, f: GrantFilter = {}): GrantRec
     args.push(f.principalType);
   }
   if (f.identity) {
-    where.push(
-      "((principal_type = 'user' AND principal_id = ?) OR (principal_type = 'group' AND principal_id IN (SELECT value FROM json_each(?))))",
-    );
-    args.push(f.identity.userId, JSON.stringify(f.identity.groups));
+    where.push(IDENTITY_CLAUSE);
+    args.push(...identityArgs(f.identity));
+  }
+  if (f.orphanedFrom) {
+    where.push("principal_type IN ('user', 'group') AND (principal_issuer IS NULL OR principal_issuer IS NOT ?)");
+    args.push(f.orphanedFrom.currentIssuer);
   }
   if (f.after) {
     where.push("(created_at > ? OR (created_at = ? AND id > ?))");

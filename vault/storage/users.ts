@@ -1,10 +1,13 @@
-// End users of an app, keyed by their IDP subject (created on first sight by vault/identity).
+// End users of an app, keyed by their IDP's issuer and their subject there (created on first
+// sight by vault/identity). The same `sub` at another issuer is another person.
 import { randomUUID } from "node:crypto";
 import { stmt, type Db } from "./db.js";
 
 export interface UserRecord {
   id: string;
   appId: string;
+  /** The issuer (iss) that vouched for the subject; null when unknown (matches no token). */
+  issuer: string | null;
   subject: string;
   createdAt: string;
   removedAt: string | null;
@@ -13,16 +16,29 @@ export interface UserRecord {
 interface Row {
   id: string;
   app_id: string;
+  issuer: string | null;
   subject: string;
   created_at: string;
   removed_at: string | null;
 }
 
-const toUser = (r: Row): UserRecord => ({ id: r.id, appId: r.app_id, subject: r.subject, createdAt: r.created_at, removedAt: r.removed_at });
+const toUser = (r: Row): UserRecord => ({
+  id: r.id,
+  appId: r.app_id,
+  issuer: r.issuer,
+  subject: r.subject,
+  createdAt: r.created_at,
+  removedAt: r.removed_at,
+});
 
-export function findUserBySubject(db: Db, appId: string, subject: string): UserRecord | undefined {
-  const row = stmt(db, "SELECT * FROM users WHERE app_id = ? AND subject = ?").get(appId, subject) as Row | undefined;
+export function findUser(db: Db, appId: string, issuer: string, subject: string): UserRecord | undefined {
+  const row = stmt(db, "SELECT * FROM users WHERE app_id = ? AND issuer = ? AND subject = ?").get(appId, issuer, subject) as Row | undefined;
   return row && toUser(row);
+}
+
+/** Every user with this subject, whatever their issuer (operator commands). */
+export function findUsersBySubject(db: Db, appId: string, subject: string): UserRecord[] {
+  return (stmt(db, "SELECT * FROM users WHERE app_id = ? AND subject = ? ORDER BY created_at, id").all(appId, subject) as Row[]).map(toUser);
 }
 
 export function getUser(db: Db, id: string): UserRecord | undefined {
@@ -30,15 +46,16 @@ export function getUser(db: Db, id: string): UserRecord | undefined {
   return row && toUser(row);
 }
 
-/** The user for a subject, created when first seen. */
-export function ensureUser(db: Db, appId: string, subject: string, now: number): UserRecord {
-  const existing = findUserBySubject(db, appId, subject);
+/** The user for (issuer, subject), created when first seen. */
+export function ensureUser(db: Db, appId: string, issuer: string, subject: string, now: number): UserRecord {
+  const existing = findUser(db, appId, issuer, subject);
   if (existing) return existing;
-  stmt(db, "INSERT OR IGNORE INTO users (id, app_id, subject, created_at) VALUES (?, ?, ?, ?)").run(
+  stmt(db, "INSERT OR IGNORE INTO users (id, app_id, issuer, subject, created_at) VALUES (?, ?, ?, ?, ?)").run(
     randomUUID(),
     appId,
+    issuer,
     subject,
     new Date(now).toISOString(),
   );
-  return findUserBySubject(db, appId, subject)!;
+  return findUser(db, appId, issuer, subject)!;
 }

@@ -123,7 +123,7 @@ describe("vault idp / users / oauth commands", () => {
   });
 
   it("idp remove, then users list", async () => {
-    expect((await run("idp", "remove")).out).toMatch(/IDP removed/);
+    expect((await run("idp", "remove")).out).toMatch(/IDP http:\/\/127\.0\.0\.1:\d+ removed\./);
     expect((await run("idp", "remove")).out).toMatch(/No IDP was configured/);
     expect(JSON.parse((await run("users", "list", "--json")).out)).toEqual([]);
   });

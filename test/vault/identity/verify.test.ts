@@ -179,7 +179,7 @@ describe("IDP configuration", () => {
 
   it("without an IDP, identity-based requests fail with a clear error", async () => {
     const token = await peers.userToken("alice");
-    expect(await removeIdp({ dataDir: peers.dataDir })).toBe(true);
+    expect(await removeIdp({ dataDir: peers.dataDir })).toMatchObject({ issuer: peers.idp.issuer });
     try {
       expect((await rejection(token)).message).toMatch(/no identity provider configured/);
     } finally {

@@ -6,6 +6,7 @@ import { getGrant, grantInfo, listGrants } from "../../storage/grants.js";
 import { issueManagedGrant, revokeGrantRecord, type PrincipalInput } from "../../grants/issue.js";
 import { validatePolicy } from "../../policy/validate.js";
 import { verifyUserToken } from "../../identity/verify.js";
+import { getIdpConfig } from "../../identity/idp-config.js";
 import type { GrantRecord, GrantStatus } from "../../grants/types.js";
 
 const STATUSES = new Set(["active", "expired", "revoked", "reauth_required"]);
@@ -37,7 +38,7 @@ function list(ctx: RouteContext): RouteResult {
   for (;;) {
     const page = listGrants(ctx.db, ctx.app.id, {
       provider,
-      identity: ctx.user ? { userId: ctx.user.userId, groups: ctx.user.groups } : undefined,
+      identity: ctx.user ?? undefined,
       after: last,
       limit: limit + 1,
     });
@@ -131,7 +132,13 @@ async function principalFor(ctx: RouteContext, p: Record<string, unknown>): Prom
     );
   }
   if (type === "system") return { type: "system", id: null, label };
-  if (type === "group") return { type: "group", id: str(p, "groupId", "/principal/groupId")!, label };
+  if (type === "group") {
+    const groupId = str(p, "groupId", "/principal/groupId")!;
+    // A group id means something only at its IDP: the grant is bound to the current one.
+    const idp = getIdpConfig(ctx.db, ctx.app.id);
+    if (!idp) throw new VaultError("invalid_request", "/principal/groupId names a group at the app's IDP, and none is set (`alter-gen vault idp set`).");
+    return { type: "group", id: groupId, label, issuer: idp.issuer };
+  }
   const token = str(p, "userToken", "/principal/userToken", ctx.user === null);
   const user = token === undefined ? ctx.user! : await verifyUserToken(ctx, token);
   if (ctx.user && user.userId !== ctx.user.userId) {

@@ -11,6 +11,7 @@ import { m008ConnectConfirmations } from "./008-connect-confirmations.js";
 import { m050IdentityOAuth } from "./050-identity-oauth.js";
 import { m051OAuthMixup } from "./051-oauth-mixup.js";
 import { m052RefreshCoordination } from "./052-refresh-coordination.js";
+import { m055IdentityIssuer } from "./055-identity-issuer.js";
 
 export const migrations: Migration[] = [
   m001Core,
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   m050IdentityOAuth,
   m051OAuthMixup,
   m052RefreshCoordination,
+  m055IdentityIssuer,
 ];

@@ -9,4 +9,10 @@ export interface Migration {
   name: string;
   sql?: string;
   up?: (db: Database) => void;
+  /**
+   * The step rebuilds a table that others reference (SQLite's create-copy-drop-rename): it runs
+   * with foreign keys off, and the transaction commits only if `PRAGMA foreign_key_check` then
+   * finds no violation.
+   */
+  rebuildsTables?: boolean;
 }
