@@ -1,9 +1,10 @@
 // No vault command that takes a secret ever prints one: every such command (vault/cli/: secrets
-// add, providers set, idp set, rotate-master-key, init, start, and ALTER_VAULT_MASTER_KEY for all
-// of them) is run with a canary secret in every wrong place a person could put it: as the
-// environment variable's name, as a positional argument, as another flag's value, as a flag, in
-// a file path, as the master key. Whatever the command answers, success or refusal, its stdout
-// and stderr hold neither the canary nor a piece of it. Runs go through the CLI's real entry
+// add, secrets policy, grants issue, keys create/scopes, oauth set, approvals, providers set, idp
+// set, rotate-master-key, init, start, and ALTER_VAULT_MASTER_KEY for all of them) is run with a
+// canary secret in every wrong place a person could put it: as the environment variable's name,
+// as a positional argument, as another flag's value, as a flag, in a file path, as the master key.
+// Whatever the command answers, success or refusal, its stdout and stderr hold neither the canary
+// nor a piece of it. Runs go through the CLI's real entry
 // (generator/cli.ts main), in this process so the table stays fast; the stdin rows spawn it.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -121,6 +122,23 @@ const cases: [string, string, Place][] = [
   ["start", "as --trusted-proxy", (s) => ({ args: ["start", ...d(), "--port", "0", "--trusted-proxy", s], code: 2 })],
   ["start", "as --port", (s) => ({ args: ["start", ...d(), "--port", s], code: 2 })],
   ["start", "as ALTER_VAULT_MASTER_KEY", (s) => ({ args: ["start", ...d(), "--port", "0"], env: { ALTER_VAULT_MASTER_KEY: s }, code: 2 })],
+  // The policy flags (a grant's policy, a secret's floor), API key scopes, OAuth settings, reviews.
+  ["secrets add", "as --groups", (s) => ({ args: ["secrets", "add", ...d(), "--provider", "github", "--from-env", HELD, "--label", "floor", "--groups", s], env: { [HELD]: "x" }, code: 0 })],
+  ["secrets add", "as --time-window", (s) => ({ args: ["secrets", "add", ...d(), "--provider", "github", "--from-env", HELD, "--time-window", s], env: { [HELD]: "x" }, code: 2 })],
+  ["secrets add", "as --ip", (s) => ({ args: ["secrets", "add", ...d(), "--provider", "github", "--from-env", HELD, "--ip", s], env: { [HELD]: "x" }, code: 2 })],
+  ["secrets add", "as --ttl", (s) => ({ args: ["secrets", "add", ...d(), "--provider", "github", "--from-env", HELD, "--ttl", s], env: { [HELD]: "x" }, code: 2 })],
+  ["secrets policy", "as the secret id", (s) => ({ args: ["secrets", "policy", s, ...d(), "--require-approval"], code: 2 })],
+  ["secrets policy", "as --expires", (s) => ({ args: ["secrets", "policy", "nope", ...d(), "--expires", s], code: 2 })],
+  ["grants issue", "as --secret", (s) => ({ args: ["grants", "issue", ...d(), "--secret", s, "--principal", "system"], code: 2 })],
+  ["grants issue", "as --days", (s) => ({ args: ["grants", "issue", ...d(), "--secret", "nope", "--principal", "system", "--time-window", "09:00-17:00@UTC", "--days", s], code: 2 })],
+  ["keys create", "as --kind", (s) => ({ args: ["keys", "create", ...d(), "--kind", s], code: 2 })],
+  ["keys create", "as --scopes", (s) => ({ args: ["keys", "create", ...d(), "--scopes", `call,${s}`], code: 2 })],
+  ["keys scopes", "as the key id", (s) => ({ args: ["keys", "scopes", s, ...d(), "--scopes", "call"], code: 2 })],
+  ["oauth set", "as --issuer", (s) => ({ args: ["oauth", "set", "github", ...d(), "--issuer", s], code: 2 })],
+  ["oauth set", "as --callback", (s) => ({ args: ["oauth", "set", "github", ...d(), "--callback", s], code: 2 })],
+  ["oauth set", "as the provider id", (s) => ({ args: ["oauth", "set", s, ...d(), "--callback", "shared"], code: 2 })],
+  ["approvals show", "as the approval id", (s) => ({ args: ["approvals", "show", s, ...d()], code: 2 })],
+  ["approvals approve", "as --expect-hash", (s) => ({ args: ["approvals", "approve", "nope", ...d(), "--expect-hash", s], code: 2 })],
   ["vault", "as a subcommand", (s) => ({ args: [s, ...d()], code: 2 })],
   ["secrets", "as a subcommand", (s) => ({ args: ["secrets", s, ...d()], code: 2 })],
 ];

@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import type { GrantPolicy } from "../grants/types.js";
 import { parseDuration, usage } from "./common.js";
-import { flagValue } from "../quote.js";
+import { flagValue, shown } from "../quote.js";
 
 export interface PolicyFlags {
   expires?: string;
@@ -69,6 +69,7 @@ export function policySummary(p: GrantPolicy): string {
   if (p.expiresAt) parts.push(`until ${p.expiresAt}`);
   if (p.timeWindow) parts.push(`${p.timeWindow.start}-${p.timeWindow.end}@${p.timeWindow.timeZone}${p.timeWindow.days ? ` days ${p.timeWindow.days.join(",")}` : ""}`);
   if (p.ipAllowlist) parts.push(`ip ${p.ipAllowlist.join(",")}`);
-  if (p.groups) parts.push(`groups ${p.groups.join(",")}`);
+  // Group ids are typed by the operator: repeated only through quote.ts.
+  if (p.groups) parts.push(`groups ${p.groups.map(shown).join(",")}`);
   return parts.join(", ");
 }
