@@ -1,4 +1,5 @@
-// GET /v1/grants paging and filters, revocation over the API, concurrent approvals running once.
+// GET /v1/grants paging and filters, user and group grants refused without an IDP, revocation over
+// the API, concurrent approvals running once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addManagedSecret, approve, issueGrant, revokeGrant, setProviderConfig } from "../../vault/index.js";
 import { startProviderStandin, type Standin } from "../support/standin/index.js";
@@ -48,6 +49,21 @@ describe("GET /v1/grants", () => {
     expect((await call(v, "GET", "/v1/grants?limit=0")).json.error.message).toContain("limit");
     expect((await call(v, "GET", "/v1/grants?status=gone")).json.error.message).toContain("status");
     expect((await call(v, "GET", "/v1/grants?cursor=bogus")).json.error.message).toContain("cursor");
+  });
+});
+
+describe("POST /v1/grants without an IDP", () => {
+  // A group id (or a subject) means something only at an IDP: with none set, no grant can name one.
+  it("refuses a group principal naming the field, and issues nothing", async () => {
+    const res = await call(v, "POST", "/v1/grants", { managedSecretId: secretId, principal: { type: "group", groupId: "ops" } });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({ code: "invalid_request" });
+    expect(res.json.error.message).toMatch(/\/principal\/groupId names a group at the app's IDP, and none is set/);
+    expect((await call(v, "GET", "/v1/grants")).json.grants).toHaveLength(ids.length);
+  });
+
+  it.each(["user:alice", "group:ops"])("refuses --principal %s at the CLI's API, saying to set an IDP", async (principal) => {
+    await expect(issueGrant({ dataDir: v.dataDir, secretId, principal })).rejects.toThrow(/names an identity at the app's IDP, and none is set; run `alter-gen vault idp set/);
   });
 });
 
