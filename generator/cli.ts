@@ -3,10 +3,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import type { Catalog, CatalogProvider } from "./catalog-types.js";
-import { catalogPath, findProvider, loadCatalog } from "./catalog.js";
+import { catalogPath, findProvider, InputError, loadCatalog, type Catalog, type CatalogProvider } from "../catalog/index.js";
 import { defaults, ID_PATTERN, listOption, loadConfigFile, type MethodNames, type Target } from "./config.js";
-import { GeneratorError, SpecError, UsageError } from "./errors.js";
+import { SpecError, UsageError } from "./errors.js";
 import { generateClient, syncFiles, type ClientJob, type GeneratedClient } from "./generate.js";
 import { applyFixes, loadFixes, loadOverrides } from "./spec-fixes.js";
 import { GENERATOR_VERSION } from "./version.js";
@@ -126,7 +125,7 @@ function reportError(err: unknown, io: CliIO): number {
     io.stderr(`alter-gen: ${err.message.replace(/^error: /, "")} (see alter-gen --help).\n`);
     return 2;
   }
-  if (err instanceof GeneratorError) {
+  if (err instanceof InputError) {
     io.stderr(`alter-gen: ${err.describe()}\n`);
     return 2;
   }

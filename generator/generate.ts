@@ -3,7 +3,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PaginationStyle, RateLimitHeaders } from "../runtime/operation.js";
-import type { CatalogInjection } from "./catalog-types.js";
+import type { CatalogInjection, MethodNames, NamespaceBy } from "../catalog/index.js";
 import { GeneratorError, UsageError } from "./errors.js";
 import { clientTypeName, factoryName, indexDts, indexJs, providerDts, providerJs } from "./emit/client-files.js";
 import { header } from "./emit/header.js";
@@ -35,8 +35,8 @@ export interface ClientJob {
   defaultHeaders?: Record<string, string>;
   okField?: string;
   /** Method names from operationIds (default) or from HTTP method + path (catalog `methodNames`). */
-  methodNames?: "operationId" | "resource";
-  namespaceBy: "tag" | "operationId-prefix" | "path-segment";
+  methodNames?: MethodNames;
+  namespaceBy: NamespaceBy;
   injection?: CatalogInjection;
   credentialParams?: { in: "header" | "query"; name: string }[];
   /** Applied to the parsed document before anything else (catalog spec fixes). */

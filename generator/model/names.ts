@@ -1,5 +1,6 @@
 // Naming rules: method names from operationIds, namespaces from tags / operationId prefixes /
 // path segments, fallbacks, identifiers that are safe as object keys, and collision suffixes.
+import type { NamespaceBy } from "../../catalog/index.js";
 
 /** Splits on anything that is not a letter or digit, and on lower->Upper boundaries kept as-is. */
 export function words(text: string): string[] {
@@ -92,7 +93,7 @@ export interface NameInput {
   method: string;
   path: string;
   tags: string[];
-  namespaceBy: "tag" | "operationId-prefix" | "path-segment";
+  namespaceBy: NamespaceBy;
 }
 
 export interface DerivedName {
