@@ -3,7 +3,8 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PaginationStyle, RateLimitHeaders } from "../runtime/operation.js";
-import type { CatalogInjection, MethodNames, NamespaceBy } from "../catalog/index.js";
+import type { CatalogInjection } from "../catalog/index.js";
+import type { MethodNames, NamespaceBy, OutputFormatName } from "./options.js";
 import { GeneratorError, UsageError } from "./errors.js";
 import { clientTypeName, factoryName, indexDts, indexJs, providerDts, providerJs } from "./emit/client-files.js";
 import { header } from "./emit/header.js";
@@ -44,8 +45,8 @@ export interface ClientJob {
   overrides?: Record<string, string>;
   include?: string[];
   exclude?: string[];
-  /** `js` (default): .js data + .d.ts types; `ts`: single .ts modules. */
-  format?: "js" | "ts";
+  /** The layout of the files (options.ts `format`; default `js`: .js data + .d.ts types). */
+  format?: OutputFormatName;
 }
 
 export interface PhaseTimes {
