@@ -3,8 +3,8 @@
 import type { NamespaceModel } from "../model/api.js";
 import { clientTypeName, factoryName, type IndexInfo } from "./client-files.js";
 import { exportConst, type Data } from "./js-data.js";
-import { importDoc } from "./namespace.js";
-import { group, hardline, ifBreak, indent, join, line, printDoc, softline, type Doc } from "./types/doc.js";
+import { importLayout } from "./namespace.js";
+import { group, hardline, ifBreak, indent, join, line, printLayout, softline, type Layout } from "./layout.js";
 import { propertyKey, stringLiteral } from "./types/literals.js";
 
 export function providerTs(header: string, provider: Record<string, Data>): string {
@@ -33,17 +33,17 @@ function typeNames(dts: string): string[] {
 
 export function indexTs(header: string, info: IndexInfo, namespaceTypes: ReadonlyMap<NamespaceModel, string>): string {
   const client = clientTypeName(info.providerId);
-  const imports: Doc[] = [importDoc(["bindOperations", "type AlterVault", "type ClientDefaults", "type OperationTable"], "alter-gen/runtime", false)];
-  for (const ns of info.namespaces) imports.push(importDoc([`operations as ${ns.name}Ops`, `type ${ns.typeName}Methods`], `./${ns.file}.js`, false));
+  const imports: Layout[] = [importLayout(["bindOperations", "type AlterVault", "type ClientDefaults", "type OperationTable"], "alter-gen/runtime", false)];
+  for (const ns of info.namespaces) imports.push(importLayout([`operations as ${ns.name}Ops`, `type ${ns.typeName}Methods`], `./${ns.file}.js`, false));
   imports.push('import { provider } from "./provider.js";');
-  const reexports: Doc[] = info.namespaces.map((ns) => importDoc(typeNames(namespaceTypes.get(ns) ?? ""), `./${ns.file}.js`, true, "export"));
+  const reexports: Layout[] = info.namespaces.map((ns) => importLayout(typeNames(namespaceTypes.get(ns) ?? ""), `./${ns.file}.js`, true, "export"));
   reexports.push('export * as Schemas from "./schemas.js";', "export { provider };");
-  const members: Doc[] = info.namespaces.map((ns) => `${propertyKey(ns.name)}: ${ns.typeName}Methods;`);
-  const entries: Doc[] = info.namespaces.map((ns) =>
+  const members: Layout[] = info.namespaces.map((ns) => `${propertyKey(ns.name)}: ${ns.typeName}Methods;`);
+  const entries: Layout[] = info.namespaces.map((ns) =>
     group([propertyKey(ns.name), `: bind<${ns.typeName}Methods>(`, indent([softline, `${ns.name}Ops`]), ifBreak(","), softline, "),"]),
   );
   const params = ["vault: AlterVault", "defaults?: ClientDefaults"];
-  const factory: Doc = [
+  const factory: Layout = [
     `/** Creates the ${info.displayName} client; \`defaults\` apply to every call (reason, base URL, mode, …). */`,
     hardline,
     group([`export function ${factoryName(info.providerId)}(`, indent([softline, join([",", line], params)]), ifBreak(","), softline, `): ${client} {`]),
@@ -57,7 +57,7 @@ export function indexTs(header: string, info: IndexInfo, namespaceTypes: Readonl
     hardline,
     "}",
   ];
-  const doc: Doc = [
+  const doc: Layout = [
     join(hardline, imports),
     hardline,
     hardline,
@@ -74,7 +74,7 @@ export function indexTs(header: string, info: IndexInfo, namespaceTypes: Readonl
     factory,
     hardline,
   ];
-  return header + "\n" + printDoc(doc);
+  return header + "\n" + printLayout(doc);
 }
 
 export { stringLiteral };

@@ -3,8 +3,8 @@
 import type { NamespaceModel } from "../model/api.js";
 import { pascalCase } from "../model/names.js";
 import { exportConst, type Data } from "./js-data.js";
-import { importDoc } from "./namespace.js";
-import { group, hardline, ifBreak, indent, join, line, printDoc, softline, type Doc } from "./types/doc.js";
+import { importLayout } from "./namespace.js";
+import { group, hardline, ifBreak, indent, join, line, printLayout, softline, type Layout } from "./layout.js";
 import { propertyKey, stringLiteral } from "./types/literals.js";
 
 export function clientTypeName(providerId: string): string {
@@ -34,11 +34,11 @@ export interface IndexInfo {
 }
 
 export function indexJs(header: string, info: IndexInfo): string {
-  const imports: Doc[] = [importDoc(["bindOperations"], "alter-gen/runtime", false)];
-  for (const ns of info.namespaces) imports.push(importDoc([`operations as ${opsAlias(ns)}`], `./${ns.file}.js`, false));
+  const imports: Layout[] = [importLayout(["bindOperations"], "alter-gen/runtime", false)];
+  for (const ns of info.namespaces) imports.push(importLayout([`operations as ${opsAlias(ns)}`], `./${ns.file}.js`, false));
   imports.push('import { provider } from "./provider.js";');
-  const entries: Doc[] = info.namespaces.map((ns) => group([propertyKey(ns.name), ": bind(", indent([softline, opsAlias(ns)]), ifBreak(","), softline, "),"]));
-  const factory: Doc = [
+  const entries: Layout[] = info.namespaces.map((ns) => group([propertyKey(ns.name), ": bind(", indent([softline, opsAlias(ns)]), ifBreak(","), softline, "),"]));
+  const factory: Layout = [
     "/**",
     hardline,
     ` * Creates the ${info.displayName} client: one object per namespace, every method calling through the vault.`,
@@ -63,7 +63,7 @@ export function indexJs(header: string, info: IndexInfo): string {
     hardline,
     "}",
   ];
-  const doc: Doc = [
+  const doc: Layout = [
     join(hardline, imports),
     hardline,
     hardline,
@@ -75,17 +75,17 @@ export function indexJs(header: string, info: IndexInfo): string {
     factory,
     hardline,
   ];
-  return header + "\n" + printDoc(doc);
+  return header + "\n" + printLayout(doc);
 }
 
 export function indexDts(header: string, info: IndexInfo): string {
   const client = clientTypeName(info.providerId);
-  const imports: Doc[] = [importDoc(["AlterVault", "ClientDefaults"], "alter-gen/runtime")];
-  for (const ns of info.namespaces) imports.push(importDoc([`${ns.typeName}Methods`], `./${ns.file}.js`));
-  const reexports: Doc[] = info.namespaces.map((ns) => `export type * from ${stringLiteral(`./${ns.file}.js`)};`);
+  const imports: Layout[] = [importLayout(["AlterVault", "ClientDefaults"], "alter-gen/runtime")];
+  for (const ns of info.namespaces) imports.push(importLayout([`${ns.typeName}Methods`], `./${ns.file}.js`));
+  const reexports: Layout[] = info.namespaces.map((ns) => `export type * from ${stringLiteral(`./${ns.file}.js`)};`);
   reexports.push('export * as Schemas from "./schemas.js";', 'export { provider } from "./provider.js";');
-  const members: Doc[] = info.namespaces.map((ns) => group([propertyKey(ns.name), ": ", `${ns.typeName}Methods`, ";"]));
-  const clientDecl: Doc = [
+  const members: Layout[] = info.namespaces.map((ns) => group([propertyKey(ns.name), ": ", `${ns.typeName}Methods`, ";"]));
+  const clientDecl: Layout = [
     `/** The ${info.displayName} client: one property per namespace of operations. */`,
     hardline,
     `export interface ${client} {`,
@@ -94,11 +94,11 @@ export function indexDts(header: string, info: IndexInfo): string {
     "}",
   ];
   const params = ["vault: AlterVault", "defaults?: ClientDefaults"];
-  const factory: Doc = [
+  const factory: Layout = [
     `/** Creates the ${info.displayName} client; \`defaults\` apply to every call (reason, base URL, mode, …). */`,
     hardline,
     group([`export declare function ${factoryName(info.providerId)}(`, indent([softline, join([",", line], params)]), ifBreak(","), softline, `): ${client};`]),
   ];
-  const doc: Doc = [join(hardline, imports), hardline, hardline, join(hardline, reexports), hardline, hardline, clientDecl, hardline, hardline, factory, hardline];
-  return header + "\n" + printDoc(doc);
+  const doc: Layout = [join(hardline, imports), hardline, hardline, join(hardline, reexports), hardline, hardline, clientDecl, hardline, hardline, factory, hardline];
+  return header + "\n" + printLayout(doc);
 }

@@ -3,9 +3,9 @@
 // Printed through the shared prettier-style document printer, so no formatting pass is needed.
 import type { NamespaceModel, OperationModel, ResponseVariant } from "../model/api.js";
 import { collectRefs, type SchemaNode } from "../model/schema.js";
-import { group, hardline, ifBreak, indent, join, line, printDoc, type Doc } from "./types/doc.js";
+import { group, hardline, ifBreak, indent, join, line, printLayout, type Layout } from "./layout.js";
 import { stringLiteral } from "./types/literals.js";
-import { interfaceDoc, kw, typeAliasDoc, union, type TsMember, type TsType } from "./types/ts-ast.js";
+import { interfaceLayout, kw, typeAliasLayout, union, type TsMember, type TsType } from "./types/ts-ast.js";
 import { docLines, paragraphs } from "./jsdoc.js";
 import type { SharedParams } from "./shared-params.js";
 
@@ -29,7 +29,7 @@ export function runtimeTypesUsed(body: string): string[] {
   return ["BinaryInput", "BlobLike"].filter((name) => new RegExp(`\\b${name}\\b`).test(body));
 }
 
-export function importDoc(names: string[], from: string, typeOnly = true, keyword = "import"): Doc {
+export function importLayout(names: string[], from: string, typeOnly = true, keyword = "import"): Layout {
   // prettier never breaks an import with a single specifier.
   if (names.length === 1 && keyword === "import") return `${typeOnly ? "import type" : "import"} { ${names[0]} } from ${stringLiteral(from)};`;
   return group([
@@ -114,7 +114,7 @@ function methodDoc(op: OperationModel): string[] {
   const tags: string[] = [];
   if (op.deprecated) tags.push("@deprecated");
   // A markdown link rather than `@see`: editors show both as a link, and `@see` would make
-  // every consumer's tsc parse this whole comment (see jsdocDoc).
+  // every consumer's tsc parse this whole comment (see jsdocLayout).
   const docs = op.docsUrl ? docLines(`[API documentation](${op.docsUrl})`) : [];
   return paragraphs(summary, same ? [] : description, docs, tags);
 }
@@ -136,20 +136,20 @@ export function namespaceDts(ns: NamespaceModel, header: string, toType: SchemaT
   const runtimeTypes = new Set<string>(tableTs ? ["OperationTable"] : []);
   let usesSchemas = false;
   let usesParams = false;
-  const blocks: Doc[] = [];
+  const blocks: Layout[] = [];
   const methodMembers: TsMember[] = [];
   for (const op of ns.operations) {
     const t = op.typeName;
     const { own, bases } = shared ? shared.split(op) : { own: paramsMembers(op, toType), bases: [] };
     if (bases.length) usesParams = true;
-    const decls: Doc[] = [
-      interfaceDoc(`${t}Params`, own, "export ", bases),
-      typeAliasDoc(`${t}Response`, responseType(op, toType)),
-      typeAliasDoc(`${t}Error`, errorType(op, toType)),
+    const decls: Layout[] = [
+      interfaceLayout(`${t}Params`, own, "export ", bases),
+      typeAliasLayout(`${t}Response`, responseType(op, toType)),
+      typeAliasLayout(`${t}Error`, errorType(op, toType)),
     ];
     const args = [ref(`${t}Params`), ref(`${t}Response`), ref(`${t}Error`)];
     if (op.paginate) {
-      decls.push(typeAliasDoc(`${t}Item`, toType(op.paginate.item, "response")));
+      decls.push(typeAliasLayout(`${t}Item`, toType(op.paginate.item, "response")));
       args.push(ref(`${t}Item`));
     }
     blocks.push(join(hardline, decls));
@@ -161,11 +161,11 @@ export function namespaceDts(ns: NamespaceModel, header: string, toType: SchemaT
     methodMembers.push(member);
     if (!usesSchemas) usesSchemas = nodesOf(op).some((n) => collectRefs(n).size > 0);
   }
-  blocks.push(interfaceDoc(`${ns.typeName}Methods`, methodMembers));
-  const body = printDoc([join([hardline, hardline], blocks), hardline]);
+  blocks.push(interfaceLayout(`${ns.typeName}Methods`, methodMembers));
+  const body = printLayout([join([hardline, hardline], blocks), hardline]);
   for (const name of runtimeTypesUsed(body)) runtimeTypes.add(name);
-  const imports: Doc[] = [importDoc([...runtimeTypes].sort(), "alter-gen/runtime")];
+  const imports: Layout[] = [importLayout([...runtimeTypes].sort(), "alter-gen/runtime")];
   if (usesParams) imports.push('import type * as P from "./params.js";');
   if (usesSchemas) imports.push('import type * as S from "./schemas.js";');
-  return header + "\n" + printDoc([join(hardline, imports), hardline, hardline]) + body + (tableTs ? "\n" + tableTs : "");
+  return header + "\n" + printLayout([join(hardline, imports), hardline, hardline]) + body + (tableTs ? "\n" + tableTs : "");
 }

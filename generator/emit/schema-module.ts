@@ -1,11 +1,11 @@
-// Binds the schema-type emitter (emit/types.ts) to the client layout: schemas.d.ts / schemas.js,
+// Binds the schema-type emitter (emit/types/) to the client layout: schemas.d.ts / schemas.js,
 // and the converter namespace modules use to print types that refer to `S.<Name>`.
 import { collectRefs, type SchemaNode } from "../model/schema.js";
 import type { SchemaToType } from "./namespace.js";
-import { printComponentDeclarations } from "./types.js";
+import { printComponentDeclarations } from "./types/index.js";
 import { toTs } from "./types/to-ts.js";
-import { importDoc, runtimeTypesUsed } from "./namespace.js";
-import { hardline, printDoc } from "./types/doc.js";
+import { importLayout, runtimeTypesUsed } from "./namespace.js";
+import { hardline, printLayout } from "./layout.js";
 
 export interface SchemaModule {
   dts: string;
@@ -22,7 +22,7 @@ export function schemaModule(header: string, schemas: ReadonlyMap<string, Schema
   const dtsBody = decl.code.trimEnd();
   const jsBody = decl.js.trimEnd();
   const runtimeTypes = runtimeTypesUsed(dtsBody);
-  const imports = runtimeTypes.length ? printDoc([importDoc(runtimeTypes, "alter-gen/runtime"), hardline, hardline]) : "";
+  const imports = runtimeTypes.length ? printLayout([importLayout(runtimeTypes, "alter-gen/runtime"), hardline, hardline]) : "";
   return {
     dts: header + "\n" + imports + (dtsBody ? dtsBody + "\n" : "export {};\n"),
     js: header + "\n" + (jsBody ? jsBody + "\n" : "export {};\n"),

@@ -7,9 +7,9 @@
 import type { NamespaceModel, OperationModel } from "../model/api.js";
 import { typeNameFor } from "../model/type-names.js";
 import { byCodeUnits } from "./types/declarations.js";
-import { hardline, join, printDoc, type Doc } from "./types/doc.js";
-import { interfaceDoc, type TsMember } from "./types/ts-ast.js";
-import { importDoc, runtimeTypesUsed } from "./namespace.js";
+import { hardline, join, printLayout, type Layout } from "./layout.js";
+import { interfaceLayout, type TsMember } from "./types/ts-ast.js";
+import { importLayout, runtimeTypesUsed } from "./namespace.js";
 
 /** A member shared by fewer operations than this stays where it is. */
 const MIN_USES = 3;
@@ -70,12 +70,12 @@ export function planSharedParams(namespaces: readonly NamespaceModel[], membersO
       if (names.size === 0) return undefined;
       const decls = shared.map(([key, { member }]) => [names.get(key)!, member] as const).sort(([a], [b]) => byCodeUnits(a, b));
       const usesSchemas = decls.some(([, m]) => JSON.stringify(m.type).includes('"name":"S.'));
-      const body = printDoc([join([hardline, hardline], decls.map(([name, member]) => interfaceDoc(name, [member]))), hardline]);
-      const imports: Doc[] = [];
+      const body = printLayout([join([hardline, hardline], decls.map(([name, member]) => interfaceLayout(name, [member]))), hardline]);
+      const imports: Layout[] = [];
       const runtimeTypes = runtimeTypesUsed(body);
-      if (runtimeTypes.length) imports.push(importDoc(runtimeTypes, "alter-gen/runtime"));
+      if (runtimeTypes.length) imports.push(importLayout(runtimeTypes, "alter-gen/runtime"));
       if (usesSchemas) imports.push('import type * as S from "./schemas.js";');
-      return header + "\n" + (imports.length ? printDoc([join(hardline, imports), hardline, hardline]) : "") + body;
+      return header + "\n" + (imports.length ? printLayout([join(hardline, imports), hardline, hardline]) : "") + body;
     },
   };
 }

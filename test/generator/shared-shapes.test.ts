@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildModel } from "../../generator/model/build.js";
 import { isSharedShape, shareRepeatedShapes } from "../../generator/model/shared-shapes.js";
-import { componentNames } from "../../generator/emit/types.js";
+import { componentNames } from "../../generator/emit/types/index.js";
 import { generateClient } from "../../generator/generate.js";
 import type { ApiModel } from "../../generator/model/api.js";
 import type { SchemaNode } from "../../generator/model/schema.js";

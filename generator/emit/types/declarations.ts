@@ -5,12 +5,12 @@ import { SpecError } from "../../errors.js";
 import type { SchemaNode } from "../../model/schema.js";
 import { typeBaseName, typeNameFor } from "../../model/type-names.js";
 import { isSharedShape, sharedShapeBaseName } from "../../model/shared-shapes.js";
-import { hardline, join, printDoc, type Doc } from "./doc.js";
+import { hardline, join, printLayout, type Layout } from "../layout.js";
 import { directionalSchemas, reachableSchemas } from "./direction.js";
-import { enumConstDocs } from "./enums.js";
+import { enumConstLayouts } from "./enums.js";
 import { aliasCycles } from "./cycles.js";
 import { discriminatorValues, jsdocLines, toTs, type Direction, type ToTsContext } from "./to-ts.js";
-import { interfaceDoc, jsdocDoc, typeAliasDoc, union, type TsType } from "./ts-ast.js";
+import { interfaceLayout, jsdocLayout, typeAliasLayout, union, type TsType } from "./ts-ast.js";
 import { stringLiteral } from "./literals.js";
 
 export interface ComponentDeclarationOptions {
@@ -113,7 +113,7 @@ export function printComponentDeclarations(
   };
   const cycles = aliasCycles(schemas);
 
-  const docs: Doc[] = [];
+  const docs: Layout[] = [];
   for (const schemaName of [...schemas.keys()].sort(byCodeUnits)) {
     const node = schemas.get(schemaName)!;
     const entry = names.get(schemaName)!;
@@ -129,12 +129,12 @@ export function printComponentDeclarations(
       let type = toTs(node, ctx, true);
       const narrowed = narrowing.get(schemaName);
       if (narrowed) type = pinProperty(type, narrowed.property, narrowed.values);
-      docs.push(declarationDoc(typeName, type, node, node.nullable === true));
+      docs.push(declarationLayout(typeName, type, node, node.nullable === true));
     }
   }
   const enums = printEnumConsts(schemas);
   // One document per declaration keeps the printer's working set small.
-  const types = docs.map((d) => printDoc(d) + "\n").join("\n");
+  const types = docs.map((d) => printLayout(d) + "\n").join("\n");
   return {
     code: [types, enums.dts].filter(Boolean).join("\n"),
     js: enums.js,
@@ -150,25 +150,25 @@ export function printComponentDeclarations(
  */
 export function printEnumConsts(schemas: ReadonlyMap<string, SchemaNode>): { dts: string; js: string } {
   const names = componentNames(schemas, new Set());
-  const dts: Doc[] = [];
-  const js: Doc[] = [];
+  const dts: Layout[] = [];
+  const js: Layout[] = [];
   for (const schemaName of [...schemas.keys()].sort(byCodeUnits)) {
     const node = schemas.get(schemaName)!;
     if (node.kind !== "enum") continue;
-    const consts = enumConstDocs(names.get(schemaName)!.response, node.values, undefined, node.names);
+    const consts = enumConstLayouts(names.get(schemaName)!.response, node.values, undefined, node.names);
     dts.push(consts.dts);
     js.push(consts.js);
   }
   return {
-    dts: dts.length ? printDoc(join([hardline, hardline], dts)) + "\n" : "",
-    js: js.length ? printDoc(join([hardline, hardline], js)) + "\n" : "",
+    dts: dts.length ? printLayout(join([hardline, hardline], dts)) + "\n" : "",
+    js: js.length ? printLayout(join([hardline, hardline], js)) + "\n" : "",
   };
 }
 
-function declarationDoc(typeName: string, type: TsType, node: SchemaNode, nullable: boolean): Doc {
+function declarationLayout(typeName: string, type: TsType, node: SchemaNode, nullable: boolean): Layout {
   const doc = jsdocLines(node);
-  const decl = type.t === "object" && !nullable && type.members.length > 0 ? interfaceDoc(typeName, type.members) : typeAliasDoc(typeName, type);
-  return doc.length > 0 ? [jsdocDoc(doc), hardline, decl] : decl;
+  const decl = type.t === "object" && !nullable && type.members.length > 0 ? interfaceLayout(typeName, type.members) : typeAliasLayout(typeName, type);
+  return doc.length > 0 ? [jsdocLayout(doc), hardline, decl] : decl;
 }
 
 function checkRefs(schemas: ReadonlyMap<string, SchemaNode>, resolve: (name: string, d: Direction, pointer?: string) => string): void {

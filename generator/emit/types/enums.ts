@@ -4,9 +4,9 @@
 
 import type { EnumValue } from "../../model/schema.js";
 import { pascalCase } from "../../model/type-names.js";
-import { group, hardline, indent, join, line, stringWidth, type Doc } from "./doc.js";
+import { group, hardline, indent, join, line, stringWidth, type Layout } from "../layout.js";
 import { numberLiteral, stringLiteral } from "./literals.js";
-import { jsdocDoc } from "./ts-ast.js";
+import { jsdocLayout } from "./ts-ast.js";
 
 /** Member names for enum values: PascalCase, valid identifiers, unique (`Active`, `_1`, `Plus1`). */
 export function enumMemberNames(values: readonly EnumValue[], declared?: readonly string[]): string[] {
@@ -41,19 +41,19 @@ function valueText(value: EnumValue): string {
  * the next line when the line is too long, unless the key is shorter than 5 columns; numbers
  * and booleans never move.
  */
-function jsProperty(key: string, value: EnumValue): Doc {
+function jsProperty(key: string, value: EnumValue): Layout {
   const text = valueText(value);
   if (typeof value !== "string" || stringWidth(key) < 5) return [key, ": ", text];
   return group([key, ":", group(indent([line, text]))]);
 }
 
-export function enumConstDocs(constName: string, values: readonly EnumValue[], description?: string[], declaredNames?: readonly string[]): { dts: Doc; js: Doc } {
+export function enumConstLayouts(constName: string, values: readonly EnumValue[], description?: string[], declaredNames?: readonly string[]): { dts: Layout; js: Layout } {
   const keys = enumMemberNames(values, declaredNames);
   const dtsMembers = keys.map((key, i) => ["readonly ", key, ": ", valueText(values[i]!)]);
   const jsMembers = keys.map((key, i) => jsProperty(key, values[i]!));
-  const body = (members: Doc[], separator: string): Doc =>
+  const body = (members: Layout[], separator: string): Layout =>
     group(["{", indent([line, join([separator, line], members)]), separator, line, "}"], { shouldBreak: true });
-  const doc = description && description.length > 0 ? [jsdocDoc(description), hardline] : [];
+  const doc = description && description.length > 0 ? [jsdocLayout(description), hardline] : [];
   return {
     dts: [...doc, "export declare const ", constName, ": ", body(dtsMembers, ";"), ";"],
     js: ["export const ", constName, " = ", body(jsMembers, ","), ";"],

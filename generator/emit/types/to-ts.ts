@@ -1,6 +1,6 @@
 // SchemaNode → TsType for one direction (request or response).
 //
-// Choices made here (documented in emit/types.ts):
+// Choices made here (documented in emit/types/index.ts):
 // - enums with several values are open on responses (`"a" | "b" | (string & {})`), closed on
 //   requests; single-value enums and consts are tags and stay closed so unions still narrow;
 // - `format: binary` is `Blob | Uint8Array` in requests and `Uint8Array` in responses;

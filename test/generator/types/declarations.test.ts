@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SpecError } from "../../../generator/errors.js";
-import { printComponentDeclarations, printEnumConst, printEnumConsts, printType } from "../../../generator/emit/types.js";
+import { printComponentDeclarations, printEnumConst, printEnumConsts, printType } from "../../../generator/emit/types/index.js";
 import { normalizeSchema } from "../../../generator/model/normalize-schema.js";
 import type { SchemaNode } from "../../../generator/model/schema.js";
 

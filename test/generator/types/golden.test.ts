@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
-import { printComponentDeclarations } from "../../../generator/emit/types.js";
+import { printComponentDeclarations } from "../../../generator/emit/types/index.js";
 import { fixtureNames, fixturesDir, loadFixture } from "./fixtures.js";
 
 const update = process.env.UPDATE_GOLDEN === "1";

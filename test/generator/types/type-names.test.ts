@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { enumMemberNames } from "../../../generator/emit/types.js";
+import { enumMemberNames } from "../../../generator/emit/types/index.js";
 import { typeNameFor } from "../../../generator/model/type-names.js";
 
 const cases: [string, { given: string; taken?: string[]; want: string }][] = [

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
-import { printComponentDeclarations } from "../../../generator/emit/types.js";
+import { printComponentDeclarations } from "../../../generator/emit/types/index.js";
 import { runtimeTypesUsed } from "../../../generator/emit/namespace.js";
 import { normalizeSchema } from "../../../generator/model/normalize-schema.js";
 import type { SchemaNode } from "../../../generator/model/schema.js";

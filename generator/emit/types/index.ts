@@ -5,7 +5,7 @@
 //   printEnumConsts(schemas)                      → enum value objects: `.d.ts` + `.js` text
 //
 // Output is already in prettier 3's default style (printWidth 80, double quotes, semicolons,
-// trailing commas): the printer builds prettier's own layout documents (emit/types/doc.ts).
+// trailing commas): the printer builds prettier's own layout documents (emit/layout.ts).
 //
 // Decisions:
 // - Requests vs responses. readOnly properties are left out of request types, writeOnly ones
@@ -29,20 +29,20 @@
 //   `allOf` get the property pinned in their own declaration (mapping values, else the schema
 //   name).
 
-import type { SchemaNode } from "../model/schema.js";
-import { printDoc } from "./types/doc.js";
-import { enumConstDocs } from "./types/enums.js";
-import { toTs, type Direction, type ToTsContext } from "./types/to-ts.js";
-import { typeDoc } from "./types/ts-ast.js";
-import type { EnumValue } from "../model/schema.js";
+import type { SchemaNode } from "../../model/schema.js";
+import { printLayout } from "../layout.js";
+import { enumConstLayouts } from "./enums.js";
+import { toTs, type Direction, type ToTsContext } from "./to-ts.js";
+import { typeLayout } from "./ts-ast.js";
+import type { EnumValue } from "../../model/schema.js";
 
-export { printComponentDeclarations, printEnumConsts, componentNames } from "./types/declarations.js";
-export type { ComponentDeclarations, ComponentDeclarationOptions, ComponentNames } from "./types/declarations.js";
-export { directionalSchemas, reachableSchemas } from "./types/direction.js";
-export { jsdocLines, toTs, type Direction, type ToTsContext } from "./types/to-ts.js";
-export { typeDoc, flatType, typeAliasDoc, interfaceDoc, objectDoc, memberDoc, jsdocDoc, type TsType, type TsMember } from "./types/ts-ast.js";
-export { printDoc, type Doc } from "./types/doc.js";
-export { enumMemberNames } from "./types/enums.js";
+export { printComponentDeclarations, printEnumConsts, componentNames } from "./declarations.js";
+export type { ComponentDeclarations, ComponentDeclarationOptions, ComponentNames } from "./declarations.js";
+export { directionalSchemas, reachableSchemas } from "./direction.js";
+export { jsdocLines, toTs, type Direction, type ToTsContext } from "./to-ts.js";
+export { typeLayout, flatType, typeAliasLayout, interfaceLayout, objectLayout, memberLayout, jsdocLayout, type TsType, type TsMember } from "./ts-ast.js";
+export { printLayout, type Layout } from "../layout.js";
+export { enumMemberNames } from "./enums.js";
 
 export interface TypePrintOptions {
   direction: Direction;
@@ -75,13 +75,13 @@ export function printType(node: SchemaNode, opts: TypePrintOptions): string {
   // Print as if preceded by `start` columns, then drop the placeholder.
   const placeholder = "\u0000".repeat(start);
   const trailing = opts.trailing ?? "";
-  const text = printDoc([placeholder, typeDoc(type, "annotation"), trailing], 80);
+  const text = printLayout([placeholder, typeLayout(type, "annotation"), trailing], 80);
   const body = text.slice(start, text.length - trailing.length);
   return indent === "" ? body : body.replace(/\n/g, "\n" + indent);
 }
 
 /** The value object for one enum: `.d.ts` declaration and `.js` definition. */
 export function printEnumConst(name: string, values: readonly EnumValue[]): { dts: string; js: string } {
-  const docs = enumConstDocs(name, values);
-  return { dts: printDoc(docs.dts) + "\n", js: printDoc(docs.js) + "\n" };
+  const docs = enumConstLayouts(name, values);
+  return { dts: printLayout(docs.dts) + "\n", js: printLayout(docs.js) + "\n" };
 }
