@@ -4,19 +4,19 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PaginationStyle, RateLimitHeaders } from "../runtime/operation.js";
 import type { CatalogInjection } from "../catalog/index.js";
-import type { MethodNames, NamespaceBy, OutputFormatName } from "./options.js";
+import { options, type MethodNames, type NamespaceBy, type OutputFormatName } from "./options.js";
 import { GeneratorError, UsageError } from "./errors.js";
-import { clientTypeName, factoryName, indexDts, indexJs, providerDts, providerJs } from "./emit/client-files.js";
+import type { ClientFile, OutputFormat } from "./emit/format.js";
+import { jsFormat } from "./emit/format-js.js";
+import { tsFormat } from "./emit/format-ts.js";
 import { header } from "./emit/header.js";
-import { GENERATOR_NAME } from "./version.js";
 import type { Data } from "./emit/js-data.js";
-import { namespaceDts, paramsMembers } from "./emit/namespace.js";
-import { planSharedParams } from "./emit/shared-params.js";
-import { operationTableJs, operationTableTs } from "./emit/operation-table.js";
-import { indexTs, providerTs, schemasTs } from "./emit/client-files-ts.js";
+import { namespaceModule, paramsMembers, type NamespaceModule } from "./emit/namespace.js";
 import { schemaModule } from "./emit/schema-module.js";
+import { planSharedParams } from "./emit/shared-params.js";
+import { GENERATOR_NAME } from "./version.js";
 import { shareRepeatedShapes } from "./model/shared-shapes.js";
-import type { ApiModel, NamespaceModel } from "./model/api.js";
+import type { ApiModel } from "./model/api.js";
 import { buildModel } from "./model/build.js";
 import { loadSpec } from "./spec/index.js";
 
@@ -71,6 +71,9 @@ function baseUrlOf(doc: Record<string, any>): string {
   return server.url.replace(/\{([^}]+)\}/g, (m: string, v: string) => (server.variables?.[v]?.default !== undefined ? String(server.variables[v].default) : m)).replace(/\/$/, "");
 }
 
+/** Every output format, by the name `--format` takes. */
+const FORMATS: Record<OutputFormatName, OutputFormat> = { js: jsFormat, ts: tsFormat };
+
 /** Documents with more operations than this report emit progress (Microsoft Graph: 11k). */
 const PROGRESS_THRESHOLD = 2000;
 
@@ -97,33 +100,25 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
   ));
   const t2 = performance.now();
   const head = header({ providerId: job.id, sha256: spec.sha256 });
+  const format = FORMATS[job.format ?? options.format.default];
   const files = new Map<string, string>();
+  const add = (list: ClientFile[]) => list.forEach(([name, text]) => files.set(name, text));
   const requestNodes = model.namespaces.flatMap((ns) => ns.operations.flatMap((op) => [...op.params.map((p) => p.schema), ...(op.body?.schema ? [op.body.schema] : [])]));
-  const schemas = schemaModule(head, model.schemas, requestNodes);
-  const ts = job.format === "ts";
-  if (ts) files.set("schemas.ts", schemasTs(schemas.dts, schemas.js));
-  else {
-    files.set("schemas.d.ts", schemas.dts);
-    files.set("schemas.js", schemas.js);
-  }
+  const schemas = schemaModule(model.schemas, requestNodes);
+  add(format.schemas(head, schemas));
   const sharedParams = planSharedParams(model.namespaces, (op) => paramsMembers(op, schemas.toType));
-  const paramsModule = sharedParams.module(head);
-  if (paramsModule) files.set(ts ? "params.ts" : "params.d.ts", paramsModule);
+  const paramsModule = sharedParams.module();
+  if (paramsModule) add(format.params(head, paramsModule));
   let operations = 0;
   const total = model.namespaces.reduce((n, ns) => n + ns.operations.length, 0);
   let nextReport = 0.25;
   if (onProgress && total > PROGRESS_THRESHOLD) onProgress(`model built in ${(t2 - t0).toFixed(0)} ms: ${total} operations, ${model.schemas.size} schemas; emitting`);
-  const namespaceTypes = new Map<NamespaceModel, string>();
+  const modules: NamespaceModule[] = [];
   for (const ns of model.namespaces) {
     operations += ns.operations.length;
-    if (ts) {
-      const text = namespaceDts(ns, head, schemas.toType, operationTableTs(ns.operations), sharedParams);
-      namespaceTypes.set(ns, text);
-      files.set(`${ns.file}.ts`, text);
-    } else {
-      files.set(`${ns.file}.d.ts`, namespaceDts(ns, head, schemas.toType, undefined, sharedParams));
-      files.set(`${ns.file}.js`, head + "\n" + operationTableJs(ns.operations));
-    }
+    const module = namespaceModule(ns, schemas.toType, sharedParams);
+    modules.push(module);
+    add(format.namespace(head, module));
     if (onProgress && total > PROGRESS_THRESHOLD && operations / total >= nextReport) {
       onProgress(`emitted ${operations}/${total} operations`);
       while (operations / total >= nextReport) nextReport += 0.25;
@@ -139,22 +134,13 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
     defaultHeaders: job.defaultHeaders,
     okField: job.okField,
   };
-  const info = { providerId: job.id, displayName: job.name, namespaces: model.namespaces };
-  if (ts) {
-    files.set("provider.ts", providerTs(head, provider));
-    files.set("index.ts", indexTs(head, info, namespaceTypes));
-  } else {
-    files.set("provider.js", providerJs(head, provider));
-    files.set("provider.d.ts", providerDts(head));
-    files.set("index.js", indexJs(head, info));
-    files.set("index.d.ts", indexDts(head, info));
-  }
+  add(format.provider(head, provider));
+  add(format.index(head, { providerId: job.id, displayName: job.name, namespaces: model.namespaces }, modules));
   const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
   const t3 = performance.now();
   return { id: job.id, files: sorted, model, operations, warnings: model.warnings, ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };
 }
 
-export { clientTypeName, factoryName };
 
 export interface SyncResult {
   dir: string;

@@ -57,8 +57,6 @@ export function safeMember(name: string): string {
   return unsafeKeys.has(n) ? `${n}_` : n;
 }
 
-const httpVerbs: Record<string, string> = { get: "get", put: "replace", post: "create", delete: "delete", patch: "update", head: "head", options: "options", trace: "trace" };
-
 /** A stable name for an operation without operationId: `GET /pets/{petId}` -> `getPetsByPetId`. */
 export function fallbackOperationName(method: string, path: string): string {
   const segs = path.split("/").filter(Boolean);

@@ -2,7 +2,7 @@
 //
 //   printType(node, { direction, refName })      → a TypeScript type expression
 //   printComponentDeclarations(schemas, options)  → the `schemas.d.ts` body + enum values `.js`
-//   printEnumConsts(schemas)                      → enum value objects: `.d.ts` + `.js` text
+//   printEnumConsts(schemas)                      → enum value objects: `.d.ts`, `.js` and `.ts` text
 //
 // Output is already in prettier 3's default style (printWidth 80, double quotes, semicolons,
 // trailing commas): the printer builds prettier's own layout documents (emit/layout.ts).
@@ -14,8 +14,9 @@
 //   compilation, while editors still suggest the known ones) and closed on requests. A
 //   component whose two shapes differ (directly or through a `$ref`) is declared twice:
 //   `Pet` (responses) and `PetInput` (requests). Single-value enums and consts stay closed.
-// - `format: binary` is `Blob | Uint8Array` in requests (what the runtime can send) and
-//   `Uint8Array` in responses (what it decodes binary bodies to).
+// - `format: binary` is `BlobLike | Uint8Array` in requests (what the runtime can send; BlobLike
+//   is the runtime's structural Blob, imported from alter-gen/runtime) and `Uint8Array` in
+//   responses (what it decodes binary bodies to).
 // - 64-bit integers are `number`, as JSON.parse produces them; the JSDoc says that values
 //   beyond 2^53 lose precision. `integer` is `number`; string formats (date-time…) stay `string`.
 // - An object with properties has no index signature unless `additionalProperties` is a
@@ -37,7 +38,7 @@ import { typeLayout } from "./ts-ast.js";
 import type { EnumValue } from "../../model/schema.js";
 
 export { printComponentDeclarations, printEnumConsts, componentNames } from "./declarations.js";
-export type { ComponentDeclarations, ComponentDeclarationOptions, ComponentNames } from "./declarations.js";
+export type { ComponentDeclarations, ComponentDeclarationOptions, ComponentNames, EnumConsts } from "./declarations.js";
 export { directionalSchemas, reachableSchemas } from "./direction.js";
 export { jsdocLines, toTs, type Direction, type ToTsContext } from "./to-ts.js";
 export { typeLayout, flatType, typeAliasLayout, interfaceLayout, objectLayout, memberLayout, jsdocLayout, type TsType, type TsMember } from "./ts-ast.js";
@@ -81,7 +82,7 @@ export function printType(node: SchemaNode, opts: TypePrintOptions): string {
 }
 
 /** The value object for one enum: `.d.ts` declaration and `.js` definition. */
-export function printEnumConst(name: string, values: readonly EnumValue[]): { dts: string; js: string } {
-  const docs = enumConstLayouts(name, values);
-  return { dts: printLayout(docs.dts) + "\n", js: printLayout(docs.js) + "\n" };
+export function printEnumConst(name: string, values: readonly EnumValue[]): { dts: string; js: string; ts: string } {
+  const layouts = enumConstLayouts(name, values);
+  return { dts: printLayout(layouts.dts) + "\n", js: printLayout(layouts.js) + "\n", ts: printLayout(layouts.ts) + "\n" };
 }

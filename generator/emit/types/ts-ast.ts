@@ -10,12 +10,28 @@ export type TsType =
   | { t: "keyword"; name: "string" | "number" | "boolean" | "null" | "unknown" | "never" | "undefined" }
   /** A literal as printed (`"a"`, `1`, `true`). */
   | { t: "literal"; text: string }
-  | { t: "ref"; name: string; args?: TsType[] }
+  /** A type by name; `module` when it is imported (emit/imports.ts collects those). */
+  | { t: "ref"; name: string; args?: TsType[]; module?: ModuleRef }
   | { t: "array"; element: TsType }
   | { t: "tuple"; elements: TsType[]; rest?: TsType }
   | { t: "union"; types: TsType[] }
   | { t: "intersection"; types: TsType[] }
   | { t: "object"; members: TsMember[] };
+
+export type TsRef = Extract<TsType, { t: "ref" }>;
+
+/** The module a referenced type comes from. */
+export interface ModuleRef {
+  /** What the import declaration names: `alter-gen/runtime`, `./schemas.js`. */
+  specifier: string;
+  /** Set when the module is imported as a namespace (`import type * as S`): refs print `S.Name`. */
+  namespace?: string;
+}
+
+/** A reference as it is printed: `Name`, or `S.Name` for a type of a namespace-imported module. */
+export function refText(type: TsRef): string {
+  return type.module?.namespace ? `${type.module.namespace}.${type.name}` : type.name;
+}
 
 export interface TsMember {
   /** `undefined` for an index signature `[key: string]: T`. */
@@ -35,7 +51,7 @@ export function union(types: TsType[]): TsType {
   const seen = new Set<string>();
   for (const type of types) {
     for (const member of type.t === "union" ? type.types : [type]) {
-      const key = member.t === "keyword" || member.t === "literal" || (member.t === "ref" && !member.args) ? member.t + ":" + (member.t === "keyword" ? member.name : member.t === "literal" ? member.text : member.name) : undefined;
+      const key = member.t === "keyword" || member.t === "literal" || (member.t === "ref" && !member.args) ? member.t + ":" + (member.t === "keyword" ? member.name : member.t === "literal" ? member.text : refText(member)) : undefined;
       if (key !== undefined) {
         if (seen.has(key)) continue;
         seen.add(key);
@@ -90,7 +106,7 @@ export function typeLayout(type: TsType, parent: Parent = "annotation"): Layout 
     case "literal":
       return type.text;
     case "ref":
-      return type.args ? [type.name, typeArgs(type.args)] : type.name;
+      return type.args ? [refText(type), typeArgs(type.args)] : refText(type);
     case "array":
       return [typeLayout(type.element, "array"), "[]"];
     case "tuple":
@@ -180,9 +196,9 @@ export function flatType(type: TsType, parent: Parent = "annotation"): string | 
     case "literal":
       return type.text;
     case "ref": {
-      if (!type.args) return type.name;
+      if (!type.args) return refText(type);
       const args = flatList(type.args, "type-arg");
-      return args === null ? null : `${type.name}<${args.join(", ")}>`;
+      return args === null ? null : `${refText(type)}<${args.join(", ")}>`;
     }
     case "array": {
       const element = flatType(type.element, "array");

@@ -1,42 +1,37 @@
-// The `--format ts` layout: the same client as single `.ts` modules, for projects that want
-// sources (their compiler then checks them fully; the default .js/.d.ts pairs stay cheaper).
-import type { NamespaceModel } from "../model/api.js";
-import { clientTypeName, factoryName, type IndexInfo } from "./client-files.js";
-import { exportConst, type Data } from "./js-data.js";
-import { importLayout } from "./namespace.js";
+// The `ts` output format: the same client as single `.ts` modules, for projects that compile
+// clients as their own sources (their compiler then checks them fully; the default .js/.d.ts
+// pairs stay cheaper for consumers' type-checks).
+import { clientTypeName, factoryName, type ClientInfo, type OutputFormat } from "./format.js";
+import { importLayout, RUNTIME } from "./imports.js";
+import { exportConst } from "./js-data.js";
 import { group, hardline, ifBreak, indent, join, line, printLayout, softline, type Layout } from "./layout.js";
-import { propertyKey, stringLiteral } from "./types/literals.js";
+import type { NamespaceModule } from "./namespace.js";
+import { operationTableTs } from "./operation-table.js";
+import { propertyKey } from "./types/literals.js";
 
-export function providerTs(header: string, provider: Record<string, Data>): string {
-  return header + '\nimport type { ProviderSpec } from "alter-gen/runtime";\n\n' + exportConst("provider: ProviderSpec", provider);
-}
+export const tsFormat: OutputFormat = {
+  schemas(header, schemas) {
+    // The enum value objects are real objects here (`as const`), not `declare const` + `.js`.
+    const types = header + "\n" + schemas.imports.print() + schemas.types.trimEnd();
+    const enums = schemas.enums.ts.trimEnd();
+    if (enums) return [["schemas.ts", `${types.replace(/\n+$/, "")}\n\n${enums}\n`]];
+    return [["schemas.ts", schemas.types.trim() ? types + "\n" : types + "export {};\n"]];
+  },
+  params: (header, params) => [["params.ts", header + "\n" + params.imports.print() + params.body]],
+  namespace(header, module) {
+    module.imports.add(RUNTIME, "OperationTable");
+    return [[`${module.ns.file}.ts`, header + "\n" + module.imports.print() + module.body + "\n" + operationTableTs(module.ns.operations)]];
+  },
+  provider: (header, provider) => [["provider.ts", header + '\nimport type { ProviderSpec } from "alter-gen/runtime";\n\n' + exportConst("provider: ProviderSpec", provider)]],
+  index: (header, info, modules) => [["index.ts", indexTs(header, info, modules)]],
+};
 
-/**
- * schemas.ts from the declaration text (`schemas.d.ts`) and the enum objects (`schemas.js`):
- * the ambient `declare const` blocks are replaced by the real objects, `as const`.
- */
-export function schemasTs(dts: string, js: string): string {
-  const types = dts.replace(/^export declare const [^\n]*\{\n(?:[^\n]*\n)*?\};\n\n?/gm, "").replace(/\n+$/, "\n");
-  const consts = js
-    .replace(/^\/\/[^\n]*\n/gm, "")
-    .replace(/^\n+/, "")
-    .replace(/^export \{\};\n/m, "")
-    .replace(/^\};$/gm, "} as const;");
-  return consts.trim() ? `${types.replace(/\n+$/, "")}\n\n${consts.replace(/\n+$/, "")}\n` : types;
-}
-
-function typeNames(dts: string): string[] {
-  const names = new Set<string>();
-  for (const m of dts.matchAll(/^export (?:interface|type) ([A-Za-z0-9_$]+)/gm)) names.add(m[1]!);
-  return [...names];
-}
-
-export function indexTs(header: string, info: IndexInfo, namespaceTypes: ReadonlyMap<NamespaceModel, string>): string {
+function indexTs(header: string, info: ClientInfo, modules: readonly NamespaceModule[]): string {
   const client = clientTypeName(info.providerId);
   const imports: Layout[] = [importLayout(["bindOperations", "type AlterVault", "type ClientDefaults", "type OperationTable"], "alter-gen/runtime", false)];
   for (const ns of info.namespaces) imports.push(importLayout([`operations as ${ns.name}Ops`, `type ${ns.typeName}Methods`], `./${ns.file}.js`, false));
   imports.push('import { provider } from "./provider.js";');
-  const reexports: Layout[] = info.namespaces.map((ns) => importLayout(typeNames(namespaceTypes.get(ns) ?? ""), `./${ns.file}.js`, true, "export"));
+  const reexports: Layout[] = modules.map((m) => importLayout(m.typeNames, `./${m.ns.file}.js`, true, "export"));
   reexports.push('export * as Schemas from "./schemas.js";', "export { provider };");
   const members: Layout[] = info.namespaces.map((ns) => `${propertyKey(ns.name)}: ${ns.typeName}Methods;`);
   const entries: Layout[] = info.namespaces.map((ns) =>
@@ -77,4 +72,3 @@ export function indexTs(header: string, info: IndexInfo, namespaceTypes: Readonl
   return header + "\n" + printLayout(doc);
 }
 
-export { stringLiteral };

@@ -1,39 +1,43 @@
-// The wiring modules: provider.js/.d.ts (catalog data) and index.js/.d.ts (the client factory
-// and the re-exports). Thin by design: behaviour lives in alter-gen/runtime.
+// The default output format: `.js` modules hold data and thin wiring, `.d.ts` modules the types,
+// so a consumer's type-check (with skipLibCheck) only parses declarations. Behaviour lives in
+// alter-gen/runtime.
 import type { NamespaceModel } from "../model/api.js";
-import { pascalCase } from "../model/names.js";
-import { exportConst, type Data } from "./js-data.js";
-import { importLayout } from "./namespace.js";
+import { clientTypeName, factoryName, type ClientFile, type ClientInfo, type OutputFormat } from "./format.js";
+import { importLayout } from "./imports.js";
+import { exportConst } from "./js-data.js";
 import { group, hardline, ifBreak, indent, join, line, printLayout, softline, type Layout } from "./layout.js";
+import { operationTableJs } from "./operation-table.js";
 import { propertyKey, stringLiteral } from "./types/literals.js";
 
-export function clientTypeName(providerId: string): string {
-  return `${pascalCase(providerId) || "Api"}Client`;
-}
-
-export function factoryName(providerId: string): string {
-  return `create${clientTypeName(providerId)}`;
-}
-
-export function providerJs(header: string, provider: Record<string, Data>): string {
-  return header + "\n" + exportConst("provider", provider, 'import("alter-gen/runtime").ProviderSpec');
-}
-
-export function providerDts(header: string): string {
-  return header + '\nimport type { ProviderSpec } from "alter-gen/runtime";\n\nexport declare const provider: ProviderSpec;\n';
-}
+export const jsFormat: OutputFormat = {
+  schemas(header, schemas) {
+    const dts = [schemas.types, schemas.enums.dts].filter(Boolean).join("\n").trimEnd();
+    const js = schemas.enums.js.trimEnd();
+    return [
+      ["schemas.d.ts", header + "\n" + schemas.imports.print() + (dts ? dts + "\n" : "export {};\n")],
+      ["schemas.js", header + "\n" + (js ? js + "\n" : "export {};\n")],
+    ];
+  },
+  params: (header, params) => [["params.d.ts", header + "\n" + params.imports.print() + params.body]],
+  namespace: (header, module) => [
+    [`${module.ns.file}.d.ts`, header + "\n" + module.imports.print() + module.body],
+    [`${module.ns.file}.js`, header + "\n" + operationTableJs(module.ns.operations)],
+  ],
+  provider: (header, provider): ClientFile[] => [
+    ["provider.js", header + "\n" + exportConst("provider", provider, 'import("alter-gen/runtime").ProviderSpec')],
+    ["provider.d.ts", header + '\nimport type { ProviderSpec } from "alter-gen/runtime";\n\nexport declare const provider: ProviderSpec;\n'],
+  ],
+  index: (header, info) => [
+    ["index.js", indexJs(header, info)],
+    ["index.d.ts", indexDts(header, info)],
+  ],
+};
 
 function opsAlias(ns: NamespaceModel): string {
   return `${ns.name}Ops`;
 }
 
-export interface IndexInfo {
-  providerId: string;
-  displayName: string;
-  namespaces: NamespaceModel[];
-}
-
-export function indexJs(header: string, info: IndexInfo): string {
+function indexJs(header: string, info: ClientInfo): string {
   const imports: Layout[] = [importLayout(["bindOperations"], "alter-gen/runtime", false)];
   for (const ns of info.namespaces) imports.push(importLayout([`operations as ${opsAlias(ns)}`], `./${ns.file}.js`, false));
   imports.push('import { provider } from "./provider.js";');
@@ -78,7 +82,7 @@ export function indexJs(header: string, info: IndexInfo): string {
   return header + "\n" + printLayout(doc);
 }
 
-export function indexDts(header: string, info: IndexInfo): string {
+function indexDts(header: string, info: ClientInfo): string {
   const client = clientTypeName(info.providerId);
   const imports: Layout[] = [importLayout(["AlterVault", "ClientDefaults"], "alter-gen/runtime")];
   for (const ns of info.namespaces) imports.push(importLayout([`${ns.typeName}Methods`], `./${ns.file}.js`));
