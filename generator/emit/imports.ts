@@ -9,7 +9,7 @@ import type { ModuleRef, TsMember, TsRef, TsType } from "./types/ts-ast.js";
 /** The runtime's public types: `BinaryInput`, `Method`, `OperationTable`, … */
 export const RUNTIME: ModuleRef = { specifier: "alter-gen/runtime" };
 /** The client's schema types and enum objects. */
-export const SCHEMAS: ModuleRef = { specifier: "./schemas.js", namespace: "S" };
+export const SCHEMAS: ModuleRef = { specifier: "./schemas.js", namespace: "Schemas" };
 /** Parameters many operations share (emit/shared-params.ts). */
 export const PARAMS: ModuleRef = { specifier: "./params.js", namespace: "P" };
 

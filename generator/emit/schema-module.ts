@@ -1,5 +1,5 @@
 // Binds the schema-type emitter (emit/types/) to the client layout: schemas.d.ts / schemas.js,
-// and the converter the other modules use to build types that refer to `S.<Name>`.
+// and the converter the other modules use to build types that refer to `Schemas.<Name>`.
 import { collectRefs, type SchemaNode } from "../model/schema.js";
 import { SCHEMAS, type Imports } from "./imports.js";
 import { printComponentDeclarations, type EnumConsts } from "./types/index.js";
@@ -16,7 +16,7 @@ export interface SchemaModule {
   enums: EnumConsts;
   /** What the type declarations import. */
   imports: Imports;
-  /** Types for the other modules, naming component types as `S.<Name>`. */
+  /** Types for the other modules, naming component types as `Schemas.<Name>` (the namespace users import from the index). */
   toType: SchemaToType;
 }
 

@@ -24,11 +24,11 @@ export type TsRef = Extract<TsType, { t: "ref" }>;
 export interface ModuleRef {
   /** What the import declaration names: `alter-gen/runtime`, `./schemas.js`. */
   specifier: string;
-  /** Set when the module is imported as a namespace (`import type * as S`): refs print `S.Name`. */
+  /** Set when the module is imported as a namespace (`import type * as Schemas`): refs print `Schemas.Name`. */
   namespace?: string;
 }
 
-/** A reference as it is printed: `Name`, or `S.Name` for a type of a namespace-imported module. */
+/** A reference as it is printed: `Name`, or `Schemas.Name` for a type of a namespace-imported module. */
 export function refText(type: TsRef): string {
   return type.module?.namespace ? `${type.module.namespace}.${type.name}` : type.name;
 }
