@@ -2,7 +2,7 @@
 // path segments, fallbacks, identifiers that are safe as object keys, and collision suffixes.
 import type { NamespaceBy } from "../../catalog/index.js";
 
-/** Splits on anything that is not a letter or digit, and on lower->Upper boundaries kept as-is. */
+/** Splits on anything that is not an ASCII letter or digit; `postMessage` stays one word. */
 export function words(text: string): string[] {
   return text.split(/[^A-Za-z0-9]+/).filter(Boolean);
 }

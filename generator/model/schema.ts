@@ -132,8 +132,6 @@ export type SchemaNode =
   | UnknownNode
   | NeverNode;
 
-export type SchemaKind = SchemaNode["kind"];
-
 /** Calls `visit` on every direct child node (properties, items, variants, parts, additional). */
 export function forEachChild(node: SchemaNode, visit: (child: SchemaNode) => void): void {
   switch (node.kind) {

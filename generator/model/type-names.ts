@@ -19,8 +19,8 @@ const RESERVED = new Set([
 
 /**
  * Globals a generated module or its consumer is likely to need unshadowed: the types our own
- * printer emits (`Record`, `Blob`, `Uint8Array`), common lib types, and web platform classes
- * that provider schemas are often named after (`File`, `Event`, `Request`, `Response`).
+ * printer emits (`Record`, `Uint8Array`), common lib types, and web platform classes that
+ * provider schemas are often named after (`Blob`, `File`, `Event`, `Request`, `Response`).
  */
 const GLOBALS = new Set([
   "Array", "ArrayBuffer", "ArrayLike", "Awaited", "BigInt", "Blob", "Boolean", "DataView", "Date",

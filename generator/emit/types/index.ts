@@ -30,19 +30,14 @@
 //   `allOf` get the property pinned in their own declaration (mapping values, else the schema
 //   name).
 
-import type { SchemaNode } from "../../model/schema.js";
+import type { EnumValue, SchemaNode } from "../../model/schema.js";
 import { printLayout } from "../layout.js";
 import { enumConstLayouts } from "./enums.js";
 import { toTs, type Direction, type ToTsContext } from "./to-ts.js";
 import { typeLayout } from "./ts-ast.js";
-import type { EnumValue } from "../../model/schema.js";
 
 export { printComponentDeclarations, printEnumConsts, componentNames } from "./declarations.js";
 export type { ComponentDeclarations, ComponentDeclarationOptions, ComponentNames, EnumConsts } from "./declarations.js";
-export { directionalSchemas, reachableSchemas } from "./direction.js";
-export { jsdocLines, toTs, type Direction, type ToTsContext } from "./to-ts.js";
-export { typeLayout, flatType, typeAliasLayout, interfaceLayout, objectLayout, memberLayout, jsdocLayout, type TsType, type TsMember } from "./ts-ast.js";
-export { printLayout, type Layout } from "../layout.js";
 export { enumMemberNames } from "./enums.js";
 
 export interface TypePrintOptions {
