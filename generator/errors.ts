@@ -1,8 +1,8 @@
 // Errors the CLI turns into one clear paragraph and exit code 2 (never a stack trace). The
-// location and its paragraph come from catalog/errors.ts, shared with the catalog's errors.
-import { InputError } from "../catalog/errors.js";
+// location and its paragraph come from InputError (catalog/errors.ts), shared with the catalog.
+import { InputError } from "../catalog/index.js";
 
-export { joinPointer, pointerSegment, type Location } from "../catalog/errors.js";
+export { joinPointer, pointerSegment, type Location } from "../catalog/index.js";
 
 export class GeneratorError extends InputError {
   override name = "GeneratorError";
