@@ -1,19 +1,18 @@
 // The programmatic API: one provider job in, a set of files out (in memory), then written or
-// compared. The CLI is a thin layer over generateClient() and syncFiles().
+// compared. The generate command (commands/generate.ts) is a thin layer over generateClient()
+// and syncFiles().
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PaginationStyle, RateLimitHeaders } from "../runtime/operation.js";
 import type { CatalogInjection } from "../catalog/index.js";
 import { options, type MethodNames, type NamespaceBy, type OutputFormatName } from "./options.js";
 import { GeneratorError, UsageError } from "./errors.js";
-import type { ClientFile, OutputFormat } from "./emit/format.js";
+import { emitClient } from "./emit/client.js";
+import type { OutputFormat } from "./emit/format.js";
 import { jsFormat } from "./emit/format-js.js";
 import { tsFormat } from "./emit/format-ts.js";
 import { header } from "./emit/header.js";
 import type { Data } from "./emit/js-data.js";
-import { namespaceModule, paramsMembers, type NamespaceModule } from "./emit/namespace.js";
-import { schemaModule } from "./emit/schema-module.js";
-import { planSharedParams } from "./emit/shared-params.js";
 import { GENERATOR_NAME } from "./version.js";
 import { shareRepeatedShapes } from "./model/shared-shapes.js";
 import type { ApiModel } from "./model/api.js";
@@ -99,31 +98,10 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
     },
   ));
   const t2 = performance.now();
-  const head = header({ providerId: job.id, sha256: spec.sha256 });
-  const format = FORMATS[job.format ?? options.format.default];
-  const files = new Map<string, string>();
-  const add = (list: ClientFile[]) => list.forEach(([name, text]) => files.set(name, text));
-  const requestNodes = model.namespaces.flatMap((ns) => ns.operations.flatMap((op) => [...op.params.map((p) => p.schema), ...(op.body?.schema ? [op.body.schema] : [])]));
-  const schemas = schemaModule(model.schemas, requestNodes);
-  add(format.schemas(head, schemas));
-  const sharedParams = planSharedParams(model.namespaces, (op) => paramsMembers(op, schemas.toType));
-  const paramsModule = sharedParams.module();
-  if (paramsModule) add(format.params(head, paramsModule));
-  let operations = 0;
   const total = model.namespaces.reduce((n, ns) => n + ns.operations.length, 0);
+  const reportProgress = onProgress && total > PROGRESS_THRESHOLD;
+  if (reportProgress) onProgress(`model built in ${(t2 - t0).toFixed(0)} ms: ${total} operations, ${model.schemas.size} schemas; emitting`);
   let nextReport = 0.25;
-  if (onProgress && total > PROGRESS_THRESHOLD) onProgress(`model built in ${(t2 - t0).toFixed(0)} ms: ${total} operations, ${model.schemas.size} schemas; emitting`);
-  const modules: NamespaceModule[] = [];
-  for (const ns of model.namespaces) {
-    operations += ns.operations.length;
-    const module = namespaceModule(ns, schemas.toType, sharedParams);
-    modules.push(module);
-    add(format.namespace(head, module));
-    if (onProgress && total > PROGRESS_THRESHOLD && operations / total >= nextReport) {
-      onProgress(`emitted ${operations}/${total} operations`);
-      while (operations / total >= nextReport) nextReport += 0.25;
-    }
-  }
   const provider: Record<string, Data> = {
     id: job.id,
     name: job.name,
@@ -134,13 +112,15 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
     defaultHeaders: job.defaultHeaders,
     okField: job.okField,
   };
-  add(format.provider(head, provider));
-  add(format.index(head, { providerId: job.id, displayName: job.name, namespaces: model.namespaces }, modules));
-  const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  const input = { model, header: header({ providerId: job.id, sha256: spec.sha256 }), format: FORMATS[job.format ?? options.format.default], displayName: job.name, provider };
+  const files = emitClient(input, (operations) => {
+    if (!reportProgress || operations / total < nextReport) return;
+    onProgress(`emitted ${operations}/${total} operations`);
+    while (operations / total >= nextReport) nextReport += 0.25;
+  });
   const t3 = performance.now();
-  return { id: job.id, files: sorted, model, operations, warnings: model.warnings, ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };
+  return { id: job.id, files, model, operations: total, warnings: model.warnings, ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };
 }
-
 
 export interface SyncResult {
   dir: string;

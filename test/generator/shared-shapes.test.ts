@@ -121,6 +121,6 @@ describe("names of shared shapes", () => {
     expect(declared).toEqual(["HookCreated", "HookCreatedRepository", "HookDeleted", "Issue", "SimpleUser", "HookCreatedSummary", "Repository", "RepositoryInput"]);
     expect(dts).toContain("/** Who opened the issue. */\n  user?: SimpleUser | null;");
     expect(dts).toContain("/** The repository that was deleted. */\n  repository?: Repository;");
-    expect(client.files.get("repos.d.ts")).toContain("body: S.RepositoryInput;");
+    expect(client.files.get("repos.d.ts")).toContain("body: Schemas.RepositoryInput;");
   });
 });
