@@ -77,8 +77,8 @@ function buildOurs() {
   }
 }
 buildOurs();
-const oursAvailable = existsSync(path.join(ROOT, "bin/alter-gen.js")) && existsSync(path.join(ROOT, "dist/generator/cli.js"));
-if (!oursAvailable && !ourNote) ourNote = "dist/generator/cli.js is missing (the generator has not landed or did not build).";
+const oursAvailable = existsSync(path.join(ROOT, "bin/alter-gen.js")) && existsSync(path.join(ROOT, "dist/cli/main.js"));
+if (!oursAvailable && !ourNote) ourNote = "dist/cli/main.js is missing (the generator has not landed or did not build).";
 
 const GENERATORS = [
   {

@@ -1,25 +1,10 @@
-// Every generator option, its default, and the config file (alter-gen.config.yaml) that can
-// list several clients. The CLI and the config file both end up as a list of Targets.
+// The config file (alter-gen.config.yaml) that can list several clients. The CLI and the config
+// file both end up as a list of Targets; option values and defaults come from options.ts.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
 import { joinPointer, UsageError } from "./errors.js";
-import { PACKAGE_ROOT } from "./version.js";
-
-export const defaults = {
-  /** Where `--provider` / `--spec` clients go: `<out>/<id>/`, relative to the working directory. */
-  out: "clients",
-  /** Where `--all` puts the catalog clients: the package's own generated/ folder. */
-  allOut: path.join(PACKAGE_ROOT, "generated"),
-  /** Picked up from the working directory when no target flag is given. */
-  configFile: "alter-gen.config.yaml",
-  /** How operations of a document outside the catalog are grouped. */
-  namespaceBy: "tag" as const,
-};
-
-export type NamespaceBy = "tag" | "operationId-prefix" | "path-segment";
-/** Where method names come from (catalog `methodNames`; model/resource-names.ts). */
-export type MethodNames = "operationId" | "resource";
+import { isChoice, options, quotedChoices, type MethodNames, type NamespaceBy } from "./options.js";
 
 export interface CatalogTarget {
   kind: "catalog";
@@ -120,9 +105,9 @@ export function parseConfig(data: unknown, file: string): ConfigFile {
     if (e.spec === undefined) return { kind: "catalog", id, include, exclude };
     if (!ID_PATTERN.test(id)) throw new UsageError(`"${id}" is not a valid client id (lower-case letters, digits and dashes).`, { file, pointer: joinPointer(at, "id") });
     const spec = str(e.spec, file, joinPointer(at, "spec"), true)!;
-    const nsBy = e.namespaceBy ?? defaults.namespaceBy;
-    if (nsBy !== "tag" && nsBy !== "operationId-prefix" && nsBy !== "path-segment") {
-      throw new UsageError('namespaceBy must be "tag", "operationId-prefix" or "path-segment".', { file, pointer: joinPointer(at, "namespaceBy") });
+    const nsBy = e.namespaceBy ?? options.namespaceBy.default;
+    if (!isChoice(options.namespaceBy, nsBy)) {
+      throw new UsageError(`namespaceBy must be ${quotedChoices(options.namespaceBy.values)}.`, { file, pointer: joinPointer(at, "namespaceBy") });
     }
     const target: SpecTarget = {
       kind: "spec",
@@ -137,8 +122,8 @@ export function parseConfig(data: unknown, file: string): ConfigFile {
     const baseUrl = str(e.baseUrl, file, joinPointer(at, "baseUrl"), false);
     if (baseUrl) target.baseUrl = baseUrl;
     if (e.methodNames !== undefined) {
-      if (e.methodNames !== "operationId" && e.methodNames !== "resource") {
-        throw new UsageError('methodNames must be "operationId" or "resource".', { file, pointer: joinPointer(at, "methodNames") });
+      if (!isChoice(options.methodNames, e.methodNames)) {
+        throw new UsageError(`methodNames must be ${quotedChoices(options.methodNames.values)}.`, { file, pointer: joinPointer(at, "methodNames") });
       }
       target.methodNames = e.methodNames;
     }

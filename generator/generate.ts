@@ -1,21 +1,21 @@
 // The programmatic API: one provider job in, a set of files out (in memory), then written or
-// compared. The CLI is a thin layer over generateClient() and syncFiles().
+// compared. The generate command (commands/generate.ts) is a thin layer over generateClient()
+// and syncFiles().
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PaginationStyle, RateLimitHeaders } from "../runtime/operation.js";
-import type { CatalogInjection } from "./catalog-types.js";
+import type { CatalogInjection } from "../catalog/index.js";
+import { options, type MethodNames, type NamespaceBy, type OutputFormatName } from "./options.js";
 import { GeneratorError, UsageError } from "./errors.js";
-import { clientTypeName, factoryName, indexDts, indexJs, providerDts, providerJs } from "./emit/client-files.js";
+import { emitClient } from "./emit/client.js";
+import type { OutputFormat } from "./emit/format.js";
+import { jsFormat } from "./emit/format-js.js";
+import { tsFormat } from "./emit/format-ts.js";
 import { header } from "./emit/header.js";
-import { GENERATOR_NAME } from "./version.js";
 import type { Data } from "./emit/js-data.js";
-import { namespaceDts, paramsMembers } from "./emit/namespace.js";
-import { planSharedParams } from "./emit/shared-params.js";
-import { operationTableJs, operationTableTs } from "./emit/operation-table.js";
-import { indexTs, providerTs, schemasTs } from "./emit/client-files-ts.js";
-import { schemaModule } from "./emit/schema-module.js";
+import { GENERATOR_NAME } from "./version.js";
 import { shareRepeatedShapes } from "./model/shared-shapes.js";
-import type { ApiModel, NamespaceModel } from "./model/api.js";
+import type { ApiModel } from "./model/api.js";
 import { buildModel } from "./model/build.js";
 import { loadSpec } from "./spec/index.js";
 
@@ -35,8 +35,8 @@ export interface ClientJob {
   defaultHeaders?: Record<string, string>;
   okField?: string;
   /** Method names from operationIds (default) or from HTTP method + path (catalog `methodNames`). */
-  methodNames?: "operationId" | "resource";
-  namespaceBy: "tag" | "operationId-prefix" | "path-segment";
+  methodNames?: MethodNames;
+  namespaceBy: NamespaceBy;
   injection?: CatalogInjection;
   credentialParams?: { in: "header" | "query"; name: string }[];
   /** Applied to the parsed document before anything else (catalog spec fixes). */
@@ -44,8 +44,8 @@ export interface ClientJob {
   overrides?: Record<string, string>;
   include?: string[];
   exclude?: string[];
-  /** `js` (default): .js data + .d.ts types; `ts`: single .ts modules. */
-  format?: "js" | "ts";
+  /** The layout of the files (options.ts `format`; default `js`: .js data + .d.ts types). */
+  format?: OutputFormatName;
 }
 
 export interface PhaseTimes {
@@ -69,6 +69,9 @@ function baseUrlOf(doc: Record<string, any>): string {
   if (!server || typeof server.url !== "string") return "";
   return server.url.replace(/\{([^}]+)\}/g, (m: string, v: string) => (server.variables?.[v]?.default !== undefined ? String(server.variables[v].default) : m)).replace(/\/$/, "");
 }
+
+/** Every output format, by the name `--format` takes. */
+const FORMATS: Record<OutputFormatName, OutputFormat> = { js: jsFormat, ts: tsFormat };
 
 /** Documents with more operations than this report emit progress (Microsoft Graph: 11k). */
 const PROGRESS_THRESHOLD = 2000;
@@ -95,39 +98,10 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
     },
   ));
   const t2 = performance.now();
-  const head = header({ providerId: job.id, sha256: spec.sha256 });
-  const files = new Map<string, string>();
-  const requestNodes = model.namespaces.flatMap((ns) => ns.operations.flatMap((op) => [...op.params.map((p) => p.schema), ...(op.body?.schema ? [op.body.schema] : [])]));
-  const schemas = schemaModule(head, model.schemas, requestNodes);
-  const ts = job.format === "ts";
-  if (ts) files.set("schemas.ts", schemasTs(schemas.dts, schemas.js));
-  else {
-    files.set("schemas.d.ts", schemas.dts);
-    files.set("schemas.js", schemas.js);
-  }
-  const sharedParams = planSharedParams(model.namespaces, (op) => paramsMembers(op, schemas.toType));
-  const paramsModule = sharedParams.module(head);
-  if (paramsModule) files.set(ts ? "params.ts" : "params.d.ts", paramsModule);
-  let operations = 0;
   const total = model.namespaces.reduce((n, ns) => n + ns.operations.length, 0);
+  const reportProgress = onProgress && total > PROGRESS_THRESHOLD;
+  if (reportProgress) onProgress(`model built in ${(t2 - t0).toFixed(0)} ms: ${total} operations, ${model.schemas.size} schemas; emitting`);
   let nextReport = 0.25;
-  if (onProgress && total > PROGRESS_THRESHOLD) onProgress(`model built in ${(t2 - t0).toFixed(0)} ms: ${total} operations, ${model.schemas.size} schemas; emitting`);
-  const namespaceTypes = new Map<NamespaceModel, string>();
-  for (const ns of model.namespaces) {
-    operations += ns.operations.length;
-    if (ts) {
-      const text = namespaceDts(ns, head, schemas.toType, operationTableTs(ns.operations), sharedParams);
-      namespaceTypes.set(ns, text);
-      files.set(`${ns.file}.ts`, text);
-    } else {
-      files.set(`${ns.file}.d.ts`, namespaceDts(ns, head, schemas.toType, undefined, sharedParams));
-      files.set(`${ns.file}.js`, head + "\n" + operationTableJs(ns.operations));
-    }
-    if (onProgress && total > PROGRESS_THRESHOLD && operations / total >= nextReport) {
-      onProgress(`emitted ${operations}/${total} operations`);
-      while (operations / total >= nextReport) nextReport += 0.25;
-    }
-  }
   const provider: Record<string, Data> = {
     id: job.id,
     name: job.name,
@@ -138,22 +112,15 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
     defaultHeaders: job.defaultHeaders,
     okField: job.okField,
   };
-  const info = { providerId: job.id, displayName: job.name, namespaces: model.namespaces };
-  if (ts) {
-    files.set("provider.ts", providerTs(head, provider));
-    files.set("index.ts", indexTs(head, info, namespaceTypes));
-  } else {
-    files.set("provider.js", providerJs(head, provider));
-    files.set("provider.d.ts", providerDts(head));
-    files.set("index.js", indexJs(head, info));
-    files.set("index.d.ts", indexDts(head, info));
-  }
-  const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  const input = { model, header: header({ providerId: job.id, sha256: spec.sha256 }), format: FORMATS[job.format ?? options.format.default], displayName: job.name, provider };
+  const files = emitClient(input, (operations) => {
+    if (!reportProgress || operations / total < nextReport) return;
+    onProgress(`emitted ${operations}/${total} operations`);
+    while (operations / total >= nextReport) nextReport += 0.25;
+  });
   const t3 = performance.now();
-  return { id: job.id, files: sorted, model, operations, warnings: model.warnings, ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };
+  return { id: job.id, files, model, operations: total, warnings: model.warnings, ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };
 }
-
-export { clientTypeName, factoryName };
 
 export interface SyncResult {
   dir: string;

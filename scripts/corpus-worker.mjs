@@ -6,7 +6,7 @@
 //   {"name", "code", "stderr", "ms"}                  after it (code 0, 1, 2, 70, or "throw")
 // If the process dies, the parent charges the started document as a crash and requeues the rest.
 import { readFile } from "node:fs/promises";
-import { main } from "../dist/generator/cli.js";
+import { main } from "../dist/cli/main.js";
 
 const [listFile, outDir] = process.argv.slice(2);
 const docs = JSON.parse(await readFile(listFile, "utf8"));

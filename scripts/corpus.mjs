@@ -329,7 +329,7 @@ async function main() {
       fail("npm run build failed; fix the build or pass --no-build");
     }
   }
-  if (!(await stat(join(root, "dist/generator/cli.js")).catch(() => undefined))) fail("dist/generator/cli.js is missing; run npm run build");
+  if (!(await stat(join(root, "dist/cli/main.js")).catch(() => undefined))) fail("dist/cli/main.js is missing; run npm run build");
   const tmp = await mkdtemp(join(tmpdir(), "alter-gen-corpus-"));
   tmpPrefix = join(tmp, "node_modules", DIRECTORY);
   try {

@@ -4,8 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { closest, defaultSpecsDir, findProvider, levenshtein, loadCatalog, loadLock, verifySha256 } from "../generator/catalog.js";
-import type { CatalogProvider } from "../generator/catalog-types.js";
+import { closest, defaultSpecsDir, findProvider, levenshtein, loadCatalog, loadLock, verifySha256, CatalogError, type CatalogProvider } from "../catalog/index.js";
 import { GeneratorError, SpecError, UsageError } from "../generator/errors.js";
 import { applyFixes, loadFixes, loadOverrides, validateFixes, validateOverrides } from "../generator/spec-fixes.js";
 
@@ -86,8 +85,8 @@ describe("findProvider", async () => {
       findProvider(catalog, given);
       expect.unreachable();
     } catch (error) {
-      expect(error).toBeInstanceOf(UsageError);
-      const e = error as UsageError;
+      expect(error).toBeInstanceOf(CatalogError);
+      const e = error as CatalogError;
       expect(e.location.flag).toBe("--provider");
       for (const w of want) expect(e.message).toContain(`"${w}"`);
     }
@@ -210,15 +209,15 @@ describe("catalog validation", () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(UsageError);
-    const e = error as UsageError;
+    expect(error).toBeInstanceOf(CatalogError);
+    const e = error as CatalogError;
     expect(e.location.file).toBe(join(sub, "providers.yaml"));
     expect(e.location.pointer).toBe(want.pointer);
     expect(e.message).toMatch(want.message);
     expect(e.describe()).toContain(join(sub, "providers.yaml"));
   });
 
-  it("a missing catalog is a UsageError naming the file", async () => {
+  it("a missing catalog is a CatalogError naming the file", async () => {
     const missing = join(dir, "nope");
     await expect(loadCatalog(missing)).rejects.toThrow(/cannot read the provider catalog: ENOENT/);
   });
@@ -234,9 +233,9 @@ describe("catalog validation", () => {
     const catalog = await loadCatalog(sub);
     const notion = findProvider(catalog, "notion");
     const error = await verifySha256(catalog, notion).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SpecError);
-    expect((error as SpecError).location.pointer).toBe("/providers/4/sha256");
-    expect((error as SpecError).message).toContain(createHash("sha256").update(Buffer.concat([original, Buffer.from(" ")])).digest("hex"));
+    expect(error).toBeInstanceOf(CatalogError);
+    expect((error as CatalogError).location.pointer).toBe("/providers/4/sha256");
+    expect((error as CatalogError).message).toContain(createHash("sha256").update(Buffer.concat([original, Buffer.from(" ")])).digest("hex"));
 
     // Restored bytes pass, but a lock that disagrees is still caught.
     await writeFile(join(sub, "notion/openapi.json"), original);

@@ -7,7 +7,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../generator/cli.js";
+import { main } from "../cli/main.js";
 
 const root = path.resolve(".");
 const fixtures = path.join(root, "test/fixtures/corpus");

@@ -1,8 +1,7 @@
 // Opens a data folder: master key, database, catalog. Shared by the server and admin functions.
 import { existsSync, readFileSync, renameSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadCatalog } from "../generator/catalog.js";
-import type { CatalogProvider } from "../generator/catalog-types.js";
+import { loadCatalog, type CatalogProvider } from "../catalog/index.js";
 import { AtRest } from "./crypto/at-rest.js";
 import { decodeMasterKey, loadMasterKey, masterKeyPath } from "./crypto/master-key.js";
 import { checkMasterKey } from "./crypto/key-check.js";

@@ -1,7 +1,7 @@
 // Two small APIs the catalog does not know, described by OpenAPI documents so their stand-ins can
 // validate every request: a weather API keyed by an X-Api-Key header, and Cloudflare's token
 // verification endpoint (Authorization: Bearer <API token>).
-import type { CatalogProvider } from "../../generator/catalog-types.js";
+import type { CatalogProvider } from "../../catalog/index.js";
 
 export const WEATHER_DOC = {
   openapi: "3.1.0",

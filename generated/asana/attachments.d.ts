@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AttachmentsCreateAttachmentForObjectParams
   extends P.OptPretty, P.OptFields {
@@ -19,12 +19,12 @@ export interface AttachmentsCreateAttachmentForObjectParams
    * appending the content type to the file path: `--form
    * "file=@file.pdf;type=application/pdf"`.
    */
-  body: S.AttachmentRequestInput;
+  body: Schemas.AttachmentRequestInput;
 }
 export type AttachmentsCreateAttachmentForObjectResponse = {
-  data?: S.AttachmentResponse;
+  data?: Schemas.AttachmentResponse;
 };
-export type AttachmentsCreateAttachmentForObjectError = S.ErrorResponse;
+export type AttachmentsCreateAttachmentForObjectError = Schemas.ErrorResponse;
 
 export interface AttachmentsDeleteAttachmentParams
   extends P.OptPretty, P.OptFields {
@@ -32,9 +32,9 @@ export interface AttachmentsDeleteAttachmentParams
   attachment_gid: string;
 }
 export type AttachmentsDeleteAttachmentResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type AttachmentsDeleteAttachmentError = S.ErrorResponse;
+export type AttachmentsDeleteAttachmentError = Schemas.ErrorResponse;
 
 export interface AttachmentsGetAttachmentParams
   extends P.OptPretty, P.OptFields {
@@ -42,9 +42,9 @@ export interface AttachmentsGetAttachmentParams
   attachment_gid: string;
 }
 export type AttachmentsGetAttachmentResponse = {
-  data?: S.AttachmentResponse;
+  data?: Schemas.AttachmentResponse;
 };
-export type AttachmentsGetAttachmentError = S.ErrorResponse;
+export type AttachmentsGetAttachmentError = Schemas.ErrorResponse;
 
 export interface AttachmentsGetAttachmentsForObjectParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -52,10 +52,10 @@ export interface AttachmentsGetAttachmentsForObjectParams
   parent: string;
 }
 export type AttachmentsGetAttachmentsForObjectResponse = {
-  data?: S.AttachmentCompact[];
+  data?: Schemas.AttachmentCompact[];
 };
-export type AttachmentsGetAttachmentsForObjectError = S.ErrorResponse;
-export type AttachmentsGetAttachmentsForObjectItem = S.AttachmentCompact;
+export type AttachmentsGetAttachmentsForObjectError = Schemas.ErrorResponse;
+export type AttachmentsGetAttachmentsForObjectItem = Schemas.AttachmentCompact;
 
 export interface AttachmentsMethods {
   /**

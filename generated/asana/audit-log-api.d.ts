@@ -3,7 +3,7 @@
 
 import type { PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AuditLogAPIGetAuditLogEventsParams
   extends P.WorkspaceGid, P.Limit, P.Offset {
@@ -28,10 +28,10 @@ export interface AuditLogAPIGetAuditLogEventsParams
   resource_gid?: string;
 }
 export type AuditLogAPIGetAuditLogEventsResponse = {
-  data?: S.AuditLogEvent[];
+  data?: Schemas.AuditLogEvent[];
 };
-export type AuditLogAPIGetAuditLogEventsError = S.ErrorResponse;
-export type AuditLogAPIGetAuditLogEventsItem = S.AuditLogEvent;
+export type AuditLogAPIGetAuditLogEventsError = Schemas.ErrorResponse;
+export type AuditLogAPIGetAuditLogEventsItem = Schemas.AuditLogEvent;
 
 export interface AuditLogAPIMethods {
   /**

@@ -3,19 +3,19 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface BatchAPICreateBatchRequestParams
   extends P.OptPretty, P.OptFields {
   /** The requests to batch together via the Batch API. */
   body: {
-    data?: S.BatchRequestInput;
+    data?: Schemas.BatchRequestInput;
   };
 }
 export type BatchAPICreateBatchRequestResponse = {
-  data?: S.BatchResponse[];
+  data?: Schemas.BatchResponse[];
 };
-export type BatchAPICreateBatchRequestError = S.ErrorResponse;
+export type BatchAPICreateBatchRequestError = Schemas.ErrorResponse;
 
 export interface BatchAPIMethods {
   /**

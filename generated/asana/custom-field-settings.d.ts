@@ -3,27 +3,27 @@
 
 import type { PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CustomFieldSettingsGetCustomFieldSettingsForPortfolioParams
   extends P.PortfolioGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type CustomFieldSettingsGetCustomFieldSettingsForPortfolioResponse = {
-  data?: S.CustomFieldSettingResponse[];
+  data?: Schemas.CustomFieldSettingResponse[];
 };
 export type CustomFieldSettingsGetCustomFieldSettingsForPortfolioError =
-  S.ErrorResponse;
+  Schemas.ErrorResponse;
 export type CustomFieldSettingsGetCustomFieldSettingsForPortfolioItem =
-  S.CustomFieldSettingResponse;
+  Schemas.CustomFieldSettingResponse;
 
 export interface CustomFieldSettingsGetCustomFieldSettingsForProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type CustomFieldSettingsGetCustomFieldSettingsForProjectResponse = {
-  data?: S.CustomFieldSettingResponse[];
+  data?: Schemas.CustomFieldSettingResponse[];
 };
 export type CustomFieldSettingsGetCustomFieldSettingsForProjectError =
-  S.ErrorResponse;
+  Schemas.ErrorResponse;
 export type CustomFieldSettingsGetCustomFieldSettingsForProjectItem =
-  S.CustomFieldSettingResponse;
+  Schemas.CustomFieldSettingResponse;
 
 export interface CustomFieldSettingsMethods {
   /**

@@ -3,77 +3,81 @@
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CustomFieldsCreateCustomFieldParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** The custom field object to create. */
   body?: {
-    data?: S.CustomFieldRequestInput;
+    data?: Schemas.CustomFieldRequestInput;
   };
 }
 export type CustomFieldsCreateCustomFieldResponse = {
-  data?: S.CustomFieldResponse;
+  data?: Schemas.CustomFieldResponse;
 };
-export type CustomFieldsCreateCustomFieldError = S.ErrorResponse;
+export type CustomFieldsCreateCustomFieldError = Schemas.ErrorResponse;
 
 export interface CustomFieldsCreateEnumOptionForCustomFieldParams
   extends P.CustomFieldGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** The enum option object to create. */
   body?: {
-    data?: S.EnumOptionRequestInput;
+    data?: Schemas.EnumOptionRequestInput;
   };
 }
 export type CustomFieldsCreateEnumOptionForCustomFieldResponse = {
-  data?: S.EnumOption;
+  data?: Schemas.EnumOption;
 };
-export type CustomFieldsCreateEnumOptionForCustomFieldError = S.ErrorResponse;
+export type CustomFieldsCreateEnumOptionForCustomFieldError =
+  Schemas.ErrorResponse;
 
 export interface CustomFieldsDeleteCustomFieldParams
   extends P.CustomFieldGid, P.OptPretty, P.OptFields {}
 export type CustomFieldsDeleteCustomFieldResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type CustomFieldsDeleteCustomFieldError = S.ErrorResponse;
+export type CustomFieldsDeleteCustomFieldError = Schemas.ErrorResponse;
 
 export interface CustomFieldsGetCustomFieldParams
   extends P.CustomFieldGid, P.OptPretty, P.OptFields {}
 export type CustomFieldsGetCustomFieldResponse = {
-  data?: S.CustomFieldResponse;
+  data?: Schemas.CustomFieldResponse;
 };
-export type CustomFieldsGetCustomFieldError = S.ErrorResponse;
+export type CustomFieldsGetCustomFieldError = Schemas.ErrorResponse;
 
 export interface CustomFieldsGetCustomFieldsForWorkspaceParams
   extends P.WorkspaceGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type CustomFieldsGetCustomFieldsForWorkspaceResponse = {
-  data?: S.CustomFieldResponse[];
+  data?: Schemas.CustomFieldResponse[];
 };
-export type CustomFieldsGetCustomFieldsForWorkspaceError = S.ErrorResponse;
-export type CustomFieldsGetCustomFieldsForWorkspaceItem = S.CustomFieldResponse;
+export type CustomFieldsGetCustomFieldsForWorkspaceError =
+  Schemas.ErrorResponse;
+export type CustomFieldsGetCustomFieldsForWorkspaceItem =
+  Schemas.CustomFieldResponse;
 
 export interface CustomFieldsInsertEnumOptionForCustomFieldParams
   extends P.CustomFieldGid, P.OptPretty, P.OptFields {
   /** The enum option object to create. */
   body?: {
-    data?: S.EnumOptionInsertRequest;
+    data?: Schemas.EnumOptionInsertRequest;
   };
 }
 export type CustomFieldsInsertEnumOptionForCustomFieldResponse = {
-  data?: S.EnumOption;
+  data?: Schemas.EnumOption;
 };
-export type CustomFieldsInsertEnumOptionForCustomFieldError = S.ErrorResponse;
+export type CustomFieldsInsertEnumOptionForCustomFieldError =
+  Schemas.ErrorResponse;
 
 export interface CustomFieldsUpdateCustomFieldParams
   extends P.CustomFieldGid, P.OptPretty, P.OptFields {
   /** The custom field object with all updated properties. */
   body?: {
-    data?: S.CustomFieldRequestInput;
+    data?: Schemas.CustomFieldRequestInput;
   };
 }
 export type CustomFieldsUpdateCustomFieldResponse = {
-  data?: S.CustomFieldResponse;
+  data?: Schemas.CustomFieldResponse;
 };
-export type CustomFieldsUpdateCustomFieldError = S.ErrorResponse;
+export type CustomFieldsUpdateCustomFieldError = Schemas.ErrorResponse;
 
 export interface CustomFieldsUpdateEnumOptionParams
   extends P.OptPretty, P.OptFields {
@@ -81,13 +85,13 @@ export interface CustomFieldsUpdateEnumOptionParams
   enum_option_gid: string;
   /** The enum option object to update */
   body?: {
-    data?: S.EnumOptionRequestInput;
+    data?: Schemas.EnumOptionRequestInput;
   };
 }
 export type CustomFieldsUpdateEnumOptionResponse = {
-  data?: S.EnumOption;
+  data?: Schemas.EnumOption;
 };
-export type CustomFieldsUpdateEnumOptionError = S.ErrorResponse;
+export type CustomFieldsUpdateEnumOptionError = Schemas.ErrorResponse;
 
 export interface CustomFieldsMethods {
   /**

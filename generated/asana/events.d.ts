@@ -3,7 +3,7 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface EventsGetEventsParams extends P.OptPretty, P.OptFields {
   /** A resource ID to subscribe to. The resource can be a task or project. */
@@ -15,13 +15,13 @@ export interface EventsGetEventsParams extends P.OptPretty, P.OptFields {
   sync?: string;
 }
 export type EventsGetEventsResponse = {
-  data?: S.EventResponse[];
+  data?: Schemas.EventResponse[];
   /** Indicates whether there are more events to pull. */
   has_more?: boolean;
   /** A sync token to be used with the next call to the /events endpoint. */
   sync?: string;
 };
-export type EventsGetEventsError = S.ErrorResponse;
+export type EventsGetEventsError = Schemas.ErrorResponse;
 
 export interface EventsMethods {
   /**

@@ -3,19 +3,20 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface GoalRelationshipsAddSupportingRelationshipParams
   extends P.GoalGid, P.OptPretty, P.OptFields {
   /** The supporting resource to be added to the goal */
   body: {
-    data?: S.GoalAddSupportingRelationshipRequest;
+    data?: Schemas.GoalAddSupportingRelationshipRequest;
   };
 }
 export type GoalRelationshipsAddSupportingRelationshipResponse = {
-  data?: S.GoalRelationshipResponse;
+  data?: Schemas.GoalRelationshipResponse;
 };
-export type GoalRelationshipsAddSupportingRelationshipError = S.ErrorResponse;
+export type GoalRelationshipsAddSupportingRelationshipError =
+  Schemas.ErrorResponse;
 
 export interface GoalRelationshipsGetGoalRelationshipParams
   extends P.OptPretty, P.OptFields {
@@ -23,9 +24,9 @@ export interface GoalRelationshipsGetGoalRelationshipParams
   goal_relationship_gid: string;
 }
 export type GoalRelationshipsGetGoalRelationshipResponse = {
-  data?: S.GoalRelationshipResponse;
+  data?: Schemas.GoalRelationshipResponse;
 };
-export type GoalRelationshipsGetGoalRelationshipError = S.ErrorResponse;
+export type GoalRelationshipsGetGoalRelationshipError = Schemas.ErrorResponse;
 
 export interface GoalRelationshipsGetGoalRelationshipsParams
   extends P.OptPretty, P.OptFields {
@@ -35,22 +36,22 @@ export interface GoalRelationshipsGetGoalRelationshipsParams
   resource_subtype?: string;
 }
 export type GoalRelationshipsGetGoalRelationshipsResponse = {
-  data?: S.GoalRelationshipCompact[];
+  data?: Schemas.GoalRelationshipCompact[];
 };
-export type GoalRelationshipsGetGoalRelationshipsError = S.ErrorResponse;
+export type GoalRelationshipsGetGoalRelationshipsError = Schemas.ErrorResponse;
 
 export interface GoalRelationshipsRemoveSupportingRelationshipParams
   extends P.GoalGid, P.OptPretty, P.OptFields {
   /** The supporting resource to be removed from the goal */
   body: {
-    data?: S.GoalRemoveSupportingRelationshipRequest;
+    data?: Schemas.GoalRemoveSupportingRelationshipRequest;
   };
 }
 export type GoalRelationshipsRemoveSupportingRelationshipResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
 export type GoalRelationshipsRemoveSupportingRelationshipError =
-  S.ErrorResponse;
+  Schemas.ErrorResponse;
 
 export interface GoalRelationshipsUpdateGoalRelationshipParams
   extends P.OptPretty, P.OptFields {
@@ -58,13 +59,14 @@ export interface GoalRelationshipsUpdateGoalRelationshipParams
   goal_relationship_gid: string;
   /** The updated fields for the goal relationship. */
   body: {
-    data?: S.GoalRelationshipRequestInput;
+    data?: Schemas.GoalRelationshipRequestInput;
   };
 }
 export type GoalRelationshipsUpdateGoalRelationshipResponse = {
-  data?: S.GoalRelationshipResponse;
+  data?: Schemas.GoalRelationshipResponse;
 };
-export type GoalRelationshipsUpdateGoalRelationshipError = S.ErrorResponse;
+export type GoalRelationshipsUpdateGoalRelationshipError =
+  Schemas.ErrorResponse;
 
 export interface GoalRelationshipsMethods {
   /**

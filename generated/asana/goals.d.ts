@@ -3,57 +3,57 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface GoalsAddFollowersParams
   extends P.GoalGid, P.OptPretty, P.OptFields {
   /** The followers to be added as collaborators */
   body: {
-    data?: S.TaskAddFollowersRequest;
+    data?: Schemas.TaskAddFollowersRequest;
   };
 }
 export type GoalsAddFollowersResponse = {
-  data?: S.GoalResponse;
+  data?: Schemas.GoalResponse;
 };
-export type GoalsAddFollowersError = S.ErrorResponse;
+export type GoalsAddFollowersError = Schemas.ErrorResponse;
 
 export interface GoalsCreateGoalParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** The goal to create. */
   body: {
-    data?: S.GoalRequestInput;
+    data?: Schemas.GoalRequestInput;
   };
 }
 export type GoalsCreateGoalResponse = {
-  data?: S.GoalResponse;
+  data?: Schemas.GoalResponse;
 };
-export type GoalsCreateGoalError = S.ErrorResponse;
+export type GoalsCreateGoalError = Schemas.ErrorResponse;
 
 export interface GoalsCreateGoalMetricParams
   extends P.GoalGid, P.OptPretty, P.OptFields {
   /** The goal metric to create. */
   body: {
-    data?: S.GoalMetricBaseInput;
+    data?: Schemas.GoalMetricBaseInput;
   };
 }
 export type GoalsCreateGoalMetricResponse = {
-  data?: S.GoalResponse;
+  data?: Schemas.GoalResponse;
 };
-export type GoalsCreateGoalMetricError = S.ErrorResponse;
+export type GoalsCreateGoalMetricError = Schemas.ErrorResponse;
 
 export interface GoalsDeleteGoalParams
   extends P.GoalGid, P.OptPretty, P.OptFields {}
 export type GoalsDeleteGoalResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type GoalsDeleteGoalError = S.ErrorResponse;
+export type GoalsDeleteGoalError = Schemas.ErrorResponse;
 
 export interface GoalsGetGoalParams
   extends P.GoalGid, P.OptPretty, P.OptFields {}
 export type GoalsGetGoalResponse = {
-  data?: S.GoalResponse;
+  data?: Schemas.GoalResponse;
 };
-export type GoalsGetGoalError = S.ErrorResponse;
+export type GoalsGetGoalError = Schemas.ErrorResponse;
 
 export interface GoalsGetGoalsParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -71,53 +71,53 @@ export interface GoalsGetGoalsParams
   time_periods?: string[];
 }
 export type GoalsGetGoalsResponse = {
-  data?: S.GoalCompact[];
+  data?: Schemas.GoalCompact[];
 };
-export type GoalsGetGoalsError = S.ErrorResponse;
-export type GoalsGetGoalsItem = S.GoalCompact;
+export type GoalsGetGoalsError = Schemas.ErrorResponse;
+export type GoalsGetGoalsItem = Schemas.GoalCompact;
 
 export interface GoalsGetParentGoalsForGoalParams
   extends P.GoalGid, P.OptPretty, P.OptFields {}
 export type GoalsGetParentGoalsForGoalResponse = {
-  data?: S.GoalCompact[];
+  data?: Schemas.GoalCompact[];
 };
-export type GoalsGetParentGoalsForGoalError = S.ErrorResponse;
+export type GoalsGetParentGoalsForGoalError = Schemas.ErrorResponse;
 
 export interface GoalsRemoveFollowersParams
   extends P.GoalGid, P.OptPretty, P.OptFields {
   /** The followers to be removed as collaborators */
   body: {
-    data?: S.TaskAddFollowersRequest;
+    data?: Schemas.TaskAddFollowersRequest;
   };
 }
 export type GoalsRemoveFollowersResponse = {
-  data?: S.GoalResponse;
+  data?: Schemas.GoalResponse;
 };
-export type GoalsRemoveFollowersError = S.ErrorResponse;
+export type GoalsRemoveFollowersError = Schemas.ErrorResponse;
 
 export interface GoalsUpdateGoalParams
   extends P.GoalGid, P.OptPretty, P.OptFields {
   /** The updated fields for the goal. */
   body: {
-    data?: S.GoalRequestInput;
+    data?: Schemas.GoalRequestInput;
   };
 }
 export type GoalsUpdateGoalResponse = {
-  data?: S.GoalResponse;
+  data?: Schemas.GoalResponse;
 };
-export type GoalsUpdateGoalError = S.ErrorResponse;
+export type GoalsUpdateGoalError = Schemas.ErrorResponse;
 
 export interface GoalsUpdateGoalMetricParams
   extends P.GoalGid, P.OptPretty, P.OptFields {
   /** The updated fields for the goal metric. */
   body: {
-    data?: S.GoalMetricCurrentValueRequestInput;
+    data?: Schemas.GoalMetricCurrentValueRequestInput;
   };
 }
 export type GoalsUpdateGoalMetricResponse = {
-  data?: S.GoalResponse;
+  data?: Schemas.GoalResponse;
 };
-export type GoalsUpdateGoalMetricError = S.ErrorResponse;
+export type GoalsUpdateGoalMetricError = Schemas.ErrorResponse;
 
 export interface GoalsMethods {
   /**

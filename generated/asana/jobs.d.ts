@@ -3,16 +3,16 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface JobsGetJobParams extends P.OptPretty, P.OptFields {
   /** Globally unique identifier for the job. */
   job_gid: string;
 }
 export type JobsGetJobResponse = {
-  data?: S.JobCompact;
+  data?: Schemas.JobCompact;
 };
-export type JobsGetJobError = S.ErrorResponse;
+export type JobsGetJobError = Schemas.ErrorResponse;
 
 export interface JobsMethods {
   /**

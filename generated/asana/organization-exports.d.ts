@@ -3,19 +3,20 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface OrganizationExportsCreateOrganizationExportParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** The organization to export. */
   body: {
-    data?: S.OrganizationExportRequest;
+    data?: Schemas.OrganizationExportRequest;
   };
 }
 export type OrganizationExportsCreateOrganizationExportResponse = {
-  data?: S.OrganizationExportCompact;
+  data?: Schemas.OrganizationExportCompact;
 };
-export type OrganizationExportsCreateOrganizationExportError = S.ErrorResponse;
+export type OrganizationExportsCreateOrganizationExportError =
+  Schemas.ErrorResponse;
 
 export interface OrganizationExportsGetOrganizationExportParams
   extends P.OptPretty, P.OptFields {
@@ -23,9 +24,10 @@ export interface OrganizationExportsGetOrganizationExportParams
   organization_export_gid: string;
 }
 export type OrganizationExportsGetOrganizationExportResponse = {
-  data?: S.OrganizationExportCompact;
+  data?: Schemas.OrganizationExportCompact;
 };
-export type OrganizationExportsGetOrganizationExportError = S.ErrorResponse;
+export type OrganizationExportsGetOrganizationExportError =
+  Schemas.ErrorResponse;
 
 export interface OrganizationExportsMethods {
   /**

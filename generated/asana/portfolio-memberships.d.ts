@@ -7,16 +7,17 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PortfolioMembershipsGetPortfolioMembershipParams
   extends P.OptPretty, P.OptFields {
   portfolio_membership_gid: string;
 }
 export type PortfolioMembershipsGetPortfolioMembershipResponse = {
-  data?: S.PortfolioMembershipCompact;
+  data?: Schemas.PortfolioMembershipCompact;
 };
-export type PortfolioMembershipsGetPortfolioMembershipError = S.ErrorResponse;
+export type PortfolioMembershipsGetPortfolioMembershipError =
+  Schemas.ErrorResponse;
 
 export interface PortfolioMembershipsGetPortfolioMembershipsParams
   extends P.User, P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -26,21 +27,22 @@ export interface PortfolioMembershipsGetPortfolioMembershipsParams
   workspace?: string;
 }
 export type PortfolioMembershipsGetPortfolioMembershipsResponse = {
-  data?: S.PortfolioMembershipCompact[];
+  data?: Schemas.PortfolioMembershipCompact[];
 };
-export type PortfolioMembershipsGetPortfolioMembershipsError = S.ErrorResponse;
+export type PortfolioMembershipsGetPortfolioMembershipsError =
+  Schemas.ErrorResponse;
 export type PortfolioMembershipsGetPortfolioMembershipsItem =
-  S.PortfolioMembershipCompact;
+  Schemas.PortfolioMembershipCompact;
 
 export interface PortfolioMembershipsGetPortfolioMembershipsForPortfolioParams
   extends P.PortfolioGid, P.User, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type PortfolioMembershipsGetPortfolioMembershipsForPortfolioResponse = {
-  data?: S.PortfolioMembershipCompact[];
+  data?: Schemas.PortfolioMembershipCompact[];
 };
 export type PortfolioMembershipsGetPortfolioMembershipsForPortfolioError =
-  S.ErrorResponse;
+  Schemas.ErrorResponse;
 export type PortfolioMembershipsGetPortfolioMembershipsForPortfolioItem =
-  S.PortfolioMembershipCompact;
+  Schemas.PortfolioMembershipCompact;
 
 export interface PortfolioMembershipsMethods {
   /**

@@ -3,77 +3,78 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PortfoliosAddCustomFieldSettingForPortfolioParams
   extends P.PortfolioGid, P.OptPretty {
   /** Information about the custom field setting. */
   body: {
-    data?: S.AddCustomFieldSettingRequest;
+    data?: Schemas.AddCustomFieldSettingRequest;
   };
 }
 export type PortfoliosAddCustomFieldSettingForPortfolioResponse = {
-  data?: S.CustomFieldSettingResponse;
+  data?: Schemas.CustomFieldSettingResponse;
 };
-export type PortfoliosAddCustomFieldSettingForPortfolioError = S.ErrorResponse;
+export type PortfoliosAddCustomFieldSettingForPortfolioError =
+  Schemas.ErrorResponse;
 
 export interface PortfoliosAddItemForPortfolioParams
   extends P.PortfolioGid, P.OptPretty, P.OptFields {
   /** Information about the item being inserted. */
   body: {
-    data?: S.PortfolioAddItemRequest;
+    data?: Schemas.PortfolioAddItemRequest;
   };
 }
 export type PortfoliosAddItemForPortfolioResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type PortfoliosAddItemForPortfolioError = S.ErrorResponse;
+export type PortfoliosAddItemForPortfolioError = Schemas.ErrorResponse;
 
 export interface PortfoliosAddMembersForPortfolioParams
   extends P.PortfolioGid, P.OptPretty, P.OptFields {
   /** Information about the members being added. */
   body: {
-    data?: S.AddMembersRequest;
+    data?: Schemas.AddMembersRequest;
   };
 }
 export type PortfoliosAddMembersForPortfolioResponse = {
-  data?: S.PortfolioResponse;
+  data?: Schemas.PortfolioResponse;
 };
-export type PortfoliosAddMembersForPortfolioError = S.ErrorResponse;
+export type PortfoliosAddMembersForPortfolioError = Schemas.ErrorResponse;
 
 export interface PortfoliosCreatePortfolioParams
   extends P.OptPretty, P.OptFields {
   /** The portfolio to create. */
   body: {
-    data?: S.PortfolioRequestInput;
+    data?: Schemas.PortfolioRequestInput;
   };
 }
 export type PortfoliosCreatePortfolioResponse = {
-  data?: S.PortfolioResponse;
+  data?: Schemas.PortfolioResponse;
 };
-export type PortfoliosCreatePortfolioError = S.ErrorResponse;
+export type PortfoliosCreatePortfolioError = Schemas.ErrorResponse;
 
 export interface PortfoliosDeletePortfolioParams
   extends P.PortfolioGid, P.OptPretty, P.OptFields {}
 export type PortfoliosDeletePortfolioResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type PortfoliosDeletePortfolioError = S.ErrorResponse;
+export type PortfoliosDeletePortfolioError = Schemas.ErrorResponse;
 
 export interface PortfoliosGetItemsForPortfolioParams
   extends P.PortfolioGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type PortfoliosGetItemsForPortfolioResponse = {
-  data?: S.ProjectCompact[];
+  data?: Schemas.ProjectCompact[];
 };
-export type PortfoliosGetItemsForPortfolioError = S.ErrorResponse;
-export type PortfoliosGetItemsForPortfolioItem = S.ProjectCompact;
+export type PortfoliosGetItemsForPortfolioError = Schemas.ErrorResponse;
+export type PortfoliosGetItemsForPortfolioItem = Schemas.ProjectCompact;
 
 export interface PortfoliosGetPortfolioParams
   extends P.PortfolioGid, P.OptPretty, P.OptFields {}
 export type PortfoliosGetPortfolioResponse = {
-  data?: S.PortfolioResponse;
+  data?: Schemas.PortfolioResponse;
 };
-export type PortfoliosGetPortfolioError = S.ErrorResponse;
+export type PortfoliosGetPortfolioError = Schemas.ErrorResponse;
 
 export interface PortfoliosGetPortfoliosParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -83,59 +84,59 @@ export interface PortfoliosGetPortfoliosParams
   owner: string;
 }
 export type PortfoliosGetPortfoliosResponse = {
-  data?: S.PortfolioCompact[];
+  data?: Schemas.PortfolioCompact[];
 };
-export type PortfoliosGetPortfoliosError = S.ErrorResponse;
-export type PortfoliosGetPortfoliosItem = S.PortfolioCompact;
+export type PortfoliosGetPortfoliosError = Schemas.ErrorResponse;
+export type PortfoliosGetPortfoliosItem = Schemas.PortfolioCompact;
 
 export interface PortfoliosRemoveCustomFieldSettingForPortfolioParams
   extends P.PortfolioGid, P.OptPretty {
   /** Information about the custom field setting being removed. */
   body: {
-    data?: S.RemoveCustomFieldSettingRequest;
+    data?: Schemas.RemoveCustomFieldSettingRequest;
   };
 }
 export type PortfoliosRemoveCustomFieldSettingForPortfolioResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
 export type PortfoliosRemoveCustomFieldSettingForPortfolioError =
-  S.ErrorResponse;
+  Schemas.ErrorResponse;
 
 export interface PortfoliosRemoveItemForPortfolioParams
   extends P.PortfolioGid, P.OptPretty, P.OptFields {
   /** Information about the item being removed. */
   body: {
-    data?: S.PortfolioRemoveItemRequest;
+    data?: Schemas.PortfolioRemoveItemRequest;
   };
 }
 export type PortfoliosRemoveItemForPortfolioResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type PortfoliosRemoveItemForPortfolioError = S.ErrorResponse;
+export type PortfoliosRemoveItemForPortfolioError = Schemas.ErrorResponse;
 
 export interface PortfoliosRemoveMembersForPortfolioParams
   extends P.PortfolioGid, P.OptPretty, P.OptFields {
   /** Information about the members being removed. */
   body: {
-    data?: S.RemoveMembersRequest;
+    data?: Schemas.RemoveMembersRequest;
   };
 }
 export type PortfoliosRemoveMembersForPortfolioResponse = {
-  data?: S.PortfolioResponse;
+  data?: Schemas.PortfolioResponse;
 };
-export type PortfoliosRemoveMembersForPortfolioError = S.ErrorResponse;
+export type PortfoliosRemoveMembersForPortfolioError = Schemas.ErrorResponse;
 
 export interface PortfoliosUpdatePortfolioParams
   extends P.PortfolioGid, P.OptPretty, P.OptFields {
   /** The updated fields for the portfolio. */
   body: {
-    data?: S.PortfolioRequestInput;
+    data?: Schemas.PortfolioRequestInput;
   };
 }
 export type PortfoliosUpdatePortfolioResponse = {
-  data?: S.PortfolioResponse;
+  data?: Schemas.PortfolioResponse;
 };
-export type PortfoliosUpdatePortfolioError = S.ErrorResponse;
+export type PortfoliosUpdatePortfolioError = Schemas.ErrorResponse;
 
 export interface PortfoliosMethods {
   /**

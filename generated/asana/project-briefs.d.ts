@@ -3,45 +3,45 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectBriefsCreateProjectBriefParams
   extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** The project brief to create. */
   body: {
-    data?: S.ProjectBriefRequestInput;
+    data?: Schemas.ProjectBriefRequestInput;
   };
 }
 export type ProjectBriefsCreateProjectBriefResponse = {
-  data?: S.ProjectBriefResponse;
+  data?: Schemas.ProjectBriefResponse;
 };
-export type ProjectBriefsCreateProjectBriefError = S.ErrorResponse;
+export type ProjectBriefsCreateProjectBriefError = Schemas.ErrorResponse;
 
 export interface ProjectBriefsDeleteProjectBriefParams
   extends P.ProjectBriefGid, P.OptPretty, P.OptFields {}
 export type ProjectBriefsDeleteProjectBriefResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type ProjectBriefsDeleteProjectBriefError = S.ErrorResponse;
+export type ProjectBriefsDeleteProjectBriefError = Schemas.ErrorResponse;
 
 export interface ProjectBriefsGetProjectBriefParams
   extends P.ProjectBriefGid, P.OptPretty, P.OptFields {}
 export type ProjectBriefsGetProjectBriefResponse = {
-  data?: S.ProjectBriefResponse;
+  data?: Schemas.ProjectBriefResponse;
 };
-export type ProjectBriefsGetProjectBriefError = S.ErrorResponse;
+export type ProjectBriefsGetProjectBriefError = Schemas.ErrorResponse;
 
 export interface ProjectBriefsUpdateProjectBriefParams
   extends P.ProjectBriefGid, P.OptPretty, P.OptFields {
   /** The updated fields for the project brief. */
   body: {
-    data?: S.ProjectBriefRequestInput;
+    data?: Schemas.ProjectBriefRequestInput;
   };
 }
 export type ProjectBriefsUpdateProjectBriefResponse = {
-  data?: S.ProjectBriefResponse;
+  data?: Schemas.ProjectBriefResponse;
 };
-export type ProjectBriefsUpdateProjectBriefError = S.ErrorResponse;
+export type ProjectBriefsUpdateProjectBriefError = Schemas.ErrorResponse;
 
 export interface ProjectBriefsMethods {
   /**

@@ -3,26 +3,26 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectMembershipsGetProjectMembershipParams
   extends P.OptPretty, P.OptFields {
   project_membership_gid: string;
 }
 export type ProjectMembershipsGetProjectMembershipResponse = {
-  data?: S.ProjectMembershipResponse;
+  data?: Schemas.ProjectMembershipResponse;
 };
-export type ProjectMembershipsGetProjectMembershipError = S.ErrorResponse;
+export type ProjectMembershipsGetProjectMembershipError = Schemas.ErrorResponse;
 
 export interface ProjectMembershipsGetProjectMembershipsForProjectParams
   extends P.ProjectGid, P.User, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type ProjectMembershipsGetProjectMembershipsForProjectResponse = {
-  data?: S.ProjectMembershipCompact[];
+  data?: Schemas.ProjectMembershipCompact[];
 };
 export type ProjectMembershipsGetProjectMembershipsForProjectError =
-  S.ErrorResponse;
+  Schemas.ErrorResponse;
 export type ProjectMembershipsGetProjectMembershipsForProjectItem =
-  S.ProjectMembershipCompact;
+  Schemas.ProjectMembershipCompact;
 
 export interface ProjectMembershipsMethods {
   /**

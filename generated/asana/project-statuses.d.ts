@@ -3,19 +3,20 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectStatusesCreateProjectStatusForProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** The project status to create. */
   body: {
-    data?: S.ProjectStatusBaseInput;
+    data?: Schemas.ProjectStatusBaseInput;
   };
 }
 export type ProjectStatusesCreateProjectStatusForProjectResponse = {
-  data?: S.ProjectStatusResponse;
+  data?: Schemas.ProjectStatusResponse;
 };
-export type ProjectStatusesCreateProjectStatusForProjectError = S.ErrorResponse;
+export type ProjectStatusesCreateProjectStatusForProjectError =
+  Schemas.ErrorResponse;
 
 export interface ProjectStatusesDeleteProjectStatusParams
   extends P.OptPretty, P.OptFields {
@@ -23,9 +24,9 @@ export interface ProjectStatusesDeleteProjectStatusParams
   project_status_gid: string;
 }
 export type ProjectStatusesDeleteProjectStatusResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type ProjectStatusesDeleteProjectStatusError = S.ErrorResponse;
+export type ProjectStatusesDeleteProjectStatusError = Schemas.ErrorResponse;
 
 export interface ProjectStatusesGetProjectStatusParams
   extends P.OptPretty, P.OptFields {
@@ -33,18 +34,19 @@ export interface ProjectStatusesGetProjectStatusParams
   project_status_gid: string;
 }
 export type ProjectStatusesGetProjectStatusResponse = {
-  data?: S.ProjectStatusResponse;
+  data?: Schemas.ProjectStatusResponse;
 };
-export type ProjectStatusesGetProjectStatusError = S.ErrorResponse;
+export type ProjectStatusesGetProjectStatusError = Schemas.ErrorResponse;
 
 export interface ProjectStatusesGetProjectStatusesForProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type ProjectStatusesGetProjectStatusesForProjectResponse = {
-  data?: S.ProjectStatusCompact[];
+  data?: Schemas.ProjectStatusCompact[];
 };
-export type ProjectStatusesGetProjectStatusesForProjectError = S.ErrorResponse;
+export type ProjectStatusesGetProjectStatusesForProjectError =
+  Schemas.ErrorResponse;
 export type ProjectStatusesGetProjectStatusesForProjectItem =
-  S.ProjectStatusCompact;
+  Schemas.ProjectStatusCompact;
 
 export interface ProjectStatusesMethods {
   /**

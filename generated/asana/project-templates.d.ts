@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectTemplatesGetProjectTemplateParams
   extends P.OptPretty, P.OptFields {
@@ -15,9 +15,9 @@ export interface ProjectTemplatesGetProjectTemplateParams
   project_template_gid: string;
 }
 export type ProjectTemplatesGetProjectTemplateResponse = {
-  data?: S.ProjectTemplateResponse;
+  data?: Schemas.ProjectTemplateResponse;
 };
-export type ProjectTemplatesGetProjectTemplateError = S.ErrorResponse;
+export type ProjectTemplatesGetProjectTemplateError = Schemas.ErrorResponse;
 
 export interface ProjectTemplatesGetProjectTemplatesParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -27,19 +27,21 @@ export interface ProjectTemplatesGetProjectTemplatesParams
   team?: string;
 }
 export type ProjectTemplatesGetProjectTemplatesResponse = {
-  data?: S.ProjectTemplateCompact[];
+  data?: Schemas.ProjectTemplateCompact[];
 };
-export type ProjectTemplatesGetProjectTemplatesError = S.ErrorResponse;
-export type ProjectTemplatesGetProjectTemplatesItem = S.ProjectTemplateCompact;
+export type ProjectTemplatesGetProjectTemplatesError = Schemas.ErrorResponse;
+export type ProjectTemplatesGetProjectTemplatesItem =
+  Schemas.ProjectTemplateCompact;
 
 export interface ProjectTemplatesGetProjectTemplatesForTeamParams
   extends P.TeamGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type ProjectTemplatesGetProjectTemplatesForTeamResponse = {
-  data?: S.ProjectTemplateCompact[];
+  data?: Schemas.ProjectTemplateCompact[];
 };
-export type ProjectTemplatesGetProjectTemplatesForTeamError = S.ErrorResponse;
+export type ProjectTemplatesGetProjectTemplatesForTeamError =
+  Schemas.ErrorResponse;
 export type ProjectTemplatesGetProjectTemplatesForTeamItem =
-  S.ProjectTemplateCompact;
+  Schemas.ProjectTemplateCompact;
 
 export interface ProjectTemplatesInstantiateProjectParams
   extends P.OptPretty, P.OptFields {
@@ -47,13 +49,13 @@ export interface ProjectTemplatesInstantiateProjectParams
   project_template_gid: string;
   /** Describes the inputs used for instantiating a project, such as the resulting project's name, which team it should be created in, and values for date variables. */
   body?: {
-    data?: S.ProjectTemplateInstantiateProjectRequest;
+    data?: Schemas.ProjectTemplateInstantiateProjectRequest;
   };
 }
 export type ProjectTemplatesInstantiateProjectResponse = {
-  data?: S.JobCompact;
+  data?: Schemas.JobCompact;
 };
-export type ProjectTemplatesInstantiateProjectError = S.ErrorResponse;
+export type ProjectTemplatesInstantiateProjectError = Schemas.ErrorResponse;
 
 export interface ProjectTemplatesMethods {
   /**

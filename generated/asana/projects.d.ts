@@ -7,104 +7,105 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectsAddCustomFieldSettingForProjectParams
   extends P.ProjectGid, P.OptPretty {
   /** Information about the custom field setting. */
   body: {
-    data?: S.AddCustomFieldSettingRequest;
+    data?: Schemas.AddCustomFieldSettingRequest;
   };
 }
 export type ProjectsAddCustomFieldSettingForProjectResponse = {
-  data?: S.CustomFieldSettingResponse;
+  data?: Schemas.CustomFieldSettingResponse;
 };
-export type ProjectsAddCustomFieldSettingForProjectError = S.ErrorResponse;
+export type ProjectsAddCustomFieldSettingForProjectError =
+  Schemas.ErrorResponse;
 
 export interface ProjectsAddFollowersForProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** Information about the followers being added. */
   body: {
-    data?: S.AddFollowersRequest;
+    data?: Schemas.AddFollowersRequest;
   };
 }
 export type ProjectsAddFollowersForProjectResponse = {
-  data?: S.ProjectResponse;
+  data?: Schemas.ProjectResponse;
 };
-export type ProjectsAddFollowersForProjectError = S.ErrorResponse;
+export type ProjectsAddFollowersForProjectError = Schemas.ErrorResponse;
 
 export interface ProjectsAddMembersForProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** Information about the members being added. */
   body: {
-    data?: S.AddMembersRequest;
+    data?: Schemas.AddMembersRequest;
   };
 }
 export type ProjectsAddMembersForProjectResponse = {
-  data?: S.ProjectResponse;
+  data?: Schemas.ProjectResponse;
 };
-export type ProjectsAddMembersForProjectError = S.ErrorResponse;
+export type ProjectsAddMembersForProjectError = Schemas.ErrorResponse;
 
 export interface ProjectsCreateProjectParams extends P.OptPretty, P.OptFields {
   /** The project to create. */
   body: {
-    data?: S.ProjectRequestInput;
+    data?: Schemas.ProjectRequestInput;
   };
 }
 export type ProjectsCreateProjectResponse = {
-  data?: S.ProjectResponse;
+  data?: Schemas.ProjectResponse;
 };
-export type ProjectsCreateProjectError = S.ErrorResponse;
+export type ProjectsCreateProjectError = Schemas.ErrorResponse;
 
 export interface ProjectsCreateProjectForTeamParams
   extends P.TeamGid, P.OptPretty, P.OptFields {
   /** The new project to create. */
   body: {
-    data?: S.ProjectRequestInput;
+    data?: Schemas.ProjectRequestInput;
   };
 }
 export type ProjectsCreateProjectForTeamResponse = {
-  data?: S.ProjectResponse;
+  data?: Schemas.ProjectResponse;
 };
-export type ProjectsCreateProjectForTeamError = S.ErrorResponse;
+export type ProjectsCreateProjectForTeamError = Schemas.ErrorResponse;
 
 export interface ProjectsCreateProjectForWorkspaceParams
   extends P.WorkspaceGid, P.OptPretty, P.OptFields {
   /** The new project to create. */
   body: {
-    data?: S.ProjectRequestInput;
+    data?: Schemas.ProjectRequestInput;
   };
 }
 export type ProjectsCreateProjectForWorkspaceResponse = {
-  data?: S.ProjectResponse;
+  data?: Schemas.ProjectResponse;
 };
-export type ProjectsCreateProjectForWorkspaceError = S.ErrorResponse;
+export type ProjectsCreateProjectForWorkspaceError = Schemas.ErrorResponse;
 
 export interface ProjectsDeleteProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields {}
 export type ProjectsDeleteProjectResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type ProjectsDeleteProjectError = S.ErrorResponse;
+export type ProjectsDeleteProjectError = Schemas.ErrorResponse;
 
 export interface ProjectsDuplicateProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** Describes the duplicate's name and the elements that will be duplicated. */
   body?: {
-    data?: S.ProjectDuplicateRequestInput;
+    data?: Schemas.ProjectDuplicateRequestInput;
   };
 }
 export type ProjectsDuplicateProjectResponse = {
-  data?: S.JobCompact;
+  data?: Schemas.JobCompact;
 };
-export type ProjectsDuplicateProjectError = S.ErrorResponse;
+export type ProjectsDuplicateProjectError = Schemas.ErrorResponse;
 
 export interface ProjectsGetProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields {}
 export type ProjectsGetProjectResponse = {
-  data?: S.ProjectResponse;
+  data?: Schemas.ProjectResponse;
 };
-export type ProjectsGetProjectError = S.ErrorResponse;
+export type ProjectsGetProjectError = Schemas.ErrorResponse;
 
 export interface ProjectsGetProjectsParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset, P.Archived {
@@ -114,26 +115,26 @@ export interface ProjectsGetProjectsParams
   team?: string;
 }
 export type ProjectsGetProjectsResponse = {
-  data?: S.ProjectCompact[];
+  data?: Schemas.ProjectCompact[];
 };
-export type ProjectsGetProjectsError = S.ErrorResponse;
-export type ProjectsGetProjectsItem = S.ProjectCompact;
+export type ProjectsGetProjectsError = Schemas.ErrorResponse;
+export type ProjectsGetProjectsItem = Schemas.ProjectCompact;
 
 export interface ProjectsGetProjectsForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type ProjectsGetProjectsForTaskResponse = {
-  data?: S.ProjectCompact[];
+  data?: Schemas.ProjectCompact[];
 };
-export type ProjectsGetProjectsForTaskError = S.ErrorResponse;
-export type ProjectsGetProjectsForTaskItem = S.ProjectCompact;
+export type ProjectsGetProjectsForTaskError = Schemas.ErrorResponse;
+export type ProjectsGetProjectsForTaskItem = Schemas.ProjectCompact;
 
 export interface ProjectsGetProjectsForTeamParams
   extends P.TeamGid, P.OptPretty, P.OptFields, P.Limit, P.Offset, P.Archived {}
 export type ProjectsGetProjectsForTeamResponse = {
-  data?: S.ProjectCompact[];
+  data?: Schemas.ProjectCompact[];
 };
-export type ProjectsGetProjectsForTeamError = S.ErrorResponse;
-export type ProjectsGetProjectsForTeamItem = S.ProjectCompact;
+export type ProjectsGetProjectsForTeamError = Schemas.ErrorResponse;
+export type ProjectsGetProjectsForTeamItem = Schemas.ProjectCompact;
 
 export interface ProjectsGetProjectsForWorkspaceParams
   extends
@@ -144,77 +145,78 @@ export interface ProjectsGetProjectsForWorkspaceParams
     P.Offset,
     P.Archived {}
 export type ProjectsGetProjectsForWorkspaceResponse = {
-  data?: S.ProjectCompact[];
+  data?: Schemas.ProjectCompact[];
 };
-export type ProjectsGetProjectsForWorkspaceError = S.ErrorResponse;
-export type ProjectsGetProjectsForWorkspaceItem = S.ProjectCompact;
+export type ProjectsGetProjectsForWorkspaceError = Schemas.ErrorResponse;
+export type ProjectsGetProjectsForWorkspaceItem = Schemas.ProjectCompact;
 
 export interface ProjectsGetTaskCountsForProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type ProjectsGetTaskCountsForProjectResponse = {
-  data?: S.TaskCountResponse;
+  data?: Schemas.TaskCountResponse;
 };
-export type ProjectsGetTaskCountsForProjectError = S.ErrorResponse;
+export type ProjectsGetTaskCountsForProjectError = Schemas.ErrorResponse;
 
 export interface ProjectsProjectSaveAsTemplateParams
   extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** Describes the inputs used for creating a project template, such as the resulting project template's name, which team it should be created in. */
   body: {
-    data?: S.ProjectSaveAsTemplateRequest;
+    data?: Schemas.ProjectSaveAsTemplateRequest;
   };
 }
 export type ProjectsProjectSaveAsTemplateResponse = {
-  data?: S.JobCompact;
+  data?: Schemas.JobCompact;
 };
-export type ProjectsProjectSaveAsTemplateError = S.ErrorResponse;
+export type ProjectsProjectSaveAsTemplateError = Schemas.ErrorResponse;
 
 export interface ProjectsRemoveCustomFieldSettingForProjectParams
   extends P.ProjectGid, P.OptPretty {
   /** Information about the custom field setting being removed. */
   body: {
-    data?: S.RemoveCustomFieldSettingRequest;
+    data?: Schemas.RemoveCustomFieldSettingRequest;
   };
 }
 export type ProjectsRemoveCustomFieldSettingForProjectResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type ProjectsRemoveCustomFieldSettingForProjectError = S.ErrorResponse;
+export type ProjectsRemoveCustomFieldSettingForProjectError =
+  Schemas.ErrorResponse;
 
 export interface ProjectsRemoveFollowersForProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** Information about the followers being removed. */
   body: {
-    data?: S.RemoveFollowersRequest;
+    data?: Schemas.RemoveFollowersRequest;
   };
 }
 export type ProjectsRemoveFollowersForProjectResponse = {
-  data?: S.ProjectResponse;
+  data?: Schemas.ProjectResponse;
 };
-export type ProjectsRemoveFollowersForProjectError = S.ErrorResponse;
+export type ProjectsRemoveFollowersForProjectError = Schemas.ErrorResponse;
 
 export interface ProjectsRemoveMembersForProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** Information about the members being removed. */
   body: {
-    data?: S.RemoveMembersRequest;
+    data?: Schemas.RemoveMembersRequest;
   };
 }
 export type ProjectsRemoveMembersForProjectResponse = {
-  data?: S.ProjectResponse;
+  data?: Schemas.ProjectResponse;
 };
-export type ProjectsRemoveMembersForProjectError = S.ErrorResponse;
+export type ProjectsRemoveMembersForProjectError = Schemas.ErrorResponse;
 
 export interface ProjectsUpdateProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** The updated fields for the project. */
   body: {
-    data?: S.ProjectRequestInput;
+    data?: Schemas.ProjectRequestInput;
   };
 }
 export type ProjectsUpdateProjectResponse = {
-  data?: S.ProjectResponse;
+  data?: Schemas.ProjectResponse;
 };
-export type ProjectsUpdateProjectError = S.ErrorResponse;
+export type ProjectsUpdateProjectError = Schemas.ErrorResponse;
 
 export interface ProjectsMethods {
   /**

@@ -3,77 +3,77 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface SectionsAddTaskForSectionParams
   extends P.SectionGid, P.OptPretty, P.OptFields {
   /** The task and optionally the insert location. */
   body: {
-    data?: S.SectionTaskInsertRequest;
+    data?: Schemas.SectionTaskInsertRequest;
   };
 }
 export type SectionsAddTaskForSectionResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type SectionsAddTaskForSectionError = S.ErrorResponse;
+export type SectionsAddTaskForSectionError = Schemas.ErrorResponse;
 
 export interface SectionsCreateSectionForProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** The section to create. */
   body: {
-    data?: S.SectionRequest;
+    data?: Schemas.SectionRequest;
   };
 }
 export type SectionsCreateSectionForProjectResponse = {
-  data?: S.SectionResponse;
+  data?: Schemas.SectionResponse;
 };
-export type SectionsCreateSectionForProjectError = S.ErrorResponse;
+export type SectionsCreateSectionForProjectError = Schemas.ErrorResponse;
 
 export interface SectionsDeleteSectionParams
   extends P.SectionGid, P.OptPretty, P.OptFields {}
 export type SectionsDeleteSectionResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type SectionsDeleteSectionError = S.ErrorResponse;
+export type SectionsDeleteSectionError = Schemas.ErrorResponse;
 
 export interface SectionsGetSectionParams
   extends P.SectionGid, P.OptPretty, P.OptFields {}
 export type SectionsGetSectionResponse = {
-  data?: S.SectionResponse;
+  data?: Schemas.SectionResponse;
 };
-export type SectionsGetSectionError = S.ErrorResponse;
+export type SectionsGetSectionError = Schemas.ErrorResponse;
 
 export interface SectionsGetSectionsForProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type SectionsGetSectionsForProjectResponse = {
-  data?: S.SectionCompact[];
+  data?: Schemas.SectionCompact[];
 };
-export type SectionsGetSectionsForProjectError = S.ErrorResponse;
-export type SectionsGetSectionsForProjectItem = S.SectionCompact;
+export type SectionsGetSectionsForProjectError = Schemas.ErrorResponse;
+export type SectionsGetSectionsForProjectItem = Schemas.SectionCompact;
 
 export interface SectionsInsertSectionForProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields {
   /** The section's move action. */
   body: {
-    data?: S.ProjectSectionInsertRequest;
+    data?: Schemas.ProjectSectionInsertRequest;
   };
 }
 export type SectionsInsertSectionForProjectResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type SectionsInsertSectionForProjectError = S.ErrorResponse;
+export type SectionsInsertSectionForProjectError = Schemas.ErrorResponse;
 
 export interface SectionsUpdateSectionParams
   extends P.SectionGid, P.OptPretty, P.OptFields {
   /** The section to create. */
   body: {
-    data?: S.SectionRequest;
+    data?: Schemas.SectionRequest;
   };
 }
 export type SectionsUpdateSectionResponse = {
-  data?: S.SectionResponse;
+  data?: Schemas.SectionResponse;
 };
-export type SectionsUpdateSectionError = S.ErrorResponse;
+export type SectionsUpdateSectionError = Schemas.ErrorResponse;
 
 export interface SectionsMethods {
   /**

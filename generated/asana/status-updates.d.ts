@@ -3,19 +3,19 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface StatusUpdatesCreateStatusForObjectParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** The status update to create. */
   body: {
-    data?: S.StatusUpdateRequestInput;
+    data?: Schemas.StatusUpdateRequestInput;
   };
 }
 export type StatusUpdatesCreateStatusForObjectResponse = {
-  data?: S.StatusUpdateResponse;
+  data?: Schemas.StatusUpdateResponse;
 };
-export type StatusUpdatesCreateStatusForObjectError = S.ErrorResponse;
+export type StatusUpdatesCreateStatusForObjectError = Schemas.ErrorResponse;
 
 export interface StatusUpdatesDeleteStatusParams
   extends P.OptPretty, P.OptFields {
@@ -23,18 +23,18 @@ export interface StatusUpdatesDeleteStatusParams
   status_gid: string;
 }
 export type StatusUpdatesDeleteStatusResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type StatusUpdatesDeleteStatusError = S.ErrorResponse;
+export type StatusUpdatesDeleteStatusError = Schemas.ErrorResponse;
 
 export interface StatusUpdatesGetStatusParams extends P.OptPretty, P.OptFields {
   /** The status update to get. */
   status_gid: string;
 }
 export type StatusUpdatesGetStatusResponse = {
-  data?: S.StatusUpdateResponse;
+  data?: Schemas.StatusUpdateResponse;
 };
-export type StatusUpdatesGetStatusError = S.ErrorResponse;
+export type StatusUpdatesGetStatusError = Schemas.ErrorResponse;
 
 export interface StatusUpdatesGetStatusesForObjectParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -44,10 +44,10 @@ export interface StatusUpdatesGetStatusesForObjectParams
   created_since?: string;
 }
 export type StatusUpdatesGetStatusesForObjectResponse = {
-  data?: S.StatusUpdateCompact[];
+  data?: Schemas.StatusUpdateCompact[];
 };
-export type StatusUpdatesGetStatusesForObjectError = S.ErrorResponse;
-export type StatusUpdatesGetStatusesForObjectItem = S.StatusUpdateCompact;
+export type StatusUpdatesGetStatusesForObjectError = Schemas.ErrorResponse;
+export type StatusUpdatesGetStatusesForObjectItem = Schemas.StatusUpdateCompact;
 
 export interface StatusUpdatesMethods {
   /**

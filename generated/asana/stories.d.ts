@@ -3,53 +3,53 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface StoriesCreateStoryForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The story to create. */
   body: {
-    data?: S.StoryBaseInput;
+    data?: Schemas.StoryBaseInput;
   };
 }
 export type StoriesCreateStoryForTaskResponse = {
-  data?: S.StoryResponse;
+  data?: Schemas.StoryResponse;
 };
-export type StoriesCreateStoryForTaskError = S.ErrorResponse;
+export type StoriesCreateStoryForTaskError = Schemas.ErrorResponse;
 
 export interface StoriesDeleteStoryParams
   extends P.StoryGid, P.OptPretty, P.OptFields {}
 export type StoriesDeleteStoryResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type StoriesDeleteStoryError = S.ErrorResponse;
+export type StoriesDeleteStoryError = Schemas.ErrorResponse;
 
 export interface StoriesGetStoriesForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type StoriesGetStoriesForTaskResponse = {
-  data?: S.StoryCompact[];
+  data?: Schemas.StoryCompact[];
 };
-export type StoriesGetStoriesForTaskError = S.ErrorResponse;
-export type StoriesGetStoriesForTaskItem = S.StoryCompact;
+export type StoriesGetStoriesForTaskError = Schemas.ErrorResponse;
+export type StoriesGetStoriesForTaskItem = Schemas.StoryCompact;
 
 export interface StoriesGetStoryParams
   extends P.StoryGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type StoriesGetStoryResponse = {
-  data?: S.StoryResponse;
+  data?: Schemas.StoryResponse;
 };
-export type StoriesGetStoryError = S.ErrorResponse;
+export type StoriesGetStoryError = Schemas.ErrorResponse;
 
 export interface StoriesUpdateStoryParams
   extends P.StoryGid, P.OptPretty, P.OptFields {
   /** The comment story to update. */
   body: {
-    data?: S.StoryBaseInput;
+    data?: Schemas.StoryBaseInput;
   };
 }
 export type StoriesUpdateStoryResponse = {
-  data?: S.StoryResponse;
+  data?: Schemas.StoryResponse;
 };
-export type StoriesUpdateStoryError = S.ErrorResponse;
+export type StoriesUpdateStoryError = Schemas.ErrorResponse;
 
 export interface StoriesMethods {
   /**

@@ -7,44 +7,44 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TagsCreateTagParams extends P.OptPretty, P.OptFields {
   /** The tag to create. */
   body: {
-    data?: S.TagRequestInput;
+    data?: Schemas.TagRequestInput;
   };
 }
 export type TagsCreateTagResponse = {
-  data?: S.TagResponse;
+  data?: Schemas.TagResponse;
 };
-export type TagsCreateTagError = S.ErrorResponse;
+export type TagsCreateTagError = Schemas.ErrorResponse;
 
 export interface TagsCreateTagForWorkspaceParams
   extends P.WorkspaceGid, P.OptPretty, P.OptFields {
   /** The tag to create. */
   body: {
-    data?: S.TagResponseInput;
+    data?: Schemas.TagResponseInput;
   };
 }
 export type TagsCreateTagForWorkspaceResponse = {
-  data?: S.TagResponse;
+  data?: Schemas.TagResponse;
 };
-export type TagsCreateTagForWorkspaceError = S.ErrorResponse;
+export type TagsCreateTagForWorkspaceError = Schemas.ErrorResponse;
 
 export interface TagsDeleteTagParams
   extends P.TagGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TagsDeleteTagResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type TagsDeleteTagError = S.ErrorResponse;
+export type TagsDeleteTagError = Schemas.ErrorResponse;
 
 export interface TagsGetTagParams
   extends P.TagGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TagsGetTagResponse = {
-  data?: S.TagResponse;
+  data?: Schemas.TagResponse;
 };
-export type TagsGetTagError = S.ErrorResponse;
+export type TagsGetTagError = Schemas.ErrorResponse;
 
 export interface TagsGetTagsParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -52,33 +52,33 @@ export interface TagsGetTagsParams
   workspace?: string;
 }
 export type TagsGetTagsResponse = {
-  data?: S.TagCompact[];
+  data?: Schemas.TagCompact[];
 };
-export type TagsGetTagsError = S.ErrorResponse;
-export type TagsGetTagsItem = S.TagCompact;
+export type TagsGetTagsError = Schemas.ErrorResponse;
+export type TagsGetTagsItem = Schemas.TagCompact;
 
 export interface TagsGetTagsForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TagsGetTagsForTaskResponse = {
-  data?: S.TagCompact[];
+  data?: Schemas.TagCompact[];
 };
-export type TagsGetTagsForTaskError = S.ErrorResponse;
-export type TagsGetTagsForTaskItem = S.TagCompact;
+export type TagsGetTagsForTaskError = Schemas.ErrorResponse;
+export type TagsGetTagsForTaskItem = Schemas.TagCompact;
 
 export interface TagsGetTagsForWorkspaceParams
   extends P.WorkspaceGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TagsGetTagsForWorkspaceResponse = {
-  data?: S.TagCompact[];
+  data?: Schemas.TagCompact[];
 };
-export type TagsGetTagsForWorkspaceError = S.ErrorResponse;
-export type TagsGetTagsForWorkspaceItem = S.TagCompact;
+export type TagsGetTagsForWorkspaceError = Schemas.ErrorResponse;
+export type TagsGetTagsForWorkspaceItem = Schemas.TagCompact;
 
 export interface TagsUpdateTagParams
   extends P.TagGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TagsUpdateTagResponse = {
-  data?: S.TagResponse;
+  data?: Schemas.TagResponse;
 };
-export type TagsUpdateTagError = S.ErrorResponse;
+export type TagsUpdateTagError = Schemas.ErrorResponse;
 
 export interface TagsMethods {
   /**

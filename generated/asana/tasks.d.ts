@@ -7,140 +7,140 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TasksAddDependenciesForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The list of tasks to set as dependencies. */
   body: {
-    data?: S.ModifyDependenciesRequest;
+    data?: Schemas.ModifyDependenciesRequest;
   };
 }
 export type TasksAddDependenciesForTaskResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type TasksAddDependenciesForTaskError = S.ErrorResponse;
+export type TasksAddDependenciesForTaskError = Schemas.ErrorResponse;
 
 export interface TasksAddDependentsForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The list of tasks to add as dependents. */
   body: {
-    data?: S.ModifyDependentsRequest;
+    data?: Schemas.ModifyDependentsRequest;
   };
 }
 export type TasksAddDependentsForTaskResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type TasksAddDependentsForTaskError = S.ErrorResponse;
+export type TasksAddDependentsForTaskError = Schemas.ErrorResponse;
 
 export interface TasksAddFollowersForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The followers to add to the task. */
   body: {
-    data?: S.TaskAddFollowersRequest;
+    data?: Schemas.TaskAddFollowersRequest;
   };
 }
 export type TasksAddFollowersForTaskResponse = {
-  data?: S.TaskResponse;
+  data?: Schemas.TaskResponse;
 };
-export type TasksAddFollowersForTaskError = S.ErrorResponse;
+export type TasksAddFollowersForTaskError = Schemas.ErrorResponse;
 
 export interface TasksAddProjectForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The project to add the task to. */
   body: {
-    data?: S.TaskAddProjectRequest;
+    data?: Schemas.TaskAddProjectRequest;
   };
 }
 export type TasksAddProjectForTaskResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type TasksAddProjectForTaskError = S.ErrorResponse;
+export type TasksAddProjectForTaskError = Schemas.ErrorResponse;
 
 export interface TasksAddTagForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The tag to add to the task. */
   body: {
-    data?: S.TaskAddTagRequest;
+    data?: Schemas.TaskAddTagRequest;
   };
 }
 export type TasksAddTagForTaskResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type TasksAddTagForTaskError = S.ErrorResponse;
+export type TasksAddTagForTaskError = Schemas.ErrorResponse;
 
 export interface TasksCreateSubtaskForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The new subtask to create. */
   body: {
-    data?: S.TaskRequestInput;
+    data?: Schemas.TaskRequestInput;
   };
 }
 export type TasksCreateSubtaskForTaskResponse = {
-  data?: S.TaskResponse;
+  data?: Schemas.TaskResponse;
 };
-export type TasksCreateSubtaskForTaskError = S.ErrorResponse;
+export type TasksCreateSubtaskForTaskError = Schemas.ErrorResponse;
 
 export interface TasksCreateTaskParams extends P.OptPretty, P.OptFields {
   /** The task to create. */
   body: {
-    data?: S.TaskRequestInput;
+    data?: Schemas.TaskRequestInput;
   };
 }
 export type TasksCreateTaskResponse = {
-  data?: S.TaskResponse;
+  data?: Schemas.TaskResponse;
 };
-export type TasksCreateTaskError = S.ErrorResponse;
+export type TasksCreateTaskError = Schemas.ErrorResponse;
 
 export interface TasksDeleteTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {}
 export type TasksDeleteTaskResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type TasksDeleteTaskError = S.ErrorResponse;
+export type TasksDeleteTaskError = Schemas.ErrorResponse;
 
 export interface TasksDuplicateTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {
   /** Describes the duplicate's name and the fields that will be duplicated. */
   body: {
-    data?: S.TaskDuplicateRequestInput;
+    data?: Schemas.TaskDuplicateRequestInput;
   };
 }
 export type TasksDuplicateTaskResponse = {
-  data?: S.JobCompact;
+  data?: Schemas.JobCompact;
 };
-export type TasksDuplicateTaskError = S.ErrorResponse;
+export type TasksDuplicateTaskError = Schemas.ErrorResponse;
 
 export interface TasksGetDependenciesForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TasksGetDependenciesForTaskResponse = {
-  data?: S.TaskCompact[];
+  data?: Schemas.TaskCompact[];
 };
-export type TasksGetDependenciesForTaskError = S.ErrorResponse;
-export type TasksGetDependenciesForTaskItem = S.TaskCompact;
+export type TasksGetDependenciesForTaskError = Schemas.ErrorResponse;
+export type TasksGetDependenciesForTaskItem = Schemas.TaskCompact;
 
 export interface TasksGetDependentsForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TasksGetDependentsForTaskResponse = {
-  data?: S.TaskCompact[];
+  data?: Schemas.TaskCompact[];
 };
-export type TasksGetDependentsForTaskError = S.ErrorResponse;
-export type TasksGetDependentsForTaskItem = S.TaskCompact;
+export type TasksGetDependentsForTaskError = Schemas.ErrorResponse;
+export type TasksGetDependentsForTaskItem = Schemas.TaskCompact;
 
 export interface TasksGetSubtasksForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TasksGetSubtasksForTaskResponse = {
-  data?: S.TaskCompact[];
+  data?: Schemas.TaskCompact[];
 };
-export type TasksGetSubtasksForTaskError = S.ErrorResponse;
-export type TasksGetSubtasksForTaskItem = S.TaskCompact;
+export type TasksGetSubtasksForTaskError = Schemas.ErrorResponse;
+export type TasksGetSubtasksForTaskItem = Schemas.TaskCompact;
 
 export interface TasksGetTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {}
 export type TasksGetTaskResponse = {
-  data?: S.TaskResponse;
+  data?: Schemas.TaskResponse;
 };
-export type TasksGetTaskError = S.ErrorResponse;
+export type TasksGetTaskError = Schemas.ErrorResponse;
 
 export interface TasksGetTasksParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -176,10 +176,10 @@ export interface TasksGetTasksParams
   modified_since?: string;
 }
 export type TasksGetTasksResponse = {
-  data?: S.TaskCompact[];
+  data?: Schemas.TaskCompact[];
 };
-export type TasksGetTasksError = S.ErrorResponse;
-export type TasksGetTasksItem = S.TaskCompact;
+export type TasksGetTasksError = Schemas.ErrorResponse;
+export type TasksGetTasksItem = Schemas.TaskCompact;
 
 export interface TasksGetTasksForProjectParams
   extends P.ProjectGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -187,26 +187,26 @@ export interface TasksGetTasksForProjectParams
   completed_since?: string;
 }
 export type TasksGetTasksForProjectResponse = {
-  data?: S.TaskCompact[];
+  data?: Schemas.TaskCompact[];
 };
-export type TasksGetTasksForProjectError = S.ErrorResponse;
-export type TasksGetTasksForProjectItem = S.TaskCompact;
+export type TasksGetTasksForProjectError = Schemas.ErrorResponse;
+export type TasksGetTasksForProjectItem = Schemas.TaskCompact;
 
 export interface TasksGetTasksForSectionParams
   extends P.SectionGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TasksGetTasksForSectionResponse = {
-  data?: S.TaskCompact[];
+  data?: Schemas.TaskCompact[];
 };
-export type TasksGetTasksForSectionError = S.ErrorResponse;
-export type TasksGetTasksForSectionItem = S.TaskCompact;
+export type TasksGetTasksForSectionError = Schemas.ErrorResponse;
+export type TasksGetTasksForSectionItem = Schemas.TaskCompact;
 
 export interface TasksGetTasksForTagParams
   extends P.TagGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TasksGetTasksForTagResponse = {
-  data?: S.TaskCompact[];
+  data?: Schemas.TaskCompact[];
 };
-export type TasksGetTasksForTagError = S.ErrorResponse;
-export type TasksGetTasksForTagItem = S.TaskCompact;
+export type TasksGetTasksForTagError = Schemas.ErrorResponse;
+export type TasksGetTasksForTagItem = Schemas.TaskCompact;
 
 export interface TasksGetTasksForUserTaskListParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -216,70 +216,70 @@ export interface TasksGetTasksForUserTaskListParams
   user_task_list_gid: string;
 }
 export type TasksGetTasksForUserTaskListResponse = {
-  data?: S.TaskCompact[];
+  data?: Schemas.TaskCompact[];
 };
-export type TasksGetTasksForUserTaskListError = S.ErrorResponse;
-export type TasksGetTasksForUserTaskListItem = S.TaskCompact;
+export type TasksGetTasksForUserTaskListError = Schemas.ErrorResponse;
+export type TasksGetTasksForUserTaskListItem = Schemas.TaskCompact;
 
 export interface TasksRemoveDependenciesForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The list of tasks to unlink as dependencies. */
   body: {
-    data?: S.ModifyDependenciesRequest;
+    data?: Schemas.ModifyDependenciesRequest;
   };
 }
 export type TasksRemoveDependenciesForTaskResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type TasksRemoveDependenciesForTaskError = S.ErrorResponse;
+export type TasksRemoveDependenciesForTaskError = Schemas.ErrorResponse;
 
 export interface TasksRemoveDependentsForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The list of tasks to remove as dependents. */
   body: {
-    data?: S.ModifyDependentsRequest;
+    data?: Schemas.ModifyDependentsRequest;
   };
 }
 export type TasksRemoveDependentsForTaskResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type TasksRemoveDependentsForTaskError = S.ErrorResponse;
+export type TasksRemoveDependentsForTaskError = Schemas.ErrorResponse;
 
 export interface TasksRemoveFollowerForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The followers to remove from the task. */
   body: {
-    data?: S.TaskRemoveFollowersRequest;
+    data?: Schemas.TaskRemoveFollowersRequest;
   };
 }
 export type TasksRemoveFollowerForTaskResponse = {
-  data?: S.TaskResponse;
+  data?: Schemas.TaskResponse;
 };
-export type TasksRemoveFollowerForTaskError = S.ErrorResponse;
+export type TasksRemoveFollowerForTaskError = Schemas.ErrorResponse;
 
 export interface TasksRemoveProjectForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The project to remove the task from. */
   body: {
-    data?: S.TaskRemoveProjectRequest;
+    data?: Schemas.TaskRemoveProjectRequest;
   };
 }
 export type TasksRemoveProjectForTaskResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type TasksRemoveProjectForTaskError = S.ErrorResponse;
+export type TasksRemoveProjectForTaskError = Schemas.ErrorResponse;
 
 export interface TasksRemoveTagForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The tag to remove from the task. */
   body: {
-    data?: S.TaskRemoveTagRequest;
+    data?: Schemas.TaskRemoveTagRequest;
   };
 }
 export type TasksRemoveTagForTaskResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type TasksRemoveTagForTaskError = S.ErrorResponse;
+export type TasksRemoveTagForTaskError = Schemas.ErrorResponse;
 
 export interface TasksSearchTasksForWorkspaceParams
   extends P.WorkspaceGid, P.OptPretty, P.OptFields {
@@ -399,33 +399,33 @@ export interface TasksSearchTasksForWorkspaceParams
   sort_ascending?: boolean;
 }
 export type TasksSearchTasksForWorkspaceResponse = {
-  data?: S.TaskCompact[];
+  data?: Schemas.TaskCompact[];
 };
-export type TasksSearchTasksForWorkspaceError = S.ErrorResponse;
+export type TasksSearchTasksForWorkspaceError = Schemas.ErrorResponse;
 
 export interface TasksSetParentForTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The new parent of the subtask. */
   body: {
-    data?: S.TaskSetParentRequest;
+    data?: Schemas.TaskSetParentRequest;
   };
 }
 export type TasksSetParentForTaskResponse = {
-  data?: S.TaskResponse;
+  data?: Schemas.TaskResponse;
 };
-export type TasksSetParentForTaskError = S.ErrorResponse;
+export type TasksSetParentForTaskError = Schemas.ErrorResponse;
 
 export interface TasksUpdateTaskParams
   extends P.TaskGid, P.OptPretty, P.OptFields {
   /** The task to update. */
   body: {
-    data?: S.TaskRequestInput;
+    data?: Schemas.TaskRequestInput;
   };
 }
 export type TasksUpdateTaskResponse = {
-  data?: S.TaskResponse;
+  data?: Schemas.TaskResponse;
 };
-export type TasksUpdateTaskError = S.ErrorResponse;
+export type TasksUpdateTaskError = Schemas.ErrorResponse;
 
 export interface TasksMethods {
   /**

@@ -7,16 +7,16 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TeamMembershipsGetTeamMembershipParams
   extends P.OptPretty, P.OptFields {
   team_membership_gid: string;
 }
 export type TeamMembershipsGetTeamMembershipResponse = {
-  data?: S.TeamMembershipCompact;
+  data?: Schemas.TeamMembershipCompact;
 };
-export type TeamMembershipsGetTeamMembershipError = S.ErrorResponse;
+export type TeamMembershipsGetTeamMembershipError = Schemas.ErrorResponse;
 
 export interface TeamMembershipsGetTeamMembershipsParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -28,19 +28,21 @@ export interface TeamMembershipsGetTeamMembershipsParams
   workspace?: string;
 }
 export type TeamMembershipsGetTeamMembershipsResponse = {
-  data?: S.TeamMembershipCompact[];
+  data?: Schemas.TeamMembershipCompact[];
 };
-export type TeamMembershipsGetTeamMembershipsError = S.ErrorResponse;
-export type TeamMembershipsGetTeamMembershipsItem = S.TeamMembershipCompact;
+export type TeamMembershipsGetTeamMembershipsError = Schemas.ErrorResponse;
+export type TeamMembershipsGetTeamMembershipsItem =
+  Schemas.TeamMembershipCompact;
 
 export interface TeamMembershipsGetTeamMembershipsForTeamParams
   extends P.TeamGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TeamMembershipsGetTeamMembershipsForTeamResponse = {
-  data?: S.TeamMembershipCompact[];
+  data?: Schemas.TeamMembershipCompact[];
 };
-export type TeamMembershipsGetTeamMembershipsForTeamError = S.ErrorResponse;
+export type TeamMembershipsGetTeamMembershipsForTeamError =
+  Schemas.ErrorResponse;
 export type TeamMembershipsGetTeamMembershipsForTeamItem =
-  S.TeamMembershipCompact;
+  Schemas.TeamMembershipCompact;
 
 export interface TeamMembershipsGetTeamMembershipsForUserParams
   extends P.UserGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -48,11 +50,12 @@ export interface TeamMembershipsGetTeamMembershipsForUserParams
   workspace: string;
 }
 export type TeamMembershipsGetTeamMembershipsForUserResponse = {
-  data?: S.TeamMembershipCompact[];
+  data?: Schemas.TeamMembershipCompact[];
 };
-export type TeamMembershipsGetTeamMembershipsForUserError = S.ErrorResponse;
+export type TeamMembershipsGetTeamMembershipsForUserError =
+  Schemas.ErrorResponse;
 export type TeamMembershipsGetTeamMembershipsForUserItem =
-  S.TeamMembershipCompact;
+  Schemas.TeamMembershipCompact;
 
 export interface TeamMembershipsMethods {
   /**

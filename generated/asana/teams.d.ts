@@ -3,38 +3,38 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TeamsAddUserForTeamParams
   extends P.TeamGid, P.OptPretty, P.OptFields {
   /** The user to add to the team. */
   body: {
-    data?: S.TeamAddUserRequest;
+    data?: Schemas.TeamAddUserRequest;
   };
 }
 export type TeamsAddUserForTeamResponse = {
-  data?: S.TeamMembershipCompact;
+  data?: Schemas.TeamMembershipCompact;
 };
-export type TeamsAddUserForTeamError = S.ErrorResponse;
+export type TeamsAddUserForTeamError = Schemas.ErrorResponse;
 
 export interface TeamsCreateTeamParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** The team to create. */
   body: {
-    data?: S.TeamRequestInput;
+    data?: Schemas.TeamRequestInput;
   };
 }
 export type TeamsCreateTeamResponse = {
-  data?: S.TeamResponse;
+  data?: Schemas.TeamResponse;
 };
-export type TeamsCreateTeamError = S.ErrorResponse;
+export type TeamsCreateTeamError = Schemas.ErrorResponse;
 
 export interface TeamsGetTeamParams
   extends P.TeamGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TeamsGetTeamResponse = {
-  data?: S.TeamResponse;
+  data?: Schemas.TeamResponse;
 };
-export type TeamsGetTeamError = S.ErrorResponse;
+export type TeamsGetTeamError = Schemas.ErrorResponse;
 
 export interface TeamsGetTeamsForUserParams
   extends P.UserGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -42,42 +42,42 @@ export interface TeamsGetTeamsForUserParams
   organization: string;
 }
 export type TeamsGetTeamsForUserResponse = {
-  data?: S.TeamCompact[];
+  data?: Schemas.TeamCompact[];
 };
-export type TeamsGetTeamsForUserError = S.ErrorResponse;
-export type TeamsGetTeamsForUserItem = S.TeamCompact;
+export type TeamsGetTeamsForUserError = Schemas.ErrorResponse;
+export type TeamsGetTeamsForUserItem = Schemas.TeamCompact;
 
 export interface TeamsGetTeamsForWorkspaceParams
   extends P.WorkspaceGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type TeamsGetTeamsForWorkspaceResponse = {
-  data?: S.TeamCompact[];
+  data?: Schemas.TeamCompact[];
 };
-export type TeamsGetTeamsForWorkspaceError = S.ErrorResponse;
-export type TeamsGetTeamsForWorkspaceItem = S.TeamCompact;
+export type TeamsGetTeamsForWorkspaceError = Schemas.ErrorResponse;
+export type TeamsGetTeamsForWorkspaceItem = Schemas.TeamCompact;
 
 export interface TeamsRemoveUserForTeamParams
   extends P.TeamGid, P.OptPretty, P.OptFields {
   /** The user to remove from the team. */
   body: {
-    data?: S.TeamRemoveUserRequest;
+    data?: Schemas.TeamRemoveUserRequest;
   };
 }
 export type TeamsRemoveUserForTeamResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type TeamsRemoveUserForTeamError = S.ErrorResponse;
+export type TeamsRemoveUserForTeamError = Schemas.ErrorResponse;
 
 export interface TeamsUpdateTeamParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
   /** The team to update. */
   body: {
-    data?: S.TeamRequestInput;
+    data?: Schemas.TeamRequestInput;
   };
 }
 export type TeamsUpdateTeamResponse = {
-  data?: S.TeamResponse;
+  data?: Schemas.TeamResponse;
 };
-export type TeamsUpdateTeamError = S.ErrorResponse;
+export type TeamsUpdateTeamError = Schemas.ErrorResponse;
 
 export interface TeamsMethods {
   /**

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TimePeriodsGetTimePeriodParams
   extends P.OptPretty, P.OptFields {
@@ -11,9 +11,9 @@ export interface TimePeriodsGetTimePeriodParams
   time_period_gid: string;
 }
 export type TimePeriodsGetTimePeriodResponse = {
-  data?: S.TimePeriodResponse;
+  data?: Schemas.TimePeriodResponse;
 };
-export type TimePeriodsGetTimePeriodError = S.ErrorResponse;
+export type TimePeriodsGetTimePeriodError = Schemas.ErrorResponse;
 
 export interface TimePeriodsGetTimePeriodsParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -25,10 +25,10 @@ export interface TimePeriodsGetTimePeriodsParams
   workspace: string;
 }
 export type TimePeriodsGetTimePeriodsResponse = {
-  data?: S.TimePeriodCompact[];
+  data?: Schemas.TimePeriodCompact[];
 };
-export type TimePeriodsGetTimePeriodsError = S.ErrorResponse;
-export type TimePeriodsGetTimePeriodsItem = S.TimePeriodCompact;
+export type TimePeriodsGetTimePeriodsError = Schemas.ErrorResponse;
+export type TimePeriodsGetTimePeriodsItem = Schemas.TimePeriodCompact;
 
 export interface TimePeriodsMethods {
   /**

@@ -3,7 +3,7 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TypeaheadTypeaheadForWorkspaceParams
   extends P.WorkspaceGid, P.OptPretty, P.OptFields {
@@ -30,9 +30,9 @@ export interface TypeaheadTypeaheadForWorkspaceParams
   count?: number;
 }
 export type TypeaheadTypeaheadForWorkspaceResponse = {
-  data?: S.AsanaNamedResource[];
+  data?: Schemas.AsanaNamedResource[];
 };
-export type TypeaheadTypeaheadForWorkspaceError = S.ErrorResponse;
+export type TypeaheadTypeaheadForWorkspaceError = Schemas.ErrorResponse;
 
 export interface TypeaheadMethods {
   /**

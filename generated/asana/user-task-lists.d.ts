@@ -3,7 +3,7 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface UserTaskListsGetUserTaskListParams
   extends P.OptPretty, P.OptFields {
@@ -11,9 +11,9 @@ export interface UserTaskListsGetUserTaskListParams
   user_task_list_gid: string;
 }
 export type UserTaskListsGetUserTaskListResponse = {
-  data?: S.UserTaskListCompact;
+  data?: Schemas.UserTaskListCompact;
 };
-export type UserTaskListsGetUserTaskListError = S.ErrorResponse;
+export type UserTaskListsGetUserTaskListError = Schemas.ErrorResponse;
 
 export interface UserTaskListsGetUserTaskListForUserParams
   extends P.UserGid, P.OptPretty, P.OptFields {
@@ -21,9 +21,9 @@ export interface UserTaskListsGetUserTaskListForUserParams
   workspace: string;
 }
 export type UserTaskListsGetUserTaskListForUserResponse = {
-  data?: S.UserTaskListCompact;
+  data?: Schemas.UserTaskListCompact;
 };
-export type UserTaskListsGetUserTaskListForUserError = S.ErrorResponse;
+export type UserTaskListsGetUserTaskListForUserError = Schemas.ErrorResponse;
 
 export interface UserTaskListsMethods {
   /**

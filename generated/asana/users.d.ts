@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface UsersGetFavoritesForUserParams
   extends P.UserGid, P.OptPretty, P.OptFields {
@@ -21,16 +21,16 @@ export interface UsersGetFavoritesForUserParams
   workspace: string;
 }
 export type UsersGetFavoritesForUserResponse = {
-  data?: S.AsanaNamedResource[];
+  data?: Schemas.AsanaNamedResource[];
 };
-export type UsersGetFavoritesForUserError = S.ErrorResponse;
+export type UsersGetFavoritesForUserError = Schemas.ErrorResponse;
 
 export interface UsersGetUserParams
   extends P.UserGid, P.OptPretty, P.OptFields {}
 export type UsersGetUserResponse = {
-  data?: S.UserResponse;
+  data?: Schemas.UserResponse;
 };
-export type UsersGetUserError = S.ErrorResponse;
+export type UsersGetUserError = Schemas.ErrorResponse;
 
 export interface UsersGetUsersParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -40,26 +40,26 @@ export interface UsersGetUsersParams
   team?: string;
 }
 export type UsersGetUsersResponse = {
-  data?: S.UserCompact[];
+  data?: Schemas.UserCompact[];
 };
-export type UsersGetUsersError = S.ErrorResponse;
-export type UsersGetUsersItem = S.UserCompact;
+export type UsersGetUsersError = Schemas.ErrorResponse;
+export type UsersGetUsersItem = Schemas.UserCompact;
 
 export interface UsersGetUsersForTeamParams
   extends P.TeamGid, P.OptPretty, P.OptFields, P.Offset {}
 export type UsersGetUsersForTeamResponse = {
-  data?: S.UserCompact[];
+  data?: Schemas.UserCompact[];
 };
-export type UsersGetUsersForTeamError = S.ErrorResponse;
-export type UsersGetUsersForTeamItem = S.UserCompact;
+export type UsersGetUsersForTeamError = Schemas.ErrorResponse;
+export type UsersGetUsersForTeamItem = Schemas.UserCompact;
 
 export interface UsersGetUsersForWorkspaceParams
   extends P.WorkspaceGid, P.OptPretty, P.OptFields, P.Offset {}
 export type UsersGetUsersForWorkspaceResponse = {
-  data?: S.UserCompact[];
+  data?: Schemas.UserCompact[];
 };
-export type UsersGetUsersForWorkspaceError = S.ErrorResponse;
-export type UsersGetUsersForWorkspaceItem = S.UserCompact;
+export type UsersGetUsersForWorkspaceError = Schemas.ErrorResponse;
+export type UsersGetUsersForWorkspaceItem = Schemas.UserCompact;
 
 export interface UsersMethods {
   /**

@@ -3,32 +3,32 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface WebhooksCreateWebhookParams extends P.OptPretty, P.OptFields {
   /** The webhook workspace and target. */
   body: {
-    data?: S.WebhookRequest;
+    data?: Schemas.WebhookRequest;
   };
 }
 export type WebhooksCreateWebhookResponse = {
-  data?: S.WebhookResponse;
+  data?: Schemas.WebhookResponse;
 };
-export type WebhooksCreateWebhookError = S.ErrorResponse;
+export type WebhooksCreateWebhookError = Schemas.ErrorResponse;
 
 export interface WebhooksDeleteWebhookParams
   extends P.WebhookGid, P.OptPretty, P.OptFields {}
 export type WebhooksDeleteWebhookResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type WebhooksDeleteWebhookError = S.ErrorResponse;
+export type WebhooksDeleteWebhookError = Schemas.ErrorResponse;
 
 export interface WebhooksGetWebhookParams
   extends P.WebhookGid, P.OptPretty, P.OptFields {}
 export type WebhooksGetWebhookResponse = {
-  data?: S.WebhookResponse;
+  data?: Schemas.WebhookResponse;
 };
-export type WebhooksGetWebhookError = S.ErrorResponse;
+export type WebhooksGetWebhookError = Schemas.ErrorResponse;
 
 export interface WebhooksGetWebhooksParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {
@@ -38,22 +38,22 @@ export interface WebhooksGetWebhooksParams
   resource?: string;
 }
 export type WebhooksGetWebhooksResponse = {
-  data?: S.WebhookResponse[];
+  data?: Schemas.WebhookResponse[];
 };
-export type WebhooksGetWebhooksError = S.ErrorResponse;
-export type WebhooksGetWebhooksItem = S.WebhookResponse;
+export type WebhooksGetWebhooksError = Schemas.ErrorResponse;
+export type WebhooksGetWebhooksItem = Schemas.WebhookResponse;
 
 export interface WebhooksUpdateWebhookParams
   extends P.WebhookGid, P.OptPretty, P.OptFields {
   /** The updated filters for the webhook. */
   body: {
-    data?: S.WebhookUpdateRequest;
+    data?: Schemas.WebhookUpdateRequest;
   };
 }
 export type WebhooksUpdateWebhookResponse = {
-  data?: S.WebhookResponse;
+  data?: Schemas.WebhookResponse;
 };
-export type WebhooksUpdateWebhookError = S.ErrorResponse;
+export type WebhooksUpdateWebhookError = Schemas.ErrorResponse;
 
 export interface WebhooksMethods {
   /**

@@ -3,36 +3,37 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface WorkspaceMembershipsGetWorkspaceMembershipParams
   extends P.OptPretty, P.OptFields {
   workspace_membership_gid: string;
 }
 export type WorkspaceMembershipsGetWorkspaceMembershipResponse = {
-  data?: S.WorkspaceMembershipResponse;
+  data?: Schemas.WorkspaceMembershipResponse;
 };
-export type WorkspaceMembershipsGetWorkspaceMembershipError = S.ErrorResponse;
+export type WorkspaceMembershipsGetWorkspaceMembershipError =
+  Schemas.ErrorResponse;
 
 export interface WorkspaceMembershipsGetWorkspaceMembershipsForUserParams
   extends P.UserGid, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type WorkspaceMembershipsGetWorkspaceMembershipsForUserResponse = {
-  data?: S.WorkspaceMembershipCompact[];
+  data?: Schemas.WorkspaceMembershipCompact[];
 };
 export type WorkspaceMembershipsGetWorkspaceMembershipsForUserError =
-  S.ErrorResponse;
+  Schemas.ErrorResponse;
 export type WorkspaceMembershipsGetWorkspaceMembershipsForUserItem =
-  S.WorkspaceMembershipCompact;
+  Schemas.WorkspaceMembershipCompact;
 
 export interface WorkspaceMembershipsGetWorkspaceMembershipsForWorkspaceParams
   extends P.WorkspaceGid, P.User, P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type WorkspaceMembershipsGetWorkspaceMembershipsForWorkspaceResponse = {
-  data?: S.WorkspaceMembershipCompact[];
+  data?: Schemas.WorkspaceMembershipCompact[];
 };
 export type WorkspaceMembershipsGetWorkspaceMembershipsForWorkspaceError =
   unknown;
 export type WorkspaceMembershipsGetWorkspaceMembershipsForWorkspaceItem =
-  S.WorkspaceMembershipCompact;
+  Schemas.WorkspaceMembershipCompact;
 
 export interface WorkspaceMembershipsMethods {
   /**

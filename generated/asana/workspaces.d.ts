@@ -3,58 +3,58 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface WorkspacesAddUserForWorkspaceParams
   extends P.WorkspaceGid, P.OptPretty, P.OptFields {
   /** The user to add to the workspace. */
   body: {
-    data?: S.WorkspaceAddUserRequest;
+    data?: Schemas.WorkspaceAddUserRequest;
   };
 }
 export type WorkspacesAddUserForWorkspaceResponse = {
-  data?: S.UserBaseResponse;
+  data?: Schemas.UserBaseResponse;
 };
-export type WorkspacesAddUserForWorkspaceError = S.ErrorResponse;
+export type WorkspacesAddUserForWorkspaceError = Schemas.ErrorResponse;
 
 export interface WorkspacesGetWorkspaceParams
   extends P.WorkspaceGid, P.OptPretty, P.OptFields {}
 export type WorkspacesGetWorkspaceResponse = {
-  data?: S.WorkspaceResponse;
+  data?: Schemas.WorkspaceResponse;
 };
-export type WorkspacesGetWorkspaceError = S.ErrorResponse;
+export type WorkspacesGetWorkspaceError = Schemas.ErrorResponse;
 
 export interface WorkspacesGetWorkspacesParams
   extends P.OptPretty, P.OptFields, P.Limit, P.Offset {}
 export type WorkspacesGetWorkspacesResponse = {
-  data?: S.WorkspaceCompact[];
+  data?: Schemas.WorkspaceCompact[];
 };
-export type WorkspacesGetWorkspacesError = S.ErrorResponse;
-export type WorkspacesGetWorkspacesItem = S.WorkspaceCompact;
+export type WorkspacesGetWorkspacesError = Schemas.ErrorResponse;
+export type WorkspacesGetWorkspacesItem = Schemas.WorkspaceCompact;
 
 export interface WorkspacesRemoveUserForWorkspaceParams
   extends P.WorkspaceGid, P.OptPretty, P.OptFields {
   /** The user to remove from the workspace. */
   body: {
-    data?: S.WorkspaceRemoveUserRequest;
+    data?: Schemas.WorkspaceRemoveUserRequest;
   };
 }
 export type WorkspacesRemoveUserForWorkspaceResponse = {
-  data?: S.EmptyResponse;
+  data?: Schemas.EmptyResponse;
 };
-export type WorkspacesRemoveUserForWorkspaceError = S.ErrorResponse;
+export type WorkspacesRemoveUserForWorkspaceError = Schemas.ErrorResponse;
 
 export interface WorkspacesUpdateWorkspaceParams
   extends P.WorkspaceGid, P.OptPretty, P.OptFields {
   /** The workspace object with all updated properties. */
   body: {
-    data?: S.WorkspaceCompactInput;
+    data?: Schemas.WorkspaceCompactInput;
   };
 }
 export type WorkspacesUpdateWorkspaceResponse = {
-  data?: S.WorkspaceResponse;
+  data?: Schemas.WorkspaceResponse;
 };
-export type WorkspacesUpdateWorkspaceError = S.ErrorResponse;
+export type WorkspacesUpdateWorkspaceError = Schemas.ErrorResponse;
 
 export interface WorkspacesMethods {
   /**

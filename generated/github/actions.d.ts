@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ActionsAddCustomLabelsToSelfHostedRunnerForOrgParams
   extends P.Org, P.RunnerId {
@@ -14,10 +14,10 @@ export interface ActionsAddCustomLabelsToSelfHostedRunnerForOrgParams
 }
 export type ActionsAddCustomLabelsToSelfHostedRunnerForOrgResponse = {
   total_count: number;
-  labels: S.RunnerLabel[];
+  labels: Schemas.RunnerLabel[];
 };
 export type ActionsAddCustomLabelsToSelfHostedRunnerForOrgError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface ActionsAddCustomLabelsToSelfHostedRunnerForRepoParams
   extends P.Owner, P.Repo, P.RunnerId {
@@ -28,10 +28,10 @@ export interface ActionsAddCustomLabelsToSelfHostedRunnerForRepoParams
 }
 export type ActionsAddCustomLabelsToSelfHostedRunnerForRepoResponse = {
   total_count: number;
-  labels: S.RunnerLabel[];
+  labels: Schemas.RunnerLabel[];
 };
 export type ActionsAddCustomLabelsToSelfHostedRunnerForRepoError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface ActionsAddRepoAccessToSelfHostedRunnerGroupInOrgParams
   extends P.Org, P.RunnerGroupId, P.RepositoryId {}
@@ -59,13 +59,13 @@ export type ActionsAddSelfHostedRunnerToGroupForOrgError = unknown;
 
 export interface ActionsApproveWorkflowRunParams
   extends P.Owner, P.Repo, P.RunId {}
-export type ActionsApproveWorkflowRunResponse = S.EmptyObject;
-export type ActionsApproveWorkflowRunError = S.BasicError;
+export type ActionsApproveWorkflowRunResponse = Schemas.EmptyObject;
+export type ActionsApproveWorkflowRunError = Schemas.BasicError;
 
 export interface ActionsCancelWorkflowRunParams
   extends P.Owner, P.Repo, P.RunId {}
-export type ActionsCancelWorkflowRunResponse = S.EmptyObject;
-export type ActionsCancelWorkflowRunError = S.BasicError;
+export type ActionsCancelWorkflowRunResponse = Schemas.EmptyObject;
+export type ActionsCancelWorkflowRunError = Schemas.BasicError;
 
 export interface ActionsCreateEnvironmentVariableParams
   extends P.Owner, P.Repo, P.EnvironmentName {
@@ -76,7 +76,7 @@ export interface ActionsCreateEnvironmentVariableParams
     value: string;
   };
 }
-export type ActionsCreateEnvironmentVariableResponse = S.EmptyObject;
+export type ActionsCreateEnvironmentVariableResponse = Schemas.EmptyObject;
 export type ActionsCreateEnvironmentVariableError = unknown;
 
 export interface ActionsCreateHostedRunnerForOrgParams extends P.Org {
@@ -107,7 +107,8 @@ export interface ActionsCreateHostedRunnerForOrgParams extends P.Org {
     image_gen?: boolean;
   };
 }
-export type ActionsCreateHostedRunnerForOrgResponse = S.ActionsHostedRunner;
+export type ActionsCreateHostedRunnerForOrgResponse =
+  Schemas.ActionsHostedRunner;
 export type ActionsCreateHostedRunnerForOrgError = unknown;
 
 export interface ActionsCreateOrUpdateEnvironmentSecretParams
@@ -120,7 +121,7 @@ export interface ActionsCreateOrUpdateEnvironmentSecretParams
   };
 }
 export type ActionsCreateOrUpdateEnvironmentSecretResponse =
-  S.EmptyObject | undefined;
+  Schemas.EmptyObject | undefined;
 export type ActionsCreateOrUpdateEnvironmentSecretError = unknown;
 
 export interface ActionsCreateOrUpdateOrgSecretParams
@@ -136,7 +137,8 @@ export interface ActionsCreateOrUpdateOrgSecretParams
     selected_repository_ids?: (number | string)[];
   };
 }
-export type ActionsCreateOrUpdateOrgSecretResponse = S.EmptyObject | undefined;
+export type ActionsCreateOrUpdateOrgSecretResponse =
+  Schemas.EmptyObject | undefined;
 export type ActionsCreateOrUpdateOrgSecretError = unknown;
 
 export interface ActionsCreateOrUpdateRepoSecretParams
@@ -148,7 +150,8 @@ export interface ActionsCreateOrUpdateRepoSecretParams
     key_id: string;
   };
 }
-export type ActionsCreateOrUpdateRepoSecretResponse = S.EmptyObject | undefined;
+export type ActionsCreateOrUpdateRepoSecretResponse =
+  Schemas.EmptyObject | undefined;
 export type ActionsCreateOrUpdateRepoSecretError = unknown;
 
 export interface ActionsCreateOrgVariableParams extends P.Org {
@@ -163,27 +166,29 @@ export interface ActionsCreateOrgVariableParams extends P.Org {
     selected_repository_ids?: number[];
   };
 }
-export type ActionsCreateOrgVariableResponse = S.EmptyObject;
+export type ActionsCreateOrgVariableResponse = Schemas.EmptyObject;
 export type ActionsCreateOrgVariableError = unknown;
 
 export interface ActionsCreateRegistrationTokenForOrgParams extends P.Org {}
 export type ActionsCreateRegistrationTokenForOrgResponse =
-  S.AuthenticationToken;
+  Schemas.AuthenticationToken;
 export type ActionsCreateRegistrationTokenForOrgError = unknown;
 
 export interface ActionsCreateRegistrationTokenForRepoParams
   extends P.Owner, P.Repo {}
 export type ActionsCreateRegistrationTokenForRepoResponse =
-  S.AuthenticationToken;
+  Schemas.AuthenticationToken;
 export type ActionsCreateRegistrationTokenForRepoError = unknown;
 
 export interface ActionsCreateRemoveTokenForOrgParams extends P.Org {}
-export type ActionsCreateRemoveTokenForOrgResponse = S.AuthenticationToken;
+export type ActionsCreateRemoveTokenForOrgResponse =
+  Schemas.AuthenticationToken;
 export type ActionsCreateRemoveTokenForOrgError = unknown;
 
 export interface ActionsCreateRemoveTokenForRepoParams
   extends P.Owner, P.Repo {}
-export type ActionsCreateRemoveTokenForRepoResponse = S.AuthenticationToken;
+export type ActionsCreateRemoveTokenForRepoResponse =
+  Schemas.AuthenticationToken;
 export type ActionsCreateRemoveTokenForRepoError = unknown;
 
 export interface ActionsCreateRepoVariableParams extends P.Owner, P.Repo {
@@ -194,7 +199,7 @@ export interface ActionsCreateRepoVariableParams extends P.Owner, P.Repo {
     value: string;
   };
 }
-export type ActionsCreateRepoVariableResponse = S.EmptyObject;
+export type ActionsCreateRepoVariableResponse = Schemas.EmptyObject;
 export type ActionsCreateRepoVariableError = unknown;
 
 export interface ActionsCreateSelfHostedRunnerGroupForOrgParams extends P.Org {
@@ -227,7 +232,7 @@ export interface ActionsCreateSelfHostedRunnerGroupForOrgParams extends P.Org {
   };
 }
 export type ActionsCreateSelfHostedRunnerGroupForOrgResponse =
-  S.RunnerGroupsOrg;
+  Schemas.RunnerGroupsOrg;
 export type ActionsCreateSelfHostedRunnerGroupForOrgError = unknown;
 
 export interface ActionsCreateWorkflowDispatchParams
@@ -242,7 +247,7 @@ export interface ActionsCreateWorkflowDispatchParams
   };
 }
 export type ActionsCreateWorkflowDispatchResponse =
-  S.WorkflowDispatchResponse | undefined;
+  Schemas.WorkflowDispatchResponse | undefined;
 export type ActionsCreateWorkflowDispatchError = unknown;
 
 export interface ActionsDeleteActionsCacheByIdParams extends P.Owner, P.Repo {
@@ -258,7 +263,7 @@ export interface ActionsDeleteActionsCacheByKeyParams extends P.Owner, P.Repo {
   /** The full Git reference for narrowing down the cache. The `ref` for a branch should be formatted as `refs/heads/<branch name>`. To reference a pull request use `refs/pull/<number>/merge`. */
   ref?: string;
 }
-export type ActionsDeleteActionsCacheByKeyResponse = S.ActionsCacheList;
+export type ActionsDeleteActionsCacheByKeyResponse = Schemas.ActionsCacheList;
 export type ActionsDeleteActionsCacheByKeyError = unknown;
 
 export interface ActionsDeleteArtifactParams
@@ -291,7 +296,8 @@ export type ActionsDeleteEnvironmentVariableError = unknown;
 
 export interface ActionsDeleteHostedRunnerForOrgParams
   extends P.Org, P.HostedRunnerId {}
-export type ActionsDeleteHostedRunnerForOrgResponse = S.ActionsHostedRunner;
+export type ActionsDeleteHostedRunnerForOrgResponse =
+  Schemas.ActionsHostedRunner;
 export type ActionsDeleteHostedRunnerForOrgError = unknown;
 
 export interface ActionsDeleteOrgSecretParams extends P.Org, P.SecretName {}
@@ -315,13 +321,14 @@ export type ActionsDeleteRepoVariableError = unknown;
 export interface ActionsDeleteSelfHostedRunnerFromOrgParams
   extends P.Org, P.RunnerId {}
 export type ActionsDeleteSelfHostedRunnerFromOrgResponse = void;
-export type ActionsDeleteSelfHostedRunnerFromOrgError = S.ValidationErrorSimple;
+export type ActionsDeleteSelfHostedRunnerFromOrgError =
+  Schemas.ValidationErrorSimple;
 
 export interface ActionsDeleteSelfHostedRunnerFromRepoParams
   extends P.Owner, P.Repo, P.RunnerId {}
 export type ActionsDeleteSelfHostedRunnerFromRepoResponse = void;
 export type ActionsDeleteSelfHostedRunnerFromRepoError =
-  S.ValidationErrorSimple;
+  Schemas.ValidationErrorSimple;
 
 export interface ActionsDeleteSelfHostedRunnerGroupFromOrgParams
   extends P.Org, P.RunnerGroupId {}
@@ -336,7 +343,7 @@ export type ActionsDeleteWorkflowRunError = unknown;
 export interface ActionsDeleteWorkflowRunLogsParams
   extends P.Owner, P.Repo, P.RunId {}
 export type ActionsDeleteWorkflowRunLogsResponse = void;
-export type ActionsDeleteWorkflowRunLogsError = S.BasicError;
+export type ActionsDeleteWorkflowRunLogsError = Schemas.BasicError;
 
 export interface ActionsDisableSelectedRepositoryGithubActionsOrganizationParams
   extends P.Org, P.RepositoryId {}
@@ -350,7 +357,7 @@ export interface ActionsDisableSelectedRepositorySelfHostedRunnersOrganizationPa
 export type ActionsDisableSelectedRepositorySelfHostedRunnersOrganizationResponse =
   void;
 export type ActionsDisableSelectedRepositorySelfHostedRunnersOrganizationError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ActionsDisableWorkflowParams
   extends P.Owner, P.Repo, P.WorkflowId {}
@@ -362,7 +369,7 @@ export interface ActionsDownloadArtifactParams
   archive_format: string;
 }
 export type ActionsDownloadArtifactResponse = void;
-export type ActionsDownloadArtifactError = S.BasicError;
+export type ActionsDownloadArtifactError = Schemas.BasicError;
 
 export interface ActionsDownloadJobLogsForWorkflowRunParams
   extends P.Owner, P.Repo, P.JobId {}
@@ -391,7 +398,7 @@ export interface ActionsEnableSelectedRepositorySelfHostedRunnersOrganizationPar
 export type ActionsEnableSelectedRepositorySelfHostedRunnersOrganizationResponse =
   void;
 export type ActionsEnableSelectedRepositorySelfHostedRunnersOrganizationError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ActionsEnableWorkflowParams
   extends P.Owner, P.Repo, P.WorkflowId {}
@@ -400,8 +407,8 @@ export type ActionsEnableWorkflowError = unknown;
 
 export interface ActionsForceCancelWorkflowRunParams
   extends P.Owner, P.Repo, P.RunId {}
-export type ActionsForceCancelWorkflowRunResponse = S.EmptyObject;
-export type ActionsForceCancelWorkflowRunError = S.BasicError;
+export type ActionsForceCancelWorkflowRunResponse = Schemas.EmptyObject;
+export type ActionsForceCancelWorkflowRunError = Schemas.BasicError;
 
 export interface ActionsGenerateRunnerJitconfigForOrgParams extends P.Org {
   body: {
@@ -419,12 +426,12 @@ export interface ActionsGenerateRunnerJitconfigForOrgParams extends P.Org {
   };
 }
 export type ActionsGenerateRunnerJitconfigForOrgResponse = {
-  runner: S.Runner;
+  runner: Schemas.Runner;
   /** The base64 encoded runner configuration. */
   encoded_jit_config: string;
 };
 export type ActionsGenerateRunnerJitconfigForOrgError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface ActionsGenerateRunnerJitconfigForRepoParams
   extends P.Owner, P.Repo {
@@ -443,12 +450,12 @@ export interface ActionsGenerateRunnerJitconfigForRepoParams
   };
 }
 export type ActionsGenerateRunnerJitconfigForRepoResponse = {
-  runner: S.Runner;
+  runner: Schemas.Runner;
   /** The base64 encoded runner configuration. */
   encoded_jit_config: string;
 };
 export type ActionsGenerateRunnerJitconfigForRepoError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface ActionsGetActionsCacheListParams
   extends P.Owner, P.Repo, P.PerPage, P.Page, P.Direction {
@@ -462,98 +469,102 @@ export interface ActionsGetActionsCacheListParams
    */
   sort?: "created_at" | "last_accessed_at" | "size_in_bytes";
 }
-export type ActionsGetActionsCacheListResponse = S.ActionsCacheList;
+export type ActionsGetActionsCacheListResponse = Schemas.ActionsCacheList;
 export type ActionsGetActionsCacheListError = unknown;
 export type ActionsGetActionsCacheListItem =
-  S.ActionsCacheListActionsCachesItem;
+  Schemas.ActionsCacheListActionsCachesItem;
 
 export interface ActionsGetActionsCacheRetentionLimitForEnterpriseParams
   extends P.Enterprise {}
 export type ActionsGetActionsCacheRetentionLimitForEnterpriseResponse =
-  S.ActionsCacheRetentionLimitForEnterprise;
+  Schemas.ActionsCacheRetentionLimitForEnterprise;
 export type ActionsGetActionsCacheRetentionLimitForEnterpriseError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsGetActionsCacheRetentionLimitForOrganizationParams
   extends P.Org {}
 export type ActionsGetActionsCacheRetentionLimitForOrganizationResponse =
-  S.ActionsCacheRetentionLimitForOrganization;
+  Schemas.ActionsCacheRetentionLimitForOrganization;
 export type ActionsGetActionsCacheRetentionLimitForOrganizationError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsGetActionsCacheRetentionLimitForRepositoryParams
   extends P.Owner, P.Repo {}
 export type ActionsGetActionsCacheRetentionLimitForRepositoryResponse =
-  S.ActionsCacheRetentionLimitForRepository;
+  Schemas.ActionsCacheRetentionLimitForRepository;
 export type ActionsGetActionsCacheRetentionLimitForRepositoryError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsGetActionsCacheStorageLimitForEnterpriseParams
   extends P.Enterprise {}
 export type ActionsGetActionsCacheStorageLimitForEnterpriseResponse =
-  S.ActionsCacheStorageLimitForEnterprise;
-export type ActionsGetActionsCacheStorageLimitForEnterpriseError = S.BasicError;
+  Schemas.ActionsCacheStorageLimitForEnterprise;
+export type ActionsGetActionsCacheStorageLimitForEnterpriseError =
+  Schemas.BasicError;
 
 export interface ActionsGetActionsCacheStorageLimitForOrganizationParams
   extends P.Org {}
 export type ActionsGetActionsCacheStorageLimitForOrganizationResponse =
-  S.ActionsCacheStorageLimitForOrganization;
+  Schemas.ActionsCacheStorageLimitForOrganization;
 export type ActionsGetActionsCacheStorageLimitForOrganizationError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsGetActionsCacheStorageLimitForRepositoryParams
   extends P.Owner, P.Repo {}
 export type ActionsGetActionsCacheStorageLimitForRepositoryResponse =
-  S.ActionsCacheStorageLimitForRepository;
-export type ActionsGetActionsCacheStorageLimitForRepositoryError = S.BasicError;
+  Schemas.ActionsCacheStorageLimitForRepository;
+export type ActionsGetActionsCacheStorageLimitForRepositoryError =
+  Schemas.BasicError;
 
 export interface ActionsGetActionsCacheUsageParams extends P.Owner, P.Repo {}
 export type ActionsGetActionsCacheUsageResponse =
-  S.ActionsCacheUsageByRepository;
+  Schemas.ActionsCacheUsageByRepository;
 export type ActionsGetActionsCacheUsageError = unknown;
 
 export interface ActionsGetActionsCacheUsageByRepoForOrgParams
   extends P.Org, P.PerPage, P.Page {}
 export type ActionsGetActionsCacheUsageByRepoForOrgResponse = {
   total_count: number;
-  repository_cache_usages: S.ActionsCacheUsageByRepository[];
+  repository_cache_usages: Schemas.ActionsCacheUsageByRepository[];
 };
 export type ActionsGetActionsCacheUsageByRepoForOrgError = unknown;
 export type ActionsGetActionsCacheUsageByRepoForOrgItem =
-  S.ActionsCacheUsageByRepository;
+  Schemas.ActionsCacheUsageByRepository;
 
 export interface ActionsGetActionsCacheUsageForOrgParams extends P.Org {}
 export type ActionsGetActionsCacheUsageForOrgResponse =
-  S.ActionsCacheUsageOrgEnterprise;
+  Schemas.ActionsCacheUsageOrgEnterprise;
 export type ActionsGetActionsCacheUsageForOrgError = unknown;
 
 export interface ActionsGetAllowedActionsOrganizationParams extends P.Org {}
-export type ActionsGetAllowedActionsOrganizationResponse = S.SelectedActions;
+export type ActionsGetAllowedActionsOrganizationResponse =
+  Schemas.SelectedActions;
 export type ActionsGetAllowedActionsOrganizationError = unknown;
 
 export interface ActionsGetAllowedActionsRepositoryParams
   extends P.Owner, P.Repo {}
-export type ActionsGetAllowedActionsRepositoryResponse = S.SelectedActions;
+export type ActionsGetAllowedActionsRepositoryResponse =
+  Schemas.SelectedActions;
 export type ActionsGetAllowedActionsRepositoryError = unknown;
 
 export interface ActionsGetArtifactParams
   extends P.Owner, P.Repo, P.ArtifactId {}
-export type ActionsGetArtifactResponse = S.Artifact;
+export type ActionsGetArtifactResponse = Schemas.Artifact;
 export type ActionsGetArtifactError = unknown;
 
 export interface ActionsGetArtifactAndLogRetentionSettingsOrganizationParams
   extends P.Org {}
 export type ActionsGetArtifactAndLogRetentionSettingsOrganizationResponse =
-  S.ActionsArtifactAndLogRetentionResponse;
+  Schemas.ActionsArtifactAndLogRetentionResponse;
 export type ActionsGetArtifactAndLogRetentionSettingsOrganizationError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsGetArtifactAndLogRetentionSettingsRepositoryParams
   extends P.Owner, P.Repo {}
 export type ActionsGetArtifactAndLogRetentionSettingsRepositoryResponse =
-  S.ActionsArtifactAndLogRetentionResponse;
+  Schemas.ActionsArtifactAndLogRetentionResponse;
 export type ActionsGetArtifactAndLogRetentionSettingsRepositoryError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsGetConcurrencyGroupForRepositoryParams
   extends P.Owner, P.Repo {
@@ -573,14 +584,14 @@ export interface ActionsGetConcurrencyGroupForRepositoryParams
   ahead_of_job?: number;
 }
 export type ActionsGetConcurrencyGroupForRepositoryResponse =
-  S.ConcurrencyGroup;
+  Schemas.ConcurrencyGroup;
 export type ActionsGetConcurrencyGroupForRepositoryError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ActionsGetCustomImageForOrgParams
   extends P.Org, P.ImageDefinitionId {}
 export type ActionsGetCustomImageForOrgResponse =
-  S.ActionsHostedRunnerCustomImage;
+  Schemas.ActionsHostedRunnerCustomImage;
 export type ActionsGetCustomImageForOrgError = unknown;
 
 export interface ActionsGetCustomImageVersionForOrgParams
@@ -589,92 +600,93 @@ export interface ActionsGetCustomImageVersionForOrgParams
   version: string;
 }
 export type ActionsGetCustomImageVersionForOrgResponse =
-  S.ActionsHostedRunnerCustomImageVersion;
+  Schemas.ActionsHostedRunnerCustomImageVersion;
 export type ActionsGetCustomImageVersionForOrgError = unknown;
 
 export interface ActionsGetCustomOidcSubClaimForRepoParams
   extends P.Owner, P.Repo {}
-export type ActionsGetCustomOidcSubClaimForRepoResponse = S.OidcCustomSubRepo;
-export type ActionsGetCustomOidcSubClaimForRepoError = S.BasicError;
+export type ActionsGetCustomOidcSubClaimForRepoResponse =
+  Schemas.OidcCustomSubRepo;
+export type ActionsGetCustomOidcSubClaimForRepoError = Schemas.BasicError;
 
 export interface ActionsGetEnvironmentPublicKeyParams
   extends P.Owner, P.Repo, P.EnvironmentName {}
-export type ActionsGetEnvironmentPublicKeyResponse = S.ActionsPublicKey;
+export type ActionsGetEnvironmentPublicKeyResponse = Schemas.ActionsPublicKey;
 export type ActionsGetEnvironmentPublicKeyError = unknown;
 
 export interface ActionsGetEnvironmentSecretParams
   extends P.Owner, P.Repo, P.EnvironmentName, P.SecretName {}
-export type ActionsGetEnvironmentSecretResponse = S.ActionsSecret;
+export type ActionsGetEnvironmentSecretResponse = Schemas.ActionsSecret;
 export type ActionsGetEnvironmentSecretError = unknown;
 
 export interface ActionsGetEnvironmentVariableParams
   extends P.Owner, P.Repo, P.EnvironmentName, P.Name {}
-export type ActionsGetEnvironmentVariableResponse = S.ActionsVariable;
+export type ActionsGetEnvironmentVariableResponse = Schemas.ActionsVariable;
 export type ActionsGetEnvironmentVariableError = unknown;
 
 export interface ActionsGetForkPrContributorApprovalPermissionsOrganizationParams
   extends P.Org {}
 export type ActionsGetForkPrContributorApprovalPermissionsOrganizationResponse =
-  S.ActionsForkPrContributorApproval;
+  Schemas.ActionsForkPrContributorApproval;
 export type ActionsGetForkPrContributorApprovalPermissionsOrganizationError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsGetForkPrContributorApprovalPermissionsRepositoryParams
   extends P.Owner, P.Repo {}
 export type ActionsGetForkPrContributorApprovalPermissionsRepositoryResponse =
-  S.ActionsForkPrContributorApproval;
+  Schemas.ActionsForkPrContributorApproval;
 export type ActionsGetForkPrContributorApprovalPermissionsRepositoryError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsGetGithubActionsDefaultWorkflowPermissionsOrganizationParams
   extends P.Org {}
 export type ActionsGetGithubActionsDefaultWorkflowPermissionsOrganizationResponse =
-  S.ActionsGetDefaultWorkflowPermissions;
+  Schemas.ActionsGetDefaultWorkflowPermissions;
 export type ActionsGetGithubActionsDefaultWorkflowPermissionsOrganizationError =
   unknown;
 
 export interface ActionsGetGithubActionsDefaultWorkflowPermissionsRepositoryParams
   extends P.Owner, P.Repo {}
 export type ActionsGetGithubActionsDefaultWorkflowPermissionsRepositoryResponse =
-  S.ActionsGetDefaultWorkflowPermissions;
+  Schemas.ActionsGetDefaultWorkflowPermissions;
 export type ActionsGetGithubActionsDefaultWorkflowPermissionsRepositoryError =
   unknown;
 
 export interface ActionsGetGithubActionsPermissionsOrganizationParams
   extends P.Org {}
 export type ActionsGetGithubActionsPermissionsOrganizationResponse =
-  S.ActionsOrganizationPermissions;
+  Schemas.ActionsOrganizationPermissions;
 export type ActionsGetGithubActionsPermissionsOrganizationError = unknown;
 
 export interface ActionsGetGithubActionsPermissionsRepositoryParams
   extends P.Owner, P.Repo {}
 export type ActionsGetGithubActionsPermissionsRepositoryResponse =
-  S.ActionsRepositoryPermissions;
+  Schemas.ActionsRepositoryPermissions;
 export type ActionsGetGithubActionsPermissionsRepositoryError = unknown;
 
 export interface ActionsGetHostedRunnerForOrgParams
   extends P.Org, P.HostedRunnerId {}
-export type ActionsGetHostedRunnerForOrgResponse = S.ActionsHostedRunner;
+export type ActionsGetHostedRunnerForOrgResponse = Schemas.ActionsHostedRunner;
 export type ActionsGetHostedRunnerForOrgError = unknown;
 
 export interface ActionsGetHostedRunnersGithubOwnedImagesForOrgParams
   extends P.Org {}
 export type ActionsGetHostedRunnersGithubOwnedImagesForOrgResponse = {
   total_count: number;
-  images: S.ActionsHostedRunnerCuratedImage[];
+  images: Schemas.ActionsHostedRunnerCuratedImage[];
 };
 export type ActionsGetHostedRunnersGithubOwnedImagesForOrgError = unknown;
 
 export interface ActionsGetHostedRunnersLimitsForOrgParams extends P.Org {}
 export type ActionsGetHostedRunnersLimitsForOrgResponse =
-  S.ActionsHostedRunnerLimits;
+  Schemas.ActionsHostedRunnerLimits;
 export type ActionsGetHostedRunnersLimitsForOrgError = unknown;
 
 export interface ActionsGetHostedRunnersMachineSpecsForOrgParams
   extends P.Org {}
 export type ActionsGetHostedRunnersMachineSpecsForOrgResponse = {
   total_count: number;
-  machine_specs: S.ActionsHostedRunnerMachineSpec[];
+  machine_specs: Schemas.ActionsHostedRunnerMachineSpec[];
 };
 export type ActionsGetHostedRunnersMachineSpecsForOrgError = unknown;
 
@@ -682,7 +694,7 @@ export interface ActionsGetHostedRunnersPartnerImagesForOrgParams
   extends P.Org {}
 export type ActionsGetHostedRunnersPartnerImagesForOrgResponse = {
   total_count: number;
-  images: S.ActionsHostedRunnerCuratedImage[];
+  images: Schemas.ActionsHostedRunnerCuratedImage[];
 };
 export type ActionsGetHostedRunnersPartnerImagesForOrgError = unknown;
 
@@ -695,109 +707,111 @@ export type ActionsGetHostedRunnersPlatformsForOrgError = unknown;
 
 export interface ActionsGetJobForWorkflowRunParams
   extends P.Owner, P.Repo, P.JobId {}
-export type ActionsGetJobForWorkflowRunResponse = S.Job;
+export type ActionsGetJobForWorkflowRunResponse = Schemas.Job;
 export type ActionsGetJobForWorkflowRunError = unknown;
 
 export interface ActionsGetOrgPublicKeyParams extends P.Org {}
-export type ActionsGetOrgPublicKeyResponse = S.ActionsPublicKey;
+export type ActionsGetOrgPublicKeyResponse = Schemas.ActionsPublicKey;
 export type ActionsGetOrgPublicKeyError = unknown;
 
 export interface ActionsGetOrgSecretParams extends P.Org, P.SecretName {}
-export type ActionsGetOrgSecretResponse = S.OrganizationActionsSecret;
+export type ActionsGetOrgSecretResponse = Schemas.OrganizationActionsSecret;
 export type ActionsGetOrgSecretError = unknown;
 
 export interface ActionsGetOrgVariableParams extends P.Org, P.Name {}
-export type ActionsGetOrgVariableResponse = S.OrganizationActionsVariable;
+export type ActionsGetOrgVariableResponse = Schemas.OrganizationActionsVariable;
 export type ActionsGetOrgVariableError = unknown;
 
 export interface ActionsGetPendingDeploymentsForRunParams
   extends P.Owner, P.Repo, P.RunId {}
-export type ActionsGetPendingDeploymentsForRunResponse = S.PendingDeployment[];
+export type ActionsGetPendingDeploymentsForRunResponse =
+  Schemas.PendingDeployment[];
 export type ActionsGetPendingDeploymentsForRunError = unknown;
 
 export interface ActionsGetPrivateRepoForkPrWorkflowsSettingsOrganizationParams
   extends P.Org {}
 export type ActionsGetPrivateRepoForkPrWorkflowsSettingsOrganizationResponse =
-  S.ActionsForkPrWorkflowsPrivateRepos;
+  Schemas.ActionsForkPrWorkflowsPrivateRepos;
 export type ActionsGetPrivateRepoForkPrWorkflowsSettingsOrganizationError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsGetPrivateRepoForkPrWorkflowsSettingsRepositoryParams
   extends P.Owner, P.Repo {}
 export type ActionsGetPrivateRepoForkPrWorkflowsSettingsRepositoryResponse =
-  S.ActionsForkPrWorkflowsPrivateRepos;
+  Schemas.ActionsForkPrWorkflowsPrivateRepos;
 export type ActionsGetPrivateRepoForkPrWorkflowsSettingsRepositoryError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsGetRepoPublicKeyParams extends P.Owner, P.Repo {}
-export type ActionsGetRepoPublicKeyResponse = S.ActionsPublicKey;
+export type ActionsGetRepoPublicKeyResponse = Schemas.ActionsPublicKey;
 export type ActionsGetRepoPublicKeyError = unknown;
 
 export interface ActionsGetRepoSecretParams
   extends P.Owner, P.Repo, P.SecretName {}
-export type ActionsGetRepoSecretResponse = S.ActionsSecret;
+export type ActionsGetRepoSecretResponse = Schemas.ActionsSecret;
 export type ActionsGetRepoSecretError = unknown;
 
 export interface ActionsGetRepoVariableParams extends P.Owner, P.Repo, P.Name {}
-export type ActionsGetRepoVariableResponse = S.ActionsVariable;
+export type ActionsGetRepoVariableResponse = Schemas.ActionsVariable;
 export type ActionsGetRepoVariableError = unknown;
 
 export interface ActionsGetReviewsForRunParams
   extends P.Owner, P.Repo, P.RunId {}
-export type ActionsGetReviewsForRunResponse = S.EnvironmentApprovals[];
+export type ActionsGetReviewsForRunResponse = Schemas.EnvironmentApprovals[];
 export type ActionsGetReviewsForRunError = unknown;
 
 export interface ActionsGetSelfHostedRunnerForOrgParams
   extends P.Org, P.RunnerId {}
-export type ActionsGetSelfHostedRunnerForOrgResponse = S.Runner;
+export type ActionsGetSelfHostedRunnerForOrgResponse = Schemas.Runner;
 export type ActionsGetSelfHostedRunnerForOrgError = unknown;
 
 export interface ActionsGetSelfHostedRunnerForRepoParams
   extends P.Owner, P.Repo, P.RunnerId {}
-export type ActionsGetSelfHostedRunnerForRepoResponse = S.Runner;
+export type ActionsGetSelfHostedRunnerForRepoResponse = Schemas.Runner;
 export type ActionsGetSelfHostedRunnerForRepoError = unknown;
 
 export interface ActionsGetSelfHostedRunnerGroupForOrgParams
   extends P.Org, P.RunnerGroupId {}
-export type ActionsGetSelfHostedRunnerGroupForOrgResponse = S.RunnerGroupsOrg;
+export type ActionsGetSelfHostedRunnerGroupForOrgResponse =
+  Schemas.RunnerGroupsOrg;
 export type ActionsGetSelfHostedRunnerGroupForOrgError = unknown;
 
 export interface ActionsGetSelfHostedRunnersPermissionsOrganizationParams
   extends P.Org {}
 export type ActionsGetSelfHostedRunnersPermissionsOrganizationResponse =
-  S.SelfHostedRunnersSettings;
+  Schemas.SelfHostedRunnersSettings;
 export type ActionsGetSelfHostedRunnersPermissionsOrganizationError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsGetWorkflowParams
   extends P.Owner, P.Repo, P.WorkflowId {}
-export type ActionsGetWorkflowResponse = S.Workflow;
+export type ActionsGetWorkflowResponse = Schemas.Workflow;
 export type ActionsGetWorkflowError = unknown;
 
 export interface ActionsGetWorkflowAccessToRepositoryParams
   extends P.Owner, P.Repo {}
 export type ActionsGetWorkflowAccessToRepositoryResponse =
-  S.ActionsWorkflowAccessToRepository;
+  Schemas.ActionsWorkflowAccessToRepository;
 export type ActionsGetWorkflowAccessToRepositoryError = unknown;
 
 export interface ActionsGetWorkflowRunParams
   extends P.Owner, P.Repo, P.RunId, P.ExcludePullRequests {}
-export type ActionsGetWorkflowRunResponse = S.WorkflowRun;
+export type ActionsGetWorkflowRunResponse = Schemas.WorkflowRun;
 export type ActionsGetWorkflowRunError = unknown;
 
 export interface ActionsGetWorkflowRunAttemptParams
   extends P.Owner, P.Repo, P.RunId, P.AttemptNumber, P.ExcludePullRequests {}
-export type ActionsGetWorkflowRunAttemptResponse = S.WorkflowRun;
+export type ActionsGetWorkflowRunAttemptResponse = Schemas.WorkflowRun;
 export type ActionsGetWorkflowRunAttemptError = unknown;
 
 export interface ActionsGetWorkflowRunUsageParams
   extends P.Owner, P.Repo, P.RunId {}
-export type ActionsGetWorkflowRunUsageResponse = S.WorkflowRunUsage;
+export type ActionsGetWorkflowRunUsageResponse = Schemas.WorkflowRunUsage;
 export type ActionsGetWorkflowRunUsageError = unknown;
 
 export interface ActionsGetWorkflowUsageParams
   extends P.Owner, P.Repo, P.WorkflowId {}
-export type ActionsGetWorkflowUsageResponse = S.WorkflowUsage;
+export type ActionsGetWorkflowUsageResponse = Schemas.WorkflowUsage;
 export type ActionsGetWorkflowUsageError = unknown;
 
 export interface ActionsListArtifactsForRepoParams
@@ -807,36 +821,37 @@ export interface ActionsListArtifactsForRepoParams
 }
 export type ActionsListArtifactsForRepoResponse = {
   total_count: number;
-  artifacts: S.Artifact[];
+  artifacts: Schemas.Artifact[];
 };
 export type ActionsListArtifactsForRepoError = unknown;
-export type ActionsListArtifactsForRepoItem = S.Artifact;
+export type ActionsListArtifactsForRepoItem = Schemas.Artifact;
 
 export interface ActionsListConcurrencyGroupsForRepositoryParams
   extends P.Owner, P.Repo, P.PerPage, P.After {}
 export type ActionsListConcurrencyGroupsForRepositoryResponse =
-  S.ConcurrencyGroupList;
-export type ActionsListConcurrencyGroupsForRepositoryError = S.ValidationError;
+  Schemas.ConcurrencyGroupList;
+export type ActionsListConcurrencyGroupsForRepositoryError =
+  Schemas.ValidationError;
 
 export interface ActionsListConcurrencyGroupsForWorkflowRunParams
   extends P.Owner, P.Repo, P.RunId, P.PerPage, P.Before, P.After {}
 export type ActionsListConcurrencyGroupsForWorkflowRunResponse =
-  S.ConcurrencyGroupRunList;
+  Schemas.ConcurrencyGroupRunList;
 export type ActionsListConcurrencyGroupsForWorkflowRunError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ActionsListCustomImageVersionsForOrgParams
   extends P.ImageDefinitionId, P.Org {}
 export type ActionsListCustomImageVersionsForOrgResponse = {
   total_count: number;
-  image_versions: S.ActionsHostedRunnerCustomImageVersion[];
+  image_versions: Schemas.ActionsHostedRunnerCustomImageVersion[];
 };
 export type ActionsListCustomImageVersionsForOrgError = unknown;
 
 export interface ActionsListCustomImagesForOrgParams extends P.Org {}
 export type ActionsListCustomImagesForOrgResponse = {
   total_count: number;
-  images: S.ActionsHostedRunnerCustomImage[];
+  images: Schemas.ActionsHostedRunnerCustomImage[];
 };
 export type ActionsListCustomImagesForOrgError = unknown;
 
@@ -844,38 +859,38 @@ export interface ActionsListEnvironmentSecretsParams
   extends P.Owner, P.Repo, P.EnvironmentName, P.PerPage, P.Page {}
 export type ActionsListEnvironmentSecretsResponse = {
   total_count: number;
-  secrets: S.ActionsSecret[];
+  secrets: Schemas.ActionsSecret[];
 };
 export type ActionsListEnvironmentSecretsError = unknown;
-export type ActionsListEnvironmentSecretsItem = S.ActionsSecret;
+export type ActionsListEnvironmentSecretsItem = Schemas.ActionsSecret;
 
 export interface ActionsListEnvironmentVariablesParams
   extends P.Owner, P.Repo, P.EnvironmentName, P.PerPage2, P.Page {}
 export type ActionsListEnvironmentVariablesResponse = {
   total_count: number;
-  variables: S.ActionsVariable[];
+  variables: Schemas.ActionsVariable[];
 };
 export type ActionsListEnvironmentVariablesError = unknown;
-export type ActionsListEnvironmentVariablesItem = S.ActionsVariable;
+export type ActionsListEnvironmentVariablesItem = Schemas.ActionsVariable;
 
 export interface ActionsListGithubHostedRunnersInGroupForOrgParams
   extends P.Org, P.RunnerGroupId, P.PerPage, P.Page {}
 export type ActionsListGithubHostedRunnersInGroupForOrgResponse = {
   total_count: number;
-  runners: S.ActionsHostedRunner[];
+  runners: Schemas.ActionsHostedRunner[];
 };
 export type ActionsListGithubHostedRunnersInGroupForOrgError = unknown;
 export type ActionsListGithubHostedRunnersInGroupForOrgItem =
-  S.ActionsHostedRunner;
+  Schemas.ActionsHostedRunner;
 
 export interface ActionsListHostedRunnersForOrgParams
   extends P.Org, P.PerPage, P.Page {}
 export type ActionsListHostedRunnersForOrgResponse = {
   total_count: number;
-  runners: S.ActionsHostedRunner[];
+  runners: Schemas.ActionsHostedRunner[];
 };
 export type ActionsListHostedRunnersForOrgError = unknown;
-export type ActionsListHostedRunnersForOrgItem = S.ActionsHostedRunner;
+export type ActionsListHostedRunnersForOrgItem = Schemas.ActionsHostedRunner;
 
 export interface ActionsListJobsForWorkflowRunParams
   extends P.Owner, P.Repo, P.RunId, P.PerPage, P.Page {
@@ -887,159 +902,164 @@ export interface ActionsListJobsForWorkflowRunParams
 }
 export type ActionsListJobsForWorkflowRunResponse = {
   total_count: number;
-  jobs: S.Job[];
+  jobs: Schemas.Job[];
 };
 export type ActionsListJobsForWorkflowRunError = unknown;
-export type ActionsListJobsForWorkflowRunItem = S.Job;
+export type ActionsListJobsForWorkflowRunItem = Schemas.Job;
 
 export interface ActionsListJobsForWorkflowRunAttemptParams
   extends P.Owner, P.Repo, P.RunId, P.AttemptNumber, P.PerPage, P.Page {}
 export type ActionsListJobsForWorkflowRunAttemptResponse = {
   total_count: number;
-  jobs: S.Job[];
+  jobs: Schemas.Job[];
 };
-export type ActionsListJobsForWorkflowRunAttemptError = S.BasicError;
-export type ActionsListJobsForWorkflowRunAttemptItem = S.Job;
+export type ActionsListJobsForWorkflowRunAttemptError = Schemas.BasicError;
+export type ActionsListJobsForWorkflowRunAttemptItem = Schemas.Job;
 
 export interface ActionsListLabelsForSelfHostedRunnerForOrgParams
   extends P.Org, P.RunnerId {}
 export type ActionsListLabelsForSelfHostedRunnerForOrgResponse = {
   total_count: number;
-  labels: S.RunnerLabel[];
+  labels: Schemas.RunnerLabel[];
 };
-export type ActionsListLabelsForSelfHostedRunnerForOrgError = S.BasicError;
+export type ActionsListLabelsForSelfHostedRunnerForOrgError =
+  Schemas.BasicError;
 
 export interface ActionsListLabelsForSelfHostedRunnerForRepoParams
   extends P.Owner, P.Repo, P.RunnerId {}
 export type ActionsListLabelsForSelfHostedRunnerForRepoResponse = {
   total_count: number;
-  labels: S.RunnerLabel[];
+  labels: Schemas.RunnerLabel[];
 };
-export type ActionsListLabelsForSelfHostedRunnerForRepoError = S.BasicError;
+export type ActionsListLabelsForSelfHostedRunnerForRepoError =
+  Schemas.BasicError;
 
 export interface ActionsListOrgSecretsParams extends P.Org, P.PerPage, P.Page {}
 export type ActionsListOrgSecretsResponse = {
   total_count: number;
-  secrets: S.OrganizationActionsSecret[];
+  secrets: Schemas.OrganizationActionsSecret[];
 };
 export type ActionsListOrgSecretsError = unknown;
-export type ActionsListOrgSecretsItem = S.OrganizationActionsSecret;
+export type ActionsListOrgSecretsItem = Schemas.OrganizationActionsSecret;
 
 export interface ActionsListOrgVariablesParams
   extends P.Org, P.PerPage2, P.Page {}
 export type ActionsListOrgVariablesResponse = {
   total_count: number;
-  variables: S.OrganizationActionsVariable[];
+  variables: Schemas.OrganizationActionsVariable[];
 };
 export type ActionsListOrgVariablesError = unknown;
-export type ActionsListOrgVariablesItem = S.OrganizationActionsVariable;
+export type ActionsListOrgVariablesItem = Schemas.OrganizationActionsVariable;
 
 export interface ActionsListRepoAccessToSelfHostedRunnerGroupInOrgParams
   extends P.Org, P.RunnerGroupId, P.Page, P.PerPage {}
 export type ActionsListRepoAccessToSelfHostedRunnerGroupInOrgResponse = {
   total_count: number;
-  repositories: S.MinimalRepository[];
+  repositories: Schemas.MinimalRepository[];
 };
 export type ActionsListRepoAccessToSelfHostedRunnerGroupInOrgError = unknown;
 export type ActionsListRepoAccessToSelfHostedRunnerGroupInOrgItem =
-  S.MinimalRepository;
+  Schemas.MinimalRepository;
 
 export interface ActionsListRepoOrganizationSecretsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ActionsListRepoOrganizationSecretsResponse = {
   total_count: number;
-  secrets: S.ActionsSecret[];
+  secrets: Schemas.ActionsSecret[];
 };
 export type ActionsListRepoOrganizationSecretsError = unknown;
-export type ActionsListRepoOrganizationSecretsItem = S.ActionsSecret;
+export type ActionsListRepoOrganizationSecretsItem = Schemas.ActionsSecret;
 
 export interface ActionsListRepoOrganizationVariablesParams
   extends P.Owner, P.Repo, P.PerPage2, P.Page {}
 export type ActionsListRepoOrganizationVariablesResponse = {
   total_count: number;
-  variables: S.ActionsVariable[];
+  variables: Schemas.ActionsVariable[];
 };
 export type ActionsListRepoOrganizationVariablesError = unknown;
-export type ActionsListRepoOrganizationVariablesItem = S.ActionsVariable;
+export type ActionsListRepoOrganizationVariablesItem = Schemas.ActionsVariable;
 
 export interface ActionsListRepoSecretsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ActionsListRepoSecretsResponse = {
   total_count: number;
-  secrets: S.ActionsSecret[];
+  secrets: Schemas.ActionsSecret[];
 };
 export type ActionsListRepoSecretsError = unknown;
-export type ActionsListRepoSecretsItem = S.ActionsSecret;
+export type ActionsListRepoSecretsItem = Schemas.ActionsSecret;
 
 export interface ActionsListRepoVariablesParams
   extends P.Owner, P.Repo, P.PerPage2, P.Page {}
 export type ActionsListRepoVariablesResponse = {
   total_count: number;
-  variables: S.ActionsVariable[];
+  variables: Schemas.ActionsVariable[];
 };
 export type ActionsListRepoVariablesError = unknown;
-export type ActionsListRepoVariablesItem = S.ActionsVariable;
+export type ActionsListRepoVariablesItem = Schemas.ActionsVariable;
 
 export interface ActionsListRepoWorkflowsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ActionsListRepoWorkflowsResponse = {
   total_count: number;
-  workflows: S.Workflow[];
+  workflows: Schemas.Workflow[];
 };
 export type ActionsListRepoWorkflowsError = unknown;
-export type ActionsListRepoWorkflowsItem = S.Workflow;
+export type ActionsListRepoWorkflowsItem = Schemas.Workflow;
 
 export interface ActionsListRunnerApplicationsForOrgParams extends P.Org {}
-export type ActionsListRunnerApplicationsForOrgResponse = S.RunnerApplication[];
+export type ActionsListRunnerApplicationsForOrgResponse =
+  Schemas.RunnerApplication[];
 export type ActionsListRunnerApplicationsForOrgError = unknown;
 
 export interface ActionsListRunnerApplicationsForRepoParams
   extends P.Owner, P.Repo {}
 export type ActionsListRunnerApplicationsForRepoResponse =
-  S.RunnerApplication[];
+  Schemas.RunnerApplication[];
 export type ActionsListRunnerApplicationsForRepoError = unknown;
 
 export interface ActionsListSelectedReposForOrgSecretParams
   extends P.Org, P.SecretName, P.Page, P.PerPage {}
 export type ActionsListSelectedReposForOrgSecretResponse = {
   total_count: number;
-  repositories: S.MinimalRepository[];
+  repositories: Schemas.MinimalRepository[];
 };
 export type ActionsListSelectedReposForOrgSecretError = unknown;
-export type ActionsListSelectedReposForOrgSecretItem = S.MinimalRepository;
+export type ActionsListSelectedReposForOrgSecretItem =
+  Schemas.MinimalRepository;
 
 export interface ActionsListSelectedReposForOrgVariableParams
   extends P.Org, P.Name, P.Page, P.PerPage {}
 export type ActionsListSelectedReposForOrgVariableResponse = {
   total_count: number;
-  repositories: S.MinimalRepository[];
+  repositories: Schemas.MinimalRepository[];
 };
 export type ActionsListSelectedReposForOrgVariableError = unknown;
-export type ActionsListSelectedReposForOrgVariableItem = S.MinimalRepository;
+export type ActionsListSelectedReposForOrgVariableItem =
+  Schemas.MinimalRepository;
 
 export interface ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationParams
   extends P.Org, P.PerPage, P.Page {}
 export type ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationResponse =
   {
     total_count: number;
-    repositories: S.Repository[];
+    repositories: Schemas.Repository[];
   };
 export type ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationError =
   unknown;
 export type ActionsListSelectedRepositoriesEnabledGithubActionsOrganizationItem =
-  S.Repository;
+  Schemas.Repository;
 
 export interface ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationParams
   extends P.Org, P.PerPage, P.Page {}
 export type ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationResponse =
   {
     total_count?: number;
-    repositories?: S.Repository[];
+    repositories?: Schemas.Repository[];
   };
 export type ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationError =
-  S.BasicError;
+  Schemas.BasicError;
 export type ActionsListSelectedRepositoriesSelfHostedRunnersOrganizationItem =
-  S.Repository;
+  Schemas.Repository;
 
 export interface ActionsListSelfHostedRunnerGroupsForOrgParams
   extends P.Org, P.PerPage, P.Page {
@@ -1048,10 +1068,11 @@ export interface ActionsListSelfHostedRunnerGroupsForOrgParams
 }
 export type ActionsListSelfHostedRunnerGroupsForOrgResponse = {
   total_count: number;
-  runner_groups: S.RunnerGroupsOrg[];
+  runner_groups: Schemas.RunnerGroupsOrg[];
 };
 export type ActionsListSelfHostedRunnerGroupsForOrgError = unknown;
-export type ActionsListSelfHostedRunnerGroupsForOrgItem = S.RunnerGroupsOrg;
+export type ActionsListSelfHostedRunnerGroupsForOrgItem =
+  Schemas.RunnerGroupsOrg;
 
 export interface ActionsListSelfHostedRunnersForOrgParams
   extends P.Org, P.PerPage, P.Page {
@@ -1060,10 +1081,10 @@ export interface ActionsListSelfHostedRunnersForOrgParams
 }
 export type ActionsListSelfHostedRunnersForOrgResponse = {
   total_count: number;
-  runners: S.Runner[];
+  runners: Schemas.Runner[];
 };
 export type ActionsListSelfHostedRunnersForOrgError = unknown;
-export type ActionsListSelfHostedRunnersForOrgItem = S.Runner;
+export type ActionsListSelfHostedRunnersForOrgItem = Schemas.Runner;
 
 export interface ActionsListSelfHostedRunnersForRepoParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {
@@ -1072,19 +1093,19 @@ export interface ActionsListSelfHostedRunnersForRepoParams
 }
 export type ActionsListSelfHostedRunnersForRepoResponse = {
   total_count: number;
-  runners: S.Runner[];
+  runners: Schemas.Runner[];
 };
 export type ActionsListSelfHostedRunnersForRepoError = unknown;
-export type ActionsListSelfHostedRunnersForRepoItem = S.Runner;
+export type ActionsListSelfHostedRunnersForRepoItem = Schemas.Runner;
 
 export interface ActionsListSelfHostedRunnersInGroupForOrgParams
   extends P.Org, P.RunnerGroupId, P.PerPage, P.Page {}
 export type ActionsListSelfHostedRunnersInGroupForOrgResponse = {
   total_count: number;
-  runners: S.Runner[];
+  runners: Schemas.Runner[];
 };
 export type ActionsListSelfHostedRunnersInGroupForOrgError = unknown;
-export type ActionsListSelfHostedRunnersInGroupForOrgItem = S.Runner;
+export type ActionsListSelfHostedRunnersInGroupForOrgItem = Schemas.Runner;
 
 export interface ActionsListWorkflowRunArtifactsParams
   extends P.Owner, P.Repo, P.RunId, P.PerPage, P.Page, P.Direction {
@@ -1093,10 +1114,10 @@ export interface ActionsListWorkflowRunArtifactsParams
 }
 export type ActionsListWorkflowRunArtifactsResponse = {
   total_count: number;
-  artifacts: S.Artifact[];
+  artifacts: Schemas.Artifact[];
 };
 export type ActionsListWorkflowRunArtifactsError = unknown;
-export type ActionsListWorkflowRunArtifactsItem = S.Artifact;
+export type ActionsListWorkflowRunArtifactsItem = Schemas.Artifact;
 
 export interface ActionsListWorkflowRunsParams
   extends
@@ -1137,10 +1158,10 @@ export interface ActionsListWorkflowRunsParams
 }
 export type ActionsListWorkflowRunsResponse = {
   total_count: number;
-  workflow_runs: S.WorkflowRun[];
+  workflow_runs: Schemas.WorkflowRun[];
 };
 export type ActionsListWorkflowRunsError = unknown;
-export type ActionsListWorkflowRunsItem = S.WorkflowRun;
+export type ActionsListWorkflowRunsItem = Schemas.WorkflowRun;
 
 export interface ActionsListWorkflowRunsForRepoParams
   extends P.Owner, P.Repo, P.PerPage, P.Page, P.ExcludePullRequests {
@@ -1175,10 +1196,10 @@ export interface ActionsListWorkflowRunsForRepoParams
 }
 export type ActionsListWorkflowRunsForRepoResponse = {
   total_count: number;
-  workflow_runs: S.WorkflowRun[];
+  workflow_runs: Schemas.WorkflowRun[];
 };
 export type ActionsListWorkflowRunsForRepoError = unknown;
-export type ActionsListWorkflowRunsForRepoItem = S.WorkflowRun;
+export type ActionsListWorkflowRunsForRepoItem = Schemas.WorkflowRun;
 
 export interface ActionsReRunJobForWorkflowRunParams
   extends P.Owner, P.Repo, P.JobId {
@@ -1195,8 +1216,8 @@ export interface ActionsReRunJobForWorkflowRunParams
     enable_debugger?: boolean;
   } | null;
 }
-export type ActionsReRunJobForWorkflowRunResponse = S.EmptyObject;
-export type ActionsReRunJobForWorkflowRunError = S.BasicError;
+export type ActionsReRunJobForWorkflowRunResponse = Schemas.EmptyObject;
+export type ActionsReRunJobForWorkflowRunError = Schemas.BasicError;
 
 export interface ActionsReRunWorkflowParams extends P.Owner, P.Repo, P.RunId {
   body?: {
@@ -1207,7 +1228,7 @@ export interface ActionsReRunWorkflowParams extends P.Owner, P.Repo, P.RunId {
     enable_debug_logging?: boolean;
   } | null;
 }
-export type ActionsReRunWorkflowResponse = S.EmptyObject;
+export type ActionsReRunWorkflowResponse = Schemas.EmptyObject;
 export type ActionsReRunWorkflowError = unknown;
 
 export interface ActionsReRunWorkflowFailedJobsParams
@@ -1220,26 +1241,26 @@ export interface ActionsReRunWorkflowFailedJobsParams
     enable_debug_logging?: boolean;
   } | null;
 }
-export type ActionsReRunWorkflowFailedJobsResponse = S.EmptyObject;
+export type ActionsReRunWorkflowFailedJobsResponse = Schemas.EmptyObject;
 export type ActionsReRunWorkflowFailedJobsError = unknown;
 
 export interface ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgParams
   extends P.Org, P.RunnerId {}
 export type ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgResponse = {
   total_count: number;
-  labels: S.RunnerLabel[];
+  labels: Schemas.RunnerLabel[];
 };
 export type ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForOrgError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoParams
   extends P.Owner, P.Repo, P.RunnerId {}
 export type ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoResponse = {
   total_count: number;
-  labels: S.RunnerLabel[];
+  labels: Schemas.RunnerLabel[];
 };
 export type ActionsRemoveAllCustomLabelsFromSelfHostedRunnerForRepoError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgParams
   extends P.Org, P.RunnerId {
@@ -1248,10 +1269,10 @@ export interface ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgParams
 }
 export type ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgResponse = {
   total_count: number;
-  labels: S.RunnerLabel[];
+  labels: Schemas.RunnerLabel[];
 };
 export type ActionsRemoveCustomLabelFromSelfHostedRunnerForOrgError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoParams
   extends P.Owner, P.Repo, P.RunnerId {
@@ -1260,10 +1281,10 @@ export interface ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoParams
 }
 export type ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoResponse = {
   total_count: number;
-  labels: S.RunnerLabel[];
+  labels: Schemas.RunnerLabel[];
 };
 export type ActionsRemoveCustomLabelFromSelfHostedRunnerForRepoError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface ActionsRemoveRepoAccessToSelfHostedRunnerGroupInOrgParams
   extends P.Org, P.RunnerGroupId, P.RepositoryId {}
@@ -1292,7 +1313,8 @@ export type ActionsRemoveSelfHostedRunnerFromGroupForOrgError = unknown;
 export interface ActionsReviewCustomGatesForRunParams
   extends P.Owner, P.Repo, P.RunId {
   body:
-    S.ReviewCustomGatesCommentRequired | S.ReviewCustomGatesStateRequiredInput;
+    | Schemas.ReviewCustomGatesCommentRequired
+    | Schemas.ReviewCustomGatesStateRequiredInput;
 }
 export type ActionsReviewCustomGatesForRunResponse = void;
 export type ActionsReviewCustomGatesForRunError = unknown;
@@ -1308,84 +1330,87 @@ export interface ActionsReviewPendingDeploymentsForRunParams
     comment: string;
   };
 }
-export type ActionsReviewPendingDeploymentsForRunResponse = S.Deployment[];
+export type ActionsReviewPendingDeploymentsForRunResponse =
+  Schemas.Deployment[];
 export type ActionsReviewPendingDeploymentsForRunError = unknown;
 
 export interface ActionsSetActionsCacheRetentionLimitForEnterpriseParams
   extends P.Enterprise {
-  body: S.ActionsCacheRetentionLimitForEnterprise;
+  body: Schemas.ActionsCacheRetentionLimitForEnterprise;
 }
 export type ActionsSetActionsCacheRetentionLimitForEnterpriseResponse = void;
 export type ActionsSetActionsCacheRetentionLimitForEnterpriseError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsSetActionsCacheRetentionLimitForOrganizationParams
   extends P.Org {
-  body: S.ActionsCacheRetentionLimitForOrganization;
+  body: Schemas.ActionsCacheRetentionLimitForOrganization;
 }
 export type ActionsSetActionsCacheRetentionLimitForOrganizationResponse = void;
 export type ActionsSetActionsCacheRetentionLimitForOrganizationError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsSetActionsCacheRetentionLimitForRepositoryParams
   extends P.Owner, P.Repo {
-  body: S.ActionsCacheRetentionLimitForRepository;
+  body: Schemas.ActionsCacheRetentionLimitForRepository;
 }
 export type ActionsSetActionsCacheRetentionLimitForRepositoryResponse = void;
 export type ActionsSetActionsCacheRetentionLimitForRepositoryError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsSetActionsCacheStorageLimitForEnterpriseParams
   extends P.Enterprise {
-  body: S.ActionsCacheStorageLimitForEnterprise;
+  body: Schemas.ActionsCacheStorageLimitForEnterprise;
 }
 export type ActionsSetActionsCacheStorageLimitForEnterpriseResponse = void;
-export type ActionsSetActionsCacheStorageLimitForEnterpriseError = S.BasicError;
+export type ActionsSetActionsCacheStorageLimitForEnterpriseError =
+  Schemas.BasicError;
 
 export interface ActionsSetActionsCacheStorageLimitForOrganizationParams
   extends P.Org {
-  body: S.ActionsCacheStorageLimitForOrganization;
+  body: Schemas.ActionsCacheStorageLimitForOrganization;
 }
 export type ActionsSetActionsCacheStorageLimitForOrganizationResponse = void;
 export type ActionsSetActionsCacheStorageLimitForOrganizationError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActionsSetActionsCacheStorageLimitForRepositoryParams
   extends P.Owner, P.Repo {
-  body: S.ActionsCacheStorageLimitForRepository;
+  body: Schemas.ActionsCacheStorageLimitForRepository;
 }
 export type ActionsSetActionsCacheStorageLimitForRepositoryResponse = void;
-export type ActionsSetActionsCacheStorageLimitForRepositoryError = S.BasicError;
+export type ActionsSetActionsCacheStorageLimitForRepositoryError =
+  Schemas.BasicError;
 
 export interface ActionsSetAllowedActionsOrganizationParams extends P.Org {
-  body?: S.SelectedActions;
+  body?: Schemas.SelectedActions;
 }
 export type ActionsSetAllowedActionsOrganizationResponse = void;
 export type ActionsSetAllowedActionsOrganizationError = unknown;
 
 export interface ActionsSetAllowedActionsRepositoryParams
   extends P.Owner, P.Repo {
-  body?: S.SelectedActions;
+  body?: Schemas.SelectedActions;
 }
 export type ActionsSetAllowedActionsRepositoryResponse = void;
 export type ActionsSetAllowedActionsRepositoryError = unknown;
 
 export interface ActionsSetArtifactAndLogRetentionSettingsOrganizationParams
   extends P.Org {
-  body: S.ActionsArtifactAndLogRetention;
+  body: Schemas.ActionsArtifactAndLogRetention;
 }
 export type ActionsSetArtifactAndLogRetentionSettingsOrganizationResponse =
   void;
 export type ActionsSetArtifactAndLogRetentionSettingsOrganizationError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ActionsSetArtifactAndLogRetentionSettingsRepositoryParams
   extends P.Owner, P.Repo {
-  body: S.ActionsArtifactAndLogRetention;
+  body: Schemas.ActionsArtifactAndLogRetention;
 }
 export type ActionsSetArtifactAndLogRetentionSettingsRepositoryResponse = void;
 export type ActionsSetArtifactAndLogRetentionSettingsRepositoryError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ActionsSetCustomLabelsForSelfHostedRunnerForOrgParams
   extends P.Org, P.RunnerId {
@@ -1396,10 +1421,10 @@ export interface ActionsSetCustomLabelsForSelfHostedRunnerForOrgParams
 }
 export type ActionsSetCustomLabelsForSelfHostedRunnerForOrgResponse = {
   total_count: number;
-  labels: S.RunnerLabel[];
+  labels: Schemas.RunnerLabel[];
 };
 export type ActionsSetCustomLabelsForSelfHostedRunnerForOrgError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface ActionsSetCustomLabelsForSelfHostedRunnerForRepoParams
   extends P.Owner, P.Repo, P.RunnerId {
@@ -1410,10 +1435,10 @@ export interface ActionsSetCustomLabelsForSelfHostedRunnerForRepoParams
 }
 export type ActionsSetCustomLabelsForSelfHostedRunnerForRepoResponse = {
   total_count: number;
-  labels: S.RunnerLabel[];
+  labels: Schemas.RunnerLabel[];
 };
 export type ActionsSetCustomLabelsForSelfHostedRunnerForRepoError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface ActionsSetCustomOidcSubClaimForRepoParams
   extends P.Owner, P.Repo {
@@ -1426,31 +1451,31 @@ export interface ActionsSetCustomOidcSubClaimForRepoParams
     use_immutable_subject?: boolean;
   };
 }
-export type ActionsSetCustomOidcSubClaimForRepoResponse = S.EmptyObject;
+export type ActionsSetCustomOidcSubClaimForRepoResponse = Schemas.EmptyObject;
 export type ActionsSetCustomOidcSubClaimForRepoError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface ActionsSetForkPrContributorApprovalPermissionsOrganizationParams
   extends P.Org {
-  body: S.ActionsForkPrContributorApprovalInput;
+  body: Schemas.ActionsForkPrContributorApprovalInput;
 }
 export type ActionsSetForkPrContributorApprovalPermissionsOrganizationResponse =
   void;
 export type ActionsSetForkPrContributorApprovalPermissionsOrganizationError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ActionsSetForkPrContributorApprovalPermissionsRepositoryParams
   extends P.Owner, P.Repo {
-  body: S.ActionsForkPrContributorApprovalInput;
+  body: Schemas.ActionsForkPrContributorApprovalInput;
 }
 export type ActionsSetForkPrContributorApprovalPermissionsRepositoryResponse =
   void;
 export type ActionsSetForkPrContributorApprovalPermissionsRepositoryError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ActionsSetGithubActionsDefaultWorkflowPermissionsOrganizationParams
   extends P.Org {
-  body?: S.ActionsSetDefaultWorkflowPermissionsInput;
+  body?: Schemas.ActionsSetDefaultWorkflowPermissionsInput;
 }
 export type ActionsSetGithubActionsDefaultWorkflowPermissionsOrganizationResponse =
   void;
@@ -1459,7 +1484,7 @@ export type ActionsSetGithubActionsDefaultWorkflowPermissionsOrganizationError =
 
 export interface ActionsSetGithubActionsDefaultWorkflowPermissionsRepositoryParams
   extends P.Owner, P.Repo {
-  body: S.ActionsSetDefaultWorkflowPermissionsInput;
+  body: Schemas.ActionsSetDefaultWorkflowPermissionsInput;
 }
 export type ActionsSetGithubActionsDefaultWorkflowPermissionsRepositoryResponse =
   void;
@@ -1469,9 +1494,9 @@ export type ActionsSetGithubActionsDefaultWorkflowPermissionsRepositoryError =
 export interface ActionsSetGithubActionsPermissionsOrganizationParams
   extends P.Org {
   body: {
-    enabled_repositories: S.EnabledRepositoriesInput;
-    allowed_actions?: S.AllowedActionsInput;
-    sha_pinning_required?: S.ShaPinningRequired;
+    enabled_repositories: Schemas.EnabledRepositoriesInput;
+    allowed_actions?: Schemas.AllowedActionsInput;
+    sha_pinning_required?: Schemas.ShaPinningRequired;
   };
 }
 export type ActionsSetGithubActionsPermissionsOrganizationResponse = void;
@@ -1480,9 +1505,9 @@ export type ActionsSetGithubActionsPermissionsOrganizationError = unknown;
 export interface ActionsSetGithubActionsPermissionsRepositoryParams
   extends P.Owner, P.Repo {
   body: {
-    enabled: S.ActionsEnabled;
-    allowed_actions?: S.AllowedActionsInput;
-    sha_pinning_required?: S.ShaPinningRequired;
+    enabled: Schemas.ActionsEnabled;
+    allowed_actions?: Schemas.AllowedActionsInput;
+    sha_pinning_required?: Schemas.ShaPinningRequired;
   };
 }
 export type ActionsSetGithubActionsPermissionsRepositoryResponse = void;
@@ -1490,21 +1515,21 @@ export type ActionsSetGithubActionsPermissionsRepositoryError = unknown;
 
 export interface ActionsSetPrivateRepoForkPrWorkflowsSettingsOrganizationParams
   extends P.Org {
-  body: S.ActionsForkPrWorkflowsPrivateReposRequest;
+  body: Schemas.ActionsForkPrWorkflowsPrivateReposRequest;
 }
 export type ActionsSetPrivateRepoForkPrWorkflowsSettingsOrganizationResponse =
   void;
 export type ActionsSetPrivateRepoForkPrWorkflowsSettingsOrganizationError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ActionsSetPrivateRepoForkPrWorkflowsSettingsRepositoryParams
   extends P.Owner, P.Repo {
-  body: S.ActionsForkPrWorkflowsPrivateReposRequest;
+  body: Schemas.ActionsForkPrWorkflowsPrivateReposRequest;
 }
 export type ActionsSetPrivateRepoForkPrWorkflowsSettingsRepositoryResponse =
   void;
 export type ActionsSetPrivateRepoForkPrWorkflowsSettingsRepositoryError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ActionsSetRepoAccessToSelfHostedRunnerGroupInOrgParams
   extends P.Org, P.RunnerGroupId {
@@ -1558,7 +1583,7 @@ export interface ActionsSetSelectedRepositoriesSelfHostedRunnersOrganizationPara
 export type ActionsSetSelectedRepositoriesSelfHostedRunnersOrganizationResponse =
   void;
 export type ActionsSetSelectedRepositoriesSelfHostedRunnersOrganizationError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ActionsSetSelfHostedRunnersInGroupForOrgParams
   extends P.Org, P.RunnerGroupId {
@@ -1579,11 +1604,11 @@ export interface ActionsSetSelfHostedRunnersPermissionsOrganizationParams
 }
 export type ActionsSetSelfHostedRunnersPermissionsOrganizationResponse = void;
 export type ActionsSetSelfHostedRunnersPermissionsOrganizationError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ActionsSetWorkflowAccessToRepositoryParams
   extends P.Owner, P.Repo {
-  body: S.ActionsWorkflowAccessToRepositoryInput;
+  body: Schemas.ActionsWorkflowAccessToRepositoryInput;
 }
 export type ActionsSetWorkflowAccessToRepositoryResponse = void;
 export type ActionsSetWorkflowAccessToRepositoryError = unknown;
@@ -1623,7 +1648,8 @@ export interface ActionsUpdateHostedRunnerForOrgParams
     image_gen?: boolean;
   };
 }
-export type ActionsUpdateHostedRunnerForOrgResponse = S.ActionsHostedRunner;
+export type ActionsUpdateHostedRunnerForOrgResponse =
+  Schemas.ActionsHostedRunner;
 export type ActionsUpdateHostedRunnerForOrgError = unknown;
 
 export interface ActionsUpdateOrgVariableParams extends P.Org, P.Name {
@@ -1677,7 +1703,7 @@ export interface ActionsUpdateSelfHostedRunnerGroupForOrgParams
   };
 }
 export type ActionsUpdateSelfHostedRunnerGroupForOrgResponse =
-  S.RunnerGroupsOrg;
+  Schemas.RunnerGroupsOrg;
 export type ActionsUpdateSelfHostedRunnerGroupForOrgError = unknown;
 
 export interface ActionsMethods {

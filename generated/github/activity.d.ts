@@ -8,12 +8,13 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ActivityCheckRepoIsStarredByAuthenticatedUserParams
   extends P.Owner, P.Repo {}
 export type ActivityCheckRepoIsStarredByAuthenticatedUserResponse = void;
-export type ActivityCheckRepoIsStarredByAuthenticatedUserError = S.BasicError;
+export type ActivityCheckRepoIsStarredByAuthenticatedUserError =
+  Schemas.BasicError;
 
 export interface ActivityDeleteRepoSubscriptionParams extends P.Owner, P.Repo {}
 export type ActivityDeleteRepoSubscriptionResponse = void;
@@ -21,39 +22,41 @@ export type ActivityDeleteRepoSubscriptionError = unknown;
 
 export interface ActivityDeleteThreadSubscriptionParams extends P.ThreadId {}
 export type ActivityDeleteThreadSubscriptionResponse = void;
-export type ActivityDeleteThreadSubscriptionError = S.BasicError;
+export type ActivityDeleteThreadSubscriptionError = Schemas.BasicError;
 
 export interface ActivityGetFeedsParams {}
-export type ActivityGetFeedsResponse = S.Feed;
+export type ActivityGetFeedsResponse = Schemas.Feed;
 export type ActivityGetFeedsError = unknown;
 
 export interface ActivityGetRepoSubscriptionParams extends P.Owner, P.Repo {}
-export type ActivityGetRepoSubscriptionResponse = S.RepositorySubscription;
-export type ActivityGetRepoSubscriptionError = S.BasicError;
+export type ActivityGetRepoSubscriptionResponse =
+  Schemas.RepositorySubscription;
+export type ActivityGetRepoSubscriptionError = Schemas.BasicError;
 
 export interface ActivityGetStargazerCountForRepoParams
   extends P.Owner, P.Repo {}
 export type ActivityGetStargazerCountForRepoResponse = {
   count: number;
 };
-export type ActivityGetStargazerCountForRepoError = S.BasicError;
+export type ActivityGetStargazerCountForRepoError = Schemas.BasicError;
 
 export interface ActivityGetThreadParams extends P.ThreadId {}
-export type ActivityGetThreadResponse = S.Thread;
-export type ActivityGetThreadError = S.BasicError;
+export type ActivityGetThreadResponse = Schemas.Thread;
+export type ActivityGetThreadError = Schemas.BasicError;
 
 export interface ActivityGetThreadSubscriptionForAuthenticatedUserParams
   extends P.ThreadId {}
 export type ActivityGetThreadSubscriptionForAuthenticatedUserResponse =
-  S.ThreadSubscription;
+  Schemas.ThreadSubscription;
 export type ActivityGetThreadSubscriptionForAuthenticatedUserError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ActivityListEventsForAuthenticatedUserParams
   extends P.Username, P.PerPage, P.Page {}
-export type ActivityListEventsForAuthenticatedUserResponse = S.EventSchema[];
+export type ActivityListEventsForAuthenticatedUserResponse =
+  Schemas.EventSchema[];
 export type ActivityListEventsForAuthenticatedUserError = unknown;
-export type ActivityListEventsForAuthenticatedUserItem = S.EventSchema;
+export type ActivityListEventsForAuthenticatedUserItem = Schemas.EventSchema;
 
 export interface ActivityListNotificationsForAuthenticatedUserParams
   extends P.Since, P.Page {
@@ -75,16 +78,18 @@ export interface ActivityListNotificationsForAuthenticatedUserParams
    */
   per_page?: number;
 }
-export type ActivityListNotificationsForAuthenticatedUserResponse = S.Thread[];
+export type ActivityListNotificationsForAuthenticatedUserResponse =
+  Schemas.Thread[];
 export type ActivityListNotificationsForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
-export type ActivityListNotificationsForAuthenticatedUserItem = S.Thread;
+  Schemas.BasicError | Schemas.ValidationError;
+export type ActivityListNotificationsForAuthenticatedUserItem = Schemas.Thread;
 
 export interface ActivityListOrgEventsForAuthenticatedUserParams
   extends P.Username, P.Org, P.PerPage, P.Page {}
-export type ActivityListOrgEventsForAuthenticatedUserResponse = S.EventSchema[];
+export type ActivityListOrgEventsForAuthenticatedUserResponse =
+  Schemas.EventSchema[];
 export type ActivityListOrgEventsForAuthenticatedUserError = unknown;
-export type ActivityListOrgEventsForAuthenticatedUserItem = S.EventSchema;
+export type ActivityListOrgEventsForAuthenticatedUserItem = Schemas.EventSchema;
 
 export interface ActivityListPublicEventsParams extends P.Page {
   /**
@@ -93,51 +98,53 @@ export interface ActivityListPublicEventsParams extends P.Page {
    */
   per_page?: number;
 }
-export type ActivityListPublicEventsResponse = S.EventSchema[];
+export type ActivityListPublicEventsResponse = Schemas.EventSchema[];
 export type ActivityListPublicEventsError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
       documentation_url?: string;
     };
-export type ActivityListPublicEventsItem = S.EventSchema;
+export type ActivityListPublicEventsItem = Schemas.EventSchema;
 
 export interface ActivityListPublicEventsForRepoNetworkParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
-export type ActivityListPublicEventsForRepoNetworkResponse = S.EventSchema[];
-export type ActivityListPublicEventsForRepoNetworkError = S.BasicError;
-export type ActivityListPublicEventsForRepoNetworkItem = S.EventSchema;
+export type ActivityListPublicEventsForRepoNetworkResponse =
+  Schemas.EventSchema[];
+export type ActivityListPublicEventsForRepoNetworkError = Schemas.BasicError;
+export type ActivityListPublicEventsForRepoNetworkItem = Schemas.EventSchema;
 
 export interface ActivityListPublicEventsForUserParams
   extends P.Username, P.PerPage, P.Page {}
-export type ActivityListPublicEventsForUserResponse = S.EventSchema[];
+export type ActivityListPublicEventsForUserResponse = Schemas.EventSchema[];
 export type ActivityListPublicEventsForUserError = unknown;
-export type ActivityListPublicEventsForUserItem = S.EventSchema;
+export type ActivityListPublicEventsForUserItem = Schemas.EventSchema;
 
 export interface ActivityListPublicOrgEventsParams
   extends P.Org, P.PerPage, P.Page {}
-export type ActivityListPublicOrgEventsResponse = S.EventSchema[];
+export type ActivityListPublicOrgEventsResponse = Schemas.EventSchema[];
 export type ActivityListPublicOrgEventsError = unknown;
-export type ActivityListPublicOrgEventsItem = S.EventSchema;
+export type ActivityListPublicOrgEventsItem = Schemas.EventSchema;
 
 export interface ActivityListReceivedEventsForUserParams
   extends P.Username, P.PerPage, P.Page {}
-export type ActivityListReceivedEventsForUserResponse = S.EventSchema[];
+export type ActivityListReceivedEventsForUserResponse = Schemas.EventSchema[];
 export type ActivityListReceivedEventsForUserError = unknown;
-export type ActivityListReceivedEventsForUserItem = S.EventSchema;
+export type ActivityListReceivedEventsForUserItem = Schemas.EventSchema;
 
 export interface ActivityListReceivedPublicEventsForUserParams
   extends P.Username, P.PerPage, P.Page {}
-export type ActivityListReceivedPublicEventsForUserResponse = S.EventSchema[];
+export type ActivityListReceivedPublicEventsForUserResponse =
+  Schemas.EventSchema[];
 export type ActivityListReceivedPublicEventsForUserError = unknown;
-export type ActivityListReceivedPublicEventsForUserItem = S.EventSchema;
+export type ActivityListReceivedPublicEventsForUserItem = Schemas.EventSchema;
 
 export interface ActivityListRepoEventsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
-export type ActivityListRepoEventsResponse = S.EventSchema[];
+export type ActivityListRepoEventsResponse = Schemas.EventSchema[];
 export type ActivityListRepoEventsError = unknown;
-export type ActivityListRepoEventsItem = S.EventSchema;
+export type ActivityListRepoEventsItem = Schemas.EventSchema;
 
 export interface ActivityListRepoNotificationsForAuthenticatedUserParams
   extends P.Owner, P.Repo, P.Since, P.PerPage, P.Page {
@@ -155,9 +162,10 @@ export interface ActivityListRepoNotificationsForAuthenticatedUserParams
   before?: string;
 }
 export type ActivityListRepoNotificationsForAuthenticatedUserResponse =
-  S.Thread[];
+  Schemas.Thread[];
 export type ActivityListRepoNotificationsForAuthenticatedUserError = unknown;
-export type ActivityListRepoNotificationsForAuthenticatedUserItem = S.Thread;
+export type ActivityListRepoNotificationsForAuthenticatedUserItem =
+  Schemas.Thread;
 
 export interface ActivityListReposStarredByAuthenticatedUserParams
   extends P.Direction, P.PerPage, P.Page {
@@ -168,9 +176,11 @@ export interface ActivityListReposStarredByAuthenticatedUserParams
   sort?: "created" | "updated";
 }
 export type ActivityListReposStarredByAuthenticatedUserResponse =
-  S.Repository[];
-export type ActivityListReposStarredByAuthenticatedUserError = S.BasicError;
-export type ActivityListReposStarredByAuthenticatedUserItem = S.Repository;
+  Schemas.Repository[];
+export type ActivityListReposStarredByAuthenticatedUserError =
+  Schemas.BasicError;
+export type ActivityListReposStarredByAuthenticatedUserItem =
+  Schemas.Repository;
 
 export interface ActivityListReposStarredByUserParams
   extends P.Username, P.Direction, P.PerPage, P.Page {
@@ -181,34 +191,36 @@ export interface ActivityListReposStarredByUserParams
   sort?: "created" | "updated";
 }
 export type ActivityListReposStarredByUserResponse =
-  S.StarredRepository[] | S.Repository[];
+  Schemas.StarredRepository[] | Schemas.Repository[];
 export type ActivityListReposStarredByUserError = unknown;
 
 export interface ActivityListReposWatchedByUserParams
   extends P.Username, P.PerPage, P.Page {}
-export type ActivityListReposWatchedByUserResponse = S.MinimalRepository[];
+export type ActivityListReposWatchedByUserResponse =
+  Schemas.MinimalRepository[];
 export type ActivityListReposWatchedByUserError = unknown;
-export type ActivityListReposWatchedByUserItem = S.MinimalRepository;
+export type ActivityListReposWatchedByUserItem = Schemas.MinimalRepository;
 
 export interface ActivityListStargazersForRepoParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type ActivityListStargazersForRepoResponse =
-  S.SimpleUser[] | S.Stargazer[];
-export type ActivityListStargazersForRepoError = S.ValidationError;
+  Schemas.SimpleUser[] | Schemas.Stargazer[];
+export type ActivityListStargazersForRepoError = Schemas.ValidationError;
 
 export interface ActivityListWatchedReposForAuthenticatedUserParams
   extends P.PerPage, P.Page {}
 export type ActivityListWatchedReposForAuthenticatedUserResponse =
-  S.MinimalRepository[];
-export type ActivityListWatchedReposForAuthenticatedUserError = S.BasicError;
+  Schemas.MinimalRepository[];
+export type ActivityListWatchedReposForAuthenticatedUserError =
+  Schemas.BasicError;
 export type ActivityListWatchedReposForAuthenticatedUserItem =
-  S.MinimalRepository;
+  Schemas.MinimalRepository;
 
 export interface ActivityListWatchersForRepoParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
-export type ActivityListWatchersForRepoResponse = S.SimpleUser[];
+export type ActivityListWatchersForRepoResponse = Schemas.SimpleUser[];
 export type ActivityListWatchersForRepoError = unknown;
-export type ActivityListWatchersForRepoItem = S.SimpleUser;
+export type ActivityListWatchersForRepoItem = Schemas.SimpleUser;
 
 export interface ActivityMarkNotificationsAsReadParams {
   body?: {
@@ -226,7 +238,7 @@ export type ActivityMarkNotificationsAsReadResponse =
       message?: string;
     }
   | undefined;
-export type ActivityMarkNotificationsAsReadError = S.BasicError;
+export type ActivityMarkNotificationsAsReadError = Schemas.BasicError;
 
 export interface ActivityMarkRepoNotificationsAsReadParams
   extends P.Owner, P.Repo {
@@ -252,7 +264,7 @@ export type ActivityMarkThreadAsDoneError = unknown;
 
 export interface ActivityMarkThreadAsReadParams extends P.ThreadId {}
 export type ActivityMarkThreadAsReadResponse = void;
-export type ActivityMarkThreadAsReadError = S.BasicError;
+export type ActivityMarkThreadAsReadError = Schemas.BasicError;
 
 export interface ActivitySetRepoSubscriptionParams extends P.Owner, P.Repo {
   body?: {
@@ -262,7 +274,8 @@ export interface ActivitySetRepoSubscriptionParams extends P.Owner, P.Repo {
     ignored?: boolean;
   };
 }
-export type ActivitySetRepoSubscriptionResponse = S.RepositorySubscription;
+export type ActivitySetRepoSubscriptionResponse =
+  Schemas.RepositorySubscription;
 export type ActivitySetRepoSubscriptionError = unknown;
 
 export interface ActivitySetThreadSubscriptionParams extends P.ThreadId {
@@ -274,18 +287,18 @@ export interface ActivitySetThreadSubscriptionParams extends P.ThreadId {
     ignored?: boolean;
   };
 }
-export type ActivitySetThreadSubscriptionResponse = S.ThreadSubscription;
-export type ActivitySetThreadSubscriptionError = S.BasicError;
+export type ActivitySetThreadSubscriptionResponse = Schemas.ThreadSubscription;
+export type ActivitySetThreadSubscriptionError = Schemas.BasicError;
 
 export interface ActivityStarRepoForAuthenticatedUserParams
   extends P.Owner, P.Repo {}
 export type ActivityStarRepoForAuthenticatedUserResponse = void;
-export type ActivityStarRepoForAuthenticatedUserError = S.BasicError;
+export type ActivityStarRepoForAuthenticatedUserError = Schemas.BasicError;
 
 export interface ActivityUnstarRepoForAuthenticatedUserParams
   extends P.Owner, P.Repo {}
 export type ActivityUnstarRepoForAuthenticatedUserResponse = void;
-export type ActivityUnstarRepoForAuthenticatedUserError = S.BasicError;
+export type ActivityUnstarRepoForAuthenticatedUserError = Schemas.BasicError;
 
 export interface ActivityMethods {
   /**

@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AgentTasksCreateTaskInRepoParams extends P.Owner, P.Repo2 {
   /** The task creation parameters, including the user's prompt and optional agent settings. */
@@ -30,7 +30,7 @@ export interface AgentTasksCreateTaskInRepoParams extends P.Owner, P.Repo2 {
   };
 }
 export type AgentTasksCreateTaskInRepoResponse =
-  S.AgentTasksCreateTaskInRepoResponse;
+  Schemas.AgentTasksCreateTaskInRepoResponse;
 export type AgentTasksCreateTaskInRepoError =
   | {
       /** Summary message (e.g. "Validation Failed", "Not Found") */
@@ -117,7 +117,8 @@ export interface AgentTasksGetTaskByIdParams {
   /** The unique identifier of the task. */
   task_id: string;
 }
-export type AgentTasksGetTaskByIdResponse = S.AgentTasksGetTaskByIdResponse;
+export type AgentTasksGetTaskByIdResponse =
+  Schemas.AgentTasksGetTaskByIdResponse;
 export type AgentTasksGetTaskByIdError =
   | {
       /** Summary message (e.g. "Validation Failed", "Not Found") */
@@ -225,7 +226,7 @@ export interface AgentTasksGetTaskByRepoAndIdParams extends P.Owner, P.Repo2 {
   task_id: string;
 }
 export type AgentTasksGetTaskByRepoAndIdResponse =
-  S.AgentTasksGetTaskByIdResponse;
+  Schemas.AgentTasksGetTaskByIdResponse;
 export type AgentTasksGetTaskByRepoAndIdError =
   | {
       /** Summary message (e.g. "Validation Failed", "Not Found") */
@@ -349,7 +350,7 @@ export interface AgentTasksListTasksParams extends P.PerPage3, P.Page2 {
   /** Only show tasks updated at or after this time (ISO 8601 timestamp) */
   since?: string;
 }
-export type AgentTasksListTasksResponse = S.AgentTasksListTasksResponse;
+export type AgentTasksListTasksResponse = Schemas.AgentTasksListTasksResponse;
 export type AgentTasksListTasksError =
   | {
       /** Summary message (e.g. "Validation Failed", "Not Found") */
@@ -431,7 +432,8 @@ export type AgentTasksListTasksError =
       /** URL to relevant API documentation */
       documentation_url: string;
     };
-export type AgentTasksListTasksItem = S.AgentTasksCreateTaskInRepoResponse;
+export type AgentTasksListTasksItem =
+  Schemas.AgentTasksCreateTaskInRepoResponse;
 
 export interface AgentTasksListTasksForRepoParams
   extends P.Owner, P.Repo2, P.PerPage3, P.Page2 {
@@ -457,7 +459,8 @@ export interface AgentTasksListTasksForRepoParams
   /** Filter tasks by creator user ID. Accepts one or more user IDs. */
   creator_id?: number[];
 }
-export type AgentTasksListTasksForRepoResponse = S.AgentTasksListTasksResponse;
+export type AgentTasksListTasksForRepoResponse =
+  Schemas.AgentTasksListTasksResponse;
 export type AgentTasksListTasksForRepoError =
   | {
       /** Summary message (e.g. "Validation Failed", "Not Found") */
@@ -560,7 +563,7 @@ export type AgentTasksListTasksForRepoError =
       documentation_url: string;
     };
 export type AgentTasksListTasksForRepoItem =
-  S.AgentTasksCreateTaskInRepoResponse;
+  Schemas.AgentTasksCreateTaskInRepoResponse;
 
 export interface AgentTasksMethods {
   /**

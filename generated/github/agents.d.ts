@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AgentsAddSelectedRepoToOrgSecretParams
   extends P.Org, P.SecretName {
@@ -32,7 +32,8 @@ export interface AgentsCreateOrUpdateOrgSecretParams
     selected_repository_ids?: number[];
   };
 }
-export type AgentsCreateOrUpdateOrgSecretResponse = S.EmptyObject | undefined;
+export type AgentsCreateOrUpdateOrgSecretResponse =
+  Schemas.EmptyObject | undefined;
 export type AgentsCreateOrUpdateOrgSecretError = unknown;
 
 export interface AgentsCreateOrUpdateRepoSecretParams
@@ -44,7 +45,8 @@ export interface AgentsCreateOrUpdateRepoSecretParams
     key_id: string;
   };
 }
-export type AgentsCreateOrUpdateRepoSecretResponse = S.EmptyObject | undefined;
+export type AgentsCreateOrUpdateRepoSecretResponse =
+  Schemas.EmptyObject | undefined;
 export type AgentsCreateOrUpdateRepoSecretError = unknown;
 
 export interface AgentsCreateOrgVariableParams extends P.Org {
@@ -59,7 +61,7 @@ export interface AgentsCreateOrgVariableParams extends P.Org {
     selected_repository_ids?: number[];
   };
 }
-export type AgentsCreateOrgVariableResponse = S.EmptyObject;
+export type AgentsCreateOrgVariableResponse = Schemas.EmptyObject;
 export type AgentsCreateOrgVariableError = unknown;
 
 export interface AgentsCreateRepoVariableParams extends P.Owner, P.Repo {
@@ -70,7 +72,7 @@ export interface AgentsCreateRepoVariableParams extends P.Owner, P.Repo {
     value: string;
   };
 }
-export type AgentsCreateRepoVariableResponse = S.EmptyObject;
+export type AgentsCreateRepoVariableResponse = Schemas.EmptyObject;
 export type AgentsCreateRepoVariableError = unknown;
 
 export interface AgentsDeleteOrgSecretParams extends P.Org, P.SecretName {}
@@ -92,100 +94,101 @@ export type AgentsDeleteRepoVariableResponse = void;
 export type AgentsDeleteRepoVariableError = unknown;
 
 export interface AgentsGetOrgPublicKeyParams extends P.Org {}
-export type AgentsGetOrgPublicKeyResponse = S.ActionsPublicKey;
+export type AgentsGetOrgPublicKeyResponse = Schemas.ActionsPublicKey;
 export type AgentsGetOrgPublicKeyError = unknown;
 
 export interface AgentsGetOrgSecretParams extends P.Org, P.SecretName {}
-export type AgentsGetOrgSecretResponse = S.OrganizationActionsSecret;
+export type AgentsGetOrgSecretResponse = Schemas.OrganizationActionsSecret;
 export type AgentsGetOrgSecretError = unknown;
 
 export interface AgentsGetOrgVariableParams extends P.Org, P.Name {}
-export type AgentsGetOrgVariableResponse = S.OrganizationActionsVariable;
+export type AgentsGetOrgVariableResponse = Schemas.OrganizationActionsVariable;
 export type AgentsGetOrgVariableError = unknown;
 
 export interface AgentsGetRepoPublicKeyParams extends P.Owner, P.Repo {}
-export type AgentsGetRepoPublicKeyResponse = S.ActionsPublicKey;
+export type AgentsGetRepoPublicKeyResponse = Schemas.ActionsPublicKey;
 export type AgentsGetRepoPublicKeyError = unknown;
 
 export interface AgentsGetRepoSecretParams
   extends P.Owner, P.Repo, P.SecretName {}
-export type AgentsGetRepoSecretResponse = S.ActionsSecret;
+export type AgentsGetRepoSecretResponse = Schemas.ActionsSecret;
 export type AgentsGetRepoSecretError = unknown;
 
 export interface AgentsGetRepoVariableParams extends P.Owner, P.Repo, P.Name {}
-export type AgentsGetRepoVariableResponse = S.ActionsVariable;
+export type AgentsGetRepoVariableResponse = Schemas.ActionsVariable;
 export type AgentsGetRepoVariableError = unknown;
 
 export interface AgentsListOrgSecretsParams extends P.Org, P.PerPage, P.Page {}
 export type AgentsListOrgSecretsResponse = {
   total_count: number;
-  secrets: S.OrganizationActionsSecret[];
+  secrets: Schemas.OrganizationActionsSecret[];
 };
 export type AgentsListOrgSecretsError = unknown;
-export type AgentsListOrgSecretsItem = S.OrganizationActionsSecret;
+export type AgentsListOrgSecretsItem = Schemas.OrganizationActionsSecret;
 
 export interface AgentsListOrgVariablesParams
   extends P.Org, P.PerPage2, P.Page {}
 export type AgentsListOrgVariablesResponse = {
   total_count: number;
-  variables: S.OrganizationActionsVariable[];
+  variables: Schemas.OrganizationActionsVariable[];
 };
 export type AgentsListOrgVariablesError = unknown;
-export type AgentsListOrgVariablesItem = S.OrganizationActionsVariable;
+export type AgentsListOrgVariablesItem = Schemas.OrganizationActionsVariable;
 
 export interface AgentsListRepoOrganizationSecretsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type AgentsListRepoOrganizationSecretsResponse = {
   total_count: number;
-  secrets: S.ActionsSecret[];
+  secrets: Schemas.ActionsSecret[];
 };
 export type AgentsListRepoOrganizationSecretsError = unknown;
-export type AgentsListRepoOrganizationSecretsItem = S.ActionsSecret;
+export type AgentsListRepoOrganizationSecretsItem = Schemas.ActionsSecret;
 
 export interface AgentsListRepoOrganizationVariablesParams
   extends P.Owner, P.Repo, P.PerPage2, P.Page {}
 export type AgentsListRepoOrganizationVariablesResponse = {
   total_count: number;
-  variables: S.ActionsVariable[];
+  variables: Schemas.ActionsVariable[];
 };
 export type AgentsListRepoOrganizationVariablesError = unknown;
-export type AgentsListRepoOrganizationVariablesItem = S.ActionsVariable;
+export type AgentsListRepoOrganizationVariablesItem = Schemas.ActionsVariable;
 
 export interface AgentsListRepoSecretsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type AgentsListRepoSecretsResponse = {
   total_count: number;
-  secrets: S.ActionsSecret[];
+  secrets: Schemas.ActionsSecret[];
 };
 export type AgentsListRepoSecretsError = unknown;
-export type AgentsListRepoSecretsItem = S.ActionsSecret;
+export type AgentsListRepoSecretsItem = Schemas.ActionsSecret;
 
 export interface AgentsListRepoVariablesParams
   extends P.Owner, P.Repo, P.PerPage2, P.Page {}
 export type AgentsListRepoVariablesResponse = {
   total_count: number;
-  variables: S.ActionsVariable[];
+  variables: Schemas.ActionsVariable[];
 };
 export type AgentsListRepoVariablesError = unknown;
-export type AgentsListRepoVariablesItem = S.ActionsVariable;
+export type AgentsListRepoVariablesItem = Schemas.ActionsVariable;
 
 export interface AgentsListSelectedReposForOrgSecretParams
   extends P.Org, P.SecretName, P.Page, P.PerPage {}
 export type AgentsListSelectedReposForOrgSecretResponse = {
   total_count: number;
-  repositories: S.MinimalRepository[];
+  repositories: Schemas.MinimalRepository[];
 };
 export type AgentsListSelectedReposForOrgSecretError = unknown;
-export type AgentsListSelectedReposForOrgSecretItem = S.MinimalRepository;
+export type AgentsListSelectedReposForOrgSecretItem = Schemas.MinimalRepository;
 
 export interface AgentsListSelectedReposForOrgVariableParams
   extends P.Org, P.Name, P.Page, P.PerPage {}
 export type AgentsListSelectedReposForOrgVariableResponse = {
   total_count: number;
-  repositories: S.MinimalRepository[];
+  repositories: Schemas.MinimalRepository[];
 };
 export type AgentsListSelectedReposForOrgVariableError = unknown;
-export type AgentsListSelectedReposForOrgVariableItem = S.MinimalRepository;
+export type AgentsListSelectedReposForOrgVariableItem =
+  Schemas.MinimalRepository;
 
 export interface AgentsRemoveSelectedRepoFromOrgSecretParams
   extends P.Org, P.SecretName {

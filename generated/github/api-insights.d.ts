@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ApiInsightsGetRouteStatsByActorParams
   extends
@@ -27,9 +27,11 @@ export interface ApiInsightsGetRouteStatsByActorParams
   /** Providing a substring will filter results where the API route contains the substring. This is a case-insensitive search. */
   api_route_substring?: string;
 }
-export type ApiInsightsGetRouteStatsByActorResponse = S.ApiInsightsRouteStats;
+export type ApiInsightsGetRouteStatsByActorResponse =
+  Schemas.ApiInsightsRouteStats;
 export type ApiInsightsGetRouteStatsByActorError = unknown;
-export type ApiInsightsGetRouteStatsByActorItem = S.ApiInsightsRouteStatsItem;
+export type ApiInsightsGetRouteStatsByActorItem =
+  Schemas.ApiInsightsRouteStatsItem;
 
 export interface ApiInsightsGetSubjectStatsParams
   extends
@@ -50,30 +52,33 @@ export interface ApiInsightsGetSubjectStatsParams
   /** Providing a substring will filter results where the subject name contains the substring. This is a case-insensitive search. */
   subject_name_substring?: string;
 }
-export type ApiInsightsGetSubjectStatsResponse = S.ApiInsightsSubjectStats;
+export type ApiInsightsGetSubjectStatsResponse =
+  Schemas.ApiInsightsSubjectStats;
 export type ApiInsightsGetSubjectStatsError = unknown;
-export type ApiInsightsGetSubjectStatsItem = S.ApiInsightsSubjectStatsItem;
+export type ApiInsightsGetSubjectStatsItem =
+  Schemas.ApiInsightsSubjectStatsItem;
 
 export interface ApiInsightsGetSummaryStatsParams
   extends P.Org, P.MinTimestamp, P.MaxTimestamp {}
-export type ApiInsightsGetSummaryStatsResponse = S.ApiInsightsSummaryStats;
+export type ApiInsightsGetSummaryStatsResponse =
+  Schemas.ApiInsightsSummaryStats;
 export type ApiInsightsGetSummaryStatsError = unknown;
 
 export interface ApiInsightsGetSummaryStatsByActorParams
   extends P.Org, P.MinTimestamp, P.MaxTimestamp, P.ActorType, P.ActorId {}
 export type ApiInsightsGetSummaryStatsByActorResponse =
-  S.ApiInsightsSummaryStats;
+  Schemas.ApiInsightsSummaryStats;
 export type ApiInsightsGetSummaryStatsByActorError = unknown;
 
 export interface ApiInsightsGetSummaryStatsByUserParams
   extends P.Org, P.UserId, P.MinTimestamp, P.MaxTimestamp {}
 export type ApiInsightsGetSummaryStatsByUserResponse =
-  S.ApiInsightsSummaryStats;
+  Schemas.ApiInsightsSummaryStats;
 export type ApiInsightsGetSummaryStatsByUserError = unknown;
 
 export interface ApiInsightsGetTimeStatsParams
   extends P.Org, P.MinTimestamp, P.MaxTimestamp, P.TimestampIncrement {}
-export type ApiInsightsGetTimeStatsResponse = S.ApiInsightsTimeStats;
+export type ApiInsightsGetTimeStatsResponse = Schemas.ApiInsightsTimeStats;
 export type ApiInsightsGetTimeStatsError = unknown;
 
 export interface ApiInsightsGetTimeStatsByActorParams
@@ -84,7 +89,8 @@ export interface ApiInsightsGetTimeStatsByActorParams
     P.MinTimestamp,
     P.MaxTimestamp,
     P.TimestampIncrement {}
-export type ApiInsightsGetTimeStatsByActorResponse = S.ApiInsightsTimeStats;
+export type ApiInsightsGetTimeStatsByActorResponse =
+  Schemas.ApiInsightsTimeStats;
 export type ApiInsightsGetTimeStatsByActorError = unknown;
 
 export interface ApiInsightsGetTimeStatsByUserParams
@@ -94,7 +100,8 @@ export interface ApiInsightsGetTimeStatsByUserParams
     P.MinTimestamp,
     P.MaxTimestamp,
     P.TimestampIncrement {}
-export type ApiInsightsGetTimeStatsByUserResponse = S.ApiInsightsTimeStats;
+export type ApiInsightsGetTimeStatsByUserResponse =
+  Schemas.ApiInsightsTimeStats;
 export type ApiInsightsGetTimeStatsByUserError = unknown;
 
 export interface ApiInsightsGetUserStatsParams
@@ -117,9 +124,9 @@ export interface ApiInsightsGetUserStatsParams
   /** Providing a substring will filter results where the actor name contains the substring. This is a case-insensitive search. */
   actor_name_substring?: string;
 }
-export type ApiInsightsGetUserStatsResponse = S.ApiInsightsUserStats;
+export type ApiInsightsGetUserStatsResponse = Schemas.ApiInsightsUserStats;
 export type ApiInsightsGetUserStatsError = unknown;
-export type ApiInsightsGetUserStatsItem = S.ApiInsightsUserStatsItem;
+export type ApiInsightsGetUserStatsItem = Schemas.ApiInsightsUserStatsItem;
 
 export interface ApiInsightsMethods {
   /**

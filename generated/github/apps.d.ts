@@ -8,12 +8,13 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AppsAddRepoToInstallationForAuthenticatedUserParams
   extends P.InstallationId, P.RepositoryId {}
 export type AppsAddRepoToInstallationForAuthenticatedUserResponse = void;
-export type AppsAddRepoToInstallationForAuthenticatedUserError = S.BasicError;
+export type AppsAddRepoToInstallationForAuthenticatedUserError =
+  Schemas.BasicError;
 
 export interface AppsCheckTokenParams extends P.ClientId {
   body: {
@@ -21,20 +22,20 @@ export interface AppsCheckTokenParams extends P.ClientId {
     access_token: string;
   };
 }
-export type AppsCheckTokenResponse = S.Authorization;
-export type AppsCheckTokenError = S.BasicError | S.ValidationError;
+export type AppsCheckTokenResponse = Schemas.Authorization;
+export type AppsCheckTokenError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface AppsCreateFromManifestParams {
   code: string;
 }
-export type AppsCreateFromManifestResponse = S.Integration & {
+export type AppsCreateFromManifestResponse = Schemas.Integration & {
   client_id: string;
   client_secret: string;
   webhook_secret: string | null;
   pem: string;
 };
 export type AppsCreateFromManifestError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface AppsCreateInstallationAccessTokenParams
   extends P.InstallationId {
@@ -43,12 +44,13 @@ export interface AppsCreateInstallationAccessTokenParams
     repositories?: string[];
     /** List of repository IDs that the token should have access to */
     repository_ids?: number[];
-    permissions?: S.AppPermissionsInput;
+    permissions?: Schemas.AppPermissionsInput;
   };
 }
-export type AppsCreateInstallationAccessTokenResponse = S.InstallationToken;
+export type AppsCreateInstallationAccessTokenResponse =
+  Schemas.InstallationToken;
 export type AppsCreateInstallationAccessTokenError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface AppsDeleteAuthorizationParams extends P.ClientId {
   body: {
@@ -57,11 +59,11 @@ export interface AppsDeleteAuthorizationParams extends P.ClientId {
   };
 }
 export type AppsDeleteAuthorizationResponse = void;
-export type AppsDeleteAuthorizationError = S.ValidationError;
+export type AppsDeleteAuthorizationError = Schemas.ValidationError;
 
 export interface AppsDeleteInstallationParams extends P.InstallationId {}
 export type AppsDeleteInstallationResponse = void;
-export type AppsDeleteInstallationError = S.BasicError;
+export type AppsDeleteInstallationError = Schemas.BasicError;
 
 export interface AppsDeleteTokenParams extends P.ClientId {
   body: {
@@ -70,53 +72,55 @@ export interface AppsDeleteTokenParams extends P.ClientId {
   };
 }
 export type AppsDeleteTokenResponse = void;
-export type AppsDeleteTokenError = S.ValidationError;
+export type AppsDeleteTokenError = Schemas.ValidationError;
 
 export interface AppsGetAuthenticatedParams {}
-export type AppsGetAuthenticatedResponse = S.Integration;
+export type AppsGetAuthenticatedResponse = Schemas.Integration;
 export type AppsGetAuthenticatedError = unknown;
 
 export interface AppsGetBySlugParams {
   app_slug: string;
 }
-export type AppsGetBySlugResponse = S.Integration;
-export type AppsGetBySlugError = S.BasicError;
+export type AppsGetBySlugResponse = Schemas.Integration;
+export type AppsGetBySlugError = Schemas.BasicError;
 
 export interface AppsGetInstallationParams extends P.InstallationId {}
-export type AppsGetInstallationResponse = S.Installation;
-export type AppsGetInstallationError = S.BasicError;
+export type AppsGetInstallationResponse = Schemas.Installation;
+export type AppsGetInstallationError = Schemas.BasicError;
 
 export interface AppsGetOrgInstallationParams extends P.Org {}
-export type AppsGetOrgInstallationResponse = S.Installation;
+export type AppsGetOrgInstallationResponse = Schemas.Installation;
 export type AppsGetOrgInstallationError = unknown;
 
 export interface AppsGetRepoInstallationParams extends P.Owner, P.Repo {}
-export type AppsGetRepoInstallationResponse = S.Installation;
-export type AppsGetRepoInstallationError = S.BasicError;
+export type AppsGetRepoInstallationResponse = Schemas.Installation;
+export type AppsGetRepoInstallationError = Schemas.BasicError;
 
 export interface AppsGetSubscriptionPlanForAccountParams extends P.AccountId {}
-export type AppsGetSubscriptionPlanForAccountResponse = S.MarketplacePurchase;
-export type AppsGetSubscriptionPlanForAccountError = S.BasicError;
+export type AppsGetSubscriptionPlanForAccountResponse =
+  Schemas.MarketplacePurchase;
+export type AppsGetSubscriptionPlanForAccountError = Schemas.BasicError;
 
 export interface AppsGetSubscriptionPlanForAccountStubbedParams
   extends P.AccountId {}
 export type AppsGetSubscriptionPlanForAccountStubbedResponse =
-  S.MarketplacePurchase;
-export type AppsGetSubscriptionPlanForAccountStubbedError = S.BasicError;
+  Schemas.MarketplacePurchase;
+export type AppsGetSubscriptionPlanForAccountStubbedError = Schemas.BasicError;
 
 export interface AppsGetUserInstallationParams extends P.Username {}
-export type AppsGetUserInstallationResponse = S.Installation;
+export type AppsGetUserInstallationResponse = Schemas.Installation;
 export type AppsGetUserInstallationError = unknown;
 
 export interface AppsGetWebhookConfigForAppParams {}
-export type AppsGetWebhookConfigForAppResponse = S.WebhookConfig;
+export type AppsGetWebhookConfigForAppResponse = Schemas.WebhookConfig;
 export type AppsGetWebhookConfigForAppError = unknown;
 
 export interface AppsGetWebhookDeliveryParams {
   delivery_id: number;
 }
-export type AppsGetWebhookDeliveryResponse = S.HookDelivery;
-export type AppsGetWebhookDeliveryError = S.BasicError | S.ValidationError;
+export type AppsGetWebhookDeliveryResponse = Schemas.HookDelivery;
+export type AppsGetWebhookDeliveryError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface AppsListAccountsForPlanParams
   extends P.Sort2, P.PerPage, P.Page {
@@ -125,9 +129,10 @@ export interface AppsListAccountsForPlanParams
   /** To return the oldest accounts first, set to `asc`. Ignored without the `sort` parameter. */
   direction?: "asc" | "desc";
 }
-export type AppsListAccountsForPlanResponse = S.MarketplacePurchase[];
-export type AppsListAccountsForPlanError = S.BasicError | S.ValidationError;
-export type AppsListAccountsForPlanItem = S.MarketplacePurchase;
+export type AppsListAccountsForPlanResponse = Schemas.MarketplacePurchase[];
+export type AppsListAccountsForPlanError =
+  Schemas.BasicError | Schemas.ValidationError;
+export type AppsListAccountsForPlanItem = Schemas.MarketplacePurchase;
 
 export interface AppsListAccountsForPlanStubbedParams
   extends P.Sort2, P.PerPage, P.Page {
@@ -136,74 +141,80 @@ export interface AppsListAccountsForPlanStubbedParams
   /** To return the oldest accounts first, set to `asc`. Ignored without the `sort` parameter. */
   direction?: "asc" | "desc";
 }
-export type AppsListAccountsForPlanStubbedResponse = S.MarketplacePurchase[];
-export type AppsListAccountsForPlanStubbedError = S.BasicError;
-export type AppsListAccountsForPlanStubbedItem = S.MarketplacePurchase;
+export type AppsListAccountsForPlanStubbedResponse =
+  Schemas.MarketplacePurchase[];
+export type AppsListAccountsForPlanStubbedError = Schemas.BasicError;
+export type AppsListAccountsForPlanStubbedItem = Schemas.MarketplacePurchase;
 
 export interface AppsListInstallationReposForAuthenticatedUserParams
   extends P.InstallationId, P.PerPage, P.Page {}
 export type AppsListInstallationReposForAuthenticatedUserResponse = {
   total_count: number;
   repository_selection?: string;
-  repositories: (S.Repository & {
+  repositories: (Schemas.Repository & {
     /** The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values. Present for org repos only. */
     custom_properties?: Record<string, unknown>;
   })[];
 };
-export type AppsListInstallationReposForAuthenticatedUserError = S.BasicError;
-export type AppsListInstallationReposForAuthenticatedUserItem = S.Repository & {
-  /** The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values. Present for org repos only. */
-  custom_properties?: Record<string, unknown>;
-};
+export type AppsListInstallationReposForAuthenticatedUserError =
+  Schemas.BasicError;
+export type AppsListInstallationReposForAuthenticatedUserItem =
+  Schemas.Repository & {
+    /** The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values. Present for org repos only. */
+    custom_properties?: Record<string, unknown>;
+  };
 
 export interface AppsListInstallationRequestsForAuthenticatedAppParams
   extends P.PerPage, P.Page {}
 export type AppsListInstallationRequestsForAuthenticatedAppResponse =
-  S.IntegrationInstallationRequest[];
-export type AppsListInstallationRequestsForAuthenticatedAppError = S.BasicError;
+  Schemas.IntegrationInstallationRequest[];
+export type AppsListInstallationRequestsForAuthenticatedAppError =
+  Schemas.BasicError;
 export type AppsListInstallationRequestsForAuthenticatedAppItem =
-  S.IntegrationInstallationRequest;
+  Schemas.IntegrationInstallationRequest;
 
 export interface AppsListInstallationsParams
   extends P.PerPage, P.Page, P.Since {
   outdated?: string;
 }
 export type AppsListInstallationsResponse =
-  S.AppsListInstallationsResponseItem[];
+  Schemas.AppsListInstallationsResponseItem[];
 export type AppsListInstallationsError = unknown;
-export type AppsListInstallationsItem = S.AppsListInstallationsResponseItem;
+export type AppsListInstallationsItem =
+  Schemas.AppsListInstallationsResponseItem;
 
 export interface AppsListInstallationsForAuthenticatedUserParams
   extends P.PerPage, P.Page {}
 export type AppsListInstallationsForAuthenticatedUserResponse = {
   total_count: number;
-  installations: S.Installation[];
+  installations: Schemas.Installation[];
 };
-export type AppsListInstallationsForAuthenticatedUserError = S.BasicError;
-export type AppsListInstallationsForAuthenticatedUserItem = S.Installation;
+export type AppsListInstallationsForAuthenticatedUserError = Schemas.BasicError;
+export type AppsListInstallationsForAuthenticatedUserItem =
+  Schemas.Installation;
 
 export interface AppsListPlansParams extends P.PerPage, P.Page {}
-export type AppsListPlansResponse = S.MarketplaceListingPlan[];
-export type AppsListPlansError = S.BasicError;
-export type AppsListPlansItem = S.MarketplaceListingPlan;
+export type AppsListPlansResponse = Schemas.MarketplaceListingPlan[];
+export type AppsListPlansError = Schemas.BasicError;
+export type AppsListPlansItem = Schemas.MarketplaceListingPlan;
 
 export interface AppsListPlansStubbedParams extends P.PerPage, P.Page {}
-export type AppsListPlansStubbedResponse = S.MarketplaceListingPlan[];
-export type AppsListPlansStubbedError = S.BasicError;
-export type AppsListPlansStubbedItem = S.MarketplaceListingPlan;
+export type AppsListPlansStubbedResponse = Schemas.MarketplaceListingPlan[];
+export type AppsListPlansStubbedError = Schemas.BasicError;
+export type AppsListPlansStubbedItem = Schemas.MarketplaceListingPlan;
 
 export interface AppsListReposAccessibleToInstallationParams
   extends P.PerPage, P.Page {}
 export type AppsListReposAccessibleToInstallationResponse = {
   total_count: number;
-  repositories: (S.Repository & {
+  repositories: (Schemas.Repository & {
     /** The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values. Present for org repos only. */
     custom_properties?: Record<string, unknown>;
   })[];
   repository_selection?: string;
 };
-export type AppsListReposAccessibleToInstallationError = S.BasicError;
-export type AppsListReposAccessibleToInstallationItem = S.Repository & {
+export type AppsListReposAccessibleToInstallationError = Schemas.BasicError;
+export type AppsListReposAccessibleToInstallationItem = Schemas.Repository & {
   /** The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values. Present for org repos only. */
   custom_properties?: Record<string, unknown>;
 };
@@ -211,37 +222,38 @@ export type AppsListReposAccessibleToInstallationItem = S.Repository & {
 export interface AppsListSubscriptionsForAuthenticatedUserParams
   extends P.PerPage, P.Page {}
 export type AppsListSubscriptionsForAuthenticatedUserResponse =
-  S.UserMarketplacePurchase[];
-export type AppsListSubscriptionsForAuthenticatedUserError = S.BasicError;
+  Schemas.UserMarketplacePurchase[];
+export type AppsListSubscriptionsForAuthenticatedUserError = Schemas.BasicError;
 export type AppsListSubscriptionsForAuthenticatedUserItem =
-  S.UserMarketplacePurchase;
+  Schemas.UserMarketplacePurchase;
 
 export interface AppsListSubscriptionsForAuthenticatedUserStubbedParams
   extends P.PerPage, P.Page {}
 export type AppsListSubscriptionsForAuthenticatedUserStubbedResponse =
-  S.UserMarketplacePurchase[];
+  Schemas.UserMarketplacePurchase[];
 export type AppsListSubscriptionsForAuthenticatedUserStubbedError =
-  S.BasicError;
+  Schemas.BasicError;
 export type AppsListSubscriptionsForAuthenticatedUserStubbedItem =
-  S.UserMarketplacePurchase;
+  Schemas.UserMarketplacePurchase;
 
 export interface AppsListWebhookDeliveriesParams
   extends P.PerPage, P.Cursor, P.Status {}
-export type AppsListWebhookDeliveriesResponse = S.HookDeliveryItem[];
-export type AppsListWebhookDeliveriesError = S.BasicError | S.ValidationError;
+export type AppsListWebhookDeliveriesResponse = Schemas.HookDeliveryItem[];
+export type AppsListWebhookDeliveriesError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface AppsRedeliverWebhookDeliveryParams {
   delivery_id: number;
 }
 export type AppsRedeliverWebhookDeliveryResponse = Record<string, unknown>;
 export type AppsRedeliverWebhookDeliveryError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface AppsRemoveRepoFromInstallationForAuthenticatedUserParams
   extends P.InstallationId, P.RepositoryId {}
 export type AppsRemoveRepoFromInstallationForAuthenticatedUserResponse = void;
 export type AppsRemoveRepoFromInstallationForAuthenticatedUserError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface AppsResetTokenParams extends P.ClientId {
   body: {
@@ -249,8 +261,8 @@ export interface AppsResetTokenParams extends P.ClientId {
     access_token: string;
   };
 }
-export type AppsResetTokenResponse = S.Authorization;
-export type AppsResetTokenError = S.ValidationError;
+export type AppsResetTokenResponse = Schemas.Authorization;
+export type AppsResetTokenError = Schemas.ValidationError;
 
 export interface AppsRevokeInstallationAccessTokenParams {}
 export type AppsRevokeInstallationAccessTokenResponse = void;
@@ -268,29 +280,29 @@ export interface AppsScopeTokenParams extends P.ClientId {
     repositories?: string[];
     /** The list of repository IDs to scope the user access token to. `repository_ids` may not be specified if `repositories` is specified. */
     repository_ids?: number[];
-    permissions?: S.AppPermissionsInput;
+    permissions?: Schemas.AppPermissionsInput;
   };
 }
-export type AppsScopeTokenResponse = S.Authorization;
-export type AppsScopeTokenError = S.BasicError | S.ValidationError;
+export type AppsScopeTokenResponse = Schemas.Authorization;
+export type AppsScopeTokenError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface AppsSuspendInstallationParams extends P.InstallationId {}
 export type AppsSuspendInstallationResponse = void;
-export type AppsSuspendInstallationError = S.BasicError;
+export type AppsSuspendInstallationError = Schemas.BasicError;
 
 export interface AppsUnsuspendInstallationParams extends P.InstallationId {}
 export type AppsUnsuspendInstallationResponse = void;
-export type AppsUnsuspendInstallationError = S.BasicError;
+export type AppsUnsuspendInstallationError = Schemas.BasicError;
 
 export interface AppsUpdateWebhookConfigForAppParams {
   body: {
-    url?: S.WebhookConfigUrl;
-    content_type?: S.WebhookConfigContentType;
-    secret?: S.WebhookConfigSecret;
-    insecure_ssl?: S.WebhookConfigInsecureSsl;
+    url?: Schemas.WebhookConfigUrl;
+    content_type?: Schemas.WebhookConfigContentType;
+    secret?: Schemas.WebhookConfigSecret;
+    insecure_ssl?: Schemas.WebhookConfigInsecureSsl;
   };
 }
-export type AppsUpdateWebhookConfigForAppResponse = S.WebhookConfig;
+export type AppsUpdateWebhookConfigForAppResponse = Schemas.WebhookConfig;
 export type AppsUpdateWebhookConfigForAppError = unknown;
 
 export interface AppsMethods {

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface BillingCreateOrganizationBudgetParams extends P.Org {
   body?: {
@@ -49,14 +49,14 @@ export interface BillingCreateOrganizationBudgetParams extends P.Org {
     user?: string;
   };
 }
-export type BillingCreateOrganizationBudgetResponse = S.CreateBudget;
+export type BillingCreateOrganizationBudgetResponse = Schemas.CreateBudget;
 export type BillingCreateOrganizationBudgetError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface BillingDeleteBudgetOrgParams extends P.Org, P.BudgetId {}
-export type BillingDeleteBudgetOrgResponse = S.DeleteBudget;
+export type BillingDeleteBudgetOrgResponse = Schemas.DeleteBudget;
 export type BillingDeleteBudgetOrgError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -87,14 +87,14 @@ export interface BillingGetAllBudgetsOrgParams extends P.Org, P.Page2 {
   /** Filter consumed amount details for budgets by the specified user login. */
   user?: string;
 }
-export type BillingGetAllBudgetsOrgResponse = S.GetAllBudgets;
-export type BillingGetAllBudgetsOrgError = S.BasicError;
-export type BillingGetAllBudgetsOrgItem = S.Budget;
+export type BillingGetAllBudgetsOrgResponse = Schemas.GetAllBudgets;
+export type BillingGetAllBudgetsOrgError = Schemas.BasicError;
+export type BillingGetAllBudgetsOrgItem = Schemas.Budget;
 
 export interface BillingGetBudgetOrgParams extends P.Org, P.BudgetId {}
-export type BillingGetBudgetOrgResponse = S.GetBudget;
+export type BillingGetBudgetOrgResponse = Schemas.GetBudget;
 export type BillingGetBudgetOrgError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -107,9 +107,9 @@ export interface BillingGetGithubBillingAiCreditUsageReportOrgParams
   user?: string;
 }
 export type BillingGetGithubBillingAiCreditUsageReportOrgResponse =
-  S.BillingAiCreditUsageReportOrg;
+  Schemas.BillingAiCreditUsageReportOrg;
 export type BillingGetGithubBillingAiCreditUsageReportOrgError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -119,9 +119,9 @@ export type BillingGetGithubBillingAiCreditUsageReportOrgError =
 export interface BillingGetGithubBillingAiCreditUsageReportUserParams
   extends P.Username, P.Year, P.Month, P.Day, P.Model, P.Product {}
 export type BillingGetGithubBillingAiCreditUsageReportUserResponse =
-  S.BillingAiCreditUsageReportUser;
+  Schemas.BillingAiCreditUsageReportUser;
 export type BillingGetGithubBillingAiCreditUsageReportUserError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -134,9 +134,9 @@ export interface BillingGetGithubBillingPremiumRequestUsageReportOrgParams
   user?: string;
 }
 export type BillingGetGithubBillingPremiumRequestUsageReportOrgResponse =
-  S.BillingPremiumRequestUsageReportOrg;
+  Schemas.BillingPremiumRequestUsageReportOrg;
 export type BillingGetGithubBillingPremiumRequestUsageReportOrgError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -146,9 +146,9 @@ export type BillingGetGithubBillingPremiumRequestUsageReportOrgError =
 export interface BillingGetGithubBillingPremiumRequestUsageReportUserParams
   extends P.Username, P.Year, P.Month, P.Day, P.Model, P.Product {}
 export type BillingGetGithubBillingPremiumRequestUsageReportUserResponse =
-  S.BillingPremiumRequestUsageReportUser;
+  Schemas.BillingPremiumRequestUsageReportUser;
 export type BillingGetGithubBillingPremiumRequestUsageReportUserError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -161,9 +161,9 @@ export interface BillingGetGithubBillingUsageReportOrgParams
   month?: number;
 }
 export type BillingGetGithubBillingUsageReportOrgResponse =
-  S.BillingUsageReport;
+  Schemas.BillingUsageReport;
 export type BillingGetGithubBillingUsageReportOrgError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -176,9 +176,9 @@ export interface BillingGetGithubBillingUsageReportUserParams
   month?: number;
 }
 export type BillingGetGithubBillingUsageReportUserResponse =
-  S.BillingUsageReportUser;
+  Schemas.BillingUsageReportUser;
 export type BillingGetGithubBillingUsageReportUserError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -193,9 +193,9 @@ export interface BillingGetGithubBillingUsageSummaryReportOrgParams
   sku?: string;
 }
 export type BillingGetGithubBillingUsageSummaryReportOrgResponse =
-  S.BillingUsageSummaryReportOrg;
+  Schemas.BillingUsageSummaryReportOrg;
 export type BillingGetGithubBillingUsageSummaryReportOrgError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -210,9 +210,9 @@ export interface BillingGetGithubBillingUsageSummaryReportUserParams
   sku?: string;
 }
 export type BillingGetGithubBillingUsageSummaryReportUserResponse =
-  S.BillingUsageSummaryReportUser;
+  Schemas.BillingUsageSummaryReportUser;
 export type BillingGetGithubBillingUsageSummaryReportUserError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -262,8 +262,9 @@ export interface BillingUpdateBudgetOrgParams extends P.Org, P.BudgetId {
     user?: string;
   };
 }
-export type BillingUpdateBudgetOrgResponse = S.UpdateBudget;
-export type BillingUpdateBudgetOrgError = S.BasicError | S.ValidationError;
+export type BillingUpdateBudgetOrgResponse = Schemas.UpdateBudget;
+export type BillingUpdateBudgetOrgError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface BillingMethods {
   /**

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CampaignsCreateCampaignParams extends P.Org {
   body: {
@@ -41,9 +41,9 @@ export interface CampaignsCreateCampaignParams extends P.Org {
     generate_issues?: boolean;
   };
 }
-export type CampaignsCreateCampaignResponse = S.CampaignSummary;
+export type CampaignsCreateCampaignResponse = Schemas.CampaignSummary;
 export type CampaignsCreateCampaignError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -54,7 +54,7 @@ export interface CampaignsDeleteCampaignParams
   extends P.Org, P.CampaignNumber {}
 export type CampaignsDeleteCampaignResponse = void;
 export type CampaignsDeleteCampaignError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -63,9 +63,9 @@ export type CampaignsDeleteCampaignError =
 
 export interface CampaignsGetCampaignSummaryParams
   extends P.Org, P.CampaignNumber {}
-export type CampaignsGetCampaignSummaryResponse = S.CampaignSummary;
+export type CampaignsGetCampaignSummaryResponse = Schemas.CampaignSummary;
 export type CampaignsGetCampaignSummaryError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -75,22 +75,22 @@ export type CampaignsGetCampaignSummaryError =
 export interface CampaignsListOrgCampaignsParams
   extends P.Org, P.Page, P.PerPage, P.Direction {
   /** If specified, only campaigns with this state will be returned. */
-  state?: S.CampaignStateInput;
+  state?: Schemas.CampaignStateInput;
   /**
    * The property by which to sort the results.
    * @default "created"
    */
   sort?: "created" | "updated" | "ends_at" | "published";
 }
-export type CampaignsListOrgCampaignsResponse = S.CampaignSummary[];
+export type CampaignsListOrgCampaignsResponse = Schemas.CampaignSummary[];
 export type CampaignsListOrgCampaignsError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
       documentation_url?: string;
     };
-export type CampaignsListOrgCampaignsItem = S.CampaignSummary;
+export type CampaignsListOrgCampaignsItem = Schemas.CampaignSummary;
 
 export interface CampaignsUpdateCampaignParams extends P.Org, P.CampaignNumber {
   body: {
@@ -112,12 +112,12 @@ export interface CampaignsUpdateCampaignParams extends P.Org, P.CampaignNumber {
      * @format uri
      */
     contact_link?: string | null;
-    state?: S.CampaignStateInput;
+    state?: Schemas.CampaignStateInput;
   };
 }
-export type CampaignsUpdateCampaignResponse = S.CampaignSummary;
+export type CampaignsUpdateCampaignResponse = Schemas.CampaignSummary;
 export type CampaignsUpdateCampaignError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ChecksCreateParams extends P.Owner, P.Repo {
   body: {
@@ -52,7 +52,7 @@ export interface ChecksCreateParams extends P.Owner, P.Repo {
       /** The details of the check run. This parameter supports Markdown. **Maximum length**: 65535 characters. */
       text?: string;
       /** Adds information from your analysis to specific lines of code. Annotations are visible on GitHub in the **Checks** and **Files changed** tab of the pull request. The Checks API limits the number of annotations to a maximum of 50 per API request. To create more than 50 annotations, you have to make multiple requests to the [Update a check run](https://docs.github.com/rest/reference/checks#update-a-check-run) endpoint. Each time you update the check run, annotations are appended to the list of annotations that already exist for the check run. GitHub Actions are limited to 10 warning annotations and 10 error annotations per step. For details about how you can view annotations on GitHub, see "[About status checks](https://docs.github.com/articles/about-status-checks#checks)". */
-      annotations?: S.ChecksCreateBodyOutputAnnotationsItemInput[];
+      annotations?: Schemas.ChecksCreateBodyOutputAnnotationsItemInput[];
       /** Adds images to the output displayed in the GitHub pull request UI. */
       images?: {
         /** The alternative text for the image. */
@@ -74,7 +74,7 @@ export interface ChecksCreateParams extends P.Owner, P.Repo {
     }[];
   };
 }
-export type ChecksCreateResponse = S.CheckRun;
+export type ChecksCreateResponse = Schemas.CheckRun;
 export type ChecksCreateError = unknown;
 
 export interface ChecksCreateSuiteParams extends P.Owner, P.Repo {
@@ -83,22 +83,22 @@ export interface ChecksCreateSuiteParams extends P.Owner, P.Repo {
     head_sha: string;
   };
 }
-export type ChecksCreateSuiteResponse = S.CheckSuite;
+export type ChecksCreateSuiteResponse = Schemas.CheckSuite;
 export type ChecksCreateSuiteError = unknown;
 
 export interface ChecksGetParams extends P.Owner, P.Repo, P.CheckRunId {}
-export type ChecksGetResponse = S.CheckRun;
+export type ChecksGetResponse = Schemas.CheckRun;
 export type ChecksGetError = unknown;
 
 export interface ChecksGetSuiteParams extends P.Owner, P.Repo, P.CheckSuiteId {}
-export type ChecksGetSuiteResponse = S.CheckSuite;
+export type ChecksGetSuiteResponse = Schemas.CheckSuite;
 export type ChecksGetSuiteError = unknown;
 
 export interface ChecksListAnnotationsParams
   extends P.Owner, P.Repo, P.CheckRunId, P.PerPage, P.Page {}
-export type ChecksListAnnotationsResponse = S.CheckAnnotation[];
+export type ChecksListAnnotationsResponse = Schemas.CheckAnnotation[];
 export type ChecksListAnnotationsError = unknown;
-export type ChecksListAnnotationsItem = S.CheckAnnotation;
+export type ChecksListAnnotationsItem = Schemas.CheckAnnotation;
 
 export interface ChecksListForRefParams
   extends P.Owner, P.Repo, P.Ref, P.CheckName, P.PerPage, P.Page {
@@ -113,10 +113,10 @@ export interface ChecksListForRefParams
 }
 export type ChecksListForRefResponse = {
   total_count: number;
-  check_runs: S.CheckRun[];
+  check_runs: Schemas.CheckRun[];
 };
 export type ChecksListForRefError = unknown;
-export type ChecksListForRefItem = S.CheckRun;
+export type ChecksListForRefItem = Schemas.CheckRun;
 
 export interface ChecksListForSuiteParams
   extends P.Owner, P.Repo, P.CheckSuiteId, P.CheckName, P.PerPage, P.Page {
@@ -130,10 +130,10 @@ export interface ChecksListForSuiteParams
 }
 export type ChecksListForSuiteResponse = {
   total_count: number;
-  check_runs: S.CheckRun[];
+  check_runs: Schemas.CheckRun[];
 };
 export type ChecksListForSuiteError = unknown;
-export type ChecksListForSuiteItem = S.CheckRun;
+export type ChecksListForSuiteItem = Schemas.CheckRun;
 
 export interface ChecksListSuitesForRefParams
   extends P.Owner, P.Repo, P.Ref, P.CheckName, P.PerPage, P.Page {
@@ -142,19 +142,19 @@ export interface ChecksListSuitesForRefParams
 }
 export type ChecksListSuitesForRefResponse = {
   total_count: number;
-  check_suites: S.CheckSuite[];
+  check_suites: Schemas.CheckSuite[];
 };
 export type ChecksListSuitesForRefError = unknown;
-export type ChecksListSuitesForRefItem = S.CheckSuite;
+export type ChecksListSuitesForRefItem = Schemas.CheckSuite;
 
 export interface ChecksRerequestRunParams
   extends P.Owner, P.Repo, P.CheckRunId {}
-export type ChecksRerequestRunResponse = S.EmptyObject;
-export type ChecksRerequestRunError = S.BasicError;
+export type ChecksRerequestRunResponse = Schemas.EmptyObject;
+export type ChecksRerequestRunError = Schemas.BasicError;
 
 export interface ChecksRerequestSuiteParams
   extends P.Owner, P.Repo, P.CheckSuiteId {}
-export type ChecksRerequestSuiteResponse = S.EmptyObject;
+export type ChecksRerequestSuiteResponse = Schemas.EmptyObject;
 export type ChecksRerequestSuiteError = unknown;
 
 export interface ChecksSetSuitesPreferencesParams extends P.Owner, P.Repo {
@@ -171,7 +171,7 @@ export interface ChecksSetSuitesPreferencesParams extends P.Owner, P.Repo {
     }[];
   };
 }
-export type ChecksSetSuitesPreferencesResponse = S.CheckSuitePreference;
+export type ChecksSetSuitesPreferencesResponse = Schemas.CheckSuitePreference;
 export type ChecksSetSuitesPreferencesError = unknown;
 
 export interface ChecksUpdateParams extends P.Owner, P.Repo, P.CheckRunId {
@@ -222,7 +222,7 @@ export interface ChecksUpdateParams extends P.Owner, P.Repo, P.CheckRunId {
       /** Can contain Markdown. */
       text?: string;
       /** Adds information from your analysis to specific lines of code. Annotations are visible in GitHub's pull request UI. Annotations are visible in GitHub's pull request UI. The Checks API limits the number of annotations to a maximum of 50 per API request. To create more than 50 annotations, you have to make multiple requests to the [Update a check run](https://docs.github.com/rest/checks/runs#update-a-check-run) endpoint. Each time you update the check run, annotations are appended to the list of annotations that already exist for the check run. GitHub Actions are limited to 10 warning annotations and 10 error annotations per step. For details about annotations in the UI, see "[About status checks](https://docs.github.com/articles/about-status-checks#checks)". */
-      annotations?: S.ChecksCreateBodyOutputAnnotationsItemInput[];
+      annotations?: Schemas.ChecksCreateBodyOutputAnnotationsItemInput[];
       /** Adds images to the output displayed in the GitHub pull request UI. */
       images?: {
         /** The alternative text for the image. */
@@ -251,7 +251,7 @@ export interface ChecksUpdateParams extends P.Owner, P.Repo, P.CheckRunId {
       }
   );
 }
-export type ChecksUpdateResponse = S.CheckRun;
+export type ChecksUpdateResponse = Schemas.CheckRun;
 export type ChecksUpdateError = unknown;
 
 export interface ChecksMethods {

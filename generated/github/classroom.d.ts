@@ -7,30 +7,32 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ClassroomGetAClassroomParams {
   /** The unique identifier of the classroom. */
   classroom_id: number;
 }
-export type ClassroomGetAClassroomResponse = S.Classroom;
-export type ClassroomGetAClassroomError = S.BasicError;
+export type ClassroomGetAClassroomResponse = Schemas.Classroom;
+export type ClassroomGetAClassroomError = Schemas.BasicError;
 
 export interface ClassroomGetAnAssignmentParams extends P.AssignmentId {}
-export type ClassroomGetAnAssignmentResponse = S.ClassroomAssignment;
-export type ClassroomGetAnAssignmentError = S.BasicError;
+export type ClassroomGetAnAssignmentResponse = Schemas.ClassroomAssignment;
+export type ClassroomGetAnAssignmentError = Schemas.BasicError;
 
 export interface ClassroomGetAssignmentGradesParams extends P.AssignmentId {}
-export type ClassroomGetAssignmentGradesResponse = S.ClassroomAssignmentGrade[];
-export type ClassroomGetAssignmentGradesError = S.BasicError;
+export type ClassroomGetAssignmentGradesResponse =
+  Schemas.ClassroomAssignmentGrade[];
+export type ClassroomGetAssignmentGradesError = Schemas.BasicError;
 
 export interface ClassroomListAcceptedAssignmentsForAnAssignmentParams
   extends P.AssignmentId, P.Page, P.PerPage {}
 export type ClassroomListAcceptedAssignmentsForAnAssignmentResponse =
-  S.ClassroomAcceptedAssignment[];
-export type ClassroomListAcceptedAssignmentsForAnAssignmentError = S.BasicError;
+  Schemas.ClassroomAcceptedAssignment[];
+export type ClassroomListAcceptedAssignmentsForAnAssignmentError =
+  Schemas.BasicError;
 export type ClassroomListAcceptedAssignmentsForAnAssignmentItem =
-  S.ClassroomAcceptedAssignment;
+  Schemas.ClassroomAcceptedAssignment;
 
 export interface ClassroomListAssignmentsForAClassroomParams
   extends P.Page, P.PerPage {
@@ -38,15 +40,15 @@ export interface ClassroomListAssignmentsForAClassroomParams
   classroom_id: number;
 }
 export type ClassroomListAssignmentsForAClassroomResponse =
-  S.SimpleClassroomAssignment[];
-export type ClassroomListAssignmentsForAClassroomError = S.BasicError;
+  Schemas.SimpleClassroomAssignment[];
+export type ClassroomListAssignmentsForAClassroomError = Schemas.BasicError;
 export type ClassroomListAssignmentsForAClassroomItem =
-  S.SimpleClassroomAssignment;
+  Schemas.SimpleClassroomAssignment;
 
 export interface ClassroomListClassroomsParams extends P.Page, P.PerPage {}
-export type ClassroomListClassroomsResponse = S.SimpleClassroom[];
-export type ClassroomListClassroomsError = S.BasicError;
-export type ClassroomListClassroomsItem = S.SimpleClassroom;
+export type ClassroomListClassroomsResponse = Schemas.SimpleClassroom[];
+export type ClassroomListClassroomsError = Schemas.BasicError;
+export type ClassroomListClassroomsItem = Schemas.SimpleClassroom;
 
 export interface ClassroomMethods {
   /**

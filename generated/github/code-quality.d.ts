@@ -3,15 +3,15 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CodeQualityGetFindingParams extends P.Owner, P.Repo {
   /** The number that identifies a finding. */
   finding_number: number;
 }
-export type CodeQualityGetFindingResponse = S.CodeQualityFinding;
+export type CodeQualityGetFindingResponse = Schemas.CodeQualityFinding;
 export type CodeQualityGetFindingError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -19,9 +19,9 @@ export type CodeQualityGetFindingError =
     };
 
 export interface CodeQualityGetSetupParams extends P.Owner, P.Repo {}
-export type CodeQualityGetSetupResponse = S.CodeQualitySetup;
+export type CodeQualityGetSetupResponse = Schemas.CodeQualitySetup;
 export type CodeQualityGetSetupError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -33,9 +33,10 @@ export interface CodeQualityListFindingsForRepoParams
   /** If specified, only code quality findings with this state will be returned. */
   state?: "open" | "dismissed";
 }
-export type CodeQualityListFindingsForRepoResponse = S.CodeQualityFinding[];
+export type CodeQualityListFindingsForRepoResponse =
+  Schemas.CodeQualityFinding[];
 export type CodeQualityListFindingsForRepoError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -43,12 +44,12 @@ export type CodeQualityListFindingsForRepoError =
     };
 
 export interface CodeQualityUpdateSetupParams extends P.Owner, P.Repo {
-  body: S.CodeQualitySetupUpdateInput;
+  body: Schemas.CodeQualitySetupUpdateInput;
 }
 export type CodeQualityUpdateSetupResponse =
-  S.EmptyObject | S.CodeQualitySetupUpdateResponse;
+  Schemas.EmptyObject | Schemas.CodeQualitySetupUpdateResponse;
 export type CodeQualityUpdateSetupError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;

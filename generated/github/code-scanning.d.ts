@@ -3,16 +3,16 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CodeScanningCommitAutofixParams
   extends P.Owner, P.Repo, P.AlertNumber {
-  body?: S.CodeScanningAutofixCommits;
+  body?: Schemas.CodeScanningAutofixCommits;
 }
 export type CodeScanningCommitAutofixResponse =
-  S.CodeScanningAutofixCommitsResponse;
+  Schemas.CodeScanningAutofixCommitsResponse;
 export type CodeScanningCommitAutofixError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -21,13 +21,13 @@ export type CodeScanningCommitAutofixError =
 
 export interface CodeScanningCreateAutofixParams
   extends P.Owner, P.Repo, P.AlertNumber {}
-export type CodeScanningCreateAutofixResponse = S.CodeScanningAutofix;
-export type CodeScanningCreateAutofixError = S.BasicError;
+export type CodeScanningCreateAutofixResponse = Schemas.CodeScanningAutofix;
+export type CodeScanningCreateAutofixError = Schemas.BasicError;
 
 export interface CodeScanningCreateVariantAnalysisParams
   extends P.Owner, P.Repo {
   body: {
-    language: S.CodeScanningVariantAnalysisLanguageInput;
+    language: Schemas.CodeScanningVariantAnalysisLanguageInput;
     /** A Base64-encoded tarball containing a CodeQL query and all its dependencies */
     query_pack: string;
     /** List of repository names (in the form `owner/repo-name`) to run the query against. Precisely one property from `repositories`, `repository_lists` and `repository_owners` is required. */
@@ -39,9 +39,9 @@ export interface CodeScanningCreateVariantAnalysisParams
   };
 }
 export type CodeScanningCreateVariantAnalysisResponse =
-  S.CodeScanningVariantAnalysis;
+  Schemas.CodeScanningVariantAnalysis;
 export type CodeScanningCreateVariantAnalysisError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -54,9 +54,10 @@ export interface CodeScanningDeleteAnalysisParams extends P.Owner, P.Repo {
   /** Allow deletion if the specified analysis is the last in a set. If you attempt to delete the final analysis in a set without setting this parameter to `true`, you'll get a 400 response with the message: `Analysis is last of its type and deletion may result in the loss of historical alert data. Please specify confirm_delete.` */
   confirm_delete?: string | null;
 }
-export type CodeScanningDeleteAnalysisResponse = S.CodeScanningAnalysisDeletion;
+export type CodeScanningDeleteAnalysisResponse =
+  Schemas.CodeScanningAnalysisDeletion;
 export type CodeScanningDeleteAnalysisError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -70,7 +71,7 @@ export interface CodeScanningDeleteCodeqlDatabaseParams
 }
 export type CodeScanningDeleteCodeqlDatabaseResponse = void;
 export type CodeScanningDeleteCodeqlDatabaseError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -79,9 +80,9 @@ export type CodeScanningDeleteCodeqlDatabaseError =
 
 export interface CodeScanningGetAlertParams
   extends P.Owner, P.Repo, P.AlertNumber {}
-export type CodeScanningGetAlertResponse = S.CodeScanningAlert;
+export type CodeScanningGetAlertResponse = Schemas.CodeScanningAlert;
 export type CodeScanningGetAlertError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -92,9 +93,9 @@ export interface CodeScanningGetAnalysisParams extends P.Owner, P.Repo {
   /** The ID of the analysis, as returned from the `GET /repos/{owner}/{repo}/code-scanning/analyses` operation. */
   analysis_id: number;
 }
-export type CodeScanningGetAnalysisResponse = S.CodeScanningAnalysis;
+export type CodeScanningGetAnalysisResponse = Schemas.CodeScanningAnalysis;
 export type CodeScanningGetAnalysisError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -103,17 +104,17 @@ export type CodeScanningGetAnalysisError =
 
 export interface CodeScanningGetAutofixParams
   extends P.Owner, P.Repo, P.AlertNumber {}
-export type CodeScanningGetAutofixResponse = S.CodeScanningAutofix;
-export type CodeScanningGetAutofixError = S.BasicError;
+export type CodeScanningGetAutofixResponse = Schemas.CodeScanningAutofix;
+export type CodeScanningGetAutofixError = Schemas.BasicError;
 
 export interface CodeScanningGetCodeqlDatabaseParams extends P.Owner, P.Repo {
   /** The language of the CodeQL database. */
   language: string;
 }
 export type CodeScanningGetCodeqlDatabaseResponse =
-  S.CodeScanningCodeqlDatabase;
+  Schemas.CodeScanningCodeqlDatabase;
 export type CodeScanningGetCodeqlDatabaseError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -121,9 +122,10 @@ export type CodeScanningGetCodeqlDatabaseError =
     };
 
 export interface CodeScanningGetDefaultSetupParams extends P.Owner, P.Repo {}
-export type CodeScanningGetDefaultSetupResponse = S.CodeScanningDefaultSetup;
+export type CodeScanningGetDefaultSetupResponse =
+  Schemas.CodeScanningDefaultSetup;
 export type CodeScanningGetDefaultSetupError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -134,9 +136,9 @@ export interface CodeScanningGetSarifParams extends P.Owner, P.Repo {
   /** The SARIF ID obtained after uploading. */
   sarif_id: string;
 }
-export type CodeScanningGetSarifResponse = S.CodeScanningSarifsStatus;
+export type CodeScanningGetSarifResponse = Schemas.CodeScanningSarifsStatus;
 export type CodeScanningGetSarifError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -148,9 +150,9 @@ export interface CodeScanningGetVariantAnalysisParams extends P.Owner, P.Repo {
   codeql_variant_analysis_id: number;
 }
 export type CodeScanningGetVariantAnalysisResponse =
-  S.CodeScanningVariantAnalysis;
+  Schemas.CodeScanningVariantAnalysis;
 export type CodeScanningGetVariantAnalysisError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -168,9 +170,9 @@ export interface CodeScanningGetVariantAnalysisRepoTaskParams extends P.Owner {
   repo_name: string;
 }
 export type CodeScanningGetVariantAnalysisRepoTaskResponse =
-  S.CodeScanningVariantAnalysisRepoTask;
+  Schemas.CodeScanningVariantAnalysisRepoTask;
 export type CodeScanningGetVariantAnalysisRepoTaskError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -183,16 +185,16 @@ export interface CodeScanningListAlertInstancesParams
   pr?: number;
 }
 export type CodeScanningListAlertInstancesResponse =
-  S.CodeScanningAlertInstanceList[];
+  Schemas.CodeScanningAlertInstanceList[];
 export type CodeScanningListAlertInstancesError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
       documentation_url?: string;
     };
 export type CodeScanningListAlertInstancesItem =
-  S.CodeScanningAlertInstanceList;
+  Schemas.CodeScanningAlertInstanceList;
 
 export interface CodeScanningListAlertsForOrgParams
   extends
@@ -205,14 +207,14 @@ export interface CodeScanningListAlertsForOrgParams
     P.PerPage,
     P.Direction {
   /** If specified, only code scanning alerts with this state will be returned. */
-  state?: S.CodeScanningAlertStateQueryInput;
+  state?: Schemas.CodeScanningAlertStateQueryInput;
   /**
    * The property by which to sort the results.
    * @default "created"
    */
   sort?: "created" | "updated";
   /** If specified, only code scanning alerts with this severity will be returned. */
-  severity?: S.CodeScanningAlertSeverityInput;
+  severity?: Schemas.CodeScanningAlertSeverityInput;
   /**
    * Filter alerts by assignees. Provide a comma-separated list of user handles (e.g., `octocat` or `octocat,hubot`).
    * Use `*` to list alerts with at least one assignee or `none` to list alerts with no assignees.
@@ -220,16 +222,16 @@ export interface CodeScanningListAlertsForOrgParams
   assignees?: string;
 }
 export type CodeScanningListAlertsForOrgResponse =
-  S.CodeScanningOrganizationAlertItems[];
+  Schemas.CodeScanningOrganizationAlertItems[];
 export type CodeScanningListAlertsForOrgError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
       documentation_url?: string;
     };
 export type CodeScanningListAlertsForOrgItem =
-  S.CodeScanningOrganizationAlertItems;
+  Schemas.CodeScanningOrganizationAlertItems;
 
 export interface CodeScanningListAlertsForRepoParams
   extends
@@ -247,24 +249,25 @@ export interface CodeScanningListAlertsForRepoParams
    */
   sort?: "created" | "number" | "updated";
   /** Set to `open`, `closed, `fixed`, or `dismissed` to list code scanning alerts in a specific state. */
-  state?: S.CodeScanningAlertStateInput;
+  state?: Schemas.CodeScanningAlertStateInput;
 }
-export type CodeScanningListAlertsForRepoResponse = S.CodeScanningAlertItems[];
+export type CodeScanningListAlertsForRepoResponse =
+  Schemas.CodeScanningAlertItems[];
 export type CodeScanningListAlertsForRepoError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
       documentation_url?: string;
     };
-export type CodeScanningListAlertsForRepoItem = S.CodeScanningAlertItems;
+export type CodeScanningListAlertsForRepoItem = Schemas.CodeScanningAlertItems;
 
 export interface CodeScanningListCodeqlDatabasesParams
   extends P.Owner, P.Repo {}
 export type CodeScanningListCodeqlDatabasesResponse =
-  S.CodeScanningCodeqlDatabase[];
+  Schemas.CodeScanningCodeqlDatabase[];
 export type CodeScanningListCodeqlDatabasesError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -283,38 +286,39 @@ export interface CodeScanningListRecentAnalysesParams
   /** The number of the pull request for the results you want to list. */
   pr?: number;
   /** The Git reference for the analyses you want to list. The `ref` for a branch can be formatted either as `refs/heads/<branch name>` or simply `<branch name>`. To reference a pull request use `refs/pull/<number>/merge`. */
-  ref?: S.CodeScanningRef;
+  ref?: Schemas.CodeScanningRef;
   /** Filter analyses belonging to the same SARIF upload. */
-  sarif_id?: S.CodeScanningAnalysisSarifId;
+  sarif_id?: Schemas.CodeScanningAnalysisSarifId;
   /**
    * The property by which to sort the results.
    * @default "created"
    */
   sort?: "created";
 }
-export type CodeScanningListRecentAnalysesResponse = S.CodeScanningAnalysis[];
+export type CodeScanningListRecentAnalysesResponse =
+  Schemas.CodeScanningAnalysis[];
 export type CodeScanningListRecentAnalysesError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
       documentation_url?: string;
     };
-export type CodeScanningListRecentAnalysesItem = S.CodeScanningAnalysis;
+export type CodeScanningListRecentAnalysesItem = Schemas.CodeScanningAnalysis;
 
 export interface CodeScanningUpdateAlertParams
   extends P.Owner, P.Repo, P.AlertNumber {
   body: {
-    state?: S.CodeScanningAlertSetStateInput;
-    dismissed_reason?: S.CodeScanningAlertDismissedReasonInput;
-    dismissed_comment?: S.CodeScanningAlertDismissedComment;
-    create_request?: S.CodeScanningAlertCreateRequest;
-    assignees?: S.CodeScanningAlertAssignees;
+    state?: Schemas.CodeScanningAlertSetStateInput;
+    dismissed_reason?: Schemas.CodeScanningAlertDismissedReasonInput;
+    dismissed_comment?: Schemas.CodeScanningAlertDismissedComment;
+    create_request?: Schemas.CodeScanningAlertCreateRequest;
+    assignees?: Schemas.CodeScanningAlertAssignees;
   };
 }
-export type CodeScanningUpdateAlertResponse = S.CodeScanningAlert;
+export type CodeScanningUpdateAlertResponse = Schemas.CodeScanningAlert;
 export type CodeScanningUpdateAlertError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -322,12 +326,12 @@ export type CodeScanningUpdateAlertError =
     };
 
 export interface CodeScanningUpdateDefaultSetupParams extends P.Owner, P.Repo {
-  body: S.CodeScanningDefaultSetupUpdateInput;
+  body: Schemas.CodeScanningDefaultSetupUpdateInput;
 }
 export type CodeScanningUpdateDefaultSetupResponse =
-  S.EmptyObject | S.CodeScanningDefaultSetupUpdateResponse;
+  Schemas.EmptyObject | Schemas.CodeScanningDefaultSetupUpdateResponse;
 export type CodeScanningUpdateDefaultSetupError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -336,9 +340,9 @@ export type CodeScanningUpdateDefaultSetupError =
 
 export interface CodeScanningUploadSarifParams extends P.Owner, P.Repo {
   body: {
-    commit_sha: S.CodeScanningAnalysisCommitSha;
-    ref: S.CodeScanningRefFull;
-    sarif: S.CodeScanningAnalysisSarifFile;
+    commit_sha: Schemas.CodeScanningAnalysisCommitSha;
+    ref: Schemas.CodeScanningRefFull;
+    sarif: Schemas.CodeScanningAnalysisSarifFile;
     /**
      * The base directory used in the analysis, as it appears in the SARIF file.
      * This property is used to convert file paths from absolute to relative, so that alerts can be mapped to their correct location in the repository.
@@ -359,9 +363,9 @@ export interface CodeScanningUploadSarifParams extends P.Owner, P.Repo {
     validate?: boolean;
   };
 }
-export type CodeScanningUploadSarifResponse = S.CodeScanningSarifsReceipt;
+export type CodeScanningUploadSarifResponse = Schemas.CodeScanningSarifsReceipt;
 export type CodeScanningUploadSarifError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;

@@ -3,7 +3,7 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CodeSecurityAttachConfigurationParams
   extends P.Org, P.ConfigurationId {
@@ -33,7 +33,7 @@ export type CodeSecurityAttachEnterpriseConfigurationResponse = Record<
   string,
   unknown
 >;
-export type CodeSecurityAttachEnterpriseConfigurationError = S.BasicError;
+export type CodeSecurityAttachEnterpriseConfigurationError = Schemas.BasicError;
 
 export interface CodeSecurityCreateConfigurationParams extends P.Org {
   body: {
@@ -85,13 +85,13 @@ export interface CodeSecurityCreateConfigurationParams extends P.Org {
      * @default "disabled"
      */
     dependabot_delegated_alert_dismissal?: "enabled" | "disabled" | "not_set";
-    code_scanning_options?: S.CodeScanningOptions;
+    code_scanning_options?: Schemas.CodeScanningOptions;
     /**
      * The enablement status of code scanning default setup
      * @default "disabled"
      */
     code_scanning_default_setup?: "enabled" | "disabled" | "not_set";
-    code_scanning_default_setup_options?: S.CodeScanningDefaultSetupOptionsInput;
+    code_scanning_default_setup_options?: Schemas.CodeScanningDefaultSetupOptionsInput;
     /**
      * The enablement status of code scanning delegated alert dismissal
      * @default "not_set"
@@ -163,7 +163,7 @@ export interface CodeSecurityCreateConfigurationParams extends P.Org {
   };
 }
 export type CodeSecurityCreateConfigurationResponse =
-  S.CodeSecurityConfiguration;
+  Schemas.CodeSecurityConfiguration;
 export type CodeSecurityCreateConfigurationError = unknown;
 
 export interface CodeSecurityCreateConfigurationForEnterpriseParams
@@ -212,13 +212,13 @@ export interface CodeSecurityCreateConfigurationForEnterpriseParams
      * @default "disabled"
      */
     dependabot_security_updates?: "enabled" | "disabled" | "not_set";
-    code_scanning_options?: S.CodeScanningOptions;
+    code_scanning_options?: Schemas.CodeScanningOptions;
     /**
      * The enablement status of code scanning default setup
      * @default "disabled"
      */
     code_scanning_default_setup?: "enabled" | "disabled" | "not_set";
-    code_scanning_default_setup_options?: S.CodeScanningDefaultSetupOptionsInput;
+    code_scanning_default_setup_options?: Schemas.CodeScanningDefaultSetupOptionsInput;
     /**
      * The enablement status of code scanning delegated alert dismissal
      * @default "disabled"
@@ -276,18 +276,20 @@ export interface CodeSecurityCreateConfigurationForEnterpriseParams
   };
 }
 export type CodeSecurityCreateConfigurationForEnterpriseResponse =
-  S.CodeSecurityConfiguration;
-export type CodeSecurityCreateConfigurationForEnterpriseError = S.BasicError;
+  Schemas.CodeSecurityConfiguration;
+export type CodeSecurityCreateConfigurationForEnterpriseError =
+  Schemas.BasicError;
 
 export interface CodeSecurityDeleteConfigurationParams
   extends P.Org, P.ConfigurationId {}
 export type CodeSecurityDeleteConfigurationResponse = void;
-export type CodeSecurityDeleteConfigurationError = S.BasicError;
+export type CodeSecurityDeleteConfigurationError = Schemas.BasicError;
 
 export interface CodeSecurityDeleteConfigurationForEnterpriseParams
   extends P.Enterprise, P.ConfigurationId {}
 export type CodeSecurityDeleteConfigurationForEnterpriseResponse = void;
-export type CodeSecurityDeleteConfigurationForEnterpriseError = S.BasicError;
+export type CodeSecurityDeleteConfigurationForEnterpriseError =
+  Schemas.BasicError;
 
 export interface CodeSecurityDetachConfigurationParams extends P.Org {
   body: {
@@ -296,24 +298,26 @@ export interface CodeSecurityDetachConfigurationParams extends P.Org {
   };
 }
 export type CodeSecurityDetachConfigurationResponse = void;
-export type CodeSecurityDetachConfigurationError = S.BasicError;
+export type CodeSecurityDetachConfigurationError = Schemas.BasicError;
 
 export interface CodeSecurityGetConfigurationParams
   extends P.Org, P.ConfigurationId {}
-export type CodeSecurityGetConfigurationResponse = S.CodeSecurityConfiguration;
-export type CodeSecurityGetConfigurationError = S.BasicError;
+export type CodeSecurityGetConfigurationResponse =
+  Schemas.CodeSecurityConfiguration;
+export type CodeSecurityGetConfigurationError = Schemas.BasicError;
 
 export interface CodeSecurityGetConfigurationForRepositoryParams
   extends P.Owner, P.Repo {}
 export type CodeSecurityGetConfigurationForRepositoryResponse =
-  S.CodeSecurityConfigurationForRepository | undefined;
-export type CodeSecurityGetConfigurationForRepositoryError = S.BasicError;
+  Schemas.CodeSecurityConfigurationForRepository | undefined;
+export type CodeSecurityGetConfigurationForRepositoryError = Schemas.BasicError;
 
 export interface CodeSecurityGetConfigurationsForEnterpriseParams
   extends P.Enterprise, P.PerPage, P.Before, P.After {}
 export type CodeSecurityGetConfigurationsForEnterpriseResponse =
-  S.CodeSecurityConfiguration[];
-export type CodeSecurityGetConfigurationsForEnterpriseError = S.BasicError;
+  Schemas.CodeSecurityConfiguration[];
+export type CodeSecurityGetConfigurationsForEnterpriseError =
+  Schemas.BasicError;
 
 export interface CodeSecurityGetConfigurationsForOrgParams
   extends P.Org, P.PerPage, P.Before, P.After {
@@ -324,18 +328,18 @@ export interface CodeSecurityGetConfigurationsForOrgParams
   target_type?: "global" | "all";
 }
 export type CodeSecurityGetConfigurationsForOrgResponse =
-  S.CodeSecurityConfiguration[];
-export type CodeSecurityGetConfigurationsForOrgError = S.BasicError;
+  Schemas.CodeSecurityConfiguration[];
+export type CodeSecurityGetConfigurationsForOrgError = Schemas.BasicError;
 
 export interface CodeSecurityGetDefaultConfigurationsParams extends P.Org {}
 export type CodeSecurityGetDefaultConfigurationsResponse =
-  S.CodeSecurityDefaultConfigurations;
-export type CodeSecurityGetDefaultConfigurationsError = S.BasicError;
+  Schemas.CodeSecurityDefaultConfigurations;
+export type CodeSecurityGetDefaultConfigurationsError = Schemas.BasicError;
 
 export interface CodeSecurityGetDefaultConfigurationsForEnterpriseParams
   extends P.Enterprise {}
 export type CodeSecurityGetDefaultConfigurationsForEnterpriseResponse =
-  S.CodeSecurityDefaultConfigurations;
+  Schemas.CodeSecurityDefaultConfigurations;
 export type CodeSecurityGetDefaultConfigurationsForEnterpriseError = unknown;
 
 export interface CodeSecurityGetRepositoriesForConfigurationParams
@@ -349,8 +353,9 @@ export interface CodeSecurityGetRepositoriesForConfigurationParams
   status?: string;
 }
 export type CodeSecurityGetRepositoriesForConfigurationResponse =
-  S.CodeSecurityConfigurationRepositories[];
-export type CodeSecurityGetRepositoriesForConfigurationError = S.BasicError;
+  Schemas.CodeSecurityConfigurationRepositories[];
+export type CodeSecurityGetRepositoriesForConfigurationError =
+  Schemas.BasicError;
 
 export interface CodeSecurityGetRepositoriesForEnterpriseConfigurationParams
   extends P.Enterprise, P.ConfigurationId, P.PerPage, P.Before, P.After {
@@ -363,15 +368,16 @@ export interface CodeSecurityGetRepositoriesForEnterpriseConfigurationParams
   status?: string;
 }
 export type CodeSecurityGetRepositoriesForEnterpriseConfigurationResponse =
-  S.CodeSecurityConfigurationRepositories[];
+  Schemas.CodeSecurityConfigurationRepositories[];
 export type CodeSecurityGetRepositoriesForEnterpriseConfigurationError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface CodeSecurityGetSingleConfigurationForEnterpriseParams
   extends P.Enterprise, P.ConfigurationId {}
 export type CodeSecurityGetSingleConfigurationForEnterpriseResponse =
-  S.CodeSecurityConfiguration;
-export type CodeSecurityGetSingleConfigurationForEnterpriseError = S.BasicError;
+  Schemas.CodeSecurityConfiguration;
+export type CodeSecurityGetSingleConfigurationForEnterpriseError =
+  Schemas.BasicError;
 
 export interface CodeSecuritySetConfigurationAsDefaultParams
   extends P.Org, P.ConfigurationId {
@@ -384,9 +390,9 @@ export type CodeSecuritySetConfigurationAsDefaultResponse = {
   /** Specifies which types of repository this security configuration is applied to by default. */
   default_for_new_repos?:
     "all" | "none" | "private_and_internal" | "public" | (string & {});
-  configuration?: S.CodeSecurityConfiguration;
+  configuration?: Schemas.CodeSecurityConfiguration;
 };
-export type CodeSecuritySetConfigurationAsDefaultError = S.BasicError;
+export type CodeSecuritySetConfigurationAsDefaultError = Schemas.BasicError;
 
 export interface CodeSecuritySetConfigurationAsDefaultForEnterpriseParams
   extends P.Enterprise, P.ConfigurationId {
@@ -399,10 +405,10 @@ export type CodeSecuritySetConfigurationAsDefaultForEnterpriseResponse = {
   /** Specifies which types of repository this security configuration is applied to by default. */
   default_for_new_repos?:
     "all" | "none" | "private_and_internal" | "public" | (string & {});
-  configuration?: S.CodeSecurityConfiguration;
+  configuration?: Schemas.CodeSecurityConfiguration;
 };
 export type CodeSecuritySetConfigurationAsDefaultForEnterpriseError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface CodeSecurityUpdateConfigurationParams
   extends P.Org, P.ConfigurationId {
@@ -438,8 +444,8 @@ export interface CodeSecurityUpdateConfigurationParams
     dependabot_delegated_alert_dismissal?: "enabled" | "disabled" | "not_set";
     /** The enablement status of code scanning default setup */
     code_scanning_default_setup?: "enabled" | "disabled" | "not_set";
-    code_scanning_default_setup_options?: S.CodeScanningDefaultSetupOptionsInput;
-    code_scanning_options?: S.CodeScanningOptions;
+    code_scanning_default_setup_options?: Schemas.CodeScanningDefaultSetupOptionsInput;
+    code_scanning_options?: Schemas.CodeScanningOptions;
     /**
      * The enablement status of code scanning delegated alert dismissal
      * @default "disabled"
@@ -487,7 +493,7 @@ export interface CodeSecurityUpdateConfigurationParams
   };
 }
 export type CodeSecurityUpdateConfigurationResponse =
-  S.CodeSecurityConfiguration | undefined;
+  Schemas.CodeSecurityConfiguration | undefined;
 export type CodeSecurityUpdateConfigurationError = unknown;
 
 export interface CodeSecurityUpdateEnterpriseConfigurationParams
@@ -522,8 +528,8 @@ export interface CodeSecurityUpdateEnterpriseConfigurationParams
     dependabot_security_updates?: "enabled" | "disabled" | "not_set";
     /** The enablement status of code scanning default setup */
     code_scanning_default_setup?: "enabled" | "disabled" | "not_set";
-    code_scanning_default_setup_options?: S.CodeScanningDefaultSetupOptionsInput;
-    code_scanning_options?: S.CodeScanningOptions;
+    code_scanning_default_setup_options?: Schemas.CodeScanningDefaultSetupOptionsInput;
+    code_scanning_options?: Schemas.CodeScanningOptions;
     /**
      * The enablement status of code scanning delegated alert dismissal
      * @default "disabled"
@@ -563,8 +569,8 @@ export interface CodeSecurityUpdateEnterpriseConfigurationParams
   };
 }
 export type CodeSecurityUpdateEnterpriseConfigurationResponse =
-  S.CodeSecurityConfiguration;
-export type CodeSecurityUpdateEnterpriseConfigurationError = S.BasicError;
+  Schemas.CodeSecurityConfiguration;
+export type CodeSecurityUpdateEnterpriseConfigurationError = Schemas.BasicError;
 
 export interface CodeSecurityMethods {
   /**

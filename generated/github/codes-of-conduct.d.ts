@@ -2,17 +2,18 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CodesOfConductGetAllCodesOfConductParams {}
-export type CodesOfConductGetAllCodesOfConductResponse = S.CodeOfConduct[];
+export type CodesOfConductGetAllCodesOfConductResponse =
+  Schemas.CodeOfConduct[];
 export type CodesOfConductGetAllCodesOfConductError = unknown;
 
 export interface CodesOfConductGetConductCodeParams {
   key: string;
 }
-export type CodesOfConductGetConductCodeResponse = S.CodeOfConduct;
-export type CodesOfConductGetConductCodeError = S.BasicError;
+export type CodesOfConductGetConductCodeResponse = Schemas.CodeOfConduct;
+export type CodesOfConductGetConductCodeError = Schemas.BasicError;
 
 export interface CodesOfConductMethods {
   /**

@@ -8,7 +8,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CodespacesAddRepositoryForSecretForAuthenticatedUserParams
   extends P.SecretName {
@@ -16,7 +16,7 @@ export interface CodespacesAddRepositoryForSecretForAuthenticatedUserParams
 }
 export type CodespacesAddRepositoryForSecretForAuthenticatedUserResponse = void;
 export type CodespacesAddRepositoryForSecretForAuthenticatedUserError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface CodespacesAddSelectedRepoToOrgSecretParams
   extends P.Org, P.SecretName {
@@ -24,7 +24,7 @@ export interface CodespacesAddSelectedRepoToOrgSecretParams
 }
 export type CodespacesAddSelectedRepoToOrgSecretResponse = void;
 export type CodespacesAddSelectedRepoToOrgSecretError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CodespacesCheckPermissionsForDevcontainerParams
   extends P.Owner, P.Repo {
@@ -34,10 +34,10 @@ export interface CodespacesCheckPermissionsForDevcontainerParams
   devcontainer_path: string;
 }
 export type CodespacesCheckPermissionsForDevcontainerResponse =
-  S.CodespacesPermissionsCheckForDevcontainer;
+  Schemas.CodespacesPermissionsCheckForDevcontainer;
 export type CodespacesCheckPermissionsForDevcontainerError =
-  | S.BasicError
-  | S.ValidationError
+  | Schemas.BasicError
+  | Schemas.ValidationError
   | {
       code?: string;
       message?: string;
@@ -48,9 +48,10 @@ export interface CodespacesCodespaceMachinesForAuthenticatedUserParams
   extends P.CodespaceName {}
 export type CodespacesCodespaceMachinesForAuthenticatedUserResponse = {
   total_count: number;
-  machines: S.CodespaceMachine[];
+  machines: Schemas.CodespaceMachine[];
 };
-export type CodespacesCodespaceMachinesForAuthenticatedUserError = S.BasicError;
+export type CodespacesCodespaceMachinesForAuthenticatedUserError =
+  Schemas.BasicError;
 
 export interface CodespacesCreateForAuthenticatedUserParams {
   body:
@@ -102,9 +103,9 @@ export interface CodespacesCreateForAuthenticatedUserParams {
         idle_timeout_minutes?: number;
       };
 }
-export type CodespacesCreateForAuthenticatedUserResponse = S.Codespace;
+export type CodespacesCreateForAuthenticatedUserResponse = Schemas.Codespace;
 export type CodespacesCreateForAuthenticatedUserError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -125,9 +126,9 @@ export interface CodespacesCreateOrUpdateOrgSecretParams
   };
 }
 export type CodespacesCreateOrUpdateOrgSecretResponse =
-  S.EmptyObject | undefined;
+  Schemas.EmptyObject | undefined;
 export type CodespacesCreateOrUpdateOrgSecretError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CodespacesCreateOrUpdateRepoSecretParams
   extends P.Owner, P.Repo, P.SecretName {
@@ -139,7 +140,7 @@ export interface CodespacesCreateOrUpdateRepoSecretParams
   };
 }
 export type CodespacesCreateOrUpdateRepoSecretResponse =
-  S.EmptyObject | undefined;
+  Schemas.EmptyObject | undefined;
 export type CodespacesCreateOrUpdateRepoSecretError = unknown;
 
 export interface CodespacesCreateOrUpdateSecretForAuthenticatedUserParams
@@ -154,9 +155,9 @@ export interface CodespacesCreateOrUpdateSecretForAuthenticatedUserParams
   };
 }
 export type CodespacesCreateOrUpdateSecretForAuthenticatedUserResponse =
-  S.EmptyObject | undefined;
+  Schemas.EmptyObject | undefined;
 export type CodespacesCreateOrUpdateSecretForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CodespacesCreateWithPrForAuthenticatedUserParams
   extends P.Owner, P.Repo, P.PullNumber {
@@ -183,9 +184,10 @@ export interface CodespacesCreateWithPrForAuthenticatedUserParams
     retention_period_minutes?: number;
   } | null;
 }
-export type CodespacesCreateWithPrForAuthenticatedUserResponse = S.Codespace;
+export type CodespacesCreateWithPrForAuthenticatedUserResponse =
+  Schemas.Codespace;
 export type CodespacesCreateWithPrForAuthenticatedUserError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -219,9 +221,10 @@ export interface CodespacesCreateWithRepoForAuthenticatedUserParams
     retention_period_minutes?: number;
   } | null;
 }
-export type CodespacesCreateWithRepoForAuthenticatedUserResponse = S.Codespace;
+export type CodespacesCreateWithRepoForAuthenticatedUserResponse =
+  Schemas.Codespace;
 export type CodespacesCreateWithRepoForAuthenticatedUserError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -236,7 +239,7 @@ export interface CodespacesDeleteCodespacesAccessUsersParams extends P.Org {
 }
 export type CodespacesDeleteCodespacesAccessUsersResponse = void;
 export type CodespacesDeleteCodespacesAccessUsersError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CodespacesDeleteForAuthenticatedUserParams
   extends P.CodespaceName {}
@@ -244,16 +247,16 @@ export type CodespacesDeleteForAuthenticatedUserResponse = Record<
   string,
   unknown
 >;
-export type CodespacesDeleteForAuthenticatedUserError = S.BasicError;
+export type CodespacesDeleteForAuthenticatedUserError = Schemas.BasicError;
 
 export interface CodespacesDeleteFromOrganizationParams
   extends P.Org, P.Username, P.CodespaceName {}
 export type CodespacesDeleteFromOrganizationResponse = Record<string, unknown>;
-export type CodespacesDeleteFromOrganizationError = S.BasicError;
+export type CodespacesDeleteFromOrganizationError = Schemas.BasicError;
 
 export interface CodespacesDeleteOrgSecretParams extends P.Org, P.SecretName {}
 export type CodespacesDeleteOrgSecretResponse = void;
-export type CodespacesDeleteOrgSecretError = S.BasicError;
+export type CodespacesDeleteOrgSecretError = Schemas.BasicError;
 
 export interface CodespacesDeleteRepoSecretParams
   extends P.Owner, P.Repo, P.SecretName {}
@@ -268,18 +271,18 @@ export type CodespacesDeleteSecretForAuthenticatedUserError = unknown;
 export interface CodespacesExportForAuthenticatedUserParams
   extends P.CodespaceName {}
 export type CodespacesExportForAuthenticatedUserResponse =
-  S.CodespaceExportDetails;
+  Schemas.CodespaceExportDetails;
 export type CodespacesExportForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CodespacesGetCodespacesForUserInOrgParams
   extends P.PerPage, P.Page, P.Org, P.Username {}
 export type CodespacesGetCodespacesForUserInOrgResponse = {
   total_count: number;
-  codespaces: S.Codespace[];
+  codespaces: Schemas.Codespace[];
 };
-export type CodespacesGetCodespacesForUserInOrgError = S.BasicError;
-export type CodespacesGetCodespacesForUserInOrgItem = S.Codespace;
+export type CodespacesGetCodespacesForUserInOrgError = Schemas.BasicError;
+export type CodespacesGetCodespacesForUserInOrgItem = Schemas.Codespace;
 
 export interface CodespacesGetExportDetailsForAuthenticatedUserParams
   extends P.CodespaceName {
@@ -287,40 +290,41 @@ export interface CodespacesGetExportDetailsForAuthenticatedUserParams
   export_id: string;
 }
 export type CodespacesGetExportDetailsForAuthenticatedUserResponse =
-  S.CodespaceExportDetails;
-export type CodespacesGetExportDetailsForAuthenticatedUserError = S.BasicError;
+  Schemas.CodespaceExportDetails;
+export type CodespacesGetExportDetailsForAuthenticatedUserError =
+  Schemas.BasicError;
 
 export interface CodespacesGetForAuthenticatedUserParams
   extends P.CodespaceName {}
-export type CodespacesGetForAuthenticatedUserResponse = S.Codespace;
-export type CodespacesGetForAuthenticatedUserError = S.BasicError;
+export type CodespacesGetForAuthenticatedUserResponse = Schemas.Codespace;
+export type CodespacesGetForAuthenticatedUserError = Schemas.BasicError;
 
 export interface CodespacesGetOrgPublicKeyParams extends P.Org {}
-export type CodespacesGetOrgPublicKeyResponse = S.CodespacesPublicKey;
+export type CodespacesGetOrgPublicKeyResponse = Schemas.CodespacesPublicKey;
 export type CodespacesGetOrgPublicKeyError = unknown;
 
 export interface CodespacesGetOrgSecretParams extends P.Org, P.SecretName {}
-export type CodespacesGetOrgSecretResponse = S.CodespacesOrgSecret;
+export type CodespacesGetOrgSecretResponse = Schemas.CodespacesOrgSecret;
 export type CodespacesGetOrgSecretError = unknown;
 
 export interface CodespacesGetPublicKeyForAuthenticatedUserParams {}
 export type CodespacesGetPublicKeyForAuthenticatedUserResponse =
-  S.CodespacesUserPublicKey;
+  Schemas.CodespacesUserPublicKey;
 export type CodespacesGetPublicKeyForAuthenticatedUserError = unknown;
 
 export interface CodespacesGetRepoPublicKeyParams extends P.Owner, P.Repo {}
-export type CodespacesGetRepoPublicKeyResponse = S.CodespacesPublicKey;
+export type CodespacesGetRepoPublicKeyResponse = Schemas.CodespacesPublicKey;
 export type CodespacesGetRepoPublicKeyError = unknown;
 
 export interface CodespacesGetRepoSecretParams
   extends P.Owner, P.Repo, P.SecretName {}
-export type CodespacesGetRepoSecretResponse = S.RepoCodespacesSecret;
+export type CodespacesGetRepoSecretResponse = Schemas.RepoCodespacesSecret;
 export type CodespacesGetRepoSecretError = unknown;
 
 export interface CodespacesGetSecretForAuthenticatedUserParams
   extends P.SecretName {}
 export type CodespacesGetSecretForAuthenticatedUserResponse =
-  S.CodespacesSecret;
+  Schemas.CodespacesSecret;
 export type CodespacesGetSecretForAuthenticatedUserError = unknown;
 
 export interface CodespacesListDevcontainersInRepositoryForAuthenticatedUserParams
@@ -335,7 +339,7 @@ export type CodespacesListDevcontainersInRepositoryForAuthenticatedUserResponse 
     }[];
   };
 export type CodespacesListDevcontainersInRepositoryForAuthenticatedUserError =
-  S.BasicError;
+  Schemas.BasicError;
 export type CodespacesListDevcontainersInRepositoryForAuthenticatedUserItem = {
   path: string;
   name?: string;
@@ -349,73 +353,77 @@ export interface CodespacesListForAuthenticatedUserParams
 }
 export type CodespacesListForAuthenticatedUserResponse = {
   total_count: number;
-  codespaces: S.Codespace[];
+  codespaces: Schemas.Codespace[];
 };
-export type CodespacesListForAuthenticatedUserError = S.BasicError;
-export type CodespacesListForAuthenticatedUserItem = S.Codespace;
+export type CodespacesListForAuthenticatedUserError = Schemas.BasicError;
+export type CodespacesListForAuthenticatedUserItem = Schemas.Codespace;
 
 export interface CodespacesListInOrganizationParams
   extends P.PerPage, P.Page, P.Org {}
 export type CodespacesListInOrganizationResponse = {
   total_count: number;
-  codespaces: S.Codespace[];
+  codespaces: Schemas.Codespace[];
 };
-export type CodespacesListInOrganizationError = S.BasicError;
-export type CodespacesListInOrganizationItem = S.Codespace;
+export type CodespacesListInOrganizationError = Schemas.BasicError;
+export type CodespacesListInOrganizationItem = Schemas.Codespace;
 
 export interface CodespacesListInRepositoryForAuthenticatedUserParams
   extends P.PerPage, P.Page, P.Owner, P.Repo {}
 export type CodespacesListInRepositoryForAuthenticatedUserResponse = {
   total_count: number;
-  codespaces: S.Codespace[];
+  codespaces: Schemas.Codespace[];
 };
-export type CodespacesListInRepositoryForAuthenticatedUserError = S.BasicError;
-export type CodespacesListInRepositoryForAuthenticatedUserItem = S.Codespace;
+export type CodespacesListInRepositoryForAuthenticatedUserError =
+  Schemas.BasicError;
+export type CodespacesListInRepositoryForAuthenticatedUserItem =
+  Schemas.Codespace;
 
 export interface CodespacesListOrgSecretsParams
   extends P.Org, P.PerPage, P.Page {}
 export type CodespacesListOrgSecretsResponse = {
   total_count: number;
-  secrets: S.CodespacesOrgSecret[];
+  secrets: Schemas.CodespacesOrgSecret[];
 };
 export type CodespacesListOrgSecretsError = unknown;
-export type CodespacesListOrgSecretsItem = S.CodespacesOrgSecret;
+export type CodespacesListOrgSecretsItem = Schemas.CodespacesOrgSecret;
 
 export interface CodespacesListRepoSecretsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type CodespacesListRepoSecretsResponse = {
   total_count: number;
-  secrets: S.RepoCodespacesSecret[];
+  secrets: Schemas.RepoCodespacesSecret[];
 };
 export type CodespacesListRepoSecretsError = unknown;
-export type CodespacesListRepoSecretsItem = S.RepoCodespacesSecret;
+export type CodespacesListRepoSecretsItem = Schemas.RepoCodespacesSecret;
 
 export interface CodespacesListRepositoriesForSecretForAuthenticatedUserParams
   extends P.SecretName {}
 export type CodespacesListRepositoriesForSecretForAuthenticatedUserResponse = {
   total_count: number;
-  repositories: S.MinimalRepository[];
+  repositories: Schemas.MinimalRepository[];
 };
 export type CodespacesListRepositoriesForSecretForAuthenticatedUserError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface CodespacesListSecretsForAuthenticatedUserParams
   extends P.PerPage, P.Page {}
 export type CodespacesListSecretsForAuthenticatedUserResponse = {
   total_count: number;
-  secrets: S.CodespacesSecret[];
+  secrets: Schemas.CodespacesSecret[];
 };
 export type CodespacesListSecretsForAuthenticatedUserError = unknown;
-export type CodespacesListSecretsForAuthenticatedUserItem = S.CodespacesSecret;
+export type CodespacesListSecretsForAuthenticatedUserItem =
+  Schemas.CodespacesSecret;
 
 export interface CodespacesListSelectedReposForOrgSecretParams
   extends P.Org, P.SecretName, P.Page, P.PerPage {}
 export type CodespacesListSelectedReposForOrgSecretResponse = {
   total_count: number;
-  repositories: S.MinimalRepository[];
+  repositories: Schemas.MinimalRepository[];
 };
-export type CodespacesListSelectedReposForOrgSecretError = S.BasicError;
-export type CodespacesListSelectedReposForOrgSecretItem = S.MinimalRepository;
+export type CodespacesListSelectedReposForOrgSecretError = Schemas.BasicError;
+export type CodespacesListSelectedReposForOrgSecretItem =
+  Schemas.MinimalRepository;
 
 export interface CodespacesPreFlightWithRepoForAuthenticatedUserParams
   extends P.Owner, P.Repo {
@@ -425,13 +433,14 @@ export interface CodespacesPreFlightWithRepoForAuthenticatedUserParams
   client_ip?: string;
 }
 export type CodespacesPreFlightWithRepoForAuthenticatedUserResponse = {
-  billable_owner?: S.SimpleUser;
+  billable_owner?: Schemas.SimpleUser;
   defaults?: {
     location: string;
     devcontainer_path: string | null;
   };
 };
-export type CodespacesPreFlightWithRepoForAuthenticatedUserError = S.BasicError;
+export type CodespacesPreFlightWithRepoForAuthenticatedUserError =
+  Schemas.BasicError;
 
 export interface CodespacesPublishForAuthenticatedUserParams
   extends P.CodespaceName {
@@ -446,9 +455,9 @@ export interface CodespacesPublishForAuthenticatedUserParams
   };
 }
 export type CodespacesPublishForAuthenticatedUserResponse =
-  S.CodespaceWithFullRepository;
+  Schemas.CodespaceWithFullRepository;
 export type CodespacesPublishForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CodespacesRemoveRepositoryForSecretForAuthenticatedUserParams
   extends P.SecretName {
@@ -457,7 +466,7 @@ export interface CodespacesRemoveRepositoryForSecretForAuthenticatedUserParams
 export type CodespacesRemoveRepositoryForSecretForAuthenticatedUserResponse =
   void;
 export type CodespacesRemoveRepositoryForSecretForAuthenticatedUserError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface CodespacesRemoveSelectedRepoFromOrgSecretParams
   extends P.Org, P.SecretName {
@@ -465,7 +474,7 @@ export interface CodespacesRemoveSelectedRepoFromOrgSecretParams
 }
 export type CodespacesRemoveSelectedRepoFromOrgSecretResponse = void;
 export type CodespacesRemoveSelectedRepoFromOrgSecretError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CodespacesRepoMachinesForAuthenticatedUserParams
   extends P.Owner, P.Repo {
@@ -478,9 +487,10 @@ export interface CodespacesRepoMachinesForAuthenticatedUserParams
 }
 export type CodespacesRepoMachinesForAuthenticatedUserResponse = {
   total_count: number;
-  machines: S.CodespaceMachine[];
+  machines: Schemas.CodespaceMachine[];
 };
-export type CodespacesRepoMachinesForAuthenticatedUserError = S.BasicError;
+export type CodespacesRepoMachinesForAuthenticatedUserError =
+  Schemas.BasicError;
 
 export interface CodespacesSetCodespacesAccessParams extends P.Org {
   body: {
@@ -496,7 +506,7 @@ export interface CodespacesSetCodespacesAccessParams extends P.Org {
 }
 export type CodespacesSetCodespacesAccessResponse = void;
 export type CodespacesSetCodespacesAccessError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CodespacesSetCodespacesAccessUsersParams extends P.Org {
   body: {
@@ -506,7 +516,7 @@ export interface CodespacesSetCodespacesAccessUsersParams extends P.Org {
 }
 export type CodespacesSetCodespacesAccessUsersResponse = void;
 export type CodespacesSetCodespacesAccessUsersError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CodespacesSetRepositoriesForSecretForAuthenticatedUserParams
   extends P.SecretName {
@@ -518,7 +528,7 @@ export interface CodespacesSetRepositoriesForSecretForAuthenticatedUserParams
 export type CodespacesSetRepositoriesForSecretForAuthenticatedUserResponse =
   void;
 export type CodespacesSetRepositoriesForSecretForAuthenticatedUserError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface CodespacesSetSelectedReposForOrgSecretParams
   extends P.Org, P.SecretName {
@@ -528,22 +538,22 @@ export interface CodespacesSetSelectedReposForOrgSecretParams
   };
 }
 export type CodespacesSetSelectedReposForOrgSecretResponse = void;
-export type CodespacesSetSelectedReposForOrgSecretError = S.BasicError;
+export type CodespacesSetSelectedReposForOrgSecretError = Schemas.BasicError;
 
 export interface CodespacesStartForAuthenticatedUserParams
   extends P.CodespaceName {}
-export type CodespacesStartForAuthenticatedUserResponse = S.Codespace;
-export type CodespacesStartForAuthenticatedUserError = S.BasicError;
+export type CodespacesStartForAuthenticatedUserResponse = Schemas.Codespace;
+export type CodespacesStartForAuthenticatedUserError = Schemas.BasicError;
 
 export interface CodespacesStopForAuthenticatedUserParams
   extends P.CodespaceName {}
-export type CodespacesStopForAuthenticatedUserResponse = S.Codespace;
-export type CodespacesStopForAuthenticatedUserError = S.BasicError;
+export type CodespacesStopForAuthenticatedUserResponse = Schemas.Codespace;
+export type CodespacesStopForAuthenticatedUserError = Schemas.BasicError;
 
 export interface CodespacesStopInOrganizationParams
   extends P.Org, P.Username, P.CodespaceName {}
-export type CodespacesStopInOrganizationResponse = S.Codespace;
-export type CodespacesStopInOrganizationError = S.BasicError;
+export type CodespacesStopInOrganizationResponse = Schemas.Codespace;
+export type CodespacesStopInOrganizationError = Schemas.BasicError;
 
 export interface CodespacesUpdateForAuthenticatedUserParams
   extends P.CodespaceName {
@@ -556,8 +566,8 @@ export interface CodespacesUpdateForAuthenticatedUserParams
     recent_folders?: string[];
   };
 }
-export type CodespacesUpdateForAuthenticatedUserResponse = S.Codespace;
-export type CodespacesUpdateForAuthenticatedUserError = S.BasicError;
+export type CodespacesUpdateForAuthenticatedUserResponse = Schemas.Codespace;
+export type CodespacesUpdateForAuthenticatedUserError = Schemas.BasicError;
 
 export interface CodespacesMethods {
   /**

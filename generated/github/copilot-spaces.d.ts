@@ -3,7 +3,7 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CopilotSpacesAddCollaboratorForOrgParams
   extends P.Org, P.SpaceNumber {
@@ -17,9 +17,9 @@ export interface CopilotSpacesAddCollaboratorForOrgParams
   };
 }
 export type CopilotSpacesAddCollaboratorForOrgResponse =
-  S.CopilotSpaceCollaborator;
+  Schemas.CopilotSpaceCollaborator;
 export type CopilotSpacesAddCollaboratorForOrgError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSpacesAddCollaboratorForUserParams
   extends P.Username, P.SpaceNumber {
@@ -33,9 +33,9 @@ export interface CopilotSpacesAddCollaboratorForUserParams
   };
 }
 export type CopilotSpacesAddCollaboratorForUserResponse =
-  S.CopilotSpaceCollaborator;
+  Schemas.CopilotSpaceCollaborator;
 export type CopilotSpacesAddCollaboratorForUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSpacesCreateForOrgParams extends P.Org {
   body: {
@@ -55,11 +55,12 @@ export interface CopilotSpacesCreateForOrgParams extends P.Org {
      */
     base_role?: "reader" | "writer" | "admin" | "no_access";
     /** Resources to attach to the space. */
-    resources_attributes?: S.CopilotSpacesCreateForOrgBodyResourcesAttributesItemInput[];
+    resources_attributes?: Schemas.CopilotSpacesCreateForOrgBodyResourcesAttributesItemInput[];
   };
 }
-export type CopilotSpacesCreateForOrgResponse = S.CopilotSpace;
-export type CopilotSpacesCreateForOrgError = S.BasicError | S.ValidationError;
+export type CopilotSpacesCreateForOrgResponse = Schemas.CopilotSpace;
+export type CopilotSpacesCreateForOrgError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSpacesCreateForUserParams extends P.Username {
   body: {
@@ -78,11 +79,12 @@ export interface CopilotSpacesCreateForUserParams extends P.Username {
      */
     base_role?: "reader" | "no_access";
     /** Resources to attach to the space. */
-    resources_attributes?: S.CopilotSpacesCreateForOrgBodyResourcesAttributesItemInput[];
+    resources_attributes?: Schemas.CopilotSpacesCreateForOrgBodyResourcesAttributesItemInput[];
   };
 }
-export type CopilotSpacesCreateForUserResponse = S.CopilotSpace;
-export type CopilotSpacesCreateForUserError = S.BasicError | S.ValidationError;
+export type CopilotSpacesCreateForUserResponse = Schemas.CopilotSpace;
+export type CopilotSpacesCreateForUserError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSpacesCreateResourceForOrgParams
   extends P.Org, P.SpaceNumber {
@@ -98,9 +100,10 @@ export interface CopilotSpacesCreateResourceForOrgParams
     metadata: Record<string, unknown>;
   };
 }
-export type CopilotSpacesCreateResourceForOrgResponse = S.CopilotSpaceResource;
+export type CopilotSpacesCreateResourceForOrgResponse =
+  Schemas.CopilotSpaceResource;
 export type CopilotSpacesCreateResourceForOrgError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSpacesCreateResourceForUserParams
   extends P.Username, P.SpaceNumber {
@@ -116,63 +119,68 @@ export interface CopilotSpacesCreateResourceForUserParams
     metadata: Record<string, unknown>;
   };
 }
-export type CopilotSpacesCreateResourceForUserResponse = S.CopilotSpaceResource;
+export type CopilotSpacesCreateResourceForUserResponse =
+  Schemas.CopilotSpaceResource;
 export type CopilotSpacesCreateResourceForUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSpacesDeleteForOrgParams extends P.Org, P.SpaceNumber {}
 export type CopilotSpacesDeleteForOrgResponse = void;
-export type CopilotSpacesDeleteForOrgError = S.BasicError | S.ValidationError;
+export type CopilotSpacesDeleteForOrgError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSpacesDeleteForUserParams
   extends P.Username, P.SpaceNumber {}
 export type CopilotSpacesDeleteForUserResponse = void;
-export type CopilotSpacesDeleteForUserError = S.BasicError | S.ValidationError;
+export type CopilotSpacesDeleteForUserError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSpacesDeleteResourceForOrgParams
   extends P.Org, P.SpaceNumber, P.SpaceResourceId {}
 export type CopilotSpacesDeleteResourceForOrgResponse = void;
-export type CopilotSpacesDeleteResourceForOrgError = S.BasicError;
+export type CopilotSpacesDeleteResourceForOrgError = Schemas.BasicError;
 
 export interface CopilotSpacesDeleteResourceForUserParams
   extends P.Username, P.SpaceNumber, P.SpaceResourceId {}
 export type CopilotSpacesDeleteResourceForUserResponse = void;
-export type CopilotSpacesDeleteResourceForUserError = S.BasicError;
+export type CopilotSpacesDeleteResourceForUserError = Schemas.BasicError;
 
 export interface CopilotSpacesGetForOrgParams extends P.Org, P.SpaceNumber {}
-export type CopilotSpacesGetForOrgResponse = S.CopilotSpace;
-export type CopilotSpacesGetForOrgError = S.BasicError;
+export type CopilotSpacesGetForOrgResponse = Schemas.CopilotSpace;
+export type CopilotSpacesGetForOrgError = Schemas.BasicError;
 
 export interface CopilotSpacesGetForUserParams
   extends P.Username, P.SpaceNumber {}
-export type CopilotSpacesGetForUserResponse = S.CopilotSpace;
-export type CopilotSpacesGetForUserError = S.BasicError;
+export type CopilotSpacesGetForUserResponse = Schemas.CopilotSpace;
+export type CopilotSpacesGetForUserError = Schemas.BasicError;
 
 export interface CopilotSpacesGetResourceForOrgParams
   extends P.Org, P.SpaceNumber, P.SpaceResourceId {}
-export type CopilotSpacesGetResourceForOrgResponse = S.CopilotSpaceResource;
-export type CopilotSpacesGetResourceForOrgError = S.BasicError;
+export type CopilotSpacesGetResourceForOrgResponse =
+  Schemas.CopilotSpaceResource;
+export type CopilotSpacesGetResourceForOrgError = Schemas.BasicError;
 
 export interface CopilotSpacesGetResourceForUserParams
   extends P.Username, P.SpaceNumber, P.SpaceResourceId {}
-export type CopilotSpacesGetResourceForUserResponse = S.CopilotSpaceResource;
-export type CopilotSpacesGetResourceForUserError = S.BasicError;
+export type CopilotSpacesGetResourceForUserResponse =
+  Schemas.CopilotSpaceResource;
+export type CopilotSpacesGetResourceForUserError = Schemas.BasicError;
 
 export interface CopilotSpacesListCollaboratorsForOrgParams
   extends P.Org, P.SpaceNumber {}
 export type CopilotSpacesListCollaboratorsForOrgResponse = {
   /** The list of collaborators for this Copilot Space. */
-  collaborators: S.CopilotSpaceCollaborator[];
+  collaborators: Schemas.CopilotSpaceCollaborator[];
 };
-export type CopilotSpacesListCollaboratorsForOrgError = S.BasicError;
+export type CopilotSpacesListCollaboratorsForOrgError = Schemas.BasicError;
 
 export interface CopilotSpacesListCollaboratorsForUserParams
   extends P.Username, P.SpaceNumber {}
 export type CopilotSpacesListCollaboratorsForUserResponse = {
   /** The list of collaborators for this Copilot Space. */
-  collaborators: S.CopilotSpaceCollaborator[];
+  collaborators: Schemas.CopilotSpaceCollaborator[];
 };
-export type CopilotSpacesListCollaboratorsForUserError = S.BasicError;
+export type CopilotSpacesListCollaboratorsForUserError = Schemas.BasicError;
 
 export interface CopilotSpacesListForOrgParams extends P.Org, P.PerPage3 {
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. */
@@ -182,9 +190,9 @@ export interface CopilotSpacesListForOrgParams extends P.Org, P.PerPage3 {
 }
 export type CopilotSpacesListForOrgResponse = {
   /** The list of Copilot Spaces on this page of results. */
-  spaces: S.CopilotSpace[];
+  spaces: Schemas.CopilotSpace[];
 };
-export type CopilotSpacesListForOrgError = S.BasicError;
+export type CopilotSpacesListForOrgError = Schemas.BasicError;
 
 export interface CopilotSpacesListForUserParams extends P.Username, P.PerPage3 {
   /** A cursor, as given in the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers). If specified, the query only searches for results before this cursor. */
@@ -194,25 +202,25 @@ export interface CopilotSpacesListForUserParams extends P.Username, P.PerPage3 {
 }
 export type CopilotSpacesListForUserResponse = {
   /** The list of Copilot Spaces on this page of results. */
-  spaces: S.CopilotSpace[];
+  spaces: Schemas.CopilotSpace[];
 };
-export type CopilotSpacesListForUserError = S.BasicError;
+export type CopilotSpacesListForUserError = Schemas.BasicError;
 
 export interface CopilotSpacesListResourcesForOrgParams
   extends P.Org, P.SpaceNumber {}
 export type CopilotSpacesListResourcesForOrgResponse = {
   /** The list of resources attached to this Copilot Space. */
-  resources: S.CopilotSpaceResource[];
+  resources: Schemas.CopilotSpaceResource[];
 };
-export type CopilotSpacesListResourcesForOrgError = S.BasicError;
+export type CopilotSpacesListResourcesForOrgError = Schemas.BasicError;
 
 export interface CopilotSpacesListResourcesForUserParams
   extends P.Username, P.SpaceNumber {}
 export type CopilotSpacesListResourcesForUserResponse = {
   /** The list of resources attached to this Copilot Space. */
-  resources: S.CopilotSpaceResource[];
+  resources: Schemas.CopilotSpaceResource[];
 };
-export type CopilotSpacesListResourcesForUserError = S.BasicError;
+export type CopilotSpacesListResourcesForUserError = Schemas.BasicError;
 
 export interface CopilotSpacesRemoveCollaboratorForOrgParams
   extends P.Org, P.SpaceNumber {
@@ -222,7 +230,7 @@ export interface CopilotSpacesRemoveCollaboratorForOrgParams
   actor_identifier: string;
 }
 export type CopilotSpacesRemoveCollaboratorForOrgResponse = void;
-export type CopilotSpacesRemoveCollaboratorForOrgError = S.BasicError;
+export type CopilotSpacesRemoveCollaboratorForOrgError = Schemas.BasicError;
 
 export interface CopilotSpacesRemoveCollaboratorForUserParams
   extends P.Username, P.SpaceNumber {
@@ -232,7 +240,7 @@ export interface CopilotSpacesRemoveCollaboratorForUserParams
   actor_identifier: string;
 }
 export type CopilotSpacesRemoveCollaboratorForUserResponse = void;
-export type CopilotSpacesRemoveCollaboratorForUserError = S.BasicError;
+export type CopilotSpacesRemoveCollaboratorForUserError = Schemas.BasicError;
 
 export interface CopilotSpacesUpdateCollaboratorForOrgParams
   extends P.Org, P.SpaceNumber {
@@ -246,9 +254,9 @@ export interface CopilotSpacesUpdateCollaboratorForOrgParams
   };
 }
 export type CopilotSpacesUpdateCollaboratorForOrgResponse =
-  S.CopilotSpaceCollaborator | undefined;
+  Schemas.CopilotSpaceCollaborator | undefined;
 export type CopilotSpacesUpdateCollaboratorForOrgError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSpacesUpdateCollaboratorForUserParams
   extends P.Username, P.SpaceNumber {
@@ -262,9 +270,9 @@ export interface CopilotSpacesUpdateCollaboratorForUserParams
   };
 }
 export type CopilotSpacesUpdateCollaboratorForUserResponse =
-  S.CopilotSpaceCollaborator | undefined;
+  Schemas.CopilotSpaceCollaborator | undefined;
 export type CopilotSpacesUpdateCollaboratorForUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSpacesUpdateForOrgParams extends P.Org, P.SpaceNumber {
   body: {
@@ -283,11 +291,12 @@ export interface CopilotSpacesUpdateForOrgParams extends P.Org, P.SpaceNumber {
      */
     base_role?: "reader" | "writer" | "admin" | "no_access";
     /** Resources to attach to the space. */
-    resources_attributes?: S.CopilotSpacesCreateForOrgBodyResourcesAttributesItemInput[];
+    resources_attributes?: Schemas.CopilotSpacesCreateForOrgBodyResourcesAttributesItemInput[];
   };
 }
-export type CopilotSpacesUpdateForOrgResponse = S.CopilotSpace;
-export type CopilotSpacesUpdateForOrgError = S.BasicError | S.ValidationError;
+export type CopilotSpacesUpdateForOrgResponse = Schemas.CopilotSpace;
+export type CopilotSpacesUpdateForOrgError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSpacesUpdateForUserParams
   extends P.Username, P.SpaceNumber {
@@ -306,11 +315,12 @@ export interface CopilotSpacesUpdateForUserParams
      */
     base_role?: "reader" | "no_access";
     /** Resources to attach to the space. */
-    resources_attributes?: S.CopilotSpacesCreateForOrgBodyResourcesAttributesItemInput[];
+    resources_attributes?: Schemas.CopilotSpacesCreateForOrgBodyResourcesAttributesItemInput[];
   };
 }
-export type CopilotSpacesUpdateForUserResponse = S.CopilotSpace;
-export type CopilotSpacesUpdateForUserError = S.BasicError | S.ValidationError;
+export type CopilotSpacesUpdateForUserResponse = Schemas.CopilotSpace;
+export type CopilotSpacesUpdateForUserError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSpacesUpdateResourceForOrgParams
   extends P.Org, P.SpaceNumber, P.SpaceResourceId {
@@ -319,9 +329,10 @@ export interface CopilotSpacesUpdateResourceForOrgParams
     metadata?: Record<string, unknown>;
   };
 }
-export type CopilotSpacesUpdateResourceForOrgResponse = S.CopilotSpaceResource;
+export type CopilotSpacesUpdateResourceForOrgResponse =
+  Schemas.CopilotSpaceResource;
 export type CopilotSpacesUpdateResourceForOrgError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSpacesUpdateResourceForUserParams
   extends P.Username, P.SpaceNumber, P.SpaceResourceId {
@@ -330,9 +341,10 @@ export interface CopilotSpacesUpdateResourceForUserParams
     metadata?: Record<string, unknown>;
   };
 }
-export type CopilotSpacesUpdateResourceForUserResponse = S.CopilotSpaceResource;
+export type CopilotSpacesUpdateResourceForUserResponse =
+  Schemas.CopilotSpaceResource;
 export type CopilotSpacesUpdateResourceForUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSpacesMethods {
   /**

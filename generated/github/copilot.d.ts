@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CopilotAddCopilotSeatsForTeamsParams extends P.Org {
   body: {
@@ -14,7 +14,7 @@ export interface CopilotAddCopilotSeatsForTeamsParams extends P.Org {
 export type CopilotAddCopilotSeatsForTeamsResponse = {
   seats_created: number;
 };
-export type CopilotAddCopilotSeatsForTeamsError = S.BasicError;
+export type CopilotAddCopilotSeatsForTeamsError = Schemas.BasicError;
 
 export interface CopilotAddCopilotSeatsForUsersParams extends P.Org {
   body: {
@@ -25,7 +25,7 @@ export interface CopilotAddCopilotSeatsForUsersParams extends P.Org {
 export type CopilotAddCopilotSeatsForUsersResponse = {
   seats_created: number;
 };
-export type CopilotAddCopilotSeatsForUsersError = S.BasicError;
+export type CopilotAddCopilotSeatsForUsersError = Schemas.BasicError;
 
 export interface CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParams
   extends P.Enterprise {
@@ -44,7 +44,7 @@ export interface CopilotAddOrganizationsToEnterpriseCodingAgentPolicyParams
 }
 export type CopilotAddOrganizationsToEnterpriseCodingAgentPolicyResponse = void;
 export type CopilotAddOrganizationsToEnterpriseCodingAgentPolicyError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface CopilotCancelCopilotSeatAssignmentForTeamsParams
   extends P.Org {
@@ -56,7 +56,8 @@ export interface CopilotCancelCopilotSeatAssignmentForTeamsParams
 export type CopilotCancelCopilotSeatAssignmentForTeamsResponse = {
   seats_cancelled: number;
 };
-export type CopilotCancelCopilotSeatAssignmentForTeamsError = S.BasicError;
+export type CopilotCancelCopilotSeatAssignmentForTeamsError =
+  Schemas.BasicError;
 
 export interface CopilotCancelCopilotSeatAssignmentForUsersParams
   extends P.Org {
@@ -68,98 +69,106 @@ export interface CopilotCancelCopilotSeatAssignmentForUsersParams
 export type CopilotCancelCopilotSeatAssignmentForUsersResponse = {
   seats_cancelled: number;
 };
-export type CopilotCancelCopilotSeatAssignmentForUsersError = S.BasicError;
+export type CopilotCancelCopilotSeatAssignmentForUsersError =
+  Schemas.BasicError;
 
 export interface CopilotCopilotContentExclusionForOrganizationParams
   extends P.Org {}
 export type CopilotCopilotContentExclusionForOrganizationResponse =
-  S.CopilotOrganizationContentExclusionDetails;
-export type CopilotCopilotContentExclusionForOrganizationError = S.BasicError;
+  Schemas.CopilotOrganizationContentExclusionDetails;
+export type CopilotCopilotContentExclusionForOrganizationError =
+  Schemas.BasicError;
 
 export interface CopilotCopilotEnterpriseOneDayUsageMetricsParams
   extends P.Enterprise, P.Day2 {}
 export type CopilotCopilotEnterpriseOneDayUsageMetricsResponse =
-  S.CopilotUsageMetrics1DayReport;
-export type CopilotCopilotEnterpriseOneDayUsageMetricsError = S.BasicError;
+  Schemas.CopilotUsageMetrics1DayReport;
+export type CopilotCopilotEnterpriseOneDayUsageMetricsError =
+  Schemas.BasicError;
 
 export interface CopilotCopilotEnterpriseReposOneDayReportParams
   extends P.Enterprise, P.Day2 {}
 export type CopilotCopilotEnterpriseReposOneDayReportResponse =
-  S.CopilotUsageMetrics1DayReport | undefined;
-export type CopilotCopilotEnterpriseReposOneDayReportError = S.BasicError;
+  Schemas.CopilotUsageMetrics1DayReport | undefined;
+export type CopilotCopilotEnterpriseReposOneDayReportError = Schemas.BasicError;
 
 export interface CopilotCopilotEnterpriseUsageMetricsParams
   extends P.Enterprise {}
 export type CopilotCopilotEnterpriseUsageMetricsResponse =
-  S.CopilotUsageMetrics28DayReport;
-export type CopilotCopilotEnterpriseUsageMetricsError = S.BasicError;
+  Schemas.CopilotUsageMetrics28DayReport;
+export type CopilotCopilotEnterpriseUsageMetricsError = Schemas.BasicError;
 
 export interface CopilotCopilotEnterpriseUserTeamsOneDayReportParams
   extends P.Enterprise, P.Day2 {}
 export type CopilotCopilotEnterpriseUserTeamsOneDayReportResponse =
-  S.CopilotUsageMetrics1DayReport;
-export type CopilotCopilotEnterpriseUserTeamsOneDayReportError = S.BasicError;
+  Schemas.CopilotUsageMetrics1DayReport;
+export type CopilotCopilotEnterpriseUserTeamsOneDayReportError =
+  Schemas.BasicError;
 
 export interface CopilotCopilotOrganizationOneDayUsageMetricsParams
   extends P.Org, P.Day2 {}
 export type CopilotCopilotOrganizationOneDayUsageMetricsResponse =
-  S.CopilotUsageMetrics1DayReport | undefined;
-export type CopilotCopilotOrganizationOneDayUsageMetricsError = S.BasicError;
+  Schemas.CopilotUsageMetrics1DayReport | undefined;
+export type CopilotCopilotOrganizationOneDayUsageMetricsError =
+  Schemas.BasicError;
 
 export interface CopilotCopilotOrganizationReposOneDayReportParams
   extends P.Org, P.Day2 {}
 export type CopilotCopilotOrganizationReposOneDayReportResponse =
-  S.CopilotUsageMetrics1DayReport | undefined;
-export type CopilotCopilotOrganizationReposOneDayReportError = S.BasicError;
+  Schemas.CopilotUsageMetrics1DayReport | undefined;
+export type CopilotCopilotOrganizationReposOneDayReportError =
+  Schemas.BasicError;
 
 export interface CopilotCopilotOrganizationUsageMetricsParams extends P.Org {}
 export type CopilotCopilotOrganizationUsageMetricsResponse =
-  S.CopilotUsageMetrics28DayReport;
-export type CopilotCopilotOrganizationUsageMetricsError = S.BasicError;
+  Schemas.CopilotUsageMetrics28DayReport;
+export type CopilotCopilotOrganizationUsageMetricsError = Schemas.BasicError;
 
 export interface CopilotCopilotOrganizationUserTeamsOneDayReportParams
   extends P.Org, P.Day2 {}
 export type CopilotCopilotOrganizationUserTeamsOneDayReportResponse =
-  S.CopilotUsageMetrics1DayReport | undefined;
-export type CopilotCopilotOrganizationUserTeamsOneDayReportError = S.BasicError;
+  Schemas.CopilotUsageMetrics1DayReport | undefined;
+export type CopilotCopilotOrganizationUserTeamsOneDayReportError =
+  Schemas.BasicError;
 
 export interface CopilotCopilotOrganizationUsersOneDayUsageMetricsParams
   extends P.Org, P.Day2 {}
 export type CopilotCopilotOrganizationUsersOneDayUsageMetricsResponse =
-  S.CopilotUsageMetrics1DayReport | undefined;
+  Schemas.CopilotUsageMetrics1DayReport | undefined;
 export type CopilotCopilotOrganizationUsersOneDayUsageMetricsError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface CopilotCopilotOrganizationUsersUsageMetricsParams
   extends P.Org {}
 export type CopilotCopilotOrganizationUsersUsageMetricsResponse =
-  S.CopilotUsageMetrics28DayReport;
-export type CopilotCopilotOrganizationUsersUsageMetricsError = S.BasicError;
+  Schemas.CopilotUsageMetrics28DayReport;
+export type CopilotCopilotOrganizationUsersUsageMetricsError =
+  Schemas.BasicError;
 
 export interface CopilotCopilotUsersOneDayUsageMetricsParams
   extends P.Enterprise, P.Day2 {}
 export type CopilotCopilotUsersOneDayUsageMetricsResponse =
-  S.CopilotUsageMetrics1DayReport;
-export type CopilotCopilotUsersOneDayUsageMetricsError = S.BasicError;
+  Schemas.CopilotUsageMetrics1DayReport;
+export type CopilotCopilotUsersOneDayUsageMetricsError = Schemas.BasicError;
 
 export interface CopilotCopilotUsersUsageMetricsParams extends P.Enterprise {}
 export type CopilotCopilotUsersUsageMetricsResponse =
-  S.CopilotUsageMetrics28DayReport;
-export type CopilotCopilotUsersUsageMetricsError = S.BasicError;
+  Schemas.CopilotUsageMetrics28DayReport;
+export type CopilotCopilotUsersUsageMetricsError = Schemas.BasicError;
 
 export interface CopilotDisableCopilotCodingAgentForRepositoryInOrganizationParams
   extends P.Org, P.RepositoryId {}
 export type CopilotDisableCopilotCodingAgentForRepositoryInOrganizationResponse =
   void;
 export type CopilotDisableCopilotCodingAgentForRepositoryInOrganizationError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface CopilotEnableCopilotCodingAgentForRepositoryInOrganizationParams
   extends P.Org, P.RepositoryId {}
 export type CopilotEnableCopilotCodingAgentForRepositoryInOrganizationResponse =
   void;
 export type CopilotEnableCopilotCodingAgentForRepositoryInOrganizationError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotGetCopilotCloudAgentConfigurationParams
   extends P.Owner, P.Repo {}
@@ -194,7 +203,7 @@ export type CopilotGetCopilotCloudAgentConfigurationResponse = {
   /** Whether write access is required for automation triggers. When true, automations will only run if the user triggering the event has write access to the repository. When false, users can create automations that listen for events triggered by users without write access. */
   require_write_access_for_automation_triggers: boolean;
 };
-export type CopilotGetCopilotCloudAgentConfigurationError = S.BasicError;
+export type CopilotGetCopilotCloudAgentConfigurationError = Schemas.BasicError;
 
 export interface CopilotGetCopilotCodingAgentPermissionsOrganizationParams
   extends P.Org {}
@@ -205,29 +214,30 @@ export type CopilotGetCopilotCodingAgentPermissionsOrganizationResponse = {
   selected_repositories_url?: string;
 };
 export type CopilotGetCopilotCodingAgentPermissionsOrganizationError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface CopilotGetCopilotOrganizationDetailsParams extends P.Org {}
 export type CopilotGetCopilotOrganizationDetailsResponse =
-  S.CopilotOrganizationDetails;
-export type CopilotGetCopilotOrganizationDetailsError = S.BasicError;
+  Schemas.CopilotOrganizationDetails;
+export type CopilotGetCopilotOrganizationDetailsError = Schemas.BasicError;
 
 export interface CopilotGetCopilotSeatDetailsForUserParams
   extends P.Org, P.Username {}
-export type CopilotGetCopilotSeatDetailsForUserResponse = S.CopilotSeatDetails;
-export type CopilotGetCopilotSeatDetailsForUserError = S.BasicError;
+export type CopilotGetCopilotSeatDetailsForUserResponse =
+  Schemas.CopilotSeatDetails;
+export type CopilotGetCopilotSeatDetailsForUserError = Schemas.BasicError;
 
 export interface CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationParams
   extends P.Org, P.PerPage, P.Page {}
 export type CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationResponse =
   {
     total_count: number;
-    repositories: S.MinimalRepository[];
+    repositories: Schemas.MinimalRepository[];
   };
 export type CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationError =
-  S.BasicError;
+  Schemas.BasicError;
 export type CopilotListCopilotCodingAgentSelectedRepositoriesForOrganizationItem =
-  S.MinimalRepository;
+  Schemas.MinimalRepository;
 
 export interface CopilotListCopilotSeatsParams extends P.Org, P.Page {
   /**
@@ -239,10 +249,10 @@ export interface CopilotListCopilotSeatsParams extends P.Org, P.Page {
 export type CopilotListCopilotSeatsResponse = {
   /** Total number of Copilot seats for the organization currently being billed. */
   total_seats?: number;
-  seats?: S.CopilotSeatDetails[];
+  seats?: Schemas.CopilotSeatDetails[];
 };
-export type CopilotListCopilotSeatsError = S.BasicError;
-export type CopilotListCopilotSeatsItem = S.CopilotSeatDetails;
+export type CopilotListCopilotSeatsError = Schemas.BasicError;
+export type CopilotListCopilotSeatsItem = Schemas.CopilotSeatDetails;
 
 export interface CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParams
   extends P.Enterprise {
@@ -262,7 +272,7 @@ export interface CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyParams
 export type CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyResponse =
   void;
 export type CopilotRemoveOrganizationsFromEnterpriseCodingAgentPolicyError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface CopilotSetCopilotCodingAgentPermissionsOrganizationParams
   extends P.Org {
@@ -273,7 +283,7 @@ export interface CopilotSetCopilotCodingAgentPermissionsOrganizationParams
 }
 export type CopilotSetCopilotCodingAgentPermissionsOrganizationResponse = void;
 export type CopilotSetCopilotCodingAgentPermissionsOrganizationError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSetCopilotCodingAgentSelectedRepositoriesForOrganizationParams
   extends P.Org {
@@ -285,7 +295,7 @@ export interface CopilotSetCopilotCodingAgentSelectedRepositoriesForOrganization
 export type CopilotSetCopilotCodingAgentSelectedRepositoriesForOrganizationResponse =
   void;
 export type CopilotSetCopilotCodingAgentSelectedRepositoriesForOrganizationError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface CopilotSetCopilotContentExclusionForOrganizationParams
   extends P.Org {
@@ -307,7 +317,7 @@ export type CopilotSetCopilotContentExclusionForOrganizationResponse = {
   message?: string;
 };
 export type CopilotSetCopilotContentExclusionForOrganizationError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface CopilotSetEnterpriseCodingAgentPolicyParams
   extends P.Enterprise {
@@ -322,7 +332,7 @@ export interface CopilotSetEnterpriseCodingAgentPolicyParams
   };
 }
 export type CopilotSetEnterpriseCodingAgentPolicyResponse = void;
-export type CopilotSetEnterpriseCodingAgentPolicyError = S.BasicError;
+export type CopilotSetEnterpriseCodingAgentPolicyError = Schemas.BasicError;
 
 export interface CopilotMethods {
   /**

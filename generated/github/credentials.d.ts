@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CredentialsRevokeParams {
   body: {
@@ -11,7 +11,8 @@ export interface CredentialsRevokeParams {
   };
 }
 export type CredentialsRevokeResponse = Record<string, unknown>;
-export type CredentialsRevokeError = S.ValidationErrorSimple | S.BasicError;
+export type CredentialsRevokeError =
+  Schemas.ValidationErrorSimple | Schemas.BasicError;
 
 export interface CredentialsMethods {
   /**

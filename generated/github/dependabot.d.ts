@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface DependabotAddSelectedRepoToOrgSecretParams
   extends P.Org, P.SecretName {
@@ -26,7 +26,7 @@ export interface DependabotCreateOrUpdateOrgSecretParams
   };
 }
 export type DependabotCreateOrUpdateOrgSecretResponse =
-  S.EmptyObject | undefined;
+  Schemas.EmptyObject | undefined;
 export type DependabotCreateOrUpdateOrgSecretError = unknown;
 
 export interface DependabotCreateOrUpdateRepoSecretParams
@@ -39,7 +39,7 @@ export interface DependabotCreateOrUpdateRepoSecretParams
   };
 }
 export type DependabotCreateOrUpdateRepoSecretResponse =
-  S.EmptyObject | undefined;
+  Schemas.EmptyObject | undefined;
 export type DependabotCreateOrUpdateRepoSecretError = unknown;
 
 export interface DependabotDeleteOrgSecretParams extends P.Org, P.SecretName {}
@@ -58,26 +58,27 @@ export interface DependabotGetAlertParams extends P.Owner, P.Repo {
    * or in `number` fields in the response from the
    * `GET /repos/{owner}/{repo}/dependabot/alerts` operation.
    */
-  alert_number: S.AlertNumber;
+  alert_number: Schemas.AlertNumber;
 }
-export type DependabotGetAlertResponse = S.DependabotAlert;
-export type DependabotGetAlertError = S.BasicError;
+export type DependabotGetAlertResponse = Schemas.DependabotAlert;
+export type DependabotGetAlertError = Schemas.BasicError;
 
 export interface DependabotGetOrgPublicKeyParams extends P.Org {}
-export type DependabotGetOrgPublicKeyResponse = S.DependabotPublicKey;
+export type DependabotGetOrgPublicKeyResponse = Schemas.DependabotPublicKey;
 export type DependabotGetOrgPublicKeyError = unknown;
 
 export interface DependabotGetOrgSecretParams extends P.Org, P.SecretName {}
-export type DependabotGetOrgSecretResponse = S.OrganizationDependabotSecret;
+export type DependabotGetOrgSecretResponse =
+  Schemas.OrganizationDependabotSecret;
 export type DependabotGetOrgSecretError = unknown;
 
 export interface DependabotGetRepoPublicKeyParams extends P.Owner, P.Repo {}
-export type DependabotGetRepoPublicKeyResponse = S.DependabotPublicKey;
+export type DependabotGetRepoPublicKeyResponse = Schemas.DependabotPublicKey;
 export type DependabotGetRepoPublicKeyError = unknown;
 
 export interface DependabotGetRepoSecretParams
   extends P.Owner, P.Repo, P.SecretName {}
-export type DependabotGetRepoSecretResponse = S.DependabotSecret;
+export type DependabotGetRepoSecretResponse = Schemas.DependabotSecret;
 export type DependabotGetRepoSecretError = unknown;
 
 export interface DependabotListAlertsForEnterpriseParams
@@ -104,9 +105,9 @@ export interface DependabotListAlertsForEnterpriseParams
   has?: string | "patch"[];
 }
 export type DependabotListAlertsForEnterpriseResponse =
-  S.DependabotAlertWithRepository[];
+  Schemas.DependabotAlertWithRepository[];
 export type DependabotListAlertsForEnterpriseError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface DependabotListAlertsForOrgParams
   extends
@@ -146,9 +147,9 @@ export interface DependabotListAlertsForOrgParams
   runtime_risk?: string;
 }
 export type DependabotListAlertsForOrgResponse =
-  S.DependabotAlertWithRepository[];
+  Schemas.DependabotAlertWithRepository[];
 export type DependabotListAlertsForOrgError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface DependabotListAlertsForRepoParams
   extends
@@ -176,36 +177,37 @@ export interface DependabotListAlertsForRepoParams
    */
   has?: string | "patch"[];
 }
-export type DependabotListAlertsForRepoResponse = S.DependabotAlert[];
+export type DependabotListAlertsForRepoResponse = Schemas.DependabotAlert[];
 export type DependabotListAlertsForRepoError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface DependabotListOrgSecretsParams
   extends P.Org, P.PerPage, P.Page {}
 export type DependabotListOrgSecretsResponse = {
   total_count: number;
-  secrets: S.OrganizationDependabotSecret[];
+  secrets: Schemas.OrganizationDependabotSecret[];
 };
 export type DependabotListOrgSecretsError = unknown;
-export type DependabotListOrgSecretsItem = S.OrganizationDependabotSecret;
+export type DependabotListOrgSecretsItem = Schemas.OrganizationDependabotSecret;
 
 export interface DependabotListRepoSecretsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
 export type DependabotListRepoSecretsResponse = {
   total_count: number;
-  secrets: S.DependabotSecret[];
+  secrets: Schemas.DependabotSecret[];
 };
 export type DependabotListRepoSecretsError = unknown;
-export type DependabotListRepoSecretsItem = S.DependabotSecret;
+export type DependabotListRepoSecretsItem = Schemas.DependabotSecret;
 
 export interface DependabotListSelectedReposForOrgSecretParams
   extends P.Org, P.SecretName, P.Page, P.PerPage {}
 export type DependabotListSelectedReposForOrgSecretResponse = {
   total_count: number;
-  repositories: S.MinimalRepository[];
+  repositories: Schemas.MinimalRepository[];
 };
 export type DependabotListSelectedReposForOrgSecretError = unknown;
-export type DependabotListSelectedReposForOrgSecretItem = S.MinimalRepository;
+export type DependabotListSelectedReposForOrgSecretItem =
+  Schemas.MinimalRepository;
 
 export interface DependabotRemoveSelectedRepoFromOrgSecretParams
   extends P.Org, P.SecretName {
@@ -228,10 +230,10 @@ export interface DependabotRepositoryAccessForEnterpriseParams
   per_page?: number;
 }
 export type DependabotRepositoryAccessForEnterpriseResponse =
-  S.DependabotRepositoryAccessDetails;
-export type DependabotRepositoryAccessForEnterpriseError = S.BasicError;
+  Schemas.DependabotRepositoryAccessDetails;
+export type DependabotRepositoryAccessForEnterpriseError = Schemas.BasicError;
 export type DependabotRepositoryAccessForEnterpriseItem =
-  S.NullableSimpleRepository;
+  Schemas.NullableSimpleRepository;
 
 export interface DependabotRepositoryAccessForOrgParams extends P.Org {
   /**
@@ -246,9 +248,10 @@ export interface DependabotRepositoryAccessForOrgParams extends P.Org {
   per_page?: number;
 }
 export type DependabotRepositoryAccessForOrgResponse =
-  S.DependabotRepositoryAccessDetails;
-export type DependabotRepositoryAccessForOrgError = S.BasicError;
-export type DependabotRepositoryAccessForOrgItem = S.NullableSimpleRepository;
+  Schemas.DependabotRepositoryAccessDetails;
+export type DependabotRepositoryAccessForOrgError = Schemas.BasicError;
+export type DependabotRepositoryAccessForOrgItem =
+  Schemas.NullableSimpleRepository;
 
 export interface DependabotSetRepositoryAccessDefaultLevelParams extends P.Org {
   body: {
@@ -257,7 +260,7 @@ export interface DependabotSetRepositoryAccessDefaultLevelParams extends P.Org {
   };
 }
 export type DependabotSetRepositoryAccessDefaultLevelResponse = void;
-export type DependabotSetRepositoryAccessDefaultLevelError = S.BasicError;
+export type DependabotSetRepositoryAccessDefaultLevelError = Schemas.BasicError;
 
 export interface DependabotSetRepositoryAccessDefaultLevelForEnterpriseParams
   extends P.Enterprise {
@@ -269,7 +272,7 @@ export interface DependabotSetRepositoryAccessDefaultLevelForEnterpriseParams
 export type DependabotSetRepositoryAccessDefaultLevelForEnterpriseResponse =
   void;
 export type DependabotSetRepositoryAccessDefaultLevelForEnterpriseError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface DependabotSetSelectedReposForOrgSecretParams
   extends P.Org, P.SecretName {
@@ -288,7 +291,7 @@ export interface DependabotUpdateAlertParams extends P.Owner, P.Repo {
    * or in `number` fields in the response from the
    * `GET /repos/{owner}/{repo}/dependabot/alerts` operation.
    */
-  alert_number: S.AlertNumber;
+  alert_number: Schemas.AlertNumber;
   body: {
     /**
      * The state of the Dependabot alert.
@@ -325,8 +328,9 @@ export interface DependabotUpdateAlertParams extends P.Owner, P.Repo {
     };
   };
 }
-export type DependabotUpdateAlertResponse = S.DependabotAlert;
-export type DependabotUpdateAlertError = S.BasicError | S.ValidationErrorSimple;
+export type DependabotUpdateAlertResponse = Schemas.DependabotAlert;
+export type DependabotUpdateAlertError =
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface DependabotUpdateRepositoryAccessForEnterpriseParams
   extends P.Enterprise {
@@ -338,7 +342,8 @@ export interface DependabotUpdateRepositoryAccessForEnterpriseParams
   };
 }
 export type DependabotUpdateRepositoryAccessForEnterpriseResponse = void;
-export type DependabotUpdateRepositoryAccessForEnterpriseError = S.BasicError;
+export type DependabotUpdateRepositoryAccessForEnterpriseError =
+  Schemas.BasicError;
 
 export interface DependabotUpdateRepositoryAccessForOrgParams extends P.Org {
   body: {
@@ -349,7 +354,7 @@ export interface DependabotUpdateRepositoryAccessForOrgParams extends P.Org {
   };
 }
 export type DependabotUpdateRepositoryAccessForOrgResponse = void;
-export type DependabotUpdateRepositoryAccessForOrgError = S.BasicError;
+export type DependabotUpdateRepositoryAccessForOrgError = Schemas.BasicError;
 
 export interface DependabotMethods {
   /**

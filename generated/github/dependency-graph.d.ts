@@ -3,11 +3,11 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface DependencyGraphCreateRepositorySnapshotParams
   extends P.Owner, P.Repo {
-  body: S.SnapshotInput;
+  body: Schemas.SnapshotInput;
 }
 export type DependencyGraphCreateRepositorySnapshotResponse = {
   /** ID of the created snapshot. */
@@ -27,9 +27,9 @@ export interface DependencyGraphDiffRangeParams extends P.Owner, P.Repo {
   /** The full path, relative to the repository root, of the dependency manifest file. */
   name?: string;
 }
-export type DependencyGraphDiffRangeResponse = S.DependencyGraphDiff;
+export type DependencyGraphDiffRangeResponse = Schemas.DependencyGraphDiff;
 export type DependencyGraphDiffRangeError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -37,15 +37,15 @@ export type DependencyGraphDiffRangeError =
     };
 
 export interface DependencyGraphExportSbomParams extends P.Owner, P.Repo {}
-export type DependencyGraphExportSbomResponse = S.DependencyGraphSpdxSbom;
-export type DependencyGraphExportSbomError = S.BasicError;
+export type DependencyGraphExportSbomResponse = Schemas.DependencyGraphSpdxSbom;
+export type DependencyGraphExportSbomError = Schemas.BasicError;
 
 export interface DependencyGraphFetchSbomReportParams extends P.Owner, P.Repo {
   /** The unique identifier of the SBOM export. */
   sbom_uuid: string;
 }
 export type DependencyGraphFetchSbomReportResponse = void;
-export type DependencyGraphFetchSbomReportError = S.BasicError;
+export type DependencyGraphFetchSbomReportError = Schemas.BasicError;
 
 export interface DependencyGraphGenerateSbomReportParams
   extends P.Owner, P.Repo {}
@@ -53,7 +53,7 @@ export type DependencyGraphGenerateSbomReportResponse = {
   /** URL to poll for the SBOM export result. */
   sbom_url?: string;
 };
-export type DependencyGraphGenerateSbomReportError = S.BasicError;
+export type DependencyGraphGenerateSbomReportError = Schemas.BasicError;
 
 export interface DependencyGraphMethods {
   /**

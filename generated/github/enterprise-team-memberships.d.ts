@@ -3,11 +3,11 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface EnterpriseTeamMembershipsAddParams
   extends P.Enterprise, P.EnterpriseTeam, P.Username {}
-export type EnterpriseTeamMembershipsAddResponse = S.SimpleUser;
+export type EnterpriseTeamMembershipsAddResponse = Schemas.SimpleUser;
 export type EnterpriseTeamMembershipsAddError = unknown;
 
 export interface EnterpriseTeamMembershipsBulkAddParams
@@ -17,7 +17,7 @@ export interface EnterpriseTeamMembershipsBulkAddParams
     usernames: string[];
   };
 }
-export type EnterpriseTeamMembershipsBulkAddResponse = S.SimpleUser[];
+export type EnterpriseTeamMembershipsBulkAddResponse = Schemas.SimpleUser[];
 export type EnterpriseTeamMembershipsBulkAddError = unknown;
 
 export interface EnterpriseTeamMembershipsBulkRemoveParams
@@ -27,24 +27,24 @@ export interface EnterpriseTeamMembershipsBulkRemoveParams
     usernames: string[];
   };
 }
-export type EnterpriseTeamMembershipsBulkRemoveResponse = S.SimpleUser[];
+export type EnterpriseTeamMembershipsBulkRemoveResponse = Schemas.SimpleUser[];
 export type EnterpriseTeamMembershipsBulkRemoveError = unknown;
 
 export interface EnterpriseTeamMembershipsGetParams
   extends P.Enterprise, P.EnterpriseTeam, P.Username {}
-export type EnterpriseTeamMembershipsGetResponse = S.SimpleUser;
+export type EnterpriseTeamMembershipsGetResponse = Schemas.SimpleUser;
 export type EnterpriseTeamMembershipsGetError = unknown;
 
 export interface EnterpriseTeamMembershipsListParams
   extends P.Enterprise, P.EnterpriseTeam, P.PerPage, P.Page {}
-export type EnterpriseTeamMembershipsListResponse = S.SimpleUser[];
+export type EnterpriseTeamMembershipsListResponse = Schemas.SimpleUser[];
 export type EnterpriseTeamMembershipsListError = unknown;
-export type EnterpriseTeamMembershipsListItem = S.SimpleUser;
+export type EnterpriseTeamMembershipsListItem = Schemas.SimpleUser;
 
 export interface EnterpriseTeamMembershipsRemoveParams
   extends P.Enterprise, P.EnterpriseTeam, P.Username {}
 export type EnterpriseTeamMembershipsRemoveResponse = void;
-export type EnterpriseTeamMembershipsRemoveError = S.BasicError;
+export type EnterpriseTeamMembershipsRemoveError = Schemas.BasicError;
 
 export interface EnterpriseTeamMembershipsMethods {
   /**

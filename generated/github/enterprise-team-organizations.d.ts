@@ -3,11 +3,11 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface EnterpriseTeamOrganizationsAddParams
   extends P.Enterprise, P.EnterpriseTeam, P.Org {}
-export type EnterpriseTeamOrganizationsAddResponse = S.OrganizationSimple;
+export type EnterpriseTeamOrganizationsAddResponse = Schemas.OrganizationSimple;
 export type EnterpriseTeamOrganizationsAddError = unknown;
 
 export interface EnterpriseTeamOrganizationsBulkAddParams
@@ -17,7 +17,8 @@ export interface EnterpriseTeamOrganizationsBulkAddParams
     organization_slugs: string[];
   };
 }
-export type EnterpriseTeamOrganizationsBulkAddResponse = S.OrganizationSimple[];
+export type EnterpriseTeamOrganizationsBulkAddResponse =
+  Schemas.OrganizationSimple[];
 export type EnterpriseTeamOrganizationsBulkAddError = unknown;
 
 export interface EnterpriseTeamOrganizationsBulkRemoveParams
@@ -38,16 +39,16 @@ export type EnterpriseTeamOrganizationsDeleteError = unknown;
 export interface EnterpriseTeamOrganizationsGetAssignmentParams
   extends P.Enterprise, P.EnterpriseTeam, P.Org {}
 export type EnterpriseTeamOrganizationsGetAssignmentResponse =
-  S.OrganizationSimple;
+  Schemas.OrganizationSimple;
 export type EnterpriseTeamOrganizationsGetAssignmentError = unknown;
 
 export interface EnterpriseTeamOrganizationsGetAssignmentsParams
   extends P.Enterprise, P.EnterpriseTeam, P.PerPage, P.Page {}
 export type EnterpriseTeamOrganizationsGetAssignmentsResponse =
-  S.OrganizationSimple[];
+  Schemas.OrganizationSimple[];
 export type EnterpriseTeamOrganizationsGetAssignmentsError = unknown;
 export type EnterpriseTeamOrganizationsGetAssignmentsItem =
-  S.OrganizationSimple;
+  Schemas.OrganizationSimple;
 
 export interface EnterpriseTeamOrganizationsMethods {
   /**

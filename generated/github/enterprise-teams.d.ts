@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface EnterpriseTeamsCreateParams extends P.Enterprise {
   body: {
@@ -39,22 +39,22 @@ export interface EnterpriseTeamsCreateParams extends P.Enterprise {
     notification_setting?: "notifications_enabled" | "notifications_disabled";
   };
 }
-export type EnterpriseTeamsCreateResponse = S.EnterpriseTeam;
+export type EnterpriseTeamsCreateResponse = Schemas.EnterpriseTeam;
 export type EnterpriseTeamsCreateError = unknown;
 
 export interface EnterpriseTeamsDeleteParams extends P.Enterprise, P.TeamSlug {}
 export type EnterpriseTeamsDeleteResponse = void;
-export type EnterpriseTeamsDeleteError = S.BasicError;
+export type EnterpriseTeamsDeleteError = Schemas.BasicError;
 
 export interface EnterpriseTeamsGetParams extends P.Enterprise, P.TeamSlug {}
-export type EnterpriseTeamsGetResponse = S.EnterpriseTeam;
-export type EnterpriseTeamsGetError = S.BasicError;
+export type EnterpriseTeamsGetResponse = Schemas.EnterpriseTeam;
+export type EnterpriseTeamsGetError = Schemas.BasicError;
 
 export interface EnterpriseTeamsListParams
   extends P.Enterprise, P.PerPage, P.Page {}
-export type EnterpriseTeamsListResponse = S.EnterpriseTeam[];
-export type EnterpriseTeamsListError = S.BasicError;
-export type EnterpriseTeamsListItem = S.EnterpriseTeam;
+export type EnterpriseTeamsListResponse = Schemas.EnterpriseTeam[];
+export type EnterpriseTeamsListError = Schemas.BasicError;
+export type EnterpriseTeamsListItem = Schemas.EnterpriseTeam;
 
 export interface EnterpriseTeamsUpdateParams extends P.Enterprise, P.TeamSlug {
   body: {
@@ -88,8 +88,8 @@ export interface EnterpriseTeamsUpdateParams extends P.Enterprise, P.TeamSlug {
     notification_setting?: "notifications_enabled" | "notifications_disabled";
   };
 }
-export type EnterpriseTeamsUpdateResponse = S.EnterpriseTeam;
-export type EnterpriseTeamsUpdateError = S.BasicError;
+export type EnterpriseTeamsUpdateResponse = Schemas.EnterpriseTeam;
+export type EnterpriseTeamsUpdateError = Schemas.BasicError;
 
 export interface EnterpriseTeamsMethods {
   /**

@@ -7,11 +7,12 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface GistsCheckIsStarredParams extends P.GistId {}
 export type GistsCheckIsStarredResponse = void;
-export type GistsCheckIsStarredError = S.BasicError | Record<string, never>;
+export type GistsCheckIsStarredError =
+  Schemas.BasicError | Record<string, never>;
 
 export interface GistsCreateParams {
   body: {
@@ -28,8 +29,8 @@ export interface GistsCreateParams {
     public?: boolean | "true" | "false";
   };
 }
-export type GistsCreateResponse = S.GistSimple;
-export type GistsCreateError = S.BasicError | S.ValidationError;
+export type GistsCreateResponse = Schemas.GistSimple;
+export type GistsCreateError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface GistsCreateCommentParams extends P.GistId {
   body: {
@@ -37,78 +38,80 @@ export interface GistsCreateCommentParams extends P.GistId {
     body: string;
   };
 }
-export type GistsCreateCommentResponse = S.GistComment;
-export type GistsCreateCommentError = S.BasicError;
+export type GistsCreateCommentResponse = Schemas.GistComment;
+export type GistsCreateCommentError = Schemas.BasicError;
 
 export interface GistsDeleteParams extends P.GistId {}
 export type GistsDeleteResponse = void;
-export type GistsDeleteError = S.BasicError;
+export type GistsDeleteError = Schemas.BasicError;
 
 export interface GistsDeleteCommentParams extends P.GistId, P.CommentId {}
 export type GistsDeleteCommentResponse = void;
-export type GistsDeleteCommentError = S.BasicError;
+export type GistsDeleteCommentError = Schemas.BasicError;
 
 export interface GistsForkParams extends P.GistId {}
-export type GistsForkResponse = S.BaseGist;
-export type GistsForkError = S.BasicError | S.ValidationError;
+export type GistsForkResponse = Schemas.BaseGist;
+export type GistsForkError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface GistsGetParams extends P.GistId {}
-export type GistsGetResponse = S.GistSimple;
-export type GistsGetError = S.GistsGetError403 | S.BasicError;
+export type GistsGetResponse = Schemas.GistSimple;
+export type GistsGetError = Schemas.GistsGetError403 | Schemas.BasicError;
 
 export interface GistsGetCommentParams extends P.GistId, P.CommentId {}
-export type GistsGetCommentResponse = S.GistComment;
-export type GistsGetCommentError = S.GistsGetError403 | S.BasicError;
+export type GistsGetCommentResponse = Schemas.GistComment;
+export type GistsGetCommentError =
+  Schemas.GistsGetError403 | Schemas.BasicError;
 
 export interface GistsGetRevisionParams extends P.GistId {
   sha: string;
 }
-export type GistsGetRevisionResponse = S.GistSimple;
-export type GistsGetRevisionError = S.BasicError | S.ValidationError;
+export type GistsGetRevisionResponse = Schemas.GistSimple;
+export type GistsGetRevisionError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface GistsListParams extends P.Since, P.PerPage, P.Page {}
-export type GistsListResponse = S.BaseGist[];
-export type GistsListError = S.BasicError;
-export type GistsListItem = S.BaseGist;
+export type GistsListResponse = Schemas.BaseGist[];
+export type GistsListError = Schemas.BasicError;
+export type GistsListItem = Schemas.BaseGist;
 
 export interface GistsListCommentsParams extends P.GistId, P.PerPage, P.Page {}
-export type GistsListCommentsResponse = S.GistComment[];
-export type GistsListCommentsError = S.BasicError;
-export type GistsListCommentsItem = S.GistComment;
+export type GistsListCommentsResponse = Schemas.GistComment[];
+export type GistsListCommentsError = Schemas.BasicError;
+export type GistsListCommentsItem = Schemas.GistComment;
 
 export interface GistsListCommitsParams extends P.GistId, P.PerPage, P.Page {}
-export type GistsListCommitsResponse = S.GistCommit[];
-export type GistsListCommitsError = S.BasicError;
-export type GistsListCommitsItem = S.GistCommit;
+export type GistsListCommitsResponse = Schemas.GistCommit[];
+export type GistsListCommitsError = Schemas.BasicError;
+export type GistsListCommitsItem = Schemas.GistCommit;
 
 export interface GistsListForUserParams
   extends P.Username, P.Since, P.PerPage, P.Page {}
-export type GistsListForUserResponse = S.BaseGist[];
-export type GistsListForUserError = S.ValidationError;
-export type GistsListForUserItem = S.BaseGist;
+export type GistsListForUserResponse = Schemas.BaseGist[];
+export type GistsListForUserError = Schemas.ValidationError;
+export type GistsListForUserItem = Schemas.BaseGist;
 
 export interface GistsListForksParams extends P.GistId, P.PerPage, P.Page {}
-export type GistsListForksResponse = S.GistSimple[];
-export type GistsListForksError = S.BasicError;
-export type GistsListForksItem = S.GistSimple;
+export type GistsListForksResponse = Schemas.GistSimple[];
+export type GistsListForksError = Schemas.BasicError;
+export type GistsListForksItem = Schemas.GistSimple;
 
 export interface GistsListPublicParams extends P.Since, P.PerPage, P.Page {}
-export type GistsListPublicResponse = S.BaseGist[];
-export type GistsListPublicError = S.BasicError | S.ValidationError;
-export type GistsListPublicItem = S.BaseGist;
+export type GistsListPublicResponse = Schemas.BaseGist[];
+export type GistsListPublicError = Schemas.BasicError | Schemas.ValidationError;
+export type GistsListPublicItem = Schemas.BaseGist;
 
 export interface GistsListStarredParams extends P.Since, P.PerPage, P.Page {}
-export type GistsListStarredResponse = S.BaseGist[];
-export type GistsListStarredError = S.BasicError;
-export type GistsListStarredItem = S.BaseGist;
+export type GistsListStarredResponse = Schemas.BaseGist[];
+export type GistsListStarredError = Schemas.BasicError;
+export type GistsListStarredItem = Schemas.BaseGist;
 
 export interface GistsStarParams extends P.GistId {}
 export type GistsStarResponse = void;
-export type GistsStarError = S.BasicError;
+export type GistsStarError = Schemas.BasicError;
 
 export interface GistsUnstarParams extends P.GistId {}
 export type GistsUnstarResponse = void;
-export type GistsUnstarError = S.BasicError;
+export type GistsUnstarError = Schemas.BasicError;
 
 export interface GistsUpdateParams extends P.GistId {
   body: {
@@ -131,8 +134,8 @@ export interface GistsUpdateParams extends P.GistId {
     >;
   } | null;
 }
-export type GistsUpdateResponse = S.GistSimple;
-export type GistsUpdateError = S.BasicError | S.ValidationError;
+export type GistsUpdateResponse = Schemas.GistSimple;
+export type GistsUpdateError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface GistsUpdateCommentParams extends P.GistId, P.CommentId {
   body: {
@@ -140,8 +143,8 @@ export interface GistsUpdateCommentParams extends P.GistId, P.CommentId {
     body: string;
   };
 }
-export type GistsUpdateCommentResponse = S.GistComment;
-export type GistsUpdateCommentError = S.BasicError;
+export type GistsUpdateCommentResponse = Schemas.GistComment;
+export type GistsUpdateCommentError = Schemas.BasicError;
 
 export interface GistsMethods {
   /**

@@ -3,7 +3,7 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface GitCreateBlobParams extends P.Owner, P.Repo {
   body: {
@@ -16,9 +16,11 @@ export interface GitCreateBlobParams extends P.Owner, P.Repo {
     encoding?: string;
   };
 }
-export type GitCreateBlobResponse = S.ShortBlob;
+export type GitCreateBlobResponse = Schemas.ShortBlob;
 export type GitCreateBlobError =
-  S.BasicError | S.ValidationError | S.RepositoryRuleViolationError;
+  | Schemas.BasicError
+  | Schemas.ValidationError
+  | Schemas.RepositoryRuleViolationError;
 
 export interface GitCreateCommitParams extends P.Owner, P.Repo {
   body: {
@@ -56,8 +58,8 @@ export interface GitCreateCommitParams extends P.Owner, P.Repo {
     signature?: string;
   };
 }
-export type GitCreateCommitResponse = S.GitCommit;
-export type GitCreateCommitError = S.BasicError | S.ValidationError;
+export type GitCreateCommitResponse = Schemas.GitCommit;
+export type GitCreateCommitError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface GitCreateRefParams extends P.Owner, P.Repo {
   body: {
@@ -67,8 +69,8 @@ export interface GitCreateRefParams extends P.Owner, P.Repo {
     sha: string;
   };
 }
-export type GitCreateRefResponse = S.GitRef;
-export type GitCreateRefError = S.BasicError | S.ValidationError;
+export type GitCreateRefResponse = Schemas.GitRef;
+export type GitCreateRefError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface GitCreateTagParams extends P.Owner, P.Repo {
   body: {
@@ -94,8 +96,8 @@ export interface GitCreateTagParams extends P.Owner, P.Repo {
     };
   };
 }
-export type GitCreateTagResponse = S.GitTag;
-export type GitCreateTagError = S.BasicError | S.ValidationError;
+export type GitCreateTagResponse = Schemas.GitTag;
+export type GitCreateTagError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface GitCreateTreeParams extends P.Owner, P.Repo {
   body: {
@@ -127,32 +129,32 @@ export interface GitCreateTreeParams extends P.Owner, P.Repo {
     base_tree?: string;
   };
 }
-export type GitCreateTreeResponse = S.GitTree;
-export type GitCreateTreeError = S.BasicError | S.ValidationError;
+export type GitCreateTreeResponse = Schemas.GitTree;
+export type GitCreateTreeError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface GitDeleteRefParams extends P.Owner, P.Repo, P.Ref2 {}
 export type GitDeleteRefResponse = void;
-export type GitDeleteRefError = S.BasicError;
+export type GitDeleteRefError = Schemas.BasicError;
 
 export interface GitGetBlobParams extends P.Owner, P.Repo {
   file_sha: string;
 }
-export type GitGetBlobResponse = S.BlobSchema;
-export type GitGetBlobError = S.BasicError | S.ValidationError;
+export type GitGetBlobResponse = Schemas.BlobSchema;
+export type GitGetBlobError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface GitGetCommitParams extends P.Owner, P.Repo, P.CommitSha {}
-export type GitGetCommitResponse = S.GitCommit;
-export type GitGetCommitError = S.BasicError;
+export type GitGetCommitResponse = Schemas.GitCommit;
+export type GitGetCommitError = Schemas.BasicError;
 
 export interface GitGetRefParams extends P.Owner, P.Repo, P.Ref2 {}
-export type GitGetRefResponse = S.GitRef;
-export type GitGetRefError = S.BasicError;
+export type GitGetRefResponse = Schemas.GitRef;
+export type GitGetRefError = Schemas.BasicError;
 
 export interface GitGetTagParams extends P.Owner, P.Repo {
   tag_sha: string;
 }
-export type GitGetTagResponse = S.GitTag;
-export type GitGetTagError = S.BasicError;
+export type GitGetTagResponse = Schemas.GitTag;
+export type GitGetTagError = Schemas.BasicError;
 
 export interface GitGetTreeParams extends P.Owner, P.Repo {
   /** The SHA1 value or ref (branch or tag) name of the tree. */
@@ -160,12 +162,12 @@ export interface GitGetTreeParams extends P.Owner, P.Repo {
   /** Setting this parameter to any value returns the objects or subtrees referenced by the tree specified in `:tree_sha`. For example, setting `recursive` to any of the following will enable returning objects or subtrees: `0`, `1`, `"true"`, and `"false"`. Omit this parameter to prevent recursively returning objects or subtrees. */
   recursive?: string;
 }
-export type GitGetTreeResponse = S.GitTree;
-export type GitGetTreeError = S.BasicError | S.ValidationError;
+export type GitGetTreeResponse = Schemas.GitTree;
+export type GitGetTreeError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface GitListMatchingRefsParams extends P.Owner, P.Repo, P.Ref2 {}
-export type GitListMatchingRefsResponse = S.GitRef[];
-export type GitListMatchingRefsError = S.BasicError;
+export type GitListMatchingRefsResponse = Schemas.GitRef[];
+export type GitListMatchingRefsError = Schemas.BasicError;
 
 export interface GitUpdateRefParams extends P.Owner, P.Repo, P.Ref2 {
   body: {
@@ -178,8 +180,8 @@ export interface GitUpdateRefParams extends P.Owner, P.Repo, P.Ref2 {
     force?: boolean;
   };
 }
-export type GitUpdateRefResponse = S.GitRef;
-export type GitUpdateRefError = S.BasicError | S.ValidationError;
+export type GitUpdateRefResponse = Schemas.GitRef;
+export type GitUpdateRefError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface GitMethods {
   /**

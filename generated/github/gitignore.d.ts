@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface GitignoreGetAllTemplatesParams {}
 export type GitignoreGetAllTemplatesResponse = string[];
@@ -11,7 +11,7 @@ export type GitignoreGetAllTemplatesError = unknown;
 export interface GitignoreGetTemplateParams {
   name: string;
 }
-export type GitignoreGetTemplateResponse = S.GitignoreTemplate;
+export type GitignoreGetTemplateResponse = Schemas.GitignoreTemplate;
 export type GitignoreGetTemplateError = unknown;
 
 export interface GitignoreMethods {

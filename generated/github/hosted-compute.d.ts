@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface HostedComputeCreateNetworkConfigurationForOrgParams
   extends P.Org {
@@ -21,7 +21,7 @@ export interface HostedComputeCreateNetworkConfigurationForOrgParams
   };
 }
 export type HostedComputeCreateNetworkConfigurationForOrgResponse =
-  S.NetworkConfiguration;
+  Schemas.NetworkConfiguration;
 export type HostedComputeCreateNetworkConfigurationForOrgError = unknown;
 
 export interface HostedComputeDeleteNetworkConfigurationFromOrgParams
@@ -32,25 +32,26 @@ export type HostedComputeDeleteNetworkConfigurationFromOrgError = unknown;
 export interface HostedComputeGetNetworkConfigurationForOrgParams
   extends P.Org, P.NetworkConfigurationId {}
 export type HostedComputeGetNetworkConfigurationForOrgResponse =
-  S.NetworkConfiguration;
+  Schemas.NetworkConfiguration;
 export type HostedComputeGetNetworkConfigurationForOrgError = unknown;
 
 export interface HostedComputeGetNetworkSettingsForOrgParams extends P.Org {
   /** Unique identifier of the hosted compute network settings. */
   network_settings_id: string;
 }
-export type HostedComputeGetNetworkSettingsForOrgResponse = S.NetworkSettings;
+export type HostedComputeGetNetworkSettingsForOrgResponse =
+  Schemas.NetworkSettings;
 export type HostedComputeGetNetworkSettingsForOrgError = unknown;
 
 export interface HostedComputeListNetworkConfigurationsForOrgParams
   extends P.Org, P.PerPage, P.Page {}
 export type HostedComputeListNetworkConfigurationsForOrgResponse = {
   total_count: number;
-  network_configurations: S.NetworkConfiguration[];
+  network_configurations: Schemas.NetworkConfiguration[];
 };
 export type HostedComputeListNetworkConfigurationsForOrgError = unknown;
 export type HostedComputeListNetworkConfigurationsForOrgItem =
-  S.NetworkConfiguration;
+  Schemas.NetworkConfiguration;
 
 export interface HostedComputeUpdateNetworkConfigurationForOrgParams
   extends P.Org, P.NetworkConfigurationId {
@@ -68,7 +69,7 @@ export interface HostedComputeUpdateNetworkConfigurationForOrgParams
   };
 }
 export type HostedComputeUpdateNetworkConfigurationForOrgResponse =
-  S.NetworkConfiguration;
+  Schemas.NetworkConfiguration;
 export type HostedComputeUpdateNetworkConfigurationForOrgError = unknown;
 
 export interface HostedComputeMethods {

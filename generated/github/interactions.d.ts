@@ -3,13 +3,14 @@
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface InteractionsGetPullRequestBypassListForRepoParams
   extends P.Owner, P.Repo {}
 export type InteractionsGetPullRequestBypassListForRepoResponse =
-  S.SimpleUser[];
-export type InteractionsGetPullRequestBypassListForRepoError = S.BasicError;
+  Schemas.SimpleUser[];
+export type InteractionsGetPullRequestBypassListForRepoError =
+  Schemas.BasicError;
 
 export interface InteractionsGetPullRequestCreationCapForOrgParams
   extends P.Org {}
@@ -19,7 +20,8 @@ export type InteractionsGetPullRequestCreationCapForOrgResponse = {
   /** The maximum number of open pull requests a user can have at one time */
   max_open_pull_requests: number;
 };
-export type InteractionsGetPullRequestCreationCapForOrgError = S.BasicError;
+export type InteractionsGetPullRequestCreationCapForOrgError =
+  Schemas.BasicError;
 
 export interface InteractionsGetPullRequestCreationCapForRepoParams
   extends P.Owner, P.Repo {}
@@ -29,31 +31,32 @@ export type InteractionsGetPullRequestCreationCapForRepoResponse = {
   /** The maximum number of open pull requests a user can have at one time */
   max_open_pull_requests: number;
 };
-export type InteractionsGetPullRequestCreationCapForRepoError = S.BasicError;
+export type InteractionsGetPullRequestCreationCapForRepoError =
+  Schemas.BasicError;
 
 export interface InteractionsGetRestrictionsForAuthenticatedUserParams {}
 export type InteractionsGetRestrictionsForAuthenticatedUserResponse =
-  S.InteractionLimitResponse | Record<string, never> | undefined;
+  Schemas.InteractionLimitResponse | Record<string, never> | undefined;
 export type InteractionsGetRestrictionsForAuthenticatedUserError = unknown;
 
 export interface InteractionsGetRestrictionsForOrgParams extends P.Org {}
 export type InteractionsGetRestrictionsForOrgResponse =
-  S.InteractionLimitResponse | Record<string, never>;
+  Schemas.InteractionLimitResponse | Record<string, never>;
 export type InteractionsGetRestrictionsForOrgError = unknown;
 
 export interface InteractionsGetRestrictionsForRepoParams
   extends P.Owner, P.Repo {}
 export type InteractionsGetRestrictionsForRepoResponse =
-  S.InteractionLimitResponse | Record<string, never>;
+  Schemas.InteractionLimitResponse | Record<string, never>;
 export type InteractionsGetRestrictionsForRepoError = unknown;
 
 export interface InteractionsRemovePullRequestBypassListForRepoParams
   extends P.Owner, P.Repo {
-  body: S.InteractionLimitPullRequestBypassList;
+  body: Schemas.InteractionLimitPullRequestBypassList;
 }
 export type InteractionsRemovePullRequestBypassListForRepoResponse = void;
 export type InteractionsRemovePullRequestBypassListForRepoError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface InteractionsRemoveRestrictionsForAuthenticatedUserParams {}
 export type InteractionsRemoveRestrictionsForAuthenticatedUserResponse = void;
@@ -70,33 +73,33 @@ export type InteractionsRemoveRestrictionsForRepoError = unknown;
 
 export interface InteractionsSetPullRequestBypassListForRepoParams
   extends P.Owner, P.Repo {
-  body: S.InteractionLimitPullRequestBypassList;
+  body: Schemas.InteractionLimitPullRequestBypassList;
 }
 export type InteractionsSetPullRequestBypassListForRepoResponse = void;
 export type InteractionsSetPullRequestBypassListForRepoError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface InteractionsSetRestrictionsForAuthenticatedUserParams {
-  body: S.InteractionLimitInput;
+  body: Schemas.InteractionLimitInput;
 }
 export type InteractionsSetRestrictionsForAuthenticatedUserResponse =
-  S.InteractionLimitResponse;
+  Schemas.InteractionLimitResponse;
 export type InteractionsSetRestrictionsForAuthenticatedUserError =
-  S.ValidationError;
+  Schemas.ValidationError;
 
 export interface InteractionsSetRestrictionsForOrgParams extends P.Org {
-  body: S.InteractionLimitInput;
+  body: Schemas.InteractionLimitInput;
 }
 export type InteractionsSetRestrictionsForOrgResponse =
-  S.InteractionLimitResponse;
-export type InteractionsSetRestrictionsForOrgError = S.ValidationError;
+  Schemas.InteractionLimitResponse;
+export type InteractionsSetRestrictionsForOrgError = Schemas.ValidationError;
 
 export interface InteractionsSetRestrictionsForRepoParams
   extends P.Owner, P.Repo {
-  body: S.InteractionLimitInput;
+  body: Schemas.InteractionLimitInput;
 }
 export type InteractionsSetRestrictionsForRepoResponse =
-  S.InteractionLimitResponse;
+  Schemas.InteractionLimitResponse;
 export type InteractionsSetRestrictionsForRepoError = unknown;
 
 export interface InteractionsUpdatePullRequestCreationCapForOrgParams
@@ -115,7 +118,7 @@ export type InteractionsUpdatePullRequestCreationCapForOrgResponse = {
   max_open_pull_requests: number;
 };
 export type InteractionsUpdatePullRequestCreationCapForOrgError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface InteractionsUpdatePullRequestCreationCapForRepoParams
   extends P.Owner, P.Repo {
@@ -133,7 +136,7 @@ export type InteractionsUpdatePullRequestCreationCapForRepoResponse = {
   max_open_pull_requests: number;
 };
 export type InteractionsUpdatePullRequestCreationCapForRepoError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface InteractionsMethods {
   /**

@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssuesAddAssigneesParams
   extends P.Owner, P.Repo, P.IssueNumber {
@@ -28,7 +28,7 @@ export interface IssuesAddAssigneesParams
     )[];
   };
 }
-export type IssuesAddAssigneesResponse = S.Issue;
+export type IssuesAddAssigneesResponse = Schemas.Issue;
 export type IssuesAddAssigneesError = unknown;
 
 export interface IssuesAddBlockedByDependencyParams
@@ -38,9 +38,9 @@ export interface IssuesAddBlockedByDependencyParams
     issue_id: number;
   };
 }
-export type IssuesAddBlockedByDependencyResponse = S.Issue;
+export type IssuesAddBlockedByDependencyResponse = Schemas.Issue;
 export type IssuesAddBlockedByDependencyError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface IssuesAddIssueFieldValuesParams
   extends P.Owner, P.Repo, P.IssueNumber {
@@ -61,10 +61,10 @@ export interface IssuesAddIssueFieldValuesParams
     }[];
   };
 }
-export type IssuesAddIssueFieldValuesResponse = S.IssueFieldValue[];
+export type IssuesAddIssueFieldValuesResponse = Schemas.IssueFieldValue[];
 export type IssuesAddIssueFieldValuesError =
-  | S.BasicError
-  | S.ValidationError
+  | Schemas.BasicError
+  | Schemas.ValidationError
   | {
       code?: string;
       message?: string;
@@ -89,8 +89,8 @@ export interface IssuesAddLabelsParams extends P.Owner, P.Repo, P.IssueNumber {
     )[];
   };
 }
-export type IssuesAddLabelsResponse = S.Label[];
-export type IssuesAddLabelsError = S.BasicError | S.ValidationError;
+export type IssuesAddLabelsResponse = Schemas.Label[];
+export type IssuesAddLabelsError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface IssuesAddSubIssueParams
   extends P.Owner, P.Repo, P.IssueNumber {
@@ -101,29 +101,31 @@ export interface IssuesAddSubIssueParams
     replace_parent?: boolean;
   };
 }
-export type IssuesAddSubIssueResponse = S.Issue;
-export type IssuesAddSubIssueError = S.BasicError | S.ValidationError;
+export type IssuesAddSubIssueResponse = Schemas.Issue;
+export type IssuesAddSubIssueError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface IssuesApproveSuggestionParams
   extends P.Owner, P.Repo, P.IssueNumber {
   /** The unique identifier of the suggestion. */
   suggestion_id: number;
 }
-export type IssuesApproveSuggestionResponse = S.IssueSuggestion;
-export type IssuesApproveSuggestionError = S.BasicError | S.ValidationError;
+export type IssuesApproveSuggestionResponse = Schemas.IssueSuggestion;
+export type IssuesApproveSuggestionError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface IssuesCheckUserCanBeAssignedParams extends P.Owner, P.Repo {
   assignee: string;
 }
 export type IssuesCheckUserCanBeAssignedResponse = void;
-export type IssuesCheckUserCanBeAssignedError = S.BasicError;
+export type IssuesCheckUserCanBeAssignedError = Schemas.BasicError;
 
 export interface IssuesCheckUserCanBeAssignedToIssueParams
   extends P.Owner, P.Repo, P.IssueNumber {
   assignee: string;
 }
 export type IssuesCheckUserCanBeAssignedToIssueResponse = void;
-export type IssuesCheckUserCanBeAssignedToIssueError = S.BasicError;
+export type IssuesCheckUserCanBeAssignedToIssueError = Schemas.BasicError;
 
 export interface IssuesCreateParams extends P.Owner, P.Repo {
   body: {
@@ -157,10 +159,10 @@ export interface IssuesCreateParams extends P.Owner, P.Repo {
     type?: string | null;
   };
 }
-export type IssuesCreateResponse = S.Issue;
+export type IssuesCreateResponse = Schemas.Issue;
 export type IssuesCreateError =
-  | S.BasicError
-  | S.ValidationError
+  | Schemas.BasicError
+  | Schemas.ValidationError
   | {
       code?: string;
       message?: string;
@@ -174,8 +176,9 @@ export interface IssuesCreateCommentParams
     body: string;
   };
 }
-export type IssuesCreateCommentResponse = S.IssueComment;
-export type IssuesCreateCommentError = S.BasicError | S.ValidationError;
+export type IssuesCreateCommentResponse = Schemas.IssueComment;
+export type IssuesCreateCommentError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface IssuesCreateLabelParams extends P.Owner, P.Repo {
   body: {
@@ -187,8 +190,9 @@ export interface IssuesCreateLabelParams extends P.Owner, P.Repo {
     description?: string;
   };
 }
-export type IssuesCreateLabelResponse = S.Label;
-export type IssuesCreateLabelError = S.BasicError | S.ValidationError;
+export type IssuesCreateLabelResponse = Schemas.Label;
+export type IssuesCreateLabelError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface IssuesCreateMilestoneParams extends P.Owner, P.Repo {
   body: {
@@ -208,8 +212,9 @@ export interface IssuesCreateMilestoneParams extends P.Owner, P.Repo {
     due_on?: string;
   };
 }
-export type IssuesCreateMilestoneResponse = S.Milestone;
-export type IssuesCreateMilestoneError = S.BasicError | S.ValidationError;
+export type IssuesCreateMilestoneResponse = Schemas.Milestone;
+export type IssuesCreateMilestoneError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface IssuesDeleteCommentParams
   extends P.Owner, P.Repo, P.CommentId {}
@@ -220,8 +225,8 @@ export interface IssuesDeleteIssueFieldValueParams
   extends P.Owner, P.Repo, P.IssueNumber, P.IssueFieldId {}
 export type IssuesDeleteIssueFieldValueResponse = void;
 export type IssuesDeleteIssueFieldValueError =
-  | S.BasicError
-  | S.ValidationError
+  | Schemas.BasicError
+  | Schemas.ValidationError
   | {
       code?: string;
       message?: string;
@@ -237,44 +242,45 @@ export type IssuesDeleteLabelError = unknown;
 export interface IssuesDeleteMilestoneParams
   extends P.Owner, P.Repo, P.MilestoneNumber {}
 export type IssuesDeleteMilestoneResponse = void;
-export type IssuesDeleteMilestoneError = S.BasicError;
+export type IssuesDeleteMilestoneError = Schemas.BasicError;
 
 export interface IssuesDismissSuggestionParams
   extends P.Owner, P.Repo, P.IssueNumber {
   /** The unique identifier of the suggestion. */
   suggestion_id: number;
 }
-export type IssuesDismissSuggestionResponse = S.IssueSuggestion;
-export type IssuesDismissSuggestionError = S.BasicError | S.ValidationError;
+export type IssuesDismissSuggestionResponse = Schemas.IssueSuggestion;
+export type IssuesDismissSuggestionError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface IssuesGetParams extends P.Owner, P.Repo, P.IssueNumber {}
-export type IssuesGetResponse = S.Issue;
-export type IssuesGetError = S.BasicError;
+export type IssuesGetResponse = Schemas.Issue;
+export type IssuesGetError = Schemas.BasicError;
 
 export interface IssuesGetCommentParams extends P.Owner, P.Repo, P.CommentId {}
-export type IssuesGetCommentResponse = S.IssueComment;
-export type IssuesGetCommentError = S.BasicError;
+export type IssuesGetCommentResponse = Schemas.IssueComment;
+export type IssuesGetCommentError = Schemas.BasicError;
 
 export interface IssuesGetEventParams extends P.Owner, P.Repo {
   event_id: number;
 }
-export type IssuesGetEventResponse = S.IssueEvent;
-export type IssuesGetEventError = S.BasicError;
+export type IssuesGetEventResponse = Schemas.IssueEvent;
+export type IssuesGetEventError = Schemas.BasicError;
 
 export interface IssuesGetLabelParams extends P.Owner, P.Repo {
   name: string;
 }
-export type IssuesGetLabelResponse = S.Label;
-export type IssuesGetLabelError = S.BasicError;
+export type IssuesGetLabelResponse = Schemas.Label;
+export type IssuesGetLabelError = Schemas.BasicError;
 
 export interface IssuesGetMilestoneParams
   extends P.Owner, P.Repo, P.MilestoneNumber {}
-export type IssuesGetMilestoneResponse = S.Milestone;
-export type IssuesGetMilestoneError = S.BasicError;
+export type IssuesGetMilestoneResponse = Schemas.Milestone;
+export type IssuesGetMilestoneError = Schemas.BasicError;
 
 export interface IssuesGetParentParams extends P.Owner, P.Repo, P.IssueNumber {}
-export type IssuesGetParentResponse = S.Issue;
-export type IssuesGetParentError = S.BasicError;
+export type IssuesGetParentResponse = Schemas.Issue;
+export type IssuesGetParentError = Schemas.BasicError;
 
 export interface IssuesListParams
   extends
@@ -291,63 +297,64 @@ export interface IssuesListParams
   owned?: boolean;
   pulls?: boolean;
 }
-export type IssuesListResponse = S.Issue[];
-export type IssuesListError = S.BasicError | S.ValidationError;
-export type IssuesListItem = S.Issue;
+export type IssuesListResponse = Schemas.Issue[];
+export type IssuesListError = Schemas.BasicError | Schemas.ValidationError;
+export type IssuesListItem = Schemas.Issue;
 
 export interface IssuesListAssigneesParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
-export type IssuesListAssigneesResponse = S.SimpleUser[];
-export type IssuesListAssigneesError = S.BasicError;
-export type IssuesListAssigneesItem = S.SimpleUser;
+export type IssuesListAssigneesResponse = Schemas.SimpleUser[];
+export type IssuesListAssigneesError = Schemas.BasicError;
+export type IssuesListAssigneesItem = Schemas.SimpleUser;
 
 export interface IssuesListCommentsParams
   extends P.Owner, P.Repo, P.IssueNumber, P.Since, P.PerPage, P.Page {}
-export type IssuesListCommentsResponse = S.IssueComment[];
-export type IssuesListCommentsError = S.BasicError;
-export type IssuesListCommentsItem = S.IssueComment;
+export type IssuesListCommentsResponse = Schemas.IssueComment[];
+export type IssuesListCommentsError = Schemas.BasicError;
+export type IssuesListCommentsItem = Schemas.IssueComment;
 
 export interface IssuesListCommentsForRepoParams
   extends P.Owner, P.Repo, P.Sort2, P.Since, P.PerPage, P.Page {
   /** Either `asc` or `desc`. Ignored without the `sort` parameter. */
   direction?: "asc" | "desc";
 }
-export type IssuesListCommentsForRepoResponse = S.IssueComment[];
-export type IssuesListCommentsForRepoError = S.BasicError | S.ValidationError;
-export type IssuesListCommentsForRepoItem = S.IssueComment;
+export type IssuesListCommentsForRepoResponse = Schemas.IssueComment[];
+export type IssuesListCommentsForRepoError =
+  Schemas.BasicError | Schemas.ValidationError;
+export type IssuesListCommentsForRepoItem = Schemas.IssueComment;
 
 export interface IssuesListDependenciesBlockedByParams
   extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {}
-export type IssuesListDependenciesBlockedByResponse = S.Issue[];
-export type IssuesListDependenciesBlockedByError = S.BasicError;
-export type IssuesListDependenciesBlockedByItem = S.Issue;
+export type IssuesListDependenciesBlockedByResponse = Schemas.Issue[];
+export type IssuesListDependenciesBlockedByError = Schemas.BasicError;
+export type IssuesListDependenciesBlockedByItem = Schemas.Issue;
 
 export interface IssuesListDependenciesBlockingParams
   extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {}
-export type IssuesListDependenciesBlockingResponse = S.Issue[];
-export type IssuesListDependenciesBlockingError = S.BasicError;
-export type IssuesListDependenciesBlockingItem = S.Issue;
+export type IssuesListDependenciesBlockingResponse = Schemas.Issue[];
+export type IssuesListDependenciesBlockingError = Schemas.BasicError;
+export type IssuesListDependenciesBlockingItem = Schemas.Issue;
 
 export interface IssuesListEventsParams
   extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {}
-export type IssuesListEventsResponse = S.IssueEventForIssue[];
-export type IssuesListEventsError = S.BasicError;
-export type IssuesListEventsItem = S.IssueEventForIssue;
+export type IssuesListEventsResponse = Schemas.IssueEventForIssue[];
+export type IssuesListEventsError = Schemas.BasicError;
+export type IssuesListEventsItem = Schemas.IssueEventForIssue;
 
 export interface IssuesListEventsForRepoParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
-export type IssuesListEventsForRepoResponse = S.IssueEvent[];
-export type IssuesListEventsForRepoError = S.ValidationError;
-export type IssuesListEventsForRepoItem = S.IssueEvent;
+export type IssuesListEventsForRepoResponse = Schemas.IssueEvent[];
+export type IssuesListEventsForRepoError = Schemas.ValidationError;
+export type IssuesListEventsForRepoItem = Schemas.IssueEvent;
 
 export interface IssuesListEventsForTimelineParams
   extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {
   /** A comma-separated list of timeline event names to exclude from the response. */
   exclude?: string;
 }
-export type IssuesListEventsForTimelineResponse = S.TimelineIssueEvents[];
-export type IssuesListEventsForTimelineError = S.BasicError;
-export type IssuesListEventsForTimelineItem = S.TimelineIssueEvents;
+export type IssuesListEventsForTimelineResponse = Schemas.TimelineIssueEvents[];
+export type IssuesListEventsForTimelineError = Schemas.BasicError;
+export type IssuesListEventsForTimelineItem = Schemas.TimelineIssueEvents;
 
 export interface IssuesListForAuthenticatedUserParams
   extends
@@ -359,9 +366,9 @@ export interface IssuesListForAuthenticatedUserParams
     P.Since,
     P.PerPage,
     P.Page {}
-export type IssuesListForAuthenticatedUserResponse = S.Issue[];
-export type IssuesListForAuthenticatedUserError = S.BasicError;
-export type IssuesListForAuthenticatedUserItem = S.Issue;
+export type IssuesListForAuthenticatedUserResponse = Schemas.Issue[];
+export type IssuesListForAuthenticatedUserError = Schemas.BasicError;
+export type IssuesListForAuthenticatedUserItem = Schemas.Issue;
 
 export interface IssuesListForOrgParams
   extends
@@ -377,9 +384,9 @@ export interface IssuesListForOrgParams
   /** Can be the name of an issue type. */
   type?: string;
 }
-export type IssuesListForOrgResponse = S.Issue[];
-export type IssuesListForOrgError = S.BasicError;
-export type IssuesListForOrgItem = S.Issue;
+export type IssuesListForOrgResponse = Schemas.Issue[];
+export type IssuesListForOrgError = Schemas.BasicError;
+export type IssuesListForOrgItem = Schemas.Issue;
 
 export interface IssuesListForRepoParams
   extends
@@ -414,33 +421,35 @@ export interface IssuesListForRepoParams
    */
   issue_field_values?: string;
 }
-export type IssuesListForRepoResponse = S.Issue[];
-export type IssuesListForRepoError = S.BasicError | S.ValidationError;
-export type IssuesListForRepoItem = S.Issue;
+export type IssuesListForRepoResponse = Schemas.Issue[];
+export type IssuesListForRepoError =
+  Schemas.BasicError | Schemas.ValidationError;
+export type IssuesListForRepoItem = Schemas.Issue;
 
 export interface IssuesListIssueFieldValuesForIssueParams
   extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {}
-export type IssuesListIssueFieldValuesForIssueResponse = S.IssueFieldValue[];
-export type IssuesListIssueFieldValuesForIssueError = S.BasicError;
-export type IssuesListIssueFieldValuesForIssueItem = S.IssueFieldValue;
+export type IssuesListIssueFieldValuesForIssueResponse =
+  Schemas.IssueFieldValue[];
+export type IssuesListIssueFieldValuesForIssueError = Schemas.BasicError;
+export type IssuesListIssueFieldValuesForIssueItem = Schemas.IssueFieldValue;
 
 export interface IssuesListLabelsForMilestoneParams
   extends P.Owner, P.Repo, P.MilestoneNumber, P.PerPage, P.Page {}
-export type IssuesListLabelsForMilestoneResponse = S.Label[];
+export type IssuesListLabelsForMilestoneResponse = Schemas.Label[];
 export type IssuesListLabelsForMilestoneError = unknown;
-export type IssuesListLabelsForMilestoneItem = S.Label;
+export type IssuesListLabelsForMilestoneItem = Schemas.Label;
 
 export interface IssuesListLabelsForRepoParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
-export type IssuesListLabelsForRepoResponse = S.Label[];
-export type IssuesListLabelsForRepoError = S.BasicError;
-export type IssuesListLabelsForRepoItem = S.Label;
+export type IssuesListLabelsForRepoResponse = Schemas.Label[];
+export type IssuesListLabelsForRepoError = Schemas.BasicError;
+export type IssuesListLabelsForRepoItem = Schemas.Label;
 
 export interface IssuesListLabelsOnIssueParams
   extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {}
-export type IssuesListLabelsOnIssueResponse = S.Label[];
-export type IssuesListLabelsOnIssueError = S.BasicError;
-export type IssuesListLabelsOnIssueItem = S.Label;
+export type IssuesListLabelsOnIssueResponse = Schemas.Label[];
+export type IssuesListLabelsOnIssueError = Schemas.BasicError;
+export type IssuesListLabelsOnIssueItem = Schemas.Label;
 
 export interface IssuesListMilestonesParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {
@@ -460,15 +469,15 @@ export interface IssuesListMilestonesParams
    */
   direction?: "asc" | "desc";
 }
-export type IssuesListMilestonesResponse = S.Milestone[];
-export type IssuesListMilestonesError = S.BasicError;
-export type IssuesListMilestonesItem = S.Milestone;
+export type IssuesListMilestonesResponse = Schemas.Milestone[];
+export type IssuesListMilestonesError = Schemas.BasicError;
+export type IssuesListMilestonesItem = Schemas.Milestone;
 
 export interface IssuesListSubIssuesParams
   extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {}
-export type IssuesListSubIssuesResponse = S.Issue[];
-export type IssuesListSubIssuesError = S.BasicError;
-export type IssuesListSubIssuesItem = S.Issue;
+export type IssuesListSubIssuesResponse = Schemas.Issue[];
+export type IssuesListSubIssuesError = Schemas.BasicError;
+export type IssuesListSubIssuesItem = Schemas.Issue;
 
 export interface IssuesListSuggestionsParams
   extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {
@@ -488,9 +497,10 @@ export interface IssuesListSuggestionsParams
   action?:
     "set_type" | "add_label" | "add_field" | "add_assignee" | "close_issue";
 }
-export type IssuesListSuggestionsResponse = S.IssueSuggestion[];
-export type IssuesListSuggestionsError = S.BasicError | S.ValidationError;
-export type IssuesListSuggestionsItem = S.IssueSuggestion;
+export type IssuesListSuggestionsResponse = Schemas.IssueSuggestion[];
+export type IssuesListSuggestionsError =
+  Schemas.BasicError | Schemas.ValidationError;
+export type IssuesListSuggestionsItem = Schemas.IssueSuggestion;
 
 export interface IssuesLockParams extends P.Owner, P.Repo, P.IssueNumber {
   body?: {
@@ -505,16 +515,17 @@ export interface IssuesLockParams extends P.Owner, P.Repo, P.IssueNumber {
   } | null;
 }
 export type IssuesLockResponse = void;
-export type IssuesLockError = S.BasicError | S.ValidationError;
+export type IssuesLockError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface IssuesPinCommentParams extends P.Owner, P.Repo, P.CommentId {}
-export type IssuesPinCommentResponse = S.IssueComment;
-export type IssuesPinCommentError = S.BasicError | S.ValidationError;
+export type IssuesPinCommentResponse = Schemas.IssueComment;
+export type IssuesPinCommentError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface IssuesRemoveAllLabelsParams
   extends P.Owner, P.Repo, P.IssueNumber {}
 export type IssuesRemoveAllLabelsResponse = void;
-export type IssuesRemoveAllLabelsError = S.BasicError;
+export type IssuesRemoveAllLabelsError = Schemas.BasicError;
 
 export interface IssuesRemoveAssigneesParams
   extends P.Owner, P.Repo, P.IssueNumber {
@@ -523,7 +534,7 @@ export interface IssuesRemoveAssigneesParams
     assignees: string[];
   };
 }
-export type IssuesRemoveAssigneesResponse = S.Issue;
+export type IssuesRemoveAssigneesResponse = Schemas.Issue;
 export type IssuesRemoveAssigneesError = unknown;
 
 export interface IssuesRemoveDependencyBlockedByParams
@@ -531,15 +542,15 @@ export interface IssuesRemoveDependencyBlockedByParams
   /** The id of the blocking issue to remove as a dependency */
   issue_id: number;
 }
-export type IssuesRemoveDependencyBlockedByResponse = S.Issue;
-export type IssuesRemoveDependencyBlockedByError = S.BasicError;
+export type IssuesRemoveDependencyBlockedByResponse = Schemas.Issue;
+export type IssuesRemoveDependencyBlockedByError = Schemas.BasicError;
 
 export interface IssuesRemoveLabelParams
   extends P.Owner, P.Repo, P.IssueNumber {
   name: string;
 }
-export type IssuesRemoveLabelResponse = S.Label[];
-export type IssuesRemoveLabelError = S.BasicError;
+export type IssuesRemoveLabelResponse = Schemas.Label[];
+export type IssuesRemoveLabelError = Schemas.BasicError;
 
 export interface IssuesRemoveSubIssueParams
   extends P.Owner, P.Repo, P.IssueNumber {
@@ -548,8 +559,8 @@ export interface IssuesRemoveSubIssueParams
     sub_issue_id: number;
   };
 }
-export type IssuesRemoveSubIssueResponse = S.Issue;
-export type IssuesRemoveSubIssueError = S.BasicError;
+export type IssuesRemoveSubIssueResponse = Schemas.Issue;
+export type IssuesRemoveSubIssueError = Schemas.BasicError;
 
 export interface IssuesReprioritizeSubIssueParams
   extends P.Owner, P.Repo, P.IssueNumber {
@@ -562,10 +573,10 @@ export interface IssuesReprioritizeSubIssueParams
     before_id?: number;
   };
 }
-export type IssuesReprioritizeSubIssueResponse = S.Issue;
+export type IssuesReprioritizeSubIssueResponse = Schemas.Issue;
 export type IssuesReprioritizeSubIssueError =
-  | S.BasicError
-  | S.ValidationErrorSimple
+  | Schemas.BasicError
+  | Schemas.ValidationErrorSimple
   | {
       code?: string;
       message?: string;
@@ -590,10 +601,10 @@ export interface IssuesSetIssueFieldValuesParams
     }[];
   };
 }
-export type IssuesSetIssueFieldValuesResponse = S.IssueFieldValue[];
+export type IssuesSetIssueFieldValuesResponse = Schemas.IssueFieldValue[];
 export type IssuesSetIssueFieldValuesError =
-  | S.BasicError
-  | S.ValidationError
+  | Schemas.BasicError
+  | Schemas.ValidationError
   | {
       code?: string;
       message?: string;
@@ -612,18 +623,18 @@ export interface IssuesSetLabelsParams extends P.Owner, P.Repo, P.IssueNumber {
         }[];
       };
 }
-export type IssuesSetLabelsResponse = S.Label[];
-export type IssuesSetLabelsError = S.BasicError | S.ValidationError;
+export type IssuesSetLabelsResponse = Schemas.Label[];
+export type IssuesSetLabelsError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface IssuesUnlockParams extends P.Owner, P.Repo, P.IssueNumber {}
 export type IssuesUnlockResponse = void;
-export type IssuesUnlockError = S.BasicError;
+export type IssuesUnlockError = Schemas.BasicError;
 
 export interface IssuesUnpinCommentParams
   extends P.Owner, P.Repo, P.CommentId {}
 export type IssuesUnpinCommentResponse = void;
 export type IssuesUnpinCommentError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -704,7 +715,7 @@ export interface IssuesUpdateParams extends P.Owner, P.Repo, P.IssueNumber {
       | null;
   };
 }
-export type IssuesUpdateResponse = S.Issue & {
+export type IssuesUpdateResponse = Schemas.Issue & {
   /**
    * Pending suggestions for each suggestible field (`type`,
    * `issue_field_values`, `labels`, `assignees`, `state`) the
@@ -765,8 +776,8 @@ export type IssuesUpdateResponse = S.Issue & {
   };
 };
 export type IssuesUpdateError =
-  | S.BasicError
-  | S.ValidationError
+  | Schemas.BasicError
+  | Schemas.ValidationError
   | {
       code?: string;
       message?: string;
@@ -780,8 +791,8 @@ export interface IssuesUpdateCommentParams
     body: string;
   };
 }
-export type IssuesUpdateCommentResponse = S.IssueComment;
-export type IssuesUpdateCommentError = S.ValidationError;
+export type IssuesUpdateCommentResponse = Schemas.IssueComment;
+export type IssuesUpdateCommentError = Schemas.ValidationError;
 
 export interface IssuesUpdateLabelParams extends P.Owner, P.Repo {
   name: string;
@@ -794,7 +805,7 @@ export interface IssuesUpdateLabelParams extends P.Owner, P.Repo {
     description?: string;
   };
 }
-export type IssuesUpdateLabelResponse = S.Label;
+export type IssuesUpdateLabelResponse = Schemas.Label;
 export type IssuesUpdateLabelError = unknown;
 
 export interface IssuesUpdateMilestoneParams
@@ -816,7 +827,7 @@ export interface IssuesUpdateMilestoneParams
     due_on?: string;
   };
 }
-export type IssuesUpdateMilestoneResponse = S.Milestone;
+export type IssuesUpdateMilestoneResponse = Schemas.Milestone;
 export type IssuesUpdateMilestoneError = unknown;
 
 export interface IssuesMethods {

@@ -3,24 +3,24 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface LicensesGetParams {
   license: string;
 }
-export type LicensesGetResponse = S.License;
-export type LicensesGetError = S.BasicError;
+export type LicensesGetResponse = Schemas.License;
+export type LicensesGetError = Schemas.BasicError;
 
 export interface LicensesGetAllCommonlyUsedParams extends P.PerPage, P.Page {
   featured?: boolean;
 }
-export type LicensesGetAllCommonlyUsedResponse = S.LicenseSimple[];
+export type LicensesGetAllCommonlyUsedResponse = Schemas.LicenseSimple[];
 export type LicensesGetAllCommonlyUsedError = unknown;
-export type LicensesGetAllCommonlyUsedItem = S.LicenseSimple;
+export type LicensesGetAllCommonlyUsedItem = Schemas.LicenseSimple;
 
 export interface LicensesGetForRepoParams extends P.Owner, P.Repo, P.Ref4 {}
-export type LicensesGetForRepoResponse = S.LicenseContent;
-export type LicensesGetForRepoError = S.BasicError;
+export type LicensesGetForRepoResponse = Schemas.LicenseContent;
+export type LicensesGetForRepoError = Schemas.BasicError;
 
 export interface LicensesMethods {
   /**

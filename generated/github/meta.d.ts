@@ -2,15 +2,15 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface MetaGetParams {}
-export type MetaGetResponse = S.ApiOverview;
+export type MetaGetResponse = Schemas.ApiOverview;
 export type MetaGetError = unknown;
 
 export interface MetaGetAllVersionsParams {}
 export type MetaGetAllVersionsResponse = string[];
-export type MetaGetAllVersionsError = S.BasicError;
+export type MetaGetAllVersionsError = Schemas.BasicError;
 
 export interface MetaGetOctocatParams {
   /** The words to show in Octocat's speech bubble */
@@ -24,7 +24,7 @@ export type MetaGetZenResponse = string;
 export type MetaGetZenError = unknown;
 
 export interface MetaRootParams {}
-export type MetaRootResponse = S.Root;
+export type MetaRootResponse = Schemas.Root;
 export type MetaRootError = unknown;
 
 export interface MetaMethods {

@@ -7,87 +7,89 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface MigrationsCancelImportParams extends P.Owner, P.Repo {}
 export type MigrationsCancelImportResponse = void;
-export type MigrationsCancelImportError = S.BasicError;
+export type MigrationsCancelImportError = Schemas.BasicError;
 
 export interface MigrationsDeleteArchiveForAuthenticatedUserParams
   extends P.MigrationId {}
 export type MigrationsDeleteArchiveForAuthenticatedUserResponse = void;
-export type MigrationsDeleteArchiveForAuthenticatedUserError = S.BasicError;
+export type MigrationsDeleteArchiveForAuthenticatedUserError =
+  Schemas.BasicError;
 
 export interface MigrationsDeleteArchiveForOrgParams
   extends P.Org, P.MigrationId {}
 export type MigrationsDeleteArchiveForOrgResponse = void;
-export type MigrationsDeleteArchiveForOrgError = S.BasicError;
+export type MigrationsDeleteArchiveForOrgError = Schemas.BasicError;
 
 export interface MigrationsDownloadArchiveForOrgParams
   extends P.Org, P.MigrationId {}
 export type MigrationsDownloadArchiveForOrgResponse = void;
-export type MigrationsDownloadArchiveForOrgError = S.BasicError;
+export type MigrationsDownloadArchiveForOrgError = Schemas.BasicError;
 
 export interface MigrationsGetArchiveForAuthenticatedUserParams
   extends P.MigrationId {}
 export type MigrationsGetArchiveForAuthenticatedUserResponse = void;
-export type MigrationsGetArchiveForAuthenticatedUserError = S.BasicError;
+export type MigrationsGetArchiveForAuthenticatedUserError = Schemas.BasicError;
 
 export interface MigrationsGetCommitAuthorsParams extends P.Owner, P.Repo {
   /** A user ID. Only return users with an ID greater than this ID. */
   since?: number;
 }
-export type MigrationsGetCommitAuthorsResponse = S.PorterAuthor[];
-export type MigrationsGetCommitAuthorsError = S.BasicError;
+export type MigrationsGetCommitAuthorsResponse = Schemas.PorterAuthor[];
+export type MigrationsGetCommitAuthorsError = Schemas.BasicError;
 
 export interface MigrationsGetImportStatusParams extends P.Owner, P.Repo {}
-export type MigrationsGetImportStatusResponse = S.Import;
-export type MigrationsGetImportStatusError = S.BasicError;
+export type MigrationsGetImportStatusResponse = Schemas.Import;
+export type MigrationsGetImportStatusError = Schemas.BasicError;
 
 export interface MigrationsGetLargeFilesParams extends P.Owner, P.Repo {}
-export type MigrationsGetLargeFilesResponse = S.PorterLargeFile[];
-export type MigrationsGetLargeFilesError = S.BasicError;
+export type MigrationsGetLargeFilesResponse = Schemas.PorterLargeFile[];
+export type MigrationsGetLargeFilesError = Schemas.BasicError;
 
 export interface MigrationsGetStatusForAuthenticatedUserParams
   extends P.MigrationId {
   exclude?: string[];
 }
-export type MigrationsGetStatusForAuthenticatedUserResponse = S.Migration;
-export type MigrationsGetStatusForAuthenticatedUserError = S.BasicError;
+export type MigrationsGetStatusForAuthenticatedUserResponse = Schemas.Migration;
+export type MigrationsGetStatusForAuthenticatedUserError = Schemas.BasicError;
 
 export interface MigrationsGetStatusForOrgParams extends P.Org, P.MigrationId {
   /** Exclude attributes from the API response to improve performance */
   exclude?: "repositories"[];
 }
-export type MigrationsGetStatusForOrgResponse = S.Migration;
-export type MigrationsGetStatusForOrgError = S.BasicError;
+export type MigrationsGetStatusForOrgResponse = Schemas.Migration;
+export type MigrationsGetStatusForOrgError = Schemas.BasicError;
 
 export interface MigrationsListForAuthenticatedUserParams
   extends P.PerPage, P.Page {}
-export type MigrationsListForAuthenticatedUserResponse = S.Migration[];
-export type MigrationsListForAuthenticatedUserError = S.BasicError;
-export type MigrationsListForAuthenticatedUserItem = S.Migration;
+export type MigrationsListForAuthenticatedUserResponse = Schemas.Migration[];
+export type MigrationsListForAuthenticatedUserError = Schemas.BasicError;
+export type MigrationsListForAuthenticatedUserItem = Schemas.Migration;
 
 export interface MigrationsListForOrgParams extends P.Org, P.PerPage, P.Page {
   /** Exclude attributes from the API response to improve performance */
   exclude?: "repositories"[];
 }
-export type MigrationsListForOrgResponse = S.Migration[];
+export type MigrationsListForOrgResponse = Schemas.Migration[];
 export type MigrationsListForOrgError = unknown;
-export type MigrationsListForOrgItem = S.Migration;
+export type MigrationsListForOrgItem = Schemas.Migration;
 
 export interface MigrationsListReposForAuthenticatedUserParams
   extends P.MigrationId, P.PerPage, P.Page {}
 export type MigrationsListReposForAuthenticatedUserResponse =
-  S.MinimalRepository[];
-export type MigrationsListReposForAuthenticatedUserError = S.BasicError;
-export type MigrationsListReposForAuthenticatedUserItem = S.MinimalRepository;
+  Schemas.MinimalRepository[];
+export type MigrationsListReposForAuthenticatedUserError = Schemas.BasicError;
+export type MigrationsListReposForAuthenticatedUserItem =
+  Schemas.MinimalRepository;
 
 export interface MigrationsListReposForOrgParams
   extends P.Org, P.MigrationId, P.PerPage, P.Page {}
-export type MigrationsListReposForOrgResponse = S.MinimalRepository[];
-export type MigrationsListReposForOrgError = S.BasicError;
-export type MigrationsListReposForOrgItem = S.MinimalRepository;
+export type MigrationsListReposForOrgResponse = Schemas.MinimalRepository[];
+export type MigrationsListReposForOrgError = Schemas.BasicError;
+export type MigrationsListReposForOrgItem = Schemas.MinimalRepository;
 
 export interface MigrationsMapCommitAuthorParams extends P.Owner, P.Repo {
   author_id: number;
@@ -98,8 +100,9 @@ export interface MigrationsMapCommitAuthorParams extends P.Owner, P.Repo {
     name?: string;
   };
 }
-export type MigrationsMapCommitAuthorResponse = S.PorterAuthor;
-export type MigrationsMapCommitAuthorError = S.BasicError | S.ValidationError;
+export type MigrationsMapCommitAuthorResponse = Schemas.PorterAuthor;
+export type MigrationsMapCommitAuthorError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface MigrationsSetLfsPreferenceParams extends P.Owner, P.Repo {
   body: {
@@ -107,8 +110,9 @@ export interface MigrationsSetLfsPreferenceParams extends P.Owner, P.Repo {
     use_lfs: "opt_in" | "opt_out";
   };
 }
-export type MigrationsSetLfsPreferenceResponse = S.Import;
-export type MigrationsSetLfsPreferenceError = S.ValidationError | S.BasicError;
+export type MigrationsSetLfsPreferenceResponse = Schemas.Import;
+export type MigrationsSetLfsPreferenceError =
+  Schemas.ValidationError | Schemas.BasicError;
 
 export interface MigrationsStartForAuthenticatedUserParams {
   body: {
@@ -134,9 +138,9 @@ export interface MigrationsStartForAuthenticatedUserParams {
     repositories: string[];
   };
 }
-export type MigrationsStartForAuthenticatedUserResponse = S.Migration;
+export type MigrationsStartForAuthenticatedUserResponse = Schemas.Migration;
 export type MigrationsStartForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface MigrationsStartForOrgParams extends P.Org {
   body: {
@@ -181,8 +185,9 @@ export interface MigrationsStartForOrgParams extends P.Org {
     exclude?: "repositories"[];
   };
 }
-export type MigrationsStartForOrgResponse = S.Migration;
-export type MigrationsStartForOrgError = S.BasicError | S.ValidationError;
+export type MigrationsStartForOrgResponse = Schemas.Migration;
+export type MigrationsStartForOrgError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface MigrationsStartImportParams extends P.Owner, P.Repo {
   body: {
@@ -198,8 +203,9 @@ export interface MigrationsStartImportParams extends P.Owner, P.Repo {
     tfvc_project?: string;
   };
 }
-export type MigrationsStartImportResponse = S.Import;
-export type MigrationsStartImportError = S.BasicError | S.ValidationError;
+export type MigrationsStartImportResponse = Schemas.Import;
+export type MigrationsStartImportError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface MigrationsUnlockRepoForAuthenticatedUserParams
   extends P.MigrationId {
@@ -207,14 +213,14 @@ export interface MigrationsUnlockRepoForAuthenticatedUserParams
   repo_name: string;
 }
 export type MigrationsUnlockRepoForAuthenticatedUserResponse = void;
-export type MigrationsUnlockRepoForAuthenticatedUserError = S.BasicError;
+export type MigrationsUnlockRepoForAuthenticatedUserError = Schemas.BasicError;
 
 export interface MigrationsUnlockRepoForOrgParams extends P.Org, P.MigrationId {
   /** repo_name parameter */
   repo_name: string;
 }
 export type MigrationsUnlockRepoForOrgResponse = void;
-export type MigrationsUnlockRepoForOrgError = S.BasicError;
+export type MigrationsUnlockRepoForOrgError = Schemas.BasicError;
 
 export interface MigrationsUpdateImportParams extends P.Owner, P.Repo {
   body?: {
@@ -228,8 +234,8 @@ export interface MigrationsUpdateImportParams extends P.Owner, P.Repo {
     tfvc_project?: string;
   } | null;
 }
-export type MigrationsUpdateImportResponse = S.Import;
-export type MigrationsUpdateImportError = S.BasicError;
+export type MigrationsUpdateImportResponse = Schemas.Import;
+export type MigrationsUpdateImportError = Schemas.BasicError;
 
 export interface MigrationsMethods {
   /**

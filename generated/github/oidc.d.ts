@@ -3,24 +3,25 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface OidcCreateOidcCustomPropertyInclusionForEnterpriseParams
   extends P.Enterprise {
-  body: S.OidcCustomPropertyInclusionInput;
+  body: Schemas.OidcCustomPropertyInclusionInput;
 }
 export type OidcCreateOidcCustomPropertyInclusionForEnterpriseResponse =
-  S.OidcCustomPropertyInclusion;
+  Schemas.OidcCustomPropertyInclusion;
 export type OidcCreateOidcCustomPropertyInclusionForEnterpriseError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface OidcCreateOidcCustomPropertyInclusionForOrgParams
   extends P.Org {
-  body: S.OidcCustomPropertyInclusionInput;
+  body: Schemas.OidcCustomPropertyInclusionInput;
 }
 export type OidcCreateOidcCustomPropertyInclusionForOrgResponse =
-  S.OidcCustomPropertyInclusion;
-export type OidcCreateOidcCustomPropertyInclusionForOrgError = S.BasicError;
+  Schemas.OidcCustomPropertyInclusion;
+export type OidcCreateOidcCustomPropertyInclusionForOrgError =
+  Schemas.BasicError;
 
 export interface OidcDeleteOidcCustomPropertyInclusionForEnterpriseParams
   extends P.Enterprise {
@@ -29,7 +30,7 @@ export interface OidcDeleteOidcCustomPropertyInclusionForEnterpriseParams
 }
 export type OidcDeleteOidcCustomPropertyInclusionForEnterpriseResponse = void;
 export type OidcDeleteOidcCustomPropertyInclusionForEnterpriseError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface OidcDeleteOidcCustomPropertyInclusionForOrgParams
   extends P.Org {
@@ -37,24 +38,26 @@ export interface OidcDeleteOidcCustomPropertyInclusionForOrgParams
   custom_property_name: string;
 }
 export type OidcDeleteOidcCustomPropertyInclusionForOrgResponse = void;
-export type OidcDeleteOidcCustomPropertyInclusionForOrgError = S.BasicError;
+export type OidcDeleteOidcCustomPropertyInclusionForOrgError =
+  Schemas.BasicError;
 
 export interface OidcGetOidcCustomSubTemplateForOrgParams extends P.Org {}
-export type OidcGetOidcCustomSubTemplateForOrgResponse = S.OidcCustomSub;
+export type OidcGetOidcCustomSubTemplateForOrgResponse = Schemas.OidcCustomSub;
 export type OidcGetOidcCustomSubTemplateForOrgError = unknown;
 
 export interface OidcListOidcCustomPropertyInclusionsForEnterpriseParams
   extends P.Enterprise {}
 export type OidcListOidcCustomPropertyInclusionsForEnterpriseResponse =
-  S.OidcCustomPropertyInclusion[];
+  Schemas.OidcCustomPropertyInclusion[];
 export type OidcListOidcCustomPropertyInclusionsForEnterpriseError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface OidcListOidcCustomPropertyInclusionsForOrgParams
   extends P.Org {}
 export type OidcListOidcCustomPropertyInclusionsForOrgResponse =
-  S.OidcCustomPropertyInclusion[];
-export type OidcListOidcCustomPropertyInclusionsForOrgError = S.BasicError;
+  Schemas.OidcCustomPropertyInclusion[];
+export type OidcListOidcCustomPropertyInclusionsForOrgError =
+  Schemas.BasicError;
 
 export interface OidcUpdateOidcCustomSubTemplateForOrgParams extends P.Org {
   body: {
@@ -64,8 +67,8 @@ export interface OidcUpdateOidcCustomSubTemplateForOrgParams extends P.Org {
     use_immutable_subject?: boolean;
   };
 }
-export type OidcUpdateOidcCustomSubTemplateForOrgResponse = S.EmptyObject;
-export type OidcUpdateOidcCustomSubTemplateForOrgError = S.BasicError;
+export type OidcUpdateOidcCustomSubTemplateForOrgResponse = Schemas.EmptyObject;
+export type OidcUpdateOidcCustomSubTemplateForOrgError = Schemas.BasicError;
 
 export interface OidcMethods {
   /**

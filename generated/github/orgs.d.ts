@@ -8,7 +8,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface OrgsAddSecurityManagerTeamParams extends P.Org, P.TeamSlug {}
 export type OrgsAddSecurityManagerTeamResponse = void;
@@ -26,15 +26,16 @@ export type OrgsAssignUserToOrgRoleError = unknown;
 
 export interface OrgsBlockUserParams extends P.Org, P.Username {}
 export type OrgsBlockUserResponse = void;
-export type OrgsBlockUserError = S.ValidationError;
+export type OrgsBlockUserError = Schemas.ValidationError;
 
 export interface OrgsCancelInvitationParams extends P.Org, P.InvitationId {}
 export type OrgsCancelInvitationResponse = void;
-export type OrgsCancelInvitationError = S.BasicError | S.ValidationError;
+export type OrgsCancelInvitationError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsCheckBlockedUserParams extends P.Org, P.Username {}
 export type OrgsCheckBlockedUserResponse = void;
-export type OrgsCheckBlockedUserError = S.BasicError;
+export type OrgsCheckBlockedUserError = Schemas.BasicError;
 
 export interface OrgsCheckMembershipForUserParams extends P.Org, P.Username {}
 export type OrgsCheckMembershipForUserResponse = void;
@@ -57,7 +58,7 @@ export interface OrgsConvertMemberToOutsideCollaboratorParams
 }
 export type OrgsConvertMemberToOutsideCollaboratorResponse =
   Record<string, never> | undefined;
-export type OrgsConvertMemberToOutsideCollaboratorError = S.BasicError;
+export type OrgsConvertMemberToOutsideCollaboratorError = Schemas.BasicError;
 
 export interface OrgsCreateArtifactDeploymentRecordParams extends P.Org {
   body: {
@@ -109,9 +110,9 @@ export interface OrgsCreateArtifactDeploymentRecordParams extends P.Org {
 export type OrgsCreateArtifactDeploymentRecordResponse = {
   /** The number of deployment records created */
   total_count: number;
-  deployment_records?: S.ArtifactDeploymentRecord[];
+  deployment_records?: Schemas.ArtifactDeploymentRecord[];
 };
-export type OrgsCreateArtifactDeploymentRecordError = S.BasicError;
+export type OrgsCreateArtifactDeploymentRecordError = Schemas.BasicError;
 
 export interface OrgsCreateArtifactStorageRecordParams extends P.Org {
   body: {
@@ -173,7 +174,7 @@ export type OrgsCreateArtifactStorageRecordResponse = {
     updated_at?: string;
   }[];
 };
-export type OrgsCreateArtifactStorageRecordError = S.BasicError;
+export type OrgsCreateArtifactStorageRecordError = Schemas.BasicError;
 
 export interface OrgsCreateClusterDeploymentRecordsJobParams
   extends P.Org, P.Cluster {
@@ -217,7 +218,7 @@ export type OrgsCreateClusterDeploymentRecordsJobResponse = {
   /** Deployments that were rejected during authorization. */
   errors?: Record<string, unknown>[];
 };
-export type OrgsCreateClusterDeploymentRecordsJobError = S.BasicError;
+export type OrgsCreateClusterDeploymentRecordsJobError = Schemas.BasicError;
 
 export interface OrgsCreateInvitationParams extends P.Org {
   body?: {
@@ -238,20 +239,23 @@ export interface OrgsCreateInvitationParams extends P.Org {
     team_ids?: number[];
   };
 }
-export type OrgsCreateInvitationResponse = S.OrganizationInvitation;
-export type OrgsCreateInvitationError = S.BasicError | S.ValidationError;
+export type OrgsCreateInvitationResponse = Schemas.OrganizationInvitation;
+export type OrgsCreateInvitationError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsCreateIssueFieldParams extends P.Org {
-  body: S.OrganizationCreateIssueFieldInput;
+  body: Schemas.OrganizationCreateIssueFieldInput;
 }
-export type OrgsCreateIssueFieldResponse = S.IssueField;
-export type OrgsCreateIssueFieldError = S.BasicError | S.ValidationErrorSimple;
+export type OrgsCreateIssueFieldResponse = Schemas.IssueField;
+export type OrgsCreateIssueFieldError =
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface OrgsCreateIssueTypeParams extends P.Org {
-  body: S.OrganizationCreateIssueTypeInput;
+  body: Schemas.OrganizationCreateIssueTypeInput;
 }
-export type OrgsCreateIssueTypeResponse = S.IssueType;
-export type OrgsCreateIssueTypeError = S.BasicError | S.ValidationErrorSimple;
+export type OrgsCreateIssueTypeResponse = Schemas.IssueType;
+export type OrgsCreateIssueTypeError =
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface OrgsCreateWebhookParams extends P.Org {
   body: {
@@ -259,10 +263,10 @@ export interface OrgsCreateWebhookParams extends P.Org {
     name: string;
     /** Key/value pairs to provide settings for this webhook. */
     config: {
-      url: S.WebhookConfigUrl;
-      content_type?: S.WebhookConfigContentType;
-      secret?: S.WebhookConfigSecret;
-      insecure_ssl?: S.WebhookConfigInsecureSsl;
+      url: Schemas.WebhookConfigUrl;
+      content_type?: Schemas.WebhookConfigContentType;
+      secret?: Schemas.WebhookConfigSecret;
+      insecure_ssl?: Schemas.WebhookConfigInsecureSsl;
       username?: string;
       password?: string;
     };
@@ -278,29 +282,30 @@ export interface OrgsCreateWebhookParams extends P.Org {
     active?: boolean;
   };
 }
-export type OrgsCreateWebhookResponse = S.OrgHook;
-export type OrgsCreateWebhookError = S.BasicError | S.ValidationError;
+export type OrgsCreateWebhookResponse = Schemas.OrgHook;
+export type OrgsCreateWebhookError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionParams
   extends P.Org, P.CustomPropertyName {
-  body: S.CustomPropertySetPayloadInput;
+  body: Schemas.CustomPropertySetPayloadInput;
 }
 export type OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionResponse =
-  S.CustomProperty;
+  Schemas.CustomProperty;
 export type OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionsParams
   extends P.Org {
   body: {
     /** The array of custom properties to create or update. */
-    properties: S.CustomPropertyInput[];
+    properties: Schemas.CustomPropertyInput[];
   };
 }
 export type OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionsResponse =
-  S.CustomProperty[];
+  Schemas.CustomProperty[];
 export type OrgsCustomPropertiesForReposCreateOrUpdateOrganizationDefinitionsError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface OrgsCustomPropertiesForReposCreateOrUpdateOrganizationValuesParams
   extends P.Org {
@@ -308,34 +313,34 @@ export interface OrgsCustomPropertiesForReposCreateOrUpdateOrganizationValuesPar
     /** The names of repositories that the custom property values will be applied to. */
     repository_names: string[];
     /** List of custom property names and associated values to apply to the repositories. */
-    properties: S.CustomPropertyValue[];
+    properties: Schemas.CustomPropertyValue[];
   };
 }
 export type OrgsCustomPropertiesForReposCreateOrUpdateOrganizationValuesResponse =
   void;
 export type OrgsCustomPropertiesForReposCreateOrUpdateOrganizationValuesError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsCustomPropertiesForReposDeleteOrganizationDefinitionParams
   extends P.Org, P.CustomPropertyName {}
 export type OrgsCustomPropertiesForReposDeleteOrganizationDefinitionResponse =
   void;
 export type OrgsCustomPropertiesForReposDeleteOrganizationDefinitionError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface OrgsCustomPropertiesForReposGetOrganizationDefinitionParams
   extends P.Org, P.CustomPropertyName {}
 export type OrgsCustomPropertiesForReposGetOrganizationDefinitionResponse =
-  S.CustomProperty;
+  Schemas.CustomProperty;
 export type OrgsCustomPropertiesForReposGetOrganizationDefinitionError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface OrgsCustomPropertiesForReposGetOrganizationDefinitionsParams
   extends P.Org {}
 export type OrgsCustomPropertiesForReposGetOrganizationDefinitionsResponse =
-  S.CustomProperty[];
+  Schemas.CustomProperty[];
 export type OrgsCustomPropertiesForReposGetOrganizationDefinitionsError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface OrgsCustomPropertiesForReposGetOrganizationValuesParams
   extends P.Org, P.PerPage, P.Page {
@@ -343,15 +348,15 @@ export interface OrgsCustomPropertiesForReposGetOrganizationValuesParams
   repository_query?: string;
 }
 export type OrgsCustomPropertiesForReposGetOrganizationValuesResponse =
-  S.OrgRepoCustomPropertyValues[];
+  Schemas.OrgRepoCustomPropertyValues[];
 export type OrgsCustomPropertiesForReposGetOrganizationValuesError =
-  S.BasicError;
+  Schemas.BasicError;
 export type OrgsCustomPropertiesForReposGetOrganizationValuesItem =
-  S.OrgRepoCustomPropertyValues;
+  Schemas.OrgRepoCustomPropertyValues;
 
 export interface OrgsDeleteParams extends P.Org {}
 export type OrgsDeleteResponse = Record<string, unknown>;
-export type OrgsDeleteError = S.BasicError;
+export type OrgsDeleteError = Schemas.BasicError;
 
 export interface OrgsDeleteAttestationsBulkParams extends P.Org {
   body:
@@ -365,34 +370,36 @@ export interface OrgsDeleteAttestationsBulkParams extends P.Org {
       };
 }
 export type OrgsDeleteAttestationsBulkResponse = void;
-export type OrgsDeleteAttestationsBulkError = S.BasicError;
+export type OrgsDeleteAttestationsBulkError = Schemas.BasicError;
 
 export interface OrgsDeleteAttestationsByIdParams extends P.Org {
   /** Attestation ID */
   attestation_id: number;
 }
 export type OrgsDeleteAttestationsByIdResponse = void;
-export type OrgsDeleteAttestationsByIdError = S.BasicError;
+export type OrgsDeleteAttestationsByIdError = Schemas.BasicError;
 
 export interface OrgsDeleteAttestationsBySubjectDigestParams
   extends P.Org, P.SubjectDigest {}
 export type OrgsDeleteAttestationsBySubjectDigestResponse = void;
-export type OrgsDeleteAttestationsBySubjectDigestError = S.BasicError;
+export type OrgsDeleteAttestationsBySubjectDigestError = Schemas.BasicError;
 
 export interface OrgsDeleteIssueFieldParams extends P.Org, P.IssueFieldId {}
 export type OrgsDeleteIssueFieldResponse = void;
-export type OrgsDeleteIssueFieldError = S.BasicError | S.ValidationErrorSimple;
+export type OrgsDeleteIssueFieldError =
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface OrgsDeleteIssueTypeParams extends P.Org {
   /** The unique identifier of the issue type. */
   issue_type_id: number;
 }
 export type OrgsDeleteIssueTypeResponse = void;
-export type OrgsDeleteIssueTypeError = S.BasicError | S.ValidationErrorSimple;
+export type OrgsDeleteIssueTypeError =
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface OrgsDeleteWebhookParams extends P.Org, P.HookId {}
 export type OrgsDeleteWebhookResponse = void;
-export type OrgsDeleteWebhookError = S.BasicError;
+export type OrgsDeleteWebhookError = Schemas.BasicError;
 
 export interface OrgsDisableSelectedRepositoryImmutableReleasesOrganizationParams
   extends P.Org, P.RepositoryId {}
@@ -438,8 +445,8 @@ export type OrgsEnableSelectedRepositoryImmutableReleasesOrganizationError =
   unknown;
 
 export interface OrgsGetParams extends P.Org {}
-export type OrgsGetResponse = S.OrganizationFull;
-export type OrgsGetError = S.BasicError;
+export type OrgsGetResponse = Schemas.OrganizationFull;
+export type OrgsGetError = Schemas.BasicError;
 
 export interface OrgsGetClusterDeploymentRecordsJobParams
   extends P.Org, P.Cluster {
@@ -461,77 +468,79 @@ export type OrgsGetClusterDeploymentRecordsJobResponse = {
   /** Processing errors (only present when completed or failed). */
   errors?: Record<string, unknown>[];
 };
-export type OrgsGetClusterDeploymentRecordsJobError = S.BasicError;
+export type OrgsGetClusterDeploymentRecordsJobError = Schemas.BasicError;
 
 export interface OrgsGetImmutableReleasesSettingsParams extends P.Org {}
 export type OrgsGetImmutableReleasesSettingsResponse =
-  S.ImmutableReleasesOrganizationSettings;
+  Schemas.ImmutableReleasesOrganizationSettings;
 export type OrgsGetImmutableReleasesSettingsError = unknown;
 
 export interface OrgsGetImmutableReleasesSettingsRepositoriesParams
   extends P.Org, P.Page, P.PerPage {}
 export type OrgsGetImmutableReleasesSettingsRepositoriesResponse = {
   total_count: number;
-  repositories: S.MinimalRepository[];
+  repositories: Schemas.MinimalRepository[];
 };
 export type OrgsGetImmutableReleasesSettingsRepositoriesError = unknown;
 export type OrgsGetImmutableReleasesSettingsRepositoriesItem =
-  S.MinimalRepository;
+  Schemas.MinimalRepository;
 
 export interface OrgsGetMembershipForAuthenticatedUserParams extends P.Org {}
-export type OrgsGetMembershipForAuthenticatedUserResponse = S.OrgMembership;
-export type OrgsGetMembershipForAuthenticatedUserError = S.BasicError;
+export type OrgsGetMembershipForAuthenticatedUserResponse =
+  Schemas.OrgMembership;
+export type OrgsGetMembershipForAuthenticatedUserError = Schemas.BasicError;
 
 export interface OrgsGetMembershipForUserParams extends P.Org, P.Username {}
-export type OrgsGetMembershipForUserResponse = S.OrgMembership;
-export type OrgsGetMembershipForUserError = S.BasicError;
+export type OrgsGetMembershipForUserResponse = Schemas.OrgMembership;
+export type OrgsGetMembershipForUserError = Schemas.BasicError;
 
 export interface OrgsGetOrgRoleParams extends P.Org, P.RoleId {}
-export type OrgsGetOrgRoleResponse = S.OrganizationRole;
-export type OrgsGetOrgRoleError = S.BasicError | S.ValidationError;
+export type OrgsGetOrgRoleResponse = Schemas.OrganizationRole;
+export type OrgsGetOrgRoleError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsGetOrgRulesetHistoryParams
   extends P.Org, P.PerPage, P.Page, P.RulesetId {}
-export type OrgsGetOrgRulesetHistoryResponse = S.RulesetVersion[];
-export type OrgsGetOrgRulesetHistoryError = S.BasicError;
-export type OrgsGetOrgRulesetHistoryItem = S.RulesetVersion;
+export type OrgsGetOrgRulesetHistoryResponse = Schemas.RulesetVersion[];
+export type OrgsGetOrgRulesetHistoryError = Schemas.BasicError;
+export type OrgsGetOrgRulesetHistoryItem = Schemas.RulesetVersion;
 
 export interface OrgsGetOrgRulesetVersionParams extends P.Org, P.RulesetId {
   /** The ID of the version */
   version_id: number;
 }
-export type OrgsGetOrgRulesetVersionResponse = S.RulesetVersionWithState;
-export type OrgsGetOrgRulesetVersionError = S.BasicError;
+export type OrgsGetOrgRulesetVersionResponse = Schemas.RulesetVersionWithState;
+export type OrgsGetOrgRulesetVersionError = Schemas.BasicError;
 
 export interface OrgsGetWebhookParams extends P.Org, P.HookId {}
-export type OrgsGetWebhookResponse = S.OrgHook;
-export type OrgsGetWebhookError = S.BasicError;
+export type OrgsGetWebhookResponse = Schemas.OrgHook;
+export type OrgsGetWebhookError = Schemas.BasicError;
 
 export interface OrgsGetWebhookConfigForOrgParams extends P.Org, P.HookId {}
-export type OrgsGetWebhookConfigForOrgResponse = S.WebhookConfig;
+export type OrgsGetWebhookConfigForOrgResponse = Schemas.WebhookConfig;
 export type OrgsGetWebhookConfigForOrgError = unknown;
 
 export interface OrgsGetWebhookDeliveryParams extends P.Org, P.HookId {
   delivery_id: number;
 }
-export type OrgsGetWebhookDeliveryResponse = S.HookDelivery;
-export type OrgsGetWebhookDeliveryError = S.BasicError | S.ValidationError;
+export type OrgsGetWebhookDeliveryResponse = Schemas.HookDelivery;
+export type OrgsGetWebhookDeliveryError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsListParams extends P.PerPage {
   /** An organization ID. Only return organizations with an ID greater than this ID. */
   since?: number;
 }
-export type OrgsListResponse = S.OrganizationSimple[];
+export type OrgsListResponse = Schemas.OrganizationSimple[];
 export type OrgsListError = unknown;
 
 export interface OrgsListAppInstallationsParams
   extends P.Org, P.PerPage, P.Page {}
 export type OrgsListAppInstallationsResponse = {
   total_count: number;
-  installations: S.Installation[];
+  installations: Schemas.Installation[];
 };
 export type OrgsListAppInstallationsError = unknown;
-export type OrgsListAppInstallationsItem = S.Installation;
+export type OrgsListAppInstallationsItem = Schemas.Installation;
 
 export interface OrgsListArtifactDeploymentRecordsParams extends P.Org {
   /** The SHA256 digest of the artifact, in the form `sha256:HEX_DIGEST`. */
@@ -540,7 +549,7 @@ export interface OrgsListArtifactDeploymentRecordsParams extends P.Org {
 export type OrgsListArtifactDeploymentRecordsResponse = {
   /** The number of deployment records for this digest and organization */
   total_count?: number;
-  deployment_records?: S.ArtifactDeploymentRecord[];
+  deployment_records?: Schemas.ArtifactDeploymentRecord[];
 };
 export type OrgsListArtifactDeploymentRecordsError = unknown;
 
@@ -611,43 +620,44 @@ export interface OrgsListAttestationsBulkParams
   };
 }
 export type OrgsListAttestationsBulkResponse =
-  S.OrgsListAttestationsBulkResponse;
+  Schemas.OrgsListAttestationsBulkResponse;
 export type OrgsListAttestationsBulkError = unknown;
 
 export interface OrgsListBlockedUsersParams extends P.Org, P.PerPage, P.Page {}
-export type OrgsListBlockedUsersResponse = S.SimpleUser[];
+export type OrgsListBlockedUsersResponse = Schemas.SimpleUser[];
 export type OrgsListBlockedUsersError = unknown;
-export type OrgsListBlockedUsersItem = S.SimpleUser;
+export type OrgsListBlockedUsersItem = Schemas.SimpleUser;
 
 export interface OrgsListFailedInvitationsParams
   extends P.Org, P.PerPage, P.Page {}
-export type OrgsListFailedInvitationsResponse = S.OrganizationInvitation[];
-export type OrgsListFailedInvitationsError = S.BasicError;
-export type OrgsListFailedInvitationsItem = S.OrganizationInvitation;
+export type OrgsListFailedInvitationsResponse =
+  Schemas.OrganizationInvitation[];
+export type OrgsListFailedInvitationsError = Schemas.BasicError;
+export type OrgsListFailedInvitationsItem = Schemas.OrganizationInvitation;
 
 export interface OrgsListForAuthenticatedUserParams extends P.PerPage, P.Page {}
-export type OrgsListForAuthenticatedUserResponse = S.OrganizationSimple[];
-export type OrgsListForAuthenticatedUserError = S.BasicError;
-export type OrgsListForAuthenticatedUserItem = S.OrganizationSimple;
+export type OrgsListForAuthenticatedUserResponse = Schemas.OrganizationSimple[];
+export type OrgsListForAuthenticatedUserError = Schemas.BasicError;
+export type OrgsListForAuthenticatedUserItem = Schemas.OrganizationSimple;
 
 export interface OrgsListForUserParams extends P.Username, P.PerPage, P.Page {}
-export type OrgsListForUserResponse = S.OrganizationSimple[];
+export type OrgsListForUserResponse = Schemas.OrganizationSimple[];
 export type OrgsListForUserError = unknown;
-export type OrgsListForUserItem = S.OrganizationSimple;
+export type OrgsListForUserItem = Schemas.OrganizationSimple;
 
 export interface OrgsListInvitationTeamsParams
   extends P.Org, P.InvitationId, P.PerPage, P.Page {}
-export type OrgsListInvitationTeamsResponse = S.Team[];
-export type OrgsListInvitationTeamsError = S.BasicError;
-export type OrgsListInvitationTeamsItem = S.Team;
+export type OrgsListInvitationTeamsResponse = Schemas.Team[];
+export type OrgsListInvitationTeamsError = Schemas.BasicError;
+export type OrgsListInvitationTeamsItem = Schemas.Team;
 
 export interface OrgsListIssueFieldsParams extends P.Org {}
-export type OrgsListIssueFieldsResponse = S.IssueField[];
-export type OrgsListIssueFieldsError = S.BasicError;
+export type OrgsListIssueFieldsResponse = Schemas.IssueField[];
+export type OrgsListIssueFieldsError = Schemas.BasicError;
 
 export interface OrgsListIssueTypesParams extends P.Org {}
-export type OrgsListIssueTypesResponse = S.IssueType[];
-export type OrgsListIssueTypesError = S.BasicError;
+export type OrgsListIssueTypesResponse = Schemas.IssueType[];
+export type OrgsListIssueTypesError = Schemas.BasicError;
 
 export interface OrgsListMembersParams extends P.Org, P.PerPage, P.Page {
   /**
@@ -661,40 +671,42 @@ export interface OrgsListMembersParams extends P.Org, P.PerPage, P.Page {
    */
   role?: "all" | "admin" | "member";
 }
-export type OrgsListMembersResponse = S.SimpleUser[];
-export type OrgsListMembersError = S.ValidationError;
-export type OrgsListMembersItem = S.SimpleUser;
+export type OrgsListMembersResponse = Schemas.SimpleUser[];
+export type OrgsListMembersError = Schemas.ValidationError;
+export type OrgsListMembersItem = Schemas.SimpleUser;
 
 export interface OrgsListMembershipsForAuthenticatedUserParams
   extends P.PerPage, P.Page {
   /** Indicates the state of the memberships to return. If not specified, the API returns both active and pending memberships. */
   state?: "active" | "pending";
 }
-export type OrgsListMembershipsForAuthenticatedUserResponse = S.OrgMembership[];
+export type OrgsListMembershipsForAuthenticatedUserResponse =
+  Schemas.OrgMembership[];
 export type OrgsListMembershipsForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
-export type OrgsListMembershipsForAuthenticatedUserItem = S.OrgMembership;
+  Schemas.BasicError | Schemas.ValidationError;
+export type OrgsListMembershipsForAuthenticatedUserItem = Schemas.OrgMembership;
 
 export interface OrgsListOrgRoleTeamsParams
   extends P.Org, P.RoleId, P.PerPage, P.Page {}
-export type OrgsListOrgRoleTeamsResponse = S.TeamRoleAssignment[];
+export type OrgsListOrgRoleTeamsResponse = Schemas.TeamRoleAssignment[];
 export type OrgsListOrgRoleTeamsError = unknown;
-export type OrgsListOrgRoleTeamsItem = S.TeamRoleAssignment;
+export type OrgsListOrgRoleTeamsItem = Schemas.TeamRoleAssignment;
 
 export interface OrgsListOrgRoleUsersParams
   extends P.Org, P.RoleId, P.PerPage, P.Page {}
-export type OrgsListOrgRoleUsersResponse = S.UserRoleAssignment[];
+export type OrgsListOrgRoleUsersResponse = Schemas.UserRoleAssignment[];
 export type OrgsListOrgRoleUsersError = unknown;
-export type OrgsListOrgRoleUsersItem = S.UserRoleAssignment;
+export type OrgsListOrgRoleUsersItem = Schemas.UserRoleAssignment;
 
 export interface OrgsListOrgRolesParams extends P.Org {}
 export type OrgsListOrgRolesResponse = {
   /** The total number of organization roles available to the organization. */
   total_count?: number;
   /** The list of organization roles available to the organization. */
-  roles?: S.OrganizationRole[];
+  roles?: Schemas.OrganizationRole[];
 };
-export type OrgsListOrgRolesError = S.BasicError | S.ValidationError;
+export type OrgsListOrgRolesError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsListOrganizationFineGrainedPermissionsParams
   extends P.Org {}
@@ -703,7 +715,7 @@ export type OrgsListOrganizationFineGrainedPermissionsResponse = {
   description: string;
 }[];
 export type OrgsListOrganizationFineGrainedPermissionsError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsListOutsideCollaboratorsParams
   extends P.Org, P.PerPage, P.Page {
@@ -713,27 +725,28 @@ export interface OrgsListOutsideCollaboratorsParams
    */
   filter?: "2fa_disabled" | "2fa_insecure" | "all";
 }
-export type OrgsListOutsideCollaboratorsResponse = S.SimpleUser[];
+export type OrgsListOutsideCollaboratorsResponse = Schemas.SimpleUser[];
 export type OrgsListOutsideCollaboratorsError = unknown;
-export type OrgsListOutsideCollaboratorsItem = S.SimpleUser;
+export type OrgsListOutsideCollaboratorsItem = Schemas.SimpleUser;
 
 export interface OrgsListPatGrantRepositoriesParams
   extends P.Org, P.PerPage, P.Page {
   /** Unique identifier of the fine-grained personal access token. */
   pat_id: number;
 }
-export type OrgsListPatGrantRepositoriesResponse = S.MinimalRepository[];
-export type OrgsListPatGrantRepositoriesError = S.BasicError;
-export type OrgsListPatGrantRepositoriesItem = S.MinimalRepository;
+export type OrgsListPatGrantRepositoriesResponse = Schemas.MinimalRepository[];
+export type OrgsListPatGrantRepositoriesError = Schemas.BasicError;
+export type OrgsListPatGrantRepositoriesItem = Schemas.MinimalRepository;
 
 export interface OrgsListPatGrantRequestRepositoriesParams
   extends P.Org, P.PerPage, P.Page {
   /** Unique identifier of the request for access via fine-grained personal access token. */
   pat_request_id: number;
 }
-export type OrgsListPatGrantRequestRepositoriesResponse = S.MinimalRepository[];
-export type OrgsListPatGrantRequestRepositoriesError = S.BasicError;
-export type OrgsListPatGrantRequestRepositoriesItem = S.MinimalRepository;
+export type OrgsListPatGrantRequestRepositoriesResponse =
+  Schemas.MinimalRepository[];
+export type OrgsListPatGrantRequestRepositoriesError = Schemas.BasicError;
+export type OrgsListPatGrantRequestRepositoriesItem = Schemas.MinimalRepository;
 
 export interface OrgsListPatGrantRequestsParams
   extends P.Org, P.PerPage, P.Page, P.Direction {
@@ -756,10 +769,11 @@ export interface OrgsListPatGrantRequestsParams
   token_id?: string[];
 }
 export type OrgsListPatGrantRequestsResponse =
-  S.OrganizationProgrammaticAccessGrantRequest[];
-export type OrgsListPatGrantRequestsError = S.BasicError | S.ValidationError;
+  Schemas.OrganizationProgrammaticAccessGrantRequest[];
+export type OrgsListPatGrantRequestsError =
+  Schemas.BasicError | Schemas.ValidationError;
 export type OrgsListPatGrantRequestsItem =
-  S.OrganizationProgrammaticAccessGrantRequest;
+  Schemas.OrganizationProgrammaticAccessGrantRequest;
 
 export interface OrgsListPatGrantsParams
   extends P.Org, P.PerPage, P.Page, P.Direction {
@@ -781,9 +795,11 @@ export interface OrgsListPatGrantsParams
   /** The ID of the token */
   token_id?: string[];
 }
-export type OrgsListPatGrantsResponse = S.OrganizationProgrammaticAccessGrant[];
-export type OrgsListPatGrantsError = S.BasicError | S.ValidationError;
-export type OrgsListPatGrantsItem = S.OrganizationProgrammaticAccessGrant;
+export type OrgsListPatGrantsResponse =
+  Schemas.OrganizationProgrammaticAccessGrant[];
+export type OrgsListPatGrantsError =
+  Schemas.BasicError | Schemas.ValidationError;
+export type OrgsListPatGrantsItem = Schemas.OrganizationProgrammaticAccessGrant;
 
 export interface OrgsListPendingInvitationsParams
   extends P.Org, P.PerPage, P.Page {
@@ -799,47 +815,49 @@ export interface OrgsListPendingInvitationsParams
    */
   invitation_source?: "all" | "member" | "scim";
 }
-export type OrgsListPendingInvitationsResponse = S.OrganizationInvitation[];
-export type OrgsListPendingInvitationsError = S.BasicError;
-export type OrgsListPendingInvitationsItem = S.OrganizationInvitation;
+export type OrgsListPendingInvitationsResponse =
+  Schemas.OrganizationInvitation[];
+export type OrgsListPendingInvitationsError = Schemas.BasicError;
+export type OrgsListPendingInvitationsItem = Schemas.OrganizationInvitation;
 
 export interface OrgsListPublicMembersParams extends P.Org, P.PerPage, P.Page {}
-export type OrgsListPublicMembersResponse = S.SimpleUser[];
+export type OrgsListPublicMembersResponse = Schemas.SimpleUser[];
 export type OrgsListPublicMembersError = unknown;
-export type OrgsListPublicMembersItem = S.SimpleUser;
+export type OrgsListPublicMembersItem = Schemas.SimpleUser;
 
 export interface OrgsListSecurityManagerTeamsParams extends P.Org {}
-export type OrgsListSecurityManagerTeamsResponse = S.TeamSimple[];
+export type OrgsListSecurityManagerTeamsResponse = Schemas.TeamSimple[];
 export type OrgsListSecurityManagerTeamsError = unknown;
 
 export interface OrgsListWebhookDeliveriesParams
   extends P.Org, P.HookId, P.PerPage, P.Cursor, P.Status {}
-export type OrgsListWebhookDeliveriesResponse = S.HookDeliveryItem[];
-export type OrgsListWebhookDeliveriesError = S.BasicError | S.ValidationError;
+export type OrgsListWebhookDeliveriesResponse = Schemas.HookDeliveryItem[];
+export type OrgsListWebhookDeliveriesError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsListWebhooksParams extends P.Org, P.PerPage, P.Page {}
-export type OrgsListWebhooksResponse = S.OrgHook[];
-export type OrgsListWebhooksError = S.BasicError;
-export type OrgsListWebhooksItem = S.OrgHook;
+export type OrgsListWebhooksResponse = Schemas.OrgHook[];
+export type OrgsListWebhooksError = Schemas.BasicError;
+export type OrgsListWebhooksItem = Schemas.OrgHook;
 
 export interface OrgsPingWebhookParams extends P.Org, P.HookId {}
 export type OrgsPingWebhookResponse = void;
-export type OrgsPingWebhookError = S.BasicError;
+export type OrgsPingWebhookError = Schemas.BasicError;
 
 export interface OrgsRedeliverWebhookDeliveryParams extends P.Org, P.HookId {
   delivery_id: number;
 }
 export type OrgsRedeliverWebhookDeliveryResponse = Record<string, unknown>;
 export type OrgsRedeliverWebhookDeliveryError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsRemoveMemberParams extends P.Org, P.Username {}
 export type OrgsRemoveMemberResponse = void;
-export type OrgsRemoveMemberError = S.BasicError;
+export type OrgsRemoveMemberError = Schemas.BasicError;
 
 export interface OrgsRemoveMembershipForUserParams extends P.Org, P.Username {}
 export type OrgsRemoveMembershipForUserResponse = void;
-export type OrgsRemoveMembershipForUserError = S.BasicError;
+export type OrgsRemoveMembershipForUserError = Schemas.BasicError;
 
 export interface OrgsRemoveOutsideCollaboratorParams
   extends P.Org, P.Username {}
@@ -870,7 +888,8 @@ export interface OrgsReviewPatGrantRequestParams extends P.Org {
   };
 }
 export type OrgsReviewPatGrantRequestResponse = void;
-export type OrgsReviewPatGrantRequestError = S.BasicError | S.ValidationError;
+export type OrgsReviewPatGrantRequestError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsReviewPatGrantRequestsInBulkParams extends P.Org {
   body: {
@@ -884,7 +903,7 @@ export interface OrgsReviewPatGrantRequestsInBulkParams extends P.Org {
 }
 export type OrgsReviewPatGrantRequestsInBulkResponse = Record<string, unknown>;
 export type OrgsReviewPatGrantRequestsInBulkError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsRevokeAllOrgRolesTeamParams extends P.Org, P.TeamSlug {}
 export type OrgsRevokeAllOrgRolesTeamResponse = void;
@@ -969,12 +988,12 @@ export type OrgsSetClusterDeploymentRecordsResponse =
   | {
       /** The number of deployment records created */
       total_count: number;
-      deployment_records?: S.ArtifactDeploymentRecord[];
+      deployment_records?: Schemas.ArtifactDeploymentRecord[];
     }
   | {
       /** The number of deployment records created or updated. */
       total_count: number;
-      deployment_records?: S.ArtifactDeploymentRecord[];
+      deployment_records?: Schemas.ArtifactDeploymentRecord[];
       /** A list of errors for deployments that could not be processed. */
       errors?: {
         /** The reason the deployment failed processing. */
@@ -1000,7 +1019,7 @@ export type OrgsSetClusterDeploymentRecordsResponse =
         };
       }[];
     };
-export type OrgsSetClusterDeploymentRecordsError = S.BasicError;
+export type OrgsSetClusterDeploymentRecordsError = Schemas.BasicError;
 
 export interface OrgsSetImmutableReleasesSettingsParams extends P.Org {
   body: {
@@ -1034,13 +1053,15 @@ export interface OrgsSetMembershipForUserParams extends P.Org, P.Username {
     role?: "admin" | "member";
   };
 }
-export type OrgsSetMembershipForUserResponse = S.OrgMembership;
-export type OrgsSetMembershipForUserError = S.BasicError | S.ValidationError;
+export type OrgsSetMembershipForUserResponse = Schemas.OrgMembership;
+export type OrgsSetMembershipForUserError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsSetPublicMembershipForAuthenticatedUserParams
   extends P.Org, P.Username {}
 export type OrgsSetPublicMembershipForAuthenticatedUserResponse = void;
-export type OrgsSetPublicMembershipForAuthenticatedUserError = S.BasicError;
+export type OrgsSetPublicMembershipForAuthenticatedUserError =
+  Schemas.BasicError;
 
 export interface OrgsUnblockUserParams extends P.Org, P.Username {}
 export type OrgsUnblockUserResponse = void;
@@ -1187,23 +1208,25 @@ export interface OrgsUpdateParams extends P.Org {
     deploy_keys_enabled_for_repositories?: boolean;
   };
 }
-export type OrgsUpdateResponse = S.OrganizationFull;
+export type OrgsUpdateResponse = Schemas.OrganizationFull;
 export type OrgsUpdateError =
-  S.BasicError | S.ValidationError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationError | Schemas.ValidationErrorSimple;
 
 export interface OrgsUpdateIssueFieldParams extends P.Org, P.IssueFieldId {
-  body: S.OrganizationUpdateIssueFieldInput;
+  body: Schemas.OrganizationUpdateIssueFieldInput;
 }
-export type OrgsUpdateIssueFieldResponse = S.IssueField;
-export type OrgsUpdateIssueFieldError = S.BasicError | S.ValidationErrorSimple;
+export type OrgsUpdateIssueFieldResponse = Schemas.IssueField;
+export type OrgsUpdateIssueFieldError =
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface OrgsUpdateIssueTypeParams extends P.Org {
   /** The unique identifier of the issue type. */
   issue_type_id: number;
-  body: S.OrganizationUpdateIssueTypeInput;
+  body: Schemas.OrganizationUpdateIssueTypeInput;
 }
-export type OrgsUpdateIssueTypeResponse = S.IssueType;
-export type OrgsUpdateIssueTypeError = S.BasicError | S.ValidationErrorSimple;
+export type OrgsUpdateIssueTypeResponse = Schemas.IssueType;
+export type OrgsUpdateIssueTypeError =
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface OrgsUpdateMembershipForAuthenticatedUserParams extends P.Org {
   body: {
@@ -1211,9 +1234,10 @@ export interface OrgsUpdateMembershipForAuthenticatedUserParams extends P.Org {
     state: "active";
   };
 }
-export type OrgsUpdateMembershipForAuthenticatedUserResponse = S.OrgMembership;
+export type OrgsUpdateMembershipForAuthenticatedUserResponse =
+  Schemas.OrgMembership;
 export type OrgsUpdateMembershipForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsUpdatePatAccessParams extends P.Org {
   /** The unique identifier of the fine-grained personal access token. */
@@ -1224,7 +1248,8 @@ export interface OrgsUpdatePatAccessParams extends P.Org {
   };
 }
 export type OrgsUpdatePatAccessResponse = void;
-export type OrgsUpdatePatAccessError = S.BasicError | S.ValidationError;
+export type OrgsUpdatePatAccessError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsUpdatePatAccessesParams extends P.Org {
   body: {
@@ -1235,16 +1260,17 @@ export interface OrgsUpdatePatAccessesParams extends P.Org {
   };
 }
 export type OrgsUpdatePatAccessesResponse = Record<string, unknown>;
-export type OrgsUpdatePatAccessesError = S.BasicError | S.ValidationError;
+export type OrgsUpdatePatAccessesError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsUpdateWebhookParams extends P.Org, P.HookId {
   body?: {
     /** Key/value pairs to provide settings for this webhook. */
     config?: {
-      url: S.WebhookConfigUrl;
-      content_type?: S.WebhookConfigContentType;
-      secret?: S.WebhookConfigSecret;
-      insecure_ssl?: S.WebhookConfigInsecureSsl;
+      url: Schemas.WebhookConfigUrl;
+      content_type?: Schemas.WebhookConfigContentType;
+      secret?: Schemas.WebhookConfigSecret;
+      insecure_ssl?: Schemas.WebhookConfigInsecureSsl;
     };
     /**
      * Determines what [events](https://docs.github.com/webhooks/event-payloads) the hook is triggered for.
@@ -1259,18 +1285,19 @@ export interface OrgsUpdateWebhookParams extends P.Org, P.HookId {
     name?: string;
   };
 }
-export type OrgsUpdateWebhookResponse = S.OrgHook;
-export type OrgsUpdateWebhookError = S.BasicError | S.ValidationError;
+export type OrgsUpdateWebhookResponse = Schemas.OrgHook;
+export type OrgsUpdateWebhookError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface OrgsUpdateWebhookConfigForOrgParams extends P.Org, P.HookId {
   body?: {
-    url?: S.WebhookConfigUrl;
-    content_type?: S.WebhookConfigContentType;
-    secret?: S.WebhookConfigSecret;
-    insecure_ssl?: S.WebhookConfigInsecureSsl;
+    url?: Schemas.WebhookConfigUrl;
+    content_type?: Schemas.WebhookConfigContentType;
+    secret?: Schemas.WebhookConfigSecret;
+    insecure_ssl?: Schemas.WebhookConfigInsecureSsl;
   };
 }
-export type OrgsUpdateWebhookConfigForOrgResponse = S.WebhookConfig;
+export type OrgsUpdateWebhookConfigForOrgResponse = Schemas.WebhookConfig;
 export type OrgsUpdateWebhookConfigForOrgError = unknown;
 
 export interface OrgsMethods {

@@ -3,38 +3,38 @@
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PackagesDeletePackageForAuthenticatedUserParams
   extends P.PackageType, P.PackageName {}
 export type PackagesDeletePackageForAuthenticatedUserResponse = void;
-export type PackagesDeletePackageForAuthenticatedUserError = S.BasicError;
+export type PackagesDeletePackageForAuthenticatedUserError = Schemas.BasicError;
 
 export interface PackagesDeletePackageForOrgParams
   extends P.PackageType, P.PackageName, P.Org {}
 export type PackagesDeletePackageForOrgResponse = void;
-export type PackagesDeletePackageForOrgError = S.BasicError;
+export type PackagesDeletePackageForOrgError = Schemas.BasicError;
 
 export interface PackagesDeletePackageForUserParams
   extends P.PackageType, P.PackageName, P.Username {}
 export type PackagesDeletePackageForUserResponse = void;
-export type PackagesDeletePackageForUserError = S.BasicError;
+export type PackagesDeletePackageForUserError = Schemas.BasicError;
 
 export interface PackagesDeletePackageVersionForAuthenticatedUserParams
   extends P.PackageType, P.PackageName, P.PackageVersionId {}
 export type PackagesDeletePackageVersionForAuthenticatedUserResponse = void;
 export type PackagesDeletePackageVersionForAuthenticatedUserError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface PackagesDeletePackageVersionForOrgParams
   extends P.PackageType, P.PackageName, P.Org, P.PackageVersionId {}
 export type PackagesDeletePackageVersionForOrgResponse = void;
-export type PackagesDeletePackageVersionForOrgError = S.BasicError;
+export type PackagesDeletePackageVersionForOrgError = Schemas.BasicError;
 
 export interface PackagesDeletePackageVersionForUserParams
   extends P.PackageType, P.PackageName, P.Username, P.PackageVersionId {}
 export type PackagesDeletePackageVersionForUserResponse = void;
-export type PackagesDeletePackageVersionForUserError = S.BasicError;
+export type PackagesDeletePackageVersionForUserError = Schemas.BasicError;
 
 export interface PackagesGetAllPackageVersionsForPackageOwnedByAuthenticatedUserParams
   extends P.PackageType, P.PackageName, P.Page, P.PerPage {
@@ -45,11 +45,11 @@ export interface PackagesGetAllPackageVersionsForPackageOwnedByAuthenticatedUser
   state?: "active" | "deleted";
 }
 export type PackagesGetAllPackageVersionsForPackageOwnedByAuthenticatedUserResponse =
-  S.PackageVersion[];
+  Schemas.PackageVersion[];
 export type PackagesGetAllPackageVersionsForPackageOwnedByAuthenticatedUserError =
-  S.BasicError;
+  Schemas.BasicError;
 export type PackagesGetAllPackageVersionsForPackageOwnedByAuthenticatedUserItem =
-  S.PackageVersion;
+  Schemas.PackageVersion;
 
 export interface PackagesGetAllPackageVersionsForPackageOwnedByOrgParams
   extends P.PackageType, P.PackageName, P.Org, P.Page, P.PerPage {
@@ -60,118 +60,121 @@ export interface PackagesGetAllPackageVersionsForPackageOwnedByOrgParams
   state?: "active" | "deleted";
 }
 export type PackagesGetAllPackageVersionsForPackageOwnedByOrgResponse =
-  S.PackageVersion[];
+  Schemas.PackageVersion[];
 export type PackagesGetAllPackageVersionsForPackageOwnedByOrgError =
-  S.BasicError;
+  Schemas.BasicError;
 export type PackagesGetAllPackageVersionsForPackageOwnedByOrgItem =
-  S.PackageVersion;
+  Schemas.PackageVersion;
 
 export interface PackagesGetAllPackageVersionsForPackageOwnedByUserParams
   extends P.PackageType, P.PackageName, P.Username {}
 export type PackagesGetAllPackageVersionsForPackageOwnedByUserResponse =
-  S.PackageVersion[];
+  Schemas.PackageVersion[];
 export type PackagesGetAllPackageVersionsForPackageOwnedByUserError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface PackagesGetPackageForAuthenticatedUserParams
   extends P.PackageType, P.PackageName {}
-export type PackagesGetPackageForAuthenticatedUserResponse = S.Package;
+export type PackagesGetPackageForAuthenticatedUserResponse = Schemas.Package;
 export type PackagesGetPackageForAuthenticatedUserError = unknown;
 
 export interface PackagesGetPackageForOrganizationParams
   extends P.PackageType, P.PackageName, P.Org {}
-export type PackagesGetPackageForOrganizationResponse = S.Package;
+export type PackagesGetPackageForOrganizationResponse = Schemas.Package;
 export type PackagesGetPackageForOrganizationError = unknown;
 
 export interface PackagesGetPackageForUserParams
   extends P.PackageType, P.PackageName, P.Username {}
-export type PackagesGetPackageForUserResponse = S.Package;
+export type PackagesGetPackageForUserResponse = Schemas.Package;
 export type PackagesGetPackageForUserError = unknown;
 
 export interface PackagesGetPackageVersionForAuthenticatedUserParams
   extends P.PackageType, P.PackageName, P.PackageVersionId {}
 export type PackagesGetPackageVersionForAuthenticatedUserResponse =
-  S.PackageVersion;
+  Schemas.PackageVersion;
 export type PackagesGetPackageVersionForAuthenticatedUserError = unknown;
 
 export interface PackagesGetPackageVersionForOrganizationParams
   extends P.PackageType, P.PackageName, P.Org, P.PackageVersionId {}
-export type PackagesGetPackageVersionForOrganizationResponse = S.PackageVersion;
+export type PackagesGetPackageVersionForOrganizationResponse =
+  Schemas.PackageVersion;
 export type PackagesGetPackageVersionForOrganizationError = unknown;
 
 export interface PackagesGetPackageVersionForUserParams
   extends P.PackageType, P.PackageName, P.PackageVersionId, P.Username {}
-export type PackagesGetPackageVersionForUserResponse = S.PackageVersion;
+export type PackagesGetPackageVersionForUserResponse = Schemas.PackageVersion;
 export type PackagesGetPackageVersionForUserError = unknown;
 
 export interface PackagesListDockerMigrationConflictingPackagesForAuthenticatedUserParams {}
 export type PackagesListDockerMigrationConflictingPackagesForAuthenticatedUserResponse =
-  S.Package[];
+  Schemas.Package[];
 export type PackagesListDockerMigrationConflictingPackagesForAuthenticatedUserError =
   unknown;
 
 export interface PackagesListDockerMigrationConflictingPackagesForOrganizationParams
   extends P.Org {}
 export type PackagesListDockerMigrationConflictingPackagesForOrganizationResponse =
-  S.Package[];
+  Schemas.Package[];
 export type PackagesListDockerMigrationConflictingPackagesForOrganizationError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface PackagesListDockerMigrationConflictingPackagesForUserParams
   extends P.Username {}
 export type PackagesListDockerMigrationConflictingPackagesForUserResponse =
-  S.Package[];
+  Schemas.Package[];
 export type PackagesListDockerMigrationConflictingPackagesForUserError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface PackagesListPackagesForAuthenticatedUserParams
   extends P.PackageType, P.Visibility, P.Page, P.PerPage {}
-export type PackagesListPackagesForAuthenticatedUserResponse = S.Package[];
+export type PackagesListPackagesForAuthenticatedUserResponse =
+  Schemas.Package[];
 export type PackagesListPackagesForAuthenticatedUserError = unknown;
-export type PackagesListPackagesForAuthenticatedUserItem = S.Package;
+export type PackagesListPackagesForAuthenticatedUserItem = Schemas.Package;
 
 export interface PackagesListPackagesForOrganizationParams
   extends P.PackageType, P.Org, P.Visibility, P.Page, P.PerPage {}
-export type PackagesListPackagesForOrganizationResponse = S.Package[];
-export type PackagesListPackagesForOrganizationError = S.BasicError;
-export type PackagesListPackagesForOrganizationItem = S.Package;
+export type PackagesListPackagesForOrganizationResponse = Schemas.Package[];
+export type PackagesListPackagesForOrganizationError = Schemas.BasicError;
+export type PackagesListPackagesForOrganizationItem = Schemas.Package;
 
 export interface PackagesListPackagesForUserParams
   extends P.PackageType, P.Visibility, P.Username, P.Page, P.PerPage {}
-export type PackagesListPackagesForUserResponse = S.Package[];
-export type PackagesListPackagesForUserError = S.BasicError;
-export type PackagesListPackagesForUserItem = S.Package;
+export type PackagesListPackagesForUserResponse = Schemas.Package[];
+export type PackagesListPackagesForUserError = Schemas.BasicError;
+export type PackagesListPackagesForUserItem = Schemas.Package;
 
 export interface PackagesRestorePackageForAuthenticatedUserParams
   extends P.PackageType, P.PackageName, P.Token {}
 export type PackagesRestorePackageForAuthenticatedUserResponse = void;
-export type PackagesRestorePackageForAuthenticatedUserError = S.BasicError;
+export type PackagesRestorePackageForAuthenticatedUserError =
+  Schemas.BasicError;
 
 export interface PackagesRestorePackageForOrgParams
   extends P.PackageType, P.PackageName, P.Org, P.Token {}
 export type PackagesRestorePackageForOrgResponse = void;
-export type PackagesRestorePackageForOrgError = S.BasicError;
+export type PackagesRestorePackageForOrgError = Schemas.BasicError;
 
 export interface PackagesRestorePackageForUserParams
   extends P.PackageType, P.PackageName, P.Username, P.Token {}
 export type PackagesRestorePackageForUserResponse = void;
-export type PackagesRestorePackageForUserError = S.BasicError;
+export type PackagesRestorePackageForUserError = Schemas.BasicError;
 
 export interface PackagesRestorePackageVersionForAuthenticatedUserParams
   extends P.PackageType, P.PackageName, P.PackageVersionId {}
 export type PackagesRestorePackageVersionForAuthenticatedUserResponse = void;
 export type PackagesRestorePackageVersionForAuthenticatedUserError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface PackagesRestorePackageVersionForOrgParams
   extends P.PackageType, P.PackageName, P.Org, P.PackageVersionId {}
 export type PackagesRestorePackageVersionForOrgResponse = void;
-export type PackagesRestorePackageVersionForOrgError = S.BasicError;
+export type PackagesRestorePackageVersionForOrgError = Schemas.BasicError;
 
 export interface PackagesRestorePackageVersionForUserParams
   extends P.PackageType, P.PackageName, P.Username, P.PackageVersionId {}
 export type PackagesRestorePackageVersionForUserResponse = void;
-export type PackagesRestorePackageVersionForUserError = S.BasicError;
+export type PackagesRestorePackageVersionForUserError = Schemas.BasicError;
 
 export interface PackagesMethods {
   /**

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PrivateRegistriesCreateOrgPrivateRegistryParams extends P.Org {
   body: {
@@ -86,20 +86,20 @@ export interface PrivateRegistriesCreateOrgPrivateRegistryParams extends P.Org {
   };
 }
 export type PrivateRegistriesCreateOrgPrivateRegistryResponse =
-  S.OrgPrivateRegistryConfigurationWithSelectedRepositories;
+  Schemas.OrgPrivateRegistryConfigurationWithSelectedRepositories;
 export type PrivateRegistriesCreateOrgPrivateRegistryError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface PrivateRegistriesDeleteOrgPrivateRegistryParams
   extends P.Org, P.SecretName {}
 export type PrivateRegistriesDeleteOrgPrivateRegistryResponse = void;
-export type PrivateRegistriesDeleteOrgPrivateRegistryError = S.BasicError;
+export type PrivateRegistriesDeleteOrgPrivateRegistryError = Schemas.BasicError;
 
 export interface PrivateRegistriesGetOrgPrivateRegistryParams
   extends P.Org, P.SecretName {}
 export type PrivateRegistriesGetOrgPrivateRegistryResponse =
-  S.OrgPrivateRegistryConfiguration;
-export type PrivateRegistriesGetOrgPrivateRegistryError = S.BasicError;
+  Schemas.OrgPrivateRegistryConfiguration;
+export type PrivateRegistriesGetOrgPrivateRegistryError = Schemas.BasicError;
 
 export interface PrivateRegistriesGetOrgPublicKeyParams extends P.Org {}
 export type PrivateRegistriesGetOrgPublicKeyResponse = {
@@ -108,17 +108,17 @@ export type PrivateRegistriesGetOrgPublicKeyResponse = {
   /** The Base64 encoded public key. */
   key: string;
 };
-export type PrivateRegistriesGetOrgPublicKeyError = S.BasicError;
+export type PrivateRegistriesGetOrgPublicKeyError = Schemas.BasicError;
 
 export interface PrivateRegistriesListOrgPrivateRegistriesParams
   extends P.Org, P.PerPage, P.Page {}
 export type PrivateRegistriesListOrgPrivateRegistriesResponse = {
   total_count: number;
-  configurations: S.OrgPrivateRegistryConfiguration[];
+  configurations: Schemas.OrgPrivateRegistryConfiguration[];
 };
-export type PrivateRegistriesListOrgPrivateRegistriesError = S.BasicError;
+export type PrivateRegistriesListOrgPrivateRegistriesError = Schemas.BasicError;
 export type PrivateRegistriesListOrgPrivateRegistriesItem =
-  S.OrgPrivateRegistryConfiguration;
+  Schemas.OrgPrivateRegistryConfiguration;
 
 export interface PrivateRegistriesUpdateOrgPrivateRegistryParams
   extends P.Org, P.SecretName {
@@ -203,7 +203,7 @@ export interface PrivateRegistriesUpdateOrgPrivateRegistryParams
 }
 export type PrivateRegistriesUpdateOrgPrivateRegistryResponse = void;
 export type PrivateRegistriesUpdateOrgPrivateRegistryError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface PrivateRegistriesMethods {
   /**

@@ -3,7 +3,7 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectsAddFieldForOrgParams extends P.ProjectNumber, P.Org {
   body:
@@ -23,18 +23,19 @@ export interface ProjectsAddFieldForOrgParams extends P.ProjectNumber, P.Org {
         /** The field's data type. */
         data_type: "single_select";
         /** The options available for single select fields. At least one option must be provided when creating a single select field. */
-        single_select_options: S.ProjectsV2FieldSingleSelectOptionInput[];
+        single_select_options: Schemas.ProjectsV2FieldSingleSelectOptionInput[];
       }
     | {
         /** The name of the field. */
         name: string;
         /** The field's data type. */
         data_type: "iteration";
-        iteration_configuration: S.ProjectsV2FieldIterationConfiguration;
+        iteration_configuration: Schemas.ProjectsV2FieldIterationConfiguration;
       };
 }
-export type ProjectsAddFieldForOrgResponse = S.ProjectsV2Field;
-export type ProjectsAddFieldForOrgError = S.BasicError | S.ValidationError;
+export type ProjectsAddFieldForOrgResponse = Schemas.ProjectsV2Field;
+export type ProjectsAddFieldForOrgError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ProjectsAddFieldForUserParams
   extends P.Username, P.ProjectNumber {
@@ -51,18 +52,19 @@ export interface ProjectsAddFieldForUserParams
         /** The field's data type. */
         data_type: "single_select";
         /** The options available for single select fields. At least one option must be provided when creating a single select field. */
-        single_select_options: S.ProjectsV2FieldSingleSelectOptionInput[];
+        single_select_options: Schemas.ProjectsV2FieldSingleSelectOptionInput[];
       }
     | {
         /** The name of the field. */
         name: string;
         /** The field's data type. */
         data_type: "iteration";
-        iteration_configuration: S.ProjectsV2FieldIterationConfiguration;
+        iteration_configuration: Schemas.ProjectsV2FieldIterationConfiguration;
       };
 }
-export type ProjectsAddFieldForUserResponse = S.ProjectsV2Field;
-export type ProjectsAddFieldForUserError = S.BasicError | S.ValidationError;
+export type ProjectsAddFieldForUserResponse = Schemas.ProjectsV2Field;
+export type ProjectsAddFieldForUserError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ProjectsAddItemForOrgParams extends P.Org, P.ProjectNumber {
   /** Details of the item to add to the project. You can specify either the unique ID or the repository owner, name, and issue/PR number. */
@@ -79,8 +81,8 @@ export interface ProjectsAddItemForOrgParams extends P.Org, P.ProjectNumber {
     number?: number;
   };
 }
-export type ProjectsAddItemForOrgResponse = S.ProjectsV2ItemSimple;
-export type ProjectsAddItemForOrgError = S.BasicError;
+export type ProjectsAddItemForOrgResponse = Schemas.ProjectsV2ItemSimple;
+export type ProjectsAddItemForOrgError = Schemas.BasicError;
 
 export interface ProjectsAddItemForUserParams
   extends P.Username, P.ProjectNumber {
@@ -98,8 +100,8 @@ export interface ProjectsAddItemForUserParams
     number?: number;
   };
 }
-export type ProjectsAddItemForUserResponse = S.ProjectsV2ItemSimple;
-export type ProjectsAddItemForUserError = S.BasicError;
+export type ProjectsAddItemForUserResponse = Schemas.ProjectsV2ItemSimple;
+export type ProjectsAddItemForUserError = Schemas.BasicError;
 
 export interface ProjectsCreateDraftItemForAuthenticatedUserParams
   extends P.ProjectNumber {
@@ -114,8 +116,9 @@ export interface ProjectsCreateDraftItemForAuthenticatedUserParams
   };
 }
 export type ProjectsCreateDraftItemForAuthenticatedUserResponse =
-  S.ProjectsV2ItemSimple;
-export type ProjectsCreateDraftItemForAuthenticatedUserError = S.BasicError;
+  Schemas.ProjectsV2ItemSimple;
+export type ProjectsCreateDraftItemForAuthenticatedUserError =
+  Schemas.BasicError;
 
 export interface ProjectsCreateDraftItemForOrgParams
   extends P.Org, P.ProjectNumber {
@@ -127,55 +130,58 @@ export interface ProjectsCreateDraftItemForOrgParams
     body?: string;
   };
 }
-export type ProjectsCreateDraftItemForOrgResponse = S.ProjectsV2ItemSimple;
-export type ProjectsCreateDraftItemForOrgError = S.BasicError;
+export type ProjectsCreateDraftItemForOrgResponse =
+  Schemas.ProjectsV2ItemSimple;
+export type ProjectsCreateDraftItemForOrgError = Schemas.BasicError;
 
 export interface ProjectsCreateViewForOrgParams extends P.Org, P.ProjectNumber {
-  body: S.ProjectsCreateViewForOrgBodyInput;
+  body: Schemas.ProjectsCreateViewForOrgBodyInput;
 }
-export type ProjectsCreateViewForOrgResponse = S.ProjectsV2View;
-export type ProjectsCreateViewForOrgError = S.BasicError | S.ValidationError;
+export type ProjectsCreateViewForOrgResponse = Schemas.ProjectsV2View;
+export type ProjectsCreateViewForOrgError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ProjectsCreateViewForUserParams extends P.ProjectNumber {
   /** The unique identifier of the user. */
   user_id: string;
-  body: S.ProjectsCreateViewForOrgBodyInput;
+  body: Schemas.ProjectsCreateViewForOrgBodyInput;
 }
-export type ProjectsCreateViewForUserResponse = S.ProjectsV2View;
-export type ProjectsCreateViewForUserError = S.BasicError | S.ValidationError;
+export type ProjectsCreateViewForUserResponse = Schemas.ProjectsV2View;
+export type ProjectsCreateViewForUserError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ProjectsDeleteItemForOrgParams
   extends P.ProjectNumber, P.Org, P.ItemId {}
 export type ProjectsDeleteItemForOrgResponse = void;
-export type ProjectsDeleteItemForOrgError = S.BasicError;
+export type ProjectsDeleteItemForOrgError = Schemas.BasicError;
 
 export interface ProjectsDeleteItemForUserParams
   extends P.ProjectNumber, P.Username, P.ItemId {}
 export type ProjectsDeleteItemForUserResponse = void;
-export type ProjectsDeleteItemForUserError = S.BasicError;
+export type ProjectsDeleteItemForUserError = Schemas.BasicError;
 
 export interface ProjectsGetFieldForOrgParams extends P.ProjectNumber, P.Org {
   /** The unique identifier of the field. */
   field_id: number;
 }
-export type ProjectsGetFieldForOrgResponse = S.ProjectsV2Field;
-export type ProjectsGetFieldForOrgError = S.BasicError;
+export type ProjectsGetFieldForOrgResponse = Schemas.ProjectsV2Field;
+export type ProjectsGetFieldForOrgError = Schemas.BasicError;
 
 export interface ProjectsGetFieldForUserParams
   extends P.ProjectNumber, P.Username {
   /** The unique identifier of the field. */
   field_id: number;
 }
-export type ProjectsGetFieldForUserResponse = S.ProjectsV2Field;
-export type ProjectsGetFieldForUserError = S.BasicError;
+export type ProjectsGetFieldForUserResponse = Schemas.ProjectsV2Field;
+export type ProjectsGetFieldForUserError = Schemas.BasicError;
 
 export interface ProjectsGetForOrgParams extends P.ProjectNumber, P.Org {}
-export type ProjectsGetForOrgResponse = S.ProjectsV2;
-export type ProjectsGetForOrgError = S.BasicError;
+export type ProjectsGetForOrgResponse = Schemas.ProjectsV2;
+export type ProjectsGetForOrgError = Schemas.BasicError;
 
 export interface ProjectsGetForUserParams extends P.ProjectNumber, P.Username {}
-export type ProjectsGetForUserResponse = S.ProjectsV2;
-export type ProjectsGetForUserError = S.BasicError;
+export type ProjectsGetForUserResponse = Schemas.ProjectsV2;
+export type ProjectsGetForUserError = Schemas.BasicError;
 
 export interface ProjectsGetOrgItemParams
   extends P.ProjectNumber, P.Org, P.ItemId {
@@ -186,8 +192,8 @@ export interface ProjectsGetOrgItemParams
    */
   fields?: string | string[];
 }
-export type ProjectsGetOrgItemResponse = S.ProjectsV2ItemWithContent;
-export type ProjectsGetOrgItemError = S.BasicError;
+export type ProjectsGetOrgItemResponse = Schemas.ProjectsV2ItemWithContent;
+export type ProjectsGetOrgItemError = Schemas.BasicError;
 
 export interface ProjectsGetUserItemParams
   extends P.ProjectNumber, P.Username, P.ItemId {
@@ -198,34 +204,34 @@ export interface ProjectsGetUserItemParams
    */
   fields?: string | string[];
 }
-export type ProjectsGetUserItemResponse = S.ProjectsV2ItemWithContent;
-export type ProjectsGetUserItemError = S.BasicError;
+export type ProjectsGetUserItemResponse = Schemas.ProjectsV2ItemWithContent;
+export type ProjectsGetUserItemError = Schemas.BasicError;
 
 export interface ProjectsListFieldsForOrgParams
   extends P.ProjectNumber, P.Org, P.PerPage, P.Before, P.After {}
-export type ProjectsListFieldsForOrgResponse = S.ProjectsV2Field[];
-export type ProjectsListFieldsForOrgError = S.BasicError;
+export type ProjectsListFieldsForOrgResponse = Schemas.ProjectsV2Field[];
+export type ProjectsListFieldsForOrgError = Schemas.BasicError;
 
 export interface ProjectsListFieldsForUserParams
   extends P.ProjectNumber, P.Username, P.PerPage, P.Before, P.After {}
-export type ProjectsListFieldsForUserResponse = S.ProjectsV2Field[];
-export type ProjectsListFieldsForUserError = S.BasicError;
+export type ProjectsListFieldsForUserResponse = Schemas.ProjectsV2Field[];
+export type ProjectsListFieldsForUserError = Schemas.BasicError;
 
 export interface ProjectsListForOrgParams
   extends P.Org, P.Before, P.After, P.PerPage {
   /** Limit results to projects of the specified type. */
   q?: string;
 }
-export type ProjectsListForOrgResponse = S.ProjectsV2[];
-export type ProjectsListForOrgError = S.BasicError;
+export type ProjectsListForOrgResponse = Schemas.ProjectsV2[];
+export type ProjectsListForOrgError = Schemas.BasicError;
 
 export interface ProjectsListForUserParams
   extends P.Username, P.Before, P.After, P.PerPage {
   /** Limit results to projects of the specified type. */
   q?: string;
 }
-export type ProjectsListForUserResponse = S.ProjectsV2[];
-export type ProjectsListForUserError = S.BasicError;
+export type ProjectsListForUserResponse = Schemas.ProjectsV2[];
+export type ProjectsListForUserError = Schemas.BasicError;
 
 export interface ProjectsListItemsForOrgParams
   extends P.ProjectNumber, P.Org, P.Before, P.After, P.PerPage {
@@ -238,8 +244,9 @@ export interface ProjectsListItemsForOrgParams
    */
   fields?: string | string[];
 }
-export type ProjectsListItemsForOrgResponse = S.ProjectsV2ItemWithContent[];
-export type ProjectsListItemsForOrgError = S.BasicError;
+export type ProjectsListItemsForOrgResponse =
+  Schemas.ProjectsV2ItemWithContent[];
+export type ProjectsListItemsForOrgError = Schemas.BasicError;
 
 export interface ProjectsListItemsForUserParams
   extends P.ProjectNumber, P.Username, P.Before, P.After, P.PerPage {
@@ -252,8 +259,9 @@ export interface ProjectsListItemsForUserParams
    */
   fields?: string | string[];
 }
-export type ProjectsListItemsForUserResponse = S.ProjectsV2ItemWithContent[];
-export type ProjectsListItemsForUserError = S.BasicError;
+export type ProjectsListItemsForUserResponse =
+  Schemas.ProjectsV2ItemWithContent[];
+export type ProjectsListItemsForUserError = Schemas.BasicError;
 
 export interface ProjectsListViewItemsForOrgParams
   extends P.ProjectNumber, P.Org, P.Before, P.After, P.PerPage {
@@ -267,8 +275,9 @@ export interface ProjectsListViewItemsForOrgParams
    */
   fields?: string | string[];
 }
-export type ProjectsListViewItemsForOrgResponse = S.ProjectsV2ItemWithContent[];
-export type ProjectsListViewItemsForOrgError = S.BasicError;
+export type ProjectsListViewItemsForOrgResponse =
+  Schemas.ProjectsV2ItemWithContent[];
+export type ProjectsListViewItemsForOrgError = Schemas.BasicError;
 
 export interface ProjectsListViewItemsForUserParams
   extends P.ProjectNumber, P.Username, P.Before, P.After, P.PerPage {
@@ -283,8 +292,8 @@ export interface ProjectsListViewItemsForUserParams
   fields?: string | string[];
 }
 export type ProjectsListViewItemsForUserResponse =
-  S.ProjectsV2ItemWithContent[];
-export type ProjectsListViewItemsForUserError = S.BasicError;
+  Schemas.ProjectsV2ItemWithContent[];
+export type ProjectsListViewItemsForUserError = Schemas.BasicError;
 
 export interface ProjectsUpdateItemForOrgParams
   extends P.ProjectNumber, P.Org, P.ItemId {
@@ -304,8 +313,10 @@ export interface ProjectsUpdateItemForOrgParams
     }[];
   };
 }
-export type ProjectsUpdateItemForOrgResponse = S.ProjectsV2ItemWithContent;
-export type ProjectsUpdateItemForOrgError = S.BasicError | S.ValidationError;
+export type ProjectsUpdateItemForOrgResponse =
+  Schemas.ProjectsV2ItemWithContent;
+export type ProjectsUpdateItemForOrgError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ProjectsUpdateItemForUserParams
   extends P.ProjectNumber, P.Username, P.ItemId {
@@ -325,8 +336,10 @@ export interface ProjectsUpdateItemForUserParams
     }[];
   };
 }
-export type ProjectsUpdateItemForUserResponse = S.ProjectsV2ItemWithContent;
-export type ProjectsUpdateItemForUserError = S.BasicError | S.ValidationError;
+export type ProjectsUpdateItemForUserResponse =
+  Schemas.ProjectsV2ItemWithContent;
+export type ProjectsUpdateItemForUserError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ProjectsMethods {
   /**

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PullRequestStacksAddParams
   extends P.Owner, P.Repo, P.StackNumber {
@@ -12,9 +12,9 @@ export interface PullRequestStacksAddParams
     pull_requests: number[];
   };
 }
-export type PullRequestStacksAddResponse = S.PullRequestStacksAddResponse;
+export type PullRequestStacksAddResponse = Schemas.PullRequestStacksAddResponse;
 export type PullRequestStacksAddError =
-  S.BasicError | S.PullRequestStacksAddError422;
+  Schemas.BasicError | Schemas.PullRequestStacksAddError422;
 
 export interface PullRequestStacksCreateParams extends P.Owner, P.Repo {
   body: {
@@ -22,29 +22,32 @@ export interface PullRequestStacksCreateParams extends P.Owner, P.Repo {
     pull_requests: number[];
   };
 }
-export type PullRequestStacksCreateResponse = S.PullRequestStacksAddResponse;
+export type PullRequestStacksCreateResponse =
+  Schemas.PullRequestStacksAddResponse;
 export type PullRequestStacksCreateError =
-  S.BasicError | S.PullRequestStacksAddError422;
+  Schemas.BasicError | Schemas.PullRequestStacksAddError422;
 
 export interface PullRequestStacksGetParams
   extends P.Owner, P.Repo, P.StackNumber {}
-export type PullRequestStacksGetResponse = S.PullRequestStacksAddResponse;
-export type PullRequestStacksGetError = S.BasicError;
+export type PullRequestStacksGetResponse = Schemas.PullRequestStacksAddResponse;
+export type PullRequestStacksGetError = Schemas.BasicError;
 
 export interface PullRequestStacksListParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {
   /** Filter to the stack containing this repository pull request number. */
   pull_request?: number;
 }
-export type PullRequestStacksListResponse = S.PullRequestStackMinimal[];
-export type PullRequestStacksListError = S.BasicError | S.ValidationError;
-export type PullRequestStacksListItem = S.PullRequestStackMinimal;
+export type PullRequestStacksListResponse = Schemas.PullRequestStackMinimal[];
+export type PullRequestStacksListError =
+  Schemas.BasicError | Schemas.ValidationError;
+export type PullRequestStacksListItem = Schemas.PullRequestStackMinimal;
 
 export interface PullRequestStacksUnstackParams
   extends P.Owner, P.Repo, P.StackNumber {}
 export type PullRequestStacksUnstackResponse =
-  S.PullRequestStacksAddResponse | undefined;
-export type PullRequestStacksUnstackError = S.BasicError | S.ValidationError;
+  Schemas.PullRequestStacksAddResponse | undefined;
+export type PullRequestStacksUnstackError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface PullRequestStacksMethods {
   /**

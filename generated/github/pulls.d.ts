@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PullsCheckIfMergedParams
   extends P.Owner, P.Repo, P.PullNumber {}
@@ -36,8 +36,8 @@ export interface PullsCreateParams extends P.Owner, P.Repo {
     issue?: number;
   };
 }
-export type PullsCreateResponse = S.PullRequest;
-export type PullsCreateError = S.BasicError | S.ValidationError;
+export type PullsCreateResponse = Schemas.PullRequest;
+export type PullsCreateError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface PullsCreateReplyForReviewCommentParams
   extends P.Owner, P.Repo, P.PullNumber, P.CommentId {
@@ -47,8 +47,8 @@ export interface PullsCreateReplyForReviewCommentParams
   };
 }
 export type PullsCreateReplyForReviewCommentResponse =
-  S.PullRequestReviewComment;
-export type PullsCreateReplyForReviewCommentError = S.BasicError;
+  Schemas.PullRequestReviewComment;
+export type PullsCreateReplyForReviewCommentError = Schemas.BasicError;
 
 export interface PullsCreateReviewParams extends P.Owner, P.Repo, P.PullNumber {
   body?: {
@@ -73,8 +73,9 @@ export interface PullsCreateReviewParams extends P.Owner, P.Repo, P.PullNumber {
     }[];
   };
 }
-export type PullsCreateReviewResponse = S.PullRequestReview;
-export type PullsCreateReviewError = S.BasicError | S.ValidationErrorSimple;
+export type PullsCreateReviewResponse = Schemas.PullRequestReview;
+export type PullsCreateReviewError =
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface PullsCreateReviewCommentParams
   extends P.Owner, P.Repo, P.PullNumber {
@@ -104,19 +105,20 @@ export interface PullsCreateReviewCommentParams
     subject_type?: "line" | "file";
   };
 }
-export type PullsCreateReviewCommentResponse = S.PullRequestReviewComment;
-export type PullsCreateReviewCommentError = S.BasicError | S.ValidationError;
+export type PullsCreateReviewCommentResponse = Schemas.PullRequestReviewComment;
+export type PullsCreateReviewCommentError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface PullsDeletePendingReviewParams
   extends P.Owner, P.Repo, P.PullNumber, P.ReviewId {}
-export type PullsDeletePendingReviewResponse = S.PullRequestReview;
+export type PullsDeletePendingReviewResponse = Schemas.PullRequestReview;
 export type PullsDeletePendingReviewError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface PullsDeleteReviewCommentParams
   extends P.Owner, P.Repo, P.CommentId {}
 export type PullsDeleteReviewCommentResponse = void;
-export type PullsDeleteReviewCommentError = S.BasicError;
+export type PullsDeleteReviewCommentError = Schemas.BasicError;
 
 export interface PullsDismissReviewParams
   extends P.Owner, P.Repo, P.PullNumber, P.ReviewId {
@@ -126,13 +128,14 @@ export interface PullsDismissReviewParams
     event?: "DISMISS";
   };
 }
-export type PullsDismissReviewResponse = S.PullRequestReview;
-export type PullsDismissReviewError = S.BasicError | S.ValidationErrorSimple;
+export type PullsDismissReviewResponse = Schemas.PullRequestReview;
+export type PullsDismissReviewError =
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface PullsGetParams extends P.Owner, P.Repo, P.PullNumber {}
-export type PullsGetResponse = S.PullRequest;
+export type PullsGetResponse = Schemas.PullRequest;
 export type PullsGetError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -144,18 +147,19 @@ export interface PullsGetMergeAsyncResultParams
   /** The UUID of the asynchronous merge request, as returned when the merge was requested. */
   uuid: string;
 }
-export type PullsGetMergeAsyncResultResponse = S.PullRequestMergeAsyncResult;
-export type PullsGetMergeAsyncResultError = S.BasicError;
+export type PullsGetMergeAsyncResultResponse =
+  Schemas.PullRequestMergeAsyncResult;
+export type PullsGetMergeAsyncResultError = Schemas.BasicError;
 
 export interface PullsGetReviewParams
   extends P.Owner, P.Repo, P.PullNumber, P.ReviewId {}
-export type PullsGetReviewResponse = S.PullRequestReview;
-export type PullsGetReviewError = S.BasicError;
+export type PullsGetReviewResponse = Schemas.PullRequestReview;
+export type PullsGetReviewError = Schemas.BasicError;
 
 export interface PullsGetReviewCommentParams
   extends P.Owner, P.Repo, P.CommentId {}
-export type PullsGetReviewCommentResponse = S.PullRequestReviewComment;
-export type PullsGetReviewCommentError = S.BasicError;
+export type PullsGetReviewCommentResponse = Schemas.PullRequestReviewComment;
+export type PullsGetReviewCommentError = Schemas.BasicError;
 
 export interface PullsListParams extends P.Owner, P.Repo, P.PerPage, P.Page {
   /**
@@ -175,38 +179,39 @@ export interface PullsListParams extends P.Owner, P.Repo, P.PerPage, P.Page {
   /** The direction of the sort. Default: `desc` when sort is `created` or sort is not specified, otherwise `asc`. */
   direction?: "asc" | "desc";
 }
-export type PullsListResponse = S.PullRequestSimple[];
-export type PullsListError = S.ValidationError;
-export type PullsListItem = S.PullRequestSimple;
+export type PullsListResponse = Schemas.PullRequestSimple[];
+export type PullsListError = Schemas.ValidationError;
+export type PullsListItem = Schemas.PullRequestSimple;
 
 export interface PullsListCommentsForReviewParams
   extends P.Owner, P.Repo, P.PullNumber, P.ReviewId, P.PerPage, P.Page {}
-export type PullsListCommentsForReviewResponse = S.ReviewComment[];
-export type PullsListCommentsForReviewError = S.BasicError;
-export type PullsListCommentsForReviewItem = S.ReviewComment;
+export type PullsListCommentsForReviewResponse = Schemas.ReviewComment[];
+export type PullsListCommentsForReviewError = Schemas.BasicError;
+export type PullsListCommentsForReviewItem = Schemas.ReviewComment;
 
 export interface PullsListCommitsParams
   extends P.Owner, P.Repo, P.PullNumber, P.PerPage, P.Page {}
-export type PullsListCommitsResponse = S.Commit[];
+export type PullsListCommitsResponse = Schemas.Commit[];
 export type PullsListCommitsError = unknown;
-export type PullsListCommitsItem = S.Commit;
+export type PullsListCommitsItem = Schemas.Commit;
 
 export interface PullsListFilesParams
   extends P.Owner, P.Repo, P.PullNumber, P.PerPage, P.Page {}
-export type PullsListFilesResponse = S.DiffEntry[];
+export type PullsListFilesResponse = Schemas.DiffEntry[];
 export type PullsListFilesError =
-  | S.ValidationError
-  | S.BasicError
+  | Schemas.ValidationError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
       documentation_url?: string;
     };
-export type PullsListFilesItem = S.DiffEntry;
+export type PullsListFilesItem = Schemas.DiffEntry;
 
 export interface PullsListRequestedReviewersParams
   extends P.Owner, P.Repo, P.PullNumber {}
-export type PullsListRequestedReviewersResponse = S.PullRequestReviewRequest;
+export type PullsListRequestedReviewersResponse =
+  Schemas.PullRequestReviewRequest;
 export type PullsListRequestedReviewersError = unknown;
 
 export interface PullsListReviewCommentsParams
@@ -214,9 +219,10 @@ export interface PullsListReviewCommentsParams
   /** The direction to sort results. Ignored without `sort` parameter. */
   direction?: "asc" | "desc";
 }
-export type PullsListReviewCommentsResponse = S.PullRequestReviewComment[];
+export type PullsListReviewCommentsResponse =
+  Schemas.PullRequestReviewComment[];
 export type PullsListReviewCommentsError = unknown;
-export type PullsListReviewCommentsItem = S.PullRequestReviewComment;
+export type PullsListReviewCommentsItem = Schemas.PullRequestReviewComment;
 
 export interface PullsListReviewCommentsForRepoParams
   extends P.Owner, P.Repo, P.Since, P.PerPage, P.Page {
@@ -225,15 +231,16 @@ export interface PullsListReviewCommentsForRepoParams
   direction?: "asc" | "desc";
 }
 export type PullsListReviewCommentsForRepoResponse =
-  S.PullRequestReviewComment[];
+  Schemas.PullRequestReviewComment[];
 export type PullsListReviewCommentsForRepoError = unknown;
-export type PullsListReviewCommentsForRepoItem = S.PullRequestReviewComment;
+export type PullsListReviewCommentsForRepoItem =
+  Schemas.PullRequestReviewComment;
 
 export interface PullsListReviewsParams
   extends P.Owner, P.Repo, P.PullNumber, P.PerPage, P.Page {}
-export type PullsListReviewsResponse = S.PullRequestReview[];
+export type PullsListReviewsResponse = Schemas.PullRequestReview[];
 export type PullsListReviewsError = unknown;
-export type PullsListReviewsItem = S.PullRequestReview;
+export type PullsListReviewsItem = Schemas.PullRequestReview;
 
 export interface PullsMergeParams extends P.Owner, P.Repo, P.PullNumber {
   body?: {
@@ -247,9 +254,9 @@ export interface PullsMergeParams extends P.Owner, P.Repo, P.PullNumber {
     merge_method?: "merge" | "squash" | "rebase";
   } | null;
 }
-export type PullsMergeResponse = S.PullRequestMergeResult;
+export type PullsMergeResponse = Schemas.PullRequestMergeResult;
 export type PullsMergeError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       message?: string;
       documentation_url?: string;
@@ -258,7 +265,7 @@ export type PullsMergeError =
       message?: string;
       documentation_url?: string;
     }
-  | S.ValidationError;
+  | Schemas.ValidationError;
 
 export interface PullsMergeAsyncParams extends P.Owner, P.Repo, P.PullNumber {
   body?: {
@@ -274,9 +281,11 @@ export interface PullsMergeAsyncParams extends P.Owner, P.Repo, P.PullNumber {
     merge_action?: "default" | "direct_merge" | "merge_queue";
   } | null;
 }
-export type PullsMergeAsyncResponse = S.PullRequestMergeAsyncResult;
+export type PullsMergeAsyncResponse = Schemas.PullRequestMergeAsyncResult;
 export type PullsMergeAsyncError =
-  S.PullRequestMergeAsyncResult | S.BasicError | S.ValidationError;
+  | Schemas.PullRequestMergeAsyncResult
+  | Schemas.BasicError
+  | Schemas.ValidationError;
 
 export interface PullsRemoveRequestedReviewersParams
   extends P.Owner, P.Repo, P.PullNumber {
@@ -287,8 +296,8 @@ export interface PullsRemoveRequestedReviewersParams
     team_reviewers?: string[];
   };
 }
-export type PullsRemoveRequestedReviewersResponse = S.PullRequestSimple;
-export type PullsRemoveRequestedReviewersError = S.ValidationError;
+export type PullsRemoveRequestedReviewersResponse = Schemas.PullRequestSimple;
+export type PullsRemoveRequestedReviewersError = Schemas.ValidationError;
 
 export interface PullsRequestReviewersParams
   extends P.Owner, P.Repo, P.PullNumber {
@@ -299,8 +308,8 @@ export interface PullsRequestReviewersParams
     team_reviewers?: string[];
   };
 }
-export type PullsRequestReviewersResponse = S.PullRequestSimple;
-export type PullsRequestReviewersError = S.BasicError;
+export type PullsRequestReviewersResponse = Schemas.PullRequestSimple;
+export type PullsRequestReviewersError = Schemas.BasicError;
 
 export interface PullsSubmitReviewParams
   extends P.Owner, P.Repo, P.PullNumber, P.ReviewId {
@@ -311,8 +320,9 @@ export interface PullsSubmitReviewParams
     event: "APPROVE" | "REQUEST_CHANGES" | "COMMENT";
   };
 }
-export type PullsSubmitReviewResponse = S.PullRequestReview;
-export type PullsSubmitReviewError = S.BasicError | S.ValidationErrorSimple;
+export type PullsSubmitReviewResponse = Schemas.PullRequestReview;
+export type PullsSubmitReviewError =
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface PullsUpdateParams extends P.Owner, P.Repo, P.PullNumber {
   body?: {
@@ -328,8 +338,8 @@ export interface PullsUpdateParams extends P.Owner, P.Repo, P.PullNumber {
     maintainer_can_modify?: boolean;
   };
 }
-export type PullsUpdateResponse = S.PullRequest;
-export type PullsUpdateError = S.BasicError | S.ValidationError;
+export type PullsUpdateResponse = Schemas.PullRequest;
+export type PullsUpdateError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface PullsUpdateBranchParams extends P.Owner, P.Repo, P.PullNumber {
   body?: {
@@ -341,7 +351,8 @@ export type PullsUpdateBranchResponse = {
   message?: string;
   url?: string;
 };
-export type PullsUpdateBranchError = S.BasicError | S.ValidationError;
+export type PullsUpdateBranchError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface PullsUpdateReviewParams
   extends P.Owner, P.Repo, P.PullNumber, P.ReviewId {
@@ -350,8 +361,8 @@ export interface PullsUpdateReviewParams
     body: string;
   };
 }
-export type PullsUpdateReviewResponse = S.PullRequestReview;
-export type PullsUpdateReviewError = S.ValidationErrorSimple;
+export type PullsUpdateReviewResponse = Schemas.PullRequestReview;
+export type PullsUpdateReviewError = Schemas.ValidationErrorSimple;
 
 export interface PullsUpdateReviewCommentParams
   extends P.Owner, P.Repo, P.CommentId {
@@ -360,7 +371,7 @@ export interface PullsUpdateReviewCommentParams
     body: string;
   };
 }
-export type PullsUpdateReviewCommentResponse = S.PullRequestReviewComment;
+export type PullsUpdateReviewCommentResponse = Schemas.PullRequestReviewComment;
 export type PullsUpdateReviewCommentError = unknown;
 
 export interface PullsMethods {

@@ -2,11 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface RateLimitGetParams {}
-export type RateLimitGetResponse = S.RateLimitOverview;
-export type RateLimitGetError = S.BasicError;
+export type RateLimitGetResponse = Schemas.RateLimitOverview;
+export type RateLimitGetError = Schemas.BasicError;
 
 export interface RateLimitMethods {
   /**

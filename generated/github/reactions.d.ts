@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ReactionsCreateForCommitCommentParams
   extends P.Owner, P.Repo, P.CommentId {
@@ -20,8 +20,8 @@ export interface ReactionsCreateForCommitCommentParams
       | "eyes";
   };
 }
-export type ReactionsCreateForCommitCommentResponse = S.Reaction;
-export type ReactionsCreateForCommitCommentError = S.ValidationError;
+export type ReactionsCreateForCommitCommentResponse = Schemas.Reaction;
+export type ReactionsCreateForCommitCommentError = Schemas.ValidationError;
 
 export interface ReactionsCreateForIssueParams
   extends P.Owner, P.Repo, P.IssueNumber {
@@ -38,8 +38,8 @@ export interface ReactionsCreateForIssueParams
       | "eyes";
   };
 }
-export type ReactionsCreateForIssueResponse = S.Reaction;
-export type ReactionsCreateForIssueError = S.ValidationError;
+export type ReactionsCreateForIssueResponse = Schemas.Reaction;
+export type ReactionsCreateForIssueError = Schemas.ValidationError;
 
 export interface ReactionsCreateForIssueCommentParams
   extends P.Owner, P.Repo, P.CommentId {
@@ -56,8 +56,8 @@ export interface ReactionsCreateForIssueCommentParams
       | "eyes";
   };
 }
-export type ReactionsCreateForIssueCommentResponse = S.Reaction;
-export type ReactionsCreateForIssueCommentError = S.ValidationError;
+export type ReactionsCreateForIssueCommentResponse = Schemas.Reaction;
+export type ReactionsCreateForIssueCommentError = Schemas.ValidationError;
 
 export interface ReactionsCreateForPullRequestReviewCommentParams
   extends P.Owner, P.Repo, P.CommentId {
@@ -74,8 +74,10 @@ export interface ReactionsCreateForPullRequestReviewCommentParams
       | "eyes";
   };
 }
-export type ReactionsCreateForPullRequestReviewCommentResponse = S.Reaction;
-export type ReactionsCreateForPullRequestReviewCommentError = S.ValidationError;
+export type ReactionsCreateForPullRequestReviewCommentResponse =
+  Schemas.Reaction;
+export type ReactionsCreateForPullRequestReviewCommentError =
+  Schemas.ValidationError;
 
 export interface ReactionsCreateForReleaseParams
   extends P.Owner, P.Repo, P.ReleaseId {
@@ -84,8 +86,8 @@ export interface ReactionsCreateForReleaseParams
     content: "+1" | "laugh" | "heart" | "hooray" | "rocket" | "eyes";
   };
 }
-export type ReactionsCreateForReleaseResponse = S.Reaction;
-export type ReactionsCreateForReleaseError = S.ValidationError;
+export type ReactionsCreateForReleaseResponse = Schemas.Reaction;
+export type ReactionsCreateForReleaseError = Schemas.ValidationError;
 
 export interface ReactionsDeleteForCommitCommentParams
   extends P.Owner, P.Repo, P.CommentId, P.ReactionId {}
@@ -118,9 +120,9 @@ export interface ReactionsListForCommitCommentParams
   content?:
     "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
 }
-export type ReactionsListForCommitCommentResponse = S.Reaction[];
-export type ReactionsListForCommitCommentError = S.BasicError;
-export type ReactionsListForCommitCommentItem = S.Reaction;
+export type ReactionsListForCommitCommentResponse = Schemas.Reaction[];
+export type ReactionsListForCommitCommentError = Schemas.BasicError;
+export type ReactionsListForCommitCommentItem = Schemas.Reaction;
 
 export interface ReactionsListForIssueParams
   extends P.Owner, P.Repo, P.IssueNumber, P.PerPage, P.Page {
@@ -128,9 +130,9 @@ export interface ReactionsListForIssueParams
   content?:
     "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
 }
-export type ReactionsListForIssueResponse = S.Reaction[];
-export type ReactionsListForIssueError = S.BasicError;
-export type ReactionsListForIssueItem = S.Reaction;
+export type ReactionsListForIssueResponse = Schemas.Reaction[];
+export type ReactionsListForIssueError = Schemas.BasicError;
+export type ReactionsListForIssueItem = Schemas.Reaction;
 
 export interface ReactionsListForIssueCommentParams
   extends P.Owner, P.Repo, P.CommentId, P.PerPage, P.Page {
@@ -138,9 +140,9 @@ export interface ReactionsListForIssueCommentParams
   content?:
     "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
 }
-export type ReactionsListForIssueCommentResponse = S.Reaction[];
-export type ReactionsListForIssueCommentError = S.BasicError;
-export type ReactionsListForIssueCommentItem = S.Reaction;
+export type ReactionsListForIssueCommentResponse = Schemas.Reaction[];
+export type ReactionsListForIssueCommentError = Schemas.BasicError;
+export type ReactionsListForIssueCommentItem = Schemas.Reaction;
 
 export interface ReactionsListForPullRequestReviewCommentParams
   extends P.Owner, P.Repo, P.CommentId, P.PerPage, P.Page {
@@ -148,18 +150,19 @@ export interface ReactionsListForPullRequestReviewCommentParams
   content?:
     "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
 }
-export type ReactionsListForPullRequestReviewCommentResponse = S.Reaction[];
-export type ReactionsListForPullRequestReviewCommentError = S.BasicError;
-export type ReactionsListForPullRequestReviewCommentItem = S.Reaction;
+export type ReactionsListForPullRequestReviewCommentResponse =
+  Schemas.Reaction[];
+export type ReactionsListForPullRequestReviewCommentError = Schemas.BasicError;
+export type ReactionsListForPullRequestReviewCommentItem = Schemas.Reaction;
 
 export interface ReactionsListForReleaseParams
   extends P.Owner, P.Repo, P.ReleaseId, P.PerPage, P.Page {
   /** Returns a single [reaction type](https://docs.github.com/rest/reactions/reactions#about-reactions). Omit this parameter to list all reactions to a release. */
   content?: "+1" | "laugh" | "heart" | "hooray" | "rocket" | "eyes";
 }
-export type ReactionsListForReleaseResponse = S.Reaction[];
-export type ReactionsListForReleaseError = S.BasicError;
-export type ReactionsListForReleaseItem = S.Reaction;
+export type ReactionsListForReleaseResponse = Schemas.Reaction[];
+export type ReactionsListForReleaseError = Schemas.BasicError;
+export type ReactionsListForReleaseItem = Schemas.Reaction;
 
 export interface ReactionsMethods {
   /**

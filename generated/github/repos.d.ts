@@ -9,12 +9,12 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ReposAcceptInvitationForAuthenticatedUserParams
   extends P.InvitationId {}
 export type ReposAcceptInvitationForAuthenticatedUserResponse = void;
-export type ReposAcceptInvitationForAuthenticatedUserError = S.BasicError;
+export type ReposAcceptInvitationForAuthenticatedUserError = Schemas.BasicError;
 
 export interface ReposAddAppAccessRestrictionsParams
   extends P.Owner, P.Repo, P.Branch {
@@ -23,8 +23,8 @@ export interface ReposAddAppAccessRestrictionsParams
     apps: string[];
   };
 }
-export type ReposAddAppAccessRestrictionsResponse = S.Integration[];
-export type ReposAddAppAccessRestrictionsError = S.ValidationError;
+export type ReposAddAppAccessRestrictionsResponse = Schemas.Integration[];
+export type ReposAddAppAccessRestrictionsError = Schemas.ValidationError;
 
 export interface ReposAddCollaboratorParams
   extends P.Owner, P.Repo, P.Username {
@@ -36,8 +36,10 @@ export interface ReposAddCollaboratorParams
     permission?: string;
   };
 }
-export type ReposAddCollaboratorResponse = S.RepositoryInvitation | undefined;
-export type ReposAddCollaboratorError = S.BasicError | S.ValidationError;
+export type ReposAddCollaboratorResponse =
+  Schemas.RepositoryInvitation | undefined;
+export type ReposAddCollaboratorError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposAddStatusCheckContextsParams
   extends P.Owner, P.Repo, P.Branch {
@@ -47,7 +49,8 @@ export interface ReposAddStatusCheckContextsParams
   };
 }
 export type ReposAddStatusCheckContextsResponse = string[];
-export type ReposAddStatusCheckContextsError = S.BasicError | S.ValidationError;
+export type ReposAddStatusCheckContextsError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposAddTeamAccessRestrictionsParams
   extends P.Owner, P.Repo, P.Branch {
@@ -56,8 +59,8 @@ export interface ReposAddTeamAccessRestrictionsParams
     teams: string[];
   };
 }
-export type ReposAddTeamAccessRestrictionsResponse = S.Team[];
-export type ReposAddTeamAccessRestrictionsError = S.ValidationError;
+export type ReposAddTeamAccessRestrictionsResponse = Schemas.Team[];
+export type ReposAddTeamAccessRestrictionsError = Schemas.ValidationError;
 
 export interface ReposAddUserAccessRestrictionsParams
   extends P.Owner, P.Repo, P.Branch {
@@ -66,20 +69,20 @@ export interface ReposAddUserAccessRestrictionsParams
     users: string[];
   };
 }
-export type ReposAddUserAccessRestrictionsResponse = S.SimpleUser[];
-export type ReposAddUserAccessRestrictionsError = S.ValidationError;
+export type ReposAddUserAccessRestrictionsResponse = Schemas.SimpleUser[];
+export type ReposAddUserAccessRestrictionsError = Schemas.ValidationError;
 
 export interface ReposCancelPagesDeploymentParams extends P.Owner, P.Repo {
   /** The ID of the Pages deployment. You can also give the commit SHA of the deployment. */
   pages_deployment_id: number | string;
 }
 export type ReposCancelPagesDeploymentResponse = void;
-export type ReposCancelPagesDeploymentError = S.BasicError;
+export type ReposCancelPagesDeploymentError = Schemas.BasicError;
 
 export interface ReposCheckAutomatedSecurityFixesParams
   extends P.Owner, P.Repo {}
 export type ReposCheckAutomatedSecurityFixesResponse =
-  S.CheckAutomatedSecurityFixes;
+  Schemas.CheckAutomatedSecurityFixes;
 export type ReposCheckAutomatedSecurityFixesError = unknown;
 
 export interface ReposCheckCollaboratorParams
@@ -88,7 +91,8 @@ export type ReposCheckCollaboratorResponse = void;
 export type ReposCheckCollaboratorError = unknown;
 
 export interface ReposCheckImmutableReleasesParams extends P.Owner, P.Repo {}
-export type ReposCheckImmutableReleasesResponse = S.CheckImmutableReleases;
+export type ReposCheckImmutableReleasesResponse =
+  Schemas.CheckImmutableReleases;
 export type ReposCheckImmutableReleasesError = unknown;
 
 export interface ReposCheckPrivateVulnerabilityReportingParams
@@ -97,7 +101,7 @@ export type ReposCheckPrivateVulnerabilityReportingResponse = {
   /** Whether or not private vulnerability reporting is enabled for the repository. */
   enabled: boolean;
 };
-export type ReposCheckPrivateVulnerabilityReportingError = S.BasicError;
+export type ReposCheckPrivateVulnerabilityReportingError = Schemas.BasicError;
 
 export interface ReposCheckVulnerabilityAlertsParams extends P.Owner, P.Repo {}
 export type ReposCheckVulnerabilityAlertsResponse = void;
@@ -107,7 +111,7 @@ export interface ReposCodeownersErrorsParams extends P.Owner, P.Repo {
   /** A branch, tag or commit name used to determine which version of the CODEOWNERS file to use. Default: the repository's default branch (e.g. `main`) */
   ref?: string;
 }
-export type ReposCodeownersErrorsResponse = S.CodeownersErrors;
+export type ReposCodeownersErrorsResponse = Schemas.CodeownersErrors;
 export type ReposCodeownersErrorsError = unknown;
 
 export interface ReposCompareCommitsParams
@@ -115,17 +119,17 @@ export interface ReposCompareCommitsParams
   base: string;
   head: string;
 }
-export type ReposCompareCommitsResponse = S.CommitComparison;
-export type ReposCompareCommitsError = S.BasicError;
+export type ReposCompareCommitsResponse = Schemas.CommitComparison;
+export type ReposCompareCommitsError = Schemas.BasicError;
 
 export interface ReposCompareCommitsWithBaseheadParams
   extends P.Owner, P.Repo, P.Page, P.PerPage {
   /** The base branch and head branch to compare. This parameter expects the format `BASE...HEAD`. Both must be branch names in `repo`. To compare with a branch that exists in a different repository in the same network as `repo`, the `basehead` parameter expects the format `USERNAME:BASE...USERNAME:HEAD`. */
   basehead: string;
 }
-export type ReposCompareCommitsWithBaseheadResponse = S.CommitComparison;
+export type ReposCompareCommitsWithBaseheadResponse = Schemas.CommitComparison;
 export type ReposCompareCommitsWithBaseheadError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
@@ -149,7 +153,8 @@ export type ReposCreateAttestationResponse = {
   /** The ID of the attestation. */
   id?: number;
 };
-export type ReposCreateAttestationError = S.BasicError | S.ValidationError;
+export type ReposCreateAttestationError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposCreateAutolinkParams extends P.Owner, P.Repo {
   body: {
@@ -164,8 +169,8 @@ export interface ReposCreateAutolinkParams extends P.Owner, P.Repo {
     is_alphanumeric?: boolean;
   };
 }
-export type ReposCreateAutolinkResponse = S.Autolink;
-export type ReposCreateAutolinkError = S.ValidationError;
+export type ReposCreateAutolinkResponse = Schemas.Autolink;
+export type ReposCreateAutolinkError = Schemas.ValidationError;
 
 export interface ReposCreateCommitCommentParams
   extends P.Owner, P.Repo, P.CommitSha {
@@ -180,14 +185,15 @@ export interface ReposCreateCommitCommentParams
     line?: number;
   };
 }
-export type ReposCreateCommitCommentResponse = S.CommitComment;
-export type ReposCreateCommitCommentError = S.BasicError | S.ValidationError;
+export type ReposCreateCommitCommentResponse = Schemas.CommitComment;
+export type ReposCreateCommitCommentError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposCreateCommitSignatureProtectionParams
   extends P.Owner, P.Repo, P.Branch {}
 export type ReposCreateCommitSignatureProtectionResponse =
-  S.ProtectedBranchAdminEnforced;
-export type ReposCreateCommitSignatureProtectionError = S.BasicError;
+  Schemas.ProtectedBranchAdminEnforced;
+export type ReposCreateCommitSignatureProtectionError = Schemas.BasicError;
 
 export interface ReposCreateCommitStatusParams extends P.Owner, P.Repo {
   sha: string;
@@ -209,7 +215,7 @@ export interface ReposCreateCommitStatusParams extends P.Owner, P.Repo {
     context?: string;
   };
 }
-export type ReposCreateCommitStatusResponse = S.Status;
+export type ReposCreateCommitStatusResponse = Schemas.Status;
 export type ReposCreateCommitStatusError = unknown;
 
 export interface ReposCreateDeployKeyParams extends P.Owner, P.Repo {
@@ -226,8 +232,8 @@ export interface ReposCreateDeployKeyParams extends P.Owner, P.Repo {
     read_only?: boolean;
   };
 }
-export type ReposCreateDeployKeyResponse = S.DeployKey;
-export type ReposCreateDeployKeyError = S.ValidationError;
+export type ReposCreateDeployKeyResponse = Schemas.DeployKey;
+export type ReposCreateDeployKeyError = Schemas.ValidationError;
 
 export interface ReposCreateDeploymentParams extends P.Owner, P.Repo {
   body: {
@@ -266,18 +272,18 @@ export interface ReposCreateDeploymentParams extends P.Owner, P.Repo {
   };
 }
 export type ReposCreateDeploymentResponse =
-  | S.Deployment
+  | Schemas.Deployment
   | {
       message?: string;
     };
-export type ReposCreateDeploymentError = S.ValidationError;
+export type ReposCreateDeploymentError = Schemas.ValidationError;
 
 export interface ReposCreateDeploymentBranchPolicyParams
   extends P.Owner, P.Repo, P.EnvironmentName {
-  body: S.DeploymentBranchPolicyNamePatternWithTypeInput;
+  body: Schemas.DeploymentBranchPolicyNamePatternWithTypeInput;
 }
 export type ReposCreateDeploymentBranchPolicyResponse =
-  S.DeploymentBranchPolicy;
+  Schemas.DeploymentBranchPolicy;
 export type ReposCreateDeploymentBranchPolicyError = unknown;
 
 export interface ReposCreateDeploymentProtectionRuleParams
@@ -288,7 +294,7 @@ export interface ReposCreateDeploymentProtectionRuleParams
   };
 }
 export type ReposCreateDeploymentProtectionRuleResponse =
-  S.DeploymentProtectionRule;
+  Schemas.DeploymentProtectionRule;
 export type ReposCreateDeploymentProtectionRuleError = unknown;
 
 export interface ReposCreateDeploymentStatusParams
@@ -332,8 +338,8 @@ export interface ReposCreateDeploymentStatusParams
     auto_inactive?: boolean;
   };
 }
-export type ReposCreateDeploymentStatusResponse = S.DeploymentStatus;
-export type ReposCreateDeploymentStatusError = S.ValidationError;
+export type ReposCreateDeploymentStatusResponse = Schemas.DeploymentStatus;
+export type ReposCreateDeploymentStatusError = Schemas.ValidationError;
 
 export interface ReposCreateDispatchEventParams extends P.Owner, P.Repo {
   body: {
@@ -344,7 +350,8 @@ export interface ReposCreateDispatchEventParams extends P.Owner, P.Repo {
   };
 }
 export type ReposCreateDispatchEventResponse = void;
-export type ReposCreateDispatchEventError = S.BasicError | S.ValidationError;
+export type ReposCreateDispatchEventError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposCreateForAuthenticatedUserParams {
   body: {
@@ -461,9 +468,9 @@ export interface ReposCreateForAuthenticatedUserParams {
     is_template?: boolean;
   };
 }
-export type ReposCreateForAuthenticatedUserResponse = S.FullRepository;
+export type ReposCreateForAuthenticatedUserResponse = Schemas.FullRepository;
 export type ReposCreateForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposCreateForkParams extends P.Owner, P.Repo {
   body?: {
@@ -475,8 +482,8 @@ export interface ReposCreateForkParams extends P.Owner, P.Repo {
     default_branch_only?: boolean;
   } | null;
 }
-export type ReposCreateForkResponse = S.FullRepository;
-export type ReposCreateForkError = S.BasicError | S.ValidationError;
+export type ReposCreateForkResponse = Schemas.FullRepository;
+export type ReposCreateForkError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposCreateInOrgParams extends P.Org {
   body: {
@@ -598,27 +605,28 @@ export interface ReposCreateInOrgParams extends P.Org {
     custom_properties?: Record<string, unknown>;
   };
 }
-export type ReposCreateInOrgResponse = S.FullRepository;
-export type ReposCreateInOrgError = S.BasicError | S.ValidationError;
+export type ReposCreateInOrgResponse = Schemas.FullRepository;
+export type ReposCreateInOrgError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposCreateOrUpdateEnvironmentParams
   extends P.Owner, P.Repo, P.EnvironmentName {
   body?: {
-    wait_timer?: S.WaitTimer;
-    prevent_self_review?: S.PreventSelfReview;
+    wait_timer?: Schemas.WaitTimer;
+    prevent_self_review?: Schemas.PreventSelfReview;
     /** The people or teams that may review jobs that reference the environment. You can list up to six users or teams as reviewers. The reviewers must have at least read access to the repository. Only one of the required reviewers needs to approve the job for it to proceed. */
     reviewers?:
       | {
-          type?: S.DeploymentReviewerTypeInput;
+          type?: Schemas.DeploymentReviewerTypeInput;
           /** The id of the user or team who can review the deployment */
           id?: number;
         }[]
       | null;
-    deployment_branch_policy?: S.DeploymentBranchPolicySettings;
+    deployment_branch_policy?: Schemas.DeploymentBranchPolicySettings;
   } | null;
 }
-export type ReposCreateOrUpdateEnvironmentResponse = S.Environment;
-export type ReposCreateOrUpdateEnvironmentError = S.BasicError;
+export type ReposCreateOrUpdateEnvironmentResponse = Schemas.Environment;
+export type ReposCreateOrUpdateEnvironmentError = Schemas.BasicError;
 
 export interface ReposCreateOrUpdateFileContentsParams
   extends P.Owner, P.Repo, P.Path {
@@ -649,9 +657,11 @@ export interface ReposCreateOrUpdateFileContentsParams
     };
   };
 }
-export type ReposCreateOrUpdateFileContentsResponse = S.FileCommit;
+export type ReposCreateOrUpdateFileContentsResponse = Schemas.FileCommit;
 export type ReposCreateOrUpdateFileContentsError =
-  S.BasicError | S.RepositoryRuleViolationError | S.ValidationError;
+  | Schemas.BasicError
+  | Schemas.RepositoryRuleViolationError
+  | Schemas.ValidationError;
 
 export interface ReposCreateOrgRulesetParams extends P.Org {
   /** Request body */
@@ -663,16 +673,17 @@ export interface ReposCreateOrgRulesetParams extends P.Org {
      * @default "branch"
      */
     target?: "branch" | "tag" | "push" | "repository";
-    enforcement: S.RepositoryRuleEnforcementInput;
+    enforcement: Schemas.RepositoryRuleEnforcementInput;
     /** The actors that can bypass the rules in this ruleset */
-    bypass_actors?: S.RepositoryRulesetBypassActorInput[];
-    conditions?: S.OrgRulesetConditionsInput;
+    bypass_actors?: Schemas.RepositoryRulesetBypassActorInput[];
+    conditions?: Schemas.OrgRulesetConditionsInput;
     /** An array of rules within the ruleset. */
-    rules?: S.OrgRulesInput[];
+    rules?: Schemas.OrgRulesInput[];
   };
 }
-export type ReposCreateOrgRulesetResponse = S.RepositoryRuleset;
-export type ReposCreateOrgRulesetError = S.BasicError | S.ValidationError;
+export type ReposCreateOrgRulesetResponse = Schemas.RepositoryRuleset;
+export type ReposCreateOrgRulesetError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposCreatePagesDeploymentParams extends P.Owner, P.Repo {
   body: {
@@ -694,8 +705,9 @@ export interface ReposCreatePagesDeploymentParams extends P.Owner, P.Repo {
     oidc_token: string;
   };
 }
-export type ReposCreatePagesDeploymentResponse = S.PageDeployment;
-export type ReposCreatePagesDeploymentError = S.BasicError | S.ValidationError;
+export type ReposCreatePagesDeploymentResponse = Schemas.PageDeployment;
+export type ReposCreatePagesDeploymentError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposCreatePagesSiteParams extends P.Owner, P.Repo {
   body: {
@@ -713,8 +725,9 @@ export interface ReposCreatePagesSiteParams extends P.Owner, P.Repo {
     };
   } | null;
 }
-export type ReposCreatePagesSiteResponse = S.Page;
-export type ReposCreatePagesSiteError = S.BasicError | S.ValidationError;
+export type ReposCreatePagesSiteResponse = Schemas.Page;
+export type ReposCreatePagesSiteError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposCreateReleaseParams extends P.Owner, P.Repo {
   body: {
@@ -750,8 +763,9 @@ export interface ReposCreateReleaseParams extends P.Owner, P.Repo {
     make_latest?: "true" | "false" | "legacy";
   };
 }
-export type ReposCreateReleaseResponse = S.Release;
-export type ReposCreateReleaseError = S.BasicError | S.ValidationError;
+export type ReposCreateReleaseResponse = Schemas.Release;
+export type ReposCreateReleaseError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposCreateRepoRulesetParams extends P.Owner, P.Repo {
   /** Request body */
@@ -763,16 +777,17 @@ export interface ReposCreateRepoRulesetParams extends P.Owner, P.Repo {
      * @default "branch"
      */
     target?: "branch" | "tag" | "push";
-    enforcement: S.RepositoryRuleEnforcementInput;
+    enforcement: Schemas.RepositoryRuleEnforcementInput;
     /** The actors that can bypass the rules in this ruleset */
-    bypass_actors?: S.RepositoryRulesetBypassActorInput[];
-    conditions?: S.RepositoryRulesetConditions;
+    bypass_actors?: Schemas.RepositoryRulesetBypassActorInput[];
+    conditions?: Schemas.RepositoryRulesetConditions;
     /** An array of rules within the ruleset. */
-    rules?: S.RepositoryRuleInput[];
+    rules?: Schemas.RepositoryRuleInput[];
   };
 }
-export type ReposCreateRepoRulesetResponse = S.RepositoryRuleset;
-export type ReposCreateRepoRulesetError = S.BasicError | S.ValidationError;
+export type ReposCreateRepoRulesetResponse = Schemas.RepositoryRuleset;
+export type ReposCreateRepoRulesetError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposCreateUsingTemplateParams {
   /** The account owner of the template repository. The name is not case sensitive. */
@@ -798,7 +813,7 @@ export interface ReposCreateUsingTemplateParams {
     private?: boolean;
   };
 }
-export type ReposCreateUsingTemplateResponse = S.FullRepository;
+export type ReposCreateUsingTemplateResponse = Schemas.FullRepository;
 export type ReposCreateUsingTemplateError = unknown;
 
 export interface ReposCreateWebhookParams extends P.Owner, P.Repo {
@@ -807,10 +822,10 @@ export interface ReposCreateWebhookParams extends P.Owner, P.Repo {
     name?: string;
     /** Key/value pairs to provide settings for this webhook. */
     config?: {
-      url?: S.WebhookConfigUrl;
-      content_type?: S.WebhookConfigContentType;
-      secret?: S.WebhookConfigSecret;
-      insecure_ssl?: S.WebhookConfigInsecureSsl;
+      url?: Schemas.WebhookConfigUrl;
+      content_type?: Schemas.WebhookConfigContentType;
+      secret?: Schemas.WebhookConfigSecret;
+      insecure_ssl?: Schemas.WebhookConfigInsecureSsl;
     };
     /**
      * Determines what [events](https://docs.github.com/webhooks/event-payloads) the hook is triggered for.
@@ -824,32 +839,34 @@ export interface ReposCreateWebhookParams extends P.Owner, P.Repo {
     active?: boolean;
   } | null;
 }
-export type ReposCreateWebhookResponse = S.Hook;
-export type ReposCreateWebhookError = S.BasicError | S.ValidationError;
+export type ReposCreateWebhookResponse = Schemas.Hook;
+export type ReposCreateWebhookError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesParams
   extends P.Owner, P.Repo {
   body: {
     /** A list of custom property names and associated values to apply to the repositories. */
-    properties: S.CustomPropertyValue[];
+    properties: Schemas.CustomPropertyValue[];
   };
 }
 export type ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesResponse =
   void;
 export type ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposCustomPropertiesForReposGetRepositoryValuesParams
   extends P.Owner, P.Repo {}
 export type ReposCustomPropertiesForReposGetRepositoryValuesResponse =
-  S.CustomPropertyValue[];
+  Schemas.CustomPropertyValue[];
 export type ReposCustomPropertiesForReposGetRepositoryValuesError =
-  S.BasicError;
+  Schemas.BasicError;
 
 export interface ReposDeclineInvitationForAuthenticatedUserParams
   extends P.InvitationId {}
 export type ReposDeclineInvitationForAuthenticatedUserResponse = void;
-export type ReposDeclineInvitationForAuthenticatedUserError = S.BasicError;
+export type ReposDeclineInvitationForAuthenticatedUserError =
+  Schemas.BasicError;
 
 export interface ReposDeleteParams extends P.Owner, P.Repo {}
 export type ReposDeleteResponse = void;
@@ -858,7 +875,7 @@ export type ReposDeleteError =
       message?: string;
       documentation_url?: string;
     }
-  | S.BasicError;
+  | Schemas.BasicError;
 
 export interface ReposDeleteAccessRestrictionsParams
   extends P.Owner, P.Repo, P.Branch {}
@@ -868,7 +885,7 @@ export type ReposDeleteAccessRestrictionsError = unknown;
 export interface ReposDeleteAdminBranchProtectionParams
   extends P.Owner, P.Repo, P.Branch {}
 export type ReposDeleteAdminBranchProtectionResponse = void;
-export type ReposDeleteAdminBranchProtectionError = S.BasicError;
+export type ReposDeleteAdminBranchProtectionError = Schemas.BasicError;
 
 export interface ReposDeleteAnEnvironmentParams
   extends P.Owner, P.Repo, P.EnvironmentName {}
@@ -880,22 +897,22 @@ export interface ReposDeleteAutolinkParams extends P.Owner, P.Repo {
   autolink_id: number;
 }
 export type ReposDeleteAutolinkResponse = void;
-export type ReposDeleteAutolinkError = S.BasicError;
+export type ReposDeleteAutolinkError = Schemas.BasicError;
 
 export interface ReposDeleteBranchProtectionParams
   extends P.Owner, P.Repo, P.Branch {}
 export type ReposDeleteBranchProtectionResponse = void;
-export type ReposDeleteBranchProtectionError = S.BasicError;
+export type ReposDeleteBranchProtectionError = Schemas.BasicError;
 
 export interface ReposDeleteCommitCommentParams
   extends P.Owner, P.Repo, P.CommentId {}
 export type ReposDeleteCommitCommentResponse = void;
-export type ReposDeleteCommitCommentError = S.BasicError;
+export type ReposDeleteCommitCommentError = Schemas.BasicError;
 
 export interface ReposDeleteCommitSignatureProtectionParams
   extends P.Owner, P.Repo, P.Branch {}
 export type ReposDeleteCommitSignatureProtectionResponse = void;
-export type ReposDeleteCommitSignatureProtectionError = S.BasicError;
+export type ReposDeleteCommitSignatureProtectionError = Schemas.BasicError;
 
 export interface ReposDeleteDeployKeyParams extends P.Owner, P.Repo, P.KeyId {}
 export type ReposDeleteDeployKeyResponse = void;
@@ -904,7 +921,8 @@ export type ReposDeleteDeployKeyError = unknown;
 export interface ReposDeleteDeploymentParams
   extends P.Owner, P.Repo, P.DeploymentId {}
 export type ReposDeleteDeploymentResponse = void;
-export type ReposDeleteDeploymentError = S.BasicError | S.ValidationErrorSimple;
+export type ReposDeleteDeploymentError =
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface ReposDeleteDeploymentBranchPolicyParams
   extends P.Owner, P.Repo, P.EnvironmentName, P.BranchPolicyId {}
@@ -935,10 +953,10 @@ export interface ReposDeleteFileParams extends P.Owner, P.Repo, P.Path {
     };
   };
 }
-export type ReposDeleteFileResponse = S.FileCommit;
+export type ReposDeleteFileResponse = Schemas.FileCommit;
 export type ReposDeleteFileError =
-  | S.BasicError
-  | S.ValidationError
+  | Schemas.BasicError
+  | Schemas.ValidationError
   | {
       code?: string;
       message?: string;
@@ -952,35 +970,36 @@ export type ReposDeleteInvitationError = unknown;
 
 export interface ReposDeleteOrgRulesetParams extends P.Org, P.RulesetId {}
 export type ReposDeleteOrgRulesetResponse = void;
-export type ReposDeleteOrgRulesetError = S.BasicError;
+export type ReposDeleteOrgRulesetError = Schemas.BasicError;
 
 export interface ReposDeletePagesSiteParams extends P.Owner, P.Repo {}
 export type ReposDeletePagesSiteResponse = void;
-export type ReposDeletePagesSiteError = S.BasicError | S.ValidationError;
+export type ReposDeletePagesSiteError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposDeletePullRequestReviewProtectionParams
   extends P.Owner, P.Repo, P.Branch {}
 export type ReposDeletePullRequestReviewProtectionResponse = void;
-export type ReposDeletePullRequestReviewProtectionError = S.BasicError;
+export type ReposDeletePullRequestReviewProtectionError = Schemas.BasicError;
 
 export interface ReposDeleteReleaseParams
   extends P.Owner, P.Repo, P.ReleaseId {}
 export type ReposDeleteReleaseResponse = void;
-export type ReposDeleteReleaseError = S.BasicError;
+export type ReposDeleteReleaseError = Schemas.BasicError;
 
 export interface ReposDeleteReleaseAssetParams
   extends P.Owner, P.Repo, P.AssetId {}
 export type ReposDeleteReleaseAssetResponse = void;
-export type ReposDeleteReleaseAssetError = S.BasicError;
+export type ReposDeleteReleaseAssetError = Schemas.BasicError;
 
 export interface ReposDeleteRepoRulesetParams
   extends P.Owner, P.Repo, P.RulesetId {}
 export type ReposDeleteRepoRulesetResponse = void;
-export type ReposDeleteRepoRulesetError = S.BasicError;
+export type ReposDeleteRepoRulesetError = Schemas.BasicError;
 
 export interface ReposDeleteWebhookParams extends P.Owner, P.Repo, P.HookId {}
 export type ReposDeleteWebhookResponse = void;
-export type ReposDeleteWebhookError = S.BasicError;
+export type ReposDeleteWebhookError = Schemas.BasicError;
 
 export interface ReposDisableAutomatedSecurityFixesParams
   extends P.Owner, P.Repo {}
@@ -997,12 +1016,12 @@ export type ReposDisableDeploymentProtectionRuleError = unknown;
 
 export interface ReposDisableImmutableReleasesParams extends P.Owner, P.Repo {}
 export type ReposDisableImmutableReleasesResponse = void;
-export type ReposDisableImmutableReleasesError = S.BasicError;
+export type ReposDisableImmutableReleasesError = Schemas.BasicError;
 
 export interface ReposDisablePrivateVulnerabilityReportingParams
   extends P.Owner, P.Repo {}
 export type ReposDisablePrivateVulnerabilityReportingResponse = void;
-export type ReposDisablePrivateVulnerabilityReportingError = S.BasicError;
+export type ReposDisablePrivateVulnerabilityReportingError = Schemas.BasicError;
 
 export interface ReposDisableVulnerabilityAlertsParams
   extends P.Owner, P.Repo {}
@@ -1028,12 +1047,12 @@ export type ReposEnableAutomatedSecurityFixesError = unknown;
 
 export interface ReposEnableImmutableReleasesParams extends P.Owner, P.Repo {}
 export type ReposEnableImmutableReleasesResponse = void;
-export type ReposEnableImmutableReleasesError = S.BasicError;
+export type ReposEnableImmutableReleasesError = Schemas.BasicError;
 
 export interface ReposEnablePrivateVulnerabilityReportingParams
   extends P.Owner, P.Repo {}
 export type ReposEnablePrivateVulnerabilityReportingResponse = void;
-export type ReposEnablePrivateVulnerabilityReportingError = S.BasicError;
+export type ReposEnablePrivateVulnerabilityReportingError = Schemas.BasicError;
 
 export interface ReposEnableVulnerabilityAlertsParams extends P.Owner, P.Repo {}
 export type ReposEnableVulnerabilityAlertsResponse = void;
@@ -1051,22 +1070,23 @@ export interface ReposGenerateReleaseNotesParams extends P.Owner, P.Repo {
     configuration_file_path?: string;
   };
 }
-export type ReposGenerateReleaseNotesResponse = S.ReleaseNotesContent;
-export type ReposGenerateReleaseNotesError = S.BasicError;
+export type ReposGenerateReleaseNotesResponse = Schemas.ReleaseNotesContent;
+export type ReposGenerateReleaseNotesError = Schemas.BasicError;
 
 export interface ReposGetParams extends P.Owner, P.Repo {}
-export type ReposGetResponse = S.FullRepository;
-export type ReposGetError = S.BasicError;
+export type ReposGetResponse = Schemas.FullRepository;
+export type ReposGetError = Schemas.BasicError;
 
 export interface ReposGetAccessRestrictionsParams
   extends P.Owner, P.Repo, P.Branch {}
-export type ReposGetAccessRestrictionsResponse = S.BranchRestrictionPolicy;
-export type ReposGetAccessRestrictionsError = S.BasicError;
+export type ReposGetAccessRestrictionsResponse =
+  Schemas.BranchRestrictionPolicy;
+export type ReposGetAccessRestrictionsError = Schemas.BasicError;
 
 export interface ReposGetAdminBranchProtectionParams
   extends P.Owner, P.Repo, P.Branch {}
 export type ReposGetAdminBranchProtectionResponse =
-  S.ProtectedBranchAdminEnforced;
+  Schemas.ProtectedBranchAdminEnforced;
 export type ReposGetAdminBranchProtectionError = unknown;
 
 export interface ReposGetAllDeploymentProtectionRulesParams
@@ -1074,7 +1094,7 @@ export interface ReposGetAllDeploymentProtectionRulesParams
 export type ReposGetAllDeploymentProtectionRulesResponse = {
   /** The number of enabled custom deployment protection rules for this environment */
   total_count?: number;
-  custom_deployment_protection_rules?: S.DeploymentProtectionRule[];
+  custom_deployment_protection_rules?: Schemas.DeploymentProtectionRule[];
 };
 export type ReposGetAllDeploymentProtectionRulesError = unknown;
 
@@ -1083,48 +1103,49 @@ export interface ReposGetAllEnvironmentsParams
 export type ReposGetAllEnvironmentsResponse = {
   /** The number of environments in this repository */
   total_count?: number;
-  environments?: S.Environment[];
+  environments?: Schemas.Environment[];
 };
 export type ReposGetAllEnvironmentsError = unknown;
-export type ReposGetAllEnvironmentsItem = S.Environment;
+export type ReposGetAllEnvironmentsItem = Schemas.Environment;
 
 export interface ReposGetAllStatusCheckContextsParams
   extends P.Owner, P.Repo, P.Branch {}
 export type ReposGetAllStatusCheckContextsResponse = string[];
-export type ReposGetAllStatusCheckContextsError = S.BasicError;
+export type ReposGetAllStatusCheckContextsError = Schemas.BasicError;
 
 export interface ReposGetAllTopicsParams
   extends P.Owner, P.Repo, P.Page, P.PerPage {}
-export type ReposGetAllTopicsResponse = S.Topic;
-export type ReposGetAllTopicsError = S.BasicError;
+export type ReposGetAllTopicsResponse = Schemas.Topic;
+export type ReposGetAllTopicsError = Schemas.BasicError;
 export type ReposGetAllTopicsItem = string;
 
 export interface ReposGetAppsWithAccessToProtectedBranchParams
   extends P.Owner, P.Repo, P.Branch {}
-export type ReposGetAppsWithAccessToProtectedBranchResponse = S.Integration[];
-export type ReposGetAppsWithAccessToProtectedBranchError = S.BasicError;
+export type ReposGetAppsWithAccessToProtectedBranchResponse =
+  Schemas.Integration[];
+export type ReposGetAppsWithAccessToProtectedBranchError = Schemas.BasicError;
 
 export interface ReposGetAutolinkParams extends P.Owner, P.Repo {
   /** The unique identifier of the autolink. */
   autolink_id: number;
 }
-export type ReposGetAutolinkResponse = S.Autolink;
-export type ReposGetAutolinkError = S.BasicError;
+export type ReposGetAutolinkResponse = Schemas.Autolink;
+export type ReposGetAutolinkError = Schemas.BasicError;
 
 export interface ReposGetBranchParams extends P.Owner, P.Repo, P.Branch {}
-export type ReposGetBranchResponse = S.BranchWithProtection;
-export type ReposGetBranchError = S.BasicError;
+export type ReposGetBranchResponse = Schemas.BranchWithProtection;
+export type ReposGetBranchError = Schemas.BasicError;
 
 export interface ReposGetBranchProtectionParams
   extends P.Owner, P.Repo, P.Branch {}
-export type ReposGetBranchProtectionResponse = S.BranchProtection;
-export type ReposGetBranchProtectionError = S.BasicError;
+export type ReposGetBranchProtectionResponse = Schemas.BranchProtection;
+export type ReposGetBranchProtectionError = Schemas.BasicError;
 
 export interface ReposGetBranchRulesParams
   extends P.Owner, P.Repo, P.Branch, P.PerPage, P.Page {}
-export type ReposGetBranchRulesResponse = S.RepositoryRuleDetailed[];
+export type ReposGetBranchRulesResponse = Schemas.RepositoryRuleDetailed[];
 export type ReposGetBranchRulesError = unknown;
-export type ReposGetBranchRulesItem = S.RepositoryRuleDetailed;
+export type ReposGetBranchRulesItem = Schemas.RepositoryRuleDetailed;
 
 export interface ReposGetClonesParams extends P.Owner, P.Repo {
   /**
@@ -1133,32 +1154,32 @@ export interface ReposGetClonesParams extends P.Owner, P.Repo {
    */
   per?: "day" | "week";
 }
-export type ReposGetClonesResponse = S.CloneTraffic;
-export type ReposGetClonesError = S.BasicError;
+export type ReposGetClonesResponse = Schemas.CloneTraffic;
+export type ReposGetClonesError = Schemas.BasicError;
 
 export interface ReposGetCodeFrequencyStatsParams extends P.Owner, P.Repo {}
 export type ReposGetCodeFrequencyStatsResponse =
-  S.CodeFrequencyStat[] | Record<string, unknown> | undefined;
+  Schemas.CodeFrequencyStat[] | Record<string, unknown> | undefined;
 export type ReposGetCodeFrequencyStatsError = unknown;
 
 export interface ReposGetCollaboratorPermissionLevelParams
   extends P.Owner, P.Repo, P.Username {}
 export type ReposGetCollaboratorPermissionLevelResponse =
-  S.RepositoryCollaboratorPermission;
-export type ReposGetCollaboratorPermissionLevelError = S.BasicError;
+  Schemas.RepositoryCollaboratorPermission;
+export type ReposGetCollaboratorPermissionLevelError = Schemas.BasicError;
 
 export interface ReposGetCombinedStatusForRefParams
   extends P.Owner, P.Repo, P.Ref, P.PerPage, P.Page {}
-export type ReposGetCombinedStatusForRefResponse = S.CombinedCommitStatus;
-export type ReposGetCombinedStatusForRefError = S.BasicError;
-export type ReposGetCombinedStatusForRefItem = S.SimpleCommitStatus;
+export type ReposGetCombinedStatusForRefResponse = Schemas.CombinedCommitStatus;
+export type ReposGetCombinedStatusForRefError = Schemas.BasicError;
+export type ReposGetCombinedStatusForRefItem = Schemas.SimpleCommitStatus;
 
 export interface ReposGetCommitParams
   extends P.Owner, P.Repo, P.Page, P.PerPage, P.Ref {}
-export type ReposGetCommitResponse = S.Commit;
+export type ReposGetCommitResponse = Schemas.Commit;
 export type ReposGetCommitError =
-  | S.BasicError
-  | S.ValidationError
+  | Schemas.BasicError
+  | Schemas.ValidationError
   | {
       code?: string;
       message?: string;
@@ -1167,33 +1188,33 @@ export type ReposGetCommitError =
 
 export interface ReposGetCommitActivityStatsParams extends P.Owner, P.Repo {}
 export type ReposGetCommitActivityStatsResponse =
-  S.CommitActivity[] | Record<string, unknown> | undefined;
+  Schemas.CommitActivity[] | Record<string, unknown> | undefined;
 export type ReposGetCommitActivityStatsError = unknown;
 
 export interface ReposGetCommitCommentParams
   extends P.Owner, P.Repo, P.CommentId {}
-export type ReposGetCommitCommentResponse = S.CommitComment;
-export type ReposGetCommitCommentError = S.BasicError;
+export type ReposGetCommitCommentResponse = Schemas.CommitComment;
+export type ReposGetCommitCommentError = Schemas.BasicError;
 
 export interface ReposGetCommitSignatureProtectionParams
   extends P.Owner, P.Repo, P.Branch {}
 export type ReposGetCommitSignatureProtectionResponse =
-  S.ProtectedBranchAdminEnforced;
-export type ReposGetCommitSignatureProtectionError = S.BasicError;
+  Schemas.ProtectedBranchAdminEnforced;
+export type ReposGetCommitSignatureProtectionError = Schemas.BasicError;
 
 export interface ReposGetCommunityProfileMetricsParams
   extends P.Owner, P.Repo {}
-export type ReposGetCommunityProfileMetricsResponse = S.CommunityProfile;
+export type ReposGetCommunityProfileMetricsResponse = Schemas.CommunityProfile;
 export type ReposGetCommunityProfileMetricsError = unknown;
 
 export interface ReposGetContentParams
   extends P.Owner, P.Repo, P.Path, P.Ref3 {}
-export type ReposGetContentResponse = S.ContentTree;
-export type ReposGetContentError = S.BasicError;
+export type ReposGetContentResponse = Schemas.ContentTree;
+export type ReposGetContentError = Schemas.BasicError;
 
 export interface ReposGetContributorsStatsParams extends P.Owner, P.Repo {}
 export type ReposGetContributorsStatsResponse =
-  S.ContributorActivity[] | Record<string, unknown> | undefined;
+  Schemas.ContributorActivity[] | Record<string, unknown> | undefined;
 export type ReposGetContributorsStatsError = unknown;
 
 export interface ReposGetCustomDeploymentProtectionRuleParams
@@ -1202,46 +1223,47 @@ export interface ReposGetCustomDeploymentProtectionRuleParams
   protection_rule_id: number;
 }
 export type ReposGetCustomDeploymentProtectionRuleResponse =
-  S.DeploymentProtectionRule;
+  Schemas.DeploymentProtectionRule;
 export type ReposGetCustomDeploymentProtectionRuleError = unknown;
 
 export interface ReposGetDeployKeyParams extends P.Owner, P.Repo, P.KeyId {}
-export type ReposGetDeployKeyResponse = S.DeployKey;
-export type ReposGetDeployKeyError = S.BasicError;
+export type ReposGetDeployKeyResponse = Schemas.DeployKey;
+export type ReposGetDeployKeyError = Schemas.BasicError;
 
 export interface ReposGetDeploymentParams
   extends P.Owner, P.Repo, P.DeploymentId {}
-export type ReposGetDeploymentResponse = S.Deployment;
-export type ReposGetDeploymentError = S.BasicError;
+export type ReposGetDeploymentResponse = Schemas.Deployment;
+export type ReposGetDeploymentError = Schemas.BasicError;
 
 export interface ReposGetDeploymentBranchPolicyParams
   extends P.Owner, P.Repo, P.EnvironmentName, P.BranchPolicyId {}
-export type ReposGetDeploymentBranchPolicyResponse = S.DeploymentBranchPolicy;
+export type ReposGetDeploymentBranchPolicyResponse =
+  Schemas.DeploymentBranchPolicy;
 export type ReposGetDeploymentBranchPolicyError = unknown;
 
 export interface ReposGetDeploymentStatusParams
   extends P.Owner, P.Repo, P.DeploymentId {
   status_id: number;
 }
-export type ReposGetDeploymentStatusResponse = S.DeploymentStatus;
-export type ReposGetDeploymentStatusError = S.BasicError;
+export type ReposGetDeploymentStatusResponse = Schemas.DeploymentStatus;
+export type ReposGetDeploymentStatusError = Schemas.BasicError;
 
 export interface ReposGetEnvironmentParams
   extends P.Owner, P.Repo, P.EnvironmentName {}
-export type ReposGetEnvironmentResponse = S.Environment;
+export type ReposGetEnvironmentResponse = Schemas.Environment;
 export type ReposGetEnvironmentError = unknown;
 
 export interface ReposGetHashAlgorithmParams extends P.Owner, P.Repo {}
-export type ReposGetHashAlgorithmResponse = S.RepositoryHashAlgorithm;
-export type ReposGetHashAlgorithmError = S.BasicError;
+export type ReposGetHashAlgorithmResponse = Schemas.RepositoryHashAlgorithm;
+export type ReposGetHashAlgorithmError = Schemas.BasicError;
 
 export interface ReposGetLatestPagesBuildParams extends P.Owner, P.Repo {}
-export type ReposGetLatestPagesBuildResponse = S.PageBuild;
+export type ReposGetLatestPagesBuildResponse = Schemas.PageBuild;
 export type ReposGetLatestPagesBuildError = unknown;
 
 export interface ReposGetLatestReleaseParams extends P.Owner, P.Repo {}
-export type ReposGetLatestReleaseResponse = S.Release;
-export type ReposGetLatestReleaseError = S.BasicError;
+export type ReposGetLatestReleaseResponse = Schemas.Release;
+export type ReposGetLatestReleaseError = Schemas.BasicError;
 
 export interface ReposGetOrgRuleSuiteParams extends P.Org {
   /**
@@ -1252,8 +1274,8 @@ export interface ReposGetOrgRuleSuiteParams extends P.Org {
    */
   rule_suite_id: number;
 }
-export type ReposGetOrgRuleSuiteResponse = S.RuleSuite;
-export type ReposGetOrgRuleSuiteError = S.BasicError;
+export type ReposGetOrgRuleSuiteResponse = Schemas.RuleSuite;
+export type ReposGetOrgRuleSuiteError = Schemas.BasicError;
 
 export interface ReposGetOrgRuleSuitesParams extends P.Org, P.PerPage, P.Page {
   /** The name of the ref. Cannot contain wildcard characters. Optionally prefix with `refs/heads/` to limit to branches or `refs/tags/` to limit to tags. Omit the prefix to search across all refs. When specified, only rule evaluations triggered for this ref will be returned. */
@@ -1283,13 +1305,13 @@ export interface ReposGetOrgRuleSuitesParams extends P.Org, P.PerPage, P.Page {
    */
   evaluate_status?: "all" | "active" | "evaluate";
 }
-export type ReposGetOrgRuleSuitesResponse = S.RuleSuites;
-export type ReposGetOrgRuleSuitesError = S.BasicError;
-export type ReposGetOrgRuleSuitesItem = S.RuleSuitesItem;
+export type ReposGetOrgRuleSuitesResponse = Schemas.RuleSuites;
+export type ReposGetOrgRuleSuitesError = Schemas.BasicError;
+export type ReposGetOrgRuleSuitesItem = Schemas.RuleSuitesItem;
 
 export interface ReposGetOrgRulesetParams extends P.Org, P.RulesetId {}
-export type ReposGetOrgRulesetResponse = S.RepositoryRuleset;
-export type ReposGetOrgRulesetError = S.BasicError;
+export type ReposGetOrgRulesetResponse = Schemas.RepositoryRuleset;
+export type ReposGetOrgRulesetError = Schemas.BasicError;
 
 export interface ReposGetOrgRulesetsParams extends P.Org, P.PerPage, P.Page {
   /**
@@ -1299,73 +1321,75 @@ export interface ReposGetOrgRulesetsParams extends P.Org, P.PerPage, P.Page {
    */
   targets?: string;
 }
-export type ReposGetOrgRulesetsResponse = S.RepositoryRuleset[];
-export type ReposGetOrgRulesetsError = S.BasicError;
-export type ReposGetOrgRulesetsItem = S.RepositoryRuleset;
+export type ReposGetOrgRulesetsResponse = Schemas.RepositoryRuleset[];
+export type ReposGetOrgRulesetsError = Schemas.BasicError;
+export type ReposGetOrgRulesetsItem = Schemas.RepositoryRuleset;
 
 export interface ReposGetPagesParams extends P.Owner, P.Repo {}
-export type ReposGetPagesResponse = S.Page;
-export type ReposGetPagesError = S.BasicError;
+export type ReposGetPagesResponse = Schemas.Page;
+export type ReposGetPagesError = Schemas.BasicError;
 
 export interface ReposGetPagesBuildParams extends P.Owner, P.Repo {
   build_id: number;
 }
-export type ReposGetPagesBuildResponse = S.PageBuild;
+export type ReposGetPagesBuildResponse = Schemas.PageBuild;
 export type ReposGetPagesBuildError = unknown;
 
 export interface ReposGetPagesDeploymentParams extends P.Owner, P.Repo {
   /** The ID of the Pages deployment. You can also give the commit SHA of the deployment. */
   pages_deployment_id: number | string;
 }
-export type ReposGetPagesDeploymentResponse = S.PagesDeploymentStatus;
-export type ReposGetPagesDeploymentError = S.BasicError;
+export type ReposGetPagesDeploymentResponse = Schemas.PagesDeploymentStatus;
+export type ReposGetPagesDeploymentError = Schemas.BasicError;
 
 export interface ReposGetPagesHealthCheckParams extends P.Owner, P.Repo {}
 export type ReposGetPagesHealthCheckResponse =
-  S.PagesHealthCheck | S.EmptyObject;
-export type ReposGetPagesHealthCheckError = S.BasicError;
+  Schemas.PagesHealthCheck | Schemas.EmptyObject;
+export type ReposGetPagesHealthCheckError = Schemas.BasicError;
 
 export interface ReposGetParticipationStatsParams extends P.Owner, P.Repo {}
-export type ReposGetParticipationStatsResponse = S.ParticipationStats;
-export type ReposGetParticipationStatsError = S.BasicError;
+export type ReposGetParticipationStatsResponse = Schemas.ParticipationStats;
+export type ReposGetParticipationStatsError = Schemas.BasicError;
 
 export interface ReposGetPullRequestReviewProtectionParams
   extends P.Owner, P.Repo, P.Branch {}
 export type ReposGetPullRequestReviewProtectionResponse =
-  S.ProtectedBranchPullRequestReview;
+  Schemas.ProtectedBranchPullRequestReview;
 export type ReposGetPullRequestReviewProtectionError = unknown;
 
 export interface ReposGetPunchCardStatsParams extends P.Owner, P.Repo {}
-export type ReposGetPunchCardStatsResponse = S.CodeFrequencyStat[] | undefined;
+export type ReposGetPunchCardStatsResponse =
+  Schemas.CodeFrequencyStat[] | undefined;
 export type ReposGetPunchCardStatsError = unknown;
 
 export interface ReposGetReadmeParams extends P.Owner, P.Repo, P.Ref3 {}
-export type ReposGetReadmeResponse = S.ContentFile;
-export type ReposGetReadmeError = S.BasicError | S.ValidationError;
+export type ReposGetReadmeResponse = Schemas.ContentFile;
+export type ReposGetReadmeError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposGetReadmeInDirectoryParams
   extends P.Owner, P.Repo, P.Ref3 {
   /** The alternate path to look for a README file */
   dir: string;
 }
-export type ReposGetReadmeInDirectoryResponse = S.ContentFile;
-export type ReposGetReadmeInDirectoryError = S.BasicError | S.ValidationError;
+export type ReposGetReadmeInDirectoryResponse = Schemas.ContentFile;
+export type ReposGetReadmeInDirectoryError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposGetReleaseParams extends P.Owner, P.Repo, P.ReleaseId {}
-export type ReposGetReleaseResponse = S.Release;
+export type ReposGetReleaseResponse = Schemas.Release;
 export type ReposGetReleaseError = unknown;
 
 export interface ReposGetReleaseAssetParams
   extends P.Owner, P.Repo, P.AssetId {}
-export type ReposGetReleaseAssetResponse = S.ReleaseAsset;
-export type ReposGetReleaseAssetError = S.BasicError;
+export type ReposGetReleaseAssetResponse = Schemas.ReleaseAsset;
+export type ReposGetReleaseAssetError = Schemas.BasicError;
 
 export interface ReposGetReleaseByTagParams extends P.Owner, P.Repo {
   /** tag parameter */
   tag: string;
 }
-export type ReposGetReleaseByTagResponse = S.Release;
-export type ReposGetReleaseByTagError = S.BasicError;
+export type ReposGetReleaseByTagResponse = Schemas.Release;
+export type ReposGetReleaseByTagError = Schemas.BasicError;
 
 export interface ReposGetRepoRuleSuiteParams extends P.Owner, P.Repo {
   /**
@@ -1376,8 +1400,8 @@ export interface ReposGetRepoRuleSuiteParams extends P.Owner, P.Repo {
    */
   rule_suite_id: number;
 }
-export type ReposGetRepoRuleSuiteResponse = S.RuleSuite;
-export type ReposGetRepoRuleSuiteError = S.BasicError;
+export type ReposGetRepoRuleSuiteResponse = Schemas.RuleSuite;
+export type ReposGetRepoRuleSuiteError = Schemas.BasicError;
 
 export interface ReposGetRepoRuleSuitesParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {
@@ -1406,9 +1430,9 @@ export interface ReposGetRepoRuleSuitesParams
    */
   evaluate_status?: "all" | "active" | "evaluate";
 }
-export type ReposGetRepoRuleSuitesResponse = S.RuleSuites;
-export type ReposGetRepoRuleSuitesError = S.BasicError;
-export type ReposGetRepoRuleSuitesItem = S.RuleSuitesItem;
+export type ReposGetRepoRuleSuitesResponse = Schemas.RuleSuites;
+export type ReposGetRepoRuleSuitesError = Schemas.BasicError;
+export type ReposGetRepoRuleSuitesItem = Schemas.RuleSuitesItem;
 
 export interface ReposGetRepoRulesetParams
   extends P.Owner, P.Repo, P.RulesetId {
@@ -1418,22 +1442,23 @@ export interface ReposGetRepoRulesetParams
    */
   includes_parents?: boolean;
 }
-export type ReposGetRepoRulesetResponse = S.RepositoryRuleset;
-export type ReposGetRepoRulesetError = S.BasicError;
+export type ReposGetRepoRulesetResponse = Schemas.RepositoryRuleset;
+export type ReposGetRepoRulesetError = Schemas.BasicError;
 
 export interface ReposGetRepoRulesetHistoryParams
   extends P.Owner, P.Repo, P.PerPage, P.Page, P.RulesetId {}
-export type ReposGetRepoRulesetHistoryResponse = S.RulesetVersion[];
-export type ReposGetRepoRulesetHistoryError = S.BasicError;
-export type ReposGetRepoRulesetHistoryItem = S.RulesetVersion;
+export type ReposGetRepoRulesetHistoryResponse = Schemas.RulesetVersion[];
+export type ReposGetRepoRulesetHistoryError = Schemas.BasicError;
+export type ReposGetRepoRulesetHistoryItem = Schemas.RulesetVersion;
 
 export interface ReposGetRepoRulesetVersionParams
   extends P.Owner, P.Repo, P.RulesetId {
   /** The ID of the version */
   version_id: number;
 }
-export type ReposGetRepoRulesetVersionResponse = S.RulesetVersionWithState;
-export type ReposGetRepoRulesetVersionError = S.BasicError;
+export type ReposGetRepoRulesetVersionResponse =
+  Schemas.RulesetVersionWithState;
+export type ReposGetRepoRulesetVersionError = Schemas.BasicError;
 
 export interface ReposGetRepoRulesetsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {
@@ -1449,32 +1474,33 @@ export interface ReposGetRepoRulesetsParams
    */
   targets?: string;
 }
-export type ReposGetRepoRulesetsResponse = S.RepositoryRuleset[];
-export type ReposGetRepoRulesetsError = S.BasicError;
-export type ReposGetRepoRulesetsItem = S.RepositoryRuleset;
+export type ReposGetRepoRulesetsResponse = Schemas.RepositoryRuleset[];
+export type ReposGetRepoRulesetsError = Schemas.BasicError;
+export type ReposGetRepoRulesetsItem = Schemas.RepositoryRuleset;
 
 export interface ReposGetStatusChecksProtectionParams
   extends P.Owner, P.Repo, P.Branch {}
-export type ReposGetStatusChecksProtectionResponse = S.StatusCheckPolicy;
-export type ReposGetStatusChecksProtectionError = S.BasicError;
+export type ReposGetStatusChecksProtectionResponse = Schemas.StatusCheckPolicy;
+export type ReposGetStatusChecksProtectionError = Schemas.BasicError;
 
 export interface ReposGetTeamsWithAccessToProtectedBranchParams
   extends P.Owner, P.Repo, P.Branch {}
-export type ReposGetTeamsWithAccessToProtectedBranchResponse = S.Team[];
-export type ReposGetTeamsWithAccessToProtectedBranchError = S.BasicError;
+export type ReposGetTeamsWithAccessToProtectedBranchResponse = Schemas.Team[];
+export type ReposGetTeamsWithAccessToProtectedBranchError = Schemas.BasicError;
 
 export interface ReposGetTopPathsParams extends P.Owner, P.Repo {}
-export type ReposGetTopPathsResponse = S.ContentTraffic[];
-export type ReposGetTopPathsError = S.BasicError;
+export type ReposGetTopPathsResponse = Schemas.ContentTraffic[];
+export type ReposGetTopPathsError = Schemas.BasicError;
 
 export interface ReposGetTopReferrersParams extends P.Owner, P.Repo {}
-export type ReposGetTopReferrersResponse = S.ReferrerTraffic[];
-export type ReposGetTopReferrersError = S.BasicError;
+export type ReposGetTopReferrersResponse = Schemas.ReferrerTraffic[];
+export type ReposGetTopReferrersError = Schemas.BasicError;
 
 export interface ReposGetUsersWithAccessToProtectedBranchParams
   extends P.Owner, P.Repo, P.Branch {}
-export type ReposGetUsersWithAccessToProtectedBranchResponse = S.SimpleUser[];
-export type ReposGetUsersWithAccessToProtectedBranchError = S.BasicError;
+export type ReposGetUsersWithAccessToProtectedBranchResponse =
+  Schemas.SimpleUser[];
+export type ReposGetUsersWithAccessToProtectedBranchError = Schemas.BasicError;
 
 export interface ReposGetViewsParams extends P.Owner, P.Repo {
   /**
@@ -1483,24 +1509,25 @@ export interface ReposGetViewsParams extends P.Owner, P.Repo {
    */
   per?: "day" | "week";
 }
-export type ReposGetViewsResponse = S.ViewTraffic;
-export type ReposGetViewsError = S.BasicError;
+export type ReposGetViewsResponse = Schemas.ViewTraffic;
+export type ReposGetViewsError = Schemas.BasicError;
 
 export interface ReposGetWebhookParams extends P.Owner, P.Repo, P.HookId {}
-export type ReposGetWebhookResponse = S.Hook;
-export type ReposGetWebhookError = S.BasicError;
+export type ReposGetWebhookResponse = Schemas.Hook;
+export type ReposGetWebhookError = Schemas.BasicError;
 
 export interface ReposGetWebhookConfigForRepoParams
   extends P.Owner, P.Repo, P.HookId {}
-export type ReposGetWebhookConfigForRepoResponse = S.WebhookConfig;
+export type ReposGetWebhookConfigForRepoResponse = Schemas.WebhookConfig;
 export type ReposGetWebhookConfigForRepoError = unknown;
 
 export interface ReposGetWebhookDeliveryParams
   extends P.Owner, P.Repo, P.HookId {
   delivery_id: number;
 }
-export type ReposGetWebhookDeliveryResponse = S.HookDelivery;
-export type ReposGetWebhookDeliveryError = S.BasicError | S.ValidationError;
+export type ReposGetWebhookDeliveryResponse = Schemas.HookDelivery;
+export type ReposGetWebhookDeliveryError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposListActivitiesParams
   extends P.Owner, P.Repo, P.Direction, P.PerPage, P.Before, P.After {
@@ -1531,8 +1558,8 @@ export interface ReposListActivitiesParams
     | "pr_merge"
     | "merge_queue_merge";
 }
-export type ReposListActivitiesResponse = S.Activity[];
-export type ReposListActivitiesError = S.ValidationErrorSimple;
+export type ReposListActivitiesResponse = Schemas.Activity[];
+export type ReposListActivitiesError = Schemas.ValidationErrorSimple;
 
 export interface ReposListAttestationsParams
   extends
@@ -1543,11 +1570,12 @@ export interface ReposListAttestationsParams
     P.After,
     P.SubjectDigest2,
     P.PredicateType {}
-export type ReposListAttestationsResponse = S.ReposListAttestationsResponse;
+export type ReposListAttestationsResponse =
+  Schemas.ReposListAttestationsResponse;
 export type ReposListAttestationsError = unknown;
 
 export interface ReposListAutolinksParams extends P.Owner, P.Repo {}
-export type ReposListAutolinksResponse = S.Autolink[];
+export type ReposListAutolinksResponse = Schemas.Autolink[];
 export type ReposListAutolinksError = unknown;
 
 export interface ReposListBranchesParams
@@ -1555,15 +1583,15 @@ export interface ReposListBranchesParams
   /** Setting to `true` returns only branches protected by branch protections or rulesets. When set to `false`, only unprotected branches are returned. Omitting this parameter returns all branches. */
   protected?: boolean;
 }
-export type ReposListBranchesResponse = S.ShortBranch[];
-export type ReposListBranchesError = S.BasicError;
-export type ReposListBranchesItem = S.ShortBranch;
+export type ReposListBranchesResponse = Schemas.ShortBranch[];
+export type ReposListBranchesError = Schemas.BasicError;
+export type ReposListBranchesItem = Schemas.ShortBranch;
 
 export interface ReposListBranchesForHeadCommitParams
   extends P.Owner, P.Repo, P.CommitSha {}
-export type ReposListBranchesForHeadCommitResponse = S.BranchShort[];
+export type ReposListBranchesForHeadCommitResponse = Schemas.BranchShort[];
 export type ReposListBranchesForHeadCommitError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposListCollaboratorsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {
@@ -1575,27 +1603,27 @@ export interface ReposListCollaboratorsParams
   /** Filter collaborators by the permissions they have on the repository. If not specified, all collaborators will be returned. */
   permission?: "pull" | "triage" | "push" | "maintain" | "admin";
 }
-export type ReposListCollaboratorsResponse = S.Collaborator[];
-export type ReposListCollaboratorsError = S.BasicError;
-export type ReposListCollaboratorsItem = S.Collaborator;
+export type ReposListCollaboratorsResponse = Schemas.Collaborator[];
+export type ReposListCollaboratorsError = Schemas.BasicError;
+export type ReposListCollaboratorsItem = Schemas.Collaborator;
 
 export interface ReposListCommentsForCommitParams
   extends P.Owner, P.Repo, P.CommitSha, P.PerPage, P.Page {}
-export type ReposListCommentsForCommitResponse = S.CommitComment[];
+export type ReposListCommentsForCommitResponse = Schemas.CommitComment[];
 export type ReposListCommentsForCommitError = unknown;
-export type ReposListCommentsForCommitItem = S.CommitComment;
+export type ReposListCommentsForCommitItem = Schemas.CommitComment;
 
 export interface ReposListCommitCommentsForRepoParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
-export type ReposListCommitCommentsForRepoResponse = S.CommitComment[];
+export type ReposListCommitCommentsForRepoResponse = Schemas.CommitComment[];
 export type ReposListCommitCommentsForRepoError = unknown;
-export type ReposListCommitCommentsForRepoItem = S.CommitComment;
+export type ReposListCommitCommentsForRepoItem = Schemas.CommitComment;
 
 export interface ReposListCommitStatusesForRefParams
   extends P.Owner, P.Repo, P.Ref, P.PerPage, P.Page {}
-export type ReposListCommitStatusesForRefResponse = S.Status[];
+export type ReposListCommitStatusesForRefResponse = Schemas.Status[];
 export type ReposListCommitStatusesForRefError = unknown;
-export type ReposListCommitStatusesForRefItem = S.Status;
+export type ReposListCommitStatusesForRefItem = Schemas.Status;
 
 export interface ReposListCommitsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {
@@ -1612,51 +1640,52 @@ export interface ReposListCommitsParams
   /** Only commits before this date will be returned. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. Due to limitations of Git, timestamps must be between 1970-01-01 and 2099-12-31 (inclusive) or unexpected results may be returned. */
   until?: string;
 }
-export type ReposListCommitsResponse = S.Commit[];
-export type ReposListCommitsError = S.BasicError;
-export type ReposListCommitsItem = S.Commit;
+export type ReposListCommitsResponse = Schemas.Commit[];
+export type ReposListCommitsError = Schemas.BasicError;
+export type ReposListCommitsItem = Schemas.Commit;
 
 export interface ReposListContributorsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {
   /** Set to `1` or `true` to include anonymous contributors in results. */
   anon?: string;
 }
-export type ReposListContributorsResponse = S.Contributor[] | undefined;
-export type ReposListContributorsError = S.BasicError;
-export type ReposListContributorsItem = S.Contributor;
+export type ReposListContributorsResponse = Schemas.Contributor[] | undefined;
+export type ReposListContributorsError = Schemas.BasicError;
+export type ReposListContributorsItem = Schemas.Contributor;
 
 export interface ReposListCustomDeploymentRuleIntegrationsParams
   extends P.EnvironmentName, P.Repo, P.Owner, P.Page, P.PerPage {}
 export type ReposListCustomDeploymentRuleIntegrationsResponse = {
   /** The total number of custom deployment protection rule integrations available for this environment. */
   total_count?: number;
-  available_custom_deployment_protection_rule_integrations?: S.CustomDeploymentRuleApp[];
+  available_custom_deployment_protection_rule_integrations?: Schemas.CustomDeploymentRuleApp[];
 };
 export type ReposListCustomDeploymentRuleIntegrationsError = unknown;
 export type ReposListCustomDeploymentRuleIntegrationsItem =
-  S.CustomDeploymentRuleApp;
+  Schemas.CustomDeploymentRuleApp;
 
 export interface ReposListDeployKeysParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
-export type ReposListDeployKeysResponse = S.DeployKey[];
+export type ReposListDeployKeysResponse = Schemas.DeployKey[];
 export type ReposListDeployKeysError = unknown;
-export type ReposListDeployKeysItem = S.DeployKey;
+export type ReposListDeployKeysItem = Schemas.DeployKey;
 
 export interface ReposListDeploymentBranchPoliciesParams
   extends P.Owner, P.Repo, P.EnvironmentName, P.PerPage, P.Page {}
 export type ReposListDeploymentBranchPoliciesResponse = {
   /** The number of deployment branch policies for the environment. */
   total_count: number;
-  branch_policies: S.DeploymentBranchPolicy[];
+  branch_policies: Schemas.DeploymentBranchPolicy[];
 };
 export type ReposListDeploymentBranchPoliciesError = unknown;
-export type ReposListDeploymentBranchPoliciesItem = S.DeploymentBranchPolicy;
+export type ReposListDeploymentBranchPoliciesItem =
+  Schemas.DeploymentBranchPolicy;
 
 export interface ReposListDeploymentStatusesParams
   extends P.Owner, P.Repo, P.DeploymentId, P.PerPage, P.Page {}
-export type ReposListDeploymentStatusesResponse = S.DeploymentStatus[];
-export type ReposListDeploymentStatusesError = S.BasicError;
-export type ReposListDeploymentStatusesItem = S.DeploymentStatus;
+export type ReposListDeploymentStatusesResponse = Schemas.DeploymentStatus[];
+export type ReposListDeploymentStatusesError = Schemas.BasicError;
+export type ReposListDeploymentStatusesItem = Schemas.DeploymentStatus;
 
 export interface ReposListDeploymentsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {
@@ -1681,9 +1710,9 @@ export interface ReposListDeploymentsParams
    */
   environment?: string | null;
 }
-export type ReposListDeploymentsResponse = S.Deployment[];
+export type ReposListDeploymentsResponse = Schemas.Deployment[];
 export type ReposListDeploymentsError = unknown;
-export type ReposListDeploymentsItem = S.Deployment;
+export type ReposListDeploymentsItem = Schemas.Deployment;
 
 export interface ReposListForAuthenticatedUserParams
   extends P.Direction2, P.PerPage, P.Page {
@@ -1715,10 +1744,10 @@ export interface ReposListForAuthenticatedUserParams
   /** Only show repositories updated before the given time. This is a timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format: `YYYY-MM-DDTHH:MM:SSZ`. */
   before?: string;
 }
-export type ReposListForAuthenticatedUserResponse = S.Repository[];
+export type ReposListForAuthenticatedUserResponse = Schemas.Repository[];
 export type ReposListForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
-export type ReposListForAuthenticatedUserItem = S.Repository;
+  Schemas.BasicError | Schemas.ValidationError;
+export type ReposListForAuthenticatedUserItem = Schemas.Repository;
 
 export interface ReposListForOrgParams
   extends P.Org, P.Direction2, P.PerPage, P.Page {
@@ -1733,9 +1762,9 @@ export interface ReposListForOrgParams
    */
   sort?: "created" | "updated" | "pushed" | "full_name";
 }
-export type ReposListForOrgResponse = S.MinimalRepository[];
+export type ReposListForOrgResponse = Schemas.MinimalRepository[];
 export type ReposListForOrgError = unknown;
-export type ReposListForOrgItem = S.MinimalRepository;
+export type ReposListForOrgItem = Schemas.MinimalRepository;
 
 export interface ReposListForUserParams
   extends P.Username, P.Direction2, P.PerPage, P.Page {
@@ -1750,9 +1779,9 @@ export interface ReposListForUserParams
    */
   sort?: "created" | "updated" | "pushed" | "full_name";
 }
-export type ReposListForUserResponse = S.MinimalRepository[];
+export type ReposListForUserResponse = Schemas.MinimalRepository[];
 export type ReposListForUserError = unknown;
-export type ReposListForUserItem = S.MinimalRepository;
+export type ReposListForUserItem = Schemas.MinimalRepository;
 
 export interface ReposListForksParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {
@@ -1762,86 +1791,88 @@ export interface ReposListForksParams
    */
   sort?: "newest" | "oldest" | "stargazers" | "watchers";
 }
-export type ReposListForksResponse = S.MinimalRepository[];
-export type ReposListForksError = S.BasicError;
-export type ReposListForksItem = S.MinimalRepository;
+export type ReposListForksResponse = Schemas.MinimalRepository[];
+export type ReposListForksError = Schemas.BasicError;
+export type ReposListForksItem = Schemas.MinimalRepository;
 
 export interface ReposListInvitationsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
-export type ReposListInvitationsResponse = S.RepositoryInvitation[];
+export type ReposListInvitationsResponse = Schemas.RepositoryInvitation[];
 export type ReposListInvitationsError = unknown;
-export type ReposListInvitationsItem = S.RepositoryInvitation;
+export type ReposListInvitationsItem = Schemas.RepositoryInvitation;
 
 export interface ReposListInvitationsForAuthenticatedUserParams
   extends P.PerPage, P.Page {}
 export type ReposListInvitationsForAuthenticatedUserResponse =
-  S.RepositoryInvitation[];
-export type ReposListInvitationsForAuthenticatedUserError = S.BasicError;
+  Schemas.RepositoryInvitation[];
+export type ReposListInvitationsForAuthenticatedUserError = Schemas.BasicError;
 export type ReposListInvitationsForAuthenticatedUserItem =
-  S.RepositoryInvitation;
+  Schemas.RepositoryInvitation;
 
 export interface ReposListIssueTypesParams extends P.Owner, P.Repo {}
-export type ReposListIssueTypesResponse = S.IssueType[];
-export type ReposListIssueTypesError = S.BasicError;
+export type ReposListIssueTypesResponse = Schemas.IssueType[];
+export type ReposListIssueTypesError = Schemas.BasicError;
 
 export interface ReposListLanguagesParams extends P.Owner, P.Repo {}
-export type ReposListLanguagesResponse = S.Language;
+export type ReposListLanguagesResponse = Schemas.Language;
 export type ReposListLanguagesError = unknown;
 
 export interface ReposListPagesBuildsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
-export type ReposListPagesBuildsResponse = S.PageBuild[];
+export type ReposListPagesBuildsResponse = Schemas.PageBuild[];
 export type ReposListPagesBuildsError = unknown;
-export type ReposListPagesBuildsItem = S.PageBuild;
+export type ReposListPagesBuildsItem = Schemas.PageBuild;
 
 export interface ReposListPublicParams {
   /** A repository ID. Only return repositories with an ID greater than this ID. */
   since?: number;
 }
-export type ReposListPublicResponse = S.MinimalRepository[];
-export type ReposListPublicError = S.ValidationError;
+export type ReposListPublicResponse = Schemas.MinimalRepository[];
+export type ReposListPublicError = Schemas.ValidationError;
 
 export interface ReposListPullRequestsAssociatedWithCommitParams
   extends P.Owner, P.Repo, P.CommitSha, P.PerPage, P.Page {}
 export type ReposListPullRequestsAssociatedWithCommitResponse =
-  S.PullRequestSimple[];
-export type ReposListPullRequestsAssociatedWithCommitError = S.BasicError;
-export type ReposListPullRequestsAssociatedWithCommitItem = S.PullRequestSimple;
+  Schemas.PullRequestSimple[];
+export type ReposListPullRequestsAssociatedWithCommitError = Schemas.BasicError;
+export type ReposListPullRequestsAssociatedWithCommitItem =
+  Schemas.PullRequestSimple;
 
 export interface ReposListReleaseAssetsParams
   extends P.Owner, P.Repo, P.ReleaseId, P.PerPage, P.Page {}
-export type ReposListReleaseAssetsResponse = S.ReleaseAsset[];
+export type ReposListReleaseAssetsResponse = Schemas.ReleaseAsset[];
 export type ReposListReleaseAssetsError = unknown;
-export type ReposListReleaseAssetsItem = S.ReleaseAsset;
+export type ReposListReleaseAssetsItem = Schemas.ReleaseAsset;
 
 export interface ReposListReleasesParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
-export type ReposListReleasesResponse = S.Release[];
-export type ReposListReleasesError = S.BasicError;
-export type ReposListReleasesItem = S.Release;
+export type ReposListReleasesResponse = Schemas.Release[];
+export type ReposListReleasesError = Schemas.BasicError;
+export type ReposListReleasesItem = Schemas.Release;
 
 export interface ReposListTagsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
-export type ReposListTagsResponse = S.Tag[];
+export type ReposListTagsResponse = Schemas.Tag[];
 export type ReposListTagsError = unknown;
-export type ReposListTagsItem = S.Tag;
+export type ReposListTagsItem = Schemas.Tag;
 
 export interface ReposListTeamsParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
-export type ReposListTeamsResponse = S.Team[];
-export type ReposListTeamsError = S.BasicError;
-export type ReposListTeamsItem = S.Team;
+export type ReposListTeamsResponse = Schemas.Team[];
+export type ReposListTeamsError = Schemas.BasicError;
+export type ReposListTeamsItem = Schemas.Team;
 
 export interface ReposListWebhookDeliveriesParams
   extends P.Owner, P.Repo, P.HookId, P.PerPage, P.Cursor, P.Status {}
-export type ReposListWebhookDeliveriesResponse = S.HookDeliveryItem[];
-export type ReposListWebhookDeliveriesError = S.BasicError | S.ValidationError;
+export type ReposListWebhookDeliveriesResponse = Schemas.HookDeliveryItem[];
+export type ReposListWebhookDeliveriesError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposListWebhooksParams
   extends P.Owner, P.Repo, P.PerPage, P.Page {}
-export type ReposListWebhooksResponse = S.Hook[];
-export type ReposListWebhooksError = S.BasicError;
-export type ReposListWebhooksItem = S.Hook;
+export type ReposListWebhooksResponse = Schemas.Hook[];
+export type ReposListWebhooksError = Schemas.BasicError;
+export type ReposListWebhooksItem = Schemas.Hook;
 
 export interface ReposMergeParams extends P.Owner, P.Repo {
   body: {
@@ -1853,8 +1884,8 @@ export interface ReposMergeParams extends P.Owner, P.Repo {
     commit_message?: string;
   };
 }
-export type ReposMergeResponse = S.Commit | undefined;
-export type ReposMergeError = S.BasicError | S.ValidationError;
+export type ReposMergeResponse = Schemas.Commit | undefined;
+export type ReposMergeError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposMergeUpstreamParams extends P.Owner, P.Repo {
   body: {
@@ -1862,12 +1893,12 @@ export interface ReposMergeUpstreamParams extends P.Owner, P.Repo {
     branch: string;
   };
 }
-export type ReposMergeUpstreamResponse = S.MergedUpstream;
+export type ReposMergeUpstreamResponse = Schemas.MergedUpstream;
 export type ReposMergeUpstreamError = unknown;
 
 export interface ReposPingWebhookParams extends P.Owner, P.Repo, P.HookId {}
 export type ReposPingWebhookResponse = void;
-export type ReposPingWebhookError = S.BasicError;
+export type ReposPingWebhookError = Schemas.BasicError;
 
 export interface ReposRedeliverWebhookDeliveryParams
   extends P.Owner, P.Repo, P.HookId {
@@ -1875,7 +1906,7 @@ export interface ReposRedeliverWebhookDeliveryParams
 }
 export type ReposRedeliverWebhookDeliveryResponse = Record<string, unknown>;
 export type ReposRedeliverWebhookDeliveryError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposRemoveAppAccessRestrictionsParams
   extends P.Owner, P.Repo, P.Branch {
@@ -1884,13 +1915,14 @@ export interface ReposRemoveAppAccessRestrictionsParams
     apps: string[];
   };
 }
-export type ReposRemoveAppAccessRestrictionsResponse = S.Integration[];
-export type ReposRemoveAppAccessRestrictionsError = S.ValidationError;
+export type ReposRemoveAppAccessRestrictionsResponse = Schemas.Integration[];
+export type ReposRemoveAppAccessRestrictionsError = Schemas.ValidationError;
 
 export interface ReposRemoveCollaboratorParams
   extends P.Owner, P.Repo, P.Username {}
 export type ReposRemoveCollaboratorResponse = void;
-export type ReposRemoveCollaboratorError = S.BasicError | S.ValidationError;
+export type ReposRemoveCollaboratorError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposRemoveStatusCheckContextsParams
   extends P.Owner, P.Repo, P.Branch {
@@ -1901,7 +1933,7 @@ export interface ReposRemoveStatusCheckContextsParams
 }
 export type ReposRemoveStatusCheckContextsResponse = string[];
 export type ReposRemoveStatusCheckContextsError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposRemoveStatusCheckProtectionParams
   extends P.Owner, P.Repo, P.Branch {}
@@ -1915,8 +1947,8 @@ export interface ReposRemoveTeamAccessRestrictionsParams
     teams: string[];
   };
 }
-export type ReposRemoveTeamAccessRestrictionsResponse = S.Team[];
-export type ReposRemoveTeamAccessRestrictionsError = S.ValidationError;
+export type ReposRemoveTeamAccessRestrictionsResponse = Schemas.Team[];
+export type ReposRemoveTeamAccessRestrictionsError = Schemas.ValidationError;
 
 export interface ReposRemoveUserAccessRestrictionsParams
   extends P.Owner, P.Repo, P.Branch {
@@ -1925,8 +1957,8 @@ export interface ReposRemoveUserAccessRestrictionsParams
     users: string[];
   };
 }
-export type ReposRemoveUserAccessRestrictionsResponse = S.SimpleUser[];
-export type ReposRemoveUserAccessRestrictionsError = S.ValidationError;
+export type ReposRemoveUserAccessRestrictionsResponse = Schemas.SimpleUser[];
+export type ReposRemoveUserAccessRestrictionsError = Schemas.ValidationError;
 
 export interface ReposRenameBranchParams extends P.Owner, P.Repo, P.Branch {
   body: {
@@ -1934,8 +1966,9 @@ export interface ReposRenameBranchParams extends P.Owner, P.Repo, P.Branch {
     new_name: string;
   };
 }
-export type ReposRenameBranchResponse = S.BranchWithProtection;
-export type ReposRenameBranchError = S.BasicError | S.ValidationError;
+export type ReposRenameBranchResponse = Schemas.BranchWithProtection;
+export type ReposRenameBranchError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposReplaceAllTopicsParams extends P.Owner, P.Repo {
   body: {
@@ -1943,17 +1976,18 @@ export interface ReposReplaceAllTopicsParams extends P.Owner, P.Repo {
     names: string[];
   };
 }
-export type ReposReplaceAllTopicsResponse = S.Topic;
-export type ReposReplaceAllTopicsError = S.BasicError | S.ValidationErrorSimple;
+export type ReposReplaceAllTopicsResponse = Schemas.Topic;
+export type ReposReplaceAllTopicsError =
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface ReposRequestPagesBuildParams extends P.Owner, P.Repo {}
-export type ReposRequestPagesBuildResponse = S.PageBuildStatus;
+export type ReposRequestPagesBuildResponse = Schemas.PageBuildStatus;
 export type ReposRequestPagesBuildError = unknown;
 
 export interface ReposSetAdminBranchProtectionParams
   extends P.Owner, P.Repo, P.Branch {}
 export type ReposSetAdminBranchProtectionResponse =
-  S.ProtectedBranchAdminEnforced;
+  Schemas.ProtectedBranchAdminEnforced;
 export type ReposSetAdminBranchProtectionError = unknown;
 
 export interface ReposSetAppAccessRestrictionsParams
@@ -1963,8 +1997,8 @@ export interface ReposSetAppAccessRestrictionsParams
     apps: string[];
   };
 }
-export type ReposSetAppAccessRestrictionsResponse = S.Integration[];
-export type ReposSetAppAccessRestrictionsError = S.ValidationError;
+export type ReposSetAppAccessRestrictionsResponse = Schemas.Integration[];
+export type ReposSetAppAccessRestrictionsError = Schemas.ValidationError;
 
 export interface ReposSetStatusCheckContextsParams
   extends P.Owner, P.Repo, P.Branch {
@@ -1974,7 +2008,8 @@ export interface ReposSetStatusCheckContextsParams
   };
 }
 export type ReposSetStatusCheckContextsResponse = string[];
-export type ReposSetStatusCheckContextsError = S.BasicError | S.ValidationError;
+export type ReposSetStatusCheckContextsError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposSetTeamAccessRestrictionsParams
   extends P.Owner, P.Repo, P.Branch {
@@ -1983,8 +2018,8 @@ export interface ReposSetTeamAccessRestrictionsParams
     teams: string[];
   };
 }
-export type ReposSetTeamAccessRestrictionsResponse = S.Team[];
-export type ReposSetTeamAccessRestrictionsError = S.ValidationError;
+export type ReposSetTeamAccessRestrictionsResponse = Schemas.Team[];
+export type ReposSetTeamAccessRestrictionsError = Schemas.ValidationError;
 
 export interface ReposSetUserAccessRestrictionsParams
   extends P.Owner, P.Repo, P.Branch {
@@ -1993,12 +2028,12 @@ export interface ReposSetUserAccessRestrictionsParams
     users: string[];
   };
 }
-export type ReposSetUserAccessRestrictionsResponse = S.SimpleUser[];
-export type ReposSetUserAccessRestrictionsError = S.ValidationError;
+export type ReposSetUserAccessRestrictionsResponse = Schemas.SimpleUser[];
+export type ReposSetUserAccessRestrictionsError = Schemas.ValidationError;
 
 export interface ReposTestPushWebhookParams extends P.Owner, P.Repo, P.HookId {}
 export type ReposTestPushWebhookResponse = void;
-export type ReposTestPushWebhookError = S.BasicError;
+export type ReposTestPushWebhookError = Schemas.BasicError;
 
 export interface ReposTransferParams extends P.Owner, P.Repo {
   body: {
@@ -2010,7 +2045,7 @@ export interface ReposTransferParams extends P.Owner, P.Repo {
     team_ids?: number[];
   };
 }
-export type ReposTransferResponse = S.MinimalRepository;
+export type ReposTransferResponse = Schemas.MinimalRepository;
 export type ReposTransferError = unknown;
 
 export interface ReposUpdateParams extends P.Owner, P.Repo {
@@ -2225,8 +2260,8 @@ export interface ReposUpdateParams extends P.Owner, P.Repo {
     web_commit_signoff_required?: boolean;
   };
 }
-export type ReposUpdateResponse = S.FullRepository;
-export type ReposUpdateError = S.BasicError | S.ValidationError;
+export type ReposUpdateResponse = Schemas.FullRepository;
+export type ReposUpdateError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposUpdateBranchProtectionParams
   extends P.Owner, P.Repo, P.Branch {
@@ -2313,9 +2348,9 @@ export interface ReposUpdateBranchProtectionParams
     allow_fork_syncing?: boolean;
   };
 }
-export type ReposUpdateBranchProtectionResponse = S.ProtectedBranch;
+export type ReposUpdateBranchProtectionResponse = Schemas.ProtectedBranch;
 export type ReposUpdateBranchProtectionError =
-  S.BasicError | S.ValidationErrorSimple;
+  Schemas.BasicError | Schemas.ValidationErrorSimple;
 
 export interface ReposUpdateCommitCommentParams
   extends P.Owner, P.Repo, P.CommentId {
@@ -2324,15 +2359,15 @@ export interface ReposUpdateCommitCommentParams
     body: string;
   };
 }
-export type ReposUpdateCommitCommentResponse = S.CommitComment;
-export type ReposUpdateCommitCommentError = S.BasicError;
+export type ReposUpdateCommitCommentResponse = Schemas.CommitComment;
+export type ReposUpdateCommitCommentError = Schemas.BasicError;
 
 export interface ReposUpdateDeploymentBranchPolicyParams
   extends P.Owner, P.Repo, P.EnvironmentName, P.BranchPolicyId {
-  body: S.DeploymentBranchPolicyNamePattern;
+  body: Schemas.DeploymentBranchPolicyNamePattern;
 }
 export type ReposUpdateDeploymentBranchPolicyResponse =
-  S.DeploymentBranchPolicy;
+  Schemas.DeploymentBranchPolicy;
 export type ReposUpdateDeploymentBranchPolicyError = unknown;
 
 export interface ReposUpdateInformationAboutPagesSiteParams
@@ -2358,7 +2393,7 @@ export interface ReposUpdateInformationAboutPagesSiteParams
 }
 export type ReposUpdateInformationAboutPagesSiteResponse = void;
 export type ReposUpdateInformationAboutPagesSiteError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposUpdateInvitationParams
   extends P.Owner, P.Repo, P.InvitationId {
@@ -2367,7 +2402,7 @@ export interface ReposUpdateInvitationParams
     permissions?: "read" | "write" | "maintain" | "triage" | "admin";
   };
 }
-export type ReposUpdateInvitationResponse = S.RepositoryInvitation;
+export type ReposUpdateInvitationResponse = Schemas.RepositoryInvitation;
 export type ReposUpdateInvitationError = unknown;
 
 export interface ReposUpdateOrgRulesetParams extends P.Org, P.RulesetId {
@@ -2377,16 +2412,17 @@ export interface ReposUpdateOrgRulesetParams extends P.Org, P.RulesetId {
     name?: string;
     /** The target of the ruleset */
     target?: "branch" | "tag" | "push" | "repository";
-    enforcement?: S.RepositoryRuleEnforcementInput;
+    enforcement?: Schemas.RepositoryRuleEnforcementInput;
     /** The actors that can bypass the rules in this ruleset */
-    bypass_actors?: S.RepositoryRulesetBypassActorInput[];
-    conditions?: S.OrgRulesetConditionsInput;
+    bypass_actors?: Schemas.RepositoryRulesetBypassActorInput[];
+    conditions?: Schemas.OrgRulesetConditionsInput;
     /** An array of rules within the ruleset. */
-    rules?: S.OrgRulesInput[];
+    rules?: Schemas.OrgRulesInput[];
   };
 }
-export type ReposUpdateOrgRulesetResponse = S.RepositoryRuleset;
-export type ReposUpdateOrgRulesetError = S.BasicError | S.ValidationError;
+export type ReposUpdateOrgRulesetResponse = Schemas.RepositoryRuleset;
+export type ReposUpdateOrgRulesetError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposUpdatePullRequestReviewProtectionParams
   extends P.Owner, P.Repo, P.Branch {
@@ -2423,8 +2459,9 @@ export interface ReposUpdatePullRequestReviewProtectionParams
   };
 }
 export type ReposUpdatePullRequestReviewProtectionResponse =
-  S.ProtectedBranchPullRequestReview;
-export type ReposUpdatePullRequestReviewProtectionError = S.ValidationError;
+  Schemas.ProtectedBranchPullRequestReview;
+export type ReposUpdatePullRequestReviewProtectionError =
+  Schemas.ValidationError;
 
 export interface ReposUpdateReleaseParams extends P.Owner, P.Repo, P.ReleaseId {
   body?: {
@@ -2449,8 +2486,8 @@ export interface ReposUpdateReleaseParams extends P.Owner, P.Repo, P.ReleaseId {
     discussion_category_name?: string;
   };
 }
-export type ReposUpdateReleaseResponse = S.Release;
-export type ReposUpdateReleaseError = S.BasicError;
+export type ReposUpdateReleaseResponse = Schemas.Release;
+export type ReposUpdateReleaseError = Schemas.BasicError;
 
 export interface ReposUpdateReleaseAssetParams
   extends P.Owner, P.Repo, P.AssetId {
@@ -2462,7 +2499,7 @@ export interface ReposUpdateReleaseAssetParams
     state?: string;
   };
 }
-export type ReposUpdateReleaseAssetResponse = S.ReleaseAsset;
+export type ReposUpdateReleaseAssetResponse = Schemas.ReleaseAsset;
 export type ReposUpdateReleaseAssetError = unknown;
 
 export interface ReposUpdateRepoRulesetParams
@@ -2473,16 +2510,17 @@ export interface ReposUpdateRepoRulesetParams
     name?: string;
     /** The target of the ruleset */
     target?: "branch" | "tag" | "push";
-    enforcement?: S.RepositoryRuleEnforcementInput;
+    enforcement?: Schemas.RepositoryRuleEnforcementInput;
     /** The actors that can bypass the rules in this ruleset */
-    bypass_actors?: S.RepositoryRulesetBypassActorInput[];
-    conditions?: S.RepositoryRulesetConditions;
+    bypass_actors?: Schemas.RepositoryRulesetBypassActorInput[];
+    conditions?: Schemas.RepositoryRulesetConditions;
     /** An array of rules within the ruleset. */
-    rules?: S.RepositoryRuleInput[];
+    rules?: Schemas.RepositoryRuleInput[];
   };
 }
-export type ReposUpdateRepoRulesetResponse = S.RepositoryRuleset;
-export type ReposUpdateRepoRulesetError = S.BasicError | S.ValidationError;
+export type ReposUpdateRepoRulesetResponse = Schemas.RepositoryRuleset;
+export type ReposUpdateRepoRulesetError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposUpdateStatusCheckProtectionParams
   extends P.Owner, P.Repo, P.Branch {
@@ -2503,13 +2541,14 @@ export interface ReposUpdateStatusCheckProtectionParams
     }[];
   };
 }
-export type ReposUpdateStatusCheckProtectionResponse = S.StatusCheckPolicy;
+export type ReposUpdateStatusCheckProtectionResponse =
+  Schemas.StatusCheckPolicy;
 export type ReposUpdateStatusCheckProtectionError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposUpdateWebhookParams extends P.Owner, P.Repo, P.HookId {
   body: {
-    config?: S.WebhookConfig;
+    config?: Schemas.WebhookConfig;
     /**
      * Determines what [events](https://docs.github.com/webhooks/event-payloads) the hook is triggered for. This replaces the entire array of events.
      * @default ["push"]
@@ -2526,19 +2565,20 @@ export interface ReposUpdateWebhookParams extends P.Owner, P.Repo, P.HookId {
     active?: boolean;
   };
 }
-export type ReposUpdateWebhookResponse = S.Hook;
-export type ReposUpdateWebhookError = S.BasicError | S.ValidationError;
+export type ReposUpdateWebhookResponse = Schemas.Hook;
+export type ReposUpdateWebhookError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface ReposUpdateWebhookConfigForRepoParams
   extends P.Owner, P.Repo, P.HookId {
   body?: {
-    url?: S.WebhookConfigUrl;
-    content_type?: S.WebhookConfigContentType;
-    secret?: S.WebhookConfigSecret;
-    insecure_ssl?: S.WebhookConfigInsecureSsl;
+    url?: Schemas.WebhookConfigUrl;
+    content_type?: Schemas.WebhookConfigContentType;
+    secret?: Schemas.WebhookConfigSecret;
+    insecure_ssl?: Schemas.WebhookConfigInsecureSsl;
   };
 }
-export type ReposUpdateWebhookConfigForRepoResponse = S.WebhookConfig;
+export type ReposUpdateWebhookConfigForRepoResponse = Schemas.WebhookConfig;
 export type ReposUpdateWebhookConfigForRepoError = unknown;
 
 export interface ReposUploadReleaseAssetParams
@@ -2547,7 +2587,7 @@ export interface ReposUploadReleaseAssetParams
   label?: string;
   body?: BinaryInput;
 }
-export type ReposUploadReleaseAssetResponse = S.ReleaseAsset;
+export type ReposUploadReleaseAssetResponse = Schemas.ReleaseAsset;
 export type ReposUploadReleaseAssetError = unknown;
 
 export interface ReposMethods {

@@ -3,7 +3,7 @@
 
 import type { PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface SearchCodeParams extends P.PerPage, P.Page {
   /** The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching code](https://docs.github.com/search-github/searching-on-github/searching-code)" for a detailed list of qualifiers. */
@@ -23,17 +23,17 @@ export interface SearchCodeParams extends P.PerPage, P.Page {
 export type SearchCodeResponse = {
   total_count: number;
   incomplete_results: boolean;
-  items: S.CodeSearchResultItem[];
+  items: Schemas.CodeSearchResultItem[];
 };
 export type SearchCodeError =
-  | S.BasicError
-  | S.ValidationError
+  | Schemas.BasicError
+  | Schemas.ValidationError
   | {
       code?: string;
       message?: string;
       documentation_url?: string;
     };
-export type SearchCodeItem = S.CodeSearchResultItem;
+export type SearchCodeItem = Schemas.CodeSearchResultItem;
 
 export interface SearchCommitsParams extends P.Order, P.PerPage, P.Page {
   /** The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching commits](https://docs.github.com/search-github/searching-on-github/searching-commits)" for a detailed list of qualifiers. */
@@ -44,10 +44,10 @@ export interface SearchCommitsParams extends P.Order, P.PerPage, P.Page {
 export type SearchCommitsResponse = {
   total_count: number;
   incomplete_results: boolean;
-  items: S.CommitSearchResultItem[];
+  items: Schemas.CommitSearchResultItem[];
 };
 export type SearchCommitsError = unknown;
-export type SearchCommitsItem = S.CommitSearchResultItem;
+export type SearchCommitsItem = Schemas.CommitSearchResultItem;
 
 export interface SearchIssuesAndPullRequestsParams
   extends P.Order, P.PerPage, P.Page {
@@ -85,7 +85,7 @@ export interface SearchIssuesAndPullRequestsParams
 export type SearchIssuesAndPullRequestsResponse = {
   total_count: number;
   incomplete_results: boolean;
-  items: S.IssueSearchResultItem[];
+  items: Schemas.IssueSearchResultItem[];
   /** The type of search that was performed. Possible values are `lexical`, `semantic`, or `hybrid`. */
   search_type: "lexical" | "semantic" | "hybrid" | (string & {});
   /** When a semantic or hybrid search falls back to lexical search, this field contains the reasons for the fallback. Only present when a fallback occurred. */
@@ -102,14 +102,14 @@ export type SearchIssuesAndPullRequestsResponse = {
   )[];
 };
 export type SearchIssuesAndPullRequestsError =
-  | S.BasicError
-  | S.ValidationError
+  | Schemas.BasicError
+  | Schemas.ValidationError
   | {
       code?: string;
       message?: string;
       documentation_url?: string;
     };
-export type SearchIssuesAndPullRequestsItem = S.IssueSearchResultItem;
+export type SearchIssuesAndPullRequestsItem = Schemas.IssueSearchResultItem;
 
 export interface SearchLabelsParams extends P.Order, P.PerPage, P.Page {
   /** The id of the repository. */
@@ -122,10 +122,10 @@ export interface SearchLabelsParams extends P.Order, P.PerPage, P.Page {
 export type SearchLabelsResponse = {
   total_count: number;
   incomplete_results: boolean;
-  items: S.LabelSearchResultItem[];
+  items: Schemas.LabelSearchResultItem[];
 };
-export type SearchLabelsError = S.BasicError | S.ValidationError;
-export type SearchLabelsItem = S.LabelSearchResultItem;
+export type SearchLabelsError = Schemas.BasicError | Schemas.ValidationError;
+export type SearchLabelsItem = Schemas.LabelSearchResultItem;
 
 export interface SearchReposParams extends P.Order, P.PerPage, P.Page {
   /** The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching for repositories](https://docs.github.com/articles/searching-for-repositories/)" for a detailed list of qualifiers. */
@@ -136,16 +136,16 @@ export interface SearchReposParams extends P.Order, P.PerPage, P.Page {
 export type SearchReposResponse = {
   total_count: number;
   incomplete_results: boolean;
-  items: S.RepoSearchResultItem[];
+  items: Schemas.RepoSearchResultItem[];
 };
 export type SearchReposError =
-  | S.ValidationError
+  | Schemas.ValidationError
   | {
       code?: string;
       message?: string;
       documentation_url?: string;
     };
-export type SearchReposItem = S.RepoSearchResultItem;
+export type SearchReposItem = Schemas.RepoSearchResultItem;
 
 export interface SearchTopicsParams extends P.PerPage, P.Page {
   /** The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). */
@@ -154,10 +154,10 @@ export interface SearchTopicsParams extends P.PerPage, P.Page {
 export type SearchTopicsResponse = {
   total_count: number;
   incomplete_results: boolean;
-  items: S.TopicSearchResultItem[];
+  items: Schemas.TopicSearchResultItem[];
 };
 export type SearchTopicsError = unknown;
-export type SearchTopicsItem = S.TopicSearchResultItem;
+export type SearchTopicsItem = Schemas.TopicSearchResultItem;
 
 export interface SearchUsersParams extends P.Order, P.PerPage, P.Page {
   /** The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub. To learn more about the format of the query, see [Constructing a search query](https://docs.github.com/rest/search/search#constructing-a-search-query). See "[Searching users](https://docs.github.com/search-github/searching-on-github/searching-users)" for a detailed list of qualifiers. */
@@ -168,16 +168,16 @@ export interface SearchUsersParams extends P.Order, P.PerPage, P.Page {
 export type SearchUsersResponse = {
   total_count: number;
   incomplete_results: boolean;
-  items: S.UserSearchResultItem[];
+  items: Schemas.UserSearchResultItem[];
 };
 export type SearchUsersError =
-  | S.ValidationError
+  | Schemas.ValidationError
   | {
       code?: string;
       message?: string;
       documentation_url?: string;
     };
-export type SearchUsersItem = S.UserSearchResultItem;
+export type SearchUsersItem = Schemas.UserSearchResultItem;
 
 export interface SearchMethods {
   /**

@@ -3,20 +3,20 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface SecretScanningBulkCreateOrgCustomPatternsParams extends P.Org {
   body: {
     /** The list of custom patterns to create. */
-    patterns: S.SecretScanningCustomPatternToCreate[];
+    patterns: Schemas.SecretScanningCustomPatternToCreate[];
   };
 }
 export type SecretScanningBulkCreateOrgCustomPatternsResponse = {
   /** The list of successfully created custom patterns. */
-  created_patterns?: S.SecretScanningCustomPattern[];
+  created_patterns?: Schemas.SecretScanningCustomPattern[];
 };
 export type SecretScanningBulkCreateOrgCustomPatternsError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       /** A summary message describing the error. */
       message?: string;
@@ -24,7 +24,7 @@ export type SecretScanningBulkCreateOrgCustomPatternsError =
       validation_errors?: {
         [key: string]: {
           /** List of validation errors for this pattern. */
-          errors?: S.SecretScanningCustomPatternValidationError[];
+          errors?: Schemas.SecretScanningCustomPatternValidationError[];
         };
       };
     };
@@ -33,15 +33,15 @@ export interface SecretScanningBulkCreateRepoCustomPatternsParams
   extends P.Owner, P.Repo {
   body: {
     /** The list of custom patterns to create. */
-    patterns: S.SecretScanningCustomPatternToCreate[];
+    patterns: Schemas.SecretScanningCustomPatternToCreate[];
   };
 }
 export type SecretScanningBulkCreateRepoCustomPatternsResponse = {
   /** The list of successfully created custom patterns. */
-  created_patterns?: S.SecretScanningCustomPattern[];
+  created_patterns?: Schemas.SecretScanningCustomPattern[];
 };
 export type SecretScanningBulkCreateRepoCustomPatternsError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       /** A summary message describing the error. */
       message?: string;
@@ -49,7 +49,7 @@ export type SecretScanningBulkCreateRepoCustomPatternsError =
       validation_errors?: {
         [key: string]: {
           /** List of validation errors for this pattern. */
-          errors?: S.SecretScanningCustomPatternValidationError[];
+          errors?: Schemas.SecretScanningCustomPatternValidationError[];
         };
       };
     };
@@ -57,7 +57,7 @@ export type SecretScanningBulkCreateRepoCustomPatternsError =
 export interface SecretScanningBulkDeleteOrgCustomPatternsParams extends P.Org {
   body: {
     /** The list of custom patterns to delete. */
-    patterns: S.SecretScanningCustomPatternToDelete[];
+    patterns: Schemas.SecretScanningCustomPatternToDelete[];
     /**
      * What to do with alerts associated with the deleted patterns.
      * `delete_alerts` permanently removes the alerts.
@@ -69,13 +69,13 @@ export interface SecretScanningBulkDeleteOrgCustomPatternsParams extends P.Org {
   };
 }
 export type SecretScanningBulkDeleteOrgCustomPatternsResponse = void;
-export type SecretScanningBulkDeleteOrgCustomPatternsError = S.BasicError;
+export type SecretScanningBulkDeleteOrgCustomPatternsError = Schemas.BasicError;
 
 export interface SecretScanningBulkDeleteRepoCustomPatternsParams
   extends P.Owner, P.Repo {
   body: {
     /** The list of custom patterns to delete. */
-    patterns: S.SecretScanningCustomPatternToDelete[];
+    patterns: Schemas.SecretScanningCustomPatternToDelete[];
     /**
      * What to do with alerts associated with the deleted patterns.
      * `delete_alerts` permanently removes the alerts.
@@ -87,17 +87,18 @@ export interface SecretScanningBulkDeleteRepoCustomPatternsParams
   };
 }
 export type SecretScanningBulkDeleteRepoCustomPatternsResponse = void;
-export type SecretScanningBulkDeleteRepoCustomPatternsError = S.BasicError;
+export type SecretScanningBulkDeleteRepoCustomPatternsError =
+  Schemas.BasicError;
 
 export interface SecretScanningCreatePushProtectionBypassParams
   extends P.Owner, P.Repo {
   body: {
-    reason: S.SecretScanningPushProtectionBypassReasonInput;
-    placeholder_id: S.SecretScanningPushProtectionBypassPlaceholderId;
+    reason: Schemas.SecretScanningPushProtectionBypassReasonInput;
+    placeholder_id: Schemas.SecretScanningPushProtectionBypassPlaceholderId;
   };
 }
 export type SecretScanningCreatePushProtectionBypassResponse =
-  S.SecretScanningPushProtectionBypass;
+  Schemas.SecretScanningPushProtectionBypass;
 export type SecretScanningCreatePushProtectionBypassError = {
   code?: string;
   message?: string;
@@ -106,7 +107,8 @@ export type SecretScanningCreatePushProtectionBypassError = {
 
 export interface SecretScanningGetAlertParams
   extends P.Owner, P.Repo, P.AlertNumber, P.HideSecret {}
-export type SecretScanningGetAlertResponse = S.SecretScanningAlertWithMetadata;
+export type SecretScanningGetAlertResponse =
+  Schemas.SecretScanningAlertWithMetadata;
 export type SecretScanningGetAlertError = {
   code?: string;
   message?: string;
@@ -114,7 +116,8 @@ export type SecretScanningGetAlertError = {
 };
 
 export interface SecretScanningGetScanHistoryParams extends P.Owner, P.Repo {}
-export type SecretScanningGetScanHistoryResponse = S.SecretScanningScanHistory;
+export type SecretScanningGetScanHistoryResponse =
+  Schemas.SecretScanningScanHistory;
 export type SecretScanningGetScanHistoryError = {
   code?: string;
   message?: string;
@@ -187,16 +190,16 @@ export interface SecretScanningListAlertsForOrgParams
   owner_email_hash?: string;
 }
 export type SecretScanningListAlertsForOrgResponse =
-  S.OrganizationSecretScanningAlert[];
+  Schemas.OrganizationSecretScanningAlert[];
 export type SecretScanningListAlertsForOrgError =
-  | S.BasicError
+  | Schemas.BasicError
   | {
       code?: string;
       message?: string;
       documentation_url?: string;
     };
 export type SecretScanningListAlertsForOrgItem =
-  S.OrganizationSecretScanningAlert;
+  Schemas.OrganizationSecretScanningAlert;
 
 export interface SecretScanningListAlertsForRepoParams
   extends P.Owner, P.Repo, P.Direction, P.Page, P.PerPage, P.HideSecret {
@@ -263,24 +266,26 @@ export interface SecretScanningListAlertsForRepoParams
    */
   owner_email_hash?: string;
 }
-export type SecretScanningListAlertsForRepoResponse = S.SecretScanningAlert[];
+export type SecretScanningListAlertsForRepoResponse =
+  Schemas.SecretScanningAlert[];
 export type SecretScanningListAlertsForRepoError = {
   code?: string;
   message?: string;
   documentation_url?: string;
 };
-export type SecretScanningListAlertsForRepoItem = S.SecretScanningAlert;
+export type SecretScanningListAlertsForRepoItem = Schemas.SecretScanningAlert;
 
 export interface SecretScanningListLocationsForAlertParams
   extends P.Owner, P.Repo, P.AlertNumber, P.Page, P.PerPage {}
 export type SecretScanningListLocationsForAlertResponse =
-  S.SecretScanningLocation[];
+  Schemas.SecretScanningLocation[];
 export type SecretScanningListLocationsForAlertError = {
   code?: string;
   message?: string;
   documentation_url?: string;
 };
-export type SecretScanningListLocationsForAlertItem = S.SecretScanningLocation;
+export type SecretScanningListLocationsForAlertItem =
+  Schemas.SecretScanningLocation;
 
 export interface SecretScanningListOrgCustomPatternsParams
   extends P.Org, P.Direction, P.Page, P.PerPage, P.Before, P.After {
@@ -295,15 +300,15 @@ export interface SecretScanningListOrgCustomPatternsParams
   sort?: "created" | "updated" | "name";
 }
 export type SecretScanningListOrgCustomPatternsResponse =
-  S.SecretScanningCustomPattern[];
-export type SecretScanningListOrgCustomPatternsError = S.BasicError;
+  Schemas.SecretScanningCustomPattern[];
+export type SecretScanningListOrgCustomPatternsError = Schemas.BasicError;
 export type SecretScanningListOrgCustomPatternsItem =
-  S.SecretScanningCustomPattern;
+  Schemas.SecretScanningCustomPattern;
 
 export interface SecretScanningListOrgPatternConfigsParams extends P.Org {}
 export type SecretScanningListOrgPatternConfigsResponse =
-  S.SecretScanningPatternConfiguration;
-export type SecretScanningListOrgPatternConfigsError = S.BasicError;
+  Schemas.SecretScanningPatternConfiguration;
+export type SecretScanningListOrgPatternConfigsError = Schemas.BasicError;
 
 export interface SecretScanningListRepoCustomPatternsParams
   extends P.Owner, P.Repo, P.Direction, P.Page, P.PerPage, P.Before, P.After {
@@ -318,24 +323,24 @@ export interface SecretScanningListRepoCustomPatternsParams
   sort?: "created" | "updated" | "name";
 }
 export type SecretScanningListRepoCustomPatternsResponse =
-  S.SecretScanningCustomPattern[];
-export type SecretScanningListRepoCustomPatternsError = S.BasicError;
+  Schemas.SecretScanningCustomPattern[];
+export type SecretScanningListRepoCustomPatternsError = Schemas.BasicError;
 export type SecretScanningListRepoCustomPatternsItem =
-  S.SecretScanningCustomPattern;
+  Schemas.SecretScanningCustomPattern;
 
 export interface SecretScanningUpdateAlertParams
   extends P.Owner, P.Repo, P.AlertNumber {
   body: {
-    state?: S.SecretScanningAlertStateInput;
-    resolution?: S.SecretScanningAlertResolutionInput;
-    resolution_comment?: S.SecretScanningAlertResolutionComment;
-    assignee?: S.SecretScanningAlertAssignee;
+    state?: Schemas.SecretScanningAlertStateInput;
+    resolution?: Schemas.SecretScanningAlertResolutionInput;
+    resolution_comment?: Schemas.SecretScanningAlertResolutionComment;
+    assignee?: Schemas.SecretScanningAlertAssignee;
     /** Sets the validity of the secret scanning alert. Can be `active`, `inactive`, or `null` to clear the override. */
     validity?: "active" | "inactive" | null;
   };
 }
 export type SecretScanningUpdateAlertResponse =
-  S.SecretScanningAlertWithMetadata;
+  Schemas.SecretScanningAlertWithMetadata;
 export type SecretScanningUpdateAlertError = {
   code?: string;
   message?: string;
@@ -345,16 +350,16 @@ export type SecretScanningUpdateAlertError = {
 export interface SecretScanningUpdateOrgCustomPatternParams extends P.Org {
   /** The ID of the custom pattern. */
   pattern_id: number;
-  body: S.SecretScanningCustomPatternToUpdate;
+  body: Schemas.SecretScanningCustomPatternToUpdate;
 }
 export type SecretScanningUpdateOrgCustomPatternResponse =
-  S.SecretScanningCustomPattern;
+  Schemas.SecretScanningCustomPattern;
 export type SecretScanningUpdateOrgCustomPatternError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface SecretScanningUpdateOrgPatternConfigsParams extends P.Org {
   body: {
-    pattern_config_version?: S.SecretScanningRowVersion;
+    pattern_config_version?: Schemas.SecretScanningRowVersion;
     /** Pattern settings for provider patterns. */
     provider_pattern_settings?: {
       /** The ID of the pattern to configure. */
@@ -366,7 +371,7 @@ export interface SecretScanningUpdateOrgPatternConfigsParams extends P.Org {
     custom_pattern_settings?: {
       /** The ID of the pattern to configure. */
       token_type?: string;
-      custom_pattern_version?: S.SecretScanningRowVersion;
+      custom_pattern_version?: Schemas.SecretScanningRowVersion;
       /** Push protection setting to set for the pattern. */
       push_protection_setting?: "disabled" | "enabled";
     }[];
@@ -377,18 +382,18 @@ export type SecretScanningUpdateOrgPatternConfigsResponse = {
   pattern_config_version?: string;
 };
 export type SecretScanningUpdateOrgPatternConfigsError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface SecretScanningUpdateRepoCustomPatternParams
   extends P.Owner, P.Repo {
   /** The ID of the custom pattern. */
   pattern_id: number;
-  body: S.SecretScanningCustomPatternToUpdate;
+  body: Schemas.SecretScanningCustomPatternToUpdate;
 }
 export type SecretScanningUpdateRepoCustomPatternResponse =
-  S.SecretScanningCustomPattern;
+  Schemas.SecretScanningCustomPattern;
 export type SecretScanningUpdateRepoCustomPatternError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface SecretScanningMethods {
   /**

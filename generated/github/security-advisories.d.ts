@@ -3,48 +3,49 @@
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface SecurityAdvisoriesCreateForkParams
   extends P.Owner, P.Repo, P.GhsaId {}
-export type SecurityAdvisoriesCreateForkResponse = S.FullRepository;
+export type SecurityAdvisoriesCreateForkResponse = Schemas.FullRepository;
 export type SecurityAdvisoriesCreateForkError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface SecurityAdvisoriesCreatePrivateVulnerabilityReportParams
   extends P.Owner, P.Repo {
-  body: S.PrivateVulnerabilityReportCreateInput;
+  body: Schemas.PrivateVulnerabilityReportCreateInput;
 }
 export type SecurityAdvisoriesCreatePrivateVulnerabilityReportResponse =
-  S.RepositoryAdvisory;
+  Schemas.RepositoryAdvisory;
 export type SecurityAdvisoriesCreatePrivateVulnerabilityReportError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface SecurityAdvisoriesCreateRepositoryAdvisoryParams
   extends P.Owner, P.Repo {
-  body: S.RepositoryAdvisoryCreateInput;
+  body: Schemas.RepositoryAdvisoryCreateInput;
 }
 export type SecurityAdvisoriesCreateRepositoryAdvisoryResponse =
-  S.RepositoryAdvisory;
+  Schemas.RepositoryAdvisory;
 export type SecurityAdvisoriesCreateRepositoryAdvisoryError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface SecurityAdvisoriesCreateRepositoryAdvisoryCveRequestParams
   extends P.Owner, P.Repo, P.GhsaId {}
 export type SecurityAdvisoriesCreateRepositoryAdvisoryCveRequestResponse =
   Record<string, unknown>;
 export type SecurityAdvisoriesCreateRepositoryAdvisoryCveRequestError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface SecurityAdvisoriesGetGlobalAdvisoryParams extends P.GhsaId {}
-export type SecurityAdvisoriesGetGlobalAdvisoryResponse = S.GlobalAdvisory;
-export type SecurityAdvisoriesGetGlobalAdvisoryError = S.BasicError;
+export type SecurityAdvisoriesGetGlobalAdvisoryResponse =
+  Schemas.GlobalAdvisory;
+export type SecurityAdvisoriesGetGlobalAdvisoryError = Schemas.BasicError;
 
 export interface SecurityAdvisoriesGetRepositoryAdvisoryParams
   extends P.Owner, P.Repo, P.GhsaId {}
 export type SecurityAdvisoriesGetRepositoryAdvisoryResponse =
-  S.RepositoryAdvisory;
-export type SecurityAdvisoriesGetRepositoryAdvisoryError = S.BasicError;
+  Schemas.RepositoryAdvisory;
+export type SecurityAdvisoriesGetRepositoryAdvisoryError = Schemas.BasicError;
 
 export interface SecurityAdvisoriesListGlobalAdvisoriesParams
   extends P.Before, P.After, P.Direction, P.PerPage {
@@ -58,7 +59,7 @@ export interface SecurityAdvisoriesListGlobalAdvisoriesParams
   /** If specified, only advisories with this CVE (Common Vulnerabilities and Exposures) identifier will be returned. */
   cve_id?: string;
   /** If specified, only advisories for these ecosystems will be returned. */
-  ecosystem?: S.SecurityAdvisoryEcosystemsInput;
+  ecosystem?: Schemas.SecurityAdvisoryEcosystemsInput;
   /** If specified, only advisories with these severities will be returned. */
   severity?: "unknown" | "low" | "medium" | "high" | "critical";
   /**
@@ -110,9 +111,10 @@ export interface SecurityAdvisoriesListGlobalAdvisoriesParams
    */
   sort?: "updated" | "published" | "epss_percentage" | "epss_percentile";
 }
-export type SecurityAdvisoriesListGlobalAdvisoriesResponse = S.GlobalAdvisory[];
+export type SecurityAdvisoriesListGlobalAdvisoriesResponse =
+  Schemas.GlobalAdvisory[];
 export type SecurityAdvisoriesListGlobalAdvisoriesError =
-  S.ValidationErrorSimple | S.BasicError;
+  Schemas.ValidationErrorSimple | Schemas.BasicError;
 
 export interface SecurityAdvisoriesListOrgRepositoryAdvisoriesParams
   extends P.Org, P.Direction, P.Before, P.After {
@@ -130,8 +132,9 @@ export interface SecurityAdvisoriesListOrgRepositoryAdvisoriesParams
   state?: "triage" | "draft" | "published" | "closed";
 }
 export type SecurityAdvisoriesListOrgRepositoryAdvisoriesResponse =
-  S.RepositoryAdvisory[];
-export type SecurityAdvisoriesListOrgRepositoryAdvisoriesError = S.BasicError;
+  Schemas.RepositoryAdvisory[];
+export type SecurityAdvisoriesListOrgRepositoryAdvisoriesError =
+  Schemas.BasicError;
 
 export interface SecurityAdvisoriesListRepositoryAdvisoriesParams
   extends P.Owner, P.Repo, P.Direction, P.Before, P.After {
@@ -149,17 +152,18 @@ export interface SecurityAdvisoriesListRepositoryAdvisoriesParams
   state?: "triage" | "draft" | "published" | "closed";
 }
 export type SecurityAdvisoriesListRepositoryAdvisoriesResponse =
-  S.RepositoryAdvisory[];
-export type SecurityAdvisoriesListRepositoryAdvisoriesError = S.BasicError;
+  Schemas.RepositoryAdvisory[];
+export type SecurityAdvisoriesListRepositoryAdvisoriesError =
+  Schemas.BasicError;
 
 export interface SecurityAdvisoriesUpdateRepositoryAdvisoryParams
   extends P.Owner, P.Repo, P.GhsaId {
-  body: S.RepositoryAdvisoryUpdateInput;
+  body: Schemas.RepositoryAdvisoryUpdateInput;
 }
 export type SecurityAdvisoriesUpdateRepositoryAdvisoryResponse =
-  S.RepositoryAdvisory;
+  Schemas.RepositoryAdvisory;
 export type SecurityAdvisoriesUpdateRepositoryAdvisoryError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface SecurityAdvisoriesMethods {
   /**

@@ -7,11 +7,11 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TeamsAddMemberLegacyParams extends P.TeamId, P.Username {}
 export type TeamsAddMemberLegacyResponse = void;
-export type TeamsAddMemberLegacyError = S.BasicError;
+export type TeamsAddMemberLegacyError = Schemas.BasicError;
 
 export interface TeamsAddOrUpdateMembershipForUserInOrgParams
   extends P.Org, P.TeamSlug, P.Username {
@@ -23,7 +23,8 @@ export interface TeamsAddOrUpdateMembershipForUserInOrgParams
     role?: "member" | "maintainer";
   };
 }
-export type TeamsAddOrUpdateMembershipForUserInOrgResponse = S.TeamMembership;
+export type TeamsAddOrUpdateMembershipForUserInOrgResponse =
+  Schemas.TeamMembership;
 export type TeamsAddOrUpdateMembershipForUserInOrgError = unknown;
 
 export interface TeamsAddOrUpdateMembershipForUserLegacyParams
@@ -36,8 +37,9 @@ export interface TeamsAddOrUpdateMembershipForUserLegacyParams
     role?: "member" | "maintainer";
   };
 }
-export type TeamsAddOrUpdateMembershipForUserLegacyResponse = S.TeamMembership;
-export type TeamsAddOrUpdateMembershipForUserLegacyError = S.BasicError;
+export type TeamsAddOrUpdateMembershipForUserLegacyResponse =
+  Schemas.TeamMembership;
+export type TeamsAddOrUpdateMembershipForUserLegacyError = Schemas.BasicError;
 
 export interface TeamsAddOrUpdateRepoPermissionsInOrgParams
   extends P.Org, P.TeamSlug, P.Owner, P.Repo {
@@ -58,18 +60,18 @@ export interface TeamsAddOrUpdateRepoPermissionsLegacyParams
 }
 export type TeamsAddOrUpdateRepoPermissionsLegacyResponse = void;
 export type TeamsAddOrUpdateRepoPermissionsLegacyError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface TeamsCheckPermissionsForRepoInOrgParams
   extends P.Org, P.TeamSlug, P.Owner, P.Repo {}
 export type TeamsCheckPermissionsForRepoInOrgResponse =
-  S.TeamRepository | undefined;
+  Schemas.TeamRepository | undefined;
 export type TeamsCheckPermissionsForRepoInOrgError = unknown;
 
 export interface TeamsCheckPermissionsForRepoLegacyParams
   extends P.TeamId, P.Owner, P.Repo {}
 export type TeamsCheckPermissionsForRepoLegacyResponse =
-  S.TeamRepository | undefined;
+  Schemas.TeamRepository | undefined;
 export type TeamsCheckPermissionsForRepoLegacyError = unknown;
 
 export interface TeamsCreateParams extends P.Org {
@@ -111,8 +113,8 @@ export interface TeamsCreateParams extends P.Org {
     parent_team_slug?: string;
   };
 }
-export type TeamsCreateResponse = S.TeamFull;
-export type TeamsCreateError = S.BasicError | S.ValidationError;
+export type TeamsCreateResponse = Schemas.TeamFull;
+export type TeamsCreateError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface TeamsDeleteInOrgParams extends P.Org, P.TeamSlug {}
 export type TeamsDeleteInOrgResponse = void;
@@ -120,15 +122,16 @@ export type TeamsDeleteInOrgError = unknown;
 
 export interface TeamsDeleteLegacyParams extends P.TeamId {}
 export type TeamsDeleteLegacyResponse = void;
-export type TeamsDeleteLegacyError = S.BasicError | S.ValidationError;
+export type TeamsDeleteLegacyError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface TeamsGetByNameParams extends P.Org, P.TeamSlug {}
-export type TeamsGetByNameResponse = S.TeamFull;
-export type TeamsGetByNameError = S.BasicError;
+export type TeamsGetByNameResponse = Schemas.TeamFull;
+export type TeamsGetByNameError = Schemas.BasicError;
 
 export interface TeamsGetLegacyParams extends P.TeamId {}
-export type TeamsGetLegacyResponse = S.TeamFull;
-export type TeamsGetLegacyError = S.BasicError;
+export type TeamsGetLegacyResponse = Schemas.TeamFull;
+export type TeamsGetLegacyError = Schemas.BasicError;
 
 export interface TeamsGetMemberLegacyParams extends P.TeamId, P.Username {}
 export type TeamsGetMemberLegacyResponse = void;
@@ -136,13 +139,13 @@ export type TeamsGetMemberLegacyError = unknown;
 
 export interface TeamsGetMembershipForUserInOrgParams
   extends P.Org, P.TeamSlug, P.Username {}
-export type TeamsGetMembershipForUserInOrgResponse = S.TeamMembership;
+export type TeamsGetMembershipForUserInOrgResponse = Schemas.TeamMembership;
 export type TeamsGetMembershipForUserInOrgError = unknown;
 
 export interface TeamsGetMembershipForUserLegacyParams
   extends P.TeamId, P.Username {}
-export type TeamsGetMembershipForUserLegacyResponse = S.TeamMembership;
-export type TeamsGetMembershipForUserLegacyError = S.BasicError;
+export type TeamsGetMembershipForUserLegacyResponse = Schemas.TeamMembership;
+export type TeamsGetMembershipForUserLegacyError = Schemas.BasicError;
 
 export interface TeamsListParams extends P.Org, P.PerPage, P.Page {
   /**
@@ -151,27 +154,28 @@ export interface TeamsListParams extends P.Org, P.PerPage, P.Page {
    */
   team_type?: "all" | "enterprise" | "organization";
 }
-export type TeamsListResponse = S.Team[];
-export type TeamsListError = S.BasicError;
-export type TeamsListItem = S.Team;
+export type TeamsListResponse = Schemas.Team[];
+export type TeamsListError = Schemas.BasicError;
+export type TeamsListItem = Schemas.Team;
 
 export interface TeamsListChildInOrgParams
   extends P.Org, P.TeamSlug, P.PerPage, P.Page {}
-export type TeamsListChildInOrgResponse = S.Team[];
+export type TeamsListChildInOrgResponse = Schemas.Team[];
 export type TeamsListChildInOrgError = unknown;
-export type TeamsListChildInOrgItem = S.Team;
+export type TeamsListChildInOrgItem = Schemas.Team;
 
 export interface TeamsListChildLegacyParams
   extends P.TeamId, P.PerPage, P.Page {}
-export type TeamsListChildLegacyResponse = S.Team[];
-export type TeamsListChildLegacyError = S.BasicError | S.ValidationError;
-export type TeamsListChildLegacyItem = S.Team;
+export type TeamsListChildLegacyResponse = Schemas.Team[];
+export type TeamsListChildLegacyError =
+  Schemas.BasicError | Schemas.ValidationError;
+export type TeamsListChildLegacyItem = Schemas.Team;
 
 export interface TeamsListForAuthenticatedUserParams
   extends P.PerPage, P.Page {}
-export type TeamsListForAuthenticatedUserResponse = S.TeamFull[];
-export type TeamsListForAuthenticatedUserError = S.BasicError;
-export type TeamsListForAuthenticatedUserItem = S.TeamFull;
+export type TeamsListForAuthenticatedUserResponse = Schemas.TeamFull[];
+export type TeamsListForAuthenticatedUserError = Schemas.BasicError;
+export type TeamsListForAuthenticatedUserItem = Schemas.TeamFull;
 
 export interface TeamsListMembersInOrgParams
   extends P.Org, P.TeamSlug, P.PerPage, P.Page {
@@ -181,9 +185,9 @@ export interface TeamsListMembersInOrgParams
    */
   role?: "member" | "maintainer" | "all";
 }
-export type TeamsListMembersInOrgResponse = S.TeamMember[];
+export type TeamsListMembersInOrgResponse = Schemas.TeamMember[];
 export type TeamsListMembersInOrgError = unknown;
-export type TeamsListMembersInOrgItem = S.TeamMember;
+export type TeamsListMembersInOrgItem = Schemas.TeamMember;
 
 export interface TeamsListMembersLegacyParams
   extends P.TeamId, P.PerPage, P.Page {
@@ -193,35 +197,37 @@ export interface TeamsListMembersLegacyParams
    */
   role?: "member" | "maintainer" | "all";
 }
-export type TeamsListMembersLegacyResponse = S.TeamMember[];
-export type TeamsListMembersLegacyError = S.BasicError;
-export type TeamsListMembersLegacyItem = S.TeamMember;
+export type TeamsListMembersLegacyResponse = Schemas.TeamMember[];
+export type TeamsListMembersLegacyError = Schemas.BasicError;
+export type TeamsListMembersLegacyItem = Schemas.TeamMember;
 
 export interface TeamsListPendingInvitationsInOrgParams
   extends P.Org, P.TeamSlug, P.PerPage, P.Page {}
 export type TeamsListPendingInvitationsInOrgResponse =
-  S.OrganizationInvitation[];
+  Schemas.OrganizationInvitation[];
 export type TeamsListPendingInvitationsInOrgError = unknown;
-export type TeamsListPendingInvitationsInOrgItem = S.OrganizationInvitation;
+export type TeamsListPendingInvitationsInOrgItem =
+  Schemas.OrganizationInvitation;
 
 export interface TeamsListPendingInvitationsLegacyParams
   extends P.TeamId, P.PerPage, P.Page {}
 export type TeamsListPendingInvitationsLegacyResponse =
-  S.OrganizationInvitation[];
+  Schemas.OrganizationInvitation[];
 export type TeamsListPendingInvitationsLegacyError = unknown;
-export type TeamsListPendingInvitationsLegacyItem = S.OrganizationInvitation;
+export type TeamsListPendingInvitationsLegacyItem =
+  Schemas.OrganizationInvitation;
 
 export interface TeamsListReposInOrgParams
   extends P.Org, P.TeamSlug, P.PerPage, P.Page {}
-export type TeamsListReposInOrgResponse = S.MinimalRepository[];
+export type TeamsListReposInOrgResponse = Schemas.MinimalRepository[];
 export type TeamsListReposInOrgError = unknown;
-export type TeamsListReposInOrgItem = S.MinimalRepository;
+export type TeamsListReposInOrgItem = Schemas.MinimalRepository;
 
 export interface TeamsListReposLegacyParams
   extends P.TeamId, P.PerPage, P.Page {}
-export type TeamsListReposLegacyResponse = S.MinimalRepository[];
-export type TeamsListReposLegacyError = S.BasicError;
-export type TeamsListReposLegacyItem = S.MinimalRepository;
+export type TeamsListReposLegacyResponse = Schemas.MinimalRepository[];
+export type TeamsListReposLegacyError = Schemas.BasicError;
+export type TeamsListReposLegacyItem = Schemas.MinimalRepository;
 
 export interface TeamsRemoveMemberLegacyParams extends P.TeamId, P.Username {}
 export type TeamsRemoveMemberLegacyResponse = void;
@@ -279,8 +285,9 @@ export interface TeamsUpdateInOrgParams extends P.Org, P.TeamSlug {
     parent_team_slug?: string | null;
   };
 }
-export type TeamsUpdateInOrgResponse = S.TeamFull;
-export type TeamsUpdateInOrgError = S.BasicError | S.ValidationError;
+export type TeamsUpdateInOrgResponse = Schemas.TeamFull;
+export type TeamsUpdateInOrgError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface TeamsUpdateLegacyParams extends P.TeamId {
   body: {
@@ -314,8 +321,9 @@ export interface TeamsUpdateLegacyParams extends P.TeamId {
     parent_team_slug?: string | null;
   };
 }
-export type TeamsUpdateLegacyResponse = S.TeamFull;
-export type TeamsUpdateLegacyError = S.BasicError | S.ValidationError;
+export type TeamsUpdateLegacyResponse = Schemas.TeamFull;
+export type TeamsUpdateLegacyError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface TeamsMethods {
   /**

@@ -8,7 +8,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface UsersAddEmailForAuthenticatedUserParams {
   body?: {
@@ -16,9 +16,9 @@ export interface UsersAddEmailForAuthenticatedUserParams {
     emails: string[];
   };
 }
-export type UsersAddEmailForAuthenticatedUserResponse = S.Email[];
+export type UsersAddEmailForAuthenticatedUserResponse = Schemas.Email[];
 export type UsersAddEmailForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface UsersAddSocialAccountForAuthenticatedUserParams {
   body: {
@@ -27,17 +27,17 @@ export interface UsersAddSocialAccountForAuthenticatedUserParams {
   };
 }
 export type UsersAddSocialAccountForAuthenticatedUserResponse =
-  S.SocialAccount[];
+  Schemas.SocialAccount[];
 export type UsersAddSocialAccountForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface UsersBlockParams extends P.Username {}
 export type UsersBlockResponse = void;
-export type UsersBlockError = S.BasicError | S.ValidationError;
+export type UsersBlockError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface UsersCheckBlockedParams extends P.Username {}
 export type UsersCheckBlockedResponse = void;
-export type UsersCheckBlockedError = S.BasicError;
+export type UsersCheckBlockedError = Schemas.BasicError;
 
 export interface UsersCheckFollowingForUserParams extends P.Username {
   target_user: string;
@@ -48,7 +48,7 @@ export type UsersCheckFollowingForUserError = unknown;
 export interface UsersCheckPersonIsFollowedByAuthenticatedParams
   extends P.Username {}
 export type UsersCheckPersonIsFollowedByAuthenticatedResponse = void;
-export type UsersCheckPersonIsFollowedByAuthenticatedError = S.BasicError;
+export type UsersCheckPersonIsFollowedByAuthenticatedError = Schemas.BasicError;
 
 export interface UsersCreateGpgKeyForAuthenticatedUserParams {
   body: {
@@ -58,9 +58,9 @@ export interface UsersCreateGpgKeyForAuthenticatedUserParams {
     armored_public_key: string;
   };
 }
-export type UsersCreateGpgKeyForAuthenticatedUserResponse = S.GpgKey;
+export type UsersCreateGpgKeyForAuthenticatedUserResponse = Schemas.GpgKey;
 export type UsersCreateGpgKeyForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface UsersCreatePublicSshKeyForAuthenticatedUserParams {
   body: {
@@ -70,9 +70,9 @@ export interface UsersCreatePublicSshKeyForAuthenticatedUserParams {
     key: string;
   };
 }
-export type UsersCreatePublicSshKeyForAuthenticatedUserResponse = S.Key;
+export type UsersCreatePublicSshKeyForAuthenticatedUserResponse = Schemas.Key;
 export type UsersCreatePublicSshKeyForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface UsersCreateSshSigningKeyForAuthenticatedUserParams {
   body: {
@@ -83,9 +83,9 @@ export interface UsersCreateSshSigningKeyForAuthenticatedUserParams {
   };
 }
 export type UsersCreateSshSigningKeyForAuthenticatedUserResponse =
-  S.SshSigningKey;
+  Schemas.SshSigningKey;
 export type UsersCreateSshSigningKeyForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface UsersDeleteAttestationsBulkParams extends P.Username {
   body:
@@ -99,19 +99,19 @@ export interface UsersDeleteAttestationsBulkParams extends P.Username {
       };
 }
 export type UsersDeleteAttestationsBulkResponse = void;
-export type UsersDeleteAttestationsBulkError = S.BasicError;
+export type UsersDeleteAttestationsBulkError = Schemas.BasicError;
 
 export interface UsersDeleteAttestationsByIdParams extends P.Username {
   /** Attestation ID */
   attestation_id: number;
 }
 export type UsersDeleteAttestationsByIdResponse = void;
-export type UsersDeleteAttestationsByIdError = S.BasicError;
+export type UsersDeleteAttestationsByIdError = Schemas.BasicError;
 
 export interface UsersDeleteAttestationsBySubjectDigestParams
   extends P.Username, P.SubjectDigest {}
 export type UsersDeleteAttestationsBySubjectDigestResponse = void;
-export type UsersDeleteAttestationsBySubjectDigestError = S.BasicError;
+export type UsersDeleteAttestationsBySubjectDigestError = Schemas.BasicError;
 
 export interface UsersDeleteEmailForAuthenticatedUserParams {
   body?: {
@@ -121,7 +121,7 @@ export interface UsersDeleteEmailForAuthenticatedUserParams {
 }
 export type UsersDeleteEmailForAuthenticatedUserResponse = void;
 export type UsersDeleteEmailForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface UsersDeleteGpgKeyForAuthenticatedUserParams {
   /** The unique identifier of the GPG key. */
@@ -129,12 +129,13 @@ export interface UsersDeleteGpgKeyForAuthenticatedUserParams {
 }
 export type UsersDeleteGpgKeyForAuthenticatedUserResponse = void;
 export type UsersDeleteGpgKeyForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface UsersDeletePublicSshKeyForAuthenticatedUserParams
   extends P.KeyId {}
 export type UsersDeletePublicSshKeyForAuthenticatedUserResponse = void;
-export type UsersDeletePublicSshKeyForAuthenticatedUserError = S.BasicError;
+export type UsersDeletePublicSshKeyForAuthenticatedUserError =
+  Schemas.BasicError;
 
 export interface UsersDeleteSocialAccountForAuthenticatedUserParams {
   body: {
@@ -144,48 +145,49 @@ export interface UsersDeleteSocialAccountForAuthenticatedUserParams {
 }
 export type UsersDeleteSocialAccountForAuthenticatedUserResponse = void;
 export type UsersDeleteSocialAccountForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface UsersDeleteSshSigningKeyForAuthenticatedUserParams {
   /** The unique identifier of the SSH signing key. */
   ssh_signing_key_id: number;
 }
 export type UsersDeleteSshSigningKeyForAuthenticatedUserResponse = void;
-export type UsersDeleteSshSigningKeyForAuthenticatedUserError = S.BasicError;
+export type UsersDeleteSshSigningKeyForAuthenticatedUserError =
+  Schemas.BasicError;
 
 export interface UsersFollowParams extends P.Username {}
 export type UsersFollowResponse = void;
-export type UsersFollowError = S.BasicError | S.ValidationError;
+export type UsersFollowError = Schemas.BasicError | Schemas.ValidationError;
 
 export interface UsersGetAuthenticatedParams {}
 export type UsersGetAuthenticatedResponse =
-  | (S.PrivateUser & {
+  | (Schemas.PrivateUser & {
       user_view_type: "private";
     })
-  | (S.PublicUser & {
+  | (Schemas.PublicUser & {
       user_view_type: "public";
     });
-export type UsersGetAuthenticatedError = S.BasicError;
+export type UsersGetAuthenticatedError = Schemas.BasicError;
 
 export interface UsersGetByIdParams extends P.AccountId {}
 export type UsersGetByIdResponse =
-  | (S.PrivateUser & {
+  | (Schemas.PrivateUser & {
       user_view_type: "private";
     })
-  | (S.PublicUser & {
+  | (Schemas.PublicUser & {
       user_view_type: "public";
     });
-export type UsersGetByIdError = S.BasicError;
+export type UsersGetByIdError = Schemas.BasicError;
 
 export interface UsersGetByUsernameParams extends P.Username {}
 export type UsersGetByUsernameResponse =
-  | (S.PrivateUser & {
+  | (Schemas.PrivateUser & {
       user_view_type: "private";
     })
-  | (S.PublicUser & {
+  | (Schemas.PublicUser & {
       user_view_type: "public";
     });
-export type UsersGetByUsernameError = S.BasicError;
+export type UsersGetByUsernameError = Schemas.BasicError;
 
 export interface UsersGetContextForUserParams extends P.Username {
   /** Identifies which additional information you'd like to receive about the person's hovercard. Can be `organization`, `repository`, `issue`, `pull_request`. **Required** when using `subject_id`. */
@@ -193,33 +195,35 @@ export interface UsersGetContextForUserParams extends P.Username {
   /** Uses the ID for the `subject_type` you specified. **Required** when using `subject_type`. */
   subject_id?: string;
 }
-export type UsersGetContextForUserResponse = S.Hovercard;
-export type UsersGetContextForUserError = S.BasicError | S.ValidationError;
+export type UsersGetContextForUserResponse = Schemas.Hovercard;
+export type UsersGetContextForUserError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface UsersGetGpgKeyForAuthenticatedUserParams {
   /** The unique identifier of the GPG key. */
   gpg_key_id: number;
 }
-export type UsersGetGpgKeyForAuthenticatedUserResponse = S.GpgKey;
-export type UsersGetGpgKeyForAuthenticatedUserError = S.BasicError;
+export type UsersGetGpgKeyForAuthenticatedUserResponse = Schemas.GpgKey;
+export type UsersGetGpgKeyForAuthenticatedUserError = Schemas.BasicError;
 
 export interface UsersGetPublicSshKeyForAuthenticatedUserParams
   extends P.KeyId {}
-export type UsersGetPublicSshKeyForAuthenticatedUserResponse = S.Key;
-export type UsersGetPublicSshKeyForAuthenticatedUserError = S.BasicError;
+export type UsersGetPublicSshKeyForAuthenticatedUserResponse = Schemas.Key;
+export type UsersGetPublicSshKeyForAuthenticatedUserError = Schemas.BasicError;
 
 export interface UsersGetSshSigningKeyForAuthenticatedUserParams {
   /** The unique identifier of the SSH signing key. */
   ssh_signing_key_id: number;
 }
-export type UsersGetSshSigningKeyForAuthenticatedUserResponse = S.SshSigningKey;
-export type UsersGetSshSigningKeyForAuthenticatedUserError = S.BasicError;
+export type UsersGetSshSigningKeyForAuthenticatedUserResponse =
+  Schemas.SshSigningKey;
+export type UsersGetSshSigningKeyForAuthenticatedUserError = Schemas.BasicError;
 
 export interface UsersListParams extends P.PerPage {
   /** A user ID. Only return users with an ID greater than this ID. */
   since?: number;
 }
-export type UsersListResponse = S.SimpleUser[];
+export type UsersListResponse = Schemas.SimpleUser[];
 export type UsersListError = unknown;
 
 export interface UsersListAttestationsParams
@@ -231,8 +235,8 @@ export interface UsersListAttestationsParams
     P.SubjectDigest,
     P.PredicateType {}
 export type UsersListAttestationsResponse =
-  S.ReposListAttestationsResponse | S.EmptyObject | undefined;
-export type UsersListAttestationsError = S.BasicError;
+  Schemas.ReposListAttestationsResponse | Schemas.EmptyObject | undefined;
+export type UsersListAttestationsError = Schemas.BasicError;
 
 export interface UsersListAttestationsBulkParams
   extends P.PerPage, P.Before, P.After, P.Username {
@@ -248,100 +252,106 @@ export interface UsersListAttestationsBulkParams
   };
 }
 export type UsersListAttestationsBulkResponse =
-  S.OrgsListAttestationsBulkResponse;
+  Schemas.OrgsListAttestationsBulkResponse;
 export type UsersListAttestationsBulkError = unknown;
 
 export interface UsersListBlockedByAuthenticatedUserParams
   extends P.PerPage, P.Page {}
-export type UsersListBlockedByAuthenticatedUserResponse = S.SimpleUser[];
-export type UsersListBlockedByAuthenticatedUserError = S.BasicError;
-export type UsersListBlockedByAuthenticatedUserItem = S.SimpleUser;
+export type UsersListBlockedByAuthenticatedUserResponse = Schemas.SimpleUser[];
+export type UsersListBlockedByAuthenticatedUserError = Schemas.BasicError;
+export type UsersListBlockedByAuthenticatedUserItem = Schemas.SimpleUser;
 
 export interface UsersListEmailsForAuthenticatedUserParams
   extends P.PerPage, P.Page {}
-export type UsersListEmailsForAuthenticatedUserResponse = S.Email[];
-export type UsersListEmailsForAuthenticatedUserError = S.BasicError;
-export type UsersListEmailsForAuthenticatedUserItem = S.Email;
+export type UsersListEmailsForAuthenticatedUserResponse = Schemas.Email[];
+export type UsersListEmailsForAuthenticatedUserError = Schemas.BasicError;
+export type UsersListEmailsForAuthenticatedUserItem = Schemas.Email;
 
 export interface UsersListFollowedByAuthenticatedUserParams
   extends P.PerPage, P.Page {}
-export type UsersListFollowedByAuthenticatedUserResponse = S.SimpleUser[];
-export type UsersListFollowedByAuthenticatedUserError = S.BasicError;
-export type UsersListFollowedByAuthenticatedUserItem = S.SimpleUser;
+export type UsersListFollowedByAuthenticatedUserResponse = Schemas.SimpleUser[];
+export type UsersListFollowedByAuthenticatedUserError = Schemas.BasicError;
+export type UsersListFollowedByAuthenticatedUserItem = Schemas.SimpleUser;
 
 export interface UsersListFollowersForAuthenticatedUserParams
   extends P.PerPage, P.Page {}
-export type UsersListFollowersForAuthenticatedUserResponse = S.SimpleUser[];
-export type UsersListFollowersForAuthenticatedUserError = S.BasicError;
-export type UsersListFollowersForAuthenticatedUserItem = S.SimpleUser;
+export type UsersListFollowersForAuthenticatedUserResponse =
+  Schemas.SimpleUser[];
+export type UsersListFollowersForAuthenticatedUserError = Schemas.BasicError;
+export type UsersListFollowersForAuthenticatedUserItem = Schemas.SimpleUser;
 
 export interface UsersListFollowersForUserParams
   extends P.Username, P.PerPage, P.Page {}
-export type UsersListFollowersForUserResponse = S.SimpleUser[];
+export type UsersListFollowersForUserResponse = Schemas.SimpleUser[];
 export type UsersListFollowersForUserError = unknown;
-export type UsersListFollowersForUserItem = S.SimpleUser;
+export type UsersListFollowersForUserItem = Schemas.SimpleUser;
 
 export interface UsersListFollowingForUserParams
   extends P.Username, P.PerPage, P.Page {}
-export type UsersListFollowingForUserResponse = S.SimpleUser[];
+export type UsersListFollowingForUserResponse = Schemas.SimpleUser[];
 export type UsersListFollowingForUserError = unknown;
-export type UsersListFollowingForUserItem = S.SimpleUser;
+export type UsersListFollowingForUserItem = Schemas.SimpleUser;
 
 export interface UsersListGpgKeysForAuthenticatedUserParams
   extends P.PerPage, P.Page {}
-export type UsersListGpgKeysForAuthenticatedUserResponse = S.GpgKey[];
-export type UsersListGpgKeysForAuthenticatedUserError = S.BasicError;
-export type UsersListGpgKeysForAuthenticatedUserItem = S.GpgKey;
+export type UsersListGpgKeysForAuthenticatedUserResponse = Schemas.GpgKey[];
+export type UsersListGpgKeysForAuthenticatedUserError = Schemas.BasicError;
+export type UsersListGpgKeysForAuthenticatedUserItem = Schemas.GpgKey;
 
 export interface UsersListGpgKeysForUserParams
   extends P.Username, P.PerPage, P.Page {}
-export type UsersListGpgKeysForUserResponse = S.GpgKey[];
+export type UsersListGpgKeysForUserResponse = Schemas.GpgKey[];
 export type UsersListGpgKeysForUserError = unknown;
-export type UsersListGpgKeysForUserItem = S.GpgKey;
+export type UsersListGpgKeysForUserItem = Schemas.GpgKey;
 
 export interface UsersListPublicEmailsForAuthenticatedUserParams
   extends P.PerPage, P.Page {}
-export type UsersListPublicEmailsForAuthenticatedUserResponse = S.Email[];
-export type UsersListPublicEmailsForAuthenticatedUserError = S.BasicError;
-export type UsersListPublicEmailsForAuthenticatedUserItem = S.Email;
+export type UsersListPublicEmailsForAuthenticatedUserResponse = Schemas.Email[];
+export type UsersListPublicEmailsForAuthenticatedUserError = Schemas.BasicError;
+export type UsersListPublicEmailsForAuthenticatedUserItem = Schemas.Email;
 
 export interface UsersListPublicKeysForUserParams
   extends P.Username, P.PerPage, P.Page {}
-export type UsersListPublicKeysForUserResponse = S.KeySimple[];
+export type UsersListPublicKeysForUserResponse = Schemas.KeySimple[];
 export type UsersListPublicKeysForUserError = unknown;
-export type UsersListPublicKeysForUserItem = S.KeySimple;
+export type UsersListPublicKeysForUserItem = Schemas.KeySimple;
 
 export interface UsersListPublicSshKeysForAuthenticatedUserParams
   extends P.PerPage, P.Page {}
-export type UsersListPublicSshKeysForAuthenticatedUserResponse = S.Key[];
-export type UsersListPublicSshKeysForAuthenticatedUserError = S.BasicError;
-export type UsersListPublicSshKeysForAuthenticatedUserItem = S.Key;
+export type UsersListPublicSshKeysForAuthenticatedUserResponse = Schemas.Key[];
+export type UsersListPublicSshKeysForAuthenticatedUserError =
+  Schemas.BasicError;
+export type UsersListPublicSshKeysForAuthenticatedUserItem = Schemas.Key;
 
 export interface UsersListSocialAccountsForAuthenticatedUserParams
   extends P.PerPage, P.Page {}
 export type UsersListSocialAccountsForAuthenticatedUserResponse =
-  S.SocialAccount[];
-export type UsersListSocialAccountsForAuthenticatedUserError = S.BasicError;
-export type UsersListSocialAccountsForAuthenticatedUserItem = S.SocialAccount;
+  Schemas.SocialAccount[];
+export type UsersListSocialAccountsForAuthenticatedUserError =
+  Schemas.BasicError;
+export type UsersListSocialAccountsForAuthenticatedUserItem =
+  Schemas.SocialAccount;
 
 export interface UsersListSocialAccountsForUserParams
   extends P.Username, P.PerPage, P.Page {}
-export type UsersListSocialAccountsForUserResponse = S.SocialAccount[];
+export type UsersListSocialAccountsForUserResponse = Schemas.SocialAccount[];
 export type UsersListSocialAccountsForUserError = unknown;
-export type UsersListSocialAccountsForUserItem = S.SocialAccount;
+export type UsersListSocialAccountsForUserItem = Schemas.SocialAccount;
 
 export interface UsersListSshSigningKeysForAuthenticatedUserParams
   extends P.PerPage, P.Page {}
 export type UsersListSshSigningKeysForAuthenticatedUserResponse =
-  S.SshSigningKey[];
-export type UsersListSshSigningKeysForAuthenticatedUserError = S.BasicError;
-export type UsersListSshSigningKeysForAuthenticatedUserItem = S.SshSigningKey;
+  Schemas.SshSigningKey[];
+export type UsersListSshSigningKeysForAuthenticatedUserError =
+  Schemas.BasicError;
+export type UsersListSshSigningKeysForAuthenticatedUserItem =
+  Schemas.SshSigningKey;
 
 export interface UsersListSshSigningKeysForUserParams
   extends P.Username, P.PerPage, P.Page {}
-export type UsersListSshSigningKeysForUserResponse = S.SshSigningKey[];
+export type UsersListSshSigningKeysForUserResponse = Schemas.SshSigningKey[];
 export type UsersListSshSigningKeysForUserError = unknown;
-export type UsersListSshSigningKeysForUserItem = S.SshSigningKey;
+export type UsersListSshSigningKeysForUserItem = Schemas.SshSigningKey;
 
 export interface UsersSetPrimaryEmailVisibilityForAuthenticatedUserParams {
   body: {
@@ -350,17 +360,17 @@ export interface UsersSetPrimaryEmailVisibilityForAuthenticatedUserParams {
   };
 }
 export type UsersSetPrimaryEmailVisibilityForAuthenticatedUserResponse =
-  S.Email[];
+  Schemas.Email[];
 export type UsersSetPrimaryEmailVisibilityForAuthenticatedUserError =
-  S.BasicError | S.ValidationError;
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface UsersUnblockParams extends P.Username {}
 export type UsersUnblockResponse = void;
-export type UsersUnblockError = S.BasicError;
+export type UsersUnblockError = Schemas.BasicError;
 
 export interface UsersUnfollowParams extends P.Username {}
 export type UsersUnfollowResponse = void;
-export type UsersUnfollowError = S.BasicError;
+export type UsersUnfollowError = Schemas.BasicError;
 
 export interface UsersUpdateAuthenticatedParams {
   body?: {
@@ -382,8 +392,9 @@ export interface UsersUpdateAuthenticatedParams {
     bio?: string;
   };
 }
-export type UsersUpdateAuthenticatedResponse = S.PrivateUser;
-export type UsersUpdateAuthenticatedError = S.BasicError | S.ValidationError;
+export type UsersUpdateAuthenticatedResponse = Schemas.PrivateUser;
+export type UsersUpdateAuthenticatedError =
+  Schemas.BasicError | Schemas.ValidationError;
 
 export interface UsersMethods {
   /**

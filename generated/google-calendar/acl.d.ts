@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AclDeleteParams
   extends
@@ -26,16 +26,16 @@ export interface AclGetParams
     P.UserIp,
     P.CalendarId,
     P.RuleId {}
-export type AclGetResponse = S.AclRule;
+export type AclGetResponse = Schemas.AclRule;
 export type AclGetError = unknown;
 
 export interface AclInsertParams
   extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {
   /** Whether to send notifications about the calendar sharing change. Optional. The default is True. */
   sendNotifications?: boolean;
-  body?: S.AclRule;
+  body?: Schemas.AclRule;
 }
-export type AclInsertResponse = S.AclRule;
+export type AclInsertResponse = Schemas.AclRule;
 export type AclInsertError = unknown;
 
 export interface AclListParams
@@ -58,9 +58,9 @@ export interface AclListParams
    */
   syncToken?: string;
 }
-export type AclListResponse = S.Acl;
+export type AclListResponse = Schemas.Acl;
 export type AclListError = unknown;
-export type AclListItem = S.AclRule;
+export type AclListItem = Schemas.AclRule;
 
 export interface AclPatchParams
   extends
@@ -73,9 +73,9 @@ export interface AclPatchParams
     P.RuleId {
   /** Whether to send notifications about the calendar sharing change. Note that there are no notifications on access removal. Optional. The default is True. */
   sendNotifications?: boolean;
-  body?: S.AclRule;
+  body?: Schemas.AclRule;
 }
-export type AclPatchResponse = S.AclRule;
+export type AclPatchResponse = Schemas.AclRule;
 export type AclPatchError = unknown;
 
 export interface AclUpdateParams
@@ -89,9 +89,9 @@ export interface AclUpdateParams
     P.RuleId {
   /** Whether to send notifications about the calendar sharing change. Note that there are no notifications on access removal. Optional. The default is True. */
   sendNotifications?: boolean;
-  body?: S.AclRule;
+  body?: Schemas.AclRule;
 }
-export type AclUpdateResponse = S.AclRule;
+export type AclUpdateResponse = Schemas.AclRule;
 export type AclUpdateError = unknown;
 
 export interface AclWatchParams
@@ -113,9 +113,9 @@ export interface AclWatchParams
    * Optional. The default is to return all entries.
    */
   syncToken?: string;
-  body?: S.Channel;
+  body?: Schemas.Channel;
 }
-export type AclWatchResponse = S.Channel;
+export type AclWatchResponse = Schemas.Channel;
 export type AclWatchError = unknown;
 
 export interface AclMethods {

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CalendarListDeleteParams
   extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {}
@@ -12,7 +12,7 @@ export type CalendarListDeleteError = unknown;
 
 export interface CalendarListGetParams
   extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {}
-export type CalendarListGetResponse = S.CalendarListEntry;
+export type CalendarListGetResponse = Schemas.CalendarListEntry;
 export type CalendarListGetError = unknown;
 
 export interface CalendarListInsertParams
@@ -23,9 +23,9 @@ export interface CalendarListInsertParams
     P.QuotaUser,
     P.UserIp,
     P.ColorRgbFormat {
-  body?: S.CalendarListEntry;
+  body?: Schemas.CalendarListEntry;
 }
-export type CalendarListInsertResponse = S.CalendarListEntry;
+export type CalendarListInsertResponse = Schemas.CalendarListEntry;
 export type CalendarListInsertError = unknown;
 
 export interface CalendarListListParams
@@ -52,9 +52,9 @@ export interface CalendarListListParams
    */
   syncToken?: string;
 }
-export type CalendarListListResponse = S.CalendarList;
+export type CalendarListListResponse = Schemas.CalendarList;
 export type CalendarListListError = unknown;
-export type CalendarListListItem = S.CalendarListEntry;
+export type CalendarListListItem = Schemas.CalendarListEntry;
 
 export interface CalendarListPatchParams
   extends
@@ -65,9 +65,9 @@ export interface CalendarListPatchParams
     P.UserIp,
     P.CalendarId,
     P.ColorRgbFormat {
-  body?: S.CalendarListEntry;
+  body?: Schemas.CalendarListEntry;
 }
-export type CalendarListPatchResponse = S.CalendarListEntry;
+export type CalendarListPatchResponse = Schemas.CalendarListEntry;
 export type CalendarListPatchError = unknown;
 
 export interface CalendarListUpdateParams
@@ -79,9 +79,9 @@ export interface CalendarListUpdateParams
     P.UserIp,
     P.CalendarId,
     P.ColorRgbFormat {
-  body?: S.CalendarListEntry;
+  body?: Schemas.CalendarListEntry;
 }
-export type CalendarListUpdateResponse = S.CalendarListEntry;
+export type CalendarListUpdateResponse = Schemas.CalendarListEntry;
 export type CalendarListUpdateError = unknown;
 
 export interface CalendarListWatchParams
@@ -107,9 +107,9 @@ export interface CalendarListWatchParams
    * Optional. The default is to return all entries.
    */
   syncToken?: string;
-  body?: S.Channel;
+  body?: Schemas.Channel;
 }
-export type CalendarListWatchResponse = S.Channel;
+export type CalendarListWatchResponse = Schemas.Channel;
 export type CalendarListWatchError = unknown;
 
 export interface CalendarListMethods {

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CalendarsClearParams
   extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {}
@@ -17,28 +17,28 @@ export type CalendarsDeleteError = unknown;
 
 export interface CalendarsGetParams
   extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {}
-export type CalendarsGetResponse = S.Calendar;
+export type CalendarsGetResponse = Schemas.Calendar;
 export type CalendarsGetError = unknown;
 
 export interface CalendarsInsertParams
   extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp {
-  body?: S.Calendar;
+  body?: Schemas.Calendar;
 }
-export type CalendarsInsertResponse = S.Calendar;
+export type CalendarsInsertResponse = Schemas.Calendar;
 export type CalendarsInsertError = unknown;
 
 export interface CalendarsPatchParams
   extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {
-  body?: S.Calendar;
+  body?: Schemas.Calendar;
 }
-export type CalendarsPatchResponse = S.Calendar;
+export type CalendarsPatchResponse = Schemas.Calendar;
 export type CalendarsPatchError = unknown;
 
 export interface CalendarsUpdateParams
   extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.CalendarId {
-  body?: S.Calendar;
+  body?: Schemas.Calendar;
 }
-export type CalendarsUpdateResponse = S.Calendar;
+export type CalendarsUpdateResponse = Schemas.Calendar;
 export type CalendarsUpdateError = unknown;
 
 export interface CalendarsMethods {

@@ -3,11 +3,11 @@
 
 import type { MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ChannelsStopParams
   extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp {
-  body?: S.Channel;
+  body?: Schemas.Channel;
 }
 export type ChannelsStopResponse = void;
 export type ChannelsStopError = unknown;

@@ -3,11 +3,11 @@
 
 import type { MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ColorsGetParams
   extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp {}
-export type ColorsGetResponse = S.Colors;
+export type ColorsGetResponse = Schemas.Colors;
 export type ColorsGetError = unknown;
 
 export interface ColorsMethods {

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface EventsDeleteParams
   extends
@@ -38,7 +38,7 @@ export interface EventsGetParams
     P.AlwaysIncludeEmail,
     P.MaxAttendees,
     P.TimeZone {}
-export type EventsGetResponse = S.EventSchema;
+export type EventsGetResponse = Schemas.EventSchema;
 export type EventsGetError = unknown;
 
 export interface EventsImportParams
@@ -51,9 +51,9 @@ export interface EventsImportParams
     P.CalendarId,
     P.ConferenceDataVersion,
     P.SupportsAttachments {
-  body?: S.EventSchema;
+  body?: Schemas.EventSchema;
 }
-export type EventsImportResponse = S.EventSchema;
+export type EventsImportResponse = Schemas.EventSchema;
 export type EventsImportError = unknown;
 
 export interface EventsInsertParams
@@ -75,9 +75,9 @@ export interface EventsInsertParams
   sendNotifications?: boolean;
   /** Whether to send notifications about the creation of the new event. Note that some emails might still be sent. The default is false. */
   sendUpdates?: "all" | "externalOnly" | "none";
-  body?: S.EventSchema;
+  body?: Schemas.EventSchema;
 }
-export type EventsInsertResponse = S.EventSchema;
+export type EventsInsertResponse = Schemas.EventSchema;
 export type EventsInsertError = unknown;
 
 export interface EventsInstancesParams
@@ -105,9 +105,9 @@ export interface EventsInstancesParams
   /** Lower bound (inclusive) for an event's end time to filter by. Optional. The default is not to filter by end time. Must be an RFC3339 timestamp with mandatory time zone offset. */
   timeMin?: string;
 }
-export type EventsInstancesResponse = S.Events;
+export type EventsInstancesResponse = Schemas.Events;
 export type EventsInstancesError = unknown;
-export type EventsInstancesItem = S.EventSchema;
+export type EventsInstancesItem = Schemas.EventSchema;
 
 export interface EventsListParams
   extends
@@ -181,9 +181,9 @@ export interface EventsListParams
   /** Lower bound for an event's last modification time (as a RFC3339 timestamp) to filter by. When specified, entries deleted since this time will always be included regardless of showDeleted. Optional. The default is not to filter by last modification time. */
   updatedMin?: string;
 }
-export type EventsListResponse = S.Events;
+export type EventsListResponse = Schemas.Events;
 export type EventsListError = unknown;
-export type EventsListItem = S.EventSchema;
+export type EventsListItem = Schemas.EventSchema;
 
 export interface EventsMoveParams
   extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp, P.EventId {
@@ -200,7 +200,7 @@ export interface EventsMoveParams
   /** Guests who should receive notifications about the change of the event's organizer. */
   sendUpdates?: "all" | "externalOnly" | "none";
 }
-export type EventsMoveResponse = S.EventSchema;
+export type EventsMoveResponse = Schemas.EventSchema;
 export type EventsMoveError = unknown;
 
 export interface EventsPatchParams
@@ -224,9 +224,9 @@ export interface EventsPatchParams
   sendNotifications?: boolean;
   /** Guests who should receive notifications about the event update (for example, title changes, etc.). */
   sendUpdates?: "all" | "externalOnly" | "none";
-  body?: S.EventSchema;
+  body?: Schemas.EventSchema;
 }
-export type EventsPatchResponse = S.EventSchema;
+export type EventsPatchResponse = Schemas.EventSchema;
 export type EventsPatchError = unknown;
 
 export interface EventsQuickAddParams
@@ -242,7 +242,7 @@ export interface EventsQuickAddParams
   /** Guests who should receive notifications about the creation of the new event. */
   sendUpdates?: "all" | "externalOnly" | "none";
 }
-export type EventsQuickAddResponse = S.EventSchema;
+export type EventsQuickAddResponse = Schemas.EventSchema;
 export type EventsQuickAddError = unknown;
 
 export interface EventsUpdateParams
@@ -266,9 +266,9 @@ export interface EventsUpdateParams
   sendNotifications?: boolean;
   /** Guests who should receive notifications about the event update (for example, title changes, etc.). */
   sendUpdates?: "all" | "externalOnly" | "none";
-  body?: S.EventSchema;
+  body?: Schemas.EventSchema;
 }
-export type EventsUpdateResponse = S.EventSchema;
+export type EventsUpdateResponse = Schemas.EventSchema;
 export type EventsUpdateError = unknown;
 
 export interface EventsWatchParams
@@ -342,9 +342,9 @@ export interface EventsWatchParams
   timeMin?: string;
   /** Lower bound for an event's last modification time (as a RFC3339 timestamp) to filter by. When specified, entries deleted since this time will always be included regardless of showDeleted. Optional. The default is not to filter by last modification time. */
   updatedMin?: string;
-  body?: S.Channel;
+  body?: Schemas.Channel;
 }
-export type EventsWatchResponse = S.Channel;
+export type EventsWatchResponse = Schemas.Channel;
 export type EventsWatchError = unknown;
 
 export interface EventsMethods {

@@ -3,13 +3,13 @@
 
 import type { MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface FreebusyQueryParams
   extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp {
-  body?: S.FreeBusyRequest;
+  body?: Schemas.FreeBusyRequest;
 }
-export type FreebusyQueryResponse = S.FreeBusyResponse;
+export type FreebusyQueryResponse = Schemas.FreeBusyResponse;
 export type FreebusyQueryError = unknown;
 
 export interface FreebusyMethods {

@@ -3,14 +3,14 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface SettingsGetParams
   extends P.Alt, P.Fields, P.PrettyPrint, P.QuotaUser, P.UserIp {
   /** The id of the user setting. */
   setting: string;
 }
-export type SettingsGetResponse = S.Setting;
+export type SettingsGetResponse = Schemas.Setting;
 export type SettingsGetError = unknown;
 
 export interface SettingsListParams
@@ -30,9 +30,9 @@ export interface SettingsListParams
    */
   syncToken?: string;
 }
-export type SettingsListResponse = S.Settings;
+export type SettingsListResponse = Schemas.Settings;
 export type SettingsListError = unknown;
-export type SettingsListItem = S.Setting;
+export type SettingsListItem = Schemas.Setting;
 
 export interface SettingsWatchParams
   extends
@@ -50,9 +50,9 @@ export interface SettingsWatchParams
    * Optional. The default is to return all entries.
    */
   syncToken?: string;
-  body?: S.Channel;
+  body?: Schemas.Channel;
 }
-export type SettingsWatchResponse = S.Channel;
+export type SettingsWatchResponse = Schemas.Channel;
 export type SettingsWatchError = unknown;
 
 export interface SettingsMethods {

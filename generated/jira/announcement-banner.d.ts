@@ -2,18 +2,18 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AnnouncementBannerGetBannerParams {}
 export type AnnouncementBannerGetBannerResponse =
-  S.AnnouncementBannerConfiguration;
-export type AnnouncementBannerGetBannerError = S.ErrorCollection;
+  Schemas.AnnouncementBannerConfiguration;
+export type AnnouncementBannerGetBannerError = Schemas.ErrorCollection;
 
 export interface AnnouncementBannerSetBannerParams {
-  body: S.AnnouncementBannerConfigurationUpdate;
+  body: Schemas.AnnouncementBannerConfigurationUpdate;
 }
 export type AnnouncementBannerSetBannerResponse = unknown;
-export type AnnouncementBannerSetBannerError = S.ErrorCollection;
+export type AnnouncementBannerSetBannerError = Schemas.ErrorCollection;
 
 export interface AnnouncementBannerMethods {
   /**

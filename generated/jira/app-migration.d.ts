@@ -2,12 +2,12 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AppMigrationAppIssueFieldValueUpdateResourceUpdateIssueFieldsPutParams {
   /** The ID of the transfer. */
   "Atlassian-Transfer-Id": string;
-  body: S.ConnectCustomFieldValuesInput;
+  body: Schemas.ConnectCustomFieldValuesInput;
 }
 export type AppMigrationAppIssueFieldValueUpdateResourceUpdateIssueFieldsPutResponse =
   unknown;
@@ -28,7 +28,7 @@ export interface AppMigrationMigrationResourceUpdateEntityPropertiesValuePutPara
     | "WorklogProperty"
     | "BoardProperty"
     | "SprintProperty";
-  body: S.EntityPropertyDetails[];
+  body: Schemas.EntityPropertyDetails[];
 }
 export type AppMigrationMigrationResourceUpdateEntityPropertiesValuePutResponse =
   void;
@@ -38,10 +38,10 @@ export type AppMigrationMigrationResourceUpdateEntityPropertiesValuePutError =
 export interface AppMigrationMigrationResourceWorkflowRuleSearchPostParams {
   /** The app migration transfer ID. */
   "Atlassian-Transfer-Id": string;
-  body: S.WorkflowRulesSearch;
+  body: Schemas.WorkflowRulesSearch;
 }
 export type AppMigrationMigrationResourceWorkflowRuleSearchPostResponse =
-  S.WorkflowRulesSearchDetails;
+  Schemas.WorkflowRulesSearchDetails;
 export type AppMigrationMigrationResourceWorkflowRuleSearchPostError = unknown;
 
 export interface AppMigrationMethods {

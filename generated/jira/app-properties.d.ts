@@ -3,37 +3,37 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AppPropertiesAddonPropertiesResourceDeleteAddonPropertyDeleteParams
   extends P.AddonKey, P.PropertyKey {}
 export type AppPropertiesAddonPropertiesResourceDeleteAddonPropertyDeleteResponse =
   void;
 export type AppPropertiesAddonPropertiesResourceDeleteAddonPropertyDeleteError =
-  S.OperationMessage;
+  Schemas.OperationMessage;
 
 export interface AppPropertiesAddonPropertiesResourceGetAddonPropertiesGetParams
   extends P.AddonKey {}
 export type AppPropertiesAddonPropertiesResourceGetAddonPropertiesGetResponse =
-  S.PropertyKeys;
+  Schemas.PropertyKeys;
 export type AppPropertiesAddonPropertiesResourceGetAddonPropertiesGetError =
-  S.OperationMessage;
+  Schemas.OperationMessage;
 
 export interface AppPropertiesAddonPropertiesResourceGetAddonPropertyGetParams
   extends P.AddonKey, P.PropertyKey {}
 export type AppPropertiesAddonPropertiesResourceGetAddonPropertyGetResponse =
-  S.EntityProperty;
+  Schemas.EntityProperty;
 export type AppPropertiesAddonPropertiesResourceGetAddonPropertyGetError =
-  S.OperationMessage;
+  Schemas.OperationMessage;
 
 export interface AppPropertiesAddonPropertiesResourcePutAddonPropertyPutParams
   extends P.AddonKey, P.PropertyKey {
   body: unknown;
 }
 export type AppPropertiesAddonPropertiesResourcePutAddonPropertyPutResponse =
-  S.OperationMessage;
+  Schemas.OperationMessage;
 export type AppPropertiesAddonPropertiesResourcePutAddonPropertyPutError =
-  S.OperationMessage;
+  Schemas.OperationMessage;
 
 export interface AppPropertiesMethods {
   /**

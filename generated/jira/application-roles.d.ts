@@ -2,18 +2,19 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ApplicationRolesGetAllApplicationRolesParams {}
 export type ApplicationRolesGetAllApplicationRolesResponse =
-  S.ApplicationRole[];
+  Schemas.ApplicationRole[];
 export type ApplicationRolesGetAllApplicationRolesError = unknown;
 
 export interface ApplicationRolesGetApplicationRoleParams {
   /** The key of the application role. Use the [Get all application roles](#api-rest-api-3-applicationrole-get) operation to get the key for each application role. */
   key: string;
 }
-export type ApplicationRolesGetApplicationRoleResponse = S.ApplicationRole;
+export type ApplicationRolesGetApplicationRoleResponse =
+  Schemas.ApplicationRole;
 export type ApplicationRolesGetApplicationRoleError = unknown;
 
 export interface ApplicationRolesMethods {

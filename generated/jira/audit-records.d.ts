@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AuditRecordsGetAuditRecordsParams {
   /**
@@ -22,7 +22,7 @@ export interface AuditRecordsGetAuditRecordsParams {
   /** The date and time on or before which returned audit results must have been created. If `from` is provided `to` must be after `from` or no audit records are returned. */
   to?: string;
 }
-export type AuditRecordsGetAuditRecordsResponse = S.AuditRecords;
+export type AuditRecordsGetAuditRecordsResponse = Schemas.AuditRecords;
 export type AuditRecordsGetAuditRecordsError = unknown;
 
 export interface AuditRecordsMethods {

@@ -3,7 +3,7 @@
 
 import type { BinaryInput, Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AvatarsDeleteAvatarParams extends P.Type2, P.Id12 {
   /** The ID of the item the avatar is associated with. */
@@ -16,13 +16,13 @@ export interface AvatarsGetAllSystemAvatarsParams {
   /** The avatar type. */
   type: "issuetype" | "project" | "user";
 }
-export type AvatarsGetAllSystemAvatarsResponse = S.SystemAvatars;
+export type AvatarsGetAllSystemAvatarsResponse = Schemas.SystemAvatars;
 export type AvatarsGetAllSystemAvatarsError = unknown;
 
 export interface AvatarsGetAvatarImageByIDParams
   extends P.Type, P.Id12, P.Size, P.Format {}
 export type AvatarsGetAvatarImageByIDResponse = Record<string, unknown>;
-export type AvatarsGetAvatarImageByIDError = S.ErrorCollection;
+export type AvatarsGetAvatarImageByIDError = Schemas.ErrorCollection;
 
 export interface AvatarsGetAvatarImageByOwnerParams
   extends P.Type, P.Size, P.Format {
@@ -30,18 +30,18 @@ export interface AvatarsGetAvatarImageByOwnerParams
   entityId: string;
 }
 export type AvatarsGetAvatarImageByOwnerResponse = Record<string, unknown>;
-export type AvatarsGetAvatarImageByOwnerError = S.ErrorCollection;
+export type AvatarsGetAvatarImageByOwnerError = Schemas.ErrorCollection;
 
 export interface AvatarsGetAvatarImageByTypeParams
   extends P.Type, P.Size, P.Format {}
 export type AvatarsGetAvatarImageByTypeResponse = Record<string, unknown>;
-export type AvatarsGetAvatarImageByTypeError = S.ErrorCollection;
+export type AvatarsGetAvatarImageByTypeError = Schemas.ErrorCollection;
 
 export interface AvatarsGetAvatarsParams extends P.Type2 {
   /** The ID of the item the avatar is associated with. */
   entityId: string;
 }
-export type AvatarsGetAvatarsResponse = S.Avatars;
+export type AvatarsGetAvatarsResponse = Schemas.Avatars;
 export type AvatarsGetAvatarsError = unknown;
 
 export interface AvatarsStoreAvatarParams extends P.Type2, P.X, P.Y {
@@ -51,7 +51,7 @@ export interface AvatarsStoreAvatarParams extends P.Type2, P.X, P.Y {
   size: number;
   body: BinaryInput;
 }
-export type AvatarsStoreAvatarResponse = S.Avatar;
+export type AvatarsStoreAvatarResponse = Schemas.Avatar;
 export type AvatarsStoreAvatarError = unknown;
 
 export interface AvatarsMethods {

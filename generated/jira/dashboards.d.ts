@@ -3,35 +3,35 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface DashboardsAddGadgetParams extends P.DashboardId {
-  body: S.DashboardGadgetSettingsInput;
+  body: Schemas.DashboardGadgetSettingsInput;
 }
-export type DashboardsAddGadgetResponse = S.DashboardGadget;
-export type DashboardsAddGadgetError = S.ErrorCollection;
+export type DashboardsAddGadgetResponse = Schemas.DashboardGadget;
+export type DashboardsAddGadgetError = Schemas.ErrorCollection;
 
 export interface DashboardsCopyDashboardParams {
   id: string;
   /** Dashboard details. */
-  body: S.DashboardDetailsInput;
+  body: Schemas.DashboardDetailsInput;
 }
-export type DashboardsCopyDashboardResponse = S.Dashboard;
-export type DashboardsCopyDashboardError = S.ErrorCollection;
+export type DashboardsCopyDashboardResponse = Schemas.Dashboard;
+export type DashboardsCopyDashboardError = Schemas.ErrorCollection;
 
 export interface DashboardsCreateDashboardParams {
   /** Dashboard details. */
-  body: S.DashboardDetailsInput;
+  body: Schemas.DashboardDetailsInput;
 }
-export type DashboardsCreateDashboardResponse = S.Dashboard;
-export type DashboardsCreateDashboardError = S.ErrorCollection;
+export type DashboardsCreateDashboardResponse = Schemas.Dashboard;
+export type DashboardsCreateDashboardError = Schemas.ErrorCollection;
 
 export interface DashboardsDeleteDashboardParams {
   /** The ID of the dashboard. */
   id: string;
 }
 export type DashboardsDeleteDashboardResponse = void;
-export type DashboardsDeleteDashboardError = S.ErrorCollection;
+export type DashboardsDeleteDashboardError = Schemas.ErrorCollection;
 
 export interface DashboardsDeleteDashboardItemPropertyParams
   extends P.DashboardId2, P.ItemId {
@@ -43,8 +43,9 @@ export type DashboardsDeleteDashboardItemPropertyError = unknown;
 
 export interface DashboardsGetAllAvailableDashboardGadgetsParams {}
 export type DashboardsGetAllAvailableDashboardGadgetsResponse =
-  S.AvailableDashboardGadgetsResponse;
-export type DashboardsGetAllAvailableDashboardGadgetsError = S.ErrorCollection;
+  Schemas.AvailableDashboardGadgetsResponse;
+export type DashboardsGetAllAvailableDashboardGadgetsError =
+  Schemas.ErrorCollection;
 
 export interface DashboardsGetAllDashboardsParams extends P.StartAt {
   /**
@@ -60,9 +61,9 @@ export interface DashboardsGetAllDashboardsParams extends P.StartAt {
    */
   maxResults?: number;
 }
-export type DashboardsGetAllDashboardsResponse = S.PageOfDashboards;
-export type DashboardsGetAllDashboardsError = S.ErrorCollection;
-export type DashboardsGetAllDashboardsItem = S.Dashboard;
+export type DashboardsGetAllDashboardsResponse = Schemas.PageOfDashboards;
+export type DashboardsGetAllDashboardsError = Schemas.ErrorCollection;
+export type DashboardsGetAllDashboardsItem = Schemas.Dashboard;
 
 export interface DashboardsGetAllGadgetsParams extends P.DashboardId {
   /** The list of gadgets module keys. To include multiple module keys, separate module keys with ampersand: `moduleKey=key:one&moduleKey=key:two`. */
@@ -72,27 +73,28 @@ export interface DashboardsGetAllGadgetsParams extends P.DashboardId {
   /** The list of gadgets IDs. To include multiple IDs, separate IDs with ampersand: `gadgetId=10000&gadgetId=10001`. */
   gadgetId?: number[];
 }
-export type DashboardsGetAllGadgetsResponse = S.DashboardGadgetResponse;
-export type DashboardsGetAllGadgetsError = S.ErrorCollection;
+export type DashboardsGetAllGadgetsResponse = Schemas.DashboardGadgetResponse;
+export type DashboardsGetAllGadgetsError = Schemas.ErrorCollection;
 
 export interface DashboardsGetDashboardParams {
   /** The ID of the dashboard. */
   id: string;
 }
-export type DashboardsGetDashboardResponse = S.Dashboard;
-export type DashboardsGetDashboardError = S.ErrorCollection;
+export type DashboardsGetDashboardResponse = Schemas.Dashboard;
+export type DashboardsGetDashboardError = Schemas.ErrorCollection;
 
 export interface DashboardsGetDashboardItemPropertyParams
   extends P.DashboardId2, P.ItemId {
   /** The key of the dashboard item property. */
   propertyKey: string;
 }
-export type DashboardsGetDashboardItemPropertyResponse = S.EntityProperty;
+export type DashboardsGetDashboardItemPropertyResponse = Schemas.EntityProperty;
 export type DashboardsGetDashboardItemPropertyError = unknown;
 
 export interface DashboardsGetDashboardItemPropertyKeysParams
   extends P.DashboardId2, P.ItemId {}
-export type DashboardsGetDashboardItemPropertyKeysResponse = S.PropertyKeys;
+export type DashboardsGetDashboardItemPropertyKeysResponse =
+  Schemas.PropertyKeys;
 export type DashboardsGetDashboardItemPropertyKeysError = unknown;
 
 export interface DashboardsGetDashboardsPaginatedParams
@@ -158,16 +160,17 @@ export interface DashboardsGetDashboardsPaginatedParams
    */
   expand?: string;
 }
-export type DashboardsGetDashboardsPaginatedResponse = S.PageBeanDashboard;
-export type DashboardsGetDashboardsPaginatedError = S.ErrorCollection;
-export type DashboardsGetDashboardsPaginatedItem = S.Dashboard;
+export type DashboardsGetDashboardsPaginatedResponse =
+  Schemas.PageBeanDashboard;
+export type DashboardsGetDashboardsPaginatedError = Schemas.ErrorCollection;
+export type DashboardsGetDashboardsPaginatedItem = Schemas.Dashboard;
 
 export interface DashboardsRemoveGadgetParams extends P.DashboardId {
   /** The ID of the gadget. */
   gadgetId: number;
 }
 export type DashboardsRemoveGadgetResponse = unknown;
-export type DashboardsRemoveGadgetError = S.ErrorCollection;
+export type DashboardsRemoveGadgetError = Schemas.ErrorCollection;
 
 export interface DashboardsSetDashboardItemPropertyParams
   extends P.DashboardId2, P.ItemId {
@@ -182,18 +185,18 @@ export interface DashboardsUpdateDashboardParams {
   /** The ID of the dashboard to update. */
   id: string;
   /** Replacement dashboard details. */
-  body: S.DashboardDetailsInput;
+  body: Schemas.DashboardDetailsInput;
 }
-export type DashboardsUpdateDashboardResponse = S.Dashboard;
-export type DashboardsUpdateDashboardError = S.ErrorCollection;
+export type DashboardsUpdateDashboardResponse = Schemas.Dashboard;
+export type DashboardsUpdateDashboardError = Schemas.ErrorCollection;
 
 export interface DashboardsUpdateGadgetParams extends P.DashboardId {
   /** The ID of the gadget. */
   gadgetId: number;
-  body: S.DashboardGadgetUpdateRequestInput;
+  body: Schemas.DashboardGadgetUpdateRequestInput;
 }
 export type DashboardsUpdateGadgetResponse = unknown;
-export type DashboardsUpdateGadgetError = S.ErrorCollection;
+export type DashboardsUpdateGadgetError = Schemas.ErrorCollection;
 
 export interface DashboardsMethods {
   /**

@@ -2,21 +2,21 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface DynamicModulesDynamicModulesResourceGetModulesGetParams {}
 export type DynamicModulesDynamicModulesResourceGetModulesGetResponse =
-  S.ConnectModules;
+  Schemas.ConnectModules;
 export type DynamicModulesDynamicModulesResourceGetModulesGetError =
-  S.ErrorMessage;
+  Schemas.ErrorMessage;
 
 export interface DynamicModulesDynamicModulesResourceRegisterModulesPostParams {
-  body: S.ConnectModules;
+  body: Schemas.ConnectModules;
 }
 export type DynamicModulesDynamicModulesResourceRegisterModulesPostResponse =
   void;
 export type DynamicModulesDynamicModulesResourceRegisterModulesPostError =
-  S.ErrorMessage;
+  Schemas.ErrorMessage;
 
 export interface DynamicModulesDynamicModulesResourceRemoveModulesDeleteParams {
   /**
@@ -29,7 +29,7 @@ export interface DynamicModulesDynamicModulesResourceRemoveModulesDeleteParams {
 export type DynamicModulesDynamicModulesResourceRemoveModulesDeleteResponse =
   void;
 export type DynamicModulesDynamicModulesResourceRemoveModulesDeleteError =
-  S.ErrorMessage;
+  Schemas.ErrorMessage;
 
 export interface DynamicModulesMethods {
   /**

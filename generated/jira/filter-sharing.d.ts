@@ -3,12 +3,12 @@
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface FilterSharingAddSharePermissionParams extends P.Id3 {
-  body: S.SharePermissionInputBeanInput;
+  body: Schemas.SharePermissionInputBeanInput;
 }
-export type FilterSharingAddSharePermissionResponse = S.SharePermission[];
+export type FilterSharingAddSharePermissionResponse = Schemas.SharePermission[];
 export type FilterSharingAddSharePermissionError = unknown;
 
 export interface FilterSharingDeleteSharePermissionParams extends P.Id3 {
@@ -19,24 +19,27 @@ export type FilterSharingDeleteSharePermissionResponse = void;
 export type FilterSharingDeleteSharePermissionError = unknown;
 
 export interface FilterSharingGetDefaultShareScopeParams {}
-export type FilterSharingGetDefaultShareScopeResponse = S.DefaultShareScope;
+export type FilterSharingGetDefaultShareScopeResponse =
+  Schemas.DefaultShareScope;
 export type FilterSharingGetDefaultShareScopeError = unknown;
 
 export interface FilterSharingGetSharePermissionParams extends P.Id3 {
   /** The ID of the share permission. */
   permissionId: number;
 }
-export type FilterSharingGetSharePermissionResponse = S.SharePermission;
+export type FilterSharingGetSharePermissionResponse = Schemas.SharePermission;
 export type FilterSharingGetSharePermissionError = unknown;
 
 export interface FilterSharingGetSharePermissionsParams extends P.Id3 {}
-export type FilterSharingGetSharePermissionsResponse = S.SharePermission[];
+export type FilterSharingGetSharePermissionsResponse =
+  Schemas.SharePermission[];
 export type FilterSharingGetSharePermissionsError = unknown;
 
 export interface FilterSharingSetDefaultShareScopeParams {
-  body: S.DefaultShareScopeInput;
+  body: Schemas.DefaultShareScopeInput;
 }
-export type FilterSharingSetDefaultShareScopeResponse = S.DefaultShareScope;
+export type FilterSharingSetDefaultShareScopeResponse =
+  Schemas.DefaultShareScope;
 export type FilterSharingSetDefaultShareScopeError = unknown;
 
 export interface FilterSharingMethods {

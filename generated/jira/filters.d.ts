@@ -3,13 +3,13 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface FiltersChangeFilterOwnerParams {
   /** The ID of the filter to update. */
   id: number;
   /** The account ID of the new owner of the filter. */
-  body: S.ChangeFilterOwner;
+  body: Schemas.ChangeFilterOwner;
 }
 export type FiltersChangeFilterOwnerResponse = unknown;
 export type FiltersChangeFilterOwnerError = unknown;
@@ -21,14 +21,14 @@ export interface FiltersCreateFilterParams extends P.Expand {
    */
   overrideSharePermissions?: boolean;
   /** The filter to create. */
-  body: S.FilterInput;
+  body: Schemas.FilterInput;
 }
-export type FiltersCreateFilterResponse = S.Filter;
+export type FiltersCreateFilterResponse = Schemas.Filter;
 export type FiltersCreateFilterError = unknown;
 
 export interface FiltersDeleteFavouriteForFilterParams
   extends P.Id3, P.Expand {}
-export type FiltersDeleteFavouriteForFilterResponse = S.Filter;
+export type FiltersDeleteFavouriteForFilterResponse = Schemas.Filter;
 export type FiltersDeleteFavouriteForFilterError = unknown;
 
 export interface FiltersDeleteFilterParams {
@@ -39,11 +39,11 @@ export type FiltersDeleteFilterResponse = void;
 export type FiltersDeleteFilterError = unknown;
 
 export interface FiltersGetColumnsParams extends P.Id3 {}
-export type FiltersGetColumnsResponse = S.ColumnItem[];
+export type FiltersGetColumnsResponse = Schemas.ColumnItem[];
 export type FiltersGetColumnsError = unknown;
 
 export interface FiltersGetFavouriteFiltersParams extends P.Expand {}
-export type FiltersGetFavouriteFiltersResponse = S.Filter[];
+export type FiltersGetFavouriteFiltersResponse = Schemas.Filter[];
 export type FiltersGetFavouriteFiltersError = unknown;
 
 export interface FiltersGetFilterParams extends P.Expand {
@@ -55,7 +55,7 @@ export interface FiltersGetFilterParams extends P.Expand {
    */
   overrideSharePermissions?: boolean;
 }
-export type FiltersGetFilterResponse = S.Filter;
+export type FiltersGetFilterResponse = Schemas.Filter;
 export type FiltersGetFilterError = unknown;
 
 export interface FiltersGetFiltersPaginatedParams
@@ -130,9 +130,9 @@ export interface FiltersGetFiltersPaginatedParams
    */
   overrideSharePermissions?: boolean;
 }
-export type FiltersGetFiltersPaginatedResponse = S.PageBeanFilterDetails;
-export type FiltersGetFiltersPaginatedError = S.ErrorCollection;
-export type FiltersGetFiltersPaginatedItem = S.FilterDetails;
+export type FiltersGetFiltersPaginatedResponse = Schemas.PageBeanFilterDetails;
+export type FiltersGetFiltersPaginatedError = Schemas.ErrorCollection;
+export type FiltersGetFiltersPaginatedItem = Schemas.FilterDetails;
 
 export interface FiltersGetMyFiltersParams extends P.Expand {
   /**
@@ -141,7 +141,7 @@ export interface FiltersGetMyFiltersParams extends P.Expand {
    */
   includeFavourites?: boolean;
 }
-export type FiltersGetMyFiltersResponse = S.Filter[];
+export type FiltersGetMyFiltersResponse = Schemas.Filter[];
 export type FiltersGetMyFiltersError = unknown;
 
 export interface FiltersResetColumnsParams extends P.Id3 {}
@@ -156,7 +156,7 @@ export type FiltersSetColumnsResponse = unknown;
 export type FiltersSetColumnsError = unknown;
 
 export interface FiltersSetFavouriteForFilterParams extends P.Id3, P.Expand {}
-export type FiltersSetFavouriteForFilterResponse = S.Filter;
+export type FiltersSetFavouriteForFilterResponse = Schemas.Filter;
 export type FiltersSetFavouriteForFilterError = unknown;
 
 export interface FiltersUpdateFilterParams extends P.Expand {
@@ -168,9 +168,9 @@ export interface FiltersUpdateFilterParams extends P.Expand {
    */
   overrideSharePermissions?: boolean;
   /** The filter to update. */
-  body: S.FilterInput;
+  body: Schemas.FilterInput;
 }
-export type FiltersUpdateFilterResponse = S.Filter;
+export type FiltersUpdateFilterResponse = Schemas.Filter;
 export type FiltersUpdateFilterError = unknown;
 
 export interface FiltersMethods {

@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface GroupAndUserPickerFindUsersAndGroupsParams {
   /** The search string. */
@@ -61,7 +61,7 @@ export interface GroupAndUserPickerFindUsersAndGroupsParams {
   excludeConnectAddons?: boolean;
 }
 export type GroupAndUserPickerFindUsersAndGroupsResponse =
-  S.FoundUsersAndGroups;
+  Schemas.FoundUsersAndGroups;
 export type GroupAndUserPickerFindUsersAndGroupsError = unknown;
 
 export interface GroupAndUserPickerMethods {

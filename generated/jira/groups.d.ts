@@ -3,13 +3,13 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface GroupsAddUserToGroupParams extends P.Groupname, P.GroupId {
   /** The user to add to the group. */
-  body: S.UpdateUserToGroupBean;
+  body: Schemas.UpdateUserToGroupBean;
 }
-export type GroupsAddUserToGroupResponse = S.Group;
+export type GroupsAddUserToGroupResponse = Schemas.Group;
 export type GroupsAddUserToGroupError = unknown;
 
 export interface GroupsBulkGetGroupsParams extends P.StartAt, P.MaxResults {
@@ -22,15 +22,15 @@ export interface GroupsBulkGetGroupsParams extends P.StartAt, P.MaxResults {
   /** The application key of the product user groups to search for. Valid values: 'jira-servicedesk', 'jira-software', 'jira-product-discovery', 'jira-core'. */
   applicationKey?: string;
 }
-export type GroupsBulkGetGroupsResponse = S.PageBeanGroupDetails;
+export type GroupsBulkGetGroupsResponse = Schemas.PageBeanGroupDetails;
 export type GroupsBulkGetGroupsError = unknown;
-export type GroupsBulkGetGroupsItem = S.GroupDetails;
+export type GroupsBulkGetGroupsItem = Schemas.GroupDetails;
 
 export interface GroupsCreateGroupParams {
   /** The name of the group. */
-  body: S.AddGroupBean;
+  body: Schemas.AddGroupBean;
 }
-export type GroupsCreateGroupResponse = S.Group;
+export type GroupsCreateGroupResponse = Schemas.Group;
 export type GroupsCreateGroupError = unknown;
 
 export interface GroupsFindGroupsParams {
@@ -55,14 +55,14 @@ export interface GroupsFindGroupsParams {
   /** This parameter is no longer available. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
   userName?: string;
 }
-export type GroupsFindGroupsResponse = S.FoundGroups;
+export type GroupsFindGroupsResponse = Schemas.FoundGroups;
 export type GroupsFindGroupsError = unknown;
 
 export interface GroupsGetGroupParams extends P.Groupname, P.GroupId {
   /** List of fields to expand. */
   expand?: string;
 }
-export type GroupsGetGroupResponse = S.Group;
+export type GroupsGetGroupResponse = Schemas.Group;
 export type GroupsGetGroupError = unknown;
 
 export interface GroupsGetUsersFromGroupParams
@@ -73,9 +73,9 @@ export interface GroupsGetUsersFromGroupParams
    */
   includeInactiveUsers?: boolean;
 }
-export type GroupsGetUsersFromGroupResponse = S.PageBeanUserDetails;
+export type GroupsGetUsersFromGroupResponse = Schemas.PageBeanUserDetails;
 export type GroupsGetUsersFromGroupError = unknown;
-export type GroupsGetUsersFromGroupItem = S.UserDetails;
+export type GroupsGetUsersFromGroupItem = Schemas.UserDetails;
 
 export interface GroupsRemoveGroupParams {
   groupname?: string;

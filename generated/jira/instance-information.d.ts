@@ -2,10 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface InstanceInformationGetLicenseParams {}
-export type InstanceInformationGetLicenseResponse = S.License;
+export type InstanceInformationGetLicenseResponse = Schemas.License;
 export type InstanceInformationGetLicenseError = unknown;
 
 export interface InstanceInformationMethods {

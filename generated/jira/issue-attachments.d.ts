@@ -3,30 +3,30 @@
 
 import type { BlobLike, Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueAttachmentsAddAttachmentParams {
   /** The ID or key of the issue that attachments are added to. */
   issueIdOrKey: string;
   body?: Record<string, BlobLike | Uint8Array | string>;
 }
-export type IssueAttachmentsAddAttachmentResponse = S.Attachment[];
+export type IssueAttachmentsAddAttachmentResponse = Schemas.Attachment[];
 export type IssueAttachmentsAddAttachmentError = unknown;
 
 export interface IssueAttachmentsExpandAttachmentForHumansParams
   extends P.Id5 {}
 export type IssueAttachmentsExpandAttachmentForHumansResponse =
-  S.AttachmentArchiveMetadataReadable;
+  Schemas.AttachmentArchiveMetadataReadable;
 export type IssueAttachmentsExpandAttachmentForHumansError = unknown;
 
 export interface IssueAttachmentsExpandAttachmentForMachinesParams
   extends P.Id5 {}
 export type IssueAttachmentsExpandAttachmentForMachinesResponse =
-  S.AttachmentArchiveImpl;
+  Schemas.AttachmentArchiveImpl;
 export type IssueAttachmentsExpandAttachmentForMachinesError = unknown;
 
 export interface IssueAttachmentsGetAttachmentParams extends P.Id5 {}
-export type IssueAttachmentsGetAttachmentResponse = S.AttachmentMetadata;
+export type IssueAttachmentsGetAttachmentResponse = Schemas.AttachmentMetadata;
 export type IssueAttachmentsGetAttachmentError = unknown;
 
 export interface IssueAttachmentsGetAttachmentContentParams extends P.Id5 {
@@ -41,7 +41,8 @@ export type IssueAttachmentsGetAttachmentContentResponse =
 export type IssueAttachmentsGetAttachmentContentError = unknown;
 
 export interface IssueAttachmentsGetAttachmentMetaParams {}
-export type IssueAttachmentsGetAttachmentMetaResponse = S.AttachmentSettings;
+export type IssueAttachmentsGetAttachmentMetaResponse =
+  Schemas.AttachmentSettings;
 export type IssueAttachmentsGetAttachmentMetaError = unknown;
 
 export interface IssueAttachmentsGetAttachmentThumbnailParams extends P.Id5 {

@@ -3,7 +3,7 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueCommentPropertiesDeleteCommentPropertyParams
   extends P.CommentId, P.PropertyKey {}
@@ -12,13 +12,14 @@ export type IssueCommentPropertiesDeleteCommentPropertyError = unknown;
 
 export interface IssueCommentPropertiesGetCommentPropertyParams
   extends P.CommentId, P.PropertyKey {}
-export type IssueCommentPropertiesGetCommentPropertyResponse = S.EntityProperty;
+export type IssueCommentPropertiesGetCommentPropertyResponse =
+  Schemas.EntityProperty;
 export type IssueCommentPropertiesGetCommentPropertyError = unknown;
 
 export interface IssueCommentPropertiesGetCommentPropertyKeysParams
   extends P.CommentId {}
 export type IssueCommentPropertiesGetCommentPropertyKeysResponse =
-  S.PropertyKeys;
+  Schemas.PropertyKeys;
 export type IssueCommentPropertiesGetCommentPropertyKeysError = unknown;
 
 export interface IssueCommentPropertiesSetCommentPropertyParams

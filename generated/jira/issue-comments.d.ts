@@ -3,13 +3,13 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueCommentsAddCommentParams
   extends P.IssueIdOrKey, P.Expand2 {
-  body: S.CommentInput;
+  body: Schemas.CommentInput;
 }
-export type IssueCommentsAddCommentResponse = S.Comment;
+export type IssueCommentsAddCommentResponse = Schemas.Comment;
 export type IssueCommentsAddCommentError = unknown;
 
 export interface IssueCommentsDeleteCommentParams
@@ -19,7 +19,7 @@ export type IssueCommentsDeleteCommentError = unknown;
 
 export interface IssueCommentsGetCommentParams
   extends P.IssueIdOrKey, P.Id15, P.Expand2 {}
-export type IssueCommentsGetCommentResponse = S.Comment;
+export type IssueCommentsGetCommentResponse = Schemas.Comment;
 export type IssueCommentsGetCommentError = unknown;
 
 export interface IssueCommentsGetCommentsParams
@@ -32,9 +32,9 @@ export interface IssueCommentsGetCommentsParams
   /** [Order](#ordering) the results by a field. Accepts *created* to sort comments by their created date. */
   orderBy?: "created" | "-created" | "+created";
 }
-export type IssueCommentsGetCommentsResponse = S.PageOfComments;
+export type IssueCommentsGetCommentsResponse = Schemas.PageOfComments;
 export type IssueCommentsGetCommentsError = unknown;
-export type IssueCommentsGetCommentsItem = S.Comment;
+export type IssueCommentsGetCommentsItem = Schemas.Comment;
 
 export interface IssueCommentsGetCommentsByIdsParams {
   /**
@@ -45,9 +45,9 @@ export interface IssueCommentsGetCommentsByIdsParams {
    */
   expand?: string;
   /** The list of comment IDs. */
-  body: S.IssueCommentListRequestBean;
+  body: Schemas.IssueCommentListRequestBean;
 }
-export type IssueCommentsGetCommentsByIdsResponse = S.PageBeanComment;
+export type IssueCommentsGetCommentsByIdsResponse = Schemas.PageBeanComment;
 export type IssueCommentsGetCommentsByIdsError = unknown;
 
 export interface IssueCommentsUpdateCommentParams
@@ -62,9 +62,9 @@ export interface IssueCommentsUpdateCommentParams
    * @default false
    */
   overrideEditableFlag?: boolean;
-  body: S.CommentInput;
+  body: Schemas.CommentInput;
 }
-export type IssueCommentsUpdateCommentResponse = S.Comment;
+export type IssueCommentsUpdateCommentResponse = Schemas.Comment;
 export type IssueCommentsUpdateCommentError = unknown;
 
 export interface IssueCommentsMethods {

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueCustomFieldConfigurationAppsGetCustomFieldConfigurationParams
   extends P.StartAt, P.MaxResults2 {
@@ -21,16 +21,16 @@ export interface IssueCustomFieldConfigurationAppsGetCustomFieldConfigurationPar
   issueTypeId?: string;
 }
 export type IssueCustomFieldConfigurationAppsGetCustomFieldConfigurationResponse =
-  S.PageBeanContextualConfiguration;
+  Schemas.PageBeanContextualConfiguration;
 export type IssueCustomFieldConfigurationAppsGetCustomFieldConfigurationError =
   unknown;
 export type IssueCustomFieldConfigurationAppsGetCustomFieldConfigurationItem =
-  S.ContextualConfiguration;
+  Schemas.ContextualConfiguration;
 
 export interface IssueCustomFieldConfigurationAppsUpdateCustomFieldConfigurationParams {
   /** The ID or key of the custom field, for example `customfield_10000`. */
   fieldIdOrKey: string;
-  body: S.CustomFieldConfigurationsInput;
+  body: Schemas.CustomFieldConfigurationsInput;
 }
 export type IssueCustomFieldConfigurationAppsUpdateCustomFieldConfigurationResponse =
   unknown;

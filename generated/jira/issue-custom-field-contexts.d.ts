@@ -3,18 +3,18 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueCustomFieldContextsAddIssueTypesToContextParams
   extends P.FieldId, P.ContextId {
-  body: S.IssueTypeIdsInput;
+  body: Schemas.IssueTypeIdsInput;
 }
 export type IssueCustomFieldContextsAddIssueTypesToContextResponse = unknown;
 export type IssueCustomFieldContextsAddIssueTypesToContextError = unknown;
 
 export interface IssueCustomFieldContextsAssignProjectsToCustomFieldContextParams
   extends P.FieldId, P.ContextId {
-  body: S.ProjectIdsInput;
+  body: Schemas.ProjectIdsInput;
 }
 export type IssueCustomFieldContextsAssignProjectsToCustomFieldContextResponse =
   unknown;
@@ -23,10 +23,10 @@ export type IssueCustomFieldContextsAssignProjectsToCustomFieldContextError =
 
 export interface IssueCustomFieldContextsCreateCustomFieldContextParams
   extends P.FieldId {
-  body: S.CreateCustomFieldContextInput;
+  body: Schemas.CreateCustomFieldContextInput;
 }
 export type IssueCustomFieldContextsCreateCustomFieldContextResponse =
-  S.CreateCustomFieldContext;
+  Schemas.CreateCustomFieldContext;
 export type IssueCustomFieldContextsCreateCustomFieldContextError = unknown;
 
 export interface IssueCustomFieldContextsDeleteCustomFieldContextParams
@@ -44,22 +44,22 @@ export interface IssueCustomFieldContextsGetContextsForFieldParams
   contextId?: number[];
 }
 export type IssueCustomFieldContextsGetContextsForFieldResponse =
-  S.PageBeanCustomFieldContext;
+  Schemas.PageBeanCustomFieldContext;
 export type IssueCustomFieldContextsGetContextsForFieldError = unknown;
 export type IssueCustomFieldContextsGetContextsForFieldItem =
-  S.CustomFieldContext;
+  Schemas.CustomFieldContext;
 
 export interface IssueCustomFieldContextsGetCustomFieldContextsForProjectsAndIssueTypesParams
   extends P.FieldId, P.StartAt, P.MaxResults {
   /** The list of project and issue type mappings. */
-  body: S.ProjectIssueTypeMappingsInput;
+  body: Schemas.ProjectIssueTypeMappingsInput;
 }
 export type IssueCustomFieldContextsGetCustomFieldContextsForProjectsAndIssueTypesResponse =
-  S.PageBeanContextForProjectAndIssueType;
+  Schemas.PageBeanContextForProjectAndIssueType;
 export type IssueCustomFieldContextsGetCustomFieldContextsForProjectsAndIssueTypesError =
   unknown;
 export type IssueCustomFieldContextsGetCustomFieldContextsForProjectsAndIssueTypesItem =
-  S.ContextForProjectAndIssueType;
+  Schemas.ContextForProjectAndIssueType;
 
 export interface IssueCustomFieldContextsGetDefaultValuesParams
   extends P.StartAt, P.MaxResults {
@@ -69,10 +69,10 @@ export interface IssueCustomFieldContextsGetDefaultValuesParams
   contextId?: number[];
 }
 export type IssueCustomFieldContextsGetDefaultValuesResponse =
-  S.PageBeanCustomFieldContextDefaultValue;
+  Schemas.PageBeanCustomFieldContextDefaultValue;
 export type IssueCustomFieldContextsGetDefaultValuesError = unknown;
 export type IssueCustomFieldContextsGetDefaultValuesItem =
-  S.CustomFieldContextDefaultValue;
+  Schemas.CustomFieldContextDefaultValue;
 
 export interface IssueCustomFieldContextsGetIssueTypeMappingsForContextsParams
   extends P.FieldId, P.StartAt, P.MaxResults {
@@ -80,11 +80,11 @@ export interface IssueCustomFieldContextsGetIssueTypeMappingsForContextsParams
   contextId?: number[];
 }
 export type IssueCustomFieldContextsGetIssueTypeMappingsForContextsResponse =
-  S.PageBeanIssueTypeToContextMapping;
+  Schemas.PageBeanIssueTypeToContextMapping;
 export type IssueCustomFieldContextsGetIssueTypeMappingsForContextsError =
   unknown;
 export type IssueCustomFieldContextsGetIssueTypeMappingsForContextsItem =
-  S.IssueTypeToContextMapping;
+  Schemas.IssueTypeToContextMapping;
 
 export interface IssueCustomFieldContextsGetProjectContextMappingParams
   extends P.StartAt, P.MaxResults {
@@ -94,14 +94,14 @@ export interface IssueCustomFieldContextsGetProjectContextMappingParams
   contextId?: number[];
 }
 export type IssueCustomFieldContextsGetProjectContextMappingResponse =
-  S.PageBeanCustomFieldContextProjectMapping;
+  Schemas.PageBeanCustomFieldContextProjectMapping;
 export type IssueCustomFieldContextsGetProjectContextMappingError = unknown;
 export type IssueCustomFieldContextsGetProjectContextMappingItem =
-  S.CustomFieldContextProjectMapping;
+  Schemas.CustomFieldContextProjectMapping;
 
 export interface IssueCustomFieldContextsRemoveCustomFieldContextFromProjectsParams
   extends P.FieldId, P.ContextId {
-  body: S.ProjectIdsInput;
+  body: Schemas.ProjectIdsInput;
 }
 export type IssueCustomFieldContextsRemoveCustomFieldContextFromProjectsResponse =
   unknown;
@@ -110,7 +110,7 @@ export type IssueCustomFieldContextsRemoveCustomFieldContextFromProjectsError =
 
 export interface IssueCustomFieldContextsRemoveIssueTypesFromContextParams
   extends P.FieldId, P.ContextId {
-  body: S.IssueTypeIdsInput;
+  body: Schemas.IssueTypeIdsInput;
 }
 export type IssueCustomFieldContextsRemoveIssueTypesFromContextResponse =
   unknown;
@@ -118,14 +118,14 @@ export type IssueCustomFieldContextsRemoveIssueTypesFromContextError = unknown;
 
 export interface IssueCustomFieldContextsSetDefaultValuesParams
   extends P.FieldId {
-  body: S.CustomFieldContextDefaultValueUpdate;
+  body: Schemas.CustomFieldContextDefaultValueUpdate;
 }
 export type IssueCustomFieldContextsSetDefaultValuesResponse = unknown;
 export type IssueCustomFieldContextsSetDefaultValuesError = unknown;
 
 export interface IssueCustomFieldContextsUpdateCustomFieldContextParams
   extends P.FieldId, P.ContextId {
-  body: S.CustomFieldContextUpdateDetailsInput;
+  body: Schemas.CustomFieldContextUpdateDetailsInput;
 }
 export type IssueCustomFieldContextsUpdateCustomFieldContextResponse = unknown;
 export type IssueCustomFieldContextsUpdateCustomFieldContextError = unknown;

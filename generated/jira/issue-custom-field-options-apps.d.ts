@@ -3,14 +3,14 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueCustomFieldOptionsAppsCreateIssueFieldOptionParams
   extends P.FieldKey {
-  body: S.IssueFieldOptionCreateBeanInput;
+  body: Schemas.IssueFieldOptionCreateBeanInput;
 }
 export type IssueCustomFieldOptionsAppsCreateIssueFieldOptionResponse =
-  S.IssueFieldOption;
+  Schemas.IssueFieldOption;
 export type IssueCustomFieldOptionsAppsCreateIssueFieldOptionError = unknown;
 
 export interface IssueCustomFieldOptionsAppsDeleteIssueFieldOptionParams
@@ -24,10 +24,10 @@ export type IssueCustomFieldOptionsAppsDeleteIssueFieldOptionError = unknown;
 export interface IssueCustomFieldOptionsAppsGetAllIssueFieldOptionsParams
   extends P.StartAt, P.MaxResults, P.FieldKey {}
 export type IssueCustomFieldOptionsAppsGetAllIssueFieldOptionsResponse =
-  S.PageBeanIssueFieldOption;
+  Schemas.PageBeanIssueFieldOption;
 export type IssueCustomFieldOptionsAppsGetAllIssueFieldOptionsError = unknown;
 export type IssueCustomFieldOptionsAppsGetAllIssueFieldOptionsItem =
-  S.IssueFieldOption;
+  Schemas.IssueFieldOption;
 
 export interface IssueCustomFieldOptionsAppsGetIssueFieldOptionParams
   extends P.FieldKey {
@@ -35,7 +35,7 @@ export interface IssueCustomFieldOptionsAppsGetIssueFieldOptionParams
   optionId: number;
 }
 export type IssueCustomFieldOptionsAppsGetIssueFieldOptionResponse =
-  S.IssueFieldOption;
+  Schemas.IssueFieldOption;
 export type IssueCustomFieldOptionsAppsGetIssueFieldOptionError = unknown;
 
 export interface IssueCustomFieldOptionsAppsGetSelectableIssueFieldOptionsParams
@@ -44,11 +44,11 @@ export interface IssueCustomFieldOptionsAppsGetSelectableIssueFieldOptionsParams
   projectId?: number;
 }
 export type IssueCustomFieldOptionsAppsGetSelectableIssueFieldOptionsResponse =
-  S.PageBeanIssueFieldOption;
+  Schemas.PageBeanIssueFieldOption;
 export type IssueCustomFieldOptionsAppsGetSelectableIssueFieldOptionsError =
   unknown;
 export type IssueCustomFieldOptionsAppsGetSelectableIssueFieldOptionsItem =
-  S.IssueFieldOption;
+  Schemas.IssueFieldOption;
 
 export interface IssueCustomFieldOptionsAppsGetVisibleIssueFieldOptionsParams
   extends P.StartAt, P.FieldKey {
@@ -58,11 +58,11 @@ export interface IssueCustomFieldOptionsAppsGetVisibleIssueFieldOptionsParams
   projectId?: number;
 }
 export type IssueCustomFieldOptionsAppsGetVisibleIssueFieldOptionsResponse =
-  S.PageBeanIssueFieldOption;
+  Schemas.PageBeanIssueFieldOption;
 export type IssueCustomFieldOptionsAppsGetVisibleIssueFieldOptionsError =
   unknown;
 export type IssueCustomFieldOptionsAppsGetVisibleIssueFieldOptionsItem =
-  S.IssueFieldOption;
+  Schemas.IssueFieldOption;
 
 export interface IssueCustomFieldOptionsAppsReplaceIssueFieldOptionParams
   extends P.FieldKey {
@@ -90,10 +90,10 @@ export interface IssueCustomFieldOptionsAppsUpdateIssueFieldOptionParams
   extends P.FieldKey {
   /** The ID of the option to be updated. */
   optionId: number;
-  body: S.IssueFieldOptionInput;
+  body: Schemas.IssueFieldOptionInput;
 }
 export type IssueCustomFieldOptionsAppsUpdateIssueFieldOptionResponse =
-  S.IssueFieldOption;
+  Schemas.IssueFieldOption;
 export type IssueCustomFieldOptionsAppsUpdateIssueFieldOptionError = unknown;
 
 export interface IssueCustomFieldOptionsAppsMethods {

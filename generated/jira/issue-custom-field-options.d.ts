@@ -3,14 +3,14 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueCustomFieldOptionsCreateCustomFieldOptionParams
   extends P.FieldId, P.ContextId {
-  body: S.BulkCustomFieldOptionCreateRequest;
+  body: Schemas.BulkCustomFieldOptionCreateRequest;
 }
 export type IssueCustomFieldOptionsCreateCustomFieldOptionResponse =
-  S.CustomFieldCreatedContextOptionsList;
+  Schemas.CustomFieldCreatedContextOptionsList;
 export type IssueCustomFieldOptionsCreateCustomFieldOptionError = unknown;
 
 export interface IssueCustomFieldOptionsDeleteCustomFieldOptionParams
@@ -28,7 +28,7 @@ export interface IssueCustomFieldOptionsGetCustomFieldOptionParams {
   id: string;
 }
 export type IssueCustomFieldOptionsGetCustomFieldOptionResponse =
-  S.CustomFieldOption;
+  Schemas.CustomFieldOption;
 export type IssueCustomFieldOptionsGetCustomFieldOptionError = unknown;
 
 export interface IssueCustomFieldOptionsGetOptionsForContextParams
@@ -42,24 +42,24 @@ export interface IssueCustomFieldOptionsGetOptionsForContextParams
   onlyOptions?: boolean;
 }
 export type IssueCustomFieldOptionsGetOptionsForContextResponse =
-  S.PageBeanCustomFieldContextOption;
+  Schemas.PageBeanCustomFieldContextOption;
 export type IssueCustomFieldOptionsGetOptionsForContextError = unknown;
 export type IssueCustomFieldOptionsGetOptionsForContextItem =
-  S.CustomFieldContextOption;
+  Schemas.CustomFieldContextOption;
 
 export interface IssueCustomFieldOptionsReorderCustomFieldOptionsParams
   extends P.FieldId, P.ContextId {
-  body: S.OrderOfCustomFieldOptionsInput;
+  body: Schemas.OrderOfCustomFieldOptionsInput;
 }
 export type IssueCustomFieldOptionsReorderCustomFieldOptionsResponse = unknown;
 export type IssueCustomFieldOptionsReorderCustomFieldOptionsError = unknown;
 
 export interface IssueCustomFieldOptionsUpdateCustomFieldOptionParams
   extends P.FieldId, P.ContextId {
-  body: S.BulkCustomFieldOptionUpdateRequest;
+  body: Schemas.BulkCustomFieldOptionUpdateRequest;
 }
 export type IssueCustomFieldOptionsUpdateCustomFieldOptionResponse =
-  S.CustomFieldUpdatedContextOptionsList;
+  Schemas.CustomFieldUpdatedContextOptionsList;
 export type IssueCustomFieldOptionsUpdateCustomFieldOptionError = unknown;
 
 export interface IssueCustomFieldOptionsMethods {

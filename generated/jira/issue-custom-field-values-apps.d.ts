@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueCustomFieldValuesAppsUpdateCustomFieldValueParams {
   /** The ID or key of the custom field. For example, `customfield_10010`. */
@@ -12,7 +12,7 @@ export interface IssueCustomFieldValuesAppsUpdateCustomFieldValueParams {
    * @default true
    */
   generateChangelog?: boolean;
-  body: S.CustomFieldValueUpdateDetailsInput;
+  body: Schemas.CustomFieldValueUpdateDetailsInput;
 }
 export type IssueCustomFieldValuesAppsUpdateCustomFieldValueResponse = unknown;
 export type IssueCustomFieldValuesAppsUpdateCustomFieldValueError = unknown;
@@ -23,7 +23,7 @@ export interface IssueCustomFieldValuesAppsUpdateMultipleCustomFieldValuesParams
    * @default true
    */
   generateChangelog?: boolean;
-  body: S.MultipleCustomFieldValuesUpdateDetailsInput;
+  body: Schemas.MultipleCustomFieldValuesUpdateDetailsInput;
 }
 export type IssueCustomFieldValuesAppsUpdateMultipleCustomFieldValuesResponse =
   unknown;

@@ -7,10 +7,10 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueFieldConfigurationsAssignFieldConfigurationSchemeToProjectParams {
-  body: S.FieldConfigurationSchemeProjectAssociationInput;
+  body: Schemas.FieldConfigurationSchemeProjectAssociationInput;
 }
 export type IssueFieldConfigurationsAssignFieldConfigurationSchemeToProjectResponse =
   unknown;
@@ -18,18 +18,18 @@ export type IssueFieldConfigurationsAssignFieldConfigurationSchemeToProjectError
   unknown;
 
 export interface IssueFieldConfigurationsCreateFieldConfigurationParams {
-  body: S.FieldConfigurationDetailsInput;
+  body: Schemas.FieldConfigurationDetailsInput;
 }
 export type IssueFieldConfigurationsCreateFieldConfigurationResponse =
-  S.FieldConfiguration;
+  Schemas.FieldConfiguration;
 export type IssueFieldConfigurationsCreateFieldConfigurationError = unknown;
 
 export interface IssueFieldConfigurationsCreateFieldConfigurationSchemeParams {
   /** The details of the field configuration scheme. */
-  body: S.UpdateFieldConfigurationSchemeDetailsInput;
+  body: Schemas.UpdateFieldConfigurationSchemeDetailsInput;
 }
 export type IssueFieldConfigurationsCreateFieldConfigurationSchemeResponse =
-  S.FieldConfigurationScheme;
+  Schemas.FieldConfigurationScheme;
 export type IssueFieldConfigurationsCreateFieldConfigurationSchemeError =
   unknown;
 
@@ -51,11 +51,11 @@ export interface IssueFieldConfigurationsGetAllFieldConfigurationSchemesParams
   id?: number[];
 }
 export type IssueFieldConfigurationsGetAllFieldConfigurationSchemesResponse =
-  S.PageBeanFieldConfigurationScheme;
+  Schemas.PageBeanFieldConfigurationScheme;
 export type IssueFieldConfigurationsGetAllFieldConfigurationSchemesError =
   unknown;
 export type IssueFieldConfigurationsGetAllFieldConfigurationSchemesItem =
-  S.FieldConfigurationScheme;
+  Schemas.FieldConfigurationScheme;
 
 export interface IssueFieldConfigurationsGetAllFieldConfigurationsParams
   extends P.StartAt, P.MaxResults {
@@ -73,18 +73,18 @@ export interface IssueFieldConfigurationsGetAllFieldConfigurationsParams
   query?: string;
 }
 export type IssueFieldConfigurationsGetAllFieldConfigurationsResponse =
-  S.PageBeanFieldConfigurationDetails;
+  Schemas.PageBeanFieldConfigurationDetails;
 export type IssueFieldConfigurationsGetAllFieldConfigurationsError = unknown;
 export type IssueFieldConfigurationsGetAllFieldConfigurationsItem =
-  S.FieldConfigurationDetails;
+  Schemas.FieldConfigurationDetails;
 
 export interface IssueFieldConfigurationsGetFieldConfigurationItemsParams
   extends P.Id9, P.StartAt, P.MaxResults {}
 export type IssueFieldConfigurationsGetFieldConfigurationItemsResponse =
-  S.PageBeanFieldConfigurationItem;
+  Schemas.PageBeanFieldConfigurationItem;
 export type IssueFieldConfigurationsGetFieldConfigurationItemsError = unknown;
 export type IssueFieldConfigurationsGetFieldConfigurationItemsItem =
-  S.FieldConfigurationItem;
+  Schemas.FieldConfigurationItem;
 
 export interface IssueFieldConfigurationsGetFieldConfigurationSchemeMappingsParams
   extends P.StartAt, P.MaxResults {
@@ -92,11 +92,11 @@ export interface IssueFieldConfigurationsGetFieldConfigurationSchemeMappingsPara
   fieldConfigurationSchemeId?: number[];
 }
 export type IssueFieldConfigurationsGetFieldConfigurationSchemeMappingsResponse =
-  S.PageBeanFieldConfigurationIssueTypeItem;
+  Schemas.PageBeanFieldConfigurationIssueTypeItem;
 export type IssueFieldConfigurationsGetFieldConfigurationSchemeMappingsError =
   unknown;
 export type IssueFieldConfigurationsGetFieldConfigurationSchemeMappingsItem =
-  S.FieldConfigurationIssueTypeItem;
+  Schemas.FieldConfigurationIssueTypeItem;
 
 export interface IssueFieldConfigurationsGetFieldConfigurationSchemeProjectMappingParams
   extends P.StartAt, P.MaxResults {
@@ -104,25 +104,25 @@ export interface IssueFieldConfigurationsGetFieldConfigurationSchemeProjectMappi
   projectId: number[];
 }
 export type IssueFieldConfigurationsGetFieldConfigurationSchemeProjectMappingResponse =
-  S.PageBeanFieldConfigurationSchemeProjects;
+  Schemas.PageBeanFieldConfigurationSchemeProjects;
 export type IssueFieldConfigurationsGetFieldConfigurationSchemeProjectMappingError =
   unknown;
 export type IssueFieldConfigurationsGetFieldConfigurationSchemeProjectMappingItem =
-  S.FieldConfigurationSchemeProjects;
+  Schemas.FieldConfigurationSchemeProjects;
 
 export interface IssueFieldConfigurationsRemoveIssueTypesFromGlobalFieldConfigurationSchemeParams
   extends P.Id8 {
   /** The issue type IDs to remove. */
-  body: S.IssueTypeIdsToRemove;
+  body: Schemas.IssueTypeIdsToRemove;
 }
 export type IssueFieldConfigurationsRemoveIssueTypesFromGlobalFieldConfigurationSchemeResponse =
   unknown;
 export type IssueFieldConfigurationsRemoveIssueTypesFromGlobalFieldConfigurationSchemeError =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 
 export interface IssueFieldConfigurationsSetFieldConfigurationSchemeMappingParams
   extends P.Id8 {
-  body: S.AssociateFieldConfigurationsWithIssueTypesRequestInput;
+  body: Schemas.AssociateFieldConfigurationsWithIssueTypesRequestInput;
 }
 export type IssueFieldConfigurationsSetFieldConfigurationSchemeMappingResponse =
   unknown;
@@ -131,14 +131,14 @@ export type IssueFieldConfigurationsSetFieldConfigurationSchemeMappingError =
 
 export interface IssueFieldConfigurationsUpdateFieldConfigurationParams
   extends P.Id9 {
-  body: S.FieldConfigurationDetailsInput;
+  body: Schemas.FieldConfigurationDetailsInput;
 }
 export type IssueFieldConfigurationsUpdateFieldConfigurationResponse = unknown;
 export type IssueFieldConfigurationsUpdateFieldConfigurationError = unknown;
 
 export interface IssueFieldConfigurationsUpdateFieldConfigurationItemsParams
   extends P.Id9 {
-  body: S.FieldConfigurationItemsDetailsInput;
+  body: Schemas.FieldConfigurationItemsDetailsInput;
 }
 export type IssueFieldConfigurationsUpdateFieldConfigurationItemsResponse =
   unknown;
@@ -148,7 +148,7 @@ export type IssueFieldConfigurationsUpdateFieldConfigurationItemsError =
 export interface IssueFieldConfigurationsUpdateFieldConfigurationSchemeParams
   extends P.Id8 {
   /** The details of the field configuration scheme. */
-  body: S.UpdateFieldConfigurationSchemeDetailsInput;
+  body: Schemas.UpdateFieldConfigurationSchemeDetailsInput;
 }
 export type IssueFieldConfigurationsUpdateFieldConfigurationSchemeResponse =
   unknown;

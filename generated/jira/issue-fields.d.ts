@@ -8,18 +8,18 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueFieldsCreateCustomFieldParams {
   /** Definition of the custom field to be created */
-  body: S.CustomFieldDefinitionJsonBeanInput;
+  body: Schemas.CustomFieldDefinitionJsonBeanInput;
 }
-export type IssueFieldsCreateCustomFieldResponse = S.FieldDetails;
+export type IssueFieldsCreateCustomFieldResponse = Schemas.FieldDetails;
 export type IssueFieldsCreateCustomFieldError = unknown;
 
 export interface IssueFieldsDeleteCustomFieldParams extends P.Id14 {}
 export type IssueFieldsDeleteCustomFieldResponse = void;
-export type IssueFieldsDeleteCustomFieldError = S.ErrorCollection;
+export type IssueFieldsDeleteCustomFieldError = Schemas.ErrorCollection;
 
 export interface IssueFieldsGetContextsForFieldDeprecatedParams
   extends P.StartAt {
@@ -32,12 +32,12 @@ export interface IssueFieldsGetContextsForFieldDeprecatedParams
   maxResults?: number;
 }
 export type IssueFieldsGetContextsForFieldDeprecatedResponse =
-  S.PageBeanContext;
+  Schemas.PageBeanContext;
 export type IssueFieldsGetContextsForFieldDeprecatedError = unknown;
-export type IssueFieldsGetContextsForFieldDeprecatedItem = S.Context;
+export type IssueFieldsGetContextsForFieldDeprecatedItem = Schemas.Context;
 
 export interface IssueFieldsGetFieldsParams {}
-export type IssueFieldsGetFieldsResponse = S.FieldDetails[];
+export type IssueFieldsGetFieldsResponse = Schemas.FieldDetails[];
 export type IssueFieldsGetFieldsError = unknown;
 
 export interface IssueFieldsGetFieldsPaginatedParams
@@ -84,9 +84,9 @@ export interface IssueFieldsGetFieldsPaginatedParams
    */
   expand?: string;
 }
-export type IssueFieldsGetFieldsPaginatedResponse = S.PageBeanField;
-export type IssueFieldsGetFieldsPaginatedError = S.ErrorCollection;
-export type IssueFieldsGetFieldsPaginatedItem = S.Field;
+export type IssueFieldsGetFieldsPaginatedResponse = Schemas.PageBeanField;
+export type IssueFieldsGetFieldsPaginatedError = Schemas.ErrorCollection;
+export type IssueFieldsGetFieldsPaginatedItem = Schemas.Field;
 
 export interface IssueFieldsGetTrashedFieldsPaginatedParams
   extends P.StartAt, P.MaxResults {
@@ -115,21 +115,22 @@ export interface IssueFieldsGetTrashedFieldsPaginatedParams
    */
   orderBy?: string;
 }
-export type IssueFieldsGetTrashedFieldsPaginatedResponse = S.PageBeanField;
-export type IssueFieldsGetTrashedFieldsPaginatedError = S.ErrorCollection;
-export type IssueFieldsGetTrashedFieldsPaginatedItem = S.Field;
+export type IssueFieldsGetTrashedFieldsPaginatedResponse =
+  Schemas.PageBeanField;
+export type IssueFieldsGetTrashedFieldsPaginatedError = Schemas.ErrorCollection;
+export type IssueFieldsGetTrashedFieldsPaginatedItem = Schemas.Field;
 
 export interface IssueFieldsRestoreCustomFieldParams extends P.Id14 {}
 export type IssueFieldsRestoreCustomFieldResponse = unknown;
-export type IssueFieldsRestoreCustomFieldError = S.ErrorCollection;
+export type IssueFieldsRestoreCustomFieldError = Schemas.ErrorCollection;
 
 export interface IssueFieldsTrashCustomFieldParams extends P.Id14 {}
 export type IssueFieldsTrashCustomFieldResponse = unknown;
-export type IssueFieldsTrashCustomFieldError = S.ErrorCollection;
+export type IssueFieldsTrashCustomFieldError = Schemas.ErrorCollection;
 
 export interface IssueFieldsUpdateCustomFieldParams extends P.FieldId {
   /** The custom field update details. */
-  body: S.UpdateCustomFieldDetailsInput;
+  body: Schemas.UpdateCustomFieldDetailsInput;
 }
 export type IssueFieldsUpdateCustomFieldResponse = unknown;
 export type IssueFieldsUpdateCustomFieldError = unknown;

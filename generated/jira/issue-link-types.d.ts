@@ -3,12 +3,12 @@
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueLinkTypesCreateIssueLinkTypeParams {
-  body: S.IssueLinkTypeInput;
+  body: Schemas.IssueLinkTypeInput;
 }
-export type IssueLinkTypesCreateIssueLinkTypeResponse = S.IssueLinkType;
+export type IssueLinkTypesCreateIssueLinkTypeResponse = Schemas.IssueLinkType;
 export type IssueLinkTypesCreateIssueLinkTypeError = unknown;
 
 export interface IssueLinkTypesDeleteIssueLinkTypeParams
@@ -18,18 +18,18 @@ export type IssueLinkTypesDeleteIssueLinkTypeError = unknown;
 
 export interface IssueLinkTypesGetIssueLinkTypeParams
   extends P.IssueLinkTypeId {}
-export type IssueLinkTypesGetIssueLinkTypeResponse = S.IssueLinkType;
+export type IssueLinkTypesGetIssueLinkTypeResponse = Schemas.IssueLinkType;
 export type IssueLinkTypesGetIssueLinkTypeError = unknown;
 
 export interface IssueLinkTypesGetIssueLinkTypesParams {}
-export type IssueLinkTypesGetIssueLinkTypesResponse = S.IssueLinkTypes;
+export type IssueLinkTypesGetIssueLinkTypesResponse = Schemas.IssueLinkTypes;
 export type IssueLinkTypesGetIssueLinkTypesError = unknown;
 
 export interface IssueLinkTypesUpdateIssueLinkTypeParams
   extends P.IssueLinkTypeId {
-  body: S.IssueLinkTypeInput;
+  body: Schemas.IssueLinkTypeInput;
 }
-export type IssueLinkTypesUpdateIssueLinkTypeResponse = S.IssueLinkType;
+export type IssueLinkTypesUpdateIssueLinkTypeResponse = Schemas.IssueLinkType;
 export type IssueLinkTypesUpdateIssueLinkTypeError = unknown;
 
 export interface IssueLinkTypesMethods {

@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueLinksDeleteIssueLinkParams {
   /** The ID of the issue link. */
@@ -15,12 +15,12 @@ export interface IssueLinksGetIssueLinkParams {
   /** The ID of the issue link. */
   linkId: string;
 }
-export type IssueLinksGetIssueLinkResponse = S.IssueLink;
+export type IssueLinksGetIssueLinkResponse = Schemas.IssueLink;
 export type IssueLinksGetIssueLinkError = unknown;
 
 export interface IssueLinksLinkIssuesParams {
   /** The issue link request. */
-  body: S.LinkIssueRequestJsonBeanInput;
+  body: Schemas.LinkIssueRequestJsonBeanInput;
 }
 export type IssueLinksLinkIssuesResponse = unknown;
 export type IssueLinksLinkIssuesError = unknown;

@@ -2,11 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueNavigatorSettingsGetIssueNavigatorDefaultColumnsParams {}
 export type IssueNavigatorSettingsGetIssueNavigatorDefaultColumnsResponse =
-  S.ColumnItem[];
+  Schemas.ColumnItem[];
 export type IssueNavigatorSettingsGetIssueNavigatorDefaultColumnsError =
   unknown;
 

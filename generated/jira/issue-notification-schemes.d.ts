@@ -3,23 +3,24 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueNotificationSchemesAddNotificationsParams {
   /** The ID of the notification scheme. */
   id: string;
-  body: S.AddNotificationsDetailsInput;
+  body: Schemas.AddNotificationsDetailsInput;
 }
 export type IssueNotificationSchemesAddNotificationsResponse = unknown;
-export type IssueNotificationSchemesAddNotificationsError = S.ErrorCollection;
+export type IssueNotificationSchemesAddNotificationsError =
+  Schemas.ErrorCollection;
 
 export interface IssueNotificationSchemesCreateNotificationSchemeParams {
-  body: S.CreateNotificationSchemeDetailsInput;
+  body: Schemas.CreateNotificationSchemeDetailsInput;
 }
 export type IssueNotificationSchemesCreateNotificationSchemeResponse =
-  S.NotificationSchemeId;
+  Schemas.NotificationSchemeId;
 export type IssueNotificationSchemesCreateNotificationSchemeError =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 
 export interface IssueNotificationSchemesDeleteNotificationSchemeParams {
   /** The ID of the notification scheme. */
@@ -27,7 +28,7 @@ export interface IssueNotificationSchemesDeleteNotificationSchemeParams {
 }
 export type IssueNotificationSchemesDeleteNotificationSchemeResponse = unknown;
 export type IssueNotificationSchemesDeleteNotificationSchemeError =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 
 export interface IssueNotificationSchemesGetNotificationSchemeParams
   extends P.Expand3 {
@@ -35,7 +36,7 @@ export interface IssueNotificationSchemesGetNotificationSchemeParams
   id: number;
 }
 export type IssueNotificationSchemesGetNotificationSchemeResponse =
-  S.NotificationScheme;
+  Schemas.NotificationScheme;
 export type IssueNotificationSchemesGetNotificationSchemeError = unknown;
 
 export interface IssueNotificationSchemesGetNotificationSchemeToProjectMappingsParams
@@ -46,11 +47,11 @@ export interface IssueNotificationSchemesGetNotificationSchemeToProjectMappingsP
   projectId?: string[];
 }
 export type IssueNotificationSchemesGetNotificationSchemeToProjectMappingsResponse =
-  S.PageBeanNotificationSchemeAndProjectMappingJsonBean;
+  Schemas.PageBeanNotificationSchemeAndProjectMappingJsonBean;
 export type IssueNotificationSchemesGetNotificationSchemeToProjectMappingsError =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 export type IssueNotificationSchemesGetNotificationSchemeToProjectMappingsItem =
-  S.NotificationSchemeAndProjectMappingJsonBean;
+  Schemas.NotificationSchemeAndProjectMappingJsonBean;
 
 export interface IssueNotificationSchemesGetNotificationSchemesParams
   extends P.StartAt2, P.MaxResults3, P.Expand3 {
@@ -65,10 +66,10 @@ export interface IssueNotificationSchemesGetNotificationSchemesParams
   onlyDefault?: boolean;
 }
 export type IssueNotificationSchemesGetNotificationSchemesResponse =
-  S.PageBeanNotificationScheme;
+  Schemas.PageBeanNotificationScheme;
 export type IssueNotificationSchemesGetNotificationSchemesError = unknown;
 export type IssueNotificationSchemesGetNotificationSchemesItem =
-  S.NotificationScheme;
+  Schemas.NotificationScheme;
 
 export interface IssueNotificationSchemesRemoveNotificationFromNotificationSchemeParams {
   /** The ID of the notification scheme. */
@@ -79,16 +80,16 @@ export interface IssueNotificationSchemesRemoveNotificationFromNotificationSchem
 export type IssueNotificationSchemesRemoveNotificationFromNotificationSchemeResponse =
   unknown;
 export type IssueNotificationSchemesRemoveNotificationFromNotificationSchemeError =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 
 export interface IssueNotificationSchemesUpdateNotificationSchemeParams {
   /** The ID of the notification scheme. */
   id: string;
-  body: S.UpdateNotificationSchemeDetailsInput;
+  body: Schemas.UpdateNotificationSchemeDetailsInput;
 }
 export type IssueNotificationSchemesUpdateNotificationSchemeResponse = unknown;
 export type IssueNotificationSchemesUpdateNotificationSchemeError =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 
 export interface IssueNotificationSchemesMethods {
   /**

@@ -3,34 +3,34 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssuePrioritiesCreatePriorityParams {
-  body: S.CreatePriorityDetailsInput;
+  body: Schemas.CreatePriorityDetailsInput;
 }
-export type IssuePrioritiesCreatePriorityResponse = S.PriorityId;
-export type IssuePrioritiesCreatePriorityError = S.ErrorCollection;
+export type IssuePrioritiesCreatePriorityResponse = Schemas.PriorityId;
+export type IssuePrioritiesCreatePriorityError = Schemas.ErrorCollection;
 
 export interface IssuePrioritiesDeletePriorityParams extends P.Id16 {
   /** The ID of the issue priority that will replace the currently selected resolution. */
   replaceWith: string;
 }
 export type IssuePrioritiesDeletePriorityResponse = void;
-export type IssuePrioritiesDeletePriorityError = S.ErrorCollection;
+export type IssuePrioritiesDeletePriorityError = Schemas.ErrorCollection;
 
 export interface IssuePrioritiesGetPrioritiesParams {}
-export type IssuePrioritiesGetPrioritiesResponse = S.Priority[];
+export type IssuePrioritiesGetPrioritiesResponse = Schemas.Priority[];
 export type IssuePrioritiesGetPrioritiesError = unknown;
 
 export interface IssuePrioritiesGetPriorityParams extends P.Id16 {}
-export type IssuePrioritiesGetPriorityResponse = S.Priority;
+export type IssuePrioritiesGetPriorityResponse = Schemas.Priority;
 export type IssuePrioritiesGetPriorityError = unknown;
 
 export interface IssuePrioritiesMovePrioritiesParams {
-  body: S.ReorderIssuePrioritiesInput;
+  body: Schemas.ReorderIssuePrioritiesInput;
 }
 export type IssuePrioritiesMovePrioritiesResponse = unknown;
-export type IssuePrioritiesMovePrioritiesError = S.ErrorCollection;
+export type IssuePrioritiesMovePrioritiesError = Schemas.ErrorCollection;
 
 export interface IssuePrioritiesSearchPrioritiesParams
   extends P.StartAt2, P.MaxResults3 {
@@ -42,21 +42,21 @@ export interface IssuePrioritiesSearchPrioritiesParams
    */
   onlyDefault?: boolean;
 }
-export type IssuePrioritiesSearchPrioritiesResponse = S.PageBeanPriority;
-export type IssuePrioritiesSearchPrioritiesError = S.ErrorCollection;
-export type IssuePrioritiesSearchPrioritiesItem = S.Priority;
+export type IssuePrioritiesSearchPrioritiesResponse = Schemas.PageBeanPriority;
+export type IssuePrioritiesSearchPrioritiesError = Schemas.ErrorCollection;
+export type IssuePrioritiesSearchPrioritiesItem = Schemas.Priority;
 
 export interface IssuePrioritiesSetDefaultPriorityParams {
-  body: S.SetDefaultPriorityRequestInput;
+  body: Schemas.SetDefaultPriorityRequestInput;
 }
 export type IssuePrioritiesSetDefaultPriorityResponse = unknown;
-export type IssuePrioritiesSetDefaultPriorityError = S.ErrorCollection;
+export type IssuePrioritiesSetDefaultPriorityError = Schemas.ErrorCollection;
 
 export interface IssuePrioritiesUpdatePriorityParams extends P.Id16 {
-  body: S.UpdatePriorityDetailsInput;
+  body: Schemas.UpdatePriorityDetailsInput;
 }
 export type IssuePrioritiesUpdatePriorityResponse = unknown;
-export type IssuePrioritiesUpdatePriorityError = S.ErrorCollection;
+export type IssuePrioritiesUpdatePriorityError = Schemas.ErrorCollection;
 
 export interface IssuePrioritiesMethods {
   /**

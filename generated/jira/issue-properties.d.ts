@@ -3,37 +3,39 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssuePropertiesBulkDeleteIssuePropertyParams
   extends P.PropertyKey {
-  body: S.IssueFilterForBulkPropertyDelete;
+  body: Schemas.IssueFilterForBulkPropertyDelete;
 }
 export type IssuePropertiesBulkDeleteIssuePropertyResponse = void;
-export type IssuePropertiesBulkDeleteIssuePropertyError = S.ErrorCollection;
+export type IssuePropertiesBulkDeleteIssuePropertyError =
+  Schemas.ErrorCollection;
 
 export interface IssuePropertiesBulkSetIssuePropertiesByIssueParams {
   /** Details of the issue properties to be set or updated. Note that if an issue is not found, it is ignored. */
-  body: S.MultiIssueEntityPropertiesInput;
+  body: Schemas.MultiIssueEntityPropertiesInput;
 }
 export type IssuePropertiesBulkSetIssuePropertiesByIssueResponse = void;
 export type IssuePropertiesBulkSetIssuePropertiesByIssueError =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 
 export interface IssuePropertiesBulkSetIssuePropertyParams {
   /** The key of the property. The maximum length is 255 characters. */
   propertyKey: string;
-  body: S.BulkIssuePropertyUpdateRequest;
+  body: Schemas.BulkIssuePropertyUpdateRequest;
 }
 export type IssuePropertiesBulkSetIssuePropertyResponse = void;
-export type IssuePropertiesBulkSetIssuePropertyError = S.ErrorCollection;
+export type IssuePropertiesBulkSetIssuePropertyError = Schemas.ErrorCollection;
 
 export interface IssuePropertiesBulkSetIssuesPropertiesListParams {
   /** Issue properties to be set or updated with values. */
-  body: S.IssueEntityPropertiesInput;
+  body: Schemas.IssueEntityPropertiesInput;
 }
 export type IssuePropertiesBulkSetIssuesPropertiesListResponse = void;
-export type IssuePropertiesBulkSetIssuesPropertiesListError = S.ErrorCollection;
+export type IssuePropertiesBulkSetIssuesPropertiesListError =
+  Schemas.ErrorCollection;
 
 export interface IssuePropertiesDeleteIssuePropertyParams
   extends P.IssueIdOrKey2, P.PropertyKey {}
@@ -42,12 +44,12 @@ export type IssuePropertiesDeleteIssuePropertyError = unknown;
 
 export interface IssuePropertiesGetIssuePropertyParams
   extends P.IssueIdOrKey2, P.PropertyKey {}
-export type IssuePropertiesGetIssuePropertyResponse = S.EntityProperty;
+export type IssuePropertiesGetIssuePropertyResponse = Schemas.EntityProperty;
 export type IssuePropertiesGetIssuePropertyError = unknown;
 
 export interface IssuePropertiesGetIssuePropertyKeysParams
   extends P.IssueIdOrKey2 {}
-export type IssuePropertiesGetIssuePropertyKeysResponse = S.PropertyKeys;
+export type IssuePropertiesGetIssuePropertyKeysResponse = Schemas.PropertyKeys;
 export type IssuePropertiesGetIssuePropertyKeysError = unknown;
 
 export interface IssuePropertiesSetIssuePropertyParams extends P.IssueIdOrKey {

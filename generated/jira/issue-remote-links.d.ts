@@ -3,14 +3,14 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueRemoteLinksCreateOrUpdateRemoteIssueLinkParams
   extends P.IssueIdOrKey {
-  body: S.RemoteIssueLinkRequest;
+  body: Schemas.RemoteIssueLinkRequest;
 }
 export type IssueRemoteLinksCreateOrUpdateRemoteIssueLinkResponse =
-  S.RemoteIssueLinkIdentifies;
+  Schemas.RemoteIssueLinkIdentifies;
 export type IssueRemoteLinksCreateOrUpdateRemoteIssueLinkError = unknown;
 
 export interface IssueRemoteLinksDeleteRemoteIssueLinkByGlobalIdParams
@@ -34,7 +34,8 @@ export interface IssueRemoteLinksGetRemoteIssueLinkByIdParams
   /** The ID of the remote issue link. */
   linkId: string;
 }
-export type IssueRemoteLinksGetRemoteIssueLinkByIdResponse = S.RemoteIssueLink;
+export type IssueRemoteLinksGetRemoteIssueLinkByIdResponse =
+  Schemas.RemoteIssueLink;
 export type IssueRemoteLinksGetRemoteIssueLinkByIdError = unknown;
 
 export interface IssueRemoteLinksGetRemoteIssueLinksParams
@@ -42,14 +43,15 @@ export interface IssueRemoteLinksGetRemoteIssueLinksParams
   /** The global ID of the remote issue link. */
   globalId?: string;
 }
-export type IssueRemoteLinksGetRemoteIssueLinksResponse = S.RemoteIssueLink;
+export type IssueRemoteLinksGetRemoteIssueLinksResponse =
+  Schemas.RemoteIssueLink;
 export type IssueRemoteLinksGetRemoteIssueLinksError = unknown;
 
 export interface IssueRemoteLinksUpdateRemoteIssueLinkParams
   extends P.IssueIdOrKey {
   /** The ID of the remote issue link. */
   linkId: string;
-  body: S.RemoteIssueLinkRequest;
+  body: Schemas.RemoteIssueLinkRequest;
 }
 export type IssueRemoteLinksUpdateRemoteIssueLinkResponse = unknown;
 export type IssueRemoteLinksUpdateRemoteIssueLinkError = unknown;

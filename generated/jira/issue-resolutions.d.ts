@@ -3,13 +3,13 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueResolutionsCreateResolutionParams {
-  body: S.CreateResolutionDetailsInput;
+  body: Schemas.CreateResolutionDetailsInput;
 }
-export type IssueResolutionsCreateResolutionResponse = S.ResolutionId;
-export type IssueResolutionsCreateResolutionError = S.ErrorCollection;
+export type IssueResolutionsCreateResolutionResponse = Schemas.ResolutionId;
+export type IssueResolutionsCreateResolutionError = Schemas.ErrorCollection;
 
 export interface IssueResolutionsDeleteResolutionParams {
   /** The ID of the issue resolution. */
@@ -18,24 +18,24 @@ export interface IssueResolutionsDeleteResolutionParams {
   replaceWith: string;
 }
 export type IssueResolutionsDeleteResolutionResponse = void;
-export type IssueResolutionsDeleteResolutionError = S.ErrorCollection;
+export type IssueResolutionsDeleteResolutionError = Schemas.ErrorCollection;
 
 export interface IssueResolutionsGetResolutionParams {
   /** The ID of the issue resolution value. */
   id: string;
 }
-export type IssueResolutionsGetResolutionResponse = S.Resolution;
+export type IssueResolutionsGetResolutionResponse = Schemas.Resolution;
 export type IssueResolutionsGetResolutionError = unknown;
 
 export interface IssueResolutionsGetResolutionsParams {}
-export type IssueResolutionsGetResolutionsResponse = S.Resolution[];
+export type IssueResolutionsGetResolutionsResponse = Schemas.Resolution[];
 export type IssueResolutionsGetResolutionsError = unknown;
 
 export interface IssueResolutionsMoveResolutionsParams {
-  body: S.ReorderIssueResolutionsRequestInput;
+  body: Schemas.ReorderIssueResolutionsRequestInput;
 }
 export type IssueResolutionsMoveResolutionsResponse = unknown;
-export type IssueResolutionsMoveResolutionsError = S.ErrorCollection;
+export type IssueResolutionsMoveResolutionsError = Schemas.ErrorCollection;
 
 export interface IssueResolutionsSearchResolutionsParams
   extends P.StartAt2, P.MaxResults3 {
@@ -48,23 +48,23 @@ export interface IssueResolutionsSearchResolutionsParams
   onlyDefault?: boolean;
 }
 export type IssueResolutionsSearchResolutionsResponse =
-  S.PageBeanResolutionJsonBean;
-export type IssueResolutionsSearchResolutionsError = S.ErrorCollection;
-export type IssueResolutionsSearchResolutionsItem = S.ResolutionJsonBean;
+  Schemas.PageBeanResolutionJsonBean;
+export type IssueResolutionsSearchResolutionsError = Schemas.ErrorCollection;
+export type IssueResolutionsSearchResolutionsItem = Schemas.ResolutionJsonBean;
 
 export interface IssueResolutionsSetDefaultResolutionParams {
-  body: S.SetDefaultResolutionRequestInput;
+  body: Schemas.SetDefaultResolutionRequestInput;
 }
 export type IssueResolutionsSetDefaultResolutionResponse = unknown;
-export type IssueResolutionsSetDefaultResolutionError = S.ErrorCollection;
+export type IssueResolutionsSetDefaultResolutionError = Schemas.ErrorCollection;
 
 export interface IssueResolutionsUpdateResolutionParams {
   /** The ID of the issue resolution. */
   id: string;
-  body: S.UpdateResolutionDetailsInput;
+  body: Schemas.UpdateResolutionDetailsInput;
 }
 export type IssueResolutionsUpdateResolutionResponse = unknown;
-export type IssueResolutionsUpdateResolutionError = S.ErrorCollection;
+export type IssueResolutionsUpdateResolutionError = Schemas.ErrorCollection;
 
 export interface IssueResolutionsMethods {
   /**

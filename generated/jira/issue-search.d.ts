@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueSearchGetIssuePickerResourceParams {
   /** A string to match against text fields in the issue such as title, description, or comments. */
@@ -20,13 +20,13 @@ export interface IssueSearchGetIssuePickerResourceParams {
   showSubTaskParent?: boolean;
 }
 export type IssueSearchGetIssuePickerResourceResponse =
-  S.IssuePickerSuggestions;
+  Schemas.IssuePickerSuggestions;
 export type IssueSearchGetIssuePickerResourceError = unknown;
 
 export interface IssueSearchMatchIssuesParams {
-  body: S.IssuesAndJQLQueries;
+  body: Schemas.IssuesAndJQLQueries;
 }
-export type IssueSearchMatchIssuesResponse = S.IssueMatches;
+export type IssueSearchMatchIssuesResponse = Schemas.IssueMatches;
 export type IssueSearchMatchIssuesError = unknown;
 
 export interface IssueSearchSearchForIssuesUsingJqlParams extends P.StartAt {
@@ -95,15 +95,16 @@ export interface IssueSearchSearchForIssuesUsingJqlParams extends P.StartAt {
    */
   fieldsByKeys?: boolean;
 }
-export type IssueSearchSearchForIssuesUsingJqlResponse = S.SearchResults;
+export type IssueSearchSearchForIssuesUsingJqlResponse = Schemas.SearchResults;
 export type IssueSearchSearchForIssuesUsingJqlError = unknown;
-export type IssueSearchSearchForIssuesUsingJqlItem = S.IssueBean;
+export type IssueSearchSearchForIssuesUsingJqlItem = Schemas.IssueBean;
 
 export interface IssueSearchSearchForIssuesUsingJqlPostParams {
   /** A JSON object containing the search request. */
-  body: S.SearchRequestBeanInput;
+  body: Schemas.SearchRequestBeanInput;
 }
-export type IssueSearchSearchForIssuesUsingJqlPostResponse = S.SearchResults;
+export type IssueSearchSearchForIssuesUsingJqlPostResponse =
+  Schemas.SearchResults;
 export type IssueSearchSearchForIssuesUsingJqlPostError = unknown;
 
 export interface IssueSearchMethods {

@@ -3,13 +3,14 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueSecurityLevelGetIssueSecurityLevelParams {
   /** The ID of the issue security level. */
   id: string;
 }
-export type IssueSecurityLevelGetIssueSecurityLevelResponse = S.SecurityLevel;
+export type IssueSecurityLevelGetIssueSecurityLevelResponse =
+  Schemas.SecurityLevel;
 export type IssueSecurityLevelGetIssueSecurityLevelError = unknown;
 
 export interface IssueSecurityLevelGetIssueSecurityLevelMembersParams
@@ -30,10 +31,10 @@ export interface IssueSecurityLevelGetIssueSecurityLevelMembersParams
   expand?: string;
 }
 export type IssueSecurityLevelGetIssueSecurityLevelMembersResponse =
-  S.PageBeanIssueSecurityLevelMember;
+  Schemas.PageBeanIssueSecurityLevelMember;
 export type IssueSecurityLevelGetIssueSecurityLevelMembersError = unknown;
 export type IssueSecurityLevelGetIssueSecurityLevelMembersItem =
-  S.IssueSecurityLevelMember;
+  Schemas.IssueSecurityLevelMember;
 
 export interface IssueSecurityLevelMethods {
   /**

@@ -3,48 +3,49 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueSecuritySchemesAddSecurityLevelParams extends P.SchemeId {
-  body: S.AddSecuritySchemeLevelsRequestBeanInput;
+  body: Schemas.AddSecuritySchemeLevelsRequestBeanInput;
 }
 export type IssueSecuritySchemesAddSecurityLevelResponse = unknown;
-export type IssueSecuritySchemesAddSecurityLevelError = S.ErrorCollection;
+export type IssueSecuritySchemesAddSecurityLevelError = Schemas.ErrorCollection;
 
 export interface IssueSecuritySchemesAddSecurityLevelMembersParams
   extends P.SchemeId {
   /** The ID of the issue security level. */
   levelId: string;
-  body: S.SecuritySchemeMembersRequestInput;
+  body: Schemas.SecuritySchemeMembersRequestInput;
 }
 export type IssueSecuritySchemesAddSecurityLevelMembersResponse = unknown;
 export type IssueSecuritySchemesAddSecurityLevelMembersError =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 
 export interface IssueSecuritySchemesCreateIssueSecuritySchemeParams {
-  body: S.CreateIssueSecuritySchemeDetailsInput;
+  body: Schemas.CreateIssueSecuritySchemeDetailsInput;
 }
 export type IssueSecuritySchemesCreateIssueSecuritySchemeResponse =
-  S.SecuritySchemeId;
+  Schemas.SecuritySchemeId;
 export type IssueSecuritySchemesCreateIssueSecuritySchemeError =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 
 export interface IssueSecuritySchemesDeleteSecuritySchemeParams
   extends P.SchemeId {}
 export type IssueSecuritySchemesDeleteSecuritySchemeResponse = unknown;
-export type IssueSecuritySchemesDeleteSecuritySchemeError = S.ErrorCollection;
+export type IssueSecuritySchemesDeleteSecuritySchemeError =
+  Schemas.ErrorCollection;
 
 export interface IssueSecuritySchemesGetIssueSecuritySchemeParams {
   /** The ID of the issue security scheme. Use the [Get issue security schemes](#api-rest-api-3-issuesecurityschemes-get) operation to get a list of issue security scheme IDs. */
   id: number;
 }
 export type IssueSecuritySchemesGetIssueSecuritySchemeResponse =
-  S.SecurityScheme;
+  Schemas.SecurityScheme;
 export type IssueSecuritySchemesGetIssueSecuritySchemeError = unknown;
 
 export interface IssueSecuritySchemesGetIssueSecuritySchemesParams {}
 export type IssueSecuritySchemesGetIssueSecuritySchemesResponse =
-  S.SecuritySchemes;
+  Schemas.SecuritySchemes;
 export type IssueSecuritySchemesGetIssueSecuritySchemesError = unknown;
 
 export interface IssueSecuritySchemesGetSecurityLevelMembersParams
@@ -67,10 +68,10 @@ export interface IssueSecuritySchemesGetSecurityLevelMembersParams
   expand?: string;
 }
 export type IssueSecuritySchemesGetSecurityLevelMembersResponse =
-  S.PageBeanSecurityLevelMember;
+  Schemas.PageBeanSecurityLevelMember;
 export type IssueSecuritySchemesGetSecurityLevelMembersError = unknown;
 export type IssueSecuritySchemesGetSecurityLevelMembersItem =
-  S.SecurityLevelMember;
+  Schemas.SecurityLevelMember;
 
 export interface IssueSecuritySchemesGetSecurityLevelsParams
   extends P.StartAt2, P.MaxResults3 {
@@ -85,9 +86,10 @@ export interface IssueSecuritySchemesGetSecurityLevelsParams
   onlyDefault?: boolean;
 }
 export type IssueSecuritySchemesGetSecurityLevelsResponse =
-  S.PageBeanSecurityLevel;
-export type IssueSecuritySchemesGetSecurityLevelsError = S.ErrorCollection;
-export type IssueSecuritySchemesGetSecurityLevelsItem = S.SecurityLevel;
+  Schemas.PageBeanSecurityLevel;
+export type IssueSecuritySchemesGetSecurityLevelsError =
+  Schemas.ErrorCollection;
+export type IssueSecuritySchemesGetSecurityLevelsItem = Schemas.SecurityLevel;
 
 export interface IssueSecuritySchemesRemoveLevelParams extends P.SchemeId {
   /** The ID of the issue security level to remove. */
@@ -96,7 +98,7 @@ export interface IssueSecuritySchemesRemoveLevelParams extends P.SchemeId {
   replaceWith?: string;
 }
 export type IssueSecuritySchemesRemoveLevelResponse = void;
-export type IssueSecuritySchemesRemoveLevelError = S.ErrorCollection;
+export type IssueSecuritySchemesRemoveLevelError = Schemas.ErrorCollection;
 
 export interface IssueSecuritySchemesRemoveMemberFromSecurityLevelParams
   extends P.SchemeId {
@@ -107,7 +109,7 @@ export interface IssueSecuritySchemesRemoveMemberFromSecurityLevelParams
 }
 export type IssueSecuritySchemesRemoveMemberFromSecurityLevelResponse = unknown;
 export type IssueSecuritySchemesRemoveMemberFromSecurityLevelError =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 
 export interface IssueSecuritySchemesSearchProjectsUsingSecuritySchemesParams
   extends P.StartAt2, P.MaxResults3 {
@@ -117,11 +119,11 @@ export interface IssueSecuritySchemesSearchProjectsUsingSecuritySchemesParams
   projectId?: string[];
 }
 export type IssueSecuritySchemesSearchProjectsUsingSecuritySchemesResponse =
-  S.PageBeanIssueSecuritySchemeToProjectMapping;
+  Schemas.PageBeanIssueSecuritySchemeToProjectMapping;
 export type IssueSecuritySchemesSearchProjectsUsingSecuritySchemesError =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 export type IssueSecuritySchemesSearchProjectsUsingSecuritySchemesItem =
-  S.IssueSecuritySchemeToProjectMapping;
+  Schemas.IssueSecuritySchemeToProjectMapping;
 
 export interface IssueSecuritySchemesSearchSecuritySchemesParams
   extends P.StartAt2, P.MaxResults3 {
@@ -131,35 +133,36 @@ export interface IssueSecuritySchemesSearchSecuritySchemesParams
   projectId?: string[];
 }
 export type IssueSecuritySchemesSearchSecuritySchemesResponse =
-  S.PageBeanSecuritySchemeWithProjects;
+  Schemas.PageBeanSecuritySchemeWithProjects;
 export type IssueSecuritySchemesSearchSecuritySchemesError = unknown;
 export type IssueSecuritySchemesSearchSecuritySchemesItem =
-  S.SecuritySchemeWithProjects;
+  Schemas.SecuritySchemeWithProjects;
 
 export interface IssueSecuritySchemesSetDefaultLevelsParams {
-  body: S.SetDefaultLevelsRequestInput;
+  body: Schemas.SetDefaultLevelsRequestInput;
 }
 export type IssueSecuritySchemesSetDefaultLevelsResponse = unknown;
-export type IssueSecuritySchemesSetDefaultLevelsError = S.ErrorCollection;
+export type IssueSecuritySchemesSetDefaultLevelsError = Schemas.ErrorCollection;
 
 export interface IssueSecuritySchemesUpdateIssueSecuritySchemeParams {
   /** The ID of the issue security scheme. */
   id: string;
-  body: S.UpdateIssueSecuritySchemeRequestBeanInput;
+  body: Schemas.UpdateIssueSecuritySchemeRequestBeanInput;
 }
 export type IssueSecuritySchemesUpdateIssueSecuritySchemeResponse = unknown;
 export type IssueSecuritySchemesUpdateIssueSecuritySchemeError =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 
 export interface IssueSecuritySchemesUpdateSecurityLevelParams {
   /** The ID of the issue security scheme level belongs to. */
   schemeId: string;
   /** The ID of the issue security level to update. */
   levelId: string;
-  body: S.UpdateIssueSecurityLevelDetailsInput;
+  body: Schemas.UpdateIssueSecurityLevelDetailsInput;
 }
 export type IssueSecuritySchemesUpdateSecurityLevelResponse = unknown;
-export type IssueSecuritySchemesUpdateSecurityLevelError = S.ErrorCollection;
+export type IssueSecuritySchemesUpdateSecurityLevelError =
+  Schemas.ErrorCollection;
 
 export interface IssueSecuritySchemesMethods {
   /**

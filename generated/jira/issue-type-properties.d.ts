@@ -3,7 +3,7 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueTypePropertiesDeleteIssueTypePropertyParams
   extends P.IssueTypeId {
@@ -18,13 +18,14 @@ export interface IssueTypePropertiesGetIssueTypePropertyParams
   /** The key of the property. Use [Get issue type property keys](#api-rest-api-3-issuetype-issueTypeId-properties-get) to get a list of all issue type property keys. */
   propertyKey: string;
 }
-export type IssueTypePropertiesGetIssueTypePropertyResponse = S.EntityProperty;
+export type IssueTypePropertiesGetIssueTypePropertyResponse =
+  Schemas.EntityProperty;
 export type IssueTypePropertiesGetIssueTypePropertyError = unknown;
 
 export interface IssueTypePropertiesGetIssueTypePropertyKeysParams
   extends P.IssueTypeId {}
 export type IssueTypePropertiesGetIssueTypePropertyKeysResponse =
-  S.PropertyKeys;
+  Schemas.PropertyKeys;
 export type IssueTypePropertiesGetIssueTypePropertyKeysError = unknown;
 
 export interface IssueTypePropertiesSetIssueTypePropertyParams

@@ -7,25 +7,26 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueTypeSchemesAddIssueTypesToIssueTypeSchemeParams
   extends P.IssueTypeSchemeId {
-  body: S.IssueTypeIdsInput;
+  body: Schemas.IssueTypeIdsInput;
 }
 export type IssueTypeSchemesAddIssueTypesToIssueTypeSchemeResponse = unknown;
 export type IssueTypeSchemesAddIssueTypesToIssueTypeSchemeError = unknown;
 
 export interface IssueTypeSchemesAssignIssueTypeSchemeToProjectParams {
-  body: S.IssueTypeSchemeProjectAssociationInput;
+  body: Schemas.IssueTypeSchemeProjectAssociationInput;
 }
 export type IssueTypeSchemesAssignIssueTypeSchemeToProjectResponse = unknown;
 export type IssueTypeSchemesAssignIssueTypeSchemeToProjectError = unknown;
 
 export interface IssueTypeSchemesCreateIssueTypeSchemeParams {
-  body: S.IssueTypeSchemeDetailsInput;
+  body: Schemas.IssueTypeSchemeDetailsInput;
 }
-export type IssueTypeSchemesCreateIssueTypeSchemeResponse = S.IssueTypeSchemeID;
+export type IssueTypeSchemesCreateIssueTypeSchemeResponse =
+  Schemas.IssueTypeSchemeID;
 export type IssueTypeSchemesCreateIssueTypeSchemeError = unknown;
 
 export interface IssueTypeSchemesDeleteIssueTypeSchemeParams
@@ -60,9 +61,10 @@ export interface IssueTypeSchemesGetAllIssueTypeSchemesParams
   queryString?: string;
 }
 export type IssueTypeSchemesGetAllIssueTypeSchemesResponse =
-  S.PageBeanIssueTypeScheme;
+  Schemas.PageBeanIssueTypeScheme;
 export type IssueTypeSchemesGetAllIssueTypeSchemesError = unknown;
-export type IssueTypeSchemesGetAllIssueTypeSchemesItem = S.IssueTypeScheme;
+export type IssueTypeSchemesGetAllIssueTypeSchemesItem =
+  Schemas.IssueTypeScheme;
 
 export interface IssueTypeSchemesGetIssueTypeSchemeForProjectsParams
   extends P.StartAt, P.MaxResults {
@@ -70,10 +72,10 @@ export interface IssueTypeSchemesGetIssueTypeSchemeForProjectsParams
   projectId: number[];
 }
 export type IssueTypeSchemesGetIssueTypeSchemeForProjectsResponse =
-  S.PageBeanIssueTypeSchemeProjects;
+  Schemas.PageBeanIssueTypeSchemeProjects;
 export type IssueTypeSchemesGetIssueTypeSchemeForProjectsError = unknown;
 export type IssueTypeSchemesGetIssueTypeSchemeForProjectsItem =
-  S.IssueTypeSchemeProjects;
+  Schemas.IssueTypeSchemeProjects;
 
 export interface IssueTypeSchemesGetIssueTypeSchemesMappingParams
   extends P.StartAt, P.MaxResults {
@@ -81,10 +83,10 @@ export interface IssueTypeSchemesGetIssueTypeSchemesMappingParams
   issueTypeSchemeId?: number[];
 }
 export type IssueTypeSchemesGetIssueTypeSchemesMappingResponse =
-  S.PageBeanIssueTypeSchemeMapping;
+  Schemas.PageBeanIssueTypeSchemeMapping;
 export type IssueTypeSchemesGetIssueTypeSchemesMappingError = unknown;
 export type IssueTypeSchemesGetIssueTypeSchemesMappingItem =
-  S.IssueTypeSchemeMapping;
+  Schemas.IssueTypeSchemeMapping;
 
 export interface IssueTypeSchemesRemoveIssueTypeFromIssueTypeSchemeParams
   extends P.IssueTypeSchemeId {
@@ -97,7 +99,7 @@ export type IssueTypeSchemesRemoveIssueTypeFromIssueTypeSchemeError = unknown;
 
 export interface IssueTypeSchemesReorderIssueTypesInIssueTypeSchemeParams
   extends P.IssueTypeSchemeId {
-  body: S.OrderOfIssueTypesInput;
+  body: Schemas.OrderOfIssueTypesInput;
 }
 export type IssueTypeSchemesReorderIssueTypesInIssueTypeSchemeResponse =
   unknown;
@@ -105,7 +107,7 @@ export type IssueTypeSchemesReorderIssueTypesInIssueTypeSchemeError = unknown;
 
 export interface IssueTypeSchemesUpdateIssueTypeSchemeParams
   extends P.IssueTypeSchemeId {
-  body: S.IssueTypeSchemeUpdateDetailsInput;
+  body: Schemas.IssueTypeSchemeUpdateDetailsInput;
 }
 export type IssueTypeSchemesUpdateIssueTypeSchemeResponse = unknown;
 export type IssueTypeSchemesUpdateIssueTypeSchemeError = unknown;

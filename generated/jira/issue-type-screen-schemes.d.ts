@@ -7,11 +7,11 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueTypeScreenSchemesAppendMappingsForIssueTypeScreenSchemeParams
   extends P.IssueTypeScreenSchemeId {
-  body: S.IssueTypeScreenSchemeMappingDetailsInput;
+  body: Schemas.IssueTypeScreenSchemeMappingDetailsInput;
 }
 export type IssueTypeScreenSchemesAppendMappingsForIssueTypeScreenSchemeResponse =
   unknown;
@@ -19,7 +19,7 @@ export type IssueTypeScreenSchemesAppendMappingsForIssueTypeScreenSchemeError =
   unknown;
 
 export interface IssueTypeScreenSchemesAssignIssueTypeScreenSchemeToProjectParams {
-  body: S.IssueTypeScreenSchemeProjectAssociationInput;
+  body: Schemas.IssueTypeScreenSchemeProjectAssociationInput;
 }
 export type IssueTypeScreenSchemesAssignIssueTypeScreenSchemeToProjectResponse =
   unknown;
@@ -28,10 +28,10 @@ export type IssueTypeScreenSchemesAssignIssueTypeScreenSchemeToProjectError =
 
 export interface IssueTypeScreenSchemesCreateIssueTypeScreenSchemeParams {
   /** An issue type screen scheme bean. */
-  body: S.IssueTypeScreenSchemeDetailsInput;
+  body: Schemas.IssueTypeScreenSchemeDetailsInput;
 }
 export type IssueTypeScreenSchemesCreateIssueTypeScreenSchemeResponse =
-  S.IssueTypeScreenSchemeId;
+  Schemas.IssueTypeScreenSchemeId;
 export type IssueTypeScreenSchemesCreateIssueTypeScreenSchemeError = unknown;
 
 export interface IssueTypeScreenSchemesDeleteIssueTypeScreenSchemeParams
@@ -45,11 +45,11 @@ export interface IssueTypeScreenSchemesGetIssueTypeScreenSchemeMappingsParams
   issueTypeScreenSchemeId?: number[];
 }
 export type IssueTypeScreenSchemesGetIssueTypeScreenSchemeMappingsResponse =
-  S.PageBeanIssueTypeScreenSchemeItem;
+  Schemas.PageBeanIssueTypeScreenSchemeItem;
 export type IssueTypeScreenSchemesGetIssueTypeScreenSchemeMappingsError =
   unknown;
 export type IssueTypeScreenSchemesGetIssueTypeScreenSchemeMappingsItem =
-  S.IssueTypeScreenSchemeItem;
+  Schemas.IssueTypeScreenSchemeItem;
 
 export interface IssueTypeScreenSchemesGetIssueTypeScreenSchemeProjectAssociationsParams
   extends P.StartAt, P.MaxResults {
@@ -57,11 +57,11 @@ export interface IssueTypeScreenSchemesGetIssueTypeScreenSchemeProjectAssociatio
   projectId: number[];
 }
 export type IssueTypeScreenSchemesGetIssueTypeScreenSchemeProjectAssociationsResponse =
-  S.PageBeanIssueTypeScreenSchemesProjects;
+  Schemas.PageBeanIssueTypeScreenSchemesProjects;
 export type IssueTypeScreenSchemesGetIssueTypeScreenSchemeProjectAssociationsError =
   unknown;
 export type IssueTypeScreenSchemesGetIssueTypeScreenSchemeProjectAssociationsItem =
-  S.IssueTypeScreenSchemesProjects;
+  Schemas.IssueTypeScreenSchemesProjects;
 
 export interface IssueTypeScreenSchemesGetIssueTypeScreenSchemesParams
   extends P.StartAt, P.MaxResults {
@@ -87,10 +87,10 @@ export interface IssueTypeScreenSchemesGetIssueTypeScreenSchemesParams
   expand?: string;
 }
 export type IssueTypeScreenSchemesGetIssueTypeScreenSchemesResponse =
-  S.PageBeanIssueTypeScreenScheme;
+  Schemas.PageBeanIssueTypeScreenScheme;
 export type IssueTypeScreenSchemesGetIssueTypeScreenSchemesError = unknown;
 export type IssueTypeScreenSchemesGetIssueTypeScreenSchemesItem =
-  S.IssueTypeScreenScheme;
+  Schemas.IssueTypeScreenScheme;
 
 export interface IssueTypeScreenSchemesGetProjectsForIssueTypeScreenSchemeParams
   extends P.StartAt, P.MaxResults {
@@ -100,15 +100,15 @@ export interface IssueTypeScreenSchemesGetProjectsForIssueTypeScreenSchemeParams
   query?: string;
 }
 export type IssueTypeScreenSchemesGetProjectsForIssueTypeScreenSchemeResponse =
-  S.PageBeanProjectDetails;
+  Schemas.PageBeanProjectDetails;
 export type IssueTypeScreenSchemesGetProjectsForIssueTypeScreenSchemeError =
   unknown;
 export type IssueTypeScreenSchemesGetProjectsForIssueTypeScreenSchemeItem =
-  S.ProjectDetails;
+  Schemas.ProjectDetails;
 
 export interface IssueTypeScreenSchemesRemoveMappingsFromIssueTypeScreenSchemeParams
   extends P.IssueTypeScreenSchemeId {
-  body: S.IssueTypeIdsInput;
+  body: Schemas.IssueTypeIdsInput;
 }
 export type IssueTypeScreenSchemesRemoveMappingsFromIssueTypeScreenSchemeResponse =
   unknown;
@@ -117,7 +117,7 @@ export type IssueTypeScreenSchemesRemoveMappingsFromIssueTypeScreenSchemeError =
 
 export interface IssueTypeScreenSchemesUpdateDefaultScreenSchemeParams
   extends P.IssueTypeScreenSchemeId {
-  body: S.UpdateDefaultScreenSchemeInput;
+  body: Schemas.UpdateDefaultScreenSchemeInput;
 }
 export type IssueTypeScreenSchemesUpdateDefaultScreenSchemeResponse = unknown;
 export type IssueTypeScreenSchemesUpdateDefaultScreenSchemeError = unknown;
@@ -125,7 +125,7 @@ export type IssueTypeScreenSchemesUpdateDefaultScreenSchemeError = unknown;
 export interface IssueTypeScreenSchemesUpdateIssueTypeScreenSchemeParams
   extends P.IssueTypeScreenSchemeId {
   /** The issue type screen scheme update details. */
-  body: S.IssueTypeScreenSchemeUpdateDetailsInput;
+  body: Schemas.IssueTypeScreenSchemeUpdateDetailsInput;
 }
 export type IssueTypeScreenSchemesUpdateIssueTypeScreenSchemeResponse = unknown;
 export type IssueTypeScreenSchemesUpdateIssueTypeScreenSchemeError = unknown;

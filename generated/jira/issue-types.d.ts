@@ -3,12 +3,12 @@
 
 import type { BinaryInput, Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueTypesCreateIssueTypeParams {
-  body: S.IssueTypeCreateBeanInput;
+  body: Schemas.IssueTypeCreateBeanInput;
 }
-export type IssueTypesCreateIssueTypeResponse = S.IssueTypeDetails;
+export type IssueTypesCreateIssueTypeResponse = Schemas.IssueTypeDetails;
 export type IssueTypesCreateIssueTypeError = unknown;
 
 export interface IssueTypesCreateIssueTypeAvatarParams extends P.Id7, P.X, P.Y {
@@ -16,7 +16,7 @@ export interface IssueTypesCreateIssueTypeAvatarParams extends P.Id7, P.X, P.Y {
   size: number;
   body: BinaryInput;
 }
-export type IssueTypesCreateIssueTypeAvatarResponse = S.Avatar;
+export type IssueTypesCreateIssueTypeAvatarResponse = Schemas.Avatar;
 export type IssueTypesCreateIssueTypeAvatarError = unknown;
 
 export interface IssueTypesDeleteIssueTypeParams extends P.Id7 {
@@ -27,15 +27,16 @@ export type IssueTypesDeleteIssueTypeResponse = void;
 export type IssueTypesDeleteIssueTypeError = unknown;
 
 export interface IssueTypesGetAlternativeIssueTypesParams extends P.Id7 {}
-export type IssueTypesGetAlternativeIssueTypesResponse = S.IssueTypeDetails[];
+export type IssueTypesGetAlternativeIssueTypesResponse =
+  Schemas.IssueTypeDetails[];
 export type IssueTypesGetAlternativeIssueTypesError = unknown;
 
 export interface IssueTypesGetIssueAllTypesParams {}
-export type IssueTypesGetIssueAllTypesResponse = S.IssueTypeDetails[];
+export type IssueTypesGetIssueAllTypesResponse = Schemas.IssueTypeDetails[];
 export type IssueTypesGetIssueAllTypesError = unknown;
 
 export interface IssueTypesGetIssueTypeParams extends P.Id7 {}
-export type IssueTypesGetIssueTypeResponse = S.IssueTypeDetails;
+export type IssueTypesGetIssueTypeResponse = Schemas.IssueTypeDetails;
 export type IssueTypesGetIssueTypeError = unknown;
 
 export interface IssueTypesGetIssueTypesForProjectParams {
@@ -50,13 +51,14 @@ export interface IssueTypesGetIssueTypesForProjectParams {
    */
   level?: number;
 }
-export type IssueTypesGetIssueTypesForProjectResponse = S.IssueTypeDetails[];
+export type IssueTypesGetIssueTypesForProjectResponse =
+  Schemas.IssueTypeDetails[];
 export type IssueTypesGetIssueTypesForProjectError = unknown;
 
 export interface IssueTypesUpdateIssueTypeParams extends P.Id7 {
-  body: S.IssueTypeUpdateBean;
+  body: Schemas.IssueTypeUpdateBean;
 }
-export type IssueTypesUpdateIssueTypeResponse = S.IssueTypeDetails;
+export type IssueTypesUpdateIssueTypeResponse = Schemas.IssueTypeDetails;
 export type IssueTypesUpdateIssueTypeError = unknown;
 
 export interface IssueTypesMethods {

@@ -3,14 +3,14 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueVotesAddVoteParams extends P.IssueIdOrKey {}
 export type IssueVotesAddVoteResponse = unknown;
 export type IssueVotesAddVoteError = unknown;
 
 export interface IssueVotesGetVotesParams extends P.IssueIdOrKey {}
-export type IssueVotesGetVotesResponse = S.Votes;
+export type IssueVotesGetVotesResponse = Schemas.Votes;
 export type IssueVotesGetVotesError = unknown;
 
 export interface IssueVotesRemoveVoteParams extends P.IssueIdOrKey {}

@@ -3,7 +3,7 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueWatchersAddWatcherParams extends P.IssueIdOrKey {
   /** The account ID of the user. Note that username cannot be used due to privacy changes. */
@@ -14,13 +14,14 @@ export type IssueWatchersAddWatcherError = unknown;
 
 export interface IssueWatchersGetIsWatchingIssueBulkParams {
   /** A list of issue IDs. */
-  body: S.IssueList;
+  body: Schemas.IssueList;
 }
-export type IssueWatchersGetIsWatchingIssueBulkResponse = S.BulkIssueIsWatching;
+export type IssueWatchersGetIsWatchingIssueBulkResponse =
+  Schemas.BulkIssueIsWatching;
 export type IssueWatchersGetIsWatchingIssueBulkError = unknown;
 
 export interface IssueWatchersGetIssueWatchersParams extends P.IssueIdOrKey {}
-export type IssueWatchersGetIssueWatchersResponse = S.Watchers;
+export type IssueWatchersGetIssueWatchersResponse = Schemas.Watchers;
 export type IssueWatchersGetIssueWatchersError = unknown;
 
 export interface IssueWatchersRemoveWatcherParams

@@ -3,7 +3,7 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueWorklogPropertiesDeleteWorklogPropertyParams
   extends P.IssueIdOrKey, P.WorklogId, P.PropertyKey {}
@@ -12,13 +12,14 @@ export type IssueWorklogPropertiesDeleteWorklogPropertyError = unknown;
 
 export interface IssueWorklogPropertiesGetWorklogPropertyParams
   extends P.IssueIdOrKey, P.WorklogId, P.PropertyKey {}
-export type IssueWorklogPropertiesGetWorklogPropertyResponse = S.EntityProperty;
+export type IssueWorklogPropertiesGetWorklogPropertyResponse =
+  Schemas.EntityProperty;
 export type IssueWorklogPropertiesGetWorklogPropertyError = unknown;
 
 export interface IssueWorklogPropertiesGetWorklogPropertyKeysParams
   extends P.IssueIdOrKey, P.WorklogId {}
 export type IssueWorklogPropertiesGetWorklogPropertyKeysResponse =
-  S.PropertyKeys;
+  Schemas.PropertyKeys;
 export type IssueWorklogPropertiesGetWorklogPropertyKeysError = unknown;
 
 export interface IssueWorklogPropertiesSetWorklogPropertyParams

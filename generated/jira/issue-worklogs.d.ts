@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssueWorklogsAddWorklogParams
   extends P.NotifyUsers, P.NewEstimate {
@@ -31,9 +31,9 @@ export interface IssueWorklogsAddWorklogParams
    * @default false
    */
   overrideEditableFlag?: boolean;
-  body: S.WorklogInput;
+  body: Schemas.WorklogInput;
 }
-export type IssueWorklogsAddWorklogResponse = S.Worklog;
+export type IssueWorklogsAddWorklogResponse = Schemas.Worklog;
 export type IssueWorklogsAddWorklogError = unknown;
 
 export interface IssueWorklogsDeleteWorklogParams
@@ -67,7 +67,7 @@ export interface IssueWorklogsGetIdsOfWorklogsDeletedSinceParams {
   since?: number;
 }
 export type IssueWorklogsGetIdsOfWorklogsDeletedSinceResponse =
-  S.ChangedWorklogs;
+  Schemas.ChangedWorklogs;
 export type IssueWorklogsGetIdsOfWorklogsDeletedSinceError = unknown;
 
 export interface IssueWorklogsGetIdsOfWorklogsModifiedSinceParams {
@@ -83,7 +83,7 @@ export interface IssueWorklogsGetIdsOfWorklogsModifiedSinceParams {
   expand?: string;
 }
 export type IssueWorklogsGetIdsOfWorklogsModifiedSinceResponse =
-  S.ChangedWorklogs;
+  Schemas.ChangedWorklogs;
 export type IssueWorklogsGetIdsOfWorklogsModifiedSinceError = unknown;
 
 export interface IssueWorklogsGetIssueWorklogParams
@@ -103,9 +103,9 @@ export interface IssueWorklogsGetIssueWorklogParams
    */
   expand?: string;
 }
-export type IssueWorklogsGetIssueWorklogResponse = S.PageOfWorklogs;
+export type IssueWorklogsGetIssueWorklogResponse = Schemas.PageOfWorklogs;
 export type IssueWorklogsGetIssueWorklogError = unknown;
-export type IssueWorklogsGetIssueWorklogItem = S.Worklog;
+export type IssueWorklogsGetIssueWorklogItem = Schemas.Worklog;
 
 export interface IssueWorklogsGetWorklogParams extends P.IssueIdOrKey, P.Id17 {
   /**
@@ -116,7 +116,7 @@ export interface IssueWorklogsGetWorklogParams extends P.IssueIdOrKey, P.Id17 {
    */
   expand?: string;
 }
-export type IssueWorklogsGetWorklogResponse = S.Worklog;
+export type IssueWorklogsGetWorklogResponse = Schemas.Worklog;
 export type IssueWorklogsGetWorklogError = unknown;
 
 export interface IssueWorklogsGetWorklogsForIdsParams {
@@ -126,9 +126,9 @@ export interface IssueWorklogsGetWorklogsForIdsParams {
    */
   expand?: string;
   /** A JSON object containing a list of worklog IDs. */
-  body: S.WorklogIdsRequestBean;
+  body: Schemas.WorklogIdsRequestBean;
 }
-export type IssueWorklogsGetWorklogsForIdsResponse = S.Worklog[];
+export type IssueWorklogsGetWorklogsForIdsResponse = Schemas.Worklog[];
 export type IssueWorklogsGetWorklogsForIdsError = unknown;
 
 export interface IssueWorklogsUpdateWorklogParams
@@ -154,9 +154,9 @@ export interface IssueWorklogsUpdateWorklogParams
    * @default false
    */
   overrideEditableFlag?: boolean;
-  body: S.WorklogInput;
+  body: Schemas.WorklogInput;
 }
-export type IssueWorklogsUpdateWorklogResponse = S.Worklog;
+export type IssueWorklogsUpdateWorklogResponse = Schemas.Worklog;
 export type IssueWorklogsUpdateWorklogError = unknown;
 
 export interface IssueWorklogsMethods {

@@ -3,13 +3,13 @@
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssuesAssignIssueParams {
   /** The ID or key of the issue to be assigned. */
   issueIdOrKey: string;
   /** The request object with the user that the issue is assigned to. */
-  body: S.UserInput;
+  body: Schemas.UserInput;
 }
 export type IssuesAssignIssueResponse = unknown;
 export type IssuesAssignIssueError = unknown;
@@ -20,16 +20,16 @@ export interface IssuesCreateIssueParams {
    * @default false
    */
   updateHistory?: boolean;
-  body: S.IssueUpdateDetailsInput;
+  body: Schemas.IssueUpdateDetailsInput;
 }
-export type IssuesCreateIssueResponse = S.CreatedIssue;
-export type IssuesCreateIssueError = S.ErrorCollection;
+export type IssuesCreateIssueResponse = Schemas.CreatedIssue;
+export type IssuesCreateIssueError = Schemas.ErrorCollection;
 
 export interface IssuesCreateIssuesParams {
-  body: S.IssuesUpdateBeanInput;
+  body: Schemas.IssuesUpdateBeanInput;
 }
-export type IssuesCreateIssuesResponse = S.CreatedIssues;
-export type IssuesCreateIssuesError = S.CreatedIssues;
+export type IssuesCreateIssuesResponse = Schemas.CreatedIssues;
+export type IssuesCreateIssuesError = Schemas.CreatedIssues;
 
 export interface IssuesDeleteIssueParams extends P.IssueIdOrKey {
   /**
@@ -42,7 +42,7 @@ export type IssuesDeleteIssueResponse = void;
 export type IssuesDeleteIssueError = unknown;
 
 export interface IssuesDoTransitionParams extends P.IssueIdOrKey {
-  body: S.IssueUpdateDetailsInput;
+  body: Schemas.IssueUpdateDetailsInput;
 }
 export type IssuesDoTransitionResponse = unknown;
 export type IssuesDoTransitionError = unknown;
@@ -63,21 +63,21 @@ export interface IssuesEditIssueParams extends P.IssueIdOrKey {
    * @default false
    */
   overrideEditableFlag?: boolean;
-  body: S.IssueUpdateDetailsInput;
+  body: Schemas.IssueUpdateDetailsInput;
 }
 export type IssuesEditIssueResponse = unknown;
 export type IssuesEditIssueError = unknown;
 
 export interface IssuesGetChangeLogsParams
   extends P.IssueIdOrKey, P.StartAt, P.MaxResults2 {}
-export type IssuesGetChangeLogsResponse = S.PageBeanChangelog;
+export type IssuesGetChangeLogsResponse = Schemas.PageBeanChangelog;
 export type IssuesGetChangeLogsError = unknown;
-export type IssuesGetChangeLogsItem = S.Changelog;
+export type IssuesGetChangeLogsItem = Schemas.Changelog;
 
 export interface IssuesGetChangeLogsByIdsParams extends P.IssueIdOrKey {
-  body: S.IssueChangelogIds;
+  body: Schemas.IssueChangelogIds;
 }
-export type IssuesGetChangeLogsByIdsResponse = S.PageOfChangelogs;
+export type IssuesGetChangeLogsByIdsResponse = Schemas.PageOfChangelogs;
 export type IssuesGetChangeLogsByIdsError = unknown;
 
 export interface IssuesGetCreateIssueMetaParams {
@@ -92,7 +92,7 @@ export interface IssuesGetCreateIssueMetaParams {
   /** Use [expand](#expansion) to include additional information about issue metadata in the response. This parameter accepts `projects.issuetypes.fields`, which returns information about the fields in the issue creation screen for each issue type. Fields hidden from the screen are not returned. Use the information to populate the `fields` and `update` fields in [Create issue](#api-rest-api-3-issue-post) and [Create issues](#api-rest-api-3-issue-bulk-post). */
   expand?: string;
 }
-export type IssuesGetCreateIssueMetaResponse = S.IssueCreateMetadata;
+export type IssuesGetCreateIssueMetaResponse = Schemas.IssueCreateMetadata;
 export type IssuesGetCreateIssueMetaError = unknown;
 
 export interface IssuesGetEditIssueMetaParams extends P.IssueIdOrKey {
@@ -107,11 +107,11 @@ export interface IssuesGetEditIssueMetaParams extends P.IssueIdOrKey {
    */
   overrideEditableFlag?: boolean;
 }
-export type IssuesGetEditIssueMetaResponse = S.IssueUpdateMetadata;
+export type IssuesGetEditIssueMetaResponse = Schemas.IssueUpdateMetadata;
 export type IssuesGetEditIssueMetaError = unknown;
 
 export interface IssuesGetEventsParams {}
-export type IssuesGetEventsResponse = S.IssueEvent[];
+export type IssuesGetEventsResponse = Schemas.IssueEvent[];
 export type IssuesGetEventsError = unknown;
 
 export interface IssuesGetIssueParams extends P.IssueIdOrKey {
@@ -171,7 +171,7 @@ export interface IssuesGetIssueParams extends P.IssueIdOrKey {
    */
   updateHistory?: boolean;
 }
-export type IssuesGetIssueResponse = S.IssueBean;
+export type IssuesGetIssueResponse = Schemas.IssueBean;
 export type IssuesGetIssueError = unknown;
 
 export interface IssuesGetTransitionsParams extends P.IssueIdOrKey {
@@ -195,14 +195,14 @@ export interface IssuesGetTransitionsParams extends P.IssueIdOrKey {
    */
   sortByOpsBarAndStatus?: boolean;
 }
-export type IssuesGetTransitionsResponse = S.Transitions;
+export type IssuesGetTransitionsResponse = Schemas.Transitions;
 export type IssuesGetTransitionsError = unknown;
 
 export interface IssuesNotifyParams {
   /** ID or key of the issue that the notification is sent for. */
   issueIdOrKey: string;
   /** The request object for the notification and recipients. */
-  body: S.NotificationInput;
+  body: Schemas.NotificationInput;
 }
 export type IssuesNotifyResponse = unknown;
 export type IssuesNotifyError = unknown;

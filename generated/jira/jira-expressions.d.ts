@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface JiraExpressionsAnalyseExpressionParams {
   /**
@@ -15,21 +15,22 @@ export interface JiraExpressionsAnalyseExpressionParams {
    */
   check?: "syntax" | "type" | "complexity";
   /** The Jira expressions to analyse. */
-  body: S.JiraExpressionForAnalysis;
+  body: Schemas.JiraExpressionForAnalysis;
 }
 export type JiraExpressionsAnalyseExpressionResponse =
-  S.JiraExpressionsAnalysis;
-export type JiraExpressionsAnalyseExpressionError = S.ErrorCollection;
+  Schemas.JiraExpressionsAnalysis;
+export type JiraExpressionsAnalyseExpressionError = Schemas.ErrorCollection;
 
 export interface JiraExpressionsEvaluateJiraExpressionParams {
   /** Use [expand](#expansion) to include additional information in the response. This parameter accepts `meta.complexity` that returns information about the expression complexity. For example, the number of expensive operations used by the expression and how close the expression is to reaching the [complexity limit](https://developer.atlassian.com/cloud/jira/platform/jira-expressions/#restrictions). Useful when designing and debugging your expressions. */
   expand?: string;
   /** The Jira expression and the evaluation context. */
-  body: S.JiraExpressionEvalRequestBeanInput;
+  body: Schemas.JiraExpressionEvalRequestBeanInput;
 }
 export type JiraExpressionsEvaluateJiraExpressionResponse =
-  S.JiraExpressionResult;
-export type JiraExpressionsEvaluateJiraExpressionError = S.ErrorCollection;
+  Schemas.JiraExpressionResult;
+export type JiraExpressionsEvaluateJiraExpressionError =
+  Schemas.ErrorCollection;
 
 export interface JiraExpressionsMethods {
   /**

@@ -2,10 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface JiraSettingsGetAdvancedSettingsParams {}
-export type JiraSettingsGetAdvancedSettingsResponse = S.ApplicationProperty[];
+export type JiraSettingsGetAdvancedSettingsResponse =
+  Schemas.ApplicationProperty[];
 export type JiraSettingsGetAdvancedSettingsError = unknown;
 
 export interface JiraSettingsGetApplicationPropertyParams {
@@ -17,19 +18,20 @@ export interface JiraSettingsGetApplicationPropertyParams {
   keyFilter?: string;
 }
 export type JiraSettingsGetApplicationPropertyResponse =
-  S.ApplicationProperty[];
+  Schemas.ApplicationProperty[];
 export type JiraSettingsGetApplicationPropertyError = unknown;
 
 export interface JiraSettingsGetConfigurationParams {}
-export type JiraSettingsGetConfigurationResponse = S.Configuration;
+export type JiraSettingsGetConfigurationResponse = Schemas.Configuration;
 export type JiraSettingsGetConfigurationError = unknown;
 
 export interface JiraSettingsSetApplicationPropertyParams {
   /** The key of the application property to update. */
   id: string;
-  body: S.SimpleApplicationPropertyBean;
+  body: Schemas.SimpleApplicationPropertyBean;
 }
-export type JiraSettingsSetApplicationPropertyResponse = S.ApplicationProperty;
+export type JiraSettingsSetApplicationPropertyResponse =
+  Schemas.ApplicationProperty;
 export type JiraSettingsSetApplicationPropertyError = unknown;
 
 export interface JiraSettingsMethods {

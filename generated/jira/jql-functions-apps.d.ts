@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface JqlFunctionsAppsGetPrecomputationsParams
   extends P.StartAt, P.MaxResults2 {
@@ -20,13 +20,13 @@ export interface JqlFunctionsAppsGetPrecomputationsParams
   filter?: string;
 }
 export type JqlFunctionsAppsGetPrecomputationsResponse =
-  S.PageBeanJqlFunctionPrecomputationBean;
+  Schemas.PageBeanJqlFunctionPrecomputationBean;
 export type JqlFunctionsAppsGetPrecomputationsError = unknown;
 export type JqlFunctionsAppsGetPrecomputationsItem =
-  S.JqlFunctionPrecomputationBean;
+  Schemas.JqlFunctionPrecomputationBean;
 
 export interface JqlFunctionsAppsUpdatePrecomputationsParams {
-  body: S.JqlFunctionPrecomputationUpdateRequestBeanInput;
+  body: Schemas.JqlFunctionPrecomputationUpdateRequestBeanInput;
 }
 export type JqlFunctionsAppsUpdatePrecomputationsResponse = unknown;
 export type JqlFunctionsAppsUpdatePrecomputationsError = unknown;

@@ -2,16 +2,16 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface JqlGetAutoCompleteParams {}
-export type JqlGetAutoCompleteResponse = S.JQLReferenceData;
+export type JqlGetAutoCompleteResponse = Schemas.JQLReferenceData;
 export type JqlGetAutoCompleteError = unknown;
 
 export interface JqlGetAutoCompletePostParams {
-  body: S.SearchAutoCompleteFilter;
+  body: Schemas.SearchAutoCompleteFilter;
 }
-export type JqlGetAutoCompletePostResponse = S.JQLReferenceData;
+export type JqlGetAutoCompletePostResponse = Schemas.JQLReferenceData;
 export type JqlGetAutoCompletePostError = unknown;
 
 export interface JqlGetFieldAutoCompleteForQueryStringParams {
@@ -25,13 +25,13 @@ export interface JqlGetFieldAutoCompleteForQueryStringParams {
   predicateValue?: string;
 }
 export type JqlGetFieldAutoCompleteForQueryStringResponse =
-  S.AutoCompleteSuggestions;
+  Schemas.AutoCompleteSuggestions;
 export type JqlGetFieldAutoCompleteForQueryStringError = unknown;
 
 export interface JqlMigrateQueriesParams {
-  body: S.JQLPersonalDataMigrationRequest;
+  body: Schemas.JQLPersonalDataMigrationRequest;
 }
-export type JqlMigrateQueriesResponse = S.ConvertedJQLQueries;
+export type JqlMigrateQueriesResponse = Schemas.ConvertedJQLQueries;
 export type JqlMigrateQueriesError = unknown;
 
 export interface JqlParseJqlQueriesParams {
@@ -44,16 +44,16 @@ export interface JqlParseJqlQueriesParams {
    * @default "strict"
    */
   validation?: "strict" | "warn" | "none";
-  body: S.JqlQueriesToParse;
+  body: Schemas.JqlQueriesToParse;
 }
-export type JqlParseJqlQueriesResponse = S.ParsedJqlQueries;
-export type JqlParseJqlQueriesError = S.ErrorCollection;
+export type JqlParseJqlQueriesResponse = Schemas.ParsedJqlQueries;
+export type JqlParseJqlQueriesError = Schemas.ErrorCollection;
 
 export interface JqlSanitiseJqlQueriesParams {
-  body: S.JqlQueriesToSanitize;
+  body: Schemas.JqlQueriesToSanitize;
 }
-export type JqlSanitiseJqlQueriesResponse = S.SanitizedJqlQueries;
-export type JqlSanitiseJqlQueriesError = S.ErrorCollection;
+export type JqlSanitiseJqlQueriesResponse = Schemas.SanitizedJqlQueries;
+export type JqlSanitiseJqlQueriesError = Schemas.ErrorCollection;
 
 export interface JqlMethods {
   /**

@@ -3,7 +3,7 @@
 
 import type { PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface LabelsGetAllLabelsParams extends P.StartAt {
   /**
@@ -12,7 +12,7 @@ export interface LabelsGetAllLabelsParams extends P.StartAt {
    */
   maxResults?: number;
 }
-export type LabelsGetAllLabelsResponse = S.PageBeanString;
+export type LabelsGetAllLabelsResponse = Schemas.PageBeanString;
 export type LabelsGetAllLabelsError = unknown;
 export type LabelsGetAllLabelsItem = string;
 

@@ -2,17 +2,18 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface LicenseMetricsGetApproximateApplicationLicenseCountParams {
   applicationKey: string;
 }
 export type LicenseMetricsGetApproximateApplicationLicenseCountResponse =
-  S.LicenseMetric;
+  Schemas.LicenseMetric;
 export type LicenseMetricsGetApproximateApplicationLicenseCountError = unknown;
 
 export interface LicenseMetricsGetApproximateLicenseCountParams {}
-export type LicenseMetricsGetApproximateLicenseCountResponse = S.LicenseMetric;
+export type LicenseMetricsGetApproximateLicenseCountResponse =
+  Schemas.LicenseMetric;
 export type LicenseMetricsGetApproximateLicenseCountError = unknown;
 
 export interface LicenseMetricsMethods {

@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface MyselfDeleteLocaleParams {}
 export type MyselfDeleteLocaleResponse = unknown;
@@ -17,11 +17,11 @@ export interface MyselfGetCurrentUserParams {
    */
   expand?: string;
 }
-export type MyselfGetCurrentUserResponse = S.User;
+export type MyselfGetCurrentUserResponse = Schemas.User;
 export type MyselfGetCurrentUserError = unknown;
 
 export interface MyselfGetLocaleParams {}
-export type MyselfGetLocaleResponse = S.Locale;
+export type MyselfGetLocaleResponse = Schemas.Locale;
 export type MyselfGetLocaleError = unknown;
 
 export interface MyselfGetPreferenceParams {
@@ -40,7 +40,7 @@ export type MyselfRemovePreferenceError = unknown;
 
 export interface MyselfSetLocaleParams {
   /** The locale defined in a LocaleBean. */
-  body: S.Locale;
+  body: Schemas.Locale;
 }
 export type MyselfSetLocaleResponse = unknown;
 export type MyselfSetLocaleError = unknown;

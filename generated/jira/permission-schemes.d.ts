@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PermissionSchemesCreatePermissionGrantParams {
   /** The ID of the permission scheme in which to create a new permission grant. */
@@ -20,18 +20,19 @@ export interface PermissionSchemesCreatePermissionGrantParams {
    */
   expand?: string;
   /** The permission grant to create. */
-  body: S.PermissionGrantInput;
+  body: Schemas.PermissionGrantInput;
 }
-export type PermissionSchemesCreatePermissionGrantResponse = S.PermissionGrant;
+export type PermissionSchemesCreatePermissionGrantResponse =
+  Schemas.PermissionGrant;
 export type PermissionSchemesCreatePermissionGrantError = unknown;
 
 export interface PermissionSchemesCreatePermissionSchemeParams
   extends P.Expand4 {
   /** The permission scheme to create. */
-  body: S.PermissionSchemeInput;
+  body: Schemas.PermissionSchemeInput;
 }
 export type PermissionSchemesCreatePermissionSchemeResponse =
-  S.PermissionScheme;
+  Schemas.PermissionScheme;
 export type PermissionSchemesCreatePermissionSchemeError = unknown;
 
 export interface PermissionSchemesDeletePermissionSchemeParams {
@@ -64,7 +65,7 @@ export interface PermissionSchemesGetAllPermissionSchemesParams {
   expand?: string;
 }
 export type PermissionSchemesGetAllPermissionSchemesResponse =
-  S.PermissionSchemes;
+  Schemas.PermissionSchemes;
 export type PermissionSchemesGetAllPermissionSchemesError = unknown;
 
 export interface PermissionSchemesGetPermissionSchemeParams {
@@ -82,7 +83,8 @@ export interface PermissionSchemesGetPermissionSchemeParams {
    */
   expand?: string;
 }
-export type PermissionSchemesGetPermissionSchemeResponse = S.PermissionScheme;
+export type PermissionSchemesGetPermissionSchemeResponse =
+  Schemas.PermissionScheme;
 export type PermissionSchemesGetPermissionSchemeError = unknown;
 
 export interface PermissionSchemesGetPermissionSchemeGrantParams
@@ -93,7 +95,7 @@ export interface PermissionSchemesGetPermissionSchemeGrantParams
   permissionId: number;
 }
 export type PermissionSchemesGetPermissionSchemeGrantResponse =
-  S.PermissionGrant;
+  Schemas.PermissionGrant;
 export type PermissionSchemesGetPermissionSchemeGrantError = unknown;
 
 export interface PermissionSchemesGetPermissionSchemeGrantsParams {
@@ -112,17 +114,17 @@ export interface PermissionSchemesGetPermissionSchemeGrantsParams {
   expand?: string;
 }
 export type PermissionSchemesGetPermissionSchemeGrantsResponse =
-  S.PermissionGrants;
+  Schemas.PermissionGrants;
 export type PermissionSchemesGetPermissionSchemeGrantsError = unknown;
 
 export interface PermissionSchemesUpdatePermissionSchemeParams
   extends P.Expand4 {
   /** The ID of the permission scheme to update. */
   schemeId: number;
-  body: S.PermissionSchemeInput;
+  body: Schemas.PermissionSchemeInput;
 }
 export type PermissionSchemesUpdatePermissionSchemeResponse =
-  S.PermissionScheme;
+  Schemas.PermissionScheme;
 export type PermissionSchemesUpdatePermissionSchemeError = unknown;
 
 export interface PermissionSchemesMethods {

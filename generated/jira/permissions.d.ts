@@ -2,18 +2,19 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PermissionsGetAllPermissionsParams {}
-export type PermissionsGetAllPermissionsResponse = S.Permissions;
+export type PermissionsGetAllPermissionsResponse = Schemas.Permissions;
 export type PermissionsGetAllPermissionsError = unknown;
 
 export interface PermissionsGetBulkPermissionsParams {
   /** Details of the permissions to check. */
-  body: S.BulkPermissionsRequestBean;
+  body: Schemas.BulkPermissionsRequestBean;
 }
-export type PermissionsGetBulkPermissionsResponse = S.BulkPermissionGrants;
-export type PermissionsGetBulkPermissionsError = S.ErrorCollection;
+export type PermissionsGetBulkPermissionsResponse =
+  Schemas.BulkPermissionGrants;
+export type PermissionsGetBulkPermissionsError = Schemas.ErrorCollection;
 
 export interface PermissionsGetMyPermissionsParams {
   /** The key of project. Ignored if `projectId` is provided. */
@@ -31,13 +32,13 @@ export interface PermissionsGetMyPermissionsParams {
   /** The ID of the comment. */
   commentId?: string;
 }
-export type PermissionsGetMyPermissionsResponse = S.Permissions;
-export type PermissionsGetMyPermissionsError = S.ErrorCollection;
+export type PermissionsGetMyPermissionsResponse = Schemas.Permissions;
+export type PermissionsGetMyPermissionsError = Schemas.ErrorCollection;
 
 export interface PermissionsGetPermittedProjectsParams {
-  body: S.PermissionsKeysBean;
+  body: Schemas.PermissionsKeysBean;
 }
-export type PermissionsGetPermittedProjectsResponse = S.PermittedProjects;
+export type PermissionsGetPermittedProjectsResponse = Schemas.PermittedProjects;
 export type PermissionsGetPermittedProjectsError = unknown;
 
 export interface PermissionsMethods {

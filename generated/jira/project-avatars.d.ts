@@ -3,7 +3,7 @@
 
 import type { BinaryInput, Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectAvatarsCreateProjectAvatarParams
   extends P.ProjectIdOrKey2, P.X, P.Y {
@@ -11,7 +11,7 @@ export interface ProjectAvatarsCreateProjectAvatarParams
   size?: number;
   body: BinaryInput;
 }
-export type ProjectAvatarsCreateProjectAvatarResponse = S.Avatar;
+export type ProjectAvatarsCreateProjectAvatarResponse = Schemas.Avatar;
 export type ProjectAvatarsCreateProjectAvatarError = unknown;
 
 export interface ProjectAvatarsDeleteProjectAvatarParams extends P.Id12 {
@@ -23,12 +23,12 @@ export type ProjectAvatarsDeleteProjectAvatarError = unknown;
 
 export interface ProjectAvatarsGetAllProjectAvatarsParams
   extends P.ProjectIdOrKey2 {}
-export type ProjectAvatarsGetAllProjectAvatarsResponse = S.ProjectAvatars;
+export type ProjectAvatarsGetAllProjectAvatarsResponse = Schemas.ProjectAvatars;
 export type ProjectAvatarsGetAllProjectAvatarsError = unknown;
 
 export interface ProjectAvatarsUpdateProjectAvatarParams
   extends P.ProjectIdOrKey2 {
-  body: S.AvatarInput;
+  body: Schemas.AvatarInput;
 }
 export type ProjectAvatarsUpdateProjectAvatarResponse = unknown;
 export type ProjectAvatarsUpdateProjectAvatarError = unknown;

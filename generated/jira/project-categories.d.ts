@@ -2,24 +2,26 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectCategoriesCreateProjectCategoryParams {
-  body: S.ProjectCategoryInput;
+  body: Schemas.ProjectCategoryInput;
 }
-export type ProjectCategoriesCreateProjectCategoryResponse = S.ProjectCategory;
+export type ProjectCategoriesCreateProjectCategoryResponse =
+  Schemas.ProjectCategory;
 export type ProjectCategoriesCreateProjectCategoryError = unknown;
 
 export interface ProjectCategoriesGetAllProjectCategoriesParams {}
 export type ProjectCategoriesGetAllProjectCategoriesResponse =
-  S.ProjectCategory[];
+  Schemas.ProjectCategory[];
 export type ProjectCategoriesGetAllProjectCategoriesError = unknown;
 
 export interface ProjectCategoriesGetProjectCategoryByIdParams {
   /** The ID of the project category. */
   id: number;
 }
-export type ProjectCategoriesGetProjectCategoryByIdResponse = S.ProjectCategory;
+export type ProjectCategoriesGetProjectCategoryByIdResponse =
+  Schemas.ProjectCategory;
 export type ProjectCategoriesGetProjectCategoryByIdError = unknown;
 
 export interface ProjectCategoriesRemoveProjectCategoryParams {
@@ -31,10 +33,10 @@ export type ProjectCategoriesRemoveProjectCategoryError = unknown;
 
 export interface ProjectCategoriesUpdateProjectCategoryParams {
   id: number;
-  body: S.ProjectCategoryInput;
+  body: Schemas.ProjectCategoryInput;
 }
 export type ProjectCategoriesUpdateProjectCategoryResponse =
-  S.UpdatedProjectCategory;
+  Schemas.UpdatedProjectCategory;
 export type ProjectCategoriesUpdateProjectCategoryError = unknown;
 
 export interface ProjectCategoriesMethods {

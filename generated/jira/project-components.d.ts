@@ -3,12 +3,12 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectComponentsCreateComponentParams {
-  body: S.ProjectComponentInput;
+  body: Schemas.ProjectComponentInput;
 }
-export type ProjectComponentsCreateComponentResponse = S.ProjectComponent;
+export type ProjectComponentsCreateComponentResponse = Schemas.ProjectComponent;
 export type ProjectComponentsCreateComponentError = unknown;
 
 export interface ProjectComponentsDeleteComponentParams extends P.Id10 {
@@ -19,19 +19,19 @@ export type ProjectComponentsDeleteComponentResponse = void;
 export type ProjectComponentsDeleteComponentError = unknown;
 
 export interface ProjectComponentsGetComponentParams extends P.Id10 {}
-export type ProjectComponentsGetComponentResponse = S.ProjectComponent;
+export type ProjectComponentsGetComponentResponse = Schemas.ProjectComponent;
 export type ProjectComponentsGetComponentError = unknown;
 
 export interface ProjectComponentsGetComponentRelatedIssuesParams
   extends P.Id10 {}
 export type ProjectComponentsGetComponentRelatedIssuesResponse =
-  S.ComponentIssuesCount;
+  Schemas.ComponentIssuesCount;
 export type ProjectComponentsGetComponentRelatedIssuesError = unknown;
 
 export interface ProjectComponentsGetProjectComponentsParams
   extends P.ProjectIdOrKey {}
 export type ProjectComponentsGetProjectComponentsResponse =
-  S.ProjectComponent[];
+  Schemas.ProjectComponent[];
 export type ProjectComponentsGetProjectComponentsError = unknown;
 
 export interface ProjectComponentsGetProjectComponentsPaginatedParams
@@ -61,15 +61,15 @@ export interface ProjectComponentsGetProjectComponentsPaginatedParams
   query?: string;
 }
 export type ProjectComponentsGetProjectComponentsPaginatedResponse =
-  S.PageBeanComponentWithIssueCount;
+  Schemas.PageBeanComponentWithIssueCount;
 export type ProjectComponentsGetProjectComponentsPaginatedError = unknown;
 export type ProjectComponentsGetProjectComponentsPaginatedItem =
-  S.ComponentWithIssueCount;
+  Schemas.ComponentWithIssueCount;
 
 export interface ProjectComponentsUpdateComponentParams extends P.Id10 {
-  body: S.ProjectComponentInput;
+  body: Schemas.ProjectComponentInput;
 }
-export type ProjectComponentsUpdateComponentResponse = S.ProjectComponent;
+export type ProjectComponentsUpdateComponentResponse = Schemas.ProjectComponent;
 export type ProjectComponentsUpdateComponentError = unknown;
 
 export interface ProjectComponentsMethods {

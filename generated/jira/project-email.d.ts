@@ -2,20 +2,20 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectEmailGetProjectEmailParams {
   /** The project ID. */
   projectId: number;
 }
-export type ProjectEmailGetProjectEmailResponse = S.ProjectEmailAddress;
+export type ProjectEmailGetProjectEmailResponse = Schemas.ProjectEmailAddress;
 export type ProjectEmailGetProjectEmailError = unknown;
 
 export interface ProjectEmailUpdateProjectEmailParams {
   /** The project ID. */
   projectId: number;
   /** The project's sender email address to be set. */
-  body: S.ProjectEmailAddress;
+  body: Schemas.ProjectEmailAddress;
 }
 export type ProjectEmailUpdateProjectEmailResponse = unknown;
 export type ProjectEmailUpdateProjectEmailError = unknown;

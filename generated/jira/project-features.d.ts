@@ -3,12 +3,12 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectFeaturesGetFeaturesForProjectParams
   extends P.ProjectIdOrKey2 {}
 export type ProjectFeaturesGetFeaturesForProjectResponse =
-  S.ContainerForProjectFeatures;
+  Schemas.ContainerForProjectFeatures;
 export type ProjectFeaturesGetFeaturesForProjectError = unknown;
 
 export interface ProjectFeaturesToggleFeatureForProjectParams
@@ -16,10 +16,10 @@ export interface ProjectFeaturesToggleFeatureForProjectParams
   /** The key of the feature. */
   featureKey: string;
   /** Details of the feature state change. */
-  body: S.ProjectFeatureStateInput;
+  body: Schemas.ProjectFeatureStateInput;
 }
 export type ProjectFeaturesToggleFeatureForProjectResponse =
-  S.ContainerForProjectFeatures;
+  Schemas.ContainerForProjectFeatures;
 export type ProjectFeaturesToggleFeatureForProjectError = unknown;
 
 export interface ProjectFeaturesMethods {

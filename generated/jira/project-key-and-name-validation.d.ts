@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectKeyAndNameValidationGetValidProjectKeyParams {
   /** The project key. */
@@ -23,7 +23,7 @@ export interface ProjectKeyAndNameValidationValidateProjectKeyParams {
   key?: string;
 }
 export type ProjectKeyAndNameValidationValidateProjectKeyResponse =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 export type ProjectKeyAndNameValidationValidateProjectKeyError = unknown;
 
 export interface ProjectKeyAndNameValidationMethods {

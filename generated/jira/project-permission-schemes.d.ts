@@ -3,7 +3,7 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectPermissionSchemesAssignPermissionSchemeParams
   extends P.ProjectKeyOrId {
@@ -18,10 +18,10 @@ export interface ProjectPermissionSchemesAssignPermissionSchemeParams
    *  *  `user` Returns information about the user who is granted the permission.
    */
   expand?: string;
-  body: S.IdBean;
+  body: Schemas.IdBean;
 }
 export type ProjectPermissionSchemesAssignPermissionSchemeResponse =
-  S.PermissionScheme;
+  Schemas.PermissionScheme;
 export type ProjectPermissionSchemesAssignPermissionSchemeError = unknown;
 
 export interface ProjectPermissionSchemesGetAssignedPermissionSchemeParams
@@ -39,20 +39,20 @@ export interface ProjectPermissionSchemesGetAssignedPermissionSchemeParams
   expand?: string;
 }
 export type ProjectPermissionSchemesGetAssignedPermissionSchemeResponse =
-  S.PermissionScheme;
+  Schemas.PermissionScheme;
 export type ProjectPermissionSchemesGetAssignedPermissionSchemeError = unknown;
 
 export interface ProjectPermissionSchemesGetProjectIssueSecuritySchemeParams
   extends P.ProjectKeyOrId {}
 export type ProjectPermissionSchemesGetProjectIssueSecuritySchemeResponse =
-  S.SecurityScheme;
+  Schemas.SecurityScheme;
 export type ProjectPermissionSchemesGetProjectIssueSecuritySchemeError =
   unknown;
 
 export interface ProjectPermissionSchemesGetSecurityLevelsForProjectParams
   extends P.ProjectKeyOrId {}
 export type ProjectPermissionSchemesGetSecurityLevelsForProjectResponse =
-  S.ProjectIssueSecurityLevels;
+  Schemas.ProjectIssueSecurityLevels;
 export type ProjectPermissionSchemesGetSecurityLevelsForProjectError = unknown;
 
 export interface ProjectPermissionSchemesMethods {

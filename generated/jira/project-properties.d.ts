@@ -3,7 +3,7 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectPropertiesDeleteProjectPropertyParams
   extends P.ProjectIdOrKey {
@@ -18,12 +18,14 @@ export interface ProjectPropertiesGetProjectPropertyParams
   /** The project property key. Use [Get project property keys](#api-rest-api-3-project-projectIdOrKey-properties-get) to get a list of all project property keys. */
   propertyKey: string;
 }
-export type ProjectPropertiesGetProjectPropertyResponse = S.EntityProperty;
+export type ProjectPropertiesGetProjectPropertyResponse =
+  Schemas.EntityProperty;
 export type ProjectPropertiesGetProjectPropertyError = unknown;
 
 export interface ProjectPropertiesGetProjectPropertyKeysParams
   extends P.ProjectIdOrKey {}
-export type ProjectPropertiesGetProjectPropertyKeysResponse = S.PropertyKeys;
+export type ProjectPropertiesGetProjectPropertyKeysResponse =
+  Schemas.PropertyKeys;
 export type ProjectPropertiesGetProjectPropertyKeysError = unknown;
 
 export interface ProjectPropertiesSetProjectPropertyParams

@@ -3,21 +3,22 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectRoleActorsAddActorUsersParams
   extends P.ProjectIdOrKey, P.Id {
   /** The groups or users to associate with the project role for this project. Provide the user account ID, group name, or group ID. As a group's name can change, use of group ID is recommended. */
-  body: S.ActorsMap;
+  body: Schemas.ActorsMap;
 }
-export type ProjectRoleActorsAddActorUsersResponse = S.ProjectRole;
+export type ProjectRoleActorsAddActorUsersResponse = Schemas.ProjectRole;
 export type ProjectRoleActorsAddActorUsersError = unknown;
 
 export interface ProjectRoleActorsAddProjectRoleActorsToRoleParams
   extends P.Id {
-  body: S.ActorInputBean;
+  body: Schemas.ActorInputBean;
 }
-export type ProjectRoleActorsAddProjectRoleActorsToRoleResponse = S.ProjectRole;
+export type ProjectRoleActorsAddProjectRoleActorsToRoleResponse =
+  Schemas.ProjectRole;
 export type ProjectRoleActorsAddProjectRoleActorsToRoleError = unknown;
 
 export interface ProjectRoleActorsDeleteActorParams
@@ -42,21 +43,21 @@ export interface ProjectRoleActorsDeleteProjectRoleActorsFromRoleParams
   group?: string;
 }
 export type ProjectRoleActorsDeleteProjectRoleActorsFromRoleResponse =
-  S.ProjectRole;
+  Schemas.ProjectRole;
 export type ProjectRoleActorsDeleteProjectRoleActorsFromRoleError = unknown;
 
 export interface ProjectRoleActorsGetProjectRoleActorsForRoleParams
   extends P.Id {}
 export type ProjectRoleActorsGetProjectRoleActorsForRoleResponse =
-  S.ProjectRole;
+  Schemas.ProjectRole;
 export type ProjectRoleActorsGetProjectRoleActorsForRoleError = unknown;
 
 export interface ProjectRoleActorsSetActorsParams
   extends P.ProjectIdOrKey, P.Id {
   /** The groups or users to associate with the project role for this project. Provide the user account ID, group name, or group ID. As a group's name can change, use of group ID is recommended. */
-  body: S.ProjectRoleActorsUpdateBeanInput;
+  body: Schemas.ProjectRoleActorsUpdateBeanInput;
 }
-export type ProjectRoleActorsSetActorsResponse = S.ProjectRole;
+export type ProjectRoleActorsSetActorsResponse = Schemas.ProjectRole;
 export type ProjectRoleActorsSetActorsError = unknown;
 
 export interface ProjectRoleActorsMethods {

@@ -3,12 +3,12 @@
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectRolesCreateProjectRoleParams {
-  body: S.CreateUpdateRoleRequestBean;
+  body: Schemas.CreateUpdateRoleRequestBean;
 }
-export type ProjectRolesCreateProjectRoleResponse = S.ProjectRole;
+export type ProjectRolesCreateProjectRoleResponse = Schemas.ProjectRole;
 export type ProjectRolesCreateProjectRoleError = unknown;
 
 export interface ProjectRolesDeleteProjectRoleParams {
@@ -21,13 +21,13 @@ export type ProjectRolesDeleteProjectRoleResponse = void;
 export type ProjectRolesDeleteProjectRoleError = unknown;
 
 export interface ProjectRolesFullyUpdateProjectRoleParams extends P.Id {
-  body: S.CreateUpdateRoleRequestBean;
+  body: Schemas.CreateUpdateRoleRequestBean;
 }
-export type ProjectRolesFullyUpdateProjectRoleResponse = S.ProjectRole;
+export type ProjectRolesFullyUpdateProjectRoleResponse = Schemas.ProjectRole;
 export type ProjectRolesFullyUpdateProjectRoleError = unknown;
 
 export interface ProjectRolesGetAllProjectRolesParams {}
-export type ProjectRolesGetAllProjectRolesResponse = S.ProjectRole[];
+export type ProjectRolesGetAllProjectRolesResponse = Schemas.ProjectRole[];
 export type ProjectRolesGetAllProjectRolesError = unknown;
 
 export interface ProjectRolesGetProjectRoleParams
@@ -38,11 +38,11 @@ export interface ProjectRolesGetProjectRoleParams
    */
   excludeInactiveUsers?: boolean;
 }
-export type ProjectRolesGetProjectRoleResponse = S.ProjectRole;
+export type ProjectRolesGetProjectRoleResponse = Schemas.ProjectRole;
 export type ProjectRolesGetProjectRoleError = unknown;
 
 export interface ProjectRolesGetProjectRoleByIdParams extends P.Id {}
-export type ProjectRolesGetProjectRoleByIdResponse = S.ProjectRole;
+export type ProjectRolesGetProjectRoleByIdResponse = Schemas.ProjectRole;
 export type ProjectRolesGetProjectRoleByIdError = unknown;
 
 export interface ProjectRolesGetProjectRoleDetailsParams
@@ -55,7 +55,8 @@ export interface ProjectRolesGetProjectRoleDetailsParams
   /** @default false */
   excludeConnectAddons?: boolean;
 }
-export type ProjectRolesGetProjectRoleDetailsResponse = S.ProjectRoleDetails[];
+export type ProjectRolesGetProjectRoleDetailsResponse =
+  Schemas.ProjectRoleDetails[];
 export type ProjectRolesGetProjectRoleDetailsError = unknown;
 
 export interface ProjectRolesGetProjectRolesParams extends P.ProjectIdOrKey {}
@@ -63,9 +64,9 @@ export type ProjectRolesGetProjectRolesResponse = Record<string, string>;
 export type ProjectRolesGetProjectRolesError = unknown;
 
 export interface ProjectRolesPartialUpdateProjectRoleParams extends P.Id {
-  body: S.CreateUpdateRoleRequestBean;
+  body: Schemas.CreateUpdateRoleRequestBean;
 }
-export type ProjectRolesPartialUpdateProjectRoleResponse = S.ProjectRole;
+export type ProjectRolesPartialUpdateProjectRoleResponse = Schemas.ProjectRole;
 export type ProjectRolesPartialUpdateProjectRoleError = unknown;
 
 export interface ProjectRolesMethods {

@@ -2,22 +2,24 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectTypesGetAccessibleProjectTypeByKeyParams {
   /** The key of the project type. */
   projectTypeKey:
     "software" | "service_desk" | "business" | "product_discovery";
 }
-export type ProjectTypesGetAccessibleProjectTypeByKeyResponse = S.ProjectType;
+export type ProjectTypesGetAccessibleProjectTypeByKeyResponse =
+  Schemas.ProjectType;
 export type ProjectTypesGetAccessibleProjectTypeByKeyError = unknown;
 
 export interface ProjectTypesGetAllAccessibleProjectTypesParams {}
-export type ProjectTypesGetAllAccessibleProjectTypesResponse = S.ProjectType[];
+export type ProjectTypesGetAllAccessibleProjectTypesResponse =
+  Schemas.ProjectType[];
 export type ProjectTypesGetAllAccessibleProjectTypesError = unknown;
 
 export interface ProjectTypesGetAllProjectTypesParams {}
-export type ProjectTypesGetAllProjectTypesResponse = S.ProjectType[];
+export type ProjectTypesGetAllProjectTypesResponse = Schemas.ProjectType[];
 export type ProjectTypesGetAllProjectTypesError = unknown;
 
 export interface ProjectTypesGetProjectTypeByKeyParams {
@@ -25,7 +27,7 @@ export interface ProjectTypesGetProjectTypeByKeyParams {
   projectTypeKey:
     "software" | "service_desk" | "business" | "product_discovery";
 }
-export type ProjectTypesGetProjectTypeByKeyResponse = S.ProjectType;
+export type ProjectTypesGetProjectTypeByKeyResponse = Schemas.ProjectType;
 export type ProjectTypesGetProjectTypeByKeyError = unknown;
 
 export interface ProjectTypesMethods {

@@ -3,16 +3,16 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectVersionsCreateVersionParams {
-  body: S.VersionInput;
+  body: Schemas.VersionInput;
 }
-export type ProjectVersionsCreateVersionResponse = S.Version;
+export type ProjectVersionsCreateVersionResponse = Schemas.Version;
 export type ProjectVersionsCreateVersionError = unknown;
 
 export interface ProjectVersionsDeleteAndReplaceVersionParams extends P.Id6 {
-  body: S.DeleteAndReplaceVersionBean;
+  body: Schemas.DeleteAndReplaceVersionBean;
 }
 export type ProjectVersionsDeleteAndReplaceVersionResponse = unknown;
 export type ProjectVersionsDeleteAndReplaceVersionError = unknown;
@@ -31,7 +31,7 @@ export interface ProjectVersionsGetProjectVersionsParams
   /** Use [expand](#expansion) to include additional information in the response. This parameter accepts `operations`, which returns actions that can be performed on the version. */
   expand?: string;
 }
-export type ProjectVersionsGetProjectVersionsResponse = S.Version[];
+export type ProjectVersionsGetProjectVersionsResponse = Schemas.Version[];
 export type ProjectVersionsGetProjectVersionsError = unknown;
 
 export interface ProjectVersionsGetProjectVersionsPaginatedParams
@@ -74,9 +74,9 @@ export interface ProjectVersionsGetProjectVersionsPaginatedParams
   expand?: string;
 }
 export type ProjectVersionsGetProjectVersionsPaginatedResponse =
-  S.PageBeanVersion;
+  Schemas.PageBeanVersion;
 export type ProjectVersionsGetProjectVersionsPaginatedError = unknown;
-export type ProjectVersionsGetProjectVersionsPaginatedItem = S.Version;
+export type ProjectVersionsGetProjectVersionsPaginatedItem = Schemas.Version;
 
 export interface ProjectVersionsGetVersionParams extends P.Id6 {
   /**
@@ -87,18 +87,18 @@ export interface ProjectVersionsGetVersionParams extends P.Id6 {
    */
   expand?: string;
 }
-export type ProjectVersionsGetVersionResponse = S.Version;
+export type ProjectVersionsGetVersionResponse = Schemas.Version;
 export type ProjectVersionsGetVersionError = unknown;
 
 export interface ProjectVersionsGetVersionRelatedIssuesParams extends P.Id6 {}
 export type ProjectVersionsGetVersionRelatedIssuesResponse =
-  S.VersionIssueCounts;
+  Schemas.VersionIssueCounts;
 export type ProjectVersionsGetVersionRelatedIssuesError = unknown;
 
 export interface ProjectVersionsGetVersionUnresolvedIssuesParams
   extends P.Id6 {}
 export type ProjectVersionsGetVersionUnresolvedIssuesResponse =
-  S.VersionUnresolvedIssuesCount;
+  Schemas.VersionUnresolvedIssuesCount;
 export type ProjectVersionsGetVersionUnresolvedIssuesError = unknown;
 
 export interface ProjectVersionsMergeVersionsParams {
@@ -113,15 +113,15 @@ export type ProjectVersionsMergeVersionsError = unknown;
 export interface ProjectVersionsMoveVersionParams {
   /** The ID of the version to be moved. */
   id: string;
-  body: S.VersionMoveBeanInput;
+  body: Schemas.VersionMoveBeanInput;
 }
-export type ProjectVersionsMoveVersionResponse = S.Version;
+export type ProjectVersionsMoveVersionResponse = Schemas.Version;
 export type ProjectVersionsMoveVersionError = unknown;
 
 export interface ProjectVersionsUpdateVersionParams extends P.Id6 {
-  body: S.VersionInput;
+  body: Schemas.VersionInput;
 }
-export type ProjectVersionsUpdateVersionResponse = S.Version;
+export type ProjectVersionsUpdateVersionResponse = Schemas.Version;
 export type ProjectVersionsUpdateVersionError = unknown;
 
 export interface ProjectVersionsMethods {

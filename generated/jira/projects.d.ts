@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProjectsArchiveProjectParams extends P.ProjectIdOrKey {}
 export type ProjectsArchiveProjectResponse = unknown;
@@ -11,9 +11,9 @@ export type ProjectsArchiveProjectError = unknown;
 
 export interface ProjectsCreateProjectParams {
   /** The JSON representation of the project being created. */
-  body: S.CreateProjectDetailsInput;
+  body: Schemas.CreateProjectDetailsInput;
 }
-export type ProjectsCreateProjectResponse = S.ProjectIdentifiers;
+export type ProjectsCreateProjectResponse = Schemas.ProjectIdentifiers;
 export type ProjectsCreateProjectError = unknown;
 
 export interface ProjectsDeleteProjectParams extends P.ProjectIdOrKey {
@@ -46,24 +46,24 @@ export interface ProjectsGetAllProjectsParams {
   /** A list of project properties to return for the project. This parameter accepts a comma-separated list. */
   properties?: string[];
 }
-export type ProjectsGetAllProjectsResponse = S.Project[];
+export type ProjectsGetAllProjectsResponse = Schemas.Project[];
 export type ProjectsGetAllProjectsError = unknown;
 
 export interface ProjectsGetAllStatusesParams extends P.ProjectIdOrKey {}
-export type ProjectsGetAllStatusesResponse = S.IssueTypeWithStatus[];
+export type ProjectsGetAllStatusesResponse = Schemas.IssueTypeWithStatus[];
 export type ProjectsGetAllStatusesError = unknown;
 
 export interface ProjectsGetHierarchyParams {
   /** The ID of the project. */
   projectId: number;
 }
-export type ProjectsGetHierarchyResponse = S.ProjectIssueTypeHierarchy;
+export type ProjectsGetHierarchyResponse = Schemas.ProjectIssueTypeHierarchy;
 export type ProjectsGetHierarchyError = unknown;
 
 export interface ProjectsGetNotificationSchemeForProjectParams
   extends P.ProjectKeyOrId, P.Expand3 {}
 export type ProjectsGetNotificationSchemeForProjectResponse =
-  S.NotificationScheme;
+  Schemas.NotificationScheme;
 export type ProjectsGetNotificationSchemeForProjectError = unknown;
 
 export interface ProjectsGetProjectParams extends P.ProjectIdOrKey {
@@ -80,7 +80,7 @@ export interface ProjectsGetProjectParams extends P.ProjectIdOrKey {
   /** A list of project properties to return for the project. This parameter accepts a comma-separated list. */
   properties?: string[];
 }
-export type ProjectsGetProjectResponse = S.Project;
+export type ProjectsGetProjectResponse = Schemas.Project;
 export type ProjectsGetProjectError = unknown;
 
 export interface ProjectsGetRecentParams {
@@ -98,13 +98,13 @@ export interface ProjectsGetRecentParams {
    */
   expand?: string;
   /** EXPERIMENTAL. A list of project properties to return for the project. This parameter accepts a comma-separated list. Invalid property names are ignored. */
-  properties?: S.StringList[];
+  properties?: Schemas.StringList[];
 }
-export type ProjectsGetRecentResponse = S.Project[];
+export type ProjectsGetRecentResponse = Schemas.Project[];
 export type ProjectsGetRecentError = unknown;
 
 export interface ProjectsRestoreParams extends P.ProjectIdOrKey {}
-export type ProjectsRestoreResponse = S.Project;
+export type ProjectsRestoreResponse = Schemas.Project;
 export type ProjectsRestoreError = unknown;
 
 export interface ProjectsSearchProjectsParams extends P.StartAt, P.MaxResults {
@@ -192,13 +192,13 @@ export interface ProjectsSearchProjectsParams extends P.StartAt, P.MaxResults {
    */
   status?: ("live" | "archived" | "deleted")[];
   /** EXPERIMENTAL. A list of project properties to return for the project. This parameter accepts a comma-separated list. */
-  properties?: S.StringList[];
+  properties?: Schemas.StringList[];
   /** EXPERIMENTAL. A query string used to search properties. The query string cannot be specified using a JSON object. For example, to search for the value of `nested` from `{"something":{"nested":1,"other":2}}` use `[thepropertykey].something.nested=1`. Note that the propertyQuery key is enclosed in square brackets to enable searching where the propertyQuery key includes dot (.) or equals (=) characters. Note that `thepropertykey` is only returned when included in `properties`. */
   propertyQuery?: string;
 }
-export type ProjectsSearchProjectsResponse = S.PageBeanProject;
+export type ProjectsSearchProjectsResponse = Schemas.PageBeanProject;
 export type ProjectsSearchProjectsError = unknown;
-export type ProjectsSearchProjectsItem = S.Project;
+export type ProjectsSearchProjectsItem = Schemas.Project;
 
 export interface ProjectsUpdateProjectParams extends P.ProjectIdOrKey {
   /**
@@ -211,16 +211,16 @@ export interface ProjectsUpdateProjectParams extends P.ProjectIdOrKey {
    */
   expand?: string;
   /** The project details to be updated. */
-  body: S.UpdateProjectDetailsInput;
+  body: Schemas.UpdateProjectDetailsInput;
 }
-export type ProjectsUpdateProjectResponse = S.Project;
+export type ProjectsUpdateProjectResponse = Schemas.Project;
 export type ProjectsUpdateProjectError = unknown;
 
 export interface ProjectsUpdateProjectTypeParams extends P.ProjectIdOrKey {
   /** The key of the new project type. */
   newProjectTypeKey: "software" | "service_desk" | "business";
 }
-export type ProjectsUpdateProjectTypeResponse = S.Project;
+export type ProjectsUpdateProjectTypeResponse = Schemas.Project;
 export type ProjectsUpdateProjectTypeError = unknown;
 
 export interface ProjectsMethods {

@@ -3,12 +3,12 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ScreenSchemesCreateScreenSchemeParams {
-  body: S.ScreenSchemeDetailsInput;
+  body: Schemas.ScreenSchemeDetailsInput;
 }
-export type ScreenSchemesCreateScreenSchemeResponse = S.ScreenSchemeId;
+export type ScreenSchemesCreateScreenSchemeResponse = Schemas.ScreenSchemeId;
 export type ScreenSchemesCreateScreenSchemeError = unknown;
 
 export interface ScreenSchemesDeleteScreenSchemeParams {
@@ -44,15 +44,16 @@ export interface ScreenSchemesGetScreenSchemesParams extends P.StartAt {
    */
   orderBy?: "name" | "-name" | "+name" | "id" | "-id" | "+id";
 }
-export type ScreenSchemesGetScreenSchemesResponse = S.PageBeanScreenScheme;
+export type ScreenSchemesGetScreenSchemesResponse =
+  Schemas.PageBeanScreenScheme;
 export type ScreenSchemesGetScreenSchemesError = unknown;
-export type ScreenSchemesGetScreenSchemesItem = S.ScreenScheme;
+export type ScreenSchemesGetScreenSchemesItem = Schemas.ScreenScheme;
 
 export interface ScreenSchemesUpdateScreenSchemeParams {
   /** The ID of the screen scheme. */
   screenSchemeId: string;
   /** The screen scheme update details. */
-  body: S.UpdateScreenSchemeDetailsInput;
+  body: Schemas.UpdateScreenSchemeDetailsInput;
 }
 export type ScreenSchemesUpdateScreenSchemeResponse = unknown;
 export type ScreenSchemesUpdateScreenSchemeError = unknown;

@@ -3,13 +3,13 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ScreenTabFieldsAddScreenTabFieldParams
   extends P.ScreenId, P.TabId {
-  body: S.AddFieldBean;
+  body: Schemas.AddFieldBean;
 }
-export type ScreenTabFieldsAddScreenTabFieldResponse = S.ScreenableField;
+export type ScreenTabFieldsAddScreenTabFieldResponse = Schemas.ScreenableField;
 export type ScreenTabFieldsAddScreenTabFieldError = unknown;
 
 export interface ScreenTabFieldsGetAllScreenTabFieldsParams
@@ -17,14 +17,15 @@ export interface ScreenTabFieldsGetAllScreenTabFieldsParams
   /** The key of the project. */
   projectKey?: string;
 }
-export type ScreenTabFieldsGetAllScreenTabFieldsResponse = S.ScreenableField[];
+export type ScreenTabFieldsGetAllScreenTabFieldsResponse =
+  Schemas.ScreenableField[];
 export type ScreenTabFieldsGetAllScreenTabFieldsError = unknown;
 
 export interface ScreenTabFieldsMoveScreenTabFieldParams
   extends P.ScreenId, P.TabId {
   /** The ID of the field. */
   id: string;
-  body: S.MoveFieldBeanInput;
+  body: Schemas.MoveFieldBeanInput;
 }
 export type ScreenTabFieldsMoveScreenTabFieldResponse = unknown;
 export type ScreenTabFieldsMoveScreenTabFieldError = unknown;

@@ -3,12 +3,12 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ScreenTabsAddScreenTabParams extends P.ScreenId {
-  body: S.ScreenableTabInput;
+  body: Schemas.ScreenableTabInput;
 }
-export type ScreenTabsAddScreenTabResponse = S.ScreenableTab;
+export type ScreenTabsAddScreenTabResponse = Schemas.ScreenableTab;
 export type ScreenTabsAddScreenTabError = unknown;
 
 export interface ScreenTabsDeleteScreenTabParams extends P.ScreenId, P.TabId {}
@@ -19,7 +19,7 @@ export interface ScreenTabsGetAllScreenTabsParams extends P.ScreenId {
   /** The key of the project. */
   projectKey?: string;
 }
-export type ScreenTabsGetAllScreenTabsResponse = S.ScreenableTab[];
+export type ScreenTabsGetAllScreenTabsResponse = Schemas.ScreenableTab[];
 export type ScreenTabsGetAllScreenTabsError = unknown;
 
 export interface ScreenTabsMoveScreenTabParams extends P.ScreenId, P.TabId {
@@ -30,9 +30,9 @@ export type ScreenTabsMoveScreenTabResponse = unknown;
 export type ScreenTabsMoveScreenTabError = unknown;
 
 export interface ScreenTabsRenameScreenTabParams extends P.ScreenId, P.TabId {
-  body: S.ScreenableTabInput;
+  body: Schemas.ScreenableTabInput;
 }
-export type ScreenTabsRenameScreenTabResponse = S.ScreenableTab;
+export type ScreenTabsRenameScreenTabResponse = Schemas.ScreenableTab;
 export type ScreenTabsRenameScreenTabError = unknown;
 
 export interface ScreenTabsMethods {

@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ScreensAddFieldToDefaultScreenParams {
   /** The ID of the field. */
@@ -17,9 +17,9 @@ export type ScreensAddFieldToDefaultScreenResponse = unknown;
 export type ScreensAddFieldToDefaultScreenError = unknown;
 
 export interface ScreensCreateScreenParams {
-  body: S.ScreenDetailsInput;
+  body: Schemas.ScreenDetailsInput;
 }
-export type ScreensCreateScreenResponse = S.Screen;
+export type ScreensCreateScreenResponse = Schemas.Screen;
 export type ScreensCreateScreenError = unknown;
 
 export interface ScreensDeleteScreenParams extends P.ScreenId {}
@@ -27,7 +27,7 @@ export type ScreensDeleteScreenResponse = void;
 export type ScreensDeleteScreenError = unknown;
 
 export interface ScreensGetAvailableScreenFieldsParams extends P.ScreenId {}
-export type ScreensGetAvailableScreenFieldsResponse = S.ScreenableField[];
+export type ScreensGetAvailableScreenFieldsResponse = Schemas.ScreenableField[];
 export type ScreensGetAvailableScreenFieldsError = unknown;
 
 export interface ScreensGetScreensParams extends P.StartAt, P.MaxResults2 {
@@ -48,9 +48,9 @@ export interface ScreensGetScreensParams extends P.StartAt, P.MaxResults2 {
    */
   orderBy?: "name" | "-name" | "+name" | "id" | "-id" | "+id";
 }
-export type ScreensGetScreensResponse = S.PageBeanScreen;
+export type ScreensGetScreensResponse = Schemas.PageBeanScreen;
 export type ScreensGetScreensError = unknown;
-export type ScreensGetScreensItem = S.Screen;
+export type ScreensGetScreensItem = Schemas.Screen;
 
 export interface ScreensGetScreensForFieldParams
   extends P.StartAt, P.MaxResults2 {
@@ -59,14 +59,14 @@ export interface ScreensGetScreensForFieldParams
   /** Use [expand](#expansion) to include additional information about screens in the response. This parameter accepts `tab` which returns details about the screen tabs the field is used in. */
   expand?: string;
 }
-export type ScreensGetScreensForFieldResponse = S.PageBeanScreenWithTab;
+export type ScreensGetScreensForFieldResponse = Schemas.PageBeanScreenWithTab;
 export type ScreensGetScreensForFieldError = unknown;
-export type ScreensGetScreensForFieldItem = S.ScreenWithTab;
+export type ScreensGetScreensForFieldItem = Schemas.ScreenWithTab;
 
 export interface ScreensUpdateScreenParams extends P.ScreenId {
-  body: S.UpdateScreenDetailsInput;
+  body: Schemas.UpdateScreenDetailsInput;
 }
-export type ScreensUpdateScreenResponse = S.Screen;
+export type ScreensUpdateScreenResponse = Schemas.Screen;
 export type ScreensUpdateScreenError = unknown;
 
 export interface ScreensMethods {

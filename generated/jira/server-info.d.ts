@@ -2,10 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ServerInfoGetServerInfoParams {}
-export type ServerInfoGetServerInfoResponse = S.ServerInformation;
+export type ServerInfoGetServerInfoResponse = Schemas.ServerInformation;
 export type ServerInfoGetServerInfoError = unknown;
 
 export interface ServerInfoMethods {

@@ -3,13 +3,13 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface StatusCreateStatusesParams {
   /** Details of the statuses being created and their scope. */
-  body: S.StatusCreateRequestInput;
+  body: Schemas.StatusCreateRequestInput;
 }
-export type StatusCreateStatusesResponse = S.JiraStatus[];
+export type StatusCreateStatusesResponse = Schemas.JiraStatus[];
 export type StatusCreateStatusesError = unknown;
 
 export interface StatusDeleteStatusesByIdParams {
@@ -37,7 +37,7 @@ export interface StatusGetStatusesByIdParams {
    */
   id?: string[];
 }
-export type StatusGetStatusesByIdResponse = S.JiraStatus[];
+export type StatusGetStatusesByIdResponse = Schemas.JiraStatus[];
 export type StatusGetStatusesByIdError = unknown;
 
 export interface StatusSearchParams extends P.StartAt {
@@ -59,13 +59,13 @@ export interface StatusSearchParams extends P.StartAt {
   /** Category of the status to filter by. The supported values are: `TODO`, `IN_PROGRESS`, and `DONE`. */
   statusCategory?: string;
 }
-export type StatusSearchResponse = S.PageOfStatuses;
+export type StatusSearchResponse = Schemas.PageOfStatuses;
 export type StatusSearchError = unknown;
-export type StatusSearchItem = S.JiraStatus;
+export type StatusSearchItem = Schemas.JiraStatus;
 
 export interface StatusUpdateStatusesParams {
   /** The list of statuses that will be updated. */
-  body: S.StatusUpdateRequestInput;
+  body: Schemas.StatusUpdateRequestInput;
 }
 export type StatusUpdateStatusesResponse = unknown;
 export type StatusUpdateStatusesError = unknown;

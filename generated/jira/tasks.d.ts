@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TasksCancelTaskParams {
   /** The ID of the task. */
@@ -15,7 +15,7 @@ export interface TasksGetTaskParams {
   /** The ID of the task. */
   taskId: string;
 }
-export type TasksGetTaskResponse = S.TaskProgressBeanObject;
+export type TasksGetTaskResponse = Schemas.TaskProgressBeanObject;
 export type TasksGetTaskError = unknown;
 
 export interface TasksMethods {

@@ -2,11 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TimeTrackingGetAvailableTimeTrackingImplementationsParams {}
 export type TimeTrackingGetAvailableTimeTrackingImplementationsResponse =
-  S.TimeTrackingProvider[];
+  Schemas.TimeTrackingProvider[];
 export type TimeTrackingGetAvailableTimeTrackingImplementationsError = unknown;
 
 export interface TimeTrackingGetSelectedTimeTrackingImplementationParams {}
@@ -15,20 +15,20 @@ export type TimeTrackingGetSelectedTimeTrackingImplementationError = unknown;
 
 export interface TimeTrackingGetSharedTimeTrackingConfigurationParams {}
 export type TimeTrackingGetSharedTimeTrackingConfigurationResponse =
-  S.TimeTrackingConfiguration;
+  Schemas.TimeTrackingConfiguration;
 export type TimeTrackingGetSharedTimeTrackingConfigurationError = unknown;
 
 export interface TimeTrackingSelectTimeTrackingImplementationParams {
-  body: S.TimeTrackingProviderInput;
+  body: Schemas.TimeTrackingProviderInput;
 }
 export type TimeTrackingSelectTimeTrackingImplementationResponse = unknown;
 export type TimeTrackingSelectTimeTrackingImplementationError = unknown;
 
 export interface TimeTrackingSetSharedTimeTrackingConfigurationParams {
-  body: S.TimeTrackingConfigurationInput;
+  body: Schemas.TimeTrackingConfigurationInput;
 }
 export type TimeTrackingSetSharedTimeTrackingConfigurationResponse =
-  S.TimeTrackingConfiguration;
+  Schemas.TimeTrackingConfiguration;
 export type TimeTrackingSetSharedTimeTrackingConfigurationError = unknown;
 
 export interface TimeTrackingMethods {

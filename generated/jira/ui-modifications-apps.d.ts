@@ -3,14 +3,14 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface UiModificationsAppsCreateUiModificationParams {
   /** Details of the UI modification. */
-  body: S.CreateUiModificationDetailsInput;
+  body: Schemas.CreateUiModificationDetailsInput;
 }
 export type UiModificationsAppsCreateUiModificationResponse =
-  S.UiModificationIdentifiers;
+  Schemas.UiModificationIdentifiers;
 export type UiModificationsAppsCreateUiModificationError = unknown;
 
 export interface UiModificationsAppsDeleteUiModificationParams {
@@ -31,15 +31,16 @@ export interface UiModificationsAppsGetUiModificationsParams
   expand?: string;
 }
 export type UiModificationsAppsGetUiModificationsResponse =
-  S.PageBeanUiModificationDetails;
+  Schemas.PageBeanUiModificationDetails;
 export type UiModificationsAppsGetUiModificationsError = unknown;
-export type UiModificationsAppsGetUiModificationsItem = S.UiModificationDetails;
+export type UiModificationsAppsGetUiModificationsItem =
+  Schemas.UiModificationDetails;
 
 export interface UiModificationsAppsUpdateUiModificationParams {
   /** The ID of the UI modification. */
   uiModificationId: string;
   /** Details of the UI modification. */
-  body: S.UpdateUiModificationDetailsInput;
+  body: Schemas.UpdateUiModificationDetailsInput;
 }
 export type UiModificationsAppsUpdateUiModificationResponse = unknown;
 export type UiModificationsAppsUpdateUiModificationError = unknown;

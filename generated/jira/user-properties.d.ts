@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface UserPropertiesDeleteUserPropertyParams
   extends P.AccountId, P.UserKey, P.Username2 {
@@ -18,12 +18,12 @@ export interface UserPropertiesGetUserPropertyParams
   /** The key of the user's property. */
   propertyKey: string;
 }
-export type UserPropertiesGetUserPropertyResponse = S.EntityProperty;
+export type UserPropertiesGetUserPropertyResponse = Schemas.EntityProperty;
 export type UserPropertiesGetUserPropertyError = unknown;
 
 export interface UserPropertiesGetUserPropertyKeysParams
   extends P.AccountId, P.UserKey, P.Username2 {}
-export type UserPropertiesGetUserPropertyKeysResponse = S.PropertyKeys;
+export type UserPropertiesGetUserPropertyKeysResponse = Schemas.PropertyKeys;
 export type UserPropertiesGetUserPropertyKeysError = unknown;
 
 export interface UserPropertiesSetUserPropertyParams

@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface UserSearchFindAssignableUsersParams
   extends P.Username, P.AccountId2, P.StartAt {
@@ -29,27 +29,27 @@ export interface UserSearchFindAssignableUsersParams
   /** @default false */
   recommend?: boolean;
 }
-export type UserSearchFindAssignableUsersResponse = S.User[];
+export type UserSearchFindAssignableUsersResponse = Schemas.User[];
 export type UserSearchFindAssignableUsersError = unknown;
-export type UserSearchFindAssignableUsersItem = S.User;
+export type UserSearchFindAssignableUsersItem = Schemas.User;
 
 export interface UserSearchFindBulkAssignableUsersParams
   extends P.Query, P.Username, P.AccountId2, P.StartAt, P.MaxResults {
   /** A list of project keys (case sensitive). This parameter accepts a comma-separated list. */
   projectKeys: string;
 }
-export type UserSearchFindBulkAssignableUsersResponse = S.User[];
+export type UserSearchFindBulkAssignableUsersResponse = Schemas.User[];
 export type UserSearchFindBulkAssignableUsersError = unknown;
-export type UserSearchFindBulkAssignableUsersItem = S.User;
+export type UserSearchFindBulkAssignableUsersItem = Schemas.User;
 
 export interface UserSearchFindUserKeysByQueryParams
   extends P.StartAt, P.MaxResults2 {
   /** The search query. */
   query: string;
 }
-export type UserSearchFindUserKeysByQueryResponse = S.PageBeanUserKey;
+export type UserSearchFindUserKeysByQueryResponse = Schemas.PageBeanUserKey;
 export type UserSearchFindUserKeysByQueryError = unknown;
-export type UserSearchFindUserKeysByQueryItem = S.UserKey;
+export type UserSearchFindUserKeysByQueryItem = Schemas.UserKey;
 
 export interface UserSearchFindUsersParams extends P.MaxResults {
   /** A query string that is matched against user attributes ( `displayName`, and `emailAddress`) to find relevant users. The string can match the prefix of the attribute's value. For example, *query=john* matches a user with a `displayName` of *John Smith* and a user with an `emailAddress` of *johnson@example.com*. Required, unless `accountId` or `property` is specified. */
@@ -65,18 +65,18 @@ export interface UserSearchFindUsersParams extends P.MaxResults {
   /** A query string used to search properties. Property keys are specified by path, so property keys containing dot (.) or equals (=) characters cannot be used. The query string cannot be specified using a JSON object. Example: To search for the value of `nested` from `{"something":{"nested":1,"other":2}}` use `thepropertykey.something.nested=1`. Required, unless `accountId` or `query` is specified. */
   property?: string;
 }
-export type UserSearchFindUsersResponse = S.User[];
+export type UserSearchFindUsersResponse = Schemas.User[];
 export type UserSearchFindUsersError = unknown;
-export type UserSearchFindUsersItem = S.User;
+export type UserSearchFindUsersItem = Schemas.User;
 
 export interface UserSearchFindUsersByQueryParams
   extends P.StartAt, P.MaxResults2 {
   /** The search query. */
   query: string;
 }
-export type UserSearchFindUsersByQueryResponse = S.PageBeanUser;
+export type UserSearchFindUsersByQueryResponse = Schemas.PageBeanUser;
 export type UserSearchFindUsersByQueryError = unknown;
-export type UserSearchFindUsersByQueryItem = S.User;
+export type UserSearchFindUsersByQueryItem = Schemas.User;
 
 export interface UserSearchFindUsersForPickerParams {
   /** A query string that is matched against user attributes, such as `displayName`, and `emailAddress`, to find relevant users. The string can match the prefix of the attribute's value. For example, *query=john* matches a user with a `displayName` of *John Smith* and a user with an `emailAddress` of *johnson@example.com*. */
@@ -99,7 +99,7 @@ export interface UserSearchFindUsersForPickerParams {
   /** @default false */
   excludeConnectUsers?: boolean;
 }
-export type UserSearchFindUsersForPickerResponse = S.FoundUsers;
+export type UserSearchFindUsersForPickerResponse = Schemas.FoundUsers;
 export type UserSearchFindUsersForPickerError = unknown;
 
 export interface UserSearchFindUsersWithAllPermissionsParams
@@ -150,9 +150,9 @@ export interface UserSearchFindUsersWithAllPermissionsParams
   /** The project key for the project (case sensitive). */
   projectKey?: string;
 }
-export type UserSearchFindUsersWithAllPermissionsResponse = S.User[];
+export type UserSearchFindUsersWithAllPermissionsResponse = Schemas.User[];
 export type UserSearchFindUsersWithAllPermissionsError = unknown;
-export type UserSearchFindUsersWithAllPermissionsItem = S.User;
+export type UserSearchFindUsersWithAllPermissionsItem = Schemas.User;
 
 export interface UserSearchFindUsersWithBrowsePermissionParams
   extends P.Query, P.Username, P.AccountId2, P.StartAt, P.MaxResults {
@@ -161,9 +161,9 @@ export interface UserSearchFindUsersWithBrowsePermissionParams
   /** The project key for the project (case sensitive). Required, unless `issueKey` is specified. */
   projectKey?: string;
 }
-export type UserSearchFindUsersWithBrowsePermissionResponse = S.User[];
+export type UserSearchFindUsersWithBrowsePermissionResponse = Schemas.User[];
 export type UserSearchFindUsersWithBrowsePermissionError = unknown;
-export type UserSearchFindUsersWithBrowsePermissionItem = S.User;
+export type UserSearchFindUsersWithBrowsePermissionItem = Schemas.User;
 
 export interface UserSearchMethods {
   /**

@@ -8,7 +8,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface UsersBulkGetUsersParams extends P.StartAt, P.MaxResults4 {
   /** This parameter is no longer available and will be removed from the documentation soon. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
@@ -18,9 +18,9 @@ export interface UsersBulkGetUsersParams extends P.StartAt, P.MaxResults4 {
   /** The account ID of a user. To specify multiple users, pass multiple `accountId` parameters. For example, `accountId=5b10a2844c20165700ede21g&accountId=5b10ac8d82e05b22cc7d4ef5`. */
   accountId: string[];
 }
-export type UsersBulkGetUsersResponse = S.PageBeanUser;
+export type UsersBulkGetUsersResponse = Schemas.PageBeanUser;
 export type UsersBulkGetUsersError = unknown;
-export type UsersBulkGetUsersItem = S.User;
+export type UsersBulkGetUsersItem = Schemas.User;
 
 export interface UsersBulkGetUsersMigrationParams
   extends P.StartAt, P.MaxResults4 {
@@ -29,15 +29,15 @@ export interface UsersBulkGetUsersMigrationParams
   /** Key of a user. To specify multiple users, pass multiple copies of this parameter. For example, `key=fred&key=barney`. Required if `username` isn't provided. Cannot be provided if `username` is present. */
   key?: string[];
 }
-export type UsersBulkGetUsersMigrationResponse = S.UserMigrationBean[];
+export type UsersBulkGetUsersMigrationResponse = Schemas.UserMigrationBean[];
 export type UsersBulkGetUsersMigrationError = unknown;
-export type UsersBulkGetUsersMigrationItem = S.UserMigrationBean;
+export type UsersBulkGetUsersMigrationItem = Schemas.UserMigrationBean;
 
 export interface UsersCreateUserParams {
   /** Details about the user to be created. */
-  body: S.NewUserDetailsInput;
+  body: Schemas.NewUserDetailsInput;
 }
-export type UsersCreateUserResponse = S.User;
+export type UsersCreateUserResponse = Schemas.User;
 export type UsersCreateUserError = unknown;
 
 export interface UsersGetAllUsersParams {
@@ -52,9 +52,9 @@ export interface UsersGetAllUsersParams {
    */
   maxResults?: number;
 }
-export type UsersGetAllUsersResponse = S.User[];
+export type UsersGetAllUsersResponse = Schemas.User[];
 export type UsersGetAllUsersError = unknown;
-export type UsersGetAllUsersItem = S.User;
+export type UsersGetAllUsersItem = Schemas.User;
 
 export interface UsersGetAllUsersDefaultParams {
   /**
@@ -68,9 +68,9 @@ export interface UsersGetAllUsersDefaultParams {
    */
   maxResults?: number;
 }
-export type UsersGetAllUsersDefaultResponse = S.User[];
+export type UsersGetAllUsersDefaultResponse = Schemas.User[];
 export type UsersGetAllUsersDefaultError = unknown;
-export type UsersGetAllUsersDefaultItem = S.User;
+export type UsersGetAllUsersDefaultItem = Schemas.User;
 
 export interface UsersGetUserParams {
   /** The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, *5b10ac8d82e05b22cc7d4ef5*. Required. */
@@ -87,35 +87,35 @@ export interface UsersGetUserParams {
    */
   expand?: string;
 }
-export type UsersGetUserResponse = S.User;
+export type UsersGetUserResponse = Schemas.User;
 export type UsersGetUserError = unknown;
 
 export interface UsersGetUserDefaultColumnsParams extends P.AccountId {
   /** This parameter is no longer available See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
   username?: string;
 }
-export type UsersGetUserDefaultColumnsResponse = S.ColumnItem[];
+export type UsersGetUserDefaultColumnsResponse = Schemas.ColumnItem[];
 export type UsersGetUserDefaultColumnsError = unknown;
 
 export interface UsersGetUserEmailParams {
   /** The account ID of the user, which uniquely identifies the user across all Atlassian products. For example, `5b10ac8d82e05b22cc7d4ef5`. */
   accountId: string;
 }
-export type UsersGetUserEmailResponse = S.UnrestrictedUserEmail;
+export type UsersGetUserEmailResponse = Schemas.UnrestrictedUserEmail;
 export type UsersGetUserEmailError = unknown;
 
 export interface UsersGetUserEmailBulkParams {
   /** The account IDs of the users for which emails are required. An `accountId` is an identifier that uniquely identifies the user across all Atlassian products. For example, `5b10ac8d82e05b22cc7d4ef5`. Note, this should be treated as an opaque identifier (that is, do not assume any structure in the value). */
   accountId: string[];
 }
-export type UsersGetUserEmailBulkResponse = S.UnrestrictedUserEmail;
+export type UsersGetUserEmailBulkResponse = Schemas.UnrestrictedUserEmail;
 export type UsersGetUserEmailBulkError = unknown;
 
 export interface UsersGetUserGroupsParams extends P.AccountId3, P.Username {
   /** This parameter is no longer available. See the [deprecation notice](https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-user-privacy-api-migration-guide/) for details. */
   key?: string;
 }
-export type UsersGetUserGroupsResponse = S.GroupName[];
+export type UsersGetUserGroupsResponse = Schemas.GroupName[];
 export type UsersGetUserGroupsError = unknown;
 
 export interface UsersRemoveUserParams extends P.AccountId3, P.Username {

@@ -3,19 +3,19 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface WebhooksDeleteWebhookByIdParams {
-  body: S.ContainerForWebhookIDs;
+  body: Schemas.ContainerForWebhookIDs;
 }
 export type WebhooksDeleteWebhookByIdResponse = void;
-export type WebhooksDeleteWebhookByIdError = S.ErrorCollection;
+export type WebhooksDeleteWebhookByIdError = Schemas.ErrorCollection;
 
 export interface WebhooksGetDynamicWebhooksForAppParams
   extends P.StartAt, P.MaxResults2 {}
-export type WebhooksGetDynamicWebhooksForAppResponse = S.PageBeanWebhook;
-export type WebhooksGetDynamicWebhooksForAppError = S.ErrorCollection;
-export type WebhooksGetDynamicWebhooksForAppItem = S.Webhook;
+export type WebhooksGetDynamicWebhooksForAppResponse = Schemas.PageBeanWebhook;
+export type WebhooksGetDynamicWebhooksForAppError = Schemas.ErrorCollection;
+export type WebhooksGetDynamicWebhooksForAppItem = Schemas.Webhook;
 
 export interface WebhooksGetFailedWebhooksParams {
   /** The maximum number of webhooks to return per page. If obeying the maxResults directive would result in records with the same failure time being split across pages, the directive is ignored and all records with the same failure time included on the page. */
@@ -23,21 +23,21 @@ export interface WebhooksGetFailedWebhooksParams {
   /** The time after which any webhook failure must have occurred for the record to be returned, expressed as milliseconds since the UNIX epoch. */
   after?: number;
 }
-export type WebhooksGetFailedWebhooksResponse = S.FailedWebhooks;
-export type WebhooksGetFailedWebhooksError = S.ErrorCollection;
+export type WebhooksGetFailedWebhooksResponse = Schemas.FailedWebhooks;
+export type WebhooksGetFailedWebhooksError = Schemas.ErrorCollection;
 
 export interface WebhooksRefreshWebhooksParams {
-  body: S.ContainerForWebhookIDs;
+  body: Schemas.ContainerForWebhookIDs;
 }
-export type WebhooksRefreshWebhooksResponse = S.WebhooksExpirationDate;
-export type WebhooksRefreshWebhooksError = S.ErrorCollection;
+export type WebhooksRefreshWebhooksResponse = Schemas.WebhooksExpirationDate;
+export type WebhooksRefreshWebhooksError = Schemas.ErrorCollection;
 
 export interface WebhooksRegisterDynamicWebhooksParams {
-  body: S.WebhookRegistrationDetailsInput;
+  body: Schemas.WebhookRegistrationDetailsInput;
 }
 export type WebhooksRegisterDynamicWebhooksResponse =
-  S.ContainerForRegisteredWebhooks;
-export type WebhooksRegisterDynamicWebhooksError = S.ErrorCollection;
+  Schemas.ContainerForRegisteredWebhooks;
+export type WebhooksRegisterDynamicWebhooksError = Schemas.ErrorCollection;
 
 export interface WebhooksMethods {
   /**

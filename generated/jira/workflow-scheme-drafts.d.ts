@@ -3,21 +3,21 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface WorkflowSchemeDraftsCreateWorkflowSchemeDraftFromParentParams {
   /** The ID of the active workflow scheme that the draft is created from. */
   id: number;
 }
 export type WorkflowSchemeDraftsCreateWorkflowSchemeDraftFromParentResponse =
-  S.WorkflowScheme;
+  Schemas.WorkflowScheme;
 export type WorkflowSchemeDraftsCreateWorkflowSchemeDraftFromParentError =
   unknown;
 
 export interface WorkflowSchemeDraftsDeleteDraftDefaultWorkflowParams
   extends P.Id2 {}
 export type WorkflowSchemeDraftsDeleteDraftDefaultWorkflowResponse =
-  S.WorkflowScheme;
+  Schemas.WorkflowScheme;
 export type WorkflowSchemeDraftsDeleteDraftDefaultWorkflowError = unknown;
 
 export interface WorkflowSchemeDraftsDeleteDraftWorkflowMappingParams
@@ -33,14 +33,14 @@ export type WorkflowSchemeDraftsDeleteWorkflowSchemeDraftError = unknown;
 export interface WorkflowSchemeDraftsDeleteWorkflowSchemeDraftIssueTypeParams
   extends P.Id2, P.IssueType {}
 export type WorkflowSchemeDraftsDeleteWorkflowSchemeDraftIssueTypeResponse =
-  S.WorkflowScheme;
+  Schemas.WorkflowScheme;
 export type WorkflowSchemeDraftsDeleteWorkflowSchemeDraftIssueTypeError =
   unknown;
 
 export interface WorkflowSchemeDraftsGetDraftDefaultWorkflowParams
   extends P.Id2 {}
 export type WorkflowSchemeDraftsGetDraftDefaultWorkflowResponse =
-  S.DefaultWorkflow;
+  Schemas.DefaultWorkflow;
 export type WorkflowSchemeDraftsGetDraftDefaultWorkflowError = unknown;
 
 export interface WorkflowSchemeDraftsGetDraftWorkflowParams extends P.Id2 {
@@ -48,19 +48,19 @@ export interface WorkflowSchemeDraftsGetDraftWorkflowParams extends P.Id2 {
   workflowName?: string;
 }
 export type WorkflowSchemeDraftsGetDraftWorkflowResponse =
-  S.IssueTypesWorkflowMapping;
+  Schemas.IssueTypesWorkflowMapping;
 export type WorkflowSchemeDraftsGetDraftWorkflowError = unknown;
 
 export interface WorkflowSchemeDraftsGetWorkflowSchemeDraftParams
   extends P.Id11 {}
 export type WorkflowSchemeDraftsGetWorkflowSchemeDraftResponse =
-  S.WorkflowScheme;
+  Schemas.WorkflowScheme;
 export type WorkflowSchemeDraftsGetWorkflowSchemeDraftError = unknown;
 
 export interface WorkflowSchemeDraftsGetWorkflowSchemeDraftIssueTypeParams
   extends P.Id2, P.IssueType {}
 export type WorkflowSchemeDraftsGetWorkflowSchemeDraftIssueTypeResponse =
-  S.IssueTypeWorkflowMapping;
+  Schemas.IssueTypeWorkflowMapping;
 export type WorkflowSchemeDraftsGetWorkflowSchemeDraftIssueTypeError = unknown;
 
 export interface WorkflowSchemeDraftsPublishDraftWorkflowSchemeParams
@@ -71,7 +71,7 @@ export interface WorkflowSchemeDraftsPublishDraftWorkflowSchemeParams
    */
   validateOnly?: boolean;
   /** Details of the status mappings. */
-  body: S.PublishDraftWorkflowScheme;
+  body: Schemas.PublishDraftWorkflowScheme;
 }
 export type WorkflowSchemeDraftsPublishDraftWorkflowSchemeResponse = void;
 export type WorkflowSchemeDraftsPublishDraftWorkflowSchemeError = unknown;
@@ -79,35 +79,35 @@ export type WorkflowSchemeDraftsPublishDraftWorkflowSchemeError = unknown;
 export interface WorkflowSchemeDraftsSetWorkflowSchemeDraftIssueTypeParams
   extends P.Id2, P.IssueType {
   /** The issue type-project mapping. */
-  body: S.IssueTypeWorkflowMapping;
+  body: Schemas.IssueTypeWorkflowMapping;
 }
 export type WorkflowSchemeDraftsSetWorkflowSchemeDraftIssueTypeResponse =
-  S.WorkflowScheme;
+  Schemas.WorkflowScheme;
 export type WorkflowSchemeDraftsSetWorkflowSchemeDraftIssueTypeError = unknown;
 
 export interface WorkflowSchemeDraftsUpdateDraftDefaultWorkflowParams
   extends P.Id2 {
   /** The object for the new default workflow. */
-  body: S.DefaultWorkflow;
+  body: Schemas.DefaultWorkflow;
 }
 export type WorkflowSchemeDraftsUpdateDraftDefaultWorkflowResponse =
-  S.WorkflowScheme;
+  Schemas.WorkflowScheme;
 export type WorkflowSchemeDraftsUpdateDraftDefaultWorkflowError = unknown;
 
 export interface WorkflowSchemeDraftsUpdateDraftWorkflowMappingParams
   extends P.Id2, P.WorkflowName2 {
-  body: S.IssueTypesWorkflowMapping;
+  body: Schemas.IssueTypesWorkflowMapping;
 }
 export type WorkflowSchemeDraftsUpdateDraftWorkflowMappingResponse =
-  S.WorkflowScheme;
+  Schemas.WorkflowScheme;
 export type WorkflowSchemeDraftsUpdateDraftWorkflowMappingError = unknown;
 
 export interface WorkflowSchemeDraftsUpdateWorkflowSchemeDraftParams
   extends P.Id11 {
-  body: S.WorkflowSchemeInput;
+  body: Schemas.WorkflowSchemeInput;
 }
 export type WorkflowSchemeDraftsUpdateWorkflowSchemeDraftResponse =
-  S.WorkflowScheme;
+  Schemas.WorkflowScheme;
 export type WorkflowSchemeDraftsUpdateWorkflowSchemeDraftError = unknown;
 
 export interface WorkflowSchemeDraftsMethods {

@@ -2,10 +2,10 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface WorkflowSchemeProjectAssociationsAssignSchemeToProjectParams {
-  body: S.WorkflowSchemeProjectAssociation;
+  body: Schemas.WorkflowSchemeProjectAssociation;
 }
 export type WorkflowSchemeProjectAssociationsAssignSchemeToProjectResponse =
   unknown;
@@ -17,7 +17,7 @@ export interface WorkflowSchemeProjectAssociationsGetWorkflowSchemeProjectAssoci
   projectId: number[];
 }
 export type WorkflowSchemeProjectAssociationsGetWorkflowSchemeProjectAssociationsResponse =
-  S.ContainerOfWorkflowSchemeAssociations;
+  Schemas.ContainerOfWorkflowSchemeAssociations;
 export type WorkflowSchemeProjectAssociationsGetWorkflowSchemeProjectAssociationsError =
   unknown;
 

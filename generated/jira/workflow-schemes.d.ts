@@ -3,19 +3,21 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface WorkflowSchemesCreateWorkflowSchemeParams {
-  body: S.WorkflowSchemeInput;
+  body: Schemas.WorkflowSchemeInput;
 }
-export type WorkflowSchemesCreateWorkflowSchemeResponse = S.WorkflowScheme;
+export type WorkflowSchemesCreateWorkflowSchemeResponse =
+  Schemas.WorkflowScheme;
 export type WorkflowSchemesCreateWorkflowSchemeError = unknown;
 
 export interface WorkflowSchemesDeleteDefaultWorkflowParams extends P.Id4 {
   /** Set to true to create or update the draft of a workflow scheme and delete the mapping from the draft, when the workflow scheme cannot be edited. Defaults to `false`. */
   updateDraftIfNeeded?: boolean;
 }
-export type WorkflowSchemesDeleteDefaultWorkflowResponse = S.WorkflowScheme;
+export type WorkflowSchemesDeleteDefaultWorkflowResponse =
+  Schemas.WorkflowScheme;
 export type WorkflowSchemesDeleteDefaultWorkflowError = unknown;
 
 export interface WorkflowSchemesDeleteWorkflowMappingParams
@@ -36,15 +38,15 @@ export interface WorkflowSchemesDeleteWorkflowSchemeIssueTypeParams
   updateDraftIfNeeded?: boolean;
 }
 export type WorkflowSchemesDeleteWorkflowSchemeIssueTypeResponse =
-  S.WorkflowScheme;
+  Schemas.WorkflowScheme;
 export type WorkflowSchemesDeleteWorkflowSchemeIssueTypeError = unknown;
 
 export interface WorkflowSchemesGetAllWorkflowSchemesParams
   extends P.StartAt, P.MaxResults {}
 export type WorkflowSchemesGetAllWorkflowSchemesResponse =
-  S.PageBeanWorkflowScheme;
+  Schemas.PageBeanWorkflowScheme;
 export type WorkflowSchemesGetAllWorkflowSchemesError = unknown;
-export type WorkflowSchemesGetAllWorkflowSchemesItem = S.WorkflowScheme;
+export type WorkflowSchemesGetAllWorkflowSchemesItem = Schemas.WorkflowScheme;
 
 export interface WorkflowSchemesGetDefaultWorkflowParams extends P.Id4 {
   /**
@@ -53,7 +55,7 @@ export interface WorkflowSchemesGetDefaultWorkflowParams extends P.Id4 {
    */
   returnDraftIfExists?: boolean;
 }
-export type WorkflowSchemesGetDefaultWorkflowResponse = S.DefaultWorkflow;
+export type WorkflowSchemesGetDefaultWorkflowResponse = Schemas.DefaultWorkflow;
 export type WorkflowSchemesGetDefaultWorkflowError = unknown;
 
 export interface WorkflowSchemesGetWorkflowParams extends P.Id4 {
@@ -65,7 +67,8 @@ export interface WorkflowSchemesGetWorkflowParams extends P.Id4 {
    */
   returnDraftIfExists?: boolean;
 }
-export type WorkflowSchemesGetWorkflowResponse = S.IssueTypesWorkflowMapping;
+export type WorkflowSchemesGetWorkflowResponse =
+  Schemas.IssueTypesWorkflowMapping;
 export type WorkflowSchemesGetWorkflowError = unknown;
 
 export interface WorkflowSchemesGetWorkflowSchemeParams extends P.Id13 {
@@ -75,7 +78,7 @@ export interface WorkflowSchemesGetWorkflowSchemeParams extends P.Id13 {
    */
   returnDraftIfExists?: boolean;
 }
-export type WorkflowSchemesGetWorkflowSchemeResponse = S.WorkflowScheme;
+export type WorkflowSchemesGetWorkflowSchemeResponse = Schemas.WorkflowScheme;
 export type WorkflowSchemesGetWorkflowSchemeError = unknown;
 
 export interface WorkflowSchemesGetWorkflowSchemeIssueTypeParams
@@ -87,36 +90,39 @@ export interface WorkflowSchemesGetWorkflowSchemeIssueTypeParams
   returnDraftIfExists?: boolean;
 }
 export type WorkflowSchemesGetWorkflowSchemeIssueTypeResponse =
-  S.IssueTypeWorkflowMapping;
+  Schemas.IssueTypeWorkflowMapping;
 export type WorkflowSchemesGetWorkflowSchemeIssueTypeError = unknown;
 
 export interface WorkflowSchemesSetWorkflowSchemeIssueTypeParams
   extends P.Id4, P.IssueType {
   /** The issue type-project mapping. */
-  body: S.IssueTypeWorkflowMapping;
+  body: Schemas.IssueTypeWorkflowMapping;
 }
 export type WorkflowSchemesSetWorkflowSchemeIssueTypeResponse =
-  S.WorkflowScheme;
+  Schemas.WorkflowScheme;
 export type WorkflowSchemesSetWorkflowSchemeIssueTypeError = unknown;
 
 export interface WorkflowSchemesUpdateDefaultWorkflowParams extends P.Id4 {
   /** The new default workflow. */
-  body: S.DefaultWorkflow;
+  body: Schemas.DefaultWorkflow;
 }
-export type WorkflowSchemesUpdateDefaultWorkflowResponse = S.WorkflowScheme;
+export type WorkflowSchemesUpdateDefaultWorkflowResponse =
+  Schemas.WorkflowScheme;
 export type WorkflowSchemesUpdateDefaultWorkflowError = unknown;
 
 export interface WorkflowSchemesUpdateWorkflowMappingParams
   extends P.Id4, P.WorkflowName2 {
-  body: S.IssueTypesWorkflowMapping;
+  body: Schemas.IssueTypesWorkflowMapping;
 }
-export type WorkflowSchemesUpdateWorkflowMappingResponse = S.WorkflowScheme;
+export type WorkflowSchemesUpdateWorkflowMappingResponse =
+  Schemas.WorkflowScheme;
 export type WorkflowSchemesUpdateWorkflowMappingError = unknown;
 
 export interface WorkflowSchemesUpdateWorkflowSchemeParams extends P.Id13 {
-  body: S.WorkflowSchemeInput;
+  body: Schemas.WorkflowSchemeInput;
 }
-export type WorkflowSchemesUpdateWorkflowSchemeResponse = S.WorkflowScheme;
+export type WorkflowSchemesUpdateWorkflowSchemeResponse =
+  Schemas.WorkflowScheme;
 export type WorkflowSchemesUpdateWorkflowSchemeError = unknown;
 
 export interface WorkflowSchemesMethods {

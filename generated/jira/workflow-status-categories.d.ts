@@ -2,11 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface WorkflowStatusCategoriesGetStatusCategoriesParams {}
 export type WorkflowStatusCategoriesGetStatusCategoriesResponse =
-  S.StatusCategory[];
+  Schemas.StatusCategory[];
 export type WorkflowStatusCategoriesGetStatusCategoriesError = unknown;
 
 export interface WorkflowStatusCategoriesGetStatusCategoryParams {
@@ -14,7 +14,7 @@ export interface WorkflowStatusCategoriesGetStatusCategoryParams {
   idOrKey: string;
 }
 export type WorkflowStatusCategoriesGetStatusCategoryResponse =
-  S.StatusCategory;
+  Schemas.StatusCategory;
 export type WorkflowStatusCategoriesGetStatusCategoryError = unknown;
 
 export interface WorkflowStatusCategoriesMethods {

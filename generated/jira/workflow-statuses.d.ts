@@ -2,17 +2,17 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface WorkflowStatusesGetStatusParams {
   /** The ID or name of the status. */
   idOrName: string;
 }
-export type WorkflowStatusesGetStatusResponse = S.StatusDetails;
+export type WorkflowStatusesGetStatusResponse = Schemas.StatusDetails;
 export type WorkflowStatusesGetStatusError = unknown;
 
 export interface WorkflowStatusesGetStatusesParams {}
-export type WorkflowStatusesGetStatusesResponse = S.StatusDetails[];
+export type WorkflowStatusesGetStatusesResponse = Schemas.StatusDetails[];
 export type WorkflowStatusesGetStatusesError = unknown;
 
 export interface WorkflowStatusesMethods {

@@ -3,7 +3,7 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface WorkflowTransitionPropertiesCreateWorkflowTransitionPropertyParams
   extends P.TransitionId, P.WorkflowName {
@@ -14,10 +14,10 @@ export interface WorkflowTransitionPropertiesCreateWorkflowTransitionPropertyPar
    * @default "live"
    */
   workflowMode?: "live" | "draft";
-  body: S.WorkflowTransitionPropertyInput;
+  body: Schemas.WorkflowTransitionPropertyInput;
 }
 export type WorkflowTransitionPropertiesCreateWorkflowTransitionPropertyResponse =
-  S.WorkflowTransitionProperty;
+  Schemas.WorkflowTransitionProperty;
 export type WorkflowTransitionPropertiesCreateWorkflowTransitionPropertyError =
   unknown;
 
@@ -51,7 +51,7 @@ export interface WorkflowTransitionPropertiesGetWorkflowTransitionPropertiesPara
   workflowMode?: "live" | "draft";
 }
 export type WorkflowTransitionPropertiesGetWorkflowTransitionPropertiesResponse =
-  S.WorkflowTransitionProperty;
+  Schemas.WorkflowTransitionProperty;
 export type WorkflowTransitionPropertiesGetWorkflowTransitionPropertiesError =
   unknown;
 
@@ -61,10 +61,10 @@ export interface WorkflowTransitionPropertiesUpdateWorkflowTransitionPropertyPar
   key: string;
   /** The workflow status. Set to `live` for inactive workflows or `draft` for draft workflows. Active workflows cannot be edited. */
   workflowMode?: "live" | "draft";
-  body: S.WorkflowTransitionPropertyInput;
+  body: Schemas.WorkflowTransitionPropertyInput;
 }
 export type WorkflowTransitionPropertiesUpdateWorkflowTransitionPropertyResponse =
-  S.WorkflowTransitionProperty;
+  Schemas.WorkflowTransitionProperty;
 export type WorkflowTransitionPropertiesUpdateWorkflowTransitionPropertyError =
   unknown;
 

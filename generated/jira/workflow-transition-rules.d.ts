@@ -3,15 +3,15 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface WorkflowTransitionRulesDeleteWorkflowTransitionRuleConfigurationsParams {
-  body: S.WorkflowsWithTransitionRulesDetails;
+  body: Schemas.WorkflowsWithTransitionRulesDetails;
 }
 export type WorkflowTransitionRulesDeleteWorkflowTransitionRuleConfigurationsResponse =
-  S.WorkflowTransitionRulesUpdateErrors;
+  Schemas.WorkflowTransitionRulesUpdateErrors;
 export type WorkflowTransitionRulesDeleteWorkflowTransitionRuleConfigurationsError =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 
 export interface WorkflowTransitionRulesGetWorkflowTransitionRuleConfigurationsParams
   extends P.StartAt, P.MaxResults4 {
@@ -29,19 +29,19 @@ export interface WorkflowTransitionRulesGetWorkflowTransitionRuleConfigurationsP
   expand?: string;
 }
 export type WorkflowTransitionRulesGetWorkflowTransitionRuleConfigurationsResponse =
-  S.PageBeanWorkflowTransitionRules;
+  Schemas.PageBeanWorkflowTransitionRules;
 export type WorkflowTransitionRulesGetWorkflowTransitionRuleConfigurationsError =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 export type WorkflowTransitionRulesGetWorkflowTransitionRuleConfigurationsItem =
-  S.WorkflowTransitionRules;
+  Schemas.WorkflowTransitionRules;
 
 export interface WorkflowTransitionRulesUpdateWorkflowTransitionRuleConfigurationsParams {
-  body: S.WorkflowTransitionRulesUpdateInput;
+  body: Schemas.WorkflowTransitionRulesUpdateInput;
 }
 export type WorkflowTransitionRulesUpdateWorkflowTransitionRuleConfigurationsResponse =
-  S.WorkflowTransitionRulesUpdateErrors;
+  Schemas.WorkflowTransitionRulesUpdateErrors;
 export type WorkflowTransitionRulesUpdateWorkflowTransitionRuleConfigurationsError =
-  S.ErrorCollection;
+  Schemas.ErrorCollection;
 
 export interface WorkflowTransitionRulesMethods {
   /**

@@ -3,13 +3,13 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface WorkflowsCreateWorkflowParams {
   /** The workflow details. */
-  body: S.CreateWorkflowDetailsInput;
+  body: Schemas.CreateWorkflowDetailsInput;
 }
-export type WorkflowsCreateWorkflowResponse = S.WorkflowIDs;
+export type WorkflowsCreateWorkflowResponse = Schemas.WorkflowIDs;
 export type WorkflowsCreateWorkflowError = unknown;
 
 export interface WorkflowsDeleteInactiveWorkflowParams {
@@ -23,7 +23,7 @@ export interface WorkflowsGetAllWorkflowsParams {
   /** The name of the workflow to be returned. Only one workflow can be specified. */
   workflowName?: string;
 }
-export type WorkflowsGetAllWorkflowsResponse = S.DeprecatedWorkflow[];
+export type WorkflowsGetAllWorkflowsResponse = Schemas.DeprecatedWorkflow[];
 export type WorkflowsGetAllWorkflowsError = unknown;
 
 export interface WorkflowsGetWorkflowsPaginatedParams
@@ -67,9 +67,9 @@ export interface WorkflowsGetWorkflowsPaginatedParams
   /** Filters active and inactive workflows. */
   isActive?: boolean;
 }
-export type WorkflowsGetWorkflowsPaginatedResponse = S.PageBeanWorkflow;
-export type WorkflowsGetWorkflowsPaginatedError = S.ErrorCollection;
-export type WorkflowsGetWorkflowsPaginatedItem = S.Workflow;
+export type WorkflowsGetWorkflowsPaginatedResponse = Schemas.PageBeanWorkflow;
+export type WorkflowsGetWorkflowsPaginatedError = Schemas.ErrorCollection;
+export type WorkflowsGetWorkflowsPaginatedItem = Schemas.Workflow;
 
 export interface WorkflowsMethods {
   /**

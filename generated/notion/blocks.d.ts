@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface BlocksAppendChildrenParams {
   id: string;
@@ -63,7 +63,7 @@ export type BlocksDeleteResponse = {
   };
   last_edited_time?: string;
   object?: string;
-  paragraph?: S.BlocksDeleteResponseParagraph;
+  paragraph?: Schemas.BlocksDeleteResponseParagraph;
   type?: string;
 };
 export type BlocksDeleteError = unknown;
@@ -78,15 +78,16 @@ export type BlocksListChildrenResponse = {
   has_more?: boolean;
   next_cursor?: unknown;
   object?: string;
-  results?: S.BlocksListChildrenResponseResultsItem[];
+  results?: Schemas.BlocksListChildrenResponseResultsItem[];
 };
 export type BlocksListChildrenError = unknown;
-export type BlocksListChildrenItem = S.BlocksListChildrenResponseResultsItem;
+export type BlocksListChildrenItem =
+  Schemas.BlocksListChildrenResponseResultsItem;
 
 export interface BlocksRetrieveParams {
   id: string;
 }
-export type BlocksRetrieveResponse = S.BlocksRetrieveResponse;
+export type BlocksRetrieveResponse = Schemas.BlocksRetrieveResponse;
 export type BlocksRetrieveError = unknown;
 
 export interface BlocksUpdateParams {
@@ -102,7 +103,7 @@ export interface BlocksUpdateParams {
     };
   };
 }
-export type BlocksUpdateResponse = S.BlocksRetrieveResponse;
+export type BlocksUpdateResponse = Schemas.BlocksRetrieveResponse;
 export type BlocksUpdateError = unknown;
 
 export interface BlocksMethods {

@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { PaginatedMethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CommentsListParams {
   block_id?: string;
@@ -15,11 +15,11 @@ export type CommentsListResponse = {
   has_more?: boolean;
   next_cursor?: unknown;
   object?: string;
-  results?: S.CommentsListResponseResultsItem[];
+  results?: Schemas.CommentsListResponseResultsItem[];
   type?: string;
 };
 export type CommentsListError = unknown;
-export type CommentsListItem = S.CommentsListResponseResultsItem;
+export type CommentsListItem = Schemas.CommentsListResponseResultsItem;
 
 export interface CommentsMethods {
   /**

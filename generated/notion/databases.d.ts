@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface DatabasesQueryParams {
   id: string;
@@ -23,10 +23,10 @@ export type DatabasesQueryResponse = {
   has_more?: boolean;
   next_cursor?: unknown;
   object?: string;
-  results?: S.DatabasesQueryResponseResultsItem[];
+  results?: Schemas.DatabasesQueryResponseResultsItem[];
 };
 export type DatabasesQueryError = unknown;
-export type DatabasesQueryItem = S.DatabasesQueryResponseResultsItem;
+export type DatabasesQueryItem = Schemas.DatabasesQueryResponseResultsItem;
 
 export interface DatabasesRetrieveParams {
   id: string;
@@ -52,7 +52,7 @@ export type DatabasesRetrieveResponse = {
     type?: string;
   };
   properties?: {
-    Author?: S.DatabasesRetrieveResponsePropertiesAuthor;
+    Author?: Schemas.DatabasesRetrieveResponsePropertiesAuthor;
     Link?: {
       id?: string;
       name?: string;
@@ -65,7 +65,7 @@ export type DatabasesRetrieveResponse = {
       title?: Record<string, unknown>;
       type?: string;
     };
-    Publisher?: S.DatabasesRetrieveResponsePropertiesPublisher;
+    Publisher?: Schemas.DatabasesRetrieveResponsePropertiesPublisher;
     "Publishing/Release Date"?: {
       date?: Record<string, unknown>;
       id?: string;
@@ -78,17 +78,17 @@ export type DatabasesRetrieveResponse = {
       name?: string;
       type?: string;
     };
-    "Score /5"?: S.DatabasesRetrieveResponsePropertiesPublisher;
-    Status?: S.DatabasesRetrieveResponsePropertiesPublisher;
+    "Score /5"?: Schemas.DatabasesRetrieveResponsePropertiesPublisher;
+    Status?: Schemas.DatabasesRetrieveResponsePropertiesPublisher;
     Summary?: {
       id?: string;
       name?: string;
       rich_text?: Record<string, unknown>;
       type?: string;
     };
-    Type?: S.DatabasesRetrieveResponsePropertiesPublisher;
+    Type?: Schemas.DatabasesRetrieveResponsePropertiesPublisher;
   };
-  title?: S.BlocksDeleteResponseParagraphTextItem[];
+  title?: Schemas.BlocksDeleteResponseParagraphTextItem[];
   url?: string;
 };
 export type DatabasesRetrieveError = unknown;
@@ -129,7 +129,7 @@ export type DatabasesUpdateResponse = {
     type?: string;
   };
   properties?: {
-    Author?: S.DatabasesRetrieveResponsePropertiesAuthor;
+    Author?: Schemas.DatabasesRetrieveResponsePropertiesAuthor;
     Link?: {
       id?: string;
       name?: string;
@@ -142,7 +142,7 @@ export type DatabasesUpdateResponse = {
       title?: Record<string, unknown>;
       type?: string;
     };
-    Publisher?: S.DatabasesRetrieveResponsePropertiesPublisher;
+    Publisher?: Schemas.DatabasesRetrieveResponsePropertiesPublisher;
     "Publishing/Release Date"?: {
       date?: Record<string, unknown>;
       id?: string;
@@ -155,15 +155,15 @@ export type DatabasesUpdateResponse = {
       name?: string;
       type?: string;
     };
-    "Score /5"?: S.DatabasesRetrieveResponsePropertiesPublisher;
-    Status?: S.DatabasesRetrieveResponsePropertiesPublisher;
+    "Score /5"?: Schemas.DatabasesRetrieveResponsePropertiesPublisher;
+    Status?: Schemas.DatabasesRetrieveResponsePropertiesPublisher;
     Summary?: {
       id?: string;
       name?: string;
       rich_text?: Record<string, unknown>;
       type?: string;
     };
-    Type?: S.DatabasesRetrieveResponsePropertiesPublisher;
+    Type?: Schemas.DatabasesRetrieveResponsePropertiesPublisher;
     "Wine Pairing"?: {
       id?: string;
       name?: string;
@@ -171,7 +171,7 @@ export type DatabasesUpdateResponse = {
       type?: string;
     };
   };
-  title?: S.BlocksDeleteResponseParagraphTextItem[];
+  title?: Schemas.BlocksDeleteResponseParagraphTextItem[];
   url?: string;
 };
 export type DatabasesUpdateError = unknown;

@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PagesRetrieveParams {
   id: string;
@@ -31,7 +31,7 @@ export type PagesRetrieveResponse = {
     type?: string;
   };
   properties?: {
-    title?: S.DatabasesQueryResponseResultsItemPropertiesName;
+    title?: Schemas.DatabasesQueryResponseResultsItemPropertiesName;
   };
   url?: string;
 };
@@ -75,14 +75,14 @@ export type PagesUpdateResponse = {
     type?: string;
   };
   properties?: {
-    Author?: S.DatabasesQueryResponseResultsItemPropertiesAuthor;
+    Author?: Schemas.DatabasesQueryResponseResultsItemPropertiesAuthor;
     Link?: {
       id?: string;
       type?: string;
       url?: string;
     };
-    Name?: S.DatabasesQueryResponseResultsItemPropertiesName;
-    Publisher?: S.DatabasesQueryResponseResultsItemPropertiesPublisher;
+    Name?: Schemas.DatabasesQueryResponseResultsItemPropertiesName;
+    Publisher?: Schemas.DatabasesQueryResponseResultsItemPropertiesPublisher;
     "Publishing/Release Date"?: {
       date?: {
         end?: unknown;
@@ -96,14 +96,14 @@ export type PagesUpdateResponse = {
       id?: string;
       type?: string;
     };
-    "Score /5"?: S.DatabasesQueryResponseResultsItemPropertiesPublisher;
-    Status?: S.DatabasesQueryResponseResultsItemPropertiesPublisher;
+    "Score /5"?: Schemas.DatabasesQueryResponseResultsItemPropertiesPublisher;
+    Status?: Schemas.DatabasesQueryResponseResultsItemPropertiesPublisher;
     Summary?: {
       id?: string;
-      rich_text?: S.BlocksDeleteResponseParagraphTextItem[];
+      rich_text?: Schemas.BlocksDeleteResponseParagraphTextItem[];
       type?: string;
     };
-    Type?: S.DatabasesQueryResponseResultsItemPropertiesPublisher;
+    Type?: Schemas.DatabasesQueryResponseResultsItemPropertiesPublisher;
   };
 };
 export type PagesUpdateError = unknown;

@@ -8,7 +8,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AdminAppsApproveParams {
   body?: {
@@ -20,10 +20,10 @@ export interface AdminAppsApproveParams {
   };
 }
 export type AdminAppsApproveResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminAppsApproveError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminAppsApprovedListParams extends P.Limit, P.Cursor3 {
@@ -31,20 +31,20 @@ export interface AdminAppsApprovedListParams extends P.Limit, P.Cursor3 {
   enterprise_id?: string;
 }
 export type AdminAppsApprovedListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminAppsApprovedListError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminAppsRequestsListParams extends P.Limit, P.Cursor3 {
   team_id?: string;
 }
 export type AdminAppsRequestsListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminAppsRequestsListError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminAppsRestrictParams {
@@ -57,10 +57,10 @@ export interface AdminAppsRestrictParams {
   };
 }
 export type AdminAppsRestrictResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminAppsRestrictError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminAppsRestrictedListParams extends P.Limit, P.Cursor3 {
@@ -68,10 +68,10 @@ export interface AdminAppsRestrictedListParams extends P.Limit, P.Cursor3 {
   enterprise_id?: string;
 }
 export type AdminAppsRestrictedListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminAppsRestrictedListError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminConversationsArchiveParams {
@@ -81,7 +81,7 @@ export interface AdminConversationsArchiveParams {
   };
 }
 export type AdminConversationsArchiveResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminConversationsArchiveError = {
   error:
@@ -94,7 +94,7 @@ export type AdminConversationsArchiveError = {
     | "restricted_action"
     | "could_not_archive_channel"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminConversationsConvertToPrivateParams {
@@ -104,7 +104,7 @@ export interface AdminConversationsConvertToPrivateParams {
   };
 }
 export type AdminConversationsConvertToPrivateResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminConversationsConvertToPrivateError = {
   error:
@@ -118,7 +118,7 @@ export type AdminConversationsConvertToPrivateError = {
     | "could_not_convert_channel"
     | "external_channel_migrating"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminConversationsCreateParams {
@@ -136,8 +136,8 @@ export interface AdminConversationsCreateParams {
   };
 }
 export type AdminConversationsCreateResponse = {
-  channel_id?: S.DefsChannelId;
-  ok: S.DefsOkTrue;
+  channel_id?: Schemas.DefsChannelId;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminConversationsCreateError = {
   error:
@@ -150,7 +150,7 @@ export type AdminConversationsCreateError = {
     | "could_not_create_channel"
     | "team_id_or_org_required"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminConversationsDeleteParams {
@@ -160,7 +160,7 @@ export interface AdminConversationsDeleteParams {
   };
 }
 export type AdminConversationsDeleteResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminConversationsDeleteError = {
   error:
@@ -173,7 +173,7 @@ export type AdminConversationsDeleteError = {
     | "could_not_delete_channel"
     | "missing_scope"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminConversationsDisconnectSharedParams {
@@ -185,7 +185,7 @@ export interface AdminConversationsDisconnectSharedParams {
   };
 }
 export type AdminConversationsDisconnectSharedResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminConversationsDisconnectSharedError = {
   error:
@@ -203,7 +203,7 @@ export type AdminConversationsDisconnectSharedError = {
     | "cannot_kick_team"
     | "cannot_kick_home_team"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminConversationsEkmListOriginalConnectedChannelInfoParams
@@ -214,10 +214,10 @@ export interface AdminConversationsEkmListOriginalConnectedChannelInfoParams
   team_ids?: string;
 }
 export type AdminConversationsEkmListOriginalConnectedChannelInfoResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminConversationsEkmListOriginalConnectedChannelInfoError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminConversationsGetConversationPrefsParams {
@@ -225,7 +225,7 @@ export interface AdminConversationsGetConversationPrefsParams {
   channel_id: string;
 }
 export type AdminConversationsGetConversationPrefsResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   prefs?: {
     can_thread?: {
       type?: string[];
@@ -248,7 +248,7 @@ export type AdminConversationsGetConversationPrefsError = {
     | "channel_type_not_supported"
     | "could_not_get_conversation_prefs"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminConversationsGetTeamsParams extends P.Cursor3, P.Limit {
@@ -256,11 +256,11 @@ export interface AdminConversationsGetTeamsParams extends P.Cursor3, P.Limit {
   channel_id: string;
 }
 export type AdminConversationsGetTeamsResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   response_metadata?: {
     next_cursor: string;
   };
-  team_ids: S.DefsTeam[];
+  team_ids: Schemas.DefsTeam[];
 };
 export type AdminConversationsGetTeamsError = {
   error:
@@ -273,9 +273,9 @@ export type AdminConversationsGetTeamsError = {
     | "invalid_cursor"
     | "invalid_limit"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
-export type AdminConversationsGetTeamsItem = S.DefsTeam;
+export type AdminConversationsGetTeamsItem = Schemas.DefsTeam;
 
 export interface AdminConversationsInviteParams {
   body: {
@@ -286,7 +286,7 @@ export interface AdminConversationsInviteParams {
   };
 }
 export type AdminConversationsInviteResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminConversationsInviteError = {
   error:
@@ -298,7 +298,7 @@ export type AdminConversationsInviteError = {
     | "user_must_be_admin"
     | "failed_for_some_users"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminConversationsRenameParams {
@@ -309,7 +309,7 @@ export interface AdminConversationsRenameParams {
   };
 }
 export type AdminConversationsRenameResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminConversationsRenameError = {
   error:
@@ -321,7 +321,7 @@ export type AdminConversationsRenameError = {
     | "default_org_wide_channel"
     | "name_taken"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminConversationsRestrictAccessAddGroupParams {
@@ -335,10 +335,10 @@ export interface AdminConversationsRestrictAccessAddGroupParams {
   };
 }
 export type AdminConversationsRestrictAccessAddGroupResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminConversationsRestrictAccessAddGroupError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminConversationsRestrictAccessListGroupsParams {
@@ -347,10 +347,10 @@ export interface AdminConversationsRestrictAccessListGroupsParams {
   team_id?: string;
 }
 export type AdminConversationsRestrictAccessListGroupsResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminConversationsRestrictAccessListGroupsError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminConversationsRestrictAccessRemoveGroupParams {
@@ -364,10 +364,10 @@ export interface AdminConversationsRestrictAccessRemoveGroupParams {
   };
 }
 export type AdminConversationsRestrictAccessRemoveGroupResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminConversationsRestrictAccessRemoveGroupError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminConversationsSearchParams extends P.Cursor2 {
@@ -385,7 +385,7 @@ export interface AdminConversationsSearchParams extends P.Cursor2 {
   sort_dir?: string;
 }
 export type AdminConversationsSearchResponse = {
-  channels: S.ObjsChannel[];
+  channels: Schemas.ObjsChannel[];
   next_cursor: string;
 };
 export type AdminConversationsSearchError = {
@@ -401,9 +401,9 @@ export type AdminConversationsSearchError = {
     | "invalid_sort"
     | "invalid_sort_dir"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
-export type AdminConversationsSearchItem = S.ObjsChannel;
+export type AdminConversationsSearchItem = Schemas.ObjsChannel;
 
 export interface AdminConversationsSetConversationPrefsParams {
   body: {
@@ -414,7 +414,7 @@ export interface AdminConversationsSetConversationPrefsParams {
   };
 }
 export type AdminConversationsSetConversationPrefsResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminConversationsSetConversationPrefsError = {
   error:
@@ -427,7 +427,7 @@ export type AdminConversationsSetConversationPrefsError = {
     | "could_not_set_channel_pref"
     | "default_org_wide_channel"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminConversationsSetTeamsParams {
@@ -443,10 +443,10 @@ export interface AdminConversationsSetTeamsParams {
   };
 }
 export type AdminConversationsSetTeamsResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminConversationsSetTeamsError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminConversationsUnarchiveParams {
@@ -456,7 +456,7 @@ export interface AdminConversationsUnarchiveParams {
   };
 }
 export type AdminConversationsUnarchiveResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminConversationsUnarchiveError = {
   error:
@@ -469,7 +469,7 @@ export type AdminConversationsUnarchiveError = {
     | "default_org_wide_channel"
     | "missing_scope"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminEmojiAddParams {
@@ -481,10 +481,10 @@ export interface AdminEmojiAddParams {
   };
 }
 export type AdminEmojiAddResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminEmojiAddError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminEmojiAddAliasParams {
@@ -496,18 +496,18 @@ export interface AdminEmojiAddAliasParams {
   };
 }
 export type AdminEmojiAddAliasResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminEmojiAddAliasError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminEmojiListParams extends P.Cursor3, P.Limit {}
 export type AdminEmojiListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminEmojiListError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminEmojiRemoveParams {
@@ -517,10 +517,10 @@ export interface AdminEmojiRemoveParams {
   };
 }
 export type AdminEmojiRemoveResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminEmojiRemoveError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminEmojiRenameParams {
@@ -532,10 +532,10 @@ export interface AdminEmojiRenameParams {
   };
 }
 export type AdminEmojiRenameResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminEmojiRenameError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminInviteRequestsApproveParams {
@@ -547,10 +547,10 @@ export interface AdminInviteRequestsApproveParams {
   };
 }
 export type AdminInviteRequestsApproveResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminInviteRequestsApproveError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminInviteRequestsApprovedListParams extends P.TeamId {
@@ -560,10 +560,10 @@ export interface AdminInviteRequestsApprovedListParams extends P.TeamId {
   limit?: number;
 }
 export type AdminInviteRequestsApprovedListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminInviteRequestsApprovedListError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminInviteRequestsDeniedListParams extends P.TeamId {
@@ -573,10 +573,10 @@ export interface AdminInviteRequestsDeniedListParams extends P.TeamId {
   limit?: number;
 }
 export type AdminInviteRequestsDeniedListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminInviteRequestsDeniedListError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminInviteRequestsDenyParams {
@@ -588,10 +588,10 @@ export interface AdminInviteRequestsDenyParams {
   };
 }
 export type AdminInviteRequestsDenyResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminInviteRequestsDenyError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminInviteRequestsListParams extends P.TeamId {
@@ -601,20 +601,20 @@ export interface AdminInviteRequestsListParams extends P.TeamId {
   limit?: number;
 }
 export type AdminInviteRequestsListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminInviteRequestsListError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminTeamsAdminsListParams extends P.Limit2, P.Cursor2 {
   team_id: string;
 }
 export type AdminTeamsAdminsListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminTeamsAdminsListError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminTeamsCreateParams {
@@ -630,10 +630,10 @@ export interface AdminTeamsCreateParams {
   };
 }
 export type AdminTeamsCreateResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminTeamsCreateError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminTeamsListParams extends P.Cursor2 {
@@ -641,30 +641,30 @@ export interface AdminTeamsListParams extends P.Cursor2 {
   limit?: number;
 }
 export type AdminTeamsListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminTeamsListError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminTeamsOwnersListParams extends P.Limit, P.Cursor2 {
   team_id: string;
 }
 export type AdminTeamsOwnersListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminTeamsOwnersListError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminTeamsSettingsInfoParams {
   team_id: string;
 }
 export type AdminTeamsSettingsInfoResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminTeamsSettingsInfoError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminTeamsSettingsSetDefaultChannelsParams {
@@ -676,10 +676,10 @@ export interface AdminTeamsSettingsSetDefaultChannelsParams {
   };
 }
 export type AdminTeamsSettingsSetDefaultChannelsResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminTeamsSettingsSetDefaultChannelsError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminTeamsSettingsSetDescriptionParams {
@@ -691,10 +691,10 @@ export interface AdminTeamsSettingsSetDescriptionParams {
   };
 }
 export type AdminTeamsSettingsSetDescriptionResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminTeamsSettingsSetDescriptionError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminTeamsSettingsSetDiscoverabilityParams {
@@ -706,10 +706,10 @@ export interface AdminTeamsSettingsSetDiscoverabilityParams {
   };
 }
 export type AdminTeamsSettingsSetDiscoverabilityResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminTeamsSettingsSetDiscoverabilityError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminTeamsSettingsSetIconParams {
@@ -721,10 +721,10 @@ export interface AdminTeamsSettingsSetIconParams {
   };
 }
 export type AdminTeamsSettingsSetIconResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminTeamsSettingsSetIconError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminTeamsSettingsSetNameParams {
@@ -736,10 +736,10 @@ export interface AdminTeamsSettingsSetNameParams {
   };
 }
 export type AdminTeamsSettingsSetNameResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminTeamsSettingsSetNameError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminUsergroupsAddChannelsParams {
@@ -753,10 +753,10 @@ export interface AdminUsergroupsAddChannelsParams {
   };
 }
 export type AdminUsergroupsAddChannelsResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminUsergroupsAddChannelsError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminUsergroupsAddTeamsParams {
@@ -770,10 +770,10 @@ export interface AdminUsergroupsAddTeamsParams {
   };
 }
 export type AdminUsergroupsAddTeamsResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminUsergroupsAddTeamsError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminUsergroupsListChannelsParams {
@@ -785,10 +785,10 @@ export interface AdminUsergroupsListChannelsParams {
   include_num_members?: boolean;
 }
 export type AdminUsergroupsListChannelsResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminUsergroupsListChannelsError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminUsergroupsRemoveChannelsParams {
@@ -800,10 +800,10 @@ export interface AdminUsergroupsRemoveChannelsParams {
   };
 }
 export type AdminUsergroupsRemoveChannelsResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminUsergroupsRemoveChannelsError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminUsersAssignParams {
@@ -821,10 +821,10 @@ export interface AdminUsersAssignParams {
   };
 }
 export type AdminUsersAssignResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminUsersAssignError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminUsersInviteParams {
@@ -850,10 +850,10 @@ export interface AdminUsersInviteParams {
   };
 }
 export type AdminUsersInviteResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminUsersInviteError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminUsersListParams extends P.Cursor2 {
@@ -863,10 +863,10 @@ export interface AdminUsersListParams extends P.Cursor2 {
   limit?: number;
 }
 export type AdminUsersListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminUsersListError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminUsersRemoveParams {
@@ -878,10 +878,10 @@ export interface AdminUsersRemoveParams {
   };
 }
 export type AdminUsersRemoveResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminUsersRemoveError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminUsersSessionInvalidateParams {
@@ -892,10 +892,10 @@ export interface AdminUsersSessionInvalidateParams {
   };
 }
 export type AdminUsersSessionInvalidateResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminUsersSessionInvalidateError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminUsersSessionResetParams {
@@ -909,10 +909,10 @@ export interface AdminUsersSessionResetParams {
   };
 }
 export type AdminUsersSessionResetResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminUsersSessionResetError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminUsersSetAdminParams {
@@ -924,10 +924,10 @@ export interface AdminUsersSetAdminParams {
   };
 }
 export type AdminUsersSetAdminResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminUsersSetAdminError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminUsersSetExpirationParams {
@@ -941,10 +941,10 @@ export interface AdminUsersSetExpirationParams {
   };
 }
 export type AdminUsersSetExpirationResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminUsersSetExpirationError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminUsersSetOwnerParams {
@@ -956,10 +956,10 @@ export interface AdminUsersSetOwnerParams {
   };
 }
 export type AdminUsersSetOwnerResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminUsersSetOwnerError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminUsersSetRegularParams {
@@ -971,10 +971,10 @@ export interface AdminUsersSetRegularParams {
   };
 }
 export type AdminUsersSetRegularResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AdminUsersSetRegularError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AdminMethods {

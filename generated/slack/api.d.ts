@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ApiTestParams {
   /** Error response to return */
@@ -11,13 +11,13 @@ export interface ApiTestParams {
   foo?: string;
 }
 export type ApiTestResponse = {
-  ok: S.DefsOkTrue;
-  [key: string]: Record<string, unknown> | S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
+  [key: string]: Record<string, unknown> | Schemas.DefsOkTrue;
 };
 export type ApiTestError = {
   error: string;
-  ok: S.DefsOkFalse;
-  [key: string]: Record<string, unknown> | string | S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
+  [key: string]: Record<string, unknown> | string | Schemas.DefsOkFalse;
 };
 
 export interface ApiMethods {

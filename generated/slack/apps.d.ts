@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AppsEventAuthorizationsListParams {
   event_context: string;
@@ -11,41 +11,41 @@ export interface AppsEventAuthorizationsListParams {
   limit?: number;
 }
 export type AppsEventAuthorizationsListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AppsEventAuthorizationsListError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AppsPermissionsInfoParams {}
 export type AppsPermissionsInfoResponse = {
   info: {
     app_home: {
-      resources?: S.ObjsResources;
-      scopes?: S.ObjsScopes;
+      resources?: Schemas.ObjsResources;
+      scopes?: Schemas.ObjsScopes;
     };
     channel: {
-      resources?: S.ObjsResources;
-      scopes?: S.ObjsScopes;
+      resources?: Schemas.ObjsResources;
+      scopes?: Schemas.ObjsScopes;
     };
     group: {
-      resources?: S.ObjsResources;
-      scopes?: S.ObjsScopes;
+      resources?: Schemas.ObjsResources;
+      scopes?: Schemas.ObjsScopes;
     };
     im: {
-      resources?: S.ObjsResources;
-      scopes?: S.ObjsScopes;
+      resources?: Schemas.ObjsResources;
+      scopes?: Schemas.ObjsScopes;
     };
     mpim: {
-      resources?: S.ObjsResources;
-      scopes?: S.ObjsScopes;
+      resources?: Schemas.ObjsResources;
+      scopes?: Schemas.ObjsScopes;
     };
     team: {
-      resources: S.ObjsResources;
-      scopes: S.ObjsScopes;
+      resources: Schemas.ObjsResources;
+      scopes: Schemas.ObjsScopes;
     };
   };
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AppsPermissionsInfoError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -71,7 +71,7 @@ export type AppsPermissionsInfoError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AppsPermissionsRequestParams {
@@ -81,7 +81,7 @@ export interface AppsPermissionsRequestParams {
   trigger_id: string;
 }
 export type AppsPermissionsRequestResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AppsPermissionsRequestError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -111,13 +111,13 @@ export type AppsPermissionsRequestError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AppsPermissionsResourcesListParams
   extends P.Cursor, P.Limit2 {}
 export type AppsPermissionsResourcesListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   resources: {
     /** An ID for a resource */
     id?: string;
@@ -153,7 +153,7 @@ export type AppsPermissionsResourcesListError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 export type AppsPermissionsResourcesListItem = {
   /** An ID for a resource */
@@ -164,15 +164,15 @@ export type AppsPermissionsResourcesListItem = {
 
 export interface AppsPermissionsScopesListParams {}
 export type AppsPermissionsScopesListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   scopes: {
-    app_home?: S.ObjsScopes;
-    channel?: S.ObjsScopes;
-    group?: S.ObjsScopes;
-    im?: S.ObjsScopes;
-    mpim?: S.ObjsScopes;
-    team?: S.ObjsScopes;
-    user?: S.ObjsScopes;
+    app_home?: Schemas.ObjsScopes;
+    channel?: Schemas.ObjsScopes;
+    group?: Schemas.ObjsScopes;
+    im?: Schemas.ObjsScopes;
+    mpim?: Schemas.ObjsScopes;
+    team?: Schemas.ObjsScopes;
+    user?: Schemas.ObjsScopes;
   };
 };
 export type AppsPermissionsScopesListError = {
@@ -199,15 +199,15 @@ export type AppsPermissionsScopesListError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AppsPermissionsUsersListParams extends P.Cursor, P.Limit2 {}
 export type AppsPermissionsUsersListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AppsPermissionsUsersListError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AppsPermissionsUsersRequestParams {
@@ -219,15 +219,15 @@ export interface AppsPermissionsUsersRequestParams {
   user: string;
 }
 export type AppsPermissionsUsersRequestResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AppsPermissionsUsersRequestError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AppsUninstallParams extends P.ClientId, P.ClientSecret {}
 export type AppsUninstallResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type AppsUninstallError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -256,7 +256,7 @@ export type AppsUninstallError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AppsMethods {

@@ -2,14 +2,14 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AuthRevokeParams {
   /** Setting this parameter to `1` triggers a _testing mode_ where the specified token will not actually be revoked. */
   test?: boolean;
 }
 export type AuthRevokeResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   revoked: boolean;
 };
 export type AuthRevokeError = {
@@ -35,19 +35,19 @@ export type AuthRevokeError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AuthTestParams {}
 export type AuthTestResponse = {
-  bot_id?: S.DefsBotId;
+  bot_id?: Schemas.DefsBotId;
   is_enterprise_install?: boolean;
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   team: string;
-  team_id: S.DefsTeam;
+  team_id: Schemas.DefsTeam;
   url: string;
   user: string;
-  user_id: S.DefsUserId;
+  user_id: Schemas.DefsUserId;
 };
 export type AuthTestError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -68,7 +68,7 @@ export type AuthTestError = {
     | "request_timeout"
     | "upgrade_required"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface AuthMethods {

@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface BotsInfoParams {
   /** Bot user to get info on */
@@ -10,7 +10,7 @@ export interface BotsInfoParams {
 }
 export type BotsInfoResponse = {
   bot: {
-    app_id: S.DefsAppId;
+    app_id: Schemas.DefsAppId;
     deleted: boolean;
     icons: {
       /** @format uri */
@@ -20,12 +20,12 @@ export type BotsInfoResponse = {
       /** @format uri */
       image_72: string;
     };
-    id: S.DefsBotId;
+    id: Schemas.DefsBotId;
     name: string;
     updated: number;
-    user_id?: S.DefsUserId;
+    user_id?: Schemas.DefsUserId;
   };
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type BotsInfoError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -51,7 +51,7 @@ export type BotsInfoError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface BotsMethods {

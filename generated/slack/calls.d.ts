@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CallsAddParams {
   body: {
@@ -25,10 +25,10 @@ export interface CallsAddParams {
   };
 }
 export type CallsAddResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type CallsAddError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface CallsEndParams {
@@ -40,10 +40,10 @@ export interface CallsEndParams {
   };
 }
 export type CallsEndResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type CallsEndError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface CallsInfoParams {
@@ -51,10 +51,10 @@ export interface CallsInfoParams {
   id: string;
 }
 export type CallsInfoResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type CallsInfoError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface CallsParticipantsAddParams {
@@ -66,10 +66,10 @@ export interface CallsParticipantsAddParams {
   };
 }
 export type CallsParticipantsAddResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type CallsParticipantsAddError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface CallsParticipantsRemoveParams {
@@ -81,10 +81,10 @@ export interface CallsParticipantsRemoveParams {
   };
 }
 export type CallsParticipantsRemoveResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type CallsParticipantsRemoveError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface CallsUpdateParams {
@@ -100,10 +100,10 @@ export interface CallsUpdateParams {
   };
 }
 export type CallsUpdateResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type CallsUpdateError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface CallsMethods {

@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ChatDeleteParams {
   body?: {
@@ -15,9 +15,9 @@ export interface ChatDeleteParams {
   };
 }
 export type ChatDeleteResponse = {
-  channel: S.DefsChannel;
-  ok: S.DefsOkTrue;
-  ts: S.DefsTs;
+  channel: Schemas.DefsChannel;
+  ok: Schemas.DefsOkTrue;
+  ts: Schemas.DefsTs;
 };
 export type ChatDeleteError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -45,7 +45,7 @@ export type ChatDeleteError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ChatDeleteScheduledMessageParams {
@@ -59,7 +59,7 @@ export interface ChatDeleteScheduledMessageParams {
   };
 }
 export type ChatDeleteScheduledMessageResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ChatDeleteScheduledMessageError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -89,7 +89,7 @@ export type ChatDeleteScheduledMessageError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ChatGetPermalinkParams {
@@ -99,8 +99,8 @@ export interface ChatGetPermalinkParams {
   message_ts: string;
 }
 export type ChatGetPermalinkResponse = {
-  channel: S.DefsChannel;
-  ok: S.DefsOkTrue;
+  channel: Schemas.DefsChannel;
+  ok: Schemas.DefsOkTrue;
   /** @format uri */
   permalink: string;
 };
@@ -129,7 +129,7 @@ export type ChatGetPermalinkError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ChatMeMessageParams {
@@ -141,9 +141,9 @@ export interface ChatMeMessageParams {
   };
 }
 export type ChatMeMessageResponse = {
-  channel?: S.DefsChannel;
-  ok: S.DefsOkTrue;
-  ts?: S.DefsTs;
+  channel?: Schemas.DefsChannel;
+  ok: Schemas.DefsOkTrue;
+  ts?: Schemas.DefsTs;
 };
 export type ChatMeMessageError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -174,7 +174,7 @@ export type ChatMeMessageError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ChatPostEphemeralParams {
@@ -206,8 +206,8 @@ export interface ChatPostEphemeralParams {
   };
 }
 export type ChatPostEphemeralResponse = {
-  message_ts: S.DefsTs;
-  ok: S.DefsOkTrue;
+  message_ts: Schemas.DefsTs;
+  ok: Schemas.DefsOkTrue;
 };
 export type ChatPostEphemeralError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -239,7 +239,7 @@ export type ChatPostEphemeralError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ChatPostMessageParams {
@@ -277,10 +277,10 @@ export interface ChatPostMessageParams {
   };
 }
 export type ChatPostMessageResponse = {
-  channel: S.DefsChannel;
-  message: S.ObjsMessage;
-  ok: S.DefsOkTrue;
-  ts: S.DefsTs;
+  channel: Schemas.DefsChannel;
+  message: Schemas.ObjsMessage;
+  ok: Schemas.DefsOkTrue;
+  ts: Schemas.DefsTs;
 };
 export type ChatPostMessageError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -303,7 +303,7 @@ export type ChatPostMessageError = {
     | "invalid_post_type"
     | "missing_post_type"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ChatScheduleMessageParams {
@@ -335,17 +335,17 @@ export interface ChatScheduleMessageParams {
   };
 }
 export type ChatScheduleMessageResponse = {
-  channel: S.DefsChannel;
+  channel: Schemas.DefsChannel;
   message: {
-    bot_id: S.DefsBotId;
-    bot_profile?: S.ObjsBotProfile;
-    team: S.DefsTeam;
+    bot_id: Schemas.DefsBotId;
+    bot_profile?: Schemas.ObjsBotProfile;
+    team: Schemas.DefsTeam;
     text: string;
     type: string;
-    user: S.DefsUserId;
+    user: Schemas.DefsUserId;
     username?: string;
   };
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   post_at: number;
   /** Scheduled Message ID */
   scheduled_message_id: string;
@@ -389,7 +389,7 @@ export type ChatScheduleMessageError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ChatScheduledMessagesListParams {
@@ -405,12 +405,12 @@ export interface ChatScheduledMessagesListParams {
   cursor?: string;
 }
 export type ChatScheduledMessagesListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   response_metadata: {
     next_cursor: string;
   };
   scheduled_messages: {
-    channel_id: S.DefsChannelId;
+    channel_id: Schemas.DefsChannelId;
     date_created: number;
     id: string;
     post_at: number;
@@ -443,10 +443,10 @@ export type ChatScheduledMessagesListError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 export type ChatScheduledMessagesListItem = {
-  channel_id: S.DefsChannelId;
+  channel_id: Schemas.DefsChannelId;
   date_created: number;
   id: string;
   post_at: number;
@@ -470,7 +470,7 @@ export interface ChatUnfurlParams {
   };
 }
 export type ChatUnfurlResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ChatUnfurlError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -500,7 +500,7 @@ export type ChatUnfurlError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ChatUpdateParams {
@@ -531,7 +531,7 @@ export type ChatUpdateResponse = {
     blocks?: Record<string, unknown>;
     text: string;
   };
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   text: string;
   ts: string;
 };
@@ -565,7 +565,7 @@ export type ChatUpdateError = {
     | "fatal_error"
     | "is_inactive"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ChatMethods {

@@ -3,7 +3,7 @@
 
 import type { MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ConversationsArchiveParams {
   body?: {
@@ -12,7 +12,7 @@ export interface ConversationsArchiveParams {
   };
 }
 export type ConversationsArchiveResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ConversationsArchiveError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -46,7 +46,7 @@ export type ConversationsArchiveError = {
     | "superfluous_charset"
     | (string & {});
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
 
@@ -59,7 +59,7 @@ export interface ConversationsCloseParams {
 export type ConversationsCloseResponse = {
   already_closed?: boolean;
   no_op?: boolean;
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ConversationsCloseError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -85,7 +85,7 @@ export type ConversationsCloseError = {
     | "upgrade_required"
     | (string & {});
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
 
@@ -98,8 +98,8 @@ export interface ConversationsCreateParams {
   };
 }
 export type ConversationsCreateResponse = {
-  channel: S.ObjsConversation;
-  ok: S.DefsOkTrue;
+  channel: Schemas.ObjsConversation;
+  ok: Schemas.DefsOkTrue;
 };
 export type ConversationsCreateError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -134,7 +134,7 @@ export type ConversationsCreateError = {
     | "upgrade_required"
     | (string & {});
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
 
@@ -152,8 +152,8 @@ export type ConversationsHistoryResponse = {
   channel_actions_count: number;
   channel_actions_ts: (number | null)[];
   has_more: boolean;
-  messages: S.ObjsMessage[];
-  ok: S.DefsOkTrue;
+  messages: Schemas.ObjsMessage[];
+  ok: Schemas.DefsOkTrue;
   pin_count: number;
 };
 export type ConversationsHistoryError = {
@@ -179,7 +179,7 @@ export type ConversationsHistoryError = {
     | "upgrade_required"
     | (string & {});
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
 
@@ -192,8 +192,8 @@ export interface ConversationsInfoParams {
   include_num_members?: boolean;
 }
 export type ConversationsInfoResponse = {
-  channel: S.ObjsConversation;
-  ok: S.DefsOkTrue;
+  channel: Schemas.ObjsConversation;
+  ok: Schemas.DefsOkTrue;
 };
 export type ConversationsInfoError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -217,7 +217,7 @@ export type ConversationsInfoError = {
     | "upgrade_required"
     | (string & {});
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
 
@@ -230,8 +230,8 @@ export interface ConversationsInviteParams {
   };
 }
 export type ConversationsInviteResponse = {
-  channel: S.ObjsConversation;
-  ok: S.DefsOkTrue;
+  channel: Schemas.ObjsConversation;
+  ok: Schemas.DefsOkTrue;
 };
 export type ConversationsInviteError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -304,11 +304,11 @@ export type ConversationsInviteError = {
       | "missing_charset"
       | "superfluous_charset"
       | (string & {});
-    ok: S.DefsOkFalse;
-    user?: S.DefsUserId;
+    ok: Schemas.DefsOkFalse;
+    user?: Schemas.DefsUserId;
   }[];
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
 
@@ -319,8 +319,8 @@ export interface ConversationsJoinParams {
   };
 }
 export type ConversationsJoinResponse = {
-  channel: S.ObjsConversation;
-  ok: S.DefsOkTrue;
+  channel: Schemas.ObjsConversation;
+  ok: Schemas.DefsOkTrue;
   /** Response metadata */
   response_metadata?: {
     warnings?: string[];
@@ -356,7 +356,7 @@ export type ConversationsJoinError = {
     | "superfluous_charset"
     | (string & {});
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
 
@@ -369,7 +369,7 @@ export interface ConversationsKickParams {
   };
 }
 export type ConversationsKickResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ConversationsKickError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -400,7 +400,7 @@ export type ConversationsKickError = {
     | "upgrade_required"
     | (string & {});
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
 
@@ -412,7 +412,7 @@ export interface ConversationsLeaveParams {
 }
 export type ConversationsLeaveResponse = {
   not_in_channel?: true;
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ConversationsLeaveError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -445,7 +445,7 @@ export type ConversationsLeaveError = {
     | "superfluous_charset"
     | (string & {});
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
 
@@ -458,8 +458,8 @@ export interface ConversationsListParams extends P.Cursor {
   limit?: number;
 }
 export type ConversationsListResponse = {
-  channels: S.ObjsConversation[];
-  ok: S.DefsOkTrue;
+  channels: Schemas.ObjsConversation[];
+  ok: Schemas.DefsOkTrue;
   response_metadata?: {
     next_cursor: string;
   };
@@ -484,10 +484,10 @@ export type ConversationsListError = {
     | "upgrade_required"
     | (string & {});
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
-export type ConversationsListItem = S.ObjsConversation;
+export type ConversationsListItem = Schemas.ObjsConversation;
 
 export interface ConversationsMarkParams {
   body?: {
@@ -498,7 +498,7 @@ export interface ConversationsMarkParams {
   };
 }
 export type ConversationsMarkResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ConversationsMarkError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -525,7 +525,7 @@ export type ConversationsMarkError = {
     | "not_allowed_token_type"
     | (string & {});
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
 
@@ -534,8 +534,8 @@ export interface ConversationsMembersParams extends P.Limit4, P.Cursor {
   channel?: string;
 }
 export type ConversationsMembersResponse = {
-  members: S.DefsUserId[];
-  ok: S.DefsOkTrue;
+  members: Schemas.DefsUserId[];
+  ok: Schemas.DefsOkTrue;
   response_metadata: {
     next_cursor: string;
   };
@@ -563,9 +563,9 @@ export type ConversationsMembersError = {
     | "request_timeout"
     | "upgrade_required"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
-export type ConversationsMembersItem = S.DefsUserId;
+export type ConversationsMembersItem = Schemas.DefsUserId;
 
 export interface ConversationsOpenParams {
   body?: {
@@ -580,21 +580,21 @@ export interface ConversationsOpenParams {
 export type ConversationsOpenResponse = {
   already_open?: boolean;
   channel: (
-    | S.ObjsConversation
+    | Schemas.ObjsConversation
     | {
         created?: string;
-        id: S.DefsDmId;
+        id: Schemas.DefsDmId;
         is_im?: boolean;
         is_open?: boolean;
-        last_read?: S.DefsTs;
-        latest?: S.ObjsMessage;
+        last_read?: Schemas.DefsTs;
+        latest?: Schemas.ObjsMessage;
         unread_count?: number;
         unread_count_display?: number;
-        user?: S.DefsUserId;
+        user?: Schemas.DefsUserId;
       }
   )[];
   no_op?: boolean;
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ConversationsOpenError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -624,7 +624,7 @@ export type ConversationsOpenError = {
     | "upgrade_required"
     | "channel_not_found"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ConversationsRenameParams {
@@ -636,8 +636,8 @@ export interface ConversationsRenameParams {
   };
 }
 export type ConversationsRenameResponse = {
-  channel: S.ObjsConversation;
-  ok: S.DefsOkTrue;
+  channel: Schemas.ObjsConversation;
+  ok: Schemas.DefsOkTrue;
 };
 export type ConversationsRenameError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -670,7 +670,7 @@ export type ConversationsRenameError = {
     | "upgrade_required"
     | (string & {});
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
 
@@ -689,10 +689,10 @@ export interface ConversationsRepliesParams extends P.Limit4, P.Cursor {
 export type ConversationsRepliesResponse = {
   has_more?: boolean;
   messages: (
-    | S.ConversationsRepliesResponseMessagesItemItemVariant1
-    | S.ConversationsRepliesResponseMessagesItemItemVariant2
+    | Schemas.ConversationsRepliesResponseMessagesItemItemVariant1
+    | Schemas.ConversationsRepliesResponseMessagesItemItemVariant2
   )[][];
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ConversationsRepliesError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -717,12 +717,12 @@ export type ConversationsRepliesError = {
     | "upgrade_required"
     | (string & {});
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
 export type ConversationsRepliesItem = (
-  | S.ConversationsRepliesResponseMessagesItemItemVariant1
-  | S.ConversationsRepliesResponseMessagesItemItemVariant2
+  | Schemas.ConversationsRepliesResponseMessagesItemItemVariant1
+  | Schemas.ConversationsRepliesResponseMessagesItemItemVariant2
 )[];
 
 export interface ConversationsSetPurposeParams {
@@ -734,8 +734,8 @@ export interface ConversationsSetPurposeParams {
   };
 }
 export type ConversationsSetPurposeResponse = {
-  channel: S.ObjsConversation;
-  ok: S.DefsOkTrue;
+  channel: Schemas.ObjsConversation;
+  ok: Schemas.DefsOkTrue;
 };
 export type ConversationsSetPurposeError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -764,7 +764,7 @@ export type ConversationsSetPurposeError = {
     | "upgrade_required"
     | (string & {});
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
 
@@ -777,8 +777,8 @@ export interface ConversationsSetTopicParams {
   };
 }
 export type ConversationsSetTopicResponse = {
-  channel: S.ObjsConversation;
-  ok: S.DefsOkTrue;
+  channel: Schemas.ObjsConversation;
+  ok: Schemas.DefsOkTrue;
 };
 export type ConversationsSetTopicError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -807,7 +807,7 @@ export type ConversationsSetTopicError = {
     | "upgrade_required"
     | (string & {});
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
 
@@ -818,7 +818,7 @@ export interface ConversationsUnarchiveParams {
   };
 }
 export type ConversationsUnarchiveResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ConversationsUnarchiveError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -849,7 +849,7 @@ export type ConversationsUnarchiveError = {
     | "superfluous_charset"
     | (string & {});
   needed?: string;
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   provided?: string;
 };
 

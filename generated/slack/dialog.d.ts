@@ -3,14 +3,14 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface DialogOpenParams extends P.TriggerId {
   /** The dialog definition. This must be a JSON-encoded string. */
   dialog: string;
 }
 export type DialogOpenResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type DialogOpenError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -44,7 +44,7 @@ export type DialogOpenError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface DialogMethods {

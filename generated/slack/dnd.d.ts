@@ -2,11 +2,11 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface DndEndDndParams {}
 export type DndEndDndResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type DndEndDndError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -33,7 +33,7 @@ export type DndEndDndError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface DndEndSnoozeParams {}
@@ -41,7 +41,7 @@ export type DndEndSnoozeResponse = {
   dnd_enabled: boolean;
   next_dnd_end_ts: number;
   next_dnd_start_ts: number;
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   snooze_enabled: boolean;
 };
 export type DndEndSnoozeError = {
@@ -70,7 +70,7 @@ export type DndEndSnoozeError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface DndInfoParams {
@@ -81,7 +81,7 @@ export type DndInfoResponse = {
   dnd_enabled: boolean;
   next_dnd_end_ts: number;
   next_dnd_start_ts: number;
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   snooze_enabled?: boolean;
   snooze_endtime?: number;
   snooze_remaining?: number;
@@ -110,7 +110,7 @@ export type DndInfoError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface DndSetSnoozeParams {
@@ -120,7 +120,7 @@ export interface DndSetSnoozeParams {
   };
 }
 export type DndSetSnoozeResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   snooze_enabled: boolean;
   snooze_endtime: number;
   snooze_remaining: number;
@@ -152,7 +152,7 @@ export type DndSetSnoozeError = {
     | "too_long"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface DndTeamInfoParams {
@@ -160,10 +160,10 @@ export interface DndTeamInfoParams {
   users?: string;
 }
 export type DndTeamInfoResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type DndTeamInfoError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface DndMethods {

@@ -3,7 +3,7 @@
 
 import type { MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface FilesCommentsDeleteParams {
   body?: {
@@ -14,7 +14,7 @@ export interface FilesCommentsDeleteParams {
   };
 }
 export type FilesCommentsDeleteResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type FilesCommentsDeleteError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -37,7 +37,7 @@ export type FilesCommentsDeleteError = {
     | "request_timeout"
     | "upgrade_required"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface FilesDeleteParams {
@@ -47,7 +47,7 @@ export interface FilesDeleteParams {
   };
 }
 export type FilesDeleteResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type FilesDeleteError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -72,7 +72,7 @@ export type FilesDeleteError = {
     | "request_timeout"
     | "upgrade_required"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface FilesInfoParams extends P.Limit3 {
@@ -84,13 +84,13 @@ export interface FilesInfoParams extends P.Limit3 {
   cursor?: string;
 }
 export type FilesInfoResponse = {
-  comments: S.ObjsComments;
+  comments: Schemas.ObjsComments;
   content_html?: unknown;
-  editor?: S.DefsUserId;
-  file: S.ObjsFile;
-  ok: S.DefsOkTrue;
-  paging?: S.ObjsPaging;
-  response_metadata?: S.ObjsResponseMetadata;
+  editor?: Schemas.DefsUserId;
+  file: Schemas.ObjsFile;
+  ok: Schemas.DefsOkTrue;
+  paging?: Schemas.ObjsPaging;
+  response_metadata?: Schemas.ObjsResponseMetadata;
 };
 export type FilesInfoError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -115,7 +115,7 @@ export type FilesInfoError = {
     | "request_timeout"
     | "upgrade_required"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 export type FilesInfoItem = unknown;
 
@@ -136,9 +136,9 @@ export interface FilesListParams {
   show_files_hidden_by_limit?: boolean;
 }
 export type FilesListResponse = {
-  files: S.ObjsFile[];
-  ok: S.DefsOkTrue;
-  paging: S.ObjsPaging;
+  files: Schemas.ObjsFile[];
+  ok: Schemas.DefsOkTrue;
+  paging: Schemas.ObjsPaging;
 };
 export type FilesListError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -163,7 +163,7 @@ export type FilesListError = {
     | "request_timeout"
     | "upgrade_required"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface FilesRemoteAddParams {
@@ -183,10 +183,10 @@ export interface FilesRemoteAddParams {
   };
 }
 export type FilesRemoteAddResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type FilesRemoteAddError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface FilesRemoteInfoParams {
@@ -196,10 +196,10 @@ export interface FilesRemoteInfoParams {
   external_id?: string;
 }
 export type FilesRemoteInfoResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type FilesRemoteInfoError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface FilesRemoteListParams extends P.Limit2, P.Cursor {
@@ -211,10 +211,10 @@ export interface FilesRemoteListParams extends P.Limit2, P.Cursor {
   ts_to?: number;
 }
 export type FilesRemoteListResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type FilesRemoteListError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface FilesRemoteRemoveParams {
@@ -226,10 +226,10 @@ export interface FilesRemoteRemoveParams {
   };
 }
 export type FilesRemoteRemoveResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type FilesRemoteRemoveError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface FilesRemoteShareParams {
@@ -241,10 +241,10 @@ export interface FilesRemoteShareParams {
   channels?: string;
 }
 export type FilesRemoteShareResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type FilesRemoteShareError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface FilesRemoteUpdateParams {
@@ -266,10 +266,10 @@ export interface FilesRemoteUpdateParams {
   };
 }
 export type FilesRemoteUpdateResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type FilesRemoteUpdateError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface FilesRevokePublicURLParams {
@@ -279,8 +279,8 @@ export interface FilesRevokePublicURLParams {
   };
 }
 export type FilesRevokePublicURLResponse = {
-  file: S.ObjsFile;
-  ok: S.DefsOkTrue;
+  file: Schemas.ObjsFile;
+  ok: Schemas.DefsOkTrue;
 };
 export type FilesRevokePublicURLError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -308,7 +308,7 @@ export type FilesRevokePublicURLError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface FilesSharedPublicURLParams {
@@ -318,8 +318,8 @@ export interface FilesSharedPublicURLParams {
   };
 }
 export type FilesSharedPublicURLResponse = {
-  file: S.ObjsFile;
-  ok: S.DefsOkTrue;
+  file: Schemas.ObjsFile;
+  ok: Schemas.DefsOkTrue;
 };
 export type FilesSharedPublicURLError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -348,7 +348,7 @@ export type FilesSharedPublicURLError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface FilesUploadParams {
@@ -372,8 +372,8 @@ export interface FilesUploadParams {
   };
 }
 export type FilesUploadResponse = {
-  file: S.ObjsFile;
-  ok: S.DefsOkTrue;
+  file: Schemas.ObjsFile;
+  ok: Schemas.DefsOkTrue;
 };
 export type FilesUploadError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -400,7 +400,7 @@ export type FilesUploadError = {
     | "request_timeout"
     | "upgrade_required"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface FilesMethods {

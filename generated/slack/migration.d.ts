@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface MigrationExchangeParams {
   /** A comma-separated list of user ids, up to 400 per request */
@@ -17,8 +17,8 @@ export type MigrationExchangeResponse = {
   enterprise_id: string;
   /** A list of User IDs that cannot be mapped or found */
   invalid_user_ids?: string[];
-  ok: S.DefsOkTrue;
-  team_id: S.DefsTeam;
+  ok: Schemas.DefsOkTrue;
+  team_id: Schemas.DefsTeam;
   /** A mapping of provided user IDs with mapped user IDs */
   user_id_map?: Record<string, unknown>;
 };
@@ -47,7 +47,7 @@ export type MigrationExchangeError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface MigrationMethods {

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface OauthAccessParams
   extends P.ClientId, P.ClientSecret, P.RedirectUri {
@@ -13,10 +13,10 @@ export interface OauthAccessParams
   single_channel?: boolean;
 }
 export type OauthAccessResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type OauthAccessError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface OauthTokenParams
@@ -27,10 +27,10 @@ export interface OauthTokenParams
   single_channel?: boolean;
 }
 export type OauthTokenResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type OauthTokenError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface OauthV2AccessParams
@@ -39,10 +39,10 @@ export interface OauthV2AccessParams
   code: string;
 }
 export type OauthV2AccessResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type OauthV2AccessError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface OauthMethods {

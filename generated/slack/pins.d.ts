@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PinsAddParams {
   body: {
@@ -13,7 +13,7 @@ export interface PinsAddParams {
   };
 }
 export type PinsAddResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type PinsAddError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -43,7 +43,7 @@ export type PinsAddError = {
     | "request_timeout"
     | "upgrade_required"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface PinsListParams {
@@ -55,23 +55,23 @@ export type PinsListResponse = (
       items: (
         | {
             created?: number;
-            created_by?: S.DefsUserId;
-            file?: S.ObjsFile;
+            created_by?: Schemas.DefsUserId;
+            file?: Schemas.ObjsFile;
             type?: "file";
           }
         | {
-            channel?: S.DefsChannel;
+            channel?: Schemas.DefsChannel;
             created?: number;
-            created_by?: S.DefsUserId;
-            message?: S.ObjsMessage;
+            created_by?: Schemas.DefsUserId;
+            message?: Schemas.ObjsMessage;
             type?: "message";
           }
       )[];
-      ok: S.DefsOkTrue;
+      ok: Schemas.DefsOkTrue;
     }
   | {
       count: number;
-      ok: S.DefsOkTrue;
+      ok: Schemas.DefsOkTrue;
     }
 )[];
 export type PinsListError = {
@@ -95,7 +95,7 @@ export type PinsListError = {
     | "request_timeout"
     | "upgrade_required"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface PinsRemoveParams {
@@ -107,7 +107,7 @@ export interface PinsRemoveParams {
   };
 }
 export type PinsRemoveResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type PinsRemoveError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -136,7 +136,7 @@ export type PinsRemoveError = {
     | "request_timeou"
     | "upgrade_required"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface PinsMethods {

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ReactionsAddParams {
   body: {
@@ -16,7 +16,7 @@ export interface ReactionsAddParams {
   };
 }
 export type ReactionsAddResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ReactionsAddError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -45,7 +45,7 @@ export type ReactionsAddError = {
     | "request_timeout"
     | "upgrade_required"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ReactionsGetParams {
@@ -85,7 +85,7 @@ export type ReactionsGetError = {
     | "request_timeout"
     | "upgrade_required"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ReactionsListParams extends P.Limit3 {
@@ -101,23 +101,23 @@ export interface ReactionsListParams extends P.Limit3 {
 export type ReactionsListResponse = {
   items: (
     | {
-        channel: S.DefsChannel;
-        message: S.ObjsMessage;
+        channel: Schemas.DefsChannel;
+        message: Schemas.ObjsMessage;
         type: "message";
       }
     | {
-        file: S.ObjsFile;
+        file: Schemas.ObjsFile;
         type: "file";
       }
     | {
-        comment: S.ObjsComment;
-        file: S.ObjsFile;
+        comment: Schemas.ObjsComment;
+        file: Schemas.ObjsFile;
         type: "file_comment";
       }
   )[][];
-  ok: S.DefsOkTrue;
-  paging?: S.ObjsPaging;
-  response_metadata?: S.ObjsResponseMetadata;
+  ok: Schemas.DefsOkTrue;
+  paging?: Schemas.ObjsPaging;
+  response_metadata?: Schemas.ObjsResponseMetadata;
 };
 export type ReactionsListError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -141,21 +141,21 @@ export type ReactionsListError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 export type ReactionsListItem = (
   | {
-      channel: S.DefsChannel;
-      message: S.ObjsMessage;
+      channel: Schemas.DefsChannel;
+      message: Schemas.ObjsMessage;
       type: "message";
     }
   | {
-      file: S.ObjsFile;
+      file: Schemas.ObjsFile;
       type: "file";
     }
   | {
-      comment: S.ObjsComment;
-      file: S.ObjsFile;
+      comment: Schemas.ObjsComment;
+      file: Schemas.ObjsFile;
       type: "file_comment";
     }
 )[];
@@ -175,7 +175,7 @@ export interface ReactionsRemoveParams {
   };
 }
 export type ReactionsRemoveResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ReactionsRemoveError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -205,7 +205,7 @@ export type ReactionsRemoveError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ReactionsMethods {

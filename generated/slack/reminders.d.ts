@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface RemindersAddParams {
   body: {
@@ -15,8 +15,8 @@ export interface RemindersAddParams {
   };
 }
 export type RemindersAddResponse = {
-  ok: S.DefsOkTrue;
-  reminder: S.ObjsReminder;
+  ok: Schemas.DefsOkTrue;
+  reminder: Schemas.ObjsReminder;
 };
 export type RemindersAddError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -48,7 +48,7 @@ export type RemindersAddError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface RemindersCompleteParams {
@@ -58,7 +58,7 @@ export interface RemindersCompleteParams {
   };
 }
 export type RemindersCompleteResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type RemindersCompleteError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -87,7 +87,7 @@ export type RemindersCompleteError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface RemindersDeleteParams {
@@ -97,7 +97,7 @@ export interface RemindersDeleteParams {
   };
 }
 export type RemindersDeleteResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type RemindersDeleteError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -124,7 +124,7 @@ export type RemindersDeleteError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface RemindersInfoParams {
@@ -132,8 +132,8 @@ export interface RemindersInfoParams {
   reminder?: string;
 }
 export type RemindersInfoResponse = {
-  ok: S.DefsOkTrue;
-  reminder: S.ObjsReminder;
+  ok: Schemas.DefsOkTrue;
+  reminder: Schemas.ObjsReminder;
 };
 export type RemindersInfoError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -160,13 +160,13 @@ export type RemindersInfoError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface RemindersListParams {}
 export type RemindersListResponse = {
-  ok: S.DefsOkTrue;
-  reminders: S.ObjsReminder[];
+  ok: Schemas.DefsOkTrue;
+  reminders: Schemas.ObjsReminder[];
 };
 export type RemindersListError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -192,7 +192,7 @@ export type RemindersListError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface RemindersMethods {

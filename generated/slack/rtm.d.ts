@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface RtmConnectParams {
   /** Batch presence deliveries via subscription. Enabling changes the shape of `presence_change` events. See [batch presence](/docs/presence-and-status#batching). */
@@ -11,14 +11,14 @@ export interface RtmConnectParams {
   presence_sub?: boolean;
 }
 export type RtmConnectResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   self: {
-    id: S.DefsUserId;
+    id: Schemas.DefsUserId;
     name: string;
   };
   team: {
     domain: string;
-    id: S.DefsTeam;
+    id: Schemas.DefsTeam;
     name: string;
   };
   /** @format uri */
@@ -46,7 +46,7 @@ export type RtmConnectError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface RtmMethods {

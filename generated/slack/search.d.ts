@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface SearchMessagesParams {
   /** Pass the number of results you want per "page". Maximum of `100`. */
@@ -18,10 +18,10 @@ export interface SearchMessagesParams {
   sort_dir?: string;
 }
 export type SearchMessagesResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type SearchMessagesError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface SearchMethods {

@@ -3,7 +3,7 @@
 
 import type { MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface StarsAddParams {
   body?: {
@@ -18,7 +18,7 @@ export interface StarsAddParams {
   };
 }
 export type StarsAddResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type StarsAddError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -50,7 +50,7 @@ export type StarsAddError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface StarsListParams extends P.Limit3 {
@@ -62,40 +62,40 @@ export interface StarsListParams extends P.Limit3 {
 export type StarsListResponse = {
   items: (
     | {
-        channel: S.DefsChannel;
+        channel: Schemas.DefsChannel;
         date_create: number;
-        message: S.ObjsMessage;
+        message: Schemas.ObjsMessage;
         type: "message";
       }
     | {
         date_create: number;
-        file: S.ObjsFile;
+        file: Schemas.ObjsFile;
         type: "file";
       }
     | {
-        comment: S.ObjsComment;
+        comment: Schemas.ObjsComment;
         date_create: number;
-        file: S.ObjsFile;
+        file: Schemas.ObjsFile;
         type: "file_comment";
       }
     | {
-        channel: S.DefsChannel;
+        channel: Schemas.DefsChannel;
         date_create: number;
         type: "channel";
       }
     | {
-        channel: S.DefsDmId;
+        channel: Schemas.DefsDmId;
         date_create: number;
         type: "im";
       }
     | {
-        channel: S.DefsGroupId;
+        channel: Schemas.DefsGroupId;
         date_create: number;
         type: "group";
       }
   )[][];
-  ok: S.DefsOkTrue;
-  paging?: S.ObjsPaging;
+  ok: Schemas.DefsOkTrue;
+  paging?: Schemas.ObjsPaging;
 };
 export type StarsListError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -121,38 +121,38 @@ export type StarsListError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 export type StarsListItem = (
   | {
-      channel: S.DefsChannel;
+      channel: Schemas.DefsChannel;
       date_create: number;
-      message: S.ObjsMessage;
+      message: Schemas.ObjsMessage;
       type: "message";
     }
   | {
       date_create: number;
-      file: S.ObjsFile;
+      file: Schemas.ObjsFile;
       type: "file";
     }
   | {
-      comment: S.ObjsComment;
+      comment: Schemas.ObjsComment;
       date_create: number;
-      file: S.ObjsFile;
+      file: Schemas.ObjsFile;
       type: "file_comment";
     }
   | {
-      channel: S.DefsChannel;
+      channel: Schemas.DefsChannel;
       date_create: number;
       type: "channel";
     }
   | {
-      channel: S.DefsDmId;
+      channel: Schemas.DefsDmId;
       date_create: number;
       type: "im";
     }
   | {
-      channel: S.DefsGroupId;
+      channel: Schemas.DefsGroupId;
       date_create: number;
       type: "group";
     }
@@ -171,7 +171,7 @@ export interface StarsRemoveParams {
   };
 }
 export type StarsRemoveResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type StarsRemoveError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -203,7 +203,7 @@ export type StarsRemoveError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface StarsMethods {

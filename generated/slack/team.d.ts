@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TeamAccessLogsParams {
   /** End of time range of logs to include in results (inclusive). */
@@ -20,11 +20,11 @@ export type TeamAccessLogsResponse = {
     isp: string | null;
     region: string | null;
     user_agent: string;
-    user_id: S.DefsUserId;
+    user_id: Schemas.DefsUserId;
     username: string;
   }[];
-  ok: S.DefsOkTrue;
-  paging: S.ObjsPaging;
+  ok: Schemas.DefsOkTrue;
+  paging: Schemas.ObjsPaging;
 };
 export type TeamAccessLogsError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -52,7 +52,7 @@ export type TeamAccessLogsError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface TeamBillableInfoParams {
@@ -60,10 +60,10 @@ export interface TeamBillableInfoParams {
   user?: string;
 }
 export type TeamBillableInfoResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type TeamBillableInfoError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface TeamInfoParams {
@@ -71,8 +71,8 @@ export interface TeamInfoParams {
   team?: string;
 }
 export type TeamInfoResponse = {
-  ok: S.DefsOkTrue;
-  team: S.ObjsTeam;
+  ok: Schemas.DefsOkTrue;
+  team: Schemas.ObjsTeam;
 };
 export type TeamInfoError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -96,7 +96,7 @@ export type TeamInfoError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface TeamIntegrationLogsParams {
@@ -113,20 +113,20 @@ export interface TeamIntegrationLogsParams {
 }
 export type TeamIntegrationLogsResponse = {
   logs: {
-    admin_app_id?: S.DefsAppId;
-    app_id: S.DefsAppId;
+    admin_app_id?: Schemas.DefsAppId;
+    app_id: Schemas.DefsAppId;
     app_type: string;
     change_type: string;
-    channel?: S.DefsChannel;
+    channel?: Schemas.DefsChannel;
     date: string;
     scope: string;
     service_id?: string;
     service_type?: string;
-    user_id: S.DefsUserId;
+    user_id: Schemas.DefsUserId;
     user_name: string;
   }[];
-  ok: S.DefsOkTrue;
-  paging: S.ObjsPaging;
+  ok: Schemas.DefsOkTrue;
+  paging: Schemas.ObjsPaging;
 };
 export type TeamIntegrationLogsError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -152,7 +152,7 @@ export type TeamIntegrationLogsError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface TeamProfileGetParams {
@@ -160,9 +160,9 @@ export interface TeamProfileGetParams {
   visibility?: string;
 }
 export type TeamProfileGetResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   profile: {
-    fields: S.ObjsTeamProfileField[];
+    fields: Schemas.ObjsTeamProfileField[];
   };
 };
 export type TeamProfileGetError = {
@@ -186,7 +186,7 @@ export type TeamProfileGetError = {
     | "request_timeou"
     | "upgrade_required"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface TeamMethods {

@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface UsergroupsCreateParams {
   body: {
@@ -19,8 +19,8 @@ export interface UsergroupsCreateParams {
   };
 }
 export type UsergroupsCreateResponse = {
-  ok: S.DefsOkTrue;
-  usergroup: S.ObjsSubteam;
+  ok: Schemas.DefsOkTrue;
+  usergroup: Schemas.ObjsSubteam;
 };
 export type UsergroupsCreateError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -48,7 +48,7 @@ export type UsergroupsCreateError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface UsergroupsDisableParams {
@@ -60,8 +60,8 @@ export interface UsergroupsDisableParams {
   };
 }
 export type UsergroupsDisableResponse = {
-  ok: S.DefsOkTrue;
-  usergroup: S.ObjsSubteam;
+  ok: Schemas.DefsOkTrue;
+  usergroup: Schemas.ObjsSubteam;
 };
 export type UsergroupsDisableError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -89,7 +89,7 @@ export type UsergroupsDisableError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface UsergroupsEnableParams {
@@ -101,8 +101,8 @@ export interface UsergroupsEnableParams {
   };
 }
 export type UsergroupsEnableResponse = {
-  ok: S.DefsOkTrue;
-  usergroup: S.ObjsSubteam;
+  ok: Schemas.DefsOkTrue;
+  usergroup: Schemas.ObjsSubteam;
 };
 export type UsergroupsEnableError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -131,7 +131,7 @@ export type UsergroupsEnableError = {
     | "missing_charset"
     | "superfluous_charset"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface UsergroupsListParams {
@@ -143,8 +143,8 @@ export interface UsergroupsListParams {
   include_disabled?: boolean;
 }
 export type UsergroupsListResponse = {
-  ok: S.DefsOkTrue;
-  usergroups: S.ObjsSubteam[];
+  ok: Schemas.DefsOkTrue;
+  usergroups: Schemas.ObjsSubteam[];
 };
 export type UsergroupsListError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -173,7 +173,7 @@ export type UsergroupsListError = {
     | "missing_charset"
     | "superfluous_charset"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface UsergroupsUpdateParams {
@@ -193,8 +193,8 @@ export interface UsergroupsUpdateParams {
   };
 }
 export type UsergroupsUpdateResponse = {
-  ok: S.DefsOkTrue;
-  usergroup: S.ObjsSubteam;
+  ok: Schemas.DefsOkTrue;
+  usergroup: Schemas.ObjsSubteam;
 };
 export type UsergroupsUpdateError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -224,7 +224,7 @@ export type UsergroupsUpdateError = {
     | "missing_charset"
     | "superfluous_charset"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface UsergroupsUsersListParams {
@@ -234,8 +234,8 @@ export interface UsergroupsUsersListParams {
   usergroup: string;
 }
 export type UsergroupsUsersListResponse = {
-  ok: S.DefsOkTrue;
-  users: S.DefsUserId[];
+  ok: Schemas.DefsOkTrue;
+  users: Schemas.DefsUserId[];
 };
 export type UsergroupsUsersListError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -264,7 +264,7 @@ export type UsergroupsUsersListError = {
     | "missing_charset"
     | "superfluous_charset"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface UsergroupsUsersUpdateParams {
@@ -278,8 +278,8 @@ export interface UsergroupsUsersUpdateParams {
   };
 }
 export type UsergroupsUsersUpdateResponse = {
-  ok: S.DefsOkTrue;
-  usergroup: S.ObjsSubteam;
+  ok: Schemas.DefsOkTrue;
+  usergroup: Schemas.ObjsSubteam;
 };
 export type UsergroupsUsersUpdateError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -309,7 +309,7 @@ export type UsergroupsUsersUpdateError = {
     | "missing_charset"
     | "superfluous_charset"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface UsergroupsMethods {

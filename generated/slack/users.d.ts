@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface UsersConversationsParams extends P.Cursor {
   /** Browse conversations by a specific user ID's membership. Non-public channels are restricted to those where the calling user shares membership. */
@@ -16,8 +16,8 @@ export interface UsersConversationsParams extends P.Cursor {
   limit?: number;
 }
 export type UsersConversationsResponse = {
-  channels: S.ObjsConversation[];
-  ok: S.DefsOkTrue;
+  channels: Schemas.ObjsConversation[];
+  ok: Schemas.DefsOkTrue;
   response_metadata?: {
     next_cursor: string;
   };
@@ -49,15 +49,15 @@ export type UsersConversationsError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
-export type UsersConversationsItem = S.ObjsConversation;
+export type UsersConversationsItem = Schemas.ObjsConversation;
 
 export interface UsersDeletePhotoParams {
   body: Record<string, unknown>;
 }
 export type UsersDeletePhotoResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type UsersDeletePhotoError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -83,7 +83,7 @@ export type UsersDeletePhotoError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface UsersGetPresenceParams {
@@ -95,47 +95,47 @@ export type UsersGetPresenceResponse = {
   connection_count?: number;
   last_activity?: number;
   manual_away?: boolean;
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   online?: boolean;
   presence: string;
 };
 export type UsersGetPresenceError = {
   error: string;
-  ok: S.DefsOkFalse;
-  [key: string]: Record<string, unknown> | string | S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
+  [key: string]: Record<string, unknown> | string | Schemas.DefsOkFalse;
 };
 
 export interface UsersIdentityParams {}
 export type UsersIdentityResponse = (
   | {
-      ok: S.DefsOkTrue;
+      ok: Schemas.DefsOkTrue;
       team: {
-        id: S.DefsTeam;
+        id: Schemas.DefsTeam;
       };
       user: {
-        id: S.DefsUserId;
+        id: Schemas.DefsUserId;
         name: string;
       };
     }
   | {
-      ok: S.DefsOkTrue;
+      ok: Schemas.DefsOkTrue;
       team: {
-        id: S.DefsTeam;
+        id: Schemas.DefsTeam;
       };
       user: {
         /** @format email */
         email: string;
-        id: S.DefsUserId;
+        id: Schemas.DefsUserId;
         name: string;
       };
     }
   | {
-      ok: S.DefsOkTrue;
+      ok: Schemas.DefsOkTrue;
       team: {
-        id: S.DefsTeam;
+        id: Schemas.DefsTeam;
       };
       user: {
-        id: S.DefsUserId;
+        id: Schemas.DefsUserId;
         /** @format url */
         image_192: string;
         /** @format url */
@@ -152,10 +152,10 @@ export type UsersIdentityResponse = (
       };
     }
   | {
-      ok: S.DefsOkTrue;
+      ok: Schemas.DefsOkTrue;
       team: {
         domain: string;
-        id: S.DefsTeam;
+        id: Schemas.DefsTeam;
         /** @format url */
         image_102: string;
         /** @format url */
@@ -174,7 +174,7 @@ export type UsersIdentityResponse = (
         name: string;
       };
       user: {
-        id: S.DefsUserId;
+        id: Schemas.DefsUserId;
         name: string;
       };
     }
@@ -203,7 +203,7 @@ export type UsersIdentityError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface UsersInfoParams {
@@ -213,8 +213,8 @@ export interface UsersInfoParams {
   user?: string;
 }
 export type UsersInfoResponse = {
-  ok: S.DefsOkTrue;
-  user: S.ObjsUser;
+  ok: Schemas.DefsOkTrue;
+  user: Schemas.ObjsUser;
 };
 export type UsersInfoError = {
   callstack?: string;
@@ -236,7 +236,7 @@ export type UsersInfoError = {
     | "request_timeout"
     | "upgrade_required"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface UsersListParams extends P.Cursor {
@@ -247,9 +247,9 @@ export interface UsersListParams extends P.Cursor {
 }
 export type UsersListResponse = {
   cache_ts: number;
-  members: S.ObjsUser[];
-  ok: S.DefsOkTrue;
-  response_metadata?: S.ObjsResponseMetadata;
+  members: Schemas.ObjsUser[];
+  ok: Schemas.DefsOkTrue;
+  response_metadata?: Schemas.ObjsResponseMetadata;
 };
 export type UsersListError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -274,17 +274,17 @@ export type UsersListError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
-export type UsersListItem = S.ObjsUser;
+export type UsersListItem = Schemas.ObjsUser;
 
 export interface UsersLookupByEmailParams {
   /** An email address belonging to a user in the workspace */
   email: string;
 }
 export type UsersLookupByEmailResponse = {
-  ok: S.DefsOkTrue;
-  user: S.ObjsUser;
+  ok: Schemas.DefsOkTrue;
+  user: Schemas.ObjsUser;
 };
 export type UsersLookupByEmailError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -309,7 +309,7 @@ export type UsersLookupByEmailError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface UsersProfileGetParams {
@@ -319,8 +319,8 @@ export interface UsersProfileGetParams {
   user?: string;
 }
 export type UsersProfileGetResponse = {
-  ok: S.DefsOkTrue;
-  profile: S.ObjsUserProfile;
+  ok: Schemas.DefsOkTrue;
+  profile: Schemas.ObjsUserProfile;
 };
 export type UsersProfileGetError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -347,7 +347,7 @@ export type UsersProfileGetError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface UsersProfileSetParams {
@@ -365,8 +365,8 @@ export interface UsersProfileSetParams {
 export type UsersProfileSetResponse = {
   /** @format email */
   email_pending?: string;
-  ok: S.DefsOkTrue;
-  profile: S.ObjsUserProfile;
+  ok: Schemas.DefsOkTrue;
+  profile: Schemas.ObjsUserProfile;
   username: string;
 };
 export type UsersProfileSetError = {
@@ -399,12 +399,12 @@ export type UsersProfileSetError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface UsersSetActiveParams {}
 export type UsersSetActiveResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type UsersSetActiveError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -429,7 +429,7 @@ export type UsersSetActiveError = {
     | "fatal_error"
     | "internal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface UsersSetPhotoParams {
@@ -445,7 +445,7 @@ export interface UsersSetPhotoParams {
   };
 }
 export type UsersSetPhotoResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
   profile: {
     avatar_hash: string;
     /** @format uri */
@@ -498,7 +498,7 @@ export type UsersSetPhotoError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
   /** possibly DEV/QA only */
   time_ident?: number;
 };
@@ -510,7 +510,7 @@ export interface UsersSetPresenceParams {
   };
 }
 export type UsersSetPresenceResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type UsersSetPresenceError = {
   /** Note: PHP callstack is only visible in dev/qa */
@@ -536,7 +536,7 @@ export type UsersSetPresenceError = {
     | "upgrade_required"
     | "fatal_error"
     | (string & {});
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface UsersMethods {

@@ -3,14 +3,14 @@
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ViewsOpenParams extends P.TriggerId, P.View {}
 export type ViewsOpenResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ViewsOpenError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ViewsPublishParams extends P.View {
@@ -20,18 +20,18 @@ export interface ViewsPublishParams extends P.View {
   hash?: string;
 }
 export type ViewsPublishResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ViewsPublishError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ViewsPushParams extends P.TriggerId, P.View {}
 export type ViewsPushResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ViewsPushError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ViewsUpdateParams {
@@ -45,10 +45,10 @@ export interface ViewsUpdateParams {
   hash?: string;
 }
 export type ViewsUpdateResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type ViewsUpdateError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface ViewsMethods {

@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface WorkflowsStepCompletedParams {
   /** Context identifier that maps to the correct workflow step execution. */
@@ -11,10 +11,10 @@ export interface WorkflowsStepCompletedParams {
   outputs?: string;
 }
 export type WorkflowsStepCompletedResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type WorkflowsStepCompletedError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface WorkflowsStepFailedParams {
@@ -24,10 +24,10 @@ export interface WorkflowsStepFailedParams {
   error: string;
 }
 export type WorkflowsStepFailedResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type WorkflowsStepFailedError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface WorkflowsUpdateStepParams {
@@ -43,10 +43,10 @@ export interface WorkflowsUpdateStepParams {
   step_image_url?: string;
 }
 export type WorkflowsUpdateStepResponse = {
-  ok: S.DefsOkTrue;
+  ok: Schemas.DefsOkTrue;
 };
 export type WorkflowsUpdateStepError = {
-  ok: S.DefsOkFalse;
+  ok: Schemas.DefsOkFalse;
 };
 
 export interface WorkflowsMethods {

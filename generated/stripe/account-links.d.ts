@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AccountLinksCreateParams {
   body: {
@@ -20,8 +20,8 @@ export interface AccountLinksCreateParams {
     type: "account_onboarding" | "account_update";
   };
 }
-export type AccountLinksCreateResponse = S.AccountLink;
-export type AccountLinksCreateError = S.ErrorSchema;
+export type AccountLinksCreateResponse = Schemas.AccountLink;
+export type AccountLinksCreateError = Schemas.ErrorSchema;
 
 export interface AccountLinksMethods {
   /** <p>Creates an AccountLink object that includes a single-use Stripe URL that the platform can redirect their user to in order to take them through the Connect Onboarding flow.</p> */

@@ -3,13 +3,13 @@
 
 import type { MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AccountRetrieveParams extends P.Expand {
   body?: Record<string, never>;
 }
-export type AccountRetrieveResponse = S.Account;
-export type AccountRetrieveError = S.ErrorSchema;
+export type AccountRetrieveResponse = Schemas.Account;
+export type AccountRetrieveError = Schemas.ErrorSchema;
 
 export interface AccountMethods {
   /** <p>Retrieves the details of an account.</p> */

@@ -8,29 +8,29 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AccountsCreateParams {
   body?: {
     /** An [account token](https://stripe.com/docs/api#create_account_token), used to securely provide details to the account. */
     account_token?: string;
     /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
-    bank_account?: S.ExternalAccountPayoutBankAccountInput | string;
+    bank_account?: Schemas.ExternalAccountPayoutBankAccountInput | string;
     /** Business information about the account. */
-    business_profile?: S.BusinessProfileSpecs;
+    business_profile?: Schemas.BusinessProfileSpecs;
     /** The business type. */
     business_type?:
       "company" | "government_entity" | "individual" | "non_profit";
     /** Each key of the dictionary represents a capability, and each capability maps to its settings (e.g. whether it has been requested or not). Each capability will be inactive until you have provided its specific requirements and Stripe has verified them. An account may have some of its requested capabilities be active and some be inactive. */
-    capabilities?: S.CapabilitiesParam;
+    capabilities?: Schemas.CapabilitiesParam;
     /** Information about the company or business. This field is available for any `business_type`. */
-    company?: S.CompanySpecsInput;
+    company?: Schemas.CompanySpecsInput;
     /** The country in which the account holder resides, or in which the business is legally established. This should be an ISO 3166-1 alpha-2 country code. For example, if you are in the United States and the business for which you're creating an account is legally represented in Canada, you would use `CA` as the country for the account being created. Available countries include [Stripe's global markets](https://stripe.com/global) as well as countries where [cross-border payouts](https://stripe.com/docs/connect/cross-border-payouts) are supported. */
     country?: string;
     /** Three-letter ISO currency code representing the default currency for the account. This must be a currency that [Stripe supports in the account's country](https://stripe.com/docs/payouts). */
     default_currency?: string;
     /** Documents that may be submitted to satisfy various informational requests. */
-    documents?: S.DocumentsSpecs;
+    documents?: Schemas.DocumentsSpecs;
     /** The email address of the account holder. This is only to make the account easier to identify to you. Stripe only emails Custom accounts with your consent. */
     email?: string;
     /** Specifies which fields in the response should be expanded. */
@@ -38,7 +38,7 @@ export interface AccountsCreateParams {
     /** A card or bank account to attach to the account for receiving [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be able to use it for top-ups). You can provide either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as documented in the `external_account` parameter for [bank account](https://stripe.com/docs/api#account_create_bank_account) creation. <br><br>By default, providing an external account sets it as the new default external account for its currency, and deletes the old default if one exists. To add additional external accounts without replacing the existing default for the currency, use the [bank account](https://stripe.com/docs/api#account_create_bank_account) or [card creation](https://stripe.com/docs/api#account_create_card) APIs. */
     external_account?: string;
     /** Information about the person represented by the account. This field is null unless `business_type` is set to `individual`. */
-    individual?: S.IndividualSpecsInput;
+    individual?: Schemas.IndividualSpecsInput;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** Options for customizing how the account functions within Stripe. */
@@ -60,14 +60,14 @@ export interface AccountsCreateParams {
           user_agent?: string;
         };
       };
-      card_payments?: S.CardPaymentsSettingsSpecs;
+      card_payments?: Schemas.CardPaymentsSettingsSpecs;
       /** payments_settings_specs */
       payments?: {
         statement_descriptor?: string;
         statement_descriptor_kana?: string;
         statement_descriptor_kanji?: string;
       };
-      payouts?: S.PayoutSettingsSpecsInput;
+      payouts?: Schemas.PayoutSettingsSpecsInput;
       /** treasury_settings_specs */
       treasury?: {
         /** settings_terms_of_service_specs */
@@ -91,22 +91,22 @@ export interface AccountsCreateParams {
     type?: "custom" | "express" | "standard";
   };
 }
-export type AccountsCreateResponse = S.Account;
-export type AccountsCreateError = S.ErrorSchema;
+export type AccountsCreateResponse = Schemas.Account;
+export type AccountsCreateError = Schemas.ErrorSchema;
 
 export interface AccountsCreateBankAccountParams {
   account: string;
-  body?: S.AccountsCreateBankAccountBodyInput;
+  body?: Schemas.AccountsCreateBankAccountBodyInput;
 }
-export type AccountsCreateBankAccountResponse = S.ExternalAccount;
-export type AccountsCreateBankAccountError = S.ErrorSchema;
+export type AccountsCreateBankAccountResponse = Schemas.ExternalAccount;
+export type AccountsCreateBankAccountError = Schemas.ErrorSchema;
 
 export interface AccountsCreateExternalAccountParams {
   account: string;
-  body?: S.AccountsCreateBankAccountBodyInput;
+  body?: Schemas.AccountsCreateBankAccountBodyInput;
 }
-export type AccountsCreateExternalAccountResponse = S.ExternalAccount;
-export type AccountsCreateExternalAccountError = S.ErrorSchema;
+export type AccountsCreateExternalAccountResponse = Schemas.ExternalAccount;
+export type AccountsCreateExternalAccountError = Schemas.ErrorSchema;
 
 export interface AccountsCreateLoginLinkParams {
   account: string;
@@ -115,61 +115,62 @@ export interface AccountsCreateLoginLinkParams {
     expand?: string[];
   };
 }
-export type AccountsCreateLoginLinkResponse = S.LoginLink;
-export type AccountsCreateLoginLinkError = S.ErrorSchema;
+export type AccountsCreateLoginLinkResponse = Schemas.LoginLink;
+export type AccountsCreateLoginLinkError = Schemas.ErrorSchema;
 
 export interface AccountsCreatePersonParams {
   account: string;
-  body?: S.AccountsCreatePersonBody;
+  body?: Schemas.AccountsCreatePersonBody;
 }
-export type AccountsCreatePersonResponse = S.Person;
-export type AccountsCreatePersonError = S.ErrorSchema;
+export type AccountsCreatePersonResponse = Schemas.Person;
+export type AccountsCreatePersonError = Schemas.ErrorSchema;
 
 export interface AccountsCreatePersonViaPeopleParams {
   account: string;
-  body?: S.AccountsCreatePersonBody;
+  body?: Schemas.AccountsCreatePersonBody;
 }
-export type AccountsCreatePersonViaPeopleResponse = S.Person;
-export type AccountsCreatePersonViaPeopleError = S.ErrorSchema;
+export type AccountsCreatePersonViaPeopleResponse = Schemas.Person;
+export type AccountsCreatePersonViaPeopleError = Schemas.ErrorSchema;
 
 export interface AccountsDeleteParams {
   account: string;
   body?: Record<string, never>;
 }
-export type AccountsDeleteResponse = S.DeletedAccount;
-export type AccountsDeleteError = S.ErrorSchema;
+export type AccountsDeleteResponse = Schemas.DeletedAccount;
+export type AccountsDeleteError = Schemas.ErrorSchema;
 
 export interface AccountsDeleteBankAccountParams {
   account: string;
   id: string;
   body?: Record<string, never>;
 }
-export type AccountsDeleteBankAccountResponse = S.DeletedExternalAccount;
-export type AccountsDeleteBankAccountError = S.ErrorSchema;
+export type AccountsDeleteBankAccountResponse = Schemas.DeletedExternalAccount;
+export type AccountsDeleteBankAccountError = Schemas.ErrorSchema;
 
 export interface AccountsDeleteExternalAccountParams {
   account: string;
   id: string;
   body?: Record<string, never>;
 }
-export type AccountsDeleteExternalAccountResponse = S.DeletedExternalAccount;
-export type AccountsDeleteExternalAccountError = S.ErrorSchema;
+export type AccountsDeleteExternalAccountResponse =
+  Schemas.DeletedExternalAccount;
+export type AccountsDeleteExternalAccountError = Schemas.ErrorSchema;
 
 export interface AccountsDeletePersonParams {
   account: string;
   person: string;
   body?: Record<string, never>;
 }
-export type AccountsDeletePersonResponse = S.DeletedPerson;
-export type AccountsDeletePersonError = S.ErrorSchema;
+export type AccountsDeletePersonResponse = Schemas.DeletedPerson;
+export type AccountsDeletePersonError = Schemas.ErrorSchema;
 
 export interface AccountsDeletePersonViaPeopleParams {
   account: string;
   person: string;
   body?: Record<string, never>;
 }
-export type AccountsDeletePersonViaPeopleResponse = S.DeletedPerson;
-export type AccountsDeletePersonViaPeopleError = S.ErrorSchema;
+export type AccountsDeletePersonViaPeopleResponse = Schemas.DeletedPerson;
+export type AccountsDeletePersonViaPeopleError = Schemas.ErrorSchema;
 
 export interface AccountsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -184,7 +185,7 @@ export interface AccountsListParams
   body?: Record<string, never>;
 }
 export type AccountsListResponse = {
-  data: S.Account[];
+  data: Schemas.Account[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -192,15 +193,15 @@ export type AccountsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type AccountsListError = S.ErrorSchema;
-export type AccountsListItem = S.Account;
+export type AccountsListError = Schemas.ErrorSchema;
+export type AccountsListItem = Schemas.Account;
 
 export interface AccountsListCapabilitiesParams extends P.Expand {
   account: string;
   body?: Record<string, never>;
 }
 export type AccountsListCapabilitiesResponse = {
-  data: S.Capability[];
+  data: Schemas.Capability[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -208,7 +209,7 @@ export type AccountsListCapabilitiesResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type AccountsListCapabilitiesError = S.ErrorSchema;
+export type AccountsListCapabilitiesError = Schemas.ErrorSchema;
 
 export interface AccountsListExternalAccountsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -217,7 +218,7 @@ export interface AccountsListExternalAccountsParams
 }
 export type AccountsListExternalAccountsResponse = {
   /** The list contains all external accounts that have been attached to the Stripe account. These may be bank accounts or cards. */
-  data: (S.BankAccount | S.Card)[];
+  data: (Schemas.BankAccount | Schemas.Card)[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -225,8 +226,9 @@ export type AccountsListExternalAccountsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type AccountsListExternalAccountsError = S.ErrorSchema;
-export type AccountsListExternalAccountsItem = S.BankAccount | S.Card;
+export type AccountsListExternalAccountsError = Schemas.ErrorSchema;
+export type AccountsListExternalAccountsItem =
+  Schemas.BankAccount | Schemas.Card;
 
 export interface AccountsListPeopleParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -241,7 +243,7 @@ export interface AccountsListPeopleParams
   body?: Record<string, never>;
 }
 export type AccountsListPeopleResponse = {
-  data: S.Person[];
+  data: Schemas.Person[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -249,8 +251,8 @@ export type AccountsListPeopleResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type AccountsListPeopleError = S.ErrorSchema;
-export type AccountsListPeopleItem = S.Person;
+export type AccountsListPeopleError = Schemas.ErrorSchema;
+export type AccountsListPeopleItem = Schemas.Person;
 
 export interface AccountsListPersonsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -265,7 +267,7 @@ export interface AccountsListPersonsParams
   body?: Record<string, never>;
 }
 export type AccountsListPersonsResponse = {
-  data: S.Person[];
+  data: Schemas.Person[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -273,8 +275,8 @@ export type AccountsListPersonsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type AccountsListPersonsError = S.ErrorSchema;
-export type AccountsListPersonsItem = S.Person;
+export type AccountsListPersonsError = Schemas.ErrorSchema;
+export type AccountsListPersonsItem = Schemas.Person;
 
 export interface AccountsRejectParams {
   account: string;
@@ -285,55 +287,55 @@ export interface AccountsRejectParams {
     reason: string;
   };
 }
-export type AccountsRejectResponse = S.Account;
-export type AccountsRejectError = S.ErrorSchema;
+export type AccountsRejectResponse = Schemas.Account;
+export type AccountsRejectError = Schemas.ErrorSchema;
 
 export interface AccountsRetrieveParams extends P.Expand {
   account: string;
   body?: Record<string, never>;
 }
-export type AccountsRetrieveResponse = S.Account;
-export type AccountsRetrieveError = S.ErrorSchema;
+export type AccountsRetrieveResponse = Schemas.Account;
+export type AccountsRetrieveError = Schemas.ErrorSchema;
 
 export interface AccountsRetrieveBankAccountParams extends P.Expand {
   account: string;
   id: string;
   body?: Record<string, never>;
 }
-export type AccountsRetrieveBankAccountResponse = S.ExternalAccount;
-export type AccountsRetrieveBankAccountError = S.ErrorSchema;
+export type AccountsRetrieveBankAccountResponse = Schemas.ExternalAccount;
+export type AccountsRetrieveBankAccountError = Schemas.ErrorSchema;
 
 export interface AccountsRetrieveCapabilityParams extends P.Expand {
   account: string;
   capability: string;
   body?: Record<string, never>;
 }
-export type AccountsRetrieveCapabilityResponse = S.Capability;
-export type AccountsRetrieveCapabilityError = S.ErrorSchema;
+export type AccountsRetrieveCapabilityResponse = Schemas.Capability;
+export type AccountsRetrieveCapabilityError = Schemas.ErrorSchema;
 
 export interface AccountsRetrieveExternalAccountParams extends P.Expand {
   account: string;
   id: string;
   body?: Record<string, never>;
 }
-export type AccountsRetrieveExternalAccountResponse = S.ExternalAccount;
-export type AccountsRetrieveExternalAccountError = S.ErrorSchema;
+export type AccountsRetrieveExternalAccountResponse = Schemas.ExternalAccount;
+export type AccountsRetrieveExternalAccountError = Schemas.ErrorSchema;
 
 export interface AccountsRetrievePersonParams extends P.Expand {
   account: string;
   person: string;
   body?: Record<string, never>;
 }
-export type AccountsRetrievePersonResponse = S.Person;
-export type AccountsRetrievePersonError = S.ErrorSchema;
+export type AccountsRetrievePersonResponse = Schemas.Person;
+export type AccountsRetrievePersonError = Schemas.ErrorSchema;
 
 export interface AccountsRetrievePersonViaPeopleParams extends P.Expand {
   account: string;
   person: string;
   body?: Record<string, never>;
 }
-export type AccountsRetrievePersonViaPeopleResponse = S.Person;
-export type AccountsRetrievePersonViaPeopleError = S.ErrorSchema;
+export type AccountsRetrievePersonViaPeopleResponse = Schemas.Person;
+export type AccountsRetrievePersonViaPeopleError = Schemas.ErrorSchema;
 
 export interface AccountsUpdateParams {
   account: string;
@@ -341,18 +343,18 @@ export interface AccountsUpdateParams {
     /** An [account token](https://stripe.com/docs/api#create_account_token), used to securely provide details to the account. */
     account_token?: string;
     /** Business information about the account. */
-    business_profile?: S.BusinessProfileSpecs;
+    business_profile?: Schemas.BusinessProfileSpecs;
     /** The business type. */
     business_type?:
       "company" | "government_entity" | "individual" | "non_profit";
     /** Each key of the dictionary represents a capability, and each capability maps to its settings (e.g. whether it has been requested or not). Each capability will be inactive until you have provided its specific requirements and Stripe has verified them. An account may have some of its requested capabilities be active and some be inactive. */
-    capabilities?: S.CapabilitiesParam;
+    capabilities?: Schemas.CapabilitiesParam;
     /** Information about the company or business. This field is available for any `business_type`. */
-    company?: S.CompanySpecsInput;
+    company?: Schemas.CompanySpecsInput;
     /** Three-letter ISO currency code representing the default currency for the account. This must be a currency that [Stripe supports in the account's country](https://stripe.com/docs/payouts). */
     default_currency?: string;
     /** Documents that may be submitted to satisfy various informational requests. */
-    documents?: S.DocumentsSpecs;
+    documents?: Schemas.DocumentsSpecs;
     /** The email address of the account holder. This is only to make the account easier to identify to you. Stripe only emails Custom accounts with your consent. */
     email?: string;
     /** Specifies which fields in the response should be expanded. */
@@ -360,7 +362,7 @@ export interface AccountsUpdateParams {
     /** A card or bank account to attach to the account for receiving [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be able to use it for top-ups). You can provide either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as documented in the `external_account` parameter for [bank account](https://stripe.com/docs/api#account_create_bank_account) creation. <br><br>By default, providing an external account sets it as the new default external account for its currency, and deletes the old default if one exists. To add additional external accounts without replacing the existing default for the currency, use the [bank account](https://stripe.com/docs/api#account_create_bank_account) or [card creation](https://stripe.com/docs/api#account_create_card) APIs. */
     external_account?: string;
     /** Information about the person represented by the account. This field is null unless `business_type` is set to `individual`. */
-    individual?: S.IndividualSpecsInput;
+    individual?: Schemas.IndividualSpecsInput;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** Options for customizing how the account functions within Stripe. */
@@ -382,14 +384,14 @@ export interface AccountsUpdateParams {
           user_agent?: string;
         };
       };
-      card_payments?: S.CardPaymentsSettingsSpecs;
+      card_payments?: Schemas.CardPaymentsSettingsSpecs;
       /** payments_settings_specs */
       payments?: {
         statement_descriptor?: string;
         statement_descriptor_kana?: string;
         statement_descriptor_kanji?: string;
       };
-      payouts?: S.PayoutSettingsSpecsInput;
+      payouts?: Schemas.PayoutSettingsSpecsInput;
       /** treasury_settings_specs */
       treasury?: {
         /** settings_terms_of_service_specs */
@@ -411,16 +413,16 @@ export interface AccountsUpdateParams {
     };
   };
 }
-export type AccountsUpdateResponse = S.Account;
-export type AccountsUpdateError = S.ErrorSchema;
+export type AccountsUpdateResponse = Schemas.Account;
+export type AccountsUpdateError = Schemas.ErrorSchema;
 
 export interface AccountsUpdateBankAccountParams {
   account: string;
   id: string;
-  body?: S.AccountsUpdateBankAccountBodyInput;
+  body?: Schemas.AccountsUpdateBankAccountBodyInput;
 }
-export type AccountsUpdateBankAccountResponse = S.ExternalAccount;
-export type AccountsUpdateBankAccountError = S.ErrorSchema;
+export type AccountsUpdateBankAccountResponse = Schemas.ExternalAccount;
+export type AccountsUpdateBankAccountError = Schemas.ErrorSchema;
 
 export interface AccountsUpdateCapabilityParams {
   account: string;
@@ -432,32 +434,32 @@ export interface AccountsUpdateCapabilityParams {
     requested?: boolean;
   };
 }
-export type AccountsUpdateCapabilityResponse = S.Capability;
-export type AccountsUpdateCapabilityError = S.ErrorSchema;
+export type AccountsUpdateCapabilityResponse = Schemas.Capability;
+export type AccountsUpdateCapabilityError = Schemas.ErrorSchema;
 
 export interface AccountsUpdateExternalAccountParams {
   account: string;
   id: string;
-  body?: S.AccountsUpdateBankAccountBodyInput;
+  body?: Schemas.AccountsUpdateBankAccountBodyInput;
 }
-export type AccountsUpdateExternalAccountResponse = S.ExternalAccount;
-export type AccountsUpdateExternalAccountError = S.ErrorSchema;
+export type AccountsUpdateExternalAccountResponse = Schemas.ExternalAccount;
+export type AccountsUpdateExternalAccountError = Schemas.ErrorSchema;
 
 export interface AccountsUpdatePersonParams {
   account: string;
   person: string;
-  body?: S.AccountsCreatePersonBody;
+  body?: Schemas.AccountsCreatePersonBody;
 }
-export type AccountsUpdatePersonResponse = S.Person;
-export type AccountsUpdatePersonError = S.ErrorSchema;
+export type AccountsUpdatePersonResponse = Schemas.Person;
+export type AccountsUpdatePersonError = Schemas.ErrorSchema;
 
 export interface AccountsUpdatePersonViaPeopleParams {
   account: string;
   person: string;
-  body?: S.AccountsCreatePersonBody;
+  body?: Schemas.AccountsCreatePersonBody;
 }
-export type AccountsUpdatePersonViaPeopleResponse = S.Person;
-export type AccountsUpdatePersonViaPeopleError = S.ErrorSchema;
+export type AccountsUpdatePersonViaPeopleResponse = Schemas.Person;
+export type AccountsUpdatePersonViaPeopleError = Schemas.ErrorSchema;
 
 export interface AccountsMethods {
   /**

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ApplePayCreateDomainParams {
   body: {
@@ -12,15 +12,15 @@ export interface ApplePayCreateDomainParams {
     expand?: string[];
   };
 }
-export type ApplePayCreateDomainResponse = S.ApplePayDomain;
-export type ApplePayCreateDomainError = S.ErrorSchema;
+export type ApplePayCreateDomainResponse = Schemas.ApplePayDomain;
+export type ApplePayCreateDomainError = Schemas.ErrorSchema;
 
 export interface ApplePayDeleteDomainParams {
   domain: string;
   body?: Record<string, never>;
 }
-export type ApplePayDeleteDomainResponse = S.DeletedApplePayDomain;
-export type ApplePayDeleteDomainError = S.ErrorSchema;
+export type ApplePayDeleteDomainResponse = Schemas.DeletedApplePayDomain;
+export type ApplePayDeleteDomainError = Schemas.ErrorSchema;
 
 export interface ApplePayListDomainsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -28,7 +28,7 @@ export interface ApplePayListDomainsParams
   body?: Record<string, never>;
 }
 export type ApplePayListDomainsResponse = {
-  data: S.ApplePayDomain[];
+  data: Schemas.ApplePayDomain[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -36,15 +36,15 @@ export type ApplePayListDomainsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ApplePayListDomainsError = S.ErrorSchema;
-export type ApplePayListDomainsItem = S.ApplePayDomain;
+export type ApplePayListDomainsError = Schemas.ErrorSchema;
+export type ApplePayListDomainsItem = Schemas.ApplePayDomain;
 
 export interface ApplePayRetrieveDomainParams extends P.Expand {
   domain: string;
   body?: Record<string, never>;
 }
-export type ApplePayRetrieveDomainResponse = S.ApplePayDomain;
-export type ApplePayRetrieveDomainError = S.ErrorSchema;
+export type ApplePayRetrieveDomainResponse = Schemas.ApplePayDomain;
+export type ApplePayRetrieveDomainError = Schemas.ErrorSchema;
 
 export interface ApplePayMethods {
   /** <p>Create an apple pay domain.</p> */

@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ApplicationFeesCreateRefundParams {
   id: string;
@@ -20,8 +20,8 @@ export interface ApplicationFeesCreateRefundParams {
     metadata?: Record<string, string>;
   };
 }
-export type ApplicationFeesCreateRefundResponse = S.FeeRefund;
-export type ApplicationFeesCreateRefundError = S.ErrorSchema;
+export type ApplicationFeesCreateRefundResponse = Schemas.FeeRefund;
+export type ApplicationFeesCreateRefundError = Schemas.ErrorSchema;
 
 export interface ApplicationFeesListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -38,7 +38,7 @@ export interface ApplicationFeesListParams
   body?: Record<string, never>;
 }
 export type ApplicationFeesListResponse = {
-  data: S.ApplicationFee[];
+  data: Schemas.ApplicationFee[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -46,8 +46,8 @@ export type ApplicationFeesListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ApplicationFeesListError = S.ErrorSchema;
-export type ApplicationFeesListItem = S.ApplicationFee;
+export type ApplicationFeesListError = Schemas.ErrorSchema;
+export type ApplicationFeesListItem = Schemas.ApplicationFee;
 
 export interface ApplicationFeesListRefundsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -56,7 +56,7 @@ export interface ApplicationFeesListRefundsParams
 }
 export type ApplicationFeesListRefundsResponse = {
   /** Details about each object. */
-  data: S.FeeRefund[];
+  data: Schemas.FeeRefund[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -64,8 +64,8 @@ export type ApplicationFeesListRefundsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ApplicationFeesListRefundsError = S.ErrorSchema;
-export type ApplicationFeesListRefundsItem = S.FeeRefund;
+export type ApplicationFeesListRefundsError = Schemas.ErrorSchema;
+export type ApplicationFeesListRefundsItem = Schemas.FeeRefund;
 
 export interface ApplicationFeesRefundParams {
   id: string;
@@ -76,23 +76,23 @@ export interface ApplicationFeesRefundParams {
     expand?: string[];
   };
 }
-export type ApplicationFeesRefundResponse = S.ApplicationFee;
-export type ApplicationFeesRefundError = S.ErrorSchema;
+export type ApplicationFeesRefundResponse = Schemas.ApplicationFee;
+export type ApplicationFeesRefundError = Schemas.ErrorSchema;
 
 export interface ApplicationFeesRetrieveParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type ApplicationFeesRetrieveResponse = S.ApplicationFee;
-export type ApplicationFeesRetrieveError = S.ErrorSchema;
+export type ApplicationFeesRetrieveResponse = Schemas.ApplicationFee;
+export type ApplicationFeesRetrieveError = Schemas.ErrorSchema;
 
 export interface ApplicationFeesRetrieveRefundParams extends P.Expand {
   fee: string;
   id: string;
   body?: Record<string, never>;
 }
-export type ApplicationFeesRetrieveRefundResponse = S.FeeRefund;
-export type ApplicationFeesRetrieveRefundError = S.ErrorSchema;
+export type ApplicationFeesRetrieveRefundResponse = Schemas.FeeRefund;
+export type ApplicationFeesRetrieveRefundError = Schemas.ErrorSchema;
 
 export interface ApplicationFeesUpdateRefundParams {
   fee: string;
@@ -104,8 +104,8 @@ export interface ApplicationFeesUpdateRefundParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type ApplicationFeesUpdateRefundResponse = S.FeeRefund;
-export type ApplicationFeesUpdateRefundError = S.ErrorSchema;
+export type ApplicationFeesUpdateRefundResponse = Schemas.FeeRefund;
+export type ApplicationFeesUpdateRefundError = Schemas.ErrorSchema;
 
 export interface ApplicationFeesMethods {
   /**

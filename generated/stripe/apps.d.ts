@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AppsCreateSecretParams {
   body: {
@@ -25,8 +25,8 @@ export interface AppsCreateSecretParams {
     };
   };
 }
-export type AppsCreateSecretResponse = S.AppsSecret;
-export type AppsCreateSecretError = S.ErrorSchema;
+export type AppsCreateSecretResponse = Schemas.AppsSecret;
+export type AppsCreateSecretError = Schemas.ErrorSchema;
 
 export interface AppsDeleteSecretParams {
   body: {
@@ -41,8 +41,8 @@ export interface AppsDeleteSecretParams {
     };
   };
 }
-export type AppsDeleteSecretResponse = S.AppsSecret;
-export type AppsDeleteSecretError = S.ErrorSchema;
+export type AppsDeleteSecretResponse = Schemas.AppsSecret;
+export type AppsDeleteSecretError = Schemas.ErrorSchema;
 
 export interface AppsFindSecretParams extends P.Expand {
   /** A name for the secret that's unique within the scope. */
@@ -54,8 +54,8 @@ export interface AppsFindSecretParams extends P.Expand {
   };
   body?: Record<string, never>;
 }
-export type AppsFindSecretResponse = S.AppsSecret;
-export type AppsFindSecretError = S.ErrorSchema;
+export type AppsFindSecretResponse = Schemas.AppsSecret;
+export type AppsFindSecretError = Schemas.ErrorSchema;
 
 export interface AppsListSecretsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -67,7 +67,7 @@ export interface AppsListSecretsParams
   body?: Record<string, never>;
 }
 export type AppsListSecretsResponse = {
-  data: S.AppsSecret[];
+  data: Schemas.AppsSecret[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -75,8 +75,8 @@ export type AppsListSecretsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type AppsListSecretsError = S.ErrorSchema;
-export type AppsListSecretsItem = S.AppsSecret;
+export type AppsListSecretsError = Schemas.ErrorSchema;
+export type AppsListSecretsItem = Schemas.AppsSecret;
 
 export interface AppsMethods {
   /** <p>Create or replace a secret in the secret store.</p> */

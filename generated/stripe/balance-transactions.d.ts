@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface BalanceTransactionsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -26,7 +26,7 @@ export interface BalanceTransactionsListParams
   body?: Record<string, never>;
 }
 export type BalanceTransactionsListResponse = {
-  data: S.BalanceTransaction[];
+  data: Schemas.BalanceTransaction[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -34,15 +34,15 @@ export type BalanceTransactionsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type BalanceTransactionsListError = S.ErrorSchema;
-export type BalanceTransactionsListItem = S.BalanceTransaction;
+export type BalanceTransactionsListError = Schemas.ErrorSchema;
+export type BalanceTransactionsListItem = Schemas.BalanceTransaction;
 
 export interface BalanceTransactionsRetrieveParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type BalanceTransactionsRetrieveResponse = S.BalanceTransaction;
-export type BalanceTransactionsRetrieveError = S.ErrorSchema;
+export type BalanceTransactionsRetrieveResponse = Schemas.BalanceTransaction;
+export type BalanceTransactionsRetrieveError = Schemas.ErrorSchema;
 
 export interface BalanceTransactionsMethods {
   /**

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface BalanceListHistoryParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -26,7 +26,7 @@ export interface BalanceListHistoryParams
   body?: Record<string, never>;
 }
 export type BalanceListHistoryResponse = {
-  data: S.BalanceTransaction[];
+  data: Schemas.BalanceTransaction[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -34,21 +34,21 @@ export type BalanceListHistoryResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type BalanceListHistoryError = S.ErrorSchema;
-export type BalanceListHistoryItem = S.BalanceTransaction;
+export type BalanceListHistoryError = Schemas.ErrorSchema;
+export type BalanceListHistoryItem = Schemas.BalanceTransaction;
 
 export interface BalanceRetrieveParams extends P.Expand {
   body?: Record<string, never>;
 }
-export type BalanceRetrieveResponse = S.Balance;
-export type BalanceRetrieveError = S.ErrorSchema;
+export type BalanceRetrieveResponse = Schemas.Balance;
+export type BalanceRetrieveError = Schemas.ErrorSchema;
 
 export interface BalanceRetrieveHistoryParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type BalanceRetrieveHistoryResponse = S.BalanceTransaction;
-export type BalanceRetrieveHistoryError = S.ErrorSchema;
+export type BalanceRetrieveHistoryResponse = Schemas.BalanceTransaction;
+export type BalanceRetrieveHistoryError = Schemas.ErrorSchema;
 
 export interface BalanceMethods {
   /**

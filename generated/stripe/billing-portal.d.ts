@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface BillingPortalCreateConfigurationParams {
   body: {
@@ -83,8 +83,8 @@ export interface BillingPortalCreateConfigurationParams {
   };
 }
 export type BillingPortalCreateConfigurationResponse =
-  S.BillingPortalConfiguration;
-export type BillingPortalCreateConfigurationError = S.ErrorSchema;
+  Schemas.BillingPortalConfiguration;
+export type BillingPortalCreateConfigurationError = Schemas.ErrorSchema;
 
 export interface BillingPortalCreateSessionParams {
   body: {
@@ -169,8 +169,8 @@ export interface BillingPortalCreateSessionParams {
     return_url?: string;
   };
 }
-export type BillingPortalCreateSessionResponse = S.BillingPortalSession;
-export type BillingPortalCreateSessionError = S.ErrorSchema;
+export type BillingPortalCreateSessionResponse = Schemas.BillingPortalSession;
+export type BillingPortalCreateSessionError = Schemas.ErrorSchema;
 
 export interface BillingPortalListConfigurationsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -181,7 +181,7 @@ export interface BillingPortalListConfigurationsParams
   body?: Record<string, never>;
 }
 export type BillingPortalListConfigurationsResponse = {
-  data: S.BillingPortalConfiguration[];
+  data: Schemas.BillingPortalConfiguration[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -189,16 +189,17 @@ export type BillingPortalListConfigurationsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type BillingPortalListConfigurationsError = S.ErrorSchema;
-export type BillingPortalListConfigurationsItem = S.BillingPortalConfiguration;
+export type BillingPortalListConfigurationsError = Schemas.ErrorSchema;
+export type BillingPortalListConfigurationsItem =
+  Schemas.BillingPortalConfiguration;
 
 export interface BillingPortalRetrieveConfigurationParams extends P.Expand {
   configuration: string;
   body?: Record<string, never>;
 }
 export type BillingPortalRetrieveConfigurationResponse =
-  S.BillingPortalConfiguration;
-export type BillingPortalRetrieveConfigurationError = S.ErrorSchema;
+  Schemas.BillingPortalConfiguration;
+export type BillingPortalRetrieveConfigurationError = Schemas.ErrorSchema;
 
 export interface BillingPortalUpdateConfigurationParams {
   configuration: string;
@@ -281,8 +282,8 @@ export interface BillingPortalUpdateConfigurationParams {
   };
 }
 export type BillingPortalUpdateConfigurationResponse =
-  S.BillingPortalConfiguration;
-export type BillingPortalUpdateConfigurationError = S.ErrorSchema;
+  Schemas.BillingPortalConfiguration;
+export type BillingPortalUpdateConfigurationError = Schemas.ErrorSchema;
 
 export interface BillingPortalMethods {
   /** <p>Creates a configuration that describes the functionality and behavior of a PortalSession</p> */

@@ -8,7 +8,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ChargesCaptureParams {
   charge: string;
@@ -35,8 +35,8 @@ export interface ChargesCaptureParams {
     transfer_group?: string;
   };
 }
-export type ChargesCaptureResponse = S.Charge;
-export type ChargesCaptureError = S.ErrorSchema;
+export type ChargesCaptureResponse = Schemas.Charge;
+export type ChargesCaptureError = Schemas.ErrorSchema;
 
 export interface ChargesCloseDisputeParams {
   charge: string;
@@ -45,8 +45,8 @@ export interface ChargesCloseDisputeParams {
     expand?: string[];
   };
 }
-export type ChargesCloseDisputeResponse = S.Dispute;
-export type ChargesCloseDisputeError = S.ErrorSchema;
+export type ChargesCloseDisputeResponse = Schemas.Dispute;
+export type ChargesCloseDisputeError = Schemas.ErrorSchema;
 
 export interface ChargesCreateParams {
   body?: {
@@ -58,7 +58,7 @@ export interface ChargesCreateParams {
     /** Whether to immediately capture the charge. Defaults to `true`. When `false`, the charge issues an authorization (or pre-authorization), and will need to be [captured](https://stripe.com/docs/api#capture_charge) later. Uncaptured charges expire after a set number of days (7 by default). For more information, see the [authorizing charges and settling later](https://stripe.com/docs/charges/placing-a-hold) documentation. */
     capture?: boolean;
     /** A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js). */
-    card?: S.CustomerPaymentSourceCard | string;
+    card?: Schemas.CustomerPaymentSourceCard | string;
     /** Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). */
     currency?: string;
     /** The ID of an existing customer that will be charged in this request. */
@@ -84,7 +84,7 @@ export interface ChargesCreateParams {
     /** The email address to which this charge's [receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt will not be sent until the charge is paid, and no receipts will be sent for test mode charges. If this charge is for a [Customer](https://stripe.com/docs/api/customers/object), the email address specified here will override the customer's email address. If `receipt_email` is specified for a charge in live mode, a receipt will be sent regardless of your [email settings](https://dashboard.stripe.com/account/emails). */
     receipt_email?: string;
     /** Shipping information for the charge. Helps prevent fraud on charges for physical goods. */
-    shipping?: S.OptionalFieldsShipping;
+    shipping?: Schemas.OptionalFieldsShipping;
     /** A payment source to be charged. This can be the ID of a [card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank account](https://stripe.com/docs/api#bank_accounts), a [source](https://stripe.com/docs/api#sources), a [token](https://stripe.com/docs/api#tokens), or a [connected account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account). For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank accounts](https://stripe.com/docs/api#bank_accounts), and attached [sources](https://stripe.com/docs/api#sources)---you must also pass the ID of the associated customer. */
     source?: string;
     /** For card charges, use `statement_descriptor_suffix` instead. Otherwise, you can use this value as the complete description of a charge on your customers’ statements. Must contain at least one letter, maximum 22 characters. */
@@ -100,8 +100,8 @@ export interface ChargesCreateParams {
     transfer_group?: string;
   };
 }
-export type ChargesCreateResponse = S.Charge;
-export type ChargesCreateError = S.ErrorSchema;
+export type ChargesCreateResponse = Schemas.Charge;
+export type ChargesCreateError = Schemas.ErrorSchema;
 
 export interface ChargesCreateRefundParams {
   charge: string;
@@ -126,8 +126,8 @@ export interface ChargesCreateRefundParams {
     reverse_transfer?: boolean;
   };
 }
-export type ChargesCreateRefundResponse = S.Refund;
-export type ChargesCreateRefundError = S.ErrorSchema;
+export type ChargesCreateRefundResponse = Schemas.Refund;
+export type ChargesCreateRefundError = Schemas.ErrorSchema;
 
 export interface ChargesListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -148,7 +148,7 @@ export interface ChargesListParams
   body?: Record<string, never>;
 }
 export type ChargesListResponse = {
-  data: S.Charge[];
+  data: Schemas.Charge[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -156,8 +156,8 @@ export type ChargesListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ChargesListError = S.ErrorSchema;
-export type ChargesListItem = S.Charge;
+export type ChargesListError = Schemas.ErrorSchema;
+export type ChargesListItem = Schemas.Charge;
 
 export interface ChargesListRefundsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -166,7 +166,7 @@ export interface ChargesListRefundsParams
 }
 export type ChargesListRefundsResponse = {
   /** Details about each object. */
-  data: S.Refund[];
+  data: Schemas.Refund[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -174,8 +174,8 @@ export type ChargesListRefundsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ChargesListRefundsError = S.ErrorSchema;
-export type ChargesListRefundsItem = S.Refund;
+export type ChargesListRefundsError = Schemas.ErrorSchema;
+export type ChargesListRefundsItem = Schemas.Refund;
 
 export interface ChargesRefundParams {
   charge: string;
@@ -193,30 +193,30 @@ export interface ChargesRefundParams {
     reverse_transfer?: boolean;
   };
 }
-export type ChargesRefundResponse = S.Charge;
-export type ChargesRefundError = S.ErrorSchema;
+export type ChargesRefundResponse = Schemas.Charge;
+export type ChargesRefundError = Schemas.ErrorSchema;
 
 export interface ChargesRetrieveParams extends P.Expand {
   charge: string;
   body?: Record<string, never>;
 }
-export type ChargesRetrieveResponse = S.Charge;
-export type ChargesRetrieveError = S.ErrorSchema;
+export type ChargesRetrieveResponse = Schemas.Charge;
+export type ChargesRetrieveError = Schemas.ErrorSchema;
 
 export interface ChargesRetrieveDisputeParams extends P.Expand {
   charge: string;
   body?: Record<string, never>;
 }
-export type ChargesRetrieveDisputeResponse = S.Dispute;
-export type ChargesRetrieveDisputeError = S.ErrorSchema;
+export type ChargesRetrieveDisputeResponse = Schemas.Dispute;
+export type ChargesRetrieveDisputeError = Schemas.ErrorSchema;
 
 export interface ChargesRetrieveRefundParams extends P.Expand {
   charge: string;
   refund: string;
   body?: Record<string, never>;
 }
-export type ChargesRetrieveRefundResponse = S.Refund;
-export type ChargesRetrieveRefundError = S.ErrorSchema;
+export type ChargesRetrieveRefundResponse = Schemas.Refund;
+export type ChargesRetrieveRefundError = Schemas.ErrorSchema;
 
 export interface ChargesSearchParams extends P.Expand, P.Limit, P.Page {
   /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for charges](https://stripe.com/docs/search#query-fields-for-charges). */
@@ -224,7 +224,7 @@ export interface ChargesSearchParams extends P.Expand, P.Limit, P.Page {
   body?: Record<string, never>;
 }
 export type ChargesSearchResponse = {
-  data: S.Charge[];
+  data: Schemas.Charge[];
   has_more: boolean;
   next_page?: string | null;
   /** String representing the object's type. Objects of the same type share the same value. */
@@ -233,7 +233,7 @@ export type ChargesSearchResponse = {
   total_count?: number;
   url: string;
 };
-export type ChargesSearchError = S.ErrorSchema;
+export type ChargesSearchError = Schemas.ErrorSchema;
 
 export interface ChargesUpdateParams {
   charge: string;
@@ -253,20 +253,20 @@ export interface ChargesUpdateParams {
     /** This is the email address that the receipt for this charge will be sent to. If this field is updated, then a new email receipt will be sent to the updated address. */
     receipt_email?: string;
     /** Shipping information for the charge. Helps prevent fraud on charges for physical goods. */
-    shipping?: S.OptionalFieldsShipping;
+    shipping?: Schemas.OptionalFieldsShipping;
     /** A string that identifies this transaction as part of a group. `transfer_group` may only be provided if it has not been set. See the [Connect documentation](https://stripe.com/docs/connect/charges-transfers#transfer-options) for details. */
     transfer_group?: string;
   };
 }
-export type ChargesUpdateResponse = S.Charge;
-export type ChargesUpdateError = S.ErrorSchema;
+export type ChargesUpdateResponse = Schemas.Charge;
+export type ChargesUpdateError = Schemas.ErrorSchema;
 
 export interface ChargesUpdateDisputeParams {
   charge: string;
-  body?: S.ChargesUpdateDisputeBody;
+  body?: Schemas.ChargesUpdateDisputeBody;
 }
-export type ChargesUpdateDisputeResponse = S.Dispute;
-export type ChargesUpdateDisputeError = S.ErrorSchema;
+export type ChargesUpdateDisputeResponse = Schemas.Dispute;
+export type ChargesUpdateDisputeError = Schemas.ErrorSchema;
 
 export interface ChargesUpdateRefundParams {
   charge: string;
@@ -277,8 +277,8 @@ export interface ChargesUpdateRefundParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type ChargesUpdateRefundResponse = S.Refund;
-export type ChargesUpdateRefundError = S.ErrorSchema;
+export type ChargesUpdateRefundResponse = Schemas.Refund;
+export type ChargesUpdateRefundError = Schemas.ErrorSchema;
 
 export interface ChargesMethods {
   /**

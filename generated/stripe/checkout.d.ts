@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CheckoutCreateSessionParams {
   body: {
@@ -43,7 +43,7 @@ export interface CheckoutCreateSessionParams {
     /** Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). */
     currency?: string;
     /** Collect additional information from your customer using custom fields. Up to 2 fields are supported. */
-    custom_fields?: S.CustomFieldParamInput[];
+    custom_fields?: Schemas.CustomFieldParamInput[];
     /** Display additional text for your customers using custom text. */
     custom_text?: {
       shipping_address?:
@@ -230,7 +230,7 @@ export interface CheckoutCreateSessionParams {
       setup_future_usage?: "off_session" | "on_session";
       /** shipping */
       shipping?: {
-        address: S.CheckoutCreateSessionBodyPaymentIntentDataShippingAddress;
+        address: Schemas.CheckoutCreateSessionBodyPaymentIntentDataShippingAddress;
         carrier?: string;
         name: string;
         phone?: string;
@@ -710,7 +710,7 @@ export interface CheckoutCreateSessionParams {
     /** The shipping rate options to apply to this Session. */
     shipping_options?: {
       shipping_rate?: string;
-      shipping_rate_data?: S.MethodParamsInput;
+      shipping_rate_data?: Schemas.MethodParamsInput;
     }[];
     /**
      * Describes the type of transaction being performed by Checkout in order to customize
@@ -755,8 +755,8 @@ export interface CheckoutCreateSessionParams {
     };
   };
 }
-export type CheckoutCreateSessionResponse = S.CheckoutSession;
-export type CheckoutCreateSessionError = S.ErrorSchema;
+export type CheckoutCreateSessionResponse = Schemas.CheckoutSession;
+export type CheckoutCreateSessionError = Schemas.ErrorSchema;
 
 export interface CheckoutExpireSessionParams {
   session: string;
@@ -765,8 +765,8 @@ export interface CheckoutExpireSessionParams {
     expand?: string[];
   };
 }
-export type CheckoutExpireSessionResponse = S.CheckoutSession;
-export type CheckoutExpireSessionError = S.ErrorSchema;
+export type CheckoutExpireSessionResponse = Schemas.CheckoutSession;
+export type CheckoutExpireSessionError = Schemas.ErrorSchema;
 
 export interface CheckoutListSessionLineItemsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -775,7 +775,7 @@ export interface CheckoutListSessionLineItemsParams
 }
 export type CheckoutListSessionLineItemsResponse = {
   /** Details about each object. */
-  data: S.Item[];
+  data: Schemas.Item[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -783,8 +783,8 @@ export type CheckoutListSessionLineItemsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CheckoutListSessionLineItemsError = S.ErrorSchema;
-export type CheckoutListSessionLineItemsItem = S.Item;
+export type CheckoutListSessionLineItemsError = Schemas.ErrorSchema;
+export type CheckoutListSessionLineItemsItem = Schemas.Item;
 
 export interface CheckoutListSessionsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -803,7 +803,7 @@ export interface CheckoutListSessionsParams
   body?: Record<string, never>;
 }
 export type CheckoutListSessionsResponse = {
-  data: S.CheckoutSession[];
+  data: Schemas.CheckoutSession[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -811,15 +811,15 @@ export type CheckoutListSessionsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CheckoutListSessionsError = S.ErrorSchema;
-export type CheckoutListSessionsItem = S.CheckoutSession;
+export type CheckoutListSessionsError = Schemas.ErrorSchema;
+export type CheckoutListSessionsItem = Schemas.CheckoutSession;
 
 export interface CheckoutRetrieveSessionParams extends P.Expand {
   session: string;
   body?: Record<string, never>;
 }
-export type CheckoutRetrieveSessionResponse = S.CheckoutSession;
-export type CheckoutRetrieveSessionError = S.ErrorSchema;
+export type CheckoutRetrieveSessionResponse = Schemas.CheckoutSession;
+export type CheckoutRetrieveSessionError = Schemas.ErrorSchema;
 
 export interface CheckoutMethods {
   /** <p>Creates a Session object.</p> */

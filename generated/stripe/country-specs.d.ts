@@ -3,14 +3,14 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CountrySpecsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   body?: Record<string, never>;
 }
 export type CountrySpecsListResponse = {
-  data: S.CountrySpec[];
+  data: Schemas.CountrySpec[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -18,15 +18,15 @@ export type CountrySpecsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CountrySpecsListError = S.ErrorSchema;
-export type CountrySpecsListItem = S.CountrySpec;
+export type CountrySpecsListError = Schemas.ErrorSchema;
+export type CountrySpecsListItem = Schemas.CountrySpec;
 
 export interface CountrySpecsRetrieveParams extends P.Expand {
   country: string;
   body?: Record<string, never>;
 }
-export type CountrySpecsRetrieveResponse = S.CountrySpec;
-export type CountrySpecsRetrieveError = S.ErrorSchema;
+export type CountrySpecsRetrieveResponse = Schemas.CountrySpec;
+export type CountrySpecsRetrieveError = Schemas.ErrorSchema;
 
 export interface CountrySpecsMethods {
   /** <p>Lists all Country Spec objects available in the API.</p> */

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CouponsCreateParams {
   body?: {
@@ -45,22 +45,22 @@ export interface CouponsCreateParams {
     redeem_by?: number;
   };
 }
-export type CouponsCreateResponse = S.Coupon;
-export type CouponsCreateError = S.ErrorSchema;
+export type CouponsCreateResponse = Schemas.Coupon;
+export type CouponsCreateError = Schemas.ErrorSchema;
 
 export interface CouponsDeleteParams {
   coupon: string;
   body?: Record<string, never>;
 }
-export type CouponsDeleteResponse = S.DeletedCoupon;
-export type CouponsDeleteError = S.ErrorSchema;
+export type CouponsDeleteResponse = Schemas.DeletedCoupon;
+export type CouponsDeleteError = Schemas.ErrorSchema;
 
 export interface CouponsListParams
   extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   body?: Record<string, never>;
 }
 export type CouponsListResponse = {
-  data: S.Coupon[];
+  data: Schemas.Coupon[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -68,15 +68,15 @@ export type CouponsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CouponsListError = S.ErrorSchema;
-export type CouponsListItem = S.Coupon;
+export type CouponsListError = Schemas.ErrorSchema;
+export type CouponsListItem = Schemas.Coupon;
 
 export interface CouponsRetrieveParams extends P.Expand {
   coupon: string;
   body?: Record<string, never>;
 }
-export type CouponsRetrieveResponse = S.Coupon;
-export type CouponsRetrieveError = S.ErrorSchema;
+export type CouponsRetrieveResponse = Schemas.Coupon;
+export type CouponsRetrieveError = Schemas.ErrorSchema;
 
 export interface CouponsUpdateParams {
   coupon: string;
@@ -96,8 +96,8 @@ export interface CouponsUpdateParams {
     name?: string;
   };
 }
-export type CouponsUpdateResponse = S.Coupon;
-export type CouponsUpdateError = S.ErrorSchema;
+export type CouponsUpdateResponse = Schemas.Coupon;
+export type CouponsUpdateError = Schemas.ErrorSchema;
 
 export interface CouponsMethods {
   /**

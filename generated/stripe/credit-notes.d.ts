@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CreditNotesCreateParams {
   body: {
@@ -20,7 +20,7 @@ export interface CreditNotesCreateParams {
     /** ID of the invoice. */
     invoice: string;
     /** Line items that make up the credit note. */
-    lines?: S.CreditNoteLineItemParamsInput[];
+    lines?: Schemas.CreditNoteLineItemParamsInput[];
     /** The credit note's memo appears on the credit note PDF. */
     memo?: string;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
@@ -40,8 +40,8 @@ export interface CreditNotesCreateParams {
     };
   };
 }
-export type CreditNotesCreateResponse = S.CreditNote;
-export type CreditNotesCreateError = S.ErrorSchema;
+export type CreditNotesCreateResponse = Schemas.CreditNote;
+export type CreditNotesCreateError = Schemas.ErrorSchema;
 
 export interface CreditNotesListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -52,7 +52,7 @@ export interface CreditNotesListParams
   body?: Record<string, never>;
 }
 export type CreditNotesListResponse = {
-  data: S.CreditNote[];
+  data: Schemas.CreditNote[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -60,8 +60,8 @@ export type CreditNotesListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CreditNotesListError = S.ErrorSchema;
-export type CreditNotesListItem = S.CreditNote;
+export type CreditNotesListError = Schemas.ErrorSchema;
+export type CreditNotesListItem = Schemas.CreditNote;
 
 export interface CreditNotesListLinesParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -70,7 +70,7 @@ export interface CreditNotesListLinesParams
 }
 export type CreditNotesListLinesResponse = {
   /** Details about each object. */
-  data: S.CreditNoteLineItem[];
+  data: Schemas.CreditNoteLineItem[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -78,8 +78,8 @@ export type CreditNotesListLinesResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CreditNotesListLinesError = S.ErrorSchema;
-export type CreditNotesListLinesItem = S.CreditNoteLineItem;
+export type CreditNotesListLinesError = Schemas.ErrorSchema;
+export type CreditNotesListLinesItem = Schemas.CreditNoteLineItem;
 
 export interface CreditNotesListPreviewLinesParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -90,7 +90,7 @@ export interface CreditNotesListPreviewLinesParams
   /** ID of the invoice. */
   invoice: string;
   /** Line items that make up the credit note. */
-  lines?: S.CreditNoteLineItemParamsInput[];
+  lines?: Schemas.CreditNoteLineItemParamsInput[];
   /** The credit note's memo appears on the credit note PDF. */
   memo?: string;
   /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
@@ -112,7 +112,7 @@ export interface CreditNotesListPreviewLinesParams
 }
 export type CreditNotesListPreviewLinesResponse = {
   /** Details about each object. */
-  data: S.CreditNoteLineItem[];
+  data: Schemas.CreditNoteLineItem[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -120,15 +120,15 @@ export type CreditNotesListPreviewLinesResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CreditNotesListPreviewLinesError = S.ErrorSchema;
-export type CreditNotesListPreviewLinesItem = S.CreditNoteLineItem;
+export type CreditNotesListPreviewLinesError = Schemas.ErrorSchema;
+export type CreditNotesListPreviewLinesItem = Schemas.CreditNoteLineItem;
 
 export interface CreditNotesRetrieveParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type CreditNotesRetrieveResponse = S.CreditNote;
-export type CreditNotesRetrieveError = S.ErrorSchema;
+export type CreditNotesRetrieveResponse = Schemas.CreditNote;
+export type CreditNotesRetrieveError = Schemas.ErrorSchema;
 
 export interface CreditNotesRetrievePreviewParams extends P.Expand {
   /** The integer amount in cents (or local equivalent) representing the total amount of the credit note. */
@@ -138,7 +138,7 @@ export interface CreditNotesRetrievePreviewParams extends P.Expand {
   /** ID of the invoice. */
   invoice: string;
   /** Line items that make up the credit note. */
-  lines?: S.CreditNoteLineItemParamsInput[];
+  lines?: Schemas.CreditNoteLineItemParamsInput[];
   /** The credit note's memo appears on the credit note PDF. */
   memo?: string;
   /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
@@ -158,8 +158,8 @@ export interface CreditNotesRetrievePreviewParams extends P.Expand {
   };
   body?: Record<string, never>;
 }
-export type CreditNotesRetrievePreviewResponse = S.CreditNote;
-export type CreditNotesRetrievePreviewError = S.ErrorSchema;
+export type CreditNotesRetrievePreviewResponse = Schemas.CreditNote;
+export type CreditNotesRetrievePreviewError = Schemas.ErrorSchema;
 
 export interface CreditNotesUpdateParams {
   id: string;
@@ -172,8 +172,8 @@ export interface CreditNotesUpdateParams {
     metadata?: Record<string, string>;
   };
 }
-export type CreditNotesUpdateResponse = S.CreditNote;
-export type CreditNotesUpdateError = S.ErrorSchema;
+export type CreditNotesUpdateResponse = Schemas.CreditNote;
+export type CreditNotesUpdateError = Schemas.ErrorSchema;
 
 export interface CreditNotesVoidParams {
   id: string;
@@ -182,8 +182,8 @@ export interface CreditNotesVoidParams {
     expand?: string[];
   };
 }
-export type CreditNotesVoidResponse = S.CreditNote;
-export type CreditNotesVoidError = S.ErrorSchema;
+export type CreditNotesVoidResponse = Schemas.CreditNote;
+export type CreditNotesVoidError = Schemas.ErrorSchema;
 
 export interface CreditNotesMethods {
   /**

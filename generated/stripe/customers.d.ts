@@ -8,12 +8,12 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CustomersCreateParams {
   body?: {
     /** The customer's address. */
-    address?: S.OptionalFieldsAddress | "";
+    address?: Schemas.OptionalFieldsAddress | "";
     /** An integer amount in cents (or local equivalent) that represents the customer's current balance, which affect the customer's future invoices. A negative amount represents a credit that decreases the amount due on an invoice; a positive amount increases the amount due on an invoice. */
     balance?: number;
     /** Balance information and default balance settings for this customer. */
@@ -33,7 +33,7 @@ export interface CustomersCreateParams {
     /** The prefix for the customer used to generate unique invoice numbers. Must be 3–12 uppercase letters or numbers. */
     invoice_prefix?: string;
     /** Default invoice settings for this customer. */
-    invoice_settings?: S.CustomerParamInput;
+    invoice_settings?: Schemas.CustomerParamInput;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** The customer's full name or business name. */
@@ -48,7 +48,7 @@ export interface CustomersCreateParams {
     /** The API ID of a promotion code to apply to the customer. The customer will have a discount applied on all recurring payments. Charges you create through the API will not have the discount. */
     promotion_code?: string;
     /** The customer's shipping information. Appears on invoices emailed to this customer. */
-    shipping?: S.CustomerShipping | "";
+    shipping?: Schemas.CustomerShipping | "";
     source?: string;
     /** Tax details about the customer. */
     tax?: {
@@ -116,8 +116,8 @@ export interface CustomersCreateParams {
     test_clock?: string;
   };
 }
-export type CustomersCreateResponse = S.Customer;
-export type CustomersCreateError = S.ErrorSchema;
+export type CustomersCreateResponse = Schemas.Customer;
+export type CustomersCreateError = Schemas.ErrorSchema;
 
 export interface CustomersCreateBalanceTransactionParams {
   customer: string;
@@ -135,22 +135,22 @@ export interface CustomersCreateBalanceTransactionParams {
   };
 }
 export type CustomersCreateBalanceTransactionResponse =
-  S.CustomerBalanceTransaction;
-export type CustomersCreateBalanceTransactionError = S.ErrorSchema;
+  Schemas.CustomerBalanceTransaction;
+export type CustomersCreateBalanceTransactionError = Schemas.ErrorSchema;
 
 export interface CustomersCreateBankAccountParams {
   customer: string;
-  body?: S.CustomersCreateBankAccountBodyInput;
+  body?: Schemas.CustomersCreateBankAccountBodyInput;
 }
-export type CustomersCreateBankAccountResponse = S.PaymentSource;
-export type CustomersCreateBankAccountError = S.ErrorSchema;
+export type CustomersCreateBankAccountResponse = Schemas.PaymentSource;
+export type CustomersCreateBankAccountError = Schemas.ErrorSchema;
 
 export interface CustomersCreateCardParams {
   customer: string;
-  body?: S.CustomersCreateBankAccountBodyInput;
+  body?: Schemas.CustomersCreateBankAccountBodyInput;
 }
-export type CustomersCreateCardResponse = S.PaymentSource;
-export type CustomersCreateCardError = S.ErrorSchema;
+export type CustomersCreateCardResponse = Schemas.PaymentSource;
+export type CustomersCreateCardError = Schemas.ErrorSchema;
 
 export interface CustomersCreateFundingInstructionParams {
   customer: string;
@@ -176,21 +176,22 @@ export interface CustomersCreateFundingInstructionParams {
     funding_type: "bank_transfer";
   };
 }
-export type CustomersCreateFundingInstructionResponse = S.FundingInstructions;
-export type CustomersCreateFundingInstructionError = S.ErrorSchema;
+export type CustomersCreateFundingInstructionResponse =
+  Schemas.FundingInstructions;
+export type CustomersCreateFundingInstructionError = Schemas.ErrorSchema;
 
 export interface CustomersCreateSourceParams {
   customer: string;
-  body?: S.CustomersCreateBankAccountBodyInput;
+  body?: Schemas.CustomersCreateBankAccountBodyInput;
 }
-export type CustomersCreateSourceResponse = S.PaymentSource;
-export type CustomersCreateSourceError = S.ErrorSchema;
+export type CustomersCreateSourceResponse = Schemas.PaymentSource;
+export type CustomersCreateSourceError = Schemas.ErrorSchema;
 
 export interface CustomersCreateSubscriptionParams {
   customer: string;
   body?: {
     /** A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items. */
-    add_invoice_items?: S.AddInvoiceItemEntryInput[];
+    add_invoice_items?: Schemas.AddInvoiceItemEntryInput[];
     /** A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions). */
     application_fee_percent?: number;
     /** Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed. */
@@ -238,7 +239,7 @@ export interface CustomersCreateSubscriptionParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** A list of up to 20 subscription items, each with an attached price. */
-    items?: S.SubscriptionItemCreateParamsInput[];
+    items?: Schemas.SubscriptionItemCreateParamsInput[];
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** Indicates if a customer is on or off-session while an invoice payment is attempted. */
@@ -262,7 +263,7 @@ export interface CustomersCreateSubscriptionParams {
       | "error_if_incomplete"
       | "pending_if_incomplete";
     /** Payment settings to pass to invoices created by the subscription. */
-    payment_settings?: S.PaymentSettingsInput;
+    payment_settings?: Schemas.PaymentSettingsInput;
     /** Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval. */
     pending_invoice_item_interval?:
       | {
@@ -294,8 +295,8 @@ export interface CustomersCreateSubscriptionParams {
     };
   };
 }
-export type CustomersCreateSubscriptionResponse = S.Subscription;
-export type CustomersCreateSubscriptionError = S.ErrorSchema;
+export type CustomersCreateSubscriptionResponse = Schemas.Subscription;
+export type CustomersCreateSubscriptionError = Schemas.ErrorSchema;
 
 export interface CustomersCreateTaxIdParams {
   customer: string;
@@ -359,15 +360,15 @@ export interface CustomersCreateTaxIdParams {
     value: string;
   };
 }
-export type CustomersCreateTaxIdResponse = S.TaxId;
-export type CustomersCreateTaxIdError = S.ErrorSchema;
+export type CustomersCreateTaxIdResponse = Schemas.TaxId;
+export type CustomersCreateTaxIdError = Schemas.ErrorSchema;
 
 export interface CustomersDeleteParams {
   customer: string;
   body?: Record<string, never>;
 }
-export type CustomersDeleteResponse = S.DeletedCustomer;
-export type CustomersDeleteError = S.ErrorSchema;
+export type CustomersDeleteResponse = Schemas.DeletedCustomer;
+export type CustomersDeleteError = Schemas.ErrorSchema;
 
 export interface CustomersDeleteBankAccountParams {
   customer: string;
@@ -378,8 +379,8 @@ export interface CustomersDeleteBankAccountParams {
   };
 }
 export type CustomersDeleteBankAccountResponse =
-  S.PaymentSource | S.DeletedPaymentSource;
-export type CustomersDeleteBankAccountError = S.ErrorSchema;
+  Schemas.PaymentSource | Schemas.DeletedPaymentSource;
+export type CustomersDeleteBankAccountError = Schemas.ErrorSchema;
 
 export interface CustomersDeleteCardParams {
   customer: string;
@@ -390,15 +391,15 @@ export interface CustomersDeleteCardParams {
   };
 }
 export type CustomersDeleteCardResponse =
-  S.PaymentSource | S.DeletedPaymentSource;
-export type CustomersDeleteCardError = S.ErrorSchema;
+  Schemas.PaymentSource | Schemas.DeletedPaymentSource;
+export type CustomersDeleteCardError = Schemas.ErrorSchema;
 
 export interface CustomersDeleteDiscountParams {
   customer: string;
   body?: Record<string, never>;
 }
-export type CustomersDeleteDiscountResponse = S.DeletedDiscount;
-export type CustomersDeleteDiscountError = S.ErrorSchema;
+export type CustomersDeleteDiscountResponse = Schemas.DeletedDiscount;
+export type CustomersDeleteDiscountError = Schemas.ErrorSchema;
 
 export interface CustomersDeleteSourceParams {
   customer: string;
@@ -409,8 +410,8 @@ export interface CustomersDeleteSourceParams {
   };
 }
 export type CustomersDeleteSourceResponse =
-  S.PaymentSource | S.DeletedPaymentSource;
-export type CustomersDeleteSourceError = S.ErrorSchema;
+  Schemas.PaymentSource | Schemas.DeletedPaymentSource;
+export type CustomersDeleteSourceError = Schemas.ErrorSchema;
 
 export interface CustomersDeleteSubscriptionParams {
   customer: string;
@@ -424,24 +425,25 @@ export interface CustomersDeleteSubscriptionParams {
     prorate?: boolean;
   };
 }
-export type CustomersDeleteSubscriptionResponse = S.Subscription;
-export type CustomersDeleteSubscriptionError = S.ErrorSchema;
+export type CustomersDeleteSubscriptionResponse = Schemas.Subscription;
+export type CustomersDeleteSubscriptionError = Schemas.ErrorSchema;
 
 export interface CustomersDeleteSubscriptionDiscountParams {
   customer: string;
   subscription_exposed_id: string;
   body?: Record<string, never>;
 }
-export type CustomersDeleteSubscriptionDiscountResponse = S.DeletedDiscount;
-export type CustomersDeleteSubscriptionDiscountError = S.ErrorSchema;
+export type CustomersDeleteSubscriptionDiscountResponse =
+  Schemas.DeletedDiscount;
+export type CustomersDeleteSubscriptionDiscountError = Schemas.ErrorSchema;
 
 export interface CustomersDeleteTaxIdParams {
   customer: string;
   id: string;
   body?: Record<string, never>;
 }
-export type CustomersDeleteTaxIdResponse = S.DeletedTaxId;
-export type CustomersDeleteTaxIdError = S.ErrorSchema;
+export type CustomersDeleteTaxIdResponse = Schemas.DeletedTaxId;
+export type CustomersDeleteTaxIdError = Schemas.ErrorSchema;
 
 export interface CustomersListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -460,7 +462,7 @@ export interface CustomersListParams
   body?: Record<string, never>;
 }
 export type CustomersListResponse = {
-  data: S.Customer[];
+  data: Schemas.Customer[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -468,8 +470,8 @@ export type CustomersListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CustomersListError = S.ErrorSchema;
-export type CustomersListItem = S.Customer;
+export type CustomersListError = Schemas.ErrorSchema;
+export type CustomersListItem = Schemas.Customer;
 
 export interface CustomersListBalanceTransactionsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -478,7 +480,7 @@ export interface CustomersListBalanceTransactionsParams
 }
 export type CustomersListBalanceTransactionsResponse = {
   /** Details about each object. */
-  data: S.CustomerBalanceTransaction[];
+  data: Schemas.CustomerBalanceTransaction[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -486,8 +488,9 @@ export type CustomersListBalanceTransactionsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CustomersListBalanceTransactionsError = S.ErrorSchema;
-export type CustomersListBalanceTransactionsItem = S.CustomerBalanceTransaction;
+export type CustomersListBalanceTransactionsError = Schemas.ErrorSchema;
+export type CustomersListBalanceTransactionsItem =
+  Schemas.CustomerBalanceTransaction;
 
 export interface CustomersListBankAccountsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -496,7 +499,7 @@ export interface CustomersListBankAccountsParams
 }
 export type CustomersListBankAccountsResponse = {
   /** Details about each object. */
-  data: S.BankAccount[];
+  data: Schemas.BankAccount[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -504,8 +507,8 @@ export type CustomersListBankAccountsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CustomersListBankAccountsError = S.ErrorSchema;
-export type CustomersListBankAccountsItem = S.BankAccount;
+export type CustomersListBankAccountsError = Schemas.ErrorSchema;
+export type CustomersListBankAccountsItem = Schemas.BankAccount;
 
 export interface CustomersListCardsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -513,7 +516,7 @@ export interface CustomersListCardsParams
   body?: Record<string, never>;
 }
 export type CustomersListCardsResponse = {
-  data: S.Card[];
+  data: Schemas.Card[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -521,8 +524,8 @@ export type CustomersListCardsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CustomersListCardsError = S.ErrorSchema;
-export type CustomersListCardsItem = S.Card;
+export type CustomersListCardsError = Schemas.ErrorSchema;
+export type CustomersListCardsItem = Schemas.Card;
 
 export interface CustomersListCashBalanceTransactionsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -531,7 +534,7 @@ export interface CustomersListCashBalanceTransactionsParams
 }
 export type CustomersListCashBalanceTransactionsResponse = {
   /** Details about each object. */
-  data: S.CustomerCashBalanceTransaction[];
+  data: Schemas.CustomerCashBalanceTransaction[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -539,9 +542,9 @@ export type CustomersListCashBalanceTransactionsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CustomersListCashBalanceTransactionsError = S.ErrorSchema;
+export type CustomersListCashBalanceTransactionsError = Schemas.ErrorSchema;
 export type CustomersListCashBalanceTransactionsItem =
-  S.CustomerCashBalanceTransaction;
+  Schemas.CustomerCashBalanceTransaction;
 
 export interface CustomersListPaymentMethodsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -580,7 +583,7 @@ export interface CustomersListPaymentMethodsParams
   body?: Record<string, never>;
 }
 export type CustomersListPaymentMethodsResponse = {
-  data: S.PaymentMethod[];
+  data: Schemas.PaymentMethod[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -588,8 +591,8 @@ export type CustomersListPaymentMethodsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CustomersListPaymentMethodsError = S.ErrorSchema;
-export type CustomersListPaymentMethodsItem = S.PaymentMethod;
+export type CustomersListPaymentMethodsError = Schemas.ErrorSchema;
+export type CustomersListPaymentMethodsItem = Schemas.PaymentMethod;
 
 export interface CustomersListSourcesParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -600,7 +603,7 @@ export interface CustomersListSourcesParams
 }
 export type CustomersListSourcesResponse = {
   /** Details about each object. */
-  data: (S.BankAccount | S.Card | S.Source)[];
+  data: (Schemas.BankAccount | Schemas.Card | Schemas.Source)[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -608,8 +611,9 @@ export type CustomersListSourcesResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CustomersListSourcesError = S.ErrorSchema;
-export type CustomersListSourcesItem = S.BankAccount | S.Card | S.Source;
+export type CustomersListSourcesError = Schemas.ErrorSchema;
+export type CustomersListSourcesItem =
+  Schemas.BankAccount | Schemas.Card | Schemas.Source;
 
 export interface CustomersListSubscriptionsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -618,7 +622,7 @@ export interface CustomersListSubscriptionsParams
 }
 export type CustomersListSubscriptionsResponse = {
   /** Details about each object. */
-  data: S.Subscription[];
+  data: Schemas.Subscription[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -626,8 +630,8 @@ export type CustomersListSubscriptionsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CustomersListSubscriptionsError = S.ErrorSchema;
-export type CustomersListSubscriptionsItem = S.Subscription;
+export type CustomersListSubscriptionsError = Schemas.ErrorSchema;
+export type CustomersListSubscriptionsItem = Schemas.Subscription;
 
 export interface CustomersListTaxIdsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -636,7 +640,7 @@ export interface CustomersListTaxIdsParams
 }
 export type CustomersListTaxIdsResponse = {
   /** Details about each object. */
-  data: S.TaxId[];
+  data: Schemas.TaxId[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -644,15 +648,16 @@ export type CustomersListTaxIdsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type CustomersListTaxIdsError = S.ErrorSchema;
-export type CustomersListTaxIdsItem = S.TaxId;
+export type CustomersListTaxIdsError = Schemas.ErrorSchema;
+export type CustomersListTaxIdsItem = Schemas.TaxId;
 
 export interface CustomersRetrieveParams extends P.Expand {
   customer: string;
   body?: Record<string, never>;
 }
-export type CustomersRetrieveResponse = S.Customer | S.DeletedCustomer;
-export type CustomersRetrieveError = S.ErrorSchema;
+export type CustomersRetrieveResponse =
+  Schemas.Customer | Schemas.DeletedCustomer;
+export type CustomersRetrieveError = Schemas.ErrorSchema;
 
 export interface CustomersRetrieveBalanceTransactionParams extends P.Expand {
   customer: string;
@@ -660,31 +665,31 @@ export interface CustomersRetrieveBalanceTransactionParams extends P.Expand {
   body?: Record<string, never>;
 }
 export type CustomersRetrieveBalanceTransactionResponse =
-  S.CustomerBalanceTransaction;
-export type CustomersRetrieveBalanceTransactionError = S.ErrorSchema;
+  Schemas.CustomerBalanceTransaction;
+export type CustomersRetrieveBalanceTransactionError = Schemas.ErrorSchema;
 
 export interface CustomersRetrieveBankAccountParams extends P.Expand {
   customer: string;
   id: string;
   body?: Record<string, never>;
 }
-export type CustomersRetrieveBankAccountResponse = S.BankAccount;
-export type CustomersRetrieveBankAccountError = S.ErrorSchema;
+export type CustomersRetrieveBankAccountResponse = Schemas.BankAccount;
+export type CustomersRetrieveBankAccountError = Schemas.ErrorSchema;
 
 export interface CustomersRetrieveCardParams extends P.Expand {
   customer: string;
   id: string;
   body?: Record<string, never>;
 }
-export type CustomersRetrieveCardResponse = S.Card;
-export type CustomersRetrieveCardError = S.ErrorSchema;
+export type CustomersRetrieveCardResponse = Schemas.Card;
+export type CustomersRetrieveCardError = Schemas.ErrorSchema;
 
 export interface CustomersRetrieveCashBalanceParams extends P.Expand {
   customer: string;
   body?: Record<string, never>;
 }
-export type CustomersRetrieveCashBalanceResponse = S.CashBalance;
-export type CustomersRetrieveCashBalanceError = S.ErrorSchema;
+export type CustomersRetrieveCashBalanceResponse = Schemas.CashBalance;
+export type CustomersRetrieveCashBalanceError = Schemas.ErrorSchema;
 
 export interface CustomersRetrieveCashBalanceTransactionParams
   extends P.Expand {
@@ -693,55 +698,55 @@ export interface CustomersRetrieveCashBalanceTransactionParams
   body?: Record<string, never>;
 }
 export type CustomersRetrieveCashBalanceTransactionResponse =
-  S.CustomerCashBalanceTransaction;
-export type CustomersRetrieveCashBalanceTransactionError = S.ErrorSchema;
+  Schemas.CustomerCashBalanceTransaction;
+export type CustomersRetrieveCashBalanceTransactionError = Schemas.ErrorSchema;
 
 export interface CustomersRetrieveDiscountParams extends P.Expand {
   customer: string;
   body?: Record<string, never>;
 }
-export type CustomersRetrieveDiscountResponse = S.Discount;
-export type CustomersRetrieveDiscountError = S.ErrorSchema;
+export type CustomersRetrieveDiscountResponse = Schemas.Discount;
+export type CustomersRetrieveDiscountError = Schemas.ErrorSchema;
 
 export interface CustomersRetrievePaymentMethodParams extends P.Expand {
   customer: string;
   payment_method: string;
   body?: Record<string, never>;
 }
-export type CustomersRetrievePaymentMethodResponse = S.PaymentMethod;
-export type CustomersRetrievePaymentMethodError = S.ErrorSchema;
+export type CustomersRetrievePaymentMethodResponse = Schemas.PaymentMethod;
+export type CustomersRetrievePaymentMethodError = Schemas.ErrorSchema;
 
 export interface CustomersRetrieveSourceParams extends P.Expand {
   customer: string;
   id: string;
   body?: Record<string, never>;
 }
-export type CustomersRetrieveSourceResponse = S.PaymentSource;
-export type CustomersRetrieveSourceError = S.ErrorSchema;
+export type CustomersRetrieveSourceResponse = Schemas.PaymentSource;
+export type CustomersRetrieveSourceError = Schemas.ErrorSchema;
 
 export interface CustomersRetrieveSubscriptionParams extends P.Expand {
   customer: string;
   subscription_exposed_id: string;
   body?: Record<string, never>;
 }
-export type CustomersRetrieveSubscriptionResponse = S.Subscription;
-export type CustomersRetrieveSubscriptionError = S.ErrorSchema;
+export type CustomersRetrieveSubscriptionResponse = Schemas.Subscription;
+export type CustomersRetrieveSubscriptionError = Schemas.ErrorSchema;
 
 export interface CustomersRetrieveSubscriptionDiscountParams extends P.Expand {
   customer: string;
   subscription_exposed_id: string;
   body?: Record<string, never>;
 }
-export type CustomersRetrieveSubscriptionDiscountResponse = S.Discount;
-export type CustomersRetrieveSubscriptionDiscountError = S.ErrorSchema;
+export type CustomersRetrieveSubscriptionDiscountResponse = Schemas.Discount;
+export type CustomersRetrieveSubscriptionDiscountError = Schemas.ErrorSchema;
 
 export interface CustomersRetrieveTaxIdParams extends P.Expand {
   customer: string;
   id: string;
   body?: Record<string, never>;
 }
-export type CustomersRetrieveTaxIdResponse = S.TaxId;
-export type CustomersRetrieveTaxIdError = S.ErrorSchema;
+export type CustomersRetrieveTaxIdResponse = Schemas.TaxId;
+export type CustomersRetrieveTaxIdError = Schemas.ErrorSchema;
 
 export interface CustomersSearchParams extends P.Expand, P.Limit, P.Page {
   /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for customers](https://stripe.com/docs/search#query-fields-for-customers). */
@@ -749,7 +754,7 @@ export interface CustomersSearchParams extends P.Expand, P.Limit, P.Page {
   body?: Record<string, never>;
 }
 export type CustomersSearchResponse = {
-  data: S.Customer[];
+  data: Schemas.Customer[];
   has_more: boolean;
   next_page?: string | null;
   /** String representing the object's type. Objects of the same type share the same value. */
@@ -758,19 +763,19 @@ export type CustomersSearchResponse = {
   total_count?: number;
   url: string;
 };
-export type CustomersSearchError = S.ErrorSchema;
+export type CustomersSearchError = Schemas.ErrorSchema;
 
 export interface CustomersUpdateParams {
   customer: string;
   body?: {
     /** The customer's address. */
-    address?: S.OptionalFieldsAddress | "";
+    address?: Schemas.OptionalFieldsAddress | "";
     /** An integer amount in cents (or local equivalent) that represents the customer's current balance, which affect the customer's future invoices. A negative amount represents a credit that decreases the amount due on an invoice; a positive amount increases the amount due on an invoice. */
     balance?: number;
     /** Either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank account details. */
-    bank_account?: S.CustomerPaymentSourceBankAccountInput | string;
+    bank_account?: Schemas.CustomerPaymentSourceBankAccountInput | string;
     /** A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js). */
-    card?: S.CustomerPaymentSourceCard | string;
+    card?: Schemas.CustomerPaymentSourceCard | string;
     /** Balance information and default balance settings for this customer. */
     cash_balance?: {
       /** balance_settings_param */
@@ -802,7 +807,7 @@ export interface CustomersUpdateParams {
     /** The prefix for the customer used to generate unique invoice numbers. Must be 3–12 uppercase letters or numbers. */
     invoice_prefix?: string;
     /** Default invoice settings for this customer. */
-    invoice_settings?: S.CustomerParamInput;
+    invoice_settings?: Schemas.CustomerParamInput;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** The customer's full name or business name. */
@@ -816,7 +821,7 @@ export interface CustomersUpdateParams {
     /** The API ID of a promotion code to apply to the customer. The customer will have a discount applied on all recurring payments. Charges you create through the API will not have the discount. */
     promotion_code?: string;
     /** The customer's shipping information. Appears on invoices emailed to this customer. */
-    shipping?: S.CustomerShipping | "";
+    shipping?: Schemas.CustomerShipping | "";
     source?: string;
     /** Tax details about the customer. */
     tax?: {
@@ -826,8 +831,8 @@ export interface CustomersUpdateParams {
     tax_exempt?: "" | "exempt" | "none" | "reverse";
   };
 }
-export type CustomersUpdateResponse = S.Customer;
-export type CustomersUpdateError = S.ErrorSchema;
+export type CustomersUpdateResponse = Schemas.Customer;
+export type CustomersUpdateError = Schemas.ErrorSchema;
 
 export interface CustomersUpdateBalanceTransactionParams {
   customer: string;
@@ -842,25 +847,26 @@ export interface CustomersUpdateBalanceTransactionParams {
   };
 }
 export type CustomersUpdateBalanceTransactionResponse =
-  S.CustomerBalanceTransaction;
-export type CustomersUpdateBalanceTransactionError = S.ErrorSchema;
+  Schemas.CustomerBalanceTransaction;
+export type CustomersUpdateBalanceTransactionError = Schemas.ErrorSchema;
 
 export interface CustomersUpdateBankAccountParams {
   customer: string;
   id: string;
-  body?: S.CustomersUpdateBankAccountBodyInput;
+  body?: Schemas.CustomersUpdateBankAccountBodyInput;
 }
 export type CustomersUpdateBankAccountResponse =
-  S.Card | S.BankAccount | S.Source;
-export type CustomersUpdateBankAccountError = S.ErrorSchema;
+  Schemas.Card | Schemas.BankAccount | Schemas.Source;
+export type CustomersUpdateBankAccountError = Schemas.ErrorSchema;
 
 export interface CustomersUpdateCardParams {
   customer: string;
   id: string;
-  body?: S.CustomersUpdateBankAccountBodyInput;
+  body?: Schemas.CustomersUpdateBankAccountBodyInput;
 }
-export type CustomersUpdateCardResponse = S.Card | S.BankAccount | S.Source;
-export type CustomersUpdateCardError = S.ErrorSchema;
+export type CustomersUpdateCardResponse =
+  Schemas.Card | Schemas.BankAccount | Schemas.Source;
+export type CustomersUpdateCardError = Schemas.ErrorSchema;
 
 export interface CustomersUpdateCashBalanceParams {
   customer: string;
@@ -873,23 +879,24 @@ export interface CustomersUpdateCashBalanceParams {
     };
   };
 }
-export type CustomersUpdateCashBalanceResponse = S.CashBalance;
-export type CustomersUpdateCashBalanceError = S.ErrorSchema;
+export type CustomersUpdateCashBalanceResponse = Schemas.CashBalance;
+export type CustomersUpdateCashBalanceError = Schemas.ErrorSchema;
 
 export interface CustomersUpdateSourceParams {
   customer: string;
   id: string;
-  body?: S.CustomersUpdateBankAccountBodyInput;
+  body?: Schemas.CustomersUpdateBankAccountBodyInput;
 }
-export type CustomersUpdateSourceResponse = S.Card | S.BankAccount | S.Source;
-export type CustomersUpdateSourceError = S.ErrorSchema;
+export type CustomersUpdateSourceResponse =
+  Schemas.Card | Schemas.BankAccount | Schemas.Source;
+export type CustomersUpdateSourceError = Schemas.ErrorSchema;
 
 export interface CustomersUpdateSubscriptionParams {
   customer: string;
   subscription_exposed_id: string;
   body?: {
     /** A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items. */
-    add_invoice_items?: S.AddInvoiceItemEntryInput[];
+    add_invoice_items?: Schemas.AddInvoiceItemEntryInput[];
     /** A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions). */
     application_fee_percent?: number;
     /** Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed. */
@@ -938,7 +945,7 @@ export interface CustomersUpdateSubscriptionParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** A list of up to 20 subscription items, each with an attached price. */
-    items?: S.SubscriptionItemUpdateParamsInput[];
+    items?: Schemas.SubscriptionItemUpdateParamsInput[];
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** Indicates if a customer is on or off-session while an invoice payment is attempted. */
@@ -966,7 +973,7 @@ export interface CustomersUpdateSubscriptionParams {
       | "error_if_incomplete"
       | "pending_if_incomplete";
     /** Payment settings to pass to invoices created by the subscription. */
-    payment_settings?: S.PaymentSettingsInput;
+    payment_settings?: Schemas.PaymentSettingsInput;
     /** Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval. */
     pending_invoice_item_interval?:
       | {
@@ -1003,8 +1010,8 @@ export interface CustomersUpdateSubscriptionParams {
     };
   };
 }
-export type CustomersUpdateSubscriptionResponse = S.Subscription;
-export type CustomersUpdateSubscriptionError = S.ErrorSchema;
+export type CustomersUpdateSubscriptionResponse = Schemas.Subscription;
+export type CustomersUpdateSubscriptionError = Schemas.ErrorSchema;
 
 export interface CustomersVerifyBankAccountParams {
   customer: string;
@@ -1016,8 +1023,8 @@ export interface CustomersVerifyBankAccountParams {
     expand?: string[];
   };
 }
-export type CustomersVerifyBankAccountResponse = S.BankAccount;
-export type CustomersVerifyBankAccountError = S.ErrorSchema;
+export type CustomersVerifyBankAccountResponse = Schemas.BankAccount;
+export type CustomersVerifyBankAccountError = Schemas.ErrorSchema;
 
 export interface CustomersVerifySourceParams {
   customer: string;
@@ -1029,8 +1036,8 @@ export interface CustomersVerifySourceParams {
     expand?: string[];
   };
 }
-export type CustomersVerifySourceResponse = S.BankAccount;
-export type CustomersVerifySourceError = S.ErrorSchema;
+export type CustomersVerifySourceResponse = Schemas.BankAccount;
+export type CustomersVerifySourceError = Schemas.ErrorSchema;
 
 export interface CustomersMethods {
   /** <p>Creates a new customer object.</p> */

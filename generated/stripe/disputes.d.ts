@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface DisputesCloseParams {
   dispute: string;
@@ -12,8 +12,8 @@ export interface DisputesCloseParams {
     expand?: string[];
   };
 }
-export type DisputesCloseResponse = S.Dispute;
-export type DisputesCloseError = S.ErrorSchema;
+export type DisputesCloseResponse = Schemas.Dispute;
+export type DisputesCloseError = Schemas.ErrorSchema;
 
 export interface DisputesListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -32,7 +32,7 @@ export interface DisputesListParams
   body?: Record<string, never>;
 }
 export type DisputesListResponse = {
-  data: S.Dispute[];
+  data: Schemas.Dispute[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -40,22 +40,22 @@ export type DisputesListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type DisputesListError = S.ErrorSchema;
-export type DisputesListItem = S.Dispute;
+export type DisputesListError = Schemas.ErrorSchema;
+export type DisputesListItem = Schemas.Dispute;
 
 export interface DisputesRetrieveParams extends P.Expand {
   dispute: string;
   body?: Record<string, never>;
 }
-export type DisputesRetrieveResponse = S.Dispute;
-export type DisputesRetrieveError = S.ErrorSchema;
+export type DisputesRetrieveResponse = Schemas.Dispute;
+export type DisputesRetrieveError = Schemas.ErrorSchema;
 
 export interface DisputesUpdateParams {
   dispute: string;
-  body?: S.ChargesUpdateDisputeBody;
+  body?: Schemas.ChargesUpdateDisputeBody;
 }
-export type DisputesUpdateResponse = S.Dispute;
-export type DisputesUpdateError = S.ErrorSchema;
+export type DisputesUpdateResponse = Schemas.Dispute;
+export type DisputesUpdateError = Schemas.ErrorSchema;
 
 export interface DisputesMethods {
   /**

@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface EphemeralKeysCreateParams {
   body?: {
@@ -16,8 +16,8 @@ export interface EphemeralKeysCreateParams {
     verification_session?: string;
   };
 }
-export type EphemeralKeysCreateResponse = S.EphemeralKey;
-export type EphemeralKeysCreateError = S.ErrorSchema;
+export type EphemeralKeysCreateResponse = Schemas.EphemeralKey;
+export type EphemeralKeysCreateError = Schemas.ErrorSchema;
 
 export interface EphemeralKeysDeleteParams {
   key: string;
@@ -26,8 +26,8 @@ export interface EphemeralKeysDeleteParams {
     expand?: string[];
   };
 }
-export type EphemeralKeysDeleteResponse = S.EphemeralKey;
-export type EphemeralKeysDeleteError = S.ErrorSchema;
+export type EphemeralKeysDeleteResponse = Schemas.EphemeralKey;
+export type EphemeralKeysDeleteError = Schemas.ErrorSchema;
 
 export interface EphemeralKeysMethods {
   /** <p>Creates a short-lived API key for a given resource.</p> */

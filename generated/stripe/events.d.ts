@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface EventsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -24,7 +24,7 @@ export interface EventsListParams
   body?: Record<string, never>;
 }
 export type EventsListResponse = {
-  data: S.EventSchema[];
+  data: Schemas.EventSchema[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -32,15 +32,15 @@ export type EventsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type EventsListError = S.ErrorSchema;
-export type EventsListItem = S.EventSchema;
+export type EventsListError = Schemas.ErrorSchema;
+export type EventsListItem = Schemas.EventSchema;
 
 export interface EventsRetrieveParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type EventsRetrieveResponse = S.EventSchema;
-export type EventsRetrieveError = S.ErrorSchema;
+export type EventsRetrieveResponse = Schemas.EventSchema;
+export type EventsRetrieveError = Schemas.ErrorSchema;
 
 export interface EventsMethods {
   /** <p>List events, going back up to 30 days. Each event data is rendered according to Stripe API version at its creation time, specified in <a href="/docs/api/events/object">event object</a> <code>api_version</code> attribute (not according to your current Stripe API version or <code>Stripe-Version</code> header).</p> */

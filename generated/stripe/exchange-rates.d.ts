@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ExchangeRatesListParams extends P.Expand {
   /** A cursor for use in pagination. `ending_before` is the currency that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with the exchange rate for currency X your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list. */
@@ -15,7 +15,7 @@ export interface ExchangeRatesListParams extends P.Expand {
   body?: Record<string, never>;
 }
 export type ExchangeRatesListResponse = {
-  data: S.ExchangeRate[];
+  data: Schemas.ExchangeRate[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -23,15 +23,15 @@ export type ExchangeRatesListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ExchangeRatesListError = S.ErrorSchema;
-export type ExchangeRatesListItem = S.ExchangeRate;
+export type ExchangeRatesListError = Schemas.ErrorSchema;
+export type ExchangeRatesListItem = Schemas.ExchangeRate;
 
 export interface ExchangeRatesRetrieveParams extends P.Expand {
   rate_id: string;
   body?: Record<string, never>;
 }
-export type ExchangeRatesRetrieveResponse = S.ExchangeRate;
-export type ExchangeRatesRetrieveError = S.ErrorSchema;
+export type ExchangeRatesRetrieveResponse = Schemas.ExchangeRate;
+export type ExchangeRatesRetrieveError = Schemas.ErrorSchema;
 
 export interface ExchangeRatesMethods {
   /** <p>Returns a list of objects that contain the rates at which foreign currencies are converted to one another. Only shows the currencies for which Stripe supports.</p> */

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface FileLinksCreateParams {
   body: {
@@ -20,8 +20,8 @@ export interface FileLinksCreateParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type FileLinksCreateResponse = S.FileLink;
-export type FileLinksCreateError = S.ErrorSchema;
+export type FileLinksCreateResponse = Schemas.FileLink;
+export type FileLinksCreateError = Schemas.ErrorSchema;
 
 export interface FileLinksListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -41,7 +41,7 @@ export interface FileLinksListParams
 }
 export type FileLinksListResponse = {
   /** Details about each object. */
-  data: S.FileLink[];
+  data: Schemas.FileLink[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -49,15 +49,15 @@ export type FileLinksListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type FileLinksListError = S.ErrorSchema;
-export type FileLinksListItem = S.FileLink;
+export type FileLinksListError = Schemas.ErrorSchema;
+export type FileLinksListItem = Schemas.FileLink;
 
 export interface FileLinksRetrieveParams extends P.Expand {
   link: string;
   body?: Record<string, never>;
 }
-export type FileLinksRetrieveResponse = S.FileLink;
-export type FileLinksRetrieveError = S.ErrorSchema;
+export type FileLinksRetrieveResponse = Schemas.FileLink;
+export type FileLinksRetrieveError = Schemas.ErrorSchema;
 
 export interface FileLinksUpdateParams {
   link: string;
@@ -70,8 +70,8 @@ export interface FileLinksUpdateParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type FileLinksUpdateResponse = S.FileLink;
-export type FileLinksUpdateError = S.ErrorSchema;
+export type FileLinksUpdateResponse = Schemas.FileLink;
+export type FileLinksUpdateError = Schemas.ErrorSchema;
 
 export interface FileLinksMethods {
   /** <p>Creates a new file link object.</p> */

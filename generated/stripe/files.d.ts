@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface FilesCreateParams {
   body: {
@@ -32,8 +32,8 @@ export interface FilesCreateParams {
       | "terminal_reader_splashscreen";
   };
 }
-export type FilesCreateResponse = S.FileSchema;
-export type FilesCreateError = S.ErrorSchema;
+export type FilesCreateResponse = Schemas.FileSchema;
+export type FilesCreateError = Schemas.ErrorSchema;
 
 export interface FilesListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -65,7 +65,7 @@ export interface FilesListParams
   body?: Record<string, never>;
 }
 export type FilesListResponse = {
-  data: S.FileSchema[];
+  data: Schemas.FileSchema[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -73,15 +73,15 @@ export type FilesListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type FilesListError = S.ErrorSchema;
-export type FilesListItem = S.FileSchema;
+export type FilesListError = Schemas.ErrorSchema;
+export type FilesListItem = Schemas.FileSchema;
 
 export interface FilesRetrieveParams extends P.Expand {
   file: string;
   body?: Record<string, never>;
 }
-export type FilesRetrieveResponse = S.FileSchema;
-export type FilesRetrieveError = S.ErrorSchema;
+export type FilesRetrieveResponse = Schemas.FileSchema;
+export type FilesRetrieveError = Schemas.ErrorSchema;
 
 export interface FilesMethods {
   /**

@@ -7,14 +7,14 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface FinancialConnectionsCreateSessionParams {
-  body: S.FinancialConnectionsCreateSessionBodyInput;
+  body: Schemas.FinancialConnectionsCreateSessionBodyInput;
 }
 export type FinancialConnectionsCreateSessionResponse =
-  S.FinancialConnectionsSession;
-export type FinancialConnectionsCreateSessionError = S.ErrorSchema;
+  Schemas.FinancialConnectionsSession;
+export type FinancialConnectionsCreateSessionError = Schemas.ErrorSchema;
 
 export interface FinancialConnectionsDisconnectAccountParams {
   account: string;
@@ -24,8 +24,8 @@ export interface FinancialConnectionsDisconnectAccountParams {
   };
 }
 export type FinancialConnectionsDisconnectAccountResponse =
-  S.FinancialConnectionsAccount;
-export type FinancialConnectionsDisconnectAccountError = S.ErrorSchema;
+  Schemas.FinancialConnectionsAccount;
+export type FinancialConnectionsDisconnectAccountError = Schemas.ErrorSchema;
 
 export interface FinancialConnectionsListAccountOwnersParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -36,7 +36,7 @@ export interface FinancialConnectionsListAccountOwnersParams
 }
 export type FinancialConnectionsListAccountOwnersResponse = {
   /** Details about each object. */
-  data: S.FinancialConnectionsAccountOwner[];
+  data: Schemas.FinancialConnectionsAccountOwner[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -44,9 +44,9 @@ export type FinancialConnectionsListAccountOwnersResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type FinancialConnectionsListAccountOwnersError = S.ErrorSchema;
+export type FinancialConnectionsListAccountOwnersError = Schemas.ErrorSchema;
 export type FinancialConnectionsListAccountOwnersItem =
-  S.FinancialConnectionsAccountOwner;
+  Schemas.FinancialConnectionsAccountOwner;
 
 export interface FinancialConnectionsListAccountsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -61,7 +61,7 @@ export interface FinancialConnectionsListAccountsParams
 }
 export type FinancialConnectionsListAccountsResponse = {
   /** Details about each object. */
-  data: S.FinancialConnectionsAccount[];
+  data: Schemas.FinancialConnectionsAccount[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -69,9 +69,9 @@ export type FinancialConnectionsListAccountsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type FinancialConnectionsListAccountsError = S.ErrorSchema;
+export type FinancialConnectionsListAccountsError = Schemas.ErrorSchema;
 export type FinancialConnectionsListAccountsItem =
-  S.FinancialConnectionsAccount;
+  Schemas.FinancialConnectionsAccount;
 
 export interface FinancialConnectionsRefreshAccountParams {
   account: string;
@@ -83,24 +83,24 @@ export interface FinancialConnectionsRefreshAccountParams {
   };
 }
 export type FinancialConnectionsRefreshAccountResponse =
-  S.FinancialConnectionsAccount;
-export type FinancialConnectionsRefreshAccountError = S.ErrorSchema;
+  Schemas.FinancialConnectionsAccount;
+export type FinancialConnectionsRefreshAccountError = Schemas.ErrorSchema;
 
 export interface FinancialConnectionsRetrieveAccountParams extends P.Expand {
   account: string;
   body?: Record<string, never>;
 }
 export type FinancialConnectionsRetrieveAccountResponse =
-  S.FinancialConnectionsAccount;
-export type FinancialConnectionsRetrieveAccountError = S.ErrorSchema;
+  Schemas.FinancialConnectionsAccount;
+export type FinancialConnectionsRetrieveAccountError = Schemas.ErrorSchema;
 
 export interface FinancialConnectionsRetrieveSessionParams extends P.Expand {
   session: string;
   body?: Record<string, never>;
 }
 export type FinancialConnectionsRetrieveSessionResponse =
-  S.FinancialConnectionsSession;
-export type FinancialConnectionsRetrieveSessionError = S.ErrorSchema;
+  Schemas.FinancialConnectionsSession;
+export type FinancialConnectionsRetrieveSessionError = Schemas.ErrorSchema;
 
 export interface FinancialConnectionsMethods {
   /** <p>To launch the Financial Connections authorization flow, create a <code>Session</code>. The session’s <code>client_secret</code> can be used to launch the flow using Stripe.js.</p> */

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IdentityCancelVerificationSessionParams {
   session: string;
@@ -13,8 +13,8 @@ export interface IdentityCancelVerificationSessionParams {
   };
 }
 export type IdentityCancelVerificationSessionResponse =
-  S.IdentityVerificationSession;
-export type IdentityCancelVerificationSessionError = S.ErrorSchema;
+  Schemas.IdentityVerificationSession;
+export type IdentityCancelVerificationSessionError = Schemas.ErrorSchema;
 
 export interface IdentityCreateVerificationSessionParams {
   body: {
@@ -40,8 +40,8 @@ export interface IdentityCreateVerificationSessionParams {
   };
 }
 export type IdentityCreateVerificationSessionResponse =
-  S.IdentityVerificationSession;
-export type IdentityCreateVerificationSessionError = S.ErrorSchema;
+  Schemas.IdentityVerificationSession;
+export type IdentityCreateVerificationSessionError = Schemas.ErrorSchema;
 
 export interface IdentityListVerificationReportsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -60,7 +60,7 @@ export interface IdentityListVerificationReportsParams
   body?: Record<string, never>;
 }
 export type IdentityListVerificationReportsResponse = {
-  data: S.IdentityVerificationReport[];
+  data: Schemas.IdentityVerificationReport[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -68,8 +68,9 @@ export type IdentityListVerificationReportsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type IdentityListVerificationReportsError = S.ErrorSchema;
-export type IdentityListVerificationReportsItem = S.IdentityVerificationReport;
+export type IdentityListVerificationReportsError = Schemas.ErrorSchema;
+export type IdentityListVerificationReportsItem =
+  Schemas.IdentityVerificationReport;
 
 export interface IdentityListVerificationSessionsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -86,7 +87,7 @@ export interface IdentityListVerificationSessionsParams
   body?: Record<string, never>;
 }
 export type IdentityListVerificationSessionsResponse = {
-  data: S.IdentityVerificationSession[];
+  data: Schemas.IdentityVerificationSession[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -94,9 +95,9 @@ export type IdentityListVerificationSessionsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type IdentityListVerificationSessionsError = S.ErrorSchema;
+export type IdentityListVerificationSessionsError = Schemas.ErrorSchema;
 export type IdentityListVerificationSessionsItem =
-  S.IdentityVerificationSession;
+  Schemas.IdentityVerificationSession;
 
 export interface IdentityRedactVerificationSessionParams {
   session: string;
@@ -106,24 +107,24 @@ export interface IdentityRedactVerificationSessionParams {
   };
 }
 export type IdentityRedactVerificationSessionResponse =
-  S.IdentityVerificationSession;
-export type IdentityRedactVerificationSessionError = S.ErrorSchema;
+  Schemas.IdentityVerificationSession;
+export type IdentityRedactVerificationSessionError = Schemas.ErrorSchema;
 
 export interface IdentityRetrieveVerificationReportParams extends P.Expand {
   report: string;
   body?: Record<string, never>;
 }
 export type IdentityRetrieveVerificationReportResponse =
-  S.IdentityVerificationReport;
-export type IdentityRetrieveVerificationReportError = S.ErrorSchema;
+  Schemas.IdentityVerificationReport;
+export type IdentityRetrieveVerificationReportError = Schemas.ErrorSchema;
 
 export interface IdentityRetrieveVerificationSessionParams extends P.Expand {
   session: string;
   body?: Record<string, never>;
 }
 export type IdentityRetrieveVerificationSessionResponse =
-  S.IdentityVerificationSession;
-export type IdentityRetrieveVerificationSessionError = S.ErrorSchema;
+  Schemas.IdentityVerificationSession;
+export type IdentityRetrieveVerificationSessionError = Schemas.ErrorSchema;
 
 export interface IdentityUpdateVerificationSessionParams {
   session: string;
@@ -148,8 +149,8 @@ export interface IdentityUpdateVerificationSessionParams {
   };
 }
 export type IdentityUpdateVerificationSessionResponse =
-  S.IdentityVerificationSession;
-export type IdentityUpdateVerificationSessionError = S.ErrorSchema;
+  Schemas.IdentityVerificationSession;
+export type IdentityUpdateVerificationSessionError = Schemas.ErrorSchema;
 
 export interface IdentityMethods {
   /**

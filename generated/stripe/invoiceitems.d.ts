@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface InvoiceitemsCreateParams {
   body: {
@@ -67,15 +67,15 @@ export interface InvoiceitemsCreateParams {
     unit_amount_decimal?: string;
   };
 }
-export type InvoiceitemsCreateResponse = S.Invoiceitem;
-export type InvoiceitemsCreateError = S.ErrorSchema;
+export type InvoiceitemsCreateResponse = Schemas.Invoiceitem;
+export type InvoiceitemsCreateError = Schemas.ErrorSchema;
 
 export interface InvoiceitemsDeleteParams {
   invoiceitem: string;
   body?: Record<string, never>;
 }
-export type InvoiceitemsDeleteResponse = S.DeletedInvoiceitem;
-export type InvoiceitemsDeleteError = S.ErrorSchema;
+export type InvoiceitemsDeleteResponse = Schemas.DeletedInvoiceitem;
+export type InvoiceitemsDeleteError = Schemas.ErrorSchema;
 
 export interface InvoiceitemsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -96,7 +96,7 @@ export interface InvoiceitemsListParams
   body?: Record<string, never>;
 }
 export type InvoiceitemsListResponse = {
-  data: S.Invoiceitem[];
+  data: Schemas.Invoiceitem[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -104,15 +104,15 @@ export type InvoiceitemsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type InvoiceitemsListError = S.ErrorSchema;
-export type InvoiceitemsListItem = S.Invoiceitem;
+export type InvoiceitemsListError = Schemas.ErrorSchema;
+export type InvoiceitemsListItem = Schemas.Invoiceitem;
 
 export interface InvoiceitemsRetrieveParams extends P.Expand {
   invoiceitem: string;
   body?: Record<string, never>;
 }
-export type InvoiceitemsRetrieveResponse = S.Invoiceitem;
-export type InvoiceitemsRetrieveError = S.ErrorSchema;
+export type InvoiceitemsRetrieveResponse = Schemas.Invoiceitem;
+export type InvoiceitemsRetrieveError = Schemas.ErrorSchema;
 
 export interface InvoiceitemsUpdateParams {
   invoiceitem: string;
@@ -169,8 +169,8 @@ export interface InvoiceitemsUpdateParams {
     unit_amount_decimal?: string;
   };
 }
-export type InvoiceitemsUpdateResponse = S.Invoiceitem;
-export type InvoiceitemsUpdateError = S.ErrorSchema;
+export type InvoiceitemsUpdateResponse = Schemas.Invoiceitem;
+export type InvoiceitemsUpdateError = Schemas.ErrorSchema;
 
 export interface InvoiceitemsMethods {
   /** <p>Creates an item to be added to a draft invoice (up to 250 items per invoice). If no invoice is specified, the item will be on the next invoice created for the customer specified.</p> */

@@ -8,7 +8,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface InvoicesCreateParams {
   body?: {
@@ -71,7 +71,7 @@ export interface InvoicesCreateParams {
     /** The account (if any) for which the funds of the invoice payment are intended. If set, the invoice will be presented with the branding and support information of the specified account. See the [Invoices with Connect](https://stripe.com/docs/billing/invoices/connect) documentation for details. */
     on_behalf_of?: string;
     /** Configuration settings for the PaymentIntent that is generated when the invoice is finalized. */
-    payment_settings?: S.InvoicesCreateBodyPaymentSettingsInput;
+    payment_settings?: Schemas.InvoicesCreateBodyPaymentSettingsInput;
     /** How to handle pending invoice items on invoice creation. One of `include` or `exclude`. `include` will include any pending invoice items, and will create an empty draft invoice if no pending invoice items exist. `exclude` will always create an empty invoice draft regardless if there are pending invoice items or not. Defaults to `exclude` if the parameter is omitted. */
     pending_invoice_items_behavior?:
       "exclude" | "include" | "include_and_require";
@@ -82,9 +82,9 @@ export interface InvoicesCreateParams {
         }
       | "";
     /** Settings for the cost of shipping for this invoice. */
-    shipping_cost?: S.ShippingCostInput;
+    shipping_cost?: Schemas.ShippingCostInput;
     /** Shipping details for the invoice. The Invoice PDF will use the `shipping_details` value if it is set, otherwise the PDF will render the shipping address from the customer. */
-    shipping_details?: S.RecipientShippingWithOptionalFieldsAddress;
+    shipping_details?: Schemas.RecipientShippingWithOptionalFieldsAddress;
     /** Extra information about a charge for the customer's credit card statement. It must contain at least one letter. If not specified and this invoice is part of a subscription, the default `statement_descriptor` will be set to the first subscription item's product's `statement_descriptor`. */
     statement_descriptor?: string;
     /** The ID of the subscription to invoice, if any. If set, the created invoice will only include pending invoice items for that subscription. The subscription's billing cycle and regular subscription events won't be affected. */
@@ -96,15 +96,15 @@ export interface InvoicesCreateParams {
     };
   };
 }
-export type InvoicesCreateResponse = S.Invoice;
-export type InvoicesCreateError = S.ErrorSchema;
+export type InvoicesCreateResponse = Schemas.Invoice;
+export type InvoicesCreateError = Schemas.ErrorSchema;
 
 export interface InvoicesDeleteParams {
   invoice: string;
   body?: Record<string, never>;
 }
-export type InvoicesDeleteResponse = S.DeletedInvoice;
-export type InvoicesDeleteError = S.ErrorSchema;
+export type InvoicesDeleteResponse = Schemas.DeletedInvoice;
+export type InvoicesDeleteError = Schemas.ErrorSchema;
 
 export interface InvoicesFinalizeParams {
   invoice: string;
@@ -115,8 +115,8 @@ export interface InvoicesFinalizeParams {
     expand?: string[];
   };
 }
-export type InvoicesFinalizeResponse = S.Invoice;
-export type InvoicesFinalizeError = S.ErrorSchema;
+export type InvoicesFinalizeResponse = Schemas.Invoice;
+export type InvoicesFinalizeError = Schemas.ErrorSchema;
 
 export interface InvoicesListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -147,7 +147,7 @@ export interface InvoicesListParams
   body?: Record<string, never>;
 }
 export type InvoicesListResponse = {
-  data: S.Invoice[];
+  data: Schemas.Invoice[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -155,8 +155,8 @@ export type InvoicesListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type InvoicesListError = S.ErrorSchema;
-export type InvoicesListItem = S.Invoice;
+export type InvoicesListError = Schemas.ErrorSchema;
+export type InvoicesListItem = Schemas.Invoice;
 
 export interface InvoicesListLinesParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -165,7 +165,7 @@ export interface InvoicesListLinesParams
 }
 export type InvoicesListLinesResponse = {
   /** Details about each object. */
-  data: S.LineItem[];
+  data: Schemas.LineItem[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -173,8 +173,8 @@ export type InvoicesListLinesResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type InvoicesListLinesError = S.ErrorSchema;
-export type InvoicesListLinesItem = S.LineItem;
+export type InvoicesListLinesError = Schemas.ErrorSchema;
+export type InvoicesListLinesItem = Schemas.LineItem;
 
 export interface InvoicesListUpcomingLinesParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -189,7 +189,7 @@ export interface InvoicesListUpcomingLinesParams
   /** The identifier of the customer whose upcoming invoice you'd like to retrieve. */
   customer?: string;
   /** Details about the customer you want to invoice or overrides for an existing customer. */
-  customer_details?: S.CustomerDetailsParamInput;
+  customer_details?: Schemas.CustomerDetailsParamInput;
   /** The coupons to redeem into discounts for the invoice preview. If not specified, inherits the discount from the customer or subscription. This only works for coupons directly applied to the invoice. To apply a coupon to a subscription, you must use the `coupon` parameter instead. Pass an empty string to avoid inheriting any discounts. To preview the upcoming invoice for a subscription that hasn't been created, use `coupon` instead. */
   discounts?:
     | {
@@ -198,7 +198,7 @@ export interface InvoicesListUpcomingLinesParams
       }[]
     | "";
   /** List of invoice items to add or update in the upcoming invoice preview. */
-  invoice_items?: S.InvoiceItemPreviewParamsInput[];
+  invoice_items?: Schemas.InvoiceItemPreviewParamsInput[];
   /** The identifier of the unstarted schedule whose upcoming invoice you'd like to retrieve. Cannot be used with subscription or subscription fields. */
   schedule?: string;
   /** The identifier of the subscription for which you'd like to retrieve the upcoming invoice. If not provided, but a `subscription_items` is provided, you will preview creating a subscription with those items. If neither `subscription` nor `subscription_items` is provided, you will retrieve the next upcoming invoice from among the customer's subscriptions. */
@@ -214,7 +214,7 @@ export interface InvoicesListUpcomingLinesParams
   /** If provided, the invoice returned will preview updating or creating a subscription with these default tax rates. The default tax rates will apply to any line item that does not have `tax_rates` set. */
   subscription_default_tax_rates?: string[] | "";
   /** A list of up to 20 subscription items, each with an attached price. */
-  subscription_items?: S.SubscriptionItemUpdateParamsInput[];
+  subscription_items?: Schemas.SubscriptionItemUpdateParamsInput[];
   /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
   subscription_proration_behavior?:
     "always_invoice" | "create_prorations" | "none";
@@ -232,7 +232,7 @@ export interface InvoicesListUpcomingLinesParams
 }
 export type InvoicesListUpcomingLinesResponse = {
   /** Details about each object. */
-  data: S.LineItem[];
+  data: Schemas.LineItem[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -240,8 +240,8 @@ export type InvoicesListUpcomingLinesResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type InvoicesListUpcomingLinesError = S.ErrorSchema;
-export type InvoicesListUpcomingLinesItem = S.LineItem;
+export type InvoicesListUpcomingLinesError = Schemas.ErrorSchema;
+export type InvoicesListUpcomingLinesItem = Schemas.LineItem;
 
 export interface InvoicesMarkUncollectibleParams {
   invoice: string;
@@ -250,8 +250,8 @@ export interface InvoicesMarkUncollectibleParams {
     expand?: string[];
   };
 }
-export type InvoicesMarkUncollectibleResponse = S.Invoice;
-export type InvoicesMarkUncollectibleError = S.ErrorSchema;
+export type InvoicesMarkUncollectibleResponse = Schemas.Invoice;
+export type InvoicesMarkUncollectibleError = Schemas.ErrorSchema;
 
 export interface InvoicesPayParams {
   invoice: string;
@@ -276,15 +276,15 @@ export interface InvoicesPayParams {
     source?: string;
   };
 }
-export type InvoicesPayResponse = S.Invoice;
-export type InvoicesPayError = S.ErrorSchema;
+export type InvoicesPayResponse = Schemas.Invoice;
+export type InvoicesPayError = Schemas.ErrorSchema;
 
 export interface InvoicesRetrieveParams extends P.Expand {
   invoice: string;
   body?: Record<string, never>;
 }
-export type InvoicesRetrieveResponse = S.Invoice;
-export type InvoicesRetrieveError = S.ErrorSchema;
+export type InvoicesRetrieveResponse = Schemas.Invoice;
+export type InvoicesRetrieveError = Schemas.ErrorSchema;
 
 export interface InvoicesRetrieveUpcomingParams extends P.Expand {
   /** Settings for automatic tax lookup for this invoice preview. */
@@ -298,7 +298,7 @@ export interface InvoicesRetrieveUpcomingParams extends P.Expand {
   /** The identifier of the customer whose upcoming invoice you'd like to retrieve. */
   customer?: string;
   /** Details about the customer you want to invoice or overrides for an existing customer. */
-  customer_details?: S.CustomerDetailsParamInput;
+  customer_details?: Schemas.CustomerDetailsParamInput;
   /** The coupons to redeem into discounts for the invoice preview. If not specified, inherits the discount from the customer or subscription. This only works for coupons directly applied to the invoice. To apply a coupon to a subscription, you must use the `coupon` parameter instead. Pass an empty string to avoid inheriting any discounts. To preview the upcoming invoice for a subscription that hasn't been created, use `coupon` instead. */
   discounts?:
     | {
@@ -307,7 +307,7 @@ export interface InvoicesRetrieveUpcomingParams extends P.Expand {
       }[]
     | "";
   /** List of invoice items to add or update in the upcoming invoice preview. */
-  invoice_items?: S.InvoiceItemPreviewParamsInput[];
+  invoice_items?: Schemas.InvoiceItemPreviewParamsInput[];
   /** The identifier of the unstarted schedule whose upcoming invoice you'd like to retrieve. Cannot be used with subscription or subscription fields. */
   schedule?: string;
   /** The identifier of the subscription for which you'd like to retrieve the upcoming invoice. If not provided, but a `subscription_items` is provided, you will preview creating a subscription with those items. If neither `subscription` nor `subscription_items` is provided, you will retrieve the next upcoming invoice from among the customer's subscriptions. */
@@ -323,7 +323,7 @@ export interface InvoicesRetrieveUpcomingParams extends P.Expand {
   /** If provided, the invoice returned will preview updating or creating a subscription with these default tax rates. The default tax rates will apply to any line item that does not have `tax_rates` set. */
   subscription_default_tax_rates?: string[] | "";
   /** A list of up to 20 subscription items, each with an attached price. */
-  subscription_items?: S.SubscriptionItemUpdateParamsInput[];
+  subscription_items?: Schemas.SubscriptionItemUpdateParamsInput[];
   /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
   subscription_proration_behavior?:
     "always_invoice" | "create_prorations" | "none";
@@ -339,8 +339,8 @@ export interface InvoicesRetrieveUpcomingParams extends P.Expand {
   subscription_trial_from_plan?: boolean;
   body?: Record<string, never>;
 }
-export type InvoicesRetrieveUpcomingResponse = S.Invoice;
-export type InvoicesRetrieveUpcomingError = S.ErrorSchema;
+export type InvoicesRetrieveUpcomingResponse = Schemas.Invoice;
+export type InvoicesRetrieveUpcomingError = Schemas.ErrorSchema;
 
 export interface InvoicesSearchParams extends P.Expand, P.Limit, P.Page {
   /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for invoices](https://stripe.com/docs/search#query-fields-for-invoices). */
@@ -348,7 +348,7 @@ export interface InvoicesSearchParams extends P.Expand, P.Limit, P.Page {
   body?: Record<string, never>;
 }
 export type InvoicesSearchResponse = {
-  data: S.Invoice[];
+  data: Schemas.Invoice[];
   has_more: boolean;
   next_page?: string | null;
   /** String representing the object's type. Objects of the same type share the same value. */
@@ -357,7 +357,7 @@ export type InvoicesSearchResponse = {
   total_count?: number;
   url: string;
 };
-export type InvoicesSearchError = S.ErrorSchema;
+export type InvoicesSearchError = Schemas.ErrorSchema;
 
 export interface InvoicesSendParams {
   invoice: string;
@@ -366,8 +366,8 @@ export interface InvoicesSendParams {
     expand?: string[];
   };
 }
-export type InvoicesSendResponse = S.Invoice;
-export type InvoicesSendError = S.ErrorSchema;
+export type InvoicesSendResponse = Schemas.Invoice;
+export type InvoicesSendError = Schemas.ErrorSchema;
 
 export interface InvoicesUpdateParams {
   invoice: string;
@@ -422,7 +422,7 @@ export interface InvoicesUpdateParams {
     /** The account (if any) for which the funds of the invoice payment are intended. If set, the invoice will be presented with the branding and support information of the specified account. See the [Invoices with Connect](https://stripe.com/docs/billing/invoices/connect) documentation for details. */
     on_behalf_of?: string | "";
     /** Configuration settings for the PaymentIntent that is generated when the invoice is finalized. */
-    payment_settings?: S.InvoicesCreateBodyPaymentSettingsInput;
+    payment_settings?: Schemas.InvoicesCreateBodyPaymentSettingsInput;
     /** Options for invoice PDF rendering. */
     rendering_options?:
       | {
@@ -430,9 +430,9 @@ export interface InvoicesUpdateParams {
         }
       | "";
     /** Settings for the cost of shipping for this invoice. */
-    shipping_cost?: S.ShippingCostInput | "";
+    shipping_cost?: Schemas.ShippingCostInput | "";
     /** Shipping details for the invoice. The Invoice PDF will use the `shipping_details` value if it is set, otherwise the PDF will render the shipping address from the customer. */
-    shipping_details?: S.RecipientShippingWithOptionalFieldsAddress | "";
+    shipping_details?: Schemas.RecipientShippingWithOptionalFieldsAddress | "";
     /** Extra information about a charge for the customer's credit card statement. It must contain at least one letter. If not specified and this invoice is part of a subscription, the default `statement_descriptor` will be set to the first subscription item's product's `statement_descriptor`. */
     statement_descriptor?: string;
     /** If specified, the funds from the invoice will be transferred to the destination and the ID of the resulting transfer will be found on the invoice's charge. This will be unset if you POST an empty value. */
@@ -444,8 +444,8 @@ export interface InvoicesUpdateParams {
       | "";
   };
 }
-export type InvoicesUpdateResponse = S.Invoice;
-export type InvoicesUpdateError = S.ErrorSchema;
+export type InvoicesUpdateResponse = Schemas.Invoice;
+export type InvoicesUpdateError = Schemas.ErrorSchema;
 
 export interface InvoicesVoidParams {
   invoice: string;
@@ -454,8 +454,8 @@ export interface InvoicesVoidParams {
     expand?: string[];
   };
 }
-export type InvoicesVoidResponse = S.Invoice;
-export type InvoicesVoidError = S.ErrorSchema;
+export type InvoicesVoidResponse = Schemas.Invoice;
+export type InvoicesVoidError = Schemas.ErrorSchema;
 
 export interface InvoicesMethods {
   /** <p>This endpoint creates a draft invoice for a given customer. The invoice remains a draft until you <a href="#finalize_invoice">finalize</a> the invoice, which allows you to <a href="#pay_invoice">pay</a> or <a href="#send_invoice">send</a> the invoice to your customers.</p> */

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface IssuingApproveAuthorizationParams {
   authorization: string;
@@ -16,8 +16,8 @@ export interface IssuingApproveAuthorizationParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type IssuingApproveAuthorizationResponse = S.IssuingAuthorization;
-export type IssuingApproveAuthorizationError = S.ErrorSchema;
+export type IssuingApproveAuthorizationResponse = Schemas.IssuingAuthorization;
+export type IssuingApproveAuthorizationError = Schemas.ErrorSchema;
 
 export interface IssuingCreateCardParams {
   body: {
@@ -36,7 +36,7 @@ export interface IssuingCreateCardParams {
     replacement_reason?: "damaged" | "expired" | "lost" | "stolen";
     /** The address where the card will be shipped. */
     shipping?: {
-      address: S.RequiredAddress;
+      address: Schemas.RequiredAddress;
       /** customs_param */
       customs?: {
         eori_number?: string;
@@ -48,20 +48,20 @@ export interface IssuingCreateCardParams {
       type?: "bulk" | "individual";
     };
     /** Rules that control spending for this card. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details. */
-    spending_controls?: S.AuthorizationControlsParamInput;
+    spending_controls?: Schemas.AuthorizationControlsParamInput;
     /** Whether authorizations can be approved on this card. May be blocked from activating cards depending on past-due Cardholder requirements. Defaults to `inactive`. */
     status?: "active" | "inactive";
     /** The type of card to issue. Possible values are `physical` or `virtual`. */
     type: "physical" | "virtual";
   };
 }
-export type IssuingCreateCardResponse = S.IssuingCard;
-export type IssuingCreateCardError = S.ErrorSchema;
+export type IssuingCreateCardResponse = Schemas.IssuingCard;
+export type IssuingCreateCardError = Schemas.ErrorSchema;
 
 export interface IssuingCreateCardholderParams {
   body: {
     /** The cardholder's billing address. */
-    billing: S.BillingSpecs;
+    billing: Schemas.BillingSpecs;
     /** Additional information about a `company` cardholder. */
     company?: {
       tax_id?: string;
@@ -71,7 +71,7 @@ export interface IssuingCreateCardholderParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** Additional information about an `individual` cardholder. */
-    individual?: S.IndividualParam;
+    individual?: Schemas.IndividualParam;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string>;
     /** The cardholder's name. This will be printed on cards issued to them. The maximum length of this field is 24 characters. This field cannot contain any special characters or numbers. */
@@ -79,22 +79,22 @@ export interface IssuingCreateCardholderParams {
     /** The cardholder's phone number. This will be transformed to [E.164](https://en.wikipedia.org/wiki/E.164) if it is not provided in that format already. This is required for all cardholders who will be creating EU cards. See the [3D Secure documentation](https://stripe.com/docs/issuing/3d-secure#when-is-3d-secure-applied) for more details. */
     phone_number?: string;
     /** Rules that control spending across this cardholder's cards. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details. */
-    spending_controls?: S.AuthorizationControlsParamV2Input;
+    spending_controls?: Schemas.AuthorizationControlsParamV2Input;
     /** Specifies whether to permit authorizations on this cardholder's cards. Defaults to `active`. */
     status?: "active" | "inactive";
     /** One of `individual` or `company`. See [Choose a cardholder type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details. */
     type?: "company" | "individual";
   };
 }
-export type IssuingCreateCardholderResponse = S.IssuingCardholder;
-export type IssuingCreateCardholderError = S.ErrorSchema;
+export type IssuingCreateCardholderResponse = Schemas.IssuingCardholder;
+export type IssuingCreateCardholderError = Schemas.ErrorSchema;
 
 export interface IssuingCreateDisputeParams {
   body?: {
     /** The dispute amount in the card's currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). If not set, defaults to the full transaction amount. */
     amount?: number;
     /** Evidence provided for the dispute. */
-    evidence?: S.EvidenceParamInput;
+    evidence?: Schemas.EvidenceParamInput;
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
@@ -107,8 +107,8 @@ export interface IssuingCreateDisputeParams {
     };
   };
 }
-export type IssuingCreateDisputeResponse = S.IssuingDispute;
-export type IssuingCreateDisputeError = S.ErrorSchema;
+export type IssuingCreateDisputeResponse = Schemas.IssuingDispute;
+export type IssuingCreateDisputeError = Schemas.ErrorSchema;
 
 export interface IssuingDeclineAuthorizationParams {
   authorization: string;
@@ -119,8 +119,8 @@ export interface IssuingDeclineAuthorizationParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type IssuingDeclineAuthorizationResponse = S.IssuingAuthorization;
-export type IssuingDeclineAuthorizationError = S.ErrorSchema;
+export type IssuingDeclineAuthorizationResponse = Schemas.IssuingAuthorization;
+export type IssuingDeclineAuthorizationError = Schemas.ErrorSchema;
 
 export interface IssuingListAuthorizationsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -142,7 +142,7 @@ export interface IssuingListAuthorizationsParams
   body?: Record<string, never>;
 }
 export type IssuingListAuthorizationsResponse = {
-  data: S.IssuingAuthorization[];
+  data: Schemas.IssuingAuthorization[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -150,8 +150,8 @@ export type IssuingListAuthorizationsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type IssuingListAuthorizationsError = S.ErrorSchema;
-export type IssuingListAuthorizationsItem = S.IssuingAuthorization;
+export type IssuingListAuthorizationsError = Schemas.ErrorSchema;
+export type IssuingListAuthorizationsItem = Schemas.IssuingAuthorization;
 
 export interface IssuingListCardholdersParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -175,7 +175,7 @@ export interface IssuingListCardholdersParams
   body?: Record<string, never>;
 }
 export type IssuingListCardholdersResponse = {
-  data: S.IssuingCardholder[];
+  data: Schemas.IssuingCardholder[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -183,8 +183,8 @@ export type IssuingListCardholdersResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type IssuingListCardholdersError = S.ErrorSchema;
-export type IssuingListCardholdersItem = S.IssuingCardholder;
+export type IssuingListCardholdersError = Schemas.ErrorSchema;
+export type IssuingListCardholdersItem = Schemas.IssuingCardholder;
 
 export interface IssuingListCardsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -212,7 +212,7 @@ export interface IssuingListCardsParams
   body?: Record<string, never>;
 }
 export type IssuingListCardsResponse = {
-  data: S.IssuingCard[];
+  data: Schemas.IssuingCard[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -220,8 +220,8 @@ export type IssuingListCardsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type IssuingListCardsError = S.ErrorSchema;
-export type IssuingListCardsItem = S.IssuingCard;
+export type IssuingListCardsError = Schemas.ErrorSchema;
+export type IssuingListCardsItem = Schemas.IssuingCard;
 
 export interface IssuingListDisputesParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -241,7 +241,7 @@ export interface IssuingListDisputesParams
   body?: Record<string, never>;
 }
 export type IssuingListDisputesResponse = {
-  data: S.IssuingDispute[];
+  data: Schemas.IssuingDispute[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -249,8 +249,8 @@ export type IssuingListDisputesResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type IssuingListDisputesError = S.ErrorSchema;
-export type IssuingListDisputesItem = S.IssuingDispute;
+export type IssuingListDisputesError = Schemas.ErrorSchema;
+export type IssuingListDisputesItem = Schemas.IssuingDispute;
 
 export interface IssuingListSettlementsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -266,7 +266,7 @@ export interface IssuingListSettlementsParams
   body?: Record<string, never>;
 }
 export type IssuingListSettlementsResponse = {
-  data: S.IssuingSettlement[];
+  data: Schemas.IssuingSettlement[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -274,8 +274,8 @@ export type IssuingListSettlementsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type IssuingListSettlementsError = S.ErrorSchema;
-export type IssuingListSettlementsItem = S.IssuingSettlement;
+export type IssuingListSettlementsError = Schemas.ErrorSchema;
+export type IssuingListSettlementsItem = Schemas.IssuingSettlement;
 
 export interface IssuingListTransactionsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -297,7 +297,7 @@ export interface IssuingListTransactionsParams
   body?: Record<string, never>;
 }
 export type IssuingListTransactionsResponse = {
-  data: S.IssuingTransaction[];
+  data: Schemas.IssuingTransaction[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -305,50 +305,50 @@ export type IssuingListTransactionsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type IssuingListTransactionsError = S.ErrorSchema;
-export type IssuingListTransactionsItem = S.IssuingTransaction;
+export type IssuingListTransactionsError = Schemas.ErrorSchema;
+export type IssuingListTransactionsItem = Schemas.IssuingTransaction;
 
 export interface IssuingRetrieveAuthorizationParams extends P.Expand {
   authorization: string;
   body?: Record<string, never>;
 }
-export type IssuingRetrieveAuthorizationResponse = S.IssuingAuthorization;
-export type IssuingRetrieveAuthorizationError = S.ErrorSchema;
+export type IssuingRetrieveAuthorizationResponse = Schemas.IssuingAuthorization;
+export type IssuingRetrieveAuthorizationError = Schemas.ErrorSchema;
 
 export interface IssuingRetrieveCardParams extends P.Expand {
   card: string;
   body?: Record<string, never>;
 }
-export type IssuingRetrieveCardResponse = S.IssuingCard;
-export type IssuingRetrieveCardError = S.ErrorSchema;
+export type IssuingRetrieveCardResponse = Schemas.IssuingCard;
+export type IssuingRetrieveCardError = Schemas.ErrorSchema;
 
 export interface IssuingRetrieveCardholderParams extends P.Expand {
   cardholder: string;
   body?: Record<string, never>;
 }
-export type IssuingRetrieveCardholderResponse = S.IssuingCardholder;
-export type IssuingRetrieveCardholderError = S.ErrorSchema;
+export type IssuingRetrieveCardholderResponse = Schemas.IssuingCardholder;
+export type IssuingRetrieveCardholderError = Schemas.ErrorSchema;
 
 export interface IssuingRetrieveDisputeParams extends P.Expand {
   dispute: string;
   body?: Record<string, never>;
 }
-export type IssuingRetrieveDisputeResponse = S.IssuingDispute;
-export type IssuingRetrieveDisputeError = S.ErrorSchema;
+export type IssuingRetrieveDisputeResponse = Schemas.IssuingDispute;
+export type IssuingRetrieveDisputeError = Schemas.ErrorSchema;
 
 export interface IssuingRetrieveSettlementParams extends P.Expand {
   settlement: string;
   body?: Record<string, never>;
 }
-export type IssuingRetrieveSettlementResponse = S.IssuingSettlement;
-export type IssuingRetrieveSettlementError = S.ErrorSchema;
+export type IssuingRetrieveSettlementResponse = Schemas.IssuingSettlement;
+export type IssuingRetrieveSettlementError = Schemas.ErrorSchema;
 
 export interface IssuingRetrieveTransactionParams extends P.Expand {
   transaction: string;
   body?: Record<string, never>;
 }
-export type IssuingRetrieveTransactionResponse = S.IssuingTransaction;
-export type IssuingRetrieveTransactionError = S.ErrorSchema;
+export type IssuingRetrieveTransactionResponse = Schemas.IssuingTransaction;
+export type IssuingRetrieveTransactionError = Schemas.ErrorSchema;
 
 export interface IssuingSubmitDisputeParams {
   dispute: string;
@@ -359,8 +359,8 @@ export interface IssuingSubmitDisputeParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type IssuingSubmitDisputeResponse = S.IssuingDispute;
-export type IssuingSubmitDisputeError = S.ErrorSchema;
+export type IssuingSubmitDisputeResponse = Schemas.IssuingDispute;
+export type IssuingSubmitDisputeError = Schemas.ErrorSchema;
 
 export interface IssuingUpdateAuthorizationParams {
   authorization: string;
@@ -371,8 +371,8 @@ export interface IssuingUpdateAuthorizationParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type IssuingUpdateAuthorizationResponse = S.IssuingAuthorization;
-export type IssuingUpdateAuthorizationError = S.ErrorSchema;
+export type IssuingUpdateAuthorizationResponse = Schemas.IssuingAuthorization;
+export type IssuingUpdateAuthorizationError = Schemas.ErrorSchema;
 
 export interface IssuingUpdateCardParams {
   card: string;
@@ -388,19 +388,19 @@ export interface IssuingUpdateCardParams {
       encrypted_number?: string;
     };
     /** Rules that control spending for this card. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details. */
-    spending_controls?: S.AuthorizationControlsParamInput;
+    spending_controls?: Schemas.AuthorizationControlsParamInput;
     /** Dictates whether authorizations can be approved on this card. May be blocked from activating cards depending on past-due Cardholder requirements. Defaults to `inactive`. If this card is being canceled because it was lost or stolen, this information should be provided as `cancellation_reason`. */
     status?: "active" | "canceled" | "inactive";
   };
 }
-export type IssuingUpdateCardResponse = S.IssuingCard;
-export type IssuingUpdateCardError = S.ErrorSchema;
+export type IssuingUpdateCardResponse = Schemas.IssuingCard;
+export type IssuingUpdateCardError = Schemas.ErrorSchema;
 
 export interface IssuingUpdateCardholderParams {
   cardholder: string;
   body?: {
     /** The cardholder's billing address. */
-    billing?: S.BillingSpecs;
+    billing?: Schemas.BillingSpecs;
     /** Additional information about a `company` cardholder. */
     company?: {
       tax_id?: string;
@@ -410,19 +410,19 @@ export interface IssuingUpdateCardholderParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** Additional information about an `individual` cardholder. */
-    individual?: S.IndividualParam;
+    individual?: Schemas.IndividualParam;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string>;
     /** The cardholder's phone number. This is required for all cardholders who will be creating EU cards. See the [3D Secure documentation](https://stripe.com/docs/issuing/3d-secure) for more details. */
     phone_number?: string;
     /** Rules that control spending across this cardholder's cards. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details. */
-    spending_controls?: S.AuthorizationControlsParamV2Input;
+    spending_controls?: Schemas.AuthorizationControlsParamV2Input;
     /** Specifies whether to permit authorizations on this cardholder's cards. */
     status?: "active" | "inactive";
   };
 }
-export type IssuingUpdateCardholderResponse = S.IssuingCardholder;
-export type IssuingUpdateCardholderError = S.ErrorSchema;
+export type IssuingUpdateCardholderResponse = Schemas.IssuingCardholder;
+export type IssuingUpdateCardholderError = Schemas.ErrorSchema;
 
 export interface IssuingUpdateDisputeParams {
   dispute: string;
@@ -430,15 +430,15 @@ export interface IssuingUpdateDisputeParams {
     /** The dispute amount in the card's currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). */
     amount?: number;
     /** Evidence provided for the dispute. */
-    evidence?: S.EvidenceParamInput;
+    evidence?: Schemas.EvidenceParamInput;
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
   };
 }
-export type IssuingUpdateDisputeResponse = S.IssuingDispute;
-export type IssuingUpdateDisputeError = S.ErrorSchema;
+export type IssuingUpdateDisputeResponse = Schemas.IssuingDispute;
+export type IssuingUpdateDisputeError = Schemas.ErrorSchema;
 
 export interface IssuingUpdateSettlementParams {
   settlement: string;
@@ -449,8 +449,8 @@ export interface IssuingUpdateSettlementParams {
     metadata?: Record<string, string>;
   };
 }
-export type IssuingUpdateSettlementResponse = S.IssuingSettlement;
-export type IssuingUpdateSettlementError = S.ErrorSchema;
+export type IssuingUpdateSettlementResponse = Schemas.IssuingSettlement;
+export type IssuingUpdateSettlementError = Schemas.ErrorSchema;
 
 export interface IssuingUpdateTransactionParams {
   transaction: string;
@@ -461,8 +461,8 @@ export interface IssuingUpdateTransactionParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type IssuingUpdateTransactionResponse = S.IssuingTransaction;
-export type IssuingUpdateTransactionError = S.ErrorSchema;
+export type IssuingUpdateTransactionResponse = Schemas.IssuingTransaction;
+export type IssuingUpdateTransactionError = Schemas.ErrorSchema;
 
 export interface IssuingMethods {
   /**

@@ -3,20 +3,22 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface LinkAccountSessionsCreateParams {
-  body: S.FinancialConnectionsCreateSessionBodyInput;
+  body: Schemas.FinancialConnectionsCreateSessionBodyInput;
 }
-export type LinkAccountSessionsCreateResponse = S.FinancialConnectionsSession;
-export type LinkAccountSessionsCreateError = S.ErrorSchema;
+export type LinkAccountSessionsCreateResponse =
+  Schemas.FinancialConnectionsSession;
+export type LinkAccountSessionsCreateError = Schemas.ErrorSchema;
 
 export interface LinkAccountSessionsRetrieveParams extends P.Expand {
   session: string;
   body?: Record<string, never>;
 }
-export type LinkAccountSessionsRetrieveResponse = S.FinancialConnectionsSession;
-export type LinkAccountSessionsRetrieveError = S.ErrorSchema;
+export type LinkAccountSessionsRetrieveResponse =
+  Schemas.FinancialConnectionsSession;
+export type LinkAccountSessionsRetrieveError = Schemas.ErrorSchema;
 
 export interface LinkAccountSessionsMethods {
   /** <p>To launch the Financial Connections authorization flow, create a <code>Session</code>. The session’s <code>client_secret</code> can be used to launch the flow using Stripe.js.</p> */

@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface LinkedAccountsDisconnectParams {
   account: string;
@@ -16,8 +16,9 @@ export interface LinkedAccountsDisconnectParams {
     expand?: string[];
   };
 }
-export type LinkedAccountsDisconnectResponse = S.FinancialConnectionsAccount;
-export type LinkedAccountsDisconnectError = S.ErrorSchema;
+export type LinkedAccountsDisconnectResponse =
+  Schemas.FinancialConnectionsAccount;
+export type LinkedAccountsDisconnectError = Schemas.ErrorSchema;
 
 export interface LinkedAccountsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -32,7 +33,7 @@ export interface LinkedAccountsListParams
 }
 export type LinkedAccountsListResponse = {
   /** Details about each object. */
-  data: S.FinancialConnectionsAccount[];
+  data: Schemas.FinancialConnectionsAccount[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -40,8 +41,8 @@ export type LinkedAccountsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type LinkedAccountsListError = S.ErrorSchema;
-export type LinkedAccountsListItem = S.FinancialConnectionsAccount;
+export type LinkedAccountsListError = Schemas.ErrorSchema;
+export type LinkedAccountsListItem = Schemas.FinancialConnectionsAccount;
 
 export interface LinkedAccountsListOwnersParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -52,7 +53,7 @@ export interface LinkedAccountsListOwnersParams
 }
 export type LinkedAccountsListOwnersResponse = {
   /** Details about each object. */
-  data: S.FinancialConnectionsAccountOwner[];
+  data: Schemas.FinancialConnectionsAccountOwner[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -60,8 +61,9 @@ export type LinkedAccountsListOwnersResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type LinkedAccountsListOwnersError = S.ErrorSchema;
-export type LinkedAccountsListOwnersItem = S.FinancialConnectionsAccountOwner;
+export type LinkedAccountsListOwnersError = Schemas.ErrorSchema;
+export type LinkedAccountsListOwnersItem =
+  Schemas.FinancialConnectionsAccountOwner;
 
 export interface LinkedAccountsRefreshParams {
   account: string;
@@ -72,15 +74,16 @@ export interface LinkedAccountsRefreshParams {
     features: ("balance" | "ownership")[];
   };
 }
-export type LinkedAccountsRefreshResponse = S.FinancialConnectionsAccount;
-export type LinkedAccountsRefreshError = S.ErrorSchema;
+export type LinkedAccountsRefreshResponse = Schemas.FinancialConnectionsAccount;
+export type LinkedAccountsRefreshError = Schemas.ErrorSchema;
 
 export interface LinkedAccountsRetrieveParams extends P.Expand {
   account: string;
   body?: Record<string, never>;
 }
-export type LinkedAccountsRetrieveResponse = S.FinancialConnectionsAccount;
-export type LinkedAccountsRetrieveError = S.ErrorSchema;
+export type LinkedAccountsRetrieveResponse =
+  Schemas.FinancialConnectionsAccount;
+export type LinkedAccountsRetrieveError = Schemas.ErrorSchema;
 
 export interface LinkedAccountsMethods {
   /** <p>Disables your access to a Financial Connections <code>Account</code>. You will no longer be able to access data associated with the account (e.g. balances, transactions).</p> */

@@ -3,14 +3,14 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface MandatesRetrieveParams extends P.Expand {
   mandate: string;
   body?: Record<string, never>;
 }
-export type MandatesRetrieveResponse = S.Mandate;
-export type MandatesRetrieveError = S.ErrorSchema;
+export type MandatesRetrieveResponse = Schemas.Mandate;
+export type MandatesRetrieveError = Schemas.ErrorSchema;
 
 export interface MandatesMethods {
   /** <p>Retrieves a Mandate object.</p> */

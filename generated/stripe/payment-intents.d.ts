@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PaymentIntentsApplyCustomerBalanceParams {
   intent: string;
@@ -24,8 +24,8 @@ export interface PaymentIntentsApplyCustomerBalanceParams {
     expand?: string[];
   };
 }
-export type PaymentIntentsApplyCustomerBalanceResponse = S.PaymentIntent;
-export type PaymentIntentsApplyCustomerBalanceError = S.ErrorSchema;
+export type PaymentIntentsApplyCustomerBalanceResponse = Schemas.PaymentIntent;
+export type PaymentIntentsApplyCustomerBalanceError = Schemas.ErrorSchema;
 
 export interface PaymentIntentsCancelParams {
   intent: string;
@@ -37,8 +37,8 @@ export interface PaymentIntentsCancelParams {
     expand?: string[];
   };
 }
-export type PaymentIntentsCancelResponse = S.PaymentIntent;
-export type PaymentIntentsCancelError = S.ErrorSchema;
+export type PaymentIntentsCancelResponse = Schemas.PaymentIntent;
+export type PaymentIntentsCancelError = Schemas.ErrorSchema;
 
 export interface PaymentIntentsCaptureParams {
   intent: string;
@@ -64,8 +64,8 @@ export interface PaymentIntentsCaptureParams {
     };
   };
 }
-export type PaymentIntentsCaptureResponse = S.PaymentIntent;
-export type PaymentIntentsCaptureError = S.ErrorSchema;
+export type PaymentIntentsCaptureResponse = Schemas.PaymentIntent;
+export type PaymentIntentsCaptureError = Schemas.ErrorSchema;
 
 export interface PaymentIntentsConfirmParams {
   intent: string;
@@ -82,7 +82,7 @@ export interface PaymentIntentsConfirmParams {
     mandate?: string;
     /** This hash contains details about the Mandate to create */
     mandate_data?:
-      | S.SecretKeyParamInput
+      | Schemas.SecretKeyParamInput
       | {
           /** customer_acceptance_param */
           customer_acceptance: {
@@ -103,9 +103,9 @@ export interface PaymentIntentsConfirmParams {
      * in the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
      * property on the PaymentIntent.
      */
-    payment_method_data?: S.PaymentMethodDataParamsInput;
+    payment_method_data?: Schemas.PaymentMethodDataParamsInput;
     /** Payment-method-specific configuration for this PaymentIntent. */
-    payment_method_options?: S.PaymentMethodOptionsParamInput;
+    payment_method_options?: Schemas.PaymentMethodOptionsParamInput;
     /** The list of payment method types (e.g. card) that this PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment methods from the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods). */
     payment_method_types?: string[];
     /** Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information. */
@@ -131,13 +131,13 @@ export interface PaymentIntentsConfirmParams {
      */
     setup_future_usage?: "" | "off_session" | "on_session";
     /** Shipping information for this PaymentIntent. */
-    shipping?: S.OptionalFieldsShipping | "";
+    shipping?: Schemas.OptionalFieldsShipping | "";
     /** Set to `true` only when using manual confirmation and the iOS or Android SDKs to handle additional authentication steps. */
     use_stripe_sdk?: boolean;
   };
 }
-export type PaymentIntentsConfirmResponse = S.PaymentIntent;
-export type PaymentIntentsConfirmError = S.ErrorSchema;
+export type PaymentIntentsConfirmResponse = Schemas.PaymentIntent;
+export type PaymentIntentsConfirmError = Schemas.ErrorSchema;
 
 export interface PaymentIntentsCreateParams {
   body: {
@@ -173,7 +173,7 @@ export interface PaymentIntentsCreateParams {
     /** ID of the mandate to be used for this payment. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm). */
     mandate?: string;
     /** This hash contains details about the Mandate to create. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm). */
-    mandate_data?: S.SecretKeyParamInput;
+    mandate_data?: Schemas.SecretKeyParamInput;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string>;
     /** Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate. This parameter is intended for scenarios where you collect card details and [charge them later](https://stripe.com/docs/payments/cards/charging-saved-cards). This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm). */
@@ -191,9 +191,9 @@ export interface PaymentIntentsCreateParams {
      * in the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
      * property on the PaymentIntent.
      */
-    payment_method_data?: S.PaymentMethodDataParamsInput;
+    payment_method_data?: Schemas.PaymentMethodDataParamsInput;
     /** Payment-method-specific configuration for this PaymentIntent. */
-    payment_method_options?: S.PaymentMethodOptionsParamInput;
+    payment_method_options?: Schemas.PaymentMethodOptionsParamInput;
     /** The list of payment method types (e.g. card) that this PaymentIntent is allowed to use. If this is not provided, defaults to ["card"]. Use automatic_payment_methods to manage payment methods from the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods). */
     payment_method_types?: string[];
     /** Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information. */
@@ -213,7 +213,7 @@ export interface PaymentIntentsCreateParams {
      */
     setup_future_usage?: "off_session" | "on_session";
     /** Shipping information for this PaymentIntent. */
-    shipping?: S.OptionalFieldsShipping;
+    shipping?: Schemas.OptionalFieldsShipping;
     /** For non-card charges, you can use this value as the complete description that appears on your customers’ statements. Must contain at least one letter, maximum 22 characters. */
     statement_descriptor?: string;
     /** Provides information about a card payment that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor. */
@@ -232,8 +232,8 @@ export interface PaymentIntentsCreateParams {
     use_stripe_sdk?: boolean;
   };
 }
-export type PaymentIntentsCreateResponse = S.PaymentIntent;
-export type PaymentIntentsCreateError = S.ErrorSchema;
+export type PaymentIntentsCreateResponse = Schemas.PaymentIntent;
+export type PaymentIntentsCreateError = Schemas.ErrorSchema;
 
 export interface PaymentIntentsCreateVerifyMicrodepositParams {
   intent: string;
@@ -248,8 +248,9 @@ export interface PaymentIntentsCreateVerifyMicrodepositParams {
     expand?: string[];
   };
 }
-export type PaymentIntentsCreateVerifyMicrodepositResponse = S.PaymentIntent;
-export type PaymentIntentsCreateVerifyMicrodepositError = S.ErrorSchema;
+export type PaymentIntentsCreateVerifyMicrodepositResponse =
+  Schemas.PaymentIntent;
+export type PaymentIntentsCreateVerifyMicrodepositError = Schemas.ErrorSchema;
 
 export interface PaymentIntentsIncrementAuthorizationParams {
   intent: string;
@@ -275,8 +276,9 @@ export interface PaymentIntentsIncrementAuthorizationParams {
     };
   };
 }
-export type PaymentIntentsIncrementAuthorizationResponse = S.PaymentIntent;
-export type PaymentIntentsIncrementAuthorizationError = S.ErrorSchema;
+export type PaymentIntentsIncrementAuthorizationResponse =
+  Schemas.PaymentIntent;
+export type PaymentIntentsIncrementAuthorizationError = Schemas.ErrorSchema;
 
 export interface PaymentIntentsListParams
   extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -285,7 +287,7 @@ export interface PaymentIntentsListParams
   body?: Record<string, never>;
 }
 export type PaymentIntentsListResponse = {
-  data: S.PaymentIntent[];
+  data: Schemas.PaymentIntent[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -293,8 +295,8 @@ export type PaymentIntentsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type PaymentIntentsListError = S.ErrorSchema;
-export type PaymentIntentsListItem = S.PaymentIntent;
+export type PaymentIntentsListError = Schemas.ErrorSchema;
+export type PaymentIntentsListItem = Schemas.PaymentIntent;
 
 export interface PaymentIntentsRetrieveParams extends P.Expand {
   /** The client secret of the PaymentIntent. Required if a publishable key is used to retrieve the source. */
@@ -302,8 +304,8 @@ export interface PaymentIntentsRetrieveParams extends P.Expand {
   intent: string;
   body?: Record<string, never>;
 }
-export type PaymentIntentsRetrieveResponse = S.PaymentIntent;
-export type PaymentIntentsRetrieveError = S.ErrorSchema;
+export type PaymentIntentsRetrieveResponse = Schemas.PaymentIntent;
+export type PaymentIntentsRetrieveError = Schemas.ErrorSchema;
 
 export interface PaymentIntentsSearchParams extends P.Expand, P.Limit, P.Page {
   /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for payment intents](https://stripe.com/docs/search#query-fields-for-payment-intents). */
@@ -311,7 +313,7 @@ export interface PaymentIntentsSearchParams extends P.Expand, P.Limit, P.Page {
   body?: Record<string, never>;
 }
 export type PaymentIntentsSearchResponse = {
-  data: S.PaymentIntent[];
+  data: Schemas.PaymentIntent[];
   has_more: boolean;
   next_page?: string | null;
   /** String representing the object's type. Objects of the same type share the same value. */
@@ -320,7 +322,7 @@ export type PaymentIntentsSearchResponse = {
   total_count?: number;
   url: string;
 };
-export type PaymentIntentsSearchError = S.ErrorSchema;
+export type PaymentIntentsSearchError = Schemas.ErrorSchema;
 
 export interface PaymentIntentsUpdateParams {
   intent: string;
@@ -354,9 +356,9 @@ export interface PaymentIntentsUpdateParams {
      * in the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
      * property on the PaymentIntent.
      */
-    payment_method_data?: S.PaymentMethodDataParamsInput;
+    payment_method_data?: Schemas.PaymentMethodDataParamsInput;
     /** Payment-method-specific configuration for this PaymentIntent. */
-    payment_method_options?: S.PaymentMethodOptionsParamInput;
+    payment_method_options?: Schemas.PaymentMethodOptionsParamInput;
     /** The list of payment method types (e.g. card) that this PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment methods from the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods). */
     payment_method_types?: string[];
     /** Email address that the receipt for the resulting payment will be sent to. If `receipt_email` is specified for a payment in live mode, a receipt will be sent regardless of your [email settings](https://dashboard.stripe.com/account/emails). */
@@ -372,7 +374,7 @@ export interface PaymentIntentsUpdateParams {
      */
     setup_future_usage?: "" | "off_session" | "on_session";
     /** Shipping information for this PaymentIntent. */
-    shipping?: S.OptionalFieldsShipping | "";
+    shipping?: Schemas.OptionalFieldsShipping | "";
     /** For non-card charges, you can use this value as the complete description that appears on your customers’ statements. Must contain at least one letter, maximum 22 characters. */
     statement_descriptor?: string;
     /** Provides information about a card payment that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor. */
@@ -385,8 +387,8 @@ export interface PaymentIntentsUpdateParams {
     transfer_group?: string;
   };
 }
-export type PaymentIntentsUpdateResponse = S.PaymentIntent;
-export type PaymentIntentsUpdateError = S.ErrorSchema;
+export type PaymentIntentsUpdateResponse = Schemas.PaymentIntent;
+export type PaymentIntentsUpdateError = Schemas.ErrorSchema;
 
 export interface PaymentIntentsMethods {
   /** <p>Manually reconcile the remaining amount for a customer_balance PaymentIntent.</p> */

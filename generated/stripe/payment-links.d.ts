@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PaymentLinksCreateParams {
   body: {
@@ -43,7 +43,7 @@ export interface PaymentLinksCreateParams {
     /** Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies) and supported by each line item's price. */
     currency?: string;
     /** Collect additional information from your customer using custom fields. Up to 2 fields are supported. */
-    custom_fields?: S.CustomFieldParamInput[];
+    custom_fields?: Schemas.CustomFieldParamInput[];
     /** Display additional text for your customers using custom text. */
     custom_text?: {
       shipping_address?:
@@ -64,7 +64,7 @@ export interface PaymentLinksCreateParams {
     /** Generate a post-purchase Invoice for one-time payments. */
     invoice_creation?: {
       enabled: boolean;
-      invoice_data?: S.InvoiceSettingsParamsInput;
+      invoice_data?: Schemas.InvoiceSettingsParamsInput;
     };
     /** The line items representing what is being sold. Each line item represents an item being sold. Up to 20 line items are supported. */
     line_items: {
@@ -396,8 +396,8 @@ export interface PaymentLinksCreateParams {
     };
   };
 }
-export type PaymentLinksCreateResponse = S.PaymentLink;
-export type PaymentLinksCreateError = S.ErrorSchema;
+export type PaymentLinksCreateResponse = Schemas.PaymentLink;
+export type PaymentLinksCreateError = Schemas.ErrorSchema;
 
 export interface PaymentLinksListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -406,7 +406,7 @@ export interface PaymentLinksListParams
   body?: Record<string, never>;
 }
 export type PaymentLinksListResponse = {
-  data: S.PaymentLink[];
+  data: Schemas.PaymentLink[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -414,8 +414,8 @@ export type PaymentLinksListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type PaymentLinksListError = S.ErrorSchema;
-export type PaymentLinksListItem = S.PaymentLink;
+export type PaymentLinksListError = Schemas.ErrorSchema;
+export type PaymentLinksListItem = Schemas.PaymentLink;
 
 export interface PaymentLinksListLineItemsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -424,7 +424,7 @@ export interface PaymentLinksListLineItemsParams
 }
 export type PaymentLinksListLineItemsResponse = {
   /** Details about each object. */
-  data: S.Item[];
+  data: Schemas.Item[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -432,15 +432,15 @@ export type PaymentLinksListLineItemsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type PaymentLinksListLineItemsError = S.ErrorSchema;
-export type PaymentLinksListLineItemsItem = S.Item;
+export type PaymentLinksListLineItemsError = Schemas.ErrorSchema;
+export type PaymentLinksListLineItemsItem = Schemas.Item;
 
 export interface PaymentLinksRetrieveParams extends P.Expand {
   payment_link: string;
   body?: Record<string, never>;
 }
-export type PaymentLinksRetrieveResponse = S.PaymentLink;
-export type PaymentLinksRetrieveError = S.ErrorSchema;
+export type PaymentLinksRetrieveResponse = Schemas.PaymentLink;
+export type PaymentLinksRetrieveError = Schemas.ErrorSchema;
 
 export interface PaymentLinksUpdateParams {
   payment_link: string;
@@ -468,7 +468,7 @@ export interface PaymentLinksUpdateParams {
     /** Configuration for collecting the customer's billing address. */
     billing_address_collection?: "auto" | "required";
     /** Collect additional information from your customer using custom fields. Up to 2 fields are supported. */
-    custom_fields?: S.CustomFieldParamInput[] | "";
+    custom_fields?: Schemas.CustomFieldParamInput[] | "";
     /** Display additional text for your customers using custom text. */
     custom_text?: {
       shipping_address?:
@@ -489,7 +489,7 @@ export interface PaymentLinksUpdateParams {
     /** Generate a post-purchase Invoice for one-time payments. */
     invoice_creation?: {
       enabled: boolean;
-      invoice_data?: S.InvoiceSettingsParamsInput;
+      invoice_data?: Schemas.InvoiceSettingsParamsInput;
     };
     /** The line items representing what is being sold. Each line item represents an item being sold. Up to 20 line items are supported. */
     line_items?: {
@@ -790,8 +790,8 @@ export interface PaymentLinksUpdateParams {
       | "";
   };
 }
-export type PaymentLinksUpdateResponse = S.PaymentLink;
-export type PaymentLinksUpdateError = S.ErrorSchema;
+export type PaymentLinksUpdateResponse = Schemas.PaymentLink;
+export type PaymentLinksUpdateError = Schemas.ErrorSchema;
 
 export interface PaymentLinksMethods {
   /** <p>Creates a payment link.</p> */

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PaymentMethodsAttachParams {
   payment_method: string;
@@ -14,8 +14,8 @@ export interface PaymentMethodsAttachParams {
     expand?: string[];
   };
 }
-export type PaymentMethodsAttachResponse = S.PaymentMethod;
-export type PaymentMethodsAttachError = S.ErrorSchema;
+export type PaymentMethodsAttachResponse = Schemas.PaymentMethod;
+export type PaymentMethodsAttachError = Schemas.ErrorSchema;
 
 export interface PaymentMethodsCreateParams {
   body?: {
@@ -44,7 +44,7 @@ export interface PaymentMethodsCreateParams {
     /** If this is a `bancontact` PaymentMethod, this hash contains details about the Bancontact payment method. */
     bancontact?: Record<string, unknown>;
     /** Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods. */
-    billing_details?: S.BillingDetailsInnerParams;
+    billing_details?: Schemas.BillingDetailsInnerParams;
     /** If this is a `blik` PaymentMethod, this hash contains details about the BLIK payment method. */
     blik?: Record<string, unknown>;
     /** If this is a `boleto` PaymentMethod, this hash contains details about the Boleto payment method. */
@@ -261,8 +261,8 @@ export interface PaymentMethodsCreateParams {
     wechat_pay?: Record<string, unknown>;
   };
 }
-export type PaymentMethodsCreateResponse = S.PaymentMethod;
-export type PaymentMethodsCreateError = S.ErrorSchema;
+export type PaymentMethodsCreateResponse = Schemas.PaymentMethod;
+export type PaymentMethodsCreateError = Schemas.ErrorSchema;
 
 export interface PaymentMethodsDetachParams {
   payment_method: string;
@@ -271,8 +271,8 @@ export interface PaymentMethodsDetachParams {
     expand?: string[];
   };
 }
-export type PaymentMethodsDetachResponse = S.PaymentMethod;
-export type PaymentMethodsDetachError = S.ErrorSchema;
+export type PaymentMethodsDetachResponse = Schemas.PaymentMethod;
+export type PaymentMethodsDetachError = Schemas.ErrorSchema;
 
 export interface PaymentMethodsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -312,7 +312,7 @@ export interface PaymentMethodsListParams
   body?: Record<string, never>;
 }
 export type PaymentMethodsListResponse = {
-  data: S.PaymentMethod[];
+  data: Schemas.PaymentMethod[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -320,21 +320,21 @@ export type PaymentMethodsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type PaymentMethodsListError = S.ErrorSchema;
-export type PaymentMethodsListItem = S.PaymentMethod;
+export type PaymentMethodsListError = Schemas.ErrorSchema;
+export type PaymentMethodsListItem = Schemas.PaymentMethod;
 
 export interface PaymentMethodsRetrieveParams extends P.Expand {
   payment_method: string;
   body?: Record<string, never>;
 }
-export type PaymentMethodsRetrieveResponse = S.PaymentMethod;
-export type PaymentMethodsRetrieveError = S.ErrorSchema;
+export type PaymentMethodsRetrieveResponse = Schemas.PaymentMethod;
+export type PaymentMethodsRetrieveError = Schemas.ErrorSchema;
 
 export interface PaymentMethodsUpdateParams {
   payment_method: string;
   body?: {
     /** Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods. */
-    billing_details?: S.BillingDetailsInnerParams;
+    billing_details?: Schemas.BillingDetailsInnerParams;
     /** If this is a `card` PaymentMethod, this hash contains the user's card details. */
     card?: {
       exp_month?: number;
@@ -352,8 +352,8 @@ export interface PaymentMethodsUpdateParams {
     };
   };
 }
-export type PaymentMethodsUpdateResponse = S.PaymentMethod;
-export type PaymentMethodsUpdateError = S.ErrorSchema;
+export type PaymentMethodsUpdateResponse = Schemas.PaymentMethod;
+export type PaymentMethodsUpdateError = Schemas.ErrorSchema;
 
 export interface PaymentMethodsMethods {
   /**

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PayoutsCancelParams {
   payout: string;
@@ -12,8 +12,8 @@ export interface PayoutsCancelParams {
     expand?: string[];
   };
 }
-export type PayoutsCancelResponse = S.Payout;
-export type PayoutsCancelError = S.ErrorSchema;
+export type PayoutsCancelResponse = Schemas.Payout;
+export type PayoutsCancelError = Schemas.ErrorSchema;
 
 export interface PayoutsCreateParams {
   body: {
@@ -37,8 +37,8 @@ export interface PayoutsCreateParams {
     statement_descriptor?: string;
   };
 }
-export type PayoutsCreateResponse = S.Payout;
-export type PayoutsCreateError = S.ErrorSchema;
+export type PayoutsCreateResponse = Schemas.Payout;
+export type PayoutsCreateError = Schemas.ErrorSchema;
 
 export interface PayoutsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -65,7 +65,7 @@ export interface PayoutsListParams
   body?: Record<string, never>;
 }
 export type PayoutsListResponse = {
-  data: S.Payout[];
+  data: Schemas.Payout[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -73,15 +73,15 @@ export type PayoutsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type PayoutsListError = S.ErrorSchema;
-export type PayoutsListItem = S.Payout;
+export type PayoutsListError = Schemas.ErrorSchema;
+export type PayoutsListItem = Schemas.Payout;
 
 export interface PayoutsRetrieveParams extends P.Expand {
   payout: string;
   body?: Record<string, never>;
 }
-export type PayoutsRetrieveResponse = S.Payout;
-export type PayoutsRetrieveError = S.ErrorSchema;
+export type PayoutsRetrieveResponse = Schemas.Payout;
+export type PayoutsRetrieveError = Schemas.ErrorSchema;
 
 export interface PayoutsReverseParams {
   payout: string;
@@ -92,8 +92,8 @@ export interface PayoutsReverseParams {
     metadata?: Record<string, string>;
   };
 }
-export type PayoutsReverseResponse = S.Payout;
-export type PayoutsReverseError = S.ErrorSchema;
+export type PayoutsReverseResponse = Schemas.Payout;
+export type PayoutsReverseError = Schemas.ErrorSchema;
 
 export interface PayoutsUpdateParams {
   payout: string;
@@ -104,8 +104,8 @@ export interface PayoutsUpdateParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type PayoutsUpdateResponse = S.Payout;
-export type PayoutsUpdateError = S.ErrorSchema;
+export type PayoutsUpdateResponse = Schemas.Payout;
+export type PayoutsUpdateError = Schemas.ErrorSchema;
 
 export interface PayoutsMethods {
   /** <p>A previously created payout can be canceled if it has not yet been paid out. Funds will be refunded to your available balance. You may not cancel automatic Stripe payouts.</p> */

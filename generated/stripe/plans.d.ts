@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PlansCreateParams {
   body: {
@@ -34,7 +34,7 @@ export interface PlansCreateParams {
     metadata?: Record<string, string> | "";
     /** A brief description of the plan, hidden from customers. */
     nickname?: string;
-    product?: S.InlineProductParams | string;
+    product?: Schemas.InlineProductParams | string;
     /** Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`. */
     tiers?: {
       flat_amount?: number;
@@ -58,15 +58,15 @@ export interface PlansCreateParams {
     usage_type?: "licensed" | "metered";
   };
 }
-export type PlansCreateResponse = S.Plan;
-export type PlansCreateError = S.ErrorSchema;
+export type PlansCreateResponse = Schemas.Plan;
+export type PlansCreateError = Schemas.ErrorSchema;
 
 export interface PlansDeleteParams {
   plan: string;
   body?: Record<string, never>;
 }
-export type PlansDeleteResponse = S.DeletedPlan;
-export type PlansDeleteError = S.ErrorSchema;
+export type PlansDeleteResponse = Schemas.DeletedPlan;
+export type PlansDeleteError = Schemas.ErrorSchema;
 
 export interface PlansListParams
   extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -78,7 +78,7 @@ export interface PlansListParams
 }
 export type PlansListResponse = {
   /** Details about each object. */
-  data: S.Plan[];
+  data: Schemas.Plan[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -86,15 +86,15 @@ export type PlansListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type PlansListError = S.ErrorSchema;
-export type PlansListItem = S.Plan;
+export type PlansListError = Schemas.ErrorSchema;
+export type PlansListItem = Schemas.Plan;
 
 export interface PlansRetrieveParams extends P.Expand {
   plan: string;
   body?: Record<string, never>;
 }
-export type PlansRetrieveResponse = S.Plan;
-export type PlansRetrieveError = S.ErrorSchema;
+export type PlansRetrieveResponse = Schemas.Plan;
+export type PlansRetrieveError = Schemas.ErrorSchema;
 
 export interface PlansUpdateParams {
   plan: string;
@@ -113,8 +113,8 @@ export interface PlansUpdateParams {
     trial_period_days?: number;
   };
 }
-export type PlansUpdateResponse = S.Plan;
-export type PlansUpdateError = S.ErrorSchema;
+export type PlansUpdateResponse = Schemas.Plan;
+export type PlansUpdateError = Schemas.ErrorSchema;
 
 export interface PlansMethods {
   /** <p>You can now model subscriptions more flexibly using the <a href="#prices">Prices API</a>. It replaces the Plans API and is backwards compatible to simplify your migration.</p> */

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PricesCreateParams {
   body: {
@@ -15,7 +15,7 @@ export interface PricesCreateParams {
     currency: string;
     /** Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies). */
     currency_options?: {
-      [key: string]: S.PricesCreateBodyCurrencyOptionsValueInput;
+      [key: string]: Schemas.PricesCreateBodyCurrencyOptionsValueInput;
     };
     /** When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links. */
     custom_unit_amount?: {
@@ -35,7 +35,7 @@ export interface PricesCreateParams {
     /** The ID of the product that this price will belong to. */
     product?: string;
     /** These fields can be used to create a new product that this price will belong to. */
-    product_data?: S.InlineProductParams;
+    product_data?: Schemas.InlineProductParams;
     /** The recurring components of a price such as `interval` and `usage_type`. */
     recurring?: {
       aggregate_usage?: "last_during_period" | "last_ever" | "max" | "sum";
@@ -73,8 +73,8 @@ export interface PricesCreateParams {
     unit_amount_decimal?: string;
   };
 }
-export type PricesCreateResponse = S.Price;
-export type PricesCreateError = S.ErrorSchema;
+export type PricesCreateResponse = Schemas.Price;
+export type PricesCreateError = Schemas.ErrorSchema;
 
 export interface PricesListParams
   extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -97,7 +97,7 @@ export interface PricesListParams
 }
 export type PricesListResponse = {
   /** Details about each object. */
-  data: S.Price[];
+  data: Schemas.Price[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -105,15 +105,15 @@ export type PricesListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type PricesListError = S.ErrorSchema;
-export type PricesListItem = S.Price;
+export type PricesListError = Schemas.ErrorSchema;
+export type PricesListItem = Schemas.Price;
 
 export interface PricesRetrieveParams extends P.Expand {
   price: string;
   body?: Record<string, never>;
 }
-export type PricesRetrieveResponse = S.Price;
-export type PricesRetrieveError = S.ErrorSchema;
+export type PricesRetrieveResponse = Schemas.Price;
+export type PricesRetrieveError = Schemas.ErrorSchema;
 
 export interface PricesSearchParams extends P.Expand, P.Limit, P.Page {
   /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for prices](https://stripe.com/docs/search#query-fields-for-prices). */
@@ -121,7 +121,7 @@ export interface PricesSearchParams extends P.Expand, P.Limit, P.Page {
   body?: Record<string, never>;
 }
 export type PricesSearchResponse = {
-  data: S.Price[];
+  data: Schemas.Price[];
   has_more: boolean;
   next_page?: string | null;
   /** String representing the object's type. Objects of the same type share the same value. */
@@ -130,7 +130,7 @@ export type PricesSearchResponse = {
   total_count?: number;
   url: string;
 };
-export type PricesSearchError = S.ErrorSchema;
+export type PricesSearchError = Schemas.ErrorSchema;
 
 export interface PricesUpdateParams {
   price: string;
@@ -140,7 +140,7 @@ export interface PricesUpdateParams {
     /** Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies). */
     currency_options?:
       | {
-          [key: string]: S.PricesCreateBodyCurrencyOptionsValueInput;
+          [key: string]: Schemas.PricesCreateBodyCurrencyOptionsValueInput;
         }
       | "";
     /** Specifies which fields in the response should be expanded. */
@@ -157,8 +157,8 @@ export interface PricesUpdateParams {
     transfer_lookup_key?: boolean;
   };
 }
-export type PricesUpdateResponse = S.Price;
-export type PricesUpdateError = S.ErrorSchema;
+export type PricesUpdateResponse = Schemas.Price;
+export type PricesUpdateError = Schemas.ErrorSchema;
 
 export interface PricesMethods {
   /** <p>Creates a new price for an existing product. The price can be recurring or one-time.</p> */

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ProductsCreateParams {
   body: {
@@ -13,7 +13,7 @@ export interface ProductsCreateParams {
     default_price_data?: {
       currency: string;
       currency_options?: {
-        [key: string]: S.PricesCreateBodyCurrencyOptionsValueInput;
+        [key: string]: Schemas.PricesCreateBodyCurrencyOptionsValueInput;
       };
       /** recurring_adhoc */
       recurring?: {
@@ -61,15 +61,15 @@ export interface ProductsCreateParams {
     url?: string;
   };
 }
-export type ProductsCreateResponse = S.Product;
-export type ProductsCreateError = S.ErrorSchema;
+export type ProductsCreateResponse = Schemas.Product;
+export type ProductsCreateError = Schemas.ErrorSchema;
 
 export interface ProductsDeleteParams {
   id: string;
   body?: Record<string, never>;
 }
-export type ProductsDeleteResponse = S.DeletedProduct;
-export type ProductsDeleteError = S.ErrorSchema;
+export type ProductsDeleteResponse = Schemas.DeletedProduct;
+export type ProductsDeleteError = Schemas.ErrorSchema;
 
 export interface ProductsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -94,7 +94,7 @@ export interface ProductsListParams
 }
 export type ProductsListResponse = {
   /** Details about each object. */
-  data: S.Product[];
+  data: Schemas.Product[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -102,15 +102,15 @@ export type ProductsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ProductsListError = S.ErrorSchema;
-export type ProductsListItem = S.Product;
+export type ProductsListError = Schemas.ErrorSchema;
+export type ProductsListItem = Schemas.Product;
 
 export interface ProductsRetrieveParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type ProductsRetrieveResponse = S.Product;
-export type ProductsRetrieveError = S.ErrorSchema;
+export type ProductsRetrieveResponse = Schemas.Product;
+export type ProductsRetrieveError = Schemas.ErrorSchema;
 
 export interface ProductsSearchParams extends P.Expand, P.Limit, P.Page {
   /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for products](https://stripe.com/docs/search#query-fields-for-products). */
@@ -118,7 +118,7 @@ export interface ProductsSearchParams extends P.Expand, P.Limit, P.Page {
   body?: Record<string, never>;
 }
 export type ProductsSearchResponse = {
-  data: S.Product[];
+  data: Schemas.Product[];
   has_more: boolean;
   next_page?: string | null;
   /** String representing the object's type. Objects of the same type share the same value. */
@@ -127,7 +127,7 @@ export type ProductsSearchResponse = {
   total_count?: number;
   url: string;
 };
-export type ProductsSearchError = S.ErrorSchema;
+export type ProductsSearchError = Schemas.ErrorSchema;
 
 export interface ProductsUpdateParams {
   id: string;
@@ -172,8 +172,8 @@ export interface ProductsUpdateParams {
     url?: string | "";
   };
 }
-export type ProductsUpdateResponse = S.Product;
-export type ProductsUpdateError = S.ErrorSchema;
+export type ProductsUpdateResponse = Schemas.Product;
+export type ProductsUpdateError = Schemas.ErrorSchema;
 
 export interface ProductsMethods {
   /** <p>Creates a new product object.</p> */

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PromotionCodesCreateParams {
   body: {
@@ -40,8 +40,8 @@ export interface PromotionCodesCreateParams {
     };
   };
 }
-export type PromotionCodesCreateResponse = S.PromotionCode;
-export type PromotionCodesCreateError = S.ErrorSchema;
+export type PromotionCodesCreateResponse = Schemas.PromotionCode;
+export type PromotionCodesCreateError = Schemas.ErrorSchema;
 
 export interface PromotionCodesListParams
   extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -56,7 +56,7 @@ export interface PromotionCodesListParams
   body?: Record<string, never>;
 }
 export type PromotionCodesListResponse = {
-  data: S.PromotionCode[];
+  data: Schemas.PromotionCode[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -64,15 +64,15 @@ export type PromotionCodesListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type PromotionCodesListError = S.ErrorSchema;
-export type PromotionCodesListItem = S.PromotionCode;
+export type PromotionCodesListError = Schemas.ErrorSchema;
+export type PromotionCodesListItem = Schemas.PromotionCode;
 
 export interface PromotionCodesRetrieveParams extends P.Expand {
   promotion_code: string;
   body?: Record<string, never>;
 }
-export type PromotionCodesRetrieveResponse = S.PromotionCode;
-export type PromotionCodesRetrieveError = S.ErrorSchema;
+export type PromotionCodesRetrieveResponse = Schemas.PromotionCode;
+export type PromotionCodesRetrieveError = Schemas.ErrorSchema;
 
 export interface PromotionCodesUpdateParams {
   promotion_code: string;
@@ -94,8 +94,8 @@ export interface PromotionCodesUpdateParams {
     };
   };
 }
-export type PromotionCodesUpdateResponse = S.PromotionCode;
-export type PromotionCodesUpdateError = S.ErrorSchema;
+export type PromotionCodesUpdateResponse = Schemas.PromotionCode;
+export type PromotionCodesUpdateError = Schemas.ErrorSchema;
 
 export interface PromotionCodesMethods {
   /** <p>A promotion code points to a coupon. You can optionally restrict the code to a specific customer, redemption limit, and expiration date.</p> */

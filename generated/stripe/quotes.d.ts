@@ -8,7 +8,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface QuotesAcceptParams {
   quote: string;
@@ -17,8 +17,8 @@ export interface QuotesAcceptParams {
     expand?: string[];
   };
 }
-export type QuotesAcceptResponse = S.Quote;
-export type QuotesAcceptError = S.ErrorSchema;
+export type QuotesAcceptResponse = Schemas.Quote;
+export type QuotesAcceptError = Schemas.ErrorSchema;
 
 export interface QuotesCancelParams {
   quote: string;
@@ -27,8 +27,8 @@ export interface QuotesCancelParams {
     expand?: string[];
   };
 }
-export type QuotesCancelResponse = S.Quote;
-export type QuotesCancelError = S.ErrorSchema;
+export type QuotesCancelResponse = Schemas.Quote;
+export type QuotesCancelError = Schemas.ErrorSchema;
 
 export interface QuotesCreateParams {
   body?: {
@@ -78,7 +78,7 @@ export interface QuotesCreateParams {
     /** A list of line items the customer is being quoted for. Each line item includes information about the product, the quantity, and the resulting cost. */
     line_items?: {
       price?: string;
-      price_data?: S.PriceDataInput;
+      price_data?: Schemas.PriceDataInput;
       quantity?: number;
       tax_rates?: string[] | "";
     }[];
@@ -104,8 +104,8 @@ export interface QuotesCreateParams {
       | "";
   };
 }
-export type QuotesCreateResponse = S.Quote;
-export type QuotesCreateError = S.ErrorSchema;
+export type QuotesCreateResponse = Schemas.Quote;
+export type QuotesCreateError = Schemas.ErrorSchema;
 
 export interface QuotesFinalizeParams {
   quote: string;
@@ -119,8 +119,8 @@ export interface QuotesFinalizeParams {
     expires_at?: number;
   };
 }
-export type QuotesFinalizeResponse = S.Quote;
-export type QuotesFinalizeError = S.ErrorSchema;
+export type QuotesFinalizeResponse = Schemas.Quote;
+export type QuotesFinalizeError = Schemas.ErrorSchema;
 
 export interface QuotesListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -133,7 +133,7 @@ export interface QuotesListParams
   body?: Record<string, never>;
 }
 export type QuotesListResponse = {
-  data: S.Quote[];
+  data: Schemas.Quote[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -141,8 +141,8 @@ export type QuotesListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type QuotesListError = S.ErrorSchema;
-export type QuotesListItem = S.Quote;
+export type QuotesListError = Schemas.ErrorSchema;
+export type QuotesListItem = Schemas.Quote;
 
 export interface QuotesListComputedUpfrontLineItemsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -151,7 +151,7 @@ export interface QuotesListComputedUpfrontLineItemsParams
 }
 export type QuotesListComputedUpfrontLineItemsResponse = {
   /** Details about each object. */
-  data: S.Item[];
+  data: Schemas.Item[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -159,8 +159,8 @@ export type QuotesListComputedUpfrontLineItemsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type QuotesListComputedUpfrontLineItemsError = S.ErrorSchema;
-export type QuotesListComputedUpfrontLineItemsItem = S.Item;
+export type QuotesListComputedUpfrontLineItemsError = Schemas.ErrorSchema;
+export type QuotesListComputedUpfrontLineItemsItem = Schemas.Item;
 
 export interface QuotesListLineItemsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -169,7 +169,7 @@ export interface QuotesListLineItemsParams
 }
 export type QuotesListLineItemsResponse = {
   /** Details about each object. */
-  data: S.Item[];
+  data: Schemas.Item[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -177,22 +177,22 @@ export type QuotesListLineItemsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type QuotesListLineItemsError = S.ErrorSchema;
-export type QuotesListLineItemsItem = S.Item;
+export type QuotesListLineItemsError = Schemas.ErrorSchema;
+export type QuotesListLineItemsItem = Schemas.Item;
 
 export interface QuotesRetrieveParams extends P.Expand {
   quote: string;
   body?: Record<string, never>;
 }
-export type QuotesRetrieveResponse = S.Quote;
-export type QuotesRetrieveError = S.ErrorSchema;
+export type QuotesRetrieveResponse = Schemas.Quote;
+export type QuotesRetrieveError = Schemas.ErrorSchema;
 
 export interface QuotesRetrievePdfParams extends P.Expand {
   quote: string;
   body?: Record<string, never>;
 }
 export type QuotesRetrievePdfResponse = Uint8Array;
-export type QuotesRetrievePdfError = S.ErrorSchema;
+export type QuotesRetrievePdfError = Schemas.ErrorSchema;
 
 export interface QuotesUpdateParams {
   quote: string;
@@ -239,7 +239,7 @@ export interface QuotesUpdateParams {
     line_items?: {
       id?: string;
       price?: string;
-      price_data?: S.PriceDataInput;
+      price_data?: Schemas.PriceDataInput;
       quantity?: number;
       tax_rates?: string[] | "";
     }[];
@@ -263,8 +263,8 @@ export interface QuotesUpdateParams {
       | "";
   };
 }
-export type QuotesUpdateResponse = S.Quote;
-export type QuotesUpdateError = S.ErrorSchema;
+export type QuotesUpdateResponse = Schemas.Quote;
+export type QuotesUpdateError = Schemas.ErrorSchema;
 
 export interface QuotesMethods {
   /** <p>Accepts the specified quote.</p> */

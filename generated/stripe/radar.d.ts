@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface RadarCreateValueListParams {
   body: {
@@ -31,8 +31,8 @@ export interface RadarCreateValueListParams {
     name: string;
   };
 }
-export type RadarCreateValueListResponse = S.RadarValueList;
-export type RadarCreateValueListError = S.ErrorSchema;
+export type RadarCreateValueListResponse = Schemas.RadarValueList;
+export type RadarCreateValueListError = Schemas.ErrorSchema;
 
 export interface RadarCreateValueListItemParams {
   body: {
@@ -44,22 +44,23 @@ export interface RadarCreateValueListItemParams {
     value_list: string;
   };
 }
-export type RadarCreateValueListItemResponse = S.RadarValueListItem;
-export type RadarCreateValueListItemError = S.ErrorSchema;
+export type RadarCreateValueListItemResponse = Schemas.RadarValueListItem;
+export type RadarCreateValueListItemError = Schemas.ErrorSchema;
 
 export interface RadarDeleteValueListParams {
   value_list: string;
   body?: Record<string, never>;
 }
-export type RadarDeleteValueListResponse = S.DeletedRadarValueList;
-export type RadarDeleteValueListError = S.ErrorSchema;
+export type RadarDeleteValueListResponse = Schemas.DeletedRadarValueList;
+export type RadarDeleteValueListError = Schemas.ErrorSchema;
 
 export interface RadarDeleteValueListItemParams {
   item: string;
   body?: Record<string, never>;
 }
-export type RadarDeleteValueListItemResponse = S.DeletedRadarValueListItem;
-export type RadarDeleteValueListItemError = S.ErrorSchema;
+export type RadarDeleteValueListItemResponse =
+  Schemas.DeletedRadarValueListItem;
+export type RadarDeleteValueListItemError = Schemas.ErrorSchema;
 
 export interface RadarListEarlyFraudWarningsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -70,7 +71,7 @@ export interface RadarListEarlyFraudWarningsParams
   body?: Record<string, never>;
 }
 export type RadarListEarlyFraudWarningsResponse = {
-  data: S.RadarEarlyFraudWarning[];
+  data: Schemas.RadarEarlyFraudWarning[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -78,8 +79,8 @@ export type RadarListEarlyFraudWarningsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type RadarListEarlyFraudWarningsError = S.ErrorSchema;
-export type RadarListEarlyFraudWarningsItem = S.RadarEarlyFraudWarning;
+export type RadarListEarlyFraudWarningsError = Schemas.ErrorSchema;
+export type RadarListEarlyFraudWarningsItem = Schemas.RadarEarlyFraudWarning;
 
 export interface RadarListValueListItemsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -98,7 +99,7 @@ export interface RadarListValueListItemsParams
   body?: Record<string, never>;
 }
 export type RadarListValueListItemsResponse = {
-  data: S.RadarValueListItem[];
+  data: Schemas.RadarValueListItem[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -106,8 +107,8 @@ export type RadarListValueListItemsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type RadarListValueListItemsError = S.ErrorSchema;
-export type RadarListValueListItemsItem = S.RadarValueListItem;
+export type RadarListValueListItemsError = Schemas.ErrorSchema;
+export type RadarListValueListItemsItem = Schemas.RadarValueListItem;
 
 export interface RadarListValueListsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -126,7 +127,7 @@ export interface RadarListValueListsParams
   body?: Record<string, never>;
 }
 export type RadarListValueListsResponse = {
-  data: S.RadarValueList[];
+  data: Schemas.RadarValueList[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -134,29 +135,30 @@ export type RadarListValueListsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type RadarListValueListsError = S.ErrorSchema;
-export type RadarListValueListsItem = S.RadarValueList;
+export type RadarListValueListsError = Schemas.ErrorSchema;
+export type RadarListValueListsItem = Schemas.RadarValueList;
 
 export interface RadarRetrieveEarlyFraudWarningParams extends P.Expand {
   early_fraud_warning: string;
   body?: Record<string, never>;
 }
-export type RadarRetrieveEarlyFraudWarningResponse = S.RadarEarlyFraudWarning;
-export type RadarRetrieveEarlyFraudWarningError = S.ErrorSchema;
+export type RadarRetrieveEarlyFraudWarningResponse =
+  Schemas.RadarEarlyFraudWarning;
+export type RadarRetrieveEarlyFraudWarningError = Schemas.ErrorSchema;
 
 export interface RadarRetrieveValueListParams extends P.Expand {
   value_list: string;
   body?: Record<string, never>;
 }
-export type RadarRetrieveValueListResponse = S.RadarValueList;
-export type RadarRetrieveValueListError = S.ErrorSchema;
+export type RadarRetrieveValueListResponse = Schemas.RadarValueList;
+export type RadarRetrieveValueListError = Schemas.ErrorSchema;
 
 export interface RadarRetrieveValueListItemParams extends P.Expand {
   item: string;
   body?: Record<string, never>;
 }
-export type RadarRetrieveValueListItemResponse = S.RadarValueListItem;
-export type RadarRetrieveValueListItemError = S.ErrorSchema;
+export type RadarRetrieveValueListItemResponse = Schemas.RadarValueListItem;
+export type RadarRetrieveValueListItemError = Schemas.ErrorSchema;
 
 export interface RadarUpdateValueListParams {
   value_list: string;
@@ -171,8 +173,8 @@ export interface RadarUpdateValueListParams {
     name?: string;
   };
 }
-export type RadarUpdateValueListResponse = S.RadarValueList;
-export type RadarUpdateValueListError = S.ErrorSchema;
+export type RadarUpdateValueListResponse = Schemas.RadarValueList;
+export type RadarUpdateValueListError = Schemas.ErrorSchema;
 
 export interface RadarMethods {
   /** <p>Creates a new <code>ValueList</code> object, which can then be referenced in rules.</p> */

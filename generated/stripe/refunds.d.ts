@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface RefundsCancelParams {
   refund: string;
@@ -12,8 +12,8 @@ export interface RefundsCancelParams {
     expand?: string[];
   };
 }
-export type RefundsCancelResponse = S.Refund;
-export type RefundsCancelError = S.ErrorSchema;
+export type RefundsCancelResponse = Schemas.Refund;
+export type RefundsCancelError = Schemas.ErrorSchema;
 
 export interface RefundsCreateParams {
   body?: {
@@ -38,8 +38,8 @@ export interface RefundsCreateParams {
     reverse_transfer?: boolean;
   };
 }
-export type RefundsCreateResponse = S.Refund;
-export type RefundsCreateError = S.ErrorSchema;
+export type RefundsCreateResponse = Schemas.Refund;
+export type RefundsCreateError = Schemas.ErrorSchema;
 
 export interface RefundsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -58,7 +58,7 @@ export interface RefundsListParams
   body?: Record<string, never>;
 }
 export type RefundsListResponse = {
-  data: S.Refund[];
+  data: Schemas.Refund[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -66,15 +66,15 @@ export type RefundsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type RefundsListError = S.ErrorSchema;
-export type RefundsListItem = S.Refund;
+export type RefundsListError = Schemas.ErrorSchema;
+export type RefundsListItem = Schemas.Refund;
 
 export interface RefundsRetrieveParams extends P.Expand {
   refund: string;
   body?: Record<string, never>;
 }
-export type RefundsRetrieveResponse = S.Refund;
-export type RefundsRetrieveError = S.ErrorSchema;
+export type RefundsRetrieveResponse = Schemas.Refund;
+export type RefundsRetrieveError = Schemas.ErrorSchema;
 
 export interface RefundsUpdateParams {
   refund: string;
@@ -85,8 +85,8 @@ export interface RefundsUpdateParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type RefundsUpdateResponse = S.Refund;
-export type RefundsUpdateError = S.ErrorSchema;
+export type RefundsUpdateResponse = Schemas.Refund;
+export type RefundsUpdateError = Schemas.ErrorSchema;
 
 export interface RefundsMethods {
   /**

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ReportingCreateReportRunParams {
   body: {
@@ -658,8 +658,8 @@ export interface ReportingCreateReportRunParams {
     report_type: string;
   };
 }
-export type ReportingCreateReportRunResponse = S.ReportingReportRun;
-export type ReportingCreateReportRunError = S.ErrorSchema;
+export type ReportingCreateReportRunResponse = Schemas.ReportingReportRun;
+export type ReportingCreateReportRunError = Schemas.ErrorSchema;
 
 export interface ReportingListReportRunsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -674,7 +674,7 @@ export interface ReportingListReportRunsParams
   body?: Record<string, never>;
 }
 export type ReportingListReportRunsResponse = {
-  data: S.ReportingReportRun[];
+  data: Schemas.ReportingReportRun[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -682,14 +682,14 @@ export type ReportingListReportRunsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ReportingListReportRunsError = S.ErrorSchema;
-export type ReportingListReportRunsItem = S.ReportingReportRun;
+export type ReportingListReportRunsError = Schemas.ErrorSchema;
+export type ReportingListReportRunsItem = Schemas.ReportingReportRun;
 
 export interface ReportingListReportTypesParams extends P.Expand {
   body?: Record<string, never>;
 }
 export type ReportingListReportTypesResponse = {
-  data: S.ReportingReportType[];
+  data: Schemas.ReportingReportType[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -697,21 +697,21 @@ export type ReportingListReportTypesResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ReportingListReportTypesError = S.ErrorSchema;
+export type ReportingListReportTypesError = Schemas.ErrorSchema;
 
 export interface ReportingRetrieveReportRunParams extends P.Expand {
   report_run: string;
   body?: Record<string, never>;
 }
-export type ReportingRetrieveReportRunResponse = S.ReportingReportRun;
-export type ReportingRetrieveReportRunError = S.ErrorSchema;
+export type ReportingRetrieveReportRunResponse = Schemas.ReportingReportRun;
+export type ReportingRetrieveReportRunError = Schemas.ErrorSchema;
 
 export interface ReportingRetrieveReportTypeParams extends P.Expand {
   report_type: string;
   body?: Record<string, never>;
 }
-export type ReportingRetrieveReportTypeResponse = S.ReportingReportType;
-export type ReportingRetrieveReportTypeError = S.ErrorSchema;
+export type ReportingRetrieveReportTypeResponse = Schemas.ReportingReportType;
+export type ReportingRetrieveReportTypeError = Schemas.ErrorSchema;
 
 export interface ReportingMethods {
   /** <p>Creates a new object and begin running the report. (Certain report types require a <a href="https://stripe.com/docs/keys#test-live-modes">live-mode API key</a>.)</p> */

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ReviewsApproveParams {
   review: string;
@@ -12,8 +12,8 @@ export interface ReviewsApproveParams {
     expand?: string[];
   };
 }
-export type ReviewsApproveResponse = S.Review;
-export type ReviewsApproveError = S.ErrorSchema;
+export type ReviewsApproveResponse = Schemas.Review;
+export type ReviewsApproveError = Schemas.ErrorSchema;
 
 export interface ReviewsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -28,7 +28,7 @@ export interface ReviewsListParams
   body?: Record<string, never>;
 }
 export type ReviewsListResponse = {
-  data: S.Review[];
+  data: Schemas.Review[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -36,15 +36,15 @@ export type ReviewsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ReviewsListError = S.ErrorSchema;
-export type ReviewsListItem = S.Review;
+export type ReviewsListError = Schemas.ErrorSchema;
+export type ReviewsListItem = Schemas.Review;
 
 export interface ReviewsRetrieveParams extends P.Expand {
   review: string;
   body?: Record<string, never>;
 }
-export type ReviewsRetrieveResponse = S.Review;
-export type ReviewsRetrieveError = S.ErrorSchema;
+export type ReviewsRetrieveResponse = Schemas.Review;
+export type ReviewsRetrieveError = Schemas.ErrorSchema;
 
 export interface ReviewsMethods {
   /** <p>Approves a <code>Review</code> object, closing it and removing it from the list of reviews.</p> */

@@ -3,7 +3,7 @@
 
 import type { PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface SetupAttemptsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -28,7 +28,7 @@ export interface SetupAttemptsListParams
   body?: Record<string, never>;
 }
 export type SetupAttemptsListResponse = {
-  data: S.SetupAttempt[];
+  data: Schemas.SetupAttempt[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -36,8 +36,8 @@ export type SetupAttemptsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type SetupAttemptsListError = S.ErrorSchema;
-export type SetupAttemptsListItem = S.SetupAttempt;
+export type SetupAttemptsListError = Schemas.ErrorSchema;
+export type SetupAttemptsListItem = Schemas.SetupAttempt;
 
 export interface SetupAttemptsMethods {
   /** <p>Returns a list of SetupAttempts associated with a provided SetupIntent.</p> */

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface SetupIntentsCancelParams {
   intent: string;
@@ -14,8 +14,8 @@ export interface SetupIntentsCancelParams {
     expand?: string[];
   };
 }
-export type SetupIntentsCancelResponse = S.SetupIntent;
-export type SetupIntentsCancelError = S.ErrorSchema;
+export type SetupIntentsCancelResponse = Schemas.SetupIntent;
+export type SetupIntentsCancelError = Schemas.ErrorSchema;
 
 export interface SetupIntentsConfirmParams {
   intent: string;
@@ -26,7 +26,7 @@ export interface SetupIntentsConfirmParams {
     expand?: string[];
     /** This hash contains details about the Mandate to create */
     mandate_data?:
-      | S.SecretKeyParamInput
+      | Schemas.SecretKeyParamInput
       | {
           /** customer_acceptance_param */
           customer_acceptance: {
@@ -44,9 +44,9 @@ export interface SetupIntentsConfirmParams {
      * When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
      * value in the SetupIntent.
      */
-    payment_method_data?: S.PaymentMethodDataParamsInput;
+    payment_method_data?: Schemas.PaymentMethodDataParamsInput;
     /** Payment-method-specific configuration for this SetupIntent. */
-    payment_method_options?: S.SetupIntentsConfirmBodyPaymentMethodOptionsInput;
+    payment_method_options?: Schemas.SetupIntentsConfirmBodyPaymentMethodOptionsInput;
     /**
      * The URL to redirect your customer back to after they authenticate on the payment method's app or site.
      * If you'd prefer to redirect to a mobile application, you can alternatively supply an application URI scheme.
@@ -55,8 +55,8 @@ export interface SetupIntentsConfirmParams {
     return_url?: string;
   };
 }
-export type SetupIntentsConfirmResponse = S.SetupIntent;
-export type SetupIntentsConfirmError = S.ErrorSchema;
+export type SetupIntentsConfirmResponse = Schemas.SetupIntent;
+export type SetupIntentsConfirmError = Schemas.ErrorSchema;
 
 export interface SetupIntentsCreateParams {
   body?: {
@@ -89,7 +89,7 @@ export interface SetupIntentsCreateParams {
      */
     flow_directions?: ("inbound" | "outbound")[];
     /** This hash contains details about the Mandate to create. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm). */
-    mandate_data?: S.SecretKeyParamInput;
+    mandate_data?: Schemas.SecretKeyParamInput;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string>;
     /** The Stripe account ID for which this SetupIntent is created. */
@@ -100,9 +100,9 @@ export interface SetupIntentsCreateParams {
      * When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
      * value in the SetupIntent.
      */
-    payment_method_data?: S.PaymentMethodDataParamsInput;
+    payment_method_data?: Schemas.PaymentMethodDataParamsInput;
     /** Payment-method-specific configuration for this SetupIntent. */
-    payment_method_options?: S.SetupIntentsConfirmBodyPaymentMethodOptionsInput;
+    payment_method_options?: Schemas.SetupIntentsConfirmBodyPaymentMethodOptionsInput;
     /** The list of payment method types (e.g. card) that this SetupIntent is allowed to use. If this is not provided, defaults to ["card"]. */
     payment_method_types?: string[];
     /** The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site. If you'd prefer to redirect to a mobile application, you can alternatively supply an application URI scheme. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm). */
@@ -116,8 +116,8 @@ export interface SetupIntentsCreateParams {
     usage?: "off_session" | "on_session";
   };
 }
-export type SetupIntentsCreateResponse = S.SetupIntent;
-export type SetupIntentsCreateError = S.ErrorSchema;
+export type SetupIntentsCreateResponse = Schemas.SetupIntent;
+export type SetupIntentsCreateError = Schemas.ErrorSchema;
 
 export interface SetupIntentsCreateVerifyMicrodepositParams {
   intent: string;
@@ -132,8 +132,8 @@ export interface SetupIntentsCreateVerifyMicrodepositParams {
     expand?: string[];
   };
 }
-export type SetupIntentsCreateVerifyMicrodepositResponse = S.SetupIntent;
-export type SetupIntentsCreateVerifyMicrodepositError = S.ErrorSchema;
+export type SetupIntentsCreateVerifyMicrodepositResponse = Schemas.SetupIntent;
+export type SetupIntentsCreateVerifyMicrodepositError = Schemas.ErrorSchema;
 
 export interface SetupIntentsListParams
   extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -150,7 +150,7 @@ export interface SetupIntentsListParams
   body?: Record<string, never>;
 }
 export type SetupIntentsListResponse = {
-  data: S.SetupIntent[];
+  data: Schemas.SetupIntent[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -158,8 +158,8 @@ export type SetupIntentsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type SetupIntentsListError = S.ErrorSchema;
-export type SetupIntentsListItem = S.SetupIntent;
+export type SetupIntentsListError = Schemas.ErrorSchema;
+export type SetupIntentsListItem = Schemas.SetupIntent;
 
 export interface SetupIntentsRetrieveParams extends P.Expand {
   /** The client secret of the SetupIntent. Required if a publishable key is used to retrieve the SetupIntent. */
@@ -167,8 +167,8 @@ export interface SetupIntentsRetrieveParams extends P.Expand {
   intent: string;
   body?: Record<string, never>;
 }
-export type SetupIntentsRetrieveResponse = S.SetupIntent;
-export type SetupIntentsRetrieveError = S.ErrorSchema;
+export type SetupIntentsRetrieveResponse = Schemas.SetupIntent;
+export type SetupIntentsRetrieveError = Schemas.ErrorSchema;
 
 export interface SetupIntentsUpdateParams {
   intent: string;
@@ -203,15 +203,15 @@ export interface SetupIntentsUpdateParams {
      * When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
      * value in the SetupIntent.
      */
-    payment_method_data?: S.PaymentMethodDataParamsInput;
+    payment_method_data?: Schemas.PaymentMethodDataParamsInput;
     /** Payment-method-specific configuration for this SetupIntent. */
-    payment_method_options?: S.SetupIntentsConfirmBodyPaymentMethodOptionsInput;
+    payment_method_options?: Schemas.SetupIntentsConfirmBodyPaymentMethodOptionsInput;
     /** The list of payment method types (e.g. card) that this SetupIntent is allowed to set up. If this is not provided, defaults to ["card"]. */
     payment_method_types?: string[];
   };
 }
-export type SetupIntentsUpdateResponse = S.SetupIntent;
-export type SetupIntentsUpdateError = S.ErrorSchema;
+export type SetupIntentsUpdateResponse = Schemas.SetupIntent;
+export type SetupIntentsUpdateError = Schemas.ErrorSchema;
 
 export interface SetupIntentsMethods {
   /**

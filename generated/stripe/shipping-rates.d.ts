@@ -3,12 +3,12 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ShippingRatesCreateParams {
   body: {
     /** The estimated range for how long shipping will take, meant to be displayable to the customer. This will appear on CheckoutSessions. */
-    delivery_estimate?: S.DeliveryEstimateInput;
+    delivery_estimate?: Schemas.DeliveryEstimateInput;
     /** The name of the shipping rate, meant to be displayable to the customer. This will appear on CheckoutSessions. */
     display_name: string;
     /** Specifies which fields in the response should be expanded. */
@@ -35,8 +35,8 @@ export interface ShippingRatesCreateParams {
     type?: "fixed_amount";
   };
 }
-export type ShippingRatesCreateResponse = S.ShippingRate;
-export type ShippingRatesCreateError = S.ErrorSchema;
+export type ShippingRatesCreateResponse = Schemas.ShippingRate;
+export type ShippingRatesCreateError = Schemas.ErrorSchema;
 
 export interface ShippingRatesListParams
   extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -47,7 +47,7 @@ export interface ShippingRatesListParams
   body?: Record<string, never>;
 }
 export type ShippingRatesListResponse = {
-  data: S.ShippingRate[];
+  data: Schemas.ShippingRate[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -55,15 +55,15 @@ export type ShippingRatesListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type ShippingRatesListError = S.ErrorSchema;
-export type ShippingRatesListItem = S.ShippingRate;
+export type ShippingRatesListError = Schemas.ErrorSchema;
+export type ShippingRatesListItem = Schemas.ShippingRate;
 
 export interface ShippingRatesRetrieveParams extends P.Expand {
   shipping_rate_token: string;
   body?: Record<string, never>;
 }
-export type ShippingRatesRetrieveResponse = S.ShippingRate;
-export type ShippingRatesRetrieveError = S.ErrorSchema;
+export type ShippingRatesRetrieveResponse = Schemas.ShippingRate;
+export type ShippingRatesRetrieveError = Schemas.ErrorSchema;
 
 export interface ShippingRatesUpdateParams {
   shipping_rate_token: string;
@@ -88,8 +88,8 @@ export interface ShippingRatesUpdateParams {
     tax_behavior?: "exclusive" | "inclusive" | "unspecified";
   };
 }
-export type ShippingRatesUpdateResponse = S.ShippingRate;
-export type ShippingRatesUpdateError = S.ErrorSchema;
+export type ShippingRatesUpdateResponse = Schemas.ShippingRate;
+export type ShippingRatesUpdateError = Schemas.ErrorSchema;
 
 export interface ShippingRatesMethods {
   /** <p>Creates a new shipping rate object.</p> */

@@ -3,14 +3,14 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface SigmaListScheduledQueryRunsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   body?: Record<string, never>;
 }
 export type SigmaListScheduledQueryRunsResponse = {
-  data: S.ScheduledQueryRun[];
+  data: Schemas.ScheduledQueryRun[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -18,15 +18,15 @@ export type SigmaListScheduledQueryRunsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type SigmaListScheduledQueryRunsError = S.ErrorSchema;
-export type SigmaListScheduledQueryRunsItem = S.ScheduledQueryRun;
+export type SigmaListScheduledQueryRunsError = Schemas.ErrorSchema;
+export type SigmaListScheduledQueryRunsItem = Schemas.ScheduledQueryRun;
 
 export interface SigmaRetrieveScheduledQueryRunParams extends P.Expand {
   scheduled_query_run: string;
   body?: Record<string, never>;
 }
-export type SigmaRetrieveScheduledQueryRunResponse = S.ScheduledQueryRun;
-export type SigmaRetrieveScheduledQueryRunError = S.ErrorSchema;
+export type SigmaRetrieveScheduledQueryRunResponse = Schemas.ScheduledQueryRun;
+export type SigmaRetrieveScheduledQueryRunError = Schemas.ErrorSchema;
 
 export interface SigmaMethods {
   /** <p>Returns a list of scheduled query runs.</p> */

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface SourcesCreateParams {
   body?: {
@@ -18,12 +18,12 @@ export interface SourcesCreateParams {
     /** The authentication `flow` of the source to create. `flow` is one of `redirect`, `receiver`, `code_verification`, `none`. It is generally inferred unless a type supports multiple flows. */
     flow?: "code_verification" | "none" | "receiver" | "redirect";
     /** Information about a mandate possibility attached to a source object (generally for bank debits) as well as its acceptance status. */
-    mandate?: S.MandateParamsInput;
+    mandate?: Schemas.MandateParamsInput;
     metadata?: Record<string, string>;
     /** The source to share. */
     original_source?: string;
     /** Information about the owner of the payment instrument that may be used or required by particular source types. */
-    owner?: S.Owner;
+    owner?: Schemas.Owner;
     /** Optional parameters for the receiver flow. Can be set only if the source is a receiver (`flow` is `receiver`). */
     receiver?: {
       refund_attributes_method?: "email" | "manual" | "none";
@@ -34,8 +34,8 @@ export interface SourcesCreateParams {
     };
     /** Information about the items and shipping associated with the source. Required for transactional credit (for example Klarna) sources before you can charge it. */
     source_order?: {
-      items?: S.OrderItemSpecsInput[];
-      shipping?: S.OrderShipping;
+      items?: Schemas.OrderItemSpecsInput[];
+      shipping?: Schemas.OrderShipping;
     };
     /** An arbitrary string to be displayed on your customer's statement. As an example, if your website is `RunClub` and the item you're charging for is a race ticket, you may want to specify a `statement_descriptor` of `RunClub 5K race ticket.` While many payment types will display this information, some may not display it at all. */
     statement_descriptor?: string;
@@ -46,8 +46,8 @@ export interface SourcesCreateParams {
     usage?: "reusable" | "single_use";
   };
 }
-export type SourcesCreateResponse = S.Source;
-export type SourcesCreateError = S.ErrorSchema;
+export type SourcesCreateResponse = Schemas.Source;
+export type SourcesCreateError = Schemas.ErrorSchema;
 
 export interface SourcesListSourceTransactionsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -55,7 +55,7 @@ export interface SourcesListSourceTransactionsParams
   body?: Record<string, never>;
 }
 export type SourcesListSourceTransactionsResponse = {
-  data: S.SourceTransaction[];
+  data: Schemas.SourceTransaction[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -63,8 +63,8 @@ export type SourcesListSourceTransactionsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type SourcesListSourceTransactionsError = S.ErrorSchema;
-export type SourcesListSourceTransactionsItem = S.SourceTransaction;
+export type SourcesListSourceTransactionsError = Schemas.ErrorSchema;
+export type SourcesListSourceTransactionsItem = Schemas.SourceTransaction;
 
 export interface SourcesRetrieveParams extends P.Expand {
   /** The client secret of the source. Required if a publishable key is used to retrieve the source. */
@@ -72,8 +72,8 @@ export interface SourcesRetrieveParams extends P.Expand {
   source: string;
   body?: Record<string, never>;
 }
-export type SourcesRetrieveResponse = S.Source;
-export type SourcesRetrieveError = S.ErrorSchema;
+export type SourcesRetrieveResponse = Schemas.Source;
+export type SourcesRetrieveError = Schemas.ErrorSchema;
 
 export interface SourcesRetrieveMandateNotificationParams extends P.Expand {
   mandate_notification: string;
@@ -81,16 +81,17 @@ export interface SourcesRetrieveMandateNotificationParams extends P.Expand {
   body?: Record<string, never>;
 }
 export type SourcesRetrieveMandateNotificationResponse =
-  S.SourceMandateNotification;
-export type SourcesRetrieveMandateNotificationError = S.ErrorSchema;
+  Schemas.SourceMandateNotification;
+export type SourcesRetrieveMandateNotificationError = Schemas.ErrorSchema;
 
 export interface SourcesRetrieveSourceTransactionParams extends P.Expand {
   source: string;
   source_transaction: string;
   body?: Record<string, never>;
 }
-export type SourcesRetrieveSourceTransactionResponse = S.SourceTransaction;
-export type SourcesRetrieveSourceTransactionError = S.ErrorSchema;
+export type SourcesRetrieveSourceTransactionResponse =
+  Schemas.SourceTransaction;
+export type SourcesRetrieveSourceTransactionError = Schemas.ErrorSchema;
 
 export interface SourcesUpdateParams {
   source: string;
@@ -100,20 +101,20 @@ export interface SourcesUpdateParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** Information about a mandate possibility attached to a source object (generally for bank debits) as well as its acceptance status. */
-    mandate?: S.MandateParamsInput;
+    mandate?: Schemas.MandateParamsInput;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** Information about the owner of the payment instrument that may be used or required by particular source types. */
-    owner?: S.Owner;
+    owner?: Schemas.Owner;
     /** Information about the items and shipping associated with the source. Required for transactional credit (for example Klarna) sources before you can charge it. */
     source_order?: {
-      items?: S.OrderItemSpecsInput[];
-      shipping?: S.OrderShipping;
+      items?: Schemas.OrderItemSpecsInput[];
+      shipping?: Schemas.OrderShipping;
     };
   };
 }
-export type SourcesUpdateResponse = S.Source;
-export type SourcesUpdateError = S.ErrorSchema;
+export type SourcesUpdateResponse = Schemas.Source;
+export type SourcesUpdateError = Schemas.ErrorSchema;
 
 export interface SourcesVerifyParams {
   source: string;
@@ -124,8 +125,8 @@ export interface SourcesVerifyParams {
     values: string[];
   };
 }
-export type SourcesVerifyResponse = S.Source;
-export type SourcesVerifyError = S.ErrorSchema;
+export type SourcesVerifyResponse = Schemas.Source;
+export type SourcesVerifyError = Schemas.ErrorSchema;
 
 export interface SourcesMethods {
   /** <p>Creates a new source object.</p> */

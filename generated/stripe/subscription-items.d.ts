@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface SubscriptionItemsCreateParams {
   body: {
@@ -34,7 +34,7 @@ export interface SubscriptionItemsCreateParams {
     /** The ID of the price object. */
     price?: string;
     /** Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline. */
-    price_data?: S.RecurringPriceDataInput;
+    price_data?: Schemas.RecurringPriceDataInput;
     /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
     proration_behavior?: "always_invoice" | "create_prorations" | "none";
     /**
@@ -50,8 +50,8 @@ export interface SubscriptionItemsCreateParams {
     tax_rates?: string[] | "";
   };
 }
-export type SubscriptionItemsCreateResponse = S.SubscriptionItem;
-export type SubscriptionItemsCreateError = S.ErrorSchema;
+export type SubscriptionItemsCreateResponse = Schemas.SubscriptionItem;
+export type SubscriptionItemsCreateError = Schemas.ErrorSchema;
 
 export interface SubscriptionItemsCreateUsageRecordParams {
   subscription_item: string;
@@ -66,8 +66,8 @@ export interface SubscriptionItemsCreateUsageRecordParams {
     timestamp?: "now" | number;
   };
 }
-export type SubscriptionItemsCreateUsageRecordResponse = S.UsageRecord;
-export type SubscriptionItemsCreateUsageRecordError = S.ErrorSchema;
+export type SubscriptionItemsCreateUsageRecordResponse = Schemas.UsageRecord;
+export type SubscriptionItemsCreateUsageRecordError = Schemas.ErrorSchema;
 
 export interface SubscriptionItemsDeleteParams {
   item: string;
@@ -83,8 +83,8 @@ export interface SubscriptionItemsDeleteParams {
     proration_date?: number;
   };
 }
-export type SubscriptionItemsDeleteResponse = S.DeletedSubscriptionItem;
-export type SubscriptionItemsDeleteError = S.ErrorSchema;
+export type SubscriptionItemsDeleteResponse = Schemas.DeletedSubscriptionItem;
+export type SubscriptionItemsDeleteError = Schemas.ErrorSchema;
 
 export interface SubscriptionItemsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -93,7 +93,7 @@ export interface SubscriptionItemsListParams
   body?: Record<string, never>;
 }
 export type SubscriptionItemsListResponse = {
-  data: S.SubscriptionItem[];
+  data: Schemas.SubscriptionItem[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -101,8 +101,8 @@ export type SubscriptionItemsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type SubscriptionItemsListError = S.ErrorSchema;
-export type SubscriptionItemsListItem = S.SubscriptionItem;
+export type SubscriptionItemsListError = Schemas.ErrorSchema;
+export type SubscriptionItemsListItem = Schemas.SubscriptionItem;
 
 export interface SubscriptionItemsListUsageRecordSummariesParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -110,7 +110,7 @@ export interface SubscriptionItemsListUsageRecordSummariesParams
   body?: Record<string, never>;
 }
 export type SubscriptionItemsListUsageRecordSummariesResponse = {
-  data: S.UsageRecordSummary[];
+  data: Schemas.UsageRecordSummary[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -118,16 +118,17 @@ export type SubscriptionItemsListUsageRecordSummariesResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type SubscriptionItemsListUsageRecordSummariesError = S.ErrorSchema;
+export type SubscriptionItemsListUsageRecordSummariesError =
+  Schemas.ErrorSchema;
 export type SubscriptionItemsListUsageRecordSummariesItem =
-  S.UsageRecordSummary;
+  Schemas.UsageRecordSummary;
 
 export interface SubscriptionItemsRetrieveParams extends P.Expand {
   item: string;
   body?: Record<string, never>;
 }
-export type SubscriptionItemsRetrieveResponse = S.SubscriptionItem;
-export type SubscriptionItemsRetrieveError = S.ErrorSchema;
+export type SubscriptionItemsRetrieveResponse = Schemas.SubscriptionItem;
+export type SubscriptionItemsRetrieveError = Schemas.ErrorSchema;
 
 export interface SubscriptionItemsUpdateParams {
   item: string;
@@ -161,7 +162,7 @@ export interface SubscriptionItemsUpdateParams {
     /** The ID of the price object. When changing a subscription item's price, `quantity` is set to 1 unless a `quantity` parameter is provided. */
     price?: string;
     /** Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline. */
-    price_data?: S.RecurringPriceDataInput;
+    price_data?: Schemas.RecurringPriceDataInput;
     /** Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`. */
     proration_behavior?: "always_invoice" | "create_prorations" | "none";
     /**
@@ -175,8 +176,8 @@ export interface SubscriptionItemsUpdateParams {
     tax_rates?: string[] | "";
   };
 }
-export type SubscriptionItemsUpdateResponse = S.SubscriptionItem;
-export type SubscriptionItemsUpdateError = S.ErrorSchema;
+export type SubscriptionItemsUpdateResponse = Schemas.SubscriptionItem;
+export type SubscriptionItemsUpdateError = Schemas.ErrorSchema;
 
 export interface SubscriptionItemsMethods {
   /** <p>Adds a new item to an existing subscription. No existing items will be changed or replaced.</p> */

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface SubscriptionSchedulesCancelParams {
   schedule: string;
@@ -16,15 +16,15 @@ export interface SubscriptionSchedulesCancelParams {
     prorate?: boolean;
   };
 }
-export type SubscriptionSchedulesCancelResponse = S.SubscriptionSchedule;
-export type SubscriptionSchedulesCancelError = S.ErrorSchema;
+export type SubscriptionSchedulesCancelResponse = Schemas.SubscriptionSchedule;
+export type SubscriptionSchedulesCancelError = Schemas.ErrorSchema;
 
 export interface SubscriptionSchedulesCreateParams {
   body?: {
     /** The identifier of the customer to create the subscription schedule for. */
     customer?: string;
     /** Object representing the subscription schedule's default settings. */
-    default_settings?: S.DefaultSettingsParamsInput;
+    default_settings?: Schemas.DefaultSettingsParamsInput;
     /** Behavior of the subscription schedule and underlying subscription when it ends. Possible values are `release` or `cancel` with the default being `release`. `release` will end the subscription schedule and keep the underlying subscription running.`cancel` will end the subscription schedule and cancel the underlying subscription. */
     end_behavior?: "cancel" | "none" | "release" | "renew";
     /** Specifies which fields in the response should be expanded. */
@@ -35,7 +35,7 @@ export interface SubscriptionSchedulesCreateParams {
     metadata?: Record<string, string> | "";
     /** List representing phases of the subscription schedule. Each phase can be customized to have different durations, plans, and coupons. If there are multiple phases, the `end_date` of one phase will always equal the `start_date` of the next phase. */
     phases?: {
-      add_invoice_items?: S.AddInvoiceItemEntryInput[];
+      add_invoice_items?: Schemas.AddInvoiceItemEntryInput[];
       application_fee_percent?: number;
       /** automatic_tax_config */
       automatic_tax?: {
@@ -60,7 +60,7 @@ export interface SubscriptionSchedulesCreateParams {
       invoice_settings?: {
         days_until_due?: number;
       };
-      items: S.ConfigurationItemParamsInput[];
+      items: Schemas.ConfigurationItemParamsInput[];
       iterations?: number;
       metadata?: Record<string, string>;
       on_behalf_of?: string;
@@ -78,8 +78,8 @@ export interface SubscriptionSchedulesCreateParams {
     start_date?: number | "now";
   };
 }
-export type SubscriptionSchedulesCreateResponse = S.SubscriptionSchedule;
-export type SubscriptionSchedulesCreateError = S.ErrorSchema;
+export type SubscriptionSchedulesCreateResponse = Schemas.SubscriptionSchedule;
+export type SubscriptionSchedulesCreateError = Schemas.ErrorSchema;
 
 export interface SubscriptionSchedulesListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -126,7 +126,7 @@ export interface SubscriptionSchedulesListParams
   body?: Record<string, never>;
 }
 export type SubscriptionSchedulesListResponse = {
-  data: S.SubscriptionSchedule[];
+  data: Schemas.SubscriptionSchedule[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -134,8 +134,8 @@ export type SubscriptionSchedulesListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type SubscriptionSchedulesListError = S.ErrorSchema;
-export type SubscriptionSchedulesListItem = S.SubscriptionSchedule;
+export type SubscriptionSchedulesListError = Schemas.ErrorSchema;
+export type SubscriptionSchedulesListItem = Schemas.SubscriptionSchedule;
 
 export interface SubscriptionSchedulesReleaseParams {
   schedule: string;
@@ -146,21 +146,22 @@ export interface SubscriptionSchedulesReleaseParams {
     preserve_cancel_date?: boolean;
   };
 }
-export type SubscriptionSchedulesReleaseResponse = S.SubscriptionSchedule;
-export type SubscriptionSchedulesReleaseError = S.ErrorSchema;
+export type SubscriptionSchedulesReleaseResponse = Schemas.SubscriptionSchedule;
+export type SubscriptionSchedulesReleaseError = Schemas.ErrorSchema;
 
 export interface SubscriptionSchedulesRetrieveParams extends P.Expand {
   schedule: string;
   body?: Record<string, never>;
 }
-export type SubscriptionSchedulesRetrieveResponse = S.SubscriptionSchedule;
-export type SubscriptionSchedulesRetrieveError = S.ErrorSchema;
+export type SubscriptionSchedulesRetrieveResponse =
+  Schemas.SubscriptionSchedule;
+export type SubscriptionSchedulesRetrieveError = Schemas.ErrorSchema;
 
 export interface SubscriptionSchedulesUpdateParams {
   schedule: string;
   body?: {
     /** Object representing the subscription schedule's default settings. */
-    default_settings?: S.DefaultSettingsParamsInput;
+    default_settings?: Schemas.DefaultSettingsParamsInput;
     /** Behavior of the subscription schedule and underlying subscription when it ends. Possible values are `release` or `cancel` with the default being `release`. `release` will end the subscription schedule and keep the underlying subscription running.`cancel` will end the subscription schedule and cancel the underlying subscription. */
     end_behavior?: "cancel" | "none" | "release" | "renew";
     /** Specifies which fields in the response should be expanded. */
@@ -169,7 +170,7 @@ export interface SubscriptionSchedulesUpdateParams {
     metadata?: Record<string, string> | "";
     /** List representing phases of the subscription schedule. Each phase can be customized to have different durations, plans, and coupons. If there are multiple phases, the `end_date` of one phase will always equal the `start_date` of the next phase. Note that past phases can be omitted. */
     phases?: {
-      add_invoice_items?: S.AddInvoiceItemEntryInput[];
+      add_invoice_items?: Schemas.AddInvoiceItemEntryInput[];
       application_fee_percent?: number;
       /** automatic_tax_config */
       automatic_tax?: {
@@ -192,7 +193,7 @@ export interface SubscriptionSchedulesUpdateParams {
       invoice_settings?: {
         days_until_due?: number;
       };
-      items: S.ConfigurationItemParamsInput[];
+      items: Schemas.ConfigurationItemParamsInput[];
       iterations?: number;
       metadata?: Record<string, string>;
       on_behalf_of?: string;
@@ -210,8 +211,8 @@ export interface SubscriptionSchedulesUpdateParams {
     proration_behavior?: "always_invoice" | "create_prorations" | "none";
   };
 }
-export type SubscriptionSchedulesUpdateResponse = S.SubscriptionSchedule;
-export type SubscriptionSchedulesUpdateError = S.ErrorSchema;
+export type SubscriptionSchedulesUpdateResponse = Schemas.SubscriptionSchedule;
+export type SubscriptionSchedulesUpdateError = Schemas.ErrorSchema;
 
 export interface SubscriptionSchedulesMethods {
   /** <p>Cancels a subscription schedule and its associated subscription immediately (if the subscription schedule has an active subscription). A subscription schedule can only be canceled if its status is <code>not_started</code> or <code>active</code>.</p> */

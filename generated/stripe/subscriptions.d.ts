@@ -3,12 +3,12 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface SubscriptionsCreateParams {
   body: {
     /** A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items. */
-    add_invoice_items?: S.AddInvoiceItemEntryInput[];
+    add_invoice_items?: Schemas.AddInvoiceItemEntryInput[];
     /** A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions). */
     application_fee_percent?: number;
     /** Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed. */
@@ -60,7 +60,7 @@ export interface SubscriptionsCreateParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** A list of up to 20 subscription items, each with an attached price. */
-    items?: S.SubscriptionItemCreateParamsInput[];
+    items?: Schemas.SubscriptionItemCreateParamsInput[];
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** Indicates if a customer is on or off-session while an invoice payment is attempted. */
@@ -86,7 +86,7 @@ export interface SubscriptionsCreateParams {
       | "error_if_incomplete"
       | "pending_if_incomplete";
     /** Payment settings to pass to invoices created by the subscription. */
-    payment_settings?: S.PaymentSettingsInput;
+    payment_settings?: Schemas.PaymentSettingsInput;
     /** Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval. */
     pending_invoice_item_interval?:
       | {
@@ -118,8 +118,8 @@ export interface SubscriptionsCreateParams {
     };
   };
 }
-export type SubscriptionsCreateResponse = S.Subscription;
-export type SubscriptionsCreateError = S.ErrorSchema;
+export type SubscriptionsCreateResponse = Schemas.Subscription;
+export type SubscriptionsCreateError = Schemas.ErrorSchema;
 
 export interface SubscriptionsDeleteParams {
   subscription_exposed_id: string;
@@ -146,15 +146,15 @@ export interface SubscriptionsDeleteParams {
     prorate?: boolean;
   };
 }
-export type SubscriptionsDeleteResponse = S.Subscription;
-export type SubscriptionsDeleteError = S.ErrorSchema;
+export type SubscriptionsDeleteResponse = Schemas.Subscription;
+export type SubscriptionsDeleteError = Schemas.ErrorSchema;
 
 export interface SubscriptionsDeleteDiscountParams {
   subscription_exposed_id: string;
   body?: Record<string, never>;
 }
-export type SubscriptionsDeleteDiscountResponse = S.DeletedDiscount;
-export type SubscriptionsDeleteDiscountError = S.ErrorSchema;
+export type SubscriptionsDeleteDiscountResponse = Schemas.DeletedDiscount;
+export type SubscriptionsDeleteDiscountError = Schemas.ErrorSchema;
 
 export interface SubscriptionsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -205,7 +205,7 @@ export interface SubscriptionsListParams
   body?: Record<string, never>;
 }
 export type SubscriptionsListResponse = {
-  data: S.Subscription[];
+  data: Schemas.Subscription[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -213,8 +213,8 @@ export type SubscriptionsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type SubscriptionsListError = S.ErrorSchema;
-export type SubscriptionsListItem = S.Subscription;
+export type SubscriptionsListError = Schemas.ErrorSchema;
+export type SubscriptionsListItem = Schemas.Subscription;
 
 export interface SubscriptionsResumeParams {
   subscription: string;
@@ -232,15 +232,15 @@ export interface SubscriptionsResumeParams {
     proration_date?: number;
   };
 }
-export type SubscriptionsResumeResponse = S.Subscription;
-export type SubscriptionsResumeError = S.ErrorSchema;
+export type SubscriptionsResumeResponse = Schemas.Subscription;
+export type SubscriptionsResumeError = Schemas.ErrorSchema;
 
 export interface SubscriptionsRetrieveParams extends P.Expand {
   subscription_exposed_id: string;
   body?: Record<string, never>;
 }
-export type SubscriptionsRetrieveResponse = S.Subscription;
-export type SubscriptionsRetrieveError = S.ErrorSchema;
+export type SubscriptionsRetrieveResponse = Schemas.Subscription;
+export type SubscriptionsRetrieveError = Schemas.ErrorSchema;
 
 export interface SubscriptionsSearchParams extends P.Expand, P.Limit, P.Page {
   /** The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for subscriptions](https://stripe.com/docs/search#query-fields-for-subscriptions). */
@@ -248,7 +248,7 @@ export interface SubscriptionsSearchParams extends P.Expand, P.Limit, P.Page {
   body?: Record<string, never>;
 }
 export type SubscriptionsSearchResponse = {
-  data: S.Subscription[];
+  data: Schemas.Subscription[];
   has_more: boolean;
   next_page?: string | null;
   /** String representing the object's type. Objects of the same type share the same value. */
@@ -257,13 +257,13 @@ export type SubscriptionsSearchResponse = {
   total_count?: number;
   url: string;
 };
-export type SubscriptionsSearchError = S.ErrorSchema;
+export type SubscriptionsSearchError = Schemas.ErrorSchema;
 
 export interface SubscriptionsUpdateParams {
   subscription_exposed_id: string;
   body?: {
     /** A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items. */
-    add_invoice_items?: S.AddInvoiceItemEntryInput[];
+    add_invoice_items?: Schemas.AddInvoiceItemEntryInput[];
     /** A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account. The request must be made by a platform account on a connected account in order to set an application fee percentage. For more information, see the application fees [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions). */
     application_fee_percent?: number;
     /** Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed. */
@@ -314,7 +314,7 @@ export interface SubscriptionsUpdateParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** A list of up to 20 subscription items, each with an attached price. */
-    items?: S.SubscriptionItemUpdateParamsInput[];
+    items?: Schemas.SubscriptionItemUpdateParamsInput[];
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string> | "";
     /** Indicates if a customer is on or off-session while an invoice payment is attempted. */
@@ -344,7 +344,7 @@ export interface SubscriptionsUpdateParams {
       | "error_if_incomplete"
       | "pending_if_incomplete";
     /** Payment settings to pass to invoices created by the subscription. */
-    payment_settings?: S.PaymentSettingsInput;
+    payment_settings?: Schemas.PaymentSettingsInput;
     /** Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval. */
     pending_invoice_item_interval?:
       | {
@@ -381,8 +381,8 @@ export interface SubscriptionsUpdateParams {
     };
   };
 }
-export type SubscriptionsUpdateResponse = S.Subscription;
-export type SubscriptionsUpdateError = S.ErrorSchema;
+export type SubscriptionsUpdateResponse = Schemas.Subscription;
+export type SubscriptionsUpdateError = Schemas.ErrorSchema;
 
 export interface SubscriptionsMethods {
   /**

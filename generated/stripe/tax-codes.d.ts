@@ -3,14 +3,14 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TaxCodesListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   body?: Record<string, never>;
 }
 export type TaxCodesListResponse = {
-  data: S.TaxCode[];
+  data: Schemas.TaxCode[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -18,15 +18,15 @@ export type TaxCodesListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TaxCodesListError = S.ErrorSchema;
-export type TaxCodesListItem = S.TaxCode;
+export type TaxCodesListError = Schemas.ErrorSchema;
+export type TaxCodesListItem = Schemas.TaxCode;
 
 export interface TaxCodesRetrieveParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type TaxCodesRetrieveResponse = S.TaxCode;
-export type TaxCodesRetrieveError = S.ErrorSchema;
+export type TaxCodesRetrieveResponse = Schemas.TaxCode;
+export type TaxCodesRetrieveError = Schemas.ErrorSchema;
 
 export interface TaxCodesMethods {
   /** <p>A list of <a href="https://stripe.com/docs/tax/tax-categories">all tax codes available</a> to add to Products in order to allow specific tax calculations.</p> */

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TaxRatesCreateParams {
   body: {
@@ -41,8 +41,8 @@ export interface TaxRatesCreateParams {
       | "vat";
   };
 }
-export type TaxRatesCreateResponse = S.TaxRate;
-export type TaxRatesCreateError = S.ErrorSchema;
+export type TaxRatesCreateResponse = Schemas.TaxRate;
+export type TaxRatesCreateError = Schemas.ErrorSchema;
 
 export interface TaxRatesListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -62,7 +62,7 @@ export interface TaxRatesListParams
   body?: Record<string, never>;
 }
 export type TaxRatesListResponse = {
-  data: S.TaxRate[];
+  data: Schemas.TaxRate[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -70,15 +70,15 @@ export type TaxRatesListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TaxRatesListError = S.ErrorSchema;
-export type TaxRatesListItem = S.TaxRate;
+export type TaxRatesListError = Schemas.ErrorSchema;
+export type TaxRatesListItem = Schemas.TaxRate;
 
 export interface TaxRatesRetrieveParams extends P.Expand {
   tax_rate: string;
   body?: Record<string, never>;
 }
-export type TaxRatesRetrieveResponse = S.TaxRate;
-export type TaxRatesRetrieveError = S.ErrorSchema;
+export type TaxRatesRetrieveResponse = Schemas.TaxRate;
+export type TaxRatesRetrieveError = Schemas.ErrorSchema;
 
 export interface TaxRatesUpdateParams {
   tax_rate: string;
@@ -113,8 +113,8 @@ export interface TaxRatesUpdateParams {
       | "vat";
   };
 }
-export type TaxRatesUpdateResponse = S.TaxRate;
-export type TaxRatesUpdateError = S.ErrorSchema;
+export type TaxRatesUpdateResponse = Schemas.TaxRate;
+export type TaxRatesUpdateError = Schemas.ErrorSchema;
 
 export interface TaxRatesMethods {
   /** <p>Creates a new tax rate.</p> */

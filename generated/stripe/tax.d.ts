@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TaxCreateCalculationParams {
   body: {
@@ -103,8 +103,8 @@ export interface TaxCreateCalculationParams {
     tax_date?: number;
   };
 }
-export type TaxCreateCalculationResponse = S.TaxCalculation;
-export type TaxCreateCalculationError = S.ErrorSchema;
+export type TaxCreateCalculationResponse = Schemas.TaxCalculation;
+export type TaxCreateCalculationError = Schemas.ErrorSchema;
 
 export interface TaxCreateFromCalculationTransactionParams {
   body: {
@@ -118,8 +118,9 @@ export interface TaxCreateFromCalculationTransactionParams {
     reference: string;
   };
 }
-export type TaxCreateFromCalculationTransactionResponse = S.TaxTransaction;
-export type TaxCreateFromCalculationTransactionError = S.ErrorSchema;
+export type TaxCreateFromCalculationTransactionResponse =
+  Schemas.TaxTransaction;
+export type TaxCreateFromCalculationTransactionError = Schemas.ErrorSchema;
 
 export interface TaxCreateReversalTransactionParams {
   body: {
@@ -149,8 +150,8 @@ export interface TaxCreateReversalTransactionParams {
     };
   };
 }
-export type TaxCreateReversalTransactionResponse = S.TaxTransaction;
-export type TaxCreateReversalTransactionError = S.ErrorSchema;
+export type TaxCreateReversalTransactionResponse = Schemas.TaxTransaction;
+export type TaxCreateReversalTransactionError = Schemas.ErrorSchema;
 
 export interface TaxListCalculationLineItemsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -159,7 +160,7 @@ export interface TaxListCalculationLineItemsParams
 }
 export type TaxListCalculationLineItemsResponse = {
   /** Details about each object. */
-  data: S.TaxCalculationLineItem[];
+  data: Schemas.TaxCalculationLineItem[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -167,8 +168,8 @@ export type TaxListCalculationLineItemsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TaxListCalculationLineItemsError = S.ErrorSchema;
-export type TaxListCalculationLineItemsItem = S.TaxCalculationLineItem;
+export type TaxListCalculationLineItemsError = Schemas.ErrorSchema;
+export type TaxListCalculationLineItemsItem = Schemas.TaxCalculationLineItem;
 
 export interface TaxListTransactionLineItemsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -177,7 +178,7 @@ export interface TaxListTransactionLineItemsParams
 }
 export type TaxListTransactionLineItemsResponse = {
   /** Details about each object. */
-  data: S.TaxTransactionLineItem[];
+  data: Schemas.TaxTransactionLineItem[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -185,15 +186,15 @@ export type TaxListTransactionLineItemsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TaxListTransactionLineItemsError = S.ErrorSchema;
-export type TaxListTransactionLineItemsItem = S.TaxTransactionLineItem;
+export type TaxListTransactionLineItemsError = Schemas.ErrorSchema;
+export type TaxListTransactionLineItemsItem = Schemas.TaxTransactionLineItem;
 
 export interface TaxRetrieveTransactionParams extends P.Expand {
   transaction: string;
   body?: Record<string, never>;
 }
-export type TaxRetrieveTransactionResponse = S.TaxTransaction;
-export type TaxRetrieveTransactionError = S.ErrorSchema;
+export type TaxRetrieveTransactionResponse = Schemas.TaxTransaction;
+export type TaxRetrieveTransactionError = Schemas.ErrorSchema;
 
 export interface TaxMethods {
   /** <p>Calculates tax based on input and returns a Tax <code>Calculation</code> object.</p> */

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TerminalCancelActionReaderParams {
   reader: string;
@@ -12,8 +12,8 @@ export interface TerminalCancelActionReaderParams {
     expand?: string[];
   };
 }
-export type TerminalCancelActionReaderResponse = S.TerminalReader;
-export type TerminalCancelActionReaderError = S.ErrorSchema;
+export type TerminalCancelActionReaderResponse = Schemas.TerminalReader;
+export type TerminalCancelActionReaderError = Schemas.ErrorSchema;
 
 export interface TerminalCreateConfigurationParams {
   body?: {
@@ -24,15 +24,15 @@ export interface TerminalCreateConfigurationParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** Tipping configurations for readers supporting on-reader tips */
-    tipping?: S.Tipping | "";
+    tipping?: Schemas.Tipping | "";
     /** An object containing device type specific settings for Verifone P400 readers */
     verifone_p400?: {
       splashscreen?: string | "";
     };
   };
 }
-export type TerminalCreateConfigurationResponse = S.TerminalConfiguration;
-export type TerminalCreateConfigurationError = S.ErrorSchema;
+export type TerminalCreateConfigurationResponse = Schemas.TerminalConfiguration;
+export type TerminalCreateConfigurationError = Schemas.ErrorSchema;
 
 export interface TerminalCreateConnectionTokenParams {
   body?: {
@@ -42,8 +42,9 @@ export interface TerminalCreateConnectionTokenParams {
     location?: string;
   };
 }
-export type TerminalCreateConnectionTokenResponse = S.TerminalConnectionToken;
-export type TerminalCreateConnectionTokenError = S.ErrorSchema;
+export type TerminalCreateConnectionTokenResponse =
+  Schemas.TerminalConnectionToken;
+export type TerminalCreateConnectionTokenError = Schemas.ErrorSchema;
 
 export interface TerminalCreateLocationParams {
   body: {
@@ -66,8 +67,8 @@ export interface TerminalCreateLocationParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type TerminalCreateLocationResponse = S.TerminalLocation;
-export type TerminalCreateLocationError = S.ErrorSchema;
+export type TerminalCreateLocationResponse = Schemas.TerminalLocation;
+export type TerminalCreateLocationError = Schemas.ErrorSchema;
 
 export interface TerminalCreateReaderParams {
   body: {
@@ -83,30 +84,30 @@ export interface TerminalCreateReaderParams {
     registration_code: string;
   };
 }
-export type TerminalCreateReaderResponse = S.TerminalReader;
-export type TerminalCreateReaderError = S.ErrorSchema;
+export type TerminalCreateReaderResponse = Schemas.TerminalReader;
+export type TerminalCreateReaderError = Schemas.ErrorSchema;
 
 export interface TerminalDeleteConfigurationParams {
   configuration: string;
   body?: Record<string, never>;
 }
 export type TerminalDeleteConfigurationResponse =
-  S.DeletedTerminalConfiguration;
-export type TerminalDeleteConfigurationError = S.ErrorSchema;
+  Schemas.DeletedTerminalConfiguration;
+export type TerminalDeleteConfigurationError = Schemas.ErrorSchema;
 
 export interface TerminalDeleteLocationParams {
   location: string;
   body?: Record<string, never>;
 }
-export type TerminalDeleteLocationResponse = S.DeletedTerminalLocation;
-export type TerminalDeleteLocationError = S.ErrorSchema;
+export type TerminalDeleteLocationResponse = Schemas.DeletedTerminalLocation;
+export type TerminalDeleteLocationError = Schemas.ErrorSchema;
 
 export interface TerminalDeleteReaderParams {
   reader: string;
   body?: Record<string, never>;
 }
-export type TerminalDeleteReaderResponse = S.DeletedTerminalReader;
-export type TerminalDeleteReaderError = S.ErrorSchema;
+export type TerminalDeleteReaderResponse = Schemas.DeletedTerminalReader;
+export type TerminalDeleteReaderError = Schemas.ErrorSchema;
 
 export interface TerminalListConfigurationsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -115,7 +116,7 @@ export interface TerminalListConfigurationsParams
   body?: Record<string, never>;
 }
 export type TerminalListConfigurationsResponse = {
-  data: S.TerminalConfiguration[];
+  data: Schemas.TerminalConfiguration[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -123,15 +124,15 @@ export type TerminalListConfigurationsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TerminalListConfigurationsError = S.ErrorSchema;
-export type TerminalListConfigurationsItem = S.TerminalConfiguration;
+export type TerminalListConfigurationsError = Schemas.ErrorSchema;
+export type TerminalListConfigurationsItem = Schemas.TerminalConfiguration;
 
 export interface TerminalListLocationsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   body?: Record<string, never>;
 }
 export type TerminalListLocationsResponse = {
-  data: S.TerminalLocation[];
+  data: Schemas.TerminalLocation[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -139,8 +140,8 @@ export type TerminalListLocationsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TerminalListLocationsError = S.ErrorSchema;
-export type TerminalListLocationsItem = S.TerminalLocation;
+export type TerminalListLocationsError = Schemas.ErrorSchema;
+export type TerminalListLocationsItem = Schemas.TerminalLocation;
 
 export interface TerminalListReadersParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -160,7 +161,7 @@ export interface TerminalListReadersParams
 }
 export type TerminalListReadersResponse = {
   /** A list of readers */
-  data: S.TerminalReader[];
+  data: Schemas.TerminalReader[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -168,8 +169,8 @@ export type TerminalListReadersResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TerminalListReadersError = S.ErrorSchema;
-export type TerminalListReadersItem = S.TerminalReader;
+export type TerminalListReadersError = Schemas.ErrorSchema;
+export type TerminalListReadersItem = Schemas.TerminalReader;
 
 export interface TerminalProcessPaymentIntentReaderParams {
   reader: string;
@@ -188,8 +189,8 @@ export interface TerminalProcessPaymentIntentReaderParams {
     };
   };
 }
-export type TerminalProcessPaymentIntentReaderResponse = S.TerminalReader;
-export type TerminalProcessPaymentIntentReaderError = S.ErrorSchema;
+export type TerminalProcessPaymentIntentReaderResponse = Schemas.TerminalReader;
+export type TerminalProcessPaymentIntentReaderError = Schemas.ErrorSchema;
 
 export interface TerminalProcessSetupIntentReaderParams {
   reader: string;
@@ -202,8 +203,8 @@ export interface TerminalProcessSetupIntentReaderParams {
     setup_intent: string;
   };
 }
-export type TerminalProcessSetupIntentReaderResponse = S.TerminalReader;
-export type TerminalProcessSetupIntentReaderError = S.ErrorSchema;
+export type TerminalProcessSetupIntentReaderResponse = Schemas.TerminalReader;
+export type TerminalProcessSetupIntentReaderError = Schemas.ErrorSchema;
 
 export interface TerminalRefundPaymentReaderParams {
   reader: string;
@@ -224,32 +225,32 @@ export interface TerminalRefundPaymentReaderParams {
     reverse_transfer?: boolean;
   };
 }
-export type TerminalRefundPaymentReaderResponse = S.TerminalReader;
-export type TerminalRefundPaymentReaderError = S.ErrorSchema;
+export type TerminalRefundPaymentReaderResponse = Schemas.TerminalReader;
+export type TerminalRefundPaymentReaderError = Schemas.ErrorSchema;
 
 export interface TerminalRetrieveConfigurationParams extends P.Expand {
   configuration: string;
   body?: Record<string, never>;
 }
 export type TerminalRetrieveConfigurationResponse =
-  S.TerminalConfiguration | S.DeletedTerminalConfiguration;
-export type TerminalRetrieveConfigurationError = S.ErrorSchema;
+  Schemas.TerminalConfiguration | Schemas.DeletedTerminalConfiguration;
+export type TerminalRetrieveConfigurationError = Schemas.ErrorSchema;
 
 export interface TerminalRetrieveLocationParams extends P.Expand {
   location: string;
   body?: Record<string, never>;
 }
 export type TerminalRetrieveLocationResponse =
-  S.TerminalLocation | S.DeletedTerminalLocation;
-export type TerminalRetrieveLocationError = S.ErrorSchema;
+  Schemas.TerminalLocation | Schemas.DeletedTerminalLocation;
+export type TerminalRetrieveLocationError = Schemas.ErrorSchema;
 
 export interface TerminalRetrieveReaderParams extends P.Expand {
   reader: string;
   body?: Record<string, never>;
 }
 export type TerminalRetrieveReaderResponse =
-  S.TerminalReader | S.DeletedTerminalReader;
-export type TerminalRetrieveReaderError = S.ErrorSchema;
+  Schemas.TerminalReader | Schemas.DeletedTerminalReader;
+export type TerminalRetrieveReaderError = Schemas.ErrorSchema;
 
 export interface TerminalSetReaderDisplayReaderParams {
   reader: string;
@@ -271,8 +272,8 @@ export interface TerminalSetReaderDisplayReaderParams {
     type: "cart";
   };
 }
-export type TerminalSetReaderDisplayReaderResponse = S.TerminalReader;
-export type TerminalSetReaderDisplayReaderError = S.ErrorSchema;
+export type TerminalSetReaderDisplayReaderResponse = Schemas.TerminalReader;
+export type TerminalSetReaderDisplayReaderError = Schemas.ErrorSchema;
 
 export interface TerminalUpdateConfigurationParams {
   configuration: string;
@@ -286,7 +287,7 @@ export interface TerminalUpdateConfigurationParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** Tipping configurations for readers supporting on-reader tips */
-    tipping?: S.Tipping | "";
+    tipping?: Schemas.Tipping | "";
     /** An object containing device type specific settings for Verifone P400 readers */
     verifone_p400?:
       | {
@@ -296,14 +297,14 @@ export interface TerminalUpdateConfigurationParams {
   };
 }
 export type TerminalUpdateConfigurationResponse =
-  S.TerminalConfiguration | S.DeletedTerminalConfiguration;
-export type TerminalUpdateConfigurationError = S.ErrorSchema;
+  Schemas.TerminalConfiguration | Schemas.DeletedTerminalConfiguration;
+export type TerminalUpdateConfigurationError = Schemas.ErrorSchema;
 
 export interface TerminalUpdateLocationParams {
   location: string;
   body?: {
     /** The full address of the location. */
-    address?: S.OptionalFieldsAddress;
+    address?: Schemas.OptionalFieldsAddress;
     /** The ID of a configuration that will be used to customize all readers in this location. */
     configuration_overrides?: string;
     /** A name for the location. */
@@ -315,8 +316,8 @@ export interface TerminalUpdateLocationParams {
   };
 }
 export type TerminalUpdateLocationResponse =
-  S.TerminalLocation | S.DeletedTerminalLocation;
-export type TerminalUpdateLocationError = S.ErrorSchema;
+  Schemas.TerminalLocation | Schemas.DeletedTerminalLocation;
+export type TerminalUpdateLocationError = Schemas.ErrorSchema;
 
 export interface TerminalUpdateReaderParams {
   reader: string;
@@ -330,8 +331,8 @@ export interface TerminalUpdateReaderParams {
   };
 }
 export type TerminalUpdateReaderResponse =
-  S.TerminalReader | S.DeletedTerminalReader;
-export type TerminalUpdateReaderError = S.ErrorSchema;
+  Schemas.TerminalReader | Schemas.DeletedTerminalReader;
+export type TerminalUpdateReaderError = Schemas.ErrorSchema;
 
 export interface TerminalMethods {
   /** <p>Cancels the current reader action.</p> */

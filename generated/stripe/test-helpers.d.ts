@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TestHelpersAdvanceTestClockParams {
   test_clock: string;
@@ -17,8 +17,8 @@ export interface TestHelpersAdvanceTestClockParams {
     frozen_time: number;
   };
 }
-export type TestHelpersAdvanceTestClockResponse = S.TestHelpersTestClock;
-export type TestHelpersAdvanceTestClockError = S.ErrorSchema;
+export type TestHelpersAdvanceTestClockResponse = Schemas.TestHelpersTestClock;
+export type TestHelpersAdvanceTestClockError = Schemas.ErrorSchema;
 
 export interface TestHelpersCreateTestClockParams {
   body: {
@@ -33,8 +33,8 @@ export interface TestHelpersCreateTestClockParams {
     name?: string;
   };
 }
-export type TestHelpersCreateTestClockResponse = S.TestHelpersTestClock;
-export type TestHelpersCreateTestClockError = S.ErrorSchema;
+export type TestHelpersCreateTestClockResponse = Schemas.TestHelpersTestClock;
+export type TestHelpersCreateTestClockError = Schemas.ErrorSchema;
 
 export interface TestHelpersCreateTreasuryReceivedCreditParams {
   body: {
@@ -63,8 +63,8 @@ export interface TestHelpersCreateTreasuryReceivedCreditParams {
   };
 }
 export type TestHelpersCreateTreasuryReceivedCreditResponse =
-  S.TreasuryReceivedCredit;
-export type TestHelpersCreateTreasuryReceivedCreditError = S.ErrorSchema;
+  Schemas.TreasuryReceivedCredit;
+export type TestHelpersCreateTreasuryReceivedCreditError = Schemas.ErrorSchema;
 
 export interface TestHelpersCreateTreasuryReceivedDebitParams {
   body: {
@@ -93,15 +93,16 @@ export interface TestHelpersCreateTreasuryReceivedDebitParams {
   };
 }
 export type TestHelpersCreateTreasuryReceivedDebitResponse =
-  S.TreasuryReceivedDebit;
-export type TestHelpersCreateTreasuryReceivedDebitError = S.ErrorSchema;
+  Schemas.TreasuryReceivedDebit;
+export type TestHelpersCreateTreasuryReceivedDebitError = Schemas.ErrorSchema;
 
 export interface TestHelpersDeleteTestClockParams {
   test_clock: string;
   body?: Record<string, never>;
 }
-export type TestHelpersDeleteTestClockResponse = S.DeletedTestHelpersTestClock;
-export type TestHelpersDeleteTestClockError = S.ErrorSchema;
+export type TestHelpersDeleteTestClockResponse =
+  Schemas.DeletedTestHelpersTestClock;
+export type TestHelpersDeleteTestClockError = Schemas.ErrorSchema;
 
 export interface TestHelpersDeliverIssuingCardShippingParams {
   card: string;
@@ -110,8 +111,8 @@ export interface TestHelpersDeliverIssuingCardShippingParams {
     expand?: string[];
   };
 }
-export type TestHelpersDeliverIssuingCardShippingResponse = S.IssuingCard;
-export type TestHelpersDeliverIssuingCardShippingError = S.ErrorSchema;
+export type TestHelpersDeliverIssuingCardShippingResponse = Schemas.IssuingCard;
+export type TestHelpersDeliverIssuingCardShippingError = Schemas.ErrorSchema;
 
 export interface TestHelpersExpireRefundParams {
   refund: string;
@@ -120,8 +121,8 @@ export interface TestHelpersExpireRefundParams {
     expand?: string[];
   };
 }
-export type TestHelpersExpireRefundResponse = S.Refund;
-export type TestHelpersExpireRefundError = S.ErrorSchema;
+export type TestHelpersExpireRefundResponse = Schemas.Refund;
+export type TestHelpersExpireRefundError = Schemas.ErrorSchema;
 
 export interface TestHelpersFailIssuingCardShippingParams {
   card: string;
@@ -130,8 +131,8 @@ export interface TestHelpersFailIssuingCardShippingParams {
     expand?: string[];
   };
 }
-export type TestHelpersFailIssuingCardShippingResponse = S.IssuingCard;
-export type TestHelpersFailIssuingCardShippingError = S.ErrorSchema;
+export type TestHelpersFailIssuingCardShippingResponse = Schemas.IssuingCard;
+export type TestHelpersFailIssuingCardShippingError = Schemas.ErrorSchema;
 
 export interface TestHelpersFailTreasuryInboundTransferParams {
   id: string;
@@ -158,8 +159,8 @@ export interface TestHelpersFailTreasuryInboundTransferParams {
   };
 }
 export type TestHelpersFailTreasuryInboundTransferResponse =
-  S.TreasuryInboundTransfer;
-export type TestHelpersFailTreasuryInboundTransferError = S.ErrorSchema;
+  Schemas.TreasuryInboundTransfer;
+export type TestHelpersFailTreasuryInboundTransferError = Schemas.ErrorSchema;
 
 export interface TestHelpersFailTreasuryOutboundPaymentParams {
   id: string;
@@ -169,8 +170,8 @@ export interface TestHelpersFailTreasuryOutboundPaymentParams {
   };
 }
 export type TestHelpersFailTreasuryOutboundPaymentResponse =
-  S.TreasuryOutboundPayment;
-export type TestHelpersFailTreasuryOutboundPaymentError = S.ErrorSchema;
+  Schemas.TreasuryOutboundPayment;
+export type TestHelpersFailTreasuryOutboundPaymentError = Schemas.ErrorSchema;
 
 export interface TestHelpersFailTreasuryOutboundTransferParams {
   outbound_transfer: string;
@@ -180,8 +181,8 @@ export interface TestHelpersFailTreasuryOutboundTransferParams {
   };
 }
 export type TestHelpersFailTreasuryOutboundTransferResponse =
-  S.TreasuryOutboundTransfer;
-export type TestHelpersFailTreasuryOutboundTransferError = S.ErrorSchema;
+  Schemas.TreasuryOutboundTransfer;
+export type TestHelpersFailTreasuryOutboundTransferError = Schemas.ErrorSchema;
 
 export interface TestHelpersFundCashBalanceCustomerParams {
   customer: string;
@@ -197,15 +198,15 @@ export interface TestHelpersFundCashBalanceCustomerParams {
   };
 }
 export type TestHelpersFundCashBalanceCustomerResponse =
-  S.CustomerCashBalanceTransaction;
-export type TestHelpersFundCashBalanceCustomerError = S.ErrorSchema;
+  Schemas.CustomerCashBalanceTransaction;
+export type TestHelpersFundCashBalanceCustomerError = Schemas.ErrorSchema;
 
 export interface TestHelpersListTestClocksParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   body?: Record<string, never>;
 }
 export type TestHelpersListTestClocksResponse = {
-  data: S.TestHelpersTestClock[];
+  data: Schemas.TestHelpersTestClock[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -213,8 +214,8 @@ export type TestHelpersListTestClocksResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TestHelpersListTestClocksError = S.ErrorSchema;
-export type TestHelpersListTestClocksItem = S.TestHelpersTestClock;
+export type TestHelpersListTestClocksError = Schemas.ErrorSchema;
+export type TestHelpersListTestClocksItem = Schemas.TestHelpersTestClock;
 
 export interface TestHelpersPostTreasuryOutboundPaymentParams {
   id: string;
@@ -224,8 +225,8 @@ export interface TestHelpersPostTreasuryOutboundPaymentParams {
   };
 }
 export type TestHelpersPostTreasuryOutboundPaymentResponse =
-  S.TreasuryOutboundPayment;
-export type TestHelpersPostTreasuryOutboundPaymentError = S.ErrorSchema;
+  Schemas.TreasuryOutboundPayment;
+export type TestHelpersPostTreasuryOutboundPaymentError = Schemas.ErrorSchema;
 
 export interface TestHelpersPostTreasuryOutboundTransferParams {
   outbound_transfer: string;
@@ -235,8 +236,8 @@ export interface TestHelpersPostTreasuryOutboundTransferParams {
   };
 }
 export type TestHelpersPostTreasuryOutboundTransferResponse =
-  S.TreasuryOutboundTransfer;
-export type TestHelpersPostTreasuryOutboundTransferError = S.ErrorSchema;
+  Schemas.TreasuryOutboundTransfer;
+export type TestHelpersPostTreasuryOutboundTransferError = Schemas.ErrorSchema;
 
 export interface TestHelpersPresentPaymentMethodTerminalReaderParams {
   reader: string;
@@ -258,15 +259,16 @@ export interface TestHelpersPresentPaymentMethodTerminalReaderParams {
   };
 }
 export type TestHelpersPresentPaymentMethodTerminalReaderResponse =
-  S.TerminalReader;
-export type TestHelpersPresentPaymentMethodTerminalReaderError = S.ErrorSchema;
+  Schemas.TerminalReader;
+export type TestHelpersPresentPaymentMethodTerminalReaderError =
+  Schemas.ErrorSchema;
 
 export interface TestHelpersRetrieveTestClockParams extends P.Expand {
   test_clock: string;
   body?: Record<string, never>;
 }
-export type TestHelpersRetrieveTestClockResponse = S.TestHelpersTestClock;
-export type TestHelpersRetrieveTestClockError = S.ErrorSchema;
+export type TestHelpersRetrieveTestClockResponse = Schemas.TestHelpersTestClock;
+export type TestHelpersRetrieveTestClockError = Schemas.ErrorSchema;
 
 export interface TestHelpersReturnIssuingCardShippingParams {
   card: string;
@@ -275,8 +277,8 @@ export interface TestHelpersReturnIssuingCardShippingParams {
     expand?: string[];
   };
 }
-export type TestHelpersReturnIssuingCardShippingResponse = S.IssuingCard;
-export type TestHelpersReturnIssuingCardShippingError = S.ErrorSchema;
+export type TestHelpersReturnIssuingCardShippingResponse = Schemas.IssuingCard;
+export type TestHelpersReturnIssuingCardShippingError = Schemas.ErrorSchema;
 
 export interface TestHelpersReturnTreasuryInboundTransferParams {
   id: string;
@@ -286,8 +288,8 @@ export interface TestHelpersReturnTreasuryInboundTransferParams {
   };
 }
 export type TestHelpersReturnTreasuryInboundTransferResponse =
-  S.TreasuryInboundTransfer;
-export type TestHelpersReturnTreasuryInboundTransferError = S.ErrorSchema;
+  Schemas.TreasuryInboundTransfer;
+export type TestHelpersReturnTreasuryInboundTransferError = Schemas.ErrorSchema;
 
 export interface TestHelpersReturnTreasuryOutboundPaymentParams {
   id: string;
@@ -311,8 +313,8 @@ export interface TestHelpersReturnTreasuryOutboundPaymentParams {
   };
 }
 export type TestHelpersReturnTreasuryOutboundPaymentResponse =
-  S.TreasuryOutboundPayment;
-export type TestHelpersReturnTreasuryOutboundPaymentError = S.ErrorSchema;
+  Schemas.TreasuryOutboundPayment;
+export type TestHelpersReturnTreasuryOutboundPaymentError = Schemas.ErrorSchema;
 
 export interface TestHelpersReturnTreasuryOutboundTransferParams {
   outbound_transfer: string;
@@ -336,8 +338,9 @@ export interface TestHelpersReturnTreasuryOutboundTransferParams {
   };
 }
 export type TestHelpersReturnTreasuryOutboundTransferResponse =
-  S.TreasuryOutboundTransfer;
-export type TestHelpersReturnTreasuryOutboundTransferError = S.ErrorSchema;
+  Schemas.TreasuryOutboundTransfer;
+export type TestHelpersReturnTreasuryOutboundTransferError =
+  Schemas.ErrorSchema;
 
 export interface TestHelpersShipIssuingCardShippingParams {
   card: string;
@@ -346,8 +349,8 @@ export interface TestHelpersShipIssuingCardShippingParams {
     expand?: string[];
   };
 }
-export type TestHelpersShipIssuingCardShippingResponse = S.IssuingCard;
-export type TestHelpersShipIssuingCardShippingError = S.ErrorSchema;
+export type TestHelpersShipIssuingCardShippingResponse = Schemas.IssuingCard;
+export type TestHelpersShipIssuingCardShippingError = Schemas.ErrorSchema;
 
 export interface TestHelpersSucceedTreasuryInboundTransferParams {
   id: string;
@@ -357,8 +360,9 @@ export interface TestHelpersSucceedTreasuryInboundTransferParams {
   };
 }
 export type TestHelpersSucceedTreasuryInboundTransferResponse =
-  S.TreasuryInboundTransfer;
-export type TestHelpersSucceedTreasuryInboundTransferError = S.ErrorSchema;
+  Schemas.TreasuryInboundTransfer;
+export type TestHelpersSucceedTreasuryInboundTransferError =
+  Schemas.ErrorSchema;
 
 export interface TestHelpersMethods {
   /** <p>Starts advancing a test clock to a specified time in the future. Advancement is done when status changes to <code>Ready</code>.</p> */

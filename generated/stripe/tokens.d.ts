@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TokensCreateParams {
   body?: {
@@ -13,9 +13,9 @@ export interface TokensCreateParams {
         "company" | "government_entity" | "individual" | "non_profit";
       /** connect_js_account_token_company_specs */
       company?: {
-        address?: S.AddressSpecs;
-        address_kana?: S.JapanAddressKanaSpecs;
-        address_kanji?: S.JapanAddressKanjiSpecs;
+        address?: Schemas.AddressSpecs;
+        address_kana?: Schemas.JapanAddressKanaSpecs;
+        address_kanji?: Schemas.JapanAddressKanjiSpecs;
         directors_provided?: boolean;
         executives_provided?: boolean;
         export_license_id?: string;
@@ -68,7 +68,7 @@ export interface TokensCreateParams {
           };
         };
       };
-      individual?: S.IndividualSpecsInput;
+      individual?: Schemas.IndividualSpecsInput;
       tos_shown_and_accepted?: boolean;
     };
     /** The bank account this token will represent. */
@@ -107,9 +107,9 @@ export interface TokensCreateParams {
     expand?: string[];
     /** Information for the person this token will represent. */
     person?: {
-      address?: S.AddressSpecs;
-      address_kana?: S.JapanAddressKanaSpecs;
-      address_kanji?: S.JapanAddressKanjiSpecs;
+      address?: Schemas.AddressSpecs;
+      address_kana?: Schemas.JapanAddressKanaSpecs;
+      address_kanji?: Schemas.JapanAddressKanjiSpecs;
       dob?:
         | {
             day: number;
@@ -117,7 +117,7 @@ export interface TokensCreateParams {
             year: number;
           }
         | "";
-      documents?: S.PersonDocumentsSpecs;
+      documents?: Schemas.PersonDocumentsSpecs;
       email?: string;
       first_name?: string;
       first_name_kana?: string;
@@ -134,10 +134,10 @@ export interface TokensCreateParams {
       nationality?: string;
       phone?: string;
       political_exposure?: string;
-      registered_address?: S.AddressSpecs;
-      relationship?: S.RelationshipSpecs;
+      registered_address?: Schemas.AddressSpecs;
+      relationship?: Schemas.RelationshipSpecs;
       ssn_last_4?: string;
-      verification?: S.PersonVerificationSpecs;
+      verification?: Schemas.PersonVerificationSpecs;
     };
     /** The PII this token will represent. */
     pii?: {
@@ -145,15 +145,15 @@ export interface TokensCreateParams {
     };
   };
 }
-export type TokensCreateResponse = S.Token;
-export type TokensCreateError = S.ErrorSchema;
+export type TokensCreateResponse = Schemas.Token;
+export type TokensCreateError = Schemas.ErrorSchema;
 
 export interface TokensRetrieveParams extends P.Expand {
   token: string;
   body?: Record<string, never>;
 }
-export type TokensRetrieveResponse = S.Token;
-export type TokensRetrieveError = S.ErrorSchema;
+export type TokensRetrieveResponse = Schemas.Token;
+export type TokensRetrieveError = Schemas.ErrorSchema;
 
 export interface TokensMethods {
   /**

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TopupsCancelParams {
   topup: string;
@@ -12,8 +12,8 @@ export interface TopupsCancelParams {
     expand?: string[];
   };
 }
-export type TopupsCancelResponse = S.Topup;
-export type TopupsCancelError = S.ErrorSchema;
+export type TopupsCancelResponse = Schemas.Topup;
+export type TopupsCancelError = Schemas.ErrorSchema;
 
 export interface TopupsCreateParams {
   body: {
@@ -35,8 +35,8 @@ export interface TopupsCreateParams {
     transfer_group?: string;
   };
 }
-export type TopupsCreateResponse = S.Topup;
-export type TopupsCreateError = S.ErrorSchema;
+export type TopupsCreateResponse = Schemas.Topup;
+export type TopupsCreateError = Schemas.ErrorSchema;
 
 export interface TopupsListParams
   extends P.Created, P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -54,7 +54,7 @@ export interface TopupsListParams
   body?: Record<string, never>;
 }
 export type TopupsListResponse = {
-  data: S.Topup[];
+  data: Schemas.Topup[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -62,15 +62,15 @@ export type TopupsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TopupsListError = S.ErrorSchema;
-export type TopupsListItem = S.Topup;
+export type TopupsListError = Schemas.ErrorSchema;
+export type TopupsListItem = Schemas.Topup;
 
 export interface TopupsRetrieveParams extends P.Expand {
   topup: string;
   body?: Record<string, never>;
 }
-export type TopupsRetrieveResponse = S.Topup;
-export type TopupsRetrieveError = S.ErrorSchema;
+export type TopupsRetrieveResponse = Schemas.Topup;
+export type TopupsRetrieveError = Schemas.ErrorSchema;
 
 export interface TopupsUpdateParams {
   topup: string;
@@ -83,8 +83,8 @@ export interface TopupsUpdateParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type TopupsUpdateResponse = S.Topup;
-export type TopupsUpdateError = S.ErrorSchema;
+export type TopupsUpdateResponse = Schemas.Topup;
+export type TopupsUpdateError = Schemas.ErrorSchema;
 
 export interface TopupsMethods {
   /** <p>Cancels a top-up. Only pending top-ups can be canceled.</p> */

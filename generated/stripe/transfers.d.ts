@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TransfersCreateParams {
   body: {
@@ -31,8 +31,8 @@ export interface TransfersCreateParams {
     transfer_group?: string;
   };
 }
-export type TransfersCreateResponse = S.Transfer;
-export type TransfersCreateError = S.ErrorSchema;
+export type TransfersCreateResponse = Schemas.Transfer;
+export type TransfersCreateError = Schemas.ErrorSchema;
 
 export interface TransfersCreateReversalParams {
   id: string;
@@ -49,8 +49,8 @@ export interface TransfersCreateReversalParams {
     refund_application_fee?: boolean;
   };
 }
-export type TransfersCreateReversalResponse = S.TransferReversal;
-export type TransfersCreateReversalError = S.ErrorSchema;
+export type TransfersCreateReversalResponse = Schemas.TransferReversal;
+export type TransfersCreateReversalError = Schemas.ErrorSchema;
 
 export interface TransfersListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -70,7 +70,7 @@ export interface TransfersListParams
 }
 export type TransfersListResponse = {
   /** Details about each object. */
-  data: S.Transfer[];
+  data: Schemas.Transfer[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -78,8 +78,8 @@ export type TransfersListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TransfersListError = S.ErrorSchema;
-export type TransfersListItem = S.Transfer;
+export type TransfersListError = Schemas.ErrorSchema;
+export type TransfersListItem = Schemas.Transfer;
 
 export interface TransfersListReversalsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -88,7 +88,7 @@ export interface TransfersListReversalsParams
 }
 export type TransfersListReversalsResponse = {
   /** Details about each object. */
-  data: S.TransferReversal[];
+  data: Schemas.TransferReversal[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -96,23 +96,23 @@ export type TransfersListReversalsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TransfersListReversalsError = S.ErrorSchema;
-export type TransfersListReversalsItem = S.TransferReversal;
+export type TransfersListReversalsError = Schemas.ErrorSchema;
+export type TransfersListReversalsItem = Schemas.TransferReversal;
 
 export interface TransfersRetrieveParams extends P.Expand {
   transfer: string;
   body?: Record<string, never>;
 }
-export type TransfersRetrieveResponse = S.Transfer;
-export type TransfersRetrieveError = S.ErrorSchema;
+export type TransfersRetrieveResponse = Schemas.Transfer;
+export type TransfersRetrieveError = Schemas.ErrorSchema;
 
 export interface TransfersRetrieveReversalParams extends P.Expand {
   id: string;
   transfer: string;
   body?: Record<string, never>;
 }
-export type TransfersRetrieveReversalResponse = S.TransferReversal;
-export type TransfersRetrieveReversalError = S.ErrorSchema;
+export type TransfersRetrieveReversalResponse = Schemas.TransferReversal;
+export type TransfersRetrieveReversalError = Schemas.ErrorSchema;
 
 export interface TransfersUpdateParams {
   transfer: string;
@@ -125,8 +125,8 @@ export interface TransfersUpdateParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type TransfersUpdateResponse = S.Transfer;
-export type TransfersUpdateError = S.ErrorSchema;
+export type TransfersUpdateResponse = Schemas.Transfer;
+export type TransfersUpdateError = Schemas.ErrorSchema;
 
 export interface TransfersUpdateReversalParams {
   id: string;
@@ -138,8 +138,8 @@ export interface TransfersUpdateReversalParams {
     metadata?: Record<string, string> | "";
   };
 }
-export type TransfersUpdateReversalResponse = S.TransferReversal;
-export type TransfersUpdateReversalError = S.ErrorSchema;
+export type TransfersUpdateReversalResponse = Schemas.TransferReversal;
+export type TransfersUpdateReversalError = Schemas.ErrorSchema;
 
 export interface TransfersMethods {
   /** <p>To send funds from your Stripe account to a connected account, you create a new transfer object. Your <a href="#balance">Stripe balance</a> must be able to cover the transfer amount, or you’ll receive an “Insufficient Funds” error.</p> */

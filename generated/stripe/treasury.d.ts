@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TreasuryCancelInboundTransferParams {
   inbound_transfer: string;
@@ -16,8 +16,9 @@ export interface TreasuryCancelInboundTransferParams {
     expand?: string[];
   };
 }
-export type TreasuryCancelInboundTransferResponse = S.TreasuryInboundTransfer;
-export type TreasuryCancelInboundTransferError = S.ErrorSchema;
+export type TreasuryCancelInboundTransferResponse =
+  Schemas.TreasuryInboundTransfer;
+export type TreasuryCancelInboundTransferError = Schemas.ErrorSchema;
 
 export interface TreasuryCancelOutboundPaymentParams {
   id: string;
@@ -26,8 +27,9 @@ export interface TreasuryCancelOutboundPaymentParams {
     expand?: string[];
   };
 }
-export type TreasuryCancelOutboundPaymentResponse = S.TreasuryOutboundPayment;
-export type TreasuryCancelOutboundPaymentError = S.ErrorSchema;
+export type TreasuryCancelOutboundPaymentResponse =
+  Schemas.TreasuryOutboundPayment;
+export type TreasuryCancelOutboundPaymentError = Schemas.ErrorSchema;
 
 export interface TreasuryCancelOutboundTransferParams {
   outbound_transfer: string;
@@ -36,8 +38,9 @@ export interface TreasuryCancelOutboundTransferParams {
     expand?: string[];
   };
 }
-export type TreasuryCancelOutboundTransferResponse = S.TreasuryOutboundTransfer;
-export type TreasuryCancelOutboundTransferError = S.ErrorSchema;
+export type TreasuryCancelOutboundTransferResponse =
+  Schemas.TreasuryOutboundTransfer;
+export type TreasuryCancelOutboundTransferError = Schemas.ErrorSchema;
 
 export interface TreasuryCreateCreditReversalParams {
   body: {
@@ -49,8 +52,9 @@ export interface TreasuryCreateCreditReversalParams {
     received_credit: string;
   };
 }
-export type TreasuryCreateCreditReversalResponse = S.TreasuryCreditReversal;
-export type TreasuryCreateCreditReversalError = S.ErrorSchema;
+export type TreasuryCreateCreditReversalResponse =
+  Schemas.TreasuryCreditReversal;
+export type TreasuryCreateCreditReversalError = Schemas.ErrorSchema;
 
 export interface TreasuryCreateDebitReversalParams {
   body: {
@@ -62,15 +66,15 @@ export interface TreasuryCreateDebitReversalParams {
     received_debit: string;
   };
 }
-export type TreasuryCreateDebitReversalResponse = S.TreasuryDebitReversal;
-export type TreasuryCreateDebitReversalError = S.ErrorSchema;
+export type TreasuryCreateDebitReversalResponse = Schemas.TreasuryDebitReversal;
+export type TreasuryCreateDebitReversalError = Schemas.ErrorSchema;
 
 export interface TreasuryCreateFinancialAccountParams {
   body: {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** Encodes whether a FinancialAccount has access to a particular feature. Stripe or the platform can control features via the requested field. */
-    features?: S.FeatureAccess;
+    features?: Schemas.FeatureAccess;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string>;
     /** The set of functionalities that the platform can restrict on the FinancialAccount. */
@@ -82,8 +86,9 @@ export interface TreasuryCreateFinancialAccountParams {
     supported_currencies: string[];
   };
 }
-export type TreasuryCreateFinancialAccountResponse = S.TreasuryFinancialAccount;
-export type TreasuryCreateFinancialAccountError = S.ErrorSchema;
+export type TreasuryCreateFinancialAccountResponse =
+  Schemas.TreasuryFinancialAccount;
+export type TreasuryCreateFinancialAccountError = Schemas.ErrorSchema;
 
 export interface TreasuryCreateFinancialAccountFeatureParams {
   financial_account: string;
@@ -141,8 +146,8 @@ export interface TreasuryCreateFinancialAccountFeatureParams {
   };
 }
 export type TreasuryCreateFinancialAccountFeatureResponse =
-  S.TreasuryFinancialAccountFeatures;
-export type TreasuryCreateFinancialAccountFeatureError = S.ErrorSchema;
+  Schemas.TreasuryFinancialAccountFeatures;
+export type TreasuryCreateFinancialAccountFeatureError = Schemas.ErrorSchema;
 
 export interface TreasuryCreateInboundTransferParams {
   body: {
@@ -164,8 +169,9 @@ export interface TreasuryCreateInboundTransferParams {
     statement_descriptor?: string;
   };
 }
-export type TreasuryCreateInboundTransferResponse = S.TreasuryInboundTransfer;
-export type TreasuryCreateInboundTransferError = S.ErrorSchema;
+export type TreasuryCreateInboundTransferResponse =
+  Schemas.TreasuryInboundTransfer;
+export type TreasuryCreateInboundTransferError = Schemas.ErrorSchema;
 
 export interface TreasuryCreateOutboundPaymentParams {
   body: {
@@ -181,7 +187,7 @@ export interface TreasuryCreateOutboundPaymentParams {
     destination_payment_method?: string;
     /** Hash used to generate the PaymentMethod to be used for this OutboundPayment. Exclusive with `destination_payment_method`. */
     destination_payment_method_data?: {
-      billing_details?: S.BillingDetailsInnerParams;
+      billing_details?: Schemas.BillingDetailsInnerParams;
       financial_account?: string;
       metadata?: Record<string, string>;
       type: "financial_account" | "us_bank_account";
@@ -217,8 +223,9 @@ export interface TreasuryCreateOutboundPaymentParams {
     statement_descriptor?: string;
   };
 }
-export type TreasuryCreateOutboundPaymentResponse = S.TreasuryOutboundPayment;
-export type TreasuryCreateOutboundPaymentError = S.ErrorSchema;
+export type TreasuryCreateOutboundPaymentResponse =
+  Schemas.TreasuryOutboundPayment;
+export type TreasuryCreateOutboundPaymentError = Schemas.ErrorSchema;
 
 export interface TreasuryCreateOutboundTransferParams {
   body: {
@@ -248,8 +255,9 @@ export interface TreasuryCreateOutboundTransferParams {
     statement_descriptor?: string;
   };
 }
-export type TreasuryCreateOutboundTransferResponse = S.TreasuryOutboundTransfer;
-export type TreasuryCreateOutboundTransferError = S.ErrorSchema;
+export type TreasuryCreateOutboundTransferResponse =
+  Schemas.TreasuryOutboundTransfer;
+export type TreasuryCreateOutboundTransferError = Schemas.ErrorSchema;
 
 export interface TreasuryListCreditReversalsParams
   extends
@@ -266,7 +274,7 @@ export interface TreasuryListCreditReversalsParams
 }
 export type TreasuryListCreditReversalsResponse = {
   /** Details about each object. */
-  data: S.TreasuryCreditReversal[];
+  data: Schemas.TreasuryCreditReversal[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -274,8 +282,8 @@ export type TreasuryListCreditReversalsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TreasuryListCreditReversalsError = S.ErrorSchema;
-export type TreasuryListCreditReversalsItem = S.TreasuryCreditReversal;
+export type TreasuryListCreditReversalsError = Schemas.ErrorSchema;
+export type TreasuryListCreditReversalsItem = Schemas.TreasuryCreditReversal;
 
 export interface TreasuryListDebitReversalsParams
   extends
@@ -294,7 +302,7 @@ export interface TreasuryListDebitReversalsParams
 }
 export type TreasuryListDebitReversalsResponse = {
   /** Details about each object. */
-  data: S.TreasuryDebitReversal[];
+  data: Schemas.TreasuryDebitReversal[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -302,16 +310,16 @@ export type TreasuryListDebitReversalsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TreasuryListDebitReversalsError = S.ErrorSchema;
-export type TreasuryListDebitReversalsItem = S.TreasuryDebitReversal;
+export type TreasuryListDebitReversalsError = Schemas.ErrorSchema;
+export type TreasuryListDebitReversalsItem = Schemas.TreasuryDebitReversal;
 
 export interface TreasuryListFinancialAccountFeaturesParams extends P.Expand {
   financial_account: string;
   body?: Record<string, never>;
 }
 export type TreasuryListFinancialAccountFeaturesResponse =
-  S.TreasuryFinancialAccountFeatures;
-export type TreasuryListFinancialAccountFeaturesError = S.ErrorSchema;
+  Schemas.TreasuryFinancialAccountFeatures;
+export type TreasuryListFinancialAccountFeaturesError = Schemas.ErrorSchema;
 
 export interface TreasuryListFinancialAccountsParams extends P.Expand {
   created?:
@@ -331,7 +339,7 @@ export interface TreasuryListFinancialAccountsParams extends P.Expand {
   body?: Record<string, never>;
 }
 export type TreasuryListFinancialAccountsResponse = {
-  data: S.TreasuryFinancialAccount[];
+  data: Schemas.TreasuryFinancialAccount[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -339,8 +347,9 @@ export type TreasuryListFinancialAccountsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TreasuryListFinancialAccountsError = S.ErrorSchema;
-export type TreasuryListFinancialAccountsItem = S.TreasuryFinancialAccount;
+export type TreasuryListFinancialAccountsError = Schemas.ErrorSchema;
+export type TreasuryListFinancialAccountsItem =
+  Schemas.TreasuryFinancialAccount;
 
 export interface TreasuryListInboundTransfersParams
   extends
@@ -355,7 +364,7 @@ export interface TreasuryListInboundTransfersParams
 }
 export type TreasuryListInboundTransfersResponse = {
   /** Details about each object. */
-  data: S.TreasuryInboundTransfer[];
+  data: Schemas.TreasuryInboundTransfer[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -363,8 +372,8 @@ export type TreasuryListInboundTransfersResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TreasuryListInboundTransfersError = S.ErrorSchema;
-export type TreasuryListInboundTransfersItem = S.TreasuryInboundTransfer;
+export type TreasuryListInboundTransfersError = Schemas.ErrorSchema;
+export type TreasuryListInboundTransfersItem = Schemas.TreasuryInboundTransfer;
 
 export interface TreasuryListOutboundPaymentsParams
   extends
@@ -381,7 +390,7 @@ export interface TreasuryListOutboundPaymentsParams
 }
 export type TreasuryListOutboundPaymentsResponse = {
   /** Details about each object. */
-  data: S.TreasuryOutboundPayment[];
+  data: Schemas.TreasuryOutboundPayment[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -389,8 +398,8 @@ export type TreasuryListOutboundPaymentsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TreasuryListOutboundPaymentsError = S.ErrorSchema;
-export type TreasuryListOutboundPaymentsItem = S.TreasuryOutboundPayment;
+export type TreasuryListOutboundPaymentsError = Schemas.ErrorSchema;
+export type TreasuryListOutboundPaymentsItem = Schemas.TreasuryOutboundPayment;
 
 export interface TreasuryListOutboundTransfersParams
   extends
@@ -405,7 +414,7 @@ export interface TreasuryListOutboundTransfersParams
 }
 export type TreasuryListOutboundTransfersResponse = {
   /** Details about each object. */
-  data: S.TreasuryOutboundTransfer[];
+  data: Schemas.TreasuryOutboundTransfer[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -413,8 +422,9 @@ export type TreasuryListOutboundTransfersResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TreasuryListOutboundTransfersError = S.ErrorSchema;
-export type TreasuryListOutboundTransfersItem = S.TreasuryOutboundTransfer;
+export type TreasuryListOutboundTransfersError = Schemas.ErrorSchema;
+export type TreasuryListOutboundTransfersItem =
+  Schemas.TreasuryOutboundTransfer;
 
 export interface TreasuryListReceivedCreditsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -431,7 +441,7 @@ export interface TreasuryListReceivedCreditsParams
 }
 export type TreasuryListReceivedCreditsResponse = {
   /** Details about each object. */
-  data: S.TreasuryReceivedCredit[];
+  data: Schemas.TreasuryReceivedCredit[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -439,8 +449,8 @@ export type TreasuryListReceivedCreditsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TreasuryListReceivedCreditsError = S.ErrorSchema;
-export type TreasuryListReceivedCreditsItem = S.TreasuryReceivedCredit;
+export type TreasuryListReceivedCreditsError = Schemas.ErrorSchema;
+export type TreasuryListReceivedCreditsItem = Schemas.TreasuryReceivedCredit;
 
 export interface TreasuryListReceivedDebitsParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
@@ -452,7 +462,7 @@ export interface TreasuryListReceivedDebitsParams
 }
 export type TreasuryListReceivedDebitsResponse = {
   /** Details about each object. */
-  data: S.TreasuryReceivedDebit[];
+  data: Schemas.TreasuryReceivedDebit[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -460,8 +470,8 @@ export type TreasuryListReceivedDebitsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TreasuryListReceivedDebitsError = S.ErrorSchema;
-export type TreasuryListReceivedDebitsItem = S.TreasuryReceivedDebit;
+export type TreasuryListReceivedDebitsError = Schemas.ErrorSchema;
+export type TreasuryListReceivedDebitsItem = Schemas.TreasuryReceivedDebit;
 
 export interface TreasuryListTransactionEntriesParams
   extends
@@ -494,7 +504,7 @@ export interface TreasuryListTransactionEntriesParams
 }
 export type TreasuryListTransactionEntriesResponse = {
   /** Details about each object. */
-  data: S.TreasuryTransactionEntry[];
+  data: Schemas.TreasuryTransactionEntry[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -502,8 +512,9 @@ export type TreasuryListTransactionEntriesResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TreasuryListTransactionEntriesError = S.ErrorSchema;
-export type TreasuryListTransactionEntriesItem = S.TreasuryTransactionEntry;
+export type TreasuryListTransactionEntriesError = Schemas.ErrorSchema;
+export type TreasuryListTransactionEntriesItem =
+  Schemas.TreasuryTransactionEntry;
 
 export interface TreasuryListTransactionsParams
   extends
@@ -539,7 +550,7 @@ export interface TreasuryListTransactionsParams
 }
 export type TreasuryListTransactionsResponse = {
   /** Details about each object. */
-  data: S.TreasuryTransaction[];
+  data: Schemas.TreasuryTransaction[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -547,81 +558,87 @@ export type TreasuryListTransactionsResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type TreasuryListTransactionsError = S.ErrorSchema;
-export type TreasuryListTransactionsItem = S.TreasuryTransaction;
+export type TreasuryListTransactionsError = Schemas.ErrorSchema;
+export type TreasuryListTransactionsItem = Schemas.TreasuryTransaction;
 
 export interface TreasuryRetrieveCreditReversalParams extends P.Expand {
   credit_reversal: string;
   body?: Record<string, never>;
 }
-export type TreasuryRetrieveCreditReversalResponse = S.TreasuryCreditReversal;
-export type TreasuryRetrieveCreditReversalError = S.ErrorSchema;
+export type TreasuryRetrieveCreditReversalResponse =
+  Schemas.TreasuryCreditReversal;
+export type TreasuryRetrieveCreditReversalError = Schemas.ErrorSchema;
 
 export interface TreasuryRetrieveDebitReversalParams extends P.Expand {
   debit_reversal: string;
   body?: Record<string, never>;
 }
-export type TreasuryRetrieveDebitReversalResponse = S.TreasuryDebitReversal;
-export type TreasuryRetrieveDebitReversalError = S.ErrorSchema;
+export type TreasuryRetrieveDebitReversalResponse =
+  Schemas.TreasuryDebitReversal;
+export type TreasuryRetrieveDebitReversalError = Schemas.ErrorSchema;
 
 export interface TreasuryRetrieveFinancialAccountParams extends P.Expand {
   financial_account: string;
   body?: Record<string, never>;
 }
 export type TreasuryRetrieveFinancialAccountResponse =
-  S.TreasuryFinancialAccount;
-export type TreasuryRetrieveFinancialAccountError = S.ErrorSchema;
+  Schemas.TreasuryFinancialAccount;
+export type TreasuryRetrieveFinancialAccountError = Schemas.ErrorSchema;
 
 export interface TreasuryRetrieveInboundTransferParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type TreasuryRetrieveInboundTransferResponse = S.TreasuryInboundTransfer;
-export type TreasuryRetrieveInboundTransferError = S.ErrorSchema;
+export type TreasuryRetrieveInboundTransferResponse =
+  Schemas.TreasuryInboundTransfer;
+export type TreasuryRetrieveInboundTransferError = Schemas.ErrorSchema;
 
 export interface TreasuryRetrieveOutboundPaymentParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type TreasuryRetrieveOutboundPaymentResponse = S.TreasuryOutboundPayment;
-export type TreasuryRetrieveOutboundPaymentError = S.ErrorSchema;
+export type TreasuryRetrieveOutboundPaymentResponse =
+  Schemas.TreasuryOutboundPayment;
+export type TreasuryRetrieveOutboundPaymentError = Schemas.ErrorSchema;
 
 export interface TreasuryRetrieveOutboundTransferParams extends P.Expand {
   outbound_transfer: string;
   body?: Record<string, never>;
 }
 export type TreasuryRetrieveOutboundTransferResponse =
-  S.TreasuryOutboundTransfer;
-export type TreasuryRetrieveOutboundTransferError = S.ErrorSchema;
+  Schemas.TreasuryOutboundTransfer;
+export type TreasuryRetrieveOutboundTransferError = Schemas.ErrorSchema;
 
 export interface TreasuryRetrieveReceivedCreditParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type TreasuryRetrieveReceivedCreditResponse = S.TreasuryReceivedCredit;
-export type TreasuryRetrieveReceivedCreditError = S.ErrorSchema;
+export type TreasuryRetrieveReceivedCreditResponse =
+  Schemas.TreasuryReceivedCredit;
+export type TreasuryRetrieveReceivedCreditError = Schemas.ErrorSchema;
 
 export interface TreasuryRetrieveReceivedDebitParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type TreasuryRetrieveReceivedDebitResponse = S.TreasuryReceivedDebit;
-export type TreasuryRetrieveReceivedDebitError = S.ErrorSchema;
+export type TreasuryRetrieveReceivedDebitResponse =
+  Schemas.TreasuryReceivedDebit;
+export type TreasuryRetrieveReceivedDebitError = Schemas.ErrorSchema;
 
 export interface TreasuryRetrieveTransactionParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
-export type TreasuryRetrieveTransactionResponse = S.TreasuryTransaction;
-export type TreasuryRetrieveTransactionError = S.ErrorSchema;
+export type TreasuryRetrieveTransactionResponse = Schemas.TreasuryTransaction;
+export type TreasuryRetrieveTransactionError = Schemas.ErrorSchema;
 
 export interface TreasuryRetrieveTransactionEntryParams extends P.Expand {
   id: string;
   body?: Record<string, never>;
 }
 export type TreasuryRetrieveTransactionEntryResponse =
-  S.TreasuryTransactionEntry;
-export type TreasuryRetrieveTransactionEntryError = S.ErrorSchema;
+  Schemas.TreasuryTransactionEntry;
+export type TreasuryRetrieveTransactionEntryError = Schemas.ErrorSchema;
 
 export interface TreasuryUpdateFinancialAccountParams {
   financial_account: string;
@@ -629,7 +646,7 @@ export interface TreasuryUpdateFinancialAccountParams {
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
     /** Encodes whether a FinancialAccount has access to a particular feature, with a status enum and associated `status_details`. Stripe or the platform may control features via the requested field. */
-    features?: S.FeatureAccess;
+    features?: Schemas.FeatureAccess;
     /** Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`. */
     metadata?: Record<string, string>;
     /** The set of functionalities that the platform can restrict on the FinancialAccount. */
@@ -639,8 +656,9 @@ export interface TreasuryUpdateFinancialAccountParams {
     };
   };
 }
-export type TreasuryUpdateFinancialAccountResponse = S.TreasuryFinancialAccount;
-export type TreasuryUpdateFinancialAccountError = S.ErrorSchema;
+export type TreasuryUpdateFinancialAccountResponse =
+  Schemas.TreasuryFinancialAccount;
+export type TreasuryUpdateFinancialAccountError = Schemas.ErrorSchema;
 
 export interface TreasuryMethods {
   /** <p>Cancels an InboundTransfer.</p> */

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface WebhookEndpointsCreateParams {
   body: {
@@ -247,22 +247,22 @@ export interface WebhookEndpointsCreateParams {
     url: string;
   };
 }
-export type WebhookEndpointsCreateResponse = S.WebhookEndpoint;
-export type WebhookEndpointsCreateError = S.ErrorSchema;
+export type WebhookEndpointsCreateResponse = Schemas.WebhookEndpoint;
+export type WebhookEndpointsCreateError = Schemas.ErrorSchema;
 
 export interface WebhookEndpointsDeleteParams {
   webhook_endpoint: string;
   body?: Record<string, never>;
 }
-export type WebhookEndpointsDeleteResponse = S.DeletedWebhookEndpoint;
-export type WebhookEndpointsDeleteError = S.ErrorSchema;
+export type WebhookEndpointsDeleteResponse = Schemas.DeletedWebhookEndpoint;
+export type WebhookEndpointsDeleteError = Schemas.ErrorSchema;
 
 export interface WebhookEndpointsListParams
   extends P.EndingBefore, P.Expand, P.Limit, P.StartingAfter {
   body?: Record<string, never>;
 }
 export type WebhookEndpointsListResponse = {
-  data: S.WebhookEndpoint[];
+  data: Schemas.WebhookEndpoint[];
   /** True if this list has another page of items after this one that can be fetched. */
   has_more: boolean;
   /** String representing the object's type. Objects of the same type share the same value. Always has the value `list`. */
@@ -270,15 +270,15 @@ export type WebhookEndpointsListResponse = {
   /** The URL where this list can be accessed. */
   url: string;
 };
-export type WebhookEndpointsListError = S.ErrorSchema;
-export type WebhookEndpointsListItem = S.WebhookEndpoint;
+export type WebhookEndpointsListError = Schemas.ErrorSchema;
+export type WebhookEndpointsListItem = Schemas.WebhookEndpoint;
 
 export interface WebhookEndpointsRetrieveParams extends P.Expand {
   webhook_endpoint: string;
   body?: Record<string, never>;
 }
-export type WebhookEndpointsRetrieveResponse = S.WebhookEndpoint;
-export type WebhookEndpointsRetrieveError = S.ErrorSchema;
+export type WebhookEndpointsRetrieveResponse = Schemas.WebhookEndpoint;
+export type WebhookEndpointsRetrieveError = Schemas.ErrorSchema;
 
 export interface WebhookEndpointsUpdateParams {
   webhook_endpoint: string;
@@ -521,8 +521,8 @@ export interface WebhookEndpointsUpdateParams {
     url?: string;
   };
 }
-export type WebhookEndpointsUpdateResponse = S.WebhookEndpoint;
-export type WebhookEndpointsUpdateError = S.ErrorSchema;
+export type WebhookEndpointsUpdateResponse = Schemas.WebhookEndpoint;
+export type WebhookEndpointsUpdateError = Schemas.ErrorSchema;
 
 export interface WebhookEndpointsMethods {
   /** <p>A webhook endpoint must have a <code>url</code> and a list of <code>enabled_events</code>. You may optionally specify the Boolean <code>connect</code> parameter. If set to true, then a Connect webhook endpoint that notifies the specified <code>url</code> about events from all connected accounts is created; otherwise an account webhook endpoint that notifies the specified <code>url</code> only about events from your account is created. You can also create webhook endpoints in the <a href="https://dashboard.stripe.com/account/webhooks">webhooks settings</a> section of the Dashboard.</p> */

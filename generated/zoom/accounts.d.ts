@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface AccountsAccountParams extends P.AccountId {}
 export type AccountsAccountResponse = {
@@ -15,7 +15,7 @@ export type AccountsAccountResponse = {
   /** Account ID. */
   id?: string;
   /** Account options object. */
-  options?: S.AccountOptions;
+  options?: Schemas.AccountOptions;
   /** Account owner email. */
   owner_email?: string;
   /** Account owner ID. */
@@ -37,7 +37,7 @@ export interface AccountsAccountCreateParams {
     /** User's last name. */
     last_name: string;
     /** Account options object. */
-    options?: S.AccountOptionsInput;
+    options?: Schemas.AccountOptionsInput;
     /**
      * User's password.
      *
@@ -77,7 +77,7 @@ export type AccountsAccountManagedDomainResponse = {
 export type AccountsAccountManagedDomainError = unknown;
 
 export interface AccountsAccountOptionsUpdateParams extends P.AccountId {
-  body: S.AccountOptionsInput;
+  body: Schemas.AccountOptionsInput;
 }
 export type AccountsAccountOptionsUpdateResponse = unknown;
 export type AccountsAccountOptionsUpdateError = unknown;
@@ -91,11 +91,11 @@ export interface AccountsAccountSettingsParams
   option?: "meeting_authentication" | "recording_authentication";
 }
 export type AccountsAccountSettingsResponse =
-  | S.AccountSettings
-  | S.AccountSettingsAuthenticationVariant1
-  | S.AccountSettingsAuthenticationVariant2
-  | S.AccountSettingsSecurity
-  | S.MeetingSecuritySettings;
+  | Schemas.AccountSettings
+  | Schemas.AccountSettingsAuthenticationVariant1
+  | Schemas.AccountSettingsAuthenticationVariant2
+  | Schemas.AccountSettingsSecurity
+  | Schemas.MeetingSecuritySettings;
 export type AccountsAccountSettingsError = unknown;
 
 export interface AccountsAccountSettingsUpdateParams extends P.AccountId {
@@ -105,10 +105,10 @@ export interface AccountsAccountSettingsUpdateParams extends P.AccountId {
     | "security"
     | "meeting_security";
   body:
-    | S.AccountUpdateSettingsInput
-    | S.AccountSettingsAuthenticationUpdateVariant1Input
-    | S.AccountSettingsAuthenticationUpdateVariant2Input
-    | S.MeetingSecuritySettingsInput;
+    | Schemas.AccountUpdateSettingsInput
+    | Schemas.AccountSettingsAuthenticationUpdateVariant1Input
+    | Schemas.AccountSettingsAuthenticationUpdateVariant2Input
+    | Schemas.MeetingSecuritySettingsInput;
 }
 export type AccountsAccountSettingsUpdateResponse = void;
 export type AccountsAccountSettingsUpdateError = unknown;
@@ -122,9 +122,9 @@ export type AccountsAccountTrustedDomainError = unknown;
 
 export interface AccountsAccountsParams
   extends P.PageSize, P.PageNumber, P.NextPageToken {}
-export type AccountsAccountsResponse = S.AccountList;
+export type AccountsAccountsResponse = Schemas.AccountList;
 export type AccountsAccountsError = unknown;
-export type AccountsAccountsItem = S.AccountListAccountsItem;
+export type AccountsAccountsItem = Schemas.AccountListAccountsItem;
 
 export interface AccountsDelVBParams extends P.FileIds {
   accountId: string;
@@ -292,7 +292,7 @@ export type AccountsGetAccountLockSettingsResponse =
         show_international_numbers_link?: boolean;
       };
     }
-  | S.MeetingSecuritySettings;
+  | Schemas.MeetingSecuritySettings;
 export type AccountsGetAccountLockSettingsError = unknown;
 
 export interface AccountsUpdateAccountLockSettingsParams extends P.AccountId3 {
@@ -452,7 +452,7 @@ export interface AccountsUpdateAccountLockSettingsParams extends P.AccountId3 {
           show_international_numbers_link?: boolean;
         };
       }
-    | S.MeetingSecuritySettingsInput;
+    | Schemas.MeetingSecuritySettingsInput;
 }
 export type AccountsUpdateAccountLockSettingsResponse = unknown;
 export type AccountsUpdateAccountLockSettingsError = unknown;

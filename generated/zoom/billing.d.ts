@@ -3,10 +3,10 @@
 
 import type { Method } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface BillingAccountBillingParams extends P.AccountId {}
-export type BillingAccountBillingResponse = S.BillingContactRequired;
+export type BillingAccountBillingResponse = Schemas.BillingContactRequired;
 export type BillingAccountBillingError = unknown;
 
 export interface BillingAccountBillingInvoicesParams extends P.AccountId {
@@ -54,7 +54,7 @@ export type BillingAccountBillingInvoicesResponse = {
 export type BillingAccountBillingInvoicesError = unknown;
 
 export interface BillingAccountBillingUpdateParams extends P.AccountId {
-  body: S.BillingContact;
+  body: Schemas.BillingContact;
 }
 export type BillingAccountBillingUpdateResponse = void;
 export type BillingAccountBillingUpdateError = unknown;
@@ -85,7 +85,7 @@ export interface BillingAccountPlanAddonCreateParams extends P.AccountId {
       }
     | {
         /** Phone Plan Object */
-        plan_details: S.PhonePlan;
+        plan_details: Schemas.PhonePlan;
         /** Zoom Phone Plan `plan_phone` */
         type: string;
       };
@@ -133,7 +133,7 @@ export type BillingAccountPlanBaseUpdateError = unknown;
 export interface BillingAccountPlanCreateParams extends P.AccountId {
   body: {
     /** Billing Contact object. */
-    contact?: S.BillingContactRequired;
+    contact?: Schemas.BillingContactRequired;
     /** Additional audio conferencing <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#audio-conferencing-plans">plan type</a>. */
     plan_audio?: {
       /** Call-out countries: multiple values should separated by  commas. For a list of allowed values, refer to the "ID" field in [this](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#tsp-call-out-countries) table. */
@@ -162,7 +162,7 @@ export interface BillingAccountPlanCreateParams extends P.AccountId {
       type?: string;
     }[];
     /** Phone Plan Object */
-    plan_phone?: S.PhonePlan;
+    plan_phone?: Schemas.PhonePlan;
     /** Additional cloud recording plan. */
     plan_recording?: string;
     /** Account plan object. */

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ChatChannelsCreateChannelParams extends P.UserId2 {
   body?: {
@@ -54,7 +54,7 @@ export interface ChatChannelsGetChannelsParams extends P.UserId2 {
 }
 export type ChatChannelsGetChannelsResponse = {
   /** Chat Channel object(s). */
-  channels?: S.ChatChannelsGetChannelsResponseChannelsItem[];
+  channels?: Schemas.ChatChannelsGetChannelsResponseChannelsItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /**
@@ -67,7 +67,7 @@ export type ChatChannelsGetChannelsResponse = {
 };
 export type ChatChannelsGetChannelsError = unknown;
 export type ChatChannelsGetChannelsItem =
-  S.ChatChannelsGetChannelsResponseChannelsItem;
+  Schemas.ChatChannelsGetChannelsResponseChannelsItem;
 
 export interface ChatChannelsGetUserLevelChannelParams extends P.ChannelId {}
 export type ChatChannelsGetUserLevelChannelResponse = {

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ChatMessagesDeleteChatMessageParams {
   userId: string;
@@ -81,7 +81,7 @@ export type ChatMessagesGetChatMessagesResponse = {
    */
   date?: string;
   /** List of message(s). */
-  messages?: S.ChatMessagesGetChatMessagesResponseMessagesItem[];
+  messages?: Schemas.ChatMessagesGetChatMessagesResponseMessagesItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /**
@@ -92,7 +92,7 @@ export type ChatMessagesGetChatMessagesResponse = {
 };
 export type ChatMessagesGetChatMessagesError = unknown;
 export type ChatMessagesGetChatMessagesItem =
-  S.ChatMessagesGetChatMessagesResponseMessagesItem;
+  Schemas.ChatMessagesGetChatMessagesResponseMessagesItem;
 
 export interface ChatMessagesSendaChatMessageParams {
   userId: string;

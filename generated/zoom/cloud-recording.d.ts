@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CloudRecordingGetAccountCloudRecordingParams
   extends P.AccountId2, P.PageSize, P.NextPageToken {
@@ -23,7 +23,7 @@ export type CloudRecordingGetAccountCloudRecordingResponse = {
    */
   from?: string;
   /** Meetings Object */
-  meetings?: S.CloudRecordingGetAccountCloudRecordingResponseMeetingsItem[];
+  meetings?: Schemas.CloudRecordingGetAccountCloudRecordingResponseMeetingsItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /** The number of records returned within a single API call. */
@@ -38,7 +38,7 @@ export type CloudRecordingGetAccountCloudRecordingResponse = {
 };
 export type CloudRecordingGetAccountCloudRecordingError = unknown;
 export type CloudRecordingGetAccountCloudRecordingItem =
-  S.CloudRecordingGetAccountCloudRecordingResponseMeetingsItem;
+  Schemas.CloudRecordingGetAccountCloudRecordingResponseMeetingsItem;
 
 export interface CloudRecordingListArchivedFilesParams
   extends P.PageSize, P.NextPageToken {
@@ -55,7 +55,7 @@ export interface CloudRecordingListArchivedFilesParams
 export type CloudRecordingListArchivedFilesResponse = {
   /** Start date for the query in "yyyy-MM-dd'T'HH:mm:ss'Z'" format. The duration for the query defined using the "from" and "to" parameters should not exceed 7 days as this API only provides a week's data at once. */
   from?: string;
-  meetings?: S.CloudRecordingListArchivedFilesResponseMeetingsItem[];
+  meetings?: Schemas.CloudRecordingListArchivedFilesResponseMeetingsItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /** The number of records returned within a single API call. */
@@ -65,11 +65,11 @@ export type CloudRecordingListArchivedFilesResponse = {
 };
 export type CloudRecordingListArchivedFilesError = unknown;
 export type CloudRecordingListArchivedFilesItem =
-  S.CloudRecordingListArchivedFilesResponseMeetingsItem;
+  Schemas.CloudRecordingListArchivedFilesResponseMeetingsItem;
 
 export interface CloudRecordingMeetingRecordingRegistrantCreateParams
   extends P.MeetingId {
-  body: S.MeetingRegistrant;
+  body: Schemas.MeetingRegistrant;
 }
 export type CloudRecordingMeetingRecordingRegistrantCreateResponse = {
   /**
@@ -106,10 +106,10 @@ export type CloudRecordingMeetingRecordingRegistrantStatusError = unknown;
 export interface CloudRecordingMeetingRecordingRegistrantsParams
   extends P.MeetingId, P.Status, P.PageSize, P.PageNumber, P.NextPageToken {}
 export type CloudRecordingMeetingRecordingRegistrantsResponse =
-  S.MeetingRecordingRegistrantList;
+  Schemas.MeetingRecordingRegistrantList;
 export type CloudRecordingMeetingRecordingRegistrantsError = unknown;
 export type CloudRecordingMeetingRecordingRegistrantsItem =
-  S.MeetingRecordingRegistrantListRegistrantsItem;
+  Schemas.MeetingRecordingRegistrantListRegistrantsItem;
 
 export interface CloudRecordingRecordingDeleteParams extends P.MeetingId3 {
   /**
@@ -168,7 +168,7 @@ export type CloudRecordingRecordingGetResponse = {
   /** Unique Meeting Identifier. Each instance of the meeting will have its own UUID. */
   uuid?: string;
   /** List of recording file. */
-  recording_files?: S.Recording[];
+  recording_files?: Schemas.Recording[];
   /**
    * JWT token for downloading the meeting recording.
    *  This is only returned if the `include_fields` query parameter contains `download_access_token`.
@@ -180,7 +180,7 @@ export type CloudRecordingRecordingGetError = unknown;
 export interface CloudRecordingRecordingRegistrantQuestionUpdateParams
   extends P.MeetingId3 {
   /** Recording Registrant Questions */
-  body: S.RecordingRegistrantQuestionsInput;
+  body: Schemas.RecordingRegistrantQuestionsInput;
 }
 export type CloudRecordingRecordingRegistrantQuestionUpdateResponse = void;
 export type CloudRecordingRecordingRegistrantQuestionUpdateError = unknown;
@@ -188,18 +188,19 @@ export type CloudRecordingRecordingRegistrantQuestionUpdateError = unknown;
 export interface CloudRecordingRecordingRegistrantsQuestionsGetParams
   extends P.MeetingId3 {}
 export type CloudRecordingRecordingRegistrantsQuestionsGetResponse =
-  S.RecordingRegistrantQuestions;
+  Schemas.RecordingRegistrantQuestions;
 export type CloudRecordingRecordingRegistrantsQuestionsGetError = unknown;
 
 export interface CloudRecordingRecordingSettingUpdateParams
   extends P.MeetingId3 {}
-export type CloudRecordingRecordingSettingUpdateResponse = S.RecordingSettings;
+export type CloudRecordingRecordingSettingUpdateResponse =
+  Schemas.RecordingSettings;
 export type CloudRecordingRecordingSettingUpdateError = unknown;
 
 export interface CloudRecordingRecordingSettingsUpdateParams
   extends P.MeetingId3 {
   /** Meeting recording Settings */
-  body: S.RecordingSettingsInput;
+  body: Schemas.RecordingSettingsInput;
 }
 export type CloudRecordingRecordingSettingsUpdateResponse = void;
 export type CloudRecordingRecordingSettingsUpdateError = unknown;
@@ -255,9 +256,9 @@ export interface CloudRecordingRecordingsListParams
    */
   trash_type?: string;
 }
-export type CloudRecordingRecordingsListResponse = S.RecordingMeetingList;
+export type CloudRecordingRecordingsListResponse = Schemas.RecordingMeetingList;
 export type CloudRecordingRecordingsListError = unknown;
-export type CloudRecordingRecordingsListItem = S.RecordingMeeting;
+export type CloudRecordingRecordingsListItem = Schemas.RecordingMeeting;
 
 export interface CloudRecordingMethods {
   /**

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface CommonAreaPhonesAddCommonAreaPhoneParams {
   body: {
@@ -99,7 +99,7 @@ export interface CommonAreaPhonesListCommonAreaPhonesParams
   page_size?: number;
 }
 export type CommonAreaPhonesListCommonAreaPhonesResponse = {
-  common_area_phones?: S.CommonAreaPhonesListCommonAreaPhonesResponseCommonAreaPhonesItem[];
+  common_area_phones?: Schemas.CommonAreaPhonesListCommonAreaPhonesResponseCommonAreaPhonesItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /** Total number of records returned from a single API call. */
@@ -112,7 +112,7 @@ export type CommonAreaPhonesListCommonAreaPhonesResponse = {
 };
 export type CommonAreaPhonesListCommonAreaPhonesError = unknown;
 export type CommonAreaPhonesListCommonAreaPhonesItem =
-  S.CommonAreaPhonesListCommonAreaPhonesResponseCommonAreaPhonesItem;
+  Schemas.CommonAreaPhonesListCommonAreaPhonesResponseCommonAreaPhonesItem;
 
 export interface CommonAreaPhonesUpdateCommonAreaPhoneParams {
   commonAreaPhoneId: string;

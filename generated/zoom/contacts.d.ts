@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ContactsGetUserContactParams {
   /** The user's contact Id or email address. The contact can be either a company contact or an external contact. */
@@ -106,7 +106,7 @@ export interface ContactsSearchCompanyContactsParams extends P.NextPageToken {
   page_size?: number;
 }
 export type ContactsSearchCompanyContactsResponse = {
-  contacts?: S.ContactsSearchCompanyContactsResponseContactsItem[];
+  contacts?: Schemas.ContactsSearchCompanyContactsResponseContactsItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /** The number of records returned with a single API call. Default value is `1`. */
@@ -114,7 +114,7 @@ export type ContactsSearchCompanyContactsResponse = {
 };
 export type ContactsSearchCompanyContactsError = unknown;
 export type ContactsSearchCompanyContactsItem =
-  S.ContactsSearchCompanyContactsResponseContactsItem;
+  Schemas.ContactsSearchCompanyContactsResponseContactsItem;
 
 export interface ContactsMethods {
   /**

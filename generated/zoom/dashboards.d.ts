@@ -8,7 +8,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface DashboardsDashboardCRCParams extends P.From, P.To {}
 export type DashboardsDashboardCRCResponse = {
@@ -145,11 +145,11 @@ export type DashboardsDashboardIMResponse = {
   page_size?: number;
   /** The number of all records available across pages. */
   total_records?: number;
-  users?: S.DashboardsDashboardIMResponseUsersItem[];
+  users?: Schemas.DashboardsDashboardIMResponseUsersItem[];
 };
 export type DashboardsDashboardIMError = unknown;
 export type DashboardsDashboardIMItem =
-  S.DashboardsDashboardIMResponseUsersItem;
+  Schemas.DashboardsDashboardIMResponseUsersItem;
 
 export interface DashboardsDashboardIssueDetailZoomRoomParams
   extends P.From, P.To, P.PageSize, P.NextPageToken {
@@ -279,7 +279,7 @@ export interface DashboardsDashboardMeetingDetailParams extends P.MeetingId2 {
    */
   type?: "past" | "pastOne" | "live";
 }
-export type DashboardsDashboardMeetingDetailResponse = S.MeetingMetric;
+export type DashboardsDashboardMeetingDetailResponse = Schemas.MeetingMetric;
 export type DashboardsDashboardMeetingDetailError = unknown;
 
 export interface DashboardsDashboardMeetingParticipantQOSParams
@@ -287,7 +287,8 @@ export interface DashboardsDashboardMeetingParticipantQOSParams
   /** Participant ID. */
   participantId: string;
 }
-export type DashboardsDashboardMeetingParticipantQOSResponse = S.QOSParticipant;
+export type DashboardsDashboardMeetingParticipantQOSResponse =
+  Schemas.QOSParticipant;
 export type DashboardsDashboardMeetingParticipantQOSError = unknown;
 
 export interface DashboardsDashboardMeetingParticipantShareParams
@@ -296,10 +297,10 @@ export interface DashboardsDashboardMeetingParticipantShareParams
   next_page_token?: string;
 }
 export type DashboardsDashboardMeetingParticipantShareResponse =
-  S.DashboardsDashboardMeetingParticipantShareResponse;
+  Schemas.DashboardsDashboardMeetingParticipantShareResponse;
 export type DashboardsDashboardMeetingParticipantShareError = unknown;
 export type DashboardsDashboardMeetingParticipantShareItem =
-  S.DashboardsDashboardMeetingParticipantShareResponseParticipantsItem;
+  Schemas.DashboardsDashboardMeetingParticipantShareResponseParticipantsItem;
 
 export interface DashboardsDashboardMeetingParticipantsParams
   extends P.MeetingId2, P.PageSize, P.NextPageToken {
@@ -324,11 +325,11 @@ export type DashboardsDashboardMeetingParticipantsResponse = {
   /** The number of all records available across pages. */
   total_records?: number;
   /** Array of participant session objects. If a participant left a meeting and rejoined the same meeting, their information will appear multiple times (as many times as they joined the meeting). */
-  participants?: S.DashboardsDashboardMeetingParticipantsResponseParticipantsItem[];
+  participants?: Schemas.DashboardsDashboardMeetingParticipantsResponseParticipantsItem[];
 };
 export type DashboardsDashboardMeetingParticipantsError = unknown;
 export type DashboardsDashboardMeetingParticipantsItem =
-  S.DashboardsDashboardMeetingParticipantsResponseParticipantsItem;
+  Schemas.DashboardsDashboardMeetingParticipantsResponseParticipantsItem;
 
 export interface DashboardsDashboardMeetingParticipantsQOSParams
   extends P.MeetingId2, P.Type3, P.NextPageToken {
@@ -339,9 +340,10 @@ export interface DashboardsDashboardMeetingParticipantsQOSParams
   page_size?: number;
 }
 export type DashboardsDashboardMeetingParticipantsQOSResponse =
-  S.QOSParticipantList;
+  Schemas.QOSParticipantList;
 export type DashboardsDashboardMeetingParticipantsQOSError = unknown;
-export type DashboardsDashboardMeetingParticipantsQOSItem = S.QOSParticipant;
+export type DashboardsDashboardMeetingParticipantsQOSItem =
+  Schemas.QOSParticipant;
 
 export interface DashboardsDashboardMeetingsParams
   extends P.Type2, P.From, P.To, P.PageSize, P.NextPageToken {
@@ -371,14 +373,14 @@ export type DashboardsDashboardMeetingsResponse = {
   /** The number of all records available across pages. */
   total_records?: number;
   /** Array of meeting objects. */
-  meetings?: S.Listmeetingmetrics[];
+  meetings?: Schemas.Listmeetingmetrics[];
 };
 export type DashboardsDashboardMeetingsError = unknown;
-export type DashboardsDashboardMeetingsItem = S.Listmeetingmetrics;
+export type DashboardsDashboardMeetingsItem = Schemas.Listmeetingmetrics;
 
 export interface DashboardsDashboardWebinarDetailParams
   extends P.WebinarId2, P.Type {}
-export type DashboardsDashboardWebinarDetailResponse = S.WebinarMetric;
+export type DashboardsDashboardWebinarDetailResponse = Schemas.WebinarMetric;
 export type DashboardsDashboardWebinarDetailError = unknown;
 
 export interface DashboardsDashboardWebinarParticipantQOSParams
@@ -386,7 +388,8 @@ export interface DashboardsDashboardWebinarParticipantQOSParams
   /** Participant ID. */
   participantId: string;
 }
-export type DashboardsDashboardWebinarParticipantQOSResponse = S.QOSParticipant;
+export type DashboardsDashboardWebinarParticipantQOSResponse =
+  Schemas.QOSParticipant;
 export type DashboardsDashboardWebinarParticipantQOSError = unknown;
 
 export interface DashboardsDashboardWebinarParticipantShareParams
@@ -395,10 +398,10 @@ export interface DashboardsDashboardWebinarParticipantShareParams
   next_page_token?: string;
 }
 export type DashboardsDashboardWebinarParticipantShareResponse =
-  S.DashboardsDashboardMeetingParticipantShareResponse;
+  Schemas.DashboardsDashboardMeetingParticipantShareResponse;
 export type DashboardsDashboardWebinarParticipantShareError = unknown;
 export type DashboardsDashboardWebinarParticipantShareItem =
-  S.DashboardsDashboardMeetingParticipantShareResponseParticipantsItem;
+  Schemas.DashboardsDashboardMeetingParticipantShareResponseParticipantsItem;
 
 export interface DashboardsDashboardWebinarParticipantsParams
   extends P.WebinarId2, P.Type, P.PageSize, P.NextPageToken {
@@ -418,11 +421,11 @@ export type DashboardsDashboardWebinarParticipantsResponse = {
   /** The number of all records available across pages. */
   total_records?: number;
   /** Array of user objects. */
-  participants?: S.DashboardsDashboardWebinarParticipantsResponseParticipantsItem[];
+  participants?: Schemas.DashboardsDashboardWebinarParticipantsResponseParticipantsItem[];
 };
 export type DashboardsDashboardWebinarParticipantsError = unknown;
 export type DashboardsDashboardWebinarParticipantsItem =
-  S.DashboardsDashboardWebinarParticipantsResponseParticipantsItem;
+  Schemas.DashboardsDashboardWebinarParticipantsResponseParticipantsItem;
 
 export interface DashboardsDashboardWebinarParticipantsQOSParams
   extends P.WebinarId2, P.Type, P.NextPageToken {
@@ -433,9 +436,10 @@ export interface DashboardsDashboardWebinarParticipantsQOSParams
   page_size?: number;
 }
 export type DashboardsDashboardWebinarParticipantsQOSResponse =
-  S.QOSParticipantList;
+  Schemas.QOSParticipantList;
 export type DashboardsDashboardWebinarParticipantsQOSError = unknown;
-export type DashboardsDashboardWebinarParticipantsQOSItem = S.QOSParticipant;
+export type DashboardsDashboardWebinarParticipantsQOSItem =
+  Schemas.QOSParticipant;
 
 export interface DashboardsDashboardWebinarsParams
   extends P.Type, P.From, P.To, P.PageSize, P.NextPageToken {}
@@ -462,10 +466,10 @@ export type DashboardsDashboardWebinarsResponse = {
   /** The number of all records available across pages. */
   total_records?: number;
   /** Array of webinar objects. */
-  webinars?: S.WebinarMetric[];
+  webinars?: Schemas.WebinarMetric[];
 };
 export type DashboardsDashboardWebinarsError = unknown;
-export type DashboardsDashboardWebinarsItem = S.WebinarMetric;
+export type DashboardsDashboardWebinarsItem = Schemas.WebinarMetric;
 
 export interface DashboardsDashboardZoomRoomParams
   extends P.From, P.To, P.PageSize, P.NextPageToken {
@@ -502,7 +506,7 @@ export type DashboardsDashboardZoomRoomResponse = {
   /** Zoom room status. */
   status?: string;
   /** Meeting metric details. */
-  live_meeting?: S.MeetingMetric;
+  live_meeting?: Schemas.MeetingMetric;
   past_meetings?: {
     /**
      * Start date for this report in 'yyyy-mm-dd' format.
@@ -526,7 +530,7 @@ export type DashboardsDashboardZoomRoomResponse = {
     /** The number of all records available across pages. */
     total_records?: number;
     /** Array of meeting objects. */
-    meetings?: S.MeetingMetric[];
+    meetings?: Schemas.MeetingMetric[];
   };
 };
 export type DashboardsDashboardZoomRoomError = unknown;
@@ -587,16 +591,16 @@ export interface DashboardsDashboardZoomRoomsParams
    */
   page_number?: number;
 }
-export type DashboardsDashboardZoomRoomsResponse = S.ZoomRoomList;
+export type DashboardsDashboardZoomRoomsResponse = Schemas.ZoomRoomList;
 export type DashboardsDashboardZoomRoomsError = unknown;
-export type DashboardsDashboardZoomRoomsItem = S.ZoomRoom;
+export type DashboardsDashboardZoomRoomsItem = Schemas.ZoomRoom;
 
 export interface DashboardsGetCallLogMetricsDetailsParams {
   /** Unique identifier of the phone call. The value of this field can be retrieved from [List Call Logs]() API. */
   call_id: string;
 }
 export type DashboardsGetCallLogMetricsDetailsResponse =
-  S.DashboardsGetCallLogMetricsDetailsResponse;
+  Schemas.DashboardsGetCallLogMetricsDetailsResponse;
 export type DashboardsGetCallLogMetricsDetailsError = unknown;
 
 export interface DashboardsGetCallQoSParams {
@@ -608,7 +612,7 @@ export type DashboardsGetCallQoSResponse = {
   call_id?: string;
   callee_qos?: {
     /** QoS received by the callee. */
-    receiving?: S.DashboardsGetCallQoSResponseCalleeQosReceivingItem[];
+    receiving?: Schemas.DashboardsGetCallQoSResponseCalleeQosReceivingItem[];
     /** QoS sent by the callee. */
     sending?: {
       /**
@@ -635,7 +639,7 @@ export type DashboardsGetCallQoSResponse = {
   /** Quality of Service object that represents the call quality data of the caller. */
   caller_qos?: {
     /** QoS received by the caller. */
-    receiving?: S.DashboardsGetCallQoSResponseCalleeQosReceivingItem[];
+    receiving?: Schemas.DashboardsGetCallQoSResponseCalleeQosReceivingItem[];
     /** QoS sent by the caller. */
     sending?: {
       /**
@@ -643,7 +647,7 @@ export type DashboardsGetCallQoSResponse = {
        * @format date-time
        */
       date_time?: string;
-      qos?: S.DashboardsGetCallQoSResponseCalleeQosReceivingItemQos;
+      qos?: Schemas.DashboardsGetCallQoSResponseCalleeQosReceivingItemQos;
     }[];
   };
 };
@@ -671,7 +675,7 @@ export interface DashboardsListCallLogsMetricsParams extends P.NextPageToken {
 }
 export type DashboardsListCallLogsMetricsResponse = {
   /** Call logs. */
-  call_logs?: S.DashboardsGetCallLogMetricsDetailsResponse[];
+  call_logs?: Schemas.DashboardsGetCallLogMetricsDetailsResponse[];
   /** Start date for the report in `yyyy-mm-dd` format. */
   from?: string;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
@@ -685,7 +689,7 @@ export type DashboardsListCallLogsMetricsResponse = {
 };
 export type DashboardsListCallLogsMetricsError = unknown;
 export type DashboardsListCallLogsMetricsItem =
-  S.DashboardsGetCallLogMetricsDetailsResponse;
+  Schemas.DashboardsGetCallLogMetricsDetailsResponse;
 
 export interface DashboardsListMeetingSatisfactionParams {
   /** The start date for the query in “yyyy-mm-dd” format. */
@@ -731,7 +735,7 @@ export type DashboardsListMeetingSatisfactionError = unknown;
 export interface DashboardsParticipantFeedbackParams
   extends P.MeetingId2, P.Type2, P.NextPageToken, P.PageSize {}
 export type DashboardsParticipantFeedbackResponse =
-  S.DashboardsParticipantFeedbackResponse;
+  Schemas.DashboardsParticipantFeedbackResponse;
 export type DashboardsParticipantFeedbackError = unknown;
 export type DashboardsParticipantFeedbackItem = {
   /**
@@ -758,7 +762,7 @@ export type DashboardsParticipantFeedbackItem = {
 export interface DashboardsParticipantWebinarFeedbackParams
   extends P.Type2, P.PageSize, P.NextPageToken, P.WebinarId2 {}
 export type DashboardsParticipantWebinarFeedbackResponse =
-  S.DashboardsParticipantFeedbackResponse;
+  Schemas.DashboardsParticipantFeedbackResponse;
 export type DashboardsParticipantWebinarFeedbackError = unknown;
 export type DashboardsParticipantWebinarFeedbackItem = {
   /**

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface DevicesDeviceCreateParams {
   /** H.323/SIP device. */
@@ -61,7 +61,7 @@ export type DevicesDeviceDeleteError = unknown;
 
 export interface DevicesDeviceListParams
   extends P.PageSize, P.PageNumber, P.NextPageToken {}
-export type DevicesDeviceListResponse = S.DeviceList;
+export type DevicesDeviceListResponse = Schemas.DeviceList;
 export type DevicesDeviceListError = unknown;
 export type DevicesDeviceListItem = {
   /** Device ID. */

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface GroupsDelGroupVBParams extends P.FileIds {
   /** Unique identifier of the group. Retrieve the value for this field by calling the [List groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups) API. */
@@ -172,7 +172,7 @@ export type GroupsGetGroupLockSettingsResponse =
         third_party_audio?: boolean;
       };
     }
-  | S.MeetingSecuritySettings;
+  | Schemas.MeetingSecuritySettings;
 export type GroupsGetGroupLockSettingsError = unknown;
 
 export interface GroupsGetGroupSettingsParams extends P.CustomQueryFields {
@@ -277,7 +277,7 @@ export type GroupsGetGroupSettingsResponse =
         /** Enable virtual background. */
         virtual_background?: boolean;
         /** Settings to manage virtual background. */
-        virtual_background_settings?: S.AccountSettingsInMeetingVirtualBackgroundSettings;
+        virtual_background_settings?: Schemas.AccountSettingsInMeetingVirtualBackgroundSettings;
         /** Attendees cannot join a meeting until a host admits them individually from the waiting room. */
         waiting_room?: boolean;
         /** Allow participants to share a whiteboard that includes annotation tools. */
@@ -309,7 +309,7 @@ export type GroupsGetGroupSettingsResponse =
           value?: string;
         };
       };
-      recording?: S.GroupsGetGroupSettingsResponseVariant1Recording;
+      recording?: Schemas.GroupsGetGroupSettingsResponseVariant1Recording;
       schedule_meeting?: {
         /** Determine how participants can join the audio portion of the meeting. */
         audio_type?: string;
@@ -370,9 +370,9 @@ export type GroupsGetGroupSettingsResponse =
         third_party_audio?: boolean;
       };
     }
-  | S.GroupUserSettingsAuthenticationVariant1
-  | S.GroupUserSettingsAuthenticationVariant2
-  | S.MeetingSecuritySettings;
+  | Schemas.GroupUserSettingsAuthenticationVariant1
+  | Schemas.GroupUserSettingsAuthenticationVariant2
+  | Schemas.MeetingSecuritySettings;
 export type GroupsGetGroupSettingsError = unknown;
 
 export interface GroupsGroupParams extends P.GroupId {}
@@ -571,7 +571,7 @@ export interface GroupsGroupLockedSettingsParams extends P.CustomQueryFields {
           third_party_audio?: boolean;
         };
       }
-    | S.MeetingSecuritySettingsInput;
+    | Schemas.MeetingSecuritySettingsInput;
 }
 export type GroupsGroupLockedSettingsResponse = unknown;
 export type GroupsGroupLockedSettingsError = unknown;
@@ -821,7 +821,7 @@ export interface GroupsUpdateGroupSettingsParams extends P.CustomQueryFields {
             value?: string;
           };
         };
-        recording?: S.GroupsGetGroupSettingsResponseVariant1RecordingInput;
+        recording?: Schemas.GroupsGetGroupSettingsResponseVariant1RecordingInput;
         schedule_meeting?: {
           /** Determine how participants can join the audio portion of the meeting. */
           audio_type?: string;
@@ -862,9 +862,9 @@ export interface GroupsUpdateGroupSettingsParams extends P.CustomQueryFields {
           third_party_audio?: boolean;
         };
       }
-    | S.GroupUserSettingsAuthenticationUpdateVariant1Input
-    | S.GroupUserSettingsAuthenticationUpdateVariant2Input
-    | S.MeetingSecuritySettingsInput;
+    | Schemas.GroupUserSettingsAuthenticationUpdateVariant1Input
+    | Schemas.GroupUserSettingsAuthenticationUpdateVariant2Input
+    | Schemas.MeetingSecuritySettingsInput;
 }
 export type GroupsUpdateGroupSettingsResponse = unknown;
 export type GroupsUpdateGroupSettingsError = unknown;

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ImGroupsImGroupParams extends P.GroupId {}
 export type ImGroupsImGroupResponse = {
@@ -74,7 +74,7 @@ export type ImGroupsImGroupDeleteError = unknown;
 
 export interface ImGroupsImGroupMembersParams
   extends P.GroupId, P.PageSize, P.PageNumber, P.NextPageToken {}
-export type ImGroupsImGroupMembersResponse = S.GroupMemberList;
+export type ImGroupsImGroupMembersResponse = Schemas.GroupMemberList;
 export type ImGroupsImGroupMembersError = unknown;
 export type ImGroupsImGroupMembersItem = {
   /** User email. */
@@ -143,7 +143,7 @@ export type ImGroupsImGroupUpdateResponse = void;
 export type ImGroupsImGroupUpdateError = unknown;
 
 export interface ImGroupsImGroupsParams {}
-export type ImGroupsImGroupsResponse = S.IMGroupList;
+export type ImGroupsImGroupsResponse = Schemas.IMGroupList;
 export type ImGroupsImGroupsError = unknown;
 
 export interface ImGroupsMethods {

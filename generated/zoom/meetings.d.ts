@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface MeetingsCreateBatchPollsParams {
   meetingId: string;
@@ -107,7 +107,7 @@ export type MeetingsListPastMeetingPollsResponse = {
    * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
    */
   id?: number;
-  questions?: S.MeetingsListPastMeetingPollsResponseQuestionsItem[];
+  questions?: Schemas.MeetingsListPastMeetingPollsResponseQuestionsItem[];
   /**
    * The start time of the meeting.
    * @format date-time
@@ -178,9 +178,9 @@ export type MeetingsMeetingResponse = {
    */
   pmi?: number;
   /** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
-  recurrence?: S.Recurrence;
+  recurrence?: Schemas.Recurrence;
   /** Meeting settings. */
-  settings?: S.MeetingSettings;
+  settings?: Schemas.MeetingSettings;
   /**
    * Meeting start time in GMT/UTC. Start time will not be returned if the meeting is an **instant** meeting.
    * @format date-time
@@ -232,7 +232,7 @@ export type MeetingsMeetingError = unknown;
 
 export interface MeetingsMeetingCreateParams extends P.UserId {
   /** Meeting object. */
-  body: S.MeetingCreateInput;
+  body: Schemas.MeetingCreateInput;
 }
 export type MeetingsMeetingCreateResponse = {
   /** Unique identifier of the scheduler who scheduled this meeting on behalf of the host. This field is only returned if you used "schedule_for" option in the [Create a Meeting API request](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meetingcreate). */
@@ -288,9 +288,9 @@ export type MeetingsMeetingCreateResponse = {
    */
   pmi?: number;
   /** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
-  recurrence?: S.Recurrence;
+  recurrence?: Schemas.Recurrence;
   /** Meeting settings. */
-  settings?: S.MeetingSettings;
+  settings?: Schemas.MeetingSettings;
   /**
    * Meeting start date-time in UTC/GMT. Example: "2020-03-31T12:02:00Z"
    * @format date-time
@@ -419,7 +419,7 @@ export interface MeetingsMeetingPollCreateParams extends P.MeetingId {
   };
 }
 export type MeetingsMeetingPollCreateResponse =
-  S.MeetingsMeetingPollCreateResponse;
+  Schemas.MeetingsMeetingPollCreateResponse;
 export type MeetingsMeetingPollCreateError = unknown;
 
 export interface MeetingsMeetingPollDeleteParams
@@ -429,7 +429,7 @@ export type MeetingsMeetingPollDeleteError = unknown;
 
 export interface MeetingsMeetingPollGetParams extends P.MeetingId, P.PollId {}
 export type MeetingsMeetingPollGetResponse =
-  S.MeetingsMeetingPollCreateResponse;
+  Schemas.MeetingsMeetingPollCreateResponse;
 export type MeetingsMeetingPollGetError = unknown;
 
 export interface MeetingsMeetingPollUpdateParams extends P.MeetingId, P.PollId {
@@ -456,7 +456,7 @@ export type MeetingsMeetingPollUpdateResponse = void;
 export type MeetingsMeetingPollUpdateError = unknown;
 
 export interface MeetingsMeetingPollsParams extends P.MeetingId {}
-export type MeetingsMeetingPollsResponse = S.PollList;
+export type MeetingsMeetingPollsResponse = Schemas.PollList;
 export type MeetingsMeetingPollsError = unknown;
 
 export interface MeetingsMeetingRegistrantCreateParams extends P.MeetingId {
@@ -535,7 +535,7 @@ export type MeetingsMeetingRegistrantCreateError = unknown;
 export interface MeetingsMeetingRegistrantQuestionUpdateParams
   extends P.MeetingId {
   /** Meeting Registrant Questions */
-  body: S.MeetingRegistrantQuestionsInput;
+  body: Schemas.MeetingRegistrantQuestionsInput;
 }
 export type MeetingsMeetingRegistrantQuestionUpdateResponse = void;
 export type MeetingsMeetingRegistrantQuestionUpdateError = unknown;
@@ -568,15 +568,15 @@ export interface MeetingsMeetingRegistrantsParams
     P.PageSize,
     P.PageNumber,
     P.NextPageToken {}
-export type MeetingsMeetingRegistrantsResponse = S.MeetingRegistrantList;
+export type MeetingsMeetingRegistrantsResponse = Schemas.MeetingRegistrantList;
 export type MeetingsMeetingRegistrantsError = unknown;
 export type MeetingsMeetingRegistrantsItem =
-  S.MeetingRegistrantListRegistrantsItem;
+  Schemas.MeetingRegistrantListRegistrantsItem;
 
 export interface MeetingsMeetingRegistrantsQuestionsGetParams
   extends P.MeetingId {}
 export type MeetingsMeetingRegistrantsQuestionsGetResponse =
-  S.MeetingRegistrantQuestions;
+  Schemas.MeetingRegistrantQuestions;
 export type MeetingsMeetingRegistrantsQuestionsGetError = unknown;
 
 export interface MeetingsMeetingStatusParams extends P.MeetingId {
@@ -609,9 +609,9 @@ export interface MeetingsMeetingUpdateParams extends P.MeetingId {
      */
     password?: string;
     /** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
-    recurrence?: S.RecurrenceInput;
+    recurrence?: Schemas.RecurrenceInput;
     /** Meeting settings. */
-    settings?: S.MeetingUpdateSettingsInput;
+    settings?: Schemas.MeetingUpdateSettingsInput;
     /**
      * Meeting start time. When using a format like "yyyy-MM-dd'T'HH:mm:ss'Z'", always use GMT time. When using a format like "yyyy-MM-dd'T'HH:mm:ss", you should use local time and  specify the time zone. Only used for scheduled meetings and recurring meetings with a fixed time.
      * @format date-time
@@ -687,10 +687,10 @@ export type MeetingsMeetingsResponse = {
   /** The total number of all the records available across pages. */
   total_records?: number;
   /** List of Meeting objects. */
-  meetings?: S.MeetingsMeetingsResponseMeetingsItem[];
+  meetings?: Schemas.MeetingsMeetingsResponseMeetingsItem[];
 };
 export type MeetingsMeetingsError = unknown;
-export type MeetingsMeetingsItem = S.MeetingsMeetingsResponseMeetingsItem;
+export type MeetingsMeetingsItem = Schemas.MeetingsMeetingsResponseMeetingsItem;
 
 export interface MeetingsPastMeetingDetailsParams {
   /** The meeting UUID. Each meeting instance will generate its own Meeting UUID (i.e., after a meeting ends, a new UUID will be generated for the next instance of the meeting). Please double encode your UUID when using it for other API calls if the UUID begins with a '/'or contains '//' in it. */

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PhoneBlockedListAddAnumberToBlockedListParams {
   body?: {
@@ -84,7 +84,7 @@ export interface PhoneBlockedListListBlockedListParams extends P.NextPageToken {
   page_size?: number;
 }
 export type PhoneBlockedListListBlockedListResponse = {
-  blocked_list?: S.PhoneBlockedListListBlockedListResponseBlockedListItem[];
+  blocked_list?: Schemas.PhoneBlockedListListBlockedListResponseBlockedListItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /**
@@ -97,7 +97,7 @@ export type PhoneBlockedListListBlockedListResponse = {
 };
 export type PhoneBlockedListListBlockedListError = unknown;
 export type PhoneBlockedListListBlockedListItem =
-  S.PhoneBlockedListListBlockedListResponseBlockedListItem;
+  Schemas.PhoneBlockedListListBlockedListResponseBlockedListItem;
 
 export interface PhoneBlockedListUpdateBlockedListParams {
   /** Unique Identifier of the blocked list. */

@@ -7,7 +7,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PhoneCallQueuesAddMembersToCallQueueParams
   extends P.CallQueueId {
@@ -185,7 +185,7 @@ export type PhoneCallQueuesGetCallQueueRecordingsResponse = {
   next_page_token?: string;
   /** The number of records returned within a single API call. */
   page_size?: number;
-  recordings?: S.PhoneCallQueuesGetCallQueueRecordingsResponseRecordingsItem[];
+  recordings?: Schemas.PhoneCallQueuesGetCallQueueRecordingsResponseRecordingsItem[];
   /** End date. */
   to?: string;
   /** The total number of records returned for this API call. */
@@ -193,7 +193,7 @@ export type PhoneCallQueuesGetCallQueueRecordingsResponse = {
 };
 export type PhoneCallQueuesGetCallQueueRecordingsError = unknown;
 export type PhoneCallQueuesGetCallQueueRecordingsItem =
-  S.PhoneCallQueuesGetCallQueueRecordingsResponseRecordingsItem;
+  Schemas.PhoneCallQueuesGetCallQueueRecordingsResponseRecordingsItem;
 
 export interface PhoneCallQueuesListCallQueuesParams extends P.NextPageToken {
   /**
@@ -203,7 +203,7 @@ export interface PhoneCallQueuesListCallQueuesParams extends P.NextPageToken {
   page_size?: number;
 }
 export type PhoneCallQueuesListCallQueuesResponse = {
-  call_queues?: S.PhoneCallQueuesListCallQueuesResponseCallQueuesItem[];
+  call_queues?: Schemas.PhoneCallQueuesListCallQueuesResponseCallQueuesItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /** The number of records returned from a single API call. */
@@ -213,7 +213,7 @@ export type PhoneCallQueuesListCallQueuesResponse = {
 };
 export type PhoneCallQueuesListCallQueuesError = unknown;
 export type PhoneCallQueuesListCallQueuesItem =
-  S.PhoneCallQueuesListCallQueuesResponseCallQueuesItem;
+  Schemas.PhoneCallQueuesListCallQueuesResponseCallQueuesItem;
 
 export interface PhoneCallQueuesUnAssignPhoneNumCallQueueParams {
   /** Unique Identifier of the Call Queue. This can be retrieved from the List Call Queues API. */

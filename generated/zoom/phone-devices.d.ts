@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PhoneDevicesAddPhoneDeviceParams {
   body: {
@@ -113,7 +113,7 @@ export interface PhoneDevicesListPhoneDevicesParams
   type: "assigned" | "unassigned";
 }
 export type PhoneDevicesListPhoneDevicesResponse = {
-  devices?: S.PhoneDevicesListPhoneDevicesResponseDevicesItem[];
+  devices?: Schemas.PhoneDevicesListPhoneDevicesResponseDevicesItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /** The number of records returned with a single API call. */
@@ -123,7 +123,7 @@ export type PhoneDevicesListPhoneDevicesResponse = {
 };
 export type PhoneDevicesListPhoneDevicesError = unknown;
 export type PhoneDevicesListPhoneDevicesItem =
-  S.PhoneDevicesListPhoneDevicesResponseDevicesItem;
+  Schemas.PhoneDevicesListPhoneDevicesResponseDevicesItem;
 
 export interface PhoneDevicesUpdateADeviceParams {
   /** Unique Identifier of the Device. */

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PhoneSharedLineGroupsAddMembersToSharedLineGroupParams {
   /** Unique Identifier of the shared line group. */
@@ -154,13 +154,13 @@ export type PhoneSharedLineGroupsListSharedLineGroupsResponse = {
    * @default 30
    */
   page_size?: number;
-  shared_line_groups?: S.PhoneSharedLineGroupsListSharedLineGroupsResponseSharedLineGroupsItem[];
+  shared_line_groups?: Schemas.PhoneSharedLineGroupsListSharedLineGroupsResponseSharedLineGroupsItem[];
   /** Total records found in the response for this request. */
   total_records?: number;
 };
 export type PhoneSharedLineGroupsListSharedLineGroupsError = unknown;
 export type PhoneSharedLineGroupsListSharedLineGroupsItem =
-  S.PhoneSharedLineGroupsListSharedLineGroupsResponseSharedLineGroupsItem;
+  Schemas.PhoneSharedLineGroupsListSharedLineGroupsResponseSharedLineGroupsItem;
 
 export interface PhoneSharedLineGroupsUpdateASharedLineGroupParams {
   /** Unique identifier of the shared line group that is to be updated. */

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PhoneSiteCreatePhoneSiteParams {
   body: {
@@ -99,13 +99,13 @@ export type PhoneSiteListPhoneSitesResponse = {
   /** The number of records returned within a single API call. */
   page_size?: string;
   /** List of site(s). */
-  sites?: S.PhoneSiteListPhoneSitesResponseSitesItem[];
+  sites?: Schemas.PhoneSiteListPhoneSitesResponseSitesItem[];
   /** Total number of records returned. */
   total_records?: string;
 };
 export type PhoneSiteListPhoneSitesError = unknown;
 export type PhoneSiteListPhoneSitesItem =
-  S.PhoneSiteListPhoneSitesResponseSitesItem;
+  Schemas.PhoneSiteListPhoneSitesResponseSitesItem;
 
 export interface PhoneSiteUpdateSiteDetailsParams extends P.SiteId {
   body?: {

@@ -8,7 +8,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface PhoneAccountCallLogsParams
   extends P.PageSize, P.NextPageToken {
@@ -38,7 +38,7 @@ export interface PhoneAccountCallLogsParams
 }
 export type PhoneAccountCallLogsResponse = {
   /** Call Log */
-  call_logs?: S.PhoneAccountCallLogsResponseCallLogsItem[];
+  call_logs?: Schemas.PhoneAccountCallLogsResponseCallLogsItem[];
   /** Date from which you would like to view the logs. */
   from?: string;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
@@ -54,7 +54,7 @@ export type PhoneAccountCallLogsResponse = {
 };
 export type PhoneAccountCallLogsError = unknown;
 export type PhoneAccountCallLogsItem =
-  S.PhoneAccountCallLogsResponseCallLogsItem;
+  Schemas.PhoneAccountCallLogsResponseCallLogsItem;
 
 export interface PhoneAddBYOCNumberParams {
   body: {
@@ -277,13 +277,13 @@ export type PhoneGetPhoneRecordingsResponse = {
   next_page_token?: string;
   /** The number of records returned within a single API call. The default is **30**, and the maximum is **100**. */
   page_size?: number;
-  recordings?: S.PhoneGetPhoneRecordingsResponseRecordingsItem[];
+  recordings?: Schemas.PhoneGetPhoneRecordingsResponseRecordingsItem[];
   /** Total number of records returned. */
   total_records?: number;
 };
 export type PhoneGetPhoneRecordingsError = unknown;
 export type PhoneGetPhoneRecordingsItem =
-  S.PhoneGetPhoneRecordingsResponseRecordingsItem;
+  Schemas.PhoneGetPhoneRecordingsResponseRecordingsItem;
 
 export interface PhoneGetSettingTemplateParams {
   /** Unique identifier of the template. */
@@ -528,18 +528,18 @@ export type PhoneListAccountPhoneNumbersResponse = {
   next_page_token?: string;
   /** The number of records returned within a single API call. */
   page_size?: number;
-  phone_numbers?: S.PhoneListAccountPhoneNumbersResponsePhoneNumbersItem[];
+  phone_numbers?: Schemas.PhoneListAccountPhoneNumbersResponsePhoneNumbersItem[];
   /** The total number of records returned. */
   total_records?: number;
 };
 export type PhoneListAccountPhoneNumbersError = unknown;
 export type PhoneListAccountPhoneNumbersItem =
-  S.PhoneListAccountPhoneNumbersResponsePhoneNumbersItem;
+  Schemas.PhoneListAccountPhoneNumbersResponsePhoneNumbersItem;
 
 export interface PhoneListBYOCSIPTrunkParams
   extends P.NextPageToken, P.PageSize {}
 export type PhoneListBYOCSIPTrunkResponse = {
-  byoc_sip_trunk?: S.PhoneListBYOCSIPTrunkResponseByocSipTrunkItem[];
+  byoc_sip_trunk?: Schemas.PhoneListBYOCSIPTrunkResponseByocSipTrunkItem[];
   /** Used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is **15 minutes**. */
   next_page_token?: string;
   /**
@@ -550,7 +550,7 @@ export type PhoneListBYOCSIPTrunkResponse = {
 };
 export type PhoneListBYOCSIPTrunkError = unknown;
 export type PhoneListBYOCSIPTrunkItem =
-  S.PhoneListBYOCSIPTrunkResponseByocSipTrunkItem;
+  Schemas.PhoneListBYOCSIPTrunkResponseByocSipTrunkItem;
 
 export interface PhoneListCallingPlansParams {}
 export type PhoneListCallingPlansResponse = {
@@ -588,10 +588,11 @@ export type PhoneListPhoneUsersResponse = {
   page_size?: number;
   /** The total records found for this query. */
   total_records?: number;
-  users?: S.PhoneListPhoneUsersResponseUsersItem[];
+  users?: Schemas.PhoneListPhoneUsersResponseUsersItem[];
 };
 export type PhoneListPhoneUsersError = unknown;
-export type PhoneListPhoneUsersItem = S.PhoneListPhoneUsersResponseUsersItem;
+export type PhoneListPhoneUsersItem =
+  Schemas.PhoneListPhoneUsersResponseUsersItem;
 
 export interface PhoneListSettingTemplatesParams extends P.NextPageToken {
   /**
@@ -711,7 +712,7 @@ export interface PhonePhoneUserCallLogsParams
 }
 export type PhonePhoneUserCallLogsResponse = {
   /** Call Log */
-  call_logs?: S.PhonePhoneUserCallLogsResponseCallLogsItem[];
+  call_logs?: Schemas.PhonePhoneUserCallLogsResponseCallLogsItem[];
   /** Date from which you would like to view the logs. */
   from?: string;
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
@@ -727,7 +728,7 @@ export type PhonePhoneUserCallLogsResponse = {
 };
 export type PhonePhoneUserCallLogsError = unknown;
 export type PhonePhoneUserCallLogsItem =
-  S.PhonePhoneUserCallLogsResponseCallLogsItem;
+  Schemas.PhonePhoneUserCallLogsResponseCallLogsItem;
 
 export interface PhonePhoneUserRecordingsParams
   extends P.UserId, P.PageSize, P.NextPageToken, P.To {
@@ -747,7 +748,7 @@ export type PhonePhoneUserRecordingsResponse = {
   /** The number of records returned within a single API call for each page. */
   page_size?: number;
   /** Recordings */
-  recordings?: S.PhonePhoneUserRecordingsResponseRecordingsItem[];
+  recordings?: Schemas.PhonePhoneUserRecordingsResponseRecordingsItem[];
   /**
    * End date.
    * @format date
@@ -758,7 +759,7 @@ export type PhonePhoneUserRecordingsResponse = {
 };
 export type PhonePhoneUserRecordingsError = unknown;
 export type PhonePhoneUserRecordingsItem =
-  S.PhonePhoneUserRecordingsResponseRecordingsItem;
+  Schemas.PhonePhoneUserRecordingsResponseRecordingsItem;
 
 export interface PhonePhoneUserSettingsParams extends P.UserId {}
 export type PhonePhoneUserSettingsResponse = {
@@ -830,11 +831,11 @@ export type PhonePhoneUserVoiceMailsResponse = {
   /** Total number of records */
   total_records?: number;
   /** Voice Mails */
-  voice_mails?: S.PhonePhoneUserVoiceMailsResponseVoiceMailsItem[];
+  voice_mails?: Schemas.PhonePhoneUserVoiceMailsResponseVoiceMailsItem[];
 };
 export type PhonePhoneUserVoiceMailsError = unknown;
 export type PhonePhoneUserVoiceMailsItem =
-  S.PhonePhoneUserVoiceMailsResponseVoiceMailsItem;
+  Schemas.PhonePhoneUserVoiceMailsResponseVoiceMailsItem;
 
 export interface PhonePostPhoneSIPTrunkParams extends P.AccountId2 {
   body?: {

@@ -8,7 +8,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface ReportsReportCloudRecordingParams extends P.From, P.To {}
 export type ReportsReportCloudRecordingResponse = {
@@ -146,11 +146,11 @@ export type ReportsReportMeetingParticipantsResponse = {
   /** The number of all records available across pages. */
   total_records?: number;
   /** Array of meeting participant objects. */
-  participants?: S.ReportsReportMeetingParticipantsResponseParticipantsItem[];
+  participants?: Schemas.ReportsReportMeetingParticipantsResponseParticipantsItem[];
 };
 export type ReportsReportMeetingParticipantsError = unknown;
 export type ReportsReportMeetingParticipantsItem =
-  S.ReportsReportMeetingParticipantsResponseParticipantsItem;
+  Schemas.ReportsReportMeetingParticipantsResponseParticipantsItem;
 
 export interface ReportsReportMeetingPollsParams extends P.MeetingId2 {}
 export type ReportsReportMeetingPollsResponse = {
@@ -226,7 +226,7 @@ export type ReportsReportMeetingsResponse = {
    */
   from?: string;
   /** Array of meeting objects. */
-  meetings?: S.ReportsReportMeetingsResponseMeetingsItem[];
+  meetings?: Schemas.ReportsReportMeetingsResponseMeetingsItem[];
   /**
    * End date for this report.
    * @format date
@@ -235,7 +235,7 @@ export type ReportsReportMeetingsResponse = {
 };
 export type ReportsReportMeetingsError = unknown;
 export type ReportsReportMeetingsItem =
-  S.ReportsReportMeetingsResponseMeetingsItem;
+  Schemas.ReportsReportMeetingsResponseMeetingsItem;
 
 export interface ReportsReportOperationLogsParams
   extends P.From, P.To, P.PageSize, P.NextPageToken {
@@ -312,7 +312,7 @@ export interface ReportsReportSignInSignOutActivitiesParams {
 }
 export type ReportsReportSignInSignOutActivitiesResponse = {
   /** Array of activity logs. */
-  activity_logs?: S.ReportsReportSignInSignOutActivitiesResponseActivityLogsItem[];
+  activity_logs?: Schemas.ReportsReportSignInSignOutActivitiesResponseActivityLogsItem[];
   /** Start date from which you want the activity logs report to be generated. */
   from?: string;
   /** Next page token is used to paginate through large result sets. */
@@ -324,7 +324,7 @@ export type ReportsReportSignInSignOutActivitiesResponse = {
 };
 export type ReportsReportSignInSignOutActivitiesError = unknown;
 export type ReportsReportSignInSignOutActivitiesItem =
-  S.ReportsReportSignInSignOutActivitiesResponseActivityLogsItem;
+  Schemas.ReportsReportSignInSignOutActivitiesResponseActivityLogsItem;
 
 export interface ReportsReportTelephoneParams
   extends P.From, P.To, P.PageSize, P.PageNumber, P.NextPageToken {
@@ -361,11 +361,11 @@ export type ReportsReportTelephoneResponse = {
   /** The total number of all the records available across pages. */
   total_records?: number;
   /** Array of telephony objects. */
-  telephony_usage?: S.ReportsReportTelephoneResponseTelephonyUsageItem[];
+  telephony_usage?: Schemas.ReportsReportTelephoneResponseTelephonyUsageItem[];
 };
 export type ReportsReportTelephoneError = unknown;
 export type ReportsReportTelephoneItem =
-  S.ReportsReportTelephoneResponseTelephonyUsageItem;
+  Schemas.ReportsReportTelephoneResponseTelephonyUsageItem;
 
 export interface ReportsReportUsersParams
   extends P.From, P.To, P.PageSize, P.NextPageToken {
@@ -410,10 +410,11 @@ export type ReportsReportUsersResponse = {
   /** Number of participants for this range. */
   total_participants?: number;
   /** Array of user objects. */
-  users?: S.ReportsReportUsersResponseUsersItem[];
+  users?: Schemas.ReportsReportUsersResponseUsersItem[];
 };
 export type ReportsReportUsersError = unknown;
-export type ReportsReportUsersItem = S.ReportsReportUsersResponseUsersItem;
+export type ReportsReportUsersItem =
+  Schemas.ReportsReportUsersResponseUsersItem;
 
 export interface ReportsReportWebinarDetailsParams extends P.WebinarId2 {}
 export type ReportsReportWebinarDetailsResponse = {
@@ -492,11 +493,11 @@ export type ReportsReportWebinarParticipantsResponse = {
   /** The number of all records available across pages. */
   total_records?: number;
   /** Array of webinar participant objects. */
-  participants?: S.ReportsReportWebinarParticipantsResponseParticipantsItem[];
+  participants?: Schemas.ReportsReportWebinarParticipantsResponseParticipantsItem[];
 };
 export type ReportsReportWebinarParticipantsError = unknown;
 export type ReportsReportWebinarParticipantsItem =
-  S.ReportsReportWebinarParticipantsResponseParticipantsItem;
+  Schemas.ReportsReportWebinarParticipantsResponseParticipantsItem;
 
 export interface ReportsReportWebinarPollsParams extends P.WebinarId2 {}
 export type ReportsReportWebinarPollsResponse = {

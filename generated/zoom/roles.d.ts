@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface RolesAddRoleMembersParams extends P.RoleId {
   /** Role members */
@@ -91,12 +91,12 @@ export interface RolesRoleMembersParams
   /** The number of pages returned for this request. */
   page_count?: string;
 }
-export type RolesRoleMembersResponse = S.RoleMembersList;
+export type RolesRoleMembersResponse = Schemas.RoleMembersList;
 export type RolesRoleMembersError = unknown;
-export type RolesRoleMembersItem = S.RoleMembersListMembersItem;
+export type RolesRoleMembersItem = Schemas.RoleMembersListMembersItem;
 
 export interface RolesRolesParams {}
-export type RolesRolesResponse = S.RoleList;
+export type RolesRolesResponse = Schemas.RoleList;
 export type RolesRolesError = unknown;
 
 export interface RolesUpdateRoleParams {

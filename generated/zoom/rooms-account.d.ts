@@ -2,7 +2,7 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface RoomsAccountGetZRAccountProfileParams {}
 export type RoomsAccountGetZRAccountProfileResponse = {
@@ -86,7 +86,7 @@ export type RoomsAccountGetZRAccountSettingsResponse =
         weekly_system_restart?: boolean;
       };
     }
-  | S.RoomsGetZRSettingsResponseVariant2;
+  | Schemas.RoomsGetZRSettingsResponseVariant2;
 export type RoomsAccountGetZRAccountSettingsError = unknown;
 
 export interface RoomsAccountUpdateZRAccProfileParams {
@@ -184,7 +184,7 @@ export interface RoomsAccountUpdateZoomRoomAccSettingsParams {
           /** Display an alert message when an issue is detected with a speaker. */
           detect_speaker_error_alert?: boolean;
         };
-        digital_signage?: S.RoomsUpdateZRSettingsBodyVariant2DigitalSignageInput;
+        digital_signage?: Schemas.RoomsUpdateZRSettingsBodyVariant2DigitalSignageInput;
         /** [Notifications Settings](https://support.zoom.us/hc/en-us/articles/205394099-Zoom-Room-Alerts#h_b430b5f2-5150-4522-9c96-c77f22ab70bc) includes the circumstances in which the room sends an email alert to the support team to notify them of a potentially urgent issue. These issues can affect the operation of the room, but do not display on the TV screen. The email alert is sent to the email address specified in the Notification Email Recipients section. */
         notification?: {
           /** Send an alert when the audio echo test result meets usability threshold. */

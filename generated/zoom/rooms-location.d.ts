@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface RoomsLocationAddAZRLocationParams {
   body?: {
@@ -93,9 +93,9 @@ export type RoomsLocationGetZRLocationSettingsResponse =
         /** Allows use of end-to-end encryption for meetings. If set to `true`, the encryption type is specified in `encryption_type` field. */
         end_to_end_encrypted_meetings?: boolean;
       };
-      zoom_rooms?: S.RoomsLocationGetZRLocationSettingsResponseVariant1ZoomRooms;
+      zoom_rooms?: Schemas.RoomsLocationGetZRLocationSettingsResponseVariant1ZoomRooms;
     }
-  | S.RoomsGetZRSettingsResponseVariant2;
+  | Schemas.RoomsGetZRSettingsResponseVariant2;
 export type RoomsLocationGetZRLocationSettingsError = unknown;
 
 export interface RoomsLocationGetZRLocationStructureParams {}
@@ -221,9 +221,9 @@ export interface RoomsLocationUpdateZRLocationSettingsParams
           /** Allow use of end-to-end encryption for meetings. If set to `true`, you can specify the encryption type in `encryption_type` field. */
           end_to_end_encrypted_meetings?: boolean;
         };
-        zoom_rooms?: S.RoomsLocationGetZRLocationSettingsResponseVariant1ZoomRooms;
+        zoom_rooms?: Schemas.RoomsLocationGetZRLocationSettingsResponseVariant1ZoomRooms;
       }
-    | S.RoomsUpdateZRSettingsBodyVariant2Input;
+    | Schemas.RoomsUpdateZRSettingsBodyVariant2Input;
 }
 export type RoomsLocationUpdateZRLocationSettingsResponse = unknown;
 export type RoomsLocationUpdateZRLocationSettingsError = unknown;

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface RoomsAddARoomParams {
   body: {
@@ -116,7 +116,8 @@ export interface RoomsGetZRSettingsParams {
   setting_type: string;
 }
 export type RoomsGetZRSettingsResponse =
-  S.RoomsGetZRSettingsResponseVariant1 | S.RoomsGetZRSettingsResponseVariant2;
+  | Schemas.RoomsGetZRSettingsResponseVariant1
+  | Schemas.RoomsGetZRSettingsResponseVariant2;
 export type RoomsGetZRSettingsError = unknown;
 
 export interface RoomsListDigitalSignageContentParams
@@ -197,10 +198,11 @@ export type RoomsListZoomRoomsResponse = {
   /** The number of records returned within a single API call. */
   page_size?: number;
   /** List of existing Zoom Rooms. */
-  rooms?: S.RoomsListZoomRoomsResponseRoomsItem[];
+  rooms?: Schemas.RoomsListZoomRoomsResponseRoomsItem[];
 };
 export type RoomsListZoomRoomsError = unknown;
-export type RoomsListZoomRoomsItem = S.RoomsListZoomRoomsResponseRoomsItem;
+export type RoomsListZoomRoomsItem =
+  Schemas.RoomsListZoomRoomsResponseRoomsItem;
 
 export interface RoomsManageE911signageParams {
   body?:
@@ -295,8 +297,8 @@ export interface RoomsUpdateZRSettingsParams extends P.RoomId {
    */
   setting_type?: string;
   body?:
-    | S.RoomsGetZRSettingsResponseVariant1Input
-    | S.RoomsUpdateZRSettingsBodyVariant2Input;
+    | Schemas.RoomsGetZRSettingsResponseVariant1Input
+    | Schemas.RoomsUpdateZRSettingsBodyVariant2Input;
 }
 export type RoomsUpdateZRSettingsResponse = unknown;
 export type RoomsUpdateZRSettingsError = unknown;

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface SipConnectedAudioAddCalloutCountriesParams {
   /** Unique identifier of the account. To add Call-out enabled countries to a sub account, provide the account ID of the sub account in the `accountId` path parameter. To add Call-out enabled countries to a master account, provide `me` as the value of the `accountId` path parameter. */
@@ -33,7 +33,7 @@ export interface SipConnectedAudioAddInternalNumbersParams {
   /** Unique identifier of the account.<br>To add internal numbers to a sub account, provide the account ID of the sub account in the `accountId` path parameter. To add internal numbers to a master account, provide `me` as the value of the `accountId` path parameter. */
   accountId: string;
   body?: {
-    internal_numbers?: S.SipConnectedAudioAddInternalNumbersBodyInternalNumbersItemInput[];
+    internal_numbers?: Schemas.SipConnectedAudioAddInternalNumbersBodyInternalNumbersItemInput[];
   };
 }
 export type SipConnectedAudioAddInternalNumbersResponse = {
@@ -210,7 +210,7 @@ export interface SipConnectedAudioListInternalNumbersParams
   accountId: string;
 }
 export type SipConnectedAudioListInternalNumbersResponse = {
-  internal_numbers?: S.SipConnectedAudioAddInternalNumbersBodyInternalNumbersItem[];
+  internal_numbers?: Schemas.SipConnectedAudioAddInternalNumbersBodyInternalNumbersItem[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
   next_page_token?: string;
   /**
@@ -223,7 +223,7 @@ export type SipConnectedAudioListInternalNumbersResponse = {
 };
 export type SipConnectedAudioListInternalNumbersError = unknown;
 export type SipConnectedAudioListInternalNumbersItem =
-  S.SipConnectedAudioAddInternalNumbersBodyInternalNumbersItem;
+  Schemas.SipConnectedAudioAddInternalNumbersBodyInternalNumbersItem;
 
 export interface SipConnectedAudioListSIPTrunksParams {
   /** Unique Identifier of the Account. To retrieve SIP trunks assigned to a sub account, provide the account ID of the sub account in the as the value of this field. To retrieve SIP trunks of a master account, provide `me` as the value of this field. */

@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface SipPhoneCreateSIPPhoneParams {
   body: {
@@ -74,13 +74,13 @@ export type SipPhoneListSipPhonesResponse = {
   /** The number of records returned within a single API call. */
   page_size?: number;
   /** SIP phones object. */
-  phones?: S.SipPhoneListSipPhonesResponsePhonesItem[];
+  phones?: Schemas.SipPhoneListSipPhonesResponsePhonesItem[];
   /** The total number of all the records available across pages. */
   total_records?: number;
 };
 export type SipPhoneListSipPhonesError = unknown;
 export type SipPhoneListSipPhonesItem =
-  S.SipPhoneListSipPhonesResponsePhonesItem;
+  Schemas.SipPhoneListSipPhonesResponsePhonesItem;
 
 export interface SipPhoneUpdateSIPPhoneParams {
   /** Unique Identifier of the SIP Phone. This can be retrieved from the List SIP Phones API. */

@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TrackingFieldTrackingfieldCreateParams {
   /** Tracking Field */
@@ -52,7 +52,7 @@ export type TrackingFieldTrackingfieldGetResponse = {
 export type TrackingFieldTrackingfieldGetError = unknown;
 
 export interface TrackingFieldTrackingfieldListParams {}
-export type TrackingFieldTrackingfieldListResponse = S.TrackingFieldList;
+export type TrackingFieldTrackingfieldListResponse = Schemas.TrackingFieldList;
 export type TrackingFieldTrackingfieldListError = unknown;
 
 export interface TrackingFieldTrackingfieldUpdateParams extends P.FieldId {

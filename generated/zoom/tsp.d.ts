@@ -3,7 +3,7 @@
 
 import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface TspTspParams {}
 export type TspTspResponse = {
@@ -97,9 +97,9 @@ export type TspUserTSPError = unknown;
 
 export interface TspUserTSPCreateParams extends P.UserId {
   /** TSP account. */
-  body: S.TSPInput;
+  body: Schemas.TSPInput;
 }
-export type TspUserTSPCreateResponse = S.TSP;
+export type TspUserTSPCreateResponse = Schemas.TSP;
 export type TspUserTSPCreateError = unknown;
 
 export interface TspUserTSPDeleteParams extends P.UserId, P.TspId {}

@@ -8,7 +8,7 @@ import type {
   PaginatedMethodOpt,
 } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface UsersDelUserVBParams extends P.FileIds {
   /** Unique identifier of the user. Retrieve the value of this field by calling the [List users](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/users) API. */
@@ -405,10 +405,10 @@ export interface UsersUserSettingsParams
   option?: "meeting_authentication" | "recording_authentication";
 }
 export type UsersUserSettingsResponse =
-  | S.UserSettings
-  | S.GroupUserSettingsAuthenticationVariant1
-  | S.GroupUserSettingsAuthenticationVariant2
-  | S.MeetingSecuritySettings;
+  | Schemas.UserSettings
+  | Schemas.GroupUserSettingsAuthenticationVariant1
+  | Schemas.GroupUserSettingsAuthenticationVariant2
+  | Schemas.MeetingSecuritySettings;
 export type UsersUserSettingsError = unknown;
 
 export interface UsersUserSettingsUpdateParams extends P.UserId {
@@ -416,10 +416,10 @@ export interface UsersUserSettingsUpdateParams extends P.UserId {
     "meeting_authentication" | "recording_authentication" | "meeting_secuirty";
   /** User Settings */
   body:
-    | S.UserSettingsUpdateInput
-    | S.GroupUserSettingsAuthenticationUpdateVariant1Input
-    | S.GroupUserSettingsAuthenticationUpdateVariant2Input
-    | S.MeetingSecuritySettingsInput;
+    | Schemas.UserSettingsUpdateInput
+    | Schemas.GroupUserSettingsAuthenticationUpdateVariant1Input
+    | Schemas.GroupUserSettingsAuthenticationUpdateVariant2Input
+    | Schemas.MeetingSecuritySettingsInput;
 }
 export type UsersUserSettingsUpdateResponse = void;
 export type UsersUserSettingsUpdateError = unknown;
@@ -452,7 +452,7 @@ export type UsersUserTokenError = unknown;
 
 export interface UsersUserUpdateParams extends P.UserId, P.LoginType {
   /** User */
-  body: S.UserUpdateInput;
+  body: Schemas.UserUpdateInput;
 }
 export type UsersUserUpdateResponse = void;
 export type UsersUserUpdateError = unknown;
@@ -509,10 +509,10 @@ export type UsersUsersResponse = {
   /** The total number of all the records available across pages. */
   total_records?: number;
   /** List of user objects. */
-  users?: S.UsersUsersResponseUsersItem[];
+  users?: Schemas.UsersUsersResponseUsersItem[];
 };
 export type UsersUsersError = unknown;
-export type UsersUsersItem = S.UsersUsersResponseUsersItem;
+export type UsersUsersItem = Schemas.UsersUsersResponseUsersItem;
 
 export interface UsersMethods {
   /**

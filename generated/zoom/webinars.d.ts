@@ -3,7 +3,7 @@
 
 import type { Method, PaginatedMethod } from "alter-gen/runtime";
 import type * as P from "./params.js";
-import type * as S from "./schemas.js";
+import type * as Schemas from "./schemas.js";
 
 export interface WebinarsAddBatchWebinarRegistrantsParams {
   /** Unique identifier of the webinar. */
@@ -79,7 +79,7 @@ export type WebinarsListPastWebinarPollResultsResponse = {
    * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
    */
   id?: number;
-  questions?: S.MeetingsListPastMeetingPollsResponseQuestionsItem[];
+  questions?: Schemas.MeetingsListPastMeetingPollsResponseQuestionsItem[];
   /**
    * The start time of the Webinar.
    * @format date-time
@@ -245,9 +245,9 @@ export type WebinarsWebinarResponse = {
    */
   password?: string;
   /** Recurrence object. Use this object only for a webinar of type `9` i.e., a recurring webinar with fixed time. */
-  recurrence?: S.RecurrenceWebinar;
+  recurrence?: Schemas.RecurrenceWebinar;
   /** Webinar settings. */
-  settings?: S.WebinarSettings;
+  settings?: Schemas.WebinarSettings;
   /**
    * Webinar start time in GMT/UTC.
    * @format date-time
@@ -290,13 +290,13 @@ export interface WebinarsWebinarAbsenteesParams
   /** The Webinar UUID. Each Webinar instance will generate its own Webinar UUID (i.e., after a Webinar ends, a new UUID will be generated for the next instance of the Webinar). Please double encode your UUID when using it for API calls if the UUID begins with a '/' or contains '//' in it. */
   WebinarUUID: string;
 }
-export type WebinarsWebinarAbsenteesResponse = S.MeetingRegistrantList;
+export type WebinarsWebinarAbsenteesResponse = Schemas.MeetingRegistrantList;
 export type WebinarsWebinarAbsenteesError = unknown;
 export type WebinarsWebinarAbsenteesItem =
-  S.MeetingRegistrantListRegistrantsItem;
+  Schemas.MeetingRegistrantListRegistrantsItem;
 
 export interface WebinarsWebinarCreateParams extends P.UserId {
-  body: S.CreateWebinarInput;
+  body: Schemas.CreateWebinarInput;
 }
 export type WebinarsWebinarCreateResponse = {
   /**
@@ -353,9 +353,9 @@ export type WebinarsWebinarCreateResponse = {
    */
   password?: string;
   /** Recurrence object. Use this object only for a webinar of type `9` i.e., a recurring webinar with fixed time. */
-  recurrence?: S.RecurrenceWebinar;
+  recurrence?: Schemas.RecurrenceWebinar;
   /** Webinar settings. */
-  settings?: S.WebinarSettings;
+  settings?: Schemas.WebinarSettings;
   /**
    * Webinar start time in GMT/UTC.
    * @format date-time
@@ -442,7 +442,7 @@ export type WebinarsWebinarPanelistDeleteResponse = void;
 export type WebinarsWebinarPanelistDeleteError = unknown;
 
 export interface WebinarsWebinarPanelistsParams extends P.WebinarId {}
-export type WebinarsWebinarPanelistsResponse = S.PanelistList;
+export type WebinarsWebinarPanelistsResponse = Schemas.PanelistList;
 export type WebinarsWebinarPanelistsError = unknown;
 
 export interface WebinarsWebinarPanelistsDeleteParams extends P.WebinarId {}
@@ -470,7 +470,7 @@ export interface WebinarsWebinarPollCreateParams extends P.WebinarId {
   };
 }
 export type WebinarsWebinarPollCreateResponse =
-  S.WebinarsWebinarPollCreateResponse;
+  Schemas.WebinarsWebinarPollCreateResponse;
 export type WebinarsWebinarPollCreateError = unknown;
 
 export interface WebinarsWebinarPollDeleteParams
@@ -480,7 +480,7 @@ export type WebinarsWebinarPollDeleteError = unknown;
 
 export interface WebinarsWebinarPollGetParams extends P.WebinarId, P.PollId {}
 export type WebinarsWebinarPollGetResponse =
-  S.WebinarsWebinarPollCreateResponse;
+  Schemas.WebinarsWebinarPollCreateResponse;
 export type WebinarsWebinarPollGetError = unknown;
 
 export interface WebinarsWebinarPollUpdateParams extends P.WebinarId, P.PollId {
@@ -507,13 +507,13 @@ export type WebinarsWebinarPollUpdateResponse = void;
 export type WebinarsWebinarPollUpdateError = unknown;
 
 export interface WebinarsWebinarPollsParams extends P.WebinarId {}
-export type WebinarsWebinarPollsResponse = S.PollList;
+export type WebinarsWebinarPollsResponse = Schemas.PollList;
 export type WebinarsWebinarPollsError = unknown;
 
 export interface WebinarsWebinarRegistrantCreateParams extends P.WebinarId {
   /** Occurrence ID. Get this value from the webinar get API. Multiple values separated by a comma. */
   occurrence_ids?: string;
-  body: S.MeetingRegistrant;
+  body: Schemas.MeetingRegistrant;
 }
 export type WebinarsWebinarRegistrantCreateResponse = {
   /** Webinar ID */
@@ -591,7 +591,7 @@ export type WebinarsWebinarRegistrantGetError = unknown;
 export interface WebinarsWebinarRegistrantQuestionUpdateParams
   extends P.WebinarId {
   /** Webinar Registrant Questions */
-  body: S.WebinarRegistrantQuestionsInput;
+  body: Schemas.WebinarRegistrantQuestionsInput;
 }
 export type WebinarsWebinarRegistrantQuestionUpdateResponse = void;
 export type WebinarsWebinarRegistrantQuestionUpdateError = unknown;
@@ -629,15 +629,15 @@ export interface WebinarsWebinarRegistrantsParams
   /** The tracking source ID for the registrants. Useful if you share the webinar registration page in multiple locations. See [Creating source tracking links for webinar registration](https://support.zoom.us/hc/en-us/articles/360000315683-Creating-source-tracking-links-for-webinar-registration) for details. */
   tracking_source_id?: string;
 }
-export type WebinarsWebinarRegistrantsResponse = S.MeetingRegistrantList;
+export type WebinarsWebinarRegistrantsResponse = Schemas.MeetingRegistrantList;
 export type WebinarsWebinarRegistrantsError = unknown;
 export type WebinarsWebinarRegistrantsItem =
-  S.MeetingRegistrantListRegistrantsItem;
+  Schemas.MeetingRegistrantListRegistrantsItem;
 
 export interface WebinarsWebinarRegistrantsQuestionsGetParams
   extends P.WebinarId {}
 export type WebinarsWebinarRegistrantsQuestionsGetResponse =
-  S.WebinarRegistrantQuestions;
+  Schemas.WebinarRegistrantQuestions;
 export type WebinarsWebinarRegistrantsQuestionsGetError = unknown;
 
 export interface WebinarsWebinarStatusParams extends P.WebinarId {
@@ -653,14 +653,14 @@ export interface WebinarsWebinarUpdateParams extends P.WebinarId {
   /** Webinar occurrence id. Support change of agenda, start_time, duration, settings: {host_video, panelist_video, hd_video, watermark, auto_recording} */
   occurrence_id?: string;
   /** Webinar. */
-  body: S.SessionWebinarUpdateInput;
+  body: Schemas.SessionWebinarUpdateInput;
 }
 export type WebinarsWebinarUpdateResponse = void;
 export type WebinarsWebinarUpdateError = unknown;
 
 export interface WebinarsWebinarsParams
   extends P.UserId, P.PageSize, P.PageNumber {}
-export type WebinarsWebinarsResponse = S.WebinarList;
+export type WebinarsWebinarsResponse = Schemas.WebinarList;
 export type WebinarsWebinarsError = unknown;
 
 export interface WebinarsMethods {

@@ -1,47 +1,29 @@
 // The types half of a namespace module (`<namespace>.d.ts`): per operation a named Params
 // interface, Response / Error / Item aliases, and the `<Ns>Methods` interface of method types.
-// Printed through the shared prettier-style document printer, so no formatting pass is needed.
+// Printed through the prettier-style layout printer (layout.ts), so no formatting pass is needed;
+// the output format (format.ts) adds the header, the imports and, for `ts`, the operation table.
 import type { NamespaceModel, OperationModel, ResponseVariant } from "../model/api.js";
-import { collectRefs, type SchemaNode } from "../model/schema.js";
-import { group, hardline, ifBreak, indent, join, line, printDoc, type Doc } from "./types/doc.js";
-import { stringLiteral } from "./types/literals.js";
-import { interfaceDoc, kw, typeAliasDoc, union, type TsMember, type TsType } from "./types/ts-ast.js";
+import { Imports, importedRef, RUNTIME, type ModuleText } from "./imports.js";
 import { docLines, paragraphs } from "./jsdoc.js";
+import { hardline, join, printLayout, type Layout } from "./layout.js";
+import type { SchemaToType } from "./schema-module.js";
 import type { SharedParams } from "./shared-params.js";
+import { interfaceLayout, kw, refText, typeAliasLayout, union, type TsMember, type TsType } from "./types/ts-ast.js";
 
-export type Direction = "request" | "response";
-/** Converts a schema node to a type AST; component refs print as `S.<Name>`. */
-export type SchemaToType = (node: SchemaNode, direction: Direction) => TsType;
+/** The types of one namespace module. */
+export interface NamespaceModule extends ModuleText {
+  ns: NamespaceModel;
+  /** Every type the module exports, in declaration order (an index.ts re-exports them by name). */
+  typeNames: string[];
+}
 
 const ref = (name: string, args?: TsType[]): TsType => (args ? { t: "ref", name, args } : { t: "ref", name });
 
 /** What a binary request body accepts (runtime/body.ts encodes each of these). */
-const binaryBody: TsType = ref("BinaryInput");
+const binaryBody: TsType = importedRef(RUNTIME, "BinaryInput");
 
 /** Field name -> file or text, for multipart bodies without an object schema. */
-const multipartFields: TsType = ref("Record", [kw("string"), union([ref("BlobLike"), ref("Uint8Array"), kw("string")])]);
-
-/**
- * Runtime types a printed module body may name (structural stand-ins for Blob and streams, so
- * consumers need neither the DOM lib nor @types/node); imported when the body uses them.
- */
-export function runtimeTypesUsed(body: string): string[] {
-  return ["BinaryInput", "BlobLike"].filter((name) => new RegExp(`\\b${name}\\b`).test(body));
-}
-
-export function importDoc(names: string[], from: string, typeOnly = true, keyword = "import"): Doc {
-  // prettier never breaks an import with a single specifier.
-  if (names.length === 1 && keyword === "import") return `${typeOnly ? "import type" : "import"} { ${names[0]} } from ${stringLiteral(from)};`;
-  return group([
-    typeOnly ? `${keyword} type {` : `${keyword} {`,
-    indent([line, join([",", line], names)]),
-    ifBreak(","),
-    line,
-    "} from ",
-    stringLiteral(from),
-    ";",
-  ]);
-}
+const multipartFields: TsType = ref("Record", [kw("string"), union([importedRef(RUNTIME, "BlobLike"), ref("Uint8Array"), kw("string")])]);
 
 function bodyType(op: OperationModel, toType: SchemaToType): TsType {
   const body = op.body!;
@@ -114,58 +96,47 @@ function methodDoc(op: OperationModel): string[] {
   const tags: string[] = [];
   if (op.deprecated) tags.push("@deprecated");
   // A markdown link rather than `@see`: editors show both as a link, and `@see` would make
-  // every consumer's tsc parse this whole comment (see jsdocDoc).
+  // every consumer's tsc parse this whole comment (see jsdocLayout).
   const docs = op.docsUrl ? docLines(`[API documentation](${op.docsUrl})`) : [];
   return paragraphs(summary, same ? [] : description, docs, tags);
 }
 
-/** Schema nodes an operation's types are printed from (to know whether `S` is imported). */
-function nodesOf(op: OperationModel): SchemaNode[] {
-  const out: SchemaNode[] = op.params.map((p) => p.schema);
-  if (op.body?.schema) out.push(op.body.schema);
-  for (const v of [...op.success, ...op.errors]) if (v.schema) out.push(v.schema);
-  if (op.paginate) out.push(op.paginate.item);
-  return out;
-}
-
-/**
- * The namespace's declarations. With `tableTs` (the `--format ts` layout) the operation table
- * follows the types in the same `.ts` module.
- */
-export function namespaceDts(ns: NamespaceModel, header: string, toType: SchemaToType, tableTs?: string, shared?: SharedParams): string {
-  const runtimeTypes = new Set<string>(tableTs ? ["OperationTable"] : []);
-  let usesSchemas = false;
-  let usesParams = false;
-  const blocks: Doc[] = [];
+/** The namespace's declarations: per operation Params, Response, Error (and Item), then `<Ns>Methods`. */
+export function namespaceModule(ns: NamespaceModel, toType: SchemaToType, shared?: SharedParams): NamespaceModule {
+  const imports = new Imports();
+  const typeNames: string[] = [];
+  const blocks: Layout[] = [];
   const methodMembers: TsMember[] = [];
+  const alias = (name: string, type: TsType): Layout => {
+    imports.addType(type);
+    typeNames.push(name);
+    return typeAliasLayout(name, type);
+  };
   for (const op of ns.operations) {
     const t = op.typeName;
     const { own, bases } = shared ? shared.split(op) : { own: paramsMembers(op, toType), bases: [] };
-    if (bases.length) usesParams = true;
-    const decls: Doc[] = [
-      interfaceDoc(`${t}Params`, own, "export ", bases),
-      typeAliasDoc(`${t}Response`, responseType(op, toType)),
-      typeAliasDoc(`${t}Error`, errorType(op, toType)),
+    imports.addMembers(own);
+    for (const base of bases) imports.addType(base);
+    typeNames.push(`${t}Params`);
+    const decls: Layout[] = [
+      interfaceLayout(`${t}Params`, own, "export ", bases.map(refText)),
+      alias(`${t}Response`, responseType(op, toType)),
+      alias(`${t}Error`, errorType(op, toType)),
     ];
     const args = [ref(`${t}Params`), ref(`${t}Response`), ref(`${t}Error`)];
     if (op.paginate) {
-      decls.push(typeAliasDoc(`${t}Item`, toType(op.paginate.item, "response")));
+      decls.push(alias(`${t}Item`, toType(op.paginate.item, "response")));
       args.push(ref(`${t}Item`));
     }
     blocks.push(join(hardline, decls));
-    const method = methodTypeName(op);
-    runtimeTypes.add(method);
-    const member: TsMember = { key: op.name, type: ref(method, args) };
+    const method = importedRef(RUNTIME, methodTypeName(op), args);
+    imports.addType(method);
+    const member: TsMember = { key: op.name, type: method };
     const doc = methodDoc(op);
     if (doc.length) member.doc = doc;
     methodMembers.push(member);
-    if (!usesSchemas) usesSchemas = nodesOf(op).some((n) => collectRefs(n).size > 0);
   }
-  blocks.push(interfaceDoc(`${ns.typeName}Methods`, methodMembers));
-  const body = printDoc([join([hardline, hardline], blocks), hardline]);
-  for (const name of runtimeTypesUsed(body)) runtimeTypes.add(name);
-  const imports: Doc[] = [importDoc([...runtimeTypes].sort(), "alter-gen/runtime")];
-  if (usesParams) imports.push('import type * as P from "./params.js";');
-  if (usesSchemas) imports.push('import type * as S from "./schemas.js";');
-  return header + "\n" + printDoc([join(hardline, imports), hardline, hardline]) + body + (tableTs ? "\n" + tableTs : "");
+  typeNames.push(`${ns.typeName}Methods`);
+  blocks.push(interfaceLayout(`${ns.typeName}Methods`, methodMembers));
+  return { ns, imports, typeNames, body: printLayout([join([hardline, hardline], blocks), hardline]) };
 }

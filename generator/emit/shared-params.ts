@@ -6,10 +6,10 @@
 // the base interface, and a missing one is still reported against `ReposGetParams`.
 import type { NamespaceModel, OperationModel } from "../model/api.js";
 import { typeNameFor } from "../model/type-names.js";
+import { Imports, importedRef, PARAMS, SCHEMAS, type ModuleText } from "./imports.js";
+import { hardline, join, printLayout } from "./layout.js";
 import { byCodeUnits } from "./types/declarations.js";
-import { hardline, join, printDoc, type Doc } from "./types/doc.js";
-import { interfaceDoc, type TsMember } from "./types/ts-ast.js";
-import { importDoc, runtimeTypesUsed } from "./namespace.js";
+import { interfaceLayout, type TsMember, type TsRef } from "./types/ts-ast.js";
 
 /** A member shared by fewer operations than this stays where it is. */
 const MIN_USES = 3;
@@ -19,9 +19,9 @@ export interface SharedParams {
    * An operation's Params members: the shared ones as base names to extend (`P.Owner`), the rest
    * as its own members, in the namespace module's order.
    */
-  split(op: OperationModel): { bases: string[]; own: TsMember[] };
-  /** `params.d.ts` (or `params.ts`) text; undefined when nothing is shared. */
-  module(header: string): string | undefined;
+  split(op: OperationModel): { bases: TsRef[]; own: TsMember[] };
+  /** The declarations of `params.d.ts` (or `params.ts`); undefined when nothing is shared. */
+  module(): ModuleText | undefined;
 }
 
 /** A member as planned: its identity key, or undefined when it is never shared (no JSDoc, body). */
@@ -53,29 +53,25 @@ export function planSharedParams(namespaces: readonly NamespaceModel[], membersO
   // The most used variant of a name gets the plain name (`Owner`), others a number (`Owner2`).
   const shared = [...uses].filter(([, u]) => u.count >= MIN_USES).sort(([ka, a], [kb, b]) => b.count - a.count || byCodeUnits(ka, kb));
   const names = new Map<string, string>();
-  const taken = new Set<string>();
+  // The module imports the schemas as a namespace, so no interface may take that name.
+  const taken = new Set<string>([SCHEMAS.namespace!]);
   for (const [key, { member }] of shared) names.set(key, typeNameFor(String(member.key), taken));
   return {
     split(op) {
-      const bases: string[] = [];
+      const bases: TsRef[] = [];
       const own: TsMember[] = [];
       for (const { member, key } of planned.get(op) ?? membersOf(op).map((m) => ({ member: m, key: undefined }))) {
         const name = key === undefined ? undefined : names.get(key);
-        if (name) bases.push(`P.${name}`);
+        if (name) bases.push(importedRef(PARAMS, name));
         else own.push(member);
       }
       return { bases, own };
     },
-    module(header) {
+    module() {
       if (names.size === 0) return undefined;
       const decls = shared.map(([key, { member }]) => [names.get(key)!, member] as const).sort(([a], [b]) => byCodeUnits(a, b));
-      const usesSchemas = decls.some(([, m]) => JSON.stringify(m.type).includes('"name":"S.'));
-      const body = printDoc([join([hardline, hardline], decls.map(([name, member]) => interfaceDoc(name, [member]))), hardline]);
-      const imports: Doc[] = [];
-      const runtimeTypes = runtimeTypesUsed(body);
-      if (runtimeTypes.length) imports.push(importDoc(runtimeTypes, "alter-gen/runtime"));
-      if (usesSchemas) imports.push('import type * as S from "./schemas.js";');
-      return header + "\n" + (imports.length ? printDoc([join(hardline, imports), hardline, hardline]) : "") + body;
+      const imports = new Imports().addMembers(decls.map(([, member]) => member));
+      return { imports, body: printLayout([join([hardline, hardline], decls.map(([name, member]) => interfaceLayout(name, [member]))), hardline]) };
     },
   };
 }

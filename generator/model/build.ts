@@ -1,7 +1,7 @@
 // Builds the ApiModel from a validated OpenAPI 3.x document: operations with their params,
 // bodies, responses and pagination, named and grouped into namespaces.
 import type { HttpMethod, PaginationStyle, ParamLocation, ParamSpec } from "../../runtime/operation.js";
-import type { CatalogInjection } from "../catalog-types.js";
+import type { CatalogInjection, MethodNames, NamespaceBy } from "../../catalog/index.js";
 import { deriveResourceName } from "./resource-names.js";
 import { joinPointer, SpecError } from "../errors.js";
 import { getPointer } from "../spec/bundle.js";
@@ -16,14 +16,14 @@ type Json = Record<string, any>;
 
 export interface ModelOptions {
   providerId: string;
-  namespaceBy: "tag" | "operationId-prefix" | "path-segment";
+  namespaceBy: NamespaceBy;
   pagination?: PaginationStyle;
   injection?: CatalogInjection;
   credentialParams?: { in: "header" | "query"; name: string }[];
   /** operationId -> "namespace.method". */
   overrides?: Record<string, string>;
   /** `resource`: names from the HTTP method and path (model/resource-names.ts). */
-  methodNames?: "operationId" | "resource";
+  methodNames?: MethodNames;
   /** Tags, operation ids, namespaces or `namespace.method` names to keep (all when empty). */
   include?: string[];
   exclude?: string[];

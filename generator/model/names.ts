@@ -1,7 +1,8 @@
 // Naming rules: method names from operationIds, namespaces from tags / operationId prefixes /
 // path segments, fallbacks, identifiers that are safe as object keys, and collision suffixes.
+import type { NamespaceBy } from "../../catalog/index.js";
 
-/** Splits on anything that is not a letter or digit, and on lower->Upper boundaries kept as-is. */
+/** Splits on anything that is not an ASCII letter or digit; `postMessage` stays one word. */
 export function words(text: string): string[] {
   return text.split(/[^A-Za-z0-9]+/).filter(Boolean);
 }
@@ -56,8 +57,6 @@ export function safeMember(name: string): string {
   return unsafeKeys.has(n) ? `${n}_` : n;
 }
 
-const httpVerbs: Record<string, string> = { get: "get", put: "replace", post: "create", delete: "delete", patch: "update", head: "head", options: "options", trace: "trace" };
-
 /** A stable name for an operation without operationId: `GET /pets/{petId}` -> `getPetsByPetId`. */
 export function fallbackOperationName(method: string, path: string): string {
   const segs = path.split("/").filter(Boolean);
@@ -92,7 +91,7 @@ export interface NameInput {
   method: string;
   path: string;
   tags: string[];
-  namespaceBy: "tag" | "operationId-prefix" | "path-segment";
+  namespaceBy: NamespaceBy;
 }
 
 export interface DerivedName {

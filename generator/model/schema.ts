@@ -1,7 +1,7 @@
 // The normalised schema model: what the type emitters read instead of raw JSON Schema.
 //
 // `normalizeSchema` (normalize-schema.ts) turns an OpenAPI 3.0 or 3.1 schema object into a
-// `SchemaNode`; `printType` / `printComponentDeclarations` (emit/types.ts) turn nodes into
+// `SchemaNode`; `printType` / `printComponentDeclarations` (emit/types/) turn nodes into
 // TypeScript. Version differences (3.0 `nullable` vs 3.1 type arrays, `$ref` siblings, boolean
 // schemas, `prefixItems`) are resolved here, so emitters never branch on the OpenAPI version.
 //
@@ -131,8 +131,6 @@ export type SchemaNode =
   | ConstNode
   | UnknownNode
   | NeverNode;
-
-export type SchemaKind = SchemaNode["kind"];
 
 /** Calls `visit` on every direct child node (properties, items, variants, parts, additional). */
 export function forEachChild(node: SchemaNode, visit: (child: SchemaNode) => void): void {

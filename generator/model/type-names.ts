@@ -19,8 +19,8 @@ const RESERVED = new Set([
 
 /**
  * Globals a generated module or its consumer is likely to need unshadowed: the types our own
- * printer emits (`Record`, `Blob`, `Uint8Array`), common lib types, and web platform classes
- * that provider schemas are often named after (`File`, `Event`, `Request`, `Response`).
+ * printer emits (`Record`, `Uint8Array`), common lib types, and web platform classes that
+ * provider schemas are often named after (`Blob`, `File`, `Event`, `Request`, `Response`).
  */
 const GLOBALS = new Set([
   "Array", "ArrayBuffer", "ArrayLike", "Awaited", "BigInt", "Blob", "Boolean", "DataView", "Date",
@@ -32,8 +32,11 @@ const GLOBALS = new Set([
   "Uint8Array", "WeakMap", "WeakSet", "ReadableStream", "AbortSignal", "Buffer", "Error",
   "TextDecoder", "TextEncoder", "Intl", "Reflect", "Proxy", "Atomics", "WebAssembly",
   "NodeJS", "Uppercase", "Lowercase", "Capitalize", "Uncapitalize", "NoInfer", "ThisType",
-  // Imported from alter-gen/runtime into generated modules that use binary bodies.
-  "BlobLike", "BinaryInput",
+  // Imported by name from alter-gen/runtime into schemas.d.ts and params.d.ts, where schema and
+  // parameter types are declared by their own names, whenever a request takes binary data. It
+  // stays reserved even where no binary field is, so a type's name never depends on another
+  // field. (BinaryInput is imported only into namespace modules, which declare no such names.)
+  "BlobLike",
 ]);
 
 /** PascalCase words of `name` with everything that cannot be in an identifier removed. */

@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../generator/cli.js";
+import { main } from "../../cli/main.js";
 
 const root = path.resolve(".");
 const specs = path.join(root, "test/fixtures/specs");
@@ -164,6 +164,43 @@ describe("bad input: exit 2 and one paragraph", () => {
     expect(r.stderr).toContain(path.join(catalogDir, "github/openapi.json"));
   });
 
+  /** A copy of the catalog whose google-calendar document, catalog entry or lock `edit` changes. */
+  function editedCatalog(name: string, edit: (dir: string) => void): string {
+    const dir = path.join(work, name);
+    mkdirSync(path.join(dir, "google-calendar"), { recursive: true });
+    for (const file of ["providers.yaml", "specs.lock.json"]) writeFileSync(path.join(dir, file), readFileSync(path.join(root, "specs", file)));
+    for (const file of readdirSync(path.join(root, "specs/google-calendar"))) {
+      writeFileSync(path.join(dir, "google-calendar", file), readFileSync(path.join(root, "specs/google-calendar", file)));
+    }
+    edit(dir);
+    return dir;
+  }
+  const editLock = (dir: string, change: (documents: { id: string; sha256: string }[]) => unknown) => {
+    const file = path.join(dir, "specs.lock.json");
+    const lock = JSON.parse(readFileSync(file, "utf8")) as { documents: { id: string; sha256: string }[] };
+    change(lock.documents);
+    writeFileSync(file, JSON.stringify(lock));
+  };
+  const pinCases: [string, { given: (dir: string) => void; want: RegExp[] }][] = [
+    [
+      "an edited document",
+      {
+        given: (dir) => writeFileSync(path.join(dir, "google-calendar/openapi.json"), readFileSync(path.join(dir, "google-calendar/openapi.json"), "utf8") + " "),
+        want: [/pinned document of "google-calendar" has sha256 [0-9a-f]{64}, but the catalog pins/, /providers\.yaml, at \/providers\/3\/sha256/],
+      },
+    ],
+    ["a lock that disagrees", { given: (dir) => editLock(dir, (docs) => (docs.find((d) => d.id === "google-calendar")!.sha256 = "0".repeat(64))), want: [/specs lock disagrees with the catalog for "google-calendar"/, /specs\.lock\.json, at \/documents\/\d+/] }],
+    ["a lock without the provider", { given: (dir) => editLock(dir, (docs) => docs.splice(docs.findIndex((d) => d.id === "google-calendar"), 1)), want: [/"google-calendar" is not in the specs lock/, /specs\.lock\.json/] }],
+  ];
+  it.each(pinCases)("a catalog provider with %s is refused, naming the file to fix", async (name, { given, want }) => {
+    const catalogDir = editedCatalog(`pin-${name.replace(/\W+/g, "-")}`, given);
+    const r = await run(["--provider", "google-calendar", "--catalog", catalogDir, "--names", "-q"]);
+    expect(r.code).toBe(2);
+    expectParagraph(r.stderr);
+    for (const w of want) expect(r.stderr).toMatch(w);
+    expect(r.stdout).toBe("");
+  });
+
   it("unwritable output folder", async () => {
     const locked = path.join(work, "locked");
     mkdirSync(locked);
@@ -208,7 +245,7 @@ describe("internal errors", () => {
 
 describe("as a process", () => {
   it("prints no stack trace and exits 2 for a bad document", () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "generator/cli-entry.ts"), "--spec", path.join(specs, "bad/not-openapi.yaml"), "--name", "x", "-q"], { encoding: "utf8", cwd: root });
+    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "cli/entry.ts"), "--spec", path.join(specs, "bad/not-openapi.yaml"), "--name", "x", "-q"], { encoding: "utf8", cwd: root });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^alter-gen: This is not an OpenAPI document/);
     expect(r.stderr).not.toMatch(/\n\s+at /);

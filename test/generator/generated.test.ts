@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../generator/cli.js";
+import { main } from "../../cli/main.js";
 
 const root = path.resolve(".");
 

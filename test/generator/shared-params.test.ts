@@ -6,8 +6,8 @@ import path from "node:path";
 import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
 import { generateClient } from "../../generator/generate.js";
-import { printDoc } from "../../generator/emit/types/doc.js";
-import { interfaceDoc, jsdocDoc, kw } from "../../generator/emit/types/ts-ast.js";
+import { printLayout } from "../../generator/emit/layout.js";
+import { interfaceLayout, jsdocLayout, kw } from "../../generator/emit/types/ts-ast.js";
 
 const owner = { name: "owner", in: "path", required: true, description: "The account owner.", schema: { type: "string" } };
 const repo = { name: "repo", in: "path", required: true, description: "The repository.", schema: { type: "string" } };
@@ -78,7 +78,7 @@ describe("shared parameters", () => {
     ];
     for (const [name, heritage] of cases) {
       for (const members of [[], [{ key: "x", type: kw("string"), optional: true }]]) {
-        const text = printDoc([interfaceDoc(`${long}Params`, members, "export ", heritage), "\n"]);
+        const text = printLayout([interfaceLayout(`${long}Params`, members, "export ", heritage), "\n"]);
         expect(text).toContain(members.length ? "  x?: string;\n}" : "{}");
         expect(await prettier.format(text, { filepath: "x.ts" }), name).toBe(text);
       }
@@ -94,7 +94,7 @@ describe("JSDoc without @see / @link", () => {
     ["other tags stay", { given: ["Text", "@deprecated"], want: "/**\n * Text\n * @deprecated\n */" }],
   ];
   it.each(cases)("%s", (_name, { given, want }) => {
-    expect(printDoc(jsdocDoc(given))).toBe(want);
+    expect(printLayout(jsdocLayout(given))).toBe(want);
   });
 
   it("the operation's docs link is a markdown link, and no generated file mentions @see or @link", async () => {

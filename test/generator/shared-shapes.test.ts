@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildModel } from "../../generator/model/build.js";
 import { isSharedShape, shareRepeatedShapes } from "../../generator/model/shared-shapes.js";
-import { componentNames } from "../../generator/emit/types.js";
+import { componentNames } from "../../generator/emit/types/index.js";
 import { generateClient } from "../../generator/generate.js";
 import type { ApiModel } from "../../generator/model/api.js";
 import type { SchemaNode } from "../../generator/model/schema.js";
@@ -121,6 +121,6 @@ describe("names of shared shapes", () => {
     expect(declared).toEqual(["HookCreated", "HookCreatedRepository", "HookDeleted", "Issue", "SimpleUser", "HookCreatedSummary", "Repository", "RepositoryInput"]);
     expect(dts).toContain("/** Who opened the issue. */\n  user?: SimpleUser | null;");
     expect(dts).toContain("/** The repository that was deleted. */\n  repository?: Repository;");
-    expect(client.files.get("repos.d.ts")).toContain("body: S.RepositoryInput;");
+    expect(client.files.get("repos.d.ts")).toContain("body: Schemas.RepositoryInput;");
   });
 });

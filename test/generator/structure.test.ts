@@ -1,6 +1,7 @@
 // Module structure of checked-in clients, read with ts-morph: every operation in a namespace's
 // `.js` table has a typed member in its `.d.ts` Methods interface (and nothing else does), the
-// types a member names are declared beside it, and the index wires every namespace module.
+// types a member names are declared beside it, the index wires every namespace module, and the
+// schema types are named by the namespace users import (what hovers in the modules show).
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { Project, SyntaxKind } from "ts-morph";
@@ -38,6 +39,28 @@ describe.each(providers)("generated/%s", (id) => {
       const entry = table.getPropertyOrThrow(member.getName()).asKindOrThrow(SyntaxKind.PropertyAssignment).getInitializerIfKindOrThrow(SyntaxKind.ObjectLiteralExpression);
       expect(entry.getProperty("paginate") !== undefined, `${ns}.${member.getName()} paginate`).toBe(paginated);
     }
+  });
+
+  it("names schema types through the namespace the index exports (Schemas), in code and in hovers", () => {
+    const indexDts = project.getSourceFileOrThrow(path.join(dir, "index.d.ts"));
+    const exported = indexDts.getExportDeclarations().find((d) => d.getModuleSpecifierValue() === "./schemas.js")?.getNamespaceExport()?.getName();
+    expect(exported).toBe("Schemas");
+    const services = project.getLanguageService().compilerObject;
+    // A hover expands an alias of an alias (`= string`); one of an interface keeps its name.
+    const interfaces = new Set(project.getSourceFileOrThrow(path.join(dir, "schemas.d.ts")).getInterfaces().map((i) => `${exported}.${i.getName()}`));
+    let hovered = 0;
+    for (const f of files.filter((x) => x.endsWith(".d.ts"))) {
+      const source = project.getSourceFileOrThrow(path.join(dir, f));
+      const schemasImport = source.getImportDeclarations().find((d) => d.getModuleSpecifierValue() === "./schemas.js");
+      if (!schemasImport) continue;
+      expect(schemasImport.getNamespaceImport()?.getText(), f).toBe(exported);
+      const alias = source.getTypeAliases().find((t) => interfaces.has(t.getTypeNodeOrThrow().getText()));
+      if (!alias || hovered >= 3) continue;
+      const info = services.getQuickInfoAtPosition(source.getFilePath(), alias.getNameNode().getStart());
+      expect(info?.displayParts?.map((p) => p.text).join(""), `${f}: ${alias.getName()}`).toContain(`= ${exported}.`);
+      hovered++;
+    }
+    expect(hovered).toBeGreaterThan(0);
   });
 
   it("index wires every namespace module into the client", () => {

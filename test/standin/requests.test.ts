@@ -119,7 +119,7 @@ describe("credential placement from the catalog entry", () => {
     ["query parameter", { type: "query", name: "api_key" }, {}, `?api_key=${TOKEN}`],
     ["basic", { type: "basic" }, { authorization: `Basic ${Buffer.from(`me:${TOKEN}`).toString("base64")}` }, ""],
   ] as const)("%s: accepted where it belongs, refused elsewhere", async (_name, injection, headers, query) => {
-    const { loadCatalog, findProvider } = await import("../../generator/catalog.js");
+    const { loadCatalog, findProvider } = await import("../../catalog/index.js");
     const { loadStandinDocument, startStandin } = await import("../support/standin/index.js");
     const catalog = await loadCatalog();
     const github = findProvider(catalog, "github");

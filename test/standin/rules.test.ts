@@ -3,7 +3,7 @@
 // bodies, and the catalog's default headers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FormData, request } from "undici";
-import type { CatalogProvider } from "../../generator/catalog-types.js";
+import type { CatalogProvider } from "../../catalog/index.js";
 import { startProviderStandin, startStandin, Validator, type Standin } from "../support/standin/index.js";
 import { sampleOf } from "../support/standin/sample.js";
 import type { Json } from "../support/standin/schema.js";

@@ -2,7 +2,7 @@
 // modes. What counts as a leak is worked out here independently of runtime/scrub.ts: the plain
 // forms are searched for as text, and every base64-looking or percent-encoded run of what was
 // captured is decoded and searched again, so a form the scrubber does not know is still found.
-import type { CatalogInjection } from "../../generator/catalog-types.js";
+import type { CatalogInjection } from "../../catalog/index.js";
 import type { RecordedRequest, ScriptedResponse } from "./standin/index.js";
 
 /** One injected credential: how it goes in, what the vault stores, its secret parts. */

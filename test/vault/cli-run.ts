@@ -1,4 +1,4 @@
-// Runs `alter-gen vault …` as a separate process through the real CLI entry (generator/cli-entry.ts
+// Runs `alter-gen vault …` as a separate process through the real CLI entry (cli/entry.ts
 // under tsx), with its own environment and standard input: what an operator's shell does.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -18,7 +18,7 @@ export interface CliRunOptions {
 }
 
 export function runVaultCli(args: string[], opts: CliRunOptions = {}): Promise<CliRun> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "generator/cli-entry.ts"), "vault", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", ...args], {
     cwd: ROOT,
     env: { ...process.env, ALTER_VAULT_MASTER_KEY: "", ...opts.env },
     stdio: ["pipe", "pipe", "pipe"],
@@ -34,7 +34,7 @@ export function runVaultCli(args: string[], opts: CliRunOptions = {}): Promise<C
 
 /** Starts `vault start …args`; resolves once it printed its address, with a way to stop it. */
 export function startVaultCli(args: string[], env: Record<string, string> = {}): Promise<{ url: string; stderr: () => string; stop(): Promise<number | null> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "generator/cli-entry.ts"), "vault", "start", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", "start", ...args], {
     cwd: ROOT,
     env: { ...process.env, ALTER_VAULT_MASTER_KEY: "", ...env },
   });

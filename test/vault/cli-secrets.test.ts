@@ -5,10 +5,10 @@
 // as a positional argument, as another flag's value, as a flag, in a file path, as the master key.
 // Whatever the command answers, success or refusal, its stdout and stderr hold neither the canary
 // nor a piece of it. Runs go through the CLI's real entry
-// (generator/cli.ts main), in this process so the table stays fast; the stdin rows spawn it.
+// (cli/main.ts main), in this process so the table stays fast; the stdin rows spawn it.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../generator/cli.js";
+import { main } from "../../cli/main.js";
 import { initVault } from "../../vault/index.js";
 import { startIdp, type TestIdp } from "../support/idp.js";
 import { tempDir } from "./helpers.js";

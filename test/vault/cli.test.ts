@@ -15,7 +15,7 @@ interface Run {
 }
 
 function cli(args: string[], opts: { env?: Record<string, string>; stdin?: string } = {}): Promise<Run> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "generator/cli-entry.ts"), "vault", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", ...args], {
     cwd: ROOT,
     env: { ...process.env, ALTER_VAULT_MASTER_KEY: "", ...opts.env },
     stdio: ["pipe", "pipe", "pipe"],
@@ -125,7 +125,7 @@ describe("vault commands", () => {
   });
 
   it("start prints its address, serves, and shuts down cleanly on SIGTERM", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "generator/cli-entry.ts"), "vault", "start", "--data", data, "--port", "0"], {
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", "start", "--data", data, "--port", "0"], {
       cwd: ROOT,
       env: { ...process.env, ALTER_VAULT_MASTER_KEY: "" },
     });

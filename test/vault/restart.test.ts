@@ -9,7 +9,7 @@ import { send, sign, tempDir, verifyResponse, type SignedRequest } from "./helpe
 const ROOT = join(import.meta.dirname, "../..");
 
 function startChild(dataDir: string, port = 0): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "generator/cli-entry.ts"), "vault", "start", "--data", dataDir, "--port", String(port)], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", "start", "--data", dataDir, "--port", String(port)], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });

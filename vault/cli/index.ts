@@ -1,4 +1,4 @@
-// The `alter-gen vault …` commands; the generator's CLI calls registerVaultCommands().
+// The `alter-gen vault …` commands; the alter-gen program (cli/main.ts) calls registerVaultCommands().
 import type { Command } from "commander";
 import { registerInit } from "./init.js";
 import { registerStart } from "./start.js";

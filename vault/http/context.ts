@@ -6,7 +6,7 @@ import type { AtRest } from "../crypto/at-rest.js";
 import type { AuditWriter } from "../audit/writer.js";
 import type { AppRecord } from "../storage/apps.js";
 import type { ApiKeyRecord, DerivedKeys } from "../storage/api-keys.js";
-import type { CatalogProvider } from "../../generator/catalog-types.js";
+import type { CatalogProvider } from "../../catalog/index.js";
 import type { KeyScope } from "../keys/scopes.js";
 
 /** A verified end user (from Alter-User-Token), as vault/identity/verify.ts returns it. */

@@ -5,12 +5,13 @@ import { SpecError } from "../../errors.js";
 import type { SchemaNode } from "../../model/schema.js";
 import { typeBaseName, typeNameFor } from "../../model/type-names.js";
 import { isSharedShape, sharedShapeBaseName } from "../../model/shared-shapes.js";
-import { hardline, join, printDoc, type Doc } from "./doc.js";
+import { Imports } from "../imports.js";
+import { hardline, join, printLayout, type Layout } from "../layout.js";
 import { directionalSchemas, reachableSchemas } from "./direction.js";
-import { enumConstDocs } from "./enums.js";
+import { enumConstLayouts } from "./enums.js";
 import { aliasCycles } from "./cycles.js";
 import { discriminatorValues, jsdocLines, toTs, type Direction, type ToTsContext } from "./to-ts.js";
-import { interfaceDoc, jsdocDoc, typeAliasDoc, union, type TsType } from "./ts-ast.js";
+import { interfaceLayout, jsdocLayout, typeAliasLayout, union, type TsType } from "./ts-ast.js";
 import { stringLiteral } from "./literals.js";
 
 export interface ComponentDeclarationOptions {
@@ -35,8 +36,12 @@ export interface ComponentDeclarations {
    * ("" when there are none).
    */
   code: string;
-  /** `.js` text: the enum value objects (`export const Status = {…};`), "" when none. */
-  js: string;
+  /** The type declarations alone, each followed by a newline, separated by blank lines. */
+  types: string;
+  /** The enum value objects, for each kind of file. */
+  enums: EnumConsts;
+  /** What the declarations import (the runtime's `BlobLike` where a request takes binary data). */
+  imports: Imports;
   /** The type name to print for a `$ref` to component `name` in `direction`. */
   refName(name: string, direction: Direction): string;
   /** Schema name → declared type names. */
@@ -113,7 +118,8 @@ export function printComponentDeclarations(
   };
   const cycles = aliasCycles(schemas);
 
-  const docs: Doc[] = [];
+  const imports = new Imports();
+  const docs: Layout[] = [];
   for (const schemaName of [...schemas.keys()].sort(byCodeUnits)) {
     const node = schemas.get(schemaName)!;
     const entry = names.get(schemaName)!;
@@ -129,46 +135,55 @@ export function printComponentDeclarations(
       let type = toTs(node, ctx, true);
       const narrowed = narrowing.get(schemaName);
       if (narrowed) type = pinProperty(type, narrowed.property, narrowed.values);
-      docs.push(declarationDoc(typeName, type, node, node.nullable === true));
+      imports.addType(type);
+      docs.push(declarationLayout(typeName, type, node, node.nullable === true));
     }
   }
   const enums = printEnumConsts(schemas);
   // One document per declaration keeps the printer's working set small.
-  const types = docs.map((d) => printDoc(d) + "\n").join("\n");
+  const types = docs.map((d) => printLayout(d) + "\n").join("\n");
   return {
     code: [types, enums.dts].filter(Boolean).join("\n"),
-    js: enums.js,
+    types,
+    enums,
+    imports,
     refName,
     names,
     pinnedValues,
   };
 }
 
+/** The value objects of every component enum, each as printed for one kind of file. */
+export interface EnumConsts {
+  /** `.d.ts`: `export declare const Status: {…};` */
+  dts: string;
+  /** `.js`: `export const Status = {…};` */
+  js: string;
+  /** `.ts`: `export const Status = {…} as const;` */
+  ts: string;
+}
+
 /**
- * The value objects of every component enum (`Status.Active`): the `.d.ts` declarations and
- * the `.js` definitions, sorted by schema name, named like the enum's (response) type.
+ * The value objects of every component enum (`Status.Active`), sorted by schema name, named like
+ * the enum's (response) type; each text is "" when there are none, else ends with a newline.
  */
-export function printEnumConsts(schemas: ReadonlyMap<string, SchemaNode>): { dts: string; js: string } {
+export function printEnumConsts(schemas: ReadonlyMap<string, SchemaNode>): EnumConsts {
   const names = componentNames(schemas, new Set());
-  const dts: Doc[] = [];
-  const js: Doc[] = [];
+  const layouts: Record<keyof EnumConsts, Layout[]> = { dts: [], js: [], ts: [] };
   for (const schemaName of [...schemas.keys()].sort(byCodeUnits)) {
     const node = schemas.get(schemaName)!;
     if (node.kind !== "enum") continue;
-    const consts = enumConstDocs(names.get(schemaName)!.response, node.values, undefined, node.names);
-    dts.push(consts.dts);
-    js.push(consts.js);
+    const consts = enumConstLayouts(names.get(schemaName)!.response, node.values, node.names);
+    for (const kind of ["dts", "js", "ts"] as const) layouts[kind].push(consts[kind]);
   }
-  return {
-    dts: dts.length ? printDoc(join([hardline, hardline], dts)) + "\n" : "",
-    js: js.length ? printDoc(join([hardline, hardline], js)) + "\n" : "",
-  };
+  const print = (list: Layout[]) => (list.length ? printLayout(join([hardline, hardline], list)) + "\n" : "");
+  return { dts: print(layouts.dts), js: print(layouts.js), ts: print(layouts.ts) };
 }
 
-function declarationDoc(typeName: string, type: TsType, node: SchemaNode, nullable: boolean): Doc {
+function declarationLayout(typeName: string, type: TsType, node: SchemaNode, nullable: boolean): Layout {
   const doc = jsdocLines(node);
-  const decl = type.t === "object" && !nullable && type.members.length > 0 ? interfaceDoc(typeName, type.members) : typeAliasDoc(typeName, type);
-  return doc.length > 0 ? [jsdocDoc(doc), hardline, decl] : decl;
+  const decl = type.t === "object" && !nullable && type.members.length > 0 ? interfaceLayout(typeName, type.members) : typeAliasLayout(typeName, type);
+  return doc.length > 0 ? [jsdocLayout(doc), hardline, decl] : decl;
 }
 
 function checkRefs(schemas: ReadonlyMap<string, SchemaNode>, resolve: (name: string, d: Direction, pointer?: string) => string): void {

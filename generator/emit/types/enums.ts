@@ -4,9 +4,8 @@
 
 import type { EnumValue } from "../../model/schema.js";
 import { pascalCase } from "../../model/type-names.js";
-import { group, hardline, indent, join, line, stringWidth, type Doc } from "./doc.js";
+import { group, indent, join, line, stringWidth, type Layout } from "../layout.js";
 import { numberLiteral, stringLiteral } from "./literals.js";
-import { jsdocDoc } from "./ts-ast.js";
 
 /** Member names for enum values: PascalCase, valid identifiers, unique (`Active`, `_1`, `Plus1`). */
 export function enumMemberNames(values: readonly EnumValue[], declared?: readonly string[]): string[] {
@@ -41,21 +40,26 @@ function valueText(value: EnumValue): string {
  * the next line when the line is too long, unless the key is shorter than 5 columns; numbers
  * and booleans never move.
  */
-function jsProperty(key: string, value: EnumValue): Doc {
+function jsProperty(key: string, value: EnumValue): Layout {
   const text = valueText(value);
   if (typeof value !== "string" || stringWidth(key) < 5) return [key, ": ", text];
   return group([key, ":", group(indent([line, text]))]);
 }
 
-export function enumConstDocs(constName: string, values: readonly EnumValue[], description?: string[], declaredNames?: readonly string[]): { dts: Doc; js: Doc } {
+/**
+ * The value object of one enum as a declaration (`.d.ts`), a definition (`.js`) and a typed
+ * definition (`.ts`, `as const` so its values keep their literal types).
+ */
+export function enumConstLayouts(constName: string, values: readonly EnumValue[], declaredNames?: readonly string[]): { dts: Layout; js: Layout; ts: Layout } {
   const keys = enumMemberNames(values, declaredNames);
   const dtsMembers = keys.map((key, i) => ["readonly ", key, ": ", valueText(values[i]!)]);
   const jsMembers = keys.map((key, i) => jsProperty(key, values[i]!));
-  const body = (members: Doc[], separator: string): Doc =>
+  const body = (members: Layout[], separator: string): Layout =>
     group(["{", indent([line, join([separator, line], members)]), separator, line, "}"], { shouldBreak: true });
-  const doc = description && description.length > 0 ? [jsdocDoc(description), hardline] : [];
+  const jsBody = body(jsMembers, ",");
   return {
-    dts: [...doc, "export declare const ", constName, ": ", body(dtsMembers, ";"), ";"],
-    js: ["export const ", constName, " = ", body(jsMembers, ","), ";"],
+    dts: ["export declare const ", constName, ": ", body(dtsMembers, ";"), ";"],
+    js: ["export const ", constName, " = ", jsBody, ";"],
+    ts: ["export const ", constName, " = ", jsBody, " as const;"],
   };
 }

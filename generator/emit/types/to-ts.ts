@@ -1,21 +1,25 @@
 // SchemaNode → TsType for one direction (request or response).
 //
-// Choices made here (documented in emit/types.ts):
+// Choices made here (documented in emit/types/index.ts):
 // - enums with several values are open on responses (`"a" | "b" | (string & {})`), closed on
 //   requests; single-value enums and consts are tags and stay closed so unions still narrow;
-// - `format: binary` is `Blob | Uint8Array` in requests and `Uint8Array` in responses;
+// - `format: binary` is `BlobLike | Uint8Array` in requests (BlobLike: the runtime's structural
+//   Blob) and `Uint8Array` in responses;
 // - `integer` (int64 included) is `number`, with a JSDoc note on int64;
 // - objects with properties never get an index signature unless `additionalProperties` is a schema.
 
 import type { JsonValue, SchemaMeta, SchemaNode } from "../../model/schema.js";
+import { importedRef, RUNTIME } from "../imports.js";
 import { numberLiteral, stringLiteral } from "./literals.js";
-import { intersection, kw, union, type TsMember, type TsType } from "./ts-ast.js";
+import { intersection, kw, union, type ModuleRef, type TsMember, type TsType } from "./ts-ast.js";
 
 export type Direction = "request" | "response";
 
 export interface ToTsContext {
   direction: Direction;
   refName(name: string, direction: Direction): string;
+  /** Where component types are declared when not in the module being printed (`./schemas.js`). */
+  refModule?: ModuleRef;
   /**
    * For discriminated unions: the literal values component `schemaName` already pins
    * `property` to (so the variant needs no `& { kind: "…" }`), or undefined.
@@ -41,7 +45,8 @@ function baseType(node: SchemaNode, ctx: ToTsContext, topLevel: boolean): TsType
         if (replacement === null) return kw("unknown");
         if (replacement) return toTs(replacement, ctx, true);
       }
-      return { t: "ref", name: ctx.refName(node.name, ctx.direction) };
+      const name = ctx.refName(node.name, ctx.direction);
+      return ctx.refModule ? importedRef(ctx.refModule, name) : { t: "ref", name };
     }
     case "object":
       return objectType(node, ctx);
@@ -74,7 +79,7 @@ function baseType(node: SchemaNode, ctx: ToTsContext, topLevel: boolean): TsType
       switch (node.type) {
         case "string":
           if (node.format === "binary") {
-            return ctx.direction === "request" ? union([{ t: "ref", name: "BlobLike" }, { t: "ref", name: "Uint8Array" }]) : { t: "ref", name: "Uint8Array" };
+            return ctx.direction === "request" ? union([importedRef(RUNTIME, "BlobLike"), { t: "ref", name: "Uint8Array" }]) : { t: "ref", name: "Uint8Array" };
           }
           return kw("string");
         case "integer":
@@ -216,7 +221,8 @@ export function mapType(value: TsType): TsType {
 function mentionsRef(type: TsType): boolean {
   switch (type.t) {
     case "ref":
-      return type.name !== "BlobLike" && type.name !== "Uint8Array" || (type.args?.some(mentionsRef) ?? false);
+      // The runtime's types and Uint8Array never lead back to a declared type.
+      return (type.module !== RUNTIME && type.name !== "Uint8Array") || (type.args?.some(mentionsRef) ?? false);
     case "array":
       return mentionsRef(type.element);
     case "tuple":

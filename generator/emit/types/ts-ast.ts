@@ -3,19 +3,35 @@
 // the text needs no formatting pass. Parent-dependent rules (union indentation, parentheses,
 // hugging `{…} | null`) are why this goes through an AST instead of string concatenation.
 
-import { align, group, hardline, ifBreak, indent, indentIfBreak, join, lazyGroup, line, softline, type Doc } from "./doc.js";
+import { align, group, hardline, ifBreak, indent, indentIfBreak, join, lazyGroup, line, softline, type Layout } from "../layout.js";
 import { propertyKey } from "./literals.js";
 
 export type TsType =
   | { t: "keyword"; name: "string" | "number" | "boolean" | "null" | "unknown" | "never" | "undefined" }
   /** A literal as printed (`"a"`, `1`, `true`). */
   | { t: "literal"; text: string }
-  | { t: "ref"; name: string; args?: TsType[] }
+  /** A type by name; `module` when it is imported (emit/imports.ts collects those). */
+  | { t: "ref"; name: string; args?: TsType[]; module?: ModuleRef }
   | { t: "array"; element: TsType }
   | { t: "tuple"; elements: TsType[]; rest?: TsType }
   | { t: "union"; types: TsType[] }
   | { t: "intersection"; types: TsType[] }
   | { t: "object"; members: TsMember[] };
+
+export type TsRef = Extract<TsType, { t: "ref" }>;
+
+/** The module a referenced type comes from. */
+export interface ModuleRef {
+  /** What the import declaration names: `alter-gen/runtime`, `./schemas.js`. */
+  specifier: string;
+  /** Set when the module is imported as a namespace (`import type * as Schemas`): refs print `Schemas.Name`. */
+  namespace?: string;
+}
+
+/** A reference as it is printed: `Name`, or `Schemas.Name` for a type of a namespace-imported module. */
+export function refText(type: TsRef): string {
+  return type.module?.namespace ? `${type.module.namespace}.${type.name}` : type.name;
+}
 
 export interface TsMember {
   /** `undefined` for an index signature `[key: string]: T`. */
@@ -35,7 +51,7 @@ export function union(types: TsType[]): TsType {
   const seen = new Set<string>();
   for (const type of types) {
     for (const member of type.t === "union" ? type.types : [type]) {
-      const key = member.t === "keyword" || member.t === "literal" || (member.t === "ref" && !member.args) ? member.t + ":" + (member.t === "keyword" ? member.name : member.t === "literal" ? member.text : member.name) : undefined;
+      const key = member.t === "keyword" || member.t === "literal" || (member.t === "ref" && !member.args) ? member.t + ":" + (member.t === "keyword" ? member.name : member.t === "literal" ? member.text : refText(member)) : undefined;
       if (key !== undefined) {
         if (seen.has(key)) continue;
         seen.add(key);
@@ -83,50 +99,50 @@ function needsParens(type: TsType, parent: Parent): boolean {
   return false;
 }
 
-export function typeDoc(type: TsType, parent: Parent = "annotation"): Doc {
+export function typeLayout(type: TsType, parent: Parent = "annotation"): Layout {
   switch (type.t) {
     case "keyword":
       return type.name;
     case "literal":
       return type.text;
     case "ref":
-      return type.args ? [type.name, typeArgs(type.args)] : type.name;
+      return type.args ? [refText(type), typeArgs(type.args)] : refText(type);
     case "array":
-      return [typeDoc(type.element, "array"), "[]"];
+      return [typeLayout(type.element, "array"), "[]"];
     case "tuple":
-      return tupleDoc(type);
+      return tupleLayout(type);
     case "union": {
-      const doc = unionDoc(type.types, parent);
+      const doc = unionLayout(type.types, parent);
       return needsParens(type, parent) ? ["(", doc, ")"] : doc;
     }
     case "intersection": {
-      const doc = intersectionDoc(type.types);
+      const doc = intersectionLayout(type.types);
       return needsParens(type, parent) ? ["(", doc, ")"] : doc;
     }
     case "object":
-      return objectDoc(type.members);
+      return objectLayout(type.members);
   }
 }
 
-function typeArgs(args: TsType[]): Doc {
-  if (args.length === 1 && shouldHugType(args[0]!)) return ["<", typeDoc(args[0]!, "type-arg"), ">"];
-  return group(["<", indent([softline, join([",", line], args.map((a) => typeDoc(a, "type-arg")))]), softline, ">"]);
+function typeArgs(args: TsType[]): Layout {
+  if (args.length === 1 && shouldHugType(args[0]!)) return ["<", typeLayout(args[0]!, "type-arg"), ">"];
+  return group(["<", indent([softline, join([",", line], args.map((a) => typeLayout(a, "type-arg")))]), softline, ">"]);
 }
 
-function unionDoc(types: TsType[], parent: Parent): Doc {
-  if (shouldHugUnion(types)) return join(" | ", types.map((t) => typeDoc(t, "union")));
+function unionLayout(types: TsType[], parent: Parent): Layout {
+  if (shouldHugUnion(types)) return join(" | ", types.map((t) => typeLayout(t, "union")));
   // prettier 3.10: the first member's bar only appears when the union breaks.
-  const members = group(types.map((t, i) => [i === 0 ? ifBreak("| ") : [line, "| "], align(2, typeDoc(t, "union"))]));
+  const members = group(types.map((t, i) => [i === 0 ? ifBreak("| ") : [line, "| "], align(2, typeLayout(t, "union"))]));
   if (needsParens({ t: "union", types }, parent)) return group([indent([softline, members]), softline]);
   if (parent === "tuple-many") return group([indent([ifBreak(["(", softline]), members]), softline, ifBreak(")")]);
   if (parent === "alias" || parent === "tuple" || parent === "type-arg") return members;
   return group(indent([softline, members]));
 }
 
-function intersectionDoc(types: TsType[]): Doc {
+function intersectionLayout(types: TsType[]): Layout {
   let wasIndented = false;
   const parts = types.map((type, index) => {
-    const doc = typeDoc(type, "intersection");
+    const doc = typeLayout(type, "intersection");
     if (index === 0) return doc;
     const current = isObjectType(type);
     const previous = isObjectType(types[index - 1]!);
@@ -138,12 +154,12 @@ function intersectionDoc(types: TsType[]): Doc {
   return group(parts);
 }
 
-function tupleDoc(type: TsType & { t: "tuple" }): Doc {
+function tupleLayout(type: TsType & { t: "tuple" }): Layout {
   const count = type.elements.length + (type.rest ? 1 : 0);
   if (count === 0) return "[]";
   const elementParent: Parent = count > 1 ? "tuple-many" : "tuple";
-  const items: Doc[] = type.elements.map((e) => typeDoc(e, elementParent));
-  if (type.rest) items.push(["...", typeDoc({ t: "array", element: type.rest }, elementParent)]);
+  const items: Layout[] = type.elements.map((e) => typeLayout(e, elementParent));
+  if (type.rest) items.push(["...", typeLayout({ t: "array", element: type.rest }, elementParent)]);
   return group(["[", indent([softline, join([",", line], items)]), ifBreak(","), softline, "]"]);
 }
 
@@ -155,7 +171,7 @@ function tupleDoc(type: TsType & { t: "tuple" }): Doc {
  * otherwise only scans, and on GitHub's client that parsing was a fifth of what a consumer's
  * type-check paid for our declarations.
  */
-export function jsdocDoc(lines: string[]): Doc {
+export function jsdocLayout(lines: string[]): Layout {
   lines = lines.map(defuseTsdocReferences);
   if (lines.length === 1 && !lines[0]!.includes("*/")) return `/** ${lines[0]} */`;
   const body = lines.map((l) => (l === "" ? " *" : ` * ${l}`));
@@ -180,9 +196,9 @@ export function flatType(type: TsType, parent: Parent = "annotation"): string | 
     case "literal":
       return type.text;
     case "ref": {
-      if (!type.args) return type.name;
+      if (!type.args) return refText(type);
       const args = flatList(type.args, "type-arg");
-      return args === null ? null : `${type.name}<${args.join(", ")}>`;
+      return args === null ? null : `${refText(type)}<${args.join(", ")}>`;
     }
     case "array": {
       const element = flatType(type.element, "array");
@@ -222,31 +238,31 @@ function flatList(types: TsType[], parent: Parent): string[] | null {
   return out;
 }
 
-export function memberDoc(member: TsMember): Doc {
+export function memberLayout(member: TsMember): Layout {
   let head = member.readonly ? "readonly " : "";
   head += member.key === undefined ? "[key: string]" : propertyKey(member.key) + (member.optional ? "?" : "");
   const flat = flatType(member.type);
   // prettier lets an index signature's parameter list break: `[\n  key: string\n]: T`.
-  const headDoc: Doc = member.key === undefined ? [member.readonly ? "readonly " : "", "[", group([indent([softline, "key: string"]), softline]), "]"] : head;
-  const full = (): Doc => group([headDoc, ": ", typeDoc(member.type, "annotation")]);
+  const headLayout: Layout = member.key === undefined ? [member.readonly ? "readonly " : "", "[", group([indent([softline, "key: string"]), softline]), "]"] : head;
+  const full = (): Layout => group([headLayout, ": ", typeLayout(member.type, "annotation")]);
   const printed = flat === null ? full() : lazyGroup(`${head}: ${flat}`, full);
-  if (member.doc && member.doc.length > 0) return [jsdocDoc(member.doc), hardline, printed];
+  if (member.doc && member.doc.length > 0) return [jsdocLayout(member.doc), hardline, printed];
   return printed;
 }
 
 /** A type literal / interface body; always expanded (one member per line). */
-export function objectDoc(members: TsMember[]): Doc {
+export function objectLayout(members: TsMember[]): Layout {
   if (members.length === 0) return "{}";
-  return group(["{", indent([line, join([";", line], members.map(memberDoc))]), ifBreak(";"), line, "}"], { shouldBreak: true });
+  return group(["{", indent([line, join([";", line], members.map(memberLayout))]), ifBreak(";"), line, "}"], { shouldBreak: true });
 }
 
 /**
  * `export type Name = T;` with prettier's assignment layouts: a union that does not hug breaks
  * after `=` first ("break-after-operator"), everything else is "fluid".
  */
-export function typeAliasDoc(name: string, type: TsType, prefix = "export "): Doc {
-  const full = (): Doc => {
-    const rhs = typeDoc(type, "alias");
+export function typeAliasLayout(name: string, type: TsType, prefix = "export "): Layout {
+  const full = (): Layout => {
+    const rhs = typeLayout(type, "alias");
     const left = group(["type ", name]);
     if (type.t === "union" && !shouldHugUnion(type.types)) {
       return group([left, " =", group(indent([line, rhs]))]);
@@ -263,9 +279,9 @@ export function typeAliasDoc(name: string, type: TsType, prefix = "export "): Do
  * moves a qualified heritage clause to its own line as a whole before breaking the list, one
  * base per line, under `extends`.
  */
-export function interfaceDoc(name: string, members: TsMember[], prefix = "export ", heritage: readonly string[] = []): Doc {
-  if (heritage.length === 0) return [prefix, "interface ", name, " ", objectDoc(members)];
-  if (heritage.some((h) => !h.includes("."))) throw new Error(`interfaceDoc: heritage must be qualified names, got ${heritage.join(", ")}`);
-  const clause: Doc = heritage.length === 1 ? group(["extends ", heritage[0]!]) : ["extends", group(indent([line, join([",", line], [...heritage])]))];
-  return [prefix, "interface", group([" ", name, indent([line, clause])]), " ", objectDoc(members)];
+export function interfaceLayout(name: string, members: TsMember[], prefix = "export ", heritage: readonly string[] = []): Layout {
+  if (heritage.length === 0) return [prefix, "interface ", name, " ", objectLayout(members)];
+  if (heritage.some((h) => !h.includes("."))) throw new Error(`interfaceLayout: heritage must be qualified names, got ${heritage.join(", ")}`);
+  const clause: Layout = heritage.length === 1 ? group(["extends ", heritage[0]!]) : ["extends", group(indent([line, join([",", line], [...heritage])]))];
+  return [prefix, "interface", group([" ", name, indent([line, clause])]), " ", objectLayout(members)];
 }

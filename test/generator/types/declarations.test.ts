@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SpecError } from "../../../generator/errors.js";
-import { printComponentDeclarations, printEnumConst, printEnumConsts, printType } from "../../../generator/emit/types.js";
+import { printComponentDeclarations, printEnumConst, printEnumConsts, printType } from "../../../generator/emit/types/index.js";
 import { normalizeSchema } from "../../../generator/model/normalize-schema.js";
 import type { SchemaNode } from "../../../generator/model/schema.js";
 
@@ -54,7 +54,7 @@ describe("printComponentDeclarations", () => {
 
   it("writes the enum values to the .js text", () => {
     const out = printComponentDeclarations(schemas({ Status: { enum: ["in-progress", "done"] } }));
-    expect(out.js).toBe('export const Status = {\n  InProgress: "in-progress",\n  Done: "done",\n};\n');
+    expect(out.enums.js).toBe('export const Status = {\n  InProgress: "in-progress",\n  Done: "done",\n};\n');
     expect(out.code).toContain('export declare const Status: {\n  readonly InProgress: "in-progress";\n  readonly Done: "done";\n};\n');
   });
 
@@ -119,9 +119,11 @@ describe("printComponentDeclarations", () => {
     expect(printEnumConst("Level", [1, 2])).toEqual({
       dts: "export declare const Level: {\n  readonly _1: 1;\n  readonly _2: 2;\n};\n",
       js: "export const Level = {\n  _1: 1,\n  _2: 2,\n};\n",
+      ts: "export const Level = {\n  _1: 1,\n  _2: 2,\n} as const;\n",
     });
     const all = printEnumConsts(schemas({ b: { enum: ["x"] }, A: { enum: ["y"] }, C: plain }));
     expect(declared(all.dts)).toEqual(["A", "B"]);
     expect(all.js).toBe('export const A = {\n  Y: "y",\n};\n\nexport const B = {\n  X: "x",\n};\n');
+    expect(all.ts).toBe('export const A = {\n  Y: "y",\n} as const;\n\nexport const B = {\n  X: "x",\n} as const;\n');
   });
 });

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
-import { printComponentDeclarations } from "../../../generator/emit/types.js";
+import { printComponentDeclarations } from "../../../generator/emit/types/index.js";
 import { fixtureNames, fixturesDir, loadFixture } from "./fixtures.js";
 
 const update = process.env.UPDATE_GOLDEN === "1";
@@ -33,7 +33,7 @@ describe("schema fixtures", () => {
     const out = printComponentDeclarations(loadFixture(name));
     const files: [string, string, "typescript" | "babel"][] = [
       ["schemas.d.ts", out.code, "typescript"],
-      ["schemas.js", out.js, "babel"],
+      ["schemas.js", out.enums.js, "babel"],
     ];
 
     it.each(files)("%s matches the golden file", (file, text) => {
@@ -50,7 +50,7 @@ describe("schema fixtures", () => {
     it("is byte-identical when printed again from a fresh load", () => {
       const again = printComponentDeclarations(loadFixture(name));
       expect(again.code).toBe(out.code);
-      expect(again.js).toBe(out.js);
+      expect(again.enums.js).toBe(out.enums.js);
     });
   });
 });

@@ -1,6 +1,6 @@
 import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
-import { printType, type TypePrintOptions } from "../../../generator/emit/types.js";
+import { printType, type TypePrintOptions } from "../../../generator/emit/types/index.js";
 import { normalizeSchema } from "../../../generator/model/normalize-schema.js";
 
 type Direction = "request" | "response";

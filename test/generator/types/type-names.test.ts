@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { enumMemberNames } from "../../../generator/emit/types.js";
+import { enumMemberNames } from "../../../generator/emit/types/index.js";
 import { typeNameFor } from "../../../generator/model/type-names.js";
 
 const cases: [string, { given: string; taken?: string[]; want: string }][] = [
@@ -11,7 +11,8 @@ const cases: [string, { given: string; taken?: string[]; want: string }][] = [
   ["leading digit", { given: "3ds-result", want: "_3dsResult" }],
   ["only symbols", { given: "---", want: "Schema" }],
   ["global we print (Blob)", { given: "blob", want: "BlobSchema" }],
-  ["runtime type we import (BlobLike)", { given: "blob-like", want: "BlobLikeSchema" }],
+  ["runtime type imported beside schema types (BlobLike)", { given: "blob-like", want: "BlobLikeSchema" }],
+  ["runtime type only namespace modules import (BinaryInput)", { given: "binary-input", want: "BinaryInput" }],
   ["lib type (Record)", { given: "record", want: "RecordSchema" }],
   ["web class (Event)", { given: "Event", want: "EventSchema" }],
   ["collision gets a number", { given: "simple_user", taken: ["SimpleUser"], want: "SimpleUser2" }],

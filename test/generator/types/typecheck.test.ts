@@ -6,20 +6,21 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
-import { printComponentDeclarations } from "../../../generator/emit/types.js";
-import { runtimeTypesUsed } from "../../../generator/emit/namespace.js";
+import { printComponentDeclarations, type ComponentDeclarations } from "../../../generator/emit/types/index.js";
+import { RUNTIME } from "../../../generator/emit/imports.js";
 import { normalizeSchema } from "../../../generator/model/normalize-schema.js";
 import type { SchemaNode } from "../../../generator/model/schema.js";
-import { fixtureNames, fixturesDir } from "./fixtures.js";
+import { fixtureNames, fixturesDir, loadFixture } from "./fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "alter-gen-types-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// Declarations printed on their own name the runtime's structural binary types (`BlobLike`);
-// the schemas module imports them from alter-gen/runtime, and so do these files, from source.
+// Declarations name the runtime's structural binary types (`BlobLike`), which the schemas module
+// imports from alter-gen/runtime; these files import what the declarations recorded, from source.
 const runtimeTypes = fileURLToPath(new URL("../../../runtime/operation.js", import.meta.url));
-function withRuntimeImports(code: string): string {
-  const used = runtimeTypesUsed(code);
+function withRuntimeImports(out: ComponentDeclarations): string {
+  const code = out.code || "export {};\n";
+  const used = out.imports.namesFrom(RUNTIME);
   return used.length ? `import type { ${used.join(", ")} } from ${JSON.stringify(runtimeTypes)};\n${code}` : code;
 }
 
@@ -51,7 +52,10 @@ function diagnostics(files: Record<string, string>): { code: number; file: strin
 describe("declarations type-check under strict", () => {
   it("golden fixtures compile without errors", () => {
     const files: Record<string, string> = {};
-    for (const name of fixtureNames()) files[`${name}.d.ts`] = withRuntimeImports(readFileSync(join(fixturesDir, name, "schemas.d.ts"), "utf8"));
+    for (const name of fixtureNames()) {
+      // golden.test.ts checks that this is exactly the checked-in schemas.d.ts.
+      files[`${name}.d.ts`] = withRuntimeImports(printComponentDeclarations(loadFixture(name)));
+    }
     expect(diagnostics(files)).toEqual([]);
   });
 
@@ -81,7 +85,7 @@ describe("declarations type-check under strict", () => {
         schemas.set(name, normalizeSchema(raw, { version, file, pointer: `/components/schemas/${name}`, document: doc }));
       }
       const out = printComponentDeclarations(schemas);
-      files[`${id}.d.ts`] = withRuntimeImports(out.code || "export {};\n");
+      files[`${id}.d.ts`] = withRuntimeImports(out);
     }
     expect(diagnostics(files)).toEqual([]);
   }, 120_000);

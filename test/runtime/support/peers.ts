@@ -7,8 +7,7 @@ import { join } from "node:path";
 import { addManagedSecret, initVault, issueGrant, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
 import type { GrantPolicy } from "../../../vault/index.js";
 import { loadStandinDocument, startStandin, type Standin, type StandinCredential } from "../../support/standin/index.js";
-import { findProvider, loadCatalog } from "../../../generator/catalog.js";
-import type { CatalogProvider } from "../../../generator/catalog-types.js";
+import { findProvider, loadCatalog, type CatalogProvider } from "../../../catalog/index.js";
 import type { ProviderSpec } from "../../../runtime/operation.js";
 
 export interface Peers {

@@ -2,8 +2,7 @@
 // entry point; `startStandin` takes any entry and document.
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
-import { catalogPath, findProvider, loadCatalog } from "../../../generator/catalog.js";
-import type { Catalog, CatalogProvider } from "../../../generator/catalog-types.js";
+import { catalogPath, findProvider, loadCatalog, type Catalog, type CatalogProvider } from "../../../catalog/index.js";
 import { applyFixes, loadFixes } from "../../../generator/spec-fixes.js";
 import { startStandin, type Standin, type StartStandinOptions } from "./server.js";
 import { Validator } from "./validate.js";

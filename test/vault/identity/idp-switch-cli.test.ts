@@ -53,7 +53,7 @@ async function run(...args: string[]): Promise<{ out: string; error: CommanderEr
 
 /** The CLI on a pseudo-terminal; `answer` is typed at the question. Output is the terminal's. */
 function onTerminal(args: string[], answer: string): Promise<{ code: number | null; screen: string }> {
-  const command = [process.execPath, "--import", "tsx", join(ROOT, "generator/cli-entry.ts"), "vault", ...args].map((a) => `'${a}'`).join(" ");
+  const command = [process.execPath, "--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", ...args].map((a) => `'${a}'`).join(" ");
   const child = spawn("script", ["-qec", command, "/dev/null"], { cwd: ROOT, env: { ...process.env, ALTER_VAULT_MASTER_KEY: "" } });
   let screen = "";
   let answered = false;

@@ -1,21 +1,22 @@
-// A small Wadler-style document printer with prettier's semantics (group / indent / align /
-// line / softline / hardline / ifBreak / indentIfBreak), so the type emitter can print exactly
-// what prettier 3 prints without running prettier over megabytes of declarations.
+// The layout printer every emitter prints through: a Wadler-style pretty printer with prettier's
+// semantics (group / indent / align / line / softline / hardline / ifBreak / indentIfBreak), so
+// generated files are exactly what prettier 3 prints without running prettier over megabytes of
+// declarations. A `Layout` is what prettier calls a "doc": text plus where lines may break.
 //
 // The algorithm follows prettier's printDocToString: a group is printed flat when its content,
 // followed by the rest of the line, fits in the remaining width; a hard line breaks every
 // enclosing group; trailing spaces are trimmed before a newline.
 
-export type Doc = string | Doc[] | DocCommand;
+export type Layout = string | Layout[] | LayoutCommand;
 
-type DocCommand =
-  | { type: "group"; contents: Doc; break: boolean; id?: symbol }
-  | { type: "indent"; contents: Doc }
-  | { type: "align"; n: number; contents: Doc }
+type LayoutCommand =
+  | { type: "group"; contents: Layout; break: boolean; id?: symbol }
+  | { type: "indent"; contents: Layout }
+  | { type: "align"; n: number; contents: Layout }
   | { type: "line"; soft?: boolean; hard?: boolean }
   | { type: "break-parent" }
-  | { type: "if-break"; breakContents: Doc; flatContents: Doc; groupId?: symbol }
-  | { type: "indent-if-break"; contents: Doc; groupId: symbol }
+  | { type: "if-break"; breakContents: Layout; flatContents: Layout; groupId?: symbol }
+  | { type: "indent-if-break"; contents: Layout; groupId: symbol }
   | LazyGroup;
 
 /**
@@ -25,15 +26,15 @@ type DocCommand =
 interface LazyGroup {
   type: "lazy";
   flat: string;
-  build: () => Doc;
-  built?: Doc;
+  build: () => Layout;
+  built?: Layout;
 }
 
-export function lazyGroup(flat: string, build: () => Doc): Doc {
+export function lazyGroup(flat: string, build: () => Layout): Layout {
   return { type: "lazy", flat, build };
 }
 
-function expand(doc: LazyGroup): Doc {
+function expand(doc: LazyGroup): Layout {
   if (doc.built === undefined) {
     doc.built = doc.build();
     propagateBreaks(doc.built);
@@ -41,33 +42,33 @@ function expand(doc: LazyGroup): Doc {
   return doc.built;
 }
 
-export const line: Doc = { type: "line" };
-export const softline: Doc = { type: "line", soft: true };
-const hardlineNoBreak: Doc = { type: "line", hard: true };
-const breakParent: Doc = { type: "break-parent" };
-export const hardline: Doc = [hardlineNoBreak, breakParent];
+export const line: Layout = { type: "line" };
+export const softline: Layout = { type: "line", soft: true };
+const hardlineNoBreak: Layout = { type: "line", hard: true };
+const breakParent: Layout = { type: "break-parent" };
+export const hardline: Layout = [hardlineNoBreak, breakParent];
 
-export function group(contents: Doc, opts: { shouldBreak?: boolean; id?: symbol } = {}): Doc {
-  const g: DocCommand = { type: "group", contents, break: opts.shouldBreak ?? false };
+export function group(contents: Layout, opts: { shouldBreak?: boolean; id?: symbol } = {}): Layout {
+  const g: LayoutCommand = { type: "group", contents, break: opts.shouldBreak ?? false };
   if (opts.id) g.id = opts.id;
   return g;
 }
-export function indent(contents: Doc): Doc {
+export function indent(contents: Layout): Layout {
   return { type: "indent", contents };
 }
-export function align(n: number, contents: Doc): Doc {
+export function align(n: number, contents: Layout): Layout {
   return { type: "align", n, contents };
 }
-export function ifBreak(breakContents: Doc, flatContents: Doc = "", opts: { groupId?: symbol } = {}): Doc {
-  const d: DocCommand = { type: "if-break", breakContents, flatContents };
+export function ifBreak(breakContents: Layout, flatContents: Layout = "", opts: { groupId?: symbol } = {}): Layout {
+  const d: LayoutCommand = { type: "if-break", breakContents, flatContents };
   if (opts.groupId) d.groupId = opts.groupId;
   return d;
 }
-export function indentIfBreak(contents: Doc, groupId: symbol): Doc {
+export function indentIfBreak(contents: Layout, groupId: symbol): Layout {
   return { type: "indent-if-break", contents, groupId };
 }
-export function join(separator: Doc, docs: Doc[]): Doc[] {
-  const out: Doc[] = [];
+export function join(separator: Layout, docs: Layout[]): Layout[] {
+  const out: Layout[] = [];
   docs.forEach((d, i) => {
     if (i > 0) out.push(separator);
     out.push(d);
@@ -76,7 +77,7 @@ export function join(separator: Doc, docs: Doc[]): Doc[] {
 }
 
 /** Marks every group that contains a hard line as broken (prettier's propagateBreaks). */
-function propagateBreaks(doc: Doc): boolean {
+function propagateBreaks(doc: Layout): boolean {
   if (typeof doc === "string") return false;
   if (Array.isArray(doc)) {
     let found = false;
@@ -111,7 +112,7 @@ type Mode = typeof MODE_BREAK | typeof MODE_FLAT;
 interface Cmd {
   ind: string;
   mode: Mode;
-  doc: Doc;
+  doc: Layout;
 }
 
 // Wide (CJK, fullwidth) characters count 2 columns, combining marks 0, as prettier counts them.
@@ -137,7 +138,7 @@ export function stringWidth(text: string): number {
 
 function fits(next: Cmd, rest: Cmd[], width: number, groupModes: Map<symbol, Mode>, mustBeFlat: boolean): boolean {
   let restIdx = rest.length;
-  const cmds: { mode: Mode; doc: Doc }[] = [next];
+  const cmds: { mode: Mode; doc: Layout }[] = [next];
   while (width >= 0) {
     if (cmds.length === 0) {
       if (restIdx === 0) return true;
@@ -199,7 +200,7 @@ function trimTrailing(out: string[]): void {
 }
 
 /** Prints `doc` within `width` columns (prettier's printWidth), two-space indentation. */
-export function printDoc(doc: Doc, width = 80): string {
+export function printLayout(doc: Layout, width = 80): string {
   propagateBreaks(doc);
   const groupModes = new Map<symbol, Mode>();
   const out: string[] = [];

@@ -1,55 +1,9 @@
-// Reads and validates specs/providers.yaml (the catalog) and checks pinned documents against
-// specs/specs.lock.json. Every error names the file and the JSON pointer at fault.
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
-import type { Catalog, CatalogInjection, CatalogOAuth, CatalogProvider } from "./catalog-types.js";
-import { GeneratorError, SpecError, UsageError, joinPointer } from "./errors.js";
-
-export type { Catalog, CatalogProvider } from "./catalog-types.js";
-
-/**
- * The package's own specs/ folder. Found by walking up from this module to the alter-gen
- * package.json, so it works from generator/ (source, tsx, vitest) and from dist/generator/.
- */
-export function defaultSpecsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "alter-gen") return join(dir, "specs");
-      } catch {
-        // not our package.json; keep walking
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new GeneratorError("cannot find the alter-gen package folder (and its specs/) above " + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-}
-
-/** Reads, parses and validates `<specsDir>/providers.yaml`. */
-export async function loadCatalog(specsDir: string = defaultSpecsDir()): Promise<Catalog> {
-  const dir = resolve(specsDir);
-  const file = join(dir, "providers.yaml");
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new UsageError(`cannot read the provider catalog: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file });
-  }
-  let data: unknown;
-  try {
-    data = parse(text);
-  } catch (error) {
-    throw new UsageError(`the provider catalog is not valid YAML: ${(error as Error).message.split("\n")[0]}`, { file });
-  }
-  return { dir, providers: validateCatalogData(data, file) };
-}
+// Validates parsed specs/providers.yaml data into CatalogProvider entries. Every error is a
+// CatalogError naming the file and the JSON pointer at fault, with "did you mean" for typos.
+import { isAbsolute } from "node:path";
+import { CatalogError, joinPointer } from "./errors.js";
+import { closest } from "./did-you-mean.js";
+import { METHOD_NAMES, NAMESPACE_BY, type CatalogInjection, type CatalogOAuth, type CatalogProvider } from "./types.js";
 
 /** Validates parsed catalog data (the whole providers.yaml document). */
 export function validateCatalogData(data: unknown, file: string): CatalogProvider[] {
@@ -88,7 +42,7 @@ function validateProvider(v: Validator, item: unknown, at: string): CatalogProvi
     baseUrl: v.url(o, at, "baseUrl"),
     hosts: v.stringList(o, at, "hosts"),
     injection: validateInjection(v, o.injection, joinPointer(at, "injection")),
-    namespaceBy: v.oneOf(o, at, "namespaceBy", ["tag", "operationId-prefix", "path-segment"] as const),
+    namespaceBy: v.oneOf(o, at, "namespaceBy", NAMESPACE_BY),
   };
   if (!/^[0-9a-f]{64}$/.test(provider.sha256)) v.fail(joinPointer(at, "sha256"), "must be 64 lower-case hex digits");
   if (provider.hosts.length === 0) v.fail(joinPointer(at, "hosts"), "must name at least one host");
@@ -123,7 +77,7 @@ function validateProvider(v: Validator, item: unknown, at: string): CatalogProvi
   if (o.overridesFile !== undefined) provider.overridesFile = v.relativePath(o, at, "overridesFile");
   if (o.docsUrl !== undefined) provider.docsUrl = v.url(o, at, "docsUrl");
   if (o.okField !== undefined) provider.okField = v.string(o, at, "okField");
-  if (o.methodNames !== undefined) provider.methodNames = v.oneOf(o, at, "methodNames", ["operationId", "resource"] as const);
+  if (o.methodNames !== undefined) provider.methodNames = v.oneOf(o, at, "methodNames", METHOD_NAMES);
   if (o.defaultHeaders !== undefined) {
     const hat = joinPointer(at, "defaultHeaders");
     const h = v.object(o.defaultHeaders, hat);
@@ -213,12 +167,12 @@ function validatePagination(v: Validator, value: unknown, at: string): NonNullab
   }
 }
 
-/** Small typed readers that throw a UsageError naming the file and pointer. */
+/** Small typed readers that throw a CatalogError naming the file and pointer. */
 class Validator {
   constructor(readonly file: string) {}
 
   fail(pointer: string, message: string): never {
-    throw new UsageError(`invalid provider catalog: ${pointer || "/"} ${message}`, { file: this.file, pointer });
+    throw new CatalogError(`invalid provider catalog: ${pointer || "/"} ${message}`, { file: this.file, pointer });
   }
 
   object(value: unknown, at: string): Record<string, unknown> {
@@ -297,107 +251,3 @@ function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
-export function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
-/** The candidates nearest to `word`, best first; only plausible ones (distance <= max(2, len/3)). */
-export function closest(word: string, candidates: readonly string[], limit = 3): string[] {
-  const w = word.toLowerCase();
-  const budget = Math.max(2, Math.floor(w.length / 3));
-  return candidates
-    .map((c) => ({ c, d: c.toLowerCase().startsWith(w) || c.toLowerCase().includes(w) ? 0.5 : levenshtein(w, c.toLowerCase()) }))
-    .filter((x) => x.d <= budget)
-    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
-    .slice(0, limit)
-    .map((x) => x.c);
-}
-
-/** The entry for `id`, or a UsageError that suggests the closest ids. */
-export function findProvider(catalog: Catalog, id: string): CatalogProvider {
-  const found = catalog.providers.find((p) => p.id === id);
-  if (found) return found;
-  const ids = catalog.providers.map((p) => p.id);
-  const near = closest(id, ids);
-  const hint = near.length ? `Did you mean ${near.map((n) => `"${n}"`).join(" or ")}? ` : "";
-  throw new UsageError(`unknown provider "${id}". ${hint}Known providers: ${ids.join(", ")}.`, { flag: "--provider" });
-}
-
-/** Absolute path of a file named relative to specs/ in the catalog (specFile, fixesFile, ...). */
-export function catalogPath(catalog: Catalog, relativePath: string): string {
-  const full = resolve(catalog.dir, relativePath);
-  if (relative(catalog.dir, full).startsWith(".." + sep)) throw new UsageError(`"${relativePath}" points outside specs/`, { file: join(catalog.dir, "providers.yaml") });
-  return full;
-}
-
-export interface LockEntry {
-  id: string;
-  package: string;
-  version: string;
-  path: string;
-  file: string;
-  sha256: string;
-  bytes: number;
-}
-
-/** Reads specs/specs.lock.json. */
-export async function loadLock(catalog: Catalog): Promise<LockEntry[]> {
-  const file = join(catalog.dir, "specs.lock.json");
-  let data: unknown;
-  try {
-    data = JSON.parse(await readFile(file, "utf8"));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code ? `cannot read the specs lock: ${code}` : `the specs lock is not valid JSON: ${(error as Error).message}`, { file });
-  }
-  const docs = (data as { documents?: unknown }).documents;
-  if (!Array.isArray(docs)) throw new UsageError("the specs lock has no documents list", { file, pointer: "/documents" });
-  return docs as LockEntry[];
-}
-
-/**
- * Checks the pinned document of `provider` against its catalog sha256 and the lock. Returns the
- * document's bytes so callers need not read a 13 MB file twice.
- */
-export async function verifySha256(catalog: Catalog, provider: CatalogProvider, lock?: LockEntry[]): Promise<Buffer> {
-  const file = catalogPath(catalog, provider.specFile);
-  const catalogFile = join(catalog.dir, "providers.yaml");
-  const index = catalog.providers.indexOf(provider);
-  const pointer = joinPointer("/providers", index < 0 ? provider.id : index, "sha256");
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw new UsageError(
-      `the pinned document of "${provider.id}" cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); run npm run specs:update`,
-      { file },
-    );
-  }
-  const actual = createHash("sha256").update(bytes).digest("hex");
-  if (actual !== provider.sha256) {
-    throw new SpecError(
-      `the pinned document of "${provider.id}" has sha256 ${actual}, but the catalog pins ${provider.sha256}; run npm run specs:update or restore the file`,
-      { file: catalogFile, pointer },
-    );
-  }
-  const entries = lock ?? (await loadLock(catalog));
-  const locked = entries.find((e) => e.id === provider.id);
-  const lockFile = join(catalog.dir, "specs.lock.json");
-  if (!locked) throw new SpecError(`"${provider.id}" is not in the specs lock; run npm run specs:update`, { file: lockFile });
-  if (locked.sha256 !== actual || locked.file !== provider.specFile) {
-    throw new SpecError(
-      `the specs lock disagrees with the catalog for "${provider.id}" (lock: ${locked.file} ${locked.sha256}); run npm run specs:update`,
-      { file: lockFile, pointer: joinPointer("/documents", entries.indexOf(locked)) },
-    );
-  }
-  return bytes;
-}

@@ -1,6 +1,24 @@
 // The shape of one entry of specs/providers.yaml. Read by the generator (client metadata),
-// the vault (hosts, injection, OAuth endpoints) and the provider stand-ins (tests).
+// the vault (hosts, injection, OAuth endpoints) and the provider stand-ins (tests). Pagination and
+// rate-limit entries are seam 1's own types: the generator copies them into provider.js as is.
 import type { PaginationStyle, RateLimitHeaders } from "../runtime/operation.js";
+
+/**
+ * How operations are grouped into modules (the generator's `namespaceBy` option, which catalog
+ * entries and config files set). `path-segment`: the first path segment that is not a version
+ * (`/v1/customers/{id}` -> `customers`), for documents without tags (Stripe).
+ */
+export const NAMESPACE_BY = ["tag", "operationId-prefix", "path-segment"] as const;
+export type NamespaceBy = (typeof NAMESPACE_BY)[number];
+
+/**
+ * Where method names come from (the generator's `methodNames` option): the operationId, or
+ * `resource`: the HTTP method and the path (`customers.list`, `customers.retrieve`,
+ * `charges.capture`), for documents whose operationIds are mechanical (Stripe's
+ * `GetCustomersCustomer`). Overrides still win.
+ */
+export const METHOD_NAMES = ["operationId", "resource"] as const;
+export type MethodNames = (typeof METHOD_NAMES)[number];
 
 export type CatalogInjection =
   | { type: "bearer" }
@@ -48,17 +66,9 @@ export interface CatalogProvider {
   pagination?: PaginationStyle;
   rateLimit?: RateLimitHeaders;
   requestIdHeaders?: string[];
-  /**
-   * How operations are grouped into modules. `path-segment`: the first path segment that is not
-   * a version (`/v1/customers/{id}` -> `customers`), for documents without tags (Stripe).
-   */
-  namespaceBy: "tag" | "operationId-prefix" | "path-segment";
-  /**
-   * Where method names come from: the operationId (default), or `resource`: the HTTP method and
-   * the path (`customers.list`, `customers.retrieve`, `charges.capture`), for documents whose
-   * operationIds are mechanical (Stripe's `GetCustomersCustomer`). Overrides still win.
-   */
-  methodNames?: "operationId" | "resource";
+  namespaceBy: NamespaceBy;
+  /** Default: from the operationId. */
+  methodNames?: MethodNames;
   /** Parameters that carry the credential and so are never method params (e.g. Slack's `token`). */
   credentialParams?: { in: "header" | "query"; name: string }[];
   /** Spec fixes (relative to specs/), applied in order before parsing the model. */

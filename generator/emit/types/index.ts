@@ -2,10 +2,10 @@
 //
 //   printType(node, { direction, refName })      → a TypeScript type expression
 //   printComponentDeclarations(schemas, options)  → the `schemas.d.ts` body + enum values `.js`
-//   printEnumConsts(schemas)                      → enum value objects: `.d.ts` + `.js` text
+//   printEnumConsts(schemas)                      → enum value objects: `.d.ts`, `.js` and `.ts` text
 //
 // Output is already in prettier 3's default style (printWidth 80, double quotes, semicolons,
-// trailing commas): the printer builds prettier's own layout documents (emit/types/doc.ts).
+// trailing commas): the printer builds prettier's own layout documents (emit/layout.ts).
 //
 // Decisions:
 // - Requests vs responses. readOnly properties are left out of request types, writeOnly ones
@@ -14,8 +14,9 @@
 //   compilation, while editors still suggest the known ones) and closed on requests. A
 //   component whose two shapes differ (directly or through a `$ref`) is declared twice:
 //   `Pet` (responses) and `PetInput` (requests). Single-value enums and consts stay closed.
-// - `format: binary` is `Blob | Uint8Array` in requests (what the runtime can send) and
-//   `Uint8Array` in responses (what it decodes binary bodies to).
+// - `format: binary` is `BlobLike | Uint8Array` in requests (what the runtime can send; BlobLike
+//   is the runtime's structural Blob, imported from alter-gen/runtime) and `Uint8Array` in
+//   responses (what it decodes binary bodies to).
 // - 64-bit integers are `number`, as JSON.parse produces them; the JSDoc says that values
 //   beyond 2^53 lose precision. `integer` is `number`; string formats (date-time…) stay `string`.
 // - An object with properties has no index signature unless `additionalProperties` is a
@@ -29,20 +30,15 @@
 //   `allOf` get the property pinned in their own declaration (mapping values, else the schema
 //   name).
 
-import type { SchemaNode } from "../model/schema.js";
-import { printDoc } from "./types/doc.js";
-import { enumConstDocs } from "./types/enums.js";
-import { toTs, type Direction, type ToTsContext } from "./types/to-ts.js";
-import { typeDoc } from "./types/ts-ast.js";
-import type { EnumValue } from "../model/schema.js";
+import type { EnumValue, SchemaNode } from "../../model/schema.js";
+import { printLayout } from "../layout.js";
+import { enumConstLayouts } from "./enums.js";
+import { toTs, type Direction, type ToTsContext } from "./to-ts.js";
+import { typeLayout } from "./ts-ast.js";
 
-export { printComponentDeclarations, printEnumConsts, componentNames } from "./types/declarations.js";
-export type { ComponentDeclarations, ComponentDeclarationOptions, ComponentNames } from "./types/declarations.js";
-export { directionalSchemas, reachableSchemas } from "./types/direction.js";
-export { jsdocLines, toTs, type Direction, type ToTsContext } from "./types/to-ts.js";
-export { typeDoc, flatType, typeAliasDoc, interfaceDoc, objectDoc, memberDoc, jsdocDoc, type TsType, type TsMember } from "./types/ts-ast.js";
-export { printDoc, type Doc } from "./types/doc.js";
-export { enumMemberNames } from "./types/enums.js";
+export { printComponentDeclarations, printEnumConsts, componentNames } from "./declarations.js";
+export type { ComponentDeclarations, ComponentDeclarationOptions, ComponentNames, EnumConsts } from "./declarations.js";
+export { enumMemberNames } from "./enums.js";
 
 export interface TypePrintOptions {
   direction: Direction;
@@ -75,13 +71,13 @@ export function printType(node: SchemaNode, opts: TypePrintOptions): string {
   // Print as if preceded by `start` columns, then drop the placeholder.
   const placeholder = "\u0000".repeat(start);
   const trailing = opts.trailing ?? "";
-  const text = printDoc([placeholder, typeDoc(type, "annotation"), trailing], 80);
+  const text = printLayout([placeholder, typeLayout(type, "annotation"), trailing], 80);
   const body = text.slice(start, text.length - trailing.length);
   return indent === "" ? body : body.replace(/\n/g, "\n" + indent);
 }
 
 /** The value object for one enum: `.d.ts` declaration and `.js` definition. */
-export function printEnumConst(name: string, values: readonly EnumValue[]): { dts: string; js: string } {
-  const docs = enumConstDocs(name, values);
-  return { dts: printDoc(docs.dts) + "\n", js: printDoc(docs.js) + "\n" };
+export function printEnumConst(name: string, values: readonly EnumValue[]): { dts: string; js: string; ts: string } {
+  const layouts = enumConstLayouts(name, values);
+  return { dts: printLayout(layouts.dts) + "\n", js: printLayout(layouts.js) + "\n", ts: printLayout(layouts.ts) + "\n" };
 }

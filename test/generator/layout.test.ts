@@ -1,11 +1,11 @@
 // The layout printer the emitters share: prettier's algorithm on the commands we use. Every
 // case is also checked against prettier itself where the text is TypeScript.
 import { describe, expect, it } from "vitest";
-import { group, hardline, ifBreak, indent, indentIfBreak, join, lazyGroup, line, printDoc, softline, stringWidth, type Doc } from "../../../generator/emit/types/doc.js";
+import { group, hardline, ifBreak, indent, indentIfBreak, join, lazyGroup, line, printLayout, softline, stringWidth, type Layout } from "../../generator/emit/layout.js";
 
 const words = (n: number, w = 9) => Array.from({ length: n }, (_, i) => String.fromCharCode(97 + (i % 26)).repeat(w));
 
-const cases: [string, { given: () => Doc; width?: number; want: string }][] = [
+const cases: [string, { given: () => Layout; width?: number; want: string }][] = [
   ["a group that fits stays flat", { given: () => group(["[", indent([softline, join([",", line], words(3))]), softline, "]"]), want: "[aaaaaaaaa, bbbbbbbbb, ccccccccc]" }],
   [
     "a group that does not fit breaks every line in it",
@@ -43,9 +43,9 @@ const cases: [string, { given: () => Doc; width?: number; want: string }][] = [
   ["wide characters count two columns", { given: () => group(["[", indent([softline, "漢字漢字漢字"]), softline, "]"]), width: 13, want: "[\n  漢字漢字漢字\n]" }],
 ];
 
-describe("printDoc", () => {
+describe("printLayout", () => {
   it.each(cases)("%s", (_name, { given, width = 80, want }) => {
-    expect(printDoc(given(), width)).toBe(want);
+    expect(printLayout(given(), width)).toBe(want);
   });
 
   it("measures strings as prettier does", () => {

@@ -1,0 +1,70 @@
+// The alter-gen program: the generator's commands (generator/commands/) and, loaded only when
+// `vault` is run, the vault's (vault/cli/). Every expected failure is printed as one paragraph
+// with exit code 2; anything else is an internal error (70) that asks for a report.
+import { Command, CommanderError } from "commander";
+import { InputError } from "../catalog/index.js";
+import { registerGeneratorCommands, type CommandIO } from "../generator/commands/index.js";
+import { GENERATOR_VERSION } from "../generator/version.js";
+
+export type CliIO = CommandIO;
+
+const defaultIO: CliIO = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  cwd: process.cwd(),
+};
+
+export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  let exitCode = 0;
+  const program = new Command("alter-gen");
+  program
+    .description(
+      "Generate typed API clients from OpenAPI documents. Clients call providers through the alter-gen vault, so application code never holds a token.",
+    )
+    .version(GENERATOR_VERSION, "-v, --version", "print the alter-gen version")
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
+    .exitOverride();
+  registerGeneratorCommands(program, io, (code) => (exitCode = code));
+  // Listed in --help here; the real commands are registered only when `vault` is run.
+  program.command("vault").description("run and administer the local alter-gen vault (alter-gen vault --help)");
+
+  try {
+    if (argv[0] === "vault") return await runVault(argv, io);
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+async function runVault(argv: string[], io: CliIO): Promise<number> {
+  // Imported on demand so generator runs never load the vault's dependencies (SQLite, OAuth).
+  const { registerVaultCommands, maskSecrets } = await import("../vault/cli/index.js");
+  // Vault commands take secrets: no error text (commander's, an admin function's, an internal
+  // one) reaches the terminal with a value that looks like one (vault/quote.ts).
+  const errIO: CliIO = { ...io, stderr: (text) => io.stderr(maskSecrets(text)) };
+  const program = new Command("alter-gen").exitOverride().configureOutput({ writeOut: io.stdout, writeErr: errIO.stderr, outputError: () => {} });
+  registerVaultCommands(program);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (err) {
+    return reportError(err, errIO);
+  }
+  return typeof process.exitCode === "number" ? process.exitCode : 0;
+}
+
+function reportError(err: unknown, io: CliIO): number {
+  if (err instanceof CommanderError) {
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return 0;
+    io.stderr(`alter-gen: ${err.message.replace(/^error: /, "")} (see alter-gen --help).\n`);
+    return 2;
+  }
+  if (err instanceof InputError) {
+    io.stderr(`alter-gen: ${err.describe()}\n`);
+    return 2;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr(`alter-gen: internal error: ${message.split("\n")[0]}. This is a bug in alter-gen; please report it with the command you ran.\n`);
+  if (process.env.ALTER_GEN_DEBUG === "1" && err instanceof Error && err.stack) io.stderr(err.stack + "\n");
+  return 70;
+}

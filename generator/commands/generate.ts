@@ -1,0 +1,117 @@
+// The generate command (alter-gen's default): each target's client generated in memory, then
+// written, compared (--check) or listed by name (--names), with a one-line summary per client.
+import path from "node:path";
+import { findProvider, loadCatalog } from "../../catalog/index.js";
+import { listOption, type Target } from "../config.js";
+import { UsageError } from "../errors.js";
+import { generateClient, syncFiles, type ClientJob, type GeneratedClient } from "../generate.js";
+import { catalogJob, RunCatalog } from "./catalog-job.js";
+import type { CommandIO } from "./io.js";
+import { resolveTargets, type GenerateFlags } from "./targets.js";
+
+/** What one run found, summed over its clients. */
+interface RunTotals {
+  operations: number;
+  files: number;
+  written: number;
+  problems: string[];
+  warnings: string[];
+}
+
+export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<number> {
+  const started = performance.now();
+  const say = (text: string) => {
+    if (!flags.quiet) io.stderr(text);
+  };
+  const resolved = await resolveTargets(flags, io.cwd);
+  const catalog = new RunCatalog(() => loadCatalog(flags.catalog ? path.resolve(io.cwd, flags.catalog) : undefined));
+  let targets: Target[];
+  if (resolved.targets === "all") {
+    const [include, exclude] = [listOption(flags.include), listOption(flags.exclude)];
+    targets = (await catalog.get()).providers.map((p) => ({ kind: "catalog", id: p.id, include, exclude }));
+  } else targets = resolved.targets;
+  const ids = new Set<string>();
+  for (const t of targets) {
+    if (ids.has(t.id)) throw new UsageError(`The client id "${t.id}" is listed twice.`, { flag: resolved.outFlag });
+    ids.add(t.id);
+  }
+  const totals: RunTotals = { operations: 0, files: 0, written: 0, problems: [], warnings: [] };
+  for (const [index, target] of targets.entries()) {
+    const progress = targets.length > 1 ? `[${index + 1}/${targets.length}] ` : "";
+    const client = await generateTarget(target, flags, catalog, io, (m) => say(`${progress}${target.id}: ${m}\n`));
+    totals.warnings.push(...client.warnings.map((w) => `${target.id}: ${w}`));
+    if (flags.names) {
+      io.stdout(namesListing(client));
+      continue;
+    }
+    const dir = path.join(resolved.out, target.id);
+    const result = await syncFiles(dir, client.files, { check: flags.check === true, flag: resolved.outFlag });
+    totals.operations += client.operations;
+    totals.files += client.files.size;
+    const rel = path.relative(io.cwd, dir) || ".";
+    if (flags.check) {
+      for (const f of result.stale) totals.problems.push(`stale   ${path.join(rel, f)}`);
+      for (const f of result.missing) totals.problems.push(`missing ${path.join(rel, f)}`);
+      for (const f of result.extra) totals.problems.push(`extra   ${path.join(rel, f)}`);
+    } else totals.written += result.written.length;
+    const ms = client.ms;
+    say(
+      `${progress}${target.id}: ${client.operations} operations in ${client.model.namespaces.length} namespaces, ${client.files.size} files ` +
+        `${flags.check ? "checked" : `(${result.written.length} written)`} -> ${rel} ` +
+        `[load ${ms.load.toFixed(0)} ms, model ${ms.model.toFixed(0)} ms, emit ${ms.emit.toFixed(0)} ms]\n`,
+    );
+  }
+  return summarize(flags, io, targets.length, totals, performance.now() - started);
+}
+
+/** One target's client, in memory; a catalog client is checked against its pinned sha256. */
+async function generateTarget(target: Target, flags: GenerateFlags, catalog: RunCatalog, io: CommandIO, say: (message: string) => void): Promise<GeneratedClient> {
+  let job: ClientJob;
+  if (target.kind === "catalog") job = await catalogJob(await catalog.get(), findProvider(await catalog.get(), target.id), target);
+  else {
+    job = { id: target.id, name: target.name, spec: target.spec, specFlag: target.flag, namespaceBy: target.namespaceBy, include: target.include, exclude: target.exclude };
+    if (target.baseUrl) job.baseUrl = target.baseUrl;
+    if (target.methodNames) job.methodNames = target.methodNames;
+  }
+  if (flags.format) job.format = flags.format;
+  say(`reading ${/^https?:/.test(job.spec) ? job.spec : path.relative(io.cwd, job.spec) || job.spec}`);
+  const client = await generateClient(job, say);
+  if (target.kind === "catalog") await catalog.checkPinned(findProvider(await catalog.get(), target.id), client.model.sha256);
+  if (client.operations === 0 && (target.include.length || target.exclude.length)) {
+    throw new UsageError(`--include/--exclude left no operations of "${target.id}" to generate.`, { flag: target.include.length ? "--include" : "--exclude" });
+  }
+  return client;
+}
+
+function summarize(flags: GenerateFlags, io: CommandIO, clients: number, totals: RunTotals, ms: number): number {
+  const say = (text: string) => {
+    if (!flags.quiet) io.stderr(text);
+  };
+  const { warnings, problems } = totals;
+  if (warnings.length) say(`${warnings.length} naming warning${warnings.length === 1 ? "" : "s"}:\n${warnings.map((w) => `  ${w}\n`).join("")}`);
+  if (flags.names) return 0;
+  const elapsed = ms.toFixed(0);
+  const plural = clients === 1 ? "" : "s";
+  if (flags.check) {
+    if (problems.length) {
+      io.stderr(
+        `alter-gen --check: ${problems.length} file${problems.length === 1 ? " differs" : "s differ"} from what the documents generate:\n${problems.map((p) => `  ${p}\n`).join("")}Run the same command without --check to regenerate.\n`,
+      );
+      return 1;
+    }
+    say(`Up to date: ${clients} client${plural}, ${totals.operations} operations, ${totals.files} files, ${elapsed} ms.\n`);
+    return 0;
+  }
+  say(`Done: ${clients} client${plural}, ${totals.operations} operations, ${totals.files} files (${totals.written} written), ${elapsed} ms.\n`);
+  return 0;
+}
+
+function namesListing(client: GeneratedClient): string {
+  const rows: [string, string][] = [];
+  for (const ns of client.model.namespaces) {
+    for (const op of ns.operations) rows.push([op.derivedId ? `(${op.method} ${op.path})` : op.id, `${ns.name}.${op.name}`]);
+  }
+  rows.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  const width = Math.max(0, ...rows.map((r) => r[0].length));
+  return rows.map(([id, name]) => `${id.padEnd(width)}  ${name}\n`).join("");
+}

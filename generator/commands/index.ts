@@ -1,0 +1,57 @@
+// The generator's commands on the alter-gen program (cli/main.ts): generate, the default command,
+// whose flags are the program's own, and `list`.
+import { type Command, Option } from "commander";
+import { options } from "../options.js";
+import { runGenerate } from "./generate.js";
+import type { CommandIO } from "./io.js";
+import { runList } from "./list.js";
+import type { GenerateFlags } from "./targets.js";
+
+export type { CommandIO } from "./io.js";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Adds generate and list to `program`; `done` receives the exit code of the command that ran. */
+export function registerGeneratorCommands(program: Command, io: CommandIO, done: (exitCode: number) => void): void {
+  program
+    .addOption(new Option("-p, --provider <id>", "generate the client of a catalog provider (see `alter-gen list`); repeatable").argParser(collect))
+    .option("--all", "generate every catalog provider (into the package's generated/ folder unless --out is given)")
+    .option("-s, --spec <file|url>", "generate from any OpenAPI 3.0/3.1 or Swagger 2.0 document (YAML or JSON, a path or an http(s) URL); needs --name")
+    .option("-n, --name <id>", "client id for --spec: names the folder and the factory (`petstore` -> createPetstoreClient)")
+    .option("-o, --out <dir>", `parent folder; each client goes into <dir>/<id>/ (default: ./${options.out.default}, or generated/ with --all)`)
+    .addOption(new Option("-i, --include <list>", "keep only operations with these tags, operation ids, namespaces or namespace.method names; comma list, repeatable").argParser(collect))
+    .addOption(new Option("-x, --exclude <list>", "drop operations with these tags, operation ids, namespaces or namespace.method names; comma list, repeatable").argParser(collect))
+    .option("--check", "write nothing; exit 1 and list the files that are stale, missing or extra")
+    .option("-c, --config <file>", `a config file listing several clients (default: ./${options.configFile.default} when no target flag is given)`)
+    .addOption(
+      new Option("--format <format>", "js: .js data + .d.ts types (cheap for consumers' type-checks); ts: single .ts modules").choices(options.format.values).default(options.format.default),
+    )
+    .addOption(
+      new Option(
+        "--method-names <source>",
+        `for --spec: method names from the operationId (default) or, with \`resource\`, from HTTP method and path (customers.list, charges.capture)`,
+      ).choices(options.methodNames.values),
+    )
+    .option("--names", "print every derived name (operationId -> namespace.method) instead of writing files")
+    .option("-q, --quiet", "print only errors and --check findings (for CI)")
+    .addOption(new Option("--catalog <dir>", "use another specs/ folder as the catalog").hideHelp())
+    .addHelpText(
+      "after",
+      `
+Examples:
+  alter-gen --provider slack --out ./clients      writes ./clients/slack/
+  alter-gen --spec ./petstore.yaml --name petstore
+  alter-gen --all --check                         verifies the checked-in generated/ clients
+  alter-gen list                                  prints the catalog
+
+Exit codes: 0 done, 1 --check found differences, 2 bad input (one paragraph says what and where),
+70 internal error (set ALTER_GEN_DEBUG=1 for the stack).`,
+    )
+    .action(async (flags: GenerateFlags) => done(await runGenerate(flags, io)));
+
+  program
+    .command("list")
+    .description("print the provider catalog: id, name, operations and base URL")
+    .addOption(new Option("--catalog <dir>", "use another specs/ folder as the catalog").hideHelp())
+    .action(async (flags: { catalog?: string }) => done(await runList(flags.catalog ?? program.opts<GenerateFlags>().catalog, io)));
+}
