@@ -9,6 +9,7 @@ import { openDatabase } from "../storage/db.js";
 import { createApp } from "../storage/apps.js";
 import { insertApiKey } from "../storage/api-keys.js";
 import { AuditWriter } from "../audit/writer.js";
+import { openAuditWriter } from "../audit/open.js";
 import { VaultUsageError } from "../errors.js";
 import { DB_FILE } from "../state.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
@@ -76,6 +77,8 @@ export async function initVault(opts: InitOptions = {}): Promise<InitResult> {
       });
       return app;
     })();
+    // The first checkpoint, attesting the row above (audit/open.ts).
+    openAuditWriter(dir, db, crypto).close();
     return { appId: app.id, keyId: generated.keyId, apiKey: generated.apiKey, dataDir: dir, masterKeySource: source };
   } finally {
     db.close();

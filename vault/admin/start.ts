@@ -7,6 +7,7 @@ import { openVaultState } from "../state.js";
 import { VaultUsageError } from "../errors.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
 import { assertNoServer, takeLock } from "./server-lock.js";
+import { checkAuditAtStart } from "../audit/startup.js";
 
 export interface StartOptions {
   dataDir?: string;
@@ -24,6 +25,11 @@ export interface StartOptions {
   bodyLimit?: number;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Serve even though the audit log is damaged (rows missing or changed, checkpoint missing or
+   * not matching). Writes an override row acknowledging what was found. @default false
+   */
+  acceptAuditDamage?: boolean;
 }
 
 export interface RunningVault {
@@ -44,8 +50,10 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   if (opts.specsDir) openOpts.specsDir = opts.specsDir;
   if (opts.env) openOpts.env = opts.env;
   const state = await openVaultState(opts.dataDir ?? DEFAULT_DATA_DIR, openOpts);
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
   try {
     assertNoServer(state.dataDir, "starting another one on the same data folder");
+    checkAuditAtStart(state, { acceptDamage: opts.acceptAuditDamage === true, log });
   } catch (e) {
     state.db.close();
     throw e;
@@ -100,6 +108,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => {
+          state.audit.close();
           state.db.close();
           releaseLock();
           resolve();
