@@ -1,7 +1,7 @@
 // startVault(): opens the data folder and serves the HTTP API until close().
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
-import { createVaultServer } from "../http/server.js";
+import { createVaultServer, type ServerOptions } from "../http/server.js";
 import { allRoutes } from "../http/routes/index.js";
 import { openVaultState } from "../state.js";
 import { VaultUsageError } from "../errors.js";
@@ -30,6 +30,8 @@ export interface StartOptions {
    * not matching). Writes an override row acknowledging what was found. @default false
    */
   acceptAuditDamage?: boolean;
+  /** Rate limits of the audit rows of refused requests (tests). */
+  refusalLimits?: ServerOptions["refusalLimits"];
 }
 
 export interface RunningVault {
@@ -71,6 +73,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   if (opts.publicUrl) serverOpts.publicUrl = opts.publicUrl;
   if (opts.bodyLimit) serverOpts.bodyLimit = opts.bodyLimit;
   if (opts.log) serverOpts.log = opts.log;
+  if (opts.refusalLimits) serverOpts.refusalLimits = opts.refusalLimits;
   const server = createVaultServer(state, serverOpts);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -13,6 +13,8 @@ import { Router } from "./router.js";
 import { seal } from "../../runtime/seal.js";
 import type { AppRecord } from "../storage/apps.js";
 import { getApp } from "../storage/apps.js";
+import { RequestAudit } from "../audit/request-audit.js";
+import { claimedKeyId, RefusalRecorder, type RefusalLimits } from "../audit/refusals.js";
 
 export interface ServerOptions {
   routes: readonly RouteDef[];
@@ -23,6 +25,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Where unexpected errors are reported (never with secrets). */
   log?: (line: string) => void;
+  /** Rate limits of the audit rows of refused requests (audit/refusals.ts). */
+  refusalLimits?: Partial<RefusalLimits>;
 }
 
 export function createVaultServer(state: VaultState & { app: AppRecord }, opts: ServerOptions): Server {
@@ -32,11 +36,13 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
   const scheme = opts.tls ? "https" : "http";
   const bodyLimit = opts.bodyLimit ?? 8 * 1024 * 1024;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
+  const refusals = new RefusalRecorder(state.audit, { now: state.now, log, ...(opts.refusalLimits ? { limits: opts.refusalLimits } : {}) });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = targetUri(req, scheme, opts.publicUrl);
     let signing: SigningInfo | undefined;
     let result: RouteResult;
+    const audited = new RequestAudit(state.audit);
     try {
       let parsed: URL;
       try {
@@ -56,6 +62,7 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
       }
       const rawBody = await readBody(req, bodyLimit);
       const ctx = baseContext(state, req, parsed, params, rawBody);
+      ctx.audit = audited;
 
       if (route.auth === "signed") {
         const v = verifyRequest(state, keys, nonces, req, url, rawBody, known);
@@ -82,6 +89,8 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
       }
     }
     if (signing) signing.nowSec = Math.floor(state.now() / 1000);
+    // A refusal its route did not audit (every failed signature check, among others) is recorded here.
+    if ((result.status === 401 || result.status === 403) && !audited.wrote) recordRefusal(refusals, req, result, signing);
     send(req, res, result, signing);
   };
 
@@ -93,6 +102,7 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
     });
   };
   const server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, listener) : createHttpServer(listener);
+  server.on("close", () => refusals.close());
   server.keepAliveTimeout = 65_000;
   return server;
 }
@@ -124,6 +134,21 @@ function baseContext(state: VaultState & { app: AppRecord }, req: IncomingMessag
     },
   };
   return ctx;
+}
+
+function recordRefusal(refusals: RefusalRecorder, req: IncomingMessage, result: RouteResult, signing: SigningInfo | undefined): void {
+  const code = (result.json as { error?: { code?: unknown } } | undefined)?.error?.code;
+  const keyId = signing?.key.apiKey.id ?? null;
+  refusals.record({
+    reason: typeof code === "string" ? code : result.status === 401 ? "unauthorized" : "forbidden",
+    status: result.status,
+    remoteAddress: normalizeAddress(req.socket.remoteAddress ?? ""),
+    keyId,
+    appId: signing?.key.apiKey.appId ?? null,
+    claimedKeyId: keyId ? null : claimedKeyId(req.headers["signature-input"]),
+    method: req.method ?? "GET",
+    path: safePath(req.url),
+  });
 }
 
 /** Signed API routes take JSON only; browser routes may also take HTML form posts. */
