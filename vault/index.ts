@@ -5,7 +5,7 @@ export { addManagedSecret, listManagedSecrets, type AddSecretOptions } from "./a
 export { issueGrant, listGrants, revokeGrant, type IssueGrantOptions } from "./admin/grants.js";
 export { setProviderConfig, listProviderConfigs, type ProviderConfigOptions } from "./admin/providers.js";
 export { createApiKey, listApiKeys, revokeApiKey, deprecateApiKey, type CreateApiKeyOptions } from "./admin/keys.js";
-export { readAudit } from "./admin/audit.js";
+export { readAudit, streamAudit, verifyAudit, type AuditQuery, type AuditReport } from "./admin/audit.js";
 export { rotateMasterKey, type RotateOptions, type RotateResult } from "./admin/rotate.js";
 export { DEFAULT_DATA_DIR, type AdminOptions } from "./admin/open.js";
 export { setIdp, getIdp, removeIdp, listUsers, removeUser, type SetIdpOptions, type RemovedUser } from "./identity/admin.js";

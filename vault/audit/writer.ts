@@ -59,6 +59,8 @@ export interface AuditRow extends Required<Omit<AuditEntry, "details">> {
   id: string;
   time: string;
   details: Record<string, unknown> | null;
+  /** The row's link in the hash chain (docs/architecture.md, "Audit log"). */
+  hash: string | null;
 }
 
 const COLUMNS = [...HASHED_COLUMNS, "hash"] as const;
@@ -174,12 +176,14 @@ export class AuditWriter {
 
   /** Writes a checkpoint still due and flushes it to disk; call before closing the database. */
   close(): void {
+    if (this.#queue.length > 0 && this.#db.open) this.#flush();
     if (this.#checkpointScheduled && this.#db.open && !this.#db.inTransaction) this.#writeCheckpoint(this.head());
     this.#checkpointScheduled = false;
     this.#checkpoint?.syncNow();
   }
 
   #flush(): void {
+    if (this.#queue.length === 0) return;
     const batch = this.#queue;
     this.#queue = [];
     this.#scheduled = false;

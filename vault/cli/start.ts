@@ -8,6 +8,7 @@ interface StartFlags extends DataFlags {
   tlsCert?: string;
   tlsKey?: string;
   publicUrl?: string;
+  acceptAuditDamage?: boolean;
 }
 
 export function registerStart(vault: Command): void {
@@ -17,6 +18,7 @@ export function registerStart(vault: Command): void {
     .option("--tls-cert <file>", "PEM certificate: serve HTTPS (with --tls-key)")
     .option("--tls-key <file>", "PEM private key for --tls-cert")
     .option("--public-url <url>", "the URL clients use when the vault sits behind a proxy")
+    .option("--accept-audit-damage", "serve even though `vault audit verify` finds the audit log damaged; recorded as an audit row")
     .action(
       action(async (flags: StartFlags) => {
         if (!/^\d+$/.test(flags.port)) usage(`--port "${flags.port}" is not a port number (0-65535).`);
@@ -27,6 +29,7 @@ export function registerStart(vault: Command): void {
           host: flags.host,
           ...(flags.tlsCert ? { tls: { certFile: flags.tlsCert, keyFile: flags.tlsKey! } } : {}),
           ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
+          ...(flags.acceptAuditDamage ? { acceptAuditDamage: true } : {}),
         });
         out(`alter vault listening on ${running.url}`);
         await new Promise<void>((resolve) => {
