@@ -43,6 +43,8 @@ export interface AuditReport {
   acknowledged: number;
   /** The first problems found, in seq order (at most MAX_LISTED). */
   problems: AuditProblem[];
+  /** Every operator override in the log: when damage was accepted, and how much. */
+  overrides: { seq: number; time: string; problemCount: number }[];
 }
 
 const MAX_LISTED = 1000;
@@ -61,6 +63,7 @@ export function verifyAuditChain(db: Db, crypto: AtRest, checkpoint: CheckpointS
   let prev = genesisHash();
   let expected = 1;
   let rows = 0;
+  const overrides: AuditReport["overrides"] = [];
   const cols = [...HASHED_COLUMNS, "hash"];
   const iter = db.prepare(`SELECT ${cols.join(", ")} FROM audit ORDER BY seq`).raw(true).iterate() as IterableIterator<unknown[]>;
   for (const r of iter) {
@@ -75,7 +78,10 @@ export function verifyAuditChain(db: Db, crypto: AtRest, checkpoint: CheckpointS
       add({ kind: "hash_mismatch", seq, message: `row ${seq}: its hash does not match its contents and the hash of the row before it (row ${seq} or the row before it was changed, or rows were re-ordered)` });
     }
     if (r[HASHED_COLUMNS.indexOf("action")] === OVERRIDE_ACTION) {
-      if (overrideIsAuthentic(crypto, seq, prev, r[HASHED_COLUMNS.indexOf("details")] as string | null)) {
+      const details = r[HASHED_COLUMNS.indexOf("details")] as string | null;
+      if (overrideIsAuthentic(crypto, seq, prev, details)) {
+        const count = (JSON.parse(details!) as { problemCount?: unknown }).problemCount;
+        overrides.push({ seq, time: r[HASHED_COLUMNS.indexOf("time")] as string, problemCount: typeof count === "number" ? count : 0 });
         for (const p of open) p.acknowledgedBy = seq;
         acknowledged += open.length;
         open.length = 0;
@@ -97,6 +103,7 @@ export function verifyAuditChain(db: Db, crypto: AtRest, checkpoint: CheckpointS
     unacknowledged,
     acknowledged,
     problems: listed,
+    overrides,
   };
 }
 
@@ -108,11 +115,11 @@ function checkCheckpoint(
   add: (p: AuditProblem) => void,
 ): void {
   if (state.status === "missing") {
-    if (rows > 0) add({ kind: "checkpoint_missing", seq: head.seq, message: "the checkpoint file (audit.checkpoint) is missing, so lost or rewritten rows cannot be ruled out" });
+    if (rows > 0) add({ kind: "checkpoint_missing", seq: head.seq, message: `the checkpoint file (audit.checkpoint) is missing, so rows lost or rewritten up to row ${head.seq} (the last row) cannot be ruled out` });
     return;
   }
   if (state.status === "invalid") {
-    add({ kind: "checkpoint_invalid", seq: head.seq, message: "the checkpoint file (audit.checkpoint) carries no checkpoint signed with this vault's master key" });
+    add({ kind: "checkpoint_invalid", seq: head.seq, message: `the checkpoint file (audit.checkpoint) carries no checkpoint signed with this vault's master key, so rows lost or rewritten up to row ${head.seq} (the last row) cannot be ruled out` });
     return;
   }
   const cp = state.checkpoint;

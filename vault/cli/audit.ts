@@ -98,6 +98,7 @@ function cells(r: AuditRow): string[] {
 function describeReport(r: AuditReport): string {
   const lines = [`${r.rows} rows, last row ${r.head.seq}; checkpoint: ${r.checkpoint ? `row ${r.checkpoint.seq} (${r.checkpoint.time})` : "none"}.`];
   if (r.unattested > 0) lines.push(`${r.unattested} row(s) after the last checkpoint (normal only right after a crash).`);
+  for (const o of r.overrides) lines.push(`Damage accepted by an operator at row ${o.seq} (${o.time}): ${o.problemCount} problem(s), listed in that row.`);
   if (r.firstBroken) lines.push(`BROKEN: first broken link at row ${r.firstBroken.seq}: ${r.firstBroken.message}.`);
   else lines.push("OK: every row links to the one before it and the checkpoint matches.");
   for (const p of r.problems) {
