@@ -5,7 +5,7 @@ import type { AuditReport } from "../audit/verify.js";
 import { action, out, parseDuration, usage, withData, type DataFlags } from "./common.js";
 import { LineOut, OutputClosed, StreamingTable } from "./stream-out.js";
 
-interface AuditFlags extends DataFlags {
+export interface AuditFlags extends DataFlags {
   grant?: string;
   run?: string;
   key?: string;
@@ -60,7 +60,8 @@ function when(text: string, flag: string): string {
   usage(`${flag} "${text}" is neither an ISO date-time nor a duration such as 12h.`);
 }
 
-function query(flags: AuditFlags): AuditQuery {
+/** The query a set of `vault audit` flags asks for (bad values exit 2 naming the flag). */
+export function auditQueryFromFlags(flags: AuditFlags): AuditQuery {
   if (flags.limit !== undefined && !/^[1-9]\d*$/.test(flags.limit)) usage(`--limit "${flags.limit}" must be a positive integer.`);
   if (flags.cursor !== undefined && !/^\d+$/.test(flags.cursor)) usage(`--cursor "${flags.cursor}" must be the row number printed for the previous page.`);
   const q: AuditQuery = { order: flags.reverse ? "oldest-first" : "newest-first" };
@@ -76,7 +77,7 @@ function query(flags: AuditFlags): AuditQuery {
 }
 
 async function printAudit(flags: AuditFlags): Promise<void> {
-  const q = query(flags);
+  const q = auditQueryFromFlags(flags);
   const lines = new LineOut();
   const table = flags.json ? undefined : new StreamingTable(HEAD, lines);
   let page: { nextCursor: number | null };

@@ -1,7 +1,5 @@
 // Line output for commands that print without bound (`vault audit`): buffered in 64 KiB chunks,
 // waiting for stdout to drain, and ending quietly when the reader goes away (`| head`).
-import { once } from "node:events";
-
 export class OutputClosed extends Error {}
 
 export class LineOut {
@@ -28,7 +26,16 @@ export class LineOut {
     if (!this.#buf || this.#closed) return;
     const chunk = this.#buf;
     this.#buf = "";
-    if (!this.#stream.write(chunk)) await Promise.race([once(this.#stream, "drain"), once(this.#stream, "close")]);
+    if (this.#stream.write(chunk)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.#stream.off("drain", done);
+        this.#stream.off("close", done);
+        resolve();
+      };
+      this.#stream.on("drain", done);
+      this.#stream.on("close", done);
+    });
   }
 }
 
