@@ -79,8 +79,11 @@ describe("vault commands", () => {
     expect(revoke.code).toBe(0);
     const audit = await cli(["audit", "--data", data, "--grant", grant.grantId, "--json"]);
     const rows = audit.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    expect(rows.map((r) => r.details.command)).toEqual(["grants issue", "grants revoke"]);
+    // Newest first; --reverse gives log order.
+    expect(rows.map((r) => r.details.command)).toEqual(["grants revoke", "grants issue"]);
     expect(audit.stdout).not.toContain(SECRET);
+    const reversed = await cli(["audit", "--data", data, "--grant", grant.grantId, "--json", "--reverse"]);
+    expect(reversed.stdout.trim().split("\n").map((l) => JSON.parse(l).details.command)).toEqual(["grants issue", "grants revoke"]);
   });
 
   it("manages API keys", async () => {
@@ -147,6 +150,8 @@ describe("bad input: one paragraph, exit 2, no stack", () => {
     ["providers set with a bad base URL", () => ["providers", "set", "github", "--data", data, "--base-url", "api.github.com"], /--base-url "api.github.com"/],
     ["approving an unknown approval", () => ["approvals", "approve", "nope", "--data", data], /No approval with id nope/],
     ["audit with a bad --since", () => ["audit", "--data", data, "--since", "yesterday"], /--since "yesterday"/],
+    ["audit with a bad --cursor", () => ["audit", "--data", data, "--cursor", "abc"], /--cursor "abc" must be the row number/],
+    ["audit with a bad --until", () => ["audit", "--data", data, "--until", "soon"], /--until "soon"/],
     ["an unknown subcommand", () => ["grants", "frobnicate", "--data", data], /unknown command|frobnicate/i],
     ["a wrong master key", () => ["grants", "list", "--data", data], /ALTER_VAULT_MASTER_KEY does not hold a master key/, { ALTER_VAULT_MASTER_KEY: "abc" }],
   ];

@@ -43,6 +43,7 @@ export function registerAudit(vault: Command): void {
     .command("verify")
     .description("check the audit log's hash chain and its signed checkpoint; report the first broken link (exit code 1)")
     .option("--json", "print the report as JSON")
+    .addHelpText("after", "\nThe data folder is `vault audit --data <dir>` (given before or after `verify`).")
     .action(
       action(async (flags: { json?: boolean }, cmd: Command) => {
         // --data belongs to `vault audit` (commander parses it there, before or after `verify`).

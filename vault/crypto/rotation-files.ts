@@ -43,7 +43,10 @@ export function tryRotationLock(dataDir: string): (() => void) | undefined {
       closeSync(fd);
       return () => rmSync(file, { force: true });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      // A folder we may not write (a read-only copy being inspected): nothing to settle here.
+      if (code === "EACCES" || code === "EPERM" || code === "EROFS") return undefined;
+      if (code !== "EEXIST") throw e;
       const pid = Number.parseInt(readText(file) ?? "", 10);
       if (Number.isInteger(pid) && pid > 0 && alive(pid)) return undefined;
       // A lock left by a dead process (or half-written): take it over.
