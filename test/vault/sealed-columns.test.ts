@@ -172,7 +172,7 @@ describe("what an interrupted rotation leaves behind", () => {
     expect(files).toContain(`master.key.tmp-${live}`);
   });
 
-  it("nothing is touched while a live rotation holds the lock; a dead rotation's lock is taken over", async () => {
+  it("nothing is touched and no server starts while a live rotation holds the lock; a dead rotation's lock is taken over", async () => {
     const { dataDir } = await freshVault();
     const pending = join(dataDir, "master.key.new");
     writeFileSync(pending, Buffer.alloc(32, 6).toString("base64url") + "\n", { mode: 0o600 });
@@ -180,6 +180,7 @@ describe("what an interrupted rotation leaves behind", () => {
     await open(dataDir);
     expect(existsSync(pending)).toBe(true);
     await expect(rotateMasterKey({ dataDir, env: {} })).rejects.toThrow(/rotation .* is in progress/);
+    await expect(startVault({ dataDir, port: 0, env: {} })).rejects.toThrow(/rotation .* is in progress/);
     writeFileSync(join(dataDir, "master.key.lock"), `${2 ** 22 + 54321}\n`);
     await open(dataDir);
     expect(existsSync(pending)).toBe(false);

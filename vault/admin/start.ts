@@ -8,6 +8,7 @@ import { VaultUsageError } from "../errors.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
 import { assertNoServer, takeLock } from "./server-lock.js";
 import { checkAuditAtStart } from "../audit/startup.js";
+import { rotationHolder } from "../crypto/rotation-files.js";
 
 export interface StartOptions {
   dataDir?: string;
@@ -55,6 +56,8 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
   try {
     assertNoServer(state.dataDir, "starting another one on the same data folder");
+    const rotating = rotationHolder(state.dataDir);
+    if (rotating) throw new VaultUsageError(`A master key rotation of ${state.dataDir} is in progress (pid ${rotating}); start the vault when it has finished.`);
     checkAuditAtStart(state, { acceptDamage: opts.acceptAuditDamage === true, log });
   } catch (e) {
     state.db.close();

@@ -114,6 +114,12 @@ function removeDeadTempFiles(dataDir: string): void {
   }
 }
 
+/** The pid of a live process rotating this folder's master key, if any. */
+export function rotationHolder(dataDir: string): number | undefined {
+  const pid = Number.parseInt(readText(join(dataDir, ROTATION_LOCK)) ?? "", 10);
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
+}
+
 export function takeRotationLock(dataDir: string): () => void {
   const release = tryRotationLock(dataDir);
   if (!release) throw new VaultUsageError(`A master key rotation of ${dataDir} is in progress (${ROTATION_LOCK}); wait for it to finish.`);
