@@ -49,7 +49,8 @@ export class CheckpointFile {
   readonly #chain: string;
   /** The slot the next write goes to (the one not holding the newest valid checkpoint). */
   #next = 0;
-  #dirty = false;
+  /** Kept open while writes come (a busy server writes one per commit); closed by the sync. */
+  #fd: number | undefined;
   #syncTimer: NodeJS.Timeout | undefined;
 
   constructor(dataDir: string, crypto: AtRest, chain: string = MAIN_CHAIN) {
@@ -106,20 +107,17 @@ export class CheckpointFile {
    * when the file does not exist (it is never re-created here).
    */
   write(cp: Checkpoint, slot?: number): boolean {
-    let fd: number;
-    try {
-      fd = openSync(this.#file, constants.O_RDWR);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
-      throw e;
+    if (this.#fd === undefined) {
+      try {
+        this.#fd = openSync(this.#file, constants.O_RDWR);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+        throw e;
+      }
     }
-    try {
-      const s = slot ?? this.#next;
-      writeSync(fd, this.#slot(cp), 0, SLOT, s * SLOT);
-      this.#next = 1 - s;
-    } finally {
-      closeSync(fd);
-    }
+    const s = slot ?? this.#next;
+    writeSync(this.#fd, this.#slot(cp), 0, SLOT, s * SLOT);
+    this.#next = 1 - s;
     this.#scheduleSync();
     return true;
   }
@@ -129,38 +127,28 @@ export class CheckpointFile {
     return this.#next;
   }
 
-  /** Flushes a pending write to disk now (process end). */
+  /** Flushes what was written to disk now and closes the file (process end). */
   syncNow(): void {
     if (this.#syncTimer) clearTimeout(this.#syncTimer);
     this.#syncTimer = undefined;
-    if (!this.#dirty) return;
-    this.#dirty = false;
+    const fd = this.#fd;
+    if (fd === undefined) return;
+    this.#fd = undefined;
     try {
-      const fd = openSync(this.#file, constants.O_RDWR);
-      try {
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-    } catch {
-      // the file is gone: start-up reports the missing checkpoint
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
   }
 
   #scheduleSync(): void {
-    this.#dirty = true;
     if (this.#syncTimer) return;
     this.#syncTimer = setTimeout(() => {
       this.#syncTimer = undefined;
-      if (!this.#dirty) return;
-      this.#dirty = false;
-      let fd: number;
-      try {
-        fd = openSync(this.#file, constants.O_RDWR);
-      } catch {
-        return;
-      }
-      fdatasync(fd, () => closeSync(fd));
+      // Later writes open the file afresh; this descriptor is synced, then closed.
+      const fd = this.#fd;
+      this.#fd = undefined;
+      if (fd !== undefined) fdatasync(fd, () => closeSync(fd));
     }, 1000);
     this.#syncTimer.unref();
   }

@@ -102,6 +102,8 @@ export class AuditWriter {
   #queue: Pending[] = [];
   #scheduled = false;
   #checkpointScheduled = false;
+  /** Built once: wrapping a function in a transaction costs more than a small insert. */
+  readonly #insertBatch;
 
   constructor(db: Db, now: () => number = Date.now, opts: AuditWriterOptions = {}) {
     this.#db = db;
@@ -112,6 +114,10 @@ export class AuditWriter {
     this.#now = now;
     this.#checkpoint = opts.checkpoint;
     this.#floor = opts.seqFloor ?? 0;
+    this.#insertBatch = db.transaction((rows: ChainRow[], also: readonly ((() => void) | undefined)[], finish?: FinishRow) => {
+      for (const a of also) a?.();
+      return this.#insertChained(rows, finish);
+    });
   }
 
   /** The checkpoint file new rows are attested in, if the log is in a state to be attested. */
@@ -146,7 +152,7 @@ export class AuditWriter {
       this.#insertChained([row], finish);
       this.#scheduleCheckpoint();
     } else {
-      this.#writeCheckpoint(this.#db.transaction(() => this.#insertChained([row], finish)).immediate());
+      this.#writeCheckpoint(this.#insertBatch.immediate([row], [], finish));
     }
     return row.id as string;
   }
@@ -188,25 +194,18 @@ export class AuditWriter {
     this.#queue = [];
     this.#scheduled = false;
     try {
-      const head = this.#db
-        .transaction(() => {
-          for (const p of batch) p.also?.();
-          return this.#insertChained(batch.map((p) => p.row));
-        })
-        .immediate();
-      this.#writeCheckpoint(head);
+      this.#writeCheckpoint(
+        this.#insertBatch.immediate(
+          batch.map((p) => p.row),
+          batch.map((p) => p.also),
+        ),
+      );
       for (const p of batch) p.resolve(p.row.id as string);
     } catch {
       // Something in the batch failed: retry one by one so only the failing rows fail.
       for (const p of batch) {
         try {
-          const head = this.#db
-            .transaction(() => {
-              p.also?.();
-              return this.#insertChained([p.row]);
-            })
-            .immediate();
-          this.#writeCheckpoint(head);
+          this.#writeCheckpoint(this.#insertBatch.immediate([p.row], [p.also]));
           p.resolve(p.row.id as string);
         } catch (err) {
           p.reject(err);
