@@ -9,6 +9,8 @@ import { addManagedSecret, createApiKey, initVault, issueGrant, readAudit, start
 import { genesisHash, HASHED_COLUMNS, rowHash, type ChainRow } from "../../vault/crypto/audit-chain.js";
 import { openDatabase } from "../../vault/storage/db.js";
 import { call, tempDir } from "./helpers.js";
+import { AtRest } from "../../vault/crypto/at-rest.js";
+import { CheckpointFile } from "../../vault/audit/checkpoint.js";
 
 let tmp: ReturnType<typeof tempDir>;
 let base: string;
@@ -190,6 +192,31 @@ describe("a damaged audit log", () => {
     const r = await verifyAudit({ dataDir: dir });
     expect(r).toMatchObject({ firstBroken: null, unacknowledged: 0, unattested: 0, rows: head });
     expect(r.checkpoint!.seq).toBe(head);
+  });
+});
+
+describe("attesting before answering", () => {
+  it("a row a route writes inside its own transaction is checkpointed by the time the caller has the answer", async () => {
+    const dir = copy();
+    const key = new AtRest(Buffer.from(readFileSync(join(dir, "master.key"), "utf8").trim(), "base64url"));
+    const apiKey = (await createApiKey({ dataDir: dir, label: "issuer" })).apiKey;
+    const secretId = (await readAudit({ dataDir: dir, action: "admin" })).map((r) => r.details as { command: string; secretId?: string }).find((d) => d.secretId)?.secretId;
+    expect(secretId).toBeDefined();
+    const running = await startVault({ dataDir: dir, port: 0, env: {} });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const res = await call({ url: running.url, apiKey } as never, "POST", "/v1/grants", { managedSecretId: secretId, principal: { type: "system", label: `g${i}` } });
+        expect(res.status).toBe(201);
+        // Read at once, while the server may still be between turns of its event loop.
+        const cp = new CheckpointFile(dir, key).read();
+        const db = new Database(join(dir, "vault.db"), { readonly: true });
+        const row = db.prepare("SELECT seq, hash FROM audit WHERE action = 'grant.issue' AND grant_id = ?").get(res.json.grant.grantId) as { seq: number; hash: string };
+        db.close();
+        expect(cp).toMatchObject({ status: "ok", checkpoint: { seq: row.seq, hash: row.hash } });
+      }
+    } finally {
+      await running.close();
+    }
   });
 });
 

@@ -92,6 +92,24 @@ describe("the hash chain the writer keeps", () => {
     }
   });
 
+  it("rows written inside a caller's transaction are attested by attestPending(), without waiting for the event loop", () => {
+    const dir = tempDir();
+    const cdb = openDatabase(join(dir.dir, "vault.db"));
+    try {
+      const file = new CheckpointFile(dir.dir, new AtRest(Buffer.alloc(32, 4)));
+      file.create({ seq: 0, hash: genesisHash(), time: new Date().toISOString() });
+      const w = new AuditWriter(cdb, Date.now, { checkpoint: file });
+      cdb.transaction(() => w.write({ action: "grant.issue", outcome: "success" }))();
+      expect(file.read()).toMatchObject({ checkpoint: { seq: 0 } });
+      w.attestPending();
+      expect(file.read()).toMatchObject({ status: "ok", checkpoint: { seq: 1, hash: w.head().hash } });
+      w.close();
+    } finally {
+      cdb.close();
+      dir.remove();
+    }
+  });
+
   it("a row written inside a transaction that rolls back leaves the chain whole", () => {
     const w = new AuditWriter(db);
     expect(() =>

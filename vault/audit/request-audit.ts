@@ -26,4 +26,9 @@ export class RequestAudit implements AuditSink {
     this.#wrote = true;
     return this.writer.commit(e, also);
   }
+
+  /** Attests rows the handler wrote inside its own transactions, before the answer leaves. */
+  settle(): void {
+    if (this.#wrote) this.writer.attestPending();
+  }
 }

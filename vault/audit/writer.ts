@@ -180,10 +180,21 @@ export class AuditWriter {
     });
   }
 
+  /**
+   * Writes now the checkpoint still due for rows written inside a caller's transaction (once it
+   * has committed), so the server can attest them before it answers.
+   */
+  attestPending(): void {
+    if (this.#checkpointScheduled && this.#db.open && !this.#db.inTransaction) {
+      this.#checkpointScheduled = false;
+      this.#writeCheckpoint(this.head());
+    }
+  }
+
   /** Writes a checkpoint still due and flushes it to disk; call before closing the database. */
   close(): void {
     if (this.#queue.length > 0 && this.#db.open) this.#flush();
-    if (this.#checkpointScheduled && this.#db.open && !this.#db.inTransaction) this.#writeCheckpoint(this.head());
+    this.attestPending();
     this.#checkpointScheduled = false;
     this.#checkpoint?.syncNow();
   }

@@ -89,6 +89,7 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
       }
     }
     if (signing) signing.nowSec = Math.floor(state.now() / 1000);
+    audited.settle();
     // A refusal its route did not audit (every failed signature check, among others) is recorded here.
     if ((result.status === 401 || result.status === 403) && !audited.wrote) recordRefusal(refusals, req, result, signing);
     send(req, res, result, signing);
