@@ -6,7 +6,7 @@ export { issueGrant, listGrants, revokeGrant, type IssueGrantOptions } from "./a
 export { setProviderConfig, listProviderConfigs, type ProviderConfigOptions } from "./admin/providers.js";
 export { createApiKey, listApiKeys, revokeApiKey, deprecateApiKey, setApiKeyScopesOf, type CreateApiKeyOptions } from "./admin/keys.js";
 export { KEY_SCOPES, KEY_KINDS, DEFAULT_SCOPES, type KeyScope, type KeyKind } from "./keys/scopes.js";
-export { readAudit } from "./admin/audit.js";
+export { readAudit, streamAudit, verifyAudit, type AuditQuery, type AuditReport } from "./admin/audit.js";
 export { rotateMasterKey, type RotateOptions, type RotateResult } from "./admin/rotate.js";
 export { DEFAULT_DATA_DIR, type AdminOptions } from "./admin/open.js";
 export { setIdp, getIdp, removeIdp, listUsers, removeUser, revokeOrphanedGrants, IdpSwitchNeedsConfirmation, type SetIdpOptions, type RemovedUser, type RemovedIdp } from "./identity/admin.js";

@@ -1,12 +1,12 @@
 // Opens a data folder: master key, database, catalog. Shared by the server and admin functions.
-import { existsSync, readFileSync, renameSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadCatalog, type CatalogProvider } from "../catalog/index.js";
-import { AtRest } from "./crypto/at-rest.js";
-import { decodeMasterKey, loadMasterKey, masterKeyPath } from "./crypto/master-key.js";
-import { checkMasterKey } from "./crypto/key-check.js";
+import type { AtRest } from "./crypto/at-rest.js";
+import { loadMasterKey } from "./crypto/master-key.js";
+import { settleMasterKey } from "./crypto/rotation-files.js";
 import { openDatabase, type Db } from "./storage/db.js";
-import { AuditWriter } from "./audit/writer.js";
+import { openAuditWriter } from "./audit/open.js";
 import { VaultUsageError } from "./errors.js";
 import type { VaultState } from "./http/context.js";
 import { defaultApp, type AppRecord } from "./storage/apps.js";
@@ -23,25 +23,11 @@ export interface OpenOptions {
 }
 
 /**
- * The AtRest for this folder's key. A rotation interrupted after its commit leaves the new key
- * in master.key.new: when the current file does not open the data and that one does, it is
- * moved into place.
+ * The AtRest for this folder's key, after settling what an interrupted rotation left behind
+ * (crypto/rotation-files.ts: a pending key is moved into place or removed, whichever the data says).
  */
 export function openWithMasterKey(dir: string, db: Db, env?: NodeJS.ProcessEnv): AtRest {
-  const loaded = loadMasterKey(dir, env);
-  const crypto = new AtRest(loaded.key);
-  loaded.key.fill(0);
-  try {
-    checkMasterKey(db, crypto);
-    return crypto;
-  } catch (e) {
-    const pending = masterKeyPath(dir) + ".new";
-    if (loaded.source !== "file" || !existsSync(pending)) throw e;
-    const next = new AtRest(decodeMasterKey(readFileSync(pending, "utf8"), pending));
-    checkMasterKey(db, next);
-    renameSync(pending, masterKeyPath(dir));
-    return next;
-  }
+  return settleMasterKey(dir, db, loadMasterKey(dir, env));
 }
 
 export async function openVaultState(dataDir: string, opts: OpenOptions = {}): Promise<VaultState & { app: AppRecord }> {
@@ -72,7 +58,7 @@ export async function openVaultState(dataDir: string, opts: OpenOptions = {}): P
     crypto,
     now,
     startedAt: now(),
-    audit: new AuditWriter(db, now),
+    audit: openAuditWriter(dir, db, crypto, now),
     catalogProvider: (id) => byId.get(id),
     baseUrl: opts.baseUrl ?? "",
     app,

@@ -1,11 +1,16 @@
 // The audit writer's group commit: rows queued together commit together; a failing row fails
-// alone; nothing is acknowledged before its transaction commits.
+// alone; nothing is acknowledged before its transaction commits and is checkpointed; seq
+// numbers continue after the checkpointed floor and every row links to the one before.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../vault/storage/db.js";
 import { AuditWriter } from "../../vault/audit/writer.js";
 import { readAuditRows } from "../../vault/audit/read.js";
 import { tempDir } from "./helpers.js";
+import { AtRest } from "../../vault/crypto/at-rest.js";
+import { genesisHash, HASHED_COLUMNS, rowHash, type ChainRow } from "../../vault/crypto/audit-chain.js";
+import { CheckpointFile } from "../../vault/audit/checkpoint.js";
+import { verifyAuditChain } from "../../vault/audit/verify.js";
 
 let tmp: ReturnType<typeof tempDir>;
 let db: Db;
@@ -55,5 +60,67 @@ describe("AuditWriter.commit", () => {
     const row = readAuditRows(db, { action: "x" }).find((r) => r.id === id)!;
     expect(row.url).toBe("https://h.test/p?api_key=REDACTED&page=2");
     expect(row.reason!.length).toBeLessThanOrEqual(1001);
+  });
+});
+
+describe("the hash chain the writer keeps", () => {
+  it("numbers rows after the checkpointed floor, links each to the one before, and attests each commit before it resolves", async () => {
+    const dir = tempDir();
+    const cdb = openDatabase(join(dir.dir, "vault.db"));
+    try {
+      const crypto = new AtRest(Buffer.alloc(32, 4));
+      const file = new CheckpointFile(dir.dir, crypto);
+      file.create({ seq: 0, hash: genesisHash(), time: new Date().toISOString() });
+      // As after a lost WAL: the checkpoint attested row 40, the database holds none of them.
+      const w = new AuditWriter(cdb, Date.now, { checkpoint: file, seqFloor: 40 });
+      w.write({ action: "admin", outcome: "success" });
+      const ids = await Promise.all([1, 2, 3].map((i) => w.commit({ action: "proxy.call", outcome: "success", runId: `c${i}` })));
+      const state = file.read();
+      expect(state).toMatchObject({ status: "ok", checkpoint: { seq: 44 } });
+      const rows = cdb.prepare(`SELECT ${HASHED_COLUMNS.join(", ")}, hash FROM audit ORDER BY seq`).all() as (ChainRow & { hash: string })[];
+      expect(rows.map((r) => r.seq)).toEqual([41, 42, 43, 44]);
+      expect(rows.slice(1).map((r) => r.id)).toEqual(ids);
+      let prev = genesisHash();
+      for (const r of rows) {
+        expect(r.hash).toBe(rowHash(prev, r));
+        prev = r.hash;
+      }
+      expect(state.status === "ok" && state.checkpoint.hash).toBe(prev);
+    } finally {
+      cdb.close();
+      dir.remove();
+    }
+  });
+
+  it("rows written inside a caller's transaction are attested by attestPending(), without waiting for the event loop", () => {
+    const dir = tempDir();
+    const cdb = openDatabase(join(dir.dir, "vault.db"));
+    try {
+      const file = new CheckpointFile(dir.dir, new AtRest(Buffer.alloc(32, 4)));
+      file.create({ seq: 0, hash: genesisHash(), time: new Date().toISOString() });
+      const w = new AuditWriter(cdb, Date.now, { checkpoint: file });
+      cdb.transaction(() => w.write({ action: "grant.issue", outcome: "success" }))();
+      expect(file.read()).toMatchObject({ checkpoint: { seq: 0 } });
+      w.attestPending();
+      expect(file.read()).toMatchObject({ status: "ok", checkpoint: { seq: 1, hash: w.head().hash } });
+      w.close();
+    } finally {
+      cdb.close();
+      dir.remove();
+    }
+  });
+
+  it("a row written inside a transaction that rolls back leaves the chain whole", () => {
+    const w = new AuditWriter(db);
+    expect(() =>
+      db.transaction(() => {
+        w.write({ action: "rolled-back", outcome: "success" });
+        throw new Error("the caller's work failed");
+      })(),
+    ).toThrow(/failed/);
+    w.write({ action: "after-rollback", outcome: "success" });
+    const report = verifyAuditChain(db, new AtRest(Buffer.alloc(32)), { status: "missing" });
+    expect(report.problems.filter((p) => p.kind !== "checkpoint_missing")).toEqual([]);
+    expect(readAuditRows(db, { action: "rolled-back" })).toEqual([]);
   });
 });

@@ -1,7 +1,42 @@
-import { readAuditRows, type AuditQuery } from "../audit/read.js";
+// The audit log for operators: read it (streamed), and verify its hash chain and checkpoint.
+import { iterateAuditRows, type AuditQuery } from "../audit/read.js";
 import type { AuditRow } from "../audit/writer.js";
+import { CheckpointFile } from "../audit/checkpoint.js";
+import { verifyAuditChain, type AuditReport } from "../audit/verify.js";
 import { withVault, type AdminOptions } from "./open.js";
 
+export type { AuditQuery, AuditReport };
+
+/** Matching rows as an array, oldest first unless `order` says otherwise (see streamAudit for large logs). */
 export async function readAudit(opts: AdminOptions & AuditQuery = {}): Promise<AuditRow[]> {
-  return withVault(opts, (s) => readAuditRows(s.db, opts));
+  const rows: AuditRow[] = [];
+  await streamAudit(opts, (r) => void rows.push(r));
+  return rows;
+}
+
+/**
+ * Calls `onRow` for each matching row, one at a time, waiting for it when it returns a promise
+ * (e.g. output back-pressure). Returns the cursor of the next page when `limit` rows were read
+ * and more may follow, else null.
+ */
+export async function streamAudit(opts: AdminOptions & AuditQuery, onRow: (row: AuditRow) => void | Promise<void>): Promise<{ rows: number; nextCursor: number | null }> {
+  return withVault(opts, async (s) => {
+    let rows = 0;
+    let last: number | null = null;
+    // One row more than asked says whether there is a next page.
+    const q = opts.limit !== undefined ? { ...opts, limit: opts.limit + 1 } : opts;
+    for (const r of iterateAuditRows(s.db, q)) {
+      if (opts.limit !== undefined && rows === opts.limit) return { rows, nextCursor: last };
+      rows++;
+      last = r.seq;
+      const wait = onRow(r);
+      if (wait) await wait;
+    }
+    return { rows, nextCursor: null };
+  });
+}
+
+/** Checks every row's link and the newest signed checkpoint (`vault audit verify`). */
+export async function verifyAudit(opts: AdminOptions = {}): Promise<AuditReport> {
+  return withVault(opts, (s) => verifyAuditChain(s.db, s.crypto, new CheckpointFile(s.dataDir, s.crypto).read()));
 }

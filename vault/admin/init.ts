@@ -10,6 +10,7 @@ import { createApp } from "../storage/apps.js";
 import { insertApiKey } from "../storage/api-keys.js";
 import { DEFAULT_SCOPES } from "../keys/scopes.js";
 import { AuditWriter } from "../audit/writer.js";
+import { openAuditWriter } from "../audit/open.js";
 import { VaultUsageError } from "../errors.js";
 import { DB_FILE } from "../state.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
@@ -79,6 +80,8 @@ export async function initVault(opts: InitOptions = {}): Promise<InitResult> {
       });
       return app;
     })();
+    // The first checkpoint, attesting the row above (audit/open.ts).
+    openAuditWriter(dir, db, crypto).close();
     return { appId: app.id, keyId: generated.keyId, apiKey: generated.apiKey, dataDir: dir, masterKeySource: source };
   } finally {
     db.close();

@@ -24,6 +24,7 @@ export async function withVault<T>(opts: AdminOptions, fn: (s: AdminState) => T 
   try {
     return await fn(state);
   } finally {
+    state.audit.close();
     state.db.close();
   }
 }

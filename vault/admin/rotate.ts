@@ -1,15 +1,17 @@
 // `vault rotate-master-key`: re-seals every sealed column under a new master key in one
-// transaction. The new key file is written next to the old one first and renamed into place
-// after the commit; if the process dies in between, opening the vault finds the pending key
-// (see state.ts), so data and key never disagree.
+// transaction. The steps, and which key file is authoritative after each, are described in
+// crypto/rotation-files.ts, which also settles what an interrupted rotation left on the next open.
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { AtRest } from "../crypto/at-rest.js";
-import { decodeMasterKey, generateMasterKey, loadMasterKey, masterKeyPath, writeMasterKeyFile } from "../crypto/master-key.js";
+import { decodeMasterKey, generateMasterKey, loadMasterKey, masterKeyPath, syncDir, writeMasterKeyFile } from "../crypto/master-key.js";
 import { checkMasterKey } from "../crypto/key-check.js";
-import { sealedColumns } from "../crypto/sealed-columns.js";
-import { openDatabase } from "../storage/db.js";
+import { PENDING_KEY_SUFFIX, settleMasterKey, takeRotationLock } from "../crypto/rotation-files.js";
+import { resealAll } from "../crypto/sealed-columns.js";
+import { openDatabase, type Db } from "../storage/db.js";
 import { AuditWriter } from "../audit/writer.js";
+import { CheckpointFile } from "../audit/checkpoint.js";
+import { checkpointHolds } from "../audit/open.js";
 import { defaultApp } from "../storage/apps.js";
 import { VaultUsageError } from "../errors.js";
 import { DB_FILE } from "../state.js";
@@ -17,7 +19,7 @@ import { DEFAULT_DATA_DIR } from "./open.js";
 import { assertNoServer } from "./server-lock.js";
 import { maskSecrets } from "../quote.js";
 
-export const PENDING_KEY_SUFFIX = ".new";
+export { PENDING_KEY_SUFFIX };
 
 export interface RotateOptions {
   dataDir?: string;
@@ -44,59 +46,79 @@ export async function rotateMasterKey(opts: RotateOptions = {}): Promise<RotateR
     );
   }
   const next = opts.newMasterKey ? decodeMasterKey(opts.newMasterKey, "The new master key") : generateMasterKey();
-  const oldCrypto = new AtRest(current.key);
-  const newCrypto = new AtRest(next);
-  current.key.fill(0);
+  const release = takeRotationLock(dir);
   const db = openDatabase(join(dir, DB_FILE));
   const file = masterKeyPath(dir);
   const pending = file + PENDING_KEY_SUFFIX;
+  let oldCrypto: AtRest | undefined;
   try {
-    checkMasterKey(db, oldCrypto);
+    // A rotation interrupted earlier is completed (or its leftover removed) before this one starts.
+    oldCrypto = settleMasterKey(dir, db, current, { holdsLock: true });
+    const newCrypto = new AtRest(next);
+    // The re-sealed data must reach the disk before the new key file replaces the old one.
+    db.pragma("synchronous = FULL");
+    const checkpoints = reSignCheckpoint(dir, db, oldCrypto, newCrypto);
     if (current.source === "file") {
       rmSync(pending, { force: true });
       writeMasterKeyFile(pending, next);
     }
     let resealed = 0;
+    const audit = new AuditWriter(db, Date.now, { seqFloor: checkpoints.floor });
     db.transaction(() => {
-      for (const c of sealedColumns) {
-        const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(c.table);
-        if (!exists) continue;
-        const rows = db
-          .prepare(`SELECT rowid AS rid, ${c.idColumn} AS rec, ${c.column} AS val FROM ${c.table} WHERE ${c.column} IS NOT NULL${c.where ? ` AND (${c.where})` : ""}`)
-          .all() as { rid: number; rec: string; val: string }[];
-        const update = db.prepare(`UPDATE ${c.table} SET ${c.column} = ? WHERE rowid = ?`);
-        for (const r of rows) {
-          const plain = oldCrypto.open(c.purpose, String(r.rec), r.val);
-          update.run(newCrypto.seal(c.purpose, String(r.rec), plain), r.rid);
-          plain.fill(0);
-          resealed++;
-        }
-      }
-      const app = defaultApp(db);
-      new AuditWriter(db).write({
+      resealed = resealAll(db, oldCrypto!, newCrypto);
+      audit.write({
         action: "admin",
         outcome: "success",
-        appId: app?.id ?? null,
+        appId: defaultApp(db)?.id ?? null,
         caller: "alter-gen vault",
         callerType: "service",
         details: { command: "rotate-master-key", resealed },
       });
-    })();
-    if (current.source === "file") renameSync(pending, file);
+    }).immediate();
+    checkpoints.after(audit.head());
+    if (current.source === "file") {
+      renameSync(pending, file);
+      syncDir(dir);
+    }
     next.fill(0);
     return { resealed, keyDestination: current.source };
   } catch (e) {
-    if (current.source === "file" && existsSync(pending)) {
+    if (current.source === "file" && existsSync(pending) && oldCrypto) {
       // The transaction rolled back: the old key is still the right one.
       try {
         checkMasterKey(db, oldCrypto);
         rmSync(pending, { force: true });
       } catch {
-        // keep the pending key: state.ts will pick whichever key opens the data
+        // keep the pending key: the next open settles whichever key opens the data
       }
     }
     throw e;
   } finally {
     db.close();
+    release();
   }
+}
+
+/**
+ * The audit checkpoint is signed with a key derived from the master key. Before the data moves to
+ * the new key, the newest checkpoint is re-signed with it into the other slot (so whichever key
+ * ends up authoritative finds a checkpoint it can verify); after the commit the rotation's own row
+ * is attested. A checkpoint that does not hold is left alone, so a rotation never launders damage.
+ */
+function reSignCheckpoint(dir: string, db: Db, oldCrypto: AtRest, newCrypto: AtRest): { floor: number; after(head: { seq: number; hash: string }): void } {
+  const oldFile = new CheckpointFile(dir, oldCrypto);
+  const state = oldFile.read();
+  const floor = state.status === "ok" ? state.checkpoint.seq : 0;
+  if (state.status !== "ok" || !checkpointHolds(db, state)) return { floor, after() {} };
+  const slot = oldFile.nextSlot;
+  const newFile = new CheckpointFile(dir, newCrypto);
+  newFile.write(state.checkpoint, slot);
+  newFile.syncNow();
+  return {
+    floor,
+    after(head) {
+      newFile.write({ ...head, time: new Date().toISOString() }, 1 - slot);
+      newFile.syncNow();
+    },
+  };
 }

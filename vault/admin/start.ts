@@ -1,7 +1,7 @@
 // startVault(): opens the data folder and serves the HTTP API until close().
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
-import { createVaultServer } from "../http/server.js";
+import { createVaultServer, type ServerOptions } from "../http/server.js";
 import { allRoutes } from "../http/routes/index.js";
 import { openVaultState } from "../state.js";
 import { VaultUsageError } from "../errors.js";
@@ -10,6 +10,8 @@ import { assertNoServer, takeLock } from "./server-lock.js";
 import { checkBind } from "./bind.js";
 import { validateTrustedProxies } from "../http/client-address.js";
 import { maskSecrets } from "../quote.js";
+import { checkAuditAtStart } from "../audit/startup.js";
+import { rotationHolder } from "../crypto/rotation-files.js";
 
 export interface StartOptions {
   dataDir?: string;
@@ -34,6 +36,13 @@ export interface StartOptions {
   bodyLimit?: number;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Serve even though the audit log is damaged (rows missing or changed, checkpoint missing or
+   * not matching). Writes an override row acknowledging what was found. @default false
+   */
+  acceptAuditDamage?: boolean;
+  /** Rate limits of the audit rows of refused requests (tests). */
+  refusalLimits?: ServerOptions["refusalLimits"];
 }
 
 export interface RunningVault {
@@ -63,8 +72,12 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   if (opts.specsDir) openOpts.specsDir = opts.specsDir;
   if (opts.env) openOpts.env = opts.env;
   const state = await openVaultState(opts.dataDir ?? DEFAULT_DATA_DIR, openOpts);
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
   try {
     assertNoServer(state.dataDir, "starting another one on the same data folder");
+    const rotating = rotationHolder(state.dataDir);
+    if (rotating) throw new VaultUsageError(`A master key rotation of ${state.dataDir} is in progress (pid ${rotating}); start the vault when it has finished.`);
+    checkAuditAtStart(state, { acceptDamage: opts.acceptAuditDamage === true, log });
   } catch (e) {
     state.db.close();
     throw e;
@@ -83,6 +96,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   if (trustedProxies.length) serverOpts.trustedProxies = trustedProxies;
   if (opts.bodyLimit) serverOpts.bodyLimit = opts.bodyLimit;
   if (opts.log) serverOpts.log = opts.log;
+  if (opts.refusalLimits) serverOpts.refusalLimits = opts.refusalLimits;
   const server = createVaultServer(state, serverOpts);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -121,6 +135,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => {
+          state.audit.close();
           state.db.close();
           releaseLock();
           resolve();

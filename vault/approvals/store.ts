@@ -147,6 +147,7 @@ export function createApproval(db: Db, crypto: AtRest, a: NewApproval, nowMs: nu
   return getApproval(db, id)!;
 }
 
+/** Its purpose string; listed in crypto/sealed-columns.ts like every sealed column. */
 const APPROVER_TOKEN = "approval-page-token";
 
 /** The approver page token of an approval, for operators (it needs the master key). */

@@ -1,8 +1,12 @@
 // Writes audit rows. A row is written (committed) before the response leaves; if it cannot be
-// written the caller gets an error instead of an unaudited success.
+// written the caller gets an error instead of an unaudited success. Each row gets the next
+// sequence number and the hash linking it to the row before (chain.ts); after each commit the
+// newest row is attested by a signed checkpoint (checkpoint.ts) before anyone is told it exists.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../storage/db.js";
 import { redactUrl } from "./redact.js";
+import { genesisHash, HASHED_COLUMNS, rowHash, type ChainRow } from "../crypto/audit-chain.js";
+import type { CheckpointFile } from "./checkpoint.js";
 
 export type AuditAction =
   | "credential.retrieve"
@@ -55,13 +59,11 @@ export interface AuditRow extends Required<Omit<AuditEntry, "details">> {
   id: string;
   time: string;
   details: Record<string, unknown> | null;
+  /** The row's link in the hash chain (docs/architecture.md, "Audit log"). */
+  hash: string | null;
 }
 
-const COLUMNS = [
-  "id", "time", "app_id", "key_id", "action", "caller", "caller_type", "principal_type", "principal_id",
-  "grant_id", "provider", "operation_id", "method", "url", "reason", "run_id", "thread_id", "tool_call_id",
-  "tool_name", "sdk_version", "remote_address", "outcome", "status", "latency_ms", "error_code", "details",
-] as const;
+const COLUMNS = [...HASHED_COLUMNS, "hash"] as const;
 
 /** Limits what a caller-supplied label may put in a row. */
 function text(v: unknown, max = 500): string | null {
@@ -71,43 +73,99 @@ function text(v: unknown, max = 500): string | null {
 }
 
 interface Pending {
-  row: Record<string, unknown>;
+  row: ChainRow;
   also: (() => void) | undefined;
   resolve: (id: string) => void;
   reject: (e: unknown) => void;
 }
 
+export interface AuditWriterOptions {
+  /** Where checkpoints go; none in tests of the writer alone. */
+  checkpoint?: CheckpointFile;
+  /**
+   * The highest seq ever attested (the checkpoint's): rows lost from the database never give
+   * their numbers to new rows.
+   */
+  seqFloor?: number;
+}
+
+/** Called once a row has its seq and link, before it is hashed (the override row signs itself). */
+export type FinishRow = (row: ChainRow, prevHash: string) => void;
+
 export class AuditWriter {
   readonly #db: Db;
   readonly #insert;
+  readonly #head;
   readonly #now: () => number;
+  #checkpoint: CheckpointFile | undefined;
+  #floor: number;
   #queue: Pending[] = [];
   #scheduled = false;
+  #checkpointScheduled = false;
+  /** Built once: wrapping a function in a transaction costs more than a small insert. */
+  readonly #insertBatch;
 
-  constructor(db: Db, now: () => number = Date.now) {
+  constructor(db: Db, now: () => number = Date.now, opts: AuditWriterOptions = {}) {
     this.#db = db;
     this.#insert = db.prepare(
       `INSERT INTO audit (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => "@" + c).join(", ")})`,
     );
+    this.#head = db.prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
     this.#now = now;
+    this.#checkpoint = opts.checkpoint;
+    this.#floor = opts.seqFloor ?? 0;
+    this.#insertBatch = db.transaction((rows: ChainRow[], also: readonly ((() => void) | undefined)[], finish?: FinishRow) => {
+      for (const a of also) a?.();
+      return this.#insertChained(rows, finish);
+    });
   }
 
-  /** Inserts the row now (inside the caller's transaction, if any) and returns its id. */
-  write(e: AuditEntry): string {
+  /** The checkpoint file new rows are attested in, if the log is in a state to be attested. */
+  get checkpoint(): CheckpointFile | undefined {
+    return this.#checkpoint;
+  }
+
+  /** Starts attesting rows in `file` (after an operator override created it afresh). */
+  attestWith(file: CheckpointFile): void {
+    this.#checkpoint = file;
+  }
+
+  /** The newest row's seq and hash (seq 0 and the genesis hash for an empty log). */
+  head(): { seq: number; hash: string } {
+    const row = this.#head.get() as { seq: number; hash: string | null } | undefined;
+    return row ? { seq: row.seq, hash: row.hash ?? "" } : { seq: 0, hash: genesisHash() };
+  }
+
+  /** Raises the lowest seq new rows may take above `seq` (used after an operator override). */
+  raiseFloor(seq: number): void {
+    this.#floor = Math.max(this.#floor, seq);
+  }
+
+  /**
+   * Inserts the row now (inside the caller's transaction, if any) and returns its id. Outside a
+   * transaction it commits and is checkpointed at once; inside one, the checkpoint follows on the
+   * next turn of the event loop, once the caller's transaction has committed or rolled back.
+   */
+  write(e: AuditEntry, finish?: FinishRow): string {
     const row = this.#row(e);
-    this.#insert.run(row);
+    if (this.#db.inTransaction) {
+      this.#insertChained([row], finish);
+      this.#scheduleCheckpoint();
+    } else {
+      this.#writeCheckpoint(this.#insertBatch.immediate([row], [], finish));
+    }
     return row.id as string;
   }
 
   /**
    * Group commit: rows queued in the same turn of the event loop are inserted in one
    * transaction, together with each row's `also` (e.g. the grant's last-used time). The promise
-   * resolves once that transaction has committed, so a caller that waits for it before
-   * answering still never acknowledges an unwritten row; it rejects if the row could not be
-   * written.
+   * resolves once that transaction has committed and been checkpointed, so a caller that waits
+   * for it before answering never acknowledges an unwritten row; it rejects if the row could not
+   * be written.
    */
   commit(e: AuditEntry, also?: () => void): Promise<string> {
-    let row: Record<string, unknown>;
+    let row: ChainRow;
     try {
       row = this.#row(e);
     } catch (err) {
@@ -122,26 +180,43 @@ export class AuditWriter {
     });
   }
 
+  /**
+   * Writes now the checkpoint still due for rows written inside a caller's transaction (once it
+   * has committed), so the server can attest them before it answers.
+   */
+  attestPending(): void {
+    if (this.#checkpointScheduled && this.#db.open && !this.#db.inTransaction) {
+      this.#checkpointScheduled = false;
+      this.#writeCheckpoint(this.head());
+    }
+  }
+
+  /** Writes a checkpoint still due and flushes it to disk; call before closing the database. */
+  close(): void {
+    if (this.#queue.length > 0 && this.#db.open) this.#flush();
+    this.attestPending();
+    this.#checkpointScheduled = false;
+    this.#checkpoint?.syncNow();
+  }
+
   #flush(): void {
+    if (this.#queue.length === 0) return;
     const batch = this.#queue;
     this.#queue = [];
     this.#scheduled = false;
     try {
-      this.#db.transaction(() => {
-        for (const p of batch) {
-          p.also?.();
-          this.#insert.run(p.row);
-        }
-      })();
+      this.#writeCheckpoint(
+        this.#insertBatch.immediate(
+          batch.map((p) => p.row),
+          batch.map((p) => p.also),
+        ),
+      );
       for (const p of batch) p.resolve(p.row.id as string);
     } catch {
       // Something in the batch failed: retry one by one so only the failing rows fail.
       for (const p of batch) {
         try {
-          this.#db.transaction(() => {
-            p.also?.();
-            this.#insert.run(p.row);
-          })();
+          this.#writeCheckpoint(this.#insertBatch.immediate([p.row], [p.also]));
           p.resolve(p.row.id as string);
         } catch (err) {
           p.reject(err);
@@ -150,9 +225,41 @@ export class AuditWriter {
     }
   }
 
-  #row(e: AuditEntry): Record<string, unknown> {
+  /** Numbers, links and inserts rows after the database's newest row; the caller holds the transaction. */
+  #insertChained(rows: ChainRow[], finish?: FinishRow): { seq: number; hash: string } {
+    const head = this.#head.get() as { seq: number; hash: string | null } | undefined;
+    let seq = Math.max(head?.seq ?? 0, this.#floor);
+    let prev = head?.hash ?? genesisHash();
+    for (const row of rows) {
+      row.seq = ++seq;
+      finish?.(row, prev);
+      const hash = rowHash(prev, row);
+      this.#insert.run({ ...row, hash });
+      prev = hash;
+    }
+    return { seq, hash: prev };
+  }
+
+  #writeCheckpoint(head: { seq: number; hash: string }): void {
+    if (!this.#checkpoint) return;
+    this.#checkpoint.write({ ...head, time: new Date(this.#now()).toISOString() });
+  }
+
+  #scheduleCheckpoint(): void {
+    if (!this.#checkpoint || this.#checkpointScheduled) return;
+    this.#checkpointScheduled = true;
+    setImmediate(() => {
+      if (!this.#checkpointScheduled || !this.#db.open) return;
+      this.#checkpointScheduled = false;
+      if (this.#db.inTransaction) return this.#scheduleCheckpoint();
+      this.#writeCheckpoint(this.head());
+    });
+  }
+
+  #row(e: AuditEntry): ChainRow {
     const id = randomUUID();
     return {
+      seq: null,
       id,
       time: new Date(this.#now()).toISOString(),
       app_id: text(e.appId),
@@ -176,7 +283,8 @@ export class AuditWriter {
       remote_address: text(e.remoteAddress, 100),
       outcome: e.outcome,
       status: e.status ?? null,
-      latency_ms: e.latencyMs ?? null,
+      // Rounded to the microsecond: the stored REAL is then short and prints the same everywhere.
+      latency_ms: e.latencyMs === undefined || e.latencyMs === null ? null : Math.round(e.latencyMs * 1000) / 1000,
       error_code: text(e.errorCode, 100),
       details: e.details ? JSON.stringify(e.details) : null,
     };

@@ -47,7 +47,9 @@ export function parseDuration(text: string, flag: string): number {
 }
 
 export function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  // A loop, not Math.max(...cells): spreading many thousands of arguments overflows the stack.
+  const widths = head.map((h) => h.length);
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ");
   return [fmt(head), ...rows.map(fmt)].join("\n");
 }

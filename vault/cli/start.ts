@@ -11,6 +11,7 @@ interface StartFlags extends DataFlags {
   publicUrl?: string;
   trustedProxy?: string[];
   insecureHttp?: boolean;
+  acceptAuditDamage?: boolean;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
@@ -28,6 +29,7 @@ export function registerStart(vault: Command): void {
       "a reverse proxy whose X-Forwarded-For/Forwarded headers name the client, for IP allowlists and audit (repeatable or comma list); headers from anyone else are ignored",
       collect,
     )
+    .option("--accept-audit-damage", "serve even though `vault audit verify` finds the audit log damaged; recorded as an audit row")
     .action(
       action(async (flags: StartFlags) => {
         if (!/^\d+$/.test(flags.port)) usage(`${flagValue("--port", flags.port)} is not a port number (0-65535).`);
@@ -40,6 +42,7 @@ export function registerStart(vault: Command): void {
           ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
           ...(flags.trustedProxy?.length ? { trustedProxies: flags.trustedProxy } : {}),
           ...(flags.insecureHttp ? { insecureHttp: true } : {}),
+          ...(flags.acceptAuditDamage ? { acceptAuditDamage: true } : {}),
         });
         if (running.plainHttpExposed) {
           process.stderr.write(

@@ -1,13 +1,14 @@
 // Encryption at rest: AES-256-GCM under the master key, a fresh 12-byte nonce per record, and
 // "<purpose>:<record id>" as associated data so a sealed value cannot be moved to another row
 // or column and still open.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { inspect } from "node:util";
 
 const VERSION = "v1";
 
 export class AtRest {
   readonly #key: Buffer;
+  readonly #macKeys = new Map<string, Buffer>();
 
   constructor(masterKey: Buffer) {
     if (masterKey.length !== 32) throw new Error("the master key must be 32 bytes");
@@ -42,6 +43,20 @@ export class AtRest {
 
   openJson<T>(purpose: string, recordId: string, sealed: string): T {
     return JSON.parse(this.open(purpose, recordId, sealed).toString("utf8")) as T;
+  }
+
+  /**
+   * HMAC-SHA256 (hex) of `data` under a key derived from the master key for `purpose` (HKDF-SHA256,
+   * salt "alter-vault/v1", info "mac:<purpose>"), e.g. the audit checkpoints' signatures. The
+   * derived key never leaves this object; a new master key gives new MACs.
+   */
+  mac(purpose: string, data: string): string {
+    let key = this.#macKeys.get(purpose);
+    if (!key) {
+      key = Buffer.from(hkdfSync("sha256", this.#key, "alter-vault/v1", `mac:${purpose}`, 32));
+      this.#macKeys.set(purpose, key);
+    }
+    return createHmac("sha256", key).update(data, "utf8").digest("hex");
   }
 
   toJSON(): string {

@@ -1,7 +1,7 @@
 // The master key: 32 random bytes in <data>/master.key (mode 0600), or ALTER_VAULT_MASTER_KEY.
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, closeSync, constants, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { VaultUsageError } from "../errors.js";
 import { maskSecrets } from "../quote.js";
 
@@ -34,12 +34,37 @@ export function encodeMasterKey(key: Buffer): string {
   return key.toString("base64url");
 }
 
-/** Writes a key file atomically with mode 0600 (never world- or group-readable, even briefly). */
+/**
+ * Writes a key file atomically with mode 0600 (never world- or group-readable, even briefly) and
+ * durably: the file and the folder entry are on disk when this returns, so data sealed under the
+ * key afterwards can never outlive the key on an OS crash.
+ */
 export function writeMasterKeyFile(file: string, key: Buffer): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, encodeMasterKey(key) + "\n", { mode: 0o600, flag: "wx" });
+  const fd = openSync(tmp, "wx", 0o600);
+  try {
+    writeSync(fd, encodeMasterKey(key) + "\n");
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   chmodSync(tmp, 0o600);
   renameSync(tmp, file);
+  syncDir(dirname(file));
+}
+
+/** fsync of a folder, so a rename or a new file in it survives an OS crash (best effort). */
+export function syncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, constants.O_RDONLY);
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // not every platform can fsync a folder
+  }
 }
 
 export interface LoadedMasterKey {

@@ -1,5 +1,9 @@
 // Every column holding a value sealed by AtRest, so rotate-master-key can re-seal all of them.
-// A module adding a sealed column adds a line here (identity/OAuth included).
+// A migration adding a sealed column adds a line here; test/vault/sealed-columns.test.ts fails
+// for any column of the migrated schema named `sealed` or `*_sealed` missing from this list.
+import type { Db } from "../storage/db.js";
+import type { AtRest } from "./at-rest.js";
+
 export interface SealedColumn {
   table: string;
   /** The column whose value is the record id in the associated data. */
@@ -19,7 +23,31 @@ export const sealedColumns: SealedColumn[] = [
   { table: "grants", idColumn: "id", column: "credential_sealed", purpose: "grant-credential" },
   { table: "approvals", idColumn: "id", column: "request_sealed", purpose: "approval-request" },
   { table: "approvals", idColumn: "id", column: "result_sealed", purpose: "approval-result" },
+  { table: "approvals", idColumn: "id", column: "page_token_sealed", purpose: "approval-page-token" },
   { table: "idp_configs", idColumn: "app_id", column: "client_secret_sealed", purpose: "idp-client-secret" },
   { table: "oauth_states", idColumn: "id", column: "verifier_sealed", purpose: "oauth-pkce-verifier" },
   { table: "auth_sessions", idColumn: "id", column: "id_token_sealed", purpose: "auth-session-token" },
 ];
+
+/**
+ * Re-seals every listed column from `from` to `to` (the caller holds the transaction); returns
+ * how many values were re-sealed. A value that does not open with `from` aborts the rotation.
+ */
+export function resealAll(db: Db, from: AtRest, to: AtRest, columns: readonly SealedColumn[] = sealedColumns): number {
+  let resealed = 0;
+  for (const c of columns) {
+    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(c.table);
+    if (!exists) continue;
+    const rows = db
+      .prepare(`SELECT rowid AS rid, ${c.idColumn} AS rec, ${c.column} AS val FROM ${c.table} WHERE ${c.column} IS NOT NULL${c.where ? ` AND (${c.where})` : ""}`)
+      .all() as { rid: number; rec: string; val: string }[];
+    const update = db.prepare(`UPDATE ${c.table} SET ${c.column} = ? WHERE rowid = ?`);
+    for (const r of rows) {
+      const plain = from.open(c.purpose, String(r.rec), r.val);
+      update.run(to.seal(c.purpose, String(r.rec), plain), r.rid);
+      plain.fill(0);
+      resealed++;
+    }
+  }
+  return resealed;
+}

@@ -4,6 +4,7 @@ import type { IncomingMessage } from "node:http";
 import type { Db } from "../storage/db.js";
 import type { AtRest } from "../crypto/at-rest.js";
 import type { AuditWriter } from "../audit/writer.js";
+import type { AuditSink } from "../audit/request-audit.js";
 import type { AppRecord } from "../storage/apps.js";
 import type { ApiKeyRecord, DerivedKeys } from "../storage/api-keys.js";
 import type { CatalogProvider } from "../../catalog/index.js";
@@ -38,7 +39,8 @@ export interface RouteContext {
   vault: VaultState;
   db: Db;
   crypto: AtRest;
-  audit: AuditWriter;
+  /** The vault's audit writer, noting whether this request's handler wrote a row. */
+  audit: AuditSink;
   now: () => number;
   /** The app the request belongs to (from the API key; the only app for browser routes). */
   app: AppRecord;

@@ -15,6 +15,8 @@ import type { AppRecord } from "../storage/apps.js";
 import { getApp } from "../storage/apps.js";
 import { tlsServerOptions } from "./tls.js";
 import { clientAddress } from "./client-address.js";
+import { RequestAudit } from "../audit/request-audit.js";
+import { claimedKeyId, RefusalRecorder, type RefusalLimits } from "../audit/refusals.js";
 
 export interface ServerOptions {
   routes: readonly RouteDef[];
@@ -27,6 +29,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Where unexpected errors are reported (never with secrets). */
   log?: (line: string) => void;
+  /** Rate limits of the audit rows of refused requests (audit/refusals.ts). */
+  refusalLimits?: Partial<RefusalLimits>;
 }
 
 export function createVaultServer(state: VaultState & { app: AppRecord }, opts: ServerOptions): Server {
@@ -36,11 +40,13 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
   const scheme = opts.tls ? "https" : "http";
   const bodyLimit = opts.bodyLimit ?? 8 * 1024 * 1024;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
+  const refusals = new RefusalRecorder(state.audit, { now: state.now, log, ...(opts.refusalLimits ? { limits: opts.refusalLimits } : {}) });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = targetUri(req, scheme, opts.publicUrl);
     let signing: SigningInfo | undefined;
     let result: RouteResult;
+    const audited = new RequestAudit(state.audit);
     try {
       let parsed: URL;
       try {
@@ -60,6 +66,7 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
       }
       const rawBody = await readBody(req, bodyLimit);
       const ctx = baseContext(state, req, parsed, params, rawBody, clientAddress(req, opts.trustedProxies ?? []));
+      ctx.audit = audited;
 
       if (route.auth === "signed") {
         const v = verifyRequest(state, keys, nonces, req, url, rawBody, known);
@@ -86,6 +93,9 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
       }
     }
     if (signing) signing.nowSec = Math.floor(state.now() / 1000);
+    audited.settle();
+    // A refusal its route did not audit (every failed signature check, among others) is recorded here.
+    if ((result.status === 401 || result.status === 403) && !audited.wrote) recordRefusal(refusals, req, result, signing, clientAddress(req, opts.trustedProxies ?? []));
     send(req, res, result, signing);
   };
 
@@ -97,6 +107,7 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
     });
   };
   const server = opts.tls ? createHttpsServer(tlsServerOptions(opts.tls), listener) : createHttpServer(listener);
+  server.on("close", () => refusals.close());
   server.keepAliveTimeout = 65_000;
   return server;
 }
@@ -135,6 +146,21 @@ function baseContext(
     },
   };
   return ctx;
+}
+
+function recordRefusal(refusals: RefusalRecorder, req: IncomingMessage, result: RouteResult, signing: SigningInfo | undefined, remoteAddress: string): void {
+  const code = (result.json as { error?: { code?: unknown } } | undefined)?.error?.code;
+  const keyId = signing?.key.apiKey.id ?? null;
+  refusals.record({
+    reason: typeof code === "string" ? code : result.status === 401 ? "unauthorized" : "forbidden",
+    status: result.status,
+    remoteAddress,
+    keyId,
+    appId: signing?.key.apiKey.appId ?? null,
+    claimedKeyId: keyId ? null : claimedKeyId(req.headers["signature-input"]),
+    method: req.method ?? "GET",
+    path: safePath(req.url),
+  });
 }
 
 /** Signed API routes take JSON only; browser routes may also take HTML form posts. */

@@ -8,6 +8,8 @@ import { m005KeyScopes } from "./005-key-scopes.js";
 import { m006PolicyFloor } from "./006-policy-floor.js";
 import { m007ApprovalReview } from "./007-approval-review.js";
 import { m008ConnectConfirmations } from "./008-connect-confirmations.js";
+import { m010AuditChain } from "./010-audit-chain.js";
+import { m011AuditIndexes } from "./011-audit-indexes.js";
 import { m050IdentityOAuth } from "./050-identity-oauth.js";
 import { m051OAuthMixup } from "./051-oauth-mixup.js";
 import { m052RefreshCoordination } from "./052-refresh-coordination.js";
@@ -22,6 +24,8 @@ export const migrations: Migration[] = [
   m006PolicyFloor,
   m007ApprovalReview,
   m008ConnectConfirmations,
+  m010AuditChain,
+  m011AuditIndexes,
   m050IdentityOAuth,
   m051OAuthMixup,
   m052RefreshCoordination,

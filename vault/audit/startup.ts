@@ -1,0 +1,30 @@
+// The start-up check: a vault does not serve over a damaged audit log unless an operator says
+// so, and saying so is itself recorded (override.ts).
+import { VaultUsageError } from "../errors.js";
+import type { VaultState } from "../http/context.js";
+import { CheckpointFile } from "./checkpoint.js";
+import { writeOverride } from "./override.js";
+import { verifyAuditChain, type AuditReport } from "./verify.js";
+
+export const ACCEPT_FLAG = "--accept-audit-damage";
+
+export function checkAuditAtStart(
+  state: VaultState & { app: { id: string } },
+  opts: { acceptDamage?: boolean; log: (line: string) => void },
+): AuditReport {
+  const report = verifyAuditChain(state.db, state.crypto, new CheckpointFile(state.dataDir, state.crypto).read());
+  if (report.firstBroken) {
+    const first = report.firstBroken.message;
+    const more = report.unacknowledged > 1 ? ` (and ${report.unacknowledged - 1} more problem${report.unacknowledged > 2 ? "s" : ""})` : "";
+    if (!opts.acceptDamage) {
+      throw new VaultUsageError(
+        `The audit log of ${state.dataDir} is damaged: ${first}${more}. Nothing was served. See \`alter-gen vault audit verify --data ${state.dataDir}\`; to serve anyway, start with ${ACCEPT_FLAG} (the override is recorded in the audit log).`,
+      );
+    }
+    const seq = writeOverride(state.dataDir, state.audit, state.crypto, report, { appId: state.app.id, command: `start ${ACCEPT_FLAG}` }, state.now);
+    opts.log(`alter vault: WARNING: serving over a damaged audit log (${first}${more}); accepted by ${ACCEPT_FLAG}, recorded as audit row ${seq}.`);
+  } else if (report.unattested > 0) {
+    opts.log(`alter vault: ${report.unattested} audit row(s) after the last checkpoint (written just before the previous process stopped); they are attested from now on.`);
+  }
+  return report;
+}
