@@ -50,6 +50,7 @@ const KNOWN: [from: string, to: string, removedBy: string][] = [
   ["vault/proxy/send.ts", "runtime/request-safety.ts", S1],
   ["vault/proxy/target-url.ts", "runtime/request-safety.ts", S1],
   ["vault/oauth/admin.ts", "vault/admin/server-lock.ts", S2_OPEN],
+  ["vault/audit/startup.ts", "vault/http/context.ts", S2_CONTEXT],
   ["vault/admin/keys.ts", "runtime/keys.ts", S1],
   ["vault/audit/redact.ts", "runtime/redact.ts", S1],
   ["vault/http/context.ts", "runtime/seal.ts", S1],

@@ -13,7 +13,7 @@ import { send, sign, tempDir } from "./helpers.js";
 const ROOT = join(import.meta.dirname, "../..");
 
 function vaultCli(args: string[]): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", join(ROOT, "generator/cli-entry.ts"), "vault", ...args], {
+  return spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", ...args], {
     cwd: ROOT,
     env: { ...process.env, ALTER_VAULT_MASTER_KEY: "" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -120,7 +120,7 @@ describe("reading 200k rows", () => {
   it("`vault audit` prints every row as a table and as JSON lines, streamed", async () => {
     const run = (args: string[]) =>
       new Promise<{ code: number | null; lines: number; first: string; last: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "generator/cli-entry.ts"), "vault", "audit", "--data", dataDir, ...args], {
+        const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", "audit", "--data", dataDir, ...args], {
           cwd: ROOT,
           env: { ...process.env, ALTER_VAULT_MASTER_KEY: "" },
         });

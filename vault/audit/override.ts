@@ -7,7 +7,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { AtRest } from "../crypto/at-rest.js";
 import type { ChainRow } from "../crypto/audit-chain.js";
 import { CheckpointFile } from "./checkpoint.js";
-import type { AuditProblem, AuditReport } from "./verify.js";
+import type { AuditProblem, AuditReport } from "./report.js";
 import type { AuditWriter } from "./writer.js";
 
 export const OVERRIDE_ACTION = "audit.override";
