@@ -4,32 +4,16 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import type { Catalog, CatalogInjection, CatalogOAuth, CatalogProvider } from "./catalog-types.js";
 import { GeneratorError, SpecError, UsageError, joinPointer } from "./errors.js";
+import { PACKAGE_ROOT } from "./version.js";
 
 export type { Catalog, CatalogProvider } from "./catalog-types.js";
 
-/**
- * The package's own specs/ folder. Found by walking up from this module to the alter-gen
- * package.json, so it works from generator/ (source, tsx, vitest) and from dist/generator/.
- */
+/** The package's own specs/ folder (generator/version.ts finds the package). */
 export function defaultSpecsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "alter-gen") return join(dir, "specs");
-      } catch {
-        // not our package.json; keep walking
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new GeneratorError("cannot find the alter-gen package folder (and its specs/) above " + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
+  return join(PACKAGE_ROOT, "specs");
 }
 
 /** Reads, parses and validates `<specsDir>/providers.yaml`. */

@@ -7,9 +7,9 @@ import type { Catalog, CatalogProvider } from "./catalog-types.js";
 import { catalogPath, findProvider, loadCatalog } from "./catalog.js";
 import { defaults, ID_PATTERN, listOption, loadConfigFile, type MethodNames, type Target } from "./config.js";
 import { GeneratorError, SpecError, UsageError } from "./errors.js";
-import { generateClient, syncFiles, type ClientJob, type GeneratedClient } from "./generate.js";
+import { generateClient, syncFiles, withModuleScope, type ClientJob, type GeneratedClient } from "./generate.js";
 import { applyFixes, loadFixes, loadOverrides } from "./spec-fixes.js";
-import { GENERATOR_VERSION } from "./version.js";
+import { GENERATOR_VERSION, WORKSPACE_GENERATED } from "./version.js";
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -53,7 +53,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
     .exitOverride()
     .addOption(new Option("-p, --provider <id>", "generate the client of a catalog provider (see `alter-gen list`); repeatable").argParser(collect))
-    .option("--all", "generate every catalog provider (into the package's generated/ folder unless --out is given)")
+    .option("--all", "generate every catalog provider (into --out, by default the workspace's generated/ folder in the alter-gen repository, else ./clients)")
     .option("-s, --spec <file|url>", "generate from any OpenAPI 3.0/3.1 or Swagger 2.0 document (YAML or JSON, a path or an http(s) URL); needs --name")
     .option("-n, --name <id>", "client id for --spec: names the folder and the factory (`petstore` -> createPetstoreClient)")
     .option("-o, --out <dir>", `parent folder; each client goes into <dir>/<id>/ (default: ./${defaults.out}, or generated/ with --all)`)
@@ -276,9 +276,11 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<number> {
       continue;
     }
     const dir = path.join(resolved.out, target.id);
-    const result = await syncFiles(dir, client.files, { check: flags.check === true, flag: resolved.outFlag });
+    // generated/ inside the alter-gen package is covered by the package's own "type": "module".
+    const files = flags.format === "ts" || (WORKSPACE_GENERATED !== undefined && resolved.out === WORKSPACE_GENERATED) ? client.files : withModuleScope(client.files);
+    const result = await syncFiles(dir, files, { check: flags.check === true, flag: resolved.outFlag });
     totalOps += client.operations;
-    totalFiles += client.files.size;
+    totalFiles += files.size;
     const rel = path.relative(io.cwd, dir) || ".";
     if (flags.check) {
       for (const f of result.stale) problems.push(`stale   ${path.join(rel, f)}`);
@@ -287,7 +289,7 @@ async function runGenerate(flags: GenerateFlags, io: CliIO): Promise<number> {
     } else written += result.written.length;
     const ms = client.ms;
     say(
-      `${progress}${target.id}: ${client.operations} operations in ${client.model.namespaces.length} namespaces, ${client.files.size} files ` +
+      `${progress}${target.id}: ${client.operations} operations in ${client.model.namespaces.length} namespaces, ${files.size} files ` +
         `${flags.check ? "checked" : `(${result.written.length} written)`} -> ${rel} ` +
         `[load ${ms.load.toFixed(0)} ms, model ${ms.model.toFixed(0)} ms, emit ${ms.emit.toFixed(0)} ms]\n`,
     );

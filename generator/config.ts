@@ -4,13 +4,13 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
 import { joinPointer, UsageError } from "./errors.js";
-import { PACKAGE_ROOT } from "./version.js";
+import { WORKSPACE_GENERATED } from "./version.js";
 
 export const defaults = {
   /** Where `--provider` / `--spec` clients go: `<out>/<id>/`, relative to the working directory. */
   out: "clients",
-  /** Where `--all` puts the catalog clients: the package's own generated/ folder. */
-  allOut: path.join(PACKAGE_ROOT, "generated"),
+  /** Where `--all` puts the catalog clients: the workspace's generated/ folder, else `out`. */
+  allOut: WORKSPACE_GENERATED ?? "clients",
   /** Picked up from the working directory when no target flag is given. */
   configFile: "alter-gen.config.yaml",
   /** How operations of a document outside the catalog are grouped. */

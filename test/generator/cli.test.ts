@@ -34,9 +34,29 @@ describe("generating", () => {
   it("--spec --name writes <out>/<id>/ and reports a summary", async () => {
     const r = await run(["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "petstore", "--out", "clients"]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/petstore: 7 operations in 2 namespaces, 10 files/);
-    expect(r.stderr).toMatch(/Done: 1 client, 7 operations, 10 files \(10 written\), \d+ ms/);
+    expect(r.stderr).toMatch(/petstore: 7 operations in 2 namespaces, 11 files/);
+    expect(r.stderr).toMatch(/Done: 1 client, 7 operations, 11 files \(11 written\), \d+ ms/);
     expect(readdirSync(path.join(work, "clients/petstore")).sort()).toContain("index.d.ts");
+  });
+
+  it("a .js client carries a package.json that makes its files ES modules in any project; a .ts client compiles with the app", async () => {
+    writeFileSync(path.join(work, "package.json"), JSON.stringify({ name: "app", type: "commonjs" }));
+    try {
+      const js = await run(["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "petstore", "--out", "scoped", "-q"]);
+      expect(js.code).toBe(0);
+      expect(JSON.parse(readFileSync(path.join(work, "scoped/petstore/package.json"), "utf8"))).toMatchObject({ type: "module" });
+      // Node takes the client's folder as an ES module scope, not the project's "commonjs".
+      writeFileSync(path.join(work, "scoped/petstore/probe.js"), "console.log(typeof require);\n");
+      const probe = spawnSync(process.execPath, ["probe.js"], { cwd: path.join(work, "scoped/petstore"), encoding: "utf8" });
+      expect(probe.stdout.trim()).toBe("undefined");
+      rmSync(path.join(work, "scoped/petstore/probe.js"));
+      expect((await run(["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "petstore", "--out", "scoped", "--check", "-q"])).code).toBe(0);
+      const ts = await run(["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "petstore", "--out", "ts-client", "--format", "ts", "-q"]);
+      expect(ts.code).toBe(0);
+      expect(readdirSync(path.join(work, "ts-client/petstore"))).not.toContain("package.json");
+    } finally {
+      rmSync(path.join(work, "package.json"));
+    }
   });
 
   it("--check passes on fresh output and exits 1 listing stale, missing and extra files", async () => {
