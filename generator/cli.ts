@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import type { Catalog, CatalogProvider } from "./catalog-types.js";
-import { catalogPath, findProvider, loadCatalog } from "./catalog.js";
+import { catalogPath, closest, findProvider, loadCatalog } from "./catalog.js";
 import { defaults, ID_PATTERN, listOption, loadConfigFile, type MethodNames, type Target } from "./config.js";
 import { GeneratorError, SpecError, UsageError } from "./errors.js";
 import { generateClient, syncFiles, withModuleScope, type ClientJob, type GeneratedClient } from "./generate.js";
@@ -89,7 +89,7 @@ Exit codes: 0 done, 1 --check found differences, 2 bad input (one paragraph says
 
   program
     .command("list")
-    .description("print the provider catalog: id, name, operations and base URL")
+    .description("print the provider catalog: id, name, how operations are grouped into namespaces, base URL and the pinned document")
     .addOption(new Option("--catalog <dir>", "use another specs/ folder as the catalog").hideHelp())
     .action(async (flags: { catalog?: string }) => {
       exitCode = await runList(flags.catalog ?? program.opts<GenerateFlags>().catalog, io);
@@ -99,11 +99,34 @@ Exit codes: 0 done, 1 --check found differences, 2 bad input (one paragraph says
 
   try {
     if (argv[0] === "vault") return await runVault(argv, io);
+    checkCommand(argv[0], program);
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (err) {
-    return reportError(err, io);
+    return reportError(err, io, argv[0] === "vault" ? "alter-gen vault" : "alter-gen");
   }
+}
+
+/**
+ * The default command takes no arguments, so without this a mistyped command (`alter-gen lst`)
+ * would be reported by commander as "too many arguments".
+ */
+function checkCommand(word: string | undefined, program: Command): void {
+  if (word === undefined || word.startsWith("-")) return;
+  const names = program.commands.map((c) => c.name()).concat("help");
+  if (names.includes(word)) return;
+  const [hint] = closest(word, names, 1);
+  throw new CommanderError(2, "commander.unknownCommand", `unknown command '${word}'${hint ? ` (did you mean ${hint}?)` : ""}`);
+}
+
+/** Commander's message as one line: no "error: " prefix, its "(Did you mean …?)" kept inline. */
+export function commanderMessage(message: string): string {
+  return message
+    .replace(/^error: /, "")
+    .replace(/\s*\n\s*\(Did you mean (.+?)\?\)/, " (did you mean $1?)")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/\.$/, "");
 }
 
 /** Listed in --help here; the real commands are registered only when `vault` is run. */
@@ -120,10 +143,10 @@ async function runVault(argv: string[], io: CliIO): Promise<number> {
   return typeof process.exitCode === "number" ? process.exitCode : 0;
 }
 
-function reportError(err: unknown, io: CliIO): number {
+function reportError(err: unknown, io: CliIO, helpFor: string): number {
   if (err instanceof CommanderError) {
     if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return 0;
-    io.stderr(`alter-gen: ${err.message.replace(/^error: /, "")} (see alter-gen --help).\n`);
+    io.stderr(`alter-gen: ${commanderMessage(err.message)}. See ${helpFor} --help.\n`);
     return 2;
   }
   if (err instanceof GeneratorError) {

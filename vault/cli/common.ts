@@ -17,7 +17,7 @@ export function out(text: string): void {
 }
 
 export function usage(message: string): never {
-  // The alter-gen CLI prints it as "alter-gen: <message> (see alter-gen --help)."
+  // The alter-gen CLI prints it as "alter-gen: <message>. See alter-gen vault --help."
   throw new CommanderError(2, "alter.vault.usage", message.replace(/\.$/, ""));
 }
 
