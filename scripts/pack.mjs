@@ -19,7 +19,6 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const out = join(root, ".pack");
 const workspace = readJson(join(root, "package.json"));
 
 const PACKAGES = [
@@ -36,9 +35,10 @@ const PACKAGES = [
     dir: "cli",
     readme: "packages/cli/README.md",
     copy: [
-      ["dist/generator", "dist/generator", compiled],
-      ["dist/vault", "dist/vault", compiled],
-      ["dist/runtime", "dist/runtime", compiled],
+      // A program: its JS, plus the declarations of its one export (main, for the launcher).
+      ["dist/generator", "dist/generator", (file, text) => (file.endsWith(".d.ts") && file !== "cli.d.ts" ? undefined : compiled(file, text))],
+      ["dist/vault", "dist/vault", programOnly],
+      ["dist/runtime", "dist/runtime", programOnly],
       ["specs", "specs"],
     ],
   },
@@ -52,6 +52,10 @@ function readJson(file) {
 function compiled(file, text) {
   if (!/\.(js|d\.ts)$/.test(file)) return undefined;
   return text.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n");
+}
+
+function programOnly(file, text) {
+  return file.endsWith(".d.ts") ? undefined : compiled(file, text);
 }
 
 function copyTree(from, to, transform) {
@@ -86,7 +90,8 @@ function checkManifest(manifest, file) {
   if (problems.length) throw new Error(`${relative(root, file)} disagrees with the workspace package.json:\n  ${problems.join("\n  ")}`);
 }
 
-export function assemble() {
+/** Packs both packages into `out` (default .pack/); returns the tarballs. */
+export function assemble(out = join(root, ".pack")) {
   rmSync(out, { recursive: true, force: true });
   const tarballs = [];
   for (const pkg of PACKAGES) {
