@@ -3,12 +3,12 @@
 // (copied from README.md, so the two cannot drift) against the local vault it set up and a Slack
 // stand-in. Every command is the README's, checked to be there word for word; the only
 // substitutions are the tarballs for the package names, pinned TypeScript / @types/node versions
-// (the workspace's, so a new TypeScript release cannot turn CI red), and better-sqlite3 linked
-// from the workspace's build instead of compiled again (the same version; it saves 1-2 minutes).
+// (the workspace's, so a new TypeScript release cannot turn CI red), and better-sqlite3's native
+// module copied from the workspace's build of the same version instead of compiled again.
 // Needs the npm registry for undici, commander, yaml, jose, typescript and @types/node; they come
 // from the shared npm cache after the first run.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,6 +19,7 @@ import { assemble } from "../../scripts/pack.mjs";
 const ROOT = join(import.meta.dirname, "../..");
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 const WORKSPACE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string>; dependencies: Record<string, string> };
+const SQLITE_VERSION = (JSON.parse(readFileSync(join(ROOT, "node_modules/better-sqlite3/package.json"), "utf8")) as { version: string }).version;
 const BOT_TOKEN = "xoxb-consumer-check-token-never-printed";
 const STEP_MS = 240_000;
 
@@ -108,7 +109,7 @@ describe("consumer check: a new npm project follows the README with the packed t
     expect(missing.stderr).not.toMatch(/internal error|\n\s+at /);
     expect(existsSync(join(app, ".alter"))).toBe(false);
 
-    ok(await run(app, "npm", ["install", "--save-dev", "--ignore-scripts", `better-sqlite3@${WORKSPACE.dependencies["better-sqlite3"]}`]));
+    ok(await run(app, "npm", ["install", "--save-dev", "--ignore-scripts", `better-sqlite3@${SQLITE_VERSION}`]));
     const unbuilt = await run(app, "npx", ["alter-gen", "vault", "init"]);
     expect(unbuilt.code).toBe(2);
     expect(unbuilt.stderr).toMatch(/native module does not load .* Fix: npm rebuild better-sqlite3/);
@@ -116,9 +117,13 @@ describe("consumer check: a new npm project follows the README with the packed t
   }, STEP_MS);
 
   it("sets up the local vault with the README's commands and starts it with the installed binary", async () => {
-    // `npm install --save-dev better-sqlite3`, linked to the workspace's build instead of a second
-    // compile; --ignore-scripts, or npm would rebuild the workspace's own copy in place.
-    ok(await step("npm install --save-dev better-sqlite3", app, ["npm", "install", "--save-dev", "--ignore-scripts", join(ROOT, "node_modules/better-sqlite3")]));
+    // The README's fix, `npm rebuild better-sqlite3`, compiles for 1-2 minutes; the workspace's
+    // build of the same version is the same file, so it is copied in instead. (Never link the
+    // workspace's folder: a later npm install in this project would rebuild it in place.)
+    expect(README).toContain("npm install --save-dev better-sqlite3");
+    expect(README).toContain("npm rebuild better-sqlite3");
+    mkdirSync(join(app, "node_modules/better-sqlite3/build/Release"), { recursive: true });
+    copyFileSync(join(ROOT, "node_modules/better-sqlite3/build/Release/better_sqlite3.node"), join(app, "node_modules/better-sqlite3/build/Release/better_sqlite3.node"));
     const init = ok(await step("npx alter-gen vault init", app, ["npx", "alter-gen", "vault", "init"]));
     apiKey = /alter_sk_[a-z0-9]{16}_[A-Za-z0-9_-]{43}/.exec(init.stdout)![0];
     const secret = ok(
