@@ -6,3 +6,4 @@ export { catalogPath, defaultSpecsDir, findProvider, loadCatalog } from "./load.
 export { validateCatalogData } from "./validate.js";
 export { checkPinnedSha256, loadLock, verifySha256, type LockEntry } from "./lock.js";
 export { closest, levenshtein } from "./did-you-mean.js";
+export { findAlterGenPackage, PACKAGE_NAMES, type AlterGenPackage } from "./package.js";

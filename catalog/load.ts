@@ -1,33 +1,19 @@
 // Reads specs/providers.yaml (the catalog) and finds entries and the files they name.
-import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { closest } from "./did-you-mean.js";
 import { CatalogError } from "./errors.js";
+import { findAlterGenPackage } from "./package.js";
 import type { Catalog, CatalogProvider } from "./types.js";
 import { validateCatalogData } from "./validate.js";
 
-/**
- * The package's own specs/ folder. Found by walking up from this module to the alter-gen
- * package.json, so it works from catalog/ (source, tsx, vitest) and from dist/catalog/.
- */
+/** The package's own specs/ folder (catalog/package.ts finds the package). */
 export function defaultSpecsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "alter-gen") return join(dir, "specs");
-      } catch {
-        // not our package.json; keep walking
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new CatalogError("cannot find the alter-gen package folder (and its specs/) above " + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
+  const pkg = findAlterGenPackage(import.meta.url);
+  if (!pkg) throw new CatalogError("cannot find the alter-gen package folder (and its specs/) above " + fileURLToPath(import.meta.url));
+  return join(pkg.root, "specs");
 }
 
 /** Reads, parses and validates `<specsDir>/providers.yaml`. */

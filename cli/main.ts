@@ -2,8 +2,10 @@
 // `vault` is run, the vault's (vault/cli/). Every expected failure is printed as one paragraph
 // with exit code 2; anything else is an internal error (70) that asks for a report.
 import { Command, CommanderError } from "commander";
-import { InputError } from "../catalog/index.js";
-import { registerGeneratorCommands, type CommandIO } from "../generator/commands/index.js";
+import { closest, InputError } from "../catalog/index.js";
+import { registerGeneratorCommands } from "../generator/commands/index.js";
+// From io.ts itself, so the published declarations of main() need only that file (scripts/pack.mjs).
+import type { CommandIO } from "../generator/commands/io.js";
 import { GENERATOR_VERSION } from "../generator/version.js";
 
 export type CliIO = CommandIO;
@@ -30,11 +32,34 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 
   try {
     if (argv[0] === "vault") return await runVault(argv, io);
+    checkCommand(argv[0], program);
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (err) {
-    return reportError(err, io);
+    return reportError(err, io, "alter-gen");
   }
+}
+
+/**
+ * The default command takes no arguments, so without this a mistyped command (`alter-gen lst`)
+ * would be reported by commander as "too many arguments".
+ */
+function checkCommand(word: string | undefined, program: Command): void {
+  if (word === undefined || word.startsWith("-")) return;
+  const names = program.commands.map((c) => c.name()).concat("help");
+  if (names.includes(word)) return;
+  const [hint] = closest(word, names, 1);
+  throw new CommanderError(2, "commander.unknownCommand", `unknown command '${word}'${hint ? ` (did you mean ${hint}?)` : ""}`);
+}
+
+/** Commander's message as one line: no "error: " prefix, its "(Did you mean …?)" kept inline. */
+function commanderMessage(message: string): string {
+  return message
+    .replace(/^error: /, "")
+    .replace(/\s*\n\s*\(Did you mean (.+?)\?\)/, " (did you mean $1?)")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/\.$/, "");
 }
 
 async function runVault(argv: string[], io: CliIO): Promise<number> {
@@ -48,15 +73,16 @@ async function runVault(argv: string[], io: CliIO): Promise<number> {
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {
-    return reportError(err, errIO);
+    return reportError(err, errIO, "alter-gen vault");
   }
   return typeof process.exitCode === "number" ? process.exitCode : 0;
 }
 
-function reportError(err: unknown, io: CliIO): number {
+/** `helpFor`: the command whose --help a usage error points at. */
+function reportError(err: unknown, io: CliIO, helpFor: string): number {
   if (err instanceof CommanderError) {
     if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return 0;
-    io.stderr(`alter-gen: ${err.message.replace(/^error: /, "")} (see alter-gen --help).\n`);
+    io.stderr(`alter-gen: ${commanderMessage(err.message)}. See ${helpFor} --help.\n`);
     return 2;
   }
   if (err instanceof InputError) {

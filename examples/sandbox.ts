@@ -39,9 +39,9 @@ export interface Sandbox {
 
 export async function startSandbox(): Promise<Sandbox> {
   const dataDir = await mkdtemp(join(tmpdir(), "alter-example-"));
-  // `alter-gen vault init --data-dir <dir>`: master key, database, the app and its API key.
+  // `alter-gen vault init --data <dir>`: master key, database, the app and its API key.
   const init = await initVault({ dataDir, env: {} });
-  // `alter-gen vault start --data-dir <dir> --port 0`
+  // `alter-gen vault start --data <dir> --port 0`
   const vault = await startVault({ dataDir, port: 0 });
   const standins: Standin[] = [];
   const byProvider = new Map<string, Standin>();

@@ -141,6 +141,20 @@ async function listDir(dir: string): Promise<string[]> {
 }
 
 /**
+ * The `package.json` written beside a `.js` client outside the alter-gen package: its `.js` files
+ * are ES modules, and this makes Node (and TypeScript) load them as such whatever the enclosing
+ * project's `type` is (`npm init -y` writes "commonjs"). `.ts` clients compile with the app instead.
+ */
+export const MODULE_SCOPE_FILE = "package.json";
+export const MODULE_SCOPE_JSON =
+  JSON.stringify({ "//": "Written by alter-gen: this client's .js files are ES modules, whatever the enclosing project's type.", type: "module" }, null, 2) + "\n";
+
+/** `files` plus the module-scope package.json (for `.js` + `.d.ts` clients written outside the package). */
+export function withModuleScope(files: ReadonlyMap<string, string>): Map<string, string> {
+  return new Map([...files, [MODULE_SCOPE_FILE, MODULE_SCOPE_JSON] as const].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
  * Writes `files` into `dir` (only those whose content changed, and removes files the client no
  * longer has), or with `check` only compares and reports.
  */

@@ -1,10 +1,9 @@
 // Every generator option with its values and default, declared once. The command line
 // (generator/commands/), the config file (config.ts) and generateClient() read them from here;
 // catalog entries set namespaceBy and methodNames per provider with the same values.
-import path from "node:path";
 import { METHOD_NAMES, NAMESPACE_BY, type MethodNames, type NamespaceBy } from "../catalog/index.js";
 import { OUTPUT_FORMATS, type OutputFormatName } from "./emit/format.js";
-import { PACKAGE_ROOT } from "./version.js";
+import { WORKSPACE_GENERATED } from "./version.js";
 
 export type { MethodNames, NamespaceBy, OutputFormatName };
 
@@ -23,8 +22,8 @@ export const options = {
   format: { values: OUTPUT_FORMATS, default: "js" } satisfies ChoiceOption<OutputFormatName>,
   /** Where `--provider` / `--spec` clients go: `<out>/<id>/`, relative to the working directory. */
   out: { default: "clients" },
-  /** Where `--all` puts the catalog clients: the package's own generated/ folder. */
-  allOut: { default: path.join(PACKAGE_ROOT, "generated") },
+  /** Where `--all` puts the catalog clients: the workspace's generated/ folder, else `out`'s. */
+  allOut: { default: WORKSPACE_GENERATED ?? "clients" },
   /** Picked up from the working directory when no target flag is given. */
   configFile: { default: "alter-gen.config.yaml" },
 } as const;

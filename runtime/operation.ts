@@ -141,8 +141,11 @@ export interface CallOptions {
 
 /** Options given once to `createXClient(vault, defaults)`. */
 export interface ClientDefaults extends Omit<CallOptions, "signal" | "toolCallId"> {
-  /** Replaces the provider base URL (a proxy, an enterprise host, a local stand-in). */
-  baseUrl?: string;
+  /**
+   * Replaces the provider base URL (a proxy, an enterprise host, a local stand-in); `undefined`
+   * keeps the provider's, so `{ baseUrl: process.env.X }` type-checks under exactOptionalPropertyTypes.
+   */
+  baseUrl?: string | undefined;
 }
 
 export interface ApiResponse<R, H = Record<string, string>> {

@@ -208,7 +208,11 @@ export class VaultTransport {
         const parsed = envelope() as { error?: { code?: unknown } } | undefined;
         const code = parsed?.error?.code;
         const sigCode = (typeof code === "string" && SIGNATURE_CODES.has(code) ? code : "signature_missing") as SignatureErrorCode;
-        throw new SignatureError(sigCode, `the vault refused the request with an unsigned 401 (${sigCode}, unverified)`, { unverified: true });
+        const why =
+          sigCode === "unknown_key"
+            ? `unknown API key: the vault at ${this.baseUrl} has no key with id ${this.#apiKey.keyId} (is ALTER_API_KEY from another vault, or from a data folder made again with \`vault init\`?)`
+            : `the vault refused the request with an unsigned 401 (${sigCode})`;
+        throw new SignatureError(sigCode, `${why}; unverified: the answer was not signed`, { unverified: true });
       }
       if (status === 502 || status === 503 || status === 504) {
         // Typically a proxy in front of the vault; nothing of the answer is used, only retried.
@@ -222,16 +226,7 @@ export class VaultTransport {
       headers: responseHeaders,
       request: { method, url, headers: { signature: signed.signature } },
     };
-    const verified = verifyMessage(responseView, {
-      label: LABEL,
-      exactComponents: RESPONSE_COMPONENTS,
-      requiredParams: ["created", "keyid"],
-      maxFutureSeconds: SKEW_SECONDS,
-      resolveKey: (params) => {
-        if (params.keyid !== this.#apiKey.keyId) throw new SignatureError("signature_invalid", "the answer is signed for another key");
-        return this.#responseKey;
-      },
-    });
+    const verified = this.#verifyAnswer(responseView, status);
     // An answer signed before our request existed can only be a replay.
     if (verified.params.created! < created - SKEW_SECONDS) {
       throw new SignatureError("signature_expired", "the vault's answer was signed before the request was sent");
@@ -254,6 +249,35 @@ export class VaultTransport {
       throw new BackendError("invalid_response", `the vault's ${status} answer is not JSON`, { status });
     }
     return { status, data, nonce };
+  }
+
+  /**
+   * Checks the answer's signature. A 401 that does not verify with our key most likely means the
+   * vault knows the key id but not this secret (a mistyped key, or one from an earlier `vault
+   * init`): it signed the refusal with the real key's secret, which we do not have.
+   */
+  #verifyAnswer(view: MessageView, status: number): ReturnType<typeof verifyMessage> {
+    try {
+      return verifyMessage(view, {
+        label: LABEL,
+        exactComponents: RESPONSE_COMPONENTS,
+        requiredParams: ["created", "keyid"],
+        maxFutureSeconds: SKEW_SECONDS,
+        resolveKey: (params) => {
+          if (params.keyid !== this.#apiKey.keyId) throw new SignatureError("signature_invalid", "the answer is signed for another key");
+          return this.#responseKey;
+        },
+      });
+    } catch (error) {
+      if (status === 401 && error instanceof SignatureError && error.code === "signature_invalid") {
+        throw new SignatureError(
+          "signature_invalid",
+          `unknown API key: the vault at ${this.baseUrl} refused API key ${this.#apiKey.keyId} and its answer does not verify with this key's secret (is ALTER_API_KEY mistyped, or from an earlier \`vault init\`?); unverified`,
+          { unverified: true },
+        );
+      }
+      throw error;
+    }
   }
 
   /** `GET /v1/health` (unsigned): whether the vault answers, and its version. */

@@ -2,9 +2,10 @@ import { createHash } from "node:crypto";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { closest, defaultSpecsDir, findProvider, levenshtein, loadCatalog, loadLock, verifySha256, CatalogError, type CatalogProvider } from "../catalog/index.js";
+import { closest, defaultSpecsDir, findAlterGenPackage, findProvider, levenshtein, loadCatalog, loadLock, verifySha256, CatalogError, type CatalogProvider } from "../catalog/index.js";
 import { GeneratorError, SpecError, UsageError } from "../generator/errors.js";
 import { applyFixes, loadFixes, loadOverrides, validateFixes, validateOverrides } from "../generator/spec-fixes.js";
 
@@ -70,6 +71,34 @@ describe("the shipped catalog", async () => {
     expect(p.namespaceBy).toBe(want.namespaceBy);
     expect(p.pagination?.style).toBe(want.pagination);
     expect(p.oauth?.scopeSeparator).toBe(want.separator);
+  });
+});
+
+// The folder that holds specs/: the workspace, or the published @alter-gen/cli inside an app's
+// node_modules (whose own package.json, above it, must not be taken for it).
+describe("findAlterGenPackage", () => {
+  let base: string;
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), "alter-pkg-"));
+  });
+  afterAll(() => rm(base, { recursive: true, force: true }));
+
+  const cases: [name: string, packages: Record<string, string>, module: string, found: string | undefined][] = [
+    ["the development workspace", { ".": "alter-gen" }, "dist/catalog/load.js", "."],
+    ["the published generator in an app", { ".": "app", "node_modules/@alter-gen/cli": "@alter-gen/cli" }, "node_modules/@alter-gen/cli/dist/catalog/load.js", "node_modules/@alter-gen/cli"],
+    ["another package above it is passed over", { ".": "alter-gen", "vendor/thing": "thing" }, "vendor/thing/lib/x.js", "."],
+    ["no alter-gen package at all", { ".": "app" }, "lib/x.js", undefined],
+  ];
+  it.each(cases)("%s", async (name, packages, module, found) => {
+    const dir = join(base, name.replace(/\W+/g, "-"));
+    for (const [at, pkgName] of Object.entries(packages)) {
+      await mkdir(join(dir, at), { recursive: true });
+      await writeFile(join(dir, at, "package.json"), JSON.stringify({ name: pkgName, version: "9.8.7" }));
+    }
+    await mkdir(join(dir, module, ".."), { recursive: true });
+    const pkg = findAlterGenPackage(pathToFileURL(join(dir, module)).href);
+    if (found === undefined) expect(pkg).toBeUndefined();
+    else expect(pkg).toEqual({ name: packages[found], version: "9.8.7", root: join(dir, found) });
   });
 });
 

@@ -2,14 +2,13 @@
 // system principal). A custom API keyed by a header, AWS with SigV4 signed from a managed access
 // key, a Cloudflare-style API token, and an OAuth grant connected without any signed-in user.
 // Every provider is a loopback stand-in; the OAuth server is a local OpenID provider.
-import { existsSync } from "node:fs";
 import { AlterVault, bindOperations, type Method, type MethodOpt, type OperationTable, type ProviderSpec } from "alter-gen/runtime";
 import { createGithubClient } from "alter-gen/generated/github";
 import { setOAuthEndpoints } from "../../vault/oauth/admin.js";
 import { setProviderConfig } from "../../vault/index.js";
 import { startStandin } from "../../test/support/standin/index.js";
 import { startIdp } from "../../test/support/idp.js";
-import { CHROMIUM_PATH, completeIdpLogin, confirmConnect, launchBrowser } from "../../test/support/browser.js";
+import { completeIdpLogin, confirmConnect, launchBrowser } from "../../test/support/browser.js";
 import { startSandbox } from "../sandbox.js";
 import { CLOUDFLARE_DOC, WEATHER_DOC, customEntry } from "./apis.js";
 import { startDynamoStandin } from "./aws-standin.js";
@@ -82,29 +81,31 @@ try {
     const e = oauthServer.endpoints;
     await setOAuthEndpoints({ dataDir: sandbox.dataDir, provider: "github", authorizeUrl: e.authorize, tokenUrl: e.token, revokeUrl: e.revocation });
 
-    const canDrive = existsSync(CHROMIUM_PATH);
-    const browser = canDrive ? await launchBrowser() : undefined;
-    if (browser) cleanup.push(() => browser.close());
+    // The packaged Chromium of the dev dependencies plays the person; if it cannot start, this
+    // throws at once with the fix instead of waiting for someone to open the URL by hand.
+    const browser = await launchBrowser();
+    cleanup.push(() => browser.close());
     const pages: Promise<unknown>[] = [];
+    // A failed click-through stops the connect at once rather than leaving it to poll until timeout.
+    const stop = new AbortController();
     const [grant] = await vault.connect({
       providers: ["github"],
       scopes: { github: ["openid", "email", "repo"] },
       pollIntervalMs: 200,
-      timeoutMs: 120_000,
-      // Chromium plays the person who clicks through GitHub's consent; without it, open the URL yourself.
+      timeoutMs: 30_000,
+      signal: stop.signal,
+      // Chromium plays the person who clicks through GitHub's consent.
       openBrowser: (url) => {
-        console.log(`[oauth] connect URL: ${url.replace(/\?.*/, "?…")}${browser ? " (driven by headless Chromium)" : " — open it in a browser, press Continue, sign in as ops-bot / password"}`);
-        if (browser) {
-          pages.push(
-            (async () => {
-              const page = await browser.newPage();
-              await page.goto(url);
-              await confirmConnect(page); // the vault's page naming the app, the provider and whose grant it is
-              await completeIdpLogin(page, { issuer: oauthServer.issuer, username: "ops-bot" });
-              await page.close();
-            })(),
-          );
-        }
+        console.log(`[oauth] connect URL: ${url.replace(/\?.*/, "?…")} (driven by headless Chromium)`);
+        const page = (async () => {
+          const page = await browser.newPage();
+          await page.goto(url);
+          await confirmConnect(page); // the vault's page naming the app, the provider and whose grant it is
+          await completeIdpLogin(page, { issuer: oauthServer.issuer, username: "ops-bot" });
+          await page.close();
+        })();
+        page.catch((error: unknown) => stop.abort(error));
+        pages.push(page);
       },
     });
     await Promise.all(pages);

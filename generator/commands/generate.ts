@@ -4,7 +4,8 @@ import path from "node:path";
 import { findProvider, loadCatalog } from "../../catalog/index.js";
 import { listOption, type Target } from "../config.js";
 import { UsageError } from "../errors.js";
-import { generateClient, syncFiles, type ClientJob, type GeneratedClient } from "../generate.js";
+import { generateClient, syncFiles, withModuleScope, type ClientJob, type GeneratedClient } from "../generate.js";
+import { WORKSPACE_GENERATED } from "../version.js";
 import { catalogJob, RunCatalog } from "./catalog-job.js";
 import type { CommandIO } from "./io.js";
 import { resolveTargets, type GenerateFlags } from "./targets.js";
@@ -45,9 +46,11 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
       continue;
     }
     const dir = path.join(resolved.out, target.id);
-    const result = await syncFiles(dir, client.files, { check: flags.check === true, flag: resolved.outFlag });
+    // generated/ inside the alter-gen package is covered by the package's own "type": "module".
+    const files = flags.format === "ts" || (WORKSPACE_GENERATED !== undefined && resolved.out === WORKSPACE_GENERATED) ? client.files : withModuleScope(client.files);
+    const result = await syncFiles(dir, files, { check: flags.check === true, flag: resolved.outFlag });
     totals.operations += client.operations;
-    totals.files += client.files.size;
+    totals.files += files.size;
     const rel = path.relative(io.cwd, dir) || ".";
     if (flags.check) {
       for (const f of result.stale) totals.problems.push(`stale   ${path.join(rel, f)}`);
@@ -56,7 +59,7 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
     } else totals.written += result.written.length;
     const ms = client.ms;
     say(
-      `${progress}${target.id}: ${client.operations} operations in ${client.model.namespaces.length} namespaces, ${client.files.size} files ` +
+      `${progress}${target.id}: ${client.operations} operations in ${client.model.namespaces.length} namespaces, ${files.size} files ` +
         `${flags.check ? "checked" : `(${result.written.length} written)`} -> ${rel} ` +
         `[load ${ms.load.toFixed(0)} ms, model ${ms.model.toFixed(0)} ms, emit ${ms.emit.toFixed(0)} ms]\n`,
     );

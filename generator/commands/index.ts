@@ -15,7 +15,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function registerGeneratorCommands(program: Command, io: CommandIO, done: (exitCode: number) => void): void {
   program
     .addOption(new Option("-p, --provider <id>", "generate the client of a catalog provider (see `alter-gen list`); repeatable").argParser(collect))
-    .option("--all", "generate every catalog provider (into the package's generated/ folder unless --out is given)")
+    .option("--all", "generate every catalog provider (into --out, by default the workspace's generated/ folder in the alter-gen repository, else ./clients)")
     .option("-s, --spec <file|url>", "generate from any OpenAPI 3.0/3.1 or Swagger 2.0 document (YAML or JSON, a path or an http(s) URL); needs --name")
     .option("-n, --name <id>", "client id for --spec: names the folder and the factory (`petstore` -> createPetstoreClient)")
     .option("-o, --out <dir>", `parent folder; each client goes into <dir>/<id>/ (default: ./${options.out.default}, or generated/ with --all)`)
@@ -51,7 +51,7 @@ Exit codes: 0 done, 1 --check found differences, 2 bad input (one paragraph says
 
   program
     .command("list")
-    .description("print the provider catalog: id, name, operations and base URL")
+    .description("print the provider catalog: id, name, how operations are grouped into namespaces, base URL and the pinned document")
     .addOption(new Option("--catalog <dir>", "use another specs/ folder as the catalog").hideHelp())
     .action(async (flags: { catalog?: string }) => done(await runList(flags.catalog ?? program.opts<GenerateFlags>().catalog, io)));
 }

@@ -21,6 +21,8 @@ async function run(args: string[], cwd = work) {
 
 function expectParagraph(stderr: string) {
   expect(stderr).toMatch(/^alter-gen: /);
+  // commander's own wording comes out as one sentence: no doubled stops or brackets
+  expect(stderr).not.toMatch(/\.\.|\.\s*\(see|\)\.\)|\?\)\s*\(/i);
   expect(stderr).not.toMatch(/\n\s+at /);
   expect(stderr.trim().split("\n")).toHaveLength(1);
 }
@@ -34,9 +36,29 @@ describe("generating", () => {
   it("--spec --name writes <out>/<id>/ and reports a summary", async () => {
     const r = await run(["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "petstore", "--out", "clients"]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/petstore: 7 operations in 2 namespaces, 10 files/);
-    expect(r.stderr).toMatch(/Done: 1 client, 7 operations, 10 files \(10 written\), \d+ ms/);
+    expect(r.stderr).toMatch(/petstore: 7 operations in 2 namespaces, 11 files/);
+    expect(r.stderr).toMatch(/Done: 1 client, 7 operations, 11 files \(11 written\), \d+ ms/);
     expect(readdirSync(path.join(work, "clients/petstore")).sort()).toContain("index.d.ts");
+  });
+
+  it("a .js client carries a package.json that makes its files ES modules in any project; a .ts client compiles with the app", async () => {
+    writeFileSync(path.join(work, "package.json"), JSON.stringify({ name: "app", type: "commonjs" }));
+    try {
+      const js = await run(["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "petstore", "--out", "scoped", "-q"]);
+      expect(js.code).toBe(0);
+      expect(JSON.parse(readFileSync(path.join(work, "scoped/petstore/package.json"), "utf8"))).toMatchObject({ type: "module" });
+      // Node takes the client's folder as an ES module scope, not the project's "commonjs".
+      writeFileSync(path.join(work, "scoped/petstore/probe.js"), "console.log(typeof require);\n");
+      const probe = spawnSync(process.execPath, ["probe.js"], { cwd: path.join(work, "scoped/petstore"), encoding: "utf8" });
+      expect(probe.stdout.trim()).toBe("undefined");
+      rmSync(path.join(work, "scoped/petstore/probe.js"));
+      expect((await run(["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "petstore", "--out", "scoped", "--check", "-q"])).code).toBe(0);
+      const ts = await run(["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "petstore", "--out", "ts-client", "--format", "ts", "-q"]);
+      expect(ts.code).toBe(0);
+      expect(readdirSync(path.join(work, "ts-client/petstore"))).not.toContain("package.json");
+    } finally {
+      rmSync(path.join(work, "package.json"));
+    }
   });
 
   it("--check passes on fresh output and exits 1 listing stale, missing and extra files", async () => {
@@ -124,6 +146,13 @@ describe("generating", () => {
     expect(r.stdout).toMatch(/^slack\s+Slack\s+/m);
   });
 
+  it("list --help names exactly the columns list prints", async () => {
+    const columns = (await run(["list"])).stdout.split("\n")[0]!.split(/\s{2,}/).map((c) => c.toLowerCase());
+    expect(columns).toEqual(["id", "name", "namespaces by", "base url", "document"]);
+    const help = (await run(["list", "--help"])).stdout.toLowerCase();
+    for (const word of ["id", "name", "namespaces", "base url", "document"]) expect(help).toContain(word);
+  });
+
   it("--help explains every flag", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
@@ -144,6 +173,10 @@ describe("bad input: exit 2 and one paragraph", () => {
     ["--method-names without --spec", { given: ["--provider", "stripe", "--method-names", "resource"], want: [/--method-names applies to a --spec document/, /flag --method-names/] }],
     ["--method-names with a bad value", { given: ["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "x", "--method-names", "paths"], want: [/--method-names/, /operationId, resource/] }],
     ["unknown flag", { given: ["--frobnicate"], want: [/unknown option '--frobnicate'/] }],
+    ["mistyped command", { given: ["lst"], want: [/^alter-gen: unknown command 'lst' \(did you mean list\?\)\. See alter-gen --help\.\n$/] }],
+    ["mistyped flag", { given: ["--provder", "slack"], want: [/^alter-gen: unknown option '--provder' \(did you mean --provider\?\)\. See alter-gen --help\.\n$/] }],
+    ["a choice that is not offered", { given: ["--format", "xml"], want: [/argument 'xml' is invalid\. Allowed choices are js, ts\. See alter-gen --help\.\n$/] }],
+    ["a vault command mistyped", { given: ["vault", "strt"], want: [/^alter-gen: unknown command 'strt' \(did you mean start\?\)\. See alter-gen vault --help\.\n$/] }],
     ["config with a bad key", { given: ["--config", path.join(specs, "bad/not-openapi.yaml")], want: [/Unknown key "name" in the config file/, /at \/name/] }],
   ];
   it.each(cases)("%s", async (_name, { given, want }) => {

@@ -1,5 +1,7 @@
-// Debian's Chromium driven by playwright-core, for browser flows (connect, authenticate). Each
-// launch gets a fresh user-data-dir, so no cookie or IDP session leaks between tests.
+// The packaged Chromium (test/support/chromium.ts) driven by playwright-core, for browser flows
+// (connect, authenticate, approvals). Each launch gets a fresh user-data-dir, so no cookie or IDP
+// session leaks between tests. A browser that cannot start is one BrowserSetupError naming the fix,
+// within LAUNCH_TIMEOUT_MS, never a test timing out later on a page nobody opened.
 //
 //   const browser = await launchBrowser();
 //   const page = await browser.newPage();
@@ -10,8 +12,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { BrowserSetupError, CHROMIUM_PACKAGE, ensureChromium } from "./chromium.js";
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export { BrowserSetupError } from "./chromium.js";
+
+const LAUNCH_TIMEOUT_MS = 20_000;
 
 const CHROMIUM_ARGS = [
   "--headless",
@@ -31,12 +36,25 @@ export interface TestBrowser {
 }
 
 export async function launchBrowser(): Promise<TestBrowser> {
+  const binary = ensureChromium();
   const userDataDir = await mkdtemp(join(tmpdir(), "alter-chromium-"));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: binary.executablePath,
+      env: { ...process.env, ...binary.env },
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: LAUNCH_TIMEOUT_MS,
+    });
+  } catch (error) {
+    await rm(userDataDir, { recursive: true, force: true });
+    const reason = ((error as Error).message ?? String(error)).split("\n").slice(0, 6).join("\n  ");
+    throw new BrowserSetupError(
+      `The test browser did not start (${binary.source}):\n  ${reason}\n` +
+        `Fix: run \`npm ci\` to reinstall the dev dependency ${CHROMIUM_PACKAGE}, or set CHROMIUM_PATH to a working Chrome/Chromium binary.`,
+    );
+  }
   return {
     context,
     newPage: () => context.newPage(),

@@ -15,7 +15,10 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from "jose";
+import { restoreConsoleWarn } from "./quiet-oidc.js"; // before oidc-provider: see the file
 import Provider from "oidc-provider";
+
+restoreConsoleWarn();
 
 export interface IdpUser {
   sub: string;

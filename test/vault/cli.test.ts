@@ -127,25 +127,29 @@ describe("vault commands", () => {
     expect(add.stdout + set.stdout + list.stdout + cleared.stdout).not.toContain(SECRET);
   });
 
-  it("start prints its address, serves, and shuts down cleanly on SIGTERM", async () => {
+  // Each run reuses the data folder, so each also proves the previous one released its lock.
+  it.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)("start prints its address, serves, and shuts down cleanly on %s", async (signal) => {
     const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli/entry.ts"), "vault", "start", "--data", data, "--port", "0"], {
       cwd: ROOT,
       env: { ...process.env, ALTER_VAULT_MASTER_KEY: "" },
     });
     let out = "";
-    const url = await new Promise<string>((resolve) =>
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.once("close", () => reject(new Error(`vault start exited early: ${err}`)));
       child.stdout.on("data", (d: Buffer) => {
         out += d.toString();
         const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
         if (m) resolve(m[1]!);
-      }),
-    );
+      });
+    });
     const health = await fetch(url + "/v1/health");
     expect(await health.json()).toEqual({ ok: true, version: "0.1.0" });
-    child.kill("SIGTERM");
-    const code = await new Promise((r) => child.once("close", r));
-    expect(code).toBe(0);
-    expect(out).toContain("SIGTERM, shutting down");
+    const closed = new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once("close", (code, sig) => r([code, sig])));
+    child.kill(signal);
+    expect(await closed).toEqual([0, null]);
+    expect(out).toContain(`${signal}, shutting down`);
   });
 
   it("rotates the master key", async () => {

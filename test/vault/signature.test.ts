@@ -224,6 +224,24 @@ describe("keys", () => {
     expect(res.headers.signature).toBeUndefined();
   });
 
+  // A newcomer's ALTER_API_KEY from another vault, or with a mistyped secret: the SDK says so.
+  it.each([
+    ["a key id this vault does not know", () => "alter_sk_abcdefghijklmnop_" + "A".repeat(43), "unknown_key", /^unknown API key: the vault at .* has no key with id abcdefghijklmnop/],
+    ["a known key id with another secret", () => v.apiKey.slice(0, -43) + "B".repeat(42) + "A", "signature_invalid", /^unknown API key: the vault at .* refused API key [a-z0-9]{16}/],
+  ] as const)("the SDK reports %s as an unknown API key", async (_name, key, code, message) => {
+    const t = new VaultTransport({ baseUrl: v.url, apiKey: key() });
+    try {
+      const error = (await t.request("GET", "/v1/grants").catch((e: unknown) => e)) as SignatureError;
+      expect(error).toBeInstanceOf(SignatureError);
+      expect(error.code).toBe(code);
+      expect(error.unverified).toBe(true);
+      expect(error.message).toMatch(message);
+      expect(error.message).not.toContain(key().slice(-43));
+    } finally {
+      await t.close();
+    }
+  });
+
   it("a revoked key gets key_revoked, and the SDK transport reports it", async () => {
     const k = await createApiKey({ dataDir: v.dataDir, label: "to revoke" });
     expect((await send(sign(k.apiKey, { method: "GET", url: v.url + "/v1/grants" }))).status).toBe(200);

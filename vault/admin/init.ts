@@ -1,11 +1,12 @@
 // `vault init`: data folder, master key, database, the app and its first API key.
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { generateApiKey } from "../../runtime/keys.js";
 import { AtRest } from "../crypto/at-rest.js";
 import { decodeMasterKey, generateMasterKey, MASTER_KEY_ENV, masterKeyPath, writeMasterKeyFile } from "../crypto/master-key.js";
 import { writeMasterKeyCheck } from "../crypto/key-check.js";
 import { openDatabase } from "../storage/db.js";
+import { loadSqlite } from "../storage/sqlite.js";
 import { createApp } from "../storage/apps.js";
 import { insertApiKey } from "../storage/api-keys.js";
 import { DEFAULT_SCOPES } from "../keys/scopes.js";
@@ -36,10 +37,24 @@ export interface InitResult {
 export async function initVault(opts: InitOptions = {}): Promise<InitResult> {
   const dir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
   const env = opts.env ?? process.env;
+  // A missing or unbuilt better-sqlite3 fails here, with the fix, before anything is written.
+  loadSqlite();
   if (existsSync(join(dir, DB_FILE))) {
     throw new VaultUsageError(`${maskSecrets(dir)} already holds a vault (${DB_FILE}); use another --data folder or remove it first.`);
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const createdDir = mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const written: string[] = [];
+  try {
+    return createVault(dir, env, opts, written);
+  } catch (error) {
+    // Never leave a half-made data folder that blocks the next `vault init`.
+    for (const file of written) rmSync(file, { force: true });
+    if (createdDir) rmSync(createdDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function createVault(dir: string, env: NodeJS.ProcessEnv, opts: InitOptions, written: string[]): InitResult {
   let key: Buffer;
   let source: InitResult["masterKeySource"];
   if (opts.masterKey !== undefined) {
@@ -52,12 +67,14 @@ export async function initVault(opts: InitOptions = {}): Promise<InitResult> {
   } else {
     if (existsSync(masterKeyPath(dir))) throw new VaultUsageError(`${maskSecrets(masterKeyPath(dir))} already exists; remove it or init another folder.`);
     key = generateMasterKey();
+    written.push(masterKeyPath(dir));
     writeMasterKeyFile(masterKeyPath(dir), key);
     source = "file";
   }
   const crypto = new AtRest(key);
   key.fill(0);
   // The database only holds sealed secrets, but nobody else needs to read it either.
+  written.push(...["", "-wal", "-shm", "-journal"].map((suffix) => join(dir, DB_FILE + suffix)));
   closeSync(openSync(join(dir, DB_FILE), "a", 0o600));
   chmodSync(join(dir, DB_FILE), 0o600);
   const db = openDatabase(join(dir, DB_FILE));

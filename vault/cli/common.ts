@@ -18,8 +18,8 @@ export function out(text: string): void {
 }
 
 export function usage(message: string): never {
-  // The alter-gen CLI prints it as "alter-gen: <message> (see alter-gen --help)." Messages quote
-  // typed values through vault/quote.ts; masking here catches one that did not.
+  // The alter-gen CLI prints it as "alter-gen: <message>. See alter-gen vault --help." Messages
+  // quote typed values through vault/quote.ts; masking here catches one that did not.
   throw new CommanderError(2, "alter.vault.usage", maskSecrets(message).replace(/\.$/, ""));
 }
 

@@ -16,8 +16,10 @@ interface StartFlags extends DataFlags {
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
 
+export const SHUTDOWN_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
 export function registerStart(vault: Command): void {
-  withData(vault.command("start").description("serve the vault's HTTP API until SIGINT/SIGTERM"))
+  withData(vault.command("start").description("serve the vault's HTTP API until SIGINT, SIGTERM or SIGHUP"))
     .option("-p, --port <port>", "port to listen on (0 = any free port)", "7420")
     .option("--host <address>", "address to listen on; anything but loopback needs --tls-cert/--tls-key or --insecure-http", "127.0.0.1")
     .option("--tls-cert <file>", "PEM certificate: serve HTTPS, TLS 1.2+ with forward-secret AEAD suites only (with --tls-key)")
@@ -55,8 +57,10 @@ export function registerStart(vault: Command): void {
             out(`alter vault: ${signal}, shutting down`);
             running.close().then(resolve, resolve);
           };
-          process.once("SIGINT", () => stop("SIGINT"));
-          process.once("SIGTERM", () => stop("SIGTERM"));
+          // Every signal that asks a process to end (a terminal closing sends SIGHUP) closes the
+          // server and releases the data folder's lock. Under npx, npm may not pass a process
+          // manager's signal on: run node_modules/.bin/alter-gen directly there (README).
+          for (const signal of SHUTDOWN_SIGNALS) process.once(signal, () => stop(signal));
         });
         out(`alter vault listening on ${running.url}`);
         await stopped;

@@ -1,12 +1,13 @@
 // Opens the vault's SQLite database and brings its schema up to date.
-import Database from "better-sqlite3";
 import type { Database as Db, Statement } from "better-sqlite3";
+import { loadSqlite } from "./sqlite.js";
 import { migrations as allMigrations } from "./migrations/index.js";
 import type { Migration } from "./migrations/types.js";
 
 export type { Db };
 
 export function openDatabase(file: string, migrations: Migration[] = allMigrations): Db {
+  const Database = loadSqlite();
   const db = new Database(file);
   // WAL + NORMAL: a committed transaction survives the process being killed (the WAL is
   // written before commit returns); only an OS crash can lose the last ones.
