@@ -119,7 +119,7 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
     while (operations / total >= nextReport) nextReport += 0.25;
   });
   const t3 = performance.now();
-  return { id: job.id, files, model, operations: total, warnings: model.warnings, ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };
+  return { id: job.id, files, model, operations: total, warnings: [...spec.warnings, ...model.warnings], ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };
 }
 
 export interface SyncResult {

@@ -88,7 +88,7 @@ function summarize(flags: GenerateFlags, io: CommandIO, clients: number, totals:
     if (!flags.quiet) io.stderr(text);
   };
   const { warnings, problems } = totals;
-  if (warnings.length) say(`${warnings.length} naming warning${warnings.length === 1 ? "" : "s"}:\n${warnings.map((w) => `  ${w}\n`).join("")}`);
+  if (warnings.length) say(`${warnings.length} warning${warnings.length === 1 ? "" : "s"}:\n${warnings.map((w) => `  ${w}\n`).join("")}`);
   if (flags.names) return 0;
   const elapsed = ms.toFixed(0);
   const plural = clients === 1 ? "" : "s";

@@ -17,6 +17,8 @@ export interface LoadedSpec {
   doc: Record<string, any>;
   /** Components created by hoisting -> the pointer they were copied from. */
   origins: Map<string, string>;
+  /** What was read but not used (a discriminator mapping value that leads nowhere), one line each. */
+  warnings: string[];
 }
 
 export interface LoadSpecOptions {
@@ -31,7 +33,8 @@ export async function loadSpec(source: string, options: LoadSpecOptions = {}): P
   const kind = detectKind(parsed, text.source);
   let doc = parsed as Record<string, any>;
   if (options.fix) doc = options.fix(doc) ?? doc;
-  doc = await bundleExternalRefs(doc, text.source);
+  const warnings: string[] = [];
+  doc = await bundleExternalRefs(doc, text.source, { swagger2: kind.kind === "swagger2", warnings });
   // Checked before conversion so pointers in errors are the author's own.
   validateDocument(doc, text.source);
   let version: "3.0" | "3.1";
@@ -45,6 +48,6 @@ export async function loadSpec(source: string, options: LoadSpecOptions = {}): P
     originalFormat = kind.version === "3.0" ? "openapi-3.0" : "openapi-3.1";
   }
   doc.paths ??= {};
-  const origins = hoistSchemaRefs(doc);
-  return { source: text.source, sha256: text.sha256, version, originalFormat, doc, origins };
+  const origins = hoistSchemaRefs(doc, warnings);
+  return { source: text.source, sha256: text.sha256, version, originalFormat, doc, origins, warnings };
 }

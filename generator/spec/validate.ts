@@ -1,7 +1,9 @@
 // Structural checks that turn a document the model cannot use into one clear error: the
-// version, the shape of `paths`, and every internal `$ref` resolving to something.
+// version, the shape of `paths`, and every internal `$ref` resolving to something (ref-positions.ts
+// says which `$ref`s are references).
 import { joinPointer, SpecError } from "../errors.js";
-import { getPointer } from "./bundle.js";
+import { getPointer } from "./pointer.js";
+import { walkRefs } from "./ref-positions.js";
 
 type Json = Record<string, any>;
 
@@ -35,39 +37,14 @@ export function validateDocument(doc: Json, file: string): void {
   if (doc.paths === undefined && doc.webhooks === undefined) {
     throw new SpecError(`The document has no "paths" object, so there is nothing to generate.`, { file, pointer: "" });
   }
-  checkRefs(doc, doc, "", file);
+  checkRefs(doc, file);
 }
 
-function checkRefs(root: Json, node: unknown, pointer: string, file: string): void {
-  // Segments are kept on a stack and joined only for an error: a 13 MB document has ~1M nodes.
-  const path: (string | number)[] = [];
-  const at = () => joinPointer(pointer, ...path, "$ref");
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const v = value[i];
-        if (v !== null && typeof v === "object") {
-          path.push(i);
-          visit(v);
-          path.pop();
-        }
-      }
-      return;
-    }
-    const obj = value as Json;
-    const ref = obj.$ref;
-    if (typeof ref === "string") {
-      if (!ref.startsWith("#")) throw new SpecError(`The $ref "${ref}" points outside the document and was not bundled.`, { file, pointer: at() });
-      if (getPointer(root, ref.slice(1)) === undefined) throw new SpecError(`The $ref "${ref}" does not resolve to anything in the document.`, { file, pointer: at() });
-    }
-    for (const k in obj) {
-      const v = obj[k];
-      if (v !== null && typeof v === "object") {
-        path.push(k);
-        visit(v);
-        path.pop();
-      }
-    }
-  };
-  if (node !== null && typeof node === "object") visit(node);
+function checkRefs(root: Json, file: string): void {
+  walkRefs(root, "node", ({ holder, path }) => {
+    const ref: string = holder.$ref;
+    const at = () => joinPointer("", ...path, "$ref");
+    if (!ref.startsWith("#")) throw new SpecError(`The $ref "${ref}" points outside the document and was not bundled.`, { file, pointer: at() });
+    if (getPointer(root, ref.slice(1)) === undefined) throw new SpecError(`The $ref "${ref}" does not resolve to anything in the document.`, { file, pointer: at() });
+  });
 }
