@@ -8,7 +8,7 @@ import path from "node:path";
 import { joinPointer, SpecError, type Location } from "../errors.js";
 import { isUrl, parseText, ReadFailure, readText } from "./load.js";
 import { getPointer } from "./pointer.js";
-import { walkRefs, type Json, type Position } from "./ref-positions.js";
+import { isFileRef, walkRefs, type Json, type Position } from "./ref-positions.js";
 
 export interface BundleOptions {
   /** Swagger 2.0 keeps its schemas in `definitions`. */
@@ -23,27 +23,10 @@ interface Target {
   fragment: string;
 }
 
+/** Bundles `doc` (read from `source`) in place; validate.ts says whether a document needs it. */
 export async function bundleExternalRefs(doc: Json, source: string, options: BundleOptions): Promise<Json> {
-  if (!refersOutside(doc)) return doc;
   await new Bundler(doc, source, options).run();
   return doc;
-}
-
-/** Whether any reference or mapping value of the root document names another file. */
-function refersOutside(doc: Json): boolean {
-  let outside = false;
-  walkRefs(
-    doc,
-    "node",
-    ({ holder }) => void (outside ||= !holder.$ref.startsWith("#")),
-    ({ holder }) => void (outside ||= Object.values<unknown>(holder.discriminator.mapping).some((v) => typeof v === "string" && isFileRef(v))),
-  );
-  return outside;
-}
-
-/** A mapping value that is a reference to another file rather than a schema name or a local pointer. */
-function isFileRef(value: string): boolean {
-  return !value.startsWith("#") && (value.includes("#") || value.includes("/") || /\.(ya?ml|json)$/i.test(value));
 }
 
 class Bundler {
@@ -109,15 +92,29 @@ class Bundler {
     const where: Location = { file: location, pointer: joinPointer(at, "$ref") };
     const ref: string = holder.$ref;
     const target = this.target(ref, location, where);
+    if (position === "schema") {
+      holder.$ref = await this.schemaRef(target, ref, where);
+      return;
+    }
     if (target.location === this.rootLocation) {
       holder.$ref = `#${target.fragment}`;
       return;
     }
-    if (position === "schema") {
-      holder.$ref = this.schemaPrefix + (await this.hoist(target, ref, where));
-      return;
-    }
     await this.inline(holder, position, target, ref, where);
+  }
+
+  /**
+   * The root's ref for a schema: a local one into the root, else its component. A target that
+   * is itself only a ref is followed, so no alias component stands between (an alias of a
+   * discriminated union would read as a subtype of it).
+   */
+  private async schemaRef(target: Target, ref: string, where: Location, depth = 0): Promise<string> {
+    if (target.location === this.rootLocation) return `#${target.fragment}`;
+    const known = this.hoisted.get(key(target));
+    if (known !== undefined) return this.schemaPrefix + known;
+    const value = await this.lookup(target, ref, where);
+    if (isOnlyRef(value) && depth < 32) return this.schemaRef(this.target(value.$ref, target.location, where), value.$ref, where, depth + 1);
+    return this.schemaPrefix + (await this.hoist(target, ref, where));
   }
 
   /** The component name of a schema in another file, copied into the root the first time. */
@@ -156,13 +153,9 @@ class Bundler {
     for (const [value, ref] of Object.entries<unknown>(mapping)) {
       if (typeof ref !== "string" || (isRoot ? !isFileRef(ref) : !isFileRef(ref) && !ref.startsWith("#"))) continue;
       const target = this.target(ref, location, { file: location, pointer: joinPointer(at, value) });
-      if (target.location === this.rootLocation) {
-        mapping[value] = `#${target.fragment}`;
-        continue;
-      }
       const found = await this.find(target);
       if ("value" in found) {
-        mapping[value] = this.schemaPrefix + (await this.hoist(target, ref, { file: location, pointer: joinPointer(at, value) }));
+        mapping[value] = await this.schemaRef(target, ref, { file: location, pointer: joinPointer(at, value) });
         continue;
       }
       delete mapping[value];
@@ -233,6 +226,12 @@ class Bundler {
 export function droppedMappingWarning(file: string, pointer: string, values: string[], why: string): string {
   const list = values.length > 4 ? `${values.slice(0, 4).join(", ")} and ${values.length - 4} more` : values.join(", ");
   return `${file ? `${file} ` : ""}${pointer}: discriminator mapping ${list} not used (${why}).`;
+}
+
+export function isOnlyRef(value: unknown): value is { $ref: string } {
+  if (value === null || typeof value !== "object" || typeof (value as Json).$ref !== "string") return false;
+  for (const k in value) if (k !== "$ref") return false;
+  return true;
 }
 
 function key(target: Target): string {

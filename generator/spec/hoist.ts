@@ -4,7 +4,7 @@
 // emitter only ever sees `#/components/schemas/<name>` refs. A mapping value that leads nowhere
 // is dropped with a warning: it only narrows a union.
 import { joinPointer } from "../errors.js";
-import { droppedMappingWarning } from "./bundle.js";
+import { droppedMappingWarning, isOnlyRef } from "./bundle.js";
 import { decodePointer, getPointer } from "./pointer.js";
 import { walkRefs, type Json } from "./ref-positions.js";
 
@@ -26,11 +26,18 @@ export function hoistSchemaRefs(doc: Json, warnings: string[] = []): Map<string,
   const pending: { copy: Json; origin: string }[] = [];
 
   /** The component for a local pointer, hoisted the first time; undefined when nothing is there. */
-  const componentFor = (ref: string): string | undefined => {
+  const componentFor = (ref: string, depth = 0): string | undefined => {
     const known = names.get(ref);
     if (known) return known;
     const target = getPointer(doc, ref.slice(1));
     if (target === undefined) return undefined;
+    // A target that is only a ref is followed: an alias component of a discriminated union
+    // would read as a subtype of it.
+    if (isOnlyRef(target) && target.$ref.startsWith("#") && depth < 32) {
+      const name = isWholeComponent(target.$ref) ? wholeComponent(target.$ref) : componentFor(target.$ref, depth + 1);
+      if (name !== undefined) names.set(ref, name);
+      return name;
+    }
     const base = baseName(doc, decodePointer(ref.slice(1)));
     let name = base;
     for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
@@ -62,10 +69,8 @@ export function hoistSchemaRefs(doc: Json, warnings: string[] = []): Map<string,
     }
     if (dropped.length) warnings.push(droppedMappingWarning("", joinPointer(origin, ...path, "discriminator", "mapping"), dropped, "nothing in the document is there"));
   };
-  const mappedComponent = (ref: string): string | undefined => {
-    if (!isWholeComponent(ref)) return componentFor(ref);
-    return getPointer(doc, ref.slice(1)) === undefined ? undefined : decodePointer(ref.slice(1))[2];
-  };
+  const wholeComponent = (ref: string): string | undefined => (getPointer(doc, ref.slice(1)) === undefined ? undefined : decodePointer(ref.slice(1))[2]);
+  const mappedComponent = (ref: string): string | undefined => (isWholeComponent(ref) ? wholeComponent(ref) : componentFor(ref));
 
   walkRefs(doc, "node", onRef, mappingVisitor(""));
   for (let next = pending.pop(); next; next = pending.pop()) walkRefs(next.copy, "schema", onRef, mappingVisitor(next.origin));

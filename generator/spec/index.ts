@@ -34,9 +34,11 @@ export async function loadSpec(source: string, options: LoadSpecOptions = {}): P
   let doc = parsed as Record<string, any>;
   if (options.fix) doc = options.fix(doc) ?? doc;
   const warnings: string[] = [];
-  doc = await bundleExternalRefs(doc, text.source, { swagger2: kind.kind === "swagger2", warnings });
   // Checked before conversion so pointers in errors are the author's own.
-  validateDocument(doc, text.source);
+  if (validateDocument(doc, text.source)) {
+    doc = await bundleExternalRefs(doc, text.source, { swagger2: kind.kind === "swagger2", warnings });
+    validateDocument(doc, text.source, { bundled: true });
+  }
   let version: "3.0" | "3.1";
   let originalFormat: LoadedSpec["originalFormat"];
   if (kind.kind === "swagger2") {

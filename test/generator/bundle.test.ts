@@ -52,7 +52,7 @@ async function failure(source: string): Promise<SpecError> {
 function expectMultiBundled(spec: LoadedSpec): void {
   const { doc } = spec;
   const schemas = doc.components.schemas;
-  expect(Object.keys(schemas).sort()).toEqual(["Branch", "Node", "Owner", "Problem", "Shape", "Square", "circle", "createShape_body", "pet"]);
+  expect(Object.keys(schemas).sort()).toEqual(["Branch", "Node", "Owner", "Problem", "Shape", "Square", "circle", "createShape_400", "pet"]);
   // Relative refs: a whole file and a fragment, the schema refs inside them, parameters inlined.
   expect(doc.paths["/pets"].get.responses["200"].content["application/json"].schema.items).toEqual({ $ref: "#/components/schemas/pet" });
   expect(doc.paths["/pets"].get.parameters[0]).toMatchObject({ name: "limit", in: "query" });
@@ -70,8 +70,10 @@ function expectMultiBundled(spec: LoadedSpec): void {
   // Discriminator mappings to another file and to a fragment of the mapping's own file.
   expect(schemas.Shape.discriminator.mapping).toEqual({ circle: "#/components/schemas/circle", square: "#/components/schemas/Square" });
   expect(schemas.Shape.oneOf).toEqual([{ $ref: "#/components/schemas/circle" }, { $ref: "#/components/schemas/Square" }]);
-  // A schema ref into this document's paths is given a component of its own.
-  expect(doc.paths["/shapes"].post.responses["201"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/createShape_body" });
+  // A schema ref into this document's paths is given a component of its own, named after the
+  // operation; one to a place that is only a ref is that ref (no alias component in between).
+  expect(doc.paths["/trees/{treeId}"].get.responses["400"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/createShape_400" });
+  expect(doc.paths["/shapes"].post.responses["201"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Shape" });
   // An example's `$ref` is data.
   expect(doc.paths["/trees/{treeId}"].get.responses["200"].content["application/json"].examples.leaf.value.$ref).toBe("./nowhere.yaml#/Nothing");
   expect(spec.warnings).toEqual([]);
