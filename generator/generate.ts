@@ -44,6 +44,11 @@ export interface ClientJob {
   overrides?: Record<string, string>;
   include?: string[];
   exclude?: string[];
+  /**
+   * The origin relative links in the document's descriptions are written against (catalog
+   * `docsLinkBase`); default: the origin of the document's `externalDocs` URL.
+   */
+  docsLinkBase?: string;
   /** The layout of the files (options.ts `format`; default `js`: .js data + .d.ts types). */
   format?: OutputFormatName;
 }
@@ -78,7 +83,7 @@ const PROGRESS_THRESHOLD = 2000;
 
 export async function generateClient(job: ClientJob, onProgress?: (message: string) => void): Promise<GeneratedClient> {
   const t0 = performance.now();
-  const spec = await loadSpec(job.spec, { ...(job.specFlag ? { flag: job.specFlag } : {}), ...(job.fix ? { fix: job.fix } : {}) });
+  const spec = await loadSpec(job.spec, { ...(job.specFlag ? { flag: job.specFlag } : {}), ...(job.fix ? { fix: job.fix } : {}), ...(job.docsLinkBase ? { docsLinkBase: job.docsLinkBase } : {}) });
   const t1 = performance.now();
   const baseUrl = job.baseUrl ?? baseUrlOf(spec.doc);
   const model = shareRepeatedShapes(buildModel(

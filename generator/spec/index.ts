@@ -1,7 +1,9 @@
-// The spec phase: source text -> a self-contained, validated OpenAPI 3.x document.
+// The spec phase: source text -> a self-contained, validated OpenAPI 3.x document whose prose is
+// markdown with absolute links.
 import { bundleExternalRefs } from "./bundle.js";
 import { hoistSchemaRefs } from "./hoist.js";
 import { parseText, readSource } from "./load.js";
+import { docsLinkBaseOf, rewriteProse } from "./prose.js";
 import { convertSwagger2 } from "./swagger2.js";
 import { detectKind, validateDocument } from "./validate.js";
 
@@ -25,6 +27,8 @@ export interface LoadSpecOptions {
   flag?: string;
   /** Applied to the parsed document before conversion (catalog spec fixes). */
   fix?: (doc: Record<string, any>) => Record<string, any> | void;
+  /** What relative links in descriptions are written against (prose.ts, `docsLinkBaseOf`). */
+  docsLinkBase?: string;
 }
 
 export async function loadSpec(source: string, options: LoadSpecOptions = {}): Promise<LoadedSpec> {
@@ -51,5 +55,6 @@ export async function loadSpec(source: string, options: LoadSpecOptions = {}): P
   }
   doc.paths ??= {};
   const origins = hoistSchemaRefs(doc, warnings);
+  rewriteProse(doc, docsLinkBaseOf(doc, options.docsLinkBase));
   return { source: text.source, sha256: text.sha256, version, originalFormat, doc, origins, warnings };
 }
