@@ -5,14 +5,17 @@ import { Command, CommanderError } from "commander";
 import { InputError } from "../catalog/index.js";
 import { registerGeneratorCommands, type CommandIO } from "../generator/commands/index.js";
 import { GENERATOR_VERSION } from "../generator/version.js";
+import { statusLine, writeTo } from "./output.js";
 
 export type CliIO = CommandIO;
 
 const defaultIO: CliIO = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
+  stdout: (t) => writeTo(process.stdout, t),
+  stderr: (t) => writeTo(process.stderr, t),
   cwd: process.cwd(),
 };
+const status = statusLine(process.stderr, process.env);
+if (status) defaultIO.progress = status;
 
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
   let exitCode = 0;

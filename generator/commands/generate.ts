@@ -5,6 +5,7 @@ import { findProvider, loadCatalog } from "../../catalog/index.js";
 import { listOption, type Target } from "../config.js";
 import { UsageError } from "../errors.js";
 import { generateClient, syncFiles, type ClientJob, type GeneratedClient } from "../generate.js";
+import { checkOutputDir, OutputDirError } from "../output-dir.js";
 import { catalogJob, RunCatalog } from "./catalog-job.js";
 import type { CommandIO } from "./io.js";
 import { resolveTargets, type GenerateFlags } from "./targets.js";
@@ -35,17 +36,37 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
     if (ids.has(t.id)) throw new UsageError(`The client id "${t.id}" is listed twice.`, { flag: resolved.outFlag });
     ids.add(t.id);
   }
+  // A folder that cannot be made fails now, not after minutes of generating.
+  if (!flags.check && !flags.names) {
+    try {
+      await checkOutputDir(resolved.out);
+    } catch (err) {
+      if (!(err instanceof OutputDirError)) throw err;
+      throw new UsageError(`Cannot write clients into ${resolved.out}: ${err.dir} ${err.why}.`, { file: resolved.out, flag: resolved.outFlag });
+    }
+  }
   const totals: RunTotals = { operations: 0, files: 0, written: 0, problems: [], warnings: [] };
-  for (const [index, target] of targets.entries()) {
-    const progress = targets.length > 1 ? `[${index + 1}/${targets.length}] ` : "";
-    const client = await generateTarget(target, flags, catalog, io, (m) => say(`${progress}${target.id}: ${m}\n`));
+  const status = flags.quiet ? undefined : io.progress;
+  try {
+    for (const [index, target] of targets.entries()) await runTarget(target, targets.length > 1 ? `[${index + 1}/${targets.length}] ` : "");
+  } finally {
+    status?.(undefined);
+  }
+  return summarize(flags, io, targets.length, totals, performance.now() - started);
+
+  async function runTarget(target: Target, progress: string): Promise<void> {
+    const show = (m: string) => status?.(`${progress}${target.id}: ${m}`);
+    const client = await generateTarget(target, flags, catalog, io, show);
     totals.warnings.push(...client.warnings.map((w) => `${target.id}: ${w}`));
     if (flags.names) {
+      status?.(undefined);
       io.stdout(namesListing(client));
-      continue;
+      return;
     }
     const dir = path.join(resolved.out, target.id);
+    show(`${flags.check ? "comparing" : "writing"} ${client.files.size} files`);
     const result = await syncFiles(dir, client.files, { check: flags.check === true, flag: resolved.outFlag });
+    status?.(undefined);
     totals.operations += client.operations;
     totals.files += client.files.size;
     const rel = path.relative(io.cwd, dir) || ".";
@@ -61,7 +82,6 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
         `[load ${ms.load.toFixed(0)} ms, model ${ms.model.toFixed(0)} ms, emit ${ms.emit.toFixed(0)} ms]\n`,
     );
   }
-  return summarize(flags, io, targets.length, totals, performance.now() - started);
 }
 
 /** One target's client, in memory; a catalog client is checked against its pinned sha256. */
