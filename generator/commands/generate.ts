@@ -6,6 +6,7 @@ import { listOption, type Target } from "../config.js";
 import { UsageError } from "../errors.js";
 import { generateClient, syncFiles, type ClientJob, type GeneratedClient } from "../generate.js";
 import { checkOutputDir, OutputDirError } from "../output-dir.js";
+import { formatWithProjectPrettier, loadProjectPrettier } from "../project-prettier.js";
 import { catalogJob, RunCatalog } from "./catalog-job.js";
 import type { CommandIO } from "./io.js";
 import { resolveTargets, type GenerateFlags } from "./targets.js";
@@ -45,6 +46,8 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
       throw new UsageError(`Cannot write clients into ${resolved.out}: ${err.dir} ${err.why}.`, { file: resolved.out, flag: resolved.outFlag });
     }
   }
+  // Loaded once, before generating, so a project without prettier hears it at once.
+  const prettier = flags.prettier && !flags.names ? await loadProjectPrettier(resolved.out) : undefined;
   const totals: RunTotals = { operations: 0, files: 0, written: 0, problems: [], warnings: [] };
   const status = flags.quiet ? undefined : io.progress;
   try {
@@ -64,6 +67,10 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
       return;
     }
     const dir = path.join(resolved.out, target.id);
+    if (prettier) {
+      show(`formatting ${client.files.size} files with your prettier ${prettier.version}`);
+      client.files = await formatWithProjectPrettier(prettier, dir, io.cwd, client.files);
+    }
     show(`${flags.check ? "comparing" : "writing"} ${client.files.size} files`);
     const result = await syncFiles(dir, client.files, { check: flags.check === true, flag: resolved.outFlag });
     status?.(undefined);
