@@ -99,6 +99,7 @@ async function generateTarget(target: Target, flags: GenerateFlags, catalog: Run
     job = { id: target.id, name: target.name, spec: target.spec, specFlag: target.flag, namespaceBy: target.namespaceBy, include: target.include, exclude: target.exclude };
     if (target.baseUrl) job.baseUrl = target.baseUrl;
     if (target.methodNames) job.methodNames = target.methodNames;
+    if (target.docsLinkBase) job.docsLinkBase = target.docsLinkBase;
   }
   if (flags.format) job.format = flags.format;
   say(`reading ${/^https?:/.test(job.spec) ? job.spec : path.relative(io.cwd, job.spec) || job.spec}`);

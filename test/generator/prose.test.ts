@@ -1,9 +1,11 @@
 // Descriptions as a reader sees them in a hover: HTML as markdown, relative links absolute
 // against the provider's documentation site, identifier titles left out (spec/prose.ts,
 // spec/html-markdown.ts, emit/jsdoc.ts), and an invariant over every checked-in client.
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { main } from "../../cli/main.js";
 import { documentationTitle } from "../../generator/emit/jsdoc.js";
 import { htmlToMarkdown } from "../../generator/spec/html-markdown.js";
 import { docsLinkBaseOf, prose, rewriteProse } from "../../generator/spec/prose.js";
@@ -122,5 +124,40 @@ describe("every checked-in client's hovers", () => {
     expect(found).toEqual([]);
     const stripe = readFileSync(path.join(root, "stripe/schemas.d.ts"), "utf8");
     expect(stripe).not.toMatch(/\/\*\* [a-z]+(_[a-z]+)+ \*\//);
+  });
+});
+
+describe("docsLinkBase in a config file", () => {
+  const spec = `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      description: '<p>Lists things, see <a href="/docs/things">the guide</a>.</p>'
+      responses: {"200": {description: ok}}
+`;
+  async function generate(entry: string) {
+    const dir = mkdtempSync(path.join(tmpdir(), "alter-gen-links-"));
+    writeFileSync(path.join(dir, "t.yaml"), spec);
+    writeFileSync(path.join(dir, "alter-gen.config.yaml"), `out: ./out\nproviders:\n  - {id: t, spec: ./t.yaml${entry}}\n`);
+    let stderr = "";
+    const code = await main(["-q"], { stdout: () => {}, stderr: (t) => void (stderr += t), cwd: dir });
+    const read = () => readFileSync(path.join(dir, "out/t/things.d.ts"), "utf8");
+    return { code, stderr, read, done: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+
+  it("makes a --spec document's relative links absolute", async () => {
+    const r = await generate(", docsLinkBase: 'https://things.example.com'");
+    expect(r.code).toBe(0);
+    expect(r.read()).toContain("Lists things, see [the guide](https://things.example.com/docs/things).");
+    r.done();
+  });
+
+  it("refuses a base with a trailing slash, naming the entry", async () => {
+    const r = await generate(", docsLinkBase: 'https://things.example.com/'");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/docsLinkBase must be an http\(s\) URL without a query, fragment or trailing slash.*at \/providers\/0\/docsLinkBase/);
+    r.done();
   });
 });
