@@ -76,6 +76,13 @@ export interface CatalogProvider {
   /** Naming overrides (relative to specs/): operationId -> "namespace.method". */
   overridesFile?: string;
   docsUrl?: string;
+  /**
+   * What relative links in the document's descriptions are written against, so hovers link
+   * somewhere: Stripe's `/docs/billing` is https://stripe.com/docs/billing, Zoom's
+   * `/api-reference/…` is under https://marketplace.zoom.us/docs. Needed only when the origin of
+   * the document's own `externalDocs` URL is not it.
+   */
+  docsLinkBase?: string;
   /** Headers every request to this provider carries (e.g. Notion's `Notion-Version`). */
   defaultHeaders?: Record<string, string>;
   /** A JSON body field that is `false` on errors answered with a 2xx status (Slack: `ok`). */

@@ -24,7 +24,7 @@ export function validateCatalogData(data: unknown, file: string): CatalogProvide
 
 const PROVIDER_KEYS = [
   "id", "name", "specFile", "source", "sha256", "baseUrl", "hosts", "injection", "oauth", "pagination", "rateLimit",
-  "requestIdHeaders", "namespaceBy", "credentialParams", "fixesFile", "overridesFile", "docsUrl", "defaultHeaders", "okField",
+  "requestIdHeaders", "namespaceBy", "credentialParams", "fixesFile", "overridesFile", "docsUrl", "docsLinkBase", "defaultHeaders", "okField",
   "methodNames",
 ];
 
@@ -76,6 +76,7 @@ function validateProvider(v: Validator, item: unknown, at: string): CatalogProvi
   if (o.fixesFile !== undefined) provider.fixesFile = v.relativePath(o, at, "fixesFile");
   if (o.overridesFile !== undefined) provider.overridesFile = v.relativePath(o, at, "overridesFile");
   if (o.docsUrl !== undefined) provider.docsUrl = v.url(o, at, "docsUrl");
+  if (o.docsLinkBase !== undefined) provider.docsLinkBase = v.linkBase(o, at, "docsLinkBase");
   if (o.okField !== undefined) provider.okField = v.string(o, at, "okField");
   if (o.methodNames !== undefined) provider.methodNames = v.oneOf(o, at, "methodNames", METHOD_NAMES);
   if (o.defaultHeaders !== undefined) {
@@ -231,6 +232,14 @@ class Validator {
       return this.fail(joinPointer(at, key), `is not an absolute URL ("${value}")`);
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") this.fail(joinPointer(at, key), `must be an http(s) URL ("${value}")`);
+    return value;
+  }
+
+  /** A URL to append links to (`https://stripe.com`, `https://marketplace.zoom.us/docs`): no query, fragment or trailing slash. */
+  linkBase(o: Record<string, unknown>, at: string, key: string): string {
+    const value = this.url(o, at, key);
+    const url = new URL(value);
+    if (url.search || url.hash || value.endsWith("/")) this.fail(joinPointer(at, key), `must be a URL without a query, fragment or trailing slash, such as https://stripe.com ("${value}")`);
     return value;
   }
 

@@ -7,14 +7,17 @@ import { registerGeneratorCommands } from "../generator/commands/index.js";
 // From io.ts itself, so the published declarations of main() need only that file (scripts/pack.mjs).
 import type { CommandIO } from "../generator/commands/io.js";
 import { GENERATOR_VERSION } from "../generator/version.js";
+import { statusLine, writeTo } from "./output.js";
 
 export type CliIO = CommandIO;
 
 const defaultIO: CliIO = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
+  stdout: (t) => writeTo(process.stdout, t),
+  stderr: (t) => writeTo(process.stderr, t),
   cwd: process.cwd(),
 };
+const status = statusLine(process.stderr, process.env);
+if (status) defaultIO.progress = status;
 
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
   let exitCode = 0;

@@ -21,6 +21,8 @@ export interface SpecTarget {
   namespaceBy: NamespaceBy;
   methodNames?: MethodNames;
   baseUrl?: string;
+  /** What relative links in the document's descriptions are written against (spec/prose.ts). */
+  docsLinkBase?: string;
   include: string[];
   exclude: string[];
   /** Flag or config pointer the spec came from (for messages). */
@@ -91,12 +93,12 @@ export function parseConfig(data: unknown, file: string): ConfigFile {
     const at = joinPointer("/providers", i);
     if (typeof entry === "string") return { kind: "catalog", id: entry, include: [], exclude: [] };
     if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
-      throw new UsageError("Each provider is a catalog id or a mapping {id, spec?, name?, namespaceBy?, methodNames?, baseUrl?, include?, exclude?}.", { file, pointer: at });
+      throw new UsageError("Each provider is a catalog id or a mapping {id, spec?, name?, namespaceBy?, methodNames?, baseUrl?, docsLinkBase?, include?, exclude?}.", { file, pointer: at });
     }
     const e = entry as Record<string, unknown>;
     for (const key of Object.keys(e)) {
-      if (!["id", "spec", "name", "namespaceBy", "methodNames", "baseUrl", "include", "exclude"].includes(key)) {
-        throw new UsageError(`Unknown key "${key}" (allowed: id, spec, name, namespaceBy, methodNames, baseUrl, include, exclude).`, { file, pointer: joinPointer(at, key) });
+      if (!["id", "spec", "name", "namespaceBy", "methodNames", "baseUrl", "docsLinkBase", "include", "exclude"].includes(key)) {
+        throw new UsageError(`Unknown key "${key}" (allowed: id, spec, name, namespaceBy, methodNames, baseUrl, docsLinkBase, include, exclude).`, { file, pointer: joinPointer(at, key) });
       }
     }
     const id = str(e.id, file, joinPointer(at, "id"), true)!;
@@ -121,6 +123,13 @@ export function parseConfig(data: unknown, file: string): ConfigFile {
     };
     const baseUrl = str(e.baseUrl, file, joinPointer(at, "baseUrl"), false);
     if (baseUrl) target.baseUrl = baseUrl;
+    const docsLinkBase = str(e.docsLinkBase, file, joinPointer(at, "docsLinkBase"), false);
+    if (docsLinkBase !== undefined) {
+      if (!/^https?:\/\/[^/?#]+(\/[^?#]*[^/?#])?$/.test(docsLinkBase)) {
+        throw new UsageError(`docsLinkBase must be an http(s) URL without a query, fragment or trailing slash, such as https://stripe.com (got "${docsLinkBase}").`, { file, pointer: joinPointer(at, "docsLinkBase") });
+      }
+      target.docsLinkBase = docsLinkBase;
+    }
     if (e.methodNames !== undefined) {
       if (!isChoice(options.methodNames, e.methodNames)) {
         throw new UsageError(`methodNames must be ${quotedChoices(options.methodNames.values)}.`, { file, pointer: joinPointer(at, "methodNames") });

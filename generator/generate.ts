@@ -1,12 +1,13 @@
 // The programmatic API: one provider job in, a set of files out (in memory), then written or
 // compared. The generate command (commands/generate.ts) is a thin layer over generateClient()
 // and syncFiles().
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PaginationStyle, RateLimitHeaders } from "../runtime/operation.js";
 import type { CatalogInjection } from "../catalog/index.js";
 import { options, type MethodNames, type NamespaceBy, type OutputFormatName } from "./options.js";
 import { GeneratorError, UsageError } from "./errors.js";
+import { makeOutputDir, OutputDirError } from "./output-dir.js";
 import { emitClient } from "./emit/client.js";
 import type { OutputFormat } from "./emit/format.js";
 import { jsFormat } from "./emit/format-js.js";
@@ -44,6 +45,11 @@ export interface ClientJob {
   overrides?: Record<string, string>;
   include?: string[];
   exclude?: string[];
+  /**
+   * The origin relative links in the document's descriptions are written against (catalog
+   * `docsLinkBase`); default: the origin of the document's `externalDocs` URL.
+   */
+  docsLinkBase?: string;
   /** The layout of the files (options.ts `format`; default `js`: .js data + .d.ts types). */
   format?: OutputFormatName;
 }
@@ -73,13 +79,12 @@ function baseUrlOf(doc: Record<string, any>): string {
 /** Every output format, by the name `--format` takes. */
 const FORMATS: Record<OutputFormatName, OutputFormat> = { js: jsFormat, ts: tsFormat };
 
-/** Documents with more operations than this report emit progress (Microsoft Graph: 11k). */
-const PROGRESS_THRESHOLD = 2000;
-
+/** `onProgress` hears what is being done (the CLI shows it on a terminal's status line). */
 export async function generateClient(job: ClientJob, onProgress?: (message: string) => void): Promise<GeneratedClient> {
   const t0 = performance.now();
-  const spec = await loadSpec(job.spec, { ...(job.specFlag ? { flag: job.specFlag } : {}), ...(job.fix ? { fix: job.fix } : {}) });
+  const spec = await loadSpec(job.spec, { ...(job.specFlag ? { flag: job.specFlag } : {}), ...(job.fix ? { fix: job.fix } : {}), ...(job.docsLinkBase ? { docsLinkBase: job.docsLinkBase } : {}) });
   const t1 = performance.now();
+  onProgress?.(`building the model (${Object.keys(spec.doc.paths).length} paths)`);
   const baseUrl = job.baseUrl ?? baseUrlOf(spec.doc);
   const model = shareRepeatedShapes(buildModel(
     { doc: spec.doc, source: spec.source, sha256: spec.sha256, version: spec.version, origins: spec.origins },
@@ -99,9 +104,7 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
   ));
   const t2 = performance.now();
   const total = model.namespaces.reduce((n, ns) => n + ns.operations.length, 0);
-  const reportProgress = onProgress && total > PROGRESS_THRESHOLD;
-  if (reportProgress) onProgress(`model built in ${(t2 - t0).toFixed(0)} ms: ${total} operations, ${model.schemas.size} schemas; emitting`);
-  let nextReport = 0.25;
+  onProgress?.(`emitting ${total} operations, ${model.schemas.size} schemas`);
   const provider: Record<string, Data> = {
     id: job.id,
     name: job.name,
@@ -113,13 +116,9 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
     okField: job.okField,
   };
   const input = { model, header: header({ providerId: job.id, sha256: spec.sha256 }), format: FORMATS[job.format ?? options.format.default], displayName: job.name, provider };
-  const files = emitClient(input, (operations) => {
-    if (!reportProgress || operations / total < nextReport) return;
-    onProgress(`emitted ${operations}/${total} operations`);
-    while (operations / total >= nextReport) nextReport += 0.25;
-  });
+  const files = emitClient(input, onProgress && ((operations) => onProgress(`emitted ${operations}/${total} operations`)));
   const t3 = performance.now();
-  return { id: job.id, files, model, operations: total, warnings: model.warnings, ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };
+  return { id: job.id, files, model, operations: total, warnings: [...spec.warnings, ...model.warnings], ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };
 }
 
 export interface SyncResult {
@@ -180,8 +179,14 @@ export async function syncFiles(dir: string, files: ReadonlyMap<string, string>,
     else result.stale.push(name);
   }
   if (options.check) return result;
+  const where = { file: dir, ...(options.flag ? { flag: options.flag } : {}) };
   try {
-    await mkdir(dir, { recursive: true });
+    await makeOutputDir(dir);
+  } catch (err) {
+    if (err instanceof OutputDirError) throw new UsageError(`Cannot write the client into ${dir}: ${err.dir} ${err.why}.`, where);
+    throw err;
+  }
+  try {
     for (const name of [...result.missing, ...result.stale]) {
       await writeFile(path.join(dir, name), files.get(name)!);
       result.written.push(name);
@@ -192,7 +197,7 @@ export async function syncFiles(dir: string, files: ReadonlyMap<string, string>,
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(
       `Cannot write the client into ${dir}: ${code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOTDIR" || code === "EEXIST" ? "a file is in the way of the folder" : code ?? String(err)}.`,
-      { file: dir, ...(options.flag ? { flag: options.flag } : {}) },
+      where,
     );
   }
   return result;

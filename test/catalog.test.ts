@@ -177,6 +177,8 @@ describe("catalog validation", () => {
     ],
     ["bad sha256", { given: () => edited((p) => (p.sha256 = "abc")), want: { pointer: "/providers/1/sha256", message: /64 lower-case hex/ } }],
     ["relative baseUrl", { given: () => edited((p) => (p.baseUrl = "/api")), want: { pointer: "/providers/1/baseUrl", message: /absolute URL/ } }],
+    ["docsLinkBase with a trailing slash", { given: () => edited((p) => (p.docsLinkBase = "https://api.slack.com/")), want: { pointer: "/providers/1/docsLinkBase", message: /without a query, fragment or trailing slash/ } }],
+    ["relative docsLinkBase", { given: () => edited((p) => (p.docsLinkBase = "/docs")), want: { pointer: "/providers/1/docsLinkBase", message: /absolute URL/ } }],
     [
       "baseUrl host not in hosts",
       { given: () => edited((p) => (p.hosts = ["evil.example"])), want: { pointer: "/providers/1/hosts", message: /host of baseUrl \("slack.com"\)/ } },

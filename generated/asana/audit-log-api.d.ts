@@ -13,7 +13,7 @@ export interface AuditLogAPIGetAuditLogEventsParams
   end_at?: string;
   /**
    * Filter to events of this type.
-   * Refer to the [Supported AuditLogEvents](/docs/supported-auditlogevents) for a full list of values.
+   * Refer to the [Supported AuditLogEvents](https://developers.asana.com/docs/supported-auditlogevents) for a full list of values.
    */
   event_type?: string;
   /**
@@ -39,13 +39,13 @@ export interface AuditLogAPIMethods {
    *
    * Retrieve the audit log events that have been captured in your domain.
    *
-   * This endpoint will return a list of [AuditLogEvent](/docs/audit-log-event) objects, sorted by creation time in ascending order. Note that the Audit Log API captures events from October 8th, 2021 and later. Queries for events before this date will not return results.
+   * This endpoint will return a list of [AuditLogEvent](https://developers.asana.com/docs/audit-log-event) objects, sorted by creation time in ascending order. Note that the Audit Log API captures events from October 8th, 2021 and later. Queries for events before this date will not return results.
    *
-   * There are a number of query parameters (below) that can be used to filter the set of [AuditLogEvent](/docs/audit-log-event) objects that are returned in the response. Any combination of query parameters is valid. When no filters are provided, all of the events that have been captured in your domain will match.
+   * There are a number of query parameters (below) that can be used to filter the set of [AuditLogEvent](https://developers.asana.com/docs/audit-log-event) objects that are returned in the response. Any combination of query parameters is valid. When no filters are provided, all of the events that have been captured in your domain will match.
    *
-   * The list of events will always be [paginated](/docs/pagination). The default limit is 1000 events. The next set of events can be retrieved using the `offset` from the previous response. If there are no events that match the provided filters in your domain, the endpoint will return `null` for the `next_page` field. Querying again with the same filters may return new events if they were captured after the last request. Once a response includes a `next_page` with an `offset`, subsequent requests can be made with the latest `offset` to poll for new events that match the provided filters.
+   * The list of events will always be [paginated](https://developers.asana.com/docs/pagination). The default limit is 1000 events. The next set of events can be retrieved using the `offset` from the previous response. If there are no events that match the provided filters in your domain, the endpoint will return `null` for the `next_page` field. Querying again with the same filters may return new events if they were captured after the last request. Once a response includes a `next_page` with an `offset`, subsequent requests can be made with the latest `offset` to poll for new events that match the provided filters.
    *
-   * When no `offset` is provided, the response will begin with the oldest events that match the provided filters. It is important to note that [AuditLogEvent](/docs/audit-log-event) objects will be permanently deleted from our systems after 90 days. If you wish to keep a permanent record of these events, we recommend using a SIEM tool to ingest and store these logs.
+   * When no `offset` is provided, the response will begin with the oldest events that match the provided filters. It is important to note that [AuditLogEvent](https://developers.asana.com/docs/audit-log-event) objects will be permanently deleted from our systems after 90 days. If you wish to keep a permanent record of these events, we recommend using a SIEM tool to ingest and store these logs.
    */
   getAuditLogEvents: PaginatedMethod<
     AuditLogAPIGetAuditLogEventsParams,

@@ -380,9 +380,9 @@ export interface ProjectsMethods {
   /**
    * Get task count of a project
    *
-   * Get an object that holds task count fields. **All fields are excluded by default**. You must [opt in](/docs/input-output-options) using `opt_fields` to get any information from this endpoint.
+   * Get an object that holds task count fields. **All fields are excluded by default**. You must [opt in](https://developers.asana.com/docs/input-output-options) using `opt_fields` to get any information from this endpoint.
    *
-   * This endpoint has an additional [rate limit](/docs/standard-rate-limits) and each field counts especially high against our [cost limits](/docs/cost-limits).
+   * This endpoint has an additional [rate limit](https://developers.asana.com/docs/standard-rate-limits) and each field counts especially high against our [cost limits](https://developers.asana.com/docs/cost-limits).
    *
    * Milestones are just tasks, so they are included in the `num_tasks`, `num_incomplete_tasks`, and `num_completed_tasks` counts.
    */

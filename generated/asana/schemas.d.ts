@@ -128,7 +128,7 @@ export type AttachmentResponse = AttachmentCompact & {
 /**
  * An object representing a single event within an Asana domain.
  *
- * Every audit log event is comprised of an `event_type`, `actor`, `resource`, and `context`. Some events will include additional metadata about the event under `details`. See our [currently supported list of events](/docs/supported-auditlogevents) for more details.
+ * Every audit log event is comprised of an `event_type`, `actor`, `resource`, and `context`. Some events will include additional metadata about the event under `details`. See our [currently supported list of events](https://developers.asana.com/docs/supported-auditlogevents) for more details.
  */
 export interface AuditLogEvent {
   actor?: AuditLogEventActor;
@@ -427,9 +427,9 @@ export type CustomFieldBase = CustomFieldCompact & {
   custom_label?: string | null;
   /** Only relevant for custom fields with `custom` format. This depicts where to place the custom label. This will be null if the `format` is not `custom`. */
   custom_label_position?: "prefix" | "suffix" | (string & {});
-  /** [Opt In](/docs/input-output-options). The description of the custom field. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The description of the custom field. */
   description?: string;
-  /** *Conditional*. Only relevant for custom fields of type `enum`. This array specifies the possible values which an `enum` custom field can adopt. To modify the enum options, refer to [working with enum options](/docs/create-an-enum-option). */
+  /** *Conditional*. Only relevant for custom fields of type `enum`. This array specifies the possible values which an `enum` custom field can adopt. To modify the enum options, refer to [working with enum options](https://developers.asana.com/docs/create-an-enum-option). */
   enum_options?: EnumOption[];
   /** The format of this custom field. */
   format?:
@@ -458,9 +458,9 @@ export type CustomFieldBaseInput = CustomFieldCompactInput & {
   custom_label?: string | null;
   /** Only relevant for custom fields with `custom` format. This depicts where to place the custom label. This will be null if the `format` is not `custom`. */
   custom_label_position?: "prefix" | "suffix";
-  /** [Opt In](/docs/input-output-options). The description of the custom field. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The description of the custom field. */
   description?: string;
-  /** *Conditional*. Only relevant for custom fields of type `enum`. This array specifies the possible values which an `enum` custom field can adopt. To modify the enum options, refer to [working with enum options](/docs/create-an-enum-option). */
+  /** *Conditional*. Only relevant for custom fields of type `enum`. This array specifies the possible values which an `enum` custom field can adopt. To modify the enum options, refer to [working with enum options](https://developers.asana.com/docs/create-an-enum-option). */
   enum_options?: EnumOptionInput[];
   /** The format of this custom field. */
   format?: "currency" | "identifier" | "percentage" | "custom" | "none";
@@ -486,7 +486,7 @@ export type CustomFieldCompact = AsanaResource & {
   display_value?: string | null;
   /** *Conditional*. Determines if the custom field is enabled or not. */
   enabled?: boolean;
-  /** *Conditional*. Only relevant for custom fields of type `enum`. This array specifies the possible values which an `enum` custom field can adopt. To modify the enum options, refer to [working with enum options](/docs/create-an-enum-option). */
+  /** *Conditional*. Only relevant for custom fields of type `enum`. This array specifies the possible values which an `enum` custom field can adopt. To modify the enum options, refer to [working with enum options](https://developers.asana.com/docs/create-an-enum-option). */
   enum_options?: EnumOption[];
   enum_value?: EnumOption;
   /** *Conditional*. Only relevant for custom fields of type `multi_enum`. This object is the chosen values of a `multi_enum` custom field. */
@@ -520,7 +520,7 @@ export type CustomFieldCompactInput = AsanaResourceInput & {
   };
   /** *Conditional*. Determines if the custom field is enabled or not. */
   enabled?: boolean;
-  /** *Conditional*. Only relevant for custom fields of type `enum`. This array specifies the possible values which an `enum` custom field can adopt. To modify the enum options, refer to [working with enum options](/docs/create-an-enum-option). */
+  /** *Conditional*. Only relevant for custom fields of type `enum`. This array specifies the possible values which an `enum` custom field can adopt. To modify the enum options, refer to [working with enum options](https://developers.asana.com/docs/create-an-enum-option). */
   enum_options?: EnumOptionInput[];
   enum_value?: EnumOptionInput;
   /** *Conditional*. Only relevant for custom fields of type `multi_enum`. This object is the chosen values of a `multi_enum` custom field. */
@@ -552,13 +552,13 @@ export type CustomFieldRequestInput = CustomFieldBaseInput & {
 
 export type CustomFieldResponse = CustomFieldBase & {
   created_by?: UserCompact | null;
-  /** *Conditional*. Only relevant for custom fields of type `people`. This array of [compact user](/docs/user-compact) objects reflects the values of a `people` custom field. */
+  /** *Conditional*. Only relevant for custom fields of type `people`. This array of [compact user](https://developers.asana.com/docs/user-compact) objects reflects the values of a `people` custom field. */
   people_value?: UserCompact[];
 };
 
 export type CustomFieldResponseInput = CustomFieldBaseInput & {
   created_by?: UserCompactInput | null;
-  /** *Conditional*. Only relevant for custom fields of type `people`. This array of [compact user](/docs/user-compact) objects reflects the values of a `people` custom field. */
+  /** *Conditional*. Only relevant for custom fields of type `people`. This array of [compact user](https://developers.asana.com/docs/user-compact) objects reflects the values of a `people` custom field. */
   people_value?: UserCompactInput[];
 };
 
@@ -722,13 +722,13 @@ export interface EventResponse {
   change?: {
     /** The type of action taken on the **field** which has been changed.  This can be one of `changed`, `added`, or `removed` depending on the nature of the change. */
     action?: string;
-    /** *Conditional.* This property is only present when the **field's** `action` is `added` _and_ the `added_value` is an Asana resource. This will be only the `gid` and `resource_type` of the resource when the events come from webhooks; this will be the compact representation (and can have fields expanded with [opt_fields](/docs/input-output-options)) when using the [Events](/docs/asana-events) endpoint. */
+    /** *Conditional.* This property is only present when the **field's** `action` is `added` _and_ the `added_value` is an Asana resource. This will be only the `gid` and `resource_type` of the resource when the events come from webhooks; this will be the compact representation (and can have fields expanded with [opt_fields](https://developers.asana.com/docs/input-output-options)) when using the [Events](https://developers.asana.com/docs/asana-events) endpoint. */
     added_value?: unknown;
     /** The name of the field that has changed in the resource. */
     field?: string;
-    /** *Conditional.* This property is only present when the **field's** `action` is `changed` _and_ the `new_value` is an Asana resource. This will be only the `gid` and `resource_type` of the resource when the events come from webhooks; this will be the compact representation (and can have fields expanded with [opt_fields](/docs/input-output-options)) when using the [Events](/docs/asana-events) endpoint. */
+    /** *Conditional.* This property is only present when the **field's** `action` is `changed` _and_ the `new_value` is an Asana resource. This will be only the `gid` and `resource_type` of the resource when the events come from webhooks; this will be the compact representation (and can have fields expanded with [opt_fields](https://developers.asana.com/docs/input-output-options)) when using the [Events](https://developers.asana.com/docs/asana-events) endpoint. */
     new_value?: unknown;
-    /** *Conditional.* This property is only present when the **field's** `action` is `removed` _and_ the `removed_value` is an Asana resource. This will be only the `gid` and `resource_type` of the resource when the events come from webhooks; this will be the compact representation (and can have fields expanded with [opt_fields](/docs/input-output-options)) when using the [Events](/docs/asana-events) endpoint. */
+    /** *Conditional.* This property is only present when the **field's** `action` is `removed` _and_ the `removed_value` is an Asana resource. This will be only the `gid` and `resource_type` of the resource when the events come from webhooks; this will be the compact representation (and can have fields expanded with [opt_fields](https://developers.asana.com/docs/input-output-options)) when using the [Events](https://developers.asana.com/docs/asana-events) endpoint. */
     removed_value?: unknown;
   };
   /**
@@ -1129,7 +1129,7 @@ export type PortfolioCompactInput = AsanaResourceInput & {
 export type PortfolioMembershipBase = PortfolioMembershipCompact;
 
 export type PortfolioMembershipCompact = AsanaResource & {
-  /** [Opt In](/docs/input-output-options). The portfolio the user is a member of. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The portfolio the user is a member of. */
   portfolio?: PortfolioCompact;
   user?: UserCompact;
 };
@@ -1261,9 +1261,9 @@ export type ProjectBase = ProjectCompact & {
    * @format date-time
    */
   due_on?: string | null;
-  /** [Opt In](/docs/input-output-options). The notes of the project with formatting as HTML. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The notes of the project with formatting as HTML. */
   html_notes?: string;
-  /** [Opt In](/docs/input-output-options). *Deprecated - please use a project template endpoint instead (more in [this forum post](https://forum.asana.com/t/a-new-api-for-project-templates/156432)).* Determines if the project is a template. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). *Deprecated - please use a project template endpoint instead (more in [this forum post](https://forum.asana.com/t/a-new-api-for-project-templates/156432)).* Determines if the project is a template. */
   is_template?: boolean;
   /** Array of users who are members of this project. */
   members?: UserCompact[];
@@ -1325,9 +1325,9 @@ export type ProjectBaseInput = ProjectCompactInput & {
    * @format date-time
    */
   due_on?: string | null;
-  /** [Opt In](/docs/input-output-options). The notes of the project with formatting as HTML. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The notes of the project with formatting as HTML. */
   html_notes?: string;
-  /** [Opt In](/docs/input-output-options). *Deprecated - please use a project template endpoint instead (more in [this forum post](https://forum.asana.com/t/a-new-api-for-project-templates/156432)).* Determines if the project is a template. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). *Deprecated - please use a project template endpoint instead (more in [this forum post](https://forum.asana.com/t/a-new-api-for-project-templates/156432)).* Determines if the project is a template. */
   is_template?: boolean;
   /** Free-form textual information associated with the project (ie., its description). */
   notes?: string;
@@ -1373,7 +1373,7 @@ export type ProjectBriefResponse = ProjectBriefBase & {
   /** A url that points directly to the object within Asana. */
   permalink_url?: string;
   project?: ProjectCompact;
-  /** [Opt In](/docs/input-output-options). The plain text of the project brief. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The plain text of the project brief. */
   text?: string;
 };
 
@@ -1455,7 +1455,7 @@ export type ProjectMembershipCompact = AsanaResource & {
 };
 
 export type ProjectMembershipResponse = ProjectMembershipCompact & {
-  /** [Opt In](/docs/input-output-options). The project the user is a member of. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The project the user is a member of. */
   project?: ProjectCompact;
   /** Whether the user has full access to the project or has comment-only access. */
   write_access?: "full_write" | "comment_only" | (string & {});
@@ -1568,7 +1568,7 @@ export interface ProjectSectionInsertRequest {
 export type ProjectStatusBase = ProjectStatusCompact & {
   /** The color associated with the status update. */
   color: "green" | "yellow" | "red" | "blue" | (string & {});
-  /** [Opt In](/docs/input-output-options). The text content of the status update with formatting as HTML. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The text content of the status update with formatting as HTML. */
   html_text?: string;
   /** The text content of the status update. */
   text: string;
@@ -1577,7 +1577,7 @@ export type ProjectStatusBase = ProjectStatusCompact & {
 export type ProjectStatusBaseInput = ProjectStatusCompactInput & {
   /** The color associated with the status update. */
   color: "green" | "yellow" | "red" | "blue";
-  /** [Opt In](/docs/input-output-options). The text content of the status update with formatting as HTML. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The text content of the status update with formatting as HTML. */
   html_text?: string;
   /** The text content of the status update. */
   text: string;
@@ -1731,7 +1731,7 @@ export interface SectionTaskInsertRequest {
 }
 
 export type StatusUpdateBase = StatusUpdateCompact & {
-  /** [Opt In](/docs/input-output-options). The text content of the status update with formatting as HTML. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The text content of the status update with formatting as HTML. */
   html_text?: string;
   /** The type associated with the status update. This represents the current state of the object this object is on. */
   status_type:
@@ -1750,7 +1750,7 @@ export type StatusUpdateBase = StatusUpdateCompact & {
 };
 
 export type StatusUpdateBaseInput = StatusUpdateCompactInput & {
-  /** [Opt In](/docs/input-output-options). The text content of the status update with formatting as HTML. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The text content of the status update with formatting as HTML. */
   html_text?: string;
   /** The type associated with the status update. This represents the current state of the object this object is on. */
   status_type:
@@ -1831,7 +1831,7 @@ export type StoryBase = AsanaResource & {
    * @format date-time
    */
   created_at?: string;
-  /** [Opt In](/docs/input-output-options). HTML formatted text for a comment. This will not include the name of the creator. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). HTML formatted text for a comment. This will not include the name of the creator. */
   html_text?: string;
   /** *Conditional*. Whether the story should be pinned on the resource. */
   is_pinned?: boolean;
@@ -1857,7 +1857,7 @@ export type StoryBase = AsanaResource & {
 };
 
 export type StoryBaseInput = AsanaResourceInput & {
-  /** [Opt In](/docs/input-output-options). HTML formatted text for a comment. This will not include the name of the creator. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). HTML formatted text for a comment. This will not include the name of the creator. */
   html_text?: string;
   /** *Conditional*. Whether the story should be pinned on the resource. */
   is_pinned?: boolean;
@@ -2158,9 +2158,9 @@ export type TaskBase = TaskCompact & {
    * @format date-time
    */
   created_at?: string;
-  /** [Opt In](/docs/input-output-options). Array of resources referencing tasks that this task depends on. The objects contain only the gid of the dependency. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). Array of resources referencing tasks that this task depends on. The objects contain only the gid of the dependency. */
   dependencies?: AsanaResource[];
-  /** [Opt In](/docs/input-output-options). Array of resources referencing tasks that depend on this task. The objects contain only the ID of the dependent. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). Array of resources referencing tasks that depend on this task. The objects contain only the ID of the dependent. */
   dependents?: AsanaResource[];
   /**
    * The UTC date and time on which this task is due, or null if the task has no due time. This takes an ISO 8601 date string in UTC and should not be used together with `due_on`.
@@ -2184,9 +2184,9 @@ export type TaskBase = TaskCompact & {
   hearted?: boolean;
   /** *Deprecated - please use likes instead* Array of likes for users who have hearted this task. */
   hearts?: Like[];
-  /** [Opt In](/docs/input-output-options). The notes of the text with formatting as HTML. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The notes of the text with formatting as HTML. */
   html_notes?: string;
-  /** [Opt In](/docs/input-output-options). In some contexts tasks can be rendered as a visual separator; for instance, subtasks can appear similar to [sections](/docs/asana-sections) without being true `section` objects. If a `task` object is rendered this way in any context it will have the property `is_rendered_as_separator` set to `true`. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). In some contexts tasks can be rendered as a visual separator; for instance, subtasks can appear similar to [sections](https://developers.asana.com/docs/asana-sections) without being true `section` objects. If a `task` object is rendered this way in any context it will have the property `is_rendered_as_separator` set to `true`. */
   is_rendered_as_separator?: boolean;
   /** True if the task is liked by the authorized user, false if not. */
   liked?: boolean;
@@ -2214,7 +2214,7 @@ export type TaskBase = TaskCompact & {
   num_hearts?: number;
   /** The number of users who have liked this task. */
   num_likes?: number;
-  /** [Opt In](/docs/input-output-options). The number of subtasks on this task. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The number of subtasks on this task. */
   num_subtasks?: number;
   /**
    * Date and time on which work begins for the task, or null if the task has no start time. This takes an ISO 8601 date string in UTC and should not be used together with `start_on`.
@@ -2255,7 +2255,7 @@ export type TaskBaseInput = TaskCompactInput & {
     data?: string;
     gid?: string;
   };
-  /** [Opt In](/docs/input-output-options). The notes of the text with formatting as HTML. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The notes of the text with formatting as HTML. */
   html_notes?: string;
   /** True if the task is liked by the authorized user, false if not. */
   liked?: boolean;
@@ -2496,9 +2496,9 @@ export type TeamRequestInput = TeamCompactInput & {
 };
 
 export type TeamResponse = TeamCompact & {
-  /** [Opt In](/docs/input-output-options). The description of the team. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The description of the team. */
   description?: string;
-  /** [Opt In](/docs/input-output-options). The description of the team with formatting as HTML. */
+  /** [Opt In](https://developers.asana.com/docs/input-output-options). The description of the team with formatting as HTML. */
   html_description?: string;
   organization?: WorkspaceCompact;
   /** A url that points directly to the object within Asana. */
@@ -2595,9 +2595,9 @@ export type WebhookCompact = AsanaResource & {
   target?: string;
 };
 
-/** A WebhookFilter can be passed on creation of a webhook in order to filter the types of actions that trigger delivery of an [Event](/docs/tocS_Event) */
+/** A WebhookFilter can be passed on creation of a webhook in order to filter the types of actions that trigger delivery of an [Event](https://developers.asana.com/docs/tocS_Event) */
 export interface WebhookFilter {
-  /** The type of change on the **resource** to pass through the filter. For more information refer to `Event.action` in the [Event](/docs/tocS_Event) schema. This can be one of `changed`, `added`, `removed`, `deleted`, and `undeleted` depending on the nature of what has occurred on the resource. */
+  /** The type of change on the **resource** to pass through the filter. For more information refer to `Event.action` in the [Event](https://developers.asana.com/docs/tocS_Event) schema. This can be one of `changed`, `added`, `removed`, `deleted`, and `undeleted` depending on the nature of what has occurred on the resource. */
   action?: string;
   /** *Conditional.* A whitelist of fields for events which will pass the filter when the resource is changed. These can be any combination of the fields on the resources themselves. This field is only valid for `action` of type `changed` */
   fields?: string[];

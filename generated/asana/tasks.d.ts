@@ -588,7 +588,7 @@ export interface TasksMethods {
    *
    * Returns the compact task records for some filtered set of tasks. Use one or more of the parameters provided to filter the tasks returned. You must specify a `project` or `tag` if you do not specify `assignee` and `workspace`.
    *
-   * For more complex task retrieval, use [workspaces/{workspace_gid}/tasks/search](/docs/search-tasks-in-a-workspace).
+   * For more complex task retrieval, use [workspaces/{workspace_gid}/tasks/search](https://developers.asana.com/docs/search-tasks-in-a-workspace).
    */
   getTasks: PaginatedMethodOpt<
     TasksGetTasksParams,

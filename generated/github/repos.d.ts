@@ -2078,7 +2078,7 @@ export interface ReposUpdateParams extends P.Owner, P.Repo {
       /**
        * Use the `status` property to enable or disable GitHub Advanced Security for this repository.
        * For more information, see "[About GitHub Advanced
-       * Security](/github/getting-started-with-github/learning-about-github/about-github-advanced-security)."
+       * Security](https://docs.github.com/github/getting-started-with-github/learning-about-github/about-github-advanced-security)."
        *
        * For standalone Code Scanning or Secret Protection products, this parameter cannot be used.
        */
@@ -2091,12 +2091,12 @@ export interface ReposUpdateParams extends P.Owner, P.Repo {
         /** Can be `enabled` or `disabled`. */
         status?: string;
       };
-      /** Use the `status` property to enable or disable secret scanning for this repository. For more information, see "[About secret scanning](/code-security/secret-security/about-secret-scanning)." */
+      /** Use the `status` property to enable or disable secret scanning for this repository. For more information, see "[About secret scanning](https://docs.github.com/code-security/secret-security/about-secret-scanning)." */
       secret_scanning?: {
         /** Can be `enabled` or `disabled`. */
         status?: string;
       };
-      /** Use the `status` property to enable or disable secret scanning push protection for this repository. For more information, see "[Protecting pushes with secret scanning](/code-security/secret-scanning/protecting-pushes-with-secret-scanning)." */
+      /** Use the `status` property to enable or disable secret scanning push protection for this repository. For more information, see "[Protecting pushes with secret scanning](https://docs.github.com/code-security/secret-scanning/protecting-pushes-with-secret-scanning)." */
       secret_scanning_push_protection?: {
         /** Can be `enabled` or `disabled`. */
         status?: string;
@@ -2106,7 +2106,7 @@ export interface ReposUpdateParams extends P.Owner, P.Repo {
         /** Can be `enabled` or `disabled`. */
         status?: string;
       };
-      /** Use the `status` property to enable or disable secret scanning non-provider patterns for this repository. For more information, see "[Supported secret scanning patterns](/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets)." */
+      /** Use the `status` property to enable or disable secret scanning non-provider patterns for this repository. For more information, see "[Supported secret scanning patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets)." */
       secret_scanning_non_provider_patterns?: {
         /** Can be `enabled` or `disabled`. */
         status?: string;
@@ -2803,7 +2803,7 @@ export interface ReposMethods {
    *
    * **Working with large comparisons**
    *
-   * To process a response with a large number of commits, you can use (`per_page` or `page`) to paginate the results. When using paging, the list of changed files is only returned with page 1, but includes all changed files for the entire comparison. For more information on working with pagination, see "[Traversing with pagination](/rest/guides/traversing-with-pagination)."
+   * To process a response with a large number of commits, you can use (`per_page` or `page`) to paginate the results. When using paging, the list of changed files is only returned with page 1, but includes all changed files for the entire comparison. For more information on working with pagination, see "[Traversing with pagination](https://docs.github.com/rest/guides/traversing-with-pagination)."
    *
    * When calling this API without any paging parameters (`per_page` or `page`), the returned list is limited to 250 commits and the last commit in the list is the most recent of the entire comparison. When a paging parameter is specified, the first commit in the returned list of each page is the earliest.
    *
@@ -3168,13 +3168,13 @@ export interface ReposMethods {
   /**
    * Create or update an environment
    *
-   * Create or update an environment with protection rules, such as required reviewers. For more information about environment protection rules, see "[Environments](/actions/reference/environments#environment-protection-rules)."
+   * Create or update an environment with protection rules, such as required reviewers. For more information about environment protection rules, see "[Environments](https://docs.github.com/actions/reference/environments#environment-protection-rules)."
    *
    * > [!NOTE]
-   * > To create or update name patterns that branches must match in order to deploy to this environment, see "[Deployment branch policies](/rest/deployments/branch-policies)."
+   * > To create or update name patterns that branches must match in order to deploy to this environment, see "[Deployment branch policies](https://docs.github.com/rest/deployments/branch-policies)."
    *
    * > [!NOTE]
-   * > To create or update secrets for an environment, see "[GitHub Actions secrets](/rest/actions/secrets)."
+   * > To create or update secrets for an environment, see "[GitHub Actions secrets](https://docs.github.com/rest/actions/secrets)."
    *
    * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
    *
@@ -3231,7 +3231,7 @@ export interface ReposMethods {
   /**
    * Create a GitHub Pages site
    *
-   * Configures a GitHub Pages site. For more information, see "[About GitHub Pages](/github/working-with-github-pages/about-github-pages)."
+   * Configures a GitHub Pages site. For more information, see "[About GitHub Pages](https://docs.github.com/github/working-with-github-pages/about-github-pages)."
    *
    * The authenticated user must be a repository administrator, maintainer, or have the 'manage GitHub Pages settings' permission.
    *
@@ -3536,7 +3536,7 @@ export interface ReposMethods {
   /**
    * Delete a GitHub Pages site
    *
-   * Deletes a GitHub Pages site. For more information, see "[About GitHub Pages](/github/working-with-github-pages/about-github-pages).
+   * Deletes a GitHub Pages site. For more information, see "[About GitHub Pages](https://docs.github.com/github/working-with-github-pages/about-github-pages).
    *
    * The authenticated user must be a repository administrator, maintainer, or have the 'manage GitHub Pages settings' permission.
    *
@@ -4243,7 +4243,7 @@ export interface ReposMethods {
    * Get an environment
    *
    * > [!NOTE]
-   * > To get information about name patterns that branches must match in order to deploy to this environment, see "[Get a deployment branch policy](/rest/deployments/branch-policies#get-a-deployment-branch-policy)."
+   * > To get information about name patterns that branches must match in order to deploy to this environment, see "[Get a deployment branch policy](https://docs.github.com/rest/deployments/branch-policies#get-a-deployment-branch-policy)."
    *
    * Anyone with read access to the repository can use this endpoint.
    *
@@ -4695,7 +4695,7 @@ export interface ReposMethods {
   /**
    * Get a repository webhook
    *
-   * Returns a webhook configured in a repository. To get only the webhook `config` properties, see "[Get a webhook configuration for a repository](/rest/webhooks/repo-config#get-a-webhook-configuration-for-a-repository)."
+   * Returns a webhook configured in a repository. To get only the webhook `config` properties, see "[Get a webhook configuration for a repository](https://docs.github.com/rest/webhooks/repo-config#get-a-webhook-configuration-for-a-repository)."
    *
    * [API documentation](https://docs.github.com/rest/repos/webhooks#get-a-repository-webhook)
    */
@@ -4707,7 +4707,7 @@ export interface ReposMethods {
   /**
    * Get a webhook configuration for a repository
    *
-   * Returns the webhook configuration for a repository. To get more information about the webhook, including the `active` state and `events`, use "[Get a repository webhook](/rest/webhooks/repos#get-a-repository-webhook)."
+   * Returns the webhook configuration for a repository. To get more information about the webhook, including the `active` state and `events`, use "[Get a repository webhook](https://docs.github.com/rest/webhooks/repos#get-a-repository-webhook)."
    *
    * OAuth app tokens and personal access tokens (classic) need the `read:repo_hook` or `repo` scope to use this endpoint.
    *
@@ -5589,7 +5589,7 @@ export interface ReposMethods {
   /**
    * Update information about a GitHub Pages site
    *
-   * Updates information for a GitHub Pages site. For more information, see "[About GitHub Pages](/github/working-with-github-pages/about-github-pages).
+   * Updates information for a GitHub Pages site. For more information, see "[About GitHub Pages](https://docs.github.com/github/working-with-github-pages/about-github-pages).
    *
    * The authenticated user must be a repository administrator, maintainer, or have the 'manage GitHub Pages settings' permission.
    *
@@ -5699,7 +5699,7 @@ export interface ReposMethods {
   /**
    * Update a repository webhook
    *
-   * Updates a webhook configured in a repository. If you previously had a `secret` set, you must provide the same `secret` or set a new `secret` or the secret will be removed. If you are only updating individual webhook `config` properties, use "[Update a webhook configuration for a repository](/rest/webhooks/repo-config#update-a-webhook-configuration-for-a-repository)."
+   * Updates a webhook configured in a repository. If you previously had a `secret` set, you must provide the same `secret` or set a new `secret` or the secret will be removed. If you are only updating individual webhook `config` properties, use "[Update a webhook configuration for a repository](https://docs.github.com/rest/webhooks/repo-config#update-a-webhook-configuration-for-a-repository)."
    *
    * [API documentation](https://docs.github.com/rest/repos/webhooks#update-a-repository-webhook)
    */
@@ -5711,7 +5711,7 @@ export interface ReposMethods {
   /**
    * Update a webhook configuration for a repository
    *
-   * Updates the webhook configuration for a repository. To update more information about the webhook, including the `active` state and `events`, use "[Update a repository webhook](/rest/webhooks/repos#update-a-repository-webhook)."
+   * Updates the webhook configuration for a repository. To update more information about the webhook, including the `active` state and `events`, use "[Update a repository webhook](https://docs.github.com/rest/webhooks/repos#update-a-repository-webhook)."
    *
    * OAuth app tokens and personal access tokens (classic) need the `write:repo_hook` or `repo` scope to use this endpoint.
    *

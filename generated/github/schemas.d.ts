@@ -3228,7 +3228,6 @@ export interface CommitComment {
   reactions?: ReactionRollup;
 }
 
-/** CommitCommentEvent */
 export interface CommitCommentEvent {
   action: string;
   comment: {
@@ -4000,7 +3999,6 @@ export interface CreateBudget {
   };
 }
 
-/** CreateEvent */
 export interface CreateEvent {
   ref: string;
   ref_type: string;
@@ -4170,7 +4168,6 @@ export interface DeleteBudget {
   id: string;
 }
 
-/** DeleteEvent */
 export interface DeleteEvent {
   ref: string;
   ref_type: string;
@@ -4838,7 +4835,6 @@ export interface Discussion {
   labels?: Label[];
 }
 
-/** DiscussionEvent */
 export interface DiscussionEvent {
   action: string;
   discussion: Discussion;
@@ -5140,7 +5136,6 @@ export interface FileCommit {
   };
 }
 
-/** ForkEvent */
 export interface ForkEvent {
   action: string;
   forkee: {
@@ -5825,7 +5820,6 @@ export interface GlobalAdvisory {
     | null;
 }
 
-/** GollumEvent */
 export interface GollumEvent {
   pages: {
     page_name?: string | null;
@@ -6331,7 +6325,6 @@ export interface IssueComment {
   minimized?: NullableIssueCommentMinimized;
 }
 
-/** IssueCommentEvent */
 export interface IssueCommentEvent {
   action: string;
   issue: Issue;
@@ -6788,7 +6781,6 @@ export type IssueTypeWebhook = {
     | null;
 } | null;
 
-/** IssuesEvent */
 export interface IssuesEvent {
   action: string;
   issue: Issue;
@@ -7150,7 +7142,6 @@ export interface MarketplacePurchase {
   };
 }
 
-/** MemberEvent */
 export interface MemberEvent {
   action: string;
   member: SimpleUser;
@@ -10748,7 +10739,6 @@ export interface ProtectedBranchRequiredStatusCheck {
   strict?: boolean;
 }
 
-/** PublicEvent */
 export type PublicEvent = Record<string, unknown>;
 
 /** Provides details of Public IP for a GitHub-hosted larger runners */
@@ -10916,7 +10906,6 @@ export interface PullRequest {
   changed_files: number;
 }
 
-/** PullRequestEvent */
 export interface PullRequestEvent {
   action: string;
   number: number;
@@ -11086,7 +11075,6 @@ export interface PullRequestReviewComment {
   body_text?: string;
 }
 
-/** PullRequestReviewCommentEvent */
 export interface PullRequestReviewCommentEvent {
   action: string;
   pull_request: PullRequestMinimal;
@@ -11102,7 +11090,6 @@ export interface PullRequestReviewCommentEvent {
     original_position: number;
     subject_type?: string | null;
     commit_id: string;
-    /** User */
     user: {
       /** @format uri */
       avatar_url?: string;
@@ -11151,7 +11138,6 @@ export interface PullRequestReviewCommentEvent {
     pull_request_url: string;
     _links: WebhooksReviewCommentLinks;
     original_commit_id: string;
-    /** Reactions */
     reactions: {
       "+1"?: number;
       "-1"?: number;
@@ -11169,7 +11155,6 @@ export interface PullRequestReviewCommentEvent {
   };
 }
 
-/** PullRequestReviewEvent */
 export interface PullRequestReviewEvent {
   action: string;
   review: {
@@ -11385,7 +11370,6 @@ export type PullRequestWebhook = PullRequest & {
   use_squash_pr_title_as_default?: boolean;
 };
 
-/** PushEvent */
 export interface PushEvent {
   repository_id: number;
   push_id: number;
@@ -11540,7 +11524,6 @@ export interface ReleaseAsset {
   uploader: NullableSimpleUser;
 }
 
-/** ReleaseEvent */
 export interface ReleaseEvent {
   action: string;
   release: Release & {
@@ -15854,7 +15837,6 @@ export interface TopicSearchResultItem {
     | null;
 }
 
-/** Traffic */
 export interface Traffic {
   /** @format date-time */
   timestamp: string;
@@ -16060,7 +16042,6 @@ export interface ValidationErrorSimple {
   errors?: string[];
 }
 
-/** Verification */
 export interface Verification {
   verified: boolean;
   reason: string;
@@ -16095,7 +16076,6 @@ export interface Vulnerability {
 /** The amount of time to delay a job after the job is initially triggered. The time (in minutes) must be an integer between 0 and 43,200 (30 days). */
 export type WaitTimer = number;
 
-/** WatchEvent */
 export interface WatchEvent {
   action: string;
 }
@@ -16984,7 +16964,7 @@ export interface WebhookCodeScanningAlertUpdatedAssignment {
 export interface WebhookCommitCommentCreated {
   /** The action performed. Can be `created`. */
   action: "created";
-  /** The [commit comment](${externalDocsUpapp/api/description/components/schemas/webhooks/issue-comment-created.yamlrl}/rest/commits/comments#get-a-commit-comment) resource. */
+  /** The [commit comment](https://docs.github.com/${externalDocsUpapp/api/description/components/schemas/webhooks/issue-comment-created.yamlrl}/rest/commits/comments#get-a-commit-comment) resource. */
   comment: {
     /** How the author is associated with the repository. */
     author_association:
@@ -17631,7 +17611,6 @@ export interface WebhookDeploymentReviewRequested {
   repository: RepositoryWebhooks;
   requestor: WebhooksUser;
   reviewers: {
-    /** User */
     reviewer?: {
       /** @format uri */
       avatar_url?: string;
@@ -20429,7 +20408,6 @@ export interface WebhookIssuesOpened {
       language: string | null;
       /** @format uri */
       languages_url: string;
-      /** License */
       license: {
         key: string;
         name: string;
@@ -22540,7 +22518,6 @@ export interface WebhookPullRequestAutoMergeDisabled {
         language: string | null;
         /** @format uri */
         languages_url: string;
-        /** License */
         license: {
           key: string;
           name: string;
@@ -22910,7 +22887,6 @@ export interface WebhookPullRequestAutoMergeEnabled {
         language: string | null;
         /** @format uri */
         languages_url: string;
-        /** License */
         license: {
           key: string;
           name: string;
@@ -23595,7 +23571,6 @@ export interface WebhookPullRequestReviewCommentCreated {
         language: string | null;
         /** @format uri */
         languages_url: string;
-        /** License */
         license: {
           key: string;
           name: string;
@@ -23891,7 +23866,6 @@ export interface WebhookPullRequestReviewCommentEdited {
     updated_at: string;
     /** @format uri */
     url: string;
-    /** User */
     user: {
       /** @format uri */
       avatar_url?: string;
@@ -24011,12 +23985,10 @@ export interface WebhookPullRequestReviewDismissed {
   /** The review that was affected. */
   review: {
     _links: {
-      /** Link */
       html: {
         /** @format uri-template */
         href: string;
       };
-      /** Link */
       pull_request: {
         /** @format uri-template */
         href: string;
@@ -24330,7 +24302,6 @@ export type WebhookPullRequestReviewRequestRemoved =
             language: string | null;
             /** @format uri */
             languages_url: string;
-            /** License */
             license: {
               key: string;
               name: string;
@@ -25633,7 +25604,6 @@ export interface WebhookPush {
   enterprise?: EnterpriseWebhooks;
   /** Whether this push was a force push of the `ref`. */
   forced: boolean;
-  /** Commit */
   head_commit: {
     /** An array of files added in the commit. */
     added?: string[];
@@ -26271,7 +26241,6 @@ export interface WebhookRepositoryTransferred {
   changes: {
     owner: {
       from: {
-        /** Organization */
         organization?: {
           /** @format uri */
           avatar_url: string;
@@ -28058,7 +28027,6 @@ export interface WebhooksIssueComment {
   minimized?: NullableIssueCommentMinimized;
 }
 
-/** Label */
 export interface WebhooksLabel {
   /** 6-character hex code, without the leading #, identifying the color */
   color: string;
@@ -28202,7 +28170,6 @@ export interface WebhooksPreviousMarketplacePurchase {
   unit_count: number;
 }
 
-/** Project */
 export interface WebhooksProject {
   /** Body of the project */
   body: string | null;
@@ -28486,12 +28453,10 @@ export type WebhooksRepositorySelection = "all" | "selected" | (string & {});
 /** The review that was affected. */
 export interface WebhooksReview {
   _links: {
-    /** Link */
     html: {
       /** @format uri-template */
       href: string;
     };
-    /** Link */
     pull_request: {
       /** @format uri-template */
       href: string;
@@ -28768,7 +28733,6 @@ export interface WebhooksTeam1 {
   enterprise_id?: number;
 }
 
-/** User */
 export type WebhooksUser = {
   /** @format uri */
   avatar_url?: string;
@@ -28807,7 +28771,6 @@ export type WebhooksUser = {
   user_view_type?: string;
 } | null;
 
-/** User */
 export type WebhooksUserMannequin = {
   /** @format uri */
   avatar_url?: string;
@@ -28845,7 +28808,6 @@ export type WebhooksUserMannequin = {
   user_view_type?: string;
 } | null;
 
-/** Workflow */
 export type WebhooksWorkflow = {
   /** @format uri */
   badge_url: string;
@@ -29328,7 +29290,6 @@ export interface AgentTasksListTasksResponse {
   total_archived_count?: number;
 }
 
-/** Installation */
 export interface AppsListInstallationsResponseItem {
   /** The ID of the installation. */
   id: number;
@@ -29842,7 +29803,6 @@ export interface BillingUsageSummaryReportOrgUsageItemsItem {
   netAmount: number;
 }
 
-/** User */
 export interface User {
   /** @format uri */
   avatar_url?: string;
@@ -29894,7 +29854,6 @@ export interface DiscussionCategory {
   updated_at: string;
 }
 
-/** Reactions */
 export interface Reactions {
   "+1": number;
   "-1": number;
@@ -30208,7 +30167,6 @@ export interface WebhookCheckSuiteCompletedCheckSuiteAppPermissions {
   workflows?: "read" | "write" | (string & {});
 }
 
-/** SimpleCommit */
 export interface WebhookCheckSuiteCompletedCheckSuiteHeadCommit {
   /** Metaproperties for Git author/committer information. */
   author: {
@@ -30572,7 +30530,6 @@ export interface WebhookIssueCommentDeletedIssueUserPart2 {
   user_view_type?: string;
 }
 
-/** Issue */
 export interface WebhookIssueCommentPinnedIssue {
   active_lock_reason: (
     "resolved" | "off-topic" | "too heated" | "spam" | (string & {}) | null
@@ -30743,7 +30700,6 @@ export interface WebhookIssueCommentPinnedIssue {
     WebhookIssueCommentDeletedIssueUserPart2;
 }
 
-/** App */
 export interface App {
   /** @format date-time */
   created_at: string | null;
@@ -30843,7 +30799,6 @@ export interface WebhookIssuesFieldAddedIssueFieldValue {
   }[];
 }
 
-/** Repository */
 export interface WebhookIssuesTransferredChangesNewRepository {
   /**
    * Whether to allow auto-merge for pull requests.
@@ -30985,7 +30940,6 @@ export interface WebhookIssuesTransferredChangesNewRepository {
   language: string | null;
   /** @format uri */
   languages_url: string;
-  /** License */
   license: {
     key: string;
     name: string;
@@ -31067,7 +31021,6 @@ export interface WebhookPullRequestAssignedPullRequestBase {
   user: WebhooksUser | null;
 }
 
-/** Repository */
 export interface WebhookPullRequestAssignedPullRequestBaseRepo {
   /**
    * Whether to allow auto-merge for pull requests.
@@ -31207,7 +31160,6 @@ export interface WebhookPullRequestAssignedPullRequestBaseRepo {
   language: string | null;
   /** @format uri */
   languages_url: string;
-  /** License */
   license: {
     key: string;
     name: string;
@@ -31325,7 +31277,6 @@ export interface WebhookPullRequestAssignedPullRequestHead {
   user: WebhooksUser | null;
 }
 
-/** Team */
 export interface WebhookPullRequestAssignedPullRequestRequestedReviewersItemVariant2 {
   deleted?: boolean;
   /** Description of the team */
@@ -31538,7 +31489,6 @@ export interface WebhookPullRequestReviewCommentDeletedPullRequestHead {
   user: WebhooksUser | null;
 }
 
-/** Repository */
 export interface WebhookPullRequestReviewEditedPullRequestBaseRepo {
   /**
    * Whether to allow auto-merge for pull requests.
@@ -31666,7 +31616,6 @@ export interface WebhookPullRequestReviewEditedPullRequestBaseRepo {
   language: string | null;
   /** @format uri */
   languages_url: string;
-  /** License */
   license: {
     key: string;
     name: string;
@@ -31746,7 +31695,6 @@ export interface WebhookPullRequestReviewThreadResolvedPullRequestBase {
   user: WebhooksUser | null;
 }
 
-/** Repository */
 export interface WebhookPullRequestReviewThreadResolvedPullRequestBaseRepo {
   /**
    * Whether to allow auto-merge for pull requests.
@@ -31886,7 +31834,6 @@ export interface WebhookPullRequestReviewThreadResolvedPullRequestBaseRepo {
   language: string | null;
   /** @format uri */
   languages_url: string;
-  /** License */
   license: {
     key: string;
     name: string;
@@ -31959,7 +31906,6 @@ export interface WebhookPullRequestReviewThreadResolvedPullRequestBaseRepo {
   web_commit_signoff_required?: boolean;
 }
 
-/** PullRequestAutoMerge */
 export interface PullRequestAutoMerge {
   /** Commit message for the merge commit. */
   commit_message: string | null;
@@ -31970,7 +31916,6 @@ export interface PullRequestAutoMerge {
   merge_method: "merge" | "squash" | "rebase" | (string & {});
 }
 
-/** Repository */
 export interface WebhookPullRequestSynchronizePullRequestHeadRepo {
   /**
    * Whether to allow auto-merge for pull requests.
@@ -32110,7 +32055,6 @@ export interface WebhookPullRequestSynchronizePullRequestHeadRepo {
   language: string | null;
   /** @format uri */
   languages_url: string;
-  /** License */
   license: {
     key: string;
     name: string;
@@ -32230,7 +32174,6 @@ export interface WebhookRegistryPackagePublishedRegistryPackageOwner {
   user_view_type?: string;
 }
 
-/** User */
 export interface WebhookStatusCommitAuthor {
   /** @format uri */
   avatar_url?: string;
@@ -32267,7 +32210,6 @@ export interface WebhookStatusCommitAuthor {
   url?: string;
 }
 
-/** Repository */
 export interface WebhookTeamAddedToRepositoryRepository {
   /**
    * Whether to allow auto-merge for pull requests.
@@ -32397,7 +32339,6 @@ export interface WebhookTeamAddedToRepositoryRepository {
   language: string | null;
   /** @format uri */
   languages_url: string;
-  /** License */
   license: {
     key: string;
     name: string;
@@ -32568,7 +32509,6 @@ export interface WebhookWorkflowRunCompletedWorkflowRunPullRequestsItem {
   url: string;
 }
 
-/** App */
 export interface WebhooksIssuePerformedViaGithubApp {
   /** @format date-time */
   created_at: string | null;
@@ -32679,7 +32619,6 @@ export interface WebhooksIssuePerformedViaGithubAppPermissions {
   workflows?: "read" | "write" | (string & {});
 }
 
-/** App */
 export interface WebhooksIssue2PerformedViaGithubApp {
   /** @format date-time */
   created_at: string | null;
@@ -32788,7 +32727,6 @@ export interface WebhooksIssue2PerformedViaGithubAppPermissions {
   workflows?: "read" | "write" | (string & {});
 }
 
-/** User */
 export interface WebhooksIssueCommentUser {
   /** @format uri */
   avatar_url?: string;
@@ -32840,49 +32778,40 @@ export interface WebhooksPreviousMarketplacePurchasePlan {
 }
 
 export interface WebhooksPullRequest5Links {
-  /** Link */
   comments: {
     /** @format uri-template */
     href: string;
   };
-  /** Link */
   commits: {
     /** @format uri-template */
     href: string;
   };
-  /** Link */
   html: {
     /** @format uri-template */
     href: string;
   };
-  /** Link */
   issue: {
     /** @format uri-template */
     href: string;
   };
-  /** Link */
   review_comment: {
     /** @format uri-template */
     href: string;
   };
-  /** Link */
   review_comments: {
     /** @format uri-template */
     href: string;
   };
-  /** Link */
   self: {
     /** @format uri-template */
     href: string;
   };
-  /** Link */
   statuses: {
     /** @format uri-template */
     href: string;
   };
 }
 
-/** User */
 export interface WebhooksPullRequest5AssigneesItem {
   /** @format uri */
   avatar_url?: string;
@@ -32919,7 +32848,6 @@ export interface WebhooksPullRequest5AssigneesItem {
   url?: string;
 }
 
-/** PullRequestAutoMerge */
 export interface WebhooksPullRequest5AutoMerge {
   /** Commit message for the merge commit. */
   commit_message: string | null;
@@ -33073,7 +33001,6 @@ export interface WebhooksPullRequest5Base {
     language: string | null;
     /** @format uri */
     languages_url: string;
-    /** License */
     license: {
       key: string;
       name: string;
@@ -33186,7 +33113,6 @@ export interface WebhooksPullRequest5Base {
   user: WebhooksUser | null;
 }
 
-/** Team */
 export interface WebhooksPullRequest5RequestedReviewersItemVariant2 {
   deleted?: boolean;
   /** Description of the team */
@@ -33264,24 +33190,20 @@ export interface WebhooksReleaseAssetsItem {
 }
 
 export interface WebhooksReviewCommentLinks {
-  /** Link */
   html: {
     /** @format uri-template */
     href: string;
   };
-  /** Link */
   pull_request: {
     /** @format uri-template */
     href: string;
   };
-  /** Link */
   self: {
     /** @format uri-template */
     href: string;
   };
 }
 
-/** User */
 export interface WebhooksReviewersItemReviewer {
   /** @format uri */
   avatar_url?: string;

@@ -167,7 +167,7 @@ export interface PermissionSchemesMethods {
   /**
    * Delete permission scheme grant
    *
-   * Deletes a permission grant from a permission scheme. See [About permission schemes and grants](../api-group-permission-schemes/#about-permission-schemes-and-grants) for more details.
+   * Deletes a permission grant from a permission scheme. See [About permission schemes and grants](http://www.atlassian.com/../api-group-permission-schemes/#about-permission-schemes-and-grants) for more details.
    *
    * **[Permissions](#permissions) required:** *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
    */
@@ -317,7 +317,7 @@ export interface PermissionSchemesMethods {
    *
    * If you want to add or delete a permission grant instead of updating the whole list, see [Create permission grant](#api-rest-api-3-permissionscheme-schemeId-permission-post) or [Delete permission scheme entity](#api-rest-api-3-permissionscheme-schemeId-permission-permissionId-delete).
    *
-   * See [About permission schemes and grants](../api-group-permission-schemes/#about-permission-schemes-and-grants) for more details.
+   * See [About permission schemes and grants](http://www.atlassian.com/../api-group-permission-schemes/#about-permission-schemes-and-grants) for more details.
    *
    * **[Permissions](#permissions) required:** *Administer Jira* [global permission](https://confluence.atlassian.com/x/x4dKLg).
    */

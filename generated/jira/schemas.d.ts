@@ -3675,7 +3675,7 @@ export interface IssuePickerSuggestionsIssueType {
 
 /** Issue security level member. */
 export interface IssueSecurityLevelMember {
-  /** The user or group being granted the permission. It consists of a `type` and a type-dependent `parameter`. See [Holder object](../api-group-permission-schemes/#holder-object) in *Get all permission schemes* for more information. */
+  /** The user or group being granted the permission. It consists of a `type` and a type-dependent `parameter`. See [Holder object](http://www.atlassian.com/../api-group-permission-schemes/#holder-object) in *Get all permission schemes* for more information. */
   holder: PermissionHolder;
   /**
    * The ID of the issue security level member.
@@ -7034,14 +7034,14 @@ export interface ParsedJqlQuery {
 
 /** Details about a permission granted to a user or group. */
 export interface PermissionGrant {
-  /** The user or group being granted the permission. It consists of a `type`, a type-dependent `parameter` and a type-dependent `value`. See [Holder object](../api-group-permission-schemes/#holder-object) in *Get all permission schemes* for more information. */
+  /** The user or group being granted the permission. It consists of a `type`, a type-dependent `parameter` and a type-dependent `value`. See [Holder object](http://www.atlassian.com/../api-group-permission-schemes/#holder-object) in *Get all permission schemes* for more information. */
   holder?: PermissionHolder;
   /**
    * The ID of the permission granted details.
    * @format int64: a JSON number in JavaScript; values beyond 2^53 lose precision
    */
   id?: number;
-  /** The permission to grant. This permission can be one of the built-in permissions or a custom permission added by an app. See [Built-in permissions](../api-group-permission-schemes/#built-in-permissions) in *Get all permission schemes* for more information about the built-in permissions. See the [project permission](https://developer.atlassian.com/cloud/jira/platform/modules/project-permission/) and [global permission](https://developer.atlassian.com/cloud/jira/platform/modules/global-permission/) module documentation for more information about custom permissions. */
+  /** The permission to grant. This permission can be one of the built-in permissions or a custom permission added by an app. See [Built-in permissions](http://www.atlassian.com/../api-group-permission-schemes/#built-in-permissions) in *Get all permission schemes* for more information about the built-in permissions. See the [project permission](https://developer.atlassian.com/cloud/jira/platform/modules/project-permission/) and [global permission](https://developer.atlassian.com/cloud/jira/platform/modules/global-permission/) module documentation for more information about custom permissions. */
   permission?: string;
   /**
    * The URL of the permission granted details.
@@ -7052,9 +7052,9 @@ export interface PermissionGrant {
 
 /** Details about a permission granted to a user or group. */
 export interface PermissionGrantInput {
-  /** The user or group being granted the permission. It consists of a `type`, a type-dependent `parameter` and a type-dependent `value`. See [Holder object](../api-group-permission-schemes/#holder-object) in *Get all permission schemes* for more information. */
+  /** The user or group being granted the permission. It consists of a `type`, a type-dependent `parameter` and a type-dependent `value`. See [Holder object](http://www.atlassian.com/../api-group-permission-schemes/#holder-object) in *Get all permission schemes* for more information. */
   holder?: PermissionHolderInput;
-  /** The permission to grant. This permission can be one of the built-in permissions or a custom permission added by an app. See [Built-in permissions](../api-group-permission-schemes/#built-in-permissions) in *Get all permission schemes* for more information about the built-in permissions. See the [project permission](https://developer.atlassian.com/cloud/jira/platform/modules/project-permission/) and [global permission](https://developer.atlassian.com/cloud/jira/platform/modules/global-permission/) module documentation for more information about custom permissions. */
+  /** The permission to grant. This permission can be one of the built-in permissions or a custom permission added by an app. See [Built-in permissions](http://www.atlassian.com/../api-group-permission-schemes/#built-in-permissions) in *Get all permission schemes* for more information about the built-in permissions. See the [project permission](https://developer.atlassian.com/cloud/jira/platform/modules/project-permission/) and [global permission](https://developer.atlassian.com/cloud/jira/platform/modules/global-permission/) module documentation for more information about custom permissions. */
   permission?: string;
 }
 
@@ -7066,7 +7066,7 @@ export interface PermissionGrants {
   permissions?: PermissionGrant[];
 }
 
-/** Details of a user, group, field, or project role that holds a permission. See [Holder object](../api-group-permission-schemes/#holder-object) in *Get all permission schemes* for more information. */
+/** Details of a user, group, field, or project role that holds a permission. See [Holder object](http://www.atlassian.com/../api-group-permission-schemes/#holder-object) in *Get all permission schemes* for more information. */
 export interface PermissionHolder {
   /** Expand options that include additional permission holder details in the response. */
   expand?: string;
@@ -7078,7 +7078,7 @@ export interface PermissionHolder {
   value?: string;
 }
 
-/** Details of a user, group, field, or project role that holds a permission. See [Holder object](../api-group-permission-schemes/#holder-object) in *Get all permission schemes* for more information. */
+/** Details of a user, group, field, or project role that holds a permission. See [Holder object](http://www.atlassian.com/../api-group-permission-schemes/#holder-object) in *Get all permission schemes* for more information. */
 export interface PermissionHolderInput {
   /** As a group's name can change, use of `value` is recommended. The identifier associated withthe `type` value that defines the holder of the permission. */
   parameter?: string;
@@ -7101,7 +7101,7 @@ export interface PermissionScheme {
   id?: number;
   /** The name of the permission scheme. Must be unique. */
   name: string;
-  /** The permission scheme to create or update. See [About permission schemes and grants](../api-group-permission-schemes/#about-permission-schemes-and-grants) for more information. */
+  /** The permission scheme to create or update. See [About permission schemes and grants](http://www.atlassian.com/../api-group-permission-schemes/#about-permission-schemes-and-grants) for more information. */
   permissions?: PermissionGrant[];
   /** The scope of the permission scheme. */
   scope?: Scope;
@@ -7118,7 +7118,7 @@ export interface PermissionSchemeInput {
   description?: string;
   /** The name of the permission scheme. Must be unique. */
   name: string;
-  /** The permission scheme to create or update. See [About permission schemes and grants](../api-group-permission-schemes/#about-permission-schemes-and-grants) for more information. */
+  /** The permission scheme to create or update. See [About permission schemes and grants](http://www.atlassian.com/../api-group-permission-schemes/#about-permission-schemes-and-grants) for more information. */
   permissions?: PermissionGrantInput[];
   /** The scope of the permission scheme. */
   scope?: ScopeInput;
@@ -8183,7 +8183,7 @@ export interface SearchAutoCompleteFilter {
 
 export interface SearchRequestBean {
   /**
-   * Use [expand](em>#expansion) to include additional information about issues in the response. Note that, unlike the majority of instances where `expand` is specified, `expand` is defined as a list of values. The expand options are:
+   * Use [expand](http://www.atlassian.com/em>#expansion) to include additional information about issues in the response. Note that, unlike the majority of instances where `expand` is specified, `expand` is defined as a list of values. The expand options are:
    *
    *  *  `renderedFields` Returns field values rendered in HTML format.
    *  *  `names` Returns the display name of each field.
@@ -8250,7 +8250,7 @@ export interface SearchRequestBean {
 
 export interface SearchRequestBeanInput {
   /**
-   * Use [expand](em>#expansion) to include additional information about issues in the response. Note that, unlike the majority of instances where `expand` is specified, `expand` is defined as a list of values. The expand options are:
+   * Use [expand](http://www.atlassian.com/em>#expansion) to include additional information about issues in the response. Note that, unlike the majority of instances where `expand` is specified, `expand` is defined as a list of values. The expand options are:
    *
    *  *  `renderedFields` Returns field values rendered in HTML format.
    *  *  `names` Returns the display name of each field.
@@ -8364,7 +8364,7 @@ export interface SecurityLevel {
 
 /** Issue security level member. */
 export interface SecurityLevelMember {
-  /** The user or group being granted the permission. It consists of a `type` and a type-dependent `parameter`. See [Holder object](../api-group-permission-schemes/#holder-object) in *Get all permission schemes* for more information. */
+  /** The user or group being granted the permission. It consists of a `type` and a type-dependent `parameter`. See [Holder object](http://www.atlassian.com/../api-group-permission-schemes/#holder-object) in *Get all permission schemes* for more information. */
   holder: PermissionHolder;
   /** The ID of the issue security level member. */
   id: string;
@@ -9870,7 +9870,7 @@ export interface Version {
   /** The description of the version. Optional when creating or updating a version. */
   description?: string;
   /**
-   * Use [expand](em>#expansion) to include additional information about version in the response. This parameter accepts a comma-separated list. Expand options include:
+   * Use [expand](http://www.atlassian.com/em>#expansion) to include additional information about version in the response. This parameter accepts a comma-separated list. Expand options include:
    *
    *  *  `operations` Returns the list of operations available for this version.
    *  *  `issuesstatus` Returns the count of issues in this version for each of the status categories *to do*, *in progress*, *done*, and *unmapped*. The *unmapped* property contains a count of issues with a status other than *to do*, *in progress*, and *done*.
@@ -9930,7 +9930,7 @@ export interface VersionInput {
   /** The description of the version. Optional when creating or updating a version. */
   description?: string;
   /**
-   * Use [expand](em>#expansion) to include additional information about version in the response. This parameter accepts a comma-separated list. Expand options include:
+   * Use [expand](http://www.atlassian.com/em>#expansion) to include additional information about version in the response. This parameter accepts a comma-separated list. Expand options include:
    *
    *  *  `operations` Returns the list of operations available for this version.
    *  *  `issuesstatus` Returns the count of issues in this version for each of the status categories *to do*, *in progress*, *done*, and *unmapped*. The *unmapped* property contains a count of issues with a status other than *to do*, *in progress*, and *done*.

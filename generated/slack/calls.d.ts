@@ -20,7 +20,7 @@ export interface CallsAddParams {
     join_url: string;
     /** The name of the Call. */
     title?: string;
-    /** The list of users to register as participants in the Call. [Read more on how to specify users here](/apis/calls#users). */
+    /** The list of users to register as participants in the Call. [Read more on how to specify users here](https://api.slack.com/apis/calls#users). */
     users?: string;
   };
 }
@@ -35,7 +35,7 @@ export interface CallsEndParams {
   body: {
     /** Call duration in seconds */
     duration?: number;
-    /** `id` returned when registering the call using the [`calls.add`](/methods/calls.add) method. */
+    /** `id` returned when registering the call using the [`calls.add`](https://api.slack.com/methods/calls.add) method. */
     id: string;
   };
 }
@@ -47,7 +47,7 @@ export type CallsEndError = {
 };
 
 export interface CallsInfoParams {
-  /** `id` of the Call returned by the [`calls.add`](/methods/calls.add) method. */
+  /** `id` of the Call returned by the [`calls.add`](https://api.slack.com/methods/calls.add) method. */
   id: string;
 }
 export type CallsInfoResponse = {
@@ -59,9 +59,9 @@ export type CallsInfoError = {
 
 export interface CallsParticipantsAddParams {
   body: {
-    /** `id` returned by the [`calls.add`](/methods/calls.add) method. */
+    /** `id` returned by the [`calls.add`](https://api.slack.com/methods/calls.add) method. */
     id: string;
-    /** The list of users to add as participants in the Call. [Read more on how to specify users here](/apis/calls#users). */
+    /** The list of users to add as participants in the Call. [Read more on how to specify users here](https://api.slack.com/apis/calls#users). */
     users: string;
   };
 }
@@ -74,9 +74,9 @@ export type CallsParticipantsAddError = {
 
 export interface CallsParticipantsRemoveParams {
   body: {
-    /** `id` returned by the [`calls.add`](/methods/calls.add) method. */
+    /** `id` returned by the [`calls.add`](https://api.slack.com/methods/calls.add) method. */
     id: string;
-    /** The list of users to remove as participants in the Call. [Read more on how to specify users here](/apis/calls#users). */
+    /** The list of users to remove as participants in the Call. [Read more on how to specify users here](https://api.slack.com/apis/calls#users). */
     users: string;
   };
 }
@@ -91,7 +91,7 @@ export interface CallsUpdateParams {
   body: {
     /** When supplied, available Slack clients will attempt to directly launch the 3rd-party Call with this URL. */
     desktop_app_join_url?: string;
-    /** `id` returned by the [`calls.add`](/methods/calls.add) method. */
+    /** `id` returned by the [`calls.add`](https://api.slack.com/methods/calls.add) method. */
     id: string;
     /** The URL required for a client to join the Call. */
     join_url?: string;

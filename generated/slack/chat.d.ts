@@ -6,7 +6,7 @@ import type * as Schemas from "./schemas.js";
 
 export interface ChatDeleteParams {
   body?: {
-    /** Pass true to delete the message as the authed user with `chat:write:user` scope. [Bot users](/bot-users) in this context are considered authed users. If unused or false, the message will be deleted with `chat:write:bot` scope. */
+    /** Pass true to delete the message as the authed user with `chat:write:user` scope. [Bot users](https://api.slack.com/bot-users) in this context are considered authed users. If unused or false, the message will be deleted with `chat:write:bot` scope. */
     as_user?: boolean;
     /** Channel containing the message to be deleted. */
     channel?: string;
@@ -50,7 +50,7 @@ export type ChatDeleteError = {
 
 export interface ChatDeleteScheduledMessageParams {
   body: {
-    /** Pass true to delete the message as the authed user with `chat:write:user` scope. [Bot users](/bot-users) in this context are considered authed users. If unused or false, the message will be deleted with `chat:write:bot` scope. */
+    /** Pass true to delete the message as the authed user with `chat:write:user` scope. [Bot users](https://api.slack.com/bot-users) in this context are considered authed users. If unused or false, the message will be deleted with `chat:write:bot` scope. */
     as_user?: boolean;
     /** The channel the scheduled_message is posting to */
     channel: string;
@@ -308,7 +308,7 @@ export type ChatPostMessageError = {
 
 export interface ChatScheduleMessageParams {
   body?: {
-    /** Pass true to post the message as the authed user, instead of as a bot. Defaults to false. See [chat.postMessage](chat.postMessage#authorship). */
+    /** Pass true to post the message as the authed user, instead of as a bot. Defaults to false. See [chat.postMessage](https://api.slack.com/chat.postMessage#authorship). */
     as_user?: boolean;
     /** A JSON-based array of structured attachments, presented as a URL-encoded string. */
     attachments?: string;
@@ -318,7 +318,7 @@ export interface ChatScheduleMessageParams {
     channel?: string;
     /** Find and link channel names and usernames. */
     link_names?: boolean;
-    /** Change how messages are treated. Defaults to `none`. See [chat.postMessage](chat.postMessage#formatting). */
+    /** Change how messages are treated. Defaults to `none`. See [chat.postMessage](https://api.slack.com/chat.postMessage#formatting). */
     parse?: string;
     /** Unix EPOCH timestamp of time in future to send the message. */
     post_at?: string;
@@ -505,11 +505,11 @@ export type ChatUnfurlError = {
 
 export interface ChatUpdateParams {
   body: {
-    /** Pass true to update the message as the authed user. [Bot users](/bot-users) in this context are considered authed users. */
+    /** Pass true to update the message as the authed user. [Bot users](https://api.slack.com/bot-users) in this context are considered authed users. */
     as_user?: string;
     /** A JSON-based array of structured attachments, presented as a URL-encoded string. This field is required when not presenting `text`. If you don't include this field, the message's previous `attachments` will be retained. To remove previous `attachments`, include an empty array for this field. */
     attachments?: string;
-    /** A JSON-based array of [structured blocks](/block-kit/building), presented as a URL-encoded string. If you don't include this field, the message's previous `blocks` will be retained. To remove previous `blocks`, include an empty array for this field. */
+    /** A JSON-based array of [structured blocks](https://api.slack.com/block-kit/building), presented as a URL-encoded string. If you don't include this field, the message's previous `blocks` will be retained. To remove previous `blocks`, include an empty array for this field. */
     blocks?: string;
     /** Channel containing the message to be updated. */
     channel: string;
@@ -517,7 +517,7 @@ export interface ChatUpdateParams {
     link_names?: string;
     /** Change how messages are treated. Defaults to `client`, unlike `chat.postMessage`. Accepts either `none` or `full`. If you do not specify a value for this field, the original value set for the message will be overwritten with the default, `client`. */
     parse?: string;
-    /** New text for the message, using the [default formatting rules](/reference/surfaces/formatting). It's not required when presenting `blocks` or `attachments`. */
+    /** New text for the message, using the [default formatting rules](https://api.slack.com/reference/surfaces/formatting). It's not required when presenting `blocks` or `attachments`. */
     text?: string;
     /** Timestamp of the message to be updated. */
     ts: string;

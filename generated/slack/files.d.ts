@@ -80,7 +80,7 @@ export interface FilesInfoParams extends P.Limit3 {
   file?: string;
   count?: string;
   page?: string;
-  /** Parameter for pagination. File comments are paginated for a single file. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection of comments. See [pagination](/docs/pagination) for more details. */
+  /** Parameter for pagination. File comments are paginated for a single file. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection of comments. See [pagination](https://api.slack.com/docs/pagination) for more details. */
   cursor?: string;
 }
 export type FilesInfoResponse = {
@@ -361,7 +361,7 @@ export interface FilesUploadParams {
     file?: string;
     /** Filename of file. */
     filename?: string;
-    /** A [file type](/types/file#file_types) identifier. */
+    /** A [file type](https://api.slack.com/types/file#file_types) identifier. */
     filetype?: string;
     /** The message text introducing the file in specified `channels`. */
     initial_comment?: string;

@@ -12,7 +12,7 @@ export interface ClientSecret {
 }
 
 export interface Cursor {
-  /** Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](/docs/pagination) for more detail. */
+  /** Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See [pagination](https://api.slack.com/docs/pagination) for more detail. */
   cursor?: string;
 }
 
@@ -62,6 +62,6 @@ export interface TriggerId {
 }
 
 export interface View {
-  /** A [view payload](/reference/surfaces/views). This must be a JSON-encoded string. */
+  /** A [view payload](https://api.slack.com/reference/surfaces/views). This must be a JSON-encoded string. */
   view: string;
 }

@@ -95,7 +95,7 @@ export interface ReactionsListParams extends P.Limit3 {
   full?: boolean;
   count?: number;
   page?: number;
-  /** Parameter for pagination. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection. See [pagination](/docs/pagination) for more details. */
+  /** Parameter for pagination. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection. See [pagination](https://api.slack.com/docs/pagination) for more details. */
   cursor?: string;
 }
 export type ReactionsListResponse = {

@@ -5,9 +5,9 @@ import type { MethodOpt } from "alter-gen/runtime";
 import type * as Schemas from "./schemas.js";
 
 export interface RtmConnectParams {
-  /** Batch presence deliveries via subscription. Enabling changes the shape of `presence_change` events. See [batch presence](/docs/presence-and-status#batching). */
+  /** Batch presence deliveries via subscription. Enabling changes the shape of `presence_change` events. See [batch presence](https://api.slack.com/docs/presence-and-status#batching). */
   batch_presence_aware?: boolean;
-  /** Only deliver presence events when requested by subscription. See [presence subscriptions](/docs/presence-and-status#subscriptions). */
+  /** Only deliver presence events when requested by subscription. See [presence subscriptions](https://api.slack.com/docs/presence-and-status#subscriptions). */
   presence_sub?: boolean;
 }
 export type RtmConnectResponse = {

@@ -56,7 +56,7 @@ export type StarsAddError = {
 export interface StarsListParams extends P.Limit3 {
   count?: string;
   page?: string;
-  /** Parameter for pagination. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection. See [pagination](/docs/pagination) for more details. */
+  /** Parameter for pagination. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection. See [pagination](https://api.slack.com/docs/pagination) for more details. */
   cursor?: string;
 }
 export type StarsListResponse = {

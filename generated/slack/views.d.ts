@@ -39,7 +39,7 @@ export interface ViewsUpdateParams {
   view_id?: string;
   /** A unique identifier of the view set by the developer. Must be unique for all views on a team. Max length of 255 characters. Either `view_id` or `external_id` is required. */
   external_id?: string;
-  /** A [view object](/reference/surfaces/views). This must be a JSON-encoded string. */
+  /** A [view object](https://api.slack.com/reference/surfaces/views). This must be a JSON-encoded string. */
   view?: string;
   /** A string that represents view state to protect against possible race conditions. */
   hash?: string;

@@ -7,7 +7,7 @@ import type * as Schemas from "./schemas.js";
 export interface WorkflowsStepCompletedParams {
   /** Context identifier that maps to the correct workflow step execution. */
   workflow_step_execute_id: string;
-  /** Key-value object of outputs from your step. Keys of this object reflect the configured `key` properties of your [`outputs`](/reference/workflows/workflow_step#output) array from your `workflow_step` object. */
+  /** Key-value object of outputs from your step. Keys of this object reflect the configured `key` properties of your [`outputs`](https://api.slack.com/reference/workflows/workflow_step#output) array from your `workflow_step` object. */
   outputs?: string;
 }
 export type WorkflowsStepCompletedResponse = {
@@ -33,7 +33,7 @@ export type WorkflowsStepFailedError = {
 export interface WorkflowsUpdateStepParams {
   /** A context identifier provided with `view_submission` payloads used to call back to `workflows.updateStep`. */
   workflow_step_edit_id: string;
-  /** A JSON key-value map of inputs required from a user during configuration. This is the data your app expects to receive when the workflow step starts. **Please note**: the embedded variable format is set and replaced by the workflow system. You cannot create custom variables that will be replaced at runtime. [Read more about variables in workflow steps here](/workflows/steps#variables). */
+  /** A JSON key-value map of inputs required from a user during configuration. This is the data your app expects to receive when the workflow step starts. **Please note**: the embedded variable format is set and replaced by the workflow system. You cannot create custom variables that will be replaced at runtime. [Read more about variables in workflow steps here](https://api.slack.com/workflows/steps#variables). */
   inputs?: string;
   /** An JSON array of output objects used during step execution. This is the data your app agrees to provide when your workflow step was executed. */
   outputs?: string;

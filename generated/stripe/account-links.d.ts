@@ -24,7 +24,7 @@ export type AccountLinksCreateResponse = Schemas.AccountLink;
 export type AccountLinksCreateError = Schemas.ErrorSchema;
 
 export interface AccountLinksMethods {
-  /** <p>Creates an AccountLink object that includes a single-use Stripe URL that the platform can redirect their user to in order to take them through the Connect Onboarding flow.</p> */
+  /** Creates an AccountLink object that includes a single-use Stripe URL that the platform can redirect their user to in order to take them through the Connect Onboarding flow. */
   create: Method<
     AccountLinksCreateParams,
     AccountLinksCreateResponse,

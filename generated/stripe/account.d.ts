@@ -12,7 +12,7 @@ export type AccountRetrieveResponse = Schemas.Account;
 export type AccountRetrieveError = Schemas.ErrorSchema;
 
 export interface AccountMethods {
-  /** <p>Retrieves the details of an account.</p> */
+  /** Retrieves the details of an account. */
   retrieve: MethodOpt<
     AccountRetrieveParams,
     AccountRetrieveResponse,

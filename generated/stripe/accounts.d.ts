@@ -35,7 +35,11 @@ export interface AccountsCreateParams {
     email?: string;
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
-    /** A card or bank account to attach to the account for receiving [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be able to use it for top-ups). You can provide either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as documented in the `external_account` parameter for [bank account](https://stripe.com/docs/api#account_create_bank_account) creation. <br><br>By default, providing an external account sets it as the new default external account for its currency, and deletes the old default if one exists. To add additional external accounts without replacing the existing default for the currency, use the [bank account](https://stripe.com/docs/api#account_create_bank_account) or [card creation](https://stripe.com/docs/api#account_create_card) APIs. */
+    /**
+     * A card or bank account to attach to the account for receiving [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be able to use it for top-ups). You can provide either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as documented in the `external_account` parameter for [bank account](https://stripe.com/docs/api#account_create_bank_account) creation.
+     *
+     * By default, providing an external account sets it as the new default external account for its currency, and deletes the old default if one exists. To add additional external accounts without replacing the existing default for the currency, use the [bank account](https://stripe.com/docs/api#account_create_bank_account) or [card creation](https://stripe.com/docs/api#account_create_card) APIs.
+     */
     external_account?: string;
     /** Information about the person represented by the account. This field is null unless `business_type` is set to `individual`. */
     individual?: Schemas.IndividualSpecsInput;
@@ -43,16 +47,13 @@ export interface AccountsCreateParams {
     metadata?: Record<string, string> | "";
     /** Options for customizing how the account functions within Stripe. */
     settings?: {
-      /** branding_settings_specs */
       branding?: {
         icon?: string;
         logo?: string;
         primary_color?: string;
         secondary_color?: string;
       };
-      /** card_issuing_settings_specs */
       card_issuing?: {
-        /** settings_terms_of_service_specs */
         tos_acceptance?: {
           /** @format unix-time */
           date?: number;
@@ -61,16 +62,13 @@ export interface AccountsCreateParams {
         };
       };
       card_payments?: Schemas.CardPaymentsSettingsSpecs;
-      /** payments_settings_specs */
       payments?: {
         statement_descriptor?: string;
         statement_descriptor_kana?: string;
         statement_descriptor_kanji?: string;
       };
       payouts?: Schemas.PayoutSettingsSpecsInput;
-      /** treasury_settings_specs */
       treasury?: {
-        /** settings_terms_of_service_specs */
         tos_acceptance?: {
           /** @format unix-time */
           date?: number;
@@ -359,7 +357,11 @@ export interface AccountsUpdateParams {
     email?: string;
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
-    /** A card or bank account to attach to the account for receiving [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be able to use it for top-ups). You can provide either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as documented in the `external_account` parameter for [bank account](https://stripe.com/docs/api#account_create_bank_account) creation. <br><br>By default, providing an external account sets it as the new default external account for its currency, and deletes the old default if one exists. To add additional external accounts without replacing the existing default for the currency, use the [bank account](https://stripe.com/docs/api#account_create_bank_account) or [card creation](https://stripe.com/docs/api#account_create_card) APIs. */
+    /**
+     * A card or bank account to attach to the account for receiving [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be able to use it for top-ups). You can provide either a token, like the ones returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as documented in the `external_account` parameter for [bank account](https://stripe.com/docs/api#account_create_bank_account) creation.
+     *
+     * By default, providing an external account sets it as the new default external account for its currency, and deletes the old default if one exists. To add additional external accounts without replacing the existing default for the currency, use the [bank account](https://stripe.com/docs/api#account_create_bank_account) or [card creation](https://stripe.com/docs/api#account_create_card) APIs.
+     */
     external_account?: string;
     /** Information about the person represented by the account. This field is null unless `business_type` is set to `individual`. */
     individual?: Schemas.IndividualSpecsInput;
@@ -367,16 +369,13 @@ export interface AccountsUpdateParams {
     metadata?: Record<string, string> | "";
     /** Options for customizing how the account functions within Stripe. */
     settings?: {
-      /** branding_settings_specs */
       branding?: {
         icon?: string;
         logo?: string;
         primary_color?: string;
         secondary_color?: string;
       };
-      /** card_issuing_settings_specs */
       card_issuing?: {
-        /** settings_terms_of_service_specs */
         tos_acceptance?: {
           /** @format unix-time */
           date?: number;
@@ -385,16 +384,13 @@ export interface AccountsUpdateParams {
         };
       };
       card_payments?: Schemas.CardPaymentsSettingsSpecs;
-      /** payments_settings_specs */
       payments?: {
         statement_descriptor?: string;
         statement_descriptor_kana?: string;
         statement_descriptor_kanji?: string;
       };
       payouts?: Schemas.PayoutSettingsSpecsInput;
-      /** treasury_settings_specs */
       treasury?: {
-        /** settings_terms_of_service_specs */
         tos_acceptance?: {
           /** @format unix-time */
           date?: number;
@@ -463,116 +459,116 @@ export type AccountsUpdatePersonViaPeopleError = Schemas.ErrorSchema;
 
 export interface AccountsMethods {
   /**
-   * <p>With <a href="/docs/connect">Connect</a>, you can create Stripe accounts for your users.
-   * To do this, you’ll first need to <a href="https://dashboard.stripe.com/account/applications/settings">register your platform</a>.</p>
+   * With [Connect](https://stripe.com/docs/connect), you can create Stripe accounts for your users.
+   * To do this, you’ll first need to [register your platform](https://dashboard.stripe.com/account/applications/settings).
    *
-   * <p>If you’ve already collected information for your connected accounts, you <a href="/docs/connect/best-practices#onboarding">can pre-fill that information</a> when
+   * If you’ve already collected information for your connected accounts, you [can pre-fill that information](https://stripe.com/docs/connect/best-practices#onboarding) when
    * creating the account. Connect Onboarding won’t ask for the pre-filled information during account onboarding.
-   * You can pre-fill any information on the account.</p>
+   * You can pre-fill any information on the account.
    */
   create: MethodOpt<
     AccountsCreateParams,
     AccountsCreateResponse,
     AccountsCreateError
   >;
-  /** <p>Create an external account for a given account.</p> */
+  /** Create an external account for a given account. */
   createBankAccount: Method<
     AccountsCreateBankAccountParams,
     AccountsCreateBankAccountResponse,
     AccountsCreateBankAccountError
   >;
-  /** <p>Create an external account for a given account.</p> */
+  /** Create an external account for a given account. */
   createExternalAccount: Method<
     AccountsCreateExternalAccountParams,
     AccountsCreateExternalAccountResponse,
     AccountsCreateExternalAccountError
   >;
   /**
-   * <p>Creates a single-use login link for an Express account to access their Stripe dashboard.</p>
+   * Creates a single-use login link for an Express account to access their Stripe dashboard.
    *
-   * <p><strong>You may only create login links for <a href="/docs/connect/express-accounts">Express accounts</a> connected to your platform</strong>.</p>
+   * **You may only create login links for [Express accounts](https://stripe.com/docs/connect/express-accounts) connected to your platform**.
    */
   createLoginLink: Method<
     AccountsCreateLoginLinkParams,
     AccountsCreateLoginLinkResponse,
     AccountsCreateLoginLinkError
   >;
-  /** <p>Creates a new person.</p> */
+  /** Creates a new person. */
   createPerson: Method<
     AccountsCreatePersonParams,
     AccountsCreatePersonResponse,
     AccountsCreatePersonError
   >;
-  /** <p>Creates a new person.</p> */
+  /** Creates a new person. */
   createPersonViaPeople: Method<
     AccountsCreatePersonViaPeopleParams,
     AccountsCreatePersonViaPeopleResponse,
     AccountsCreatePersonViaPeopleError
   >;
   /**
-   * <p>With <a href="/docs/connect">Connect</a>, you can delete accounts you manage.</p>
+   * With [Connect](https://stripe.com/docs/connect), you can delete accounts you manage.
    *
-   * <p>Accounts created using test-mode keys can be deleted at any time. Standard accounts created using live-mode keys cannot be deleted. Custom or Express accounts created using live-mode keys can only be deleted once all balances are zero.</p>
+   * Accounts created using test-mode keys can be deleted at any time. Standard accounts created using live-mode keys cannot be deleted. Custom or Express accounts created using live-mode keys can only be deleted once all balances are zero.
    *
-   * <p>If you want to delete your own account, use the <a href="https://dashboard.stripe.com/account">account information tab in your account settings</a> instead.</p>
+   * If you want to delete your own account, use the [account information tab in your account settings](https://dashboard.stripe.com/account) instead.
    */
   delete: Method<
     AccountsDeleteParams,
     AccountsDeleteResponse,
     AccountsDeleteError
   >;
-  /** <p>Delete a specified external account for a given account.</p> */
+  /** Delete a specified external account for a given account. */
   deleteBankAccount: Method<
     AccountsDeleteBankAccountParams,
     AccountsDeleteBankAccountResponse,
     AccountsDeleteBankAccountError
   >;
-  /** <p>Delete a specified external account for a given account.</p> */
+  /** Delete a specified external account for a given account. */
   deleteExternalAccount: Method<
     AccountsDeleteExternalAccountParams,
     AccountsDeleteExternalAccountResponse,
     AccountsDeleteExternalAccountError
   >;
-  /** <p>Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the <code>account_opener</code>. If your integration is using the <code>executive</code> parameter, you cannot delete the only verified <code>executive</code> on file.</p> */
+  /** Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the `account_opener`. If your integration is using the `executive` parameter, you cannot delete the only verified `executive` on file. */
   deletePerson: Method<
     AccountsDeletePersonParams,
     AccountsDeletePersonResponse,
     AccountsDeletePersonError
   >;
-  /** <p>Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the <code>account_opener</code>. If your integration is using the <code>executive</code> parameter, you cannot delete the only verified <code>executive</code> on file.</p> */
+  /** Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the `account_opener`. If your integration is using the `executive` parameter, you cannot delete the only verified `executive` on file. */
   deletePersonViaPeople: Method<
     AccountsDeletePersonViaPeopleParams,
     AccountsDeletePersonViaPeopleResponse,
     AccountsDeletePersonViaPeopleError
   >;
-  /** <p>Returns a list of accounts connected to your platform via <a href="/docs/connect">Connect</a>. If you’re not a platform, the list is empty.</p> */
+  /** Returns a list of accounts connected to your platform via [Connect](https://stripe.com/docs/connect). If you’re not a platform, the list is empty. */
   list: PaginatedMethodOpt<
     AccountsListParams,
     AccountsListResponse,
     AccountsListError,
     AccountsListItem
   >;
-  /** <p>Returns a list of capabilities associated with the account. The capabilities are returned sorted by creation date, with the most recent capability appearing first.</p> */
+  /** Returns a list of capabilities associated with the account. The capabilities are returned sorted by creation date, with the most recent capability appearing first. */
   listCapabilities: Method<
     AccountsListCapabilitiesParams,
     AccountsListCapabilitiesResponse,
     AccountsListCapabilitiesError
   >;
-  /** <p>List external accounts for an account.</p> */
+  /** List external accounts for an account. */
   listExternalAccounts: PaginatedMethod<
     AccountsListExternalAccountsParams,
     AccountsListExternalAccountsResponse,
     AccountsListExternalAccountsError,
     AccountsListExternalAccountsItem
   >;
-  /** <p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p> */
+  /** Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first. */
   listPeople: PaginatedMethod<
     AccountsListPeopleParams,
     AccountsListPeopleResponse,
     AccountsListPeopleError,
     AccountsListPeopleItem
   >;
-  /** <p>Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.</p> */
+  /** Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first. */
   listPersons: PaginatedMethod<
     AccountsListPersonsParams,
     AccountsListPersonsResponse,
@@ -580,62 +576,62 @@ export interface AccountsMethods {
     AccountsListPersonsItem
   >;
   /**
-   * <p>With <a href="/docs/connect">Connect</a>, you may flag accounts as suspicious.</p>
+   * With [Connect](https://stripe.com/docs/connect), you may flag accounts as suspicious.
    *
-   * <p>Test-mode Custom and Express accounts can be rejected at any time. Accounts created using live-mode keys may only be rejected once all balances are zero.</p>
+   * Test-mode Custom and Express accounts can be rejected at any time. Accounts created using live-mode keys may only be rejected once all balances are zero.
    */
   reject: Method<
     AccountsRejectParams,
     AccountsRejectResponse,
     AccountsRejectError
   >;
-  /** <p>Retrieves the details of an account.</p> */
+  /** Retrieves the details of an account. */
   retrieve: Method<
     AccountsRetrieveParams,
     AccountsRetrieveResponse,
     AccountsRetrieveError
   >;
-  /** <p>Retrieve a specified external account for a given account.</p> */
+  /** Retrieve a specified external account for a given account. */
   retrieveBankAccount: Method<
     AccountsRetrieveBankAccountParams,
     AccountsRetrieveBankAccountResponse,
     AccountsRetrieveBankAccountError
   >;
-  /** <p>Retrieves information about the specified Account Capability.</p> */
+  /** Retrieves information about the specified Account Capability. */
   retrieveCapability: Method<
     AccountsRetrieveCapabilityParams,
     AccountsRetrieveCapabilityResponse,
     AccountsRetrieveCapabilityError
   >;
-  /** <p>Retrieve a specified external account for a given account.</p> */
+  /** Retrieve a specified external account for a given account. */
   retrieveExternalAccount: Method<
     AccountsRetrieveExternalAccountParams,
     AccountsRetrieveExternalAccountResponse,
     AccountsRetrieveExternalAccountError
   >;
-  /** <p>Retrieves an existing person.</p> */
+  /** Retrieves an existing person. */
   retrievePerson: Method<
     AccountsRetrievePersonParams,
     AccountsRetrievePersonResponse,
     AccountsRetrievePersonError
   >;
-  /** <p>Retrieves an existing person.</p> */
+  /** Retrieves an existing person. */
   retrievePersonViaPeople: Method<
     AccountsRetrievePersonViaPeopleParams,
     AccountsRetrievePersonViaPeopleResponse,
     AccountsRetrievePersonViaPeopleError
   >;
   /**
-   * <p>Updates a <a href="/docs/connect/accounts">connected account</a> by setting the values of the parameters passed. Any parameters not provided are
-   * left unchanged.</p>
+   * Updates a [connected account](https://stripe.com/docs/connect/accounts) by setting the values of the parameters passed. Any parameters not provided are
+   * left unchanged.
    *
-   * <p>For Custom accounts, you can update any information on the account. For other accounts, you can update all information until that
-   * account has started to go through Connect Onboarding. Once you create an <a href="/docs/api/account_links">Account Link</a>
-   * for a Standard or Express account, some parameters can no longer be changed. These are marked as <strong>Custom Only</strong> or <strong>Custom and Express</strong>
-   * below.</p>
+   * For Custom accounts, you can update any information on the account. For other accounts, you can update all information until that
+   * account has started to go through Connect Onboarding. Once you create an [Account Link](https://stripe.com/docs/api/account_links)
+   * for a Standard or Express account, some parameters can no longer be changed. These are marked as **Custom Only** or **Custom and Express**
+   * below.
    *
-   * <p>To update your own account, use the <a href="https://dashboard.stripe.com/account">Dashboard</a>. Refer to our
-   * <a href="/docs/connect/updating-accounts">Connect</a> documentation to learn more about updating accounts.</p>
+   * To update your own account, use the [Dashboard](https://dashboard.stripe.com/account). Refer to our
+   * [Connect](https://stripe.com/docs/connect/updating-accounts) documentation to learn more about updating accounts.
    */
   update: Method<
     AccountsUpdateParams,
@@ -643,38 +639,38 @@ export interface AccountsMethods {
     AccountsUpdateError
   >;
   /**
-   * <p>Updates the metadata, account holder name, account holder type of a bank account belonging to a <a href="/docs/connect/custom-accounts">Custom account</a>, and optionally sets it as the default for its currency. Other bank account details are not editable by design.</p>
+   * Updates the metadata, account holder name, account holder type of a bank account belonging to a [Custom account](https://stripe.com/docs/connect/custom-accounts), and optionally sets it as the default for its currency. Other bank account details are not editable by design.
    *
-   * <p>You can re-enable a disabled bank account by performing an update call without providing any arguments or changes.</p>
+   * You can re-enable a disabled bank account by performing an update call without providing any arguments or changes.
    */
   updateBankAccount: Method<
     AccountsUpdateBankAccountParams,
     AccountsUpdateBankAccountResponse,
     AccountsUpdateBankAccountError
   >;
-  /** <p>Updates an existing Account Capability.</p> */
+  /** Updates an existing Account Capability. */
   updateCapability: Method<
     AccountsUpdateCapabilityParams,
     AccountsUpdateCapabilityResponse,
     AccountsUpdateCapabilityError
   >;
   /**
-   * <p>Updates the metadata, account holder name, account holder type of a bank account belonging to a <a href="/docs/connect/custom-accounts">Custom account</a>, and optionally sets it as the default for its currency. Other bank account details are not editable by design.</p>
+   * Updates the metadata, account holder name, account holder type of a bank account belonging to a [Custom account](https://stripe.com/docs/connect/custom-accounts), and optionally sets it as the default for its currency. Other bank account details are not editable by design.
    *
-   * <p>You can re-enable a disabled bank account by performing an update call without providing any arguments or changes.</p>
+   * You can re-enable a disabled bank account by performing an update call without providing any arguments or changes.
    */
   updateExternalAccount: Method<
     AccountsUpdateExternalAccountParams,
     AccountsUpdateExternalAccountResponse,
     AccountsUpdateExternalAccountError
   >;
-  /** <p>Updates an existing person.</p> */
+  /** Updates an existing person. */
   updatePerson: Method<
     AccountsUpdatePersonParams,
     AccountsUpdatePersonResponse,
     AccountsUpdatePersonError
   >;
-  /** <p>Updates an existing person.</p> */
+  /** Updates an existing person. */
   updatePersonViaPeople: Method<
     AccountsUpdatePersonViaPeopleParams,
     AccountsUpdatePersonViaPeopleResponse,

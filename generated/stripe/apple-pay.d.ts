@@ -47,26 +47,26 @@ export type ApplePayRetrieveDomainResponse = Schemas.ApplePayDomain;
 export type ApplePayRetrieveDomainError = Schemas.ErrorSchema;
 
 export interface ApplePayMethods {
-  /** <p>Create an apple pay domain.</p> */
+  /** Create an apple pay domain. */
   createDomain: Method<
     ApplePayCreateDomainParams,
     ApplePayCreateDomainResponse,
     ApplePayCreateDomainError
   >;
-  /** <p>Delete an apple pay domain.</p> */
+  /** Delete an apple pay domain. */
   deleteDomain: Method<
     ApplePayDeleteDomainParams,
     ApplePayDeleteDomainResponse,
     ApplePayDeleteDomainError
   >;
-  /** <p>List apple pay domains.</p> */
+  /** List apple pay domains. */
   listDomains: PaginatedMethodOpt<
     ApplePayListDomainsParams,
     ApplePayListDomainsResponse,
     ApplePayListDomainsError,
     ApplePayListDomainsItem
   >;
-  /** <p>Retrieve an apple pay domain.</p> */
+  /** Retrieve an apple pay domain. */
   retrieveDomain: Method<
     ApplePayRetrieveDomainParams,
     ApplePayRetrieveDomainResponse,

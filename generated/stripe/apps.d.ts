@@ -79,25 +79,25 @@ export type AppsListSecretsError = Schemas.ErrorSchema;
 export type AppsListSecretsItem = Schemas.AppsSecret;
 
 export interface AppsMethods {
-  /** <p>Create or replace a secret in the secret store.</p> */
+  /** Create or replace a secret in the secret store. */
   createSecret: Method<
     AppsCreateSecretParams,
     AppsCreateSecretResponse,
     AppsCreateSecretError
   >;
-  /** <p>Deletes a secret from the secret store by name and scope.</p> */
+  /** Deletes a secret from the secret store by name and scope. */
   deleteSecret: Method<
     AppsDeleteSecretParams,
     AppsDeleteSecretResponse,
     AppsDeleteSecretError
   >;
-  /** <p>Finds a secret in the secret store by name and scope.</p> */
+  /** Finds a secret in the secret store by name and scope. */
   findSecret: Method<
     AppsFindSecretParams,
     AppsFindSecretResponse,
     AppsFindSecretError
   >;
-  /** <p>List all secrets stored on the given scope.</p> */
+  /** List all secrets stored on the given scope. */
   listSecrets: PaginatedMethod<
     AppsListSecretsParams,
     AppsListSecretsResponse,

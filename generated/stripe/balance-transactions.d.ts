@@ -46,9 +46,9 @@ export type BalanceTransactionsRetrieveError = Schemas.ErrorSchema;
 
 export interface BalanceTransactionsMethods {
   /**
-   * <p>Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.</p>
+   * Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.
    *
-   * <p>Note that this endpoint was previously called “Balance history” and used the path <code>/v1/balance/history</code>.</p>
+   * Note that this endpoint was previously called “Balance history” and used the path `/v1/balance/history`.
    */
   list: PaginatedMethodOpt<
     BalanceTransactionsListParams,
@@ -57,9 +57,9 @@ export interface BalanceTransactionsMethods {
     BalanceTransactionsListItem
   >;
   /**
-   * <p>Retrieves the balance transaction with the given ID.</p>
+   * Retrieves the balance transaction with the given ID.
    *
-   * <p>Note that this endpoint previously used the path <code>/v1/balance/history/:id</code>.</p>
+   * Note that this endpoint previously used the path `/v1/balance/history/:id`.
    */
   retrieve: Method<
     BalanceTransactionsRetrieveParams,

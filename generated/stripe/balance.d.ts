@@ -52,9 +52,9 @@ export type BalanceRetrieveHistoryError = Schemas.ErrorSchema;
 
 export interface BalanceMethods {
   /**
-   * <p>Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.</p>
+   * Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.
    *
-   * <p>Note that this endpoint was previously called “Balance history” and used the path <code>/v1/balance/history</code>.</p>
+   * Note that this endpoint was previously called “Balance history” and used the path `/v1/balance/history`.
    */
   listHistory: PaginatedMethodOpt<
     BalanceListHistoryParams,
@@ -63,8 +63,8 @@ export interface BalanceMethods {
     BalanceListHistoryItem
   >;
   /**
-   * <p>Retrieves the current account balance, based on the authentication that was used to make the request.
-   *  For a sample request, see <a href="/docs/connect/account-balances#accounting-for-negative-balances">Accounting for negative balances</a>.</p>
+   * Retrieves the current account balance, based on the authentication that was used to make the request.
+   * For a sample request, see [Accounting for negative balances](https://stripe.com/docs/connect/account-balances#accounting-for-negative-balances).
    */
   retrieve: MethodOpt<
     BalanceRetrieveParams,
@@ -72,9 +72,9 @@ export interface BalanceMethods {
     BalanceRetrieveError
   >;
   /**
-   * <p>Retrieves the balance transaction with the given ID.</p>
+   * Retrieves the balance transaction with the given ID.
    *
-   * <p>Note that this endpoint previously used the path <code>/v1/balance/history/:id</code>.</p>
+   * Note that this endpoint previously used the path `/v1/balance/history/:id`.
    */
   retrieveHistory: Method<
     BalanceRetrieveHistoryParams,

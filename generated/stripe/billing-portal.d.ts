@@ -19,24 +19,19 @@ export interface BillingPortalCreateConfigurationParams {
     expand?: string[];
     /** Information about the features available in the portal. */
     features: {
-      /** customer_update_creation_param */
       customer_update?: {
         allowed_updates?:
           | ("address" | "email" | "name" | "phone" | "shipping" | "tax_id")[]
           | "";
         enabled: boolean;
       };
-      /** invoice_list_param */
       invoice_history?: {
         enabled: boolean;
       };
-      /** payment_method_update_param */
       payment_method_update?: {
         enabled: boolean;
       };
-      /** subscription_cancel_creation_param */
       subscription_cancel?: {
-        /** subscription_cancellation_reason_creation_param */
         cancellation_reason?: {
           enabled: boolean;
           options:
@@ -56,11 +51,9 @@ export interface BillingPortalCreateConfigurationParams {
         mode?: "at_period_end" | "immediately";
         proration_behavior?: "always_invoice" | "create_prorations" | "none";
       };
-      /** subscription_pause_param */
       subscription_pause?: {
         enabled?: boolean;
       };
-      /** subscription_update_creation_param */
       subscription_update?: {
         default_allowed_updates:
           ("price" | "promotion_code" | "quantity")[] | "";
@@ -96,19 +89,15 @@ export interface BillingPortalCreateSessionParams {
     expand?: string[];
     /** Information about a specific flow for the customer to go through. See the [docs](https://stripe.com/docs/customer-management/portal-deep-links) to learn more about using customer portal deep links and flows. */
     flow_data?: {
-      /** flow_data_after_completion_param */
       after_completion?: {
-        /** after_completion_hosted_confirmation_param */
         hosted_confirmation?: {
           custom_message?: string;
         };
-        /** after_completion_redirect_param */
         redirect?: {
           return_url: string;
         };
         type: "hosted_confirmation" | "portal_homepage" | "redirect";
       };
-      /** flow_data_subscription_cancel_param */
       subscription_cancel?: {
         subscription: string;
       };
@@ -218,24 +207,19 @@ export interface BillingPortalUpdateConfigurationParams {
     expand?: string[];
     /** Information about the features available in the portal. */
     features?: {
-      /** customer_update_updating_param */
       customer_update?: {
         allowed_updates?:
           | ("address" | "email" | "name" | "phone" | "shipping" | "tax_id")[]
           | "";
         enabled?: boolean;
       };
-      /** invoice_list_param */
       invoice_history?: {
         enabled: boolean;
       };
-      /** payment_method_update_param */
       payment_method_update?: {
         enabled: boolean;
       };
-      /** subscription_cancel_updating_param */
       subscription_cancel?: {
-        /** subscription_cancellation_reason_updating_param */
         cancellation_reason?: {
           enabled: boolean;
           options?:
@@ -255,11 +239,9 @@ export interface BillingPortalUpdateConfigurationParams {
         mode?: "at_period_end" | "immediately";
         proration_behavior?: "always_invoice" | "create_prorations" | "none";
       };
-      /** subscription_pause_param */
       subscription_pause?: {
         enabled?: boolean;
       };
-      /** subscription_update_updating_param */
       subscription_update?: {
         default_allowed_updates?:
           ("price" | "promotion_code" | "quantity")[] | "";
@@ -286,32 +268,32 @@ export type BillingPortalUpdateConfigurationResponse =
 export type BillingPortalUpdateConfigurationError = Schemas.ErrorSchema;
 
 export interface BillingPortalMethods {
-  /** <p>Creates a configuration that describes the functionality and behavior of a PortalSession</p> */
+  /** Creates a configuration that describes the functionality and behavior of a PortalSession */
   createConfiguration: Method<
     BillingPortalCreateConfigurationParams,
     BillingPortalCreateConfigurationResponse,
     BillingPortalCreateConfigurationError
   >;
-  /** <p>Creates a session of the customer portal.</p> */
+  /** Creates a session of the customer portal. */
   createSession: Method<
     BillingPortalCreateSessionParams,
     BillingPortalCreateSessionResponse,
     BillingPortalCreateSessionError
   >;
-  /** <p>Returns a list of configurations that describe the functionality of the customer portal.</p> */
+  /** Returns a list of configurations that describe the functionality of the customer portal. */
   listConfigurations: PaginatedMethodOpt<
     BillingPortalListConfigurationsParams,
     BillingPortalListConfigurationsResponse,
     BillingPortalListConfigurationsError,
     BillingPortalListConfigurationsItem
   >;
-  /** <p>Retrieves a configuration that describes the functionality of the customer portal.</p> */
+  /** Retrieves a configuration that describes the functionality of the customer portal. */
   retrieveConfiguration: Method<
     BillingPortalRetrieveConfigurationParams,
     BillingPortalRetrieveConfigurationResponse,
     BillingPortalRetrieveConfigurationError
   >;
-  /** <p>Updates a configuration that describes the functionality of the customer portal.</p> */
+  /** Updates a configuration that describes the functionality of the customer portal. */
   updateConfiguration: Method<
     BillingPortalUpdateConfigurationParams,
     BillingPortalUpdateConfigurationResponse,

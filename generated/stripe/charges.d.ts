@@ -282,9 +282,9 @@ export type ChargesUpdateRefundError = Schemas.ErrorSchema;
 
 export interface ChargesMethods {
   /**
-   * <p>Capture the payment of an existing, uncaptured, charge. This is the second half of the two-step payment flow, where first you <a href="#create_charge">created a charge</a> with the capture option set to false.</p>
+   * Capture the payment of an existing, uncaptured, charge. This is the second half of the two-step payment flow, where first you [created a charge](#create_charge) with the capture option set to false.
    *
-   * <p>Uncaptured payments expire a set number of days after they are created (<a href="/docs/charges/placing-a-hold">7 by default</a>). If they are not captured by that point in time, they will be marked as refunded and will no longer be capturable.</p>
+   * Uncaptured payments expire a set number of days after they are created ([7 by default](https://stripe.com/docs/charges/placing-a-hold)). If they are not captured by that point in time, they will be marked as refunded and will no longer be capturable.
    */
   capture: Method<
     ChargesCaptureParams,
@@ -296,26 +296,26 @@ export interface ChargesMethods {
     ChargesCloseDisputeResponse,
     ChargesCloseDisputeError
   >;
-  /** <p>To charge a credit card or other payment source, you create a <code>Charge</code> object. If your API key is in test mode, the supplied payment source (e.g., card) won’t actually be charged, although everything else will occur as if in live mode. (Stripe assumes that the charge would have completed successfully).</p> */
+  /** To charge a credit card or other payment source, you create a `Charge` object. If your API key is in test mode, the supplied payment source (e.g., card) won’t actually be charged, although everything else will occur as if in live mode. (Stripe assumes that the charge would have completed successfully). */
   create: MethodOpt<
     ChargesCreateParams,
     ChargesCreateResponse,
     ChargesCreateError
   >;
-  /** <p>Create a refund.</p> */
+  /** Create a refund. */
   createRefund: Method<
     ChargesCreateRefundParams,
     ChargesCreateRefundResponse,
     ChargesCreateRefundError
   >;
-  /** <p>Returns a list of charges you’ve previously created. The charges are returned in sorted order, with the most recent charges appearing first.</p> */
+  /** Returns a list of charges you’ve previously created. The charges are returned in sorted order, with the most recent charges appearing first. */
   list: PaginatedMethodOpt<
     ChargesListParams,
     ChargesListResponse,
     ChargesListError,
     ChargesListItem
   >;
-  /** <p>You can see a list of the refunds belonging to a specific charge. Note that the 10 most recent refunds are always available by default on the charge object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional refunds.</p> */
+  /** You can see a list of the refunds belonging to a specific charge. Note that the 10 most recent refunds are always available by default on the charge object. If you need more than those 10, you can use this API method and the `limit` and `starting_after` parameters to page through additional refunds. */
   listRefunds: PaginatedMethod<
     ChargesListRefundsParams,
     ChargesListRefundsResponse,
@@ -323,53 +323,53 @@ export interface ChargesMethods {
     ChargesListRefundsItem
   >;
   /**
-   * <p>When you create a new refund, you must specify a Charge or a PaymentIntent object on which to create it.</p>
+   * When you create a new refund, you must specify a Charge or a PaymentIntent object on which to create it.
    *
-   * <p>Creating a new refund will refund a charge that has previously been created but not yet refunded.
-   * Funds will be refunded to the credit or debit card that was originally charged.</p>
+   * Creating a new refund will refund a charge that has previously been created but not yet refunded.
+   * Funds will be refunded to the credit or debit card that was originally charged.
    *
-   * <p>You can optionally refund only part of a charge.
-   * You can do so multiple times, until the entire charge has been refunded.</p>
+   * You can optionally refund only part of a charge.
+   * You can do so multiple times, until the entire charge has been refunded.
    *
-   * <p>Once entirely refunded, a charge can’t be refunded again.
+   * Once entirely refunded, a charge can’t be refunded again.
    * This method will raise an error when called on an already-refunded charge,
-   * or when trying to refund more money than is left on a charge.</p>
+   * or when trying to refund more money than is left on a charge.
    */
   refund: Method<
     ChargesRefundParams,
     ChargesRefundResponse,
     ChargesRefundError
   >;
-  /** <p>Retrieves the details of a charge that has previously been created. Supply the unique charge ID that was returned from your previous request, and Stripe will return the corresponding charge information. The same information is returned when creating or refunding the charge.</p> */
+  /** Retrieves the details of a charge that has previously been created. Supply the unique charge ID that was returned from your previous request, and Stripe will return the corresponding charge information. The same information is returned when creating or refunding the charge. */
   retrieve: Method<
     ChargesRetrieveParams,
     ChargesRetrieveResponse,
     ChargesRetrieveError
   >;
-  /** <p>Retrieve a dispute for a specified charge.</p> */
+  /** Retrieve a dispute for a specified charge. */
   retrieveDispute: Method<
     ChargesRetrieveDisputeParams,
     ChargesRetrieveDisputeResponse,
     ChargesRetrieveDisputeError
   >;
-  /** <p>Retrieves the details of an existing refund.</p> */
+  /** Retrieves the details of an existing refund. */
   retrieveRefund: Method<
     ChargesRetrieveRefundParams,
     ChargesRetrieveRefundResponse,
     ChargesRetrieveRefundError
   >;
   /**
-   * <p>Search for charges you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
+   * Search for charges you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language).
    * Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
    * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-   * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+   * to an hour behind during outages. Search functionality is not available to merchants in India.
    */
   search: Method<
     ChargesSearchParams,
     ChargesSearchResponse,
     ChargesSearchError
   >;
-  /** <p>Updates the specified charge by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
+  /** Updates the specified charge by setting the values of the parameters passed. Any parameters not provided will be left unchanged. */
   update: Method<
     ChargesUpdateParams,
     ChargesUpdateResponse,
@@ -380,7 +380,7 @@ export interface ChargesMethods {
     ChargesUpdateDisputeResponse,
     ChargesUpdateDisputeError
   >;
-  /** <p>Update a specified refund.</p> */
+  /** Update a specified refund. */
   updateRefund: Method<
     ChargesUpdateRefundParams,
     ChargesUpdateRefundResponse,

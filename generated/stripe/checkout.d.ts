@@ -13,7 +13,6 @@ export interface CheckoutCreateSessionParams {
   body: {
     /** Configure actions after a Checkout Session has expired. */
     after_expiration?: {
-      /** recovery_params */
       recovery?: {
         allow_promotion_codes?: boolean;
         enabled: boolean;
@@ -112,7 +111,6 @@ export interface CheckoutCreateSessionParams {
     /** Generate a post-purchase Invoice for one-time payments. */
     invoice_creation?: {
       enabled: boolean;
-      /** invoice_data_params */
       invoice_data?: {
         account_tax_ids?: string[] | "";
         custom_fields?:
@@ -139,7 +137,6 @@ export interface CheckoutCreateSessionParams {
      * For `subscription` mode, there is a maximum of 20 line items with recurring Prices and 20 line items with one-time Prices. Line items with one-time Prices will be on the initial invoice only.
      */
     line_items?: {
-      /** adjustable_quantity_params */
       adjustable_quantity?: {
         enabled: boolean;
         maximum?: number;
@@ -147,11 +144,9 @@ export interface CheckoutCreateSessionParams {
       };
       dynamic_tax_rates?: string[];
       price?: string;
-      /** price_data_with_product_data */
       price_data?: {
         currency: string;
         product?: string;
-        /** product_data */
         product_data?: {
           description?: string;
           images?: string[];
@@ -159,7 +154,6 @@ export interface CheckoutCreateSessionParams {
           name: string;
           tax_code?: string;
         };
-        /** recurring_adhoc */
         recurring?: {
           interval: "day" | "month" | "week" | "year";
           interval_count?: number;
@@ -228,7 +222,6 @@ export interface CheckoutCreateSessionParams {
       on_behalf_of?: string;
       receipt_email?: string;
       setup_future_usage?: "off_session" | "on_session";
-      /** shipping */
       shipping?: {
         address: Schemas.CheckoutCreateSessionBodyPaymentIntentDataShippingAddress;
         carrier?: string;
@@ -238,7 +231,6 @@ export interface CheckoutCreateSessionParams {
       };
       statement_descriptor?: string;
       statement_descriptor_suffix?: string;
-      /** transfer_data_params */
       transfer_data?: {
         amount?: number;
         destination: string;
@@ -256,10 +248,8 @@ export interface CheckoutCreateSessionParams {
     payment_method_collection?: "always" | "if_required";
     /** Payment-method-specific configuration. */
     payment_method_options?: {
-      /** payment_method_options_param */
       acss_debit?: {
         currency?: "cad" | "usd";
-        /** mandate_options_param */
         mandate_options?: {
           custom_mandate_url?: string | "";
           default_for?: ("invoice" | "subscription")[];
@@ -270,38 +260,29 @@ export interface CheckoutCreateSessionParams {
         setup_future_usage?: "none" | "off_session" | "on_session";
         verification_method?: "automatic" | "instant" | "microdeposits";
       };
-      /** payment_method_options_param */
       affirm?: {
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       afterpay_clearpay?: {
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       alipay?: {
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       au_becs_debit?: {
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       bacs_debit?: {
         setup_future_usage?: "none" | "off_session" | "on_session";
       };
-      /** payment_method_options_param */
       bancontact?: {
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       boleto?: {
         expires_after_days?: number;
         setup_future_usage?: "none" | "off_session" | "on_session";
       };
-      /** payment_method_options_param */
       card?: {
-        /** installments_param */
         installments?: {
           enabled?: boolean;
         };
@@ -309,15 +290,11 @@ export interface CheckoutCreateSessionParams {
         statement_descriptor_suffix_kana?: string;
         statement_descriptor_suffix_kanji?: string;
       };
-      /** payment_method_options_param */
       cashapp?: {
         setup_future_usage?: "none" | "off_session" | "on_session";
       };
-      /** payment_method_options_param */
       customer_balance?: {
-        /** bank_transfer_param */
         bank_transfer?: {
-          /** eu_bank_transfer_params */
           eu_bank_transfer?: {
             country: string;
           };
@@ -333,64 +310,49 @@ export interface CheckoutCreateSessionParams {
         funding_type?: "bank_transfer";
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       eps?: {
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       fpx?: {
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       giropay?: {
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       grabpay?: {
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       ideal?: {
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       klarna?: {
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       konbini?: {
         expires_after_days?: number;
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       oxxo?: {
         expires_after_days?: number;
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       p24?: {
         setup_future_usage?: "none";
         tos_shown_and_accepted?: boolean;
       };
-      /** payment_method_options_param */
       paynow?: {
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       pix?: {
         expires_after_seconds?: number;
       };
-      /** payment_method_options_param */
       sepa_debit?: {
         setup_future_usage?: "none" | "off_session" | "on_session";
       };
-      /** payment_method_options_param */
       sofort?: {
         setup_future_usage?: "none";
       };
-      /** payment_method_options_param */
       us_bank_account?: {
-        /** linked_account_options_param */
         financial_connections?: {
           permissions?: (
             "balances" | "ownership" | "payment_method" | "transactions"
@@ -399,7 +361,6 @@ export interface CheckoutCreateSessionParams {
         setup_future_usage?: "none" | "off_session" | "on_session";
         verification_method?: "automatic" | "instant";
       };
-      /** payment_method_options_param */
       wechat_pay?: {
         app_id?: string;
         client: "android" | "ios" | "web";
@@ -413,7 +374,7 @@ export interface CheckoutCreateSessionParams {
      * It is required in `setup` mode.
      *
      * Read more about the supported payment methods and their requirements in our [payment
-     * method details guide](/docs/payments/checkout/payment-methods).
+     * method details guide](https://stripe.com/docs/payments/checkout/payment-methods).
      *
      * If multiple payment methods are passed, Checkout will dynamically reorder them to
      * prioritize the most relevant payment methods based on the customer's location and
@@ -726,7 +687,6 @@ export interface CheckoutCreateSessionParams {
       description?: string;
       metadata?: Record<string, string>;
       on_behalf_of?: string;
-      /** transfer_data_specs */
       transfer_data?: {
         amount_percent?: number;
         destination: string;
@@ -734,9 +694,7 @@ export interface CheckoutCreateSessionParams {
       /** @format unix-time */
       trial_end?: number;
       trial_period_days?: number;
-      /** trial_settings_config */
       trial_settings?: {
-        /** end_behavior */
         end_behavior: {
           missing_payment_method: "cancel" | "create_invoice" | "pause";
         };
@@ -822,37 +780,37 @@ export type CheckoutRetrieveSessionResponse = Schemas.CheckoutSession;
 export type CheckoutRetrieveSessionError = Schemas.ErrorSchema;
 
 export interface CheckoutMethods {
-  /** <p>Creates a Session object.</p> */
+  /** Creates a Session object. */
   createSession: Method<
     CheckoutCreateSessionParams,
     CheckoutCreateSessionResponse,
     CheckoutCreateSessionError
   >;
   /**
-   * <p>A Session can be expired when it is in one of these statuses: <code>open</code> </p>
+   * A Session can be expired when it is in one of these statuses: `open`
    *
-   * <p>After it expires, a customer can’t complete a Session and customers loading the Session see a message saying the Session is expired.</p>
+   * After it expires, a customer can’t complete a Session and customers loading the Session see a message saying the Session is expired.
    */
   expireSession: Method<
     CheckoutExpireSessionParams,
     CheckoutExpireSessionResponse,
     CheckoutExpireSessionError
   >;
-  /** <p>When retrieving a Checkout Session, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p> */
+  /** When retrieving a Checkout Session, there is an includable **line_items** property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items. */
   listSessionLineItems: PaginatedMethod<
     CheckoutListSessionLineItemsParams,
     CheckoutListSessionLineItemsResponse,
     CheckoutListSessionLineItemsError,
     CheckoutListSessionLineItemsItem
   >;
-  /** <p>Returns a list of Checkout Sessions.</p> */
+  /** Returns a list of Checkout Sessions. */
   listSessions: PaginatedMethodOpt<
     CheckoutListSessionsParams,
     CheckoutListSessionsResponse,
     CheckoutListSessionsError,
     CheckoutListSessionsItem
   >;
-  /** <p>Retrieves a Session object.</p> */
+  /** Retrieves a Session object. */
   retrieveSession: Method<
     CheckoutRetrieveSessionParams,
     CheckoutRetrieveSessionResponse,

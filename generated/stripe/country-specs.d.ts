@@ -29,14 +29,14 @@ export type CountrySpecsRetrieveResponse = Schemas.CountrySpec;
 export type CountrySpecsRetrieveError = Schemas.ErrorSchema;
 
 export interface CountrySpecsMethods {
-  /** <p>Lists all Country Spec objects available in the API.</p> */
+  /** Lists all Country Spec objects available in the API. */
   list: PaginatedMethodOpt<
     CountrySpecsListParams,
     CountrySpecsListResponse,
     CountrySpecsListError,
     CountrySpecsListItem
   >;
-  /** <p>Returns a Country Spec for a given Country code.</p> */
+  /** Returns a Country Spec for a given Country code. */
   retrieve: Method<
     CountrySpecsRetrieveParams,
     CountrySpecsRetrieveResponse,

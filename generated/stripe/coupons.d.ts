@@ -101,35 +101,35 @@ export type CouponsUpdateError = Schemas.ErrorSchema;
 
 export interface CouponsMethods {
   /**
-   * <p>You can create coupons easily via the <a href="https://dashboard.stripe.com/coupons">coupon management</a> page of the Stripe dashboard. Coupon creation is also accessible via the API if you need to create coupons on the fly.</p>
+   * You can create coupons easily via the [coupon management](https://dashboard.stripe.com/coupons) page of the Stripe dashboard. Coupon creation is also accessible via the API if you need to create coupons on the fly.
    *
-   * <p>A coupon has either a <code>percent_off</code> or an <code>amount_off</code> and <code>currency</code>. If you set an <code>amount_off</code>, that amount will be subtracted from any invoice’s subtotal. For example, an invoice with a subtotal of <currency>100</currency> will have a final total of <currency>0</currency> if a coupon with an <code>amount_off</code> of <amount>200</amount> is applied to it and an invoice with a subtotal of <currency>300</currency> will have a final total of <currency>100</currency> if a coupon with an <code>amount_off</code> of <amount>200</amount> is applied to it.</p>
+   * A coupon has either a `percent_off` or an `amount_off` and `currency`. If you set an `amount_off`, that amount will be subtracted from any invoice’s subtotal. For example, an invoice with a subtotal of <currency>100</currency> will have a final total of <currency>0</currency> if a coupon with an `amount_off` of <amount>200</amount> is applied to it and an invoice with a subtotal of <currency>300</currency> will have a final total of <currency>100</currency> if a coupon with an `amount_off` of <amount>200</amount> is applied to it.
    */
   create: MethodOpt<
     CouponsCreateParams,
     CouponsCreateResponse,
     CouponsCreateError
   >;
-  /** <p>You can delete coupons via the <a href="https://dashboard.stripe.com/coupons">coupon management</a> page of the Stripe dashboard. However, deleting a coupon does not affect any customers who have already applied the coupon; it means that new customers can’t redeem the coupon. You can also delete coupons via the API.</p> */
+  /** You can delete coupons via the [coupon management](https://dashboard.stripe.com/coupons) page of the Stripe dashboard. However, deleting a coupon does not affect any customers who have already applied the coupon; it means that new customers can’t redeem the coupon. You can also delete coupons via the API. */
   delete: Method<
     CouponsDeleteParams,
     CouponsDeleteResponse,
     CouponsDeleteError
   >;
-  /** <p>Returns a list of your coupons.</p> */
+  /** Returns a list of your coupons. */
   list: PaginatedMethodOpt<
     CouponsListParams,
     CouponsListResponse,
     CouponsListError,
     CouponsListItem
   >;
-  /** <p>Retrieves the coupon with the given ID.</p> */
+  /** Retrieves the coupon with the given ID. */
   retrieve: Method<
     CouponsRetrieveParams,
     CouponsRetrieveResponse,
     CouponsRetrieveError
   >;
-  /** <p>Updates the metadata of a coupon. Other coupon details (currency, duration, amount_off) are, by design, not editable.</p> */
+  /** Updates the metadata of a coupon. Other coupon details (currency, duration, amount_off) are, by design, not editable. */
   update: Method<
     CouponsUpdateParams,
     CouponsUpdateResponse,

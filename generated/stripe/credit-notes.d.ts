@@ -187,66 +187,64 @@ export type CreditNotesVoidError = Schemas.ErrorSchema;
 
 export interface CreditNotesMethods {
   /**
-   * <p>Issue a credit note to adjust the amount of a finalized invoice. For a <code>status=open</code> invoice, a credit note reduces
-   * its <code>amount_due</code>. For a <code>status=paid</code> invoice, a credit note does not affect its <code>amount_due</code>. Instead, it can result
-   * in any combination of the following:</p>
+   * Issue a credit note to adjust the amount of a finalized invoice. For a `status=open` invoice, a credit note reduces
+   * its `amount_due`. For a `status=paid` invoice, a credit note does not affect its `amount_due`. Instead, it can result
+   * in any combination of the following:
    *
-   * <ul>
-   * <li>Refund: create a new refund (using <code>refund_amount</code>) or link an existing refund (using <code>refund</code>).</li>
-   * <li>Customer balance credit: credit the customer’s balance (using <code>credit_amount</code>) which will be automatically applied to their next invoice when it’s finalized.</li>
-   * <li>Outside of Stripe credit: record the amount that is or will be credited outside of Stripe (using <code>out_of_band_amount</code>).</li>
-   * </ul>
+   * - Refund: create a new refund (using `refund_amount`) or link an existing refund (using `refund`).
+   * - Customer balance credit: credit the customer’s balance (using `credit_amount`) which will be automatically applied to their next invoice when it’s finalized.
+   * - Outside of Stripe credit: record the amount that is or will be credited outside of Stripe (using `out_of_band_amount`).
    *
-   * <p>For post-payment credit notes the sum of the refund, credit and outside of Stripe amounts must equal the credit note total.</p>
+   * For post-payment credit notes the sum of the refund, credit and outside of Stripe amounts must equal the credit note total.
    *
-   * <p>You may issue multiple credit notes for an invoice. Each credit note will increment the invoice’s <code>pre_payment_credit_notes_amount</code>
-   * or <code>post_payment_credit_notes_amount</code> depending on its <code>status</code> at the time of credit note creation.</p>
+   * You may issue multiple credit notes for an invoice. Each credit note will increment the invoice’s `pre_payment_credit_notes_amount`
+   * or `post_payment_credit_notes_amount` depending on its `status` at the time of credit note creation.
    */
   create: Method<
     CreditNotesCreateParams,
     CreditNotesCreateResponse,
     CreditNotesCreateError
   >;
-  /** <p>Returns a list of credit notes.</p> */
+  /** Returns a list of credit notes. */
   list: PaginatedMethodOpt<
     CreditNotesListParams,
     CreditNotesListResponse,
     CreditNotesListError,
     CreditNotesListItem
   >;
-  /** <p>When retrieving a credit note, you’ll get a <strong>lines</strong> property containing the the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p> */
+  /** When retrieving a credit note, you’ll get a **lines** property containing the the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items. */
   listLines: PaginatedMethod<
     CreditNotesListLinesParams,
     CreditNotesListLinesResponse,
     CreditNotesListLinesError,
     CreditNotesListLinesItem
   >;
-  /** <p>When retrieving a credit note preview, you’ll get a <strong>lines</strong> property containing the first handful of those items. This URL you can retrieve the full (paginated) list of line items.</p> */
+  /** When retrieving a credit note preview, you’ll get a **lines** property containing the first handful of those items. This URL you can retrieve the full (paginated) list of line items. */
   listPreviewLines: PaginatedMethod<
     CreditNotesListPreviewLinesParams,
     CreditNotesListPreviewLinesResponse,
     CreditNotesListPreviewLinesError,
     CreditNotesListPreviewLinesItem
   >;
-  /** <p>Retrieves the credit note object with the given identifier.</p> */
+  /** Retrieves the credit note object with the given identifier. */
   retrieve: Method<
     CreditNotesRetrieveParams,
     CreditNotesRetrieveResponse,
     CreditNotesRetrieveError
   >;
-  /** <p>Get a preview of a credit note without creating it.</p> */
+  /** Get a preview of a credit note without creating it. */
   retrievePreview: Method<
     CreditNotesRetrievePreviewParams,
     CreditNotesRetrievePreviewResponse,
     CreditNotesRetrievePreviewError
   >;
-  /** <p>Updates an existing credit note.</p> */
+  /** Updates an existing credit note. */
   update: Method<
     CreditNotesUpdateParams,
     CreditNotesUpdateResponse,
     CreditNotesUpdateError
   >;
-  /** <p>Marks a credit note as void. Learn more about <a href="/docs/billing/invoices/credit-notes#voiding">voiding credit notes</a>.</p> */
+  /** Marks a credit note as void. Learn more about [voiding credit notes](https://stripe.com/docs/billing/invoices/credit-notes#voiding). */
   void: Method<
     CreditNotesVoidParams,
     CreditNotesVoidResponse,

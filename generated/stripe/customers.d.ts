@@ -18,7 +18,6 @@ export interface CustomersCreateParams {
     balance?: number;
     /** Balance information and default balance settings for this customer. */
     cash_balance?: {
-      /** balance_settings_param */
       settings?: {
         reconciliation_mode?: "automatic" | "manual" | "merchant_default";
       };
@@ -157,7 +156,6 @@ export interface CustomersCreateFundingInstructionParams {
   body: {
     /** Additional parameters for `bank_transfer` funding types */
     bank_transfer: {
-      /** eu_bank_account_params */
       eu_bank_transfer?: {
         country: string;
       };
@@ -288,7 +286,6 @@ export interface CustomersCreateSubscriptionParams {
     trial_period_days?: number;
     /** Settings related to subscription trials. */
     trial_settings?: {
-      /** end_behavior */
       end_behavior: {
         missing_payment_method: "cancel" | "create_invoice" | "pause";
       };
@@ -778,7 +775,6 @@ export interface CustomersUpdateParams {
     card?: Schemas.CustomerPaymentSourceCard | string;
     /** Balance information and default balance settings for this customer. */
     cash_balance?: {
-      /** balance_settings_param */
       settings?: {
         reconciliation_mode?: "automatic" | "manual" | "merchant_default";
       };
@@ -1003,7 +999,6 @@ export interface CustomersUpdateSubscriptionParams {
     trial_from_plan?: boolean;
     /** Settings related to subscription trials. */
     trial_settings?: {
-      /** end_behavior */
       end_behavior: {
         missing_payment_method: "cancel" | "create_invoice" | "pause";
       };
@@ -1040,24 +1035,24 @@ export type CustomersVerifySourceResponse = Schemas.BankAccount;
 export type CustomersVerifySourceError = Schemas.ErrorSchema;
 
 export interface CustomersMethods {
-  /** <p>Creates a new customer object.</p> */
+  /** Creates a new customer object. */
   create: MethodOpt<
     CustomersCreateParams,
     CustomersCreateResponse,
     CustomersCreateError
   >;
-  /** <p>Creates an immutable transaction that updates the customer’s credit <a href="/docs/billing/customer/balance">balance</a>.</p> */
+  /** Creates an immutable transaction that updates the customer’s credit [balance](https://stripe.com/docs/billing/customer/balance). */
   createBalanceTransaction: Method<
     CustomersCreateBalanceTransactionParams,
     CustomersCreateBalanceTransactionResponse,
     CustomersCreateBalanceTransactionError
   >;
   /**
-   * <p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
+   * When you create a new credit card, you must specify a customer or recipient on which to create it.
    *
-   * <p>If the card’s owner has no default card, then the new card will become the default.
+   * If the card’s owner has no default card, then the new card will become the default.
    * However, if the owner already has a default, then it will not change.
-   * To change the default, you should <a href="/docs/api#update_customer">update the customer</a> to have a new <code>default_source</code>.</p>
+   * To change the default, you should [update the customer](https://stripe.com/docs/api#update_customer) to have a new `default_source`.
    */
   createBankAccount: Method<
     CustomersCreateBankAccountParams,
@@ -1065,11 +1060,11 @@ export interface CustomersMethods {
     CustomersCreateBankAccountError
   >;
   /**
-   * <p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
+   * When you create a new credit card, you must specify a customer or recipient on which to create it.
    *
-   * <p>If the card’s owner has no default card, then the new card will become the default.
+   * If the card’s owner has no default card, then the new card will become the default.
    * However, if the owner already has a default, then it will not change.
-   * To change the default, you should <a href="/docs/api#update_customer">update the customer</a> to have a new <code>default_source</code>.</p>
+   * To change the default, you should [update the customer](https://stripe.com/docs/api#update_customer) to have a new `default_source`.
    */
   createCard: Method<
     CustomersCreateCardParams,
@@ -1077,9 +1072,9 @@ export interface CustomersMethods {
     CustomersCreateCardError
   >;
   /**
-   * <p>Retrieve funding instructions for a customer cash balance. If funding instructions do not yet exist for the customer, new
+   * Retrieve funding instructions for a customer cash balance. If funding instructions do not yet exist for the customer, new
    * funding instructions will be created. If funding instructions have already been created for a given customer, the same
-   * funding instructions will be retrieved. In other words, we will return the same funding instructions each time.</p>
+   * funding instructions will be retrieved. In other words, we will return the same funding instructions each time.
    */
   createFundingInstruction: Method<
     CustomersCreateFundingInstructionParams,
@@ -1087,91 +1082,91 @@ export interface CustomersMethods {
     CustomersCreateFundingInstructionError
   >;
   /**
-   * <p>When you create a new credit card, you must specify a customer or recipient on which to create it.</p>
+   * When you create a new credit card, you must specify a customer or recipient on which to create it.
    *
-   * <p>If the card’s owner has no default card, then the new card will become the default.
+   * If the card’s owner has no default card, then the new card will become the default.
    * However, if the owner already has a default, then it will not change.
-   * To change the default, you should <a href="/docs/api#update_customer">update the customer</a> to have a new <code>default_source</code>.</p>
+   * To change the default, you should [update the customer](https://stripe.com/docs/api#update_customer) to have a new `default_source`.
    */
   createSource: Method<
     CustomersCreateSourceParams,
     CustomersCreateSourceResponse,
     CustomersCreateSourceError
   >;
-  /** <p>Creates a new subscription on an existing customer.</p> */
+  /** Creates a new subscription on an existing customer. */
   createSubscription: Method<
     CustomersCreateSubscriptionParams,
     CustomersCreateSubscriptionResponse,
     CustomersCreateSubscriptionError
   >;
-  /** <p>Creates a new <code>TaxID</code> object for a customer.</p> */
+  /** Creates a new `TaxID` object for a customer. */
   createTaxId: Method<
     CustomersCreateTaxIdParams,
     CustomersCreateTaxIdResponse,
     CustomersCreateTaxIdError
   >;
-  /** <p>Permanently deletes a customer. It cannot be undone. Also immediately cancels any active subscriptions on the customer.</p> */
+  /** Permanently deletes a customer. It cannot be undone. Also immediately cancels any active subscriptions on the customer. */
   delete: Method<
     CustomersDeleteParams,
     CustomersDeleteResponse,
     CustomersDeleteError
   >;
-  /** <p>Delete a specified source for a given customer.</p> */
+  /** Delete a specified source for a given customer. */
   deleteBankAccount: Method<
     CustomersDeleteBankAccountParams,
     CustomersDeleteBankAccountResponse,
     CustomersDeleteBankAccountError
   >;
-  /** <p>Delete a specified source for a given customer.</p> */
+  /** Delete a specified source for a given customer. */
   deleteCard: Method<
     CustomersDeleteCardParams,
     CustomersDeleteCardResponse,
     CustomersDeleteCardError
   >;
-  /** <p>Removes the currently applied discount on a customer.</p> */
+  /** Removes the currently applied discount on a customer. */
   deleteDiscount: Method<
     CustomersDeleteDiscountParams,
     CustomersDeleteDiscountResponse,
     CustomersDeleteDiscountError
   >;
-  /** <p>Delete a specified source for a given customer.</p> */
+  /** Delete a specified source for a given customer. */
   deleteSource: Method<
     CustomersDeleteSourceParams,
     CustomersDeleteSourceResponse,
     CustomersDeleteSourceError
   >;
   /**
-   * <p>Cancels a customer’s subscription. If you set the <code>at_period_end</code> parameter to <code>true</code>, the subscription will remain active until the end of the period, at which point it will be canceled and not renewed. Otherwise, with the default <code>false</code> value, the subscription is terminated immediately. In either case, the customer will not be charged again for the subscription.</p>
+   * Cancels a customer’s subscription. If you set the `at_period_end` parameter to `true`, the subscription will remain active until the end of the period, at which point it will be canceled and not renewed. Otherwise, with the default `false` value, the subscription is terminated immediately. In either case, the customer will not be charged again for the subscription.
    *
-   * <p>Note, however, that any pending invoice items that you’ve created will still be charged for at the end of the period, unless manually <a href="#delete_invoiceitem">deleted</a>. If you’ve set the subscription to cancel at the end of the period, any pending prorations will also be left in place and collected at the end of the period. But if the subscription is set to cancel immediately, pending prorations will be removed.</p>
+   * Note, however, that any pending invoice items that you’ve created will still be charged for at the end of the period, unless manually [deleted](#delete_invoiceitem). If you’ve set the subscription to cancel at the end of the period, any pending prorations will also be left in place and collected at the end of the period. But if the subscription is set to cancel immediately, pending prorations will be removed.
    *
-   * <p>By default, upon subscription cancellation, Stripe will stop automatic collection of all finalized invoices for the customer. This is intended to prevent unexpected payment attempts after the customer has canceled a subscription. However, you can resume automatic collection of the invoices manually after subscription cancellation to have us proceed. Or, you could check for unpaid invoices before allowing the customer to cancel the subscription at all.</p>
+   * By default, upon subscription cancellation, Stripe will stop automatic collection of all finalized invoices for the customer. This is intended to prevent unexpected payment attempts after the customer has canceled a subscription. However, you can resume automatic collection of the invoices manually after subscription cancellation to have us proceed. Or, you could check for unpaid invoices before allowing the customer to cancel the subscription at all.
    */
   deleteSubscription: Method<
     CustomersDeleteSubscriptionParams,
     CustomersDeleteSubscriptionResponse,
     CustomersDeleteSubscriptionError
   >;
-  /** <p>Removes the currently applied discount on a customer.</p> */
+  /** Removes the currently applied discount on a customer. */
   deleteSubscriptionDiscount: Method<
     CustomersDeleteSubscriptionDiscountParams,
     CustomersDeleteSubscriptionDiscountResponse,
     CustomersDeleteSubscriptionDiscountError
   >;
-  /** <p>Deletes an existing <code>TaxID</code> object.</p> */
+  /** Deletes an existing `TaxID` object. */
   deleteTaxId: Method<
     CustomersDeleteTaxIdParams,
     CustomersDeleteTaxIdResponse,
     CustomersDeleteTaxIdError
   >;
-  /** <p>Returns a list of your customers. The customers are returned sorted by creation date, with the most recent customers appearing first.</p> */
+  /** Returns a list of your customers. The customers are returned sorted by creation date, with the most recent customers appearing first. */
   list: PaginatedMethodOpt<
     CustomersListParams,
     CustomersListResponse,
     CustomersListError,
     CustomersListItem
   >;
-  /** <p>Returns a list of transactions that updated the customer’s <a href="/docs/billing/customer/balance">balances</a>.</p> */
+  /** Returns a list of transactions that updated the customer’s [balances](https://stripe.com/docs/billing/customer/balance). */
   listBalanceTransactions: PaginatedMethod<
     CustomersListBalanceTransactionsParams,
     CustomersListBalanceTransactionsResponse,
@@ -1179,7 +1174,7 @@ export interface CustomersMethods {
     CustomersListBalanceTransactionsItem
   >;
   /**
-   * <p>You can see a list of the bank accounts belonging to a Customer. Note that the 10 most recent sources are always available by default on the Customer. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional bank accounts.</p>
+   * You can see a list of the bank accounts belonging to a Customer. Note that the 10 most recent sources are always available by default on the Customer. If you need more than those 10, you can use this API method and the `limit` and `starting_after` parameters to page through additional bank accounts.
    *
    * @deprecated
    */
@@ -1190,9 +1185,9 @@ export interface CustomersMethods {
     CustomersListBankAccountsItem
   >;
   /**
-   * <p>You can see a list of the cards belonging to a customer.
-   * Note that the 10 most recent sources are always available on the <code>Customer</code> object.
-   * If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional cards.</p>
+   * You can see a list of the cards belonging to a customer.
+   * Note that the 10 most recent sources are always available on the `Customer` object.
+   * If you need more than those 10, you can use this API method and the `limit` and `starting_after` parameters to page through additional cards.
    *
    * @deprecated
    */
@@ -1202,55 +1197,55 @@ export interface CustomersMethods {
     CustomersListCardsError,
     CustomersListCardsItem
   >;
-  /** <p>Returns a list of transactions that modified the customer’s <a href="/docs/payments/customer-balance">cash balance</a>.</p> */
+  /** Returns a list of transactions that modified the customer’s [cash balance](https://stripe.com/docs/payments/customer-balance). */
   listCashBalanceTransactions: PaginatedMethod<
     CustomersListCashBalanceTransactionsParams,
     CustomersListCashBalanceTransactionsResponse,
     CustomersListCashBalanceTransactionsError,
     CustomersListCashBalanceTransactionsItem
   >;
-  /** <p>Returns a list of PaymentMethods for a given Customer</p> */
+  /** Returns a list of PaymentMethods for a given Customer */
   listPaymentMethods: PaginatedMethod<
     CustomersListPaymentMethodsParams,
     CustomersListPaymentMethodsResponse,
     CustomersListPaymentMethodsError,
     CustomersListPaymentMethodsItem
   >;
-  /** <p>List sources for a specified customer.</p> */
+  /** List sources for a specified customer. */
   listSources: PaginatedMethod<
     CustomersListSourcesParams,
     CustomersListSourcesResponse,
     CustomersListSourcesError,
     CustomersListSourcesItem
   >;
-  /** <p>You can see a list of the customer’s active subscriptions. Note that the 10 most recent active subscriptions are always available by default on the customer object. If you need more than those 10, you can use the limit and starting_after parameters to page through additional subscriptions.</p> */
+  /** You can see a list of the customer’s active subscriptions. Note that the 10 most recent active subscriptions are always available by default on the customer object. If you need more than those 10, you can use the limit and starting_after parameters to page through additional subscriptions. */
   listSubscriptions: PaginatedMethod<
     CustomersListSubscriptionsParams,
     CustomersListSubscriptionsResponse,
     CustomersListSubscriptionsError,
     CustomersListSubscriptionsItem
   >;
-  /** <p>Returns a list of tax IDs for a customer.</p> */
+  /** Returns a list of tax IDs for a customer. */
   listTaxIds: PaginatedMethod<
     CustomersListTaxIdsParams,
     CustomersListTaxIdsResponse,
     CustomersListTaxIdsError,
     CustomersListTaxIdsItem
   >;
-  /** <p>Retrieves a Customer object.</p> */
+  /** Retrieves a Customer object. */
   retrieve: Method<
     CustomersRetrieveParams,
     CustomersRetrieveResponse,
     CustomersRetrieveError
   >;
-  /** <p>Retrieves a specific customer balance transaction that updated the customer’s <a href="/docs/billing/customer/balance">balances</a>.</p> */
+  /** Retrieves a specific customer balance transaction that updated the customer’s [balances](https://stripe.com/docs/billing/customer/balance). */
   retrieveBalanceTransaction: Method<
     CustomersRetrieveBalanceTransactionParams,
     CustomersRetrieveBalanceTransactionResponse,
     CustomersRetrieveBalanceTransactionError
   >;
   /**
-   * <p>By default, you can see the 10 most recent sources stored on a Customer directly on the object, but you can also retrieve details about a specific bank account stored on the Stripe account.</p>
+   * By default, you can see the 10 most recent sources stored on a Customer directly on the object, but you can also retrieve details about a specific bank account stored on the Stripe account.
    *
    * @deprecated
    */
@@ -1260,7 +1255,7 @@ export interface CustomersMethods {
     CustomersRetrieveBankAccountError
   >;
   /**
-   * <p>You can always see the 10 most recent cards directly on a customer; this method lets you retrieve details about a specific card stored on the customer.</p>
+   * You can always see the 10 most recent cards directly on a customer; this method lets you retrieve details about a specific card stored on the customer.
    *
    * @deprecated
    */
@@ -1269,13 +1264,13 @@ export interface CustomersMethods {
     CustomersRetrieveCardResponse,
     CustomersRetrieveCardError
   >;
-  /** <p>Retrieves a customer’s cash balance.</p> */
+  /** Retrieves a customer’s cash balance. */
   retrieveCashBalance: Method<
     CustomersRetrieveCashBalanceParams,
     CustomersRetrieveCashBalanceResponse,
     CustomersRetrieveCashBalanceError
   >;
-  /** <p>Retrieves a specific cash balance transaction, which updated the customer’s <a href="/docs/payments/customer-balance">cash balance</a>.</p> */
+  /** Retrieves a specific cash balance transaction, which updated the customer’s [cash balance](https://stripe.com/docs/payments/customer-balance). */
   retrieveCashBalanceTransaction: Method<
     CustomersRetrieveCashBalanceTransactionParams,
     CustomersRetrieveCashBalanceTransactionResponse,
@@ -1286,19 +1281,19 @@ export interface CustomersMethods {
     CustomersRetrieveDiscountResponse,
     CustomersRetrieveDiscountError
   >;
-  /** <p>Retrieves a PaymentMethod object for a given Customer.</p> */
+  /** Retrieves a PaymentMethod object for a given Customer. */
   retrievePaymentMethod: Method<
     CustomersRetrievePaymentMethodParams,
     CustomersRetrievePaymentMethodResponse,
     CustomersRetrievePaymentMethodError
   >;
-  /** <p>Retrieve a specified source for a given customer.</p> */
+  /** Retrieve a specified source for a given customer. */
   retrieveSource: Method<
     CustomersRetrieveSourceParams,
     CustomersRetrieveSourceResponse,
     CustomersRetrieveSourceError
   >;
-  /** <p>Retrieves the subscription with the given ID.</p> */
+  /** Retrieves the subscription with the given ID. */
   retrieveSubscription: Method<
     CustomersRetrieveSubscriptionParams,
     CustomersRetrieveSubscriptionResponse,
@@ -1309,17 +1304,17 @@ export interface CustomersMethods {
     CustomersRetrieveSubscriptionDiscountResponse,
     CustomersRetrieveSubscriptionDiscountError
   >;
-  /** <p>Retrieves the <code>TaxID</code> object with the given identifier.</p> */
+  /** Retrieves the `TaxID` object with the given identifier. */
   retrieveTaxId: Method<
     CustomersRetrieveTaxIdParams,
     CustomersRetrieveTaxIdResponse,
     CustomersRetrieveTaxIdError
   >;
   /**
-   * <p>Search for customers you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
+   * Search for customers you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language).
    * Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
    * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-   * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+   * to an hour behind during outages. Search functionality is not available to merchants in India.
    */
   search: Method<
     CustomersSearchParams,
@@ -1327,58 +1322,58 @@ export interface CustomersMethods {
     CustomersSearchError
   >;
   /**
-   * <p>Updates the specified customer by setting the values of the parameters passed. Any parameters not provided will be left unchanged. For example, if you pass the <strong>source</strong> parameter, that becomes the customer’s active source (e.g., a card) to be used for all charges in the future. When you update a customer to a new valid card source by passing the <strong>source</strong> parameter: for each of the customer’s current subscriptions, if the subscription bills automatically and is in the <code>past_due</code> state, then the latest open invoice for the subscription with automatic collection enabled will be retried. This retry will not count as an automatic retry, and will not affect the next regularly scheduled payment for the invoice. Changing the <strong>default_source</strong> for a customer will not trigger this behavior.</p>
+   * Updates the specified customer by setting the values of the parameters passed. Any parameters not provided will be left unchanged. For example, if you pass the **source** parameter, that becomes the customer’s active source (e.g., a card) to be used for all charges in the future. When you update a customer to a new valid card source by passing the **source** parameter: for each of the customer’s current subscriptions, if the subscription bills automatically and is in the `past_due` state, then the latest open invoice for the subscription with automatic collection enabled will be retried. This retry will not count as an automatic retry, and will not affect the next regularly scheduled payment for the invoice. Changing the **default_source** for a customer will not trigger this behavior.
    *
-   * <p>This request accepts mostly the same arguments as the customer creation call.</p>
+   * This request accepts mostly the same arguments as the customer creation call.
    */
   update: Method<
     CustomersUpdateParams,
     CustomersUpdateResponse,
     CustomersUpdateError
   >;
-  /** <p>Most credit balance transaction fields are immutable, but you may update its <code>description</code> and <code>metadata</code>.</p> */
+  /** Most credit balance transaction fields are immutable, but you may update its `description` and `metadata`. */
   updateBalanceTransaction: Method<
     CustomersUpdateBalanceTransactionParams,
     CustomersUpdateBalanceTransactionResponse,
     CustomersUpdateBalanceTransactionError
   >;
-  /** <p>Update a specified source for a given customer.</p> */
+  /** Update a specified source for a given customer. */
   updateBankAccount: Method<
     CustomersUpdateBankAccountParams,
     CustomersUpdateBankAccountResponse,
     CustomersUpdateBankAccountError
   >;
-  /** <p>Update a specified source for a given customer.</p> */
+  /** Update a specified source for a given customer. */
   updateCard: Method<
     CustomersUpdateCardParams,
     CustomersUpdateCardResponse,
     CustomersUpdateCardError
   >;
-  /** <p>Changes the settings on a customer’s cash balance.</p> */
+  /** Changes the settings on a customer’s cash balance. */
   updateCashBalance: Method<
     CustomersUpdateCashBalanceParams,
     CustomersUpdateCashBalanceResponse,
     CustomersUpdateCashBalanceError
   >;
-  /** <p>Update a specified source for a given customer.</p> */
+  /** Update a specified source for a given customer. */
   updateSource: Method<
     CustomersUpdateSourceParams,
     CustomersUpdateSourceResponse,
     CustomersUpdateSourceError
   >;
-  /** <p>Updates an existing subscription on a customer to match the specified parameters. When changing plans or quantities, we will optionally prorate the price we charge next month to make up for any price changes. To preview how the proration will be calculated, use the <a href="#upcoming_invoice">upcoming invoice</a> endpoint.</p> */
+  /** Updates an existing subscription on a customer to match the specified parameters. When changing plans or quantities, we will optionally prorate the price we charge next month to make up for any price changes. To preview how the proration will be calculated, use the [upcoming invoice](#upcoming_invoice) endpoint. */
   updateSubscription: Method<
     CustomersUpdateSubscriptionParams,
     CustomersUpdateSubscriptionResponse,
     CustomersUpdateSubscriptionError
   >;
-  /** <p>Verify a specified bank account for a given customer.</p> */
+  /** Verify a specified bank account for a given customer. */
   verifyBankAccount: Method<
     CustomersVerifyBankAccountParams,
     CustomersVerifyBankAccountResponse,
     CustomersVerifyBankAccountError
   >;
-  /** <p>Verify a specified bank account for a given customer.</p> */
+  /** Verify a specified bank account for a given customer. */
   verifySource: Method<
     CustomersVerifySourceParams,
     CustomersVerifySourceResponse,

@@ -59,28 +59,28 @@ export type DisputesUpdateError = Schemas.ErrorSchema;
 
 export interface DisputesMethods {
   /**
-   * <p>Closing the dispute for a charge indicates that you do not have any evidence to submit and are essentially dismissing the dispute, acknowledging it as lost.</p>
+   * Closing the dispute for a charge indicates that you do not have any evidence to submit and are essentially dismissing the dispute, acknowledging it as lost.
    *
-   * <p>The status of the dispute will change from <code>needs_response</code> to <code>lost</code>. <em>Closing a dispute is irreversible</em>.</p>
+   * The status of the dispute will change from `needs_response` to `lost`. _Closing a dispute is irreversible_.
    */
   close: Method<DisputesCloseParams, DisputesCloseResponse, DisputesCloseError>;
-  /** <p>Returns a list of your disputes.</p> */
+  /** Returns a list of your disputes. */
   list: PaginatedMethodOpt<
     DisputesListParams,
     DisputesListResponse,
     DisputesListError,
     DisputesListItem
   >;
-  /** <p>Retrieves the dispute with the given ID.</p> */
+  /** Retrieves the dispute with the given ID. */
   retrieve: Method<
     DisputesRetrieveParams,
     DisputesRetrieveResponse,
     DisputesRetrieveError
   >;
   /**
-   * <p>When you get a dispute, contacting your customer is always the best first step. If that doesn’t work, you can submit evidence to help us resolve the dispute in your favor. You can do this in your <a href="https://dashboard.stripe.com/disputes">dashboard</a>, but if you prefer, you can use the API to submit evidence programmatically.</p>
+   * When you get a dispute, contacting your customer is always the best first step. If that doesn’t work, you can submit evidence to help us resolve the dispute in your favor. You can do this in your [dashboard](https://dashboard.stripe.com/disputes), but if you prefer, you can use the API to submit evidence programmatically.
    *
-   * <p>Depending on your dispute type, different evidence fields will give you a better chance of winning your dispute. To figure out which evidence fields to provide, see our <a href="/docs/disputes/categories">guide to dispute types</a>.</p>
+   * Depending on your dispute type, different evidence fields will give you a better chance of winning your dispute. To figure out which evidence fields to provide, see our [guide to dispute types](https://stripe.com/docs/disputes/categories).
    */
   update: Method<
     DisputesUpdateParams,

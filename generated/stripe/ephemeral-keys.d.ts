@@ -30,13 +30,13 @@ export type EphemeralKeysDeleteResponse = Schemas.EphemeralKey;
 export type EphemeralKeysDeleteError = Schemas.ErrorSchema;
 
 export interface EphemeralKeysMethods {
-  /** <p>Creates a short-lived API key for a given resource.</p> */
+  /** Creates a short-lived API key for a given resource. */
   create: MethodOpt<
     EphemeralKeysCreateParams,
     EphemeralKeysCreateResponse,
     EphemeralKeysCreateError
   >;
-  /** <p>Invalidates a short-lived API key for a given resource.</p> */
+  /** Invalidates a short-lived API key for a given resource. */
   delete: Method<
     EphemeralKeysDeleteParams,
     EphemeralKeysDeleteResponse,

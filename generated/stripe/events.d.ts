@@ -43,14 +43,14 @@ export type EventsRetrieveResponse = Schemas.EventSchema;
 export type EventsRetrieveError = Schemas.ErrorSchema;
 
 export interface EventsMethods {
-  /** <p>List events, going back up to 30 days. Each event data is rendered according to Stripe API version at its creation time, specified in <a href="/docs/api/events/object">event object</a> <code>api_version</code> attribute (not according to your current Stripe API version or <code>Stripe-Version</code> header).</p> */
+  /** List events, going back up to 30 days. Each event data is rendered according to Stripe API version at its creation time, specified in [event object](https://stripe.com/docs/api/events/object) `api_version` attribute (not according to your current Stripe API version or `Stripe-Version` header). */
   list: PaginatedMethodOpt<
     EventsListParams,
     EventsListResponse,
     EventsListError,
     EventsListItem
   >;
-  /** <p>Retrieves the details of an event. Supply the unique identifier of the event, which you might have received in a webhook.</p> */
+  /** Retrieves the details of an event. Supply the unique identifier of the event, which you might have received in a webhook. */
   retrieve: Method<
     EventsRetrieveParams,
     EventsRetrieveResponse,

@@ -34,14 +34,14 @@ export type ExchangeRatesRetrieveResponse = Schemas.ExchangeRate;
 export type ExchangeRatesRetrieveError = Schemas.ErrorSchema;
 
 export interface ExchangeRatesMethods {
-  /** <p>Returns a list of objects that contain the rates at which foreign currencies are converted to one another. Only shows the currencies for which Stripe supports.</p> */
+  /** Returns a list of objects that contain the rates at which foreign currencies are converted to one another. Only shows the currencies for which Stripe supports. */
   list: PaginatedMethodOpt<
     ExchangeRatesListParams,
     ExchangeRatesListResponse,
     ExchangeRatesListError,
     ExchangeRatesListItem
   >;
-  /** <p>Retrieves the exchange rates from the given currency to every supported currency.</p> */
+  /** Retrieves the exchange rates from the given currency to every supported currency. */
   retrieve: Method<
     ExchangeRatesRetrieveParams,
     ExchangeRatesRetrieveResponse,

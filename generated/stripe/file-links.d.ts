@@ -74,26 +74,26 @@ export type FileLinksUpdateResponse = Schemas.FileLink;
 export type FileLinksUpdateError = Schemas.ErrorSchema;
 
 export interface FileLinksMethods {
-  /** <p>Creates a new file link object.</p> */
+  /** Creates a new file link object. */
   create: Method<
     FileLinksCreateParams,
     FileLinksCreateResponse,
     FileLinksCreateError
   >;
-  /** <p>Returns a list of file links.</p> */
+  /** Returns a list of file links. */
   list: PaginatedMethodOpt<
     FileLinksListParams,
     FileLinksListResponse,
     FileLinksListError,
     FileLinksListItem
   >;
-  /** <p>Retrieves the file link with the given ID.</p> */
+  /** Retrieves the file link with the given ID. */
   retrieve: Method<
     FileLinksRetrieveParams,
     FileLinksRetrieveResponse,
     FileLinksRetrieveError
   >;
-  /** <p>Updates an existing file link object. Expired links can no longer be updated.</p> */
+  /** Updates an existing file link object. Expired links can no longer be updated. */
   update: Method<
     FileLinksUpdateParams,
     FileLinksUpdateResponse,

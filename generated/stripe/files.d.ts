@@ -85,19 +85,19 @@ export type FilesRetrieveError = Schemas.ErrorSchema;
 
 export interface FilesMethods {
   /**
-   * <p>To upload a file to Stripe, you’ll need to send a request of type <code>multipart/form-data</code>. The request should contain the file you would like to upload, as well as the parameters for creating a file.</p>
+   * To upload a file to Stripe, you’ll need to send a request of type `multipart/form-data`. The request should contain the file you would like to upload, as well as the parameters for creating a file.
    *
-   * <p>All of Stripe’s officially supported Client libraries should have support for sending <code>multipart/form-data</code>.</p>
+   * All of Stripe’s officially supported Client libraries should have support for sending `multipart/form-data`.
    */
   create: Method<FilesCreateParams, FilesCreateResponse, FilesCreateError>;
-  /** <p>Returns a list of the files that your account has access to. The files are returned sorted by creation date, with the most recently created files appearing first.</p> */
+  /** Returns a list of the files that your account has access to. The files are returned sorted by creation date, with the most recently created files appearing first. */
   list: PaginatedMethodOpt<
     FilesListParams,
     FilesListResponse,
     FilesListError,
     FilesListItem
   >;
-  /** <p>Retrieves the details of an existing file object. Supply the unique file ID from a file, and Stripe will return the corresponding file object. To access file contents, see the <a href="/docs/file-upload#download-file-contents">File Upload Guide</a>.</p> */
+  /** Retrieves the details of an existing file object. Supply the unique file ID from a file, and Stripe will return the corresponding file object. To access file contents, see the [File Upload Guide](https://stripe.com/docs/file-upload#download-file-contents). */
   retrieve: Method<
     FilesRetrieveParams,
     FilesRetrieveResponse,

@@ -103,45 +103,45 @@ export type FinancialConnectionsRetrieveSessionResponse =
 export type FinancialConnectionsRetrieveSessionError = Schemas.ErrorSchema;
 
 export interface FinancialConnectionsMethods {
-  /** <p>To launch the Financial Connections authorization flow, create a <code>Session</code>. The session’s <code>client_secret</code> can be used to launch the flow using Stripe.js.</p> */
+  /** To launch the Financial Connections authorization flow, create a `Session`. The session’s `client_secret` can be used to launch the flow using Stripe.js. */
   createSession: Method<
     FinancialConnectionsCreateSessionParams,
     FinancialConnectionsCreateSessionResponse,
     FinancialConnectionsCreateSessionError
   >;
-  /** <p>Disables your access to a Financial Connections <code>Account</code>. You will no longer be able to access data associated with the account (e.g. balances, transactions).</p> */
+  /** Disables your access to a Financial Connections `Account`. You will no longer be able to access data associated with the account (e.g. balances, transactions). */
   disconnectAccount: Method<
     FinancialConnectionsDisconnectAccountParams,
     FinancialConnectionsDisconnectAccountResponse,
     FinancialConnectionsDisconnectAccountError
   >;
-  /** <p>Lists all owners for a given <code>Account</code></p> */
+  /** Lists all owners for a given `Account` */
   listAccountOwners: PaginatedMethod<
     FinancialConnectionsListAccountOwnersParams,
     FinancialConnectionsListAccountOwnersResponse,
     FinancialConnectionsListAccountOwnersError,
     FinancialConnectionsListAccountOwnersItem
   >;
-  /** <p>Returns a list of Financial Connections <code>Account</code> objects.</p> */
+  /** Returns a list of Financial Connections `Account` objects. */
   listAccounts: PaginatedMethodOpt<
     FinancialConnectionsListAccountsParams,
     FinancialConnectionsListAccountsResponse,
     FinancialConnectionsListAccountsError,
     FinancialConnectionsListAccountsItem
   >;
-  /** <p>Refreshes the data associated with a Financial Connections <code>Account</code>.</p> */
+  /** Refreshes the data associated with a Financial Connections `Account`. */
   refreshAccount: Method<
     FinancialConnectionsRefreshAccountParams,
     FinancialConnectionsRefreshAccountResponse,
     FinancialConnectionsRefreshAccountError
   >;
-  /** <p>Retrieves the details of an Financial Connections <code>Account</code>.</p> */
+  /** Retrieves the details of an Financial Connections `Account`. */
   retrieveAccount: Method<
     FinancialConnectionsRetrieveAccountParams,
     FinancialConnectionsRetrieveAccountResponse,
     FinancialConnectionsRetrieveAccountError
   >;
-  /** <p>Retrieves the details of a Financial Connections <code>Session</code></p> */
+  /** Retrieves the details of a Financial Connections `Session` */
   retrieveSession: Method<
     FinancialConnectionsRetrieveSessionParams,
     FinancialConnectionsRetrieveSessionResponse,

@@ -154,9 +154,9 @@ export type IdentityUpdateVerificationSessionError = Schemas.ErrorSchema;
 
 export interface IdentityMethods {
   /**
-   * <p>A VerificationSession object can be canceled when it is in <code>requires_input</code> <a href="/docs/identity/how-sessions-work">status</a>.</p>
+   * A VerificationSession object can be canceled when it is in `requires_input` [status](https://stripe.com/docs/identity/how-sessions-work).
    *
-   * <p>Once canceled, future submission attempts are disabled. This cannot be undone. <a href="/docs/identity/verification-sessions#cancel">Learn more</a>.</p>
+   * Once canceled, future submission attempts are disabled. This cannot be undone. [Learn more](https://stripe.com/docs/identity/verification-sessions#cancel).
    */
   cancelVerificationSession: Method<
     IdentityCancelVerificationSessionParams,
@@ -164,27 +164,27 @@ export interface IdentityMethods {
     IdentityCancelVerificationSessionError
   >;
   /**
-   * <p>Creates a VerificationSession object.</p>
+   * Creates a VerificationSession object.
    *
-   * <p>After the VerificationSession is created, display a verification modal using the session <code>client_secret</code> or send your users to the session’s <code>url</code>.</p>
+   * After the VerificationSession is created, display a verification modal using the session `client_secret` or send your users to the session’s `url`.
    *
-   * <p>If your API key is in test mode, verification checks won’t actually process, though everything else will occur as if in live mode.</p>
+   * If your API key is in test mode, verification checks won’t actually process, though everything else will occur as if in live mode.
    *
-   * <p>Related guide: <a href="/docs/identity/verify-identity-documents">Verify your users’ identity documents</a>.</p>
+   * Related guide: [Verify your users’ identity documents](https://stripe.com/docs/identity/verify-identity-documents).
    */
   createVerificationSession: Method<
     IdentityCreateVerificationSessionParams,
     IdentityCreateVerificationSessionResponse,
     IdentityCreateVerificationSessionError
   >;
-  /** <p>List all verification reports.</p> */
+  /** List all verification reports. */
   listVerificationReports: PaginatedMethodOpt<
     IdentityListVerificationReportsParams,
     IdentityListVerificationReportsResponse,
     IdentityListVerificationReportsError,
     IdentityListVerificationReportsItem
   >;
-  /** <p>Returns a list of VerificationSessions</p> */
+  /** Returns a list of VerificationSessions */
   listVerificationSessions: PaginatedMethodOpt<
     IdentityListVerificationSessionsParams,
     IdentityListVerificationSessionsResponse,
@@ -192,42 +192,42 @@ export interface IdentityMethods {
     IdentityListVerificationSessionsItem
   >;
   /**
-   * <p>Redact a VerificationSession to remove all collected information from Stripe. This will redact
+   * Redact a VerificationSession to remove all collected information from Stripe. This will redact
    * the VerificationSession and all objects related to it, including VerificationReports, Events,
-   * request logs, etc.</p>
+   * request logs, etc.
    *
-   * <p>A VerificationSession object can be redacted when it is in <code>requires_input</code> or <code>verified</code>
-   * <a href="/docs/identity/how-sessions-work">status</a>. Redacting a VerificationSession in <code>requires_action</code>
-   * state will automatically cancel it.</p>
+   * A VerificationSession object can be redacted when it is in `requires_input` or `verified`
+   * [status](https://stripe.com/docs/identity/how-sessions-work). Redacting a VerificationSession in `requires_action`
+   * state will automatically cancel it.
    *
-   * <p>The redaction process may take up to four days. When the redaction process is in progress, the
-   * VerificationSession’s <code>redaction.status</code> field will be set to <code>processing</code>; when the process is
-   * finished, it will change to <code>redacted</code> and an <code>identity.verification_session.redacted</code> event
-   * will be emitted.</p>
+   * The redaction process may take up to four days. When the redaction process is in progress, the
+   * VerificationSession’s `redaction.status` field will be set to `processing`; when the process is
+   * finished, it will change to `redacted` and an `identity.verification_session.redacted` event
+   * will be emitted.
    *
-   * <p>Redaction is irreversible. Redacted objects are still accessible in the Stripe API, but all the
-   * fields that contain personal data will be replaced by the string <code>[redacted]</code> or a similar
-   * placeholder. The <code>metadata</code> field will also be erased. Redacted objects cannot be updated or
-   * used for any purpose.</p>
+   * Redaction is irreversible. Redacted objects are still accessible in the Stripe API, but all the
+   * fields that contain personal data will be replaced by the string `[redacted]` or a similar
+   * placeholder. The `metadata` field will also be erased. Redacted objects cannot be updated or
+   * used for any purpose.
    *
-   * <p><a href="/docs/identity/verification-sessions#redact">Learn more</a>.</p>
+   * [Learn more](https://stripe.com/docs/identity/verification-sessions#redact).
    */
   redactVerificationSession: Method<
     IdentityRedactVerificationSessionParams,
     IdentityRedactVerificationSessionResponse,
     IdentityRedactVerificationSessionError
   >;
-  /** <p>Retrieves an existing VerificationReport</p> */
+  /** Retrieves an existing VerificationReport */
   retrieveVerificationReport: Method<
     IdentityRetrieveVerificationReportParams,
     IdentityRetrieveVerificationReportResponse,
     IdentityRetrieveVerificationReportError
   >;
   /**
-   * <p>Retrieves the details of a VerificationSession that was previously created.</p>
+   * Retrieves the details of a VerificationSession that was previously created.
    *
-   * <p>When the session status is <code>requires_input</code>, you can use this method to retrieve a valid
-   * <code>client_secret</code> or <code>url</code> to allow re-submission.</p>
+   * When the session status is `requires_input`, you can use this method to retrieve a valid
+   * `client_secret` or `url` to allow re-submission.
    */
   retrieveVerificationSession: Method<
     IdentityRetrieveVerificationSessionParams,
@@ -235,10 +235,10 @@ export interface IdentityMethods {
     IdentityRetrieveVerificationSessionError
   >;
   /**
-   * <p>Updates a VerificationSession object.</p>
+   * Updates a VerificationSession object.
    *
-   * <p>When the session status is <code>requires_input</code>, you can use this method to update the
-   * verification check and options.</p>
+   * When the session status is `requires_input`, you can use this method to update the
+   * verification check and options.
    */
   updateVerificationSession: Method<
     IdentityUpdateVerificationSessionParams,

@@ -173,32 +173,32 @@ export type InvoiceitemsUpdateResponse = Schemas.Invoiceitem;
 export type InvoiceitemsUpdateError = Schemas.ErrorSchema;
 
 export interface InvoiceitemsMethods {
-  /** <p>Creates an item to be added to a draft invoice (up to 250 items per invoice). If no invoice is specified, the item will be on the next invoice created for the customer specified.</p> */
+  /** Creates an item to be added to a draft invoice (up to 250 items per invoice). If no invoice is specified, the item will be on the next invoice created for the customer specified. */
   create: Method<
     InvoiceitemsCreateParams,
     InvoiceitemsCreateResponse,
     InvoiceitemsCreateError
   >;
-  /** <p>Deletes an invoice item, removing it from an invoice. Deleting invoice items is only possible when they’re not attached to invoices, or if it’s attached to a draft invoice.</p> */
+  /** Deletes an invoice item, removing it from an invoice. Deleting invoice items is only possible when they’re not attached to invoices, or if it’s attached to a draft invoice. */
   delete: Method<
     InvoiceitemsDeleteParams,
     InvoiceitemsDeleteResponse,
     InvoiceitemsDeleteError
   >;
-  /** <p>Returns a list of your invoice items. Invoice items are returned sorted by creation date, with the most recently created invoice items appearing first.</p> */
+  /** Returns a list of your invoice items. Invoice items are returned sorted by creation date, with the most recently created invoice items appearing first. */
   list: PaginatedMethodOpt<
     InvoiceitemsListParams,
     InvoiceitemsListResponse,
     InvoiceitemsListError,
     InvoiceitemsListItem
   >;
-  /** <p>Retrieves the invoice item with the given ID.</p> */
+  /** Retrieves the invoice item with the given ID. */
   retrieve: Method<
     InvoiceitemsRetrieveParams,
     InvoiceitemsRetrieveResponse,
     InvoiceitemsRetrieveError
   >;
-  /** <p>Updates the amount or description of an invoice item on an upcoming invoice. Updating an invoice item is only possible before the invoice it’s attached to is closed.</p> */
+  /** Updates the amount or description of an invoice item on an upcoming invoice. Updating an invoice item is only possible before the invoice it’s attached to is closed. */
   update: Method<
     InvoiceitemsUpdateParams,
     InvoiceitemsUpdateResponse,

@@ -37,7 +37,6 @@ export interface IssuingCreateCardParams {
     /** The address where the card will be shipped. */
     shipping?: {
       address: Schemas.RequiredAddress;
-      /** customs_param */
       customs?: {
         eori_number?: string;
       };
@@ -466,156 +465,156 @@ export type IssuingUpdateTransactionError = Schemas.ErrorSchema;
 
 export interface IssuingMethods {
   /**
-   * <p>Approves a pending Issuing <code>Authorization</code> object. This request should be made within the timeout window of the <a href="/docs/issuing/controls/real-time-authorizations">real-time authorization</a> flow.
-   * You can also respond directly to the webhook request to approve an authorization (preferred). More details can be found <a href="https://site-admin.stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling">here</a>.</p>
+   * Approves a pending Issuing `Authorization` object. This request should be made within the timeout window of the [real-time authorization](https://stripe.com/docs/issuing/controls/real-time-authorizations) flow.
+   * You can also respond directly to the webhook request to approve an authorization (preferred). More details can be found [here](https://site-admin.stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling).
    */
   approveAuthorization: Method<
     IssuingApproveAuthorizationParams,
     IssuingApproveAuthorizationResponse,
     IssuingApproveAuthorizationError
   >;
-  /** <p>Creates an Issuing <code>Card</code> object.</p> */
+  /** Creates an Issuing `Card` object. */
   createCard: Method<
     IssuingCreateCardParams,
     IssuingCreateCardResponse,
     IssuingCreateCardError
   >;
-  /** <p>Creates a new Issuing <code>Cardholder</code> object that can be issued cards.</p> */
+  /** Creates a new Issuing `Cardholder` object that can be issued cards. */
   createCardholder: Method<
     IssuingCreateCardholderParams,
     IssuingCreateCardholderResponse,
     IssuingCreateCardholderError
   >;
-  /** <p>Creates an Issuing <code>Dispute</code> object. Individual pieces of evidence within the <code>evidence</code> object are optional at this point. Stripe only validates that required evidence is present during submission. Refer to <a href="/docs/issuing/purchases/disputes#dispute-reasons-and-evidence">Dispute reasons and evidence</a> for more details about evidence requirements.</p> */
+  /** Creates an Issuing `Dispute` object. Individual pieces of evidence within the `evidence` object are optional at this point. Stripe only validates that required evidence is present during submission. Refer to [Dispute reasons and evidence](https://stripe.com/docs/issuing/purchases/disputes#dispute-reasons-and-evidence) for more details about evidence requirements. */
   createDispute: MethodOpt<
     IssuingCreateDisputeParams,
     IssuingCreateDisputeResponse,
     IssuingCreateDisputeError
   >;
   /**
-   * <p>Declines a pending Issuing <code>Authorization</code> object. This request should be made within the timeout window of the <a href="/docs/issuing/controls/real-time-authorizations">real time authorization</a> flow.
-   * You can also respond directly to the webhook request to decline an authorization (preferred). More details can be found <a href="https://site-admin.stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling">here</a>.</p>
+   * Declines a pending Issuing `Authorization` object. This request should be made within the timeout window of the [real time authorization](https://stripe.com/docs/issuing/controls/real-time-authorizations) flow.
+   * You can also respond directly to the webhook request to decline an authorization (preferred). More details can be found [here](https://site-admin.stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling).
    */
   declineAuthorization: Method<
     IssuingDeclineAuthorizationParams,
     IssuingDeclineAuthorizationResponse,
     IssuingDeclineAuthorizationError
   >;
-  /** <p>Returns a list of Issuing <code>Authorization</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  /** Returns a list of Issuing `Authorization` objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first. */
   listAuthorizations: PaginatedMethodOpt<
     IssuingListAuthorizationsParams,
     IssuingListAuthorizationsResponse,
     IssuingListAuthorizationsError,
     IssuingListAuthorizationsItem
   >;
-  /** <p>Returns a list of Issuing <code>Cardholder</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  /** Returns a list of Issuing `Cardholder` objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first. */
   listCardholders: PaginatedMethodOpt<
     IssuingListCardholdersParams,
     IssuingListCardholdersResponse,
     IssuingListCardholdersError,
     IssuingListCardholdersItem
   >;
-  /** <p>Returns a list of Issuing <code>Card</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  /** Returns a list of Issuing `Card` objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first. */
   listCards: PaginatedMethodOpt<
     IssuingListCardsParams,
     IssuingListCardsResponse,
     IssuingListCardsError,
     IssuingListCardsItem
   >;
-  /** <p>Returns a list of Issuing <code>Dispute</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  /** Returns a list of Issuing `Dispute` objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first. */
   listDisputes: PaginatedMethodOpt<
     IssuingListDisputesParams,
     IssuingListDisputesResponse,
     IssuingListDisputesError,
     IssuingListDisputesItem
   >;
-  /** <p>Returns a list of Issuing <code>Settlement</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  /** Returns a list of Issuing `Settlement` objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first. */
   listSettlements: PaginatedMethodOpt<
     IssuingListSettlementsParams,
     IssuingListSettlementsResponse,
     IssuingListSettlementsError,
     IssuingListSettlementsItem
   >;
-  /** <p>Returns a list of Issuing <code>Transaction</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  /** Returns a list of Issuing `Transaction` objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first. */
   listTransactions: PaginatedMethodOpt<
     IssuingListTransactionsParams,
     IssuingListTransactionsResponse,
     IssuingListTransactionsError,
     IssuingListTransactionsItem
   >;
-  /** <p>Retrieves an Issuing <code>Authorization</code> object.</p> */
+  /** Retrieves an Issuing `Authorization` object. */
   retrieveAuthorization: Method<
     IssuingRetrieveAuthorizationParams,
     IssuingRetrieveAuthorizationResponse,
     IssuingRetrieveAuthorizationError
   >;
-  /** <p>Retrieves an Issuing <code>Card</code> object.</p> */
+  /** Retrieves an Issuing `Card` object. */
   retrieveCard: Method<
     IssuingRetrieveCardParams,
     IssuingRetrieveCardResponse,
     IssuingRetrieveCardError
   >;
-  /** <p>Retrieves an Issuing <code>Cardholder</code> object.</p> */
+  /** Retrieves an Issuing `Cardholder` object. */
   retrieveCardholder: Method<
     IssuingRetrieveCardholderParams,
     IssuingRetrieveCardholderResponse,
     IssuingRetrieveCardholderError
   >;
-  /** <p>Retrieves an Issuing <code>Dispute</code> object.</p> */
+  /** Retrieves an Issuing `Dispute` object. */
   retrieveDispute: Method<
     IssuingRetrieveDisputeParams,
     IssuingRetrieveDisputeResponse,
     IssuingRetrieveDisputeError
   >;
-  /** <p>Retrieves an Issuing <code>Settlement</code> object.</p> */
+  /** Retrieves an Issuing `Settlement` object. */
   retrieveSettlement: Method<
     IssuingRetrieveSettlementParams,
     IssuingRetrieveSettlementResponse,
     IssuingRetrieveSettlementError
   >;
-  /** <p>Retrieves an Issuing <code>Transaction</code> object.</p> */
+  /** Retrieves an Issuing `Transaction` object. */
   retrieveTransaction: Method<
     IssuingRetrieveTransactionParams,
     IssuingRetrieveTransactionResponse,
     IssuingRetrieveTransactionError
   >;
-  /** <p>Submits an Issuing <code>Dispute</code> to the card network. Stripe validates that all evidence fields required for the dispute’s reason are present. For more details, see <a href="/docs/issuing/purchases/disputes#dispute-reasons-and-evidence">Dispute reasons and evidence</a>.</p> */
+  /** Submits an Issuing `Dispute` to the card network. Stripe validates that all evidence fields required for the dispute’s reason are present. For more details, see [Dispute reasons and evidence](https://stripe.com/docs/issuing/purchases/disputes#dispute-reasons-and-evidence). */
   submitDispute: Method<
     IssuingSubmitDisputeParams,
     IssuingSubmitDisputeResponse,
     IssuingSubmitDisputeError
   >;
-  /** <p>Updates the specified Issuing <code>Authorization</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
+  /** Updates the specified Issuing `Authorization` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. */
   updateAuthorization: Method<
     IssuingUpdateAuthorizationParams,
     IssuingUpdateAuthorizationResponse,
     IssuingUpdateAuthorizationError
   >;
-  /** <p>Updates the specified Issuing <code>Card</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
+  /** Updates the specified Issuing `Card` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. */
   updateCard: Method<
     IssuingUpdateCardParams,
     IssuingUpdateCardResponse,
     IssuingUpdateCardError
   >;
-  /** <p>Updates the specified Issuing <code>Cardholder</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
+  /** Updates the specified Issuing `Cardholder` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. */
   updateCardholder: Method<
     IssuingUpdateCardholderParams,
     IssuingUpdateCardholderResponse,
     IssuingUpdateCardholderError
   >;
-  /** <p>Updates the specified Issuing <code>Dispute</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. Properties on the <code>evidence</code> object can be unset by passing in an empty string.</p> */
+  /** Updates the specified Issuing `Dispute` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. Properties on the `evidence` object can be unset by passing in an empty string. */
   updateDispute: Method<
     IssuingUpdateDisputeParams,
     IssuingUpdateDisputeResponse,
     IssuingUpdateDisputeError
   >;
-  /** <p>Updates the specified Issuing <code>Settlement</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
+  /** Updates the specified Issuing `Settlement` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. */
   updateSettlement: Method<
     IssuingUpdateSettlementParams,
     IssuingUpdateSettlementResponse,
     IssuingUpdateSettlementError
   >;
-  /** <p>Updates the specified Issuing <code>Transaction</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
+  /** Updates the specified Issuing `Transaction` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. */
   updateTransaction: Method<
     IssuingUpdateTransactionParams,
     IssuingUpdateTransactionResponse,

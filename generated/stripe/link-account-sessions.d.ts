@@ -21,13 +21,13 @@ export type LinkAccountSessionsRetrieveResponse =
 export type LinkAccountSessionsRetrieveError = Schemas.ErrorSchema;
 
 export interface LinkAccountSessionsMethods {
-  /** <p>To launch the Financial Connections authorization flow, create a <code>Session</code>. The session’s <code>client_secret</code> can be used to launch the flow using Stripe.js.</p> */
+  /** To launch the Financial Connections authorization flow, create a `Session`. The session’s `client_secret` can be used to launch the flow using Stripe.js. */
   create: Method<
     LinkAccountSessionsCreateParams,
     LinkAccountSessionsCreateResponse,
     LinkAccountSessionsCreateError
   >;
-  /** <p>Retrieves the details of a Financial Connections <code>Session</code></p> */
+  /** Retrieves the details of a Financial Connections `Session` */
   retrieve: Method<
     LinkAccountSessionsRetrieveParams,
     LinkAccountSessionsRetrieveResponse,

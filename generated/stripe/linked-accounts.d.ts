@@ -86,33 +86,33 @@ export type LinkedAccountsRetrieveResponse =
 export type LinkedAccountsRetrieveError = Schemas.ErrorSchema;
 
 export interface LinkedAccountsMethods {
-  /** <p>Disables your access to a Financial Connections <code>Account</code>. You will no longer be able to access data associated with the account (e.g. balances, transactions).</p> */
+  /** Disables your access to a Financial Connections `Account`. You will no longer be able to access data associated with the account (e.g. balances, transactions). */
   disconnect: Method<
     LinkedAccountsDisconnectParams,
     LinkedAccountsDisconnectResponse,
     LinkedAccountsDisconnectError
   >;
-  /** <p>Returns a list of Financial Connections <code>Account</code> objects.</p> */
+  /** Returns a list of Financial Connections `Account` objects. */
   list: PaginatedMethodOpt<
     LinkedAccountsListParams,
     LinkedAccountsListResponse,
     LinkedAccountsListError,
     LinkedAccountsListItem
   >;
-  /** <p>Lists all owners for a given <code>Account</code></p> */
+  /** Lists all owners for a given `Account` */
   listOwners: PaginatedMethod<
     LinkedAccountsListOwnersParams,
     LinkedAccountsListOwnersResponse,
     LinkedAccountsListOwnersError,
     LinkedAccountsListOwnersItem
   >;
-  /** <p>Refreshes the data associated with a Financial Connections <code>Account</code>.</p> */
+  /** Refreshes the data associated with a Financial Connections `Account`. */
   refresh: Method<
     LinkedAccountsRefreshParams,
     LinkedAccountsRefreshResponse,
     LinkedAccountsRefreshError
   >;
-  /** <p>Retrieves the details of an Financial Connections <code>Account</code>.</p> */
+  /** Retrieves the details of an Financial Connections `Account`. */
   retrieve: Method<
     LinkedAccountsRetrieveParams,
     LinkedAccountsRetrieveResponse,

@@ -13,7 +13,7 @@ export type MandatesRetrieveResponse = Schemas.Mandate;
 export type MandatesRetrieveError = Schemas.ErrorSchema;
 
 export interface MandatesMethods {
-  /** <p>Retrieves a Mandate object.</p> */
+  /** Retrieves a Mandate object. */
   retrieve: Method<
     MandatesRetrieveParams,
     MandatesRetrieveResponse,

@@ -84,9 +84,7 @@ export interface PaymentIntentsConfirmParams {
     mandate_data?:
       | Schemas.SecretKeyParamInput
       | {
-          /** customer_acceptance_param */
           customer_acceptance: {
-            /** online_param */
             online: {
               ip_address?: string;
               user_agent?: string;
@@ -391,18 +389,18 @@ export type PaymentIntentsUpdateResponse = Schemas.PaymentIntent;
 export type PaymentIntentsUpdateError = Schemas.ErrorSchema;
 
 export interface PaymentIntentsMethods {
-  /** <p>Manually reconcile the remaining amount for a customer_balance PaymentIntent.</p> */
+  /** Manually reconcile the remaining amount for a customer_balance PaymentIntent. */
   applyCustomerBalance: Method<
     PaymentIntentsApplyCustomerBalanceParams,
     PaymentIntentsApplyCustomerBalanceResponse,
     PaymentIntentsApplyCustomerBalanceError
   >;
   /**
-   * <p>A PaymentIntent object can be canceled when it is in one of these statuses: <code>requires_payment_method</code>, <code>requires_capture</code>, <code>requires_confirmation</code>, <code>requires_action</code> or, <a href="/docs/payments/intents">in rare cases</a>, <code>processing</code>. </p>
+   * A PaymentIntent object can be canceled when it is in one of these statuses: `requires_payment_method`, `requires_capture`, `requires_confirmation`, `requires_action` or, [in rare cases](https://stripe.com/docs/payments/intents), `processing`.
    *
-   * <p>Once canceled, no additional charges will be made by the PaymentIntent and any operations on the PaymentIntent will fail with an error. For PaymentIntents with a <code>status</code> of <code>requires_capture</code>, the remaining <code>amount_capturable</code> will automatically be refunded. </p>
+   * Once canceled, no additional charges will be made by the PaymentIntent and any operations on the PaymentIntent will fail with an error. For PaymentIntents with a `status` of `requires_capture`, the remaining `amount_capturable` will automatically be refunded.
    *
-   * <p>You cannot cancel the PaymentIntent for a Checkout Session. <a href="/docs/api/checkout/sessions/expire">Expire the Checkout Session</a> instead.</p>
+   * You cannot cancel the PaymentIntent for a Checkout Session. [Expire the Checkout Session](https://stripe.com/docs/api/checkout/sessions/expire) instead.
    */
   cancel: Method<
     PaymentIntentsCancelParams,
@@ -410,11 +408,11 @@ export interface PaymentIntentsMethods {
     PaymentIntentsCancelError
   >;
   /**
-   * <p>Capture the funds of an existing uncaptured PaymentIntent when its status is <code>requires_capture</code>.</p>
+   * Capture the funds of an existing uncaptured PaymentIntent when its status is `requires_capture`.
    *
-   * <p>Uncaptured PaymentIntents will be canceled a set number of days after they are created (7 by default).</p>
+   * Uncaptured PaymentIntents will be canceled a set number of days after they are created (7 by default).
    *
-   * <p>Learn more about <a href="/docs/payments/capture-later">separate authorization and capture</a>.</p>
+   * Learn more about [separate authorization and capture](https://stripe.com/docs/payments/capture-later).
    */
   capture: Method<
     PaymentIntentsCaptureParams,
@@ -422,28 +420,28 @@ export interface PaymentIntentsMethods {
     PaymentIntentsCaptureError
   >;
   /**
-   * <p>Confirm that your customer intends to pay with current or provided
+   * Confirm that your customer intends to pay with current or provided
    * payment method. Upon confirmation, the PaymentIntent will attempt to initiate
    * a payment.
    * If the selected payment method requires additional authentication steps, the
-   * PaymentIntent will transition to the <code>requires_action</code> status and
-   * suggest additional actions via <code>next_action</code>. If payment fails,
-   * the PaymentIntent will transition to the <code>requires_payment_method</code> status. If
-   * payment succeeds, the PaymentIntent will transition to the <code>succeeded</code>
-   * status (or <code>requires_capture</code>, if <code>capture_method</code> is set to <code>manual</code>).
-   * If the <code>confirmation_method</code> is <code>automatic</code>, payment may be attempted
-   * using our <a href="/docs/stripe-js/reference#stripe-handle-card-payment">client SDKs</a>
-   * and the PaymentIntent’s <a href="#payment_intent_object-client_secret">client_secret</a>.
-   * After <code>next_action</code>s are handled by the client, no additional
+   * PaymentIntent will transition to the `requires_action` status and
+   * suggest additional actions via `next_action`. If payment fails,
+   * the PaymentIntent will transition to the `requires_payment_method` status. If
+   * payment succeeds, the PaymentIntent will transition to the `succeeded`
+   * status (or `requires_capture`, if `capture_method` is set to `manual`).
+   * If the `confirmation_method` is `automatic`, payment may be attempted
+   * using our [client SDKs](https://stripe.com/docs/stripe-js/reference#stripe-handle-card-payment)
+   * and the PaymentIntent’s [client_secret](#payment_intent_object-client_secret).
+   * After `next_action`s are handled by the client, no additional
    * confirmation is required to complete the payment.
-   * If the <code>confirmation_method</code> is <code>manual</code>, all payment attempts must be
+   * If the `confirmation_method` is `manual`, all payment attempts must be
    * initiated using a secret key.
    * If any actions are required for the payment, the PaymentIntent will
-   * return to the <code>requires_confirmation</code> state
+   * return to the `requires_confirmation` state
    * after those actions are completed. Your server needs to then
    * explicitly re-confirm the PaymentIntent to initiate the next payment
-   * attempt. Read the <a href="/docs/payments/payment-intents/web-manual">expanded documentation</a>
-   * to learn more about manual confirmation.</p>
+   * attempt. Read the [expanded documentation](https://stripe.com/docs/payments/payment-intents/web-manual)
+   * to learn more about manual confirmation.
    */
   confirm: Method<
     PaymentIntentsConfirmParams,
@@ -451,60 +449,60 @@ export interface PaymentIntentsMethods {
     PaymentIntentsConfirmError
   >;
   /**
-   * <p>Creates a PaymentIntent object.</p>
+   * Creates a PaymentIntent object.
    *
-   * <p>After the PaymentIntent is created, attach a payment method and <a href="/docs/api/payment_intents/confirm">confirm</a>
+   * After the PaymentIntent is created, attach a payment method and [confirm](https://stripe.com/docs/api/payment_intents/confirm)
    * to continue the payment. You can read more about the different payment flows
-   * available via the Payment Intents API <a href="/docs/payments/payment-intents">here</a>.</p>
+   * available via the Payment Intents API [here](https://stripe.com/docs/payments/payment-intents).
    *
-   * <p>When <code>confirm=true</code> is used during creation, it is equivalent to creating
+   * When `confirm=true` is used during creation, it is equivalent to creating
    * and confirming the PaymentIntent in the same call. You may use any parameters
-   * available in the <a href="/docs/api/payment_intents/confirm">confirm API</a> when <code>confirm=true</code>
-   * is supplied.</p>
+   * available in the [confirm API](https://stripe.com/docs/api/payment_intents/confirm) when `confirm=true`
+   * is supplied.
    */
   create: Method<
     PaymentIntentsCreateParams,
     PaymentIntentsCreateResponse,
     PaymentIntentsCreateError
   >;
-  /** <p>Verifies microdeposits on a PaymentIntent object.</p> */
+  /** Verifies microdeposits on a PaymentIntent object. */
   createVerifyMicrodeposit: Method<
     PaymentIntentsCreateVerifyMicrodepositParams,
     PaymentIntentsCreateVerifyMicrodepositResponse,
     PaymentIntentsCreateVerifyMicrodepositError
   >;
   /**
-   * <p>Perform an incremental authorization on an eligible
-   * <a href="/docs/api/payment_intents/object">PaymentIntent</a>. To be eligible, the
-   * PaymentIntent’s status must be <code>requires_capture</code> and
-   * <a href="/docs/api/charges/object#charge_object-payment_method_details-card_present-incremental_authorization_supported">incremental_authorization_supported</a>
-   * must be <code>true</code>.</p>
+   * Perform an incremental authorization on an eligible
+   * [PaymentIntent](https://stripe.com/docs/api/payment_intents/object). To be eligible, the
+   * PaymentIntent’s status must be `requires_capture` and
+   * [incremental_authorization_supported](https://stripe.com/docs/api/charges/object#charge_object-payment_method_details-card_present-incremental_authorization_supported)
+   * must be `true`.
    *
-   * <p>Incremental authorizations attempt to increase the authorized amount on
-   * your customer’s card to the new, higher <code>amount</code> provided. As with the
+   * Incremental authorizations attempt to increase the authorized amount on
+   * your customer’s card to the new, higher `amount` provided. As with the
    * initial authorization, incremental authorizations may be declined. A
    * single PaymentIntent can call this endpoint multiple times to further
-   * increase the authorized amount.</p>
+   * increase the authorized amount.
    *
-   * <p>If the incremental authorization succeeds, the PaymentIntent object is
+   * If the incremental authorization succeeds, the PaymentIntent object is
    * returned with the updated
-   * <a href="/docs/api/payment_intents/object#payment_intent_object-amount">amount</a>.
+   * [amount](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-amount).
    * If the incremental authorization fails, a
-   * <a href="/docs/error-codes#card-declined">card_declined</a> error is returned, and no
+   * [card_declined](https://stripe.com/docs/error-codes#card-declined) error is returned, and no
    * fields on the PaymentIntent or Charge are updated. The PaymentIntent
-   * object remains capturable for the previously authorized amount.</p>
+   * object remains capturable for the previously authorized amount.
    *
-   * <p>Each PaymentIntent can have a maximum of 10 incremental authorization attempts, including declines.
-   * Once captured, a PaymentIntent can no longer be incremented.</p>
+   * Each PaymentIntent can have a maximum of 10 incremental authorization attempts, including declines.
+   * Once captured, a PaymentIntent can no longer be incremented.
    *
-   * <p>Learn more about <a href="/docs/terminal/features/incremental-authorizations">incremental authorizations</a>.</p>
+   * Learn more about [incremental authorizations](https://stripe.com/docs/terminal/features/incremental-authorizations).
    */
   incrementAuthorization: Method<
     PaymentIntentsIncrementAuthorizationParams,
     PaymentIntentsIncrementAuthorizationResponse,
     PaymentIntentsIncrementAuthorizationError
   >;
-  /** <p>Returns a list of PaymentIntents.</p> */
+  /** Returns a list of PaymentIntents. */
   list: PaginatedMethodOpt<
     PaymentIntentsListParams,
     PaymentIntentsListResponse,
@@ -512,11 +510,11 @@ export interface PaymentIntentsMethods {
     PaymentIntentsListItem
   >;
   /**
-   * <p>Retrieves the details of a PaymentIntent that has previously been created. </p>
+   * Retrieves the details of a PaymentIntent that has previously been created.
    *
-   * <p>Client-side retrieval using a publishable key is allowed when the <code>client_secret</code> is provided in the query string. </p>
+   * Client-side retrieval using a publishable key is allowed when the `client_secret` is provided in the query string.
    *
-   * <p>When retrieved with a publishable key, only a subset of properties will be returned. Please refer to the <a href="#payment_intent_object">payment intent</a> object reference for more details.</p>
+   * When retrieved with a publishable key, only a subset of properties will be returned. Please refer to the [payment intent](#payment_intent_object) object reference for more details.
    */
   retrieve: Method<
     PaymentIntentsRetrieveParams,
@@ -524,10 +522,10 @@ export interface PaymentIntentsMethods {
     PaymentIntentsRetrieveError
   >;
   /**
-   * <p>Search for PaymentIntents you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
+   * Search for PaymentIntents you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language).
    * Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
    * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-   * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+   * to an hour behind during outages. Search functionality is not available to merchants in India.
    */
   search: Method<
     PaymentIntentsSearchParams,
@@ -535,13 +533,13 @@ export interface PaymentIntentsMethods {
     PaymentIntentsSearchError
   >;
   /**
-   * <p>Updates properties on a PaymentIntent object without confirming.</p>
+   * Updates properties on a PaymentIntent object without confirming.
    *
-   * <p>Depending on which properties you update, you may need to confirm the
-   * PaymentIntent again. For example, updating the <code>payment_method</code> will
+   * Depending on which properties you update, you may need to confirm the
+   * PaymentIntent again. For example, updating the `payment_method` will
    * always require you to confirm the PaymentIntent again. If you prefer to
    * update and confirm at the same time, we recommend updating properties via
-   * the <a href="/docs/api/payment_intents/confirm">confirm API</a> instead.</p>
+   * the [confirm API](https://stripe.com/docs/api/payment_intents/confirm) instead.
    */
   update: Method<
     PaymentIntentsUpdateParams,

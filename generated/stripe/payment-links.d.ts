@@ -13,11 +13,9 @@ export interface PaymentLinksCreateParams {
   body: {
     /** Behavior after the purchase is complete. */
     after_completion?: {
-      /** after_completion_confirmation_page_params */
       hosted_confirmation?: {
         custom_message?: string;
       };
-      /** after_completion_redirect_params */
       redirect?: {
         url: string;
       };
@@ -68,7 +66,6 @@ export interface PaymentLinksCreateParams {
     };
     /** The line items representing what is being sold. Each line item represents an item being sold. Up to 20 line items are supported. */
     line_items: {
-      /** adjustable_quantity_params */
       adjustable_quantity?: {
         enabled: boolean;
         maximum?: number;
@@ -449,11 +446,9 @@ export interface PaymentLinksUpdateParams {
     active?: boolean;
     /** Behavior after the purchase is complete. */
     after_completion?: {
-      /** after_completion_confirmation_page_params */
       hosted_confirmation?: {
         custom_message?: string;
       };
-      /** after_completion_redirect_params */
       redirect?: {
         url: string;
       };
@@ -493,7 +488,6 @@ export interface PaymentLinksUpdateParams {
     };
     /** The line items representing what is being sold. Each line item represents an item being sold. Up to 20 line items are supported. */
     line_items?: {
-      /** adjustable_quantity_params */
       adjustable_quantity?: {
         enabled: boolean;
         maximum?: number;
@@ -794,33 +788,33 @@ export type PaymentLinksUpdateResponse = Schemas.PaymentLink;
 export type PaymentLinksUpdateError = Schemas.ErrorSchema;
 
 export interface PaymentLinksMethods {
-  /** <p>Creates a payment link.</p> */
+  /** Creates a payment link. */
   create: Method<
     PaymentLinksCreateParams,
     PaymentLinksCreateResponse,
     PaymentLinksCreateError
   >;
-  /** <p>Returns a list of your payment links.</p> */
+  /** Returns a list of your payment links. */
   list: PaginatedMethodOpt<
     PaymentLinksListParams,
     PaymentLinksListResponse,
     PaymentLinksListError,
     PaymentLinksListItem
   >;
-  /** <p>When retrieving a payment link, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p> */
+  /** When retrieving a payment link, there is an includable **line_items** property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items. */
   listLineItems: PaginatedMethod<
     PaymentLinksListLineItemsParams,
     PaymentLinksListLineItemsResponse,
     PaymentLinksListLineItemsError,
     PaymentLinksListLineItemsItem
   >;
-  /** <p>Retrieve a payment link.</p> */
+  /** Retrieve a payment link. */
   retrieve: Method<
     PaymentLinksRetrieveParams,
     PaymentLinksRetrieveResponse,
     PaymentLinksRetrieveError
   >;
-  /** <p>Updates a payment link.</p> */
+  /** Updates a payment link. */
   update: Method<
     PaymentLinksUpdateParams,
     PaymentLinksUpdateResponse,

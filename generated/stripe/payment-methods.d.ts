@@ -154,7 +154,6 @@ export interface PaymentMethodsCreateParams {
     interac_present?: Record<string, unknown>;
     /** If this is a `klarna` PaymentMethod, this hash contains details about the Klarna payment method. */
     klarna?: {
-      /** date_of_birth */
       dob?: {
         day: number;
         month: number;
@@ -357,19 +356,19 @@ export type PaymentMethodsUpdateError = Schemas.ErrorSchema;
 
 export interface PaymentMethodsMethods {
   /**
-   * <p>Attaches a PaymentMethod object to a Customer.</p>
+   * Attaches a PaymentMethod object to a Customer.
    *
-   * <p>To attach a new PaymentMethod to a customer for future payments, we recommend you use a <a href="/docs/api/setup_intents">SetupIntent</a>
-   * or a PaymentIntent with <a href="/docs/api/payment_intents/create#create_payment_intent-setup_future_usage">setup_future_usage</a>.
-   * These approaches will perform any necessary steps to set up the PaymentMethod for future payments. Using the <code>/v1/payment_methods/:id/attach</code>
-   * endpoint without first using a SetupIntent or PaymentIntent with <code>setup_future_usage</code> does not optimize the PaymentMethod for
+   * To attach a new PaymentMethod to a customer for future payments, we recommend you use a [SetupIntent](https://stripe.com/docs/api/setup_intents)
+   * or a PaymentIntent with [setup_future_usage](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-setup_future_usage).
+   * These approaches will perform any necessary steps to set up the PaymentMethod for future payments. Using the `/v1/payment_methods/:id/attach`
+   * endpoint without first using a SetupIntent or PaymentIntent with `setup_future_usage` does not optimize the PaymentMethod for
    * future use, which makes later declines and payment friction more likely.
-   * See <a href="/docs/payments/payment-intents#future-usage">Optimizing cards for future payments</a> for more information about setting up
-   * future payments.</p>
+   * See [Optimizing cards for future payments](https://stripe.com/docs/payments/payment-intents#future-usage) for more information about setting up
+   * future payments.
    *
-   * <p>To use this PaymentMethod as the default for invoice or subscription payments,
-   * set <a href="/docs/api/customers/update#update_customer-invoice_settings-default_payment_method"><code>invoice_settings.default_payment_method</code></a>,
-   * on the Customer to the PaymentMethod’s ID.</p>
+   * To use this PaymentMethod as the default for invoice or subscription payments,
+   * set [`invoice_settings.default_payment_method`](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method),
+   * on the Customer to the PaymentMethod’s ID.
    */
   attach: Method<
     PaymentMethodsAttachParams,
@@ -377,35 +376,35 @@ export interface PaymentMethodsMethods {
     PaymentMethodsAttachError
   >;
   /**
-   * <p>Creates a PaymentMethod object. Read the <a href="/docs/stripe-js/reference#stripe-create-payment-method">Stripe.js reference</a> to learn how to create PaymentMethods via Stripe.js.</p>
+   * Creates a PaymentMethod object. Read the [Stripe.js reference](https://stripe.com/docs/stripe-js/reference#stripe-create-payment-method) to learn how to create PaymentMethods via Stripe.js.
    *
-   * <p>Instead of creating a PaymentMethod directly, we recommend using the <a href="/docs/payments/accept-a-payment">PaymentIntents</a> API to accept a payment immediately or the <a href="/docs/payments/save-and-reuse">SetupIntent</a> API to collect payment method details ahead of a future payment.</p>
+   * Instead of creating a PaymentMethod directly, we recommend using the [PaymentIntents](https://stripe.com/docs/payments/accept-a-payment) API to accept a payment immediately or the [SetupIntent](https://stripe.com/docs/payments/save-and-reuse) API to collect payment method details ahead of a future payment.
    */
   create: MethodOpt<
     PaymentMethodsCreateParams,
     PaymentMethodsCreateResponse,
     PaymentMethodsCreateError
   >;
-  /** <p>Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it can no longer be used for a payment or re-attached to a Customer.</p> */
+  /** Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it can no longer be used for a payment or re-attached to a Customer. */
   detach: Method<
     PaymentMethodsDetachParams,
     PaymentMethodsDetachResponse,
     PaymentMethodsDetachError
   >;
-  /** <p>Returns a list of PaymentMethods for Treasury flows. If you want to list the PaymentMethods attached to a Customer for payments, you should use the <a href="/docs/api/payment_methods/customer_list">List a Customer’s PaymentMethods</a> API instead.</p> */
+  /** Returns a list of PaymentMethods for Treasury flows. If you want to list the PaymentMethods attached to a Customer for payments, you should use the [List a Customer’s PaymentMethods](https://stripe.com/docs/api/payment_methods/customer_list) API instead. */
   list: PaginatedMethodOpt<
     PaymentMethodsListParams,
     PaymentMethodsListResponse,
     PaymentMethodsListError,
     PaymentMethodsListItem
   >;
-  /** <p>Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment method attached to a Customer, you should use <a href="/docs/api/payment_methods/customer">Retrieve a Customer’s PaymentMethods</a></p> */
+  /** Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment method attached to a Customer, you should use [Retrieve a Customer’s PaymentMethods](https://stripe.com/docs/api/payment_methods/customer) */
   retrieve: Method<
     PaymentMethodsRetrieveParams,
     PaymentMethodsRetrieveResponse,
     PaymentMethodsRetrieveError
   >;
-  /** <p>Updates a PaymentMethod object. A PaymentMethod must be attached a customer to be updated.</p> */
+  /** Updates a PaymentMethod object. A PaymentMethod must be attached a customer to be updated. */
   update: Method<
     PaymentMethodsUpdateParams,
     PaymentMethodsUpdateResponse,

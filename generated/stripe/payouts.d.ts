@@ -108,48 +108,48 @@ export type PayoutsUpdateResponse = Schemas.Payout;
 export type PayoutsUpdateError = Schemas.ErrorSchema;
 
 export interface PayoutsMethods {
-  /** <p>A previously created payout can be canceled if it has not yet been paid out. Funds will be refunded to your available balance. You may not cancel automatic Stripe payouts.</p> */
+  /** A previously created payout can be canceled if it has not yet been paid out. Funds will be refunded to your available balance. You may not cancel automatic Stripe payouts. */
   cancel: Method<
     PayoutsCancelParams,
     PayoutsCancelResponse,
     PayoutsCancelError
   >;
   /**
-   * <p>To send funds to your own bank account, you create a new payout object. Your <a href="#balance">Stripe balance</a> must be able to cover the payout amount, or you’ll receive an “Insufficient Funds” error.</p>
+   * To send funds to your own bank account, you create a new payout object. Your [Stripe balance](#balance) must be able to cover the payout amount, or you’ll receive an “Insufficient Funds” error.
    *
-   * <p>If your API key is in test mode, money won’t actually be sent, though everything else will occur as if in live mode.</p>
+   * If your API key is in test mode, money won’t actually be sent, though everything else will occur as if in live mode.
    *
-   * <p>If you are creating a manual payout on a Stripe account that uses multiple payment source types, you’ll need to specify the source type balance that the payout should draw from. The <a href="#balance_object">balance object</a> details available and pending amounts by source type.</p>
+   * If you are creating a manual payout on a Stripe account that uses multiple payment source types, you’ll need to specify the source type balance that the payout should draw from. The [balance object](#balance_object) details available and pending amounts by source type.
    */
   create: Method<
     PayoutsCreateParams,
     PayoutsCreateResponse,
     PayoutsCreateError
   >;
-  /** <p>Returns a list of existing payouts sent to third-party bank accounts or that Stripe has sent you. The payouts are returned in sorted order, with the most recently created payouts appearing first.</p> */
+  /** Returns a list of existing payouts sent to third-party bank accounts or that Stripe has sent you. The payouts are returned in sorted order, with the most recently created payouts appearing first. */
   list: PaginatedMethodOpt<
     PayoutsListParams,
     PayoutsListResponse,
     PayoutsListError,
     PayoutsListItem
   >;
-  /** <p>Retrieves the details of an existing payout. Supply the unique payout ID from either a payout creation request or the payout list, and Stripe will return the corresponding payout information.</p> */
+  /** Retrieves the details of an existing payout. Supply the unique payout ID from either a payout creation request or the payout list, and Stripe will return the corresponding payout information. */
   retrieve: Method<
     PayoutsRetrieveParams,
     PayoutsRetrieveResponse,
     PayoutsRetrieveError
   >;
   /**
-   * <p>Reverses a payout by debiting the destination bank account. Only payouts for connected accounts to US bank accounts may be reversed at this time. If the payout is in the <code>pending</code> status, <code>/v1/payouts/:id/cancel</code> should be used instead.</p>
+   * Reverses a payout by debiting the destination bank account. Only payouts for connected accounts to US bank accounts may be reversed at this time. If the payout is in the `pending` status, `/v1/payouts/:id/cancel` should be used instead.
    *
-   * <p>By requesting a reversal via <code>/v1/payouts/:id/reverse</code>, you confirm that the authorized signatory of the selected bank account has authorized the debit on the bank account and that no other authorization is required.</p>
+   * By requesting a reversal via `/v1/payouts/:id/reverse`, you confirm that the authorized signatory of the selected bank account has authorized the debit on the bank account and that no other authorization is required.
    */
   reverse: Method<
     PayoutsReverseParams,
     PayoutsReverseResponse,
     PayoutsReverseError
   >;
-  /** <p>Updates the specified payout by setting the values of the parameters passed. Any parameters not provided will be left unchanged. This request accepts only the metadata as arguments.</p> */
+  /** Updates the specified payout by setting the values of the parameters passed. Any parameters not provided will be left unchanged. This request accepts only the metadata as arguments. */
   update: Method<
     PayoutsUpdateParams,
     PayoutsUpdateResponse,

@@ -117,23 +117,23 @@ export type PlansUpdateResponse = Schemas.Plan;
 export type PlansUpdateError = Schemas.ErrorSchema;
 
 export interface PlansMethods {
-  /** <p>You can now model subscriptions more flexibly using the <a href="#prices">Prices API</a>. It replaces the Plans API and is backwards compatible to simplify your migration.</p> */
+  /** You can now model subscriptions more flexibly using the [Prices API](#prices). It replaces the Plans API and is backwards compatible to simplify your migration. */
   create: Method<PlansCreateParams, PlansCreateResponse, PlansCreateError>;
-  /** <p>Deleting plans means new subscribers can’t be added. Existing subscribers aren’t affected.</p> */
+  /** Deleting plans means new subscribers can’t be added. Existing subscribers aren’t affected. */
   delete: Method<PlansDeleteParams, PlansDeleteResponse, PlansDeleteError>;
-  /** <p>Returns a list of your plans.</p> */
+  /** Returns a list of your plans. */
   list: PaginatedMethodOpt<
     PlansListParams,
     PlansListResponse,
     PlansListError,
     PlansListItem
   >;
-  /** <p>Retrieves the plan with the given ID.</p> */
+  /** Retrieves the plan with the given ID. */
   retrieve: Method<
     PlansRetrieveParams,
     PlansRetrieveResponse,
     PlansRetrieveError
   >;
-  /** <p>Updates the specified plan by setting the values of the parameters passed. Any parameters not provided are left unchanged. By design, you cannot change a plan’s ID, amount, currency, or billing cycle.</p> */
+  /** Updates the specified plan by setting the values of the parameters passed. Any parameters not provided are left unchanged. By design, you cannot change a plan’s ID, amount, currency, or billing cycle. */
   update: Method<PlansUpdateParams, PlansUpdateResponse, PlansUpdateError>;
 }

@@ -161,28 +161,28 @@ export type PricesUpdateResponse = Schemas.Price;
 export type PricesUpdateError = Schemas.ErrorSchema;
 
 export interface PricesMethods {
-  /** <p>Creates a new price for an existing product. The price can be recurring or one-time.</p> */
+  /** Creates a new price for an existing product. The price can be recurring or one-time. */
   create: Method<PricesCreateParams, PricesCreateResponse, PricesCreateError>;
-  /** <p>Returns a list of your prices.</p> */
+  /** Returns a list of your prices. */
   list: PaginatedMethodOpt<
     PricesListParams,
     PricesListResponse,
     PricesListError,
     PricesListItem
   >;
-  /** <p>Retrieves the price with the given ID.</p> */
+  /** Retrieves the price with the given ID. */
   retrieve: Method<
     PricesRetrieveParams,
     PricesRetrieveResponse,
     PricesRetrieveError
   >;
   /**
-   * <p>Search for prices you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
+   * Search for prices you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language).
    * Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
    * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-   * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+   * to an hour behind during outages. Search functionality is not available to merchants in India.
    */
   search: Method<PricesSearchParams, PricesSearchResponse, PricesSearchError>;
-  /** <p>Updates the specified price by setting the values of the parameters passed. Any parameters not provided are left unchanged.</p> */
+  /** Updates the specified price by setting the values of the parameters passed. Any parameters not provided are left unchanged. */
   update: Method<PricesUpdateParams, PricesUpdateResponse, PricesUpdateError>;
 }

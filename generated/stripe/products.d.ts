@@ -15,7 +15,6 @@ export interface ProductsCreateParams {
       currency_options?: {
         [key: string]: Schemas.PricesCreateBodyCurrencyOptionsValueInput;
       };
-      /** recurring_adhoc */
       recurring?: {
         interval: "day" | "month" | "week" | "year";
         interval_count?: number;
@@ -176,43 +175,43 @@ export type ProductsUpdateResponse = Schemas.Product;
 export type ProductsUpdateError = Schemas.ErrorSchema;
 
 export interface ProductsMethods {
-  /** <p>Creates a new product object.</p> */
+  /** Creates a new product object. */
   create: Method<
     ProductsCreateParams,
     ProductsCreateResponse,
     ProductsCreateError
   >;
-  /** <p>Delete a product. Deleting a product is only possible if it has no prices associated with it. Additionally, deleting a product with <code>type=good</code> is only possible if it has no SKUs associated with it.</p> */
+  /** Delete a product. Deleting a product is only possible if it has no prices associated with it. Additionally, deleting a product with `type=good` is only possible if it has no SKUs associated with it. */
   delete: Method<
     ProductsDeleteParams,
     ProductsDeleteResponse,
     ProductsDeleteError
   >;
-  /** <p>Returns a list of your products. The products are returned sorted by creation date, with the most recently created products appearing first.</p> */
+  /** Returns a list of your products. The products are returned sorted by creation date, with the most recently created products appearing first. */
   list: PaginatedMethodOpt<
     ProductsListParams,
     ProductsListResponse,
     ProductsListError,
     ProductsListItem
   >;
-  /** <p>Retrieves the details of an existing product. Supply the unique product ID from either a product creation request or the product list, and Stripe will return the corresponding product information.</p> */
+  /** Retrieves the details of an existing product. Supply the unique product ID from either a product creation request or the product list, and Stripe will return the corresponding product information. */
   retrieve: Method<
     ProductsRetrieveParams,
     ProductsRetrieveResponse,
     ProductsRetrieveError
   >;
   /**
-   * <p>Search for products you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
+   * Search for products you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language).
    * Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
    * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-   * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+   * to an hour behind during outages. Search functionality is not available to merchants in India.
    */
   search: Method<
     ProductsSearchParams,
     ProductsSearchResponse,
     ProductsSearchError
   >;
-  /** <p>Updates the specific product by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
+  /** Updates the specific product by setting the values of the parameters passed. Any parameters not provided will be left unchanged. */
   update: Method<
     ProductsUpdateParams,
     ProductsUpdateResponse,

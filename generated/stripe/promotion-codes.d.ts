@@ -98,26 +98,26 @@ export type PromotionCodesUpdateResponse = Schemas.PromotionCode;
 export type PromotionCodesUpdateError = Schemas.ErrorSchema;
 
 export interface PromotionCodesMethods {
-  /** <p>A promotion code points to a coupon. You can optionally restrict the code to a specific customer, redemption limit, and expiration date.</p> */
+  /** A promotion code points to a coupon. You can optionally restrict the code to a specific customer, redemption limit, and expiration date. */
   create: Method<
     PromotionCodesCreateParams,
     PromotionCodesCreateResponse,
     PromotionCodesCreateError
   >;
-  /** <p>Returns a list of your promotion codes.</p> */
+  /** Returns a list of your promotion codes. */
   list: PaginatedMethodOpt<
     PromotionCodesListParams,
     PromotionCodesListResponse,
     PromotionCodesListError,
     PromotionCodesListItem
   >;
-  /** <p>Retrieves the promotion code with the given ID. In order to retrieve a promotion code by the customer-facing <code>code</code> use <a href="/docs/api/promotion_codes/list">list</a> with the desired <code>code</code>.</p> */
+  /** Retrieves the promotion code with the given ID. In order to retrieve a promotion code by the customer-facing `code` use [list](https://stripe.com/docs/api/promotion_codes/list) with the desired `code`. */
   retrieve: Method<
     PromotionCodesRetrieveParams,
     PromotionCodesRetrieveResponse,
     PromotionCodesRetrieveError
   >;
-  /** <p>Updates the specified promotion code by setting the values of the parameters passed. Most fields are, by design, not editable.</p> */
+  /** Updates the specified promotion code by setting the values of the parameters passed. Most fields are, by design, not editable. */
   update: Method<
     PromotionCodesUpdateParams,
     PromotionCodesUpdateResponse,

@@ -267,55 +267,55 @@ export type QuotesUpdateResponse = Schemas.Quote;
 export type QuotesUpdateError = Schemas.ErrorSchema;
 
 export interface QuotesMethods {
-  /** <p>Accepts the specified quote.</p> */
+  /** Accepts the specified quote. */
   accept: Method<QuotesAcceptParams, QuotesAcceptResponse, QuotesAcceptError>;
-  /** <p>Cancels the quote.</p> */
+  /** Cancels the quote. */
   cancel: Method<QuotesCancelParams, QuotesCancelResponse, QuotesCancelError>;
-  /** <p>A quote models prices and services for a customer. Default options for <code>header</code>, <code>description</code>, <code>footer</code>, and <code>expires_at</code> can be set in the dashboard via the <a href="https://dashboard.stripe.com/settings/billing/quote">quote template</a>.</p> */
+  /** A quote models prices and services for a customer. Default options for `header`, `description`, `footer`, and `expires_at` can be set in the dashboard via the [quote template](https://dashboard.stripe.com/settings/billing/quote). */
   create: MethodOpt<
     QuotesCreateParams,
     QuotesCreateResponse,
     QuotesCreateError
   >;
-  /** <p>Finalizes the quote.</p> */
+  /** Finalizes the quote. */
   finalize: Method<
     QuotesFinalizeParams,
     QuotesFinalizeResponse,
     QuotesFinalizeError
   >;
-  /** <p>Returns a list of your quotes.</p> */
+  /** Returns a list of your quotes. */
   list: PaginatedMethodOpt<
     QuotesListParams,
     QuotesListResponse,
     QuotesListError,
     QuotesListItem
   >;
-  /** <p>When retrieving a quote, there is an includable <a href="https://stripe.com/docs/api/quotes/object#quote_object-computed-upfront-line_items"><strong>computed.upfront.line_items</strong></a> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of upfront line items.</p> */
+  /** When retrieving a quote, there is an includable [**computed.upfront.line_items**](https://stripe.com/docs/api/quotes/object#quote_object-computed-upfront-line_items) property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of upfront line items. */
   listComputedUpfrontLineItems: PaginatedMethod<
     QuotesListComputedUpfrontLineItemsParams,
     QuotesListComputedUpfrontLineItemsResponse,
     QuotesListComputedUpfrontLineItemsError,
     QuotesListComputedUpfrontLineItemsItem
   >;
-  /** <p>When retrieving a quote, there is an includable <strong>line_items</strong> property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.</p> */
+  /** When retrieving a quote, there is an includable **line_items** property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items. */
   listLineItems: PaginatedMethod<
     QuotesListLineItemsParams,
     QuotesListLineItemsResponse,
     QuotesListLineItemsError,
     QuotesListLineItemsItem
   >;
-  /** <p>Retrieves the quote with the given ID.</p> */
+  /** Retrieves the quote with the given ID. */
   retrieve: Method<
     QuotesRetrieveParams,
     QuotesRetrieveResponse,
     QuotesRetrieveError
   >;
-  /** <p>Download the PDF for a finalized quote</p> */
+  /** Download the PDF for a finalized quote */
   retrievePdf: Method<
     QuotesRetrievePdfParams,
     QuotesRetrievePdfResponse,
     QuotesRetrievePdfError
   >;
-  /** <p>A quote models prices and services for a customer.</p> */
+  /** A quote models prices and services for a customer. */
   update: Method<QuotesUpdateParams, QuotesUpdateResponse, QuotesUpdateError>;
 }

@@ -177,45 +177,45 @@ export type RadarUpdateValueListResponse = Schemas.RadarValueList;
 export type RadarUpdateValueListError = Schemas.ErrorSchema;
 
 export interface RadarMethods {
-  /** <p>Creates a new <code>ValueList</code> object, which can then be referenced in rules.</p> */
+  /** Creates a new `ValueList` object, which can then be referenced in rules. */
   createValueList: Method<
     RadarCreateValueListParams,
     RadarCreateValueListResponse,
     RadarCreateValueListError
   >;
-  /** <p>Creates a new <code>ValueListItem</code> object, which is added to the specified parent value list.</p> */
+  /** Creates a new `ValueListItem` object, which is added to the specified parent value list. */
   createValueListItem: Method<
     RadarCreateValueListItemParams,
     RadarCreateValueListItemResponse,
     RadarCreateValueListItemError
   >;
-  /** <p>Deletes a <code>ValueList</code> object, also deleting any items contained within the value list. To be deleted, a value list must not be referenced in any rules.</p> */
+  /** Deletes a `ValueList` object, also deleting any items contained within the value list. To be deleted, a value list must not be referenced in any rules. */
   deleteValueList: Method<
     RadarDeleteValueListParams,
     RadarDeleteValueListResponse,
     RadarDeleteValueListError
   >;
-  /** <p>Deletes a <code>ValueListItem</code> object, removing it from its parent value list.</p> */
+  /** Deletes a `ValueListItem` object, removing it from its parent value list. */
   deleteValueListItem: Method<
     RadarDeleteValueListItemParams,
     RadarDeleteValueListItemResponse,
     RadarDeleteValueListItemError
   >;
-  /** <p>Returns a list of early fraud warnings.</p> */
+  /** Returns a list of early fraud warnings. */
   listEarlyFraudWarnings: PaginatedMethodOpt<
     RadarListEarlyFraudWarningsParams,
     RadarListEarlyFraudWarningsResponse,
     RadarListEarlyFraudWarningsError,
     RadarListEarlyFraudWarningsItem
   >;
-  /** <p>Returns a list of <code>ValueListItem</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  /** Returns a list of `ValueListItem` objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first. */
   listValueListItems: PaginatedMethod<
     RadarListValueListItemsParams,
     RadarListValueListItemsResponse,
     RadarListValueListItemsError,
     RadarListValueListItemsItem
   >;
-  /** <p>Returns a list of <code>ValueList</code> objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  /** Returns a list of `ValueList` objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first. */
   listValueLists: PaginatedMethodOpt<
     RadarListValueListsParams,
     RadarListValueListsResponse,
@@ -223,28 +223,28 @@ export interface RadarMethods {
     RadarListValueListsItem
   >;
   /**
-   * <p>Retrieves the details of an early fraud warning that has previously been created. </p>
+   * Retrieves the details of an early fraud warning that has previously been created.
    *
-   * <p>Please refer to the <a href="#early_fraud_warning_object">early fraud warning</a> object reference for more details.</p>
+   * Please refer to the [early fraud warning](#early_fraud_warning_object) object reference for more details.
    */
   retrieveEarlyFraudWarning: Method<
     RadarRetrieveEarlyFraudWarningParams,
     RadarRetrieveEarlyFraudWarningResponse,
     RadarRetrieveEarlyFraudWarningError
   >;
-  /** <p>Retrieves a <code>ValueList</code> object.</p> */
+  /** Retrieves a `ValueList` object. */
   retrieveValueList: Method<
     RadarRetrieveValueListParams,
     RadarRetrieveValueListResponse,
     RadarRetrieveValueListError
   >;
-  /** <p>Retrieves a <code>ValueListItem</code> object.</p> */
+  /** Retrieves a `ValueListItem` object. */
   retrieveValueListItem: Method<
     RadarRetrieveValueListItemParams,
     RadarRetrieveValueListItemResponse,
     RadarRetrieveValueListItemError
   >;
-  /** <p>Updates a <code>ValueList</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. Note that <code>item_type</code> is immutable.</p> */
+  /** Updates a `ValueList` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. Note that `item_type` is immutable. */
   updateValueList: Method<
     RadarUpdateValueListParams,
     RadarUpdateValueListResponse,

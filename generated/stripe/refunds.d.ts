@@ -90,38 +90,38 @@ export type RefundsUpdateError = Schemas.ErrorSchema;
 
 export interface RefundsMethods {
   /**
-   * <p>Cancels a refund with a status of <code>requires_action</code>.</p>
+   * Cancels a refund with a status of `requires_action`.
    *
-   * <p>Refunds in other states cannot be canceled, and only refunds for payment methods that require customer action will enter the <code>requires_action</code> state.</p>
+   * Refunds in other states cannot be canceled, and only refunds for payment methods that require customer action will enter the `requires_action` state.
    */
   cancel: Method<
     RefundsCancelParams,
     RefundsCancelResponse,
     RefundsCancelError
   >;
-  /** <p>Create a refund.</p> */
+  /** Create a refund. */
   create: MethodOpt<
     RefundsCreateParams,
     RefundsCreateResponse,
     RefundsCreateError
   >;
-  /** <p>Returns a list of all refunds you’ve previously created. The refunds are returned in sorted order, with the most recent refunds appearing first. For convenience, the 10 most recent refunds are always available by default on the charge object.</p> */
+  /** Returns a list of all refunds you’ve previously created. The refunds are returned in sorted order, with the most recent refunds appearing first. For convenience, the 10 most recent refunds are always available by default on the charge object. */
   list: PaginatedMethodOpt<
     RefundsListParams,
     RefundsListResponse,
     RefundsListError,
     RefundsListItem
   >;
-  /** <p>Retrieves the details of an existing refund.</p> */
+  /** Retrieves the details of an existing refund. */
   retrieve: Method<
     RefundsRetrieveParams,
     RefundsRetrieveResponse,
     RefundsRetrieveError
   >;
   /**
-   * <p>Updates the specified refund by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
+   * Updates the specified refund by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
    *
-   * <p>This request only accepts <code>metadata</code> as an argument.</p>
+   * This request only accepts `metadata` as an argument.
    */
   update: Method<
     RefundsUpdateParams,

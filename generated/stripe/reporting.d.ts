@@ -714,32 +714,32 @@ export type ReportingRetrieveReportTypeResponse = Schemas.ReportingReportType;
 export type ReportingRetrieveReportTypeError = Schemas.ErrorSchema;
 
 export interface ReportingMethods {
-  /** <p>Creates a new object and begin running the report. (Certain report types require a <a href="https://stripe.com/docs/keys#test-live-modes">live-mode API key</a>.)</p> */
+  /** Creates a new object and begin running the report. (Certain report types require a [live-mode API key](https://stripe.com/docs/keys#test-live-modes).) */
   createReportRun: Method<
     ReportingCreateReportRunParams,
     ReportingCreateReportRunResponse,
     ReportingCreateReportRunError
   >;
-  /** <p>Returns a list of Report Runs, with the most recent appearing first.</p> */
+  /** Returns a list of Report Runs, with the most recent appearing first. */
   listReportRuns: PaginatedMethodOpt<
     ReportingListReportRunsParams,
     ReportingListReportRunsResponse,
     ReportingListReportRunsError,
     ReportingListReportRunsItem
   >;
-  /** <p>Returns a full list of Report Types.</p> */
+  /** Returns a full list of Report Types. */
   listReportTypes: MethodOpt<
     ReportingListReportTypesParams,
     ReportingListReportTypesResponse,
     ReportingListReportTypesError
   >;
-  /** <p>Retrieves the details of an existing Report Run.</p> */
+  /** Retrieves the details of an existing Report Run. */
   retrieveReportRun: Method<
     ReportingRetrieveReportRunParams,
     ReportingRetrieveReportRunResponse,
     ReportingRetrieveReportRunError
   >;
-  /** <p>Retrieves the details of a Report Type. (Certain report types require a <a href="https://stripe.com/docs/keys#test-live-modes">live-mode API key</a>.)</p> */
+  /** Retrieves the details of a Report Type. (Certain report types require a [live-mode API key](https://stripe.com/docs/keys#test-live-modes).) */
   retrieveReportType: Method<
     ReportingRetrieveReportTypeParams,
     ReportingRetrieveReportTypeResponse,

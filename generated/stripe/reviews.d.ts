@@ -47,20 +47,20 @@ export type ReviewsRetrieveResponse = Schemas.Review;
 export type ReviewsRetrieveError = Schemas.ErrorSchema;
 
 export interface ReviewsMethods {
-  /** <p>Approves a <code>Review</code> object, closing it and removing it from the list of reviews.</p> */
+  /** Approves a `Review` object, closing it and removing it from the list of reviews. */
   approve: Method<
     ReviewsApproveParams,
     ReviewsApproveResponse,
     ReviewsApproveError
   >;
-  /** <p>Returns a list of <code>Review</code> objects that have <code>open</code> set to <code>true</code>. The objects are sorted in descending order by creation date, with the most recently created object appearing first.</p> */
+  /** Returns a list of `Review` objects that have `open` set to `true`. The objects are sorted in descending order by creation date, with the most recently created object appearing first. */
   list: PaginatedMethodOpt<
     ReviewsListParams,
     ReviewsListResponse,
     ReviewsListError,
     ReviewsListItem
   >;
-  /** <p>Retrieves a <code>Review</code> object.</p> */
+  /** Retrieves a `Review` object. */
   retrieve: Method<
     ReviewsRetrieveParams,
     ReviewsRetrieveResponse,

@@ -69,13 +69,11 @@ export interface Account {
   type?: "custom" | "express" | "standard" | (string & {});
 }
 
-/** AccountBacsDebitPaymentsSettings */
 export interface AccountBacsDebitPaymentsSettings {
   /** The Bacs Direct Debit Display Name for this account. For payments made with Bacs Direct Debit, this will appear on the mandate, and as the statement descriptor. */
   display_name?: string;
 }
 
-/** AccountBrandingSettings */
 export interface AccountBrandingSettings {
   /** (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) An icon for the account. Must be square and at least 128px x 128px. */
   icon?: string | FileSchema | null;
@@ -87,7 +85,6 @@ export interface AccountBrandingSettings {
   secondary_color?: string | null;
 }
 
-/** AccountBusinessProfile */
 export interface AccountBusinessProfile {
   /** [The merchant category code for the account](https://stripe.com/docs/connect/setting-mcc). MCCs are used to classify businesses based on the goods or services they provide. */
   mcc?: string | null;
@@ -107,7 +104,6 @@ export interface AccountBusinessProfile {
   url?: string | null;
 }
 
-/** AccountCapabilities */
 export interface AccountCapabilities {
   /** The status of the Canadian pre-authorized debits payments capability of the account, or whether the account can directly process Canadian pre-authorized debits charges. */
   acss_debit_payments?: "active" | "inactive" | "pending" | (string & {});
@@ -185,7 +181,6 @@ export interface AccountCapabilities {
     "active" | "inactive" | "pending" | (string & {});
 }
 
-/** AccountCapabilityFutureRequirements */
 export interface AccountCapabilityFutureRequirements {
   /** Fields that are due and can be satisfied by providing the corresponding alternative fields instead. */
   alternatives?: AccountRequirementsAlternative[] | null;
@@ -208,7 +203,6 @@ export interface AccountCapabilityFutureRequirements {
   pending_verification: string[];
 }
 
-/** AccountCapabilityRequirements */
 export interface AccountCapabilityRequirements {
   /** Fields that are due and can be satisfied by providing the corresponding alternative fields instead. */
   alternatives?: AccountRequirementsAlternative[] | null;
@@ -224,7 +218,7 @@ export interface AccountCapabilityRequirements {
    *
    * `rejected.unsupported_business` means that the account's business is not supported by the capability. For example, payment methods may restrict the businesses they support in their terms of service:
    *
-   * - [Afterpay Clearpay's terms of service](/afterpay-clearpay/legal#restricted-businesses)
+   * - [Afterpay Clearpay's terms of service](https://stripe.com/afterpay-clearpay/legal#restricted-businesses)
    *
    * If you believe that the rejection is in error, please contact support at https://support.stripe.com/contact/ for assistance.
    */
@@ -239,12 +233,10 @@ export interface AccountCapabilityRequirements {
   pending_verification: string[];
 }
 
-/** AccountCardIssuingSettings */
 export interface AccountCardIssuingSettings {
   tos_acceptance?: CardIssuingAccountTermsOfService;
 }
 
-/** AccountCardPaymentsSettings */
 export interface AccountCardPaymentsSettings {
   decline_on?: AccountDeclineChargeOn;
   /** The default text that appears on credit card statements when a charge is made. This field prefixes any dynamic `statement_descriptor` specified on the charge. `statement_descriptor_prefix` is useful for maximizing descriptor space for the dynamic portion. */
@@ -255,7 +247,6 @@ export interface AccountCardPaymentsSettings {
   statement_descriptor_prefix_kanji?: string | null;
 }
 
-/** AccountDashboardSettings */
 export interface AccountDashboardSettings {
   /** The display name for this account. This is used on the Stripe Dashboard to differentiate between accounts. */
   display_name?: string | null;
@@ -263,7 +254,6 @@ export interface AccountDashboardSettings {
   timezone?: string | null;
 }
 
-/** AccountDeclineChargeOn */
 export interface AccountDeclineChargeOn {
   /** Whether Stripe automatically declines charges with an incorrect ZIP or postal code. This setting only applies when a ZIP or postal code is provided and they fail bank verification. */
   avs_failure: boolean;
@@ -271,7 +261,6 @@ export interface AccountDeclineChargeOn {
   cvc_failure: boolean;
 }
 
-/** AccountFutureRequirements */
 export interface AccountFutureRequirements {
   /** Fields that are due and can be satisfied by providing the corresponding alternative fields instead. */
   alternatives?: AccountRequirementsAlternative[] | null;
@@ -317,7 +306,6 @@ export interface AccountLink {
   url: string;
 }
 
-/** AccountPaymentsSettings */
 export interface AccountPaymentsSettings {
   /** The default text that appears on credit card statements when a charge is made. This field prefixes any dynamic `statement_descriptor` specified on the charge. */
   statement_descriptor?: string | null;
@@ -331,7 +319,6 @@ export interface AccountPaymentsSettings {
   statement_descriptor_prefix_kanji?: string | null;
 }
 
-/** AccountPayoutSettings */
 export interface AccountPayoutSettings {
   /** A Boolean indicating if Stripe should try to reclaim negative balances from an attached bank account. See our [Understanding Connect Account Balances](https://stripe.com/docs/connect/account-balances) documentation for details. Default value is `false` for Custom accounts, otherwise `true`. */
   debit_negative_balances: boolean;
@@ -340,7 +327,6 @@ export interface AccountPayoutSettings {
   statement_descriptor?: string | null;
 }
 
-/** AccountRequirements */
 export interface AccountRequirements {
   /** Fields that are due and can be satisfied by providing the corresponding alternative fields instead. */
   alternatives?: AccountRequirementsAlternative[] | null;
@@ -363,7 +349,6 @@ export interface AccountRequirements {
   pending_verification?: string[] | null;
 }
 
-/** AccountRequirementsAlternative */
 export interface AccountRequirementsAlternative {
   /** Fields that can be provided to satisfy all fields in `original_fields_due`. */
   alternative_fields_due: string[];
@@ -371,7 +356,6 @@ export interface AccountRequirementsAlternative {
   original_fields_due: string[];
 }
 
-/** AccountRequirementsError */
 export interface AccountRequirementsError {
   /** The code for the type of error. */
   code:
@@ -431,13 +415,11 @@ export interface AccountRequirementsError {
   requirement: string;
 }
 
-/** AccountSepaDebitPaymentsSettings */
 export interface AccountSepaDebitPaymentsSettings {
   /** SEPA creditor identifier that identifies the company making the payment. */
   creditor_id?: string;
 }
 
-/** AccountSettings */
 export interface AccountSettings {
   bacs_debit_payments?: AccountBacsDebitPaymentsSettings;
   branding: AccountBrandingSettings;
@@ -450,7 +432,6 @@ export interface AccountSettings {
   treasury?: AccountTreasurySettings;
 }
 
-/** AccountTermsOfService */
 export interface AccountTermsOfService {
   /** The Unix timestamp marking when the account representative accepted the service agreement. */
   date?: number | null;
@@ -460,7 +441,6 @@ export interface AccountTermsOfService {
   user_agent?: string;
 }
 
-/** AccountTOSAcceptance */
 export interface AccountTosAcceptance {
   /**
    * The Unix timestamp marking when the account representative accepted their service agreement
@@ -475,12 +455,10 @@ export interface AccountTosAcceptance {
   user_agent?: string | null;
 }
 
-/** AccountTreasurySettings */
 export interface AccountTreasurySettings {
   tos_acceptance?: AccountTermsOfService;
 }
 
-/** AccountUnificationAccountController */
 export interface AccountUnificationAccountController {
   /** `true` if the Connect application retrieving the resource controls the account and can therefore exercise [platform controls](https://stripe.com/docs/connect/platform-controls-for-standard-accounts). Otherwise, this field is null. */
   is_controller?: boolean;
@@ -488,7 +466,6 @@ export interface AccountUnificationAccountController {
   type: "account" | "application" | (string & {});
 }
 
-/** Address */
 export interface Address {
   /** City, district, suburb, town, or village. */
   city?: string | null;
@@ -504,7 +481,6 @@ export interface Address {
   state?: string | null;
 }
 
-/** APIErrors */
 export interface ApiErrors {
   /** For card errors, the ID of the failed charge. */
   charge?: string;
@@ -536,7 +512,6 @@ export interface ApiErrors {
     | (string & {});
 }
 
-/** ApplePayDomain */
 export interface ApplePayDomain {
   /**
    * Time at which the object was created. Measured in seconds since the Unix epoch.
@@ -552,7 +527,6 @@ export interface ApplePayDomain {
   object: "apple_pay_domain";
 }
 
-/** Application */
 export interface Application {
   /** Unique identifier for the object. */
   id: string;
@@ -562,7 +536,6 @@ export interface Application {
   object: "application";
 }
 
-/** PlatformFee */
 export interface ApplicationFee {
   /** ID of the Stripe account this fee was taken from. */
   account: string | Account;
@@ -643,7 +616,6 @@ export interface AppsSecret {
   scope: SecretServiceResourceScope;
 }
 
-/** AutomaticTax */
 export interface AutomaticTax {
   /** Whether Stripe automatically computes tax on this invoice. Note that incompatible invoice items (invoice items with manually specified [tax rates](https://stripe.com/docs/api/tax_rates), negative amounts, or `tax_behavior=unspecified`) cannot be added to automatic tax invoices. */
   enabled: boolean;
@@ -681,7 +653,6 @@ export interface Balance {
   pending: BalanceAmount[];
 }
 
-/** BalanceAmount */
 export interface BalanceAmount {
   /** Balance amount. */
   amount: number;
@@ -690,7 +661,6 @@ export interface BalanceAmount {
   source_types?: BalanceAmountBySourceType;
 }
 
-/** BalanceAmountBySourceType */
 export interface BalanceAmountBySourceType {
   /** Amount for bank account. */
   bank_account?: number;
@@ -700,7 +670,6 @@ export interface BalanceAmountBySourceType {
   fpx?: number;
 }
 
-/** BalanceDetail */
 export interface BalanceDetail {
   /** Funds that are available for use. */
   available: BalanceAmount[];
@@ -856,7 +825,6 @@ export interface BankAccount {
   status: string;
 }
 
-/** BankConnectionsResourceAccountholder */
 export interface BankConnectionsResourceAccountholder {
   /** The ID of the Stripe account this account belongs to. Should only be present if `account_holder.type` is `account`. */
   account?: string | Account;
@@ -866,7 +834,6 @@ export interface BankConnectionsResourceAccountholder {
   type: "account" | "customer" | (string & {});
 }
 
-/** BankConnectionsResourceBalance */
 export interface BankConnectionsResourceBalance {
   /**
    * The time that the external institution calculated this balance. Measured in seconds since the Unix epoch.
@@ -887,7 +854,6 @@ export interface BankConnectionsResourceBalance {
   type: "cash" | "credit" | (string & {});
 }
 
-/** BankConnectionsResourceBalanceAPIResourceCashBalance */
 export interface BankConnectionsResourceBalanceApiResourceCashBalance {
   /**
    * The funds available to the account holder. Typically this is the current balance less any holds.
@@ -899,7 +865,6 @@ export interface BankConnectionsResourceBalanceApiResourceCashBalance {
   available?: Record<string, number> | null;
 }
 
-/** BankConnectionsResourceBalanceAPIResourceCreditBalance */
 export interface BankConnectionsResourceBalanceApiResourceCreditBalance {
   /**
    * The credit that has been used by the account holder.
@@ -911,7 +876,6 @@ export interface BankConnectionsResourceBalanceApiResourceCreditBalance {
   used?: Record<string, number> | null;
 }
 
-/** BankConnectionsResourceBalanceRefresh */
 export interface BankConnectionsResourceBalanceRefresh {
   /**
    * The time at which the last refresh attempt was initiated. Measured in seconds since the Unix epoch.
@@ -922,13 +886,11 @@ export interface BankConnectionsResourceBalanceRefresh {
   status: "failed" | "pending" | "succeeded" | (string & {});
 }
 
-/** BankConnectionsResourceLinkAccountSessionFilters */
 export interface BankConnectionsResourceLinkAccountSessionFilters {
   /** List of countries from which to filter accounts. */
   countries?: string[] | null;
 }
 
-/** BankConnectionsResourceOwnershipRefresh */
 export interface BankConnectionsResourceOwnershipRefresh {
   /**
    * The time at which the last refresh attempt was initiated. Measured in seconds since the Unix epoch.
@@ -939,7 +901,6 @@ export interface BankConnectionsResourceOwnershipRefresh {
   status: "failed" | "pending" | "succeeded" | (string & {});
 }
 
-/** billing_details */
 export interface BillingDetails {
   /** Billing address. */
   address?: Address | null;
@@ -1077,7 +1038,6 @@ export interface BillingPortalSession {
   url: string;
 }
 
-/** CancellationDetails */
 export interface CancellationDetails {
   /** Additional comments about why the user canceled the subscription, if the subscription was cancelled explicitly by the user. */
   comment?: string | null;
@@ -1203,14 +1163,12 @@ export interface Card {
   tokenization_method?: string | null;
 }
 
-/** card_generated_from_payment_method_details */
 export interface CardGeneratedFromPaymentMethodDetails {
   card_present?: PaymentMethodDetailsCardPresent;
   /** The type of payment method transaction-specific details from the transaction that generated this `card` payment method. Always `card_present`. */
   type: string;
 }
 
-/** CardIssuingAccountTermsOfService */
 export interface CardIssuingAccountTermsOfService {
   /** The Unix timestamp marking when the account representative accepted the service agreement. */
   date?: number | null;
@@ -1220,7 +1178,6 @@ export interface CardIssuingAccountTermsOfService {
   user_agent?: string;
 }
 
-/** card_mandate_payment_method_details */
 export type CardMandatePaymentMethodDetails = Record<string, unknown>;
 
 /** A customer's `Cash balance` represents real funds. Customers can add funds to their cash balance by sending a bank transfer. These funds can be used for payment and can eventually be paid out to your bank account. */
@@ -1346,7 +1303,6 @@ export interface Charge {
   transfer_group?: string | null;
 }
 
-/** ChargeFraudDetails */
 export interface ChargeFraudDetails {
   /** Assessments from Stripe. If set, the value is `fraudulent`. */
   stripe_report?: string;
@@ -1354,7 +1310,6 @@ export interface ChargeFraudDetails {
   user_report?: string;
 }
 
-/** ChargeOutcome */
 export interface ChargeOutcome {
   /** Possible values are `approved_by_network`, `declined_by_network`, `not_sent_to_network`, and `reversed_after_approval`. The value `reversed_after_approval` indicates the payment was [blocked by Stripe](https://stripe.com/docs/declines#blocked-payments) after bank authorization, and may temporarily appear as "pending" on a cardholder's statement. */
   network_status?: string | null;
@@ -1372,7 +1327,6 @@ export interface ChargeOutcome {
   type: string;
 }
 
-/** ChargeTransferData */
 export interface ChargeTransferData {
   /** The amount transferred to the destination account, if specified. By default, the entire charge amount is transferred to the destination account. */
   amount?: number | null;
@@ -1584,7 +1538,6 @@ export interface CheckoutSession {
   url?: string | null;
 }
 
-/** CheckoutAcssDebitMandateOptions */
 export interface CheckoutAcssDebitMandateOptions {
   /** A URL for custom mandate text */
   custom_mandate_url?: string;
@@ -1599,7 +1552,6 @@ export interface CheckoutAcssDebitMandateOptions {
   transaction_type?: "business" | "personal" | (string & {}) | null;
 }
 
-/** CheckoutAcssDebitPaymentMethodOptions */
 export interface CheckoutAcssDebitPaymentMethodOptions {
   /** Currency supported by the bank account. Returned when the Session is in `setup` mode. */
   currency?: "cad" | "usd" | (string & {});
@@ -1617,7 +1569,6 @@ export interface CheckoutAcssDebitPaymentMethodOptions {
     "automatic" | "instant" | "microdeposits" | (string & {});
 }
 
-/** CheckoutAffirmPaymentMethodOptions */
 export interface CheckoutAffirmPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1629,7 +1580,6 @@ export interface CheckoutAffirmPaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutAfterpayClearpayPaymentMethodOptions */
 export interface CheckoutAfterpayClearpayPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1641,7 +1591,6 @@ export interface CheckoutAfterpayClearpayPaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutAlipayPaymentMethodOptions */
 export interface CheckoutAlipayPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1653,7 +1602,6 @@ export interface CheckoutAlipayPaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutAuBecsDebitPaymentMethodOptions */
 export interface CheckoutAuBecsDebitPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1665,7 +1613,6 @@ export interface CheckoutAuBecsDebitPaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutBacsDebitPaymentMethodOptions */
 export interface CheckoutBacsDebitPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1677,7 +1624,6 @@ export interface CheckoutBacsDebitPaymentMethodOptions {
   setup_future_usage?: "none" | "off_session" | "on_session" | (string & {});
 }
 
-/** CheckoutBancontactPaymentMethodOptions */
 export interface CheckoutBancontactPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1689,7 +1635,6 @@ export interface CheckoutBancontactPaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutBoletoPaymentMethodOptions */
 export interface CheckoutBoletoPaymentMethodOptions {
   /** The number of calendar days before a Boleto voucher expires. For example, if you create a Boleto voucher on Monday and you set expires_after_days to 2, the Boleto voucher will expire on Wednesday at 23:59 America/Sao_Paulo time. */
   expires_after_days: number;
@@ -1703,13 +1648,11 @@ export interface CheckoutBoletoPaymentMethodOptions {
   setup_future_usage?: "none" | "off_session" | "on_session" | (string & {});
 }
 
-/** CheckoutCardInstallmentsOptions */
 export interface CheckoutCardInstallmentsOptions {
   /** Indicates if installments are enabled */
   enabled?: boolean;
 }
 
-/** CheckoutCardPaymentMethodOptions */
 export interface CheckoutCardPaymentMethodOptions {
   installments?: CheckoutCardInstallmentsOptions;
   /**
@@ -1726,7 +1669,6 @@ export interface CheckoutCardPaymentMethodOptions {
   statement_descriptor_suffix_kanji?: string;
 }
 
-/** CheckoutCashappPaymentMethodOptions */
 export interface CheckoutCashappPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1738,7 +1680,6 @@ export interface CheckoutCashappPaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutCustomerBalanceBankTransferPaymentMethodOptions */
 export interface CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
   eu_bank_transfer?: PaymentMethodOptionsCustomerBalanceEuBankAccount;
   /**
@@ -1759,7 +1700,6 @@ export interface CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
     | null;
 }
 
-/** CheckoutCustomerBalancePaymentMethodOptions */
 export interface CheckoutCustomerBalancePaymentMethodOptions {
   bank_transfer?: CheckoutCustomerBalanceBankTransferPaymentMethodOptions;
   /** The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`. */
@@ -1774,7 +1714,6 @@ export interface CheckoutCustomerBalancePaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutEpsPaymentMethodOptions */
 export interface CheckoutEpsPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1786,7 +1725,6 @@ export interface CheckoutEpsPaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutFpxPaymentMethodOptions */
 export interface CheckoutFpxPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1798,7 +1736,6 @@ export interface CheckoutFpxPaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutGiropayPaymentMethodOptions */
 export interface CheckoutGiropayPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1810,7 +1747,6 @@ export interface CheckoutGiropayPaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutGrabPayPaymentMethodOptions */
 export interface CheckoutGrabPayPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1822,7 +1758,6 @@ export interface CheckoutGrabPayPaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutIdealPaymentMethodOptions */
 export interface CheckoutIdealPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1834,7 +1769,6 @@ export interface CheckoutIdealPaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutKlarnaPaymentMethodOptions */
 export interface CheckoutKlarnaPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1846,7 +1780,6 @@ export interface CheckoutKlarnaPaymentMethodOptions {
   setup_future_usage?: "none" | "off_session" | "on_session" | (string & {});
 }
 
-/** CheckoutKonbiniPaymentMethodOptions */
 export interface CheckoutKonbiniPaymentMethodOptions {
   /** The number of calendar days (between 1 and 60) after which Konbini payment instructions will expire. For example, if a PaymentIntent is confirmed with Konbini and `expires_after_days` set to 2 on Monday JST, the instructions will expire on Wednesday 23:59:59 JST. */
   expires_after_days?: number | null;
@@ -1860,7 +1793,6 @@ export interface CheckoutKonbiniPaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutOxxoPaymentMethodOptions */
 export interface CheckoutOxxoPaymentMethodOptions {
   /** The number of calendar days before an OXXO invoice expires. For example, if you create an OXXO invoice on Monday and you set expires_after_days to 2, the OXXO invoice will expire on Wednesday at 23:59 America/Mexico_City time. */
   expires_after_days: number;
@@ -1874,7 +1806,6 @@ export interface CheckoutOxxoPaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutP24PaymentMethodOptions */
 export interface CheckoutP24PaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1886,7 +1817,6 @@ export interface CheckoutP24PaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutPaynowPaymentMethodOptions */
 export interface CheckoutPaynowPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1898,13 +1828,11 @@ export interface CheckoutPaynowPaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutPixPaymentMethodOptions */
 export interface CheckoutPixPaymentMethodOptions {
   /** The number of seconds after which Pix payment will expire. */
   expires_after_seconds?: number | null;
 }
 
-/** CheckoutSepaDebitPaymentMethodOptions */
 export interface CheckoutSepaDebitPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1916,7 +1844,6 @@ export interface CheckoutSepaDebitPaymentMethodOptions {
   setup_future_usage?: "none" | "off_session" | "on_session" | (string & {});
 }
 
-/** CheckoutSessionPaymentMethodOptions */
 export interface CheckoutSessionPaymentMethodOptions {
   acss_debit?: CheckoutAcssDebitPaymentMethodOptions;
   affirm?: CheckoutAffirmPaymentMethodOptions;
@@ -1945,7 +1872,6 @@ export interface CheckoutSessionPaymentMethodOptions {
   us_bank_account?: CheckoutUsBankAccountPaymentMethodOptions;
 }
 
-/** CheckoutSofortPaymentMethodOptions */
 export interface CheckoutSofortPaymentMethodOptions {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1957,7 +1883,6 @@ export interface CheckoutSofortPaymentMethodOptions {
   setup_future_usage?: "none";
 }
 
-/** CheckoutUsBankAccountPaymentMethodOptions */
 export interface CheckoutUsBankAccountPaymentMethodOptions {
   financial_connections?: LinkedAccountOptionsUsBankAccount;
   /**
@@ -1972,7 +1897,6 @@ export interface CheckoutUsBankAccountPaymentMethodOptions {
   verification_method?: "automatic" | "instant" | (string & {});
 }
 
-/** ConnectCollectionTransfer */
 export interface ConnectCollectionTransfer {
   /** Amount transferred, in %s. */
   amount: number;
@@ -1994,7 +1918,7 @@ export interface ConnectCollectionTransfer {
  * Country Specs API makes these rules available to your integration.
  *
  * You can also view the information from this API call as [an online
- * guide](/docs/connect/required-verification-information).
+ * guide](https://stripe.com/docs/connect/required-verification-information).
  */
 export interface CountrySpec {
   /** The default currency for this country. This applies to both payment methods and bank accounts. */
@@ -2014,7 +1938,6 @@ export interface CountrySpec {
   verification_fields: CountrySpecVerificationFields;
 }
 
-/** CountrySpecVerificationFieldDetails */
 export interface CountrySpecVerificationFieldDetails {
   /** Additional fields which are only required for some users. */
   additional: string[];
@@ -2022,7 +1945,6 @@ export interface CountrySpecVerificationFieldDetails {
   minimum: string[];
 }
 
-/** CountrySpecVerificationFields */
 export interface CountrySpecVerificationFields {
   company: CountrySpecVerificationFieldDetails;
   individual: CountrySpecVerificationFieldDetails;
@@ -2077,13 +1999,11 @@ export interface Coupon {
   valid: boolean;
 }
 
-/** CouponAppliesTo */
 export interface CouponAppliesTo {
   /** A list of product IDs this coupon applies to */
   products: string[];
 }
 
-/** CouponCurrencyOption */
 export interface CouponCurrencyOption {
   /** Amount (in the `currency` specified) that will be taken off the subtotal of any invoices for this customer. */
   amount_off: number;
@@ -2176,7 +2096,6 @@ export interface CreditNote {
   voided_at?: number | null;
 }
 
-/** CreditNoteLineItem */
 export interface CreditNoteLineItem {
   /** The integer amount in %s representing the gross amount being credited for this line item, excluding (exclusive) tax and discounts. */
   amount: number;
@@ -2218,7 +2137,6 @@ export interface CreditNoteLineItem {
   unit_amount_excluding_tax?: string | null;
 }
 
-/** CreditNoteTaxAmount */
 export interface CreditNoteTaxAmount {
   /** The amount, in %s, of the tax. */
   amount: number;
@@ -2228,7 +2146,6 @@ export interface CreditNoteTaxAmount {
   tax_rate: string | TaxRate;
 }
 
-/** CurrencyOption */
 export interface CurrencyOption {
   /** When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links. */
   custom_unit_amount?: CustomUnitAmount | null;
@@ -2246,7 +2163,6 @@ export interface CurrencyOption {
   unit_amount_decimal?: string | null;
 }
 
-/** CustomUnitAmount */
 export interface CustomUnitAmount {
   /** The maximum unit amount the customer can specify for this item. */
   maximum?: number | null;
@@ -2356,7 +2272,6 @@ export interface Customer {
   test_clock?: string | TestHelpersTestClock | null;
 }
 
-/** customer_acceptance */
 export interface CustomerAcceptance {
   /**
    * The time at which the customer accepted the Mandate.
@@ -2369,7 +2284,6 @@ export interface CustomerAcceptance {
   type: "offline" | "online" | (string & {});
 }
 
-/** CustomerBalanceCustomerBalanceSettings */
 export interface CustomerBalanceCustomerBalanceSettings {
   /** The configuration for how funds that land in the customer cash balance are reconciled. */
   reconciliation_mode: "automatic" | "manual" | (string & {});
@@ -2377,18 +2291,15 @@ export interface CustomerBalanceCustomerBalanceSettings {
   using_merchant_default: boolean;
 }
 
-/** CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction */
 export interface CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction {
   /** The [Payment Intent](https://stripe.com/docs/api/payment_intents/object) that funds were applied to. */
   payment_intent: string | PaymentIntent;
 }
 
-/** CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction */
 export interface CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction {
   bank_transfer: CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer;
 }
 
-/** CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer */
 export interface CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer {
   eu_bank_transfer?: CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer;
   /** The user-supplied reference field on the bank transfer. */
@@ -2402,7 +2313,6 @@ export interface CustomerBalanceResourceCashBalanceTransactionResourceFundedTran
     | (string & {});
 }
 
-/** CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer */
 export interface CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer {
   /** The BIC of the bank of the sender of the funding. */
   bic?: string | null;
@@ -2412,13 +2322,11 @@ export interface CustomerBalanceResourceCashBalanceTransactionResourceFundedTran
   sender_name?: string | null;
 }
 
-/** CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction */
 export interface CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction {
   /** The [Refund](https://stripe.com/docs/api/refunds/object) that moved these funds into the customer's cash balance. */
   refund: string | Refund;
 }
 
-/** CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction */
 export interface CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction {
   /** The [Payment Intent](https://stripe.com/docs/api/payment_intents/object) that funds were unapplied from. */
   payment_intent: string | PaymentIntent;
@@ -2517,7 +2425,6 @@ export interface CustomerCashBalanceTransaction {
   unapplied_from_payment?: CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction;
 }
 
-/** CustomerTax */
 export interface CustomerTax {
   /** Surfaces if automatic tax computation is possible given the current customer location information. */
   automatic_tax:
@@ -2532,7 +2439,6 @@ export interface CustomerTax {
   location?: CustomerTaxLocation | null;
 }
 
-/** CustomerTaxLocation */
 export interface CustomerTaxLocation {
   /** The customer's country as identified by Stripe Tax. */
   country: string;
@@ -2547,7 +2453,6 @@ export interface CustomerTaxLocation {
   state?: string | null;
 }
 
-/** DeletedAccount */
 export interface DeletedAccount {
   /** Always true for a deleted object */
   deleted: true;
@@ -2557,7 +2462,6 @@ export interface DeletedAccount {
   object: "account";
 }
 
-/** DeletedApplePayDomain */
 export interface DeletedApplePayDomain {
   /** Always true for a deleted object */
   deleted: true;
@@ -2567,7 +2471,6 @@ export interface DeletedApplePayDomain {
   object: "apple_pay_domain";
 }
 
-/** DeletedApplication */
 export interface DeletedApplication {
   /** Always true for a deleted object */
   deleted: true;
@@ -2579,7 +2482,6 @@ export interface DeletedApplication {
   object: "application";
 }
 
-/** DeletedBankAccount */
 export interface DeletedBankAccount {
   /** Three-letter [ISO code for the currency](https://stripe.com/docs/payouts) paid out to the bank account. */
   currency?: string | null;
@@ -2591,7 +2493,6 @@ export interface DeletedBankAccount {
   object: "bank_account";
 }
 
-/** DeletedCard */
 export interface DeletedCard {
   /** Three-letter [ISO code for the currency](https://stripe.com/docs/payouts) paid out to the bank account. */
   currency?: string | null;
@@ -2603,7 +2504,6 @@ export interface DeletedCard {
   object: "card";
 }
 
-/** DeletedCoupon */
 export interface DeletedCoupon {
   /** Always true for a deleted object */
   deleted: true;
@@ -2613,7 +2513,6 @@ export interface DeletedCoupon {
   object: "coupon";
 }
 
-/** DeletedCustomer */
 export interface DeletedCustomer {
   /** Always true for a deleted object */
   deleted: true;
@@ -2623,7 +2522,6 @@ export interface DeletedCustomer {
   object: "customer";
 }
 
-/** DeletedDiscount */
 export interface DeletedDiscount {
   /** The Checkout session that this coupon is applied to, if it is applied to a particular session in payment mode. Will not be present for subscription mode. */
   checkout_session?: string | null;
@@ -2651,10 +2549,8 @@ export interface DeletedDiscount {
   subscription?: string | null;
 }
 
-/** Polymorphic */
 export type DeletedExternalAccount = DeletedBankAccount | DeletedCard;
 
-/** DeletedInvoice */
 export interface DeletedInvoice {
   /** Always true for a deleted object */
   deleted: true;
@@ -2664,7 +2560,6 @@ export interface DeletedInvoice {
   object: "invoice";
 }
 
-/** DeletedInvoiceItem */
 export interface DeletedInvoiceitem {
   /** Always true for a deleted object */
   deleted: true;
@@ -2674,10 +2569,8 @@ export interface DeletedInvoiceitem {
   object: "invoiceitem";
 }
 
-/** Polymorphic */
 export type DeletedPaymentSource = DeletedBankAccount | DeletedCard;
 
-/** DeletedPerson */
 export interface DeletedPerson {
   /** Always true for a deleted object */
   deleted: true;
@@ -2687,7 +2580,6 @@ export interface DeletedPerson {
   object: "person";
 }
 
-/** DeletedPlan */
 export interface DeletedPlan {
   /** Always true for a deleted object */
   deleted: true;
@@ -2697,7 +2589,6 @@ export interface DeletedPlan {
   object: "plan";
 }
 
-/** DeletedPrice */
 export interface DeletedPrice {
   /** Always true for a deleted object */
   deleted: true;
@@ -2707,7 +2598,6 @@ export interface DeletedPrice {
   object: "price";
 }
 
-/** DeletedProduct */
 export interface DeletedProduct {
   /** Always true for a deleted object */
   deleted: true;
@@ -2717,7 +2607,6 @@ export interface DeletedProduct {
   object: "product";
 }
 
-/** RadarListDeletedList */
 export interface DeletedRadarValueList {
   /** Always true for a deleted object */
   deleted: true;
@@ -2727,7 +2616,6 @@ export interface DeletedRadarValueList {
   object: "radar.value_list";
 }
 
-/** RadarListDeletedListItem */
 export interface DeletedRadarValueListItem {
   /** Always true for a deleted object */
   deleted: true;
@@ -2737,7 +2625,6 @@ export interface DeletedRadarValueListItem {
   object: "radar.value_list_item";
 }
 
-/** DeletedSubscriptionItem */
 export interface DeletedSubscriptionItem {
   /** Always true for a deleted object */
   deleted: true;
@@ -2747,7 +2634,6 @@ export interface DeletedSubscriptionItem {
   object: "subscription_item";
 }
 
-/** deleted_tax_id */
 export interface DeletedTaxId {
   /** Always true for a deleted object */
   deleted: true;
@@ -2757,7 +2643,6 @@ export interface DeletedTaxId {
   object: "tax_id";
 }
 
-/** TerminalConfigurationDeletedConfiguration */
 export interface DeletedTerminalConfiguration {
   /** Always true for a deleted object */
   deleted: true;
@@ -2767,7 +2652,6 @@ export interface DeletedTerminalConfiguration {
   object: "terminal.configuration";
 }
 
-/** TerminalLocationDeletedLocation */
 export interface DeletedTerminalLocation {
   /** Always true for a deleted object */
   deleted: true;
@@ -2777,7 +2661,6 @@ export interface DeletedTerminalLocation {
   object: "terminal.location";
 }
 
-/** TerminalReaderDeletedReader */
 export interface DeletedTerminalReader {
   /** Always true for a deleted object */
   deleted: true;
@@ -2787,7 +2670,6 @@ export interface DeletedTerminalReader {
   object: "terminal.reader";
 }
 
-/** DeletedTestClock */
 export interface DeletedTestHelpersTestClock {
   /** Always true for a deleted object */
   deleted: true;
@@ -2797,7 +2679,6 @@ export interface DeletedTestHelpersTestClock {
   object: "test_helpers.test_clock";
 }
 
-/** NotificationWebhookEndpointDeleted */
 export interface DeletedWebhookEndpoint {
   /** Always true for a deleted object */
   deleted: true;
@@ -2843,7 +2724,6 @@ export interface Discount {
   subscription?: string | null;
 }
 
-/** DiscountsResourceDiscountAmount */
 export interface DiscountsResourceDiscountAmount {
   /** The amount, in %s, of the discount. */
   amount: number;
@@ -2856,7 +2736,7 @@ export interface DiscountsResourceDiscountAmount {
  * When this happens, you're given the opportunity to respond to the dispute with
  * evidence that shows that the charge is legitimate. You can find more
  * information about the dispute process in our [Disputes and
- * Fraud](/docs/disputes) documentation.
+ * Fraud](https://stripe.com/docs/disputes) documentation.
  *
  * Related guide: [Disputes and Fraud](https://stripe.com/docs/disputes).
  */
@@ -2903,7 +2783,6 @@ export interface Dispute {
     | (string & {});
 }
 
-/** DisputeEvidence */
 export interface DisputeEvidence {
   /** Any server or activity logs showing proof that the customer accessed or downloaded the purchased digital product. This information should include IP addresses, corresponding timestamps, and any detailed recorded activity. */
   access_activity_log?: string | null;
@@ -2961,7 +2840,6 @@ export interface DisputeEvidence {
   uncategorized_text?: string | null;
 }
 
-/** DisputeEvidenceDetails */
 export interface DisputeEvidenceDetails {
   /**
    * Date by which evidence must be submitted in order to successfully challenge dispute. Will be 0 if the customer's bank or credit card company doesn't allow a response for this particular dispute.
@@ -2976,7 +2854,6 @@ export interface DisputeEvidenceDetails {
   submission_count: number;
 }
 
-/** EmailSent */
 export interface EmailSent {
   /**
    * The timestamp when the email was sent.
@@ -2987,7 +2864,6 @@ export interface EmailSent {
   email_sent_to: string;
 }
 
-/** EphemeralKey */
 export interface EphemeralKey {
   /**
    * Time at which the object was created. Measured in seconds since the Unix epoch.
@@ -3092,10 +2968,8 @@ export interface ExchangeRate {
   rates: Record<string, number>;
 }
 
-/** Polymorphic */
 export type ExternalAccount = BankAccount | Card;
 
-/** ExternalAccountRequirements */
 export interface ExternalAccountRequirements {
   /** Fields that need to be collected to keep the external account enabled. If not collected by `current_deadline`, these fields appear in `past_due` as well, and the account is disabled. */
   currently_due?: string[] | null;
@@ -3107,7 +2981,6 @@ export interface ExternalAccountRequirements {
   pending_verification?: string[] | null;
 }
 
-/** Fee */
 export interface Fee {
   /** Amount of the fee, in cents. */
   amount: number;
@@ -3320,7 +3193,6 @@ export interface FinancialConnectionsAccount {
   )[];
 }
 
-/** BankConnectionsResourceOwner */
 export interface FinancialConnectionsAccountOwner {
   /** The email address of the owner. */
   email?: string | null;
@@ -3399,7 +3271,6 @@ export interface FinancialConnectionsSession {
   return_url?: string;
 }
 
-/** FinancialReportingFinanceReportRunRunParameters */
 export interface FinancialReportingFinanceReportRunRunParameters {
   /** The set of output columns requested for inclusion in the report run. */
   columns?: string[];
@@ -3444,7 +3315,6 @@ export interface FundingInstructions {
   object: "funding_instructions";
 }
 
-/** FundingInstructionsBankTransfer */
 export interface FundingInstructionsBankTransfer {
   /** The country of the bank account to fund */
   country: string;
@@ -3596,7 +3466,6 @@ export interface GelatoDocumentReport {
   type?: "driving_license" | "id_card" | "passport" | (string & {}) | null;
 }
 
-/** GelatoDocumentReportError */
 export interface GelatoDocumentReportError {
   /** A short machine-readable string giving the reason for the verification failure. */
   code?:
@@ -3627,7 +3496,6 @@ export interface GelatoIdNumberReport {
   status: "unverified" | "verified" | (string & {});
 }
 
-/** GelatoIdNumberReportError */
 export interface GelatoIdNumberReportError {
   /** A short machine-readable string giving the reason for the verification failure. */
   code?:
@@ -3640,7 +3508,6 @@ export interface GelatoIdNumberReportError {
   reason?: string | null;
 }
 
-/** GelatoReportDocumentOptions */
 export interface GelatoReportDocumentOptions {
   /** Array of strings of allowed identity document types. If the provided identity document isn’t one of the allowed types, the verification check will fail with a document_type_not_allowed error code. */
   allowed_types?: (
@@ -3654,7 +3521,6 @@ export interface GelatoReportDocumentOptions {
   require_matching_selfie?: boolean;
 }
 
-/** GelatoReportIdNumberOptions */
 export type GelatoReportIdNumberOptions = Record<string, unknown>;
 
 /** Result from a selfie check */
@@ -3669,7 +3535,6 @@ export interface GelatoSelfieReport {
   status: "unverified" | "verified" | (string & {});
 }
 
-/** GelatoSelfieReportError */
 export interface GelatoSelfieReportError {
   /** A short machine-readable string giving the reason for the verification failure. */
   code?:
@@ -3683,7 +3548,6 @@ export interface GelatoSelfieReportError {
   reason?: string | null;
 }
 
-/** GelatoSessionDocumentOptions */
 export interface GelatoSessionDocumentOptions {
   /** Array of strings of allowed identity document types. If the provided identity document isn’t one of the allowed types, the verification check will fail with a document_type_not_allowed error code. */
   allowed_types?: (
@@ -3697,7 +3561,6 @@ export interface GelatoSessionDocumentOptions {
   require_matching_selfie?: boolean;
 }
 
-/** GelatoSessionIdNumberOptions */
 export type GelatoSessionIdNumberOptions = Record<string, unknown>;
 
 /** Shows last VerificationSession error */
@@ -3725,19 +3588,16 @@ export interface GelatoSessionLastError {
   reason?: string | null;
 }
 
-/** GelatoVerificationReportOptions */
 export interface GelatoVerificationReportOptions {
   document?: GelatoReportDocumentOptions;
   id_number?: GelatoReportIdNumberOptions;
 }
 
-/** GelatoVerificationSessionOptions */
 export interface GelatoVerificationSessionOptions {
   document?: GelatoSessionDocumentOptions;
   id_number?: GelatoSessionIdNumberOptions;
 }
 
-/** GelatoVerifiedOutputs */
 export interface GelatoVerifiedOutputs {
   /** The user's verified address. */
   address?: Address | null;
@@ -3791,11 +3651,11 @@ export interface IdentityVerificationReport {
 /**
  * A VerificationSession guides you through the process of collecting and verifying the identities
  * of your users. It contains details about the type of verification, such as what [verification
- * check](/docs/identity/verification-checks) to perform. Only create one VerificationSession for
+ * check](https://stripe.com/docs/identity/verification-checks) to perform. Only create one VerificationSession for
  * each verification in your system.
  *
  * A VerificationSession transitions through [multiple
- * statuses](/docs/identity/how-sessions-work) throughout its lifetime as it progresses through
+ * statuses](https://stripe.com/docs/identity/how-sessions-work) throughout its lifetime as it progresses through
  * the verification flow. The VerificationSession contains the user's verified data after
  * verification checks are complete.
  *
@@ -3836,7 +3696,6 @@ export interface IdentityVerificationSession {
   verified_outputs?: GelatoVerifiedOutputs | null;
 }
 
-/** InboundTransfers */
 export interface InboundTransfers {
   billing_details: TreasurySharedResourceBillingDetails;
   /** The type of the payment method used in the InboundTransfer. */
@@ -3844,7 +3703,6 @@ export interface InboundTransfers {
   us_bank_account?: InboundTransfersPaymentMethodDetailsUsBankAccount;
 }
 
-/** inbound_transfers_payment_method_details_us_bank_account */
 export interface InboundTransfersPaymentMethodDetailsUsBankAccount {
   /** Account holder type: individual or company. */
   account_holder_type?: "company" | "individual" | (string & {}) | null;
@@ -3887,7 +3745,7 @@ export interface InboundTransfersPaymentMethodDetailsUsBankAccount {
  * Stripe applies any customer credit on the account before determining the
  * amount due for the invoice (i.e., the amount that will be actually
  * charged). If the amount due for the invoice is less than Stripe's [minimum allowed charge
- * per currency](/docs/currencies#minimum-and-maximum-charge-amounts), the
+ * per currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts), the
  * invoice is automatically marked paid, and we add the amount due to the
  * customer's credit balance which is applied to the next invoice.
  *
@@ -4092,13 +3950,11 @@ export interface Invoice {
   webhooks_delivered_at?: number | null;
 }
 
-/** invoice_installments_card */
 export interface InvoiceInstallmentsCard {
   /** Whether Installments are enabled for this Invoice. */
   enabled?: boolean | null;
 }
 
-/** InvoiceItemThresholdReason */
 export interface InvoiceItemThresholdReason {
   /** The IDs of the line items that triggered the threshold invoice. */
   line_item_ids: string[];
@@ -4106,7 +3962,6 @@ export interface InvoiceItemThresholdReason {
   usage_gte: number;
 }
 
-/** InvoiceLineItemPeriod */
 export interface InvoiceLineItemPeriod {
   /**
    * The end of the period, which must be greater than or equal to the start. This value is inclusive.
@@ -4120,7 +3975,6 @@ export interface InvoiceLineItemPeriod {
   start: number;
 }
 
-/** invoice_mandate_options_card */
 export interface InvoiceMandateOptionsCard {
   /** Amount to be charged for future payments. */
   amount?: number | null;
@@ -4130,7 +3984,6 @@ export interface InvoiceMandateOptionsCard {
   description?: string | null;
 }
 
-/** invoice_payment_method_options_acss_debit */
 export interface InvoicePaymentMethodOptionsAcssDebit {
   mandate_options?: InvoicePaymentMethodOptionsAcssDebitMandateOptions;
   /** Bank account verification method. */
@@ -4138,49 +3991,41 @@ export interface InvoicePaymentMethodOptionsAcssDebit {
     "automatic" | "instant" | "microdeposits" | (string & {});
 }
 
-/** invoice_payment_method_options_acss_debit_mandate_options */
 export interface InvoicePaymentMethodOptionsAcssDebitMandateOptions {
   /** Transaction type of the mandate. */
   transaction_type?: "business" | "personal" | (string & {}) | null;
 }
 
-/** invoice_payment_method_options_bancontact */
 export interface InvoicePaymentMethodOptionsBancontact {
   /** Preferred language of the Bancontact authorization page that the customer is redirected to. */
   preferred_language: "de" | "en" | "fr" | "nl" | (string & {});
 }
 
-/** invoice_payment_method_options_card */
 export interface InvoicePaymentMethodOptionsCard {
   installments?: InvoiceInstallmentsCard;
   /** We strongly recommend that you rely on our SCA Engine to automatically prompt your customers for authentication based on risk level and [other requirements](https://stripe.com/docs/strong-customer-authentication). However, if you wish to request 3D Secure based on logic from your own fraud engine, provide this option. Read our guide on [manually requesting 3D Secure](https://stripe.com/docs/payments/3d-secure#manual-three-ds) for more information on how this configuration interacts with Radar and our SCA Engine. */
   request_three_d_secure?: "any" | "automatic" | (string & {}) | null;
 }
 
-/** invoice_payment_method_options_customer_balance */
 export interface InvoicePaymentMethodOptionsCustomerBalance {
   bank_transfer?: InvoicePaymentMethodOptionsCustomerBalanceBankTransfer;
   /** The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`. */
   funding_type?: "bank_transfer" | null;
 }
 
-/** invoice_payment_method_options_customer_balance_bank_transfer */
 export interface InvoicePaymentMethodOptionsCustomerBalanceBankTransfer {
   eu_bank_transfer?: InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer;
   /** The bank transfer type that can be used for funding. Permitted values include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, or `mx_bank_transfer`. */
   type?: string | null;
 }
 
-/** invoice_payment_method_options_customer_balance_bank_transfer_eu_bank_transfer */
 export interface InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
   /** The desired country code of the bank account information. Permitted values include: `BE`, `DE`, `ES`, `FR`, `IE`, or `NL`. */
   country: "BE" | "DE" | "ES" | "FR" | "IE" | "NL" | (string & {});
 }
 
-/** invoice_payment_method_options_konbini */
 export type InvoicePaymentMethodOptionsKonbini = Record<string, unknown>;
 
-/** invoice_payment_method_options_us_bank_account */
 export interface InvoicePaymentMethodOptionsUsBankAccount {
   financial_connections?: InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions;
   /** Bank account verification method. */
@@ -4188,7 +4033,6 @@ export interface InvoicePaymentMethodOptionsUsBankAccount {
     "automatic" | "instant" | "microdeposits" | (string & {});
 }
 
-/** invoice_payment_method_options_us_bank_account_linked_account_options */
 export interface InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions {
   /** The list of permissions to request. The `payment_method` permission must be included. */
   permissions?: (
@@ -4196,7 +4040,6 @@ export interface InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions {
   )[];
 }
 
-/** InvoiceSettingCustomField */
 export interface InvoiceSettingCustomField {
   /** The name of the custom field. */
   name: string;
@@ -4204,7 +4047,6 @@ export interface InvoiceSettingCustomField {
   value: string;
 }
 
-/** InvoiceSettingCustomerSetting */
 export interface InvoiceSettingCustomerSetting {
   /** Default custom fields to be displayed on invoices for this customer. */
   custom_fields?: InvoiceSettingCustomField[] | null;
@@ -4216,31 +4058,26 @@ export interface InvoiceSettingCustomerSetting {
   rendering_options?: InvoiceSettingRenderingOptions | null;
 }
 
-/** InvoiceSettingPhaseSetting */
 export interface InvoiceSettingPhaseSetting {
   /** Number of days within which a customer must pay invoices generated by this subscription schedule. This value will be `null` for subscription schedules where `billing=charge_automatically`. */
   days_until_due?: number | null;
 }
 
-/** InvoiceSettingQuoteSetting */
 export interface InvoiceSettingQuoteSetting {
   /** Number of days within which a customer must pay invoices generated by this quote. This value will be `null` for quotes where `collection_method=charge_automatically`. */
   days_until_due?: number | null;
 }
 
-/** InvoiceSettingRenderingOptions */
 export interface InvoiceSettingRenderingOptions {
   /** How line-item prices and amounts will be displayed with respect to tax on invoice PDFs. */
   amount_tax_display?: string | null;
 }
 
-/** InvoiceSettingSubscriptionScheduleSetting */
 export interface InvoiceSettingSubscriptionScheduleSetting {
   /** Number of days within which a customer must pay invoices generated by this subscription schedule. This value will be `null` for subscription schedules where `billing=charge_automatically`. */
   days_until_due?: number | null;
 }
 
-/** InvoiceTaxAmount */
 export interface InvoiceTaxAmount {
   /** The amount, in %s, of the tax. */
   amount: number;
@@ -4250,7 +4087,6 @@ export interface InvoiceTaxAmount {
   tax_rate: string | TaxRate;
 }
 
-/** InvoiceThresholdReason */
 export interface InvoiceThresholdReason {
   /** The total invoice amount threshold boundary if it triggered the threshold invoice. */
   amount_gte?: number | null;
@@ -4258,7 +4094,6 @@ export interface InvoiceThresholdReason {
   item_reasons: InvoiceItemThresholdReason[];
 }
 
-/** InvoiceTransferData */
 export interface InvoiceTransferData {
   /** The amount in %s that will be transferred to the destination account when the invoice is paid. By default, the entire amount is transferred to the destination. */
   amount?: number | null;
@@ -4331,7 +4166,6 @@ export interface Invoiceitem {
   unit_amount_decimal?: string | null;
 }
 
-/** InvoicesFromInvoice */
 export interface InvoicesFromInvoice {
   /** The relation between this invoice and the cloned invoice */
   action: string;
@@ -4339,7 +4173,6 @@ export interface InvoicesFromInvoice {
   invoice: string | Invoice;
 }
 
-/** InvoicesLineItemsCreditedItems */
 export interface InvoicesLineItemsCreditedItems {
   /** Invoice containing the credited invoice line items */
   invoice: string;
@@ -4347,13 +4180,11 @@ export interface InvoicesLineItemsCreditedItems {
   invoice_line_items: string[];
 }
 
-/** InvoicesLineItemsProrationDetails */
 export interface InvoicesLineItemsProrationDetails {
   /** For a credit proration `line_item`, the original debit line_items to which the credit proration applies. */
   credited_items?: InvoicesLineItemsCreditedItems | null;
 }
 
-/** InvoicesPaymentMethodOptions */
 export interface InvoicesPaymentMethodOptions {
   /** If paying by `acss_debit`, this sub-hash contains details about the Canadian pre-authorized debit payment method options to pass to the invoice’s PaymentIntent. */
   acss_debit?: InvoicePaymentMethodOptionsAcssDebit | null;
@@ -4369,7 +4200,6 @@ export interface InvoicesPaymentMethodOptions {
   us_bank_account?: InvoicePaymentMethodOptionsUsBankAccount | null;
 }
 
-/** InvoicesPaymentSettings */
 export interface InvoicesPaymentSettings {
   /** ID of the mandate to be used for this invoice. It must correspond to the payment method used to pay the invoice, including the invoice's default_payment_method or default_source, if set. */
   default_mandate?: string | null;
@@ -4405,7 +4235,6 @@ export interface InvoicesPaymentSettings {
     | null;
 }
 
-/** InvoicesResourceInvoiceTaxID */
 export interface InvoicesResourceInvoiceTaxId {
   /** The type of the tax ID, one of `eu_vat`, `br_cnpj`, `br_cpf`, `eu_oss_vat`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, or `unknown` */
   type:
@@ -4466,7 +4295,6 @@ export interface InvoicesResourceInvoiceTaxId {
   value?: string | null;
 }
 
-/** InvoicesShippingCost */
 export interface InvoicesShippingCost {
   /** Total shipping cost before any taxes are applied. */
   amount_subtotal: number;
@@ -4480,7 +4308,6 @@ export interface InvoicesShippingCost {
   taxes?: LineItemsTaxAmount[];
 }
 
-/** InvoicesStatusTransitions */
 export interface InvoicesStatusTransitions {
   /**
    * The time that the invoice draft was finalized.
@@ -4686,7 +4513,7 @@ export interface IssuingDispute {
     "expired" | "lost" | "submitted" | "unsubmitted" | "won" | (string & {});
   /** The transaction being disputed. */
   transaction: string | IssuingTransaction;
-  /** [Treasury](https://stripe.com/docs/api/treasury) details related to this dispute if it was created on a [FinancialAccount](/docs/api/treasury/financial_accounts */
+  /** [Treasury](https://stripe.com/docs/api/treasury) details related to this dispute if it was created on a [FinancialAccount](https://stripe.com/docs/api/treasury/financial_accounts */
   treasury?: IssuingDisputeTreasury | null;
 }
 
@@ -4773,7 +4600,7 @@ export interface IssuingTransaction {
   object: "issuing.transaction";
   /** Additional purchase information that is optionally provided by the merchant. */
   purchase_details?: IssuingTransactionPurchaseDetails | null;
-  /** [Treasury](https://stripe.com/docs/api/treasury) details related to this transaction if it was created on a [FinancialAccount](/docs/api/treasury/financial_accounts */
+  /** [Treasury](https://stripe.com/docs/api/treasury) details related to this transaction if it was created on a [FinancialAccount](https://stripe.com/docs/api/treasury/financial_accounts */
   treasury?: IssuingTransactionTreasury | null;
   /** The nature of the transaction. */
   type: "capture" | "refund" | (string & {});
@@ -4781,13 +4608,11 @@ export interface IssuingTransaction {
   wallet?: "apple_pay" | "google_pay" | "samsung_pay" | (string & {}) | null;
 }
 
-/** IssuingAuthorizationAmountDetails */
 export interface IssuingAuthorizationAmountDetails {
   /** The fee charged by the ATM for the cash withdrawal. */
   atm_fee?: number | null;
 }
 
-/** IssuingAuthorizationMerchantData */
 export interface IssuingAuthorizationMerchantData {
   /** A categorization of the seller's type of business. See our [merchant categories guide](https://stripe.com/docs/issuing/merchant-categories) for a list of possible values. */
   category: string;
@@ -4807,13 +4632,11 @@ export interface IssuingAuthorizationMerchantData {
   state?: string | null;
 }
 
-/** IssuingAuthorizationNetworkData */
 export interface IssuingAuthorizationNetworkData {
   /** Identifier assigned to the acquirer by the card network. Sometimes this value is not provided by the network; in this case, the value will be `null`. */
   acquiring_institution_id?: string | null;
 }
 
-/** IssuingAuthorizationPendingRequest */
 export interface IssuingAuthorizationPendingRequest {
   /** The additional amount Stripe will hold if the authorization is approved, in the card's [currency](https://stripe.com/docs/api#issuing_authorization_object-pending-request-currency) and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). */
   amount: number;
@@ -4829,7 +4652,6 @@ export interface IssuingAuthorizationPendingRequest {
   merchant_currency: string;
 }
 
-/** IssuingAuthorizationRequest */
 export interface IssuingAuthorizationRequest {
   /** The `pending_request.amount` at the time of the request, presented in your card's currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). Stripe held this amount from your account to fund the authorization if the request was approved. */
   amount: number;
@@ -4869,7 +4691,6 @@ export interface IssuingAuthorizationRequest {
   reason_message?: string | null;
 }
 
-/** IssuingAuthorizationTreasury */
 export interface IssuingAuthorizationTreasury {
   /** The array of [ReceivedCredits](https://stripe.com/docs/api/treasury/received_credits) associated with this authorization */
   received_credits: string[];
@@ -4879,7 +4700,6 @@ export interface IssuingAuthorizationTreasury {
   transaction?: string | null;
 }
 
-/** IssuingAuthorizationVerificationData */
 export interface IssuingAuthorizationVerificationData {
   /** Whether the cardholder provided an address first line and if it matched the cardholder’s `billing.address.line1`. */
   address_line1_check: "match" | "mismatch" | "not_provided" | (string & {});
@@ -4892,7 +4712,6 @@ export interface IssuingAuthorizationVerificationData {
   expiry_check: "match" | "mismatch" | "not_provided" | (string & {});
 }
 
-/** IssuingCardApplePay */
 export interface IssuingCardApplePay {
   /** Apple Pay Eligibility */
   eligible: boolean;
@@ -4905,7 +4724,6 @@ export interface IssuingCardApplePay {
     | null;
 }
 
-/** IssuingCardAuthorizationControls */
 export interface IssuingCardAuthorizationControls {
   /** Array of strings containing [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category) of authorizations to allow. All other categories will be blocked. Cannot be set with `blocked_categories`. */
   allowed_categories?:
@@ -5515,7 +5333,6 @@ export interface IssuingCardAuthorizationControls {
   spending_limits_currency?: string | null;
 }
 
-/** IssuingCardGooglePay */
 export interface IssuingCardGooglePay {
   /** Google Pay Eligibility */
   eligible: boolean;
@@ -5528,7 +5345,6 @@ export interface IssuingCardGooglePay {
     | null;
 }
 
-/** IssuingCardShipping */
 export interface IssuingCardShipping {
   address: Address;
   /** The delivery company that shipped a card. */
@@ -5566,13 +5382,11 @@ export interface IssuingCardShipping {
   type: "bulk" | "individual" | (string & {});
 }
 
-/** IssuingCardShippingCustoms */
 export interface IssuingCardShippingCustoms {
   /** A registration number used for customs in Europe. See https://www.gov.uk/eori and https://ec.europa.eu/taxation_customs/business/customs-procedures-import-and-export/customs-procedures/economic-operators-registration-and-identification-number-eori_en. */
   eori_number?: string | null;
 }
 
-/** IssuingCardSpendingLimit */
 export interface IssuingCardSpendingLimit {
   /** Maximum amount allowed to spend per interval. This amount is in the card's currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). */
   amount: number;
@@ -5888,7 +5702,6 @@ export interface IssuingCardSpendingLimit {
     | (string & {});
 }
 
-/** IssuingCardWallets */
 export interface IssuingCardWallets {
   apple_pay: IssuingCardApplePay;
   google_pay: IssuingCardGooglePay;
@@ -5896,12 +5709,10 @@ export interface IssuingCardWallets {
   primary_account_identifier?: string | null;
 }
 
-/** IssuingCardholderAddress */
 export interface IssuingCardholderAddress {
   address: Address;
 }
 
-/** IssuingCardholderAuthorizationControls */
 export interface IssuingCardholderAuthorizationControls {
   /** Array of strings containing [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category) of authorizations to allow. All other categories will be blocked. Cannot be set with `blocked_categories`. */
   allowed_categories?:
@@ -6511,19 +6322,16 @@ export interface IssuingCardholderAuthorizationControls {
   spending_limits_currency?: string | null;
 }
 
-/** IssuingCardholderCardIssuing */
 export interface IssuingCardholderCardIssuing {
   /** Information about cardholder acceptance of [Authorized User Terms](https://stripe.com/docs/issuing/cards). */
   user_terms_acceptance?: IssuingCardholderUserTermsAcceptance | null;
 }
 
-/** IssuingCardholderCompany */
 export interface IssuingCardholderCompany {
   /** Whether the company's business ID number was provided. */
   tax_id_provided: boolean;
 }
 
-/** IssuingCardholderIdDocument */
 export interface IssuingCardholderIdDocument {
   /** The back of a document returned by a [file upload](https://stripe.com/docs/api#create_file) with a `purpose` value of `identity_document`. */
   back?: string | FileSchema | null;
@@ -6531,7 +6339,6 @@ export interface IssuingCardholderIdDocument {
   front?: string | FileSchema | null;
 }
 
-/** IssuingCardholderIndividual */
 export interface IssuingCardholderIndividual {
   /** Information related to the card_issuing program for this cardholder. */
   card_issuing?: IssuingCardholderCardIssuing | null;
@@ -6545,7 +6352,6 @@ export interface IssuingCardholderIndividual {
   verification?: IssuingCardholderVerification | null;
 }
 
-/** IssuingCardholderIndividualDOB */
 export interface IssuingCardholderIndividualDob {
   /** The day of birth, between 1 and 31. */
   day?: number | null;
@@ -6555,7 +6361,6 @@ export interface IssuingCardholderIndividualDob {
   year?: number | null;
 }
 
-/** IssuingCardholderRequirements */
 export interface IssuingCardholderRequirements {
   /** If `disabled_reason` is present, all cards will decline authorizations with `cardholder_verification_required` reason. */
   disabled_reason?:
@@ -6582,7 +6387,6 @@ export interface IssuingCardholderRequirements {
     | null;
 }
 
-/** IssuingCardholderSpendingLimit */
 export interface IssuingCardholderSpendingLimit {
   /** Maximum amount allowed to spend per interval. This amount is in the card's currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). */
   amount: number;
@@ -6898,7 +6702,6 @@ export interface IssuingCardholderSpendingLimit {
     | (string & {});
 }
 
-/** IssuingCardholderUserTermsAcceptance */
 export interface IssuingCardholderUserTermsAcceptance {
   /**
    * The Unix timestamp marking when the cardholder accepted the Authorized User Terms. Required for Celtic Spend Card users.
@@ -6911,13 +6714,11 @@ export interface IssuingCardholderUserTermsAcceptance {
   user_agent?: string | null;
 }
 
-/** IssuingCardholderVerification */
 export interface IssuingCardholderVerification {
   /** An identifying document, either a passport or local ID card. */
   document?: IssuingCardholderIdDocument | null;
 }
 
-/** IssuingDisputeCanceledEvidence */
 export interface IssuingDisputeCanceledEvidence {
   /** (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute. */
   additional_documentation?: string | FileSchema | null;
@@ -6950,7 +6751,6 @@ export interface IssuingDisputeCanceledEvidence {
   returned_at?: number | null;
 }
 
-/** IssuingDisputeDuplicateEvidence */
 export interface IssuingDisputeDuplicateEvidence {
   /** (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute. */
   additional_documentation?: string | FileSchema | null;
@@ -6966,7 +6766,6 @@ export interface IssuingDisputeDuplicateEvidence {
   original_transaction?: string | null;
 }
 
-/** IssuingDisputeEvidence */
 export interface IssuingDisputeEvidence {
   canceled?: IssuingDisputeCanceledEvidence;
   duplicate?: IssuingDisputeDuplicateEvidence;
@@ -6987,7 +6786,6 @@ export interface IssuingDisputeEvidence {
   service_not_as_described?: IssuingDisputeServiceNotAsDescribedEvidence;
 }
 
-/** IssuingDisputeFraudulentEvidence */
 export interface IssuingDisputeFraudulentEvidence {
   /** (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute. */
   additional_documentation?: string | FileSchema | null;
@@ -6995,7 +6793,6 @@ export interface IssuingDisputeFraudulentEvidence {
   explanation?: string | null;
 }
 
-/** IssuingDisputeMerchandiseNotAsDescribedEvidence */
 export interface IssuingDisputeMerchandiseNotAsDescribedEvidence {
   /** (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute. */
   additional_documentation?: string | FileSchema | null;
@@ -7017,7 +6814,6 @@ export interface IssuingDisputeMerchandiseNotAsDescribedEvidence {
   returned_at?: number | null;
 }
 
-/** IssuingDisputeNotReceivedEvidence */
 export interface IssuingDisputeNotReceivedEvidence {
   /** (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute. */
   additional_documentation?: string | FileSchema | null;
@@ -7034,7 +6830,6 @@ export interface IssuingDisputeNotReceivedEvidence {
   product_type?: "merchandise" | "service" | (string & {}) | null;
 }
 
-/** IssuingDisputeOtherEvidence */
 export interface IssuingDisputeOtherEvidence {
   /** (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute. */
   additional_documentation?: string | FileSchema | null;
@@ -7046,7 +6841,6 @@ export interface IssuingDisputeOtherEvidence {
   product_type?: "merchandise" | "service" | (string & {}) | null;
 }
 
-/** IssuingDisputeServiceNotAsDescribedEvidence */
 export interface IssuingDisputeServiceNotAsDescribedEvidence {
   /** (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute. */
   additional_documentation?: string | FileSchema | null;
@@ -7066,7 +6860,6 @@ export interface IssuingDisputeServiceNotAsDescribedEvidence {
   received_at?: number | null;
 }
 
-/** IssuingDisputeTreasury */
 export interface IssuingDisputeTreasury {
   /** The Treasury [DebitReversal](https://stripe.com/docs/api/treasury/debit_reversals) representing this Issuing dispute */
   debit_reversal?: string | null;
@@ -7074,13 +6867,11 @@ export interface IssuingDisputeTreasury {
   received_debit: string;
 }
 
-/** IssuingTransactionAmountDetails */
 export interface IssuingTransactionAmountDetails {
   /** The fee charged by the ATM for the cash withdrawal. */
   atm_fee?: number | null;
 }
 
-/** IssuingTransactionFlightData */
 export interface IssuingTransactionFlightData {
   /** The time that the flight departed. */
   departure_at?: number | null;
@@ -7094,7 +6885,6 @@ export interface IssuingTransactionFlightData {
   travel_agency?: string | null;
 }
 
-/** IssuingTransactionFlightDataLeg */
 export interface IssuingTransactionFlightDataLeg {
   /** The three-letter IATA airport code of the flight's destination. */
   arrival_airport_code?: string | null;
@@ -7110,7 +6900,6 @@ export interface IssuingTransactionFlightDataLeg {
   stopover_allowed?: boolean | null;
 }
 
-/** IssuingTransactionFuelData */
 export interface IssuingTransactionFuelData {
   /** The type of fuel that was purchased. One of `diesel`, `unleaded_plus`, `unleaded_regular`, `unleaded_super`, or `other`. */
   type: string;
@@ -7128,7 +6917,6 @@ export interface IssuingTransactionFuelData {
   volume_decimal?: string | null;
 }
 
-/** IssuingTransactionLodgingData */
 export interface IssuingTransactionLodgingData {
   /** The time of checking into the lodging. */
   check_in_at?: number | null;
@@ -7136,7 +6924,6 @@ export interface IssuingTransactionLodgingData {
   nights?: number | null;
 }
 
-/** IssuingTransactionPurchaseDetails */
 export interface IssuingTransactionPurchaseDetails {
   /** Information about the flight that was purchased with this transaction. */
   flight?: IssuingTransactionFlightData | null;
@@ -7150,7 +6937,6 @@ export interface IssuingTransactionPurchaseDetails {
   reference?: string | null;
 }
 
-/** IssuingTransactionReceiptData */
 export interface IssuingTransactionReceiptData {
   /** The description of the item. The maximum length of this field is 26 characters. */
   description?: string | null;
@@ -7162,7 +6948,6 @@ export interface IssuingTransactionReceiptData {
   unit_cost?: number | null;
 }
 
-/** IssuingTransactionTreasury */
 export interface IssuingTransactionTreasury {
   /** The Treasury [ReceivedCredit](https://stripe.com/docs/api/treasury/received_credits) representing this Issuing transaction if it is a refund */
   received_credit?: string | null;
@@ -7198,7 +6983,6 @@ export interface Item {
   taxes?: LineItemsTaxAmount[];
 }
 
-/** LegalEntityCompany */
 export interface LegalEntityCompany {
   address?: Address;
   /** The Kana variation of the company's primary address (Japan only). */
@@ -7258,12 +7042,10 @@ export interface LegalEntityCompany {
   verification?: LegalEntityCompanyVerification | null;
 }
 
-/** LegalEntityCompanyVerification */
 export interface LegalEntityCompanyVerification {
   document: LegalEntityCompanyVerificationDocument;
 }
 
-/** LegalEntityCompanyVerificationDocument */
 export interface LegalEntityCompanyVerificationDocument {
   /** The back of a document returned by a [file upload](https://stripe.com/docs/api#create_file) with a `purpose` value of `additional_verification`. */
   back?: string | FileSchema | null;
@@ -7275,7 +7057,6 @@ export interface LegalEntityCompanyVerificationDocument {
   front?: string | FileSchema | null;
 }
 
-/** LegalEntityDOB */
 export interface LegalEntityDob {
   /** The day of birth, between 1 and 31. */
   day?: number | null;
@@ -7285,7 +7066,6 @@ export interface LegalEntityDob {
   year?: number | null;
 }
 
-/** LegalEntityJapanAddress */
 export interface LegalEntityJapanAddress {
   /** City/Ward. */
   city?: string | null;
@@ -7303,7 +7083,6 @@ export interface LegalEntityJapanAddress {
   town?: string | null;
 }
 
-/** LegalEntityPersonVerification */
 export interface LegalEntityPersonVerification {
   /** A document showing address, either a passport, local ID card, or utility bill from a well-known utility company. */
   additional_document?: LegalEntityPersonVerificationDocument | null;
@@ -7316,7 +7095,6 @@ export interface LegalEntityPersonVerification {
   status: string;
 }
 
-/** LegalEntityPersonVerificationDocument */
 export interface LegalEntityPersonVerificationDocument {
   /** The back of an ID returned by a [file upload](https://stripe.com/docs/api#create_file) with a `purpose` value of `identity_document`. */
   back?: string | FileSchema | null;
@@ -7328,7 +7106,6 @@ export interface LegalEntityPersonVerificationDocument {
   front?: string | FileSchema | null;
 }
 
-/** LegalEntityUBODeclaration */
 export interface LegalEntityUboDeclaration {
   /**
    * The Unix timestamp marking when the beneficial owner attestation was made.
@@ -7341,7 +7118,6 @@ export interface LegalEntityUboDeclaration {
   user_agent?: string | null;
 }
 
-/** InvoiceLineItem */
 export interface LineItem {
   /** The amount, in %s. */
   amount: number;
@@ -7393,21 +7169,18 @@ export interface LineItem {
   unit_amount_excluding_tax?: string | null;
 }
 
-/** LineItemsDiscountAmount */
 export interface LineItemsDiscountAmount {
   /** The amount discounted. */
   amount: number;
   discount: Discount;
 }
 
-/** LineItemsTaxAmount */
 export interface LineItemsTaxAmount {
   /** Amount of tax applied for this rate. */
   amount: number;
   rate: TaxRate;
 }
 
-/** linked_account_options_us_bank_account */
 export interface LinkedAccountOptionsUsBankAccount {
   /** The list of permissions to request. The `payment_method` permission must be included. */
   permissions?: (
@@ -7417,7 +7190,6 @@ export interface LinkedAccountOptionsUsBankAccount {
   return_url?: string;
 }
 
-/** LoginLink */
 export interface LoginLink {
   /**
    * Time at which the object was created. Measured in seconds since the Unix epoch.
@@ -7450,7 +7222,6 @@ export interface Mandate {
   type: "multi_use" | "single_use" | (string & {});
 }
 
-/** mandate_acss_debit */
 export interface MandateAcssDebit {
   /** List of Stripe products where this mandate can be selected automatically. */
   default_for?: ("invoice" | "subscription" | (string & {}))[];
@@ -7462,13 +7233,11 @@ export interface MandateAcssDebit {
   transaction_type: "business" | "personal" | (string & {});
 }
 
-/** mandate_au_becs_debit */
 export interface MandateAuBecsDebit {
   /** The URL of the mandate. This URL generally contains sensitive information about the customer and should be shared with them exclusively. */
   url: string;
 }
 
-/** mandate_bacs_debit */
 export interface MandateBacsDebit {
   /** The status of the mandate on the Bacs network. Can be one of `pending`, `revoked`, `refused`, or `accepted`. */
   network_status:
@@ -7479,7 +7248,6 @@ export interface MandateBacsDebit {
   url: string;
 }
 
-/** mandate_blik */
 export interface MandateBlik {
   /**
    * Date at which the mandate expires.
@@ -7491,16 +7259,12 @@ export interface MandateBlik {
   type?: "off_session" | "on_session" | (string & {}) | null;
 }
 
-/** mandate_cashapp */
 export type MandateCashapp = Record<string, unknown>;
 
-/** mandate_link */
 export type MandateLink = Record<string, unknown>;
 
-/** mandate_multi_use */
 export type MandateMultiUse = Record<string, unknown>;
 
-/** mandate_options_off_session_details_blik */
 export interface MandateOptionsOffSessionDetailsBlik {
   /** Amount of each recurring payment. */
   amount?: number | null;
@@ -7512,7 +7276,6 @@ export interface MandateOptionsOffSessionDetailsBlik {
   interval_count?: number | null;
 }
 
-/** mandate_payment_method_details */
 export interface MandatePaymentMethodDetails {
   acss_debit?: MandateAcssDebit;
   au_becs_debit?: MandateAuBecsDebit;
@@ -7527,7 +7290,6 @@ export interface MandatePaymentMethodDetails {
   us_bank_account?: MandateUsBankAccount;
 }
 
-/** mandate_sepa_debit */
 export interface MandateSepaDebit {
   /** The unique reference of the mandate. */
   reference: string;
@@ -7535,7 +7297,6 @@ export interface MandateSepaDebit {
   url: string;
 }
 
-/** mandate_single_use */
 export interface MandateSingleUse {
   /** On a single use mandate, the amount of the payment. */
   amount: number;
@@ -7543,10 +7304,8 @@ export interface MandateSingleUse {
   currency: string;
 }
 
-/** mandate_us_bank_account */
 export type MandateUsBankAccount = Record<string, unknown>;
 
-/** networks */
 export interface Networks {
   /** All available networks for the card. */
   available: string[];
@@ -7554,7 +7313,6 @@ export interface Networks {
   preferred?: string | null;
 }
 
-/** NotificationEventData */
 export interface NotificationEventData {
   /** Object containing the API resource relevant to the event. For example, an `invoice.created` event will have a full [invoice object](https://stripe.com/docs/api#invoice_object) as the value of the object key. */
   object: Record<string, unknown>;
@@ -7562,7 +7320,6 @@ export interface NotificationEventData {
   previous_attributes?: Record<string, unknown>;
 }
 
-/** NotificationEventRequest */
 export interface NotificationEventRequest {
   /** ID of the API request that caused the event. If null, the event was automatic (e.g., Stripe's automatic subscription handling). Request logs are available in the [dashboard](https://dashboard.stripe.com/logs), but currently not in the API. */
   id?: string | null;
@@ -7570,10 +7327,8 @@ export interface NotificationEventRequest {
   idempotency_key?: string | null;
 }
 
-/** offline_acceptance */
 export type OfflineAcceptance = Record<string, unknown>;
 
-/** online_acceptance */
 export interface OnlineAcceptance {
   /** The IP address from which the Mandate was accepted by the customer. */
   ip_address?: string | null;
@@ -7581,7 +7336,6 @@ export interface OnlineAcceptance {
   user_agent?: string | null;
 }
 
-/** OutboundPaymentsPaymentMethodDetails */
 export interface OutboundPaymentsPaymentMethodDetails {
   billing_details: TreasurySharedResourceBillingDetails;
   financial_account?: OutboundPaymentsPaymentMethodDetailsFinancialAccount;
@@ -7590,7 +7344,6 @@ export interface OutboundPaymentsPaymentMethodDetails {
   us_bank_account?: OutboundPaymentsPaymentMethodDetailsUsBankAccount;
 }
 
-/** outbound_payments_payment_method_details_financial_account */
 export interface OutboundPaymentsPaymentMethodDetailsFinancialAccount {
   /** Token of the FinancialAccount. */
   id: string;
@@ -7598,7 +7351,6 @@ export interface OutboundPaymentsPaymentMethodDetailsFinancialAccount {
   network: "stripe";
 }
 
-/** outbound_payments_payment_method_details_us_bank_account */
 export interface OutboundPaymentsPaymentMethodDetailsUsBankAccount {
   /** Account holder type: individual or company. */
   account_holder_type?: "company" | "individual" | (string & {}) | null;
@@ -7616,7 +7368,6 @@ export interface OutboundPaymentsPaymentMethodDetailsUsBankAccount {
   routing_number?: string | null;
 }
 
-/** OutboundTransfersPaymentMethodDetails */
 export interface OutboundTransfersPaymentMethodDetails {
   billing_details: TreasurySharedResourceBillingDetails;
   /** The type of the payment method used in the OutboundTransfer. */
@@ -7624,7 +7375,6 @@ export interface OutboundTransfersPaymentMethodDetails {
   us_bank_account?: OutboundTransfersPaymentMethodDetailsUsBankAccount;
 }
 
-/** outbound_transfers_payment_method_details_us_bank_account */
 export interface OutboundTransfersPaymentMethodDetailsUsBankAccount {
   /** Account holder type: individual or company. */
   account_holder_type?: "company" | "individual" | (string & {}) | null;
@@ -7642,7 +7392,6 @@ export interface OutboundTransfersPaymentMethodDetailsUsBankAccount {
   routing_number?: string | null;
 }
 
-/** PackageDimensions */
 export interface PackageDimensions {
   /** Height, in inches. */
   height: number;
@@ -7654,39 +7403,32 @@ export interface PackageDimensions {
   width: number;
 }
 
-/** PaymentFlowsAmountDetails */
 export interface PaymentFlowsAmountDetails {
   tip?: PaymentFlowsAmountDetailsResourceTip;
 }
 
-/** PaymentFlowsAmountDetailsResourceTip */
 export interface PaymentFlowsAmountDetailsResourceTip {
   /** Portion of the amount that corresponds to a tip. */
   amount?: number;
 }
 
-/** PaymentFlowsAutomaticPaymentMethodsPaymentIntent */
 export interface PaymentFlowsAutomaticPaymentMethodsPaymentIntent {
   /** Automatically calculates compatible payment methods */
   enabled: boolean;
 }
 
-/** PaymentFlowsAutomaticPaymentMethodsSetupIntent */
 export interface PaymentFlowsAutomaticPaymentMethodsSetupIntent {
   /** Automatically calculates compatible payment methods */
   enabled?: boolean | null;
 }
 
-/** PaymentFlowsInstallmentOptions */
 export interface PaymentFlowsInstallmentOptions {
   enabled: boolean;
   plan?: PaymentMethodDetailsCardInstallmentsPlan;
 }
 
-/** PaymentFlowsPrivatePaymentMethodsAlipay */
 export type PaymentFlowsPrivatePaymentMethodsAlipay = Record<string, unknown>;
 
-/** PaymentFlowsPrivatePaymentMethodsAlipayDetails */
 export interface PaymentFlowsPrivatePaymentMethodsAlipayDetails {
   /** Uniquely identifies this particular Alipay account. You can use this attribute to check whether two Alipay accounts are the same. */
   buyer_id?: string;
@@ -7696,7 +7438,6 @@ export interface PaymentFlowsPrivatePaymentMethodsAlipayDetails {
   transaction_id?: string | null;
 }
 
-/** PaymentFlowsPrivatePaymentMethodsKlarnaDOB */
 export interface PaymentFlowsPrivatePaymentMethodsKlarnaDob {
   /** The day of birth, between 1 and 31. */
   day?: number | null;
@@ -7837,12 +7578,10 @@ export interface PaymentIntent {
   transfer_group?: string | null;
 }
 
-/** PaymentIntentCardProcessing */
 export interface PaymentIntentCardProcessing {
   customer_notification?: PaymentIntentProcessingCustomerNotification;
 }
 
-/** PaymentIntentNextAction */
 export interface PaymentIntentNextAction {
   alipay_handle_redirect?: PaymentIntentNextActionAlipayHandleRedirect;
   boleto_display_details?: PaymentIntentNextActionBoleto;
@@ -7865,7 +7604,6 @@ export interface PaymentIntentNextAction {
   wechat_pay_redirect_to_ios_app?: PaymentIntentNextActionWechatPayRedirectToIosApp;
 }
 
-/** PaymentIntentNextActionAlipayHandleRedirect */
 export interface PaymentIntentNextActionAlipayHandleRedirect {
   /** The native data to be used with Alipay SDK you must redirect your customer to in order to authenticate the payment in an Android App. */
   native_data?: string | null;
@@ -7877,7 +7615,6 @@ export interface PaymentIntentNextActionAlipayHandleRedirect {
   url?: string | null;
 }
 
-/** payment_intent_next_action_boleto */
 export interface PaymentIntentNextActionBoleto {
   /**
    * The timestamp after which the boleto expires.
@@ -7892,7 +7629,6 @@ export interface PaymentIntentNextActionBoleto {
   pdf?: string | null;
 }
 
-/** PaymentIntentNextActionCardAwaitNotification */
 export interface PaymentIntentNextActionCardAwaitNotification {
   /**
    * The time that payment will be attempted. If customer approval is required, they need to provide approval before this time.
@@ -7903,7 +7639,6 @@ export interface PaymentIntentNextActionCardAwaitNotification {
   customer_approval_required?: boolean | null;
 }
 
-/** PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode */
 export interface PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode {
   /** The URL to the hosted Cash App Pay instructions page, which allows customers to view the QR code, and supports QR code refreshing on expiration. */
   hosted_instructions_url: string;
@@ -7912,7 +7647,6 @@ export interface PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode {
   qr_code: PaymentIntentNextActionCashappQrCode;
 }
 
-/** PaymentIntentNextActionCashappQRCode */
 export interface PaymentIntentNextActionCashappQrCode {
   /**
    * The date (unix timestamp) when the QR code expires.
@@ -7925,7 +7659,6 @@ export interface PaymentIntentNextActionCashappQrCode {
   image_url_svg: string;
 }
 
-/** PaymentIntentNextActionDisplayBankTransferInstructions */
 export interface PaymentIntentNextActionDisplayBankTransferInstructions {
   /** The remaining amount that needs to be transferred to complete the payment. */
   amount_remaining?: number | null;
@@ -7946,7 +7679,6 @@ export interface PaymentIntentNextActionDisplayBankTransferInstructions {
     | (string & {});
 }
 
-/** PaymentIntentNextActionDisplayOxxoDetails */
 export interface PaymentIntentNextActionDisplayOxxoDetails {
   /**
    * The timestamp after which the OXXO voucher expires.
@@ -7959,7 +7691,6 @@ export interface PaymentIntentNextActionDisplayOxxoDetails {
   number?: string | null;
 }
 
-/** payment_intent_next_action_konbini */
 export interface PaymentIntentNextActionKonbini {
   /**
    * The timestamp at which the pending Konbini payment expires.
@@ -7971,7 +7702,6 @@ export interface PaymentIntentNextActionKonbini {
   stores: PaymentIntentNextActionKonbiniStores;
 }
 
-/** payment_intent_next_action_konbini_familymart */
 export interface PaymentIntentNextActionKonbiniFamilymart {
   /** The confirmation number. */
   confirmation_number?: string;
@@ -7979,7 +7709,6 @@ export interface PaymentIntentNextActionKonbiniFamilymart {
   payment_code: string;
 }
 
-/** payment_intent_next_action_konbini_lawson */
 export interface PaymentIntentNextActionKonbiniLawson {
   /** The confirmation number. */
   confirmation_number?: string;
@@ -7987,7 +7716,6 @@ export interface PaymentIntentNextActionKonbiniLawson {
   payment_code: string;
 }
 
-/** payment_intent_next_action_konbini_ministop */
 export interface PaymentIntentNextActionKonbiniMinistop {
   /** The confirmation number. */
   confirmation_number?: string;
@@ -7995,7 +7723,6 @@ export interface PaymentIntentNextActionKonbiniMinistop {
   payment_code: string;
 }
 
-/** payment_intent_next_action_konbini_seicomart */
 export interface PaymentIntentNextActionKonbiniSeicomart {
   /** The confirmation number. */
   confirmation_number?: string;
@@ -8003,7 +7730,6 @@ export interface PaymentIntentNextActionKonbiniSeicomart {
   payment_code: string;
 }
 
-/** payment_intent_next_action_konbini_stores */
 export interface PaymentIntentNextActionKonbiniStores {
   /** FamilyMart instruction details. */
   familymart?: PaymentIntentNextActionKonbiniFamilymart | null;
@@ -8015,7 +7741,6 @@ export interface PaymentIntentNextActionKonbiniStores {
   seicomart?: PaymentIntentNextActionKonbiniSeicomart | null;
 }
 
-/** PaymentIntentNextActionPaynowDisplayQrCode */
 export interface PaymentIntentNextActionPaynowDisplayQrCode {
   /** The raw data string used to generate QR code, it should be used together with QR code library. */
   data: string;
@@ -8027,7 +7752,6 @@ export interface PaymentIntentNextActionPaynowDisplayQrCode {
   image_url_svg: string;
 }
 
-/** PaymentIntentNextActionPixDisplayQrCode */
 export interface PaymentIntentNextActionPixDisplayQrCode {
   /** The raw data string used to generate QR code, it should be used together with QR code library. */
   data?: string;
@@ -8041,7 +7765,6 @@ export interface PaymentIntentNextActionPixDisplayQrCode {
   image_url_svg?: string;
 }
 
-/** PaymentIntentNextActionPromptpayDisplayQrCode */
 export interface PaymentIntentNextActionPromptpayDisplayQrCode {
   /** The raw data string used to generate QR code, it should be used together with QR code library. */
   data: string;
@@ -8053,7 +7776,6 @@ export interface PaymentIntentNextActionPromptpayDisplayQrCode {
   image_url_svg: string;
 }
 
-/** PaymentIntentNextActionRedirectToUrl */
 export interface PaymentIntentNextActionRedirectToUrl {
   /** If the customer does not exit their browser while authenticating, they will be redirected to this specified URL after completion. */
   return_url?: string | null;
@@ -8061,7 +7783,6 @@ export interface PaymentIntentNextActionRedirectToUrl {
   url?: string | null;
 }
 
-/** PaymentIntentNextActionVerifyWithMicrodeposits */
 export interface PaymentIntentNextActionVerifyWithMicrodeposits {
   /**
    * The timestamp when the microdeposits are expected to land.
@@ -8074,7 +7795,6 @@ export interface PaymentIntentNextActionVerifyWithMicrodeposits {
   microdeposit_type?: "amounts" | "descriptor_code" | (string & {}) | null;
 }
 
-/** PaymentIntentNextActionWechatPayDisplayQrCode */
 export interface PaymentIntentNextActionWechatPayDisplayQrCode {
   /** The data being used to generate QR code */
   data: string;
@@ -8088,7 +7808,6 @@ export interface PaymentIntentNextActionWechatPayDisplayQrCode {
   image_url_svg: string;
 }
 
-/** PaymentIntentNextActionWechatPayRedirectToAndroidApp */
 export interface PaymentIntentNextActionWechatPayRedirectToAndroidApp {
   /** app_id is the APP ID registered on WeChat open platform */
   app_id: string;
@@ -8106,13 +7825,11 @@ export interface PaymentIntentNextActionWechatPayRedirectToAndroidApp {
   timestamp: string;
 }
 
-/** PaymentIntentNextActionWechatPayRedirectToIOSApp */
 export interface PaymentIntentNextActionWechatPayRedirectToIosApp {
   /** An universal link that redirect to WeChat Pay app */
   native_url: string;
 }
 
-/** PaymentIntentPaymentMethodOptions */
 export interface PaymentIntentPaymentMethodOptions {
   acss_debit?:
     | PaymentIntentPaymentMethodOptionsAcssDebit
@@ -8209,7 +7926,6 @@ export interface PaymentIntentPaymentMethodOptions {
     | PaymentIntentTypeSpecificPaymentMethodOptionsClient;
 }
 
-/** payment_intent_payment_method_options_acss_debit */
 export interface PaymentIntentPaymentMethodOptionsAcssDebit {
   mandate_options?: PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit;
   /**
@@ -8225,7 +7941,6 @@ export interface PaymentIntentPaymentMethodOptionsAcssDebit {
     "automatic" | "instant" | "microdeposits" | (string & {});
 }
 
-/** payment_intent_payment_method_options_au_becs_debit */
 export interface PaymentIntentPaymentMethodOptionsAuBecsDebit {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -8237,10 +7952,8 @@ export interface PaymentIntentPaymentMethodOptionsAuBecsDebit {
   setup_future_usage?: "none" | "off_session" | "on_session" | (string & {});
 }
 
-/** payment_intent_payment_method_options_blik */
 export type PaymentIntentPaymentMethodOptionsBlik = Record<string, unknown>;
 
-/** payment_intent_payment_method_options_card */
 export interface PaymentIntentPaymentMethodOptionsCard {
   /** Controls when the funds will be captured from the customer's account. */
   capture_method?: "manual";
@@ -8283,7 +7996,6 @@ export interface PaymentIntentPaymentMethodOptionsCard {
   statement_descriptor_suffix_kanji?: string;
 }
 
-/** payment_intent_payment_method_options_eps */
 export interface PaymentIntentPaymentMethodOptionsEps {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -8295,7 +8007,6 @@ export interface PaymentIntentPaymentMethodOptionsEps {
   setup_future_usage?: "none";
 }
 
-/** payment_intent_payment_method_options_link */
 export interface PaymentIntentPaymentMethodOptionsLink {
   /** Controls when the funds will be captured from the customer's account. */
   capture_method?: "manual";
@@ -8311,7 +8022,6 @@ export interface PaymentIntentPaymentMethodOptionsLink {
   setup_future_usage?: "none" | "off_session" | (string & {});
 }
 
-/** payment_intent_payment_method_options_mandate_options_acss_debit */
 export interface PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit {
   /** A URL for custom mandate text */
   custom_mandate_url?: string;
@@ -8324,13 +8034,11 @@ export interface PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit {
   transaction_type?: "business" | "personal" | (string & {}) | null;
 }
 
-/** payment_intent_payment_method_options_mandate_options_sepa_debit */
 export type PaymentIntentPaymentMethodOptionsMandateOptionsSepaDebit = Record<
   string,
   unknown
 >;
 
-/** payment_intent_payment_method_options_sepa_debit */
 export interface PaymentIntentPaymentMethodOptionsSepaDebit {
   mandate_options?: PaymentIntentPaymentMethodOptionsMandateOptionsSepaDebit;
   /**
@@ -8343,7 +8051,6 @@ export interface PaymentIntentPaymentMethodOptionsSepaDebit {
   setup_future_usage?: "none" | "off_session" | "on_session" | (string & {});
 }
 
-/** payment_intent_payment_method_options_us_bank_account */
 export interface PaymentIntentPaymentMethodOptionsUsBankAccount {
   financial_connections?: LinkedAccountOptionsUsBankAccount;
   /**
@@ -8359,14 +8066,12 @@ export interface PaymentIntentPaymentMethodOptionsUsBankAccount {
     "automatic" | "instant" | "microdeposits" | (string & {});
 }
 
-/** PaymentIntentProcessing */
 export interface PaymentIntentProcessing {
   card?: PaymentIntentCardProcessing;
   /** Type of the payment method for which payment is in `processing` state, one of `card`. */
   type: "card";
 }
 
-/** PaymentIntentProcessingCustomerNotification */
 export interface PaymentIntentProcessingCustomerNotification {
   /** Whether customer approval has been requested for this payment. For payments greater than INR 15000 or mandate amount, the customer must provide explicit approval of the payment with their bank. */
   approval_requested?: boolean | null;
@@ -8377,7 +8082,6 @@ export interface PaymentIntentProcessingCustomerNotification {
   completes_at?: number | null;
 }
 
-/** PaymentIntentTypeSpecificPaymentMethodOptionsClient */
 export interface PaymentIntentTypeSpecificPaymentMethodOptionsClient {
   /** Controls when the funds will be captured from the customer's account. */
   capture_method?: "manual" | "manual_preferred" | (string & {});
@@ -8500,7 +8204,6 @@ export interface PaymentLink {
   url: string;
 }
 
-/** PaymentLinksResourceAfterCompletion */
 export interface PaymentLinksResourceAfterCompletion {
   hosted_confirmation?: PaymentLinksResourceCompletionBehaviorConfirmationPage;
   redirect?: PaymentLinksResourceCompletionBehaviorRedirect;
@@ -8508,25 +8211,21 @@ export interface PaymentLinksResourceAfterCompletion {
   type: "hosted_confirmation" | "redirect" | (string & {});
 }
 
-/** PaymentLinksResourceAutomaticTax */
 export interface PaymentLinksResourceAutomaticTax {
   /** If `true`, tax will be calculated automatically using the customer's location. */
   enabled: boolean;
 }
 
-/** PaymentLinksResourceCompletionBehaviorConfirmationPage */
 export interface PaymentLinksResourceCompletionBehaviorConfirmationPage {
   /** The custom message that is displayed to the customer after the purchase is complete. */
   custom_message?: string | null;
 }
 
-/** PaymentLinksResourceCompletionBehaviorRedirect */
 export interface PaymentLinksResourceCompletionBehaviorRedirect {
   /** The URL the customer will be redirected to after the purchase is complete. */
   url: string;
 }
 
-/** PaymentLinksResourceConsentCollection */
 export interface PaymentLinksResourceConsentCollection {
   /** If set to `auto`, enables the collection of customer consent for promotional communications. */
   promotions?: "auto" | "none" | (string & {}) | null;
@@ -8534,7 +8233,6 @@ export interface PaymentLinksResourceConsentCollection {
   terms_of_service?: "none" | "required" | (string & {}) | null;
 }
 
-/** PaymentLinksResourceCustomFields */
 export interface PaymentLinksResourceCustomFields {
   /** Configuration for `type=dropdown` fields. */
   dropdown?: PaymentLinksResourceCustomFieldsDropdown | null;
@@ -8547,13 +8245,11 @@ export interface PaymentLinksResourceCustomFields {
   type: "dropdown" | "numeric" | "text" | (string & {});
 }
 
-/** PaymentLinksResourceCustomFieldsDropdown */
 export interface PaymentLinksResourceCustomFieldsDropdown {
   /** The options available for the customer to select. Up to 200 options allowed. */
   options: PaymentLinksResourceCustomFieldsDropdownOption[];
 }
 
-/** PaymentLinksResourceCustomFieldsDropdownOption */
 export interface PaymentLinksResourceCustomFieldsDropdownOption {
   /** The label for the option, displayed to the customer. Up to 100 characters. */
   label: string;
@@ -8561,7 +8257,6 @@ export interface PaymentLinksResourceCustomFieldsDropdownOption {
   value: string;
 }
 
-/** PaymentLinksResourceCustomFieldsLabel */
 export interface PaymentLinksResourceCustomFieldsLabel {
   /** Custom text for the label, displayed to the customer. Up to 50 characters. */
   custom?: string | null;
@@ -8569,7 +8264,6 @@ export interface PaymentLinksResourceCustomFieldsLabel {
   type: "custom";
 }
 
-/** PaymentLinksResourceCustomText */
 export interface PaymentLinksResourceCustomText {
   /** Custom text that should be displayed alongside shipping address collection. */
   shipping_address?: PaymentLinksResourceCustomTextPosition | null;
@@ -8577,13 +8271,11 @@ export interface PaymentLinksResourceCustomText {
   submit?: PaymentLinksResourceCustomTextPosition | null;
 }
 
-/** PaymentLinksResourceCustomTextPosition */
 export interface PaymentLinksResourceCustomTextPosition {
   /** Text may be up to 1000 characters in length. */
   message: string;
 }
 
-/** PaymentLinksResourceInvoiceCreation */
 export interface PaymentLinksResourceInvoiceCreation {
   /** Enable creating an invoice on successful payment. */
   enabled: boolean;
@@ -8591,7 +8283,6 @@ export interface PaymentLinksResourceInvoiceCreation {
   invoice_data?: PaymentLinksResourceInvoiceSettings | null;
 }
 
-/** PaymentLinksResourceInvoiceSettings */
 export interface PaymentLinksResourceInvoiceSettings {
   /** The account tax IDs associated with the invoice. */
   account_tax_ids?: (string | TaxId | DeletedTaxId)[] | null;
@@ -8607,7 +8298,6 @@ export interface PaymentLinksResourceInvoiceSettings {
   rendering_options?: InvoiceSettingRenderingOptions | null;
 }
 
-/** PaymentLinksResourcePaymentIntentData */
 export interface PaymentLinksResourcePaymentIntentData {
   /** Indicates when the funds will be captured from the customer's account. */
   capture_method?:
@@ -8616,13 +8306,11 @@ export interface PaymentLinksResourcePaymentIntentData {
   setup_future_usage?: "off_session" | "on_session" | (string & {}) | null;
 }
 
-/** PaymentLinksResourcePhoneNumberCollection */
 export interface PaymentLinksResourcePhoneNumberCollection {
   /** If `true`, a phone number will be collected during checkout. */
   enabled: boolean;
 }
 
-/** PaymentLinksResourceShippingAddressCollection */
 export interface PaymentLinksResourceShippingAddressCollection {
   /** An array of two-letter ISO country codes representing which countries Checkout should provide as options for shipping locations. Unsupported country codes: `AS, CX, CC, CU, HM, IR, KP, MH, FM, NF, MP, PW, SD, SY, UM, VI`. */
   allowed_countries: (
@@ -8867,7 +8555,6 @@ export interface PaymentLinksResourceShippingAddressCollection {
   )[];
 }
 
-/** PaymentLinksResourceShippingOption */
 export interface PaymentLinksResourceShippingOption {
   /** A non-negative integer in cents representing how much to charge. */
   shipping_amount: number;
@@ -8875,7 +8562,6 @@ export interface PaymentLinksResourceShippingOption {
   shipping_rate: string | ShippingRate;
 }
 
-/** PaymentLinksResourceSubscriptionData */
 export interface PaymentLinksResourceSubscriptionData {
   /** The subscription's description, meant to be displayable to the customer. Use this field to optionally store an explanation of the subscription. */
   description?: string | null;
@@ -8883,13 +8569,11 @@ export interface PaymentLinksResourceSubscriptionData {
   trial_period_days?: number | null;
 }
 
-/** PaymentLinksResourceTaxIdCollection */
 export interface PaymentLinksResourceTaxIdCollection {
   /** Indicates whether tax ID collection is enabled for the session. */
   enabled: boolean;
 }
 
-/** PaymentLinksResourceTransferData */
 export interface PaymentLinksResourceTransferData {
   /** The amount in %s that will be transferred to the destination account. By default, the entire amount is transferred to the destination. */
   amount?: number | null;
@@ -8989,7 +8673,6 @@ export interface PaymentMethod {
   wechat_pay?: PaymentMethodWechatPay;
 }
 
-/** payment_method_acss_debit */
 export interface PaymentMethodAcssDebit {
   /** Name of the bank associated with the bank account. */
   bank_name?: string | null;
@@ -9003,13 +8686,10 @@ export interface PaymentMethodAcssDebit {
   transit_number?: string | null;
 }
 
-/** payment_method_affirm */
 export type PaymentMethodAffirm = Record<string, unknown>;
 
-/** payment_method_afterpay_clearpay */
 export type PaymentMethodAfterpayClearpay = Record<string, unknown>;
 
-/** payment_method_au_becs_debit */
 export interface PaymentMethodAuBecsDebit {
   /** Six-digit number identifying bank and branch associated with this bank account. */
   bsb_number?: string | null;
@@ -9019,7 +8699,6 @@ export interface PaymentMethodAuBecsDebit {
   last4?: string | null;
 }
 
-/** payment_method_bacs_debit */
 export interface PaymentMethodBacsDebit {
   /** Uniquely identifies this particular bank account. You can use this attribute to check whether two bank accounts are the same. */
   fingerprint?: string | null;
@@ -9029,19 +8708,15 @@ export interface PaymentMethodBacsDebit {
   sort_code?: string | null;
 }
 
-/** payment_method_bancontact */
 export type PaymentMethodBancontact = Record<string, unknown>;
 
-/** payment_method_blik */
 export type PaymentMethodBlik = Record<string, unknown>;
 
-/** payment_method_boleto */
 export interface PaymentMethodBoleto {
   /** Uniquely identifies the customer tax id (CNPJ or CPF) */
   tax_id: string;
 }
 
-/** payment_method_card */
 export interface PaymentMethodCard {
   /** Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`, `mastercard`, `unionpay`, `visa`, or `unknown`. */
   brand: string;
@@ -9073,7 +8748,6 @@ export interface PaymentMethodCard {
   wallet?: PaymentMethodCardWallet | null;
 }
 
-/** payment_method_card_checks */
 export interface PaymentMethodCardChecks {
   /** If a address line1 was provided, results of the check, one of `pass`, `fail`, `unavailable`, or `unchecked`. */
   address_line1_check?: string | null;
@@ -9083,7 +8757,6 @@ export interface PaymentMethodCardChecks {
   cvc_check?: string | null;
 }
 
-/** payment_method_card_generated_card */
 export interface PaymentMethodCardGeneratedCard {
   /** The charge that created this object. */
   charge?: string | null;
@@ -9093,10 +8766,8 @@ export interface PaymentMethodCardGeneratedCard {
   setup_attempt?: string | SetupAttempt | null;
 }
 
-/** payment_method_card_present */
 export type PaymentMethodCardPresent = Record<string, unknown>;
 
-/** payment_method_card_wallet */
 export interface PaymentMethodCardWallet {
   amex_express_checkout?: PaymentMethodCardWalletAmexExpressCheckout;
   apple_pay?: PaymentMethodCardWalletApplePay;
@@ -9118,19 +8789,15 @@ export interface PaymentMethodCardWallet {
   visa_checkout?: PaymentMethodCardWalletVisaCheckout;
 }
 
-/** payment_method_card_wallet_amex_express_checkout */
 export type PaymentMethodCardWalletAmexExpressCheckout = Record<
   string,
   unknown
 >;
 
-/** payment_method_card_wallet_apple_pay */
 export type PaymentMethodCardWalletApplePay = Record<string, unknown>;
 
-/** payment_method_card_wallet_google_pay */
 export type PaymentMethodCardWalletGooglePay = Record<string, unknown>;
 
-/** payment_method_card_wallet_masterpass */
 export interface PaymentMethodCardWalletMasterpass {
   /** Owner's verified billing address. Values are verified or provided by the wallet directly (if supported) at the time of authorization or settlement. They cannot be set or mutated. */
   billing_address?: Address | null;
@@ -9142,10 +8809,8 @@ export interface PaymentMethodCardWalletMasterpass {
   shipping_address?: Address | null;
 }
 
-/** payment_method_card_wallet_samsung_pay */
 export type PaymentMethodCardWalletSamsungPay = Record<string, unknown>;
 
-/** payment_method_card_wallet_visa_checkout */
 export interface PaymentMethodCardWalletVisaCheckout {
   /** Owner's verified billing address. Values are verified or provided by the wallet directly (if supported) at the time of authorization or settlement. They cannot be set or mutated. */
   billing_address?: Address | null;
@@ -9157,13 +8822,10 @@ export interface PaymentMethodCardWalletVisaCheckout {
   shipping_address?: Address | null;
 }
 
-/** payment_method_cashapp */
 export type PaymentMethodCashapp = Record<string, unknown>;
 
-/** payment_method_customer_balance */
 export type PaymentMethodCustomerBalance = Record<string, unknown>;
 
-/** payment_method_details */
 export interface PaymentMethodDetails {
   ach_credit_transfer?: PaymentMethodDetailsAchCreditTransfer;
   ach_debit?: PaymentMethodDetailsAchDebit;
@@ -9209,7 +8871,6 @@ export interface PaymentMethodDetails {
   wechat_pay?: PaymentMethodDetailsWechatPay;
 }
 
-/** payment_method_details_ach_credit_transfer */
 export interface PaymentMethodDetailsAchCreditTransfer {
   /** Account number to transfer funds to. */
   account_number?: string | null;
@@ -9221,7 +8882,6 @@ export interface PaymentMethodDetailsAchCreditTransfer {
   swift_code?: string | null;
 }
 
-/** payment_method_details_ach_debit */
 export interface PaymentMethodDetailsAchDebit {
   /** Type of entity that holds the account. This can be either `individual` or `company`. */
   account_holder_type?: "company" | "individual" | (string & {}) | null;
@@ -9237,7 +8897,6 @@ export interface PaymentMethodDetailsAchDebit {
   routing_number?: string | null;
 }
 
-/** payment_method_details_acss_debit */
 export interface PaymentMethodDetailsAcssDebit {
   /** Name of the bank associated with the bank account. */
   bank_name?: string | null;
@@ -9253,16 +8912,13 @@ export interface PaymentMethodDetailsAcssDebit {
   transit_number?: string | null;
 }
 
-/** payment_method_details_affirm */
 export type PaymentMethodDetailsAffirm = Record<string, unknown>;
 
-/** payment_method_details_afterpay_clearpay */
 export interface PaymentMethodDetailsAfterpayClearpay {
   /** Order identifier shown to the merchant in Afterpay’s online portal. */
   reference?: string | null;
 }
 
-/** payment_method_details_au_becs_debit */
 export interface PaymentMethodDetailsAuBecsDebit {
   /** Bank-State-Branch number of the bank account. */
   bsb_number?: string | null;
@@ -9274,7 +8930,6 @@ export interface PaymentMethodDetailsAuBecsDebit {
   mandate?: string;
 }
 
-/** payment_method_details_bacs_debit */
 export interface PaymentMethodDetailsBacsDebit {
   /** Uniquely identifies this particular bank account. You can use this attribute to check whether two bank accounts are the same. */
   fingerprint?: string | null;
@@ -9286,7 +8941,6 @@ export interface PaymentMethodDetailsBacsDebit {
   sort_code?: string | null;
 }
 
-/** payment_method_details_bancontact */
 export interface PaymentMethodDetailsBancontact {
   /** Bank code of bank associated with the bank account. */
   bank_code?: string | null;
@@ -9312,16 +8966,13 @@ export interface PaymentMethodDetailsBancontact {
   verified_name?: string | null;
 }
 
-/** payment_method_details_blik */
 export type PaymentMethodDetailsBlik = Record<string, unknown>;
 
-/** payment_method_details_boleto */
 export interface PaymentMethodDetailsBoleto {
   /** The tax ID of the customer (CPF for individuals consumers or CNPJ for businesses consumers) */
   tax_id: string;
 }
 
-/** payment_method_details_card */
 export interface PaymentMethodDetailsCard {
   /** Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`, `mastercard`, `unionpay`, `visa`, or `unknown`. */
   brand?: string | null;
@@ -9359,7 +9010,6 @@ export interface PaymentMethodDetailsCard {
   wallet?: PaymentMethodDetailsCardWallet | null;
 }
 
-/** payment_method_details_card_checks */
 export interface PaymentMethodDetailsCardChecks {
   /** If a address line1 was provided, results of the check, one of `pass`, `fail`, `unavailable`, or `unchecked`. */
   address_line1_check?: string | null;
@@ -9369,13 +9019,11 @@ export interface PaymentMethodDetailsCardChecks {
   cvc_check?: string | null;
 }
 
-/** payment_method_details_card_installments */
 export interface PaymentMethodDetailsCardInstallments {
   /** Installment plan selected for the payment. */
   plan?: PaymentMethodDetailsCardInstallmentsPlan | null;
 }
 
-/** payment_method_details_card_installments_plan */
 export interface PaymentMethodDetailsCardInstallmentsPlan {
   /** For `fixed_count` installment plans, this is the number of installment payments your customer will make to their credit card. */
   count?: number | null;
@@ -9388,7 +9036,6 @@ export interface PaymentMethodDetailsCardInstallmentsPlan {
   type: "fixed_count";
 }
 
-/** payment_method_details_card_present */
 export interface PaymentMethodDetailsCardPresent {
   /** The authorized amount */
   amount_authorized?: number | null;
@@ -9440,7 +9087,6 @@ export interface PaymentMethodDetailsCardPresent {
   receipt?: PaymentMethodDetailsCardPresentReceipt | null;
 }
 
-/** payment_method_details_card_present_receipt */
 export interface PaymentMethodDetailsCardPresentReceipt {
   /** The type of account being debited or credited */
   account_type?: "checking" | "credit" | "prepaid" | "unknown" | (string & {});
@@ -9462,7 +9108,6 @@ export interface PaymentMethodDetailsCardPresentReceipt {
   transaction_status_information?: string | null;
 }
 
-/** payment_method_details_card_wallet */
 export interface PaymentMethodDetailsCardWallet {
   amex_express_checkout?: PaymentMethodDetailsCardWalletAmexExpressCheckout;
   apple_pay?: PaymentMethodDetailsCardWalletApplePay;
@@ -9484,19 +9129,15 @@ export interface PaymentMethodDetailsCardWallet {
   visa_checkout?: PaymentMethodDetailsCardWalletVisaCheckout;
 }
 
-/** payment_method_details_card_wallet_amex_express_checkout */
 export type PaymentMethodDetailsCardWalletAmexExpressCheckout = Record<
   string,
   unknown
 >;
 
-/** payment_method_details_card_wallet_apple_pay */
 export type PaymentMethodDetailsCardWalletApplePay = Record<string, unknown>;
 
-/** payment_method_details_card_wallet_google_pay */
 export type PaymentMethodDetailsCardWalletGooglePay = Record<string, unknown>;
 
-/** payment_method_details_card_wallet_masterpass */
 export interface PaymentMethodDetailsCardWalletMasterpass {
   /** Owner's verified billing address. Values are verified or provided by the wallet directly (if supported) at the time of authorization or settlement. They cannot be set or mutated. */
   billing_address?: Address | null;
@@ -9508,10 +9149,8 @@ export interface PaymentMethodDetailsCardWalletMasterpass {
   shipping_address?: Address | null;
 }
 
-/** payment_method_details_card_wallet_samsung_pay */
 export type PaymentMethodDetailsCardWalletSamsungPay = Record<string, unknown>;
 
-/** payment_method_details_card_wallet_visa_checkout */
 export interface PaymentMethodDetailsCardWalletVisaCheckout {
   /** Owner's verified billing address. Values are verified or provided by the wallet directly (if supported) at the time of authorization or settlement. They cannot be set or mutated. */
   billing_address?: Address | null;
@@ -9523,13 +9162,10 @@ export interface PaymentMethodDetailsCardWalletVisaCheckout {
   shipping_address?: Address | null;
 }
 
-/** payment_method_details_cashapp */
 export type PaymentMethodDetailsCashapp = Record<string, unknown>;
 
-/** payment_method_details_customer_balance */
 export type PaymentMethodDetailsCustomerBalance = Record<string, unknown>;
 
-/** payment_method_details_eps */
 export interface PaymentMethodDetailsEps {
   /** The customer's bank. Should be one of `arzte_und_apotheker_bank`, `austrian_anadi_bank_ag`, `bank_austria`, `bankhaus_carl_spangler`, `bankhaus_schelhammer_und_schattera_ag`, `bawag_psk_ag`, `bks_bank_ag`, `brull_kallmus_bank_ag`, `btv_vier_lander_bank`, `capital_bank_grawe_gruppe_ag`, `deutsche_bank_ag`, `dolomitenbank`, `easybank_ag`, `erste_bank_und_sparkassen`, `hypo_alpeadriabank_international_ag`, `hypo_noe_lb_fur_niederosterreich_u_wien`, `hypo_oberosterreich_salzburg_steiermark`, `hypo_tirol_bank_ag`, `hypo_vorarlberg_bank_ag`, `hypo_bank_burgenland_aktiengesellschaft`, `marchfelder_bank`, `oberbank_ag`, `raiffeisen_bankengruppe_osterreich`, `schoellerbank_ag`, `sparda_bank_wien`, `volksbank_gruppe`, `volkskreditbank_ag`, or `vr_bank_braunau`. */
   bank?:
@@ -9571,7 +9207,6 @@ export interface PaymentMethodDetailsEps {
   verified_name?: string | null;
 }
 
-/** payment_method_details_fpx */
 export interface PaymentMethodDetailsFpx {
   /** The customer's bank. Can be one of `affin_bank`, `agrobank`, `alliance_bank`, `ambank`, `bank_islam`, `bank_muamalat`, `bank_rakyat`, `bsn`, `cimb`, `hong_leong_bank`, `hsbc`, `kfh`, `maybank2u`, `ocbc`, `public_bank`, `rhb`, `standard_chartered`, `uob`, `deutsche_bank`, `maybank2e`, `pb_enterprise`, or `bank_of_china`. */
   bank:
@@ -9602,7 +9237,6 @@ export interface PaymentMethodDetailsFpx {
   transaction_id?: string | null;
 }
 
-/** payment_method_details_giropay */
 export interface PaymentMethodDetailsGiropay {
   /** Bank code of bank associated with the bank account. */
   bank_code?: string | null;
@@ -9618,13 +9252,11 @@ export interface PaymentMethodDetailsGiropay {
   verified_name?: string | null;
 }
 
-/** payment_method_details_grabpay */
 export interface PaymentMethodDetailsGrabpay {
   /** Unique transaction id generated by GrabPay */
   transaction_id?: string | null;
 }
 
-/** payment_method_details_ideal */
 export interface PaymentMethodDetailsIdeal {
   /** The customer's bank. Can be one of `abn_amro`, `asn_bank`, `bunq`, `handelsbanken`, `ing`, `knab`, `moneyou`, `rabobank`, `regiobank`, `revolut`, `sns_bank`, `triodos_bank`, `van_lanschot`, or `yoursafe`. */
   bank?:
@@ -9676,7 +9308,6 @@ export interface PaymentMethodDetailsIdeal {
   verified_name?: string | null;
 }
 
-/** payment_method_details_interac_present */
 export interface PaymentMethodDetailsInteracPresent {
   /** Card brand. Can be `interac`, `mastercard` or `visa`. */
   brand?: string | null;
@@ -9719,7 +9350,6 @@ export interface PaymentMethodDetailsInteracPresent {
   receipt?: PaymentMethodDetailsInteracPresentReceipt | null;
 }
 
-/** payment_method_details_interac_present_receipt */
 export interface PaymentMethodDetailsInteracPresentReceipt {
   /** The type of account being debited or credited */
   account_type?: "checking" | "savings" | "unknown" | (string & {});
@@ -9741,7 +9371,6 @@ export interface PaymentMethodDetailsInteracPresentReceipt {
   transaction_status_information?: string | null;
 }
 
-/** payment_method_details_klarna */
 export interface PaymentMethodDetailsKlarna {
   /**
    * The Klarna payment method used for this transaction.
@@ -9755,20 +9384,17 @@ export interface PaymentMethodDetailsKlarna {
   preferred_locale?: string | null;
 }
 
-/** payment_method_details_konbini */
 export interface PaymentMethodDetailsKonbini {
   /** If the payment succeeded, this contains the details of the convenience store where the payment was completed. */
   store?: PaymentMethodDetailsKonbiniStore | null;
 }
 
-/** payment_method_details_konbini_store */
 export interface PaymentMethodDetailsKonbiniStore {
   /** The name of the convenience store chain where the payment was completed. */
   chain?:
     "familymart" | "lawson" | "ministop" | "seicomart" | (string & {}) | null;
 }
 
-/** payment_method_details_link */
 export interface PaymentMethodDetailsLink {
   /**
    * Two-letter ISO code representing the funding source country beneath the Link payment.
@@ -9777,7 +9403,6 @@ export interface PaymentMethodDetailsLink {
   country?: string | null;
 }
 
-/** payment_method_details_multibanco */
 export interface PaymentMethodDetailsMultibanco {
   /** Entity number associated with this Multibanco payment. */
   entity?: string | null;
@@ -9785,13 +9410,11 @@ export interface PaymentMethodDetailsMultibanco {
   reference?: string | null;
 }
 
-/** payment_method_details_oxxo */
 export interface PaymentMethodDetailsOxxo {
   /** OXXO reference number */
   number?: string | null;
 }
 
-/** payment_method_details_p24 */
 export interface PaymentMethodDetailsP24 {
   /** The customer's bank. Can be one of `ing`, `citi_handlowy`, `tmobile_usbugi_bankowe`, `plus_bank`, `etransfer_pocztowy24`, `banki_spbdzielcze`, `bank_nowy_bfg_sa`, `getin_bank`, `blik`, `noble_pay`, `ideabank`, `envelobank`, `santander_przelew24`, `nest_przelew`, `mbank_mtransfer`, `inteligo`, `pbac_z_ipko`, `bnp_paribas`, `credit_agricole`, `toyota_bank`, `bank_pekao_sa`, `volkswagen_bank`, `bank_millennium`, `alior_bank`, or `boz`. */
   bank?:
@@ -9832,25 +9455,21 @@ export interface PaymentMethodDetailsP24 {
   verified_name?: string | null;
 }
 
-/** payment_method_details_paynow */
 export interface PaymentMethodDetailsPaynow {
   /** Reference number associated with this PayNow payment */
   reference?: string | null;
 }
 
-/** payment_method_details_pix */
 export interface PaymentMethodDetailsPix {
   /** Unique transaction id generated by BCB */
   bank_transaction_id?: string | null;
 }
 
-/** payment_method_details_promptpay */
 export interface PaymentMethodDetailsPromptpay {
   /** Bill reference generated by PromptPay */
   reference?: string | null;
 }
 
-/** payment_method_details_sepa_debit */
 export interface PaymentMethodDetailsSepaDebit {
   /** Bank code of bank associated with the bank account. */
   bank_code?: string | null;
@@ -9866,7 +9485,6 @@ export interface PaymentMethodDetailsSepaDebit {
   mandate?: string | null;
 }
 
-/** payment_method_details_sofort */
 export interface PaymentMethodDetailsSofort {
   /** Bank code of bank associated with the bank account. */
   bank_code?: string | null;
@@ -9895,10 +9513,8 @@ export interface PaymentMethodDetailsSofort {
   verified_name?: string | null;
 }
 
-/** payment_method_details_stripe_account */
 export type PaymentMethodDetailsStripeAccount = Record<string, unknown>;
 
-/** payment_method_details_us_bank_account */
 export interface PaymentMethodDetailsUsBankAccount {
   /** Account holder type: individual or company. */
   account_holder_type?: "company" | "individual" | (string & {}) | null;
@@ -9914,10 +9530,8 @@ export interface PaymentMethodDetailsUsBankAccount {
   routing_number?: string | null;
 }
 
-/** payment_method_details_wechat */
 export type PaymentMethodDetailsWechat = Record<string, unknown>;
 
-/** payment_method_details_wechat_pay */
 export interface PaymentMethodDetailsWechatPay {
   /** Uniquely identifies this particular WeChat Pay account. You can use this attribute to check whether two WeChat accounts are the same. */
   fingerprint?: string | null;
@@ -9925,7 +9539,6 @@ export interface PaymentMethodDetailsWechatPay {
   transaction_id?: string | null;
 }
 
-/** payment_method_eps */
 export interface PaymentMethodEps {
   /** The customer's bank. Should be one of `arzte_und_apotheker_bank`, `austrian_anadi_bank_ag`, `bank_austria`, `bankhaus_carl_spangler`, `bankhaus_schelhammer_und_schattera_ag`, `bawag_psk_ag`, `bks_bank_ag`, `brull_kallmus_bank_ag`, `btv_vier_lander_bank`, `capital_bank_grawe_gruppe_ag`, `deutsche_bank_ag`, `dolomitenbank`, `easybank_ag`, `erste_bank_und_sparkassen`, `hypo_alpeadriabank_international_ag`, `hypo_noe_lb_fur_niederosterreich_u_wien`, `hypo_oberosterreich_salzburg_steiermark`, `hypo_tirol_bank_ag`, `hypo_vorarlberg_bank_ag`, `hypo_bank_burgenland_aktiengesellschaft`, `marchfelder_bank`, `oberbank_ag`, `raiffeisen_bankengruppe_osterreich`, `schoellerbank_ag`, `sparda_bank_wien`, `volksbank_gruppe`, `volkskreditbank_ag`, or `vr_bank_braunau`. */
   bank?:
@@ -9961,7 +9574,6 @@ export interface PaymentMethodEps {
     | null;
 }
 
-/** payment_method_fpx */
 export interface PaymentMethodFpx {
   /** The customer's bank, if provided. Can be one of `affin_bank`, `agrobank`, `alliance_bank`, `ambank`, `bank_islam`, `bank_muamalat`, `bank_rakyat`, `bsn`, `cimb`, `hong_leong_bank`, `hsbc`, `kfh`, `maybank2u`, `ocbc`, `public_bank`, `rhb`, `standard_chartered`, `uob`, `deutsche_bank`, `maybank2e`, `pb_enterprise`, or `bank_of_china`. */
   bank:
@@ -9990,13 +9602,10 @@ export interface PaymentMethodFpx {
     | (string & {});
 }
 
-/** payment_method_giropay */
 export type PaymentMethodGiropay = Record<string, unknown>;
 
-/** payment_method_grabpay */
 export type PaymentMethodGrabpay = Record<string, unknown>;
 
-/** payment_method_ideal */
 export interface PaymentMethodIdeal {
   /** The customer's bank, if provided. Can be one of `abn_amro`, `asn_bank`, `bunq`, `handelsbanken`, `ing`, `knab`, `moneyou`, `rabobank`, `regiobank`, `revolut`, `sns_bank`, `triodos_bank`, `van_lanschot`, or `yoursafe`. */
   bank?:
@@ -10037,19 +9646,15 @@ export interface PaymentMethodIdeal {
     | null;
 }
 
-/** payment_method_interac_present */
 export type PaymentMethodInteracPresent = Record<string, unknown>;
 
-/** payment_method_klarna */
 export interface PaymentMethodKlarna {
   /** The customer's date of birth, if provided. */
   dob?: PaymentFlowsPrivatePaymentMethodsKlarnaDob | null;
 }
 
-/** payment_method_konbini */
 export type PaymentMethodKonbini = Record<string, unknown>;
 
-/** payment_method_link */
 export interface PaymentMethodLink {
   /** Account owner's email address. */
   email?: string | null;
@@ -10057,7 +9662,6 @@ export interface PaymentMethodLink {
   persistent_token?: string;
 }
 
-/** payment_method_options_affirm */
 export interface PaymentMethodOptionsAffirm {
   /** Controls when the funds will be captured from the customer's account. */
   capture_method?: "manual";
@@ -10073,7 +9677,6 @@ export interface PaymentMethodOptionsAffirm {
   setup_future_usage?: "none";
 }
 
-/** payment_method_options_afterpay_clearpay */
 export interface PaymentMethodOptionsAfterpayClearpay {
   /** Controls when the funds will be captured from the customer's account. */
   capture_method?: "manual";
@@ -10092,7 +9695,6 @@ export interface PaymentMethodOptionsAfterpayClearpay {
   setup_future_usage?: "none";
 }
 
-/** payment_method_options_alipay */
 export interface PaymentMethodOptionsAlipay {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -10104,7 +9706,6 @@ export interface PaymentMethodOptionsAlipay {
   setup_future_usage?: "none" | "off_session" | (string & {});
 }
 
-/** payment_method_options_bacs_debit */
 export interface PaymentMethodOptionsBacsDebit {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -10116,7 +9717,6 @@ export interface PaymentMethodOptionsBacsDebit {
   setup_future_usage?: "none" | "off_session" | "on_session" | (string & {});
 }
 
-/** payment_method_options_bancontact */
 export interface PaymentMethodOptionsBancontact {
   /** Preferred language of the Bancontact authorization page that the customer is redirected to. */
   preferred_language: "de" | "en" | "fr" | "nl" | (string & {});
@@ -10130,7 +9730,6 @@ export interface PaymentMethodOptionsBancontact {
   setup_future_usage?: "none" | "off_session" | (string & {});
 }
 
-/** payment_method_options_boleto */
 export interface PaymentMethodOptionsBoleto {
   /** The number of calendar days before a Boleto voucher expires. For example, if you create a Boleto voucher on Monday and you set expires_after_days to 2, the Boleto voucher will expire on Wednesday at 23:59 America/Sao_Paulo time. */
   expires_after_days: number;
@@ -10144,7 +9743,6 @@ export interface PaymentMethodOptionsBoleto {
   setup_future_usage?: "none" | "off_session" | "on_session" | (string & {});
 }
 
-/** payment_method_options_card_installments */
 export interface PaymentMethodOptionsCardInstallments {
   /** Installment plans that may be selected for this PaymentIntent. */
   available_plans?: PaymentMethodDetailsCardInstallmentsPlan[] | null;
@@ -10154,7 +9752,6 @@ export interface PaymentMethodOptionsCardInstallments {
   plan?: PaymentMethodDetailsCardInstallmentsPlan | null;
 }
 
-/** payment_method_options_card_mandate_options */
 export interface PaymentMethodOptionsCardMandateOptions {
   /** Amount to be charged for future payments. */
   amount: number;
@@ -10182,7 +9779,6 @@ export interface PaymentMethodOptionsCardMandateOptions {
   supported_types?: "india"[] | null;
 }
 
-/** payment_method_options_card_present */
 export interface PaymentMethodOptionsCardPresent {
   /** Request ability to capture this payment beyond the standard [authorization validity window](https://stripe.com/docs/terminal/features/extended-authorizations#authorization-validity) */
   request_extended_authorization?: boolean | null;
@@ -10190,7 +9786,6 @@ export interface PaymentMethodOptionsCardPresent {
   request_incremental_authorization_support?: boolean | null;
 }
 
-/** payment_method_options_cashapp */
 export interface PaymentMethodOptionsCashapp {
   /** Controls when the funds will be captured from the customer's account. */
   capture_method?: "manual";
@@ -10204,7 +9799,6 @@ export interface PaymentMethodOptionsCashapp {
   setup_future_usage?: "none" | "off_session" | "on_session" | (string & {});
 }
 
-/** payment_method_options_customer_balance */
 export interface PaymentMethodOptionsCustomerBalance {
   bank_transfer?: PaymentMethodOptionsCustomerBalanceBankTransfer;
   /** The funding method type to be used when there are not enough funds in the customer balance. Permitted values include: `bank_transfer`. */
@@ -10219,7 +9813,6 @@ export interface PaymentMethodOptionsCustomerBalance {
   setup_future_usage?: "none";
 }
 
-/** payment_method_options_customer_balance_bank_transfer */
 export interface PaymentMethodOptionsCustomerBalanceBankTransfer {
   eu_bank_transfer?: PaymentMethodOptionsCustomerBalanceEuBankAccount;
   /**
@@ -10240,13 +9833,11 @@ export interface PaymentMethodOptionsCustomerBalanceBankTransfer {
     | null;
 }
 
-/** payment_method_options_customer_balance_eu_bank_account */
 export interface PaymentMethodOptionsCustomerBalanceEuBankAccount {
   /** The desired country code of the bank account information. Permitted values include: `BE`, `DE`, `ES`, `FR`, `IE`, or `NL`. */
   country: "BE" | "DE" | "ES" | "FR" | "IE" | "NL" | (string & {});
 }
 
-/** payment_method_options_fpx */
 export interface PaymentMethodOptionsFpx {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -10258,7 +9849,6 @@ export interface PaymentMethodOptionsFpx {
   setup_future_usage?: "none";
 }
 
-/** payment_method_options_giropay */
 export interface PaymentMethodOptionsGiropay {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -10270,7 +9860,6 @@ export interface PaymentMethodOptionsGiropay {
   setup_future_usage?: "none";
 }
 
-/** payment_method_options_grabpay */
 export interface PaymentMethodOptionsGrabpay {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -10282,7 +9871,6 @@ export interface PaymentMethodOptionsGrabpay {
   setup_future_usage?: "none";
 }
 
-/** payment_method_options_ideal */
 export interface PaymentMethodOptionsIdeal {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -10294,10 +9882,8 @@ export interface PaymentMethodOptionsIdeal {
   setup_future_usage?: "none" | "off_session" | (string & {});
 }
 
-/** payment_method_options_interac_present */
 export type PaymentMethodOptionsInteracPresent = Record<string, unknown>;
 
-/** payment_method_options_klarna */
 export interface PaymentMethodOptionsKlarna {
   /** Controls when the funds will be captured from the customer's account. */
   capture_method?: "manual";
@@ -10313,7 +9899,6 @@ export interface PaymentMethodOptionsKlarna {
   setup_future_usage?: "none";
 }
 
-/** payment_method_options_konbini */
 export interface PaymentMethodOptionsKonbini {
   /** An optional 10 to 11 digit numeric-only string determining the confirmation code at applicable convenience stores. */
   confirmation_number?: string | null;
@@ -10336,7 +9921,6 @@ export interface PaymentMethodOptionsKonbini {
   setup_future_usage?: "none";
 }
 
-/** payment_method_options_oxxo */
 export interface PaymentMethodOptionsOxxo {
   /** The number of calendar days before an OXXO invoice expires. For example, if you create an OXXO invoice on Monday and you set expires_after_days to 2, the OXXO invoice will expire on Wednesday at 23:59 America/Mexico_City time. */
   expires_after_days: number;
@@ -10350,7 +9934,6 @@ export interface PaymentMethodOptionsOxxo {
   setup_future_usage?: "none";
 }
 
-/** payment_method_options_p24 */
 export interface PaymentMethodOptionsP24 {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -10362,7 +9945,6 @@ export interface PaymentMethodOptionsP24 {
   setup_future_usage?: "none";
 }
 
-/** payment_method_options_paynow */
 export interface PaymentMethodOptionsPaynow {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -10374,7 +9956,6 @@ export interface PaymentMethodOptionsPaynow {
   setup_future_usage?: "none";
 }
 
-/** payment_method_options_pix */
 export interface PaymentMethodOptionsPix {
   /** The number of seconds (between 10 and 1209600) after which Pix payment will expire. */
   expires_after_seconds?: number | null;
@@ -10390,7 +9971,6 @@ export interface PaymentMethodOptionsPix {
   setup_future_usage?: "none";
 }
 
-/** payment_method_options_promptpay */
 export interface PaymentMethodOptionsPromptpay {
   /**
    * Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -10402,7 +9982,6 @@ export interface PaymentMethodOptionsPromptpay {
   setup_future_usage?: "none";
 }
 
-/** payment_method_options_sofort */
 export interface PaymentMethodOptionsSofort {
   /** Preferred language of the SOFORT authorization page that the customer is redirected to. */
   preferred_language?:
@@ -10417,7 +9996,6 @@ export interface PaymentMethodOptionsSofort {
   setup_future_usage?: "none" | "off_session" | (string & {});
 }
 
-/** payment_method_options_wechat_pay */
 export interface PaymentMethodOptionsWechatPay {
   /** The app ID registered with WeChat Pay. Only required when client is ios or android. */
   app_id?: string | null;
@@ -10433,10 +10011,8 @@ export interface PaymentMethodOptionsWechatPay {
   setup_future_usage?: "none";
 }
 
-/** payment_method_oxxo */
 export type PaymentMethodOxxo = Record<string, unknown>;
 
-/** payment_method_p24 */
 export interface PaymentMethodP24 {
   /** The customer's bank, if provided. */
   bank?:
@@ -10469,16 +10045,12 @@ export interface PaymentMethodP24 {
     | null;
 }
 
-/** payment_method_paynow */
 export type PaymentMethodPaynow = Record<string, unknown>;
 
-/** payment_method_pix */
 export type PaymentMethodPix = Record<string, unknown>;
 
-/** payment_method_promptpay */
 export type PaymentMethodPromptpay = Record<string, unknown>;
 
-/** payment_method_sepa_debit */
 export interface PaymentMethodSepaDebit {
   /** Bank code of bank associated with the bank account. */
   bank_code?: string | null;
@@ -10494,13 +10066,11 @@ export interface PaymentMethodSepaDebit {
   last4?: string | null;
 }
 
-/** payment_method_sofort */
 export interface PaymentMethodSofort {
   /** Two-letter ISO code representing the country the bank account is located in. */
   country?: string | null;
 }
 
-/** payment_method_us_bank_account */
 export interface PaymentMethodUsBankAccount {
   /** Account holder type: individual or company. */
   account_holder_type?: "company" | "individual" | (string & {}) | null;
@@ -10522,7 +10092,6 @@ export interface PaymentMethodUsBankAccount {
   status_details?: PaymentMethodUsBankAccountStatusDetails | null;
 }
 
-/** payment_method_us_bank_account_blocked */
 export interface PaymentMethodUsBankAccountBlocked {
   /** The ACH network code that resulted in this block. */
   network_code?:
@@ -10552,21 +10121,17 @@ export interface PaymentMethodUsBankAccountBlocked {
     | null;
 }
 
-/** payment_method_us_bank_account_status_details */
 export interface PaymentMethodUsBankAccountStatusDetails {
   blocked?: PaymentMethodUsBankAccountBlocked;
 }
 
-/** payment_method_wechat_pay */
 export type PaymentMethodWechatPay = Record<string, unknown>;
 
-/** PaymentPagesCheckoutSessionAfterExpiration */
 export interface PaymentPagesCheckoutSessionAfterExpiration {
   /** When set, configuration used to recover the Checkout Session on expiry. */
   recovery?: PaymentPagesCheckoutSessionAfterExpirationRecovery | null;
 }
 
-/** PaymentPagesCheckoutSessionAfterExpirationRecovery */
 export interface PaymentPagesCheckoutSessionAfterExpirationRecovery {
   /** Enables user redeemable promotion codes on the recovered Checkout Sessions. Defaults to `false` */
   allow_promotion_codes: boolean;
@@ -10585,7 +10150,6 @@ export interface PaymentPagesCheckoutSessionAfterExpirationRecovery {
   url?: string | null;
 }
 
-/** PaymentPagesCheckoutSessionAutomaticTax */
 export interface PaymentPagesCheckoutSessionAutomaticTax {
   /** Indicates whether automatic tax is enabled for the session */
   enabled: boolean;
@@ -10594,7 +10158,6 @@ export interface PaymentPagesCheckoutSessionAutomaticTax {
     "complete" | "failed" | "requires_location_inputs" | (string & {}) | null;
 }
 
-/** PaymentPagesCheckoutSessionConsent */
 export interface PaymentPagesCheckoutSessionConsent {
   /**
    * If `opt_in`, the customer consents to receiving promotional communications
@@ -10605,7 +10168,6 @@ export interface PaymentPagesCheckoutSessionConsent {
   terms_of_service?: "accepted" | null;
 }
 
-/** PaymentPagesCheckoutSessionConsentCollection */
 export interface PaymentPagesCheckoutSessionConsentCollection {
   /**
    * If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
@@ -10617,7 +10179,6 @@ export interface PaymentPagesCheckoutSessionConsentCollection {
   terms_of_service?: "none" | "required" | (string & {}) | null;
 }
 
-/** PaymentPagesCheckoutSessionCurrencyConversion */
 export interface PaymentPagesCheckoutSessionCurrencyConversion {
   /** Total of all items in source currency before discounts or taxes are applied. */
   amount_subtotal: number;
@@ -10632,7 +10193,6 @@ export interface PaymentPagesCheckoutSessionCurrencyConversion {
   source_currency: string;
 }
 
-/** PaymentPagesCheckoutSessionCustomFields */
 export interface PaymentPagesCheckoutSessionCustomFields {
   /** Configuration for `type=dropdown` fields. */
   dropdown?: PaymentPagesCheckoutSessionCustomFieldsDropdown | null;
@@ -10649,7 +10209,6 @@ export interface PaymentPagesCheckoutSessionCustomFields {
   type: "dropdown" | "numeric" | "text" | (string & {});
 }
 
-/** PaymentPagesCheckoutSessionCustomFieldsDropdown */
 export interface PaymentPagesCheckoutSessionCustomFieldsDropdown {
   /** The options available for the customer to select. Up to 200 options allowed. */
   options: PaymentPagesCheckoutSessionCustomFieldsOption[];
@@ -10657,7 +10216,6 @@ export interface PaymentPagesCheckoutSessionCustomFieldsDropdown {
   value?: string | null;
 }
 
-/** PaymentPagesCheckoutSessionCustomFieldsLabel */
 export interface PaymentPagesCheckoutSessionCustomFieldsLabel {
   /** Custom text for the label, displayed to the customer. Up to 50 characters. */
   custom?: string | null;
@@ -10665,13 +10223,11 @@ export interface PaymentPagesCheckoutSessionCustomFieldsLabel {
   type: "custom";
 }
 
-/** PaymentPagesCheckoutSessionCustomFieldsNumeric */
 export interface PaymentPagesCheckoutSessionCustomFieldsNumeric {
   /** The value entered by the customer, containing only digits. */
   value?: string | null;
 }
 
-/** PaymentPagesCheckoutSessionCustomFieldsOption */
 export interface PaymentPagesCheckoutSessionCustomFieldsOption {
   /** The label for the option, displayed to the customer. Up to 100 characters. */
   label: string;
@@ -10679,13 +10235,11 @@ export interface PaymentPagesCheckoutSessionCustomFieldsOption {
   value: string;
 }
 
-/** PaymentPagesCheckoutSessionCustomFieldsText */
 export interface PaymentPagesCheckoutSessionCustomFieldsText {
   /** The value entered by the customer. */
   value?: string | null;
 }
 
-/** PaymentPagesCheckoutSessionCustomText */
 export interface PaymentPagesCheckoutSessionCustomText {
   /** Custom text that should be displayed alongside shipping address collection. */
   shipping_address?: PaymentPagesCheckoutSessionCustomTextPosition | null;
@@ -10693,13 +10247,11 @@ export interface PaymentPagesCheckoutSessionCustomText {
   submit?: PaymentPagesCheckoutSessionCustomTextPosition | null;
 }
 
-/** PaymentPagesCheckoutSessionCustomTextPosition */
 export interface PaymentPagesCheckoutSessionCustomTextPosition {
   /** Text may be up to 1000 characters in length. */
   message: string;
 }
 
-/** PaymentPagesCheckoutSessionCustomerDetails */
 export interface PaymentPagesCheckoutSessionCustomerDetails {
   /** The customer's address after a completed Checkout Session. Note: This property is populated only for sessions on or after March 30, 2022. */
   address?: Address | null;
@@ -10718,14 +10270,12 @@ export interface PaymentPagesCheckoutSessionCustomerDetails {
   tax_ids?: PaymentPagesCheckoutSessionTaxId[] | null;
 }
 
-/** PaymentPagesCheckoutSessionInvoiceCreation */
 export interface PaymentPagesCheckoutSessionInvoiceCreation {
   /** Indicates whether invoice creation is enabled for the Checkout Session. */
   enabled: boolean;
   invoice_data: PaymentPagesCheckoutSessionInvoiceSettings;
 }
 
-/** PaymentPagesCheckoutSessionInvoiceSettings */
 export interface PaymentPagesCheckoutSessionInvoiceSettings {
   /** The account tax IDs associated with the invoice. */
   account_tax_ids?: (string | TaxId | DeletedTaxId)[] | null;
@@ -10741,13 +10291,11 @@ export interface PaymentPagesCheckoutSessionInvoiceSettings {
   rendering_options?: InvoiceSettingRenderingOptions | null;
 }
 
-/** PaymentPagesCheckoutSessionPhoneNumberCollection */
 export interface PaymentPagesCheckoutSessionPhoneNumberCollection {
   /** Indicates whether phone number collection is enabled for the session */
   enabled: boolean;
 }
 
-/** PaymentPagesCheckoutSessionShippingAddressCollection */
 export interface PaymentPagesCheckoutSessionShippingAddressCollection {
   /**
    * An array of two-letter ISO country codes representing which countries Checkout should provide as options for
@@ -10995,7 +10543,6 @@ export interface PaymentPagesCheckoutSessionShippingAddressCollection {
   )[];
 }
 
-/** PaymentPagesCheckoutSessionShippingCost */
 export interface PaymentPagesCheckoutSessionShippingCost {
   /** Total shipping cost before any discounts or taxes are applied. */
   amount_subtotal: number;
@@ -11009,7 +10556,6 @@ export interface PaymentPagesCheckoutSessionShippingCost {
   taxes?: LineItemsTaxAmount[];
 }
 
-/** PaymentPagesCheckoutSessionShippingOption */
 export interface PaymentPagesCheckoutSessionShippingOption {
   /** A non-negative integer in cents representing how much to charge. */
   shipping_amount: number;
@@ -11017,7 +10563,6 @@ export interface PaymentPagesCheckoutSessionShippingOption {
   shipping_rate: string | ShippingRate;
 }
 
-/** PaymentPagesCheckoutSessionTaxID */
 export interface PaymentPagesCheckoutSessionTaxId {
   /** The type of the tax ID, one of `eu_vat`, `br_cnpj`, `br_cpf`, `eu_oss_vat`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, or `unknown` */
   type:
@@ -11078,13 +10623,11 @@ export interface PaymentPagesCheckoutSessionTaxId {
   value?: string | null;
 }
 
-/** PaymentPagesCheckoutSessionTaxIDCollection */
 export interface PaymentPagesCheckoutSessionTaxIdCollection {
   /** Indicates whether tax ID collection is enabled for the session */
   enabled: boolean;
 }
 
-/** PaymentPagesCheckoutSessionTotalDetails */
 export interface PaymentPagesCheckoutSessionTotalDetails {
   /** This is the sum of all the discounts. */
   amount_discount: number;
@@ -11095,7 +10638,6 @@ export interface PaymentPagesCheckoutSessionTotalDetails {
   breakdown?: PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown;
 }
 
-/** PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown */
 export interface PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
   /** The aggregated discounts. */
   discounts: LineItemsDiscountAmount[];
@@ -11103,15 +10645,14 @@ export interface PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
   taxes: LineItemsTaxAmount[];
 }
 
-/** Polymorphic */
 export type PaymentSource = Account | BankAccount | Card | Source;
 
 /**
  * A `Payout` object is created when you receive funds from Stripe, or when you
  * initiate a payout to either a bank account or debit card of a [connected
- * Stripe account](/docs/connect/bank-debit-card-payouts). You can retrieve individual payouts,
+ * Stripe account](https://stripe.com/docs/connect/bank-debit-card-payouts). You can retrieve individual payouts,
  * as well as list all payouts. Payouts are made on [varying
- * schedules](/docs/connect/manage-payout-schedule), depending on your country and
+ * schedules](https://stripe.com/docs/connect/manage-payout-schedule), depending on your country and
  * industry.
  *
  * Related guide: [Receiving Payouts](https://stripe.com/docs/payouts).
@@ -11173,7 +10714,6 @@ export interface Payout {
   type: "bank_account" | "card" | (string & {});
 }
 
-/** Period */
 export interface Period {
   /**
    * The end date of this usage period. All usage up to and including this point in time is included.
@@ -11252,7 +10792,6 @@ export interface Person {
   verification?: LegalEntityPersonVerification;
 }
 
-/** PersonFutureRequirements */
 export interface PersonFutureRequirements {
   /** Fields that are due and can be satisfied by providing the corresponding alternative fields instead. */
   alternatives?: AccountRequirementsAlternative[] | null;
@@ -11268,7 +10807,6 @@ export interface PersonFutureRequirements {
   pending_verification: string[];
 }
 
-/** PersonRelationship */
 export interface PersonRelationship {
   /** Whether the person is a director of the account's legal entity. Directors are typically members of the governing board of the company, or responsible for ensuring the company meets its regulatory obligations. */
   director?: boolean | null;
@@ -11284,7 +10822,6 @@ export interface PersonRelationship {
   title?: string | null;
 }
 
-/** PersonRequirements */
 export interface PersonRequirements {
   /** Fields that are due and can be satisfied by providing the corresponding alternative fields instead. */
   alternatives?: AccountRequirementsAlternative[] | null;
@@ -11360,7 +10897,6 @@ export interface Plan {
   usage_type: "licensed" | "metered" | (string & {});
 }
 
-/** PlanTier */
 export interface PlanTier {
   /** Price for the entire tier. */
   flat_amount?: number | null;
@@ -11380,7 +10916,6 @@ export interface PlanTier {
   up_to?: number | null;
 }
 
-/** PlatformTax */
 export interface PlatformTaxFee {
   /** The Connected account that incurred this charge. */
   account: string;
@@ -11394,7 +10929,6 @@ export interface PlatformTaxFee {
   type: string;
 }
 
-/** PortalBusinessProfile */
 export interface PortalBusinessProfile {
   /** The messaging shown to customers in the portal. */
   headline?: string | null;
@@ -11404,7 +10938,6 @@ export interface PortalBusinessProfile {
   terms_of_service_url?: string | null;
 }
 
-/** PortalCustomerUpdate */
 export interface PortalCustomerUpdate {
   /** The types of customer updates that are supported. When empty, customers are not updateable. */
   allowed_updates: (
@@ -11420,7 +10953,6 @@ export interface PortalCustomerUpdate {
   enabled: boolean;
 }
 
-/** PortalFeatures */
 export interface PortalFeatures {
   customer_update: PortalCustomerUpdate;
   invoice_history: PortalInvoiceList;
@@ -11430,19 +10962,16 @@ export interface PortalFeatures {
   subscription_update: PortalSubscriptionUpdate;
 }
 
-/** PortalFlowsAfterCompletionHostedConfirmation */
 export interface PortalFlowsAfterCompletionHostedConfirmation {
   /** A custom message to display to the customer after the flow is completed. */
   custom_message?: string | null;
 }
 
-/** PortalFlowsAfterCompletionRedirect */
 export interface PortalFlowsAfterCompletionRedirect {
   /** The URL the customer will be redirected to after the flow is completed. */
   return_url: string;
 }
 
-/** PortalFlowsFlow */
 export interface PortalFlowsFlow {
   after_completion: PortalFlowsFlowAfterCompletion;
   /** Configuration when `flow.type=subscription_cancel`. */
@@ -11451,7 +10980,6 @@ export interface PortalFlowsFlow {
   type: "payment_method_update" | "subscription_cancel" | (string & {});
 }
 
-/** PortalFlowsFlowAfterCompletion */
 export interface PortalFlowsFlowAfterCompletion {
   /** Configuration when `after_completion.type=hosted_confirmation`. */
   hosted_confirmation?: PortalFlowsAfterCompletionHostedConfirmation | null;
@@ -11461,19 +10989,16 @@ export interface PortalFlowsFlowAfterCompletion {
   type: "hosted_confirmation" | "portal_homepage" | "redirect" | (string & {});
 }
 
-/** PortalFlowsFlowSubscriptionCancel */
 export interface PortalFlowsFlowSubscriptionCancel {
   /** The ID of the subscription to be canceled. */
   subscription: string;
 }
 
-/** PortalInvoiceList */
 export interface PortalInvoiceList {
   /** Whether the feature is enabled. */
   enabled: boolean;
 }
 
-/** PortalLoginPage */
 export interface PortalLoginPage {
   /**
    * If `true`, a shareable `url` will be generated that will take your customers to a hosted login page for the customer portal.
@@ -11485,13 +11010,11 @@ export interface PortalLoginPage {
   url?: string | null;
 }
 
-/** PortalPaymentMethodUpdate */
 export interface PortalPaymentMethodUpdate {
   /** Whether the feature is enabled. */
   enabled: boolean;
 }
 
-/** PortalSubscriptionCancel */
 export interface PortalSubscriptionCancel {
   cancellation_reason: PortalSubscriptionCancellationReason;
   /** Whether the feature is enabled. */
@@ -11503,7 +11026,6 @@ export interface PortalSubscriptionCancel {
     "always_invoice" | "create_prorations" | "none" | (string & {});
 }
 
-/** PortalSubscriptionCancellationReason */
 export interface PortalSubscriptionCancellationReason {
   /** Whether the feature is enabled. */
   enabled: boolean;
@@ -11521,13 +11043,11 @@ export interface PortalSubscriptionCancellationReason {
   )[];
 }
 
-/** PortalSubscriptionPause */
 export interface PortalSubscriptionPause {
   /** Whether the feature is enabled. */
   enabled: boolean;
 }
 
-/** PortalSubscriptionUpdate */
 export interface PortalSubscriptionUpdate {
   /** The types of subscription updates that are supported for items listed in the `products` attribute. When empty, subscriptions are not updateable. */
   default_allowed_updates: (
@@ -11542,7 +11062,6 @@ export interface PortalSubscriptionUpdate {
     "always_invoice" | "create_prorations" | "none" | (string & {});
 }
 
-/** PortalSubscriptionUpdateProduct */
 export interface PortalSubscriptionUpdateProduct {
   /** The list of price IDs which, when subscribed to, a subscription can be updated. */
   prices: string[];
@@ -11612,7 +11131,6 @@ export interface Price {
   unit_amount_decimal?: string | null;
 }
 
-/** PriceTier */
 export interface PriceTier {
   /** Price for the entire tier. */
   flat_amount?: number | null;
@@ -11722,13 +11240,11 @@ export interface PromotionCode {
   times_redeemed: number;
 }
 
-/** PromotionCodeCurrencyOption */
 export interface PromotionCodeCurrencyOption {
   /** Minimum amount required to redeem this Promotion Code into a Coupon (e.g., a purchase must be $100 or more to work). */
   minimum_amount: number;
 }
 
-/** PromotionCodesResourceRestrictions */
 export interface PromotionCodesResourceRestrictions {
   /** Promotion code restrictions defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies). */
   currency_options?: {
@@ -11829,7 +11345,6 @@ export interface Quote {
   transfer_data?: QuotesResourceTransferData | null;
 }
 
-/** QuotesResourceAutomaticTax */
 export interface QuotesResourceAutomaticTax {
   /** Automatically calculate taxes */
   enabled: boolean;
@@ -11838,14 +11353,12 @@ export interface QuotesResourceAutomaticTax {
     "complete" | "failed" | "requires_location_inputs" | (string & {}) | null;
 }
 
-/** QuotesResourceComputed */
 export interface QuotesResourceComputed {
   /** The definitive totals and line items the customer will be charged on a recurring basis. Takes into account the line items with recurring prices and discounts with `duration=forever` coupons only. Defaults to `null` if no inputted line items with recurring prices. */
   recurring?: QuotesResourceRecurring | null;
   upfront: QuotesResourceUpfront;
 }
 
-/** QuotesResourceFromQuote */
 export interface QuotesResourceFromQuote {
   /** Whether this quote is a revision of a different quote. */
   is_revision: boolean;
@@ -11853,7 +11366,6 @@ export interface QuotesResourceFromQuote {
   quote: string | Quote;
 }
 
-/** QuotesResourceRecurring */
 export interface QuotesResourceRecurring {
   /** Total before any discounts or taxes are applied. */
   amount_subtotal: number;
@@ -11866,7 +11378,6 @@ export interface QuotesResourceRecurring {
   total_details: QuotesResourceTotalDetails;
 }
 
-/** QuotesResourceStatusTransitions */
 export interface QuotesResourceStatusTransitions {
   /**
    * The time that the quote was accepted. Measured in seconds since Unix epoch.
@@ -11885,7 +11396,6 @@ export interface QuotesResourceStatusTransitions {
   finalized_at?: number | null;
 }
 
-/** QuotesResourceSubscriptionDataSubscriptionData */
 export interface QuotesResourceSubscriptionDataSubscriptionData {
   /** The subscription's description, meant to be displayable to the customer. Use this field to optionally store an explanation of the subscription. */
   description?: string | null;
@@ -11898,7 +11408,6 @@ export interface QuotesResourceSubscriptionDataSubscriptionData {
   trial_period_days?: number | null;
 }
 
-/** QuotesResourceTotalDetails */
 export interface QuotesResourceTotalDetails {
   /** This is the sum of all the discounts. */
   amount_discount: number;
@@ -11909,7 +11418,6 @@ export interface QuotesResourceTotalDetails {
   breakdown?: QuotesResourceTotalDetailsResourceBreakdown;
 }
 
-/** QuotesResourceTotalDetailsResourceBreakdown */
 export interface QuotesResourceTotalDetailsResourceBreakdown {
   /** The aggregated discounts. */
   discounts: LineItemsDiscountAmount[];
@@ -11917,7 +11425,6 @@ export interface QuotesResourceTotalDetailsResourceBreakdown {
   taxes: LineItemsTaxAmount[];
 }
 
-/** QuotesResourceTransferData */
 export interface QuotesResourceTransferData {
   /** The amount in %s that will be transferred to the destination account when the invoice is paid. By default, the entire amount is transferred to the destination. */
   amount?: number | null;
@@ -11927,7 +11434,6 @@ export interface QuotesResourceTransferData {
   destination: string | Account;
 }
 
-/** QuotesResourceUpfront */
 export interface QuotesResourceUpfront {
   /** Total before any discounts or taxes are applied. */
   amount_subtotal: number;
@@ -12055,7 +11561,6 @@ export interface RadarRadarOptions {
   session?: string;
 }
 
-/** RadarReviewResourceLocation */
 export interface RadarReviewResourceLocation {
   /** The city where the payment originated. */
   city?: string | null;
@@ -12069,7 +11574,6 @@ export interface RadarReviewResourceLocation {
   region?: string | null;
 }
 
-/** RadarReviewResourceSession */
 export interface RadarReviewResourceSession {
   /** The browser used in this browser session (e.g., `Chrome`). */
   browser?: string | null;
@@ -12081,7 +11585,6 @@ export interface RadarReviewResourceSession {
   version?: string | null;
 }
 
-/** received_payment_method_details_financial_account */
 export interface ReceivedPaymentMethodDetailsFinancialAccount {
   /** The FinancialAccount ID. */
   id: string;
@@ -12089,7 +11592,6 @@ export interface ReceivedPaymentMethodDetailsFinancialAccount {
   network: "stripe";
 }
 
-/** Recurring */
 export interface Recurring {
   /** Specifies a usage aggregation strategy for prices of `usage_type=metered`. Allowed values are `sum` for summing up all usage during a period, `last_during_period` for using the last usage record reported within a period, `last_ever` for using the last usage record ever (across period bounds) or `max` which uses the usage record with the maximum reported usage during a period. Defaults to `sum`. */
   aggregate_usage?:
@@ -12158,7 +11660,6 @@ export interface Refund {
   transfer_reversal?: string | TransferReversal | null;
 }
 
-/** RefundNextAction */
 export interface RefundNextAction {
   /** Contains the refund details. */
   display_details?: RefundNextActionDisplayDetails | null;
@@ -12166,7 +11667,6 @@ export interface RefundNextAction {
   type: string;
 }
 
-/** RefundNextActionDisplayDetails */
 export interface RefundNextActionDisplayDetails {
   email_sent: EmailSent;
   /**
@@ -12265,7 +11765,6 @@ export interface ReportingReportType {
   version: number;
 }
 
-/** ReserveTransaction */
 export interface ReserveTransaction {
   amount: number;
   /** Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies). */
@@ -12281,7 +11780,7 @@ export interface ReserveTransaction {
 /**
  * Reviews can be used to supplement automated fraud detection with human expertise.
  *
- * Learn more about [Radar](/radar) and reviewing payments
+ * Learn more about [Radar](https://stripe.com/radar) and reviewing payments
  * [here](https://stripe.com/docs/radar/reviews).
  */
 export interface Review {
@@ -12325,7 +11824,6 @@ export interface Review {
   session?: RadarReviewResourceSession | null;
 }
 
-/** RadarRule */
 export interface Rule {
   /** The action taken on the payment. */
   action: string;
@@ -12374,13 +11872,11 @@ export interface ScheduledQueryRun {
   title: string;
 }
 
-/** SchedulesPhaseAutomaticTax */
 export interface SchedulesPhaseAutomaticTax {
   /** Whether Stripe automatically computes tax on invoices created during this phase. */
   enabled: boolean;
 }
 
-/** SecretServiceResourceScope */
 export interface SecretServiceResourceScope {
   /** The secret scope type. */
   type: "account" | "user" | (string & {});
@@ -12388,7 +11884,6 @@ export interface SecretServiceResourceScope {
   user?: string;
 }
 
-/** sepa_debit_generated_from */
 export interface SepaDebitGeneratedFrom {
   /** The ID of the Charge that generated this PaymentMethod, if any. */
   charge?: string | Charge | null;
@@ -12445,7 +11940,6 @@ export interface SetupAttempt {
   usage: string;
 }
 
-/** SetupAttemptPaymentMethodDetails */
 export interface SetupAttemptPaymentMethodDetails {
   acss_debit?: SetupAttemptPaymentMethodDetailsAcssDebit;
   au_becs_debit?: SetupAttemptPaymentMethodDetailsAuBecsDebit;
@@ -12466,19 +11960,15 @@ export interface SetupAttemptPaymentMethodDetails {
   us_bank_account?: SetupAttemptPaymentMethodDetailsUsBankAccount;
 }
 
-/** setup_attempt_payment_method_details_acss_debit */
 export type SetupAttemptPaymentMethodDetailsAcssDebit = Record<string, unknown>;
 
-/** setup_attempt_payment_method_details_au_becs_debit */
 export type SetupAttemptPaymentMethodDetailsAuBecsDebit = Record<
   string,
   unknown
 >;
 
-/** setup_attempt_payment_method_details_bacs_debit */
 export type SetupAttemptPaymentMethodDetailsBacsDebit = Record<string, unknown>;
 
-/** setup_attempt_payment_method_details_bancontact */
 export interface SetupAttemptPaymentMethodDetailsBancontact {
   /** Bank code of bank associated with the bank account. */
   bank_code?: string | null;
@@ -12504,13 +11994,10 @@ export interface SetupAttemptPaymentMethodDetailsBancontact {
   verified_name?: string | null;
 }
 
-/** setup_attempt_payment_method_details_blik */
 export type SetupAttemptPaymentMethodDetailsBlik = Record<string, unknown>;
 
-/** setup_attempt_payment_method_details_boleto */
 export type SetupAttemptPaymentMethodDetailsBoleto = Record<string, unknown>;
 
-/** setup_attempt_payment_method_details_card */
 export interface SetupAttemptPaymentMethodDetailsCard {
   /** Check results by Card networks on Card address and CVC at time of payment. */
   checks?: PaymentMethodDetailsCardChecks | null;
@@ -12518,16 +12005,13 @@ export interface SetupAttemptPaymentMethodDetailsCard {
   three_d_secure?: ThreeDSecureDetails | null;
 }
 
-/** setup_attempt_payment_method_details_card_present */
 export interface SetupAttemptPaymentMethodDetailsCardPresent {
   /** The ID of the Card PaymentMethod which was generated by this SetupAttempt. */
   generated_card?: string | PaymentMethod | null;
 }
 
-/** setup_attempt_payment_method_details_cashapp */
 export type SetupAttemptPaymentMethodDetailsCashapp = Record<string, unknown>;
 
-/** setup_attempt_payment_method_details_ideal */
 export interface SetupAttemptPaymentMethodDetailsIdeal {
   /** The customer's bank. Can be one of `abn_amro`, `asn_bank`, `bunq`, `handelsbanken`, `ing`, `knab`, `moneyou`, `rabobank`, `regiobank`, `revolut`, `sns_bank`, `triodos_bank`, `van_lanschot`, or `yoursafe`. */
   bank?:
@@ -12579,16 +12063,12 @@ export interface SetupAttemptPaymentMethodDetailsIdeal {
   verified_name?: string | null;
 }
 
-/** setup_attempt_payment_method_details_klarna */
 export type SetupAttemptPaymentMethodDetailsKlarna = Record<string, unknown>;
 
-/** setup_attempt_payment_method_details_link */
 export type SetupAttemptPaymentMethodDetailsLink = Record<string, unknown>;
 
-/** setup_attempt_payment_method_details_sepa_debit */
 export type SetupAttemptPaymentMethodDetailsSepaDebit = Record<string, unknown>;
 
-/** setup_attempt_payment_method_details_sofort */
 export interface SetupAttemptPaymentMethodDetailsSofort {
   /** Bank code of bank associated with the bank account. */
   bank_code?: string | null;
@@ -12614,7 +12094,6 @@ export interface SetupAttemptPaymentMethodDetailsSofort {
   verified_name?: string | null;
 }
 
-/** setup_attempt_payment_method_details_us_bank_account */
 export type SetupAttemptPaymentMethodDetailsUsBankAccount = Record<
   string,
   unknown
@@ -12631,7 +12110,7 @@ export type SetupAttemptPaymentMethodDetailsUsBankAccount = Record<
  * you through the setup process.
  *
  * Successful SetupIntents result in payment credentials that are optimized for future payments.
- * For example, cardholders in [certain regions](/guides/strong-customer-authentication) may need to be run through
+ * For example, cardholders in [certain regions](https://stripe.com/guides/strong-customer-authentication) may need to be run through
  * [Strong Customer Authentication](https://stripe.com/docs/strong-customer-authentication) at the time of payment method collection
  * in order to streamline later [off-session payments](https://stripe.com/docs/payments/setup-intents).
  * If the SetupIntent is used with a [Customer](https://stripe.com/docs/api#setup_intent_object-customer), upon success,
@@ -12726,7 +12205,6 @@ export interface SetupIntent {
   usage: string;
 }
 
-/** SetupIntentNextAction */
 export interface SetupIntentNextAction {
   cashapp_handle_redirect_or_display_qr_code?: PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode;
   redirect_to_url?: SetupIntentNextActionRedirectToUrl;
@@ -12737,7 +12215,6 @@ export interface SetupIntentNextAction {
   verify_with_microdeposits?: SetupIntentNextActionVerifyWithMicrodeposits;
 }
 
-/** SetupIntentNextActionRedirectToUrl */
 export interface SetupIntentNextActionRedirectToUrl {
   /** If the customer does not exit their browser while authenticating, they will be redirected to this specified URL after completion. */
   return_url?: string | null;
@@ -12745,7 +12222,6 @@ export interface SetupIntentNextActionRedirectToUrl {
   url?: string | null;
 }
 
-/** SetupIntentNextActionVerifyWithMicrodeposits */
 export interface SetupIntentNextActionVerifyWithMicrodeposits {
   /**
    * The timestamp when the microdeposits are expected to land.
@@ -12758,7 +12234,6 @@ export interface SetupIntentNextActionVerifyWithMicrodeposits {
   microdeposit_type?: "amounts" | "descriptor_code" | (string & {}) | null;
 }
 
-/** SetupIntentPaymentMethodOptions */
 export interface SetupIntentPaymentMethodOptions {
   acss_debit?:
     | SetupIntentPaymentMethodOptionsAcssDebit
@@ -12778,7 +12253,6 @@ export interface SetupIntentPaymentMethodOptions {
     | SetupIntentTypeSpecificPaymentMethodOptionsClient;
 }
 
-/** setup_intent_payment_method_options_acss_debit */
 export interface SetupIntentPaymentMethodOptionsAcssDebit {
   /** Currency supported by the bank account */
   currency?: "cad" | "usd" | (string & {}) | null;
@@ -12788,12 +12262,10 @@ export interface SetupIntentPaymentMethodOptionsAcssDebit {
     "automatic" | "instant" | "microdeposits" | (string & {});
 }
 
-/** setup_intent_payment_method_options_blik */
 export interface SetupIntentPaymentMethodOptionsBlik {
   mandate_options?: SetupIntentPaymentMethodOptionsMandateOptionsBlik;
 }
 
-/** setup_intent_payment_method_options_card */
 export interface SetupIntentPaymentMethodOptionsCard {
   /** Configuration options for setting up an eMandate for cards issued in India. */
   mandate_options?: SetupIntentPaymentMethodOptionsCardMandateOptions | null;
@@ -12816,7 +12288,6 @@ export interface SetupIntentPaymentMethodOptionsCard {
     "any" | "automatic" | "challenge_only" | (string & {}) | null;
 }
 
-/** setup_intent_payment_method_options_card_mandate_options */
 export interface SetupIntentPaymentMethodOptionsCardMandateOptions {
   /** Amount to be charged for future payments. */
   amount: number;
@@ -12846,13 +12317,11 @@ export interface SetupIntentPaymentMethodOptionsCardMandateOptions {
   supported_types?: "india"[] | null;
 }
 
-/** setup_intent_payment_method_options_link */
 export interface SetupIntentPaymentMethodOptionsLink {
   /** Token used for persistent Link logins. */
   persistent_token?: string | null;
 }
 
-/** setup_intent_payment_method_options_mandate_options_acss_debit */
 export interface SetupIntentPaymentMethodOptionsMandateOptionsAcssDebit {
   /** A URL for custom mandate text */
   custom_mandate_url?: string;
@@ -12867,7 +12336,6 @@ export interface SetupIntentPaymentMethodOptionsMandateOptionsAcssDebit {
   transaction_type?: "business" | "personal" | (string & {}) | null;
 }
 
-/** setup_intent_payment_method_options_mandate_options_blik */
 export interface SetupIntentPaymentMethodOptionsMandateOptionsBlik {
   /**
    * Date at which the mandate expires.
@@ -12879,18 +12347,15 @@ export interface SetupIntentPaymentMethodOptionsMandateOptionsBlik {
   type?: "off_session" | "on_session" | (string & {}) | null;
 }
 
-/** setup_intent_payment_method_options_mandate_options_sepa_debit */
 export type SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit = Record<
   string,
   unknown
 >;
 
-/** setup_intent_payment_method_options_sepa_debit */
 export interface SetupIntentPaymentMethodOptionsSepaDebit {
   mandate_options?: SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit;
 }
 
-/** setup_intent_payment_method_options_us_bank_account */
 export interface SetupIntentPaymentMethodOptionsUsBankAccount {
   financial_connections?: LinkedAccountOptionsUsBankAccount;
   /** Bank account verification method. */
@@ -12898,14 +12363,12 @@ export interface SetupIntentPaymentMethodOptionsUsBankAccount {
     "automatic" | "instant" | "microdeposits" | (string & {});
 }
 
-/** SetupIntentTypeSpecificPaymentMethodOptionsClient */
 export interface SetupIntentTypeSpecificPaymentMethodOptionsClient {
   /** Bank account verification method. */
   verification_method?:
     "automatic" | "instant" | "microdeposits" | (string & {});
 }
 
-/** Shipping */
 export interface Shipping {
   address?: Address;
   /** The delivery service that shipped a physical product, such as Fedex, UPS, USPS, etc. */
@@ -12953,7 +12416,6 @@ export interface ShippingRate {
   type: "fixed_amount";
 }
 
-/** ShippingRateCurrencyOption */
 export interface ShippingRateCurrencyOption {
   /** A non-negative integer in cents representing how much to charge. */
   amount: number;
@@ -12961,7 +12423,6 @@ export interface ShippingRateCurrencyOption {
   tax_behavior: "exclusive" | "inclusive" | "unspecified" | (string & {});
 }
 
-/** ShippingRateDeliveryEstimate */
 export interface ShippingRateDeliveryEstimate {
   /** The upper bound of the estimated range. If empty, represents no upper bound i.e., infinite. */
   maximum?: ShippingRateDeliveryEstimateBound | null;
@@ -12969,7 +12430,6 @@ export interface ShippingRateDeliveryEstimate {
   minimum?: ShippingRateDeliveryEstimateBound | null;
 }
 
-/** ShippingRateDeliveryEstimateBound */
 export interface ShippingRateDeliveryEstimateBound {
   /** A unit of time. */
   unit: "business_day" | "day" | "hour" | "month" | "week" | (string & {});
@@ -12977,7 +12437,6 @@ export interface ShippingRateDeliveryEstimateBound {
   value: number;
 }
 
-/** ShippingRateFixedAmount */
 export interface ShippingRateFixedAmount {
   /** A non-negative integer in cents representing how much to charge. */
   amount: number;
@@ -12989,7 +12448,6 @@ export interface ShippingRateFixedAmount {
   };
 }
 
-/** SigmaScheduledQueryRunError */
 export interface SigmaScheduledQueryRunError {
   /** Information about the run failure. */
   message: string;
@@ -13084,7 +12542,6 @@ export interface Source {
   wechat?: SourceTypeWechat;
 }
 
-/** SourceCodeVerificationFlow */
 export interface SourceCodeVerificationFlow {
   /** The number of attempts remaining to authenticate the source object with a verification code. */
   attempts_remaining: number;
@@ -13123,19 +12580,16 @@ export interface SourceMandateNotification {
   type: string;
 }
 
-/** SourceMandateNotificationAcssDebitData */
 export interface SourceMandateNotificationAcssDebitData {
   /** The statement descriptor associate with the debit. */
   statement_descriptor?: string;
 }
 
-/** SourceMandateNotificationBacsDebitData */
 export interface SourceMandateNotificationBacsDebitData {
   /** Last 4 digits of the account number associated with the debit. */
   last4?: string;
 }
 
-/** SourceMandateNotificationSepaDebitData */
 export interface SourceMandateNotificationSepaDebitData {
   /** SEPA creditor ID. */
   creditor_identifier?: string;
@@ -13145,7 +12599,6 @@ export interface SourceMandateNotificationSepaDebitData {
   mandate_reference?: string;
 }
 
-/** SourceOrder */
 export interface SourceOrder {
   /** A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1, Japanese Yen being a zero-decimal currency) representing the total amount for the order. */
   amount: number;
@@ -13158,7 +12611,6 @@ export interface SourceOrder {
   shipping?: Shipping;
 }
 
-/** SourceOrderItem */
 export interface SourceOrderItem {
   /** The amount (price) for this order item. */
   amount?: number | null;
@@ -13174,7 +12626,6 @@ export interface SourceOrderItem {
   type?: string | null;
 }
 
-/** SourceOwner */
 export interface SourceOwner {
   /** Owner's address. */
   address?: Address | null;
@@ -13194,7 +12645,6 @@ export interface SourceOwner {
   verified_phone?: string | null;
 }
 
-/** SourceReceiverFlow */
 export interface SourceReceiverFlow {
   /** The address of the receiver source. This is the value that should be communicated to the customer to send their funds to. */
   address?: string | null;
@@ -13210,7 +12660,6 @@ export interface SourceReceiverFlow {
   refund_attributes_status: string;
 }
 
-/** SourceRedirectFlow */
 export interface SourceRedirectFlow {
   /** The failure reason for the redirect, either `user_abort` (the customer aborted or dropped out of the redirect flow), `declined` (the authentication failed or the transaction was declined), or `processing_error` (the redirect failed due to a technical error). Present only if the redirect status is `failed`. */
   failure_reason?: string | null;
@@ -13274,7 +12723,6 @@ export interface SourceTransaction {
     | (string & {});
 }
 
-/** SourceTransactionAchCreditTransferData */
 export interface SourceTransactionAchCreditTransferData {
   /** Customer data associated with the transfer. */
   customer_data?: string;
@@ -13286,7 +12734,6 @@ export interface SourceTransactionAchCreditTransferData {
   routing_number?: string;
 }
 
-/** SourceTransactionChfCreditTransferData */
 export interface SourceTransactionChfCreditTransferData {
   /** Reference associated with the transfer. */
   reference?: string;
@@ -13300,7 +12747,6 @@ export interface SourceTransactionChfCreditTransferData {
   sender_name?: string;
 }
 
-/** SourceTransactionGbpCreditTransferData */
 export interface SourceTransactionGbpCreditTransferData {
   /** Bank account fingerprint associated with the Stripe owned bank account receiving the transfer. */
   fingerprint?: string;
@@ -13318,7 +12764,6 @@ export interface SourceTransactionGbpCreditTransferData {
   sender_sort_code?: string;
 }
 
-/** SourceTransactionPaperCheckData */
 export interface SourceTransactionPaperCheckData {
   /** Time at which the deposited funds will be available for use. Measured in seconds since the Unix epoch. */
   available_at?: string;
@@ -13326,7 +12771,6 @@ export interface SourceTransactionPaperCheckData {
   invoices?: string;
 }
 
-/** SourceTransactionSepaCreditTransferData */
 export interface SourceTransactionSepaCreditTransferData {
   /** Reference associated with the transfer. */
   reference?: string;
@@ -13698,13 +13142,11 @@ export interface Subscription {
   trial_start?: number | null;
 }
 
-/** SubscriptionAutomaticTax */
 export interface SubscriptionAutomaticTax {
   /** Whether Stripe automatically computes tax on this subscription. */
   enabled: boolean;
 }
 
-/** SubscriptionBillingThresholds */
 export interface SubscriptionBillingThresholds {
   /** Monetary threshold that triggers the subscription to create an invoice */
   amount_gte?: number | null;
@@ -13736,13 +13178,11 @@ export interface SubscriptionItem {
   tax_rates?: TaxRate[] | null;
 }
 
-/** SubscriptionItemBillingThresholds */
 export interface SubscriptionItemBillingThresholds {
   /** Usage threshold that triggers the subscription to create an invoice */
   usage_gte?: number | null;
 }
 
-/** subscription_payment_method_options_card */
 export interface SubscriptionPaymentMethodOptionsCard {
   mandate_options?: InvoiceMandateOptionsCard;
   /** Selected network to process this Subscription on. Depends on the available networks of the card attached to the Subscription. Can be only set confirm-time. */
@@ -13763,7 +13203,6 @@ export interface SubscriptionPaymentMethodOptionsCard {
   request_three_d_secure?: "any" | "automatic" | (string & {}) | null;
 }
 
-/** SubscriptionPendingInvoiceItemInterval */
 export interface SubscriptionPendingInvoiceItemInterval {
   /** Specifies invoicing frequency. Either `day`, `week`, `month` or `year`. */
   interval: "day" | "month" | "week" | "year" | (string & {});
@@ -13856,7 +13295,6 @@ export interface SubscriptionScheduleConfigurationItem {
   tax_rates?: TaxRate[] | null;
 }
 
-/** SubscriptionScheduleCurrentPhase */
 export interface SubscriptionScheduleCurrentPhase {
   /**
    * The end of this phase of the subscription schedule.
@@ -13924,7 +13362,6 @@ export interface SubscriptionSchedulePhaseConfiguration {
   trial_end?: number | null;
 }
 
-/** SubscriptionSchedulesResourceDefaultSettings */
 export interface SubscriptionSchedulesResourceDefaultSettings {
   /** A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the application owner's Stripe account during this phase of the schedule. */
   application_fee_percent?: number | null;
@@ -13948,13 +13385,11 @@ export interface SubscriptionSchedulesResourceDefaultSettings {
   transfer_data?: SubscriptionTransferData | null;
 }
 
-/** SubscriptionSchedulesResourceDefaultSettingsAutomaticTax */
 export interface SubscriptionSchedulesResourceDefaultSettingsAutomaticTax {
   /** Whether Stripe automatically computes tax on invoices created during this phase. */
   enabled: boolean;
 }
 
-/** SubscriptionTransferData */
 export interface SubscriptionTransferData {
   /** A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice subtotal that will be transferred to the destination account. By default, the entire amount is transferred to the destination. */
   amount_percent?: number | null;
@@ -13976,7 +13411,6 @@ export interface SubscriptionsResourcePauseCollection {
   resumes_at?: number | null;
 }
 
-/** SubscriptionsResourcePaymentMethodOptions */
 export interface SubscriptionsResourcePaymentMethodOptions {
   /** This sub-hash contains details about the Canadian pre-authorized debit payment method options to pass to invoices created by the subscription. */
   acss_debit?: InvoicePaymentMethodOptionsAcssDebit | null;
@@ -13992,7 +13426,6 @@ export interface SubscriptionsResourcePaymentMethodOptions {
   us_bank_account?: InvoicePaymentMethodOptionsUsBankAccount | null;
 }
 
-/** SubscriptionsResourcePaymentSettings */
 export interface SubscriptionsResourcePaymentSettings {
   /** Payment-method-specific configuration to provide to invoices created by the subscription. */
   payment_method_options?: SubscriptionsResourcePaymentMethodOptions | null;
@@ -14116,7 +13549,6 @@ export interface TaxCalculation {
   tax_date: number;
 }
 
-/** TaxProductResourceTaxCalculationLineItem */
 export interface TaxCalculationLineItem {
   /** The line item amount in integer cents. If `tax_behavior=inclusive`, then this amount includes taxes. Otherwise, taxes were calculated on top of this amount. */
   amount: number;
@@ -14192,7 +13624,6 @@ export interface TaxTransaction {
   type: "reversal" | "transaction" | (string & {});
 }
 
-/** TaxProductResourceTaxTransactionLineItem */
 export interface TaxTransactionLineItem {
   /** The line item amount in integer cents. If `tax_behavior=inclusive`, then this amount includes taxes. Otherwise, taxes were calculated on top of this amount. */
   amount: number;
@@ -14232,7 +13663,6 @@ export interface TaxCode {
   object: "tax_code";
 }
 
-/** TaxDeductedAtSource */
 export interface TaxDeductedAtSource {
   /** Unique identifier for the object. */
   id: string;
@@ -14335,7 +13765,6 @@ export interface TaxId {
   verification?: TaxIdVerification | null;
 }
 
-/** tax_id_verification */
 export interface TaxIdVerification {
   /** Verification status, one of `pending`, `verified`, `unverified`, or `unavailable`. */
   status: "pending" | "unavailable" | "unverified" | "verified" | (string & {});
@@ -14345,7 +13774,6 @@ export interface TaxIdVerification {
   verified_name?: string | null;
 }
 
-/** TaxProductResourceCustomerDetails */
 export interface TaxProductResourceCustomerDetails {
   /** The customer's postal address (for example, home or business location). */
   address?: TaxProductResourcePostalAddress | null;
@@ -14360,7 +13788,6 @@ export interface TaxProductResourceCustomerDetails {
     "customer_exempt" | "none" | "reverse_charge" | (string & {});
 }
 
-/** TaxProductResourceCustomerDetailsResourceTaxId */
 export interface TaxProductResourceCustomerDetailsResourceTaxId {
   /** The type of the tax ID, one of `eu_vat`, `br_cnpj`, `br_cpf`, `eu_oss_vat`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, or `unknown` */
   type:
@@ -14421,7 +13848,6 @@ export interface TaxProductResourceCustomerDetailsResourceTaxId {
   value: string;
 }
 
-/** TaxProductResourceJurisdiction */
 export interface TaxProductResourceJurisdiction {
   /** Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)). */
   country: string;
@@ -14433,7 +13859,6 @@ export interface TaxProductResourceJurisdiction {
   state?: string | null;
 }
 
-/** TaxProductResourceLineItemTaxBreakdown */
 export interface TaxProductResourceLineItemTaxBreakdown {
   /** The amount of tax, in integer cents. */
   amount: number;
@@ -14464,7 +13889,6 @@ export interface TaxProductResourceLineItemTaxBreakdown {
   taxable_amount: number;
 }
 
-/** TaxProductResourceLineItemTaxRateDetails */
 export interface TaxProductResourceLineItemTaxRateDetails {
   /** A localized display name for tax type, intended to be human-readable. For example, "Local Sales and Use Tax", "Value-added tax (VAT)", or "Umsatzsteuer (USt.)". */
   display_name: string;
@@ -14485,7 +13909,6 @@ export interface TaxProductResourceLineItemTaxRateDetails {
     | (string & {});
 }
 
-/** TaxProductResourcePostalAddress */
 export interface TaxProductResourcePostalAddress {
   /** City, district, suburb, town, or village. */
   city?: string | null;
@@ -14501,7 +13924,6 @@ export interface TaxProductResourcePostalAddress {
   state?: string | null;
 }
 
-/** TaxProductResourceShippingCost */
 export interface TaxProductResourceShippingCost {
   /** The shipping amount in integer cents. If `tax_behavior=inclusive`, then this amount includes taxes. Otherwise, taxes were calculated on top of this amount. */
   amount: number;
@@ -14515,7 +13937,6 @@ export interface TaxProductResourceShippingCost {
   tax_code: string;
 }
 
-/** TaxProductResourceTaxBreakdown */
 export interface TaxProductResourceTaxBreakdown {
   /** The amount of tax, in integer cents. */
   amount: number;
@@ -14526,7 +13947,6 @@ export interface TaxProductResourceTaxBreakdown {
   taxable_amount: number;
 }
 
-/** TaxProductResourceTaxRateDetails */
 export interface TaxProductResourceTaxRateDetails {
   /** Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)). */
   country?: string | null;
@@ -14550,13 +13970,11 @@ export interface TaxProductResourceTaxRateDetails {
     | null;
 }
 
-/** TaxProductResourceTaxTransactionLineItemResourceReversal */
 export interface TaxProductResourceTaxTransactionLineItemResourceReversal {
   /** The `id` of the line item to reverse in the original transaction. */
   original_line_item: string;
 }
 
-/** TaxProductResourceTaxTransactionResourceReversal */
 export interface TaxProductResourceTaxTransactionResourceReversal {
   /** The `id` of the reversed `Transaction` object. */
   original_transaction?: string | null;
@@ -14702,7 +14120,6 @@ export interface TerminalReader {
   status?: string | null;
 }
 
-/** TerminalConfigurationConfigurationResourceCurrencySpecificConfig */
 export interface TerminalConfigurationConfigurationResourceCurrencySpecificConfig {
   /** Fixed amounts displayed when collecting a tip */
   fixed_amounts?: number[] | null;
@@ -14712,13 +14129,11 @@ export interface TerminalConfigurationConfigurationResourceCurrencySpecificConfi
   smart_tip_threshold?: number;
 }
 
-/** TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig */
 export interface TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig {
   /** A File ID representing an image you would like displayed on the reader. */
   splashscreen?: string | FileSchema;
 }
 
-/** TerminalConfigurationConfigurationResourceTipping */
 export interface TerminalConfigurationConfigurationResourceTipping {
   aud?: TerminalConfigurationConfigurationResourceCurrencySpecificConfig;
   cad?: TerminalConfigurationConfigurationResourceCurrencySpecificConfig;
@@ -14868,7 +14283,6 @@ export interface TestHelpersTestClock {
   status: "advancing" | "internal_failure" | "ready" | (string & {});
 }
 
-/** three_d_secure_details */
 export interface ThreeDSecureDetails {
   /**
    * For authenticated transactions: how the customer was authenticated by
@@ -14903,7 +14317,6 @@ export interface ThreeDSecureDetails {
   version?: "1.0.2" | "2.1.0" | "2.2.0" | (string & {}) | null;
 }
 
-/** three_d_secure_usage */
 export interface ThreeDSecureUsage {
   /** Whether 3D Secure is supported on this card. */
   supported: boolean;
@@ -15067,7 +14480,6 @@ export interface Transfer {
   transfer_group?: string | null;
 }
 
-/** transfer_data */
 export interface TransferData {
   /** Amount intended to be collected by this PaymentIntent. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 US or [equivalent in charge currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99). */
   amount?: number;
@@ -15086,7 +14498,7 @@ export interface TransferData {
  * platform's balance and subtract from the destination account's balance.
  *
  * Reversing a transfer that was made for a [destination
- * charge](/docs/connect/destination-charges) is allowed only up to the amount of
+ * charge](https://stripe.com/docs/connect/destination-charges) is allowed only up to the amount of
  * the charge. It is possible to reverse a
  * [transfer_group](https://stripe.com/docs/connect/charges-transfers#transfer-options)
  * transfer only if the destination account has enough balance to cover the
@@ -15120,7 +14532,6 @@ export interface TransferReversal {
   transfer: string | Transfer;
 }
 
-/** TransferSchedule */
 export interface TransferSchedule {
   /** The number of days charges for the account will be held before being paid out. */
   delay_days: number;
@@ -15132,7 +14543,6 @@ export interface TransferSchedule {
   weekly_anchor?: string;
 }
 
-/** TransformQuantity */
 export interface TransformQuantity {
   /** Divide usage by this number. */
   divide_by: number;
@@ -15140,7 +14550,6 @@ export interface TransformQuantity {
   round: "down" | "up" | (string & {});
 }
 
-/** TransformUsage */
 export interface TransformUsage {
   /** Divide usage by this number. */
   divide_by: number;
@@ -15706,7 +15115,6 @@ export interface TreasuryFinancialAccountsResourceBalance {
   outbound_pending: Record<string, number>;
 }
 
-/** TreasuryFinancialAccountsResourceClosedStatusDetails */
 export interface TreasuryFinancialAccountsResourceClosedStatusDetails {
   /** The array that contains reasons for a FinancialAccount closure. */
   reasons: (
@@ -15753,7 +15161,6 @@ export interface TreasuryFinancialAccountsResourcePlatformRestrictions {
   outbound_flows?: "restricted" | "unrestricted" | (string & {}) | null;
 }
 
-/** TreasuryFinancialAccountsResourceStatusDetails */
 export interface TreasuryFinancialAccountsResourceStatusDetails {
   /** Details related to the closure of this FinancialAccount */
   closed?: TreasuryFinancialAccountsResourceClosedStatusDetails | null;
@@ -15794,7 +15201,6 @@ export interface TreasuryFinancialAccountsResourceTogglesSettingStatusDetails {
   restriction?: "inbound_flows" | "outbound_flows" | (string & {});
 }
 
-/** TreasuryInboundTransfersResourceFailureDetails */
 export interface TreasuryInboundTransfersResourceFailureDetails {
   /** Reason for the failure. */
   code:
@@ -15814,13 +15220,11 @@ export interface TreasuryInboundTransfersResourceFailureDetails {
     | (string & {});
 }
 
-/** TreasuryInboundTransfersResourceInboundTransferResourceLinkedFlows */
 export interface TreasuryInboundTransfersResourceInboundTransferResourceLinkedFlows {
   /** If funds for this flow were returned after the flow went to the `succeeded` state, this field contains a reference to the ReceivedDebit return. */
   received_debit?: string | null;
 }
 
-/** TreasuryInboundTransfersResourceInboundTransferResourceStatusTransitions */
 export interface TreasuryInboundTransfersResourceInboundTransferResourceStatusTransitions {
   /**
    * Timestamp describing when an InboundTransfer changed status to `canceled`.
@@ -15839,7 +15243,6 @@ export interface TreasuryInboundTransfersResourceInboundTransferResourceStatusTr
   succeeded_at?: number | null;
 }
 
-/** TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails */
 export interface TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails {
   /** IP address of the user initiating the OutboundPayment. Set if `present` is set to `true`. IP address collection is required for risk and compliance reasons. This will be used to help determine if the OutboundPayment is authorized or should be blocked. */
   ip_address?: string | null;
@@ -15847,7 +15250,6 @@ export interface TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserD
   present: boolean;
 }
 
-/** TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTransitions */
 export interface TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTransitions {
   /**
    * Timestamp describing when an OutboundPayment changed status to `canceled`.
@@ -15871,7 +15273,6 @@ export interface TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTr
   returned_at?: number | null;
 }
 
-/** TreasuryOutboundPaymentsResourceReturnedStatus */
 export interface TreasuryOutboundPaymentsResourceReturnedStatus {
   /** Reason for the return. */
   code:
@@ -15890,7 +15291,6 @@ export interface TreasuryOutboundPaymentsResourceReturnedStatus {
   transaction: string | TreasuryTransaction;
 }
 
-/** TreasuryOutboundTransfersResourceReturnedDetails */
 export interface TreasuryOutboundTransfersResourceReturnedDetails {
   /** Reason for the return. */
   code:
@@ -15909,7 +15309,6 @@ export interface TreasuryOutboundTransfersResourceReturnedDetails {
   transaction: string | TreasuryTransaction;
 }
 
-/** TreasuryOutboundTransfersResourceStatusTransitions */
 export interface TreasuryOutboundTransfersResourceStatusTransitions {
   /**
    * Timestamp describing when an OutboundTransfer changed status to `canceled`
@@ -15933,7 +15332,6 @@ export interface TreasuryOutboundTransfersResourceStatusTransitions {
   returned_at?: number | null;
 }
 
-/** TreasuryReceivedCreditsResourceLinkedFlows */
 export interface TreasuryReceivedCreditsResourceLinkedFlows {
   /** The CreditReversal created as a result of this ReceivedCredit being reversed. */
   credit_reversal?: string | null;
@@ -15949,7 +15347,6 @@ export interface TreasuryReceivedCreditsResourceLinkedFlows {
   source_flow_type?: string | null;
 }
 
-/** TreasuryReceivedCreditsResourceReversalDetails */
 export interface TreasuryReceivedCreditsResourceReversalDetails {
   /**
    * Time before which a ReceivedCredit can be reversed.
@@ -15967,7 +15364,6 @@ export interface TreasuryReceivedCreditsResourceReversalDetails {
     | null;
 }
 
-/** TreasuryReceivedCreditsResourceSourceFlowsDetails */
 export interface TreasuryReceivedCreditsResourceSourceFlowsDetails {
   credit_reversal?: TreasuryCreditReversal;
   outbound_payment?: TreasuryOutboundPayment;
@@ -15977,7 +15373,6 @@ export interface TreasuryReceivedCreditsResourceSourceFlowsDetails {
     "credit_reversal" | "other" | "outbound_payment" | "payout" | (string & {});
 }
 
-/** TreasuryReceivedCreditsResourceStatusTransitions */
 export interface TreasuryReceivedCreditsResourceStatusTransitions {
   /**
    * Timestamp describing when the CreditReversal changed status to `posted`
@@ -15986,13 +15381,11 @@ export interface TreasuryReceivedCreditsResourceStatusTransitions {
   posted_at?: number | null;
 }
 
-/** TreasuryReceivedDebitsResourceDebitReversalLinkedFlows */
 export interface TreasuryReceivedDebitsResourceDebitReversalLinkedFlows {
   /** Set if there is an Issuing dispute associated with the DebitReversal. */
   issuing_dispute?: string | null;
 }
 
-/** TreasuryReceivedDebitsResourceLinkedFlows */
 export interface TreasuryReceivedDebitsResourceLinkedFlows {
   /** The DebitReversal created as a result of this ReceivedDebit being reversed. */
   debit_reversal?: string | null;
@@ -16004,7 +15397,6 @@ export interface TreasuryReceivedDebitsResourceLinkedFlows {
   issuing_transaction?: string | null;
 }
 
-/** TreasuryReceivedDebitsResourceReversalDetails */
 export interface TreasuryReceivedDebitsResourceReversalDetails {
   /**
    * Time before which a ReceivedDebit can be reversed.
@@ -16022,7 +15414,6 @@ export interface TreasuryReceivedDebitsResourceReversalDetails {
     | null;
 }
 
-/** TreasuryReceivedDebitsResourceStatusTransitions */
 export interface TreasuryReceivedDebitsResourceStatusTransitions {
   /**
    * Timestamp describing when the DebitReversal changed status to `completed`.
@@ -16031,7 +15422,6 @@ export interface TreasuryReceivedDebitsResourceStatusTransitions {
   completed_at?: number | null;
 }
 
-/** TreasurySharedResourceBillingDetails */
 export interface TreasurySharedResourceBillingDetails {
   address: Address;
   /** Email address. */
@@ -16040,7 +15430,6 @@ export interface TreasurySharedResourceBillingDetails {
   name?: string | null;
 }
 
-/** TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails */
 export interface TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails {
   /** Set when `type` is `balance`. */
   balance?: "payments";
@@ -16059,7 +15448,6 @@ export interface TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingP
   us_bank_account?: TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount;
 }
 
-/** TreasurySharedResourceInitiatingPaymentMethodDetailsUSBankAccount */
 export interface TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount {
   /** Bank name. */
   bank_name?: string | null;
@@ -16069,7 +15457,6 @@ export interface TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccou
   routing_number?: string | null;
 }
 
-/** TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions */
 export interface TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions {
   /**
    * Timestamp describing when the Transaction changed status to `posted`.
@@ -16093,7 +15480,6 @@ export interface TreasuryTransactionsResourceBalanceImpact {
   outbound_pending: number;
 }
 
-/** TreasuryTransactionsResourceFlowDetails */
 export interface TreasuryTransactionsResourceFlowDetails {
   credit_reversal?: TreasuryCreditReversal;
   debit_reversal?: TreasuryDebitReversal;
@@ -16117,7 +15503,6 @@ export interface TreasuryTransactionsResourceFlowDetails {
     | (string & {});
 }
 
-/** us_bank_account_networks */
 export interface UsBankAccountNetworks {
   /** The preferred network. */
   preferred?: string | null;
@@ -16149,7 +15534,6 @@ export interface UsageRecord {
   timestamp: number;
 }
 
-/** UsageRecordSummary */
 export interface UsageRecordSummary {
   /** Unique identifier for the object. */
   id: string;
@@ -16166,7 +15550,6 @@ export interface UsageRecordSummary {
   total_usage: number;
 }
 
-/** verification_session_redaction */
 export interface VerificationSessionRedaction {
   /** Indicates whether this object and its related objects have been redacted or not. */
   status: "processing" | "redacted" | (string & {});
@@ -16211,7 +15594,6 @@ export interface WebhookEndpoint {
   url: string;
 }
 
-/** external_account_payout_bank_account */
 export interface ExternalAccountPayoutBankAccount {
   account_holder_name?: string;
   account_holder_type?: "company" | "individual" | (string & {});
@@ -16219,9 +15601,7 @@ export interface ExternalAccountPayoutBankAccount {
   account_type?: "checking" | "futsu" | "savings" | "toza" | (string & {});
   country: string;
   currency?: string;
-  /** external_account_documents_param */
   documents?: {
-    /** documents_param */
     bank_account_ownership_verification?: {
       files?: string[];
     };
@@ -16230,7 +15610,6 @@ export interface ExternalAccountPayoutBankAccount {
   routing_number?: string;
 }
 
-/** external_account_payout_bank_account */
 export interface ExternalAccountPayoutBankAccountInput {
   account_holder_name?: string;
   account_holder_type?: "company" | "individual";
@@ -16238,9 +15617,7 @@ export interface ExternalAccountPayoutBankAccountInput {
   account_type?: "checking" | "futsu" | "savings" | "toza";
   country: string;
   currency?: string;
-  /** external_account_documents_param */
   documents?: {
-    /** documents_param */
     bank_account_ownership_verification?: {
       files?: string[];
     };
@@ -16249,7 +15626,6 @@ export interface ExternalAccountPayoutBankAccountInput {
   routing_number?: string;
 }
 
-/** business_profile_specs */
 export interface BusinessProfileSpecs {
   mcc?: string;
   name?: string;
@@ -16261,7 +15637,6 @@ export interface BusinessProfileSpecs {
   url?: string;
 }
 
-/** address_specs */
 export interface AddressSpecs {
   city?: string;
   country?: string;
@@ -16271,151 +15646,114 @@ export interface AddressSpecs {
   state?: string;
 }
 
-/** capabilities_param */
 export interface CapabilitiesParam {
-  /** capability_param */
   acss_debit_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   affirm_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   afterpay_clearpay_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   au_becs_debit_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   bacs_debit_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   bancontact_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   bank_transfer_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   blik_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   boleto_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   card_issuing?: {
     requested?: boolean;
   };
-  /** capability_param */
   card_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   cartes_bancaires_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   cashapp_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   eps_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   fpx_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   giropay_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   grabpay_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   ideal_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   india_international_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   jcb_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   klarna_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   konbini_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   legacy_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   link_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   oxxo_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   p24_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   paynow_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   promptpay_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   sepa_debit_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   sofort_payments?: {
     requested?: boolean;
   };
-  /** capability_param */
   tax_reporting_us_1099_k?: {
     requested?: boolean;
   };
-  /** capability_param */
   tax_reporting_us_1099_misc?: {
     requested?: boolean;
   };
-  /** capability_param */
   transfers?: {
     requested?: boolean;
   };
-  /** capability_param */
   treasury?: {
     requested?: boolean;
   };
-  /** capability_param */
   us_bank_account_ach_payments?: {
     requested?: boolean;
   };
 }
 
-/** company_specs */
 export interface CompanySpecs {
   address?: AddressSpecs;
   address_kana?: JapanAddressKanaSpecs;
@@ -16428,7 +15766,6 @@ export interface CompanySpecs {
   name_kana?: string;
   name_kanji?: string;
   owners_provided?: boolean;
-  /** company_ownership_declaration */
   ownership_declaration?: {
     /** @format unix-time */
     date?: number;
@@ -16463,9 +15800,7 @@ export interface CompanySpecs {
   tax_id?: string;
   tax_id_registrar?: string;
   vat_id?: string;
-  /** verification_specs */
   verification?: {
-    /** verification_document_specs */
     document?: {
       back?: string;
       front?: string;
@@ -16473,7 +15808,6 @@ export interface CompanySpecs {
   };
 }
 
-/** company_specs */
 export interface CompanySpecsInput {
   address?: AddressSpecs;
   address_kana?: JapanAddressKanaSpecs;
@@ -16486,7 +15820,6 @@ export interface CompanySpecsInput {
   name_kana?: string;
   name_kanji?: string;
   owners_provided?: boolean;
-  /** company_ownership_declaration */
   ownership_declaration?: {
     /** @format unix-time */
     date?: number;
@@ -16520,9 +15853,7 @@ export interface CompanySpecsInput {
   tax_id?: string;
   tax_id_registrar?: string;
   vat_id?: string;
-  /** verification_specs */
   verification?: {
-    /** verification_document_specs */
     document?: {
       back?: string;
       front?: string;
@@ -16530,7 +15861,6 @@ export interface CompanySpecsInput {
   };
 }
 
-/** japan_address_kana_specs */
 export interface JapanAddressKanaSpecs {
   city?: string;
   country?: string;
@@ -16541,7 +15871,6 @@ export interface JapanAddressKanaSpecs {
   town?: string;
 }
 
-/** japan_address_kanji_specs */
 export interface JapanAddressKanjiSpecs {
   city?: string;
   country?: string;
@@ -16552,39 +15881,30 @@ export interface JapanAddressKanjiSpecs {
   town?: string;
 }
 
-/** documents_specs */
 export interface DocumentsSpecs {
-  /** documents_param */
   bank_account_ownership_verification?: {
     files?: string[];
   };
-  /** documents_param */
   company_license?: {
     files?: string[];
   };
-  /** documents_param */
   company_memorandum_of_association?: {
     files?: string[];
   };
-  /** documents_param */
   company_ministerial_decree?: {
     files?: string[];
   };
-  /** documents_param */
   company_registration_verification?: {
     files?: string[];
   };
-  /** documents_param */
   company_tax_id_verification?: {
     files?: string[];
   };
-  /** documents_param */
   proof_of_registration?: {
     files?: string[];
   };
 }
 
-/** individual_specs */
 export interface IndividualSpecs {
   address?: AddressSpecs;
   address_kana?: JapanAddressKanaSpecs;
@@ -16616,7 +15936,6 @@ export interface IndividualSpecs {
   verification?: PersonVerificationSpecs;
 }
 
-/** individual_specs */
 export interface IndividualSpecsInput {
   address?: AddressSpecs;
   address_kana?: JapanAddressKanaSpecs;
@@ -16648,23 +15967,18 @@ export interface IndividualSpecsInput {
   verification?: PersonVerificationSpecs;
 }
 
-/** person_verification_specs */
 export interface PersonVerificationSpecs {
-  /** person_verification_document_specs */
   additional_document?: {
     back?: string;
     front?: string;
   };
-  /** person_verification_document_specs */
   document?: {
     back?: string;
     front?: string;
   };
 }
 
-/** card_payments_settings_specs */
 export interface CardPaymentsSettingsSpecs {
-  /** decline_charge_on_specs */
   decline_on?: {
     avs_failure?: boolean;
     cvc_failure?: boolean;
@@ -16674,10 +15988,8 @@ export interface CardPaymentsSettingsSpecs {
   statement_descriptor_prefix_kanji?: string | "";
 }
 
-/** payout_settings_specs */
 export interface PayoutSettingsSpecs {
   debit_negative_balances?: boolean;
-  /** transfer_schedule_specs */
   schedule?: {
     delay_days?: "minimum" | number;
     interval?: "daily" | "manual" | "monthly" | "weekly" | (string & {});
@@ -16695,10 +16007,8 @@ export interface PayoutSettingsSpecs {
   statement_descriptor?: string;
 }
 
-/** payout_settings_specs */
 export interface PayoutSettingsSpecsInput {
   debit_negative_balances?: boolean;
-  /** transfer_schedule_specs */
   schedule?: {
     delay_days?: "minimum" | number;
     interval?: "daily" | "manual" | "monthly" | "weekly";
@@ -16804,23 +16114,18 @@ export interface AccountsCreatePersonBody {
   verification?: PersonVerificationSpecs;
 }
 
-/** person_documents_specs */
 export interface PersonDocumentsSpecs {
-  /** documents_param */
   company_authorization?: {
     files?: string[];
   };
-  /** documents_param */
   passport?: {
     files?: string[];
   };
-  /** documents_param */
   visa?: {
     files?: string[];
   };
 }
 
-/** relationship_specs */
 export interface RelationshipSpecs {
   director?: boolean;
   executive?: boolean;
@@ -16853,7 +16158,6 @@ export interface AccountsUpdateBankAccountBody {
   default_for_currency?: boolean;
   /** Documents that may be submitted to satisfy various informational requests. */
   documents?: {
-    /** documents_param */
     bank_account_ownership_verification?: {
       files?: string[];
     };
@@ -16893,7 +16197,6 @@ export interface AccountsUpdateBankAccountBodyInput {
   default_for_currency?: boolean;
   /** Documents that may be submitted to satisfy various informational requests. */
   documents?: {
-    /** documents_param */
     bank_account_ownership_verification?: {
       files?: string[];
     };
@@ -16910,7 +16213,6 @@ export interface AccountsUpdateBankAccountBodyInput {
   name?: string;
 }
 
-/** customer_payment_source_card */
 export interface CustomerPaymentSourceCard {
   address_city?: string;
   address_country?: string;
@@ -16927,7 +16229,6 @@ export interface CustomerPaymentSourceCard {
   object?: "card";
 }
 
-/** optional_fields_shipping */
 export interface OptionalFieldsShipping {
   address: OptionalFieldsAddress;
   carrier?: string;
@@ -16936,7 +16237,6 @@ export interface OptionalFieldsShipping {
   tracking_number?: string;
 }
 
-/** optional_fields_address */
 export interface OptionalFieldsAddress {
   city?: string;
   country?: string;
@@ -16985,9 +16285,7 @@ export interface ChargesUpdateDisputeBody {
   submit?: boolean;
 }
 
-/** custom_field_param */
 export interface CustomFieldParam {
-  /** custom_field_dropdown_param */
   dropdown?: {
     options: {
       label: string;
@@ -16995,7 +16293,6 @@ export interface CustomFieldParam {
     }[];
   };
   key: string;
-  /** custom_field_label_param */
   label: {
     custom: string;
     type: "custom";
@@ -17004,9 +16301,7 @@ export interface CustomFieldParam {
   type: "dropdown" | "numeric" | "text" | (string & {});
 }
 
-/** custom_field_param */
 export interface CustomFieldParamInput {
-  /** custom_field_dropdown_param */
   dropdown?: {
     options: {
       label: string;
@@ -17014,7 +16309,6 @@ export interface CustomFieldParamInput {
     }[];
   };
   key: string;
-  /** custom_field_label_param */
   label: {
     custom: string;
     type: "custom";
@@ -17023,7 +16317,6 @@ export interface CustomFieldParamInput {
   type: "dropdown" | "numeric" | "text";
 }
 
-/** address */
 export interface CheckoutCreateSessionBodyPaymentIntentDataShippingAddress {
   city?: string;
   country?: string;
@@ -17033,11 +16326,9 @@ export interface CheckoutCreateSessionBodyPaymentIntentDataShippingAddress {
   state?: string;
 }
 
-/** method_params */
 export interface MethodParams {
   delivery_estimate?: DeliveryEstimate;
   display_name: string;
-  /** fixed_amount */
   fixed_amount?: {
     amount: number;
     currency: string;
@@ -17056,11 +16347,9 @@ export interface MethodParams {
   type?: "fixed_amount";
 }
 
-/** method_params */
 export interface MethodParamsInput {
   delivery_estimate?: DeliveryEstimateInput;
   display_name: string;
-  /** fixed_amount */
   fixed_amount?: {
     amount: number;
     currency: string;
@@ -17078,35 +16367,28 @@ export interface MethodParamsInput {
   type?: "fixed_amount";
 }
 
-/** delivery_estimate */
 export interface DeliveryEstimate {
-  /** delivery_estimate_bound */
   maximum?: {
     unit: "business_day" | "day" | "hour" | "month" | "week" | (string & {});
     value: number;
   };
-  /** delivery_estimate_bound */
   minimum?: {
     unit: "business_day" | "day" | "hour" | "month" | "week" | (string & {});
     value: number;
   };
 }
 
-/** delivery_estimate */
 export interface DeliveryEstimateInput {
-  /** delivery_estimate_bound */
   maximum?: {
     unit: "business_day" | "day" | "hour" | "month" | "week";
     value: number;
   };
-  /** delivery_estimate_bound */
   minimum?: {
     unit: "business_day" | "day" | "hour" | "month" | "week";
     value: number;
   };
 }
 
-/** credit_note_line_item_params */
 export interface CreditNoteLineItemParams {
   amount?: number;
   description?: string;
@@ -17119,7 +16401,6 @@ export interface CreditNoteLineItemParams {
   unit_amount_decimal?: string;
 }
 
-/** credit_note_line_item_params */
 export interface CreditNoteLineItemParamsInput {
   amount?: number;
   description?: string;
@@ -17132,7 +16413,6 @@ export interface CreditNoteLineItemParamsInput {
   unit_amount_decimal?: string;
 }
 
-/** customer_param */
 export interface CustomerParam {
   custom_fields?:
     | {
@@ -17150,7 +16430,6 @@ export interface CustomerParam {
     | "";
 }
 
-/** customer_param */
 export interface CustomerParamInput {
   custom_fields?:
     | {
@@ -17167,7 +16446,6 @@ export interface CustomerParamInput {
     | "";
 }
 
-/** customer_shipping */
 export interface CustomerShipping {
   address: OptionalFieldsAddress;
   name: string;
@@ -17204,7 +16482,6 @@ export interface CustomersCreateBankAccountBodyInput {
   source?: string;
 }
 
-/** customer_payment_source_bank_account */
 export interface CustomerPaymentSourceBankAccount {
   account_holder_name?: string;
   account_holder_type?: "company" | "individual" | (string & {});
@@ -17215,7 +16492,6 @@ export interface CustomerPaymentSourceBankAccount {
   routing_number?: string;
 }
 
-/** customer_payment_source_bank_account */
 export interface CustomerPaymentSourceBankAccountInput {
   account_holder_name?: string;
   account_holder_type?: "company" | "individual";
@@ -17226,10 +16502,8 @@ export interface CustomerPaymentSourceBankAccountInput {
   routing_number?: string;
 }
 
-/** add_invoice_item_entry */
 export interface AddInvoiceItemEntry {
   price?: string;
-  /** one_time_price_data_with_negative_amounts */
   price_data?: {
     currency: string;
     product: string;
@@ -17242,10 +16516,8 @@ export interface AddInvoiceItemEntry {
   tax_rates?: string[] | "";
 }
 
-/** add_invoice_item_entry */
 export interface AddInvoiceItemEntryInput {
   price?: string;
-  /** one_time_price_data_with_negative_amounts */
   price_data?: {
     currency: string;
     product: string;
@@ -17258,7 +16530,6 @@ export interface AddInvoiceItemEntryInput {
   tax_rates?: string[] | "";
 }
 
-/** subscription_item_create_params */
 export interface SubscriptionItemCreateParams {
   billing_thresholds?:
     | {
@@ -17272,7 +16543,6 @@ export interface SubscriptionItemCreateParams {
   tax_rates?: string[] | "";
 }
 
-/** subscription_item_create_params */
 export interface SubscriptionItemCreateParamsInput {
   billing_thresholds?:
     | {
@@ -17286,11 +16556,9 @@ export interface SubscriptionItemCreateParamsInput {
   tax_rates?: string[] | "";
 }
 
-/** recurring_price_data */
 export interface RecurringPriceData {
   currency: string;
   product: string;
-  /** recurring_adhoc */
   recurring: {
     interval: "day" | "month" | "week" | "year" | (string & {});
     interval_count?: number;
@@ -17301,11 +16569,9 @@ export interface RecurringPriceData {
   unit_amount_decimal?: string;
 }
 
-/** recurring_price_data */
 export interface RecurringPriceDataInput {
   currency: string;
   product: string;
-  /** recurring_adhoc */
   recurring: {
     interval: "day" | "month" | "week" | "year";
     interval_count?: number;
@@ -17316,13 +16582,10 @@ export interface RecurringPriceDataInput {
   unit_amount_decimal?: string;
 }
 
-/** payment_settings */
 export interface PaymentSettings {
-  /** payment_method_options */
   payment_method_options?: {
     acss_debit?:
       | {
-          /** mandate_options_param */
           mandate_options?: {
             transaction_type?: "business" | "personal" | (string & {});
           };
@@ -17337,7 +16600,6 @@ export interface PaymentSettings {
       | "";
     card?:
       | {
-          /** mandate_options_param */
           mandate_options?: {
             amount?: number;
             amount_type?: "fixed" | "maximum" | (string & {});
@@ -17360,9 +16622,7 @@ export interface PaymentSettings {
       | "";
     customer_balance?:
       | {
-          /** bank_transfer_param */
           bank_transfer?: {
-            /** eu_bank_transfer_param */
             eu_bank_transfer?: {
               country: string;
             };
@@ -17374,7 +16634,6 @@ export interface PaymentSettings {
     konbini?: Record<string, unknown> | "";
     us_bank_account?:
       | {
-          /** invoice_linked_account_options_param */
           financial_connections?: {
             permissions?: (
               | "balances"
@@ -17419,13 +16678,10 @@ export interface PaymentSettings {
   save_default_payment_method?: "off" | "on_subscription" | (string & {});
 }
 
-/** payment_settings */
 export interface PaymentSettingsInput {
-  /** payment_method_options */
   payment_method_options?: {
     acss_debit?:
       | {
-          /** mandate_options_param */
           mandate_options?: {
             transaction_type?: "business" | "personal";
           };
@@ -17439,7 +16695,6 @@ export interface PaymentSettingsInput {
       | "";
     card?:
       | {
-          /** mandate_options_param */
           mandate_options?: {
             amount?: number;
             amount_type?: "fixed" | "maximum";
@@ -17461,9 +16716,7 @@ export interface PaymentSettingsInput {
       | "";
     customer_balance?:
       | {
-          /** bank_transfer_param */
           bank_transfer?: {
-            /** eu_bank_transfer_param */
             eu_bank_transfer?: {
               country: string;
             };
@@ -17475,7 +16728,6 @@ export interface PaymentSettingsInput {
     konbini?: Record<string, unknown> | "";
     us_bank_account?:
       | {
-          /** invoice_linked_account_options_param */
           financial_connections?: {
             permissions?: (
               "balances" | "ownership" | "payment_method" | "transactions"
@@ -17574,9 +16826,7 @@ export interface CustomersUpdateBankAccountBodyInput {
   owner?: Owner;
 }
 
-/** owner */
 export interface Owner {
-  /** source_address */
   address?: {
     city?: string;
     country?: string;
@@ -17590,7 +16840,6 @@ export interface Owner {
   phone?: string;
 }
 
-/** subscription_item_update_params */
 export interface SubscriptionItemUpdateParams {
   billing_thresholds?:
     | {
@@ -17607,7 +16856,6 @@ export interface SubscriptionItemUpdateParams {
   tax_rates?: string[] | "";
 }
 
-/** subscription_item_update_params */
 export interface SubscriptionItemUpdateParamsInput {
   billing_thresholds?:
     | {
@@ -17672,14 +16920,11 @@ export interface FinancialConnectionsCreateSessionBodyInput {
   return_url?: string;
 }
 
-/** payment_settings */
 export interface InvoicesCreateBodyPaymentSettings {
   default_mandate?: string;
-  /** payment_method_options */
   payment_method_options?: {
     acss_debit?:
       | {
-          /** mandate_options_param */
           mandate_options?: {
             transaction_type?: "business" | "personal" | (string & {});
           };
@@ -17694,7 +16939,6 @@ export interface InvoicesCreateBodyPaymentSettings {
       | "";
     card?:
       | {
-          /** installments_param */
           installments?: {
             enabled?: boolean;
             plan?:
@@ -17710,9 +16954,7 @@ export interface InvoicesCreateBodyPaymentSettings {
       | "";
     customer_balance?:
       | {
-          /** bank_transfer_param */
           bank_transfer?: {
-            /** eu_bank_transfer_param */
             eu_bank_transfer?: {
               country: string;
             };
@@ -17724,7 +16966,6 @@ export interface InvoicesCreateBodyPaymentSettings {
     konbini?: Record<string, unknown> | "";
     us_bank_account?:
       | {
-          /** invoice_linked_account_options_param */
           financial_connections?: {
             permissions?: (
               | "balances"
@@ -17768,14 +17009,11 @@ export interface InvoicesCreateBodyPaymentSettings {
     | "";
 }
 
-/** payment_settings */
 export interface InvoicesCreateBodyPaymentSettingsInput {
   default_mandate?: string;
-  /** payment_method_options */
   payment_method_options?: {
     acss_debit?:
       | {
-          /** mandate_options_param */
           mandate_options?: {
             transaction_type?: "business" | "personal";
           };
@@ -17789,7 +17027,6 @@ export interface InvoicesCreateBodyPaymentSettingsInput {
       | "";
     card?:
       | {
-          /** installments_param */
           installments?: {
             enabled?: boolean;
             plan?:
@@ -17805,9 +17042,7 @@ export interface InvoicesCreateBodyPaymentSettingsInput {
       | "";
     customer_balance?:
       | {
-          /** bank_transfer_param */
           bank_transfer?: {
-            /** eu_bank_transfer_param */
             eu_bank_transfer?: {
               country: string;
             };
@@ -17819,7 +17054,6 @@ export interface InvoicesCreateBodyPaymentSettingsInput {
     konbini?: Record<string, unknown> | "";
     us_bank_account?:
       | {
-          /** invoice_linked_account_options_param */
           financial_connections?: {
             permissions?: (
               "balances" | "ownership" | "payment_method" | "transactions"
@@ -17857,30 +17091,25 @@ export interface InvoicesCreateBodyPaymentSettingsInput {
     | "";
 }
 
-/** shipping_cost */
 export interface ShippingCost {
   shipping_rate?: string;
   shipping_rate_data?: MethodParams;
 }
 
-/** shipping_cost */
 export interface ShippingCostInput {
   shipping_rate?: string;
   shipping_rate_data?: MethodParamsInput;
 }
 
-/** recipient_shipping_with_optional_fields_address */
 export interface RecipientShippingWithOptionalFieldsAddress {
   address: OptionalFieldsAddress;
   name: string;
   phone?: string;
 }
 
-/** customer_details_param */
 export interface CustomerDetailsParam {
   address?: OptionalFieldsAddress | "";
   shipping?: CustomerShipping | "";
-  /** tax_param */
   tax?: {
     ip_address?: string | "";
   };
@@ -17943,11 +17172,9 @@ export interface CustomerDetailsParam {
   }[];
 }
 
-/** customer_details_param */
 export interface CustomerDetailsParamInput {
   address?: OptionalFieldsAddress | "";
   shipping?: CustomerShipping | "";
-  /** tax_param */
   tax?: {
     ip_address?: string | "";
   };
@@ -18009,7 +17236,6 @@ export interface CustomerDetailsParamInput {
   }[];
 }
 
-/** invoice_item_preview_params */
 export interface InvoiceItemPreviewParams {
   amount?: number;
   currency?: string;
@@ -18023,7 +17249,6 @@ export interface InvoiceItemPreviewParams {
     | "";
   invoiceitem?: string;
   metadata?: Record<string, string> | "";
-  /** period */
   period?: {
     /** @format unix-time */
     end: number;
@@ -18031,7 +17256,6 @@ export interface InvoiceItemPreviewParams {
     start: number;
   };
   price?: string;
-  /** one_time_price_data */
   price_data?: {
     currency: string;
     product: string;
@@ -18049,7 +17273,6 @@ export interface InvoiceItemPreviewParams {
   unit_amount_decimal?: string;
 }
 
-/** invoice_item_preview_params */
 export interface InvoiceItemPreviewParamsInput {
   amount?: number;
   currency?: string;
@@ -18063,7 +17286,6 @@ export interface InvoiceItemPreviewParamsInput {
     | "";
   invoiceitem?: string;
   metadata?: Record<string, string> | "";
-  /** period */
   period?: {
     /** @format unix-time */
     end: number;
@@ -18071,7 +17293,6 @@ export interface InvoiceItemPreviewParamsInput {
     start: number;
   };
   price?: string;
-  /** one_time_price_data */
   price_data?: {
     currency: string;
     product: string;
@@ -18089,7 +17310,6 @@ export interface InvoiceItemPreviewParamsInput {
   unit_amount_decimal?: string;
 }
 
-/** required_address */
 export interface RequiredAddress {
   city: string;
   country: string;
@@ -18099,7 +17319,6 @@ export interface RequiredAddress {
   state?: string;
 }
 
-/** authorization_controls_param */
 export interface AuthorizationControlsParam {
   allowed_categories?: (
     | "ac_refrigeration_repair"
@@ -19008,7 +18227,6 @@ export interface AuthorizationControlsParam {
   }[];
 }
 
-/** authorization_controls_param */
 export interface AuthorizationControlsParamInput {
   allowed_categories?: (
     | "ac_refrigeration_repair"
@@ -19913,16 +19131,12 @@ export interface AuthorizationControlsParamInput {
   }[];
 }
 
-/** billing_specs */
 export interface BillingSpecs {
   address: RequiredAddress;
 }
 
-/** individual_param */
 export interface IndividualParam {
-  /** card_issuing_param */
   card_issuing?: {
-    /** terms_acceptance_param */
     user_terms_acceptance?: {
       /** @format unix-time */
       date?: number;
@@ -19930,7 +19144,6 @@ export interface IndividualParam {
       user_agent?: string;
     };
   };
-  /** date_of_birth_specs */
   dob?: {
     day: number;
     month: number;
@@ -19938,9 +19151,7 @@ export interface IndividualParam {
   };
   first_name?: string;
   last_name?: string;
-  /** person_verification_param */
   verification?: {
-    /** person_verification_document_param */
     document?: {
       back?: string;
       front?: string;
@@ -19948,7 +19159,6 @@ export interface IndividualParam {
   };
 }
 
-/** authorization_controls_param_v2 */
 export interface AuthorizationControlsParamV2 {
   allowed_categories?: (
     | "ac_refrigeration_repair"
@@ -20858,7 +20068,6 @@ export interface AuthorizationControlsParamV2 {
   spending_limits_currency?: string;
 }
 
-/** authorization_controls_param_v2 */
 export interface AuthorizationControlsParamV2Input {
   allowed_categories?: (
     | "ac_refrigeration_repair"
@@ -21764,7 +20973,6 @@ export interface AuthorizationControlsParamV2Input {
   spending_limits_currency?: string;
 }
 
-/** evidence_param */
 export interface EvidenceParam {
   canceled?:
     | {
@@ -21843,7 +21051,6 @@ export interface EvidenceParam {
     | "";
 }
 
-/** evidence_param */
 export interface EvidenceParamInput {
   canceled?:
     | {
@@ -21921,15 +21128,11 @@ export interface EvidenceParamInput {
     | "";
 }
 
-/** secret_key_param */
 export interface SecretKeyParam {
-  /** customer_acceptance_param */
   customer_acceptance: {
     /** @format unix-time */
     accepted_at?: number;
-    /** offline_param */
     offline?: Record<string, unknown>;
-    /** online_param */
     online?: {
       ip_address: string;
       user_agent: string;
@@ -21938,15 +21141,11 @@ export interface SecretKeyParam {
   };
 }
 
-/** secret_key_param */
 export interface SecretKeyParamInput {
-  /** customer_acceptance_param */
   customer_acceptance: {
     /** @format unix-time */
     accepted_at?: number;
-    /** offline_param */
     offline?: Record<string, unknown>;
-    /** online_param */
     online?: {
       ip_address: string;
       user_agent: string;
@@ -21955,44 +21154,31 @@ export interface SecretKeyParamInput {
   };
 }
 
-/** payment_method_data_params */
 export interface PaymentMethodDataParams {
-  /** payment_method_param */
   acss_debit?: {
     account_number: string;
     institution_number: string;
     transit_number: string;
   };
-  /** param */
   affirm?: Record<string, unknown>;
-  /** param */
   afterpay_clearpay?: Record<string, unknown>;
-  /** param */
   alipay?: Record<string, unknown>;
-  /** param */
   au_becs_debit?: {
     account_number: string;
     bsb_number: string;
   };
-  /** param */
   bacs_debit?: {
     account_number?: string;
     sort_code?: string;
   };
-  /** param */
   bancontact?: Record<string, unknown>;
   billing_details?: BillingDetailsInnerParams;
-  /** param */
   blik?: Record<string, unknown>;
-  /** param */
   boleto?: {
     tax_id: string;
   };
-  /** param */
   cashapp?: Record<string, unknown>;
-  /** param */
   customer_balance?: Record<string, unknown>;
-  /** param */
   eps?: {
     bank?:
       | "arzte_und_apotheker_bank"
@@ -22025,7 +21211,6 @@ export interface PaymentMethodDataParams {
       | "vr_bank_braunau"
       | (string & {});
   };
-  /** param */
   fpx?: {
     bank:
       | "affin_bank"
@@ -22052,11 +21237,8 @@ export interface PaymentMethodDataParams {
       | "uob"
       | (string & {});
   };
-  /** param */
   giropay?: Record<string, unknown>;
-  /** param */
   grabpay?: Record<string, unknown>;
-  /** param */
   ideal?: {
     bank?:
       | "abn_amro"
@@ -22075,25 +21257,18 @@ export interface PaymentMethodDataParams {
       | "yoursafe"
       | (string & {});
   };
-  /** param */
   interac_present?: Record<string, unknown>;
-  /** param */
   klarna?: {
-    /** date_of_birth */
     dob?: {
       day: number;
       month: number;
       year: number;
     };
   };
-  /** param */
   konbini?: Record<string, unknown>;
-  /** param */
   link?: Record<string, unknown>;
   metadata?: Record<string, string>;
-  /** param */
   oxxo?: Record<string, unknown>;
-  /** param */
   p24?: {
     bank?:
       | "alior_bank"
@@ -22123,21 +21298,15 @@ export interface PaymentMethodDataParams {
       | "volkswagen_bank"
       | (string & {});
   };
-  /** param */
   paynow?: Record<string, unknown>;
-  /** param */
   pix?: Record<string, unknown>;
-  /** param */
   promptpay?: Record<string, unknown>;
-  /** radar_options */
   radar_options?: {
     session?: string;
   };
-  /** param */
   sepa_debit?: {
     iban: string;
   };
-  /** param */
   sofort?: {
     country: "AT" | "BE" | "DE" | "ES" | "IT" | "NL" | (string & {});
   };
@@ -22171,7 +21340,6 @@ export interface PaymentMethodDataParams {
     | "us_bank_account"
     | "wechat_pay"
     | (string & {});
-  /** payment_method_param */
   us_bank_account?: {
     account_holder_type?: "company" | "individual" | (string & {});
     account_number?: string;
@@ -22179,48 +21347,34 @@ export interface PaymentMethodDataParams {
     financial_connections_account?: string;
     routing_number?: string;
   };
-  /** param */
   wechat_pay?: Record<string, unknown>;
 }
 
-/** payment_method_data_params */
 export interface PaymentMethodDataParamsInput {
-  /** payment_method_param */
   acss_debit?: {
     account_number: string;
     institution_number: string;
     transit_number: string;
   };
-  /** param */
   affirm?: Record<string, unknown>;
-  /** param */
   afterpay_clearpay?: Record<string, unknown>;
-  /** param */
   alipay?: Record<string, unknown>;
-  /** param */
   au_becs_debit?: {
     account_number: string;
     bsb_number: string;
   };
-  /** param */
   bacs_debit?: {
     account_number?: string;
     sort_code?: string;
   };
-  /** param */
   bancontact?: Record<string, unknown>;
   billing_details?: BillingDetailsInnerParams;
-  /** param */
   blik?: Record<string, unknown>;
-  /** param */
   boleto?: {
     tax_id: string;
   };
-  /** param */
   cashapp?: Record<string, unknown>;
-  /** param */
   customer_balance?: Record<string, unknown>;
-  /** param */
   eps?: {
     bank?:
       | "arzte_und_apotheker_bank"
@@ -22252,7 +21406,6 @@ export interface PaymentMethodDataParamsInput {
       | "volkskreditbank_ag"
       | "vr_bank_braunau";
   };
-  /** param */
   fpx?: {
     bank:
       | "affin_bank"
@@ -22278,11 +21431,8 @@ export interface PaymentMethodDataParamsInput {
       | "standard_chartered"
       | "uob";
   };
-  /** param */
   giropay?: Record<string, unknown>;
-  /** param */
   grabpay?: Record<string, unknown>;
-  /** param */
   ideal?: {
     bank?:
       | "abn_amro"
@@ -22300,25 +21450,18 @@ export interface PaymentMethodDataParamsInput {
       | "van_lanschot"
       | "yoursafe";
   };
-  /** param */
   interac_present?: Record<string, unknown>;
-  /** param */
   klarna?: {
-    /** date_of_birth */
     dob?: {
       day: number;
       month: number;
       year: number;
     };
   };
-  /** param */
   konbini?: Record<string, unknown>;
-  /** param */
   link?: Record<string, unknown>;
   metadata?: Record<string, string>;
-  /** param */
   oxxo?: Record<string, unknown>;
-  /** param */
   p24?: {
     bank?:
       | "alior_bank"
@@ -22347,21 +21490,15 @@ export interface PaymentMethodDataParamsInput {
       | "toyota_bank"
       | "volkswagen_bank";
   };
-  /** param */
   paynow?: Record<string, unknown>;
-  /** param */
   pix?: Record<string, unknown>;
-  /** param */
   promptpay?: Record<string, unknown>;
-  /** radar_options */
   radar_options?: {
     session?: string;
   };
-  /** param */
   sepa_debit?: {
     iban: string;
   };
-  /** param */
   sofort?: {
     country: "AT" | "BE" | "DE" | "ES" | "IT" | "NL";
   };
@@ -22394,7 +21531,6 @@ export interface PaymentMethodDataParamsInput {
     | "sofort"
     | "us_bank_account"
     | "wechat_pay";
-  /** payment_method_param */
   us_bank_account?: {
     account_holder_type?: "company" | "individual";
     account_number?: string;
@@ -22402,11 +21538,9 @@ export interface PaymentMethodDataParamsInput {
     financial_connections_account?: string;
     routing_number?: string;
   };
-  /** param */
   wechat_pay?: Record<string, unknown>;
 }
 
-/** billing_details_inner_params */
 export interface BillingDetailsInnerParams {
   address?:
     | {
@@ -22423,11 +21557,9 @@ export interface BillingDetailsInnerParams {
   phone?: string;
 }
 
-/** payment_method_options_param */
 export interface PaymentMethodOptionsParam {
   acss_debit?:
     | {
-        /** payment_intent_payment_method_options_mandate_options_param */
         mandate_options?: {
           custom_mandate_url?: string | "";
           interval_description?: string;
@@ -22494,7 +21626,6 @@ export interface PaymentMethodOptionsParam {
     | {
         capture_method?: "" | "manual" | (string & {});
         cvc_token?: string;
-        /** installments_param */
         installments?: {
           enabled?: boolean;
           plan?:
@@ -22505,7 +21636,6 @@ export interface PaymentMethodOptionsParam {
               }
             | "";
         };
-        /** mandate_options_param */
         mandate_options?: {
           amount: number;
           amount_type: "fixed" | "maximum" | (string & {});
@@ -22554,9 +21684,7 @@ export interface PaymentMethodOptionsParam {
     | "";
   customer_balance?:
     | {
-        /** bank_transfer_param */
         bank_transfer?: {
-          /** eu_bank_transfer_params */
           eu_bank_transfer?: {
             country: string;
           };
@@ -22700,7 +21828,6 @@ export interface PaymentMethodOptionsParam {
     | "";
   sepa_debit?:
     | {
-        /** payment_method_options_mandate_options_param */
         mandate_options?: Record<string, unknown>;
         setup_future_usage?:
           "" | "none" | "off_session" | "on_session" | (string & {});
@@ -22715,7 +21842,6 @@ export interface PaymentMethodOptionsParam {
     | "";
   us_bank_account?:
     | {
-        /** linked_account_options_param */
         financial_connections?: {
           permissions?: (
             | "balances"
@@ -22726,7 +21852,6 @@ export interface PaymentMethodOptionsParam {
           )[];
           return_url?: string;
         };
-        /** networks_options_param */
         networks?: {
           requested?: ("ach" | "us_domestic_wire" | (string & {}))[];
         };
@@ -22745,11 +21870,9 @@ export interface PaymentMethodOptionsParam {
     | "";
 }
 
-/** payment_method_options_param */
 export interface PaymentMethodOptionsParamInput {
   acss_debit?:
     | {
-        /** payment_intent_payment_method_options_mandate_options_param */
         mandate_options?: {
           custom_mandate_url?: string | "";
           interval_description?: string;
@@ -22810,7 +21933,6 @@ export interface PaymentMethodOptionsParamInput {
     | {
         capture_method?: "" | "manual";
         cvc_token?: string;
-        /** installments_param */
         installments?: {
           enabled?: boolean;
           plan?:
@@ -22821,7 +21943,6 @@ export interface PaymentMethodOptionsParamInput {
               }
             | "";
         };
-        /** mandate_options_param */
         mandate_options?: {
           amount: number;
           amount_type: "fixed" | "maximum";
@@ -22866,9 +21987,7 @@ export interface PaymentMethodOptionsParamInput {
     | "";
   customer_balance?:
     | {
-        /** bank_transfer_param */
         bank_transfer?: {
-          /** eu_bank_transfer_params */
           eu_bank_transfer?: {
             country: string;
           };
@@ -23010,7 +22129,6 @@ export interface PaymentMethodOptionsParamInput {
     | "";
   sepa_debit?:
     | {
-        /** payment_method_options_mandate_options_param */
         mandate_options?: Record<string, unknown>;
         setup_future_usage?: "" | "none" | "off_session" | "on_session";
       }
@@ -23024,14 +22142,12 @@ export interface PaymentMethodOptionsParamInput {
     | "";
   us_bank_account?:
     | {
-        /** linked_account_options_param */
         financial_connections?: {
           permissions?: (
             "balances" | "ownership" | "payment_method" | "transactions"
           )[];
           return_url?: string;
         };
-        /** networks_options_param */
         networks?: {
           requested?: ("ach" | "us_domestic_wire")[];
         };
@@ -23048,7 +22164,6 @@ export interface PaymentMethodOptionsParamInput {
     | "";
 }
 
-/** invoice_settings_params */
 export interface InvoiceSettingsParams {
   account_tax_ids?: string[] | "";
   custom_fields?:
@@ -23068,7 +22183,6 @@ export interface InvoiceSettingsParams {
     | "";
 }
 
-/** invoice_settings_params */
 export interface InvoiceSettingsParamsInput {
   account_tax_ids?: string[] | "";
   custom_fields?:
@@ -23087,7 +22201,6 @@ export interface InvoiceSettingsParamsInput {
     | "";
 }
 
-/** inline_product_params */
 export interface InlineProductParams {
   active?: boolean;
   id?: string;
@@ -23098,9 +22211,7 @@ export interface InlineProductParams {
   unit_label?: string;
 }
 
-/** currency_option */
 export interface PricesCreateBodyCurrencyOptionsValue {
-  /** custom_unit_amount */
   custom_unit_amount?: {
     enabled: boolean;
     maximum?: number;
@@ -23122,9 +22233,7 @@ export interface PricesCreateBodyCurrencyOptionsValue {
   unit_amount_decimal?: string;
 }
 
-/** currency_option */
 export interface PricesCreateBodyCurrencyOptionsValueInput {
-  /** custom_unit_amount */
   custom_unit_amount?: {
     enabled: boolean;
     maximum?: number;
@@ -23146,11 +22255,9 @@ export interface PricesCreateBodyCurrencyOptionsValueInput {
   unit_amount_decimal?: string;
 }
 
-/** price_data */
 export interface PriceData {
   currency: string;
   product: string;
-  /** recurring_adhoc */
   recurring?: {
     interval: "day" | "month" | "week" | "year" | (string & {});
     interval_count?: number;
@@ -23161,11 +22268,9 @@ export interface PriceData {
   unit_amount_decimal?: string;
 }
 
-/** price_data */
 export interface PriceDataInput {
   currency: string;
   product: string;
-  /** recurring_adhoc */
   recurring?: {
     interval: "day" | "month" | "week" | "year";
     interval_count?: number;
@@ -23176,12 +22281,9 @@ export interface PriceDataInput {
   unit_amount_decimal?: string;
 }
 
-/** payment_method_options_param */
 export interface SetupIntentsConfirmBodyPaymentMethodOptions {
-  /** setup_intent_payment_method_options_param */
   acss_debit?: {
     currency?: "cad" | "usd" | (string & {});
-    /** setup_intent_payment_method_options_mandate_options_param */
     mandate_options?: {
       custom_mandate_url?: string | "";
       default_for?: ("invoice" | "subscription" | (string & {}))[];
@@ -23192,13 +22294,10 @@ export interface SetupIntentsConfirmBodyPaymentMethodOptions {
     verification_method?:
       "automatic" | "instant" | "microdeposits" | (string & {});
   };
-  /** setup_intent_payment_method_options_param */
   blik?: {
     code?: string;
   };
-  /** setup_intent_param */
   card?: {
-    /** setup_intent_mandate_options_param */
     mandate_options?: {
       amount: number;
       amount_type: "fixed" | "maximum" | (string & {});
@@ -23227,18 +22326,13 @@ export interface SetupIntentsConfirmBodyPaymentMethodOptions {
       | (string & {});
     request_three_d_secure?: "any" | "automatic" | (string & {});
   };
-  /** setup_intent_payment_method_options_param */
   link?: {
     persistent_token?: string;
   };
-  /** setup_intent_payment_method_options_param */
   sepa_debit?: {
-    /** payment_method_options_mandate_options_param */
     mandate_options?: Record<string, unknown>;
   };
-  /** setup_intent_payment_method_options_param */
   us_bank_account?: {
-    /** linked_account_options_param */
     financial_connections?: {
       permissions?: (
         | "balances"
@@ -23249,7 +22343,6 @@ export interface SetupIntentsConfirmBodyPaymentMethodOptions {
       )[];
       return_url?: string;
     };
-    /** networks_options_param */
     networks?: {
       requested?: ("ach" | "us_domestic_wire" | (string & {}))[];
     };
@@ -23258,12 +22351,9 @@ export interface SetupIntentsConfirmBodyPaymentMethodOptions {
   };
 }
 
-/** payment_method_options_param */
 export interface SetupIntentsConfirmBodyPaymentMethodOptionsInput {
-  /** setup_intent_payment_method_options_param */
   acss_debit?: {
     currency?: "cad" | "usd";
-    /** setup_intent_payment_method_options_mandate_options_param */
     mandate_options?: {
       custom_mandate_url?: string | "";
       default_for?: ("invoice" | "subscription")[];
@@ -23273,13 +22363,10 @@ export interface SetupIntentsConfirmBodyPaymentMethodOptionsInput {
     };
     verification_method?: "automatic" | "instant" | "microdeposits";
   };
-  /** setup_intent_payment_method_options_param */
   blik?: {
     code?: string;
   };
-  /** setup_intent_param */
   card?: {
-    /** setup_intent_mandate_options_param */
     mandate_options?: {
       amount: number;
       amount_type: "fixed" | "maximum";
@@ -23307,25 +22394,19 @@ export interface SetupIntentsConfirmBodyPaymentMethodOptionsInput {
       | "visa";
     request_three_d_secure?: "any" | "automatic";
   };
-  /** setup_intent_payment_method_options_param */
   link?: {
     persistent_token?: string;
   };
-  /** setup_intent_payment_method_options_param */
   sepa_debit?: {
-    /** payment_method_options_mandate_options_param */
     mandate_options?: Record<string, unknown>;
   };
-  /** setup_intent_payment_method_options_param */
   us_bank_account?: {
-    /** linked_account_options_param */
     financial_connections?: {
       permissions?: (
         "balances" | "ownership" | "payment_method" | "transactions"
       )[];
       return_url?: string;
     };
-    /** networks_options_param */
     networks?: {
       requested?: ("ach" | "us_domestic_wire")[];
     };
@@ -23333,18 +22414,14 @@ export interface SetupIntentsConfirmBodyPaymentMethodOptionsInput {
   };
 }
 
-/** mandate_params */
 export interface MandateParams {
-  /** mandate_acceptance_params */
   acceptance?: {
     /** @format unix-time */
     date?: number;
     ip?: string;
-    /** mandate_offline_acceptance_params */
     offline?: {
       contact_email: string;
     };
-    /** mandate_online_acceptance_params */
     online?: {
       /** @format unix-time */
       date?: number;
@@ -23367,18 +22444,14 @@ export interface MandateParams {
     | (string & {});
 }
 
-/** mandate_params */
 export interface MandateParamsInput {
-  /** mandate_acceptance_params */
   acceptance?: {
     /** @format unix-time */
     date?: number;
     ip?: string;
-    /** mandate_offline_acceptance_params */
     offline?: {
       contact_email: string;
     };
-    /** mandate_online_acceptance_params */
     online?: {
       /** @format unix-time */
       date?: number;
@@ -23396,7 +22469,6 @@ export interface MandateParamsInput {
     "deprecated_none" | "email" | "manual" | "none" | "stripe_email";
 }
 
-/** order_item_specs */
 export interface OrderItemSpecs {
   amount?: number;
   currency?: string;
@@ -23406,7 +22478,6 @@ export interface OrderItemSpecs {
   type?: "discount" | "shipping" | "sku" | "tax" | (string & {});
 }
 
-/** order_item_specs */
 export interface OrderItemSpecsInput {
   amount?: number;
   currency?: string;
@@ -23416,7 +22487,6 @@ export interface OrderItemSpecsInput {
   type?: "discount" | "shipping" | "sku" | "tax";
 }
 
-/** order_shipping */
 export interface OrderShipping {
   address: CheckoutCreateSessionBodyPaymentIntentDataShippingAddress;
   carrier?: string;
@@ -23425,10 +22495,8 @@ export interface OrderShipping {
   tracking_number?: string;
 }
 
-/** default_settings_params */
 export interface DefaultSettingsParams {
   application_fee_percent?: number;
-  /** automatic_tax_config */
   automatic_tax?: {
     enabled: boolean;
   };
@@ -23442,7 +22510,6 @@ export interface DefaultSettingsParams {
   collection_method?: "charge_automatically" | "send_invoice" | (string & {});
   default_payment_method?: string;
   description?: string;
-  /** subscription_schedule_default_settings_param */
   invoice_settings?: {
     days_until_due?: number;
   };
@@ -23455,10 +22522,8 @@ export interface DefaultSettingsParams {
     | "";
 }
 
-/** default_settings_params */
 export interface DefaultSettingsParamsInput {
   application_fee_percent?: number;
-  /** automatic_tax_config */
   automatic_tax?: {
     enabled: boolean;
   };
@@ -23472,7 +22537,6 @@ export interface DefaultSettingsParamsInput {
   collection_method?: "charge_automatically" | "send_invoice";
   default_payment_method?: string;
   description?: string;
-  /** subscription_schedule_default_settings_param */
   invoice_settings?: {
     days_until_due?: number;
   };
@@ -23485,7 +22549,6 @@ export interface DefaultSettingsParamsInput {
     | "";
 }
 
-/** configuration_item_params */
 export interface ConfigurationItemParams {
   billing_thresholds?:
     | {
@@ -23499,7 +22562,6 @@ export interface ConfigurationItemParams {
   tax_rates?: string[] | "";
 }
 
-/** configuration_item_params */
 export interface ConfigurationItemParamsInput {
   billing_thresholds?:
     | {
@@ -23513,87 +22575,72 @@ export interface ConfigurationItemParamsInput {
   tax_rates?: string[] | "";
 }
 
-/** tipping */
 export interface Tipping {
-  /** currency_specific_config */
   aud?: {
     fixed_amounts?: number[];
     percentages?: number[];
     smart_tip_threshold?: number;
   };
-  /** currency_specific_config */
   cad?: {
     fixed_amounts?: number[];
     percentages?: number[];
     smart_tip_threshold?: number;
   };
-  /** currency_specific_config */
   chf?: {
     fixed_amounts?: number[];
     percentages?: number[];
     smart_tip_threshold?: number;
   };
-  /** currency_specific_config */
   czk?: {
     fixed_amounts?: number[];
     percentages?: number[];
     smart_tip_threshold?: number;
   };
-  /** currency_specific_config */
   dkk?: {
     fixed_amounts?: number[];
     percentages?: number[];
     smart_tip_threshold?: number;
   };
-  /** currency_specific_config */
   eur?: {
     fixed_amounts?: number[];
     percentages?: number[];
     smart_tip_threshold?: number;
   };
-  /** currency_specific_config */
   gbp?: {
     fixed_amounts?: number[];
     percentages?: number[];
     smart_tip_threshold?: number;
   };
-  /** currency_specific_config */
   hkd?: {
     fixed_amounts?: number[];
     percentages?: number[];
     smart_tip_threshold?: number;
   };
-  /** currency_specific_config */
   myr?: {
     fixed_amounts?: number[];
     percentages?: number[];
     smart_tip_threshold?: number;
   };
-  /** currency_specific_config */
   nok?: {
     fixed_amounts?: number[];
     percentages?: number[];
     smart_tip_threshold?: number;
   };
-  /** currency_specific_config */
   nzd?: {
     fixed_amounts?: number[];
     percentages?: number[];
     smart_tip_threshold?: number;
   };
-  /** currency_specific_config */
   sek?: {
     fixed_amounts?: number[];
     percentages?: number[];
     smart_tip_threshold?: number;
   };
-  /** currency_specific_config */
   sgd?: {
     fixed_amounts?: number[];
     percentages?: number[];
     smart_tip_threshold?: number;
   };
-  /** currency_specific_config */
   usd?: {
     fixed_amounts?: number[];
     percentages?: number[];
@@ -23601,52 +22648,38 @@ export interface Tipping {
   };
 }
 
-/** feature_access */
 export interface FeatureAccess {
-  /** access */
   card_issuing?: {
     requested: boolean;
   };
-  /** access */
   deposit_insurance?: {
     requested: boolean;
   };
-  /** financial_addresses */
   financial_addresses?: {
-    /** access */
     aba?: {
       requested: boolean;
     };
   };
-  /** inbound_transfers */
   inbound_transfers?: {
-    /** access_with_ach_details */
     ach?: {
       requested: boolean;
     };
   };
-  /** access */
   intra_stripe_flows?: {
     requested: boolean;
   };
-  /** outbound_payments */
   outbound_payments?: {
-    /** access_with_ach_details */
     ach?: {
       requested: boolean;
     };
-    /** access */
     us_domestic_wire?: {
       requested: boolean;
     };
   };
-  /** outbound_transfers */
   outbound_transfers?: {
-    /** access_with_ach_details */
     ach?: {
       requested: boolean;
     };
-    /** access */
     us_domestic_wire?: {
       requested: boolean;
     };

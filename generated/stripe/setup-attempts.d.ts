@@ -40,7 +40,7 @@ export type SetupAttemptsListError = Schemas.ErrorSchema;
 export type SetupAttemptsListItem = Schemas.SetupAttempt;
 
 export interface SetupAttemptsMethods {
-  /** <p>Returns a list of SetupAttempts associated with a provided SetupIntent.</p> */
+  /** Returns a list of SetupAttempts associated with a provided SetupIntent. */
   list: PaginatedMethod<
     SetupAttemptsListParams,
     SetupAttemptsListResponse,

@@ -28,9 +28,7 @@ export interface SetupIntentsConfirmParams {
     mandate_data?:
       | Schemas.SecretKeyParamInput
       | {
-          /** customer_acceptance_param */
           customer_acceptance: {
-            /** online_param */
             online: {
               ip_address?: string;
               user_agent?: string;
@@ -215,9 +213,9 @@ export type SetupIntentsUpdateError = Schemas.ErrorSchema;
 
 export interface SetupIntentsMethods {
   /**
-   * <p>A SetupIntent object can be canceled when it is in one of these statuses: <code>requires_payment_method</code>, <code>requires_confirmation</code>, or <code>requires_action</code>. </p>
+   * A SetupIntent object can be canceled when it is in one of these statuses: `requires_payment_method`, `requires_confirmation`, or `requires_action`.
    *
-   * <p>Once canceled, setup is abandoned and any operations on the SetupIntent will fail with an error.</p>
+   * Once canceled, setup is abandoned and any operations on the SetupIntent will fail with an error.
    */
   cancel: Method<
     SetupIntentsCancelParams,
@@ -225,19 +223,19 @@ export interface SetupIntentsMethods {
     SetupIntentsCancelError
   >;
   /**
-   * <p>Confirm that your customer intends to set up the current or
+   * Confirm that your customer intends to set up the current or
    * provided payment method. For example, you would confirm a SetupIntent
    * when a customer hits the “Save” button on a payment method management
-   * page on your website.</p>
+   * page on your website.
    *
-   * <p>If the selected payment method does not require any additional
+   * If the selected payment method does not require any additional
    * steps from the customer, the SetupIntent will transition to the
-   * <code>succeeded</code> status.</p>
+   * `succeeded` status.
    *
-   * <p>Otherwise, it will transition to the <code>requires_action</code> status and
-   * suggest additional actions via <code>next_action</code>. If setup fails,
+   * Otherwise, it will transition to the `requires_action` status and
+   * suggest additional actions via `next_action`. If setup fails,
    * the SetupIntent will transition to the
-   * <code>requires_payment_method</code> status.</p>
+   * `requires_payment_method` status.
    */
   confirm: Method<
     SetupIntentsConfirmParams,
@@ -245,23 +243,23 @@ export interface SetupIntentsMethods {
     SetupIntentsConfirmError
   >;
   /**
-   * <p>Creates a SetupIntent object.</p>
+   * Creates a SetupIntent object.
    *
-   * <p>After the SetupIntent is created, attach a payment method and <a href="/docs/api/setup_intents/confirm">confirm</a>
-   * to collect any required permissions to charge the payment method later.</p>
+   * After the SetupIntent is created, attach a payment method and [confirm](https://stripe.com/docs/api/setup_intents/confirm)
+   * to collect any required permissions to charge the payment method later.
    */
   create: MethodOpt<
     SetupIntentsCreateParams,
     SetupIntentsCreateResponse,
     SetupIntentsCreateError
   >;
-  /** <p>Verifies microdeposits on a SetupIntent object.</p> */
+  /** Verifies microdeposits on a SetupIntent object. */
   createVerifyMicrodeposit: Method<
     SetupIntentsCreateVerifyMicrodepositParams,
     SetupIntentsCreateVerifyMicrodepositResponse,
     SetupIntentsCreateVerifyMicrodepositError
   >;
-  /** <p>Returns a list of SetupIntents.</p> */
+  /** Returns a list of SetupIntents. */
   list: PaginatedMethodOpt<
     SetupIntentsListParams,
     SetupIntentsListResponse,
@@ -269,18 +267,18 @@ export interface SetupIntentsMethods {
     SetupIntentsListItem
   >;
   /**
-   * <p>Retrieves the details of a SetupIntent that has previously been created. </p>
+   * Retrieves the details of a SetupIntent that has previously been created.
    *
-   * <p>Client-side retrieval using a publishable key is allowed when the <code>client_secret</code> is provided in the query string. </p>
+   * Client-side retrieval using a publishable key is allowed when the `client_secret` is provided in the query string.
    *
-   * <p>When retrieved with a publishable key, only a subset of properties will be returned. Please refer to the <a href="#setup_intent_object">SetupIntent</a> object reference for more details.</p>
+   * When retrieved with a publishable key, only a subset of properties will be returned. Please refer to the [SetupIntent](#setup_intent_object) object reference for more details.
    */
   retrieve: Method<
     SetupIntentsRetrieveParams,
     SetupIntentsRetrieveResponse,
     SetupIntentsRetrieveError
   >;
-  /** <p>Updates a SetupIntent object.</p> */
+  /** Updates a SetupIntent object. */
   update: Method<
     SetupIntentsUpdateParams,
     SetupIntentsUpdateResponse,

@@ -92,26 +92,26 @@ export type ShippingRatesUpdateResponse = Schemas.ShippingRate;
 export type ShippingRatesUpdateError = Schemas.ErrorSchema;
 
 export interface ShippingRatesMethods {
-  /** <p>Creates a new shipping rate object.</p> */
+  /** Creates a new shipping rate object. */
   create: Method<
     ShippingRatesCreateParams,
     ShippingRatesCreateResponse,
     ShippingRatesCreateError
   >;
-  /** <p>Returns a list of your shipping rates.</p> */
+  /** Returns a list of your shipping rates. */
   list: PaginatedMethodOpt<
     ShippingRatesListParams,
     ShippingRatesListResponse,
     ShippingRatesListError,
     ShippingRatesListItem
   >;
-  /** <p>Returns the shipping rate object with the given ID.</p> */
+  /** Returns the shipping rate object with the given ID. */
   retrieve: Method<
     ShippingRatesRetrieveParams,
     ShippingRatesRetrieveResponse,
     ShippingRatesRetrieveError
   >;
-  /** <p>Updates an existing shipping rate object.</p> */
+  /** Updates an existing shipping rate object. */
   update: Method<
     ShippingRatesUpdateParams,
     ShippingRatesUpdateResponse,

@@ -29,14 +29,14 @@ export type SigmaRetrieveScheduledQueryRunResponse = Schemas.ScheduledQueryRun;
 export type SigmaRetrieveScheduledQueryRunError = Schemas.ErrorSchema;
 
 export interface SigmaMethods {
-  /** <p>Returns a list of scheduled query runs.</p> */
+  /** Returns a list of scheduled query runs. */
   listScheduledQueryRuns: PaginatedMethodOpt<
     SigmaListScheduledQueryRunsParams,
     SigmaListScheduledQueryRunsResponse,
     SigmaListScheduledQueryRunsError,
     SigmaListScheduledQueryRunsItem
   >;
-  /** <p>Retrieves the details of an scheduled query run.</p> */
+  /** Retrieves the details of an scheduled query run. */
   retrieveScheduledQueryRun: Method<
     SigmaRetrieveScheduledQueryRunParams,
     SigmaRetrieveScheduledQueryRunResponse,

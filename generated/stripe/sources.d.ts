@@ -129,48 +129,48 @@ export type SourcesVerifyResponse = Schemas.Source;
 export type SourcesVerifyError = Schemas.ErrorSchema;
 
 export interface SourcesMethods {
-  /** <p>Creates a new source object.</p> */
+  /** Creates a new source object. */
   create: MethodOpt<
     SourcesCreateParams,
     SourcesCreateResponse,
     SourcesCreateError
   >;
-  /** <p>List source transactions for a given source.</p> */
+  /** List source transactions for a given source. */
   listSourceTransactions: PaginatedMethod<
     SourcesListSourceTransactionsParams,
     SourcesListSourceTransactionsResponse,
     SourcesListSourceTransactionsError,
     SourcesListSourceTransactionsItem
   >;
-  /** <p>Retrieves an existing source object. Supply the unique source ID from a source creation request and Stripe will return the corresponding up-to-date source object information.</p> */
+  /** Retrieves an existing source object. Supply the unique source ID from a source creation request and Stripe will return the corresponding up-to-date source object information. */
   retrieve: Method<
     SourcesRetrieveParams,
     SourcesRetrieveResponse,
     SourcesRetrieveError
   >;
-  /** <p>Retrieves a new Source MandateNotification.</p> */
+  /** Retrieves a new Source MandateNotification. */
   retrieveMandateNotification: Method<
     SourcesRetrieveMandateNotificationParams,
     SourcesRetrieveMandateNotificationResponse,
     SourcesRetrieveMandateNotificationError
   >;
-  /** <p>Retrieve an existing source transaction object. Supply the unique source ID from a source creation request and the source transaction ID and Stripe will return the corresponding up-to-date source object information.</p> */
+  /** Retrieve an existing source transaction object. Supply the unique source ID from a source creation request and the source transaction ID and Stripe will return the corresponding up-to-date source object information. */
   retrieveSourceTransaction: Method<
     SourcesRetrieveSourceTransactionParams,
     SourcesRetrieveSourceTransactionResponse,
     SourcesRetrieveSourceTransactionError
   >;
   /**
-   * <p>Updates the specified source by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
+   * Updates the specified source by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
    *
-   * <p>This request accepts the <code>metadata</code> and <code>owner</code> as arguments. It is also possible to update type specific information for selected payment methods. Please refer to our <a href="/docs/sources">payment method guides</a> for more detail.</p>
+   * This request accepts the `metadata` and `owner` as arguments. It is also possible to update type specific information for selected payment methods. Please refer to our [payment method guides](https://stripe.com/docs/sources) for more detail.
    */
   update: Method<
     SourcesUpdateParams,
     SourcesUpdateResponse,
     SourcesUpdateError
   >;
-  /** <p>Verify a given source.</p> */
+  /** Verify a given source. */
   verify: Method<
     SourcesVerifyParams,
     SourcesVerifyResponse,

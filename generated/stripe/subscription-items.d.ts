@@ -180,33 +180,33 @@ export type SubscriptionItemsUpdateResponse = Schemas.SubscriptionItem;
 export type SubscriptionItemsUpdateError = Schemas.ErrorSchema;
 
 export interface SubscriptionItemsMethods {
-  /** <p>Adds a new item to an existing subscription. No existing items will be changed or replaced.</p> */
+  /** Adds a new item to an existing subscription. No existing items will be changed or replaced. */
   create: Method<
     SubscriptionItemsCreateParams,
     SubscriptionItemsCreateResponse,
     SubscriptionItemsCreateError
   >;
   /**
-   * <p>Creates a usage record for a specified subscription item and date, and fills it with a quantity.</p>
+   * Creates a usage record for a specified subscription item and date, and fills it with a quantity.
    *
-   * <p>Usage records provide <code>quantity</code> information that Stripe uses to track how much a customer is using your service. With usage information and the pricing model set up by the <a href="https://stripe.com/docs/billing/subscriptions/metered-billing">metered billing</a> plan, Stripe helps you send accurate invoices to your customers.</p>
+   * Usage records provide `quantity` information that Stripe uses to track how much a customer is using your service. With usage information and the pricing model set up by the [metered billing](https://stripe.com/docs/billing/subscriptions/metered-billing) plan, Stripe helps you send accurate invoices to your customers.
    *
-   * <p>The default calculation for usage is to add up all the <code>quantity</code> values of the usage records within a billing period. You can change this default behavior with the billing plan’s <code>aggregate_usage</code> <a href="/docs/api/plans/create#create_plan-aggregate_usage">parameter</a>. When there is more than one usage record with the same timestamp, Stripe adds the <code>quantity</code> values together. In most cases, this is the desired resolution, however, you can change this behavior with the <code>action</code> parameter.</p>
+   * The default calculation for usage is to add up all the `quantity` values of the usage records within a billing period. You can change this default behavior with the billing plan’s `aggregate_usage` [parameter](https://stripe.com/docs/api/plans/create#create_plan-aggregate_usage). When there is more than one usage record with the same timestamp, Stripe adds the `quantity` values together. In most cases, this is the desired resolution, however, you can change this behavior with the `action` parameter.
    *
-   * <p>The default pricing model for metered billing is <a href="/docs/api/plans/object#plan_object-billing_scheme">per-unit pricing</a>. For finer granularity, you can configure metered billing to have a <a href="https://stripe.com/docs/billing/subscriptions/tiers">tiered pricing</a> model.</p>
+   * The default pricing model for metered billing is [per-unit pricing](https://stripe.com/docs/api/plans/object#plan_object-billing_scheme). For finer granularity, you can configure metered billing to have a [tiered pricing](https://stripe.com/docs/billing/subscriptions/tiers) model.
    */
   createUsageRecord: Method<
     SubscriptionItemsCreateUsageRecordParams,
     SubscriptionItemsCreateUsageRecordResponse,
     SubscriptionItemsCreateUsageRecordError
   >;
-  /** <p>Deletes an item from the subscription. Removing a subscription item from a subscription will not cancel the subscription.</p> */
+  /** Deletes an item from the subscription. Removing a subscription item from a subscription will not cancel the subscription. */
   delete: Method<
     SubscriptionItemsDeleteParams,
     SubscriptionItemsDeleteResponse,
     SubscriptionItemsDeleteError
   >;
-  /** <p>Returns a list of your subscription items for a given subscription.</p> */
+  /** Returns a list of your subscription items for a given subscription. */
   list: PaginatedMethod<
     SubscriptionItemsListParams,
     SubscriptionItemsListResponse,
@@ -214,9 +214,9 @@ export interface SubscriptionItemsMethods {
     SubscriptionItemsListItem
   >;
   /**
-   * <p>For the specified subscription item, returns a list of summary objects. Each object in the list provides usage information that’s been summarized from multiple usage records and over a subscription billing period (e.g., 15 usage records in the month of September).</p>
+   * For the specified subscription item, returns a list of summary objects. Each object in the list provides usage information that’s been summarized from multiple usage records and over a subscription billing period (e.g., 15 usage records in the month of September).
    *
-   * <p>The list is sorted in reverse-chronological order (newest first). The first list item represents the most current usage period that hasn’t ended yet. Since new usage records can still be added, the returned summary information for the subscription item’s ID should be seen as unstable until the subscription billing period ends.</p>
+   * The list is sorted in reverse-chronological order (newest first). The first list item represents the most current usage period that hasn’t ended yet. Since new usage records can still be added, the returned summary information for the subscription item’s ID should be seen as unstable until the subscription billing period ends.
    */
   listUsageRecordSummaries: PaginatedMethod<
     SubscriptionItemsListUsageRecordSummariesParams,
@@ -224,13 +224,13 @@ export interface SubscriptionItemsMethods {
     SubscriptionItemsListUsageRecordSummariesError,
     SubscriptionItemsListUsageRecordSummariesItem
   >;
-  /** <p>Retrieves the subscription item with the given ID.</p> */
+  /** Retrieves the subscription item with the given ID. */
   retrieve: Method<
     SubscriptionItemsRetrieveParams,
     SubscriptionItemsRetrieveResponse,
     SubscriptionItemsRetrieveError
   >;
-  /** <p>Updates the plan or quantity of an item on a current subscription.</p> */
+  /** Updates the plan or quantity of an item on a current subscription. */
   update: Method<
     SubscriptionItemsUpdateParams,
     SubscriptionItemsUpdateResponse,

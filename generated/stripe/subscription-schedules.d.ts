@@ -37,7 +37,6 @@ export interface SubscriptionSchedulesCreateParams {
     phases?: {
       add_invoice_items?: Schemas.AddInvoiceItemEntryInput[];
       application_fee_percent?: number;
-      /** automatic_tax_config */
       automatic_tax?: {
         enabled: boolean;
       };
@@ -56,7 +55,6 @@ export interface SubscriptionSchedulesCreateParams {
       description?: string;
       /** @format unix-time */
       end_date?: number;
-      /** invoice_settings */
       invoice_settings?: {
         days_until_due?: number;
       };
@@ -65,7 +63,6 @@ export interface SubscriptionSchedulesCreateParams {
       metadata?: Record<string, string>;
       on_behalf_of?: string;
       proration_behavior?: "always_invoice" | "create_prorations" | "none";
-      /** transfer_data_specs */
       transfer_data?: {
         amount_percent?: number;
         destination: string;
@@ -172,7 +169,6 @@ export interface SubscriptionSchedulesUpdateParams {
     phases?: {
       add_invoice_items?: Schemas.AddInvoiceItemEntryInput[];
       application_fee_percent?: number;
-      /** automatic_tax_config */
       automatic_tax?: {
         enabled: boolean;
       };
@@ -189,7 +185,6 @@ export interface SubscriptionSchedulesUpdateParams {
       default_tax_rates?: string[] | "";
       description?: string;
       end_date?: number | "now";
-      /** invoice_settings */
       invoice_settings?: {
         days_until_due?: number;
       };
@@ -199,7 +194,6 @@ export interface SubscriptionSchedulesUpdateParams {
       on_behalf_of?: string;
       proration_behavior?: "always_invoice" | "create_prorations" | "none";
       start_date?: number | "now";
-      /** transfer_data_specs */
       transfer_data?: {
         amount_percent?: number;
         destination: string;
@@ -215,38 +209,38 @@ export type SubscriptionSchedulesUpdateResponse = Schemas.SubscriptionSchedule;
 export type SubscriptionSchedulesUpdateError = Schemas.ErrorSchema;
 
 export interface SubscriptionSchedulesMethods {
-  /** <p>Cancels a subscription schedule and its associated subscription immediately (if the subscription schedule has an active subscription). A subscription schedule can only be canceled if its status is <code>not_started</code> or <code>active</code>.</p> */
+  /** Cancels a subscription schedule and its associated subscription immediately (if the subscription schedule has an active subscription). A subscription schedule can only be canceled if its status is `not_started` or `active`. */
   cancel: Method<
     SubscriptionSchedulesCancelParams,
     SubscriptionSchedulesCancelResponse,
     SubscriptionSchedulesCancelError
   >;
-  /** <p>Creates a new subscription schedule object. Each customer can have up to 500 active or scheduled subscriptions.</p> */
+  /** Creates a new subscription schedule object. Each customer can have up to 500 active or scheduled subscriptions. */
   create: MethodOpt<
     SubscriptionSchedulesCreateParams,
     SubscriptionSchedulesCreateResponse,
     SubscriptionSchedulesCreateError
   >;
-  /** <p>Retrieves the list of your subscription schedules.</p> */
+  /** Retrieves the list of your subscription schedules. */
   list: PaginatedMethodOpt<
     SubscriptionSchedulesListParams,
     SubscriptionSchedulesListResponse,
     SubscriptionSchedulesListError,
     SubscriptionSchedulesListItem
   >;
-  /** <p>Releases the subscription schedule immediately, which will stop scheduling of its phases, but leave any existing subscription in place. A schedule can only be released if its status is <code>not_started</code> or <code>active</code>. If the subscription schedule is currently associated with a subscription, releasing it will remove its <code>subscription</code> property and set the subscription’s ID to the <code>released_subscription</code> property.</p> */
+  /** Releases the subscription schedule immediately, which will stop scheduling of its phases, but leave any existing subscription in place. A schedule can only be released if its status is `not_started` or `active`. If the subscription schedule is currently associated with a subscription, releasing it will remove its `subscription` property and set the subscription’s ID to the `released_subscription` property. */
   release: Method<
     SubscriptionSchedulesReleaseParams,
     SubscriptionSchedulesReleaseResponse,
     SubscriptionSchedulesReleaseError
   >;
-  /** <p>Retrieves the details of an existing subscription schedule. You only need to supply the unique subscription schedule identifier that was returned upon subscription schedule creation.</p> */
+  /** Retrieves the details of an existing subscription schedule. You only need to supply the unique subscription schedule identifier that was returned upon subscription schedule creation. */
   retrieve: Method<
     SubscriptionSchedulesRetrieveParams,
     SubscriptionSchedulesRetrieveResponse,
     SubscriptionSchedulesRetrieveError
   >;
-  /** <p>Updates an existing subscription schedule.</p> */
+  /** Updates an existing subscription schedule. */
   update: Method<
     SubscriptionSchedulesUpdateParams,
     SubscriptionSchedulesUpdateResponse,

@@ -111,7 +111,6 @@ export interface SubscriptionsCreateParams {
     trial_period_days?: number;
     /** Settings related to subscription trials. */
     trial_settings?: {
-      /** end_behavior */
       end_behavior: {
         missing_payment_method: "cancel" | "create_invoice" | "pause";
       };
@@ -374,7 +373,6 @@ export interface SubscriptionsUpdateParams {
     trial_from_plan?: boolean;
     /** Settings related to subscription trials. */
     trial_settings?: {
-      /** end_behavior */
       end_behavior: {
         missing_payment_method: "cancel" | "create_invoice" | "pause";
       };
@@ -386,13 +384,13 @@ export type SubscriptionsUpdateError = Schemas.ErrorSchema;
 
 export interface SubscriptionsMethods {
   /**
-   * <p>Creates a new subscription on an existing customer. Each customer can have up to 500 active or scheduled subscriptions.</p>
+   * Creates a new subscription on an existing customer. Each customer can have up to 500 active or scheduled subscriptions.
    *
-   * <p>When you create a subscription with <code>collection_method=charge_automatically</code>, the first invoice is finalized as part of the request.
-   * The <code>payment_behavior</code> parameter determines the exact behavior of the initial payment.</p>
+   * When you create a subscription with `collection_method=charge_automatically`, the first invoice is finalized as part of the request.
+   * The `payment_behavior` parameter determines the exact behavior of the initial payment.
    *
-   * <p>To start subscriptions where the first invoice always begins in a <code>draft</code> status, use <a href="/docs/billing/subscriptions/subscription-schedules#managing">subscription schedules</a> instead.
-   * Schedules provide the flexibility to model more complex billing configurations that change over time.</p>
+   * To start subscriptions where the first invoice always begins in a `draft` status, use [subscription schedules](https://stripe.com/docs/billing/subscriptions/subscription-schedules#managing) instead.
+   * Schedules provide the flexibility to model more complex billing configurations that change over time.
    */
   create: Method<
     SubscriptionsCreateParams,
@@ -400,54 +398,54 @@ export interface SubscriptionsMethods {
     SubscriptionsCreateError
   >;
   /**
-   * <p>Cancels a customer’s subscription immediately. The customer will not be charged again for the subscription.</p>
+   * Cancels a customer’s subscription immediately. The customer will not be charged again for the subscription.
    *
-   * <p>Note, however, that any pending invoice items that you’ve created will still be charged for at the end of the period, unless manually <a href="#delete_invoiceitem">deleted</a>. If you’ve set the subscription to cancel at the end of the period, any pending prorations will also be left in place and collected at the end of the period. But if the subscription is set to cancel immediately, pending prorations will be removed.</p>
+   * Note, however, that any pending invoice items that you’ve created will still be charged for at the end of the period, unless manually [deleted](#delete_invoiceitem). If you’ve set the subscription to cancel at the end of the period, any pending prorations will also be left in place and collected at the end of the period. But if the subscription is set to cancel immediately, pending prorations will be removed.
    *
-   * <p>By default, upon subscription cancellation, Stripe will stop automatic collection of all finalized invoices for the customer. This is intended to prevent unexpected payment attempts after the customer has canceled a subscription. However, you can resume automatic collection of the invoices manually after subscription cancellation to have us proceed. Or, you could check for unpaid invoices before allowing the customer to cancel the subscription at all.</p>
+   * By default, upon subscription cancellation, Stripe will stop automatic collection of all finalized invoices for the customer. This is intended to prevent unexpected payment attempts after the customer has canceled a subscription. However, you can resume automatic collection of the invoices manually after subscription cancellation to have us proceed. Or, you could check for unpaid invoices before allowing the customer to cancel the subscription at all.
    */
   delete: Method<
     SubscriptionsDeleteParams,
     SubscriptionsDeleteResponse,
     SubscriptionsDeleteError
   >;
-  /** <p>Removes the currently applied discount on a subscription.</p> */
+  /** Removes the currently applied discount on a subscription. */
   deleteDiscount: Method<
     SubscriptionsDeleteDiscountParams,
     SubscriptionsDeleteDiscountResponse,
     SubscriptionsDeleteDiscountError
   >;
-  /** <p>By default, returns a list of subscriptions that have not been canceled. In order to list canceled subscriptions, specify <code>status=canceled</code>.</p> */
+  /** By default, returns a list of subscriptions that have not been canceled. In order to list canceled subscriptions, specify `status=canceled`. */
   list: PaginatedMethodOpt<
     SubscriptionsListParams,
     SubscriptionsListResponse,
     SubscriptionsListError,
     SubscriptionsListItem
   >;
-  /** <p>Initiates resumption of a paused subscription, optionally resetting the billing cycle anchor and creating prorations. If a resumption invoice is generated, it must be paid or marked uncollectible before the subscription will be unpaused. If payment succeeds the subscription will become <code>active</code>, and if payment fails the subscription will be <code>past_due</code>. The resumption invoice will void automatically if not paid by the expiration date.</p> */
+  /** Initiates resumption of a paused subscription, optionally resetting the billing cycle anchor and creating prorations. If a resumption invoice is generated, it must be paid or marked uncollectible before the subscription will be unpaused. If payment succeeds the subscription will become `active`, and if payment fails the subscription will be `past_due`. The resumption invoice will void automatically if not paid by the expiration date. */
   resume: Method<
     SubscriptionsResumeParams,
     SubscriptionsResumeResponse,
     SubscriptionsResumeError
   >;
-  /** <p>Retrieves the subscription with the given ID.</p> */
+  /** Retrieves the subscription with the given ID. */
   retrieve: Method<
     SubscriptionsRetrieveParams,
     SubscriptionsRetrieveResponse,
     SubscriptionsRetrieveError
   >;
   /**
-   * <p>Search for subscriptions you’ve previously created using Stripe’s <a href="/docs/search#search-query-language">Search Query Language</a>.
+   * Search for subscriptions you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language).
    * Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
    * conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-   * to an hour behind during outages. Search functionality is not available to merchants in India.</p>
+   * to an hour behind during outages. Search functionality is not available to merchants in India.
    */
   search: Method<
     SubscriptionsSearchParams,
     SubscriptionsSearchResponse,
     SubscriptionsSearchError
   >;
-  /** <p>Updates an existing subscription on a customer to match the specified parameters. When changing plans or quantities, we will optionally prorate the price we charge next month to make up for any price changes. To preview how the proration will be calculated, use the <a href="#upcoming_invoice">upcoming invoice</a> endpoint.</p> */
+  /** Updates an existing subscription on a customer to match the specified parameters. When changing plans or quantities, we will optionally prorate the price we charge next month to make up for any price changes. To preview how the proration will be calculated, use the [upcoming invoice](#upcoming_invoice) endpoint. */
   update: Method<
     SubscriptionsUpdateParams,
     SubscriptionsUpdateResponse,

@@ -29,14 +29,14 @@ export type TaxCodesRetrieveResponse = Schemas.TaxCode;
 export type TaxCodesRetrieveError = Schemas.ErrorSchema;
 
 export interface TaxCodesMethods {
-  /** <p>A list of <a href="https://stripe.com/docs/tax/tax-categories">all tax codes available</a> to add to Products in order to allow specific tax calculations.</p> */
+  /** A list of [all tax codes available](https://stripe.com/docs/tax/tax-categories) to add to Products in order to allow specific tax calculations. */
   list: PaginatedMethodOpt<
     TaxCodesListParams,
     TaxCodesListResponse,
     TaxCodesListError,
     TaxCodesListItem
   >;
-  /** <p>Retrieves the details of an existing tax code. Supply the unique tax code ID and Stripe will return the corresponding tax code information.</p> */
+  /** Retrieves the details of an existing tax code. Supply the unique tax code ID and Stripe will return the corresponding tax code information. */
   retrieve: Method<
     TaxCodesRetrieveParams,
     TaxCodesRetrieveResponse,

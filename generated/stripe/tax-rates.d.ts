@@ -117,26 +117,26 @@ export type TaxRatesUpdateResponse = Schemas.TaxRate;
 export type TaxRatesUpdateError = Schemas.ErrorSchema;
 
 export interface TaxRatesMethods {
-  /** <p>Creates a new tax rate.</p> */
+  /** Creates a new tax rate. */
   create: Method<
     TaxRatesCreateParams,
     TaxRatesCreateResponse,
     TaxRatesCreateError
   >;
-  /** <p>Returns a list of your tax rates. Tax rates are returned sorted by creation date, with the most recently created tax rates appearing first.</p> */
+  /** Returns a list of your tax rates. Tax rates are returned sorted by creation date, with the most recently created tax rates appearing first. */
   list: PaginatedMethodOpt<
     TaxRatesListParams,
     TaxRatesListResponse,
     TaxRatesListError,
     TaxRatesListItem
   >;
-  /** <p>Retrieves a tax rate with the given ID</p> */
+  /** Retrieves a tax rate with the given ID */
   retrieve: Method<
     TaxRatesRetrieveParams,
     TaxRatesRetrieveResponse,
     TaxRatesRetrieveError
   >;
-  /** <p>Updates an existing tax rate.</p> */
+  /** Updates an existing tax rate. */
   update: Method<
     TaxRatesUpdateParams,
     TaxRatesUpdateResponse,

@@ -13,7 +13,6 @@ export interface TaxCreateCalculationParams {
     customer?: string;
     /** Details about the customer, including address and tax IDs. */
     customer_details?: {
-      /** postal_address */
       address?: {
         city?: string;
         country: string;
@@ -197,39 +196,39 @@ export type TaxRetrieveTransactionResponse = Schemas.TaxTransaction;
 export type TaxRetrieveTransactionError = Schemas.ErrorSchema;
 
 export interface TaxMethods {
-  /** <p>Calculates tax based on input and returns a Tax <code>Calculation</code> object.</p> */
+  /** Calculates tax based on input and returns a Tax `Calculation` object. */
   createCalculation: Method<
     TaxCreateCalculationParams,
     TaxCreateCalculationResponse,
     TaxCreateCalculationError
   >;
-  /** <p>Creates a Tax <code>Transaction</code> from a calculation.</p> */
+  /** Creates a Tax `Transaction` from a calculation. */
   createFromCalculationTransaction: Method<
     TaxCreateFromCalculationTransactionParams,
     TaxCreateFromCalculationTransactionResponse,
     TaxCreateFromCalculationTransactionError
   >;
-  /** <p>Partially or fully reverses a previously created <code>Transaction</code>.</p> */
+  /** Partially or fully reverses a previously created `Transaction`. */
   createReversalTransaction: Method<
     TaxCreateReversalTransactionParams,
     TaxCreateReversalTransactionResponse,
     TaxCreateReversalTransactionError
   >;
-  /** <p>Retrieves the line items of a persisted tax calculation as a collection.</p> */
+  /** Retrieves the line items of a persisted tax calculation as a collection. */
   listCalculationLineItems: PaginatedMethod<
     TaxListCalculationLineItemsParams,
     TaxListCalculationLineItemsResponse,
     TaxListCalculationLineItemsError,
     TaxListCalculationLineItemsItem
   >;
-  /** <p>Retrieves the line items of a committed standalone transaction as a collection.</p> */
+  /** Retrieves the line items of a committed standalone transaction as a collection. */
   listTransactionLineItems: PaginatedMethod<
     TaxListTransactionLineItemsParams,
     TaxListTransactionLineItemsResponse,
     TaxListTransactionLineItemsError,
     TaxListTransactionLineItemsItem
   >;
-  /** <p>Retrieves a Tax <code>Transaction</code> object.</p> */
+  /** Retrieves a Tax `Transaction` object. */
   retrieveTransaction: Method<
     TaxRetrieveTransactionParams,
     TaxRetrieveTransactionResponse,

@@ -182,7 +182,6 @@ export interface TerminalProcessPaymentIntentReaderParams {
     /** Configuration overrides */
     process_config?: {
       skip_tipping?: boolean;
-      /** tipping_config */
       tipping?: {
         amount_eligible?: number;
       };
@@ -335,133 +334,133 @@ export type TerminalUpdateReaderResponse =
 export type TerminalUpdateReaderError = Schemas.ErrorSchema;
 
 export interface TerminalMethods {
-  /** <p>Cancels the current reader action.</p> */
+  /** Cancels the current reader action. */
   cancelActionReader: Method<
     TerminalCancelActionReaderParams,
     TerminalCancelActionReaderResponse,
     TerminalCancelActionReaderError
   >;
-  /** <p>Creates a new <code>Configuration</code> object.</p> */
+  /** Creates a new `Configuration` object. */
   createConfiguration: MethodOpt<
     TerminalCreateConfigurationParams,
     TerminalCreateConfigurationResponse,
     TerminalCreateConfigurationError
   >;
-  /** <p>To connect to a reader the Stripe Terminal SDK needs to retrieve a short-lived connection token from Stripe, proxied through your server. On your backend, add an endpoint that creates and returns a connection token.</p> */
+  /** To connect to a reader the Stripe Terminal SDK needs to retrieve a short-lived connection token from Stripe, proxied through your server. On your backend, add an endpoint that creates and returns a connection token. */
   createConnectionToken: MethodOpt<
     TerminalCreateConnectionTokenParams,
     TerminalCreateConnectionTokenResponse,
     TerminalCreateConnectionTokenError
   >;
   /**
-   * <p>Creates a new <code>Location</code> object.
-   * For further details, including which address fields are required in each country, see the <a href="/docs/terminal/fleet/locations">Manage locations</a> guide.</p>
+   * Creates a new `Location` object.
+   * For further details, including which address fields are required in each country, see the [Manage locations](https://stripe.com/docs/terminal/fleet/locations) guide.
    */
   createLocation: Method<
     TerminalCreateLocationParams,
     TerminalCreateLocationResponse,
     TerminalCreateLocationError
   >;
-  /** <p>Creates a new <code>Reader</code> object.</p> */
+  /** Creates a new `Reader` object. */
   createReader: Method<
     TerminalCreateReaderParams,
     TerminalCreateReaderResponse,
     TerminalCreateReaderError
   >;
-  /** <p>Deletes a <code>Configuration</code> object.</p> */
+  /** Deletes a `Configuration` object. */
   deleteConfiguration: Method<
     TerminalDeleteConfigurationParams,
     TerminalDeleteConfigurationResponse,
     TerminalDeleteConfigurationError
   >;
-  /** <p>Deletes a <code>Location</code> object.</p> */
+  /** Deletes a `Location` object. */
   deleteLocation: Method<
     TerminalDeleteLocationParams,
     TerminalDeleteLocationResponse,
     TerminalDeleteLocationError
   >;
-  /** <p>Deletes a <code>Reader</code> object.</p> */
+  /** Deletes a `Reader` object. */
   deleteReader: Method<
     TerminalDeleteReaderParams,
     TerminalDeleteReaderResponse,
     TerminalDeleteReaderError
   >;
-  /** <p>Returns a list of <code>Configuration</code> objects.</p> */
+  /** Returns a list of `Configuration` objects. */
   listConfigurations: PaginatedMethodOpt<
     TerminalListConfigurationsParams,
     TerminalListConfigurationsResponse,
     TerminalListConfigurationsError,
     TerminalListConfigurationsItem
   >;
-  /** <p>Returns a list of <code>Location</code> objects.</p> */
+  /** Returns a list of `Location` objects. */
   listLocations: PaginatedMethodOpt<
     TerminalListLocationsParams,
     TerminalListLocationsResponse,
     TerminalListLocationsError,
     TerminalListLocationsItem
   >;
-  /** <p>Returns a list of <code>Reader</code> objects.</p> */
+  /** Returns a list of `Reader` objects. */
   listReaders: PaginatedMethodOpt<
     TerminalListReadersParams,
     TerminalListReadersResponse,
     TerminalListReadersError,
     TerminalListReadersItem
   >;
-  /** <p>Initiates a payment flow on a Reader.</p> */
+  /** Initiates a payment flow on a Reader. */
   processPaymentIntentReader: Method<
     TerminalProcessPaymentIntentReaderParams,
     TerminalProcessPaymentIntentReaderResponse,
     TerminalProcessPaymentIntentReaderError
   >;
-  /** <p>Initiates a setup intent flow on a Reader.</p> */
+  /** Initiates a setup intent flow on a Reader. */
   processSetupIntentReader: Method<
     TerminalProcessSetupIntentReaderParams,
     TerminalProcessSetupIntentReaderResponse,
     TerminalProcessSetupIntentReaderError
   >;
-  /** <p>Initiates a refund on a Reader</p> */
+  /** Initiates a refund on a Reader */
   refundPaymentReader: Method<
     TerminalRefundPaymentReaderParams,
     TerminalRefundPaymentReaderResponse,
     TerminalRefundPaymentReaderError
   >;
-  /** <p>Retrieves a <code>Configuration</code> object.</p> */
+  /** Retrieves a `Configuration` object. */
   retrieveConfiguration: Method<
     TerminalRetrieveConfigurationParams,
     TerminalRetrieveConfigurationResponse,
     TerminalRetrieveConfigurationError
   >;
-  /** <p>Retrieves a <code>Location</code> object.</p> */
+  /** Retrieves a `Location` object. */
   retrieveLocation: Method<
     TerminalRetrieveLocationParams,
     TerminalRetrieveLocationResponse,
     TerminalRetrieveLocationError
   >;
-  /** <p>Retrieves a <code>Reader</code> object.</p> */
+  /** Retrieves a `Reader` object. */
   retrieveReader: Method<
     TerminalRetrieveReaderParams,
     TerminalRetrieveReaderResponse,
     TerminalRetrieveReaderError
   >;
-  /** <p>Sets reader display to show cart details.</p> */
+  /** Sets reader display to show cart details. */
   setReaderDisplayReader: Method<
     TerminalSetReaderDisplayReaderParams,
     TerminalSetReaderDisplayReaderResponse,
     TerminalSetReaderDisplayReaderError
   >;
-  /** <p>Updates a new <code>Configuration</code> object.</p> */
+  /** Updates a new `Configuration` object. */
   updateConfiguration: Method<
     TerminalUpdateConfigurationParams,
     TerminalUpdateConfigurationResponse,
     TerminalUpdateConfigurationError
   >;
-  /** <p>Updates a <code>Location</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
+  /** Updates a `Location` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. */
   updateLocation: Method<
     TerminalUpdateLocationParams,
     TerminalUpdateLocationResponse,
     TerminalUpdateLocationError
   >;
-  /** <p>Updates a <code>Reader</code> object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p> */
+  /** Updates a `Reader` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. */
   updateReader: Method<
     TerminalUpdateReaderParams,
     TerminalUpdateReaderResponse,

@@ -51,7 +51,6 @@ export interface TestHelpersCreateTreasuryReceivedCreditParams {
     /** Initiating payment method details for the object. */
     initiating_payment_method_details?: {
       type: "us_bank_account";
-      /** us_bank_account_source_params */
       us_bank_account?: {
         account_holder_name?: string;
         account_number?: string;
@@ -81,7 +80,6 @@ export interface TestHelpersCreateTreasuryReceivedDebitParams {
     /** Initiating payment method details for the object. */
     initiating_payment_method_details?: {
       type: "us_bank_account";
-      /** us_bank_account_source_params */
       us_bank_account?: {
         account_holder_name?: string;
         account_number?: string;
@@ -365,140 +363,140 @@ export type TestHelpersSucceedTreasuryInboundTransferError =
   Schemas.ErrorSchema;
 
 export interface TestHelpersMethods {
-  /** <p>Starts advancing a test clock to a specified time in the future. Advancement is done when status changes to <code>Ready</code>.</p> */
+  /** Starts advancing a test clock to a specified time in the future. Advancement is done when status changes to `Ready`. */
   advanceTestClock: Method<
     TestHelpersAdvanceTestClockParams,
     TestHelpersAdvanceTestClockResponse,
     TestHelpersAdvanceTestClockError
   >;
-  /** <p>Creates a new test clock that can be attached to new customers and quotes.</p> */
+  /** Creates a new test clock that can be attached to new customers and quotes. */
   createTestClock: Method<
     TestHelpersCreateTestClockParams,
     TestHelpersCreateTestClockResponse,
     TestHelpersCreateTestClockError
   >;
-  /** <p>Use this endpoint to simulate a test mode ReceivedCredit initiated by a third party. In live mode, you can’t directly create ReceivedCredits initiated by third parties.</p> */
+  /** Use this endpoint to simulate a test mode ReceivedCredit initiated by a third party. In live mode, you can’t directly create ReceivedCredits initiated by third parties. */
   createTreasuryReceivedCredit: Method<
     TestHelpersCreateTreasuryReceivedCreditParams,
     TestHelpersCreateTreasuryReceivedCreditResponse,
     TestHelpersCreateTreasuryReceivedCreditError
   >;
-  /** <p>Use this endpoint to simulate a test mode ReceivedDebit initiated by a third party. In live mode, you can’t directly create ReceivedDebits initiated by third parties.</p> */
+  /** Use this endpoint to simulate a test mode ReceivedDebit initiated by a third party. In live mode, you can’t directly create ReceivedDebits initiated by third parties. */
   createTreasuryReceivedDebit: Method<
     TestHelpersCreateTreasuryReceivedDebitParams,
     TestHelpersCreateTreasuryReceivedDebitResponse,
     TestHelpersCreateTreasuryReceivedDebitError
   >;
-  /** <p>Deletes a test clock.</p> */
+  /** Deletes a test clock. */
   deleteTestClock: Method<
     TestHelpersDeleteTestClockParams,
     TestHelpersDeleteTestClockResponse,
     TestHelpersDeleteTestClockError
   >;
-  /** <p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>delivered</code>.</p> */
+  /** Updates the shipping status of the specified Issuing `Card` object to `delivered`. */
   deliverIssuingCardShipping: Method<
     TestHelpersDeliverIssuingCardShippingParams,
     TestHelpersDeliverIssuingCardShippingResponse,
     TestHelpersDeliverIssuingCardShippingError
   >;
-  /** <p>Expire a refund with a status of <code>requires_action</code>.</p> */
+  /** Expire a refund with a status of `requires_action`. */
   expireRefund: Method<
     TestHelpersExpireRefundParams,
     TestHelpersExpireRefundResponse,
     TestHelpersExpireRefundError
   >;
-  /** <p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>failure</code>.</p> */
+  /** Updates the shipping status of the specified Issuing `Card` object to `failure`. */
   failIssuingCardShipping: Method<
     TestHelpersFailIssuingCardShippingParams,
     TestHelpersFailIssuingCardShippingResponse,
     TestHelpersFailIssuingCardShippingError
   >;
-  /** <p>Transitions a test mode created InboundTransfer to the <code>failed</code> status. The InboundTransfer must already be in the <code>processing</code> state.</p> */
+  /** Transitions a test mode created InboundTransfer to the `failed` status. The InboundTransfer must already be in the `processing` state. */
   failTreasuryInboundTransfer: Method<
     TestHelpersFailTreasuryInboundTransferParams,
     TestHelpersFailTreasuryInboundTransferResponse,
     TestHelpersFailTreasuryInboundTransferError
   >;
-  /** <p>Transitions a test mode created OutboundPayment to the <code>failed</code> status. The OutboundPayment must already be in the <code>processing</code> state.</p> */
+  /** Transitions a test mode created OutboundPayment to the `failed` status. The OutboundPayment must already be in the `processing` state. */
   failTreasuryOutboundPayment: Method<
     TestHelpersFailTreasuryOutboundPaymentParams,
     TestHelpersFailTreasuryOutboundPaymentResponse,
     TestHelpersFailTreasuryOutboundPaymentError
   >;
-  /** <p>Transitions a test mode created OutboundTransfer to the <code>failed</code> status. The OutboundTransfer must already be in the <code>processing</code> state.</p> */
+  /** Transitions a test mode created OutboundTransfer to the `failed` status. The OutboundTransfer must already be in the `processing` state. */
   failTreasuryOutboundTransfer: Method<
     TestHelpersFailTreasuryOutboundTransferParams,
     TestHelpersFailTreasuryOutboundTransferResponse,
     TestHelpersFailTreasuryOutboundTransferError
   >;
-  /** <p>Create an incoming testmode bank transfer</p> */
+  /** Create an incoming testmode bank transfer */
   fundCashBalanceCustomer: Method<
     TestHelpersFundCashBalanceCustomerParams,
     TestHelpersFundCashBalanceCustomerResponse,
     TestHelpersFundCashBalanceCustomerError
   >;
-  /** <p>Returns a list of your test clocks.</p> */
+  /** Returns a list of your test clocks. */
   listTestClocks: PaginatedMethodOpt<
     TestHelpersListTestClocksParams,
     TestHelpersListTestClocksResponse,
     TestHelpersListTestClocksError,
     TestHelpersListTestClocksItem
   >;
-  /** <p>Transitions a test mode created OutboundPayment to the <code>posted</code> status. The OutboundPayment must already be in the <code>processing</code> state.</p> */
+  /** Transitions a test mode created OutboundPayment to the `posted` status. The OutboundPayment must already be in the `processing` state. */
   postTreasuryOutboundPayment: Method<
     TestHelpersPostTreasuryOutboundPaymentParams,
     TestHelpersPostTreasuryOutboundPaymentResponse,
     TestHelpersPostTreasuryOutboundPaymentError
   >;
-  /** <p>Transitions a test mode created OutboundTransfer to the <code>posted</code> status. The OutboundTransfer must already be in the <code>processing</code> state.</p> */
+  /** Transitions a test mode created OutboundTransfer to the `posted` status. The OutboundTransfer must already be in the `processing` state. */
   postTreasuryOutboundTransfer: Method<
     TestHelpersPostTreasuryOutboundTransferParams,
     TestHelpersPostTreasuryOutboundTransferResponse,
     TestHelpersPostTreasuryOutboundTransferError
   >;
-  /** <p>Presents a payment method on a simulated reader. Can be used to simulate accepting a payment, saving a card or refunding a transaction.</p> */
+  /** Presents a payment method on a simulated reader. Can be used to simulate accepting a payment, saving a card or refunding a transaction. */
   presentPaymentMethodTerminalReader: Method<
     TestHelpersPresentPaymentMethodTerminalReaderParams,
     TestHelpersPresentPaymentMethodTerminalReaderResponse,
     TestHelpersPresentPaymentMethodTerminalReaderError
   >;
-  /** <p>Retrieves a test clock.</p> */
+  /** Retrieves a test clock. */
   retrieveTestClock: Method<
     TestHelpersRetrieveTestClockParams,
     TestHelpersRetrieveTestClockResponse,
     TestHelpersRetrieveTestClockError
   >;
-  /** <p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>returned</code>.</p> */
+  /** Updates the shipping status of the specified Issuing `Card` object to `returned`. */
   returnIssuingCardShipping: Method<
     TestHelpersReturnIssuingCardShippingParams,
     TestHelpersReturnIssuingCardShippingResponse,
     TestHelpersReturnIssuingCardShippingError
   >;
-  /** <p>Marks the test mode InboundTransfer object as returned and links the InboundTransfer to a ReceivedDebit. The InboundTransfer must already be in the <code>succeeded</code> state.</p> */
+  /** Marks the test mode InboundTransfer object as returned and links the InboundTransfer to a ReceivedDebit. The InboundTransfer must already be in the `succeeded` state. */
   returnTreasuryInboundTransfer: Method<
     TestHelpersReturnTreasuryInboundTransferParams,
     TestHelpersReturnTreasuryInboundTransferResponse,
     TestHelpersReturnTreasuryInboundTransferError
   >;
-  /** <p>Transitions a test mode created OutboundPayment to the <code>returned</code> status. The OutboundPayment must already be in the <code>processing</code> state.</p> */
+  /** Transitions a test mode created OutboundPayment to the `returned` status. The OutboundPayment must already be in the `processing` state. */
   returnTreasuryOutboundPayment: Method<
     TestHelpersReturnTreasuryOutboundPaymentParams,
     TestHelpersReturnTreasuryOutboundPaymentResponse,
     TestHelpersReturnTreasuryOutboundPaymentError
   >;
-  /** <p>Transitions a test mode created OutboundTransfer to the <code>returned</code> status. The OutboundTransfer must already be in the <code>processing</code> state.</p> */
+  /** Transitions a test mode created OutboundTransfer to the `returned` status. The OutboundTransfer must already be in the `processing` state. */
   returnTreasuryOutboundTransfer: Method<
     TestHelpersReturnTreasuryOutboundTransferParams,
     TestHelpersReturnTreasuryOutboundTransferResponse,
     TestHelpersReturnTreasuryOutboundTransferError
   >;
-  /** <p>Updates the shipping status of the specified Issuing <code>Card</code> object to <code>shipped</code>.</p> */
+  /** Updates the shipping status of the specified Issuing `Card` object to `shipped`. */
   shipIssuingCardShipping: Method<
     TestHelpersShipIssuingCardShippingParams,
     TestHelpersShipIssuingCardShippingResponse,
     TestHelpersShipIssuingCardShippingError
   >;
-  /** <p>Transitions a test mode created InboundTransfer to the <code>succeeded</code> status. The InboundTransfer must already be in the <code>processing</code> state.</p> */
+  /** Transitions a test mode created InboundTransfer to the `succeeded` status. The InboundTransfer must already be in the `processing` state. */
   succeedTreasuryInboundTransfer: Method<
     TestHelpersSucceedTreasuryInboundTransferParams,
     TestHelpersSucceedTreasuryInboundTransferResponse,

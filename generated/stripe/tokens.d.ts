@@ -11,7 +11,6 @@ export interface TokensCreateParams {
     account?: {
       business_type?:
         "company" | "government_entity" | "individual" | "non_profit";
-      /** connect_js_account_token_company_specs */
       company?: {
         address?: Schemas.AddressSpecs;
         address_kana?: Schemas.JapanAddressKanaSpecs;
@@ -24,7 +23,6 @@ export interface TokensCreateParams {
         name_kana?: string;
         name_kanji?: string;
         owners_provided?: boolean;
-        /** company_ownership_declaration */
         ownership_declaration?: {
           /** @format unix-time */
           date?: number;
@@ -59,9 +57,7 @@ export interface TokensCreateParams {
         tax_id?: string;
         tax_id_registrar?: string;
         vat_id?: string;
-        /** verification_specs */
         verification?: {
-          /** verification_document_specs */
           document?: {
             back?: string;
             front?: string;
@@ -157,15 +153,15 @@ export type TokensRetrieveError = Schemas.ErrorSchema;
 
 export interface TokensMethods {
   /**
-   * <p>Creates a single-use token that represents a bank account’s details.
-   * This token can be used with any API method in place of a bank account dictionary. This token can be used only once, by attaching it to a <a href="#accounts">Custom account</a>.</p>
+   * Creates a single-use token that represents a bank account’s details.
+   * This token can be used with any API method in place of a bank account dictionary. This token can be used only once, by attaching it to a [Custom account](#accounts).
    */
   create: MethodOpt<
     TokensCreateParams,
     TokensCreateResponse,
     TokensCreateError
   >;
-  /** <p>Retrieves the token with the given ID.</p> */
+  /** Retrieves the token with the given ID. */
   retrieve: Method<
     TokensRetrieveParams,
     TokensRetrieveResponse,

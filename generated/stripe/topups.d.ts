@@ -87,23 +87,23 @@ export type TopupsUpdateResponse = Schemas.Topup;
 export type TopupsUpdateError = Schemas.ErrorSchema;
 
 export interface TopupsMethods {
-  /** <p>Cancels a top-up. Only pending top-ups can be canceled.</p> */
+  /** Cancels a top-up. Only pending top-ups can be canceled. */
   cancel: Method<TopupsCancelParams, TopupsCancelResponse, TopupsCancelError>;
-  /** <p>Top up the balance of an account</p> */
+  /** Top up the balance of an account */
   create: Method<TopupsCreateParams, TopupsCreateResponse, TopupsCreateError>;
-  /** <p>Returns a list of top-ups.</p> */
+  /** Returns a list of top-ups. */
   list: PaginatedMethodOpt<
     TopupsListParams,
     TopupsListResponse,
     TopupsListError,
     TopupsListItem
   >;
-  /** <p>Retrieves the details of a top-up that has previously been created. Supply the unique top-up ID that was returned from your previous request, and Stripe will return the corresponding top-up information.</p> */
+  /** Retrieves the details of a top-up that has previously been created. Supply the unique top-up ID that was returned from your previous request, and Stripe will return the corresponding top-up information. */
   retrieve: Method<
     TopupsRetrieveParams,
     TopupsRetrieveResponse,
     TopupsRetrieveError
   >;
-  /** <p>Updates the metadata of a top-up. Other top-up details are not editable by design.</p> */
+  /** Updates the metadata of a top-up. Other top-up details are not editable by design. */
   update: Method<TopupsUpdateParams, TopupsUpdateResponse, TopupsUpdateError>;
 }

@@ -17,7 +17,7 @@ export interface TransfersCreateParams {
     currency: string;
     /** An arbitrary string attached to the object. Often useful for displaying to users. */
     description?: string;
-    /** The ID of a connected Stripe account. <a href="/docs/connect/charges-transfers">See the Connect documentation</a> for details. */
+    /** The ID of a connected Stripe account. [See the Connect documentation](https://stripe.com/docs/connect/charges-transfers) for details. */
     destination: string;
     /** Specifies which fields in the response should be expanded. */
     expand?: string[];
@@ -142,54 +142,54 @@ export type TransfersUpdateReversalResponse = Schemas.TransferReversal;
 export type TransfersUpdateReversalError = Schemas.ErrorSchema;
 
 export interface TransfersMethods {
-  /** <p>To send funds from your Stripe account to a connected account, you create a new transfer object. Your <a href="#balance">Stripe balance</a> must be able to cover the transfer amount, or you’ll receive an “Insufficient Funds” error.</p> */
+  /** To send funds from your Stripe account to a connected account, you create a new transfer object. Your [Stripe balance](#balance) must be able to cover the transfer amount, or you’ll receive an “Insufficient Funds” error. */
   create: Method<
     TransfersCreateParams,
     TransfersCreateResponse,
     TransfersCreateError
   >;
   /**
-   * <p>When you create a new reversal, you must specify a transfer to create it on.</p>
+   * When you create a new reversal, you must specify a transfer to create it on.
    *
-   * <p>When reversing transfers, you can optionally reverse part of the transfer. You can do so as many times as you wish until the entire transfer has been reversed.</p>
+   * When reversing transfers, you can optionally reverse part of the transfer. You can do so as many times as you wish until the entire transfer has been reversed.
    *
-   * <p>Once entirely reversed, a transfer can’t be reversed again. This method will return an error when called on an already-reversed transfer, or when trying to reverse more money than is left on a transfer.</p>
+   * Once entirely reversed, a transfer can’t be reversed again. This method will return an error when called on an already-reversed transfer, or when trying to reverse more money than is left on a transfer.
    */
   createReversal: Method<
     TransfersCreateReversalParams,
     TransfersCreateReversalResponse,
     TransfersCreateReversalError
   >;
-  /** <p>Returns a list of existing transfers sent to connected accounts. The transfers are returned in sorted order, with the most recently created transfers appearing first.</p> */
+  /** Returns a list of existing transfers sent to connected accounts. The transfers are returned in sorted order, with the most recently created transfers appearing first. */
   list: PaginatedMethodOpt<
     TransfersListParams,
     TransfersListResponse,
     TransfersListError,
     TransfersListItem
   >;
-  /** <p>You can see a list of the reversals belonging to a specific transfer. Note that the 10 most recent reversals are always available by default on the transfer object. If you need more than those 10, you can use this API method and the <code>limit</code> and <code>starting_after</code> parameters to page through additional reversals.</p> */
+  /** You can see a list of the reversals belonging to a specific transfer. Note that the 10 most recent reversals are always available by default on the transfer object. If you need more than those 10, you can use this API method and the `limit` and `starting_after` parameters to page through additional reversals. */
   listReversals: PaginatedMethod<
     TransfersListReversalsParams,
     TransfersListReversalsResponse,
     TransfersListReversalsError,
     TransfersListReversalsItem
   >;
-  /** <p>Retrieves the details of an existing transfer. Supply the unique transfer ID from either a transfer creation request or the transfer list, and Stripe will return the corresponding transfer information.</p> */
+  /** Retrieves the details of an existing transfer. Supply the unique transfer ID from either a transfer creation request or the transfer list, and Stripe will return the corresponding transfer information. */
   retrieve: Method<
     TransfersRetrieveParams,
     TransfersRetrieveResponse,
     TransfersRetrieveError
   >;
-  /** <p>By default, you can see the 10 most recent reversals stored directly on the transfer object, but you can also retrieve details about a specific reversal stored on the transfer.</p> */
+  /** By default, you can see the 10 most recent reversals stored directly on the transfer object, but you can also retrieve details about a specific reversal stored on the transfer. */
   retrieveReversal: Method<
     TransfersRetrieveReversalParams,
     TransfersRetrieveReversalResponse,
     TransfersRetrieveReversalError
   >;
   /**
-   * <p>Updates the specified transfer by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
+   * Updates the specified transfer by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
    *
-   * <p>This request accepts only metadata as an argument.</p>
+   * This request accepts only metadata as an argument.
    */
   update: Method<
     TransfersUpdateParams,
@@ -197,9 +197,9 @@ export interface TransfersMethods {
     TransfersUpdateError
   >;
   /**
-   * <p>Updates the specified reversal by setting the values of the parameters passed. Any parameters not provided will be left unchanged.</p>
+   * Updates the specified reversal by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
    *
-   * <p>This request only accepts metadata and description as arguments.</p>
+   * This request only accepts metadata and description as arguments.
    */
   updateReversal: Method<
     TransfersUpdateReversalParams,

@@ -105,14 +105,12 @@ export interface TreasuryCreateFinancialAccountFeatureParams {
     expand?: string[];
     /** Contains Features that add FinancialAddresses to the FinancialAccount. */
     financial_addresses?: {
-      /** access */
       aba?: {
         requested: boolean;
       };
     };
     /** Contains settings related to adding funds to a FinancialAccount from another Account with the same owner. */
     inbound_transfers?: {
-      /** access_with_ach_details */
       ach?: {
         requested: boolean;
       };
@@ -123,22 +121,18 @@ export interface TreasuryCreateFinancialAccountFeatureParams {
     };
     /** Includes Features related to initiating money movement out of the FinancialAccount to someone else's bucket of money. */
     outbound_payments?: {
-      /** access_with_ach_details */
       ach?: {
         requested: boolean;
       };
-      /** access */
       us_domestic_wire?: {
         requested: boolean;
       };
     };
     /** Contains a Feature and settings related to moving money out of the FinancialAccount into another Account with the same owner. */
     outbound_transfers?: {
-      /** access_with_ach_details */
       ach?: {
         requested: boolean;
       };
-      /** access */
       us_domestic_wire?: {
         requested: boolean;
       };
@@ -191,7 +185,6 @@ export interface TreasuryCreateOutboundPaymentParams {
       financial_account?: string;
       metadata?: Record<string, string>;
       type: "financial_account" | "us_bank_account";
-      /** payment_method_param */
       us_bank_account?: {
         account_holder_type?: "company" | "individual";
         account_number?: string;
@@ -661,203 +654,203 @@ export type TreasuryUpdateFinancialAccountResponse =
 export type TreasuryUpdateFinancialAccountError = Schemas.ErrorSchema;
 
 export interface TreasuryMethods {
-  /** <p>Cancels an InboundTransfer.</p> */
+  /** Cancels an InboundTransfer. */
   cancelInboundTransfer: Method<
     TreasuryCancelInboundTransferParams,
     TreasuryCancelInboundTransferResponse,
     TreasuryCancelInboundTransferError
   >;
-  /** <p>Cancel an OutboundPayment.</p> */
+  /** Cancel an OutboundPayment. */
   cancelOutboundPayment: Method<
     TreasuryCancelOutboundPaymentParams,
     TreasuryCancelOutboundPaymentResponse,
     TreasuryCancelOutboundPaymentError
   >;
-  /** <p>An OutboundTransfer can be canceled if the funds have not yet been paid out.</p> */
+  /** An OutboundTransfer can be canceled if the funds have not yet been paid out. */
   cancelOutboundTransfer: Method<
     TreasuryCancelOutboundTransferParams,
     TreasuryCancelOutboundTransferResponse,
     TreasuryCancelOutboundTransferError
   >;
-  /** <p>Reverses a ReceivedCredit and creates a CreditReversal object.</p> */
+  /** Reverses a ReceivedCredit and creates a CreditReversal object. */
   createCreditReversal: Method<
     TreasuryCreateCreditReversalParams,
     TreasuryCreateCreditReversalResponse,
     TreasuryCreateCreditReversalError
   >;
-  /** <p>Reverses a ReceivedDebit and creates a DebitReversal object.</p> */
+  /** Reverses a ReceivedDebit and creates a DebitReversal object. */
   createDebitReversal: Method<
     TreasuryCreateDebitReversalParams,
     TreasuryCreateDebitReversalResponse,
     TreasuryCreateDebitReversalError
   >;
-  /** <p>Creates a new FinancialAccount. For now, each connected account can only have one FinancialAccount.</p> */
+  /** Creates a new FinancialAccount. For now, each connected account can only have one FinancialAccount. */
   createFinancialAccount: Method<
     TreasuryCreateFinancialAccountParams,
     TreasuryCreateFinancialAccountResponse,
     TreasuryCreateFinancialAccountError
   >;
-  /** <p>Updates the Features associated with a FinancialAccount.</p> */
+  /** Updates the Features associated with a FinancialAccount. */
   createFinancialAccountFeature: Method<
     TreasuryCreateFinancialAccountFeatureParams,
     TreasuryCreateFinancialAccountFeatureResponse,
     TreasuryCreateFinancialAccountFeatureError
   >;
-  /** <p>Creates an InboundTransfer.</p> */
+  /** Creates an InboundTransfer. */
   createInboundTransfer: Method<
     TreasuryCreateInboundTransferParams,
     TreasuryCreateInboundTransferResponse,
     TreasuryCreateInboundTransferError
   >;
-  /** <p>Creates an OutboundPayment.</p> */
+  /** Creates an OutboundPayment. */
   createOutboundPayment: Method<
     TreasuryCreateOutboundPaymentParams,
     TreasuryCreateOutboundPaymentResponse,
     TreasuryCreateOutboundPaymentError
   >;
-  /** <p>Creates an OutboundTransfer.</p> */
+  /** Creates an OutboundTransfer. */
   createOutboundTransfer: Method<
     TreasuryCreateOutboundTransferParams,
     TreasuryCreateOutboundTransferResponse,
     TreasuryCreateOutboundTransferError
   >;
-  /** <p>Returns a list of CreditReversals.</p> */
+  /** Returns a list of CreditReversals. */
   listCreditReversals: PaginatedMethod<
     TreasuryListCreditReversalsParams,
     TreasuryListCreditReversalsResponse,
     TreasuryListCreditReversalsError,
     TreasuryListCreditReversalsItem
   >;
-  /** <p>Returns a list of DebitReversals.</p> */
+  /** Returns a list of DebitReversals. */
   listDebitReversals: PaginatedMethod<
     TreasuryListDebitReversalsParams,
     TreasuryListDebitReversalsResponse,
     TreasuryListDebitReversalsError,
     TreasuryListDebitReversalsItem
   >;
-  /** <p>Retrieves Features information associated with the FinancialAccount.</p> */
+  /** Retrieves Features information associated with the FinancialAccount. */
   listFinancialAccountFeatures: Method<
     TreasuryListFinancialAccountFeaturesParams,
     TreasuryListFinancialAccountFeaturesResponse,
     TreasuryListFinancialAccountFeaturesError
   >;
-  /** <p>Returns a list of FinancialAccounts.</p> */
+  /** Returns a list of FinancialAccounts. */
   listFinancialAccounts: PaginatedMethodOpt<
     TreasuryListFinancialAccountsParams,
     TreasuryListFinancialAccountsResponse,
     TreasuryListFinancialAccountsError,
     TreasuryListFinancialAccountsItem
   >;
-  /** <p>Returns a list of InboundTransfers sent from the specified FinancialAccount.</p> */
+  /** Returns a list of InboundTransfers sent from the specified FinancialAccount. */
   listInboundTransfers: PaginatedMethod<
     TreasuryListInboundTransfersParams,
     TreasuryListInboundTransfersResponse,
     TreasuryListInboundTransfersError,
     TreasuryListInboundTransfersItem
   >;
-  /** <p>Returns a list of OutboundPayments sent from the specified FinancialAccount.</p> */
+  /** Returns a list of OutboundPayments sent from the specified FinancialAccount. */
   listOutboundPayments: PaginatedMethod<
     TreasuryListOutboundPaymentsParams,
     TreasuryListOutboundPaymentsResponse,
     TreasuryListOutboundPaymentsError,
     TreasuryListOutboundPaymentsItem
   >;
-  /** <p>Returns a list of OutboundTransfers sent from the specified FinancialAccount.</p> */
+  /** Returns a list of OutboundTransfers sent from the specified FinancialAccount. */
   listOutboundTransfers: PaginatedMethod<
     TreasuryListOutboundTransfersParams,
     TreasuryListOutboundTransfersResponse,
     TreasuryListOutboundTransfersError,
     TreasuryListOutboundTransfersItem
   >;
-  /** <p>Returns a list of ReceivedCredits.</p> */
+  /** Returns a list of ReceivedCredits. */
   listReceivedCredits: PaginatedMethod<
     TreasuryListReceivedCreditsParams,
     TreasuryListReceivedCreditsResponse,
     TreasuryListReceivedCreditsError,
     TreasuryListReceivedCreditsItem
   >;
-  /** <p>Returns a list of ReceivedDebits.</p> */
+  /** Returns a list of ReceivedDebits. */
   listReceivedDebits: PaginatedMethod<
     TreasuryListReceivedDebitsParams,
     TreasuryListReceivedDebitsResponse,
     TreasuryListReceivedDebitsError,
     TreasuryListReceivedDebitsItem
   >;
-  /** <p>Retrieves a list of TransactionEntry objects.</p> */
+  /** Retrieves a list of TransactionEntry objects. */
   listTransactionEntries: PaginatedMethod<
     TreasuryListTransactionEntriesParams,
     TreasuryListTransactionEntriesResponse,
     TreasuryListTransactionEntriesError,
     TreasuryListTransactionEntriesItem
   >;
-  /** <p>Retrieves a list of Transaction objects.</p> */
+  /** Retrieves a list of Transaction objects. */
   listTransactions: PaginatedMethod<
     TreasuryListTransactionsParams,
     TreasuryListTransactionsResponse,
     TreasuryListTransactionsError,
     TreasuryListTransactionsItem
   >;
-  /** <p>Retrieves the details of an existing CreditReversal by passing the unique CreditReversal ID from either the CreditReversal creation request or CreditReversal list</p> */
+  /** Retrieves the details of an existing CreditReversal by passing the unique CreditReversal ID from either the CreditReversal creation request or CreditReversal list */
   retrieveCreditReversal: Method<
     TreasuryRetrieveCreditReversalParams,
     TreasuryRetrieveCreditReversalResponse,
     TreasuryRetrieveCreditReversalError
   >;
-  /** <p>Retrieves a DebitReversal object.</p> */
+  /** Retrieves a DebitReversal object. */
   retrieveDebitReversal: Method<
     TreasuryRetrieveDebitReversalParams,
     TreasuryRetrieveDebitReversalResponse,
     TreasuryRetrieveDebitReversalError
   >;
-  /** <p>Retrieves the details of a FinancialAccount.</p> */
+  /** Retrieves the details of a FinancialAccount. */
   retrieveFinancialAccount: Method<
     TreasuryRetrieveFinancialAccountParams,
     TreasuryRetrieveFinancialAccountResponse,
     TreasuryRetrieveFinancialAccountError
   >;
-  /** <p>Retrieves the details of an existing InboundTransfer.</p> */
+  /** Retrieves the details of an existing InboundTransfer. */
   retrieveInboundTransfer: Method<
     TreasuryRetrieveInboundTransferParams,
     TreasuryRetrieveInboundTransferResponse,
     TreasuryRetrieveInboundTransferError
   >;
-  /** <p>Retrieves the details of an existing OutboundPayment by passing the unique OutboundPayment ID from either the OutboundPayment creation request or OutboundPayment list.</p> */
+  /** Retrieves the details of an existing OutboundPayment by passing the unique OutboundPayment ID from either the OutboundPayment creation request or OutboundPayment list. */
   retrieveOutboundPayment: Method<
     TreasuryRetrieveOutboundPaymentParams,
     TreasuryRetrieveOutboundPaymentResponse,
     TreasuryRetrieveOutboundPaymentError
   >;
-  /** <p>Retrieves the details of an existing OutboundTransfer by passing the unique OutboundTransfer ID from either the OutboundTransfer creation request or OutboundTransfer list.</p> */
+  /** Retrieves the details of an existing OutboundTransfer by passing the unique OutboundTransfer ID from either the OutboundTransfer creation request or OutboundTransfer list. */
   retrieveOutboundTransfer: Method<
     TreasuryRetrieveOutboundTransferParams,
     TreasuryRetrieveOutboundTransferResponse,
     TreasuryRetrieveOutboundTransferError
   >;
-  /** <p>Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit ID from the ReceivedCredit list.</p> */
+  /** Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit ID from the ReceivedCredit list. */
   retrieveReceivedCredit: Method<
     TreasuryRetrieveReceivedCreditParams,
     TreasuryRetrieveReceivedCreditResponse,
     TreasuryRetrieveReceivedCreditError
   >;
-  /** <p>Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit ID from the ReceivedDebit list</p> */
+  /** Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit ID from the ReceivedDebit list */
   retrieveReceivedDebit: Method<
     TreasuryRetrieveReceivedDebitParams,
     TreasuryRetrieveReceivedDebitResponse,
     TreasuryRetrieveReceivedDebitError
   >;
-  /** <p>Retrieves the details of an existing Transaction.</p> */
+  /** Retrieves the details of an existing Transaction. */
   retrieveTransaction: Method<
     TreasuryRetrieveTransactionParams,
     TreasuryRetrieveTransactionResponse,
     TreasuryRetrieveTransactionError
   >;
-  /** <p>Retrieves a TransactionEntry object.</p> */
+  /** Retrieves a TransactionEntry object. */
   retrieveTransactionEntry: Method<
     TreasuryRetrieveTransactionEntryParams,
     TreasuryRetrieveTransactionEntryResponse,
     TreasuryRetrieveTransactionEntryError
   >;
-  /** <p>Updates the details of a FinancialAccount.</p> */
+  /** Updates the details of a FinancialAccount. */
   updateFinancialAccount: Method<
     TreasuryUpdateFinancialAccountParams,
     TreasuryUpdateFinancialAccountResponse,

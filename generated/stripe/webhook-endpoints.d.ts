@@ -525,32 +525,32 @@ export type WebhookEndpointsUpdateResponse = Schemas.WebhookEndpoint;
 export type WebhookEndpointsUpdateError = Schemas.ErrorSchema;
 
 export interface WebhookEndpointsMethods {
-  /** <p>A webhook endpoint must have a <code>url</code> and a list of <code>enabled_events</code>. You may optionally specify the Boolean <code>connect</code> parameter. If set to true, then a Connect webhook endpoint that notifies the specified <code>url</code> about events from all connected accounts is created; otherwise an account webhook endpoint that notifies the specified <code>url</code> only about events from your account is created. You can also create webhook endpoints in the <a href="https://dashboard.stripe.com/account/webhooks">webhooks settings</a> section of the Dashboard.</p> */
+  /** A webhook endpoint must have a `url` and a list of `enabled_events`. You may optionally specify the Boolean `connect` parameter. If set to true, then a Connect webhook endpoint that notifies the specified `url` about events from all connected accounts is created; otherwise an account webhook endpoint that notifies the specified `url` only about events from your account is created. You can also create webhook endpoints in the [webhooks settings](https://dashboard.stripe.com/account/webhooks) section of the Dashboard. */
   create: Method<
     WebhookEndpointsCreateParams,
     WebhookEndpointsCreateResponse,
     WebhookEndpointsCreateError
   >;
-  /** <p>You can also delete webhook endpoints via the <a href="https://dashboard.stripe.com/account/webhooks">webhook endpoint management</a> page of the Stripe dashboard.</p> */
+  /** You can also delete webhook endpoints via the [webhook endpoint management](https://dashboard.stripe.com/account/webhooks) page of the Stripe dashboard. */
   delete: Method<
     WebhookEndpointsDeleteParams,
     WebhookEndpointsDeleteResponse,
     WebhookEndpointsDeleteError
   >;
-  /** <p>Returns a list of your webhook endpoints.</p> */
+  /** Returns a list of your webhook endpoints. */
   list: PaginatedMethodOpt<
     WebhookEndpointsListParams,
     WebhookEndpointsListResponse,
     WebhookEndpointsListError,
     WebhookEndpointsListItem
   >;
-  /** <p>Retrieves the webhook endpoint with the given ID.</p> */
+  /** Retrieves the webhook endpoint with the given ID. */
   retrieve: Method<
     WebhookEndpointsRetrieveParams,
     WebhookEndpointsRetrieveResponse,
     WebhookEndpointsRetrieveError
   >;
-  /** <p>Updates the webhook endpoint. You may edit the <code>url</code>, the list of <code>enabled_events</code>, and the status of your endpoint.</p> */
+  /** Updates the webhook endpoint. You may edit the `url`, the list of `enabled_events`, and the status of your endpoint. */
   update: Method<
     WebhookEndpointsUpdateParams,
     WebhookEndpointsUpdateResponse,

@@ -85,8 +85,13 @@ export type AccountsAccountOptionsUpdateError = unknown;
 export interface AccountsAccountSettingsParams
   extends P.AccountId, P.CustomQueryFields {
   /**
-   * `meeting_authentication`: Use this query parameter to view [meeting authentication configuration](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) applied on the account.<br>`recording_authentication`: Use this query parameter to view [recording authentication configuration](https://support.zoom.us/hc/en-us/articles/360037756671-Authentication-Profiles-for-Cloud-Recordings) applied on the account.<br>`security`: Use this query parameter to view security settings such as password requirements for user login, two factor authentication etc., applied on the account.<br>
-   * `meeting_security`: Use this query parameter to view meeting security settings applied on the account.<br>
+   * `meeting_authentication`: Use this query parameter to view [meeting authentication configuration](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) applied on the account.
+   *
+   * `recording_authentication`: Use this query parameter to view [recording authentication configuration](https://support.zoom.us/hc/en-us/articles/360037756671-Authentication-Profiles-for-Cloud-Recordings) applied on the account.
+   *
+   * `security`: Use this query parameter to view security settings such as password requirements for user login, two factor authentication etc., applied on the account.
+   *
+   * `meeting_security`: Use this query parameter to view meeting security settings applied on the account.
    */
   option?: "meeting_authentication" | "recording_authentication";
 }
@@ -134,7 +139,7 @@ export type AccountsDelVBError = unknown;
 
 export interface AccountsGetAccountLockSettingsParams
   extends P.AccountId3, P.CustomQueryFields {
-  /** `meeting_security`: Use this query parameter to view meeting security settings applied on the account.<br> */
+  /** `meeting_security`: Use this query parameter to view meeting security settings applied on the account. */
   option?: string;
 }
 export type AccountsGetAccountLockSettingsResponse =
@@ -429,9 +434,12 @@ export interface AccountsUpdateAccountLockSettingsParams extends P.AccountId3 {
           /** Start meetings with participant video on. */
           participant_video?: boolean;
           /**
-           * Turn the lock setting on or off for the **Enable Personal Meeting ID** setting for an entire account.<br><br>
-           * `true`: Turn the **"Enable Personal Meeting ID"** setting **on** for all users in the account. Users can choose to use personal meeting ID for their meetings. <br><br>
-           * `false`: Turn **off** the **"Enable Personal Meeting ID"** setting. **If this setting is [disabled](https://support.zoom.us/hc/en-us/articles/201362843-Personal-meeting-ID-PMI-and-personal-link?flash_digest=eb7ac62d8c7fb4daf285916e3e15d87537806133#h_aa0335c8-3b06-41bc-bc1f-a8b84ef17f2a), meetings that were scheduled with PMI by the users in the account will be invalid. Users will have to update previously scheduled PMI meetings.**<br><br>
+           * Turn the lock setting on or off for the **Enable Personal Meeting ID** setting for an entire account.
+           *
+           * `true`: Turn the **"Enable Personal Meeting ID"** setting **on** for all users in the account. Users can choose to use personal meeting ID for their meetings.
+           *
+           * `false`: Turn **off** the **"Enable Personal Meeting ID"** setting. **If this setting is [disabled](https://support.zoom.us/hc/en-us/articles/201362843-Personal-meeting-ID-PMI-and-personal-link?flash_digest=eb7ac62d8c7fb4daf285916e3e15d87537806133#h_aa0335c8-3b06-41bc-bc1f-a8b84ef17f2a), meetings that were scheduled with PMI by the users in the account will be invalid. Users will have to update previously scheduled PMI meetings.**
+           *
            * For Zoom Phone only: If a user has been assigned a desk phone, **"Elevate to Zoom Meeting"** on desk phone will be disabled.
            */
           personal_meeting?: boolean;
@@ -498,10 +506,11 @@ export interface AccountsMethods {
    * Get details of a sub account that is listed under a master account. Your account must be a master account in order to retrieve sub accounts' details. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and create sub accounts. Email the partner programs team at **partner-success@zoom.us** for more details.
    *
    * **Prerequisites:**
-   * * Pro or a higher paid account with master account option enabled. <br>
+   * * Pro or a higher paid account with master account option enabled.
    *
-   * **Scope**: `account:write:admin`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **Scope**: `account:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   account: Method<
     AccountsAccountParams,
@@ -512,13 +521,16 @@ export interface AccountsMethods {
    * Create a sub account
    *
    * Create a sub account under a master account. Your account must be a master account in order to create sub accounts.
-   * <br><br>Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts. Email the partner programs team at partner-success@zoom.us. for more details. Please note that the created account user will receive a confirmation email.<br><br>
-   * <br>
-   * **Prerequisites:**<br>
-   * * Pro or a higher paid account with master account option enabled. <br>
    *
-   * **Scope**: `account:write:admin`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts. Email the partner programs team at partner-success@zoom.us. for more details. Please note that the created account user will receive a confirmation email.
+   *
+   * **Prerequisites:**
+   *
+   * * Pro or a higher paid account with master account option enabled.
+   *
+   * **Scope**: `account:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   accountCreate: Method<
     AccountsAccountCreateParams,
@@ -528,14 +540,16 @@ export interface AccountsMethods {
   /**
    * Disassociate a sub account
    *
-   * Disassociate a sub account from its master account. This will leave the sub account intact but it will no longer be associated with the master account.<br>
+   * Disassociate a sub account from its master account. This will leave the sub account intact but it will no longer be associated with the master account.
    *
    * **Prerequisites:**
-   * * Pro or a higher paid account with master account option enabled. <br>
-   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis).<br><br>
+   * * Pro or a higher paid account with master account option enabled.
    *
-   * **Scope**: `account:write:admin`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis).
+   *
+   * **Scope**: `account:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   accountDisassociate: Method<
     AccountsAccountDisassociateParams,
@@ -545,15 +559,19 @@ export interface AccountsMethods {
   /**
    * Get managed domains
    *
-   * Get a sub account's [managed domains](https://support.zoom.us/hc/en-us/articles/203395207-What-is-Managed-Domain-).<br><br>
+   * Get a sub account's [managed domains](https://support.zoom.us/hc/en-us/articles/203395207-What-is-Managed-Domain-).
    *
-   * **Note:** This API can be used by Zoom Accounts that are on a Pro or a higher plan as well accounts that have master and sub accounts options enabled. <br><br>
-   * To get managed domains of the master account, provide `me` as the value for accountId in the path parameter. Provide the sub account's Account ID as the value of accountId path parameter to get managed domains of the sub account.<br><br>
-   * **Prerequisites:**<br>
-   * * Pro or a higher paid account with master account option enabled. <br>
+   * **Note:** This API can be used by Zoom Accounts that are on a Pro or a higher plan as well accounts that have master and sub accounts options enabled.
    *
-   * **Scope:** `account:read:admin`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * To get managed domains of the master account, provide `me` as the value for accountId in the path parameter. Provide the sub account's Account ID as the value of accountId path parameter to get managed domains of the sub account.
+   *
+   * **Prerequisites:**
+   *
+   * * Pro or a higher paid account with master account option enabled.
+   *
+   * **Scope:** `account:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   accountManagedDomain: Method<
     AccountsAccountManagedDomainParams,
@@ -563,14 +581,17 @@ export interface AccountsMethods {
   /**
    * Update options
    *
-   * Update a sub account's options under the master account.<br> <aside>Your account must be a master account in order to update the options for sub accounts. Zoom only assigns this privilege to trusted partners. </aside>
+   * Update a sub account's options under the master account.
+   *
+   * Your account must be a master account in order to update the options for sub accounts. Zoom only assigns this privilege to trusted partners.
    *
    * **Prerequisites:**
    * * Pro or a higher paid account with master account option enabled.
-   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis).<br><br>
+   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis).
    *
-   * **Scope**: `account:write:admin`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **Scope**: `account:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   accountOptionsUpdate: Method<
     AccountsAccountOptionsUpdateParams,
@@ -580,12 +601,15 @@ export interface AccountsMethods {
   /**
    * Get settings
    *
-   * Get the settings of an account.<br>
-   * To get the settings of a master account, use `me` as the value for the `accountId` path parameter.<br><br>
-   *  **Prerequisites**:
-   *  * The account must be a paid account.<br>
+   * Get the settings of an account.
+   *
+   * To get the settings of a master account, use `me` as the value for the `accountId` path parameter.
+   *
+   * **Prerequisites**:
+   * * The account must be a paid account.
+   *
    * **Scopes**: `account:read:admin`
-   * <br>
+   *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   accountSettings: Method<
@@ -596,11 +620,15 @@ export interface AccountsMethods {
   /**
    * Update settings
    *
-   * Update the settings of a sub account that is under a master account.<br> To update the settings of the master account, use `me` as the value of the `accountId` path parameter.<br><br>
+   * Update the settings of a sub account that is under a master account.
+   *
+   *  To update the settings of the master account, use `me` as the value of the `accountId` path parameter.
+   *
    * **Prerequisites**:
-   *  * The sub account must be a paid account.<br>
+   * * The sub account must be a paid account.
+   *
    * **Scopes**: `account:write:admin`
-   * <br>
+   *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   accountSettingsUpdate: Method<
@@ -613,9 +641,12 @@ export interface AccountsMethods {
    *
    * Get trusted domains of a sub account. To get the trusted domains of a master account, use `me` as the value for the `accountId` path parameter.
    *
-   * **Prerequisites:**<br>
-   * * The sub account must be a paid account.<br>
-   * **Scope:** `account:read:admin`<br>
+   * **Prerequisites:**
+   *
+   * * The sub account must be a paid account.
+   *
+   * **Scope:** `account:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   accountTrustedDomain: Method<
@@ -626,13 +657,17 @@ export interface AccountsMethods {
   /**
    * List sub accounts
    *
-   * List all the sub accounts that have been created by a master account.<br><br>Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts. Email the partner programs team at **partner-success@zoom.us** for more details.
+   * List all the sub accounts that have been created by a master account.
    *
-   * <br>**Prerequisites:**<br>
-   * * Pro or a higher paid account with master account option enabled. <br>
+   * Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts. Email the partner programs team at **partner-success@zoom.us** for more details.
+   *
+   * **Prerequisites:**
+   *
+   * * Pro or a higher paid account with master account option enabled.
    *
    * **Scope**: `account:read:admin`
-   * <br>**[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   accounts: PaginatedMethodOpt<
     AccountsAccountsParams,
@@ -645,10 +680,13 @@ export interface AccountsMethods {
    *
    * Delete existing virtual background file(s) from an account.
    *
-   * **Prerequisites:**<br>
+   * **Prerequisites:**
+   *
    * * Virtual background feature must be [enabled](https://support.zoom.us/hc/en-us/articles/210707503-Virtual-Background#h_2ef28080-fce9-4ac2-b567-dc958afab1b7) on the account.
-   * <br> **Scope:** `account:write:admin`<br> <br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   *
+   *  **Scope:** `account:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   delVB: Method<AccountsDelVBParams, AccountsDelVBResponse, AccountsDelVBError>;
   /**
@@ -657,12 +695,14 @@ export interface AccountsMethods {
    * [Account Locked Settings](https://support.zoom.us/hc/en-us/articles/115005269866) allow you turn settings on or off for all users in your account. No user except the account admin or account owner can change these settings. With lock settings, you force the settings on for all users.
    * Use this API to retrieve an account's locked settings.
    *
-   * **Note:** This API can be used by Zoom Accounts that are on a Pro or a higher plan as well accounts that have master and sub accounts options enabled. <br><br>
+   * **Note:** This API can be used by Zoom Accounts that are on a Pro or a higher plan as well accounts that have master and sub accounts options enabled.
+   *
    * **Prerequisites:**
-   * * Pro or a higher paid account. <br>
+   * * Pro or a higher paid account.
    *
    * **Scope**: `account:read:admin`.
-   * <br> **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   *
+   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    *
    * **Scope:** account:read:admin
    */
@@ -676,12 +716,15 @@ export interface AccountsMethods {
    *
    * [Account Locked Settings](https://support.zoom.us/hc/en-us/articles/115005269866) allow you turn settings on or off for all users in your account. No user except the account admin or account owner can change these settings. With lock settings, you force the settings on for all users. Use this API to update an account's locked settings.
    *
-   * **Note:** This API can be used by Zoom Accounts that are on a Pro or a higher plan as well accounts that have master and sub accounts options enabled.<br><br>
-   * **Prerequisites:**<br>
-   * * Pro or a higher paid account. <br>
+   * **Note:** This API can be used by Zoom Accounts that are on a Pro or a higher plan as well accounts that have master and sub accounts options enabled.
    *
-   * **Scope:** `account:write:admin`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   * **Prerequisites:**
+   *
+   * * Pro or a higher paid account.
+   *
+   * **Scope:** `account:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   updateAccountLockSettings: Method<
     AccountsUpdateAccountLockSettingsParams,
@@ -691,15 +734,18 @@ export interface AccountsMethods {
   /**
    * Update the account owner
    *
-   * The current account owner can [change the owner of an account](https://support.zoom.us/hc/en-us/articles/115005686983-Change-Account-Owner) to another user on the same account.<br> Use this API to change the owner of a sub account.
+   * The current account owner can [change the owner of an account](https://support.zoom.us/hc/en-us/articles/115005686983-Change-Account-Owner) to another user on the same account.
    *
-   * **Prerequisites**: <br>
+   *  Use this API to change the owner of a sub account.
+   *
+   * **Prerequisites**:
+   *
    * * Account owner or admin permissions of an account.
-   * * The account making this API request must be on a pro or a hiigher plan with [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) privilege.<br><br>
+   * * The account making this API request must be on a pro or a hiigher plan with [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) privilege.
    *
-   * **Scopes:**  `account:write:admin` or `account:master`<br>**[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
+   * **Scopes:**  `account:write:admin` or `account:master`
    *
-   * <br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
   updateAccountOwner: Method<
     AccountsUpdateAccountOwnerParams,
@@ -711,10 +757,13 @@ export interface AccountsMethods {
    *
    * Use this API to [upload virtual background files](https://support.zoom.us/hc/en-us/articles/210707503-Virtual-Background#h_01EJF3YFEWGT8YA0ZJ079JEDQE) for all users on the account to use.
    *
-   * **Prerequisites:**<br>
+   * **Prerequisites:**
+   *
    * * Virtual background feature must be [enabled](https://support.zoom.us/hc/en-us/articles/210707503-Virtual-Background#h_2ef28080-fce9-4ac2-b567-dc958afab1b7) on the account.
-   * <br> **Scope:** `account:write:admin`<br><br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   *
+   *  **Scope:** `account:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   uploadVB: Method<
     AccountsUploadVBParams,

@@ -66,7 +66,21 @@ export interface BillingAccountPlanAddonCancelParams {
     action?: "cancel";
     /** Additional comments about the cancellation decision. */
     comment?: string;
-    /** The reason for the cancellation of plan. Reason options:<br>`1` - I am no longer working remote.<br>`2` - I had challenges getting the support I needed.<br>`3` - Features in the Basic Free Plan are sufficient.<br>`4` - The expense is too high.<br>`5` - I purchased the wrong product.<br> `6` - Paid purchase not needed right now, will repurchase in the future. */
+    /**
+     * The reason for the cancellation of plan. Reason options:
+     *
+     * `1` - I am no longer working remote.
+     *
+     * `2` - I had challenges getting the support I needed.
+     *
+     * `3` - Features in the Basic Free Plan are sufficient.
+     *
+     * `4` - The expense is too high.
+     *
+     * `5` - I purchased the wrong product.
+     *
+     *  `6` - Paid purchase not needed right now, will repurchase in the future.
+     */
     reason?: 1 | 2 | 3 | 4 | 5 | 6;
     /** Plan [type](https://marketplace.zoom.us/docs/api-reference/other-references/plans). */
     type?: string;
@@ -80,7 +94,7 @@ export interface BillingAccountPlanAddonCreateParams extends P.AccountId {
     | {
         /** Number of hosts for this plan. */
         hosts: number;
-        /** Account <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans">plan type.</a> */
+        /** Account [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans) */
         type: string;
       }
     | {
@@ -97,7 +111,7 @@ export interface BillingAccountPlanAddonUpdateParams extends P.AccountId {
   body: {
     /** Number of hosts for this plan. */
     hosts: number;
-    /** Account <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans">plan type.</a> */
+    /** Account [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans) */
     type: string;
   };
 }
@@ -111,7 +125,21 @@ export interface BillingAccountPlanBaseDeleteParams {
     action: string;
     /** Additional comments about the cancellation decision. */
     comment?: string;
-    /** The reason for the cancellation of plan. Reason options:<br>`1` - I am no longer working remote.<br>`2` - I had challenges getting the support I needed.<br>`3` - Features in the Basic Free Plan are sufficient.<br>`4` - The expense is too high.<br>`5` - I purchased the wrong product.<br> `6` - Paid purchase not needed right now, will repurchase in the future. */
+    /**
+     * The reason for the cancellation of plan. Reason options:
+     *
+     * `1` - I am no longer working remote.
+     *
+     * `2` - I had challenges getting the support I needed.
+     *
+     * `3` - Features in the Basic Free Plan are sufficient.
+     *
+     * `4` - The expense is too high.
+     *
+     * `5` - I purchased the wrong product.
+     *
+     *  `6` - Paid purchase not needed right now, will repurchase in the future.
+     */
     reason?: 1 | 2 | 3 | 4 | 5 | 6;
   };
 }
@@ -123,7 +151,7 @@ export interface BillingAccountPlanBaseUpdateParams extends P.AccountId {
   body: {
     /** Account base plan number of hosts. For a Pro Plan please select a value between 1 and 9. For a Business Plan please select a value between 10 and 49. For a Education Plan please select a value between 20 and 149. For a Free Trial Plan please select a value between 1 and 9999. */
     hosts: number;
-    /** Account base <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans">plan type.</a> */
+    /** Account base [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans) */
     type: string;
   };
 }
@@ -134,7 +162,7 @@ export interface BillingAccountPlanCreateParams extends P.AccountId {
   body: {
     /** Billing Contact object. */
     contact?: Schemas.BillingContactRequired;
-    /** Additional audio conferencing <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#audio-conferencing-plans">plan type</a>. */
+    /** Additional audio conferencing [plan type](https://marketplace.zoom.us/docs/api-reference/other-references/plans#audio-conferencing-plans). */
     plan_audio?: {
       /** Call-out countries: multiple values should separated by  commas. For a list of allowed values, refer to the "ID" field in [this](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#tsp-call-out-countries) table. */
       callout_countries?: string;
@@ -144,21 +172,21 @@ export interface BillingAccountPlanCreateParams extends P.AccountId {
       premium_countries?: string;
       /** Toll-free countries: multiple values should separated by a comma. For a list of allowed values, refer to the "ID" field in the [Toll Free Countries](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#toll-free-countries) table. */
       tollfree_countries?: string;
-      /** Additional audio conferencing <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#audio-conferencing-plans">plan type</a>. */
+      /** Additional audio conferencing [plan type](https://marketplace.zoom.us/docs/api-reference/other-references/plans#audio-conferencing-plans). */
       type?: string;
     };
     /** Account base plan object. */
     plan_base: {
       /** Account base plan number of hosts. For a Pro Plan please select a value between 1 and 9. For a Business Plan please select a value between 10 and 49. For a Education Plan please select a value between 20 and 149. For a Free Trial Plan please select a value between 1 and 9999. */
       hosts: number;
-      /** Account base <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans">plan type.</a> */
+      /** Account base [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans) */
       type: string;
     };
     /** Additional large meeting Plans. */
     plan_large_meeting?: {
       /** Account plan number of hosts. */
       hosts?: number;
-      /** Account <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans">plan type.</a> */
+      /** Account [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans) */
       type?: string;
     }[];
     /** Phone Plan Object */
@@ -169,21 +197,21 @@ export interface BillingAccountPlanCreateParams extends P.AccountId {
     plan_room_connector?: {
       /** Account plan number of hosts. */
       hosts?: number;
-      /** Account <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans">plan type.</a> */
+      /** Account [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans) */
       type?: string;
     };
     /** Additional webinar plans. */
     plan_webinar?: {
       /** Account plan number of hosts. */
       hosts?: number;
-      /** Account <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans">plan type.</a> */
+      /** Account [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans) */
       type?: string;
     }[];
     /** Account plan object. */
     plan_zoom_rooms?: {
       /** Account plan number of hosts. */
       hosts?: number;
-      /** Account <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans">plan type.</a> */
+      /** Account [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans) */
       type?: string;
     };
   };
@@ -193,7 +221,7 @@ export type BillingAccountPlanCreateError = unknown;
 
 export interface BillingAccountPlansParams extends P.AccountId {}
 export type BillingAccountPlansResponse = {
-  /** Additional audio conferencing <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#audio-conferencing-plans">plan type.</a> */
+  /** Additional audio conferencing [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans#audio-conferencing-plans) */
   plan_audio?: {
     /** Call-out countries: multiple values should separated by  commas. For a list of allowed values, refer to the "ID" field in [this](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#tsp-call-out-countries) table. */
     callout_countries?: string;
@@ -209,7 +237,7 @@ export type BillingAccountPlansResponse = {
     status?: "active" | "cancel" | "expired" | (string & {});
     /** Toll-free countries: multiple values should separated by a comma. For a list of allowed values, refer to the "ID" field in the [Toll Free Countries](https://marketplace.zoom.us/docs/api-reference/other-references/abbreviation-lists#toll-free-countries) table. */
     tollfree_countries?: string;
-    /** Additional audio conferencing <a href="/api-reference/other-references/plans">plan type.</a> */
+    /** Additional audio conferencing [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans) */
     type?: string;
   };
   plan_base?: {
@@ -221,7 +249,7 @@ export type BillingAccountPlansResponse = {
     service_effective_date?: string;
     /** Status of the plan. */
     status?: "active" | "cancel" | "expired" | (string & {});
-    /** Account base <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans">plan type.</a> */
+    /** Account base [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans) */
     type?: string;
   };
   plan_large_meeting?: {
@@ -233,7 +261,7 @@ export type BillingAccountPlansResponse = {
     service_effective_date?: string;
     /** Status of the plan. */
     status?: "active" | "cancel" | "expired" | (string & {});
-    /** Account <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans">plan type.</a> */
+    /** Account [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans) */
     type?: string;
   }[];
   /** Phone Plan Object */
@@ -248,7 +276,7 @@ export type BillingAccountPlansResponse = {
       service_effective_date?: string;
       /** Status of the plan. */
       status?: "active" | "cancel" | "expired" | (string & {});
-      /** Additional phone base <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#additional-zoom-phone-plans">plan type.</a> */
+      /** Additional phone base [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans#additional-zoom-phone-plans) */
       type?: string;
     };
     /** Additional phone calling plans. */
@@ -260,7 +288,7 @@ export type BillingAccountPlansResponse = {
       service_effective_date?: string;
       /** Status of the plan. */
       status?: "active" | "cancel" | "expired" | (string & {});
-      /** Additional phone calling <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#additional-zoom-phone-plans">plan type.</a> */
+      /** Additional phone calling [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans#additional-zoom-phone-plans) */
       type?: string;
     }[];
     /** Additional phone number plans. */
@@ -272,7 +300,7 @@ export type BillingAccountPlansResponse = {
       service_effective_date?: string;
       /** Status of the plan. */
       status?: "active" | "cancel" | "expired" | (string & {});
-      /** Additional phone number <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans#additional-zoom-phone-plans">plan type.</a> */
+      /** Additional phone number [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans#additional-zoom-phone-plans) */
       type?: string;
     }[];
   };
@@ -293,7 +321,7 @@ export type BillingAccountPlansResponse = {
     service_effective_date?: string;
     /** Status of the plan. */
     status?: "active" | "cancel" | "expired" | (string & {});
-    /** Account <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans">plan type.</a> */
+    /** Account [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans) */
     type?: string;
   };
   plan_webinar?: {
@@ -305,7 +333,7 @@ export type BillingAccountPlansResponse = {
     service_effective_date?: string;
     /** Status of the plan. */
     status?: "active" | "cancel" | "expired" | (string & {});
-    /** Account <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans">plan type.</a> */
+    /** Account [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans) */
     type?: string;
   }[];
   plan_zoom_rooms?: {
@@ -317,7 +345,7 @@ export type BillingAccountPlansResponse = {
     service_effective_date?: string;
     /** Status of the plan. */
     status?: "active" | "cancel" | "expired" | (string & {});
-    /** Account <a href="https://marketplace.zoom.us/docs/api-reference/other-references/plans">plan type.</a> */
+    /** Account [plan type.](https://marketplace.zoom.us/docs/api-reference/other-references/plans) */
     type?: string;
   };
 };
@@ -471,13 +499,16 @@ export interface BillingMethods {
   /**
    * Get billing information
    *
-   * Get [billing information](https://support.zoom.us/hc/en-us/articles/201363263-About-Billing) of a sub account.<br><br>Only master accounts can use this API. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' billing information. Email the partner programs team at **partner-success@zoom.us** for more details.<br>
+   * Get [billing information](https://support.zoom.us/hc/en-us/articles/201363263-About-Billing) of a sub account.
+   *
+   * Only master accounts can use this API. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' billing information. Email the partner programs team at **partner-success@zoom.us** for more details.
    *
    * **Prerequisites:**
-   * * Pro or a higher paid account with master account option enabled. <br>
+   * * Pro or a higher paid account with master account option enabled.
    *
-   * **Scope**:`billing:master`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   * **Scope**:`billing:master`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   accountBilling: Method<
     BillingAccountBillingParams,
@@ -492,9 +523,12 @@ export interface BillingMethods {
    * To list a regular Zoom account's invoices or a master account's invoices, provide `me` as the value of the `accountId` path parameter. To list a sub account's invoices, provide the account ID of the sub account in the `accountId` path parameter.
    *
    * **Prerequisites:**
-   * * Account must be enrolled in Pro or a higher plan.<br>
+   * * Account must be enrolled in Pro or a higher plan.
    *
-   * **Scope**:`billing:master`<br>**[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
+   * **Scope**:`billing:master`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
    * **Additional Rate Limit:** You can make **one** API request per account(`accountId`) every **five** minutes until the daily limit is reached. This API has a daily limit of **6** requests per account(`accountId`).
    */
   accountBillingInvoices: Method<
@@ -505,14 +539,16 @@ export interface BillingMethods {
   /**
    * Update billing information
    *
-   * Update [billing information](https://support.zoom.us/hc/en-us/articles/201363263-About-Billing) of a sub account.<br><br>
-   * This API can only be used by master accounts that pay all billiing charges of their associated sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' billing information. Email the partner programs team at **partner-success@zoom.us** for more details.<br><br>
+   * Update [billing information](https://support.zoom.us/hc/en-us/articles/201363263-About-Billing) of a sub account.
+   *
+   * This API can only be used by master accounts that pay all billiing charges of their associated sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' billing information. Email the partner programs team at **partner-success@zoom.us** for more details.
    *
    * **Prerequisites:**
-   * * Pro or a higher paid account with master account option enabled. <br>
+   * * Pro or a higher paid account with master account option enabled.
    *
-   * **Scope**:`billing:master`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
+   * **Scope**:`billing:master`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
   accountBillingUpdate: Method<
     BillingAccountBillingUpdateParams,
@@ -524,14 +560,16 @@ export interface BillingMethods {
    *
    * [Cancel additional plan](https://support.zoom.us/hc/en-us/articles/203634215-How-Do-I-Cancel-My-Subscription-) of a sub account. The cancellation does not provide refund for the current subscription. The service remains active for the current session.
    *
-   * This API can only be used by master accounts that pay all billiing charges of their associated Pro or higher sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' subscriptions. Email the partner programs team at **partner-success@zoom.us** for more details.<br><br>
+   * This API can only be used by master accounts that pay all billiing charges of their associated Pro or higher sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' subscriptions. Email the partner programs team at **partner-success@zoom.us** for more details.
    *
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    *
-   * **Prerequisites:**<br>
+   * **Prerequisites:**
+   *
    * * Pro or a higher plan with master account option enabled.
-   * * The sub account must be a paid account.<br>
-   * **Scope:** `billing:master`<br>
+   * * The sub account must be a paid account.
+   *
+   * **Scope:** `billing:master`
    */
   accountPlanAddonCancel: Method<
     BillingAccountPlanAddonCancelParams,
@@ -541,13 +579,16 @@ export interface BillingMethods {
   /**
    * Subscribe additional plan
    *
-   * Subscribe a sub account to a Zoom addon plan. This API can only be used by master accounts that pay all billiing charges of their associated Pro or higher sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' subscriptions. Email the partner programs team at **partner-success@zoom.us** for more details.<br><br>
-   * <br>**Prerequisites:**<br>
-   * * Pro or a higher plan with master account option enabled.
-   * * The sub account must be a paid account. The billing charges for the sub account must be paid by its master account.<br><br>
+   * Subscribe a sub account to a Zoom addon plan. This API can only be used by master accounts that pay all billiing charges of their associated Pro or higher sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' subscriptions. Email the partner programs team at **partner-success@zoom.us** for more details.
    *
-   * **Scopes**: `billing:master`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
+   * **Prerequisites:**
+   *
+   * * Pro or a higher plan with master account option enabled.
+   * * The sub account must be a paid account. The billing charges for the sub account must be paid by its master account.
+   *
+   * **Scopes**: `billing:master`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
   accountPlanAddonCreate: Method<
     BillingAccountPlanAddonCreateParams,
@@ -559,13 +600,16 @@ export interface BillingMethods {
    *
    * Update an additional plan for a sub account.
    *
-   * This API can only be used by master accounts that pay all billiing charges of their associated Pro or higher sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' subscriptions. Email the partner programs team at **partner-success@zoom.us** for more details.<br><br>
-   * <br>**Prerequisites:**<br>
-   * * Pro or a higher plan with master account enabled.
-   * * The sub account must be a paid account. The billing charges for the sub account must be paid by the master account.<br><br>
+   * This API can only be used by master accounts that pay all billiing charges of their associated Pro or higher sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' subscriptions. Email the partner programs team at **partner-success@zoom.us** for more details.
    *
-   * **Scopes**: `billing:master`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
+   * **Prerequisites:**
+   *
+   * * Pro or a higher plan with master account enabled.
+   * * The sub account must be a paid account. The billing charges for the sub account must be paid by the master account.
+   *
+   * **Scopes**: `billing:master`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
   accountPlanAddonUpdate: Method<
     BillingAccountPlanAddonUpdateParams,
@@ -577,11 +621,14 @@ export interface BillingMethods {
    *
    * [Cancel a base plan](https://support.zoom.us/hc/en-us/articles/203634215-How-Do-I-Cancel-My-Subscription-) for a sub account.
    *
-   * This API can only be used by master accounts that pay all billiing charges of their associated Pro or higher sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' subscriptions. Email the partner programs team at **partner-success@zoom.us** for more details.<br><br>
+   * This API can only be used by master accounts that pay all billiing charges of their associated Pro or higher sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' subscriptions. Email the partner programs team at **partner-success@zoom.us** for more details.
    *
-   * **Scopes**: `billing:master`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:**<br>
+   * **Scopes**: `billing:master`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * The sub account must have a Pro or a higher plan.
    */
   accountPlanBaseDelete: Method<
@@ -594,10 +641,14 @@ export interface BillingMethods {
    *
    * Update a base plan of a sub account.
    *
-   * This API can only be used by master accounts that pay all billiing charges of their associated Pro or higher sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' subscriptions. Email the partner programs team at **partner-success@zoom.us** for more details.<br><br>
-   * **Scopes:** `billing:master`<br><br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:**<br>
+   * This API can only be used by master accounts that pay all billiing charges of their associated Pro or higher sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' subscriptions. Email the partner programs team at **partner-success@zoom.us** for more details.
+   *
+   * **Scopes:** `billing:master`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * The sub account must have a Pro or a higher plan.
    */
   accountPlanBaseUpdate: Method<
@@ -608,8 +659,9 @@ export interface BillingMethods {
   /**
    * Subscribe plans
    *
-   * Subscribe a sub account to a Zoom plan using your master account. This API can only be used by master accounts that pay all billiing charges of their associated Pro or higher sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' subscriptions. Email the partner programs team at **partner-success@zoom.us** for more details.<br><br>
-   * **Scopes**: `billing:master`<br>
+   * Subscribe a sub account to a Zoom plan using your master account. This API can only be used by master accounts that pay all billiing charges of their associated Pro or higher sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' subscriptions. Email the partner programs team at **partner-success@zoom.us** for more details.
+   *
+   * **Scopes**: `billing:master`
    */
   accountPlanCreate: Method<
     BillingAccountPlanCreateParams,
@@ -619,9 +671,13 @@ export interface BillingMethods {
   /**
    * Get plan Information
    *
-   * Get plan information of a sub account that is managed by a master account. <br><br>This API can only be used by master accounts that pay all billiing charges of their associated Pro or higher sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' billing information. Email the partner programs team at **partner-success@zoom.us** for more details.<br><br>
-   * **Scopes:** `billing:master`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   * Get plan information of a sub account that is managed by a master account.
+   *
+   * This API can only be used by master accounts that pay all billiing charges of their associated Pro or higher sub accounts. Zoom allows only [approved partners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) to use master APIs and manage sub accounts' billing information. Email the partner programs team at **partner-success@zoom.us** for more details.
+   *
+   * **Scopes:** `billing:master`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   accountPlans: Method<
     BillingAccountPlansParams,
@@ -634,9 +690,10 @@ export interface BillingMethods {
    * Download a [billed](https://support.zoom.us/hc/en-us/articles/201363263-About-Billing) invoice file of a Zoom account in PDF format. To download a regular account's invoice or a  master account's invoice, provide `me` as the value of `accountId` path parameter. To download a sub account's invoice, provide the account ID of the sub account in the `accountId` path parameter.
    *
    * **Prerequisites:**
-   * * Account must be enrolled in Pro or a higher plan.<br>
+   * * Account must be enrolled in Pro or a higher plan.
    *
-   * **Scope**:`billing:master`<br>
+   * **Scope**:`billing:master`
+   *
    * **Rate Limit:** You can make **one** request to this API every **thirty** minutes until the daily limit is reached. This API has a daily limit of **100** requests per **account**.
    */
   downloadInvoicePDF: Method<
@@ -647,13 +704,17 @@ export interface BillingMethods {
   /**
    * Get invoice details
    *
-   * Get detailed information about a specific [invoice](https://support.zoom.us/hc/en-us/articles/207276556-Viewing-your-invoice-history#h_6710542f-23cc-4059-9cc7-ff02bec7314e). <br>To retrieve a regular Zoom account's invoice details or a master account's invoice details, provide `me` as the value of `accountId` path parameter. To list a sub account's invoice details, provide the account ID of the sub account in the `accountId` path parameter.
+   * Get detailed information about a specific [invoice](https://support.zoom.us/hc/en-us/articles/207276556-Viewing-your-invoice-history#h_6710542f-23cc-4059-9cc7-ff02bec7314e).
+   *
+   * To retrieve a regular Zoom account's invoice details or a master account's invoice details, provide `me` as the value of `accountId` path parameter. To list a sub account's invoice details, provide the account ID of the sub account in the `accountId` path parameter.
    *
    * **Prerequisites:**
-   * * Account must be enrolled in Pro or a higher plan. <br>
+   * * Account must be enrolled in Pro or a higher plan.
    *
-   * **Scope**:`billing:master`<br>
-   * <br>**[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
+   * **Scope**:`billing:master`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
    * **Additional Rate Limit:** You can make **one** API request every **thirty** minutes until the daily limit is reached. This API has a daily limit of **100** requests per **account**.
    */
   getAccountBillingInvoice: Method<
@@ -666,9 +727,12 @@ export interface BillingMethods {
    *
    * Get information on usage of [plans](https://marketplace.zoom.us/docs/api-reference/other-references/plans) of an account. This API supports regular accounts as well as master and sub accounts. To get plan usage of a regular account, use the `account:read:admin` scope and provide “me” as the value of the  `accountId` path parameter.To get plan usage of a master account, provide the keyword "me" as the value of the `accountId` path parameter and use the `billing:master` scope. To get plan usage of a sub account, provide the actual account Id of the sub account as the value of the `accountId` path parameter and use the `billing:master` scope.
    *
-   * **Prerequisite**:<br>
-   * Account type: master account on a paid Pro, Business or Enterprise plan.<br>
-   * **Scope:** `billing:master` for master and sub accounts. `account:read:admin` for regular Zoom accounts.<br>
+   * **Prerequisite**:
+   *
+   * Account type: master account on a paid Pro, Business or Enterprise plan.
+   *
+   * **Scope:** `billing:master` for master and sub accounts. `account:read:admin` for regular Zoom accounts.
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
   getPlanUsage: Method<

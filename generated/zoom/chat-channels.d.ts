@@ -18,10 +18,14 @@ export interface ChatChannelsCreateChannelParams extends P.UserId2 {
     /** Name of the channel. */
     name?: string;
     /**
-     * Type of the channel. The value can be one of the following:<br>
-     * `1`: Private channel. In this type of channel, members must be invited to join a channel.<br>
-     * `2`: Private channel with members that belong to one Zoom account. Members in this channel should be invited and the members should be from the same organization.<br>
-     * `3`: Public channel. Anyone can search for this channel and join the channel.<br>
+     * Type of the channel. The value can be one of the following:
+     *
+     * `1`: Private channel. In this type of channel, members must be invited to join a channel.
+     *
+     * `2`: Private channel with members that belong to one Zoom account. Members in this channel should be invited and the members should be from the same organization.
+     *
+     * `3`: Public channel. Anyone can search for this channel and join the channel.
+     *
      * `4`: New chat. This is an instant channel which can be created by adding members to a new chat.
      */
     type?: 1 | 2 | 3;
@@ -76,10 +80,13 @@ export type ChatChannelsGetUserLevelChannelResponse = {
   /** Name of the channel. */
   name?: string;
   /**
-   * Type of the channel. The value can be one of the following:<br>
-   * `1`: Private channel. In this type of channel, members must be invited to join a channel.<br>
-   * `2`: Private channel with members that belong to one Zoom account. Members in this channel should be invited and the members should be from the same organization.<br>
-   * `3`: Public channel. Anyone can search for this channel and join the channel.<br>
+   * Type of the channel. The value can be one of the following:
+   *
+   * `1`: Private channel. In this type of channel, members must be invited to join a channel.
+   *
+   * `2`: Private channel with members that belong to one Zoom account. Members in this channel should be invited and the members should be from the same organization.
+   *
+   * `3`: Public channel. Anyone can search for this channel and join the channel.
    */
   type?: 1 | 2 | 3 | (number & {});
 };
@@ -123,10 +130,11 @@ export interface ChatChannelsMethods {
   /**
    * Create a channel
    *
-   * Zoom chat channels allow users to communicate via chat in private or public groups. Use this API to create a channel for a user.<br>
-   * **Scopes**:`chat_channel:write` or `chat_channel:write:admin`<br>
+   * Zoom chat channels allow users to communicate via chat in private or public groups. Use this API to create a channel for a user.
    *
-   * <p style="background-color:#e1f5fe; color:#01579b; padding:8px"> <b>Note: </b> This API supports both user-managed apps and account-level apps. However, in an<b> account-level</b> <a href="https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app">OAuth app</a>, to create a channel on behalf of another user in the same Zoom account, the user calling this API must have a <a href="https://support.zoom.us/hc/en-us/articles/115001078646-Using-role-management#:~:text=Each%20user%20in%20a%20Zoom,owner%2C%20administrator%2C%20or%20member.&text=Role%2Dbased%20access%20control%20enables,needs%20to%20view%20or%20edit.">role</a> that has <b>Edit</b> permission for the Chat channels feature.</p><br>
+   * **Scopes**:`chat_channel:write` or `chat_channel:write:admin`
+   *
+   *  **Note: ** This API supports both user-managed apps and account-level apps. However, in an** account-level** [OAuth app](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app), to create a channel on behalf of another user in the same Zoom account, the user calling this API must have a [role](https://support.zoom.us/hc/en-us/articles/115001078646-Using-role-management#:~:text=Each%20user%20in%20a%20Zoom,owner%2C%20administrator%2C%20or%20member.&text=Role%2Dbased%20access%20control%20enables,needs%20to%20view%20or%20edit.) that has **Edit** permission for the Chat channels feature.
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -140,10 +148,11 @@ export interface ChatChannelsMethods {
    *
    * Zoom chat [channels](https://support.zoom.us/hc/en-us/articles/200912909-Getting-Started-With-Channels-Group-Messaging-) allow users to communicate via chat in private or public groups. Use this API to delete a specific channel.
    *
-   * **Scope:** `chat_channel:write`<br>
+   * **Scope:** `chat_channel:write`
+   *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    *
-   * <p style="background-color:#e1f5fe; color:#01579b; padding:8px"> <b>Note: </b> This API only supports <b>user-managed</b> <a href="https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app">OAuth app</a>.</p><br>
+   *  **Note: ** This API only supports **user-managed** [OAuth app](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app).
    */
   deleteUserLevelChannel: Method<
     ChatChannelsDeleteUserLevelChannelParams,
@@ -155,8 +164,9 @@ export interface ChatChannelsMethods {
    *
    * Zoom chat [channels](https://support.zoom.us/hc/en-us/articles/200912909-Getting-Started-With-Channels-Group-Messaging-) allow users to communicate via chat in private or public groups. Use this API to list a user's chat channels.
    *
-   * **Scope**: `chat_channel:read` or `chat_channel:read:admin`<br>
-   * <p style="background-color:#e1f5fe; color:#01579b; padding:8px"> <b>Note: </b> This API supports both user-managed apps and account-level apps. However, in an<b> account-level</b> <a href="https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app">OAuth app</a>, to list channels of another user in the same Zoom account, the user calling this API must have a <a href="https://support.zoom.us/hc/en-us/articles/115001078646-Using-role-management#:~:text=Each%20user%20in%20a%20Zoom,owner%2C%20administrator%2C%20or%20member.&text=Role%2Dbased%20access%20control%20enables,needs%20to%20view%20or%20edit.">role</a> that has <b>View or Edit</b> permission for the Chat channels feature.</p><br>
+   * **Scope**: `chat_channel:read` or `chat_channel:read:admin`
+   *
+   *  **Note: ** This API supports both user-managed apps and account-level apps. However, in an** account-level** [OAuth app](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app), to list channels of another user in the same Zoom account, the user calling this API must have a [role](https://support.zoom.us/hc/en-us/articles/115001078646-Using-role-management#:~:text=Each%20user%20in%20a%20Zoom,owner%2C%20administrator%2C%20or%20member.&text=Role%2Dbased%20access%20control%20enables,needs%20to%20view%20or%20edit.) that has **View or Edit** permission for the Chat channels feature.
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -171,10 +181,11 @@ export interface ChatChannelsMethods {
    *
    * Zoom chat [channels](https://support.zoom.us/hc/en-us/articles/200912909-Getting-Started-With-Channels-Group-Messaging-) allow users to communicate via chat in private or public groups. Use this API to get information about a specific channel.
    *
-   * **Scope:** `chat_channel:read`	<br>
+   * **Scope:** `chat_channel:read`
+   *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    *
-   * <p style="background-color:#e1f5fe; color:#01579b; padding:8px"> <b>Note: </b> This API only supports <b>user-managed</b> <a href="https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app">OAuth app</a>.</p><br>
+   *  **Note: ** This API only supports **user-managed** [OAuth app](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app).
    */
   getUserLevelChannel: Method<
     ChatChannelsGetUserLevelChannelParams,
@@ -186,9 +197,10 @@ export interface ChatChannelsMethods {
    *
    * A [channel](https://support.zoom.us/hc/en-us/articles/200912909-Getting-Started-With-Channels-Group-Messaging-) can have one or multiple members. Use this API to join a channel that is open for anyone in the same organization to join. You cannot use this API to join private channels that only allows invited members to be a part of it.
    *
-   * <p style="background-color:#e1f5fe; color:#01579b; padding:8px"> <b>Note: </b>This API only supports <b>user-managed</b> <a href="https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app">OAuth app</a>.</p><br>
+   *  **Note: **This API only supports **user-managed** [OAuth app](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app).
    *
-   * **Scope:** `chat_channel:write`<br>
+   * **Scope:** `chat_channel:write`
+   *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   joinChannel: Method<
@@ -201,9 +213,10 @@ export interface ChatChannelsMethods {
    *
    * If you're no longer interested in being a member of an existing channel, you can leave the channel at any time. Use this API to leave a specific channel. After leaving the channel, you can no longer access information from that channel.
    *
-   * <p style="background-color:#e1f5fe; color:#01579b; padding:8px"> <b>Note: </b>This API only supports <b>user-managed</b> <a href="https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app">OAuth app</a>.</p><br>
+   *  **Note: **This API only supports **user-managed** [OAuth app](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app).
    *
-   * **Scope:** `chat_channel:write`<br>
+   * **Scope:** `chat_channel:write`
+   *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   leaveChannel: Method<
@@ -214,11 +227,13 @@ export interface ChatChannelsMethods {
   /**
    * Remove a member
    *
-   * A [channel](https://support.zoom.us/hc/en-us/articles/200912909-Getting-Started-With-Channels-Group-Messaging-) can have one or multiple members. Use this API to remove a member from a chat channel.<br><br>
-   *  **Scopes:** `chat_channel:write`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   * A [channel](https://support.zoom.us/hc/en-us/articles/200912909-Getting-Started-With-Channels-Group-Messaging-) can have one or multiple members. Use this API to remove a member from a chat channel.
    *
-   *  <p style="background-color:#e1f5fe; color:#01579b; padding:8px"> <b>Note: </b> This API only supports <b>user-managed</b> <a href="https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app">OAuth app</a>.</p><br>
+   * **Scopes:** `chat_channel:write`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   *
+   *  **Note: ** This API only supports **user-managed** [OAuth app](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app).
    */
   removeAUserLevelChannelMember: Method<
     ChatChannelsRemoveAUserLevelChannelMemberParams,
@@ -230,10 +245,11 @@ export interface ChatChannelsMethods {
    *
    * Zoom chat channels allow users to communicate via chat in private or public channels. Use this API to update the name of a specific channel that you created.
    *
-   * **Scope:** `chat_channel:write`	<br>
+   * **Scope:** `chat_channel:write`
+   *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    *
-   * <p style="background-color:#e1f5fe; color:#01579b; padding:8px"> <b>Note: </b> This API only supports <b>user-managed</b> <a href="https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app">OAuth app</a>.</p><br>
+   *  **Note: ** This API only supports **user-managed** [OAuth app](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app).
    */
   updateUserLevelChannel: Method<
     ChatChannelsUpdateUserLevelChannelParams,

@@ -33,12 +33,15 @@ export interface ChatMessagesEditMessageParams {
     /** The edited message. */
     message?: string;
     /**
-     * The Channel ID of the channel where you sent the message.<br>You must provide either `to_contact` or `to_channel` parameter in the API request.
+     * The Channel ID of the channel where you sent the message.
+     *
+     * You must provide either `to_contact` or `to_channel` parameter in the API request.
      *  Channel ID can be retrieved from List User's Channels API.
      */
     to_channel?: string;
     /**
-     * The email address of the contact to whom the message was sent.<br>
+     * The email address of the contact to whom the message was sent.
+     *
      * You must provide either `to_contact` or `to_channel` parameter in the API request.
      */
     to_contact?: string;
@@ -69,7 +72,8 @@ export interface ChatMessagesGetChatMessagesParams extends P.NextPageToken {
    */
   page_size?: number;
   /**
-   * **Optional** <br>
+   * **Optional**
+   *
    * Set the value of this field to `true` to include edited and deleted messages in the response.
    */
   include_deleted_and_edited_message?: string;
@@ -106,7 +110,8 @@ export interface ChatMessagesSendaChatMessageParams {
        */
       at_contact?: string;
       /**
-       * Type of mention. You can use one of the following values:<br>
+       * Type of mention. You can use one of the following values:
+       *
        * * `1`: Mention a contact.
        *
        * * `2`: Mention "all" to notify everyone in the channel.
@@ -146,13 +151,14 @@ export interface ChatMessagesMethods {
   /**
    * Delete a message
    *
-   * Delete a chat message that you previously sent to a contact or a channel. In the query parameter, you must provide either of the following:<br>
+   * Delete a chat message that you previously sent to a contact or a channel. In the query parameter, you must provide either of the following:
+   *
    * * `to_contact`: The email address of the contact to whom you sent the message. Use this parameter to delete a message sent to an individual contact in Zoom.
    * * `to_channel`: The channel ID of the channel where you sent the message. Use this parameter to delete a message sent to a channel in Zoom.
    *
-   * <p style="background-color:#e1f5fe; color:#01579b; padding:8px"> <b>Note: </b> For an<b> account-level</b> <a href="https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app">OAuth app</a>, this API can only be used on behalf of a user who is assigned with a <b><a href="https://support.zoom.us/hc/en-us/articles/115001078646-Using-role-management#:~:text=Each%20user%20in%20a%20Zoom,owner%2C%20administrator%2C%20or%20member.&text=Role%2Dbased%20access%20control%20enables,needs%20to%20view%20or%20edit."> role</a> that has Edit permission for Chat Messages</b>.</p>
+   *  **Note: ** For an** account-level** [OAuth app](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app), this API can only be used on behalf of a user who is assigned with a **[role](https://support.zoom.us/hc/en-us/articles/115001078646-Using-role-management#:~:text=Each%20user%20in%20a%20Zoom,owner%2C%20administrator%2C%20or%20member.&text=Role%2Dbased%20access%20control%20enables,needs%20to%20view%20or%20edit.) that has Edit permission for Chat Messages**.
    *
-   * **Scope:** `chat_message:write`, `chat_message:write:admin`<br>
+   * **Scope:** `chat_message:write`, `chat_message:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -166,11 +172,13 @@ export interface ChatMessagesMethods {
    *
    * Each chat message has a unique identifier. Use this API to edit a chat message that you previously sent to either a contact or a channel in Zoom by providing the ID of the message as the value of the `messageId` parameter. The ID can be retrieved from List User's Chat Messages API. Additionally, as a query parameter, you must provide either the **email address** of the contact or the **Channel ID** of the channel where the message was sent.
    *
-   * **Scope:** `chat_message:write`,`chat_message:write:admin`	<br>
+   * **Scope:** `chat_message:write`,`chat_message:write:admin`
+   *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    *
-   * </b> For an<b> account-level</b> <a href="https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app">OAuth app</a>, this API can only be used on behalf of a user who is assigned with a <b><a href="https://support.zoom.us/hc/en-us/articles/115001078646-Using-role-management#:~:text=Each%20user%20in%20a%20Zoom,owner%2C%20administrator%2C%20or%20member.&text=Role%2Dbased%20access%20control%20enables,needs%20to%20view%20or%20edit."> role</a> that has Edit permission for Chat Messages</b>.</p>
-   * **Scope:** `chat_message:write`, `chat_message:write:admin`<br>
+   * ** For an** account-level** [OAuth app](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app), this API can only be used on behalf of a user who is assigned with a **[role](https://support.zoom.us/hc/en-us/articles/115001078646-Using-role-management#:~:text=Each%20user%20in%20a%20Zoom,owner%2C%20administrator%2C%20or%20member.&text=Role%2Dbased%20access%20control%20enables,needs%20to%20view%20or%20edit.) that has Edit permission for Chat Messages**.
+   *
+   * **Scope:** `chat_message:write`, `chat_message:write:admin`
    */
   editMessage: Method<
     ChatMessagesEditMessageParams,
@@ -180,14 +188,18 @@ export interface ChatMessagesMethods {
   /**
    * List user's chat messages
    *
-   * A Zoom user can have conversations with other Zoom users via chat. Use this API to list the current user's chat messages between the user and an individual contact or a chat channel.<br> In the query parameter, you must provide either of the following:<br>
+   * A Zoom user can have conversations with other Zoom users via chat. Use this API to list the current user's chat messages between the user and an individual contact or a chat channel.
+   *
+   *  In the query parameter, you must provide either of the following:
+   *
    * * `to_contact`: The email address of the contact with whom the user conversed by sending/receiving messages.
    * * `to_channel`: The channel ID of the channel to/from which the user has sent and/or received messages.
    *
-   * <br> **Specify a date** in the `date` query parameter to view messages from that date. If a date is not provided, the default value for the query will be the **current date**.<br>
-   * <p style="background-color:#e1f5fe; color:#01579b; padding:8px"> <b>Note: </b> For an<b> account-level</b> <a href="https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app">OAuth app</a>, this API can only be used on behalf of a user who is assigned with a <a href="https://support.zoom.us/hc/en-us/articles/115001078646-Using-role-management#:~:text=Each%20user%20in%20a%20Zoom,owner%2C%20administrator%2C%20or%20member.&text=Role%2Dbased%20access%20control%20enables,needs%20to%20view%20or%20edit.">role</a> that has <b>View or Edit</b> permission for Chat Messages.</p><br>
+   *  **Specify a date** in the `date` query parameter to view messages from that date. If a date is not provided, the default value for the query will be the **current date**.
    *
-   * <br>**Scopes:** `chat_message:read`, `chat_message:read:admin`<br>
+   *  **Note: ** For an** account-level** [OAuth app](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app), this API can only be used on behalf of a user who is assigned with a [role](https://support.zoom.us/hc/en-us/articles/115001078646-Using-role-management#:~:text=Each%20user%20in%20a%20Zoom,owner%2C%20administrator%2C%20or%20member.&text=Role%2Dbased%20access%20control%20enables,needs%20to%20view%20or%20edit.) that has **View or Edit** permission for Chat Messages.
+   *
+   * **Scopes:** `chat_message:read`, `chat_message:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -200,9 +212,13 @@ export interface ChatMessagesMethods {
   /**
    * Send a chat message
    *
-   * Send chat messages on Zoom to either an individual user who is in your contact list or to a [channel](https://support.zoom.us/hc/en-us/articles/200912909-Getting-Started-With-Channels-Group-Messaging-) of which you are a member. To send a message to a contact, provide the contact's email address in the `to_contact` field. Similary, to send a message to a channel, provide the Channel Id of the Channel in `to_channel` field.<br>
-   * <br>**Scopes:** `chat_message:write`, `chat_message:write:admin`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br> <p style="background-color:#e1f5fe; color:#01579b; padding:8px"> <b>Note: </b> For an<b> account-level</b> <a href="https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app">OAuth app</a>, this API can only be used on behalf of a user who is assigned with a <b><a href="https://support.zoom.us/hc/en-us/articles/115001078646-Using-role-management#:~:text=Each%20user%20in%20a%20Zoom,owner%2C%20administrator%2C%20or%20member.&text=Role%2Dbased%20access%20control%20enables,needs%20to%20view%20or%20edit."> role</a> that has Edit permission for Chat Messages</b>.</p>
+   * Send chat messages on Zoom to either an individual user who is in your contact list or to a [channel](https://support.zoom.us/hc/en-us/articles/200912909-Getting-Started-With-Channels-Group-Messaging-) of which you are a member. To send a message to a contact, provide the contact's email address in the `to_contact` field. Similary, to send a message to a channel, provide the Channel Id of the Channel in `to_channel` field.
+   *
+   * **Scopes:** `chat_message:write`, `chat_message:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   *
+   *  **Note: ** For an** account-level** [OAuth app](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app), this API can only be used on behalf of a user who is assigned with a **[role](https://support.zoom.us/hc/en-us/articles/115001078646-Using-role-management#:~:text=Each%20user%20in%20a%20Zoom,owner%2C%20administrator%2C%20or%20member.&text=Role%2Dbased%20access%20control%20enables,needs%20to%20view%20or%20edit.) that has Edit permission for Chat Messages**.
    */
   sendaChatMessage: Method<
     ChatMessagesSendaChatMessageParams,

@@ -37,14 +37,18 @@ export interface ChatbotMessagesEditChatbotMessageParams {
     /** JSON template describing how the edited message should be displayed for the user. For more information please see our ["Send Message" templates](https://marketplace.zoom.us/docs/guides/chatbots/sending-messages#example-request). */
     content: Record<string, unknown>;
     /**
-     * **Optional**<br>
-     * Enable or disable markdown parser to your chatbot message. Applies the markdown parser to your chatbot message if the value of this field is set to `true`.<br> To learn more, refer to the Chatbot message [markdown reference](https://marketplace.zoom.us/docs/guides/chatbots/customizing-messages/message-with-markdown).
+     * **Optional**
+     *
+     * Enable or disable markdown parser to your chatbot message. Applies the markdown parser to your chatbot message if the value of this field is set to `true`.
+     *
+     *  To learn more, refer to the Chatbot message [markdown reference](https://marketplace.zoom.us/docs/guides/chatbots/customizing-messages/message-with-markdown).
      */
     is_markdown_support?: boolean;
     /** Robot JID created when enabling chatbot features on your marketplace app. */
     robot_jid: string;
     /**
-     * **Optional**<br>
+     * **Optional**
+     *
      * The UserJID of the user on whose behalf the message is being sent. Use this field to prevent members of a channel from getting notifications that were set up by a user who has left the channel.
      */
     user_jid?: string;
@@ -74,8 +78,11 @@ export interface ChatbotMessagesSendchatbotParams {
     /** JSON template describing how the message should be displayed for the user. For more information please see our ["Send Message" templates](https://marketplace.zoom.us/docs/guides/chatbots/sending-messages#example-request). */
     content: Record<string, unknown>;
     /**
-     * **Optional**<br>
-     * Applies the markdown parser to your chatbot message if the value of this field is set to `true`.<br> To learn more, refer to the Chatbot message [markdown reference](https://marketplace.zoom.us/docs/guides/chatbots/customizing-messages/message-with-markdown).
+     * **Optional**
+     *
+     * Applies the markdown parser to your chatbot message if the value of this field is set to `true`.
+     *
+     *  To learn more, refer to the Chatbot message [markdown reference](https://marketplace.zoom.us/docs/guides/chatbots/customizing-messages/message-with-markdown).
      */
     is_markdown_support?: boolean;
     /** Robot JID created when enabling chatbot features on your marketplace app. */
@@ -83,11 +90,16 @@ export interface ChatbotMessagesSendchatbotParams {
     /** Unique JID of reciever. Can be a group or user. */
     to_jid: string;
     /**
-     * **Optional**<br>
+     * **Optional**
+     *
      * The UserJID of the user on whose behalf the message is being sent. Use this field to prevent members of a channel from getting notifications that were set up by a user who has left the channel.
      */
     user_jid?: string;
-    /** **Optional**<br>Allow a Chatbot to send a message to a group channel, but have only one designated person in that group channel see the message by providing the person's UserID in this field. */
+    /**
+     * **Optional**
+     *
+     * Allow a Chatbot to send a message to a group channel, but have only one designated person in that group channel see the message by providing the person's UserID in this field.
+     */
     visible_to_user?: string;
   };
 }
@@ -98,8 +110,21 @@ export interface ChatbotMessagesMethods {
   /**
    * Delete a chatbot message
    *
-   * Delete a message that was sent by your chatbot app.<br><br> **Scopes:** `imchat:bot`<br> **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>**Authorization Flow**: Client Credentials Flow<br><br>To get authorized, make a POST request to `/oauth/token` endpoint with grant type as `client_credentials`. <br>Use `https://api.zoom.us/oauth/token?grant_type=client_credentials` as the endpoint for the request.
-   * You will need to send your ClientID and Secret as a Basic base64 encoded AUthorization header. Ex. `Basic base64Encode({client_id}:{client_sceret})`<br><br> Next, use the token received (access_token) as a bearer token while making the DELETE /im/chat/messages/{message_id} request to delete a message.<br><br>
+   * Delete a message that was sent by your chatbot app.
+   *
+   *  **Scopes:** `imchat:bot`
+   *
+   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   *
+   * **Authorization Flow**: Client Credentials Flow
+   *
+   * To get authorized, make a POST request to `/oauth/token` endpoint with grant type as `client_credentials`.
+   *
+   * Use `https://api.zoom.us/oauth/token?grant_type=client_credentials` as the endpoint for the request.
+   * You will need to send your ClientID and Secret as a Basic base64 encoded AUthorization header. Ex. `Basic base64Encode({client_id}:{client_sceret})`
+   *
+   *  Next, use the token received (access_token) as a bearer token while making the DELETE /im/chat/messages/{message_id} request to delete a message.
+   *
    * Learn more about how to authotize chatbots in the [Chatbot Authorization](https://marketplace.zoom.us/docs/guides/chatbots/authorization) guide.
    */
   deleteAChatbotMessage: Method<
@@ -110,13 +135,23 @@ export interface ChatbotMessagesMethods {
   /**
    * Edit a chatbot message
    *
-   * Edit a message that was [sent](https://marketplace.zoom.us/docs/api-reference/zoom-api/im-chat/sendchatbot) by your Chatbot app.<br> After sending a message using the Send Chatbot Message API, you must store the messageId returned in the response so that you can make edits to the associated message using this API.
+   * Edit a message that was [sent](https://marketplace.zoom.us/docs/api-reference/zoom-api/im-chat/sendchatbot) by your Chatbot app.
    *
-   * **Scope:** `imchat:bot`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
-   * **Authorization Flow**: Client Credentials Flow<br><br>
-   * To get authorized, make a POST request to `/oauth/token` endpoint with grant type as `client_credentials`. <br>Use `https://api.zoom.us/oauth/token?grant_type=client_credentials` as the endpoint for the request.
-   * You will need to send your ClientID and Secret as a Basic base64 encoded AUthorization header. Ex. `Basic base64Encode({client_id}:{client_sceret})`<br><br> Next, use the token received (access_token) as a bearer token while making the PUT /im/chat/messages/{message_id} request to edit a chatbot message.<br><br>
+   *  After sending a message using the Send Chatbot Message API, you must store the messageId returned in the response so that you can make edits to the associated message using this API.
+   *
+   * **Scope:** `imchat:bot`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   *
+   * **Authorization Flow**: Client Credentials Flow
+   *
+   * To get authorized, make a POST request to `/oauth/token` endpoint with grant type as `client_credentials`.
+   *
+   * Use `https://api.zoom.us/oauth/token?grant_type=client_credentials` as the endpoint for the request.
+   * You will need to send your ClientID and Secret as a Basic base64 encoded AUthorization header. Ex. `Basic base64Encode({client_id}:{client_sceret})`
+   *
+   *  Next, use the token received (access_token) as a bearer token while making the PUT /im/chat/messages/{message_id} request to edit a chatbot message.
+   *
    * Learn more about how to authotize chatbots in the [Chatbot Authorization](https://marketplace.zoom.us/docs/guides/chatbots/authorization) guide.
    */
   editChatbotMessage: Method<
@@ -127,12 +162,21 @@ export interface ChatbotMessagesMethods {
   /**
    * Send chatbot messages
    *
-   * Send chatbot messages from your marketplace chatbot app.<br><br>
-   * **Scopes:** `imchat:bot`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
-   * **Authorization Flow**: Client Credentials Flow<br><br>
-   * To get authorized, make a POST request to `/oauth/token` endpoint with grant type as `client_credentials`. <br>Use `https://api.zoom.us/oauth/token?grant_type=client_credentials` as the endpoint for the request.
-   * You will need to send your ClientID and Secret as a Basic base64 encoded AUthorization header. Ex. `Basic base64Encode({client_id}:{client_sceret})`<br><br> Next, use the token recieved (access_token) as a bearer token while making the POST /im/chat/messages request to send chatbot messages.<br><br>
+   * Send chatbot messages from your marketplace chatbot app.
+   *
+   * **Scopes:** `imchat:bot`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   *
+   * **Authorization Flow**: Client Credentials Flow
+   *
+   * To get authorized, make a POST request to `/oauth/token` endpoint with grant type as `client_credentials`.
+   *
+   * Use `https://api.zoom.us/oauth/token?grant_type=client_credentials` as the endpoint for the request.
+   * You will need to send your ClientID and Secret as a Basic base64 encoded AUthorization header. Ex. `Basic base64Encode({client_id}:{client_sceret})`
+   *
+   *  Next, use the token recieved (access_token) as a bearer token while making the POST /im/chat/messages request to send chatbot messages.
+   *
    * Learn more about how to authorize chatbots in the [Chatbot Authorization](https://marketplace.zoom.us/docs/guides/chatbots/authorization) guide.
    */
   sendchatbot: Method<

@@ -113,7 +113,11 @@ export type CloudRecordingMeetingRecordingRegistrantsItem =
 
 export interface CloudRecordingRecordingDeleteParams extends P.MeetingId3 {
   /**
-   * The recording delete actions:<br>`trash` - Move recording to trash.<br>`delete` - Delete recording permanently.
+   * The recording delete actions:
+   *
+   * `trash` - Move recording to trash.
+   *
+   * `delete` - Delete recording permanently.
    * @default "trash"
    */
   action?: "trash" | "delete";
@@ -125,7 +129,11 @@ export interface CloudRecordingRecordingDeleteOneParams extends P.MeetingId3 {
   /** The recording ID. */
   recordingId: string;
   /**
-   * The recording delete actions:<br>`trash` - Move recording to trash.<br>`delete` - Delete recording permanently.
+   * The recording delete actions:
+   *
+   * `trash` - Move recording to trash.
+   *
+   * `delete` - Delete recording permanently.
    * @default "trash"
    */
   action?: "trash" | "delete";
@@ -162,7 +170,15 @@ export type CloudRecordingRecordingGetResponse = {
   /**
    * Type of the meeting that was recorded.
    *
-   * Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with fixed time.
+   * Meeting Types:
+   *
+   * `1` - Instant meeting.
+   *
+   * `2` - Scheduled meeting.
+   *
+   * `3` - Recurring meeting with no fixed time.
+   *
+   * `8` - Recurring meeting with fixed time.
    */
   type?: string;
   /** Unique Meeting Identifier. Each instance of the meeting will have its own UUID. */
@@ -236,7 +252,11 @@ export interface CloudRecordingRecordingsListParams
   mc?: string;
   /**
    * Query trash.
-   * `true`: List recordings from trash.<br> `false`: Do not list recordings from the trash.<br> The default value is `false`. If you set it to `true`, you can use the `trash_type` property to indicate the type of Cloud recording that you need to retrieve.
+   * `true`: List recordings from trash.
+   *
+   *  `false`: Do not list recordings from the trash.
+   *
+   *  The default value is `false`. If you set it to `true`, you can use the `trash_type` property to indicate the type of Cloud recording that you need to retrieve.
    * @default false
    */
   trash?: boolean;
@@ -249,8 +269,10 @@ export interface CloudRecordingRecordingsListParams
   /** End date in 'yyyy-mm-dd' 'yyyy-mm-dd' UTC format. */
   to?: string;
   /**
-   * The type of Cloud recording that you would like to retrieve from the trash. The value can be one of the following:<br>
-   *     `meeting_recordings`: List all meeting recordings from the trash.<br>
+   * The type of Cloud recording that you would like to retrieve from the trash. The value can be one of the following:
+   *
+   * `meeting_recordings`: List all meeting recordings from the trash.
+   *
    *     `recording_file`: List all individual recording files from the trash.
    * @default "meeting_recordings"
    */
@@ -267,14 +289,18 @@ export interface CloudRecordingMethods {
    * List [Cloud Recordings](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-Recording) available on an Account.
    *
    * > To access a password protected cloud recording, add an "access_token" parameter to the download URL and provide [JWT](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-jwt-app) as the value of the "access_token".
-   * <br>
-   * **Prerequisites**:<br>
-   * * A Pro or a higher paid plan with Cloud Recording option enabled.<br>
+   *
+   * **Prerequisites**:
+   *
+   * * A Pro or a higher paid plan with Cloud Recording option enabled.
+   *
    * **Scopes**: `recording:read:admin` or `account:read:admin`
    *
    * If the scope `recording:read:admin` is used, the Account ID of the Account must be provided in the `accountId` path parameter to list recordings that belong to the Account. This scope only works for sub accounts.
    *
-   * To list recordings of a master account, the scope must be `account:read:admin` and the value of `accountId` should be `me`.<br>  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   * To list recordings of a master account, the scope must be `account:read:admin` and the value of `accountId` should be `me`.
+   *
+   *   **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   getAccountCloudRecording: PaginatedMethod<
     CloudRecordingGetAccountCloudRecordingParams,
@@ -285,12 +311,16 @@ export interface CloudRecordingMethods {
   /**
    * List archived files
    *
-   * Zoom’s [archiving solution](https://support.zoom.us/hc/en-us/articles/360050431572-Archiving-Meeting-and-Webinar-data) allows account administrators to set up an automated mechanism to record, collect and archive meeting data to a 3rd party platform of their choice and hence, satisfy FINRA and/ or other compliance requirements.<br><br>
+   * Zoom’s [archiving solution](https://support.zoom.us/hc/en-us/articles/360050431572-Archiving-Meeting-and-Webinar-data) allows account administrators to set up an automated mechanism to record, collect and archive meeting data to a 3rd party platform of their choice and hence, satisfy FINRA and/ or other compliance requirements.
+   *
    * Use this API to retrieve archived meeting or webinar files of an account.
    *
-   * **Scope:** `recording:read:admin`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br><br>
-   * **Prerequisites:** <br>
+   * **Scope:** `recording:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   *
+   * **Prerequisites:**
+   *
    * * Enable cloud recording.
    * * Follow the [enablement process](https://support.zoom.us/hc/en-us/articles/360050431572-Archiving-Meeting-and-Webinar-data#h_01ENPBD3WR68D7FAKTBY92SG45) to access the archiving feature.
    */
@@ -305,8 +335,9 @@ export interface CloudRecordingMethods {
    *
    * Cloud Recordings of past Zoom Meetings can be made [on-demand](https://support.zoom.us/hc/en-us/articles/360000488283-On-demand-Recordings). Users should be [registered](https://marketplace.zoom.us/docs/api-reference/zoom-api/cloud-recording/meetingrecordingregistrantcreate) to view these recordings.
    *
-   * Use this API to register a user to gain access to **On-demand Cloud Recordings** of a past meeting.<br>
-   * **Scopes:** `recording:write:admin`, `recording:write`.<br>
+   * Use this API to register a user to gain access to **On-demand Cloud Recordings** of a past meeting.
+   *
+   * **Scopes:** `recording:write:admin`, `recording:write`.
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -321,7 +352,7 @@ export interface CloudRecordingMethods {
    * A registrant can either be approved or denied from viewing the [on-demand](https://support.zoom.us/hc/en-us/articles/360000488283-On-demand-Recordings) recording.
    * Use this API to update a registrant's status.
    *
-   * **Scopes:** `recording:write:admin`, `recording:write`<br>
+   * **Scopes:** `recording:write:admin`, `recording:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -335,8 +366,9 @@ export interface CloudRecordingMethods {
    *
    * Cloud Recordings of past Zoom Meetings can be made [on-demand](https://support.zoom.us/hc/en-us/articles/360000488283-On-demand-Recordings). Users should be [registered](https://marketplace.zoom.us/docs/api-reference/zoom-api/cloud-recording/meetingrecordingregistrantcreate) to view these recordings.
    *
-   * Use this API to list registrants of **On-demand Cloud Recordings** of a past meeting.<br>
-   * **Scopes:** `recording:read:admin`, `recording:read`.<br>
+   * Use this API to list registrants of **On-demand Cloud Recordings** of a past meeting.
+   *
+   * **Scopes:** `recording:read:admin`, `recording:read`.
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -349,12 +381,14 @@ export interface CloudRecordingMethods {
   /**
    * Delete meeting recordings
    *
-   * Delete all recording files of a meeting.<br><br>
+   * Delete all recording files of a meeting.
    *
-   * **Scopes:** `recording:write:admin` `recording:write`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **Scopes:** `recording:write:admin` `recording:write`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
    * **Prerequisites**:
-   * * Cloud Recording should be enabled on the user's account.<br>
+   * * Cloud Recording should be enabled on the user's account.
    */
   recordingDelete: Method<
     CloudRecordingRecordingDeleteParams,
@@ -364,9 +398,10 @@ export interface CloudRecordingMethods {
   /**
    * Delete a meeting recording file
    *
-   * Delete a sprecific recording file from a meeting.<br><br>
-   * **Scopes**: `recording:write:admin` `recording:write`<br>
-   *  <br>
+   * Delete a sprecific recording file from a meeting.
+   *
+   * **Scopes**: `recording:write:admin` `recording:write`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   recordingDeleteOne: Method<
@@ -377,12 +412,13 @@ export interface CloudRecordingMethods {
   /**
    * Get meeting recordings
    *
-   * Get all the [recordings](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-Recording#h_7420acb5-1897-4061-87b4-5b76e99c03b4) from a meeting or Webinar instance.<br><br> The recording files can be downloaded via the `download_url` property listed in the response.
+   * Get all the [recordings](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-Recording#h_7420acb5-1897-4061-87b4-5b76e99c03b4) from a meeting or Webinar instance.
+   *
+   *  The recording files can be downloaded via the `download_url` property listed in the response.
    *
    * > To access a password protected cloud recording, add an "access_token" parameter to the download URL and provide OAuth access token or [JWT](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-jwt-app) as the value of the "access_token".
-   * <br>
    *
-   * **Scopes:** `recording:read:admin` `recording:read`<br>
+   * **Scopes:** `recording:read:admin` `recording:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -396,9 +432,11 @@ export interface CloudRecordingMethods {
    *
    * For [on-demand](https://support.zoom.us/hc/en-us/articles/360000488283-On-demand-Recordings) meeting recordings, you can include fields with questions that will be shown to registrants when they register to view the recording.
    *
-   * Use this API to update registration questions that are to be answered by users while registering to view a recording.<br>
-   * **Scopes:** `recording:write:admin`, `recording:write`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * Use this API to update registration questions that are to be answered by users while registering to view a recording.
+   *
+   * **Scopes:** `recording:write:admin`, `recording:write`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   recordingRegistrantQuestionUpdate: Method<
     CloudRecordingRecordingRegistrantQuestionUpdateParams,
@@ -410,8 +448,9 @@ export interface CloudRecordingMethods {
    *
    * For [on-demand](https://support.zoom.us/hc/en-us/articles/360000488283-On-demand-Recordings) meeting recordings, you can include fields with questions that will be shown to registrants when they register to view the recording.
    *
-   * Use this API to retrieve a list of questions that are displayed for users to complete when registering to view the recording of a specific meeting.<br>
-   * **Scopes:** `recording:read:admin`, `recording:read`<br>
+   * Use this API to retrieve a list of questions that are displayed for users to complete when registering to view the recording of a specific meeting.
+   *
+   * **Scopes:** `recording:read:admin`, `recording:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -423,10 +462,11 @@ export interface CloudRecordingMethods {
   /**
    * Get meeting recording settings
    *
-   * Retrieve settings applied to a meeting's [Cloud Recording](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-Recording).<br><br>
-   * **Scopes**: `recording:read:admin` `recording:read`<br>
+   * Retrieve settings applied to a meeting's [Cloud Recording](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-Recording).
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light` <br>
+   * **Scopes**: `recording:read:admin` `recording:read`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   recordingSettingUpdate: Method<
     CloudRecordingRecordingSettingUpdateParams,
@@ -436,10 +476,11 @@ export interface CloudRecordingMethods {
   /**
    * Update meeting recording settings
    *
-   * Update settings applied to a meeting's [Cloud Recording](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-Recording)<br><br>
-   * **Scopes**: `recording:write:admin` `recording:write`<br>
+   * Update settings applied to a meeting's [Cloud Recording](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-Recording)
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light` <br>
+   * **Scopes**: `recording:write:admin` `recording:write`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   recordingSettingsUpdate: Method<
     CloudRecordingRecordingSettingsUpdateParams,
@@ -449,11 +490,14 @@ export interface CloudRecordingMethods {
   /**
    * Recover meeting recordings
    *
-   * Zoom allows users to recover recordings from trash for up to 30 days from the deletion date. Use this API to recover all deleted [Cloud Recordings](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-Recording) of a specific meeting.<br><br>
-   * **Scopes**: `recording:write:admin` `recording:write`<br>
+   * Zoom allows users to recover recordings from trash for up to 30 days from the deletion date. Use this API to recover all deleted [Cloud Recordings](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-Recording) of a specific meeting.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
-   * **Prerequisites**:<br>
+   * **Scopes**: `recording:write:admin` `recording:write`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
+   * **Prerequisites**:
+   *
    * * A Pro user with Cloud Recording enabled.
    */
   recordingStatusUpdate: Method<
@@ -464,10 +508,11 @@ export interface CloudRecordingMethods {
   /**
    * Recover a single recording
    *
-   * Zoom allows users to recover recordings from trash for up to 30 days from the deletion date. Use this API to recover a single recording file from the meeting.<br>
-   * **Scopes:** `recording:write:admin` `recording:write`<br>
+   * Zoom allows users to recover recordings from trash for up to 30 days from the deletion date. Use this API to recover a single recording file from the meeting.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **Scopes:** `recording:write:admin` `recording:write`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   recordingStatusUpdateOne: Method<
     CloudRecordingRecordingStatusUpdateOneParams,
@@ -479,13 +524,14 @@ export interface CloudRecordingMethods {
    *
    * When a user records a meeting or a webinar by choosing the **Record to the Cloud** option, the video, audio, and chat text are recorded in the Zoom cloud.
    *
-   * Use this API to list all [Cloud recordings](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-Recording) of a user.<br>
+   * Use this API to list all [Cloud recordings](https://support.zoom.us/hc/en-us/articles/203741855-Cloud-Recording) of a user.
+   *
    * > To access a user's password protected cloud recording, add an "access_token" parameter to the download URL and provide either the [JWT](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-jwt-app) or the user's OAuth access token as the value of the "access_token" parameter.
-   * <br>
    *
-   * **Scopes:** `recording:read:admin` `recording:read`  <br>
+   * **Scopes:** `recording:read:admin` `recording:read`
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   *
    * **Prerequisites:**
    * * Pro or a higher plan.
    * * Cloud Recording must be enabled on the user's account.

@@ -36,7 +36,17 @@ export type ContactsGetUserContactResponse = {
   last_name?: string;
   /** Phone number of the contact. */
   phone_number?: string;
-  /** Contact's Presence Status in the Zoom Chat Client. The status can be one of the following: <br> `Do_Not_Disturb`<br> `Away`<br> `Available`<br> `Offline` */
+  /**
+   * Contact's Presence Status in the Zoom Chat Client. The status can be one of the following:
+   *
+   *  `Do_Not_Disturb`
+   *
+   *  `Away`
+   *
+   *  `Available`
+   *
+   *  `Offline`
+   */
   presence_status?:
     "Do_Not_Disturb" | "Away" | "Available" | "Offline" | (string & {});
 };
@@ -122,9 +132,9 @@ export interface ContactsMethods {
    *
    * A user under an organization’s Zoom account has internal users listed under Company Contacts in the Zoom Client. A Zoom user can also add another Zoom user as a [contact](https://support.zoom.us/hc/en-us/articles/115004055706-Managing-Contacts). Call this API to get information on a specific contact of the Zoom user.
    *
-   * <p style="background-color:#e1f5fe; color:#01579b; padding:8px"> <b>Note: </b>This API only supports <b>user-managed</b> <a href="https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app">OAuth app</a>.</p><br>
+   *  **Note: **This API only supports **user-managed** [OAuth app](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app).
    *
-   * **Scope**: `chat_contact:read`<br>
+   * **Scope**: `chat_contact:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -138,9 +148,9 @@ export interface ContactsMethods {
    *
    * A user under an organization’s Zoom account has internal users listed under Company Contacts in the Zoom Client. A Zoom user can also add another Zoom user as a [contact](https://support.zoom.us/hc/en-us/articles/115004055706-Managing-Contacts). Call this API to list all the contacts of a Zoom user. Zoom contacts are categorized into "company contacts" and "external contacts". You must specify the contact type in the `type` query parameter. If you do not specify, by default, the type will be set as company contact.
    *
-   * <p style="background-color:#e1f5fe; color:#01579b; padding:8px"> <b>Note: </b> This API only supports <b>user-managed</b> <a href="https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app">OAuth app</a>.</p><br>
+   *  **Note: ** This API only supports **user-managed** [OAuth app](https://marketplace.zoom.us/docs/guides/getting-started/app-types/create-oauth-app).
    *
-   * **Scope**: `chat_contact:read`<br>
+   * **Scope**: `chat_contact:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -153,9 +163,9 @@ export interface ContactsMethods {
   /**
    * Search company contacts
    *
-   * A user under an organization's Zoom account has internal users listed under Company Contacts in the Zoom Client. Use this API to search users that are in the company contacts of a Zoom account. Using the `search_key` query parameter, provide either first name, last name or the email address of the user that you would like to search for. Optionally, set `query_presence_status` to `true` in order to include the presence status of a contact. <br><br>
+   * A user under an organization's Zoom account has internal users listed under Company Contacts in the Zoom Client. Use this API to search users that are in the company contacts of a Zoom account. Using the `search_key` query parameter, provide either first name, last name or the email address of the user that you would like to search for. Optionally, set `query_presence_status` to `true` in order to include the presence status of a contact.
    *
-   * **Scopes:** `contact:read:admin`, `contact:read`<br>
+   * **Scopes:** `contact:read:admin`, `contact:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */

@@ -180,8 +180,12 @@ export type DashboardsDashboardIssueDetailZoomRoomResponse = {
   total_records?: number;
   issue_details?: {
     /**
-     * Zoom Room Issue Detail.<br> The value of the this field could be one of the following:<br>
-     * * `Room Controller disconnected`<br>
+     * Zoom Room Issue Detail.
+     *
+     *  The value of the this field could be one of the following:
+     *
+     * * `Room Controller disconnected`
+     *
      * * `Room Controller connected`
      * * `Selected camera has disconnected`
      * * `Selected camera is reconnected`
@@ -199,7 +203,8 @@ export type DashboardsDashboardIssueDetailZoomRoomResponse = {
      * * `{name} connected`
      * * `{name} is not charging`
      *
-     * Possible values for {name}: <br>
+     * Possible values for {name}:
+     *
      * * Zoom Rooms Computer
      * * Controller
      * * Scheduling Display
@@ -215,8 +220,12 @@ export type DashboardsDashboardIssueDetailZoomRoomResponse = {
 export type DashboardsDashboardIssueDetailZoomRoomError = unknown;
 export type DashboardsDashboardIssueDetailZoomRoomItem = {
   /**
-   * Zoom Room Issue Detail.<br> The value of the this field could be one of the following:<br>
-   * * `Room Controller disconnected`<br>
+   * Zoom Room Issue Detail.
+   *
+   *  The value of the this field could be one of the following:
+   *
+   * * `Room Controller disconnected`
+   *
    * * `Room Controller connected`
    * * `Selected camera has disconnected`
    * * `Selected camera is reconnected`
@@ -234,7 +243,8 @@ export type DashboardsDashboardIssueDetailZoomRoomItem = {
    * * `{name} connected`
    * * `{name} is not charging`
    *
-   * Possible values for {name}: <br>
+   * Possible values for {name}:
+   *
    * * Zoom Rooms Computer
    * * Controller
    * * Scheduling Display
@@ -274,7 +284,13 @@ export type DashboardsDashboardIssueZoomRoomError = unknown;
 
 export interface DashboardsDashboardMeetingDetailParams extends P.MeetingId2 {
   /**
-   * The meeting types: <br>`past` - Past meetings.<br>`pastOne` - Past one user meetings.<br>`live` - Live meetings.
+   * The meeting types:
+   *
+   * `past` - Past meetings.
+   *
+   * `pastOne` - Past one user meetings.
+   *
+   * `live` - Live meetings.
    * @default "live"
    */
   type?: "past" | "pastOne" | "live";
@@ -305,7 +321,13 @@ export type DashboardsDashboardMeetingParticipantShareItem =
 export interface DashboardsDashboardMeetingParticipantsParams
   extends P.MeetingId2, P.PageSize, P.NextPageToken {
   /**
-   * The meeting types: <br>`past` - Past meetings.<br>`pastOne` - Past one user meetings.<br>`live` - Live meetings.
+   * The meeting types:
+   *
+   * `past` - Past meetings.
+   *
+   * `pastOne` - Past one user meetings.
+   *
+   * `live` - Live meetings.
    * @default "live"
    */
   type?: "past" | "pastOne" | "live";
@@ -405,7 +427,7 @@ export type DashboardsDashboardWebinarParticipantShareItem =
 
 export interface DashboardsDashboardWebinarParticipantsParams
   extends P.WebinarId2, P.Type, P.PageSize, P.NextPageToken {
-  /** Provide 'registrant_id' as the value for this field if you would like to see the registrant ID attribute in the response of this API call. A registrant ID is a unique identifier of a [webinar registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/webinars/webinarregistrants).<br> */
+  /** Provide 'registrant_id' as the value for this field if you would like to see the registrant ID attribute in the response of this API call. A registrant ID is a unique identifier of a [webinar registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/webinars/webinarregistrants). */
   include_fields?: "registrant_id";
 }
 export type DashboardsDashboardWebinarParticipantsResponse = {
@@ -552,8 +574,12 @@ export type DashboardsDashboardZoomRoomIssueResponse = {
   total_records?: number;
   issues?: {
     /**
-     * Issue Name.<br> The value of the this field could be one of the following:<br>
-     * * `Room Controller disconnected`<br>
+     * Issue Name.
+     *
+     *  The value of the this field could be one of the following:
+     *
+     * * `Room Controller disconnected`
+     *
      * * `Room Controller connected`
      * * `Selected camera has disconnected`
      * * `Selected camera is reconnected`
@@ -571,7 +597,8 @@ export type DashboardsDashboardZoomRoomIssueResponse = {
      * * `{name} connected`
      * * `{name} is not charging`
      *
-     * Possible values for {name}: <br>
+     * Possible values for {name}:
+     *
      * * Zoom Rooms Computer
      * * Controller
      * * Scheduling Display
@@ -661,9 +688,14 @@ export interface DashboardsListCallLogsMetricsParams extends P.NextPageToken {
   /** Unique identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-multiple-sites). Use this query parameter if you have enabled multiple sites and would like to filter the response of this API call by call logs of a specific phone site. */
   site_id?: string;
   /**
-   * Filter call logs by voice quality. Zoom uses MOS of 3.5 as a general baseline to categorize calls by call quality. A MOS greater than or equal to 3.5 means good quality, while below 3.5 means poor quality. <br><br>The value of this field can be one of the following:<br>
-   * * `good`: Retrieve call logs of the call(s) with good quality of voice.<br>
-   * * `bad`: Retrieve call logs of the call(s) with good quality of voice.<br>
+   * Filter call logs by voice quality. Zoom uses MOS of 3.5 as a general baseline to categorize calls by call quality. A MOS greater than or equal to 3.5 means good quality, while below 3.5 means poor quality.
+   *
+   * The value of this field can be one of the following:
+   *
+   * * `good`: Retrieve call logs of the call(s) with good quality of voice.
+   *
+   * * `bad`: Retrieve call logs of the call(s) with good quality of voice.
+   *
    * * `all`: Retrieve all call logs without filtering by voice quality.
    */
   quality_type?: string;
@@ -792,11 +824,17 @@ export interface DashboardsMethods {
    *
    * A Cloud Room Connector allows H.323/SIP endpoints to connect to a Zoom meeting.
    *
-   * Use this API to get the hour by hour CRC Port usage for a specified period of time. <aside class='notice'>We will provide the report for a maximum of one month. For example, if "from" is set to "2017-08-05" and "to" is set to "2017-10-10", we will adjust "from" to "2017-09-10".</aside><br><br>
-   * **Prerequisites:**<br>
+   * Use this API to get the hour by hour CRC Port usage for a specified period of time.
+   *
+   * We will provide the report for a maximum of one month. For example, if "from" is set to "2017-08-05" and "to" is set to "2017-10-10", we will adjust "from" to "2017-09-10".
+   *
+   * **Prerequisites:**
+   *
    * * Business, Education or API Plan.
-   * * Room Connector must be enabled on the account.<br><br>
-   * **Scopes:** `dashboard_crc:read:admin`<br>
+   * * Room Connector must be enabled on the account.
+   *
+   * **Scopes:** `dashboard_crc:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
   dashboardCRC: Method<
@@ -807,13 +845,15 @@ export interface DashboardsMethods {
   /**
    * List Zoom meetings client feedback
    *
-   * Retrieve survey results from [Zoom meetings client feedback](https://support.zoom.us/hc/en-us/articles/115005855266-End-of-Meeting-Feedback-Survey#h_e30d552b-6d8e-4e0a-a588-9ca8180c4dbf). <br> You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.
+   * Retrieve survey results from [Zoom meetings client feedback](https://support.zoom.us/hc/en-us/articles/115005855266-End-of-Meeting-Feedback-Survey#h_e30d552b-6d8e-4e0a-a588-9ca8180c4dbf).
+   *
+   *  You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.
    *
    * **Prerequisites:**
    * * Business or higher account
    * * [Feedback to Zoom](https://support.zoom.us/hc/en-us/articles/115005838023) enabled.
    *
-   * **Scope:** `account:read:admin`<br>
+   * **Scope:** `account:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
@@ -825,13 +865,16 @@ export interface DashboardsMethods {
   /**
    * Get zoom meetings client feedback
    *
-   * Retrieve detailed information on a [Zoom meetings client feedback](https://support.zoom.us/hc/en-us/articles/115005855266-End-of-Meeting-Feedback-Survey#h_e30d552b-6d8e-4e0a-a588-9ca8180c4dbf). <br> You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.
+   * Retrieve detailed information on a [Zoom meetings client feedback](https://support.zoom.us/hc/en-us/articles/115005855266-End-of-Meeting-Feedback-Survey#h_e30d552b-6d8e-4e0a-a588-9ca8180c4dbf).
+   *
+   *  You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.
    *
    * **Prerequisites:**
    * * Business or higher account
    * * [Feedback to Zoom](https://support.zoom.us/hc/en-us/articles/115005838023) enabled.
    *
-   * **Scope:** `dashboard_home:read:admin`<br>
+   * **Scope:** `dashboard_home:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    *
    * `
@@ -845,10 +888,15 @@ export interface DashboardsMethods {
   /**
    * Get IM metrics
    *
-   * Get [metrics](https://support.zoom.us/hc/en-us/articles/204654719-Dashboard#h_cc7e9749-1c70-4afb-a9a2-9680654821e4) on how users are utilizing the Zoom Chat Client.<br><br> <br> You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.
-   * **Scope:** `dashboard_im:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Resource-intensive`<br>
-   * **Prerequisites:**<br>
+   * Get [metrics](https://support.zoom.us/hc/en-us/articles/204654719-Dashboard#h_cc7e9749-1c70-4afb-a9a2-9680654821e4) on how users are utilizing the Zoom Chat Client.
+   *
+   *  You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.
+   * **Scope:** `dashboard_im:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Resource-intensive`
+   *
+   * **Prerequisites:**
+   *
    * * Business or a higher plan.
    */
   dashboardIM: PaginatedMethod<
@@ -860,11 +908,16 @@ export interface DashboardsMethods {
   /**
    * Get issues of Zoom Rooms
    *
-   * Get information about the issues that occured on the Top 25 **Zoom Rooms with issues** in an acount. <br> You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.
+   * Get information about the issues that occured on the Top 25 **Zoom Rooms with issues** in an acount.
    *
-   * **Scope:** `dashboard_home:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:** <br>
+   *  You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.
+   *
+   * **Scope:** `dashboard_home:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Business or a higher plan.
    * * Zoom Room must be enabled in the account.
    */
@@ -877,10 +930,14 @@ export interface DashboardsMethods {
   /**
    * Get top 25 Zoom Rooms with issues
    *
-   * Get information on top 25 Zoom Rooms with issues in a month. The month specified with the "from" and "to" range should fall within the last six months.<br>
-   * **Scope:** `dashboard_home:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:**<br>
+   * Get information on top 25 Zoom Rooms with issues in a month. The month specified with the "from" and "to" range should fall within the last six months.
+   *
+   * **Scope:** `dashboard_home:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Business or a higher plan.
    * * Zoom Room must be enabled in the account.
    */
@@ -892,10 +949,16 @@ export interface DashboardsMethods {
   /**
    * Get meeting details
    *
-   * Get details on live or past meetings. This overview will show if features such as audio, video, screen sharing, and recording were being used in the meeting. You can also see the license types of each user on your account.<br> You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.  <br>
-   * **Scopes:** `dashboard_meetings:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:** <br>
+   * Get details on live or past meetings. This overview will show if features such as audio, video, screen sharing, and recording were being used in the meeting. You can also see the license types of each user on your account.
+   *
+   *  You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.
+   *
+   * **Scopes:** `dashboard_meetings:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Business or a higher plan.
    */
   dashboardMeetingDetail: Method<
@@ -906,8 +969,10 @@ export interface DashboardsMethods {
   /**
    * Get meeting participant QoS
    *
-   * Retrieve the quality of service for participants from live or past meetings. This data indicates the connection quality for sending/receiving video, audio, and shared content. If nothing is being sent or received at that time, no information will be shown in the fields. <br><br>
-   * **Scopes:** `dashboard_meetings:read:admin`<br>
+   * Retrieve the quality of service for participants from live or past meetings. This data indicates the connection quality for sending/receiving video, audio, and shared content. If nothing is being sent or received at that time, no information will be shown in the fields.
+   *
+   * **Scopes:** `dashboard_meetings:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
   dashboardMeetingParticipantQOS: Method<
@@ -918,10 +983,14 @@ export interface DashboardsMethods {
   /**
    * Get sharing/recording details
    *
-   * Retrieve the sharing and recording details of participants from live or past meetings.<br>
-   * **Scopes:** `dashboard_meetings:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:** <br>
+   * Retrieve the sharing and recording details of participants from live or past meetings.
+   *
+   * **Scopes:** `dashboard_meetings:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Business or a higher plan.
    */
   dashboardMeetingParticipantShare: PaginatedMethod<
@@ -933,11 +1002,16 @@ export interface DashboardsMethods {
   /**
    * List meeting participants
    *
-   * Get a list of participants from live or past meetings.<br><br>
-   * If you do not provide the `type` query parameter, the default value will be set to `live` and thus, you will only see metrics for participants in a live meeting, if any meeting is currently being conducted. To view metrics on past meeting participants, provide the appropriate value for `type`. <br> You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.
+   * Get a list of participants from live or past meetings.
    *
-   * **Scopes:** `dashboard_meetings:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
+   * If you do not provide the `type` query parameter, the default value will be set to `live` and thus, you will only see metrics for participants in a live meeting, if any meeting is currently being conducted. To view metrics on past meeting participants, provide the appropriate value for `type`.
+   *
+   *  You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.
+   *
+   * **Scopes:** `dashboard_meetings:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
    * **Prerequisites:** Business or a higher plan.
    */
   dashboardMeetingParticipants: PaginatedMethod<
@@ -949,10 +1023,18 @@ export interface DashboardsMethods {
   /**
    * List meeting participants QoS
    *
-   * Get a list of meeting participants from live or past meetings along with the quality of service they recieve during the meeting such as connection quality for sending/receiving video, audio, and shared content.<br>If you do not provide the `type` query parameter, the default value will be set to `live` and thus, you will only see metrics for participants in a live meeting, if any meeting is currently being conducted. To view metrics on past meeting participants, provide the appropriate value for `type`.<br> <br> You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.<br><br>
-   * **Scopes:** `dashboard_meetings:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:** <br>
+   * Get a list of meeting participants from live or past meetings along with the quality of service they recieve during the meeting such as connection quality for sending/receiving video, audio, and shared content.
+   *
+   * If you do not provide the `type` query parameter, the default value will be set to `live` and thus, you will only see metrics for participants in a live meeting, if any meeting is currently being conducted. To view metrics on past meeting participants, provide the appropriate value for `type`.
+   *
+   *  You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.
+   *
+   * **Scopes:** `dashboard_meetings:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Business or a higher plan.
    */
   dashboardMeetingParticipantsQOS: PaginatedMethod<
@@ -964,11 +1046,17 @@ export interface DashboardsMethods {
   /**
    * List meetings
    *
-   * List total live or past meetings that occurred during a specified period of time. This overview will show if features such as audio, video, screen sharing, and recording were being used in the meeting. You can also see the license types of each user on your account.<br> You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.<br>
-   * **Scopes:** `dashboard_meetings:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Resource-intensive`<br><br>
-   * **Prerequisites:** <br>
-   * * Business or a higher plan.<br><br>
+   * List total live or past meetings that occurred during a specified period of time. This overview will show if features such as audio, video, screen sharing, and recording were being used in the meeting. You can also see the license types of each user on your account.
+   *
+   *  You can specify a monthly date range for the dashboard data using the `from` and `to` query parameters. The month should fall within the last six months.
+   *
+   * **Scopes:** `dashboard_meetings:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Resource-intensive`
+   *
+   * **Prerequisites:**
+   *
+   * * Business or a higher plan.
    */
   dashboardMeetings: PaginatedMethod<
     DashboardsDashboardMeetingsParams,
@@ -979,10 +1067,14 @@ export interface DashboardsMethods {
   /**
    * Get webinar details
    *
-   * Retrieve details from live or past webinars.<br><br>
-   * **Scopes:** `dashboard_webinars:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:**<br>
+   * Retrieve details from live or past webinars.
+   *
+   * **Scopes:** `dashboard_webinars:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Business, Education or API Plan with Webinar add-on.
    */
   dashboardWebinarDetail: Method<
@@ -993,10 +1085,16 @@ export interface DashboardsMethods {
   /**
    * Get webinar participant QoS
    *
-   * Retrieve details on the quality of service that participants from live or past webinars recieved.<br>This data indicates the connection quality for sending/receiving video, audio, and shared content. If nothing is being sent or received at that time, no information will be shown in the fields.<br>
-   * **Scopes:** `dashboard_webinars:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy` <br>
-   * **Prerequisites:** <br>
+   * Retrieve details on the quality of service that participants from live or past webinars recieved.
+   *
+   * This data indicates the connection quality for sending/receiving video, audio, and shared content. If nothing is being sent or received at that time, no information will be shown in the fields.
+   *
+   * **Scopes:** `dashboard_webinars:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Business, Education or API Plan with Zoom Rooms set up.
    */
   dashboardWebinarParticipantQOS: Method<
@@ -1007,10 +1105,14 @@ export interface DashboardsMethods {
   /**
    * Get sharing/recording details
    *
-   * Retrieve the sharing and recording details of participants from live or past webinars. <br><br>
-   * **Scopes:** `dashboard_webinars:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy` <br>
-   * **Prerequisites:**<br>
+   * Retrieve the sharing and recording details of participants from live or past webinars.
+   *
+   * **Scopes:** `dashboard_webinars:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Business, Education or API Plan with Webinar add-on.
    */
   dashboardWebinarParticipantShare: PaginatedMethod<
@@ -1022,10 +1124,14 @@ export interface DashboardsMethods {
   /**
    * Get webinar participants
    *
-   * Retrieve details on participants from live or past webinars.<br><br>
-   * **Scopes:** `dashboard_webinars:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:**<br>
+   * Retrieve details on participants from live or past webinars.
+   *
+   * **Scopes:** `dashboard_webinars:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Business, Education or API Plan with Webinar add-on.
    */
   dashboardWebinarParticipants: PaginatedMethod<
@@ -1037,9 +1143,14 @@ export interface DashboardsMethods {
   /**
    * List webinar participant QoS
    *
-   * Retrieve a list of participants from live or past webinars and the quality of service they received.<br>This data indicates the connection quality for sending/receiving video, audio, and shared content. If nothing is being sent or received at that time, no information will be shown in the fields.<br>
-   * **Scopes:** `dashboard_webinars:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
+   * Retrieve a list of participants from live or past webinars and the quality of service they received.
+   *
+   * This data indicates the connection quality for sending/receiving video, audio, and shared content. If nothing is being sent or received at that time, no information will be shown in the fields.
+   *
+   * **Scopes:** `dashboard_webinars:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
    * **Prerequisites:**
    * * Business, Education or API Plan with Webinar add-on.
    */
@@ -1052,10 +1163,14 @@ export interface DashboardsMethods {
   /**
    * List webinars
    *
-   * List all the live or past webinars from a specified period of time. <br><br>
-   * **Scopes:** `dashboard_webinars:read:admin`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Resource-intensive`<br>
-   * **Prerequisites:**<br>
+   * List all the live or past webinars from a specified period of time.
+   *
+   * **Scopes:** `dashboard_webinars:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Resource-intensive`
+   *
+   * **Prerequisites:**
+   *
    * * Business, Education or API Plan with Webinar add-on.
    */
   dashboardWebinars: PaginatedMethod<
@@ -1069,10 +1184,12 @@ export interface DashboardsMethods {
    *
    * The Zoom Rooms dashboard metrics lets you know the type of configuration a Zoom room has and details on the meetings held in that room.
    *
-   * Use this API to retrieve information on a specific room.<br><br>
-   * **Scopes:** `dashboard_zr:read:admin`<br> <br>
+   * Use this API to retrieve information on a specific room.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`**Prerequisites:**<br>
+   * **Scopes:** `dashboard_zr:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`**Prerequisites:**
+   *
    * * Business, Education or API Plan with Zoom Rooms set up.
    */
   dashboardZoomRoom: PaginatedMethod<
@@ -1084,11 +1201,14 @@ export interface DashboardsMethods {
   /**
    * Get top 25 issues of Zoom Rooms
    *
-   * Get top 25 issues of Zoom Rooms.<br>
-   * **Scopes:** `dashboard_zr:read:admin`<br>
+   * Get top 25 issues of Zoom Rooms.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   *  **Prerequisites:**<br>
+   * **Scopes:** `dashboard_zr:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Business, Education or API Plan with Zoom Rooms set up.
    */
   dashboardZoomRoomIssue: Method<
@@ -1099,11 +1219,14 @@ export interface DashboardsMethods {
   /**
    * List Zoom Rooms
    *
-   * List information on all Zoom Rooms in an account.<br><br>
+   * List information on all Zoom Rooms in an account.
+   *
    * **Scopes:** `dashboard_zr:read:admin`
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Resource-intensive`<br>
-   *  **Prerequisites:**<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Resource-intensive`
+   *
+   * **Prerequisites:**
+   *
    * * Business, Education or API Plan with Zoom Rooms set up.
    */
   dashboardZoomRooms: PaginatedMethodOpt<
@@ -1121,9 +1244,10 @@ export interface DashboardsMethods {
    *
    * **Prerequisites:**
    * * Business, or Education account
-   * * Zoom Phone license <br><br>
+   * * Zoom Phone license
    *
-   * **Scopes:** `phone:read:admin`, `phone:write:admin`<br>
+   * **Scopes:** `phone:read:admin`, `phone:write:admin`
+   *
    * **Rate Limit Label:** `Light`
    */
   getCallLogMetricsDetails: Method<
@@ -1138,8 +1262,10 @@ export interface DashboardsMethods {
    *
    * **Prerequisites:**
    * * Business, or Education account
-   * * Zoom Phone license <br><br>
-   * **Scopes:** `phone:read:admin`, `phone:write:admin`<br>
+   * * Zoom Phone license
+   *
+   * **Scopes:** `phone:read:admin`, `phone:write:admin`
+   *
    * **Rate Limit Label:** `Light`
    */
   getCallQoS: Method<
@@ -1156,9 +1282,10 @@ export interface DashboardsMethods {
    *
    * **Prerequisites:**
    * * Business, or Education account
-   * * Zoom Phone license <br><br>
+   * * Zoom Phone license
    *
-   * **Scopes:** `phone:read:admin`, `phone:write:admin`<br>
+   * **Scopes:** `phone:read:admin`, `phone:write:admin`
+   *
    * **Rate Limit Label:** `Heavy`
    */
   listCallLogsMetrics: PaginatedMethodOpt<
@@ -1172,8 +1299,10 @@ export interface DashboardsMethods {
    *
    * If the [End of Meeting Feedback Survey](https://support.zoom.us/hc/en-us/articles/115005855266) option is enabled, attendees will be prompted with a survey window where they can tap either the **Thumbs Up** or **Thumbs Down** button that indicates their Zoom meeting experience. With this API, you can get information on the attendees' meeting satisfaction. Specify a monthly date range for the query using the from and to query parameters. The month should fall within the last six months.
    *
-   * To get information on the survey results with negative experiences (indicated by **Thumbs Down**), use the [Get Zoom Meetings Client Feedback API](https://marketplace.zoom.us/docs/api-reference/zoom-api/dashboards/dashboardclientfeedbackdetail).<br>
-   * **Scopes:** `dashboard:read:admin`<br>
+   * To get information on the survey results with negative experiences (indicated by **Thumbs Down**), use the [Get Zoom Meetings Client Feedback API](https://marketplace.zoom.us/docs/api-reference/zoom-api/dashboards/dashboardclientfeedbackdetail).
+   *
+   * **Scopes:** `dashboard:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
   listMeetingSatisfaction: MethodOpt<
@@ -1190,9 +1319,9 @@ export interface DashboardsMethods {
    * * [Feedback to Zoom](https://support.zoom.us/hc/en-us/articles/115005838023) setting must be enabled by the participant prior to the meeting.
    * * The user making the API request must be enrolled in a Business or a higher plan.
    *
-   * <br> **Scope:** `dashboard_meetings:read:admiin`
+   *  **Scope:** `dashboard_meetings:read:admiin`
    *
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
   participantFeedback: PaginatedMethod<
     DashboardsParticipantFeedbackParams,
@@ -1209,9 +1338,9 @@ export interface DashboardsMethods {
    * * [Feedback to Zoom](https://support.zoom.us/hc/en-us/articles/115005838023) setting must be enabled by the participant prior to the meeting.
    * * The user making the API request must be enrolled in a Business or a higher plan.
    *
-   * <br> **Scope:** `dashboard_webinars:read:admin`
+   *  **Scope:** `dashboard_webinars:read:admin`
    *
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
   participantWebinarFeedback: PaginatedMethod<
     DashboardsParticipantWebinarFeedbackParams,

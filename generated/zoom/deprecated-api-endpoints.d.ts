@@ -44,8 +44,8 @@ export interface DeprecatedAPIEndpointsMethods {
    * **Note: This API has been deprecated and is no longer supported due to GCM encryption updates for security purposes.** To learn about saving the in-meeting chat files via Zoom Client, refer to the [Saving in-meeting chat](https://support.zoom.us/hc/en-us/articles/115004792763-Saving-in-meeting-chat) guide.
    *
    * List files sent via in-meeting chat during a meeting. The in-meeting files are deleted after 24 hours of the meeting completion time.
-   * <br><br>
-   * **Scope:** `meeting:read`, `meeting:read:admin`<br>
+   *
+   * **Scope:** `meeting:read`, `meeting:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -60,10 +60,10 @@ export interface DeprecatedAPIEndpointsMethods {
    * **Note: This API has been deprecated and is no longer supported due to GCM encryption updates for security purposes.**
    *
    * List files sent via in-meeting chat during a meeting. The in-meeting files are deleted after 24 hours of the meeting completion time.
-   * <br><br>
-   * **Scope:** `webinar:read`, `webinar:read:admin`<br>
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   * **Scope:** `webinar:read`, `webinar:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   listPastWebinarFiles: Method<
     DeprecatedAPIEndpointsListPastWebinarFilesParams,

@@ -9,7 +9,13 @@ export interface DevicesDeviceCreateParams {
   /** H.323/SIP device. */
   body: {
     /**
-     * Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no.
+     * Device encryption:
+     *
+     * `auto` - auto.
+     *
+     * `yes` - yes.
+     *
+     * `no` - no.
      * - `auto`: auto
      * - `yes`: yes
      * - `no`: no
@@ -20,7 +26,11 @@ export interface DevicesDeviceCreateParams {
     /** Device name. */
     name: string;
     /**
-     * Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP.
+     * Device protocol:
+     *
+     * `H.323` - H.323.
+     *
+     * `SIP` - SIP.
      * - `H.323`: H.323
      * - `SIP`: SIP
      */
@@ -32,7 +42,13 @@ export type DevicesDeviceCreateResponse =
       /** Device ID. */
       id?: string;
       /**
-       * Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no.
+       * Device encryption:
+       *
+       * `auto` - auto.
+       *
+       * `yes` - yes.
+       *
+       * `no` - no.
        * - `auto`: auto
        * - `yes`: yes
        * - `no`: no
@@ -43,7 +59,11 @@ export type DevicesDeviceCreateResponse =
       /** Device name. */
       name: string;
       /**
-       * Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP.
+       * Device protocol:
+       *
+       * `H.323` - H.323.
+       *
+       * `SIP` - SIP.
        * - `H.323`: H.323
        * - `SIP`: SIP
        */
@@ -67,7 +87,13 @@ export type DevicesDeviceListItem = {
   /** Device ID. */
   id?: string;
   /**
-   * Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no.
+   * Device encryption:
+   *
+   * `auto` - auto.
+   *
+   * `yes` - yes.
+   *
+   * `no` - no.
    * - `auto`: auto
    * - `yes`: yes
    * - `no`: no
@@ -78,7 +104,11 @@ export type DevicesDeviceListItem = {
   /** Device name. */
   name: string;
   /**
-   * Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP.
+   * Device protocol:
+   *
+   * `H.323` - H.323.
+   *
+   * `SIP` - SIP.
    * - `H.323`: H.323
    * - `SIP`: SIP
    */
@@ -90,7 +120,13 @@ export interface DevicesDeviceUpdateParams {
   deviceId: string;
   body: {
     /**
-     * Device encryption:<br>`auto` - auto.<br>`yes` - yes.<br>`no` - no.
+     * Device encryption:
+     *
+     * `auto` - auto.
+     *
+     * `yes` - yes.
+     *
+     * `no` - no.
      * - `auto`: auto
      * - `yes`: yes
      * - `no`: no
@@ -101,7 +137,11 @@ export interface DevicesDeviceUpdateParams {
     /** Device name. */
     name: string;
     /**
-     * Device protocol:<br>`H.323` - H.323.<br>`SIP` - SIP.
+     * Device protocol:
+     *
+     * `H.323` - H.323.
+     *
+     * `SIP` - SIP.
      * - `H.323`: H.323
      * - `SIP`: SIP
      */
@@ -115,10 +155,11 @@ export interface DevicesMethods {
   /**
    * Create a H.323/SIP device
    *
-   * A H.323 or SIP device can make a video call to a [Room Connector](https://support.zoom.us/hc/en-us/articles/201363273-Getting-Started-With-H-323-SIP-Room-Connector) to join a Zoom cloud meeting. A Room Connector can also call out to a H.323 or SIP device to join a Zoom cloud meeting. Use this API to add a H.323/SIP device to your Zoom account<br><br>
-   * **Scopes:** `h323:write:admin`<br>
+   * A H.323 or SIP device can make a video call to a [Room Connector](https://support.zoom.us/hc/en-us/articles/201363273-Getting-Started-With-H-323-SIP-Room-Connector) to join a Zoom cloud meeting. A Room Connector can also call out to a H.323 or SIP device to join a Zoom cloud meeting. Use this API to add a H.323/SIP device to your Zoom account
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light` <br>
+   * **Scopes:** `h323:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   deviceCreate: Method<
     DevicesDeviceCreateParams,
@@ -128,10 +169,11 @@ export interface DevicesMethods {
   /**
    * Delete a H.323/SIP device
    *
-   * A H.323 or SIP device can make a video call to a [Room Connector](https://support.zoom.us/hc/en-us/articles/201363273-Getting-Started-With-H-323-SIP-Room-Connector) to join a Zoom cloud meeting. A Room Connector can also call out to a H.323 or SIP device to join a Zoom cloud meeting. Use this API to delete a H.323/SIP device from your Zoom account.<br><br>
-   * **Scopes:** `h323:write:admin`<br>
+   * A H.323 or SIP device can make a video call to a [Room Connector](https://support.zoom.us/hc/en-us/articles/201363273-Getting-Started-With-H-323-SIP-Room-Connector) to join a Zoom cloud meeting. A Room Connector can also call out to a H.323 or SIP device to join a Zoom cloud meeting. Use this API to delete a H.323/SIP device from your Zoom account.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **Scopes:** `h323:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   deviceDelete: Method<
     DevicesDeviceDeleteParams,
@@ -141,10 +183,11 @@ export interface DevicesMethods {
   /**
    * List H.323/SIP devices
    *
-   * A H.323 or SIP device can make a video call to a [Room Connector](https://support.zoom.us/hc/en-us/articles/201363273-Getting-Started-With-H-323-SIP-Room-Connector) to join a Zoom cloud meeting. A Room Connector can also call out to a H.323 or SIP device to join a Zoom cloud meeting. Use this API to list all H.323/SIP Devices on a Zoom account.<br><br>
-   * **Scopes:** `h323:read:admin`<br>
+   * A H.323 or SIP device can make a video call to a [Room Connector](https://support.zoom.us/hc/en-us/articles/201363273-Getting-Started-With-H-323-SIP-Room-Connector) to join a Zoom cloud meeting. A Room Connector can also call out to a H.323 or SIP device to join a Zoom cloud meeting. Use this API to list all H.323/SIP Devices on a Zoom account.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   * **Scopes:** `h323:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   deviceList: PaginatedMethodOpt<
     DevicesDeviceListParams,
@@ -155,9 +198,10 @@ export interface DevicesMethods {
   /**
    * Update a H.323/SIP device
    *
-   * A H.323 or SIP device can make a video call to a [Room Connector](https://support.zoom.us/hc/en-us/articles/201363273-Getting-Started-With-H-323-SIP-Room-Connector) to join a Zoom cloud meeting. A Room Connector can also call out to a H.323 or SIP device to join a Zoom cloud meeting. Use this API to edit information of a H.323/SIP device from your Zoom account.<br><br>
-   * **Scopes:** `h323:write:admin`<br>
-   *  <br>
+   * A H.323 or SIP device can make a video call to a [Room Connector](https://support.zoom.us/hc/en-us/articles/201363273-Getting-Started-With-H-323-SIP-Room-Connector) to join a Zoom cloud meeting. A Room Connector can also call out to a H.323 or SIP device to join a Zoom cloud meeting. Use this API to edit information of a H.323/SIP device from your Zoom account.
+   *
+   * **Scopes:** `h323:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   deviceUpdate: Method<

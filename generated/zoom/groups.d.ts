@@ -178,8 +178,11 @@ export type GroupsGetGroupLockSettingsError = unknown;
 export interface GroupsGetGroupSettingsParams extends P.CustomQueryFields {
   groupId: string;
   /**
-   * `meeting_authentication`: Use this query parameter to view [meeting authentication configuration](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) applied on the group.<br>`recording_authentication`: Use this query parameter to view [recording authentication configuration](https://support.zoom.us/hc/en-us/articles/360037756671-Authentication-Profiles-for-Cloud-Recordings) applied on the group.<br>
-   * `meeting_security`: Use this query parameter to view meeting security settings applied on the group.<br>
+   * `meeting_authentication`: Use this query parameter to view [meeting authentication configuration](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) applied on the group.
+   *
+   * `recording_authentication`: Use this query parameter to view [recording authentication configuration](https://support.zoom.us/hc/en-us/articles/360037756671-Authentication-Profiles-for-Cloud-Recordings) applied on the group.
+   *
+   * `meeting_security`: Use this query parameter to view meeting security settings applied on the group.
    */
   option?: "meeting_authentication" | "recording_authentication";
 }
@@ -283,20 +286,23 @@ export type GroupsGetGroupSettingsResponse =
         /** Allow participants to share a whiteboard that includes annotation tools. */
         whiteboard?: boolean;
         /**
-         * Indicates who can share their screen or content during meetings. The value can be one of the following: <br>
-         * `host`: Only host can share the screen.<br>
+         * Indicates who can share their screen or content during meetings. The value can be one of the following:
+         *
+         * `host`: Only host can share the screen.
+         *
          * `all`: Both hosts and attendees can share their screen during meetings. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
          */
         who_can_share_screen?: "host" | "all" | (string & {});
         /**
-         * Indicates who is allowed to start sharing screen when someone else in the meeting is sharing their screen. The value can be one of the following:<br>
-         * `host`: Only a host can share the screen when someone else is sharing.<br>
+         * Indicates who is allowed to start sharing screen when someone else in the meeting is sharing their screen. The value can be one of the following:
+         *
+         * `host`: Only a host can share the screen when someone else is sharing.
+         *
          * `all`: Anyone in the meeting is allowed to start sharing their screen when someone else is sharing. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
          */
         who_can_share_screen_when_someone_is_sharing?:
           "host" | "all" | (string & {});
       };
-      /** Profile */
       profile?: {
         recording_storage_location?: {
           /**
@@ -331,8 +337,10 @@ export type GroupsGetGroupSettingsResponse =
         /** Start meetings with participant video on. */
         participant_video?: boolean;
         /**
-         * Personal Meeting Setting.<br><br>
-         * `true`: Indicates that the **"Enable Personal Meeting ID"** setting is turned on. Users can choose to use personal meeting ID for their meetings. <br><br>
+         * Personal Meeting Setting.
+         *
+         * `true`: Indicates that the **"Enable Personal Meeting ID"** setting is turned on. Users can choose to use personal meeting ID for their meetings.
+         *
          * `false`: Indicates that the **"Enable Personal Meeting ID"** setting is [turned off](https://support.zoom.us/hc/en-us/articles/201362843-Personal-meeting-ID-PMI-and-personal-link#h_aa0335c8-3b06-41bc-bc1f-a8b84ef17f2a). If this setting is disabled, meetings that were scheduled with PMI will be invalid. Scheduled meetings will need to be manually updated.
          * For Zoom Phone only:If a user has been assigned a desk phone, **"Elevate to Zoom Meeting"** on desk phone will be disabled.
          */
@@ -342,9 +350,13 @@ export type GroupsGetGroupSettingsResponse =
         /** If enabled, a random password will be generated on the user's end who starts the instant meeting. Other participants will have to enter the password to join the meeting. If you use PMI for your instant meetings, this option will be disabled. */
         require_password_for_instant_meetings?: boolean;
         /**
-         * Indicates whether a password is required for [PMI](https://support.zoom.us/hc/en-us/articles/203276937-Using-Personal-Meeting-ID-PMI-) meetings or not. The value can be one of the following:<br>
-         * `none`: Do not require password for PMI meetings.<br>
-         * `all`: Require participants to enter password for all PMI enabled meetings.<br> `jbh_only`: Require password only for meetings where the **"join before host"** setting is enabled.
+         * Indicates whether a password is required for [PMI](https://support.zoom.us/hc/en-us/articles/203276937-Using-Personal-Meeting-ID-PMI-) meetings or not. The value can be one of the following:
+         *
+         * `none`: Do not require password for PMI meetings.
+         *
+         * `all`: Require participants to enter password for all PMI enabled meetings.
+         *
+         *  `jbh_only`: Require password only for meetings where the **"join before host"** setting is enabled.
          */
         require_password_for_pmi_meetings?:
           "all" | "jbh_only" | "none" | (string & {});
@@ -548,9 +560,12 @@ export interface GroupsGroupLockedSettingsParams extends P.CustomQueryFields {
           /** Start meetings with participant video on. */
           participant_video?: boolean;
           /**
-           * Turn the lock setting on or off for the **Enable Personal Meeting ID** setting for a group.<br><br>
-           * `true`: Turn the **"Enable Personal Meeting ID"** setting **on** for all users in the group. Users can choose to use personal meeting ID for their meetings. <br><br>
-           * `false`: Turn **off** the **"Enable Personal Meeting ID"** setting. **If this setting is [disabled](https://support.zoom.us/hc/en-us/articles/201362843-Personal-meeting-ID-PMI-and-personal-link?flash_digest=eb7ac62d8c7fb4daf285916e3e15d87537806133#h_aa0335c8-3b06-41bc-bc1f-a8b84ef17f2a), meetings that were scheduled with PMI by this group members will be invalid. Users will have to update previously scheduled PMI meetings.**<br><br>
+           * Turn the lock setting on or off for the **Enable Personal Meeting ID** setting for a group.
+           *
+           * `true`: Turn the **"Enable Personal Meeting ID"** setting **on** for all users in the group. Users can choose to use personal meeting ID for their meetings.
+           *
+           * `false`: Turn **off** the **"Enable Personal Meeting ID"** setting. **If this setting is [disabled](https://support.zoom.us/hc/en-us/articles/201362843-Personal-meeting-ID-PMI-and-personal-link?flash_digest=eb7ac62d8c7fb4daf285916e3e15d87537806133#h_aa0335c8-3b06-41bc-bc1f-a8b84ef17f2a), meetings that were scheduled with PMI by this group members will be invalid. Users will have to update previously scheduled PMI meetings.**
+           *
            * For Zoom Phone only:If a user has been assigned a desk phone, **"Elevate to Zoom Meeting"** on desk phone will be disabled.
            */
           personal_meeting?: boolean;
@@ -588,7 +603,15 @@ export type GroupsGroupMembersResponse = {
     id?: string;
     /** Last name of the user. */
     last_name?: string;
-    /** User type: <br> `1` - Basic<br> `2` - Licensed<br> `3` - On-prem */
+    /**
+     * User type:
+     *
+     *  `1` - Basic
+     *
+     *  `2` - Licensed
+     *
+     *  `3` - On-prem
+     */
     type?: number;
   }[];
   /** The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes. */
@@ -612,7 +635,15 @@ export type GroupsGroupMembersItem = {
   id?: string;
   /** Last name of the user. */
   last_name?: string;
-  /** User type: <br> `1` - Basic<br> `2` - Licensed<br> `3` - On-prem */
+  /**
+   * User type:
+   *
+   *  `1` - Basic
+   *
+   *  `2` - Licensed
+   *
+   *  `3` - On-prem
+   */
   type?: number;
 };
 
@@ -669,21 +700,29 @@ export type GroupsGroupsResponse = {
 export type GroupsGroupsError = unknown;
 
 export interface GroupsUpdateAGroupMemberParams {
-  /** Unique Identifier of the group. Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups) API.<br> To change a member's primary group, provide the groupId of the member's current primary group as the value of this field.<br> To remove a member from one group and move the member to another group, provide the groupId of the group from which the member is to be moved. */
+  /**
+   * Unique Identifier of the group. Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups) API.
+   *
+   *  To change a member's primary group, provide the groupId of the member's current primary group as the value of this field.
+   *
+   *  To remove a member from one group and move the member to another group, provide the groupId of the group from which the member is to be moved.
+   */
   groupId: string;
   /** Unique Identifier of the group member. Can be retrieved by calling the [List Group Members](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groupmembers) API. */
   memberId: string;
   body: {
     /**
-     * Specify the type of action to be performed:<br><br>
-     * `move`: Simultaneously remove a member from one group and move the member to a different group.<br>
+     * Specify the type of action to be performed:
+     *
+     * `move`: Simultaneously remove a member from one group and move the member to a different group.
+     *
      * `set_primary`: Set a primary group for the user.
      */
     action: "move" | "set_primary";
     /**
-     * Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups) API.<br>
+     * Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups) API.
      *
-     * To move a user, use this field to specify the groupId of the group where the member is to be moved.<br>
+     * To move a user, use this field to specify the groupId of the group where the member is to be moved.
      *
      * To set a primary group for the user, provide the groupId of the group which is going to be the primary group.
      */
@@ -796,19 +835,22 @@ export interface GroupsUpdateGroupSettingsParams extends P.CustomQueryFields {
           /** Allow participants to share a whiteboard that includes annotation tools. */
           whiteboard?: boolean;
           /**
-           * Indicates who can share their screen or content during meetings. The value can be one of the following: <br>
-           * `host`: Only host can share the screen.<br>
+           * Indicates who can share their screen or content during meetings. The value can be one of the following:
+           *
+           * `host`: Only host can share the screen.
+           *
            * `all`: Both hosts and attendees can share their screen during meetings. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
            */
           who_can_share_screen?: "host" | "all";
           /**
-           * Indicates who is allowed to start sharing screen when someone else in the meeting is sharing their screen. The value can be one of the following:<br>
-           * `host`: Only a host can share the screen when someone else is sharing.<br>
+           * Indicates who is allowed to start sharing screen when someone else in the meeting is sharing their screen. The value can be one of the following:
+           *
+           * `host`: Only a host can share the screen when someone else is sharing.
+           *
            * `all`: Anyone in the meeting is allowed to start sharing their screen when someone else is sharing. For Webinar, the hosts and panelists can start screen sharing, but not the attendees.
            */
           who_can_share_screen_when_someone_is_sharing?: "host" | "all";
         };
-        /** Profile */
         profile?: {
           recording_storage_location?: {
             /**
@@ -844,9 +886,13 @@ export interface GroupsUpdateGroupSettingsParams extends P.CustomQueryFields {
           /** If enabled, a random password will be generated on the user's end who starts the instant meeting. Other participants will have to enter the password to join the meeting. If you use PMI for your instant meetings, this option will be disabled. */
           require_password_for_instant_meetings?: boolean;
           /**
-           * Indicates whether a password is required for [PMI](https://support.zoom.us/hc/en-us/articles/203276937-Using-Personal-Meeting-ID-PMI-) meetings or not. The value can be one of the following:<br>
-           * `none`: Do not require password for PMI meetings.<br>
-           * `all`: Require participants to enter password for all PMI enabled meetings.<br> `jbh_only`: Require password only for meetings where the **"join before host"** setting is enabled.
+           * Indicates whether a password is required for [PMI](https://support.zoom.us/hc/en-us/articles/203276937-Using-Personal-Meeting-ID-PMI-) meetings or not. The value can be one of the following:
+           *
+           * `none`: Do not require password for PMI meetings.
+           *
+           * `all`: Require participants to enter password for all PMI enabled meetings.
+           *
+           *  `jbh_only`: Require password only for meetings where the **"join before host"** setting is enabled.
            */
           require_password_for_pmi_meetings?: "all" | "jbh_only" | "none";
           /** Require a password for meetings which have already been scheduled */
@@ -897,10 +943,13 @@ export interface GroupsMethods {
    *
    * Delete existing virtual background file(s) from an account.
    *
-   * **Prerequisites:**<br>
+   * **Prerequisites:**
+   *
    * * Virtual background feature must be [enabled](https://support.zoom.us/hc/en-us/articles/210707503-Virtual-Background#h_2ef28080-fce9-4ac2-b567-dc958afab1b7) on the account.
-   * <br> **Scope:** `group:write:admin`<br><br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   *
+   *  **Scope:** `group:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   delGroupVB: Method<
     GroupsDelGroupVBParams,
@@ -910,10 +959,13 @@ export interface GroupsMethods {
   /**
    * Get locked settings
    *
-   * Retrieve a [group's](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-) locked settings. If you lock a setting, the group members will not be able to modify it individually. <p style="background-color:#FEEFB3; color:#9F6000"><br>Note:</b> The `force_pmi_jbh_password` field under meeting settings is planned to be deprecated on September 22, 2019. This field will be replaced by another field that will provide the same functionality.</p>
+   * Retrieve a [group's](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-) locked settings. If you lock a setting, the group members will not be able to modify it individually.
    *
-   * **Prerequisite**: Pro, Business, or Education account<br>
-   * **Scopes**: `group:read:admin`<br>
+   * Note:** The `force_pmi_jbh_password` field under meeting settings is planned to be deprecated on September 22, 2019. This field will be replaced by another field that will provide the same functionality.
+   *
+   * **Prerequisite**: Pro, Business, or Education account
+   *
+   * **Scopes**: `group:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -926,8 +978,9 @@ export interface GroupsMethods {
    * Get a group's settings
    *
    * Get settings for a [group](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-).
-   * **Prerequisite**: Pro, Business, or Education account<br>
-   * **Scopes**: `group:read:admin`<br>
+   * **Prerequisite**: Pro, Business, or Education account
+   *
+   * **Scopes**: `group:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -941,8 +994,9 @@ export interface GroupsMethods {
    *
    * Get a [group](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-) under an account.
    *
-   * **Prerequisite**: Pro, Business, or Education account<br>
-   * **Scopes**: `group:read:admin`<br>
+   * **Prerequisite**: Pro, Business, or Education account
+   *
+   * **Scopes**: `group:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -954,8 +1008,9 @@ export interface GroupsMethods {
    *
    * You can add a maximum of 100 groups in one account per day. If you go over, you will get an error. You can add a maximum of 5000 groups in one account.
    *
-   * **Prerequisite**: Pro or higher account.<br>
-   * **Scopes**: `group:write:admin`<br>
+   * **Prerequisite**: Pro or higher account.
+   *
+   * **Scopes**: `group:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -969,8 +1024,9 @@ export interface GroupsMethods {
    *
    * Delete a [group](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-).
    *
-   * **Prerequisite**: Pro, Business, or Education account<br>
-   * **Scopes**: `group:write:admin`<br>
+   * **Prerequisite**: Pro, Business, or Education account
+   *
+   * **Scopes**: `group:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -982,10 +1038,13 @@ export interface GroupsMethods {
   /**
    * Update locked settings
    *
-   * Update a [group's](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-) locked settings. If you lock a setting, the group members will not be able to modify it individually. <p style="background-color:#FEEFB3; color:#9F6000"><br>Note:</b> The `force_pmi_jbh_password` field under meeting settings is planned to be deprecated on September 22, 2019. This field will be replaced by another field that will provide the same functionality.</p>
+   * Update a [group's](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-) locked settings. If you lock a setting, the group members will not be able to modify it individually.
    *
-   * **Prerequisite**: Pro, Business, or Education account<br>
-   * **Scopes**: `group:write:admin`<br>
+   * Note:** The `force_pmi_jbh_password` field under meeting settings is planned to be deprecated on September 22, 2019. This field will be replaced by another field that will provide the same functionality.
+   *
+   * **Prerequisite**: Pro, Business, or Education account
+   *
+   * **Scopes**: `group:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -999,8 +1058,9 @@ export interface GroupsMethods {
    *
    * List the members of a [group](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-) under your account.
    *
-   * **Prerequisite**: Pro, Business, or Education account<br>
-   * **Scopes**: `group:read:admin`<br>
+   * **Prerequisite**: Pro, Business, or Education account
+   *
+   * **Scopes**: `group:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -1015,8 +1075,9 @@ export interface GroupsMethods {
    *
    * Add members to a [group](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-) under your account.
    *
-   * **Prerequisite**: Pro, Business, or Education account<br>
-   * **Scopes**: `group:write:admin`<br>
+   * **Prerequisite**: Pro, Business, or Education account
+   *
+   * **Scopes**: `group:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -1030,8 +1091,9 @@ export interface GroupsMethods {
    *
    * Delete a member from a [group](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-) in a Zoom account.
    *
-   * **Prerequisite**: Pro, Business, or Education account<br>
-   * **Scopes**: `group:write:admin`<br>
+   * **Prerequisite**: Pro, Business, or Education account
+   *
+   * **Scopes**: `group:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -1045,8 +1107,9 @@ export interface GroupsMethods {
    *
    * Update a [group](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-) under your account.
    *
-   * **Prerequisite**: Pro, Business, or Education account<br>
-   * **Scopes**: `group:write:admin`<br>
+   * **Prerequisite**: Pro, Business, or Education account
+   *
+   * **Scopes**: `group:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -1060,8 +1123,9 @@ export interface GroupsMethods {
    *
    * List [groups](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-) under an account.
    *
-   * **Prerequisite**: Pro or higher account.<br>
-   * **Scopes**: `group:read:admin`<br>
+   * **Prerequisite**: Pro or higher account.
+   *
+   * **Scopes**: `group:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -1073,12 +1137,16 @@ export interface GroupsMethods {
   /**
    * Update a group member
    *
-   * If a user is a member in multiple groups, you can [set a primary group](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-#h_d07c7dcd-4fd8-485a-b5fe-a322e8d21c09) for the user. The group member will use the primary group's settings by default. However, if settings are locked in other groups, those settings will continue to be locked for that user. By default, the primary group is the first group that user is added to.<br><br>
+   * If a user is a member in multiple groups, you can [set a primary group](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-#h_d07c7dcd-4fd8-485a-b5fe-a322e8d21c09) for the user. The group member will use the primary group's settings by default. However, if settings are locked in other groups, those settings will continue to be locked for that user. By default, the primary group is the first group that user is added to.
+   *
    * Use this API to perform either of the following tasks:
    * * Simultaneously remove a member from one group and move the member to a different group.
-   * * Set a primary group for the user<br><br>
+   * * Set a primary group for the user
+   *
    * **Prerequisites:**
-   * * Pro or higher account<br> **Scopes:** `group:write:admin`
+   * * Pro or higher account
+   *
+   *  **Scopes:** `group:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -1090,9 +1158,13 @@ export interface GroupsMethods {
   /**
    * Update a group's settings
    *
-   * Update settings for a [group](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-).<p style="background-color:#FEEFB3; color:#9F6000"><br>Note:</b> The `force_pmi_jbh_password` field under meeting settings is planned to be deprecated on September 22, 2019. This field will be replaced by another field that will provide the same functionality.</p>
-   * **Prerequisite**: Pro, Business, or Education account<br>
-   * **Scopes**: `group:write:admin`<br>
+   * Update settings for a [group](https://support.zoom.us/hc/en-us/articles/204519819-Group-Management-).
+   *
+   * Note:** The `force_pmi_jbh_password` field under meeting settings is planned to be deprecated on September 22, 2019. This field will be replaced by another field that will provide the same functionality.
+   *
+   * **Prerequisite**: Pro, Business, or Education account
+   *
+   * **Scopes**: `group:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -1106,10 +1178,13 @@ export interface GroupsMethods {
    *
    * Use this API to [upload virtual background files](https://support.zoom.us/hc/en-us/articles/210707503-Virtual-Background#h_01EJF3YFEWGT8YA0ZJ079JEDQE) for all users in a group to use.
    *
-   * **Prerequisites:**<br>
+   * **Prerequisites:**
+   *
    * * Virtual background feature must be [enabled](https://support.zoom.us/hc/en-us/articles/210707503-Virtual-Background#h_2ef28080-fce9-4ac2-b567-dc958afab1b7) on the account.
-   * <br> **Scope:** `group:write:admin`<br><br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   *
+   *  **Scope:** `group:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    *
    * `
    */

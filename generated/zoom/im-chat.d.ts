@@ -201,11 +201,13 @@ export interface ImChatMethods {
   /**
    * Get IM chat messages
    *
-   * Retrieve IM chat messages for a specified period of time. <aside>Note: This API only supports oauth2.</aside><br><br>
+   * Retrieve IM chat messages for a specified period of time.
    *
-   * **Scopes:** `imchat:read`<br>
+   * Note: This API only supports oauth2.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   * **Scopes:** `imchat:read`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    *
    * Please see our [announcements page related to this deprecation](https://marketplace.zoom.us/docs/guides/stay-up-to-date/announcements#im-api-notice).
    *
@@ -220,9 +222,12 @@ export interface ImChatMethods {
   /**
    * Get IM chat sessions
    *
-   * Retrieve IM Chat sessions for a specified period of time. <aside>Note: This API only supports Oauth2.</aside><br>
+   * Retrieve IM Chat sessions for a specified period of time.
    *
-   * **Scopes:** `imchat:read, imchat:read:admin`<br>
+   * Note: This API only supports Oauth2.
+   *
+   * **Scopes:** `imchat:read, imchat:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    *
    *  Please see our [announcements page related to this deprecation](https://marketplace.zoom.us/docs/guides/stay-up-to-date/announcements#im-api-notice).
@@ -238,9 +243,13 @@ export interface ImChatMethods {
   /**
    * Get user’s IM messages
    *
-   * Get IM Chat messages for a specified period of time. <aside>Note: This API only supports Oauth2.</aside><br><br>
-   * **Scopes:** `imchat:read`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   * Get IM Chat messages for a specified period of time.
+   *
+   * Note: This API only supports Oauth2.
+   *
+   * **Scopes:** `imchat:read`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    *
    * Please see the [announcements page related to this deprecation.](https://marketplace.zoom.us/docs/guides/stay-up-to-date/announcements#im-api-notice)
    *
@@ -255,7 +264,11 @@ export interface ImChatMethods {
   /**
    * Send IM messages
    *
-   * Send chat message to a user. <aside>Note: This API only supports OAuth 2.0.</aside><br><br>**Scope:** `imchat:write`
+   * Send chat message to a user.
+   *
+   * Note: This API only supports OAuth 2.0.
+   *
+   * **Scope:** `imchat:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    *

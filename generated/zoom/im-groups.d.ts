@@ -20,7 +20,13 @@ export type ImGroupsImGroupResponse = {
   /** Members can search for others under same master account - including all sub accounts. */
   search_by_ma_account?: boolean;
   /**
-   * IM Group types:<br>`normal` - Only members can see the other members in the group. Other people can search for members in the group.<br>`shared` - Everyone in the account can see the group and members. <br>`restricted` - No one except group members can see the group or search for other group members.
+   * IM Group types:
+   *
+   * `normal` - Only members can see the other members in the group. Other people can search for members in the group.
+   *
+   * `shared` - Everyone in the account can see the group and members.
+   *
+   * `restricted` - No one except group members can see the group or search for other group members.
    * - `normal`: Only members can see the group automatically. Other people can search members in the group.
    * - `shared`: All people in the account can see the group and members automatically
    * - `restricted`: Nobody can see the group or search members except the members in the group
@@ -41,7 +47,13 @@ export interface ImGroupsImGroupCreateParams {
     /** Members can search for others under same master account, including all sub accounts. */
     search_by_ma_account?: boolean;
     /**
-     * IM Group types:<br>`normal` - Only members can see automatically see the other members of this group. Other people can search for members within this group. <br>`shared` - Everyone under an account can see the group members automatically.<br>`restricted` - Nobody can see the group or search for members except the members in the group.
+     * IM Group types:
+     *
+     * `normal` - Only members can see automatically see the other members of this group. Other people can search for members within this group.
+     *
+     * `shared` - Everyone under an account can see the group members automatically.
+     *
+     * `restricted` - Nobody can see the group or search for members except the members in the group.
      * - `normal`: Only members can see the group automatically. Other people can search members in the group.
      * - `shared`: All people in the account can see the group and members automatically
      * - `restricted`: Nobody can see the group or search members except the members in the group
@@ -86,8 +98,12 @@ export type ImGroupsImGroupMembersItem = {
   /** User last name. */
   last_name?: string;
   /**
-   * User type.<br>
-   * `1` - Basic<br> `2` - Licensed<br>
+   * User type.
+   *
+   * `1` - Basic
+   *
+   *  `2` - Licensed
+   *
    * `3` - On-prem
    */
   type?: number;
@@ -131,7 +147,13 @@ export interface ImGroupsImGroupUpdateParams extends P.GroupId {
     /** Members can search for others under same master account, including all sub accounts. */
     search_by_ma_account?: boolean;
     /**
-     * IM Group types:<br>`normal` - Only group members can automatically see others in their group. Other people can search for members in the group.<br>`shared` - Everyone under the account can see the group and members automatically.<br>`restricted` - Nobody can see the group or search for members except for the members in the group.
+     * IM Group types:
+     *
+     * `normal` - Only group members can automatically see others in their group. Other people can search for members in the group.
+     *
+     * `shared` - Everyone under the account can see the group and members automatically.
+     *
+     * `restricted` - Nobody can see the group or search for members except for the members in the group.
      * - `normal`: Only members can see the group automatically. Other people can search members in the group.
      * - `shared`: All people in the account can see the group and members automatically
      * - `restricted`: Nobody can see the group or search members except the members in the group
@@ -150,8 +172,9 @@ export interface ImGroupsMethods {
   /**
    * Retrieve an IM directory group
    *
-   * Retrieve an [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) under your account.<br><br>
-   * Scopes: `imgroup:read:admin`<br>
+   * Retrieve an [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) under your account.
+   *
+   * Scopes: `imgroup:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -163,8 +186,9 @@ export interface ImGroupsMethods {
   /**
    * Create an IM directory group
    *
-   * Create an [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) under your account.<br><br>
-   * **Scopes**: `imgroup:write:admin`<br>
+   * Create an [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) under your account.
+   *
+   * **Scopes**: `imgroup:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -176,8 +200,9 @@ export interface ImGroupsMethods {
   /**
    * Delete an IM directory group
    *
-   * Delete an [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) under your account.<br><br>
-   * Scopes: `imgroup:write:admin`<br>
+   * Delete an [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) under your account.
+   *
+   * Scopes: `imgroup:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -189,8 +214,9 @@ export interface ImGroupsMethods {
   /**
    * List IM directory group members
    *
-   * List the members of an [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management).<br><br>
-   * **Scope:** `imgroup:read:admin`<br>
+   * List the members of an [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management).
+   *
+   * **Scope:** `imgroup:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -203,8 +229,9 @@ export interface ImGroupsMethods {
   /**
    * Add IM directory group members
    *
-   * Add members to an [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) under an account.<br><br>
-   * **Scope:** `imgroup:write:admin`<br>
+   * Add members to an [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) under an account.
+   *
+   * **Scope:** `imgroup:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -216,8 +243,9 @@ export interface ImGroupsMethods {
   /**
    * Delete an IM directory group member
    *
-   * Delete a member from an [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) under an account.<br><br>
-   * Scopes: `imgroup:write:admin`<br>
+   * Delete a member from an [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) under an account.
+   *
+   * Scopes: `imgroup:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -229,8 +257,9 @@ export interface ImGroupsMethods {
   /**
    * Update an IM directory group
    *
-   * Update an [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) under your account.<br><br>
-   * **Scopes**: `imgroup:write:admin`<br>
+   * Update an [IM directory group](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management) under your account.
+   *
+   * **Scopes**: `imgroup:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -242,8 +271,9 @@ export interface ImGroupsMethods {
   /**
    * List IM directory groups
    *
-   * List [IM directory groups](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management).<br><br>
-   * **Scopes**: `imgroup:read:admin`<br>
+   * List [IM directory groups](https://support.zoom.us/hc/en-us/articles/203749815-IM-Management).
+   *
+   * **Scopes**: `imgroup:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */

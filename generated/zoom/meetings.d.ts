@@ -14,7 +14,13 @@ export interface MeetingsCreateBatchPollsParams {
       answers?: string[];
       /** Name of the question. */
       name?: string;
-      /** Question type:<br>`single` - Single choice<br>`mutliple` - Multiple choice */
+      /**
+       * Question type:
+       *
+       * `single` - Single choice
+       *
+       * `mutliple` - Multiple choice
+       */
       type?: "single" | "multiple";
     }[];
     /** Meeting Poll Title. */
@@ -34,7 +40,15 @@ export type MeetingsCreateBatchPollsResponse = {
       type?: "single" | "multiple" | (string & {});
     }[];
     /**
-     * Status of the Meeting Poll:<br>`notstart` - Poll not started<br>`started` - Poll started<br>`ended` - Poll ended<br>`sharing` - Sharing poll results
+     * Status of the Meeting Poll:
+     *
+     * `notstart` - Poll not started
+     *
+     * `started` - Poll started
+     *
+     * `ended` - Poll ended
+     *
+     * `sharing` - Sharing poll results
      * - `notstart`: Poll not start
      * - `started`: Poll started
      * - `ended`: Poll ended
@@ -67,9 +81,12 @@ export interface MeetingsInMeetingRecordingControlParams {
   body?: {
     /**
      * The method that you would like to control. The value of this field can be one of the following:
-     * * `recording.start`: Provide this value if you would like to start the recording.<br><br>
-     * * `recording.stop`: Provide this value if you would like to stop the recording.<br><br>
-     * * `recording.pause`: Provide this value if you would like to pause the recording.<br><br>
+     * * `recording.start`: Provide this value if you would like to start the recording.
+     *
+     * * `recording.stop`: Provide this value if you would like to stop the recording.
+     *
+     * * `recording.pause`: Provide this value if you would like to pause the recording.
+     *
      * * `recording.resume`: Provide this value if you would like to resume the recording that was previously paused.
      */
     method?: string;
@@ -89,8 +106,10 @@ export type MeetingsListMeetingTemplatesResponse = {
     /** Name of the template. */
     name?: string;
     /**
-     * Type of the template. The value of this field can be one of the following:<br>
-     * `1`: meeting template <br>
+     * Type of the template. The value of this field can be one of the following:
+     *
+     * `1`: meeting template
+     *
      * `2`: admin meeting template
      */
     type?: number;
@@ -187,13 +206,15 @@ export type MeetingsMeetingResponse = {
    */
   start_time?: string;
   /**
-   * <br><aside>The <code>start_url</code> of a Meeting is a URL using which a host or an alternative host can start the Meeting.
+   * The `start_url` of a Meeting is a URL using which a host or an alternative host can start the Meeting.
    *
-   * The expiration time for the <code>start_url</code> field listed in the response of [Create a Meeting API](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meetingcreate) is two hours for all regular users.
+   * The expiration time for the `start_url` field listed in the response of [Create a Meeting API](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meetingcreate) is two hours for all regular users.
    *
-   * For users created using the <code>custCreate</code> option via the [Create Users](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/usercreate) API, the expiration time of the <code>start_url</code> field is 90 days.
+   * For users created using the `custCreate` option via the [Create Users](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/usercreate) API, the expiration time of the `start_url` field is 90 days.
    *
-   * For security reasons, to retrieve the updated value for the <code>start_url</code> field programmatically (after the expiry time), you must call the [Retrieve a Meeting API](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meeting) and refer to the value of the <code>start_url</code> field in the response.</aside><br>This URL should only be used by the host of the meeting and **should not be shared with anyone other than the host** of the meeting as anyone with this URL will be able to login to the Zoom Client as the host of the meeting.
+   * For security reasons, to retrieve the updated value for the `start_url` field programmatically (after the expiry time), you must call the [Retrieve a Meeting API](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meeting) and refer to the value of the `start_url` field in the response.
+   *
+   * This URL should only be used by the host of the meeting and **should not be shared with anyone other than the host** of the meeting as anyone with this URL will be able to login to the Zoom Client as the host of the meeting.
    */
   start_url?: string;
   /** Meeting status */
@@ -211,14 +232,23 @@ export type MeetingsMeetingResponse = {
     /**
      * Indicates whether the [tracking field](https://support.zoom.us/hc/en-us/articles/115000293426-Scheduling-Tracking-Fields) is visible in the meeting scheduling options in the Zoom Web Portal or not.
      *
-     * `true`: Tracking field is visible. <br>
+     * `true`: Tracking field is visible.
      *
      * `false`: Tracking field is not visible to the users when they look at the meeting details in the Zoom Web Portal but the field was used while scheduling this meeting via API. An invisible tracking field can be used by users while scheduling meetings via API only.
      */
     visible?: boolean;
   }[];
   /**
-   * Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`4` - PMI Meeting<br>
+   * Meeting Types:
+   *
+   * `1` - Instant meeting.
+   *
+   * `2` - Scheduled meeting.
+   *
+   * `3` - Recurring meeting with no fixed time.
+   *
+   * `4` - PMI Meeting
+   *
    * `8` - Recurring meeting with a fixed time.
    * - `1`: Instant Meeting
    * - `2`: Scheduled Meeting
@@ -311,7 +341,7 @@ export type MeetingsMeetingCreateResponse = {
     /**
      * Indicates whether the [tracking field](https://support.zoom.us/hc/en-us/articles/115000293426-Scheduling-Tracking-Fields) is visible in the meeting scheduling options in the Zoom Web Portal or not.
      *
-     * `true`: Tracking field is visible. <br>
+     * `true`: Tracking field is visible.
      *
      * `false`: Tracking field is not visible to the users in the meeting options in the Zoom Web Portal but the field was used while scheduling this meeting via API. An invisible tracking field can be used by users while scheduling meetings via API only.
      */
@@ -362,8 +392,10 @@ export interface MeetingsMeetingLiveStreamStatusUpdateParams
     /**
      * Update the status of a livestream.
      *
-     * The value can be one of the following:<br>
-     * `start`: Start a live stream. <br>
+     * The value can be one of the following:
+     *
+     * `start`: Start a live stream.
+     *
      * `stop`: Stop an ongoing live stream.
      * - `start`: Start a meeting live stream.
      * - `stop`: Stop a meeting live stream.
@@ -408,7 +440,11 @@ export interface MeetingsMeetingPollCreateParams extends P.MeetingId {
       /** Question to be asked to the attendees. */
       name?: string;
       /**
-       * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+       * Poll Question & Answer type:
+       *
+       * `single` - Single choice
+       *
+       * `mutliple` - Multiple choice
        * - `single`: single answer
        * - `multiple`: multiple answer
        */
@@ -442,7 +478,11 @@ export interface MeetingsMeetingPollUpdateParams extends P.MeetingId, P.PollId {
       /** Question to be asked to the attendees. */
       name?: string;
       /**
-       * Poll Question & Answer type:<br>`single` - Single choice<br>`mutliple` - Multiple choice
+       * Poll Question & Answer type:
+       *
+       * `single` - Single choice
+       *
+       * `mutliple` - Multiple choice
        * - `single`: single answer
        * - `multiple`: multiple answer
        */
@@ -486,7 +526,25 @@ export interface MeetingsMeetingRegistrantCreateParams extends P.MeetingId {
     job_title?: string;
     /** Registrant's last name. */
     last_name?: string;
-    /** Number of Employees:<br>`1-20`<br>`21-50`<br>`51-100`<br>`101-500`<br>`500-1,000`<br>`1,001-5,000`<br>`5,001-10,000`<br>`More than 10,000` */
+    /**
+     * Number of Employees:
+     *
+     * `1-20`
+     *
+     * `21-50`
+     *
+     * `51-100`
+     *
+     * `101-500`
+     *
+     * `500-1,000`
+     *
+     * `1,001-5,000`
+     *
+     * `5,001-10,000`
+     *
+     * `More than 10,000`
+     */
     no_of_employees?: string;
     /** Registrant's Organization. */
     org?: string;
@@ -495,10 +553,30 @@ export interface MeetingsMeetingRegistrantCreateParams extends P.MeetingId {
     /**
      * This field can be included to gauge interest of webinar attendees towards buying your product or service.
      *
-     * Purchasing Time Frame:<br>`Within a month`<br>`1-3 months`<br>`4-6 months`<br>`More than 6 months`<br>`No timeframe`
+     * Purchasing Time Frame:
+     *
+     * `Within a month`
+     *
+     * `1-3 months`
+     *
+     * `4-6 months`
+     *
+     * `More than 6 months`
+     *
+     * `No timeframe`
      */
     purchasing_time_frame?: string;
-    /** Role in Purchase Process:<br>`Decision Maker`<br>`Evaluator/Recommender`<br>`Influencer`<br>`Not involved` */
+    /**
+     * Role in Purchase Process:
+     *
+     * `Decision Maker`
+     *
+     * `Evaluator/Recommender`
+     *
+     * `Influencer`
+     *
+     * `Not involved`
+     */
     role_in_purchase_process?: string;
     /** Registrant's State/Province. */
     state?: string;
@@ -544,7 +622,13 @@ export interface MeetingsMeetingRegistrantStatusParams
   extends P.MeetingId, P.OccurrenceId {
   body: {
     /**
-     * Registrant Status:<br>`approve` - Approve registrant.<br>`cancel` - Cancel previously approved registrant's registration.<br>`deny` - Deny registrant.
+     * Registrant Status:
+     *
+     * `approve` - Approve registrant.
+     *
+     * `cancel` - Cancel previously approved registrant's registration.
+     *
+     * `deny` - Deny registrant.
      * - `approve`: Approve registrant
      * - `cancel`: Cancel previously approved registrant
      * - `deny`: Deny registrant
@@ -582,7 +666,8 @@ export type MeetingsMeetingRegistrantsQuestionsGetError = unknown;
 export interface MeetingsMeetingStatusParams extends P.MeetingId {
   body: {
     /**
-     * `end` - End a meeting.<br>
+     * `end` - End a meeting.
+     *
      * `recover` - [Recover](https://support.zoom.us/hc/en-us/articles/360038297111-Recover-a-deleted-meeting) a deleted meeting.
      */
     action?: "end" | "recover";
@@ -605,7 +690,9 @@ export interface MeetingsMeetingUpdateParams extends P.MeetingId {
     /**
      * Meeting passcode. Passcode may only contain the following characters: [a-z A-Z 0-9 @ - _ *] and can have a maximum of 10 characters.
      *
-     * **Note:** If the account owner or the admin has configured [minimum passcode requirement settings](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604), the passcode value provided here must meet those requirements. <br><br>If the requirements are enabled, you can view those requirements by calling either the [Get User Settings API](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/usersettings) or the  [Get Account Settings](https://marketplace.zoom.us/docs/api-reference/zoom-api/accounts/accountsettings) API.
+     * **Note:** If the account owner or the admin has configured [minimum passcode requirement settings](https://support.zoom.us/hc/en-us/articles/360033559832-Meeting-and-webinar-passwords#h_a427384b-e383-4f80-864d-794bf0a37604), the passcode value provided here must meet those requirements.
+     *
+     * If the requirements are enabled, you can view those requirements by calling either the [Get User Settings API](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/usersettings) or the  [Get Account Settings](https://marketplace.zoom.us/docs/api-reference/zoom-api/accounts/accountsettings) API.
      */
     password?: string;
     /** Recurrence object. Use this object only for a meeting with type `8` i.e., a recurring meeting with fixed time. */
@@ -635,7 +722,15 @@ export interface MeetingsMeetingUpdateParams extends P.MeetingId {
       value?: string;
     }[];
     /**
-     * Meeting Types:<br>`1` - Instant meeting.<br>`2` - Scheduled meeting.<br>`3` - Recurring meeting with no fixed time.<br>`8` - Recurring meeting with a fixed time.
+     * Meeting Types:
+     *
+     * `1` - Instant meeting.
+     *
+     * `2` - Scheduled meeting.
+     *
+     * `3` - Recurring meeting with no fixed time.
+     *
+     * `8` - Recurring meeting with a fixed time.
      * - `1`: Instant Meeting
      * - `2`: Scheduled Meeting
      * - `3`: Recurring Meeting with no fixed time
@@ -662,7 +757,13 @@ export type MeetingsMeetingregistrantdeleteError = unknown;
 export interface MeetingsMeetingsParams
   extends P.UserId, P.PageSize, P.NextPageToken {
   /**
-   * The meeting types: <br>`scheduled` - This includes all valid past meetings (unexpired), live meetings and upcoming scheduled meetings. It is equivalent to the combined list of "Previous Meetings" and "Upcoming Meetings" displayed in the user's [Meetings page](https://zoom.us/meeting) on the Zoom Web Portal.<br>`live` - All the ongoing meetings.<br>`upcoming` - All upcoming meetings including live meetings.
+   * The meeting types:
+   *
+   * `scheduled` - This includes all valid past meetings (unexpired), live meetings and upcoming scheduled meetings. It is equivalent to the combined list of "Previous Meetings" and "Upcoming Meetings" displayed in the user's [Meetings page](https://zoom.us/meeting) on the Zoom Web Portal.
+   *
+   * `live` - All the ongoing meetings.
+   *
+   * `upcoming` - All upcoming meetings including live meetings.
    * @default "live"
    */
   type?: "scheduled" | "live" | "upcoming";
@@ -798,11 +899,14 @@ export interface MeetingsMethods {
   /**
    * Perform batch poll creation
    *
-   * Polls allow the meeting host to survey attendees. Use this API to create batch [polls](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings) for a meeting.<br><br>
+   * Polls allow the meeting host to survey attendees. Use this API to create batch [polls](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings) for a meeting.
    *
-   * **Scopes**: `meeting:write:admin` `meeting:write`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
-   * **Prerequisites**:<br>
+   * **Scopes**: `meeting:write:admin` `meeting:write`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
+   * **Prerequisites**:
+   *
    * * Host user type must be **Pro** or higher plan.
    * * Polling feature must be enabled in the host's account.
    * * Meeting must be a scheduled meeting. Instant meetings do not have polling features enabled.
@@ -815,11 +919,16 @@ export interface MeetingsMethods {
   /**
    * Get live stream details
    *
-   * Zoom allows users to [live stream a meeting](https://support.zoom.us/hc/en-us/articles/115001777826-Live-Streaming-Meetings-or-Webinars-Using-a-Custom-Service) to a custom platform. Use this API to get a meeting's live stream configuration details such as Stream URL, Stream Key and Page URL.<br><br>
-   * **Prerequisites:**<br>
-   * * Meeting host must be a licensed user with a Pro or higher plan.<br>
-   * * Live streaming details must have been [configured](https://support.zoom.us/hc/en-us/articles/115001777826-Live-Streaming-Meetings-or-Webinars-Using-a-Custom-Service#h_01589a6f-a40a-4e18-a448-cb746e52ebc5) for the meeting.<br><br>
-   * **Scopes:** `meeting:read:admin` `meeting:read`<br>
+   * Zoom allows users to [live stream a meeting](https://support.zoom.us/hc/en-us/articles/115001777826-Live-Streaming-Meetings-or-Webinars-Using-a-Custom-Service) to a custom platform. Use this API to get a meeting's live stream configuration details such as Stream URL, Stream Key and Page URL.
+   *
+   * **Prerequisites:**
+   *
+   * * Meeting host must be a licensed user with a Pro or higher plan.
+   *
+   * * Live streaming details must have been [configured](https://support.zoom.us/hc/en-us/articles/115001777826-Live-Streaming-Meetings-or-Webinars-Using-a-Custom-Service#h_01589a6f-a40a-4e18-a448-cb746e52ebc5) for the meeting.
+   *
+   * **Scopes:** `meeting:read:admin` `meeting:read`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   getLiveStreamDetails: Method<
@@ -861,11 +970,14 @@ export interface MeetingsMethods {
   /**
    * List past meeting's poll results
    *
-   * [Polls](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings) allow the meeting host to survey attendees. Use this API to list poll results of a meeting.<br><br>
+   * [Polls](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings) allow the meeting host to survey attendees. Use this API to list poll results of a meeting.
    *
-   * **Scopes**: `meeting:read:admin`, `meeting:read`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium` <br>
-   * **Prerequisites**:<br>
+   * **Scopes**: `meeting:read:admin`, `meeting:read`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   *
+   * **Prerequisites**:
+   *
    * * Host user type must be **Pro**.
    * * Meeting must be a scheduled meeting. Instant meetings do not have polling features enabled.
    */
@@ -877,8 +989,9 @@ export interface MeetingsMethods {
   /**
    * Get a meeting
    *
-   * Retrieve the details of a meeting.<br><br>
-   * **Scopes:** `meeting:read:admin` `meeting:read`<br>
+   * Retrieve the details of a meeting.
+   *
+   * **Scopes:** `meeting:read:admin` `meeting:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -890,13 +1003,16 @@ export interface MeetingsMethods {
   /**
    * Create a meeting
    *
-   * [Create a meeting](https://support.zoom.us/hc/en-us/articles/201362413-Scheduling-meetings) for a user. <br>This API has a daily rate limit of 100 requests per day. Therefore, only 100 **Create a Meeting** API requests are permitted within a 24 hour window for a user.<br>
+   * [Create a meeting](https://support.zoom.us/hc/en-us/articles/201362413-Scheduling-meetings) for a user.
    *
-   * <aside>The <code>start_url</code> of a meeting is a URL using which a host or an alternative host can start a meeting. The expiration time for the <code>start_url</code> field is two hours for all regular users.
+   * This API has a daily rate limit of 100 requests per day. Therefore, only 100 **Create a Meeting** API requests are permitted within a 24 hour window for a user.
    *
-   * For custCreate meeting hosts( i.e., users created using the <code>custCreate</code> option via the [Create Users](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/usercreate) API), the expiration time of the <code>start_url</code> field is 90 days from the generation of the <code>start_url</code>.
+   * The `start_url` of a meeting is a URL using which a host or an alternative host can start a meeting. The expiration time for the `start_url` field is two hours for all regular users.
    *
-   * For security reasons, the recommended way to retrieve the updated value for the <code>start_url</code> field programmatically (after expiry) is by calling the [Retrieve a Meeting API](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meeting) and referring to the value of the <code>start_url</code> field in the response.</aside><br><br>
+   * For custCreate meeting hosts( i.e., users created using the `custCreate` option via the [Create Users](https://marketplace.zoom.us/docs/api-reference/zoom-api/users/usercreate) API), the expiration time of the `start_url` field is 90 days from the generation of the `start_url`.
+   *
+   * For security reasons, the recommended way to retrieve the updated value for the `start_url` field programmatically (after expiry) is by calling the [Retrieve a Meeting API](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meeting) and referring to the value of the `start_url` field in the response.
+   *
    * Scopes: `meeting:write:admin` `meeting:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
@@ -909,8 +1025,9 @@ export interface MeetingsMethods {
   /**
    * Delete a meeting
    *
-   * Delete a meeting.<br><br>
-   * **Scopes:** `meeting:write:admin` `meeting:write`<br>
+   * Delete a meeting.
+   *
+   * **Scopes:** `meeting:write:admin` `meeting:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -922,8 +1039,9 @@ export interface MeetingsMethods {
   /**
    * Get meeting invitation
    *
-   * Retrieve the meeting invite note that was sent for a specific meeting.<br><br>
-   * **Scopes:** `meeting:read:admin` `meeting:read`<br>
+   * Retrieve the meeting invite note that was sent for a specific meeting.
+   *
+   * **Scopes:** `meeting:read:admin` `meeting:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -935,10 +1053,14 @@ export interface MeetingsMethods {
   /**
    * Update Live Stream Status
    *
-   * Zoom allows users to [live stream a meeting](https://support.zoom.us/hc/en-us/articles/115001777826-Live-Streaming-Meetings-or-Webinars-Using-a-Custom-Service) to a custom platform. Use this API to update the status of a meeting's live stream.<br><br>
-   * **Prerequisites:**<br>
-   * * Meeting host must have a Pro license.<br>
-   * **Scopes:** `meeting:write:admin` `meeting:write`<br>
+   * Zoom allows users to [live stream a meeting](https://support.zoom.us/hc/en-us/articles/115001777826-Live-Streaming-Meetings-or-Webinars-Using-a-Custom-Service) to a custom platform. Use this API to update the status of a meeting's live stream.
+   *
+   * **Prerequisites:**
+   *
+   * * Meeting host must have a Pro license.
+   *
+   * **Scopes:** `meeting:write:admin` `meeting:write`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   meetingLiveStreamStatusUpdate: Method<
@@ -949,10 +1071,14 @@ export interface MeetingsMethods {
   /**
    * Update a live stream
    *
-   * Zoom allows users to [live stream a meeting](https://support.zoom.us/hc/en-us/articles/115001777826-Live-Streaming-Meetings-or-Webinars-Using-a-Custom-Service) to a custom platform. Use this API to update a meeting's live stream information.<br><br>
-   * **Prerequisites:**<br>
-   * * Meeting host must have a Pro license.<br>
-   * **Scopes:** `meeting:write:admin` `meeting:write`<br>
+   * Zoom allows users to [live stream a meeting](https://support.zoom.us/hc/en-us/articles/115001777826-Live-Streaming-Meetings-or-Webinars-Using-a-Custom-Service) to a custom platform. Use this API to update a meeting's live stream information.
+   *
+   * **Prerequisites:**
+   *
+   * * Meeting host must have a Pro license.
+   *
+   * **Scopes:** `meeting:write:admin` `meeting:write`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   meetingLiveStreamUpdate: Method<
@@ -963,11 +1089,14 @@ export interface MeetingsMethods {
   /**
    * Create a meeting poll
    *
-   * Polls allow the meeting host to survey attendees. Use this API to create a [poll](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings) for a meeting.<br><br>
+   * Polls allow the meeting host to survey attendees. Use this API to create a [poll](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings) for a meeting.
    *
-   * **Scopes**: `meeting:write:admin` `meeting:write`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
-   * **Prerequisites**:<br>
+   * **Scopes**: `meeting:write:admin` `meeting:write`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
+   * **Prerequisites**:
+   *
    * * Host user type must be **Pro** or higher plan.
    * * Polling feature must be enabled in the host's account.
    * * Meeting must be a scheduled meeting. Instant meetings do not have polling features enabled.
@@ -980,10 +1109,14 @@ export interface MeetingsMethods {
   /**
    * Delete a meeting poll
    *
-   * Polls allow the meeting host to survey attendees. Use this API to delete a meeting [poll](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings).<br>
-   * **Scopes**: `meeting:write:admin` `meeting:write`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light` <br>
-   * **Prerequisites**:<br>
+   * Polls allow the meeting host to survey attendees. Use this API to delete a meeting [poll](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings).
+   *
+   * **Scopes**: `meeting:write:admin` `meeting:write`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
+   * **Prerequisites**:
+   *
    * * Host user type must be **Pro**.
    * * Polling feature should be enabled in the host's account.
    * * Meeting must be a scheduled meeting. Instant meetings do not have polling features enabled.
@@ -996,8 +1129,9 @@ export interface MeetingsMethods {
   /**
    * Get a meeting poll
    *
-   * Polls allow the meeting host to survey attendees. Use this API to get information about a specific meeting [poll](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings).<br><br>
-   * **Scopes**: `meeting:read:admin` `meeting:read`<br>
+   * Polls allow the meeting host to survey attendees. Use this API to get information about a specific meeting [poll](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings).
+   *
+   * **Scopes**: `meeting:read:admin` `meeting:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -1009,7 +1143,8 @@ export interface MeetingsMethods {
   /**
    * Update a meeting poll
    *
-   * Polls allow the meeting host to survey attendees. Use this API to update information of a specific meeting [poll](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings)<br><br>
+   * Polls allow the meeting host to survey attendees. Use this API to update information of a specific meeting [poll](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings)
+   *
    * **Scopes**: `meeting:write:admin` `meeting:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
@@ -1022,11 +1157,14 @@ export interface MeetingsMethods {
   /**
    * List meeting polls
    *
-   * Polls allow the meeting host to survey attendees. Use this API to list [polls](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings) of a meeting.<br><br>
+   * Polls allow the meeting host to survey attendees. Use this API to list [polls](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings) of a meeting.
    *
-   * **Scopes**: `meeting:read:admin` `meeting:read`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
-   * **Prerequisites**:<br>
+   * **Scopes**: `meeting:read:admin` `meeting:read`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
+   * **Prerequisites**:
+   *
    * * Host user type must be **Pro** or higher plan.
    * * Meeting must be a scheduled meeting. Instant meetings do not have polling features enabled.
    */
@@ -1038,9 +1176,12 @@ export interface MeetingsMethods {
   /**
    * Add meeting registrant
    *
-   * Register a participant for a meeting.<br><br> Note that there is a maximum limit of 4999 registrants per meeting and users will see an error if the capacity has reached.
+   * Register a participant for a meeting.
    *
-   * **Prerequisite:**<br>
+   *  Note that there is a maximum limit of 4999 registrants per meeting and users will see an error if the capacity has reached.
+   *
+   * **Prerequisite:**
+   *
    * * Host user type must be "Licensed".
    *
    * **Scopes:** `meeting:write:admin` `meeting:write`
@@ -1054,8 +1195,10 @@ export interface MeetingsMethods {
   /**
    * Update registration questions
    *
-   * Update registration questions that will be displayed to users while [registering for a meeting](https://support.zoom.us/hc/en-us/articles/211579443-Registration-for-Meetings).<br><br>
-   * **Scopes:** `meeting:write`, `meeting:write:admin`<br>
+   * Update registration questions that will be displayed to users while [registering for a meeting](https://support.zoom.us/hc/en-us/articles/211579443-Registration-for-Meetings).
+   *
+   * **Scopes:** `meeting:write`, `meeting:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   meetingRegistrantQuestionUpdate: Method<
@@ -1066,7 +1209,8 @@ export interface MeetingsMethods {
   /**
    * Update registrant's status
    *
-   * Update a meeting registrant's status by either approving, cancelling or denying a registrant from joining the meeting.<br><br>
+   * Update a meeting registrant's status by either approving, cancelling or denying a registrant from joining the meeting.
+   *
    * **Scopes:** `meeting:write:admin` `meeting:write`
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -1078,8 +1222,9 @@ export interface MeetingsMethods {
   /**
    * List meeting registrants
    *
-   * A host or a user with admin permission can require [registration for a Zoom meeting](https://support.zoom.us/hc/en-us/articles/211579443-Registration-for-Meetings). Use this API to list users that have registered for a meeting.<br><br>
-   * **Scopes**: `meeting:read:admin` `meeting:read`<br>
+   * A host or a user with admin permission can require [registration for a Zoom meeting](https://support.zoom.us/hc/en-us/articles/211579443-Registration-for-Meetings). Use this API to list users that have registered for a meeting.
+   *
+   * **Scopes**: `meeting:read:admin` `meeting:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -1092,9 +1237,9 @@ export interface MeetingsMethods {
   /**
    * List registration questions
    *
-   * List registration questions that will be displayed to users while [registering for a meeting](https://support.zoom.us/hc/en-us/articles/211579443-Registration-for-Meetings).<br>
+   * List registration questions that will be displayed to users while [registering for a meeting](https://support.zoom.us/hc/en-us/articles/211579443-Registration-for-Meetings).
    *
-   * **Scopes:** `meeting:read`, `meeting:read:admin`<br>
+   * **Scopes:** `meeting:read`, `meeting:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -1106,7 +1251,8 @@ export interface MeetingsMethods {
   /**
    * Update meeting status
    *
-   * Update the status of a meeting.<br><br>
+   * Update the status of a meeting.
+   *
    * **Scopes:** `meeting:write:admin` `meeting:write`
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -1118,8 +1264,11 @@ export interface MeetingsMethods {
   /**
    * Update a meeting
    *
-   * Update the details of a meeting.<br>This API has a rate limit of 100 requests per day. Therefore, a meeting can only be updated for a maximum of 100 times within a 24 hour window.<br>
-   * **Scopes:** `meeting:write:admin` `meeting:write`<br>
+   * Update the details of a meeting.
+   *
+   * This API has a rate limit of 100 requests per day. Therefore, a meeting can only be updated for a maximum of 100 times within a 24 hour window.
+   *
+   * **Scopes:** `meeting:write:admin` `meeting:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -1131,9 +1280,10 @@ export interface MeetingsMethods {
   /**
    * Delete a meeting registrant
    *
-   * Delete a meeting registrant.<br><br>
-   * **Scopes**: `meeting:write:admin` `meeting:write`<br>
-   *  <br>
+   * Delete a meeting registrant.
+   *
+   * **Scopes**: `meeting:write:admin` `meeting:write`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   meetingregistrantdelete: Method<
@@ -1144,8 +1294,9 @@ export interface MeetingsMethods {
   /**
    * List meetings
    *
-   * List all the meetings that were scheduled for a user (meeting host). This API only supports scheduled meetings and thus, details on instant meetings are not returned via this API.<br><br>
-   * **Scopes:** `meeting:read:admin` `meeting:read`<br>
+   * List all the meetings that were scheduled for a user (meeting host). This API only supports scheduled meetings and thus, details on instant meetings are not returned via this API.
+   *
+   * **Scopes:** `meeting:read:admin` `meeting:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -1158,7 +1309,8 @@ export interface MeetingsMethods {
   /**
    * Get past meeting details
    *
-   * Get details on a past meeting. <br><br>
+   * Get details on a past meeting.
+   *
    * **Scopes:** `meeting:read:admin` `meeting:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
@@ -1172,14 +1324,16 @@ export interface MeetingsMethods {
   /**
    * Get past meeting participants
    *
-   * Retrieve information on participants from a past meeting. <br><br>
+   * Retrieve information on participants from a past meeting.
+   *
    * **Scopes:** `meeting:read:admin` `meeting:read`
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
-   * **Prerequisites:**<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   * **Prerequisites:**
+   *
    * * Paid account on a Pro or higher plan.
    *
-   * <br> <br>  **Note**: Please double encode your UUID when using this API if the UUID begins with a '/'or contains '//' in it.
+   *   **Note**: Please double encode your UUID when using this API if the UUID begins with a '/'or contains '//' in it.
    */
   pastMeetingParticipants: PaginatedMethod<
     MeetingsPastMeetingParticipantsParams,
@@ -1190,8 +1344,9 @@ export interface MeetingsMethods {
   /**
    * List ended meeting instances
    *
-   * Get a list of ended meeting instances<br><br>
-   * **Scopes:** `meeting:read:admin` `meeting:read`<br>
+   * Get a list of ended meeting instances
+   *
+   * **Scopes:** `meeting:read:admin` `meeting:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */

@@ -35,11 +35,16 @@ export interface PacMethods {
   /**
    * List a user's PAC accounts
    *
-   * [Personal Audio Conference](https://support.zoom.us/hc/en-us/articles/204517069-Getting-Started-with-Personal-Audio-Conference) (PAC) allows Pro or higher account holders to host meetings through PSTN (phone dial-in) only.<br>Use this API to list a user's PAC accounts.<br><br>
-   * **Scopes:** `pac:read:admin` `pac:read`<br>
-   * <br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
-   * **Prerequisites:**<br>
+   * [Personal Audio Conference](https://support.zoom.us/hc/en-us/articles/204517069-Getting-Started-with-Personal-Audio-Conference) (PAC) allows Pro or higher account holders to host meetings through PSTN (phone dial-in) only.
+   *
+   * Use this API to list a user's PAC accounts.
+   *
+   * **Scopes:** `pac:read:admin` `pac:read`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
+   * **Prerequisites:**
+   *
    * * A Pro or higher plan with [Premium Audio Conferencing](https://support.zoom.us/hc/en-us/articles/204517069-Getting-Started-with-Personal-Audio-Conference) add-on.
    * * Personal Audio Conference must be enabled in the user's profile.
    */

@@ -12,7 +12,11 @@ export interface AccountId2 {
 }
 
 export interface AccountId3 {
-  /** Unique Identifier of the account. To retrieve locked settings of the master account or a regular account, provide "me" as the value of this field. <br> To retrieve locked settings of a sub account, provide the Account ID of the sub account in this field. */
+  /**
+   * Unique Identifier of the account. To retrieve locked settings of the master account or a regular account, provide "me" as the value of this field.
+   *
+   *  To retrieve locked settings of a sub account, provide the Account ID of the sub account in this field.
+   */
   accountId: string;
 }
 
@@ -38,13 +42,15 @@ export interface ChannelId2 {
 
 export interface CustomQueryFields {
   /**
-   * Provide the name of the field by which you would like to filter the response. For example, if you provide "host_video" as the value of this field, you will get a response similar to the following:<br>
+   * Provide the name of the field by which you would like to filter the response. For example, if you provide "host_video" as the value of this field, you will get a response similar to the following:
+   *
    * {
-   *     "schedule_meeting": {
-   *         "host_video": false
-   *     }
+   * "schedule_meeting": {
+   * "host_video": false
    * }
-   * <br>You can provide multiple values by separating them with commas(example: "host_video,participant_video”).
+   * }
+   *
+   * You can provide multiple values by separating them with commas(example: "host_video,participant_video”).
    */
   custom_query_fields?: string;
 }
@@ -66,7 +72,8 @@ export interface From {
 
 export interface GroupId {
   /**
-   * The group ID.<br>
+   * The group ID.
+   *
    * Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups).
    */
   groupId: string;
@@ -78,7 +85,17 @@ export interface LocationId {
 }
 
 export interface LoginType {
-  /** `0` - Facebook.<br>`1` - Google.<br>`99` - API.<br>`100` - Zoom.<br>`101` - SSO. */
+  /**
+   * `0` - Facebook.
+   *
+   * `1` - Google.
+   *
+   * `99` - API.
+   *
+   * `100` - Zoom.
+   *
+   * `101` - SSO.
+   */
   login_type?: "0" | "1" | "99" | "100" | "101";
 }
 
@@ -161,7 +178,13 @@ export interface SiteId {
 
 export interface Status {
   /**
-   * The registrant status:<br>`pending` - Registrant's status is pending.<br>`approved` - Registrant's status is approved.<br>`denied` - Registrant's status is denied.
+   * The registrant status:
+   *
+   * `pending` - Registrant's status is pending.
+   *
+   * `approved` - Registrant's status is approved.
+   *
+   * `denied` - Registrant's status is denied.
    * @default "approved"
    */
   status?: "pending" | "approved" | "denied";
@@ -187,7 +210,13 @@ export interface Type {
 
 export interface Type2 {
   /**
-   * Specify a value to get the response for the corresponding meeting type. The value of this field can be one of the following:<br> <br>`past` - Meeting that already occurred in the specified date range.<br>`pastOne` - Past meetings that were attended by only one user. <br>`live` - Live meetings.<br><br>
+   * Specify a value to get the response for the corresponding meeting type. The value of this field can be one of the following:
+   *
+   * `past` - Meeting that already occurred in the specified date range.
+   *
+   * `pastOne` - Past meetings that were attended by only one user.
+   *
+   * `live` - Live meetings.
    *
    * If you do not provide this field, the default value will be `live` and thus, the API will only query responses for live meetings.
    * @default "live"
@@ -197,7 +226,11 @@ export interface Type2 {
 
 export interface Type3 {
   /**
-   * The meeting types: <br>`past` - Past meetings.<br>`live` - Live Meetings.
+   * The meeting types:
+   *
+   * `past` - Past meetings.
+   *
+   * `live` - Live Meetings.
    * @default "live"
    */
   type?: "past" | "pastOne" | "live";

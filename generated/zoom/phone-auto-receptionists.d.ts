@@ -75,11 +75,14 @@ export interface PhoneAutoReceptionistsMethods {
   /**
    * Add an auto receptionist
    *
-   * Auto receptionists answer calls with a personalized recording and routes calls to a phone user, call queue, common area phone, voicemail or an IVR system. Use this API to add an [auto receptionist](https://support.zoom.us/hc/en-us/articles/360021121312-Managing-Auto-Receptionists-and-Interactive-Voice-Response-IVR-) to a Zoom Phone.<br>
+   * Auto receptionists answer calls with a personalized recording and routes calls to a phone user, call queue, common area phone, voicemail or an IVR system. Use this API to add an [auto receptionist](https://support.zoom.us/hc/en-us/articles/360021121312-Managing-Auto-Receptionists-and-Interactive-Voice-Response-IVR-) to a Zoom Phone.
    *
-   * **Prerequisites:**<br>
-   * * Pro or higher account with Zoom Phone license.<br>
-   * **Scopes:** `phone:write:admin` <br>
+   * **Prerequisites:**
+   *
+   * * Pro or higher account with Zoom Phone license.
+   *
+   * **Scopes:** `phone:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   addAutoReceptionist: Method<
@@ -94,8 +97,9 @@ export interface PhoneAutoReceptionistsMethods {
    *
    * **Prerequisites:**
    * * Pro or higher account plan with Zoom Phone License
-   * * Account owner or admin permissions<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * Account owner or admin permissions
+   *
+   * **Scopes:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -111,8 +115,9 @@ export interface PhoneAutoReceptionistsMethods {
    *
    * **Prerequisites:**
    * * Pro or higher account plan with Zoom Phone License
-   * * Account owner or admin permissions<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * Account owner or admin permissions
+   *
+   * **Scopes:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -128,8 +133,9 @@ export interface PhoneAutoReceptionistsMethods {
    *
    * **Prerequisites:**
    * * Pro or higher account plan with Zoom Phone License
-   * * Account owner or admin permissions<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * Account owner or admin permissions
+   *
+   * **Scopes:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -141,11 +147,15 @@ export interface PhoneAutoReceptionistsMethods {
   /**
    * Update auto receptionist details
    *
-   * An auto receptionist answers calls with a personalized recording and routes calls to a phone user, call queue, common area phone, or voicemail. An auto receptionist can also be set up so that it routes calls to an interactive voice response (IVR) system to allow callers to select the routing options.<br>
-   * Use this API to [change information](https://support.zoom.us/hc/en-us/articles/360021121312-Managing-Auto-Receptionists-and-Interactive-Voice-Response-IVR-#h_1d5ffc56-6ba3-4ce5-9d86-4a1a1ee743f3) such as display name and extension number assigned to the main auto receptionist.<br><br>
-   * **Prerequisites:**<br>
-   * * Pro or higher account with Zoom Phone license.<br>
-   * **Scopes:** `phone:write:admin` <br>
+   * An auto receptionist answers calls with a personalized recording and routes calls to a phone user, call queue, common area phone, or voicemail. An auto receptionist can also be set up so that it routes calls to an interactive voice response (IVR) system to allow callers to select the routing options.
+   *
+   * Use this API to [change information](https://support.zoom.us/hc/en-us/articles/360021121312-Managing-Auto-Receptionists-and-Interactive-Voice-Response-IVR-#h_1d5ffc56-6ba3-4ce5-9d86-4a1a1ee743f3) such as display name and extension number assigned to the main auto receptionist.
+   *
+   * **Prerequisites:**
+   *
+   * * Pro or higher account with Zoom Phone license.
+   *
+   * **Scopes:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */

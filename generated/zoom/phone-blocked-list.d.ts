@@ -8,24 +8,30 @@ import type * as Schemas from "./schemas.js";
 export interface PhoneBlockedListAddAnumberToBlockedListParams {
   body?: {
     /**
-     * State whether you want the block type to be inbound or outbound.<br>
-     * `inbound`: Pass this value to prevent the blocked number or prefix from calling in to phone users.<br>
+     * State whether you want the block type to be inbound or outbound.
+     *
+     * `inbound`: Pass this value to prevent the blocked number or prefix from calling in to phone users.
+     *
      * `outbound`: Pass this value to prevent phone users from calling the blocked number or prefix.
      */
     block_type?: "inbound" | "outbound";
     /** Provide a comment to help you identify the blocked number or prefix. */
     comment?: string;
     /**
-     * Specify the match type for the blocked list. The values can be one of the following:<br><br>
-     * `phoneNumber`: Choose this option (Phone Number Match) if you want to block a specific phone number. Then, in the `phone_number` field, provide the phone number along with the country code.<br><br>
+     * Specify the match type for the blocked list. The values can be one of the following:
+     *
+     * `phoneNumber`: Choose this option (Phone Number Match) if you want to block a specific phone number. Then, in the `phone_number` field, provide the phone number along with the country code.
+     *
      * `prefix`: Choose this option (Prefix Match) if you want to block all numbers with a specific country code and area code. Next, in the `phone_number` field, enter a country code as part of the prefix. For example, entering 1907 blocks numbers with country code 1 and area code 907.
      */
     match_type?: "phoneNumber" | "prefix";
     /** The phone number to be blocked if you passed "phoneNumber" as the value for the `match_type` field. If you passed "prefix" as the value for the `match_type` field, provide the prefix of the phone number here including the country code. For example, entering 1905 blocks numbers with country code 1 and area code 905. */
     phone_number?: string;
     /**
-     * Enable or disable the blocking. One of the following values are allowed:<br>
-     * `active`: Keep the blocking active.<br>
+     * Enable or disable the blocking. One of the following values are allowed:
+     *
+     * `active`: Keep the blocking active.
+     *
      * `inactive`: Disable the blocking.
      */
     status?: "active" | "inactive";
@@ -50,8 +56,10 @@ export interface PhoneBlockedListGetABlockedListParams {
 }
 export type PhoneBlockedListGetABlockedListResponse = {
   /**
-   * Block type.<br>
-   * `inbound`: The blocked number or numbers with the specifie prefix are prevented from calling in to phone users.<br><br>
+   * Block type.
+   *
+   * `inbound`: The blocked number or numbers with the specifie prefix are prevented from calling in to phone users.
+   *
    * `outbound`: The phone users  are prevented from calling the blocked number or numbers with the specified prefix.
    */
   block_type?: "inbound" | "outbound" | (string & {});
@@ -60,16 +68,20 @@ export type PhoneBlockedListGetABlockedListResponse = {
   /** Unique identifier of the blocked list. */
   id?: string;
   /**
-   * Indicates the match type for the blocked list. The values can be one of the following:<br>
-   * `phoneNumber`: Indicates that only a specific phone number that is shown in the `phone_number` field is blocked.<br><br>
+   * Indicates the match type for the blocked list. The values can be one of the following:
+   *
+   * `phoneNumber`: Indicates that only a specific phone number that is shown in the `phone_number` field is blocked.
+   *
    * `prefix`: Indicates that all numbers starting with prefix that is shown in the `phone_number` field are blocked.
    */
   match_type?: "phoneNumber" | "prefix" | (string & {});
   /** The phone number or the prefix number that is blocked based on the `match_type`. */
   phone_number?: string;
   /**
-   * Indicates whether the blocking is active or inactive. <br>
-   * `active`: The blocked list is active.<br>
+   * Indicates whether the blocking is active or inactive.
+   *
+   * `active`: The blocked list is active.
+   *
    * `inactive`: The blocked list is inactive.
    */
   status?: "active" | "inactive" | (string & {});
@@ -104,24 +116,30 @@ export interface PhoneBlockedListUpdateBlockedListParams {
   blockedListId: string;
   body?: {
     /**
-     * State whether you want the block type to be inbound or outbound.<br>
-     * `inbound`: Pass this value to prevent the blocked number or prefix from calling in to phone users.<br>
+     * State whether you want the block type to be inbound or outbound.
+     *
+     * `inbound`: Pass this value to prevent the blocked number or prefix from calling in to phone users.
+     *
      * `outbound`: Pass this value to prevent phone users from calling the blocked number or prefix.
      */
     block_type?: "inbound" | "outbound";
     /** Provide a comment to help you identify the blocked number or prefix. */
     comment?: string;
     /**
-     * Specify the match type for the blocked list. The values can be one of the following:<br><br>
-     * `phoneNumber`: Choose this option (Phone Number Match) if you want to block a specific phone number. Then, in the `phone_number` field, provide the phone number along with the country code.<br><br>
+     * Specify the match type for the blocked list. The values can be one of the following:
+     *
+     * `phoneNumber`: Choose this option (Phone Number Match) if you want to block a specific phone number. Then, in the `phone_number` field, provide the phone number along with the country code.
+     *
      * `prefix`: Choose this option (Prefix Match) if you want to block all numbers with a specific country code and area code. Next, in the `phone_number` field, enter a country code as part of the prefix. For example, entering 1907 blocks numbers with country code 1 and area code 907.
      */
     match_type?: "phoneNumber" | "prefix";
     /** The phone number to be blocked if you passed "phoneNumber" as the value for the `match_type` field. If you passed "prefix" as the value for the `match_type` field, provide the prefix of the phone number here including the country code. For example, entering 1905 blocks numbers with country code 1 and area code 905. */
     phone_number?: string;
     /**
-     * Enable or disable the blocking. One of the following values are allowed:<br>
-     * `active`: Keep the blocking active.<br>
+     * Enable or disable the blocking. One of the following values are allowed:
+     *
+     * `active`: Keep the blocking active.
+     *
      * `inactive`: Disable the blocking.
      */
     status?: "active" | "inactive";
@@ -134,10 +152,14 @@ export interface PhoneBlockedListMethods {
   /**
    * Create a blocked list
    *
-   * A Zoom account owner or a user with admin privilege can block phone numbers for phone users in an account. Blocked numbers can be inbound (numbers will be blocked from calling in) and outbound (phone users in your account won't be able to dial those numbers). Blocked callers will hear a generic message stating that the person they are calling is not available.<br>Use this API to create a blocked list and add a number to that blocked list.<br>
+   * A Zoom account owner or a user with admin privilege can block phone numbers for phone users in an account. Blocked numbers can be inbound (numbers will be blocked from calling in) and outbound (phone users in your account won't be able to dial those numbers). Blocked callers will hear a generic message stating that the person they are calling is not available.
+   *
+   * Use this API to create a blocked list and add a number to that blocked list.
+   *
    * **Prerequisites:**
-   * * Pro or higher account plan with Zoom phone license<br>
-   * **Scope:** `phone:write:admin`<br>
+   * * Pro or higher account plan with Zoom phone license
+   *
+   * **Scope:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -150,10 +172,13 @@ export interface PhoneBlockedListMethods {
    * Delete a blocked list
    *
    * A Zoom account owner or a user with admin privilege can block phone numbers for phone users in an account. Blocked numbers can be inbound (numbers will be blocked from calling in) and outbound (phone users in your account won't be able to dial those numbers).
-   * <br>Use this API to delete a blocked list and therefore removing the associated number from the blocked list. The number will be unblocked after the deletion.<br>
+   *
+   * Use this API to delete a blocked list and therefore removing the associated number from the blocked list. The number will be unblocked after the deletion.
+   *
    * **Prerequisites:**
-   * * Pro or higher account plan with Zoom phone license<br>
-   * **Scope:** `phone:write:admin`<br>
+   * * Pro or higher account plan with Zoom phone license
+   *
+   * **Scope:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -165,10 +190,14 @@ export interface PhoneBlockedListMethods {
   /**
    * Get blocked list details
    *
-   * A Zoom account owner or a user with admin privilege can block phone numbers for phone users in an account. Blocked numbers can be inbound (numbers will be blocked from calling in) and outbound (phone users in your account won't be able to dial those numbers). Blocked callers will hear a generic message stating that the person they are calling is not available.<br>Use this API to get information about a specific blocked list.<br>
+   * A Zoom account owner or a user with admin privilege can block phone numbers for phone users in an account. Blocked numbers can be inbound (numbers will be blocked from calling in) and outbound (phone users in your account won't be able to dial those numbers). Blocked callers will hear a generic message stating that the person they are calling is not available.
+   *
+   * Use this API to get information about a specific blocked list.
+   *
    * **Prerequisites:**
-   * * Pro or higher account plan with Zoom phone license<br>
-   * **Scope:** `phone:read:admin`<br>
+   * * Pro or higher account plan with Zoom phone license
+   *
+   * **Scope:** `phone:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -180,10 +209,14 @@ export interface PhoneBlockedListMethods {
   /**
    * List blocked lists
    *
-   * A Zoom account owner or a user with admin privilege can block phone numbers for phone users in an account. Blocked numbers can be inbound (numbers will be blocked from calling in) and outbound (phone users in your account won't be able to dial those numbers). Blocked callers will hear a generic message stating that the person they are calling is not available.<br>Use this API to list all the blocked lists in an acccount.<br>
+   * A Zoom account owner or a user with admin privilege can block phone numbers for phone users in an account. Blocked numbers can be inbound (numbers will be blocked from calling in) and outbound (phone users in your account won't be able to dial those numbers). Blocked callers will hear a generic message stating that the person they are calling is not available.
+   *
+   * Use this API to list all the blocked lists in an acccount.
+   *
    * **Prerequisites:**
-   * * Pro or higher account plan with Zoom phone license<br>
-   * **Scope:** `phone:read:admin`<br>
+   * * Pro or higher account plan with Zoom phone license
+   *
+   * **Scope:** `phone:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -196,10 +229,15 @@ export interface PhoneBlockedListMethods {
   /**
    * Update a blocked list
    *
-   * A Zoom account owner or a user with admin privilege can block phone numbers for phone users in an account. Blocked numbers can be inbound (numbers will be blocked from calling in) and outbound (phone users in your account won't be able to dial those numbers). Blocked callers will hear a generic message stating that the person they are calling is not available.<br>Use this API to update information on the blocked list.<br>
+   * A Zoom account owner or a user with admin privilege can block phone numbers for phone users in an account. Blocked numbers can be inbound (numbers will be blocked from calling in) and outbound (phone users in your account won't be able to dial those numbers). Blocked callers will hear a generic message stating that the person they are calling is not available.
+   *
+   * Use this API to update information on the blocked list.
+   *
    * **Prerequisites:**
-   * * Pro or higher account plan with Zoom phone license<br>
-   * **Scope:** `phone:write:admin`<br>
+   * * Pro or higher account plan with Zoom phone license
+   *
+   * **Scope:** `phone:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   updateBlockedList: Method<

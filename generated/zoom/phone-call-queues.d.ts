@@ -67,7 +67,7 @@ export interface PhoneCallQueuesCreateCallQueueParams {
     /** Description for the Call Queue. */
     description?: string;
     /**
-     * Phone extension number for the site.<br>
+     * Phone extension number for the site.
      *
      * If a site code has been [assigned](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites#h_79ca9c8f-c97b-4486-aa59-d0d9d31a525b) to the site, provide the short extension number instead of the original extension number..
      */
@@ -75,7 +75,8 @@ export interface PhoneCallQueuesCreateCallQueueParams {
     /** A list of one or more phone users to be included in the call queue. Provide either users or common area phone(s). Provide at least one user in the users object. */
     members?: {
       /**
-       * **Optional**<br>
+       * **Optional**
+       *
        * Unique identifier of the [Common Area Phone](https://support.zoom.us/hc/en-us/articles/360028516231-Managing-Common-Area-Phones). This can be retrieved from the List Common Area Phones API.
        */
       common_area_phone_ids?: string[];
@@ -104,8 +105,10 @@ export type PhoneCallQueuesCreateCallQueueResponse = {
   /** Name of the Call Queue. */
   name?: string;
   /**
-   * Status of the Call Queue.<br>
-   * `active`: Call queue is enabled and active.<br>
+   * Status of the Call Queue.
+   *
+   * `active`: Call queue is enabled and active.
+   *
    * `inactive`: Call queue is inactive. Inactive call queues cannot be called but will retain its settings and appear in the [Call Queues](https://zoom.us/pbx/page/telephone/groups#/groups) page.
    */
   status?: string;
@@ -139,8 +142,10 @@ export type PhoneCallQueuesGetACallQueueResponse = {
       /** User ID: Unique Identifier of the user. */
       id?: string;
       /**
-       * Level of the user. The value can be one of the following:<br>
-       * `manager`: A call queue manager has the privilege to change call queue settings, policy settings and manage recordings and voicemail inbox. There can only be one manager for each call queue.<br><br>
+       * Level of the user. The value can be one of the following:
+       *
+       * `manager`: A call queue manager has the privilege to change call queue settings, policy settings and manage recordings and voicemail inbox. There can only be one manager for each call queue.
+       *
        * `user`: Regular user without the privileges of a manager.
        */
       level?: "manager" | "user" | (string & {});
@@ -257,7 +262,7 @@ export interface PhoneCallQueuesUpdateCallQueueParams extends P.CallQueueId {
     /** Description for the Call Queue. */
     description?: string;
     /**
-     * Phone extension number for the site.<br>
+     * Phone extension number for the site.
      *
      * If a site code has been [assigned](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites#h_79ca9c8f-c97b-4486-aa59-d0d9d31a525b) to the site, provide the short extension number instead of the original extension number.
      */
@@ -267,8 +272,10 @@ export interface PhoneCallQueuesUpdateCallQueueParams extends P.CallQueueId {
     /** Unique identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) where the Call Queue is assigned. */
     site_id?: string;
     /**
-     * Status of the Call Queue. Allowed values:<br>
-     * `active`<br>
+     * Status of the Call Queue. Allowed values:
+     *
+     * `active`
+     *
      * `inactive`
      */
     status?: "active" | "inactive";
@@ -283,11 +290,14 @@ export interface PhoneCallQueuesMethods {
   /**
    * Add members to a call queue
    *
-   * Add phone users and/or [common area phones](https://support.zoom.us/hc/en-us/articles/360028516231-Managing-Common-Area-Phones) as members to a specific Call Queue.<br><br>
-   * **Prerequisites:**<br>
+   * Add phone users and/or [common area phones](https://support.zoom.us/hc/en-us/articles/360028516231-Managing-Common-Area-Phones) as members to a specific Call Queue.
+   *
+   * **Prerequisites:**
+   *
    * * Pro or higher account plan.
-   * * Zoom Phone license<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * Zoom Phone license
+   *
+   * **Scopes:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -299,12 +309,16 @@ export interface PhoneCallQueuesMethods {
   /**
    * Assign numbers to a call queue
    *
-   * After [buying phone number(s)](https://support.zoom.us/hc/en-us/articles/360020808292#h_007ec8c2-0914-4265-8351-96ab23efa3ad), you can assign it, allowing callers to directly dial a number to reach a [call queue](https://support.zoom.us/hc/en-us/articles/360021524831-Managing-Call-Queues).<br><br>
-   * **Prerequisites:**<br>
+   * After [buying phone number(s)](https://support.zoom.us/hc/en-us/articles/360020808292#h_007ec8c2-0914-4265-8351-96ab23efa3ad), you can assign it, allowing callers to directly dial a number to reach a [call queue](https://support.zoom.us/hc/en-us/articles/360021524831-Managing-Call-Queues).
+   *
+   * **Prerequisites:**
+   *
    * * Pro or higher account plan.
    * * Account owner or admin permissions
-   * * Zoom Phone license<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * Zoom Phone license
+   *
+   * **Scopes:** `phone:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   assignPhoneToCallQueue: Method<
@@ -315,12 +329,16 @@ export interface PhoneCallQueuesMethods {
   /**
    * Change call queue manager
    *
-   * A call queue manager has the privileges to maanage the call queue's voicemail inbox and recordings, change all call queue settings and call queue policy settings.<br><br> Use this API to to set another phone user as the [call queue manager](https://support.zoom.us/hc/en-us/articles/360021524831-Managing-Call-Queues#h_db06854b-e6a3-4afe-ba15-baf58f31f90c).
-   * **Prerequisites:**<br>
+   * A call queue manager has the privileges to maanage the call queue's voicemail inbox and recordings, change all call queue settings and call queue policy settings.
+   *
+   *  Use this API to to set another phone user as the [call queue manager](https://support.zoom.us/hc/en-us/articles/360021524831-Managing-Call-Queues#h_db06854b-e6a3-4afe-ba15-baf58f31f90c).
+   * **Prerequisites:**
+   *
    * * Pro or higher account plan.
    * * Account owner or admin permissions
-   * * Zoom Phone license<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * Zoom Phone license
+   *
+   * **Scopes:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -332,13 +350,19 @@ export interface PhoneCallQueuesMethods {
   /**
    * Create a call queue
    *
-   * Call queues allow you to route incoming calls to a group of users. For instance, you can use call queues to route calls to various departments in your organization such as sales, engineering, billing, customer service etc.<br> Use this API to [create a call queue](https://support.zoom.us/hc/en-us/articles/360021524831-Managing-Call-Queues#h_e81faeeb-9184-429a-aaea-df49ff5ff413).<br> You can add phone users or common area phones to call queues.
+   * Call queues allow you to route incoming calls to a group of users. For instance, you can use call queues to route calls to various departments in your organization such as sales, engineering, billing, customer service etc.
    *
-   * **Prerequisites:**<br>
+   *  Use this API to [create a call queue](https://support.zoom.us/hc/en-us/articles/360021524831-Managing-Call-Queues#h_e81faeeb-9184-429a-aaea-df49ff5ff413).
+   *
+   *  You can add phone users or common area phones to call queues.
+   *
+   * **Prerequisites:**
+   *
    * * Pro, Business, or Education account
    * * Account owner or admin permissions
-   * * Zoom Phone license<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * Zoom Phone license
+   *
+   * **Scopes:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -350,12 +374,17 @@ export interface PhoneCallQueuesMethods {
   /**
    * Delete a call queue
    *
-   * Call queues allow you to route incoming calls to a group of users. For instance, you can use call queues to route calls to various departments in your organization such as sales, engineering, billing, customer service etc.<br> Use this API to delete a Call Queue.<br>
-   * **Prerequisites:**<br>
+   * Call queues allow you to route incoming calls to a group of users. For instance, you can use call queues to route calls to various departments in your organization such as sales, engineering, billing, customer service etc.
+   *
+   *  Use this API to delete a Call Queue.
+   *
+   * **Prerequisites:**
+   *
    * * Pro, Business, or Education account
    * * Account owner or admin permissions
-   * * Zoom Phone license<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * Zoom Phone license
+   *
+   * **Scopes:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -367,12 +396,17 @@ export interface PhoneCallQueuesMethods {
   /**
    * Get call queue details
    *
-   * Call queues allow you to route incoming calls to a group of users. For instance, you can use call queues to route calls to various departments in your organization such as sales, engineering, billing, customer service etc.<br> Use this API to get information on a specific Call Queue.<br><br>
-   * **Prerequisites:**<br>
+   * Call queues allow you to route incoming calls to a group of users. For instance, you can use call queues to route calls to various departments in your organization such as sales, engineering, billing, customer service etc.
+   *
+   *  Use this API to get information on a specific Call Queue.
+   *
+   * **Prerequisites:**
+   *
    * * Pro, Business, or Education account
    * * Account owner or admin permissions
-   * * Zoom Phone license<br>
-   * **Scopes:** `phone:read:admin`<br>
+   * * Zoom Phone license
+   *
+   * **Scopes:** `phone:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -384,10 +418,16 @@ export interface PhoneCallQueuesMethods {
   /**
    * Get call queue recordings
    *
-   * Use this API to view [call recordings](https://support.zoom.us/hc/en-us/articles/360038521091#h_cbc9f2a3-e06c-4daa-83d4-ddbceef9c77b) from the call queue.<br><br>
-   * **Prerequisites:**<br>
+   * Use this API to view [call recordings](https://support.zoom.us/hc/en-us/articles/360038521091#h_cbc9f2a3-e06c-4daa-83d4-ddbceef9c77b) from the call queue.
+   *
+   * **Prerequisites:**
+   *
    * * Pro or higher account with Zoom Phone license.
-   * * [Automatic call recordings](https://support.zoom.us/hc/en-us/articles/360033511872#h_fcb297bb-14e8-4094-91ca-dc61e1a18734) must be enabled in the Policy Settings for call queues. <br> **Scope:** `phone:read:admin`<br> **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   * * [Automatic call recordings](https://support.zoom.us/hc/en-us/articles/360033511872#h_fcb297bb-14e8-4094-91ca-dc61e1a18734) must be enabled in the Policy Settings for call queues.
+   *
+   *  **Scope:** `phone:read:admin`
+   *
+   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   getCallQueueRecordings: PaginatedMethod<
     PhoneCallQueuesGetCallQueueRecordingsParams,
@@ -398,12 +438,17 @@ export interface PhoneCallQueuesMethods {
   /**
    * List call queues
    *
-   * Call queues allow you to route incoming calls to a group of users. For instance, you can use call queues to route calls to various departments in your organization such as sales, engineering, billing, customer service etc.<br> Use this API to list Call queues.<br><br>
-   * **Prerequisites:**<br>
+   * Call queues allow you to route incoming calls to a group of users. For instance, you can use call queues to route calls to various departments in your organization such as sales, engineering, billing, customer service etc.
+   *
+   *  Use this API to list Call queues.
+   *
+   * **Prerequisites:**
+   *
    * * Pro, Business, or Education account
    * * Account owner or admin permissions
-   * * Zoom Phone license<br>
-   * **Scopes:** `phone:read:admin`<br>
+   * * Zoom Phone license
+   *
+   * **Scopes:** `phone:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -416,11 +461,15 @@ export interface PhoneCallQueuesMethods {
   /**
    * Unassign a phone number
    *
-   * After assigning a phone number, you can unbind it if you don't want it to be assigned to a [Call Queue](https://support.zoom.us/hc/en-us/articles/360021524831-Managing-Call-Queues). Use this API to unbind a phone number from a Call Queue. After successful unbinding, the number will appear in the [Unassigned tab](https://zoom.us/signin#/numbers/unassigned).<br><br>
+   * After assigning a phone number, you can unbind it if you don't want it to be assigned to a [Call Queue](https://support.zoom.us/hc/en-us/articles/360021524831-Managing-Call-Queues). Use this API to unbind a phone number from a Call Queue. After successful unbinding, the number will appear in the [Unassigned tab](https://zoom.us/signin#/numbers/unassigned).
+   *
    * **Prerequisites:**
    * * Pro or higher account palan
    * * Account owner or admin permissions
-   * * Zoom Phone license <br> **Scopes:** `phone:write:admin`<br>
+   * * Zoom Phone license
+   *
+   *  **Scopes:** `phone:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   unAssignPhoneNumCallQueue: Method<
@@ -431,11 +480,17 @@ export interface PhoneCallQueuesMethods {
   /**
    * Unassign all phone numbers
    *
-   * Use this API to unbind all phone numbers that are assigned to a [Call Queue](https://support.zoom.us/hc/en-us/articles/360021524831-Managing-Call-Queues) After successful unbinding, the numbers will appear in the [Unassigned tab](https://zoom.us/signin#/numbers/unassigned).<br> If you only need to unassign a specific phone number, use the Unassign a Phone Number API instead. <br>
+   * Use this API to unbind all phone numbers that are assigned to a [Call Queue](https://support.zoom.us/hc/en-us/articles/360021524831-Managing-Call-Queues) After successful unbinding, the numbers will appear in the [Unassigned tab](https://zoom.us/signin#/numbers/unassigned).
+   *
+   *  If you only need to unassign a specific phone number, use the Unassign a Phone Number API instead.
+   *
    * **Prerequisites:**
    * * Pro or higher account palan
    * * Account owner or admin permissions
-   * * Zoom Phone license <br> **Scopes:** `phone:write:admin`<br>
+   * * Zoom Phone license
+   *
+   *  **Scopes:** `phone:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   unassignAPhoneNumCallQueue: Method<
@@ -447,10 +502,12 @@ export interface PhoneCallQueuesMethods {
    * Unassign all members
    *
    * Use this API to remove all members from a Call Queue who were previously assigned to that Call Queue. The members could be phone users or [common area phones](https://support.zoom.us/hc/en-us/articles/360028516231-Managing-Common-Area-Phones).
-   * **Prerequisites:**<br>
+   * **Prerequisites:**
+   *
    * * Pro or higher account plan.
-   * * Zoom Phone license<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * Zoom Phone license
+   *
+   * **Scopes:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -463,10 +520,13 @@ export interface PhoneCallQueuesMethods {
    * Unassign a member
    *
    * Use this API to remove a member from a Call Queue who was previously added to that Call Queue. The member could be a phone user or a [common area phone](https://support.zoom.us/hc/en-us/articles/360028516231-Managing-Common-Area-Phones). A member who is a Call Queue Manager cannot be unassigned from the Call Queue using this API.
-   * **Prerequisites:**<br>
+   * **Prerequisites:**
+   *
    * * Pro or higher account plan.
-   * * Zoom Phone license<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * Zoom Phone license
+   *
+   * **Scopes:** `phone:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   unassignMemberFromCallQueue: Method<
@@ -477,12 +537,17 @@ export interface PhoneCallQueuesMethods {
   /**
    * Update call queue details
    *
-   * Call queues allow you to route incoming calls to a group of users. For instance, you can use call queues to route calls to various departments in your organization such as sales, engineering, billing, customer service etc.<br> Use this API to update information of a specific Call Queue.<br>
-   * **Prerequisites:**<br>
+   * Call queues allow you to route incoming calls to a group of users. For instance, you can use call queues to route calls to various departments in your organization such as sales, engineering, billing, customer service etc.
+   *
+   *  Use this API to update information of a specific Call Queue.
+   *
+   * **Prerequisites:**
+   *
    * * Pro, Business, or Education account
    * * Account owner or admin permissions
-   * * Zoom Phone license<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * Zoom Phone license
+   *
+   * **Scopes:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */

@@ -12,7 +12,8 @@ export interface PhoneDevicesAddPhoneDeviceParams {
     /** Display name of the desk phone. */
     display_name: string;
     /**
-     * The MAC address of the desk phone.<br>
+     * The MAC address of the desk phone.
+     *
      * Note: If you're using a wireless phone, enter the wired MAC address, not the wireless MAC address.
      */
     mac_address: string;
@@ -80,7 +81,7 @@ export type PhoneDevicesGetADeviceResponse = {
         /** Outbound caller ID. */
         outbound_caller_id?: string;
       };
-      /** SIP Domain provided in the provisioning process.<br> */
+      /** SIP Domain provided in the provisioning process. */
       sip_domain?: string;
       /** User name of the SIP account provided in the provisioning process. */
       user_name?: string;
@@ -134,7 +135,8 @@ export interface PhoneDevicesUpdateADeviceParams {
     /** Display name of the desk phone. */
     display_name?: string;
     /**
-     * The MAC address of the desk phone.<br>
+     * The MAC address of the desk phone.
+     *
      * Note: If you're using a wireless phone, enter the wired MAC address, not the wireless MAC address.
      */
     mac_address?: string;
@@ -149,11 +151,13 @@ export interface PhoneDevicesMethods {
    *
    * By default, all Zoom Phone users can make and receive calls using the Zoom desktop and mobile applications. Additionally, if a desk phone is required, use this API to [add a desk phone and assign it](https://support.zoom.us/hc/en-us/articles/360021119092#h_5ca07504-68a8-4c3d-ad0e-c1d3594436da) to a user.
    *
-   * **Prerequisites:**<br>
+   * **Prerequisites:**
+   *
    * * Pro or a higher account with Zoom Phone license
    * * Account owner or admin permissions
-   * * [Supported device](https://support.zoom.us/hc/en-us/articles/360001299063-Zoom-Voice-Supported-Devices)<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * [Supported device](https://support.zoom.us/hc/en-us/articles/360001299063-Zoom-Voice-Supported-Devices)
+   *
+   * **Scopes:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -165,12 +169,15 @@ export interface PhoneDevicesMethods {
   /**
    * Delete a device
    *
-   * Remove a [desk phone device](https://support.zoom.us/hc/en-us/articles/360021119092) from the Zoom Phone System Management.<br><br>
-   * **Prerequisites:**<br>
+   * Remove a [desk phone device](https://support.zoom.us/hc/en-us/articles/360021119092) from the Zoom Phone System Management.
+   *
+   * **Prerequisites:**
+   *
    * * Pro or a higher account with Zoom Phone license
    * * Account owner or admin permissions
-   * * Device must not have been assigned to a user.<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * Device must not have been assigned to a user.
+   *
+   * **Scopes:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -182,11 +189,14 @@ export interface PhoneDevicesMethods {
   /**
    * Get device details
    *
-   * Get detailed information about a specific [desk phone device](https://support.zoom.us/hc/en-us/articles/360021119092).<br><br>
-   * **Prerequisites:**<br>
+   * Get detailed information about a specific [desk phone device](https://support.zoom.us/hc/en-us/articles/360021119092).
+   *
+   * **Prerequisites:**
+   *
    * * Pro or a higher account with Zoom Phone license
-   * * Account owner or admin permissions<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * Account owner or admin permissions
+   *
+   * **Scopes:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -198,12 +208,14 @@ export interface PhoneDevicesMethods {
   /**
    * List devices
    *
-   * List all the [desk phone devices](https://support.zoom.us/hc/en-us/articles/360021119092) that are configured with Zoom Phone on an account. To view devices that have not yet been assigned to a user, set the value of the `type` query parameter as `unassigned` and to view devices that have been assigned, set the value as `assigned`.<br><br>
+   * List all the [desk phone devices](https://support.zoom.us/hc/en-us/articles/360021119092) that are configured with Zoom Phone on an account. To view devices that have not yet been assigned to a user, set the value of the `type` query parameter as `unassigned` and to view devices that have been assigned, set the value as `assigned`.
+   *
    * **Scopes:** `phone:read:admin`
-   *  <br>
-   * **Prerequisites:**<br>
+   *
+   * **Prerequisites:**
+   *
    * * Pro or a higher account with Zoom Phone license
-   * * Account owner or admin permissions<br>
+   * * Account owner or admin permissions
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -216,11 +228,14 @@ export interface PhoneDevicesMethods {
   /**
    * Update a device
    *
-   * Update information of a [desk phone device](https://support.zoom.us/hc/en-us/articles/360021119092).<br><br>
-   * **Prerequisites:**<br>
+   * Update information of a [desk phone device](https://support.zoom.us/hc/en-us/articles/360021119092).
+   *
+   * **Prerequisites:**
+   *
    * * Pro or a higher account with Zoom Phone license
-   * * Account owner or admin permissions<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * Account owner or admin permissions
+   *
+   * **Scopes:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */

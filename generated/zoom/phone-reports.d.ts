@@ -11,7 +11,9 @@ export interface PhoneReportsGetPSOperationLogsParams
   /** End date in 'yyyy-mm-dd' format. */
   to?: string;
   /**
-   * Filter the response by the category of the action performed. By default, the value of this field is "all" and thus, the response will include log of all operations for the defined period.<br><br>To only include response for a specific category type, provide a value for `category_type` from this [table](http://marketplace.zoom.us/docs/phone-operation-categories ).
+   * Filter the response by the category of the action performed. By default, the value of this field is "all" and thus, the response will include log of all operations for the defined period.
+   *
+   * To only include response for a specific category type, provide a value for `category_type` from this [table](http://marketplace.zoom.us/docs/phone-operation-categories ).
    * @default "all"
    */
   category_type?: string;
@@ -64,8 +66,14 @@ export interface PhoneReportsMethods {
    *
    * The **Phone System operation logs report** allows account owners and admins to view monthly Zoom phone related admin operation details.
    *
-   * Use this API to retrieve the **Phone System Operation Logs Report**. Account owners and admins can also access this information by logging into their Zoom accounts and navigating to [Phone System Operation Logs](https://zoom.us/pbx/page/report/operations#/report/operation-logs).<br><br> **Scopes:** `phone:read:admin`, `phone:write:admin` <br> **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * <br> **Prerequisites:** <br>
+   * Use this API to retrieve the **Phone System Operation Logs Report**. Account owners and admins can also access this information by logging into their Zoom accounts and navigating to [Phone System Operation Logs](https://zoom.us/pbx/page/report/operations#/report/operation-logs).
+   *
+   *  **Scopes:** `phone:read:admin`, `phone:write:admin`
+   *
+   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   *  **Prerequisites:**
+   *
    * * Account must be enrollled in Pro or a higher plan
    * * Account must be enrolled in a [Zoom Phone](https://zoom.us/pricing/zoom-phone) plan
    */

@@ -192,7 +192,8 @@ export interface PhoneSharedLineGroupsMethods {
    *
    * A [shared line group](https://support.zoom.us/hc/en-us/articles/360038850792) allows Zoom Phone admins to share a phone number and extension with a group of phone users or common area phones. This gives members of the shared line group access to the group's direct phone number and voicemail. Use this API to [add members](https://support.zoom.us/hc/en-us/articles/360038850792-Setting-up-shared-line-groups#h_7cb42370-48f6-4a8f-84f4-c6eee4d9f0ca) to a Shared Line Group. Note that a member can only be added to one shared line group.
    *
-   * **Prerequisties:** <br>
+   * **Prerequisties:**
+   *
    * * Pro or higher account with Zoom Phone license.
    * * A valid Shared Line Group
    * * Account owner or admin privileges
@@ -210,7 +211,8 @@ export interface PhoneSharedLineGroupsMethods {
    * Assign phone numbers
    *
    * Use this API to assign phone numbers to a shared line groups. These direct phone numbers will be shared among members of the [shared line group](https://support.zoom.us/hc/en-us/articles/360038850792-Setting-up-shared-line-groups).
-   * **Prerequisties:** <br>
+   * **Prerequisties:**
+   *
    * * Pro or higher account with Zoom Phone license.
    * * A valid Shared Line Group
    * * Account owner or admin privileges
@@ -228,7 +230,8 @@ export interface PhoneSharedLineGroupsMethods {
    *
    * A [shared line group](https://support.zoom.us/hc/en-us/articles/360038850792) allows Zoom Phone admins to share a phone number and extension with a group of phone users or common area phones. This gives members of the shared line group access to the group's direct phone number and voicemail. Use this API to create a shared line group.
    *
-   * **Prerequisties:** <br>
+   * **Prerequisties:**
+   *
    * * Pro or higher account with Zoom Phone license.
    * * Account owner or admin privileges
    *
@@ -245,7 +248,8 @@ export interface PhoneSharedLineGroupsMethods {
    * Unassign a member from a shared line group
    *
    * Members of the [shared line group](https://support.zoom.us/hc/en-us/articles/360038850792) have access to the group's phone number and voicemail. Use this API to unassign **a specific member** from a Shared Line Group.
-   * **Prerequisties:** <br>
+   * **Prerequisties:**
+   *
    * * Pro or higher account with Zoom Phone license.
    * * A valid Shared Line Group
    * * Account owner or admin privileges
@@ -263,7 +267,8 @@ export interface PhoneSharedLineGroupsMethods {
    * Unassign a phone number
    *
    * Use this API to unassign a specific phone number that was assigned to the [shared line group](https://support.zoom.us/hc/en-us/articles/360038850792-Setting-up-shared-line-groups).
-   * **Prerequisties:** <br>
+   * **Prerequisties:**
+   *
    * * Pro or higher account with Zoom Phone license.
    * * A valid Shared Line Group
    * * Account owner or admin privileges
@@ -280,7 +285,8 @@ export interface PhoneSharedLineGroupsMethods {
    * Delete a shared line group
    *
    * A [shared line group](https://support.zoom.us/hc/en-us/articles/360038850792) allows Zoom Phone admins to share a phone number and extension with a group of phone users or common area phones. Use this API to delete a Shared Line Group.
-   * **Prerequisties:** <br>
+   * **Prerequisties:**
+   *
    * * Pro or higher account with Zoom Phone license.
    * * Account owner or admin privileges
    *
@@ -297,7 +303,8 @@ export interface PhoneSharedLineGroupsMethods {
    * Unassign members of a shared line group
    *
    * Members of the [shared line group](https://support.zoom.us/hc/en-us/articles/360038850792) have access to the group's phone number and voicemail. Use this API to unassign **all** the existing members from a Shared Line Group.
-   * **Prerequisties:** <br>
+   * **Prerequisties:**
+   *
    * * Pro or higher account with Zoom Phone license.
    * * A valid Shared Line Group
    * * Account owner or admin privileges
@@ -316,7 +323,8 @@ export interface PhoneSharedLineGroupsMethods {
    *
    * A [shared line group](https://support.zoom.us/hc/en-us/articles/360038850792) allows Zoom Phone admins to share a phone number and extension with a group of phone users or common area phones. This gives members of the shared line group access to the group's direct phone number and voicemail. Use this API to list all the Shared Line Groups.
    *
-   * **Prerequisties:** <br>
+   * **Prerequisties:**
+   *
    * * Pro or higher account with Zoom Phone license.
    * * Account owner or admin privileges
    *
@@ -334,9 +342,10 @@ export interface PhoneSharedLineGroupsMethods {
    *
    * A [shared line group](https://support.zoom.us/hc/en-us/articles/360038850792) allows Zoom Phone admins to share a phone number and extension with a group of phone users or common area phones. This gives members of the shared line group access to the group's direct phone number and voicemail. Use this API to list all the Shared Line Groups.
    *
-   * **Prerequisties:** <br>
+   * **Prerequisties:**
+   *
    * * Pro or higher account with Zoom Phone license.
-   * * Account owner or admin privileges  <br>
+   * * Account owner or admin privileges
    *
    * **Scopes:** `phone:read:admin`, `phone:write:admin`
    *
@@ -352,7 +361,8 @@ export interface PhoneSharedLineGroupsMethods {
    * Update a shared line group
    *
    * A [shared line group](https://support.zoom.us/hc/en-us/articles/360038850792) allows Zoom Phone admins to share a phone number and extension with a group of phone users or common area phones. This gives members of the shared line group access to the group's direct phone number and voicemail. Use this API to update information of a Shared Line Group.
-   * **Prerequisties:** <br>
+   * **Prerequisties:**
+   *
    * * Pro or higher account with Zoom Phone license.
    * * Account owner or admin privileges
    *

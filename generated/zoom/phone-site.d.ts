@@ -122,11 +122,13 @@ export interface PhoneSiteMethods {
   /**
    * Create a phone site
    *
-   * Sites allow you to organize Zoom Phone users in your organization. Use this API to create a [Site](https://support.zoom.us/hc/en-us/articles/360020809672).<br>
-   * **Prerequisites:**<br>
+   * Sites allow you to organize Zoom Phone users in your organization. Use this API to create a [Site](https://support.zoom.us/hc/en-us/articles/360020809672).
+   *
+   * **Prerequisites:**
+   *
    * * Multiple Sites must be [enabled](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites#h_05c88e35-1593-491f-b1a8-b7139a75dc15).
    * * Pro or a higher account with Zoom Phone enabled.
-   * **Scope:** `phone:write:admin`<br>
+   * **Scope:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -140,11 +142,13 @@ export interface PhoneSiteMethods {
    *
    * Sites allow you to organize Zoom Phone users in your organization. Use this API to delete a specific [site](https://support.zoom.us/hc/en-us/articles/360020809672) in a Zoom account. To delete a site, in the query parameter, you must provide the Site ID of another site where the assets of current site (users, numbers and phones) can be transferred to.  You cannot use this API to delete the main site.
    *
-   * **Prerequisites:** <br>
+   * **Prerequisites:**
+   *
    * * Account must have a Pro or a higher plan with Zoom Phone license.
-   * * [Multiple Sites](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) must be enabled.<br>
+   * * [Multiple Sites](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites) must be enabled.
+   *
    * **Scope:** `phone:write:admin`
-   * <br>
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   deletePhoneSite: Method<
@@ -157,10 +161,13 @@ export interface PhoneSiteMethods {
    *
    * Sites allow you to organize Zoom Phone users in your organization. Use this API to get information about a specific [site](https://support.zoom.us/hc/en-us/articles/360020809672).
    *
-   * **Prerequisites:** <br>
+   * **Prerequisites:**
+   *
    * * Account must have a Pro or a higher plan with Zoom Phone license.
-   * * Multiple Sites must be [enabled](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites#h_05c88e35-1593-491f-b1a8-b7139a75dc15).<br>
-   * **Scope:** `phone:read:admin`<br>
+   * * Multiple Sites must be [enabled](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites#h_05c88e35-1593-491f-b1a8-b7139a75dc15).
+   *
+   * **Scope:** `phone:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   getASite: Method<
@@ -171,12 +178,15 @@ export interface PhoneSiteMethods {
   /**
    * List phone sites
    *
-   * Sites allow you to organize Zoom Phone users in your organization. Use this API to list all the [sites](https://support.zoom.us/hc/en-us/articles/360020809672) that have been created for an account.<br>
-   * **Prerequisites:**<br>
+   * Sites allow you to organize Zoom Phone users in your organization. Use this API to list all the [sites](https://support.zoom.us/hc/en-us/articles/360020809672) that have been created for an account.
+   *
+   * **Prerequisites:**
+   *
    * * Multiple Sites must be [enabled](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-Multiple-Sites#h_05c88e35-1593-491f-b1a8-b7139a75dc15).
    * * Pro or a higher account with Zoom Phone enabled.
    *
-   * **Scope:** `phone:read:admin`<br>
+   * **Scope:** `phone:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   listPhoneSites: PaginatedMethodOpt<
@@ -190,9 +200,11 @@ export interface PhoneSiteMethods {
    *
    * Sites allow you to organize Zoom Phone users in your organization. Use this API to update information about a specific [site](https://support.zoom.us/hc/en-us/articles/360020809672).
    *
-   * **Prerequisites:** <br>
+   * **Prerequisites:**
+   *
    * * Account must have a Pro or a higher plan with Zoom Phone license.
-   * * **Scope:** `phone:write:admin`<br>
+   * * **Scope:** `phone:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   updateSiteDetails: Method<

@@ -13,7 +13,7 @@ import type * as Schemas from "./schemas.js";
 export interface PhoneAccountCallLogsParams
   extends P.PageSize, P.NextPageToken {
   /**
-   * Start date from which you would like to get the call logs. The start date should be within past six months. <br>
+   * Start date from which you would like to get the call logs. The start date should be within past six months.
    *
    * The API only returns data pertaining to a month. Thus, the date range(defined using "from" and "to" fields) for which the call logs are to be returned must not exceed a month.
    */
@@ -211,9 +211,15 @@ export type PhoneGetPhoneNumberDetailsResponse = {
     /** Name of the user to whom the number has been assigned. */
     name?: string;
     /**
-     * Indicates who the phone number belongs to.<br>
-     * `user`: Number has been assigned to an existing phone user allowing them to receive calls through their extension number or direct phone number.<br> `callQueue`: Phone number has been assigned to a [call queue](https://support.zoom.us/hc/en-us/articles/360021524831-Managing-Call-Queues).<br> `commonAreaPhone`: Phone number has been assigned to a [ provisioned common area desk phone](https://support.zoom.us/hc/en-us/articles/360021119092-Provisioning-Phones-and-Devices).<br>
-     * `autoReceptionist`: Phone number has been assigned to an [auto receptionist](https://support.zoom.us/hc/en-us/articles/360021121312-Managing-Auto-Receptionists-and-Integrated-Voice-Response-IVR-).<br>
+     * Indicates who the phone number belongs to.
+     *
+     * `user`: Number has been assigned to an existing phone user allowing them to receive calls through their extension number or direct phone number.
+     *
+     *  `callQueue`: Phone number has been assigned to a [call queue](https://support.zoom.us/hc/en-us/articles/360021524831-Managing-Call-Queues).
+     *
+     *  `commonAreaPhone`: Phone number has been assigned to a [ provisioned common area desk phone](https://support.zoom.us/hc/en-us/articles/360021119092-Provisioning-Phones-and-Devices).
+     *
+     * `autoReceptionist`: Phone number has been assigned to an [auto receptionist](https://support.zoom.us/hc/en-us/articles/360021121312-Managing-Auto-Receptionists-and-Integrated-Voice-Response-IVR-).
      */
     type?:
       | "user"
@@ -233,7 +239,8 @@ export type PhoneGetPhoneNumberDetailsResponse = {
   /** Phone number in E164 format. */
   number?: string;
   /**
-   * The type of number. Values can be one of the following:<br>
+   * The type of number. Values can be one of the following:
+   *
    * `toll`, `tollfree`
    */
   number_type?: "toll" | "tollfree" | (string & {});
@@ -346,22 +353,39 @@ export type PhoneGetSettingTemplateResponse = {
     | (string & {});
   user_settings?: {
     /**
-     * Audio prompt language code.<br> American English: `en-US`<br>
-     * British English: `en-GB`<br>
-     * Español americano: `es-US`<br>
-     * Français canadien: `fr-CA`<br>
-     * Dansk: `da-DK`<br>
-     * Deutsch: `de-DE`<br>
-     * Español: `es-ES`<br>
-     * Français: `fr-FR`<br>
-     * Italiano: `it-IT`<br>
-     * Nederlands: `nl-NL`<br>
-     * Portugues portugal: `pt-PT`<br>
-     * Japanese: `ja-JP`<br>
-     * Korean: `ko-KO`<br>
-     * Portugues brasil: `pt-BR`<br>
-     * Chinese: `zh-CN`<br>
-     * Taiwanese: `zh-TW`<br>
+     * Audio prompt language code.
+     *
+     *  American English: `en-US`
+     *
+     * British English: `en-GB`
+     *
+     * Español americano: `es-US`
+     *
+     * Français canadien: `fr-CA`
+     *
+     * Dansk: `da-DK`
+     *
+     * Deutsch: `de-DE`
+     *
+     * Español: `es-ES`
+     *
+     * Français: `fr-FR`
+     *
+     * Italiano: `it-IT`
+     *
+     * Nederlands: `nl-NL`
+     *
+     * Portugues portugal: `pt-PT`
+     *
+     * Japanese: `ja-JP`
+     *
+     * Korean: `ko-KO`
+     *
+     * Portugues brasil: `pt-BR`
+     *
+     * Chinese: `zh-CN`
+     *
+     * Taiwanese: `zh-TW`
      */
     audio_prompt_language?: string;
     /** Block Calls without Caller ID. */
@@ -369,11 +393,16 @@ export type PhoneGetSettingTemplateResponse = {
     call_handling?: {
       business_hours?: {
         /**
-         * When a call is not answered:<br>
-         * 0-Forward to voicemail;<br>
-         * 1-Play a message, then disconnect; <br>
-         * 9-Disconnect; <br>
-         * 26-Forward to External Contacts; <br>
+         * When a call is not answered:
+         *
+         * 0-Forward to voicemail;
+         *
+         * 1-Play a message, then disconnect;
+         *
+         * 9-Disconnect;
+         *
+         * 26-Forward to External Contacts;
+         *
          * 50-Forward to another extension
          */
         business_hour_action?: 0 | 1 | 9 | 26 | 50 | (number & {});
@@ -384,12 +413,18 @@ export type PhoneGetSettingTemplateResponse = {
           /** Phone extension ID of the user, zoomRoom, commonAreaPhone, autoReceptionist, callQueue or sharedLineGroup. */
           id?: string;
           /**
-           * Values:<br>
-           * 1-user,<br>
-           * 2-callQueue, <br>
-           * 3-autoReceptionist,<br>
-           * 4-commonAreaPhone,<br>
-           * 5-zoomRoom, <br>
+           * Values:
+           *
+           * 1-user,
+           *
+           * 2-callQueue,
+           *
+           * 3-autoReceptionist,
+           *
+           * 4-commonAreaPhone,
+           *
+           * 5-zoomRoom,
+           *
            * 7-sharedLineGroup
            */
           type?:
@@ -403,20 +438,24 @@ export type PhoneGetSettingTemplateResponse = {
         };
         custom_hours?: {
           /**
-           * Values:<br>
+           * Values:
+           *
            * hh:mm
            * @format time
            */
           from?: string;
           /**
-           * Values:<br>
+           * Values:
+           *
            * hh:mm
            * @format time
            */
           to?: string;
           /**
-           * Values:<br>
-           * 1-24 Hours,<br>
+           * Values:
+           *
+           * 1-24 Hours,
+           *
            * 2-customized hours
            */
           type?: 1 | 2 | (number & {});
@@ -424,31 +463,41 @@ export type PhoneGetSettingTemplateResponse = {
           weekday?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {});
         }[];
         /**
-         * Call Handling Ring Mode:<br>
-         * 0-Simultaneous,<br>
+         * Call Handling Ring Mode:
+         *
+         * 0-Simultaneous,
+         *
          * 1-Sequential
          */
         ring_type?: 0 | 1 | (number & {});
         /**
-         * Ringing Duration for Each Device in seconds. Values:<br>
+         * Ringing Duration for Each Device in seconds. Values:
+         *
          * 15,20,25,30,35,40,45,50,55,60
          */
         ringing_duration?:
           15 | 20 | 25 | 30 | 35 | 40 | 45 | 50 | 55 | 60 | (number & {});
         /**
-         * Values:<br>
-         * 1-24 Hours, 7 Days a Week;<br>
+         * Values:
+         *
+         * 1-24 Hours, 7 Days a Week;
+         *
          * 2-Custom Hours
          */
         type?: 1 | 2 | (number & {});
       };
       close_hours?: {
         /**
-         * Action to take when a call is not answered:<br>
-         * 0-Forward to voicemail; <br>
-         * 1-Play a message, then disconnect; <br>
-         * 9-Disconnect; <br>
-         * 26-Forward to External Contacts; <br>
+         * Action to take when a call is not answered:
+         *
+         * 0-Forward to voicemail;
+         *
+         * 1-Play a message, then disconnect;
+         *
+         * 9-Disconnect;
+         *
+         * 26-Forward to External Contacts;
+         *
          * 50-Forward to another extension
          */
         close_hour_action?: 0 | 1 | 9 | 26 | 50 | (number & {});
@@ -458,12 +507,18 @@ export type PhoneGetSettingTemplateResponse = {
           /** Phone extension ID of the user, zoomRoom, commonAreaPhone, autoReceptionist, callQueue or sharedLineGroup. */
           id?: string;
           /**
-           * Values:<br>
-           * 1-user,<br>
-           * 2-callQueue, <br>
-           * 3-autoReceptionist,<br>
-           * 4-commonAreaPhone,<br>
-           * 5-zoomRoom, <br>
+           * Values:
+           *
+           * 1-user,
+           *
+           * 2-callQueue,
+           *
+           * 3-autoReceptionist,
+           *
+           * 4-commonAreaPhone,
+           *
+           * 5-zoomRoom,
+           *
            * 7-sharedLineGroup
            */
           type?:
@@ -476,7 +531,8 @@ export type PhoneGetSettingTemplateResponse = {
             | (string & {});
         };
         /**
-         * Max Wait Time in seconds. Values:<br>
+         * Max Wait Time in seconds. Values:
+         *
          * 15,20,25,30,35,40,45,50,55,60
          */
         max_wait_time?:
@@ -503,15 +559,25 @@ export interface PhoneListAccountPhoneNumbersParams
   extends P.NextPageToken, P.PageSize {
   /**
    * Query response by number assignment. The value can be one of the following:
-   * <br>
-   * `assigned`: The number has been assigned to either a user, a call queue, an auto-receptionist or a common area phone in an account. <br>`unassigned`: The number is not assigned to anyone.<br>
-   * `all`: Include both assigned and unassigned numbers in the response.<br>
+   *
+   * `assigned`: The number has been assigned to either a user, a call queue, an auto-receptionist or a common area phone in an account.
+   *
+   * `unassigned`: The number is not assigned to anyone.
+   *
+   * `all`: Include both assigned and unassigned numbers in the response.
+   *
    * `byoc`: Include Bring Your Own Carrier (BYOC) numbers only in the response.
    */
   type?: "assigned" | "unassigned" | "all";
   /**
-   * The type of assignee to whom the number is assigned. The value can be one of the following:<br>
-   * `user`<br> `callQueue`<br> `autoReceptionist`<br>
+   * The type of assignee to whom the number is assigned. The value can be one of the following:
+   *
+   * `user`
+   *
+   *  `callQueue`
+   *
+   *  `autoReceptionist`
+   *
    * `commonAreaPhone`
    */
   extension_type?:
@@ -616,14 +682,21 @@ export type PhoneListSettingTemplatesResponse = {
     /** Template name. */
     name?: string;
     /**
-     * Template type.<br>
-     * The value of this field can be one of the following:<br>
-     * * `user`<br>
-     * * `group`<br>
-     * * `autReceptionist`<br>
-     * * `commonArea`<br>
-     * * `zr`<br>
-     * * `interop`<br>
+     * Template type.
+     *
+     * The value of this field can be one of the following:
+     *
+     * * `user`
+     *
+     * * `group`
+     *
+     * * `autReceptionist`
+     *
+     * * `commonArea`
+     *
+     * * `zr`
+     *
+     * * `interop`
      */
     type?:
       | "user"
@@ -646,14 +719,21 @@ export type PhoneListSettingTemplatesItem = {
   /** Template name. */
   name?: string;
   /**
-   * Template type.<br>
-   * The value of this field can be one of the following:<br>
-   * * `user`<br>
-   * * `group`<br>
-   * * `autReceptionist`<br>
-   * * `commonArea`<br>
-   * * `zr`<br>
-   * * `interop`<br>
+   * Template type.
+   *
+   * The value of this field can be one of the following:
+   *
+   * * `user`
+   *
+   * * `group`
+   *
+   * * `autReceptionist`
+   *
+   * * `commonArea`
+   *
+   * * `zr`
+   *
+   * * `interop`
    */
   type?:
     | "user"
@@ -691,8 +771,10 @@ export type PhonePhoneUserResponse = {
   /** Unique Identifier of a [site](https://support.zoom.us/hc/en-us/articles/360020809672). */
   site_id?: string;
   /**
-   * The status of the user.<br>
-   * `activate`: An active user. <br>
+   * The status of the user.
+   *
+   * `activate`: An active user.
+   *
    * `deactivate`: User has been deactivated from the ZoomPhone system.
    */
   status?: "activate" | "deactivate" | (string & {});
@@ -994,22 +1076,39 @@ export interface PhoneUpdateSettingTemplateParams {
     };
     user_settings?: {
       /**
-       * Audio prompt language code.<br> American English: `en-US`<br>
-       * British English: `en-GB`<br>
-       * Español americano: `es-US`<br>
-       * Français canadien: `fr-CA`<br>
-       * Dansk: `da-DK`<br>
-       * Deutsch: `de-DE`<br>
-       * Español: `es-ES`<br>
-       * Français: `fr-FR`<br>
-       * Italiano: `it-IT`<br>
-       * Nederlands: `nl-NL`<br>
-       * Portugues portugal: `pt-PT`<br>
-       * Japanese: `ja-JP`<br>
-       * Korean: `ko-KO`<br>
-       * Portugues brasil: `pt-BR`<br>
-       * Chinese: `zh-CN`<br>
-       * Taiwanese: `zh-TW`<br>
+       * Audio prompt language code.
+       *
+       *  American English: `en-US`
+       *
+       * British English: `en-GB`
+       *
+       * Español americano: `es-US`
+       *
+       * Français canadien: `fr-CA`
+       *
+       * Dansk: `da-DK`
+       *
+       * Deutsch: `de-DE`
+       *
+       * Español: `es-ES`
+       *
+       * Français: `fr-FR`
+       *
+       * Italiano: `it-IT`
+       *
+       * Nederlands: `nl-NL`
+       *
+       * Portugues portugal: `pt-PT`
+       *
+       * Japanese: `ja-JP`
+       *
+       * Korean: `ko-KO`
+       *
+       * Portugues brasil: `pt-BR`
+       *
+       * Chinese: `zh-CN`
+       *
+       * Taiwanese: `zh-TW`
        */
       audio_prompt_language?: string;
       /** Block Calls without Caller ID. */
@@ -1017,11 +1116,16 @@ export interface PhoneUpdateSettingTemplateParams {
       call_handling?: {
         business_hours?: {
           /**
-           * When a call is not answered:<br>
-           * 0-Forward to voicemail;<br>
-           * 1-Play a message, then disconnect; <br>
-           * 9-Disconnect; <br>
-           * 26-Forward to External Contacts; <br>
+           * When a call is not answered:
+           *
+           * 0-Forward to voicemail;
+           *
+           * 1-Play a message, then disconnect;
+           *
+           * 9-Disconnect;
+           *
+           * 26-Forward to External Contacts;
+           *
            * 50-Forward to another extension
            */
           business_hour_action?: 0 | 1 | 9 | 26 | 50;
@@ -1032,12 +1136,18 @@ export interface PhoneUpdateSettingTemplateParams {
             /** Extension ID of user, zoomRoom, commonAreaPhone, autoReceptionist, callQueue or sharedLineGroup. This ID is passed along with the `type` if the `close_hour_action` was not set with a value of *26*. */
             id?: string;
             /**
-             * Values:<br>
-             * 1-user,<br>
-             * 2-callQueue, <br>
-             * 3-autoReceptionist,<br>
-             * 4-commonAreaPhone,<br>
-             * 5-zoomRoom, <br>
+             * Values:
+             *
+             * 1-user,
+             *
+             * 2-callQueue,
+             *
+             * 3-autoReceptionist,
+             *
+             * 4-commonAreaPhone,
+             *
+             * 5-zoomRoom,
+             *
              * 7-sharedLineGroup
              */
             type?:
@@ -1050,20 +1160,24 @@ export interface PhoneUpdateSettingTemplateParams {
           };
           custom_hours?: {
             /**
-             * Values:<br>
+             * Values:
+             *
              * hh:mm
              * @format time
              */
             from?: string;
             /**
-             * Values:<br>
+             * Values:
+             *
              * hh:mm
              * @format time
              */
             to?: string;
             /**
-             * Values:<br>
-             * 1-24 Hours,<br>
+             * Values:
+             *
+             * 1-24 Hours,
+             *
              * 2-customized hours
              */
             type?: 1 | 2;
@@ -1071,30 +1185,40 @@ export interface PhoneUpdateSettingTemplateParams {
             weekday?: 1 | 2 | 3 | 4 | 5 | 6 | 7;
           }[];
           /**
-           * Call Handling Ring Mode:<br>
-           * 0-Simultaneous,<br>
+           * Call Handling Ring Mode:
+           *
+           * 0-Simultaneous,
+           *
            * 1-Sequential
            */
           ring_type?: 0 | 1;
           /**
-           * Ringing Duration for Each Device, in seconds. Values:<br>
+           * Ringing Duration for Each Device, in seconds. Values:
+           *
            * 15,20,25,30,35,40,45,50,55,60
            */
           ringing_duration?: 15 | 20 | 25 | 30 | 35 | 40 | 45 | 50 | 55 | 60;
           /**
-           * Values:<br>
-           * 1-24 Hours, 7 Days a Week;<br>
+           * Values:
+           *
+           * 1-24 Hours, 7 Days a Week;
+           *
            * 2-Custom Hours
            */
           type?: 1 | 2;
         };
         close_hours?: {
           /**
-           * Action to take when a call is not answered:<br>
-           * 0-Forward to voicemail; <br>
-           * 1-Play a message, then disconnect; <br>
-           * 9-Disconnect; <br>
-           * 26-Forward to External Contacts; <br>
+           * Action to take when a call is not answered:
+           *
+           * 0-Forward to voicemail;
+           *
+           * 1-Play a message, then disconnect;
+           *
+           * 9-Disconnect;
+           *
+           * 26-Forward to External Contacts;
+           *
            * 50-Forward to another extension
            */
           close_hour_action?: 0 | 1 | 9 | 26 | 50;
@@ -1105,12 +1229,18 @@ export interface PhoneUpdateSettingTemplateParams {
             /** Extension ID of user, zoomRoom, commonAreaPhone, autoReceptionist, callQueue or sharedLineGroup. This ID is passed along with the `type` if the `close_hour_action` was not set with a value of *26*. */
             id?: string;
             /**
-             * Values:<br>
-             * 1-user,<br>
-             * 2-callQueue, <br>
-             * 3-autoReceptionist,<br>
-             * 4-commonAreaPhone,<br>
-             * 5-zoomRoom, <br>
+             * Values:
+             *
+             * 1-user,
+             *
+             * 2-callQueue,
+             *
+             * 3-autoReceptionist,
+             *
+             * 4-commonAreaPhone,
+             *
+             * 5-zoomRoom,
+             *
              * 7-sharedLineGroup
              */
             type?:
@@ -1122,7 +1252,8 @@ export interface PhoneUpdateSettingTemplateParams {
               | "sharedLineGroup";
           };
           /**
-           * Maximum wait time, in seconds. Values:<br>
+           * Maximum wait time, in seconds. Values:
+           *
            * 15,20,25,30,35,40,45,50,55,60
            */
           max_wait_time?: 15 | 20 | 25 | 30 | 35 | 40 | 45 | 50 | 55 | 60;
@@ -1184,12 +1315,17 @@ export interface PhoneMethods {
    *
    * Retrieve [call logs](https://support.zoom.us/hc/en-us/articles/360021114452-Viewing-Call-Logs) for an account.
    *
-   * **Scopes**: `phone:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisite:**<br>
-   * 1. Business or Enterprise account<br>
-   * 2. A Zoom Phone license<br>
-   * 3. Account Owner and a [role](https://support.zoom.us/hc/en-us/articles/115001078646-Role-Based-Access-Control) with Zoom Phone Management<br>
+   * **Scopes**: `phone:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisite:**
+   *
+   * 1. Business or Enterprise account
+   *
+   * 2. A Zoom Phone license
+   *
+   * 3. Account Owner and a [role](https://support.zoom.us/hc/en-us/articles/115001078646-Role-Based-Access-Control) with Zoom Phone Management
    */
   accountCallLogs: PaginatedMethodOpt<
     PhoneAccountCallLogsParams,
@@ -1204,10 +1340,11 @@ export interface PhoneMethods {
    *
    * **Scope:** `phone:write:admin` or `phone:write` or `phone:master`
    *
-   * **Prerequisites:**<br>
+   * **Prerequisites:**
+   *
    * * The account must hold a business or enterprise plan and Zoom Phone license.
    *
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   addBYOCNumber: Method<
     PhoneAddBYOCNumberParams,
@@ -1218,7 +1355,7 @@ export interface PhoneMethods {
    * Add a setting template
    *
    * This API lets you create a Zoom Phone setting template for an account. Template type includes **User**, **Auto Receptionist**, or **Call Queue**. Settings include profile, policy and user settings. After creating a phone template, the settings defined via this request will become the default settings for an account.
-   * <br><br>
+   *
    * **Scope**:
    * * `phone:write:admin` `phone:write`
    *
@@ -1226,9 +1363,7 @@ export interface PhoneMethods {
    * 1. Business or enterprise Zoom account
    * 2. A Zoom Phone license
    *
-   * <br>**[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
-   *
-   * <br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   addSettingTemplate: Method<
     PhoneAddSettingTemplateParams,
@@ -1240,12 +1375,14 @@ export interface PhoneMethods {
    *
    * Phone users can access [shared voicemail inboxes](https://support.zoom.us/hc/en-us/articles/360033863991-Sharing-and-controlling-access-to-a-voicemail-inbox) in the Zoom desktop client, web portal, or provisioned desk phone. Use this API to define the voicemail access permissions of a user.
    *
-   * To view these settings in the Zoom web portal, navigate to **Admin >Phone System Management> Users & Rooms**. Click the **Users** tab and select **User Settings**. Scroll down to **Voicemail & Call Recordings**.<br>
+   * To view these settings in the Zoom web portal, navigate to **Admin >Phone System Management> Users & Rooms**. Click the **Users** tab and select **User Settings**. Scroll down to **Voicemail & Call Recordings**.
    *
-   * **Scope**:`phone:write:admin`<br>
-   * <br>**[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **Scope**:`phone:write:admin`
    *
-   * **Prerequisites**: <br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
+   * **Prerequisites**:
+   *
    * Business or Enterprise Account
    */
   addUserSetting: Method<
@@ -1258,8 +1395,10 @@ export interface PhoneMethods {
    *
    * Assign [calling plan](https://marketplace.zoom.us/docs/api-reference/other-references/plans#zoom-phone-calling-plans) to a [Zoom Phone](https://support.zoom.us/hc/en-us/categories/360001370051-Zoom-Phone) user.
    *
-   * **Scopes**: `phone:write` `phone:write:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **Scopes**: `phone:write` `phone:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
    * **Prerequisite:**
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
@@ -1274,8 +1413,10 @@ export interface PhoneMethods {
    *
    * Assign a [phone number](https://support.zoom.us/hc/en-us/articles/360020808292-Managing-Phone-Numbers) to a user who has already enabled Zoom Phone.
    *
-   * **Scopes**: `phone:write` `phone:write:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **Scopes**: `phone:write` `phone:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
    * **Prerequisite:**
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
@@ -1288,11 +1429,16 @@ export interface PhoneMethods {
   /**
    * Change main company number
    *
-   * The [main company number](https://support.zoom.us/hc/en-us/articles/360028553691) can be used by external callers to reach your phone users (by dialing the main company number and the user's extension). It can also be used by phone users in your account as their caller ID while making calls.<br><br> Use this API to [change the main company number](https://support.zoom.us/hc/en-us/articles/360028553691#h_82414c34-9df2-428a-85a4-efcf7f9e0d72) of an account.<br><br>
-   * **Prerequisites:**<br>
+   * The [main company number](https://support.zoom.us/hc/en-us/articles/360028553691) can be used by external callers to reach your phone users (by dialing the main company number and the user's extension). It can also be used by phone users in your account as their caller ID while making calls.
+   *
+   *  Use this API to [change the main company number](https://support.zoom.us/hc/en-us/articles/360028553691#h_82414c34-9df2-428a-85a4-efcf7f9e0d72) of an account.
+   *
+   * **Prerequisites:**
+   *
    * * Pro or higher account plan.
-   * * Account owner or admin permissions<br>
-   * **Scopes:** `phone:write:admin`<br>
+   * * Account owner or admin permissions
+   *
+   * **Scopes:** `phone:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -1306,8 +1452,9 @@ export interface PhoneMethods {
    *
    * Delete a user's [call log](https://support.zoom.us/hc/en-us/articles/360021114452-Viewing-and-identifying-logs).
    *
-   * **Scopes:** `phone:write`, `phone:write:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **Scopes:** `phone:write`, `phone:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    *
    * **Prerequisites:**
    * 1. User must belong to a Business or an Enterprise account.
@@ -1323,12 +1470,15 @@ export interface PhoneMethods {
    *
    * Remove the shared voicemail access settings that were previously assigned to a user.
    *
-   * To view these settings in your Zoom web portal, navigate to **Admin >Phone System Management> Users & Rooms**. Click the **Users** tab and select **User Settings**. Scroll down to **Voicemail & Call Recordings**.<br>
+   * To view these settings in your Zoom web portal, navigate to **Admin >Phone System Management> Users & Rooms**. Click the **Users** tab and select **User Settings**. Scroll down to **Voicemail & Call Recordings**.
    *
-   * **Scope**: `phone:write:admin`<br><br>
-   * **Prerequisites**:<br>
-   * * Business or enterprise Account<br>
-   * <br>**[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **Scope**: `phone:write:admin`
+   *
+   * **Prerequisites**:
+   *
+   * * Business or enterprise Account
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   deleteUserSetting: Method<
     PhoneDeleteUserSettingParams,
@@ -1345,7 +1495,7 @@ export interface PhoneMethods {
    * **Prerequisite**:
    * * The account must have activted Zoom Phone license.
    *
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   deleteVoicemail: Method<
     PhoneDeleteVoicemailParams,
@@ -1355,10 +1505,13 @@ export interface PhoneMethods {
   /**
    * Get phone number details
    *
-   * A Zoom account owner or admin can purchase phone numbers and assign them to Zoom phone users. Use this API to get details on a specific Phone number in a Zoom account.<br><br>
-   * **Prerequisites:**<br>
-   * * Pro or higher plan with Zoom phone license<br>
-   * **Scope:** `phone:read:admin`<br>
+   * A Zoom account owner or admin can purchase phone numbers and assign them to Zoom phone users. Use this API to get details on a specific Phone number in a Zoom account.
+   *
+   * **Prerequisites:**
+   *
+   * * Pro or higher plan with Zoom phone license
+   *
+   * **Scope:** `phone:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -1370,12 +1523,14 @@ export interface PhoneMethods {
   /**
    * Get call recordings
    *
-   * List [call recordings](https://support.zoom.us/hc/en-us/articles/360038521091-Accessing-and-sharing-call-recordings) of an account.<br>
+   * List [call recordings](https://support.zoom.us/hc/en-us/articles/360038521091-Accessing-and-sharing-call-recordings) of an account.
    *
-   * **Scopes:**<br>
+   * **Scopes:**
+   *
    * * `phone:read:admin` `phone:write:admin`
    *
-   * **Prerequisties:** <br>
+   * **Prerequisties:**
+   *
    * * Pro or higher account with Zoom Phone license.
    * * Account owner or admin privileges.
    */
@@ -1388,15 +1543,18 @@ export interface PhoneMethods {
   /**
    * Get setting template details
    *
-   * This API lets you retrieve a specific account phone template previously created. <br>
+   * This API lets you retrieve a specific account phone template previously created.
    *
-   * **Scope**: <br>
+   * **Scope**:
+   *
    * * `phone:write:admin` or `phone:write`
    *
-   * **Prerequisites**: <br>
+   * **Prerequisites**:
+   *
    * 1. Business or Enterprise Account
    * 2. A Zoom Phone license
-   * <br>**[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   getSettingTemplate: Method<
     PhoneGetSettingTemplateParams,
@@ -1408,9 +1566,12 @@ export interface PhoneMethods {
    *
    * A Zoom account owner or admin can purchase phone numbers and assign them to Zoom phone users. Use this API to list all Zoom Phone numbers in a Zoom account. You can filter the response based on your needs by using query parameters.
    *
-   * **Prerequisites:**<br>
-   * * Pro or higher plan with Zoom phone license<br>
-   * **Scope:** `phone:read:admin`<br>
+   * **Prerequisites:**
+   *
+   * * Pro or higher plan with Zoom phone license
+   *
+   * **Scope:** `phone:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   listAccountPhoneNumbers: PaginatedMethodOpt<
@@ -1424,12 +1585,15 @@ export interface PhoneMethods {
    *
    * List [BYOC SIP trunks](https://zoom.us/docs/doc/Zoom-Bring%20Your%20Own%20Carrier.pdf) that are assigned to an account.
    *
-   * **Scopes**:<br>
-   * * `phone:write:admin` or `phone:master`<br>
+   * **Scopes**:
    *
-   * **Prerequisites**:<br>
+   * * `phone:write:admin` or `phone:master`
+   *
+   * **Prerequisites**:
+   *
    * * Business or Enterprise Account
-   * <br>**[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   listBYOCSIPTrunk: PaginatedMethodOpt<
     PhoneListBYOCSIPTrunkParams,
@@ -1440,10 +1604,14 @@ export interface PhoneMethods {
   /**
    * List calling plans
    *
-   * List all Zoom Phone [calling plans](https://marketplace.zoom.us/docs/api-reference/other-references/plans#zoom-phone-calling-plans) that are enabled for a Zoom account.<br><br>
-   * **Prerequisites:**<br>
-   * * Pro or a higher account with Zoom phone license. <br>
-   * **Scope:** `phone:read:admin`<br>
+   * List all Zoom Phone [calling plans](https://marketplace.zoom.us/docs/api-reference/other-references/plans#zoom-phone-calling-plans) that are enabled for a Zoom account.
+   *
+   * **Prerequisites:**
+   *
+   * * Pro or a higher account with Zoom phone license.
+   *
+   * **Scope:** `phone:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   listCallingPlans: MethodOpt<
@@ -1454,10 +1622,14 @@ export interface PhoneMethods {
   /**
    * List phone users
    *
-   * List all the users on an account who have been assigned Zoom Phone licenses.<br><br>
-   * **Prerequisites:**<br>
-   * * Pro or higher plan with Zoom phone license<br>
-   * **Scope:** `phone:read:admin`<br>
+   * List all the users on an account who have been assigned Zoom Phone licenses.
+   *
+   * **Prerequisites:**
+   *
+   * * Pro or higher plan with Zoom phone license
+   *
+   * **Scope:** `phone:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   listPhoneUsers: PaginatedMethodOpt<
@@ -1470,14 +1642,17 @@ export interface PhoneMethods {
    * List setting templates
    *
    * This API lets you retrieve a list of all the phone template settings previously created.
-   * <br>
-   * **Scope**:<br>
+   *
+   * **Scope**:
+   *
    * * `phone:read:admin` or `phone:read`
-   * <br>**Prerequisites**: <br>
+   *
+   * **Prerequisites**:
+   *
    * 1. Business or enterprise Account
    * 2. A Zoom Phone license
    *
-   * <br>**[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   listSettingTemplates: PaginatedMethodOpt<
     PhoneListSettingTemplatesParams,
@@ -1490,7 +1665,8 @@ export interface PhoneMethods {
    *
    * Retrieve a user's [zoom phone](https://support.zoom.us/hc/en-us/articles/360001297663-Quickstart-Guide-for-Zoom-Phone-Administrators) profile.
    *
-   * **Scopes:** `phone:read`, `phone:read:admin`<br>
+   * **Scopes:** `phone:read`, `phone:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    *
    * **Prerequisites** :
@@ -1507,8 +1683,10 @@ export interface PhoneMethods {
    *
    * Retrieve a [zoom phone](https://support.zoom.us/hc/en-us/articles/360001297663-Quickstart-Guide-for-Zoom-Phone-Administrators) user's call logs.
    *
-   * **Scopes:** `phone:read`, `phone:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
+   * **Scopes:** `phone:read`, `phone:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
    * **Prerequisite:**
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
@@ -1523,9 +1701,10 @@ export interface PhoneMethods {
    * Get user's recordings
    *
    * Retrieve a user's zoom [phone recordings](https://support.zoom.us/hc/en-us/articles/360021336671-Viewing-Call-History-and-Recordings).
-   * **Scopes:** `phone:read`, `phone:read:admin`<br>
+   * **Scopes:** `phone:read`, `phone:read:admin`
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   *
    * **Prerequisite:**
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
@@ -1541,8 +1720,10 @@ export interface PhoneMethods {
    *
    * Retrieve a user's zoom phone profile [settings](https://support.zoom.us/hc/en-us/articles/360021325712-Configuring-Settings).
    *
-   * **Scopes:** `phone:read`, `phone:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **Scopes:** `phone:read`, `phone:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
    * **Prerequisite:**
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
@@ -1557,8 +1738,10 @@ export interface PhoneMethods {
    *
    * Retrieve a user's Zoom Phone voicemails.
    *
-   * **Scopes:** `phone:read`, `phone:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   * **Scopes:** `phone:read`, `phone:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   *
    * **Prerequisite:**
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
@@ -1572,14 +1755,17 @@ export interface PhoneMethods {
   /**
    * Assign SIP trunks
    *
-   * Using this API, a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) owner can assign SIP trunk(s) to a sub account.<br>
+   * Using this API, a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) owner can assign SIP trunk(s) to a sub account.
    *
-   * **Scope**:<br>
-   * * `phone:master` <br>
+   * **Scope**:
    *
-   * **Prerequisites**:<br>
-   * * Business or enterprise Account.<br>
-   * <br>**[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * * `phone:master`
+   *
+   * **Prerequisites**:
+   *
+   * * Business or enterprise Account.
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   postPhoneSIPTrunk: Method<
     PhonePostPhoneSIPTrunkParams,
@@ -1591,13 +1777,15 @@ export interface PhoneMethods {
    *
    * After assigning a Zoom phone license to an account, an admin or account owner can proceed with the [initial Zoom phone set up](https://support.zoom.us/hc/en-us/articles/360001297663-Getting-started-with-Zoom-Phone-admin-#h_5ae26a3a-290c-4a8d-b3b0-6384ed267b13) using this API.
    *
-   * **Scope**:<br>
+   * **Scope**:
+   *
    * * `phone:write:admin` `phone:write`
    *
-   * **Prerequisites**: <br>
+   * **Prerequisites**:
+   *
    * * Pro or a higher paid account with master account option enabled.
    *
-   * <br>**[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   setUpAccount: Method<
     PhoneSetUpAccountParams,
@@ -1609,8 +1797,10 @@ export interface PhoneMethods {
    *
    * Unassign a [calling plan](https://marketplace.zoom.us/docs/api-reference/other-references/plans#zoom-phone-calling-plans) that was previously assigned to a [Zoom Phone](https://support.zoom.us/hc/en-us/categories/360001370051) user.
    *
-   * **Scopes**: `phone:write` `phone:write:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **Scopes**: `phone:write` `phone:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
    * **Prerequisite:**
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
@@ -1623,12 +1813,14 @@ export interface PhoneMethods {
   /**
    * Unassign phone number
    *
-   * Unassign [phone number](https://support.zoom.us/hc/en-us/articles/360020808292-Managing-Phone-Numbers#h_38ba8b01-26e3-4b1b-a9b5-0717c00a7ca6) of a Zoom phone user. <br>
+   * Unassign [phone number](https://support.zoom.us/hc/en-us/articles/360020808292-Managing-Phone-Numbers#h_38ba8b01-26e3-4b1b-a9b5-0717c00a7ca6) of a Zoom phone user.
    *
    * After assigning a phone number, you can remove it if you don't want it to be assigned to anyone.
    *
-   * **Scopes**: `phone:write` `phone:write:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **Scopes**: `phone:write` `phone:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
    * **Prerequisite:**
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
@@ -1661,14 +1853,17 @@ export interface PhoneMethods {
   /**
    * Update SIP trunk details
    *
-   * Update details of a SIP trunk that is assigned to a sub account.<br>
+   * Update details of a SIP trunk that is assigned to a sub account.
    *
-   * **Scope**:<br>
-   * * `phone:master` <br>
+   * **Scope**:
    *
-   * **Prerequisites**:<br>
-   * Business or Enterprise Account.<br>
-   * <br>**[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * * `phone:master`
+   *
+   * **Prerequisites**:
+   *
+   * Business or Enterprise Account.
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   updatePhoneSIPTrunk: Method<
     PhoneUpdatePhoneSIPTrunkParams,
@@ -1678,13 +1873,15 @@ export interface PhoneMethods {
   /**
    * Update BYOC settings
    *
-   * Only [master account owners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) can use this API to enable BYOC(Bring your own carrier) option for a sub account.<br>
+   * Only [master account owners](https://marketplace.zoom.us/docs/api-reference/master-account-apis) can use this API to enable BYOC(Bring your own carrier) option for a sub account.
    *
-   * **Scope**:<br>
-   * * `phone:master` <br>
+   * **Scope**:
    *
-   * **Prerequisites**: <br>
-   * * Business or enterprise Account.<br>
+   * * `phone:master`
+   *
+   * **Prerequisites**:
+   *
+   * * Business or enterprise Account.
    */
   updatePhoneSettings: Method<
     PhoneUpdatePhoneSettingsParams,
@@ -1694,15 +1891,18 @@ export interface PhoneMethods {
   /**
    * Update a setting template
    *
-   * Use this API to update or modify profile settings for the phone template. Template type includes **User**, **Auto Receptionist**, or **Call Queue**. After you've modified a template, click **User Settings** to set up settings for Call Handling, Desk Phone, and Others. <br>
+   * Use this API to update or modify profile settings for the phone template. Template type includes **User**, **Auto Receptionist**, or **Call Queue**. After you've modified a template, click **User Settings** to set up settings for Call Handling, Desk Phone, and Others.
    *
-   * **Scope**:<br>
+   * **Scope**:
+   *
    * * `phone:write:admin` or `phone:write`
    *
-   * **Prerequisites**: <br>
+   * **Prerequisites**:
+   *
    * 1. Business or Enterprise Account
    * 2. A Zoom Phone license
-   * <br>**[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   updateSettingTemplate: Method<
     PhoneUpdateSettingTemplateParams,
@@ -1714,8 +1914,10 @@ export interface PhoneMethods {
    *
    * Update a [Zoom Phone](https://support.zoom.us/hc/en-us/categories/360001370051-Zoom-Phone) user's profile.
    *
-   * **Scopes:** `phone:write` `phone:write:admin`  <br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **Scopes:** `phone:write` `phone:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
    * **Prerequisite:**
    * 1. Business or Enterprise account
    * 2. A Zoom Phone license
@@ -1730,12 +1932,16 @@ export interface PhoneMethods {
    *
    * Phone users can access [shared voicemail inboxes](https://support.zoom.us/hc/en-us/articles/360033863991-Sharing-and-controlling-access-to-a-voicemail-inbox) in the Zoom desktop client, web portal, or provisioned desk phone. Use this API to update the voicemail access permissions of a user.
    *
-   * To view these settings in the Zoom web portal, navigate to **Admin >Phone System Management> Users & Rooms**. Click the **Users** tab and select **User Settings**. Scroll down to **Voicemail & Call Recordings**.<br>
+   * To view these settings in the Zoom web portal, navigate to **Admin >Phone System Management> Users & Rooms**. Click the **Users** tab and select **User Settings**. Scroll down to **Voicemail & Call Recordings**.
    *
-   * **Scope**: <br>`phone:write:admin`<br>
-   * <br>**[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * **Scope**:
    *
-   * **Prerequisites**:<br>
+   * `phone:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
+   * **Prerequisites**:
+   *
    * Business or Enterprise Account
    */
   updateUserSetting: Method<

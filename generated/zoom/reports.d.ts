@@ -130,7 +130,7 @@ export type ReportsReportMeetingDetailsError = unknown;
 
 export interface ReportsReportMeetingParticipantsParams
   extends P.MeetingId2, P.PageSize, P.NextPageToken {
-  /** Provide `registrant_id` as the value for this field if you would like to see the registrant ID attribute in the response of this API call. A registrant ID is a unique identifier of a [meeting registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meetingregistrants).<br> */
+  /** Provide `registrant_id` as the value for this field if you would like to see the registrant ID attribute in the response of this API call. A registrant ID is a unique identifier of a [meeting registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meetingregistrants). */
   include_fields?: "registrant_id";
 }
 export type ReportsReportMeetingParticipantsResponse = {
@@ -163,7 +163,11 @@ export type ReportsReportMeetingPollsResponse = {
   questions?: {
     /** Participant email. */
     email?: string;
-    /** Participant display name.<br> If "anonymous" option is enabled for a [poll](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meet), the participant's polling information will be kept anonymous and the value of `name` field will be "Anonymous Attendee". */
+    /**
+     * Participant display name.
+     *
+     *  If "anonymous" option is enabled for a [poll](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meet), the participant's polling information will be kept anonymous and the value of `name` field will be "Anonymous Attendee".
+     */
     name?: string;
     /** Array of questions from user. */
     question_details?: {
@@ -196,7 +200,11 @@ export type ReportsReportMeetingPollsError = unknown;
 export interface ReportsReportMeetingsParams
   extends P.UserId, P.From, P.To, P.PageSize, P.NextPageToken {
   /**
-   * The meeting types: <br>`past` - Past meetings.<br>`pastOne` - Past one user meetings.
+   * The meeting types:
+   *
+   * `past` - Past meetings.
+   *
+   * `pastOne` - Past one user meetings.
    * @default "past"
    */
   type?: "past" | "pastOne";
@@ -240,9 +248,34 @@ export type ReportsReportMeetingsItem =
 export interface ReportsReportOperationLogsParams
   extends P.From, P.To, P.PageSize, P.NextPageToken {
   /**
-   * **Optional**<br>
+   * **Optional**
+   *
    * Filter your response by a category type to see reports for a specific category.
-   * The value for this field can be one of the following:<br> `all`<br>`user`<br>`user_settings`<br>`account`<br>`billing`<br>`im`<br>`recording`<br>`phone_contacts`<br>`webinar`<br>`sub_account`<br>`role`<br>`zoom_rooms`
+   * The value for this field can be one of the following:
+   *
+   *  `all`
+   *
+   * `user`
+   *
+   * `user_settings`
+   *
+   * `account`
+   *
+   * `billing`
+   *
+   * `im`
+   *
+   * `recording`
+   *
+   * `phone_contacts`
+   *
+   * `webinar`
+   *
+   * `sub_account`
+   *
+   * `role`
+   *
+   * `zoom_rooms`
    */
   category_type?:
     | "all"
@@ -329,7 +362,12 @@ export type ReportsReportSignInSignOutActivitiesItem =
 export interface ReportsReportTelephoneParams
   extends P.From, P.To, P.PageSize, P.PageNumber, P.NextPageToken {
   /**
-   * Audio types:<br>`1` - Toll-free Call-in & Call-out.<br>`2` - Toll <br>
+   * Audio types:
+   *
+   * `1` - Toll-free Call-in & Call-out.
+   *
+   * `2` - Toll
+   *
    * `3` - SIP Connected Audio
    * @default "1"
    */
@@ -369,7 +407,13 @@ export type ReportsReportTelephoneItem =
 
 export interface ReportsReportUsersParams
   extends P.From, P.To, P.PageSize, P.NextPageToken {
-  /** Active or inactive hosts.<br>`active` - Active hosts. <br>`inactive` - Inactive hosts. */
+  /**
+   * Active or inactive hosts.
+   *
+   * `active` - Active hosts.
+   *
+   * `inactive` - Inactive hosts.
+   */
   type?: "active" | "inactive";
   /**
    * The page number of the current page in the returned records.
@@ -477,7 +521,7 @@ export type ReportsReportWebinarDetailsError = unknown;
 
 export interface ReportsReportWebinarParticipantsParams
   extends P.WebinarId2, P.PageSize, P.NextPageToken {
-  /** Enter 'registrant_id' as the value for this field if you would like to see the registrant ID attribute included in the response of this API call. A registrant ID is a unique identifier of a [webinar registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/webinars/webinarregistrants).<br> */
+  /** Enter 'registrant_id' as the value for this field if you would like to see the registrant ID attribute included in the response of this API call. A registrant ID is a unique identifier of a [webinar registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/webinars/webinarregistrants). */
   include_fields?: "registrant_id";
 }
 export type ReportsReportWebinarParticipantsResponse = {
@@ -510,7 +554,11 @@ export type ReportsReportWebinarPollsResponse = {
   questions?: {
     /** Participant email. */
     email?: string;
-    /** Participant display name.<br><br> If the poll was created as an anonymous poll, participant's information will remain anonymous and the value of the `name` field will be "Anonymous Attendee". */
+    /**
+     * Participant display name.
+     *
+     *  If the poll was created as an anonymous poll, participant's information will remain anonymous and the value of the `name` field will be "Anonymous Attendee".
+     */
     name?: string;
     /** Array of questions from user. */
     question_details?: {
@@ -552,7 +600,7 @@ export type ReportsReportWebinarQAResponse = {
     /** Participant email. */
     email?: string;
     /**
-     * Participant display name.<br>
+     * Participant display name.
      *
      * If anonymous [Q&A](https://support.zoom.us/hc/en-us/articles/203686015-Getting-Started-with-Question-Answer) option is enabled and if a participant submits the Q&A without providing their name, the value of the `name` field will be "Anonymous Attendee".
      */
@@ -582,10 +630,13 @@ export interface ReportsMethods {
   /**
    * Get cloud recording usage report
    *
-   * Retrieve cloud recording usage report for a specified period. You can only get cloud recording reports that is one day ealier than the current date and for the most recent period of 6 months. The date gap between from and to dates should be smaller or equal to 30 days. <br>
-   * **Prerequisites**<br>
-   * * Pro or higher plan.<br>
-   * **Scopes:** `report:read:admin`<br>
+   * Retrieve cloud recording usage report for a specified period. You can only get cloud recording reports that is one day ealier than the current date and for the most recent period of 6 months. The date gap between from and to dates should be smaller or equal to 30 days.
+   *
+   * **Prerequisites**
+   *
+   * * Pro or higher plan.
+   *
+   * **Scopes:** `report:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
@@ -597,10 +648,13 @@ export interface ReportsMethods {
   /**
    * Get daily usage report
    *
-   * Retrieve daily report to access the account-wide usage of Zoom services for each day in a given month. It lists the number of new users, meetings, participants, and meeting minutes.<br>
-   * **Prerequisites**<br>
-   * * Pro or higher plan.<br>
-   * **Scopes:** `report:read:admin`<br>
+   * Retrieve daily report to access the account-wide usage of Zoom services for each day in a given month. It lists the number of new users, meetings, participants, and meeting minutes.
+   *
+   * **Prerequisites**
+   *
+   * * Pro or higher plan.
+   *
+   * **Scopes:** `report:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
@@ -612,12 +666,16 @@ export interface ReportsMethods {
   /**
    * Get meeting detail reports
    *
-   * Get a detailed report for a past meeting. <br>
-   * **Scopes:** `report:read:admin`<br>
+   * Get a detailed report for a past meeting.
+   *
+   * **Scopes:** `report:read:admin`
+   *
    * \
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:**<br>
-   * * Pro or a higher plan.<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
+   * * Pro or a higher plan.
    */
   reportMeetingDetails: Method<
     ReportsReportMeetingDetailsParams,
@@ -627,12 +685,16 @@ export interface ReportsMethods {
   /**
    * Get meeting participant reports
    *
-   * Get participant report for a past meeting.<br><br>
-   * **Scopes:** `report:read:admin`<br>
+   * Get participant report for a past meeting.
+   *
+   * **Scopes:** `report:read:admin`
+   *
    * \
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:**<br>
-   * * Pro or a higher plan.<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
+   * * Pro or a higher plan.
    */
   reportMeetingParticipants: PaginatedMethod<
     ReportsReportMeetingParticipantsParams,
@@ -643,12 +705,16 @@ export interface ReportsMethods {
   /**
    * Get meeting poll reports
    *
-   * Retrieve a report of [poll](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings) results for a past meeting. <br><br>
-   * **Scopes:** `report:read:admin`<br>
+   * Retrieve a report of [poll](https://support.zoom.us/hc/en-us/articles/213756303-Polling-for-Meetings) results for a past meeting.
+   *
+   * **Scopes:** `report:read:admin`
+   *
    * \
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:**<br>
-   * * Pro or a higher plan.<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
+   * * Pro or a higher plan.
    */
   reportMeetingPolls: Method<
     ReportsReportMeetingPollsParams,
@@ -660,11 +726,14 @@ export interface ReportsMethods {
    *
    * Retrieve [report](https://support.zoom.us/hc/en-us/articles/216378603-Meeting-Reporting) on a past meeting for a specified period of time. The time range for the report is limited to a month and the month should fall under the past six months.
    *
-   * Meetings will only be returned in the response if the meeting has two or more unique participants.  <br><br>
-   * **Scopes:** `report:read:admin`<br>
+   * Meetings will only be returned in the response if the meeting has two or more unique participants.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:**<br>
+   * **Scopes:** `report:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Pro or higher plan.
    */
   reportMeetings: PaginatedMethod<
@@ -676,12 +745,16 @@ export interface ReportsMethods {
   /**
    * Get operation logs report
    *
-   * The [Operations Logs](https://support.zoom.us/hc/en-us/articles/360032748331-Operation-Logs) report allows you to audit admin and user activity, such as adding a new user, changing account settings, and deleting recordings.<br>
-   * Use this API to retrieve operation logs report for a specified period of time.<br>
-   * **Scopes:** `report:read:admin`<br>
+   * The [Operations Logs](https://support.zoom.us/hc/en-us/articles/360032748331-Operation-Logs) report allows you to audit admin and user activity, such as adding a new user, changing account settings, and deleting recordings.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:**<br>
+   * Use this API to retrieve operation logs report for a specified period of time.
+   *
+   * **Scopes:** `report:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Pro or higher plan.
    */
   reportOperationLogs: PaginatedMethod<
@@ -693,10 +766,13 @@ export interface ReportsMethods {
   /**
    * Get sign In / sign out activity report
    *
-   * Retrieve a list of sign in / sign out activity logs [report](https://support.zoom.us/hc/en-us/articles/201363213-Getting-Started-with-Reports) of users under a Zoom account.<br>
-   * **Prerequisites**<br>
-   * * Pro or higher plan.<br>
-   * **Scopes:** `report:read:admin`<br>
+   * Retrieve a list of sign in / sign out activity logs [report](https://support.zoom.us/hc/en-us/articles/201363213-Getting-Started-with-Reports) of users under a Zoom account.
+   *
+   * **Prerequisites**
+   *
+   * * Pro or higher plan.
+   *
+   * **Scopes:** `report:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
    */
@@ -711,9 +787,12 @@ export interface ReportsMethods {
    *
    * The [telephone report](https://support.zoom.us/hc/en-us/articles/206514816-Telephone-reports) allows you to view who dialed into meetings via phone (Audio Conferencing or SIP Connected Audio) and which number they dialed into and other details. Use this API to get telephone report for a specified period of time.
    *
-   * **Scopes:** `report:read:admin`<br>
+   * **Scopes:** `report:read:admin`
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>**Prerequisites:**<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Pro or higher plan.
    */
   reportTelephone: PaginatedMethod<
@@ -725,12 +804,21 @@ export interface ReportsMethods {
   /**
    * Get active/inactive host reports
    *
-   * A user is considered to be an active host during the month specified in the "from" and "to" range, if the user has hosted at least one meeting during this period. If the user didn't host any meetings during this period, the user is considered to be inactive.<br>The Active Hosts report displays a list of meetings, participants, and meeting minutes for a specific time range, up to one month. The month should fall within the last six months.<br>The Inactive Hosts report pulls a list of users who were not active during a specific period of time.
-   * Use this API to retrieve an active or inactive host report for a specified period of time. The time range for the report is limited to a month and the month should fall under the past six months. <br>You can specify the type of report and date range using the query parameters.<br>
-   * **Scopes:** `report:read:admin`<br>
+   * A user is considered to be an active host during the month specified in the "from" and "to" range, if the user has hosted at least one meeting during this period. If the user didn't host any meetings during this period, the user is considered to be inactive.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:**<br>
+   * The Active Hosts report displays a list of meetings, participants, and meeting minutes for a specific time range, up to one month. The month should fall within the last six months.
+   *
+   * The Inactive Hosts report pulls a list of users who were not active during a specific period of time.
+   * Use this API to retrieve an active or inactive host report for a specified period of time. The time range for the report is limited to a month and the month should fall under the past six months.
+   *
+   * You can specify the type of report and date range using the query parameters.
+   *
+   * **Scopes:** `report:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Pro or higher plan.
    */
   reportUsers: PaginatedMethod<
@@ -742,11 +830,14 @@ export interface ReportsMethods {
   /**
    * Get webinar detail reports
    *
-   * Retrieve a [report](https://support.zoom.us/hc/en-us/articles/201393719-Webinar-Reporting) containing past webinar details.  <br><br>
-   * **Scopes:** `report:read:admin`<br>
+   * Retrieve a [report](https://support.zoom.us/hc/en-us/articles/201393719-Webinar-Reporting) containing past webinar details.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:**<br>
+   * **Scopes:** `report:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Pro or higher plan with Webinar add-on.
    */
   reportWebinarDetails: Method<
@@ -757,11 +848,14 @@ export interface ReportsMethods {
   /**
    * Get webinar participant reports
    *
-   * Get detailed report on each attendee of a webinar.<br><br>
-   * **Scopes:** `report:read:admin`<br>
+   * Get detailed report on each attendee of a webinar.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:**<br>
+   * **Scopes:** `report:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Pro or a higher plan with Webinar add-on enabled.
    */
   reportWebinarParticipants: PaginatedMethod<
@@ -773,11 +867,14 @@ export interface ReportsMethods {
   /**
    * Get webinar poll reports
    *
-   * Retrieve a report on past [webinar polls](https://support.zoom.us/hc/en-us/articles/203749865-Polling-for-Webinars).<br><br>
-   * **Scopes:** `report:read:admin`<br>
+   * Retrieve a report on past [webinar polls](https://support.zoom.us/hc/en-us/articles/203749865-Polling-for-Webinars).
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:**<br>
+   * **Scopes:** `report:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Pro or a higher plan with Webinar add-on enabled.
    */
   reportWebinarPolls: Method<
@@ -790,11 +887,14 @@ export interface ReportsMethods {
    *
    * The Question & Answer (Q&A) feature for webinars allows attendees to ask questions during the webinar and for the panelists, co-hosts and host to answer their questions.
    *
-   * Use this API to retrieve a report on question and answers from past webinars. <br><br>
-   * **Scopes:** `report:read:admin`<br>
+   * Use this API to retrieve a report on question and answers from past webinars.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`<br>
-   * **Prerequisites:**<br>
+   * **Scopes:** `report:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Heavy`
+   *
+   * **Prerequisites:**
+   *
    * * Pro or a higher plan with Webinar add-on enabled.
    */
   reportWebinarQA: Method<

@@ -67,9 +67,12 @@ export type RolesGetRoleInformationResponse = {
   /** This field will only be displayed to accounts that are enrolled in a partner plan and follow the master accounts and sub accounts structure. */
   sub_account_privileges?: {
     /**
-     * Indicates how the account can manage sub accounts. The value can be one of the following:<br>
-     * `1`: Manage the sub account as an owner of the account.<br>
-     * `2`: Manage the sub account with the same privileges as the current account.<br>
+     * Indicates how the account can manage sub accounts. The value can be one of the following:
+     *
+     * `1`: Manage the sub account as an owner of the account.
+     *
+     * `2`: Manage the sub account with the same privileges as the current account.
+     *
      * `3`: Manage the sub account with specified privileges.
      */
     second_level?: number;
@@ -114,9 +117,12 @@ export interface RolesUpdateRoleParams {
     /** This field will only be displayed to accounts that are enrolled in the partner plan and follow master accounts and sub accounts structure. */
     sub_account_privileges?: {
       /**
-       * Indicates how the account can manage sub accounts. The value can be one of the following:<br>
-       * `1`: Manage the sub account as an owner of the account.<br>
-       * `2`: Manage the sub account with the same privileges as the current account.<br>
+       * Indicates how the account can manage sub accounts. The value can be one of the following:
+       *
+       * `1`: Manage the sub account as an owner of the account.
+       *
+       * `2`: Manage the sub account with the same privileges as the current account.
+       *
        * `3`: Manage the sub account with specified privileges.
        */
       second_level?: number;
@@ -134,10 +140,12 @@ export interface RolesMethods {
    *
    * User [roles](https://support.zoom.us/hc/en-us/articles/115001078646-Role-Based-Access-Control) can have a set of permissions that allows access only to the pages a user needs to view or edit. Use this API to [assign a role](https://support.zoom.us/hc/en-us/articles/115001078646-Role-Based-Access-Control#h_748b6fd8-5057-4cf4-bbfd-787909c09db0) to members.
    *
-   * **Scopes:** `role:write:admin`<br>
+   * **Scopes:** `role:write:admin`
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
-   * **Prerequisites:**<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   *
+   * **Prerequisites:**
+   *
    * * A Pro or a higher plan.
    */
   addRoleMembers: Method<
@@ -150,11 +158,14 @@ export interface RolesMethods {
    *
    * Each Zoom user automatically has a role which can either be owner, administrator, or a member.
    *
-   * **Pre-requisite:**<br>
+   * **Pre-requisite:**
+   *
    * * Pro or higher plan.
-   * * For setting the initial role, you must be the Account Owner.<br>
-   * * For subsequent role management, you must be the Account Owner or user with role management permissions.<br>
-   * **Scopes:** `role:write:admin`<br>
+   * * For setting the initial role, you must be the Account Owner.
+   *
+   * * For subsequent role management, you must be the Account Owner or user with role management permissions.
+   *
+   * **Scopes:** `role:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -168,12 +179,15 @@ export interface RolesMethods {
    *
    * Each Zoom user automatically has a role which can either be owner, administrator, or a member. Account Owners and users with edit privileges for Role management can add customized roles with a list.
    *
-   * Use this API to delete a role.<br>
-   * **Pre-requisite:**<br>
-   * * A Pro or higher plan.<br>
+   * Use this API to delete a role.
+   *
+   * **Pre-requisite:**
+   *
+   * * A Pro or higher plan.
+   *
    * * For role management and updates, you must be the Account Owner or user with role management permissions.
    *
-   * **Scopes:** `role:write:admin`<br>
+   * **Scopes:** `role:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -187,12 +201,15 @@ export interface RolesMethods {
    *
    * Each Zoom user automatically has a role which can either be owner, administrator, or a member. Account Owners and users with edit privileges for Role management can add customized roles with a list of privileges.
    *
-   * Use this API to get information including specific privileges assigned to a [role](https://support.zoom.us/hc/en-us/articles/115001078646-Role-Based-Access-Control).<br>
-   * **Pre-requisite:**<br>
-   * * A Pro or higher plan.<br>
+   * Use this API to get information including specific privileges assigned to a [role](https://support.zoom.us/hc/en-us/articles/115001078646-Role-Based-Access-Control).
+   *
+   * **Pre-requisite:**
+   *
+   * * A Pro or higher plan.
+   *
    * * For role management and updates, you must be the Account Owner or user with role management permissions.
    *
-   * **Scopes:** `role:read:admin`<br>
+   * **Scopes:** `role:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -206,10 +223,12 @@ export interface RolesMethods {
    *
    * User [roles](https://support.zoom.us/hc/en-us/articles/115001078646-Role-Based-Access-Control) can have a set of permissions that allows access only to the pages a user needs to view or edit. Use this API to unassign a user's role.
    *
-   * **Scope:** `role:write:admin`<br>
+   * **Scope:** `role:write:admin`
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
-   * **Prerequisites:**<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
+   * **Prerequisites:**
+   *
    * * A Pro or a higher plan.
    */
   roleMemberDelete: Method<
@@ -222,9 +241,12 @@ export interface RolesMethods {
    *
    * User [roles](https://support.zoom.us/hc/en-us/articles/115001078646-Role-Based-Access-Control) can have a set of permissions that allows access only to the pages a user needs to view or edit. Use this API to list all the members that are assigned a specific role.
    *
-   * **Scope:** `role:read:admin`<br>
+   * **Scope:** `role:read:admin`
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>**Prerequisites:**<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   *
+   * **Prerequisites:**
+   *
    * * A Pro or a higher plan.
    */
   roleMembers: PaginatedMethod<
@@ -238,9 +260,10 @@ export interface RolesMethods {
    *
    * List [roles](https://support.zoom.us/hc/en-us/articles/115001078646-Role-Based-Access-Control) on your account
    *
-   * **Scopes:** `role:read:admin`<br>
+   * **Scopes:** `role:read:admin`
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   *
    * **Prerequisites** :
    * *  Pro or higher plan.
    * *  For setting the initial role, you must be the Account Owner.
@@ -252,10 +275,15 @@ export interface RolesMethods {
    *
    * Each Zoom user automatically has a [role](https://support.zoom.us/hc/en-us/articles/115001078646-Role-Based-Access-Control) which can either be owner, administrator, or a member. Account Owners and users with edit privileges for Role management can add customized roles with a list.
    *
-   * Use this API to change the privileges, name and description of a specific role.<br>
-   * **Pre-requisite:**<br>
-   * * A Pro or higher plan.<br>
-   * * For role management and updates, you must be the Account Owner or user with role management permissions.<br>**Scopes:** `role:write:admin`<br>
+   * Use this API to change the privileges, name and description of a specific role.
+   *
+   * **Pre-requisite:**
+   *
+   * * A Pro or higher plan.
+   *
+   * * For role management and updates, you must be the Account Owner or user with role management permissions.
+   *
+   * **Scopes:** `role:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */

@@ -24,8 +24,12 @@ export type RoomsAccountGetZRAccountProfileError = unknown;
 
 export interface RoomsAccountGetZRAccountSettingsParams {
   /**
-   * The type of setting that you would like to retrieve.<br> `alert`: Alert Settings applied on the Zoom Rooms Account.<br>
-   * `meeting`: Meeting settings of the Zoom Rooms Account. <br>
+   * The type of setting that you would like to retrieve.
+   *
+   *  `alert`: Alert Settings applied on the Zoom Rooms Account.
+   *
+   * `meeting`: Meeting settings of the Zoom Rooms Account.
+   *
    * `signage`: View digital signage settings of the Zoom Rooms Account.
    * @default "meeting"
    */
@@ -111,8 +115,12 @@ export type RoomsAccountUpdateZRAccProfileError = unknown;
 
 export interface RoomsAccountUpdateZoomRoomAccSettingsParams {
   /**
-   * The type of setting that you would like to update.<br> `alert`: Alert Settings applied on the Zoom Rooms Account.<br>
-   * `meeting`: Meeting settings of the Zoom Rooms Account.<br>
+   * The type of setting that you would like to update.
+   *
+   *  `alert`: Alert Settings applied on the Zoom Rooms Account.
+   *
+   * `meeting`: Meeting settings of the Zoom Rooms Account.
+   *
    * `signage`: View digital signage settings of the Zoom Rooms Account.
    * @default "meeting"
    */
@@ -236,10 +244,12 @@ export interface RoomsAccountMethods {
    *
    * Get details on the account profile of a Zoom Room. This information can only by accessed either by the Zoom Room Account Owner or a user with Zoom Rooms admin permission. To get information on an individual Room Profile, use [Get Zoom Room Profile API](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms/getzrprofile) instead.
    *
-   * **Prerequisites:**<br>
-   * * Zoom account owner or Zoom Rooms admin permissions<br>
+   * **Prerequisites:**
    *
-   * **Scopes:** `room:read:admin`<br>
+   * * Zoom account owner or Zoom Rooms admin permissions
+   *
+   * **Scopes:** `room:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   getZRAccountProfile: MethodOpt<
@@ -250,11 +260,14 @@ export interface RoomsAccountMethods {
   /**
    * Get Zoom Room account settings
    *
-   * Get details on Account Settings of a Zoom Room. With this API, you can view either the **Account Meeting Settings** or the **Alert Settings** (Client Alert Settings and Notfication Settings) of the Zoom Rooms account. By default, only **Account Meeting Settings** are returned. To view only **Alert Settings**, specify `alert` as the value of the `setting_type` query parameter.<br><br>
-   * **Prerequisites:**<br>
+   * Get details on Account Settings of a Zoom Room. With this API, you can view either the **Account Meeting Settings** or the **Alert Settings** (Client Alert Settings and Notfication Settings) of the Zoom Rooms account. By default, only **Account Meeting Settings** are returned. To view only **Alert Settings**, specify `alert` as the value of the `setting_type` query parameter.
+   *
+   * **Prerequisites:**
+   *
    * * Zoom Room licenses
-   * * Owner or Admin privileges on the Zoom Account.<br>
-   * **Scopes:** `room:read:admin`<br><br>
+   * * Owner or Admin privileges on the Zoom Account.
+   *
+   * **Scopes:** `room:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -268,10 +281,12 @@ export interface RoomsAccountMethods {
    *
    * Update information on the account profile of a Zoom Room. This information can only by accessed either by the Zoom Room Account Owner or a user with Zoom Rooms admin permission. To update information on an individual Room Profile, use [Update Zoom Room Profile API](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms/updatezrprofile) instead.
    *
-   * **Prerequisites:**<br>
-   * * Zoom account owner or Zoom Rooms admin permissions<br>
+   * **Prerequisites:**
    *
-   * **Scopes:** `room:write:admin`<br>
+   * * Zoom account owner or Zoom Rooms admin permissions
+   *
+   * **Scopes:** `room:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   updateZRAccProfile: MethodOpt<
@@ -282,11 +297,14 @@ export interface RoomsAccountMethods {
   /**
    * Update Zoom Room account settings
    *
-   * Update account settings applied for Zoom Rooms in a Zoom account. With this API, you can update either the **Account Meeting Settings** or the **Alert Settings** (Client Alert Settings and Notfication Settings) of the Zoom Rooms account by specifying the required setting type in the `setting_type` parameter. To update only **Alert Settings**, specify `alert` as the value of the `setting_type` query parameter and to update only **Account Meeting Settings**, specify `meeting` as the value of the `setting_type` query parameter.<br><br>
-   * **Prerequisites:**<br>
+   * Update account settings applied for Zoom Rooms in a Zoom account. With this API, you can update either the **Account Meeting Settings** or the **Alert Settings** (Client Alert Settings and Notfication Settings) of the Zoom Rooms account by specifying the required setting type in the `setting_type` parameter. To update only **Alert Settings**, specify `alert` as the value of the `setting_type` query parameter and to update only **Account Meeting Settings**, specify `meeting` as the value of the `setting_type` query parameter.
+   *
+   * **Prerequisites:**
+   *
    * * Zoom Room licenses
-   * * Owner or Admin privileges on the Zoom Account.<br>
-   * **Scopes:** `room:write:admin`<br>
+   * * Owner or Admin privileges on the Zoom Account.
+   *
+   * **Scopes:** `room:write:admin`
    *
    *   **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */

@@ -11,8 +11,10 @@ export interface RoomsDevicesChangeZoomRoomsAppVersionParams extends P.RoomId {
     /**
      * Specify one of the following values for this field:
      *
-     * `upgrade`: Upgrade to the latest Zoom Rooms App Version.<br>
-     * `downgrade`: Downgrade the Zoom Rooms App Version.<br>
+     * `upgrade`: Upgrade to the latest Zoom Rooms App Version.
+     *
+     * `downgrade`: Downgrade the Zoom Rooms App Version.
+     *
      * `cancel`: Cancel an ongoing upgrade or downgrade process.
      */
     action?: "upgrade" | "downgrade" | "cancel";
@@ -27,7 +29,8 @@ export interface RoomsDevicesMethods {
    *
    * [Upgrade](https://support.zoom.us/hc/en-us/articles/204675449-Upgrade-or-Downgrade-Zoom-Rooms-Software#h_1751c48a-644e-4a60-b96a-31ec77c616e6) or [downgrade](https://support.zoom.us/hc/en-us/articles/204675449-Upgrade-or-Downgrade-Zoom-Rooms-Software#h_d97349d6-9253-484c-af80-350475026524) the version of Zoom Rooms App installed in your Mac or Windows device.
    *
-   * **Prerequisites:**<br>
+   * **Prerequisites:**
+   *
    * * Pro or a higher account with Zoom Rooms.
    * * Zoom Rooms software must be installed either on a Mac or a Windows device. This API does not support other devices.
    */

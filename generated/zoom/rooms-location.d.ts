@@ -9,7 +9,11 @@ export interface RoomsLocationAddAZRLocationParams {
   body?: {
     /** Name of the location. The name must be unique and shouldn't have already been used in the same account. */
     name?: string;
-    /** The location ID of the location that is a level higher from the location that is being added.<br><br> For example, to add a City named "City 1" as the child location under a State named "State 1", you must provide the location ID of "State 1". This can be retrieved using the [List Zoom Room Locations](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms-location/listzrlocations) API. */
+    /**
+     * The location ID of the location that is a level higher from the location that is being added.
+     *
+     *  For example, to add a City named "City 1" as the child location under a State named "State 1", you must provide the location ID of "State 1". This can be retrieved using the [List Zoom Room Locations](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms-location/listzrlocations) API.
+     */
     parent_location_id?: string;
   };
 }
@@ -21,7 +25,8 @@ export type RoomsLocationAddAZRLocationResponse = {
   /** Unique Identifier of the parent location. */
   parent_location_id?: string;
   /**
-   * Type of location. The value should be one of the following:<br>
+   * Type of location. The value should be one of the following:
+   *
    * `country`, `states`, `city`, `campus`, `building`, `floor`.
    */
   type?:
@@ -73,8 +78,12 @@ export type RoomsLocationGetZRLocationProfileError = unknown;
 
 export interface RoomsLocationGetZRLocationSettingsParams extends P.LocationId {
   /**
-   * The type of setting that you would like to retrieve.<br> `alert`: Alert Settings applied on the Zoom Rooms Account.<br>
-   * `meeting`: Meeting settings of the Zoom Rooms Account.<br>
+   * The type of setting that you would like to retrieve.
+   *
+   *  `alert`: Alert Settings applied on the Zoom Rooms Account.
+   *
+   * `meeting`: Meeting settings of the Zoom Rooms Account.
+   *
    * `signage`: Digital signage settings of the Zoom Rooms Account.
    * @default "meeting"
    */
@@ -84,8 +93,11 @@ export type RoomsLocationGetZRLocationSettingsResponse =
   | {
       meeting_security?: {
         /**
-         * Specifies whether enhanced encryption or [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) is being used when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
-         * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
+         * Specifies whether enhanced encryption or [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) is being used when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**.
+         *
+         * The value of this field can be one of the following:
+         *
+         * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option.
          *
          * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
          */
@@ -122,7 +134,8 @@ export type RoomsLocationListZRLocationsResponse = {
     /** Name of the location. */
     name?: string;
     /**
-     * ID (Unique Identifier) of the parent location. For instance, if a Zoom Room is located in Floor 1 of Building A, the location of Building A will be the parent location of Floor 1 and the parent_location_id of Floor 1 will be the ID of Building A.<br>
+     * ID (Unique Identifier) of the parent location. For instance, if a Zoom Room is located in Floor 1 of Building A, the location of Building A will be the parent location of Floor 1 and the parent_location_id of Floor 1 will be the ID of Building A.
+     *
      * The value of parent_location_id of the top-level location (country) is the Account ID of the Zoom account.
      */
     parent_location_id?: string;
@@ -151,7 +164,8 @@ export type RoomsLocationListZRLocationsItem = {
   /** Name of the location. */
   name?: string;
   /**
-   * ID (Unique Identifier) of the parent location. For instance, if a Zoom Room is located in Floor 1 of Building A, the location of Building A will be the parent location of Floor 1 and the parent_location_id of Floor 1 will be the ID of Building A.<br>
+   * ID (Unique Identifier) of the parent location. For instance, if a Zoom Room is located in Floor 1 of Building A, the location of Building A will be the parent location of Floor 1 and the parent_location_id of Floor 1 will be the ID of Building A.
+   *
    * The value of parent_location_id of the top-level location (country) is the Account ID of the Zoom account.
    */
   parent_location_id?: string;
@@ -202,8 +216,12 @@ export type RoomsLocationUpdateZRLocationProfileError = unknown;
 export interface RoomsLocationUpdateZRLocationSettingsParams
   extends P.LocationId {
   /**
-   * The type of setting that you would like to update.<br> `alert`: Alert Settings applied on the Zoom Rooms Account.<br>
-   * `meeting`: Meeting settings of the Zoom Rooms Account.<br>
+   * The type of setting that you would like to update.
+   *
+   *  `alert`: Alert Settings applied on the Zoom Rooms Account.
+   *
+   * `meeting`: Meeting settings of the Zoom Rooms Account.
+   *
    * `signage`: Digital signage settings.
    * @default "meeting"
    */
@@ -212,8 +230,11 @@ export interface RoomsLocationUpdateZRLocationSettingsParams
     | {
         meeting_security?: {
           /**
-           * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**. <br><br>The value of this field can be one of the following:<br>
-           * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option. <br>
+           * Choose between enhanced encryption and [end-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871) when starting or a meeting. When using end-to-end encryption, several features (e.g. cloud recording, phone/SIP/H.323 dial-in) will be **automatically disabled**.
+           *
+           * The value of this field can be one of the following:
+           *
+           * `enhanced_encryption`: Enhanced encryption. Encryption is stored in the cloud if you enable this option.
            *
            * `e2ee`: [End-to-end encryption](https://support.zoom.us/hc/en-us/articles/360048660871). The encryption key is stored in your local device and can not be obtained by anyone else. Enabling this setting also **disables** the following features: join before host, cloud recording, streaming, live transcription, breakout rooms, polling, 1:1 private chat, and meeting reactions.
            */
@@ -248,8 +269,9 @@ export interface RoomsLocationMethods {
    *
    * **Prerequisites:**
    * * Account owner or admin permissions.
-   * * Zoom Rooms Version 4.0 or higher<br><br>
-   * **Scopes:** `room:write:admin`<br>
+   * * Zoom Rooms Version 4.0 or higher
+   *
+   * **Scopes:** `room:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -261,11 +283,17 @@ export interface RoomsLocationMethods {
   /**
    * Change the assigned parent location
    *
-   * An account owner of a Zoom account can establish a [Zoom Rooms Location Hierarchy](https://support.zoom.us/hc/en-us/articles/115000342983-Zoom-Rooms-Location-Hierarchy) to better organize Zoom Rooms spread accross various location. The location can be structured in a hierarchy with Country being the top-level location, followed by city, campus, building, and floor. The location in the lower level in the hierarchy is considered as a child of the location that is a level above in the hierarchy. Use this API to change the parent location of a child location. <br><br> For instance, if the location hierarchy is structured in a way where there are two campuses (Campus 1, and Campus 2) in a City and Campus 1 consists of a building named Building 1 with a floor where Zoom Rooms are located, and you would like to rearrange the structure so that Building 1 along with its child locations (floor and Zoom Rooms) are relocated directly under Campus 2 instead of Campus 1, you must provide the location ID of Building 1 in the path parameter of this request and the location ID of Campus 2 as the value of `parent_location_id` in the  request body.<br><br>
-   * **Prerequisite:**<br>
+   * An account owner of a Zoom account can establish a [Zoom Rooms Location Hierarchy](https://support.zoom.us/hc/en-us/articles/115000342983-Zoom-Rooms-Location-Hierarchy) to better organize Zoom Rooms spread accross various location. The location can be structured in a hierarchy with Country being the top-level location, followed by city, campus, building, and floor. The location in the lower level in the hierarchy is considered as a child of the location that is a level above in the hierarchy. Use this API to change the parent location of a child location.
+   *
+   *  For instance, if the location hierarchy is structured in a way where there are two campuses (Campus 1, and Campus 2) in a City and Campus 1 consists of a building named Building 1 with a floor where Zoom Rooms are located, and you would like to rearrange the structure so that Building 1 along with its child locations (floor and Zoom Rooms) are relocated directly under Campus 2 instead of Campus 1, you must provide the location ID of Building 1 in the path parameter of this request and the location ID of Campus 2 as the value of `parent_location_id` in the  request body.
+   *
+   * **Prerequisite:**
+   *
    * * Account owner or admin permission
-   * * Zoom Rooms version 4.0 or higher<br>
-   * **Scopes:** `room:write:admin`<br><br>
+   * * Zoom Rooms version 4.0 or higher
+   *
+   * **Scopes:** `room:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   changeParentLocation: Method<
@@ -278,10 +306,12 @@ export interface RoomsLocationMethods {
    *
    * Each location type of the [Zoom Rooms location hierarchy](https://support.zoom.us/hc/en-us/articles/115000342983-Zoom-Rooms-Location-Hierarchy) has a profile page that includes information such as name of the location, address, support email, etc. Use this API to retrieve information about a specific Zoom Rooms location type such as information about the city where the Zoom Rooms is located.
    *
-   * **Prerequisite:**<br>
+   * **Prerequisite:**
+   *
    * * Account owner or admin permission
-   * * Zoom Rooms version 4.0 or higher<br>
-   * **Scopes:** `room:read:admin`<br>
+   * * Zoom Rooms version 4.0 or higher
+   *
+   * **Scopes:** `room:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -293,11 +323,15 @@ export interface RoomsLocationMethods {
   /**
    * Get location settings
    *
-   * Get information on meeting or alert settings applied to Zoom Rooms located in a specific location. By default, only **Meeting Settings** are returned. To view only **Alert Settings**, specify `alert` as the value of the `setting_type` query parameter.<br><br>
-   * **Prerequisites:**<br>
+   * Get information on meeting or alert settings applied to Zoom Rooms located in a specific location. By default, only **Meeting Settings** are returned. To view only **Alert Settings**, specify `alert` as the value of the `setting_type` query parameter.
+   *
+   * **Prerequisites:**
+   *
    * * Zoom Room licenses
-   * * Owner or Admin privileges on the Zoom Account.<br>
-   * **Scopes:** `room:read:admin`<br>
+   * * Owner or Admin privileges on the Zoom Account.
+   *
+   * **Scopes:** `room:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   getZRLocationSettings: Method<
@@ -308,11 +342,15 @@ export interface RoomsLocationMethods {
   /**
    * Get Zoom Room location structure
    *
-   * Get the [location hierarchial structure(s)](https://support.zoom.us/hc/en-us/articles/115000342983-Zoom-Rooms-Location-Hierarchy) applied on the Zoom Rooms in an account.<br><br>
-   * **Prerequisites:**<br>
+   * Get the [location hierarchial structure(s)](https://support.zoom.us/hc/en-us/articles/115000342983-Zoom-Rooms-Location-Hierarchy) applied on the Zoom Rooms in an account.
+   *
+   * **Prerequisites:**
+   *
    * * Zoom Rooms version 4.0 or higher
-   * * Account owner or admin permissions<br>
-   * **Scopes:** `room:read:admin`<br>
+   * * Account owner or admin permissions
+   *
+   * **Scopes:** `room:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   getZRLocationStructure: MethodOpt<
@@ -323,11 +361,13 @@ export interface RoomsLocationMethods {
   /**
    * List Zoom Room locations
    *
-   * A Zoom account owner or a Zoom Room administrator can establish a [location hierarchy](https://support.zoom.us/hc/en-us/articles/115000342983-Zoom-Rooms-Location-Hierarchy) to help manage Zoom Rooms that are spread among a variety of locations. Use this API to list the different location types used for Zoom Rooms in an account.<br><br>
+   * A Zoom account owner or a Zoom Room administrator can establish a [location hierarchy](https://support.zoom.us/hc/en-us/articles/115000342983-Zoom-Rooms-Location-Hierarchy) to help manage Zoom Rooms that are spread among a variety of locations. Use this API to list the different location types used for Zoom Rooms in an account.
+   *
    * **Prerequisites:**
    * * Account owner or admin permissions.
-   * * Zoom Rooms Version 4.0 or higher<br><br>
-   * **Scopes:** `room:read:admin`<br>
+   * * Zoom Rooms Version 4.0 or higher
+   *
+   * **Scopes:** `room:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -342,10 +382,12 @@ export interface RoomsLocationMethods {
    *
    * Each location type of the [Zoom Rooms location hierarchy](https://support.zoom.us/hc/en-us/articles/115000342983-Zoom-Rooms-Location-Hierarchy) has a profile page that includes information such as name of the location, address, support email, etc. Use this API to update information about a specific Zoom Rooms location type such as information about the city where the Zoom Rooms is located.
    *
-   * **Prerequisite:**<br>
+   * **Prerequisite:**
+   *
    * * Account owner or admin permission
-   * * Zoom Rooms version 4.0 or higher<br>
-   * **Scopes:** `room:write:admin`<br>
+   * * Zoom Rooms version 4.0 or higher
+   *
+   * **Scopes:** `room:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -357,11 +399,15 @@ export interface RoomsLocationMethods {
   /**
    * Update location settings
    *
-   * Update information on either meeting or alert settings applied to Zoom Rooms located in a specific location. To update **Alert Settings**, specify `alert` as the value of the `setting_type` query parameter. Similarly, to update **Meeting Settings**, specify `meeting` as the value of the `setting_type` query parameter.<br><br>
-   * **Prerequisites:**<br>
+   * Update information on either meeting or alert settings applied to Zoom Rooms located in a specific location. To update **Alert Settings**, specify `alert` as the value of the `setting_type` query parameter. Similarly, to update **Meeting Settings**, specify `meeting` as the value of the `setting_type` query parameter.
+   *
+   * **Prerequisites:**
+   *
    * * Zoom Room licenses
-   * * Owner or Admin privileges on the Zoom Account.<br>
-   * **Scopes:** `room:write:admin`<br>
+   * * Owner or Admin privileges on the Zoom Account.
+   *
+   * **Scopes:** `room:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   updateZRLocationSettings: Method<
@@ -372,11 +418,15 @@ export interface RoomsLocationMethods {
   /**
    * Update Zoom Rooms location structure
    *
-   * Update the [location hierarchial structure(s)](https://support.zoom.us/hc/en-us/articles/115000342983-Zoom-Rooms-Location-Hierarchy) applied on the Zoom Rooms in an account.<br><br>
-   * **Prerequisites:**<br>
+   * Update the [location hierarchial structure(s)](https://support.zoom.us/hc/en-us/articles/115000342983-Zoom-Rooms-Location-Hierarchy) applied on the Zoom Rooms in an account.
+   *
+   * **Prerequisites:**
+   *
    * * Zoom Rooms version 4.0 or higher
-   * * Account owner or admin permissions<br>
-   * **Scopes:** `room:write:admin`<br>
+   * * Account owner or admin permissions
+   *
+   * **Scopes:** `room:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   updateZoomRoomsLocationStructure: MethodOpt<

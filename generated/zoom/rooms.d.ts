@@ -8,7 +8,9 @@ import type * as Schemas from "./schemas.js";
 export interface RoomsAddARoomParams {
   body: {
     /**
-     * **Optional**<br>Location ID of the lowest level location in the [location hierarchy](https://support.zoom.us/hc/en-us/articles/115000342983-Zoom-Rooms-Location-Hierarchy) where the Zoom Room is to be added. For instance if the structure of the location hierarchy is set up as “country, states, city, campus, building, floor”, a room can only be added under the floor level location.
+     * **Optional**
+     *
+     * Location ID of the lowest level location in the [location hierarchy](https://support.zoom.us/hc/en-us/articles/115000342983-Zoom-Rooms-Location-Hierarchy) where the Zoom Room is to be added. For instance if the structure of the location hierarchy is set up as “country, states, city, campus, building, floor”, a room can only be added under the floor level location.
      *
      * This ID can be retrieved from the [List Zoom Room Locations](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms-location/listzrlocations) API.
      */
@@ -48,7 +50,8 @@ export interface RoomsCheckInRoomsParams {
   id: string;
   body?: {
     /**
-     * The value of this field can be one of the following:<br>
+     * The value of this field can be one of the following:
+     *
      * * zoomroom.check_in
      * * zoomroom.check_out
      */
@@ -56,9 +59,15 @@ export interface RoomsCheckInRoomsParams {
     params?: {
       /** This field is only required if Google Calendar is being used for the event associated with the Zoom Room. The value for this field can be retrieved by calling Google's [CalendarList:list API](https://developers.google.com/calendar/v3/reference/events/list) and referring to the "id" field included in the [calendarList resource](https://developers.google.com/calendar/v3/reference/calendarList#resource). */
       calendar_id?: string;
-      /** This field is required only for Microsoft Exchange or Office 365  calendar. The change key represents the specific version of the calendar item and can be retrieved by using Microsoft's [FindItem Operation](https://docs.microsoft.com/en-us/exchange/client-developer/web-service-reference/finditem-operation) and referring to the ChangeKey field of the ItemId Element included in the operation response.<br> */
+      /** This field is required only for Microsoft Exchange or Office 365  calendar. The change key represents the specific version of the calendar item and can be retrieved by using Microsoft's [FindItem Operation](https://docs.microsoft.com/en-us/exchange/client-developer/web-service-reference/finditem-operation) and referring to the ChangeKey field of the ItemId Element included in the operation response. */
       change_key?: string;
-      /** Unique Identifier of the calendar event associated with the Zoom Room.<br><br>If the calendar integration being used is Microsoft Exchange, the value for this field can be retrieved by using Microsoft's [FindItem Operation](https://docs.microsoft.com/en-us/exchange/client-developer/web-service-reference/finditem-operation) and referring to the Id field of the ItemId Element included in the operation response.<br><br>If the Google calendar integration was used for this event, the event_id can be retrieved by calling Google's [Events:list API](https://developers.google.com/calendar/v3/reference/events/list) and referring to the "id" field included in the [events resource](https://developers.google.com/calendar/v3/reference/events#resource). */
+      /**
+       * Unique Identifier of the calendar event associated with the Zoom Room.
+       *
+       * If the calendar integration being used is Microsoft Exchange, the value for this field can be retrieved by using Microsoft's [FindItem Operation](https://docs.microsoft.com/en-us/exchange/client-developer/web-service-reference/finditem-operation) and referring to the Id field of the ItemId Element included in the operation response.
+       *
+       * If the Google calendar integration was used for this event, the event_id can be retrieved by calling Google's [Events:list API](https://developers.google.com/calendar/v3/reference/events/list) and referring to the "id" field included in the [events resource](https://developers.google.com/calendar/v3/reference/events#resource).
+       */
       event_id: string;
       /**
        * This field is only required for Microsoft Exchange / Office 365 Calendar. It is the [resource mailbox](https://support.microsoft.com/en-us/help/10063/creating-and-managing-resource-mailboxes-in-office-365) associated with the calendar.
@@ -109,7 +118,10 @@ export interface RoomsGetZRSettingsParams {
   /** Unique identifier of the Zoom Room. */
   roomId: string;
   /**
-   * The type of setting that you would like to retrieve.<br> `alert`: Alert Settings applied on the Zoom Rooms Account.<br>
+   * The type of setting that you would like to retrieve.
+   *
+   *  `alert`: Alert Settings applied on the Zoom Rooms Account.
+   *
    * `meeting`: Meeting settings of the Zoom Rooms Account.
    * @default "meeting"
    */
@@ -161,7 +173,13 @@ export type RoomsListZRDevicesResponse = {
     app_version?: string;
     /** Operating system of the device. */
     device_system?: string;
-    /** Type of the device. The value of this field can be one of the following:<br>`Zoom Rooms Computer`,<br> `Controller`, `Scheduling Display`, `Zoom Rooms Control System`, `Companion Whiteboard` */
+    /**
+     * Type of the device. The value of this field can be one of the following:
+     *
+     * `Zoom Rooms Computer`,
+     *
+     *  `Controller`, `Scheduling Display`, `Zoom Rooms Control System`, `Companion Whiteboard`
+     */
     device_type?:
       | "Zoom Rooms Computer"
       | "Controller"
@@ -213,15 +231,22 @@ export interface RoomsManageE911signageParams {
           /** Provide the content to be displayed. */
           content?: string;
           /**
-           * Provide one of the following IDs associated with the Zoom Room.<br>
+           * Provide one of the following IDs associated with the Zoom Room.
            *
-           * * `accountId`: Account ID of the Zoom account.<br> Provide account ID as the value of this field to display the alert content on all Zoom Rooms' displays in the account.<br><br>
-           * * `locationId`: Location ID. Get the value of this field by calling [List Zoom Rooms Locations API](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms-location/listzrlocations).<br>Provide location ID as the value of this field to display the alert content on all Zoom Rooms' displays listed in the specified location.<br><br>
+           * * `accountId`: Account ID of the Zoom account.
+           *
+           *  Provide account ID as the value of this field to display the alert content on all Zoom Rooms' displays in the account.
+           *
+           * * `locationId`: Location ID. Get the value of this field by calling [List Zoom Rooms Locations API](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms-location/listzrlocations).
+           *
+           * Provide location ID as the value of this field to display the alert content on all Zoom Rooms' displays listed in the specified location.
+           *
            * * `roomId`: Unique identifier of the Zoom Room. Get the value of this field by calling [List Zoom Rooms API](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms/listzoomrooms). Provide room ID as the value of this field to display the alert content on a specific Zoom Rooms' display.
            */
           target_ids?: string[];
           /**
-           * Provide one of the following values for this field that is associated to the value you entered in the `target_ids` field. <br>
+           * Provide one of the following values for this field that is associated to the value you entered in the `target_ids` field.
+           *
            * * `account`
            * * `location`
            * * `room`
@@ -236,15 +261,22 @@ export interface RoomsManageE911signageParams {
           /** Unique identifier of the event. */
           event_id?: string;
           /**
-           * Provide one of the following IDs associated with the Zoom Room.<br>
+           * Provide one of the following IDs associated with the Zoom Room.
            *
-           * * `accountId`: Account ID of the Zoom account.<br> Provide account ID as the value of this field to remove the alert content from all Zoom Rooms' displays in the account.<br><br>
-           * * `locationId`: Location ID. Get the value of this field by calling [List Zoom Rooms Locations API](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms-location/listzrlocations).<br>Provide location ID as the value of this field to remove the alert content from all Zoom Rooms' displays listed in the specified location.<br><br>
+           * * `accountId`: Account ID of the Zoom account.
+           *
+           *  Provide account ID as the value of this field to remove the alert content from all Zoom Rooms' displays in the account.
+           *
+           * * `locationId`: Location ID. Get the value of this field by calling [List Zoom Rooms Locations API](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms-location/listzrlocations).
+           *
+           * Provide location ID as the value of this field to remove the alert content from all Zoom Rooms' displays listed in the specified location.
+           *
            * * `roomId`: Unique identifier of the Zoom Room. Get the value of this field by calling [List Zoom Rooms API](https://marketplace.zoom.us/docs/api-reference/zoom-api/rooms/listzoomrooms). Provide room ID as the value of this field to remove the alert content from a specific Zoom Rooms' display.
            */
           target_ids?: string[];
           /**
-           * Provide one of the following values for this field that is associated to the value you entered in the `target_ids` field. <br>
+           * Provide one of the following values for this field that is associated to the value you entered in the `target_ids` field.
+           *
            * * `account`
            * * `location`
            * * `room`
@@ -291,8 +323,12 @@ export type RoomsUpdateRoomProfileError = unknown;
 
 export interface RoomsUpdateZRSettingsParams extends P.RoomId {
   /**
-   * The type of setting that you would like to update.<br> `alert`: Alert Settings applied on the Zoom Room.<br>
-   * `meeting`: Meeting settings of the Zoom Room.<br>
+   * The type of setting that you would like to update.
+   *
+   *  `alert`: Alert Settings applied on the Zoom Room.
+   *
+   * `meeting`: Meeting settings of the Zoom Room.
+   *
    * `signage`: Digital signage settings applied on the Zoom Room.
    */
   setting_type?: string;
@@ -307,10 +343,14 @@ export interface RoomsMethods {
   /**
    * Add a Zoom Room
    *
-   * Use this API to [add a Zoom Room](https://support.zoom.us/hc/en-us/articles/202822279-Add-Zoom-Rooms-on-Web-Portal) to a Zoom account.<br><br>
-   * **Prerequisites:**<br>
-   * * Pro or a higher plan with [Zoom Room](https://zoom.us/zoomrooms) license.<br>
-   * **Scopes**: `room:write:admin`<br>
+   * Use this API to [add a Zoom Room](https://support.zoom.us/hc/en-us/articles/202822279-Add-Zoom-Rooms-on-Web-Portal) to a Zoom account.
+   *
+   * **Prerequisites:**
+   *
+   * * Pro or a higher plan with [Zoom Room](https://zoom.us/zoomrooms) license.
+   *
+   * **Scopes**: `room:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   addARoom: Method<
@@ -322,10 +362,13 @@ export interface RoomsMethods {
    * Change a Zoom Room's location
    *
    * An account owner of a Zoom account can establish a [Zoom Rooms Location Hierarchy](https://support.zoom.us/hc/en-us/articles/115000342983-Zoom-Rooms-Location-Hierarchy) to better organize Zoom Rooms spread accress various location. The location can be structured in a hierarchy with Country being the top-level location, followed by city, campus, building, and floor. Use this API to assign a new location for a Zoom Room. Note that the Zoom Room can be assigned only to the lowest level location available in the hierarchy.
-   * **Prerequisite:**<br>
+   * **Prerequisite:**
+   *
    * * Account owner or admin permission
-   * * Zoom Rooms version 4.0 or higher<br>
-   * **Scopes:** `room:write:admin`<br>
+   * * Zoom Rooms version 4.0 or higher
+   *
+   * **Scopes:** `room:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   changeZRLocation: Method<
@@ -352,10 +395,14 @@ export interface RoomsMethods {
   /**
    * Delete a Zoom Room
    *
-   * [Remove](https://support.zoom.us/hc/en-us/articles/360033432032-Zoom-Room-Device-Profiles#h_e55b2092-c418-4b02-819f-44de51448900) a specific Zoom Room profile from a Zoom account.<br><br>
-   * **Prerequisites:**<br>
-   * * Pro or a higher plan with [Zoom Room](https://zoom.us/zoomrooms) license.<br>
-   * **Scopes**: `room:write:admin`<br>
+   * [Remove](https://support.zoom.us/hc/en-us/articles/360033432032-Zoom-Room-Device-Profiles#h_e55b2092-c418-4b02-819f-44de51448900) a specific Zoom Room profile from a Zoom account.
+   *
+   * **Prerequisites:**
+   *
+   * * Pro or a higher plan with [Zoom Room](https://zoom.us/zoomrooms) license.
+   *
+   * **Scopes**: `room:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   deleteAZoomRoom: Method<
@@ -368,9 +415,12 @@ export interface RoomsMethods {
    *
    * Zoom Rooms is a software-based room system that provides an integrated experience for audio conferencing, wireless screen sharing and video conferencing. Use this API to get detailed information on a specific Zoom Room in a Zoom account.
    *
-   * **Prerequisites:**<br>
-   * * Pro or a higher plan with [Zoom Room](https://zoom.us/zoomrooms) license.<br>
-   * **Scopes**: `room:read:admin`<br>
+   * **Prerequisites:**
+   *
+   * * Pro or a higher plan with [Zoom Room](https://zoom.us/zoomrooms) license.
+   *
+   * **Scopes**: `room:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   getZRProfile: Method<
@@ -381,13 +431,16 @@ export interface RoomsMethods {
   /**
    * Get Zoom Room settings
    *
-   * Get information on meeting or alert settings applied to a specific Zoom Room. By default, only **Meeting Settings** are returned. To view only **Alert Settings**, specify `alert` as the value of the `setting_type` query parameter.<br>
-   * **Prerequisites:**<br>
+   * Get information on meeting or alert settings applied to a specific Zoom Room. By default, only **Meeting Settings** are returned. To view only **Alert Settings**, specify `alert` as the value of the `setting_type` query parameter.
+   *
+   * **Prerequisites:**
+   *
    * * Zoom Room licenses
-   * * Owner or Admin privileges on the Zoom Account.<br>
+   * * Owner or Admin privileges on the Zoom Account.
+   *
    * **Scopes:** `room:read:admin`
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   getZRSettings: Method<
     RoomsGetZRSettingsParams,
@@ -397,7 +450,9 @@ export interface RoomsMethods {
   /**
    * List digital signage contents
    *
-   * List information about existing [Zoom Rooms digital signage](https://support.zoom.us/hc/en-us/articles/360000030683-Zoom-Rooms-digital-signage) content in a Zoom account.<br> You can also access this information by logging into your Zoom account in the Zoom web portal and visiting the [Digital Signage Content](https://zoom.us/digitalsignage#/) page listed under **Room Management**.
+   * List information about existing [Zoom Rooms digital signage](https://support.zoom.us/hc/en-us/articles/360000030683-Zoom-Rooms-digital-signage) content in a Zoom account.
+   *
+   *  You can also access this information by logging into your Zoom account in the Zoom web portal and visiting the [Digital Signage Content](https://zoom.us/digitalsignage#/) page listed under **Room Management**.
    *
    * **Prerequisites:**
    * * Pro or a higher account with Zoom Rooms.
@@ -414,10 +469,13 @@ export interface RoomsMethods {
    *
    * List information about the devices that are being used for a specific [Zoom Room](https://support.zoom.us/hc/en-us/articles/207483343-Getting-Started-with-Zoom-Rooms) in an account.
    *
-   * **Prerequisites:**<br>
-   * * Pro or a higher plan with [Zoom Room](https://zoom.us/zoomrooms) license.<br>
+   * **Prerequisites:**
+   *
+   * * Pro or a higher plan with [Zoom Room](https://zoom.us/zoomrooms) license.
+   *
    * * Account owner or admin permissions.
-   * **Scopes**: `room:read:admin`<br>
+   * **Scopes**: `room:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   listZRDevices: Method<
@@ -428,10 +486,14 @@ export interface RoomsMethods {
   /**
    * List Zoom Rooms
    *
-   * Zoom Rooms is a software-based room system that provides an integrated experience for audio conferencing, wireless screen sharing and video conferencing. Use this API to list all the existing [Zoom Rooms](https://support.zoom.us/hc/en-us/articles/207483343-Getting-Started-with-Zoom-Rooms) in a Zoom account.<br><br>
-   * **Prerequisites:**<br>
-   * * Pro or a higher plan with [Zoom Room](https://zoom.us/zoomrooms) license.<br>
-   * **Scopes**: `room:read:admin`<br>
+   * Zoom Rooms is a software-based room system that provides an integrated experience for audio conferencing, wireless screen sharing and video conferencing. Use this API to list all the existing [Zoom Rooms](https://support.zoom.us/hc/en-us/articles/207483343-Getting-Started-with-Zoom-Rooms) in a Zoom account.
+   *
+   * **Prerequisites:**
+   *
+   * * Pro or a higher plan with [Zoom Room](https://zoom.us/zoomrooms) license.
+   *
+   * **Scopes**: `room:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   listZoomRooms: PaginatedMethodOpt<
@@ -447,7 +509,8 @@ export interface RoomsMethods {
    *
    * **Scope:** `room:write:admin`
    *
-   * **Prerequisites:**<br>
+   * **Prerequisites:**
+   *
    * * [Zoom Rooms](https://zoom.us/zoomrooms/software) 5.3.0 or higher
    * * Zoom Rooms digital signage must be [enabled](https://support.zoom.us/hc/en-us/articles/360000030683-Zoom-Rooms-Digital-Signage#h_767fbb33-82a8-45a8-8392-a1bfa9687edd)
    */
@@ -459,11 +522,14 @@ export interface RoomsMethods {
   /**
    * Update a Zoom Room profile
    *
-   * Update basic information on a specific Zoom Room in a Zoom account.<br>
+   * Update basic information on a specific Zoom Room in a Zoom account.
    *
-   * **Prerequisites:**<br>
-   * * Pro or a higher plan with [Zoom Room](https://zoom.us/zoomrooms) license.<br>
-   * **Scopes**: `room:write:admin`<br>
+   * **Prerequisites:**
+   *
+   * * Pro or a higher plan with [Zoom Room](https://zoom.us/zoomrooms) license.
+   *
+   * **Scopes**: `room:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   updateRoomProfile: Method<
@@ -474,11 +540,15 @@ export interface RoomsMethods {
   /**
    * Update Zoom Room settings
    *
-   * Update either meeting or alert settings applied to a specific Zoom Room. To update **Alert Settings**, specify `alert` as the value of the `setting_type` query parameter. To update **Meeting Settings**, specify `meeting` as the value of the `setting_type` query parameter.<br>
-   * **Prerequisites:**<br>
+   * Update either meeting or alert settings applied to a specific Zoom Room. To update **Alert Settings**, specify `alert` as the value of the `setting_type` query parameter. To update **Meeting Settings**, specify `meeting` as the value of the `setting_type` query parameter.
+   *
+   * **Prerequisites:**
+   *
    * * Zoom Room licenses
-   * * Owner or Admin privileges on the Zoom Account.<br>
-   * **Scopes:** `room:write:admin`<br>
+   * * Owner or Admin privileges on the Zoom Account.
+   *
+   * **Scopes:** `room:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   updateZRSettings: Method<

@@ -30,7 +30,11 @@ export type SipConnectedAudioAddCalloutCountriesResponse = {
 export type SipConnectedAudioAddCalloutCountriesError = unknown;
 
 export interface SipConnectedAudioAddInternalNumbersParams {
-  /** Unique identifier of the account.<br>To add internal numbers to a sub account, provide the account ID of the sub account in the `accountId` path parameter. To add internal numbers to a master account, provide `me` as the value of the `accountId` path parameter. */
+  /**
+   * Unique identifier of the account.
+   *
+   * To add internal numbers to a sub account, provide the account ID of the sub account in the `accountId` path parameter. To add internal numbers to a master account, provide `me` as the value of the `accountId` path parameter.
+   */
   accountId: string;
   body?: {
     internal_numbers?: Schemas.SipConnectedAudioAddInternalNumbersBodyInternalNumbersItemInput[];
@@ -41,8 +45,10 @@ export type SipConnectedAudioAddInternalNumbersResponse = {
     /** Control whether the number can be used to attend 3rd party meetings. */
     allow_for_external_meetings?: boolean;
     /**
-     * Specify whether this number can be used by users to join a meeting or not. <br>
-     * * `true` : This number can be used to join a meeting. <br>
+     * Specify whether this number can be used by users to join a meeting or not.
+     *
+     * * `true` : This number can be used to join a meeting.
+     *
      * *  `false`: This number can not be used to join a meeting.
      *
      * Note that if the value of `visible` field is set to `true`, the value of this field will always be `true`.
@@ -61,15 +67,20 @@ export type SipConnectedAudioAddInternalNumbersResponse = {
     /** Phone number in E164 format. */
     number: string;
     /**
-     * Type of phone number. <br>
-     * The value can be one of the following:<br>
-     * * `0` : toll <br>
+     * Type of phone number.
+     *
+     * The value can be one of the following:
+     *
+     * * `0` : toll
+     *
      * * `1` : tollfree
      */
     type: 0 | 1 | (number & {});
     /**
-     * Specify whether you want this number to be visible (in Zoom Client and Zoom Portal) to the account users or not. The value could be one of the following:<br>
-     * * `true`: Make the number visible. <br>
+     * Specify whether you want this number to be visible (in Zoom Client and Zoom Portal) to the account users or not. The value could be one of the following:
+     *
+     * * `true`: Make the number visible.
+     *
      * * `false`: Hide the number.
      */
     visible?: boolean;
@@ -80,14 +91,22 @@ export type SipConnectedAudioAddInternalNumbersError = unknown;
 export interface SipConnectedAudioAssignSIPConfigParams {
   accountId: string;
   body?: {
-    /** Enable or delete the configuration.<br> The values can be one of the following:<br> `true`: Enable configuration.<br> `false`: Delete configuration */
+    /**
+     * Enable or delete the configuration.
+     *
+     *  The values can be one of the following:
+     *
+     *  `true`: Enable configuration.
+     *
+     *  `false`: Delete configuration
+     */
     enable?: boolean;
     /** If the value of this option is set to `true`, the call-out numbers provided by the Zoom carrier partners will be displayed in the account's list of available call-out numbers in the Zoom Web Portal and Zoom Client. */
     show_callout_internal_number?: boolean;
     /**
      * If the value of this option is set to `0`, the call-out countries list provided by Zoom will be [displayed](https://support.zoom.us/hc/en-us/articles/200942859-Using-telephone-call-out) in the account's list of available call-out countries.
      *
-     * If the value of this option is set to `1`, the Zoom provided call-out countries will be hidden from the user's account.<br>
+     * If the value of this option is set to `1`, the Zoom provided call-out countries will be hidden from the user's account.
      *
      * If the value of this option is set to `2`, all Zoom provided countries will be deleted and only internal countries (provided by carrier partners) will be used.
      */
@@ -95,7 +114,7 @@ export interface SipConnectedAudioAssignSIPConfigParams {
     /**
      * If the value of this option is set to `0`, the numbers provided by Zoom will be displayed in the account's list of available call-out and call-in numbers in the Zoom Web Portal and Zoom Client.
      *
-     * If the value of this option is set to `1`, the Zoom provided numbers will be shown in the Zoom Web Portal but will not be used unless specified by the user.<br>
+     * If the value of this option is set to `1`, the Zoom provided numbers will be shown in the Zoom Web Portal but will not be used unless specified by the user.
      *
      * If the value of this option is set to `2`, all Zoom provided numbers will be deleted and only internal numbers (provided by carrier partners) will be used.
      */
@@ -160,7 +179,8 @@ export type SipConnectedAudioDeleteAllSipNumbersError = unknown;
 
 export interface SipConnectedAudioDeleteInternalCallOutCountryParams {
   /**
-   * Unique Identifier of the Account.<br>
+   * Unique Identifier of the Account.
+   *
    * To remove Call-out country from a sub account, provide the account ID of the sub account in the `accountId` path parameter. To remove Call-out country from a master account, provide `me` as the value of the `accountId` path parameter.
    */
   accountId: string;
@@ -267,8 +287,11 @@ export interface SipConnectedAudioMethods {
    * Add internal call-out countries
    *
    * Specify the list of [call-out](https://support.zoom.us/hc/en-us/articles/200942859-How-To-Use-Telephone-Call-Out-) countries for a master account or a sub account. To add call-out enabled countries to a sub account, provide the account ID of the sub account in the `accountId` path parameter. To add call-out enabled countries to a master account, provide `me` as the value of the `accountId` path parameter.
-   * <br><b>Prerequisites:</b><br>
-   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) with SIP Connected Audio Plan.<br><br>
+   *
+   * **Prerequisites:**
+   *
+   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) with SIP Connected Audio Plan.
+   *
    * **Scope:** `sip_trunk:master`
    */
   addCalloutCountries: Method<
@@ -279,9 +302,14 @@ export interface SipConnectedAudioMethods {
   /**
    * Add internal numbers
    *
-   * This API allows a master account with SIP Connected Audio plan to assign internal phone numbers (i.e., numbers that are not provided by Zoom but are owned by the organization consuming the API) to a master account or a sub account.<br><br>To add internal numbers to a sub account, provide the account ID of the sub account in the `accountId` path parameter. To add internal numbers to a master account, provide `me` as the value of the `accountId` path parameter.
-   * <br><b>Prerequisites:</b><br>
-   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) with SIP Connected Audio Plan.<br><br>
+   * This API allows a master account with SIP Connected Audio plan to assign internal phone numbers (i.e., numbers that are not provided by Zoom but are owned by the organization consuming the API) to a master account or a sub account.
+   *
+   * To add internal numbers to a sub account, provide the account ID of the sub account in the `accountId` path parameter. To add internal numbers to a master account, provide `me` as the value of the `accountId` path parameter.
+   *
+   * **Prerequisites:**
+   *
+   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) with SIP Connected Audio Plan.
+   *
    * **Scope:** `sip_trunk:master`
    */
   addInternalNumbers: Method<
@@ -292,11 +320,15 @@ export interface SipConnectedAudioMethods {
   /**
    * Assign SIP trunk configuration
    *
-   * With SIP-connected audio, Zoom establishes a SIP trunk (a network connection specifically designed to make and deliver phone calls) over a direct and private connection between the customer’s network and the Zoom cloud. Meeting participants that dial into a meeting or have the meeting call them, and are On-Net from the perspective of the customers' IP telephony network, will be connected over this trunk rather than over the PSTN. <br><br> Using this API, a master account owner can copy the SIP Connected Audio configurations applied on the master account and enable those configurations on a sub account. The owner can also disable the configuration in the sub account where it was previously enabled.
-   * **Prerequisites:**<br>
+   * With SIP-connected audio, Zoom establishes a SIP trunk (a network connection specifically designed to make and deliver phone calls) over a direct and private connection between the customer’s network and the Zoom cloud. Meeting participants that dial into a meeting or have the meeting call them, and are On-Net from the perspective of the customers' IP telephony network, will be connected over this trunk rather than over the PSTN.
+   *
+   *  Using this API, a master account owner can copy the SIP Connected Audio configurations applied on the master account and enable those configurations on a sub account. The owner can also disable the configuration in the sub account where it was previously enabled.
+   * **Prerequisites:**
+   *
    * * Pro or a higher account with SIP Connected Audio plan enabled.
-   * * master account Owner<br>
-   * **Scopes:** `sip_trunk:master`<br>
+   * * master account Owner
+   *
+   * **Scopes:** `sip_trunk:master`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -308,8 +340,14 @@ export interface SipConnectedAudioMethods {
   /**
    * Assign SIP trunks
    *
-   * With SIP-connected audio, Zoom establishes a SIP trunk (a network connection specifically designed to make and deliver phone calls) over a direct and private connection between the customer’s network and the Zoom cloud. Meeting participants that dial into a meeting or have the meeting call them, and are On-Net from the perspective of the customers’ IP telephony network, will be connected over this trunk rather than over the PSTN.<br><br>Use this API to assign SIP trunk(s) that are available on a master account to a sub account. <br><b>Prerequisites:</b><br>
-   * * The account making this API request must be a master account with [API Partner Plan](https://zoom.us/plan/api) and SIP Connected Audio Plan.<br><br>
+   * With SIP-connected audio, Zoom establishes a SIP trunk (a network connection specifically designed to make and deliver phone calls) over a direct and private connection between the customer’s network and the Zoom cloud. Meeting participants that dial into a meeting or have the meeting call them, and are On-Net from the perspective of the customers’ IP telephony network, will be connected over this trunk rather than over the PSTN.
+   *
+   * Use this API to assign SIP trunk(s) that are available on a master account to a sub account.
+   *
+   * **Prerequisites:**
+   *
+   * * The account making this API request must be a master account with [API Partner Plan](https://zoom.us/plan/api) and SIP Connected Audio Plan.
+   *
    * **Scope:** `sip_trunk:master`
    */
   assignSIPTrunks: Method<
@@ -320,12 +358,17 @@ export interface SipConnectedAudioMethods {
   /**
    * Assign numbers
    *
-   * With SIP-connected audio, Zoom establishes a SIP trunk (a network connection specifically designed to make and deliver phone calls) over a direct and private connection between the customer’s network and the Zoom cloud. Meeting participants that dial into a meeting or have the meeting call them, and are On-Net from the perspective of the customers' IP telephony network, will be connected over this trunk rather than over the PSTN. <br><br>Use this API to assign internal numbers to a sub account.
+   * With SIP-connected audio, Zoom establishes a SIP trunk (a network connection specifically designed to make and deliver phone calls) over a direct and private connection between the customer’s network and the Zoom cloud. Meeting participants that dial into a meeting or have the meeting call them, and are On-Net from the perspective of the customers' IP telephony network, will be connected over this trunk rather than over the PSTN.
    *
-   * **Prerequisites:**<br>
+   * Use this API to assign internal numbers to a sub account.
+   *
+   * **Prerequisites:**
+   *
    * * Pro or a higher account with SIP Connected Audio plan enabled.
-   * * The account must be a master account<br>
-   * **Scopes:** `sip_trunk:master`<br>
+   * * The account must be a master account
+   *
+   * **Scopes:** `sip_trunk:master`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   assignSipTrunkNumbers: Method<
@@ -336,12 +379,16 @@ export interface SipConnectedAudioMethods {
   /**
    * Delete all numbers
    *
-   * With SIP-connected audio, Zoom establishes a SIP trunk (a network connection specifically designed to make and deliver phone calls) over a direct and private connection between the customer’s network and the Zoom cloud. Meeting participants that dial into a meeting or have the meeting call them, and are On-Net from the perspective of the customers' IP telephony network, will be connected over this trunk rather than over the PSTN. <br><br>Use this API to delete all internal numbers assigned to a sub account.
-   * **Prerequisites:**<br>
+   * With SIP-connected audio, Zoom establishes a SIP trunk (a network connection specifically designed to make and deliver phone calls) over a direct and private connection between the customer’s network and the Zoom cloud. Meeting participants that dial into a meeting or have the meeting call them, and are On-Net from the perspective of the customers' IP telephony network, will be connected over this trunk rather than over the PSTN.
+   *
+   * Use this API to delete all internal numbers assigned to a sub account.
+   * **Prerequisites:**
    *
    * * Pro or a higher account with SIP Connected Audio plan enabled.
-   * * The account must be a master account<br>
-   * **Scopes:** `sip_trunk:master`<br>
+   * * The account must be a master account
+   *
+   * **Scopes:** `sip_trunk:master`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   deleteAllSipNumbers: Method<
@@ -353,8 +400,11 @@ export interface SipConnectedAudioMethods {
    * Delete internal call-out country
    *
    * Delete a previously assigned [call-out](https://support.zoom.us/hc/en-us/articles/200942859-How-To-Use-Telephone-Call-Out-) country from a master account or a sub account. To remove call-out country from a sub account, provide the account ID of the sub account in the `accountId` path parameter. To remove call-out country from a master account, provide `me` as the value of the `accountId` path parameter.
-   * <br><b>Prerequisites:</b><br>
-   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) with SIP Connected Audio Plan.<br><br>
+   *
+   * **Prerequisites:**
+   *
+   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) with SIP Connected Audio Plan.
+   *
    * **Scope:** `sip_trunk:master`
    */
   deleteInternalCallOutCountry: Method<
@@ -365,9 +415,14 @@ export interface SipConnectedAudioMethods {
   /**
    * Delete an internal number
    *
-   * This API allows a master account with SIP Connected Audio plan to delete a previously assigned internal phone number from a master account or a sub account.<br><br>To delete an internal number from a sub account, provide the account ID of the sub account in the `accountId` path parameter. To delete an internal number from a master account, provide `me` as the value of the `accountId` path parameter.
-   * <br><b>Prerequisites:</b><br>
-   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) with SIP Connected Audio Plan.<br><br>
+   * This API allows a master account with SIP Connected Audio plan to delete a previously assigned internal phone number from a master account or a sub account.
+   *
+   * To delete an internal number from a sub account, provide the account ID of the sub account in the `accountId` path parameter. To delete an internal number from a master account, provide `me` as the value of the `accountId` path parameter.
+   *
+   * **Prerequisites:**
+   *
+   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) with SIP Connected Audio Plan.
+   *
    * **Scope:** `sip_trunk:master`
    */
   deleteInternalNumber: Method<
@@ -378,9 +433,12 @@ export interface SipConnectedAudioMethods {
   /**
    * Delete a SIP trunk
    *
-   * Use this API to remove existing SIP trunk of a sub account.<br>
-   * <br><b>Prerequisites:</b><br>
-   * * The account making this API request must be a master account with [API Partner Plan](https://zoom.us/plan/api) and SIP Connected Audio Plan.<br><br>
+   * Use this API to remove existing SIP trunk of a sub account.
+   *
+   * **Prerequisites:**
+   *
+   * * The account making this API request must be a master account with [API Partner Plan](https://zoom.us/plan/api) and SIP Connected Audio Plan.
+   *
    * **Scope:** `sip_trunk:master`
    */
   deleteSIPTrunk: Method<
@@ -392,8 +450,11 @@ export interface SipConnectedAudioMethods {
    * List internal call-out countries
    *
    * Retrieve the list of internal [call-out](https://support.zoom.us/hc/en-us/articles/200942859-How-To-Use-Telephone-Call-Out-) countries of a master account or a sub account. To list call-out enabled countries of a sub account, provide the account ID of the sub account in the `accountId` path parameter. To list call-out enabled countries of a master account, provide `me` as the value of the `accountId` path parameter.
-   * <br><b>Prerequisites:</b><br>
-   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) with SIP Connected Audio Plan.<br><br>
+   *
+   * **Prerequisites:**
+   *
+   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) with SIP Connected Audio Plan.
+   *
    * **Scope:** `sip_trunk:master`
    */
   listInternalCalloutCountries: Method<
@@ -404,9 +465,14 @@ export interface SipConnectedAudioMethods {
   /**
    * List internal numbers
    *
-   * This API allows a master account with SIP Connected Audio plan to list internal phone numbers (i.e., numbers that are not provided by Zoom but are owned by the organization consuming the API) assigned to a master account or a sub account.<br><br>To list internal numbers of a sub account, provide the account ID of the sub account in the `accountId` path parameter. To list internal numbers of a  master account, provide `me` as the value of the `accountId` path parameter.
-   * <br><b>Prerequisites:</b><br>
-   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) with SIP Connected Audio Plan.<br><br>
+   * This API allows a master account with SIP Connected Audio plan to list internal phone numbers (i.e., numbers that are not provided by Zoom but are owned by the organization consuming the API) assigned to a master account or a sub account.
+   *
+   * To list internal numbers of a sub account, provide the account ID of the sub account in the `accountId` path parameter. To list internal numbers of a  master account, provide `me` as the value of the `accountId` path parameter.
+   *
+   * **Prerequisites:**
+   *
+   * * The account making this API request must be a [master account](https://marketplace.zoom.us/docs/api-reference/master-account-apis) with SIP Connected Audio Plan.
+   *
    * **Scope:** `sip_trunk:master`
    */
   listInternalNumbers: PaginatedMethod<
@@ -418,9 +484,14 @@ export interface SipConnectedAudioMethods {
   /**
    * List SIP trunks
    *
-   * With SIP-connected audio, Zoom establishes a SIP trunk (a network connection specifically designed to make and deliver phone calls) over a direct and private connection between the customer’s network and the Zoom cloud. Meeting participants that dial into a meeting or have the meeting call them, and are On-Net from the perspective of the customers’ IP telephony network, will be connected over this trunk rather than over the PSTN.<br><br>
-   * Use this API to list all the SIP trunks assigned to a master account or a sub account of the master account. To retrieve SIP trunks assigned to a sub account, provide the account ID of the sub account in the `accountId` path parameter. To retrieve SIP trunks of a master account, provide `me` as the value of the `accountId` path parameter. <br><br> **Scope:** `sip_trunk:read:admin`
-   * <br><b>Prerequisites:</b><br>
+   * With SIP-connected audio, Zoom establishes a SIP trunk (a network connection specifically designed to make and deliver phone calls) over a direct and private connection between the customer’s network and the Zoom cloud. Meeting participants that dial into a meeting or have the meeting call them, and are On-Net from the perspective of the customers’ IP telephony network, will be connected over this trunk rather than over the PSTN.
+   *
+   * Use this API to list all the SIP trunks assigned to a master account or a sub account of the master account. To retrieve SIP trunks assigned to a sub account, provide the account ID of the sub account in the `accountId` path parameter. To retrieve SIP trunks of a master account, provide `me` as the value of the `accountId` path parameter.
+   *
+   *  **Scope:** `sip_trunk:read:admin`
+   *
+   * **Prerequisites:**
+   *
    * * The account must either be a master account or a sub account with [API Partner Plan](https://zoom.us/plan/api) and SIP Connected Audio Plan.
    */
   listSIPTrunks: Method<
@@ -431,11 +502,15 @@ export interface SipConnectedAudioMethods {
   /**
    * List SIP trunk numbers
    *
-   * With SIP-connected audio, Zoom establishes a SIP trunk (a network connection specifically designed to make and deliver phone calls) over a direct and private connection between the customer’s network and the Zoom cloud. Meeting participants that dial into a meeting or have the meeting call them, and are On-Net from the perspective of the customers' IP telephony network, will be connected over this trunk rather than over the PSTN. <br><br>Use this API to list all the numbers that are configured for SIP Connected Audio in a Zoom Account.
+   * With SIP-connected audio, Zoom establishes a SIP trunk (a network connection specifically designed to make and deliver phone calls) over a direct and private connection between the customer’s network and the Zoom cloud. Meeting participants that dial into a meeting or have the meeting call them, and are On-Net from the perspective of the customers' IP telephony network, will be connected over this trunk rather than over the PSTN.
    *
-   * **Prerequisites:**<br>
+   * Use this API to list all the numbers that are configured for SIP Connected Audio in a Zoom Account.
+   *
+   * **Prerequisites:**
+   *
    * * Pro or a higher account with SIP Connected Audio plan enabled.
-   * * The account must be a master account<br>
+   * * The account must be a master account
+   *
    * **Scopes:** `sip_trunk:master`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`

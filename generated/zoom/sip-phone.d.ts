@@ -30,11 +30,23 @@ export interface SipPhoneCreateSIPPhoneParams {
      * @default 60
      */
     registration_expire_time?: number;
-    /** Protocols supported by the SIP provider.<br> The value must be either `UDP`, `TCP`, `TLS`, `AUTO`. */
+    /**
+     * Protocols supported by the SIP provider.
+     *
+     *  The value must be either `UDP`, `TCP`, `TLS`, `AUTO`.
+     */
     transport_protocol?: "UDP" | "TCP" | "TLS" | "AUTO";
-    /** Protocols supported by the SIP provider.<br> The value must be either `UDP`, `TCP`, `TLS`, `AUTO`. */
+    /**
+     * Protocols supported by the SIP provider.
+     *
+     *  The value must be either `UDP`, `TCP`, `TLS`, `AUTO`.
+     */
     transport_protocol2?: "UDP" | "TCP" | "TLS" | "AUTO";
-    /** Protocols supported by the SIP provider.<br> The value must be either `UDP`, `TCP`, `TLS`, `AUTO`. */
+    /**
+     * Protocols supported by the SIP provider.
+     *
+     *  The value must be either `UDP`, `TCP`, `TLS`, `AUTO`.
+     */
     transport_protocol3?: "UDP" | "TCP" | "TLS" | "AUTO";
     /**
      * The email address of the user to associate with the SIP Phone. Can add [.win, .mac, .android, .ipad, .iphone, .linux, .pc, .mobile, .pad] at the end of the email (ex. user@test.com.mac) to add accounts for different platforms for the same user.
@@ -109,11 +121,23 @@ export interface SipPhoneUpdateSIPPhoneParams {
      * @default 60
      */
     registration_expire_time?: number;
-    /** Protocols supported by the SIP provider.<br> The value must be either `UDP`, `TCP`, `TLS`, `AUTO`. */
+    /**
+     * Protocols supported by the SIP provider.
+     *
+     *  The value must be either `UDP`, `TCP`, `TLS`, `AUTO`.
+     */
     transport_protocol?: "UDP" | "TCP" | "TLS" | "AUTO";
-    /** Protocols supported by the SIP provider.<br> The value must be either `UDP`, `TCP`, `TLS`, `AUTO`. */
+    /**
+     * Protocols supported by the SIP provider.
+     *
+     *  The value must be either `UDP`, `TCP`, `TLS`, `AUTO`.
+     */
     transport_protocol2?: "UDP" | "TCP" | "TLS" | "AUTO";
-    /** Protocols supported by the SIP provider.<br> The value must be either `UDP`, `TCP`, `TLS`, `AUTO`. */
+    /**
+     * Protocols supported by the SIP provider.
+     *
+     *  The value must be either `UDP`, `TCP`, `TLS`, `AUTO`.
+     */
     transport_protocol3?: "UDP" | "TCP" | "TLS" | "AUTO";
     /** The phone number associated with the user in the SIP account. */
     user_name: string;
@@ -129,11 +153,14 @@ export interface SipPhoneMethods {
   /**
    * Enable SIP phone
    *
-   * Zoom’s Phone System Integration (PSI), also referred as SIP phones, enables an organization to leverage the Zoom client to complete a softphone registration to supported premise based PBX system. End users will have the ability to have softphone functionality within a single client while maintaining a comparable interface to Zoom Phone. Use this API to enable a user to use SIP phone.<br><br>
+   * Zoom’s Phone System Integration (PSI), also referred as SIP phones, enables an organization to leverage the Zoom client to complete a softphone registration to supported premise based PBX system. End users will have the ability to have softphone functionality within a single client while maintaining a comparable interface to Zoom Phone. Use this API to enable a user to use SIP phone.
+   *
    * **Prerequisites**:
    * * Currently only supported on Cisco and Avaya PBX systems.
-   * * The account owner or account admin must first enable SIP Phone Integration by contacting the [Sales](https://zoom.us/contactsales) team.<br> **Scope:** `sip_phone:write:admin`
-   * <br>
+   * * The account owner or account admin must first enable SIP Phone Integration by contacting the [Sales](https://zoom.us/contactsales) team.
+   *
+   *  **Scope:** `sip_phone:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   createSIPPhone: Method<
@@ -144,11 +171,14 @@ export interface SipPhoneMethods {
   /**
    * Delete SIP phone
    *
-   * Zoom’s Phone System Integration (PSI), also referred as SIP phones, enables an organization to leverage the Zoom client to complete a softphone registration to supported premise based PBX system. End users will have the ability to have softphone functionality within a single client while maintaining a comparable interface to Zoom Phone. Use this API to delete a specific SIP phone on a Zoom account.<br><br>
+   * Zoom’s Phone System Integration (PSI), also referred as SIP phones, enables an organization to leverage the Zoom client to complete a softphone registration to supported premise based PBX system. End users will have the ability to have softphone functionality within a single client while maintaining a comparable interface to Zoom Phone. Use this API to delete a specific SIP phone on a Zoom account.
+   *
    * **Prerequisites**:
    * * Currently only supported on Cisco and Avaya PBX systems.
-   * * User must enable SIP Phone Integration by contacting the [Sales](https://zoom.us/contactsales) team.<br> **Scope:** `sip_phone:read:admin`
-   * <br>
+   * * User must enable SIP Phone Integration by contacting the [Sales](https://zoom.us/contactsales) team.
+   *
+   *  **Scope:** `sip_phone:read:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   deleteSIPPhone: Method<
@@ -159,11 +189,15 @@ export interface SipPhoneMethods {
   /**
    * List SIP phones
    *
-   * Zoom’s Phone System Integration (PSI), also referred as SIP phones, enables an organization to leverage the Zoom client to complete a softphone registration to supported premise based PBX system. End users will have the ability to have softphone functionality within a single client while maintaining a comparable interface to Zoom Phone. Use this API to list SIP phones on an account.<br><br>
+   * Zoom’s Phone System Integration (PSI), also referred as SIP phones, enables an organization to leverage the Zoom client to complete a softphone registration to supported premise based PBX system. End users will have the ability to have softphone functionality within a single client while maintaining a comparable interface to Zoom Phone. Use this API to list SIP phones on an account.
+   *
    * **Prerequisites**:
    * * Currently only supported on Cisco and Avaya PBX systems.
-   * * User must enable SIP Phone Integration by contacting the [Sales](https://zoom.us/contactsales) team.<br> **Scope:** `sip_phone:read:admin`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   * * User must enable SIP Phone Integration by contacting the [Sales](https://zoom.us/contactsales) team.
+   *
+   *  **Scope:** `sip_phone:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   listSipPhones: PaginatedMethodOpt<
     SipPhoneListSipPhonesParams,
@@ -174,11 +208,14 @@ export interface SipPhoneMethods {
   /**
    * Update SIP phone
    *
-   * Zoom’s Phone System Integration (PSI), also referred as SIP phones, enables an organization to leverage the Zoom client to complete a softphone registration to supported premise based PBX system. End users will have the ability to have softphone functionality within a single client while maintaining a comparable interface to Zoom Phone. Use this API to update information of a specific SIP Phone on a Zoom account.<br><br>
+   * Zoom’s Phone System Integration (PSI), also referred as SIP phones, enables an organization to leverage the Zoom client to complete a softphone registration to supported premise based PBX system. End users will have the ability to have softphone functionality within a single client while maintaining a comparable interface to Zoom Phone. Use this API to update information of a specific SIP Phone on a Zoom account.
+   *
    * **Prerequisites**:
    * * Currently only supported on Cisco and Avaya PBX systems.
-   * * The account owner or account admin must first enable SIP Phone Integration by contacting the [Sales](https://zoom.us/contactsales) team.<br> **Scope:** `sip_phone:write:admin`
-   * <br>
+   * * The account owner or account admin must first enable SIP Phone Integration by contacting the [Sales](https://zoom.us/contactsales) team.
+   *
+   *  **Scope:** `sip_phone:write:admin`
+   *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   updateSIPPhone: Method<

@@ -74,10 +74,14 @@ export interface TrackingFieldMethods {
   /**
    * Create a tracking field
    *
-   * [Tracking fields](https://support.zoom.us/hc/en-us/articles/115000293426-Scheduling-Tracking-Fields) allow you to analyze usage by various fields within an organization.<br> Use this API to create a new tracking field.<br><br>
-   * **Scope:** `trackingfield:write:admin`<br>
+   * [Tracking fields](https://support.zoom.us/hc/en-us/articles/115000293426-Scheduling-Tracking-Fields) allow you to analyze usage by various fields within an organization.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   *  Use this API to create a new tracking field.
+   *
+   * **Scope:** `trackingfield:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
    * **Prerequisites:**
    * * Business, Education, API or higher plan
    */
@@ -89,10 +93,14 @@ export interface TrackingFieldMethods {
   /**
    * Delete a tracking field
    *
-   * [Tracking fields](https://support.zoom.us/hc/en-us/articles/115000293426-Scheduling-Tracking-Fields) allow you to analyze usage by various fields within an organization.<br> Use this API to delete a tracking field.<br><br>
-   * **Scope:** `trackingfield:write:admin`<br>
+   * [Tracking fields](https://support.zoom.us/hc/en-us/articles/115000293426-Scheduling-Tracking-Fields) allow you to analyze usage by various fields within an organization.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   *  Use this API to delete a tracking field.
+   *
+   * **Scope:** `trackingfield:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
    * **Prerequisites:**
    * * Business, Education, API or higher plan
    */
@@ -104,10 +112,16 @@ export interface TrackingFieldMethods {
   /**
    * Get a tracking field
    *
-   * [Tracking fields](https://support.zoom.us/hc/en-us/articles/115000293426-Scheduling-Tracking-Fields) allow you to analyze usage by various fields within an organization.<br><br> When scheduling a meeting, the tracking field will be included in the meeting options.<br>Use this API to get information on a tracking field.<br><br>
-   * **Scopes:** `trackingfield:read:admin`<br>
+   * [Tracking fields](https://support.zoom.us/hc/en-us/articles/115000293426-Scheduling-Tracking-Fields) allow you to analyze usage by various fields within an organization.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   *  When scheduling a meeting, the tracking field will be included in the meeting options.
+   *
+   * Use this API to get information on a tracking field.
+   *
+   * **Scopes:** `trackingfield:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
    * **Prerequisites:**
    * * Business, Education, API or higher plan
    */
@@ -119,10 +133,14 @@ export interface TrackingFieldMethods {
   /**
    * List tracking fields
    *
-   * [Tracking fields](https://support.zoom.us/hc/en-us/articles/115000293426-Scheduling-Tracking-Fields) allow you to analyze usage by various fields within an organization.<br> Use this API to list all the tracking fields on your Zoom account.<br><br>
-   * **Scopes:** `trackingfield:read:admin`<br>
+   * [Tracking fields](https://support.zoom.us/hc/en-us/articles/115000293426-Scheduling-Tracking-Fields) allow you to analyze usage by various fields within an organization.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   *  Use this API to list all the tracking fields on your Zoom account.
+   *
+   * **Scopes:** `trackingfield:read:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   *
    * **Prerequisites:**
    * * Business, Education, API or higher plan
    */
@@ -134,10 +152,14 @@ export interface TrackingFieldMethods {
   /**
    * Update a tracking field
    *
-   * [Tracking fields](https://support.zoom.us/hc/en-us/articles/115000293426-Scheduling-Tracking-Fields) allow you to analyze usage by various fields within an organization.<br> Use this API to update a tracking field.<br><br>
-   * **Scope:** `trackingfield:write:admin`<br>
+   * [Tracking fields](https://support.zoom.us/hc/en-us/articles/115000293426-Scheduling-Tracking-Fields) allow you to analyze usage by various fields within an organization.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   *  Use this API to update a tracking field.
+   *
+   * **Scope:** `trackingfield:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
    * **Prerequisites:**
    * * Business, Education, API or higher plan
    */

@@ -79,10 +79,16 @@ export type TspUserTSPResponse = {
     /** Dial-in number: length is less than 16. */
     number?: string;
     /**
-     * Dial-in number types:<br>`toll` - Toll number.<br>`tollfree` -Toll free number. <br> `media_link` - Media link phone number. This is used for PSTN integration instead of a paid bridge number.
-     * - `toll`: Toll number <br/>
-     * - `tollfree`: Toll free number <br/>
-     * - `media_link`: Media link phone number <br/>
+     * Dial-in number types:
+     *
+     * `toll` - Toll number.
+     *
+     * `tollfree` -Toll free number.
+     *
+     *  `media_link` - Media link phone number. This is used for PSTN integration instead of a paid bridge number.
+     * - `toll`: Toll number
+     * - `tollfree`: Toll free number
+     * - `media_link`: Media link phone number
      */
     type?: "toll" | "tollfree" | "media_link" | (string & {});
   }[];
@@ -120,10 +126,16 @@ export interface TspUserTSPUpdateParams extends P.UserId, P.TspId {
       /** Dial-in number: length is less than 16. */
       number?: string;
       /**
-       * Dial-in number types:<br>`toll` - Toll number.<br>`tollfree` -Toll free number.<br>`media_link` - Media Link Phone Number. It is used for PSTN integration instead of paid bridge number.
-       * - `toll`: Toll number <br/>
-       * - `tollfree`: Toll free number <br/>
-       * - `media_link`: Media link phone number <br/>
+       * Dial-in number types:
+       *
+       * `toll` - Toll number.
+       *
+       * `tollfree` -Toll free number.
+       *
+       * `media_link` - Media Link Phone Number. It is used for PSTN integration instead of paid bridge number.
+       * - `toll`: Toll number
+       * - `tollfree`: Toll free number
+       * - `media_link`: Media link phone number
        */
       type?: "toll" | "tollfree" | "media_link";
     }[];
@@ -150,11 +162,16 @@ export type TspUserTSPsResponse = {
       /** Dial-in number: length is less than 16. */
       number?: string;
       /**
-       * Dial-in number types:<br>`toll` - Toll number.<br>`tollfree` -Toll free number.<br>
+       * Dial-in number types:
+       *
+       * `toll` - Toll number.
+       *
+       * `tollfree` -Toll free number.
+       *
        * `media_link` - Media link
-       * - `toll`: Toll number <br/>
-       * - `tollfree`: Toll free number <br/>
-       * - `media_link`: Media link phone number <br/>
+       * - `toll`: Toll number
+       * - `tollfree`: Toll free number
+       * - `media_link`: Media link phone number
        */
       type?: "toll" | "tollfree" | "media_link" | (string & {});
     }[];
@@ -172,22 +189,27 @@ export interface TspMethods {
   /**
    * Get account's TSP information
    *
-   * Get information on Telephony Service Provider on an account level.<br><br>
-   * **Scopes:** `tsp:read:admin` <br>
+   * Get information on Telephony Service Provider on an account level.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   * **Scopes:** `tsp:read:admin`
    *
-   * **Prerequisites:**<br>
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
+   * **Prerequisites:**
+   *
    * * A Pro or a higher plan.
    */
   tsp: MethodOpt<TspTspParams, TspTspResponse, TspTspError>;
   /**
    * Update account's TSP information
    *
-   * Update information of the Telephony Service Provider set up on an account.<br>
-   * **Prerequisites**:<br>
-   * TSP account option should be enabled.<br>
-   * **Scopes:** `tsp:write:admin`<br>
+   * Update information of the Telephony Service Provider set up on an account.
+   *
+   * **Prerequisites**:
+   *
+   * TSP account option should be enabled.
+   *
+   * **Scopes:** `tsp:write:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -199,8 +221,9 @@ export interface TspMethods {
   /**
    * Set global dial-in URL for a TSP user
    *
-   * A global dial-in page can provide a list of global access numbers using which audio conferencing can be conducted. By calling this API, you can set the url for the global dial-in page of a user whose Zoom account has TSP and special TSP with third-party audio conferencing options enabled. <p></p>
-   * **Scopes:**`tsp:write:admin` `tsp:write`<br>
+   * A global dial-in page can provide a list of global access numbers using which audio conferencing can be conducted. By calling this API, you can set the url for the global dial-in page of a user whose Zoom account has TSP and special TSP with third-party audio conferencing options enabled.
+   *
+   * **Scopes:**`tsp:write:admin` `tsp:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -212,8 +235,9 @@ export interface TspMethods {
   /**
    * Get a user's TSP account
    *
-   * Each user can have a maximum of two TSP accounts. Use this API to retrieve details of a specific TSP account enabled for a specific user.<br><br>
-   * **Scopes:** `tsp:read:admin` `tsp:read`<br>
+   * Each user can have a maximum of two TSP accounts. Use this API to retrieve details of a specific TSP account enabled for a specific user.
+   *
+   * **Scopes:** `tsp:read:admin` `tsp:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -221,8 +245,9 @@ export interface TspMethods {
   /**
    * Add a user's TSP account
    *
-   * Add a user's TSP account.<br><br>
-   * **Scopes:** `tsp:write:admin` `tsp:write`<br>
+   * Add a user's TSP account.
+   *
+   * **Scopes:** `tsp:write:admin` `tsp:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -234,8 +259,9 @@ export interface TspMethods {
   /**
    * Delete a user's TSP account
    *
-   * Delete a user's TSP account.<br><br>
-   * **Scopes:** `tsp:write:admin` `tsp:write`<br>
+   * Delete a user's TSP account.
+   *
+   * **Scopes:** `tsp:write:admin` `tsp:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -247,8 +273,9 @@ export interface TspMethods {
   /**
    * Update a TSP account
    *
-   * Update a user's TSP account.<br><br>
-   * **Scopes:** `tsp:write:admin` `tsp:write`<br>
+   * Update a user's TSP account.
+   *
+   * **Scopes:** `tsp:write:admin` `tsp:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -260,8 +287,9 @@ export interface TspMethods {
   /**
    * List user's TSP accounts
    *
-   * A user can have a maximum of two TSP accounts. Use this API to list all TSP accounts of a user.<br><br>
-   * **Scopes:** `tsp:read:admin` `tsp:read`<br>
+   * A user can have a maximum of two TSP accounts. Use this API to list all TSP accounts of a user.
+   *
+   * **Scopes:** `tsp:read:admin` `tsp:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */

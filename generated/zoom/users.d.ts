@@ -38,7 +38,8 @@ export interface UsersUpdatePresenceStatusParams {
      */
     duration?: number;
     /**
-     * Presence status of the user. The value can be set to one of the following:<br>
+     * Presence status of the user. The value can be set to one of the following:
+     *
      * * `Away`
      * * `Do_Not_Disturb`
      * * `Available`
@@ -113,7 +114,17 @@ export type UsersUserResponse = {
   role_name?: string;
   /** The time zone of the user. */
   timezone?: string;
-  /** User's plan type:<br>`1` - Basic.<br>`2` - Licensed.<br>`3` - On-prem.<br>`99` - None (this can only be set with `ssoCreate`). */
+  /**
+   * User's plan type:
+   *
+   * `1` - Basic.
+   *
+   * `2` - Licensed.
+   *
+   * `3` - On-prem.
+   *
+   * `99` - None (this can only be set with `ssoCreate`).
+   */
   type: 1 | 2 | 3 | 99 | (number & {});
   use_pmi?: boolean & boolean;
   /** User's account ID. */
@@ -165,9 +176,17 @@ export type UsersUserResponse = {
   manager?: string;
   /** User's personal meeting url. */
   personal_meeting_url?: string;
-  /** **Note:** This field has been **deprecated** and will not be supported in the future. Use the **phone_numbers** field instead of this field. <br> User's country for Company Phone Number. */
+  /**
+   * **Note:** This field has been **deprecated** and will not be supported in the future. Use the **phone_numbers** field instead of this field.
+   *
+   *  User's country for Company Phone Number.
+   */
   phone_country?: string;
-  /** **Note:** This field has been **deprecated** and will not be supported in the future. Use the **phone_numbers** field instead of this field. <br> User's phone number. */
+  /**
+   * **Note:** This field has been **deprecated** and will not be supported in the future. Use the **phone_numbers** field instead of this field.
+   *
+   *  User's phone number.
+   */
   phone_number?: string;
   phone_numbers?: {
     /** Country code of the phone number. For example, for United States phone numbers, the value of this field should be "+1". */
@@ -195,8 +214,10 @@ export type UsersUserResponse = {
   /** Personal meeting room URL, if the user has one. */
   vanity_url?: string;
   /**
-   * Displays whether user is verified or not. <br>
-   * `1` - Account verified.<br>
+   * Displays whether user is verified or not.
+   *
+   * `1` - Account verified.
+   *
    * `0` - Account not verified.
    */
   verified?: number;
@@ -250,11 +271,19 @@ export interface UsersUserCreateParams {
   /** User */
   body: {
     /**
-     * Specify how to create the new user: <br>`create` - User will get an email sent from Zoom. There is a confirmation link in this email. The user will then need to use the link to activate their Zoom account. The user can then set or change their password.<br>`autoCreate` - This action is provided for the enterprise customer who has a managed domain. This feature is disabled by default because of the security risk involved in creating a user who does not belong to your domain.<br>`custCreate` - Users created via this option do not have passwords and will not have the ability to log into the Zoom Web Portal or the Zoom Client. These users can still host and join meetings using the `start_url` and `join_url` respectively. To use this option, you must contact the ISV Platform Sales team at isv@zoom.us.<br>`ssoCreate` - This action is provided for the enabled “Pre-provisioning SSO User” option. A user created in this way has no password. If not a basic user, a personal vanity URL using the user name (no domain) of the provisioning email will be generated. If the user name or PMI is invalid or occupied, it will use a random number or random personal vanity URL.
-     * - `create`: User will get an email sent from Zoom. There is a confirmation link in this email. User will then need to click this link to activate their account to the Zoom service. The user can set or change their password in Zoom. <br/>.
-     * - `autoCreate`: This action is provided for enterprise customer who has a managed domain. This feature is disabled by default because of the security risk involved in creating a user who does not belong to your domain without notifying the user. <br/>
-     * - `custCreate`: This action is provided for API partner only. User created in this way has no password and is not able to log into the Zoom web site or client. <br/>
-     * - `ssoCreate`: This action is provided for enabled "Pre-provisioning SSO User" option. User created in this way has no password. If it is not a basic user, will generate a Personal Vanity URL using user name (no domain) of the provisioning email. If user name or pmi is invalid or occupied, will use random number/random personal vanity URL. <br/>
+     * Specify how to create the new user:
+     *
+     * `create` - User will get an email sent from Zoom. There is a confirmation link in this email. The user will then need to use the link to activate their Zoom account. The user can then set or change their password.
+     *
+     * `autoCreate` - This action is provided for the enterprise customer who has a managed domain. This feature is disabled by default because of the security risk involved in creating a user who does not belong to your domain.
+     *
+     * `custCreate` - Users created via this option do not have passwords and will not have the ability to log into the Zoom Web Portal or the Zoom Client. These users can still host and join meetings using the `start_url` and `join_url` respectively. To use this option, you must contact the ISV Platform Sales team at isv@zoom.us.
+     *
+     * `ssoCreate` - This action is provided for the enabled “Pre-provisioning SSO User” option. A user created in this way has no password. If not a basic user, a personal vanity URL using the user name (no domain) of the provisioning email will be generated. If the user name or PMI is invalid or occupied, it will use a random number or random personal vanity URL.
+     * - `create`: User will get an email sent from Zoom. There is a confirmation link in this email. User will then need to click this link to activate their account to the Zoom service. The user can set or change their password in Zoom. .
+     * - `autoCreate`: This action is provided for enterprise customer who has a managed domain. This feature is disabled by default because of the security risk involved in creating a user who does not belong to your domain without notifying the user.
+     * - `custCreate`: This action is provided for API partner only. User created in this way has no password and is not able to log into the Zoom web site or client.
+     * - `ssoCreate`: This action is provided for enabled "Pre-provisioning SSO User" option. User created in this way has no password. If it is not a basic user, will generate a Personal Vanity URL using user name (no domain) of the provisioning email. If user name or pmi is invalid or occupied, will use random number/random personal vanity URL.
      */
     action: "create" | "autoCreate" | "custCreate" | "ssoCreate";
     user_info?: {
@@ -271,7 +300,17 @@ export interface UsersUserCreateParams {
        * @format password
        */
       password?: string;
-      /** User type:<br>`1` - Basic.<br>`2` - Licensed.<br>`3` - On-prem.<br>`99` - None (this can only be set with `ssoCreate`). */
+      /**
+       * User type:
+       *
+       * `1` - Basic.
+       *
+       * `2` - Licensed.
+       *
+       * `3` - On-prem.
+       *
+       * `99` - None (this can only be set with `ssoCreate`).
+       */
       type: 1 | 2 | 3 | 99;
     };
   };
@@ -285,14 +324,30 @@ export type UsersUserCreateResponse = {
   id?: string;
   /** User's last name. */
   last_name?: string;
-  /** User type:<br>`1` - Basic.<br>`2` - Licensed.<br>`3` - On-prem.<br>`99` - None (this can only be set with `ssoCreate`). */
+  /**
+   * User type:
+   *
+   * `1` - Basic.
+   *
+   * `2` - Licensed.
+   *
+   * `3` - On-prem.
+   *
+   * `99` - None (this can only be set with `ssoCreate`).
+   */
   type?: 1 | 2 | 3 | 99 | (number & {});
 };
 export type UsersUserCreateError = unknown;
 
 export interface UsersUserDeleteParams extends P.UserId {
   /**
-   * Delete action options:<br>`disassociate` - Disassociate a user.<br>`delete`-  Permanently delete a user.<br>Note: To delete pending user in the account, use `disassociate`
+   * Delete action options:
+   *
+   * `disassociate` - Disassociate a user.
+   *
+   * `delete`-  Permanently delete a user.
+   *
+   * Note: To delete pending user in the account, use `disassociate`
    * @default "disassociate"
    */
   action?: "disassociate" | "delete";
@@ -399,8 +454,11 @@ export type UsersUserSchedulersDeleteError = unknown;
 export interface UsersUserSettingsParams
   extends P.UserId, P.LoginType, P.CustomQueryFields {
   /**
-   * `meeting_authentication`: Use this query parameter to view [meeting authentication configuration](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) applied on the user's account.<br>`recording_authentication`: Use this query parameter to view [recording authentication configuration](https://support.zoom.us/hc/en-us/articles/360037756671-Authentication-Profiles-for-Cloud-Recordings) applied on the user's account.<br>
-   * `meeting_security`: Use this query parameter to view meeting security settings applied on the user's account.<br>
+   * `meeting_authentication`: Use this query parameter to view [meeting authentication configuration](https://support.zoom.us/hc/en-us/articles/360037117472-Authentication-Profiles-for-Meetings-and-Webinars) applied on the user's account.
+   *
+   * `recording_authentication`: Use this query parameter to view [recording authentication configuration](https://support.zoom.us/hc/en-us/articles/360037756671-Authentication-Profiles-for-Cloud-Recordings) applied on the user's account.
+   *
+   * `meeting_security`: Use this query parameter to view meeting security settings applied on the user's account.
    */
   option?: "meeting_authentication" | "recording_authentication";
 }
@@ -428,7 +486,11 @@ export interface UsersUserStatusParams extends P.UserId {
   /** User status. */
   body: {
     /**
-     * The action types:<br>`activate` - Activate a deactivated user.<br>`deactivate` - Deactivate a user.
+     * The action types:
+     *
+     * `activate` - Activate a deactivated user.
+     *
+     * `deactivate` - Deactivate a user.
      * - `activate`: set users status to active
      * - `deactivate`: set users status to inactive
      */
@@ -439,7 +501,13 @@ export type UsersUserStatusResponse = unknown;
 export type UsersUserStatusError = unknown;
 
 export interface UsersUserTokenParams extends P.UserId {
-  /** User token types:<br>`token` - Used for starting meetings with the client SDK. This token expires in 14 days and a new token will be returned after the expiry.<br>`zak` - Used for generating the start meeting URL. The token expiration time is two hours. For API users, the expiration time is 90 days. */
+  /**
+   * User token types:
+   *
+   * `token` - Used for starting meetings with the client SDK. This token expires in 14 days and a new token will be returned after the expiry.
+   *
+   * `zak` - Used for generating the start meeting URL. The token expiration time is two hours. For API users, the expiration time is 90 days.
+   */
   type?: "token" | "zak";
   /** Use this field in conjunction with the `type` field where the value of `type` field is `zak`. The value of this field denotes the expiry time of the `zak` token in seconds. For example, if you would like the zak token to be expired after one hour of the token generation, the value of this field should be `3600`. */
   ttl?: number;
@@ -462,7 +530,11 @@ export interface UsersUserVanityNameParams {
   vanity_name: string;
 }
 export type UsersUserVanityNameResponse = {
-  /** If `true`, it indicates that the personal meeting room with the given name exists.<br> `false` - The room name does not exist. */
+  /**
+   * If `true`, it indicates that the personal meeting room with the given name exists.
+   *
+   *  `false` - The room name does not exist.
+   */
   existed?: boolean;
 };
 export type UsersUserVanityNameError = unknown;
@@ -476,7 +548,13 @@ export type UsersUserZakError = unknown;
 
 export interface UsersUsersParams extends P.PageSize, P.NextPageToken {
   /**
-   * User statuses:<br>`active` - Users with an active status.<br>`inactive` - Users who are deactivated.<br>`pending` - Users with a pending status.
+   * User statuses:
+   *
+   * `active` - Users with an active status.
+   *
+   * `inactive` - Users who are deactivated.
+   *
+   * `pending` - Users with a pending status.
    * @default "active"
    */
   status?: "active" | "inactive" | "pending";
@@ -485,9 +563,11 @@ export interface UsersUsersParams extends P.PageSize, P.NextPageToken {
   /** The page number of the current page in the returned records. */
   page_number?: string;
   /**
-   * Provide a value for this field if you would like to see the following attribute in the response of this API call:<br>
+   * Provide a value for this field if you would like to see the following attribute in the response of this API call:
    *
-   * `custom_attributes`: Returns custom attributes that are associated with the user.<br>`host_key`: Returns [host key](https://support.zoom.us/hc/en-us/articles/205172555-Using-your-host-key) of the user.
+   * `custom_attributes`: Returns custom attributes that are associated with the user.
+   *
+   * `host_key`: Returns [host key](https://support.zoom.us/hc/en-us/articles/205172555-Using-your-host-key) of the user.
    */
   include_fields?: string;
 }
@@ -520,10 +600,13 @@ export interface UsersMethods {
    *
    * Delete existing virtual background file(s) of a user.
    *
-   * **Prerequisites:**<br>
+   * **Prerequisites:**
+   *
    * * Virtual background feature must be [enabled](https://support.zoom.us/hc/en-us/articles/210707503-Virtual-Background#h_2ef28080-fce9-4ac2-b567-dc958afab1b7) on the account.
-   * <br> **Scope:** `user:write:admin`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   *
+   *  **Scope:** `user:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   delUserVB: Method<
     UsersDelUserVBParams,
@@ -544,7 +627,7 @@ export interface UsersMethods {
    * * The user whose account needs to be switched should not be an admin or an owner of that account.
    * * The user should not have the same [managed domain](https://support.zoom.us/hc/en-us/articles/203395207-What-is-Managed-Domain-) as the account owner.
    *
-   * **Scope:** `user:master`<br>
+   * **Scope:** `user:master`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -558,10 +641,13 @@ export interface UsersMethods {
    *
    * Users in the Zoom desktop client and mobile apps are assigned with a [presence status](https://support.zoom.us/hc/en-us/articles/360032554051-Status-Icons). The presence status informs users of their contact's availability. Users can also change their own presence status to be either "Away", "Do not disturb", or "Available".
    *
-   * Use this API to update a user's presence status. A user's status can not be updated more than once per minute, i.e., you can only submit a maximum of 1 update request/minute for a single user.<br>Note that a user's presence status can not be updated using this API if the user is not logged in to the Zoom client.
+   * Use this API to update a user's presence status. A user's status can not be updated more than once per minute, i.e., you can only submit a maximum of 1 update request/minute for a single user.
    *
-   * **Scopes:** `user:write`, `user:write:admin`<br>
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   * Note that a user's presence status can not be updated using this API if the user is not logged in to the Zoom client.
+   *
+   * **Scopes:** `user:write`, `user:write:admin`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   updatePresenceStatus: Method<
     UsersUpdatePresenceStatusParams,
@@ -573,10 +659,12 @@ export interface UsersMethods {
    *
    * Use this API to [upload virtual background files](https://support.zoom.us/hc/en-us/articles/210707503-Virtual-Background) for a user.
    *
-   * **Prerequisites:**<br>
+   * **Prerequisites:**
+   *
    * * Virtual background feature must be [enabled](https://support.zoom.us/hc/en-us/articles/210707503-Virtual-Background#h_2ef28080-fce9-4ac2-b567-dc958afab1b7) on the account.
-   * <br> **Scope:** `user:write:admin`
-   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`<br>
+   *
+   *  **Scope:** `user:write:admin`
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
   uploadVBuser: Method<
     UsersUploadVBuserParams,
@@ -586,20 +674,28 @@ export interface UsersMethods {
   /**
    * Get a user
    *
-   * A Zoom account can have one or more users. Use this API to view information of a specific user on a Zoom account.<br><br>
-   * **Scopes:** `user:read:admin` `user:read`<br>
+   * A Zoom account can have one or more users. Use this API to view information of a specific user on a Zoom account.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
-   * <p style="background-color:#e1f5fe; color:#01579b; padding:8px"> <b>Note: </b>If a user's status is pending, only `id` and `created_at` fields will be returned. The value of `created_at` will be the time at which the API call was made until the user activates their account.</p>
+   * **Scopes:** `user:read:admin` `user:read`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
+   *  **Note: **If a user's status is pending, only `id` and `created_at` fields will be returned. The value of `created_at` will be the time at which the API call was made until the user activates their account.
    */
   user: Method<UsersUserParams, UsersUserResponse, UsersUserError>;
   /**
    * Add assistants
    *
-   * Assistants are the users to whom the current user has assigned [scheduling privilege](https://support.zoom.us/hc/en-us/articles/201362803-Scheduling-Privilege). These assistants can schedule meeting on behalf of the current user as well as manage and act as an alternative host for all meetings if the admin has enabled [Co-host option](https://zoom.us/account/setting) on the account.<br>Use this API to assign assistants to a user. <br> In the request body, provide either the User ID or the email address of the user.<br><br>
+   * Assistants are the users to whom the current user has assigned [scheduling privilege](https://support.zoom.us/hc/en-us/articles/201362803-Scheduling-Privilege). These assistants can schedule meeting on behalf of the current user as well as manage and act as an alternative host for all meetings if the admin has enabled [Co-host option](https://zoom.us/account/setting) on the account.
+   *
+   * Use this API to assign assistants to a user.
+   *
+   *  In the request body, provide either the User ID or the email address of the user.
+   *
    * **Prerequisite**:
    * * The user as well as the assistant must have Licensed or an On-prem license.
-   * * Assistants must be under the current user's account.<br>
+   * * Assistants must be under the current user's account.
+   *
    * **Scopes**: `user:write:admin` `user:write`
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -612,10 +708,12 @@ export interface UsersMethods {
    * Delete a user assistant
    *
    * Delete a specific assistant of a user.
-   * Assistants are the users to whom the current user has assigned [scheduling privilege](https://support.zoom.us/hc/en-us/articles/201362803-Scheduling-Privilege). These assistants can schedule meeting on behalf of the current user as well as manage and act as an alternative host for all meetings if the admin has enabled [Co-host option](https://zoom.us/account/setting) on the account.<br><br>
+   * Assistants are the users to whom the current user has assigned [scheduling privilege](https://support.zoom.us/hc/en-us/articles/201362803-Scheduling-Privilege). These assistants can schedule meeting on behalf of the current user as well as manage and act as an alternative host for all meetings if the admin has enabled [Co-host option](https://zoom.us/account/setting) on the account.
+   *
    * **Prerequisites**:
    * * The user as well as the assistant must have Licensed or an On-prem license.
-   * * Assistants must be under the current user's account.<br>
+   * * Assistants must be under the current user's account.
+   *
    * **Scopes**: `user:write:admin` `user:write`
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -629,11 +727,14 @@ export interface UsersMethods {
    *
    * List a user's assistants.
    *
-   * Assistants are the users to whom the current user has assigned [scheduling privilege](https://support.zoom.us/hc/en-us/articles/201362803-Scheduling-Privilege). These assistants can schedule meeting on behalf of the current user as well as manage and act as an alternative host for all meetings if the admin has enabled [Co-host option](https://zoom.us/account/setting) on the account.<br><br>
-   * **Prerequisites**: <br>
+   * Assistants are the users to whom the current user has assigned [scheduling privilege](https://support.zoom.us/hc/en-us/articles/201362803-Scheduling-Privilege). These assistants can schedule meeting on behalf of the current user as well as manage and act as an alternative host for all meetings if the admin has enabled [Co-host option](https://zoom.us/account/setting) on the account.
+   *
+   * **Prerequisites**:
+   *
    * * Current user as well as the assistant must have Licensed or an On-prem license.
-   * * Assistants must be under the current user's account.<br>
-   * **Scopes**: `user:read:admin` `user:read`<br>
+   * * Assistants must be under the current user's account.
+   *
+   * **Scopes**: `user:read:admin` `user:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -645,10 +746,14 @@ export interface UsersMethods {
   /**
    * Delete user assistants
    *
-   * Delete all assistants of the current user.<br> Assistants are the users to whom the current user has assigned [scheduling privilege](https://support.zoom.us/hc/en-us/articles/201362803-Scheduling-Privilege). These assistants can schedule meeting on behalf of the current user as well as manage and act as an alternative host for all meetings if the admin has enabled [Co-host option](https://zoom.us/account/setting) on the account.<br>
+   * Delete all assistants of the current user.
+   *
+   *  Assistants are the users to whom the current user has assigned [scheduling privilege](https://support.zoom.us/hc/en-us/articles/201362803-Scheduling-Privilege). These assistants can schedule meeting on behalf of the current user as well as manage and act as an alternative host for all meetings if the admin has enabled [Co-host option](https://zoom.us/account/setting) on the account.
+   *
    * **Prerequisite**:
    * * The user as well as the assistant must have Licensed or an On-prem license.
-   * * Assistants must be under the current user's account.<br>
+   * * Assistants must be under the current user's account.
+   *
    * **Scopes**: `user:write:admin` `user:write`
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -660,10 +765,13 @@ export interface UsersMethods {
   /**
    * Create users
    *
-   * A Zoom account can have one or more users. Use this API to add a new user to your account.<br><br>
-   * **Prerequisites:**<br>
-   * * Pro or higher plan<br><br>
-   * **Scopes:** `user:write:admin` `user:write`<br>
+   * A Zoom account can have one or more users. Use this API to add a new user to your account.
+   *
+   * **Prerequisites:**
+   *
+   * * Pro or higher plan
+   *
+   * **Scopes:** `user:write:admin` `user:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -675,10 +783,12 @@ export interface UsersMethods {
   /**
    * Delete a user
    *
-   * Deleting a user permanently removes the user and their data from Zoom. Users can create a new Zoom account using the same email address. An account owner or an account admin can transfer meetings, webinars and cloud recordings to another Zoom user account before deleting.<br><br>
+   * Deleting a user permanently removes the user and their data from Zoom. Users can create a new Zoom account using the same email address. An account owner or an account admin can transfer meetings, webinars and cloud recordings to another Zoom user account before deleting.
    *
-   * This API disassociates (unlinks) a user from the associated Zoom account and provides the user their own basic free Zoom account, and the user can purchase their own licenses. You can transfer the user's data (meetings, webinars and cloud recordings) to another user before disassociation.<br> To permanently delete a user, specify "delete" as the value of the `action` query parameter.
-   * **Scopes:** `user:write:admin` `user:write`<br>
+   * This API disassociates (unlinks) a user from the associated Zoom account and provides the user their own basic free Zoom account, and the user can purchase their own licenses. You can transfer the user's data (meetings, webinars and cloud recordings) to another user before disassociation.
+   *
+   *  To permanently delete a user, specify "delete" as the value of the `action` query parameter.
+   * **Scopes:** `user:write:admin` `user:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -690,9 +800,9 @@ export interface UsersMethods {
   /**
    * Check a user email
    *
-   * Verify if a user's email is registered with Zoom.<br><br>
+   * Verify if a user's email is registered with Zoom.
    *
-   * <b>Note: </b>You can successfully check if a user is a registered Zoom user only if the user **signed up for Zoom via email and is within your account.** If you provide an email address of a user who is not in your account, the value of "existed_email" parameter will be "false" irrespective of whether or not the user is registered with Zoom. The response of this API call will not include users who joined Zoom using options such as "Sign in with SSO", "Sign in with Google" or "Sign in with Facebook" even if they are in the same account as yours.
+   * **Note: **You can successfully check if a user is a registered Zoom user only if the user **signed up for Zoom via email and is within your account.** If you provide an email address of a user who is not in your account, the value of "existed_email" parameter will be "false" irrespective of whether or not the user is registered with Zoom. The response of this API call will not include users who joined Zoom using options such as "Sign in with SSO", "Sign in with Google" or "Sign in with Facebook" even if they are in the same account as yours.
    *
    * **Scopes:** `user:read:admin` `user:read`
    *
@@ -706,11 +816,17 @@ export interface UsersMethods {
   /**
    * Update a user's email
    *
-   * Change a user's [email address](https://support.zoom.us/hc/en-us/articles/201362563-How-Do-I-Change-the-Email-on-My-Account-) on a Zoom account that has managed domain set up.<br>If the Zoom Account in which the user belongs, has multiple [managed domains](https://support.zoom.us/hc/en-us/articles/203395207-What-is-Managed-Domain-), the email to be updated must match one of the managed domains.<br>
-   * **Scopes:** `user:write:admin` `user:write`<br>
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`<br>
+   * Change a user's [email address](https://support.zoom.us/hc/en-us/articles/201362563-How-Do-I-Change-the-Email-on-My-Account-) on a Zoom account that has managed domain set up.
+   *
+   * If the Zoom Account in which the user belongs, has multiple [managed domains](https://support.zoom.us/hc/en-us/articles/203395207-What-is-Managed-Domain-), the email to be updated must match one of the managed domains.
+   *
+   * **Scopes:** `user:write:admin` `user:write`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
+   *
    * >  Note: A user's email address can only be changed for a maximum of 3 times in a day(24 hours).
-   * **Prerequisite:**<br>
+   * **Prerequisite:**
+   *
    * * Managed domain must be enabled in the account.
    * * The new email address should not already exist in Zoom.
    */
@@ -722,11 +838,15 @@ export interface UsersMethods {
   /**
    * Update a user's password
    *
-   * Update the [password](https://support.zoom.us/hc/en-us/articles/206344385-Change-a-User-s-Password) of a user using which the user can login to Zoom.<br> After this request is processed successfully, an email notification will be sent to the user stating that the password was changed.<br>
-   * **Scopes:** `user:write:admin` `user:write`<br>
+   * Update the [password](https://support.zoom.us/hc/en-us/articles/206344385-Change-a-User-s-Password) of a user using which the user can login to Zoom.
    *
-   *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
-   * **Prerequisites:**<br>
+   *  After this request is processed successfully, an email notification will be sent to the user stating that the password was changed.
+   *
+   * **Scopes:** `user:write:admin` `user:write`
+   *
+   * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
+   * **Prerequisites:**
+   *
    * * Owner or admin of the Zoom account.
    */
   userPassword: Method<
@@ -737,10 +857,11 @@ export interface UsersMethods {
   /**
    * Get user permissions
    *
-   * Users can be assigned a set of permissions that allows them to access only the pages/information that a user needs to view or edit.<br>
+   * Users can be assigned a set of permissions that allows them to access only the pages/information that a user needs to view or edit.
    *
-   * Use this API to get permissions that have been granted to the user.<br><br>
-   * **Scopes:** `user:read:admin` `user:read`<br>
+   * Use this API to get permissions that have been granted to the user.
+   *
+   * **Scopes:** `user:read:admin` `user:read`
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -752,11 +873,11 @@ export interface UsersMethods {
   /**
    * Upload a user's profile picture
    *
-   * Upload a user's profile picture.<br><br>
+   * Upload a user's profile picture.
    *
    * Provide `multipart/form-data` as the value of the `content-type` header for this request. This API supports JPEG and PNG file formats.
    *
-   * **Scopes:** `user:write:admin` `user:write`<br>
+   * **Scopes:** `user:write:admin` `user:write`
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -768,7 +889,10 @@ export interface UsersMethods {
   /**
    * Revoke a user's SSO token
    *
-   * Revoke a user's SSO token.<br><br> After calling this API, the SSO user will be logged out of their current Zoom session.<br>
+   * Revoke a user's SSO token.
+   *
+   *  After calling this API, the SSO user will be logged out of their current Zoom session.
+   *
    * **Scopes:** `user:write:admin` `user:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
@@ -785,7 +909,8 @@ export interface UsersMethods {
    *
    * Schedulers are users on whose behalf the current user (assistant) can schedule meetings for. By calling this API, the current user will no longer be a scheduling assistant of this scheduler.
    *
-   * **Prerequisite**: Current user must be under the same account as the scheduler.<br>
+   * **Prerequisite**: Current user must be under the same account as the scheduler.
+   *
    * **Scopes**: `user:write:admin` `user:write`
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
@@ -803,7 +928,8 @@ export interface UsersMethods {
    * For instance, if the current user (i.e., the user whose userId was passed in the path parameter of this API call) is user A, the response of this API will contain a list of user(s), for whom user A can schedule and manage meetings. User A is the assistant of these users and thus has scheduling privilege for these user(s).
    *
    * **Prerequisites**:
-   * * Current user must be under the same account as the scheduler.<br>
+   * * Current user must be under the same account as the scheduler.
+   *
    * **Scopes**: `user:read:admin` `user:read`
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -817,7 +943,8 @@ export interface UsersMethods {
    *
    * Delete all of a user's schedulers. Schedulers are users on whose behalf the current user (assistant) can schedule meetings for. By calling this API, the current user will no longer be a scheduling assistant of any user.
    *
-   * **Prerequisite**: Current user (assistant) must be under the same account as the scheduler.<br>
+   * **Prerequisite**: Current user (assistant) must be under the same account as the scheduler.
+   *
    * **Scopes**: `user:write:admin` `user:write`
    *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
@@ -830,8 +957,9 @@ export interface UsersMethods {
   /**
    * Get user settings
    *
-   * Retrieve a user's settings.<br><br>
-   * **Scopes:** `user:read:admin` `user:read`<br>
+   * Retrieve a user's settings.
+   *
+   * **Scopes:** `user:read:admin` `user:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -843,8 +971,9 @@ export interface UsersMethods {
   /**
    * Update user settings
    *
-   * Update a user's settings.<br><br>
-   * **Scopes:** `user:write:admin` `user:write`<br>
+   * Update a user's settings.
+   *
+   * **Scopes:** `user:write:admin` `user:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */
@@ -856,7 +985,11 @@ export interface UsersMethods {
   /**
    * Update user status
    *
-   * An account owner or admins can deactivate as well as activate a user in a Zoom account. Deactivating a user will remove all licenses associated with a user. It will prevent the deactivated user from logging into their Zoom account. A deactivated user can be reactivated. Reactivating a user grants the user access to login to their Zoom account.<br> Use this API to either [deactivate](https://support.zoom.us/hc/en-us/articles/115005269946-Remove-User-from-your-Account#h_6a9bc1c3-d739-4945-b1f2-00b3b88fb5cc) an active user or to [reactivate](https://support.zoom.us/hc/en-us/articles/115005269946-Remove-User-from-your-Account#h_16319724-d120-4be6-af5d-31582d134ea0) a deactivated user .<br><br>**Scopes:** `user:write:admin` `user:write`<br>
+   * An account owner or admins can deactivate as well as activate a user in a Zoom account. Deactivating a user will remove all licenses associated with a user. It will prevent the deactivated user from logging into their Zoom account. A deactivated user can be reactivated. Reactivating a user grants the user access to login to their Zoom account.
+   *
+   *  Use this API to either [deactivate](https://support.zoom.us/hc/en-us/articles/115005269946-Remove-User-from-your-Account#h_6a9bc1c3-d739-4945-b1f2-00b3b88fb5cc) an active user or to [reactivate](https://support.zoom.us/hc/en-us/articles/115005269946-Remove-User-from-your-Account#h_16319724-d120-4be6-af5d-31582d134ea0) a deactivated user .
+   *
+   * **Scopes:** `user:write:admin` `user:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -868,8 +1001,11 @@ export interface UsersMethods {
   /**
    * Get a user token
    *
-   * Retrieve a user's token.<br><br> This token is used for starting meetings with the Client SDK.<br>
-   * **Scopes:** `user:read:admin` `user:read`<br>
+   * Retrieve a user's token.
+   *
+   *  This token is used for starting meetings with the Client SDK.
+   *
+   * **Scopes:** `user:read:admin` `user:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    * If a user signed into Zoom using Google or Facebook, a null value will be returned for the token. To get the token with this API, ask the user to sign into Zoom using their email and password instead.
@@ -882,8 +1018,9 @@ export interface UsersMethods {
   /**
    * Update a user
    *
-   * Update information on a user's Zoom [profile](https://support.zoom.us/hc/en-us/articles/201363203-My-Profile).<br><br>
-   * **Scopes:** `user:write:admin` `user:write`<br>
+   * Update information on a user's Zoom [profile](https://support.zoom.us/hc/en-us/articles/201363203-My-Profile).
+   *
+   * **Scopes:** `user:write:admin` `user:write`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -896,8 +1033,9 @@ export interface UsersMethods {
    * Check a user's PM room
    *
    * A personal meeting room is a virtual meeting room that can be permanently assigned to a user.
-   * Use this API to check if a personal meeting room with the given name exists or not.<br><br>
-   * **Scopes:** `user:read:admin` `user:read`<br>
+   * Use this API to check if a personal meeting room with the given name exists or not.
+   *
+   * **Scopes:** `user:read:admin` `user:read`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
@@ -911,7 +1049,8 @@ export interface UsersMethods {
    *
    * Get User’s Zoom Access Token (ZAK). You can use a ZAK to enable a non-login user to join a meeting on your app. Non-login users do not need to enter their username and password to join meetings.
    *
-   * **Scope:** `user_zak:read`<br>
+   * **Scope:** `user_zak:read`
+   *
    * **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Light`
    */
   userZak: MethodOpt<
@@ -922,8 +1061,9 @@ export interface UsersMethods {
   /**
    * List users
    *
-   * A Zoom account can have one or more users. Use this API to list users on your account.<br><br>
-   * **Scopes:** `user:read:admin`<br>
+   * A Zoom account can have one or more users. Use this API to list users on your account.
+   *
+   * **Scopes:** `user:read:admin`
    *
    *  **[Rate Limit Label](https://marketplace.zoom.us/docs/api-reference/rate-limits#rate-limits):** `Medium`
    */

@@ -26,6 +26,7 @@ export async function catalogJob(catalog: Catalog, entry: CatalogProvider, targe
   if (entry.requestIdHeaders) job.requestIdHeaders = entry.requestIdHeaders;
   if (entry.defaultHeaders) job.defaultHeaders = entry.defaultHeaders;
   if (entry.okField) job.okField = entry.okField;
+  if (entry.docsLinkBase) job.docsLinkBase = entry.docsLinkBase;
   if (entry.methodNames) job.methodNames = entry.methodNames;
   if (entry.credentialParams) job.credentialParams = entry.credentialParams;
   if (entry.fixesFile) {

@@ -6,6 +6,8 @@ import { listOption, type Target } from "../config.js";
 import { UsageError } from "../errors.js";
 import { generateClient, syncFiles, withModuleScope, type ClientJob, type GeneratedClient } from "../generate.js";
 import { WORKSPACE_GENERATED } from "../version.js";
+import { checkOutputDir, OutputDirError } from "../output-dir.js";
+import { formatWithProjectPrettier, loadProjectPrettier } from "../project-prettier.js";
 import { catalogJob, RunCatalog } from "./catalog-job.js";
 import type { CommandIO } from "./io.js";
 import { resolveTargets, type GenerateFlags } from "./targets.js";
@@ -36,19 +38,45 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
     if (ids.has(t.id)) throw new UsageError(`The client id "${t.id}" is listed twice.`, { flag: resolved.outFlag });
     ids.add(t.id);
   }
+  // A folder that cannot be made fails now, not after minutes of generating.
+  if (!flags.check && !flags.names) {
+    try {
+      await checkOutputDir(resolved.out);
+    } catch (err) {
+      if (!(err instanceof OutputDirError)) throw err;
+      throw new UsageError(`Cannot write clients into ${resolved.out}: ${err.dir} ${err.why}.`, { file: resolved.out, flag: resolved.outFlag });
+    }
+  }
+  // Loaded once, before generating, so a project without prettier hears it at once.
+  const prettier = flags.prettier && !flags.names ? await loadProjectPrettier(resolved.out) : undefined;
   const totals: RunTotals = { operations: 0, files: 0, written: 0, problems: [], warnings: [] };
-  for (const [index, target] of targets.entries()) {
-    const progress = targets.length > 1 ? `[${index + 1}/${targets.length}] ` : "";
-    const client = await generateTarget(target, flags, catalog, io, (m) => say(`${progress}${target.id}: ${m}\n`));
+  const status = flags.quiet ? undefined : io.progress;
+  try {
+    for (const [index, target] of targets.entries()) await runTarget(target, targets.length > 1 ? `[${index + 1}/${targets.length}] ` : "");
+  } finally {
+    status?.(undefined);
+  }
+  return summarize(flags, io, targets.length, totals, performance.now() - started);
+
+  async function runTarget(target: Target, progress: string): Promise<void> {
+    const show = (m: string) => status?.(`${progress}${target.id}: ${m}`);
+    const client = await generateTarget(target, flags, catalog, io, show);
     totals.warnings.push(...client.warnings.map((w) => `${target.id}: ${w}`));
     if (flags.names) {
+      status?.(undefined);
       io.stdout(namesListing(client));
-      continue;
+      return;
     }
     const dir = path.join(resolved.out, target.id);
+    if (prettier) {
+      show(`formatting ${client.files.size} files with your prettier ${prettier.version}`);
+      client.files = await formatWithProjectPrettier(prettier, dir, io.cwd, client.files);
+    }
     // generated/ inside the alter-gen package is covered by the package's own "type": "module".
     const files = flags.format === "ts" || (WORKSPACE_GENERATED !== undefined && resolved.out === WORKSPACE_GENERATED) ? client.files : withModuleScope(client.files);
+    show(`${flags.check ? "comparing" : "writing"} ${files.size} files`);
     const result = await syncFiles(dir, files, { check: flags.check === true, flag: resolved.outFlag });
+    status?.(undefined);
     totals.operations += client.operations;
     totals.files += files.size;
     const rel = path.relative(io.cwd, dir) || ".";
@@ -64,7 +92,6 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
         `[load ${ms.load.toFixed(0)} ms, model ${ms.model.toFixed(0)} ms, emit ${ms.emit.toFixed(0)} ms]\n`,
     );
   }
-  return summarize(flags, io, targets.length, totals, performance.now() - started);
 }
 
 /** One target's client, in memory; a catalog client is checked against its pinned sha256. */
@@ -75,6 +102,7 @@ async function generateTarget(target: Target, flags: GenerateFlags, catalog: Run
     job = { id: target.id, name: target.name, spec: target.spec, specFlag: target.flag, namespaceBy: target.namespaceBy, include: target.include, exclude: target.exclude };
     if (target.baseUrl) job.baseUrl = target.baseUrl;
     if (target.methodNames) job.methodNames = target.methodNames;
+    if (target.docsLinkBase) job.docsLinkBase = target.docsLinkBase;
   }
   if (flags.format) job.format = flags.format;
   say(`reading ${/^https?:/.test(job.spec) ? job.spec : path.relative(io.cwd, job.spec) || job.spec}`);
@@ -91,7 +119,7 @@ function summarize(flags: GenerateFlags, io: CommandIO, clients: number, totals:
     if (!flags.quiet) io.stderr(text);
   };
   const { warnings, problems } = totals;
-  if (warnings.length) say(`${warnings.length} naming warning${warnings.length === 1 ? "" : "s"}:\n${warnings.map((w) => `  ${w}\n`).join("")}`);
+  if (warnings.length) say(`${warnings.length} warning${warnings.length === 1 ? "" : "s"}:\n${warnings.map((w) => `  ${w}\n`).join("")}`);
   if (flags.names) return 0;
   const elapsed = ms.toFixed(0);
   const plural = clients === 1 ? "" : "s";

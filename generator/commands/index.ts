@@ -33,6 +33,7 @@ export function registerGeneratorCommands(program: Command, io: CommandIO, done:
       ).choices(options.methodNames.values),
     )
     .option("--names", "print every derived name (operationId -> namespace.method) instead of writing files")
+    .option("--prettier", "format the files with the prettier your project installs and its configuration (default: alter-gen's own printing in prettier's default style)")
     .option("-q, --quiet", "print only errors and --check findings (for CI)")
     .addOption(new Option("--catalog <dir>", "use another specs/ folder as the catalog").hideHelp())
     .addHelpText(

@@ -21,6 +21,7 @@ export interface GenerateFlags {
   catalog?: string;
   format?: OutputFormatName;
   methodNames?: MethodNames;
+  prettier?: boolean;
 }
 
 export interface ResolvedTargets {

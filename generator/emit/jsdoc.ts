@@ -1,5 +1,6 @@
 // JSDoc text from OpenAPI prose: trailing spaces trimmed (prettier trims them), `*/` defused,
-// blank runs collapsed, so the comment is stable under prettier and cannot end early.
+// blank runs collapsed, so the comment is stable under prettier and cannot end early. The prose
+// arrives as markdown with absolute links (spec/prose.ts turned the document's HTML into it).
 
 export function docLines(text: string | undefined): string[] {
   if (!text) return [];
@@ -25,4 +26,13 @@ export function paragraphs(...parts: string[][]): string[] {
     out.push(...p);
   }
   return out;
+}
+
+/**
+ * A schema title worth showing when there is no description: not one that is an identifier
+ * (`account_settings`, `Repository`), which says no more than the type's own name.
+ */
+export function documentationTitle(title: string | undefined): string | undefined {
+  if (title === undefined || /^[A-Za-z_$][\w$.-]*$/.test(title.trim())) return undefined;
+  return title;
 }

@@ -4,7 +4,7 @@ import type { HttpMethod, PaginationStyle, ParamLocation, ParamSpec } from "../.
 import type { CatalogInjection, MethodNames, NamespaceBy } from "../../catalog/index.js";
 import { deriveResourceName } from "./resource-names.js";
 import { joinPointer, SpecError } from "../errors.js";
-import { getPointer } from "../spec/bundle.js";
+import { getPointer } from "../spec/pointer.js";
 import type { ApiModel, BodyModel, NamespaceModel, OperationModel, ParamModel, ResponseVariant } from "./api.js";
 import { pickBodyMedia, pickResponseMedia } from "./media.js";
 import { camelCase, deriveName, fallbackOperationName, isIdentifier, kebabCase, pascalCase } from "./names.js";

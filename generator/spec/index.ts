@@ -1,7 +1,9 @@
-// The spec phase: source text -> a self-contained, validated OpenAPI 3.x document.
+// The spec phase: source text -> a self-contained, validated OpenAPI 3.x document whose prose is
+// markdown with absolute links.
 import { bundleExternalRefs } from "./bundle.js";
 import { hoistSchemaRefs } from "./hoist.js";
 import { parseText, readSource } from "./load.js";
+import { docsLinkBaseOf, rewriteProse } from "./prose.js";
 import { convertSwagger2 } from "./swagger2.js";
 import { detectKind, validateDocument } from "./validate.js";
 
@@ -17,12 +19,16 @@ export interface LoadedSpec {
   doc: Record<string, any>;
   /** Components created by hoisting -> the pointer they were copied from. */
   origins: Map<string, string>;
+  /** What was read but not used (a discriminator mapping value that leads nowhere), one line each. */
+  warnings: string[];
 }
 
 export interface LoadSpecOptions {
   flag?: string;
   /** Applied to the parsed document before conversion (catalog spec fixes). */
   fix?: (doc: Record<string, any>) => Record<string, any> | void;
+  /** What relative links in descriptions are written against (prose.ts, `docsLinkBaseOf`). */
+  docsLinkBase?: string;
 }
 
 export async function loadSpec(source: string, options: LoadSpecOptions = {}): Promise<LoadedSpec> {
@@ -31,9 +37,12 @@ export async function loadSpec(source: string, options: LoadSpecOptions = {}): P
   const kind = detectKind(parsed, text.source);
   let doc = parsed as Record<string, any>;
   if (options.fix) doc = options.fix(doc) ?? doc;
-  doc = await bundleExternalRefs(doc, text.source);
+  const warnings: string[] = [];
   // Checked before conversion so pointers in errors are the author's own.
-  validateDocument(doc, text.source);
+  if (validateDocument(doc, text.source)) {
+    doc = await bundleExternalRefs(doc, text.source, { swagger2: kind.kind === "swagger2", warnings });
+    validateDocument(doc, text.source, { bundled: true });
+  }
   let version: "3.0" | "3.1";
   let originalFormat: LoadedSpec["originalFormat"];
   if (kind.kind === "swagger2") {
@@ -45,6 +54,7 @@ export async function loadSpec(source: string, options: LoadSpecOptions = {}): P
     originalFormat = kind.version === "3.0" ? "openapi-3.0" : "openapi-3.1";
   }
   doc.paths ??= {};
-  const origins = hoistSchemaRefs(doc);
-  return { source: text.source, sha256: text.sha256, version, originalFormat, doc, origins };
+  const origins = hoistSchemaRefs(doc, warnings);
+  rewriteProse(doc, docsLinkBaseOf(doc, options.docsLinkBase));
+  return { source: text.source, sha256: text.sha256, version, originalFormat, doc, origins, warnings };
 }

@@ -21,22 +21,41 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
+/** Why a document could not be read, as the end of a sentence naming it ("… does not exist"). */
+export class ReadFailure extends Error {
+  override name = "ReadFailure";
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
 export async function readSource(source: string, flag?: string): Promise<LoadedText> {
-  if (isUrl(source)) return fetchSource(source, flag);
+  try {
+    return await readText(source);
+  } catch (err) {
+    if (!(err instanceof ReadFailure)) throw err;
+    const at = isUrl(source) ? source : path.resolve(source);
+    throw new UsageError(`The OpenAPI document ${at} ${err.reason}.`, { file: at, ...(flag ? { flag } : {}) });
+  }
+}
+
+/** The text of a file or URL; failures are ReadFailures. */
+export async function readText(source: string): Promise<LoadedText> {
+  if (isUrl(source)) return fetchText(source);
   const file = path.resolve(source);
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory, not a file" : code === "EACCES" ? "is not readable (permission denied)" : `cannot be read (${code ?? String(err)})`;
-    throw new UsageError(`The OpenAPI document ${file} ${why}.`, { file, ...(flag ? { flag } : {}) });
+    throw new ReadFailure(
+      code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory, not a file" : code === "EACCES" ? "is not readable (permission denied)" : `cannot be read (${code ?? String(err)})`,
+    );
   }
   return { source: file, text, sha256: sha256(text) };
 }
 
-async function fetchSource(url: string, flag?: string): Promise<LoadedText> {
+async function fetchText(url: string): Promise<LoadedText> {
   // undici is loaded lazily: most runs read local files.
   const { fetch } = await import("undici");
   let status: number;
@@ -47,11 +66,9 @@ async function fetchSource(url: string, flag?: string): Promise<LoadedText> {
     text = await res.text();
   } catch (err) {
     const cause = (err as { cause?: Error }).cause;
-    throw new UsageError(`Could not fetch the OpenAPI document from ${url}: ${cause?.message ?? (err as Error).message}.`, { file: url, ...(flag ? { flag } : {}) });
+    throw new ReadFailure(`could not be fetched: ${cause?.message ?? (err as Error).message}`);
   }
-  if (status < 200 || status >= 300) {
-    throw new UsageError(`Fetching the OpenAPI document from ${url} returned HTTP ${status}.`, { file: url, ...(flag ? { flag } : {}) });
-  }
+  if (status < 200 || status >= 300) throw new ReadFailure(`could not be fetched: the server answered HTTP ${status}`);
   return { source: url, text, sha256: sha256(text) };
 }
 

@@ -1,7 +1,9 @@
 // Structural checks that turn a document the model cannot use into one clear error: the
-// version, the shape of `paths`, and every internal `$ref` resolving to something.
+// version, the shape of `paths`, and every internal `$ref` resolving to something (ref-positions.ts
+// says which `$ref`s are references).
 import { joinPointer, SpecError } from "../errors.js";
-import { getPointer } from "./bundle.js";
+import { getPointer } from "./pointer.js";
+import { isFileRef, walkRefs } from "./ref-positions.js";
 
 type Json = Record<string, any>;
 
@@ -28,46 +30,36 @@ export function detectKind(doc: unknown, file: string): DocumentKind {
   throw new SpecError(`This is not an OpenAPI document: it has no "openapi" or "swagger" field (top-level keys: ${keys || "none"}).`, { file, pointer: "" });
 }
 
-export function validateDocument(doc: Json, file: string): void {
+/**
+ * Checks the document's shape and that its local refs resolve. Returns whether it refers to
+ * other files (a `$ref` or a discriminator mapping value): then it is bundled and checked again
+ * with `bundled`, when a ref outside is an error. One walk, so a document that is one file (almost
+ * all, and the largest) pays for a single pass here.
+ */
+export function validateDocument(doc: Json, file: string, options: { bundled?: boolean } = {}): boolean {
   if (doc.paths !== undefined && (doc.paths === null || typeof doc.paths !== "object" || Array.isArray(doc.paths))) {
     throw new SpecError(`"paths" must be an object of path items.`, { file, pointer: "/paths" });
   }
   if (doc.paths === undefined && doc.webhooks === undefined) {
     throw new SpecError(`The document has no "paths" object, so there is nothing to generate.`, { file, pointer: "" });
   }
-  checkRefs(doc, doc, "", file);
-}
-
-function checkRefs(root: Json, node: unknown, pointer: string, file: string): void {
-  // Segments are kept on a stack and joined only for an error: a 13 MB document has ~1M nodes.
-  const path: (string | number)[] = [];
-  const at = () => joinPointer(pointer, ...path, "$ref");
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const v = value[i];
-        if (v !== null && typeof v === "object") {
-          path.push(i);
-          visit(v);
-          path.pop();
-        }
+  let outside = false;
+  let unresolved: SpecError | undefined;
+  walkRefs(
+    doc,
+    "node",
+    ({ holder, path }) => {
+      const ref: string = holder.$ref;
+      if (!ref.startsWith("#")) {
+        if (options.bundled) throw new SpecError(`The $ref "${ref}" points outside the document and was not bundled.`, { file, pointer: joinPointer("", ...path, "$ref") });
+        outside = true;
+      } else if (unresolved === undefined && getPointer(doc, ref.slice(1)) === undefined) {
+        unresolved = new SpecError(`The $ref "${ref}" does not resolve to anything in the document.`, { file, pointer: joinPointer("", ...path, "$ref") });
       }
-      return;
-    }
-    const obj = value as Json;
-    const ref = obj.$ref;
-    if (typeof ref === "string") {
-      if (!ref.startsWith("#")) throw new SpecError(`The $ref "${ref}" points outside the document and was not bundled.`, { file, pointer: at() });
-      if (getPointer(root, ref.slice(1)) === undefined) throw new SpecError(`The $ref "${ref}" does not resolve to anything in the document.`, { file, pointer: at() });
-    }
-    for (const k in obj) {
-      const v = obj[k];
-      if (v !== null && typeof v === "object") {
-        path.push(k);
-        visit(v);
-        path.pop();
-      }
-    }
-  };
-  if (node !== null && typeof node === "object") visit(node);
+    },
+    ({ holder }) => void (outside ||= Object.values<unknown>(holder.discriminator.mapping).some((v) => typeof v === "string" && isFileRef(v))),
+  );
+  // A local ref may pass through one that bundling resolves: judged again once bundled.
+  if (unresolved && !outside) throw unresolved;
+  return outside && !options.bundled;
 }

@@ -25,7 +25,7 @@ describe("loadSpec", () => {
   });
 
   const bad: [string, { given: string; want: { message: RegExp; pointer?: string } }][] = [
-    ["an external file that does not exist", { given: "bad/external-missing.yaml", want: { message: /nowhere\.yaml, which cannot be read/, pointer: "/paths/~1a/get/responses/200/content/application~1json/schema/$ref" } }],
+    ["an external file that does not exist", { given: "bad/external-missing.yaml", want: { message: /nowhere\.yaml, which does not exist/, pointer: "/paths/~1a/get/responses/200/content/application~1json/schema/$ref" } }],
     ["an external pointer that does not resolve", { given: "bad/external-bad-pointer.yaml", want: { message: /has nothing at \/Nope/, pointer: "/paths/~1a/get/responses/200/content/application~1json/schema/$ref" } }],
     ["an unsupported version", { given: "bad/unsupported-version.yaml", want: { message: /OpenAPI version "4\.0\.0" is not supported/, pointer: "/openapi" } }],
     ["an unresolved internal $ref", { given: "bad/unresolved-ref.yaml", want: { message: /does not resolve/, pointer: "/paths/~1things/get/responses/200/content/application~1json/schema/$ref" } }],

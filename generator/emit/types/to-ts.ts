@@ -10,6 +10,7 @@
 
 import type { JsonValue, SchemaMeta, SchemaNode } from "../../model/schema.js";
 import { importedRef, RUNTIME } from "../imports.js";
+import { documentationTitle } from "../jsdoc.js";
 import { numberLiteral, stringLiteral } from "./literals.js";
 import { intersection, kw, union, type ModuleRef, type TsMember, type TsType } from "./ts-ast.js";
 
@@ -171,10 +172,10 @@ function objectType(node: SchemaNode & { kind: "object" }, ctx: ToTsContext): Ts
 
 const INT64_NOTE = "int64: a JSON number in JavaScript; values beyond 2^53 lose precision";
 
-/** JSDoc lines from a node's annotations: description (or title), deprecation, format, default. */
+/** JSDoc lines from a node's annotations: description (or a title that is prose), deprecation, format, default. */
 export function jsdocLines(meta: SchemaMeta): string[] {
   const lines: string[] = [];
-  const text = meta.description ?? meta.title;
+  const text = meta.description ?? documentationTitle(meta.title);
   if (text !== undefined && isPlainLine(text)) lines.push(text);
   else if (text !== undefined) {
     const split = text.replace(/\r\n?/g, "\n").split("\n").map((l) => l.replace(/\s+$/, "").replace(/\*\//g, "*\\/"));
