@@ -139,7 +139,7 @@ describe("progress", () => {
     const all = [...events];
     expect(all).toContain("status [1/2] one: building the model (4 paths)");
     expect(all).toContain("status [2/2] two: emitted 7/7 operations");
-    expect(all).toContain("status [2/2] two: writing 10 files");
+    expect(all).toContain("status [2/2] two: writing 11 files"); // 10 client files + the package.json that makes an --out folder ESM
     expect(all[all.length - 1]).toBe("clear");
   });
 
