@@ -34,7 +34,7 @@ export interface ClientJob {
   requestIdHeaders?: string[];
   defaultHeaders?: Record<string, string>;
   okField?: string;
-  /** Method names from operationIds (default) or from HTTP method + path (catalog `methodNames`). */
+  /** Where method names come from (options.ts `methodNames`; default `auto`). */
   methodNames?: MethodNames;
   namespaceBy: NamespaceBy;
   injection?: CatalogInjection;
@@ -93,7 +93,7 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
       ...(job.include ? { include: job.include } : {}),
       ...(job.exclude ? { exclude: job.exclude } : {}),
       ...(job.defaultHeaders ? { defaultHeaders: job.defaultHeaders } : {}),
-      ...(job.methodNames ? { methodNames: job.methodNames } : {}),
+      methodNames: job.methodNames ?? options.methodNames.default,
       baseUrl,
     },
   ));

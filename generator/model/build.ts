@@ -2,14 +2,14 @@
 // bodies, responses and pagination, named and grouped into namespaces.
 import type { HttpMethod, PaginationStyle, ParamLocation, ParamSpec } from "../../runtime/operation.js";
 import type { CatalogInjection, MethodNames, NamespaceBy } from "../../catalog/index.js";
-import { deriveResourceName } from "./resource-names.js";
+import { deriveResourceName, distinguishCollisions, documentScope, resourceMethodName, type PathFacts } from "./resource-names.js";
 import { joinPointer, SpecError } from "../errors.js";
 import { getPointer } from "../spec/bundle.js";
 import type { ApiModel, BodyModel, NamespaceModel, OperationModel, ParamModel, ResponseVariant } from "./api.js";
 import { pickBodyMedia, pickResponseMedia } from "./media.js";
-import { camelCase, deriveName, fallbackOperationName, isIdentifier, kebabCase, pascalCase } from "./names.js";
+import { camelCase, deriveName, fallbackOperationName, isIdentifier, isPathEcho, kebabCase, pascalCase } from "./names.js";
 import { normalizeSchema } from "./normalize-schema.js";
-import { detectPagination, objectProperties, type RawSchemaRef } from "./pagination.js";
+import { answersList, detectPagination, objectProperties, type RawSchemaRef } from "./pagination.js";
 import type { SchemaNode } from "./schema.js";
 
 type Json = Record<string, any>;
@@ -22,7 +22,10 @@ export interface ModelOptions {
   credentialParams?: { in: "header" | "query"; name: string }[];
   /** operationId -> "namespace.method". */
   overrides?: Record<string, string>;
-  /** `resource`: names from the HTTP method and path (model/resource-names.ts). */
+  /**
+   * `resource`: names from the HTTP method and path (model/resource-names.ts); `auto`: from the
+   * operationId unless it is a path echo; `operationId` (when absent): from the operationId.
+   */
   methodNames?: MethodNames;
   /** Tags, operation ids, namespaces or `namespace.method` names to keep (all when empty). */
   include?: string[];
@@ -53,6 +56,8 @@ class ModelBuilder {
   private readonly doc: Json;
   private readonly warnings: string[] = [];
   private readonly credential: { in: string; name: string }[];
+  /** GET operations whose success body is a list (resource names call them `list`). */
+  private readonly lists = new Set<OperationModel>();
   constructor(
     private readonly spec: SpecInput,
     private readonly options: ModelOptions,
@@ -174,6 +179,7 @@ class ModelBuilder {
     if (typeof op.description === "string" && op.description.trim()) model.description = op.description.trim();
     if (typeof op.externalDocs?.url === "string") model.docsUrl = op.externalDocs.url;
     if (body) model.body = body;
+    if (method === "GET" && (detected || answersList(successRaw, this.resolveSchema))) this.lists.add(model);
     if (detected) model.paginate = { ...(detected.items ? { items: detected.items } : {}), item: this.schema(detected.item.schema, detected.item.pointer) };
     const baseUrl = this.operationServer(op.servers ?? pathItem.servers);
     if (baseUrl) model.baseUrl = baseUrl;
@@ -308,6 +314,13 @@ class ModelBuilder {
     const methodsAt = new Map<string, Set<string>>();
     for (const op of ops) methodsAt.set(op.path, (methodsAt.get(op.path) ?? new Set()).add(op.method.toUpperCase()));
     const hasItems = (path: string) => [...methodsAt.keys()].some((p) => p.startsWith(`${path}/{`) && !p.slice(path.length + 2).includes("/"));
+    const listed = new Set([...this.lists].map((op) => op.path));
+    let scope: PathFacts["scope"] | null = null;
+    const facts = (op: OperationModel): PathFacts => {
+      if (scope === null) scope = documentScope(methodsAt.keys());
+      return { methods: methodsAt.get(op.path)!, hasItems: hasItems(op.path), lists: listed.has(op.path), ...(scope ? { scope } : {}) };
+    };
+    const fromResource: OperationModel[] = [];
     for (const op of ops) {
       const override = overrides[op.id];
       if (override) {
@@ -315,15 +328,21 @@ class ModelBuilder {
         op.namespace = camelCase(override.slice(0, dot)) || "default";
         op.name = camelCase(override.slice(dot + 1));
       } else if (this.options.methodNames === "resource") {
-        const d = deriveResourceName(op.method, op.path, { methods: methodsAt.get(op.path)!, hasItems: hasItems(op.path) });
+        const d = deriveResourceName(op.method, op.path, facts(op));
         op.namespace = d.namespace;
         op.name = d.method;
+        fromResource.push(op);
       } else {
-        const d = deriveName({ operationId: op.derivedId ? undefined : op.id, method: op.method, path: op.path, tags: op.tags, namespaceBy: this.options.namespaceBy });
+        // A missing operationId or one that only repeats the request line (`GetCustomersCustomer`)
+        // names nothing: the namespace comes from the tag (or path), the method from the resource.
+        const echo = op.derivedId || (this.options.methodNames === "auto" && isPathEcho(op.id, op.method, op.path));
+        const d = deriveName({ operationId: echo ? undefined : op.id, method: op.method, path: op.path, tags: op.tags, namespaceBy: this.options.namespaceBy });
         op.namespace = d.namespace;
-        op.name = d.method;
+        op.name = echo ? resourceMethodName(op.method, op.path, d.namespace, facts(op)) : d.method;
+        if (echo) fromResource.push(op);
       }
     }
+    this.distinguish(fromResource, scope ?? undefined);
     // Collisions: the first in (path, method) order keeps the name; the others get 2, 3, ...
     const sorted = [...ops].sort((a, b) => (a.path === b.path ? methods.indexOf(a.method) - methods.indexOf(b.method) : a.path < b.path ? -1 : 1));
     const taken = new Set<string>();
@@ -342,6 +361,17 @@ class ModelBuilder {
       for (let i = 2; typeNames.has(t); i++) t = `${base}${i}`;
       typeNames.add(t);
       op.typeName = t;
+    }
+  }
+
+  /** Resource names that collide within a namespace name their own parameter (distinguishCollisions). */
+  private distinguish(ops: OperationModel[], scope: PathFacts["scope"]): void {
+    const groups = new Map<string, OperationModel[]>();
+    for (const op of ops) groups.set(`${op.namespace}.${op.name}`, [...(groups.get(`${op.namespace}.${op.name}`) ?? []), op]);
+    for (const group of groups.values()) {
+      if (group.length < 2) continue;
+      const names = distinguishCollisions(group, scope);
+      group.forEach((op, i) => (op.name = names[i]!));
     }
   }
 

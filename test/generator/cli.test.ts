@@ -64,7 +64,8 @@ describe("generating", () => {
     const r = await run(["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "petstore", "--names", "--quiet"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^pets\/list-pets\s+pets\.listPets$/m);
-    expect(r.stdout).toMatch(/^\(DELETE \/pets\/\{id\}\)\s+pets\.deletePetsById$/m);
+    // No operationId: named from the resource, not echoed from the path (`deletePetsById`).
+    expect(r.stdout).toMatch(/^\(DELETE \/pets\/\{id\}\)\s+pets\.delete$/m);
   });
 
   it("--method-names resource names methods from HTTP method and path; so does a config entry", async () => {
@@ -81,7 +82,7 @@ describe("generating", () => {
     writeFileSync(path.join(dir, "alter-gen.config.yaml"), `providers:\n  - id: petstore\n    spec: ${path.join(specs, "petstore-3.0.yaml")}\n    methodNames: paths\n`);
     const bad = await run(["--names", "-q"], dir);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/methodNames must be "operationId" or "resource"/);
+    expect(bad.stderr).toMatch(/methodNames must be "operationId", "resource" or "auto"/);
     expect(bad.stderr).toMatch(/\/providers\/0\/methodNames/);
   });
 
