@@ -29,7 +29,7 @@ export function registerGeneratorCommands(program: Command, io: CommandIO, done:
     .addOption(
       new Option(
         "--method-names <source>",
-        `for --spec: method names from the operationId (default) or, with \`resource\`, from HTTP method and path (customers.list, charges.capture)`,
+        "for --spec: `auto` (default): the operationId unless it only echoes the path; `operationId`: always the operationId; `resource`: from HTTP method and path (customers.list, charges.capture)",
       ).choices(options.methodNames.values),
     )
     .option("--names", "print every derived name (operationId -> namespace.method) instead of writing files")

@@ -2,12 +2,12 @@
 // bodies, responses and pagination, named and grouped into namespaces.
 import type { HttpMethod, PaginationStyle, ParamLocation, ParamSpec } from "../../runtime/operation.js";
 import type { CatalogInjection, MethodNames, NamespaceBy } from "../../catalog/index.js";
-import { deriveResourceName, distinguishCollisions, documentScope, resourceMethodName, type PathFacts } from "./resource-names.js";
 import { joinPointer, SpecError } from "../errors.js";
 import { getPointer } from "../spec/bundle.js";
 import type { ApiModel, BodyModel, NamespaceModel, OperationModel, ParamModel, ResponseVariant } from "./api.js";
 import { pickBodyMedia, pickResponseMedia } from "./media.js";
-import { camelCase, deriveName, fallbackOperationName, isIdentifier, isPathEcho, kebabCase, pascalCase } from "./names.js";
+import { fallbackOperationName, isIdentifier, kebabCase, pascalCase } from "./names.js";
+import { METHOD_ORDER, nameOperations } from "./operation-names.js";
 import { normalizeSchema } from "./normalize-schema.js";
 import { answersList, detectPagination, objectProperties, type RawSchemaRef } from "./pagination.js";
 import type { SchemaNode } from "./schema.js";
@@ -45,7 +45,7 @@ export interface SpecInput {
   origins?: Map<string, string>;
 }
 
-const methods: HttpMethod[] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"];
+const methods = METHOD_ORDER;
 const locations: ParamLocation[] = ["path", "query", "header", "cookie"];
 
 export function buildModel(spec: SpecInput, options: ModelOptions): ApiModel {
@@ -78,7 +78,14 @@ class ModelBuilder {
         ops.push(this.operation(path, method, pathItem, op, joinPointer(itemPointer, method.toLowerCase())));
       }
     }
-    this.nameOperations(ops);
+    this.warnings.push(
+      ...nameOperations(ops, {
+        namespaceBy: this.options.namespaceBy,
+        ...(this.options.methodNames ? { methodNames: this.options.methodNames } : {}),
+        ...(this.options.overrides ? { overrides: this.options.overrides } : {}),
+        lists: this.lists,
+      }),
+    );
     const kept = ops.filter((op) => this.selected(op));
     const schemas = new Map<string, SchemaNode>();
     for (const [name, raw] of Object.entries<Json>(this.doc.components?.schemas ?? {})) {
@@ -307,72 +314,6 @@ class ModelBuilder {
       else if (/^[45]/.test(status) || status === "default") errors.push(variant);
     }
     return { success, errors, ...(successRaw ? { successRaw } : {}) };
-  }
-
-  private nameOperations(ops: OperationModel[]): void {
-    const overrides = this.options.overrides ?? {};
-    const methodsAt = new Map<string, Set<string>>();
-    for (const op of ops) methodsAt.set(op.path, (methodsAt.get(op.path) ?? new Set()).add(op.method.toUpperCase()));
-    const hasItems = (path: string) => [...methodsAt.keys()].some((p) => p.startsWith(`${path}/{`) && !p.slice(path.length + 2).includes("/"));
-    const listed = new Set([...this.lists].map((op) => op.path));
-    let scope: PathFacts["scope"] | null = null;
-    const facts = (op: OperationModel): PathFacts => {
-      if (scope === null) scope = documentScope(methodsAt.keys());
-      return { methods: methodsAt.get(op.path)!, hasItems: hasItems(op.path), lists: listed.has(op.path), ...(scope ? { scope } : {}) };
-    };
-    const fromResource: OperationModel[] = [];
-    for (const op of ops) {
-      const override = overrides[op.id];
-      if (override) {
-        const dot = override.lastIndexOf(".");
-        op.namespace = camelCase(override.slice(0, dot)) || "default";
-        op.name = camelCase(override.slice(dot + 1));
-      } else if (this.options.methodNames === "resource") {
-        const d = deriveResourceName(op.method, op.path, facts(op));
-        op.namespace = d.namespace;
-        op.name = d.method;
-        fromResource.push(op);
-      } else {
-        // A missing operationId or one that only repeats the request line (`GetCustomersCustomer`)
-        // names nothing: the namespace comes from the tag (or path), the method from the resource.
-        const echo = op.derivedId || (this.options.methodNames === "auto" && isPathEcho(op.id, op.method, op.path));
-        const d = deriveName({ operationId: echo ? undefined : op.id, method: op.method, path: op.path, tags: op.tags, namespaceBy: this.options.namespaceBy });
-        op.namespace = d.namespace;
-        op.name = echo ? resourceMethodName(op.method, op.path, d.namespace, facts(op)) : d.method;
-        if (echo) fromResource.push(op);
-      }
-    }
-    this.distinguish(fromResource, scope ?? undefined);
-    // Collisions: the first in (path, method) order keeps the name; the others get 2, 3, ...
-    const sorted = [...ops].sort((a, b) => (a.path === b.path ? methods.indexOf(a.method) - methods.indexOf(b.method) : a.path < b.path ? -1 : 1));
-    const taken = new Set<string>();
-    for (const op of sorted) {
-      const base = op.name;
-      let name = base;
-      for (let i = 2; taken.has(`${op.namespace}.${name}`); i++) name = `${base}${i}`;
-      if (name !== base) this.warnings.push(`${op.method} ${op.path} (${op.id}) is named ${op.namespace}.${name}: ${op.namespace}.${base} was already taken.`);
-      op.name = name;
-      taken.add(`${op.namespace}.${name}`);
-    }
-    const typeNames = new Set<string>();
-    for (const op of sorted) {
-      const base = pascalCase(op.namespace) + pascalCase(op.name);
-      let t = base;
-      for (let i = 2; typeNames.has(t); i++) t = `${base}${i}`;
-      typeNames.add(t);
-      op.typeName = t;
-    }
-  }
-
-  /** Resource names that collide within a namespace name their own parameter (distinguishCollisions). */
-  private distinguish(ops: OperationModel[], scope: PathFacts["scope"]): void {
-    const groups = new Map<string, OperationModel[]>();
-    for (const op of ops) groups.set(`${op.namespace}.${op.name}`, [...(groups.get(`${op.namespace}.${op.name}`) ?? []), op]);
-    for (const group of groups.values()) {
-      if (group.length < 2) continue;
-      const names = distinguishCollisions(group, scope);
-      group.forEach((op, i) => (op.name = names[i]!));
-    }
   }
 
   private selected(op: OperationModel): boolean {
