@@ -4,7 +4,7 @@ import path from "node:path";
 import { findProvider, loadCatalog } from "../../catalog/index.js";
 import { listOption, type Target } from "../config.js";
 import { UsageError } from "../errors.js";
-import { generateClient, syncFiles, type ClientJob, type GeneratedClient } from "../generate.js";
+import { generateClient, readNamesLock, syncFiles, type ClientJob, type GeneratedClient } from "../generate.js";
 import { catalogJob, RunCatalog } from "./catalog-job.js";
 import type { CommandIO } from "./io.js";
 import { resolveTargets, type GenerateFlags } from "./targets.js";
@@ -38,13 +38,13 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
   const totals: RunTotals = { operations: 0, files: 0, written: 0, problems: [], warnings: [] };
   for (const [index, target] of targets.entries()) {
     const progress = targets.length > 1 ? `[${index + 1}/${targets.length}] ` : "";
-    const client = await generateTarget(target, flags, catalog, io, (m) => say(`${progress}${target.id}: ${m}\n`));
+    const dir = path.join(resolved.out, target.id);
+    const client = await generateTarget(target, dir, flags, catalog, io, (m) => say(`${progress}${target.id}: ${m}\n`));
     totals.warnings.push(...client.warnings.map((w) => `${target.id}: ${w}`));
     if (flags.names) {
       io.stdout(namesListing(client));
       continue;
     }
-    const dir = path.join(resolved.out, target.id);
     const result = await syncFiles(dir, client.files, { check: flags.check === true, flag: resolved.outFlag });
     totals.operations += client.operations;
     totals.files += client.files.size;
@@ -64,8 +64,11 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
   return summarize(flags, io, targets.length, totals, performance.now() - started);
 }
 
-/** One target's client, in memory; a catalog client is checked against its pinned sha256. */
-async function generateTarget(target: Target, flags: GenerateFlags, catalog: RunCatalog, io: CommandIO, say: (message: string) => void): Promise<GeneratedClient> {
+/**
+ * One target's client, in memory, named against the names.lock.json already in `dir`; a catalog
+ * client is checked against its pinned sha256.
+ */
+export async function generateTarget(target: Target, dir: string, flags: GenerateFlags, catalog: RunCatalog, io: CommandIO, say: (message: string) => void): Promise<GeneratedClient> {
   let job: ClientJob;
   if (target.kind === "catalog") job = await catalogJob(await catalog.get(), findProvider(await catalog.get(), target.id), target);
   else {
@@ -74,6 +77,8 @@ async function generateTarget(target: Target, flags: GenerateFlags, catalog: Run
     if (target.methodNames) job.methodNames = target.methodNames;
   }
   if (flags.format) job.format = flags.format;
+  const previousNames = await readNamesLock(dir);
+  if (previousNames) job.previousNames = previousNames;
   say(`reading ${/^https?:/.test(job.spec) ? job.spec : path.relative(io.cwd, job.spec) || job.spec}`);
   const client = await generateClient(job, say);
   if (target.kind === "catalog") await catalog.checkPinned(findProvider(await catalog.get(), target.id), client.model.sha256);

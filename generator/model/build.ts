@@ -6,7 +6,8 @@ import { joinPointer, SpecError } from "../errors.js";
 import { getPointer } from "../spec/bundle.js";
 import type { ApiModel, BodyModel, NamespaceModel, OperationModel, ParamModel, ResponseVariant } from "./api.js";
 import { pickBodyMedia, pickResponseMedia } from "./media.js";
-import { fallbackOperationName, isIdentifier, kebabCase, pascalCase } from "./names.js";
+import { fallbackOperationName, isIdentifier, namespaceFile, pascalCase, RESERVED_FILES } from "./names.js";
+import { namedOperations } from "./names-lock.js";
 import { METHOD_ORDER, nameOperations } from "./operation-names.js";
 import { normalizeSchema } from "./normalize-schema.js";
 import { answersList, detectPagination, objectProperties, type RawSchemaRef } from "./pagination.js";
@@ -99,6 +100,7 @@ class ModelBuilder {
       sha256: this.spec.sha256,
       schemas,
       namespaces: this.group(kept),
+      operationNames: namedOperations(ops),
       warnings: this.warnings,
     };
   }
@@ -327,14 +329,10 @@ class ModelBuilder {
   private group(ops: OperationModel[]): NamespaceModel[] {
     const by = new Map<string, OperationModel[]>();
     for (const op of ops) by.set(op.namespace, [...(by.get(op.namespace) ?? []), op]);
-    const files = new Set<string>(["index", "provider", "schemas", "params"]);
+    const files = new Set<string>(RESERVED_FILES);
     return [...by.keys()].sort().map((name) => {
-      let file = kebabCase(name) || "default";
-      if (files.has(file)) file = `${file}-api`;
-      for (let i = 2; files.has(file); i++) file = `${kebabCase(name)}-${i}`;
-      files.add(file);
       const operations = by.get(name)!.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      return { name, typeName: pascalCase(name), file, operations };
+      return { name, typeName: pascalCase(name), file: namespaceFile(name, files), operations };
     });
   }
 }

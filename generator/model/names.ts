@@ -43,6 +43,18 @@ export function kebabCase(text: string): string {
     .replace(/^-|-$/g, "");
 }
 
+/** Module stems a namespace module may not take. */
+export const RESERVED_FILES = ["index", "provider", "schemas", "params"];
+
+/** A namespace's module stem, unique among `files` (which it joins). */
+export function namespaceFile(name: string, files: Set<string>): string {
+  let file = kebabCase(name) || "default";
+  if (files.has(file)) file = `${file}-api`;
+  for (let i = 2; files.has(file); i++) file = `${kebabCase(name)}-${i}`;
+  files.add(file);
+  return file;
+}
+
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 export function isIdentifier(name: string): boolean {
   return identifier.test(name);

@@ -34,8 +34,8 @@ describe("generating", () => {
   it("--spec --name writes <out>/<id>/ and reports a summary", async () => {
     const r = await run(["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "petstore", "--out", "clients"]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/petstore: 7 operations in 2 namespaces, 10 files/);
-    expect(r.stderr).toMatch(/Done: 1 client, 7 operations, 10 files \(10 written\), \d+ ms/);
+    expect(r.stderr).toMatch(/petstore: 7 operations in 2 namespaces, 11 files/);
+    expect(r.stderr).toMatch(/Done: 1 client, 7 operations, 11 files \(11 written\), \d+ ms/);
     expect(readdirSync(path.join(work, "clients/petstore")).sort()).toContain("index.d.ts");
   });
 
