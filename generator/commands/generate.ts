@@ -18,11 +18,16 @@ interface RunTotals {
   warnings: string[];
 }
 
-export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<number> {
-  const started = performance.now();
-  const say = (text: string) => {
-    if (!flags.quiet) io.stderr(text);
-  };
+/** The clients a run covers, where they go, and the catalog they may need. */
+export interface RunTargets {
+  targets: Target[];
+  /** The parent folder: each client is `<out>/<id>/`. */
+  out: string;
+  outFlag: string;
+  catalog: RunCatalog;
+}
+
+export async function runTargets(flags: GenerateFlags, io: CommandIO): Promise<RunTargets> {
   const resolved = await resolveTargets(flags, io.cwd);
   const catalog = new RunCatalog(() => loadCatalog(flags.catalog ? path.resolve(io.cwd, flags.catalog) : undefined));
   let targets: Target[];
@@ -35,6 +40,15 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
     if (ids.has(t.id)) throw new UsageError(`The client id "${t.id}" is listed twice.`, { flag: resolved.outFlag });
     ids.add(t.id);
   }
+  return { targets, out: resolved.out, outFlag: resolved.outFlag, catalog };
+}
+
+export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<number> {
+  const started = performance.now();
+  const say = (text: string) => {
+    if (!flags.quiet) io.stderr(text);
+  };
+  const { targets, catalog, ...resolved } = await runTargets(flags, io);
   const totals: RunTotals = { operations: 0, files: 0, written: 0, problems: [], warnings: [] };
   for (const [index, target] of targets.entries()) {
     const progress = targets.length > 1 ? `[${index + 1}/${targets.length}] ` : "";
@@ -100,7 +114,7 @@ function summarize(flags: GenerateFlags, io: CommandIO, clients: number, totals:
   if (flags.check) {
     if (problems.length) {
       io.stderr(
-        `alter-gen --check: ${problems.length} file${problems.length === 1 ? " differs" : "s differ"} from what the documents generate:\n${problems.map((p) => `  ${p}\n`).join("")}Run the same command without --check to regenerate.\n`,
+        `alter-gen --check: ${problems.length} file${problems.length === 1 ? " differs" : "s differ"} from what the documents generate:\n${problems.map((p) => `  ${p}\n`).join("")}Run the same command without --check to regenerate, or \`alter-gen diff\` with the same flags to see what that changes in the API.\n`,
       );
       return 1;
     }
