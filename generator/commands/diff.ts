@@ -30,7 +30,7 @@ export async function runDiff(flags: DiffFlags, io: CommandIO): Promise<number> 
     const client = await generateTarget(target, dir, flags, catalog, io, (m) => say(`${target.id}: ${m}\n`));
     clients.push(diff.diffClient(target.id, dir, await diff.readClientFiles(dir), client.files, { cwd: io.cwd, ...(consumer ? { consumer } : {}) }));
   }
-  const report = diff.diffReport(clients);
+  const report = diff.diffReport(clients, flags.project && path.relative(io.cwd, path.resolve(io.cwd, flags.project)).split(path.sep).join("/"));
   io.stdout(flags.json ? JSON.stringify(report, null, 2) + "\n" : flags.markdown ? diff.markdownReport(report) : diff.textReport(report));
   return report.summary.breaking > 0 ? 1 : 0;
 }

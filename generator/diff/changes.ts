@@ -72,5 +72,7 @@ export interface ClientDiff {
 
 export interface DiffReport {
   clients: ClientDiff[];
+  /** The consumer's tsconfig the call sites come from (`--project`), relative to the working directory. */
+  project?: string;
   summary: Record<Impact, number>;
 }

@@ -72,6 +72,13 @@ class MethodComparison {
     this.#seen.add(key);
     const what = dir === "request" ? `parameter \`${path}\`` : path ? `response property \`${path}\`` : "the response";
     const c = this.checker;
+    // Nothing could rely on a response that was void, unknown or any, and a parameter that is now
+    // unknown or any takes whatever it took before.
+    if ((dir === "response" && opaque(o)) || (dir === "request" && opaque(n) && !(n.flags & ts.TypeFlags.Void))) return;
+    if (dir === "response" && n.flags & ts.TypeFlags.Void) {
+      this.#push("response-type-changed", "breaking", path, `${what} is gone: the call now answers no body.`, { before: this.#text(o), after: "void" });
+      return;
+    }
     if (dir === "response" && hasNull(n) && !hasNull(o)) this.#push("response-type-changed", "breaking", path, `${what} may now be null.`, { before: this.#text(o), after: this.#text(n) });
     if (dir === "request" && path && hasNull(o) && !hasNull(n)) this.#push("param-type-changed", "breaking", path, `${what} no longer accepts null.`, { before: this.#text(o), after: this.#text(n) });
     const [os, ns] = [c.getNonNullableType(o), c.getNonNullableType(n)];
@@ -126,6 +133,11 @@ class MethodComparison {
     const text = this.checker.typeToString(t, undefined, ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope);
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
   }
+}
+
+/** void, undefined, unknown or any: a type no code reads anything from. */
+function opaque(t: ts.Type): boolean {
+  return (t.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Unknown | ts.TypeFlags.Any)) !== 0;
 }
 
 function hasNull(t: ts.Type): boolean {

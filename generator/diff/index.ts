@@ -66,6 +66,6 @@ export function diffClient(id: string, dir: string, before: ReadonlyMap<string, 
   return { id, dir: rel, existed: before.size > 0, changes, summary: summarize(changes) };
 }
 
-export function diffReport(clients: ClientDiff[]): DiffReport {
-  return { clients, summary: summarize(clients.flatMap((c) => c.changes)) };
+export function diffReport(clients: ClientDiff[], project?: string): DiffReport {
+  return { clients, ...(project !== undefined ? { project } : {}), summary: summarize(clients.flatMap((c) => c.changes)) };
 }

@@ -43,6 +43,12 @@ function base(): Json {
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
           responses: { 200: { description: "ok", ...json({ $ref: "#/components/schemas/Item" }) } },
         },
+        delete: {
+          operationId: "deleteItem",
+          tags: ["items"],
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: { 204: { description: "gone" } },
+        },
       },
     },
     components: {
@@ -77,8 +83,8 @@ const listParams = (doc: Json) => doc.paths["/items"].get.parameters;
 describe("alter-gen diff: what a regeneration changes", () => {
   const cases: [string, { change: (doc: Json) => void; keepLock?: boolean; want: string[] }][] = [
     ["nothing", { change: () => {}, want: [] }],
-    ["a method removed", { change: (d) => delete d.paths["/items/{id}"], want: ["breaking method-removed items.getItem"] }],
-    ["a method added", { change: (d) => (d.paths["/items/{id}"].delete = { operationId: "deleteItem", tags: ["items"], parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { 204: { description: "gone" } } }), want: ["additive method-added items.deleteItem"] }],
+    ["a method removed", { change: (d) => delete d.paths["/items/{id}"].get, want: ["breaking method-removed items.getItem"] }],
+    ["a method added", { change: (d) => (d.paths["/items/{id}"].put = { operationId: "replaceItem", tags: ["items"], parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { 204: { description: "done" } } }), want: ["additive method-added items.replaceItem"] }],
     ["a method renamed, its old name kept by the names lock", { change: (d) => (d.paths["/items/{id}"].get.operationId = "showItem"), want: ["deprecated method-renamed items.getItem items.showItem"] }],
     ["a method renamed without a lock: found by its route, and breaking", { change: (d) => (d.paths["/items/{id}"].get.operationId = "showItem"), keepLock: false, want: ["breaking method-renamed items.getItem items.showItem"] }],
     ["an optional parameter now required", { change: (d) => (listParams(d)[0].required = true), want: ["breaking param-required items.listItems limit"] }],
@@ -100,6 +106,8 @@ describe("alter-gen diff: what a regeneration changes", () => {
     ["a response enum value removed", { change: (d) => (item(d).properties.state.enum = ["new"]), want: ['breaking enum-values-removed items.createItem state "sold"', 'breaking enum-values-removed items.getItem state "sold"', 'breaking enum-values-removed items.listItems [].state "sold"'] }],
     ["a response enum value added", { change: (d) => (item(d).properties.state.enum = ["new", "sold", "held"]), want: ['additive enum-values-added items.createItem state "held"', 'additive enum-values-added items.getItem state "held"', 'additive enum-values-added items.listItems [].state "held"'] }],
     ["a response type narrowed is not breaking", { change: (d) => (item(d).properties.price = { type: "integer" }), want: [] }],
+    ["a response body where there was none is not breaking", { change: (d) => (d.paths["/items/{id}"].delete.responses = { 200: { description: "ok", ...json({ $ref: "#/components/schemas/Item" }) } }), want: [] }],
+    ["no response body where there was one is", { change: (d) => (d.paths["/items/{id}"].get.responses = { 204: { description: "none" } }), want: ["breaking response-type-changed items.getItem"] }],
   ];
   it.each(cases)("%s", async (_name, { change, keepLock, want }) => {
     expect((await diff(change, { keepLock: keepLock ?? true })).sort()).toEqual([...want].sort());
@@ -111,6 +119,6 @@ describe("alter-gen diff: what a regeneration changes", () => {
     const after = await generateClient({ id: "shop", name: "Shop", spec, namespaceBy: "tag" });
     const d = diffClient("shop", path.join(work, "none"), new Map(), after.files, { cwd: work });
     expect(d.existed).toBe(false);
-    expect(d.summary).toEqual({ breaking: 0, deprecated: 0, additive: 3 });
+    expect(d.summary).toEqual({ breaking: 0, deprecated: 0, additive: 4 });
   });
 });
