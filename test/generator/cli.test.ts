@@ -129,6 +129,9 @@ describe("generating", () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
     for (const flag of ["--provider", "--all", "--spec", "--name", "--out", "--include", "--exclude", "--check", "--config", "--names", "--method-names", "--quiet"]) expect(r.stdout).toContain(flag);
+    expect(r.stdout).toMatch(/^\s+diff \[options\]\s+what regenerating the clients would change/m);
+    const diff = await run(["diff", "--help"]);
+    for (const flag of ["--provider", "--spec", "--config", "--out", "--json", "--markdown", "--project"]) expect(diff.stdout).toContain(flag);
   });
 });
 
@@ -146,6 +149,9 @@ describe("bad input: exit 2 and one paragraph", () => {
     ["--method-names with a bad value", { given: ["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "x", "--method-names", "paths"], want: [/--method-names/, /operationId, resource/] }],
     ["unknown flag", { given: ["--frobnicate"], want: [/unknown option '--frobnicate'/] }],
     ["config with a bad key", { given: ["--config", path.join(specs, "bad/not-openapi.yaml")], want: [/Unknown key "name" in the config file/, /at \/name/] }],
+    ["diff: --json and --markdown", { given: ["diff", "--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "x", "--json", "--markdown"], want: [/one of --json and --markdown/, /flag --markdown/] }],
+    ["diff: a --project that is not there", { given: ["diff", "--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "x", "--project", "/nonexistent/tsconfig.json"], want: [/The TypeScript project \/nonexistent\/tsconfig\.json cannot be read/, /flag --project/] }],
+    ["diff: a bad spec", { given: ["diff", "--spec", path.join(specs, "bad/malformed.yaml"), "--name", "x"], want: [/not valid YAML at line 5, column 1/] }],
   ];
   it.each(cases)("%s", async (_name, { given, want }) => {
     const r = await run([...given, "--out", "bad-out"]);
