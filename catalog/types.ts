@@ -12,12 +12,15 @@ export const NAMESPACE_BY = ["tag", "operationId-prefix", "path-segment"] as con
 export type NamespaceBy = (typeof NAMESPACE_BY)[number];
 
 /**
- * Where method names come from (the generator's `methodNames` option): the operationId, or
+ * Where method names come from (the generator's `methodNames` option): the operationId;
  * `resource`: the HTTP method and the path (`customers.list`, `customers.retrieve`,
  * `charges.capture`), for documents whose operationIds are mechanical (Stripe's
- * `GetCustomersCustomer`). Overrides still win.
+ * `GetCustomersCustomer`); `auto`: the operationId, unless it is a path echo
+ * (generator/model/names.ts isPathEcho), then the resource. An operation without operationId is
+ * named from its resource in every mode. Overrides still win. Catalog entries default to
+ * `operationId` (their names are curated and published); documents outside it to `auto`.
  */
-export const METHOD_NAMES = ["operationId", "resource"] as const;
+export const METHOD_NAMES = ["operationId", "resource", "auto"] as const;
 export type MethodNames = (typeof METHOD_NAMES)[number];
 
 export type CatalogInjection =
@@ -67,7 +70,7 @@ export interface CatalogProvider {
   rateLimit?: RateLimitHeaders;
   requestIdHeaders?: string[];
   namespaceBy: NamespaceBy;
-  /** Default: from the operationId. */
+  /** Default: `operationId`. */
   methodNames?: MethodNames;
   /** Parameters that carry the credential and so are never method params (e.g. Slack's `token`). */
   credentialParams?: { in: "header" | "query"; name: string }[];

@@ -17,7 +17,10 @@ import type { Data } from "./emit/js-data.js";
 import { GENERATOR_NAME } from "./version.js";
 import { shareRepeatedShapes } from "./model/shared-shapes.js";
 import type { ApiModel } from "./model/api.js";
+import { attachAliases } from "./model/aliases.js";
 import { buildModel } from "./model/build.js";
+import { printNamesLock } from "./emit/names-lock-json.js";
+import { NAMES_LOCK_FILE, parseNamesLock, today, updateNames, type NamesLock } from "./model/names-lock.js";
 import { loadSpec } from "./spec/index.js";
 
 /** Everything needed to generate one client. */
@@ -35,7 +38,7 @@ export interface ClientJob {
   requestIdHeaders?: string[];
   defaultHeaders?: Record<string, string>;
   okField?: string;
-  /** Method names from operationIds (default) or from HTTP method + path (catalog `methodNames`). */
+  /** Where method names come from (options.ts `methodNames`; default `auto`). */
   methodNames?: MethodNames;
   namespaceBy: NamespaceBy;
   injection?: CatalogInjection;
@@ -52,6 +55,13 @@ export interface ClientJob {
   docsLinkBase?: string;
   /** The layout of the files (options.ts `format`; default `js`: .js data + .d.ts types). */
   format?: OutputFormatName;
+  /**
+   * The client's names.lock.json as last generated (model/names-lock.ts): names that changed
+   * since are kept as deprecated aliases. Absent for a new client.
+   */
+  previousNames?: NamesLock;
+  /** The day a rename is recorded on (YYYY-MM-DD); default today (or SOURCE_DATE_EPOCH's day). */
+  today?: string;
 }
 
 export interface PhaseTimes {
@@ -62,7 +72,7 @@ export interface PhaseTimes {
 
 export interface GeneratedClient {
   id: string;
-  /** File name (relative to the client folder) -> content. Sorted by name. */
+  /** File name (relative to the client folder) -> content, names.lock.json included. Sorted by name. */
   files: Map<string, string>;
   model: ApiModel;
   operations: number;
@@ -98,10 +108,13 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
       ...(job.include ? { include: job.include } : {}),
       ...(job.exclude ? { exclude: job.exclude } : {}),
       ...(job.defaultHeaders ? { defaultHeaders: job.defaultHeaders } : {}),
-      ...(job.methodNames ? { methodNames: job.methodNames } : {}),
+      methodNames: job.methodNames ?? options.methodNames.default,
       baseUrl,
     },
   ));
+  const history = updateNames(job.previousNames, model.operationNames, spec.sha256, job.today ?? today());
+  attachAliases(model, history.aliases);
+  model.warnings.push(...history.warnings);
   const t2 = performance.now();
   const total = model.namespaces.reduce((n, ns) => n + ns.operations.length, 0);
   onProgress?.(`emitting ${total} operations, ${model.schemas.size} schemas`);
@@ -116,9 +129,24 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
     okField: job.okField,
   };
   const input = { model, header: header({ providerId: job.id, sha256: spec.sha256 }), format: FORMATS[job.format ?? options.format.default], displayName: job.name, provider };
-  const files = emitClient(input, onProgress && ((operations) => onProgress(`emitted ${operations}/${total} operations`)));
+  const emitted = emitClient(input, onProgress && ((operations) => onProgress(`emitted ${operations}/${total} operations`)));
+  const files = new Map([...emitted, [NAMES_LOCK_FILE, printNamesLock(history.lock)] as const].sort(([a], [b]) => (a < b ? -1 : 1)));
   const t3 = performance.now();
   return { id: job.id, files, model, operations: total, warnings: [...spec.warnings, ...model.warnings], ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };
+}
+
+/** The names.lock.json of the client in `dir`, if there is one. */
+export async function readNamesLock(dir: string): Promise<NamesLock | undefined> {
+  const file = path.join(dir, NAMES_LOCK_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw new UsageError(`The names lock ${file} cannot be read (${code ?? String(err)}).`, { file });
+  }
+  return parseNamesLock(text, file);
 }
 
 export interface SyncResult {

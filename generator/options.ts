@@ -16,8 +16,12 @@ export interface ChoiceOption<T extends string> {
 export const options = {
   /** How the operations of a document outside the catalog are grouped into modules. */
   namespaceBy: { values: NAMESPACE_BY, default: "tag" } satisfies ChoiceOption<NamespaceBy>,
-  /** Where method names come from: the operationId, or (`resource`) the HTTP method and path. */
-  methodNames: { values: METHOD_NAMES, default: "operationId" } satisfies ChoiceOption<MethodNames>,
+  /**
+   * Where method names come from: the operationId, (`resource`) the HTTP method and path, or
+   * (`auto`) the operationId unless it only echoes the path. Catalog entries default to
+   * `operationId` (their published names are curated), documents outside the catalog to `auto`.
+   */
+  methodNames: { values: METHOD_NAMES, default: "auto", catalogDefault: "operationId" } satisfies ChoiceOption<MethodNames> & { catalogDefault: MethodNames },
   /** js: .js data + .d.ts types (cheap for consumers' type-checks); ts: single .ts modules. */
   format: { values: OUTPUT_FORMATS, default: "js" } satisfies ChoiceOption<OutputFormatName>,
   /** Where `--provider` / `--spec` clients go: `<out>/<id>/`, relative to the working directory. */

@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { catalogPath, checkPinnedSha256, loadLock, type Catalog, type CatalogProvider, type LockEntry } from "../../catalog/index.js";
 import { UsageError } from "../errors.js";
+import { options } from "../options.js";
 import type { ClientJob } from "../generate.js";
 import { applyFixes, loadFixes, loadOverrides } from "../spec-fixes.js";
 
@@ -27,7 +28,7 @@ export async function catalogJob(catalog: Catalog, entry: CatalogProvider, targe
   if (entry.defaultHeaders) job.defaultHeaders = entry.defaultHeaders;
   if (entry.okField) job.okField = entry.okField;
   if (entry.docsLinkBase) job.docsLinkBase = entry.docsLinkBase;
-  if (entry.methodNames) job.methodNames = entry.methodNames;
+  job.methodNames = entry.methodNames ?? options.methodNames.catalogDefault;
   if (entry.credentialParams) job.credentialParams = entry.credentialParams;
   if (entry.fixesFile) {
     const fixesPath = catalogPath(catalog, entry.fixesFile);

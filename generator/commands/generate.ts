@@ -4,7 +4,7 @@ import path from "node:path";
 import { findProvider, loadCatalog } from "../../catalog/index.js";
 import { listOption, type Target } from "../config.js";
 import { UsageError } from "../errors.js";
-import { generateClient, syncFiles, withModuleScope, type ClientJob, type GeneratedClient } from "../generate.js";
+import { generateClient, readNamesLock, syncFiles, withModuleScope, type ClientJob, type GeneratedClient } from "../generate.js";
 import { WORKSPACE_GENERATED } from "../version.js";
 import { checkOutputDir, OutputDirError } from "../output-dir.js";
 import { formatWithProjectPrettier, loadProjectPrettier } from "../project-prettier.js";
@@ -21,11 +21,16 @@ interface RunTotals {
   warnings: string[];
 }
 
-export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<number> {
-  const started = performance.now();
-  const say = (text: string) => {
-    if (!flags.quiet) io.stderr(text);
-  };
+/** The clients a run covers, where they go, and the catalog they may need. */
+export interface RunTargets {
+  targets: Target[];
+  /** The parent folder: each client is `<out>/<id>/`. */
+  out: string;
+  outFlag: string;
+  catalog: RunCatalog;
+}
+
+export async function runTargets(flags: GenerateFlags, io: CommandIO): Promise<RunTargets> {
   const resolved = await resolveTargets(flags, io.cwd);
   const catalog = new RunCatalog(() => loadCatalog(flags.catalog ? path.resolve(io.cwd, flags.catalog) : undefined));
   let targets: Target[];
@@ -38,6 +43,15 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
     if (ids.has(t.id)) throw new UsageError(`The client id "${t.id}" is listed twice.`, { flag: resolved.outFlag });
     ids.add(t.id);
   }
+  return { targets, out: resolved.out, outFlag: resolved.outFlag, catalog };
+}
+
+export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<number> {
+  const started = performance.now();
+  const say = (text: string) => {
+    if (!flags.quiet) io.stderr(text);
+  };
+  const { targets, catalog, ...resolved } = await runTargets(flags, io);
   // A folder that cannot be made fails now, not after minutes of generating.
   if (!flags.check && !flags.names) {
     try {
@@ -60,14 +74,14 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
 
   async function runTarget(target: Target, progress: string): Promise<void> {
     const show = (m: string) => status?.(`${progress}${target.id}: ${m}`);
-    const client = await generateTarget(target, flags, catalog, io, show);
+    const dir = path.join(resolved.out, target.id);
+    const client = await generateTarget(target, dir, flags, catalog, io, show);
     totals.warnings.push(...client.warnings.map((w) => `${target.id}: ${w}`));
     if (flags.names) {
       status?.(undefined);
       io.stdout(namesListing(client));
       return;
     }
-    const dir = path.join(resolved.out, target.id);
     if (prettier) {
       show(`formatting ${client.files.size} files with your prettier ${prettier.version}`);
       client.files = await formatWithProjectPrettier(prettier, dir, io.cwd, client.files);
@@ -94,8 +108,11 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
   }
 }
 
-/** One target's client, in memory; a catalog client is checked against its pinned sha256. */
-async function generateTarget(target: Target, flags: GenerateFlags, catalog: RunCatalog, io: CommandIO, say: (message: string) => void): Promise<GeneratedClient> {
+/**
+ * One target's client, in memory, named against the names.lock.json already in `dir`; a catalog
+ * client is checked against its pinned sha256.
+ */
+export async function generateTarget(target: Target, dir: string, flags: GenerateFlags, catalog: RunCatalog, io: CommandIO, say: (message: string) => void): Promise<GeneratedClient> {
   let job: ClientJob;
   if (target.kind === "catalog") job = await catalogJob(await catalog.get(), findProvider(await catalog.get(), target.id), target);
   else {
@@ -105,6 +122,8 @@ async function generateTarget(target: Target, flags: GenerateFlags, catalog: Run
     if (target.docsLinkBase) job.docsLinkBase = target.docsLinkBase;
   }
   if (flags.format) job.format = flags.format;
+  const previousNames = await readNamesLock(dir);
+  if (previousNames) job.previousNames = previousNames;
   say(`reading ${/^https?:/.test(job.spec) ? job.spec : path.relative(io.cwd, job.spec) || job.spec}`);
   const client = await generateClient(job, say);
   if (target.kind === "catalog") await catalog.checkPinned(findProvider(await catalog.get(), target.id), client.model.sha256);
@@ -126,7 +145,7 @@ function summarize(flags: GenerateFlags, io: CommandIO, clients: number, totals:
   if (flags.check) {
     if (problems.length) {
       io.stderr(
-        `alter-gen --check: ${problems.length} file${problems.length === 1 ? " differs" : "s differ"} from what the documents generate:\n${problems.map((p) => `  ${p}\n`).join("")}Run the same command without --check to regenerate.\n`,
+        `alter-gen --check: ${problems.length} file${problems.length === 1 ? " differs" : "s differ"} from what the documents generate:\n${problems.map((p) => `  ${p}\n`).join("")}Run the same command without --check to regenerate, or \`alter-gen diff\` with the same flags to see what that changes in the API.\n`,
       );
       return 1;
     }

@@ -33,8 +33,10 @@ export function emitClient(input: ClientInput, onNamespace?: (operations: number
   if (paramsModule) add(format.params(header, paramsModule));
   const modules: NamespaceModule[] = [];
   let operations = 0;
+  const nsFiles = new Map(model.namespaces.map((ns) => [ns.name, ns.file]));
+  const moduleOf = (namespace: string) => (nsFiles.has(namespace) ? { specifier: `./${nsFiles.get(namespace)}.js` } : undefined);
   for (const ns of model.namespaces) {
-    const module = namespaceModule(ns, schemas.toType, sharedParams);
+    const module = namespaceModule(ns, schemas.toType, sharedParams, moduleOf);
     modules.push(module);
     add(format.namespace(header, module));
     operations += ns.operations.length;

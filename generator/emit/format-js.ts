@@ -1,7 +1,7 @@
 // The default output format: `.js` modules hold data and thin wiring, `.d.ts` modules the types,
 // so a consumer's type-check (with skipLibCheck) only parses declarations. Behaviour lives in
 // alter-gen/runtime.
-import type { NamespaceModel } from "../model/api.js";
+import { bindArgument } from "./aliases.js";
 import { clientTypeName, factoryName, type ClientFile, type ClientInfo, type OutputFormat } from "./format.js";
 import { importLayout } from "./imports.js";
 import { exportConst } from "./js-data.js";
@@ -19,9 +19,10 @@ export const jsFormat: OutputFormat = {
     ];
   },
   params: (header, params) => [["params.d.ts", header + "\n" + params.imports.print() + params.body]],
-  namespace: (header, module) => [
+  namespace: (header, module): ClientFile[] => [
     [`${module.ns.file}.d.ts`, header + "\n" + module.imports.print() + module.body],
-    [`${module.ns.file}.js`, header + "\n" + operationTableJs(module.ns.operations)],
+    // A namespace that only keeps old names (aliases.ts) has no table of its own.
+    ...(module.ns.operations.length ? [[`${module.ns.file}.js`, header + "\n" + operationTableJs(module.ns.operations)] as ClientFile] : []),
   ],
   provider: (header, provider): ClientFile[] => [
     ["provider.js", header + "\n" + exportConst("provider", provider, 'import("alter-gen/runtime").ProviderSpec')],
@@ -33,15 +34,17 @@ export const jsFormat: OutputFormat = {
   ],
 };
 
-function opsAlias(ns: NamespaceModel): string {
-  return `${ns.name}Ops`;
+function opsAlias(namespace: string): string {
+  return `${namespace}Ops`;
 }
 
 function indexJs(header: string, info: ClientInfo): string {
   const imports: Layout[] = [importLayout(["bindOperations"], "alter-gen/runtime", false)];
-  for (const ns of info.namespaces) imports.push(importLayout([`operations as ${opsAlias(ns)}`], `./${ns.file}.js`, false));
+  for (const ns of info.namespaces) if (ns.operations.length) imports.push(importLayout([`operations as ${opsAlias(ns.name)}`], `./${ns.file}.js`, false));
   imports.push('import { provider } from "./provider.js";');
-  const entries: Layout[] = info.namespaces.map((ns) => group([propertyKey(ns.name), ": bind(", indent([softline, opsAlias(ns)]), ifBreak(","), softline, "),"]));
+  const entries: Layout[] = info.namespaces.map((ns) =>
+    ns.aliases?.length ? [propertyKey(ns.name), ": bind(", bindArgument(ns, opsAlias), "),"] : group([propertyKey(ns.name), ": bind(", indent([softline, opsAlias(ns.name)]), ifBreak(","), softline, "),"]),
+  );
   const factory: Layout = [
     "/**",
     hardline,

@@ -1,6 +1,7 @@
 // The `ts` output format: the same client as single `.ts` modules, for projects that compile
 // clients as their own sources (their compiler then checks them fully; the default .js/.d.ts
 // pairs stay cheaper for consumers' type-checks).
+import { bindArgument } from "./aliases.js";
 import { clientTypeName, factoryName, type ClientInfo, type OutputFormat } from "./format.js";
 import { importLayout, RUNTIME } from "./imports.js";
 import { exportConst } from "./js-data.js";
@@ -19,6 +20,8 @@ export const tsFormat: OutputFormat = {
   },
   params: (header, params) => [["params.ts", header + "\n" + params.imports.print() + params.body]],
   namespace(header, module) {
+    // A namespace that only keeps old names (aliases.ts) has no table of its own.
+    if (!module.ns.operations.length) return [[`${module.ns.file}.ts`, header + "\n" + module.imports.print() + module.body]];
     module.imports.add(RUNTIME, "OperationTable");
     return [[`${module.ns.file}.ts`, header + "\n" + module.imports.print() + module.body + "\n" + operationTableTs(module.ns.operations)]];
   },
@@ -29,13 +32,17 @@ export const tsFormat: OutputFormat = {
 function indexTs(header: string, info: ClientInfo, modules: readonly NamespaceModule[]): string {
   const client = clientTypeName(info.providerId);
   const imports: Layout[] = [importLayout(["bindOperations", "type AlterVault", "type ClientDefaults", "type OperationTable"], "alter-gen/runtime", false)];
-  for (const ns of info.namespaces) imports.push(importLayout([`operations as ${ns.name}Ops`, `type ${ns.typeName}Methods`], `./${ns.file}.js`, false));
+  for (const ns of info.namespaces) {
+    imports.push(importLayout([...(ns.operations.length ? [`operations as ${ns.name}Ops`] : []), `type ${ns.typeName}Methods`], `./${ns.file}.js`, false));
+  }
   imports.push('import { provider } from "./provider.js";');
   const reexports: Layout[] = modules.map((m) => importLayout(m.typeNames, `./${m.ns.file}.js`, true, "export"));
   reexports.push('export * as Schemas from "./schemas.js";', "export { provider };");
   const members: Layout[] = info.namespaces.map((ns) => `${propertyKey(ns.name)}: ${ns.typeName}Methods;`);
   const entries: Layout[] = info.namespaces.map((ns) =>
-    group([propertyKey(ns.name), `: bind<${ns.typeName}Methods>(`, indent([softline, `${ns.name}Ops`]), ifBreak(","), softline, "),"]),
+    ns.aliases?.length
+      ? [propertyKey(ns.name), `: bind<${ns.typeName}Methods>(`, bindArgument(ns, (n) => `${n}Ops`), "),"]
+      : group([propertyKey(ns.name), `: bind<${ns.typeName}Methods>(`, indent([softline, `${ns.name}Ops`]), ifBreak(","), softline, "),"]),
   );
   const params = ["vault: AlterVault", "defaults?: ClientDefaults"];
   const factory: Layout = [

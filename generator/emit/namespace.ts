@@ -3,6 +3,7 @@
 // Printed through the prettier-style layout printer (layout.ts), so no formatting pass is needed;
 // the output format (format.ts) adds the header, the imports and, for `ts`, the operation table.
 import type { NamespaceModel, OperationModel, ResponseVariant } from "../model/api.js";
+import { aliasDeclarations, type ModuleOf } from "./aliases.js";
 import { Imports, importedRef, RUNTIME, type ModuleText } from "./imports.js";
 import { docLines, paragraphs } from "./jsdoc.js";
 import { hardline, join, printLayout, type Layout } from "./layout.js";
@@ -101,8 +102,11 @@ function methodDoc(op: OperationModel): string[] {
   return paragraphs(summary, same ? [] : description, docs, tags);
 }
 
-/** The namespace's declarations: per operation Params, Response, Error (and Item), then `<Ns>Methods`. */
-export function namespaceModule(ns: NamespaceModel, toType: SchemaToType, shared?: SharedParams): NamespaceModule {
+/**
+ * The namespace's declarations: per operation Params, Response, Error (and Item), the deprecated
+ * aliases of renamed ones (aliases.ts), then `<Ns>Methods`.
+ */
+export function namespaceModule(ns: NamespaceModel, toType: SchemaToType, shared?: SharedParams, moduleOf: ModuleOf = () => undefined): NamespaceModule {
   const imports = new Imports();
   const typeNames: string[] = [];
   const blocks: Layout[] = [];
@@ -136,7 +140,9 @@ export function namespaceModule(ns: NamespaceModel, toType: SchemaToType, shared
     if (doc.length) member.doc = doc;
     methodMembers.push(member);
   }
-  typeNames.push(`${ns.typeName}Methods`);
-  blocks.push(interfaceLayout(`${ns.typeName}Methods`, methodMembers));
+  const aliases = aliasDeclarations(ns, moduleOf, imports, methodTypeName);
+  blocks.push(...aliases.blocks);
+  typeNames.push(...aliases.typeNames, `${ns.typeName}Methods`);
+  blocks.push(interfaceLayout(`${ns.typeName}Methods`, [...methodMembers, ...aliases.members]));
   return { ns, imports, typeNames, body: printLayout([join([hardline, hardline], blocks), hardline]) };
 }

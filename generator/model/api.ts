@@ -1,6 +1,7 @@
 // The intermediate model the emitters read. Built from a validated OpenAPI 3.x document by
 // build.ts; nothing here refers to raw OpenAPI objects.
 import type { BodyKind, HttpMethod, ParamLocation, ParamSpec, ResponseKind } from "../../runtime/operation.js";
+import type { NamedOperation } from "./names-lock.js";
 import type { SchemaNode } from "./schema.js";
 
 export interface ParamModel {
@@ -67,6 +68,18 @@ export interface OperationModel {
   pointer: string;
 }
 
+/** An old method name kept for a renamed operation (model/aliases.ts, model/names-lock.ts). */
+export interface AliasModel {
+  /** The old method name, a member of the namespace that holds the alias. */
+  name: string;
+  /** The old type-name prefix (`UsersGetUser`); absent when it now names something else. */
+  typeName?: string;
+  /** The operation the old name calls, under its new name (maybe in another namespace). */
+  target: OperationModel;
+  /** The last day the alias is promised (YYYY-MM-DD). */
+  until: string;
+}
+
 export interface NamespaceModel {
   /** Property of the client object, e.g. `repos`. */
   name: string;
@@ -74,8 +87,10 @@ export interface NamespaceModel {
   typeName: string;
   /** Module file stem, e.g. `repos` (`issue-comments`). */
   file: string;
-  /** Sorted by method name. */
+  /** Sorted by method name; empty for a namespace that only holds aliases. */
   operations: OperationModel[];
+  /** Old names of renamed operations, sorted by name. */
+  aliases?: AliasModel[];
 }
 
 export interface ApiModel {
@@ -88,5 +103,7 @@ export interface ApiModel {
   schemas: Map<string, SchemaNode>;
   /** Sorted by name. */
   namespaces: NamespaceModel[];
+  /** Every operation of the document (before --include/--exclude) as the client names it. */
+  operationNames: NamedOperation[];
   warnings: string[];
 }

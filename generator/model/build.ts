@@ -2,14 +2,15 @@
 // bodies, responses and pagination, named and grouped into namespaces.
 import type { HttpMethod, PaginationStyle, ParamLocation, ParamSpec } from "../../runtime/operation.js";
 import type { CatalogInjection, MethodNames, NamespaceBy } from "../../catalog/index.js";
-import { deriveResourceName } from "./resource-names.js";
 import { joinPointer, SpecError } from "../errors.js";
 import { getPointer } from "../spec/pointer.js";
 import type { ApiModel, BodyModel, NamespaceModel, OperationModel, ParamModel, ResponseVariant } from "./api.js";
 import { pickBodyMedia, pickResponseMedia } from "./media.js";
-import { camelCase, deriveName, fallbackOperationName, isIdentifier, kebabCase, pascalCase } from "./names.js";
+import { fallbackOperationName, isIdentifier, namespaceFile, pascalCase, RESERVED_FILES } from "./names.js";
+import { namedOperations } from "./names-lock.js";
+import { METHOD_ORDER, nameOperations } from "./operation-names.js";
 import { normalizeSchema } from "./normalize-schema.js";
-import { detectPagination, objectProperties, type RawSchemaRef } from "./pagination.js";
+import { answersList, detectPagination, objectProperties, type RawSchemaRef } from "./pagination.js";
 import type { SchemaNode } from "./schema.js";
 
 type Json = Record<string, any>;
@@ -22,7 +23,10 @@ export interface ModelOptions {
   credentialParams?: { in: "header" | "query"; name: string }[];
   /** operationId -> "namespace.method". */
   overrides?: Record<string, string>;
-  /** `resource`: names from the HTTP method and path (model/resource-names.ts). */
+  /**
+   * `resource`: names from the HTTP method and path (model/resource-names.ts); `auto`: from the
+   * operationId unless it is a path echo; `operationId` (when absent): from the operationId.
+   */
   methodNames?: MethodNames;
   /** Tags, operation ids, namespaces or `namespace.method` names to keep (all when empty). */
   include?: string[];
@@ -42,7 +46,7 @@ export interface SpecInput {
   origins?: Map<string, string>;
 }
 
-const methods: HttpMethod[] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"];
+const methods = METHOD_ORDER;
 const locations: ParamLocation[] = ["path", "query", "header", "cookie"];
 
 export function buildModel(spec: SpecInput, options: ModelOptions): ApiModel {
@@ -53,6 +57,8 @@ class ModelBuilder {
   private readonly doc: Json;
   private readonly warnings: string[] = [];
   private readonly credential: { in: string; name: string }[];
+  /** GET operations whose success body is a list (resource names call them `list`). */
+  private readonly lists = new Set<OperationModel>();
   constructor(
     private readonly spec: SpecInput,
     private readonly options: ModelOptions,
@@ -73,7 +79,14 @@ class ModelBuilder {
         ops.push(this.operation(path, method, pathItem, op, joinPointer(itemPointer, method.toLowerCase())));
       }
     }
-    this.nameOperations(ops);
+    this.warnings.push(
+      ...nameOperations(ops, {
+        namespaceBy: this.options.namespaceBy,
+        ...(this.options.methodNames ? { methodNames: this.options.methodNames } : {}),
+        ...(this.options.overrides ? { overrides: this.options.overrides } : {}),
+        lists: this.lists,
+      }),
+    );
     const kept = ops.filter((op) => this.selected(op));
     const schemas = new Map<string, SchemaNode>();
     for (const [name, raw] of Object.entries<Json>(this.doc.components?.schemas ?? {})) {
@@ -87,6 +100,7 @@ class ModelBuilder {
       sha256: this.spec.sha256,
       schemas,
       namespaces: this.group(kept),
+      operationNames: namedOperations(ops),
       warnings: this.warnings,
     };
   }
@@ -174,6 +188,7 @@ class ModelBuilder {
     if (typeof op.description === "string" && op.description.trim()) model.description = op.description.trim();
     if (typeof op.externalDocs?.url === "string") model.docsUrl = op.externalDocs.url;
     if (body) model.body = body;
+    if (method === "GET" && (detected || answersList(successRaw, this.resolveSchema))) this.lists.add(model);
     if (detected) model.paginate = { ...(detected.items ? { items: detected.items } : {}), item: this.schema(detected.item.schema, detected.item.pointer) };
     const baseUrl = this.operationServer(op.servers ?? pathItem.servers);
     if (baseUrl) model.baseUrl = baseUrl;
@@ -303,48 +318,6 @@ class ModelBuilder {
     return { success, errors, ...(successRaw ? { successRaw } : {}) };
   }
 
-  private nameOperations(ops: OperationModel[]): void {
-    const overrides = this.options.overrides ?? {};
-    const methodsAt = new Map<string, Set<string>>();
-    for (const op of ops) methodsAt.set(op.path, (methodsAt.get(op.path) ?? new Set()).add(op.method.toUpperCase()));
-    const hasItems = (path: string) => [...methodsAt.keys()].some((p) => p.startsWith(`${path}/{`) && !p.slice(path.length + 2).includes("/"));
-    for (const op of ops) {
-      const override = overrides[op.id];
-      if (override) {
-        const dot = override.lastIndexOf(".");
-        op.namespace = camelCase(override.slice(0, dot)) || "default";
-        op.name = camelCase(override.slice(dot + 1));
-      } else if (this.options.methodNames === "resource") {
-        const d = deriveResourceName(op.method, op.path, { methods: methodsAt.get(op.path)!, hasItems: hasItems(op.path) });
-        op.namespace = d.namespace;
-        op.name = d.method;
-      } else {
-        const d = deriveName({ operationId: op.derivedId ? undefined : op.id, method: op.method, path: op.path, tags: op.tags, namespaceBy: this.options.namespaceBy });
-        op.namespace = d.namespace;
-        op.name = d.method;
-      }
-    }
-    // Collisions: the first in (path, method) order keeps the name; the others get 2, 3, ...
-    const sorted = [...ops].sort((a, b) => (a.path === b.path ? methods.indexOf(a.method) - methods.indexOf(b.method) : a.path < b.path ? -1 : 1));
-    const taken = new Set<string>();
-    for (const op of sorted) {
-      const base = op.name;
-      let name = base;
-      for (let i = 2; taken.has(`${op.namespace}.${name}`); i++) name = `${base}${i}`;
-      if (name !== base) this.warnings.push(`${op.method} ${op.path} (${op.id}) is named ${op.namespace}.${name}: ${op.namespace}.${base} was already taken.`);
-      op.name = name;
-      taken.add(`${op.namespace}.${name}`);
-    }
-    const typeNames = new Set<string>();
-    for (const op of sorted) {
-      const base = pascalCase(op.namespace) + pascalCase(op.name);
-      let t = base;
-      for (let i = 2; typeNames.has(t); i++) t = `${base}${i}`;
-      typeNames.add(t);
-      op.typeName = t;
-    }
-  }
-
   private selected(op: OperationModel): boolean {
     const keys = [op.id, op.namespace, `${op.namespace}.${op.name}`, ...op.tags];
     const inc = this.options.include ?? [];
@@ -356,14 +329,10 @@ class ModelBuilder {
   private group(ops: OperationModel[]): NamespaceModel[] {
     const by = new Map<string, OperationModel[]>();
     for (const op of ops) by.set(op.namespace, [...(by.get(op.namespace) ?? []), op]);
-    const files = new Set<string>(["index", "provider", "schemas", "params"]);
+    const files = new Set<string>(RESERVED_FILES);
     return [...by.keys()].sort().map((name) => {
-      let file = kebabCase(name) || "default";
-      if (files.has(file)) file = `${file}-api`;
-      for (let i = 2; files.has(file); i++) file = `${kebabCase(name)}-${i}`;
-      files.add(file);
       const operations = by.get(name)!.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      return { name, typeName: pascalCase(name), file, operations };
+      return { name, typeName: pascalCase(name), file: namespaceFile(name, files), operations };
     });
   }
 }

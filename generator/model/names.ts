@@ -43,6 +43,18 @@ export function kebabCase(text: string): string {
     .replace(/^-|-$/g, "");
 }
 
+/** Module stems a namespace module may not take. */
+export const RESERVED_FILES = ["index", "provider", "schemas", "params"];
+
+/** A namespace's module stem, unique among `files` (which it joins). */
+export function namespaceFile(name: string, files: Set<string>): string {
+  let file = kebabCase(name) || "default";
+  if (files.has(file)) file = `${file}-api`;
+  for (let i = 2; files.has(file); i++) file = `${kebabCase(name)}-${i}`;
+  files.add(file);
+  return file;
+}
+
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 export function isIdentifier(name: string): boolean {
   return identifier.test(name);
@@ -67,17 +79,72 @@ export function fallbackOperationName(method: string, path: string): string {
   return camelCase([method.toLowerCase(), ...parts].join("-")) || method.toLowerCase();
 }
 
-/** Version-like path segments skipped by path-segment namespacing (`v1`, `2.0`, `api`). */
+/**
+ * Version-like path segments skipped by path-segment namespacing and resource names: `v1`,
+ * `v2.1`, `2.0`, `api`, `rest`, and dates (`2010-04-01`, Twilio; `2023-10`).
+ */
 export function isVersionSegment(seg: string): boolean {
-  return /^(v\d+(\.\d+)*|\d+(\.\d+)*|api|rest)$/i.test(seg);
+  return /^(v\d+(\.\d+)*|\d+(\.\d+)*|\d{4}-\d{2}(-\d{2})?|api|rest)$/i.test(seg);
+}
+
+/** A response format written into the path (`/Messages.json`, `/{Sid}.json`): not part of the name. */
+const FORMAT_EXTENSION = /\.(json|xml|yaml|yml|csv|txt|html)$/i;
+
+/** A path segment without its format extension: `Messages.json` -> `Messages`, `{Sid}.json` -> `{Sid}`. */
+export function stripFormatExtension(seg: string): string {
+  const stripped = seg.replace(FORMAT_EXTENSION, "");
+  return stripped || seg;
 }
 
 export function firstPathSegment(path: string): string | undefined {
-  for (const seg of path.split("/")) {
+  for (const raw of path.split("/")) {
+    const seg = stripFormatExtension(raw);
     if (!seg || seg.startsWith("{") || isVersionSegment(seg)) continue;
     return seg;
   }
   return undefined;
+}
+
+const HTTP_METHOD_WORD = "(?:get|put|post|delete|patch|head|options|trace)";
+
+/** Lower-case letters and digits only (so also safe inside a RegExp): `GetCustomers_By-Id` -> `getcustomersbyid`. */
+function squash(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+/**
+ * Whether an operationId only spells out its request line, parameter names and all, the way
+ * generators write one when nobody named the operation; a name derived from the resource says the
+ * same in fewer words. Compared case-insensitively with separators removed, the operationId is a
+ * path echo when the path has at least one parameter and the operationId is the HTTP method
+ * (first or last) together with the path's segments in order, where
+ * - a static segment is written in full (its format extension, `.json`, may be left out),
+ * - a parameter segment `{petId}` is written as its name, optionally after `by`,
+ * - a version segment (`v1`, `2.0`, `2010-04-01`) may be left out.
+ * Echoes: `GetCustomersCustomer` (GET /v1/customers/{customer}), `getPetsByPetId`
+ * (GET /pets/{petId}), `repositoriesWorkspaceRepoSlugGet`. Not echoes: `repos/get`
+ * (GET /repos/{owner}/{repo}: it leaves the parameters out, a name a person chose), `getUsers`
+ * (GET /users: short already), `listForOrg`, `ListMessage`, Slack's `chat_postMessage`
+ * (POST /chat.postMessage: no method word).
+ */
+export function isPathEcho(operationId: string, method: string, path: string): boolean {
+  const id = squash(operationId);
+  if (!id) return false;
+  const parts: string[] = [];
+  for (const raw of path.split("/")) {
+    if (!raw) continue;
+    const seg = stripFormatExtension(raw);
+    const ext = raw.length > seg.length ? `(?:${squash(raw.slice(seg.length))})?` : "";
+    const param = /^\{(.+)\}$/.exec(seg);
+    if (param) parts.push(`(?:by)?${squash(param[1]!)}${ext}`);
+    else if (isVersionSegment(seg)) parts.push(`(?:${squash(seg)})?${ext}`);
+    else parts.push(squash(seg) + ext);
+  }
+  if (!/\{.+\}/.test(path)) return false;
+  const body = parts.join("");
+  const verb = squash(method);
+  if (!new RegExp(`^${HTTP_METHOD_WORD}$`).test(verb)) return false;
+  return new RegExp(`^(?:${verb}${body}|${body}${verb})$`).test(id);
 }
 
 /** Splits an operationId at its first separator (`/`, `.`, `_`): `chat_postMessage` -> [chat, postMessage]. */

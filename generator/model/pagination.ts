@@ -50,6 +50,25 @@ export function objectProperties(start: RawSchemaRef, resolve: PaginationInput["
   return out;
 }
 
+/** Properties of a page object that say where the next page is (Twilio's `next_page_uri`, Stripe's `has_more`). */
+const pageMarker = /^(next|next_?page_?(uri|url|token|link)?|next_?cursor|has_?more)$/i;
+
+/**
+ * Whether a success body is a list of things, whatever the provider's paging style: an array, an
+ * object holding one of the usual items arrays (`values`, `data`, `items`, …), or an object with
+ * one array beside a page marker (Twilio's `{messages: […], next_page_uri}`). Resource names call
+ * such a GET `list` (`GET /repositories/{workspace}` lists the workspace's repositories).
+ */
+export function answersList(response: RawSchemaRef | undefined, resolve: PaginationInput["resolve"]): boolean {
+  if (!response) return false;
+  const body = resolve(response);
+  if (isArray(body.schema)) return true;
+  const props = [...objectProperties(body, resolve)];
+  const arrays = props.filter(([, prop]) => isArray(resolve(prop).schema)).map(([name]) => name);
+  if (arrays.some((name) => preferredItemNames.includes(name))) return true;
+  return arrays.length === 1 && props.some(([name]) => pageMarker.test(name));
+}
+
 export function detectPagination(style: PaginationStyle | undefined, input: PaginationInput): DetectedPagination | undefined {
   if (!style || !input.response) return undefined;
   const param = requestParamOf(style);

@@ -86,7 +86,8 @@ describe("generating", () => {
     const r = await run(["--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "petstore", "--names", "--quiet"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^pets\/list-pets\s+pets\.listPets$/m);
-    expect(r.stdout).toMatch(/^\(DELETE \/pets\/\{id\}\)\s+pets\.deletePetsById$/m);
+    // No operationId: named from the resource, not echoed from the path (`deletePetsById`).
+    expect(r.stdout).toMatch(/^\(DELETE \/pets\/\{id\}\)\s+pets\.delete$/m);
   });
 
   it("--method-names resource names methods from HTTP method and path; so does a config entry", async () => {
@@ -103,7 +104,7 @@ describe("generating", () => {
     writeFileSync(path.join(dir, "alter-gen.config.yaml"), `providers:\n  - id: petstore\n    spec: ${path.join(specs, "petstore-3.0.yaml")}\n    methodNames: paths\n`);
     const bad = await run(["--names", "-q"], dir);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/methodNames must be "operationId" or "resource"/);
+    expect(bad.stderr).toMatch(/methodNames must be "operationId", "resource" or "auto"/);
     expect(bad.stderr).toMatch(/\/providers\/0\/methodNames/);
   });
 
@@ -157,6 +158,9 @@ describe("generating", () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
     for (const flag of ["--provider", "--all", "--spec", "--name", "--out", "--include", "--exclude", "--check", "--config", "--names", "--method-names", "--quiet"]) expect(r.stdout).toContain(flag);
+    expect(r.stdout).toMatch(/^\s+diff \[options\]\s+what regenerating the clients would change/m);
+    const diff = await run(["diff", "--help"]);
+    for (const flag of ["--provider", "--spec", "--config", "--out", "--json", "--markdown", "--project"]) expect(diff.stdout).toContain(flag);
   });
 });
 
@@ -178,6 +182,9 @@ describe("bad input: exit 2 and one paragraph", () => {
     ["a choice that is not offered", { given: ["--format", "xml"], want: [/argument 'xml' is invalid\. Allowed choices are js, ts\. See alter-gen --help\.\n$/] }],
     ["a vault command mistyped", { given: ["vault", "strt"], want: [/^alter-gen: unknown command 'strt' \(did you mean start\?\)\. See alter-gen vault --help\.\n$/] }],
     ["config with a bad key", { given: ["--config", path.join(specs, "bad/not-openapi.yaml")], want: [/Unknown key "name" in the config file/, /at \/name/] }],
+    ["diff: --json and --markdown", { given: ["diff", "--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "x", "--json", "--markdown"], want: [/one of --json and --markdown/, /flag --markdown/] }],
+    ["diff: a --project that is not there", { given: ["diff", "--spec", path.join(specs, "petstore-3.0.yaml"), "--name", "x", "--project", "/nonexistent/tsconfig.json"], want: [/The TypeScript project \/nonexistent\/tsconfig\.json cannot be read/, /flag --project/] }],
+    ["diff: a bad spec", { given: ["diff", "--spec", path.join(specs, "bad/malformed.yaml"), "--name", "x"], want: [/not valid YAML at line 5, column 1/] }],
   ];
   it.each(cases)("%s", async (_name, { given, want }) => {
     const r = await run([...given, "--out", "bad-out"]);

@@ -43,7 +43,7 @@ describe("generated method types", () => {
 
   it("types responses, items and errors", () => {
     expectTypeOf(petstore.pets.getPet("g", { id: "1" })).resolves.toEqualTypeOf<Schemas.Pet>();
-    expectTypeOf(petstore.pets.deletePetsById("g", { id: "1" })).resolves.toBeVoid();
+    expectTypeOf(petstore.pets.delete("g", { id: "1" })).resolves.toBeVoid();
     expectTypeOf(petstore.store.getInventory("g")).resolves.toEqualTypeOf<Record<string, number>>();
     expectTypeOf(bodies.files.download("g", { file: "F1" })).resolves.toEqualTypeOf<Uint8Array>();
     expectTypeOf(bodies.notes.replace("g", { body: "text" })).resolves.toEqualTypeOf<string | undefined>();

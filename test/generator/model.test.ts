@@ -154,6 +154,56 @@ describe("names across operations", () => {
   });
 });
 
+describe("names from resources when operationIds are missing or path echoes", () => {
+  const page = (item: string) => json({ type: "object", properties: { values: { type: "array", items: { type: "string" } }, next: { type: "string" } }, example: item });
+  // A Bitbucket-like document: tags for namespaces, no operationIds, most paths below
+  // /repositories/{workspace}/{repo_slug}, lists answered as pages.
+  const doc = {
+    openapi: "3.0.3",
+    info: { title: "t", version: "1" },
+    paths: {
+      "/repositories": { get: { tags: ["Repositories"], responses: { 200: page("r") } } },
+      "/repositories/{workspace}": { get: { tags: ["Repositories"], responses: { 200: page("r") } } },
+      "/repositories/{workspace}/{repo_slug}": { get: { tags: ["Repositories"] }, post: { tags: ["Repositories"] }, put: { tags: ["Repositories"] }, delete: { tags: ["Repositories"] } },
+      "/repositories/{workspace}/{repo_slug}/pullrequests": { get: { tags: ["Pullrequests"], responses: { 200: page("p") } }, post: { tags: ["Pullrequests"] } },
+      "/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}": { get: { tags: ["Pullrequests"] } },
+      "/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/merge": { post: { tags: ["Pullrequests"] } },
+      "/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments": { get: { tags: ["Pullrequests"], responses: { 200: page("c") } } },
+      "/pullrequests/{selected_user}": { get: { tags: ["Pullrequests"], responses: { 200: page("p") } } },
+      "/repositories/{workspace}/{repo_slug}/hooks/{uid}": { get: { tags: ["Repositories"], operationId: "getRepositoriesWorkspaceRepoSlugHooksUid" } },
+    },
+  };
+  const names = (methodNames?: ModelOptions["methodNames"]) =>
+    buildModel({ doc, source: "i", sha256: "0", version: "3.0" }, { providerId: "t", namespaceBy: "tag", ...(methodNames ? { methodNames } : {}) }).namespaces.flatMap((n) =>
+      n.operations.map((o) => `${o.method} ${o.path} ${n.name}.${o.name}`),
+    );
+
+  it("derives short names under the tags, telling colliding ones apart by their parameter", () => {
+    expect(names("auto")).toEqual([
+      "POST /repositories/{workspace}/{repo_slug}/pullrequests pullrequests.create",
+      "GET /repositories/{workspace}/{repo_slug}/pullrequests pullrequests.list",
+      "GET /repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/comments pullrequests.listComments",
+      "GET /pullrequests/{selected_user} pullrequests.listForSelectedUser",
+      "POST /repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/merge pullrequests.merge",
+      "GET /repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id} pullrequests.retrieve",
+      "POST /repositories/{workspace}/{repo_slug} repositories.create",
+      "DELETE /repositories/{workspace}/{repo_slug} repositories.delete",
+      "GET /repositories repositories.list",
+      "GET /repositories/{workspace} repositories.listForWorkspace",
+      "GET /repositories/{workspace}/{repo_slug} repositories.retrieve",
+      "GET /repositories/{workspace}/{repo_slug}/hooks/{uid} repositories.retrieveHook",
+      "PUT /repositories/{workspace}/{repo_slug} repositories.update",
+    ]);
+  });
+
+  it("keeps a path-echo operationId as written unless methodNames is auto", () => {
+    expect(names("operationId")).toContain("GET /repositories/{workspace}/{repo_slug}/hooks/{uid} repositories.getRepositoriesWorkspaceRepoSlugHooksUid");
+    expect(names()).toContain("GET /repositories/{workspace}/{repo_slug}/hooks/{uid} repositories.getRepositoriesWorkspaceRepoSlugHooksUid");
+    // Missing operationIds are named from the resource in every mode.
+    expect(names("operationId")).toContain("GET /repositories/{workspace} repositories.listForWorkspace");
+  });
+});
+
 describe("default headers", () => {
   it("a required header param the runtime always sends becomes optional", () => {
     const o = op({ parameters: [idParam, { name: "notion-version", in: "header", required: true, schema: { type: "string" } }] }, { defaultHeaders: { "Notion-Version": "2022-06-28" } });

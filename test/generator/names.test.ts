@@ -1,6 +1,6 @@
 // Naming rules, table-driven: method names, namespaces, fallbacks and file names.
 import { describe, expect, it } from "vitest";
-import { camelCase, deriveName, fallbackOperationName, kebabCase, safeMember, type NameInput } from "../../generator/model/names.js";
+import { camelCase, deriveName, fallbackOperationName, firstPathSegment, isPathEcho, isVersionSegment, kebabCase, safeMember, type NameInput } from "../../generator/model/names.js";
 
 const base: Omit<NameInput, "operationId" | "namespaceBy"> = { method: "GET", path: "/x", tags: [] };
 
@@ -51,5 +51,43 @@ describe("camelCase / kebabCase / fallbacks", () => {
   it("safeMember leaves ordinary names alone", () => {
     expect(safeMember("list")).toBe("list");
     expect(safeMember("__proto__")).toBe("__proto___");
+  });
+});
+
+describe("isPathEcho: an operationId that only spells out its request line", () => {
+  const cases: [string, { given: [operationId: string, method: string, path: string]; want: boolean }][] = [
+    ["Stripe: method + every segment", { given: ["GetCustomersCustomer", "GET", "/v1/customers/{customer}"], want: true }],
+    ["Stripe: deeper", { given: ["PostAccountsAccountBankAccountsId", "POST", "/v1/accounts/{account}/bank_accounts/{id}"], want: true }],
+    ["our own fallback: parameters after `by`", { given: ["getPetsByPetId", "GET", "/pets/{petId}"], want: true }],
+    ["generator fallback: method last", { given: ["repositoriesWorkspaceRepoSlugGet", "GET", "/repositories/{workspace}/{repo_slug}"], want: true }],
+    ["snake case with the version written", { given: ["get_v1_customers_customer", "GET", "/v1/customers/{customer}"], want: true }],
+    ["a date version and a format extension", { given: ["Get20100401AccountsAccountSidMessagesJson", "GET", "/2010-04-01/Accounts/{AccountSid}/Messages.json"], want: true }],
+    ["format extension left out", { given: ["getAccountsAccountSidMessages", "GET", "/2010-04-01/Accounts/{AccountSid}/Messages.json"], want: true }],
+    ["parameters left out: a name someone chose (GitHub)", { given: ["repos/get", "GET", "/repos/{owner}/{repo}"], want: false }],
+    ["no parameter: short already", { given: ["getUsers", "GET", "/users"], want: false }],
+    ["words the path does not have", { given: ["listForOrg", "GET", "/orgs/{org}/repos"], want: false }],
+    ["a verb that is not the HTTP method (Twilio)", { given: ["ListMessage", "GET", "/2010-04-01/Accounts/{AccountSid}/Messages.json"], want: false }],
+    ["the other HTTP method", { given: ["PostCustomersCustomer", "GET", "/v1/customers/{customer}"], want: false }],
+    ["a segment left out", { given: ["GetCustomer", "GET", "/v1/customers/{customer}"], want: false }],
+    ["Slack: the path is the method name", { given: ["chat_postMessage", "POST", "/chat.postMessage"], want: false }],
+  ];
+  it.each(cases)("%s", (_name, { given, want }) => expect(isPathEcho(...given)).toBe(want));
+});
+
+describe("path segments", () => {
+  it.each([
+    ["v1", true],
+    ["v2.1", true],
+    ["2.0", true],
+    ["2010-04-01", true],
+    ["2023-10", true],
+    ["api", true],
+    ["customers", false],
+    ["2fa", false],
+  ] as const)("isVersionSegment(%s) = %s", (seg, want) => expect(isVersionSegment(seg)).toBe(want));
+
+  it("firstPathSegment skips dates and format extensions", () => {
+    expect(firstPathSegment("/2010-04-01/Accounts.json")).toBe("Accounts");
+    expect(firstPathSegment("/chat.postMessage")).toBe("chat.postMessage");
   });
 });

@@ -21,7 +21,19 @@ describe.each(providers)("generated/%s", (id) => {
     for (const f of files.filter((x) => x.endsWith(".js"))) expect(files).toContain(f.replace(/\.js$/, ".d.ts"));
   });
 
-  it.each(namespaces)("%s: table keys equal the Methods members, whose types are declared", (ns) => {
+  /** The old names the index binds beside a table (`bind({ ...xOps, old: xOps.new })`, emit/aliases.ts). */
+  function aliasKeys(ns: string): string[] {
+    const indexJs = project.getSourceFileOrThrow(path.join(dir, "index.js"));
+    const local = indexJs.getImportDeclarations().find((d) => d.getModuleSpecifierValue() === `./${ns}.js`)!.getNamedImports()[0]!.getAliasNode()!.getText();
+    for (const call of indexJs.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      const arg = call.getArguments()[0]?.asKind(SyntaxKind.ObjectLiteralExpression);
+      if (!arg?.getProperties().some((p) => p.isKind(SyntaxKind.SpreadAssignment) && p.getExpression().getText() === local)) continue;
+      return arg.getProperties().filter((p) => p.isKind(SyntaxKind.PropertyAssignment)).map((p) => p.asKindOrThrow(SyntaxKind.PropertyAssignment).getNameNode().getText().replace(/^"|"$/g, ""));
+    }
+    return [];
+  }
+
+  it.each(namespaces)("%s: table keys (and old names bound beside it) equal the Methods members, whose types are declared", (ns) => {
     const js = project.getSourceFileOrThrow(path.join(dir, `${ns}.js`));
     const table = js.getVariableDeclarationOrThrow("operations").getInitializerIfKindOrThrow(SyntaxKind.ObjectLiteralExpression);
     const keys = table.getProperties().map((p) => (p.asKindOrThrow(SyntaxKind.PropertyAssignment).getNameNode().getText().replace(/^"|"$/g, "")));
@@ -29,13 +41,18 @@ describe.each(providers)("generated/%s", (id) => {
     const methods = dts.getInterfaces().find((i) => i.getName().endsWith("Methods"));
     expect(methods).toBeDefined();
     const members = methods!.getProperties().map((p) => p.getName().replace(/^"|"$/g, ""));
-    expect(members).toEqual(keys);
-    const declared = new Set([...dts.getInterfaces().map((i) => i.getName()), ...dts.getTypeAliases().map((t) => t.getName())]);
+    const aliases = aliasKeys(ns);
+    expect(members).toEqual([...keys, ...aliases]);
+    for (const alias of aliases) expect(methods!.getPropertyOrThrow(alias).getJsDocs()[0]?.getText(), `${ns}.${alias}`).toMatch(/@deprecated Use `/);
+    // An old name's types may be another namespace's (its operation moved there): imported by name.
+    const imported = dts.getImportDeclarations().filter((d) => d.getModuleSpecifierValue().startsWith("./")).flatMap((d) => d.getNamedImports().map((n) => n.getName()));
+    const declared = new Set([...dts.getInterfaces().map((i) => i.getName()), ...dts.getTypeAliases().map((t) => t.getName()), ...imported]);
     for (const member of methods!.getProperties()) {
       const ref = member.getTypeNodeOrThrow().asKindOrThrow(SyntaxKind.TypeReference);
       expect(ref.getTypeName().getText()).toMatch(/^(Paginated)?Method(Opt)?$/);
       for (const arg of ref.getTypeArguments()) expect(declared.has(arg.getText()), `${ns}.${member.getName()}: ${arg.getText()}`).toBe(true);
       const paginated = ref.getTypeName().getText().startsWith("Paginated");
+      if (aliases.includes(member.getName())) continue;
       const entry = table.getPropertyOrThrow(member.getName()).asKindOrThrow(SyntaxKind.PropertyAssignment).getInitializerIfKindOrThrow(SyntaxKind.ObjectLiteralExpression);
       expect(entry.getProperty("paginate") !== undefined, `${ns}.${member.getName()} paginate`).toBe(paginated);
     }

@@ -1,0 +1,36 @@
+// `alter-gen diff`: what regenerating the clients would change in their public API, with the same
+// target flags as generating. Prints a report (text, `--markdown` for a pull request, `--json` for
+// machines); exit code 1 when a change is breaking. The comparison (generator/diff/) loads the
+// TypeScript compiler, so it is imported here, on demand.
+import path from "node:path";
+import type { ClientDiff } from "../diff/changes.js";
+import { UsageError } from "../errors.js";
+import { generateTarget, runTargets } from "./generate.js";
+import type { CommandIO } from "./io.js";
+import type { GenerateFlags } from "./targets.js";
+
+export interface DiffFlags extends GenerateFlags {
+  json?: boolean;
+  markdown?: boolean;
+  /** The consumer's tsconfig.json: find its call sites of what changed. */
+  project?: string;
+}
+
+export async function runDiff(flags: DiffFlags, io: CommandIO): Promise<number> {
+  if (flags.json && flags.markdown) throw new UsageError("Use one of --json and --markdown at a time.", { flag: "--markdown" });
+  const say = (text: string) => {
+    if (!flags.quiet) io.stderr(text);
+  };
+  const { targets, out, catalog } = await runTargets(flags, io);
+  const diff = await import("../diff/index.js");
+  const consumer = flags.project ? diff.ConsumerProject.open(path.resolve(io.cwd, flags.project)) : undefined;
+  const clients: ClientDiff[] = [];
+  for (const target of targets) {
+    const dir = path.join(out, target.id);
+    const client = await generateTarget(target, dir, flags, catalog, io, (m) => say(`${target.id}: ${m}\n`));
+    clients.push(diff.diffClient(target.id, dir, await diff.readClientFiles(dir), client.files, { cwd: io.cwd, ...(consumer ? { consumer } : {}) }));
+  }
+  const report = diff.diffReport(clients, flags.project && path.relative(io.cwd, path.resolve(io.cwd, flags.project)).split(path.sep).join("/"));
+  io.stdout(flags.json ? JSON.stringify(report, null, 2) + "\n" : flags.markdown ? diff.markdownReport(report) : diff.textReport(report));
+  return report.summary.breaking > 0 ? 1 : 0;
+}
