@@ -3,10 +3,11 @@ import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { createVaultServer } from "../http/server.js";
 import { allRoutes } from "../http/routes/index.js";
-import { openVaultState } from "../state.js";
+import { assertVaultFolder, openVaultState } from "../state.js";
 import { VaultUsageError } from "../errors.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
-import { assertNoServer, takeLock } from "./server-lock.js";
+import { acquireServerLock } from "./server-lock.js";
+import type { ConnectionLimits } from "../http/limits.js";
 
 export interface StartOptions {
   dataDir?: string;
@@ -22,6 +23,8 @@ export interface StartOptions {
   publicUrl?: string;
   specsDir?: string;
   bodyLimit?: number;
+  /** Connection timeouts and the per-source connection cap (vault/http/limits.ts). */
+  limits?: ConnectionLimits;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
 }
@@ -43,11 +46,14 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   if (opts.now) openOpts.now = opts.now;
   if (opts.specsDir) openOpts.specsDir = opts.specsDir;
   if (opts.env) openOpts.env = opts.env;
-  const state = await openVaultState(opts.dataDir ?? DEFAULT_DATA_DIR, openOpts);
+  // The lock comes first, so a start that loses the race touches nothing.
+  const dataDir = assertVaultFolder(opts.dataDir ?? DEFAULT_DATA_DIR);
+  const lock = await acquireServerLock(dataDir, "starting another one on the same data folder");
+  let state: Awaited<ReturnType<typeof openVaultState>>;
   try {
-    assertNoServer(state.dataDir, "starting another one on the same data folder");
+    state = await openVaultState(dataDir, openOpts);
   } catch (e) {
-    state.db.close();
+    lock.release();
     throw e;
   }
   if (!opts.now) {
@@ -62,8 +68,16 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   if (tls) serverOpts.tls = tls;
   if (opts.publicUrl) serverOpts.publicUrl = opts.publicUrl;
   if (opts.bodyLimit) serverOpts.bodyLimit = opts.bodyLimit;
+  if (opts.limits) serverOpts.limits = opts.limits;
   if (opts.log) serverOpts.log = opts.log;
-  const server = createVaultServer(state, serverOpts);
+  let server: ReturnType<typeof createVaultServer>;
+  try {
+    server = createVaultServer(state, serverOpts);
+  } catch (e) {
+    state.db.close();
+    lock.release();
+    throw e;
+  }
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -74,6 +88,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
     });
   } catch (e) {
     state.db.close();
+    lock.release();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new VaultUsageError(`Port ${port} on ${host} is already in use; pick another with --port.`);
     if (code === "EADDRNOTAVAIL") throw new VaultUsageError(`--host ${host} is not an address of this machine.`);
@@ -83,14 +98,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   const shownHost = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   const url = opts.publicUrl?.replace(/\/$/, "") ?? `${tls ? "https" : "http"}://${shownHost}:${addr.port}`;
   state.baseUrl = url;
-  let releaseLock: () => void;
-  try {
-    releaseLock = takeLock(state.dataDir, url);
-  } catch (e) {
-    server.close();
-    state.db.close();
-    throw e;
-  }
+  lock.setUrl(url);
   let closed: Promise<void> | undefined;
   return {
     url,
@@ -101,7 +109,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
       closed ??= new Promise<void>((resolve) => {
         server.close(() => {
           state.db.close();
-          releaseLock();
+          lock.release();
           resolve();
         });
         server.closeIdleConnections();

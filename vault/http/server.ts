@@ -1,14 +1,19 @@
-// The vault's HTTP(S) server: routing, body limits, request verification, response signing,
-// error envelopes. Handlers get a RouteContext and return a RouteResult.
+// The vault's HTTP(S) server: routing, request verification (headers first, then the body
+// streamed into its digest), response signing, error envelopes, and the limits that keep one
+// client from holding the server (connection timeouts, connections per source address).
+// Handlers get a RouteContext and return a RouteResult.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import type { Socket } from "node:net";
 import { VaultError } from "../errors.js";
 import { verifyUserToken } from "../identity/verify.js";
 import type { RouteContext, RouteDef, RouteResult, VaultState } from "./context.js";
-import { readBody, mediaType } from "./body.js";
-import { KeyCache, peekKey, targetUri, verifyRequest, type KeyInfo } from "./verify.js";
+import { readBody, readSignedBody, mediaType } from "./body.js";
+import { KeyCache, targetUri, verifyRequestHeaders, type Verifier, type VerifiedRequest } from "./verify.js";
 import { NonceCache } from "./nonce-cache.js";
 import { errorResult, send, type SigningInfo } from "./respond.js";
+import { refusalError, type Refusal } from "./refusal.js";
+import { capConnectionsPerSource, resolveLimits, type ConnectionLimits } from "./limits.js";
 import { Router } from "./router.js";
 import { seal } from "../../runtime/seal.js";
 import type { AppRecord } from "../storage/apps.js";
@@ -19,16 +24,18 @@ export interface ServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** The URL clients use, when the vault sits behind a proxy (rebuilds @target-uri). */
   publicUrl?: string;
-  /** Largest accepted request body, in bytes. */
+  /** Largest accepted request body, in bytes. @default 8 MiB */
   bodyLimit?: number;
+  /** Connection timeouts and the per-source connection cap (limits.ts has the defaults). */
+  limits?: ConnectionLimits;
   /** Where unexpected errors are reported (never with secrets). */
   log?: (line: string) => void;
 }
 
 export function createVaultServer(state: VaultState & { app: AppRecord }, opts: ServerOptions): Server {
   const router = new Router(opts.routes);
-  const keys = new KeyCache();
-  const nonces = new NonceCache();
+  const verifier: Verifier = { state, keys: new KeyCache(), nonces: new NonceCache() };
+  const limits = resolveLimits(opts.limits);
   const scheme = opts.tls ? "https" : "http";
   const bodyLimit = opts.bodyLimit ?? 8 * 1024 * 1024;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
@@ -49,17 +56,24 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
       if (match === "method") throw new VaultError("method_not_allowed", `${req.method} is not allowed on ${parsed.pathname}.`);
       const { route, params } = match;
 
-      let known: KeyInfo | undefined;
+      let rawBody: Buffer;
+      let verified: VerifiedRequest | undefined;
       if (route.auth === "signed") {
-        known = peekKey(state, keys, req);
-        if (known) signing = { key: known, url, nowSec: Math.floor(state.now() / 1000) };
+        // Headers first: nothing of the body is read for a request that is refused anyway.
+        const verdict = verifyRequestHeaders(verifier, req, url);
+        if (verdict.key) signing = { key: verdict.key, url, nowSec: 0 };
+        if (!verdict.result.ok) throw refuse(verdict.result.refusal);
+        verified = verdict.result.value;
+        const body = await readSignedBody(req, bodyLimit, verified.digests, verified.apiKey.id);
+        if (!body.ok) throw refuse(body.refusal);
+        rawBody = body.value;
+      } else {
+        rawBody = await readBody(req, bodyLimit);
       }
-      const rawBody = await readBody(req, bodyLimit);
       const ctx = baseContext(state, req, parsed, params, rawBody);
 
-      if (route.auth === "signed") {
-        const v = verifyRequest(state, keys, nonces, req, url, rawBody, known);
-        signing = { key: v, url, nowSec: Math.floor(state.now() / 1000) };
+      if (verified) {
+        const v = verified;
         const app = v.apiKey.appId === state.app.id ? state.app : getApp(state.db, v.apiKey.appId);
         if (!app) throw new VaultError("unknown_key", "The key id is not a key of this vault.");
         ctx.app = app;
@@ -85,16 +99,34 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
     send(req, res, result, signing);
   };
 
+  let refusedConnection = (_socket: Socket): boolean => false;
   const listener = (req: IncomingMessage, res: ServerResponse) => {
+    if (refusedConnection(req.socket)) return;
     handle(req, res).catch((e: unknown) => {
       log(`alter vault: could not answer ${req.method} ${safePath(req.url)}: ${describe(e)}`);
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end();
     });
   };
-  const server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, listener) : createHttpServer(listener);
-  server.keepAliveTimeout = 65_000;
+  const serverOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: limits.checkIntervalMs,
+  };
+  const server = opts.tls
+    ? createHttpsServer({ ...serverOptions, cert: opts.tls.cert, key: opts.tls.key }, listener)
+    : createHttpServer(serverOptions, listener);
+  refusedConnection = capConnectionsPerSource(server, limits.maxConnectionsPerSource, opts.tls !== undefined);
   return server;
+}
+
+/**
+ * Every refused signed request passes here on its way to its error answer: the one place to
+ * observe refusals (an audit row per refusal hooks in here).
+ */
+function refuse(r: Refusal): VaultError {
+  return refusalError(r);
 }
 
 function baseContext(state: VaultState & { app: AppRecord }, req: IncomingMessage, url: URL, params: Record<string, string>, rawBody: Buffer): RouteContext {
