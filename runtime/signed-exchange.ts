@@ -66,16 +66,16 @@ export function signVaultRequest(request: VaultRequest, signer: RequestSigner, h
   if (body !== undefined) headers["content-type"] = "application/json";
   if (userToken !== undefined) headers["alter-user-token"] = userToken;
   const created = Math.floor(nowMs / 1000);
+  const expires = created + REQUEST_LIFETIME_SECONDS;
   const nonce = nextNonce();
-  const params = { created, expires: created + REQUEST_LIFETIME_SECONDS, nonce, keyid: signer.keyId, alg: signer.key.alg, tag: REQUEST_TAG };
   const components = requestComponents(body !== undefined, userToken !== undefined);
 
   let signatureInput: string;
   let signature: string;
-  if (isPlain(url) && (userToken === undefined || isPlain(userToken)) && SAFE_ID.test(signer.keyId)) {
+  if (isPlain(url) && (userToken === undefined || isPlain(userToken)) && isSafeId(signer.keyId)) {
     // Every value is one line without edge whitespace and every parameter is a plain sf-string
     // or integer, so the base is exactly what signing.ts would build (checked by the tests).
-    const signatureParams = `${innerListText(components)};created=${created};expires=${params.expires};nonce="${nonce}";keyid="${signer.keyId}";alg="${signer.key.alg}";tag="${REQUEST_TAG}"`;
+    const signatureParams = `${innerListText(components)};created=${created};expires=${expires};nonce="${nonce}";keyid="${signer.keyId}";alg="${signer.key.alg}";tag="${REQUEST_TAG}"`;
     let base = `"@method": ${method}\n"@target-uri": ${url}\n"content-digest": ${digest}\n`;
     if (body !== undefined) base += `"content-type": application/json\n`;
     if (userToken !== undefined) base += `"alter-user-token": ${userToken}\n`;
@@ -84,6 +84,7 @@ export function signVaultRequest(request: VaultRequest, signer: RequestSigner, h
     signatureInput = `${SIGNATURE_LABEL}=${signatureParams}`;
     signature = `${SIGNATURE_LABEL}=:${value}:`;
   } else {
+    const params = { created, expires, nonce, keyid: signer.keyId, alg: signer.key.alg, tag: REQUEST_TAG };
     const signed = signMessage({ method, url, headers }, { label: SIGNATURE_LABEL, components, params, key: signer.key });
     signatureInput = signed.signatureInput;
     signature = signed.signature;
@@ -123,6 +124,14 @@ function verifyAnswer(answer: VaultAnswer, request: SignedVaultRequest, keyId: s
 
 const EMPTY = Buffer.alloc(0);
 const SAFE_ID = /^[A-Za-z0-9_-]+$/;
+let lastSafeId = "";
+/** A key id usable verbatim inside an sf-string (an SDK has one key: remembered). */
+function isSafeId(id: string): boolean {
+  if (id === lastSafeId) return true;
+  if (!SAFE_ID.test(id)) return false;
+  lastSafeId = id;
+  return true;
+}
 const RESPONSE_PARAMS = /^;created=(\d{1,15});keyid="([a-z0-9_-]+)";alg="hmac-sha256";tag="alter-gen\/v2\/response"$/;
 const HMAC_SIGNATURE = /^alter=:([A-Za-z0-9+/]{43}=):$/;
 
@@ -140,15 +149,26 @@ function isPlain(value: string): boolean {
   return true;
 }
 
-const innerLists = new Map<string, string>();
-/** `("@method" "@target-uri" …)` for a component list, remembered per list. */
+const innerListsByList = new WeakMap<readonly string[], string>();
+const innerListsByText = new Map<string, string>();
+/**
+ * `("@method" "@target-uri" …)` for a component list. The protocol's lists are constants
+ * (protocol.ts), so the text is found by identity; other lists by their content.
+ */
 function innerListText(components: readonly string[]): string {
+  let text = innerListsByList.get(components);
+  if (text !== undefined) return text;
   const key = components.join(" ");
-  let text = innerLists.get(key);
+  text = innerListsByText.get(key);
   if (text === undefined) {
-    text = serializeInnerList({ items: components.map((c) => { const id = toComponentId(c); return { value: id.name, params: id.params }; }), params: new Map() });
-    if (innerLists.size < 64) innerLists.set(key, text);
+    const items = components.map((c) => {
+      const id = toComponentId(c);
+      return { value: id.name, params: id.params };
+    });
+    text = serializeInnerList({ items, params: new Map() });
+    if (innerListsByText.size < 64) innerListsByText.set(key, text);
   }
+  if (Object.isFrozen(components)) innerListsByList.set(components, text);
   return text;
 }
 
