@@ -7,7 +7,7 @@ export function registerKeys(vault: Command): void {
   const keys = vault.command("keys").description("API keys of the app");
   withData(keys.command("create").description("create an API key (printed once)"))
     .option("--label <label>", "what the key is for")
-    .option("--ed25519-public-key <file>", "PEM Ed25519 public key allowed to sign requests (alg ed25519)")
+    .option("--ed25519-public-key <file>", "PEM Ed25519 public key: the key then signs requests with it only (alg ed25519, never HMAC)")
     .action(
       action(async (flags: DataFlags & { label?: string; ed25519PublicKey?: string }) => {
         let pem: string | undefined;

@@ -40,6 +40,24 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
   const bodyLimit = opts.bodyLimit ?? 8 * 1024 * 1024;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
 
+  /**
+   * Every refused signed request passes here on its way to its error answer: the one place to
+   * observe refusals (an audit row per refusal hooks in here, with `req.socket.remoteAddress`).
+   */
+  const refuse = (r: Refusal, _req: IncomingMessage): VaultError => refusalError(r);
+
+  /** Headers first, then the body streamed into its digest: a refused request's body is never read. */
+  const readSigned = async (req: IncomingMessage, url: string) => {
+    const verdict = verifyRequestHeaders(verifier, req, url);
+    // Once the key is known, the answer is signed, refusals included.
+    const signing: SigningInfo | undefined = verdict.key ? { key: verdict.key, url, nowSec: 0 } : undefined;
+    if (!verdict.result.ok) return { signing, outcome: verdict.result };
+    const verified = verdict.result.value;
+    const body = await readSignedBody(req, bodyLimit, verified.digests, verified.apiKey.id);
+    if (!body.ok) return { signing, outcome: body };
+    return { signing, outcome: { ok: true as const, value: { verified, rawBody: body.value } } };
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = targetUri(req, scheme, opts.publicUrl);
     let signing: SigningInfo | undefined;
@@ -59,33 +77,15 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
       let rawBody: Buffer;
       let verified: VerifiedRequest | undefined;
       if (route.auth === "signed") {
-        // Headers first: nothing of the body is read for a request that is refused anyway.
-        const verdict = verifyRequestHeaders(verifier, req, url);
-        if (verdict.key) signing = { key: verdict.key, url, nowSec: 0 };
-        if (!verdict.result.ok) throw refuse(verdict.result.refusal);
-        verified = verdict.result.value;
-        const body = await readSignedBody(req, bodyLimit, verified.digests, verified.apiKey.id);
-        if (!body.ok) throw refuse(body.refusal);
-        rawBody = body.value;
+        const signed = await readSigned(req, url);
+        signing = signed.signing;
+        if (!signed.outcome.ok) throw refuse(signed.outcome.refusal, req);
+        ({ verified, rawBody } = signed.outcome.value);
       } else {
         rawBody = await readBody(req, bodyLimit);
       }
       const ctx = baseContext(state, req, parsed, params, rawBody);
-
-      if (verified) {
-        const v = verified;
-        const app = v.apiKey.appId === state.app.id ? state.app : getApp(state.db, v.apiKey.appId);
-        if (!app) throw new VaultError("unknown_key", "The key id is not a key of this vault.");
-        ctx.app = app;
-        ctx.apiKey = v.apiKey;
-        ctx.keys = v.keys;
-        ctx.requestNonce = v.nonce;
-        const token = req.headers["alter-user-token"];
-        if (typeof token === "string") {
-          ctx.userToken = token;
-          ctx.user = await verifyUserToken(ctx, token);
-        }
-      }
+      if (verified) await bindCaller(state, ctx, verified, req);
       parseBody(ctx, req, route.auth !== "signed");
       result = await route.handler(ctx);
     } catch (e) {
@@ -121,12 +121,19 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
   return server;
 }
 
-/**
- * Every refused signed request passes here on its way to its error answer: the one place to
- * observe refusals (an audit row per refusal hooks in here).
- */
-function refuse(r: Refusal): VaultError {
-  return refusalError(r);
+/** Makes the verified key's app, key, sealing keys and end user the request's context. */
+async function bindCaller(state: VaultState & { app: AppRecord }, ctx: RouteContext, v: VerifiedRequest, req: IncomingMessage): Promise<void> {
+  const app = v.apiKey.appId === state.app.id ? state.app : getApp(state.db, v.apiKey.appId);
+  if (!app) throw new VaultError("unknown_key", "The key id is not a key of this vault.");
+  ctx.app = app;
+  ctx.apiKey = v.apiKey;
+  ctx.keys = v.keys;
+  ctx.requestNonce = v.nonce;
+  const token = req.headers["alter-user-token"];
+  if (typeof token === "string") {
+    ctx.userToken = token;
+    ctx.user = await verifyUserToken(ctx, token);
+  }
 }
 
 function baseContext(state: VaultState & { app: AppRecord }, req: IncomingMessage, url: URL, params: Record<string, string>, rawBody: Buffer): RouteContext {
