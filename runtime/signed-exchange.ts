@@ -132,7 +132,9 @@ function isSafeId(id: string): boolean {
   lastSafeId = id;
   return true;
 }
-const RESPONSE_PARAMS = /^;created=(\d{1,15});keyid="([a-z0-9_-]+)";alg="hmac-sha256";tag="alter-gen\/v2\/response"$/;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+/** The parameters exactly as the vault serialises them (respond.ts): created, keyid, alg, tag. */
+const RESPONSE_PARAMS = new RegExp(`^;created=(\\d{1,15});keyid="([a-z0-9_-]+)";alg="${escapeRegExp(RESPONSE_ALG)}";tag="${escapeRegExp(RESPONSE_TAG)}"$`);
 const HMAC_SIGNATURE = /^alter=:([A-Za-z0-9+/]{43}=):$/;
 
 /** One line, no edge whitespace, printable ASCII: used verbatim as a component value. */

@@ -199,12 +199,12 @@ export class VaultTransport {
   }
 
   /** `GET /v1/health` (unsigned): whether the vault answers, and its version. */
-  async health(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<{ ok: boolean; version?: string }> {
+  async health(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<{ ok: boolean; version?: string; protocol?: number }> {
     if (this.#closed) throw new AlterSDKError("client_closed", "this vault client was closed");
     const { status, responseBody } = await this.#send("GET", `${this.#basePath}/v1/health`, { accept: "application/json", "user-agent": this.#userAgent }, undefined, options);
     if (status !== 200) throw new BackendError("unhealthy", `the vault's health check answered ${status}`, { status, retryable: true });
     try {
-      return JSON.parse(responseBody.toString("utf8")) as { ok: boolean; version?: string };
+      return JSON.parse(responseBody.toString("utf8")) as { ok: boolean; version?: string; protocol?: number };
     } catch {
       throw new BackendError("invalid_response", "the vault's health answer is not JSON", { status });
     }

@@ -109,7 +109,7 @@ describe("vault commands", () => {
       }),
     );
     const health = await fetch(url + "/v1/health");
-    expect(await health.json()).toEqual({ ok: true, version: "0.1.0" });
+    expect(await health.json()).toEqual({ ok: true, version: "0.1.0", protocol: 2 });
     child.kill("SIGTERM");
     const code = await new Promise((r) => child.once("close", r));
     expect(code).toBe(0);
