@@ -59,6 +59,8 @@ export interface SignSpec {
   nonce?: string;
   keyid?: string;
   components?: string[];
+  /** More headers to send (and to cover, when listed in `components`). */
+  extraHeaders?: Record<string, string>;
   /** The `tag` parameter; null leaves it out. @default REQUEST_TAG */
   tag?: string | null;
   /** The `alg` parameter; null leaves it out. @default "hmac-sha256" */
@@ -86,6 +88,7 @@ export function sign(apiKey: string, spec: SignSpec): SignedRequest {
   const headers: Record<string, string> = { "content-digest": createContentDigest(body ?? "") };
   if (body !== undefined) headers["content-type"] = spec.contentType ?? "application/json";
   if (spec.userToken !== undefined) headers["alter-user-token"] = spec.userToken;
+  Object.assign(headers, spec.extraHeaders);
   const components =
     spec.components ??
     ["@method", "@target-uri", "content-digest", ...(body !== undefined ? ["content-type"] : []), ...(spec.userToken !== undefined ? ["alter-user-token"] : [])];

@@ -93,6 +93,25 @@ describe("a covered header field on several lines is refused", () => {
   });
 });
 
+describe("every alter-* request header must be covered", () => {
+  it.each([
+    ["an Alter-User-Token added after signing", { "alter-user-token": "eyJ.c.d" }],
+    ["any other alter-* header", { "alter-run-id": "run-1" }],
+    ["one in upper case", { "Alter-Context": "x" }],
+  ])("%s → 401 signature_missing", async (_name, extra) => {
+    const r = sign(v.apiKey, { method: "GET", url: v.url + "/v1/grants" });
+    const res = await send(r, { headers: { ...r.headers, ...extra } });
+    expect(res.status).toBe(401);
+    expect(res.json.error.code).toBe("signature_missing");
+    expect(res.json.error.details.reason).toContain(`"${Object.keys(extra)[0]!.toLowerCase()}"`);
+  });
+
+  it("a covered one is accepted", async () => {
+    const r = sign(v.apiKey, { method: "GET", url: v.url + "/v1/grants", components: ["@method", "@target-uri", "content-digest", "alter-run-id"], extraHeaders: { "alter-run-id": "run-1" } });
+    expect((await send(r)).status).toBe(200);
+  });
+});
+
 describe("every alter-* response header is covered", () => {
   it("Alter-Key-Deprecated is signed; stripping or adding one fails the SDK's check", async () => {
     const k = await createApiKey({ dataDir: v.dataDir, label: "deprecated" });

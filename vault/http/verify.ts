@@ -16,7 +16,7 @@ import {
 } from "../../runtime/signing.js";
 import { parseContentDigest, type StatedDigest } from "../../runtime/digest.js";
 import { SignatureError } from "../../runtime/errors.js";
-import { REQUEST_TAG, SIGNATURE_LABEL, checkRequestWindow } from "../../runtime/protocol.js";
+import { REQUEST_TAG, SIGNATURE_LABEL, checkRequestWindow, protocolHeaderNames } from "../../runtime/protocol.js";
 import { getApiKey, openDerivedKeys, type ApiKeyRecord, type DerivedKeys } from "../storage/api-keys.js";
 import type { VaultState } from "./context.js";
 import type { NonceCache } from "./nonce-cache.js";
@@ -192,10 +192,14 @@ function formStep(parsed: ParsedSignature, req: IncomingMessage, view: MessageVi
   return { ok: true, value: undefined };
 }
 
+/**
+ * What the signature must cover: the fixed three, content-type when a body may come, and every
+ * protocol (`alter-*`) header present, so none reaches a handler unsigned (Alter-User-Token today).
+ */
 function requiredComponents(req: IncomingMessage): string[] {
   const names = ["@method", "@target-uri", "content-digest"];
   if (mayHaveBody(req) || req.headers["content-type"] !== undefined) names.push("content-type");
-  if (req.headers["alter-user-token"] !== undefined) names.push("alter-user-token");
+  for (const name of protocolHeaderNames(req.headersDistinct)) names.push(name);
   return names;
 }
 
