@@ -19,15 +19,20 @@ export interface Refusal {
   code: RefusalCode;
   /** What exactly failed, for the answer's `details.reason` and for logs; never a secret. */
   reason: string;
-  /** The key id the request named, when it named one (known to this vault or not). */
+  /**
+   * The key id the request named, when it named a well-formed one (known to this vault or not);
+   * anything else the caller wrote there is left out, so it cannot flood a log or an audit row.
+   */
   keyId: string | undefined;
 }
 
 /** A step's outcome: its value, or why the request is refused. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 
+const KEY_ID = /^[a-z0-9]{16}$/;
+
 export function refusal(code: RefusalCode, reason: string, keyId?: string): { ok: false; refusal: Refusal } {
-  return { ok: false, refusal: { code, reason, keyId } };
+  return { ok: false, refusal: { code, reason, keyId: keyId !== undefined && KEY_ID.test(keyId) ? keyId : undefined } };
 }
 
 const MESSAGES: Record<RefusalCode, string> = {
