@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initVault, startVault } from "../../vault/index.js";
-import { runningServer } from "../../vault/admin/server-lock.js";
+import { acquireServerLock, runningServer } from "../../vault/admin/server-lock.js";
 import { tempDir } from "./helpers.js";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -118,5 +118,16 @@ describe("a lock left behind", () => {
     }
     const b = await startVault({ dataDir, port: 0 });
     await b.close();
+  });
+
+  it("a start during a master key rotation is refused, naming the rotation", async () => {
+    const rotation = await acquireServerLock(dataDir, "rotating the master key", "rotating the master key of");
+    try {
+      await expect(startVault({ dataDir, port: 0 })).rejects.toThrow(
+        `Another alter-gen process is rotating the master key of ${dataDir} (pid ${process.pid}, since `,
+      );
+    } finally {
+      rotation.release();
+    }
   });
 });

@@ -14,7 +14,7 @@ import { defaultApp } from "../storage/apps.js";
 import { VaultUsageError } from "../errors.js";
 import { DB_FILE } from "../state.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
-import { assertNoServer } from "./server-lock.js";
+import { acquireServerLock } from "./server-lock.js";
 
 export const PENDING_KEY_SUFFIX = ".new";
 
@@ -35,7 +35,16 @@ export interface RotateResult {
 export async function rotateMasterKey(opts: RotateOptions = {}): Promise<RotateResult> {
   const dir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
   if (!existsSync(join(dir, DB_FILE))) throw new VaultUsageError(`${dir} is not a vault data folder (no ${DB_FILE}).`);
-  assertNoServer(dir, "rotating the master key (it still holds the old key)");
+  // The server lock, held for the whole rotation: no server can start on the old key meanwhile.
+  const lock = await acquireServerLock(dir, "rotating the master key (it still holds the old key)", "rotating the master key of");
+  try {
+    return rotateLocked(dir, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+function rotateLocked(dir: string, opts: RotateOptions): RotateResult {
   const current = loadMasterKey(dir, opts.env);
   if (current.source === "env" && !opts.newMasterKey) {
     throw new VaultUsageError(

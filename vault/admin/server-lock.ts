@@ -17,6 +17,8 @@ export const LOCK_FILE = "server.lock";
 
 export interface LockInfo {
   pid: number;
+  /** What the holder does with the folder: "serving", or e.g. "rotating the master key of". */
+  holding?: string;
   /** The URL the server listens on; null while it is starting. */
   url: string | null;
   /** ISO time the lock was taken. */
@@ -73,9 +75,14 @@ function tryLock(dataDir: string, mustExist = false): Database.Database | undefi
 
 function busyMessage(dataDir: string, info: LockInfo | undefined, what: string): string {
   if (info === undefined) return `Another process holds the server lock of ${dataDir} (${LOCK_DB}); stop it before ${what}.`;
+  if (info.holding !== undefined && info.holding !== SERVING) {
+    return `Another alter-gen process is ${info.holding} ${dataDir} (pid ${info.pid}, since ${info.since}); wait for it to finish before ${what}.`;
+  }
   const where = info.url ?? "still starting";
   return `A vault is already serving ${dataDir} (pid ${info.pid}, ${where}, since ${info.since}); stop it before ${what}.`;
 }
+
+const SERVING = "serving";
 
 /** The lock's holder as it describes itself, waiting a moment for a holder that just took it. */
 async function holder(dataDir: string): Promise<LockInfo | undefined> {
@@ -89,12 +96,13 @@ async function holder(dataDir: string): Promise<LockInfo | undefined> {
 
 /**
  * Takes the data folder's server lock, or throws VaultUsageError naming the process that holds
- * it. `what` completes "stop it before …".
+ * it. `what` completes "stop it before …"; `holding` says what this process does with the
+ * folder, for the message another one gets ("serving", "rotating the master key of").
  */
-export async function acquireServerLock(dataDir: string, what: string): Promise<ServerLock> {
+export async function acquireServerLock(dataDir: string, what: string, holding = SERVING): Promise<ServerLock> {
   const db = tryLock(dataDir);
   if (db === undefined) throw new VaultUsageError(busyMessage(dataDir, await holder(dataDir), what));
-  const info: LockInfo = { pid: process.pid, url: null, since: new Date().toISOString() };
+  const info: LockInfo = { pid: process.pid, holding, url: null, since: new Date().toISOString() };
   writeInfo(dataDir, info);
   let held = true;
   return {
@@ -113,8 +121,9 @@ export async function acquireServerLock(dataDir: string, what: string): Promise<
 }
 
 /**
- * The live server of this folder, if any: the lock is probed (taken and dropped at once), so
- * the answer does not depend on what a crashed server left in `server.lock`.
+ * The live holder of this folder's lock, if any (a server, or e.g. a master key rotation): the
+ * lock is probed (taken and dropped at once), so the answer does not depend on what a crashed
+ * server left in `server.lock`.
  */
 export function runningServer(dataDir: string): LockInfo | undefined {
   let db: Database.Database | undefined;
