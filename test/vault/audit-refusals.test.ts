@@ -122,7 +122,7 @@ const cases: Case[] = [
     send: async () => {
       const res = await request(v.url + "/v1/grants");
       const body = Buffer.from(await res.body.arrayBuffer());
-      return { status: res.statusCode, headers: {}, body, json: JSON.parse(body.toString()) };
+      return { status: res.statusCode, headers: {}, lines: {}, body, json: JSON.parse(body.toString()) };
     },
   },
   {
