@@ -17,16 +17,20 @@ export function createContentDigest(body: Uint8Array | string | undefined | null
   return `${alg}=:${digest}:`;
 }
 
+/** One digest a Content-Digest field states, in an algorithm this module knows. */
+export interface StatedDigest {
+  alg: DigestAlgorithm;
+  /** The node:crypto hash name. */
+  hash: string;
+  value: Uint8Array;
+}
+
 /**
- * Checks a Content-Digest field value against `body`. Every algorithm this module knows that the
- * field lists must match, and `required` (default sha-256) must be among them; anything else
- * throws `SignatureError("digest_mismatch")`.
+ * The digests a Content-Digest field states (members in algorithms this module does not know
+ * are ignored); `required` must be among them. Throws `SignatureError("digest_mismatch")` for a
+ * missing or malformed field. Lets a receiver hash a body while it streams in.
  */
-export function verifyContentDigest(
-  field: string | undefined,
-  body: Uint8Array | string | undefined | null,
-  required: DigestAlgorithm = "sha-256",
-): void {
+export function parseContentDigest(field: string | undefined, required: DigestAlgorithm = "sha-256"): StatedDigest[] {
   if (field === undefined || field === "") {
     throw new SignatureError("digest_mismatch", "the message has no Content-Digest field");
   }
@@ -39,21 +43,39 @@ export function verifyContentDigest(
     }
     throw error;
   }
-  let sawRequired = false;
+  const stated: StatedDigest[] = [];
   for (const [alg, member] of dict) {
-    const nodeAlg = NODE_HASH[alg as DigestAlgorithm];
-    if (nodeAlg === undefined) continue;
+    const hash = NODE_HASH[alg as DigestAlgorithm];
+    if (hash === undefined) continue;
     if (isInnerList(member) || !(member.value instanceof Uint8Array)) {
       throw new SignatureError("digest_mismatch", `the Content-Digest member ${alg} is not a byte sequence`);
     }
-    const expected = createHash(nodeAlg).update(bytesOf(body)).digest();
-    const given = member.value;
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new SignatureError("digest_mismatch", `the Content-Digest (${alg}) does not match the body`);
-    }
-    if (alg === required) sawRequired = true;
+    stated.push({ alg: alg as DigestAlgorithm, hash, value: member.value });
   }
-  if (!sawRequired) {
+  if (!stated.some((d) => d.alg === required)) {
     throw new SignatureError("digest_mismatch", `the Content-Digest field has no ${required} member`);
+  }
+  return stated;
+}
+
+/** Whether a computed digest equals the stated one (constant time). */
+export function digestEquals(stated: StatedDigest, computed: Uint8Array): boolean {
+  return computed.length === stated.value.length && timingSafeEqual(computed, stated.value);
+}
+
+/**
+ * Checks a Content-Digest field value against `body`. Every algorithm this module knows that the
+ * field lists must match, and `required` (default sha-256) must be among them; anything else
+ * throws `SignatureError("digest_mismatch")`.
+ */
+export function verifyContentDigest(
+  field: string | undefined,
+  body: Uint8Array | string | undefined | null,
+  required: DigestAlgorithm = "sha-256",
+): void {
+  for (const stated of parseContentDigest(field, required)) {
+    if (!digestEquals(stated, createHash(stated.hash).update(bytesOf(body)).digest())) {
+      throw new SignatureError("digest_mismatch", `the Content-Digest (${stated.alg}) does not match the body`);
+    }
   }
 }

@@ -62,7 +62,9 @@ export function unseal<T = unknown>(sealed: unknown, key: Uint8Array, nonce: str
     const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: 16 });
     decipher.setAAD(Buffer.from(AAD_PREFIX + nonce, "utf8"));
     decipher.setAuthTag(tag);
-    plaintext = Buffer.concat([decipher.update(ct), decipher.final()]);
+    const head = decipher.update(ct);
+    const tail = decipher.final(); // empty for GCM; kept for the tag check it performs
+    plaintext = tail.length === 0 ? head : Buffer.concat([head, tail]);
   } catch {
     throw new SignatureError("seal_invalid", "the sealed value does not authenticate (wrong key or request, or tampered)");
   }

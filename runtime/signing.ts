@@ -103,20 +103,21 @@ export interface VerifyOptions {
    * `key_revoked`). The `alg` parameter, when present, must equal the key's algorithm.
    */
   resolveKey(params: SignatureParams, label: string): SignatureKey;
+  /** The `tag` parameter the signature must carry (RFC 9421 §2.3), else `signature_invalid`. */
+  tag?: string;
   /** Components that must be covered, else `signature_missing`. */
   requiredComponents?: readonly ComponentInput[];
   /** When set, the covered list must be exactly this, in this order, else `signature_missing`. */
   exactComponents?: readonly ComponentInput[];
   /** Parameters that must be present, else `signature_invalid`. */
   requiredParams?: readonly (keyof SignatureParams)[];
-  /** Unix seconds; defaults to the clock. */
-  now?: number;
-  /** `created` older than this many seconds: `signature_expired`. */
-  maxAgeSeconds?: number;
-  /** `created` further than this many seconds in the future: `signature_future`. */
-  maxFutureSeconds?: number;
-  /** `expires - created` larger than this: `signature_expired`. */
-  maxValiditySeconds?: number;
+  /**
+   * Refuses (`signature_invalid`) a covered header field that the message carries on more than
+   * one line: RFC 9421 combines such lines, but a party that reads only one of them would act on
+   * a value other than the signed one. Needs a header map that keeps repeated lines apart
+   * (node's `headersDistinct`, undici's arrays).
+   */
+  singleLineFields?: boolean;
 }
 
 export interface VerifiedSignature {
@@ -447,8 +448,9 @@ function signatureParamsOf(params: Parameters): SignatureParams {
 
 /**
  * Reads the `label` member of the message's Signature-Input and Signature fields. Throws
- * `signature_missing` when either is absent and `signature_invalid` when malformed. Useful to
- * look a key up (asynchronously) before calling `verifyMessage`.
+ * `signature_missing` when either is absent and `signature_invalid` when malformed or when the
+ * label appears twice in a field (parsers differ on which one counts). Useful to look a key up
+ * before calling `verifyParsedSignature`.
  */
 export function parseMessageSignature(view: MessageView, label: string): ParsedSignature {
   const inputField = headerValue(view.headers, "signature-input");
@@ -457,9 +459,10 @@ export function parseMessageSignature(view: MessageView, label: string): ParsedS
     throw new SignatureError("signature_missing", `the message has no Signature-Input/Signature for label ${label}`);
   }
   let inputs, sigs;
+  const repeated = new Set<string>();
   try {
-    inputs = parseDictionary(inputField);
-    sigs = parseDictionary(sigField);
+    inputs = parseDictionary(inputField, repeated);
+    sigs = parseDictionary(sigField, repeated);
   } catch (error) {
     if (error instanceof StructuredFieldError) throw invalid(`malformed signature field: ${error.message}`);
     throw error;
@@ -469,6 +472,7 @@ export function parseMessageSignature(view: MessageView, label: string): ParsedS
   if (input === undefined || sig === undefined) {
     throw new SignatureError("signature_missing", `the message has no signature with label ${label}`);
   }
+  if (repeated.has(label)) throw invalid(`the signature label ${label} appears more than once`);
   if (!isInnerList(input)) throw invalid(`Signature-Input member ${label} is not an inner list`);
   if (isInnerList(sig) || !(sig.value instanceof Uint8Array)) throw invalid(`Signature member ${label} is not a byte sequence`);
   const components = input.items.map((item): ComponentId => {
@@ -481,16 +485,61 @@ export function parseMessageSignature(view: MessageView, label: string): ParsedS
 }
 
 /**
+ * Refuses a covered header field that `view` carries on several lines (see
+ * `VerifyOptions.singleLineFields`). Derived components read no header, except `;req` ones,
+ * which are checked in the request they come from.
+ */
+export function assertSingleLineFields(view: MessageView, components: readonly ComponentId[]): void {
+  for (const id of components) {
+    if (id.name.startsWith("@")) continue;
+    const source = id.params.has("req") ? view.request : view;
+    if (source === undefined) continue;
+    const lines = headerLines(source.headers, id.name);
+    if (lines !== undefined && lines.length > 1) {
+      throw invalid(`the covered field ${id.name} appears ${lines.length} times in the message`);
+    }
+  }
+}
+
+/**
+ * Checks the signature of `parsed` (from `parseMessageSignature`) over `view` with `key`: the
+ * `alg` parameter, when present, must be the key's algorithm (a key never verifies another
+ * algorithm), then the signature base is rebuilt and verified. Throws `signature_invalid`.
+ */
+export function verifyParsedSignature(view: MessageView, parsed: ParsedSignature, key: SignatureKey): VerifiedSignature {
+  if (parsed.params.alg !== undefined && parsed.params.alg !== key.alg) {
+    throw invalid(`the signature's alg ${parsed.params.alg} is not the key's algorithm ${key.alg}`);
+  }
+  const base = buildBase(view, parsed.components, serializeInnerList(parsed.inner));
+  let ok: boolean;
+  try {
+    ok = verifyBase(base, parsed.signature, key);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw invalid("the signature does not verify");
+  return { label: parsed.label, params: parsed.params, components: parsed.components, base, signature: parsed.signature };
+}
+
+/**
  * Verifies the `label` signature of `view`. Returns what was verified, or throws a
  * `SignatureError` with a stable code: `signature_missing` (no such signature, or a required
- * component not covered), `signature_invalid` (malformed, wrong algorithm, or the signature does
- * not verify), `signature_expired`, `signature_future`, or whatever `resolveKey` throws.
- * Replay (nonce) checks are the caller's: the nonce is in the result's `params`.
+ * component not covered), `signature_invalid` (malformed, wrong tag or algorithm, a covered field
+ * repeated, or the signature does not verify), or whatever `resolveKey` throws.
+ * Time windows and replay (nonce) checks are the caller's (runtime/protocol.ts has the
+ * protocol's): the parameters are in the result.
  */
 export function verifyMessage(view: MessageView, options: VerifyOptions): VerifiedSignature {
   const parsed = parseMessageSignature(view, options.label);
   const { components, params } = parsed;
 
+  if (options.tag !== undefined && params.tag !== options.tag) {
+    throw invalid(
+      params.tag === undefined
+        ? `the signature has no tag (expected "${options.tag}")`
+        : `the signature's tag "${params.tag.slice(0, 60)}" is not "${options.tag}"`,
+    );
+  }
   if (options.exactComponents !== undefined) {
     const expected = options.exactComponents.map(toComponentId);
     if (expected.length !== components.length || expected.some((id, i) => !sameComponent(id, components[i]!))) {
@@ -506,38 +555,6 @@ export function verifyMessage(view: MessageView, options: VerifyOptions): Verifi
   for (const name of options.requiredParams ?? []) {
     if (params[name] === undefined) throw invalid(`the signature has no ${name} parameter`);
   }
-
-  const now = options.now ?? Math.floor(Date.now() / 1000);
-  if (params.expires !== undefined && params.expires < now) {
-    throw new SignatureError("signature_expired", "the signature has expired");
-  }
-  if (params.created !== undefined) {
-    if (options.maxFutureSeconds !== undefined && params.created > now + options.maxFutureSeconds) {
-      throw new SignatureError("signature_future", "the signature was created in the future");
-    }
-    if (options.maxAgeSeconds !== undefined && params.created < now - options.maxAgeSeconds) {
-      throw new SignatureError("signature_expired", "the signature is too old");
-    }
-    if (
-      options.maxValiditySeconds !== undefined &&
-      params.expires !== undefined &&
-      params.expires - params.created > options.maxValiditySeconds
-    ) {
-      throw new SignatureError("signature_expired", "the signature is valid for too long");
-    }
-  }
-
-  const key = options.resolveKey(params, options.label);
-  if (params.alg !== undefined && params.alg !== key.alg) {
-    throw invalid(`the signature's alg ${params.alg} does not match the key's algorithm`);
-  }
-  const base = buildBase(view, components, serializeInnerList(parsed.inner));
-  let ok: boolean;
-  try {
-    ok = verifyBase(base, parsed.signature, key);
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw invalid("the signature does not verify");
-  return { label: options.label, params, components, base, signature: parsed.signature };
+  if (options.singleLineFields === true) assertSingleLineFields(view, components);
+  return verifyParsedSignature(view, parsed, options.resolveKey(params, options.label));
 }

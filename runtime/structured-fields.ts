@@ -298,8 +298,11 @@ function parseMember(cur: Cursor): Member {
   return cur.peek() === "(" ? parseInnerList(cur) : parseItem(cur);
 }
 
-/** Parses a whole field value as a Dictionary (RFC 8941 §4.2.2). */
-export function parseDictionary(text: string): Dictionary {
+/**
+ * Parses a whole field value as a Dictionary (RFC 8941 §4.2.2). A repeated key keeps its last
+ * value, as the RFC says; pass `repeated` to learn which keys were repeated.
+ */
+export function parseDictionary(text: string, repeated?: Set<string>): Dictionary {
   const cur = new Cursor(text);
   const dict: Dictionary = new Map();
   cur.skipSP();
@@ -313,6 +316,7 @@ export function parseDictionary(text: string): Dictionary {
     } else {
       member = { value: true, params: parseParams(cur) };
     }
+    if (repeated !== undefined && dict.has(key)) repeated.add(key);
     dict.set(key, member);
     cur.skipOWS();
     if (cur.done) return dict;

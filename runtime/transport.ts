@@ -2,10 +2,9 @@
 // with a key derived from the API key, every answer must carry the vault's signature bound to
 // that request, and nothing the vault says is trusted before that check. It owns its own undici
 // Agent so vault traffic never shares connections with provider traffic.
-import { randomBytes, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { inspect } from "node:util";
 import { Agent, errors as undiciErrors } from "undici";
-import { createContentDigest, verifyContentDigest } from "./digest.js";
 import {
   AlterSDKError,
   AlterValueError,
@@ -19,7 +18,7 @@ import {
 import { ApiKey, parseSigningKey } from "./keys.js";
 import { redactUrl } from "./redact.js";
 import { unseal as openSealed, type SealedValue } from "./seal.js";
-import { signMessage, verifyMessage, type MessageView, type SignatureKey } from "./signing.js";
+import { signVaultRequest, verifyVaultAnswer, type RequestSigner, type SignedVaultRequest, type VaultAnswer } from "./signed-exchange.js";
 
 export interface TransportLogger {
   warn(message: string): void;
@@ -60,22 +59,6 @@ export interface TransportResponse<T> {
   nonce: string;
 }
 
-const LABEL = "alter";
-const REQUEST_VALIDITY_SECONDS = 60;
-/** Clock skew tolerated between the SDK and the vault. */
-const SKEW_SECONDS = 30;
-const RESPONSE_COMPONENTS = [
-  "@status",
-  "content-digest",
-  "content-type",
-  '"@method";req',
-  '"@target-uri";req',
-  '"signature";req;key="alter"',
-] as const;
-const COMPONENTS_NO_BODY = ["@method", "@target-uri", "content-digest"] as const;
-const COMPONENTS_BODY = ["@method", "@target-uri", "content-digest", "content-type"] as const;
-const COMPONENTS_NO_BODY_USER = ["@method", "@target-uri", "content-digest", "alter-user-token"] as const;
-const COMPONENTS_BODY_USER = ["@method", "@target-uri", "content-digest", "content-type", "alter-user-token"] as const;
 const SIGNATURE_CODES = new Set(["signature_missing", "signature_invalid", "signature_expired", "signature_future", "signature_replayed", "digest_mismatch", "unknown_key", "key_revoked"]);
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
@@ -111,8 +94,8 @@ export class VaultTransport {
   readonly #origin: string;
   readonly #basePath: string;
   readonly #apiKey: ApiKey;
-  readonly #requestKey: SignatureKey;
-  readonly #responseKey: SignatureKey;
+  readonly #signer: RequestSigner;
+  readonly #responseKey: Uint8Array;
   readonly #agent: Agent;
   readonly #timeoutMs: number;
   readonly #logger: TransportLogger | undefined;
@@ -127,11 +110,14 @@ export class VaultTransport {
     this.baseUrl = origin + basePath;
     this.#apiKey = options.apiKey instanceof ApiKey ? options.apiKey : ApiKey.parse(options.apiKey, "apiKey");
     const keys = this.#apiKey.derivedKeys;
-    this.#requestKey =
-      options.signingKey === undefined
-        ? { alg: "hmac-sha256", key: keys.requestSigning }
-        : { alg: "ed25519", key: parseSigningKey(options.signingKey, "signingKey") };
-    this.#responseKey = { alg: "hmac-sha256", key: keys.responseSigning };
+    this.#signer = {
+      keyId: this.#apiKey.keyId,
+      key:
+        options.signingKey === undefined
+          ? { alg: "hmac-sha256", key: keys.requestSigning }
+          : { alg: "ed25519", key: parseSigningKey(options.signingKey, "signingKey") },
+    };
+    this.#responseKey = keys.responseSigning;
     const timeoutMs = options.timeoutMs ?? 30_000;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new AlterValueError("timeoutMs must be a positive number of milliseconds");
     this.#timeoutMs = timeoutMs;
@@ -163,33 +149,8 @@ export class VaultTransport {
       throw new AlterValueError("the user token must be a non-empty single-line string");
     }
 
-    const headers: Record<string, string> = {
-      accept: "application/json",
-      "user-agent": this.#userAgent,
-      "content-digest": createContentDigest(body),
-    };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    if (userToken !== undefined) headers["alter-user-token"] = userToken;
-
-    const created = Math.floor(Date.now() / 1000);
-    const nonce = nextNonce();
-    const components =
-      body === undefined
-        ? userToken === undefined
-          ? COMPONENTS_NO_BODY
-          : COMPONENTS_NO_BODY_USER
-        : userToken === undefined
-          ? COMPONENTS_BODY
-          : COMPONENTS_BODY_USER;
-    const requestView: MessageView = { method, url, headers };
-    const signed = signMessage(requestView, {
-      label: LABEL,
-      components,
-      params: { created, expires: created + REQUEST_VALIDITY_SECONDS, nonce, keyid: this.#apiKey.keyId, alg: this.#requestKey.alg },
-      key: this.#requestKey,
-    });
-    headers["signature-input"] = signed.signatureInput;
-    headers["signature"] = signed.signature;
+    const headers: Record<string, string> = { accept: "application/json", "user-agent": this.#userAgent };
+    const signed = signVaultRequest({ method, url, body, userToken }, this.#signer, headers);
 
     const { status, responseHeaders, responseBody } = await this.#send(method, requestPath, headers, body, options);
     this.#logger?.debug?.(`vault ${method} ${redactUrl(path)} -> ${status}`);
@@ -221,17 +182,7 @@ export class VaultTransport {
       throw new SignatureError("signature_missing", `the vault's answer (${status}) is not signed`);
     }
 
-    const responseView: MessageView = {
-      status,
-      headers: responseHeaders,
-      request: { method, url, headers: { signature: signed.signature } },
-    };
-    const verified = this.#verifyAnswer(responseView, status);
-    // An answer signed before our request existed can only be a replay.
-    if (verified.params.created! < created - SKEW_SECONDS) {
-      throw new SignatureError("signature_expired", "the vault's answer was signed before the request was sent");
-    }
-    verifyContentDigest(headerString(responseHeaders["content-digest"]), responseBody);
+    this.#verifyAnswer({ status, headers: responseHeaders, body: responseBody }, signed);
 
     const deprecated = headerString(responseHeaders["alter-key-deprecated"]);
     if (deprecated !== undefined && !this.#warnedDeprecated) {
@@ -248,7 +199,7 @@ export class VaultTransport {
     } catch {
       throw new BackendError("invalid_response", `the vault's ${status} answer is not JSON`, { status });
     }
-    return { status, data, nonce };
+    return { status, data, nonce: signed.nonce };
   }
 
   /**
@@ -256,20 +207,11 @@ export class VaultTransport {
    * vault knows the key id but not this secret (a mistyped key, or one from an earlier `vault
    * init`): it signed the refusal with the real key's secret, which we do not have.
    */
-  #verifyAnswer(view: MessageView, status: number): ReturnType<typeof verifyMessage> {
+  #verifyAnswer(answer: VaultAnswer, signed: SignedVaultRequest): void {
     try {
-      return verifyMessage(view, {
-        label: LABEL,
-        exactComponents: RESPONSE_COMPONENTS,
-        requiredParams: ["created", "keyid"],
-        maxFutureSeconds: SKEW_SECONDS,
-        resolveKey: (params) => {
-          if (params.keyid !== this.#apiKey.keyId) throw new SignatureError("signature_invalid", "the answer is signed for another key");
-          return this.#responseKey;
-        },
-      });
+      verifyVaultAnswer(answer, signed, this.#apiKey.keyId, this.#responseKey);
     } catch (error) {
-      if (status === 401 && error instanceof SignatureError && error.code === "signature_invalid") {
+      if (answer.status === 401 && error instanceof SignatureError && error.code === "signature_invalid") {
         throw new SignatureError(
           "signature_invalid",
           `unknown API key: the vault at ${this.baseUrl} refused API key ${this.#apiKey.keyId} and its answer does not verify with this key's secret (is ALTER_API_KEY mistyped, or from an earlier \`vault init\`?); unverified`,
@@ -281,12 +223,12 @@ export class VaultTransport {
   }
 
   /** `GET /v1/health` (unsigned): whether the vault answers, and its version. */
-  async health(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<{ ok: boolean; version?: string }> {
+  async health(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<{ ok: boolean; version?: string; protocol?: number }> {
     if (this.#closed) throw new AlterSDKError("client_closed", "this vault client was closed");
     const { status, responseBody } = await this.#send("GET", `${this.#basePath}/v1/health`, { accept: "application/json", "user-agent": this.#userAgent }, undefined, options);
     if (status !== 200) throw new BackendError("unhealthy", `the vault's health check answered ${status}`, { status, retryable: true });
     try {
-      return JSON.parse(responseBody.toString("utf8")) as { ok: boolean; version?: string };
+      return JSON.parse(responseBody.toString("utf8")) as { ok: boolean; version?: string; protocol?: number };
     } catch {
       throw new BackendError("invalid_response", "the vault's health answer is not JSON", { status });
     }
@@ -369,19 +311,6 @@ export class VaultTransport {
       userSignal?.removeEventListener("abort", onAbort);
     }
   }
-}
-
-// Random bytes drawn in blocks: one syscall per 256 nonces instead of one per request.
-let noncePool = Buffer.alloc(0);
-let noncePos = 0;
-function nextNonce(): string {
-  if (noncePos + 16 > noncePool.length) {
-    noncePool = randomBytes(16 * 256);
-    noncePos = 0;
-  }
-  const nonce = noncePool.toString("base64url", noncePos, noncePos + 16);
-  noncePos += 16;
-  return nonce;
 }
 
 function headerString(value: string | string[] | undefined): string | undefined {

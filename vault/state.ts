@@ -30,13 +30,18 @@ export function openWithMasterKey(dir: string, db: Db, env?: NodeJS.ProcessEnv):
   return settleMasterKey(dir, db, loadMasterKey(dir, env));
 }
 
-export async function openVaultState(dataDir: string, opts: OpenOptions = {}): Promise<VaultState & { app: AppRecord }> {
+/** Throws VaultUsageError unless `dataDir` holds a vault database; returns the absolute folder. */
+export function assertVaultFolder(dataDir: string): string {
   const dir = resolve(dataDir);
-  const dbFile = join(dir, DB_FILE);
-  if (!existsSync(dbFile)) {
+  if (!existsSync(join(dir, DB_FILE))) {
     throw new VaultUsageError(`${maskSecrets(dir)} is not a vault data folder (no ${DB_FILE}). Run \`alter-gen vault init --data ${maskSecrets(dataDir)}\` first.`);
   }
-  const db = openDatabase(dbFile);
+  return dir;
+}
+
+export async function openVaultState(dataDir: string, opts: OpenOptions = {}): Promise<VaultState & { app: AppRecord }> {
+  const dir = assertVaultFolder(dataDir);
+  const db = openDatabase(join(dir, DB_FILE));
   let crypto: AtRest;
   try {
     crypto = openWithMasterKey(dir, db, opts.env);

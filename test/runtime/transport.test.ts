@@ -11,6 +11,7 @@ import { generateApiKey, parseApiKey, type DerivedKeys } from "../../runtime/key
 import { signMessage, verifyMessage, parseMessageSignature, type MessageView, type SignatureKey } from "../../runtime/signing.js";
 import { createContentDigest, verifyContentDigest } from "../../runtime/digest.js";
 import { seal } from "../../runtime/seal.js";
+import { REQUEST_TAG, RESPONSE_TAG, checkRequestWindow, protocolHeaderNames, responseComponents } from "../../runtime/protocol.js";
 import {
   AlterValueError,
   ApprovalRequiredError,
@@ -23,6 +24,8 @@ import {
 const CANARY = "ghp_CANARYtoken0123456789abcdefCANARY";
 const generated = generateApiKey();
 const API_KEY = generated.apiKey;
+// A second key, registered with an Ed25519 public key: it signs only with ed25519.
+const edKey = generateApiKey();
 const edPair = generateKeyPairSync("ed25519");
 
 type Mode =
@@ -38,7 +41,11 @@ type Mode =
   | "slow"
   | "tamper-status"
   | "signed-401"
-  | "proxy-503";
+  | "proxy-503"
+  | "no-tag"
+  | "mitm-adds-alter-header"
+  | "mitm-strips-alter-header"
+  | "repeated-content-type";
 
 interface Seen {
   method: string;
@@ -100,16 +107,16 @@ class ReferenceVault {
     try {
       verified = verifyMessage(view, {
         label: "alter",
+        tag: REQUEST_TAG,
         requiredComponents: required,
-        requiredParams: ["created", "expires", "nonce", "keyid"],
-        maxAgeSeconds: 60,
-        maxFutureSeconds: 30,
-        maxValiditySeconds: 300,
-        resolveKey: (params): SignatureKey =>
-          params.alg === "ed25519" && entry.ed25519 !== undefined
-            ? { alg: "ed25519", key: entry.ed25519 }
-            : { alg: "hmac-sha256", key: entry.derived.requestSigning },
+        requiredParams: ["created", "expires", "nonce", "keyid", "alg"],
+        singleLineFields: true,
+        // Pinned per key, as the vault does: the key's algorithm, whatever the request says.
+        resolveKey: (): SignatureKey =>
+          entry.ed25519 !== undefined ? { alg: "ed25519", key: entry.ed25519 } : { alg: "hmac-sha256", key: entry.derived.requestSigning },
       });
+      const late = checkRequestWindow(verified.params, Date.now());
+      if (late !== undefined) throw new SignatureError(late.code, late.message);
       if (this.nonces.has(verified.params.nonce!)) throw new SignatureError("signature_replayed", "nonce seen before");
       this.nonces.add(verified.params.nonce!);
       verifyContentDigest(req.headers["content-digest"] as string | undefined, body);
@@ -170,24 +177,26 @@ class ReferenceVault {
       boundTo = { ...request, headers: { signature: this.lastSignature } };
     }
     this.lastSignature = requestSignature;
-    const components =
-      this.mode === "wrong-components"
-        ? ["@status", "content-digest", "content-type"]
-        : ["@status", "content-digest", "content-type", '"@method";req', '"@target-uri";req', '"signature";req;key="alter"'];
+    if (this.mode === "deprecated" || this.mode === "mitm-strips-alter-header") headers["alter-key-deprecated"] = "2030-01-01";
+    if (this.mode === "repeated-content-type") (headers as Record<string, string | string[]>)["content-type"] = ["application/json", "application/json"];
+    const components = this.mode === "wrong-components" ? ["@status", "content-digest", "content-type"] : responseComponents(protocolHeaderNames(headers));
     const now = Math.floor(Date.now() / 1000);
     const created = this.mode === "stale" ? now - 3600 : now;
     const key = this.mode === "wrong-key" ? randomBytes(32) : derived.responseSigning;
     const keyid = this.mode === "wrong-keyid" ? "zzzzzzzzzzzzzzzz" : keyId;
+    const tag = this.mode === "no-tag" ? undefined : RESPONSE_TAG;
     const s = signMessage(
       { status, headers, request: boundTo },
-      { label: "alter", components, params: { created, keyid, alg: "hmac-sha256" }, key: { alg: "hmac-sha256", key } },
+      { label: "alter", components, params: { created, keyid, alg: "hmac-sha256", tag }, key: { alg: "hmac-sha256", key } },
     );
-    const out: Record<string, string | number> = { ...headers, "content-length": body.length };
+    const out: Record<string, string | number | string[]> = { ...headers, "content-length": body.length };
     if (this.mode !== "unsigned") {
       out["signature-input"] = s.signatureInput;
       out["signature"] = s.signature;
     }
-    if (this.mode === "deprecated") out["alter-key-deprecated"] = "2030-01-01";
+    // A man in the middle edits the protocol headers of a correctly signed answer.
+    if (this.mode === "mitm-adds-alter-header") out["alter-key-deprecated"] = "2000-01-01";
+    if (this.mode === "mitm-strips-alter-header") delete out["alter-key-deprecated"];
     let sent = body;
     if (this.mode === "tamper-body") sent = Buffer.from(JSON.stringify(payload).replace("POST", "PUT!"));
     res.writeHead(this.mode === "tamper-status" ? (status === 200 ? 201 : status) : status, out).end(sent);
@@ -200,7 +209,8 @@ const warnings: string[] = [];
 
 beforeAll(async () => {
   await vault.start();
-  vault.keys.set(generated.keyId, { derived: generated.keys, ed25519: edPair.publicKey });
+  vault.keys.set(generated.keyId, { derived: generated.keys });
+  vault.keys.set(edKey.keyId, { derived: edKey.keys, ed25519: edPair.publicKey });
   transport = new VaultTransport({
     baseUrl: `http://127.0.0.1:${vault.port}`,
     apiKey: parseApiKey(API_KEY),
@@ -266,7 +276,7 @@ describe("round trips", () => {
   });
 
   it("signs with ed25519 when given a signing key", async () => {
-    const ed = new VaultTransport({ baseUrl: transport.baseUrl, apiKey: API_KEY, signingKey: edPair.privateKey });
+    const ed = new VaultTransport({ baseUrl: transport.baseUrl, apiKey: edKey.apiKey, signingKey: edPair.privateKey });
     try {
       const res = await ed.request("POST", "/v1/echo", { body: { a: 1 } });
       expect(res.status).toBe(200);
@@ -291,6 +301,10 @@ describe("answers the SDK must reject", () => {
     ["wrong-key", "signature_invalid"],
     ["wrong-keyid", "signature_invalid"],
     ["tamper-status", "signature_invalid"],
+    ["no-tag", "signature_invalid"],
+    ["mitm-adds-alter-header", "signature_missing"],
+    ["mitm-strips-alter-header", "signature_missing"],
+    ["repeated-content-type", "signature_invalid"],
   ];
   it.each(cases)("%s → SignatureError %s", async (mode, code) => {
     await transport.request("POST", "/v1/echo", { body: { warmup: true } }); // gives other-request a previous request

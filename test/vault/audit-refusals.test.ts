@@ -6,6 +6,8 @@ import { addManagedSecret, createApiKey, issueGrant, readAudit, revokeApiKey } f
 import type { AuditRow } from "../../vault/index.js";
 import { nowSec, send, sign, startTestVault, type RawResponse, type TestVault } from "./helpers.js";
 
+/** Small enough that a signed body past it is cheap to send. */
+const BODY_LIMIT = 4096;
 let v: TestVault;
 let revokedKey: string;
 let policyGrant: string;
@@ -16,7 +18,7 @@ const retrieve = (grantId = "00000000-0000-4000-8000-000000000000") => ({
 });
 
 beforeAll(async () => {
-  v = await startTestVault();
+  v = await startTestVault({ bodyLimit: BODY_LIMIT });
   const second = await createApiKey({ dataDir: v.dataDir, label: "to revoke" });
   await revokeApiKey({ dataDir: v.dataDir, keyId: second.keyId });
   revokedKey = second.apiKey;
@@ -114,6 +116,14 @@ const cases: Case[] = [
     },
   },
   {
+    name: "body past the limit (refused by the signature stage before it is read)",
+    code: "payload_too_large",
+    status: 413,
+    keyId: () => v.keyId,
+    path: "/v1/credentials/retrieve",
+    send: () => send(sign(v.apiKey, { method: "POST", url: v.url + "/v1/credentials/retrieve", body: { ...retrieve(), pad: "x".repeat(BODY_LIMIT) } })),
+  },
+  {
     name: "unsigned",
     code: "signature_missing",
     status: 401,
@@ -122,7 +132,7 @@ const cases: Case[] = [
     send: async () => {
       const res = await request(v.url + "/v1/grants");
       const body = Buffer.from(await res.body.arrayBuffer());
-      return { status: res.statusCode, headers: {}, body, json: JSON.parse(body.toString()) };
+      return { status: res.statusCode, headers: {}, lines: {}, body, json: JSON.parse(body.toString()) };
     },
   },
   {
@@ -166,6 +176,20 @@ describe("every refused request leaves an audit row", () => {
     const [row] = await rowsWhere((r) => r.errorCode === "unknown_key");
     expect(row!.keyId).toBeNull();
     expect(row!.details).toEqual({ claimedKeyId: "zzzzzzzzzzzzzzzz" });
+  });
+
+  it("a claimed key id that is not a well-formed key id is left out of the row", async () => {
+    // Attacker-chosen text: too long, wrong case, too short, with a space.
+    const claimed = ["x".repeat(100), "ABCDEFGH12345678", "abc", "abcdefgh 2345678"];
+    for (const keyid of claimed) {
+      const res = await send(sign(v.apiKey, { method: "GET", url: v.url + "/v1/grants", keyid }));
+      expect(res.json.error.code).toBe("unknown_key");
+    }
+    const rows = await rowsWhere((r) => r.errorCode === "unknown_key", 1 + claimed.length);
+    expect(rows).toHaveLength(1 + claimed.length);
+    // Only the well-formed id of the table's case is kept.
+    expect(rows.map((r) => r.details).filter((d) => d !== null)).toEqual([{ claimedKeyId: "zzzzzzzzzzzzzzzz" }]);
+    expect(rows.every((r) => r.keyId === null && r.url === "/v1/grants")).toBe(true);
   });
 
   it("a browser page refusal (a guessed approver link token) is recorded too", async () => {

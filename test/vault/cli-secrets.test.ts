@@ -121,6 +121,7 @@ const cases: [string, string, Place][] = [
   ["start", "as --host", (s) => ({ args: ["start", ...d(), "--port", "0", "--host", s], code: 2 })],
   ["start", "as --trusted-proxy", (s) => ({ args: ["start", ...d(), "--port", "0", "--trusted-proxy", s], code: 2 })],
   ["start", "as --port", (s) => ({ args: ["start", ...d(), "--port", s], code: 2 })],
+  ["start", "as --max-connections-per-source", (s) => ({ args: ["start", ...d(), "--port", "0", "--max-connections-per-source", s], code: 2 })],
   ["start", "as ALTER_VAULT_MASTER_KEY", (s) => ({ args: ["start", ...d(), "--port", "0"], env: { ALTER_VAULT_MASTER_KEY: s }, code: 2 })],
   // The policy flags (a grant's policy, a secret's floor), API key scopes, OAuth settings, reviews.
   ["secrets add", "as --groups", (s) => ({ args: ["secrets", "add", ...d(), "--provider", "github", "--from-env", HELD, "--label", "floor", "--groups", s], env: { [HELD]: "x" }, code: 0 })],

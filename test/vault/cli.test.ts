@@ -145,7 +145,7 @@ describe("vault commands", () => {
       });
     });
     const health = await fetch(url + "/v1/health");
-    expect(await health.json()).toEqual({ ok: true, version: "0.1.0" });
+    expect(await health.json()).toEqual({ ok: true, version: "0.1.0", protocol: 2 });
     const closed = new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once("close", (code, sig) => r([code, sig])));
     child.kill(signal);
     expect(await closed).toEqual([0, null]);
@@ -183,6 +183,7 @@ describe("bad input: one paragraph, exit 2, no stack", () => {
     ["revoking an unknown grant", () => ["grants", "revoke", "00000000-0000-4000-8000-000000000000", "--data", data], /No active grant/],
     ["a bad port", () => ["start", "--data", data, "--port", "http"], /--port "http"/],
     ["a TLS cert without a key", () => ["start", "--data", data, "--tls-cert", "x.pem"], /both --tls-cert and --tls-key/],
+    ["a bad connection cap", () => ["start", "--data", data, "--max-connections-per-source", "0"], /--max-connections-per-source "0"/],
     ["providers set with nothing to set", () => ["providers", "set", "github", "--data", data], /at least one of/],
     ["providers set with a bad base URL", () => ["providers", "set", "github", "--data", data, "--base-url", "api.github.com"], /--base-url "api.github.com"/],
     ["approving an unknown approval", () => ["approvals", "approve", "nope", "--data", data], /No approval with id "nope"/],

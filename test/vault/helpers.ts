@@ -7,9 +7,11 @@ import { randomBytes } from "node:crypto";
 import { request, type Dispatcher } from "undici";
 import { initVault, startVault, type RunningVault, type StartOptions } from "../../vault/index.js";
 import { ApiKey } from "../../runtime/keys.js";
-import { signMessage, verifyMessage } from "../../runtime/signing.js";
-import { createContentDigest, verifyContentDigest } from "../../runtime/digest.js";
+import { signMessage, type SignatureAlgorithm } from "../../runtime/signing.js";
+import { createContentDigest } from "../../runtime/digest.js";
 import { unseal } from "../../runtime/seal.js";
+import { REQUEST_TAG } from "../../runtime/protocol.js";
+import { verifyVaultAnswer } from "../../runtime/signed-exchange.js";
 
 export interface TestVault {
   dataDir: string;
@@ -57,8 +59,14 @@ export interface SignSpec {
   nonce?: string;
   keyid?: string;
   components?: string[];
-  /** Key used to sign (defaults to the API key's request-signing key). */
-  signingKey?: Uint8Array;
+  /** More headers to send (and to cover, when listed in `components`). */
+  extraHeaders?: Record<string, string>;
+  /** The `tag` parameter; null leaves it out. @default REQUEST_TAG */
+  tag?: string | null;
+  /** The `alg` parameter; null leaves it out. @default "hmac-sha256" */
+  alg?: string | null;
+  /** Key used to sign (defaults to the API key's request-signing key, HMAC). */
+  signingKey?: Uint8Array | { alg: SignatureAlgorithm; key: import("node:crypto").KeyObject };
 }
 
 export interface SignedRequest {
@@ -80,18 +88,25 @@ export function sign(apiKey: string, spec: SignSpec): SignedRequest {
   const headers: Record<string, string> = { "content-digest": createContentDigest(body ?? "") };
   if (body !== undefined) headers["content-type"] = spec.contentType ?? "application/json";
   if (spec.userToken !== undefined) headers["alter-user-token"] = spec.userToken;
+  Object.assign(headers, spec.extraHeaders);
   const components =
     spec.components ??
     ["@method", "@target-uri", "content-digest", ...(body !== undefined ? ["content-type"] : []), ...(spec.userToken !== undefined ? ["alter-user-token"] : [])];
   const created = spec.created ?? nowSec();
   const nonce = spec.nonce ?? randomBytes(16).toString("base64url");
+  const signingKey =
+    spec.signingKey === undefined || spec.signingKey instanceof Uint8Array
+      ? { alg: "hmac-sha256" as const, key: spec.signingKey ?? key.derivedKeys.requestSigning }
+      : spec.signingKey;
+  const alg = spec.alg === undefined ? signingKey.alg : (spec.alg ?? undefined);
+  const tag = spec.tag === undefined ? REQUEST_TAG : (spec.tag ?? undefined);
   const signed = signMessage(
     { method: spec.method, url: spec.url, headers },
     {
       label: "alter",
       components,
-      params: { created, expires: spec.expires ?? created + 60, nonce, keyid: spec.keyid ?? key.keyId, alg: "hmac-sha256" },
-      key: { alg: "hmac-sha256", key: spec.signingKey ?? key.derivedKeys.requestSigning },
+      params: { created, expires: spec.expires ?? created + 60, nonce, keyid: spec.keyid ?? key.keyId, alg, tag },
+      key: signingKey,
     },
   );
   headers["signature-input"] = signed.signatureInput;
@@ -101,7 +116,10 @@ export function sign(apiKey: string, spec: SignSpec): SignedRequest {
 
 export interface RawResponse {
   status: number;
+  /** Header lines of one field joined with ", " (see `lines` for them apart). */
   headers: Record<string, string>;
+  /** The headers as undici hands them over: a field on several lines is an array. */
+  lines: Record<string, string | string[]>;
   body: Buffer;
   json: any;
 }
@@ -109,7 +127,7 @@ export interface RawResponse {
 /** Sends exactly these headers (undici adds only Host, from the URL unless given). */
 export async function send(
   r: SignedRequest,
-  override: Partial<Pick<SignedRequest, "method" | "url" | "body">> & { headers?: Record<string, string>; dispatcher?: Dispatcher } = {},
+  override: Partial<Pick<SignedRequest, "method" | "url" | "body">> & { headers?: Record<string, string | string[]>; dispatcher?: Dispatcher } = {},
 ): Promise<RawResponse> {
   const res = await request(override.url ?? r.url, {
     method: (override.method ?? r.method) as never,
@@ -119,27 +137,33 @@ export async function send(
   });
   const body = Buffer.from(await res.body.arrayBuffer());
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : String(v);
+  const lines: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(res.headers)) {
+    if (v === undefined) continue;
+    headers[k] = Array.isArray(v) ? v.join(", ") : String(v);
+    lines[k] = v;
+  }
   let json: any;
   try {
     json = JSON.parse(body.toString("utf8"));
   } catch {
     json = undefined;
   }
-  return { status: res.statusCode, headers, body, json };
+  return { status: res.statusCode, headers, lines, body, json };
 }
 
-/** Checks the vault's response signature the way the SDK must (throws SignatureError). */
+/**
+ * Checks the vault's answer exactly as the SDK does (runtime/signed-exchange.ts): throws
+ * SignatureError. `res.lines` may be edited to play a man in the middle.
+ */
 export function verifyResponse(apiKey: string, req: SignedRequest, res: RawResponse, sentHeaders = req.headers): void {
   const key = ApiKey.parse(apiKey);
-  verifyContentDigest(res.headers["content-digest"], res.body);
-  verifyMessage(
-    { status: res.status, headers: res.headers, request: { method: req.method, url: req.url, headers: sentHeaders } },
-    {
-      label: "alter",
-      exactComponents: ["@status", "content-digest", "content-type", '"@method";req', '"@target-uri";req', '"signature";req;key="alter"'],
-      resolveKey: () => ({ alg: "hmac-sha256", key: key.derivedKeys.responseSigning }),
-    },
+  const created = Number(/;created=(\d+)/.exec(sentHeaders["signature-input"] ?? "")?.[1] ?? 0);
+  verifyVaultAnswer(
+    { status: res.status, headers: res.lines, body: res.body },
+    { method: req.method, url: req.url, created, nonce: req.nonce, signature: sentHeaders.signature ?? "" },
+    key.keyId,
+    key.derivedKeys.responseSigning,
   );
 }
 

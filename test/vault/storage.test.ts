@@ -180,7 +180,7 @@ describe("one server per data folder", () => {
   it("refuses a second server and a master key rotation while one is serving", async () => {
     const running = await startVault({ dataDir, port: 0, env: {} });
     try {
-      await expect(startVault({ dataDir, port: 0, env: {} })).rejects.toThrow(/A vault is serving .* stop it before starting another/);
+      await expect(startVault({ dataDir, port: 0, env: {} })).rejects.toThrow(/A vault is already serving .* stop it before starting another/);
       await expect(rotateMasterKey({ dataDir, env: {} })).rejects.toThrow(/stop it before rotating the master key/);
     } finally {
       await running.close();

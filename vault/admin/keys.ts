@@ -9,7 +9,7 @@ import { flagValue } from "../quote.js";
 
 export interface CreateApiKeyOptions extends AdminOptions {
   label?: string;
-  /** An Ed25519 public key (PEM) for `alg="ed25519"` request signatures. */
+  /** An Ed25519 public key (PEM): the key then signs requests with `alg="ed25519"` only, never HMAC. */
   ed25519PublicKeyPem?: string;
   /** `service` (default) or `agent`; picks the default scopes. */
   kind?: KeyKind;

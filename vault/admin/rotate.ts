@@ -16,7 +16,7 @@ import { defaultApp } from "../storage/apps.js";
 import { VaultUsageError } from "../errors.js";
 import { DB_FILE } from "../state.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
-import { assertNoServer } from "./server-lock.js";
+import { acquireServerLock } from "./server-lock.js";
 import { maskSecrets } from "../quote.js";
 
 export { PENDING_KEY_SUFFIX };
@@ -38,7 +38,17 @@ export interface RotateResult {
 export async function rotateMasterKey(opts: RotateOptions = {}): Promise<RotateResult> {
   const dir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
   if (!existsSync(join(dir, DB_FILE))) throw new VaultUsageError(`${maskSecrets(dir)} is not a vault data folder (no ${DB_FILE}).`);
-  assertNoServer(dir, "rotating the master key (it still holds the old key)");
+  // The server lock, held for the whole rotation: no server can start on the old key meanwhile.
+  // master.key.lock (taken inside) keeps every other opener from settling the key files under it.
+  const lock = await acquireServerLock(dir, "rotating the master key (it still holds the old key)", "rotating the master key of");
+  try {
+    return rotateLocked(dir, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+function rotateLocked(dir: string, opts: RotateOptions): RotateResult {
   const current = loadMasterKey(dir, opts.env);
   if (current.source === "env" && !opts.newMasterKey) {
     throw new VaultUsageError(

@@ -3,10 +3,11 @@ import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { createVaultServer, type ServerOptions } from "../http/server.js";
 import { allRoutes } from "../http/routes/index.js";
-import { openVaultState } from "../state.js";
+import { assertVaultFolder, openVaultState } from "../state.js";
 import { VaultUsageError } from "../errors.js";
 import { DEFAULT_DATA_DIR } from "./open.js";
-import { assertNoServer, takeLock } from "./server-lock.js";
+import { acquireServerLock } from "./server-lock.js";
+import type { ConnectionLimits } from "../http/limits.js";
 import { checkBind } from "./bind.js";
 import { validateTrustedProxies } from "../http/client-address.js";
 import { maskSecrets } from "../quote.js";
@@ -34,6 +35,8 @@ export interface StartOptions {
   insecureHttp?: boolean;
   specsDir?: string;
   bodyLimit?: number;
+  /** Connection timeouts and the per-source connection cap (vault/http/limits.ts). */
+  limits?: ConnectionLimits;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
   /**
@@ -71,15 +74,21 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   if (opts.now) openOpts.now = opts.now;
   if (opts.specsDir) openOpts.specsDir = opts.specsDir;
   if (opts.env) openOpts.env = opts.env;
-  const state = await openVaultState(opts.dataDir ?? DEFAULT_DATA_DIR, openOpts);
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
+  // The lock comes first, so a start that loses the race touches nothing.
+  const dataDir = assertVaultFolder(opts.dataDir ?? DEFAULT_DATA_DIR);
+  const lock = await acquireServerLock(dataDir, "starting another one on the same data folder");
+  let state: Awaited<ReturnType<typeof openVaultState>> | undefined;
   try {
-    assertNoServer(state.dataDir, "starting another one on the same data folder");
-    const rotating = rotationHolder(state.dataDir);
-    if (rotating) throw new VaultUsageError(`A master key rotation of ${state.dataDir} is in progress (pid ${rotating}); start the vault when it has finished.`);
+    // A rotation takes the server lock too; master.key.lock alone (a rotation by an earlier
+    // version, or one that took it first) still keeps the server from starting on the old key.
+    const rotating = rotationHolder(dataDir);
+    if (rotating) throw new VaultUsageError(`A master key rotation of ${maskSecrets(dataDir)} is in progress (pid ${rotating}); start the vault when it has finished.`);
+    state = await openVaultState(dataDir, openOpts);
     checkAuditAtStart(state, { acceptDamage: opts.acceptAuditDamage === true, log });
   } catch (e) {
-    state.db.close();
+    state?.db.close();
+    lock.release();
     throw e;
   }
   if (!opts.now) {
@@ -95,9 +104,17 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   if (opts.publicUrl) serverOpts.publicUrl = opts.publicUrl;
   if (trustedProxies.length) serverOpts.trustedProxies = trustedProxies;
   if (opts.bodyLimit) serverOpts.bodyLimit = opts.bodyLimit;
+  if (opts.limits) serverOpts.limits = opts.limits;
   if (opts.log) serverOpts.log = opts.log;
   if (opts.refusalLimits) serverOpts.refusalLimits = opts.refusalLimits;
-  const server = createVaultServer(state, serverOpts);
+  let server: ReturnType<typeof createVaultServer>;
+  try {
+    server = createVaultServer(state, serverOpts);
+  } catch (e) {
+    state.db.close();
+    lock.release();
+    throw e;
+  }
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -108,6 +125,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
     });
   } catch (e) {
     state.db.close();
+    lock.release();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new VaultUsageError(`Port ${port} on ${maskSecrets(host)} is already in use; pick another with --port.`);
     if (code === "EADDRNOTAVAIL") throw new VaultUsageError(`--host ${maskSecrets(host)} is not an address of this machine.`);
@@ -117,14 +135,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
   const shownHost = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   const url = opts.publicUrl?.replace(/\/$/, "") ?? `${tls ? "https" : "http"}://${shownHost}:${addr.port}`;
   state.baseUrl = url;
-  let releaseLock: () => void;
-  try {
-    releaseLock = takeLock(state.dataDir, url);
-  } catch (e) {
-    server.close();
-    state.db.close();
-    throw e;
-  }
+  lock.setUrl(url);
   let closed: Promise<void> | undefined;
   return {
     url,
@@ -137,7 +148,7 @@ export async function startVault(opts: StartOptions = {}): Promise<RunningVault>
         server.close(() => {
           state.audit.close();
           state.db.close();
-          releaseLock();
+          lock.release();
           resolve();
         });
         server.closeIdleConnections();

@@ -13,7 +13,7 @@ export function registerKeys(vault: Command): void {
     .option("--label <label>", "what the key is for")
     .option("--kind <kind>", `${KEY_KINDS.join(" or ")}: an agent key gets only the call scope unless --scopes says otherwise`, "service")
     .option("--scopes <list>", `${SCOPE_HELP} (default: all three for a service key, call for an agent key)`)
-    .option("--ed25519-public-key <file>", "PEM Ed25519 public key allowed to sign requests (alg ed25519)")
+    .option("--ed25519-public-key <file>", "PEM Ed25519 public key: the key then signs requests with it only (alg ed25519, never HMAC)")
     .action(
       action(async (flags: DataFlags & { label?: string; kind: string; scopes?: string; ed25519PublicKey?: string }) => {
         if (!(KEY_KINDS as readonly string[]).includes(flags.kind)) usage(`${flagValue("--kind", flags.kind)} must be ${KEY_KINDS.join(" or ")}.`);

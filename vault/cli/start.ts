@@ -12,6 +12,7 @@ interface StartFlags extends DataFlags {
   trustedProxy?: string[];
   insecureHttp?: boolean;
   acceptAuditDamage?: boolean;
+  maxConnectionsPerSource?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
@@ -32,10 +33,16 @@ export function registerStart(vault: Command): void {
       collect,
     )
     .option("--accept-audit-damage", "serve even though `vault audit verify` finds the audit log damaged; recorded as an audit row")
+    .option(
+      "--max-connections-per-source <n>",
+      "open connections one TCP peer address may hold (default 256; every local process shares 127.0.0.1, and a --trusted-proxy counts as one peer)",
+    )
     .action(
       action(async (flags: StartFlags) => {
         if (!/^\d+$/.test(flags.port)) usage(`${flagValue("--port", flags.port)} is not a port number (0-65535).`);
         if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) usage("HTTPS needs both --tls-cert and --tls-key.");
+        const cap = flags.maxConnectionsPerSource;
+        if (cap !== undefined && !/^[1-9]\d{0,5}$/.test(cap)) usage(`${flagValue("--max-connections-per-source", cap)} is not a positive whole number.`);
         const running = await startVault({
           dataDir: flags.data,
           port: Number(flags.port),
@@ -45,6 +52,7 @@ export function registerStart(vault: Command): void {
           ...(flags.trustedProxy?.length ? { trustedProxies: flags.trustedProxy } : {}),
           ...(flags.insecureHttp ? { insecureHttp: true } : {}),
           ...(flags.acceptAuditDamage ? { acceptAuditDamage: true } : {}),
+          ...(cap !== undefined ? { limits: { maxConnectionsPerSource: Number(cap) } } : {}),
         });
         if (running.plainHttpExposed) {
           process.stderr.write(

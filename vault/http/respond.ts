@@ -1,21 +1,13 @@
 // Writes responses. Every answer to a request whose key is known is signed, bound to the
-// request's signature (`"signature";req;key="alter"`), errors included.
+// request's signature (`"signature";req;key="alter"`), errors included, and covers every
+// protocol (`alter-*`) header it carries, so none can be added or removed on the way.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { signMessage } from "../../runtime/signing.js";
 import { createContentDigest } from "../../runtime/digest.js";
+import { RESPONSE_ALG, RESPONSE_TAG, SIGNATURE_LABEL, protocolHeaderNames, responseComponents } from "../../runtime/protocol.js";
 import { VaultError } from "../errors.js";
 import type { RouteResult } from "./context.js";
 import type { KeyInfo } from "./verify.js";
-import { LABEL } from "./verify.js";
-
-export const RESPONSE_COMPONENTS = [
-  "@status",
-  "content-digest",
-  "content-type",
-  '"@method";req',
-  '"@target-uri";req',
-  '"signature";req;key="alter"',
-] as const;
 
 export interface SigningInfo {
   key: KeyInfo;
@@ -44,6 +36,9 @@ export function send(req: IncomingMessage, res: ServerResponse, result: RouteRes
     signInto(req, result.status, headers, body, signing);
   }
   headers["content-length"] = String(body.length);
+  // Answered before its body was read (refused, or too large): the rest of the body is not
+  // wanted, so the connection closes after the answer instead of reading it to reuse it.
+  if (!req.complete) headers.connection = "close";
   res.writeHead(result.status, headers);
   res.end(req.method === "HEAD" ? undefined : body);
 }
@@ -57,10 +52,10 @@ function signInto(req: IncomingMessage, status: number, headers: Record<string, 
     const signed = signMessage(
       { status, headers, request: { method: req.method ?? "GET", url: signing.url, headers: req.headers } },
       {
-        label: LABEL,
-        components: RESPONSE_COMPONENTS,
-        params: { created: signing.nowSec, keyid: signing.key.apiKey.id, alg: "hmac-sha256" },
-        key: { alg: "hmac-sha256", key: signing.key.keys.responseSigning },
+        label: SIGNATURE_LABEL,
+        components: responseComponents(protocolHeaderNames(headers)),
+        params: { created: signing.nowSec, keyid: signing.key.apiKey.id, alg: RESPONSE_ALG, tag: RESPONSE_TAG },
+        key: { alg: RESPONSE_ALG, key: signing.key.keys.responseSigning },
       },
     );
     headers["signature-input"] = signed.signatureInput;

@@ -1,14 +1,19 @@
-// The vault's HTTP(S) server: routing, body limits, request verification, response signing,
-// error envelopes. Handlers get a RouteContext and return a RouteResult.
+// The vault's HTTP(S) server: routing, request verification (headers first, then the body
+// streamed into its digest), response signing, error envelopes, and the limits that keep one
+// client from holding the server (connection timeouts, connections per source address).
+// Handlers get a RouteContext and return a RouteResult.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import type { Socket } from "node:net";
 import { VaultError } from "../errors.js";
 import { verifyUserToken } from "../identity/verify.js";
 import type { RouteContext, RouteDef, RouteResult, VaultState } from "./context.js";
-import { readBody, mediaType } from "./body.js";
-import { KeyCache, peekKey, targetUri, verifyRequest, type KeyInfo } from "./verify.js";
+import { readBody, readSignedBody, mediaType } from "./body.js";
+import { KeyCache, targetUri, verifyRequestHeaders, type Verifier, type VerifiedRequest } from "./verify.js";
 import { NonceCache } from "./nonce-cache.js";
 import { errorResult, send, type SigningInfo } from "./respond.js";
+import { refusalError, type Refusal } from "./refusal.js";
+import { capConnectionsPerSource, resolveLimits, type ConnectionLimits } from "./limits.js";
 import { Router } from "./router.js";
 import { seal } from "../../runtime/seal.js";
 import type { AppRecord } from "../storage/apps.js";
@@ -16,7 +21,7 @@ import { getApp } from "../storage/apps.js";
 import { tlsServerOptions } from "./tls.js";
 import { clientAddress } from "./client-address.js";
 import { RequestAudit } from "../audit/request-audit.js";
-import { claimedKeyId, RefusalRecorder, type RefusalLimits } from "../audit/refusals.js";
+import { claimedKeyId, RefusalRecorder, type RefusalLimits, type Refusal as RefusalRow } from "../audit/refusals.js";
 
 export interface ServerOptions {
   routes: readonly RouteDef[];
@@ -25,8 +30,10 @@ export interface ServerOptions {
   publicUrl?: string;
   /** CIDRs of reverse proxies whose forwarded headers name the client (see client-address.ts). */
   trustedProxies?: readonly string[];
-  /** Largest accepted request body, in bytes. */
+  /** Largest accepted request body, in bytes. @default 8 MiB */
   bodyLimit?: number;
+  /** Connection timeouts and the per-source connection cap (limits.ts has the defaults). */
+  limits?: ConnectionLimits;
   /** Where unexpected errors are reported (never with secrets). */
   log?: (line: string) => void;
   /** Rate limits of the audit rows of refused requests (audit/refusals.ts). */
@@ -35,18 +42,44 @@ export interface ServerOptions {
 
 export function createVaultServer(state: VaultState & { app: AppRecord }, opts: ServerOptions): Server {
   const router = new Router(opts.routes);
-  const keys = new KeyCache();
-  const nonces = new NonceCache();
+  const verifier: Verifier = { state, keys: new KeyCache(), nonces: new NonceCache() };
+  const limits = resolveLimits(opts.limits);
   const scheme = opts.tls ? "https" : "http";
   const bodyLimit = opts.bodyLimit ?? 8 * 1024 * 1024;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const refusals = new RefusalRecorder(state.audit, { now: state.now, log, ...(opts.refusalLimits ? { limits: opts.refusalLimits } : {}) });
+  const trusted = opts.trustedProxies ?? [];
+
+  /**
+   * Every refused signed request passes here on its way to its error answer, and leaves its audit
+   * row (rate-limited per source): the refusal's code is the reason, its key id (well-formed
+   * only) the claimed one when the key is no key of this vault.
+   */
+  const refuse = (r: Refusal, req: IncomingMessage, signing: SigningInfo | undefined): VaultError => {
+    const error = refusalError(r);
+    refusals.record(refusalRow(req, error.status, r.code, signing, r.keyId ?? null, clientAddress(req, trusted)));
+    return error;
+  };
+
+  /** Headers first, then the body streamed into its digest: a refused request's body is never read. */
+  const readSigned = async (req: IncomingMessage, url: string) => {
+    const verdict = verifyRequestHeaders(verifier, req, url);
+    // Once the key is known, the answer is signed, refusals included.
+    const signing: SigningInfo | undefined = verdict.key ? { key: verdict.key, url, nowSec: 0 } : undefined;
+    if (!verdict.result.ok) return { signing, outcome: verdict.result };
+    const verified = verdict.result.value;
+    const body = await readSignedBody(req, bodyLimit, verified.digests, verified.apiKey.id);
+    if (!body.ok) return { signing, outcome: body };
+    return { signing, outcome: { ok: true as const, value: { verified, rawBody: body.value } } };
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = targetUri(req, scheme, opts.publicUrl);
     let signing: SigningInfo | undefined;
     let result: RouteResult;
     const audited = new RequestAudit(state.audit);
+    // Set when the signature stage refused the request (its row is written by refuse()).
+    let refusedBySignature = false;
     try {
       let parsed: URL;
       try {
@@ -59,30 +92,22 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
       if (match === "method") throw new VaultError("method_not_allowed", `${req.method} is not allowed on ${parsed.pathname}.`);
       const { route, params } = match;
 
-      let known: KeyInfo | undefined;
+      let rawBody: Buffer;
+      let verified: VerifiedRequest | undefined;
       if (route.auth === "signed") {
-        known = peekKey(state, keys, req);
-        if (known) signing = { key: known, url, nowSec: Math.floor(state.now() / 1000) };
-      }
-      const rawBody = await readBody(req, bodyLimit);
-      const ctx = baseContext(state, req, parsed, params, rawBody, clientAddress(req, opts.trustedProxies ?? []));
-      ctx.audit = audited;
-
-      if (route.auth === "signed") {
-        const v = verifyRequest(state, keys, nonces, req, url, rawBody, known);
-        signing = { key: v, url, nowSec: Math.floor(state.now() / 1000) };
-        const app = v.apiKey.appId === state.app.id ? state.app : getApp(state.db, v.apiKey.appId);
-        if (!app) throw new VaultError("unknown_key", "The key id is not a key of this vault.");
-        ctx.app = app;
-        ctx.apiKey = v.apiKey;
-        ctx.keys = v.keys;
-        ctx.requestNonce = v.nonce;
-        const token = req.headers["alter-user-token"];
-        if (typeof token === "string") {
-          ctx.userToken = token;
-          ctx.user = await verifyUserToken(ctx, token);
+        const signed = await readSigned(req, url);
+        signing = signed.signing;
+        if (!signed.outcome.ok) {
+          refusedBySignature = true;
+          throw refuse(signed.outcome.refusal, req, signing);
         }
+        ({ verified, rawBody } = signed.outcome.value);
+      } else {
+        rawBody = await readBody(req, bodyLimit);
       }
+      const ctx = baseContext(state, req, parsed, params, rawBody, clientAddress(req, trusted));
+      ctx.audit = audited;
+      if (verified) await bindCaller(state, ctx, verified, req);
       parseBody(ctx, req, route.auth !== "signed");
       result = await route.handler(ctx);
     } catch (e) {
@@ -94,22 +119,50 @@ export function createVaultServer(state: VaultState & { app: AppRecord }, opts: 
     }
     if (signing) signing.nowSec = Math.floor(state.now() / 1000);
     audited.settle();
-    // A refusal its route did not audit (every failed signature check, among others) is recorded here.
-    if ((result.status === 401 || result.status === 403) && !audited.wrote) recordRefusal(refusals, req, result, signing, clientAddress(req, opts.trustedProxies ?? []));
+    // Any other 401/403 its route did not audit (an invalid user token, a missing scope, a page's
+    // refused link) is recorded here.
+    if ((result.status === 401 || result.status === 403) && !audited.wrote && !refusedBySignature) {
+      const code = (result.json as { error?: { code?: unknown } } | undefined)?.error?.code;
+      const reason = typeof code === "string" ? code : result.status === 401 ? "unauthorized" : "forbidden";
+      refusals.record(refusalRow(req, result.status, reason, signing, claimedKeyId(req.headers["signature-input"]), clientAddress(req, trusted)));
+    }
     send(req, res, result, signing);
   };
 
+  let refusedConnection = (_socket: Socket): boolean => false;
   const listener = (req: IncomingMessage, res: ServerResponse) => {
+    if (refusedConnection(req.socket)) return;
     handle(req, res).catch((e: unknown) => {
       log(`alter vault: could not answer ${req.method} ${safePath(req.url)}: ${describe(e)}`);
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end();
     });
   };
-  const server = opts.tls ? createHttpsServer(tlsServerOptions(opts.tls), listener) : createHttpServer(listener);
+  const serverOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: limits.checkIntervalMs,
+  };
+  const server = opts.tls ? createHttpsServer({ ...serverOptions, ...tlsServerOptions(opts.tls) }, listener) : createHttpServer(serverOptions, listener);
+  refusedConnection = capConnectionsPerSource(server, limits.maxConnectionsPerSource, opts.tls !== undefined);
   server.on("close", () => refusals.close());
-  server.keepAliveTimeout = 65_000;
   return server;
+}
+
+/** Makes the verified key's app, key, sealing keys and end user the request's context. */
+async function bindCaller(state: VaultState & { app: AppRecord }, ctx: RouteContext, v: VerifiedRequest, req: IncomingMessage): Promise<void> {
+  const app = v.apiKey.appId === state.app.id ? state.app : getApp(state.db, v.apiKey.appId);
+  if (!app) throw new VaultError("unknown_key", "The key id is not a key of this vault.");
+  ctx.app = app;
+  ctx.apiKey = v.apiKey;
+  ctx.keys = v.keys;
+  ctx.requestNonce = v.nonce;
+  const token = req.headers["alter-user-token"];
+  if (typeof token === "string") {
+    ctx.userToken = token;
+    ctx.user = await verifyUserToken(ctx, token);
+  }
 }
 
 function baseContext(
@@ -148,19 +201,22 @@ function baseContext(
   return ctx;
 }
 
-function recordRefusal(refusals: RefusalRecorder, req: IncomingMessage, result: RouteResult, signing: SigningInfo | undefined, remoteAddress: string): void {
-  const code = (result.json as { error?: { code?: unknown } } | undefined)?.error?.code;
+/**
+ * The audit row of a refused request. `claimed` is the key id the request named, kept apart from
+ * the key id column, and only when the key is no key of this vault.
+ */
+function refusalRow(req: IncomingMessage, status: number, reason: string, signing: SigningInfo | undefined, claimed: string | null, remoteAddress: string): RefusalRow {
   const keyId = signing?.key.apiKey.id ?? null;
-  refusals.record({
-    reason: typeof code === "string" ? code : result.status === 401 ? "unauthorized" : "forbidden",
-    status: result.status,
+  return {
+    reason,
+    status,
     remoteAddress,
     keyId,
     appId: signing?.key.apiKey.appId ?? null,
-    claimedKeyId: keyId ? null : claimedKeyId(req.headers["signature-input"]),
+    claimedKeyId: keyId ? null : claimed,
     method: req.method ?? "GET",
     path: safePath(req.url),
-  });
+  };
 }
 
 /** Signed API routes take JSON only; browser routes may also take HTML form posts. */

@@ -1,21 +1,29 @@
-// Verifies a signed request per docs/protocol.md, with runtime/signing.ts (the same code the SDK
-// signs with, itself checked against the RFC 9421 test vectors).
+// Verifies a signed request's headers per docs/protocol.md, before any byte of its body is read:
+// the signature (runtime/signing.ts, checked against the RFC 9421 test vectors), the key and its
+// pinned algorithm, the time window, the nonce, and the Content-Digest the body must then match
+// (body.ts). Each step returns a Checked value with a typed Refusal, never throws.
 import { createPublicKey, type KeyObject } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { parseMessageSignature, verifyMessage, type SignatureKey, type SignatureParams } from "../../runtime/signing.js";
-import { verifyContentDigest } from "../../runtime/digest.js";
+import {
+  assertSingleLineFields,
+  parseMessageSignature,
+  verifyParsedSignature,
+  type ComponentId,
+  type MessageView,
+  type ParsedSignature,
+  type SignatureKey,
+  type SignatureParams,
+} from "../../runtime/signing.js";
+import { parseContentDigest, type StatedDigest } from "../../runtime/digest.js";
 import { SignatureError } from "../../runtime/errors.js";
-import { VaultError } from "../errors.js";
+import { REQUEST_TAG, SIGNATURE_LABEL, checkRequestWindow, protocolHeaderNames } from "../../runtime/protocol.js";
 import { getApiKey, openDerivedKeys, type ApiKeyRecord, type DerivedKeys } from "../storage/api-keys.js";
 import type { VaultState } from "./context.js";
 import type { NonceCache } from "./nonce-cache.js";
+import { mayHaveBody } from "./body.js";
+import { refusal, type Checked, type RefusalCode } from "./refusal.js";
 
-export const LABEL = "alter";
-export const MAX_AGE_SECONDS = 60;
-export const MAX_FUTURE_SECONDS = 30;
-export const MAX_VALIDITY_SECONDS = 300;
-
-/** What is known about the caller's key, even when verification fails later (to sign errors). */
+/** What is known about the caller's key once it is found (answers are then signed, errors too). */
 export interface KeyInfo {
   apiKey: ApiKeyRecord;
   keys: DerivedKeys;
@@ -26,6 +34,20 @@ export interface KeyInfo {
 export interface VerifiedRequest extends KeyInfo {
   nonce: string;
   params: SignatureParams;
+  /** The digests the body must match (Content-Digest, parsed). */
+  digests: StatedDigest[];
+}
+
+/** The outcome of the header stage, with the key whenever it was found (to sign the answer). */
+export interface HeaderVerdict {
+  key: KeyInfo | undefined;
+  result: Checked<VerifiedRequest>;
+}
+
+export interface Verifier {
+  state: VaultState;
+  keys: KeyCache;
+  nonces: NonceCache;
 }
 
 export class KeyCache {
@@ -59,116 +81,165 @@ export function targetUri(req: IncomingMessage, scheme: "http" | "https", public
 }
 
 /**
- * Looks the key up before verification so that errors can be signed too. Returns undefined
- * when the request names no key or an unknown one (such answers cannot be signed).
+ * The header stage, step by step. The signature is checked before the parameters it covers are
+ * trusted, so a forged request is `signature_invalid` whatever its times say, and its nonce is
+ * never remembered.
  */
-export function peekKey(state: VaultState, cache: KeyCache, req: IncomingMessage): KeyInfo | undefined {
-  try {
-    const parsed = parseMessageSignature({ headers: req.headers }, LABEL);
-    const id = parsed.params.keyid;
-    if (!id) return undefined;
-    const apiKey = getApiKey(state.db, id);
-    if (!apiKey) return undefined;
-    const keys = cache.derived(state, id);
-    if (!keys) return undefined;
-    return { apiKey, keys, requestSignature: parsed.signature };
-  } catch {
-    return undefined;
-  }
-}
-
-export function verifyRequest(
-  state: VaultState,
-  cache: KeyCache,
-  nonces: NonceCache,
-  req: IncomingMessage,
-  url: string,
-  rawBody: Buffer,
-  known: KeyInfo | undefined,
-): VerifiedRequest {
-  const nowMs = state.now();
-  const nowSec = Math.floor(nowMs / 1000);
-  const required = ["@method", "@target-uri", "content-digest"];
-  if (rawBody.length > 0 || req.headers["content-type"] !== undefined) required.push("content-type");
-  if (req.headers["alter-user-token"] !== undefined) required.push("alter-user-token");
-
-  let verified;
-  try {
-    verified = verifyMessage(
-      { method: req.method ?? "GET", url, headers: req.headers },
-      {
-        label: LABEL,
-        requiredComponents: required,
-        requiredParams: ["created", "expires", "nonce", "keyid"],
-        now: nowSec,
-        maxAgeSeconds: MAX_AGE_SECONDS,
-        maxFutureSeconds: MAX_FUTURE_SECONDS,
-        maxValiditySeconds: MAX_VALIDITY_SECONDS,
-        resolveKey: (params) => resolveKey(state, cache, known, params, nowMs),
+export function verifyRequestHeaders(v: Verifier, req: IncomingMessage, url: string): HeaderVerdict {
+  const view: MessageView = { method: req.method ?? "GET", url, headers: req.headersDistinct };
+  const parsed = parseStep(view);
+  if (!parsed.ok) return { key: undefined, result: parsed };
+  const keyId = parsed.value.params.keyid;
+  const found = lookupStep(v, keyId, parsed.value);
+  if (!found.ok) return { key: undefined, result: found };
+  const key = found.value;
+  const nowMs = v.state.now();
+  let signingKey: SignatureKey | undefined;
+  const result =
+    firstRefusal(
+      () => stateStep(key.apiKey, nowMs),
+      () => {
+        const pinned = algorithmStep(v, key, parsed.value.params);
+        if (pinned.ok) signingKey = pinned.value;
+        return pinned;
       },
-    );
-  } catch (e) {
-    throw toVaultError(e);
+      () => formStep(parsed.value, req, view, keyId),
+      () => signatureStep(view, parsed.value, signingKey!, keyId),
+      () => windowStep(v, parsed.value.params, nowMs, keyId),
+      () => nonceStep(v, parsed.value.params, nowMs, keyId),
+    ) ?? digestStep(req, key, parsed.value.params);
+  return { key, result };
+}
+
+/** Runs steps in order and returns the first refusal; a step runs only if all before it passed. */
+function firstRefusal(...steps: (() => Checked<unknown>)[]): Checked<never> | undefined {
+  for (const step of steps) {
+    const r = step();
+    if (!r.ok) return r;
   }
-  const p = verified.params;
-  // Nothing signed before this process started can be accepted: the nonce cache of the
-  // previous process is gone, so such a request could be a replay.
-  if (p.created! * 1000 < state.startedAt) {
-    throw new VaultError("signature_replayed", "The request was signed before the vault started; sign it again.");
-  }
-  const validUntil = Math.max(p.expires!, p.created! + MAX_AGE_SECONDS) * 1000 + 1000;
-  if (!nonces.remember(`${p.keyid}:${p.nonce}`, validUntil, nowMs)) {
-    throw new VaultError("signature_replayed", "This request's nonce was already used; every request needs a fresh signature.");
-  }
+  return undefined;
+}
+
+function fromSignatureError(e: unknown, keyId: string | undefined): Checked<never> {
+  if (e instanceof SignatureError && e.code !== "seal_invalid") return refusal(e.code as RefusalCode, e.message, keyId);
+  return refusal("signature_invalid", "the signature could not be checked", keyId);
+}
+
+function parseStep(view: MessageView): Checked<ParsedSignature> {
   try {
-    verifyContentDigest(headerString(req, "content-digest"), rawBody);
+    const parsed = parseMessageSignature(view, SIGNATURE_LABEL);
+    if (!parsed.params.keyid) return refusal("signature_invalid", "the signature has no keyid parameter", undefined);
+    return { ok: true, value: parsed };
   } catch (e) {
-    throw toVaultError(e);
+    return fromSignatureError(e, undefined);
   }
-  const info = known ?? peekKey(state, cache, req);
-  if (!info) throw new VaultError("unknown_key", "The key id is not a key of this vault.");
-  return { ...info, nonce: p.nonce!, params: p };
 }
 
-function resolveKey(state: VaultState, cache: KeyCache, known: KeyInfo | undefined, params: SignatureParams, nowMs: number): SignatureKey {
-  const id = params.keyid!;
-  const apiKey = known?.apiKey.id === id ? known.apiKey : getApiKey(state.db, id);
-  if (!apiKey) throw new SignatureError("unknown_key", "the key id is not a key of this vault");
-  if (apiKey.state === "revoked") throw new SignatureError("key_revoked", "the API key was revoked");
+/** The key the signature names; unknown keys cannot sign their refusal. */
+function lookupStep(v: Verifier, keyId: string | undefined, parsed: ParsedSignature): Checked<KeyInfo> {
+  const apiKey = keyId === undefined ? undefined : getApiKey(v.state.db, keyId);
+  const keys = apiKey && v.keys.derived(v.state, apiKey.id);
+  if (!apiKey || !keys) return refusal("unknown_key", "the key id is not a key of this vault", keyId);
+  return { ok: true, value: { apiKey, keys, requestSignature: parsed.signature } };
+}
+
+function stateStep(apiKey: ApiKeyRecord, nowMs: number): Checked<void> {
+  if (apiKey.state === "revoked") return refusal("key_revoked", "the API key was revoked", apiKey.id);
   if (apiKey.state === "deprecated" && apiKey.sunsetAt && Date.parse(apiKey.sunsetAt) <= nowMs) {
-    throw new SignatureError("key_revoked", "the API key was deprecated and its sunset date has passed");
+    return refusal("key_revoked", "the API key was deprecated and its sunset date has passed", apiKey.id);
   }
-  const alg = params.alg ?? "hmac-sha256";
-  if (alg === "ed25519") {
-    if (!apiKey.ed25519PublicKey) throw new SignatureError("signature_invalid", "this key has no registered Ed25519 public key");
-    return { alg: "ed25519", key: cache.ed25519(apiKey) };
-  }
-  if (alg !== "hmac-sha256") throw new SignatureError("signature_invalid", `unsupported signature algorithm ${alg}`);
-  const keys = cache.derived(state, id);
-  if (!keys) throw new SignatureError("unknown_key", "the key id is not a key of this vault");
-  return { alg: "hmac-sha256", key: keys.requestSigning };
+  return { ok: true, value: undefined };
 }
 
-function headerString(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v.join(", ") : v;
+/**
+ * The key's one algorithm: a key registered with an Ed25519 public key signs requests only with
+ * ed25519, any other key only with its HMAC key. The `alg` parameter must name it.
+ */
+function algorithmStep(v: Verifier, key: KeyInfo, params: SignatureParams): Checked<SignatureKey> {
+  const pinned: SignatureKey = key.apiKey.ed25519PublicKey
+    ? { alg: "ed25519", key: v.keys.ed25519(key.apiKey) }
+    : { alg: "hmac-sha256", key: key.keys.requestSigning };
+  if (params.alg !== pinned.alg) {
+    const said = params.alg === undefined ? "no alg parameter" : `alg ${params.alg.slice(0, 40)}`;
+    return refusal("signature_invalid", `the signature has ${said}, but this key signs only with ${pinned.alg}`, key.apiKey.id);
+  }
+  return { ok: true, value: pinned };
 }
 
-const MESSAGES: Record<string, string> = {
-  signature_missing: "The request is not signed, or its signature does not cover the required components.",
-  unknown_key: "The key id is not a key of this vault.",
-  key_revoked: "The API key was revoked; use another key.",
-  signature_expired: "The request signature has expired; check the clock and sign again.",
-  signature_future: "The request signature was created in the future; check the clock.",
-  signature_replayed: "This request was already received; every request needs a fresh signature.",
-  digest_mismatch: "The Content-Digest does not match the body.",
-  signature_invalid: "The request signature does not verify.",
-};
+const REQUIRED_PARAMS = ["created", "expires", "nonce", "keyid", "alg"] as const;
 
-function toVaultError(e: unknown): VaultError {
-  if (e instanceof VaultError) return e;
-  if (e instanceof SignatureError && e.code !== "seal_invalid") {
-    return new VaultError(e.code, MESSAGES[e.code] ?? "The request signature does not verify.", { details: { reason: e.message } });
+/** The tag, the parameters, the covered components, and one line per covered header field. */
+function formStep(parsed: ParsedSignature, req: IncomingMessage, view: MessageView, keyId: string | undefined): Checked<void> {
+  const { params, components } = parsed;
+  if (params.tag !== REQUEST_TAG) {
+    const said = params.tag === undefined ? "no tag" : `the tag "${params.tag.slice(0, 60)}"`;
+    return refusal("signature_invalid", `the signature has ${said}; this vault speaks protocol v2 (tag "${REQUEST_TAG}")`, keyId);
   }
-  return new VaultError("signature_invalid", "The request signature does not verify.");
+  for (const name of REQUIRED_PARAMS) {
+    if (params[name] === undefined) return refusal("signature_invalid", `the signature has no ${name} parameter`, keyId);
+  }
+  for (const name of requiredComponents(req)) {
+    if (!covers(components, name)) return refusal("signature_missing", `the signature does not cover "${name}"`, keyId);
+  }
+  // @target-uri is built from Host: a second Host line is a second opinion about the target.
+  const hosts = req.headersDistinct.host;
+  if (hosts !== undefined && hosts.length > 1) return refusal("signature_invalid", "the Host field appears more than once", keyId);
+  try {
+    assertSingleLineFields(view, components);
+  } catch (e) {
+    return fromSignatureError(e, keyId);
+  }
+  return { ok: true, value: undefined };
+}
+
+/**
+ * What the signature must cover: the fixed three, content-type when a body may come, and every
+ * protocol (`alter-*`) header present, so none reaches a handler unsigned (Alter-User-Token today).
+ */
+function requiredComponents(req: IncomingMessage): string[] {
+  const names = ["@method", "@target-uri", "content-digest"];
+  if (mayHaveBody(req) || req.headers["content-type"] !== undefined) names.push("content-type");
+  for (const name of protocolHeaderNames(req.headersDistinct)) names.push(name);
+  return names;
+}
+
+function covers(components: readonly ComponentId[], name: string): boolean {
+  return components.some((c) => c.name === name && c.params.size === 0);
+}
+
+function signatureStep(view: MessageView, parsed: ParsedSignature, key: SignatureKey, keyId: string | undefined): Checked<void> {
+  try {
+    verifyParsedSignature(view, parsed, key);
+    return { ok: true, value: undefined };
+  } catch (e) {
+    return fromSignatureError(e, keyId);
+  }
+}
+
+function windowStep(v: Verifier, params: SignatureParams, nowMs: number, keyId: string | undefined): Checked<void> {
+  const refused = checkRequestWindow(params, nowMs);
+  if (refused !== undefined) return refusal(refused.code, refused.message, keyId);
+  // The nonce cache of a previous process is gone, so a request signed before this one
+  // started could be a replay: refused.
+  if (params.created! * 1000 < v.state.startedAt) {
+    return refusal("signature_replayed", "the request was signed before the vault started", keyId);
+  }
+  return { ok: true, value: undefined };
+}
+
+function nonceStep(v: Verifier, params: SignatureParams, nowMs: number, keyId: string | undefined): Checked<void> {
+  // Remembered until the request could no longer be accepted anyway (its expires, inclusive).
+  return v.nonces.remember(`${params.keyid}:${params.nonce}`, params.expires! * 1000, nowMs)
+    ? { ok: true, value: undefined }
+    : refusal("signature_replayed", "the nonce was already used", keyId);
+}
+
+function digestStep(req: IncomingMessage, key: KeyInfo, params: SignatureParams): Checked<VerifiedRequest> {
+  const lines = req.headersDistinct["content-digest"];
+  try {
+    const digests = parseContentDigest(lines?.[0]);
+    return { ok: true, value: { ...key, nonce: params.nonce!, params, digests } };
+  } catch (e) {
+    return fromSignatureError(e, key.apiKey.id);
+  }
 }

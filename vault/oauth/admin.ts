@@ -27,8 +27,9 @@ export interface OAuthSettingsView extends OAuthEndpointOverrides {
 
 /** The vault's address for redirect URIs: the running server's (its --public-url when given), else the default local one. */
 function vaultBase(s: AdminState): { base: string; known: boolean } {
-  const server = runningServer(s.dataDir);
-  return server ? { base: server.url, known: true } : { base: "http://127.0.0.1:7420", known: false };
+  // A server still starting (or a rotation holding the lock) has no URL yet: the default is assumed.
+  const url = runningServer(s.dataDir)?.url;
+  return url ? { base: url, known: true } : { base: "http://127.0.0.1:7420", known: false };
 }
 
 export function redirectUriFor(s: AdminState, provider: string): { uri: string; callback: CallbackMode; baseKnown: boolean } {

@@ -1,11 +1,12 @@
 import type { RouteDef } from "../context.js";
 import { VAULT_VERSION } from "../../version.js";
+import { PROTOCOL_VERSION } from "../../../runtime/protocol.js";
 
 export const healthRoutes: RouteDef[] = [
   {
     method: "GET",
     path: "/v1/health",
     auth: "none",
-    handler: () => ({ status: 200, json: { ok: true, version: VAULT_VERSION } }),
+    handler: () => ({ status: 200, json: { ok: true, version: VAULT_VERSION, protocol: PROTOCOL_VERSION } }),
   },
 ];
