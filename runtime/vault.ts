@@ -152,6 +152,16 @@ export class AlterVault {
     return this.#env.audit.run(context, fn);
   }
 
+  /**
+   * Runs `fn` with `userToken` (the end user's IDP JWT, e.g. the bearer token of one incoming
+   * request) as the identity of every call inside it: `asUser()` grants, listings, connect
+   * sessions and approvals. It wins over `authenticate()` and `userTokenGetter`; scopes nest (the
+   * inner one wins) and concurrent scopes never mix (AsyncLocalStorage).
+   */
+  withUserToken<T>(userToken: string, fn: () => T): T {
+    return this.#env.identity.run(userToken, fn);
+  }
+
   /** Creates a connect session, opens the browser (or prints the URL), waits, returns the new grants. */
   connect(options: ConnectOptions): Promise<GrantInfo[]> {
     return runConnect(this.#live().transport, this.#env.identity, options, this.#env.logger);
