@@ -16,13 +16,29 @@ export interface DiffFlags extends GenerateFlags {
   project?: string;
 }
 
+/**
+ * The comparison module, or the fix when ts-morph (an optional peer of @alter-gen/cli, so a project
+ * that only generates clients never installs the TypeScript compiler) is missing.
+ */
+async function loadDiff(): Promise<typeof import("../diff/index.js")> {
+  try {
+    return await import("../diff/index.js");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if ((code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && /ts-morph/.test((error as Error).message)) {
+      throw new UsageError("alter-gen diff compares clients with the TypeScript checker through ts-morph, which is not installed. Install it: npm install --save-dev ts-morph.");
+    }
+    throw error;
+  }
+}
+
 export async function runDiff(flags: DiffFlags, io: CommandIO): Promise<number> {
   if (flags.json && flags.markdown) throw new UsageError("Use one of --json and --markdown at a time.", { flag: "--markdown" });
   const say = (text: string) => {
     if (!flags.quiet) io.stderr(text);
   };
   const { targets, out, catalog } = await runTargets(flags, io);
-  const diff = await import("../diff/index.js");
+  const diff = await loadDiff();
   const consumer = flags.project ? diff.ConsumerProject.open(path.resolve(io.cwd, flags.project)) : undefined;
   const clients: ClientDiff[] = [];
   for (const target of targets) {

@@ -100,6 +100,11 @@ describe("consumer check: a new npm project follows the README with the packed t
     const r = ok(await step("npx alter-gen --provider slack --out ./clients", app, ["npx", "alter-gen", "--provider", "slack", "--out", "./clients"]));
     expect(r.stderr).toMatch(/Done: 1 client/);
     for (const f of ["index.js", "index.d.ts", "chat.js", "package.json"]) expect(existsSync(join(app, "clients/slack", f))).toBe(true);
+    // ts-morph is an optional peer: `alter-gen diff` without it names the fix, with no stack.
+    const diff = await run(app, "npx", ["alter-gen", "diff", "--provider", "slack", "--out", "./clients"]);
+    expect(diff.code).toBe(2);
+    expect(diff.stderr).toContain("npm install --save-dev ts-morph");
+    expect(diff.stderr).not.toMatch(/\n\s+at /);
   }, STEP_MS);
 
   it("vault init without better-sqlite3, then with it installed --ignore-scripts: the fix, and no half-made .alter/", async () => {

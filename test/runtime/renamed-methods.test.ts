@@ -2,7 +2,7 @@
 // recorded `retrieveABlock` as `blocks.get` keeps `blocks.get` as a deprecated alias, and calling
 // it through the runtime sends the same request as `blocks.retrieve`, through the local vault to
 // the stand-in that validates it against Notion's document.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -12,6 +12,10 @@ import { startPeers } from "./support/peers.js";
 
 mkdirSync(path.resolve(".tmp"), { recursive: true });
 const work = mkdtempSync(path.resolve(".tmp", "renamed-"));
+// The client's folder carries its own package.json (an ES module scope), so `alter-gen/runtime`
+// resolves as in a consumer's project: through node_modules, here a link to this workspace.
+mkdirSync(path.join(work, "node_modules"));
+symlinkSync(path.resolve("."), path.join(work, "node_modules/alter-gen"), "dir");
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("a renamed method's old name", () => {
