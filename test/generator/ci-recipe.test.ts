@@ -5,7 +5,7 @@
 // must regenerate and leave a pull-request body naming them. The TypeScript compiler, run on the
 // consumer after regenerating, must fail only on lines the report named.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -14,9 +14,13 @@ const root = path.resolve(".");
 const bin = path.join(root, "bin/alter-gen.js");
 const fixture = path.join(root, "test/fixtures/ci-project");
 const refreshed = path.join(root, "test/fixtures/ci-refresh/petstore.yaml");
-// Inside the package, so the consumer's `alter-gen/runtime` resolves to this checkout.
 mkdirSync(path.join(root, ".tmp"), { recursive: true });
 const work = mkdtempSync(path.join(root, ".tmp", "ci-recipe-"));
+// The consumer's `alter-gen/runtime` resolves as in an installed project, through node_modules (a
+// link to this checkout): a generated client's folder is its own package scope, so the checkout's
+// self-reference does not reach it. Without it the methods' types are `any` and no property use is found.
+mkdirSync(path.join(work, "node_modules"));
+symlinkSync(root, path.join(work, "node_modules/alter-gen"), "dir");
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 interface Step {
