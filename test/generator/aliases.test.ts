@@ -100,7 +100,7 @@ describe.each(["js", "ts"] as const)("renamed methods (%s format)", (format) => 
       .map((d) => consumerFile.getFullText().slice(d.start!, d.start! + d.length!));
     // The old names where they are used (the type names also where they are imported).
     expect(deprecated.sort()).toEqual(["OwnersListOwnersResponse", "PetsGetPetParams", "getPet", "listOwners", "type OwnersListOwnersResponse", "type PetsGetPetParams"]);
-  });
+  }, 180_000); // a full type-check of the consumer with @types/node (skipLibCheck off): ~10 s alone, 40 s+ on a busy machine
 
   it("regenerates byte-identically on a later day (--check stays green)", async () => {
     const before = new Map((await regenerate(dir, v2, format, "2026-01-01")).files);
