@@ -127,6 +127,7 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
     requestIdHeaders: job.requestIdHeaders,
     defaultHeaders: job.defaultHeaders,
     okField: job.okField,
+    servers: operationServers(model),
   };
   const input = { model, header: header({ providerId: job.id, sha256: spec.sha256 }), format: FORMATS[job.format ?? options.format.default], displayName: job.name, provider };
   const emitted = emitClient(input, onProgress && ((operations) => onProgress(`emitted ${operations}/${total} operations`)));
@@ -229,4 +230,11 @@ export async function syncFiles(dir: string, files: ReadonlyMap<string, string>,
     );
   }
   return result;
+}
+
+/** The distinct servers operations declare of their own, sorted (undefined when there are none). */
+function operationServers(model: { namespaces: readonly { operations: readonly { baseUrl?: string }[] }[] }): string[] | undefined {
+  const set = new Set<string>();
+  for (const ns of model.namespaces) for (const op of ns.operations) if (op.baseUrl) set.add(op.baseUrl);
+  return set.size ? [...set].sort() : undefined;
 }

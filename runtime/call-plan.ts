@@ -49,8 +49,33 @@ export function planCall(provider: ProviderSpec, op: OperationSpec, defaults: Cl
   return plan;
 }
 
+/**
+ * Where an operation with its own server goes: the `servers` entry for that server's URL or host,
+ * else the server itself. A `servers` key that names none of the provider's servers is refused,
+ * since a typo would otherwise send the call to the document's host without a word.
+ */
+function operationServer(provider: ProviderSpec, server: string, moves: Readonly<Record<string, string>> | undefined): string {
+  if (!moves) return server;
+  const known = provider.servers ?? [];
+  for (const key of Object.keys(moves)) {
+    if (!known.some((s) => s === key.replace(/\/$/, "") || hostOf(s) === key)) {
+      const list = known.length ? known.join(", ") : "none";
+      throw new AlterValueError(`servers: ${JSON.stringify(key)} is not one of the ${provider.id} document's operation servers (${list}); the provider's own base URL is moved with baseUrl`);
+    }
+  }
+  return moves[server] ?? moves[`${server}/`] ?? moves[hostOf(server) ?? ""] ?? server;
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
 function makePlan(provider: ProviderSpec, op: OperationSpec, defaults: ClientDefaults | undefined): CallPlan {
-  const baseUrl = op.baseUrl ?? defaults?.baseUrl ?? provider.baseUrl;
+  const baseUrl = op.baseUrl ? operationServer(provider, op.baseUrl, defaults?.servers) : (defaults?.baseUrl ?? provider.baseUrl);
   const variable = /\{([^}]+)\}/.exec(baseUrl);
   if (variable) {
     throw new AlterValueError(`${op.id}: the base URL ${baseUrl} has a {${variable[1]}} to fill in: pass baseUrl with the real value when creating the ${provider.id} client`);
@@ -62,6 +87,8 @@ function makePlan(provider: ProviderSpec, op: OperationSpec, defaults: ClientDef
     throw new AlterValueError(`${op.id}: the base URL ${JSON.stringify(baseUrl)} is not an absolute URL`, "invalid_base_url");
   }
   const providerHeaders = addHeaders({ accept: ACCEPT[op.response ?? "json"]! }, provider.defaultHeaders, op.id);
+  // The representation the response is typed from wins over a provider-wide default Accept.
+  if (op.accept) providerHeaders.accept = op.accept;
   const clientHeaders = defaults?.headers ? addHeaders({}, defaults.headers, op.id) : undefined;
   return {
     provider,

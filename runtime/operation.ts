@@ -17,6 +17,12 @@ export interface ParamSpec {
   explode?: boolean;
   /** Already-encoded values (OpenAPI `allowReserved`). */
   allowReserved?: boolean;
+  /**
+   * The empty string is a value (GitHub's `path` of repos/get-content: "" is the repository's
+   * root). Honoured only for a parameter that is the template's whole last segment, so the
+   * request goes to `…/contents/`; anywhere else an empty path value is refused as missing.
+   */
+  allowEmpty?: boolean;
 }
 
 /** How the request body is encoded. */
@@ -35,6 +41,11 @@ export interface OperationSpec {
   body?: { kind: BodyKind; mediaType: string; required?: boolean };
   /** Default "json". */
   response?: ResponseKind;
+  /**
+   * The Accept header to send when it is not the response kind's default (`application/json` for
+   * json): the media type the generator typed the response from, so the answer fits its type.
+   */
+  accept?: string;
   /** Present when the operation pages with the provider's pagination style. */
   paginate?: { items?: string };
   /** Overrides the method's idempotency for retries (e.g. PUT that is not idempotent). */
@@ -84,6 +95,11 @@ export interface ProviderSpec {
    * a 2xx JSON object whose `okField` is `false` is thrown as a ProviderAPIError.
    */
   okField?: string;
+  /**
+   * Other servers the document gives some operations (OpenAPI `servers` on a path or operation),
+   * e.g. GitHub's `https://uploads.github.com`: the keys `ClientDefaults.servers` may move.
+   */
+  servers?: readonly string[];
 }
 
 /** A grant id, or "the signed-in end user's grant for this provider". */
@@ -146,6 +162,13 @@ export interface ClientDefaults extends Omit<CallOptions, "signal" | "toolCallId
    * keeps the provider's, so `{ baseUrl: process.env.X }` type-checks under exactOptionalPropertyTypes.
    */
   baseUrl?: string | undefined;
+  /**
+   * Moves the servers the document gives some operations of their own (`ProviderSpec.servers`),
+   * which `baseUrl` does not touch: a key is such a server's URL or host (`uploads.github.com`),
+   * its value the base URL to use instead (a GitHub Enterprise Server's `https://ghe.example/api/uploads`,
+   * a local stand-in). A key that names no server of the provider is an AlterValueError on the first call.
+   */
+  servers?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface ApiResponse<R, H = Record<string, string>> {

@@ -13,6 +13,8 @@ interface ResolvedParam {
   style: Style;
   explode: boolean;
   allowReserved: boolean;
+  /** An empty string is a value (ParamSpec.allowEmpty, honoured only for the template's last segment). */
+  allowEmpty: boolean;
 }
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
@@ -70,6 +72,7 @@ function planOf(op: OperationSpec): Plan {
       // OpenAPI: explode defaults to true only for style=form.
       explode: spec.explode ?? style === "form",
       allowReserved: spec.allowReserved ?? false,
+      allowEmpty: spec.allowEmpty ?? false,
     });
   }
   const pathParts = op.path.split(/\{([^}]+)\}/);
@@ -79,6 +82,12 @@ function planOf(op: OperationSpec): Plan {
     const p = params.find((x) => x.in === "path" && x.name === pathParts[i]);
     if (!p) unfilled.push(pathParts[i]!);
     else pathSlots.set(p.prop, [...(pathSlots.get(p.prop) ?? []), i]);
+  }
+  // Empty only where it leaves the path's structure as it is: one slot, a whole segment, at the end.
+  for (const p of params) {
+    const slots = pathSlots.get(p.prop);
+    const last = pathParts.length - 2;
+    if (p.allowEmpty && !(slots?.length === 1 && slots[0] === last && pathParts[last + 1] === "" && pathParts[last - 1]!.endsWith("/"))) p.allowEmpty = false;
   }
   const plan: Plan = { params, byProp: new Map(params.map((p) => [p.prop, p])), pathParts, pathSlots, unfilled, sharedSegments: sharedSegments(pathParts) };
   plans.set(op, plan);
@@ -255,7 +264,7 @@ export function buildTarget(
   for (const p of plan.params) {
     const value = given[p.prop];
     if (p.in === "path") {
-      if (value === undefined || value === null || value === "") {
+      if (value === undefined || value === null || (value === "" && !p.allowEmpty)) {
         throw new AlterValueError(`${op.id}: parameter "${p.prop}" (in path) is required`);
       }
       // The common case, a string in a simple-style segment, skips the general serialiser.

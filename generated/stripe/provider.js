@@ -13,4 +13,5 @@ export const provider = {
     idField: "id",
   },
   requestIdHeaders: ["request-id"],
+  servers: ["https://files.stripe.com"],
 };

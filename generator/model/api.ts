@@ -16,6 +16,8 @@ export interface ParamModel {
   style?: ParamSpec["style"];
   explode?: boolean;
   allowReserved?: boolean;
+  /** A path parameter whose empty value is a request of its own (see emptyPathValue in build.ts). */
+  allowEmpty?: boolean;
 }
 
 export interface BodyModel {
@@ -62,6 +64,8 @@ export interface OperationModel {
   success: ResponseVariant[];
   errors: ResponseVariant[];
   responseKind: ResponseKind;
+  /** The Accept header the runtime sends instead of the kind's default (the media type the response is typed from). */
+  accept?: string;
   paginate?: PaginationModel;
   baseUrl?: string;
   /** JSON pointer of the operation object, for messages. */

@@ -5,7 +5,7 @@ import type { CatalogInjection, MethodNames, NamespaceBy } from "../../catalog/i
 import { joinPointer, SpecError } from "../errors.js";
 import { getPointer } from "../spec/pointer.js";
 import type { ApiModel, BodyModel, NamespaceModel, OperationModel, ParamModel, ResponseVariant } from "./api.js";
-import { pickBodyMedia, pickResponseMedia } from "./media.js";
+import { acceptFor, pickBodyMedia, pickResponseMedia } from "./media.js";
 import { fallbackOperationName, isIdentifier, namespaceFile, pascalCase, RESERVED_FILES } from "./names.js";
 import { namedOperations } from "./names-lock.js";
 import { METHOD_ORDER, nameOperations } from "./operation-names.js";
@@ -153,13 +153,14 @@ class ModelBuilder {
   }
 
   private operation(path: string, method: HttpMethod, pathItem: Json, op: Json, pointer: string): OperationModel {
-    const params = this.params(pathItem, op, pointer);
+    const params = this.params(pathItem, op, pointer, path);
     const body = this.body(op, pointer);
     if (body && params.some((p) => p.property === "body")) {
       for (const p of params) if (p.property === "body") p.property = `body_${p.in}`;
     }
     const { success, errors, successRaw } = this.responses(op, pointer);
-    const responseKind = success.find((v) => v.kind !== "empty")?.kind ?? "empty";
+    const answered = success.find((v) => v.kind !== "empty");
+    const responseKind = answered?.kind ?? "empty";
     const bodyProps = body?.kind === "json" && op.requestBody ? this.bodyProperties(op, pointer) : [];
     const detected = detectPagination(this.options.pagination, {
       queryParams: params.filter((p) => p.in === "query").map((p) => p.wireName),
@@ -188,6 +189,8 @@ class ModelBuilder {
     if (typeof op.description === "string" && op.description.trim()) model.description = op.description.trim();
     if (typeof op.externalDocs?.url === "string") model.docsUrl = op.externalDocs.url;
     if (body) model.body = body;
+    const accept = answered && acceptFor(answered.kind, answered.mediaType);
+    if (accept) model.accept = accept;
     if (method === "GET" && (detected || answersList(successRaw, this.resolveSchema))) this.lists.add(model);
     if (detected) model.paginate = { ...(detected.items ? { items: detected.items } : {}), item: this.schema(detected.item.schema, detected.item.pointer) };
     const baseUrl = this.operationServer(op.servers ?? pathItem.servers);
@@ -205,7 +208,26 @@ class ModelBuilder {
     return url;
   }
 
-  private params(pathItem: Json, op: Json, pointer: string): ParamModel[] {
+  /**
+   * Whether "" is a value of path parameter `p` of `path` (issue: GitHub's repos/get-content lists
+   * the repository's root with `path: ""`). Only where the document says so (a multi-segment path
+   * parameter, `minLength: 0`, an enum or default of ""), the parameter is the template's whole
+   * last segment, and no other path of the document sits at the template without it: otherwise
+   * `branches/{branch}` with "" would reach the branch listing.
+   */
+  private emptyPathValue(path: string, p: Json, rawSchema: unknown): boolean {
+    const schema = (rawSchema && typeof rawSchema === "object" ? rawSchema : {}) as Json;
+    const says = p["x-multi-segment"] === true || schema.minLength === 0 || schema.default === "" || (Array.isArray(schema.enum) && schema.enum.includes(""));
+    if (!says || (schema.type !== undefined && schema.type !== "string") || (typeof schema.minLength === "number" && schema.minLength > 0)) return false;
+    if (Array.isArray(schema.enum) && !schema.enum.includes("")) return false;
+    const tail = `/{${p.name}}`;
+    if (!path.endsWith(tail) || path.split(`{${p.name}}`).length !== 2) return false;
+    const parent = path.slice(0, -tail.length);
+    const paths = (this.doc.paths ?? {}) as Json;
+    return !(parent in paths || `${parent}/` in paths || parent === "");
+  }
+
+  private params(pathItem: Json, op: Json, pointer: string, path: string): ParamModel[] {
     const byKey = new Map<string, { p: Json; pointer: string }>();
     const itemPointer = pointer.slice(0, pointer.lastIndexOf("/"));
     const add = (list: unknown, base: string) => {
@@ -256,6 +278,7 @@ class ModelBuilder {
       const style = p.style ?? defaultStyle;
       if (typeof p.explode === "boolean" && p.explode !== (style === "form")) param.explode = p.explode;
       if (p.allowReserved === true) param.allowReserved = true;
+      if (p.in === "path" && this.emptyPathValue(path, p, rawSchema && typeof rawSchema === "object" ? this.resolveSchema({ schema: rawSchema as Json, pointer: schemaPointer }).schema : undefined)) param.allowEmpty = true;
       out.push(param);
     }
     // Property order follows the document (path item first), not the claim order.

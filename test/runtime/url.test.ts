@@ -167,3 +167,19 @@ describe("joinUrl", () => {
     ["https://h", "a", "https://h/a"],
   ])("%s + %s", (base, path, want) => expect(joinUrl(base, path)).toBe(want));
 });
+
+describe("an empty path value (ParamSpec.allowEmpty)", () => {
+  const cases: [string, { path: string; spec: ParamSpec; value: string; want: string | RegExp }][] = [
+    ["allowed, the template's last segment", { path: "/repos/{o}/contents/{p}", spec: { in: "path", allowEmpty: true }, value: "", want: "https://api.example.com/repos/o/contents/" }],
+    ["allowed, a value as usual", { path: "/repos/{o}/contents/{p}", spec: { in: "path", allowEmpty: true }, value: "a b", want: "https://api.example.com/repos/o/contents/a%20b" }],
+    ["not marked", { path: "/repos/{o}/contents/{p}", spec: { in: "path" }, value: "", want: /parameter "p" \(in path\) is required/ }],
+    ["marked but in the middle (would leave //)", { path: "/repos/{o}/{p}/x", spec: { in: "path", allowEmpty: true }, value: "", want: /parameter "p" \(in path\) is required/ }],
+    ["marked but sharing its segment", { path: "/files/{p}.json", spec: { in: "path", allowEmpty: true }, value: "", want: /parameter "p" \(in path\) is required/ }],
+    ["marked, still no dot segment", { path: "/repos/{o}/contents/{p}", spec: { in: "path", allowEmpty: true }, value: "..", want: /would change the endpoint/ }],
+  ];
+  it.each(cases)("%s", (_name, { path, spec, value, want }) => {
+    const build = () => buildTarget("https://api.example.com", op({ o: "path", p: spec }, path), { o: "o", p: value });
+    if (typeof want === "string") expect(build().url).toBe(want);
+    else expect(build).toThrow(want);
+  });
+});

@@ -115,6 +115,18 @@ describe("printComponentDeclarations", () => {
     expect(out.pinnedValues("Two", "t")).toBeUndefined();
   });
 
+  it("does not narrow an array variant by the discriminator's property (GitHub maps \"array\" to its directory listing)", () => {
+    const raw = {
+      Listing: { type: "array", items: { type: "object", properties: { name: { type: "string" } } } },
+      File: { type: "object", required: ["type"], properties: { type: { type: "string" } } },
+    };
+    const out = printComponentDeclarations(schemas(raw));
+    const inline = normalizeSchema({ oneOf: [ref("Listing"), ref("File")], discriminator: { propertyName: "type", mapping: { array: "#/components/schemas/Listing", file: "#/components/schemas/File" } } }, { version: "3.1", file: "doc.yaml", pointer: "/x" });
+    const printed = printType(inline, { direction: "response", refName: out.refName, holdsProperties: out.holdsProperties });
+    expect(printed).toBe('\n  | Listing\n  | (FileSchema & {\n      type: "file";\n    })');
+    expect([out.holdsProperties("Listing"), out.holdsProperties("File")]).toEqual([false, true]);
+  });
+
   it("prints one enum's value object, and all of a document's", () => {
     expect(printEnumConst("Level", [1, 2])).toEqual({
       dts: "export declare const Level: {\n  readonly _1: 1;\n  readonly _2: 2;\n};\n",
