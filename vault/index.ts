@@ -12,7 +12,7 @@ export { DEFAULT_DATA_DIR, type AdminOptions } from "./admin/open.js";
 export { setIdp, getIdp, removeIdp, listUsers, removeUser, revokeOrphanedGrants, IdpSwitchNeedsConfirmation, type SetIdpOptions, type RemovedUser, type RemovedIdp } from "./identity/admin.js";
 export { setOAuthEndpoints, getOAuthEndpoints, type OAuthEndpointOptions } from "./oauth/admin.js";
 export { VaultError, VaultUsageError } from "./errors.js";
-export type { GrantInfo, GrantPolicy, Credential, Injection } from "./grants/types.js";
+export type { GrantInfo, GrantPolicy, Credential, Injection } from "./grant-types.js";
 export type { AuditRow } from "./audit/writer.js";
 export { listApprovals, approve, deny, approverLink, showApproval } from "./admin/approvals.js";
 export type { ApprovalReview } from "./approvals/review.js";

@@ -3,7 +3,7 @@ import { VaultError } from "../errors.js";
 import type { RouteContext } from "../http/context.js";
 import { openSecret } from "../storage/secrets.js";
 import { ensureFreshCredential } from "../oauth/refresh.js";
-import type { Credential, GrantRecord, Injection } from "./types.js";
+import type { Credential, GrantRecord, Injection } from "../grant-types.js";
 
 /** `rejected`: fingerprint of a token the provider just refused (docs/protocol.md); an OAuth
  *  grant whose current token matches it is refreshed now rather than near expiry. */

@@ -6,7 +6,7 @@ import { getSecret } from "../storage/secrets.js";
 import { getGrant, insertGrant, markRevoked } from "../storage/grants.js";
 import { grantExpiry } from "../policy/validate.js";
 import { revokeAtProvider } from "../oauth/revoke.js";
-import type { GrantPolicy, GrantRecord, PrincipalType } from "./types.js";
+import type { GrantPolicy, GrantRecord, PrincipalType } from "../grant-types.js";
 import { checkAgainstFloor } from "./policies.js";
 
 export interface PrincipalInput {

@@ -2,7 +2,7 @@
 import { VaultError } from "../errors.js";
 import type { VaultState } from "../http/context.js";
 import { getProviderSettings } from "../storage/providers.js";
-import type { Injection } from "./types.js";
+import type { Injection } from "../grant-types.js";
 
 export interface EffectiveProvider {
   id: string;

@@ -5,7 +5,7 @@ import type { RouteContext, VerifiedUser } from "../http/context.js";
 import { effectiveStatus, getGrant, grantsForIdentity } from "../storage/grants.js";
 import { enforcePolicies, type PolicySource } from "../policy/evaluate.js";
 import { policyLayers } from "./policies.js";
-import type { GrantRecord } from "./types.js";
+import type { GrantRecord } from "../grant-types.js";
 
 export type GrantRefInput = { grantId: string } | { provider: string; account?: string };
 

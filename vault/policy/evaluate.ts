@@ -8,7 +8,7 @@
 //   requireApproval            either asks: true wins
 // Any error while checking denies access (fail closed).
 import { VaultError } from "../errors.js";
-import type { GrantPolicy } from "../grants/types.js";
+import type { GrantPolicy } from "../grant-types.js";
 import { inTimeWindow, secondsUntilAllOpen, type TimeWindow } from "./time-window.js";
 import { ipAllowed } from "./ip-allowlist.js";
 

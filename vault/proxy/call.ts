@@ -1,7 +1,7 @@
 // One proxied provider call through a grant: credential, injection, send. Used by the proxy
 // route and by approval execution.
 import type { RouteContext } from "../http/context.js";
-import type { GrantRecord } from "../grants/types.js";
+import type { GrantRecord } from "../grant-types.js";
 import { credentialFor, injectionFor } from "../grants/credential.js";
 import { effectiveProvider } from "../grants/provider-config.js";
 import { touchGrant } from "../storage/grants.js";

@@ -7,7 +7,7 @@ import { injectCredential, type OutgoingRequest } from "../../runtime/credential
 import { credentialScrubber } from "../../runtime/scrub.js";
 import { VaultError } from "../errors.js";
 import type { EffectiveProvider } from "../grants/provider-config.js";
-import type { Credential, Injection } from "../grants/types.js";
+import type { Credential, Injection } from "../grant-types.js";
 import { formatBytes, readBounded } from "../outbound/bounded.js";
 import { isLoopbackAddress, isPrivateAddress } from "./address.js";
 import { checkTargetAsWritten } from "./target-url.js";

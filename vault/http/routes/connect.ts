@@ -4,7 +4,7 @@ import type { RouteContext, RouteDef, RouteResult } from "../context.js";
 import { VaultError } from "../../errors.js";
 import { bodyObject } from "../request-fields.js";
 import { getGrant, grantInfo } from "../../storage/grants.js";
-import type { GrantInfo } from "../../grants/types.js";
+import type { GrantInfo } from "../../grant-types.js";
 import { createConnectSession, getConnectSession, type ConnectSession } from "../../oauth/connect-sessions.js";
 import { resolveOAuthProvider } from "../../oauth/provider-config.js";
 import { randomToken } from "../../oauth/pkce.js";

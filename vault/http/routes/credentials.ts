@@ -6,7 +6,7 @@ import { checkUsable, findGrant, parseGrantRef } from "../../grants/resolve.js";
 import { credentialFor, injectionFor } from "../../grants/credential.js";
 import { effectiveProvider, isProviderSlug } from "../../grants/provider-config.js";
 import { touchGrant } from "../../storage/grants.js";
-import type { GrantRecord } from "../../grants/types.js";
+import type { GrantRecord } from "../../grant-types.js";
 import { checkTargetAsWritten } from "../../proxy/target-url.js";
 
 async function retrieve(ctx: RouteContext): Promise<RouteResult> {

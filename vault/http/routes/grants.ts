@@ -7,7 +7,7 @@ import { issueManagedGrant, revokeGrantRecord, type PrincipalInput } from "../..
 import { validatePolicy } from "../../policy/validate.js";
 import { verifyUserToken } from "../../identity/verify.js";
 import { getIdpConfig } from "../../identity/idp-config.js";
-import type { GrantRecord, GrantStatus } from "../../grants/types.js";
+import type { GrantRecord, GrantStatus } from "../../grant-types.js";
 
 const STATUSES = new Set(["active", "expired", "revoked", "reauth_required"]);
 

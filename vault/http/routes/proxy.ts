@@ -10,7 +10,7 @@ import { withoutCredentialSlot } from "../../proxy/credential-slot.js";
 import { proxyThroughGrant } from "../../proxy/call.js";
 import { createApproval } from "../../approvals/store.js";
 import { redactUrl } from "../../audit/redact.js";
-import type { GrantRecord } from "../../grants/types.js";
+import type { GrantRecord } from "../../grant-types.js";
 
 async function proxy(ctx: RouteContext): Promise<RouteResult> {
   const started = performance.now();
