@@ -1,6 +1,6 @@
 // Issues managed-secret grants and revokes grants; used by the HTTP API, the CLI and tests.
 import { VaultError, VaultUsageError } from "../errors.js";
-import type { VaultState } from "../http/context.js";
+import type { VaultState } from "../context.js";
 import type { AppRecord } from "../storage/apps.js";
 import { getSecret } from "../storage/secrets.js";
 import { getGrant, insertGrant, markRevoked } from "../storage/grants.js";

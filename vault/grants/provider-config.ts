@@ -1,6 +1,6 @@
 // A provider's effective settings for an app: the catalog entry overridden by `vault providers set`.
 import { VaultError } from "../errors.js";
-import type { VaultState } from "../http/context.js";
+import type { VaultState } from "../context.js";
 import { getProviderSettings } from "../storage/providers.js";
 import type { Injection } from "../grant-types.js";
 
