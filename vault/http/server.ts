@@ -16,6 +16,7 @@ import { errorResult, send, type SigningInfo } from "./respond.js";
 import { refusalError, type Refusal } from "./refusal.js";
 import { capConnectionsPerSource, resolveLimits, type ConnectionLimits } from "./limits.js";
 import { Router } from "./router.js";
+import { touchApiKey } from "../storage/api-keys.js";
 import { tlsServerOptions } from "./tls.js";
 import { clientAddress } from "./client-address.js";
 import { RequestAudit } from "../audit/request-audit.js";
@@ -71,6 +72,15 @@ export function createVaultServer(state: OpenedVault, opts: ServerOptions): Serv
     return { signing, outcome: { ok: true as const, value: { verified, rawBody: body.value } } };
   };
 
+  /** A verified key's last use (`vault keys list`); never a reason to fail the request. */
+  const noteKeyUse = (keyId: string): void => {
+    try {
+      touchApiKey(state.db, keyId, state.now());
+    } catch (e) {
+      log(`alter vault: could not record the last use of key ${keyId}: ${describe(e)}`);
+    }
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = targetUri(req, scheme, opts.publicUrl);
     let signing: SigningInfo | undefined;
@@ -98,6 +108,7 @@ export function createVaultServer(state: OpenedVault, opts: ServerOptions): Serv
           throw refuse(signed.outcome.refusal, req, signing);
         }
         const { verified, rawBody } = signed.outcome.value;
+        noteKeyUse(verified.apiKey.id);
         result = await route.handler(await signedContext(state, incoming(rawBody), verified));
       } else {
         result = await route.handler(unsignedContext(state, incoming(await readBody(req, bodyLimit))));
