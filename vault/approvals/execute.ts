@@ -33,7 +33,7 @@ function load(state: State, app: AppRecord, id: string): ApprovalRecord {
 }
 
 /** The review of an approval as it stands now (what an approver is shown, and what would run). */
-export function currentReview(state: Pick<VaultState, "db" | "crypto">, a: ApprovalRecord): ApprovalReview {
+export function currentReview(state: VaultState, a: ApprovalRecord): ApprovalReview {
   const req = openApprovalRequest(state.db, state.crypto, a.id);
   return buildReview(a, req, getGrant(state.db, a.appId, a.grantId));
 }

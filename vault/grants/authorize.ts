@@ -79,7 +79,7 @@ export interface CallAuthorization {
  * known, so that the audit row of a refusal can name it.
  */
 export function authorizeCall(
-  ctx: Pick<VaultContext, "db" | "app" | "now">,
+  ctx: VaultContext,
   caller: CallerFacts,
   ref: GrantRefInput,
   provider: string,

@@ -19,7 +19,7 @@ export interface PrincipalInput {
 }
 
 export function issueManagedGrant(
-  state: Pick<VaultState, "db" | "now">,
+  state: VaultState,
   app: AppRecord,
   secretId: string,
   principal: PrincipalInput,

@@ -21,7 +21,7 @@ export function isProviderSlug(id: unknown): id is string {
   return typeof id === "string" && SLUG.test(id);
 }
 
-export function effectiveProvider(state: Pick<VaultState, "db" | "catalogProvider">, appId: string, provider: string): EffectiveProvider {
+export function effectiveProvider(state: VaultState, appId: string, provider: string): EffectiveProvider {
   const cat = state.catalogProvider(provider);
   const settings = getProviderSettings(state.db, appId, provider);
   if (!cat && !settings) {

@@ -21,7 +21,7 @@ export function parseGrantRef(v: unknown): GrantRefInput {
 
 /** The grant to use, or a VaultError with the code the SDK maps to the caller's next move.
  *  `user`: the verified end user the call acts for (null: none), who sees only their grants. */
-export function findGrant(ctx: Pick<VaultContext, "db" | "app" | "now">, user: VerifiedUser | null, ref: GrantRefInput, provider: string): GrantRecord {
+export function findGrant(ctx: VaultContext, user: VerifiedUser | null, ref: GrantRefInput, provider: string): GrantRecord {
   if ("grantId" in ref) {
     const g = getGrant(ctx.db, ctx.app.id, ref.grantId);
     if (!g) throw new VaultError("grant_not_found", "No grant with this id exists for this app.");

@@ -12,7 +12,7 @@ import { observeUser } from "./users.js";
 
 export const CLOCK_TOLERANCE_SECONDS = 10;
 
-type IdentityContext = Pick<VaultContext, "db" | "now" | "app">;
+type IdentityContext = VaultContext;
 
 export async function verifyUserToken(ctx: IdentityContext, token: string): Promise<VerifiedUser> {
   const idp = requireIdp(ctx);

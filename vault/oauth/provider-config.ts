@@ -47,8 +47,8 @@ export interface OAuthProviderConfig {
   callback: CallbackMode;
 }
 
-/** OAuth with no app or caller in play (a refresh, a revocation). */
-export type OAuthContext = Pick<VaultContext, "db" | "crypto" | "now" | "vault">;
+/** What OAuth use cases run in (connect, refresh, revocation): the domain context. */
+export type OAuthContext = VaultContext;
 
 interface OverrideRow {
   authorize_url: string | null;

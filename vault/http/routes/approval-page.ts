@@ -29,7 +29,7 @@ function show(ctx: UnsignedContext): RouteResult {
   const found = authorize(ctx, token);
   if (!found) return forbidden();
   const { a, app } = found;
-  if (a.status !== "pending") return { status: 200, html: approvalStatusPage(a, currentReview(ctx, a)) };
+  if (a.status !== "pending") return { status: 200, html: approvalStatusPage(a, currentReview(ctx.vault, a)) };
   const { review, hash } = loadReview(ctx.vault, app, a.id);
   const csrf = randomBytes(24).toString("base64url");
   setCsrfHash(ctx.db, a.id, hashToken(csrf));
@@ -62,7 +62,7 @@ async function decideRoute(ctx: UnsignedContext): Promise<RouteResult> {
   try {
     const after = decision === "approve" ? await approveAndRun(ctx.vault, app, a.id, "approval page", shown!) : denyApproval(ctx.vault, app, a.id, "approval page");
     const note = decision === "approve" ? "Approved; the call ran once." : "Denied; the call will not run.";
-    return { status: 200, html: approvalStatusPage(after, currentReview(ctx, after), note) };
+    return { status: 200, html: approvalStatusPage(after, currentReview(ctx.vault, after), note) };
   } catch (e) {
     if (e instanceof ReviewMismatchError) {
       return { status: 409, html: approvalStatusPage(getApproval(ctx.db, a.id)!, null, "Nothing was decided: the request that would run differs from the one this page showed. Reload the page and review it again.") };
