@@ -53,7 +53,7 @@ const dist = (p) => {
   return import(pathToFileURL(file).href);
 };
 const vaultApi = await dist("vault/index.js");
-const { setIdp } = await dist("vault/identity/admin.js");
+const { setIdp } = await dist("vault/admin/identity.js");
 const { VaultTransport } = await dist("runtime/transport.js");
 const { unseal } = await dist("runtime/seal.js");
 const { ApiKey } = await dist("runtime/keys.js");

@@ -20,8 +20,8 @@ import {
   type GrantPolicy,
   type RunningVault,
 } from "../../vault/index.js";
-import { setIdp } from "../../vault/identity/admin.js";
-import { setOAuthEndpoints } from "../../vault/oauth/admin.js";
+import { setIdp } from "../../vault/admin/identity.js";
+import { setOAuthEndpoints } from "../../vault/admin/oauth.js";
 import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "./browser.js";
 import { startIdp, type IdpUser, type StartIdpOptions, type TestIdp } from "./idp.js";
 import { startProviderStandin, type Standin } from "./standin/index.js";

@@ -12,7 +12,7 @@ import { runApproved } from "../../vault/approvals/execute.js";
 import { indentJson } from "../../vault/approvals/json-indent.js";
 import { buildReview, MAX_SHOWN_BODY_CHARS, visible } from "../../vault/approvals/review.js";
 import { withoutCredentialSlot } from "../../vault/proxy/credential-slot.js";
-import type { Injection } from "../../vault/grants/types.js";
+import type { Injection } from "../../vault/grant-types.js";
 import type { ApprovalRecord } from "../../vault/approvals/store.js";
 import { startProviderStandin, type Standin } from "../support/standin/index.js";
 import { launchBrowser, type TestBrowser } from "../support/browser.js";

@@ -1,7 +1,7 @@
 // Managed secrets: stored sealed, never printed or returned.
 import { VaultUsageError } from "../errors.js";
 import { isProviderSlug } from "../grants/provider-config.js";
-import type { Credential, GrantPolicy } from "../grants/types.js";
+import type { Credential, GrantPolicy } from "../grant-types.js";
 import { getSecret, insertSecret, listSecrets as listRows, setSecretPolicyFloor, type ManagedSecretRecord, type SecretType } from "../storage/secrets.js";
 import { listGrants } from "../storage/grants.js";
 import { validatePolicy } from "../policy/validate.js";

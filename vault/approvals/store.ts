@@ -3,7 +3,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypt
 import { stmt, type Db } from "../storage/db.js";
 import type { AtRest } from "../crypto/at-rest.js";
 import type { ProxyRequest, ProxyResponse } from "../proxy/send.js";
-import type { AuditContext } from "../http/request-fields.js";
+import type { CallContext } from "../audit/call-context.js";
 import type { PolicySource } from "../policy/evaluate.js";
 
 export type ApprovalStatus = "pending" | "approved" | "denied" | "expired" | "executing" | "executed" | "failed";
@@ -20,7 +20,7 @@ export interface ApprovalRecord {
   operationId: string | null;
   method: string;
   urlRedacted: string;
-  context: AuditContext;
+  context: CallContext;
   remoteAddress: string | null;
   createdAt: string;
   expiresAt: string;
@@ -81,7 +81,7 @@ const toRecord = (r: Row): ApprovalRecord => ({
   operationId: r.operation_id,
   method: r.method,
   urlRedacted: r.url_redacted,
-  context: JSON.parse(r.context) as AuditContext,
+  context: JSON.parse(r.context) as CallContext,
   remoteAddress: r.remote_address,
   createdAt: r.created_at,
   expiresAt: r.expires_at,
@@ -113,7 +113,7 @@ export interface NewApproval {
   operationId: string | null;
   request: ProxyRequest;
   urlRedacted: string;
-  context: AuditContext;
+  context: CallContext;
   remoteAddress: string;
   requester: Requester | null;
   askedBy: PolicySource[];

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { listProviderConfigs, setProviderConfig, type ProviderConfigOptions } from "../admin/providers.js";
-import { getOAuthEndpoints } from "../oauth/admin.js";
+import { getOAuthEndpoints } from "../admin/oauth.js";
 import { NOT_RUNNING } from "./oauth.js";
 import { action, out, readEnvSecret, table, usage, withData, type DataFlags } from "./common.js";
 import { shown } from "../quote.js";

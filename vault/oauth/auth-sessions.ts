@@ -3,7 +3,7 @@
 // until the SDK collects it, once.
 import { randomUUID } from "node:crypto";
 import { VaultError } from "../errors.js";
-import type { RouteContext } from "../http/context.js";
+import type { CallerContext, VaultContext } from "../context.js";
 import type { Db } from "../storage/db.js";
 import { openIdpClientSecret } from "../identity/idp-config.js";
 import { provisionUser, requireIdp, verifyIdpJwt } from "../identity/verify.js";
@@ -52,10 +52,8 @@ const toSession = (r: Row, now: number): AuthSession => ({
   expiresAt: r.expires_at,
 });
 
-type Ctx = Pick<RouteContext, "db" | "crypto" | "now" | "app" | "audit" | "remoteAddress" | "vault">;
-
 /** Checks the app can run a login at its IDP (issuer, client id) before creating a session. */
-export function createAuthSession(ctx: Ctx & Pick<RouteContext, "apiKey">, pageToken: string): AuthSession {
+export function createAuthSession(ctx: CallerContext, pageToken: string): AuthSession {
   const idp = getIdpOrConfigError(ctx);
   if (!idp.clientId || !idp.discovery.authorizationEndpoint || !idp.discovery.tokenEndpoint) {
     throw new VaultError(
@@ -71,11 +69,11 @@ export function createAuthSession(ctx: Ctx & Pick<RouteContext, "apiKey">, pageT
       `INSERT INTO auth_sessions (id, app_id, key_id, page_token_hash, status, created_at, expires_at)
        VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
     )
-    .run(id, ctx.app.id, ctx.apiKey?.id ?? null, hashToken(pageToken), new Date(now).toISOString(), new Date(now + AUTH_SESSION_TTL_MS).toISOString());
+    .run(id, ctx.app.id, ctx.caller.keyId, hashToken(pageToken), new Date(now).toISOString(), new Date(now + AUTH_SESSION_TTL_MS).toISOString());
   return getAuthSession(ctx.db, id, now)!;
 }
 
-function getIdpOrConfigError(ctx: Ctx) {
+function getIdpOrConfigError(ctx: VaultContext) {
   try {
     return requireIdp(ctx);
   } catch {
@@ -95,7 +93,7 @@ export function authSessionForPage(db: Db, id: string, pageToken: string, now: n
 }
 
 /** The IDP's authorize URL for this session (fresh state, nonce and PKCE). */
-export function loginRedirect(ctx: Ctx, session: AuthSession, base: string): string {
+export function loginRedirect(ctx: VaultContext, session: AuthSession, base: string): string {
   const idp = getIdpOrConfigError(ctx);
   const redirectUri = base + AUTH_CALLBACK_PATH;
   const attempt = createAttempt(ctx.db, ctx.crypto, { kind: "auth", sessionId: session.id, provider: null, redirectUri }, ctx.now());
@@ -115,7 +113,7 @@ export function loginRedirect(ctx: Ctx, session: AuthSession, base: string): str
 
 export type AuthCallbackOutcome = { kind: "signed-in"; subject: string } | { kind: "failed"; message: string };
 
-export async function handleAuthCallback(ctx: Ctx, query: URLSearchParams): Promise<AuthCallbackOutcome> {
+export async function handleAuthCallback(ctx: CallerContext, query: URLSearchParams): Promise<AuthCallbackOutcome> {
   const now = ctx.now();
   const state = query.get("state");
   const attempt = state ? consumeAttempt(ctx.db, ctx.crypto, "auth", state, now) : undefined;
@@ -127,7 +125,7 @@ export async function handleAuthCallback(ctx: Ctx, query: URLSearchParams): Prom
     ctx.db
       .prepare("UPDATE auth_sessions SET status = 'failed', error_code = ?, error_message = ?, completed_at = ? WHERE id = ? AND status = 'pending'")
       .run(code, message, new Date(ctx.now()).toISOString(), session.id);
-    ctx.audit.write({ action: "authenticate", outcome: "error", appId: session.appId, keyId: session.keyId, remoteAddress: ctx.remoteAddress, errorCode: code, details: { sessionId: session.id } });
+    ctx.audit.write({ action: "authenticate", outcome: "error", appId: session.appId, keyId: session.keyId, remoteAddress: ctx.caller.remoteAddress, errorCode: code, details: { sessionId: session.id } });
     return { kind: "failed", message };
   };
   const idp = getIdpOrConfigError(ctx);
@@ -164,7 +162,7 @@ export async function handleAuthCallback(ctx: Ctx, query: URLSearchParams): Prom
       keyId: session.keyId,
       principalType: "user",
       principalId: user.userId,
-      remoteAddress: ctx.remoteAddress,
+      remoteAddress: ctx.caller.remoteAddress,
       details: { sessionId: session.id },
     });
   } catch (e) {
@@ -178,7 +176,7 @@ export async function handleAuthCallback(ctx: Ctx, query: URLSearchParams): Prom
 }
 
 /** The ID token once: it is deleted from the vault as it is handed over. */
-export function takeAuthToken(ctx: Pick<RouteContext, "db" | "crypto" | "now">, id: string): string | null {
+export function takeAuthToken(ctx: VaultContext, id: string): string | null {
   return ctx.db.transaction(() => {
     const row = ctx.db.prepare("SELECT id_token_sealed FROM auth_sessions WHERE id = ? AND status = 'completed'").get(id) as
       | { id_token_sealed: string | null }

@@ -2,7 +2,7 @@
 // callback (state check, code exchange, sealed token storage, the new grant).
 import { randomUUID } from "node:crypto";
 import { VaultError } from "../errors.js";
-import type { RouteContext } from "../http/context.js";
+import type { CallerContext } from "../context.js";
 import { insertGrant } from "../storage/grants.js";
 import { getUser } from "../storage/users.js";
 import { accountFor } from "./account.js";
@@ -13,14 +13,13 @@ import { consumeAttempt, createAttempt } from "./states.js";
 import { OAuthEndpointError, requestToken, TokenAnswerError, type TokenResponse } from "./token-endpoint.js";
 import { expiryFrom, sealTokens, tokensFrom } from "./tokens.js";
 
-export type FlowContext = Pick<RouteContext, "db" | "crypto" | "now" | "vault" | "audit" | "app" | "remoteAddress">;
 
 export function scopesFor(session: ConnectSession, provider: string, defaults: string[]): string[] {
   return session.scopes[provider] ?? defaults;
 }
 
 /** The provider's authorize URL for one provider of the session (a fresh single-use state). */
-export function authorizeUrlFor(ctx: FlowContext, session: ConnectSession, provider: string, base: string, pageToken: string): string {
+export function authorizeUrlFor(ctx: CallerContext, session: ConnectSession, provider: string, base: string, pageToken: string): string {
   const config = resolveOAuthProvider(ctx, session.appId, provider);
   const redirectUri = connectRedirectUri(base, provider, config.callback);
   const attempt = createAttempt(ctx.db, ctx.crypto, { kind: "connect", sessionId: session.id, provider, redirectUri, pageToken }, ctx.now());
@@ -47,7 +46,7 @@ export type CallbackOutcome =
 type Audit = (outcome: "success" | "denied" | "error", extra: { grantId?: string; errorCode?: string; account?: string | null; details?: Record<string, unknown> }) => void;
 
 /** `arrivedOn`: the path of the callback the browser came back to (the mix-up check needs it). */
-export async function handleConnectCallback(ctx: FlowContext, query: URLSearchParams, arrivedOn: string): Promise<CallbackOutcome> {
+export async function handleConnectCallback(ctx: CallerContext, query: URLSearchParams, arrivedOn: string): Promise<CallbackOutcome> {
   const now = ctx.now();
   const state = query.get("state");
   const attempt = state ? consumeAttempt(ctx.db, ctx.crypto, "connect", state, now) : undefined;
@@ -70,7 +69,7 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
       principalId: session.userId,
       grantId: extra.grantId ?? null,
       provider,
-      remoteAddress: ctx.remoteAddress,
+      remoteAddress: ctx.caller.remoteAddress,
       errorCode: extra.errorCode ?? null,
       details: { sessionId: session.id, ...(extra.account ? { account: extra.account } : {}), ...extra.details },
     });
@@ -131,7 +130,7 @@ export async function handleConnectCallback(ctx: FlowContext, query: URLSearchPa
 }
 
 async function storeConnectedGrant(
-  ctx: FlowContext,
+  ctx: CallerContext,
   session: ConnectSession,
   pageToken: string | null,
   config: OAuthProviderConfig,

@@ -2,7 +2,7 @@
 // id/secret (`vault providers set`), and per-app endpoint overrides (`vault oauth set`), which let
 // tests or self-hosted installs point a catalog provider at another authorization server.
 import type { Db } from "../storage/db.js";
-import type { RouteContext } from "../http/context.js";
+import type { VaultContext } from "../context.js";
 import { VaultError, VaultUsageError } from "../errors.js";
 import { getProviderSettings, openClientSecret } from "../storage/providers.js";
 import { assertSafeOAuthUrl } from "./urls.js";
@@ -47,7 +47,8 @@ export interface OAuthProviderConfig {
   callback: CallbackMode;
 }
 
-export type OAuthContext = Pick<RouteContext, "db" | "crypto" | "now" | "vault">;
+/** What OAuth use cases run in (connect, refresh, revocation): the domain context. */
+export type OAuthContext = VaultContext;
 
 interface OverrideRow {
   authorize_url: string | null;

@@ -3,7 +3,7 @@
 // shape is also a bearer Credential.
 import { credentialFingerprint } from "../../runtime/fingerprint.js";
 import type { AtRest } from "../crypto/at-rest.js";
-import type { GrantRecord } from "../grants/types.js";
+import type { GrantRecord } from "../grant-types.js";
 import type { TokenResponse } from "./token-answer.js";
 
 export const GRANT_CREDENTIAL_PURPOSE = "grant-credential";

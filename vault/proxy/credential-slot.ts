@@ -3,7 +3,7 @@
 // parameter, Authorization, AWS signing headers) and every header the vault never forwards is
 // removed. So what an approver is shown is exactly what runs, minus only the credential the
 // vault adds, and a stored request never holds a credential.
-import type { Injection } from "../grants/types.js";
+import type { Injection } from "../grant-types.js";
 import { DROP_REQUEST, type ProxyRequest } from "./send.js";
 
 const AWS_HEADERS = ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"];

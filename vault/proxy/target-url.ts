@@ -25,3 +25,22 @@ export function checkTargetAsWritten(url: string, pointer: string): void {
     if (problem) throw new VaultError("invalid_request", `${pointer}: the path segment ${JSON.stringify(segment)} ${problem}; it would change the endpoint.`);
   }
 }
+
+/**
+ * The one check that a URL a caller names is on the provider's hosts (`URL.host`, port included):
+ * a retrieval's credential and a proxied call go nowhere else. Returns the parsed URL.
+ */
+export function onProviderHosts(url: string, hosts: readonly string[]): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new VaultError("invalid_request", "/request/url is not an absolute URL.");
+  }
+  if (!hosts.includes(parsed.host)) {
+    throw new VaultError("provider_host_not_allowed", `${parsed.host} is not one of the provider's hosts (${hosts.join(", ")}).`, {
+      details: { host: parsed.host, hosts },
+    });
+  }
+  return parsed;
+}

@@ -6,7 +6,7 @@
 // rules and the per-provider callback binding without a browser.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setProviderConfig } from "../../../vault/index.js";
-import { setOAuthEndpoints } from "../../../vault/oauth/admin.js";
+import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
 import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "../../support/browser.js";
 import { pressConfirm } from "../identity/flows.js";
 import { startOAuthServer, tokenJson, type OAuthServer } from "../../support/oauth-server.js";

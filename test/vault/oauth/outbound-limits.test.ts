@@ -6,8 +6,8 @@
 import { SignJWT, generateKeyPair } from "jose";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { credentialFingerprint } from "../../../runtime/fingerprint.js";
-import { setIdp } from "../../../vault/identity/admin.js";
-import { setOAuthEndpoints } from "../../../vault/oauth/admin.js";
+import { setIdp } from "../../../vault/admin/identity.js";
+import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
 import { tokenJson, type Answer } from "../../support/oauth-server.js";
 import { startScripted, type Scripted } from "./scripted.js";
 

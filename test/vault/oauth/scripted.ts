@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { initVault, setProviderConfig, startVault, type RunningVault } from "../../../vault/index.js";
-import { setOAuthEndpoints } from "../../../vault/oauth/admin.js";
+import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
 import { DB_FILE } from "../../../vault/state.js";
 import { VaultTransport } from "../../../runtime/transport.js";
 import { startOAuthServer, type OAuthServer } from "../../support/oauth-server.js";

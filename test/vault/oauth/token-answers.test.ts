@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialFingerprint } from "../../../runtime/fingerprint.js";
 import { TokenRefreshInProgressError } from "../../../runtime/errors.js";
 import { setProviderConfig } from "../../../vault/index.js";
-import { setOAuthEndpoints } from "../../../vault/oauth/admin.js";
+import { setOAuthEndpoints } from "../../../vault/admin/oauth.js";
 import { tokenJson } from "../../support/oauth-server.js";
 import { CLIENT, startScripted, type Scripted } from "./scripted.js";
 

@@ -4,7 +4,7 @@
 // decision is refused when what would run no longer matches it. Without a token the page shows
 // the status only.
 import { randomBytes } from "node:crypto";
-import type { RouteContext, RouteDef, RouteResult } from "../context.js";
+import type { UnsignedContext, RouteDef, RouteResult } from "../context.js";
 import { approvalTokens, expireIfDue, getApproval, hashToken, setCsrfHash, tokenMatches } from "../../approvals/store.js";
 import { approveAndRun, currentReview, denyApproval, loadReview, ReviewMismatchError } from "../../approvals/execute.js";
 import { approvalErrorPage, approvalPage, approvalStatusPage, approvalWaitingPage } from "../pages/approval.js";
@@ -13,7 +13,7 @@ import { VaultUsageError } from "../../errors.js";
 
 const forbidden = (): RouteResult => ({ status: 403, html: approvalErrorPage("Link not valid", "This approval link is not valid. Ask for a new link.") });
 
-function authorize(ctx: RouteContext, token: string | null | undefined) {
+function authorize(ctx: UnsignedContext, token: string | null | undefined) {
   const id = ctx.params.id!;
   expireIfDue(ctx.db, id, ctx.now());
   const a = getApproval(ctx.db, id);
@@ -23,13 +23,13 @@ function authorize(ctx: RouteContext, token: string | null | undefined) {
   return app ? { a, t, app } : undefined;
 }
 
-function show(ctx: RouteContext): RouteResult {
+function show(ctx: UnsignedContext): RouteResult {
   const token = ctx.url.searchParams.get("token");
   if (token === null) return statusOnly(ctx);
   const found = authorize(ctx, token);
   if (!found) return forbidden();
   const { a, app } = found;
-  if (a.status !== "pending") return { status: 200, html: approvalStatusPage(a, currentReview(ctx, a)) };
+  if (a.status !== "pending") return { status: 200, html: approvalStatusPage(a, currentReview(ctx.vault, a)) };
   const { review, hash } = loadReview(ctx.vault, app, a.id);
   const csrf = randomBytes(24).toString("base64url");
   setCsrfHash(ctx.db, a.id, hashToken(csrf));
@@ -37,7 +37,7 @@ function show(ctx: RouteContext): RouteResult {
 }
 
 /** What the SDK's approvalUrl shows: the status, and how an operator decides. */
-function statusOnly(ctx: RouteContext): RouteResult {
+function statusOnly(ctx: UnsignedContext): RouteResult {
   const id = ctx.params.id!;
   expireIfDue(ctx.db, id, ctx.now());
   const a = getApproval(ctx.db, id);
@@ -45,7 +45,7 @@ function statusOnly(ctx: RouteContext): RouteResult {
   return { status: 200, html: approvalWaitingPage(a) };
 }
 
-async function decideRoute(ctx: RouteContext): Promise<RouteResult> {
+async function decideRoute(ctx: UnsignedContext): Promise<RouteResult> {
   const form = ctx.form;
   const found = authorize(ctx, form?.get("token"));
   if (!found || !form) return forbidden();
@@ -62,7 +62,7 @@ async function decideRoute(ctx: RouteContext): Promise<RouteResult> {
   try {
     const after = decision === "approve" ? await approveAndRun(ctx.vault, app, a.id, "approval page", shown!) : denyApproval(ctx.vault, app, a.id, "approval page");
     const note = decision === "approve" ? "Approved; the call ran once." : "Denied; the call will not run.";
-    return { status: 200, html: approvalStatusPage(after, currentReview(ctx, after), note) };
+    return { status: 200, html: approvalStatusPage(after, currentReview(ctx.vault, after), note) };
   } catch (e) {
     if (e instanceof ReviewMismatchError) {
       return { status: 409, html: approvalStatusPage(getApproval(ctx.db, a.id)!, null, "Nothing was decided: the request that would run differs from the one this page showed. Reload the page and review it again.") };

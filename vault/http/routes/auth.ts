@@ -1,32 +1,32 @@
 // Authenticate flow (docs/protocol.md): the SDK creates a session and polls it; the browser
 // logs in at the app's IDP through the vault's /auth pages.
-import type { RouteContext, RouteDef, RouteResult } from "../context.js";
+import type { RouteDef, RouteResult, SignedContext, UnsignedContext } from "../context.js";
 import { VaultError } from "../../errors.js";
 import { authSessionForPage, createAuthSession, getAuthSession, handleAuthCallback, loginRedirect, takeAuthToken } from "../../oauth/auth-sessions.js";
 import { randomToken } from "../../oauth/pkce.js";
-import { publicBase } from "../../oauth/public-base.js";
+import { publicBase } from "../public-base.js";
 import { authErrorPage, signedInPage } from "../pages/auth.js";
 
-function createSession(ctx: RouteContext): RouteResult {
+function createSession(ctx: SignedContext): RouteResult {
   const pageToken = randomToken(24);
   const session = createAuthSession(ctx, pageToken);
   const loginUrl = `${publicBase(ctx)}/auth/${session.id}?state=${pageToken}`;
   return { status: 201, json: { sessionId: session.id, loginUrl, expiresAt: session.expiresAt } };
 }
 
-function sessionStatus(ctx: RouteContext): RouteResult {
+function sessionStatus(ctx: SignedContext): RouteResult {
   const id = ctx.params.id ?? "";
   const session = getAuthSession(ctx.db, id, ctx.now());
   if (!session || session.appId !== ctx.app.id) throw new VaultError("not_found", "No sign-in session with this id.");
   // Only the key that created the session may collect its token.
-  const token = session.status === "completed" && session.keyId === (ctx.apiKey?.id ?? null) ? takeAuthToken(ctx, id) : null;
+  const token = session.status === "completed" && session.keyId === ctx.caller.keyId ? takeAuthToken(ctx, id) : null;
   return {
     status: 200,
     json: { status: session.status, userToken: token === null ? null : ctx.sealForCaller(token), expiresAt: session.expiresAt },
   };
 }
 
-function loginPage(ctx: RouteContext): RouteResult {
+function loginPage(ctx: UnsignedContext): RouteResult {
   const pageToken = ctx.url.searchParams.get("state") ?? "";
   const session = pageToken ? authSessionForPage(ctx.db, ctx.params.sessionId ?? "", pageToken, ctx.now()) : undefined;
   if (!session || session.appId !== ctx.app.id) return { status: 404, html: authErrorPage("This sign-in link is not valid. Start again from your application.") };
@@ -40,7 +40,7 @@ function loginPage(ctx: RouteContext): RouteResult {
   }
 }
 
-async function callback(ctx: RouteContext): Promise<RouteResult> {
+async function callback(ctx: UnsignedContext): Promise<RouteResult> {
   const outcome = await handleAuthCallback(ctx, ctx.url.searchParams);
   if (outcome.kind === "signed-in") return { status: 200, html: signedInPage(outcome.subject) };
   return { status: 400, html: authErrorPage(outcome.message) };

@@ -1,13 +1,13 @@
 // The browser half of connect: the page behind connectUrl (a picker when several providers are
 // left, else a confirmation naming the app, the provider and whose grant it will be), the POST
 // of its button that leaves for the provider, and the provider's callback.
-import type { RouteContext, RouteDef, RouteResult } from "../context.js";
+import type { UnsignedContext, RouteDef, RouteResult } from "../context.js";
 import { VaultError } from "../../errors.js";
 import { connectSessionForPage, finishConnectSession, type ConnectSession } from "../../oauth/connect-sessions.js";
 import { CONNECT_CSRF_COOKIE, consumeConfirmation, cookieValue, mintConfirmation } from "../../oauth/connect-confirmations.js";
 import { authorizeUrlFor, handleConnectCallback, scopesFor } from "../../oauth/connect-flow.js";
 import { resolveOAuthProvider } from "../../oauth/provider-config.js";
-import { publicBase } from "../../oauth/public-base.js";
+import { publicBase } from "../public-base.js";
 import { getUser } from "../../storage/users.js";
 import { cancelledPage, confirmPage, connectErrorPage, connectedPage, connectHref, deniedPage, pickerPage } from "../pages/connect.js";
 
@@ -16,12 +16,12 @@ const refused = (): RouteResult => ({
   html: connectErrorPage("This confirmation was not sent from the vault's own page for this browser. Open the connect link again and press the button there."),
 });
 
-function providerName(ctx: RouteContext, id: string): string {
+function providerName(ctx: UnsignedContext, id: string): string {
   return ctx.vault.catalogProvider(id)?.name ?? id;
 }
 
 /** The pending session a page token opens, or the error page to show instead. */
-function openSession(ctx: RouteContext, pageToken: string): ConnectSession | RouteResult {
+function openSession(ctx: UnsignedContext, pageToken: string): ConnectSession | RouteResult {
   const session = pageToken ? connectSessionForPage(ctx.db, ctx.params.sessionId ?? "", pageToken, ctx.now()) : undefined;
   if (!session || session.appId !== ctx.app.id) {
     return { status: 404, html: connectErrorPage("This connect link is not valid. Start again from your application.") };
@@ -35,7 +35,7 @@ function openSession(ctx: RouteContext, pageToken: string): ConnectSession | Rou
 
 const remainingOf = (s: ConnectSession) => s.providers.filter((p) => s.grantIds[p] === undefined);
 
-function connectPage(ctx: RouteContext): RouteResult {
+function connectPage(ctx: UnsignedContext): RouteResult {
   const pageToken = ctx.url.searchParams.get("state") ?? "";
   const session = openSession(ctx, pageToken);
   if (!("id" in session)) return session;
@@ -72,7 +72,7 @@ function connectPage(ctx: RouteContext): RouteResult {
   };
 }
 
-async function start(ctx: RouteContext): Promise<RouteResult> {
+async function start(ctx: UnsignedContext): Promise<RouteResult> {
   const form = ctx.form;
   if (!form) return refused();
   const session = openSession(ctx, form.get("state") ?? "");
@@ -98,7 +98,7 @@ async function start(ctx: RouteContext): Promise<RouteResult> {
       principalType: session.principalType,
       principalId: session.userId,
       provider,
-      remoteAddress: ctx.remoteAddress,
+      remoteAddress: ctx.caller.remoteAddress,
       errorCode: "connect_denied",
       details: { sessionId: session.id, step: "confirmation" },
     });
@@ -112,7 +112,7 @@ async function start(ctx: RouteContext): Promise<RouteResult> {
   }
 }
 
-async function callback(ctx: RouteContext): Promise<RouteResult> {
+async function callback(ctx: UnsignedContext): Promise<RouteResult> {
   const outcome = await handleConnectCallback(ctx, ctx.url.searchParams, ctx.url.pathname);
   switch (outcome.kind) {
     case "connected": {

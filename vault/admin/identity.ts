@@ -1,15 +1,16 @@
 // Operator functions for identity: `vault idp set|show|remove` and `vault users list|remove`.
 import { VaultUsageError } from "../errors.js";
-import { auditAdmin, withVault, type AdminOptions, type AdminState } from "../admin/open.js";
+import { vaultContext } from "../context.js";
+import { auditAdmin, withVault, type AdminOptions, type AdminState } from "./open.js";
 import { listGrants } from "../storage/grants.js";
 import { revokeAtProvider } from "../oauth/revoke.js";
 import { markRevoked } from "../storage/grants.js";
 import { findUsersBySubject, type UserRecord } from "../storage/users.js";
-import { discoverIssuer } from "./discovery.js";
-import { deleteIdpConfig, getIdpConfig, saveIdpConfig, type IdpConfig } from "./idp-config.js";
-import { forgetJwks } from "./jwks.js";
-import { describeOrphans, orphanedGrants, summarizeOrphans, type OrphanSummary } from "./orphans.js";
-import { listUsers as listUserRows, markUserRemoved, type UserSummary } from "./users.js";
+import { discoverIssuer } from "../identity/discovery.js";
+import { deleteIdpConfig, getIdpConfig, saveIdpConfig, type IdpConfig } from "../identity/idp-config.js";
+import { forgetJwks } from "../identity/jwks.js";
+import { describeOrphans, orphanedGrants, summarizeOrphans, type OrphanSummary } from "../identity/orphans.js";
+import { listUsers as listUserRows, markUserRemoved, type UserSummary } from "../identity/users.js";
 import { flagValue, maskSecrets, quoted } from "../quote.js";
 
 export interface SetIdpOptions extends AdminOptions {
@@ -116,7 +117,7 @@ export async function revokeOrphanedGrants(opts: AdminOptions & { reason?: strin
     const revoked: string[] = [];
     for (const g of orphanedGrants(s.db, s.app.id, issuer)) {
       // The vault forgets the tokens whatever the provider answers.
-      if (g.source === "oauth") await revokeAtProvider({ vault: s, db: s.db, crypto: s.crypto, now: s.now }, g).catch(() => undefined);
+      if (g.source === "oauth") await revokeAtProvider(vaultContext(s, s.app), g).catch(() => undefined);
       if (markRevoked(s.db, s.app.id, g.id, opts.reason ?? "orphaned by an IDP switch", s.now())) revoked.push(g.id);
     }
     auditAdmin(s, "grants revoke-orphaned", { details: { currentIssuer: issuer, revokedGrants: revoked.length } });
@@ -158,7 +159,7 @@ export async function deprovisionUser(s: AdminState, target: UserRecord, reason:
   const revoked: string[] = [];
   for (const g of owned) {
     // The vault forgets the tokens whatever the provider answers.
-    await revokeAtProvider({ vault: s, db: s.db, crypto: s.crypto, now: s.now }, g).catch(() => undefined);
+    await revokeAtProvider(vaultContext(s, s.app), g).catch(() => undefined);
     if (markRevoked(s.db, s.app.id, g.id, reason, s.now())) revoked.push(g.id);
   }
   auditAdmin(s, "users remove", { details: { subject: user.subject, issuer: user.issuer, revokedGrants: revoked.length } });

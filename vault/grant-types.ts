@@ -1,4 +1,5 @@
-// Grant records as stored, and the public GrantInfo shape of docs/protocol.md.
+// Grant records as stored, the public GrantInfo shape of docs/protocol.md, and the credential and
+// injection shapes: one home below policy and storage, which both read them (types only).
 
 export type PrincipalType = "user" | "group" | "system";
 export type GrantStatus = "active" | "expired" | "revoked" | "reauth_required";

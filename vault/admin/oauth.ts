@@ -2,11 +2,11 @@
 // authorization server's issuer (RFC 9207 `iss` checks), and which connect callback its OAuth
 // client registration names — plus the redirect URI an operator must register.
 import { VaultUsageError } from "../errors.js";
-import { runningServer } from "../admin/server-lock.js";
-import { auditAdmin, withVault, type AdminOptions, type AdminState } from "../admin/open.js";
-import { connectRedirectUri } from "./mixup.js";
-import { getOAuthOverrides, setOAuthOverrides, type CallbackMode, type OAuthEndpointOverrides } from "./provider-config.js";
-import { fetchServerMetadata } from "./server-metadata.js";
+import { runningServer } from "./server-lock.js";
+import { auditAdmin, withVault, type AdminOptions, type AdminState } from "./open.js";
+import { connectRedirectUri } from "../oauth/mixup.js";
+import { getOAuthOverrides, setOAuthOverrides, type CallbackMode, type OAuthEndpointOverrides } from "../oauth/provider-config.js";
+import { fetchServerMetadata } from "../oauth/server-metadata.js";
 import { quoted } from "../quote.js";
 
 export interface OAuthEndpointOptions extends AdminOptions, OAuthEndpointOverrides {
