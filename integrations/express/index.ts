@@ -34,12 +34,16 @@ export function withUserToken<Req extends ExpressRequestLike = ExpressRequestLik
 ): (req: Req, res: ExpressResponseLike, next: (error?: unknown) => void) => void {
   const identity = requestIdentity(options, "withUserToken (alter-gen/express)", (req) => authorizationValues(req.rawHeaders));
   return (req, res, next) => {
-    identity.decide(req).then((decision) => {
-      if (decision.kind === "run") return decision.run(() => next());
-      res.statusCode = decision.status;
-      res.setHeader("WWW-Authenticate", decision.headers["www-authenticate"]);
-      res.setHeader("Content-Type", "application/json; charset=utf-8");
-      res.end(JSON.stringify(decision.body));
-    }, next);
+    identity.decide(req).then(
+      (decision) => {
+        if (decision.kind === "run") return decision.run(() => next());
+        res.statusCode = decision.status;
+        res.setHeader("WWW-Authenticate", decision.headers["www-authenticate"]);
+        res.setHeader("Content-Type", "application/json; charset=utf-8");
+        res.end(JSON.stringify(decision.body));
+      },
+      // options.token threw or returned a non-string: the app's error handlers take it.
+      (error: unknown) => next(error),
+    );
   };
 }

@@ -2,7 +2,7 @@
 import type { AddressInfo } from "node:net";
 import express, { type Request } from "express";
 import { withUserToken } from "alter-gen/express";
-import { describeAdapter, REALM, REQUEST_ID } from "./web-suite.js";
+import { brokenSession, describeAdapter, REALM, REQUEST_ID } from "./web-suite.js";
 import { sessionCookie } from "./cookies.js";
 
 describeAdapter({
@@ -16,10 +16,12 @@ describeAdapter({
     app.use("/api", withUserToken({ vault, realm: REALM, context }), express.json());
     app.use("/optional", withUserToken({ vault, required: false, context }));
     app.use("/cookie", withUserToken({ vault, context, token: (req: Request) => sessionCookie(req.get("cookie")) }));
+    app.use("/broken", withUserToken({ vault, token: brokenSession }));
     app.get("/api/channels", async (_req, res) => void res.json(await handlers.channels()));
     app.post("/api/messages", async (req, res) => void res.json(await handlers.post(req.body)));
     app.get("/optional/channels", async (_req, res) => void res.json(await handlers.optional()));
     app.get("/cookie/channels", async (_req, res) => void res.json(await handlers.channels()));
+    app.get("/broken/channels", async (_req, res) => void res.json(await handlers.channels()));
     const server = app.listen(0, "127.0.0.1");
     await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
     return {

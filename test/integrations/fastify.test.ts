@@ -1,7 +1,7 @@
 // alter-gen/fastify on a real Fastify server and through Fastify's own inject().
 import Fastify, { type FastifyRequest } from "fastify";
 import { withUserToken } from "alter-gen/fastify";
-import { describeAdapter, REALM, REQUEST_ID } from "./web-suite.js";
+import { brokenSession, describeAdapter, REALM, REQUEST_ID } from "./web-suite.js";
 import { sessionCookie } from "./cookies.js";
 import type { Received, Sent } from "./web-world.js";
 
@@ -34,6 +34,13 @@ describeAdapter({
         cookie.get("/channels", () => handlers.channels());
       },
       { prefix: "/cookie" },
+    );
+    await app.register(
+      async (broken) => {
+        await broken.register(withUserToken, { vault, token: brokenSession });
+        broken.get("/channels", () => handlers.channels());
+      },
+      { prefix: "/broken" },
     );
     const url = await app.listen({ host: "127.0.0.1", port: 0 });
     const inject = async (sent: Sent): Promise<Received> => {

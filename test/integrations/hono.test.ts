@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Hono, type Context } from "hono";
 import { serve } from "@hono/node-server";
 import { withUserToken } from "alter-gen/hono";
-import { describeAdapter, REALM, REQUEST_ID } from "./web-suite.js";
+import { brokenSession, describeAdapter, REALM, REQUEST_ID } from "./web-suite.js";
 import { sessionCookie } from "./cookies.js";
 import type { Received, Sent } from "./web-world.js";
 
@@ -18,10 +18,12 @@ describeAdapter({
     app.use("/api/*", withUserToken({ vault, realm: REALM, context }));
     app.use("/optional/*", withUserToken({ vault, required: false, context }));
     app.use("/cookie/*", withUserToken({ vault, context, token: (c) => sessionCookie(c.req.header("cookie")) }));
+    app.use("/broken/*", withUserToken({ vault, token: brokenSession }));
     app.get("/api/channels", async (c) => c.json(await handlers.channels()));
     app.post("/api/messages", async (c) => c.json(await handlers.post(await c.req.json())));
     app.get("/optional/channels", async (c) => c.json(await handlers.optional()));
     app.get("/cookie/channels", async (c) => c.json(await handlers.channels()));
+    app.get("/broken/channels", async (c) => c.json(await handlers.channels()));
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
     });

@@ -5,6 +5,7 @@
 //   GET  /api/channels, POST /api/messages   withUserToken({ vault, realm: REALM, context })
 //   GET  /optional/channels                  withUserToken({ vault, required: false, context })
 //   GET  /cookie/channels                    withUserToken({ vault, token: <cookie "session">, context })
+//   GET  /broken/channels                    withUserToken({ vault, token: brokenSession })
 //
 // where `context` puts the request's x-request-id header into the audit row as runId, and the
 // handlers are world.handlers (channels, post, optional). Unhandled errors answer 500.
@@ -29,6 +30,11 @@ export interface AdapterCase {
   /** Node frameworks see each Authorization header (400 invalid_request); fetch-based ones one joined value (401). */
   repeatedHeaders: 400 | 401;
 }
+
+/** A token option whose session store is down: the framework's error handling must take over. */
+export const brokenSession = (): never => {
+  throw new Error("the session store is unavailable");
+};
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -125,6 +131,12 @@ export function describeAdapter(adapter: AdapterCase): void {
       // The option replaces the header: a bearer header alone is no session.
       const headerOnly = await send(served.url, { path: "/cookie/channels", headers: bearer(world.jwt.alice) });
       expect([headerOnly.status, headerOnly.headers["www-authenticate"]]).toEqual([401, "Bearer"]);
+    });
+
+    it("hands an error of the token option to the framework's error handling, not a 401", async () => {
+      const res = await send(served.url, { path: "/broken/channels", headers: bearer(world.jwt.alice) });
+      expect(res.status).toBe(500);
+      expect(res.headers["www-authenticate"]).toBeUndefined();
     });
 
     it("never shows a token in a refusal, a handler's error, the audit or the logs (canary)", async () => {
