@@ -9,7 +9,7 @@
 // context it is registered in, so register it inside a child plugin to cover some routes only.
 import type { FastifyPluginCallback, FastifyRequest } from "fastify";
 import { authorizationValues } from "../shared/bearer.js";
-import { requestIdentity, type Admission, type RequestIdentityOptions } from "../shared/request-identity.js";
+import { requestIdentity, type Admission, type Rejection, type RequestIdentityOptions } from "../shared/request-identity.js";
 
 export type FastifyUserTokenOptions = RequestIdentityOptions<FastifyRequest>;
 
@@ -35,6 +35,20 @@ const plugin: FastifyPluginCallback<FastifyUserTokenOptions> = (app, options, do
     const admission = admitted.get(request);
     if (admission) admission.run(() => next());
     else next();
+  });
+  // The vault refusing the user's token (IdentityError) while the request is handled: whatever
+  // the error handler answered, the client gets the 401 invalid_token challenge it can act on.
+  // onError runs before the error handler and cannot answer, onSend can.
+  const refused = new WeakMap<FastifyRequest, Rejection>();
+  app.addHook("onError", async (request, _reply, error) => {
+    const refusal = admitted.get(request)?.user ? identity.refusal(error) : undefined;
+    if (refusal) refused.set(request, refusal);
+  });
+  app.addHook("onSend", async (request, reply, payload) => {
+    const refusal = refused.get(request);
+    if (!refusal) return payload;
+    reply.code(refusal.status).header("www-authenticate", refusal.headers["www-authenticate"]).header("content-type", "application/json; charset=utf-8");
+    return JSON.stringify(refusal.body);
   });
   done();
 };

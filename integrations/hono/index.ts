@@ -15,13 +15,21 @@ export type HonoUserTokenOptions<E extends Env = any> = RequestIdentityOptions<C
 /**
  * Middleware: reads the request's bearer token (or `options.token(c)`) and runs `next()` inside
  * `vault.withUserToken(token, …)`. Several Authorization headers reach Hono joined by ", ", which
- * is not one token68 and so is refused as a malformed token.
+ * is not one token68 and so is refused as a malformed token. When the vault refuses the token
+ * (IdentityError) while the request is handled, the answer is a 401 `invalid_token` challenge.
  */
 export function withUserToken<E extends Env = any>(options: HonoUserTokenOptions<E>): MiddlewareHandler<E> {
   const identity = requestIdentity(options, "withUserToken (alter-gen/hono)", (c) => c.req.header("authorization"));
   return async (c, next) => {
     const decision = await identity.decide(c);
-    if (decision.kind === "run") return decision.run(() => next());
-    return c.json(decision.body, decision.status, decision.headers);
+    if (decision.kind === "reject") return c.json(decision.body, decision.status, decision.headers);
+    await decision.run(() => next());
+    // Hono hands a handler's error to onError and records it on c.error: when it is the vault
+    // refusing the user's token, the answer becomes the 401 challenge the client can act on.
+    const refusal = decision.user ? identity.refusal(c.error) : undefined;
+    if (refusal) {
+      c.res = undefined;
+      c.res = c.json(refusal.body, refusal.status, refusal.headers);
+    }
   };
 }

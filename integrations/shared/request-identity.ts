@@ -3,7 +3,7 @@
 // identity, or answer 401/400 with an RFC 6750 challenge. Each adapter only reads the request
 // and writes the answer in its framework's idiom. The token stays inside the decision object
 // and the vault's AsyncLocalStorage; no message built here contains it.
-import { AlterValueError, type AlterVault, type AuditScope } from "alter-gen/runtime";
+import { AlterValueError, IdentityError, type AlterVault, type AuditScope } from "alter-gen/runtime";
 import { isToken68, parseBearer, type AuthorizationHeader, type BearerResult } from "./bearer.js";
 
 /** Options every adapter takes; `Req` is the framework's request (Express `req`, Hono `c`, Fastify `request`). */
@@ -53,6 +53,11 @@ export type Decision = Admission | Rejection;
 
 export interface RequestIdentity<Req> {
   decide(req: Req): Promise<Decision>;
+  /**
+   * The 401 challenge for an error of the request's handling when it is the vault refusing the
+   * user's token (expired, wrong audience, not a JWT: IdentityError), else undefined.
+   */
+  refusal(error: unknown): Rejection | undefined;
 }
 
 // quoted-string content without quote, backslash or controls (RFC 9110 §5.6.4), so the
@@ -106,6 +111,10 @@ export function requestIdentity<Req>(options: RequestIdentityOptions<Req>, where
       if (result.kind === "token") return admit(result.token, context?.(req));
       if (result.kind === "absent" && !required) return admit(undefined, context?.(req));
       return reject(result);
+    },
+    refusal(error) {
+      if (!(error instanceof IdentityError)) return undefined;
+      return reject({ kind: "malformed", reason: "the vault did not accept the user's token (expired, revoked or not issued for this app)" });
     },
   };
 }

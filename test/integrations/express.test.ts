@@ -1,7 +1,7 @@
 // alter-gen/express on a real Express 5 server (Express has no test entry point of its own).
 import type { AddressInfo } from "node:net";
 import express, { type Request } from "express";
-import { withUserToken } from "alter-gen/express";
+import { userTokenErrors, withUserToken } from "alter-gen/express";
 import { brokenSession, describeAdapter, REALM, REQUEST_ID } from "./web-suite.js";
 import { sessionCookie } from "./cookies.js";
 
@@ -22,6 +22,7 @@ describeAdapter({
     app.get("/optional/channels", async (_req, res) => void res.json(await handlers.optional()));
     app.get("/cookie/channels", async (_req, res) => void res.json(await handlers.channels()));
     app.get("/broken/channels", async (_req, res) => void res.json(await handlers.channels()));
+    app.use(userTokenErrors({ vault, realm: REALM }));
     const server = app.listen(0, "127.0.0.1");
     await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
     return {

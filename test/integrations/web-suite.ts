@@ -10,7 +10,7 @@
 // where `context` puts the request's x-request-id header into the audit row as runId, and the
 // handlers are world.handlers (channels, post, optional). Unhandled errors answer 500.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callRows } from "../support/e2e.js";
+import { APP_CLIENT, callRows } from "../support/e2e.js";
 import { send, startWebWorld, type Received, type Sent, type User, type WebWorld } from "./web-world.js";
 
 export const REALM = "alter-test";
@@ -133,6 +133,26 @@ export function describeAdapter(adapter: AdapterCase): void {
       expect([headerOnly.status, headerOnly.headers["www-authenticate"]]).toEqual([401, "Bearer"]);
     });
 
+    it.each([
+      ["expired", { audience: APP_CLIENT.clientId, expiresIn: -120 }],
+      ["issued for another app", { audience: "another-app" }],
+    ] as const)("answers 401 invalid_token when the vault refuses a well-formed token (%s) during the request", async (_name, mint) => {
+      const token = await world.e2e.idp.mintIdToken("alice", mint);
+      for (const [path, json] of [["/api/channels"], ["/api/messages", { text: "refused" }]] as const) {
+        const res = await send(served.url, { method: json ? "POST" : "GET", path, headers: bearer(token), json });
+        expect(res.status).toBe(401);
+        expect(res.headers["www-authenticate"]).toMatch(new RegExp(`^Bearer realm="${REALM}", error="invalid_token", error_description="[^"]+"$`));
+        expect(res.body.error).toBe("invalid_token");
+        expect(res.text).not.toContain(token);
+      }
+    });
+
+    it("leaves the handler's other errors to the framework", async () => {
+      const res = await send(served.url, { method: "POST", path: "/api/messages", headers: bearer(world.jwt.alice), json: { text: 5 } });
+      expect(res.status).toBe(500);
+      expect(res.headers["www-authenticate"]).toBeUndefined();
+    });
+
     it("hands an error of the token option to the framework's error handling, not a 401", async () => {
       const res = await send(served.url, { path: "/broken/channels", headers: bearer(world.jwt.alice) });
       expect(res.status).toBe(500);
@@ -150,9 +170,9 @@ export function describeAdapter(adapter: AdapterCase): void {
       expect(rejected.status).toBe(200);
       expect(rejected.body.user).toBe(false);
       expect(rejected.body.code).toBe("user_token_invalid");
-      // Unhandled, the vault's refusal reaches the framework's error handler (which may use its status, 401).
+      // Unhandled, the vault's refusal becomes the adapter's 401 invalid_token challenge.
       const failed = await send(served.url, { path: "/api/channels", headers: bearer(unverifiable) });
-      expect([401, 500]).toContain(failed.status);
+      expect([failed.status, failed.body.error]).toEqual([401, "invalid_token"]);
       for (const res of [refused, rejected, failed]) {
         expect(JSON.stringify(res.headers) + res.text).not.toMatch(/CANARY/);
       }

@@ -26,7 +26,7 @@ export interface WebWorld {
 export interface Handlers {
   /** GET: lists channels as the request's user. */
   channels(): Promise<unknown>;
-  /** POST with a JSON body: posts `text` as the request's user. */
+  /** POST with a JSON body: posts `text` as the request's user; throws when it is not a string. */
   post(body: unknown): Promise<unknown>;
   /** GET on an optional route: the user's call when there is one, else the error's code. */
   optional(): Promise<unknown>;
@@ -56,7 +56,7 @@ export async function startWebWorld(caller: string): Promise<WebWorld> {
     async post(body) {
       await tick(n++ % 4);
       const text = (body as { text?: unknown }).text;
-      if (typeof text !== "string") return { ok: false, error: "text must be a string" };
+      if (typeof text !== "string") throw new Error("text must be a string");
       await slack.chat.postMessage(asUser(), { body: { channel: "C1", text } });
       return { ok: true };
     },
