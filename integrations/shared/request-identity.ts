@@ -65,6 +65,23 @@ export interface RequestIdentity<Req> {
 const QUOTABLE = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
 const MISSING = "this route needs the user's token: Authorization: Bearer <token>";
 
+type Refused = Exclude<BearerResult, { kind: "token" }>;
+
+/** The RFC 6750 answer to a request without a usable token. */
+function rejection(result: Refused, realm: string | undefined): Rejection {
+  const challenge = (params: string[]) => {
+    const all = realm === undefined ? params : [`realm="${realm}"`, ...params];
+    return all.length ? `Bearer ${all.join(", ")}` : "Bearer";
+  };
+  if (result.kind === "absent") {
+    // RFC 6750 §3.1: a request with no credential gets the challenge without an error code.
+    return { kind: "reject", status: 401, headers: { "www-authenticate": challenge([]) }, body: { error: "unauthorized", error_description: MISSING } };
+  }
+  const [status, error] = result.kind === "repeated" ? ([400, "invalid_request"] as const) : ([401, "invalid_token"] as const);
+  const headers = { "www-authenticate": challenge([`error="${error}"`, `error_description="${result.reason}"`]) };
+  return { kind: "reject", status, headers, body: { error, error_description: result.reason } };
+}
+
 /** Checks the options once, when the middleware or plugin is created; `where` names the adapter. */
 export function requestIdentity<Req>(options: RequestIdentityOptions<Req>, where: string, header: (req: Req) => AuthorizationHeader): RequestIdentity<Req> {
   if (options === null || typeof options !== "object") throw new AlterValueError(`${where}: options must be an object with vault`);
@@ -78,15 +95,7 @@ export function requestIdentity<Req>(options: RequestIdentityOptions<Req>, where
   if (realm !== undefined && (typeof realm !== "string" || !QUOTABLE.test(realm))) {
     throw new AlterValueError(`${where}: options.realm must be a non-empty string of printable ASCII without " or \\`);
   }
-  const challenge = (params: string[]) => ["Bearer", [realm === undefined ? [] : [`realm="${realm}"`], params].flat().join(", ")].filter(Boolean).join(" ");
-  const reject = (result: Exclude<BearerResult, { kind: "token" }>): Rejection => {
-    if (result.kind === "absent") {
-      // RFC 6750 §3.1: a request with no credential gets the challenge without an error code.
-      return { kind: "reject", status: 401, headers: { "www-authenticate": challenge([]) }, body: { error: "unauthorized", error_description: MISSING } };
-    }
-    const [status, error] = result.kind === "repeated" ? ([400, "invalid_request"] as const) : ([401, "invalid_token"] as const);
-    return { kind: "reject", status, headers: { "www-authenticate": challenge([`error="${error}"`, `error_description="${result.reason}"`]) }, body: { error, error_description: result.reason } };
-  };
+  const reject = (result: Refused) => rejection(result, realm);
 
   const read = async (req: Req): Promise<BearerResult> => {
     if (!token) return parseBearer(header(req));
