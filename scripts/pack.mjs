@@ -1,7 +1,9 @@
 // Assembles the two published packages from the build and packs them (`npm run pack`):
 //
 //   .pack/alter-gen-<version>.tgz      alter-gen: what an app runs. dist/runtime (JS + .d.ts), the
-//                                      generated/ clients, and the `alter-gen` launcher. undici only.
+//                                      generated/ clients, and the `alter-gen` launcher. undici only;
+//                                      the web adapters (dist/integrations) take their framework
+//                                      as an optional peer.
 //   .pack/alter-gen-cli-<version>.tgz  @alter-gen/cli: the alter-gen program (cli/), the generator,
 //                                      the catalog, the local vault (with its own copy of the
 //                                      runtime modules it shares) and the pinned specs/.
@@ -29,6 +31,7 @@ const PACKAGES = [
     copy: [
       ["packages/alter-gen/bin", "bin"],
       ["dist/runtime", "dist/runtime", compiled],
+      ["dist/integrations", "dist/integrations", compiled],
       ["generated", "generated"],
     ],
   },

@@ -22,6 +22,8 @@ interface Packed {
 
 const ROOT = join(import.meta.dirname, "../..");
 const ATTW = join(ROOT, "node_modules/.bin/attw");
+/** The web adapters: alter-gen/<framework>, each framework an optional peer. */
+const WEB = ["express", "hono", "fastify"] as const;
 const CLIENT_IDS = readdirSync(join(ROOT, "generated")).filter((f) => statSync(join(ROOT, "generated", f)).isDirectory());
 let out: string;
 const packed = new Map<string, Packed>();
@@ -42,7 +44,7 @@ const pkg = (name: string) => packed.get(name)!;
 
 describe("what each tarball ships", () => {
   it.each([
-    ["alter-gen", ["bin/alter-gen.js", "dist/runtime/index.js", "dist/runtime/index.d.ts", "generated/slack/index.js", "generated/slack/index.d.ts"]],
+    ["alter-gen", ["bin/alter-gen.js", "dist/runtime/index.js", "dist/runtime/index.d.ts", "generated/slack/index.js", "generated/slack/index.d.ts", ...WEB.flatMap((fw) => [`dist/integrations/${fw}/index.js`, `dist/integrations/${fw}/index.d.ts`])]],
     ["@alter-gen/cli", ["dist/cli/main.js", "dist/cli/main.d.ts", "dist/generator/commands/io.d.ts", "dist/catalog/index.js", "dist/vault/cli/index.js", "dist/vault/storage/sqlite.js", "specs/providers.yaml", "specs/slack/openapi.json"]],
   ])("%s: compiled JS, LICENSE and README, no sources, source maps or build info", (name, expected) => {
     const { files, dir } = pkg(name);
@@ -75,8 +77,12 @@ describe("published manifests", () => {
     for (const field of ["repository", "homepage", "bugs"]) expect(m).not.toHaveProperty(field);
   });
 
-  it("alter-gen depends on undici alone; @alter-gen/cli takes better-sqlite3 as an optional peer", () => {
-    expect(pkg("alter-gen").manifest.dependencies).toEqual({ undici: expect.any(String) });
+  it("alter-gen depends on undici alone, its web frameworks optional peers; @alter-gen/cli takes better-sqlite3 as an optional peer", () => {
+    const alterGen = pkg("alter-gen").manifest;
+    expect(alterGen.dependencies).toEqual({ undici: expect.any(String) });
+    expect(Object.keys(alterGen.peerDependencies).sort()).toEqual([...WEB].sort());
+    expect(alterGen.peerDependenciesMeta).toEqual(Object.fromEntries(WEB.map((fw) => [fw, { optional: true }])));
+    for (const fw of WEB) expect(alterGen.exports[`./${fw}`]).toEqual({ types: `./dist/integrations/${fw}/index.d.ts`, default: `./dist/integrations/${fw}/index.js` });
     const cli = pkg("@alter-gen/cli").manifest;
     // The vault's SQLite store and `alter-gen diff`'s TypeScript checker are loaded on first use.
     expect(cli.peerDependencies).toMatchObject({ "alter-gen": cli.version, "better-sqlite3": expect.any(String), "ts-morph": expect.any(String) });
@@ -106,6 +112,22 @@ describe("published manifests", () => {
     expect([...imported].filter(([p]) => !declared.has(p)).map(([p, f]) => `${p} (in ${f})`)).toEqual([]);
     expect(Object.keys(manifest.dependencies ?? {}).filter((d) => !imported.has(d))).toEqual([]);
   });
+
+  // A user who never imports alter-gen/hono never needs hono: no shipped file loads an optional
+  // peer, except the one adapter that serves it (and that only at its own entry).
+  it("alter-gen: only an adapter's own entry may load its optional peer", () => {
+    const { files, dir, manifest } = pkg("alter-gen");
+    const optional = Object.keys(manifest.peerDependenciesMeta ?? {}).filter((p) => manifest.peerDependenciesMeta[p].optional);
+    expect(optional.length).toBeGreaterThan(0);
+    const loads: string[] = [];
+    for (const f of files.filter((f) => f.endsWith(".js"))) {
+      for (const m of readFileSync(join(dir, f), "utf8").matchAll(SPECIFIER)) {
+        const p = packageOf(m.slice(1).find(Boolean)!);
+        if (optional.includes(p) && f !== `dist/integrations/${p}/index.js`) loads.push(`${f} loads ${p}`);
+      }
+    }
+    expect(loads).toEqual([]);
+  });
 });
 
 describe("the ecosystem's checkers", () => {
@@ -117,7 +139,7 @@ describe("the ecosystem's checkers", () => {
   // ESM-only by design: a CommonJS app uses import(), or require() on Node >= 20.19 (README),
   // so attw's "ESM (dynamic import only)" for node16-cjs is the one finding accepted.
   it.each([
-    ["alter-gen", ["runtime", ...CLIENT_IDS.map((id) => `generated/${id}`)], ["node16-cjs"]],
+    ["alter-gen", ["runtime", ...WEB, ...CLIENT_IDS.map((id) => `generated/${id}`)], ["node16-cjs"]],
     ["@alter-gen/cli", ["."], ["node16-cjs", "node10"]],
   ] as const)("arethetypeswrong resolves every entry point of %s", (name, entrypoints, accepted) => {
     // Into a file: attw exits right after writing, which cuts a large report short on a pipe.
