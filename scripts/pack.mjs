@@ -29,6 +29,7 @@ const PACKAGES = [
     copy: [
       ["packages/alter-gen/bin", "bin"],
       ["dist/runtime", "dist/runtime", compiled],
+      ["dist/integrations", "dist/integrations", compiled],
       ["generated", "generated"],
     ],
   },
