@@ -42,7 +42,7 @@ const pkg = (name: string) => packed.get(name)!;
 
 describe("what each tarball ships", () => {
   it.each([
-    ["alter-gen", ["bin/alter-gen.js", "dist/runtime/index.js", "dist/runtime/index.d.ts", "generated/slack/index.js", "generated/slack/index.d.ts"]],
+    ["alter-gen", ["bin/alter-gen.js", "dist/runtime/index.js", "dist/runtime/index.d.ts", "generated/slack/index.js", "generated/slack/index.d.ts", "generated/slack/tools.js", "generated/slack/tools.d.ts", "dist/integrations/langchain/index.js"]],
     ["@alter-gen/cli", ["dist/cli/main.js", "dist/cli/main.d.ts", "dist/generator/commands/io.d.ts", "dist/catalog/index.js", "dist/vault/cli/index.js", "dist/vault/storage/sqlite.js", "specs/providers.yaml", "specs/slack/openapi.json"]],
   ])("%s: compiled JS, LICENSE and README, no sources, source maps or build info", (name, expected) => {
     const { files, dir } = pkg(name);
@@ -81,6 +81,15 @@ describe("published manifests", () => {
     // The vault's SQLite store and `alter-gen diff`'s TypeScript checker are loaded on first use.
     expect(cli.peerDependencies).toMatchObject({ "alter-gen": cli.version, "better-sqlite3": expect.any(String), "ts-morph": expect.any(String) });
     expect(cli.peerDependenciesMeta).toEqual({ "better-sqlite3": { optional: true }, "ts-morph": { optional: true } });
+  });
+
+  it("alter-gen takes @langchain/core as an optional peer, loaded only by alter-gen/langchain", () => {
+    const m = pkg("alter-gen").manifest;
+    expect(m.peerDependencies).toEqual({ "@langchain/core": expect.any(String) });
+    expect(m.peerDependenciesMeta).toEqual({ "@langchain/core": { optional: true } });
+    const { files, dir } = pkg("alter-gen");
+    const importers = files.filter((f) => f.endsWith(".js") && readFileSync(join(dir, f), "utf8").includes("@langchain/core"));
+    expect(importers).toEqual(["dist/integrations/langchain/index.js"]);
   });
 
   // Bare specifiers of shipped JS: import/export … from, import "x", import("x"), and the
