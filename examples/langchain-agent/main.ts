@@ -18,9 +18,9 @@ class ScriptedModel extends FakeListChatModel {
     const message = turn.call ? new AIMessage({ content: "", tool_calls: [{ ...turn.call, type: "tool_call" as const }] }) : new AIMessage(turn.say ?? "");
     return { message, text: turn.say ?? "" };
   }
-  // The example's model ignores the tool specs a real one would be sent.
-  override bindTools() {
-    return this as never;
+  // The example's model ignores the tool specs a real one would be sent; it keeps its script.
+  override bindTools(_tools: Parameters<FakeListChatModel["bindTools"]>[0]) {
+    return this as unknown as ReturnType<FakeListChatModel["bindTools"]>;
   }
 }
 
