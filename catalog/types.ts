@@ -2,6 +2,7 @@
 // the vault (hosts, injection, OAuth endpoints) and the provider stand-ins (tests). Pagination and
 // rate-limit entries are seam 1's own types: the generator copies them into provider.js as is.
 import type { PaginationStyle, RateLimitHeaders } from "../runtime/operation.js";
+import type { ToolsConfig } from "./tools.js";
 
 /**
  * How operations are grouped into modules (the generator's `namespaceBy` option, which catalog
@@ -90,6 +91,8 @@ export interface CatalogProvider {
   defaultHeaders?: Record<string, string>;
   /** A JSON body field that is `false` on errors answered with a 2xx status (Slack: `ok`). */
   okField?: string;
+  /** The generated tools table's curation (catalog/tools.ts); `tools: false` writes none. */
+  tools?: ToolsConfig;
 }
 
 export interface Catalog {

@@ -3,6 +3,7 @@
 import { isAbsolute } from "node:path";
 import { CatalogError, joinPointer } from "./errors.js";
 import { closest } from "./did-you-mean.js";
+import { parseToolsConfig } from "./tools.js";
 import { METHOD_NAMES, NAMESPACE_BY, type CatalogInjection, type CatalogOAuth, type CatalogProvider } from "./types.js";
 
 /** Validates parsed catalog data (the whole providers.yaml document). */
@@ -26,6 +27,7 @@ const PROVIDER_KEYS = [
   "id", "name", "specFile", "source", "sha256", "baseUrl", "hosts", "injection", "oauth", "pagination", "rateLimit",
   "requestIdHeaders", "namespaceBy", "credentialParams", "fixesFile", "overridesFile", "docsUrl", "docsLinkBase", "defaultHeaders", "okField",
   "methodNames",
+  "tools",
 ];
 
 function validateProvider(v: Validator, item: unknown, at: string): CatalogProvider {
@@ -78,6 +80,7 @@ function validateProvider(v: Validator, item: unknown, at: string): CatalogProvi
   if (o.docsUrl !== undefined) provider.docsUrl = v.url(o, at, "docsUrl");
   if (o.docsLinkBase !== undefined) provider.docsLinkBase = v.linkBase(o, at, "docsLinkBase");
   if (o.okField !== undefined) provider.okField = v.string(o, at, "okField");
+  if (o.tools !== undefined) provider.tools = parseToolsConfig(o.tools, (pointer, message) => v.fail(joinPointer(at, "tools") + pointer, message));
   if (o.methodNames !== undefined) provider.methodNames = v.oneOf(o, at, "methodNames", METHOD_NAMES);
   if (o.defaultHeaders !== undefined) {
     const hat = joinPointer(at, "defaultHeaders");

@@ -4,7 +4,7 @@
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PaginationStyle, RateLimitHeaders } from "../runtime/operation.js";
-import type { CatalogInjection } from "../catalog/index.js";
+import type { CatalogInjection, ToolsConfig } from "../catalog/index.js";
 import { options, type MethodNames, type NamespaceBy, type OutputFormatName } from "./options.js";
 import { GeneratorError, UsageError } from "./errors.js";
 import { makeOutputDir, OutputDirError } from "./output-dir.js";
@@ -60,6 +60,11 @@ export interface ClientJob {
    * since are kept as deprecated aliases. Absent for a new client.
    */
   previousNames?: NamesLock;
+  /**
+   * The tools table beside the client (tools.js): which operations, overrides; `enabled: false`
+   * writes none. Default: every operation.
+   */
+  tools?: ToolsConfig;
   /** The day a rename is recorded on (YYYY-MM-DD); default today (or SOURCE_DATE_EPOCH's day). */
   today?: string;
 }
@@ -129,7 +134,14 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
     okField: job.okField,
     servers: operationServers(model),
   };
-  const input = { model, header: header({ providerId: job.id, sha256: spec.sha256 }), format: FORMATS[job.format ?? options.format.default], displayName: job.name, provider };
+  const input = {
+    model,
+    header: header({ providerId: job.id, sha256: spec.sha256 }),
+    format: FORMATS[job.format ?? options.format.default],
+    displayName: job.name,
+    provider,
+    ...(job.tools?.enabled === false ? {} : { tools: job.tools ?? {} }),
+  };
   const emitted = emitClient(input, onProgress && ((operations) => onProgress(`emitted ${operations}/${total} operations`)));
   const files = new Map([...emitted, [NAMES_LOCK_FILE, printNamesLock(history.lock)] as const].sort(([a], [b]) => (a < b ? -1 : 1)));
   const t3 = performance.now();

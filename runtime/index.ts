@@ -4,6 +4,8 @@ export * from "./errors.js";
 // Runtime (calls, vault object, management): see runtime/README.md for public vs internal.
 export { AlterVault, DEFAULT_VAULT_URL, type AlterVaultOptions, type AwaitApprovalOptions } from "./vault.js";
 export { bindOperations } from "./client.js";
+export type * from "./tools.js";
+export { callTool, checkToolInput, findTool, toolOperation } from "./tools-call.js";
 export { asUser, type UserTokenGetter } from "./identity.js";
 export type { Logger } from "./logger.js";
 export type { AuditScope, AuditContext, CallerType } from "./audit.js";

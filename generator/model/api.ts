@@ -1,6 +1,7 @@
 // The intermediate model the emitters read. Built from a validated OpenAPI 3.x document by
 // build.ts; nothing here refers to raw OpenAPI objects.
 import type { BodyKind, HttpMethod, ParamLocation, ParamSpec, ResponseKind } from "../../runtime/operation.js";
+import type { ToolOverride } from "../../catalog/index.js";
 import type { NamedOperation } from "./names-lock.js";
 import type { SchemaNode } from "./schema.js";
 
@@ -68,6 +69,8 @@ export interface OperationModel {
   accept?: string;
   paginate?: PaginationModel;
   baseUrl?: string;
+  /** The document's `x-alter-tool` extension: what this operation's tool says instead of the derived (emit/tools/). */
+  tool?: ToolOverride;
   /** JSON pointer of the operation object, for messages. */
   pointer: string;
 }

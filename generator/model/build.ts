@@ -1,7 +1,7 @@
 // Builds the ApiModel from a validated OpenAPI 3.x document: operations with their params,
 // bodies, responses and pagination, named and grouped into namespaces.
 import type { HttpMethod, PaginationStyle, ParamLocation, ParamSpec } from "../../runtime/operation.js";
-import type { CatalogInjection, MethodNames, NamespaceBy } from "../../catalog/index.js";
+import { parseToolOverride, type CatalogInjection, type MethodNames, type NamespaceBy } from "../../catalog/index.js";
 import { joinPointer, SpecError } from "../errors.js";
 import { getPointer } from "../spec/pointer.js";
 import type { ApiModel, BodyModel, NamespaceModel, OperationModel, ParamModel, ResponseVariant } from "./api.js";
@@ -191,6 +191,12 @@ class ModelBuilder {
     if (body) model.body = body;
     const accept = answered && acceptFor(answered.kind, answered.mediaType);
     if (accept) model.accept = accept;
+    if (op["x-alter-tool"] !== undefined) {
+      const at = joinPointer(pointer, "x-alter-tool");
+      model.tool = parseToolOverride(op["x-alter-tool"], (p, message) => {
+        throw new SpecError(`x-alter-tool${p} ${message}.`, { file: this.spec.source, pointer: at + p });
+      });
+    }
     if (method === "GET" && (detected || answersList(successRaw, this.resolveSchema))) this.lists.add(model);
     if (detected) model.paginate = { ...(detected.items ? { items: detected.items } : {}), item: this.schema(detected.item.schema, detected.item.pointer) };
     const baseUrl = this.operationServer(op.servers ?? pathItem.servers);

@@ -22,8 +22,8 @@ interface Packed {
 
 const ROOT = join(import.meta.dirname, "../..");
 const ATTW = join(ROOT, "node_modules/.bin/attw");
-/** The web adapters: alter-gen/<framework>, each framework an optional peer. */
-const WEB = ["express", "hono", "fastify"] as const;
+/** Every integration entry (alter-gen/<entry>) and the optional peer only it may load. */
+const INTEGRATIONS: Record<string, string> = { express: "express", hono: "hono", fastify: "fastify", langchain: "@langchain/core" };
 const CLIENT_IDS = readdirSync(join(ROOT, "generated")).filter((f) => statSync(join(ROOT, "generated", f)).isDirectory());
 let out: string;
 const packed = new Map<string, Packed>();
@@ -44,7 +44,7 @@ const pkg = (name: string) => packed.get(name)!;
 
 describe("what each tarball ships", () => {
   it.each([
-    ["alter-gen", ["bin/alter-gen.js", "dist/runtime/index.js", "dist/runtime/index.d.ts", "generated/slack/index.js", "generated/slack/index.d.ts", ...WEB.flatMap((fw) => [`dist/integrations/${fw}/index.js`, `dist/integrations/${fw}/index.d.ts`])]],
+    ["alter-gen", ["bin/alter-gen.js", "dist/runtime/index.js", "dist/runtime/index.d.ts", "generated/slack/index.js", "generated/slack/index.d.ts", "generated/slack/tools.js", "generated/slack/tools.d.ts", ...Object.keys(INTEGRATIONS).flatMap((e) => [`dist/integrations/${e}/index.js`, `dist/integrations/${e}/index.d.ts`])]],
     ["@alter-gen/cli", ["dist/cli/main.js", "dist/cli/main.d.ts", "dist/generator/commands/io.d.ts", "dist/catalog/index.js", "dist/vault/cli/index.js", "dist/vault/storage/sqlite.js", "specs/providers.yaml", "specs/slack/openapi.json"]],
   ])("%s: compiled JS, LICENSE and README, no sources, source maps or build info", (name, expected) => {
     const { files, dir } = pkg(name);
@@ -77,16 +77,23 @@ describe("published manifests", () => {
     for (const field of ["repository", "homepage", "bugs"]) expect(m).not.toHaveProperty(field);
   });
 
-  it("alter-gen depends on undici alone, its web frameworks optional peers; @alter-gen/cli takes better-sqlite3 as an optional peer", () => {
+  it("alter-gen depends on undici alone, each integration's framework an optional peer; @alter-gen/cli takes better-sqlite3 as an optional peer", () => {
     const alterGen = pkg("alter-gen").manifest;
     expect(alterGen.dependencies).toEqual({ undici: expect.any(String) });
-    expect(Object.keys(alterGen.peerDependencies).sort()).toEqual([...WEB].sort());
-    expect(alterGen.peerDependenciesMeta).toEqual(Object.fromEntries(WEB.map((fw) => [fw, { optional: true }])));
-    for (const fw of WEB) expect(alterGen.exports[`./${fw}`]).toEqual({ types: `./dist/integrations/${fw}/index.d.ts`, default: `./dist/integrations/${fw}/index.js` });
+    const peers = [...new Set(Object.values(INTEGRATIONS))].sort();
+    expect(Object.keys(alterGen.peerDependencies).sort()).toEqual(peers);
+    expect(alterGen.peerDependenciesMeta).toEqual(Object.fromEntries(peers.map((p) => [p, { optional: true }])));
+    for (const e of Object.keys(INTEGRATIONS)) expect(alterGen.exports[`./${e}`]).toEqual({ types: `./dist/integrations/${e}/index.d.ts`, default: `./dist/integrations/${e}/index.js` });
     const cli = pkg("@alter-gen/cli").manifest;
     // The vault's SQLite store and `alter-gen diff`'s TypeScript checker are loaded on first use.
     expect(cli.peerDependencies).toMatchObject({ "alter-gen": cli.version, "better-sqlite3": expect.any(String), "ts-morph": expect.any(String) });
     expect(cli.peerDependenciesMeta).toEqual({ "better-sqlite3": { optional: true }, "ts-morph": { optional: true } });
+  });
+
+  it("alter-gen: @langchain/core is loaded only by alter-gen/langchain", () => {
+    const { files, dir } = pkg("alter-gen");
+    const importers = files.filter((f) => f.endsWith(".js") && readFileSync(join(dir, f), "utf8").includes("@langchain/core"));
+    expect(importers).toEqual(["dist/integrations/langchain/index.js"]);
   });
 
   // Bare specifiers of shipped JS: import/export … from, import "x", import("x"), and the
@@ -139,7 +146,7 @@ describe("the ecosystem's checkers", () => {
   // ESM-only by design: a CommonJS app uses import(), or require() on Node >= 20.19 (README),
   // so attw's "ESM (dynamic import only)" for node16-cjs is the one finding accepted.
   it.each([
-    ["alter-gen", ["runtime", ...WEB, ...CLIENT_IDS.map((id) => `generated/${id}`)], ["node16-cjs"]],
+    ["alter-gen", ["runtime", ...Object.keys(INTEGRATIONS), ...CLIENT_IDS.flatMap((id) => [`generated/${id}`, `generated/${id}/tools`])], ["node16-cjs"]],
     ["@alter-gen/cli", ["."], ["node16-cjs", "node10"]],
   ] as const)("arethetypeswrong resolves every entry point of %s", (name, entrypoints, accepted) => {
     // Into a file: attw exits right after writing, which cuts a large report short on a pipe.
