@@ -30,6 +30,8 @@ export interface ModelOptions {
   methodNames?: MethodNames;
   /** Tags, operation ids, namespaces or `namespace.method` names to keep (all when empty). */
   include?: string[];
+  /** The catalog entry's own `include` (same keys): an operation must match it and `include`. */
+  catalogInclude?: string[];
   exclude?: string[];
   /** Headers the runtime sends on every call (catalog `defaultHeaders`): such params become optional. */
   defaultHeaders?: Record<string, string>;
@@ -323,6 +325,8 @@ class ModelBuilder {
     const inc = this.options.include ?? [];
     const exc = this.options.exclude ?? [];
     if (inc.length && !keys.some((k) => inc.includes(k))) return false;
+    const scope = this.options.catalogInclude ?? [];
+    if (scope.length && !keys.some((k) => scope.includes(k))) return false;
     return !keys.some((k) => exc.includes(k));
   }
 
