@@ -10,6 +10,7 @@ import { fallbackOperationName, isIdentifier, namespaceFile, pascalCase, RESERVE
 import { namedOperations } from "./names-lock.js";
 import { METHOD_ORDER, nameOperations } from "./operation-names.js";
 import { normalizeSchema } from "./normalize-schema.js";
+import { reachableComponentSchemas } from "./prune.js";
 import { answersList, detectPagination, objectProperties, type RawSchemaRef } from "./pagination.js";
 import type { SchemaNode } from "./schema.js";
 
@@ -90,10 +91,12 @@ class ModelBuilder {
       }),
     );
     const kept = ops.filter((op) => this.selected(op));
-    const schemas = new Map<string, SchemaNode>();
-    for (const [name, raw] of Object.entries<Json>(this.doc.components?.schemas ?? {})) {
-      schemas.set(name, this.schema(raw, this.spec.origins?.get(name) ?? joinPointer("/components/schemas", name)));
-    }
+    const raw = this.doc.components?.schemas ?? {};
+    const component = (name: string) => this.schema(raw[name], this.spec.origins?.get(name) ?? joinPointer("/components/schemas", name));
+    // A catalog entry's own filter defines the client: it gets only the schemas it uses.
+    const schemas = this.options.catalogInclude?.length
+      ? reachableComponentSchemas(kept, Object.keys(raw), component)
+      : new Map<string, SchemaNode>(Object.keys(raw).map((name) => [name, component(name)]));
     return {
       providerId: this.options.providerId,
       title: String(this.doc.info?.title ?? this.options.providerId),
@@ -102,7 +105,8 @@ class ModelBuilder {
       sha256: this.spec.sha256,
       schemas,
       namespaces: this.group(kept),
-      operationNames: namedOperations(ops),
+      // A catalog entry's filter is part of the client, so its names lock lists only what it keeps.
+      operationNames: namedOperations(this.options.catalogInclude?.length ? ops.filter((op) => this.inCatalogScope(op)) : ops),
       warnings: this.warnings,
     };
   }
@@ -320,13 +324,17 @@ class ModelBuilder {
     return { success, errors, ...(successRaw ? { successRaw } : {}) };
   }
 
+  private inCatalogScope(op: OperationModel): boolean {
+    const scope = this.options.catalogInclude ?? [];
+    return !scope.length || [op.id, op.namespace, `${op.namespace}.${op.name}`, ...op.tags].some((k) => scope.includes(k));
+  }
+
   private selected(op: OperationModel): boolean {
     const keys = [op.id, op.namespace, `${op.namespace}.${op.name}`, ...op.tags];
     const inc = this.options.include ?? [];
     const exc = this.options.exclude ?? [];
     if (inc.length && !keys.some((k) => inc.includes(k))) return false;
-    const scope = this.options.catalogInclude ?? [];
-    if (scope.length && !keys.some((k) => scope.includes(k))) return false;
+    if (!this.inCatalogScope(op)) return false;
     return !keys.some((k) => exc.includes(k));
   }
 
