@@ -90,9 +90,10 @@ export interface CatalogProvider {
   /** Parameters that carry the credential and so are never method params (e.g. Slack's `token`). */
   credentialParams?: { in: "header" | "query"; name: string }[];
   /**
-   * Keep only these operations (tags, operationIds, namespaces or namespace.method names, as
-   * `--include` takes them): Microsoft Graph's 11,000+ operations are cut to the everyday ones.
-   * A `--include` on the command line narrows further.
+   * Keep only operations with these tags or operationIds (the document's own, not derived
+   * names): Microsoft Graph's 11,000+ operations are cut to the everyday ones. The others are
+   * never modelled or named; the client gets only the schemas its operations reach. A
+   * `--include` on the command line narrows further.
    */
   include?: string[];
   deviations?: CatalogDeviation[];

@@ -75,7 +75,7 @@ function validateProvider(v: Validator, item: unknown, at: string): CatalogProvi
   }
   if (o.include !== undefined) {
     provider.include = v.stringList(o, at, "include");
-    if (provider.include.length === 0) v.fail(joinPointer(at, "include"), "must name at least one tag, operationId or namespace (leave it out to keep every operation)");
+    if (provider.include.length === 0) v.fail(joinPointer(at, "include"), "must name at least one tag or operationId (leave it out to keep every operation)");
   }
   if (o.deviations !== undefined) provider.deviations = validateDeviations(v, o.deviations, joinPointer(at, "deviations"));
   if (o.fixesFile !== undefined) provider.fixesFile = v.relativePath(o, at, "fixesFile");

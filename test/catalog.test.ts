@@ -227,7 +227,7 @@ describe("catalog validation", () => {
     ],
     [
       "an empty include filter",
-      { given: () => edited((p) => (p.include = [])), want: { pointer: "/providers/1/include", message: /at least one tag/ } },
+      { given: () => edited((p) => (p.include = [])), want: { pointer: "/providers/1/include", message: /at least one tag or operationId/ } },
     ],
     [
       "a deviation of a field the check does not know",

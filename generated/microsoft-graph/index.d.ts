@@ -2,63 +2,36 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import type { AlterVault, ClientDefaults } from "alter-gen/runtime";
-import type { ChatsChatMethods } from "./chats-chat.js";
-import type { ChatsChatMessageMethods } from "./chats-chat-message.js";
-import type { DrivesDriveMethods } from "./drives-drive.js";
-import type { GroupsGroupMethods } from "./groups-group.js";
-import type { MeContactMethods } from "./me-contact.js";
-import type { MeDriveMethods } from "./me-drive.js";
-import type { MeEventMethods } from "./me-event.js";
-import type { MeMailFolderMethods } from "./me-mail-folder.js";
-import type { MeMessageMethods } from "./me-message.js";
-import type { MePresenceMethods } from "./me-presence.js";
-import type { MeTodoMethods } from "./me-todo.js";
-import type { MeUserMethods } from "./me-user.js";
-import type { PlannerPlannerTaskMethods } from "./planner-planner-task.js";
-import type { SitesSiteMethods } from "./sites-site.js";
-import type { TeamsChannelMethods } from "./teams-channel.js";
-import type { TeamsTeamMethods } from "./teams-team.js";
-import type { UsersUserMethods } from "./users-user.js";
+import type { ChatsMethods } from "./chats.js";
+import type { DrivesMethods } from "./drives.js";
+import type { GroupsMethods } from "./groups.js";
+import type { MeMethods } from "./me.js";
+import type { PlannerMethods } from "./planner.js";
+import type { SitesMethods } from "./sites.js";
+import type { TeamsMethods } from "./teams.js";
+import type { UsersMethods } from "./users.js";
 
-export type * from "./chats-chat.js";
-export type * from "./chats-chat-message.js";
-export type * from "./drives-drive.js";
-export type * from "./groups-group.js";
-export type * from "./me-contact.js";
-export type * from "./me-drive.js";
-export type * from "./me-event.js";
-export type * from "./me-mail-folder.js";
-export type * from "./me-message.js";
-export type * from "./me-presence.js";
-export type * from "./me-todo.js";
-export type * from "./me-user.js";
-export type * from "./planner-planner-task.js";
-export type * from "./sites-site.js";
-export type * from "./teams-channel.js";
-export type * from "./teams-team.js";
-export type * from "./users-user.js";
+export type * from "./chats.js";
+export type * from "./drives.js";
+export type * from "./groups.js";
+export type * from "./me.js";
+export type * from "./planner.js";
+export type * from "./sites.js";
+export type * from "./teams.js";
+export type * from "./users.js";
 export * as Schemas from "./schemas.js";
 export { provider } from "./provider.js";
 
 /** The Microsoft Graph client: one property per namespace of operations. */
 export interface MicrosoftGraphClient {
-  chatsChat: ChatsChatMethods;
-  chatsChatMessage: ChatsChatMessageMethods;
-  drivesDrive: DrivesDriveMethods;
-  groupsGroup: GroupsGroupMethods;
-  meContact: MeContactMethods;
-  meDrive: MeDriveMethods;
-  meEvent: MeEventMethods;
-  meMailFolder: MeMailFolderMethods;
-  meMessage: MeMessageMethods;
-  mePresence: MePresenceMethods;
-  meTodo: MeTodoMethods;
-  meUser: MeUserMethods;
-  plannerPlannerTask: PlannerPlannerTaskMethods;
-  sitesSite: SitesSiteMethods;
-  teamsChannel: TeamsChannelMethods;
-  teamsTeam: TeamsTeamMethods;
-  usersUser: UsersUserMethods;
+  chats: ChatsMethods;
+  drives: DrivesMethods;
+  groups: GroupsMethods;
+  me: MeMethods;
+  planner: PlannerMethods;
+  sites: SitesMethods;
+  teams: TeamsMethods;
+  users: UsersMethods;
 }
 
 /** Creates the Microsoft Graph client; `defaults` apply to every call (reason, base URL, mode, …). */

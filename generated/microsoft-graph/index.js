@@ -2,23 +2,14 @@
 // Do not edit: regenerate with `alter-gen` instead.
 
 import { bindOperations } from "alter-gen/runtime";
-import { operations as chatsChatOps } from "./chats-chat.js";
-import { operations as chatsChatMessageOps } from "./chats-chat-message.js";
-import { operations as drivesDriveOps } from "./drives-drive.js";
-import { operations as groupsGroupOps } from "./groups-group.js";
-import { operations as meContactOps } from "./me-contact.js";
-import { operations as meDriveOps } from "./me-drive.js";
-import { operations as meEventOps } from "./me-event.js";
-import { operations as meMailFolderOps } from "./me-mail-folder.js";
-import { operations as meMessageOps } from "./me-message.js";
-import { operations as mePresenceOps } from "./me-presence.js";
-import { operations as meTodoOps } from "./me-todo.js";
-import { operations as meUserOps } from "./me-user.js";
-import { operations as plannerPlannerTaskOps } from "./planner-planner-task.js";
-import { operations as sitesSiteOps } from "./sites-site.js";
-import { operations as teamsChannelOps } from "./teams-channel.js";
-import { operations as teamsTeamOps } from "./teams-team.js";
-import { operations as usersUserOps } from "./users-user.js";
+import { operations as chatsOps } from "./chats.js";
+import { operations as drivesOps } from "./drives.js";
+import { operations as groupsOps } from "./groups.js";
+import { operations as meOps } from "./me.js";
+import { operations as plannerOps } from "./planner.js";
+import { operations as sitesOps } from "./sites.js";
+import { operations as teamsOps } from "./teams.js";
+import { operations as usersOps } from "./users.js";
 import { provider } from "./provider.js";
 
 export * as Schemas from "./schemas.js";
@@ -34,22 +25,13 @@ export { provider };
 export function createMicrosoftGraphClient(vault, defaults) {
   const bind = (ops) => bindOperations(vault, provider, ops, defaults);
   return {
-    chatsChat: bind(chatsChatOps),
-    chatsChatMessage: bind(chatsChatMessageOps),
-    drivesDrive: bind(drivesDriveOps),
-    groupsGroup: bind(groupsGroupOps),
-    meContact: bind(meContactOps),
-    meDrive: bind(meDriveOps),
-    meEvent: bind(meEventOps),
-    meMailFolder: bind(meMailFolderOps),
-    meMessage: bind(meMessageOps),
-    mePresence: bind(mePresenceOps),
-    meTodo: bind(meTodoOps),
-    meUser: bind(meUserOps),
-    plannerPlannerTask: bind(plannerPlannerTaskOps),
-    sitesSite: bind(sitesSiteOps),
-    teamsChannel: bind(teamsChannelOps),
-    teamsTeam: bind(teamsTeamOps),
-    usersUser: bind(usersUserOps),
+    chats: bind(chatsOps),
+    drives: bind(drivesOps),
+    groups: bind(groupsOps),
+    me: bind(meOps),
+    planner: bind(plannerOps),
+    sites: bind(sitesOps),
+    teams: bind(teamsOps),
+    users: bind(usersOps),
   };
 }

@@ -5,130 +5,18 @@ import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as Schemas from "./schemas.js";
 
-export interface GroupsGroupGroupsGroupCreateGroupParams {
+export interface GroupsCreateParams {
   /** New entity */
   body: Schemas.MicrosoftGraphGroupInput;
 }
-export type GroupsGroupGroupsGroupCreateGroupResponse =
-  Schemas.MicrosoftGraphGroup;
-export type GroupsGroupGroupsGroupCreateGroupError =
-  Schemas.MicrosoftGraphODataErrorsODataError;
+export type GroupsCreateResponse = Schemas.MicrosoftGraphGroup;
+export type GroupsCreateError = Schemas.MicrosoftGraphODataErrorsODataError;
 
-export interface GroupsGroupGroupsGroupDeleteGroupParams
-  extends P.GroupId, P.IfMatch {}
-export type GroupsGroupGroupsGroupDeleteGroupResponse = void;
-export type GroupsGroupGroupsGroupDeleteGroupError =
-  Schemas.MicrosoftGraphODataErrorsODataError;
+export interface GroupsDeleteParams extends P.GroupId, P.IfMatch {}
+export type GroupsDeleteResponse = void;
+export type GroupsDeleteError = Schemas.MicrosoftGraphODataErrorsODataError;
 
-export interface GroupsGroupGroupsGroupGetGroupParams extends P.GroupId {
-  /** Select properties to be returned */
-  $select?: (
-    | "id"
-    | "deletedDateTime"
-    | "assignedLabels"
-    | "assignedLicenses"
-    | "classification"
-    | "createdDateTime"
-    | "description"
-    | "displayName"
-    | "expirationDateTime"
-    | "groupTypes"
-    | "hasMembersWithLicenseErrors"
-    | "isAssignableToRole"
-    | "licenseProcessingState"
-    | "mail"
-    | "mailEnabled"
-    | "mailNickname"
-    | "membershipRule"
-    | "membershipRuleProcessingState"
-    | "onPremisesDomainName"
-    | "onPremisesLastSyncDateTime"
-    | "onPremisesNetBiosName"
-    | "onPremisesProvisioningErrors"
-    | "onPremisesSamAccountName"
-    | "onPremisesSecurityIdentifier"
-    | "onPremisesSyncEnabled"
-    | "preferredDataLocation"
-    | "preferredLanguage"
-    | "proxyAddresses"
-    | "renewedDateTime"
-    | "securityEnabled"
-    | "securityIdentifier"
-    | "theme"
-    | "visibility"
-    | "allowExternalSenders"
-    | "autoSubscribeNewMembers"
-    | "hideFromAddressLists"
-    | "hideFromOutlookClients"
-    | "isSubscribedByMail"
-    | "unseenCount"
-    | "isArchived"
-    | "appRoleAssignments"
-    | "createdOnBehalfOf"
-    | "memberOf"
-    | "members"
-    | "membersWithLicenseErrors"
-    | "owners"
-    | "permissionGrants"
-    | "settings"
-    | "transitiveMemberOf"
-    | "transitiveMembers"
-    | "acceptedSenders"
-    | "calendar"
-    | "calendarView"
-    | "conversations"
-    | "events"
-    | "rejectedSenders"
-    | "threads"
-    | "drive"
-    | "drives"
-    | "sites"
-    | "extensions"
-    | "groupLifecyclePolicies"
-    | "planner"
-    | "onenote"
-    | "photo"
-    | "photos"
-    | "team"
-  )[];
-  /** Expand related entities */
-  $expand?: (
-    | "*"
-    | "appRoleAssignments"
-    | "createdOnBehalfOf"
-    | "memberOf"
-    | "members"
-    | "membersWithLicenseErrors"
-    | "owners"
-    | "permissionGrants"
-    | "settings"
-    | "transitiveMemberOf"
-    | "transitiveMembers"
-    | "acceptedSenders"
-    | "calendar"
-    | "calendarView"
-    | "conversations"
-    | "events"
-    | "rejectedSenders"
-    | "threads"
-    | "drive"
-    | "drives"
-    | "sites"
-    | "extensions"
-    | "groupLifecyclePolicies"
-    | "planner"
-    | "onenote"
-    | "photo"
-    | "photos"
-    | "team"
-  )[];
-}
-export type GroupsGroupGroupsGroupGetGroupResponse =
-  Schemas.MicrosoftGraphGroup;
-export type GroupsGroupGroupsGroupGetGroupError =
-  Schemas.MicrosoftGraphODataErrorsODataError;
-
-export interface GroupsGroupGroupsGroupListGroupParams
+export interface GroupsListParams
   extends P.ConsistencyLevel, P.Top, P.Skip, P.Search, P.Filter, P.Count {
   /** Order items by property values */
   $orderby?: (
@@ -315,21 +203,123 @@ export interface GroupsGroupGroupsGroupListGroupParams
     | "team"
   )[];
 }
-export type GroupsGroupGroupsGroupListGroupResponse =
-  Schemas.MicrosoftGraphGroupCollectionResponse;
-export type GroupsGroupGroupsGroupListGroupError =
-  Schemas.MicrosoftGraphODataErrorsODataError;
+export type GroupsListResponse = Schemas.MicrosoftGraphGroupCollectionResponse;
+export type GroupsListError = Schemas.MicrosoftGraphODataErrorsODataError;
 
-export interface GroupsGroupGroupsGroupUpdateGroupParams extends P.GroupId {
+export interface GroupsRetrieveParams extends P.GroupId {
+  /** Select properties to be returned */
+  $select?: (
+    | "id"
+    | "deletedDateTime"
+    | "assignedLabels"
+    | "assignedLicenses"
+    | "classification"
+    | "createdDateTime"
+    | "description"
+    | "displayName"
+    | "expirationDateTime"
+    | "groupTypes"
+    | "hasMembersWithLicenseErrors"
+    | "isAssignableToRole"
+    | "licenseProcessingState"
+    | "mail"
+    | "mailEnabled"
+    | "mailNickname"
+    | "membershipRule"
+    | "membershipRuleProcessingState"
+    | "onPremisesDomainName"
+    | "onPremisesLastSyncDateTime"
+    | "onPremisesNetBiosName"
+    | "onPremisesProvisioningErrors"
+    | "onPremisesSamAccountName"
+    | "onPremisesSecurityIdentifier"
+    | "onPremisesSyncEnabled"
+    | "preferredDataLocation"
+    | "preferredLanguage"
+    | "proxyAddresses"
+    | "renewedDateTime"
+    | "securityEnabled"
+    | "securityIdentifier"
+    | "theme"
+    | "visibility"
+    | "allowExternalSenders"
+    | "autoSubscribeNewMembers"
+    | "hideFromAddressLists"
+    | "hideFromOutlookClients"
+    | "isSubscribedByMail"
+    | "unseenCount"
+    | "isArchived"
+    | "appRoleAssignments"
+    | "createdOnBehalfOf"
+    | "memberOf"
+    | "members"
+    | "membersWithLicenseErrors"
+    | "owners"
+    | "permissionGrants"
+    | "settings"
+    | "transitiveMemberOf"
+    | "transitiveMembers"
+    | "acceptedSenders"
+    | "calendar"
+    | "calendarView"
+    | "conversations"
+    | "events"
+    | "rejectedSenders"
+    | "threads"
+    | "drive"
+    | "drives"
+    | "sites"
+    | "extensions"
+    | "groupLifecyclePolicies"
+    | "planner"
+    | "onenote"
+    | "photo"
+    | "photos"
+    | "team"
+  )[];
+  /** Expand related entities */
+  $expand?: (
+    | "*"
+    | "appRoleAssignments"
+    | "createdOnBehalfOf"
+    | "memberOf"
+    | "members"
+    | "membersWithLicenseErrors"
+    | "owners"
+    | "permissionGrants"
+    | "settings"
+    | "transitiveMemberOf"
+    | "transitiveMembers"
+    | "acceptedSenders"
+    | "calendar"
+    | "calendarView"
+    | "conversations"
+    | "events"
+    | "rejectedSenders"
+    | "threads"
+    | "drive"
+    | "drives"
+    | "sites"
+    | "extensions"
+    | "groupLifecyclePolicies"
+    | "planner"
+    | "onenote"
+    | "photo"
+    | "photos"
+    | "team"
+  )[];
+}
+export type GroupsRetrieveResponse = Schemas.MicrosoftGraphGroup;
+export type GroupsRetrieveError = Schemas.MicrosoftGraphODataErrorsODataError;
+
+export interface GroupsUpdateParams extends P.GroupId {
   /** New property values */
   body: Schemas.MicrosoftGraphGroupInput;
 }
-export type GroupsGroupGroupsGroupUpdateGroupResponse =
-  Schemas.MicrosoftGraphGroup;
-export type GroupsGroupGroupsGroupUpdateGroupError =
-  Schemas.MicrosoftGraphODataErrorsODataError;
+export type GroupsUpdateResponse = Schemas.MicrosoftGraphGroup;
+export type GroupsUpdateError = Schemas.MicrosoftGraphODataErrorsODataError;
 
-export interface GroupsGroupMethods {
+export interface GroupsMethods {
   /**
    * Create group
    *
@@ -337,11 +327,7 @@ export interface GroupsGroupMethods {
    *
    * [API documentation](https://docs.microsoft.com/graph/api/group-post-groups?view=graph-rest-1.0)
    */
-  groupsGroupCreateGroup: Method<
-    GroupsGroupGroupsGroupCreateGroupParams,
-    GroupsGroupGroupsGroupCreateGroupResponse,
-    GroupsGroupGroupsGroupCreateGroupError
-  >;
+  create: Method<GroupsCreateParams, GroupsCreateResponse, GroupsCreateError>;
   /**
    * Delete group
    *
@@ -349,23 +335,7 @@ export interface GroupsGroupMethods {
    *
    * [API documentation](https://docs.microsoft.com/graph/api/group-delete?view=graph-rest-1.0)
    */
-  groupsGroupDeleteGroup: Method<
-    GroupsGroupGroupsGroupDeleteGroupParams,
-    GroupsGroupGroupsGroupDeleteGroupResponse,
-    GroupsGroupGroupsGroupDeleteGroupError
-  >;
-  /**
-   * Get group
-   *
-   * Get the properties and relationships of a group object. This operation returns by default only a subset of all the available properties, as noted in the Properties section. To get properties that are _not_ returned by default, specify them in a `$select` OData query option. The **hasMembersWithLicenseErrors** and **isArchived** properties are an exception and are not returned in the `$select` query.
-   *
-   * [API documentation](https://docs.microsoft.com/graph/api/group-get?view=graph-rest-1.0)
-   */
-  groupsGroupGetGroup: Method<
-    GroupsGroupGroupsGroupGetGroupParams,
-    GroupsGroupGroupsGroupGetGroupResponse,
-    GroupsGroupGroupsGroupGetGroupError
-  >;
+  delete: Method<GroupsDeleteParams, GroupsDeleteResponse, GroupsDeleteError>;
   /**
    * List groups
    *
@@ -373,10 +343,18 @@ export interface GroupsGroupMethods {
    *
    * [API documentation](https://docs.microsoft.com/graph/api/group-list?view=graph-rest-1.0)
    */
-  groupsGroupListGroup: MethodOpt<
-    GroupsGroupGroupsGroupListGroupParams,
-    GroupsGroupGroupsGroupListGroupResponse,
-    GroupsGroupGroupsGroupListGroupError
+  list: MethodOpt<GroupsListParams, GroupsListResponse, GroupsListError>;
+  /**
+   * Get group
+   *
+   * Get the properties and relationships of a group object. This operation returns by default only a subset of all the available properties, as noted in the Properties section. To get properties that are _not_ returned by default, specify them in a `$select` OData query option. The **hasMembersWithLicenseErrors** and **isArchived** properties are an exception and are not returned in the `$select` query.
+   *
+   * [API documentation](https://docs.microsoft.com/graph/api/group-get?view=graph-rest-1.0)
+   */
+  retrieve: Method<
+    GroupsRetrieveParams,
+    GroupsRetrieveResponse,
+    GroupsRetrieveError
   >;
   /**
    * Update group
@@ -385,9 +363,5 @@ export interface GroupsGroupMethods {
    *
    * [API documentation](https://docs.microsoft.com/graph/api/group-update?view=graph-rest-1.0)
    */
-  groupsGroupUpdateGroup: Method<
-    GroupsGroupGroupsGroupUpdateGroupParams,
-    GroupsGroupGroupsGroupUpdateGroupResponse,
-    GroupsGroupGroupsGroupUpdateGroupError
-  >;
+  update: Method<GroupsUpdateParams, GroupsUpdateResponse, GroupsUpdateError>;
 }

@@ -5,27 +5,18 @@ import type { Method, MethodOpt } from "alter-gen/runtime";
 import type * as P from "./params.js";
 import type * as Schemas from "./schemas.js";
 
-export interface UsersUserUsersUserCreateUserParams {
+export interface UsersCreateParams {
   /** New entity */
   body: Schemas.MicrosoftGraphUserInput;
 }
-export type UsersUserUsersUserCreateUserResponse = Schemas.MicrosoftGraphUser;
-export type UsersUserUsersUserCreateUserError =
-  Schemas.MicrosoftGraphODataErrorsODataError;
+export type UsersCreateResponse = Schemas.MicrosoftGraphUser;
+export type UsersCreateError = Schemas.MicrosoftGraphODataErrorsODataError;
 
-export interface UsersUserUsersUserDeleteUserParams
-  extends P.UserId, P.IfMatch {}
-export type UsersUserUsersUserDeleteUserResponse = void;
-export type UsersUserUsersUserDeleteUserError =
-  Schemas.MicrosoftGraphODataErrorsODataError;
+export interface UsersDeleteParams extends P.UserId, P.IfMatch {}
+export type UsersDeleteResponse = void;
+export type UsersDeleteError = Schemas.MicrosoftGraphODataErrorsODataError;
 
-export interface UsersUserUsersUserGetUserParams
-  extends P.UserId, P.Select17, P.Expand9 {}
-export type UsersUserUsersUserGetUserResponse = Schemas.MicrosoftGraphUser;
-export type UsersUserUsersUserGetUserError =
-  Schemas.MicrosoftGraphODataErrorsODataError;
-
-export interface UsersUserUsersUserListUserParams
+export interface UsersListParams
   extends
     P.ConsistencyLevel,
     P.Top,
@@ -189,20 +180,21 @@ export interface UsersUserUsersUserListUserParams
     | "skills desc"
   )[];
 }
-export type UsersUserUsersUserListUserResponse =
-  Schemas.MicrosoftGraphUserCollectionResponse;
-export type UsersUserUsersUserListUserError =
-  Schemas.MicrosoftGraphODataErrorsODataError;
+export type UsersListResponse = Schemas.MicrosoftGraphUserCollectionResponse;
+export type UsersListError = Schemas.MicrosoftGraphODataErrorsODataError;
 
-export interface UsersUserUsersUserUpdateUserParams extends P.UserId {
+export interface UsersRetrieveParams extends P.UserId, P.Select17, P.Expand9 {}
+export type UsersRetrieveResponse = Schemas.MicrosoftGraphUser;
+export type UsersRetrieveError = Schemas.MicrosoftGraphODataErrorsODataError;
+
+export interface UsersUpdateParams extends P.UserId {
   /** New property values */
   body: Schemas.MicrosoftGraphUserInput;
 }
-export type UsersUserUsersUserUpdateUserResponse = Schemas.MicrosoftGraphUser;
-export type UsersUserUsersUserUpdateUserError =
-  Schemas.MicrosoftGraphODataErrorsODataError;
+export type UsersUpdateResponse = Schemas.MicrosoftGraphUser;
+export type UsersUpdateError = Schemas.MicrosoftGraphODataErrorsODataError;
 
-export interface UsersUserMethods {
+export interface UsersMethods {
   /**
    * Create User
    *
@@ -211,11 +203,7 @@ export interface UsersUserMethods {
    *
    * [API documentation](https://docs.microsoft.com/graph/api/user-post-users?view=graph-rest-1.0)
    */
-  usersUserCreateUser: Method<
-    UsersUserUsersUserCreateUserParams,
-    UsersUserUsersUserCreateUserResponse,
-    UsersUserUsersUserCreateUserError
-  >;
+  create: Method<UsersCreateParams, UsersCreateResponse, UsersCreateError>;
   /**
    * Delete a user
    *
@@ -223,11 +211,7 @@ export interface UsersUserMethods {
    *
    * [API documentation](https://docs.microsoft.com/graph/api/user-delete?view=graph-rest-1.0)
    */
-  usersUserDeleteUser: Method<
-    UsersUserUsersUserDeleteUserParams,
-    UsersUserUsersUserDeleteUserResponse,
-    UsersUserUsersUserDeleteUserError
-  >;
+  delete: Method<UsersDeleteParams, UsersDeleteResponse, UsersDeleteError>;
   /**
    * Get user
    *
@@ -235,11 +219,7 @@ export interface UsersUserMethods {
    *
    * [API documentation](https://docs.microsoft.com/graph/api/user-get?view=graph-rest-1.0)
    */
-  usersUserGetUser: Method<
-    UsersUserUsersUserGetUserParams,
-    UsersUserUsersUserGetUserResponse,
-    UsersUserUsersUserGetUserError
-  >;
+  list: MethodOpt<UsersListParams, UsersListResponse, UsersListError>;
   /**
    * Get user
    *
@@ -247,10 +227,10 @@ export interface UsersUserMethods {
    *
    * [API documentation](https://docs.microsoft.com/graph/api/user-get?view=graph-rest-1.0)
    */
-  usersUserListUser: MethodOpt<
-    UsersUserUsersUserListUserParams,
-    UsersUserUsersUserListUserResponse,
-    UsersUserUsersUserListUserError
+  retrieve: Method<
+    UsersRetrieveParams,
+    UsersRetrieveResponse,
+    UsersRetrieveError
   >;
   /**
    * Update user
@@ -259,9 +239,5 @@ export interface UsersUserMethods {
    *
    * [API documentation](https://docs.microsoft.com/graph/api/user-update?view=graph-rest-1.0)
    */
-  usersUserUpdateUser: Method<
-    UsersUserUsersUserUpdateUserParams,
-    UsersUserUsersUserUpdateUserResponse,
-    UsersUserUsersUserUpdateUserError
-  >;
+  update: Method<UsersUpdateParams, UsersUpdateResponse, UsersUpdateError>;
 }

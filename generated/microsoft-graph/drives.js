@@ -3,46 +3,30 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  teamsTeamCreateTeam: {
-    id: "teams.team.CreateTeam",
+  create: {
+    id: "drives.drive.CreateDrive",
     method: "POST",
-    path: "/teams",
+    path: "/drives",
     body: {
       kind: "json",
       mediaType: "application/json",
       required: true,
     },
   },
-  teamsTeamDeleteTeam: {
-    id: "teams.team.DeleteTeam",
+  delete: {
+    id: "drives.drive.DeleteDrive",
     method: "DELETE",
-    path: "/teams/{team-id}",
+    path: "/drives/{drive-id}",
     params: {
-      "team-id": "path",
+      "drive-id": "path",
       "If-Match": "header",
     },
     response: "empty",
   },
-  teamsTeamGetTeam: {
-    id: "teams.team.GetTeam",
+  list: {
+    id: "drives.drive.ListDrive",
     method: "GET",
-    path: "/teams/{team-id}",
-    params: {
-      "team-id": "path",
-      $select: {
-        in: "query",
-        explode: false,
-      },
-      $expand: {
-        in: "query",
-        explode: false,
-      },
-    },
-  },
-  teamsTeamListTeam: {
-    id: "teams.team.ListTeam",
-    method: "GET",
-    path: "/teams",
+    path: "/drives",
     params: {
       $top: {
         in: "query",
@@ -78,12 +62,28 @@ export const operations = {
       },
     },
   },
-  teamsTeamUpdateTeam: {
-    id: "teams.team.UpdateTeam",
-    method: "PATCH",
-    path: "/teams/{team-id}",
+  listForDriveId: {
+    id: "drives.drive.GetDrive",
+    method: "GET",
+    path: "/drives/{drive-id}",
     params: {
-      "team-id": "path",
+      "drive-id": "path",
+      $select: {
+        in: "query",
+        explode: false,
+      },
+      $expand: {
+        in: "query",
+        explode: false,
+      },
+    },
+  },
+  update: {
+    id: "drives.drive.UpdateDrive",
+    method: "PATCH",
+    path: "/drives/{drive-id}",
+    params: {
+      "drive-id": "path",
     },
     body: {
       kind: "json",

@@ -3,47 +3,32 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  drivesDriveCreateDrive: {
-    id: "drives.drive.CreateDrive",
+  create: {
+    id: "groups.group.CreateGroup",
     method: "POST",
-    path: "/drives",
+    path: "/groups",
     body: {
       kind: "json",
       mediaType: "application/json",
       required: true,
     },
   },
-  drivesDriveDeleteDrive: {
-    id: "drives.drive.DeleteDrive",
+  delete: {
+    id: "groups.group.DeleteGroup",
     method: "DELETE",
-    path: "/drives/{drive-id}",
+    path: "/groups/{group-id}",
     params: {
-      "drive-id": "path",
+      "group-id": "path",
       "If-Match": "header",
     },
     response: "empty",
   },
-  drivesDriveGetDrive: {
-    id: "drives.drive.GetDrive",
+  list: {
+    id: "groups.group.ListGroup",
     method: "GET",
-    path: "/drives/{drive-id}",
+    path: "/groups",
     params: {
-      "drive-id": "path",
-      $select: {
-        in: "query",
-        explode: false,
-      },
-      $expand: {
-        in: "query",
-        explode: false,
-      },
-    },
-  },
-  drivesDriveListDrive: {
-    id: "drives.drive.ListDrive",
-    method: "GET",
-    path: "/drives",
-    params: {
+      ConsistencyLevel: "header",
       $top: {
         in: "query",
         explode: false,
@@ -78,12 +63,28 @@ export const operations = {
       },
     },
   },
-  drivesDriveUpdateDrive: {
-    id: "drives.drive.UpdateDrive",
-    method: "PATCH",
-    path: "/drives/{drive-id}",
+  retrieve: {
+    id: "groups.group.GetGroup",
+    method: "GET",
+    path: "/groups/{group-id}",
     params: {
-      "drive-id": "path",
+      "group-id": "path",
+      $select: {
+        in: "query",
+        explode: false,
+      },
+      $expand: {
+        in: "query",
+        explode: false,
+      },
+    },
+  },
+  update: {
+    id: "groups.group.UpdateGroup",
+    method: "PATCH",
+    path: "/groups/{group-id}",
+    params: {
+      "group-id": "path",
     },
     body: {
       kind: "json",

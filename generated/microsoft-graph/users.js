@@ -3,46 +3,30 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  groupsGroupCreateGroup: {
-    id: "groups.group.CreateGroup",
+  create: {
+    id: "users.user.CreateUser",
     method: "POST",
-    path: "/groups",
+    path: "/users",
     body: {
       kind: "json",
       mediaType: "application/json",
       required: true,
     },
   },
-  groupsGroupDeleteGroup: {
-    id: "groups.group.DeleteGroup",
+  delete: {
+    id: "users.user.DeleteUser",
     method: "DELETE",
-    path: "/groups/{group-id}",
+    path: "/users/{user-id}",
     params: {
-      "group-id": "path",
+      "user-id": "path",
       "If-Match": "header",
     },
     response: "empty",
   },
-  groupsGroupGetGroup: {
-    id: "groups.group.GetGroup",
+  list: {
+    id: "users.user.ListUser",
     method: "GET",
-    path: "/groups/{group-id}",
-    params: {
-      "group-id": "path",
-      $select: {
-        in: "query",
-        explode: false,
-      },
-      $expand: {
-        in: "query",
-        explode: false,
-      },
-    },
-  },
-  groupsGroupListGroup: {
-    id: "groups.group.ListGroup",
-    method: "GET",
-    path: "/groups",
+    path: "/users",
     params: {
       ConsistencyLevel: "header",
       $top: {
@@ -79,12 +63,28 @@ export const operations = {
       },
     },
   },
-  groupsGroupUpdateGroup: {
-    id: "groups.group.UpdateGroup",
-    method: "PATCH",
-    path: "/groups/{group-id}",
+  retrieve: {
+    id: "users.user.GetUser",
+    method: "GET",
+    path: "/users/{user-id}",
     params: {
-      "group-id": "path",
+      "user-id": "path",
+      $select: {
+        in: "query",
+        explode: false,
+      },
+      $expand: {
+        in: "query",
+        explode: false,
+      },
+    },
+  },
+  update: {
+    id: "users.user.UpdateUser",
+    method: "PATCH",
+    path: "/users/{user-id}",
+    params: {
+      "user-id": "path",
     },
     body: {
       kind: "json",

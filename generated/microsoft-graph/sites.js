@@ -3,41 +3,10 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  meGetDrive: {
-    id: "me.GetDrive",
+  list: {
+    id: "sites.site.ListSite",
     method: "GET",
-    path: "/me/drive",
-    params: {
-      $select: {
-        in: "query",
-        explode: false,
-      },
-      $expand: {
-        in: "query",
-        explode: false,
-      },
-    },
-  },
-  meGetDrives: {
-    id: "me.GetDrives",
-    method: "GET",
-    path: "/me/drives/{drive-id}",
-    params: {
-      "drive-id": "path",
-      $select: {
-        in: "query",
-        explode: false,
-      },
-      $expand: {
-        in: "query",
-        explode: false,
-      },
-    },
-  },
-  meListDrives: {
-    id: "me.ListDrives",
-    method: "GET",
-    path: "/me/drives",
+    path: "/sites",
     params: {
       $top: {
         in: "query",
@@ -71,6 +40,92 @@ export const operations = {
         in: "query",
         explode: false,
       },
+    },
+  },
+  listForSiteId: {
+    id: "sites.site.GetSite",
+    method: "GET",
+    path: "/sites/{site-id}",
+    params: {
+      "site-id": "path",
+      $select: {
+        in: "query",
+        explode: false,
+      },
+      $expand: {
+        in: "query",
+        explode: false,
+      },
+    },
+  },
+  listSites: {
+    id: "sites.ListSites",
+    method: "GET",
+    path: "/sites/{site-id}/sites",
+    params: {
+      "site-id": "path",
+      $top: {
+        in: "query",
+        explode: false,
+      },
+      $skip: {
+        in: "query",
+        explode: false,
+      },
+      $search: {
+        in: "query",
+        explode: false,
+      },
+      $filter: {
+        in: "query",
+        explode: false,
+      },
+      $count: {
+        in: "query",
+        explode: false,
+      },
+      $orderby: {
+        in: "query",
+        explode: false,
+      },
+      $select: {
+        in: "query",
+        explode: false,
+      },
+      $expand: {
+        in: "query",
+        explode: false,
+      },
+    },
+  },
+  listSitesForSiteId1: {
+    id: "sites.GetSites",
+    method: "GET",
+    path: "/sites/{site-id}/sites/{site-id1}",
+    params: {
+      "site-id": "path",
+      "site-id1": "path",
+      $select: {
+        in: "query",
+        explode: false,
+      },
+      $expand: {
+        in: "query",
+        explode: false,
+      },
+    },
+  },
+  update: {
+    id: "sites.site.UpdateSite",
+    method: "PATCH",
+    path: "/sites/{site-id}",
+    params: {
+      "site-id": "path",
+    },
+    body: {
+      kind: "json",
+      mediaType: "application/json",
+      required: true,
     },
   },
 };

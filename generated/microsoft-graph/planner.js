@@ -3,7 +3,7 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  plannerCreateTasks: {
+  createTask: {
     id: "planner.CreateTasks",
     method: "POST",
     path: "/planner/tasks",
@@ -13,7 +13,7 @@ export const operations = {
       required: true,
     },
   },
-  plannerDeleteTasks: {
+  deleteTask: {
     id: "planner.DeleteTasks",
     method: "DELETE",
     path: "/planner/tasks/{plannerTask-id}",
@@ -23,23 +23,47 @@ export const operations = {
     },
     response: "empty",
   },
-  plannerGetTasks: {
-    id: "planner.GetTasks",
-    method: "GET",
-    path: "/planner/tasks/{plannerTask-id}",
+  deleteTaskAssignedToTaskBoardFormat: {
+    id: "planner.tasks.DeleteAssignedToTaskBoardFormat",
+    method: "DELETE",
+    path: "/planner/tasks/{plannerTask-id}/assignedToTaskBoardFormat",
     params: {
       "plannerTask-id": "path",
-      $select: {
-        in: "query",
-        explode: false,
-      },
-      $expand: {
-        in: "query",
-        explode: false,
-      },
+      "If-Match": "header",
     },
+    response: "empty",
   },
-  plannerListTasks: {
+  deleteTaskBucketTaskBoardFormat: {
+    id: "planner.tasks.DeleteBucketTaskBoardFormat",
+    method: "DELETE",
+    path: "/planner/tasks/{plannerTask-id}/bucketTaskBoardFormat",
+    params: {
+      "plannerTask-id": "path",
+      "If-Match": "header",
+    },
+    response: "empty",
+  },
+  deleteTaskDetails: {
+    id: "planner.tasks.DeleteDetails",
+    method: "DELETE",
+    path: "/planner/tasks/{plannerTask-id}/details",
+    params: {
+      "plannerTask-id": "path",
+      "If-Match": "header",
+    },
+    response: "empty",
+  },
+  deleteTaskProgressTaskBoardFormat: {
+    id: "planner.tasks.DeleteProgressTaskBoardFormat",
+    method: "DELETE",
+    path: "/planner/tasks/{plannerTask-id}/progressTaskBoardFormat",
+    params: {
+      "plannerTask-id": "path",
+      "If-Match": "header",
+    },
+    response: "empty",
+  },
+  listTasks: {
     id: "planner.ListTasks",
     method: "GET",
     path: "/planner/tasks",
@@ -78,47 +102,23 @@ export const operations = {
       },
     },
   },
-  plannerTasksDeleteAssignedToTaskBoardFormat: {
-    id: "planner.tasks.DeleteAssignedToTaskBoardFormat",
-    method: "DELETE",
-    path: "/planner/tasks/{plannerTask-id}/assignedToTaskBoardFormat",
+  retrieveTask: {
+    id: "planner.GetTasks",
+    method: "GET",
+    path: "/planner/tasks/{plannerTask-id}",
     params: {
       "plannerTask-id": "path",
-      "If-Match": "header",
+      $select: {
+        in: "query",
+        explode: false,
+      },
+      $expand: {
+        in: "query",
+        explode: false,
+      },
     },
-    response: "empty",
   },
-  plannerTasksDeleteBucketTaskBoardFormat: {
-    id: "planner.tasks.DeleteBucketTaskBoardFormat",
-    method: "DELETE",
-    path: "/planner/tasks/{plannerTask-id}/bucketTaskBoardFormat",
-    params: {
-      "plannerTask-id": "path",
-      "If-Match": "header",
-    },
-    response: "empty",
-  },
-  plannerTasksDeleteDetails: {
-    id: "planner.tasks.DeleteDetails",
-    method: "DELETE",
-    path: "/planner/tasks/{plannerTask-id}/details",
-    params: {
-      "plannerTask-id": "path",
-      "If-Match": "header",
-    },
-    response: "empty",
-  },
-  plannerTasksDeleteProgressTaskBoardFormat: {
-    id: "planner.tasks.DeleteProgressTaskBoardFormat",
-    method: "DELETE",
-    path: "/planner/tasks/{plannerTask-id}/progressTaskBoardFormat",
-    params: {
-      "plannerTask-id": "path",
-      "If-Match": "header",
-    },
-    response: "empty",
-  },
-  plannerTasksGetAssignedToTaskBoardFormat: {
+  retrieveTaskAssignedToTaskBoardFormat: {
     id: "planner.tasks.GetAssignedToTaskBoardFormat",
     method: "GET",
     path: "/planner/tasks/{plannerTask-id}/assignedToTaskBoardFormat",
@@ -134,7 +134,7 @@ export const operations = {
       },
     },
   },
-  plannerTasksGetBucketTaskBoardFormat: {
+  retrieveTaskBucketTaskBoardFormat: {
     id: "planner.tasks.GetBucketTaskBoardFormat",
     method: "GET",
     path: "/planner/tasks/{plannerTask-id}/bucketTaskBoardFormat",
@@ -150,7 +150,7 @@ export const operations = {
       },
     },
   },
-  plannerTasksGetDetails: {
+  retrieveTaskDetails: {
     id: "planner.tasks.GetDetails",
     method: "GET",
     path: "/planner/tasks/{plannerTask-id}/details",
@@ -166,7 +166,7 @@ export const operations = {
       },
     },
   },
-  plannerTasksGetProgressTaskBoardFormat: {
+  retrieveTaskProgressTaskBoardFormat: {
     id: "planner.tasks.GetProgressTaskBoardFormat",
     method: "GET",
     path: "/planner/tasks/{plannerTask-id}/progressTaskBoardFormat",
@@ -182,7 +182,21 @@ export const operations = {
       },
     },
   },
-  plannerTasksUpdateAssignedToTaskBoardFormat: {
+  updateTask: {
+    id: "planner.UpdateTasks",
+    method: "PATCH",
+    path: "/planner/tasks/{plannerTask-id}",
+    params: {
+      "plannerTask-id": "path",
+      "If-Match": "header",
+    },
+    body: {
+      kind: "json",
+      mediaType: "application/json",
+      required: true,
+    },
+  },
+  updateTaskAssignedToTaskBoardFormat: {
     id: "planner.tasks.UpdateAssignedToTaskBoardFormat",
     method: "PATCH",
     path: "/planner/tasks/{plannerTask-id}/assignedToTaskBoardFormat",
@@ -196,7 +210,7 @@ export const operations = {
       required: true,
     },
   },
-  plannerTasksUpdateBucketTaskBoardFormat: {
+  updateTaskBucketTaskBoardFormat: {
     id: "planner.tasks.UpdateBucketTaskBoardFormat",
     method: "PATCH",
     path: "/planner/tasks/{plannerTask-id}/bucketTaskBoardFormat",
@@ -210,7 +224,7 @@ export const operations = {
       required: true,
     },
   },
-  plannerTasksUpdateDetails: {
+  updateTaskDetails: {
     id: "planner.tasks.UpdateDetails",
     method: "PATCH",
     path: "/planner/tasks/{plannerTask-id}/details",
@@ -224,24 +238,10 @@ export const operations = {
       required: true,
     },
   },
-  plannerTasksUpdateProgressTaskBoardFormat: {
+  updateTaskProgressTaskBoardFormat: {
     id: "planner.tasks.UpdateProgressTaskBoardFormat",
     method: "PATCH",
     path: "/planner/tasks/{plannerTask-id}/progressTaskBoardFormat",
-    params: {
-      "plannerTask-id": "path",
-      "If-Match": "header",
-    },
-    body: {
-      kind: "json",
-      mediaType: "application/json",
-      required: true,
-    },
-  },
-  plannerUpdateTasks: {
-    id: "planner.UpdateTasks",
-    method: "PATCH",
-    path: "/planner/tasks/{plannerTask-id}",
     params: {
       "plannerTask-id": "path",
       "If-Match": "header",

@@ -3,7 +3,17 @@
 
 /** @type {import("alter-gen/runtime").OperationTable} */
 export const operations = {
-  chatsCreateMessages: {
+  create: {
+    id: "chats.chat.CreateChat",
+    method: "POST",
+    path: "/chats",
+    body: {
+      kind: "json",
+      mediaType: "application/json",
+      required: true,
+    },
+  },
+  createMessage: {
     id: "chats.CreateMessages",
     method: "POST",
     path: "/chats/{chat-id}/messages",
@@ -16,7 +26,60 @@ export const operations = {
       required: true,
     },
   },
-  chatsDeleteMessages: {
+  createMessageHostedContent: {
+    id: "chats.messages.CreateHostedContents",
+    method: "POST",
+    path: "/chats/{chat-id}/messages/{chatMessage-id}/hostedContents",
+    params: {
+      "chat-id": "path",
+      "chatMessage-id": "path",
+    },
+    body: {
+      kind: "json",
+      mediaType: "application/json",
+      required: true,
+    },
+  },
+  createMessageReply: {
+    id: "chats.messages.CreateReplies",
+    method: "POST",
+    path: "/chats/{chat-id}/messages/{chatMessage-id}/replies",
+    params: {
+      "chat-id": "path",
+      "chatMessage-id": "path",
+    },
+    body: {
+      kind: "json",
+      mediaType: "application/json",
+      required: true,
+    },
+  },
+  createMessageReplyHostedContent: {
+    id: "chats.messages.replies.CreateHostedContents",
+    method: "POST",
+    path: "/chats/{chat-id}/messages/{chatMessage-id}/replies/{chatMessage-id1}/hostedContents",
+    params: {
+      "chat-id": "path",
+      "chatMessage-id": "path",
+      "chatMessage-id1": "path",
+    },
+    body: {
+      kind: "json",
+      mediaType: "application/json",
+      required: true,
+    },
+  },
+  delete: {
+    id: "chats.chat.DeleteChat",
+    method: "DELETE",
+    path: "/chats/{chat-id}",
+    params: {
+      "chat-id": "path",
+      "If-Match": "header",
+    },
+    response: "empty",
+  },
+  deleteMessage: {
     id: "chats.DeleteMessages",
     method: "DELETE",
     path: "/chats/{chat-id}/messages/{chatMessage-id}",
@@ -27,29 +90,48 @@ export const operations = {
     },
     response: "empty",
   },
-  chatsGetMessages: {
-    id: "chats.GetMessages",
-    method: "GET",
-    path: "/chats/{chat-id}/messages/{chatMessage-id}",
+  deleteMessageHostedContent: {
+    id: "chats.messages.DeleteHostedContents",
+    method: "DELETE",
+    path: "/chats/{chat-id}/messages/{chatMessage-id}/hostedContents/{chatMessageHostedContent-id}",
     params: {
       "chat-id": "path",
       "chatMessage-id": "path",
-      $select: {
-        in: "query",
-        explode: false,
-      },
-      $expand: {
-        in: "query",
-        explode: false,
-      },
+      "chatMessageHostedContent-id": "path",
+      "If-Match": "header",
     },
+    response: "empty",
   },
-  chatsListMessages: {
-    id: "chats.ListMessages",
-    method: "GET",
-    path: "/chats/{chat-id}/messages",
+  deleteMessageReply: {
+    id: "chats.messages.DeleteReplies",
+    method: "DELETE",
+    path: "/chats/{chat-id}/messages/{chatMessage-id}/replies/{chatMessage-id1}",
     params: {
       "chat-id": "path",
+      "chatMessage-id": "path",
+      "chatMessage-id1": "path",
+      "If-Match": "header",
+    },
+    response: "empty",
+  },
+  deleteMessageReplyHostedContent: {
+    id: "chats.messages.replies.DeleteHostedContents",
+    method: "DELETE",
+    path: "/chats/{chat-id}/messages/{chatMessage-id}/replies/{chatMessage-id1}/hostedContents/{chatMessageHostedContent-id}",
+    params: {
+      "chat-id": "path",
+      "chatMessage-id": "path",
+      "chatMessage-id1": "path",
+      "chatMessageHostedContent-id": "path",
+      "If-Match": "header",
+    },
+    response: "empty",
+  },
+  list: {
+    id: "chats.chat.ListChat",
+    method: "GET",
+    path: "/chats",
+    params: {
       $top: {
         in: "query",
         explode: false,
@@ -84,95 +166,7 @@ export const operations = {
       },
     },
   },
-  chatsMessagesCreateHostedContents: {
-    id: "chats.messages.CreateHostedContents",
-    method: "POST",
-    path: "/chats/{chat-id}/messages/{chatMessage-id}/hostedContents",
-    params: {
-      "chat-id": "path",
-      "chatMessage-id": "path",
-    },
-    body: {
-      kind: "json",
-      mediaType: "application/json",
-      required: true,
-    },
-  },
-  chatsMessagesCreateReplies: {
-    id: "chats.messages.CreateReplies",
-    method: "POST",
-    path: "/chats/{chat-id}/messages/{chatMessage-id}/replies",
-    params: {
-      "chat-id": "path",
-      "chatMessage-id": "path",
-    },
-    body: {
-      kind: "json",
-      mediaType: "application/json",
-      required: true,
-    },
-  },
-  chatsMessagesDeleteHostedContents: {
-    id: "chats.messages.DeleteHostedContents",
-    method: "DELETE",
-    path: "/chats/{chat-id}/messages/{chatMessage-id}/hostedContents/{chatMessageHostedContent-id}",
-    params: {
-      "chat-id": "path",
-      "chatMessage-id": "path",
-      "chatMessageHostedContent-id": "path",
-      "If-Match": "header",
-    },
-    response: "empty",
-  },
-  chatsMessagesDeleteReplies: {
-    id: "chats.messages.DeleteReplies",
-    method: "DELETE",
-    path: "/chats/{chat-id}/messages/{chatMessage-id}/replies/{chatMessage-id1}",
-    params: {
-      "chat-id": "path",
-      "chatMessage-id": "path",
-      "chatMessage-id1": "path",
-      "If-Match": "header",
-    },
-    response: "empty",
-  },
-  chatsMessagesGetHostedContents: {
-    id: "chats.messages.GetHostedContents",
-    method: "GET",
-    path: "/chats/{chat-id}/messages/{chatMessage-id}/hostedContents/{chatMessageHostedContent-id}",
-    params: {
-      "chat-id": "path",
-      "chatMessage-id": "path",
-      "chatMessageHostedContent-id": "path",
-      $select: {
-        in: "query",
-        explode: false,
-      },
-      $expand: {
-        in: "query",
-        explode: false,
-      },
-    },
-  },
-  chatsMessagesGetReplies: {
-    id: "chats.messages.GetReplies",
-    method: "GET",
-    path: "/chats/{chat-id}/messages/{chatMessage-id}/replies/{chatMessage-id1}",
-    params: {
-      "chat-id": "path",
-      "chatMessage-id": "path",
-      "chatMessage-id1": "path",
-      $select: {
-        in: "query",
-        explode: false,
-      },
-      $expand: {
-        in: "query",
-        explode: false,
-      },
-    },
-  },
-  chatsMessagesListHostedContents: {
+  listMessageHostedContents: {
     id: "chats.messages.ListHostedContents",
     method: "GET",
     path: "/chats/{chat-id}/messages/{chatMessage-id}/hostedContents",
@@ -213,7 +207,7 @@ export const operations = {
       },
     },
   },
-  chatsMessagesListReplies: {
+  listMessageReplies: {
     id: "chats.messages.ListReplies",
     method: "GET",
     path: "/chats/{chat-id}/messages/{chatMessage-id}/replies",
@@ -254,54 +248,7 @@ export const operations = {
       },
     },
   },
-  chatsMessagesRepliesCreateHostedContents: {
-    id: "chats.messages.replies.CreateHostedContents",
-    method: "POST",
-    path: "/chats/{chat-id}/messages/{chatMessage-id}/replies/{chatMessage-id1}/hostedContents",
-    params: {
-      "chat-id": "path",
-      "chatMessage-id": "path",
-      "chatMessage-id1": "path",
-    },
-    body: {
-      kind: "json",
-      mediaType: "application/json",
-      required: true,
-    },
-  },
-  chatsMessagesRepliesDeleteHostedContents: {
-    id: "chats.messages.replies.DeleteHostedContents",
-    method: "DELETE",
-    path: "/chats/{chat-id}/messages/{chatMessage-id}/replies/{chatMessage-id1}/hostedContents/{chatMessageHostedContent-id}",
-    params: {
-      "chat-id": "path",
-      "chatMessage-id": "path",
-      "chatMessage-id1": "path",
-      "chatMessageHostedContent-id": "path",
-      "If-Match": "header",
-    },
-    response: "empty",
-  },
-  chatsMessagesRepliesGetHostedContents: {
-    id: "chats.messages.replies.GetHostedContents",
-    method: "GET",
-    path: "/chats/{chat-id}/messages/{chatMessage-id}/replies/{chatMessage-id1}/hostedContents/{chatMessageHostedContent-id}",
-    params: {
-      "chat-id": "path",
-      "chatMessage-id": "path",
-      "chatMessage-id1": "path",
-      "chatMessageHostedContent-id": "path",
-      $select: {
-        in: "query",
-        explode: false,
-      },
-      $expand: {
-        in: "query",
-        explode: false,
-      },
-    },
-  },
-  chatsMessagesRepliesListHostedContents: {
+  listMessageReplyHostedContents: {
     id: "chats.messages.replies.ListHostedContents",
     method: "GET",
     path: "/chats/{chat-id}/messages/{chatMessage-id}/replies/{chatMessage-id1}/hostedContents",
@@ -343,15 +290,140 @@ export const operations = {
       },
     },
   },
-  chatsMessagesRepliesUpdateHostedContents: {
-    id: "chats.messages.replies.UpdateHostedContents",
-    method: "PATCH",
+  listMessages: {
+    id: "chats.ListMessages",
+    method: "GET",
+    path: "/chats/{chat-id}/messages",
+    params: {
+      "chat-id": "path",
+      $top: {
+        in: "query",
+        explode: false,
+      },
+      $skip: {
+        in: "query",
+        explode: false,
+      },
+      $search: {
+        in: "query",
+        explode: false,
+      },
+      $filter: {
+        in: "query",
+        explode: false,
+      },
+      $count: {
+        in: "query",
+        explode: false,
+      },
+      $orderby: {
+        in: "query",
+        explode: false,
+      },
+      $select: {
+        in: "query",
+        explode: false,
+      },
+      $expand: {
+        in: "query",
+        explode: false,
+      },
+    },
+  },
+  retrieve: {
+    id: "chats.chat.GetChat",
+    method: "GET",
+    path: "/chats/{chat-id}",
+    params: {
+      "chat-id": "path",
+      $select: {
+        in: "query",
+        explode: false,
+      },
+      $expand: {
+        in: "query",
+        explode: false,
+      },
+    },
+  },
+  retrieveMessage: {
+    id: "chats.GetMessages",
+    method: "GET",
+    path: "/chats/{chat-id}/messages/{chatMessage-id}",
+    params: {
+      "chat-id": "path",
+      "chatMessage-id": "path",
+      $select: {
+        in: "query",
+        explode: false,
+      },
+      $expand: {
+        in: "query",
+        explode: false,
+      },
+    },
+  },
+  retrieveMessageHostedContent: {
+    id: "chats.messages.GetHostedContents",
+    method: "GET",
+    path: "/chats/{chat-id}/messages/{chatMessage-id}/hostedContents/{chatMessageHostedContent-id}",
+    params: {
+      "chat-id": "path",
+      "chatMessage-id": "path",
+      "chatMessageHostedContent-id": "path",
+      $select: {
+        in: "query",
+        explode: false,
+      },
+      $expand: {
+        in: "query",
+        explode: false,
+      },
+    },
+  },
+  retrieveMessageReply: {
+    id: "chats.messages.GetReplies",
+    method: "GET",
+    path: "/chats/{chat-id}/messages/{chatMessage-id}/replies/{chatMessage-id1}",
+    params: {
+      "chat-id": "path",
+      "chatMessage-id": "path",
+      "chatMessage-id1": "path",
+      $select: {
+        in: "query",
+        explode: false,
+      },
+      $expand: {
+        in: "query",
+        explode: false,
+      },
+    },
+  },
+  retrieveMessageReplyHostedContent: {
+    id: "chats.messages.replies.GetHostedContents",
+    method: "GET",
     path: "/chats/{chat-id}/messages/{chatMessage-id}/replies/{chatMessage-id1}/hostedContents/{chatMessageHostedContent-id}",
     params: {
       "chat-id": "path",
       "chatMessage-id": "path",
       "chatMessage-id1": "path",
       "chatMessageHostedContent-id": "path",
+      $select: {
+        in: "query",
+        explode: false,
+      },
+      $expand: {
+        in: "query",
+        explode: false,
+      },
+    },
+  },
+  update: {
+    id: "chats.chat.UpdateChat",
+    method: "PATCH",
+    path: "/chats/{chat-id}",
+    params: {
+      "chat-id": "path",
     },
     body: {
       kind: "json",
@@ -359,7 +431,21 @@ export const operations = {
       required: true,
     },
   },
-  chatsMessagesUpdateHostedContents: {
+  updateMessage: {
+    id: "chats.UpdateMessages",
+    method: "PATCH",
+    path: "/chats/{chat-id}/messages/{chatMessage-id}",
+    params: {
+      "chat-id": "path",
+      "chatMessage-id": "path",
+    },
+    body: {
+      kind: "json",
+      mediaType: "application/json",
+      required: true,
+    },
+  },
+  updateMessageHostedContent: {
     id: "chats.messages.UpdateHostedContents",
     method: "PATCH",
     path: "/chats/{chat-id}/messages/{chatMessage-id}/hostedContents/{chatMessageHostedContent-id}",
@@ -374,7 +460,7 @@ export const operations = {
       required: true,
     },
   },
-  chatsMessagesUpdateReplies: {
+  updateMessageReply: {
     id: "chats.messages.UpdateReplies",
     method: "PATCH",
     path: "/chats/{chat-id}/messages/{chatMessage-id}/replies/{chatMessage-id1}",
@@ -389,13 +475,15 @@ export const operations = {
       required: true,
     },
   },
-  chatsUpdateMessages: {
-    id: "chats.UpdateMessages",
+  updateMessageReplyHostedContent: {
+    id: "chats.messages.replies.UpdateHostedContents",
     method: "PATCH",
-    path: "/chats/{chat-id}/messages/{chatMessage-id}",
+    path: "/chats/{chat-id}/messages/{chatMessage-id}/replies/{chatMessage-id1}/hostedContents/{chatMessageHostedContent-id}",
     params: {
       "chat-id": "path",
       "chatMessage-id": "path",
+      "chatMessage-id1": "path",
+      "chatMessageHostedContent-id": "path",
     },
     body: {
       kind: "json",
