@@ -55,6 +55,21 @@ export interface CatalogSpecSource {
   path: string;
 }
 
+/**
+ * Where the catalog knowingly differs from the provider's document, and why: the document's
+ * legacy OAuth endpoint, an http server, a host no credential goes to. The catalog consistency
+ * test (test/catalog-documents.test.ts) accepts a difference only when a deviation names it.
+ */
+export interface CatalogDeviation {
+  /** The catalog field that differs: `baseUrl`, `hosts`, `oauth.authorizeUrl`, `oauth.tokenUrl`, `oauth.defaultScopes`. */
+  field: (typeof DEVIATION_FIELDS)[number];
+  /** The document's value (a URL, a host, a scope) the catalog does not follow. */
+  document: string;
+  reason: string;
+}
+
+export const DEVIATION_FIELDS = ["baseUrl", "hosts", "oauth.authorizeUrl", "oauth.tokenUrl", "oauth.defaultScopes"] as const;
+
 export interface CatalogProvider {
   id: string;
   name: string;
@@ -75,6 +90,14 @@ export interface CatalogProvider {
   methodNames?: MethodNames;
   /** Parameters that carry the credential and so are never method params (e.g. Slack's `token`). */
   credentialParams?: { in: "header" | "query"; name: string }[];
+  /**
+   * Keep only operations with these tags or operationIds (the document's own, not derived
+   * names): Microsoft Graph's 11,000+ operations are cut to the everyday ones. The others are
+   * never modelled or named; the client gets only the schemas its operations reach. A
+   * `--include` on the command line narrows further.
+   */
+  include?: string[];
+  deviations?: CatalogDeviation[];
   /** Spec fixes (relative to specs/), applied in order before parsing the model. */
   fixesFile?: string;
   /** Naming overrides (relative to specs/): operationId -> "namespace.method". */

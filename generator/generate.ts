@@ -47,6 +47,8 @@ export interface ClientJob {
   fix?: (doc: Record<string, any>) => Record<string, any> | void;
   overrides?: Record<string, string>;
   include?: string[];
+  /** The catalog entry's `include`: operations must match it as well as `include`. */
+  catalogInclude?: string[];
   exclude?: string[];
   /**
    * The origin relative links in the document's descriptions are written against (catalog
@@ -111,6 +113,7 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
       ...(job.credentialParams ? { credentialParams: job.credentialParams } : {}),
       ...(job.overrides ? { overrides: job.overrides } : {}),
       ...(job.include ? { include: job.include } : {}),
+      ...(job.catalogInclude ? { catalogInclude: job.catalogInclude } : {}),
       ...(job.exclude ? { exclude: job.exclude } : {}),
       ...(job.defaultHeaders ? { defaultHeaders: job.defaultHeaders } : {}),
       methodNames: job.methodNames ?? options.methodNames.default,

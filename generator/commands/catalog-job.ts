@@ -22,6 +22,8 @@ export async function catalogJob(catalog: Catalog, entry: CatalogProvider, targe
     include: target.include,
     exclude: target.exclude,
   };
+  // The entry's own filter (Microsoft Graph); a --include on the command line narrows it further.
+  if (entry.include) job.catalogInclude = entry.include;
   if (entry.pagination) job.pagination = entry.pagination;
   if (entry.rateLimit) job.rateLimit = entry.rateLimit;
   if (entry.requestIdHeaders) job.requestIdHeaders = entry.requestIdHeaders;

@@ -47,5 +47,13 @@ export function printData(value: Data, indent: number, prefixWidth: number, suff
 /** `export const name = value;` */
 export function exportConst(name: string, value: Data, typeComment?: string): string {
   const prefix = `export const ${name} = `;
-  return `${typeComment ? `/** @type {${typeComment}} */\n` : ""}${prefix}${printData(value, 0, prefix.length, ";")};\n`;
+  const comment = typeComment ? `/** @type {${typeComment}} */\n` : "";
+  const printed = printData(value, 0, prefix.length, ";");
+  // Prettier's "fluid" assignment layout: when `export const Name = {` (up to the object's first
+  // line break) does not fit in 80 columns, it breaks after `=` and indents the object
+  // (Microsoft Graph's long enum names, e.g. …FilterByCurrentUserOptions).
+  if (printed.startsWith("{\n") && prefix.length + 1 > WIDTH) {
+    return `${comment}export const ${name} =\n  ${printData(value, 2, 2, ";")};\n`;
+  }
+  return `${comment}${prefix}${printed};\n`;
 }

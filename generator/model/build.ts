@@ -10,6 +10,7 @@ import { fallbackOperationName, isIdentifier, namespaceFile, pascalCase, RESERVE
 import { namedOperations } from "./names-lock.js";
 import { METHOD_ORDER, nameOperations } from "./operation-names.js";
 import { normalizeSchema } from "./normalize-schema.js";
+import { reachableComponentSchemas } from "./prune.js";
 import { answersList, detectPagination, objectProperties, type RawSchemaRef } from "./pagination.js";
 import type { SchemaNode } from "./schema.js";
 
@@ -30,6 +31,8 @@ export interface ModelOptions {
   methodNames?: MethodNames;
   /** Tags, operation ids, namespaces or `namespace.method` names to keep (all when empty). */
   include?: string[];
+  /** The catalog entry's own `include`: operationIds and tags; operations outside it are left out before anything else. */
+  catalogInclude?: string[];
   exclude?: string[];
   /** Headers the runtime sends on every call (catalog `defaultHeaders`): such params become optional. */
   defaultHeaders?: Record<string, string>;
@@ -76,6 +79,7 @@ class ModelBuilder {
       for (const method of methods) {
         const op = pathItem[method.toLowerCase()];
         if (!op || typeof op !== "object") continue;
+        if (!this.inCatalogScope(op)) continue;
         ops.push(this.operation(path, method, pathItem, op, joinPointer(itemPointer, method.toLowerCase())));
       }
     }
@@ -88,10 +92,12 @@ class ModelBuilder {
       }),
     );
     const kept = ops.filter((op) => this.selected(op));
-    const schemas = new Map<string, SchemaNode>();
-    for (const [name, raw] of Object.entries<Json>(this.doc.components?.schemas ?? {})) {
-      schemas.set(name, this.schema(raw, this.spec.origins?.get(name) ?? joinPointer("/components/schemas", name)));
-    }
+    const raw = this.doc.components?.schemas ?? {};
+    const component = (name: string) => this.schema(raw[name], this.spec.origins?.get(name) ?? joinPointer("/components/schemas", name));
+    // A catalog entry's own filter defines the client: it gets only the schemas it uses.
+    const schemas = this.options.catalogInclude?.length
+      ? reachableComponentSchemas(kept, Object.keys(raw), component)
+      : new Map<string, SchemaNode>(Object.keys(raw).map((name) => [name, component(name)]));
     return {
       providerId: this.options.providerId,
       title: String(this.doc.info?.title ?? this.options.providerId),
@@ -345,6 +351,18 @@ class ModelBuilder {
       else if (/^[45]/.test(status) || status === "default") errors.push(variant);
     }
     return { success, errors, ...(successRaw ? { successRaw } : {}) };
+  }
+
+  /**
+   * A catalog entry's `include` matches the document's own operationIds and tags, not derived
+   * names: it defines which operations the client has at all, so the others are never modelled
+   * or named (Graph: 447 of 11,422, and naming all of them took most of the model time).
+   */
+  private inCatalogScope(op: Json): boolean {
+    const scope = this.options.catalogInclude ?? [];
+    if (!scope.length) return true;
+    const tags: unknown[] = Array.isArray(op.tags) ? op.tags : [];
+    return scope.includes(op.operationId) || tags.some((t) => typeof t === "string" && scope.includes(t));
   }
 
   private selected(op: OperationModel): boolean {

@@ -240,3 +240,31 @@ describe("path parameters whose empty value is a request of its own", () => {
     expect(ops.map((o) => o.params[0]!.allowEmpty === true)).toEqual([want]);
   });
 });
+
+// A catalog entry's own `include` (Microsoft Graph's) defines the client: only the schemas its
+// operations reach are modelled, and only its operations are named in names.lock.json.
+describe("catalogInclude", () => {
+  const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+  const doc = {
+    openapi: "3.0.3",
+    info: { title: "t", version: "1" },
+    paths: {
+      "/users": { get: { operationId: "users/list", tags: ["users"], responses: { 200: json({ type: "array", items: ref("User") }) } } },
+      "/groups": { get: { operationId: "groups/list", tags: ["groups"], responses: { 200: json(ref("Group")) } } },
+    },
+    components: { schemas: { User: { type: "object", properties: { address: ref("Address") } }, Address: { type: "object" }, Group: { type: "object" }, Unused: { type: "object" } } },
+  };
+  const build = (options: Partial<ModelOptions>) => buildModel({ doc, source: "inline.yaml", sha256: "0", version: "3.0" }, { providerId: "t", namespaceBy: "tag", ...options });
+
+  it.each<[string, Partial<ModelOptions>, { ops: string[]; schemas: string[]; names: string[] }]>([
+    ["no filter: everything", {}, { ops: ["groups.list", "users.list"], schemas: ["User", "Address", "Group", "Unused"], names: ["groups/list", "users/list"] }],
+    ["--include alone keeps every schema and name", { include: ["users"] }, { ops: ["users.list"], schemas: ["User", "Address", "Group", "Unused"], names: ["groups/list", "users/list"] }],
+    ["the catalog filter keeps what its operations reach", { catalogInclude: ["users"] }, { ops: ["users.list"], schemas: ["User", "Address"], names: ["users/list"] }],
+    ["--include narrows the catalog filter", { catalogInclude: ["users", "groups"], include: ["groups"] }, { ops: ["groups.list"], schemas: ["Group"], names: ["groups/list", "users/list"] }],
+  ])("%s", (_what, options, want) => {
+    const model = build(options);
+    expect(model.namespaces.flatMap((ns) => ns.operations.map((o) => `${ns.name}.${o.name}`)).sort()).toEqual(want.ops);
+    expect([...model.schemas.keys()]).toEqual(want.schemas);
+    expect(model.operationNames.map((n) => n.key).sort()).toEqual(want.names);
+  });
+});

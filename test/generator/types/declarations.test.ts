@@ -1,3 +1,4 @@
+import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
 import { SpecError } from "../../../generator/errors.js";
 import { printComponentDeclarations, printEnumConst, printEnumConsts, printType } from "../../../generator/emit/types/index.js";
@@ -56,6 +57,18 @@ describe("printComponentDeclarations", () => {
     const out = printComponentDeclarations(schemas({ Status: { enum: ["in-progress", "done"] } }));
     expect(out.enums.js).toBe('export const Status = {\n  InProgress: "in-progress",\n  Done: "done",\n};\n');
     expect(out.code).toContain('export declare const Status: {\n  readonly InProgress: "in-progress";\n  readonly Done: "done";\n};\n');
+  });
+
+  // Prettier breaks after `=` once `export const Name = {` passes 80 columns (Microsoft Graph's
+  // long enum names); the .js and .ts texts must be what prettier prints, either side of the edge.
+  it.each([
+    ["a name that fits", "S".repeat(62)],
+    ["a name one column too long", "S".repeat(63)],
+    ["Graph's name", "MicrosoftGraphAccessPackageAssignmentRequestFilterByCurrentUserOptions"],
+  ])("prints an enum object as prettier does: %s", async (_what, name) => {
+    const out = printComponentDeclarations(schemas({ [name]: { enum: ["target", "createdBy", "unknownFutureValue"] } }));
+    expect(await prettier.format(out.enums.js, { parser: "babel" })).toBe(out.enums.js);
+    expect(out.enums.js.startsWith(`export const ${name} =${`export const ${name} = {`.length > 80 ? "\n  {" : " {"}`)).toBe(true);
   });
 
   it("does not depend on the order of the input map", () => {
