@@ -15,6 +15,7 @@ export const operations = {
       scope: "query",
     },
     response: "text",
+    accept: "text/html",
     baseUrl: "https://account.box.com/api/oauth2",
   },
   postOauth2Revoke: {

@@ -13,4 +13,10 @@ export const provider = {
     limitParam: "limit",
   },
   requestIdHeaders: ["box-request-id"],
+  servers: [
+    "https://account.box.com/api/oauth2",
+    "https://api.box.com",
+    "https://dl.boxcloud.com/2.0",
+    "https://upload.box.com/api/2.0",
+  ],
 };

@@ -29,6 +29,7 @@ export const operations = {
       invoice_uuid: "path",
     },
     response: "text",
+    accept: "text/csv",
   },
   invoicesGetPdfByUUID: {
     id: "invoices_get_pdfByUUID",

@@ -141,6 +141,7 @@ export const operations = {
       cluster_id: "path",
       expiry_seconds: "query",
     },
+    accept: "application/yaml",
   },
   kubernetesGetNodePool: {
     id: "kubernetes_get_nodePool",
