@@ -137,10 +137,10 @@ function readScheme(v: unknown, pointer: string, swagger: boolean, problems: Sec
 }
 
 function flowOf(v: Json, pointer: string, problems: SecurityProblem[]): OAuthFlowSpec {
-  const flow: OAuthFlowSpec = { scopes: isObject(v.scopes) ? Object.keys(v.scopes) : [] };
+  const urls: Omit<OAuthFlowSpec, "scopes"> = {};
+  for (const key of ["authorizationUrl", "tokenUrl", "refreshUrl"] as const) if (typeof v[key] === "string") urls[key] = v[key];
   if (!isObject(v.scopes)) problems.push({ message: "an OAuth flow needs scopes (an object, maybe empty)", pointer: joinPointer(pointer, "scopes") });
-  for (const key of ["authorizationUrl", "tokenUrl", "refreshUrl"] as const) if (typeof v[key] === "string") flow[key] = v[key];
-  return flow;
+  return { ...urls, scopes: isObject(v.scopes) ? Object.keys(v.scopes) : [] };
 }
 
 function openApiFlows(v: Json, pointer: string, problems: SecurityProblem[]): OAuthFlowsSpec {

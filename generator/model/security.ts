@@ -12,7 +12,7 @@ export interface ClientSecurity {
   warnings: string[];
 }
 
-const same = (a: readonly SecurityRequirementSpec[] | undefined, b: readonly SecurityRequirementSpec[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+const same = (a: readonly SecurityRequirementSpec[] | undefined, b: readonly SecurityRequirementSpec[] | undefined) => JSON.stringify(a) === JSON.stringify(b);
 
 export function clientSecurity(doc: Record<string, unknown>, model: ApiModel): ClientSecurity {
   const read = readSecurity(doc);
@@ -26,7 +26,9 @@ export function clientSecurity(doc: Record<string, unknown>, model: ApiModel): C
       const found = byPlace.get(`${op.method} ${op.path}`);
       if (!found) continue;
       kept.push(found.requirements);
-      if (!same(found.requirements, read.default)) operations[op.id] = found.requirements;
+      // Only what the operation states itself: one that states nothing (and no default) is left
+      // out, and the runtime then uses a credential, as for a document without security.
+      if (found.own && !same(found.requirements, read.default)) operations[op.id] = found.requirements;
     }
   }
   const universe = scopeUniverse(read.operations.map((o) => o.requirements), read.schemes);
