@@ -13,4 +13,25 @@ export const provider = {
     idField: "id",
   },
   requestIdHeaders: ["request-id"],
+  security: {
+    schemes: {
+      basicAuth: {
+        type: "http",
+        scheme: "basic",
+      },
+      bearerAuth: {
+        type: "http",
+        scheme: "bearer",
+        bearerFormat: "auth-scheme",
+      },
+    },
+    default: [
+      {
+        basicAuth: [],
+      },
+      {
+        bearerAuth: [],
+      },
+    ],
+  },
 };

@@ -37,7 +37,8 @@ export function clientSecurity(doc: Record<string, unknown>, model: ApiModel): C
     schemes: read.schemes,
     ...(read.default ? { default: read.default } : {}),
     ...(ids.length ? { operations: Object.fromEntries(ids.map((id) => [id, operations[id]!])) } : {}),
-    ...(universe.length ? { leastScopes: leastScopes(kept, read.schemes, universe) } : {}),
+    // Only when the document names scopes at all (Zoom's and Asana's OAuth schemes name none).
+    ...(universe.some((alts) => alts.some((a) => a.length > 0)) ? { leastScopes: leastScopes(kept, read.schemes, universe) } : {}),
   };
   return { security, warnings };
 }
