@@ -13,13 +13,15 @@ import { readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { inspect, promisify } from "node:util";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlterVault, ProviderAPIError } from "alter-gen/runtime";
 import type { CatalogInjection, CatalogProvider } from "../../catalog/index.js";
 import { addManagedSecret, initVault, issueGrant, readAudit, startVault, type RunningVault } from "../../vault/index.js";
 import { startStandin, type Standin, type StandinCredential } from "../support/standin/index.js";
 import { runVaultCli } from "../vault/cli-run.js";
+import { startIdp, type TestIdp } from "../support/idp.js";
+import { completeIdpLogin, confirmConnect, launchBrowser, type TestBrowser } from "../support/browser.js";
 
 const root = path.resolve(".");
 const DOC = path.join(root, "test/fixtures/specs/security-demo.yaml");
@@ -95,7 +97,8 @@ const CASES: Case[] = [
 ];
 const WANT_PLACED = [HEADER_KEY, QUERY_KEY, `demo_session=${COOKIE_KEY}`, `${USER}:${PASS}`, [BOARD.key, BOARD.token]];
 const MODES = ["retrieve", "proxy"] as const;
-const CANARIES = CASES.flatMap((c) => c.parts);
+const CLIENT = { clientId: "secdemo-app", clientSecret: "secdemo-client-secret-CANARY-3f9a1c" };
+const CANARIES = [...CASES.flatMap((c) => c.parts), CLIENT.clientSecret];
 
 let dataDir: string;
 let apiKey: string;
@@ -214,10 +217,81 @@ describe.each(CASES.map((c, i) => [c.name, c, WANT_PLACED[i]] as const))("%s", (
   });
 });
 
+describe("oauth2 from the document: connect asks for the client's least scopes", () => {
+  let idp: TestIdp;
+  let browser: TestBrowser | undefined;
+  let standin: Standin;
+  let grant: string;
+  let scopes: string[];
+  beforeAll(async () => {
+    idp = await startIdp({ users: [{ sub: "alice", email: "alice@example.test", groups: [] }], extraScopes: ["items:read", "items:write", "admin"] });
+    idp.addClient({ ...CLIENT, redirectUris: [`${vault.url}/connect/callback/secdemo`] });
+    // The same document, its authorization server being the test IDP.
+    const flows = { authorizationCode: { authorizationUrl: idp.endpoints.authorize, tokenUrl: idp.endpoints.token, scopes: { "items:read": "", "items:write": "", admin: "" } } };
+    const own = structuredClone(document) as { components: { securitySchemes: Record<string, unknown> } };
+    own.components.securitySchemes.demoOAuth = { type: "oauth2", flows };
+    const file = path.join(work, "security-demo-idp.yaml");
+    (await import("node:fs")).writeFileSync(file, stringify(own));
+    const entry = { id: "secdemo", name: "Security demo", specFile: "", source: { package: "", version: "", path: "" }, sha256: "", baseUrl: "http://127.0.0.1/v1", hosts: [], injection: { type: "bearer" }, namespaceBy: "tag" } as CatalogProvider;
+    standin = await startStandin({ provider: entry, document, credential: (token: string) => idp.isActiveAccessToken(token) });
+    const set = await runVaultCli(
+      ["providers", "set", "secdemo", "--data", dataDir, "--from-spec", file, "--schemes", "demoOAuth", "--base-url", standin.url, "--client-id", CLIENT.clientId, "--client-secret-from-env", "SECDEMO_SECRET"],
+      { env: { SECDEMO_SECRET: CLIENT.clientSecret } },
+    );
+    expect(set.stderr).toBe("");
+    expect(set.stdout).toContain(`OAuth from the document: authorize ${idp.endpoints.authorize}`);
+    const { provider } = await import(path.join(work, "clients/secdemo/provider.js"));
+    scopes = [...provider.security.leastScopes];
+    const pages: Promise<unknown>[] = [];
+    browser = await launchBrowser();
+    const [connected] = await sdk.connect({
+      providers: ["secdemo"],
+      scopes: { secdemo: scopes },
+      asUser: false,
+      pollIntervalMs: 100,
+      timeoutMs: 60_000,
+      openBrowser: (url) =>
+        void pages.push(
+          (async () => {
+            const page = await browser!.newPage();
+            await page.goto(url);
+            await confirmConnect(page);
+            await completeIdpLogin(page, { issuer: idp.issuer, username: "alice" });
+            await page.close();
+          })(),
+        ),
+    });
+    await Promise.all(pages);
+    grant = connected!.grantId;
+    expect(connected!.scopes.sort()).toEqual(["items:read", "items:write"]);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await standin?.close();
+    await idp?.close();
+  });
+
+  it("the authorization request named exactly the least scopes", () => {
+    const authorize = idp.requests.filter((r) => r.query.get("client_id") === CLIENT.clientId && r.query.has("scope"));
+    expect(authorize.map((r) => r.query.get("scope"))).toEqual(["items:read items:write"]);
+  });
+
+  it.each(MODES)("%s mode: the access token goes as Authorization: Bearer", async (mode) => {
+    const client = createClient(sdk, { baseUrl: standin.url, mode });
+    const before = standin.requests.length;
+    standin.queue({ status: 200, body: { items: ["oauth"] } });
+    expect(await client.items.listItems(grant, { q: "x" })).toEqual({ items: ["oauth"] });
+    const [req] = standin.requests.slice(before);
+    expect(req!.headers.authorization).toMatch(/^Bearer \S+$/);
+    expect(idp.isActiveAccessToken(req!.headers.authorization!.slice(7))).toBe(true);
+  });
+});
+
 describe("nothing leaks", () => {
   it("no canary in the audit log, the logs, the errors or the data folder", async () => {
     const rows = await readAudit({ dataDir });
-    expect(rows.filter((r) => r.action === "credential.retrieve" || r.action === "proxy.call").length).toBe(CASES.length * MODES.length * 3);
+    // Three calls per case and mode (one answered, one echo, one refused), one per mode with OAuth.
+    expect(rows.filter((r) => r.action === "credential.retrieve" || r.action === "proxy.call").length).toBe(CASES.length * MODES.length * 3 + MODES.length);
     const places: [string, string][] = [
       ["audit", JSON.stringify(rows)],
       ["logs", logs.join("\n")],

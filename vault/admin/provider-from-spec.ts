@@ -8,6 +8,8 @@ import { needsCredential, readSecurity } from "../../catalog/security-schemes.js
 import { injectionForRequirement } from "../../catalog/security-injection.js";
 import { VaultUsageError } from "../errors.js";
 import type { Injection } from "../grants/types.js";
+import { setOAuthOverrides } from "../oauth/provider-config.js";
+import { auditAdmin, withVault, type AdminOptions } from "./open.js";
 
 export interface SpecAuth {
   injection: Injection;
@@ -19,6 +21,8 @@ export interface SpecAuth {
   others: string[][];
   /** Operations that need a credential with the chosen requirement / that need none. */
   operations: { using: number; without: number };
+  /** The authorizationCode flow of the chosen requirement's OAuth scheme, when it has one. */
+  oauth: { authorizeUrl: string; tokenUrl: string } | undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -94,7 +98,9 @@ export async function authFromSpec(file: string, schemes?: string[]): Promise<Sp
   }
   const choice = injectionForRequirement(Object.fromEntries(chosen.names.map((n) => [n, []])), read.schemes);
   if ("error" in choice) throw new VaultUsageError(`--from-spec ${file}: ${choice.error}.`);
+  const flow = chosen.names.map((n) => read.schemes[n]).flatMap((sc) => (sc?.type === "oauth2" && sc.flows.authorizationCode ? [sc.flows.authorizationCode] : []))[0];
   return {
+    oauth: flow?.authorizationUrl && flow.tokenUrl ? { authorizeUrl: flow.authorizationUrl, tokenUrl: flow.tokenUrl } : undefined,
     injection: choice.injection as Injection,
     schemes: chosen.names,
     baseUrl: serverOf(doc),
@@ -121,4 +127,15 @@ export function describeInjection(injection: Injection): string {
     case "aws-sigv4":
       return `AWS SigV4 (${injection.service}, ${injection.region})`;
   }
+}
+
+/**
+ * Stores the document's OAuth endpoints for a provider outside the catalog (the catalog's own
+ * endpoints are curated and win for catalog providers): connect then works as for any provider.
+ */
+export async function setSpecOAuth(opts: AdminOptions & { provider: string; authorizeUrl: string; tokenUrl: string }): Promise<void> {
+  await withVault(opts, (s) => {
+    setOAuthOverrides(s.db, s.app.id, opts.provider, { authorizeUrl: opts.authorizeUrl, tokenUrl: opts.tokenUrl }, s.now());
+    auditAdmin(s, "providers set --from-spec", { provider: opts.provider, details: { fields: ["authorizeUrl", "tokenUrl"] } });
+  });
 }

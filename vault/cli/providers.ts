@@ -5,7 +5,7 @@ import { NOT_RUNNING } from "./oauth.js";
 import { action, out, readEnvSecret, table, usage, withData, type DataFlags } from "./common.js";
 import { shown } from "../quote.js";
 import { loadCatalog } from "../../catalog/index.js";
-import { authFromSpec, describeInjection } from "../admin/provider-from-spec.js";
+import { authFromSpec, describeInjection, setSpecOAuth } from "../admin/provider-from-spec.js";
 
 interface SetFlags extends DataFlags {
   clientId?: string;
@@ -39,9 +39,10 @@ export function registerProviders(vault: Command): void {
         }
         if (flags.schemes !== undefined && flags.fromSpec === undefined) usage("--schemes chooses among the schemes of a --from-spec document.");
         const fromSpec = flags.fromSpec !== undefined ? await authFromSpec(flags.fromSpec, flags.schemes?.split(",").map((n) => n.trim()).filter(Boolean)) : undefined;
+        const outsideCatalog = fromSpec !== undefined && !(await isCatalogProvider(id));
         if (fromSpec) {
           opts.injection = fromSpec.injection;
-          if (opts.baseUrl === undefined && fromSpec.baseUrl && !(await isCatalogProvider(id))) opts.baseUrl = fromSpec.baseUrl;
+          if (opts.baseUrl === undefined && fromSpec.baseUrl && outsideCatalog) opts.baseUrl = fromSpec.baseUrl;
         }
         if (Object.keys(opts).length === 2) usage("providers set needs at least one of --client-id, --client-secret-from-env, --base-url, --hosts, --from-spec.");
         const s = await setProviderConfig(opts);
@@ -51,6 +52,10 @@ export function registerProviders(vault: Command): void {
         if (fromSpec) {
           out(`Credential from ${fromSpec.schemes.join(" + ")}: ${describeInjection(fromSpec.injection)} (${fromSpec.operations.using} operations; ${fromSpec.operations.without} need no credential and skip the vault).`);
           if (fromSpec.injection.type === "multi") out(`Store the secret as JSON with these fields: alter-gen vault secrets add --provider ${id} --type fields --from-env VAR (VAR holding {${fromSpec.injection.parts.map((p) => `"${p.field}": "…"`).join(", ")}}).`);
+          if (fromSpec.oauth && outsideCatalog) {
+            await setSpecOAuth({ dataDir: flags.data, provider: id, ...fromSpec.oauth });
+            out(`OAuth from the document: authorize ${fromSpec.oauth.authorizeUrl}, token ${fromSpec.oauth.tokenUrl}; connect asks for the scopes the SDK passes (a client's provider.security.leastScopes).`);
+          }
           if (fromSpec.others.length) out(`The document also accepts: ${fromSpec.others.map((o) => o.join(" + ")).join("; ")} (choose with --schemes).`);
         }
         const redirect = s.clientId ? await redirectUri(flags.data, id) : null;
