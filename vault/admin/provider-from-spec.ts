@@ -86,6 +86,13 @@ export async function authFromSpec(file: string, schemes?: string[]): Promise<Sp
     }
   }
   const ranked = [...counts.values()].sort((a, b) => b.operations - a.operations);
+  // Then what the document states without operations using it: its default, each scheme alone.
+  for (const names of [...(read.default ?? []).map((r) => Object.keys(r)), ...Object.keys(read.schemes).map((n) => [n])]) {
+    if (names.length && !counts.has(key(names))) {
+      counts.set(key(names), { names: [...names].sort(), operations: 0 });
+      ranked.push(counts.get(key(names))!);
+    }
+  }
   let chosen: { names: string[]; operations: number } | undefined;
   if (schemes?.length) {
     for (const name of schemes) {
@@ -104,7 +111,7 @@ export async function authFromSpec(file: string, schemes?: string[]): Promise<Sp
     injection: choice.injection as Injection,
     schemes: chosen.names,
     baseUrl: serverOf(doc),
-    others: ranked.filter((r) => key(r.names) !== key(chosen.names)).map((r) => r.names),
+    others: ranked.filter((r) => r.operations > 0 && key(r.names) !== key(chosen.names)).map((r) => r.names),
     operations: { using: chosen.operations, without },
   };
 }

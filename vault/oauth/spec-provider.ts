@@ -4,9 +4,15 @@
 // common defaults: PKCE, scopes joined by spaces, no default scopes (the SDK's connect call asks
 // for the client's least scopes, provider.js `security.leastScopes`).
 import type { CatalogOAuth } from "../../catalog/index.js";
-import type { OAuthEndpointOverrides } from "./provider-config.js";
 
-export function specOAuth(o: OAuthEndpointOverrides): CatalogOAuth | undefined {
+/** The endpoint overrides (provider-config.ts `OAuthEndpointOverrides`), structurally: no import cycle. */
+interface Endpoints {
+  authorizeUrl?: string | null;
+  tokenUrl?: string | null;
+  revokeUrl?: string | null;
+}
+
+export function specOAuth(o: Endpoints): CatalogOAuth | undefined {
   if (!o.authorizeUrl || !o.tokenUrl) return undefined;
   return { authorizeUrl: o.authorizeUrl, tokenUrl: o.tokenUrl, ...(o.revokeUrl ? { revokeUrl: o.revokeUrl } : {}), pkce: true, scopeSeparator: " ", defaultScopes: [] };
 }
