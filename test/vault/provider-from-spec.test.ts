@@ -63,6 +63,17 @@ describe("authFromSpec", () => {
   });
 });
 
+describe("real documents", () => {
+  it("Trello: the document lists key and token as alternatives; --schemes asks for both at once", async () => {
+    const trello = path.resolve("test/fixtures/documents/trello.com.json");
+    expect(await authFromSpec(trello)).toMatchObject({ injection: { type: "query", name: "key" }, others: [["api_token"]], operations: { using: 300, without: 24 } });
+    expect(await authFromSpec(trello, ["api_key", "api_token"])).toMatchObject({
+      injection: { type: "multi", parts: [{ in: "query", name: "key", field: "key" }, { in: "query", name: "token", field: "token" }] },
+      baseUrl: "https://trello.com/1",
+    });
+  });
+});
+
 describe("the CLI", () => {
   it("refuses --schemes without --from-spec, naming the flag", async () => {
     const run = await runVaultCli(["providers", "set", "demo", "--data", path.join(dir, "vault"), "--schemes", "key"]);
