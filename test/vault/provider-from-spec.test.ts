@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { authFromSpec } from "../../vault/admin/provider-from-spec.js";
 import { runVaultCli } from "./cli-run.js";
+import { initVault, listManagedSecrets } from "../../vault/index.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "from-spec-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -75,6 +76,19 @@ describe("real documents", () => {
 });
 
 describe("the CLI", () => {
+  it("stores a --type fields secret, and refuses a bad one without repeating it", async () => {
+    const data = path.join(dir, "fields-vault");
+    await initVault({ dataDir: data, env: {} });
+    const ok = await runVaultCli(["secrets", "add", "--data", data, "--provider", "trello", "--type", "fields", "--from-env", "BOARD"], { env: { BOARD: '{"key":"CANARYk1234","token":"CANARYt5678"}' } });
+    expect(ok.stderr).toBe("");
+    expect(ok.stdout).toMatch(/^Stored fields secret /);
+    expect((await listManagedSecrets({ dataDir: data })).map((r) => r.type)).toEqual(["fields"]);
+    const bad = await runVaultCli(["secrets", "add", "--data", data, "--provider", "trello", "--type", "fields", "--from-env", "BOARD"], { env: { BOARD: '{"key": CANARYnotjson}' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/fields secret is a JSON object of strings/);
+    expect(bad.stdout + bad.stderr).not.toMatch(/CANARY/);
+  }, 60_000);
+
   it("refuses --schemes without --from-spec, naming the flag", async () => {
     const run = await runVaultCli(["providers", "set", "demo", "--data", path.join(dir, "vault"), "--schemes", "key"]);
     expect(run.code).toBe(2);
