@@ -222,7 +222,6 @@ describe("oauth2 from the document: connect asks for the client's least scopes",
   let browser: TestBrowser | undefined;
   let standin: Standin;
   let grant: string;
-  let scopes: string[];
   beforeAll(async () => {
     idp = await startIdp({ users: [{ sub: "alice", email: "alice@example.test", groups: [] }], extraScopes: ["items:read", "items:write", "admin"] });
     idp.addClient({ ...CLIENT, redirectUris: [`${vault.url}/connect/callback/secdemo`] });
@@ -241,12 +240,11 @@ describe("oauth2 from the document: connect asks for the client's least scopes",
     expect(set.stderr).toBe("");
     expect(set.stdout).toContain(`OAuth from the document: authorize ${idp.endpoints.authorize}`);
     const { provider } = await import(path.join(work, "clients/secdemo/provider.js"));
-    scopes = [...provider.security.leastScopes];
     const pages: Promise<unknown>[] = [];
     browser = await launchBrowser();
+    // The generated provider itself: the session asks for its least scopes.
     const [connected] = await sdk.connect({
-      providers: ["secdemo"],
-      scopes: { secdemo: scopes },
+      providers: [provider],
       asUser: false,
       pollIntervalMs: 100,
       timeoutMs: 60_000,

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildModel } from "../../generator/model/build.js";
 import { clientSecurity } from "../../generator/model/security.js";
 import { needsCredential } from "../../runtime/security.js";
+import { connectTargets, type ConnectProvider } from "../../runtime/connect-scopes.js";
 import type { OperationSpec, ProviderSpec, ProviderSecurity } from "../../runtime/operation.js";
 
 type Json = Record<string, unknown>;
@@ -64,5 +65,22 @@ describe("runtime needsCredential", () => {
   ];
   it.each(table)("%s", (_name, { given, want }) => {
     expect(needsCredential(given.provider, o(given.op))).toBe(want);
+  });
+});
+
+describe("connect asks for a generated provider's least scopes", () => {
+  const slack = { id: "slack", security: { schemes: {}, leastScopes: ["chat:write", "channels:read"] } };
+  const table: [string, { given: { providers: ConnectProvider[]; scopes?: Record<string, string[]> }; want: { ids: string[]; scopes: Record<string, string[]> | undefined } }][] = [
+    ["ids only: no scopes", { given: { providers: ["github"] }, want: { ids: ["github"], scopes: undefined } }],
+    ["a generated provider: its least scopes", { given: { providers: [slack, "github"] }, want: { ids: ["slack", "github"], scopes: { slack: ["chat:write", "channels:read"] } } }],
+    ["scopes named by the caller win", { given: { providers: [slack], scopes: { slack: ["users:read"] } }, want: { ids: ["slack"], scopes: { slack: ["users:read"] } } }],
+    ["a provider without least scopes", { given: { providers: [{ id: "notion" }] }, want: { ids: ["notion"], scopes: undefined } }],
+  ];
+  it.each(table)("%s", (_name, { given, want }) => {
+    expect(connectTargets(given.providers, given.scopes)).toEqual(want);
+  });
+  it("refuses an empty list or a provider without id", () => {
+    expect(() => connectTargets([], undefined)).toThrow(/non-empty array of provider ids or generated providers/);
+    expect(() => connectTargets([{ id: "" }], undefined)).toThrow(/non-empty array/);
   });
 });
