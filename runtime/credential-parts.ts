@@ -69,12 +69,3 @@ export function withCookie(cookie: string | undefined, name: string, value: stri
     .filter((c) => c !== "" && c.slice(0, c.indexOf("=") === -1 ? c.length : c.indexOf("=")).trim() !== name);
   return [...kept, `${name}=${value}`].join("; ");
 }
-
-/** The headers and query parameters a parts injection writes (the vault empties them first). */
-export function partPlaces(injection: CookieInjection | MultiInjection): { headers: string[]; query: string[] } {
-  const parts = injection.type === "cookie" ? [{ in: "cookie", name: injection.name }] : injection.parts;
-  return {
-    headers: [...new Set(parts.map((p) => (p.in === "header" ? p.name.toLowerCase() : p.in === "cookie" ? "cookie" : "")).filter(Boolean))],
-    query: parts.filter((p) => p.in === "query").map((p) => p.name),
-  };
-}

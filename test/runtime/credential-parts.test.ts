@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { inspect } from "node:util";
 import { injectCredential, type Injection, type OutgoingRequest } from "../../runtime/credentials.js";
-import { partPlaces, withCookie } from "../../runtime/credential-parts.js";
+import { withCookie } from "../../runtime/credential-parts.js";
 import { withoutCredentialSlot } from "../../vault/proxy/credential-slot.js";
 import { checkFieldsFor, fieldsFromInput } from "../../vault/grants/fields.js";
 import { injectionFor } from "../../vault/grants/credential.js";
@@ -57,16 +57,13 @@ describe("injectCredential: cookie and multi", () => {
   });
 });
 
-describe("withCookie and partPlaces", () => {
+describe("withCookie", () => {
   const cookies: [string, { given: [string | undefined, string, string]; want: string }][] = [
     ["no cookie yet", { given: [undefined, "a", "1"], want: "a=1" }],
     ["kept beside others", { given: ["b=2; c=3", "a", "1"], want: "b=2; c=3; a=1" }],
     ["replaces its own name only", { given: ["ab=2; a=0", "a", "1"], want: "ab=2; a=1" }],
   ];
   it.each(cookies)("%s", (_name, { given, want }) => expect(withCookie(...given)).toBe(want));
-  it("lists where each part goes", () => {
-    expect(partPlaces({ type: "multi", parts: [{ in: "header", name: "X-K", field: "k" }, { in: "query", name: "t", field: "t" }, { in: "cookie", name: "s", field: "s" }] })).toEqual({ headers: ["x-k", "cookie"], query: ["t"] });
-  });
 });
 
 describe("the vault empties the credential's places before a proxied request is stored or sent", () => {
