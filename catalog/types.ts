@@ -29,7 +29,18 @@ export type CatalogInjection =
   | { type: "header"; name: string; prefix?: string }
   | { type: "query"; name: string }
   | { type: "basic" }
-  | { type: "aws-sigv4"; region: string; service: string };
+  | { type: "aws-sigv4"; region: string; service: string }
+  | { type: "cookie"; name: string }
+  | { type: "multi"; parts: CatalogInjectionPart[] };
+
+/** One credential field of a `multi` injection and where it goes (docs/protocol.md, `Injection`). */
+export interface CatalogInjectionPart {
+  in: "header" | "query" | "cookie";
+  name: string;
+  /** The field of the stored JSON secret that goes there. */
+  field: string;
+  prefix?: string;
+}
 
 export interface CatalogOAuth {
   authorizeUrl: string;

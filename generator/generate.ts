@@ -22,6 +22,7 @@ import { buildModel } from "./model/build.js";
 import { printNamesLock } from "./emit/names-lock-json.js";
 import { NAMES_LOCK_FILE, parseNamesLock, today, updateNames, type NamesLock } from "./model/names-lock.js";
 import { loadSpec } from "./spec/index.js";
+import { clientSecurity } from "./model/security.js";
 
 /** Everything needed to generate one client. */
 export interface ClientJob {
@@ -79,6 +80,8 @@ export interface PhaseTimes {
 
 export interface GeneratedClient {
   id: string;
+  /** The least OAuth scopes of the client's operations, when the document declares scopes. */
+  leastScopes?: readonly string[];
   /** File name (relative to the client folder) -> content, names.lock.json included. Sorted by name. */
   files: Map<string, string>;
   model: ApiModel;
@@ -123,6 +126,8 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
   const history = updateNames(job.previousNames, model.operationNames, spec.sha256, job.today ?? today());
   attachAliases(model, history.aliases);
   model.warnings.push(...history.warnings);
+  const { security, warnings: securityWarnings } = clientSecurity(spec.doc, model);
+  model.warnings.push(...securityWarnings);
   const t2 = performance.now();
   const total = model.namespaces.reduce((n, ns) => n + ns.operations.length, 0);
   onProgress?.(`emitting ${total} operations, ${model.schemas.size} schemas`);
@@ -136,6 +141,7 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
     defaultHeaders: job.defaultHeaders,
     okField: job.okField,
     servers: operationServers(model),
+    security: security as Data,
   };
   const input = {
     model,
@@ -148,7 +154,7 @@ export async function generateClient(job: ClientJob, onProgress?: (message: stri
   const emitted = emitClient(input, onProgress && ((operations) => onProgress(`emitted ${operations}/${total} operations`)));
   const files = new Map([...emitted, [NAMES_LOCK_FILE, printNamesLock(history.lock)] as const].sort(([a], [b]) => (a < b ? -1 : 1)));
   const t3 = performance.now();
-  return { id: job.id, files, model, operations: total, warnings: [...spec.warnings, ...model.warnings], ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };
+  return { id: job.id, ...(security?.leastScopes ? { leastScopes: security.leastScopes } : {}), files, model, operations: total, warnings: [...spec.warnings, ...model.warnings], ms: { load: t1 - t0, model: t2 - t1, emit: t3 - t2 } };
 }
 
 /** The names.lock.json of the client in `dir`, if there is one. */

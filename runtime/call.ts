@@ -15,7 +15,8 @@ import { decideRetry, retryDelay, sleep, type AttemptOutcome, type RetryPolicy }
 import { buildAuditContext, type AuditContext, type AuditContextStore, type CallerType } from "./audit.js";
 import { decodeBody, decodeErrorBody, flattenHeaders, readsAsText, requestIdOf, undiciHeaders, type RawBody } from "./response.js";
 import { redactUrl } from "./redact.js";
-import { credentialScrubber, type Scrubber } from "./scrub.js";
+import { credentialScrubber, NO_SCRUBBER, type Scrubber } from "./scrub.js";
+import { needsCredential } from "./security.js";
 import { rawPathOf } from "./request-safety.js";
 import { credentialFingerprint } from "./fingerprint.js";
 import type { IdentitySource } from "./identity.js";
@@ -283,7 +284,11 @@ export async function executeCall(env: CallEnv, input: CallInput): Promise<CallR
     let failure: AttemptOutcome | undefined;
     let answer: ProviderAnswer | undefined;
     try {
-      answer = mode === "proxy" ? await attemptProxy(env, input, prepared) : await attemptRetrieve(env, input, prepared);
+      answer = !needsCredential(provider, op)
+        ? await sendToProvider(env, input, withoutCredential(prepared), prepared, NO_SCRUBBER)
+        : mode === "proxy"
+          ? await attemptProxy(env, input, prepared)
+          : await attemptRetrieve(env, input, prepared);
     } catch (error) {
       if (prepared.signal?.aborted) throw prepared.signal.reason;
       const sent = (error as { [SENT]?: boolean })[SENT] === true;
@@ -403,6 +408,12 @@ function askVault(env: CallEnv, input: CallInput, p: Prepared, userToken: string
     signal: p.signal,
     timeoutMs: p.timeoutMs,
   });
+}
+
+/** The request of an operation the document says needs no credential: it skips the vault. */
+function withoutCredential(p: Prepared): OutgoingRequest {
+  const body = p.body?.payload;
+  return { method: p.method, url: p.url, headers: p.headers, body: body instanceof Uint8Array ? body : null };
 }
 
 async function attemptRetrieve(env: CallEnv, input: CallInput, p: Prepared): Promise<ProviderAnswer> {

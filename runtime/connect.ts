@@ -10,6 +10,7 @@ import type { Logger } from "./logger.js";
 import type { IdentitySource } from "./identity.js";
 import type { GrantInfo } from "./grants.js";
 import { sleep } from "./retry.js";
+import { connectTargets, type ConnectProvider } from "./connect-scopes.js";
 import { AlterSDKError, AlterValueError, ConnectConfigError, ConnectDeniedError, ConnectFlowError, ConnectTimeoutError } from "./errors.js";
 
 /** `true` (default): the platform's opener; `false`: print the URL; a function: call it (tests drive Chromium). */
@@ -25,7 +26,11 @@ export interface FlowOptions {
 }
 
 export interface ConnectSessionOptions {
-  providers: string[];
+  /**
+   * Provider ids, or generated clients' `provider` data: a session for `provider` asks for that
+   * client's least OAuth scopes (`provider.security.leastScopes`) unless `scopes` names it.
+   */
+  providers: ConnectProvider[];
   scopes?: Record<string, string[]>;
   /**
    * Connect as the signed-in user (user grants; needs a user token source) or as the app
@@ -108,18 +113,11 @@ function checkFlowOptions(o: FlowOptions, where: string): { timeoutMs: number; p
 
 /** @internal */
 export async function createConnectSession(transport: VaultTransport, identity: IdentitySource, options: ConnectSessionOptions): Promise<ConnectSession> {
-  if (!Array.isArray(options?.providers) || options.providers.length === 0 || !options.providers.every((p) => typeof p === "string" && p !== "")) {
-    throw new AlterValueError("connect: providers must be a non-empty array of provider ids, e.g. [\"github\"]");
-  }
-  if (options.scopes !== undefined) {
-    for (const [p, list] of Object.entries(options.scopes)) {
-      if (!Array.isArray(list) || !list.every((s) => typeof s === "string")) throw new AlterValueError(`connect: scopes.${p} must be an array of strings`);
-    }
-  }
+  const { ids, scopes } = connectTargets(options?.providers, options?.scopes);
   const asUser = options.asUser ?? identity.configured;
   const userToken = asUser ? await identity.require("connect") : undefined;
-  const body: Record<string, unknown> = { providers: options.providers };
-  if (options.scopes) body.scopes = options.scopes;
+  const body: Record<string, unknown> = { providers: ids };
+  if (scopes) body.scopes = scopes;
   const res = await transport.request<ConnectSession>("POST", "/v1/connect/sessions", { body, userToken });
   return { sessionId: res.data.sessionId, connectUrl: res.data.connectUrl, expiresAt: res.data.expiresAt };
 }
@@ -134,7 +132,7 @@ interface ConnectStatus {
 export async function runConnect(transport: VaultTransport, identity: IdentitySource, options: ConnectOptions, logger: Logger | undefined): Promise<GrantInfo[]> {
   const flow = checkFlowOptions(options, "connect");
   const session = await createConnectSession(transport, identity, options);
-  await openForPerson(session.connectUrl, options.openBrowser, `Connect ${options.providers.join(", ")}`, logger);
+  await openForPerson(session.connectUrl, options.openBrowser, `Connect ${options.providers.map((p) => (typeof p === "string" ? p : p.id)).join(", ")}`, logger);
   return pollUntil(
     async () => {
       const { data } = await transport.request<ConnectStatus>("GET", `/v1/connect/sessions/${encodeURIComponent(session.sessionId)}`, { signal: platformSignal(options.signal) });

@@ -3,6 +3,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { encodeStrict } from "./url.js";
 import { AlterSDKError } from "./errors.js";
+import { injectParts, type CookieInjection, type MultiInjection } from "./credential-parts.js";
 
 /** How the vault says the credential goes into the request (docs/protocol.md, `Injection`). */
 export type Injection =
@@ -10,7 +11,9 @@ export type Injection =
   | { type: "header"; name: string; prefix?: string }
   | { type: "query"; name: string }
   | { type: "basic" }
-  | { type: "aws-sigv4"; region: string; service: string };
+  | { type: "aws-sigv4"; region: string; service: string }
+  | CookieInjection
+  | MultiInjection;
 
 export interface OutgoingRequest {
   method: string;
@@ -62,6 +65,9 @@ export function injectCredential(injection: Injection, credential: unknown, req:
         secretAccessKey: field(credential, "secretAccessKey", "aws-sigv4"),
         sessionToken: (credential as { sessionToken?: string }).sessionToken || undefined,
       }, injection.region, injection.service, nowMs);
+    case "cookie":
+    case "multi":
+      return injectParts(injection, credential, req, withoutQueryParam);
   }
 }
 

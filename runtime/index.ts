@@ -12,6 +12,7 @@ export type { AuditScope, AuditContext, CallerType } from "./audit.js";
 export type { RetryPolicy } from "./retry.js";
 export { DEFAULT_RETRY_POLICY } from "./retry.js";
 export type { BrowserOpener, ConnectOptions, ConnectSession, ConnectSessionOptions, FlowOptions, AuthenticateResult } from "./connect.js";
+export type { ConnectProvider } from "./connect-scopes.js";
 export type { GrantInfo, GrantPage, GrantPolicy, GrantPrincipal, GrantList, ListGrantsOptions, CreateManagedSecretGrantOptions } from "./grants.js";
 export type { Injection } from "./credentials.js";
 export { SDK_VERSION } from "./version.js";

@@ -100,6 +100,56 @@ export interface ProviderSpec {
    * e.g. GitHub's `https://uploads.github.com`: the keys `ClientDefaults.servers` may move.
    */
   servers?: readonly string[];
+  /** What the document says about credentials (its security schemes and requirements). */
+  security?: ProviderSecurity;
+}
+
+/**
+ * A security scheme of the document (OpenAPI `components.securitySchemes`, Swagger 2.0
+ * `securityDefinitions`), kept as the document states it: the vault decides how a credential is
+ * injected; generated clients carry this so tools and the runtime know what each operation needs.
+ */
+export type SecuritySchemeSpec =
+  | { type: "apiKey"; in: "header" | "query" | "cookie"; name: string }
+  /** `scheme`: `bearer`, `basic`, or another RFC 7235 scheme the runtime cannot inject. */
+  | { type: "http"; scheme: string; bearerFormat?: string }
+  | { type: "oauth2"; flows: OAuthFlowsSpec }
+  | { type: "openIdConnect"; openIdConnectUrl: string }
+  | { type: "mutualTLS" };
+
+export interface OAuthFlowSpec {
+  authorizationUrl?: string;
+  tokenUrl?: string;
+  refreshUrl?: string;
+  /** The scope names the flow declares (their descriptions are left in the document). */
+  scopes: readonly string[];
+}
+
+export interface OAuthFlowsSpec {
+  authorizationCode?: OAuthFlowSpec;
+  clientCredentials?: OAuthFlowSpec;
+  implicit?: OAuthFlowSpec;
+  password?: OAuthFlowSpec;
+}
+
+/**
+ * One way to satisfy an operation: every named scheme at once (two entries: two credentials,
+ * e.g. Trello's `key` and `token`), each with the OAuth scopes it needs. An operation lists
+ * alternatives; `[]`, or only empty alternatives, means it needs no credential.
+ */
+export type SecurityRequirementSpec = Readonly<Record<string, readonly string[]>>;
+
+export interface ProviderSecurity {
+  schemes: Readonly<Record<string, SecuritySchemeSpec>>;
+  /** The requirements of operations that state none of their own (the document's `security`). */
+  default?: readonly SecurityRequirementSpec[];
+  /** Operations whose requirements differ from `default`, by operation id. */
+  operations?: Readonly<Record<string, readonly SecurityRequirementSpec[]>>;
+  /**
+   * The least OAuth scopes the operations of this client need together (catalog/least-scopes.ts):
+   * what a connect flow for this client should ask for.
+   */
+  leastScopes?: readonly string[];
 }
 
 /** A grant id, or "the signed-in end user's grant for this provider". */

@@ -159,7 +159,8 @@ export function credentialScrubber(injection: InjectionLike, credential: unknown
     if (typeof v === "string" && !PUBLIC_FIELDS.has(k)) parts.push(v);
   }
   if (typeof c.username === "string" && typeof c.password === "string") parts.push(`${c.username}:${c.password}`);
-  const carrierName = injection.type === "header" ? injection.name?.toLowerCase() : injection.type === "query" ? undefined : "authorization";
+  // Cookie and multi injections write each value verbatim where it goes: their values' own forms cover them.
+  const carrierName = injection.type === "header" ? injection.name?.toLowerCase() : injection.type === "query" || injection.type === "cookie" || injection.type === "multi" ? undefined : "authorization";
   const carrier = carrierName ? sentHeaders[carrierName] : undefined;
   if (carrier !== undefined) {
     if (injection.type === "aws-sigv4") {

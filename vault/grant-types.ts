@@ -64,11 +64,25 @@ export interface GrantInfo {
 export type Credential =
   | { token: string }
   | { username: string; password: string }
-  | { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  | { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+  /** A `fields` secret: named strings, each injected in its own place (`multi`). */
+  | FieldsCredential;
+
+export type FieldsCredential = Readonly<Record<string, string>>;
+
+/** One field of a `fields` secret and where it goes (docs/protocol.md, `Injection`). */
+export interface InjectionPart {
+  in: "header" | "query" | "cookie";
+  name: string;
+  field: string;
+  prefix?: string;
+}
 
 export type Injection =
   | { type: "bearer" }
   | { type: "header"; name: string; prefix?: string }
   | { type: "query"; name: string }
   | { type: "basic" }
-  | { type: "aws-sigv4"; region: string; service: string };
+  | { type: "aws-sigv4"; region: string; service: string }
+  | { type: "cookie"; name: string }
+  | { type: "multi"; parts: InjectionPart[] };

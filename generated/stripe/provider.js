@@ -13,5 +13,25 @@ export const provider = {
     idField: "id",
   },
   requestIdHeaders: ["request-id"],
-  servers: ["https://files.stripe.com"],
+  security: {
+    schemes: {
+      basicAuth: {
+        type: "http",
+        scheme: "basic",
+      },
+      bearerAuth: {
+        type: "http",
+        scheme: "bearer",
+        bearerFormat: "auth-scheme",
+      },
+    },
+    default: [
+      {
+        basicAuth: [],
+      },
+      {
+        bearerAuth: [],
+      },
+    ],
+  },
 };

@@ -106,6 +106,8 @@ export async function runGenerate(flags: GenerateFlags, io: CommandIO): Promise<
         `${flags.check ? "checked" : `(${result.written.length} written)`} -> ${rel} ` +
         `[load ${ms.load.toFixed(0)} ms, model ${ms.model.toFixed(0)} ms, emit ${ms.emit.toFixed(0)} ms]\n`,
     );
+    // What a connect flow for this client should ask for (provider.js security.leastScopes).
+    if (client.leastScopes) say(`${progress}${target.id}: least OAuth scopes (${client.leastScopes.length}): ${client.leastScopes.join(" ") || "(none)"}\n`);
   }
 }
 

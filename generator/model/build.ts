@@ -139,7 +139,8 @@ class ModelBuilder {
   private credentialParams(): { in: string; name: string }[] {
     const out = [...(this.options.credentialParams ?? [])];
     for (const scheme of Object.values<Json>(this.doc.components?.securitySchemes ?? {})) {
-      if (scheme?.type === "apiKey" && (scheme.in === "header" || scheme.in === "query") && typeof scheme.name === "string") {
+      // The credential's own parameter is the vault's to fill, never a method param.
+      if (scheme?.type === "apiKey" && (scheme.in === "header" || scheme.in === "query" || scheme.in === "cookie") && typeof scheme.name === "string") {
         out.push({ in: scheme.in, name: scheme.name });
       }
     }

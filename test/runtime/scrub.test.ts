@@ -9,6 +9,7 @@ import { injectCredential, type Injection } from "../../runtime/credentials.js";
 const TOKEN = "ghp_CANARYscrub/tok+en=7f3a~9!c*Q2\"<&>'";
 const PLAIN_TOKEN = "xoxb-CANARY-1234567890-abcdefABCDEF";
 const USER = "canary-user-5d1e";
+const BOARD_KEY = "CANARYboard/key+0a9f=e";
 const PASS = "CANARY/pass+word=8b2c!x";
 const AWS = { accessKeyId: "AKIACANARYKEYID00001", secretAccessKey: "wJalrCANARY/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "FwoGZXIvYXdzEJr//////////wEaDCANARYsession+tok=" };
 
@@ -26,6 +27,15 @@ const CASES: [string, Case][] = [
   ["query", { injection: { type: "query", name: "api_key" }, credential: { token: TOKEN }, secrets: [TOKEN] }],
   ["basic", { injection: { type: "basic" }, credential: { username: USER, password: PASS }, secrets: [USER, PASS, `${USER}:${PASS}`] }],
   ["aws-sigv4", { injection: { type: "aws-sigv4", region: "us-east-1", service: "dynamodb" }, credential: AWS, secrets: [AWS.secretAccessKey, AWS.sessionToken] }],
+  ["cookie", { injection: { type: "cookie", name: "sid" }, credential: { token: PLAIN_TOKEN }, secrets: [PLAIN_TOKEN] }],
+  [
+    "multi (a query key and a header token at once)",
+    {
+      injection: { type: "multi", parts: [{ in: "query", name: "key", field: "key" }, { in: "header", name: "X-Api-Key", field: "token", prefix: "Token " }] },
+      credential: { key: BOARD_KEY, token: TOKEN },
+      secrets: [BOARD_KEY, TOKEN],
+    },
+  ],
 ];
 
 const b64 = (s: string) => Buffer.from(s).toString("base64");
@@ -83,13 +93,16 @@ function decodeURIComponentLenient(s: string): string {
 
 function scrubberFor(c: Case): { scrubber: Scrubber; header: string } {
   const sent = injectCredential(c.injection, c.credential, { method: "GET", url: "https://api.test/x", headers: {}, body: null }, Date.UTC(2026, 0, 1));
-  const header = c.injection.type === "query" ? new URL(sent.url).searchParams.get("api_key")! : (sent.headers[c.injection.type === "header" ? "x-api-key" : "authorization"] ?? "");
+  const header =
+    c.injection.type === "query"
+      ? new URL(sent.url).searchParams.get("api_key")!
+      : (sent.headers[c.injection.type === "header" || c.injection.type === "multi" ? "x-api-key" : c.injection.type === "cookie" ? "cookie" : "authorization"] ?? "");
   return { scrubber: credentialScrubber(c.injection, c.credential, sent.headers), header };
 }
 
 describe.each(CASES)("%s credential", (_name, c) => {
   const { scrubber, header } = scrubberFor(c);
-  const values = c.injection.type === "basic" ? c.secrets : c.secrets.slice(0, 1);
+  const values = c.injection.type === "basic" || c.injection.type === "multi" ? c.secrets : c.secrets.slice(0, 1);
   it.each(ECHOES.flatMap(([echo, make]) => values.map((v) => [echo, v === c.secrets[0] ? "first part" : v === values[values.length - 1] ? "whole" : "part", make(v, header)] as const)))(
     "%s (%s) is scrubbed from text",
     (_echo, _which, text) => {

@@ -1,6 +1,7 @@
 // `vault oauth set|show`: per-app OAuth settings of a catalog provider — endpoint overrides, the
 // authorization server's issuer (RFC 9207 `iss` checks), and which connect callback its OAuth
 // client registration names — plus the redirect URI an operator must register.
+import { specOAuth } from "../oauth/spec-provider.js";
 import { VaultUsageError } from "../errors.js";
 import { runningServer } from "./server-lock.js";
 import { auditAdmin, withVault, type AdminOptions, type AdminState } from "./open.js";
@@ -89,7 +90,9 @@ export async function setOAuthEndpoints(opts: OAuthEndpointOptions): Promise<OAu
 
 export async function getOAuthEndpoints(opts: AdminOptions & { provider: string }): Promise<OAuthSettingsView> {
   return withVault(opts, (s) => {
-    if (!s.catalogProvider(opts.provider)?.oauth) throw new VaultUsageError(`Provider ${quoted(opts.provider)} has no OAuth flow in the catalog.`);
+    // Outside the catalog: endpoints from the provider's document (`providers set --from-spec`).
+    const fromSpec = !s.catalogProvider(opts.provider) && specOAuth(getOAuthOverrides(s.db, s.app.id, opts.provider) ?? {});
+    if (!s.catalogProvider(opts.provider)?.oauth && !fromSpec) throw new VaultUsageError(`Provider ${quoted(opts.provider)} has no OAuth flow in the catalog.`);
     return view(s, opts.provider);
   });
 }
